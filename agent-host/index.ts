@@ -1,0 +1,66 @@
+/**
+ * The agent core's public interface. The language server (local mode) and the
+ * team server (remote mode) use the agent only through what this file exports;
+ * everything else under agent-host/ is internal.
+ */
+import type { AgentEvent, ChatMessage, ToolCall, ToolResult, UserInput } from '../protocol/chat';
+import type { ModelInfo } from '../protocol/lspMethods';
+import type { ToolDefinition } from '../protocol/tools';
+
+/**
+ * Runs tools for the agent. The core never touches the file system or a shell
+ * itself: in local mode the language server implements this; in remote mode the
+ * team server implements it by sending tool requests down the client's stream.
+ */
+export interface ToolExecutor {
+  /** The tools offered to the model for this turn. */
+  definitions(): ToolDefinition[];
+  /**
+   * Runs one call whose arguments already passed schema validation. Must not
+   * throw for tool failures: those are `isError` results the model can read.
+   */
+  execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
+}
+
+export interface TurnOptions {
+  model: string;
+  /** Replaces the default system prompt. */
+  systemPrompt?: string;
+  /** Without an executor the turn is plain chat. */
+  executor?: ToolExecutor;
+  /** Upper bound on model calls in one turn (tool loop). */
+  maxSteps?: number;
+  /** Per-tool-call timeout. */
+  toolTimeoutMs?: number;
+  temperature?: number;
+}
+
+export interface Agent {
+  /** The Ollama URL this agent talks to. */
+  readonly host: string;
+  /**
+   * Runs one turn. `history` is the conversation so far (owned by the caller),
+   * `input` the new user message. The stream always ends with a `done` event,
+   * errors included; aborting `signal` aborts the HTTP request to the model.
+   */
+  startTurn(history: ChatMessage[], input: UserInput, options: TurnOptions, signal: AbortSignal): AsyncIterable<AgentEvent>;
+  /** Installed models. Throws a `HearthException` (code ollamaUnreachable) when the host cannot be reached. */
+  listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+}
+
+export interface AgentConfig {
+  /** Ollama base URL, for example http://127.0.0.1:11434. */
+  host: string;
+  /** Extra HTTP headers (for example a reverse proxy's auth). */
+  headers?: Record<string, string>;
+}
+
+export { createAgent } from './core/createAgent';
+export { HearthException } from './core/hearthException';
+export { formatUserMessage } from './core/formatUserMessage';
+
+// Fill-in-the-middle for inline suggestions (issue 4).
+export { createFimCompleter } from './completion/createFimCompleter';
+export { SUGGESTED_FIM_MODEL } from './completion/detectFimSupport';
+export { ALL_FIM_SENTINELS } from './completion/fimTemplates';
+export type { FimChunk, FimCompleter, FimCompleterConfig, FimFamily, FimMode, FimModelInfo, FimReadyModel, FimRequest, FimTimings, FimUnusableModel } from './completion/fimTypes';

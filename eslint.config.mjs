@@ -1,0 +1,60 @@
+// Lint rules, including the process boundaries from docs/ARCHITECTURE.md:
+// the language server and the agent host never import `vscode`, the webview
+// imports neither `vscode` nor Node, and no process reaches into another's
+// internals except through protocol/ and the agent core's public interface.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = ['fs', 'path', 'child_process', 'os', 'net', 'http', 'https', 'crypto', 'url', 'stream', 'events', 'util', 'worker_threads'];
+
+export default tseslint.config(
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'protocol/generated/**', '**/*.cjs', '**/*.mjs'] },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    files: ['**/*.ts'],
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      '@typescript-eslint/no-explicit-any': 'off',
+      '@typescript-eslint/no-namespace': 'off',
+    },
+  },
+  {
+    files: ['language-server/**/*.ts', 'agent-host/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'Only the extension may import vscode.' }],
+        patterns: [{ group: ['**/extension/*', '**/webview/*'], message: 'Use protocol/ instead of another process’s internals.' }],
+      }],
+    },
+  },
+  {
+    files: ['language-server/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'Only the extension may import vscode.' }],
+        patterns: [
+          { group: ['**/extension/*', '**/webview/*'], message: 'Use protocol/ instead of another process’s internals.' },
+          { group: ['**/agent-host/*/**', '!**/agent-host/index'], message: 'Use the agent core’s public interface (agent-host/index.ts).' },
+        ],
+      }],
+    },
+  },
+  {
+    files: ['webview/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'The webview runs in a browser sandbox.' }, ...nodeBuiltins.flatMap((n) => [{ name: n }, { name: `node:${n}` }])],
+        patterns: [{ group: ['**/extension/*', '**/language-server/*', '**/agent-host/*', '**/protocol/lspMethods'], message: 'The webview talks only through protocol/webviewMessages.ts.' }],
+      }],
+    },
+  },
+  {
+    files: ['extension/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        patterns: [{ group: ['**/language-server/*', '**/agent-host/*', '**/webview/*'], message: 'The extension holds no agent logic: use protocol/.' }],
+      }],
+    },
+  },
+);

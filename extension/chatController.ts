@@ -1,0 +1,252 @@
+import * as vscode from 'vscode';
+import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
+import type { ContextItem, HearthError } from '../protocol/chat';
+import {
+  ChatEventNotification,
+  ChatRetryRequest,
+  ChatSendRequest,
+  ChatStopRequest,
+  ModelListRequest,
+  SessionDeleteRequest,
+  SessionGetRequest,
+  SessionListRequest,
+  StatusNotification,
+  type BackendStatus,
+  type ChatTurnStarted,
+} from '../protocol/lspMethods';
+import type { FromWebview } from '../protocol/webviewMessages';
+import type { ChatViewProvider } from './chatViewProvider';
+import { activeFileContext, selectionContext } from './contextAttachments';
+import { WorkspaceFileIndex } from './workspaceFileIndex';
+import type { StatusBar } from './statusBar';
+
+const CURRENT_SESSION_KEY = 'hearth.currentSession';
+
+/**
+ * The extension's side of the chat: turns webview messages into LSP requests
+ * and relays the server's events back. It holds no agent logic, only which
+ * session the view is showing (so a reload reopens it).
+ */
+export class ChatController implements vscode.Disposable {
+  private readonly disposables: vscode.Disposable[] = [];
+  private readonly files = new WorkspaceFileIndex();
+  private currentSessionId: string | undefined;
+  private streaming = new Set<string>();
+
+  constructor(
+    private readonly context: vscode.ExtensionContext,
+    private readonly client: LanguageClient,
+    private readonly view: ChatViewProvider,
+    private readonly statusBar: StatusBar,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.currentSessionId = context.workspaceState.get<string>(CURRENT_SESSION_KEY);
+    view.onMessage((m) => void this.handle(m).catch((err: unknown) => this.log.error(`Chat view request failed: ${String(err)}`)));
+    this.disposables.push(
+      client.onNotification(ChatEventNotification.type, (p) => {
+        if (p.event.type === 'done') {
+          this.streaming.delete(p.sessionId);
+          void this.updateStreamingContext();
+          void this.postSessions();
+        }
+        if (p.sessionId === this.currentSessionId) this.view.post({ type: 'event', ...p });
+      }),
+      client.onNotification(StatusNotification.type, (status) => this.showStatus(status)),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model')) void this.postModels();
+      }),
+      this.files,
+    );
+  }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+  }
+
+  /** Sends a message as if typed in the chat (used by editor actions). */
+  async ask(text: string, context: ContextItem[]): Promise<void> {
+    await this.view.reveal();
+    await this.send({ type: 'send', text, context, sessionId: this.currentSessionId });
+  }
+
+  async newChat(): Promise<void> {
+    await this.setCurrent(undefined);
+    this.view.post({ type: 'session', session: null });
+    this.view.post({ type: 'show', what: 'input' });
+  }
+
+  async stop(): Promise<void> {
+    if (this.currentSessionId) await this.client.sendRequest(ChatStopRequest.type, { sessionId: this.currentSessionId });
+  }
+
+  async openSession(sessionId: string): Promise<void> {
+    try {
+      const session = await this.client.sendRequest(SessionGetRequest.type, { sessionId });
+      await this.setCurrent(sessionId);
+      this.view.post({ type: 'session', session });
+    } catch (err) {
+      void vscode.window.showErrorMessage(`Hearth could not open that chat: ${errorMessage(err)}`);
+    }
+  }
+
+  async listSessions() {
+    return (await this.client.sendRequest(SessionListRequest.type, {})).sessions;
+  }
+
+  attach(item: ContextItem | undefined, what: string): void {
+    if (!item) {
+      void vscode.window.showInformationMessage(`Hearth: there is no ${what} to attach. Open a file${what === 'selection' ? ' and select some text' : ''} first.`);
+      return;
+    }
+    this.view.post({ type: 'addContext', item });
+  }
+
+  private async handle(message: FromWebview): Promise<void> {
+    switch (message.type) {
+      case 'ready':
+        await this.onReady();
+        break;
+      case 'send':
+        await this.send(message);
+        break;
+      case 'retry':
+        await this.startTurn(message.sessionId, () => this.client.sendRequest(ChatRetryRequest.type, { sessionId: message.sessionId }), true);
+        break;
+      case 'stop':
+        await this.client.sendRequest(ChatStopRequest.type, { sessionId: message.sessionId });
+        break;
+      case 'newChat':
+        await this.newChat();
+        break;
+      case 'openSession':
+        await this.openSession(message.sessionId);
+        break;
+      case 'deleteSession':
+        await this.client.sendRequest(SessionDeleteRequest.type, { sessionId: message.sessionId });
+        if (message.sessionId === this.currentSessionId) await this.newChat();
+        await this.postSessions();
+        break;
+      case 'listSessions':
+        await this.postSessions();
+        break;
+      case 'selectModel':
+        await vscode.workspace.getConfiguration('hearth').update('chat.model', message.model, vscode.ConfigurationTarget.Global);
+        await this.postModels();
+        break;
+      case 'refreshModels':
+        await this.postModels();
+        break;
+      case 'findFiles':
+        this.view.post({ type: 'files', requestId: message.requestId, paths: await this.files.search(message.query) });
+        break;
+      case 'attach':
+        if (message.what === 'selection') this.attach(selectionContext(vscode.window.activeTextEditor), 'selection');
+        else this.attach(activeFileContext(vscode.window.activeTextEditor), 'active file');
+        break;
+      case 'copy':
+        await vscode.env.clipboard.writeText(message.text);
+        vscode.window.setStatusBarMessage('$(check) Copied to the clipboard', 2000);
+        break;
+      case 'insert':
+        await this.insertAtCursor(message.text);
+        break;
+      case 'openSettings':
+        await vscode.commands.executeCommand('workbench.action.openSettings', message.setting);
+        break;
+    }
+  }
+
+  private async onReady(): Promise<void> {
+    let session = null;
+    if (this.currentSessionId) {
+      session = await this.client.sendRequest(SessionGetRequest.type, { sessionId: this.currentSessionId }).catch(() => null);
+      if (!session) await this.setCurrent(undefined);
+    }
+    this.view.post({ type: 'session', session });
+    await Promise.all([this.postSessions(), this.postModels()]);
+  }
+
+  private async send(message: Extract<FromWebview, { type: 'send' }>): Promise<void> {
+    if (!message.text.trim()) return;
+    const sessionId = message.sessionId ?? this.currentSessionId;
+    await this.startTurn(
+      sessionId,
+      () => this.client.sendRequest(ChatSendRequest.type, { sessionId, input: { text: message.text, context: message.context }, model: message.model }),
+      false,
+    );
+  }
+
+  private async startTurn(sessionId: string | undefined, request: () => Promise<ChatTurnStarted>, retry: boolean): Promise<void> {
+    let started: ChatTurnStarted;
+    try {
+      started = await request();
+    } catch (err) {
+      this.view.post({ type: 'sendFailed', error: toHearthError(err) });
+      return;
+    }
+    if (started.sessionId !== sessionId || started.sessionId !== this.currentSessionId) {
+      await this.setCurrent(started.sessionId);
+      // A new session: show it from the server's own record so both sides agree.
+      const session = await this.client.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+      this.view.post({ type: 'session', session });
+    } else {
+      this.view.post({ type: 'turnStarted', ...started, retry });
+    }
+    this.streaming.add(started.sessionId);
+    await this.updateStreamingContext();
+    await this.postSessions();
+  }
+
+  private async insertAtCursor(text: string): Promise<void> {
+    const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
+    if (!editor) {
+      void vscode.window.showInformationMessage('Hearth: open a file to insert the code into.');
+      return;
+    }
+    await editor.edit((b) => {
+      for (const selection of editor.selections) b.replace(selection, text);
+    });
+    await vscode.window.showTextDocument(editor.document, editor.viewColumn);
+  }
+
+  private async postSessions(): Promise<void> {
+    try {
+      this.view.post({ type: 'sessions', sessions: await this.listSessions() });
+    } catch (err) {
+      this.log.error(`Could not list chats: ${errorMessage(err)}`);
+    }
+  }
+
+  private async postModels(): Promise<void> {
+    const selected = vscode.workspace.getConfiguration('hearth').get<string>('chat.model', '');
+    const result = await this.client.sendRequest(ModelListRequest.type, {});
+    const chosen = selected || result.models[0]?.name || '';
+    this.view.post({ type: 'models', models: result.models, selected: chosen, host: result.host, error: result.error });
+    if (result.error) this.statusBar.update({ backend: 'local', host: result.host, model: chosen, state: 'error', message: result.error.message });
+    else this.statusBar.update({ backend: 'local', host: result.host, model: chosen, state: 'idle' });
+  }
+
+  private showStatus(status: BackendStatus): void {
+    this.statusBar.update(status);
+    this.view.post({ type: 'status', status });
+  }
+
+  private async setCurrent(sessionId: string | undefined): Promise<void> {
+    this.currentSessionId = sessionId;
+    await this.context.workspaceState.update(CURRENT_SESSION_KEY, sessionId);
+  }
+
+  private async updateStreamingContext(): Promise<void> {
+    const streaming = this.currentSessionId !== undefined && this.streaming.has(this.currentSessionId);
+    await vscode.commands.executeCommand('setContext', 'hearth.chat.streaming', streaming);
+  }
+}
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function toHearthError(err: unknown): HearthError {
+  if (err instanceof ResponseError && err.data && typeof err.data === 'object' && 'code' in err.data) return err.data as HearthError;
+  return { code: 'internal', message: `Hearth's language server did not accept the message: ${errorMessage(err)}. See Hearth: Show Logs.`, retryable: true };
+}

@@ -1,0 +1,52 @@
+/**
+ * Hearth's extension entry point: a thin client. It starts the language
+ * server (which hosts the agent), the chat view, the commands and the status
+ * bar. Activation errors are shown to the user, never swallowed.
+ */
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { startLanguageClient } from './languageClient';
+import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
+import { ChatController } from './chatController';
+import { StatusBar } from './statusBar';
+import { registerChatCommands } from './registerChatCommands';
+
+/** What the extension exports, for tests and for other extensions. */
+export interface HearthApi {
+  /** Milliseconds from `activate` being called to the language server answering `initialize`. */
+  activationMs: number;
+  client: LanguageClient;
+  chat: ChatController;
+  statusBar: StatusBar;
+}
+
+let client: LanguageClient | undefined;
+
+export async function activate(context: vscode.ExtensionContext): Promise<HearthApi> {
+  const started = performance.now();
+  const log = vscode.window.createOutputChannel('Hearth', { log: true });
+  context.subscriptions.push(log);
+  const view = new ChatViewProvider(context.extensionUri, log);
+  // The view is registered before the server starts so the sidebar renders at once.
+  context.subscriptions.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }));
+  try {
+    client = await startLanguageClient(context, log);
+  } catch (err) {
+    const message = err instanceof Error ? err.message : String(err);
+    log.error(`The Hearth language server failed to start: ${message}`);
+    void vscode.window.showErrorMessage(`Hearth could not start its language server: ${message}`, 'Show Logs').then((c) => c && log.show());
+    throw err;
+  }
+  const statusBar = new StatusBar();
+  const chat = new ChatController(context, client, view, statusBar, log);
+  context.subscriptions.push(statusBar, chat);
+  registerChatCommands(context, { client, chat, view, log });
+  const activationMs = Math.round(performance.now() - started);
+  log.info(`Hearth activated in ${activationMs} ms.`);
+  return { activationMs, client, chat, statusBar };
+}
+
+export async function deactivate(): Promise<void> {
+  await client?.stop();
+  client = undefined;
+}

@@ -1,0 +1,68 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ModelListRequest } from '../protocol/lspMethods';
+import type { ChatController } from './chatController';
+import type { ChatViewProvider } from './chatViewProvider';
+import { activeFileContext, selectionContext } from './contextAttachments';
+
+/** The chat's command-palette commands. */
+export function registerChatCommands(
+  context: vscode.ExtensionContext,
+  deps: { client: LanguageClient; chat: ChatController; view: ChatViewProvider; log: vscode.LogOutputChannel },
+): void {
+  const { client, chat, view, log } = deps;
+  const register = (id: string, run: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
+
+  register('hearth.focusChat', () => view.reveal());
+  register('hearth.newChat', async () => {
+    await view.reveal();
+    await chat.newChat();
+  });
+  register('hearth.stop', () => chat.stop());
+  register('hearth.showLogs', () => log.show(true));
+  register('hearth.addSelectionToChat', async () => {
+    await view.reveal();
+    chat.attach(selectionContext(vscode.window.activeTextEditor), 'selection');
+  });
+  register('hearth.addFileToChat', async () => {
+    await view.reveal();
+    chat.attach(activeFileContext(vscode.window.activeTextEditor), 'active file');
+  });
+  register('hearth.openHistory', async () => {
+    const sessions = await chat.listSessions();
+    if (sessions.length === 0) {
+      void vscode.window.showInformationMessage('Hearth: no chats yet. Start one in the Hearth view.');
+      return;
+    }
+    const picked = await vscode.window.showQuickPick(
+      sessions.map((s) => ({ label: s.title, description: new Date(s.updatedAt).toLocaleString(), detail: s.model, id: s.id })),
+      { placeHolder: 'Reopen a chat', matchOnDescription: true },
+    );
+    if (!picked) return;
+    await view.reveal();
+    await chat.openSession(picked.id);
+  });
+  register('hearth.selectModel', async () => {
+    const result = await client.sendRequest(ModelListRequest.type, {});
+    if (result.error) {
+      const choice = await vscode.window.showErrorMessage(result.error.message, 'Open Settings', 'Show Logs');
+      if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'hearth.ollama.host');
+      if (choice === 'Show Logs') log.show(true);
+      return;
+    }
+    if (result.models.length === 0) {
+      void vscode.window.showWarningMessage(`Ollama at ${result.host} has no models. Install one with \`ollama pull qwen2.5-coder:7b\`.`);
+      return;
+    }
+    const current = vscode.workspace.getConfiguration('hearth').get<string>('chat.model', '');
+    const picked = await vscode.window.showQuickPick(
+      result.models.map((m) => ({
+        label: m.name,
+        description: [m.parameterSize, m.quantization].filter(Boolean).join(' · '),
+        picked: m.name === current,
+      })),
+      { placeHolder: `Chat model (Ollama at ${result.host})` },
+    );
+    if (picked) await vscode.workspace.getConfiguration('hearth').update('chat.model', picked.label, vscode.ConfigurationTarget.Global);
+  });
+}

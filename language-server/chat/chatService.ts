@@ -1,0 +1,156 @@
+/**
+ * Runs chat turns for the editor: stores the user's message first (so nothing
+ * typed is lost), streams the agent's events to the client while appending them
+ * to the session log, and stops a turn on request by aborting its signal (which
+ * aborts the HTTP request to the model).
+ */
+import type { AgentEvent, ContextItem, HearthError, UserInput } from '../../protocol/chat';
+import type { ChatSendParams, ChatTurnStarted, HearthSettings } from '../../protocol/lspMethods';
+import type { UserEntry } from '../../protocol/sessions';
+import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
+import type { SessionStore } from './sessionStore';
+import type { ChatClient } from './chatClient';
+import { historyFromEntries } from './historyFromEntries';
+import { resolveModel } from './resolveModel';
+
+export interface ChatServiceDeps {
+  store: SessionStore;
+  /** The agent for the current settings (local Ollama or a remote team server). */
+  agent: () => Promise<Agent>;
+  settings: () => Promise<HearthSettings>;
+  client: ChatClient;
+  /** Fills in the text of `@path` mentions from the workspace. */
+  resolveContext: (items: ContextItem[]) => Promise<ContextItem[]>;
+  /** Tools for a turn; undefined for plain chat. */
+  executorForTurn?: (turn: { sessionId: string; entryId: string }) => ToolExecutor | undefined;
+}
+
+export class ChatService {
+  private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
+  private lastError: HearthError | undefined;
+
+  constructor(private readonly deps: ChatServiceDeps) {}
+
+  /** Whether any turn is streaming. */
+  get busy(): boolean {
+    return this.running.size > 0;
+  }
+
+  async send(params: ChatSendParams): Promise<ChatTurnStarted> {
+    const { store } = this.deps;
+    if (params.sessionId && this.running.has(params.sessionId)) {
+      throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Stop it first, then send again.', retryable: true });
+    }
+    const session = params.sessionId ? store.get(params.sessionId) : store.create(params.model);
+    if (!session) {
+      throw new HearthException({ code: 'invalidRequest', message: `Chat ${params.sessionId} no longer exists. Start a new chat.`, retryable: false });
+    }
+    const sessionId = session.summary.id;
+    // The message is stored before anything can fail, so Retry always has it.
+    const context = await this.deps.resolveContext(params.input.context);
+    const userEntry = store.addUserEntry(sessionId, { text: params.input.text, context });
+    return this.startTurn(sessionId, userEntry, params.model);
+  }
+
+  /** Runs the last user message again; a failed or stopped reply to it is replaced. */
+  async retry(sessionId: string, model?: string): Promise<ChatTurnStarted> {
+    const { store } = this.deps;
+    if (this.running.has(sessionId)) {
+      throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Stop it first.', retryable: true });
+    }
+    const session = store.get(sessionId);
+    const lastUser = session ? [...session.entries].reverse().find((e): e is UserEntry => e.kind === 'user') : undefined;
+    if (!session || !lastUser) {
+      throw new HearthException({ code: 'invalidRequest', message: 'There is no message to retry in this chat.', retryable: false });
+    }
+    for (const entry of [...session.entries]) {
+      if (entry.kind === 'assistant' && entry.replyTo === lastUser.id) store.removeEntry(sessionId, entry.id);
+    }
+    return this.startTurn(sessionId, lastUser, model);
+  }
+
+  /** Stops the running turn of a session. Resolves once its final event is stored. */
+  async stop(sessionId: string): Promise<boolean> {
+    const turn = this.running.get(sessionId);
+    if (!turn) return false;
+    turn.controller.abort();
+    await turn.done;
+    return true;
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
+  }
+
+  private async startTurn(sessionId: string, userEntry: UserEntry, requestedModel: string | undefined): Promise<ChatTurnStarted> {
+    const { store } = this.deps;
+    const settings = await this.deps.settings();
+    const agent = await this.deps.agent();
+    const controller = new AbortController();
+    const model = await resolveModel(agent, requestedModel ?? settings.chat.model, controller.signal).catch((err: unknown) => err);
+    const modelName = typeof model === 'string' ? model : requestedModel ?? settings.chat.model ?? '';
+    const entry = store.startAssistantEntry(sessionId, userEntry.id, modelName);
+    const session = store.get(sessionId);
+    const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;
+    const history = session && index >= 0 ? historyFromEntries(session.entries.slice(0, index)) : [];
+    const input: UserInput = { text: userEntry.text, context: userEntry.context };
+
+    let finish!: () => void;
+    const done = new Promise<void>((resolve) => (finish = resolve));
+    this.running.set(sessionId, { controller, done });
+    this.publishStatus(agent, modelName);
+
+    const emit = (event: AgentEvent) => {
+      store.appendEvent(sessionId, entry.id, event);
+      this.deps.client.sendEvent({ sessionId, entryId: entry.id, event });
+    };
+
+    const run = async () => {
+      let sawDone = false;
+      let turnError: HearthError | undefined;
+      try {
+        if (typeof model !== 'string') throw model;
+        const executor = this.deps.executorForTurn?.({ sessionId, entryId: entry.id });
+        for await (const event of agent.startTurn(history, input, { model, executor }, controller.signal)) {
+          if (event.type === 'error') turnError = event.error;
+          if (event.type === 'done') sawDone = true;
+          emit(event);
+          if (sawDone) break;
+        }
+        if (!sawDone) emit({ type: 'done', reason: controller.signal.aborted ? 'cancelled' : 'stop' });
+      } catch (err) {
+        const error = toHearthError(err);
+        turnError = error;
+        if (!sawDone) {
+          emit({ type: 'error', error });
+          emit({ type: 'done', reason: 'error' });
+        }
+      } finally {
+        this.running.delete(sessionId);
+        // A stop is the user's choice, not a backend fault, so it clears the error state too.
+        this.lastError = turnError && turnError.code !== 'cancelled' ? turnError : undefined;
+        this.publishStatus(agent, modelName);
+        finish();
+      }
+    };
+    void run();
+    return { sessionId, userEntryId: userEntry.id, assistantEntryId: entry.id };
+  }
+
+  private publishStatus(agent: Agent, model: string): void {
+    const error = this.lastError;
+    this.deps.client.sendStatus({
+      backend: 'local',
+      host: agent.host,
+      model,
+      state: error ? 'error' : this.busy ? 'busy' : 'idle',
+      message: error?.message,
+    });
+  }
+}
+
+export function toHearthError(err: unknown): HearthError {
+  if (err instanceof HearthException) return err.error;
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message: `Hearth hit an unexpected error: ${message}. The message is kept; press Retry, or see Hearth: Show Logs.`, retryable: true };
+}

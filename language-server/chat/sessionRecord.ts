@@ -1,0 +1,24 @@
+import type { AgentEvent } from '../../protocol/chat';
+import type { UserEntry } from '../../protocol/sessions';
+
+/** One line of a session's JSONL log. `v` in the meta record versions the format. */
+export type SessionRecord =
+  | { t: 'meta'; v: 1; id: string; createdAt: number; model?: string }
+  | { t: 'title'; title: string }
+  | { t: 'user'; entry: UserEntry }
+  | { t: 'assistant'; id: string; replyTo: string; model: string; at: number }
+  | { t: 'event'; id: string; event: AgentEvent }
+  | { t: 'remove'; id: string };
+
+const KINDS = new Set(['meta', 'title', 'user', 'assistant', 'event', 'remove']);
+
+/** Parses one log line; returns undefined for a torn or foreign line instead of throwing. */
+export function parseSessionRecord(line: string): SessionRecord | undefined {
+  try {
+    const value = JSON.parse(line) as { t?: unknown };
+    if (typeof value !== 'object' || value === null || !KINDS.has(value.t as string)) return undefined;
+    return value as SessionRecord;
+  } catch {
+    return undefined;
+  }
+}

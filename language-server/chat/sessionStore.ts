@@ -1,0 +1,226 @@
+/**
+ * Durable chat sessions: one append-only JSONL file per session.
+ *
+ * Every record is written with a single `write` to an open descriptor as soon
+ * as it happens (text deltas included), so a crash or a kill of the language
+ * server loses at most the token in flight. Files are never rewritten in place;
+ * loading replays the records.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { randomUUID } from 'node:crypto';
+import type { AgentEvent } from '../../protocol/chat';
+import { applyAgentEvent, type AssistantEntry, type SessionEntry, type SessionSummary, type SessionView, type UserEntry } from '../../protocol/sessions';
+import { parseSessionRecord, type SessionRecord } from './sessionRecord';
+
+const SESSION_FILE = /^([0-9a-f-]{36})\.jsonl$/;
+
+interface OpenSession {
+  view: SessionView;
+  fd: number | undefined;
+}
+
+export class SessionStore {
+  private readonly dir: string;
+  private readonly open = new Map<string, OpenSession>();
+  private summaries: Map<string, SessionSummary> | undefined;
+
+  constructor(storagePath: string, private readonly now: () => number = Date.now) {
+    this.dir = path.join(storagePath, 'sessions');
+    fs.mkdirSync(this.dir, { recursive: true });
+  }
+
+  /** Newest first. The first call reads every session file once; later calls use memory. */
+  list(): SessionSummary[] {
+    return [...this.loadSummaries().values()].sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  create(model?: string): SessionView {
+    const id = randomUUID();
+    const at = this.now();
+    const summary: SessionSummary = { id, title: 'New chat', createdAt: at, updatedAt: at, model, messageCount: 0 };
+    const session: OpenSession = { view: { summary, entries: [] }, fd: undefined };
+    this.open.set(id, session);
+    this.append(session, { t: 'meta', v: 1, id, createdAt: at, model });
+    this.loadSummaries().set(id, summary);
+    return session.view;
+  }
+
+  /** Returns the session, or undefined when no such session exists. */
+  get(id: string): SessionView | undefined {
+    return this.openSession(id)?.view;
+  }
+
+  addUserEntry(sessionId: string, entry: Omit<UserEntry, 'kind' | 'id' | 'at'>): UserEntry {
+    const session = this.require(sessionId);
+    const full: UserEntry = { kind: 'user', id: randomUUID(), at: this.now(), ...entry };
+    session.view.entries.push(full);
+    this.append(session, { t: 'user', entry: full });
+    if (session.view.summary.title === 'New chat') {
+      const title = titleFrom(full.text);
+      session.view.summary.title = title;
+      this.append(session, { t: 'title', title });
+    }
+    this.touch(session);
+    return full;
+  }
+
+  startAssistantEntry(sessionId: string, replyTo: string, model: string): AssistantEntry {
+    const session = this.require(sessionId);
+    const entry: AssistantEntry = { kind: 'assistant', id: randomUUID(), replyTo, model, parts: [], state: 'streaming', at: this.now() };
+    session.view.entries.push(entry);
+    session.view.summary.model = model;
+    this.append(session, { t: 'assistant', id: entry.id, replyTo, model, at: entry.at });
+    this.touch(session);
+    return entry;
+  }
+
+  /** Applies and persists one event of a running turn. */
+  appendEvent(sessionId: string, entryId: string, event: AgentEvent): void {
+    const session = this.require(sessionId);
+    const entry = findAssistant(session.view.entries, entryId);
+    if (!entry) throw new Error(`No assistant entry ${entryId} in session ${sessionId}.`);
+    applyAgentEvent(entry, event);
+    this.append(session, { t: 'event', id: entryId, event });
+    if (event.type === 'done') this.touch(session);
+  }
+
+  /** Hides an entry (a failed reply replaced by a retry). The record stays in the log. */
+  removeEntry(sessionId: string, entryId: string): void {
+    const session = this.require(sessionId);
+    session.view.entries = session.view.entries.filter((e) => e.id !== entryId);
+    this.append(session, { t: 'remove', id: entryId });
+    this.touch(session);
+  }
+
+  delete(sessionId: string): boolean {
+    const session = this.open.get(sessionId);
+    if (session?.fd !== undefined) fs.closeSync(session.fd);
+    this.open.delete(sessionId);
+    this.summaries?.delete(sessionId);
+    try {
+      fs.unlinkSync(this.file(sessionId));
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  close(): void {
+    for (const session of this.open.values()) {
+      if (session.fd !== undefined) fs.closeSync(session.fd);
+      session.fd = undefined;
+    }
+  }
+
+  private require(id: string): OpenSession {
+    const session = this.openSession(id);
+    if (!session) throw new Error(`Session ${id} does not exist (it may have been deleted).`);
+    return session;
+  }
+
+  private openSession(id: string): OpenSession | undefined {
+    if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
+    const cached = this.open.get(id);
+    if (cached) return cached;
+    const view = this.readSession(id);
+    if (!view) return undefined;
+    const session: OpenSession = { view, fd: undefined };
+    this.open.set(id, session);
+    return session;
+  }
+
+  private readSession(id: string): SessionView | undefined {
+    let text: string;
+    try {
+      text = fs.readFileSync(this.file(id), 'utf8');
+    } catch {
+      return undefined;
+    }
+    return replay(id, text);
+  }
+
+  private loadSummaries(): Map<string, SessionSummary> {
+    if (this.summaries) return this.summaries;
+    const summaries = new Map<string, SessionSummary>();
+    for (const name of fs.readdirSync(this.dir)) {
+      const match = SESSION_FILE.exec(name);
+      if (!match) continue;
+      const view = this.open.get(match[1])?.view ?? this.readSession(match[1]);
+      if (view) summaries.set(view.summary.id, view.summary);
+    }
+    this.summaries = summaries;
+    return summaries;
+  }
+
+  private touch(session: OpenSession): void {
+    session.view.summary.updatedAt = this.now();
+    session.view.summary.messageCount = session.view.entries.length;
+    this.summaries?.set(session.view.summary.id, session.view.summary);
+  }
+
+  private append(session: OpenSession, record: SessionRecord): void {
+    if (session.fd === undefined) session.fd = fs.openSync(this.file(session.view.summary.id), 'a');
+    fs.writeSync(session.fd, JSON.stringify(record) + '\n');
+  }
+
+  private file(id: string): string {
+    return path.join(this.dir, `${id}.jsonl`);
+  }
+}
+
+function findAssistant(entries: SessionEntry[], id: string): AssistantEntry | undefined {
+  const entry = entries.find((e) => e.id === id);
+  return entry?.kind === 'assistant' ? entry : undefined;
+}
+
+function titleFrom(text: string): string {
+  const line = text.trim().split('\n')[0] ?? '';
+  return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
+}
+
+/**
+ * Rebuilds a session from its log. A torn last line (a kill mid-write) is
+ * ignored, and a reply that never reached `done` is marked interrupted.
+ */
+export function replay(id: string, text: string): SessionView | undefined {
+  let view: SessionView | undefined;
+  for (const line of text.split('\n')) {
+    if (!line.trim()) continue;
+    const record = parseSessionRecord(line);
+    if (!record) continue;
+    if (record.t === 'meta') {
+      view = { summary: { id, title: 'New chat', createdAt: record.createdAt, updatedAt: record.createdAt, model: record.model, messageCount: 0 }, entries: [] };
+      continue;
+    }
+    if (!view) continue;
+    switch (record.t) {
+      case 'title':
+        view.summary.title = record.title;
+        break;
+      case 'user':
+        view.entries.push(record.entry);
+        view.summary.updatedAt = Math.max(view.summary.updatedAt, record.entry.at);
+        break;
+      case 'assistant':
+        view.entries.push({ kind: 'assistant', id: record.id, replyTo: record.replyTo, model: record.model, parts: [], state: 'streaming', at: record.at });
+        view.summary.model = record.model;
+        view.summary.updatedAt = Math.max(view.summary.updatedAt, record.at);
+        break;
+      case 'event': {
+        const entry = findAssistant(view.entries, record.id);
+        if (entry) applyAgentEvent(entry, record.event);
+        break;
+      }
+      case 'remove':
+        view.entries = view.entries.filter((e) => e.id !== record.id);
+        break;
+    }
+  }
+  if (!view) return undefined;
+  for (const entry of view.entries) {
+    if (entry.kind === 'assistant' && entry.state === 'streaming') entry.state = 'interrupted';
+  }
+  view.summary.messageCount = view.entries.length;
+  return view;
+}

@@ -1,0 +1,109 @@
+/**
+ * Chat data shared by every process: the conversation history the client owns,
+ * the context the user attaches, and the events an agent turn produces.
+ * This module is pure types plus tiny helpers so that the webview can import it
+ * without pulling in Node or `vscode`.
+ */
+
+/** A tool call as the model asked for it. `arguments` is already parsed JSON when it was valid. */
+export interface ToolCall {
+  id: string;
+  name: string;
+  arguments: Record<string, unknown>;
+}
+
+/** What a tool returned. `isError` results go back to the model so it can correct itself. */
+export interface ToolResult {
+  callId: string;
+  name: string;
+  content: string;
+  isError: boolean;
+  /** A one-line summary for the chat ("read 120 lines", "exit 0"). */
+  summary?: string;
+  durationMs?: number;
+}
+
+export type Role = 'system' | 'user' | 'assistant' | 'tool';
+
+/** One message of the history sent to the model. */
+export interface ChatMessage {
+  role: Role;
+  content: string;
+  /** Present on assistant messages that asked for tools. */
+  toolCalls?: ToolCall[];
+  /** Present on tool messages: which call this answers. */
+  toolCallId?: string;
+  toolName?: string;
+}
+
+/** Context the user attached to a message: a selection, a whole file, or an `@path` mention. */
+export interface ContextItem {
+  kind: 'selection' | 'file' | 'mention';
+  /** Workspace-relative path, shown on the chip. */
+  path: string;
+  /** The text itself; for mentions the language server fills it in from disk. */
+  text?: string;
+  /** 1-based inclusive line range for selections. */
+  range?: { startLine: number; endLine: number };
+  languageId?: string;
+}
+
+/** The user's side of a turn. */
+export interface UserInput {
+  text: string;
+  context: ContextItem[];
+}
+
+export type HearthErrorCode =
+  | 'ollamaUnreachable'
+  | 'modelNotFound'
+  | 'modelError'
+  | 'connectionDropped'
+  | 'cancelled'
+  | 'invalidRequest'
+  | 'limitReached'
+  | 'internal';
+
+/**
+ * An error the user sees. `message` says what happened and what to do;
+ * the structured fields let the UI offer buttons (Retry, pick a model).
+ */
+export interface HearthError {
+  code: HearthErrorCode;
+  message: string;
+  /** The Ollama URL that was tried, for reachability errors. */
+  host?: string;
+  /** The requested model, for model errors. */
+  model?: string;
+  /** Models that are installed, so the user can pick one. */
+  installedModels?: string[];
+  /** Whether resending the same message may succeed. */
+  retryable: boolean;
+}
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  /** Wall time the model spent, from Ollama's own timing fields. */
+  totalDurationMs?: number;
+  loadDurationMs?: number;
+  evalDurationMs?: number;
+}
+
+export type DoneReason = 'stop' | 'length' | 'cancelled' | 'error' | 'limit';
+
+/**
+ * The stream of an agent turn. Designed for the tool loop from the start:
+ * text arrives as deltas, tool calls and their results are separate events,
+ * and every turn ends with exactly one `done`.
+ */
+export type AgentEvent =
+  | { type: 'text'; delta: string }
+  | { type: 'toolCall'; call: ToolCall }
+  | { type: 'toolResult'; result: ToolResult }
+  | { type: 'status'; message: string; level: 'info' | 'warning' }
+  | { type: 'usage'; usage: Usage }
+  | { type: 'error'; error: HearthError }
+  | { type: 'done'; reason: DoneReason };
+
+export type AgentEventType = AgentEvent['type'];

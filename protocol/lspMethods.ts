@@ -1,0 +1,251 @@
+/**
+ * Every custom LSP method Hearth's language server speaks, declared once.
+ *
+ * This contract is public: other editors may drive Hearth's server, so every
+ * method lives under `hearth/` and is documented in docs/protocol.md. Both the
+ * extension (client) and the language server import these objects, so a method
+ * name or a parameter shape cannot drift between the two sides.
+ */
+import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
+import type { AgentEvent, HearthError, UserInput } from './chat';
+import type { SessionSummary, SessionView } from './sessions';
+
+/** Options the client passes in `initialize.initializationOptions`. */
+export interface HearthInitializationOptions {
+  /** Directory where sessions are stored (the extension's global storage path). */
+  storagePath: string;
+  /** Path of a ripgrep binary the client knows about (VS Code bundles one). */
+  ripgrepPath?: string;
+  /** Version of the client, for logs. */
+  clientVersion?: string;
+}
+
+/** The `hearth` settings section, as the server reads it with `workspace/configuration`. */
+export interface HearthSettings {
+  ollama: { host: string };
+  chat: { model: string };
+  completion: { model: string } & Partial<CompletionSettings>;
+}
+
+export interface ModelInfo {
+  name: string;
+  sizeBytes?: number;
+  family?: string;
+  parameterSize?: string;
+  quantization?: string;
+  modifiedAt?: string;
+}
+
+export interface BackendStatus {
+  backend: 'local' | 'remote';
+  host: string;
+  model: string;
+  state: 'idle' | 'busy' | 'error';
+  /** A short sentence for the status bar tooltip when state is 'error'. */
+  message?: string;
+}
+
+export interface ChatSendParams {
+  /** Omit to start a new session. */
+  sessionId?: string;
+  input: UserInput;
+  /** Overrides `hearth.chat.model` for this turn. */
+  model?: string;
+}
+
+export interface ChatTurnStarted {
+  sessionId: string;
+  userEntryId: string;
+  assistantEntryId: string;
+}
+
+export interface SessionRef {
+  sessionId: string;
+}
+
+export interface ChatEventParams {
+  sessionId: string;
+  /** The assistant entry the event belongs to. */
+  entryId: string;
+  event: AgentEvent;
+}
+
+export interface ModelListResult {
+  host: string;
+  models: ModelInfo[];
+  /** Set when the list could not be fetched (Ollama down); `models` is then empty. */
+  error?: HearthError;
+}
+
+/** Starts a turn. Returns at once; the answer arrives as `hearth/chat/event` notifications. */
+export namespace ChatSendRequest {
+  export const method = 'hearth/chat/send' as const;
+  export const type = new RequestType<ChatSendParams, ChatTurnStarted, HearthError>(method);
+}
+
+/** Runs the session's last user message again (after an error or a stop), without duplicating it. */
+export namespace ChatRetryRequest {
+  export const method = 'hearth/chat/retry' as const;
+  export const type = new RequestType<SessionRef & { model?: string }, ChatTurnStarted, HearthError>(method);
+}
+
+/** Stops the session's running turn; the model request is aborted. Resolves with whether a turn was running. */
+export namespace ChatStopRequest {
+  export const method = 'hearth/chat/stop' as const;
+  export const type = new RequestType<SessionRef, { stopped: boolean }, HearthError>(method);
+}
+
+/** Server → client: one event of a running turn. */
+export namespace ChatEventNotification {
+  export const method = 'hearth/chat/event' as const;
+  export const type = new NotificationType<ChatEventParams>(method);
+}
+
+export namespace SessionListRequest {
+  export const method = 'hearth/sessions/list' as const;
+  export const type = new RequestType<Record<string, never>, { sessions: SessionSummary[] }, HearthError>(method);
+}
+
+export namespace SessionGetRequest {
+  export const method = 'hearth/sessions/get' as const;
+  export const type = new RequestType<SessionRef, SessionView, HearthError>(method);
+}
+
+export namespace SessionDeleteRequest {
+  export const method = 'hearth/sessions/delete' as const;
+  export const type = new RequestType<SessionRef, { deleted: boolean }, HearthError>(method);
+}
+
+/** Lists the models installed in the configured Ollama. Never throws for an unreachable host: see `error`. */
+export namespace ModelListRequest {
+  export const method = 'hearth/models/list' as const;
+  export const type = new RequestType<Record<string, never>, ModelListResult, HearthError>(method);
+}
+
+/** Server → client: backend state for the status bar. */
+export namespace StatusNotification {
+  export const method = 'hearth/status' as const;
+  export const type = new NotificationType<BackendStatus>(method);
+}
+
+// ---------------------------------------------------------------------------
+// Inline suggestions, editor actions and code actions (issue 4).
+// Inline suggestions themselves are standard LSP 3.18 `textDocument/inlineCompletion`.
+// ---------------------------------------------------------------------------
+
+/** The `hearth.completion` settings (the server fills in defaults for missing ones). */
+export interface CompletionSettings {
+  /** Inline suggestions on or off everywhere. */
+  enabled: boolean;
+  /** Language ids (`markdown`, `plaintext`) with inline suggestions off. */
+  disabledLanguages: string[];
+  /** Empty: the smallest installed code model. */
+  model: string;
+  /** Longest multi-line suggestion, in lines. */
+  maxLines: number;
+  /** Quiet time after a keystroke before the model is asked. */
+  debounceMs: number;
+  /**
+   * `baseline` turns off debounce, aborting, caching, type-through and request
+   * sharing. It exists only so the benchmark can measure what they save.
+   */
+  pipeline: 'optimized' | 'baseline';
+}
+
+export type CompletionState = 'idle' | 'thinking' | 'paused' | 'disabled' | 'modelMissing' | 'modelUnsupported' | 'error';
+
+/** Server → client: the inline-suggestion state, for the status-bar control. */
+export interface CompletionStatus {
+  state: CompletionState;
+  /** The model in use (or the one that is missing); empty when none could be chosen. */
+  model: string;
+  /** For modelMissing, modelUnsupported and error: what happened and what to do. */
+  message?: string;
+  /** A model the user can install to fix the state (`ollama pull <suggestedModel>`). */
+  suggestedModel?: string;
+  host?: string;
+}
+
+export namespace CompletionStatusNotification {
+  export const method = 'hearth/completion/status' as const;
+  export const type = new NotificationType<CompletionStatus>(method);
+}
+
+/** Client → server: pause or resume inline suggestions (not persisted; the client re-sends it after a restart). */
+export namespace CompletionSetPausedNotification {
+  export const method = 'hearth/completion/setPaused' as const;
+  export const type = new NotificationType<{ paused: boolean }>(method);
+}
+
+/** What an editor action asks the model to do with a range. */
+export type EditKind = 'fix' | 'document' | 'refactor' | 'tests';
+
+export interface EditGenerateParams {
+  textDocument: { uri: string };
+  /** The code to rewrite (for `tests`: the code to test). */
+  range: Range;
+  kind: EditKind;
+  /** The user's instruction, for `refactor`. */
+  instruction?: string;
+  /** The problems to fix, for `fix`. */
+  diagnostics?: Diagnostic[];
+  /** Overrides `hearth.chat.model`. */
+  model?: string;
+}
+
+export interface EditGenerateResult {
+  uri: string;
+  /** The range `newText` replaces (for `tests`, the range that was tested). */
+  range: Range;
+  /** The replacement for `range`; for `tests`, the content of a new test file. */
+  newText: string;
+  model: string;
+}
+
+/**
+ * Produces the replacement for a range, for actions that change code (fix,
+ * document, refactor, write tests). The client shows it as a diff to accept
+ * or reject. Cancelling the request aborts the model request.
+ */
+export namespace EditGenerateRequest {
+  export const method = 'hearth/edit/generate' as const;
+  export const type = new RequestType<EditGenerateParams, EditGenerateResult, HearthError>(method);
+}
+
+export interface CommitMessageParams {
+  /** The staged diff (`git diff --cached`). */
+  diff: string;
+  /** Overrides `hearth.chat.model`. */
+  model?: string;
+}
+
+export interface CommitMessageResult {
+  message: string;
+  model: string;
+}
+
+/** Writes a commit message for a staged diff. Cancelling aborts the model request. */
+export namespace CommitMessageRequest {
+  export const method = 'hearth/commit/generate' as const;
+  export const type = new RequestType<CommitMessageParams, CommitMessageResult, HearthError>(method);
+}
+
+/** Commands the server's code actions invoke; the extension implements them. */
+export const HearthActionCommands = {
+  fix: 'hearth.fix',
+  explainSelection: 'hearth.explainSelection',
+} as const;
+
+/** Arguments of `hearth.fix` when invoked from a code action. */
+export interface FixCommandArgs {
+  uri: string;
+  range: Range;
+  diagnostics: Diagnostic[];
+}
+
+/** Arguments of `hearth.explainSelection` when invoked from a code action. */
+export interface ExplainCommandArgs {
+  uri: string;
+  range: Range;
+}

@@ -1,0 +1,87 @@
+import type { AgentEvent, ContextItem, HearthError, ToolCall, ToolResult, Usage, DoneReason } from './chat';
+
+/** A row of the history list. */
+export interface SessionSummary {
+  id: string;
+  title: string;
+  createdAt: number;
+  updatedAt: number;
+  model?: string;
+  messageCount: number;
+}
+
+/** A user message as stored and shown. */
+export interface UserEntry {
+  kind: 'user';
+  id: string;
+  text: string;
+  context: ContextItem[];
+  at: number;
+}
+
+/** One part of an assistant reply, in the order it happened. */
+export type AssistantPart =
+  | { kind: 'text'; text: string }
+  | { kind: 'toolCall'; call: ToolCall; result?: ToolResult }
+  | { kind: 'status'; message: string; level: 'info' | 'warning' };
+
+/** An assistant reply as stored and shown. `state` is 'streaming' only while a turn is live (or was cut by a crash). */
+export interface AssistantEntry {
+  kind: 'assistant';
+  id: string;
+  /** The user entry this answers. */
+  replyTo: string;
+  model: string;
+  parts: AssistantPart[];
+  state: 'streaming' | 'done' | 'interrupted';
+  doneReason?: DoneReason;
+  error?: HearthError;
+  usage?: Usage;
+  at: number;
+}
+
+export type SessionEntry = UserEntry | AssistantEntry;
+
+/** A whole session, as the webview renders it. */
+export interface SessionView {
+  summary: SessionSummary;
+  entries: SessionEntry[];
+}
+
+/** Applies one agent event to an assistant entry. Shared by the store (replay) and the webview (live). */
+export function applyAgentEvent(entry: AssistantEntry, event: AgentEvent): void {
+  switch (event.type) {
+    case 'text': {
+      const last = entry.parts[entry.parts.length - 1];
+      if (last && last.kind === 'text') last.text += event.delta;
+      else entry.parts.push({ kind: 'text', text: event.delta });
+      break;
+    }
+    case 'toolCall':
+      entry.parts.push({ kind: 'toolCall', call: event.call });
+      break;
+    case 'toolResult': {
+      for (let i = entry.parts.length - 1; i >= 0; i--) {
+        const part = entry.parts[i];
+        if (part.kind === 'toolCall' && part.call.id === event.result.callId) {
+          part.result = event.result;
+          break;
+        }
+      }
+      break;
+    }
+    case 'status':
+      entry.parts.push({ kind: 'status', message: event.message, level: event.level });
+      break;
+    case 'usage':
+      entry.usage = event.usage;
+      break;
+    case 'error':
+      entry.error = event.error;
+      break;
+    case 'done':
+      entry.state = 'done';
+      entry.doneReason = event.reason;
+      break;
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The tools the model can see: one enum of names and one schema each.
+ * The agent core (which offers them to the model and validates the model's
+ * arguments) and the tool executor (which runs them on the developer's
+ * machine) both read these definitions, in every mode, so local and remote
+ * agents offer exactly the same tools.
+ */
+
+/** A JSON Schema subset: what tool parameters need and what validators check. */
+export interface JsonSchema {
+  type?: 'object' | 'string' | 'number' | 'integer' | 'boolean' | 'array' | 'null';
+  description?: string;
+  properties?: Record<string, JsonSchema>;
+  required?: string[];
+  items?: JsonSchema;
+  enum?: (string | number)[];
+  minimum?: number;
+  maximum?: number;
+  additionalProperties?: boolean;
+}
+
+export interface ToolDefinition {
+  /** The name the model sees. Built-in names come from `ToolName`; MCP tools are `server.tool`. */
+  name: string;
+  description: string;
+  parameters: JsonSchema & { type: 'object' };
+  /** True for tools that never change anything (they run without approval inside the workspace). */
+  readOnly: boolean;
+}
+
+export enum ToolName {
+  ReadFile = 'read_file',
+  ListDir = 'list_dir',
+  Glob = 'glob',
+  Grep = 'grep',
+  WriteFile = 'write_file',
+  EditFile = 'edit_file',
+  RunCommand = 'run_command',
+  GetProblems = 'get_problems',
+}
+
+const path = (description: string): JsonSchema => ({ type: 'string', description });
+
+/** The built-in tools, in the order they are offered to the model. */
+export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
+  [ToolName.ReadFile]: {
+    name: ToolName.ReadFile,
+    description: 'Read a text file in the workspace. Returns numbered lines. Use startLine/endLine for large files.',
+    readOnly: true,
+    parameters: {
+      type: 'object',
+      properties: {
+        path: path('Workspace-relative path of the file.'),
+        startLine: { type: 'integer', minimum: 1, description: 'First line to read (1-based).' },
+        endLine: { type: 'integer', minimum: 1, description: 'Last line to read (inclusive).' },
+      },
+      required: ['path'],
+    },
+  },
+  [ToolName.ListDir]: {
+    name: ToolName.ListDir,
+    description: 'List the entries of a directory in the workspace (directories end with /).',
+    readOnly: true,
+    parameters: { type: 'object', properties: { path: path('Workspace-relative directory; "." for the root.') }, required: ['path'] },
+  },
+  [ToolName.Glob]: {
+    name: ToolName.Glob,
+    description: 'Find files by glob pattern (for example "src/**/*.ts"), honouring .gitignore.',
+    readOnly: true,
+    parameters: { type: 'object', properties: { pattern: { type: 'string', description: 'Glob relative to the workspace root.' } }, required: ['pattern'] },
+  },
+  [ToolName.Grep]: {
+    name: ToolName.Grep,
+    description: 'Search file contents with a regular expression, honouring .gitignore. Returns path:line: text matches.',
+    readOnly: true,
+    parameters: {
+      type: 'object',
+      properties: {
+        pattern: { type: 'string', description: 'Regular expression (Rust/ripgrep syntax).' },
+        path: path('Directory or file to search in; defaults to the workspace root.'),
+        glob: { type: 'string', description: 'Only search files matching this glob.' },
+        caseSensitive: { type: 'boolean', description: 'Defaults to false.' },
+      },
+      required: ['pattern'],
+    },
+  },
+  [ToolName.WriteFile]: {
+    name: ToolName.WriteFile,
+    description: 'Create or overwrite a file with the given content. The user reviews the change as a diff.',
+    readOnly: false,
+    parameters: { type: 'object', properties: { path: path('Workspace-relative path.'), content: { type: 'string', description: 'The whole new content.' } }, required: ['path', 'content'] },
+  },
+  [ToolName.EditFile]: {
+    name: ToolName.EditFile,
+    description: 'Replace one exact occurrence of oldText with newText in a file. oldText must match exactly once; include enough surrounding lines to make it unique.',
+    readOnly: false,
+    parameters: {
+      type: 'object',
+      properties: {
+        path: path('Workspace-relative path.'),
+        oldText: { type: 'string', description: 'Exact text to replace, including whitespace.' },
+        newText: { type: 'string', description: 'Replacement text.' },
+      },
+      required: ['path', 'oldText', 'newText'],
+    },
+  },
+  [ToolName.RunCommand]: {
+    name: ToolName.RunCommand,
+    description: 'Run a shell command in the workspace root and return its exit code and output. The user may need to approve it.',
+    readOnly: false,
+    parameters: {
+      type: 'object',
+      properties: {
+        command: { type: 'string', description: 'The command line, run by /bin/sh.' },
+        timeoutSeconds: { type: 'integer', minimum: 1, maximum: 600, description: 'Defaults to 60.' },
+      },
+      required: ['command'],
+    },
+  },
+  [ToolName.GetProblems]: {
+    name: ToolName.GetProblems,
+    description: 'List the errors and warnings VS Code currently reports, optionally for one file.',
+    readOnly: true,
+    parameters: { type: 'object', properties: { path: path('Workspace-relative path; omit for all files.') } },
+  },
+};
+
+export const BUILTIN_TOOL_LIST: ToolDefinition[] = Object.values(BUILTIN_TOOLS);
+
+export function isToolName(name: string): name is ToolName {
+  return Object.prototype.hasOwnProperty.call(BUILTIN_TOOLS, name);
+}

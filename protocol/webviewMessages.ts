@@ -1,0 +1,157 @@
+/**
+ * The messages between the chat webview and the extension, one typed map per
+ * direction. The webview is a browser sandbox that renders events and holds no
+ * agent state; everything it asks for goes through `FromWebview`, and the
+ * extension validates each message at runtime before acting on it, because a
+ * webview's messages cross a trust boundary.
+ */
+import type { AgentEvent, ContextItem, HearthError, UserInput } from './chat';
+import type { SessionSummary, SessionView } from './sessions';
+import type { BackendStatus, ModelInfo } from './lspMethods';
+
+export interface ModelPickerState {
+  models: ModelInfo[];
+  selected: string;
+  host: string;
+  error?: HearthError;
+}
+
+/** Extension → webview. */
+export interface ToWebviewMap {
+  /** The session to show (new chat: an empty session view with no id yet). */
+  session: { session: SessionView | null };
+  /** One live event for the shown session. */
+  event: { sessionId: string; entryId: string; event: AgentEvent };
+  /** A turn began: the webview adds the user entry and an empty assistant entry. */
+  turnStarted: {
+    sessionId: string;
+    userEntryId: string;
+    assistantEntryId: string;
+    retry: boolean;
+    /**
+     * The user's side of the turn when it did not come from this webview's composer
+     * (for example an "Explain" editor command), so the webview can show it. Omitted
+     * for turns the webview sent itself: it already knows the text.
+     */
+    input?: UserInput;
+  };
+  /** A request failed before a turn could start (for example the server is down); the text is kept. */
+  sendFailed: { error: HearthError };
+  sessions: { sessions: SessionSummary[] };
+  models: ModelPickerState;
+  status: { status: BackendStatus };
+  /** Adds a context chip (selection or active file). */
+  addContext: { item: ContextItem };
+  /** Answer to `findFiles`, for `@` completion. */
+  files: { requestId: number; paths: string[] };
+  /** Shows the history list, or focuses the input. */
+  show: { what: 'history' | 'input' };
+}
+
+/**
+ * A message with no payload besides its `type`. (`Record<string, never>` would
+ * make `{ type: 'ready' }` itself unassignable once intersected with `{ type }`.)
+ */
+type NoPayload = Record<never, never>;
+
+/** Webview → extension. */
+export interface FromWebviewMap {
+  ready: NoPayload;
+  send: { text: string; context: ContextItem[]; model?: string; sessionId?: string };
+  /** `model` overrides the session's model for this retry (the user picked an installed model after modelNotFound). */
+  retry: { sessionId: string; model?: string };
+  stop: { sessionId: string };
+  newChat: NoPayload;
+  openSession: { sessionId: string };
+  deleteSession: { sessionId: string };
+  listSessions: NoPayload;
+  selectModel: { model: string };
+  refreshModels: NoPayload;
+  findFiles: { requestId: number; query: string };
+  attach: { what: 'selection' | 'activeFile' };
+  copy: { text: string };
+  insert: { text: string };
+  openSettings: { setting: string };
+  /** A link in an answer was clicked. The webview never navigates; the extension opens http(s) and mailto links externally. */
+  openLink: { url: string };
+}
+
+export type ToWebview = { [K in keyof ToWebviewMap]: { type: K } & ToWebviewMap[K] }[keyof ToWebviewMap];
+export type FromWebview = { [K in keyof FromWebviewMap]: { type: K } & FromWebviewMap[K] }[keyof FromWebviewMap];
+
+const MAX_TEXT = 1_000_000;
+
+function isString(v: unknown, max = MAX_TEXT): v is string {
+  return typeof v === 'string' && v.length <= max;
+}
+
+function isOptionalString(v: unknown): boolean {
+  return v === undefined || isString(v, 10_000);
+}
+
+function isContextItem(v: unknown): v is ContextItem {
+  if (typeof v !== 'object' || v === null) return false;
+  const c = v as Record<string, unknown>;
+  if (c.kind !== 'selection' && c.kind !== 'file' && c.kind !== 'mention') return false;
+  if (!isString(c.path, 4096)) return false;
+  if (c.text !== undefined && !isString(c.text)) return false;
+  if (c.languageId !== undefined && !isString(c.languageId, 100)) return false;
+  if (c.range !== undefined) {
+    const r = c.range as Record<string, unknown>;
+    if (typeof r !== 'object' || r === null || !Number.isInteger(r.startLine) || !Number.isInteger(r.endLine)) return false;
+  }
+  return true;
+}
+
+/**
+ * Validates a message from the webview. Returns the typed message, or an
+ * explanation of why it was refused (logged by the extension, never acted on).
+ */
+export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview } | { ok: false; reason: string } {
+  if (typeof raw !== 'object' || raw === null) return { ok: false, reason: 'message is not an object' };
+  const m = raw as Record<string, unknown>;
+  const bad = (what: string) => ({ ok: false as const, reason: `${String(m.type)}: ${what}` });
+  switch (m.type) {
+    case 'ready':
+    case 'newChat':
+    case 'listSessions':
+    case 'refreshModels':
+      break;
+    case 'send':
+      if (!isString(m.text)) return bad('text must be a string');
+      if (!Array.isArray(m.context) || m.context.length > 100 || !m.context.every(isContextItem)) return bad('context must be a list of context items');
+      if (!isOptionalString(m.model) || !isOptionalString(m.sessionId)) return bad('model and sessionId must be strings');
+      break;
+    case 'retry':
+      if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');
+      if (!isOptionalString(m.model)) return bad('model must be a string');
+      break;
+    case 'stop':
+    case 'openSession':
+    case 'deleteSession':
+      if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');
+      break;
+    case 'selectModel':
+      if (!isString(m.model, 500)) return bad('model must be a string');
+      break;
+    case 'findFiles':
+      if (!Number.isInteger(m.requestId) || !isString(m.query, 1000)) return bad('requestId and query are required');
+      break;
+    case 'attach':
+      if (m.what !== 'selection' && m.what !== 'activeFile') return bad('what must be selection or activeFile');
+      break;
+    case 'copy':
+    case 'insert':
+      if (!isString(m.text)) return bad('text must be a string');
+      break;
+    case 'openLink':
+      if (!isString(m.url, 8192) || !/^(?:https?:|mailto:)/i.test(m.url)) return bad('url must be an http(s) or mailto link');
+      break;
+    case 'openSettings':
+      if (!isString(m.setting, 200) || !/^hearth\.[\w.]+$/.test(m.setting)) return bad('setting must be a hearth.* setting');
+      break;
+    default:
+      return { ok: false, reason: `unknown message type ${JSON.stringify(m.type)}` };
+  }
+  return { ok: true, message: raw as FromWebview };
+}

@@ -1,0 +1,116 @@
+/**
+ * A real LSP client for integration tests: starts `dist/language-server.js
+ * --stdio` as a child process and speaks JSON-RPC to it over its pipes,
+ * answering `workspace/configuration` with the settings a test chooses.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import {
+  createProtocolConnection,
+  StreamMessageReader,
+  StreamMessageWriter,
+  ConfigurationRequest,
+  InitializeRequest,
+  InitializedNotification,
+  DidChangeConfigurationNotification,
+  type ProtocolConnection,
+} from 'vscode-languageserver-protocol/node';
+import { ChatEventNotification, StatusNotification, type BackendStatus, type ChatEventParams } from '../../protocol/lspMethods';
+
+export interface LspTestClient {
+  connection: ProtocolConnection;
+  process: ChildProcess;
+  events: ChatEventParams[];
+  statuses: BackendStatus[];
+  /** Everything the server wrote to stderr and window/logMessage. */
+  logs: string[];
+  /** Replaces the `hearth` settings and tells the server they changed. */
+  setSettings(settings: Record<string, unknown>): void;
+  /** Resolves when an event matching the predicate has arrived (including ones already received). */
+  waitForEvent(predicate: (e: ChatEventParams) => boolean, timeoutMs?: number): Promise<ChatEventParams>;
+  /** Shuts the server down politely. */
+  stop(): Promise<void>;
+  /** Kills the server process outright (SIGKILL), as a crash would. */
+  kill(): Promise<void>;
+}
+
+export const SERVER_PATH = path.resolve('dist/language-server.js');
+
+export async function startLspTestClient(options: { storagePath: string; workspace?: string; settings?: Record<string, unknown>; serverPath?: string }): Promise<LspTestClient> {
+  const child = spawn(process.execPath, [options.serverPath ?? SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const logs: string[] = [];
+  child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
+  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  let settings = options.settings ?? {};
+  const events: ChatEventParams[] = [];
+  const statuses: BackendStatus[] = [];
+  const waiters = new Set<{ predicate: (e: ChatEventParams) => boolean; resolve: (e: ChatEventParams) => void }>();
+  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'hearth' ? settings : null)));
+  connection.onNotification(ChatEventNotification.type, (e) => {
+    events.push(e);
+    for (const w of [...waiters]) {
+      if (w.predicate(e)) {
+        waiters.delete(w);
+        w.resolve(e);
+      }
+    }
+  });
+  connection.onNotification(StatusNotification.type, (s) => statuses.push(s));
+  connection.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
+  connection.onRequest('client/registerCapability', () => null);
+  connection.listen();
+
+  const workspaceUri = options.workspace ? pathToFileURL(options.workspace).toString() : null;
+  await connection.sendRequest(InitializeRequest.type, {
+    processId: process.pid,
+    rootUri: workspaceUri,
+    workspaceFolders: workspaceUri ? [{ uri: workspaceUri, name: 'workspace' }] : null,
+    capabilities: { workspace: { configuration: true, workspaceFolders: true } },
+    initializationOptions: { storagePath: options.storagePath },
+  });
+  await connection.sendNotification(InitializedNotification.type, {});
+
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  return {
+    connection,
+    process: child,
+    events,
+    statuses,
+    logs,
+    setSettings(next) {
+      settings = next;
+      void connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { hearth: next } });
+    },
+    waitForEvent(predicate, timeoutMs = 10_000) {
+      const existing = events.find(predicate);
+      if (existing) return Promise.resolve(existing);
+      return new Promise((resolve, reject) => {
+        const waiter = { predicate, resolve: (e: ChatEventParams) => (clearTimeout(timer), resolve(e)) };
+        const timer = setTimeout(() => {
+          waiters.delete(waiter);
+          reject(new Error(`No matching chat event within ${timeoutMs} ms. Received: ${JSON.stringify(events.map((e) => e.event.type))}\nServer log:\n${logs.join('')}`));
+        }, timeoutMs);
+        waiters.add(waiter);
+      });
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      try {
+        await connection.sendRequest('shutdown');
+        await connection.sendNotification('exit');
+      } catch {
+        // The server may already be gone.
+      }
+      const timer = setTimeout(() => child.kill('SIGKILL'), 3000);
+      await exited;
+      clearTimeout(timer);
+      connection.dispose();
+    },
+    async kill() {
+      child.kill('SIGKILL');
+      await exited;
+      connection.dispose();
+    },
+  };
+}
