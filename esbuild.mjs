@@ -97,7 +97,7 @@ if (withTests) {
     });
   }
   // The in-editor suite runs inside VS Code's extension host, which loads CommonJS.
-  const suiteEntries = findFiles('test/e2e/suite', ['index.ts']);
+  const suiteEntries = findFiles('test/e2e/suite', ['.ts']);
   if (suiteEntries.length > 0) {
     builds.push({
       ...common,

@@ -58,6 +58,8 @@ export interface AgentConfig {
 export { createAgent } from './core/createAgent';
 export { HearthException } from './core/hearthException';
 export { formatUserMessage } from './core/formatUserMessage';
+// Optional core settings beyond AgentConfig (the num_ctx cap).
+export type { CoreAgentConfig } from './core/createAgent';
 
 // Fill-in-the-middle for inline suggestions (issue 4).
 export { createFimCompleter } from './completion/createFimCompleter';

@@ -3,7 +3,7 @@ import { DidChangeConfigurationNotification } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { ChatEventNotification, StatusNotification, type HearthInitializationOptions } from '../protocol/lspMethods';
 import { SessionStore } from './chat/sessionStore';
-import { ChatService } from './chat/chatService';
+import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
 import { SettingsReader } from './settings/settingsReader';
 import { AgentProvider } from './agentProvider';
@@ -47,7 +47,7 @@ export class HearthServer {
     registerChatHandlers(connection, this);
     connection.onDidChangeConfiguration(() => {
       this.settings.invalidate();
-      void this.agents.refresh();
+      void this.probeBackend();
     });
   }
 
@@ -59,8 +59,25 @@ export class HearthServer {
     if (this.params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'hearth' });
     }
-    void this.agents.refresh();
+    void this.probeBackend();
     this.connection.console.log(`Hearth language server ready (storage: ${this.options.storagePath}, workspace: ${this.roots.join(', ') || 'none'}).`);
+  }
+
+  /**
+   * Checks that the configured backend answers and publishes the result, so
+   * the status bar shows a dead Ollama before the user sends anything.
+   */
+  async probeBackend(): Promise<void> {
+    const settings = await this.settings.get();
+    const agent = await this.agents.refresh();
+    try {
+      const models = await agent.listModels(AbortSignal.timeout(5000));
+      const model = settings.chat.model || models[0]?.name || '';
+      this.connection.sendNotification(StatusNotification.type, { backend: 'local', host: agent.host, model, state: this.chat.busy ? 'busy' : 'idle' });
+    } catch (err) {
+      const error = toHearthError(err);
+      this.connection.sendNotification(StatusNotification.type, { backend: 'local', host: agent.host, model: settings.chat.model, state: 'error', message: error.message });
+    }
   }
 
   async shutdown(): Promise<void> {

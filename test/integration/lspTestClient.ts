@@ -56,8 +56,12 @@ export async function startLspTestClient(options: { storagePath: string; workspa
       }
     }
   });
-  connection.onNotification(StatusNotification.type, (s) => statuses.push(s));
-  connection.onNotification('window/logMessage', (p: { message: string }) => logs.push(p.message));
+  connection.onNotification(StatusNotification.type, (s) => {
+    statuses.push(s);
+  });
+  connection.onNotification('window/logMessage', (p: { message: string }) => {
+    logs.push(p.message);
+  });
   connection.onRequest('client/registerCapability', () => null);
   connection.listen();
 

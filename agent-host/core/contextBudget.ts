@@ -1,0 +1,128 @@
+/**
+ * Fits a conversation into the model's context window before it is sent.
+ *
+ * Ollama silently truncates a prompt that exceeds `num_ctx`, dropping the
+ * start of it (often the system prompt and the tool instructions), so the
+ * agent sends `num_ctx` itself and never sends more than fits:
+ *
+ *   system prompt + tool schemas + history + this turn  <=  num_ctx - reserve
+ *
+ * The reserve leaves room for the answer. When the conversation is too long
+ * it gives up the least valuable text first: old tool outputs (the model
+ * already drew its conclusions from them), then the oldest exchanges, and
+ * only then the newest tool outputs. The current user message is never cut;
+ * if it alone does not fit, the caller tells the user.
+ */
+import type { ChatMessage } from '../../protocol/chat';
+import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './tokenEstimate';
+
+/** Context length cap by default: larger windows cost memory and speed on a laptop. */
+export const DEFAULT_CONTEXT_CAP = 32768;
+/** Used when /api/show did not say (Ollama's own default context length). */
+export const FALLBACK_CONTEXT_LENGTH = 4096;
+/** What a shortened tool output keeps of its start and end. */
+const KEEP_HEAD_CHARS = 600;
+const KEEP_TAIL_CHARS = 300;
+
+export interface BudgetRequest {
+  system: string;
+  /** Earlier turns, oldest first. */
+  history: ChatMessage[];
+  /** This turn: the user message first, then assistant tool calls and tool results. */
+  turn: ChatMessage[];
+  /** Tokens sent outside the messages (native tool schemas). */
+  fixedTokens: number;
+  numCtx: number;
+}
+
+export interface BudgetOutcome {
+  /** System message first, then what is left of history and turn. */
+  messages: ChatMessage[];
+  fits: boolean;
+  promptTokens: number;
+  /** The most prompt tokens allowed: num_ctx minus the reserve for the answer. */
+  budgetTokens: number;
+  shortenedToolOutputs: number;
+  droppedMessages: number;
+}
+
+/** The number of context tokens to send: the model's own length, capped. */
+export function chooseNumCtx(modelContextLength: number | undefined, cap: number = DEFAULT_CONTEXT_CAP): number {
+  return Math.max(512, Math.min(modelContextLength ?? FALLBACK_CONTEXT_LENGTH, cap));
+}
+
+/** Room kept for the answer: a quarter of the window, at most 4096 tokens. */
+export function answerReserve(numCtx: number): number {
+  return Math.min(Math.ceil(numCtx / 4), 4096);
+}
+
+export function messageTokens(message: ChatMessage): number {
+  let tokens = MESSAGE_OVERHEAD_TOKENS + estimateTokens(message.content);
+  for (const call of message.toolCalls ?? []) tokens += MESSAGE_OVERHEAD_TOKENS + estimateTokens(call.name + JSON.stringify(call.arguments));
+  return tokens;
+}
+
+function shorten(message: ChatMessage): ChatMessage | undefined {
+  const text = message.content;
+  if (text.length <= KEEP_HEAD_CHARS + KEEP_TAIL_CHARS + 100) return undefined;
+  const removed = text.length - KEEP_HEAD_CHARS - KEEP_TAIL_CHARS;
+  const content = `${text.slice(0, KEEP_HEAD_CHARS)}\n[… ${removed} characters of this tool output were removed to fit the context window; call the tool again if you need them …]\n${text.slice(-KEEP_TAIL_CHARS)}`;
+  return { ...message, content };
+}
+
+/** Splits history into exchanges, each starting at a user message, so nothing is dropped half-way (no orphan tool results). */
+function exchanges(history: ChatMessage[]): ChatMessage[][] {
+  const groups: ChatMessage[][] = [];
+  for (const message of history) {
+    if (message.role === 'user' || groups.length === 0) groups.push([message]);
+    else groups[groups.length - 1].push(message);
+  }
+  return groups;
+}
+
+export function fitToContext(request: BudgetRequest): BudgetOutcome {
+  const budgetTokens = request.numCtx - answerReserve(request.numCtx);
+  const system: ChatMessage = { role: 'system', content: request.system };
+  let groups = exchanges(request.history).map((g) => [...g]);
+  const turn = [...request.turn];
+  let shortenedToolOutputs = 0;
+  let droppedMessages = 0;
+
+  const total = () =>
+    request.fixedTokens + messageTokens(system) + groups.flat().reduce((n, m) => n + messageTokens(m), 0) + turn.reduce((n, m) => n + messageTokens(m), 0);
+  let tokens = total();
+  const outcome = (): BudgetOutcome => ({
+    messages: [system, ...groups.flat(), ...turn],
+    fits: tokens <= budgetTokens,
+    promptTokens: tokens,
+    budgetTokens,
+    shortenedToolOutputs,
+    droppedMessages,
+  });
+  if (tokens <= budgetTokens) return outcome();
+
+  // The newest tool results (after the last assistant message) are what the model is about to read; they go last.
+  const lastAssistant = turn.map((m) => m.role).lastIndexOf('assistant');
+  const tryShorten = (list: ChatMessage[], index: number): boolean => {
+    const short = list[index].role === 'tool' ? shorten(list[index]) : undefined;
+    if (!short) return false;
+    tokens -= messageTokens(list[index]) - messageTokens(short);
+    list[index] = short;
+    shortenedToolOutputs++;
+    return tokens <= budgetTokens;
+  };
+
+  for (const group of groups) for (let i = 0; i < group.length; i++) if (tryShorten(group, i)) return outcome();
+  for (let i = 0; i < lastAssistant; i++) if (tryShorten(turn, i)) return outcome();
+
+  while (groups.length > 0 && tokens > budgetTokens) {
+    const [oldest, ...rest] = groups;
+    groups = rest;
+    droppedMessages += oldest.length;
+    tokens -= oldest.reduce((n, m) => n + messageTokens(m), 0);
+  }
+  if (tokens <= budgetTokens) return outcome();
+
+  for (let i = Math.max(lastAssistant, 0); i < turn.length; i++) if (tryShorten(turn, i)) return outcome();
+  return outcome();
+}

@@ -1,0 +1,123 @@
+import type { HearthError } from '../../protocol/chat';
+
+/**
+ * What went wrong talking to Ollama, decided from the shapes the `ollama`
+ * client and Node's fetch (undici) actually produce:
+ * - `ResponseError` with `status_code`: Ollama answered with an HTTP error;
+ * - `TypeError: fetch failed` with a `cause`: no HTTP response at all;
+ * - `TypeError: terminated`: the body stopped mid-stream (socket closed);
+ * - a plain Error: Ollama sent `{"error": ...}` inside the stream.
+ */
+export type OllamaFailure =
+  | { kind: 'aborted' }
+  | { kind: 'unreachable'; detail: string }
+  | { kind: 'dropped'; detail: string }
+  | { kind: 'http'; status: number; message: string }
+  | { kind: 'other'; message: string };
+
+/** Connection errors that mean "nothing is listening there" rather than "it broke while talking". */
+const UNREACHABLE_CODES: Record<string, string> = {
+  ECONNREFUSED: 'connection refused',
+  ENOTFOUND: 'host name not found',
+  EAI_AGAIN: 'host name lookup failed',
+  ETIMEDOUT: 'connection timed out',
+  UND_ERR_CONNECT_TIMEOUT: 'connection timed out',
+  EHOSTUNREACH: 'host unreachable',
+  ENETUNREACH: 'network unreachable',
+  EADDRNOTAVAIL: 'address not available',
+  ERR_INVALID_URL: 'invalid URL',
+};
+
+const DROPPED_CODES = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'EPIPE', 'UND_ERR_CLOSED']);
+
+function causeOf(err: unknown): { code?: string; message?: string } | undefined {
+  const cause = (err as { cause?: unknown })?.cause;
+  if (typeof cause !== 'object' || cause === null) return undefined;
+  const c = cause as { code?: unknown; message?: unknown; errors?: unknown };
+  // Happy-eyeballs connections fail with an AggregateError holding one error per address.
+  if (Array.isArray(c.errors) && c.errors.length > 0 && typeof c.code !== 'string') return causeOf({ cause: c.errors[0] });
+  return { code: typeof c.code === 'string' ? c.code : undefined, message: typeof c.message === 'string' ? c.message : undefined };
+}
+
+export function classifyFailure(err: unknown): OllamaFailure {
+  const e = err as { name?: unknown; message?: unknown; status_code?: unknown } | undefined;
+  const name = typeof e?.name === 'string' ? e.name : '';
+  const message = typeof e?.message === 'string' ? e.message : String(err);
+  if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'aborted' };
+  if (name === 'ResponseError' && typeof e?.status_code === 'number') return { kind: 'http', status: e.status_code, message };
+  const cause = causeOf(err);
+  if (message === 'terminated' || message.startsWith('Did not receive done')) {
+    return { kind: 'dropped', detail: cause?.message ?? 'the stream ended early' };
+  }
+  if (message === 'fetch failed' || cause?.code) {
+    if (cause?.code && DROPPED_CODES.has(cause.code)) return { kind: 'dropped', detail: cause.message ?? cause.code };
+    const detail = (cause?.code && UNREACHABLE_CODES[cause.code]) ?? cause?.message ?? message;
+    return { kind: 'unreachable', detail };
+  }
+  return { kind: 'other', message };
+}
+
+export function unreachableError(host: string, detail: string): HearthError {
+  return {
+    code: 'ollamaUnreachable',
+    message:
+      `Hearth could not reach Ollama at ${host} (${detail}). ` +
+      'Start Ollama with `ollama serve` (or open the Ollama app), or set the `hearth.ollama.host` setting to the URL where Ollama runs.',
+    host,
+    retryable: true,
+  };
+}
+
+export function modelNotFoundError(host: string, model: string, installed: string[] | undefined): HearthError {
+  const choices =
+    installed === undefined
+      ? ''
+      : installed.length === 0
+        ? ' No models are installed yet.'
+        : ` Installed models: ${installed.join(', ')}. Pick one of them in the model picker or the \`hearth.chat.model\` setting, or`;
+  const pull = installed !== undefined && installed.length > 0 ? ` install it with \`ollama pull ${model}\`.` : ` Install it with \`ollama pull ${model}\`.`;
+  return {
+    code: 'modelNotFound',
+    message: `The model "${model}" is not installed in Ollama at ${host}.${choices}${pull}`,
+    host,
+    model,
+    installedModels: installed,
+    // After a pull (or picking another model) the same message can be resent.
+    retryable: true,
+  };
+}
+
+export function connectionDroppedError(host: string, model: string, detail: string): HearthError {
+  return {
+    code: 'connectionDropped',
+    message:
+      `The connection to Ollama at ${host} closed before ${model} finished answering (${detail}). ` +
+      'The partial answer is kept; press Retry to ask again. If it keeps happening, check the Ollama logs: the model may have crashed or run out of memory.',
+    host,
+    model,
+    retryable: true,
+  };
+}
+
+export function modelError(host: string, model: string, ollamaMessage: string, status?: number): HearthError {
+  const where = status === undefined ? '' : ` (HTTP ${status})`;
+  return {
+    code: 'modelError',
+    message: `Ollama reported an error for ${model}${where}: ${ollamaMessage}`,
+    host,
+    model,
+    // Server-side failures (a crashed runner, out of memory) can pass; a refused request will be refused again.
+    retryable: status === undefined || status >= 500,
+  };
+}
+
+export function internalError(err: unknown): HearthError {
+  const message = err instanceof Error ? err.message : String(err);
+  return { code: 'internal', message: `Hearth hit an unexpected error: ${message}. Please report it with the Hearth log attached.`, retryable: true };
+}
+
+/** True for Ollama's 400 "<model> does not support tools". */
+export function isToolsUnsupported(err: unknown): boolean {
+  const failure = classifyFailure(err);
+  return failure.kind === 'http' && failure.status === 400 && /does not support tools/i.test(failure.message);
+}

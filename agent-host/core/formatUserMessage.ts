@@ -1,0 +1,52 @@
+import type { ContextItem, UserInput } from '../../protocol/chat';
+
+/** Languages by file extension, for the fence info string when the client did not send a language id. */
+const LANGUAGE_BY_EXTENSION: Record<string, string> = {
+  ts: 'typescript', tsx: 'tsx', js: 'javascript', jsx: 'jsx', mjs: 'javascript', cjs: 'javascript',
+  py: 'python', rs: 'rust', go: 'go', java: 'java', kt: 'kotlin', rb: 'ruby', php: 'php', cs: 'csharp',
+  c: 'c', h: 'c', cpp: 'cpp', hpp: 'cpp', cc: 'cpp', swift: 'swift', scala: 'scala', sh: 'bash',
+  json: 'json', yaml: 'yaml', yml: 'yaml', toml: 'toml', md: 'markdown', html: 'html', css: 'css',
+  scss: 'scss', sql: 'sql', xml: 'xml', vue: 'vue', svelte: 'svelte', lua: 'lua', dart: 'dart',
+};
+
+function languageOf(item: ContextItem): string {
+  if (item.languageId) return item.languageId;
+  const ext = /\.([A-Za-z0-9]+)$/.exec(item.path)?.[1]?.toLowerCase();
+  return (ext && LANGUAGE_BY_EXTENSION[ext]) ?? '';
+}
+
+/** A fence longer than any backtick run in the text, so code containing ``` cannot close it early. */
+function fenceFor(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function headingOf(item: ContextItem): string {
+  const lines = item.range ? ` (lines ${item.range.startLine}-${item.range.endLine})` : '';
+  switch (item.kind) {
+    case 'selection':
+      return `Selected code from ${item.path}${lines}:`;
+    case 'file':
+      return `File ${item.path}${lines}:`;
+    case 'mention':
+      return `Mentioned file ${item.path}${lines}:`;
+  }
+}
+
+function formatContextItem(item: ContextItem): string {
+  if (item.text === undefined) return `${headingOf(item)} (contents not available)`;
+  const fence = fenceFor(item.text);
+  const body = item.text.endsWith('\n') ? item.text : `${item.text}\n`;
+  return `${headingOf(item)}\n${fence}${languageOf(item)}\n${body}${fence}`;
+}
+
+/**
+ * The text the model receives for a user message: each attached selection,
+ * file or @mention as a heading naming its path and line range followed by
+ * fenced code, then what the user typed. Context comes first so the question
+ * is the last thing the model reads.
+ */
+export function formatUserMessage(input: UserInput): string {
+  if (input.context.length === 0) return input.text;
+  return `${input.context.map(formatContextItem).join('\n\n')}\n\n${input.text}`;
+}

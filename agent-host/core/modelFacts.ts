@@ -1,0 +1,62 @@
+import type { Ollama, ShowResponse } from 'ollama';
+import { classifyFailure } from './errorMapping';
+
+/** What the agent needs to know about a model before it talks to it. */
+export interface ModelFacts {
+  /** The trained context length, from /api/show's model_info. */
+  contextLength?: number;
+  /** /api/show's capabilities ("completion", "tools", "insert"); undefined on Ollama versions that do not report them. */
+  capabilities?: string[];
+  /** Set once Ollama refused tools for this model with a 400, whatever /api/show said. */
+  toolsRefused?: boolean;
+}
+
+function contextLengthOf(show: ShowResponse): number | undefined {
+  const info = (show.model_info ?? {}) as unknown as Record<string, unknown>;
+  const arch = info['general.architecture'];
+  const exact = typeof arch === 'string' ? info[`${arch}.context_length`] : undefined;
+  if (typeof exact === 'number' && exact > 0) return exact;
+  // Some conversions name the architecture differently from the key prefix; any *.context_length will do.
+  for (const [key, value] of Object.entries(info)) {
+    if (key.endsWith('.context_length') && typeof value === 'number' && value > 0) return value;
+  }
+  return undefined;
+}
+
+/**
+ * /api/show answers, cached per model for the agent's lifetime: the context
+ * length and capabilities do not change while a model stays installed, and
+ * asking once saves a round trip on every turn.
+ */
+export class ModelFactsCache {
+  private readonly facts = new Map<string, ModelFacts>();
+
+  /**
+   * Throws what the client threw when the model is missing (404) or Ollama is
+   * unreachable; any other refusal of /api/show (an old Ollama, a proxy that
+   * only forwards chat) yields empty facts and the turn goes on with defaults.
+   */
+  async get(client: Ollama, model: string): Promise<ModelFacts> {
+    const cached = this.facts.get(model);
+    if (cached) return cached;
+    let show: ShowResponse;
+    try {
+      show = await client.show({ model });
+    } catch (err) {
+      const failure = classifyFailure(err);
+      if (failure.kind === 'http' && failure.status !== 404) return {};
+      throw err;
+    }
+    const facts: ModelFacts = {
+      contextLength: contextLengthOf(show),
+      capabilities: Array.isArray(show.capabilities) ? show.capabilities : undefined,
+    };
+    this.facts.set(model, facts);
+    return facts;
+  }
+
+  markToolsRefused(model: string): void {
+    const facts = this.facts.get(model) ?? {};
+    this.facts.set(model, { ...facts, toolsRefused: true });
+  }
+}

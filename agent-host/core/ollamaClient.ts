@@ -1,0 +1,33 @@
+import { Ollama } from 'ollama';
+
+/** How the agent reaches Ollama. */
+export interface OllamaConnection {
+  host: string;
+  headers?: Record<string, string>;
+}
+
+/**
+ * The URL shown to users: the configured host with a scheme and without a
+ * trailing slash, which is what the `ollama` client will contact.
+ */
+export function displayHost(host: string): string {
+  const trimmed = host.trim().replace(/\/+$/, '');
+  return /^[a-z][a-z0-9+.-]*:\/\//i.test(trimmed) ? trimmed : `http://${trimmed}`;
+}
+
+/**
+ * An `ollama` client whose every HTTP request also listens to `signal`.
+ * The client only exposes an abort handle once the response headers arrived,
+ * but Ollama sends no headers until the model has loaded and produced a
+ * token; routing the turn's signal into fetch makes cancelling reach the
+ * request in that phase too, and gives the non-streaming calls (show, list)
+ * a way to be cancelled at all.
+ */
+export function createOllamaClient(connection: OllamaConnection, signal?: AbortSignal): Ollama {
+  const fetchWithSignal: typeof fetch = (input, init) => {
+    if (!signal) return fetch(input, init);
+    const merged = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
+    return fetch(input, { ...init, signal: merged });
+  };
+  return new Ollama({ host: displayHost(connection.host), headers: connection.headers, fetch: fetchWithSignal });
+}

@@ -1,0 +1,67 @@
+import type { ChatRequest, Ollama, ToolCall as OllamaToolCall } from 'ollama';
+import type { AgentEvent, DoneReason, Usage } from '../../protocol/chat';
+import { ToolCallTextFilter } from './toolCallTextFilter';
+import { usageFromChunk } from './usageTotals';
+
+/** One complete model reply. */
+export interface ModelReply {
+  /** Everything the model wrote, tool-call text included. */
+  content: string;
+  /** Native tool calls, as Ollama parsed them. */
+  toolCalls: OllamaToolCall[];
+  doneReason: Extract<DoneReason, 'stop' | 'length'>;
+  usage?: Usage;
+  /** Whether any text reached the user (after filtering). */
+  showedText: boolean;
+}
+
+/**
+ * Streams one /api/chat call, yielding text deltas as they arrive and
+ * returning the whole reply. Aborting `signal` aborts the HTTP request at
+ * once through the client's AbortableAsyncIterator; the read in progress then
+ * rejects with an AbortError, which the caller turns into a cancelled turn.
+ * `hideToolCallText` keeps tool calls written as text out of the deltas.
+ */
+export async function* streamModelReply(
+  client: Ollama,
+  request: Omit<ChatRequest, 'stream'>,
+  signal: AbortSignal,
+  hideToolCallText: boolean,
+): AsyncGenerator<AgentEvent, ModelReply> {
+  const stream = await client.chat({ ...request, stream: true });
+  const abort = () => stream.abort();
+  signal.addEventListener('abort', abort, { once: true });
+  if (signal.aborted) abort();
+  const filter = hideToolCallText ? new ToolCallTextFilter() : undefined;
+  const reply: ModelReply = { content: '', toolCalls: [], doneReason: 'stop', showedText: false };
+  let finished = false;
+  try {
+    for await (const chunk of stream) {
+      const delta = chunk.message?.content ?? '';
+      if (delta !== '') {
+        reply.content += delta;
+        const visible = filter ? filter.push(delta) : delta;
+        if (visible !== '') {
+          reply.showedText = true;
+          yield { type: 'text', delta: visible };
+        }
+      }
+      if (chunk.message?.tool_calls?.length) reply.toolCalls.push(...chunk.message.tool_calls);
+      if (chunk.done) {
+        reply.doneReason = chunk.done_reason === 'length' ? 'length' : 'stop';
+        reply.usage = usageFromChunk(chunk);
+      }
+    }
+    finished = true;
+    const rest = filter?.flush() ?? '';
+    if (rest !== '') {
+      reply.showedText = true;
+      yield { type: 'text', delta: rest };
+    }
+    return reply;
+  } finally {
+    signal.removeEventListener('abort', abort);
+    // If the consumer stopped early (or the read failed), release the HTTP request instead of leaving it streaming.
+    if (!finished) stream.abort();
+  }
+}

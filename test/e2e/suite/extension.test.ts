@@ -1,0 +1,79 @@
+import * as assert from 'node:assert/strict';
+import * as vscode from 'vscode';
+import { ModelListRequest } from '../../../protocol/lspMethods';
+import type { HearthApi } from '../../../extension/extension';
+
+const EXTENSION_ID = 'hearth.hearth';
+
+async function hearth(): Promise<HearthApi> {
+  const extension = vscode.extensions.getExtension<HearthApi>(EXTENSION_ID);
+  assert.ok(extension, `the ${EXTENSION_ID} extension is installed`);
+  const api = await extension.activate();
+  (globalThis as { hearthActivationMs?: number }).hearthActivationMs = api.activationMs;
+  return api;
+}
+
+describe('Hearth in a real VS Code', () => {
+  it('activates lazily and starts its language server', async () => {
+    const extension = vscode.extensions.getExtension<HearthApi>(EXTENSION_ID)!;
+    const activationEvents: string[] = extension.packageJSON.activationEvents ?? [];
+    assert.ok(!activationEvents.includes('*'), 'no eager activation');
+    const api = await hearth();
+    assert.equal(api.client.isRunning(), true);
+    assert.ok(api.activationMs > 0);
+  });
+
+  it('registers every command it contributes', async () => {
+    await hearth();
+    const contributed: { command: string }[] = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands;
+    const registered = new Set(await vscode.commands.getCommands(true));
+    const missing = contributed.map((c) => c.command).filter((c) => !registered.has(c));
+    assert.deepEqual(missing, []);
+    for (const id of ['hearth.newChat', 'hearth.stop', 'hearth.selectModel', 'hearth.openHistory', 'hearth.showLogs']) {
+      assert.ok(registered.has(id), `${id} is registered`);
+    }
+  });
+
+  it('documents its settings and reads the Ollama host the user set', async () => {
+    const api = await hearth();
+    const properties = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.configuration.properties;
+    for (const key of ['hearth.ollama.host', 'hearth.chat.model', 'hearth.completion.model']) {
+      assert.ok(properties[key]?.markdownDescription || properties[key]?.description, `${key} has a description`);
+    }
+    const host = vscode.workspace.getConfiguration('hearth').get<string>('ollama.host');
+    assert.equal(host, process.env.HEARTH_E2E_OLLAMA_URL);
+    const models = await api.client.sendRequest(ModelListRequest.type, {});
+    assert.equal(models.error, undefined);
+    assert.equal(models.host, process.env.HEARTH_E2E_OLLAMA_URL);
+    assert.ok(models.models.some((m) => m.name === 'qwen2.5-coder:7b'), 'the fixture’s models are listed');
+  });
+
+  it('shows a dead Ollama in the status bar and recovers when the setting is fixed', async () => {
+    const api = await hearth();
+    const config = vscode.workspace.getConfiguration('hearth');
+    const good = config.get<string>('ollama.host')!;
+    try {
+      await config.update('ollama.host', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
+      const deadline = Date.now() + 10_000;
+      let models = await api.client.sendRequest(ModelListRequest.type, {});
+      while (models.host !== 'http://127.0.0.1:9' && Date.now() < deadline) {
+        await new Promise((r) => setTimeout(r, 100));
+        models = await api.client.sendRequest(ModelListRequest.type, {});
+      }
+      assert.equal(models.error?.code, 'ollamaUnreachable');
+      assert.match(models.error!.message, /http:\/\/127\.0\.0\.1:9/);
+      assert.match(models.error!.message, /ollama serve/);
+      while (!api.statusBar.text.includes('unavailable') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
+      assert.match(api.statusBar.text, /unavailable/);
+    } finally {
+      await config.update('ollama.host', good, vscode.ConfigurationTarget.Global);
+    }
+  });
+
+  it('runs the chat commands without errors', async () => {
+    await hearth();
+    await vscode.commands.executeCommand('hearth.focusChat');
+    await vscode.commands.executeCommand('hearth.newChat');
+    await vscode.commands.executeCommand('hearth.stop');
+  });
+});

@@ -1,0 +1,140 @@
+/**
+ * Context budgeting: a long conversation on a small-context model must still
+ * reach Ollama whole-headed (system prompt and the new question intact), never
+ * larger than the num_ctx the agent sends, and the user is told what was cut.
+ */
+import assert from 'node:assert/strict';
+import type { AgentEvent, ChatMessage, UserInput } from '../../protocol/chat';
+import { createAgent } from '../../agent-host/index';
+import { fitToContext } from '../../agent-host/core/contextBudget';
+import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+
+async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
+  const out: AgentEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+}
+
+function only<T extends AgentEvent['type']>(events: AgentEvent[], type: T): Extract<AgentEvent, { type: T }>[] {
+  return events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
+}
+
+/** What the request costs by the documented estimate (3.5 characters per token), counted independently of the agent. */
+function sentChars(body: { messages: { content: string; tool_calls?: unknown }[]; tools?: unknown }): number {
+  const messages = body.messages.reduce((n, m) => n + m.content.length + (m.tool_calls ? JSON.stringify(m.tool_calls).length : 0), 0);
+  return messages + (body.tools ? JSON.stringify(body.tools).length : 0);
+}
+
+const lorem = (words: number, tag: string) => Array.from({ length: words }, (_, i) => `${tag}${i}`).join(' ');
+
+/** An agent session of `exchanges` rounds, each with a large tool output. */
+function longHistory(exchanges: number): ChatMessage[] {
+  const history: ChatMessage[] = [];
+  for (let i = 0; i < exchanges; i++) {
+    const call = { id: `c${i}`, name: 'read_file', arguments: { path: `f${i}.ts` } };
+    history.push(
+      { role: 'user', content: `question ${i}: ${lorem(40, 'q')}` },
+      { role: 'assistant', content: '', toolCalls: [call] },
+      { role: 'tool', content: lorem(600, `line${i}_`), toolCallId: call.id, toolName: 'read_file' },
+      { role: 'assistant', content: `answer ${i}: ${lorem(40, 'a')}` },
+    );
+  }
+  return history;
+}
+
+describe('agent context budget', () => {
+  let fixture: OllamaFixture;
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture({ models: [{ name: 'tiny:1b', contextLength: 2048 }] });
+  });
+
+  afterEach(async () => {
+    await fixture.close();
+  });
+
+  it('never sends more than num_ctx, keeps the system prompt and the question, and warns', async () => {
+    const history = longHistory(6);
+    const historyChars = history.reduce((n, m) => n + m.content.length, 0);
+    assert.ok(historyChars / 3.5 > 2048 * 3, 'the history alone is several times the window');
+    const input: UserInput = { text: 'and what about the latest change?', context: [] };
+    const events = await collect(createAgent({ host: fixture.url }).startTurn(history, input, { model: 'tiny:1b', executor: new FakeToolExecutor(() => '') }, new AbortController().signal));
+
+    const chat = await fixture.waitFor((r) => r.path === '/api/chat' && r.outcome === 'completed');
+    assert.equal(chat.body.options.num_ctx, 2048);
+    assert.ok(sentChars(chat.body) / 3.5 <= 2048, `sent about ${Math.round(sentChars(chat.body) / 3.5)} tokens into a 2048-token window`);
+    assert.equal(chat.body.messages[0].role, 'system');
+    assert.equal(chat.body.messages.at(-1).content, 'and what about the latest change?');
+    const [warning] = only(events, 'status');
+    assert.equal(warning.level, 'warning');
+    assert.match(warning.message, /tiny:1b's context window \(2048 tokens\)/);
+    assert.match(warning.message, /left out the \d+ oldest messages/);
+    assert.deepEqual(events.at(-1), { type: 'done', reason: 'stop' });
+  });
+
+  it('sends a short conversation untouched and without a warning', async () => {
+    const history: ChatMessage[] = [
+      { role: 'user', content: 'hi' },
+      { role: 'assistant', content: 'hello' },
+    ];
+    const events = await collect(createAgent({ host: fixture.url }).startTurn(history, { text: 'bye', context: [] }, { model: 'tiny:1b' }, new AbortController().signal));
+    const chat = await fixture.waitFor((r) => r.path === '/api/chat');
+    assert.deepEqual(chat.body.messages.slice(1).map((m: { content: string }) => m.content), ['hi', 'hello', 'bye']);
+    assert.equal(only(events, 'status').length, 0);
+  });
+
+  it('refuses, without calling the model, a message that cannot fit even alone', async () => {
+    const input: UserInput = { text: 'review this', context: [{ kind: 'file', path: 'huge.ts', text: lorem(3000, 'x') }] };
+    const events = await collect(createAgent({ host: fixture.url }).startTurn([], input, { model: 'tiny:1b' }, new AbortController().signal));
+    const [error] = only(events, 'error');
+    assert.equal(error.error.code, 'invalidRequest');
+    assert.match(error.error.message, /does not fit tiny:1b's context window/);
+    assert.match(error.error.message, /Attach less context/);
+    assert.equal(fixture.requests.filter((r) => r.path === '/api/chat').length, 0);
+    assert.deepEqual(events.at(-1), { type: 'done', reason: 'error' });
+  });
+
+  it('honours a lower context cap from the agent config', async () => {
+    fixture.setModels([{ name: 'big:70b', contextLength: 131072 }]);
+    await collect(createAgent({ host: fixture.url, maxContextTokens: 8192 }).startTurn([], { text: 'x', context: [] }, { model: 'big:70b' }, new AbortController().signal));
+    const chat = await fixture.waitFor((r) => r.path === '/api/chat');
+    assert.equal(chat.body.options.num_ctx, 8192);
+  });
+});
+
+describe('fitToContext', () => {
+  it('shortens old tool outputs before it drops any message', () => {
+    const history = longHistory(2);
+    const fit = fitToContext({ system: 'sys', history, turn: [{ role: 'user', content: 'now' }], fixedTokens: 0, numCtx: 2048 });
+    assert.equal(fit.fits, true);
+    assert.equal(fit.droppedMessages, 0);
+    assert.equal(fit.shortenedToolOutputs, 2);
+    const tool = fit.messages.find((m) => m.role === 'tool');
+    assert.match(tool?.content ?? '', /characters of this tool output were removed/);
+    assert.equal(fit.messages.length, 1 + history.length + 1);
+  });
+
+  it('drops whole exchanges, oldest first, so no tool result loses its call', () => {
+    const history = longHistory(8);
+    const fit = fitToContext({ system: 'sys', history, turn: [{ role: 'user', content: 'now' }], fixedTokens: 0, numCtx: 2048 });
+    assert.equal(fit.fits, true);
+    assert.ok(fit.droppedMessages > 0 && fit.droppedMessages % 4 === 0, `dropped ${fit.droppedMessages}`);
+    assert.equal(fit.messages[1].role, 'user', 'history resumes at a user message');
+    assert.match(fit.messages.at(-2)?.content ?? '', /^answer 7/, 'the newest exchange survives');
+    assert.ok(fit.promptTokens <= fit.budgetTokens);
+  });
+
+  it('keeps the newest tool result whole while older ones in the same turn are shortened', () => {
+    const turn: ChatMessage[] = [{ role: 'user', content: 'go' }];
+    for (let i = 0; i < 3; i++) {
+      turn.push({ role: 'assistant', content: '', toolCalls: [{ id: `t${i}`, name: 'read_file', arguments: { path: `${i}` } }] });
+      turn.push({ role: 'tool', content: lorem(250, `out${i}_`), toolCallId: `t${i}`, toolName: 'read_file' });
+    }
+    const fit = fitToContext({ system: 'sys', history: [], turn, fixedTokens: 0, numCtx: 2048 });
+    assert.equal(fit.fits, true);
+    const tools = fit.messages.filter((m) => m.role === 'tool');
+    assert.match(tools[0].content, /were removed/);
+    assert.doesNotMatch(tools[2].content, /were removed/);
+  });
+});
