@@ -19,6 +19,9 @@ import type { ChatViewProvider } from './chatViewProvider';
 import { activeFileContext, selectionContext } from './contextAttachments';
 import { WorkspaceFileIndex } from './workspaceFileIndex';
 import type { StatusBar } from './statusBar';
+import type { registerAgentBridge } from './registerAgentBridge';
+
+type AgentBridge = ReturnType<typeof registerAgentBridge>;
 
 const CURRENT_SESSION_KEY = 'hearth.currentSession';
 
@@ -39,6 +42,7 @@ export class ChatController implements vscode.Disposable {
     private readonly view: ChatViewProvider,
     private readonly statusBar: StatusBar,
     private readonly log: vscode.LogOutputChannel,
+    private readonly bridge: AgentBridge,
   ) {
     this.currentSessionId = context.workspaceState.get<string>(CURRENT_SESSION_KEY);
     view.onMessage((m) => void this.handle(m).catch((err: unknown) => this.log.error(`Chat view request failed: ${String(err)}`)));
@@ -73,6 +77,14 @@ export class ChatController implements vscode.Disposable {
     await this.setCurrent(undefined);
     this.view.post({ type: 'session', session: null });
     this.view.post({ type: 'show', what: 'input' });
+  }
+
+  async exportCurrent(): Promise<void> {
+    if (!this.currentSessionId) {
+      void vscode.window.showInformationMessage('Hearth: open a chat to export it.');
+      return;
+    }
+    await this.bridge.exportSession(this.currentSessionId);
   }
 
   async stop(): Promise<void> {
@@ -110,7 +122,7 @@ export class ChatController implements vscode.Disposable {
         await this.send(message);
         break;
       case 'retry':
-        await this.startTurn(message.sessionId, () => this.client.sendRequest(ChatRetryRequest.type, { sessionId: message.sessionId }), true);
+        await this.startTurn(message.sessionId, () => this.client.sendRequest(ChatRetryRequest.type, { sessionId: message.sessionId, model: message.model }), true);
         break;
       case 'stop':
         await this.client.sendRequest(ChatStopRequest.type, { sessionId: message.sessionId });
@@ -150,6 +162,21 @@ export class ChatController implements vscode.Disposable {
       case 'insert':
         await this.insertAtCursor(message.text);
         break;
+      case 'undoTurn': {
+        const result = await this.bridge.undoTurn(message.sessionId, message.entryId);
+        if (result) this.view.post({ type: 'turnUndone', sessionId: message.sessionId, entryId: message.entryId, ...result });
+        break;
+      }
+      case 'exportSession':
+        await this.bridge.exportSession(message.sessionId);
+        break;
+      case 'openLink': {
+        // Only web and mail links leave the editor; anything else (file:, command:, javascript:) is refused.
+        const uri = vscode.Uri.parse(message.url, true);
+        if (['http', 'https', 'mailto'].includes(uri.scheme)) await vscode.env.openExternal(uri);
+        else this.log.warn(`Refused to open a link with scheme ${uri.scheme}: from the chat.`);
+        break;
+      }
       case 'openSettings':
         await vscode.commands.executeCommand('workbench.action.openSettings', message.setting);
         break;

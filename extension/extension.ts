@@ -10,6 +10,7 @@ import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
 import { ChatController } from './chatController';
 import { StatusBar } from './statusBar';
 import { registerChatCommands } from './registerChatCommands';
+import { registerAgentBridge } from './registerAgentBridge';
 
 /** What the extension exports, for tests and for other extensions. */
 export interface HearthApi {
@@ -38,7 +39,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     throw err;
   }
   const statusBar = new StatusBar();
-  const chat = new ChatController(context, client, view, statusBar, log);
+  const bridge = registerAgentBridge(context, client);
+  const chat = new ChatController(context, client, view, statusBar, log, bridge);
   context.subscriptions.push(statusBar, chat);
   registerChatCommands(context, { client, chat, view, log });
   const activationMs = Math.round(performance.now() - started);

@@ -20,6 +20,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext, outp
     storagePath: context.globalStorageUri.fsPath,
     ripgrepPath: await findBundledRipgrep(),
     clientVersion: String(context.extension.packageJSON.version ?? ''),
+    workspaceTrusted: vscode.workspace.isTrusted,
   };
   const clientOptions: LanguageClientOptions = {
     // Inline suggestions and code actions need the text of every file the user edits.

@@ -20,6 +20,7 @@ export function registerChatCommands(
   });
   register('hearth.stop', () => chat.stop());
   register('hearth.showLogs', () => log.show(true));
+  register('hearth.exportChat', () => chat.exportCurrent());
   register('hearth.addSelectionToChat', async () => {
     await view.reveal();
     chat.attach(selectionContext(vscode.window.activeTextEditor), 'selection');

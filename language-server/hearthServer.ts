@@ -1,7 +1,14 @@
 import type { Connection, InitializeParams, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import { DidChangeConfigurationNotification } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { ChatEventNotification, StatusNotification, type HearthInitializationOptions } from '../protocol/lspMethods';
+import * as path from 'node:path';
+import { ChatEventNotification, StatusNotification, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
+import type { ToolExecutor } from '../agent-host';
+import { createTurnExecutor, TurnCheckpoints } from './tools';
+import { lspApprovalGateway } from './agentTools/lspApprovalGateway';
+import { lspProblemsProvider } from './agentTools/lspProblemsProvider';
+import { toolPolicyFromSettings } from './agentTools/toolPolicyFromSettings';
+import { registerAgentToolHandlers } from './agentTools/registerAgentToolHandlers';
 import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
@@ -10,6 +17,7 @@ import { AgentProvider } from './agentProvider';
 import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
+import { registerInlineCompletion } from './completion/registerInlineCompletion';
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -22,6 +30,9 @@ export class HearthServer {
   readonly agents: AgentProvider;
   readonly chat: ChatService;
   readonly roots: string[];
+  readonly checkpoints: TurnCheckpoints;
+  /** VS Code Workspace Trust; untrusted workspaces get read-only tools. */
+  workspaceTrusted: boolean;
 
   constructor(
     private readonly connection: Connection,
@@ -30,6 +41,8 @@ export class HearthServer {
     readonly options: HearthInitializationOptions,
   ) {
     this.roots = workspaceRoots(params);
+    this.workspaceTrusted = options.workspaceTrusted ?? false;
+    this.checkpoints = new TurnCheckpoints(path.join(options.storagePath, 'checkpoints'));
     this.store = new SessionStore(options.storagePath);
     this.settings = new SettingsReader(() => this.readConfiguration());
     this.agents = new AgentProvider(this.settings);
@@ -43,16 +56,36 @@ export class HearthServer {
         log: (m) => connection.console.log(m),
       },
       resolveContext: createMentionResolver((rel) => readWorkspaceFile(this.roots, rel)),
+      executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
     });
     registerChatHandlers(connection, this);
+    registerAgentToolHandlers(connection, this);
+    registerInlineCompletion(connection, this);
     connection.onDidChangeConfiguration(() => {
       this.settings.invalidate();
       void this.probeBackend();
     });
   }
 
+  /**
+   * The tools for one agent turn, on this machine, under the user's policy.
+   * Without an open folder there is nothing to work on, so the turn is plain chat.
+   */
+  private executorForTurn(turn: TurnRef, settings: HearthSettings): ToolExecutor | undefined {
+    if (this.roots.length === 0) return undefined;
+    return createTurnExecutor({
+      turnId: turn.entryId,
+      workspaceFolders: this.roots,
+      policy: () => toolPolicyFromSettings(settings, this.workspaceTrusted),
+      approvals: lspApprovalGateway(this.connection, turn),
+      problems: lspProblemsProvider(this.connection),
+      checkpoints: this.checkpoints,
+      ripgrepPath: this.options.ripgrepPath,
+    });
+  }
+
   capabilities(): Partial<ServerCapabilities> {
-    return {};
+    return { inlineCompletionProvider: true, codeActionProvider: true };
   }
 
   initialized(): void {

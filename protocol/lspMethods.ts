@@ -19,6 +19,8 @@ export interface HearthInitializationOptions {
   ripgrepPath?: string;
   /** Version of the client, for logs. */
   clientVersion?: string;
+  /** VS Code Workspace Trust at start; changes arrive as `hearth/workspace/trust`. Untrusted means read-only tools. */
+  workspaceTrusted?: boolean;
 }
 
 /** The `hearth` settings section, as the server reads it with `workspace/configuration`. */
@@ -26,6 +28,20 @@ export interface HearthSettings {
   ollama: { host: string };
   chat: { model: string };
   completion: { model: string } & Partial<CompletionSettings>;
+  agent?: AgentSettings;
+}
+
+/**
+ * The agent's approval policy. These settings have `application` scope, so
+ * only the user's own settings can change them: a cloned repository's
+ * .vscode/settings.json cannot widen the allow-list.
+ */
+export interface AgentSettings {
+  autoApproveEdits: boolean;
+  commandAllowList: string[];
+  commandDenyList: string[];
+  maxSteps: number;
+  commandTimeoutSeconds: number;
 }
 
 export interface ModelInfo {
@@ -248,4 +264,78 @@ export interface FixCommandArgs {
 export interface ExplainCommandArgs {
   uri: string;
   range: Range;
+}
+
+// ---------------------------------------------------------------------------
+// Agent tools: approvals, diagnostics, undo, trust and export.
+// The tools run in the language server; these methods are how it asks the
+// editor for the user's decisions and for what only the editor knows.
+
+/** Which turn a server → client request belongs to, so the editor can show it in context. */
+export interface TurnRef {
+  sessionId: string;
+  entryId: string;
+}
+
+export interface EditApprovalParams extends TurnRef {
+  callId: string;
+  toolName: string;
+  /** Absolute path (symlinks resolved). */
+  path: string;
+  relativePath: string;
+  /** Current content; null when the file does not exist yet. */
+  oldContent: string | null;
+  newContent: string;
+}
+
+export interface CommandApprovalParams extends TurnRef {
+  callId: string;
+  command: string;
+  cwd: string;
+  /** Why the command was not allowed automatically. */
+  reason: string;
+}
+
+export interface ProblemInfo {
+  path: string;
+  line: number;
+  severity: 'error' | 'warning' | 'info';
+  message: string;
+  source?: string;
+}
+
+/** Server → client: show the proposed change as a diff and return the user's decision. */
+export namespace EditApprovalRequest {
+  export const method = 'hearth/approval/edit' as const;
+  export const type = new RequestType<EditApprovalParams, { decision: 'accept' | 'reject' | 'acceptAllForTurn' }, HearthError>(method);
+}
+
+/** Server → client: show the full command and return the user's decision. */
+export namespace CommandApprovalRequest {
+  export const method = 'hearth/approval/command' as const;
+  export const type = new RequestType<CommandApprovalParams, { decision: 'accept' | 'reject' }, HearthError>(method);
+}
+
+/** Server → client: the editor's current diagnostics (for the get_problems tool). */
+export namespace ProblemsRequest {
+  export const method = 'hearth/problems' as const;
+  export const type = new RequestType<{ relativePath?: string }, { problems: ProblemInfo[] }, HearthError>(method);
+}
+
+/** Client → server: VS Code Workspace Trust changed (untrusted workspaces get read-only tools). */
+export namespace WorkspaceTrustNotification {
+  export const method = 'hearth/workspace/trust' as const;
+  export const type = new NotificationType<{ trusted: boolean }>(method);
+}
+
+/** Client → server: restore every file the agent changed in one reply. */
+export namespace UndoTurnRequest {
+  export const method = 'hearth/turn/undo' as const;
+  export const type = new RequestType<TurnRef, { restored: string[]; removed: string[] }, HearthError>(method);
+}
+
+/** Client → server: a session as Markdown (messages, tool calls and results). */
+export namespace SessionExportRequest {
+  export const method = 'hearth/sessions/export' as const;
+  export const type = new RequestType<SessionRef, { markdown: string; title: string }, HearthError>(method);
 }

@@ -46,6 +46,8 @@ export interface ToWebviewMap {
   files: { requestId: number; paths: string[] };
   /** Shows the history list, or focuses the input. */
   show: { what: 'history' | 'input' };
+  /** The files of one reply were restored (Undo). */
+  turnUndone: { sessionId: string; entryId: string; restored: string[]; removed: string[] };
 }
 
 /**
@@ -74,6 +76,9 @@ export interface FromWebviewMap {
   openSettings: { setting: string };
   /** A link in an answer was clicked. The webview never navigates; the extension opens http(s) and mailto links externally. */
   openLink: { url: string };
+  /** Restores every file the agent changed in this reply. */
+  undoTurn: { sessionId: string; entryId: string };
+  exportSession: { sessionId: string };
 }
 
 export type ToWebview = { [K in keyof ToWebviewMap]: { type: K } & ToWebviewMap[K] }[keyof ToWebviewMap];
@@ -146,6 +151,12 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       break;
     case 'openLink':
       if (!isString(m.url, 8192) || !/^(?:https?:|mailto:)/i.test(m.url)) return bad('url must be an http(s) or mailto link');
+      break;
+    case 'undoTurn':
+      if (!isString(m.sessionId, 200) || !isString(m.entryId, 200)) return bad('sessionId and entryId are required');
+      break;
+    case 'exportSession':
+      if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');
       break;
     case 'openSettings':
       if (!isString(m.setting, 200) || !/^hearth\.[\w.]+$/.test(m.setting)) return bad('setting must be a hearth.* setting');

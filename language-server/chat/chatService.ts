@@ -22,7 +22,7 @@ export interface ChatServiceDeps {
   /** Fills in the text of `@path` mentions from the workspace. */
   resolveContext: (items: ContextItem[]) => Promise<ContextItem[]>;
   /** Tools for a turn; undefined for plain chat. */
-  executorForTurn?: (turn: { sessionId: string; entryId: string }) => ToolExecutor | undefined;
+  executorForTurn?: (turn: { sessionId: string; entryId: string }, settings: HearthSettings) => ToolExecutor | undefined;
 }
 
 export class ChatService {
@@ -30,6 +30,10 @@ export class ChatService {
   private lastError: HearthError | undefined;
 
   constructor(private readonly deps: ChatServiceDeps) {}
+
+  isRunning(sessionId: string): boolean {
+    return this.running.has(sessionId);
+  }
 
   /** Whether any turn is streaming. */
   get busy(): boolean {
@@ -110,8 +114,9 @@ export class ChatService {
       let turnError: HearthError | undefined;
       try {
         if (typeof model !== 'string') throw model;
-        const executor = this.deps.executorForTurn?.({ sessionId, entryId: entry.id });
-        for await (const event of agent.startTurn(history, input, { model, executor }, controller.signal)) {
+        const executor = this.deps.executorForTurn?.({ sessionId, entryId: entry.id }, settings);
+        const options = { model, executor, maxSteps: settings.agent?.maxSteps };
+        for await (const event of agent.startTurn(history, input, options, controller.signal)) {
           if (event.type === 'error') turnError = event.error;
           if (event.type === 'done') sawDone = true;
           emit(event);

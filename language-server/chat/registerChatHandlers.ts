@@ -1,4 +1,4 @@
-import { ResponseError, type Connection } from 'vscode-languageserver/node';
+import type { Connection } from 'vscode-languageserver/node';
 import {
   ChatRetryRequest,
   ChatSendRequest,
@@ -8,29 +8,10 @@ import {
   SessionGetRequest,
   SessionListRequest,
 } from '../../protocol/lspMethods';
-import type { HearthError } from '../../protocol/chat';
 import type { HearthServer } from '../hearthServer';
 import { toHearthError } from './chatService';
+import { guarded } from '../guarded';
 import { HearthException } from '../../agent-host';
-
-/** LSP error code for Hearth's user-facing errors; `data` carries the HearthError. */
-export const HEARTH_ERROR_CODE = -32001;
-
-function toResponseError(err: unknown): ResponseError<HearthError> {
-  const error = toHearthError(err);
-  return new ResponseError(HEARTH_ERROR_CODE, error.message, error);
-}
-
-/** Wraps a handler so every failure reaches the client as a typed HearthError. */
-function guarded<P, R>(handler: (params: P) => Promise<R> | R): (params: P) => Promise<R | ResponseError<HearthError>> {
-  return async (params) => {
-    try {
-      return await handler(params);
-    } catch (err) {
-      return toResponseError(err);
-    }
-  };
-}
 
 export function registerChatHandlers(connection: Connection, server: HearthServer): void {
   const { chat, store } = server;

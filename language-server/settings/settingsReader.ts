@@ -1,4 +1,4 @@
-import type { CompletionSettings, HearthSettings } from '../../protocol/lspMethods';
+import type { AgentSettings, CompletionSettings, HearthSettings } from '../../protocol/lspMethods';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
 
 /** Reads the `hearth` section as the client reports it; undefined when the client cannot answer. */
@@ -40,8 +40,33 @@ export function toSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): 
     ollama: { host: normalizeOllamaHost(str(section(raw, 'ollama').host), env) },
     chat: { model: str(section(raw, 'chat').model).trim() },
     completion: toCompletionSettings(section(raw, 'completion')),
+    agent: toAgentSettings(section(raw, 'agent')),
   };
 }
+
+function stringList(value: unknown, fallback: string[]): string[] {
+  return Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string' && v.trim() !== '').map((v) => v.trim()) : fallback;
+}
+
+function toAgentSettings(raw: Record<string, unknown>): AgentSettings {
+  const d = AGENT_DEFAULTS;
+  return {
+    autoApproveEdits: typeof raw.autoApproveEdits === 'boolean' ? raw.autoApproveEdits : d.autoApproveEdits,
+    commandAllowList: stringList(raw.commandAllowList, d.commandAllowList),
+    commandDenyList: stringList(raw.commandDenyList, d.commandDenyList),
+    maxSteps: bounded(raw.maxSteps, 1, 200, d.maxSteps),
+    commandTimeoutSeconds: bounded(raw.commandTimeoutSeconds, 1, 3600, d.commandTimeoutSeconds),
+  };
+}
+
+/** Defaults for `hearth.agent`, kept equal to package.json's contributed defaults. */
+export const AGENT_DEFAULTS: AgentSettings = {
+  autoApproveEdits: false,
+  commandAllowList: ['ls', 'pwd', 'cat', 'git status', 'git diff', 'git log', 'npm test', 'npm run test', 'npm run lint', 'npm run build'],
+  commandDenyList: ['rm -rf', 'rm -fr', 'sudo', 'su', 'doas', 'curl', 'wget', 'ssh', 'scp', 'dd', 'mkfs', 'shutdown', 'reboot', 'git push --force', 'chmod -R 777'],
+  maxSteps: 25,
+  commandTimeoutSeconds: 60,
+};
 
 /** Defaults for `hearth.completion`, also applied to values of the wrong type. */
 export const COMPLETION_DEFAULTS: CompletionSettings = {

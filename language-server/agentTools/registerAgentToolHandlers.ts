@@ -1,0 +1,33 @@
+import type { Connection } from 'vscode-languageserver/node';
+import { SessionExportRequest, UndoTurnRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { HearthException } from '../../agent-host';
+import type { HearthServer } from '../hearthServer';
+import { sessionMarkdown } from '../chat/sessionMarkdown';
+import { guarded } from '../guarded';
+
+/** Undo per turn, Workspace Trust and session export. */
+export function registerAgentToolHandlers(connection: Connection, server: HearthServer): void {
+  connection.onNotification(WorkspaceTrustNotification.type, ({ trusted }) => {
+    server.workspaceTrusted = trusted;
+    connection.console.log(`Workspace Trust: ${trusted ? 'trusted (all tools)' : 'restricted (read-only tools)'}.`);
+  });
+  connection.onRequest(UndoTurnRequest.type, guarded(async ({ sessionId, entryId }) => {
+    if (server.chat.isRunning(sessionId)) {
+      throw new HearthException({ code: 'invalidRequest', message: 'Stop the running reply before undoing its changes.', retryable: true });
+    }
+    const report = await server.checkpoints.undoTurn(entryId);
+    if (report.failed.length > 0) {
+      const failures = report.failed.map((f) => `${f.path}: ${f.error}`).join('; ');
+      throw new HearthException({ code: 'internal', message: `Some files could not be restored: ${failures}`, retryable: true });
+    }
+    return {
+      restored: report.restored.filter((f) => f.action === 'restored').map((f) => f.path),
+      removed: report.restored.filter((f) => f.action === 'removed').map((f) => f.path),
+    };
+  }));
+  connection.onRequest(SessionExportRequest.type, guarded(({ sessionId }) => {
+    const session = server.store.get(sessionId);
+    if (!session) throw new HearthException({ code: 'invalidRequest', message: `Chat ${sessionId} does not exist.`, retryable: false });
+    return { markdown: sessionMarkdown(session), title: session.summary.title };
+  }));
+}

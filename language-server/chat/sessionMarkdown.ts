@@ -1,0 +1,36 @@
+import type { SessionView } from '../../protocol/sessions';
+
+function fence(text: string, lang = ''): string {
+  const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  const ticks = '`'.repeat(longest + 1);
+  return `${ticks}${lang}\n${text}\n${ticks}`;
+}
+
+/** A session as Markdown: the messages, attached context, and each tool call with its result. */
+export function sessionMarkdown(session: SessionView): string {
+  const lines: string[] = [`# ${session.summary.title}`, '', `_Exported from Hearth · ${new Date(session.summary.createdAt).toISOString()}${session.summary.model ? ` · ${session.summary.model}` : ''}_`, ''];
+  for (const entry of session.entries) {
+    if (entry.kind === 'user') {
+      lines.push('## You', '', entry.text, '');
+      for (const item of entry.context) {
+        const where = item.range ? `${item.path}:${item.range.startLine}-${item.range.endLine}` : item.path;
+        lines.push(`<details><summary>Context: ${where}</summary>`, '', fence(item.text ?? '', item.languageId ?? ''), '', '</details>', '');
+      }
+      continue;
+    }
+    lines.push(`## Hearth (${entry.model})`, '');
+    for (const part of entry.parts) {
+      if (part.kind === 'text') lines.push(part.text, '');
+      else if (part.kind === 'status') lines.push(`> ${part.message}`, '');
+      else {
+        const result = part.result;
+        const status = !result ? 'not finished' : result.isError ? 'error' : (result.summary ?? 'done');
+        lines.push(`**Tool \`${part.call.name}\`** — ${status}`, '', fence(JSON.stringify(part.call.arguments, null, 2), 'json'), '');
+        if (result) lines.push('<details><summary>Result</summary>', '', fence(result.content), '', '</details>', '');
+      }
+    }
+    if (entry.error) lines.push(`> **Error:** ${entry.error.message}`, '');
+    if (entry.state === 'interrupted') lines.push('> _This reply was interrupted._', '');
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,23 @@
+import { ResponseError } from 'vscode-languageserver/node';
+import type { HearthError } from '../protocol/chat';
+import { toHearthError } from './chat/chatService';
+
+/** LSP error code for Hearth's user-facing errors; `data` carries the HearthError. */
+export const HEARTH_ERROR_CODE = -32001;
+
+function toResponseError(err: unknown): ResponseError<HearthError> {
+  const error = toHearthError(err);
+  return new ResponseError(HEARTH_ERROR_CODE, error.message, error);
+}
+
+/** Wraps a handler so every failure reaches the client as a typed HearthError. */
+export function guarded<P, R>(handler: (params: P) => Promise<R> | R): (params: P) => Promise<R | ResponseError<HearthError>> {
+  return async (params) => {
+    try {
+      return await handler(params);
+    } catch (err) {
+      return toResponseError(err);
+    }
+  };
+}
+

@@ -1,0 +1,97 @@
+import type * as grpc from '@grpc/grpc-js';
+import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
+
+import type { AgentServiceClient as _hearth_v1_AgentServiceClient, AgentServiceDefinition as _hearth_v1_AgentServiceDefinition } from './hearth/v1/AgentService';
+import type { AuthServiceClient as _hearth_v1_AuthServiceClient, AuthServiceDefinition as _hearth_v1_AuthServiceDefinition } from './hearth/v1/AuthService';
+import type { AuthTokens as _hearth_v1_AuthTokens, AuthTokens__Output as _hearth_v1_AuthTokens__Output } from './hearth/v1/AuthTokens';
+import type { AuthenticateRequest as _hearth_v1_AuthenticateRequest, AuthenticateRequest__Output as _hearth_v1_AuthenticateRequest__Output } from './hearth/v1/AuthenticateRequest';
+import type { CancelTurn as _hearth_v1_CancelTurn, CancelTurn__Output as _hearth_v1_CancelTurn__Output } from './hearth/v1/CancelTurn';
+import type { ChatClientMessage as _hearth_v1_ChatClientMessage, ChatClientMessage__Output as _hearth_v1_ChatClientMessage__Output } from './hearth/v1/ChatClientMessage';
+import type { ChatMessage as _hearth_v1_ChatMessage, ChatMessage__Output as _hearth_v1_ChatMessage__Output } from './hearth/v1/ChatMessage';
+import type { ChatServerMessage as _hearth_v1_ChatServerMessage, ChatServerMessage__Output as _hearth_v1_ChatServerMessage__Output } from './hearth/v1/ChatServerMessage';
+import type { ChatStart as _hearth_v1_ChatStart, ChatStart__Output as _hearth_v1_ChatStart__Output } from './hearth/v1/ChatStart';
+import type { CompleteRequest as _hearth_v1_CompleteRequest, CompleteRequest__Output as _hearth_v1_CompleteRequest__Output } from './hearth/v1/CompleteRequest';
+import type { CompleteResponse as _hearth_v1_CompleteResponse, CompleteResponse__Output as _hearth_v1_CompleteResponse__Output } from './hearth/v1/CompleteResponse';
+import type { CompletionServiceClient as _hearth_v1_CompletionServiceClient, CompletionServiceDefinition as _hearth_v1_CompletionServiceDefinition } from './hearth/v1/CompletionService';
+import type { ContextItem as _hearth_v1_ContextItem, ContextItem__Output as _hearth_v1_ContextItem__Output } from './hearth/v1/ContextItem';
+import type { DoneEvent as _hearth_v1_DoneEvent, DoneEvent__Output as _hearth_v1_DoneEvent__Output } from './hearth/v1/DoneEvent';
+import type { ErrorEvent as _hearth_v1_ErrorEvent, ErrorEvent__Output as _hearth_v1_ErrorEvent__Output } from './hearth/v1/ErrorEvent';
+import type { HearthError as _hearth_v1_HearthError, HearthError__Output as _hearth_v1_HearthError__Output } from './hearth/v1/HearthError';
+import type { LineRange as _hearth_v1_LineRange, LineRange__Output as _hearth_v1_LineRange__Output } from './hearth/v1/LineRange';
+import type { ListModelsRequest as _hearth_v1_ListModelsRequest, ListModelsRequest__Output as _hearth_v1_ListModelsRequest__Output } from './hearth/v1/ListModelsRequest';
+import type { ListModelsResponse as _hearth_v1_ListModelsResponse, ListModelsResponse__Output as _hearth_v1_ListModelsResponse__Output } from './hearth/v1/ListModelsResponse';
+import type { ModelInfo as _hearth_v1_ModelInfo, ModelInfo__Output as _hearth_v1_ModelInfo__Output } from './hearth/v1/ModelInfo';
+import type { ModelServiceClient as _hearth_v1_ModelServiceClient, ModelServiceDefinition as _hearth_v1_ModelServiceDefinition } from './hearth/v1/ModelService';
+import type { RefreshRequest as _hearth_v1_RefreshRequest, RefreshRequest__Output as _hearth_v1_RefreshRequest__Output } from './hearth/v1/RefreshRequest';
+import type { StatusEvent as _hearth_v1_StatusEvent, StatusEvent__Output as _hearth_v1_StatusEvent__Output } from './hearth/v1/StatusEvent';
+import type { TextDelta as _hearth_v1_TextDelta, TextDelta__Output as _hearth_v1_TextDelta__Output } from './hearth/v1/TextDelta';
+import type { ToolCall as _hearth_v1_ToolCall, ToolCall__Output as _hearth_v1_ToolCall__Output } from './hearth/v1/ToolCall';
+import type { ToolCallEvent as _hearth_v1_ToolCallEvent, ToolCallEvent__Output as _hearth_v1_ToolCallEvent__Output } from './hearth/v1/ToolCallEvent';
+import type { ToolDefinition as _hearth_v1_ToolDefinition, ToolDefinition__Output as _hearth_v1_ToolDefinition__Output } from './hearth/v1/ToolDefinition';
+import type { ToolRequest as _hearth_v1_ToolRequest, ToolRequest__Output as _hearth_v1_ToolRequest__Output } from './hearth/v1/ToolRequest';
+import type { ToolRequestCancel as _hearth_v1_ToolRequestCancel, ToolRequestCancel__Output as _hearth_v1_ToolRequestCancel__Output } from './hearth/v1/ToolRequestCancel';
+import type { ToolResult as _hearth_v1_ToolResult, ToolResult__Output as _hearth_v1_ToolResult__Output } from './hearth/v1/ToolResult';
+import type { ToolResultEvent as _hearth_v1_ToolResultEvent, ToolResultEvent__Output as _hearth_v1_ToolResultEvent__Output } from './hearth/v1/ToolResultEvent';
+import type { ToolResultReply as _hearth_v1_ToolResultReply, ToolResultReply__Output as _hearth_v1_ToolResultReply__Output } from './hearth/v1/ToolResultReply';
+import type { TurnOptions as _hearth_v1_TurnOptions, TurnOptions__Output as _hearth_v1_TurnOptions__Output } from './hearth/v1/TurnOptions';
+import type { Usage as _hearth_v1_Usage, Usage__Output as _hearth_v1_Usage__Output } from './hearth/v1/Usage';
+import type { UsageEvent as _hearth_v1_UsageEvent, UsageEvent__Output as _hearth_v1_UsageEvent__Output } from './hearth/v1/UsageEvent';
+import type { UserInput as _hearth_v1_UserInput, UserInput__Output as _hearth_v1_UserInput__Output } from './hearth/v1/UserInput';
+
+type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
+  new(...args: ConstructorParameters<Constructor>): Subtype;
+};
+
+export interface ProtoGrpcType {
+  hearth: {
+    v1: {
+      /**
+       * One bidirectional stream per agent turn. Requires `authorization: Bearer <access token>`.
+       */
+      AgentService: SubtypeConstructor<typeof grpc.Client, _hearth_v1_AgentServiceClient> & { service: _hearth_v1_AgentServiceDefinition }
+      /**
+       * Exchanges an API key for short-lived tokens. Not authenticated itself.
+       */
+      AuthService: SubtypeConstructor<typeof grpc.Client, _hearth_v1_AuthServiceClient> & { service: _hearth_v1_AuthServiceDefinition }
+      AuthTokens: MessageTypeDefinition<_hearth_v1_AuthTokens, _hearth_v1_AuthTokens__Output>
+      AuthenticateRequest: MessageTypeDefinition<_hearth_v1_AuthenticateRequest, _hearth_v1_AuthenticateRequest__Output>
+      CancelTurn: MessageTypeDefinition<_hearth_v1_CancelTurn, _hearth_v1_CancelTurn__Output>
+      ChatClientMessage: MessageTypeDefinition<_hearth_v1_ChatClientMessage, _hearth_v1_ChatClientMessage__Output>
+      ChatMessage: MessageTypeDefinition<_hearth_v1_ChatMessage, _hearth_v1_ChatMessage__Output>
+      ChatServerMessage: MessageTypeDefinition<_hearth_v1_ChatServerMessage, _hearth_v1_ChatServerMessage__Output>
+      ChatStart: MessageTypeDefinition<_hearth_v1_ChatStart, _hearth_v1_ChatStart__Output>
+      CompleteRequest: MessageTypeDefinition<_hearth_v1_CompleteRequest, _hearth_v1_CompleteRequest__Output>
+      CompleteResponse: MessageTypeDefinition<_hearth_v1_CompleteResponse, _hearth_v1_CompleteResponse__Output>
+      /**
+       * Fill-in-the-middle for inline suggestions, scheduled ahead of chat turns.
+       */
+      CompletionService: SubtypeConstructor<typeof grpc.Client, _hearth_v1_CompletionServiceClient> & { service: _hearth_v1_CompletionServiceDefinition }
+      ContextItem: MessageTypeDefinition<_hearth_v1_ContextItem, _hearth_v1_ContextItem__Output>
+      DoneEvent: MessageTypeDefinition<_hearth_v1_DoneEvent, _hearth_v1_DoneEvent__Output>
+      ErrorEvent: MessageTypeDefinition<_hearth_v1_ErrorEvent, _hearth_v1_ErrorEvent__Output>
+      HearthError: MessageTypeDefinition<_hearth_v1_HearthError, _hearth_v1_HearthError__Output>
+      LineRange: MessageTypeDefinition<_hearth_v1_LineRange, _hearth_v1_LineRange__Output>
+      ListModelsRequest: MessageTypeDefinition<_hearth_v1_ListModelsRequest, _hearth_v1_ListModelsRequest__Output>
+      ListModelsResponse: MessageTypeDefinition<_hearth_v1_ListModelsResponse, _hearth_v1_ListModelsResponse__Output>
+      ModelInfo: MessageTypeDefinition<_hearth_v1_ModelInfo, _hearth_v1_ModelInfo__Output>
+      ModelService: SubtypeConstructor<typeof grpc.Client, _hearth_v1_ModelServiceClient> & { service: _hearth_v1_ModelServiceDefinition }
+      RefreshRequest: MessageTypeDefinition<_hearth_v1_RefreshRequest, _hearth_v1_RefreshRequest__Output>
+      Role: EnumTypeDefinition
+      StatusEvent: MessageTypeDefinition<_hearth_v1_StatusEvent, _hearth_v1_StatusEvent__Output>
+      TextDelta: MessageTypeDefinition<_hearth_v1_TextDelta, _hearth_v1_TextDelta__Output>
+      ToolCall: MessageTypeDefinition<_hearth_v1_ToolCall, _hearth_v1_ToolCall__Output>
+      ToolCallEvent: MessageTypeDefinition<_hearth_v1_ToolCallEvent, _hearth_v1_ToolCallEvent__Output>
+      ToolDefinition: MessageTypeDefinition<_hearth_v1_ToolDefinition, _hearth_v1_ToolDefinition__Output>
+      ToolRequest: MessageTypeDefinition<_hearth_v1_ToolRequest, _hearth_v1_ToolRequest__Output>
+      ToolRequestCancel: MessageTypeDefinition<_hearth_v1_ToolRequestCancel, _hearth_v1_ToolRequestCancel__Output>
+      ToolResult: MessageTypeDefinition<_hearth_v1_ToolResult, _hearth_v1_ToolResult__Output>
+      ToolResultEvent: MessageTypeDefinition<_hearth_v1_ToolResultEvent, _hearth_v1_ToolResultEvent__Output>
+      ToolResultReply: MessageTypeDefinition<_hearth_v1_ToolResultReply, _hearth_v1_ToolResultReply__Output>
+      TurnOptions: MessageTypeDefinition<_hearth_v1_TurnOptions, _hearth_v1_TurnOptions__Output>
+      Usage: MessageTypeDefinition<_hearth_v1_Usage, _hearth_v1_Usage__Output>
+      UsageEvent: MessageTypeDefinition<_hearth_v1_UsageEvent, _hearth_v1_UsageEvent__Output>
+      UserInput: MessageTypeDefinition<_hearth_v1_UserInput, _hearth_v1_UserInput__Output>
+    }
+  }
+}
+

@@ -1,0 +1,259 @@
+/**
+ * hearth.v1 proto messages -> protocol/chat.ts types, with validation. Every
+ * message that crosses the network passes through here before anything acts
+ * on it: the server checks what clients send, and the client checks what the
+ * server sends (a server may only request tools the client offered).
+ */
+import type { AgentEvent, ChatMessage, ContextItem, DoneReason, HearthError, HearthErrorCode, Role, ToolCall, ToolResult, Usage, UserInput } from '../chat';
+import type { ModelInfo } from '../lspMethods';
+import type { JsonSchema, ToolDefinition } from '../tools';
+import type { ChatClientMessage__Output } from '../generated/hearth/v1/ChatClientMessage';
+import type { ChatMessage__Output } from '../generated/hearth/v1/ChatMessage';
+import type { ChatServerMessage__Output } from '../generated/hearth/v1/ChatServerMessage';
+import type { ChatStart__Output } from '../generated/hearth/v1/ChatStart';
+import type { HearthError__Output } from '../generated/hearth/v1/HearthError';
+import type { ModelInfo__Output } from '../generated/hearth/v1/ModelInfo';
+import type { ToolCall__Output } from '../generated/hearth/v1/ToolCall';
+import type { ToolResult__Output } from '../generated/hearth/v1/ToolResult';
+import type { Usage__Output } from '../generated/hearth/v1/Usage';
+import { check, count, finiteNumber, jsonObject, oneOf, ProtocolViolation, text } from './protocolViolation';
+import type { TurnRequest } from './encodeChat';
+
+/** Limits on what one message may carry. gRPC's max message size bounds the total; these bound each part. */
+export const LIMITS = {
+  historyMessages: 4000,
+  messageChars: 2_000_000,
+  contextItems: 200,
+  tools: 256,
+  toolCallsPerMessage: 64,
+  argumentsChars: 1_000_000,
+  schemaChars: 100_000,
+  schemaDepth: 12,
+  toolResultChars: 8_000_000,
+  model: 200,
+  name: 128,
+  id: 200,
+  description: 10_000,
+  maxSteps: 200,
+  toolTimeoutMs: 3_600_000,
+} as const;
+
+const MODEL_NAME = /^[\w./:@+-]+$/;
+const TOOL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
+const ROLES: Record<string, Role> = { ROLE_SYSTEM: 'system', ROLE_USER: 'user', ROLE_ASSISTANT: 'assistant', ROLE_TOOL: 'tool' };
+const CONTEXT_KINDS = ['selection', 'file', 'mention'] as const;
+const DONE_REASONS: readonly DoneReason[] = ['stop', 'length', 'cancelled', 'error', 'limit'];
+const ERROR_CODES: readonly HearthErrorCode[] = ['ollamaUnreachable', 'modelNotFound', 'modelError', 'connectionDropped', 'cancelled', 'invalidRequest', 'limitReached', 'internal'];
+const SCHEMA_TYPES = ['object', 'string', 'number', 'integer', 'boolean', 'array', 'null'] as const;
+
+export function decodeToolCall(call: ToolCall__Output | null | undefined, field: string): ToolCall {
+  check(call, field, 'is missing');
+  return {
+    id: text(call.id, `${field}.id`, LIMITS.id, { nonEmpty: true }),
+    name: text(call.name, `${field}.name`, LIMITS.name, { nonEmpty: true, pattern: TOOL_NAME }),
+    arguments: jsonObject(call.arguments_json, `${field}.arguments_json`, LIMITS.argumentsChars),
+  };
+}
+
+function decodeChatMessage(message: ChatMessage__Output, field: string): ChatMessage {
+  const role = ROLES[message.role];
+  check(role, `${field}.role`, 'must be system, user, assistant or tool');
+  const out: ChatMessage = { role, content: text(message.content, `${field}.content`, LIMITS.messageChars) };
+  const calls = count(message.tool_calls, `${field}.tool_calls`, LIMITS.toolCallsPerMessage);
+  if (calls.length > 0) {
+    check(role === 'assistant', `${field}.tool_calls`, 'only assistant messages carry tool calls');
+    out.toolCalls = calls.map((c, i) => decodeToolCall(c, `${field}.tool_calls[${i}]`));
+  }
+  if (message.tool_call_id) out.toolCallId = text(message.tool_call_id, `${field}.tool_call_id`, LIMITS.id);
+  if (message.tool_name) out.toolName = text(message.tool_name, `${field}.tool_name`, LIMITS.name);
+  return out;
+}
+
+function decodeInput(input: ChatStart__Output['input'], field: string): UserInput {
+  check(input, field, 'is missing');
+  const context = count(input.context, `${field}.context`, LIMITS.contextItems).map((item, i): ContextItem => {
+    const f = `${field}.context[${i}]`;
+    const out: ContextItem = { kind: oneOf(item.kind, `${f}.kind`, CONTEXT_KINDS), path: text(item.path, `${f}.path`, 4096, { nonEmpty: true }) };
+    if (item.text !== undefined) out.text = text(item.text, `${f}.text`, LIMITS.messageChars);
+    if (item.range) {
+      const { start_line: start, end_line: end } = item.range;
+      check(start >= 1 && end >= start, `${f}.range`, 'must be 1-based with end_line >= start_line');
+      out.range = { startLine: start, endLine: end };
+    }
+    if (item.language_id) out.languageId = text(item.language_id, `${f}.language_id`, 100);
+    return out;
+  });
+  return { text: text(input.text, `${field}.text`, LIMITS.messageChars), context };
+}
+
+/** Checks that a parsed value uses only the JSON Schema subset Hearth's tools use. */
+export function checkJsonSchema(value: unknown, field: string, depth = 0): JsonSchema {
+  check(depth <= LIMITS.schemaDepth, field, 'is nested too deeply');
+  check(value !== null && typeof value === 'object' && !Array.isArray(value), field, 'must be a JSON Schema object');
+  const schema = value as Record<string, unknown>;
+  if (schema.type !== undefined) oneOf(schema.type, `${field}.type`, SCHEMA_TYPES);
+  if (schema.description !== undefined) text(schema.description, `${field}.description`, LIMITS.description);
+  if (schema.properties !== undefined) {
+    check(schema.properties !== null && typeof schema.properties === 'object' && !Array.isArray(schema.properties), `${field}.properties`, 'must be an object');
+    for (const [key, sub] of Object.entries(schema.properties as Record<string, unknown>)) checkJsonSchema(sub, `${field}.properties.${key}`, depth + 1);
+  }
+  if (schema.required !== undefined) {
+    check(Array.isArray(schema.required) && schema.required.every((r) => typeof r === 'string'), `${field}.required`, 'must be a list of property names');
+  }
+  if (schema.items !== undefined) checkJsonSchema(schema.items, `${field}.items`, depth + 1);
+  if (schema.enum !== undefined) {
+    check(Array.isArray(schema.enum) && schema.enum.every((e) => typeof e === 'string' || typeof e === 'number'), `${field}.enum`, 'must list strings or numbers');
+  }
+  for (const key of ['minimum', 'maximum'] as const) {
+    if (schema[key] !== undefined) check(typeof schema[key] === 'number', `${field}.${key}`, 'must be a number');
+  }
+  if (schema.additionalProperties !== undefined) check(typeof schema.additionalProperties === 'boolean', `${field}.additionalProperties`, 'must be a boolean');
+  return schema as JsonSchema;
+}
+
+function decodeTools(tools: ChatStart__Output['tools'], field: string): ToolDefinition[] {
+  const seen = new Set<string>();
+  return count(tools, field, LIMITS.tools).map((tool, i) => {
+    const f = `${field}[${i}]`;
+    const name = text(tool.name, `${f}.name`, LIMITS.name, { nonEmpty: true, pattern: TOOL_NAME });
+    check(!seen.has(name), `${f}.name`, `duplicates the tool "${name}"`);
+    seen.add(name);
+    const parameters = checkJsonSchema(jsonObject(tool.parameters_json, `${f}.parameters_json`, LIMITS.schemaChars), `${f}.parameters_json`);
+    check(parameters.type === 'object', `${f}.parameters_json.type`, 'must be "object"');
+    return { name, description: text(tool.description, `${f}.description`, LIMITS.description), parameters: parameters as JsonSchema & { type: 'object' }, readOnly: tool.read_only === true };
+  });
+}
+
+/** The server's view of a validated ChatStart. */
+export function decodeChatStart(start: ChatStart__Output | null | undefined): TurnRequest {
+  check(start, 'start', 'is missing');
+  const history = count(start.history, 'start.history', LIMITS.historyMessages).map((m, i) => decodeChatMessage(m, `start.history[${i}]`));
+  const options = start.options;
+  const turn: TurnRequest = {
+    history,
+    input: decodeInput(start.input, 'start.input'),
+    model: text(start.model, 'start.model', LIMITS.model, { nonEmpty: true, pattern: MODEL_NAME }),
+    tools: decodeTools(start.tools, 'start.tools'),
+  };
+  if (options) {
+    if (options.system_prompt) turn.systemPrompt = text(options.system_prompt, 'start.options.system_prompt', LIMITS.messageChars);
+    if (options.max_steps !== undefined) turn.maxSteps = finiteNumber(options.max_steps, 'start.options.max_steps', 1, LIMITS.maxSteps);
+    if (options.tool_timeout_ms !== undefined) turn.toolTimeoutMs = finiteNumber(options.tool_timeout_ms, 'start.options.tool_timeout_ms', 1, LIMITS.toolTimeoutMs);
+    if (options.temperature !== undefined) turn.temperature = finiteNumber(options.temperature, 'start.options.temperature', 0, 2);
+  }
+  return turn;
+}
+
+export function decodeToolResult(result: ToolResult__Output | null | undefined, field: string): ToolResult {
+  check(result, field, 'is missing');
+  const out: ToolResult = {
+    callId: text(result.call_id, `${field}.call_id`, LIMITS.id, { nonEmpty: true }),
+    name: text(result.name, `${field}.name`, LIMITS.name),
+    content: text(result.content, `${field}.content`, LIMITS.toolResultChars),
+    isError: result.is_error === true,
+  };
+  if (result.summary) out.summary = text(result.summary, `${field}.summary`, 1000);
+  if (result.duration_ms !== undefined) out.durationMs = result.duration_ms;
+  return out;
+}
+
+export type ClientMessage =
+  | { kind: 'start'; turn: TurnRequest }
+  | { kind: 'toolResult'; requestId: string; result: ToolResult }
+  | { kind: 'cancel'; reason: string };
+
+/** Validates one message from a client's Chat stream. */
+export function decodeClientMessage(message: ChatClientMessage__Output): ClientMessage {
+  switch (message.kind) {
+    case 'start':
+      return { kind: 'start', turn: decodeChatStart(message.start) };
+    case 'tool_result': {
+      const reply = message.tool_result;
+      check(reply, 'tool_result', 'is missing');
+      return { kind: 'toolResult', requestId: text(reply.request_id, 'tool_result.request_id', LIMITS.id, { nonEmpty: true }), result: decodeToolResult(reply.result, 'tool_result.result') };
+    }
+    case 'cancel':
+      return { kind: 'cancel', reason: text(message.cancel?.reason ?? '', 'cancel.reason', 1000) };
+    default:
+      throw new ProtocolViolation('kind', 'must be start, tool_result or cancel');
+  }
+}
+
+export function decodeUsage(usage: Usage__Output | null | undefined): Usage {
+  check(usage, 'usage', 'is missing');
+  const out: Usage = { promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens };
+  if (usage.total_duration_ms !== undefined) out.totalDurationMs = usage.total_duration_ms;
+  if (usage.load_duration_ms !== undefined) out.loadDurationMs = usage.load_duration_ms;
+  if (usage.eval_duration_ms !== undefined) out.evalDurationMs = usage.eval_duration_ms;
+  return out;
+}
+
+export function decodeHearthError(error: HearthError__Output | null | undefined): HearthError {
+  check(error, 'error', 'is missing');
+  // An unknown code from a newer server still reaches the user, as a generic error.
+  const code = (ERROR_CODES as readonly string[]).includes(error.code) ? (error.code as HearthErrorCode) : 'internal';
+  const out: HearthError = { code, message: text(error.message, 'error.message', 10_000) || 'The team server reported an error.', retryable: error.retryable === true };
+  if (error.host) out.host = error.host;
+  if (error.model) out.model = error.model;
+  if (error.installed_models.length > 0) out.installedModels = count(error.installed_models, 'error.installed_models', 1000);
+  return out;
+}
+
+export type ServerMessage =
+  | { kind: 'event'; event: AgentEvent }
+  | { kind: 'toolRequest'; requestId: string; call: ToolCall; timeoutMs: number }
+  | { kind: 'toolCancel'; requestId: string };
+
+/**
+ * Validates one message from the server's Chat stream. `offeredTools` are the
+ * names the client sent: a request for any other tool is a protocol violation.
+ * `sentResults` restores tool results the server did not echo in full.
+ */
+export function decodeServerMessage(message: ChatServerMessage__Output, offeredTools: ReadonlySet<string>, sentResults: Map<string, string>): ServerMessage {
+  switch (message.kind) {
+    case 'text':
+      return { kind: 'event', event: { type: 'text', delta: text(message.text?.delta ?? '', 'text.delta', LIMITS.messageChars) } };
+    case 'tool_call':
+      return { kind: 'event', event: { type: 'toolCall', call: decodeToolCall(message.tool_call?.call, 'tool_call.call') } };
+    case 'tool_request': {
+      const req = message.tool_request;
+      check(req, 'tool_request', 'is missing');
+      const call = decodeToolCall(req.call, 'tool_request.call');
+      check(offeredTools.has(call.name), 'tool_request.call.name', `asks for "${call.name}", a tool this client did not offer`);
+      return { kind: 'toolRequest', requestId: text(req.request_id, 'tool_request.request_id', LIMITS.id, { nonEmpty: true }), call, timeoutMs: req.timeout_ms };
+    }
+    case 'tool_result': {
+      const ev = message.tool_result;
+      check(ev, 'tool_result', 'is missing');
+      const result = decodeToolResult(ev.result, 'tool_result.result');
+      if (ev.content_as_sent) {
+        const sent = sentResults.get(result.callId);
+        check(sent !== undefined, 'tool_result.content_as_sent', `refers to call ${result.callId}, whose result this client never sent`);
+        result.content = sent;
+      }
+      return { kind: 'event', event: { type: 'toolResult', result } };
+    }
+    case 'status':
+      return { kind: 'event', event: { type: 'status', message: text(message.status?.message ?? '', 'status.message', 10_000), level: message.status?.level === 'warning' ? 'warning' : 'info' } };
+    case 'usage':
+      return { kind: 'event', event: { type: 'usage', usage: decodeUsage(message.usage?.usage) } };
+    case 'error':
+      return { kind: 'event', event: { type: 'error', error: decodeHearthError(message.error?.error) } };
+    case 'done':
+      return { kind: 'event', event: { type: 'done', reason: oneOf(message.done?.reason, 'done.reason', DONE_REASONS) } };
+    case 'tool_cancel':
+      return { kind: 'toolCancel', requestId: text(message.tool_cancel?.request_id ?? '', 'tool_cancel.request_id', LIMITS.id, { nonEmpty: true }) };
+    default:
+      throw new ProtocolViolation('kind', 'is not a message this client understands');
+  }
+}
+
+export function decodeModelInfo(model: ModelInfo__Output, field: string): ModelInfo {
+  const out: ModelInfo = { name: text(model.name, `${field}.name`, LIMITS.model, { nonEmpty: true }) };
+  if (model.size_bytes !== undefined) out.sizeBytes = Number(model.size_bytes);
+  if (model.family) out.family = model.family;
+  if (model.parameter_size) out.parameterSize = model.parameter_size;
+  if (model.quantization) out.quantization = model.quantization;
+  if (model.modified_at) out.modifiedAt = model.modified_at;
+  return out;
+}

@@ -1,0 +1,139 @@
+/**
+ * protocol/chat.ts types -> hearth.v1 proto messages. Both sides use these:
+ * the client to send a turn and tool results, the server to send events.
+ */
+import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, ToolCall, ToolResult, Usage, UserInput } from '../chat';
+import type { ModelInfo } from '../lspMethods';
+import type { ToolDefinition } from '../tools';
+import type { ChatMessage as PbChatMessage } from '../generated/hearth/v1/ChatMessage';
+import type { ChatServerMessage } from '../generated/hearth/v1/ChatServerMessage';
+import type { ChatStart } from '../generated/hearth/v1/ChatStart';
+import type { ContextItem as PbContextItem } from '../generated/hearth/v1/ContextItem';
+import type { HearthError as PbHearthError } from '../generated/hearth/v1/HearthError';
+import type { ModelInfo as PbModelInfo } from '../generated/hearth/v1/ModelInfo';
+import type { Role as PbRole } from '../generated/hearth/v1/Role';
+import type { ToolCall as PbToolCall } from '../generated/hearth/v1/ToolCall';
+import type { ToolDefinition as PbToolDefinition } from '../generated/hearth/v1/ToolDefinition';
+import type { ToolResult as PbToolResult } from '../generated/hearth/v1/ToolResult';
+import type { Usage as PbUsage } from '../generated/hearth/v1/Usage';
+
+export const ROLE_TO_PROTO: Record<Role, PbRole> = {
+  system: 'ROLE_SYSTEM',
+  user: 'ROLE_USER',
+  assistant: 'ROLE_ASSISTANT',
+  tool: 'ROLE_TOOL',
+};
+
+export function encodeToolCall(call: ToolCall): PbToolCall {
+  return { id: call.id, name: call.name, arguments_json: JSON.stringify(call.arguments ?? {}) };
+}
+
+export function encodeChatMessage(message: ChatMessage): PbChatMessage {
+  return {
+    role: ROLE_TO_PROTO[message.role],
+    content: message.content,
+    tool_calls: (message.toolCalls ?? []).map(encodeToolCall),
+    tool_call_id: message.toolCallId ?? '',
+    tool_name: message.toolName ?? '',
+  };
+}
+
+function encodeContextItem(item: ContextItem): PbContextItem {
+  const out: PbContextItem = { kind: item.kind, path: item.path, language_id: item.languageId ?? '' };
+  if (item.text !== undefined) out.text = item.text;
+  if (item.range) out.range = { start_line: item.range.startLine, end_line: item.range.endLine };
+  return out;
+}
+
+export function encodeToolDefinition(tool: ToolDefinition): PbToolDefinition {
+  return { name: tool.name, description: tool.description, parameters_json: JSON.stringify(tool.parameters), read_only: tool.readOnly };
+}
+
+export interface TurnRequest {
+  history: ChatMessage[];
+  input: UserInput;
+  model: string;
+  systemPrompt?: string;
+  maxSteps?: number;
+  toolTimeoutMs?: number;
+  temperature?: number;
+  tools: ToolDefinition[];
+}
+
+export function encodeChatStart(turn: TurnRequest): ChatStart {
+  const options: ChatStart['options'] = { system_prompt: turn.systemPrompt ?? '' };
+  if (turn.maxSteps !== undefined) options.max_steps = turn.maxSteps;
+  if (turn.toolTimeoutMs !== undefined) options.tool_timeout_ms = turn.toolTimeoutMs;
+  if (turn.temperature !== undefined) options.temperature = turn.temperature;
+  return {
+    history: turn.history.map(encodeChatMessage),
+    input: { text: turn.input.text, context: turn.input.context.map(encodeContextItem) },
+    model: turn.model,
+    options,
+    tools: turn.tools.map(encodeToolDefinition),
+  };
+}
+
+export function encodeToolResult(result: ToolResult): PbToolResult {
+  const out: PbToolResult = { call_id: result.callId, name: result.name, content: result.content, is_error: result.isError, summary: result.summary ?? '' };
+  if (result.durationMs !== undefined) out.duration_ms = Math.max(0, Math.round(result.durationMs));
+  return out;
+}
+
+export function encodeUsage(usage: Usage): PbUsage {
+  const out: PbUsage = { prompt_tokens: Math.max(0, Math.round(usage.promptTokens)), completion_tokens: Math.max(0, Math.round(usage.completionTokens)) };
+  if (usage.totalDurationMs !== undefined) out.total_duration_ms = usage.totalDurationMs;
+  if (usage.loadDurationMs !== undefined) out.load_duration_ms = usage.loadDurationMs;
+  if (usage.evalDurationMs !== undefined) out.eval_duration_ms = usage.evalDurationMs;
+  return out;
+}
+
+export function encodeHearthError(error: HearthError): PbHearthError {
+  return {
+    code: error.code,
+    message: error.message,
+    host: error.host ?? '',
+    model: error.model ?? '',
+    installed_models: error.installedModels ?? [],
+    retryable: error.retryable,
+  };
+}
+
+/**
+ * One agent event as a server message. `sentResults` holds what the client
+ * sent for each call id, so an unchanged tool result is not echoed back in full.
+ */
+export function encodeAgentEvent(event: AgentEvent, sentResults?: Map<string, string>): ChatServerMessage {
+  switch (event.type) {
+    case 'text':
+      return { text: { delta: event.delta } };
+    case 'toolCall':
+      return { tool_call: { call: encodeToolCall(event.call) } };
+    case 'toolResult': {
+      const sameAsSent = sentResults?.get(event.result.callId) === event.result.content;
+      const result = encodeToolResult(event.result);
+      if (sameAsSent) result.content = '';
+      return { tool_result: { result, content_as_sent: sameAsSent } };
+    }
+    case 'status':
+      return { status: { message: event.message, level: event.level } };
+    case 'usage':
+      return { usage: { usage: encodeUsage(event.usage) } };
+    case 'error':
+      return { error: { error: encodeHearthError(event.error) } };
+    case 'done':
+      return { done: { reason: event.reason } };
+  }
+}
+
+export function encodeModelInfo(model: ModelInfo): PbModelInfo {
+  const out: PbModelInfo = {
+    name: model.name,
+    family: model.family ?? '',
+    parameter_size: model.parameterSize ?? '',
+    quantization: model.quantization ?? '',
+    modified_at: model.modifiedAt ?? '',
+  };
+  if (model.sizeBytes !== undefined) out.size_bytes = model.sizeBytes;
+  return out;
+}
