@@ -92,7 +92,7 @@ if (withTests) {
       outExtension: { '.js': '.mjs' },
       platform: 'node',
       format: 'esm',
-      external: ['mocha', 'playwright-core', 'vscode'],
+      external: ['mocha', 'playwright-core', 'vscode', 'jsdom'],
       banner: { js: "import { createRequire as __hearthCreateRequire } from 'node:module'; const require = __hearthCreateRequire(import.meta.url);" },
     });
   }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import type { ContextItem, HearthError } from '../protocol/chat';
+import type { ContextItem, HearthError, UserInput } from '../protocol/chat';
 import {
   ChatEventNotification,
   ChatRetryRequest,
@@ -70,7 +70,7 @@ export class ChatController implements vscode.Disposable {
   /** Sends a message as if typed in the chat (used by editor actions). */
   async ask(text: string, context: ContextItem[]): Promise<void> {
     await this.view.reveal();
-    await this.send({ type: 'send', text, context, sessionId: this.currentSessionId });
+    await this.send({ type: 'send', text, context, sessionId: this.currentSessionId }, true);
   }
 
   async newChat(): Promise<void> {
@@ -122,7 +122,7 @@ export class ChatController implements vscode.Disposable {
         await this.send(message);
         break;
       case 'retry':
-        await this.startTurn(message.sessionId, () => this.client.sendRequest(ChatRetryRequest.type, { sessionId: message.sessionId, model: message.model }), true);
+        await this.startTurn(() => this.client.sendRequest(ChatRetryRequest.type, { sessionId: message.sessionId, model: message.model }), true);
         break;
       case 'stop':
         await this.client.sendRequest(ChatStopRequest.type, { sessionId: message.sessionId });
@@ -193,17 +193,15 @@ export class ChatController implements vscode.Disposable {
     await Promise.all([this.postSessions(), this.postModels()]);
   }
 
-  private async send(message: Extract<FromWebview, { type: 'send' }>): Promise<void> {
+  /** `fromEditor` turns did not come from the composer, so the view is given the text to show. */
+  private async send(message: Extract<FromWebview, { type: 'send' }>, fromEditor = false): Promise<void> {
     if (!message.text.trim()) return;
     const sessionId = message.sessionId ?? this.currentSessionId;
-    await this.startTurn(
-      sessionId,
-      () => this.client.sendRequest(ChatSendRequest.type, { sessionId, input: { text: message.text, context: message.context }, model: message.model }),
-      false,
-    );
+    const input: UserInput = { text: message.text, context: message.context };
+    await this.startTurn(() => this.client.sendRequest(ChatSendRequest.type, { sessionId, input, model: message.model }), false, fromEditor ? input : undefined);
   }
 
-  private async startTurn(sessionId: string | undefined, request: () => Promise<ChatTurnStarted>, retry: boolean): Promise<void> {
+  private async startTurn(request: () => Promise<ChatTurnStarted>, retry: boolean, input?: UserInput): Promise<void> {
     let started: ChatTurnStarted;
     try {
       started = await request();
@@ -211,15 +209,12 @@ export class ChatController implements vscode.Disposable {
       this.view.post({ type: 'sendFailed', error: toHearthError(err) });
       return;
     }
-    if (started.sessionId !== sessionId || started.sessionId !== this.currentSessionId) {
-      await this.setCurrent(started.sessionId);
-      // A new session: show it from the server's own record so both sides agree.
-      const session = await this.client.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
-      this.view.post({ type: 'session', session });
-    } else {
-      this.view.post({ type: 'turnStarted', ...started, retry });
-    }
+    // Switch to the turn's session synchronously, before any of its events can
+    // arrive, so the view never drops the first tokens of a new chat.
+    this.currentSessionId = started.sessionId;
+    this.view.post({ type: 'turnStarted', ...started, retry, input });
     this.streaming.add(started.sessionId);
+    await this.context.workspaceState.update(CURRENT_SESSION_KEY, started.sessionId);
     await this.updateStreamingContext();
     await this.postSessions();
   }

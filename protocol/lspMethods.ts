@@ -29,6 +29,8 @@ export interface HearthSettings {
   chat: { model: string };
   completion: { model: string } & Partial<CompletionSettings>;
   agent?: AgentSettings;
+  /** The team server (remote mode). The API key is never a setting: see TeamConnectRequest. */
+  server?: TeamServerSettings;
 }
 
 /**
@@ -338,4 +340,53 @@ export namespace UndoTurnRequest {
 export namespace SessionExportRequest {
   export const method = 'hearth/sessions/export' as const;
   export const type = new RequestType<SessionRef, { markdown: string; title: string }, HearthError>(method);
+}
+
+/**
+ * `hearth.server.*` (application scope, so a cloned repository cannot point
+ * Hearth at another server). `mode: 'remote'` runs chat on the team server at
+ * `url` once the extension has handed over the API key.
+ */
+export interface TeamServerSettings {
+  mode: 'local' | 'remote';
+  /** grpcs://host:port, or grpc://127.0.0.1:port for an agent host on this machine. */
+  url: string;
+  /** A PEM CA bundle for a team server whose certificate a private CA signed; empty for the system roots. */
+  caFile: string;
+}
+
+export interface TeamConnectParams {
+  url: string;
+  /** From VS Code's SecretStorage. The server keeps it in memory only and never logs it. */
+  apiKey: string;
+}
+
+export interface TeamStatus {
+  state: 'disconnected' | 'connecting' | 'connected' | 'error';
+  /** The address as configured (grpcs://host:port). */
+  url?: string;
+  /** host:port, for the status bar. */
+  host?: string;
+  /** The user the API key belongs to. */
+  user?: string;
+  /** For 'error': what happened and what to do. */
+  message?: string;
+}
+
+/** Client → server: sign in to a team server with an API key and use it for chat. Resolves once signed in. */
+export namespace TeamConnectRequest {
+  export const method = 'hearth/team/connect' as const;
+  export const type = new RequestType<TeamConnectParams, TeamStatus, HearthError>(method);
+}
+
+/** Client → server: forget the team server and its API key; chat returns to the local agent. */
+export namespace TeamDisconnectRequest {
+  export const method = 'hearth/team/disconnect' as const;
+  export const type = new RequestType<Record<string, never>, TeamStatus, HearthError>(method);
+}
+
+/** Server → client: the team connection changed (signed in, token refresh failed, disconnected). */
+export namespace TeamStatusNotification {
+  export const method = 'hearth/team/status' as const;
+  export const type = new NotificationType<TeamStatus>(method);
 }

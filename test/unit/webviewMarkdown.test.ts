@@ -1,0 +1,240 @@
+/**
+ * Model output is untrusted: these tests attack the Markdown pipeline with what
+ * a prompt injection would produce, and check code blocks, links and tool
+ * results render with the right actions.
+ */
+import assert from 'node:assert/strict';
+import type { AssistantEntry, UserEntry } from '../../protocol/sessions';
+import { MarkdownRenderer } from '../../webview/markdownRenderer';
+import { click, createDom, createHarness, sessionView } from './webviewTestHarness';
+import type { Harness } from './webviewTestHarness';
+
+function renderer() {
+  const dom = createDom();
+  const copied: string[] = [];
+  const inserted: string[] = [];
+  const md = new MarkdownRenderer(dom.window.document, { copy: (t) => copied.push(t), insert: (t) => inserted.push(t) });
+  const host = dom.window.document.createElement('div');
+  dom.window.document.body.appendChild(host);
+  const render = (markdown: string) => {
+    host.replaceChildren(md.render(markdown));
+    return host;
+  };
+  return { dom, md, render, host, copied, inserted };
+}
+
+/** Asserts nothing executable or styling survived in `root` (our own `svg.icon` button icons aside). */
+function assertInert(root: Element): void {
+  for (const tag of ['script', 'iframe', 'img', 'object', 'embed', 'style', 'form', 'input', 'svg:not(.icon)', 'link', 'meta']) {
+    assert.equal(root.querySelector(tag), null, `<${tag}> survived`);
+  }
+  for (const node of Array.from(root.querySelectorAll('*'))) {
+    if (node.closest('svg.icon')) continue;
+    for (const attr of Array.from(node.attributes)) {
+      assert.ok(!/^on/i.test(attr.name), `${attr.name} survived on <${node.tagName}>`);
+      assert.notEqual(attr.name, 'style', `style survived on <${node.tagName}>`);
+      if (attr.name === 'href') assert.match(attr.value, /^(https?:|mailto:)/i, `unsafe href ${attr.value}`);
+    }
+  }
+}
+
+const ATTACK = [
+  '<script>alert(1)</script>',
+  '<img src=x onerror="alert(1)">',
+  '<iframe src="https://evil.example/"></iframe>',
+  '<a href="javascript:alert(1)" onclick="alert(2)" style="position:fixed;inset:0">click me</a>',
+  '<p style="display:none" onmouseover="alert(3)">styled</p>',
+  '<svg onload="alert(4)"><circle r="1"/></svg>',
+  '<form action="https://evil.example/"><input name="x"><button formaction="javascript:alert(5)">go</button></form>',
+  '<a href="  JaVaScRiPt:alert(6)">spaced</a>',
+  '<a href="data:text/html,<script>alert(7)</script>">data</a>',
+  '<object data="x.swf"></object><embed src="x.swf">',
+  '<style>body{display:none}</style>',
+  '<math><mtext><table><mglyph><style><img src=x onerror=alert(8)>',
+].join('\n');
+
+describe('webview markdown renderer', () => {
+  it('sanitizes raw HTML directly: no scripts, handlers, javascript: links, frames or style attributes survive', () => {
+    const { md, host } = renderer();
+    host.replaceChildren(md.sanitize(ATTACK));
+    assertInert(host);
+    assert.match(host.textContent ?? '', /click me/);
+    assert.match(host.textContent ?? '', /styled/);
+  });
+
+  it('shows raw HTML in model Markdown as text, never as elements', () => {
+    const { render } = renderer();
+    const root = render(`Here you go:\n\n${ATTACK}\n\nand inline <img src=x onerror=alert(1)> too`);
+    assertInert(root);
+    assert.match(root.textContent ?? '', /<script>alert\(1\)<\/script>/);
+    assert.match(root.textContent ?? '', /<img src=x onerror=alert\(1\)>/);
+  });
+
+  it('keeps http(s) and mailto links, drops javascript:, data:, vscode: and relative ones', () => {
+    const { render } = renderer();
+    const root = render(
+      '[ok](https://example.com/a?b=1) [mail](mailto:a@b.c) [bad](javascript:alert(1)) [data](data:text/html;base64,PHNjcmlwdD4=) [cmd](command:workbench.action.terminal.new) [rel](./src/a.ts) <https://auto.example>',
+    );
+    assertInert(root);
+    const hrefs = Array.from(root.querySelectorAll('a')).map((a) => a.getAttribute('href'));
+    assert.deepEqual(hrefs.filter(Boolean), ['https://example.com/a?b=1', 'mailto:a@b.c', 'https://auto.example']);
+    for (const a of Array.from(root.querySelectorAll('a[href]'))) {
+      assert.equal(a.getAttribute('rel'), 'noopener noreferrer');
+      assert.equal(a.getAttribute('target'), null);
+    }
+  });
+
+  it('turns images into links (no remote loads) and task lists into glyphs (no inputs)', () => {
+    const { render } = renderer();
+    const root = render('![a chart](https://tracker.example/pixel.png)\n\n- [x] done\n- [ ] todo');
+    assertInert(root);
+    const link = root.querySelector('a')!;
+    assert.equal(link.getAttribute('href'), 'https://tracker.example/pixel.png');
+    assert.equal(link.textContent, 'image: a chart');
+    assert.match(root.textContent ?? '', /☑ done/);
+    assert.match(root.textContent ?? '', /☐ todo/);
+  });
+
+  it('highlights fenced code and gives each block a header with the language, Copy and Insert', () => {
+    const { render, copied, inserted } = renderer();
+    const code = 'const greeting: string = "<b>hi</b>";\nfunction f() { return 1; }';
+    const root = render(`Try:\n\n\`\`\`ts title="x.ts"\n${code}\n\`\`\`\n\n\`\`\`mystery-lang\nplain & <simple>\n\`\`\``);
+    assertInert(root);
+    const blocks = root.querySelectorAll('[data-testid="code-block"]');
+    assert.equal(blocks.length, 2);
+    const [ts, plain] = Array.from(blocks);
+    assert.equal(ts.querySelector('.code-language')?.textContent, 'ts');
+    assert.ok(ts.querySelector('code .hljs-keyword'), 'TypeScript keywords are highlighted');
+    assert.ok(ts.querySelector('code .hljs-string'), 'strings are highlighted');
+    assert.equal(ts.querySelector('code')?.textContent, code, 'highlighting keeps the exact code text');
+    assert.equal(plain.querySelector('code .hljs-keyword'), null, 'unknown languages are not guessed');
+    assert.equal(plain.querySelector('code')?.textContent, 'plain & <simple>');
+
+    click(ts.querySelector('[data-testid="copy-code"]')!);
+    click(plain.querySelector('[data-testid="insert-code"]')!);
+    assert.deepEqual(copied, [code]);
+    assert.deepEqual(inserted, ['plain & <simple>']);
+  });
+
+  it('highlights every registered language', () => {
+    const { render } = renderer();
+    const samples: Record<string, string> = {
+      ts: 'interface A { b: number }',
+      js: 'const a = () => 1;',
+      json: '{"a": 1}',
+      python: 'def f():\n    return None',
+      bash: 'if [ -f x ]; then echo "hi"; fi',
+      go: 'func main() { return }',
+      rust: 'fn main() { let x = 1; }',
+      java: 'public class A { }',
+      c: 'int main(void) { return 0; }',
+      cpp: 'class A { public: int x; };',
+      css: '.a { color: red; }',
+      html: '<div class="a">x</div>',
+      markdown: '# Title\n\n*x*',
+      yaml: 'a: 1\nb: "x"',
+      sql: 'SELECT * FROM t WHERE a = 1',
+      diff: '--- a\n+++ b\n-x\n+y',
+    };
+    for (const [lang, code] of Object.entries(samples)) {
+      const root = render(`\`\`\`${lang}\n${code}\n\`\`\``);
+      assert.ok(root.querySelector('code [class^="hljs-"]'), `${lang} is highlighted`);
+      assert.equal(root.querySelector('code')?.textContent, code);
+    }
+  });
+});
+
+describe('webview transcript rendering', () => {
+  let h: Harness;
+  afterEach(() => h.dispose());
+
+  const user: UserEntry = { kind: 'user', id: 'u1', text: 'hello <b>there</b>', context: [{ kind: 'selection', path: 'src/a.ts', range: { startLine: 3, endLine: 9 } }], at: 1 };
+  const answer = (parts: AssistantEntry['parts'], extra: Partial<AssistantEntry> = {}): AssistantEntry => ({
+    kind: 'assistant',
+    id: 'a1',
+    replyTo: 'u1',
+    model: 'qwen2.5-coder:7b',
+    parts,
+    state: 'done',
+    doneReason: 'stop',
+    at: 2,
+    ...extra,
+  });
+
+  it('code block buttons in an answer post copy and insert messages', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user, answer([{ kind: 'text', text: 'Use:\n\n```python\nprint("hi")\n```' }])]) });
+    click(h.$('copy-code')!);
+    click(h.$('insert-code')!);
+    assert.deepEqual(h.api.of('copy'), [{ type: 'copy', text: 'print("hi")' }]);
+    assert.deepEqual(h.api.of('insert'), [{ type: 'insert', text: 'print("hi")' }]);
+  });
+
+  it('shows user text literally and its context chips', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user]) });
+    const message = h.$('user-message')!;
+    assert.equal(message.querySelector('.user-text')?.textContent, 'hello <b>there</b>');
+    assert.equal(message.querySelector('b'), null);
+    assert.equal(h.$('user-context')?.textContent, 'src/a.ts:3-9');
+  });
+
+  it('opens links through the extension and never navigates', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user, answer([{ kind: 'text', text: '[docs](https://example.com/docs) and [evil](javascript:alert(1))' }])]) });
+    const [docs, evil] = Array.from(h.document.querySelectorAll<HTMLAnchorElement>('[data-testid="assistant-message"] a'));
+    const view = h.window;
+    const docsClick = new view.MouseEvent('click', { bubbles: true, cancelable: true });
+    docs.dispatchEvent(docsClick);
+    assert.equal(docsClick.defaultPrevented, true);
+    const evilClick = new view.MouseEvent('click', { bubbles: true, cancelable: true });
+    evil.dispatchEvent(evilClick);
+    assert.equal(evilClick.defaultPrevented, true);
+    assert.deepEqual(h.api.of('openLink'), [{ type: 'openLink', url: 'https://example.com/docs' }]);
+  });
+
+  it('renders tool calls as collapsible rows whose arguments and results are text', () => {
+    h = createHarness();
+    h.send({
+      type: 'session',
+      session: sessionView('s1', [
+        user,
+        answer([
+          { kind: 'toolCall', call: { id: 'c1', name: 'read_file', arguments: { path: 'src/<img src=x onerror=alert(1)>.ts' } }, result: { callId: 'c1', name: 'read_file', content: '<script>alert(1)</script>\nline 2', isError: false, summary: 'read 2 lines', durationMs: 1234 } },
+          { kind: 'toolCall', call: { id: 'c2', name: 'run_command', arguments: { command: 'npm test' } }, result: { callId: 'c2', name: 'run_command', content: 'exit 1', isError: true, durationMs: 80 } },
+          { kind: 'status', message: 'History trimmed to fit the context window.', level: 'info' },
+          { kind: 'text', text: 'Done.' },
+        ]),
+      ]),
+    });
+    const [read, run] = h.$$('tool-call') as HTMLDetailsElement[];
+    assertInert(h.$('transcript')!);
+    assert.equal(read.tagName, 'DETAILS');
+    assert.equal(read.open, false);
+    assert.equal(read.getAttribute('data-state'), 'ok');
+    assert.equal(read.querySelector('[data-testid="tool-name"]')?.textContent, 'read_file');
+    assert.match(read.querySelector('summary')?.textContent ?? '', /src\/<img src=x onerror=alert\(1\)>\.ts/);
+    assert.match(read.querySelector('summary')?.textContent ?? '', /read 2 lines/);
+    assert.match(read.querySelector('summary')?.textContent ?? '', /1\.2 s/);
+    assert.equal(read.querySelector('[data-testid="tool-result"]')?.textContent, '<script>alert(1)</script>\nline 2');
+    assert.equal(run.getAttribute('data-state'), 'error');
+    assert.match(run.querySelector('[data-testid="tool-arguments"]')?.textContent ?? '', /"command": "npm test"/);
+    assert.equal(h.$('status-notice')?.textContent, 'History trimmed to fit the context window.');
+  });
+
+  it('keeps an expanded tool call open while the answer keeps streaming', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user, answer([], { state: 'streaming', doneReason: undefined })]) });
+    h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event: { type: 'toolCall', call: { id: 'c1', name: 'search', arguments: { query: 'foo' } } } });
+    h.scheduler.flush();
+    const row = h.$('tool-call') as HTMLDetailsElement;
+    assert.equal(row.getAttribute('data-state'), 'running');
+    row.open = true;
+    h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event: { type: 'toolResult', result: { callId: 'c1', name: 'search', content: '3 matches', isError: false } } });
+    h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event: { type: 'text', delta: 'Found them.' } });
+    h.scheduler.flush();
+    assert.equal(h.$('tool-call'), row, 'the row is updated in place');
+    assert.equal(row.open, true);
+    assert.equal(row.getAttribute('data-state'), 'ok');
+  });
+});

@@ -1,0 +1,122 @@
+/** `@` mentions: typing asks the extension for files, the popup is keyboard-driven, and choices become mention context. */
+import assert from 'node:assert/strict';
+import { textMentions } from '../../webview/composer';
+import { findMentionQuery } from '../../webview/mentionPopup';
+import { click, createHarness, delay, keydown, type } from './webviewTestHarness';
+import type { Harness } from './webviewTestHarness';
+
+describe('webview @ mentions', () => {
+  let h: Harness;
+  let composer: HTMLTextAreaElement;
+  beforeEach(() => {
+    h = createHarness();
+    composer = h.$('composer') as HTMLTextAreaElement;
+  });
+  afterEach(() => h.dispose());
+
+  /** Types `text`, waits out the debounce and answers the resulting findFiles with `paths`. */
+  async function mention(text: string, paths: string[]): Promise<void> {
+    type(composer, text);
+    await delay(20);
+    const request = h.api.last('findFiles');
+    assert.ok(request, 'findFiles was requested');
+    h.send({ type: 'files', requestId: request.requestId, paths });
+  }
+
+  it('asks findFiles (debounced) and inserts the chosen path with a mention chip', async () => {
+    type(composer, 'look at @s');
+    type(composer, 'look at @se');
+    type(composer, 'look at @ser');
+    assert.equal(h.api.of('findFiles').length, 0, 'nothing is sent before the debounce');
+    await delay(20);
+    const requests = h.api.of('findFiles');
+    assert.equal(requests.length, 1, 'one request for the burst of keystrokes');
+    assert.equal(requests[0].query, 'ser');
+
+    h.send({ type: 'files', requestId: requests[0].requestId, paths: ['src/server.ts', 'src/lsp/serverMain.ts', 'test/server.test.ts'] });
+    const suggestions = h.$$('mention-suggestion');
+    assert.deepEqual(suggestions.map((s) => s.getAttribute('data-path')), ['src/server.ts', 'src/lsp/serverMain.ts', 'test/server.test.ts']);
+    assert.equal(suggestions[0].getAttribute('aria-selected'), 'true');
+    assert.equal(composer.getAttribute('aria-expanded'), 'true');
+
+    keydown(composer, 'ArrowDown');
+    assert.equal(suggestions[1].getAttribute('aria-selected'), 'true');
+    assert.equal(composer.getAttribute('aria-activedescendant'), suggestions[1].id);
+    const enter = keydown(composer, 'Enter');
+    assert.equal(enter.defaultPrevented, true);
+    assert.equal(h.api.of('send').length, 0, 'Enter chose the suggestion instead of sending');
+    assert.equal(composer.value, 'look at @src/lsp/serverMain.ts ');
+    assert.equal(h.$('mention-popup')?.hidden, true);
+    assert.deepEqual(h.$$('context-chip').map((c) => c.textContent), ['@src/lsp/serverMain.ts']);
+
+    type(composer, `${composer.value}please`);
+    keydown(composer, 'Enter');
+    assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: 'src/lsp/serverMain.ts' }]);
+  });
+
+  it('wraps with ArrowUp, chooses with Tab and with the mouse', async () => {
+    await mention('@a', ['a.ts', 'b/a.ts']);
+    keydown(composer, 'ArrowUp');
+    keydown(composer, 'Tab');
+    assert.equal(composer.value, '@b/a.ts ');
+
+    await mention(`${composer.value}and @x`, ['x.py', 'y/x.py']);
+    const option = h.$$('mention-suggestion')[0];
+    option.dispatchEvent(new h.window.MouseEvent('mousedown', { bubbles: true, cancelable: true }));
+    assert.equal(composer.value, '@b/a.ts and @x.py ');
+    assert.deepEqual(h.$$('context-chip').map((c) => c.textContent), ['@b/a.ts', '@x.py']);
+  });
+
+  it('closes on Escape without changing the text, and Enter then sends', async () => {
+    await mention('fix @util', ['src/util.ts']);
+    const escape = keydown(composer, 'Escape');
+    assert.equal(escape.defaultPrevented, true);
+    assert.equal(h.$('mention-popup')?.hidden, true);
+    assert.equal(composer.value, 'fix @util');
+    keydown(composer, 'Enter');
+    assert.equal(h.api.last('send')?.text, 'fix @util');
+    assert.deepEqual(h.api.last('send')?.context, []);
+  });
+
+  it('drops stale answers and answers after the mention was closed', async () => {
+    type(composer, '@ab');
+    await delay(20);
+    const first = h.api.last('findFiles')!;
+    type(composer, '@abc');
+    await delay(20);
+    const second = h.api.last('findFiles')!;
+    assert.notEqual(first.requestId, second.requestId);
+    h.send({ type: 'files', requestId: first.requestId, paths: ['old.ts'] });
+    assert.equal(h.$$('mention-suggestion').length, 0);
+    h.send({ type: 'files', requestId: second.requestId, paths: ['abc.ts'] });
+    assert.equal(h.$$('mention-suggestion').length, 1);
+    type(composer, '@abc done');
+    assert.equal(h.$('mention-popup')?.hidden, true);
+  });
+
+  it('does not send mentions whose @path was deleted from the text', async () => {
+    await mention('@main', ['src/main.ts']);
+    keydown(composer, 'Enter');
+    type(composer, 'never mind the file');
+    keydown(composer, 'Enter');
+    assert.deepEqual(h.api.last('send')?.context, []);
+  });
+
+  it('says so when nothing matches', async () => {
+    await mention('@zzz', []);
+    assert.equal(h.$$('mention-suggestion').length, 0);
+    assert.match(h.$('mention-popup')?.textContent ?? '', /No matching files/);
+    click(h.$('send')!);
+    assert.equal(h.api.last('send')?.text, '@zzz');
+  });
+
+  it('finds the @query before the caret, but not inside e-mail addresses', () => {
+    assert.deepEqual(findMentionQuery('see @src/a', 10), { start: 4, query: 'src/a' });
+    assert.deepEqual(findMentionQuery('@', 1), { start: 0, query: '' });
+    assert.equal(findMentionQuery('mail me@example.com', 19), undefined);
+    assert.equal(findMentionQuery('@done and more', 14), undefined);
+    assert.equal(textMentions('use @src/a.ts.', 'src/a.ts'), true);
+    assert.equal(textMentions('use @src/a.tsx', 'src/a.ts'), false);
+    assert.equal(textMentions('x@src/a.ts', 'src/a.ts'), false);
+  });
+});

@@ -1,0 +1,327 @@
+/**
+ * Streaming and session rendering: a long answer streams without quadratic
+ * re-rendering (counted, not timed), errors offer the actions that fix them,
+ * and history, models and backend status reach the UI.
+ */
+import assert from 'node:assert/strict';
+import type { AgentEvent } from '../../protocol/chat';
+import type { AssistantEntry, UserEntry } from '../../protocol/sessions';
+import { MarkdownRenderer } from '../../webview/markdownRenderer';
+import { click, createHarness, keydown, sessionView, type } from './webviewTestHarness';
+import type { Harness } from './webviewTestHarness';
+
+/** A long, realistic answer: paragraphs, lists, tables and code blocks, cut into small token deltas. */
+function longAnswerTokens(count: number): string[] {
+  const blocks = [
+    'Here is how the **request pipeline** works, step by step, with `fetch` and a retry loop.\n\n',
+    '1. Parse the input.\n2. Validate it with the schema.\n3. Send it.\n\n',
+    '```ts\nexport async function send(url: string, body: unknown): Promise<Response> {\n  for (let attempt = 0; attempt < 3; attempt++) {\n    const res = await fetch(url, { method: "POST", body: JSON.stringify(body) });\n    if (res.ok) return res;\n  }\n  throw new Error("gave up");\n}\n```\n\n',
+    '| step | cost |\n|---|---|\n| parse | low |\n| send | high |\n\n',
+    '> Note: retries must be idempotent, or the server sees the request twice.\n\n',
+    '- first point with [a link](https://example.com)\n- second point\n  continued on the next line\n\n',
+  ];
+  const text: string[] = [];
+  let i = 0;
+  while (text.join('').length < count * 4) text.push(blocks[i++ % blocks.length]);
+  const whole = text.join('');
+  // Split into roughly 4-character tokens, as a model's deltas are.
+  const tokens: string[] = [];
+  for (let at = 0; tokens.length < count; at += 4) tokens.push(whole.slice(at, at + 4));
+  return tokens;
+}
+
+const user: UserEntry = { kind: 'user', id: 'u0', text: 'earlier question', context: [], at: 1 };
+const oldAnswer: AssistantEntry = { kind: 'assistant', id: 'a0', replyTo: 'u0', model: 'm', parts: [{ kind: 'text', text: '# Earlier answer\n\nwith `code`' }], state: 'done', doneReason: 'stop', at: 2 };
+
+describe('webview streaming', () => {
+  let h: Harness;
+  afterEach(() => h.dispose());
+
+  function startTurn(sessionId = 's1'): void {
+    const composer = h.$('composer') as HTMLTextAreaElement;
+    type(composer, 'Explain the pipeline');
+    keydown(composer, 'Enter');
+    h.send({ type: 'turnStarted', sessionId, userEntryId: 'u1', assistantEntryId: 'a1', retry: false });
+  }
+
+  const event = (e: AgentEvent, entryId = 'a1', sessionId = 's1') => h.send({ type: 'event', sessionId, entryId, event: e });
+
+  it('streams 10,000 tokens with no full re-renders and linear Markdown work', function () {
+    // jsdom is much slower than a browser at DOM work; the assertions count renders, they do not time them.
+    this.timeout(30_000);
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user, oldAnswer]) });
+    const oldView = h.$$('assistant-message')[0];
+    const before = { ...h.app.stats };
+    assert.equal(before.fullRenders, 1, 'the loaded answer is rendered once');
+    startTurn();
+
+    const tokens = longAnswerTokens(10_000);
+    const total = tokens.join('').length;
+    // Events arrive much faster than frames: paint once per 16 events (~625 frames).
+    tokens.forEach((delta, i) => {
+      event({ type: 'text', delta });
+      if (i % 16 === 15) h.scheduler.flush();
+    });
+    event({ type: 'usage', usage: { promptTokens: 100, completionTokens: 10_000, totalDurationMs: 41_000 } });
+    event({ type: 'done', reason: 'stop' });
+    h.scheduler.flush();
+
+    const stats = h.app.stats;
+    const frames = h.scheduler.frames;
+    assert.ok(frames >= 600, `painted per frame, not per event (${frames} frames)`);
+    assert.equal(stats.fullRenders - before.fullRenders, 0, 'the streaming answer is never rendered from scratch');
+    assert.ok(stats.tailRenders - before.tailRenders <= frames + 1, 'at most one tail render per frame');
+    // Re-rendering everything each frame would push ~frames × total / 2 characters
+    // through marked (≈ 600 × 20,000); rendering only the last block stays a small multiple of the text.
+    const work = stats.renderedChars - before.renderedChars;
+    assert.ok(work < 5 * total, `Markdown work ${work} chars for a ${total}-char answer`);
+
+    const view = h.$$('assistant-message')[1];
+    assert.equal(view.getAttribute('data-state'), 'done');
+    assert.equal(h.$$('assistant-message')[0], oldView, 'the earlier answer was not rebuilt');
+    // The incrementally built DOM equals a from-scratch render of the whole text.
+    const reference = new MarkdownRenderer(h.document, { copy() {}, insert() {} }).render(tokens.join(''));
+    const container = h.document.createElement('div');
+    container.appendChild(reference);
+    assert.equal(view.querySelector('.markdown')?.innerHTML, container.innerHTML);
+    assert.ok(view.querySelectorAll('[data-testid="code-block"]').length > 50);
+    assert.match(view.textContent ?? '', /10000 tokens/);
+  });
+
+  it('paints only once per frame however many events arrive', () => {
+    h = createHarness();
+    startTurn();
+    for (let i = 0; i < 500; i++) event({ type: 'text', delta: 'word ' });
+    assert.equal(h.$('assistant-message')?.querySelector('.markdown'), null, 'nothing painted before the frame');
+    h.scheduler.flush();
+    assert.equal(h.scheduler.frames, 1);
+    assert.equal(h.$('assistant-message')?.textContent?.split('word').length, 501);
+  });
+
+  it('marks the streaming answer live for screen readers, and busy until done', () => {
+    h = createHarness();
+    startTurn();
+    const answer = h.$('assistant-message')!;
+    assert.equal(answer.getAttribute('aria-live'), 'polite');
+    assert.equal(answer.getAttribute('aria-busy'), 'true');
+    assert.equal(h.$('streaming-indicator')?.hidden, false);
+    event({ type: 'text', delta: 'Hello' });
+    h.scheduler.flush();
+    assert.equal(h.$('streaming-indicator')?.hidden, true);
+    event({ type: 'done', reason: 'stop' });
+    h.scheduler.flush();
+    assert.equal(answer.getAttribute('aria-busy'), null);
+  });
+
+  it('re-renders a reference link defined at the end of the answer correctly', () => {
+    h = createHarness();
+    startTurn();
+    for (const delta of ['See [the docs][1].\n\n', 'More text.\n\n', '[1]: https://example.com/docs\n']) {
+      event({ type: 'text', delta });
+      h.scheduler.flush();
+    }
+    event({ type: 'done', reason: 'stop' });
+    h.scheduler.flush();
+    assert.equal(h.$('assistant-message')?.querySelector('a')?.getAttribute('href'), 'https://example.com/docs');
+  });
+
+  it('ignores events for another session or unknown entries', () => {
+    h = createHarness();
+    startTurn();
+    event({ type: 'text', delta: 'other' }, 'a1', 's2');
+    event({ type: 'text', delta: 'unknown' }, 'zz', 's1');
+    h.scheduler.flush();
+    assert.equal(h.$('assistant-message')?.querySelector('.markdown'), null);
+  });
+
+  it('shows a turn started elsewhere (an editor command) with its input', () => {
+    h = createHarness();
+    h.send({ type: 'turnStarted', sessionId: 's5', userEntryId: 'u1', assistantEntryId: 'a1', retry: false, input: { text: 'Explain src/a.ts:1-5', context: [{ kind: 'selection', path: 'src/a.ts', range: { startLine: 1, endLine: 5 } }] } });
+    assert.equal(h.$('user-message')?.querySelector('.user-text')?.textContent, 'Explain src/a.ts:1-5');
+    assert.ok(h.$('stop'));
+  });
+});
+
+describe('webview errors and retry', () => {
+  let h: Harness;
+  afterEach(() => h.dispose());
+
+  it('shows the error plainly with Retry when retryable', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user]) });
+    h.send({ type: 'turnStarted', sessionId: 's1', userEntryId: 'u1', assistantEntryId: 'a1', retry: false, input: { text: 'q', context: [] } });
+    h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event: { type: 'error', error: { code: 'connectionDropped', message: 'The connection to the team server dropped. <b>Retry</b>.', retryable: true } } });
+    h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event: { type: 'done', reason: 'error' } });
+    h.scheduler.flush();
+    assert.equal(h.$('error')?.textContent, 'The connection to the team server dropped. <b>Retry</b>.');
+    assert.equal(h.$('error')?.querySelector('b'), null);
+    click(h.$('retry')!);
+    assert.deepEqual(h.api.of('retry'), [{ type: 'retry', sessionId: 's1', model: undefined }]);
+
+    // The retried turn replaces the failed answer instead of adding a duplicate question.
+    h.send({ type: 'turnStarted', sessionId: 's1', userEntryId: 'u1', assistantEntryId: 'a2', retry: true });
+    assert.equal(h.$$('user-message').length, 2);
+    assert.equal(h.$$('assistant-message').length, 1);
+    assert.equal(h.$('error'), null);
+    assert.equal(h.$('assistant-message')?.getAttribute('data-state'), 'streaming');
+  });
+
+  it('offers no Retry for non-retryable errors or older answers', () => {
+    h = createHarness();
+    const failed = (id: string, replyTo: string, retryable: boolean): AssistantEntry => ({ kind: 'assistant', id, replyTo, model: 'm', parts: [], state: 'done', doneReason: 'error', error: { code: 'modelError', message: `failed ${id}`, retryable }, at: 3 });
+    h.send({ type: 'session', session: sessionView('s1', [user, failed('a0', 'u0', true), { ...user, id: 'u1' }, failed('a1', 'u1', false)]) });
+    assert.deepEqual(h.$$('error').map((e) => e.textContent), ['failed a0', 'failed a1']);
+    assert.equal(h.$('retry'), null);
+  });
+
+  it('lists installed models for modelNotFound and retries with the chosen one', () => {
+    h = createHarness();
+    h.send({ type: 'models', models: [{ name: 'llama3.1:8b' }], selected: 'qwen2.5-coder:7b', host: 'http://localhost:11434' });
+    const entry: AssistantEntry = {
+      kind: 'assistant', id: 'a1', replyTo: 'u0', model: 'qwen2.5-coder:7b', parts: [], state: 'done', doneReason: 'error', at: 3,
+      error: { code: 'modelNotFound', message: 'Model qwen2.5-coder:7b is not installed. Pull it with “ollama pull qwen2.5-coder:7b” or pick an installed model.', model: 'qwen2.5-coder:7b', installedModels: ['llama3.1:8b', 'mistral:7b'], retryable: true },
+    };
+    h.send({ type: 'session', session: sessionView('s1', [user, entry]) });
+    assert.deepEqual(h.$$('model-choice').map((b) => b.textContent), ['llama3.1:8b', 'mistral:7b']);
+    click(h.$$('model-choice')[1]);
+    assert.deepEqual(h.api.of('selectModel'), [{ type: 'selectModel', model: 'mistral:7b' }]);
+    assert.deepEqual(h.api.of('retry'), [{ type: 'retry', sessionId: 's1', model: 'mistral:7b' }]);
+    assert.equal((h.$('model-picker') as HTMLSelectElement).value, 'mistral:7b');
+  });
+
+  it('offers the host setting when Ollama is unreachable', () => {
+    h = createHarness();
+    const entry: AssistantEntry = { kind: 'assistant', id: 'a1', replyTo: 'u0', model: 'm', parts: [], state: 'done', doneReason: 'error', at: 3, error: { code: 'ollamaUnreachable', message: 'Cannot reach Ollama.', retryable: true } };
+    h.send({ type: 'session', session: sessionView('s1', [user, entry]) });
+    click(h.$('open-settings')!);
+    assert.deepEqual(h.api.of('openSettings'), [{ type: 'openSettings', setting: 'hearth.ollama.host' }]);
+  });
+
+  it('marks an interrupted answer and offers Retry', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user, { ...oldAnswer, state: 'interrupted', doneReason: undefined }]) });
+    assert.equal(h.$('assistant-message')?.getAttribute('data-state'), 'interrupted');
+    assert.ok(h.$('interrupted-notice'));
+    click(h.$('retry')!);
+    assert.equal(h.api.of('retry').length, 1);
+  });
+});
+
+describe('webview undo of a reply’s file changes', () => {
+  let h: Harness;
+  afterEach(() => h.dispose());
+
+  const edited = (id: string, isError = false): AssistantEntry => ({
+    kind: 'assistant', id, replyTo: 'u0', model: 'm', state: 'done', doneReason: 'stop', at: 2,
+    parts: [
+      { kind: 'toolCall', call: { id: `${id}-c`, name: 'edit_file', arguments: { path: 'src/a.ts' } }, result: { callId: `${id}-c`, name: 'edit_file', content: 'ok', isError } },
+      { kind: 'text', text: 'Edited.' },
+    ],
+  });
+
+  it('offers Undo only on replies that changed files, posts undoTurn and shows what was restored', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user, oldAnswer, { ...user, id: 'u1' }, edited('a1'), { ...user, id: 'u2' }, edited('a2', true)]) });
+    const undo = h.$$('undo-turn');
+    assert.equal(undo.length, 1, 'read-only and failed edits offer no Undo');
+    click(undo[0]);
+    assert.deepEqual(h.api.of('undoTurn'), [{ type: 'undoTurn', sessionId: 's1', entryId: 'a1' }]);
+
+    h.send({ type: 'turnUndone', sessionId: 's1', entryId: 'a1', restored: ['src/a.ts'], removed: ['src/new.ts'] });
+    assert.equal(h.$('undo-notice')?.textContent, 'Changes undone: restored 1 file (src/a.ts); removed 1 new file (src/new.ts).');
+    assert.equal(h.$$('undo-turn').length, 0, 'the Undo button is gone once used');
+    h.send({ type: 'turnUndone', sessionId: 'other', entryId: 'a2', restored: ['x'], removed: [] });
+    assert.equal(h.$$('undo-notice').length, 1);
+  });
+});
+
+describe('webview sessions, history, models and status', () => {
+  let h: Harness;
+  afterEach(() => h.dispose());
+  const now = Date.UTC(2025, 5, 15, 12, 0, 0);
+
+  it('shows a friendly empty state for a new chat and clears on New chat', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: null });
+    assert.equal(h.$('empty-state')?.hidden, false);
+    assert.match(h.$('empty-state')?.textContent ?? '', /Ollama/);
+    assert.match(h.$('empty-state')?.textContent ?? '', /Shift\+Enter/);
+    h.send({ type: 'session', session: sessionView('s1', [user, oldAnswer]) });
+    assert.equal(h.$('empty-state')?.hidden, true);
+    click(h.$('new-chat')!);
+    assert.equal(h.api.of('newChat').length, 1);
+    assert.equal(h.$$('user-message').length, 0);
+    assert.equal(h.$('empty-state')?.hidden, false);
+  });
+
+  it('lists sessions newest first with relative dates; opens and deletes (with confirmation)', () => {
+    h = createHarness({ now: () => now });
+    click(h.$('history-button')!);
+    assert.equal(h.$('history-view')?.hidden, false);
+    assert.equal(h.api.of('listSessions').length, 1);
+    assert.equal(h.$('history-empty')?.hidden, false);
+    h.send({
+      type: 'sessions',
+      sessions: [
+        { id: 'old', title: 'Old chat', createdAt: 0, updatedAt: now - 3 * 86_400_000, messageCount: 2 },
+        { id: 'new', title: 'Fix the parser', createdAt: 0, updatedAt: now - 5 * 60_000, messageCount: 4 },
+      ],
+    });
+    const items = h.$$('history-item');
+    assert.deepEqual(items.map((i) => i.querySelector('.history-title')?.textContent), ['Fix the parser', 'Old chat']);
+    assert.deepEqual(items.map((i) => i.querySelector('.history-date')?.textContent), ['5 min ago', '3 days ago']);
+
+    click(items[1].querySelector('[data-testid="history-delete"]')!);
+    assert.equal(h.api.of('deleteSession').length, 0, 'the first click only asks to confirm');
+    click(h.$$('history-item')[1].querySelector('[data-testid="history-delete"]')!);
+    assert.deepEqual(h.api.of('deleteSession'), [{ type: 'deleteSession', sessionId: 'old' }]);
+    assert.equal(h.$$('history-item').length, 1);
+
+    click(h.$$('history-item')[0].querySelector('[data-testid="history-export"]')!);
+    assert.deepEqual(h.api.of('exportSession'), [{ type: 'exportSession', sessionId: 'new' }]);
+
+    click(h.$$('history-item')[0].querySelector('.history-open')!);
+    assert.deepEqual(h.api.of('openSession'), [{ type: 'openSession', sessionId: 'new' }]);
+    h.send({ type: 'session', session: sessionView('new', [user]) });
+    assert.equal(h.$('history-view')?.hidden, true, 'opening a session returns to the chat');
+
+    click(h.$('history-button')!);
+    click(h.$('history-back')!);
+    assert.equal(h.$('history-view')?.hidden, true);
+  });
+
+  it('fills the model picker, posts selectModel, and shows fetch errors with Refresh', () => {
+    h = createHarness();
+    h.send({ type: 'models', models: [{ name: 'a:1b', parameterSize: '1B' }, { name: 'b:7b' }], selected: 'b:7b', host: 'http://localhost:11434' });
+    const picker = h.$('model-picker') as HTMLSelectElement;
+    assert.deepEqual(Array.from(picker.options).map((o) => o.value), ['a:1b', 'b:7b']);
+    assert.equal(picker.value, 'b:7b');
+    assert.equal(h.$('model-error')?.hidden, true);
+    picker.value = 'a:1b';
+    picker.dispatchEvent(new h.window.Event('change', { bubbles: true }));
+    assert.deepEqual(h.api.of('selectModel'), [{ type: 'selectModel', model: 'a:1b' }]);
+
+    h.send({ type: 'models', models: [], selected: 'b:7b', host: 'http://localhost:11434', error: { code: 'ollamaUnreachable', message: 'Cannot reach Ollama at http://localhost:11434.', retryable: true } });
+    assert.equal(h.$('model-error')?.hidden, false);
+    assert.equal(h.$('model-error-text')?.textContent, 'Cannot reach Ollama at http://localhost:11434.');
+    click(h.$('model-error')!.querySelector('button')!);
+    click(h.$('refresh-models')!);
+    assert.equal(h.api.of('refreshModels').length, 2);
+  });
+
+  it('shows a banner while the backend is in error', () => {
+    h = createHarness();
+    h.send({ type: 'status', status: { backend: 'remote', host: 'gpu.team:50051', model: 'm', state: 'error', message: 'Lost the team server; reconnecting.' } });
+    assert.equal(h.$('status-banner')?.hidden, false);
+    assert.equal(h.$('status-banner')?.textContent, 'Lost the team server; reconnecting.');
+    h.send({ type: 'status', status: { backend: 'remote', host: 'gpu.team:50051', model: 'm', state: 'idle' } });
+    assert.equal(h.$('status-banner')?.hidden, true);
+  });
+
+  it('posts ready on start', () => {
+    h = createHarness();
+    h.app.start();
+    assert.deepEqual(h.api.messages, [{ type: 'ready' }]);
+  });
+});

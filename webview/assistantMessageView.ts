@@ -1,0 +1,266 @@
+/**
+ * An assistant answer: its parts in order (Markdown text, tool calls, status
+ * notices), then an error with the actions that can fix it, then a footer.
+ * The view is updated in place from the entry model so that a streaming
+ * answer re-renders only what changed, and an expanded tool call stays open.
+ */
+import type { HearthError } from '../protocol/chat';
+import type { AssistantEntry, AssistantPart } from '../protocol/sessions';
+import { button, el } from './dom';
+import { icon } from './icons';
+import type { ToolName } from '../protocol/tools';
+import { TextPartView } from './textPartView';
+import { ToolCallView, formatDuration } from './toolCallView';
+import type { ViewContext } from './viewContext';
+
+/** What `turnUndone` reported for a reply. */
+export interface UndoReport {
+  restored: string[];
+  removed: string[];
+}
+
+/**
+ * Tools whose successful calls change files, so their reply offers "Undo changes".
+ * The names are checked against the ToolName enum at compile time; a type-only
+ * import keeps the tool schemas out of the webview bundle.
+ */
+const FILE_CHANGING_TOOLS: ReadonlySet<string> = new Set<`${ToolName.WriteFile}` | `${ToolName.EditFile}`>(['write_file', 'edit_file']);
+
+type PartView = { kind: 'text'; view: TextPartView } | { kind: 'toolCall'; view: ToolCallView } | { kind: 'status'; element: HTMLElement };
+
+export class AssistantMessageView {
+  readonly element: HTMLElement;
+  private readonly partsElement: HTMLElement;
+  private readonly indicator: HTMLElement;
+  private readonly outcome: HTMLElement;
+  private readonly parts: PartView[] = [];
+  private outcomeKey = '';
+  private undone: UndoReport | undefined;
+  private last: { entry: AssistantEntry; isLast: boolean } | undefined;
+
+  constructor(private readonly ctx: ViewContext) {
+    const doc = ctx.doc;
+    this.partsElement = el(doc, 'div', { className: 'parts' });
+    this.indicator = el(doc, 'div', {
+      className: 'streaming-indicator',
+      attrs: { 'data-testid': 'streaming-indicator' },
+      children: [el(doc, 'span', { className: 'spinner', attrs: { 'aria-hidden': 'true' } }), 'Thinking…'],
+    });
+    this.outcome = el(doc, 'div', { className: 'outcome' });
+    this.element = el(doc, 'article', {
+      className: 'message assistant',
+      attrs: { 'data-testid': 'assistant-message', 'aria-label': 'Hearth answered' },
+      children: [this.partsElement, this.indicator, this.outcome],
+    });
+  }
+
+  update(entry: AssistantEntry, isLast: boolean): void {
+    this.last = { entry, isLast };
+    const live = entry.state === 'streaming';
+    this.element.setAttribute('data-state', entry.state);
+    this.element.setAttribute('data-entry-id', entry.id);
+    // Screen readers hear the answer once it is complete rather than token by token:
+    // aria-busy holds announcements of the live region until it is cleared.
+    if (live) {
+      this.element.setAttribute('aria-live', 'polite');
+      this.element.setAttribute('aria-busy', 'true');
+    } else {
+      this.element.removeAttribute('aria-busy');
+    }
+
+    entry.parts.forEach((part, i) => this.updatePart(i, part, live));
+    this.indicator.hidden = !(live && !this.hasVisibleContent(entry.parts));
+    this.updateOutcome(entry, isLast);
+  }
+
+  /** Shows that this reply's file changes were undone, replacing the Undo button. */
+  showUndone(report: UndoReport): void {
+    this.undone = report;
+    this.outcomeKey = '';
+    if (this.last) this.updateOutcome(this.last.entry, this.last.isLast);
+  }
+
+  /** The Markdown of every text part, for "Copy answer". */
+  private answerText(): string {
+    return this.parts
+      .flatMap((p) => (p.kind === 'text' ? [p.view.source] : []))
+      .join('\n\n')
+      .trim();
+  }
+
+  private hasVisibleContent(parts: AssistantPart[]): boolean {
+    return parts.some((p) => p.kind !== 'text' || p.text.trim() !== '');
+  }
+
+  private updatePart(index: number, part: AssistantPart, live: boolean): void {
+    let view: PartView | undefined = this.parts[index];
+    if (view && view.kind !== part.kind) {
+      // Parts only ever get appended, so a kind change means a different entry model: start over from here.
+      for (const stale of this.parts.splice(index)) (stale.kind === 'status' ? stale.element : stale.view.element).remove();
+      view = undefined;
+    }
+    if (!view) {
+      view = this.createPart(part);
+      this.parts[index] = view;
+      this.partsElement.appendChild(view.kind === 'status' ? view.element : view.view.element);
+    }
+    if (view.kind === 'text' && part.kind === 'text') view.view.update(part.text, live);
+    else if (view.kind === 'toolCall' && part.kind === 'toolCall') view.view.update(part, live);
+  }
+
+  private createPart(part: AssistantPart): PartView {
+    const doc = this.ctx.doc;
+    switch (part.kind) {
+      case 'text':
+        return { kind: 'text', view: new TextPartView(doc, this.ctx.markdown, this.ctx.stats) };
+      case 'toolCall':
+        return { kind: 'toolCall', view: new ToolCallView(doc) };
+      case 'status':
+        return {
+          kind: 'status',
+          element: el(doc, 'div', {
+            className: `status-notice status-${part.level}`,
+            attrs: { 'data-testid': 'status-notice', 'data-level': part.level, role: 'note' },
+            text: part.message,
+          }),
+        };
+    }
+  }
+
+  /** Error, stop notice and footer; rebuilt only when one of their inputs changes, not on every streamed frame. */
+  private updateOutcome(entry: AssistantEntry, isLast: boolean): void {
+    const changedFiles = entry.parts.some((p) => p.kind === 'toolCall' && FILE_CHANGING_TOOLS.has(p.call.name) && p.result !== undefined && !p.result.isError);
+    const key = JSON.stringify([entry.state, entry.doneReason, entry.error, entry.usage, entry.model, isLast, changedFiles, this.undone]);
+    if (key === this.outcomeKey) return;
+    this.outcomeKey = key;
+    const doc = this.ctx.doc;
+    const nodes: Node[] = [];
+    const error = entry.error && entry.error.code !== 'cancelled' ? entry.error : undefined;
+    if (error) {
+      nodes.push(this.errorBox(error, isLast));
+    } else if (entry.state === 'interrupted') {
+      nodes.push(this.notice('This answer was interrupted before it finished.', 'interrupted-notice', isLast));
+    } else if (entry.doneReason === 'cancelled' || entry.error?.code === 'cancelled') {
+      nodes.push(this.notice('Stopped.', 'stopped-notice', false));
+    } else if (entry.doneReason === 'length') {
+      nodes.push(this.notice('The answer reached the model’s length limit and was cut off.', 'length-notice', false));
+    } else if (entry.doneReason === 'limit') {
+      nodes.push(this.notice('The agent stopped at its step limit.', 'limit-notice', false));
+    }
+    if (this.undone) nodes.push(this.undoneNotice(this.undone));
+    if (entry.state !== 'streaming') {
+      const hasText = entry.parts.some((p) => p.kind === 'text' && p.text.trim() !== '');
+      const meta: string[] = [];
+      if (entry.model) meta.push(entry.model);
+      if (entry.usage) {
+        meta.push(`${entry.usage.completionTokens} tokens`);
+        if (entry.usage.totalDurationMs !== undefined) meta.push(formatDuration(entry.usage.totalDurationMs));
+      }
+      nodes.push(
+        el(doc, 'div', {
+          className: 'message-footer',
+          children: [
+            el(doc, 'span', { className: 'message-meta', text: meta.join(' · ') }),
+            changedFiles &&
+              !this.undone &&
+              button(doc, {
+                label: 'Undo the file changes of this reply',
+                testId: 'undo-turn',
+                className: 'text-button',
+                children: [icon(doc, 'undo'), el(doc, 'span', { text: 'Undo changes' })],
+                onClick: () => this.ctx.undoTurn(entry.id),
+              }),
+            hasText && button(doc, {
+              label: 'Copy answer',
+              testId: 'copy-message',
+              className: 'icon-button subtle',
+              children: [icon(doc, 'copy')],
+              onClick: () => this.ctx.post({ type: 'copy', text: this.answerText() }),
+            }),
+          ],
+        }),
+      );
+    }
+    this.outcome.replaceChildren(...nodes);
+  }
+
+  private undoneNotice(report: UndoReport): HTMLElement {
+    const parts: string[] = [];
+    if (report.restored.length > 0) parts.push(`restored ${plural(report.restored.length, 'file')} (${report.restored.join(', ')})`);
+    if (report.removed.length > 0) parts.push(`removed ${plural(report.removed.length, 'new file')} (${report.removed.join(', ')})`);
+    const text = parts.length > 0 ? `Changes undone: ${parts.join('; ')}.` : 'Changes undone: there was nothing left to restore.';
+    return el(this.ctx.doc, 'div', { className: 'notice', attrs: { 'data-testid': 'undo-notice', role: 'status' }, text });
+  }
+
+  private notice(text: string, testId: string, withRetry: boolean): HTMLElement {
+    const doc = this.ctx.doc;
+    return el(doc, 'div', {
+      className: 'notice',
+      attrs: { 'data-testid': testId },
+      children: [el(doc, 'span', { text }), withRetry ? this.retryButton() : null],
+    });
+  }
+
+  private retryButton(model?: string): HTMLButtonElement {
+    return button(this.ctx.doc, {
+      label: 'Retry',
+      testId: 'retry',
+      className: 'text-button',
+      children: [icon(this.ctx.doc, 'refresh'), el(this.ctx.doc, 'span', { text: 'Retry' })],
+      onClick: () => this.ctx.retry(model),
+    });
+  }
+
+  private errorBox(error: HearthError, isLast: boolean): HTMLElement {
+    const doc = this.ctx.doc;
+    const actions: Node[] = [];
+    // Retrying only makes sense for the session's last turn: that is what `retry` reruns.
+    if (error.retryable && isLast) actions.push(this.retryButton());
+    if (error.code === 'ollamaUnreachable') {
+      actions.push(
+        button(doc, {
+          label: 'Open the Ollama host setting',
+          testId: 'open-settings',
+          className: 'text-button',
+          children: ['Settings'],
+          onClick: () => this.ctx.post({ type: 'openSettings', setting: 'hearth.ollama.host' }),
+        }),
+      );
+    }
+    let choices: HTMLElement | null = null;
+    if (error.code === 'modelNotFound' && error.installedModels && error.installedModels.length > 0) {
+      choices = el(doc, 'div', {
+        className: 'model-choices',
+        attrs: { role: 'group', 'aria-label': 'Installed models' },
+        children: [
+          el(doc, 'span', { className: 'model-choices-label', text: isLast ? 'Use an installed model:' : 'Installed models:' }),
+          ...error.installedModels.map((model) =>
+            button(doc, {
+              label: isLast ? `Use ${model} and retry` : `Use ${model}`,
+              testId: 'model-choice',
+              className: 'chip-button',
+              children: [model],
+              onClick: () => {
+                this.ctx.selectModel(model);
+                if (isLast) this.ctx.retry(model);
+              },
+            }),
+          ),
+        ],
+      });
+    }
+    return el(doc, 'div', {
+      className: 'error-box',
+      attrs: { role: 'alert', 'data-code': error.code },
+      children: [
+        el(doc, 'div', { className: 'error-title', children: [icon(doc, 'error'), el(doc, 'span', { attrs: { 'data-testid': 'error' }, text: error.message })] }),
+        choices,
+        actions.length > 0 ? el(doc, 'div', { className: 'error-actions', children: actions }) : null,
+      ],
+    });
+  }
+}
+
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}

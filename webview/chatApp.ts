@@ -1,0 +1,277 @@
+/**
+ * The chat webview: builds the layout into a root element and routes messages
+ * from the extension to the views. It keeps only what it needs to render
+ * (which session is shown, whether a send is pending); the sessions themselves
+ * are owned by the language server and arrive through the extension.
+ */
+import type { ContextItem, HearthError } from '../protocol/chat';
+import type { FromWebview, ToWebview } from '../protocol/webviewMessages';
+import { Composer } from './composer';
+import type { ComposerOptions } from './composer';
+import { button, el } from './dom';
+import type { FrameScheduler } from './frameScheduler';
+import { animationFrameScheduler } from './frameScheduler';
+import { HistoryView } from './historyView';
+import { icon } from './icons';
+import { MarkdownRenderer } from './markdownRenderer';
+import { ModelPicker } from './modelPicker';
+import { createRenderStats } from './textPartView';
+import type { RenderStats } from './textPartView';
+import { TranscriptView } from './transcriptView';
+import type { ViewContext } from './viewContext';
+import { updateState } from './vscodeApi';
+import type { HostApi } from './vscodeApi';
+
+/** The backend status as the extension forwards it (protocol/lspMethods is off limits to the webview). */
+type BackendStatus = Extract<ToWebview, { type: 'status' }>['status'];
+
+export interface ChatAppOptions extends ComposerOptions {
+  /** Paints streamed output; defaults to requestAnimationFrame. */
+  scheduler?: FrameScheduler;
+  now?: () => number;
+  /** How long a send may wait for `turnStarted` or `sendFailed` before the Send button is usable again. */
+  pendingTimeoutMs?: number;
+}
+
+export class ChatApp {
+  readonly composer: Composer;
+  readonly transcript: TranscriptView;
+  readonly history: HistoryView;
+  readonly models: ModelPicker;
+  readonly stats: RenderStats = createRenderStats();
+  private readonly doc: Document;
+  private readonly statusBanner: HTMLElement;
+  private readonly chatPane: HTMLElement;
+  private sessionId: string | undefined;
+  /** The message posted with `send`, kept until its turn starts or fails so it can be put back. */
+  private pending: { text: string; context: ContextItem[]; model?: string } | undefined;
+  private pendingTimer: number | undefined;
+  private restoredScroll = false;
+  private scrollSaveTimer: number | undefined;
+
+  constructor(
+    root: HTMLElement,
+    private readonly api: HostApi,
+    private readonly options: ChatAppOptions = {},
+  ) {
+    const doc = root.ownerDocument;
+    this.doc = doc;
+    const view = doc.defaultView;
+    if (!view) throw new Error('ChatApp needs a document with a window');
+    const post = (message: FromWebview) => api.postMessage(message);
+
+    const ctx: ViewContext = {
+      doc,
+      markdown: new MarkdownRenderer(doc, { copy: (text) => post({ type: 'copy', text }), insert: (text) => post({ type: 'insert', text }) }),
+      stats: this.stats,
+      post,
+      retry: (model) => this.retry(model),
+      selectModel: (model) => this.models.choose(model),
+      undoTurn: (entryId) => {
+        if (this.sessionId) post({ type: 'undoTurn', sessionId: this.sessionId, entryId });
+      },
+    };
+
+    this.models = new ModelPicker(doc, post);
+    this.transcript = new TranscriptView(ctx, options.scheduler ?? animationFrameScheduler(view));
+    this.transcript.onScroll = () => this.saveScroll();
+    this.history = new HistoryView(doc, post, () => this.showChat(), options.now);
+    this.composer = new Composer(
+      doc,
+      { api, post, send: (text, context) => this.send(text, context), stop: () => this.stop() },
+      options,
+    );
+
+    this.statusBanner = el(doc, 'div', { className: 'banner banner-warning', attrs: { 'data-testid': 'status-banner', role: 'status' } });
+    this.statusBanner.hidden = true;
+    this.chatPane = el(doc, 'div', { className: 'chat-pane', children: [this.transcript.element, this.composer.element] });
+
+    const header = el(doc, 'header', {
+      className: 'header',
+      children: [
+        this.models.element,
+        el(doc, 'span', { className: 'header-spacer' }),
+        button(doc, { label: 'New chat', testId: 'new-chat', className: 'icon-button', children: [icon(doc, 'plus')], onClick: () => this.newChat() }),
+        button(doc, { label: 'Show chat history', testId: 'history-button', className: 'icon-button', children: [icon(doc, 'history')], onClick: () => this.showHistory() }),
+      ],
+    });
+
+    root.replaceChildren(
+      el(doc, 'div', {
+        className: 'app',
+        children: [header, this.models.banner, this.statusBanner, el(doc, 'main', { className: 'main', children: [this.chatPane, this.history.element] })],
+      }),
+    );
+  }
+
+  /** Tells the extension the view is ready; it answers with the session, history and models. */
+  start(): void {
+    this.api.postMessage({ type: 'ready' });
+  }
+
+  handleMessage(message: ToWebview): void {
+    switch (message.type) {
+      case 'session':
+        this.showSession(message.session);
+        break;
+      case 'event':
+        if (message.sessionId !== this.sessionId) return;
+        this.transcript.applyEvent(message.entryId, message.event);
+        if (message.event.type === 'done') this.syncMode();
+        break;
+      case 'turnStarted':
+        this.turnStarted(message);
+        break;
+      case 'sendFailed':
+        this.sendFailed(message.error);
+        break;
+      case 'sessions':
+        this.history.setSessions(message.sessions);
+        break;
+      case 'models':
+        this.models.update(message);
+        break;
+      case 'status':
+        this.showStatus(message.status);
+        break;
+      case 'addContext':
+        this.composer.addContext(message.item);
+        this.composer.focus();
+        break;
+      case 'files':
+        this.composer.onFiles(message.requestId, message.paths);
+        break;
+      case 'turnUndone':
+        if (message.sessionId === this.sessionId) this.transcript.markUndone(message.entryId, { restored: message.restored, removed: message.removed });
+        break;
+      case 'show':
+        if (message.what === 'history') this.showHistory();
+        else {
+          this.showChat();
+          this.composer.focus();
+        }
+        break;
+    }
+  }
+
+  private showSession(session: Extract<ToWebview, { type: 'session' }>['session']): void {
+    // For a new chat the extension answers `send` with the new session instead of
+    // `turnStarted`; once our message is in it, the send is no longer pending.
+    const lastUser = session?.entries.filter((e) => e.kind === 'user').pop();
+    if (this.pending && lastUser?.kind === 'user' && lastUser.text === this.pending.text) this.clearPending();
+    this.sessionId = session?.summary.id || undefined;
+    this.transcript.setSession(session);
+    this.history.setCurrent(this.sessionId);
+    if (this.history.isOpen) this.showChat();
+    this.syncMode();
+    // After a reload the extension re-sends the shown session: put the reader back where they were, once.
+    const saved = this.api.getState();
+    if (!this.restoredScroll && saved?.scrollTop !== undefined && saved.scrollSessionId === this.sessionId && this.sessionId) {
+      this.transcript.restoreScroll(saved.scrollTop);
+    }
+    this.restoredScroll = true;
+  }
+
+  private turnStarted(message: Extract<ToWebview, { type: 'turnStarted' }>): void {
+    const pending = this.pending;
+    this.clearPending();
+    if (this.sessionId !== undefined && message.sessionId !== this.sessionId && !message.retry) {
+      // A turn in another session (for example started by an editor command): show that session.
+      this.transcript.setSession(null);
+    }
+    this.sessionId = message.sessionId;
+    this.history.setCurrent(this.sessionId);
+    // Without our pending text or the message's `input` there is no user text to show; show the answer alone.
+    const input = message.retry ? undefined : (message.input ?? (pending ? { text: pending.text, context: pending.context } : undefined));
+    this.transcript.startTurn({
+      userEntryId: message.userEntryId,
+      assistantEntryId: message.assistantEntryId,
+      retry: message.retry,
+      input,
+      model: pending?.model ?? this.models.selected ?? '',
+    });
+    if (this.history.isOpen) this.showChat();
+    this.syncMode();
+  }
+
+  private sendFailed(error: HearthError): void {
+    const pending = this.pending;
+    this.clearPending();
+    if (pending) this.composer.restore(pending.text, pending.context);
+    this.composer.showError(error);
+    this.syncMode();
+  }
+
+  private send(text: string, context: ContextItem[]): void {
+    const model = this.models.selected;
+    this.pending = { text, context, model };
+    this.api.postMessage({ type: 'send', text, context, model, sessionId: this.sessionId });
+    // If the extension never answers, do not leave Send disabled forever; the text stays in `pending`.
+    this.pendingTimer = this.doc.defaultView?.setTimeout(() => {
+      this.pendingTimer = undefined;
+      this.syncMode();
+    }, this.options.pendingTimeoutMs ?? 15_000);
+    this.syncMode();
+  }
+
+  private stop(): void {
+    if (this.sessionId) this.api.postMessage({ type: 'stop', sessionId: this.sessionId });
+  }
+
+  private retry(model?: string): void {
+    if (!this.sessionId) return;
+    this.api.postMessage({ type: 'retry', sessionId: this.sessionId, model: model ?? this.models.selected });
+  }
+
+  private newChat(): void {
+    // Clear at once for feedback; the extension confirms with `session: null`.
+    this.sessionId = undefined;
+    this.transcript.setSession(null);
+    this.history.setCurrent(undefined);
+    this.showChat();
+    this.syncMode();
+    this.api.postMessage({ type: 'newChat' });
+    this.composer.focus();
+  }
+
+  private showHistory(): void {
+    this.chatPane.hidden = true;
+    this.history.open();
+    this.api.postMessage({ type: 'listSessions' });
+  }
+
+  private showChat(): void {
+    this.history.close();
+    this.chatPane.hidden = false;
+  }
+
+  private showStatus(status: BackendStatus): void {
+    if (status.state !== 'error') {
+      this.statusBanner.hidden = true;
+      return;
+    }
+    const where = status.backend === 'remote' ? `the team server at ${status.host}` : `Ollama at ${status.host}`;
+    this.statusBanner.textContent = status.message ?? `Hearth cannot reach ${where}.`;
+    this.statusBanner.hidden = false;
+  }
+
+  private clearPending(): void {
+    this.pending = undefined;
+    if (this.pendingTimer !== undefined) this.doc.defaultView?.clearTimeout(this.pendingTimer);
+    this.pendingTimer = undefined;
+  }
+
+  private syncMode(): void {
+    this.composer.setMode(this.transcript.streaming ? 'streaming' : this.pending && this.pendingTimer !== undefined ? 'pending' : 'idle');
+  }
+
+  /** Saves the scroll position at most every 250 ms: setState serializes the whole state each time. */
+  private saveScroll(): void {
+    const view = this.doc.defaultView;
+    if (!view || this.scrollSaveTimer !== undefined) return;
+    this.scrollSaveTimer = view.setTimeout(() => {
+      this.scrollSaveTimer = undefined;
+      updateState(this.api, { scrollTop: this.transcript.element.scrollTop, scrollSessionId: this.sessionId });
+    }, 250);
+  }
+}

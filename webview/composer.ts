@@ -1,0 +1,349 @@
+/**
+ * The message input: a textarea with context chips, attach buttons, `@` file
+ * mentions and a Send button that turns into Stop while an answer streams.
+ *
+ * Nothing typed is lost: the draft and its chips are saved with setState on
+ * every change (so they survive the view being hidden or reloaded), and a send
+ * that fails before its turn starts puts the text and chips back.
+ */
+import type { ContextItem, HearthError } from '../protocol/chat';
+import type { FromWebview } from '../protocol/webviewMessages';
+import { contextChip, sameContext } from './contextChip';
+import { button, el } from './dom';
+import { icon } from './icons';
+import { MentionPopup, findMentionQuery } from './mentionPopup';
+import { updateState } from './vscodeApi';
+import type { HostApi } from './vscodeApi';
+
+/** idle: ready to send; pending: a send is on its way; streaming: an answer is arriving (Stop is offered). */
+export type ComposerMode = 'idle' | 'pending' | 'streaming';
+
+export interface ComposerHost {
+  api: HostApi;
+  /** Sends a message; the app adds the model and session. */
+  send(text: string, context: ContextItem[]): void;
+  stop(): void;
+  post(message: FromWebview): void;
+}
+
+export interface ComposerOptions {
+  /** Delay between the last keystroke of an `@query` and the `findFiles` request. */
+  mentionDebounceMs?: number;
+}
+
+/** Characters that may follow an `@path` mention in prose ("see @src/a.ts."). */
+const MENTION_END = /^(?:$|[\s,.;:!?)\]}'"])/;
+
+export function textMentions(text: string, path: string): boolean {
+  const token = `@${path}`;
+  for (let i = text.indexOf(token); i >= 0; i = text.indexOf(token, i + 1)) {
+    const before = i === 0 ? '' : text[i - 1];
+    if ((before === '' || /\s|[(["']/.test(before)) && MENTION_END.test(text.slice(i + token.length, i + token.length + 1))) return true;
+  }
+  return false;
+}
+
+export class Composer {
+  readonly element: HTMLElement;
+  readonly textarea: HTMLTextAreaElement;
+  private readonly chipsElement: HTMLElement;
+  private readonly errorElement: HTMLElement;
+  private readonly actionButton: HTMLButtonElement;
+  private readonly popup: MentionPopup;
+  private chips: ContextItem[] = [];
+  private mode: ComposerMode = 'idle';
+  private composing = false;
+  private mention: { start: number; query: string } | undefined;
+  private mentionTimer: number | undefined;
+  private requestSeq = 0;
+  private latestRequest = -1;
+  private lastSent = '';
+  private readonly debounceMs: number;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly host: ComposerHost,
+    options: ComposerOptions = {},
+  ) {
+    this.debounceMs = options.mentionDebounceMs ?? 150;
+    this.popup = new MentionPopup(doc, (path) => this.chooseMention(path));
+    this.chipsElement = el(doc, 'div', { className: 'chips composer-chips', attrs: { 'data-testid': 'context-chips', 'aria-label': 'Attached context' } });
+    this.errorElement = el(doc, 'div', { className: 'send-error', attrs: { 'data-testid': 'send-error', role: 'alert' } });
+    this.errorElement.hidden = true;
+
+    const hintId = 'composer-hint';
+    this.textarea = el(doc, 'textarea', {
+      className: 'composer-input',
+      attrs: {
+        'data-testid': 'composer',
+        'aria-label': 'Message Hearth',
+        'aria-describedby': hintId,
+        'aria-autocomplete': 'list',
+        'aria-controls': this.popup.listId,
+        'aria-expanded': 'false',
+        placeholder: 'Ask Hearth — @ to mention a file',
+        rows: '1',
+        spellcheck: 'true',
+      },
+    });
+    this.actionButton = button(doc, { label: 'Send', testId: 'send', className: 'send-button primary', onClick: () => this.onAction() });
+
+    this.element = el(doc, 'div', {
+      className: 'composer',
+      children: [
+        this.errorElement,
+        this.chipsElement,
+        el(doc, 'div', { className: 'composer-box', children: [this.popup.element, this.textarea] }),
+        el(doc, 'div', {
+          className: 'composer-toolbar',
+          children: [
+            button(doc, {
+              label: 'Attach the editor selection',
+              testId: 'attach-selection',
+              className: 'icon-button',
+              children: [icon(doc, 'selection')],
+              onClick: () => host.post({ type: 'attach', what: 'selection' }),
+            }),
+            button(doc, {
+              label: 'Attach the active file',
+              testId: 'attach-file',
+              className: 'icon-button',
+              children: [icon(doc, 'file')],
+              onClick: () => host.post({ type: 'attach', what: 'activeFile' }),
+            }),
+            el(doc, 'span', { className: 'composer-hint', attrs: { id: hintId }, text: 'Enter to send · Shift+Enter for a new line' }),
+            this.actionButton,
+          ],
+        }),
+      ],
+    });
+
+    this.textarea.addEventListener('keydown', (event) => this.onKeyDown(event));
+    this.textarea.addEventListener('input', () => this.onInput());
+    this.textarea.addEventListener('compositionstart', () => (this.composing = true));
+    this.textarea.addEventListener('compositionend', () => (this.composing = false));
+    this.textarea.addEventListener('blur', () => this.closeMention());
+
+    const saved = host.api.getState();
+    if (saved?.draft) this.textarea.value = saved.draft;
+    if (saved?.chips) this.chips = saved.chips.filter((c) => typeof c === 'object' && c !== null && typeof c.path === 'string');
+    this.renderChips();
+    this.renderAction();
+  }
+
+  get text(): string {
+    return this.textarea.value;
+  }
+
+  get context(): readonly ContextItem[] {
+    return this.chips;
+  }
+
+  focus(): void {
+    this.textarea.focus();
+  }
+
+  setMode(mode: ComposerMode): void {
+    if (mode === this.mode) return;
+    this.mode = mode;
+    this.renderAction();
+  }
+
+  /** Adds a context chip (from `addContext` or a mention); duplicates are ignored. */
+  addContext(item: ContextItem): void {
+    if (this.chips.some((c) => sameContext(c, item))) return;
+    this.chips.push(item);
+    this.renderChips();
+    this.persist();
+  }
+
+  /** Puts a message that could not be sent back into the input, keeping anything typed since. */
+  restore(text: string, context: ContextItem[]): void {
+    const current = this.textarea.value;
+    this.textarea.value = current.trim() === '' ? text : `${text}\n${current}`;
+    for (const item of context) if (!this.chips.some((c) => sameContext(c, item))) this.chips.push(item);
+    this.renderChips();
+    this.persist();
+    this.autoSize();
+    this.focus();
+    const end = this.textarea.value.length;
+    this.textarea.setSelectionRange(end, end);
+  }
+
+  showError(error: HearthError | undefined): void {
+    this.errorElement.hidden = !error;
+    if (!error) {
+      this.errorElement.replaceChildren();
+      return;
+    }
+    const doc = this.doc;
+    this.errorElement.replaceChildren(
+      el(doc, 'span', { className: 'send-error-text', text: error.message }),
+      button(doc, { label: 'Dismiss', className: 'icon-button subtle', children: [icon(doc, 'close')], onClick: () => this.showError(undefined) }),
+    );
+  }
+
+  /** Answer to our `findFiles`; stale answers (an older request, or the mention was closed) are dropped. */
+  onFiles(requestId: number, paths: string[]): void {
+    if (requestId !== this.latestRequest || !this.mention) return;
+    this.popup.show(paths);
+    this.syncPopupAria();
+  }
+
+  /** Sends the draft. Returns whether a message was sent. */
+  send(): boolean {
+    if (this.mode !== 'idle') return false;
+    const text = this.textarea.value;
+    if (text.trim() === '') return false;
+    // Mentions count only while their `@path` is still in the text; other chips always go.
+    const context = this.chips.filter((c) => c.kind !== 'mention' || textMentions(text, c.path)).map((c) => (c.kind === 'mention' ? { kind: 'mention' as const, path: c.path } : c));
+    this.lastSent = text;
+    this.textarea.value = '';
+    this.chips = [];
+    this.closeMention();
+    this.renderChips();
+    this.showError(undefined);
+    this.persist();
+    this.autoSize();
+    this.host.send(text, context);
+    return true;
+  }
+
+  private onAction(): void {
+    if (this.mode === 'streaming') this.host.stop();
+    else if (this.send()) this.focus();
+  }
+
+  private renderAction(): void {
+    const doc = this.doc;
+    const stop = this.mode === 'streaming';
+    this.actionButton.setAttribute('data-testid', stop ? 'stop' : 'send');
+    this.actionButton.setAttribute('aria-label', stop ? 'Stop the answer' : 'Send');
+    this.actionButton.title = stop ? 'Stop' : 'Send (Enter)';
+    this.actionButton.disabled = this.mode === 'pending';
+    this.actionButton.classList.toggle('stop', stop);
+    this.actionButton.replaceChildren(icon(doc, stop ? 'stop' : 'send'), el(doc, 'span', { className: 'button-label', text: stop ? 'Stop' : 'Send' }));
+    this.element?.setAttribute('data-mode', this.mode);
+  }
+
+  private renderChips(): void {
+    this.chipsElement.replaceChildren(
+      ...this.chips.map((item) =>
+        contextChip(this.doc, item, () => {
+          this.chips = this.chips.filter((c) => c !== item);
+          this.renderChips();
+          this.persist();
+          this.focus();
+        }),
+      ),
+    );
+    this.chipsElement.hidden = this.chips.length === 0;
+  }
+
+  private onKeyDown(event: KeyboardEvent): void {
+    // Keys confirm an IME candidate while composing; they must not send or choose.
+    if (event.isComposing || this.composing || event.keyCode === 229) return;
+    if (this.popup.isOpen) {
+      switch (event.key) {
+        case 'ArrowDown':
+        case 'ArrowUp':
+          event.preventDefault();
+          this.popup.move(event.key === 'ArrowDown' ? 1 : -1);
+          this.syncPopupAria();
+          return;
+        case 'Enter':
+        case 'Tab':
+          if (event.shiftKey) break;
+          if (this.popup.chooseSelected()) {
+            event.preventDefault();
+            return;
+          }
+          this.closeMention();
+          if (event.key === 'Tab') return;
+          break;
+        case 'Escape':
+          event.preventDefault();
+          event.stopPropagation();
+          this.closeMention();
+          return;
+      }
+    }
+    if (event.key === 'Enter' && !event.shiftKey) {
+      event.preventDefault();
+      this.send();
+      return;
+    }
+    if (event.key === 'ArrowUp' && this.textarea.value === '' && this.lastSent !== '') {
+      // Like a shell: bring back the last message to fix a typo and send again.
+      event.preventDefault();
+      this.textarea.value = this.lastSent;
+      this.persist();
+      this.autoSize();
+    }
+  }
+
+  private onInput(): void {
+    this.persist();
+    this.autoSize();
+    const caret = this.textarea.selectionStart ?? this.textarea.value.length;
+    const found = findMentionQuery(this.textarea.value, caret);
+    const view = this.doc.defaultView;
+    if (this.mentionTimer !== undefined) view?.clearTimeout(this.mentionTimer);
+    this.mentionTimer = undefined;
+    if (!found || found.query === '') {
+      this.closeMention();
+      if (found) this.mention = found;
+      return;
+    }
+    this.mention = found;
+    // Debounced: a search per keystroke would flood the language server while the user types a name.
+    this.mentionTimer = view?.setTimeout(() => {
+      this.mentionTimer = undefined;
+      this.latestRequest = this.requestSeq++;
+      this.host.post({ type: 'findFiles', requestId: this.latestRequest, query: found.query });
+    }, this.debounceMs);
+  }
+
+  private chooseMention(path: string): void {
+    const mention = this.mention;
+    if (!mention) return;
+    const value = this.textarea.value;
+    const caret = Math.max(this.textarea.selectionStart ?? value.length, mention.start + 1 + mention.query.length);
+    const after = value.slice(caret);
+    const inserted = `@${path}${after.startsWith(' ') ? '' : ' '}`;
+    this.textarea.value = value.slice(0, mention.start) + inserted + after;
+    const newCaret = mention.start + inserted.length + (after.startsWith(' ') ? 1 : 0);
+    this.textarea.setSelectionRange(newCaret, newCaret);
+    this.closeMention();
+    this.addContext({ kind: 'mention', path });
+    this.persist();
+    this.autoSize();
+  }
+
+  private closeMention(): void {
+    this.mention = undefined;
+    this.latestRequest = -1;
+    if (this.mentionTimer !== undefined) this.doc.defaultView?.clearTimeout(this.mentionTimer);
+    this.mentionTimer = undefined;
+    this.popup.hide();
+    this.syncPopupAria();
+  }
+
+  private syncPopupAria(): void {
+    this.textarea.setAttribute('aria-expanded', String(this.popup.isOpen));
+    const active = this.popup.activeId;
+    if (active) this.textarea.setAttribute('aria-activedescendant', active);
+    else this.textarea.removeAttribute('aria-activedescendant');
+  }
+
+  /** Grows the textarea with its content up to the CSS max-height; CSSOM writes are allowed by the CSP. */
+  private autoSize(): void {
+    const area = this.textarea;
+    area.style.height = 'auto';
+    if (area.scrollHeight > 0) area.style.height = `${area.scrollHeight}px`;
+  }
+
+  private persist(): void {
+    updateState(this.host.api, { draft: this.textarea.value, chips: this.chips });
+  }
+}

@@ -1,0 +1,161 @@
+/**
+ * The list of saved chats. Sessions are stored by the language server; this
+ * view only shows the summaries it is sent and asks to open or delete one.
+ * Deleting takes a second click to confirm: the webview cannot show modal
+ * dialogs, and a chat deleted by a stray click cannot be brought back.
+ */
+import type { SessionSummary } from '../protocol/sessions';
+import type { FromWebview } from '../protocol/webviewMessages';
+import { button, el } from './dom';
+import { icon } from './icons';
+import { formatRelativeTime } from './relativeTime';
+
+const CONFIRM_WINDOW_MS = 4000;
+
+export class HistoryView {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly empty: HTMLElement;
+  private sessions: SessionSummary[] = [];
+  private currentId: string | undefined;
+  private confirming: string | undefined;
+  private confirmTimer: number | undefined;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly post: (message: FromWebview) => void,
+    private readonly onBack: () => void,
+    private readonly now: () => number = () => Date.now(),
+  ) {
+    this.list = el(doc, 'ul', { className: 'history-list', attrs: { 'aria-label': 'Saved chats' } });
+    this.empty = el(doc, 'p', { className: 'history-empty', attrs: { 'data-testid': 'history-empty' }, text: 'No saved chats yet. Your conversations appear here after the first message.' });
+    this.element = el(doc, 'section', {
+      className: 'history',
+      attrs: { 'data-testid': 'history-view', 'aria-label': 'Chat history' },
+      children: [
+        el(doc, 'div', {
+          className: 'history-header',
+          children: [
+            button(doc, { label: 'Back to the chat', testId: 'history-back', className: 'icon-button', children: [icon(doc, 'back')], onClick: () => this.onBack() }),
+            el(doc, 'h2', { text: 'History' }),
+          ],
+        }),
+        this.empty,
+        this.list,
+      ],
+    });
+    this.element.hidden = true;
+    this.element.addEventListener('keydown', (event) => {
+      if (event.key === 'Escape') {
+        event.preventDefault();
+        this.onBack();
+      }
+    });
+    this.render();
+  }
+
+  get isOpen(): boolean {
+    return !this.element.hidden;
+  }
+
+  setSessions(sessions: SessionSummary[]): void {
+    this.sessions = [...sessions].sort((a, b) => b.updatedAt - a.updatedAt);
+    this.render();
+  }
+
+  setCurrent(sessionId: string | undefined): void {
+    this.currentId = sessionId;
+    this.render();
+  }
+
+  /** Shows the list and puts focus on the first chat, for keyboard users. */
+  open(): void {
+    this.element.hidden = false;
+    this.render();
+    const first = this.list.querySelector<HTMLElement>('.history-open') ?? this.element.querySelector<HTMLElement>('[data-testid="history-back"]');
+    first?.focus();
+  }
+
+  close(): void {
+    this.element.hidden = true;
+    this.resetConfirm();
+  }
+
+  private render(): void {
+    const doc = this.doc;
+    this.empty.hidden = this.sessions.length > 0;
+    this.list.replaceChildren(
+      ...this.sessions.map((session) => {
+        const title = session.title.trim() || 'Untitled chat';
+        const when = formatRelativeTime(session.updatedAt, this.now());
+        const confirming = this.confirming === session.id;
+        const open = button(doc, {
+          label: `Open chat “${title}”, ${when}`,
+          className: 'history-open',
+          title,
+          children: [el(doc, 'span', { className: 'history-title', text: title }), el(doc, 'span', { className: 'history-date', text: when })],
+          onClick: () => this.post({ type: 'openSession', sessionId: session.id }),
+        });
+        if (session.id === this.currentId) open.setAttribute('aria-current', 'true');
+        const exportButton = button(doc, {
+          label: `Export chat “${title}”`,
+          testId: 'history-export',
+          className: 'history-action icon-button',
+          children: [icon(doc, 'export')],
+          onClick: () => this.post({ type: 'exportSession', sessionId: session.id }),
+        });
+        const remove = button(doc, {
+          label: confirming ? `Confirm deleting “${title}”` : `Delete chat “${title}”`,
+          testId: 'history-delete',
+          className: confirming ? 'history-action history-delete confirming' : 'history-action history-delete icon-button',
+          children: confirming ? ['Delete?'] : [icon(doc, 'trash')],
+          onClick: () => this.onDelete(session.id),
+        });
+        return el(doc, 'li', {
+          className: 'history-item',
+          attrs: { 'data-testid': 'history-item', 'data-session-id': session.id },
+          children: [open, exportButton, remove],
+        });
+      }),
+    );
+  }
+
+  private onDelete(sessionId: string): void {
+    const view = this.doc.defaultView;
+    if (this.confirming !== sessionId) {
+      this.resetConfirm();
+      this.confirming = sessionId;
+      this.confirmTimer = view?.setTimeout(() => {
+        this.confirming = undefined;
+        this.render();
+      }, CONFIRM_WINDOW_MS);
+      this.render();
+      this.focusDelete(sessionId);
+      return;
+    }
+    this.resetConfirm();
+    // Optimistic: the extension answers with a fresh `sessions` list.
+    this.sessions = this.sessions.filter((s) => s.id !== sessionId);
+    this.post({ type: 'deleteSession', sessionId });
+    this.render();
+    this.list.querySelector<HTMLElement>('.history-open')?.focus();
+  }
+
+  private focusDelete(sessionId: string): void {
+    this.list.querySelector<HTMLElement>(`[data-session-id="${escapeAttributeValue(sessionId)}"] [data-testid="history-delete"]`)?.focus();
+  }
+
+  private resetConfirm(): void {
+    if (this.confirmTimer !== undefined) this.doc.defaultView?.clearTimeout(this.confirmTimer);
+    this.confirmTimer = undefined;
+    if (this.confirming !== undefined) {
+      this.confirming = undefined;
+      this.render();
+    }
+  }
+}
+
+/** Escapes an id for an attribute selector (CSS.escape is missing in jsdom). */
+function escapeAttributeValue(value: string): string {
+  return value.replace(/["\\]/g, '\\$&');
+}

@@ -1,0 +1,48 @@
+/**
+ * A handful of 16×16 icons drawn as inline SVG. VS Code's codicon font is not
+ * available inside the webview without shipping it, and inline SVG needs no
+ * extra CSP source. Icons are decorative: the buttons carry aria-labels.
+ */
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+const PATHS = {
+  plus: 'M7.25 2h1.5v5.25H14v1.5H8.75V14h-1.5V8.75H2v-1.5h5.25z',
+  history:
+    'M8 1.5A6.5 6.5 0 1 1 1.5 8H3a5 5 0 1 0 1.47-3.54L6 6H2V2l1.4 1.4A6.48 6.48 0 0 1 8 1.5zm-.75 3h1.5v3.19l2.28 2.28-1.06 1.06-2.72-2.72z',
+  back: 'M6.06 3.44 7.12 4.5 4.37 7.25H14v1.5H4.37l2.75 2.75-1.06 1.06L1.5 8z',
+  trash: 'M6 1.5h4l.5 1H14V4H2V2.5h3.5zM3 5h10l-.8 9.5H3.8zm2.5 1.5.3 6.5h1.2V6.5zm3.5 0V13h1.2l.3-6.5z',
+  send: 'M1.5 2.2 15 8 1.5 13.8 2.8 8.75H8v-1.5H2.8z',
+  stop: 'M3.5 3.5h9v9h-9z',
+  refresh:
+    'M13.5 2.5V6.5h-4L11 5A4.5 4.5 0 1 0 12.5 8H14a6 6 0 1 1-2-4.47z',
+  close: 'M4.06 3 8 6.94 11.94 3 13 4.06 9.06 8 13 11.94 11.94 13 8 9.06 4.06 13 3 11.94 6.94 8 3 4.06z',
+  copy: 'M5 1.5h7.5A1.5 1.5 0 0 1 14 3v8.5h-1.5V3H5zM2 5a1.5 1.5 0 0 1 1.5-1.5h6A1.5 1.5 0 0 1 11 5v8.5A1.5 1.5 0 0 1 9.5 15h-6A1.5 1.5 0 0 1 2 13.5zm1.5 0v8.5h6V5z',
+  insert: 'M2 2h12v1.5H2zm5.25 3h1.5v5.19l1.72-1.72 1.06 1.06L8 13.06 4.47 9.53l1.06-1.06 1.72 1.72z',
+  file: 'M3 1.5h6.5L13 5v9.5H3zm1.5 1.5v10h7V6H8.5V3z',
+  selection: 'M2 3h12v1.5H2zm0 3.5h8V8H2zm0 3.5h12v1.5H2z',
+  check: 'M6.5 10.94 13 4.44l1.06 1.06L6.5 13.06 2.44 9l1.06-1.06z',
+  error: 'M8 1.5a6.5 6.5 0 1 1 0 13 6.5 6.5 0 0 1 0-13zM7.25 4v5h1.5V4zm0 6.5V12h1.5v-1.5z',
+  tool: 'M10.5 1.5a4 4 0 0 0-3.8 5.24L1.5 11.94 4.06 14.5l5.2-5.2A4 4 0 0 0 14.5 5.5l-2.2 2.2-2.5-.5-.5-2.5 2.2-2.2a4 4 0 0 0-1-1z',
+  chevron: 'M5.5 3.5 10 8l-4.5 4.5-1.06-1.06L7.88 8 4.44 4.56z',
+  undo: 'M5.56 2.44 6.62 3.5 4.87 5.25H9.5a4.5 4.5 0 0 1 0 9H6V12.75h3.5a3 3 0 0 0 0-6H4.87l1.75 1.75-1.06 1.06L2 6z',
+  export: 'M7.25 1.5h1.5v6.69l1.72-1.72 1.06 1.06L8 11.06 4.47 7.53l1.06-1.06 1.72 1.72zM2 10h1.5v3h9v-3H14v4.5H2z',
+} as const;
+
+export type IconName = keyof typeof PATHS;
+
+export function icon(doc: Document, name: IconName): SVGSVGElement {
+  const svg = doc.createElementNS(SVG_NS, 'svg') as SVGSVGElement;
+  svg.setAttribute('viewBox', '0 0 16 16');
+  svg.setAttribute('width', '16');
+  svg.setAttribute('height', '16');
+  svg.setAttribute('aria-hidden', 'true');
+  svg.setAttribute('focusable', 'false');
+  svg.setAttribute('class', `icon icon-${name}`);
+  const path = doc.createElementNS(SVG_NS, 'path');
+  path.setAttribute('d', PATHS[name]);
+  path.setAttribute('fill', 'currentColor');
+  path.setAttribute('fill-rule', 'evenodd');
+  svg.appendChild(path);
+  return svg;
+}

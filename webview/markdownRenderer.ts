@@ -1,0 +1,172 @@
+/**
+ * Turns model Markdown into safe DOM. Model output is untrusted: a prompt
+ * injection in a file the agent read can make the model emit `<script>`,
+ * `<img onerror>`, `javascript:` links or `<iframe>`s. So raw HTML in the
+ * Markdown is shown as text, and everything marked produces still goes
+ * through DOMPurify with a small whitelist before it touches the document.
+ */
+import createDOMPurify from 'dompurify';
+import type { Config, DOMPurify } from 'dompurify';
+import { Marked } from 'marked';
+import type { Token, TokensList } from 'marked';
+import { button, el } from './dom';
+import { escapeHtml, highlightCode } from './highlighter';
+import { icon } from './icons';
+
+/** What the buttons on a code block do; the chat app turns these into `copy` and `insert` messages. */
+export interface CodeActions {
+  copy(text: string): void;
+  insert(text: string): void;
+}
+
+/** Tags Markdown can produce. Anything else, including every form control, frame and embed, is dropped. */
+const ALLOWED_TAGS = [
+  'a', 'b', 'blockquote', 'br', 'code', 'del', 'em', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'i', 'kbd',
+  'li', 'ol', 'p', 'pre', 's', 'span', 'strong', 'sub', 'sup', 'table', 'tbody', 'td', 'tfoot', 'th', 'thead', 'tr', 'ul',
+];
+
+/** Only attributes Markdown needs. `style` is named in FORBID_ATTR too, so a later whitelist edit cannot let it back in. */
+const ALLOWED_ATTR = ['href', 'title', 'class', 'start', 'align', 'colspan', 'rowspan'];
+
+/** Link schemes we let the extension open. Relative and `javascript:`/`data:`/`vscode:` URLs are removed. */
+export const SAFE_LINK = /^(?:https?:|mailto:)/i;
+
+/** Classes our own renderer emits: highlight.js tokens and the code language. Model text cannot reach `class`, but we check anyway. */
+const SAFE_CLASS = /^(?:hljs(?:-[\w-]+)?|language-[\w+#.-]+|[\w]+_)$/;
+
+const SANITIZE_CONFIG: Config & { RETURN_DOM_FRAGMENT: true } = {
+  ALLOWED_TAGS,
+  ALLOWED_ATTR,
+  FORBID_TAGS: ['style', 'script', 'iframe', 'frame', 'object', 'embed', 'form', 'input', 'textarea', 'select', 'button', 'img', 'svg', 'math', 'link', 'meta', 'base'],
+  FORBID_ATTR: ['style', 'srcset', 'src', 'action', 'formaction', 'target'],
+  ALLOW_DATA_ATTR: false,
+  ALLOW_ARIA_ATTR: false,
+  ALLOWED_URI_REGEXP: SAFE_LINK,
+  RETURN_DOM_FRAGMENT: true,
+};
+
+/** The language a fence names, from the first word of its info string (` ```ts title="x" ` → `ts`). */
+function fenceLanguage(info: string | undefined): string {
+  const word = (info ?? '').trim().split(/\s+/)[0] ?? '';
+  return word.toLowerCase().replace(/[^\w+#.-]/g, '');
+}
+
+export class MarkdownRenderer {
+  private readonly marked: Marked;
+  private readonly purify: DOMPurify;
+
+  constructor(
+    private readonly doc: Document,
+    private readonly actions: CodeActions,
+  ) {
+    const view = doc.defaultView;
+    if (!view) throw new Error('MarkdownRenderer needs a document that has a window');
+    // DOMPurify bound to this document's window, so it also works on a jsdom window in tests.
+    this.purify = createDOMPurify(view as unknown as Parameters<typeof createDOMPurify>[0]);
+    this.purify.addHook('uponSanitizeAttribute', (_node, data) => {
+      if (data.attrName === 'class') {
+        const kept = data.attrValue.split(/\s+/).filter((c) => SAFE_CLASS.test(c));
+        data.attrValue = kept.join(' ');
+        if (kept.length === 0) data.keepAttr = false;
+      }
+    });
+    this.purify.addHook('afterSanitizeAttributes', (node) => {
+      if (node.nodeName === 'A') {
+        const href = node.getAttribute('href');
+        // Show where a link leads before it is clicked; the click itself is handled by the transcript.
+        if (href && !node.hasAttribute('title')) node.setAttribute('title', href);
+        node.setAttribute('rel', 'noopener noreferrer');
+      }
+    });
+
+    this.marked = new Marked({
+      gfm: true,
+      breaks: false,
+      async: false,
+      renderer: {
+        code: ({ text, lang }) => {
+          const language = fenceLanguage(lang);
+          const { html } = highlightCode(text, language);
+          const cls = language ? `hljs language-${language}` : 'hljs';
+          return `<pre><code class="${cls}">${html}</code></pre>\n`;
+        },
+        // Raw HTML from the model is displayed, never interpreted: it is what a
+        // prompt injection would use, and models often mention tags without backticks.
+        html: (token) => {
+          const text = escapeHtml(token.text);
+          return 'block' in token && token.block ? `<p>${text}</p>\n` : text;
+        },
+        // The CSP blocks remote images anyway, and an image is a tracking beacon;
+        // show a link to it instead so the user decides.
+        image: ({ href, text }) => `<a href="${escapeHtml(href)}">${escapeHtml(text ? `image: ${text}` : href)}</a>`,
+        // Task lists become plain glyphs: form controls are not allowed through the sanitizer.
+        checkbox: ({ checked }) => (checked ? '☑ ' : '☐ '),
+      },
+    });
+  }
+
+  /** Splits Markdown into top-level blocks; used by the streaming view to re-render only the last block. */
+  lex(markdown: string): TokensList {
+    return this.marked.lexer(markdown);
+  }
+
+  /** Renders block tokens (from `lex`) into sanitized, decorated DOM. */
+  renderTokens(tokens: Token[]): DocumentFragment {
+    const html = this.marked.parser(tokens);
+    return this.decorate(this.sanitize(html));
+  }
+
+  render(markdown: string): DocumentFragment {
+    return this.renderTokens(this.lex(markdown));
+  }
+
+  /** Sanitizes HTML into a fragment owned by our document. Exposed so tests can attack it directly. */
+  sanitize(html: string): DocumentFragment {
+    const fragment = this.purify.sanitize(html, SANITIZE_CONFIG);
+    // DOMPurify parses in an inert document; adopting moves the nodes without cloning them.
+    return this.doc.adoptNode(fragment);
+  }
+
+  /** Wraps each `<pre><code>` in a block with a header: language, Copy and Insert. */
+  private decorate(fragment: DocumentFragment): DocumentFragment {
+    for (const pre of Array.from(fragment.querySelectorAll('pre'))) {
+      const code = pre.querySelector('code');
+      if (!code) continue;
+      const langClass = Array.from(code.classList).find((c) => c.startsWith('language-'));
+      const language = langClass ? langClass.slice('language-'.length) : '';
+      const block = el(this.doc, 'div', { className: 'code-block', attrs: { 'data-testid': 'code-block', 'data-language': language || undefined } });
+      pre.replaceWith(block);
+      block.append(this.codeHeader(language, code), pre);
+    }
+    return fragment;
+  }
+
+  private codeHeader(language: string, code: HTMLElement): HTMLElement {
+    const doc = this.doc;
+    // Read the text at click time: it is exactly the code, since highlight.js only adds spans.
+    const codeText = () => code.textContent ?? '';
+    const copyLabel = el(doc, 'span', { className: 'button-label', text: 'Copy' });
+    const copy = button(doc, {
+      label: 'Copy code',
+      testId: 'copy-code',
+      className: 'code-action',
+      children: [icon(doc, 'copy'), copyLabel],
+      onClick: () => {
+        this.actions.copy(codeText());
+        copyLabel.textContent = 'Copied';
+        doc.defaultView?.setTimeout(() => (copyLabel.textContent = 'Copy'), 1500);
+      },
+    });
+    const insert = button(doc, {
+      label: 'Insert code at cursor',
+      testId: 'insert-code',
+      className: 'code-action',
+      children: [icon(doc, 'insert'), el(doc, 'span', { className: 'button-label', text: 'Insert' })],
+      onClick: () => this.actions.insert(codeText()),
+    });
+    return el(doc, 'div', {
+      className: 'code-header',
+      children: [el(doc, 'span', { className: 'code-language', text: language || 'text' }), el(doc, 'span', { className: 'code-actions', children: [copy, insert] })],
+    });
+  }
+}

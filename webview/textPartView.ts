@@ -1,0 +1,116 @@
+/**
+ * One text part of an assistant answer, rendered as Markdown, incrementally.
+ *
+ * Re-rendering a whole answer on every frame makes streaming quadratic: a
+ * 10,000-token answer would be parsed, sanitized and highlighted hundreds of
+ * times. Instead the view keeps the top-level blocks it has already rendered
+ * ("frozen": a block followed by another block cannot change any more) and on
+ * each frame re-lexes and re-renders only the text from the last block on.
+ * When the answer completes, one full lex checks that the frozen blocks still
+ * match how the whole text parses; only if not (for example a reference link
+ * defined at the end) is the part rendered again from scratch.
+ */
+import type { MarkdownRenderer } from './markdownRenderer';
+import type { Token } from 'marked';
+import { el } from './dom';
+
+/** Counters the streaming test reads to prove rendering stays linear. */
+export interface RenderStats {
+  /** Renders of a whole text part from scratch. */
+  fullRenders: number;
+  /** Incremental renders of a part's tail (the last block). */
+  tailRenders: number;
+  /** Characters passed through the Markdown pipeline, summed over all renders. */
+  renderedChars: number;
+}
+
+export function createRenderStats(): RenderStats {
+  return { fullRenders: 0, tailRenders: 0, renderedChars: 0 };
+}
+
+export class TextPartView {
+  readonly element: HTMLElement;
+  private text = '';
+  private streaming = false;
+  /** How many characters of `text` the frozen blocks cover. */
+  private frozenChars = 0;
+  /** The nodes rendered from the unfrozen tail; they are replaced on every update. */
+  private tailNodes: Node[] = [];
+  /** Whether the frozen blocks were built incrementally (and so need the final check). */
+  private incremental = false;
+
+  constructor(
+    doc: Document,
+    private readonly markdown: MarkdownRenderer,
+    private readonly stats: RenderStats,
+  ) {
+    this.element = el(doc, 'div', { className: 'markdown' });
+  }
+
+  /** The Markdown source, for "copy answer". */
+  get source(): string {
+    return this.text;
+  }
+
+  update(rawText: string, streaming: boolean): void {
+    // marked normalizes line endings; doing it first keeps token offsets equal to string offsets.
+    const text = rawText.includes('\r') ? rawText.replace(/\r\n?/g, '\n') : rawText;
+    if (text === this.text && streaming === this.streaming) return;
+    const appended = text.startsWith(this.text);
+    this.text = text;
+    this.streaming = streaming;
+    if (!appended) this.renderAll();
+    else if (streaming) this.renderTail(true);
+    else this.finish();
+  }
+
+  private finish(): void {
+    if (!this.incremental) {
+      this.renderAll();
+      return;
+    }
+    // One lex of the whole text (no rendering) to confirm the frozen blocks are right.
+    const tokens = this.markdown.lex(this.text);
+    let offset = 0;
+    let i = 0;
+    while (offset < this.frozenChars && i < tokens.length) offset += tokens[i++].raw.length;
+    const hasLinkDefinitions = Object.keys(tokens.links).length > 0;
+    if (offset !== this.frozenChars || hasLinkDefinitions) this.renderAll();
+    else this.renderTail(false);
+  }
+
+  private renderAll(): void {
+    this.stats.fullRenders++;
+    this.stats.renderedChars += this.text.length;
+    const fragment = this.markdown.render(this.text);
+    this.element.replaceChildren(fragment);
+    this.frozenChars = 0;
+    this.tailNodes = Array.from(this.element.childNodes);
+    this.incremental = false;
+  }
+
+  /** Re-renders the text after the frozen blocks; while streaming, freezes every block but the last. */
+  private renderTail(freeze: boolean): void {
+    this.stats.tailRenders++;
+    const tail = this.text.slice(this.frozenChars);
+    this.stats.renderedChars += tail.length;
+    let tokens: Token[] = this.markdown.lex(tail);
+    for (const node of this.tailNodes) node.parentNode?.removeChild(node);
+    // Freezing relies on the tokens covering the tail exactly; if the lexer
+    // ever rewrote the text, render the tail as one piece instead.
+    if (freeze && tokens.map((t) => t.raw).join('') === tail) {
+      let last = tokens.length - 1;
+      while (last > 0 && tokens[last].type === 'space') last--;
+      if (last > 0) {
+        const done = tokens.slice(0, last);
+        this.element.appendChild(this.markdown.renderTokens(done));
+        this.frozenChars += done.reduce((n, t) => n + t.raw.length, 0);
+        tokens = tokens.slice(last);
+      }
+    }
+    const fragment = this.markdown.renderTokens(tokens);
+    this.tailNodes = Array.from(fragment.childNodes);
+    this.element.appendChild(fragment);
+    this.incremental = true;
+  }
+}

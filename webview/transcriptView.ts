@@ -1,0 +1,252 @@
+/**
+ * The conversation: user and assistant entries of the shown session. It owns
+ * the entry models only as a render cache of what the extension sent (the
+ * session itself lives in the language server); live events are applied with
+ * the shared `applyAgentEvent`, so a replayed session and a live one look the same.
+ */
+import type { AgentEvent, ContextItem } from '../protocol/chat';
+import { applyAgentEvent } from '../protocol/sessions';
+import type { AssistantEntry, SessionEntry, SessionView } from '../protocol/sessions';
+import { AssistantMessageView } from './assistantMessageView';
+import type { UndoReport } from './assistantMessageView';
+import { button, el } from './dom';
+import type { FrameScheduler } from './frameScheduler';
+import { icon } from './icons';
+import { SAFE_LINK } from './markdownRenderer';
+import { renderUserMessage } from './userMessageView';
+import type { ViewContext } from './viewContext';
+
+/** Within this many pixels of the bottom, the transcript follows new output. */
+const STICKY_THRESHOLD_PX = 48;
+
+export interface TurnStart {
+  userEntryId: string;
+  assistantEntryId: string;
+  retry: boolean;
+  /** The user's message; absent on retry, where the user entry already exists. */
+  input?: { text: string; context: ContextItem[] };
+  model: string;
+}
+
+export class TranscriptView {
+  readonly element: HTMLElement;
+  private readonly list: HTMLElement;
+  private readonly emptyState: HTMLElement;
+  private readonly jumpButton: HTMLButtonElement;
+  private entries: SessionEntry[] = [];
+  private readonly assistantViews = new Map<string, AssistantMessageView>();
+  private readonly entryElements = new Map<string, HTMLElement>();
+  private readonly dirty = new Set<string>();
+  private frameRequested = false;
+  /** Whether to keep the newest output in view; cleared when the user scrolls up. */
+  private stickToBottom = true;
+  /** The scrollTop we set ourselves, so our own scroll events are not mistaken for the user's. */
+  private programmaticTop = -1;
+  /** Called when the transcript scrolls (the app persists the position). */
+  onScroll?: () => void;
+
+  constructor(
+    private readonly ctx: ViewContext,
+    private readonly scheduler: FrameScheduler,
+  ) {
+    const doc = ctx.doc;
+    this.list = el(doc, 'div', { className: 'entries' });
+    this.emptyState = renderEmptyState(doc);
+    this.jumpButton = button(doc, {
+      label: 'Scroll to the latest message',
+      testId: 'scroll-to-bottom',
+      className: 'jump-button',
+      children: [icon(doc, 'insert')],
+      onClick: () => {
+        this.stickToBottom = true;
+        this.scrollToBottom();
+      },
+    });
+    this.jumpButton.hidden = true;
+    this.element = el(doc, 'div', {
+      className: 'transcript',
+      attrs: { 'data-testid': 'transcript', role: 'region', 'aria-label': 'Conversation', tabindex: '0' },
+      children: [this.emptyState, this.list, this.jumpButton],
+    });
+    this.element.addEventListener('scroll', () => this.handleScroll(), { passive: true });
+    // Links never navigate the webview: the extension opens them in the browser.
+    this.element.addEventListener('click', (event) => this.handleLinkClick(event));
+    this.render();
+  }
+
+  /** Whether the last answer is still streaming. */
+  get streaming(): boolean {
+    const last = this.entries[this.entries.length - 1];
+    return last?.kind === 'assistant' && last.state === 'streaming';
+  }
+
+  setSession(session: SessionView | null): void {
+    this.entries = session ? structuredCloneEntries(session.entries) : [];
+    this.stickToBottom = true;
+    this.render();
+  }
+
+  /** Adds the new turn's entries without touching the ones already shown. */
+  startTurn(turn: TurnStart): void {
+    if (turn.retry) {
+      // A retry reruns the last user message: drop the answers it replaces.
+      const userIndex = this.entries.findIndex((e) => e.kind === 'user' && e.id === turn.userEntryId);
+      if (userIndex >= 0) for (const stale of this.entries.splice(userIndex + 1)) this.removeEntryView(stale.id);
+    } else if (turn.input) {
+      this.appendEntry({ kind: 'user', id: turn.userEntryId, text: turn.input.text, context: turn.input.context, at: Date.now() });
+    }
+    // The previous answer is no longer the last one, so it loses its Retry button.
+    const previous = [...this.entries].reverse().find((e): e is AssistantEntry => e.kind === 'assistant');
+    if (previous) this.assistantViews.get(previous.id)?.update(previous, false);
+    this.appendEntry({ kind: 'assistant', id: turn.assistantEntryId, replyTo: turn.userEntryId, model: turn.model, parts: [], state: 'streaming', at: Date.now() });
+    this.emptyState.hidden = true;
+    // Sending is an explicit request to see the answer, even if the user had scrolled up.
+    this.stickToBottom = true;
+    this.followOutput();
+  }
+
+  /** Applies one live event to the model now and schedules a paint of that entry only. Returns false for unknown entries. */
+  applyEvent(entryId: string, event: AgentEvent): boolean {
+    const entry = this.entries.find((e): e is AssistantEntry => e.kind === 'assistant' && e.id === entryId);
+    if (!entry) return false;
+    applyAgentEvent(entry, event);
+    this.dirty.add(entryId);
+    this.requestPaint();
+    return true;
+  }
+
+  /** Shows the result of undoing a reply's file changes on that reply. */
+  markUndone(entryId: string, report: UndoReport): void {
+    this.assistantViews.get(entryId)?.showUndone(report);
+  }
+
+  /** Paints pending changes now (used when a frame is due, and by tests). */
+  flush(): void {
+    const lastId = this.entries[this.entries.length - 1]?.id;
+    for (const id of this.dirty) {
+      const entry = this.entries.find((e): e is AssistantEntry => e.kind === 'assistant' && e.id === id);
+      const view = this.assistantViews.get(id);
+      if (entry && view) view.update(entry, entry.id === lastId);
+    }
+    this.dirty.clear();
+    this.followOutput();
+  }
+
+  /** Restores a scroll position saved before the webview was reloaded. */
+  restoreScroll(scrollTop: number): void {
+    this.stickToBottom = false;
+    this.element.scrollTop = scrollTop;
+    this.updateJumpButton();
+  }
+
+  private requestPaint(): void {
+    if (this.frameRequested) return;
+    this.frameRequested = true;
+    this.scheduler.request(() => {
+      this.frameRequested = false;
+      this.flush();
+    });
+  }
+
+  /** Rebuilds every entry view; used only when the whole session is replaced, never per token or per turn. */
+  private render(): void {
+    this.assistantViews.clear();
+    this.entryElements.clear();
+    this.dirty.clear();
+    this.list.replaceChildren();
+    const lastId = this.entries[this.entries.length - 1]?.id;
+    for (const entry of this.entries) this.list.appendChild(this.createEntryView(entry, entry.id === lastId));
+    this.emptyState.hidden = this.entries.length > 0;
+    this.followOutput();
+  }
+
+  private appendEntry(entry: SessionEntry): void {
+    this.entries.push(entry);
+    this.list.appendChild(this.createEntryView(entry, true));
+  }
+
+  private createEntryView(entry: SessionEntry, isLast: boolean): HTMLElement {
+    let element: HTMLElement;
+    if (entry.kind === 'user') {
+      element = renderUserMessage(this.ctx.doc, entry);
+    } else {
+      const view = new AssistantMessageView(this.ctx);
+      view.update(entry, isLast);
+      this.assistantViews.set(entry.id, view);
+      element = view.element;
+    }
+    this.entryElements.set(entry.id, element);
+    return element;
+  }
+
+  private removeEntryView(id: string): void {
+    this.entryElements.get(id)?.remove();
+    this.entryElements.delete(id);
+    this.assistantViews.delete(id);
+    this.dirty.delete(id);
+  }
+
+  private followOutput(): void {
+    if (this.stickToBottom) this.scrollToBottom();
+    this.updateJumpButton();
+  }
+
+  private scrollToBottom(): void {
+    const target = Math.max(0, this.element.scrollHeight - this.element.clientHeight);
+    this.programmaticTop = target;
+    this.element.scrollTop = target;
+  }
+
+  private handleScroll(): void {
+    const top = this.element.scrollTop;
+    const distance = this.element.scrollHeight - this.element.clientHeight - top;
+    if (Math.abs(top - this.programmaticTop) > 1) this.stickToBottom = distance <= STICKY_THRESHOLD_PX;
+    this.updateJumpButton();
+    this.onScroll?.();
+  }
+
+  private updateJumpButton(): void {
+    const distance = this.element.scrollHeight - this.element.clientHeight - this.element.scrollTop;
+    this.jumpButton.hidden = this.stickToBottom || distance <= STICKY_THRESHOLD_PX;
+  }
+
+  private handleLinkClick(event: MouseEvent): void {
+    const target = event.target as Element | null;
+    const link = target?.closest?.('a');
+    if (!link || !this.element.contains(link)) return;
+    event.preventDefault();
+    const href = link.getAttribute('href');
+    if (href && SAFE_LINK.test(href)) this.ctx.post({ type: 'openLink', url: href });
+  }
+}
+
+/** A deep copy, so applying live events never mutates the message object we were given. */
+function structuredCloneEntries(entries: SessionEntry[]): SessionEntry[] {
+  return JSON.parse(JSON.stringify(entries)) as SessionEntry[];
+}
+
+function renderEmptyState(doc: Document): HTMLElement {
+  const shortcut = (keys: string, what: string) => el(doc, 'li', { children: [el(doc, 'kbd', { text: keys }), ` ${what}`] });
+  return el(doc, 'div', {
+    className: 'empty-state',
+    attrs: { 'data-testid': 'empty-state' },
+    children: [
+      el(doc, 'h2', { text: 'Ask Hearth' }),
+      el(doc, 'p', {
+        text: 'Hearth is a coding assistant that runs on your own Ollama models, on this machine or on your team’s server. It can explain and write code, and its agent can read, search, edit and run commands in your workspace — always on your machine, and only with your approval.',
+      }),
+      el(doc, 'ul', {
+        className: 'shortcuts',
+        attrs: { 'aria-label': 'Keyboard shortcuts' },
+        children: [
+          shortcut('Enter', 'send'),
+          shortcut('Shift+Enter', 'new line'),
+          shortcut('@', 'mention a file'),
+          shortcut('↑', 'edit your last message (empty input)'),
+          shortcut('Esc', 'close suggestions'),
+        ],
+      }),
+      el(doc, 'p', { className: 'hint', text: 'Attach the current selection or file with the buttons under the input.' }),
+    ],
+  });
+}

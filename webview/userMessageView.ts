@@ -1,0 +1,15 @@
+/** A user message: the text exactly as typed (never Markdown-interpreted) and the context it carried. */
+import type { UserEntry } from '../protocol/sessions';
+import { contextChip } from './contextChip';
+import { el } from './dom';
+
+export function renderUserMessage(doc: Document, entry: UserEntry): HTMLElement {
+  return el(doc, 'article', {
+    className: 'message user',
+    attrs: { 'data-testid': 'user-message', 'data-entry-id': entry.id, 'aria-label': 'You said' },
+    children: [
+      entry.context.length > 0 ? el(doc, 'div', { className: 'chips', children: entry.context.map((item) => contextChip(doc, item)) }) : null,
+      el(doc, 'div', { className: 'user-text', text: entry.text }),
+    ],
+  });
+}

@@ -1,0 +1,17 @@
+/** What entry views need from the app, passed down instead of reaching for globals. */
+import type { FromWebview } from '../protocol/webviewMessages';
+import type { MarkdownRenderer } from './markdownRenderer';
+import type { RenderStats } from './textPartView';
+
+export interface ViewContext {
+  doc: Document;
+  markdown: MarkdownRenderer;
+  stats: RenderStats;
+  post(message: FromWebview): void;
+  /** Runs the session's last message again, optionally on another model. */
+  retry(model?: string): void;
+  /** Makes `model` the chat model (after a modelNotFound error, for example). */
+  selectModel(model: string): void;
+  /** Restores every file the agent changed in the reply `entryId`. */
+  undoTurn(entryId: string): void;
+}
