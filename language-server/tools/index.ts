@@ -1,0 +1,24 @@
+/**
+ * The tool executor's public surface. The language server uses the tools only
+ * through what this file exports; everything else in this folder is internal.
+ * Nothing here imports `vscode` (BRIEF invariant 3): the editor is reached
+ * through the injected `ApprovalGateway` and `ProblemsProvider`.
+ */
+export { createTurnExecutor, WorkspaceToolExecutor, type TurnExecutorOptions } from './workspaceToolExecutor';
+export { TurnCheckpoints, type UndoReport, type RestoredFile } from './turnCheckpoints';
+export { WorkspaceConfinement, type ConfinedPath, type WorkspaceRoot, type PathIntent } from './workspaceConfinement';
+export { evaluateCommand, type CommandVerdict, type CommandLists } from './commandPolicy';
+export { parseShellCommand, type ParsedCommandLine, type SimpleCommand } from './shellCommand';
+export { findRipgrep } from './ripgrepSearch';
+export {
+  DEFAULT_TOOL_POLICY,
+  type ApprovalGateway,
+  type CommandApprovalRequest,
+  type CommandDecision,
+  type EditApprovalRequest,
+  type EditDecision,
+  type Problem,
+  type ProblemSeverity,
+  type ProblemsProvider,
+  type ToolPolicy,
+} from './toolTypes';

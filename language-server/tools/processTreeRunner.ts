@@ -1,0 +1,183 @@
+import { spawn } from 'node:child_process';
+import { CappedOutput } from './cappedOutput';
+
+export interface ShellRunOptions {
+  command: string;
+  cwd: string;
+  timeoutMs: number;
+  maxOutputBytes: number;
+  signal: AbortSignal;
+  /** Time between SIGTERM and SIGKILL. */
+  killGraceMs?: number;
+  env?: NodeJS.ProcessEnv;
+  /** Called once the shell has started, with the process group id (tests use it). */
+  onSpawn?: (pid: number) => void;
+}
+
+export interface ShellRunOutcome {
+  /** The shell's exit code; null when it was killed by a signal. */
+  exitCode: number | null;
+  exitSignal: NodeJS.Signals | null;
+  output: string;
+  outputBytes: number;
+  droppedBytes: number;
+  timedOut: boolean;
+  cancelled: boolean;
+  /** Background processes were still running when the shell exited and were stopped. */
+  strayProcessesStopped: boolean;
+  /** Set when the shell could not be started at all. */
+  spawnError?: string;
+  durationMs: number;
+}
+
+const DEFAULT_KILL_GRACE_MS = 500;
+/** How long to wait for the pipes to close after SIGKILL before giving up on them. */
+const CLOSE_FALLBACK_MS = 1_000;
+
+/** Process groups still running, killed if the language server exits so no command outlives it. */
+const liveGroups = new Set<number>();
+let exitHookInstalled = false;
+
+function installExitHook(): void {
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.once('exit', () => {
+    for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+  });
+}
+
+function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Runs `command` with `/bin/sh -c` in its own process group and waits for it.
+ *
+ * Why a process group: killing only the shell leaves its children (a test
+ * runner, a dev server, a `sleep`) running and holding the output pipes open.
+ * The shell is started `detached`, which makes it the leader of a new group,
+ * and cancellation or timeout signals the whole group: SIGTERM first so tools
+ * can clean up, SIGKILL after a grace period for those that do not exit.
+ * Background processes still alive when the shell exits are stopped the same
+ * way, since nothing would ever collect their output. (A process that calls
+ * setsid() itself leaves the group and cannot be tracked this way.)
+ */
+export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutcome> {
+  const started = Date.now();
+  const grace = options.killGraceMs ?? DEFAULT_KILL_GRACE_MS;
+  const output = new CappedOutput(options.maxOutputBytes);
+
+  return new Promise<ShellRunOutcome>((resolve) => {
+    let timedOut = false;
+    let cancelled = false;
+    let strayProcessesStopped = false;
+    let terminating = false;
+    let settled = false;
+    const timers: NodeJS.Timeout[] = [];
+
+    if (options.signal.aborted) {
+      resolve({ exitCode: null, exitSignal: null, output: '', outputBytes: 0, droppedBytes: 0, timedOut: false, cancelled: true, strayProcessesStopped: false, durationMs: 0 });
+      return;
+    }
+
+    const child = spawn('/bin/sh', ['-c', options.command], {
+      cwd: options.cwd,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: options.env ?? process.env,
+    });
+    const pgid = child.pid;
+
+    const finish = (exitCode: number | null, exitSignal: NodeJS.Signals | null, spawnError?: string): void => {
+      if (settled) return;
+      settled = true;
+      for (const t of timers) clearTimeout(t);
+      options.signal.removeEventListener('abort', onAbort);
+      if (pgid !== undefined) {
+        // Anything left in the group outlived the shell: stop it now, and make
+        // sure with SIGKILL later without holding the result back.
+        if (signalGroup(pgid, 0)) {
+          if (!terminating) strayProcessesStopped = true;
+          signalGroup(pgid, 'SIGTERM');
+          setTimeout(() => {
+            signalGroup(pgid, 'SIGKILL');
+            liveGroups.delete(pgid);
+          }, grace).unref();
+        } else {
+          liveGroups.delete(pgid);
+        }
+      }
+      resolve({
+        exitCode,
+        exitSignal,
+        output: output.text(),
+        outputBytes: output.totalBytes,
+        droppedBytes: output.droppedBytes,
+        timedOut,
+        cancelled,
+        strayProcessesStopped,
+        spawnError,
+        durationMs: Date.now() - started,
+      });
+    };
+
+    const terminate = (): void => {
+      if (terminating || pgid === undefined) return;
+      terminating = true;
+      signalGroup(pgid, 'SIGTERM');
+      timers.push(setTimeout(() => signalGroup(pgid, 'SIGKILL'), grace));
+      // If a process escaped the group but still holds our pipes, 'close'
+      // never comes; stop waiting for it.
+      timers.push(
+        setTimeout(() => {
+          child.stdout?.destroy();
+          child.stderr?.destroy();
+          finish(child.exitCode, child.signalCode);
+        }, grace + CLOSE_FALLBACK_MS),
+      );
+    };
+
+    const onAbort = (): void => {
+      cancelled = true;
+      terminate();
+    };
+
+    child.on('error', (error) => finish(null, null, error.message));
+    if (pgid === undefined) return; // 'error' follows.
+    liveGroups.add(pgid);
+    installExitHook();
+    options.onSpawn?.(pgid);
+
+    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
+    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+    options.signal.addEventListener('abort', onAbort, { once: true });
+    timers.push(
+      setTimeout(() => {
+        timedOut = true;
+        terminate();
+      }, options.timeoutMs),
+    );
+
+    // 'exit' fires when the shell ends; its pipes may stay open while
+    // background children hold them, so the group is checked right away
+    // instead of waiting for 'close' forever.
+    child.on('exit', (code, signal) => {
+      if (terminating) return; // 'close' or the fallback timer finishes.
+      // Give the pipes a moment to drain the shell's last output.
+      const drain = setTimeout(() => finish(code, signal), 50);
+      timers.push(drain);
+      child.on('close', () => {
+        clearTimeout(drain);
+        finish(code, signal);
+      });
+    });
+    child.on('close', (code, signal) => {
+      if (terminating) finish(code, signal);
+    });
+  });
+}

@@ -1,0 +1,144 @@
+import { spawn } from 'node:child_process';
+import { constants as fsConstants } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { GREP_MAX_FILE_BYTES, shortenLine, type GrepHit, type GrepOutcome, type GrepQuery } from './grepSearch';
+import { ToolError } from './toolError';
+
+const RIPGREP_TIMEOUT_MS = 30_000;
+
+/**
+ * Finds a ripgrep binary: the one the client passed (VS Code bundles one under
+ * `vscode.env.appRoot`), else `rg` on the PATH. Returns null when there is
+ * none, and the grep tool falls back to JavaScript.
+ */
+export async function findRipgrep(explicitPath: string | undefined): Promise<string | null> {
+  const candidates: string[] = [];
+  if (explicitPath) candidates.push(explicitPath);
+  const names = process.platform === 'win32' ? ['rg.exe'] : ['rg'];
+  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
+    if (dir) for (const name of names) candidates.push(path.join(dir, name));
+  }
+  for (const candidate of candidates) {
+    try {
+      await fs.access(candidate, fsConstants.X_OK);
+      if ((await fs.stat(candidate)).isFile()) return candidate;
+    } catch {
+      // Not there or not executable: try the next one.
+    }
+  }
+  return null;
+}
+
+interface RgText {
+  text?: string;
+  bytes?: string;
+}
+
+function rgText(value: RgText | undefined): string {
+  if (!value) return '';
+  if (typeof value.text === 'string') return value.text;
+  if (typeof value.bytes === 'string') return Buffer.from(value.bytes, 'base64').toString('utf8');
+  return '';
+}
+
+/**
+ * Runs ripgrep with `--json` (robust against any file name) and options that
+ * give the same results as the JavaScript fallback. Returns null when the
+ * binary cannot be started, so the caller can fall back.
+ */
+export function ripgrepSearch(rgPath: string, query: GrepQuery): Promise<GrepOutcome | null> {
+  const args = [
+    '--json',
+    '--no-config',
+    '--no-require-git',
+    '--hidden',
+    '--sort=path',
+    `--max-filesize=${GREP_MAX_FILE_BYTES}`,
+    '--glob=!.git',
+    query.caseSensitive ? '--case-sensitive' : '--ignore-case',
+  ];
+  if (query.glob) args.push(`--glob=${query.glob}`);
+  args.push('--regexp', query.pattern, '--', query.searchPath === '' ? '.' : query.searchPath);
+
+  return new Promise((resolve, reject) => {
+    const hits: GrepHit[] = [];
+    const warnings: string[] = [];
+    let truncated = false;
+    let stderr = '';
+    let buffered = '';
+    let done = false;
+
+    const child = spawn(rgPath, args, { cwd: query.rootPath, stdio: ['ignore', 'pipe', 'pipe'] });
+    const stop = (): void => {
+      if (!child.killed) child.kill('SIGKILL');
+    };
+    const timer = setTimeout(() => {
+      warnings.push(`the search was stopped after ${RIPGREP_TIMEOUT_MS / 1000} s; results are incomplete`);
+      truncated = true;
+      stop();
+    }, RIPGREP_TIMEOUT_MS);
+    const onAbort = (): void => stop();
+    query.signal.addEventListener('abort', onAbort, { once: true });
+
+    const handleLine = (line: string): void => {
+      if (line === '' || truncated) return;
+      let message: { type?: string; data?: { path?: RgText; lines?: RgText; line_number?: number } };
+      try {
+        message = JSON.parse(line);
+      } catch {
+        return;
+      }
+      if (message.type !== 'match' || !message.data) return;
+      if (hits.length >= query.maxMatches) {
+        truncated = true;
+        stop();
+        return;
+      }
+      hits.push({
+        relativeToRoot: rgText(message.data.path).replace(/^\.\//, ''),
+        line: message.data.line_number ?? 0,
+        text: shortenLine(rgText(message.data.lines), query.maxLineChars),
+      });
+    };
+
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk: string) => {
+      buffered += chunk;
+      let newline = buffered.indexOf('\n');
+      while (newline >= 0) {
+        handleLine(buffered.slice(0, newline));
+        buffered = buffered.slice(newline + 1);
+        newline = buffered.indexOf('\n');
+      }
+    });
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', (chunk: string) => {
+      if (stderr.length < 4000) stderr += chunk;
+    });
+
+    const finish = (fn: () => void): void => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      query.signal.removeEventListener('abort', onAbort);
+      fn();
+    };
+    child.on('error', () => finish(() => resolve(null)));
+    child.on('close', (code) => {
+      finish(() => {
+        handleLine(buffered);
+        if (query.signal.aborted) return reject(new ToolError('The search was cancelled.', 'cancelled'));
+        if (code === 2 && hits.length === 0 && !truncated) {
+          const message = stderr.trim();
+          if (/regex parse error|error parsing regex/i.test(message)) {
+            return reject(new ToolError(`The pattern is not a valid regular expression (ripgrep syntax): ${message}`, 'bad pattern'));
+          }
+          if (message) return reject(new ToolError(`ripgrep failed: ${message}`));
+        }
+        if (code === 2 && stderr.trim()) warnings.push(`some files could not be searched: ${stderr.trim().split('\n')[0]}`);
+        resolve({ hits, truncated, warnings, engine: 'ripgrep' });
+      });
+    });
+  });
+}

@@ -1,0 +1,100 @@
+import { createReadStream } from 'node:fs';
+
+/** How many leading bytes are inspected to tell text from binary (Git uses the same amount). */
+export const BINARY_SNIFF_BYTES = 8000;
+
+/**
+ * Whether bytes look binary: a NUL byte in the first 8000 bytes, as Git and
+ * ripgrep decide. UTF-16 text also contains NULs and is reported as binary,
+ * which is what the tools say in their error.
+ */
+export function looksBinary(bytes: Uint8Array): boolean {
+  const end = Math.min(bytes.length, BINARY_SNIFF_BYTES);
+  for (let i = 0; i < end; i++) if (bytes[i] === 0) return true;
+  return false;
+}
+
+export interface LineWindow {
+  /** The selected lines, without line terminators. */
+  lines: string[];
+  firstLine: number;
+  /** Total number of lines in the file. */
+  totalLines: number;
+  /** Lines were cut short because the byte budget ran out. */
+  truncatedAtBytes: boolean;
+  /** A line longer than the per-line limit was shortened. */
+  longLinesShortened: number;
+  binary: boolean;
+}
+
+export interface ReadLinesOptions {
+  startLine: number;
+  endLine: number;
+  maxBytes: number;
+  maxLineChars: number;
+  signal: AbortSignal;
+}
+
+/**
+ * Streams a file and keeps the lines in [startLine, endLine] until `maxBytes`
+ * of text is collected, still counting the remaining lines so the model knows
+ * how much is left. Streaming keeps huge files (logs, generated code) from
+ * being loaded whole just to show their first lines.
+ */
+export async function readLineWindow(file: string, options: ReadLinesOptions): Promise<LineWindow> {
+  const result: LineWindow = { lines: [], firstLine: options.startLine, totalLines: 0, truncatedAtBytes: false, longLinesShortened: 0, binary: false };
+  let bytesKept = 0;
+  let lineNo = 0;
+  let pending = '';
+  let sniffed = false;
+  const decoder = new TextDecoder('utf-8');
+
+  const take = (line: string): void => {
+    lineNo++;
+    if (lineNo < options.startLine || lineNo > options.endLine || result.truncatedAtBytes) return;
+    let text = line.endsWith('\r') ? line.slice(0, -1) : line;
+    if (text.length > options.maxLineChars) {
+      text = `${text.slice(0, options.maxLineChars)} [... line shortened: ${text.length} characters]`;
+      result.longLinesShortened++;
+    }
+    const size = Buffer.byteLength(text) + 1;
+    if (bytesKept + size > options.maxBytes && result.lines.length > 0) {
+      result.truncatedAtBytes = true;
+      return;
+    }
+    bytesKept += size;
+    result.lines.push(text);
+  };
+
+  const stream = createReadStream(file, { highWaterMark: 64 * 1024, signal: options.signal });
+  for await (const chunk of stream as AsyncIterable<Buffer>) {
+    if (!sniffed) {
+      sniffed = true;
+      if (looksBinary(chunk)) {
+        result.binary = true;
+        stream.destroy();
+        return result;
+      }
+    }
+    pending += decoder.decode(chunk, { stream: true });
+    let newline = pending.indexOf('\n');
+    let from = 0;
+    while (newline >= 0) {
+      take(pending.slice(from, newline));
+      from = newline + 1;
+      newline = pending.indexOf('\n', from);
+    }
+    pending = pending.slice(from);
+  }
+  pending += decoder.decode();
+  if (pending.length > 0) take(pending);
+  result.totalLines = lineNo;
+  return result;
+}
+
+/** Splits text into lines the way editors number them (a final newline does not start a new line). */
+export function splitLines(text: string): string[] {
+  const lines = text.split('\n').map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l));
+  if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
+  return lines;
+}

@@ -1,0 +1,36 @@
+import type { TurnCheckpoints } from './turnCheckpoints';
+import type { ApprovalGateway, ProblemsProvider, ToolPolicy } from './toolTypes';
+import type { WorkspaceConfinement } from './workspaceConfinement';
+
+/** What one tool call sees: the call's identity, the turn's state and the injected services. */
+export interface ToolContext {
+  readonly turnId: string;
+  readonly callId: string;
+  readonly toolName: string;
+  /** The user's policy as of now (read again for every call). */
+  readonly policy: ToolPolicy;
+  readonly confinement: WorkspaceConfinement;
+  readonly approvals: ApprovalGateway;
+  readonly problems?: ProblemsProvider;
+  readonly checkpoints: TurnCheckpoints;
+  /** The ripgrep binary, or null to use the JavaScript search. */
+  ripgrep(): Promise<string | null>;
+  /** State shared by the calls of one turn. */
+  readonly turn: TurnState;
+  /** Options for run_command that tests shorten. */
+  readonly commandOptions: { killGraceMs?: number; env?: NodeJS.ProcessEnv };
+  /** Runs `work` after every earlier change of this turn finished, so two edits never interleave. */
+  serializeChange<T>(work: () => Promise<T>): Promise<T>;
+}
+
+export interface TurnState {
+  /** The user chose "accept all edits for this turn". */
+  acceptAllEdits: boolean;
+}
+
+/** What a tool produces; the executor adds the call id, name and duration. */
+export interface ToolOutcome {
+  content: string;
+  summary: string;
+  isError?: boolean;
+}

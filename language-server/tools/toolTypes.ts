@@ -1,0 +1,98 @@
+/**
+ * The seams of the tool executor. Everything the executor needs from the
+ * outside world (the user's approval, VS Code's diagnostics, the user's policy)
+ * comes through these small interfaces, so the executor runs in-process in
+ * tests without VS Code or JSON-RPC, and the language server implements them
+ * over LSP requests to the extension.
+ */
+
+/** What the user decided about one proposed file change. */
+export type EditDecision = 'accept' | 'reject' | 'acceptAllForTurn';
+
+/** What the user decided about one command that needs approval. */
+export type CommandDecision = 'accept' | 'reject';
+
+export interface EditApprovalRequest {
+  callId: string;
+  toolName: string;
+  /** Absolute real path of the file (symlinks resolved). */
+  path: string;
+  /** The path as the chat shows it (workspace-relative; prefixed with the folder name in multi-root workspaces). */
+  relativePath: string;
+  /** The current content; null when the file does not exist yet. */
+  oldContent: string | null;
+  newContent: string;
+  /** True when the current content is not text (the diff shows it lossily decoded). */
+  oldIsBinary?: boolean;
+}
+
+export interface CommandApprovalRequest {
+  callId: string;
+  /** The full command line exactly as it will be run by /bin/sh. */
+  command: string;
+  /** Absolute working directory. */
+  cwd: string;
+  /** Why approval is needed, e.g. "`rm` is not in your allow-list". */
+  reason: string;
+}
+
+/**
+ * Implemented by the language server over LSP: the extension shows a diff
+ * editor or a prompt. Aborting `signal` (the turn was cancelled) must settle
+ * the promise; a rejected promise is treated like a rejection by the user.
+ */
+export interface ApprovalGateway {
+  approveEdit(req: EditApprovalRequest, signal: AbortSignal): Promise<EditDecision>;
+  approveCommand(req: CommandApprovalRequest, signal: AbortSignal): Promise<CommandDecision>;
+}
+
+export type ProblemSeverity = 'error' | 'warning' | 'info';
+
+export interface Problem {
+  /** Workspace-relative path, as the client reports it. */
+  path: string;
+  /** 1-based line. */
+  line: number;
+  severity: ProblemSeverity;
+  message: string;
+  source?: string;
+}
+
+/** VS Code's diagnostics, asked from the client. */
+export interface ProblemsProvider {
+  /** All problems, or those of one file when `relativePath` is given. */
+  getProblems(relativePath?: string): Promise<Problem[]>;
+}
+
+/**
+ * The user's policy, read from settings the agent cannot write. It is read
+ * again at every tool call (see `ToolExecutorOptions.policy`), so revoking
+ * Workspace Trust or tightening a list applies to the running turn at once.
+ */
+export interface ToolPolicy {
+  /** VS Code Workspace Trust. Untrusted workspaces get read-only tools only. */
+  trusted: boolean;
+  /** Write edits without showing the diff first. */
+  autoApproveEdits: boolean;
+  /** Commands that run without asking, matched as word prefixes ("npm test" allows "npm test -- --grep x"). */
+  commandAllowList: string[];
+  /** Commands that are refused outright, anywhere in a compound command. Always wins over the allow-list. */
+  commandDenyList: string[];
+  /** Default timeout of run_command when the model gives none. */
+  commandTimeoutMs: number;
+  /** Cap on the output run_command, grep and get_problems return to the model. */
+  maxOutputBytes: number;
+  /** Cap on the text read_file returns in one call. */
+  maxReadBytes: number;
+}
+
+/** Conservative defaults; the language server overrides them from the user's settings. */
+export const DEFAULT_TOOL_POLICY: ToolPolicy = {
+  trusted: true,
+  autoApproveEdits: false,
+  commandAllowList: ['ls', 'pwd', 'git status', 'git diff', 'git log', 'npm test', 'npm run test', 'npm run lint', 'npm run build'],
+  commandDenyList: ['rm -rf', 'rm -fr', 'sudo', 'su', 'doas', 'curl', 'wget', 'ssh', 'scp', 'dd', 'mkfs', 'shutdown', 'reboot', 'git push --force', 'chmod -R 777'],
+  commandTimeoutMs: 60_000,
+  maxOutputBytes: 30_000,
+  maxReadBytes: 100_000,
+};

@@ -1,0 +1,293 @@
+import { createHash, randomBytes } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+
+/** One line of a turn's manifest. */
+type ManifestEntry =
+  /** A file as it was before the turn first changed it. */
+  | { kind: 'file'; path: string; existed: true; mode: number; size: number; blob: string }
+  /** A file the turn created. */
+  | { kind: 'file'; path: string; existed: false }
+  /** A directory the turn created (removed again on undo when empty). */
+  | { kind: 'dir'; path: string };
+
+export interface RestoredFile {
+  path: string;
+  /** `restored`: content and mode put back; `removed`: a file the turn created was deleted; `removedDir`: an empty directory it created was deleted. */
+  action: 'restored' | 'removed' | 'removedDir' | 'unchanged';
+}
+
+export interface UndoReport {
+  turnId: string;
+  restored: RestoredFile[];
+  failed: { path: string; error: string }[];
+}
+
+const MANIFEST = 'manifest.jsonl';
+const TURN_INFO = 'turn.json';
+
+/**
+ * Durable per-turn checkpoints of every file the agent changes, so "Undo this
+ * turn's changes" restores the files exactly, even after VS Code or the
+ * language server restarted (BRIEF invariant 6).
+ *
+ * Layout: one directory per turn under `storageDir`, named by a hash of the
+ * turn id (ids come from the client and must not be able to name paths),
+ * holding `turn.json`, an append-only `manifest.jsonl` and one blob per
+ * checkpointed file. A blob is copied and fsynced before its manifest line is
+ * appended and fsynced, and both happen before the agent's write, so after a
+ * crash the manifest never names a blob that is not there. Only the last
+ * manifest line can be torn by a crash, and an unreadable line is skipped.
+ */
+export class TurnCheckpoints {
+  /** Paths already checkpointed, per turn: the first state of a file is the one to restore. */
+  private readonly recorded = new Map<string, Set<string>>();
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(readonly storageDir: string) {}
+
+  /**
+   * Records `filePath`'s current state (bytes and mode, or "did not exist")
+   * unless this turn already recorded it. Call before every change.
+   */
+  recordFile(turnId: string, filePath: string): Promise<void> {
+    return this.serialize(async () => {
+      const seen = await this.recordedPaths(turnId);
+      const key = `file:${filePath}`;
+      if (seen.has(key)) return;
+      const dir = await this.ensureTurnDir(turnId);
+      let stat;
+      try {
+        stat = await fs.lstat(filePath);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      }
+      let entry: ManifestEntry;
+      if (!stat) {
+        entry = { kind: 'file', path: filePath, existed: false };
+      } else {
+        if (!stat.isFile()) throw new Error(`${filePath} is not a regular file, so it cannot be checkpointed`);
+        const blob = `${String(seen.size).padStart(6, '0')}-${randomBytes(4).toString('hex')}.bin`;
+        await fs.copyFile(filePath, path.join(dir, blob));
+        await fsyncPath(path.join(dir, blob));
+        entry = { kind: 'file', path: filePath, existed: true, mode: stat.mode & 0o7777, size: stat.size, blob };
+      }
+      await appendDurably(path.join(dir, MANIFEST), entry);
+      seen.add(key);
+    });
+  }
+
+  /** Records that the turn is about to create `dirPath`, so undo can remove it again. */
+  recordCreatedDir(turnId: string, dirPath: string): Promise<void> {
+    return this.serialize(async () => {
+      const seen = await this.recordedPaths(turnId);
+      const key = `dir:${dirPath}`;
+      if (seen.has(key)) return;
+      const dir = await this.ensureTurnDir(turnId);
+      await appendDurably(path.join(dir, MANIFEST), { kind: 'dir', path: dirPath });
+      seen.add(key);
+    });
+  }
+
+  /** Turn ids that have checkpoints on disk (turns whose changes can be undone). */
+  async listTurns(): Promise<string[]> {
+    let names: string[];
+    try {
+      names = await fs.readdir(this.storageDir);
+    } catch {
+      return [];
+    }
+    const ids: string[] = [];
+    for (const name of names) {
+      try {
+        const info = JSON.parse(await fs.readFile(path.join(this.storageDir, name, TURN_INFO), 'utf8')) as { turnId?: unknown };
+        if (typeof info.turnId === 'string') ids.push(info.turnId);
+      } catch {
+        // Not a turn directory, or one being created: skip it.
+      }
+    }
+    return ids;
+  }
+
+  /** The files a turn changed (for the chat's "Undo this turn's changes" button). */
+  async changedFiles(turnId: string): Promise<string[]> {
+    const entries = await readManifest(this.turnDir(turnId));
+    return entries.filter((e) => e.kind === 'file').map((e) => e.path);
+  }
+
+  /**
+   * Restores every file the turn changed to its state before the turn: content
+   * byte for byte and mode; files the turn created are removed, and then the
+   * directories it created if they are empty. Entries are undone newest first,
+   * so a path recorded twice ends in its oldest state. On full success the
+   * checkpoints are deleted; on partial failure they are kept so undo can be
+   * retried.
+   */
+  undoTurn(turnId: string): Promise<UndoReport> {
+    return this.serialize(async () => {
+      const report: UndoReport = { turnId, restored: [], failed: [] };
+      const dir = this.turnDir(turnId);
+      const entries = await readManifest(dir);
+      const files = entries.filter((e): e is Extract<ManifestEntry, { kind: 'file' }> => e.kind === 'file').reverse();
+      const dirs = entries.filter((e) => e.kind === 'dir').reverse();
+      for (const entry of files) {
+        try {
+          await assertNoSymlinkedParent(entry.path);
+          if (entry.existed) {
+            await restoreFile(entry.path, path.join(dir, entry.blob), entry.mode);
+            report.restored.push({ path: entry.path, action: 'restored' });
+          } else {
+            const removed = await removeFileIfPresent(entry.path);
+            report.restored.push({ path: entry.path, action: removed ? 'removed' : 'unchanged' });
+          }
+        } catch (e) {
+          report.failed.push({ path: entry.path, error: (e as Error).message });
+        }
+      }
+      for (const entry of dirs) {
+        try {
+          await fs.rmdir(entry.path);
+          report.restored.push({ path: entry.path, action: 'removedDir' });
+        } catch (e) {
+          const code = (e as NodeJS.ErrnoException).code;
+          // A directory that now holds the user's own files is left alone on purpose.
+          if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') report.failed.push({ path: entry.path, error: (e as Error).message });
+        }
+      }
+      if (report.failed.length === 0) await this.discardUnlocked(turnId);
+      return report;
+    });
+  }
+
+  /** Deletes a turn's checkpoints (for example when the session is deleted). */
+  discardTurn(turnId: string): Promise<void> {
+    return this.serialize(() => this.discardUnlocked(turnId));
+  }
+
+  private async discardUnlocked(turnId: string): Promise<void> {
+    await fs.rm(this.turnDir(turnId), { recursive: true, force: true });
+    this.recorded.delete(turnId);
+  }
+
+  private turnDir(turnId: string): string {
+    return path.join(this.storageDir, `turn-${createHash('sha256').update(turnId).digest('hex').slice(0, 32)}`);
+  }
+
+  private async ensureTurnDir(turnId: string): Promise<string> {
+    const dir = this.turnDir(turnId);
+    try {
+      await fs.access(path.join(dir, TURN_INFO));
+    } catch {
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, TURN_INFO), JSON.stringify({ turnId, createdAt: new Date().toISOString() }));
+      await fsyncPath(path.join(dir, TURN_INFO));
+      await fsyncPath(dir);
+      await fsyncPath(this.storageDir);
+    }
+    return dir;
+  }
+
+  /** What this turn already recorded, read back from disk once (a restarted process continues the same manifest). */
+  private async recordedPaths(turnId: string): Promise<Set<string>> {
+    let seen = this.recorded.get(turnId);
+    if (!seen) {
+      seen = new Set((await readManifest(this.turnDir(turnId))).map((e) => `${e.kind}:${e.path}`));
+      this.recorded.set(turnId, seen);
+    }
+    return seen;
+  }
+
+  private serialize<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(work, work);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+}
+
+async function readManifest(dir: string): Promise<ManifestEntry[]> {
+  let text: string;
+  try {
+    text = await fs.readFile(path.join(dir, MANIFEST), 'utf8');
+  } catch {
+    return [];
+  }
+  const entries: ManifestEntry[] = [];
+  for (const line of text.split('\n')) {
+    if (line.trim() === '') continue;
+    try {
+      const entry = JSON.parse(line) as ManifestEntry;
+      if ((entry.kind === 'file' || entry.kind === 'dir') && typeof entry.path === 'string') entries.push(entry);
+    } catch {
+      // A line torn by a crash while appending; everything before it is intact.
+    }
+  }
+  return entries;
+}
+
+async function appendDurably(file: string, entry: ManifestEntry): Promise<void> {
+  const handle = await fs.open(file, 'a');
+  try {
+    await handle.appendFile(JSON.stringify(entry) + '\n');
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+async function fsyncPath(p: string): Promise<void> {
+  let handle;
+  try {
+    handle = await fs.open(p, 'r');
+    await handle.sync();
+  } catch {
+    // Some platforms cannot fsync directories; the data itself was synced.
+  } finally {
+    await handle?.close();
+  }
+}
+
+/**
+ * Refuses to restore through a directory that became a symlink after the turn
+ * (something replaced `src/` with a link elsewhere): the checkpoint was taken
+ * at a real path, and following a new link could write outside the workspace.
+ */
+async function assertNoSymlinkedParent(filePath: string): Promise<void> {
+  let dir = path.dirname(filePath);
+  for (;;) {
+    try {
+      const real = await fs.realpath(dir);
+      if (real !== dir) throw new Error(`${dir} is now a symlink (to ${real}); not restoring through it`);
+      return;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+      const parent = path.dirname(dir);
+      if (parent === dir) return;
+      dir = parent;
+    }
+  }
+}
+
+/** Writes the checkpointed bytes to a temporary file next to the target and renames it over, so a crash never leaves a half-restored file. */
+async function restoreFile(target: string, blob: string, mode: number): Promise<void> {
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  const temp = path.join(path.dirname(target), `.${path.basename(target)}.hearth-undo-${randomBytes(4).toString('hex')}`);
+  try {
+    await fs.copyFile(blob, temp);
+    await fs.chmod(temp, mode);
+    await fsyncPath(temp);
+    const current = await fs.lstat(target).catch(() => null);
+    if (current?.isDirectory()) throw new Error(`${target} is now a directory; not replacing it`);
+    await fs.rename(temp, target);
+  } catch (e) {
+    await fs.rm(temp, { force: true });
+    throw e;
+  }
+}
+
+async function removeFileIfPresent(target: string): Promise<boolean> {
+  const current = await fs.lstat(target).catch(() => null);
+  if (!current) return false;
+  if (current.isDirectory()) throw new Error(`${target} is now a directory; not removing it`);
+  await fs.unlink(target);
+  return true;
+}

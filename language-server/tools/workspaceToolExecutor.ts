@@ -1,0 +1,162 @@
+import type { ToolExecutor } from '../../agent-host/index';
+import type { ToolCall, ToolResult } from '../../protocol/chat';
+import { BUILTIN_TOOL_LIST, BUILTIN_TOOLS, isToolName, ToolName, type ToolDefinition } from '../../protocol/tools';
+import { editFileTool } from './builtins/editFileTool';
+import { getProblemsTool } from './builtins/getProblemsTool';
+import { globTool } from './builtins/globTool';
+import { grepTool } from './builtins/grepTool';
+import { listDirTool } from './builtins/listDirTool';
+import { readFileTool } from './builtins/readFileTool';
+import { runCommandTool } from './builtins/runCommandTool';
+import { writeFileTool } from './builtins/writeFileTool';
+import { findRipgrep } from './ripgrepSearch';
+import type { ToolContext, ToolOutcome, TurnState } from './toolContext';
+import { ToolError } from './toolError';
+import type { ApprovalGateway, ProblemsProvider, ToolPolicy } from './toolTypes';
+import { TurnCheckpoints, type UndoReport } from './turnCheckpoints';
+import { WorkspaceConfinement } from './workspaceConfinement';
+
+export interface TurnExecutorOptions {
+  /** The agent turn this executor serves; checkpoints and "accept all" are per turn. */
+  turnId: string;
+  /** Absolute paths of the workspace folders; the first is where commands run. */
+  workspaceFolders: readonly string[];
+  /** The user's policy, or a function returning the current one (read at every call). */
+  policy: ToolPolicy | (() => ToolPolicy);
+  approvals: ApprovalGateway;
+  /** VS Code's diagnostics; without it get_problems reports that they are unavailable. */
+  problems?: ProblemsProvider;
+  /** Where checkpoints are stored (a directory), or a shared `TurnCheckpoints`. */
+  checkpoints: string | TurnCheckpoints;
+  /** VS Code's bundled ripgrep; null disables ripgrep (JavaScript search only); undefined looks on the PATH. */
+  ripgrepPath?: string | null;
+  /** Time between SIGTERM and SIGKILL when a command is stopped (default 500 ms). */
+  killGraceMs?: number;
+  /** Extra environment variables for commands. */
+  commandEnv?: NodeJS.ProcessEnv;
+}
+
+type ToolImplementation = (ctx: ToolContext, args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolOutcome>;
+
+const IMPLEMENTATIONS: Record<ToolName, ToolImplementation> = {
+  [ToolName.ReadFile]: readFileTool,
+  [ToolName.ListDir]: listDirTool,
+  [ToolName.Glob]: globTool,
+  [ToolName.Grep]: grepTool,
+  [ToolName.WriteFile]: writeFileTool,
+  [ToolName.EditFile]: editFileTool,
+  [ToolName.RunCommand]: runCommandTool,
+  [ToolName.GetProblems]: getProblemsTool,
+};
+
+/**
+ * Runs the built-in tools for one agent turn over the workspace folders, on
+ * the developer's machine (BRIEF invariant 1). Every dependency is injected,
+ * so it runs in-process in tests. `execute` never throws: a bad call, a
+ * refused path, a rejected change or a failing command all become `isError`
+ * results the model reads and can correct.
+ */
+export class WorkspaceToolExecutor implements ToolExecutor {
+  readonly turnId: string;
+  readonly checkpoints: TurnCheckpoints;
+  private readonly turn: TurnState = { acceptAllEdits: false };
+  private confinement?: Promise<WorkspaceConfinement>;
+  private ripgrep?: Promise<string | null>;
+  private changes: Promise<unknown> = Promise.resolve();
+
+  constructor(private readonly options: TurnExecutorOptions) {
+    this.turnId = options.turnId;
+    this.checkpoints = typeof options.checkpoints === 'string' ? new TurnCheckpoints(options.checkpoints) : options.checkpoints;
+  }
+
+  private currentPolicy(): ToolPolicy {
+    return typeof this.options.policy === 'function' ? this.options.policy() : this.options.policy;
+  }
+
+  /** All built-in tools in a trusted workspace; only the read-only ones in an untrusted one. */
+  definitions(): ToolDefinition[] {
+    const trusted = this.currentPolicy().trusted;
+    return BUILTIN_TOOL_LIST.filter((d) => trusted || d.readOnly);
+  }
+
+  async execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult> {
+    const started = performance.now();
+    const result = (outcome: ToolOutcome): ToolResult => ({
+      callId: call.id,
+      name: call.name,
+      content: outcome.content,
+      isError: outcome.isError ?? false,
+      summary: outcome.summary,
+      durationMs: Math.round(performance.now() - started),
+    });
+    try {
+      if (signal.aborted) return result({ isError: true, content: 'The turn was cancelled before this tool ran.', summary: 'cancelled' });
+      if (!isToolName(call.name)) {
+        return result({
+          isError: true,
+          summary: 'unknown tool',
+          content: `There is no tool named ${JSON.stringify(call.name)}. Available tools: ${this.definitions().map((d) => d.name).join(', ')}.`,
+        });
+      }
+      const args = call.arguments;
+      if (typeof args !== 'object' || args === null || Array.isArray(args)) {
+        return result({ isError: true, summary: 'bad arguments', content: `The arguments of ${call.name} must be a JSON object.` });
+      }
+      const policy = this.currentPolicy();
+      const ctx: ToolContext = {
+        turnId: this.turnId,
+        callId: call.id,
+        toolName: call.name,
+        policy,
+        confinement: await this.getConfinement(),
+        approvals: this.options.approvals,
+        problems: this.options.problems,
+        checkpoints: this.checkpoints,
+        ripgrep: () => this.getRipgrep(),
+        turn: this.turn,
+        commandOptions: { killGraceMs: this.options.killGraceMs, env: this.options.commandEnv },
+        serializeChange: (work) => this.serializeChange(work),
+      };
+      if (!BUILTIN_TOOLS[call.name].readOnly && !policy.trusted) {
+        return result({
+          isError: true,
+          summary: 'refused: untrusted workspace',
+          content: `${call.name} is not available: this workspace is not trusted (VS Code Workspace Trust), so the agent may only read and search. Tell the user that trusting the workspace enables edits and commands.`,
+        });
+      }
+      return result(await IMPLEMENTATIONS[call.name](ctx, args, signal));
+    } catch (e) {
+      if (e instanceof ToolError) return result({ isError: true, content: e.message, summary: e.summary });
+      if (signal.aborted || (e as Error).name === 'AbortError') return result({ isError: true, content: 'The tool was cancelled.', summary: 'cancelled' });
+      const err = e as NodeJS.ErrnoException;
+      const detail = err.code ? `${err.code}: ${err.message}` : String(err?.message ?? e);
+      return result({ isError: true, summary: 'failed', content: `${call.name} failed: ${detail}. Check the arguments and the path, and try again or take another approach.` });
+    }
+  }
+
+  /** Restores every file this turn changed (see `TurnCheckpoints.undoTurn`). */
+  undo(): Promise<UndoReport> {
+    return this.checkpoints.undoTurn(this.turnId);
+  }
+
+  private getConfinement(): Promise<WorkspaceConfinement> {
+    this.confinement ??= WorkspaceConfinement.create(this.options.workspaceFolders);
+    return this.confinement;
+  }
+
+  private getRipgrep(): Promise<string | null> {
+    this.ripgrep ??= this.options.ripgrepPath === null ? Promise.resolve(null) : findRipgrep(this.options.ripgrepPath);
+    return this.ripgrep;
+  }
+
+  private serializeChange<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.changes.then(work, work);
+    this.changes = run.catch(() => undefined);
+    return run;
+  }
+}
+
+/** Creates the executor for one agent turn. */
+export function createTurnExecutor(options: TurnExecutorOptions): WorkspaceToolExecutor {
+  return new WorkspaceToolExecutor(options);
+}

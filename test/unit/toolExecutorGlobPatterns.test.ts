@@ -1,0 +1,93 @@
+/**
+ * The glob translation shared by the glob tool, the JavaScript grep fallback
+ * and the .gitignore reader: it must agree with ripgrep's --glob semantics.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs/promises';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { GitignoreRules } from '../../language-server/tools/gitignoreRules';
+import { compileGlob, staticPrefix } from '../../language-server/tools/globPattern';
+
+function matches(pattern: string, p: string, isDir = false): boolean {
+  return compileGlob(pattern, { braces: true }).matches(p, isDir);
+}
+
+describe('glob patterns', () => {
+  it('matches names without a slash at any depth and anchors patterns with one', () => {
+    assert.ok(matches('*.ts', 'a.ts'));
+    assert.ok(matches('*.ts', 'src/deep/a.ts'));
+    assert.ok(matches('src/*.ts', 'src/a.ts'));
+    assert.ok(!matches('src/*.ts', 'src/deep/a.ts'));
+    assert.ok(!matches('src/*.ts', 'lib/src/a.ts'));
+    assert.ok(matches('/src/a.ts', 'src/a.ts'));
+  });
+
+  it('spans directories only with **', () => {
+    assert.ok(matches('src/**/*.ts', 'src/a.ts'));
+    assert.ok(matches('src/**/*.ts', 'src/x/y/a.ts'));
+    assert.ok(matches('src/**', 'src/x/y'));
+    assert.ok(matches('**/test/*.ts', 'test/a.ts'));
+    assert.ok(matches('**/test/*.ts', 'pkg/test/a.ts'));
+    assert.ok(!matches('a**b', 'a/b'));
+  });
+
+  it('supports ?, classes, negated classes and braces, and escapes regex characters', () => {
+    assert.ok(matches('?.md', 'a.md'));
+    assert.ok(!matches('?.md', 'ab.md'));
+    assert.ok(matches('[ab].txt', 'b.txt'));
+    assert.ok(!matches('[!ab].txt', 'a.txt'));
+    assert.ok(matches('[!ab].txt', 'c.txt'));
+    assert.ok(matches('*.{ts,tsx}', 'x/a.tsx'));
+    assert.ok(matches('{src,lib}/**/*.js', 'lib/a/b.js'));
+    assert.ok(matches('a+b(c).txt', 'a+b(c).txt'));
+    assert.ok(!matches('a.txt', 'abtxt'));
+  });
+
+  it('handles directory-only and negated patterns', () => {
+    const dir = compileGlob('build/', { braces: false });
+    assert.ok(dir.matches('build', true));
+    assert.ok(dir.matches('pkg/build', true));
+    assert.ok(!dir.matches('build', false));
+    assert.equal(compileGlob('!keep.ts', { braces: false }).negated, true);
+  });
+
+  it('finds the fixed directory a walk can start from', () => {
+    assert.equal(staticPrefix('src/components/**/*.tsx'), 'src/components');
+    assert.equal(staticPrefix('*.ts'), '');
+    assert.equal(staticPrefix('{a,b}/x.ts'), '');
+  });
+});
+
+describe('gitignore rules', () => {
+  let root: string;
+
+  beforeEach(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'hearth-gitignore-'));
+    await fs.writeFile(path.join(root, '.gitignore'), '# comment\n*.log\n/dist\nnode_modules/\n!important.log\nescaped\\ space\\ \n');
+    await fs.mkdir(path.join(root, 'pkg'));
+    await fs.writeFile(path.join(root, 'pkg', '.gitignore'), 'local.txt\n!/keep.log\n');
+    await fs.mkdir(path.join(root, '.git', 'info'), { recursive: true });
+    await fs.writeFile(path.join(root, '.git', 'info', 'exclude'), 'secret-notes.md\n');
+  });
+
+  afterEach(() => fs.rm(root, { recursive: true, force: true }));
+
+  it('applies root, nested and exclude rules with Git precedence', async () => {
+    const top = await GitignoreRules.forRoot(root);
+    assert.ok(top.isIgnored('debug.log', false));
+    assert.ok(top.isIgnored('a/b/debug.log', false));
+    assert.ok(!top.isIgnored('important.log', false), 'negation re-includes');
+    assert.ok(top.isIgnored('dist', true));
+    assert.ok(!top.isIgnored('src/dist', true), 'a leading slash anchors');
+    assert.ok(top.isIgnored('x/node_modules', true));
+    assert.ok(!top.isIgnored('node_modules', false), 'directory-only patterns skip files');
+    assert.ok(top.isIgnored('secret-notes.md', false));
+    assert.ok(top.isIgnored('escaped space ', false));
+    const pkg = await GitignoreRules.forDirectory(root, 'pkg');
+    assert.ok(pkg.isIgnored('pkg/local.txt', false));
+    assert.ok(!top.isIgnored('other/local.txt', false));
+    assert.ok(!pkg.isIgnored('pkg/keep.log', false), 'a deeper file overrides a shallower one');
+    assert.ok(pkg.isIgnored('pkg/other.log', false));
+  });
+});
