@@ -66,3 +66,13 @@ export { createFimCompleter } from './completion/createFimCompleter';
 export { SUGGESTED_FIM_MODEL } from './completion/detectFimSupport';
 export { ALL_FIM_SENTINELS } from './completion/fimTemplates';
 export type { FimChunk, FimCompleter, FimCompleterConfig, FimFamily, FimMode, FimModelInfo, FimReadyModel, FimRequest, FimTimings, FimUnusableModel } from './completion/fimTypes';
+
+// MCP client manager (issue 6): MCP servers' tools as `server.tool`, for the language server and the team server.
+export { McpManager } from './mcp/mcpManager';
+export { withMcpTools, type McpRefusal, type McpToolGate, type McpToolSource } from './mcp/withMcpTools';
+export { definitionHash, canonicalJson } from './mcp/definitionHash';
+export { serverSlug, namespacedToolName, MAX_TOOL_NAME_LENGTH } from './mcp/namespaceToolName';
+export { toMcpTool, toSchemaSubset } from './mcp/toMcpTool';
+export { formatToolResult } from './mcp/formatToolResult';
+export { describeTarget, displayCommandLine, displayUrl } from './mcp/describeTarget';
+export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';

@@ -11,6 +11,7 @@ import { ChatController } from './chatController';
 import { StatusBar } from './statusBar';
 import { registerChatCommands } from './registerChatCommands';
 import { registerAgentBridge } from './registerAgentBridge';
+import { registerMcp } from './mcp/registerMcp';
 
 /** What the extension exports, for tests and for other extensions. */
 export interface HearthApi {
@@ -43,6 +44,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   const chat = new ChatController(context, client, view, statusBar, log, bridge);
   context.subscriptions.push(statusBar, chat);
   registerChatCommands(context, { client, chat, view, log });
+  registerMcp(context, client, log);
   const activationMs = Math.round(performance.now() - started);
   log.info(`Hearth activated in ${activationMs} ms.`);
   return { activationMs, client, chat, statusBar };

@@ -18,6 +18,7 @@ import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
+import { lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -33,6 +34,8 @@ export class HearthServer {
   readonly checkpoints: TurnCheckpoints;
   /** VS Code Workspace Trust; untrusted workspaces get read-only tools. */
   workspaceTrusted: boolean;
+  /** MCP servers (user settings and .vscode/mcp.json) and their tools. */
+  readonly mcp: McpService;
 
   constructor(
     private readonly connection: Connection,
@@ -46,6 +49,13 @@ export class HearthServer {
     this.store = new SessionStore(options.storagePath);
     this.settings = new SettingsReader(() => this.readConfiguration());
     this.agents = new AgentProvider(this.settings);
+    this.mcp = new McpService({
+      roots: this.roots,
+      storagePath: options.storagePath,
+      settings: () => this.settings.get(),
+      workspaceTrusted: () => this.workspaceTrusted,
+      editor: lspMcpEditor(connection),
+    });
     this.chat = new ChatService({
       store: this.store,
       agent: () => this.agents.refresh(),
@@ -61,9 +71,11 @@ export class HearthServer {
     registerChatHandlers(connection, this);
     registerAgentToolHandlers(connection, this);
     registerInlineCompletion(connection, this);
+    registerMcpHandlers(connection, this.mcp);
     connection.onDidChangeConfiguration(() => {
       this.settings.invalidate();
       void this.probeBackend();
+      void this.mcp.reload();
     });
   }
 
@@ -73,7 +85,7 @@ export class HearthServer {
    */
   private executorForTurn(turn: TurnRef, settings: HearthSettings): ToolExecutor | undefined {
     if (this.roots.length === 0) return undefined;
-    return createTurnExecutor({
+    const builtin = createTurnExecutor({
       turnId: turn.entryId,
       workspaceFolders: this.roots,
       policy: () => toolPolicyFromSettings(settings, this.workspaceTrusted),
@@ -82,6 +94,8 @@ export class HearthServer {
       checkpoints: this.checkpoints,
       ripgrepPath: this.options.ripgrepPath,
     });
+    // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
+    return this.mcp.executorFor(turn, builtin);
   }
 
   capabilities(): Partial<ServerCapabilities> {
@@ -93,6 +107,7 @@ export class HearthServer {
       void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'hearth' });
     }
     void this.probeBackend();
+    void this.mcp.start();
     this.connection.console.log(`Hearth language server ready (storage: ${this.options.storagePath}, workspace: ${this.roots.join(', ') || 'none'}).`);
   }
 
@@ -115,6 +130,7 @@ export class HearthServer {
 
   async shutdown(): Promise<void> {
     await this.chat.stopAll();
+    await this.mcp.dispose();
     this.store.close();
   }
 

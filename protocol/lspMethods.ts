@@ -31,6 +31,8 @@ export interface HearthSettings {
   agent?: AgentSettings;
   /** The team server (remote mode). The API key is never a setting: see TeamConnectRequest. */
   server?: TeamServerSettings;
+  /** `hearth.mcp` (application scope): the user's own MCP servers. See the MCP section below. */
+  mcp?: McpSettings;
 }
 
 /**
@@ -389,4 +391,169 @@ export namespace TeamDisconnectRequest {
 export namespace TeamStatusNotification {
   export const method = 'hearth/team/status' as const;
   export const type = new NotificationType<TeamStatus>(method);
+}
+
+// ---------------------------------------------------------------------------
+// MCP servers (issue 6). The language server runs the developer's MCP servers
+// (user settings and the workspace's .vscode/mcp.json), offers their tools to
+// the agent as `server.tool`, and asks the editor before anything runs: a
+// workspace server is started only once the user trusts its exact command
+// line, and every tool call needs the user's approval unless they chose
+// "always allow" for that tool's exact definition.
+
+/**
+ * A stdio MCP server: `command` is spawned with `args` directly (never through
+ * a shell), in `cwd`, with `env` added to a minimal environment (PATH, HOME,
+ * USER, SHELL, TERM, LOGNAME), so the editor's own secrets never reach it.
+ * `type` may be omitted, as in VS Code's and Claude's files.
+ */
+export interface McpStdioServerConfig {
+  type?: 'stdio';
+  command: string;
+  args?: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+}
+
+/** A Streamable HTTP MCP server; `headers` (for example an Authorization header) go with every request. */
+export interface McpHttpServerConfig {
+  type: 'http';
+  url: string;
+  headers?: Record<string, string>;
+}
+
+/** One entry of `servers` in .vscode/mcp.json or `hearth.mcp.servers`; strings may use `${env:VAR}` and `${workspaceFolder}`. */
+export type McpServerConfig = McpStdioServerConfig | McpHttpServerConfig;
+
+/**
+ * `hearth.mcp` (application scope, so a cloned repository cannot add servers
+ * through its .vscode/settings.json). The server checks each entry's shape and
+ * reports a bad one in `hearth/mcp/list` instead of dropping it silently.
+ */
+export interface McpSettings {
+  servers: Record<string, McpServerConfig>;
+}
+
+/** Where a server is configured: the user's settings, or a workspace folder's .vscode/mcp.json. */
+export type McpServerSource = 'user' | 'workspace';
+
+/**
+ * - `awaitingTrust`: a workspace server waiting for the user's decision (`hearth/mcp/trustServer`).
+ * - `notTrusted`: a workspace server the user declined, or any workspace server while VS Code's Workspace Trust is off.
+ * - `starting`, `running`: spawning / initializing, then serving tools.
+ * - `restarting`: it stopped unexpectedly; Hearth starts it again at `nextRestartAt` (exponential backoff). Its tools are gone meanwhile.
+ * - `failed`: a bad configuration, or it kept failing and Hearth stopped retrying; `lastError` says what to fix.
+ * - `stopped`: shut down by Hearth.
+ */
+export type McpServerState = 'awaitingTrust' | 'notTrusted' | 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
+
+export interface McpToolSummary {
+  /** The name the model sees: `server.tool`. */
+  name: string;
+  title?: string;
+  /** The server's description, shortened for lists. */
+  description: string;
+}
+
+export interface McpServerInfo {
+  name: string;
+  source: McpServerSource;
+  /** For workspace servers: the absolute path of the mcp.json that declares it. */
+  configPath?: string;
+  transport: 'stdio' | 'http';
+  /** The command line (stdio) or the URL without its query (http). Environment values and headers are never included. */
+  target: string;
+  state: McpServerState;
+  tools: McpToolSummary[];
+  /** What went wrong last (a crash, a refused connection, a bad entry), with what to do. */
+  lastError?: string;
+  /** The stdio server's process id while it runs. */
+  pid?: number;
+  /** How many times Hearth restarted it after it stopped unexpectedly. */
+  restarts: number;
+  /** For `restarting`: when the next attempt starts (milliseconds since the epoch). */
+  nextRestartAt?: number;
+}
+
+export interface McpTrustParams {
+  name: string;
+  /** The mcp.json that declares the server. */
+  configPath: string;
+  transport: 'stdio' | 'http';
+  /** stdio: the program, its arguments and working directory exactly as they will be spawned (variables substituted). */
+  command?: string;
+  args?: string[];
+  cwd?: string;
+  /** stdio: the command line for display (arguments with spaces or quotes are quoted). */
+  commandLine?: string;
+  /** http: the URL exactly as it will be requested. */
+  url?: string;
+  /** The names of the environment variables the config sets; their values are never sent. */
+  envNames: string[];
+  /** The names of the HTTP headers the config sets; their values are never sent. */
+  headerNames: string[];
+  /** True when the user trusted an earlier version of this server's entry, which has changed since. */
+  changed: boolean;
+}
+
+/** Server → client: ask the user whether to start a workspace MCP server. Nothing runs before the answer. */
+export namespace McpTrustServerRequest {
+  export const method = 'hearth/mcp/trustServer' as const;
+  export const type = new RequestType<McpTrustParams, { decision: 'trust' | 'deny' }, HearthError>(method);
+}
+
+/** A tool's definition as the server declared it; its hash decides whether an approval still applies. */
+export interface McpToolDefinitionSnapshot {
+  name: string;
+  description: string;
+  inputSchema: Record<string, unknown>;
+}
+
+export interface McpToolApprovalParams extends TurnRef {
+  callId: string;
+  server: string;
+  source: McpServerSource;
+  /** The tool's own name on its server. */
+  tool: string;
+  /** The name the model used: `server.tool`. */
+  toolName: string;
+  arguments: Record<string, unknown>;
+  definition: McpToolDefinitionSnapshot;
+  /** The definition the user approved before, present when it has changed since (show the difference). */
+  previousDefinition?: McpToolDefinitionSnapshot;
+}
+
+/**
+ * Server → client: may this MCP tool call run? `alwaysAllow` runs this tool
+ * without asking in this workspace for as long as its definition stays the same.
+ * A cancelled request (the turn was stopped) counts as a rejection.
+ */
+export namespace McpToolApprovalRequest {
+  export const method = 'hearth/approval/mcpTool' as const;
+  export const type = new RequestType<McpToolApprovalParams, { decision: 'accept' | 'reject' | 'alwaysAllow' }, HearthError>(method);
+}
+
+/** Client → server: every configured MCP server with its state and tools. */
+export namespace McpListRequest {
+  export const method = 'hearth/mcp/list' as const;
+  /** `problems`: whole-file problems (an mcp.json that is not valid JSON), each naming the file. */
+  export const type = new RequestType<Record<string, never>, { servers: McpServerInfo[]; problems: string[] }, HearthError>(method);
+}
+
+/** Client → server: restart one server now (a `notTrusted` workspace server is asked about again). */
+export namespace McpRestartRequest {
+  export const method = 'hearth/mcp/restart' as const;
+  export const type = new RequestType<{ name: string }, McpServerInfo, HearthError>(method);
+}
+
+/** Server → client: a server's state or tools changed (started, crashed, restarting, tools changed). */
+export namespace McpServerStatusNotification {
+  export const method = 'hearth/mcp/status' as const;
+  export const type = new NotificationType<McpServerInfo>(method);
+}
+
+/** Server → client: one line a server wrote to stderr, or a lifecycle note from Hearth, for the output channel. */
+export namespace McpLogNotification {
+  export const method = 'hearth/mcp/log' as const;
+  export const type = new NotificationType<{ server: string; message: string }>(method);
 }

@@ -1,4 +1,4 @@
-import type { AgentSettings, CompletionSettings, HearthSettings } from '../../protocol/lspMethods';
+import type { AgentSettings, CompletionSettings, HearthSettings, McpSettings, TeamServerSettings } from '../../protocol/lspMethods';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
 
 /** Reads the `hearth` section as the client reports it; undefined when the client cannot answer. */
@@ -41,7 +41,23 @@ export function toSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): 
     chat: { model: str(section(raw, 'chat').model).trim() },
     completion: toCompletionSettings(section(raw, 'completion')),
     agent: toAgentSettings(section(raw, 'agent')),
+    server: toServerSettings(section(raw, 'server')),
+    mcp: toMcpSettings(section(raw, 'mcp')),
   };
+}
+
+/**
+ * `hearth.mcp.servers` is passed on entry by entry: language-server/mcp checks
+ * each entry's shape and shows the user what is wrong with a bad one, rather
+ * than this reader dropping it silently.
+ */
+function toMcpSettings(raw: Record<string, unknown>): McpSettings {
+  const servers = raw.servers && typeof raw.servers === 'object' && !Array.isArray(raw.servers) ? (raw.servers as McpSettings['servers']) : {};
+  return { servers };
+}
+
+function toServerSettings(raw: Record<string, unknown>): TeamServerSettings {
+  return { mode: raw.mode === 'remote' ? 'remote' : 'local', url: str(raw.url).trim(), caFile: str(raw.caFile).trim() };
 }
 
 function stringList(value: unknown, fallback: string[]): string[] {

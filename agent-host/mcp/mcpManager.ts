@@ -1,0 +1,119 @@
+import { canonicalJson } from './definitionHash';
+import { DEFAULT_MAX_RESULT_CHARS } from './formatToolResult';
+import { McpServerConnection, type ResolvedManagerOptions } from './mcpServerConnection';
+import type { McpCallOptions, McpCallOutcome, McpManagerOptions, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import { serverSlug } from './namespaceToolName';
+
+function withDefaults(options: McpManagerOptions): ResolvedManagerOptions {
+  return {
+    log: options.log,
+    onStatusChange: options.onStatusChange,
+    clientInfo: options.clientInfo ?? { name: 'hearth', version: '0.1.0' },
+    connectTimeoutMs: options.connectTimeoutMs ?? 60_000,
+    callTimeoutMs: options.callTimeoutMs ?? 5 * 60_000,
+    maxCallMs: options.maxCallMs ?? 30 * 60_000,
+    maxResultChars: options.maxResultChars ?? DEFAULT_MAX_RESULT_CHARS,
+    restartDelayMs: options.restartDelayMs ?? 1_000,
+    maxRestartDelayMs: options.maxRestartDelayMs ?? 30_000,
+    maxConsecutiveFailures: options.maxConsecutiveFailures ?? 6,
+    killGraceMs: options.killGraceMs ?? 1_000,
+  };
+}
+
+interface Entry {
+  connection: McpServerConnection;
+  /** The canonical JSON of the spec: a different one means the server must be restarted. */
+  key: string;
+}
+
+/**
+ * Runs a set of MCP servers on `@modelcontextprotocol/sdk` and offers their
+ * tools under namespaced names (`server.tool`). It knows nothing about trust,
+ * approvals or editors: the language server decides which servers to give it
+ * and whether a call may run; the team server can use it the same way for
+ * the servers an admin configures.
+ */
+export class McpManager {
+  private readonly entries = new Map<string, Entry>();
+  private readonly options: ResolvedManagerOptions;
+  private disposed = false;
+
+  constructor(options: McpManagerOptions) {
+    this.options = withDefaults(options);
+  }
+
+  /**
+   * Makes the running set match `specs`: new servers start, removed ones
+   * stop, and a server whose configuration changed is restarted. Servers
+   * that did not change keep running (and keep their namespace).
+   */
+  async configure(specs: readonly McpServerSpec[]): Promise<void> {
+    if (this.disposed) return;
+    const wanted = new Map(specs.map((s) => [s.name, s]));
+    const stopping: Promise<void>[] = [];
+    for (const [name, entry] of [...this.entries]) {
+      const spec = wanted.get(name);
+      if (!spec || canonicalJson(spec) !== entry.key) {
+        this.entries.delete(name);
+        stopping.push(entry.connection.stop());
+      }
+    }
+    await Promise.all(stopping);
+    const taken = new Set([...this.entries.values()].map((e) => e.connection.slug));
+    for (const spec of specs) {
+      if (this.entries.has(spec.name)) continue;
+      const slug = serverSlug(spec.name, taken);
+      taken.add(slug);
+      const connection = new McpServerConnection(spec, slug, this.options);
+      this.entries.set(spec.name, { connection, key: canonicalJson(spec) });
+      connection.start();
+    }
+  }
+
+  statuses(): McpServerStatus[] {
+    return [...this.entries.values()].map((e) => e.connection.status());
+  }
+
+  status(name: string): McpServerStatus | undefined {
+    return this.entries.get(name)?.connection.status();
+  }
+
+  /** The tools of every running server, in configuration order. */
+  tools(): McpTool[] {
+    return [...this.entries.values()].flatMap((e) => e.connection.currentTools());
+  }
+
+  findTool(name: string): McpTool | undefined {
+    return this.tools().find((t) => t.name === name);
+  }
+
+  /**
+   * Runs one tool. Never throws: an unknown tool, a server that is down, a
+   * timeout, a crash mid-call or the server's own error all become an error
+   * outcome the model can read. Aborting `options.signal` sends
+   * `notifications/cancelled` to the server.
+   */
+  async callTool(tool: McpTool, args: Record<string, unknown>, options: McpCallOptions): Promise<McpCallOutcome> {
+    const entry = this.entries.get(tool.server);
+    if (!entry) {
+      return { isError: true, summary: 'server removed', content: `${tool.name} cannot run: the MCP server "${tool.server}" is no longer configured.` };
+    }
+    return entry.connection.callTool(tool, args, options);
+  }
+
+  /** Restarts one server now; undefined when there is no such server. */
+  async restart(name: string): Promise<McpServerStatus | undefined> {
+    const entry = this.entries.get(name);
+    if (!entry) return undefined;
+    await entry.connection.restart();
+    return entry.connection.status();
+  }
+
+  /** Stops every server (their processes included). */
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    const all = [...this.entries.values()];
+    this.entries.clear();
+    await Promise.all(all.map((e) => e.connection.stop()));
+  }
+}

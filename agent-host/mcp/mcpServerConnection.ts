@@ -1,0 +1,343 @@
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
+import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { formatToolResult } from './formatToolResult';
+import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import { describeTarget } from './describeTarget';
+import { StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
+import { toMcpTool, type ListedTool } from './toMcpTool';
+
+export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, 'onStatusChange'>> & Pick<McpManagerOptions, 'onStatusChange'>;
+
+/** A server that ran this long before dying counts as having worked: its failure count starts over. */
+const STABLE_AFTER_MS = 60_000;
+const PING_TIMEOUT_MS = 5_000;
+const MAX_LISTED_TOOLS = 1_000;
+const REMEMBERED_STDERR_LINES = 3;
+
+/** A failure that retrying cannot fix (a missing program, a malformed URL): no backoff loop. */
+class PermanentFailure extends Error {}
+
+function noop(): void {}
+
+function errorText(err: unknown): string {
+  if (err instanceof Error) {
+    const cause = (err as { cause?: { code?: unknown; message?: unknown } }).cause;
+    const detail = typeof cause?.code === 'string' ? cause.code : typeof cause?.message === 'string' ? cause.message : undefined;
+    return detail && !err.message.includes(detail) ? `${err.message} (${detail})` : err.message;
+  }
+  return String(err);
+}
+
+function describeExit(exit: ProcessExit): string {
+  return exit.signal ? `it was killed by ${exit.signal}` : `it exited with code ${exit.code}`;
+}
+
+/**
+ * One configured server: its process or HTTP session, the SDK client on top,
+ * its current tools, and its lifecycle. It starts, lists its tools (and lists
+ * them again on `notifications/tools/list_changed`), and when it stops
+ * unexpectedly its tools disappear at once and it is restarted after an
+ * exponentially growing delay, until it has failed too often in a row.
+ */
+export class McpServerConnection {
+  private state: McpConnectionState = 'stopped';
+  /** Bumped by every start and stop, so callbacks of an earlier process cannot touch the current one. */
+  private generation = 0;
+  private client?: Client;
+  private stdio?: StdioProcessTransport;
+  private http?: StreamableHTTPClientTransport;
+  private tools: McpTool[] = [];
+  private lastError?: string;
+  /** Why the last process or session ended, in a few words (for the model; lastError adds its output for the user). */
+  private stopReason?: string;
+  private closeReason?: string;
+  private restarts = 0;
+  private failures = 0;
+  private runningSince?: number;
+  private restartTimer?: ReturnType<typeof setTimeout>;
+  private nextRestartAt?: number;
+  private readonly recentStderr: string[] = [];
+
+  constructor(
+    readonly spec: McpServerSpec,
+    readonly slug: string,
+    private readonly options: ResolvedManagerOptions,
+  ) {}
+
+  get name(): string {
+    return this.spec.name;
+  }
+
+  status(): McpServerStatus {
+    return {
+      name: this.spec.name,
+      namespace: this.slug,
+      transport: this.spec.config.type === 'http' ? 'http' : 'stdio',
+      target: describeTarget(this.spec.config),
+      state: this.state,
+      tools: this.state === 'running' ? [...this.tools] : [],
+      lastError: this.lastError,
+      pid: this.state === 'running' || this.state === 'starting' ? this.stdio?.pid : undefined,
+      restarts: this.restarts,
+      nextRestartAt: this.state === 'restarting' ? this.nextRestartAt : undefined,
+    };
+  }
+
+  /** The tools of a running server; none while it starts, restarts or is stopped. */
+  currentTools(): McpTool[] {
+    return this.state === 'running' ? this.tools : [];
+  }
+
+  start(): void {
+    this.failures = 0;
+    void this.connect();
+  }
+
+  /** Stops the server now and starts it again, forgetting earlier failures. */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.failures = 0;
+    void this.connect();
+  }
+
+  async stop(): Promise<void> {
+    this.generation++;
+    clearTimeout(this.restartTimer);
+    this.restartTimer = undefined;
+    const client = this.client;
+    const http = this.http;
+    this.detach();
+    this.setState('stopped');
+    if (http?.sessionId) await Promise.race([http.terminateSession().catch(noop), new Promise((r) => setTimeout(r, 1000).unref())]);
+    await client?.close().catch(noop);
+  }
+
+  private log(message: string): void {
+    this.options.log(this.spec.name, message);
+  }
+
+  private setState(state: McpConnectionState): void {
+    this.state = state;
+    this.options.onStatusChange?.(this.status());
+  }
+
+  private detach(): void {
+    this.client = undefined;
+    this.stdio = undefined;
+    this.http = undefined;
+    this.tools = [];
+    this.runningSince = undefined;
+  }
+
+  private createTransport(): Transport {
+    const config = this.spec.config;
+    if (config.type === 'http') {
+      let url: URL;
+      try {
+        url = new URL(config.url);
+      } catch {
+        throw new PermanentFailure(`"${config.url}" is not a valid URL`);
+      }
+      this.http = new StreamableHTTPClientTransport(url, { requestInit: { headers: { ...config.headers } } });
+      return this.http;
+    }
+    this.stdio = new StdioProcessTransport({
+      command: config.command,
+      args: config.args ?? [],
+      env: config.env ?? {},
+      cwd: config.cwd,
+      killGraceMs: this.options.killGraceMs,
+      onStderrLine: (line) => {
+        this.recentStderr.push(line);
+        if (this.recentStderr.length > REMEMBERED_STDERR_LINES) this.recentStderr.shift();
+        this.log(line);
+      },
+    });
+    return this.stdio;
+  }
+
+  private async connect(): Promise<void> {
+    const gen = ++this.generation;
+    clearTimeout(this.restartTimer);
+    this.nextRestartAt = undefined;
+    this.recentStderr.length = 0;
+    this.closeReason = undefined;
+    this.setState('starting');
+    const client = new Client(this.options.clientInfo, {
+      capabilities: {},
+      listChanged: {
+        tools: {
+          autoRefresh: false,
+          debounceMs: 100,
+          onChanged: () => {
+            if (gen === this.generation && this.state === 'running') void this.refreshTools(gen).catch((err: unknown) => this.log(`Listing tools again failed: ${errorText(err)}`));
+          },
+        },
+      },
+    });
+    client.onclose = () => this.handleClosed(gen);
+    this.client = client;
+    try {
+      const transport = this.createTransport();
+      await client.connect(transport, { timeout: this.options.connectTimeoutMs });
+      if (gen !== this.generation) return;
+      await this.refreshTools(gen);
+      if (gen !== this.generation) return;
+      this.runningSince = Date.now();
+      const version = client.getServerVersion();
+      this.log(`Started${version ? ` (${version.name} ${version.version})` : ''} with ${this.tools.length} tool${this.tools.length === 1 ? '' : 's'}.`);
+      this.setState('running');
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.lastError = this.describeStartFailure(err);
+      this.log(`Could not start: ${this.lastError}`);
+      const permanent = err instanceof PermanentFailure || (err as { permanent?: unknown } | undefined)?.permanent === true;
+      this.generation++;
+      this.detach();
+      await client.close().catch(noop);
+      if (permanent) {
+        this.setState('failed');
+        return;
+      }
+      this.scheduleRestart(this.generation);
+    }
+  }
+
+  private describeStartFailure(err: unknown): string {
+    const exit = this.stdio?.exit;
+    const output = this.recentStderr.length > 0 ? ` Its last output: ${this.recentStderr.map((l) => JSON.stringify(l)).join(' ')}` : '';
+    if (exit) return `${describeExit(exit)} during startup.${output}`;
+    if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) return `it did not finish initializing within ${Math.round(this.options.connectTimeoutMs / 1000)} s.${output}`;
+    if (this.spec.config.type === 'http') return `could not connect to ${describeTarget(this.spec.config)}: ${errorText(err)}.${output}`;
+    return `${errorText(err)}.${output}`;
+  }
+
+  private async refreshTools(gen: number): Promise<void> {
+    const client = this.client;
+    if (!client || !client.getServerCapabilities()?.tools) {
+      this.tools = [];
+      return;
+    }
+    const listed: ListedTool[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: this.options.connectTimeoutMs });
+      listed.push(...(page.tools as ListedTool[]));
+      cursor = page.nextCursor;
+    } while (cursor && listed.length < MAX_LISTED_TOOLS);
+    if (gen !== this.generation) return;
+    const taken = new Set<string>();
+    const tools: McpTool[] = [];
+    for (const tool of listed) {
+      // Task-only tools need the experimental tasks API, which Hearth does not speak; offering them would only produce errors.
+      if (tool.execution?.taskSupport === 'required') continue;
+      const converted = toMcpTool(this.spec.name, this.slug, tool, taken);
+      taken.add(converted.name);
+      tools.push(converted);
+    }
+    const changed = this.tools.length !== tools.length || this.tools.some((t, i) => t.name !== tools[i].name || t.hash !== tools[i].hash);
+    this.tools = tools;
+    if (changed && this.state === 'running') {
+      this.log(`Its tools changed; it now has ${tools.length}.`);
+      this.options.onStatusChange?.(this.status());
+    }
+  }
+
+  /** The connection closed on its own (the process died, or a broken HTTP session was closed). */
+  private handleClosed(gen: number): void {
+    if (gen !== this.generation || this.state !== 'running') return;
+    const exit = this.stdio?.exit;
+    const output = this.recentStderr.length > 0 ? ` Its last output: ${this.recentStderr.map((l) => JSON.stringify(l)).join(' ')}` : '';
+    this.stopReason = this.closeReason ?? (exit ? describeExit(exit) : 'the connection closed');
+    this.lastError = `${this.stopReason}.${output}`;
+    if (this.runningSince !== undefined && Date.now() - this.runningSince >= STABLE_AFTER_MS) this.failures = 0;
+    this.generation++;
+    this.detach();
+    this.log(`Stopped unexpectedly: ${this.lastError}`);
+    this.scheduleRestart(this.generation);
+  }
+
+  private scheduleRestart(gen: number): void {
+    this.failures++;
+    if (this.failures >= this.options.maxConsecutiveFailures) {
+      this.lastError = `${this.lastError ?? 'It kept failing.'} Hearth stopped restarting it after ${this.failures} failures in a row; fix the problem, then run "Hearth: Restart MCP Server".`;
+      this.setState('failed');
+      return;
+    }
+    const delay = Math.min(this.options.maxRestartDelayMs, this.options.restartDelayMs * 2 ** (this.failures - 1));
+    this.nextRestartAt = Date.now() + delay;
+    this.log(`Restarting in ${delay < 1000 ? `${delay} ms` : `${Math.round(delay / 1000)} s`}.`);
+    this.setState('restarting');
+    this.restartTimer = setTimeout(() => {
+      if (gen !== this.generation) return;
+      this.restarts++;
+      void this.connect();
+    }, delay);
+    this.restartTimer.unref?.();
+  }
+
+  private notRunning(tool: McpTool): McpCallOutcome {
+    const when = this.state === 'restarting' && this.nextRestartAt ? ` Hearth restarts it in about ${Math.max(1, Math.round((this.nextRestartAt - Date.now()) / 1000))} s.` : '';
+    const why = this.lastError ? ` Last problem: ${this.lastError}` : '';
+    return {
+      isError: true,
+      summary: 'server not running',
+      content: `${tool.name} cannot run: the MCP server "${this.spec.name}" is ${this.state === 'starting' ? 'still starting' : this.state === 'restarting' ? 'restarting' : 'not running'}.${why}${when} Continue without this tool, or try again later.`,
+    };
+  }
+
+  async callTool(tool: McpTool, args: Record<string, unknown>, options: McpCallOptions): Promise<McpCallOutcome> {
+    const client = this.client;
+    if (!client || this.state !== 'running') return this.notRunning(tool);
+    const gen = this.generation;
+    try {
+      const result = await client.callTool({ name: tool.toolName, arguments: args }, undefined, {
+        signal: options.signal,
+        timeout: this.options.callTimeoutMs,
+        resetTimeoutOnProgress: true,
+        maxTotalTimeout: this.options.maxCallMs,
+        onprogress: options.onProgress
+          ? (p) => options.onProgress!({ progress: p.progress, total: p.total, message: typeof p.message === 'string' ? p.message : undefined })
+          : undefined,
+      });
+      return formatToolResult(tool.name, result, this.options.maxResultChars);
+    } catch (err) {
+      if (options.signal.aborted) {
+        return { isError: true, summary: 'cancelled', content: `${tool.name} was cancelled; the MCP server was asked to stop it.` };
+      }
+      if (gen !== this.generation || (err instanceof McpError && err.code === ErrorCode.ConnectionClosed)) {
+        return {
+          isError: true,
+          summary: 'server stopped',
+          content:
+            `The MCP server "${this.spec.name}" stopped while ${tool.name} was running (${this.stopReason ?? 'the connection closed'}), so the call did not finish. ` +
+            'Hearth restarts the server automatically and its tools come back in a few seconds; do not assume the call had any effect.',
+        };
+      }
+      if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) {
+        return { isError: true, summary: 'timed out', content: `${tool.name} sent neither a result nor progress for ${Math.round(this.options.callTimeoutMs / 1000)} s, so Hearth cancelled it.` };
+      }
+      if (!(err instanceof McpError) && this.http) void this.checkAlive(gen, err);
+      return { isError: true, summary: 'failed', content: `${tool.name} failed: ${errorText(err)}` };
+    }
+  }
+
+  /**
+   * An HTTP server that failed a request outside the protocol (refused, reset)
+   * may be gone. There is no process to watch, so it is pinged; if it does not
+   * answer, its session is closed, which restarts it like a crashed process.
+   */
+  private async checkAlive(gen: number, cause: unknown): Promise<void> {
+    const client = this.client;
+    if (!client) return;
+    try {
+      await client.ping({ timeout: PING_TIMEOUT_MS });
+    } catch {
+      if (gen !== this.generation || this.state !== 'running') return;
+      this.closeReason = `it stopped answering (${errorText(cause)})`;
+      await client.close().catch(noop);
+    }
+  }
+}

@@ -1,0 +1,96 @@
+/**
+ * The shapes the MCP client manager works with. The configuration types are
+ * the public contract's (protocol/lspMethods.ts), so the language server's
+ * settings, the workspace's mcp.json and the team server's config.yaml all
+ * describe a server the same way.
+ */
+import type { McpServerConfig, McpServerState, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
+import type { ToolDefinition } from '../../protocol/tools';
+
+export type { McpServerConfig, McpHttpServerConfig, McpStdioServerConfig, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
+
+/** One server the manager should run. `config` is final: variables are substituted before it gets here. */
+export interface McpServerSpec {
+  name: string;
+  config: McpServerConfig;
+}
+
+/** The states the manager itself drives (trust states belong to whoever decides trust). */
+export type McpConnectionState = Extract<McpServerState, 'starting' | 'running' | 'restarting' | 'failed' | 'stopped'>;
+
+/** One tool of a running server, as offered to the model. */
+export interface McpTool {
+  /** The namespaced name the model sees: `server.tool`, within [A-Za-z0-9_.-] and at most 64 characters. */
+  name: string;
+  /** The configured server name. */
+  server: string;
+  /** The tool's own name on its server (what `tools/call` needs). */
+  toolName: string;
+  title?: string;
+  /** What the model is offered: a bounded description and the schema subset the agent core validates. */
+  definition: ToolDefinition;
+  /** The definition exactly as the server declared it. */
+  snapshot: McpToolDefinitionSnapshot;
+  /** sha256 of the canonical JSON of `snapshot`: a changed description or schema changes it. */
+  hash: string;
+}
+
+export interface McpServerStatus {
+  name: string;
+  /** The prefix of its tools' names (`namespace.tool`): the name cleaned to [A-Za-z0-9_-]. */
+  namespace: string;
+  transport: 'stdio' | 'http';
+  /** The command line or the URL without its query; never environment values or headers. */
+  target: string;
+  state: McpConnectionState;
+  tools: McpTool[];
+  lastError?: string;
+  pid?: number;
+  restarts: number;
+  nextRestartAt?: number;
+}
+
+export interface McpProgress {
+  progress: number;
+  total?: number;
+  message?: string;
+}
+
+/** What one `tools/call` produced, as text the model reads. */
+export interface McpCallOutcome {
+  content: string;
+  isError: boolean;
+  /** A one-line summary for the chat. */
+  summary: string;
+}
+
+export interface McpCallOptions {
+  signal: AbortSignal;
+  /** Called for each `notifications/progress` the server sends for this call. */
+  onProgress?: (progress: McpProgress) => void;
+}
+
+export interface McpManagerOptions {
+  /** A line a server wrote to stderr, or a lifecycle note; never environment values or headers. */
+  log(server: string, message: string): void;
+  /** A server's state or tools changed. */
+  onStatusChange?(status: McpServerStatus): void;
+  /** Sent to servers in `initialize`. */
+  clientInfo?: { name: string; version: string };
+  /** Time allowed for spawning, `initialize` and the first `tools/list`. Default 60 s (npx may download first). */
+  connectTimeoutMs?: number;
+  /** A call is cancelled after this long without a result or a progress notification. Default 5 minutes. */
+  callTimeoutMs?: number;
+  /** Upper bound on a call, progress or not. Default 30 minutes. */
+  maxCallMs?: number;
+  /** Results longer than this many characters are cut (the model is told). Default 30,000. */
+  maxResultChars?: number;
+  /** First restart delay after a crash; doubles per consecutive failure. Default 1 s. */
+  restartDelayMs?: number;
+  /** Longest restart delay. Default 30 s. */
+  maxRestartDelayMs?: number;
+  /** Consecutive failures after which Hearth stops restarting a server. Default 6. */
+  maxConsecutiveFailures?: number;
+  /** Time between SIGTERM and SIGKILL when a stdio server is stopped. Default 1 s. */
+  killGraceMs?: number;
+}

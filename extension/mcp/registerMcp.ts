@@ -1,0 +1,44 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { McpLogNotification, McpServerStatusNotification, McpToolApprovalRequest, McpTrustServerRequest, type McpServerInfo, type McpServerState } from '../../protocol/lspMethods';
+import { DefinitionDocuments } from './definitionDocuments';
+import { restartMcpServer, showMcpServers } from './mcpServerPicker';
+import { askMcpToolApproval } from './mcpToolApprovalUi';
+import { askMcpTrust } from './mcpTrustPrompt';
+
+/**
+ * The editor's side of MCP: the trust prompt for workspace servers, the
+ * approval prompt for tool calls, the List and Restart commands, each
+ * server's stderr in the Hearth output channel, and a warning when a server
+ * stops unexpectedly. The servers themselves run in the language server.
+ */
+export function registerMcp(context: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): void {
+  const documents = new DefinitionDocuments();
+  const lastStates = new Map<string, McpServerState>();
+  context.subscriptions.push(
+    documents,
+    client.onRequest(McpTrustServerRequest.type, async (params) => ({ decision: await askMcpTrust(params) })),
+    client.onRequest(McpToolApprovalRequest.type, async (params, token) => ({ decision: await askMcpToolApproval(params, documents, token) })),
+    client.onNotification(McpLogNotification.type, ({ server, message }) => log.info(`[MCP ${server}] ${message}`)),
+    client.onNotification(McpServerStatusNotification.type, (info) => {
+      const previous = lastStates.get(info.name);
+      lastStates.set(info.name, info.state);
+      if (info.state !== previous) reportStateChange(info, previous, log);
+    }),
+    vscode.commands.registerCommand('hearth.mcp.listServers', () => showMcpServers(client)),
+    vscode.commands.registerCommand('hearth.mcp.restartServer', (name?: unknown) => restartMcpServer(client, typeof name === 'string' ? name : undefined)),
+  );
+}
+
+/** Logs every state change; a server that stopped unexpectedly or gave up is also shown, with a way to the logs. */
+function reportStateChange(info: McpServerInfo, previous: McpServerState | undefined, log: vscode.LogOutputChannel): void {
+  const why = info.lastError ? `: ${info.lastError}` : '';
+  log.info(`[MCP ${info.name}] ${previous ?? 'new'} → ${info.state}${info.state === 'running' ? ` (${info.tools.length} tools)` : why}`);
+  let message: string | undefined;
+  if (info.state === 'restarting' && previous === 'running') message = `Hearth: the MCP server "${info.name}" stopped${why}. Its tools are unavailable until Hearth has restarted it.`;
+  if (info.state === 'failed' && previous !== undefined) message = `Hearth: the MCP server "${info.name}" failed${why}`;
+  if (!message) return;
+  void vscode.window.showWarningMessage(message, 'Show Logs').then((choice) => {
+    if (choice) log.show(true);
+  });
+}

@@ -1,0 +1,20 @@
+import type { McpServerInfo, McpToolApprovalParams, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
+
+/**
+ * What the MCP service needs from the editor: the user's decisions, and
+ * somewhere to show states, logs and progress. The language server
+ * implements it over LSP (lspMcpEditor); tests implement it in-process.
+ * Aborting `signal` must settle a pending question.
+ */
+export interface McpEditor {
+  /** Ask whether to start a workspace server, showing its exact command line. */
+  askTrust(params: McpTrustParams, signal: AbortSignal): Promise<'trust' | 'deny'>;
+  /** Ask whether one tool call may run. */
+  approveTool(params: McpToolApprovalParams, signal: AbortSignal): Promise<'accept' | 'reject' | 'alwaysAllow'>;
+  /** A server's state or tools changed. */
+  statusChanged(info: McpServerInfo): void;
+  /** A server's stderr line or a lifecycle note. */
+  log(server: string, message: string): void;
+  /** A progress note for the chat of the turn that runs the tool. */
+  progress(turn: TurnRef, message: string): void;
+}

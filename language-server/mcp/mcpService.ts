@@ -1,0 +1,337 @@
+import * as os from 'node:os';
+import { describeTarget, displayCommandLine, HearthException, McpManager, withMcpTools, type McpManagerOptions, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
+import type { HearthSettings, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
+import type { McpEditor } from './mcpEditor';
+import { McpToolApprovals } from './mcpToolApprovals';
+import { McpWorkspaceStore } from './mcpWorkspaceStore';
+import { parseMcpServers, type McpConfigProblem, type ParsedMcpServer } from './parseMcpServers';
+import { mcpJsonSignature, readWorkspaceMcpConfig } from './readWorkspaceMcpConfig';
+
+export interface McpServiceDeps {
+  /** Absolute paths of the workspace folders. */
+  roots: readonly string[];
+  /** The language server's storage (outside the workspace): trust and approvals live there. */
+  storagePath: string;
+  settings(): Promise<HearthSettings>;
+  /** VS Code Workspace Trust, read whenever it matters. */
+  workspaceTrusted(): boolean;
+  editor: McpEditor;
+  env?: NodeJS.ProcessEnv;
+  /** How often .vscode/mcp.json and Workspace Trust are checked for changes. Default 2 s. */
+  pollIntervalMs?: number;
+  /** Overrides of the manager's timeouts and backoff (tests shorten them). */
+  manager?: Partial<Omit<McpManagerOptions, 'log' | 'onStatusChange'>>;
+}
+
+/** A configured server and whether it may run now. */
+interface ServerRecord {
+  parsed: ParsedMcpServer;
+  /** `run`: handed to the manager. Otherwise the state the list shows instead. */
+  gate: 'run' | 'awaitingTrust' | 'notTrusted' | 'stopped';
+  message?: string;
+}
+
+const TRUST_WORKSPACE_FIRST = 'This workspace is not trusted (VS Code Workspace Trust), so its MCP servers do not start. Trust the workspace to use them.';
+const DENIED = 'You chose not to start this server. Run "Hearth: Restart MCP Server" to be asked again.';
+const NO_FOLDER = 'Open a folder to use MCP servers: without one the agent has no tools, so Hearth does not start them.';
+const LIST_DESCRIPTION_CHARS = 200;
+/** Progress notes in the chat at most this often per call; a status line per notification would bury the answer. */
+const PROGRESS_INTERVAL_MS = 2000;
+
+/**
+ * Hearth's MCP servers in the language server: reads the configuration (the
+ * user's `hearth.mcp.servers` and each folder's .vscode/mcp.json), asks the
+ * user before a workspace server first starts, runs the trusted ones with the
+ * agent core's McpManager, and adds their tools to each turn's executor
+ * behind the user's approval.
+ */
+export class McpService {
+  private readonly manager: McpManager;
+  private readonly store: McpWorkspaceStore;
+  private readonly approvals: McpToolApprovals;
+  private records: ServerRecord[] = [];
+  private problems: McpConfigProblem[] = [];
+  private fileProblems: string[] = [];
+  private reloading: Promise<void> = Promise.resolve();
+  private readonly prompts = new Map<string, { configHash: string; controller: AbortController }>();
+  /** Why asking about a server failed (the editor could not show the prompt). */
+  private readonly promptFailures = new Map<string, string>();
+  private readonly published = new Map<string, string>();
+  private lastTrusted: boolean | undefined;
+  private lastSignature: string | undefined;
+  private timer?: ReturnType<typeof setInterval>;
+  private polling = false;
+  private disposed = false;
+
+  constructor(private readonly deps: McpServiceDeps) {
+    const log = (server: string, message: string) => deps.editor.log(server, message);
+    this.store = new McpWorkspaceStore(deps.storagePath, deps.roots, (m) => log('hearth', m));
+    this.approvals = new McpToolApprovals(this.store, deps.editor);
+    this.manager = new McpManager({
+      ...deps.manager,
+      log,
+      onStatusChange: (status) => this.publish(status.name),
+      clientInfo: { name: 'hearth', version: '0.1.0' },
+    });
+  }
+
+  /** Reads the configuration, starts what may start, and begins watching for changes. */
+  async start(): Promise<void> {
+    if (this.disposed || this.timer) return;
+    this.timer = setInterval(() => void this.checkForChanges(), this.deps.pollIntervalMs ?? 2000);
+    this.timer.unref?.();
+    await this.reload();
+  }
+
+  /** Reads the configuration again (settings changed, mcp.json changed, trust changed). Calls run one after another. */
+  reload(): Promise<void> {
+    const next = this.reloading.then(() => this.doReload());
+    this.reloading = next.catch((err: unknown) => this.deps.editor.log('hearth', `Reading the MCP configuration failed: ${err instanceof Error ? err.message : String(err)}`));
+    return this.reloading;
+  }
+
+  /** Every configured server (and every bad entry) with its state, after pending changes are applied. */
+  async list(): Promise<{ servers: McpServerInfo[]; problems: string[] }> {
+    await this.checkForChanges();
+    await this.reloading;
+    return { servers: this.infos(), problems: [...this.fileProblems] };
+  }
+
+  /**
+   * Restarts one server. A workspace server the user declined (or whose
+   * prompt failed) is asked about again; a bad entry is read again.
+   */
+  async restart(name: string): Promise<McpServerInfo> {
+    await this.reloading;
+    const record = this.records.find((r) => r.parsed.name === name);
+    if (!record) {
+      if (this.problems.some((p) => p.name === name)) {
+        await this.reload();
+        return this.requireInfo(name);
+      }
+      throw this.missing(name);
+    }
+    if (record.gate === 'run') {
+      await this.manager.restart(name);
+    } else {
+      this.promptFailures.delete(name);
+      if (record.parsed.source === 'workspace') await this.store.forgetDenial(name);
+      await this.reload();
+    }
+    return this.requireInfo(name);
+  }
+
+  private requireInfo(name: string): McpServerInfo {
+    const info = this.infoFor(name);
+    if (!info) throw this.missing(name);
+    return info;
+  }
+
+  /**
+   * The turn's executor: `inner` (the built-in tools) plus the MCP tools,
+   * which are offered only in a trusted workspace and run only after the
+   * user's approval. Progress notifications become status notes in the chat.
+   */
+  executorFor(turn: TurnRef, inner: ToolExecutor): ToolExecutor {
+    void this.checkForChanges();
+    const lastProgress = new Map<string, number>();
+    return withMcpTools(inner, this.manager, {
+      enabled: () => this.deps.workspaceTrusted(),
+      authorize: (tool, call, signal) => this.approvals.authorize(tool, this.sourceOf(tool), call, turn, signal),
+      onProgress: (tool, call, p) => {
+        const now = Date.now();
+        const last = lastProgress.get(call.id);
+        const finished = p.total !== undefined && p.progress >= p.total;
+        if (last !== undefined && now - last < PROGRESS_INTERVAL_MS && !finished) return;
+        lastProgress.set(call.id, now);
+        const amount = p.total !== undefined ? `${p.progress}/${p.total}` : `${p.progress}`;
+        this.deps.editor.progress(turn, `${tool.name}: progress ${amount}${p.message ? ` (${p.message})` : ''}`);
+      },
+      onNameConflict: (tool) => this.deps.editor.log(tool.server, `The tool ${tool.name} is not offered: another tool already has that name.`),
+    });
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    clearInterval(this.timer);
+    for (const { controller } of this.prompts.values()) controller.abort();
+    this.prompts.clear();
+    await this.reloading;
+    await this.manager.dispose();
+  }
+
+  private sourceOf(tool: McpTool): 'user' | 'workspace' {
+    return this.records.find((r) => r.parsed.name === tool.server)?.parsed.source ?? 'user';
+  }
+
+  private missing(name: string): HearthException {
+    return new HearthException({ code: 'invalidRequest', message: `There is no MCP server named "${name}". Run "Hearth: List MCP Servers" to see the configured ones.`, retryable: false });
+  }
+
+  /** Workspace Trust and the mcp.json files are checked here: on a timer, before each turn and before a list. */
+  private async checkForChanges(): Promise<void> {
+    if (this.polling || this.disposed || this.lastSignature === undefined) return;
+    this.polling = true;
+    try {
+      const signature = await mcpJsonSignature(this.deps.roots);
+      if (signature !== this.lastSignature || this.deps.workspaceTrusted() !== this.lastTrusted) await this.reload();
+    } finally {
+      this.polling = false;
+    }
+  }
+
+  private async doReload(): Promise<void> {
+    if (this.disposed) return;
+    const env = this.deps.env ?? process.env;
+    const roots = this.deps.roots;
+    // The signature is taken before reading, so a change made while reading is seen by the next check.
+    this.lastSignature = await mcpJsonSignature(roots);
+    const trusted = this.deps.workspaceTrusted();
+    this.lastTrusted = trusted;
+    const settings = await this.deps.settings();
+    const user = parseMcpServers(settings.mcp?.servers, { source: 'user', workspaceFolder: roots[0], env, defaultCwd: roots[0] ?? os.homedir() });
+    const workspace = await readWorkspaceMcpConfig(roots, env);
+
+    const records: ServerRecord[] = [];
+    const problems: McpConfigProblem[] = [...user.problems, ...workspace.problems];
+    const seen = new Set<string>();
+    for (const parsed of user.servers) {
+      seen.add(parsed.name);
+      // Tools are offered only in a folder (see HearthServer.executorForTurn), so servers would run for nothing without one.
+      records.push(roots.length > 0 ? { parsed, gate: 'run' } : { parsed, gate: 'stopped', message: NO_FOLDER });
+    }
+    for (const parsed of workspace.servers) {
+      if (seen.has(parsed.name)) {
+        // The user's own server keeps its name: a repository cannot replace it by declaring one with the same name.
+        problems.push({
+          name: parsed.name,
+          source: 'workspace',
+          configPath: parsed.configPath,
+          transport: parsed.config.type === 'http' ? 'http' : 'stdio',
+          target: describeTarget(parsed.config),
+          message: `Another server is already named "${parsed.name}" (in your user settings or another folder's mcp.json), so this entry in ${parsed.configPath} is ignored. Rename it.`,
+        });
+        continue;
+      }
+      seen.add(parsed.name);
+      records.push(await this.gateWorkspaceServer(parsed, trusted));
+    }
+    for (const parsed of [...user.servers, ...workspace.servers]) {
+      for (const warning of parsed.warnings) this.deps.editor.log(parsed.name, warning);
+    }
+    for (const problem of workspace.fileProblems) this.deps.editor.log('hearth', problem);
+
+    // Questions about entries that changed or disappeared are withdrawn.
+    for (const [name, prompt] of [...this.prompts]) {
+      const record = records.find((r) => r.parsed.name === name);
+      if (!record || record.gate !== 'awaitingTrust' || record.parsed.configHash !== prompt.configHash) {
+        prompt.controller.abort();
+        this.prompts.delete(name);
+      }
+    }
+
+    this.records = records;
+    this.problems = problems;
+    this.fileProblems = workspace.fileProblems;
+    await this.manager.configure(records.filter((r) => r.gate === 'run').map((r) => ({ name: r.parsed.name, config: r.parsed.config })));
+    for (const info of this.infos()) this.publishInfo(info);
+    for (const [name] of [...this.published]) if (!this.infoFor(name)) this.published.delete(name);
+    for (const record of records) if (record.gate === 'awaitingTrust' && !this.promptFailures.has(record.parsed.name)) this.askTrust(record);
+  }
+
+  private async gateWorkspaceServer(parsed: ParsedMcpServer, workspaceTrusted: boolean): Promise<ServerRecord> {
+    if (!workspaceTrusted) return { parsed, gate: 'notTrusted', message: TRUST_WORKSPACE_FIRST };
+    const { decision } = await this.store.trust(parsed.name, parsed.configHash);
+    if (decision === 'trusted') return { parsed, gate: 'run' };
+    if (decision === 'denied') return { parsed, gate: 'notTrusted', message: DENIED };
+    const failure = this.promptFailures.get(parsed.name);
+    return { parsed, gate: 'awaitingTrust', message: failure ?? 'Waiting for you to decide whether to start it.' };
+  }
+
+  /** Asks the user about one workspace server (once per version of its entry), then reloads with the answer. */
+  private askTrust(record: ServerRecord): void {
+    const { parsed } = record;
+    const pending = this.prompts.get(parsed.name);
+    if (pending && pending.configHash === parsed.configHash) return;
+    const controller = new AbortController();
+    this.prompts.set(parsed.name, { configHash: parsed.configHash, controller });
+    void (async () => {
+      try {
+        const { changed } = await this.store.trust(parsed.name, parsed.configHash);
+        const decision = await this.deps.editor.askTrust(this.trustParams(parsed, changed), controller.signal);
+        if (controller.signal.aborted) return;
+        await this.store.setTrust(parsed.name, parsed.configHash, decision === 'trust' ? 'trusted' : 'denied');
+        this.deps.editor.log(parsed.name, decision === 'trust' ? 'You trusted this workspace server; starting it.' : 'You chose not to start this workspace server.');
+      } catch (err) {
+        if (controller.signal.aborted) return;
+        const message = `Hearth could not ask you whether to start it (${err instanceof Error ? err.message : String(err)}). Run "Hearth: Restart MCP Server" to be asked again.`;
+        this.promptFailures.set(parsed.name, message);
+        this.deps.editor.log(parsed.name, message);
+      } finally {
+        if (this.prompts.get(parsed.name)?.controller === controller) this.prompts.delete(parsed.name);
+      }
+      if (!controller.signal.aborted && !this.disposed) await this.reload();
+    })();
+  }
+
+  private trustParams(parsed: ParsedMcpServer, changed: boolean): McpTrustParams {
+    const config = parsed.config;
+    const base = { name: parsed.name, configPath: parsed.configPath ?? '', envNames: parsed.envNames, headerNames: parsed.headerNames, changed };
+    if (config.type === 'http') return { ...base, transport: 'http', url: config.url };
+    return { ...base, transport: 'stdio', command: config.command, args: config.args ?? [], cwd: config.cwd, commandLine: displayCommandLine(config.command, config.args) };
+  }
+
+  private infos(): McpServerInfo[] {
+    const fromRecords = this.records.map((r) => this.recordInfo(r));
+    const fromProblems = this.problems.map(
+      (p): McpServerInfo => ({ name: p.name, source: p.source, configPath: p.configPath, transport: p.transport, target: p.target, state: 'failed', tools: [], lastError: p.message, restarts: 0 }),
+    );
+    return [...fromRecords, ...fromProblems];
+  }
+
+  private infoFor(name: string): McpServerInfo | undefined {
+    return this.infos().find((i) => i.name === name);
+  }
+
+  private recordInfo(record: ServerRecord): McpServerInfo {
+    const { parsed } = record;
+    const base = {
+      name: parsed.name,
+      source: parsed.source,
+      configPath: parsed.configPath,
+      transport: parsed.config.type === 'http' ? ('http' as const) : ('stdio' as const),
+      target: describeTarget(parsed.config),
+    };
+    const status = record.gate === 'run' ? this.manager.status(parsed.name) : undefined;
+    if (!status) return { ...base, state: record.gate === 'run' ? 'starting' : record.gate, tools: [], lastError: record.message, restarts: 0 };
+    return { ...base, ...this.statusFields(status) };
+  }
+
+  private statusFields(status: McpServerStatus): Omit<McpServerInfo, 'name' | 'source' | 'configPath' | 'transport' | 'target'> {
+    return {
+      state: status.state,
+      tools: status.tools.map((t) => ({
+        name: t.name,
+        title: t.title,
+        description: t.snapshot.description.length > LIST_DESCRIPTION_CHARS ? `${t.snapshot.description.slice(0, LIST_DESCRIPTION_CHARS - 1)}…` : t.snapshot.description,
+      })),
+      lastError: status.lastError,
+      pid: status.pid,
+      restarts: status.restarts,
+      nextRestartAt: status.nextRestartAt,
+    };
+  }
+
+  private publish(name: string): void {
+    const info = this.infoFor(name);
+    if (info) this.publishInfo(info);
+  }
+
+  /** Tells the editor about a server whose state or tools changed since it was last told. */
+  private publishInfo(info: McpServerInfo): void {
+    const key = JSON.stringify(info);
+    if (this.published.get(info.name) === key) return;
+    this.published.set(info.name, key);
+    this.deps.editor.statusChanged(info);
+  }
+}

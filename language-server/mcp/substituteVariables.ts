@@ -1,0 +1,60 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+
+export interface SubstitutionContext {
+  /** The folder `${workspaceFolder}` stands for; undefined when no folder is open. */
+  workspaceFolder?: string;
+  env: NodeJS.ProcessEnv;
+  userHome?: string;
+}
+
+export interface Substituted {
+  value: string;
+  /** Variables that could not be resolved, each in a sentence the user can act on. */
+  problems: string[];
+  /** `${env:NAME}` references whose variable is not set (they become empty, as in VS Code). */
+  unsetEnv: string[];
+}
+
+/**
+ * Resolves the variables VS Code's mcp.json supports: `${env:NAME}`,
+ * `${workspaceFolder}`, `${workspaceFolderBasename}`, `${userHome}` and
+ * `${pathSeparator}` (or `${/}`). `${input:…}` needs VS Code's own prompt,
+ * which Hearth does not have: it is reported, never silently left in place.
+ */
+export function substituteVariables(text: string, ctx: SubstitutionContext): Substituted {
+  const problems: string[] = [];
+  const unsetEnv: string[] = [];
+  const value = text.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
+    const name = inner.trim();
+    if (name.startsWith('env:')) {
+      const variable = name.slice(4);
+      const found = ctx.env[variable];
+      if (found === undefined) unsetEnv.push(variable);
+      return found ?? '';
+    }
+    switch (name) {
+      case 'workspaceFolder':
+      case 'workspaceRoot':
+        if (ctx.workspaceFolder) return ctx.workspaceFolder;
+        problems.push(`${whole} needs an open folder.`);
+        return whole;
+      case 'workspaceFolderBasename':
+        if (ctx.workspaceFolder) return path.basename(ctx.workspaceFolder);
+        problems.push(`${whole} needs an open folder.`);
+        return whole;
+      case 'userHome':
+        return ctx.userHome ?? os.homedir();
+      case 'pathSeparator':
+      case '/':
+        return path.sep;
+    }
+    if (name.startsWith('input:')) {
+      problems.push(`${whole} asks VS Code to prompt for a value, which Hearth cannot do; put the value in an environment variable and use \${env:NAME} instead.`);
+    } else {
+      problems.push(`${whole} is not a variable Hearth knows (use \${env:NAME}, \${workspaceFolder} or \${userHome}).`);
+    }
+    return whole;
+  });
+  return { value, problems, unsetEnv };
+}

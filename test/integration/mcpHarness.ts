@@ -1,0 +1,138 @@
+/**
+ * Shared setup for the MCP integration tests: the real language server
+ * (dist/language-server.js over stdio) with the editor's MCP side played by
+ * the test (trust prompts, tool approvals, status notifications), and the
+ * paths of the third-party MCP servers installed from npm.
+ */
+import { createRequire } from 'node:module';
+import { ErrorCodes, ResponseError } from 'vscode-languageserver-protocol/node';
+import {
+  ChatSendRequest,
+  McpListRequest,
+  McpLogNotification,
+  McpServerStatusNotification,
+  McpToolApprovalRequest,
+  McpTrustServerRequest,
+  WorkspaceTrustNotification,
+  type McpServerInfo,
+  type McpToolApprovalParams,
+  type McpTrustParams,
+} from '../../protocol/lspMethods';
+import type { ToolResult } from '../../protocol/chat';
+import { isProcessGone } from '../fixtures/processGone';
+import { until } from '../fixtures/until';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+
+const requireFromHere = createRequire(import.meta.url);
+/** The servers' own entry points, run with this Node: no npx, no network. */
+export const EVERYTHING_SERVER = requireFromHere.resolve('@modelcontextprotocol/server-everything/dist/index.js');
+export const FILESYSTEM_SERVER = requireFromHere.resolve('@modelcontextprotocol/server-filesystem/dist/index.js');
+
+export const MODEL = 'qwen2.5-coder:7b';
+
+export type ApprovalAnswer = 'accept' | 'reject' | 'alwaysAllow';
+
+export interface McpTestServer {
+  client: LspTestClient;
+  approvals: McpToolApprovalParams[];
+  trustRequests: McpTrustParams[];
+  /** Every `hearth/mcp/status` notification, in order. */
+  statuses: McpServerInfo[];
+  /** Every `hearth/mcp/log` notification, as "server: message". */
+  mcpLogs: string[];
+  /** How the test answers tool approvals (default: accept). */
+  answerApproval: (params: McpToolApprovalParams) => ApprovalAnswer;
+  /** How the test answers trust prompts (default: deny); `notReady` answers as an editor whose handler is not registered yet. */
+  answerTrust: (params: McpTrustParams) => 'trust' | 'deny' | 'notReady';
+  list(): Promise<McpServerInfo[]>;
+  /** Polls `hearth/mcp/list` until the server matches, with a deadline. */
+  waitForServer(name: string, predicate: (info: McpServerInfo) => boolean, what: string, timeoutMs?: number): Promise<McpServerInfo>;
+  /** Sends a message and waits for the reply's `done`; returns its tool results. */
+  turn(text: string, timeoutMs?: number): Promise<{ assistantEntryId: string; sessionId: string; results: ToolResult[]; doneReason: string }>;
+  /** Every MCP server pid this language server reported, to check they are all gone after it stops. */
+  pids: Set<number>;
+  stop(): Promise<void>;
+}
+
+export async function startMcpTestServer(options: { storagePath: string; workspace: string; settings: Record<string, unknown>; trusted?: boolean }): Promise<McpTestServer> {
+  const client = await startLspTestClient({ storagePath: options.storagePath, workspace: options.workspace, settings: options.settings });
+  const pids = new Set<number>();
+  const server: McpTestServer = {
+    client,
+    approvals: [],
+    trustRequests: [],
+    statuses: [],
+    mcpLogs: [],
+    answerApproval: () => 'accept',
+    answerTrust: () => 'deny',
+    pids,
+    async list() {
+      const { servers } = await client.connection.sendRequest(McpListRequest.type, {});
+      for (const s of servers) if (s.pid) pids.add(s.pid);
+      return servers;
+    },
+    async waitForServer(name, predicate, what, timeoutMs = 20_000) {
+      const deadline = Date.now() + timeoutMs;
+      let last: McpServerInfo | undefined;
+      for (;;) {
+        last = (await server.list()).find((s) => s.name === name);
+        if (last && predicate(last)) return last;
+        if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for MCP server "${name}" to be ${what}; last seen: ${JSON.stringify(last)}\nServer log:\n${client.logs.join('')}`);
+        await new Promise((r) => setTimeout(r, 50));
+      }
+    },
+    async turn(text, timeoutMs = 30_000) {
+      const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text, context: [] } });
+      const done = await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', timeoutMs);
+      const results = client.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult').map((e) => (e.event as { result: ToolResult }).result);
+      return { assistantEntryId: started.assistantEntryId, sessionId: started.sessionId, results, doneReason: done.event.type === 'done' ? done.event.reason : '' };
+    },
+    async stop() {
+      await client.stop();
+      // Every MCP server the language server started is gone once it has shut down.
+      await until(() => [...pids].every(isProcessGone), `MCP server processes ${[...pids].join(', ')} to exit`, 10_000);
+    },
+  };
+  client.connection.onRequest(McpToolApprovalRequest.type, (params) => {
+    server.approvals.push(params);
+    return { decision: server.answerApproval(params) };
+  });
+  client.connection.onRequest(McpTrustServerRequest.type, (params) => {
+    server.trustRequests.push(params);
+    const answer = server.answerTrust(params);
+    if (answer === 'notReady') return new ResponseError(ErrorCodes.MethodNotFound, `Unhandled method ${McpTrustServerRequest.method}`);
+    return { decision: answer };
+  });
+  client.connection.onNotification(McpServerStatusNotification.type, (info) => {
+    server.statuses.push(info);
+    if (info.pid) pids.add(info.pid);
+  });
+  client.connection.onNotification(McpLogNotification.type, ({ server: name, message }) => {
+    server.mcpLogs.push(`${name}: ${message}`);
+  });
+  if (options.trusted !== false) await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+  return server;
+}
+
+/** Kills any reported MCP server process still alive (a failed test must not leave them behind). */
+export function killLeftovers(pids: Iterable<number>): void {
+  for (const pid of pids) {
+    if (isProcessGone(pid)) continue;
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // Already gone.
+      }
+    }
+  }
+}
+
+/** The tool messages of every request the fixture received, in order. */
+export function toolMessages(requests: { path: string; body: { messages?: { role: string; content: string; tool_name?: string }[] } }[]): { content: string; tool_name?: string }[] {
+  const chats = requests.filter((r) => r.path === '/api/chat');
+  const last = chats.at(-1);
+  return (last?.body.messages ?? []).filter((m) => m.role === 'tool');
+}
