@@ -12,6 +12,7 @@ import { StatusBar } from './statusBar';
 import { registerChatCommands } from './registerChatCommands';
 import { registerAgentBridge } from './registerAgentBridge';
 import { registerMcp } from './mcp/registerMcp';
+import { registerTeamCommands } from './team/registerTeamCommands';
 
 /** What the extension exports, for tests and for other extensions. */
 export interface HearthApi {
@@ -45,6 +46,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   context.subscriptions.push(statusBar, chat);
   registerChatCommands(context, { client, chat, view, log });
   registerMcp(context, client, log);
+  registerTeamCommands(context, client);
   const activationMs = Math.round(performance.now() - started);
   log.info(`Hearth activated in ${activationMs} ms.`);
   return { activationMs, client, chat, statusBar };

@@ -1,23 +1,56 @@
-import { createAgent, type Agent } from '../agent-host';
+import { createAgent, type Agent, type FimCompleter } from '../agent-host';
+import type { TeamConnectParams, TeamStatus } from '../protocol/lspMethods';
 import type { SettingsReader } from './settings/settingsReader';
+import { notConnectedAgent } from './remote/notConnectedAgent';
+import type { RemoteAgent } from './remote/remoteAgent';
+import { remoteFimCompleter } from './remote/remoteFimCompleter';
+import { TeamSession } from './remote/teamSession';
 
 /**
  * Keeps one agent per configured backend and swaps it when the settings
- * change. Local mode embeds the agent core in this process.
+ * change. Local mode embeds the agent core in this process; remote mode
+ * (`hearth.server.mode: remote`) uses the team server the extension
+ * connected to, behind the same Agent interface.
  */
 export class AgentProvider {
   private agent: Agent | undefined;
+  private teamCompleter: { agent: RemoteAgent; completer: FimCompleter } | undefined;
 
-  constructor(private readonly settings: SettingsReader) {}
+  constructor(private readonly settings: SettingsReader, readonly team: TeamSession = new TeamSession({ clientName: 'Hearth language server' })) {}
 
   /** Re-reads the settings and recreates the agent if its host changed. */
   async refresh(): Promise<Agent> {
     const settings = await this.settings.get();
+    if (settings.server?.mode === 'remote') {
+      return this.team.agentFor(settings.server.url) ?? notConnectedAgent(settings.server.url);
+    }
     let agent = this.agent;
     if (!agent || agent.host !== settings.ollama.host) {
       agent = createAgent({ host: settings.ollama.host });
       this.agent = agent;
     }
     return agent;
+  }
+
+  /** Signs in to a team server (the key comes from the extension's secret storage). */
+  async connectTeam(params: TeamConnectParams): Promise<TeamStatus> {
+    const settings = await this.settings.get();
+    return this.team.connect(params, settings.server?.caFile ?? '');
+  }
+
+  disconnectTeam(): TeamStatus {
+    return this.team.disconnect();
+  }
+
+  /**
+   * Inline suggestions through the team server when `host` is the connected
+   * team server's address (the `host` of the agent `refresh()` returned);
+   * undefined otherwise, so the caller uses its local completer.
+   */
+  teamCompleterFor(host: string): FimCompleter | undefined {
+    const agent = this.team.currentAgent;
+    if (!agent || agent.host !== host) return undefined;
+    if (this.teamCompleter?.agent !== agent) this.teamCompleter = { agent, completer: remoteFimCompleter(agent) };
+    return this.teamCompleter.completer;
   }
 }

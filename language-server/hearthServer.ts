@@ -9,6 +9,7 @@ import { lspApprovalGateway } from './agentTools/lspApprovalGateway';
 import { lspProblemsProvider } from './agentTools/lspProblemsProvider';
 import { toolPolicyFromSettings } from './agentTools/toolPolicyFromSettings';
 import { registerAgentToolHandlers } from './agentTools/registerAgentToolHandlers';
+import { registerTeamHandlers } from './remote/registerTeamHandlers';
 import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
@@ -70,6 +71,7 @@ export class HearthServer {
     });
     registerChatHandlers(connection, this);
     registerAgentToolHandlers(connection, this);
+    registerTeamHandlers(connection, this.agents);
     registerInlineCompletion(connection, this);
     registerMcpHandlers(connection, this.mcp);
     connection.onDidChangeConfiguration(() => {

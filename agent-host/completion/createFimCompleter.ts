@@ -1,0 +1,154 @@
+import { Ollama, type AbortableAsyncIterator, type GenerateResponse, type ModelResponse } from 'ollama';
+import { HearthException } from '../core/hearthException';
+import { describeOllamaFailure } from '../core/describeOllamaFailure';
+import { classifyFailure, unreachableError } from '../core/errorMapping';
+import { displayHost } from '../core/ollamaClient';
+import { buildGenerateRequest, DEFAULT_KEEP_ALIVE } from './buildGenerateRequest';
+import { detectFimSupport, missingModelInfo, noCodeModelInfo, type ShowFacts } from './detectFimSupport';
+import { familyFromName } from './fimTemplates';
+import { leanHttpFetch } from './leanHttpFetch';
+import type { FimChunk, FimCompleter, FimCompleterConfig, FimModelInfo, FimReadyModel, FimRequest, FimTimings } from './fimTypes';
+
+/** A missing model is looked up again after this long, so a fresh `ollama pull` is noticed without a restart. */
+const MISSING_RECHECK_MS = 10_000;
+/** Models probed with /api/show when none is recognisable by name. */
+const MAX_PROBED_MODELS = 8;
+
+const NS_PER_MS = 1_000_000;
+
+interface CacheEntry {
+  info: Promise<FimModelInfo>;
+  expiresAt: number;
+}
+
+function timingsOf(last: GenerateResponse): FimTimings {
+  const ms = (ns: number | undefined) => (typeof ns === 'number' ? ns / NS_PER_MS : undefined);
+  return {
+    totalMs: ms(last.total_duration),
+    loadMs: ms(last.load_duration),
+    promptEvalMs: ms(last.prompt_eval_duration),
+    evalMs: ms(last.eval_duration),
+    promptTokens: last.prompt_eval_count,
+    completionTokens: last.eval_count,
+  };
+}
+
+/** Parameter size in billions ("1.5B" → 1.5), to prefer the fastest code model. */
+function billions(model: ModelResponse): number {
+  const parsed = Number.parseFloat(model.details?.parameter_size ?? '');
+  return Number.isFinite(parsed) ? parsed : Number.POSITIVE_INFINITY;
+}
+
+/**
+ * Fill-in-the-middle on Ollama's /api/generate, for inline suggestions. One
+ * completer per Ollama host; it remembers what each model can do, so the
+ * per-keystroke path costs one HTTP request and nothing else.
+ */
+export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
+  const host = displayHost(config.host);
+  /** An `ollama` client whose requests also follow `signal`. */
+  const client = (signal?: AbortSignal) => new Ollama({ host, headers: config.headers, fetch: leanHttpFetch(signal) });
+  const keepAlive = config.keepAlive ?? DEFAULT_KEEP_ALIVE;
+  const cache = new Map<string, CacheEntry>();
+
+  async function unreachable(err: unknown, model: string): Promise<never> {
+    const failure = classifyFailure(err);
+    const error = failure.kind === 'unreachable' ? unreachableError(host, failure.detail) : await describeOllamaFailure(err, { client: client(), host, model });
+    throw new HearthException(error, { cause: err });
+  }
+
+  async function show(model: string): Promise<ShowFacts | undefined> {
+    try {
+      return (await client().show({ model })) as unknown as ShowFacts;
+    } catch (err) {
+      const failure = classifyFailure(err);
+      if (failure.kind === 'http' && failure.status === 404) return undefined;
+      return unreachable(err, model);
+    }
+  }
+
+  async function installed(): Promise<ModelResponse[]> {
+    try {
+      return (await client().list()).models;
+    } catch (err) {
+      return unreachable(err, '');
+    }
+  }
+
+  async function lookUp(model: string): Promise<FimModelInfo> {
+    const facts = await show(model);
+    if (!facts) return missingModelInfo(model, host, (await installed()).map((m) => m.name));
+    return detectFimSupport(model, facts);
+  }
+
+  /** With no model configured: the smallest installed model of a known code family, else the first whose template fills in the middle. */
+  async function pickAutomatically(): Promise<FimModelInfo> {
+    const models = await installed();
+    const byName = models.filter((m) => familyFromName(m.name) !== undefined).sort((a, b) => billions(a) - billions(b));
+    for (const candidate of byName) {
+      const info = await lookUp(candidate.name);
+      if (info.status === 'ready') return info;
+    }
+    for (const candidate of models.filter((m) => familyFromName(m.name) === undefined).slice(0, MAX_PROBED_MODELS)) {
+      const info = await lookUp(candidate.name);
+      if (info.status === 'ready') return info;
+    }
+    return noCodeModelInfo(host, models.map((m) => m.name));
+  }
+
+  function describeModel(model: string): Promise<FimModelInfo> {
+    const key = model.trim();
+    const cached = cache.get(key);
+    if (cached && cached.expiresAt > Date.now()) return cached.info;
+    const info = key === '' ? pickAutomatically() : lookUp(key);
+    const entry: CacheEntry = { info, expiresAt: Number.POSITIVE_INFINITY };
+    cache.set(key, entry);
+    info.then(
+      (result) => {
+        if (result.status === 'missing') entry.expiresAt = Date.now() + MISSING_RECHECK_MS;
+      },
+      // Failures (Ollama down) are not remembered: the next keystroke tries again.
+      () => cache.get(key) === entry && cache.delete(key),
+    );
+    return info;
+  }
+
+  async function* complete(model: FimReadyModel, request: FimRequest, signal: AbortSignal): AsyncGenerator<FimChunk> {
+    const cancelled: FimChunk = { type: 'done', reason: 'cancelled', timings: {} };
+    if (signal.aborted) {
+      yield cancelled;
+      return;
+    }
+    const ollama = client(signal);
+    let stream: AbortableAsyncIterator<GenerateResponse> | undefined;
+    let finished = false;
+    try {
+      stream = await ollama.generate(buildGenerateRequest(model, request, keepAlive));
+      for await (const part of stream) {
+        if (part.response) yield { type: 'text', delta: part.response };
+        if (part.done) {
+          finished = true;
+          yield { type: 'done', reason: part.done_reason === 'length' ? 'length' : 'stop', timings: timingsOf(part) };
+          return;
+        }
+      }
+    } catch (err) {
+      if (signal.aborted) {
+        yield cancelled;
+        return;
+      }
+      const error = await describeOllamaFailure(err, { client: client(), host, model: model.model });
+      throw new HearthException(error, { cause: err });
+    } finally {
+      // A caller that stops reading early (the suggestion is complete) must not leave Ollama generating.
+      if (!finished) stream?.abort();
+    }
+  }
+
+  return {
+    host,
+    describeModel,
+    complete,
+    invalidate: () => cache.clear(),
+  };
+}

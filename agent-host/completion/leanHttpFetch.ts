@@ -1,0 +1,175 @@
+import * as http from 'node:http';
+import * as https from 'node:https';
+import * as net from 'node:net';
+import type { ClientRequestArgs } from 'node:http';
+import type { Duplex } from 'node:stream';
+
+/** A reserve connection older than this may have been closed by the server's idle timeout; it is not used. */
+const SPARE_MAX_AGE_MS = 2_000;
+
+/**
+ * A keep-alive agent that can hold one connected socket in reserve. Aborting
+ * a streaming request is the only way to stop Ollama generating, and it costs
+ * the connection; the next suggestion would then pay for a new TCP handshake
+ * on the critical path. Connecting the replacement right after the abort
+ * (while the debounce runs) takes that cost off the path.
+ */
+class ReserveAgent extends http.Agent {
+  private spare: { socket: net.Socket; key: string; at: number } | undefined;
+
+  constructor() {
+    super({ keepAlive: true, scheduling: 'lifo' });
+  }
+
+  override createConnection(options: ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
+    const spare = this.spare;
+    this.spare = undefined;
+    if (spare && spare.key === `${options.host}:${options.port}` && !spare.socket.destroyed && Date.now() - spare.at < SPARE_MAX_AGE_MS) {
+      spare.socket.removeAllListeners('error');
+      spare.socket.ref();
+      return spare.socket;
+    }
+    spare?.socket.destroy();
+    return super.createConnection(options, callback);
+  }
+
+  /** Connects a reserve socket to `url`'s host unless one is ready. */
+  reserve(url: URL): void {
+    const port = Number(url.port || 80);
+    const key = `${url.hostname}:${port}`;
+    if (this.spare && this.spare.key === key && !this.spare.socket.destroyed) return;
+    this.spare?.socket.destroy();
+    const socket = net.connect({ host: url.hostname, port });
+    socket.setNoDelay(true);
+    // An idle reserve must neither keep the process alive nor crash it when the server closes it.
+    socket.unref();
+    socket.on('error', () => socket.destroy());
+    socket.on('end', () => socket.destroy());
+    this.spare = { socket, key, at: Date.now() };
+  }
+}
+
+const httpAgent = new ReserveAgent();
+const httpsAgent = new https.Agent({ keepAlive: true, scheduling: 'lifo' });
+
+function abortError(signal: AbortSignal): Error {
+  const reason = signal.reason;
+  if (reason instanceof Error && reason.name === 'AbortError') return reason;
+  return new DOMException('This operation was aborted', 'AbortError');
+}
+
+function flatHeaders(res: http.IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(res.headers)) {
+    if (Array.isArray(value)) for (const v of value) headers.append(name, v);
+    else if (value !== undefined) headers.set(name, value);
+  }
+  return headers;
+}
+
+/**
+ * The subset of a fetch `Response` the `ollama` client reads, over Node's
+ * `http.IncomingMessage` directly rather than through WHATWG streams.
+ */
+class LeanResponse {
+  readonly ok: boolean;
+  readonly status: number;
+  readonly statusText: string;
+  readonly headers: Headers;
+
+  constructor(private readonly res: http.IncomingMessage, private readonly signal: AbortSignal | undefined) {
+    this.status = res.statusCode ?? 0;
+    this.ok = this.status >= 200 && this.status < 300;
+    this.statusText = res.statusMessage ?? '';
+    this.headers = flatHeaders(res);
+  }
+
+  /** Errors while the body streams look like undici's, so the agent core's error mapping applies unchanged. */
+  private bodyError(err: unknown): Error {
+    if (this.signal?.aborted) return abortError(this.signal);
+    return new TypeError('terminated', { cause: err });
+  }
+
+  get body() {
+    const iterator = this.res[Symbol.asyncIterator]();
+    return {
+      getReader: () => ({
+        read: async (): Promise<{ done: boolean; value?: Uint8Array }> => {
+          try {
+            const next = await iterator.next();
+            return next.done ? { done: true } : { done: false, value: next.value as Buffer };
+          } catch (err) {
+            throw this.bodyError(err);
+          }
+        },
+        releaseLock: () => undefined,
+        cancel: async () => void this.res.destroy(),
+      }),
+    };
+  }
+
+  async text(): Promise<string> {
+    const chunks: Buffer[] = [];
+    try {
+      for await (const chunk of this.res) chunks.push(chunk as Buffer);
+    } catch (err) {
+      throw this.bodyError(err);
+    }
+    return Buffer.concat(chunks).toString('utf8');
+  }
+
+  async json(): Promise<unknown> {
+    return JSON.parse(await this.text());
+  }
+}
+
+/**
+ * A `fetch` for the `ollama` client on Node's http module, with `signal`
+ * (the completion's own) merged into every request. Inline suggestions run on
+ * every pause in typing, so the milliseconds undici's fetch spends on WHATWG
+ * streams and the reconnect after each abort matter here; failures keep
+ * undici's shapes ("fetch failed" with a `cause`, "terminated", AbortError),
+ * which is what the agent core's error mapping reads.
+ */
+export function leanHttpFetch(signal?: AbortSignal): typeof fetch {
+  const lean = (input: string | URL | Request, init: RequestInit = {}): Promise<LeanResponse> =>
+    new Promise((resolve, reject) => {
+      const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+      const secure = url.protocol === 'https:';
+      const signals = [init.signal, signal].filter((s): s is AbortSignal => !!s);
+      const merged = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+      if (merged?.aborted) return reject(abortError(merged));
+      const headers: Record<string, string> = {};
+      new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+      const body = typeof init.body === 'string' ? init.body : undefined;
+      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+      const request = (secure ? https : http).request(url, { method: init.method ?? 'GET', headers, agent: secure ? httpsAgent : httpAgent });
+      // Once the whole response has arrived, an abort has nothing left to stop (and the socket is back in the pool).
+      let settled = false;
+      const settle = () => {
+        settled = true;
+        merged?.removeEventListener('abort', onAbort);
+      };
+      let response: http.IncomingMessage | undefined;
+      const onAbort = () => {
+        if (settled) return;
+        settle();
+        // A response that arrived whole keeps its socket for reuse; anything still streaming costs the connection.
+        const cutsConnection = !response?.complete;
+        if (response) response.destroy(abortError(merged!));
+        else request.destroy(abortError(merged!));
+        if (cutsConnection && !secure) httpAgent.reserve(url);
+      };
+      merged?.addEventListener('abort', onAbort, { once: true });
+      request.on('close', settle);
+      request.on('socket', (socket) => (socket as net.Socket).setNoDelay?.(true));
+      request.on('error', (err) => reject(merged?.aborted ? abortError(merged) : new TypeError('fetch failed', { cause: err })));
+      request.on('response', (res) => {
+        response = res;
+        res.on('end', settle);
+        resolve(new LeanResponse(res, merged));
+      });
+      request.end(body);
+    });
+  return lean as unknown as typeof fetch;
+}

@@ -1,0 +1,142 @@
+/**
+ * Issues and checks JWTs. Access tokens are short-lived and stateless apart
+ * from the family revocation check; refresh tokens rotate on every use
+ * (RefreshFamilies). Verification pins everything: the key comes from `kid`,
+ * the algorithm from that key, and `iss`, `aud`, `exp`, `nbf` and the token
+ * type are all required to match.
+ */
+import { randomUUID } from 'node:crypto';
+import jwt from 'jsonwebtoken';
+import type { SigningKey } from './signingKeys';
+import { RefreshFamilies } from './refreshFamilies';
+import { permissionDenied, unauthenticated } from './authFailure';
+
+export interface TokenSettings {
+  issuer: string;
+  audience: string;
+  accessTtlMs: number;
+  refreshTtlMs: number;
+  activeKid: string;
+}
+
+export interface IssuedTokens {
+  accessToken: string;
+  accessExpiresAtMs: number;
+  refreshToken: string;
+  refreshExpiresAtMs: number;
+  user: string;
+}
+
+export interface Principal {
+  user: string;
+  family: string;
+}
+
+interface HearthClaims {
+  sub: string;
+  typ: 'access' | 'refresh';
+  fam: string;
+  jti: string;
+}
+
+const CLOCK_TOLERANCE_S = 5;
+
+export class TokenService {
+  private readonly byKid: Map<string, SigningKey>;
+  private readonly active: SigningKey;
+
+  constructor(
+    keys: SigningKey[],
+    private readonly settings: TokenSettings,
+    readonly families = new RefreshFamilies(),
+    private readonly now: () => number = Date.now,
+  ) {
+    this.byKid = new Map(keys.map((k) => [k.kid, k]));
+    const active = settings.activeKid ? this.byKid.get(settings.activeKid) : keys.find((k) => k.signKey);
+    if (!active?.signKey) throw new Error(`No signing key can sign new tokens${settings.activeKid ? ` (active_kid ${settings.activeKid} has no private key)` : ''}.`);
+    this.active = active;
+  }
+
+  /** A new sign-in: a new family with its first refresh token. */
+  issueForSignIn(user: string): IssuedTokens {
+    const family = randomUUID();
+    const tokens = this.sign(user, family);
+    this.families.start(family, user, tokens.refreshJti, tokens.issued.refreshExpiresAtMs);
+    return tokens.issued;
+  }
+
+  /** Trades a refresh token for a new pair; a reused token revokes its family. */
+  refresh(refreshToken: string): IssuedTokens {
+    const claims = this.verify(refreshToken, 'refresh');
+    const next = this.sign(claims.sub, claims.fam);
+    const outcome = this.families.rotate(claims.fam, claims.jti, next.refreshJti, next.issued.refreshExpiresAtMs);
+    if (!outcome.ok) {
+      if (outcome.reason === 'reused') {
+        throw permissionDenied('refresh_reused', 'This refresh token was already used, so this sign-in has been revoked to protect your account. Sign in again with your API key.');
+      }
+      if (outcome.reason === 'revoked') throw permissionDenied('family_revoked', 'This sign-in was revoked. Sign in again with your API key.');
+      throw unauthenticated('refresh_unknown', 'The server no longer knows this sign-in (it may have restarted). Sign in again with your API key.');
+    }
+    return next.issued;
+  }
+
+  /** The user an access token belongs to; throws AuthFailure otherwise. */
+  verifyAccess(accessToken: string): Principal {
+    const claims = this.verify(accessToken, 'access');
+    if (this.families.isRevoked(claims.fam)) throw permissionDenied('family_revoked', 'This sign-in was revoked (a refresh token was reused). Sign in again with your API key.');
+    return { user: claims.sub, family: claims.fam };
+  }
+
+  private sign(user: string, family: string): { issued: IssuedTokens; refreshJti: string } {
+    const nowMs = this.now();
+    const iat = Math.floor(nowMs / 1000);
+    const key = this.active;
+    const make = (typ: 'access' | 'refresh', ttlMs: number) => {
+      const jti = randomUUID();
+      const exp = iat + Math.max(1, Math.floor(ttlMs / 1000));
+      const token = jwt.sign({ typ, fam: family, iat, nbf: iat, exp }, key.signKey!, {
+        algorithm: key.algorithm,
+        keyid: key.kid,
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        subject: user,
+        jwtid: jti,
+      });
+      return { token, jti, expMs: exp * 1000 };
+    };
+    const access = make('access', this.settings.accessTtlMs);
+    const refresh = make('refresh', this.settings.refreshTtlMs);
+    return {
+      issued: { accessToken: access.token, accessExpiresAtMs: access.expMs, refreshToken: refresh.token, refreshExpiresAtMs: refresh.expMs, user },
+      refreshJti: refresh.jti,
+    };
+  }
+
+  private verify(token: string, typ: 'access' | 'refresh'): HearthClaims {
+    const label = typ === 'access' ? 'access token' : 'refresh token';
+    if (typeof token !== 'string' || token === '' || token.length > 8192) throw unauthenticated('malformed', `The ${label} is missing. Sign in with your API key.`);
+    const decoded = jwt.decode(token, { complete: true });
+    if (!decoded || typeof decoded.payload === 'string') throw unauthenticated('malformed', `The ${label} is not a valid token. Sign in again with your API key.`);
+    const kid = decoded.header.kid;
+    const key = kid ? this.byKid.get(kid) : undefined;
+    if (!key) throw unauthenticated('unknown_kid', `The ${label} was signed with a key this server does not know${kid ? '' : ' (no kid)'}. Sign in again with your API key.`);
+    let payload: jwt.JwtPayload;
+    try {
+      payload = jwt.verify(token, key.verifyKey, {
+        algorithms: [key.algorithm],
+        issuer: this.settings.issuer,
+        audience: this.settings.audience,
+        clockTolerance: CLOCK_TOLERANCE_S,
+        clockTimestamp: Math.floor(this.now() / 1000),
+      }) as jwt.JwtPayload;
+    } catch (err) {
+      if (err instanceof jwt.TokenExpiredError) throw unauthenticated('expired', `The ${label} has expired. ${typ === 'access' ? 'Refresh it or sign in again.' : 'Sign in again with your API key.'}`);
+      if (err instanceof jwt.NotBeforeError) throw unauthenticated('not_yet_valid', `The ${label} is not valid yet; check this machine's clock.`);
+      throw unauthenticated('invalid', `The ${label} was rejected (${(err as Error).message}). Sign in again with your API key.`);
+    }
+    if (typeof payload.exp !== 'number' || typeof payload.nbf !== 'number') throw unauthenticated('invalid', `The ${label} lacks exp or nbf. Sign in again.`);
+    if (payload.typ !== typ) throw unauthenticated('wrong_type', `A ${payload.typ === 'refresh' ? 'refresh' : 'different kind of'} token was sent where an ${label} belongs.`);
+    if (typeof payload.sub !== 'string' || typeof payload.fam !== 'string' || typeof payload.jti !== 'string') throw unauthenticated('invalid', `The ${label} lacks its claims. Sign in again.`);
+    return { sub: payload.sub, typ, fam: payload.fam, jti: payload.jti };
+  }
+}

@@ -1,0 +1,114 @@
+/**
+ * The model backends: Ollama servers and OpenAI-compatible ones (vLLM,
+ * llama.cpp's server). The pool knows which models each one has, refreshed
+ * in the background, so the scheduler only offers a request to backends
+ * that can run it.
+ */
+import type { BackendConfig } from '../config/serverConfig';
+import type { Logger } from '../ops/logger';
+
+/** One entry of Ollama's /api/tags (also synthesized for OpenAI-compatible backends). */
+export type TagsEntry = Record<string, unknown> & { name: string };
+
+export interface Backend {
+  id: string;
+  config: BackendConfig;
+  models: Map<string, TagsEntry>;
+  reachable: boolean;
+  lastError?: string;
+}
+
+const REFRESH_TIMEOUT_MS = 5000;
+
+/** Ollama resolves an untagged name to `:latest`. */
+export function canonicalModel(name: string): string {
+  return name.includes(':') ? name : `${name}:latest`;
+}
+
+export class BackendPool {
+  readonly backends: Backend[];
+  private refreshedAt = 0;
+  private inflight: Promise<void> | undefined;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(configs: BackendConfig[], private readonly logger: Logger, private readonly fetchImpl: typeof fetch = fetch) {
+    this.backends = configs.map((config) => ({ id: config.name, config, models: new Map(), reachable: false }));
+  }
+
+  get(id: string): Backend | undefined {
+    return this.backends.find((b) => b.id === id);
+  }
+
+  hasModel(id: string, model: string): boolean {
+    const b = this.get(id);
+    return !!b && (b.models.has(model) || b.models.has(canonicalModel(model)));
+  }
+
+  /** Every model any backend has, once. */
+  tags(): TagsEntry[] {
+    const seen = new Map<string, TagsEntry>();
+    for (const b of this.backends) for (const [name, entry] of b.models) if (!seen.has(name)) seen.set(name, entry);
+    return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
+  }
+
+  get anyReachable(): boolean {
+    return this.backends.some((b) => b.reachable);
+  }
+
+  startBackgroundRefresh(intervalMs = 30_000): void {
+    this.timer = setInterval(() => void this.refresh(), intervalMs);
+    this.timer.unref();
+  }
+
+  stop(): void {
+    if (this.timer) clearInterval(this.timer);
+  }
+
+  /** Refreshes when the lists are older than `maxAgeMs`; concurrent callers share one refresh. */
+  async ensureFresh(maxAgeMs: number): Promise<void> {
+    if (Date.now() - this.refreshedAt <= maxAgeMs) return;
+    await this.refresh();
+  }
+
+  refresh(): Promise<void> {
+    this.inflight ??= Promise.all(this.backends.map((b) => this.refreshOne(b))).then(() => {
+      this.refreshedAt = Date.now();
+      this.inflight = undefined;
+    });
+    return this.inflight;
+  }
+
+  private async refreshOne(b: Backend): Promise<void> {
+    try {
+      const entries = b.config.type === 'ollama' ? await this.ollamaTags(b) : await this.openAiModels(b);
+      b.models = new Map(entries.map((e) => [e.name, e]));
+      if (!b.reachable) this.logger.info('backend reachable', { backend: b.id, url: b.config.url, models: entries.length });
+      b.reachable = true;
+      b.lastError = undefined;
+    } catch (err) {
+      const message = (err as Error).message;
+      if (b.reachable || b.lastError !== message) this.logger.warn('backend unreachable', { backend: b.id, url: b.config.url, error: message });
+      b.reachable = false;
+      b.lastError = message;
+    }
+  }
+
+  private async getJson(url: string, headers: Record<string, string> = {}): Promise<unknown> {
+    const res = await this.fetchImpl(url, { headers, signal: AbortSignal.timeout(REFRESH_TIMEOUT_MS) });
+    if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}`);
+    return res.json();
+  }
+
+  private async ollamaTags(b: Backend): Promise<TagsEntry[]> {
+    const body = (await this.getJson(`${b.config.url.replace(/\/+$/, '')}/api/tags`)) as { models?: TagsEntry[] };
+    return (body.models ?? []).filter((m) => typeof m?.name === 'string');
+  }
+
+  private async openAiModels(b: Backend): Promise<TagsEntry[]> {
+    const headers: Record<string, string> = b.config.apiKey ? { Authorization: `Bearer ${b.config.apiKey}` } : {};
+    const body = (await this.getJson(`${b.config.url.replace(/\/+$/, '')}/v1/models`, headers)) as { data?: { id?: unknown }[] };
+    return (body.data ?? [])
+      .filter((m): m is { id: string } => typeof m?.id === 'string')
+      .map((m) => ({ name: m.id, model: m.id, modified_at: new Date(0).toISOString(), size: 0, digest: '', details: { format: 'openai', family: '', parameter_size: '', quantization_level: '' } }));
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Lets the agent core, which speaks Ollama's API, use an OpenAI-compatible
+ * server (vLLM, llama.cpp's server): /api/chat becomes /v1/chat/completions
+ * and /api/generate (fill-in-the-middle) becomes /v1/completions, and the
+ * server-sent events come back as Ollama's NDJSON chunks.
+ */
+import type { ServerResponse } from 'node:http';
+import type { BackendConfig } from '../config/serverConfig';
+
+type Json = Record<string, unknown>;
+
+export interface StreamStats {
+  promptTokens: number;
+  completionTokens: number;
+}
+
+interface OllamaMessage {
+  role: string;
+  content?: string;
+  images?: unknown;
+  tool_calls?: { function: { name: string; arguments: unknown } }[];
+  tool_name?: string;
+  tool_call_id?: string;
+}
+
+function authHeaders(backend: BackendConfig): Record<string, string> {
+  return { 'Content-Type': 'application/json', ...(backend.apiKey ? { Authorization: `Bearer ${backend.apiKey}` } : {}) };
+}
+
+function toOpenAiMessages(messages: OllamaMessage[]): Json[] {
+  let lastCallIds: string[] = [];
+  let toolIndex = 0;
+  return messages.map((m, i) => {
+    if (m.role === 'assistant' && m.tool_calls?.length) {
+      lastCallIds = m.tool_calls.map((_, j) => `call_${i}_${j}`);
+      toolIndex = 0;
+      return {
+        role: 'assistant',
+        content: m.content ?? '',
+        tool_calls: m.tool_calls.map((c, j) => ({ id: lastCallIds[j], type: 'function', function: { name: c.function.name, arguments: JSON.stringify(c.function.arguments ?? {}) } })),
+      };
+    }
+    if (m.role === 'tool') {
+      // Ollama pairs tool results with calls by order; OpenAI needs the call id.
+      const id = m.tool_call_id ?? lastCallIds[toolIndex++] ?? `call_${i}`;
+      return { role: 'tool', tool_call_id: id, content: m.content ?? '' };
+    }
+    return { role: m.role, content: m.content ?? '' };
+  });
+}
+
+function samplingOptions(body: Json): Json {
+  const options = (body.options ?? {}) as Json;
+  const out: Json = {};
+  if (typeof options.temperature === 'number') out.temperature = options.temperature;
+  if (typeof options.num_predict === 'number' && options.num_predict > 0) out.max_tokens = options.num_predict;
+  if (Array.isArray(options.stop)) out.stop = options.stop;
+  return out;
+}
+
+/** Reads `data:` lines of a server-sent-event stream. */
+async function* sseData(response: Response): AsyncGenerator<Json> {
+  const decoder = new TextDecoder();
+  let buffer = '';
+  for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+    buffer += decoder.decode(chunk, { stream: true });
+    let nl: number;
+    while ((nl = buffer.indexOf('\n')) >= 0) {
+      const line = buffer.slice(0, nl).trim();
+      buffer = buffer.slice(nl + 1);
+      if (!line.startsWith('data:')) continue;
+      const data = line.slice(5).trim();
+      if (data === '[DONE]') return;
+      yield JSON.parse(data) as Json;
+    }
+  }
+}
+
+async function post(backend: BackendConfig, path: string, body: Json, signal: AbortSignal): Promise<Response> {
+  const res = await fetch(`${backend.url.replace(/\/+$/, '')}${path}`, { method: 'POST', headers: authHeaders(backend), body: JSON.stringify(body), signal });
+  if (!res.ok) {
+    const text = await res.text().catch(() => '');
+    const err = new Error(`HTTP ${res.status}: ${text.slice(0, 500)}`) as Error & { status: number };
+    err.status = res.status;
+    throw err;
+  }
+  return res;
+}
+
+function finalFields(reason: unknown, stats: StreamStats, startedAt: number): Json {
+  const totalNs = Math.round((performance.now() - startedAt) * 1e6);
+  return { done: true, done_reason: reason === 'length' ? 'length' : 'stop', total_duration: totalNs, load_duration: 0, prompt_eval_count: stats.promptTokens, prompt_eval_duration: 0, eval_count: stats.completionTokens, eval_duration: totalNs };
+}
+
+/** Runs an Ollama /api/chat request on an OpenAI-compatible backend, writing Ollama's reply format to `res`. */
+export async function openAiChat(backend: BackendConfig, body: Json, res: ServerResponse, signal: AbortSignal, onFirstByte: () => void): Promise<StreamStats> {
+  const startedAt = performance.now();
+  const model = String(body.model);
+  const stream = body.stream !== false;
+  const request: Json = { model, messages: toOpenAiMessages((body.messages ?? []) as OllamaMessage[]), stream, ...samplingOptions(body) };
+  if (Array.isArray(body.tools) && body.tools.length > 0) request.tools = body.tools;
+  if (stream) request.stream_options = { include_usage: true };
+  const upstream = await post(backend, '/v1/chat/completions', request, signal);
+  const stats: StreamStats = { promptTokens: 0, completionTokens: 0 };
+  const created = () => new Date().toISOString();
+  if (!stream) {
+    const reply = (await upstream.json()) as Json;
+    onFirstByte();
+    const choice = ((reply.choices as Json[]) ?? [])[0] ?? {};
+    const message = (choice.message ?? {}) as Json;
+    const usage = (reply.usage ?? {}) as Json;
+    stats.promptTokens = Number(usage.prompt_tokens ?? 0);
+    stats.completionTokens = Number(usage.completion_tokens ?? 0);
+    const toolCalls = ((message.tool_calls as Json[]) ?? []).map((c) => toOllamaToolCall(c.function as Json));
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: String(message.content ?? ''), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, ...finalFields(choice.finish_reason, stats, startedAt) }));
+    return stats;
+  }
+  res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+  const calls = new Map<number, { name: string; args: string }>();
+  let finish: unknown;
+  let first = true;
+  for await (const event of sseData(upstream)) {
+    const usage = event.usage as Json | undefined;
+    if (usage) {
+      stats.promptTokens = Number(usage.prompt_tokens ?? stats.promptTokens);
+      stats.completionTokens = Number(usage.completion_tokens ?? stats.completionTokens);
+    }
+    for (const choice of (event.choices as Json[]) ?? []) {
+      const delta = (choice.delta ?? {}) as Json;
+      if (choice.finish_reason) finish = choice.finish_reason;
+      for (const c of (delta.tool_calls as Json[]) ?? []) {
+        const index = Number(c.index ?? 0);
+        const fn = (c.function ?? {}) as Json;
+        const entry = calls.get(index) ?? { name: '', args: '' };
+        if (typeof fn.name === 'string') entry.name += fn.name;
+        if (typeof fn.arguments === 'string') entry.args += fn.arguments;
+        calls.set(index, entry);
+      }
+      if (typeof delta.content === 'string' && delta.content !== '') {
+        if (first) onFirstByte();
+        first = false;
+        res.write(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: delta.content }, done: false })}\n`);
+      }
+    }
+  }
+  if (calls.size > 0) {
+    if (first) onFirstByte();
+    const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => toOllamaToolCall({ name: c.name, arguments: c.args }));
+    res.write(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false })}\n`);
+  }
+  res.end(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: '' }, ...finalFields(finish, stats, startedAt) })}\n`);
+  return stats;
+}
+
+function toOllamaToolCall(fn: Json): { function: { name: string; arguments: unknown } } {
+  let args: unknown = fn.arguments ?? {};
+  if (typeof args === 'string') {
+    try {
+      args = args.trim() === '' ? {} : JSON.parse(args);
+    } catch {
+      // The agent core reports unparseable arguments to the model, which is what Ollama does too.
+    }
+  }
+  return { function: { name: String(fn.name ?? ''), arguments: args } };
+}
+
+/** Runs an Ollama /api/generate request (prompt + suffix) on /v1/completions. */
+export async function openAiGenerate(backend: BackendConfig, body: Json, res: ServerResponse, signal: AbortSignal, onFirstByte: () => void): Promise<StreamStats> {
+  const startedAt = performance.now();
+  const model = String(body.model);
+  const stream = body.stream !== false;
+  const request: Json = { model, prompt: String(body.prompt ?? ''), stream, ...samplingOptions(body) };
+  if (typeof body.suffix === 'string' && body.suffix !== '') request.suffix = body.suffix;
+  const upstream = await post(backend, '/v1/completions', request, signal);
+  const stats: StreamStats = { promptTokens: 0, completionTokens: 0 };
+  if (!stream) {
+    const reply = (await upstream.json()) as Json;
+    onFirstByte();
+    const choice = ((reply.choices as Json[]) ?? [])[0] ?? {};
+    const usage = (reply.usage ?? {}) as Json;
+    stats.promptTokens = Number(usage.prompt_tokens ?? 0);
+    stats.completionTokens = Number(usage.completion_tokens ?? 0);
+    res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
+    res.end(JSON.stringify({ model, created_at: new Date().toISOString(), response: String(choice.text ?? ''), ...finalFields(choice.finish_reason, stats, startedAt) }));
+    return stats;
+  }
+  res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+  let finish: unknown;
+  let first = true;
+  for await (const event of sseData(upstream)) {
+    const usage = event.usage as Json | undefined;
+    if (usage) {
+      stats.promptTokens = Number(usage.prompt_tokens ?? 0);
+      stats.completionTokens = Number(usage.completion_tokens ?? 0);
+    }
+    for (const choice of (event.choices as Json[]) ?? []) {
+      if (choice.finish_reason) finish = choice.finish_reason;
+      if (typeof choice.text === 'string' && choice.text !== '') {
+        if (first) onFirstByte();
+        first = false;
+        res.write(`${JSON.stringify({ model, created_at: new Date().toISOString(), response: choice.text, done: false })}\n`);
+      }
+    }
+  }
+  res.end(`${JSON.stringify({ model, created_at: new Date().toISOString(), response: '', ...finalFields(finish, stats, startedAt) })}\n`);
+  return stats;
+}
+
+/** What /api/show reports for a model of an OpenAI-compatible backend. */
+export function openAiShow(backend: BackendConfig, model: string): Json {
+  const fim = backend.fimModels?.includes(model) ?? false;
+  // A template that mentions .Suffix is how Ollama clients recognise a fill-in-the-middle model.
+  const template = fim ? '{{ if .Suffix }}{{ .Prompt }}{{ .Suffix }}{{ else }}{{ .Prompt }}{{ end }}' : '{{ .Prompt }}';
+  return {
+    modelfile: '',
+    parameters: '',
+    template,
+    details: { parent_model: '', format: 'openai', family: '', families: [], parameter_size: '', quantization_level: '' },
+    model_info: { 'general.architecture': 'openai' },
+    capabilities: ['completion', 'tools', ...(fim ? ['insert'] : [])],
+  };
+}

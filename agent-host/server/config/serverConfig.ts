@@ -1,0 +1,97 @@
+/**
+ * The team server's effective configuration: defaults, then the YAML file,
+ * then HEARTH_* environment variables, then command-line flags.
+ */
+export type ServerMode = 'standalone' | 'remote';
+/** EdDSA is not offered: jsonwebtoken 9 (and its jwa) cannot sign or verify it; ES256 is the elliptic-curve choice. */
+export type SigningAlgorithm = 'HS256' | 'RS256' | 'ES256';
+
+export interface SigningKeyConfig {
+  kid: string;
+  algorithm: SigningAlgorithm;
+  /** HS256 only: at least 32 bytes. */
+  secret?: string;
+  /** RS256/ES256: PEM files. The public key alone verifies tokens signed by another replica. */
+  privateKeyFile?: string;
+  publicKeyFile?: string;
+}
+
+export interface ApiKeyConfig {
+  user: string;
+  /** `sha256:<hex>` or `scrypt:<N>:<r>:<p>:<salt b64>:<hash b64>`; never the key itself. */
+  hash: string;
+}
+
+export interface BackendConfig {
+  name: string;
+  type: 'ollama' | 'openai';
+  url: string;
+  /** Requests this backend runs at once (match OLLAMA_NUM_PARALLEL). */
+  maxConcurrency: number;
+  /** OpenAI-compatible servers: a bearer token. */
+  apiKey?: string;
+  /** OpenAI-compatible servers: models that accept fill-in-the-middle (`suffix`). */
+  fimModels?: string[];
+}
+
+export interface ServerConfig {
+  server: {
+    mode: ServerMode;
+    host: string;
+    port: number;
+    /** Allows remote mode without TLS or auth. Logged as a warning at every start. */
+    insecure: boolean;
+    shutdownGraceMs: number;
+    maxMessageBytes: number;
+  };
+  tls: { certFile: string; keyFile: string; clientCaFile: string };
+  auth: {
+    enabled: boolean;
+    issuer: string;
+    audience: string;
+    accessTtlMs: number;
+    refreshTtlMs: number;
+    signingKeys: SigningKeyConfig[];
+    /** The kid new tokens are signed with; the others only verify (rotation). Defaults to the first key. */
+    activeKid: string;
+    apiKeys: ApiKeyConfig[];
+    /** A YAML file with more `api_keys` entries, re-read on SIGHUP. */
+    apiKeysFile: string;
+  };
+  backends: BackendConfig[];
+  scheduler: {
+    policy: 'fair' | 'fcfs';
+    maxQueue: number;
+    maxQueuePerUser: number;
+    /** How long the server waits for a client's tool result. */
+    toolTimeoutMs: number;
+    /** How long a request may wait for a GPU slot before it is refused. */
+    maxWaitMs: number;
+    /** Slots per backend kept free of chat so inline completions start at once (fair policy, backends with 2+ slots). */
+    reservedCompletionSlots: number;
+  };
+  limits: { chatTurnsPerMinute: number; completionsPerMinute: number };
+  metrics: { host: string; port: number };
+  logging: { level: 'debug' | 'info' | 'warn' | 'error'; auditFile: string };
+}
+
+export const DEFAULT_CONFIG: ServerConfig = {
+  server: { mode: 'standalone', host: '127.0.0.1', port: 50051, insecure: false, shutdownGraceMs: 30_000, maxMessageBytes: 32 * 1024 * 1024 },
+  tls: { certFile: '', keyFile: '', clientCaFile: '' },
+  auth: {
+    enabled: false,
+    issuer: 'hearth-agent-host',
+    audience: 'hearth',
+    accessTtlMs: 15 * 60_000,
+    refreshTtlMs: 24 * 3_600_000,
+    signingKeys: [],
+    activeKid: '',
+    apiKeys: [],
+    apiKeysFile: '',
+  },
+  backends: [],
+  scheduler: { policy: 'fair', maxQueue: 512, maxQueuePerUser: 32, toolTimeoutMs: 120_000, maxWaitMs: 120_000, reservedCompletionSlots: 1 },
+  limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0 },
+  metrics: { host: '127.0.0.1', port: 9464 },
+  logging: { level: 'info', auditFile: '' },
+};

@@ -1,0 +1,44 @@
+/**
+ * Every scalar setting, with its flag and environment variable, declared once:
+ * the flag parser, the environment reader and `--help` all read this table.
+ */
+export type SettingKind = 'string' | 'int' | 'bool' | 'duration';
+
+export interface SettingSpec {
+  /** Path in ServerConfig, for example "server.port". */
+  path: string;
+  flag: string;
+  env: string;
+  kind: SettingKind;
+  help: string;
+}
+
+export const SETTINGS: SettingSpec[] = [
+  { path: 'server.mode', flag: '--mode', env: 'HEARTH_MODE', kind: 'string', help: 'standalone (127.0.0.1, no auth) or remote (TLS + API keys)' },
+  { path: 'server.host', flag: '--host', env: 'HEARTH_HOST', kind: 'string', help: 'address to bind' },
+  { path: 'server.port', flag: '--port', env: 'HEARTH_PORT', kind: 'int', help: 'gRPC port (0 picks a free one)' },
+  { path: 'server.insecure', flag: '--insecure', env: 'HEARTH_INSECURE', kind: 'bool', help: 'allow remote mode without TLS or auth (dangerous)' },
+  { path: 'server.shutdownGraceMs', flag: '--shutdown-grace', env: 'HEARTH_SHUTDOWN_GRACE', kind: 'duration', help: 'how long running turns may finish after SIGTERM' },
+  { path: 'tls.certFile', flag: '--tls-cert', env: 'HEARTH_TLS_CERT', kind: 'string', help: 'PEM certificate chain' },
+  { path: 'tls.keyFile', flag: '--tls-key', env: 'HEARTH_TLS_KEY', kind: 'string', help: 'PEM private key' },
+  { path: 'tls.clientCaFile', flag: '--tls-client-ca', env: 'HEARTH_TLS_CLIENT_CA', kind: 'string', help: 'CA bundle; when set, clients must present a certificate (mTLS)' },
+  { path: 'auth.enabled', flag: '--auth', env: 'HEARTH_AUTH', kind: 'bool', help: 'require API keys and tokens (always on in remote mode)' },
+  { path: 'auth.issuer', flag: '--jwt-issuer', env: 'HEARTH_JWT_ISSUER', kind: 'string', help: 'the iss claim' },
+  { path: 'auth.audience', flag: '--jwt-audience', env: 'HEARTH_JWT_AUDIENCE', kind: 'string', help: 'the aud claim' },
+  { path: 'auth.accessTtlMs', flag: '--access-ttl', env: 'HEARTH_ACCESS_TTL', kind: 'duration', help: 'access token lifetime' },
+  { path: 'auth.refreshTtlMs', flag: '--refresh-ttl', env: 'HEARTH_REFRESH_TTL', kind: 'duration', help: 'refresh token lifetime' },
+  { path: 'auth.activeKid', flag: '--active-kid', env: 'HEARTH_ACTIVE_KID', kind: 'string', help: 'signing key for new tokens' },
+  { path: 'auth.apiKeysFile', flag: '--api-keys-file', env: 'HEARTH_API_KEYS_FILE', kind: 'string', help: 'YAML file with api_keys entries' },
+  { path: 'scheduler.policy', flag: '--scheduler-policy', env: 'HEARTH_SCHEDULER_POLICY', kind: 'string', help: 'fair (default) or fcfs' },
+  { path: 'scheduler.maxQueue', flag: '--max-queue', env: 'HEARTH_MAX_QUEUE', kind: 'int', help: 'requests that may wait for a GPU slot' },
+  { path: 'scheduler.maxQueuePerUser', flag: '--max-queue-per-user', env: 'HEARTH_MAX_QUEUE_PER_USER', kind: 'int', help: 'waiting requests per user' },
+  { path: 'scheduler.toolTimeoutMs', flag: '--tool-timeout', env: 'HEARTH_TOOL_TIMEOUT', kind: 'duration', help: 'wait for a client tool result' },
+  { path: 'scheduler.reservedCompletionSlots', flag: '--reserved-completion-slots', env: 'HEARTH_RESERVED_COMPLETION_SLOTS', kind: 'int', help: 'slots per backend kept for inline completions (default 1; backends with 2+ slots)' },
+  { path: 'scheduler.maxWaitMs', flag: '--max-wait', env: 'HEARTH_MAX_WAIT', kind: 'duration', help: 'longest wait for a GPU slot' },
+  { path: 'limits.chatTurnsPerMinute', flag: '--chat-turns-per-minute', env: 'HEARTH_CHAT_TURNS_PER_MINUTE', kind: 'int', help: 'per user; 0 = unlimited' },
+  { path: 'limits.completionsPerMinute', flag: '--completions-per-minute', env: 'HEARTH_COMPLETIONS_PER_MINUTE', kind: 'int', help: 'per user; 0 = unlimited' },
+  { path: 'metrics.host', flag: '--metrics-host', env: 'HEARTH_METRICS_HOST', kind: 'string', help: 'address of the Prometheus endpoint' },
+  { path: 'metrics.port', flag: '--metrics-port', env: 'HEARTH_METRICS_PORT', kind: 'int', help: '/metrics port; -1 disables' },
+  { path: 'logging.level', flag: '--log-level', env: 'HEARTH_LOG_LEVEL', kind: 'string', help: 'debug, info, warn or error' },
+  { path: 'logging.auditFile', flag: '--audit-log', env: 'HEARTH_AUDIT_LOG', kind: 'string', help: 'append the audit log to this file (default: stderr)' },
+];

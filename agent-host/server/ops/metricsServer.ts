@@ -1,0 +1,33 @@
+/** Serves /metrics (Prometheus text format) on its own HTTP port, apart from gRPC. */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Registry } from 'prom-client';
+
+export async function startMetricsServer(registry: Registry, host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
+  const server: Server = createServer((req, res) => {
+    const path = new URL(req.url ?? '/', 'http://metrics').pathname;
+    if (req.method === 'GET' && path === '/metrics') {
+      registry.metrics().then(
+        (text) => {
+          res.writeHead(200, { 'Content-Type': registry.contentType });
+          res.end(text);
+        },
+        (err: Error) => {
+          res.writeHead(500, { 'Content-Type': 'text/plain' });
+          res.end(`metrics failed: ${err.message}`);
+        },
+      );
+      return;
+    }
+    res.writeHead(404, { 'Content-Type': 'text/plain' });
+    res.end('Hearth team server metrics are at /metrics.\n');
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

@@ -1,0 +1,288 @@
+/**
+ * Shares the GPUs. Each backend runs at most `capacity` requests at once (its
+ * OLLAMA_NUM_PARALLEL); the rest wait here. With the `fair` policy inline
+ * completions are served before chat requests, and within each class users
+ * take turns (round robin), so one member's long agent run cannot starve
+ * another's suggestions. `fcfs` serves strictly in arrival order (kept for
+ * comparison in the benchmark). The queue is bounded in total and per user;
+ * beyond that a request is refused with a retry hint rather than queued.
+ */
+import { NoBackendError, QueueAbortedError, QueueFullError, retryHint } from './schedulerErrors';
+
+export type WorkKind = 'completion' | 'chat';
+export const WORK_KINDS: WorkKind[] = ['completion', 'chat'];
+
+export interface SchedulerBackend {
+  id: string;
+  capacity: number;
+}
+
+export interface SchedulerOptions {
+  policy: 'fair' | 'fcfs';
+  maxQueue: number;
+  maxQueuePerUser: number;
+  maxWaitMs: number;
+  /**
+   * Slots per backend that chat requests may not take (fair policy only), so
+   * an inline completion finds a free slot at once even while chat turns
+   * saturate the GPU. Ignored on backends with fewer than two slots.
+   */
+  reservedCompletionSlots?: number;
+}
+
+export interface SlotRequest {
+  user: string;
+  kind: WorkKind;
+  model: string;
+  signal?: AbortSignal;
+}
+
+export interface Slot {
+  backendId: string;
+  waitedMs: number;
+  /** Frees the slot; safe to call more than once. */
+  release(): void;
+}
+
+export interface SchedulerEvents {
+  queueChanged?(kind: WorkKind, depth: number): void;
+  started?(kind: WorkKind, backendId: string, waitedMs: number): void;
+  inFlightChanged?(backendId: string, inFlight: number): void;
+}
+
+interface Waiter {
+  seq: number;
+  req: SlotRequest;
+  candidates: string[];
+  enqueuedAt: number;
+  resolve(slot: Slot): void;
+  reject(err: Error): void;
+  cleanup(): void;
+}
+
+interface BackendState {
+  id: string;
+  capacity: number;
+  inFlight: number;
+}
+
+/** Round-robin over users within one class of work. */
+class FairClass {
+  private readonly byUser = new Map<string, Waiter[]>();
+  /** Users in the order they get their next turn. */
+  private readonly ring: string[] = [];
+
+  add(w: Waiter): void {
+    const list = this.byUser.get(w.req.user);
+    if (list) list.push(w);
+    else {
+      this.byUser.set(w.req.user, [w]);
+      this.ring.push(w.req.user);
+    }
+  }
+
+  remove(w: Waiter): void {
+    const list = this.byUser.get(w.req.user);
+    if (!list) return;
+    const i = list.indexOf(w);
+    if (i >= 0) list.splice(i, 1);
+    if (list.length === 0) this.dropUser(w.req.user);
+  }
+
+  /** The next waiter that can run on `backendId`, taking users in turn. */
+  take(backendId: string): Waiter | undefined {
+    for (let i = 0; i < this.ring.length; i++) {
+      const user = this.ring[i];
+      const list = this.byUser.get(user)!;
+      const idx = list.findIndex((w) => w.candidates.includes(backendId));
+      if (idx < 0) continue;
+      const [w] = list.splice(idx, 1);
+      // The served user goes to the back of the ring: everyone else with work waiting goes first.
+      this.ring.splice(i, 1);
+      if (list.length === 0) this.byUser.delete(user);
+      else this.ring.push(user);
+      return w;
+    }
+    return undefined;
+  }
+
+  private dropUser(user: string): void {
+    this.byUser.delete(user);
+    const i = this.ring.indexOf(user);
+    if (i >= 0) this.ring.splice(i, 1);
+  }
+}
+
+export class Scheduler {
+  private readonly backends = new Map<string, BackendState>();
+  private readonly fair = new Map<WorkKind, FairClass>(WORK_KINDS.map((k) => [k, new FairClass()]));
+  private readonly fifo: Waiter[] = [];
+  private readonly waiting = new Set<Waiter>();
+  private readonly perUser = new Map<string, number>();
+  private readonly depth = new Map<WorkKind, number>(WORK_KINDS.map((k) => [k, 0]));
+  private seq = 0;
+  /** Smoothed time a slot is held, for retry hints. */
+  private avgServiceMs = 2000;
+
+  constructor(
+    backends: SchedulerBackend[],
+    private readonly options: SchedulerOptions,
+    private readonly hasModel: (backendId: string, model: string) => boolean,
+    private readonly events: SchedulerEvents = {},
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    for (const b of backends) this.backends.set(b.id, { id: b.id, capacity: b.capacity, inFlight: 0 });
+  }
+
+  get queued(): number {
+    return this.waiting.size;
+  }
+
+  queuedFor(kind: WorkKind): number {
+    return this.depth.get(kind) ?? 0;
+  }
+
+  inFlight(backendId: string): number {
+    return this.backends.get(backendId)?.inFlight ?? 0;
+  }
+
+  /** Whether a new request from `user` would be queued rather than refused. */
+  admission(user: string): { ok: true } | { ok: false; retryAfterMs: number; message: string } {
+    if (this.waiting.size >= this.options.maxQueue) {
+      const retryAfterMs = this.estimateWaitMs();
+      return { ok: false, retryAfterMs, message: `The team server is at capacity (${this.waiting.size} requests waiting for a GPU); ${retryHint(retryAfterMs)}.` };
+    }
+    if ((this.perUser.get(user) ?? 0) >= this.options.maxQueuePerUser) {
+      const retryAfterMs = this.estimateWaitMs();
+      return { ok: false, retryAfterMs, message: `You already have ${this.options.maxQueuePerUser} requests waiting on the team server; ${retryHint(retryAfterMs)}.` };
+    }
+    return { ok: true };
+  }
+
+  acquire(req: SlotRequest): Promise<Slot> {
+    if (req.signal?.aborted) return Promise.reject(new QueueAbortedError());
+    const candidates = [...this.backends.keys()].filter((id) => this.hasModel(id, req.model));
+    if (candidates.length === 0) return Promise.reject(new NoBackendError(req.model, []));
+    const admission = this.admission(req.user);
+    if (!admission.ok) return Promise.reject(new QueueFullError(admission.message, admission.retryAfterMs));
+
+    return new Promise<Slot>((resolve, reject) => {
+      const onAbort = () => {
+        if (this.unqueue(waiter)) reject(new QueueAbortedError());
+      };
+      const timer = setTimeout(() => {
+        if (this.unqueue(waiter)) {
+          const retryAfterMs = this.estimateWaitMs();
+          reject(new QueueFullError(`No GPU slot became free within ${Math.round(this.options.maxWaitMs / 1000)} s; ${retryHint(retryAfterMs)}.`, retryAfterMs));
+        }
+      }, this.options.maxWaitMs);
+      timer.unref?.();
+      const waiter: Waiter = {
+        seq: this.seq++,
+        req,
+        candidates,
+        enqueuedAt: this.now(),
+        resolve,
+        reject,
+        cleanup: () => {
+          clearTimeout(timer);
+          req.signal?.removeEventListener('abort', onAbort);
+        },
+      };
+      req.signal?.addEventListener('abort', onAbort, { once: true });
+      this.enqueue(waiter);
+      this.dispatch();
+    });
+  }
+
+  private enqueue(w: Waiter): void {
+    this.waiting.add(w);
+    this.perUser.set(w.req.user, (this.perUser.get(w.req.user) ?? 0) + 1);
+    if (this.options.policy === 'fair') this.fair.get(w.req.kind)!.add(w);
+    else this.fifo.push(w);
+    this.bumpDepth(w.req.kind, 1);
+  }
+
+  /** Removes a waiter that is still queued; false when it was already served. */
+  private unqueue(w: Waiter): boolean {
+    if (!this.waiting.has(w)) return false;
+    if (this.options.policy === 'fair') this.fair.get(w.req.kind)!.remove(w);
+    else this.fifo.splice(this.fifo.indexOf(w), 1);
+    this.forget(w);
+    return true;
+  }
+
+  private forget(w: Waiter): void {
+    this.waiting.delete(w);
+    const n = (this.perUser.get(w.req.user) ?? 1) - 1;
+    if (n <= 0) this.perUser.delete(w.req.user);
+    else this.perUser.set(w.req.user, n);
+    this.bumpDepth(w.req.kind, -1);
+    w.cleanup();
+  }
+
+  private bumpDepth(kind: WorkKind, delta: number): void {
+    const d = (this.depth.get(kind) ?? 0) + delta;
+    this.depth.set(kind, d);
+    this.events.queueChanged?.(kind, d);
+  }
+
+  private take(backend: BackendState): Waiter | undefined {
+    const backendId = backend.id;
+    if (this.options.policy === 'fair') {
+      const reserve = backend.capacity >= 2 ? Math.min(this.options.reservedCompletionSlots ?? 0, backend.capacity - 1) : 0;
+      for (const kind of WORK_KINDS) {
+        if (kind === 'chat' && backend.inFlight >= backend.capacity - reserve) continue;
+        const w = this.fair.get(kind)!.take(backendId);
+        if (w) return w;
+      }
+      return undefined;
+    }
+    const i = this.fifo.findIndex((w) => w.candidates.includes(backendId));
+    return i >= 0 ? this.fifo.splice(i, 1)[0] : undefined;
+  }
+
+  /** Fills free slots, least-loaded backend first, until nothing more can start. */
+  private dispatch(): void {
+    for (;;) {
+      if (this.waiting.size === 0) return;
+      const free = [...this.backends.values()].filter((b) => b.inFlight < b.capacity).sort((a, b) => a.inFlight / a.capacity - b.inFlight / b.capacity);
+      let started = false;
+      for (const backend of free) {
+        const w = this.take(backend);
+        if (!w) continue;
+        this.forget(w);
+        this.start(w, backend);
+        started = true;
+        break;
+      }
+      if (!started) return;
+    }
+  }
+
+  private start(w: Waiter, backend: BackendState): void {
+    backend.inFlight++;
+    this.events.inFlightChanged?.(backend.id, backend.inFlight);
+    const startedAt = this.now();
+    const waitedMs = startedAt - w.enqueuedAt;
+    this.events.started?.(w.req.kind, backend.id, waitedMs);
+    let released = false;
+    w.resolve({
+      backendId: backend.id,
+      waitedMs,
+      release: () => {
+        if (released) return;
+        released = true;
+        backend.inFlight--;
+        this.avgServiceMs = 0.9 * this.avgServiceMs + 0.1 * (this.now() - startedAt);
+        this.events.inFlightChanged?.(backend.id, backend.inFlight);
+        this.dispatch();
+      },
+    });
+  }
+
+  private estimateWaitMs(): number {
+    const capacity = [...this.backends.values()].reduce((n, b) => n + b.capacity, 0) || 1;
+    return Math.min(60_000, Math.max(1000, Math.round((this.waiting.size / capacity + 1) * this.avgServiceMs)));
+  }
+}

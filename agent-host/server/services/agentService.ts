@@ -1,0 +1,212 @@
+/**
+ * AgentService.Chat: one bidirectional stream per turn. The client's first
+ * message carries the whole turn (history, input, model, options, its tool
+ * definitions); the agent runs here, its tool calls go back to the client as
+ * tool requests, and its events stream out until `done`. Nothing about the
+ * conversation outlives the stream. A client that disconnects or cancels
+ * aborts the turn, and with it the model request.
+ */
+import { randomUUID } from 'node:crypto';
+import { status, type ServerDuplexStream } from '@grpc/grpc-js';
+import type { AgentEvent, DoneReason } from '../../../protocol/chat';
+import type { ChatClientMessage__Output } from '../../../protocol/generated/hearth/v1/ChatClientMessage';
+import type { ChatServerMessage } from '../../../protocol/generated/hearth/v1/ChatServerMessage';
+import { decodeClientMessage, type ClientMessage } from '../../../protocol/grpc/decodeChat';
+import { encodeAgentEvent, encodeToolCall } from '../../../protocol/grpc/encodeChat';
+import type { Agent, TurnOptions } from '../../index';
+import type { AuditLog } from '../ops/auditLog';
+import type { Logger } from '../ops/logger';
+import { waitForDrain } from '../ops/waitForDrain';
+import type { ServerMetrics } from '../ops/serverMetrics';
+import type { RateLimiter } from '../scheduler/rateLimiter';
+import type { Scheduler } from '../scheduler/scheduler';
+import { retryHint } from '../scheduler/schedulerErrors';
+import type { CallContext } from './callGuard';
+import { RemoteToolExecutor } from './remoteToolExecutor';
+import { exhausted, ServiceFailure } from './serviceFailure';
+
+type ChatCall = ServerDuplexStream<ChatClientMessage__Output, ChatServerMessage>;
+
+/** How long a client may take to send its first message. */
+const START_TIMEOUT_MS = 15_000;
+
+export interface AgentServiceDeps {
+  /** The agent whose model requests are scheduled as this user's chat work. */
+  agentFor(user: string): Agent;
+  scheduler: Scheduler;
+  chatLimiter: RateLimiter;
+  toolTimeoutMs: number;
+  metrics: ServerMetrics;
+  audit: AuditLog;
+  logger: Logger;
+  /** Running turns, so a shutdown can end them cleanly. */
+  turns: Set<RunningTurn>;
+}
+
+export interface RunningTurn {
+  /** Ends the turn with an error event the user can act on, then aborts it. */
+  stop(message: string): void;
+  readonly finished: Promise<void>;
+}
+
+/** Reads the first message, or fails when the client sends something else or nothing. */
+function firstMessage(call: ChatCall): Promise<ClientMessage> {
+  return new Promise((resolve, reject) => {
+    const cleanup = () => {
+      clearTimeout(timer);
+      call.off('data', onData);
+      call.off('end', onEnd);
+      call.off('cancelled', onEnd);
+    };
+    const onData = (msg: ChatClientMessage__Output) => {
+      // Paused until the turn's own listener is attached, so a quick cancel cannot slip past unheard.
+      call.pause();
+      cleanup();
+      try {
+        resolve(decodeClientMessage(msg));
+      } catch (err) {
+        reject(err);
+      }
+    };
+    const onEnd = () => {
+      cleanup();
+      reject(new ServiceFailure(status.CANCELLED, 'The client closed the stream before starting a turn.'));
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new ServiceFailure(status.DEADLINE_EXCEEDED, `No start message within ${START_TIMEOUT_MS / 1000} s.`));
+    }, START_TIMEOUT_MS);
+    call.on('data', onData);
+    call.once('end', onEnd);
+    call.once('cancelled', onEnd);
+  });
+}
+
+export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps): Promise<void> {
+  const { user } = ctx.principal;
+  const first = await firstMessage(call);
+  if (first.kind !== 'start') throw new ServiceFailure(status.INVALID_ARGUMENT, 'The first message of a Chat stream must be `start`.');
+  const turn = first.turn;
+
+  const limited = deps.chatLimiter.take(user);
+  if (limited > 0) {
+    deps.metrics.rejected.inc({ kind: 'chat', reason: 'rate_limit' });
+    throw exhausted(`You have reached this team server's limit of chat turns per minute; ${retryHint(limited)}.`, limited);
+  }
+  const admission = deps.scheduler.admission(user);
+  if (!admission.ok) {
+    deps.metrics.rejected.inc({ kind: 'chat', reason: 'queue_full' });
+    throw exhausted(admission.message, admission.retryAfterMs);
+  }
+
+  const turnId = randomUUID();
+  const controller = new AbortController();
+  const started = performance.now();
+  let ended = false;
+  let finish!: () => void;
+  const finished = new Promise<void>((resolve) => (finish = resolve));
+
+  const write = async (msg: ChatServerMessage): Promise<void> => {
+    if (ended || call.cancelled || call.writableEnded) return;
+    if (!call.write(msg)) await Promise.race([waitForDrain(call), finished]);
+  };
+
+  const executor =
+    turn.tools.length > 0
+      ? new RemoteToolExecutor(
+          turn.tools,
+          {
+            sendRequest: (requestId, toolCall, timeoutMs) => write({ tool_request: { request_id: requestId, call: encodeToolCall(toolCall), timeout_ms: timeoutMs } }),
+            sendCancel: (requestId) => write({ tool_cancel: { request_id: requestId } }),
+          },
+          deps.toolTimeoutMs,
+          {
+            requested: (c) => {
+              deps.metrics.toolRequests.inc({ outcome: 'requested' });
+              deps.audit.record({ event: 'tool.request', user, turn: turnId, tool: c.name, callId: c.id });
+            },
+            answered: (c, r, ms) => {
+              deps.metrics.toolRequests.inc({ outcome: r.isError ? 'error' : 'ok' });
+              deps.audit.record({ event: 'tool.result', user, turn: turnId, tool: c.name, callId: c.id, isError: r.isError, durationMs: Math.round(ms), contentChars: r.content.length });
+            },
+            timedOut: (c) => {
+              deps.metrics.toolRequests.inc({ outcome: 'timeout' });
+              deps.audit.record({ event: 'tool.timeout', user, turn: turnId, tool: c.name, callId: c.id });
+            },
+          },
+        )
+      : undefined;
+
+  let protocolError: string | undefined;
+  // Messages after `start`: tool results and cancel. A malformed one ends the turn.
+  call.on('data', (raw: ChatClientMessage__Output) => {
+    let msg: ClientMessage;
+    try {
+      msg = decodeClientMessage(raw);
+    } catch (err) {
+      deps.logger.warn('invalid chat message', { user, turn: turnId, error: (err as Error).message });
+      protocolError = (err as Error).message;
+      controller.abort();
+      return;
+    }
+    if (msg.kind === 'toolResult') {
+      if (!executor?.deliver(msg.requestId, msg.result)) deps.logger.debug('late or unknown tool result', { user, turn: turnId });
+    } else if (msg.kind === 'cancel') controller.abort();
+    else {
+      protocolError = 'a second `start` arrived on a running turn';
+      controller.abort();
+    }
+  });
+  call.on('end', () => executor?.close());
+  call.resume();
+  call.on('cancelled', () => {
+    executor?.close();
+    controller.abort();
+  });
+
+  const running: RunningTurn = {
+    stop: (message) => {
+      if (ended) return;
+      void write({ error: { error: { code: 'connectionDropped', message, host: '', model: turn.model, installed_models: [], retryable: true } } })
+        .then(() => write({ done: { reason: 'error' } }))
+        .finally(() => {
+          ended = true;
+          controller.abort();
+          if (!call.cancelled && !call.writableEnded) call.end();
+        });
+    },
+    finished,
+  };
+  deps.turns.add(running);
+  deps.metrics.activeStreams.inc();
+  deps.audit.record({ event: 'turn.start', user, turn: turnId, model: turn.model, tools: turn.tools.length, historyMessages: turn.history.length });
+
+  const options: TurnOptions = { model: turn.model, executor };
+  if (turn.systemPrompt !== undefined) options.systemPrompt = turn.systemPrompt;
+  if (turn.maxSteps !== undefined) options.maxSteps = turn.maxSteps;
+  if (turn.toolTimeoutMs !== undefined) options.toolTimeoutMs = Math.min(turn.toolTimeoutMs, deps.toolTimeoutMs);
+  if (turn.temperature !== undefined) options.temperature = turn.temperature;
+
+  let reason: DoneReason | 'disconnected' = 'stop';
+  let endedByStop = false;
+  try {
+    const events = deps.agentFor(user).startTurn(turn.history, turn.input, options, controller.signal);
+    for await (const event of events as AsyncIterable<AgentEvent>) {
+      if (ended) break;
+      if (event.type === 'done') reason = event.reason;
+      await write(encodeAgentEvent(event, executor?.sentResults));
+      if (event.type === 'done') break;
+    }
+  } finally {
+    executor?.close();
+    deps.turns.delete(running);
+    deps.metrics.activeStreams.dec();
+    if (call.cancelled) reason = 'disconnected';
+    deps.audit.record({ event: 'turn.end', user, turn: turnId, reason, durationMs: Math.round(performance.now() - started) });
+    endedByStop = ended;
+    ended = true;
+    finish();
+  }
+  if (protocolError && !call.cancelled) throw new ServiceFailure(status.INVALID_ARGUMENT, `Invalid request: ${protocolError}`);
+  if (!endedByStop && !call.cancelled && !call.writableEnded) call.end();
+}

@@ -1,0 +1,70 @@
+/**
+ * AuthService: API key -> tokens, and refresh-token rotation. Failed
+ * attempts are counted per peer address so a key cannot be guessed at speed.
+ */
+import { status } from '@grpc/grpc-js';
+import type { AuthenticateRequest__Output } from '../../../protocol/generated/hearth/v1/AuthenticateRequest';
+import type { AuthTokens } from '../../../protocol/generated/hearth/v1/AuthTokens';
+import type { RefreshRequest__Output } from '../../../protocol/generated/hearth/v1/RefreshRequest';
+import type { ApiKeyStore } from '../auth/apiKeys';
+import { AuthFailure, unauthenticated } from '../auth/authFailure';
+import type { IssuedTokens, TokenService } from '../auth/tokenService';
+import type { AuditLog } from '../ops/auditLog';
+import type { ServerMetrics } from '../ops/serverMetrics';
+import type { RateLimiter } from '../scheduler/rateLimiter';
+import { retryHint } from '../scheduler/schedulerErrors';
+import type { CallContext } from './callGuard';
+import { exhausted } from './serviceFailure';
+
+export interface AuthServiceDeps {
+  /** Undefined when auth is disabled: Authenticate then answers with empty tokens. */
+  tokens?: TokenService;
+  apiKeys?: ApiKeyStore;
+  failedAttempts: RateLimiter;
+  audit: AuditLog;
+  metrics: ServerMetrics;
+}
+
+/** The peer's address without the port, so reconnecting does not reset the failure budget. */
+function peerHost(peer: string): string {
+  return peer.replace(/:\d+$/, '');
+}
+
+function toProto(t: IssuedTokens): AuthTokens {
+  return { access_token: t.accessToken, access_expires_at_ms: t.accessExpiresAtMs, refresh_token: t.refreshToken, refresh_expires_at_ms: t.refreshExpiresAtMs, user: t.user };
+}
+
+export async function authenticate(req: AuthenticateRequest__Output, ctx: CallContext, deps: AuthServiceDeps): Promise<AuthTokens> {
+  if (!deps.tokens || !deps.apiKeys) return { access_token: '', access_expires_at_ms: 0, refresh_token: '', refresh_expires_at_ms: 0, user: 'local' };
+  const user = await deps.apiKeys.verify(req.api_key);
+  if (!user) {
+    const reason = req.api_key.trim() === '' ? 'empty_key' : 'bad_key';
+    deps.audit.record({ event: 'auth.failure', peer: ctx.peer, reason });
+    deps.metrics.authFailures.inc({ reason });
+    const wait = deps.failedAttempts.take(peerHost(ctx.peer));
+    if (wait > 0) throw exhausted(`Too many failed sign-ins from this address; ${retryHint(wait)}.`, wait);
+    throw new AuthFailure(
+      status.UNAUTHENTICATED,
+      reason === 'empty_key' ? 'No API key was given. Run Hearth: Connect to Team Server and paste the key your admin gave you.' : 'The API key was not accepted. Check it in Hearth: Connect to Team Server, or ask the team server admin for a new one.',
+      reason,
+    );
+  }
+  deps.audit.record({ event: 'auth.success', user, peer: ctx.peer, client: req.client_name.slice(0, 100) || undefined });
+  return toProto(deps.tokens.issueForSignIn(user));
+}
+
+export async function refresh(req: RefreshRequest__Output, ctx: CallContext, deps: AuthServiceDeps): Promise<AuthTokens> {
+  if (!deps.tokens) throw unauthenticated('auth_disabled', 'This server does not use tokens.');
+  try {
+    const tokens = deps.tokens.refresh(req.refresh_token);
+    if (deps.apiKeys && !deps.apiKeys.hasUser(tokens.user)) {
+      deps.tokens.families.revokeUser(tokens.user);
+      throw new AuthFailure(status.PERMISSION_DENIED, `The user "${tokens.user}" no longer has access to this team server.`, 'user_removed');
+    }
+    deps.audit.record({ event: 'token.refresh', user: tokens.user, peer: ctx.peer });
+    return toProto(tokens);
+  } catch (err) {
+    if (err instanceof AuthFailure) deps.audit.record({ event: 'token.refresh_failure', peer: ctx.peer, reason: err.reason });
+    throw err;
+  }
+}

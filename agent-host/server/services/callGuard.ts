@@ -1,0 +1,101 @@
+/**
+ * Wraps every RPC handler: checks the bearer token (all RPCs but
+ * Authenticate and Health), turns thrown failures into gRPC statuses with
+ * clear messages, and counts the outcome. Handlers receive the caller's user.
+ */
+import { status, type Metadata, type ServerDuplexStream, type ServerUnaryCall, type sendUnaryData, type ServiceError } from '@grpc/grpc-js';
+import { AuthFailure, unauthenticated } from '../auth/authFailure';
+import type { ApiKeyStore } from '../auth/apiKeys';
+import type { Principal, TokenService } from '../auth/tokenService';
+import type { Logger } from '../ops/logger';
+import type { ServerMetrics } from '../ops/serverMetrics';
+import { ProtocolViolation } from '../../../protocol/grpc/protocolViolation';
+import { ServiceFailure } from './serviceFailure';
+
+export interface CallContext {
+  principal: Principal;
+  peer: string;
+}
+
+export interface GuardDeps {
+  /** Undefined when auth is disabled (standalone mode): every caller is the local user. */
+  tokens?: TokenService;
+  apiKeys?: ApiKeyStore;
+  metrics: ServerMetrics;
+  logger: Logger;
+}
+
+const LOCAL_PRINCIPAL: Principal = { user: 'local', family: '' };
+
+function bearer(metadata: Metadata): string {
+  const values = metadata.get('authorization');
+  if (values.length === 0) throw unauthenticated('missing', 'This team server requires sign-in: no access token was sent. Connect with Hearth: Connect to Team Server and your API key.');
+  const match = /^Bearer\s+(\S+)$/i.exec(String(values[0]));
+  if (!match) throw unauthenticated('malformed', 'The authorization header must be "Bearer <access token>".');
+  return match[1];
+}
+
+export function authenticateCall(metadata: Metadata, deps: GuardDeps): Principal {
+  if (!deps.tokens) return LOCAL_PRINCIPAL;
+  const principal = deps.tokens.verifyAccess(bearer(metadata));
+  if (deps.apiKeys && !deps.apiKeys.hasUser(principal.user)) {
+    throw new AuthFailure(status.PERMISSION_DENIED, `The user "${principal.user}" no longer has access to this team server. Ask its admin for a new API key.`, 'user_removed');
+  }
+  return principal;
+}
+
+/** Maps anything a handler throws to a ServiceError the client can act on. */
+export function toServiceError(err: unknown, deps: GuardDeps, method: string): Partial<ServiceError> {
+  if (err instanceof AuthFailure) {
+    deps.metrics.authFailures.inc({ reason: err.reason });
+    return { code: err.code, details: err.message };
+  }
+  if (err instanceof ServiceFailure) return err.toServiceError();
+  if (err instanceof ProtocolViolation) return { code: status.INVALID_ARGUMENT, details: `Invalid request: ${err.message}` };
+  deps.logger.error('rpc failed', { method, error: (err as Error)?.message ?? String(err) });
+  return { code: status.INTERNAL, details: 'The team server hit an unexpected error; its admin can find details in the server log.' };
+}
+
+export function guardUnary<Req, Res>(
+  method: string,
+  deps: GuardDeps,
+  requireAuth: boolean,
+  handler: (request: Req, ctx: CallContext, call: ServerUnaryCall<Req, Res>) => Promise<Res>,
+): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
+  return (call, callback) => {
+    const run = async (): Promise<Res> => {
+      const principal = requireAuth ? authenticateCall(call.metadata, deps) : LOCAL_PRINCIPAL;
+      return handler(call.request, { principal, peer: call.getPeer() }, call);
+    };
+    run().then(
+      (res) => {
+        deps.metrics.rpcs.inc({ method, code: 'OK' });
+        callback(null, res);
+      },
+      (err: unknown) => {
+        const e = toServiceError(err, deps, method);
+        deps.metrics.rpcs.inc({ method, code: status[e.code ?? status.UNKNOWN] });
+        callback(e as ServiceError);
+      },
+    );
+  };
+}
+
+export function guardBidi<Req, Res>(
+  method: string,
+  deps: GuardDeps,
+  handler: (call: ServerDuplexStream<Req, Res>, ctx: CallContext) => Promise<void>,
+): (call: ServerDuplexStream<Req, Res>) => void {
+  return (call) => {
+    const run = async () => handler(call, { principal: authenticateCall(call.metadata, deps), peer: call.getPeer() });
+    run().then(
+      () => deps.metrics.rpcs.inc({ method, code: 'OK' }),
+      (err: unknown) => {
+        const e = toServiceError(err, deps, method);
+        deps.metrics.rpcs.inc({ method, code: status[e.code ?? status.UNKNOWN] });
+        // Emitting 'error' on a server stream ends the call with this status.
+        if (!call.cancelled) call.emit('error', e);
+      },
+    );
+  };
+}

@@ -1,0 +1,222 @@
+/**
+ * Assembles the team server: gRPC services behind the auth guard, the model
+ * gateway and scheduler in front of the backends, health, reflection and
+ * metrics. `startTeamServer` is what the CLI, the tests and the benchmark run.
+ */
+import { readFileSync } from 'node:fs';
+import * as grpc from '@grpc/grpc-js';
+import { parse as parseYaml } from 'yaml';
+import { hearthPackage } from '../../protocol/grpc/loadProtos';
+import { healthPackage } from '../../protocol/grpc/loadProtos';
+import { createAgent, createFimCompleter, type Agent, type FimCompleter } from '../index';
+import { ApiKeyStore } from './auth/apiKeys';
+import { loadSigningKeys } from './auth/signingKeys';
+import { TokenService } from './auth/tokenService';
+import { BackendPool } from './backends/backendPool';
+import { startModelGateway } from './backends/modelGateway';
+import { readApiKeys } from './config/loadServerConfig';
+import type { ApiKeyConfig, ServerConfig } from './config/serverConfig';
+import { createAuditLog, type AuditLog } from './ops/auditLog';
+import { createLogger, type Logger } from './ops/logger';
+import { startMetricsServer } from './ops/metricsServer';
+import { ServerMetrics } from './ops/serverMetrics';
+import { RateLimiter } from './scheduler/rateLimiter';
+import { Scheduler } from './scheduler/scheduler';
+import { handleChat, type RunningTurn } from './services/agentService';
+import { authenticate, refresh } from './services/authService';
+import { guardBidi, guardUnary, type GuardDeps } from './services/callGuard';
+import { complete } from './services/completionService';
+import { HealthService } from './services/healthService';
+import { listModels } from './services/modelService';
+import { addReflection } from './services/reflectionService';
+
+export interface TeamServerOptions {
+  config: ServerConfig;
+  readFile?: (path: string) => string;
+  logger?: Logger;
+  audit?: AuditLog;
+  /** Process CPU/memory metrics; off when several servers share a process. */
+  processMetrics?: boolean;
+}
+
+export interface TeamServer {
+  /** The bound gRPC port. */
+  port: number;
+  /** The bound /metrics port, when metrics are enabled. */
+  metricsPort?: number;
+  metrics: ServerMetrics;
+  scheduler: Scheduler;
+  health: HealthService;
+  /** Re-reads the API keys file (SIGHUP). */
+  reloadApiKeys(): void;
+  /** Stops accepting, lets turns finish for `graceMs`, then ends them with a clear message. */
+  shutdown(graceMs?: number): Promise<void>;
+}
+
+const SERVICE_NAMES = ['hearth.v1.AuthService', 'hearth.v1.AgentService', 'hearth.v1.ModelService', 'hearth.v1.CompletionService'];
+/** Per-user agents and completers are cached (model facts stay warm) up to this many users. */
+const MAX_CACHED_USERS = 2048;
+
+function lruGet<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let value = cache.get(key);
+  if (value !== undefined) {
+    cache.delete(key);
+  } else {
+    value = make();
+    if (cache.size >= MAX_CACHED_USERS) cache.delete(cache.keys().next().value as string);
+  }
+  cache.set(key, value);
+  return value;
+}
+
+function credentials(config: ServerConfig, readFile: (path: string) => string): grpc.ServerCredentials {
+  const { certFile, keyFile, clientCaFile } = config.tls;
+  if (!certFile) return grpc.ServerCredentials.createInsecure();
+  const rootCa = clientCaFile ? Buffer.from(readFile(clientCaFile)) : null;
+  return grpc.ServerCredentials.createSsl(rootCa, [{ cert_chain: Buffer.from(readFile(certFile)), private_key: Buffer.from(readFile(keyFile)) }], !!clientCaFile);
+}
+
+export async function startTeamServer(options: TeamServerOptions): Promise<TeamServer> {
+  const { config } = options;
+  const readFile = options.readFile ?? ((p: string) => readFileSync(p, 'utf8'));
+  const logger = options.logger ?? createLogger(config.logging.level);
+  const audit = options.audit ?? createAuditLog(config.logging.auditFile);
+  const metrics = new ServerMetrics(options.processMetrics ?? true);
+
+  const readKeys = (): ApiKeyConfig[] => {
+    const fromFile: ApiKeyConfig[] = [];
+    if (config.auth.apiKeysFile) {
+      const problems: string[] = [];
+      const doc = parseYaml(readFile(config.auth.apiKeysFile)) as { api_keys?: unknown } | null;
+      fromFile.push(...readApiKeys(doc?.api_keys, config.auth.apiKeysFile, problems));
+      if (problems.length > 0) throw new Error(problems.join('; '));
+    }
+    return [...config.auth.apiKeys, ...fromFile];
+  };
+  const apiKeys = config.auth.enabled ? new ApiKeyStore(readKeys()) : undefined;
+  const tokens = config.auth.enabled
+    ? new TokenService(loadSigningKeys(config.auth.signingKeys, readFile), {
+        issuer: config.auth.issuer,
+        audience: config.auth.audience,
+        accessTtlMs: config.auth.accessTtlMs,
+        refreshTtlMs: config.auth.refreshTtlMs,
+        activeKid: config.auth.activeKid,
+      })
+    : undefined;
+
+  const pool = new BackendPool(config.backends, logger);
+  await pool.refresh();
+  pool.startBackgroundRefresh();
+  const scheduler = new Scheduler(
+    config.backends.map((b) => ({ id: b.name, capacity: b.maxConcurrency })),
+    config.scheduler,
+    (id, model) => pool.hasModel(id, model),
+    {
+      queueChanged: (kind, depth) => metrics.queueDepth.set({ kind }, depth),
+      inFlightChanged: (backend, n) => metrics.inFlight.set({ backend }, n),
+    },
+  );
+  const gateway = await startModelGateway({ pool, scheduler, metrics, logger });
+  const agents = new Map<string, Agent>();
+  const completers = new Map<string, FimCompleter>();
+  const agentFor = (user: string) => lruGet(agents, user, () => createAgent({ host: gateway.url, headers: gateway.headersFor(user, 'chat') }));
+  const completerFor = (user: string) => lruGet(completers, user, () => createFimCompleter({ host: gateway.url, headers: gateway.headersFor(user, 'completion') }));
+
+  const guard: GuardDeps = { tokens, apiKeys, metrics, logger };
+  const turns = new Set<RunningTurn>();
+  const chatLimiter = new RateLimiter(config.limits.chatTurnsPerMinute);
+  const completionLimiter = new RateLimiter(config.limits.completionsPerMinute);
+  const authDeps = { tokens, apiKeys, failedAttempts: new RateLimiter(20), audit, metrics };
+
+  const server = new grpc.Server({
+    'grpc.max_receive_message_length': config.server.maxMessageBytes,
+    'grpc.max_send_message_length': config.server.maxMessageBytes,
+    // Pings find dead connections (a laptop that went to sleep) so their turns are cancelled.
+    'grpc.keepalive_time_ms': 20_000,
+    'grpc.keepalive_timeout_ms': 10_000,
+    'grpc.keepalive_permit_without_calls': 1,
+    'grpc.http2.min_ping_interval_without_data_ms': 5_000,
+    // Channelz bookkeeping costs CPU on every message and nothing here reads it.
+    'grpc.enable_channelz': 0,
+  });
+  const pkg = hearthPackage().grpc.hearth.v1;
+  server.addService(pkg.AuthService.service, {
+    Authenticate: guardUnary('Authenticate', guard, false, (req, ctx) => authenticate(req as never, ctx, authDeps)),
+    Refresh: guardUnary('Refresh', guard, false, (req, ctx) => refresh(req as never, ctx, authDeps)),
+  });
+  server.addService(pkg.AgentService.service, {
+    Chat: guardBidi('Chat', guard, (call, ctx) =>
+      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns }),
+    ),
+  });
+  server.addService(pkg.ModelService.service, {
+    List: guardUnary('List', guard, true, async (_req, ctx, call) => {
+      const controller = new AbortController();
+      call.on('cancelled', () => controller.abort());
+      return listModels(agentFor(ctx.principal.user), controller.signal);
+    }),
+  });
+  server.addService(pkg.CompletionService.service, {
+    Complete: guardUnary('Complete', guard, true, async (req, ctx, call) => {
+      const controller = new AbortController();
+      call.on('cancelled', () => controller.abort());
+      return complete(req as never, ctx.principal.user, controller.signal, { completerFor, limiter: completionLimiter, metrics });
+    }),
+  });
+  const health = new HealthService(SERVICE_NAMES);
+  health.addToServer(server);
+  addReflection(server, { ...hearthPackage().definition, ...healthPackage() });
+
+  const address = config.server.host.includes(':') && !config.server.host.startsWith('[') ? `[${config.server.host}]` : config.server.host;
+  const port = await new Promise<number>((resolve, reject) =>
+    server.bindAsync(`${address}:${config.server.port}`, credentials(config, readFile), (err, bound) => (err ? reject(err) : resolve(bound))),
+  );
+  const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port) : undefined;
+  logger.info('team server listening', {
+    mode: config.server.mode,
+    address: `${config.server.host}:${port}`,
+    tls: !!config.tls.certFile,
+    mtls: !!config.tls.clientCaFile,
+    auth: config.auth.enabled,
+    backends: pool.backends.map((b) => ({ name: b.id, type: b.config.type, url: b.config.url, reachable: b.reachable, models: b.models.size })),
+    metrics: metricsServer ? `http://${config.metrics.host}:${metricsServer.port}/metrics` : 'disabled',
+  });
+
+  let shuttingDown: Promise<void> | undefined;
+  return {
+    port,
+    metricsPort: metricsServer?.port,
+    metrics,
+    scheduler,
+    health,
+    reloadApiKeys() {
+      if (!apiKeys) return;
+      try {
+        apiKeys.replace(readKeys());
+        logger.info('API keys reloaded', { keys: apiKeys.size });
+      } catch (err) {
+        logger.error('API keys not reloaded; the previous list stays in force', { error: (err as Error).message });
+      }
+    },
+    shutdown(graceMs = config.server.shutdownGraceMs) {
+      shuttingDown ??= (async () => {
+        logger.info('shutting down', { runningTurns: turns.size, graceMs });
+        health.setAll('NOT_SERVING');
+        health.close();
+        const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+        const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
+        if ((await Promise.race([drained.then(() => 'drained' as const), deadline])) === 'timeout') {
+          const running = [...turns];
+          for (const t of running) t.stop('The team server is restarting. Your conversation is kept: press Retry in a moment.');
+          await Promise.race([Promise.all(running.map((t) => t.finished)), new Promise((r) => setTimeout(r, 2000).unref())]);
+          server.forceShutdown();
+        }
+        pool.stop();
+        await gateway.close();
+        await metricsServer?.close();
+        logger.info('team server stopped');
+      })();
+      return shuttingDown;
+    },
+  };
+}

@@ -1,0 +1,261 @@
+/**
+ * The team server as an `Agent`: the language server's chat runs exactly as
+ * with the embedded agent, but the model loop runs on the team server. Tool
+ * requests from the server are executed here, by the turn's own executor
+ * (the developer's approval policy), and the results go back up the stream.
+ */
+import { status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import type { AgentEvent, ChatMessage, HearthError, UserInput } from '../../protocol/chat';
+import type { ModelInfo } from '../../protocol/lspMethods';
+import type { ChatClientMessage } from '../../protocol/generated/hearth/v1/ChatClientMessage';
+import type { ChatServerMessage__Output } from '../../protocol/generated/hearth/v1/ChatServerMessage';
+import type { CompleteResponse__Output } from '../../protocol/generated/hearth/v1/CompleteResponse';
+import type { ListModelsResponse__Output } from '../../protocol/generated/hearth/v1/ListModelsResponse';
+import { decodeModelInfo, decodeServerMessage } from '../../protocol/grpc/decodeChat';
+import { encodeChatStart, encodeToolResult } from '../../protocol/grpc/encodeChat';
+import { HearthException, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
+import { AsyncQueue } from './asyncQueue';
+import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from './backoff';
+import { droppedTurn, isServiceError, toHearthErrorFromGrpc } from './remoteErrors';
+import type { TeamConnection } from './teamConnection';
+
+type StreamItem = { kind: 'message'; message: ChatServerMessage__Output } | { kind: 'error'; error: unknown } | { kind: 'end' };
+
+/** How long a cancelled turn waits for the server's own `done` before the stream is cut. */
+const CANCEL_GRACE_MS = 1500;
+
+export interface CompleteParams {
+  model: string;
+  prompt: string;
+  suffix: string;
+  maxTokens?: number;
+  temperature?: number;
+  stop?: string[];
+}
+
+export class RemoteAgent implements Agent {
+  constructor(private readonly connection: TeamConnection, private readonly backoff: BackoffPolicy = DEFAULT_BACKOFF) {}
+
+  get host(): string {
+    return this.connection.host;
+  }
+
+  startTurn(history: ChatMessage[], input: UserInput, options: TurnOptions, signal: AbortSignal): AsyncIterable<AgentEvent> {
+    return this.runTurn(history, input, options, signal);
+  }
+
+  private async *runTurn(history: ChatMessage[], input: UserInput, options: TurnOptions, signal: AbortSignal): AsyncGenerator<AgentEvent> {
+    const executor = options.executor;
+    const tools = executor?.definitions() ?? [];
+    const start: ChatClientMessage = {
+      start: encodeChatStart({
+        history,
+        input,
+        model: options.model,
+        systemPrompt: options.systemPrompt,
+        maxSteps: options.maxSteps,
+        toolTimeoutMs: options.toolTimeoutMs,
+        temperature: options.temperature,
+        tools,
+      }),
+    };
+    const offered = new Set(tools.map((t) => t.name));
+    let reauthenticated = false;
+
+    for (let attempt = 0; ; attempt++) {
+      if (signal.aborted) {
+        yield { type: 'done', reason: 'cancelled' };
+        return;
+      }
+      let metadata;
+      try {
+        metadata = await this.connection.metadata(signal);
+      } catch (err) {
+        if (signal.aborted) {
+          yield { type: 'done', reason: 'cancelled' };
+          return;
+        }
+        yield* this.fail(toHearthErrorFromGrpc(err, this.host, false));
+        return;
+      }
+      const outcome = yield* this.streamOnce(start, metadata, offered, executor, signal);
+      if (outcome.kind === 'finished') return;
+      const err = outcome.error;
+      // Nothing reached the user yet, so the turn can be sent again as if for the first time.
+      if (!outcome.receivedAny && isServiceError(err)) {
+        if ((err.code === status.UNAUTHENTICATED || err.code === status.PERMISSION_DENIED) && !reauthenticated) {
+          reauthenticated = true;
+          this.connection.auth.invalidate();
+          continue;
+        }
+        if (err.code === status.UNAVAILABLE && attempt + 1 < this.backoff.attempts) {
+          try {
+            await sleep(backoffDelay(attempt, this.backoff), signal);
+          } catch {
+            // Cancelled while waiting to retry: the top of the loop reports it.
+          }
+          continue;
+        }
+      }
+      yield* this.fail(toHearthErrorFromGrpc(err, this.host, outcome.receivedAny));
+      return;
+    }
+  }
+
+  private async *fail(error: HearthError): AsyncGenerator<AgentEvent> {
+    yield { type: 'error', error };
+    yield { type: 'done', reason: 'error' };
+  }
+
+  /** One Chat stream. Returns how it ended; events are yielded as they arrive. */
+  private async *streamOnce(
+    start: ChatClientMessage,
+    metadata: Awaited<ReturnType<TeamConnection['metadata']>>,
+    offered: ReadonlySet<string>,
+    executor: ToolExecutor | undefined,
+    signal: AbortSignal,
+  ): AsyncGenerator<AgentEvent, { kind: 'finished' } | { kind: 'failed'; error: unknown; receivedAny: boolean }> {
+    const call: ClientDuplexStream<ChatClientMessage, ChatServerMessage__Output> = this.connection.agent.Chat(metadata);
+    const queue = new AsyncQueue<StreamItem>();
+    call.on('data', (message: ChatServerMessage__Output) => queue.push({ kind: 'message', message }));
+    call.on('error', (error: ServiceError) => queue.push({ kind: 'error', error }));
+    call.on('end', () => queue.push({ kind: 'end' }));
+    // A status with code OK arrives after 'end'; errors are delivered through 'error' above.
+    call.on('status', () => undefined);
+
+    const sentResults = new Map<string, string>();
+    const toolControllers = new Map<string, AbortController>();
+    let receivedAny = false;
+    let completed = false;
+    let cancelTimer: NodeJS.Timeout | undefined;
+    const onAbort = () => {
+      for (const c of toolControllers.values()) c.abort();
+      if (!call.writableEnded) call.write({ cancel: { reason: 'user' } });
+      // The server answers a cancel with `done`; a server that does not is cut off.
+      cancelTimer = setTimeout(() => call.cancel(), CANCEL_GRACE_MS);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+    call.write(start);
+
+    const runTool = (requestId: string, toolCall: Parameters<ToolExecutor['execute']>[0]) => {
+      const controller = new AbortController();
+      toolControllers.set(requestId, controller);
+      const toolSignal = AbortSignal.any([signal, controller.signal]);
+      const fallback = (content: string) => ({ callId: toolCall.id, name: toolCall.name, content, isError: true });
+      const execution = executor ? executor.execute(toolCall, toolSignal) : Promise.resolve(fallback('This client runs no tools for this turn.'));
+      execution
+        .catch((err: unknown) => fallback(`The tool failed: ${err instanceof Error ? err.message : String(err)}`))
+        .then((result) => {
+          toolControllers.delete(requestId);
+          if (controller.signal.aborted || call.writableEnded || call.destroyed) return;
+          sentResults.set(result.callId, result.content);
+          call.write({ tool_result: { request_id: requestId, result: encodeToolResult(result) } });
+        });
+    };
+
+    try {
+      for (;;) {
+        const item = await queue.next();
+        if (item.kind === 'error') {
+          if (signal.aborted) {
+            yield { type: 'done', reason: 'cancelled' };
+            return { kind: 'finished' };
+          }
+          return { kind: 'failed', error: item.error, receivedAny };
+        }
+        if (item.kind === 'end') {
+          if (signal.aborted) {
+            yield { type: 'done', reason: 'cancelled' };
+            return { kind: 'finished' };
+          }
+          // A stream that ends without `done` was cut short (a server restart behind a proxy).
+          yield* this.fail(droppedTurn(this.host, 'the server closed the stream early'));
+          return { kind: 'finished' };
+        }
+        receivedAny = true;
+        let decoded;
+        try {
+          decoded = decodeServerMessage(item.message, offered, sentResults);
+        } catch (err) {
+          call.cancel();
+          yield* this.fail({ code: 'internal', message: `The team server sent an invalid message (${(err as Error).message}); the reply was stopped. Press Retry, or tell the server's admin.`, host: this.host, retryable: true });
+          return { kind: 'finished' };
+        }
+        if (decoded.kind === 'toolRequest') runTool(decoded.requestId, decoded.call);
+        else if (decoded.kind === 'toolCancel') toolControllers.get(decoded.requestId)?.abort();
+        else {
+          yield decoded.event;
+          if (decoded.event.type === 'done') {
+            completed = true;
+            call.end();
+            return { kind: 'finished' };
+          }
+        }
+      }
+    } finally {
+      signal.removeEventListener('abort', onAbort);
+      if (cancelTimer) clearTimeout(cancelTimer);
+      for (const c of toolControllers.values()) c.abort();
+      // A consumer that stopped reading early must not leave the turn running on the server.
+      if (!completed) call.cancel();
+    }
+  }
+
+  async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
+    const res = await this.unary<ListModelsResponse__Output>((md, cb) => this.connection.models.List({}, md, { deadline: Date.now() + 15_000 }, cb), signal);
+    return res.models.map((m, i) => decodeModelInfo(m, `models[${i}]`));
+  }
+
+  /** Fill-in-the-middle on the team server's GPU, scheduled ahead of chat turns. */
+  async complete(params: CompleteParams, signal?: AbortSignal): Promise<{ text: string; doneReason: 'stop' | 'length' }> {
+    const res = await this.unary<CompleteResponse__Output>(
+      (md, cb) =>
+        this.connection.completion.Complete(
+          {
+            model: params.model,
+            prompt: params.prompt,
+            suffix: params.suffix,
+            ...(params.maxTokens !== undefined ? { max_tokens: params.maxTokens } : {}),
+            ...(params.temperature !== undefined ? { temperature: params.temperature } : {}),
+            stop: params.stop ?? [],
+          },
+          md,
+          { deadline: Date.now() + 30_000 },
+          cb,
+        ),
+      signal,
+      1,
+    );
+    return { text: res.text, doneReason: res.done_reason === 'length' ? 'length' : 'stop' };
+  }
+
+  /** A unary call with auth, one re-sign-in on a refused token, and retries while the server is unreachable. */
+  private async unary<T>(
+    start: (md: Awaited<ReturnType<TeamConnection['metadata']>>, cb: (err: ServiceError | null, res?: T) => void) => { cancel(): void },
+    signal?: AbortSignal,
+    attempts = this.backoff.attempts,
+  ): Promise<T> {
+    let reauthenticated = false;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        const md = await this.connection.metadata(signal);
+        return await new Promise<T>((resolve, reject) => {
+          const call = start(md, (err, res) => (err ? reject(err) : resolve(res as T)));
+          signal?.addEventListener('abort', () => call.cancel(), { once: true });
+        });
+      } catch (err) {
+        if (signal?.aborted) throw new HearthException({ code: 'cancelled', message: 'The request was cancelled.', host: this.host, retryable: true });
+        if (isServiceError(err) && (err.code === status.UNAUTHENTICATED || err.code === status.PERMISSION_DENIED) && !reauthenticated) {
+          reauthenticated = true;
+          this.connection.auth.invalidate();
+          continue;
+        }
+        if (isServiceError(err) && err.code === status.UNAVAILABLE && attempt + 1 < attempts) {
+          await sleep(backoffDelay(attempt, this.backoff), signal).catch(() => undefined);
+          continue;
+        }
+        throw new HearthException(toHearthErrorFromGrpc(err, this.host, false), { cause: err });
+      }
+    }
+  }
+}

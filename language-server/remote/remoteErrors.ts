@@ -1,0 +1,64 @@
+/**
+ * gRPC failures as the HearthErrors the chat shows. Every message says what
+ * happened and what the user can do, and a server that cannot be reached
+ * points at local mode.
+ */
+import { status, type ServiceError } from '@grpc/grpc-js';
+import type { HearthError } from '../../protocol/chat';
+
+export function isServiceError(err: unknown): err is ServiceError {
+  return typeof err === 'object' && err !== null && typeof (err as ServiceError).code === 'number' && 'details' in err;
+}
+
+/** Milliseconds from the server's `retry-after-ms` trailer, if it sent one. */
+export function retryAfterMs(err: ServiceError): number | undefined {
+  const v = err.metadata?.get('retry-after-ms')?.[0];
+  const n = Number(v);
+  return v !== undefined && Number.isFinite(n) ? n : undefined;
+}
+
+export function unreachableTeamServer(host: string, detail: string): HearthError {
+  return {
+    code: 'connectionDropped',
+    message: `Hearth could not reach the team server at ${host} (${detail}). Check that it is running and that this machine can reach it, or run "Hearth: Disconnect from Team Server" to use your local Ollama.`,
+    host,
+    retryable: true,
+  };
+}
+
+export function droppedTurn(host: string, detail: string): HearthError {
+  return {
+    code: 'connectionDropped',
+    message: `The connection to the team server at ${host} dropped during this reply (${detail}). Your conversation is kept: press Retry to send the message again.`,
+    host,
+    retryable: true,
+  };
+}
+
+export function toHearthErrorFromGrpc(err: unknown, host: string, duringTurn: boolean): HearthError {
+  if (!isServiceError(err)) {
+    const message = err instanceof Error ? err.message : String(err);
+    return { code: 'internal', message: `The team server connection failed: ${message}`, host, retryable: true };
+  }
+  const detail = err.details || status[err.code];
+  switch (err.code) {
+    case status.UNAVAILABLE:
+      return duringTurn ? droppedTurn(host, detail) : unreachableTeamServer(host, detail);
+    case status.UNAUTHENTICATED:
+      return { code: 'invalidRequest', message: `The team server did not accept the sign-in: ${detail} Run "Hearth: Connect to Team Server" to enter your API key again.`, host, retryable: false };
+    case status.PERMISSION_DENIED:
+      return { code: 'invalidRequest', message: `The team server refused access: ${detail}`, host, retryable: false };
+    case status.RESOURCE_EXHAUSTED:
+      return { code: 'limitReached', message: `The team server is busy: ${detail}`, host, retryable: true };
+    case status.INVALID_ARGUMENT:
+      return { code: 'invalidRequest', message: `The team server rejected the request: ${detail}`, host, retryable: false };
+    case status.NOT_FOUND:
+      return { code: 'modelNotFound', message: detail, host, retryable: false };
+    case status.DEADLINE_EXCEEDED:
+      return { code: 'connectionDropped', message: `The team server at ${host} did not answer in time. Press Retry.`, host, retryable: true };
+    case status.CANCELLED:
+      return duringTurn ? droppedTurn(host, detail) : { code: 'cancelled', message: 'The request was cancelled.', host, retryable: true };
+    default:
+      return { code: 'internal', message: `The team server at ${host} reported an error: ${detail}`, host, retryable: true };
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * Shared setup for the team server tests: real certificates made with the
+ * openssl CLI (a CA, and a server certificate for localhost/127.0.0.1),
+ * JWT signing keys, and a configured server in front of the scripted Ollama.
+ */
+import { execFileSync } from 'node:child_process';
+import { generateKeyPairSync, randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { DEFAULT_CONFIG, type ServerConfig } from '../../agent-host/server/config/serverConfig';
+import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
+import type { AuditEvent, AuditLog } from '../../agent-host/server/ops/auditLog';
+import { silentLogger } from '../../agent-host/server/ops/logger';
+import { startTeamServer, type TeamServer } from '../../agent-host/server/teamServer';
+
+export interface TestPki {
+  dir: string;
+  caPem: Buffer;
+  certFile: string;
+  keyFile: string;
+  /** A client certificate signed by the same CA, for mutual TLS. */
+  clientCertFile: string;
+  clientKeyFile: string;
+  rsaPrivateFile: string;
+  rsaPublicFile: string;
+  rsaPublicPem: string;
+  hsSecret: string;
+  cleanup(): void;
+}
+
+function openssl(dir: string, args: string[]): void {
+  execFileSync('openssl', args, { cwd: dir, stdio: 'pipe' });
+}
+
+/** A throwaway CA with a server and a client certificate (EC P-256: fast to make). */
+export function makePki(): TestPki {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-team-pki-'));
+  openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Hearth Test CA']);
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
+  openssl(dir, ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext']);
+  writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');
+  openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'client.key', '-out', 'client.csr', '-subj', '/CN=alice-laptop']);
+  openssl(dir, ['x509', '-req', '-in', 'client.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'client.crt', '-days', '2', '-extfile', 'client.ext']);
+  const rsa = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
+  writeFileSync(join(dir, 'jwt-rs.key'), rsa.privateKey);
+  writeFileSync(join(dir, 'jwt-rs.pub'), rsa.publicKey);
+  return {
+    dir,
+    caPem: readFileSync(join(dir, 'ca.crt')),
+    certFile: join(dir, 'server.crt'),
+    keyFile: join(dir, 'server.key'),
+    clientCertFile: join(dir, 'client.crt'),
+    clientKeyFile: join(dir, 'client.key'),
+    rsaPrivateFile: join(dir, 'jwt-rs.key'),
+    rsaPublicFile: join(dir, 'jwt-rs.pub'),
+    rsaPublicPem: rsa.publicKey,
+    hsSecret: randomBytes(48).toString('base64'),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+export const ALICE_KEY = 'hearth_test-key-for-alice-0123456789abcdefghijklmnop';
+export const BOB_KEY = 'hearth_test-key-for-bob-0123456789abcdefghijklmnopqr';
+export const ISSUER = 'hearth-test';
+export const AUDIENCE = 'hearth-team-test';
+
+/**
+ * A remote-mode config: TLS, auth with two signing keys (RS256 "rs-2" signs
+ * new tokens; HS256 "hs-1" is the previous key, still accepted for rotation).
+ */
+export function remoteConfig(pki: TestPki, ollamaUrl: string, overrides: (c: ServerConfig) => void = () => {}): ServerConfig {
+  const config = structuredClone(DEFAULT_CONFIG);
+  config.server = { ...config.server, mode: 'remote', host: '127.0.0.1', port: 0, shutdownGraceMs: 2000 };
+  config.tls = { certFile: pki.certFile, keyFile: pki.keyFile, clientCaFile: '' };
+  config.auth = {
+    ...config.auth,
+    enabled: true,
+    issuer: ISSUER,
+    audience: AUDIENCE,
+    accessTtlMs: 60_000,
+    refreshTtlMs: 3_600_000,
+    signingKeys: [
+      { kid: 'hs-1', algorithm: 'HS256', secret: pki.hsSecret },
+      { kid: 'rs-2', algorithm: 'RS256', privateKeyFile: pki.rsaPrivateFile, publicKeyFile: pki.rsaPublicFile },
+    ],
+    activeKid: 'rs-2',
+    apiKeys: [
+      { user: 'alice', hash: sha256Hash(ALICE_KEY) },
+      { user: 'bob', hash: sha256Hash(BOB_KEY) },
+    ],
+  };
+  config.backends = [{ name: 'fixture', type: 'ollama', url: ollamaUrl, maxConcurrency: 4 }];
+  config.metrics = { host: '127.0.0.1', port: 0 };
+  overrides(config);
+  return config;
+}
+
+export class MemoryAudit implements AuditLog {
+  readonly events: AuditEvent[] = [];
+  readonly lines: string[] = [];
+  record(event: AuditEvent): void {
+    this.events.push(event);
+    this.lines.push(JSON.stringify(event));
+  }
+}
+
+export async function startTestServer(config: ServerConfig, audit = new MemoryAudit()): Promise<{ server: TeamServer; audit: MemoryAudit }> {
+  const server = await startTeamServer({ config, logger: silentLogger, audit, processMetrics: false });
+  return { server, audit };
+}
+
+/** Polls until `check` returns a value (not undefined), for conditions no event announces. */
+export async function eventually<T>(check: () => T | undefined, timeoutMs = 5000, what = 'condition'): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = check();
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}.`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/** A TCP relay in front of the server; `dropAll` cuts every connection, as a network failure would. */
+export async function startTcpRelay(targetPort: number): Promise<{ port: number; dropAll(): void; close(): Promise<void> }> {
+  const net = await import('node:net');
+  const sockets = new Set<import('node:net').Socket>();
+  const relay = net.createServer((client) => {
+    const upstream = net.connect(targetPort, '127.0.0.1');
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('close', () => sockets.delete(s));
+      s.on('error', () => undefined);
+    }
+    client.pipe(upstream);
+    upstream.pipe(client);
+    client.on('close', () => upstream.destroy());
+    upstream.on('close', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+  const port = (relay.address() as import('node:net').AddressInfo).port;
+  const dropAll = () => {
+    for (const s of sockets) s.destroy();
+  };
+  return { port, dropAll, close: () => new Promise<void>((resolve) => { dropAll(); relay.close(() => resolve()); }) };
+}

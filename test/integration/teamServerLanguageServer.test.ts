@@ -1,0 +1,126 @@
+/**
+ * The language server's side of team mode, in process: the AgentProvider
+ * switches between the embedded agent and the team server by settings, the
+ * key arrives through connectTeam (hearth/team/connect), and the status the
+ * extension shows follows the connection.
+ */
+import assert from 'node:assert/strict';
+import type { AgentEvent } from '../../protocol/chat';
+import type { TeamStatus } from '../../protocol/lspMethods';
+import { HearthException } from '../../agent-host';
+import { AgentProvider } from '../../language-server/agentProvider';
+import { SettingsReader } from '../../language-server/settings/settingsReader';
+import { RemoteAgent } from '../../language-server/remote/remoteAgent';
+import { TeamConnection } from '../../language-server/remote/teamConnection';
+import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import type { TeamServer } from '../../agent-host/server/teamServer';
+import { ALICE_KEY, eventually, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+
+const MODEL = 'qwen2.5-coder:7b';
+
+async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
+  const out: AgentEvent[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
+
+describe('language server: switching between local and team mode', function () {
+  this.timeout(30_000);
+  let pki: TestPki;
+  let fixture: OllamaFixture;
+  let server: TeamServer;
+  let url: string;
+  let settings: Record<string, unknown>;
+  let reader: SettingsReader;
+  let provider: AgentProvider;
+  const statuses: TeamStatus[] = [];
+
+  before(async () => {
+    pki = makePki();
+    fixture = await startOllamaFixture();
+    ({ server } = await startTestServer(remoteConfig(pki, fixture.url, (c) => (c.auth.accessTtlMs = 2_000))));
+    url = `grpcs://localhost:${server.port}`;
+    // The test's CA stands in for the organisation's CA that hearth.server.caFile names.
+    settings = { ollama: { host: fixture.url }, server: { mode: 'local', url, caFile: `${pki.dir}/ca.crt` } };
+    reader = new SettingsReader(async () => settings, {});
+    provider = new AgentProvider(reader);
+    provider.team.onStatus((s) => statuses.push(s));
+  });
+
+  after(async () => {
+    provider?.disconnectTeam();
+    await server?.shutdown(200);
+    await fixture?.close();
+    pki?.cleanup();
+  });
+
+  function setMode(mode: 'local' | 'remote'): void {
+    settings = { ...settings, server: { ...(settings.server as object), mode } };
+    reader.invalidate();
+  }
+
+  it('local mode uses the embedded agent on the configured Ollama', async () => {
+    const agent = await provider.refresh();
+    assert.equal(agent.host, fixture.url);
+    assert.ok(!(agent instanceof RemoteAgent));
+  });
+
+  it('remote mode before sign-in: turns end with an error that says how to connect', async () => {
+    setMode('remote');
+    const events = await collect((await provider.refresh()).startTurn([], { text: 'hi', context: [] }, { model: MODEL }, new AbortController().signal));
+    const error = events.find((e) => e.type === 'error') as Extract<AgentEvent, { type: 'error' }>;
+    assert.match(error.error.message, /not signed in.*Connect to Team Server.*Disconnect from Team Server/);
+  });
+
+  it('a wrong API key is refused with a message, and nothing is connected', async () => {
+    await assert.rejects(provider.connectTeam({ url, apiKey: 'hearth_wrong' }), (err: HearthException) => /API key was not accepted/.test(err.error.message));
+    assert.equal(statuses.at(-1)?.state, 'error');
+    assert.ok(!((await provider.refresh()) instanceof RemoteAgent));
+  });
+
+  it('connecting signs in, reports the user, and chat runs on the team server', async () => {
+    const status = await provider.connectTeam({ url, apiKey: ALICE_KEY });
+    assert.deepEqual({ state: status.state, user: status.user, host: status.host }, { state: 'connected', user: 'alice', host: `localhost:${server.port}` });
+    const agent = await provider.refresh();
+    assert.ok(agent instanceof RemoteAgent);
+    fixture.enqueue({ kind: 'text', text: 'From the team GPU.' });
+    const events = await collect(agent.startTurn([], { text: 'hi', context: [] }, { model: MODEL }, new AbortController().signal));
+    assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'From the team GPU.');
+  });
+
+  it('inline suggestions go through the team server while connected', async () => {
+    const agent = await provider.refresh();
+    const completer = provider.teamCompleterFor(agent.host);
+    assert.ok(completer, 'a team completer for the team agent');
+    assert.equal(provider.teamCompleterFor(fixture.url), undefined, 'none for the local Ollama');
+    fixture.enqueue({ kind: 'text', text: 'a + b' });
+    const info = await completer.describeModel(MODEL);
+    assert.equal(info.status, 'ready');
+    let text = '';
+    for await (const chunk of completer.complete(info as Extract<typeof info, { status: 'ready' }>, { prefix: 'return ', suffix: ';', maxTokens: 8 }, new AbortController().signal)) {
+      if (chunk.type === 'text') text += chunk.delta;
+    }
+    assert.equal(text, 'a + b');
+  });
+
+  it('the access token is refreshed before it expires, without any request needing it', async () => {
+    const connection = new TeamConnection({ address: parseTeamServerUrl(url), apiKey: ALICE_KEY, tls: { caPem: pki.caPem }, refreshLeadMs: 1_000 });
+    try {
+      let changes = 0;
+      connection.auth.onChange = () => changes++;
+      await connection.auth.renew();
+      await eventually(() => (changes >= 2 ? true : undefined), 10_000, 'a background refresh');
+      assert.ok((await new RemoteAgent(connection).listModels()).length > 0);
+    } finally {
+      connection.close();
+    }
+  });
+
+  it('disconnecting returns chat to the not-connected state until the settings say local again', async () => {
+    assert.equal(provider.disconnectTeam().state, 'disconnected');
+    assert.ok(!((await provider.refresh()) instanceof RemoteAgent));
+    setMode('local');
+    assert.equal((await provider.refresh()).host, fixture.url);
+  });
+});

@@ -1,0 +1,143 @@
+/** The team server's configuration: YAML, ${ENV} expansion, flags and env, mode rules, masking. */
+import assert from 'node:assert/strict';
+import { expandEnv } from '../../agent-host/server/config/expandEnv';
+import { ConfigError, loadServerConfig, parseArgs } from '../../agent-host/server/config/loadServerConfig';
+import { maskSecrets } from '../../agent-host/server/config/maskSecrets';
+import { parseDuration } from '../../agent-host/server/config/parseDuration';
+import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
+
+const SECRET = 'this-is-a-long-enough-secret-for-hs256-0123456789';
+const HASH = sha256Hash('hearth_key');
+
+function load(argv: string[], env: NodeJS.ProcessEnv = {}, files: Record<string, string> = {}) {
+  return loadServerConfig({
+    args: parseArgs(argv),
+    env,
+    readFile: (p) => {
+      if (!(p in files)) throw new Error(`ENOENT: ${p}`);
+      return files[p];
+    },
+  });
+}
+
+function problems(fn: () => unknown): string[] {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ConfigError) return err.problems;
+    throw err;
+  }
+  assert.fail('expected a ConfigError');
+}
+
+const REMOTE_YAML = `
+server:
+  mode: remote
+  host: 0.0.0.0
+  port: 6000
+tls:
+  cert_file: /etc/hearth/cert.pem
+  key_file: /etc/hearth/key.pem
+auth:
+  access_ttl: 10m
+  signing_keys:
+    - kid: k1
+      algorithm: HS256
+      secret: \${JWT_SECRET}
+  api_keys:
+    - user: alice
+      hash: ${HASH}
+backends:
+  - name: gpu0
+    url: \${OLLAMA_URL:-http://gpu0:11434}
+    max_concurrency: 4
+  - name: vllm
+    type: openai
+    url: http://vllm:8000
+    api_key: \${VLLM_KEY}
+`;
+
+describe('team server config', () => {
+  it('expands ${ENV} and ${ENV:-default}, escapes $${, and names a missing variable', () => {
+    assert.deepEqual(expandEnv({ a: '${X}', b: ['x${Y:-dflt}y'], c: '$${X}', n: 5 }, { X: 'ex' }), { a: 'ex', b: ['xdflty'], c: '${X}', n: 5 });
+    assert.throws(() => expandEnv({ auth: { secret: '${NOPE}' } }, {}), /auth\.secret: the environment variable NOPE is not set/);
+  });
+
+  it('parses durations', () => {
+    assert.equal(parseDuration('15m', 'x'), 900_000);
+    assert.equal(parseDuration('250ms', 'x'), 250);
+    assert.equal(parseDuration(30, 'x'), 30_000);
+    assert.throws(() => parseDuration('soon', 'auth.access_ttl'), /auth\.access_ttl: "soon" is not a duration/);
+  });
+
+  it('reads a remote config file with env expansion', () => {
+    const { config, warnings } = load(['--config', 'c.yaml'], { JWT_SECRET: SECRET, VLLM_KEY: 'vk' }, { 'c.yaml': REMOTE_YAML });
+    assert.deepEqual(warnings, []);
+    assert.equal(config.server.mode, 'remote');
+    assert.equal(config.server.port, 6000);
+    assert.equal(config.auth.enabled, true, 'remote mode means auth');
+    assert.equal(config.auth.accessTtlMs, 600_000);
+    assert.equal(config.auth.signingKeys[0].secret, SECRET);
+    assert.deepEqual(config.backends.map((b) => [b.name, b.type, b.url, b.maxConcurrency]), [
+      ['gpu0', 'ollama', 'http://gpu0:11434', 4],
+      ['vllm', 'openai', 'http://vllm:8000', 1],
+    ]);
+  });
+
+  it('flags beat environment variables, which beat the file', () => {
+    const env = { JWT_SECRET: SECRET, VLLM_KEY: 'vk', HEARTH_PORT: '7000', HEARTH_MAX_QUEUE: '9' };
+    const { config } = load(['--config', 'c.yaml', '--port', '8000', '--log-level=debug'], env, { 'c.yaml': REMOTE_YAML });
+    assert.equal(config.server.port, 8000);
+    assert.equal(config.scheduler.maxQueue, 9);
+    assert.equal(config.logging.level, 'debug');
+  });
+
+  it('every setting works without a file: flags, HEARTH_* and HEARTH_JWT_SECRET', () => {
+    const { config } = load(['--backend', 'http://a:11434#2', '--backend', 'openai=http://b:8000'], { HEARTH_MODE: 'standalone', HEARTH_CHAT_TURNS_PER_MINUTE: '12' });
+    assert.equal(config.server.host, '127.0.0.1');
+    assert.equal(config.limits.chatTurnsPerMinute, 12);
+    assert.deepEqual(config.backends.map((b) => [b.type, b.url, b.maxConcurrency]), [
+      ['ollama', 'http://a:11434', 2],
+      ['openai', 'http://b:8000', 1],
+    ]);
+  });
+
+  it('standalone mode binds loopback only and never uses auth', () => {
+    assert.match(problems(() => load(['--host', '0.0.0.0']))[0], /standalone mode binds 127\.0\.0\.1 only/);
+    assert.equal(load([]).config.auth.enabled, false);
+  });
+
+  it('remote mode refuses a non-loopback address without TLS, and auth turned off, unless --insecure', () => {
+    const base = ['--mode', 'remote', '--host', '0.0.0.0'];
+    const env = { HEARTH_JWT_SECRET: SECRET };
+    const files = { 'k.yaml': '' };
+    const noTls = problems(() => load([...base, '--api-keys-file', 'k.yaml'], env, files));
+    assert.ok(noTls.some((p) => /needs tls\.cert_file and tls\.key_file/.test(p)));
+    const noAuth = problems(() => load([...base, '--tls-cert', 'c', '--tls-key', 'k', '--no-auth'], env));
+    assert.ok(noAuth.some((p) => /remote mode requires authentication/.test(p)));
+    const { warnings, config } = load([...base, '--insecure', '--no-auth'], env);
+    assert.equal(config.auth.enabled, false);
+    assert.ok(warnings.some((w) => /WITHOUT TLS/.test(w)));
+    assert.ok(warnings.some((w) => /authentication is DISABLED/.test(w)));
+  });
+
+  it('rejects weak or impossible auth settings', () => {
+    const yaml = REMOTE_YAML.replace('algorithm: HS256', 'algorithm: EdDSA');
+    assert.ok(problems(() => load(['--config', 'c.yaml'], { JWT_SECRET: SECRET, VLLM_KEY: 'v' }, { 'c.yaml': yaml })).some((p) => /EdDSA is not supported/.test(p)));
+    const short = problems(() => load(['--config', 'c.yaml'], { JWT_SECRET: 'short', VLLM_KEY: 'v' }, { 'c.yaml': REMOTE_YAML }));
+    assert.ok(short.some((p) => /at least 32 bytes/.test(p)));
+    const plainKey = REMOTE_YAML.replace(`hash: ${HASH}`, 'hash: hunter2');
+    assert.ok(problems(() => load(['--config', 'c.yaml'], { JWT_SECRET: SECRET, VLLM_KEY: 'v' }, { 'c.yaml': plainKey })).some((p) => /hash: must be sha256/.test(p)));
+    assert.ok(problems(() => load(['--frobnicate'])).some((p) => /unknown argument "--frobnicate"/.test(p)));
+  });
+
+  it('--print-config masks every secret', () => {
+    const { config } = load(['--config', 'c.yaml'], { JWT_SECRET: SECRET, VLLM_KEY: 'vllm-secret-key' }, { 'c.yaml': REMOTE_YAML });
+    const printed = JSON.stringify(maskSecrets(config));
+    assert.ok(!printed.includes(SECRET));
+    assert.ok(!printed.includes('vllm-secret-key'));
+    assert.ok(!printed.includes(HASH.slice(7)));
+    assert.match(printed, /"secret":"\*\*\*\*\*\*\*\*"/);
+    assert.equal(config.auth.signingKeys[0].secret, SECRET, 'masking does not change the config itself');
+  });
+});

@@ -1,0 +1,150 @@
+/** The GPU scheduler: capacity, completions first, round robin between users, bounded queues. */
+import assert from 'node:assert/strict';
+import { Scheduler, type Slot, type SlotRequest } from '../../agent-host/server/scheduler/scheduler';
+import { NoBackendError, QueueAbortedError, QueueFullError } from '../../agent-host/server/scheduler/schedulerErrors';
+import { RateLimiter } from '../../agent-host/server/scheduler/rateLimiter';
+
+const OPTIONS = { policy: 'fair' as const, maxQueue: 100, maxQueuePerUser: 50, maxWaitMs: 60_000 };
+
+/** Queues requests, recording the order in which they are granted. */
+function harness(scheduler: Scheduler) {
+  const order: string[] = [];
+  const slots: Slot[] = [];
+  const submit = (label: string, req: SlotRequest) =>
+    scheduler.acquire(req).then((slot) => {
+      order.push(label);
+      slots.push(slot);
+      return slot;
+    });
+  /** Releases the oldest running slot and lets the grant settle. */
+  const releaseOne = async () => {
+    slots.shift()!.release();
+    await new Promise((r) => setImmediate(r));
+  };
+  return { order, slots, submit, releaseOne };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('team server scheduler', () => {
+  it('never runs more than a backend\'s capacity at once', async () => {
+    const s = new Scheduler([{ id: 'gpu', capacity: 2 }], OPTIONS, () => true);
+    const h = harness(s);
+    for (let i = 0; i < 5; i++) void h.submit(`r${i}`, { user: 'u', kind: 'chat', model: 'm' });
+    await tick();
+    assert.deepEqual(h.order, ['r0', 'r1']);
+    assert.equal(s.inFlight('gpu'), 2);
+    assert.equal(s.queued, 3);
+    await h.releaseOne();
+    assert.deepEqual(h.order, ['r0', 'r1', 'r2']);
+  });
+
+  it('takes users in turn: one user\'s ten queued chat requests do not delay another\'s one', async () => {
+    const s = new Scheduler([{ id: 'gpu', capacity: 1 }], OPTIONS, () => true);
+    const h = harness(s);
+    void h.submit('busy-0', { user: 'busy', kind: 'chat', model: 'm' });
+    await tick();
+    for (let i = 1; i <= 10; i++) void h.submit(`busy-${i}`, { user: 'busy', kind: 'chat', model: 'm' });
+    void h.submit('quiet-1', { user: 'quiet', kind: 'chat', model: 'm' });
+    void h.submit('other-1', { user: 'other', kind: 'chat', model: 'm' });
+    await tick();
+    for (let i = 0; i < 4; i++) await h.releaseOne();
+    assert.deepEqual(h.order, ['busy-0', 'busy-1', 'quiet-1', 'other-1', 'busy-2']);
+  });
+
+  it('serves inline completions before chat requests', async () => {
+    const s = new Scheduler([{ id: 'gpu', capacity: 1 }], OPTIONS, () => true);
+    const h = harness(s);
+    void h.submit('chat-0', { user: 'a', kind: 'chat', model: 'm' });
+    await tick();
+    void h.submit('chat-1', { user: 'a', kind: 'chat', model: 'm' });
+    void h.submit('chat-2', { user: 'b', kind: 'chat', model: 'm' });
+    void h.submit('fim-1', { user: 'c', kind: 'completion', model: 'm' });
+    await tick();
+    await h.releaseOne();
+    assert.deepEqual(h.order, ['chat-0', 'fim-1']);
+  });
+
+  it('keeps a reserved slot free of chat, so a completion starts at once while chat saturates the GPU', async () => {
+    const s = new Scheduler([{ id: 'gpu', capacity: 2 }], { ...OPTIONS, reservedCompletionSlots: 1 }, () => true);
+    const h = harness(s);
+    void h.submit('chat-0', { user: 'a', kind: 'chat', model: 'm' });
+    void h.submit('chat-1', { user: 'b', kind: 'chat', model: 'm' });
+    await tick();
+    assert.deepEqual(h.order, ['chat-0'], 'the second chat waits although a slot is free');
+    void h.submit('fim', { user: 'c', kind: 'completion', model: 'm' });
+    await tick();
+    assert.deepEqual(h.order, ['chat-0', 'fim']);
+  });
+
+  it('fcfs serves strictly in arrival order (the baseline the benchmark compares with)', async () => {
+    const s = new Scheduler([{ id: 'gpu', capacity: 1 }], { ...OPTIONS, policy: 'fcfs' }, () => true);
+    const h = harness(s);
+    void h.submit('a0', { user: 'a', kind: 'chat', model: 'm' });
+    await tick();
+    void h.submit('a1', { user: 'a', kind: 'chat', model: 'm' });
+    void h.submit('b1', { user: 'b', kind: 'completion', model: 'm' });
+    await tick();
+    await h.releaseOne();
+    await h.releaseOne();
+    assert.deepEqual(h.order, ['a0', 'a1', 'b1']);
+  });
+
+  it('sends a request to the least-loaded backend that has the model', async () => {
+    const has = (id: string, model: string) => (model === 'big' ? id === 'gpu-b' : model === 'small');
+    const s = new Scheduler([{ id: 'gpu-a', capacity: 2 }, { id: 'gpu-b', capacity: 2 }], OPTIONS, has);
+    const first = await s.acquire({ user: 'u', kind: 'chat', model: 'small' });
+    const second = await s.acquire({ user: 'u', kind: 'chat', model: 'small' });
+    assert.notEqual(first.backendId, second.backendId, 'spread over both backends');
+    const big = await s.acquire({ user: 'u', kind: 'chat', model: 'big' });
+    assert.equal(big.backendId, 'gpu-b');
+    await assert.rejects(s.acquire({ user: 'u', kind: 'chat', model: 'none' }).then(() => undefined), NoBackendError);
+    const hasNone = new Scheduler([{ id: 'x', capacity: 1 }], OPTIONS, () => false);
+    await assert.rejects(hasNone.acquire({ user: 'u', kind: 'chat', model: 'm' }), NoBackendError);
+  });
+
+  it('refuses beyond the total and per-user queue bounds, with a retry hint', async () => {
+    const s = new Scheduler([{ id: 'gpu', capacity: 1 }], { ...OPTIONS, maxQueue: 3, maxQueuePerUser: 2 }, () => true);
+    await s.acquire({ user: 'a', kind: 'chat', model: 'm' });
+    void s.acquire({ user: 'a', kind: 'chat', model: 'm' }).catch(() => undefined);
+    void s.acquire({ user: 'a', kind: 'chat', model: 'm' }).catch(() => undefined);
+    await assert.rejects(s.acquire({ user: 'a', kind: 'chat', model: 'm' }), (err: QueueFullError) => err instanceof QueueFullError && /already have 2 requests waiting.*retry in \d+ s/.test(err.message) && err.retryAfterMs >= 1000);
+    void s.acquire({ user: 'b', kind: 'chat', model: 'm' }).catch(() => undefined);
+    await assert.rejects(s.acquire({ user: 'c', kind: 'completion', model: 'm' }), (err: QueueFullError) => err instanceof QueueFullError && /at capacity/.test(err.message));
+    assert.equal(s.admission('d').ok, false);
+  });
+
+  it('a cancelled waiter leaves the queue and never gets a slot', async () => {
+    const s = new Scheduler([{ id: 'gpu', capacity: 1 }], OPTIONS, () => true);
+    const running = await s.acquire({ user: 'a', kind: 'chat', model: 'm' });
+    const controller = new AbortController();
+    const waiting = s.acquire({ user: 'b', kind: 'chat', model: 'm', signal: controller.signal });
+    controller.abort();
+    await assert.rejects(waiting, QueueAbortedError);
+    assert.equal(s.queued, 0);
+    running.release();
+    running.release();
+    assert.equal(s.inFlight('gpu'), 0, 'a double release frees one slot only');
+  });
+
+  it('a waiter that waits longer than maxWaitMs is refused', async () => {
+    const s = new Scheduler([{ id: 'gpu', capacity: 1 }], { ...OPTIONS, maxWaitMs: 20 }, () => true);
+    await s.acquire({ user: 'a', kind: 'chat', model: 'm' });
+    await assert.rejects(s.acquire({ user: 'b', kind: 'chat', model: 'm' }), /No GPU slot became free within/);
+  });
+});
+
+describe('team server rate limiter', () => {
+  it('allows a minute\'s allowance, then says when the next one is allowed', () => {
+    let now = 0;
+    const limiter = new RateLimiter(2, () => now);
+    assert.equal(limiter.take('alice'), 0);
+    assert.equal(limiter.take('alice'), 0);
+    const wait = limiter.take('alice');
+    assert.ok(wait > 29_000 && wait <= 30_000, `wait ${wait}`);
+    assert.equal(limiter.take('bob'), 0, 'limits are per user');
+    now += 30_000;
+    assert.equal(limiter.take('alice'), 0);
+    assert.equal(new RateLimiter(0).take('x'), 0, '0 means unlimited');
+  });
+});
