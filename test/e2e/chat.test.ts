@@ -1,0 +1,145 @@
+/**
+ * Hearth in a real VS Code: code-server 4.100.3 (VS Code 1.100.3) with the
+ * packaged hearth.vsix installed, driven in Chromium, talking to the scripted
+ * Ollama fixture through the real language server and the real `ollama` client.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { installVsix, makeDirs, REPO_ROOT, startCodeServer, type CodeServer } from './support/codeServer';
+import { openHearth, openWorkbench, until, type Workbench } from './support/workbench';
+import { saveFailureEvidence } from './support/failureEvidence';
+
+const MODEL = 'qwen2.5-coder:7b';
+const BUGGY = 'export function add(a, b) {\n  return a - b;\n}\n';
+const FIXED = 'export function add(a, b) {\n  return a + b;\n}\n';
+const RESULTS = path.join(REPO_ROOT, 'test-results');
+
+describe('Hearth chat and agent in a real VS Code (e2e)', function () {
+  this.timeout(180_000);
+  let fixture: OllamaFixture;
+  let server: CodeServer;
+  let wb: Workbench;
+  let workspace: string;
+  let chat: Frame;
+
+  before(async function () {
+    this.timeout(300_000);
+    fs.mkdirSync(RESULTS, { recursive: true });
+    fixture = await startOllamaFixture();
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-ws-'));
+    fs.mkdirSync(path.join(workspace, 'src'));
+    fs.writeFileSync(path.join(workspace, 'src', 'math.js'), BUGGY);
+    const dirs = makeDirs();
+    installVsix(path.join(REPO_ROOT, 'hearth.vsix'), dirs);
+    server = await startCodeServer({ ...dirs, settings: { 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL } });
+    wb = await openWorkbench(server.url(workspace));
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await saveFailureEvidence(wb?.page, server, this.currentTest.title);
+  });
+
+  after(async () => {
+    await wb?.close();
+    await server?.stop();
+    await fixture?.close();
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  async function send(text: string): Promise<void> {
+    const composer = chat.locator('[data-testid="composer"]');
+    await composer.click();
+    await composer.fill(text);
+    await composer.press('Enter');
+  }
+
+  const lastAnswer = () => chat.locator('[data-testid="assistant-message"]').last();
+
+  it('opens the Chat view from the Hearth icon in the activity bar, with the installed models to pick from', async () => {
+    chat = await openHearth(wb.page);
+    await chat.locator('[data-testid="composer"]').waitFor({ state: 'visible' });
+    const picker = chat.locator('[data-testid="model-picker"]');
+    await until(async () => (await picker.locator('option').allTextContents()).some((t) => t.includes(MODEL)), 'the model picker to list the fixture’s models');
+    assert.equal(await picker.inputValue(), MODEL);
+  });
+
+  it('streams a Markdown answer with a highlighted code block that has Copy and Insert buttons', async () => {
+    fixture.enqueue({ kind: 'text', text: 'Use a function:\n\n```ts\nconst sum = (a: number, b: number): number => a + b;\n```\n\nThat is **all**.', tokenDelayMs: 15 });
+    await send('How do I add two numbers?');
+    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'streaming' || (await lastAnswer().getAttribute('data-state')) === 'done', 'the answer to start');
+    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the answer to finish');
+    const answer = lastAnswer();
+    assert.match(await answer.innerText(), /That is all\./);
+    const block = answer.locator('[data-testid="code-block"]');
+    assert.equal(await block.count(), 1);
+    assert.ok((await block.locator('.hljs-keyword, .hljs-type, .hljs-built_in').count()) > 0, 'the code is highlighted');
+    assert.equal(await block.locator('[data-testid="copy-code"]').count(), 1);
+    assert.equal(await block.locator('[data-testid="insert-code"]').count(), 1);
+    const request = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+    assert.equal(request.body.model, MODEL);
+    await wb.page.screenshot({ path: path.join(RESULTS, 'chat.png') });
+  });
+
+  it('Stop ends the answer at once and aborts the HTTP request to Ollama', async () => {
+    fixture.enqueue({ kind: 'text', text: Array.from({ length: 500 }, (_, i) => `word${i}`).join(' '), tokenDelayMs: 40 });
+    await chat.locator('[data-testid="new-chat"]').click();
+    const before = fixture.requests.length;
+    await send('Write a very long essay');
+    await until(async () => ((await lastAnswer().innerText()).includes('word3') ? true : undefined), 'some streamed words');
+    await chat.locator('[data-testid="stop"]').click();
+    const request = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.outcome !== 'pending', 5000);
+    assert.equal(request.outcome, 'aborted');
+    assert.ok(request.tokensSent < 500);
+    await until(async () => (await lastAnswer().getAttribute('data-state')) !== 'streaming', 'the answer to stop');
+    await chat.locator('[data-testid="send"]').waitFor({ state: 'visible' });
+  });
+
+  it('keeps the chats across a window reload', async () => {
+    await wb.page.reload();
+    await wb.page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: 90_000 });
+    chat = await openHearth(wb.page);
+    await chat.locator('[data-testid="history-button"]').click();
+    const items = chat.locator('[data-testid="history-item"]');
+    await until(async () => (await items.count()) >= 2, 'two chats in the history');
+    await items.filter({ hasText: 'How do I add two numbers?' }).first().click();
+    await until(async () => ((await chat.locator('[data-testid="transcript"]').innerText()).includes('That is all.') ? true : undefined), 'the reopened chat to show its answer');
+  });
+
+  it('an agent edit opens in the diff editor; Accept writes it; Undo restores the file byte for byte', async () => {
+    await chat.locator('[data-testid="new-chat"]').click();
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'src/math.js', oldText: 'return a - b;', newText: 'return a + b;' } }] },
+      { kind: 'text', text: 'Fixed the sign.' },
+    );
+    const before = fixture.requests.length;
+    await send('Fix the bug in add()');
+    const diffTab = wb.page.locator('.tabs-container .tab', { hasText: 'proposed change' });
+    await diffTab.first().waitFor({ state: 'visible', timeout: 30_000 });
+    const shownAt = Date.now();
+    const toolReply = fixture.requests.find((r) => r.id > before && r.path === '/api/chat');
+    console.log(`      model tool call complete → diff editor visible: ${shownAt - (toolReply?.finishedAt ?? shownAt)} ms (includes polling at 50 ms)`);
+    await wb.page.screenshot({ path: path.join(RESULTS, 'agent-diff.png') });
+    await wb.page.getByRole('button', { name: 'Accept', exact: true }).click();
+    await until(async () => fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8') === FIXED, 'the file to be written');
+    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the turn to finish');
+
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'src/extra.js', content: 'export const x = 1;\n' } }] },
+      { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'src/math.js', oldText: 'return a + b;', newText: 'return (a + b) * 2;' } }] },
+      { kind: 'text', text: 'Changed two files.' },
+    );
+    await send('Make two changes');
+    await wb.page.locator('.tabs-container .tab', { hasText: 'proposed create' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await wb.page.getByRole('button', { name: 'Accept All in This Reply' }).click();
+    await until(async () => fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8').includes('* 2'), 'the second edit (accepted for the whole reply)');
+    assert.equal(fs.existsSync(path.join(workspace, 'src', 'extra.js')), true);
+    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the second turn to finish');
+    await lastAnswer().locator('[data-testid="undo-turn"]').click();
+    await until(async () => !fs.existsSync(path.join(workspace, 'src', 'extra.js')) && fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8') === FIXED, 'Undo to restore the files');
+    assert.deepEqual(fs.readFileSync(path.join(workspace, 'src', 'math.js')), Buffer.from(FIXED));
+  });
+});

@@ -1,0 +1,82 @@
+/**
+ * Drives the VS Code workbench in Debian's Chromium with playwright-core.
+ * Chromium gets no network beyond loopback (the background-networking flags);
+ * playwright gives each launch a fresh, temporary profile.
+ */
+import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+
+export interface Workbench {
+  browser: Browser;
+  page: Page;
+  close(): Promise<void>;
+}
+
+export async function openWorkbench(url: string): Promise<Workbench> {
+  const browser = await chromium.launch({
+    executablePath: process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium',
+    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
+  });
+  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  await page.goto(url);
+  await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: 90_000 });
+  return {
+    browser,
+    page,
+    async close() {
+      await browser.close();
+    },
+  };
+}
+
+/** Runs a command from the command palette by its title. */
+export async function runCommand(page: Page, title: string): Promise<void> {
+  await page.keyboard.press('F1');
+  const input = page.locator('.quick-input-widget input');
+  await input.waitFor({ state: 'visible' });
+  await input.fill(`>${title}`);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  await page.keyboard.press('Enter');
+}
+
+/**
+ * The frame holding an extension webview's own document. VS Code nests it:
+ * an outer iframe (the webview host) and, inside it, the `active-frame` with
+ * the extension's HTML. The test finds the frame that contains `selector`.
+ */
+export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_000): Promise<Frame> {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    for (const frame of page.frames()) {
+      if (frame === page.mainFrame()) continue;
+      try {
+        if ((await frame.locator(selector).count()) > 0) return frame;
+      } catch {
+        // The frame navigated away while we looked; try the others.
+      }
+    }
+    await page.waitForTimeout(200);
+  }
+  throw new Error(`No webview frame with ${selector} appeared within ${timeoutMs} ms.`);
+}
+
+/** Opens the Hearth view from its activity-bar icon. */
+export async function openHearth(page: Page): Promise<Frame> {
+  await page.locator('.part.activitybar .action-item a[aria-label^="Hearth"]').first().click();
+  return webviewFrame(page, '[data-testid="composer"]');
+}
+
+/** Polls until `check` returns a truthy value. */
+export async function until<T>(check: () => Promise<T | undefined | false>, what: string, timeoutMs = 30_000, intervalMs = 100): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    try {
+      const value = await check();
+      if (value) return value;
+    } catch (err) {
+      last = err;
+    }
+    await new Promise((r) => setTimeout(r, intervalMs));
+  }
+  throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
