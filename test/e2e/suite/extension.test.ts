@@ -1,9 +1,18 @@
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { ModelListRequest } from '../../../protocol/lspMethods';
+import type { ModelListResult } from '../../../protocol/lspMethods';
 import type { HearthApi } from '../../../extension/extension';
 
 const EXTENSION_ID = 'hearth.hearth';
+
+/**
+ * Asks the extension's own language client for the model list. The method is
+ * sent by name: this suite is bundled with its own copy of vscode-jsonrpc, whose
+ * RequestType objects the extension's copy would not recognise.
+ */
+function listModels(api: HearthApi): Promise<ModelListResult> {
+  return api.client.sendRequest<ModelListResult>('hearth/models/list', {});
+}
 
 async function hearth(): Promise<HearthApi> {
   const extension = vscode.extensions.getExtension<HearthApi>(EXTENSION_ID);
@@ -42,7 +51,7 @@ describe('Hearth in a real VS Code', () => {
     }
     const host = vscode.workspace.getConfiguration('hearth').get<string>('ollama.host');
     assert.equal(host, process.env.HEARTH_E2E_OLLAMA_URL);
-    const models = await api.client.sendRequest(ModelListRequest.type, {});
+    const models = await listModels(api);
     assert.equal(models.error, undefined);
     assert.equal(models.host, process.env.HEARTH_E2E_OLLAMA_URL);
     assert.ok(models.models.some((m) => m.name === 'qwen2.5-coder:7b'), 'the fixture’s models are listed');
@@ -52,13 +61,15 @@ describe('Hearth in a real VS Code', () => {
     const api = await hearth();
     const config = vscode.workspace.getConfiguration('hearth');
     const good = config.get<string>('ollama.host')!;
+    // Change the value where the run defined it (user settings here, workspace settings under test-electron).
+    const target = config.inspect('ollama.host')?.workspaceValue !== undefined ? vscode.ConfigurationTarget.Workspace : vscode.ConfigurationTarget.Global;
     try {
-      await config.update('ollama.host', 'http://127.0.0.1:9', vscode.ConfigurationTarget.Global);
+      await config.update('ollama.host', 'http://127.0.0.1:9', target);
       const deadline = Date.now() + 10_000;
-      let models = await api.client.sendRequest(ModelListRequest.type, {});
+      let models = await listModels(api);
       while (models.host !== 'http://127.0.0.1:9' && Date.now() < deadline) {
         await new Promise((r) => setTimeout(r, 100));
-        models = await api.client.sendRequest(ModelListRequest.type, {});
+        models = await listModels(api);
       }
       assert.equal(models.error?.code, 'ollamaUnreachable');
       assert.match(models.error!.message, /http:\/\/127\.0\.0\.1:9/);
@@ -66,7 +77,7 @@ describe('Hearth in a real VS Code', () => {
       while (!api.statusBar.text.includes('unavailable') && Date.now() < deadline) await new Promise((r) => setTimeout(r, 100));
       assert.match(api.statusBar.text, /unavailable/);
     } finally {
-      await config.update('ollama.host', good, vscode.ConfigurationTarget.Global);
+      await config.update('ollama.host', good, target);
     }
   });
 
