@@ -1,0 +1,91 @@
+/**
+ * MCP in a real VS Code: a workspace whose .vscode/mcp.json names a real
+ * third-party server (@modelcontextprotocol/server-everything). The server
+ * starts only after the test trusts it in Hearth's prompt; the agent's call to
+ * one of its tools runs only after the test allows it.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { installVsix, makeDirs, REPO_ROOT, startCodeServer, type CodeServer } from './support/codeServer';
+import { openHearth, openWorkbench, runCommand, until, type Workbench } from './support/workbench';
+import { saveFailureEvidence } from './support/failureEvidence';
+
+const EVERYTHING = path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
+
+describe('MCP servers from .vscode/mcp.json in a real VS Code (e2e)', function () {
+  this.timeout(180_000);
+  let fixture: OllamaFixture;
+  let server: CodeServer;
+  let wb: Workbench;
+  let workspace: string;
+
+  before(async function () {
+    this.timeout(300_000);
+    fixture = await startOllamaFixture();
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-mcp-'));
+    fs.mkdirSync(path.join(workspace, '.vscode'));
+    fs.writeFileSync(path.join(workspace, '.vscode', 'mcp.json'), JSON.stringify({ servers: { everything: { type: 'stdio', command: process.execPath, args: [EVERYTHING] } } }, null, 2));
+    const dirs = makeDirs();
+    installVsix(path.join(REPO_ROOT, 'hearth.vsix'), dirs);
+    server = await startCodeServer({ ...dirs, settings: { 'hearth.ollama.host': fixture.url, 'hearth.chat.model': 'qwen2.5-coder:7b' } });
+    wb = await openWorkbench(server.url(workspace));
+  });
+
+  afterEach(async function () {
+    if (this.currentTest?.state === 'failed') await saveFailureEvidence(wb?.page, server, this.currentTest.title);
+  });
+
+  after(async () => {
+    await wb?.close();
+    await server?.stop();
+    await fixture?.close();
+    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('asks before starting the workspace’s MCP server, then the agent calls its tool after approval', async () => {
+    const chat = await openHearth(wb.page);
+    // Hearth's trust prompt names the server and its exact command line.
+    const dialog = wb.page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.match(await dialog.innerText(), /everything/);
+    assert.ok((await dialog.innerText()).includes(EVERYTHING), 'the prompt shows the command line');
+    await dialog.getByRole('button', { name: 'Start Server' }).click();
+
+    // The server's tools appear in Hearth's MCP list once it is running.
+    await until(async () => {
+      await runCommand(wb.page, 'Hearth: List MCP Servers');
+      const rows = wb.page.locator('.quick-input-list .monaco-list-row');
+      await rows.first().waitFor({ timeout: 10_000 });
+      const text = (await rows.allInnerTexts()).join('\n');
+      await wb.page.keyboard.press('Escape');
+      return /everything/.test(text) && /\d+ tools?/.test(text);
+    }, 'the MCP server to be running with its tools', 60_000, 1000);
+
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'everything.echo', arguments: { message: 'hello from the e2e test' } }] },
+      { kind: 'text', text: 'The server echoed it.' },
+    );
+    const before = fixture.requests.length;
+    const composer = chat.locator('[data-testid="composer"]');
+    await composer.click();
+    await composer.fill('Echo something with the MCP server');
+    await composer.press('Enter');
+
+    const offered = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.body !== undefined, 30_000);
+    assert.ok((offered.body.tools as { function: { name: string } }[]).some((t) => t.function.name === 'everything.echo'));
+    const allow = wb.page.locator('.notification-toast', { hasText: 'everything' }).getByRole('button', { name: 'Allow', exact: true });
+    await allow.waitFor({ state: 'visible', timeout: 30_000 });
+    await allow.click();
+
+    const answer = chat.locator('[data-testid="assistant-message"]').last();
+    await until(async () => (await answer.getAttribute('data-state')) === 'done', 'the turn to finish', 60_000);
+    assert.match(await answer.innerText(), /The server echoed it\./);
+    assert.match(await answer.locator('[data-testid="tool-name"]').first().innerText(), /everything\.echo/);
+    const followUp = fixture.requests.filter((r) => r.id > before && r.path === '/api/chat').at(-1)!;
+    const toolMessage = (followUp.body.messages as { role: string; content: string }[]).find((m) => m.role === 'tool');
+    assert.match(toolMessage?.content ?? '', /hello from the e2e test/);
+  });
+});
