@@ -57,7 +57,7 @@ export class ChatController implements vscode.Disposable {
       }),
       client.onNotification(StatusNotification.type, (status) => this.showStatus(status)),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model')) void this.postModels();
+        if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model') || e.affectsConfiguration('hearth.server')) void this.postModels();
       }),
       this.files,
     );
@@ -244,8 +244,9 @@ export class ChatController implements vscode.Disposable {
     const result = await this.client.sendRequest(ModelListRequest.type, {});
     const chosen = selected || result.models[0]?.name || '';
     this.view.post({ type: 'models', models: result.models, selected: chosen, host: result.host, error: result.error });
-    if (result.error) this.statusBar.update({ backend: 'local', host: result.host, model: chosen, state: 'error', message: result.error.message });
-    else this.statusBar.update({ backend: 'local', host: result.host, model: chosen, state: 'idle' });
+    const backend = result.backend ?? 'local';
+    if (result.error) this.statusBar.update({ backend, host: result.host, model: chosen, state: 'error', message: result.error.message });
+    else this.statusBar.update({ backend, host: result.host, model: chosen, state: 'idle' });
   }
 
   private showStatus(status: BackendStatus): void {

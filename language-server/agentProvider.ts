@@ -15,12 +15,20 @@ import { TeamSession } from './remote/teamSession';
 export class AgentProvider {
   private agent: Agent | undefined;
   private teamCompleter: { agent: RemoteAgent; completer: FimCompleter } | undefined;
+  /**
+   * The team server just connected to, until the settings say so too. The
+   * extension writes `hearth.server.*` only after a successful connect, and a
+   * message sent in between must already go to the team server.
+   */
+  private justConnected: string | undefined;
 
   constructor(private readonly settings: SettingsReader, readonly team: TeamSession = new TeamSession({ clientName: 'Hearth language server' })) {}
 
   /** Re-reads the settings and recreates the agent if its host changed. */
   async refresh(): Promise<Agent> {
     const settings = await this.settings.get();
+    if (this.justConnected && settings.server?.mode === 'remote' && settings.server.url.trim() === this.justConnected) this.justConnected = undefined;
+    if (this.justConnected) return this.team.agentFor(this.justConnected) ?? notConnectedAgent(this.justConnected);
     if (settings.server?.mode === 'remote') {
       return this.team.agentFor(settings.server.url) ?? notConnectedAgent(settings.server.url);
     }
@@ -35,10 +43,13 @@ export class AgentProvider {
   /** Signs in to a team server (the key comes from the extension's secret storage). */
   async connectTeam(params: TeamConnectParams): Promise<TeamStatus> {
     const settings = await this.settings.get();
-    return this.team.connect(params, settings.server?.caFile ?? '');
+    const status = await this.team.connect(params, settings.server?.caFile ?? '');
+    this.justConnected = params.url.trim();
+    return status;
   }
 
   disconnectTeam(): TeamStatus {
+    this.justConnected = undefined;
     return this.team.disconnect();
   }
 

@@ -120,13 +120,14 @@ export class HearthServer {
   async probeBackend(): Promise<void> {
     const settings = await this.settings.get();
     const agent = await this.agents.refresh();
+    const backend = settings.server?.mode === 'remote' ? 'remote' : 'local';
     try {
       const models = await agent.listModels(AbortSignal.timeout(5000));
       const model = settings.chat.model || models[0]?.name || '';
-      this.connection.sendNotification(StatusNotification.type, { backend: 'local', host: agent.host, model, state: this.chat.busy ? 'busy' : 'idle' });
+      this.connection.sendNotification(StatusNotification.type, { backend, host: agent.host, model, state: this.chat.busy ? 'busy' : 'idle' });
     } catch (err) {
       const error = toHearthError(err);
-      this.connection.sendNotification(StatusNotification.type, { backend: 'local', host: agent.host, model: settings.chat.model, state: 'error', message: error.message });
+      this.connection.sendNotification(StatusNotification.type, { backend, host: agent.host, model: settings.chat.model, state: 'error', message: error.message });
     }
   }
 

@@ -93,6 +93,8 @@ export interface ChatEventParams {
 
 export interface ModelListResult {
   host: string;
+  /** Where the models are: the local Ollama or the connected team server. */
+  backend?: 'local' | 'remote';
   models: ModelInfo[];
   /** Set when the list could not be fetched (Ollama down); `models` is then empty. */
   error?: HearthError;

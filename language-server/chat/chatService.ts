@@ -28,6 +28,7 @@ export interface ChatServiceDeps {
 export class ChatService {
   private readonly running = new Map<string, { controller: AbortController; done: Promise<void> }>();
   private lastError: HearthError | undefined;
+  private backend: 'local' | 'remote' = 'local';
 
   constructor(private readonly deps: ChatServiceDeps) {}
 
@@ -89,6 +90,7 @@ export class ChatService {
   private async startTurn(sessionId: string, userEntry: UserEntry, requestedModel: string | undefined): Promise<ChatTurnStarted> {
     const { store } = this.deps;
     const settings = await this.deps.settings();
+    this.backend = settings.server?.mode === 'remote' ? 'remote' : 'local';
     const agent = await this.deps.agent();
     const controller = new AbortController();
     const model = await resolveModel(agent, requestedModel ?? settings.chat.model, controller.signal).catch((err: unknown) => err);
@@ -145,7 +147,7 @@ export class ChatService {
   private publishStatus(agent: Agent, model: string): void {
     const error = this.lastError;
     this.deps.client.sendStatus({
-      backend: 'local',
+      backend: this.backend,
       host: agent.host,
       model,
       state: error ? 'error' : this.busy ? 'busy' : 'idle',

@@ -38,10 +38,11 @@ export function registerChatHandlers(connection: Connection, server: HearthServe
     ModelListRequest.type,
     guarded(async () => {
       const agent = await server.agents.refresh();
+      const backend = (await server.settings.get()).server?.mode === 'remote' ? 'remote' : 'local';
       try {
-        return { host: agent.host, models: await agent.listModels() };
+        return { host: agent.host, backend, models: await agent.listModels() };
       } catch (err) {
-        return { host: agent.host, models: [], error: toHearthError(err) };
+        return { host: agent.host, backend, models: [], error: toHearthError(err) };
       }
     }),
   );
