@@ -5,13 +5,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { installVsix, makeDirs, REPO_ROOT, startCodeServer, type CodeServer } from './support/codeServer';
-import { openHearth, openWorkbench, until, type Workbench } from './support/workbench';
-import { saveFailureEvidence } from './support/failureEvidence';
+import { REPO_ROOT } from './support/codeServer';
+import { openHearth, until } from './support/workbench';
+import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
 const BUGGY = 'export function add(a, b) {\n  return a - b;\n}\n';
@@ -21,33 +20,18 @@ const RESULTS = path.join(REPO_ROOT, 'test-results');
 describe('Hearth chat and agent in a real VS Code (e2e)', function () {
   this.timeout(180_000);
   let fixture: OllamaFixture;
-  let server: CodeServer;
-  let wb: Workbench;
-  let workspace: string;
   let chat: Frame;
-
-  before(async function () {
-    this.timeout(300_000);
+  before(async () => {
     fs.mkdirSync(RESULTS, { recursive: true });
     fixture = await startOllamaFixture();
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-ws-'));
-    fs.mkdirSync(path.join(workspace, 'src'));
-    fs.writeFileSync(path.join(workspace, 'src', 'math.js'), BUGGY);
-    const dirs = makeDirs();
-    installVsix(path.join(REPO_ROOT, 'hearth.vsix'), dirs);
-    server = await startCodeServer({ ...dirs, settings: { 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL } });
-    wb = await openWorkbench(server.url(workspace));
   });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await saveFailureEvidence(wb?.page, server, this.currentTest.title);
-  });
-
-  after(async () => {
-    await wb?.close();
-    await server?.stop();
-    await fixture?.close();
-    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  after(async () => fixture?.close());
+  const vscode = useHearthInVsCode({
+    settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL }),
+    prepareWorkspace: (workspace) => {
+      fs.mkdirSync(path.join(workspace, 'src'));
+      fs.writeFileSync(path.join(workspace, 'src', 'math.js'), BUGGY);
+    },
   });
 
   async function send(text: string): Promise<void> {
@@ -60,7 +44,7 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
   const lastAnswer = () => chat.locator('[data-testid="assistant-message"]').last();
 
   it('opens the Chat view from the Hearth icon in the activity bar, with the installed models to pick from', async () => {
-    chat = await openHearth(wb.page);
+    chat = await openHearth(vscode.wb.page);
     await chat.locator('[data-testid="composer"]').waitFor({ state: 'visible' });
     const picker = chat.locator('[data-testid="model-picker"]');
     await until(async () => (await picker.locator('option').allTextContents()).some((t) => t.includes(MODEL)), 'the model picker to list the fixture’s models');
@@ -81,7 +65,7 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     assert.equal(await block.locator('[data-testid="insert-code"]').count(), 1);
     const request = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
     assert.equal(request.body.model, MODEL);
-    await wb.page.screenshot({ path: path.join(RESULTS, 'chat.png') });
+    await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'chat.png') });
   });
 
   it('Stop ends the answer at once and aborts the HTTP request to Ollama', async () => {
@@ -99,9 +83,9 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
   });
 
   it('keeps the chats across a window reload', async () => {
-    await wb.page.reload();
-    await wb.page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: 90_000 });
-    chat = await openHearth(wb.page);
+    await vscode.wb.page.reload();
+    await vscode.wb.page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: 90_000 });
+    chat = await openHearth(vscode.wb.page);
     await chat.locator('[data-testid="history-button"]').click();
     const items = chat.locator('[data-testid="history-item"]');
     await until(async () => (await items.count()) >= 2, 'two chats in the history');
@@ -117,14 +101,14 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     );
     const before = fixture.requests.length;
     await send('Fix the bug in add()');
-    const diffTab = wb.page.locator('.tabs-container .tab', { hasText: 'proposed change' });
+    const diffTab = vscode.wb.page.locator('.tabs-container .tab', { hasText: 'proposed change' });
     await diffTab.first().waitFor({ state: 'visible', timeout: 30_000 });
     const shownAt = Date.now();
     const toolReply = fixture.requests.find((r) => r.id > before && r.path === '/api/chat');
     console.log(`      model tool call complete → diff editor visible: ${shownAt - (toolReply?.finishedAt ?? shownAt)} ms (includes polling at 50 ms)`);
-    await wb.page.screenshot({ path: path.join(RESULTS, 'agent-diff.png') });
-    await wb.page.getByRole('button', { name: 'Accept', exact: true }).click();
-    await until(async () => fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8') === FIXED, 'the file to be written');
+    await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'agent-diff.png') });
+    await vscode.wb.page.getByRole('button', { name: 'Accept', exact: true }).click();
+    await until(async () => fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js'), 'utf8') === FIXED, 'the file to be written');
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the turn to finish');
 
     fixture.enqueue(
@@ -133,13 +117,13 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
       { kind: 'text', text: 'Changed two files.' },
     );
     await send('Make two changes');
-    await wb.page.locator('.tabs-container .tab', { hasText: 'proposed create' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await wb.page.getByRole('button', { name: 'Accept All in This Reply' }).click();
-    await until(async () => fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8').includes('* 2'), 'the second edit (accepted for the whole reply)');
-    assert.equal(fs.existsSync(path.join(workspace, 'src', 'extra.js')), true);
+    await vscode.wb.page.locator('.tabs-container .tab', { hasText: 'proposed create' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await vscode.wb.page.getByRole('button', { name: 'Accept All in This Reply' }).click();
+    await until(async () => fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js'), 'utf8').includes('* 2'), 'the second edit (accepted for the whole reply)');
+    assert.equal(fs.existsSync(path.join(vscode.workspace, 'src', 'extra.js')), true);
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the second turn to finish');
     await lastAnswer().locator('[data-testid="undo-turn"]').click();
-    await until(async () => !fs.existsSync(path.join(workspace, 'src', 'extra.js')) && fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8') === FIXED, 'Undo to restore the files');
-    assert.deepEqual(fs.readFileSync(path.join(workspace, 'src', 'math.js')), Buffer.from(FIXED));
+    await until(async () => !fs.existsSync(path.join(vscode.workspace, 'src', 'extra.js')) && fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js'), 'utf8') === FIXED, 'Undo to restore the files');
+    assert.deepEqual(fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js')), Buffer.from(FIXED));
   });
 });

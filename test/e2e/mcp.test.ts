@@ -6,49 +6,33 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { installVsix, makeDirs, REPO_ROOT, startCodeServer, type CodeServer } from './support/codeServer';
-import { openHearth, openWorkbench, runCommand, until, type Workbench } from './support/workbench';
-import { saveFailureEvidence } from './support/failureEvidence';
+import { REPO_ROOT } from './support/codeServer';
+import { openHearth, runCommand, until } from './support/workbench';
+import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const EVERYTHING = path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
 
 describe('MCP servers from .vscode/mcp.json in a real VS Code (e2e)', function () {
   this.timeout(180_000);
   let fixture: OllamaFixture;
-  let server: CodeServer;
-  let wb: Workbench;
-  let workspace: string;
-
-  before(async function () {
-    this.timeout(300_000);
+  before(async () => {
     fixture = await startOllamaFixture();
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-mcp-'));
-    fs.mkdirSync(path.join(workspace, '.vscode'));
-    fs.writeFileSync(path.join(workspace, '.vscode', 'mcp.json'), JSON.stringify({ servers: { everything: { type: 'stdio', command: process.execPath, args: [EVERYTHING] } } }, null, 2));
-    const dirs = makeDirs();
-    installVsix(path.join(REPO_ROOT, 'hearth.vsix'), dirs);
-    server = await startCodeServer({ ...dirs, settings: { 'hearth.ollama.host': fixture.url, 'hearth.chat.model': 'qwen2.5-coder:7b' } });
-    wb = await openWorkbench(server.url(workspace));
   });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await saveFailureEvidence(wb?.page, server, this.currentTest.title);
-  });
-
-  after(async () => {
-    await wb?.close();
-    await server?.stop();
-    await fixture?.close();
-    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  after(async () => fixture?.close());
+  const vscode = useHearthInVsCode({
+    settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': 'qwen2.5-coder:7b' }),
+    prepareWorkspace: (workspace) => {
+      fs.mkdirSync(path.join(workspace, '.vscode'));
+      fs.writeFileSync(path.join(workspace, '.vscode', 'mcp.json'), JSON.stringify({ servers: { everything: { type: 'stdio', command: process.execPath, args: [EVERYTHING] } } }, null, 2));
+    },
   });
 
   it('asks before starting the workspace’s MCP server, then the agent calls its tool after approval', async () => {
-    const chat = await openHearth(wb.page);
+    const chat = await openHearth(vscode.wb.page);
     // Hearth's trust prompt names the server and its exact command line.
-    const dialog = wb.page.locator('.monaco-dialog-box');
+    const dialog = vscode.wb.page.locator('.monaco-dialog-box');
     await dialog.waitFor({ state: 'visible', timeout: 60_000 });
     assert.match(await dialog.innerText(), /everything/);
     assert.ok((await dialog.innerText()).includes(EVERYTHING), 'the prompt shows the command line');
@@ -56,11 +40,11 @@ describe('MCP servers from .vscode/mcp.json in a real VS Code (e2e)', function (
 
     // The server's tools appear in Hearth's MCP list once it is running.
     await until(async () => {
-      await runCommand(wb.page, 'Hearth: List MCP Servers');
-      const rows = wb.page.locator('.quick-input-list .monaco-list-row');
+      await runCommand(vscode.wb.page, 'Hearth: List MCP Servers');
+      const rows = vscode.wb.page.locator('.quick-input-list .monaco-list-row');
       await rows.first().waitFor({ timeout: 10_000 });
       const text = (await rows.allInnerTexts()).join('\n');
-      await wb.page.keyboard.press('Escape');
+      await vscode.wb.page.keyboard.press('Escape');
       return /everything/.test(text) && /\d+ tools?/.test(text);
     }, 'the MCP server to be running with its tools', 60_000, 1000);
 
@@ -76,7 +60,7 @@ describe('MCP servers from .vscode/mcp.json in a real VS Code (e2e)', function (
 
     const offered = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.body !== undefined, 30_000);
     assert.ok((offered.body.tools as { function: { name: string } }[]).some((t) => t.function.name === 'everything.echo'));
-    const allow = wb.page.locator('.notification-toast', { hasText: 'everything' }).getByRole('button', { name: 'Allow', exact: true });
+    const allow = vscode.wb.page.locator('.notification-toast', { hasText: 'everything' }).getByRole('button', { name: 'Allow', exact: true });
     await allow.waitFor({ state: 'visible', timeout: 30_000 });
     await allow.click();
 

@@ -7,14 +7,12 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { ALICE_KEY, makePki, remoteConfig, startTestServer, type MemoryAudit, type TestPki } from '../integration/teamServerHarness';
 import type { TeamServer } from '../../agent-host/server/teamServer';
-import { installVsix, makeDirs, REPO_ROOT, startCodeServer, type CodeServer } from './support/codeServer';
-import { openHearth, openWorkbench, runCommand, until, type Workbench } from './support/workbench';
-import { saveFailureEvidence } from './support/failureEvidence';
+import { openHearth, runCommand, until } from './support/workbench';
+import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 describe('connecting to a team server from a real VS Code (e2e)', function () {
   this.timeout(180_000);
@@ -22,52 +20,34 @@ describe('connecting to a team server from a real VS Code (e2e)', function () {
   let pki: TestPki;
   let team: TeamServer;
   let audit: MemoryAudit;
-  let server: CodeServer;
-  let wb: Workbench;
-  let workspace: string;
-
-  before(async function () {
-    this.timeout(300_000);
+  before(async () => {
     fixture = await startOllamaFixture();
     pki = makePki();
     ({ server: team, audit } = await startTestServer(remoteConfig(pki, fixture.url)));
     fs.writeFileSync(path.join(pki.dir, 'ca-only.crt'), pki.caPem);
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-team-'));
-    fs.writeFileSync(path.join(workspace, 'greeting.txt'), 'hello\n');
-    const dirs = makeDirs();
-    installVsix(path.join(REPO_ROOT, 'hearth.vsix'), dirs);
-    // Local Ollama is deliberately dead: every answer must come through the team server.
-    server = await startCodeServer({
-      ...dirs,
-      settings: { 'hearth.ollama.host': 'http://127.0.0.1:9', 'hearth.chat.model': 'qwen2.5-coder:7b', 'hearth.server.caFile': path.join(pki.dir, 'ca-only.crt') },
-    });
-    wb = await openWorkbench(server.url(workspace));
   });
-
-  afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await saveFailureEvidence(wb?.page, server, this.currentTest.title);
-  });
-
   after(async () => {
-    await wb?.close();
-    await server?.stop();
     await team?.shutdown(500);
     await fixture?.close();
     pki?.cleanup();
-    if (workspace) fs.rmSync(workspace, { recursive: true, force: true });
+  });
+  // Local Ollama is deliberately dead: every answer must come through the team server.
+  const vscode = useHearthInVsCode({
+    settings: () => ({ 'hearth.ollama.host': 'http://127.0.0.1:9', 'hearth.chat.model': 'qwen2.5-coder:7b', 'hearth.server.caFile': path.join(pki.dir, 'ca-only.crt') }),
+    prepareWorkspace: (workspace) => fs.writeFileSync(path.join(workspace, 'greeting.txt'), 'hello\n'),
   });
 
   it('connects with an API key, and a chat’s tool call is approved and executed locally', async () => {
-    const chat = await openHearth(wb.page);
-    await runCommand(wb.page, 'Hearth: Connect to Team Server');
-    const input = wb.page.locator('.quick-input-widget input');
+    const chat = await openHearth(vscode.wb.page);
+    await runCommand(vscode.wb.page, 'Hearth: Connect to Team Server');
+    const input = vscode.wb.page.locator('.quick-input-widget input');
     await input.waitFor({ state: 'visible' });
     await input.fill(`grpcs://127.0.0.1:${team.port}`);
     await input.press('Enter');
-    await until(async () => ((await wb.page.locator('.quick-input-widget').innerText()).includes('API key') ? true : undefined), 'the API key prompt');
+    await until(async () => ((await vscode.wb.page.locator('.quick-input-widget').innerText()).includes('API key') ? true : undefined), 'the API key prompt');
     await input.fill(ALICE_KEY);
     await input.press('Enter');
-    const status = wb.page.locator('.statusbar-item', { hasText: 'Team:' });
+    const status = vscode.wb.page.locator('.statusbar-item', { hasText: 'Team:' });
     await until(async () => ((await status.innerText()).includes('alice') ? true : undefined), 'the status bar to show the team server and the user', 30_000);
     assert.ok(audit.events.some((e) => JSON.stringify(e).includes('alice')), 'the server audited the sign-in');
     // The model list now comes from the team server, so the "local Ollama unreachable" banner goes away.
@@ -81,9 +61,9 @@ describe('connecting to a team server from a real VS Code (e2e)', function () {
     await composer.click();
     await composer.fill('Update the greeting');
     await composer.press('Enter');
-    await wb.page.locator('.tabs-container .tab', { hasText: 'proposed change' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await wb.page.getByRole('button', { name: 'Accept', exact: true }).click();
-    await until(async () => fs.readFileSync(path.join(workspace, 'greeting.txt'), 'utf8') === 'hello from the team server\n', 'the local file to change');
+    await vscode.wb.page.locator('.tabs-container .tab', { hasText: 'proposed change' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await vscode.wb.page.getByRole('button', { name: 'Accept', exact: true }).click();
+    await until(async () => fs.readFileSync(path.join(vscode.workspace, 'greeting.txt'), 'utf8') === 'hello from the team server\n', 'the local file to change');
     const answer = chat.locator('[data-testid="assistant-message"]').last();
     await until(async () => (await answer.getAttribute('data-state')) === 'done', 'the turn to finish');
     assert.match(await answer.innerText(), /Updated the greeting\./);
