@@ -23,6 +23,7 @@ import { ServerMetrics } from './ops/serverMetrics';
 import { RateLimiter } from './scheduler/rateLimiter';
 import { Scheduler } from './scheduler/scheduler';
 import { handleChat, type RunningTurn } from './services/agentService';
+import { McpManager } from '../mcp/mcpManager';
 import { authenticate, refresh } from './services/authService';
 import { guardBidi, guardUnary, type GuardDeps } from './services/callGuard';
 import { complete } from './services/completionService';
@@ -82,6 +83,8 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const logger = options.logger ?? createLogger(config.logging.level);
   const audit = options.audit ?? createAuditLog(config.logging.auditFile);
   const metrics = new ServerMetrics(options.processMetrics ?? true);
+  const adminMcp = config.mcp.servers.length > 0 ? new McpManager({ log: (server, message) => logger.info('mcp', { server, message }), clientInfo: { name: 'hearth-agent-host', version: '0.1.0' } }) : undefined;
+  if (adminMcp) void adminMcp.configure(config.mcp.servers);
 
   const readKeys = (): ApiKeyConfig[] => {
     const fromFile: ApiKeyConfig[] = [];
@@ -146,7 +149,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   server.addService(pkg.AgentService.service, {
     Chat: guardBidi('Chat', guard, (call, ctx) =>
-      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns }),
+      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns, adminMcp }),
     ),
   });
   server.addService(pkg.ModelService.service, {
@@ -212,6 +215,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
           server.forceShutdown();
         }
         pool.stop();
+        await adminMcp?.dispose();
         await gateway.close();
         await metricsServer?.close();
         logger.info('team server stopped');

@@ -4,6 +4,7 @@
  * collected and reported together, each naming the setting and the fix.
  */
 import { parse as parseYaml } from 'yaml';
+import { readMcpServers } from './readMcpServers';
 import { DEFAULT_CONFIG, type ApiKeyConfig, type BackendConfig, type ServerConfig, type SigningKeyConfig } from './serverConfig';
 import { expandEnv } from './expandEnv';
 import { parseDuration } from './parseDuration';
@@ -212,6 +213,7 @@ export function loadServerConfig({ args, env, readFile }: ConfigSources): Loaded
     config.auth.signingKeys.push({ kid: 'env', algorithm: 'HS256', secret: env.HEARTH_JWT_SECRET });
   }
   config.backends = readBackends(file.backends, problems);
+  config.mcp = { servers: readMcpServers(file.mcp, problems) };
   const cliBackends = args.backends.length > 0 ? args.backends : (env.HEARTH_BACKENDS ?? '').split(',').filter((s) => s.trim() !== '');
   if (cliBackends.length > 0) {
     try {

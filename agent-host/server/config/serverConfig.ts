@@ -2,6 +2,7 @@
  * The team server's effective configuration: defaults, then the YAML file,
  * then HEARTH_* environment variables, then command-line flags.
  */
+import type { McpServerSpec } from '../../mcp/mcpTypes';
 export type ServerMode = 'standalone' | 'remote';
 /** EdDSA is not offered: jsonwebtoken 9 (and its jwa) cannot sign or verify it; ES256 is the elliptic-curve choice. */
 export type SigningAlgorithm = 'HS256' | 'RS256' | 'ES256';
@@ -73,6 +74,8 @@ export interface ServerConfig {
   limits: { chatTurnsPerMinute: number; completionsPerMinute: number };
   metrics: { host: string; port: number };
   logging: { level: 'debug' | 'info' | 'warn' | 'error'; auditFile: string };
+  /** The admin's MCP servers: they run next to the agent host and their tools are offered to every user. */
+  mcp: { servers: McpServerSpec[] };
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -94,4 +97,5 @@ export const DEFAULT_CONFIG: ServerConfig = {
   limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0 },
   metrics: { host: '127.0.0.1', port: 9464 },
   logging: { level: 'info', auditFile: '' },
+  mcp: { servers: [] },
 };

@@ -23,6 +23,8 @@ import type { Scheduler } from '../scheduler/scheduler';
 import { retryHint } from '../scheduler/schedulerErrors';
 import type { CallContext } from './callGuard';
 import { RemoteToolExecutor } from './remoteToolExecutor';
+import { withMcpTools } from '../../mcp/withMcpTools';
+import type { McpManager } from '../../mcp/mcpManager';
 import { exhausted, ServiceFailure } from './serviceFailure';
 
 type ChatCall = ServerDuplexStream<ChatClientMessage__Output, ChatServerMessage>;
@@ -41,6 +43,8 @@ export interface AgentServiceDeps {
   logger: Logger;
   /** Running turns, so a shutdown can end them cleanly. */
   turns: Set<RunningTurn>;
+  /** The admin's MCP servers (config.yaml `mcp.servers`), offered to every user next to the client's own tools. */
+  adminMcp?: McpManager;
 }
 
 export interface RunningTurn {
@@ -181,7 +185,19 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   deps.metrics.activeStreams.inc();
   deps.audit.record({ event: 'turn.start', user, turn: turnId, model: turn.model, tools: turn.tools.length, historyMessages: turn.history.length });
 
-  const options: TurnOptions = { model: turn.model, executor };
+  // Admin MCP tools run here, on the server, as the admin configured them; the
+  // client's tools (its files, its own MCP servers) still run on the client.
+  const toolExecutor = deps.adminMcp
+    ? withMcpTools(executor, deps.adminMcp, {
+        authorize: async (tool, c) => {
+          deps.audit.record({ event: 'tool.request', user, turn: turnId, tool: tool.name, callId: c.id, where: 'server' });
+          return undefined;
+        },
+        onProgress: (tool, _c, progress) => void write(encodeAgentEvent({ type: 'status', level: 'info', message: `${tool.name}: ${progress.message ?? `${progress.progress}${progress.total ? ` of ${progress.total}` : ''}`}` })),
+        onNameConflict: (tool) => deps.logger.warn('admin MCP tool hidden: the client offers a tool with the same name', { user, tool: tool.name }),
+      })
+    : executor;
+  const options: TurnOptions = { model: turn.model, executor: toolExecutor };
   if (turn.systemPrompt !== undefined) options.systemPrompt = turn.systemPrompt;
   if (turn.maxSteps !== undefined) options.maxSteps = turn.maxSteps;
   if (turn.toolTimeoutMs !== undefined) options.toolTimeoutMs = Math.min(turn.toolTimeoutMs, deps.toolTimeoutMs);

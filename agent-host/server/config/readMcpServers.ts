@@ -1,0 +1,53 @@
+import type { McpServerSpec } from '../../mcp/mcpTypes';
+
+function isStringRecord(v: unknown): v is Record<string, string> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}
+
+/**
+ * The admin's MCP servers from config.yaml, in the shape developers already
+ * use in .vscode/mcp.json:
+ *   mcp:
+ *     servers:
+ *       docs: { type: stdio, command: /usr/bin/docs-mcp, args: [--index, /srv/docs] }
+ *       search: { type: http, url: https://search.internal/mcp, headers: { Authorization: "Bearer ${SEARCH_TOKEN}" } }
+ * Each bad entry is reported with its name; none is dropped silently.
+ */
+export function readMcpServers(value: unknown, problems: string[]): McpServerSpec[] {
+  if (value === undefined || value === null) return [];
+  const servers = (value as { servers?: unknown }).servers;
+  if (servers === undefined || servers === null) return [];
+  if (typeof servers !== 'object' || Array.isArray(servers)) {
+    problems.push('mcp.servers: must be a map of server name to { type, command, args, env } or { type: http, url, headers }');
+    return [];
+  }
+  const specs: McpServerSpec[] = [];
+  for (const [name, raw] of Object.entries(servers as Record<string, unknown>)) {
+    const e = (raw ?? {}) as Record<string, unknown>;
+    const where = `mcp.servers.${name}`;
+    if (!/^[A-Za-z0-9_-]{1,32}$/.test(name)) {
+      problems.push(`${where}: the name must be 1–32 letters, digits, - or _ (it prefixes the tool names)`);
+      continue;
+    }
+    if (e.type === 'http') {
+      if (typeof e.url !== 'string' || !/^https?:\/\//.test(e.url)) problems.push(`${where}.url: must be an http(s) URL`);
+      else if (e.headers !== undefined && !isStringRecord(e.headers)) problems.push(`${where}.headers: must map names to strings`);
+      else specs.push({ name, config: { type: 'http', url: e.url, ...(e.headers ? { headers: e.headers } : {}) } });
+      continue;
+    }
+    if (e.type !== undefined && e.type !== 'stdio') {
+      problems.push(`${where}.type: "${String(e.type)}" must be stdio or http`);
+      continue;
+    }
+    if (typeof e.command !== 'string' || e.command.trim() === '') problems.push(`${where}.command: required for a stdio server`);
+    else if (e.args !== undefined && !(Array.isArray(e.args) && e.args.every((a) => typeof a === 'string'))) problems.push(`${where}.args: must be a list of strings`);
+    else if (e.env !== undefined && !isStringRecord(e.env)) problems.push(`${where}.env: must map names to strings`);
+    else if (e.cwd !== undefined && typeof e.cwd !== 'string') problems.push(`${where}.cwd: must be a path`);
+    else
+      specs.push({
+        name,
+        config: { type: 'stdio', command: e.command, ...(e.args ? { args: e.args as string[] } : {}), ...(e.env ? { env: e.env } : {}), ...(typeof e.cwd === 'string' ? { cwd: e.cwd } : {}) },
+      });
+  }
+  return specs;
+}
