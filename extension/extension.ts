@@ -13,6 +13,8 @@ import { registerChatCommands } from './registerChatCommands';
 import { registerAgentBridge } from './registerAgentBridge';
 import { registerMcp } from './mcp/registerMcp';
 import { registerTeamCommands } from './team/registerTeamCommands';
+import { registerEditorActions } from './actions/registerEditorActions';
+import { registerInlineCompletionUi } from './completion/registerInlineCompletionUi';
 
 /** What the extension exports, for tests and for other extensions. */
 export interface HearthApi {
@@ -47,6 +49,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   registerChatCommands(context, { client, chat, view, log });
   registerMcp(context, client, log);
   registerTeamCommands(context, client);
+  registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit) });
+  registerInlineCompletionUi(context, client);
   const activationMs = Math.round(performance.now() - started);
   log.info(`Hearth activated in ${activationMs} ms.`);
   return { activationMs, client, chat, statusBar };

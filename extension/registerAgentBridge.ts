@@ -4,6 +4,7 @@ import { CommandApprovalRequest, EditApprovalRequest, ProblemsRequest, SessionEx
 import { ProposalDocuments } from './approvals/proposalDocuments';
 import { askEditApproval } from './approvals/editApprovalUi';
 import { askCommandApproval } from './approvals/commandApprovalUi';
+import { reviewEdit } from './approvals/reviewEdit';
 import { problemsFromDiagnostics } from './problemsFromDiagnostics';
 
 /**
@@ -15,6 +16,7 @@ import { problemsFromDiagnostics } from './problemsFromDiagnostics';
 export function registerAgentBridge(context: vscode.ExtensionContext, client: LanguageClient): {
   undoTurn(sessionId: string, entryId: string): Promise<{ restored: string[]; removed: string[] } | undefined>;
   exportSession(sessionId: string): Promise<void>;
+  reviewEdit(edit: { uri: vscode.Uri; range: vscode.Range; newText: string; title: string }): Promise<boolean>;
 } {
   const documents = new ProposalDocuments();
   context.subscriptions.push(
@@ -27,6 +29,7 @@ export function registerAgentBridge(context: vscode.ExtensionContext, client: La
   void client.sendNotification(WorkspaceTrustNotification.type, { trusted: vscode.workspace.isTrusted });
 
   return {
+    reviewEdit: (edit) => reviewEdit(documents, edit),
     async undoTurn(sessionId, entryId) {
       try {
         const result = await client.sendRequest(UndoTurnRequest.type, { sessionId, entryId });

@@ -21,6 +21,8 @@ export class AgentProvider {
    * message sent in between must already go to the team server.
    */
   private justConnected: string | undefined;
+  /** Whether the last `refresh()` chose the team server, for callers that cannot await (inline suggestions). */
+  private remoteActive = false;
 
   constructor(private readonly settings: SettingsReader, readonly team: TeamSession = new TeamSession({ clientName: 'Hearth language server' })) {}
 
@@ -28,6 +30,7 @@ export class AgentProvider {
   async refresh(): Promise<Agent> {
     const settings = await this.settings.get();
     if (this.justConnected && settings.server?.mode === 'remote' && settings.server.url.trim() === this.justConnected) this.justConnected = undefined;
+    this.remoteActive = Boolean(this.justConnected) || settings.server?.mode === 'remote';
     if (this.justConnected) return this.team.agentFor(this.justConnected) ?? notConnectedAgent(this.justConnected);
     if (settings.server?.mode === 'remote') {
       return this.team.agentFor(settings.server.url) ?? notConnectedAgent(settings.server.url);
@@ -58,6 +61,12 @@ export class AgentProvider {
    * team server's address (the `host` of the agent `refresh()` returned);
    * undefined otherwise, so the caller uses its local completer.
    */
+  /** The team server's completer while team mode is on and connected; undefined in local mode. */
+  currentTeamCompleter(): FimCompleter | undefined {
+    const agent = this.team.currentAgent;
+    return this.remoteActive && agent ? this.teamCompleterFor(agent.host) : undefined;
+  }
+
   teamCompleterFor(host: string): FimCompleter | undefined {
     const agent = this.team.currentAgent;
     if (!agent || agent.host !== host) return undefined;

@@ -51,7 +51,8 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
   const keepAlive = config.keepAlive ?? DEFAULT_KEEP_ALIVE;
   const cache = new Map<string, CacheEntry>();
 
-  async function unreachable(err: unknown, model: string): Promise<never> {
+  /** Turns a failed /api/show or /api/tags call into the HearthException the user sees. */
+  async function throwFailure(err: unknown, model: string): Promise<never> {
     const failure = classifyFailure(err);
     const error = failure.kind === 'unreachable' ? unreachableError(host, failure.detail) : await describeOllamaFailure(err, { client: client(), host, model });
     throw new HearthException(error, { cause: err });
@@ -63,7 +64,7 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
     } catch (err) {
       const failure = classifyFailure(err);
       if (failure.kind === 'http' && failure.status === 404) return undefined;
-      return unreachable(err, model);
+      return throwFailure(err, model);
     }
   }
 
@@ -71,7 +72,7 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
     try {
       return (await client().list()).models;
     } catch (err) {
-      return unreachable(err, '');
+      return throwFailure(err, '');
     }
   }
 

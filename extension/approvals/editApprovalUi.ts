@@ -20,18 +20,24 @@ async function closeDiff(proposed: vscode.Uri): Promise<void> {
  * a notification (which does not take focus either). A cancelled request (the
  * turn was stopped) closes the diff and counts as a rejection.
  */
-export async function askEditApproval(params: EditApprovalParams, documents: ProposalDocuments, token: vscode.CancellationToken): Promise<EditDecision> {
+export async function askEditApproval(
+  params: Pick<EditApprovalParams, 'relativePath' | 'oldContent' | 'newContent'>,
+  documents: ProposalDocuments,
+  token: vscode.CancellationToken,
+  options: { allowAcceptAll: boolean; title?: string } = { allowAcceptAll: true },
+): Promise<EditDecision> {
   const original = documents.create('original', params.relativePath, params.oldContent ?? '');
   const proposed = documents.create('proposed', params.relativePath, params.newContent);
   const verb = params.oldContent === null ? 'create' : 'change';
   try {
-    await vscode.commands.executeCommand('vscode.diff', original, proposed, `Hearth: ${params.relativePath} (proposed ${verb})`, {
+    await vscode.commands.executeCommand('vscode.diff', original, proposed, options.title ?? `Hearth: ${params.relativePath} (proposed ${verb})`, {
       preview: false,
       preserveFocus: true,
       viewColumn: vscode.ViewColumn.Beside,
     });
     const answer = new Promise<string | undefined>((resolve) => {
-      void vscode.window.showInformationMessage(`Hearth wants to ${verb} ${params.relativePath}. Review the diff, then accept or reject.`, ACCEPT, REJECT, ACCEPT_ALL).then(resolve);
+      const buttons = options.allowAcceptAll ? [ACCEPT, REJECT, ACCEPT_ALL] : [ACCEPT, REJECT];
+      void vscode.window.showInformationMessage(`Hearth wants to ${verb} ${params.relativePath}. Review the diff, then accept or reject.`, ...buttons).then(resolve);
     });
     const cancelled = new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)));
     const choice = await Promise.race([answer, cancelled]);

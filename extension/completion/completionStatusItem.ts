@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
 import type { CompletionStatus } from '../../protocol/lspMethods';
 
-/** Requests shorter than this never show the spinner: at typing speed it would only flicker. */
-const THINKING_DISPLAY_DELAY_MS = 150;
+/** Added to the server's own delay before "thinking": together they keep the spinner from flickering at typing speed. */
+const THINKING_DISPLAY_DELAY_MS = 75;
 
 /**
  * The status-bar control for inline suggestions: click to pause or resume; it

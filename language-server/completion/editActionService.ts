@@ -1,0 +1,79 @@
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { HearthException, type Agent } from '../../agent-host';
+import type { CommitMessageParams, CommitMessageResult, EditGenerateParams, EditGenerateResult, HearthSettings } from '../../protocol/lspMethods';
+import { resolveModel } from '../chat/resolveModel';
+import { displayPath } from './displayPath';
+import { cleanCommitMessage, COMMIT_SYSTEM_PROMPT, commitUserMessage, CONTEXT_LINES, editSystemPrompt, editUserMessage, extractCode, matchIndentation } from './editPrompts';
+
+export interface EditActionDeps {
+  documents: { get(uri: string): TextDocument | undefined };
+  agent(): Promise<Agent>;
+  settings(): Promise<HearthSettings>;
+  roots: string[];
+}
+
+/**
+ * The model side of the editor actions that change code (fix, document,
+ * refactor, write tests) and of the commit message. It only produces text:
+ * the client shows it as a diff the user accepts or rejects, so nothing here
+ * touches a file. The code comes from the synchronised document, never from disk.
+ */
+export class EditActionService {
+  constructor(private readonly deps: EditActionDeps) {}
+
+  async generateEdit(params: EditGenerateParams, signal: AbortSignal): Promise<EditGenerateResult> {
+    const doc = this.deps.documents.get(params.textDocument.uri);
+    if (!doc) {
+      throw new HearthException({ code: 'invalidRequest', message: 'Hearth does not have this document open. Open it in the editor and try again.', retryable: true });
+    }
+    const range = params.range;
+    const code = doc.getText(range);
+    if (code.trim() === '') {
+      throw new HearthException({ code: 'invalidRequest', message: 'There is no code in the selected range. Select the code and try again.', retryable: false });
+    }
+    const firstContext = Math.max(0, range.start.line - CONTEXT_LINES);
+    const before = doc.getText({ start: { line: firstContext, character: 0 }, end: range.start });
+    const after = doc.getText({ start: range.end, end: { line: range.end.line + CONTEXT_LINES, character: 0 } });
+    const text = editUserMessage({
+      kind: params.kind,
+      path: displayPath(doc.uri, this.deps.roots),
+      languageId: doc.languageId,
+      before,
+      code,
+      after,
+      firstLine: range.start.line + 1,
+      instruction: params.instruction,
+      diagnostics: params.diagnostics,
+    });
+    const { answer, model } = await this.ask(editSystemPrompt(params.kind), text, params.model, signal);
+    const extracted = extractCode(answer);
+    const newText = params.kind === 'tests' ? extracted : matchIndentation(extracted, code);
+    return { uri: doc.uri, range, newText, model };
+  }
+
+  async commitMessage(params: CommitMessageParams, signal: AbortSignal): Promise<CommitMessageResult> {
+    if (params.diff.trim() === '') {
+      throw new HearthException({ code: 'invalidRequest', message: 'Nothing is staged. Stage the changes to describe (git add), then try again.', retryable: false });
+    }
+    const { answer, model } = await this.ask(COMMIT_SYSTEM_PROMPT, commitUserMessage(params.diff), params.model, signal);
+    const message = cleanCommitMessage(answer);
+    if (!message) throw new HearthException({ code: 'modelError', message: `${model} returned an empty commit message. Try again or pick another model.`, model, retryable: true });
+    return { message, model };
+  }
+
+  /** One plain-chat turn (no tools) with the chat model; the answer text, or the turn's error as an exception. */
+  private async ask(systemPrompt: string, text: string, requested: string | undefined, signal: AbortSignal): Promise<{ answer: string; model: string }> {
+    const settings = await this.deps.settings();
+    const agent = await this.deps.agent();
+    const model = await resolveModel(agent, requested ?? settings.chat.model, signal);
+    let answer = '';
+    for await (const event of agent.startTurn([], { text, context: [] }, { model, systemPrompt, temperature: 0.2, maxSteps: 1 }, signal)) {
+      if (event.type === 'text') answer += event.delta;
+      else if (event.type === 'error') throw new HearthException(event.error);
+      else if (event.type === 'done' && event.reason === 'cancelled') {
+        throw new HearthException({ code: 'cancelled', message: 'The request was cancelled.', model, retryable: true });
+      }
+    }
+    return { answer, model };
+  }
+}

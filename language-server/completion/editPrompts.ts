@@ -1,0 +1,146 @@
+import type { Diagnostic } from 'vscode-languageserver/node';
+import type { EditKind } from '../../protocol/lspMethods';
+
+/** Lines of the file shown around the code to change, so the model knows the names in scope. */
+export const CONTEXT_LINES = 60;
+/** The longest staged diff sent whole; beyond it the rest is listed by file name. */
+export const MAX_DIFF_CHARS = 12_000;
+
+const REPLACEMENT_RULES =
+  'Reply with exactly one fenced code block containing the complete replacement for the code to change, and nothing else: ' +
+  'no explanation and no text outside the block. Keep the original indentation and style. ' +
+  'Do not repeat the context before or after the code.';
+
+/** The system prompt of each editor action. */
+export function editSystemPrompt(kind: EditKind): string {
+  const role = 'You are Hearth, a coding assistant editing code in the user\u2019s editor.';
+  switch (kind) {
+    case 'fix':
+      return `${role} You fix the problems the editor reports, changing only what is needed. ${REPLACEMENT_RULES}`;
+    case 'document':
+      return `${role} You add documentation comments in the language\u2019s conventional style (JSDoc, docstrings, rustdoc, …) without changing behaviour. ${REPLACEMENT_RULES}`;
+    case 'refactor':
+      return `${role} You rewrite code as the user instructs, keeping its behaviour unless told otherwise. ${REPLACEMENT_RULES}`;
+    case 'tests':
+      return (
+        `${role} You write unit tests. Use the test framework the project appears to use (judging by the file\u2019s imports and conventions), ` +
+        'otherwise the most common one for the language. Reply with exactly one fenced code block containing a complete test file, and nothing else.'
+      );
+  }
+}
+
+/** A fence longer than any backtick run in the text, so code containing ``` cannot close it early. */
+export function fenceFor(text: string): string {
+  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function fenced(text: string, languageId: string): string {
+  const fence = fenceFor(text);
+  return `${fence}${languageId}\n${text.replace(/\n$/, '')}\n${fence}`;
+}
+
+function describeDiagnostic(d: Diagnostic): string {
+  const source = d.source ? ` [${d.source}${d.code !== undefined ? ` ${d.code}` : ''}]` : '';
+  return `- line ${d.range.start.line + 1}: ${d.message}${source}`;
+}
+
+export interface EditPromptInput {
+  kind: EditKind;
+  path: string;
+  languageId: string;
+  before: string;
+  code: string;
+  after: string;
+  /** 1-based first line of `code`. */
+  firstLine: number;
+  instruction?: string;
+  diagnostics?: Diagnostic[];
+}
+
+/** The user message of an editor action: the file, the code with its surroundings, and the task. */
+export function editUserMessage(input: EditPromptInput): string {
+  const lastLine = input.firstLine + Math.max(0, input.code.replace(/\n$/, '').split('\n').length - 1);
+  const parts = [`File: ${input.path} (${input.languageId})`];
+  if (input.before.trim()) parts.push(`Context before the code (do not repeat it):\n${fenced(input.before, input.languageId)}`);
+  parts.push(`${input.kind === 'tests' ? 'Code to test' : 'Code to change'} (lines ${input.firstLine}\u2013${lastLine}):\n${fenced(input.code, input.languageId)}`);
+  if (input.after.trim()) parts.push(`Context after the code (do not repeat it):\n${fenced(input.after, input.languageId)}`);
+  switch (input.kind) {
+    case 'fix':
+      parts.push(`Fix these problems:\n${(input.diagnostics ?? []).map(describeDiagnostic).join('\n') || '- the code does not work as intended'}`);
+      break;
+    case 'document':
+      parts.push('Add documentation comments to this code.');
+      break;
+    case 'refactor':
+      parts.push(`Instruction: ${input.instruction?.trim() || 'Improve the readability of this code.'}`);
+      break;
+    case 'tests':
+      parts.push(`Write a complete test file for this code from ${input.path}.`);
+      break;
+  }
+  return parts.join('\n\n');
+}
+
+export const COMMIT_SYSTEM_PROMPT =
+  'You write git commit messages. Reply with only the commit message: a summary line in the imperative mood of at most 72 characters, ' +
+  'then, only if the change needs it, a blank line and a short body wrapped at 72 characters saying what changed and why. ' +
+  'No code fences, no quotes, no preamble.';
+
+/** The user message for a commit message: the staged diff, cut to size with the remaining files listed. */
+export function commitUserMessage(diff: string): string {
+  if (diff.length <= MAX_DIFF_CHARS) return `Write a commit message for this staged diff:\n\n${fenced(diff, 'diff')}`;
+  const shown = diff.slice(0, MAX_DIFF_CHARS);
+  const cutAt = shown.lastIndexOf('\ndiff --git ');
+  const head = cutAt > 0 ? shown.slice(0, cutAt) : shown;
+  const rest = [...diff.slice(head.length).matchAll(/^diff --git a\/(\S+)/gm)].map((m) => m[1]);
+  const note = rest.length > 0 ? `\n\nThe diff was too long to show whole; it also changes: ${rest.join(', ')}.` : '';
+  return `Write a commit message for this staged diff:\n\n${fenced(head, 'diff')}${note}`;
+}
+
+/**
+ * The code inside the model's answer: the first fenced block, or the whole
+ * answer when the model ignored the instruction to fence it.
+ */
+export function extractCode(answer: string): string {
+  const match = /^(`{3,}|~{3,})[^\n]*\n([\s\S]*?)^\1\s*$/m.exec(answer);
+  if (match) return match[2];
+  return answer.trim() + '\n';
+}
+
+/**
+ * Puts the model's code back at the original's indentation: models often
+ * answer with the code dedented to column zero, which would break nesting
+ * when it replaces an indented range. Keeps the original's final newline state.
+ */
+export function matchIndentation(code: string, original: string): string {
+  const indentOf = (l: string) => l.length - l.trimStart().length;
+  const nonBlank = (t: string) => t.split('\n').filter((l) => l.trim() !== '');
+  const originalLines = nonBlank(original);
+  const codeLines = nonBlank(code);
+  let out = code;
+  if (originalLines.length > 0 && codeLines.length > 0) {
+    const originalIndent = Math.min(...originalLines.map(indentOf));
+    const codeIndent = Math.min(...codeLines.map(indentOf));
+    if (originalIndent > 0 && codeIndent === 0) {
+      const pad = originalLines.find((l) => indentOf(l) === originalIndent)!.slice(0, originalIndent);
+      out = code
+        .split('\n')
+        .map((l) => (l.trim() === '' ? l : pad + l))
+        .join('\n');
+    }
+  }
+  const endsWithNewline = original.endsWith('\n');
+  out = out.replace(/\n+$/, '');
+  return endsWithNewline ? `${out}\n` : out;
+}
+
+/** The commit message without the wrappers models add despite being asked not to. */
+export function cleanCommitMessage(answer: string): string {
+  let text = answer.trim();
+  const fencedMatch = /^(`{3,})[^\n]*\n([\s\S]*?)\n\1\s*$/.exec(text);
+  if (fencedMatch) text = fencedMatch[2].trim();
+  text = text.replace(/^(commit message|message)\s*:\s*/i, '');
+  if (/^".*"$/s.test(text) || /^'.*'$/s.test(text)) text = text.slice(1, -1).trim();
+  return text;
+}

@@ -1,0 +1,334 @@
+import { InlineCompletionTriggerKind, type CancellationToken, type InlineCompletionList, type InlineCompletionParams, type Position } from 'vscode-languageserver/node';
+import { HearthException, type FimCompleter, type FimModelInfo } from '../../agent-host';
+import type { CompletionSettings, CompletionStatus, HearthSettings } from '../../protocol/lspMethods';
+import { allowsMultiline, buildCompletionPrompt } from './buildCompletionPrompt';
+import { completionSettingsOf } from './completionSettingsOf';
+import { CompletionStatusReporter } from './completionStatusReporter';
+import { displayPath } from './displayPath';
+import { isSuggestionComplete, postProcessCompletion, type SuggestionContext } from './postProcessCompletion';
+import { RecentDocuments, type DocumentSource } from './recentDocuments';
+import { SuggestionCache } from './suggestionCache';
+
+export interface InlineCompletionDeps {
+  documents: DocumentSource;
+  settings(): Promise<HearthSettings>;
+  /** The completer for an Ollama host (the caller keeps one per host). */
+  completer(host: string): FimCompleter;
+  /** Workspace folder paths, for the file path in the prompt header. */
+  roots: string[];
+  sendStatus(status: CompletionStatus): void;
+  log(message: string): void;
+  /** Receives where each answer came from and where its time went (for the benchmark); absent in normal use. */
+  trace?(event: CompletionTrace): void;
+}
+
+/**
+ * One answered request, with epoch times in milliseconds (sub-millisecond
+ * resolution). `source` is where the answer came from: the LRU cache,
+ * type-through, a model request this request started, one it shared, or
+ * nothing (superseded, cancelled, disabled).
+ */
+export interface CompletionTrace {
+  source: 'cache' | 'typeThrough' | 'model' | 'shared' | 'none';
+  receivedAt: number;
+  answeredAt: number;
+  /** When the debounce ended and the HTTP request to the model was sent. */
+  requestedModelAt?: number;
+  /** When the model's stream ended (as the server saw it). */
+  modelDoneAt?: number;
+  shown: boolean;
+}
+
+function preciseNow(): number {
+  return performance.timeOrigin + performance.now();
+}
+
+/** One model request, which several identical LSP requests may share. */
+interface Generation {
+  key: string;
+  uri: string;
+  controller: AbortController;
+  waiters: number;
+  result: Promise<string | undefined>;
+  requestedModelAt?: number;
+  modelDoneAt?: number;
+}
+
+interface Snapshot {
+  uri: string;
+  text: string;
+  offset: number;
+  languageId: string;
+}
+
+/** Resolves true after `ms`, or false as soon as `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (signal.aborted) return resolve(false);
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+/** Tokens to generate: a line is rarely over 60 tokens; multi-line suggestions stop at the block end long before this. */
+function maxTokensFor(multiline: boolean, maxLines: number): number {
+  return multiline ? Math.min(400, Math.max(64, maxLines * 24)) : 64;
+}
+
+function toList(text: string, position: Position): InlineCompletionList | null {
+  if (!text) return null;
+  return { items: [{ insertText: text, range: { start: position, end: position } }] };
+}
+
+/**
+ * Inline suggestions for `textDocument/inlineCompletion`, from the documents
+ * the client synchronised. The optimized pipeline answers from the cache or by
+ * type-through when it can (no model call), shares identical in-flight
+ * requests, waits a short debounce, and aborts a document's model request the
+ * moment the document changes or a request for another position arrives, so
+ * no generation runs on for a position the user has typed past. The baseline
+ * pipeline (a setting, for the benchmark) does none of that.
+ */
+export class InlineCompletionService {
+  private readonly cache = new SuggestionCache();
+  private readonly recent: RecentDocuments;
+  private readonly status: CompletionStatusReporter;
+  /** The newest generation per document: the only one whose answer can still be shown. */
+  private readonly latest = new Map<string, Generation>();
+  private readonly inflight = new Map<string, Generation>();
+  private paused = false;
+  private optimized = true;
+  private settingsSeen: Promise<HearthSettings> | undefined;
+  private scopeSeen = '';
+
+  constructor(private readonly deps: InlineCompletionDeps) {
+    this.recent = new RecentDocuments(deps.documents);
+    this.status = new CompletionStatusReporter(deps.sendStatus, deps.log);
+  }
+
+  async provide(params: InlineCompletionParams, token: CancellationToken): Promise<InlineCompletionList | null> {
+    if (!this.deps.trace) return this.answer(params, token);
+    const receivedAt = preciseNow();
+    const traced: { source: CompletionTrace['source']; generation?: Generation } = { source: 'none' };
+    const result = await this.answer(params, token, traced);
+    const { generation } = traced;
+    this.deps.trace({
+      source: traced.source,
+      receivedAt,
+      answeredAt: preciseNow(),
+      requestedModelAt: generation?.requestedModelAt,
+      modelDoneAt: generation?.modelDoneAt,
+      shown: result !== null,
+    });
+    return result;
+  }
+
+  private async answer(
+    params: InlineCompletionParams,
+    token: CancellationToken,
+    traced?: { source: CompletionTrace['source']; generation?: Generation },
+  ): Promise<InlineCompletionList | null> {
+    const { settings, host } = await this.currentSettings();
+    const doc = this.deps.documents.get(params.textDocument.uri);
+    if (!doc || this.paused || !settings.enabled || settings.disabledLanguages.includes(doc.languageId)) return null;
+    const snapshot: Snapshot = { uri: doc.uri, text: doc.getText(), offset: doc.offsetAt(params.position), languageId: doc.languageId };
+    this.recent.touched(doc.uri, snapshot.offset);
+    const scope = this.scopeSeen;
+    const key = SuggestionCache.keyOf(scope, snapshot.text, snapshot.offset);
+
+    if (settings.pipeline === 'baseline') {
+      const generation = this.start(key, snapshot, settings, host, false);
+      if (traced) Object.assign(traced, { source: 'model', generation });
+      return this.waitFor(generation, token, params.position, false);
+    }
+    // Asked for explicitly (Alt+\), the user is waiting: no debounce, and a position the model had nothing for is tried again.
+    const invoked = params.context.triggerKind === InlineCompletionTriggerKind.Invoked;
+    const hit = this.cache.lookup(snapshot.uri, scope, snapshot.text, snapshot.offset, key);
+    this.supersede(snapshot.uri, key);
+    if (hit && !(invoked && hit.text === '')) {
+      if (traced) traced.source = hit.kind === 'exact' ? 'cache' : 'typeThrough';
+      return toList(hit.text, params.position);
+    }
+    const shared = this.inflight.get(key);
+    const generation = shared ?? this.start(key, snapshot, invoked ? { ...settings, debounceMs: 0 } : settings, host, true);
+    if (traced) Object.assign(traced, { source: shared ? 'shared' : 'model', generation });
+    return this.waitFor(generation, token, params.position, true);
+  }
+
+  /** Pause or resume from the client's status-bar control; pausing stops the running requests. */
+  setPaused(paused: boolean): void {
+    this.paused = paused;
+    if (paused) for (const generation of [...this.latest.values()]) this.abort(generation);
+    this.status.setPaused(paused);
+  }
+
+  /** A document changed: its in-flight suggestion is for text that no longer exists. */
+  documentChanged(uri: string): void {
+    this.recent.touched(uri);
+    const generation = this.latest.get(uri);
+    if (generation && this.optimized) this.abort(generation);
+  }
+
+  documentClosed(uri: string): void {
+    const generation = this.latest.get(uri);
+    if (generation) this.abort(generation);
+    this.cache.forgetDocument(uri);
+    this.recent.forget(uri);
+  }
+
+  /** Checks the configured model once, so the status bar can say it is missing before the user types. */
+  async checkModel(): Promise<void> {
+    const { settings, host } = await this.currentSettings();
+    if (!settings.enabled) return;
+    try {
+      const info = await this.deps.completer(host).describeModel(settings.model);
+      if (info.status === 'ready') this.status.healthy(info.model);
+      else this.reportUnusable(info, host);
+    } catch (err) {
+      this.reportError(err);
+    }
+  }
+
+  /** The settings, noticing when they changed: a new model or host must not be served old suggestions. */
+  private async currentSettings(): Promise<{ settings: CompletionSettings; host: string }> {
+    const pending = this.deps.settings();
+    const all = await pending;
+    const settings = completionSettingsOf(all);
+    if (pending !== this.settingsSeen) {
+      this.settingsSeen = pending;
+      this.optimized = settings.pipeline === 'optimized';
+      const scope = `${all.ollama.host}|${settings.model}|${settings.maxLines}`;
+      if (scope !== this.scopeSeen) {
+        this.scopeSeen = scope;
+        this.cache.clear();
+      }
+      this.status.setDisabled(!settings.enabled);
+    }
+    return { settings, host: all.ollama.host };
+  }
+
+  private start(key: string, snapshot: Snapshot, settings: CompletionSettings, host: string, optimized: boolean): Generation {
+    const generation: Generation = { key, uri: snapshot.uri, controller: new AbortController(), waiters: 0, result: Promise.resolve(undefined) };
+    if (optimized) {
+      this.inflight.set(key, generation);
+      this.latest.set(snapshot.uri, generation);
+    }
+    generation.result = this.generate(generation, snapshot, settings, host, optimized);
+    return generation;
+  }
+
+  /** A request for another position in the same document makes the older one pointless. */
+  private supersede(uri: string, key: string): void {
+    const current = this.latest.get(uri);
+    if (current && current.key !== key) this.abort(current);
+  }
+
+  private abort(generation: Generation): void {
+    generation.controller.abort();
+    if (this.inflight.get(generation.key) === generation) this.inflight.delete(generation.key);
+    if (this.latest.get(generation.uri) === generation) this.latest.delete(generation.uri);
+  }
+
+  /**
+   * Waits for a generation on behalf of one LSP request. When the client
+   * cancels and nobody else waits for the generation, its model request is
+   * aborted too (in the optimized pipeline).
+   */
+  private waitFor(generation: Generation, token: CancellationToken, position: Position, abortWhenUnwanted: boolean): Promise<InlineCompletionList | null> {
+    generation.waiters++;
+    return new Promise((resolve) => {
+      let settled = false;
+      const finish = (text: string | undefined) => {
+        if (settled) return;
+        settled = true;
+        subscription?.dispose();
+        generation.waiters--;
+        resolve(toList(text ?? '', position));
+      };
+      const subscription = abortWhenUnwanted
+        ? token.onCancellationRequested(() => {
+            finish(undefined);
+            if (generation.waiters === 0) this.abort(generation);
+          })
+        : undefined;
+      generation.result.then(finish, () => finish(undefined));
+    });
+  }
+
+  private async generate(generation: Generation, snapshot: Snapshot, settings: CompletionSettings, host: string, optimized: boolean): Promise<string | undefined> {
+    const { signal } = generation.controller;
+    try {
+      const debounced = optimized && settings.debounceMs > 0 ? sleep(settings.debounceMs, signal) : Promise.resolve(true);
+      // The prompt is prepared while the debounce runs, so its cost hides inside the wait.
+      const completer = this.deps.completer(host);
+      const info = await completer.describeModel(settings.model);
+      if (signal.aborted) return undefined;
+      if (info.status !== 'ready') {
+        this.reportUnusable(info, host);
+        return undefined;
+      }
+      const maxTokens = maxTokensFor(allowsMultiline(snapshot.text, snapshot.offset), settings.maxLines);
+      const prompt = buildCompletionPrompt({
+        ...snapshot,
+        path: displayPath(snapshot.uri, this.deps.roots),
+        snippets: this.recent.snippetsFor(snapshot.uri, snapshot.languageId, (uri) => displayPath(uri, this.deps.roots)),
+        contextLength: info.contextLength,
+        maxTokens,
+      });
+      const context: SuggestionContext = { prefix: prompt.documentPrefix, suffix: prompt.suffix, multiline: prompt.multiline, maxLines: settings.maxLines, languageId: snapshot.languageId };
+      if (!(await debounced) || signal.aborted) return undefined;
+      generation.requestedModelAt = preciseNow();
+      let raw = '';
+      let cancelled = false;
+      this.status.thinking(1, info.model);
+      try {
+        const request = { prefix: prompt.prefix, suffix: prompt.suffix, maxTokens, stop: prompt.multiline ? [] : ['\n'] };
+        for await (const chunk of completer.complete(info, request, signal)) {
+          if (chunk.type === 'done') {
+            cancelled = chunk.reason === 'cancelled';
+            continue;
+          }
+          raw += chunk.delta;
+          // Stopping reading aborts the rest of the generation: its text would be cut anyway.
+          if (isSuggestionComplete(raw, context)) break;
+        }
+      } finally {
+        generation.modelDoneAt = preciseNow();
+        this.status.thinking(-1, info.model);
+      }
+      if (cancelled || signal.aborted) return undefined;
+      const suggestion = postProcessCompletion(raw, context) ?? '';
+      if (optimized) this.cache.store(snapshot.uri, this.scopeSeen, snapshot.text, snapshot.offset, suggestion, generation.key);
+      this.status.healthy(info.model);
+      return suggestion;
+    } catch (err) {
+      if (!signal.aborted) this.reportError(err);
+      return undefined;
+    } finally {
+      if (this.inflight.get(generation.key) === generation) this.inflight.delete(generation.key);
+      if (this.latest.get(generation.uri) === generation) this.latest.delete(generation.uri);
+    }
+  }
+
+  private reportUnusable(info: Exclude<FimModelInfo, { status: 'ready' }>, host: string): void {
+    this.status.trouble({
+      state: info.status === 'missing' ? 'modelMissing' : 'modelUnsupported',
+      model: info.model,
+      message: info.message,
+      suggestedModel: info.suggestedModel,
+      host,
+    });
+  }
+
+  private reportError(err: unknown): void {
+    const message = err instanceof HearthException ? err.error.message : `Inline suggestions failed: ${err instanceof Error ? err.message : String(err)}`;
+    this.status.trouble({ state: 'error', model: '', message, host: err instanceof HearthException ? err.error.host : undefined });
+  }
+}

@@ -1,0 +1,83 @@
+import { ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import { createFimCompleter, type FimCompleter } from '../../agent-host';
+import type { HearthError } from '../../protocol/chat';
+import { CommitMessageRequest, CompletionSetPausedNotification, CompletionStatusNotification, EditGenerateRequest } from '../../protocol/lspMethods';
+import { toHearthError } from '../chat/chatService';
+import { HEARTH_ERROR_CODE } from '../guarded';
+import type { HearthServer } from '../hearthServer';
+import { EditActionService } from './editActionService';
+import { InlineCompletionService } from './inlineCompletionService';
+import { provideCodeActions } from './provideCodeActions';
+
+/** An AbortSignal that follows the LSP request's cancellation, so cancelling reaches the model request. */
+function signalOf(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}
+
+function guarded<P, R>(handler: (params: P, signal: AbortSignal) => Promise<R>): (params: P, token: CancellationToken) => Promise<R | ResponseError<HearthError>> {
+  return async (params, token) => {
+    try {
+      return await handler(params, signalOf(token));
+    } catch (err) {
+      const error = toHearthError(err);
+      return new ResponseError(HEARTH_ERROR_CODE, error.message, error);
+    }
+  };
+}
+
+/**
+ * Registers inline suggestions (`textDocument/inlineCompletion`), the
+ * lightbulb code actions, and the model requests behind the editor actions
+ * (`hearth/edit/generate`, `hearth/commit/generate`). Returns the suggestion
+ * service for tests that drive it in-process.
+ */
+export function registerInlineCompletion(connection: Connection, server: HearthServer): InlineCompletionService {
+  const completers = new Map<string, FimCompleter>();
+  const completion = new InlineCompletionService({
+    documents: server.documents,
+    settings: () => server.settings.get(),
+    completer: (host) => {
+      // In team mode suggestions go through the team server's shared GPU (its CompletionService).
+      const team = server.agents.currentTeamCompleter();
+      if (team) return team;
+      let completer = completers.get(host);
+      if (!completer) {
+        completer = createFimCompleter({ host });
+        completers.set(host, completer);
+      }
+      return completer;
+    },
+    roots: server.roots,
+    sendStatus: (status) => void connection.sendNotification(CompletionStatusNotification.type, status),
+    log: (message) => connection.console.log(message),
+    // The benchmark reads where each answer's time went from stderr; nobody else sets this variable.
+    trace: process.env.HEARTH_COMPLETION_TRACE ? (event) => process.stderr.write(`hearth-completion-trace ${JSON.stringify(event)}\n`) : undefined,
+  });
+  const edits = new EditActionService({
+    documents: server.documents,
+    agent: () => server.agents.refresh(),
+    settings: () => server.settings.get(),
+    roots: server.roots,
+  });
+
+  connection.languages.inlineCompletion.on((params, token) => completion.provide(params, token));
+  connection.onCodeAction((params) => provideCodeActions(params));
+  connection.onRequest(EditGenerateRequest.type, guarded((params, signal) => edits.generateEdit(params, signal)));
+  connection.onRequest(CommitMessageRequest.type, guarded((params, signal) => edits.commitMessage(params, signal)));
+  connection.onNotification(CompletionSetPausedNotification.type, (params) => completion.setPaused(params.paused === true));
+
+  let checked = false;
+  server.documents.onDidOpen(() => {
+    // The first opened document means the client is ready: a good moment to find out whether the model exists.
+    if (!checked) {
+      checked = true;
+      void completion.checkModel();
+    }
+  });
+  server.documents.onDidChangeContent((e) => completion.documentChanged(e.document.uri));
+  server.documents.onDidClose((e) => completion.documentClosed(e.document.uri));
+  return completion;
+}

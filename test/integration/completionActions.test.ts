@@ -1,0 +1,113 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CancellationTokenSource, CodeActionKind, CodeActionRequest, DiagnosticSeverity, type CodeAction, type Diagnostic } from 'vscode-languageserver-protocol/node';
+import { CommitMessageRequest, EditGenerateRequest, HearthActionCommands } from '../../protocol/lspMethods';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { CompletionTestEditor } from './completionTestEditor';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+
+const MODEL = 'qwen2.5-coder:7b';
+const SOURCE = ['class Shape {', '  area(w: number, h: number) {', '    return w * hh;', '  }', '}', ''].join('\n');
+
+describe('editor actions and code actions over stdio LSP (integration)', function () {
+  this.timeout(30_000);
+  let fixture: OllamaFixture;
+  let storage: string;
+  let workspace: string;
+  let client: LspTestClient;
+  let editor: CompletionTestEditor;
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture();
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-ls-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-ws-'));
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, completion: { model: MODEL } } });
+    editor = new CompletionTestEditor(client.connection, pathToFileURL(path.join(workspace, 'shape.ts')).toString(), 'typescript', SOURCE);
+    await editor.open();
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    await fixture.close();
+    fs.rmSync(storage, { recursive: true, force: true });
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  const problem: Diagnostic = {
+    range: { start: { line: 2, character: 15 }, end: { line: 2, character: 17 } },
+    message: "Cannot find name 'hh'.",
+    severity: DiagnosticSeverity.Error,
+    source: 'ts',
+    code: 2304,
+  };
+
+  it('offers "Fix with Hearth" on diagnostics and "Explain with Hearth" on a selection', async () => {
+    const atProblem = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: editor.uri },
+      range: problem.range,
+      context: { diagnostics: [problem] },
+    })) as CodeAction[];
+    assert.deepEqual(
+      atProblem.map((a) => [a.title, a.kind, a.command?.command]),
+      [
+        ['Fix with Hearth', CodeActionKind.QuickFix, HearthActionCommands.fix],
+        ['Explain with Hearth', undefined, HearthActionCommands.explainSelection],
+      ],
+    );
+    assert.deepEqual(atProblem[0].command?.arguments, [{ uri: editor.uri, range: problem.range, diagnostics: [problem] }]);
+
+    const atCursor = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: editor.uri },
+      range: { start: { line: 1, character: 2 }, end: { line: 1, character: 2 } },
+      context: { diagnostics: [] },
+    })) as CodeAction[];
+    assert.deepEqual(atCursor, [], 'no actions without problems or a selection');
+
+    const onSave = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: editor.uri },
+      range: problem.range,
+      context: { diagnostics: [problem], only: [CodeActionKind.SourceOrganizeImports] },
+    })) as CodeAction[];
+    assert.deepEqual(onSave, [], 'requests filtered to other kinds get nothing');
+  });
+
+  it('generates a fix for the diagnostics as replacement text at the original indentation', async () => {
+    fixture.enqueue({ kind: 'text', text: 'Here is the fix:\n```ts\nreturn w * h;\n```\n' });
+    const range = { start: { line: 2, character: 0 }, end: { line: 3, character: 0 } };
+    const result = await client.connection.sendRequest(EditGenerateRequest.type, { textDocument: { uri: editor.uri }, range, kind: 'fix', diagnostics: [problem] });
+    assert.equal(result.newText, '    return w * h;\n');
+    assert.deepEqual(result.range, range);
+    assert.equal(result.model, MODEL);
+    const chat = fixture.requests.find((r) => r.path === '/api/chat')!;
+    const prompt = JSON.stringify(chat.body.messages);
+    assert.match(prompt, /Cannot find name 'hh'/);
+    assert.match(prompt, /return w \* hh;/);
+  });
+
+  it('cancelling an edit request aborts the model request', async () => {
+    fixture.enqueue({ kind: 'hang' });
+    const source = new CancellationTokenSource();
+    const range = { start: { line: 1, character: 0 }, end: { line: 4, character: 0 } };
+    const pending = client.connection.sendRequest(EditGenerateRequest.type, { textDocument: { uri: editor.uri }, range, kind: 'document' }, source.token);
+    const hanging = await fixture.waitFor((r) => r.path === '/api/chat' && r.outcome === 'pending', 5000);
+    source.cancel();
+    await fixture.waitFor((r) => r.id === hanging.id && r.outcome === 'aborted', 5000);
+    await assert.rejects(pending, (err: { data?: { code?: string } }) => err.data?.code === 'cancelled');
+  });
+
+  it('writes a commit message for a staged diff', async () => {
+    fixture.enqueue({ kind: 'text', text: '```\nFix the area calculation\n\nUse h instead of the undefined hh.\n```' });
+    const diff = 'diff --git a/shape.ts b/shape.ts\n--- a/shape.ts\n+++ b/shape.ts\n@@ -3 +3 @@\n-    return w * hh;\n+    return w * h;\n';
+    const result = await client.connection.sendRequest(CommitMessageRequest.type, { diff });
+    assert.equal(result.message, 'Fix the area calculation\n\nUse h instead of the undefined hh.');
+    const chat = fixture.requests.find((r) => r.path === '/api/chat')!;
+    assert.match(JSON.stringify(chat.body.messages), /return w \* h;/);
+  });
+
+  it('refuses an empty staged diff with a message saying what to do', async () => {
+    await assert.rejects(client.connection.sendRequest(CommitMessageRequest.type, { diff: '' }), (err: { message: string }) => /Nothing is staged/.test(err.message));
+  });
+});

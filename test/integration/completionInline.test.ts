@@ -1,0 +1,249 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { CancellationTokenSource, InlineCompletionRequest, InlineCompletionTriggerKind } from 'vscode-languageserver-protocol/node';
+import { CompletionStatusNotification, type CompletionStatus } from '../../protocol/lspMethods';
+import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { until } from '../fixtures/until';
+import { CompletionTestEditor } from './completionTestEditor';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+
+const CODER = 'qwen2.5-coder:7b';
+const SOURCE = ['export function area(width: number, height: number): number {', '  return ', '}', '', 'export const unit = 1;', ''].join('\n');
+
+const isGenerate = (r: RecordedRequest) => r.path === '/api/generate';
+
+describe('inline suggestions over stdio LSP (integration)', function () {
+  this.timeout(30_000);
+  let fixture: OllamaFixture;
+  let storage: string;
+  let workspace: string;
+  let client: LspTestClient | undefined;
+  let statuses: CompletionStatus[];
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture();
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-ls-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-ws-'));
+  });
+
+  afterEach(async () => {
+    await client?.stop();
+    client = undefined;
+    await fixture.close();
+    fs.rmSync(storage, { recursive: true, force: true });
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  async function start(completion: Record<string, unknown> = {}): Promise<LspTestClient> {
+    client = await startLspTestClient({
+      storagePath: storage,
+      workspace,
+      settings: { ollama: { host: fixture.url }, chat: { model: CODER }, completion: { model: CODER, debounceMs: 5, ...completion } },
+    });
+    statuses = [];
+    client.connection.onNotification(CompletionStatusNotification.type, (s) => {
+      statuses.push(s);
+    });
+    return client;
+  }
+
+  async function openEditor(text = SOURCE, name = 'src/area.ts', languageId = 'typescript'): Promise<CompletionTestEditor> {
+    const uri = pathToFileURL(path.join(workspace, name)).toString();
+    const editor = new CompletionTestEditor(client!.connection, uri, languageId, text);
+    await editor.open();
+    return editor;
+  }
+
+  it('shows ghost text from a native fill-in-the-middle model, sending prompt and suffix', async () => {
+    await start();
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height;' });
+    const answer = await editor.request();
+    assert.equal(answer.text, 'width * height;');
+    const generate = fixture.requests.find(isGenerate)!;
+    assert.equal(generate.outcome, 'completed');
+    assert.equal(generate.body.model, CODER);
+    assert.equal(generate.body.raw, undefined);
+    assert.ok(generate.body.prompt.endsWith('export function area(width: number, height: number): number {\n  return '), generate.body.prompt);
+    assert.ok(generate.body.prompt.startsWith('// Path: src/area.ts\n// Language: typescript\n'), 'the prompt starts with the file path and language header');
+    assert.equal(generate.body.suffix, '\n}\n\nexport const unit = 1;\n');
+    assert.ok(generate.body.keep_alive, 'keep_alive is set so the model stays loaded');
+    assert.ok(generate.body.options.num_predict > 0 && generate.body.options.num_predict <= 400);
+  });
+
+  it('writes the family sentinel prompt with raw: true for a code model whose template lacks .Suffix', async () => {
+    fixture.setModels([{ name: 'codellama:7b-code', family: 'llama', template: '{{ .Prompt }}', capabilities: ['completion'] }]);
+    await start({ model: 'codellama:7b-code' });
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height; <EOT> junk after the end' });
+    const answer = await editor.request();
+    assert.equal(answer.text, 'width * height;');
+    const generate = fixture.requests.find(isGenerate)!;
+    assert.equal(generate.body.raw, true);
+    assert.match(generate.body.prompt, /^<PRE> \/\/ Path: src\/area\.ts\n[\s\S]* {2}return {2}<SUF>\n\}\n[\s\S]* <MID>$/);
+    assert.ok(generate.body.options.stop.includes('<EOT>'));
+  });
+
+  it('refuses a chat-only model once, naming a code model to pull, and never calls /api/generate', async () => {
+    await start({ model: 'llama3.2:3b' });
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    assert.equal((await editor.request()).text, '');
+    await until(() => statuses.some((s) => s.state === 'modelUnsupported'), 'a modelUnsupported status');
+    assert.equal((await editor.request()).text, '');
+    const unsupported = statuses.filter((s) => s.state === 'modelUnsupported');
+    assert.equal(unsupported.length, 1, 'the message is published once');
+    assert.match(unsupported[0].message!, /ollama pull qwen2\.5-coder:1\.5b/);
+    assert.equal(unsupported[0].suggestedModel, 'qwen2.5-coder:1.5b');
+    assert.equal(fixture.requests.filter(isGenerate).length, 0);
+  });
+
+  it('reports a missing model with the pull command', async () => {
+    await start({ model: 'deepseek-coder:1.3b' });
+    await openEditor();
+    await until(() => statuses.some((s) => s.state === 'modelMissing'), 'a modelMissing status');
+    const missing = statuses.find((s) => s.state === 'modelMissing')!;
+    assert.match(missing.message!, /ollama pull deepseek-coder:1\.3b/);
+  });
+
+  it('picks an installed code model when none is configured', async () => {
+    await start({ model: '' });
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height;' });
+    assert.equal((await editor.request()).text, 'width * height;');
+    assert.equal(fixture.requests.find(isGenerate)!.body.model, CODER);
+  });
+
+  it('a new keystroke aborts the in-flight model request', async () => {
+    await start();
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height;', firstTokenDelayMs: 5000 }, { kind: 'text', text: 'idth * height;' });
+    const first = editor.request();
+    const slow = await fixture.waitFor((r) => isGenerate(r) && r.outcome === 'pending', 5000);
+    const { answer: second } = await editor.keystroke('w');
+    const aborted = await fixture.waitFor((r) => r.id === slow.id && r.outcome === 'aborted', 5000);
+    assert.equal(aborted.outcome, 'aborted');
+    assert.equal((await first).text, '', 'the superseded request answers with nothing');
+    assert.equal((await second).text, 'idth * height;');
+  });
+
+  it('cancelling the LSP request aborts the model request', async () => {
+    await start();
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'hang' });
+    const source = new CancellationTokenSource();
+    const answer = client!.connection.sendRequest(
+      InlineCompletionRequest.type,
+      { textDocument: { uri: editor.uri }, position: editor.position, context: { triggerKind: InlineCompletionTriggerKind.Invoked } },
+      source.token,
+    );
+    const hanging = await fixture.waitFor((r) => isGenerate(r) && r.outcome === 'pending', 5000);
+    source.cancel();
+    await fixture.waitFor((r) => r.id === hanging.id && r.outcome === 'aborted', 5000);
+    assert.equal(await answer, null);
+  });
+
+  it('serves a position seen before from the cache, without a model request', async () => {
+    await start();
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height;' });
+    assert.equal((await editor.request()).text, 'width * height;');
+    await editor.insert('x');
+    fixture.enqueue({ kind: 'text', text: ' + 1;' });
+    assert.equal((await editor.request()).text, ' + 1;');
+    const before = fixture.requests.filter(isGenerate).length;
+    await editor.backspace();
+    const cached = await editor.request();
+    assert.equal(cached.text, 'width * height;');
+    assert.equal(fixture.requests.filter(isGenerate).length, before, 'no model request for a cached position');
+  });
+
+  it('serves the rest of a suggestion from memory when the user types into it', async () => {
+    await start();
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height;' });
+    assert.equal((await editor.request()).text, 'width * height;');
+    const shownAt = editor.cursor;
+    for (const ch of 'width *') {
+      const { answer } = await editor.keystroke(ch);
+      assert.equal((await answer).text, 'width * height;'.slice(editor.cursor - shownAt));
+    }
+    assert.equal(fixture.requests.filter(isGenerate).length, 1, 'typing through makes no model request');
+  });
+
+  it('shares one model request between identical in-flight requests', async () => {
+    await start();
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height;', firstTokenDelayMs: 100 });
+    const [a, b] = await Promise.all([editor.request({ keepPrevious: true }), editor.request({ keepPrevious: true })]);
+    assert.equal(a.text, 'width * height;');
+    assert.equal(b.text, 'width * height;');
+    assert.equal(fixture.requests.filter(isGenerate).length, 1);
+  });
+
+  it('debounces: fast typing asks the model once, for the last position', async () => {
+    await start({ debounceMs: 40 });
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: ' * height;' });
+    let last: Promise<{ text: string }> | undefined;
+    for (const ch of 'width') {
+      last = (await editor.keystroke(ch)).answer;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    assert.equal((await last!).text, ' * height;');
+    const generates = fixture.requests.filter(isGenerate);
+    assert.equal(generates.length, 1);
+    assert.ok(generates[0].body.prompt.endsWith('  return width'));
+  });
+
+  it('post-processes: drops text the line already has after the cursor', async () => {
+    await start();
+    const editor = await openEditor('const total = Math.max();\n', 'src/total.ts');
+    editor.moveTo('Math.max(');
+    fixture.enqueue({ kind: 'text', text: 'a, b);' });
+    assert.equal((await editor.request()).text, 'a, b');
+  });
+
+  it('stops a multi-line suggestion at the end of the block', async () => {
+    await start();
+    const editor = await openEditor('function greet(name: string) {\n  \n}\n', 'src/greet.ts');
+    editor.moveTo('{\n  ');
+    fixture.enqueue({ kind: 'text', text: 'const message = `Hello, ${name}`;\n  return message;\n}\n\nfunction other() {\n  return 1;\n}\n' });
+    assert.equal((await editor.request()).text, 'const message = `Hello, ${name}`;\n  return message;');
+  });
+
+  it('respects hearth.completion.enabled and disabledLanguages without calling the model', async () => {
+    await start({ disabledLanguages: ['markdown'] });
+    const notes = await openEditor('# Notes\n\n', 'notes.md', 'markdown');
+    notes.moveTo('\n\n');
+    assert.equal((await notes.request()).text, '');
+    client!.setSettings({ ollama: { host: fixture.url }, completion: { model: CODER, enabled: false } });
+    const code = await openEditor();
+    code.moveTo('  return ');
+    assert.equal((await code.request()).text, '');
+    await until(() => statuses.some((s) => s.state === 'disabled'), 'a disabled status');
+    assert.equal(fixture.requests.filter(isGenerate).length, 0);
+  });
+
+  it('publishes thinking while a model request runs, then idle', async () => {
+    await start();
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height;', firstTokenDelayMs: 200 });
+    await editor.request();
+    await until(() => statuses.at(-1)?.state === 'idle', 'an idle status after the answer');
+    assert.ok(statuses.some((s) => s.state === 'thinking' && s.model === CODER));
+  });
+});
