@@ -23,23 +23,22 @@ fi
 
 bash scripts/install-test-vscode.sh
 npm run --silent package
-SERVER_DIR="$REPO/.vscode-test/code-server/node_modules/code-server/lib/vscode"
+CODE_SERVER="$REPO/.vscode-test/code-server/node_modules/code-server/out/node/entry.js"
 DATA="$REPO/.vscode-test/start"
 mkdir -p "$DATA/extensions" "$DATA/user-data/User"
 [ -f "$DATA/user-data/User/settings.json" ] || cat > "$DATA/user-data/User/settings.json" <<'JSON'
 {
   "workbench.startupEditor": "none",
-  "security.workspace.trust.startupPrompt": "never",
   "telemetry.telemetryLevel": "off",
   "update.mode": "none",
   "extensions.autoCheckUpdates": false
 }
 JSON
-node "$SERVER_DIR/out/server-main.js" --extensions-dir "$DATA/extensions" --user-data-dir "$DATA/user-data" --install-extension "$REPO/hearth.vsix" --force
+COMMON=(--config "$DATA/code-server.yaml" --user-data-dir "$DATA/user-data" --extensions-dir "$DATA/extensions" --disable-telemetry --disable-update-check)
+node "$CODE_SERVER" "${COMMON[@]}" --install-extension "$REPO/hearth.vsix" --force
 PORT="${HEARTH_PORT:-8765}"
 echo
 echo "Hearth is running in VS Code at: http://127.0.0.1:$PORT/?folder=$WORKSPACE"
-echo "(Ollama is expected at \$OLLAMA_HOST or http://127.0.0.1:11434; change it with the hearth.ollama.host setting.)"
+echo "(Ollama is expected at \$OLLAMA_HOST or http://127.0.0.1:11434; change it with the hearth.ollama.host setting. Ctrl+C stops.)"
 echo
-exec node "$SERVER_DIR/out/server-main.js" --host 127.0.0.1 --port "$PORT" --without-connection-token --accept-server-license-terms \
-  --extensions-dir "$DATA/extensions" --user-data-dir "$DATA/user-data" --server-data-dir "$DATA/server-data"
+exec node "$CODE_SERVER" "${COMMON[@]}" --auth none --bind-addr "127.0.0.1:$PORT" --disable-getting-started-override "$WORKSPACE"
