@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { McpToolApprovalParams } from '../../protocol/lspMethods';
-import type { DefinitionDocuments } from './definitionDocuments';
+import type { ProposalDocuments } from '../approvals/proposalDocuments';
 
 export type McpToolDecision = 'accept' | 'reject' | 'alwaysAllow';
 
@@ -27,14 +27,15 @@ async function closeDiff(current: vscode.Uri): Promise<void> {
  * new definitions open side by side first. A cancelled request (the turn was
  * stopped) counts as a rejection.
  */
-export async function askMcpToolApproval(params: McpToolApprovalParams, documents: DefinitionDocuments, token: vscode.CancellationToken): Promise<McpToolDecision> {
+export async function askMcpToolApproval(params: McpToolApprovalParams, documents: ProposalDocuments, token: vscode.CancellationToken): Promise<McpToolDecision> {
   const changed = params.previousDefinition !== undefined;
   let approved: vscode.Uri | undefined;
   let current: vscode.Uri | undefined;
   try {
     if (params.previousDefinition) {
-      approved = documents.create('approved', params.toolName, params.previousDefinition);
-      current = documents.create('current', params.toolName, params.definition);
+      const file = `${params.toolName.replace(/[^\w.-]/g, '_')}.json`;
+      approved = documents.create('approved', file, `${JSON.stringify(params.previousDefinition, null, 2)}\n`);
+      current = documents.create('current', file, `${JSON.stringify(params.definition, null, 2)}\n`);
       await vscode.commands.executeCommand('vscode.diff', approved, current, `Hearth: ${params.toolName} definition (approved ↔ now)`, {
         preview: false,
         preserveFocus: true,

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { McpLogNotification, McpServerStatusNotification, McpToolApprovalRequest, McpTrustServerRequest, type McpServerInfo, type McpServerState } from '../../protocol/lspMethods';
-import { DefinitionDocuments } from './definitionDocuments';
+import { ProposalDocuments } from '../approvals/proposalDocuments';
 import { restartMcpServer, showMcpServers } from './mcpServerPicker';
 import { askMcpToolApproval } from './mcpToolApprovalUi';
 import { askMcpTrust } from './mcpTrustPrompt';
@@ -13,7 +13,8 @@ import { askMcpTrust } from './mcpTrustPrompt';
  * stops unexpectedly. The servers themselves run in the language server.
  */
 export function registerMcp(context: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): void {
-  const documents = new DefinitionDocuments();
+  // Its own scheme, so these documents never shadow the edit diffs' provider.
+  const documents = new ProposalDocuments('hearth-mcp-definition');
   const lastStates = new Map<string, McpServerState>();
   context.subscriptions.push(
     documents,
