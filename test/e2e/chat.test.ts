@@ -107,6 +107,9 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     const toolReply = fixture.requests.find((r) => r.id > before && r.path === '/api/chat');
     console.log(`      model tool call complete → diff editor visible: ${shownAt - (toolReply?.finishedAt ?? shownAt)} ms (includes polling at 50 ms)`);
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'agent-diff.png') });
+    // The diff opened beside, without taking the keyboard from where the user was typing (the chat input).
+    assert.equal(await vscode.wb.page.evaluate(() => document.activeElement?.tagName), 'IFRAME');
+    assert.equal(await chat.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'composer');
     await vscode.wb.page.getByRole('button', { name: 'Accept', exact: true }).click();
     await until(async () => fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js'), 'utf8') === FIXED, 'the file to be written');
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the turn to finish');
@@ -125,5 +128,19 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     await lastAnswer().locator('[data-testid="undo-turn"]').click();
     await until(async () => !fs.existsSync(path.join(vscode.workspace, 'src', 'extra.js')) && fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js'), 'utf8') === FIXED, 'Undo to restore the files');
     assert.deepEqual(fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js')), Buffer.from(FIXED));
+  });
+
+  it('a dropped connection shows a plain error with Retry; Retry answers without losing or repeating the message', async () => {
+    await chat.locator('[data-testid="new-chat"]').click();
+    fixture.enqueue({ kind: 'drop', text: 'Partial answer that will be cut', afterTokens: 2 }, { kind: 'text', text: 'The full answer.' });
+    await send('Tell me something');
+    const error = lastAnswer().locator('[data-testid="error"]');
+    await error.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await error.innerText(), /connection|dropped|closed/i);
+    await lastAnswer().locator('[data-testid="retry"]').click();
+    await until(async () => ((await lastAnswer().innerText()).includes('The full answer.') ? true : undefined), 'the retried answer');
+    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the retried answer to finish');
+    assert.equal(await chat.locator('[data-testid="user-message"]', { hasText: 'Tell me something' }).count(), 1, 'the message is shown once');
+    assert.equal(await chat.locator('[data-testid="assistant-message"]').count(), 1, 'the failed answer was replaced');
   });
 });

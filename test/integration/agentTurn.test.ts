@@ -103,6 +103,51 @@ describe('agent turns through the language server (integration)', function () {
     assert.equal(fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8'), BUGGY);
   });
 
+  it('runs a read → edit → test → fix transcript with approvals accepted and rejected', async () => {
+    fs.writeFileSync(path.join(workspace, 'test.js'), "import('./src/math.js').then(({ add }) => { if (add(2, 3) !== 5) { console.error('add(2, 3) is', add(2, 3)); process.exit(1); } console.log('ok'); });\n");
+    fs.writeFileSync(path.join(workspace, 'package.json'), '{ "type": "module" }\n');
+    const decisions: ('accept' | 'reject')[] = ['accept', 'reject', 'accept'];
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
+    client.connection.onRequest(EditApprovalRequest.type, (p) => {
+      edits.push({ ...p, receivedAt: Date.now() });
+      return { decision: decisions.shift() ?? 'reject' };
+    });
+    client.connection.onRequest(CommandApprovalRequest.type, (p) => {
+      commands.push(p);
+      return { decision: 'accept' };
+    });
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'src/math.js' } }] },
+      // A wrong fix first: the user accepts it, the test run shows it is wrong.
+      { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'src/math.js', oldText: 'return a - b;', newText: 'return a * b;' } }] },
+      { kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'node test.js' } }] },
+      // A second wrong attempt, which the user rejects.
+      { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'src/math.js', oldText: 'return a * b;', newText: 'return 5;' } }] },
+      { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'src/math.js', oldText: 'return a * b;', newText: 'return a + b;' } }] },
+      { kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'node test.js' } }] },
+      { kind: 'text', text: 'The tests pass now.' },
+    );
+    const { started, done, results } = await turn('Fix add() and make the tests pass');
+    assert.equal(done.event.type === 'done' && done.event.reason, 'stop');
+    assert.deepEqual(results.map((r) => [r.name, r.isError]), [
+      ['read_file', false],
+      ['edit_file', false],
+      ['run_command', false],
+      ['edit_file', true],
+      ['edit_file', false],
+      ['run_command', false],
+    ]);
+    assert.match(results[2].content, /add\(2, 3\) is 6/, 'the failing run is reported to the model');
+    assert.match(results[3].content, /reject/i);
+    assert.match(results[5].content, /ok/);
+    assert.equal(commands.length, 2, 'each command asked for approval (node is not on the allow-list)');
+    assert.equal(fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8'), FIXED);
+    // Undo restores the file as it was before the whole turn, across both accepted edits.
+    await client!.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId });
+    assert.equal(fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8'), BUGGY);
+  });
+
   it('a rejected edit leaves the file alone and tells the model', async () => {
     await start('reject');
     fixture.enqueue(
