@@ -108,8 +108,8 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     console.log(`      model tool call complete → diff editor visible: ${shownAt - (toolReply?.finishedAt ?? shownAt)} ms (includes polling at 50 ms)`);
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'agent-diff.png') });
     // The diff opened beside, without taking the keyboard from where the user was typing (the chat input).
-    assert.equal(await vscode.wb.page.evaluate(() => document.activeElement?.tagName), 'IFRAME');
-    assert.equal(await chat.evaluate(() => document.activeElement?.getAttribute('data-testid')), 'composer');
+    assert.equal(await vscode.wb.page.evaluate('document.activeElement && document.activeElement.tagName'), 'IFRAME');
+    assert.equal(await chat.evaluate("document.activeElement && document.activeElement.getAttribute('data-testid')"), 'composer');
     await vscode.wb.page.getByRole('button', { name: 'Accept', exact: true }).click();
     await until(async () => fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js'), 'utf8') === FIXED, 'the file to be written');
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the turn to finish');
