@@ -85,7 +85,7 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
   it('keeps the chats across a window reload', async () => {
     await vscode.wb.page.reload();
     await vscode.wb.page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: 90_000 });
-    chat = await openHearth(vscode.wb.page);
+    chat = await openHearth(vscode.wb.page, 'command');
     await chat.locator('[data-testid="history-button"]').click();
     const items = chat.locator('[data-testid="history-item"]');
     await until(async () => (await items.count()) >= 2, 'two chats in the history');
@@ -103,9 +103,12 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     await send('Fix the bug in add()');
     const diffTab = vscode.wb.page.locator('.tabs-container .tab', { hasText: 'proposed change' });
     await diffTab.first().waitFor({ state: 'visible', timeout: 30_000 });
+    // Measured when the diff's proposed side shows the new line, not just when the tab appears.
+    const diffLines = vscode.wb.page.locator('.monaco-diff-editor .view-lines');
+    await until(async () => ((await diffLines.allInnerTexts()).join('\n').replace(/\u00a0/g, ' ').includes('return a + b;') ? true : undefined), 'the diff to show the proposed line', 30_000, 20);
     const shownAt = Date.now();
     const toolReply = fixture.requests.find((r) => r.id > before && r.path === '/api/chat');
-    console.log(`      model tool call complete → diff editor visible: ${shownAt - (toolReply?.finishedAt ?? shownAt)} ms (includes polling at 50 ms)`);
+    console.log(`      model tool call complete → diff editor showing the change: ${shownAt - (toolReply?.finishedAt ?? shownAt)} ms (polled every 20 ms)`);
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'agent-diff.png') });
     // The diff opened beside, without taking the keyboard from where the user was typing (the chat input).
     assert.equal(await vscode.wb.page.evaluate('document.activeElement && document.activeElement.tagName'), 'IFRAME');

@@ -9,6 +9,18 @@ export async function saveFailureEvidence(page: Page | undefined, server: CodeSe
   fs.mkdirSync(dir, { recursive: true });
   const name = title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
   await page?.screenshot({ path: path.join(dir, `failed-${name}.png`) }).catch(() => undefined);
-  if (server) fs.writeFileSync(path.join(dir, `failed-${name}.log`), server.log());
+  if (server) {
+    // The server's log, then the extension's own output channel logs (language server included).
+    const logs = [server.log()];
+    const walk = (d: string): void => {
+      for (const entry of fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }) : []) {
+        const p = path.join(d, entry.name);
+        if (entry.isDirectory()) walk(p);
+        else if (/Hearth.*\.log$/.test(entry.name)) logs.push(`--- ${p}\n${fs.readFileSync(p, 'utf8')}`);
+      }
+    };
+    walk(path.join(server.userDataDir, 'logs'));
+    fs.writeFileSync(path.join(dir, `failed-${name}.log`), logs.join('\n'));
+  }
   console.log(`      (screenshot and log saved to test-results/failed-${name}.*)`);
 }

@@ -59,9 +59,14 @@ export async function webviewFrame(page: Page, selector: string, timeoutMs = 60_
   throw new Error(`No webview frame with ${selector} appeared within ${timeoutMs} ms.`);
 }
 
-/** Opens the Hearth view from its activity-bar icon. */
-export async function openHearth(page: Page): Promise<Frame> {
-  await page.locator('.part.activitybar .action-item a[aria-label^="Hearth"]').first().click();
+/**
+ * Opens the Hearth view: by its activity-bar icon (what a user does first), or
+ * with the Hearth: Focus Chat command, which always shows the view; the icon
+ * toggles, and after a reload VS Code may still be restoring the sidebar.
+ */
+export async function openHearth(page: Page, via: 'icon' | 'command' = 'icon'): Promise<Frame> {
+  if (via === 'icon') await page.locator('.part.activitybar .action-item a[aria-label^="Hearth"]').first().click();
+  else await runCommand(page, 'Hearth: Focus Chat');
   return webviewFrame(page, '[data-testid="composer"]');
 }
 
