@@ -18,10 +18,15 @@ execFileSync(process.execPath, [join(repo, 'esbuild.mjs'), '--tests'], { stdio: 
 const fixture = spawn(process.execPath, [join(repo, 'out', 'test', 'fixtures', 'ollamaFixture.main.mjs')], { stdio: ['ignore', 'pipe', 'inherit'] });
 let fixtureUrl = '';
 fixture.stdout.setEncoding('utf8');
+// Read until the URL appears; if the fixture exits first, say so instead of waiting forever.
+const fixtureExited = once(fixture, 'exit').then(([code]) => {
+  throw new Error(`The Ollama fixture exited (code ${code}) before printing its URL.`);
+});
 while (!fixtureUrl) {
-  const [chunk] = await once(fixture.stdout, 'data');
+  const [chunk] = await Promise.race([once(fixture.stdout, 'data'), fixtureExited]);
   fixtureUrl = /OLLAMA_FIXTURE_URL=(\S+)/.exec(String(chunk))?.[1] ?? '';
 }
+fixtureExited.catch(() => undefined);
 const workspace = mkdtempSync(join(tmpdir(), 'hearth-vscode-ws-'));
 writeFileSync(join(workspace, 'hello.ts'), 'export const hello = "world";\n');
 mkdirSync(join(workspace, '.vscode'));
