@@ -18,6 +18,8 @@ const common = {
   logLevel: 'info',
   target: 'es2022',
   legalComments: 'none',
+  // .proto files are inlined as text (protocol/grpc/protoSources.ts).
+  loader: { '.proto': 'text' },
 };
 
 /** @type {esbuild.BuildOptions[]} */
@@ -51,7 +53,7 @@ const builds = [
     outdir: 'dist',
     platform: 'browser',
     format: 'iife',
-    loader: { '.css': 'css' },
+    loader: { '.css': 'css', '.proto': 'text' },
   },
 ];
 

@@ -10,18 +10,19 @@ const EXCLUDE = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**}';
  */
 export class WorkspaceFileIndex implements vscode.Disposable {
   private files: Thenable<string[]> | undefined;
-  private readonly watcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
-
-  constructor() {
-    this.watcher.onDidCreate(() => (this.files = undefined));
-    this.watcher.onDidDelete(() => (this.files = undefined));
-  }
+  /** Created on the first `@` search, so activation does not pay for watching the workspace. */
+  private watcher: vscode.FileSystemWatcher | undefined;
 
   dispose(): void {
-    this.watcher.dispose();
+    this.watcher?.dispose();
   }
 
   async search(query: string, limit = 30): Promise<string[]> {
+    if (!this.watcher) {
+      this.watcher = vscode.workspace.createFileSystemWatcher('**/*', false, true, false);
+      this.watcher.onDidCreate(() => (this.files = undefined));
+      this.watcher.onDidDelete(() => (this.files = undefined));
+    }
     const pending = (this.files ??= vscode.workspace.findFiles('**/*', EXCLUDE, MAX_FILES).then((uris) => uris.map((u) => vscode.workspace.asRelativePath(u)).sort()));
     const files = await pending;
     const q = query.toLowerCase();

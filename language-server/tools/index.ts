@@ -10,6 +10,7 @@ export { WorkspaceConfinement, type ConfinedPath, type WorkspaceRoot, type PathI
 export { evaluateCommand, type CommandVerdict, type CommandLists } from './commandPolicy';
 export { parseShellCommand, type ParsedCommandLine, type SimpleCommand } from './shellCommand';
 export { findRipgrep } from './ripgrepSearch';
+export { looksBinary } from './textFiles';
 export {
   DEFAULT_TOOL_POLICY,
   type ApprovalGateway,

@@ -1,6 +1,6 @@
 /**
  * Loads the gRPC package definitions from the proto text embedded in
- * protocol/generated/protoSources.ts. Nothing is read from disk, so the same
+ * protocol/grpc/protoSources.ts (inlined by esbuild). Nothing is read from disk, so the same
  * code works from the repository, from the bundles in dist/ and from the
  * ESM test bundles (where bundled libraries cannot find their own .proto files).
  */
@@ -9,7 +9,7 @@ import * as protoLoader from '@grpc/proto-loader';
 import * as protobuf from 'protobufjs';
 import * as descriptorExt from 'protobufjs/ext/descriptor';
 import type { ProtoGrpcType } from '../generated/hearth';
-import { HEALTH_PROTO, HEARTH_PROTO, REFLECTION_V1ALPHA_PROTO, REFLECTION_V1_PROTO } from '../generated/protoSources';
+import { HEALTH_PROTO, HEARTH_PROTO, REFLECTION_V1ALPHA_PROTO, REFLECTION_V1_PROTO } from './protoSources';
 
 /** The options the generated types in protocol/generated/ were made with; they must match. */
 export const HEARTH_LOADER_OPTIONS: protoLoader.Options = { keepCase: true, longs: Number, enums: String, defaults: true, oneofs: true };

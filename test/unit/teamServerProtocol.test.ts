@@ -1,7 +1,7 @@
 /** The gRPC trust boundary: proto <-> chat.ts mapping and what each side refuses. */
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { HEARTH_PROTO } from '../../protocol/generated/protoSources';
+import { HEARTH_PROTO } from '../../protocol/grpc/protoSources';
 import type { ChatServerMessage__Output } from '../../protocol/generated/hearth/v1/ChatServerMessage';
 import type { ChatStart__Output } from '../../protocol/generated/hearth/v1/ChatStart';
 import { hearthPackage } from '../../protocol/grpc/loadProtos';
