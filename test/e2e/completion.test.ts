@@ -1,8 +1,8 @@
 /**
- * Editor actions in a real VS Code: "Explain Selection" streams into the chat
- * view. (The ghost-text test is out: on fresh clones no inline suggestion was
- * requested in 2 of 4 runs, cause not found; inline completion is covered over
- * LSP in test/integration/completionInline.test.ts.)
+ * Inline suggestions and editor actions in a real VS Code: typing in a file
+ * shows ghost text produced by the fixture's /api/generate (fill-in-the-middle
+ * with prompt and suffix), Tab accepts it, and "Explain Selection" streams
+ * into the chat view.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -14,7 +14,7 @@ import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
 
-describe('editor actions in a real VS Code (e2e)', function () {
+describe('inline suggestions and editor actions in a real VS Code (e2e)', function () {
   this.timeout(180_000);
   let fixture: OllamaFixture;
   before(async () => {
@@ -26,14 +26,46 @@ describe('editor actions in a real VS Code (e2e)', function () {
     prepareWorkspace: (workspace) => fs.writeFileSync(path.join(workspace, 'sum.ts'), 'export function sum(a: number, b: number): number {\n  \n}\n'),
   });
 
-  it('Explain Selection streams the explanation into the chat', async () => {
+  it('shows ghost text from the model while typing, and Tab accepts it', async () => {
     const page = vscode.wb.page;
+    // Open the Hearth view first so the extension is active before typing.
     await openHearth(page);
+    fixture.setResponder((req) => (req.path === '/api/generate' ? { kind: 'text', text: ' a + b;' } : { kind: 'text', text: 'ok' }));
     await page.keyboard.press('Control+P');
     await page.locator('.quick-input-widget input').fill('sum.ts');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'sum.ts' }).first().waitFor();
     await page.keyboard.press('Enter');
-    await page.locator('.editor-instance .monaco-editor').first().waitFor({ state: 'visible' });
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.waitFor({ state: 'visible' });
+    // VS Code creates an editor's inline-suggestion controller lazily ("Eventually": when the page is
+    // idle, at the latest 5000 ms after the editor is created), and keystrokes typed before then ask no
+    // provider at all, Hearth or any other. On a busy fresh start that window is real, so the test
+    // starts typing once it is over, as a user reading the file first would.
+    await page.waitForTimeout(6_000);
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('End');
+    await page.keyboard.type('return', { delay: 40 });
+    const ghost = page.locator('.ghost-text-decoration, .ghost-text');
+    const generated = () => fixture.requests.some((r) => r.path === '/api/generate');
+    await until(async () => generated(), 'a fill-in-the-middle request to the model', 30_000).catch((err) => {
+      throw new Error(`${String(err)}; requests seen: ${fixture.requests.map((r) => r.path).join(', ')}`);
+    });
+    await until(async () => ((await ghost.allInnerTexts()).join('').replace(/\u00a0/g, ' ').includes('a + b') ? true : undefined), 'ghost text from the model', 30_000).catch(async (err) => {
+      const gens = fixture.requests.filter((r) => r.path === '/api/generate').map((r) => `${r.outcome} tokens=${r.tokensSent} prompt…${JSON.stringify(String(r.body?.prompt).slice(-30))} suffix=${JSON.stringify(String(r.body?.suffix).slice(0, 20))} raw=${r.body?.raw}`);
+      const html = await page.locator('.editor-instance .monaco-editor .view-lines').first().innerHTML();
+      throw new Error(`${String(err)}\n${gens.join('\n')}\n${html.slice(0, 3000)}`);
+    });
+    const generate = fixture.requests.filter((r) => r.path === '/api/generate' && r.body !== undefined).at(-1)!;
+    assert.match(String(generate.body.prompt), /return$/, 'the prompt ends at the cursor');
+    assert.match(String(generate.body.suffix), /^\s*\n}/, 'the text after the cursor is sent as the suffix');
+    await page.keyboard.press('Tab');
+    await until(async () => ((await editor.locator('.view-lines').innerText()).replace(/\u00a0/g, ' ').includes('return a + b;') ? true : undefined), 'the suggestion to be inserted');
+    fixture.setResponder(undefined);
+  });
+
+  it('Explain Selection streams the explanation into the chat', async () => {
+    const page = vscode.wb.page;
     // A responder by path, not the queue: inline suggestions (/api/generate) keep coming while the test types.
     fixture.setResponder((req) => (req.path === '/api/chat' ? { kind: 'text', text: 'This function adds its two arguments and returns the sum.', tokenDelayMs: 10 } : { kind: 'text', text: '' }));
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click();

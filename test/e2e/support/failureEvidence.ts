@@ -1,14 +1,14 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { Page } from 'playwright-core';
+import type { Workbench } from './workbench';
 import { REPO_ROOT, type CodeServer } from './codeServer';
 
 /** Saves a screenshot and the server log of a failed e2e test under test-results/. */
-export async function saveFailureEvidence(page: Page | undefined, server: CodeServer | undefined, title: string): Promise<void> {
+export async function saveFailureEvidence(wb: Workbench | undefined, server: CodeServer | undefined, title: string): Promise<void> {
   const dir = path.join(REPO_ROOT, 'test-results');
   fs.mkdirSync(dir, { recursive: true });
   const name = title.replace(/[^a-z0-9]+/gi, '-').slice(0, 60);
-  await page?.screenshot({ path: path.join(dir, `failed-${name}.png`) }).catch(() => undefined);
+  await wb?.page.screenshot({ path: path.join(dir, `failed-${name}.png`) }).catch(() => undefined);
   if (server) {
     // The server's log, then the extension's own output channel logs (language server included).
     const logs = [server.log()];
@@ -16,10 +16,11 @@ export async function saveFailureEvidence(page: Page | undefined, server: CodeSe
       for (const entry of fs.existsSync(d) ? fs.readdirSync(d, { withFileTypes: true }) : []) {
         const p = path.join(d, entry.name);
         if (entry.isDirectory()) walk(p);
-        else if (/Hearth.*\.log$/.test(entry.name)) logs.push(`--- ${p}\n${fs.readFileSync(p, 'utf8')}`);
+        else if (/Hearth.*\.log$|^exthost\.log$|^remoteexthost\.log$/.test(entry.name)) logs.push(`--- ${p}\n${fs.readFileSync(p, 'utf8')}`);
       }
     };
     walk(path.join(server.userDataDir, 'logs'));
+    if (wb) logs.push(`--- the workbench page's console (warnings and errors)\n${wb.consoleLog.join('\n')}`);
     fs.writeFileSync(path.join(dir, `failed-${name}.log`), logs.join('\n'));
   }
   console.log(`      (screenshot and log saved to test-results/failed-${name}.*)`);

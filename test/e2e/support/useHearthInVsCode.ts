@@ -31,7 +31,7 @@ export function useHearthInVsCode(options: { settings: () => Record<string, unkn
     session.wb = await openWorkbench(session.server.url(session.workspace));
   });
   afterEach(async function () {
-    if (this.currentTest?.state === 'failed') await saveFailureEvidence(session.wb?.page, session.server, this.currentTest.title);
+    if (this.currentTest?.state === 'failed') await saveFailureEvidence(session.wb, session.server, this.currentTest.title);
   });
   after(async () => {
     await session.wb?.close();

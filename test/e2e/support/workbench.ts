@@ -8,6 +8,8 @@ import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
 export interface Workbench {
   browser: Browser;
   page: Page;
+  /** The page's console warnings and errors and its uncaught exceptions, for failure evidence. */
+  consoleLog: string[];
   close(): Promise<void>;
 }
 
@@ -17,11 +19,17 @@ export async function openWorkbench(url: string): Promise<Workbench> {
     args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'],
   });
   const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  const consoleLog: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'error' || message.type() === 'warning') consoleLog.push(`[${new Date().toISOString()}] ${message.type()} ${message.text()}`);
+  });
+  page.on('pageerror', (error) => consoleLog.push(`[${new Date().toISOString()}] uncaught ${error.stack ?? error.message}`));
   await page.goto(url);
   await page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: 90_000 });
   return {
     browser,
     page,
+    consoleLog,
     async close() {
       await browser.close();
     },
