@@ -162,7 +162,8 @@ async function runPipeline(pipeline: 'optimized' | 'baseline', source: string, s
   const completion = pipeline === 'optimized' ? { model: MODEL, debounceMs: DEBOUNCE_MS } : { model: MODEL, debounceMs: 0, pipeline: 'baseline' };
   // Makes the server report where each answer came from and where its time went (see CompletionTrace).
   process.env.HEARTH_COMPLETION_TRACE = '1';
-  const client = await startLspTestClient({ storagePath: storage, workspace: path.resolve('.'), settings: { ollama: { host: model.url }, chat: { model: MODEL }, completion } });
+  // Over Node IPC, the transport Hearth's extension uses with its language server.
+  const client = await startLspTestClient({ storagePath: storage, transport: 'ipc', workspace: path.resolve('.'), settings: { ollama: { host: model.url }, chat: { model: MODEL }, completion } });
   try {
     const editor = new CompletionTestEditor(client.connection, pathToFileURL(sourcePath).toString(), 'typescript', session.initial);
     await editor.open();

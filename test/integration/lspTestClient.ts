@@ -1,13 +1,17 @@
 /**
- * A real LSP client for integration tests: starts `dist/language-server.js
- * --stdio` as a child process and speaks JSON-RPC to it over its pipes,
- * answering `workspace/configuration` with the settings a test chooses.
+ * A real LSP client for integration tests: starts `dist/language-server.js`
+ * as a child process and speaks JSON-RPC to it, answering
+ * `workspace/configuration` with the settings a test chooses. The transport
+ * is stdio (what other LSP editors use) unless `transport: 'ipc'` asks for
+ * Node's IPC channel, which is what Hearth's own extension uses.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { fork, spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
   createProtocolConnection,
+  IPCMessageReader,
+  IPCMessageWriter,
   StreamMessageReader,
   StreamMessageWriter,
   ConfigurationRequest,
@@ -37,11 +41,26 @@ export interface LspTestClient {
 
 export const SERVER_PATH = path.resolve('dist/language-server.js');
 
-export async function startLspTestClient(options: { storagePath: string; workspace?: string; settings?: Record<string, unknown>; serverPath?: string }): Promise<LspTestClient> {
-  const child = spawn(process.execPath, [options.serverPath ?? SERVER_PATH, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+export interface LspTestClientOptions {
+  storagePath: string;
+  workspace?: string;
+  settings?: Record<string, unknown>;
+  serverPath?: string;
+  /** stdio (the default) or Node IPC, as vscode-languageclient's TransportKind.ipc uses. */
+  transport?: 'stdio' | 'ipc';
+}
+
+export async function startLspTestClient(options: LspTestClientOptions): Promise<LspTestClient> {
+  const serverPath = options.serverPath ?? SERVER_PATH;
+  const ipc = options.transport === 'ipc';
+  const child = ipc
+    ? fork(serverPath, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
+    : spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
   const logs: string[] = [];
   child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
-  const connection = createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
+  const connection = ipc
+    ? createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
+    : createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   let settings = options.settings ?? {};
   const events: ChatEventParams[] = [];
   const statuses: BackendStatus[] = [];
