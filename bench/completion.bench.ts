@@ -1,7 +1,8 @@
 /**
  * Inline-suggestion benchmark: replays a scripted typing session (real edits
  * of a real source file, 10–30 keystrokes per second, with pauses after Enter
- * and at some word ends) through the real language server over stdio, against
+ * and at some word ends) through the real language server over Node IPC (as
+ * the extension runs it), against
  * the scripted Ollama in its own process with a fixed time to first token and
  * token rate. The same session runs twice, side by side: the optimized
  * pipeline and a baseline without debounce, aborting, caching, type-through
@@ -9,8 +10,10 @@
  *
  * Overhead per suggestion is the time from sending `textDocument/inlineCompletion`
  * to its answer, minus the model's time as the fixture recorded it (from
- * receiving the request to finishing the reply) and minus the configured
- * debounce (a deliberate wait, not overhead; the timer's lateness is counted).
+ * receiving the request to finishing the reply) and minus the debounce wait
+ * still due when the request arrived (the debounce is quiet time since the
+ * document's last change: a deliberate wait, not overhead; the timer's
+ * lateness is counted).
  * The server's own trace (HEARTH_COMPLETION_TRACE) splits it into LSP
  * transport, debounce-timer lateness, HTTP and streaming, and server work.
  *
@@ -171,12 +174,17 @@ async function runPipeline(pipeline: 'optimized' | 'baseline', source: string, s
     editor.moveTo(session.steps[0].kind === 'jump' ? session.steps[0].offset : 0);
     await editor.request();
 
-    // The floor under every answer: one LSP round trip over stdio for a request that does no work.
+    // The floor under every answer: one LSP round trip for a request that does no work, back to back
+    // and after a pause between keystrokes (10 to 30 per second), when both processes have gone idle.
     const transport: number[] = [];
-    for (let i = 0; i < 200; i++) {
+    const transportAfterGap: number[] = [];
+    const floorRand = random(SEED + 1);
+    for (let i = 0; i < 300; i++) {
+      const afterGap = i >= 200;
+      if (afterGap) await new Promise((resolve) => setTimeout(resolve, MIN_GAP_MS + floorRand() * (MAX_GAP_MS - MIN_GAP_MS)));
       const sent = performance.now();
       await client.connection.sendRequest(CodeActionRequest.type, { textDocument: { uri: editor.uri }, range: { start: editor.position, end: editor.position }, context: { diagnostics: [] } });
-      transport.push(performance.now() - sent);
+      (afterGap ? transportAfterGap : transport).push(performance.now() - sent);
     }
 
     const keystrokes: Keystroke[] = [];
@@ -203,7 +211,7 @@ async function runPipeline(pipeline: 'optimized' | 'baseline', source: string, s
     if (editor.text !== source) throw new Error('The session did not reproduce the source file; the benchmark script is wrong.');
     return {
       ...analyse(pipeline, keystrokes, answers, tracesFrom(client.logs), generates, jumps, durationMs),
-      lspRoundTripFloorMs: summary(transport),
+      lspRoundTripFloorMs: { backToBack: summary(transport), afterTypingGap: summary(transportAfterGap) },
     };
   } finally {
     await client.stop();
@@ -216,6 +224,7 @@ interface Trace {
   source: 'cache' | 'typeThrough' | 'model' | 'shared' | 'none';
   receivedAt: number;
   answeredAt: number;
+  debounceUntil?: number;
   requestedModelAt?: number;
   modelDoneAt?: number;
   shown: boolean;
@@ -239,7 +248,6 @@ function analyse(
   jumps: number[],
   durationMs: number,
 ) {
-  const debounce = pipeline === 'optimized' ? DEBOUNCE_MS : 0;
   // Requests are seconds apart compared with their transport time, so each trace belongs to the last keystroke sent before it arrived.
   const traceOf = (k: Keystroke, i: number) => {
     const nextSent = keystrokes[i + 1]?.sentAt ?? Number.POSITIVE_INFINITY;
@@ -267,25 +275,35 @@ function analyse(
     const served = generates.find((g) => g.outcome === 'completed' && g.respondedAt >= trace.requestedModelAt! && g.finishedAt !== undefined && g.finishedAt <= trace.modelDoneAt!);
     if (!served) return;
     const modelMs = served.finishedAt! - served.respondedAt;
-    overhead.push(answer.ms - modelMs - debounce);
+    // The part of the debounce still to run when the request arrived (it counts from the last keystroke).
+    const debounceDue = trace.debounceUntil !== undefined ? Math.max(trace.receivedAt, trace.debounceUntil) : trace.receivedAt;
+    overhead.push(answer.ms - modelMs - (debounceDue - trace.receivedAt));
     modelServedE2e.push(answer.ms);
     parts.lspTransport.push(answer.ms - serverMs);
     parts.requestLeg.push(trace.receivedAt - k.sentAt);
     parts.responseLeg.push(answer.answeredAt - trace.answeredAt);
-    parts.debounceTimerLate.push(trace.requestedModelAt - trace.receivedAt - debounce);
+    parts.debounceTimerLate.push(trace.requestedModelAt - debounceDue);
     parts.httpAndStream.push(trace.modelDoneAt - trace.requestedModelAt - modelMs);
     parts.serverWork.push(trace.answeredAt - trace.modelDoneAt);
   });
 
   // A generation that completed after the developer had already typed the next key (or moved away) was wasted.
+  // Counted twice: from the moment the key left the editor (the target's measure), and from the moment the
+  // server received it, before which no pipeline can know to abort; the difference is that transport race.
   const events = [...keystrokes.map((k) => k.sentAt), ...jumps].sort((a, b) => a - b);
+  const serverLearnedAt = new Map(keystrokes.map((k, i) => [k.sentAt, traceOf(k, i)?.receivedAt ?? k.sentAt]));
   let completedAfterTypedPast = 0;
+  let completedAfterServerKnew = 0;
   for (const g of generates) {
     if (g.outcome !== 'completed') continue;
     const origin = [...keystrokes].reverse().find((k) => k.state === g.promptTail && k.sentAt <= g.respondedAt);
     if (!origin) continue;
     const next = events.find((at) => at > origin.sentAt);
-    if (next !== undefined && g.finishedAt !== undefined && g.finishedAt > next) completedAfterTypedPast++;
+    if (next === undefined || g.finishedAt === undefined || g.finishedAt <= next) continue;
+    completedAfterTypedPast++;
+    // A jump sends nothing to the server, so for a jump the server never knew.
+    const learned = serverLearnedAt.get(next);
+    if (learned !== undefined && g.finishedAt > learned) completedAfterServerKnew++;
   }
   const per100 = (n: number) => round((n * 100) / keystrokes.length);
   const completed = generates.filter((g) => g.outcome === 'completed').length;
@@ -313,6 +331,7 @@ function analyse(
     modelRequests: { started: generates.length, completed, aborted },
     modelRequestsPer100Keystrokes: { started: per100(generates.length), completed: per100(completed), aborted: per100(aborted) },
     completedAfterTypedPast,
+    completedAfterServerKnew,
   };
 }
 

@@ -32,6 +32,8 @@ export interface CompletionTrace {
   source: 'cache' | 'typeThrough' | 'model' | 'shared' | 'none';
   receivedAt: number;
   answeredAt: number;
+  /** When the debounce was due to end: `debounceMs` after the document's last change. */
+  debounceUntil?: number;
   /** When the debounce ended and the HTTP request to the model was sent. */
   requestedModelAt?: number;
   /** When the model's stream ended (as the server saw it). */
@@ -50,6 +52,7 @@ interface Generation {
   controller: AbortController;
   waiters: number;
   result: Promise<string | undefined>;
+  debounceUntil?: number;
   requestedModelAt?: number;
   modelDoneAt?: number;
 }
@@ -103,6 +106,8 @@ export class InlineCompletionService {
   /** The newest generation per document: the only one whose answer can still be shown. */
   private readonly latest = new Map<string, Generation>();
   private readonly inflight = new Map<string, Generation>();
+  /** When each document last changed (preciseNow), the moment its debounce counts from. */
+  private readonly changedAt = new Map<string, number>();
   private paused = false;
   private optimized = true;
   private settingsSeen: Promise<HearthSettings> | undefined;
@@ -123,6 +128,7 @@ export class InlineCompletionService {
       source: traced.source,
       receivedAt,
       answeredAt: preciseNow(),
+      debounceUntil: generation?.debounceUntil,
       requestedModelAt: generation?.requestedModelAt,
       modelDoneAt: generation?.modelDoneAt,
       shown: result !== null,
@@ -171,6 +177,7 @@ export class InlineCompletionService {
 
   /** A document changed: its in-flight suggestion is for text that no longer exists. */
   documentChanged(uri: string): void {
+    this.changedAt.set(uri, preciseNow());
     this.recent.touched(uri);
     const generation = this.latest.get(uri);
     if (generation && this.optimized) this.abort(generation);
@@ -181,6 +188,7 @@ export class InlineCompletionService {
     if (generation) this.abort(generation);
     this.cache.forgetDocument(uri);
     this.recent.forget(uri);
+    this.changedAt.delete(uri);
   }
 
   /** Checks the configured model once, so the status bar can say it is missing before the user types. */
@@ -265,7 +273,16 @@ export class InlineCompletionService {
   private async generate(generation: Generation, snapshot: Snapshot, settings: CompletionSettings, host: string, optimized: boolean): Promise<string | undefined> {
     const { signal } = generation.controller;
     try {
-      const debounced = optimized && settings.debounceMs > 0 ? sleep(settings.debounceMs, signal) : Promise.resolve(true);
+      // The debounce is quiet time since the last keystroke, not a wait added to every request: a client
+      // that already waited before asking (VS Code holds inline requests ~50 ms after typing stops) is not
+      // made to wait again, while a client that asks on every keystroke still gets its model requests debounced.
+      let debounced = Promise.resolve(true);
+      if (optimized && settings.debounceMs > 0) {
+        const now = preciseNow();
+        generation.debounceUntil = (this.changedAt.get(snapshot.uri) ?? now) + settings.debounceMs;
+        // Rounded up: Node truncates a fractional delay, which would end the quiet time early.
+        if (generation.debounceUntil > now) debounced = sleep(Math.ceil(generation.debounceUntil - now), signal);
+      }
       // The prompt is prepared while the debounce runs, so its cost hides inside the wait.
       const completer = this.deps.completer(host);
       const info = await completer.describeModel(settings.model);

@@ -208,6 +208,28 @@ describe('inline suggestions over stdio LSP (integration)', function () {
     assert.ok(generates[0].body.prompt.endsWith('  return width'));
   });
 
+  it('counts the debounce from the last keystroke: a client that asks after the user paused is not made to wait again', async () => {
+    // A long debounce makes the difference plain: waiting it again would take 1.5 s more.
+    await start({ debounceMs: 1500 });
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    await editor.insert('w');
+    // The user stops typing; like VS Code, the client asks only once the pause has lasted.
+    await new Promise((r) => setTimeout(r, 1600));
+    fixture.enqueue({ kind: 'text', text: 'idth * height;' });
+    const answer = await editor.request();
+    assert.equal(answer.text, 'idth * height;');
+    assert.ok(answer.ms < 1000, `answered in ${Math.round(answer.ms)} ms, so the debounce was not run a second time`);
+    // While typing continues, the same debounce still holds model requests back until the typing stops.
+    // ('x' does not match the suggestion shown, so it cannot be served by typing through it.)
+    const typing = await editor.keystroke('x');
+    await new Promise((r) => setTimeout(r, 300));
+    assert.equal(fixture.requests.filter(isGenerate).length, 1, 'no model request within the debounce after a keystroke');
+    fixture.enqueue({ kind: 'text', text: ' + 1;' });
+    assert.equal((await typing.answer).text, ' + 1;');
+    assert.equal(fixture.requests.filter(isGenerate).length, 2);
+  });
+
   it('post-processes: drops text the line already has after the cursor', async () => {
     await start();
     const editor = await openEditor('const total = Math.max();\n', 'src/total.ts');
