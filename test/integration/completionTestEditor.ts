@@ -125,6 +125,12 @@ export class CompletionTestEditor {
       });
   }
 
+  /** Cancels the request in flight, as VS Code does the moment the text changes. */
+  cancelPending(): void {
+    this.pending?.cancel();
+    this.pending = undefined;
+  }
+
   /**
    * One keystroke as VS Code sends it: the edit, then a request that cancels
    * the previous one. Resolves once both are sent; `answer` settles later.
