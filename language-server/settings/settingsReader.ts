@@ -15,10 +15,26 @@ export class SettingsReader {
   constructor(private readonly source: ConfigurationSource, private readonly env: NodeJS.ProcessEnv = process.env) {}
 
   get(): Promise<HearthSettings> {
-    this.cached ??= this.source()
-      .catch(() => undefined)
-      .then((raw) => toSettings(raw, this.env));
-    return this.cached;
+    if (this.cached) return this.cached;
+    // A read the client could not answer (an error, or no value while the window is still loading its
+    // settings) gives defaults for now but is not kept: the next read asks again, so a request made
+    // during start-up cannot leave the server on the default Ollama host until the user edits a setting.
+    const attempt: Promise<HearthSettings> = this.source().then(
+      (raw) => {
+        if (raw === undefined || raw === null) this.forget(attempt);
+        return toSettings(raw, this.env);
+      },
+      () => {
+        this.forget(attempt);
+        return toSettings(undefined, this.env);
+      },
+    );
+    this.cached = attempt;
+    return attempt;
+  }
+
+  private forget(attempt: Promise<HearthSettings>): void {
+    if (this.cached === attempt) this.cached = undefined;
   }
 
   invalidate(): void {

@@ -1,0 +1,31 @@
+import * as assert from 'node:assert/strict';
+import { SettingsReader } from '../../language-server/settings/settingsReader';
+
+describe('SettingsReader', () => {
+  it('reads the client once and keeps the answer until the client reports a change', async () => {
+    let reads = 0;
+    const reader = new SettingsReader(async () => {
+      reads++;
+      return { ollama: { host: `http://gpu-box:${11433 + reads}` } };
+    }, {});
+    assert.equal((await reader.get()).ollama.host, 'http://gpu-box:11434');
+    assert.equal((await reader.get()).ollama.host, 'http://gpu-box:11434');
+    assert.equal(reads, 1);
+    reader.invalidate();
+    assert.equal((await reader.get()).ollama.host, 'http://gpu-box:11435');
+  });
+
+  it('does not keep defaults from a read that failed: the next read asks the client again', async () => {
+    const answers: (() => Promise<unknown>)[] = [
+      () => Promise.reject(new Error('the client is not ready')),
+      async () => null,
+      async () => ({ ollama: { host: 'http://gpu-box:11434' } }),
+    ];
+    const reader = new SettingsReader(() => answers.shift()!(), {});
+    assert.equal((await reader.get()).ollama.host, 'http://127.0.0.1:11434', 'defaults while the client cannot answer');
+    assert.equal((await reader.get()).ollama.host, 'http://127.0.0.1:11434', 'no value is not a value either');
+    assert.equal((await reader.get()).ollama.host, 'http://gpu-box:11434', 'the user’s host once the client answers');
+    assert.equal((await reader.get()).ollama.host, 'http://gpu-box:11434', 'and that answer is kept');
+    assert.equal(answers.length, 0);
+  });
+});
