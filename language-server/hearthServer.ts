@@ -60,7 +60,8 @@ export class HearthServer {
     this.chat = new ChatService({
       store: this.store,
       agent: () => this.agents.refresh(),
-      settings: () => this.settings.get(),
+      // Read at the start of each turn; one round trip to the editor is nothing next to a model's answer.
+      settings: () => this.settings.fresh(),
       client: {
         sendEvent: (p) => void connection.sendNotification(ChatEventNotification.type, p),
         sendStatus: (s) => void connection.sendNotification(StatusNotification.type, s),

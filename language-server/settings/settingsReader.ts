@@ -40,6 +40,12 @@ export class SettingsReader {
   invalidate(): void {
     this.cached = undefined;
   }
+
+  /** Reads the client again now: for a chat turn, which must never run on settings a missed change left stale. */
+  fresh(): Promise<HearthSettings> {
+    this.invalidate();
+    return this.get();
+  }
 }
 
 function str(value: unknown): string {

@@ -28,4 +28,14 @@ describe('SettingsReader', () => {
     assert.equal((await reader.get()).ollama.host, 'http://gpu-box:11434', 'and that answer is kept');
     assert.equal(answers.length, 0);
   });
+
+  it('fresh() asks the client again even when an answer is cached', async () => {
+    let host = 'http://gpu-box:11434';
+    const reader = new SettingsReader(async () => ({ ollama: { host } }), {});
+    assert.equal((await reader.get()).ollama.host, 'http://gpu-box:11434');
+    host = 'http://other-box:11434';
+    assert.equal((await reader.get()).ollama.host, 'http://gpu-box:11434', 'get() keeps the cached answer');
+    assert.equal((await reader.fresh()).ollama.host, 'http://other-box:11434');
+    assert.equal((await reader.get()).ollama.host, 'http://other-box:11434', 'and the fresh answer is cached');
+  });
 });
