@@ -20,6 +20,9 @@ export async function saveFailureEvidence(wb: Workbench | undefined, server: Cod
       }
     };
     walk(path.join(server.userDataDir, 'logs'));
+    // The user settings as VS Code left them (the test's own values: no secrets), to tell a lost setting from a misread one.
+    const userSettings = path.join(server.userDataDir, 'User', 'settings.json');
+    logs.push(`--- ${userSettings}\n${fs.existsSync(userSettings) ? fs.readFileSync(userSettings, 'utf8') : '(missing)'}`);
     if (wb) logs.push(`--- the workbench page's console (warnings and errors)\n${wb.consoleLog.join('\n')}`);
     fs.writeFileSync(path.join(dir, `failed-${name}.log`), logs.join('\n'));
   }

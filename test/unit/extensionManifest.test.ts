@@ -1,0 +1,29 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+interface SettingSchema {
+  scope?: string;
+}
+
+const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as {
+  contributes: { configuration: { properties: Record<string, SettingSchema> } };
+  capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
+};
+
+describe('the extension manifest’s settings', () => {
+  it('uses no machine scopes, whose User values VS Code ignores in remote windows', () => {
+    // In a remote window (code-server, Remote-SSH, WSL) VS Code drops User values of `machine` and
+    // `machine-overridable` settings, except in a start-up race; Hearth then fell back to the default
+    // Ollama host after a window reload. Every Hearth setting must keep the value the user set.
+    const machineScoped = Object.entries(manifest.contributes.configuration.properties)
+      .filter(([, schema]) => schema.scope === 'machine' || schema.scope === 'machine-overridable')
+      .map(([key]) => key);
+    assert.deepEqual(machineScoped, []);
+  });
+
+  it('keeps the Ollama host out of reach of a workspace the user has not trusted', () => {
+    assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('hearth.ollama.host'));
+    assert.equal(manifest.contributes.configuration.properties['hearth.ollama.host'].scope, 'window');
+  });
+});
