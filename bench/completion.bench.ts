@@ -31,6 +31,7 @@ import * as path from 'node:path';
 import { fork, type ChildProcess } from 'node:child_process';
 import { pathToFileURL } from 'node:url';
 import { CodeActionRequest } from 'vscode-languageserver-protocol/node';
+import { COMPLETION_TRACE_PREFIX, type CompletionTrace as Trace } from '../language-server/completion/inlineCompletionService';
 import { preciseNow } from '../test/fixtures/preciseRequestTiming';
 import type { TypingModelMessage, TypingModelRequest } from '../test/fixtures/typingModelFixture.main';
 import { CompletionTestEditor, type InlineAnswer } from '../test/integration/completionTestEditor';
@@ -256,23 +257,13 @@ async function runPipeline(pipeline: 'optimized' | 'baseline', source: string, s
   }
 }
 
-interface Trace {
-  source: 'cache' | 'typeThrough' | 'model' | 'shared' | 'none';
-  receivedAt: number;
-  answeredAt: number;
-  debounceUntil?: number;
-  requestedModelAt?: number;
-  modelDoneAt?: number;
-  shown: boolean;
-}
-
 /** The server's own account of each answer (HEARTH_COMPLETION_TRACE), from its stderr. */
 function tracesFrom(logs: string[]): Trace[] {
   return logs
     .join('')
     .split('\n')
-    .filter((line) => line.startsWith('hearth-completion-trace '))
-    .map((line) => JSON.parse(line.slice('hearth-completion-trace '.length)) as Trace);
+    .filter((line) => line.startsWith(COMPLETION_TRACE_PREFIX))
+    .map((line) => JSON.parse(line.slice(COMPLETION_TRACE_PREFIX.length)) as Trace);
 }
 
 function analyse(

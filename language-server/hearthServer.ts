@@ -121,7 +121,7 @@ export class HearthServer {
   async probeBackend(): Promise<void> {
     const settings = await this.settings.get();
     const agent = await this.agents.refresh();
-    const backend = settings.server?.mode === 'remote' ? 'remote' : 'local';
+    const backend = settings.server?.mode ?? 'local';
     try {
       const models = await agent.listModels(AbortSignal.timeout(5000));
       const model = settings.chat.model || models[0]?.name || '';

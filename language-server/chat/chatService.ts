@@ -90,7 +90,7 @@ export class ChatService {
   private async startTurn(sessionId: string, userEntry: UserEntry, requestedModel: string | undefined): Promise<ChatTurnStarted> {
     const { store } = this.deps;
     const settings = await this.deps.settings();
-    this.backend = settings.server?.mode === 'remote' ? 'remote' : 'local';
+    this.backend = settings.server?.mode ?? 'local';
     const agent = await this.deps.agent();
     const controller = new AbortController();
     const model = await resolveModel(agent, requestedModel ?? settings.chat.model, controller.signal).catch((err: unknown) => err);

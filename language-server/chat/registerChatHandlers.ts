@@ -40,7 +40,7 @@ export function registerChatHandlers(connection: Connection, server: HearthServe
       // Listing models is the user opening the view or pressing Refresh: read the editor's settings anew.
       const settings = await server.settings.fresh();
       const agent = await server.agents.refresh();
-      const backend = settings.server?.mode === 'remote' ? 'remote' : 'local';
+      const backend = settings.server?.mode ?? 'local';
       try {
         return { host: agent.host, backend, models: await agent.listModels() };
       } catch (err) {

@@ -22,6 +22,9 @@ export interface InlineCompletionDeps {
   trace?(event: CompletionTrace): void;
 }
 
+/** Starts each trace line on stderr (HEARTH_COMPLETION_TRACE); the benchmark reads them by it. */
+export const COMPLETION_TRACE_PREFIX = 'hearth-completion-trace ';
+
 /**
  * One answered request, with epoch times in milliseconds (sub-millisecond
  * resolution). `source` is where the answer came from: the LRU cache,

@@ -6,7 +6,7 @@ import { toHearthError } from '../chat/chatService';
 import { HEARTH_ERROR_CODE } from '../guarded';
 import type { HearthServer } from '../hearthServer';
 import { EditActionService } from './editActionService';
-import { InlineCompletionService } from './inlineCompletionService';
+import { COMPLETION_TRACE_PREFIX, InlineCompletionService } from './inlineCompletionService';
 import { provideCodeActions } from './provideCodeActions';
 
 /** An AbortSignal that follows the LSP request's cancellation, so cancelling reaches the model request. */
@@ -54,7 +54,7 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
     sendStatus: (status) => void connection.sendNotification(CompletionStatusNotification.type, status),
     log: (message) => connection.console.log(message),
     // The benchmark reads where each answer's time went from stderr; nobody else sets this variable.
-    trace: process.env.HEARTH_COMPLETION_TRACE ? (event) => process.stderr.write(`hearth-completion-trace ${JSON.stringify(event)}\n`) : undefined,
+    trace: process.env.HEARTH_COMPLETION_TRACE ? (event) => process.stderr.write(`${COMPLETION_TRACE_PREFIX}${JSON.stringify(event)}\n`) : undefined,
   });
   const edits = new EditActionService({
     documents: server.documents,

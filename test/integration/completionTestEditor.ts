@@ -108,7 +108,7 @@ export class CompletionTestEditor {
    * cancels the previous one unless `keepPrevious` is set.
    */
   request(options: { keepPrevious?: boolean } = {}): Promise<InlineAnswer> {
-    if (!options.keepPrevious) this.pending?.cancel();
+    if (!options.keepPrevious) this.cancelPending();
     const source = new CancellationTokenSource();
     this.pending = source;
     const sentAt = preciseNow();
