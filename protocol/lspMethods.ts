@@ -292,14 +292,22 @@ export interface EditApprovalParams extends TurnRef {
   /** Current content; null when the file does not exist yet. */
   oldContent: string | null;
   newContent: string;
+  /** Set when the file makes another program run code: why (the approval shows it, and it asks even with auto-approved edits). */
+  executionSensitive?: string;
 }
 
 export interface CommandApprovalParams extends TurnRef {
   callId: string;
   command: string;
   cwd: string;
-  /** Why the command was not allowed automatically. */
+  /** Why the command was not allowed automatically (the first of `reasons`). */
   reason: string;
+  /** Every reason it needs approval, most important first. */
+  reasons: string[];
+  /** How it will be confined if approved: the sandbox in use ('none': this machine has none) and whether it gets the network. */
+  sandbox: { kind: 'bubblewrap' | 'seatbelt' | 'none'; network: boolean };
+  /** The allow-list entry "Always allow" adds, when one exactly covers the command. */
+  suggestedRule?: string;
 }
 
 export interface ProblemInfo {
@@ -319,7 +327,7 @@ export namespace EditApprovalRequest {
 /** Server → client: show the full command and return the user's decision. */
 export namespace CommandApprovalRequest {
   export const method = 'hearth/approval/command' as const;
-  export const type = new RequestType<CommandApprovalParams, { decision: 'accept' | 'reject' }, HearthError>(method);
+  export const type = new RequestType<CommandApprovalParams, { decision: 'accept' | 'reject' | 'alwaysAllow' }, HearthError>(method);
 }
 
 /** Server → client: the editor's current diagnostics (for the get_problems tool). */

@@ -13,6 +13,8 @@ need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 command -v rg >/dev/null 2>&1 || need_apt+=(ripgrep)
 command -v git >/dev/null 2>&1 || need_apt+=(git)
+# The OS sandbox every agent command runs in (see language-server/tools/sandbox/).
+command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v make >/dev/null 2>&1 || need_apt+=(build-essential)

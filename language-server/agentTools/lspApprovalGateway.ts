@@ -25,13 +25,13 @@ export function lspApprovalGateway(connection: Connection, turn: TurnRef): Appro
   return {
     async approveEdit(req: EditReq, signal) {
       const { decision } = await withCancellation(signal, (token) =>
-        connection.sendRequest(EditApprovalRequest.type, { ...turn, callId: req.callId, toolName: req.toolName, path: req.path, relativePath: req.relativePath, oldContent: req.oldContent, newContent: req.newContent }, token),
+        connection.sendRequest(EditApprovalRequest.type, { ...turn, callId: req.callId, toolName: req.toolName, path: req.path, relativePath: req.relativePath, oldContent: req.oldContent, newContent: req.newContent, executionSensitive: req.executionSensitive }, token),
       );
       return decision;
     },
     async approveCommand(req: CommandReq, signal) {
       const { decision } = await withCancellation(signal, (token) =>
-        connection.sendRequest(CommandApprovalRequest.type, { ...turn, callId: req.callId, command: req.command, cwd: req.cwd, reason: req.reason }, token),
+        connection.sendRequest(CommandApprovalRequest.type, { ...turn, callId: req.callId, command: req.command, cwd: req.cwd, reason: req.reason, reasons: req.reasons, sandbox: req.sandbox, suggestedRule: req.suggestedRule }, token),
       );
       return decision;
     },

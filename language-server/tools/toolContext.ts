@@ -1,3 +1,4 @@
+import type { CommandSandbox } from './sandbox/commandSandbox';
 import type { TurnCheckpoints } from './turnCheckpoints';
 import type { ApprovalGateway, ProblemsProvider, ToolPolicy } from './toolTypes';
 import type { WorkspaceConfinement } from './workspaceConfinement';
@@ -13,6 +14,8 @@ export interface ToolContext {
   readonly approvals: ApprovalGateway;
   readonly problems?: ProblemsProvider;
   readonly checkpoints: TurnCheckpoints;
+  /** The OS sandbox commands run in (kind 'none' where this machine has none: then every command asks). */
+  readonly sandbox: CommandSandbox;
   /** The ripgrep binary, or null to use the JavaScript search. */
   ripgrep(): Promise<string | null>;
   /** State shared by the calls of one turn. */
@@ -26,6 +29,12 @@ export interface ToolContext {
 export interface TurnState {
   /** The user chose "accept all edits for this turn". */
   acceptAllEdits: boolean;
+  /**
+   * Execution-sensitive files this turn changed (display paths). Once one is
+   * written, no command in the same turn runs without asking, since any of
+   * them may now run what was written.
+   */
+  executionSensitiveWrites: string[];
 }
 
 /** What a tool produces; the executor adds the call id, name and duration. */

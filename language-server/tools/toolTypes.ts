@@ -9,8 +9,12 @@
 /** What the user decided about one proposed file change. */
 export type EditDecision = 'accept' | 'reject' | 'acceptAllForTurn';
 
-/** What the user decided about one command that needs approval. */
-export type CommandDecision = 'accept' | 'reject';
+/**
+ * What the user decided about one command that needs approval. `alwaysAllow`
+ * runs it and adds `suggestedRule` to the user's allow-list (the editor writes
+ * the user's setting; the agent never can).
+ */
+export type CommandDecision = 'accept' | 'reject' | 'alwaysAllow';
 
 export interface EditApprovalRequest {
   callId: string;
@@ -24,6 +28,12 @@ export interface EditApprovalRequest {
   newContent: string;
   /** True when the current content is not text (the diff shows it lossily decoded). */
   oldIsBinary?: boolean;
+  /**
+   * Set when the file makes another program run code (package.json, .npmrc,
+   * a Makefile…): why, in words for the user. Such changes always ask, even
+   * with auto-approved edits.
+   */
+  executionSensitive?: string;
 }
 
 export interface CommandApprovalRequest {
@@ -32,8 +42,14 @@ export interface CommandApprovalRequest {
   command: string;
   /** Absolute working directory. */
   cwd: string;
-  /** Why approval is needed, e.g. "`rm` is not in your allow-list". */
+  /** Why approval is needed, e.g. "`rm` is not in your allow-list"; the first of `reasons`. */
   reason: string;
+  /** Every reason the command needs approval, most important first. */
+  reasons: string[];
+  /** How the command will be confined if approved. */
+  sandbox: { kind: 'bubblewrap' | 'seatbelt' | 'none'; network: boolean };
+  /** The allow-list entry "Always allow" would add, when one exactly covers this command. */
+  suggestedRule?: string;
 }
 
 /**

@@ -10,6 +10,8 @@ import { readFileTool } from './builtins/readFileTool';
 import { runCommandTool } from './builtins/runCommandTool';
 import { writeFileTool } from './builtins/writeFileTool';
 import { findRipgrep } from './ripgrepSearch';
+import type { CommandSandbox } from './sandbox/commandSandbox';
+import { detectCommandSandbox } from './sandbox/detectCommandSandbox';
 import type { ToolContext, ToolOutcome, TurnState } from './toolContext';
 import { ToolError } from './toolError';
 import type { ApprovalGateway, ProblemsProvider, ToolPolicy } from './toolTypes';
@@ -34,6 +36,8 @@ export interface TurnExecutorOptions {
   killGraceMs?: number;
   /** Extra environment variables for commands. */
   commandEnv?: NodeJS.ProcessEnv;
+  /** The OS sandbox for commands; default: the one detected for this machine. */
+  sandbox?: CommandSandbox;
 }
 
 type ToolImplementation = (ctx: ToolContext, args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolOutcome>;
@@ -59,7 +63,7 @@ const IMPLEMENTATIONS: Record<ToolName, ToolImplementation> = {
 export class WorkspaceToolExecutor implements ToolExecutor {
   readonly turnId: string;
   readonly checkpoints: TurnCheckpoints;
-  private readonly turn: TurnState = { acceptAllEdits: false };
+  private readonly turn: TurnState = { acceptAllEdits: false, executionSensitiveWrites: [] };
   private confinement?: Promise<WorkspaceConfinement>;
   private ripgrep?: Promise<string | null>;
   private changes: Promise<unknown> = Promise.resolve();
@@ -112,6 +116,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
         approvals: this.options.approvals,
         problems: this.options.problems,
         checkpoints: this.checkpoints,
+        sandbox: this.options.sandbox ?? (await detectCommandSandbox()),
         ripgrep: () => this.getRipgrep(),
         turn: this.turn,
         commandOptions: { killGraceMs: this.options.killGraceMs, env: this.options.commandEnv },

@@ -31,13 +31,16 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
   if (verdict.action === 'ask') {
     let decision: unknown;
     try {
-      decision = await ctx.approvals.approveCommand({ callId: ctx.callId, command, cwd, reason: verdict.reason }, signal);
+      decision = await ctx.approvals.approveCommand(
+        { callId: ctx.callId, command, cwd, reason: verdict.reason, reasons: [verdict.reason], sandbox: { kind: ctx.sandbox.kind, network: false } },
+        signal,
+      );
     } catch (e) {
       if (signal.aborted) throw new ToolError('The turn was cancelled while the command was waiting for approval. It did not run.', 'cancelled');
       throw new ToolError(`The command could not be shown to the user for approval (${(e as Error).message}). It did not run.`, 'approval failed');
     }
     if (signal.aborted) throw new ToolError('The turn was cancelled while the command was waiting for approval. It did not run.', 'cancelled');
-    if (decision !== 'accept') {
+    if (decision !== 'accept' && decision !== 'alwaysAllow') {
       return {
         isError: true,
         summary: 'rejected by user',

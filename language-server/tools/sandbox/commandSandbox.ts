@@ -1,0 +1,30 @@
+/**
+ * The OS sandbox every agent command runs in (BRIEF invariant 1). This file is
+ * the contract; `detectCommandSandbox` picks the implementation for this
+ * machine once per language-server process.
+ */
+
+/** What one command may do beyond the defaults (read-only system, writable workspace minus protected files, no network, no secrets). */
+export interface SandboxGrant {
+  /** The user approved network access for this command. */
+  network: boolean;
+}
+
+export interface SandboxedSpawn {
+  /** The program to spawn and its arguments (for example bwrap and its options, then /bin/sh -c LINE). */
+  file: string;
+  args: string[];
+  /** The environment the command gets (secrets removed). */
+  env: NodeJS.ProcessEnv;
+  /** Called after the command ended: undoes anything the sandbox could not prevent (see the implementation) and says what it did. */
+  finish(): Promise<string[]>;
+}
+
+export interface CommandSandbox {
+  /** Which mechanism confines commands; 'none' when no sandbox is available here. */
+  readonly kind: 'bubblewrap' | 'seatbelt' | 'none';
+  /** When `kind` is 'none': why, in a sentence the user can act on. */
+  readonly unavailableReason?: string;
+  /** Builds the spawn of `command` (a /bin/sh command line) run in `cwd`, confined to the workspace folders. */
+  prepare(command: string, options: { cwd: string; roots: readonly string[]; grant: SandboxGrant; env: NodeJS.ProcessEnv }): Promise<SandboxedSpawn>;
+}
