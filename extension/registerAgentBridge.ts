@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CommandApprovalRequest, EditApprovalRequest, ProblemsRequest, SessionExportRequest, UndoTurnRequest, WorkspaceTrustNotification } from '../protocol/lspMethods';
+import { CommandApprovalRequest, EditApprovalRequest, ProblemsRequest, ReadApprovalRequest, SessionExportRequest, UndoTurnRequest, WorkspaceTrustNotification } from '../protocol/lspMethods';
 import { ProposalDocuments } from './approvals/proposalDocuments';
 import { askEditApproval } from './approvals/editApprovalUi';
 import { askCommandApproval } from './approvals/commandApprovalUi';
@@ -23,6 +23,13 @@ export function registerAgentBridge(context: vscode.ExtensionContext, client: La
     documents,
     client.onRequest(EditApprovalRequest.type, async (params, token) => ({ decision: await askEditApproval(params, documents, token) })),
     client.onRequest(CommandApprovalRequest.type, async (params, token) => ({ decision: await askCommandApproval(params, token) })),
+    client.onRequest(ReadApprovalRequest.type, async (params, token) => {
+      const answer = await Promise.race([
+        vscode.window.showWarningMessage(`Hearth wants to read ${params.relativePath}: ${params.reason}`, 'Allow', 'Reject'),
+        new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined))),
+      ]);
+      return { decision: !token.isCancellationRequested && answer === 'Allow' ? 'accept' : 'reject' };
+    }),
     client.onRequest(ProblemsRequest.type, (params) => ({ problems: problemsFromDiagnostics(params.relativePath) })),
     vscode.workspace.onDidGrantWorkspaceTrust(() => void client.sendNotification(WorkspaceTrustNotification.type, { trusted: true })),
   );

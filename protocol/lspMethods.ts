@@ -310,6 +310,15 @@ export interface CommandApprovalParams extends TurnRef {
   suggestedRule?: string;
 }
 
+/** A read the user must approve (a file with several hard links may be a file outside the workspace). */
+export interface ReadApprovalParams extends TurnRef {
+  callId: string;
+  toolName: string;
+  path: string;
+  relativePath: string;
+  reason: string;
+}
+
 export interface ProblemInfo {
   path: string;
   line: number;
@@ -328,6 +337,12 @@ export namespace EditApprovalRequest {
 export namespace CommandApprovalRequest {
   export const method = 'hearth/approval/command' as const;
   export const type = new RequestType<CommandApprovalParams, { decision: 'accept' | 'reject' | 'alwaysAllow' }, HearthError>(method);
+}
+
+/** Server → client: ask whether the agent may read a file that needs approval; returns the user's decision. */
+export namespace ReadApprovalRequest {
+  export const method = 'hearth/approval/read' as const;
+  export const type = new RequestType<ReadApprovalParams, { decision: 'accept' | 'reject' }, HearthError>(method);
 }
 
 /** Server → client: the editor's current diagnostics (for the get_problems tool). */

@@ -1,5 +1,5 @@
 import { CancellationTokenSource, type Connection } from 'vscode-languageserver/node';
-import { CommandApprovalRequest, EditApprovalRequest, type TurnRef } from '../../protocol/lspMethods';
+import { CommandApprovalRequest, EditApprovalRequest, ReadApprovalRequest, type TurnRef } from '../../protocol/lspMethods';
 import type { ApprovalGateway, CommandApprovalRequest as CommandReq, EditApprovalRequest as EditReq } from '../tools';
 
 /** Runs an LSP request that is cancelled (with `$/cancelRequest`) when the turn's signal aborts. */
@@ -32,6 +32,12 @@ export function lspApprovalGateway(connection: Connection, turn: TurnRef): Appro
     async approveCommand(req: CommandReq, signal) {
       const { decision } = await withCancellation(signal, (token) =>
         connection.sendRequest(CommandApprovalRequest.type, { ...turn, callId: req.callId, command: req.command, cwd: req.cwd, reason: req.reason, reasons: req.reasons, sandbox: req.sandbox, suggestedRule: req.suggestedRule }, token),
+      );
+      return decision;
+    },
+    async approveRead(req, signal) {
+      const { decision } = await withCancellation(signal, (token) =>
+        connection.sendRequest(ReadApprovalRequest.type, { ...turn, callId: req.callId, toolName: req.toolName, path: req.path, relativePath: req.relativePath, reason: req.reason }, token),
       );
       return decision;
     },

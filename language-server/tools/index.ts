@@ -21,5 +21,7 @@ export {
   type Problem,
   type ProblemSeverity,
   type ProblemsProvider,
+  type ReadApprovalRequest,
+  type ReadDecision,
   type ToolPolicy,
 } from './toolTypes';

@@ -53,6 +53,22 @@ export interface CommandApprovalRequest {
 }
 
 /**
+ * A read that needs the user's approval: a file with more than one hard link
+ * may be the same file as one outside the workspace, so reading it is asked.
+ */
+export interface ReadApprovalRequest {
+  callId: string;
+  toolName: string;
+  /** Absolute real path of the file. */
+  path: string;
+  relativePath: string;
+  /** Why reading needs approval, in words for the user. */
+  reason: string;
+}
+
+export type ReadDecision = 'accept' | 'reject';
+
+/**
  * Implemented by the language server over LSP: the extension shows a diff
  * editor or a prompt. Aborting `signal` (the turn was cancelled) must settle
  * the promise; a rejected promise is treated like a rejection by the user.
@@ -60,6 +76,7 @@ export interface CommandApprovalRequest {
 export interface ApprovalGateway {
   approveEdit(req: EditApprovalRequest, signal: AbortSignal): Promise<EditDecision>;
   approveCommand(req: CommandApprovalRequest, signal: AbortSignal): Promise<CommandDecision>;
+  approveRead(req: ReadApprovalRequest, signal: AbortSignal): Promise<ReadDecision>;
 }
 
 export type ProblemSeverity = 'error' | 'warning' | 'info';
