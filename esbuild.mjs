@@ -94,7 +94,7 @@ if (withTests) {
       outExtension: { '.js': '.mjs' },
       platform: 'node',
       format: 'esm',
-      external: ['mocha', 'playwright-core', 'vscode', 'jsdom'],
+      external: ['mocha', 'playwright-core', 'vscode', 'jsdom', 'eslint'],
       banner: { js: "import { createRequire as __hearthCreateRequire } from 'node:module'; const require = __hearthCreateRequire(import.meta.url);" },
     });
   }

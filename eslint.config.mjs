@@ -5,6 +5,9 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+/** Import patterns for a process folder: bare (its index) and anything below it. */
+const folder = (name) => [`**/${name}`, `**/${name}/**`];
+
 const nodeBuiltins = ['fs', 'path', 'child_process', 'os', 'net', 'http', 'https', 'crypto', 'url', 'stream', 'events', 'util', 'worker_threads'];
 
 export default tseslint.config(
@@ -19,12 +22,15 @@ export default tseslint.config(
       '@typescript-eslint/no-namespace': 'off',
     },
   },
+  // Each group names a folder both bare ('../agent-host', which resolves to
+  // its index) and with a path below it, since a pattern for one does not
+  // match the other.
   {
-    files: ['language-server/**/*.ts', 'agent-host/**/*.ts'],
+    files: ['agent-host/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'Only the extension may import vscode.' }],
-        patterns: [{ group: ['**/extension/*', '**/webview/*'], message: 'Use protocol/ instead of another process’s internals.' }],
+        patterns: [{ group: [...folder('extension'), ...folder('webview'), ...folder('language-server')], message: 'The agent host is its own process: use protocol/ instead of another process’s internals.' }],
       }],
     },
   },
@@ -34,8 +40,8 @@ export default tseslint.config(
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'Only the extension may import vscode.' }],
         patterns: [
-          { group: ['**/extension/*', '**/webview/*'], message: 'Use protocol/ instead of another process’s internals.' },
-          { group: ['**/agent-host/*/**', '!**/agent-host/index'], message: 'Use the agent core’s public interface (agent-host/index.ts).' },
+          { group: [...folder('extension'), ...folder('webview')], message: 'Use protocol/ instead of another process’s internals.' },
+          { group: ['**/agent-host/**', '!**/agent-host/index'], message: 'Use the agent core’s public interface (agent-host/index.ts).' },
         ],
       }],
     },
@@ -45,7 +51,7 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', {
         paths: [{ name: 'vscode', message: 'The webview runs in a browser sandbox.' }, ...nodeBuiltins.flatMap((n) => [{ name: n }, { name: `node:${n}` }])],
-        patterns: [{ group: ['**/extension/*', '**/language-server/*', '**/agent-host/*', '**/protocol/lspMethods'], message: 'The webview talks only through protocol/webviewMessages.ts.' }],
+        patterns: [{ group: [...folder('extension'), ...folder('language-server'), ...folder('agent-host'), '**/protocol/lspMethods'], message: 'The webview talks only through protocol/webviewMessages.ts.' }],
       }],
     },
   },
@@ -53,7 +59,16 @@ export default tseslint.config(
     files: ['extension/**/*.ts'],
     rules: {
       'no-restricted-imports': ['error', {
-        patterns: [{ group: ['**/language-server/*', '**/agent-host/*', '**/webview/*'], message: 'The extension holds no agent logic: use protocol/.' }],
+        patterns: [{ group: [...folder('language-server'), ...folder('agent-host'), ...folder('webview')], message: 'The extension holds no agent logic: use protocol/.' }],
+      }],
+    },
+  },
+  {
+    files: ['protocol/**/*.ts'],
+    rules: {
+      'no-restricted-imports': ['error', {
+        paths: [{ name: 'vscode', message: 'protocol/ is shared by every process, the webview included: it cannot depend on vscode.' }],
+        patterns: [{ group: [...folder('extension'), ...folder('language-server'), ...folder('agent-host'), ...folder('webview')], message: 'protocol/ holds the contracts; it imports no process’s code.' }],
       }],
     },
   },

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Runs Hearth's test tiers and prints one summary line last: "N passed, N failed".
-//   node test/run-all.mjs                   every tier: unit, integration, e2e
+//   node test/run-all.mjs                   the typecheck and lint checks, then every tier: unit, integration, e2e
 //   node test/run-all.mjs unit integration  only those tiers
 // Each tier runs in its own mocha process, so a crash in one tier is counted as
 // a failure instead of hiding the others' results.
@@ -50,6 +50,20 @@ if (selected.includes('e2e')) {
   if (pkg.status !== 0) {
     console.log('Packaging the .vsix failed; the end-to-end tests cannot run.');
     failed++;
+  }
+}
+
+// The full run also checks types and lint, each counted as one test, so CI
+// catches a type error or a broken process boundary as surely as a failing test.
+if (tiers.length === 0) {
+  for (const check of ['typecheck', 'lint']) {
+    console.log(`\n== ${check}`);
+    const result = run('npm', ['run', '--silent', check]);
+    if (result.status === 0) passed++;
+    else {
+      console.log(`${check} failed (exit status ${result.status}).`);
+      failed++;
+    }
   }
 }
 
