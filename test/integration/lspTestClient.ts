@@ -48,14 +48,16 @@ export interface LspTestClientOptions {
   serverPath?: string;
   /** stdio (the default) or Node IPC, as vscode-languageclient's TransportKind.ipc uses. */
   transport?: 'stdio' | 'ipc';
+  /** The server's environment (default: this process's), e.g. a fake HOME holding decoy secrets. */
+  env?: NodeJS.ProcessEnv;
 }
 
 export async function startLspTestClient(options: LspTestClientOptions): Promise<LspTestClient> {
   const serverPath = options.serverPath ?? SERVER_PATH;
   const ipc = options.transport === 'ipc';
   const child = ipc
-    ? fork(serverPath, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'] })
-    : spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    ? fork(serverPath, ['--node-ipc'], { stdio: ['ignore', 'ignore', 'pipe', 'ipc'], env: options.env ?? process.env })
+    : spawn(process.execPath, [serverPath, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: options.env ?? process.env });
   const logs: string[] = [];
   child.stderr!.on('data', (d: Buffer) => logs.push(d.toString()));
   const connection = ipc

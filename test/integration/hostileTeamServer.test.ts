@@ -1,0 +1,116 @@
+/**
+ * A compromised team server against a connected developer: the real
+ * language server (`dist/language-server.js`) in remote mode, signed in to a
+ * hostile gRPC server over real TLS that sends every attack of the catalogue
+ * as tool requests, plus malformed ones. Tool requests from a team server go
+ * through the same executor, policy and sandbox as local ones (BRIEF
+ * invariant 1), so with every approval rejected nothing may change on the
+ * developer's machine and no secret may reach the server.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ChatSendRequest, CommandApprovalRequest, EditApprovalRequest, ReadApprovalRequest, TeamConnectRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { createHostileWorkspace, type HostileWorkspace } from '../fixtures/hostileWorkspace';
+import { hostileToolCalls } from '../fixtures/hostileToolCalls';
+import { startHostileTeamServer, type HostileTeamServer, type HostileToolRequest } from '../fixtures/hostileTeamServer';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { makePki, type TestPki } from './teamServerHarness';
+import type { ToolResult } from '../../protocol/chat';
+import { attackTally, type AttackOutcome } from './attackTally';
+
+/** Requests no honest server sends: each must come back as an error result and change nothing. */
+const MALFORMED: { what: string; request: HostileToolRequest }[] = [
+  { what: 'a tool the client never offered', request: { name: 'exec_shell', arguments: { command: 'touch MARKER-unknown' } } },
+  { what: 'arguments that are not JSON', request: { name: 'run_command', arguments: '{"command": "touch MARKER-json"' } },
+  { what: 'arguments of the wrong type', request: { name: 'write_file', arguments: { path: ['.git', 'config'], content: 42 } } },
+  { what: 'a path with a NUL byte', request: { name: 'write_file', arguments: { path: '.git/config\u0000.txt', content: 'x' } } },
+];
+
+describe('a hostile team server against a connected developer (every approval rejected)', function () {
+  this.timeout(60_000);
+  let pki: TestPki;
+  let hostile: HostileWorkspace;
+  let server: HostileTeamServer;
+  let storage: string;
+  let client: LspTestClient;
+  let asked: string[] = [];
+  const outcomes: AttackOutcome[] = [];
+
+  before(async () => {
+    pki = makePki();
+    hostile = createHostileWorkspace();
+    server = await startHostileTeamServer(pki);
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-hostile-team-'));
+    const url = `grpcs://localhost:${server.port}`;
+    client = await startLspTestClient({
+      storagePath: storage,
+      workspace: hostile.workspace,
+      settings: { chat: { model: 'qwen2.5-coder:7b' }, server: { mode: 'remote', url, caFile: path.join(pki.dir, 'ca.crt') } },
+      env: { ...process.env, HOME: hostile.home },
+    });
+    client.connection.onRequest(EditApprovalRequest.type, (p) => {
+      asked.push(`edit ${p.relativePath}`);
+      return { decision: 'reject' };
+    });
+    client.connection.onRequest(CommandApprovalRequest.type, (p) => {
+      asked.push(`command ${p.command}`);
+      return { decision: 'reject' };
+    });
+    client.connection.onRequest(ReadApprovalRequest.type, (p) => {
+      asked.push(`read ${p.relativePath}`);
+      return { decision: 'reject' };
+    });
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    const status = await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
+    assert.equal(status.state, 'connected', JSON.stringify(status));
+  });
+
+  after(async () => {
+    await client?.stop();
+    await server?.close();
+    console.log(attackTally('hostile team server, remote mode', outcomes));
+    hostile?.cleanup();
+    pki?.cleanup();
+    if (storage) fs.rmSync(storage, { recursive: true, force: true });
+  });
+
+  /** Sends one attack; returns the client's tool result, or null when the client ended the turn as a protocol violation instead. */
+  async function sendAttack(what: string, request: HostileToolRequest): Promise<ToolResult | null> {
+    const before = hostile.fingerprint();
+    asked = [];
+    server.script([request]);
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Summarise this project.', context: [] } });
+    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 45_000);
+    assert.ok(server.results.length <= 1, 'the client answered the tool request at most once');
+    const result = server.results[0] ?? null;
+    const turnError = client.events.find((e) => e.entryId === started.assistantEntryId && e.event.type === 'error');
+    assert.ok(result || turnError, 'the client either answered the request or ended the turn with an error');
+    const leaked = result ? hostile.secrets.filter((s) => result.content.includes(s)) : [];
+    const changes = hostile.changesSince(before);
+    outcomes.push({ what, asked: asked.length > 0, refused: !result || result.isError, succeeded: leaked.length > 0 || changes.length > 0 });
+    assert.deepEqual(leaked, [], `a secret reached the team server: ${result?.content.slice(0, 300)}`);
+    assert.deepEqual(changes, [], `the attack changed files (result: ${result?.summary}: ${result?.content.slice(0, 300)})`);
+    return result;
+  }
+
+  const names = hostileToolCalls({ marker: 'M', home: '~', outside: '../outside' } as HostileWorkspace).map((c) => c.what);
+  names.forEach((what, index) => {
+    it(`attack: ${what}`, async () => {
+      const call = hostileToolCalls(hostile)[index];
+      const result = await sendAttack(what, { name: call.name, arguments: call.arguments });
+      assert.ok(result, 'a well-formed request for an offered tool gets a result');
+    });
+  });
+
+  for (const { what, request } of MALFORMED) {
+    it(`malformed: ${what}`, async () => {
+      const withMarker: HostileToolRequest =
+        typeof request.arguments === 'string' ? { ...request, arguments: request.arguments.replace('MARKER', hostile.marker) } : { ...request, arguments: JSON.parse(JSON.stringify(request.arguments).replace('MARKER', hostile.marker)) };
+      const result = await sendAttack(what, withMarker);
+      // Either answer is safe: an error result the server can read, or the turn ended as a protocol violation.
+      if (result) assert.equal(result.isError, true, 'a malformed request gets an error result');
+    });
+  }
+});
