@@ -12,6 +12,7 @@ import {
   SessionListRequest,
   StatusNotification,
   type BackendStatus,
+  type ChatEventParams,
   type ChatTurnStarted,
 } from '../protocol/lspMethods';
 import type { FromWebview } from '../protocol/webviewMessages';
@@ -24,6 +25,8 @@ import type { registerAgentBridge } from './registerAgentBridge';
 type AgentBridge = ReturnType<typeof registerAgentBridge>;
 
 const CURRENT_SESSION_KEY = 'hearth.currentSession';
+/** A bound on events held while a turn request is pending; past it events are relayed as they come. */
+const MAX_HELD_EVENTS = 10_000;
 
 /**
  * The extension's side of the chat: turns webview messages into LSP requests
@@ -35,6 +38,16 @@ export class ChatController implements vscode.Disposable {
   private readonly files = new WorkspaceFileIndex();
   private currentSessionId: string | undefined;
   private streaming = new Set<string>();
+  /**
+   * Turn requests (send, retry) whose response has not arrived yet. The
+   * server may emit a turn's first events, even its `error` and `done`, before
+   * the response that names the turn's session reaches us (a dead Ollama fails
+   * within milliseconds), so while any is pending, events of sessions the view
+   * is not showing are held here and replayed once the response says which
+   * session the turn belongs to.
+   */
+  private pendingTurnRequests = 0;
+  private heldEvents: ChatEventParams[] = [];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -48,12 +61,11 @@ export class ChatController implements vscode.Disposable {
     view.onMessage((m) => void this.handle(m).catch((err: unknown) => this.log.error(`Chat view request failed: ${String(err)}`)));
     this.disposables.push(
       client.onNotification(ChatEventNotification.type, (p) => {
-        if (p.event.type === 'done') {
-          this.streaming.delete(p.sessionId);
-          void this.updateStreamingContext();
-          void this.postSessions();
+        if (p.sessionId !== this.currentSessionId && this.pendingTurnRequests > 0 && this.heldEvents.length < MAX_HELD_EVENTS) {
+          this.heldEvents.push(p);
+          return;
         }
-        if (p.sessionId === this.currentSessionId) this.view.post({ type: 'event', ...p });
+        this.relayEvent(p);
       }),
       client.onNotification(StatusNotification.type, (status) => this.showStatus(status)),
       vscode.workspace.onDidChangeConfiguration((e) => {
@@ -201,22 +213,46 @@ export class ChatController implements vscode.Disposable {
     await this.startTurn(() => this.client.sendRequest(ChatSendRequest.type, { sessionId, input, model: message.model }), false, fromEditor ? input : undefined);
   }
 
+  private relayEvent(p: ChatEventParams): void {
+    if (p.event.type === 'done') {
+      this.streaming.delete(p.sessionId);
+      void this.updateStreamingContext();
+      void this.postSessions();
+    }
+    if (p.sessionId === this.currentSessionId) this.view.post({ type: 'event', ...p });
+  }
+
   private async startTurn(request: () => Promise<ChatTurnStarted>, retry: boolean, input?: UserInput): Promise<void> {
     let started: ChatTurnStarted;
+    this.pendingTurnRequests++;
     try {
       started = await request();
     } catch (err) {
+      this.pendingTurnRequests--;
       this.view.post({ type: 'sendFailed', error: toHearthError(err) });
+      this.releaseHeldEvents();
       return;
     }
-    // Switch to the turn's session synchronously, before any of its events can
-    // arrive, so the view never drops the first tokens of a new chat.
+    this.pendingTurnRequests--;
+    // Switch to the turn's session synchronously, before any more of its
+    // events are relayed, so the view never drops the first tokens of a new chat.
     this.currentSessionId = started.sessionId;
     this.view.post({ type: 'turnStarted', ...started, retry, input });
     this.streaming.add(started.sessionId);
+    // Events that raced the response (possibly the whole turn, `done`
+    // included) follow the view's turnStarted, in the order they arrived.
+    this.releaseHeldEvents();
     await this.context.workspaceState.update(CURRENT_SESSION_KEY, started.sessionId);
     await this.updateStreamingContext();
     await this.postSessions();
+  }
+
+  /** Relays held events once no turn request is pending any more (each is shown only if its session is the current one). */
+  private releaseHeldEvents(): void {
+    if (this.pendingTurnRequests > 0) return;
+    const held = this.heldEvents;
+    this.heldEvents = [];
+    for (const p of held) this.relayEvent(p);
   }
 
   private async insertAtCursor(text: string): Promise<void> {
