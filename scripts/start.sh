@@ -4,11 +4,27 @@
 #     under development (`code --extensionDevelopmentPath`).
 #   - Otherwise: the browser VS Code the tests use (VS Code 1.100.3 server from
 #     code-server), on 127.0.0.1, with the packaged .vsix installed; the URL is printed.
-# Options (environment): HEARTH_PORT (default 8765), HEARTH_WORKSPACE (folder to open, default the current one).
+# Options (environment): HEARTH_PORT (default 8765), HEARTH_WORKSPACE (folder to
+# open; default a copy of scripts/sample-project, a small project to try Hearth on).
+#
+# Why nothing lives inside the folder VS Code opens: VS Code disables
+# extensions installed inside a workspace it does not trust yet (Restricted
+# Mode), so the editor's data and extensions go to $HEARTH_DATA (default
+# ~/.local/share/hearth-start), outside any workspace.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 REPO="$PWD"
-WORKSPACE="${HEARTH_WORKSPACE:-$REPO}"
+DATA="${HEARTH_DATA:-${XDG_DATA_HOME:-$HOME/.local/share}/hearth-start}"
+if [ -n "${HEARTH_WORKSPACE:-}" ]; then
+  WORKSPACE="$HEARTH_WORKSPACE"
+else
+  WORKSPACE="$DATA/sample-project"
+  if [ ! -d "$WORKSPACE" ]; then
+    mkdir -p "$DATA"
+    cp -R "$REPO/scripts/sample-project" "$WORKSPACE"
+    (cd "$WORKSPACE" && git init -q && git add -A && git -c user.name=Hearth -c user.email=hearth@localhost commit -qm "Sample project") >/dev/null 2>&1 || true
+  fi
+fi
 
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   echo "Installing npm packages…"
@@ -24,7 +40,6 @@ fi
 bash scripts/install-test-vscode.sh
 npm run --silent package
 CODE_SERVER="$REPO/.vscode-test/code-server/node_modules/code-server/out/node/entry.js"
-DATA="$REPO/.vscode-test/start"
 mkdir -p "$DATA/extensions" "$DATA/user-data/User"
 [ -f "$DATA/user-data/User/settings.json" ] || cat > "$DATA/user-data/User/settings.json" <<'JSON'
 {
@@ -39,6 +54,10 @@ node "$CODE_SERVER" "${COMMON[@]}" --install-extension "$REPO/hearth.vsix" --for
 PORT="${HEARTH_PORT:-8765}"
 echo
 echo "Hearth is running in VS Code at: http://127.0.0.1:$PORT/?folder=$WORKSPACE"
-echo "(Ollama is expected at \$OLLAMA_HOST or http://127.0.0.1:11434; change it with the hearth.ollama.host setting. Ctrl+C stops.)"
+echo "  - The folder is $WORKSPACE (set HEARTH_WORKSPACE to open another; HEARTH_PORT changes the port)."
+echo "  - VS Code asks whether you trust the folder: choose Trust to let the agent edit and run commands;"
+echo "    in Restricted Mode its tools are read-only."
+echo "  - Ollama is expected at \$OLLAMA_HOST or http://127.0.0.1:11434 (the hearth.ollama.host setting changes it)."
+echo "  - Ctrl+C stops the editor."
 echo
 exec node "$CODE_SERVER" "${COMMON[@]}" --auth none --bind-addr "127.0.0.1:$PORT" --disable-getting-started-override "$WORKSPACE"
