@@ -153,6 +153,18 @@ export function argumentReason(words: readonly string[]): string | null {
   return null;
 }
 
+/**
+ * The words an allow-list entry is compared with: for git, harmless global
+ * options such as `--no-pager` are dropped, so `git --no-pager log` is
+ * covered by `git log`.
+ */
+export function wordsForMatching(words: readonly string[]): readonly string[] {
+  if (words[0] !== 'git') return words;
+  let i = 1;
+  while (i < words.length && GIT_GLOBAL_SAFE.has(words[i])) i++;
+  return [words[0], ...words.slice(i)];
+}
+
 function gitReason(words: readonly string[]): string | null {
   let i = 1;
   // Global options come before the subcommand.

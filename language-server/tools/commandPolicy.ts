@@ -1,5 +1,5 @@
 import { canonicalCommandLine } from './canonicalCommand';
-import { argumentReason } from './commandArguments';
+import { argumentReason, wordsForMatching } from './commandArguments';
 import { commandName, crudeDenyScan, denyEntries, findDenied, SHELLS, WRAPPERS } from './commandDenyList';
 import { outsidePathReason, type CommandPathContext } from './commandPaths';
 import { assignmentReason } from './environmentAssignments';
@@ -133,7 +133,8 @@ function judgeCommand(command: SimpleCommand, allow: readonly string[][], contex
   if (dynamicArg) reasons.push(`the argument \`${dynamicArg.value}\` is only known when it runs, so what it names cannot be checked`);
 
   const words = node.words.map((w) => w.value);
-  const allowed = node.words.every(isStaticWord) && allow.some((entry) => entry.length <= words.length && entry.every((w, i) => words[i] === w));
+  const matched = wordsForMatching(words);
+  const allowed = node.words.every(isStaticWord) && allow.some((entry) => entry.length <= matched.length && entry.every((w, i) => matched[i] === w));
   if (!allowed && !dynamicArg) {
     notAllowed = true;
     const shown = words.slice(0, words[1] === 'run' || words[1] === 'run-script' ? 3 : 2).join(' ');
