@@ -54,6 +54,7 @@ const GIT_DANGEROUS: DangerousOption[] = [
   { name: 'pager', why: 'starts a pager' },
   { name: 'editor', why: 'starts an editor' },
   { name: 'edit', why: 'starts an editor' },
+  { name: 'show-signature', why: 'runs gpg to check signatures' },
 ];
 
 /** Short git options that take their value glued on (`-n5`, `-Sfoo`): the rest of the word is a value, not flags. */

@@ -79,9 +79,21 @@ export function evaluateCommand(commandLine: string, lists: CommandLists, contex
     reasons.push(...judged.reasons);
     network ||= judged.network;
   }
-  if (reasons.length === 0) return { action: 'run', exec: canonicalCommandLine(parsed.program) };
+  if (reasons.length === 0) {
+    const exec = canonicalOrNull(parsed.program);
+    if (exec !== null) return { action: 'run', exec };
+    reasons.push('the command line cannot be rewritten in a form that is sure to run as checked');
+  }
   const suggestedRule = suggestRule(parsed.program, parsed.commands, lists, context);
   return ask([...new Set(reasons)], network, suggestedRule);
+}
+
+function canonicalOrNull(program: ListNode): string | null {
+  try {
+    return canonicalCommandLine(program);
+  } catch {
+    return null;
+  }
 }
 
 function ask(reasons: string[], network: boolean, suggestedRule?: string): CommandVerdict {

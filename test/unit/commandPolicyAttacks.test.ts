@@ -43,6 +43,8 @@ const NOT_RUN: { line: string; reason?: RegExp }[] = [
   { line: 'git -p log' },
   { line: 'git --paginate log' },
   { line: 'git log --exec=x' },
+  { line: 'git log --show-signature', reason: /gpg/ },
+  { line: 'ls src\\', reason: /lone backslash/ },
   { line: "npm test --node-options='--import=data:text/javascript,1'", reason: /options to node/ },
   { line: 'npm test --prefix=/elsewhere', reason: /another directory/ },
   { line: 'npm test --pre=/elsewhere', reason: /another directory/ },
@@ -247,7 +249,7 @@ describe('command policy: attacks', () => {
       const v = judge(line);
       assert.notEqual(v.action, 'run', `${JSON.stringify(line)} must not run without asking: ${describeVerdict(v)}`);
       if (reason) {
-        const text = v.action === 'ask' ? v.reasons.join(' | ') : v.reason;
+        const text = v.action === 'ask' ? v.reasons.join(' | ') : v.action === 'deny' ? v.reason : '';
         assert.match(text, reason, `${JSON.stringify(line)}: ${describeVerdict(v)}`);
       }
     }
@@ -266,6 +268,9 @@ describe('command policy: attacks', () => {
     for (const line of RUNS) {
       const v = judge(line);
       assert.equal(v.action, 'run', `${JSON.stringify(line)} should run: ${describeVerdict(v)}`);
+      // The line to execute is itself judged the same, and rewriting it again changes nothing.
+      const exec = v.action === 'run' ? v.exec ?? '' : '';
+      assert.deepEqual(judge(exec), { action: 'run', exec }, `exec of ${JSON.stringify(line)}`);
     }
   });
 
