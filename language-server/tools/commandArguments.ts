@@ -102,6 +102,7 @@ const NPM_SHORT_DANGEROUS: Record<string, string> = {
 /** Options of other common programs that write, run programs or read lists of paths. */
 const OTHER_DANGEROUS: Record<string, { long: DangerousOption[]; short?: Record<string, string>; words?: Record<string, string> }> = {
   wc: { long: [{ name: 'files0-from', why: 'reads a list of files to count' }] },
+  ls: { long: [{ name: 'dereference', why: 'follows symbolic links, which may lead outside the workspace' }], short: { L: 'follows symbolic links, which may lead outside the workspace' } },
   du: { long: [{ name: 'files0-from', why: 'reads a list of files' }] },
   sort: { long: [{ name: 'output', why: 'writes a file' }, { name: 'compress-program', why: 'runs a program' }, { name: 'files0-from', why: 'reads a list of files' }], short: { o: 'writes a file' } },
   rg: { long: [{ name: 'pre', why: 'runs a preprocessor program' }] },

@@ -29,7 +29,8 @@ export function outsidePathReason(word: ShellWord, context: CommandPathContext |
   const literal = parts.every((p) => p.kind === 'text') ? parts.map((p) => (p as { text: string }).text).join('') : null;
   if (literal !== null) {
     if (literal === '' || HARMLESS_OUTSIDE.has(literal)) return null;
-    return isOutside(literal, context) ? `it names \`${literal}\`, which is outside the workspace` : null;
+    if (isOutside(literal, context)) return `it names \`${literal}\`, which is outside the workspace`;
+    return hardLinked(literal, context) ? `it names \`${literal}\`, a file with more than one hard link, which may be the same file as one outside the workspace` : null;
   }
   const display = parts.map((p) => (p.kind === 'text' ? p.text : p.kind === 'glob' ? p.text : '…')).join('');
   // A pattern's fixed start already says where it looks (`../*`, `/etc/*`).
@@ -41,6 +42,17 @@ export function outsidePathReason(word: ShellWord, context: CommandPathContext |
   if (matches === null) return `the pattern \`${display}\` matches too many files to check`;
   const outside = matches.find((m) => isOutside(m, context));
   return outside ? `the pattern \`${display}\` matches \`${outside}\`, which is outside the workspace` : null;
+}
+
+/** A regular file with other hard links: its content may be a file outside the workspace (as the file tools also ask). */
+function hardLinked(target: string, context: CommandPathContext | undefined): boolean {
+  if (!context) return false;
+  try {
+    const stat = fs.statSync(path.resolve(context.cwd, target));
+    return stat.isFile() && stat.nlink > 1;
+  } catch {
+    return false;
+  }
 }
 
 function sliceParts(parts: readonly WordPart[], offset: number): WordPart[] {

@@ -40,8 +40,13 @@ export type CommandContext = CommandPathContext;
  */
 const ALWAYS_ASK = new Set([...SHELLS, 'eval', 'exec', 'source', '.', 'alias', 'trap']);
 
-/** Programs that run whatever code they are given: never suggested as a rule, since the rule would allow any code. */
-const NEVER_SUGGESTED = /^(node|nodejs|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|perl[0-9.]*|php[0-9.]*|lua[0-9.]*|luajit|tclsh|wish|java|jshell|osascript|r|rscript|julia|awk|gawk|mawk|nawk|sed|gsed|find|tee|vim|vi|nvim|emacs|nano|less|more|man|ssh)$/;
+/**
+ * Never suggested as a rule: programs that run whatever code they are given
+ * (the rule would allow any code) and programs that delete or overwrite
+ * (`rm` as a rule would allow every `rm`).
+ */
+const NEVER_SUGGESTED =
+  /^(node|nodejs|deno|bun|python[0-9.]*|pypy[0-9.]*|ruby|perl[0-9.]*|php[0-9.]*|lua[0-9.]*|luajit|tclsh|wish|java|jshell|osascript|r|rscript|julia|awk|gawk|mawk|nawk|sed|gsed|find|tee|vim|vi|nvim|emacs|nano|less|more|man|ssh|rm|rmdir|unlink|mv|cp|ln|install|chmod|chown|chgrp|dd|truncate|shred|kill|killall|pkill|mount|umount|crontab|launchctl|systemctl)$/;
 
 /** Programs whose first argument (and for `run`, the script name) is part of a suggested rule. */
 const SUBCOMMAND_PROGRAMS = new Set(['git', 'npm', 'pnpm', 'yarn', 'bun', 'cargo', 'go', 'make', 'gmake', 'docker', 'podman', 'pip', 'pip3', 'dotnet', 'deno', 'poetry', 'uv', 'mvn', 'gradle', 'kubectl', 'just', 'task']);

@@ -71,6 +71,10 @@ const NOT_RUN: { line: string; reason?: RegExp }[] = [
   { line: 'cat src/../escape/secret.txt', reason: /outside the workspace/ },
   { line: 'cat escape/../outside/secret.txt', reason: /outside the workspace/ },
   { line: 'cat esc*/secret.txt', reason: /outside the workspace/ },
+  { line: 'cat */secret.txt', reason: /outside the workspace/ },
+  { line: 'ls escape', reason: /outside the workspace/ },
+  { line: 'ls -RL .', reason: /symbolic links/ },
+  { line: 'cat linked.txt', reason: /hard link/ },
   { line: 'cat ../*', reason: /outside the workspace/ },
   { line: 'ls /', reason: /outside the workspace/ },
   { line: 'head -n 5 ~/.ssh/id_rsa', reason: /only known when it runs/ },
@@ -233,6 +237,7 @@ describe('command policy: attacks', () => {
   before(async () => {
     ws = await makeToolWorkspace({ 'README.md': '# hi\n', 'src/a.ts': 'export {};\n', 'list.txt': '/etc/passwd\0' });
     await fs.symlink(ws.outside, path.join(ws.root, 'escape'));
+    await fs.link(path.join(ws.outside, 'secret.txt'), path.join(ws.root, 'linked.txt'));
     context = { roots: [ws.root], cwd: ws.root };
   });
 
@@ -310,6 +315,7 @@ describe('command policy: attacks', () => {
     assert.equal(suggestion('touch ../outside/x'), undefined, 'outside path');
     assert.equal(suggestion('touch $X'), undefined, 'dynamic word');
     assert.equal(suggestion('node -e 1'), undefined, 'an interpreter rule would allow any code');
+    assert.equal(suggestion('rm build/x.js'), undefined, 'a rule would allow every rm');
     assert.equal(suggestion('npm install'), undefined, 'needs the network anyway');
     assert.equal(suggestion('FOO=1 make'), undefined, 'environment prefix');
     assert.equal(suggestion('make > log.txt'), undefined, 'writes through a redirection');
