@@ -183,8 +183,8 @@ function matchEntry(args: readonly Arg[], entry: DenyEntry): DenyHit | null {
     else if (arg.exact.startsWith('--')) {
       const long = arg.exact.split('=')[0].toLowerCase();
       longFlags.add(long);
-      const letter = LONG_FLAG_LETTERS[long];
-      if (letter) shortFlags.add(letter);
+      // Programs accept unambiguous abbreviations (`--rec`, `--forc`): they count as the full option.
+      for (const [full, letter] of Object.entries(LONG_FLAG_LETTERS)) if (long.length >= 4 && full.startsWith(long)) shortFlags.add(letter);
     }
   }
   const wildCould = (text: string) => wild.some((w) => w.wild.test(text));
@@ -199,7 +199,8 @@ function matchEntry(args: readonly Arg[], entry: DenyEntry): DenyHit | null {
       }
     } else if (part.startsWith('--')) {
       const letter = LONG_FLAG_LETTERS[part];
-      if (longFlags.has(part.toLowerCase()) || (letter && shortFlags.has(letter))) continue;
+      const wanted = part.toLowerCase();
+      if ([...longFlags].some((l) => l === wanted || (l.length >= 4 && wanted.startsWith(l))) || (letter && shortFlags.has(letter))) continue;
       if (!wildCould(part)) return null;
       usedWild = true;
     } else {

@@ -152,11 +152,6 @@ function judgeCommand(command: SimpleCommand, allow: readonly string[][], contex
   const words = node.words.map((w) => w.value);
   const matched = wordsForMatching(words);
   const allowed = node.words.every(isStaticWord) && allow.some((entry) => entry.length <= matched.length && entry.every((w, i) => matched[i] === w));
-  if (!allowed && !dynamicArg) {
-    notAllowed = true;
-    const shown = words.slice(0, words[1] === 'run' || words[1] === 'run-script' ? 3 : 2).join(' ');
-    reasons.push(`\`${shown}\` is not in your allow-list`);
-  }
   if (!dynamicArg) {
     const optionReason = argumentReason(words);
     if (optionReason) reasons.push(optionReason);
@@ -171,6 +166,12 @@ function judgeCommand(command: SimpleCommand, allow: readonly string[][], contex
   }
   const network = commandNetworkReason(words);
   if (network) reasons.push(network);
+  // Last: what the command would do matters more to the user than that no rule covers it.
+  if (!allowed && !dynamicArg) {
+    notAllowed = true;
+    const shown = words.slice(0, words[1] === 'run' || words[1] === 'run-script' ? 3 : 2).join(' ');
+    reasons.push(`\`${shown}\` is not in your allow-list`);
+  }
   return { reasons, network: network !== null, onlyNotAllowed: notAllowed && reasons.length === 1 };
 }
 

@@ -186,6 +186,10 @@ const DENIED: { line: string; reason?: RegExp }[] = [
   { line: 'CURL https://x' },
   { line: 'cat <<EOF | sh\nrm -rf /\nEOF' },
   { line: 'git push origin main --force' },
+  { line: 'git push --forc origin main', reason: /git push --force/ },
+  { line: 'git push -f origin main' },
+  { line: 'rm --rec --forc build' },
+  { line: 'rm --recursive --force build' },
   { line: 'ls && r\\\nm -rf x' },
 ];
 
