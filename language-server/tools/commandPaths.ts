@@ -168,14 +168,18 @@ function expandGlob(parts: readonly WordPart[], cwd: string): string[] | null {
         next.push(base === '' ? fixed : path.join(base, fixed));
         continue;
       }
-      const regex = new RegExp(`^${wordPatternSource(component, false)}$`, 's');
-      const allowDot = component[0].kind === 'text' && component[0].text.startsWith('.');
+      // Case-insensitive, so ranges that a locale's collation widens (`[a-z]` matching `B`) are still checked.
+      const regex = new RegExp(`^${wordPatternSource(component, false)}$`, 'is');
+      const literalDot = component[0].kind === 'text' && component[0].text.startsWith('.');
+      const allowDot = literalDot || component[0].kind === 'glob' && component[0].text.startsWith('[');
       let names: string[];
       try {
         names = fs.readdirSync(path.resolve(cwd, base || '.'));
       } catch {
         continue;
       }
+      // `.*` matches `.` and `..` in dash (and in bash before 5.2): `ls .*` lists the parent directory.
+      if (literalDot) names.push('.', '..');
       for (const name of names) {
         if (name.startsWith('.') && !allowDot) continue;
         if (!regex.test(name)) continue;

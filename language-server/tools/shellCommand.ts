@@ -406,7 +406,8 @@ class ShellParser {
         continue;
       }
       if (!isAssignmentValue && c === '[') {
-        const bracket = /^\[!?\]?[A-Za-z0-9_.,:+^!-]*\]/.exec(this.src.slice(this.pos, this.pos + 256));
+        // Only simple bracket expressions: `^` negates in bash but not in every dash, and classes such as [[:alpha:]] vary.
+        const bracket = /^\[!?\]?[A-Za-z0-9_.,:+-]*\]/.exec(this.src.slice(this.pos, this.pos + 256));
         if (bracket) {
           w.push({ kind: 'glob', text: bracket[0] }, bracket[0]);
           this.pos += bracket[0].length;
