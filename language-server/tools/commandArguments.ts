@@ -133,7 +133,8 @@ function dangerousLong(arg: string, options: readonly DangerousOption[], safeExa
 
 /** Why the arguments of an allow-listed command need approval, or null. `words` are the literal words. */
 export function argumentReason(words: readonly string[]): string | null {
-  const name = words[0];
+  // `/usr/bin/git` and `Git` (on a case-insensitive disk) are git too.
+  const name = (words[0].split('/').pop() ?? '').toLowerCase();
   if (name === 'git') return gitReason(words);
   if (name === 'npm') return npmReason(words);
   if (name === 'cd') {

@@ -335,6 +335,7 @@ describe('command policy: attacks', () => {
     for (const line of ['git -c core.pager=x log', 'git difftool', 'git config core.pager x', 'npm test --prefix=/x', 'wc --files0-from=x', 'cd', 'cd -', 'cd ../outside', 'find . -delete', 'find . -exec touch {} ;', 'sort -o x y', 'sort --compress-program=x y']) {
       assert.notEqual(evaluateCommand(line, lists, context).action, 'run', line);
     }
+    assert.notEqual(evaluateCommand('/usr/bin/git diff --output=x', { allow: ['/usr/bin/git diff'], deny: [] }, context).action, 'run');
     assert.equal(evaluateCommand('git branch -a', lists, context).action, 'run');
     assert.equal(evaluateCommand('cd src', lists, context).action, 'run');
   });
