@@ -16,6 +16,7 @@ export interface CommandPathContext {
 const HARMLESS_OUTSIDE = new Set(['/dev/null', '/dev/stdin', '/dev/stdout', '/dev/stderr']);
 
 const MAX_GLOB_MATCHES = 2000;
+const MAX_GLOB_PARTS = 8;
 const LEXICAL_ROOT = '/\u0000workspace';
 
 /**
@@ -33,6 +34,8 @@ export function outsidePathReason(word: ShellWord, context: CommandPathContext |
     return hardLinked(literal, context) ? `it names \`${literal}\`, a file with more than one hard link, which may be the same file as one outside the workspace` : null;
   }
   const display = parts.map((p) => (p.kind === 'text' ? p.text : p.kind === 'glob' ? p.text : '…')).join('');
+  // Each `*` multiplies the work of matching a name; a pattern with many is not worth the time (or a regex blow-up).
+  if (parts.filter((p) => p.kind === 'glob').length > MAX_GLOB_PARTS) return `the pattern \`${display}\` is too complex to check`;
   // A pattern's fixed start already says where it looks (`../*`, `/etc/*`).
   const fixedStart = leadingText(parts);
   const dir = fixedStart.includes('/') ? fixedStart.slice(0, fixedStart.lastIndexOf('/') + 1) || '/' : '.';
@@ -48,8 +51,8 @@ export function outsidePathReason(word: ShellWord, context: CommandPathContext |
 function hardLinked(target: string, context: CommandPathContext | undefined): boolean {
   if (!context) return false;
   try {
-    const stat = fs.statSync(path.resolve(context.cwd, target));
-    return stat.isFile() && stat.nlink > 1;
+    const stat = fs.statSync(path.resolve(context.cwd, target), { throwIfNoEntry: false });
+    return stat !== undefined && stat.isFile() && stat.nlink > 1;
   } catch {
     return false;
   }
@@ -117,10 +120,13 @@ function resolvePhysically(cwd: string, target: string): string | null {
     }
     current = path.join(current, component);
     if (!exists) continue;
-    let stat: fs.Stats;
+    let stat: fs.Stats | undefined;
     try {
-      stat = fs.lstatSync(current);
+      stat = fs.lstatSync(current, { throwIfNoEntry: false });
     } catch {
+      stat = undefined;
+    }
+    if (!stat) {
       exists = false;
       continue;
     }
