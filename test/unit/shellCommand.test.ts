@@ -109,6 +109,20 @@ describe('shell command parser', () => {
     assert.match(failsToParse('((ls))'), /arithmetic in bash/);
   });
 
+  it('keeps the structure of the line: lists, pipelines, subshells', () => {
+    const parsed = parseShellCommand('a | b && (c; d) > /dev/null &\ne');
+    assert.ok(parsed.ok);
+    const shape = parsed.program.items.map((item) => ({
+      separator: item.separator,
+      commands: item.pipeline.commands.map((c) => (c.kind === 'simple' ? c.words.map((w) => w.value).join(' ') : `(${c.body.items.length} items, ${c.redirections.length} redirection)`)),
+    }));
+    assert.deepEqual(shape, [
+      { separator: '&&', commands: ['a', 'b'] },
+      { separator: '&', commands: ['(2 items, 1 redirection)'] },
+      { separator: ';', commands: ['e'] },
+    ]);
+  });
+
   it('splits policy entries into words', () => {
     assert.deepEqual(splitPolicyEntry('  npm   test '), ['npm', 'test']);
     assert.deepEqual(splitPolicyEntry(`git commit -m 'x y'`), ['git', 'commit', '-m', 'x y']);
