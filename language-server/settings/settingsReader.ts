@@ -1,4 +1,5 @@
 import type { AgentSettings, CompletionSettings, HearthSettings, McpSettings, TeamServerSettings } from '../../protocol/lspMethods';
+import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
 
 /** Reads the `hearth` section as the client reports it; undefined when the client cannot answer. */
@@ -100,8 +101,8 @@ function toAgentSettings(raw: Record<string, unknown>): AgentSettings {
 /** Defaults for `hearth.agent`, kept equal to package.json's contributed defaults. */
 export const AGENT_DEFAULTS: AgentSettings = {
   autoApproveEdits: false,
-  commandAllowList: ['ls', 'pwd', 'cat', 'git status', 'git diff', 'git log', 'npm test', 'npm run test', 'npm run lint', 'npm run build'],
-  commandDenyList: ['rm -rf', 'rm -fr', 'sudo', 'su', 'doas', 'curl', 'wget', 'ssh', 'scp', 'dd', 'mkfs', 'shutdown', 'reboot', 'git push --force', 'chmod -R 777'],
+  commandAllowList: [...DEFAULT_COMMAND_ALLOW_LIST],
+  commandDenyList: [...DEFAULT_COMMAND_DENY_LIST],
   maxSteps: 25,
   commandTimeoutSeconds: 60,
 };

@@ -1,16 +1,24 @@
 /**
  * A small parser for the POSIX shell command lines the agent asks to run.
  *
- * It exists for the approval policy, not to run anything: to decide whether a
- * command line may run without asking, every simple command in it (including
- * those inside subshells, `$( )` and backticks) must be known. So the parser
- * understands exactly the syntax whose meaning it can be sure of (quotes,
- * escapes, `&&`, `||`, `;`, `|`, `&`, newlines, comments, `( )`, `$( )`,
- * backticks, variables and redirections) and fails on everything else
- * (here-documents, keywords such as `if` or `{`, arithmetic, `$'...'`,
- * process substitution). A failure is not an error for the user: the policy
- * then asks for approval, which is the safe answer for what cannot be checked.
+ * It exists for the approval policy: to decide whether a command line may run
+ * without asking, every simple command in it (including those inside
+ * subshells, `$( )` and backticks) must be known, and known the way /bin/sh
+ * (dash, or bash in POSIX mode) will read it. So the parser understands
+ * exactly the syntax whose meaning it can be sure of (quotes, escapes, `&&`,
+ * `||`, `;`, `|`, `&`, newlines, comments, `( )`, `$( )`, backticks,
+ * variables, globs and redirections) and fails on everything else: control
+ * characters other than newline and tab (dash does not treat `\r` as a blank),
+ * invisible or look-alike Unicode spaces, here-documents, keywords such as
+ * `if` or `{`, arithmetic, process substitution. A failure is not an error for
+ * the user: the policy then asks for approval, which is the safe answer for
+ * what cannot be checked. Words that bash and dash read differently (`$'...'`,
+ * brace expansion) parse, but are marked `unusual`.
+ *
+ * The result is a tree (`program`) from which the policy regenerates the
+ * command line it judged, and a flat list of simple commands (`commands`).
  */
+import type { CommandNode, ListNode, PipelineNode, RedirectionNode, ShellWord, SimpleCommandNode, WordPart } from './shellWord';
 
 export interface Redirection {
   /** `>`, `>>`, `>|`, `<`, `<>`, `>&` or `<&`. */
@@ -33,10 +41,12 @@ export interface SimpleCommand {
   readonly dynamicName: boolean;
   /** 0 at the top level; 1 or more inside subshells and substitutions. */
   readonly depth: number;
+  /** The same command as parsed words, for checks that need to know what is quoted or expanded. */
+  readonly node: SimpleCommandNode;
 }
 
 export type ParsedCommandLine =
-  | { ok: true; commands: SimpleCommand[] }
+  | { ok: true; commands: SimpleCommand[]; program: ListNode }
   | { ok: false; error: string; commands: SimpleCommand[] };
 
 /** Thrown inside the parser; `parseShellCommand` turns it into `{ ok: false }`. */
@@ -47,13 +57,49 @@ const MAX_DEPTH = 32;
 const OPERATOR_CHARS = ';&|()<>';
 const RESERVED_WORDS = new Set(['if', 'then', 'else', 'elif', 'fi', 'do', 'done', 'case', 'esac', 'while', 'until', 'for', 'in', 'function', 'select', '!', '{', '}', '[[', ']]', 'coproc']);
 
+/** Names for the characters the parser refuses, so the reason tells the user what is hidden in the line. */
+const CHARACTER_NAMES: Record<string, string> = {
+  '\r': 'a carriage return (\\r)',
+  '\v': 'a vertical tab (\\v)',
+  '\f': 'a form feed (\\f)',
+  '\0': 'a NUL character',
+  '\x1b': 'an escape character (ESC)',
+  '\x7f': 'a DEL character',
+  '\u00a0': 'a no-break space',
+  '\u200b': 'a zero-width space',
+  '\u200c': 'a zero-width non-joiner',
+  '\u200d': 'a zero-width joiner',
+  '\u2028': 'a line separator',
+  '\u202e': 'a right-to-left override',
+  '\ufeff': 'a zero-width no-break space (BOM)',
+};
+
+/**
+ * Characters the shell and a reader (or this parser) may see differently:
+ * control characters except newline and tab, every Unicode space other than
+ * the ASCII one, format characters (zero-width, bidi controls), private-use
+ * and unpaired surrogates, and the invisible fillers that render as nothing.
+ */
+const SUSPICIOUS_CHARACTER = /[^\P{Cc}\n\t]|[\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]|[^\P{Zs} ]|\p{Variation_Selector}|[\u115f\u1160\u3164\uffa0]|\u034f|\u17b4|\u17b5/u;
+
+/** Why the line contains a character that must not run unchecked, or null. */
+export function suspiciousCharacter(source: string): string | null {
+  const match = SUSPICIOUS_CHARACTER.exec(source);
+  if (!match) return null;
+  const c = match[0];
+  const code = `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
+  return `it contains ${CHARACTER_NAMES[c] ?? 'an invisible or control character'} (${code}) at position ${match.index + 1}, which the shell may read differently from how it looks`;
+}
+
 /** Parses a command line into its simple commands, or says why it cannot. */
 export function parseShellCommand(source: string): ParsedCommandLine {
   const commands: SimpleCommand[] = [];
   if (source.length > MAX_LENGTH) return { ok: false, error: 'the command line is too long to check', commands };
+  const suspicious = suspiciousCharacter(source);
+  if (suspicious) return { ok: false, error: suspicious, commands };
   try {
-    new ShellParser(source, commands, 0).parseProgram();
-    return { ok: true, commands };
+    const program = new ShellParser(source, commands, 0).parseProgram();
+    return { ok: true, commands, program };
   } catch (e) {
     if (e instanceof ShellSyntaxError) return { ok: false, error: e.message, commands };
     // Deep nesting can overflow the stack; that is also "cannot be checked".
@@ -72,12 +118,51 @@ export function splitPolicyEntry(entry: string): string[] {
   return entry.trim().split(/\s+/).filter(Boolean);
 }
 
-interface WordState {
-  value: string;
-  quoted: boolean;
-  expansion: boolean;
-  substitution: boolean;
-  glob: boolean;
+/** Decodes bash's `$'...'` escapes (the body without the quotes). */
+export function decodeAnsiCQuoted(body: string): string {
+  return body.replace(/\\(x[0-9A-Fa-f]{1,2}|u[0-9A-Fa-f]{1,4}|U[0-9A-Fa-f]{1,8}|[0-7]{1,3}|c.|.)/gs, (_m, esc: string) => {
+    const simple: Record<string, string> = { a: '\x07', b: '\b', e: '\x1b', E: '\x1b', f: '\f', n: '\n', r: '\r', t: '\t', v: '\v', '\\': '\\', "'": "'", '"': '"', '?': '?' };
+    if (esc.length === 1 && esc in simple) return simple[esc];
+    if (/^x/.test(esc)) return String.fromCharCode(parseInt(esc.slice(1), 16));
+    if (/^[uU]/.test(esc)) return String.fromCodePoint(Math.min(parseInt(esc.slice(1), 16), 0x10ffff));
+    if (/^[0-7]/.test(esc)) return String.fromCharCode(parseInt(esc, 8) & 0xff);
+    if (/^c/.test(esc)) return String.fromCharCode(esc.charCodeAt(1) & 0x1f);
+    return '\\' + esc;
+  });
+}
+
+class WordBuilder {
+  readonly parts: WordPart[] = [];
+  value = '';
+  quoted = false;
+  unusual: string | null = null;
+  unquotedText = '';
+
+  text(text: string, quoted: boolean): void {
+    if (text === '') return;
+    const last = this.parts[this.parts.length - 1];
+    if (last && last.kind === 'text' && last.quoted === quoted) last.text += text;
+    else this.parts.push({ kind: 'text', text, quoted });
+    this.value += text;
+    if (quoted) this.quoted = true;
+    else this.unquotedText += text;
+  }
+
+  push(part: WordPart, display: string): void {
+    this.parts.push(part);
+    this.value += display;
+    if (part.kind === 'glob') this.unquotedText += display;
+  }
+
+  mark(reason: string): void {
+    this.unusual ??= reason;
+  }
+
+  build(): ShellWord {
+    // Bash expands `{a,b}` and `{1..3}`; dash leaves them as they are.
+    if (/\{[^{}]*(,|\.\.)[^{}]*\}/.test(this.unquotedText)) this.mark('it uses brace expansion (`{a,b}`), which bash performs and dash does not');
+    return { parts: this.parts, value: this.value, quoted: this.quoted, unusual: this.unusual };
+  }
 }
 
 class ShellParser {
@@ -89,8 +174,8 @@ class ShellParser {
     private depth: number,
   ) {}
 
-  parseProgram(): void {
-    this.parseList(null);
+  parseProgram(): ListNode {
+    return this.parseList(null);
   }
 
   private fail(message: string): never {
@@ -109,7 +194,7 @@ class ShellParser {
   private skipBlanks(): void {
     for (;;) {
       const c = this.peek();
-      if (c === ' ' || c === '\t' || c === '\r') this.pos++;
+      if (c === ' ' || c === '\t') this.pos++;
       else if (c === '\\' && this.peek(1) === '\n') this.pos += 2;
       else return;
     }
@@ -119,16 +204,19 @@ class ShellParser {
     while (!this.eof() && this.peek() !== '\n') this.pos++;
   }
 
-  /** Parses commands and operators up to `closer` (consumed) or the end of input. */
-  private parseList(closer: ')' | null): void {
-    let afterCommand = false;
+  /** Parses pipelines and operators up to `closer` (consumed) or the end of input. */
+  private parseList(closer: ')' | null): ListNode {
+    const items: ListNode['items'] = [];
+    let current: PipelineNode | null = null;
     let needCommand = false;
+    let inPipe = false;
     for (;;) {
       this.skipBlanks();
       if (this.eof()) {
         if (closer) this.fail('a "(" is never closed');
         if (needCommand) this.fail('the command line ends with an operator');
-        return;
+        if (current) items.push({ pipeline: current, separator: ';' });
+        return { kind: 'list', items };
       }
       const c = this.peek();
       if (c === '#') {
@@ -137,51 +225,67 @@ class ShellParser {
       }
       if (c === '\n') {
         this.pos++;
-        afterCommand = false;
+        // After `&&`, `||` or `|` the command may continue on the next line.
+        if (!needCommand && current) {
+          items.push({ pipeline: current, separator: ';' });
+          current = null;
+        }
         continue;
       }
       if (c === ')') {
         if (closer !== ')') this.fail('unexpected ")"');
         if (needCommand) this.fail('an operator has no command after it');
         this.pos++;
-        return;
+        if (current) items.push({ pipeline: current, separator: ';' });
+        return { kind: 'list', items };
       }
       if (c === ';' || c === '&' || c === '|') {
         const two = this.src.slice(this.pos, this.pos + 2);
-        const op = two === '&&' || two === '||' || two === ';;' || two === '|&' ? two : c;
+        const op = two === '&&' || two === '||' || two === ';;' || two === '|&' || two === ';&' ? two : c;
         this.pos += op.length;
-        if (op === ';;' || op === '|&') this.fail(`"${op}" is not supported`);
-        if (!afterCommand) this.fail(`syntax error near "${op}"`);
-        afterCommand = false;
-        needCommand = op === '&&' || op === '||' || op === '|';
+        if (op === ';;' || op === '|&' || op === ';&') this.fail(`"${op}" is not supported`);
+        if (!current || needCommand) this.fail(`syntax error near "${op}"`);
+        if (op === '|') {
+          needCommand = true;
+          inPipe = true;
+          continue;
+        }
+        items.push({ pipeline: current, separator: op as ';' | '&' | '&&' | '||' });
+        current = null;
+        needCommand = op === '&&' || op === '||';
         continue;
       }
-      if (afterCommand) this.fail(`unexpected text after a command: "${this.src.slice(this.pos, this.pos + 20)}"`);
+      if (current && !inPipe) this.fail(`unexpected text after a command: "${this.src.slice(this.pos, this.pos + 20)}"`);
+      let node: CommandNode;
       if (c === '(') {
+        if (this.peek(1) === '(') this.fail('"((" is arithmetic in bash but two subshells in dash; it is not supported');
         this.pos++;
-        this.nested(() => this.parseList(')'));
-        this.parseSubshellRedirections();
+        const body = this.nested(() => this.parseList(')'));
+        if (body.items.length === 0) this.fail('an empty "( )" is a syntax error');
+        node = { kind: 'subshell', body, redirections: this.parseSubshellRedirections() };
       } else {
-        this.parseSimpleCommand();
+        node = this.parseSimpleCommand();
       }
-      afterCommand = true;
+      if (current && inPipe) current.commands.push(node);
+      else current = { kind: 'pipeline', commands: [node] };
       needCommand = false;
+      inPipe = false;
     }
   }
 
-  private nested(parse: () => void): void {
+  private nested<T>(parse: () => T): T {
     if (this.depth >= MAX_DEPTH) this.fail('the command line is nested too deeply to check');
     this.depth++;
     try {
-      parse();
+      return parse();
     } finally {
       this.depth--;
     }
   }
 
-  /** `( ... ) > file`: the redirections apply to the whole subshell, recorded as a command without words. */
-  private parseSubshellRedirections(): void {
-    const redirections: Redirection[] = [];
+  /** `( ... ) > file`: the redirections apply to the whole subshell, also recorded as a command without words. */
+  private parseSubshellRedirections(): RedirectionNode[] {
+    const redirections: RedirectionNode[] = [];
     for (;;) {
       this.skipBlanks();
       const redirection = this.tryRedirection();
@@ -190,14 +294,15 @@ class ShellParser {
     }
     const c = this.peek();
     if (!this.eof() && c !== '\n' && c !== '#' && !OPERATOR_CHARS.includes(c)) this.fail('unexpected text after ")"');
-    if (redirections.length > 0) this.commands.push({ words: [], assignments: [], redirections, dynamicName: false, depth: this.depth });
+    if (redirections.length > 0) {
+      const node: SimpleCommandNode = { kind: 'simple', assignments: [], words: [], redirections };
+      this.commands.push(flatten(node, this.depth));
+    }
+    return redirections;
   }
 
-  private parseSimpleCommand(): void {
-    const words: string[] = [];
-    const assignments: { name: string; value: string }[] = [];
-    const redirections: Redirection[] = [];
-    let dynamicName = false;
+  private parseSimpleCommand(): SimpleCommandNode {
+    const node: SimpleCommandNode = { kind: 'simple', assignments: [], words: [], redirections: [] };
     for (;;) {
       this.skipBlanks();
       if (this.eof()) break;
@@ -210,69 +315,66 @@ class ShellParser {
       }
       const redirection = this.tryRedirection();
       if (redirection) {
-        redirections.push(redirection);
+        node.redirections.push(redirection);
         continue;
       }
-      const assignment = words.length === 0 ? /^[A-Za-z_][A-Za-z0-9_]*=/.exec(this.src.slice(this.pos, this.pos + 256)) : null;
+      const assignment = node.words.length === 0 ? /^[A-Za-z_][A-Za-z0-9_]*=/.exec(this.src.slice(this.pos, this.pos + 256)) : null;
       if (assignment) {
         this.pos += assignment[0].length;
-        const value = this.parseWord(true);
-        assignments.push({ name: assignment[0].slice(0, -1), value: value.value });
+        node.assignments.push({ name: assignment[0].slice(0, -1), value: this.parseWord(true) });
         continue;
       }
       const word = this.parseWord(false);
-      if (words.length === 0) {
-        if (!word.quoted && RESERVED_WORDS.has(word.value)) this.fail(`the shell keyword "${word.value}" is not supported`);
-        dynamicName = word.expansion || word.substitution || word.glob;
+      if (node.words.length === 0 && !word.quoted && word.parts.length === 1 && RESERVED_WORDS.has(word.value)) {
+        this.fail(`the shell keyword "${word.value}" is not supported`);
       }
-      words.push(word.value);
+      node.words.push(word);
     }
-    this.commands.push({ words, assignments, redirections, dynamicName, depth: this.depth });
+    this.commands.push(flatten(node, this.depth));
+    return node;
   }
 
-  private tryRedirection(): Redirection | null {
+  private tryRedirection(): RedirectionNode | null {
     const match = /^(\d*)(>>|>\||>&|<<<|<<-|<<|<&|<>|>|<)/.exec(this.src.slice(this.pos, this.pos + 32));
     if (!match) return null;
     const op = match[2];
     if (op === '<<' || op === '<<-') this.fail('here-documents ("<<") are not supported');
     if (op === '<<<') this.fail('here-strings ("<<<") are not supported by /bin/sh');
+    // Dash reads only one digit as a file descriptor; bash reads more. Neither reading can be trusted.
+    if (match[1].length > 1) this.fail(`the file descriptor "${match[1]}" is read differently by different shells`);
     this.pos += match[0].length;
     if ((op === '<' || op === '>') && this.peek() === '(') this.fail('process substitution is not supported by /bin/sh');
     this.skipBlanks();
     const c = this.peek();
     if (this.eof() || c === '\n' || OPERATOR_CHARS.includes(c)) this.fail(`the redirection "${op}" has no target`);
-    const word = this.parseWord(false);
-    return {
-      op,
-      fd: match[1] === '' ? undefined : Number(match[1]),
-      target: word.value,
-      dynamicTarget: word.expansion || word.substitution || word.glob,
-    };
+    const target = this.parseWord(false);
+    return { op, fd: match[1] === '' ? undefined : Number(match[1]), target };
   }
 
   /** Reads one word, removing quotes and parsing any substitutions it contains. */
-  private parseWord(isAssignmentValue: boolean): WordState {
-    const w: WordState = { value: '', quoted: false, expansion: false, substitution: false, glob: false };
+  private parseWord(isAssignmentValue: boolean): ShellWord {
+    const w = new WordBuilder();
+    const start = this.pos;
     while (!this.eof()) {
       const c = this.peek();
-      if (c === ' ' || c === '\t' || c === '\r' || c === '\n' || OPERATOR_CHARS.includes(c)) break;
+      if (c === ' ' || c === '\t' || c === '\n' || OPERATOR_CHARS.includes(c)) break;
       if (c === '\\') {
         const next = this.peek(1);
         if (next === '') {
+          // Shells disagree on a backslash at the very end: dash keeps it, this parser would drop it.
+          w.mark('it ends with a lone backslash');
           this.pos++;
           break;
         }
         this.pos += 2;
-        if (next !== '\n') {
-          w.value += next;
-          w.quoted = true;
-        }
+        if (next === '\n') w.mark('a backslash-newline joins it across lines');
+        else w.text(next, true);
         continue;
       }
       if (c === "'") {
         const end = this.src.indexOf("'", this.pos + 1);
         if (end < 0) this.fail('a single quote is never closed');
-        w.value += this.src.slice(this.pos + 1, end);
+        w.text(this.src.slice(this.pos + 1, end), true);
         w.quoted = true;
         this.pos = end + 1;
         continue;
@@ -291,14 +393,35 @@ class ShellParser {
         this.parseBackticks(w, false);
         continue;
       }
-      if (!isAssignmentValue && (c === '*' || c === '?' || c === '[')) w.glob = true;
-      w.value += c;
+      if (c === '~' && (this.pos === start || (isAssignmentValue && this.src[this.pos - 1] === ':'))) {
+        // A tilde prefix expands to a home directory: a value only known at run time.
+        const prefix = /^~[A-Za-z0-9._-]*/.exec(this.src.slice(this.pos, this.pos + 64))?.[0] ?? '~';
+        w.push({ kind: 'param', text: prefix, quoted: false }, prefix);
+        this.pos += prefix.length;
+        continue;
+      }
+      if (!isAssignmentValue && (c === '*' || c === '?')) {
+        w.push({ kind: 'glob', text: c }, c);
+        this.pos++;
+        continue;
+      }
+      if (!isAssignmentValue && c === '[') {
+        // Only simple bracket expressions: `^` negates in bash but not in every dash, and classes such as [[:alpha:]] vary.
+        const bracket = /^\[!?\]?[A-Za-z0-9_.,:+-]*\]/.exec(this.src.slice(this.pos, this.pos + 256));
+        if (bracket) {
+          w.push({ kind: 'glob', text: bracket[0] }, bracket[0]);
+          this.pos += bracket[0].length;
+          continue;
+        }
+        w.mark('it contains a "[" that may or may not start a pattern');
+      }
+      w.text(c, false);
       this.pos++;
     }
-    return w;
+    return w.build();
   }
 
-  private parseDoubleQuoted(w: WordState): void {
+  private parseDoubleQuoted(w: WordBuilder): void {
     for (;;) {
       if (this.eof()) this.fail('a double quote is never closed');
       const c = this.peek();
@@ -309,12 +432,13 @@ class ShellParser {
       if (c === '\\') {
         const next = this.peek(1);
         if (next === '$' || next === '`' || next === '"' || next === '\\') {
-          w.value += next;
+          w.text(next, true);
           this.pos += 2;
         } else if (next === '\n') {
+          w.mark('a backslash-newline joins it across lines');
           this.pos += 2;
         } else {
-          w.value += c;
+          w.text(c, true);
           this.pos++;
         }
         continue;
@@ -327,19 +451,18 @@ class ShellParser {
         this.parseBackticks(w, true);
         continue;
       }
-      w.value += c;
+      w.text(c, true);
       this.pos++;
     }
   }
 
-  private parseDollar(w: WordState, inDoubleQuotes: boolean): void {
+  private parseDollar(w: WordBuilder, inDoubleQuotes: boolean): void {
     const next = this.peek(1);
     if (next === '(') {
       if (this.peek(2) === '(') this.fail('arithmetic expansion "$((...))" is not supported');
       this.pos += 2;
-      this.nested(() => this.parseList(')'));
-      w.substitution = true;
-      w.value += '$(...)';
+      const body = this.nested(() => this.parseList(')'));
+      w.push({ kind: 'substitution', quoted: inDoubleQuotes, body }, '$(...)');
       return;
     }
     if (next === '{') {
@@ -348,24 +471,39 @@ class ShellParser {
       const inner = this.src.slice(this.pos + 2, end);
       // Defaults such as ${X:-$(cmd)} can hide commands the simple scan above would miss.
       if (/[$`'"{\\]/.test(inner)) this.fail('nested expansions inside "${...}" are not supported');
-      w.expansion = true;
-      w.value += this.src.slice(this.pos, end + 1);
+      const text = this.src.slice(this.pos, end + 1);
+      w.push({ kind: 'param', text, quoted: inDoubleQuotes }, text);
       this.pos = end + 1;
       return;
     }
-    if (next === "'" && !inDoubleQuotes) this.fail(`"$'...'" quoting is not supported by /bin/sh`);
+    if (next === '[') this.fail('"$[...]" is arithmetic in bash but text in dash; it is not supported');
+    if ((next === "'" || next === '"') && !inDoubleQuotes) {
+      // Bash decodes $'\x72\x6d' to "rm" (and translates $"..."); dash reads a literal "$" and a quoted string.
+      // The word keeps bash's reading, the one that can run something, and is marked so it always asks.
+      if (next === "'") {
+        let end = this.pos + 2;
+        while (end < this.src.length && this.src[end] !== "'") end += this.src[end] === '\\' ? 2 : 1;
+        if (end >= this.src.length) this.fail(`a "$'" quote is never closed`);
+        w.text(decodeAnsiCQuoted(this.src.slice(this.pos + 2, end)), true);
+        w.mark(`it uses $'...' quoting, which bash decodes and dash does not`);
+        this.pos = end + 1;
+      } else {
+        this.pos++;
+        w.mark('it uses $"..." quoting, which bash translates and dash does not');
+      }
+      return;
+    }
     const name = /^[A-Za-z_][A-Za-z0-9_]*|^[0-9@*#?$!-]/.exec(this.src.slice(this.pos + 1, this.pos + 257));
     if (name) {
-      w.expansion = true;
-      w.value += '$' + name[0];
+      w.push({ kind: 'param', text: '$' + name[0], quoted: inDoubleQuotes }, '$' + name[0]);
       this.pos += 1 + name[0].length;
       return;
     }
-    w.value += '$';
+    w.text('$', inDoubleQuotes);
     this.pos++;
   }
 
-  private parseBackticks(w: WordState, inDoubleQuotes: boolean): void {
+  private parseBackticks(w: WordBuilder, inDoubleQuotes: boolean): void {
     this.pos++;
     let inner = '';
     for (;;) {
@@ -386,8 +524,27 @@ class ShellParser {
       inner += c;
       this.pos++;
     }
-    this.nested(() => new ShellParser(inner, this.commands, this.depth).parseProgram());
-    w.substitution = true;
-    w.value += '`...`';
+    const body = this.nested(() => new ShellParser(inner, this.commands, this.depth).parseProgram());
+    w.push({ kind: 'substitution', quoted: inDoubleQuotes, body }, '`...`');
   }
+}
+
+function dynamic(word: ShellWord): boolean {
+  return word.parts.some((p) => p.kind !== 'text');
+}
+
+function flatten(node: SimpleCommandNode, depth: number): SimpleCommand {
+  return {
+    words: node.words.map((w) => w.value),
+    assignments: node.assignments.map((a) => ({ name: a.name, value: a.value.value })),
+    redirections: node.redirections.map((r) => ({
+      op: r.op,
+      fd: r.fd,
+      target: r.target.value,
+      dynamicTarget: dynamic(r.target),
+    })),
+    dynamicName: node.words.length > 0 && dynamic(node.words[0]),
+    depth,
+    node,
+  };
 }

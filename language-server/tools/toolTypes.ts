@@ -6,6 +6,8 @@
  * over LSP requests to the extension.
  */
 
+import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from './agentPolicyDefaults';
+
 /** What the user decided about one proposed file change. */
 export type EditDecision = 'accept' | 'reject' | 'acceptAllForTurn';
 
@@ -107,7 +109,10 @@ export interface ToolPolicy {
   trusted: boolean;
   /** Write edits without showing the diff first. */
   autoApproveEdits: boolean;
-  /** Commands that run without asking, matched as word prefixes ("npm test" allows "npm test -- --grep x"). */
+  /**
+   * Commands that run without asking, matched as word prefixes ("npm test" allows "npm test -- --grep x"),
+   * provided the further arguments pass the option and path checks of `commandPolicy.ts`.
+   */
   commandAllowList: string[];
   /** Commands that are refused outright, anywhere in a compound command. Always wins over the allow-list. */
   commandDenyList: string[];
@@ -120,11 +125,12 @@ export interface ToolPolicy {
 }
 
 /** Conservative defaults; the language server overrides them from the user's settings. */
+// The command lists come from one module, shared with the settings reader and checked against package.json.
 export const DEFAULT_TOOL_POLICY: ToolPolicy = {
   trusted: true,
   autoApproveEdits: false,
-  commandAllowList: ['ls', 'pwd', 'git status', 'git diff', 'git log', 'npm test', 'npm run test', 'npm run lint', 'npm run build'],
-  commandDenyList: ['rm -rf', 'rm -fr', 'sudo', 'su', 'doas', 'curl', 'wget', 'ssh', 'scp', 'dd', 'mkfs', 'shutdown', 'reboot', 'git push --force', 'chmod -R 777'],
+  commandAllowList: [...DEFAULT_COMMAND_ALLOW_LIST],
+  commandDenyList: [...DEFAULT_COMMAND_DENY_LIST],
   commandTimeoutMs: 60_000,
   maxOutputBytes: 30_000,
   maxReadBytes: 100_000,

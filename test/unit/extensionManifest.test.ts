@@ -1,9 +1,13 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../../language-server/tools/agentPolicyDefaults';
+import { AGENT_DEFAULTS } from '../../language-server/settings/settingsReader';
+import { DEFAULT_TOOL_POLICY } from '../../language-server/tools/toolTypes';
 
 interface SettingSchema {
   scope?: string;
+  default?: unknown;
 }
 
 const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as {
@@ -25,5 +29,16 @@ describe('the extension manifest’s settings', () => {
   it('keeps the Ollama host out of reach of a workspace the user has not trusted', () => {
     assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('hearth.ollama.host'));
     assert.equal(manifest.contributes.configuration.properties['hearth.ollama.host'].scope, 'window');
+  });
+
+  it('shows the same command allow- and deny-lists the language server uses when nothing is set', () => {
+    // The defaults once lived in three copies that drifted (`cat` was allowed by one and not the others).
+    const properties = manifest.contributes.configuration.properties;
+    assert.deepEqual(properties['hearth.agent.commandAllowList'].default, [...DEFAULT_COMMAND_ALLOW_LIST]);
+    assert.deepEqual(properties['hearth.agent.commandDenyList'].default, [...DEFAULT_COMMAND_DENY_LIST]);
+    assert.deepEqual(AGENT_DEFAULTS.commandAllowList, [...DEFAULT_COMMAND_ALLOW_LIST]);
+    assert.deepEqual(AGENT_DEFAULTS.commandDenyList, [...DEFAULT_COMMAND_DENY_LIST]);
+    assert.deepEqual(DEFAULT_TOOL_POLICY.commandAllowList, [...DEFAULT_COMMAND_ALLOW_LIST]);
+    assert.deepEqual(DEFAULT_TOOL_POLICY.commandDenyList, [...DEFAULT_COMMAND_DENY_LIST]);
   });
 });

@@ -92,9 +92,35 @@ describe('shell command parser', () => {
     assert.match(failsToParse('&& ls'), /syntax error/);
     assert.match(failsToParse('ls ;; ls'), /not supported/);
     assert.match(failsToParse('diff <(ls a) <(ls b)'), /process substitution/);
-    assert.match(failsToParse(`echo $'\\x41'`), /quoting/);
     assert.match(failsToParse('echo ${X:-$(rm -rf /)}'), /nested expansions/);
-    assert.match(failsToParse('('.repeat(100) + 'ls' + ')'.repeat(100)), /nested too deeply/);
+    assert.match(failsToParse('( '.repeat(100) + 'ls' + ' )'.repeat(100)), /nested too deeply/);
+  });
+
+  it("reads bash's $'...' quoting the way bash decodes it, and marks it as read differently by dash", () => {
+    const [command] = parseShellCommand(`echo $'\\x41\\102' x`).commands;
+    assert.deepEqual(command.words, ['echo', 'AB', 'x']);
+    assert.match(command.node.words[1].unusual ?? '', /dash/);
+  });
+
+  it('refuses characters dash reads differently from how they look', () => {
+    assert.match(failsToParse('ls \r# ; touch x'), /carriage return/);
+    assert.match(failsToParse('ls\u00a0x'), /no-break space/);
+    assert.match(failsToParse('ls 10>x'), /file descriptor/);
+    assert.match(failsToParse('((ls))'), /arithmetic in bash/);
+  });
+
+  it('keeps the structure of the line: lists, pipelines, subshells', () => {
+    const parsed = parseShellCommand('a | b && (c; d) > /dev/null &\ne');
+    assert.ok(parsed.ok);
+    const shape = parsed.program.items.map((item) => ({
+      separator: item.separator,
+      commands: item.pipeline.commands.map((c) => (c.kind === 'simple' ? c.words.map((w) => w.value).join(' ') : `(${c.body.items.length} items, ${c.redirections.length} redirection)`)),
+    }));
+    assert.deepEqual(shape, [
+      { separator: '&&', commands: ['a', 'b'] },
+      { separator: '&', commands: ['(2 items, 1 redirection)'] },
+      { separator: ';', commands: ['e'] },
+    ]);
   });
 
   it('splits policy entries into words', () => {
@@ -108,11 +134,13 @@ describe('command policy', () => {
   const verdict = (line: string) => evaluateCommand(line, lists);
 
   it('runs without asking only when every simple command is allow-listed', () => {
-    assert.deepEqual(verdict('ls -la'), { action: 'run' });
-    assert.deepEqual(verdict('npm test -- --grep foo'), { action: 'run' });
-    assert.deepEqual(verdict('git status && ls src | grep ts'), { action: 'run' });
-    assert.deepEqual(verdict('echo "$(ls)" 2>&1 >/dev/null'), { action: 'run' });
-    assert.deepEqual(verdict('NODE_ENV=test npm test'), { action: 'run' });
+    assert.deepEqual(verdict('ls -la'), { action: 'run', exec: 'ls -la' });
+    assert.deepEqual(verdict('npm test -- --grep foo'), { action: 'run', exec: 'npm test -- --grep foo' });
+    assert.deepEqual(verdict('git status && ls src | grep ts'), { action: 'run', exec: 'git status && ls src | grep ts' });
+    assert.deepEqual(verdict('echo "a b" 2>&1 >/dev/null'), { action: 'run', exec: "echo 'a b' 2>&1 > /dev/null" });
+    assert.deepEqual(verdict('NODE_ENV=test npm test'), { action: 'run', exec: "NODE_ENV=test npm test" });
+    // A substitution's output is only known when it runs, so it could name anything: it asks now.
+    assert.equal(verdict('echo "$(ls)"').action, 'ask');
   });
 
   it('matches allow-list entries as whole-word prefixes', () => {
@@ -125,7 +153,7 @@ describe('command policy', () => {
 
   it('asks for any part that is not allow-listed, saying which', () => {
     const v = verdict('ls && make install');
-    assert.deepEqual(v, { action: 'ask', reason: '`make install` is not in your allow-list' });
+    assert.deepEqual(v, { action: 'ask', reason: '`make install` is not in your allow-list', reasons: ['`make install` is not in your allow-list'], network: false });
     assert.equal(verdict('ls; (make)').action, 'ask');
     assert.equal(verdict('echo $(whoami)').action, 'ask');
     assert.equal(verdict('echo `id`').action, 'ask');
@@ -137,7 +165,9 @@ describe('command policy', () => {
     assert.match((verdict('PATH=/tmp/evil ls') as { reason: string }).reason, /sets `PATH`/);
     assert.match((verdict('LD_PRELOAD=/tmp/x.so ls') as { reason: string }).reason, /LD_PRELOAD/);
     assert.match((verdict('X=1; ls') as { reason: string }).reason, /sets `X`/);
-    assert.match((verdict('$X -la') as { reason: string }).reason, /only known when it runs/);
+    assert.match((evaluateCommand('$X -la', { allow: lists.allow, deny: [] }) as { reason: string }).reason, /only known when it runs/);
+    // With a deny-list, a name only known at run time could be a denied command: refused.
+    assert.deepEqual(verdict('$X -la'), { action: 'deny', reason: 'the command name `$X` is only known at run time and could be `rm` (deny-list `rm -rf`)' });
     assert.match((verdict('ls | sh') as { reason: string }).reason, /`sh` runs code/);
     assert.match((verdict('eval ls') as { reason: string }).reason, /`eval` runs code/);
     assert.match((verdict('. ./env.sh') as { reason: string }).reason, /`\.` runs code/);

@@ -91,7 +91,8 @@ function attempts(root: string, outside: string): Attempt[] {
     run('curl inside a here-document that cannot be parsed', `cat <<EOF\n$(curl -s http://127.0.0.1:9/x)\nEOF`, 'denied'),
     // Commands that cannot be checked: asked, never run on their own.
     run('ls | sh', `echo touch ${outside}/pwned | sh`, 'asked'),
-    run('a command name from a variable', `X=touch; $X ${outside}/pwned`, 'asked'),
+    // A name only known at run time could be any deny-listed command, so it is refused outright.
+    run('a command name from a variable', `X=touch; $X ${outside}/pwned`, 'denied'),
     run('eval', `eval "touch ${outside}/pwned"`, 'asked'),
     run('an allowed command redirecting outside', `echo pwned > ${outside}/pwned`, 'asked'),
     run('an allowed command redirecting into .vscode/settings.json', 'echo {} > .vscode/settings.json', 'asked'),
