@@ -48,21 +48,38 @@ export class TurnCheckpoints {
 
   /**
    * Records `filePath`'s current state (bytes and mode, or "did not exist")
-   * unless this turn already recorded it. Call before every change.
+   * unless this turn already recorded it. Call before every change. `known`
+   * is the state the caller already read through a verified descriptor
+   * (null: the file does not exist); passing it keeps the checkpoint from
+   * reading the path by name again, where a symlink swapped in meanwhile
+   * would put an outside file's bytes into the checkpoint, and undo would
+   * then write them into the workspace.
    */
-  recordFile(turnId: string, filePath: string): Promise<void> {
+  recordFile(turnId: string, filePath: string, known?: { bytes: Buffer; mode: number } | null): Promise<void> {
     return this.serialize(async () => {
       const seen = await this.recordedPaths(turnId);
       const key = `file:${filePath}`;
       if (seen.has(key)) return;
       const dir = await this.ensureTurnDir(turnId);
+      let entry: ManifestEntry;
+      if (known !== undefined) {
+        if (known === null) entry = { kind: 'file', path: filePath, existed: false };
+        else {
+          const blob = `${String(seen.size).padStart(6, '0')}-${randomBytes(4).toString('hex')}.bin`;
+          await fs.writeFile(path.join(dir, blob), known.bytes);
+          await fsyncPath(path.join(dir, blob));
+          entry = { kind: 'file', path: filePath, existed: true, mode: known.mode, size: known.bytes.length, blob };
+        }
+        await appendDurably(path.join(dir, MANIFEST), entry);
+        seen.add(key);
+        return;
+      }
       let stat;
       try {
         stat = await fs.lstat(filePath);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
-      let entry: ManifestEntry;
       if (!stat) {
         entry = { kind: 'file', path: filePath, existed: false };
       } else {
