@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { openPinnedDir, openPinnedDirCreating } from './pinnedFiles';
+import { writeFileAtomically } from './writeFileAtomically';
 
 /** One line of a turn's manifest. */
 type ManifestEntry =
@@ -284,27 +286,44 @@ async function assertNoSymlinkedParent(filePath: string): Promise<void> {
   }
 }
 
-/** Writes the checkpointed bytes to a temporary file next to the target and renames it over, so a crash never leaves a half-restored file. */
+/**
+ * Puts the checkpointed bytes back through the pinned parent folder
+ * (pinnedFiles.ts), creating missing folders one pinned level at a time: a
+ * folder swapped for a symlink after `assertNoSymlinkedParent` looked cannot
+ * redirect the restore, and a crash never leaves a half-restored file.
+ */
 async function restoreFile(target: string, blob: string, mode: number): Promise<void> {
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.hearth-undo-${randomBytes(4).toString('hex')}`);
+  const parent = path.dirname(target);
+  const missing: string[] = [];
+  for (let dir = parent; !(await fs.lstat(dir).catch(() => null)); dir = path.dirname(dir)) {
+    if (path.dirname(dir) === dir) break;
+    missing.unshift(dir);
+  }
+  const dir = await openPinnedDirCreating(parent, missing, target, async () => undefined);
   try {
-    await fs.copyFile(blob, temp);
-    await fs.chmod(temp, mode);
-    await fsyncPath(temp);
-    const current = await fs.lstat(target).catch(() => null);
+    const current = await fs.lstat(dir.entryPath(path.basename(target))).catch(() => null);
     if (current?.isDirectory()) throw new Error(`${target} is now a directory; not replacing it`);
-    await fs.rename(temp, target);
-  } catch (e) {
-    await fs.rm(temp, { force: true });
-    throw e;
+    await writeFileAtomically(dir, path.basename(target), await fs.readFile(blob), target, mode);
+  } finally {
+    await dir.close();
   }
 }
 
+/** Removes a file the turn created, through its pinned folder, so a swapped folder cannot make it remove a file elsewhere. */
 async function removeFileIfPresent(target: string): Promise<boolean> {
-  const current = await fs.lstat(target).catch(() => null);
-  if (!current) return false;
-  if (current.isDirectory()) throw new Error(`${target} is now a directory; not removing it`);
-  await fs.unlink(target);
-  return true;
+  const dir = await openPinnedDir(path.dirname(target), target).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  if (!dir) return false;
+  try {
+    const entry = dir.entryPath(path.basename(target));
+    const current = await fs.lstat(entry).catch(() => null);
+    if (!current) return false;
+    if (current.isDirectory()) throw new Error(`${target} is now a directory; not removing it`);
+    await fs.unlink(entry);
+    return true;
+  } finally {
+    await dir.close();
+  }
 }

@@ -76,6 +76,15 @@ describe('file tools and links', () => {
       await outsideUnchanged();
     });
 
+    it('refuses a hard link to a protected file, whatever its name', async () => {
+      await ws.write('.git/config', '[core]\n');
+      await fs.link(path.join(ws.root, '.git', 'config'), path.join(ws.root, 'innocent.ini'));
+      const r = await call(writer(), 'write_file', { path: 'innocent.ini', content: '[core]\nhooksPath = evil\n' });
+      assert.equal(r.isError, true);
+      assert.match(r.content, /has 2 hard links/);
+      assert.equal((await ws.read('.git/config')).toString(), '[core]\n');
+    });
+
     for (const [engine, ripgrepPath] of [
       ['ripgrep', '/usr/bin/rg'],
       ['the JavaScript search', null],
