@@ -197,14 +197,17 @@ function runRipgrep(rgPath: string, query: GrepQuery, cwd: string): Promise<Grep
       finish(() => {
         handleLine(buffered);
         if (query.signal.aborted) return reject(new ToolError('The search was cancelled.', 'cancelled'));
-        if (code === 2 && hits.length === 0 && !truncated) {
-          const message = stderr.trim();
-          if (/regex parse error|error parsing regex/i.test(message)) {
-            return reject(new ToolError(`The pattern is not a valid regular expression (ripgrep syntax): ${message}`, 'bad pattern'));
-          }
-          if (message) return reject(new ToolError(`ripgrep failed: ${message}`));
+        const message = stderr.trim();
+        if (code === 2 && hits.length === 0 && !truncated && /regex parse error|error parsing regex/i.test(message)) {
+          return reject(new ToolError(`The pattern is not a valid regular expression (ripgrep syntax): ${message}`, 'bad pattern'));
         }
-        if (code === 2 && stderr.trim()) warnings.push(`some files could not be searched: ${stderr.trim().split('\n')[0]}`);
+        // ripgrep's other errors name the paths it failed on, which may be
+        // names it read through a folder swapped for a symlink (outside the
+        // workspace), so only their number is passed on.
+        if (code === 2 && message) {
+          const count = message.split('\n').filter((l) => l.trim() !== '').length;
+          warnings.push(`ripgrep could not search ${count} path(s): unreadable, or changed while it searched`);
+        }
         resolve({ hits, truncated, warnings, engine: 'ripgrep', skippedHardLinks: 0 });
       });
     });
