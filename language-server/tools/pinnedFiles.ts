@@ -1,4 +1,4 @@
-import { constants as fsConstants, type Stats } from 'node:fs';
+import { constants as fsConstants, type Dirent, type Stats } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { ToolError } from './toolError';
@@ -29,6 +29,14 @@ import { ToolError } from './toolError';
 
 /** Whether descriptors can be pinned through /proc/self/fd on this machine. */
 let procPinning: Promise<boolean> | undefined;
+
+/**
+ * Makes this process use the portable fallback even on Linux, so tests can
+ * exercise the path that macOS and Windows take. Not for production use.
+ */
+export function usePortablePinningForTests(portable: boolean): void {
+  procPinning = portable ? Promise.resolve(false) : undefined;
+}
 
 export function hasProcPinning(): Promise<boolean> {
   procPinning ??= (async () => {
@@ -251,5 +259,19 @@ export async function asPinnedDir(entry: PinnedHandle): Promise<PinnedDir> {
 export async function stillAt(dir: PinnedDir): Promise<boolean> {
   if (await hasProcPinning()) return (await fs.readlink(`/proc/self/fd/${dir.handle.fd}`).catch(() => null)) === dir.path;
   const now = await fs.stat(dir.path).catch(() => null);
-  return !!now && now.dev === dir.stat.dev && now.ino === dir.stat.ino;
+  const real = await fs.realpath(dir.path).catch(() => null);
+  return !!now && now.dev === dir.stat.dev && now.ino === dir.stat.ino && real === dir.path;
+}
+
+/**
+ * Lists a pinned folder. On Linux this reads the opened folder itself; the
+ * fallback lists by name and checks the folder's identity before and after,
+ * which narrows the race to a swap and a swap back in between.
+ */
+export async function listPinned(dir: PinnedDir, display: string): Promise<Dirent[]> {
+  if (await hasProcPinning()) return fs.readdir(dir.listPath, { withFileTypes: true });
+  if (!(await stillAt(dir))) throw new PathChangedError(display, 'it was replaced while it was listed');
+  const entries = await fs.readdir(dir.listPath, { withFileTypes: true });
+  if (!(await stillAt(dir))) throw new PathChangedError(display, 'it was replaced while it was listed');
+  return entries;
 }

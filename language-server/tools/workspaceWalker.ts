@@ -2,7 +2,7 @@ import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { GitignoreRules } from './gitignoreRules';
-import { openPinnedDir, openPinnedEntry, openPinnedSubdir, PathChangedError, type PinnedDir, type PinnedHandle } from './pinnedFiles';
+import { listPinned, openPinnedDir, openPinnedEntry, openPinnedSubdir, PathChangedError, type PinnedDir, type PinnedHandle } from './pinnedFiles';
 import { ToolError } from './toolError';
 
 export interface WalkedFile {
@@ -70,9 +70,10 @@ export async function* walkFiles(rootPath: string, startRelative: string, option
     if (options.signal.aborted) throw new ToolError('The search was cancelled.', 'cancelled');
     let entries: Dirent[];
     try {
-      entries = await fs.readdir(dir.listPath, { withFileTypes: true });
-    } catch {
-      // Unreadable directories are skipped, as ripgrep does.
+      entries = await listPinned(dir, dirRelative === '' ? '.' : dirRelative);
+    } catch (e) {
+      // Unreadable directories are skipped, as ripgrep does; a replaced one is counted.
+      if (e instanceof PathChangedError && options.changed) options.changed.count++;
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));

@@ -48,6 +48,8 @@ export async function writeFileAtomically(dir: PinnedDir, name: string, content:
   }
   await handle.close();
   try {
+    // Pinned through /proc this always holds; the portable fallback reaches the folder by name, so it checks right before.
+    if (!(await stillAt(dir))) throw new PathChangedError(display, 'its folder was replaced while it was written');
     await fs.rename(temp, dir.entryPath(name));
   } catch (e) {
     await fs.rm(temp, { force: true });

@@ -1,6 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { asPinnedDir } from '../pinnedFiles';
+import { asPinnedDir, listPinned } from '../pinnedFiles';
 import { optionalStringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { ToolError } from '../toolError';
@@ -25,7 +25,7 @@ export async function listDirTool(ctx: ToolContext, args: Record<string, unknown
   }
   const dir = await asPinnedDir(opened);
   try {
-    const entries = await fs.readdir(dir.listPath, { withFileTypes: true });
+    const entries = await listPinned(dir, target.display);
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const lines: string[] = [];
     for (const entry of entries.slice(0, MAX_ENTRIES)) {
