@@ -96,7 +96,7 @@ describe('file tools and links', () => {
         assert.equal(r.isError, false, r.content);
         assert.doesNotMatch(r.content, /TOP SECRET/);
         assert.match(r.content, /plain\.txt:1:/);
-        assert.match(r.content, /1 file\(s\) were not searched because they have more than one hard link/);
+        assert.match(r.content, /1 file\(s\) were skipped because they have more than one hard link/);
       });
     }
   });

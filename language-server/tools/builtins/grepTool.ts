@@ -65,7 +65,7 @@ export async function grepTool(ctx: ToolContext, args: Record<string, unknown>, 
   if (truncated) notes.push(`[Only the first ${matches} matches are shown; narrow the search with "path", "glob" or a more specific pattern.]`);
   if (skippedHardLinks > 0) {
     notes.push(
-      `[${skippedHardLinks} file(s) were not searched because they have more than one hard link: the same file may also be a file outside the workspace. ` +
+      `[${skippedHardLinks} file(s) were skipped because they have more than one hard link: the same file may also be a file outside the workspace. ` +
         'read_file can open one of them after the user approves.]',
     );
   }
