@@ -1,3 +1,4 @@
+import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { compileGlob, type CompiledGlob } from './globPattern';
@@ -21,12 +22,16 @@ export class GitignoreRules {
     private readonly sets: readonly RuleSet[],
   ) {}
 
-  /** Rules for the workspace folder itself. */
-  static async forRoot(rootPath: string): Promise<GitignoreRules> {
+  /**
+   * Rules for the workspace folder itself. `readFrom` is the path through
+   * which the folder's files are read (a pinned folder's path, see
+   * pinnedFiles.ts); by default the folder's own path.
+   */
+  static async forRoot(rootPath: string, readFrom = rootPath): Promise<GitignoreRules> {
     const sets: RuleSet[] = [];
-    const exclude = await readRules(path.join(rootPath, '.git', 'info', 'exclude'), '');
+    const exclude = await readRules(path.join(readFrom, '.git', 'info', 'exclude'), '');
     if (exclude) sets.push(exclude);
-    const root = await readRules(path.join(rootPath, '.gitignore'), '');
+    const root = await readRules(path.join(readFrom, '.gitignore'), '');
     if (root) sets.push(root);
     return new GitignoreRules(rootPath, sets);
   }
@@ -40,9 +45,13 @@ export class GitignoreRules {
     return rules;
   }
 
-  /** The rules inside the subdirectory `dir` (relative to the folder), adding its own .gitignore. */
-  async enter(dir: string): Promise<GitignoreRules> {
-    const own = await readRules(path.join(this.rootPath, dir, '.gitignore'), dir);
+  /**
+   * The rules inside the subdirectory `dir` (relative to the folder), adding
+   * its own .gitignore, read through `readFrom` (the pinned subdirectory's
+   * path) when given.
+   */
+  async enter(dir: string, readFrom = path.join(this.rootPath, dir)): Promise<GitignoreRules> {
+    const own = await readRules(path.join(readFrom, '.gitignore'), dir);
     return own ? new GitignoreRules(this.rootPath, [...this.sets, own]) : this;
   }
 
@@ -62,10 +71,20 @@ export class GitignoreRules {
   }
 }
 
+/** Opened without following a symlink and without blocking on a FIFO; anything but a regular file is ignored. */
+const RULES_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
+
 async function readRules(file: string, base: string): Promise<RuleSet | null> {
   let text: string;
   try {
-    text = await fs.readFile(file, 'utf8');
+    const handle = await fs.open(file, RULES_FLAGS);
+    try {
+      const stat = await handle.stat();
+      if (!stat.isFile() || stat.size > 1024 * 1024) return null;
+      text = await handle.readFile('utf8');
+    } finally {
+      await handle.close();
+    }
   } catch {
     return null;
   }

@@ -38,6 +38,11 @@ export interface GrepOutcome {
   /** Non-fatal problems (unreadable files, a search that was cut short). */
   warnings: string[];
   engine: 'ripgrep' | 'javascript';
+  /**
+   * Files skipped because they have more than one hard link: the same file
+   * may also be a file outside the workspace, which a search must not show.
+   */
+  skippedHardLinks: number;
 }
 
 /** Files larger than this are skipped by both engines (generated bundles, logs, data). */

@@ -1,6 +1,6 @@
-import * as fs from 'node:fs/promises';
 import { compileGlob } from './globPattern';
 import { GREP_MAX_FILE_BYTES, shortenLine, type GrepHit, type GrepOutcome, type GrepQuery } from './grepSearch';
+import { PathChangedError } from './pinnedFiles';
 import { looksBinary } from './textFiles';
 import { ToolError } from './toolError';
 import { walkFiles } from './workspaceWalker';
@@ -32,21 +32,34 @@ export async function javascriptSearch(query: GrepQuery): Promise<GrepOutcome> {
   const hits: GrepHit[] = [];
   const warnings: string[] = [];
   const limits = { truncated: false };
+  const changed = { count: 0 };
+  let skippedHardLinks = 0;
   let truncated = false;
 
-  for await (const file of walkFiles(query.rootPath, query.searchPath, { signal: query.signal, limits })) {
+  for await (const file of walkFiles(query.rootPath, query.searchPath, { signal: query.signal, limits, changed })) {
     // An explicitly named file is searched whatever the glob says, as ripgrep does.
     if (glob && file.relativeToRoot !== query.searchPath) {
       const matched = glob.matches(file.relativeToRoot, false);
       if (glob.negated ? matched : !matched) continue;
     }
+    // Read through the pinned folder the walk listed it in, never by name from the root.
     let bytes: Buffer;
     try {
-      const stat = await fs.stat(file.absolute);
-      if (stat.size > GREP_MAX_FILE_BYTES) continue;
-      bytes = await fs.readFile(file.absolute);
-    } catch {
-      warnings.push(`${file.relativeToRoot} could not be read`);
+      const handle = await file.open();
+      try {
+        const stat = handle.stat;
+        if (!stat.isFile() || stat.size > GREP_MAX_FILE_BYTES) continue;
+        if (stat.nlink > 1) {
+          skippedHardLinks++;
+          continue;
+        }
+        bytes = await handle.handle.readFile();
+      } finally {
+        await handle.close();
+      }
+    } catch (e) {
+      if (e instanceof PathChangedError) changed.count++;
+      else warnings.push(`${file.relativeToRoot} could not be read`);
       continue;
     }
     if (looksBinary(bytes)) continue;
@@ -67,5 +80,6 @@ export async function javascriptSearch(query: GrepQuery): Promise<GrepOutcome> {
     truncated = true;
     warnings.push('the workspace has too many files to search them all; narrow the search with "path" or "glob"');
   }
-  return { hits, truncated, warnings, engine: 'javascript' };
+  if (changed.count > 0) warnings.push(`${changed.count} file(s) or folder(s) were replaced by a symlink while being searched and were skipped`);
+  return { hits, truncated, warnings, engine: 'javascript', skippedHardLinks };
 }

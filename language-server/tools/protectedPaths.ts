@@ -1,3 +1,7 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { resolveGitDirs } from './gitDirs';
+
 /**
  * Paths the agent may read but never write, whatever the user's policy says:
  * Git's internals (a hook or a config change is code execution later), and
@@ -38,4 +42,58 @@ export function protectedPathReason(segments: readonly string[]): string | null 
     }
   }
   return null;
+}
+
+/** Whether `candidate` is `dir` or inside it, case-folded where the file system folds case. */
+export function isSameOrInside(dir: string, candidate: string, caseInsensitive: boolean): boolean {
+  const a = caseInsensitive ? dir.toLowerCase() : dir;
+  const b = caseInsensitive ? candidate.toLowerCase() : candidate;
+  return b === a || b.startsWith(a.endsWith(path.sep) ? a : a + path.sep);
+}
+
+/**
+ * Returns why writing the real path `target` is forbidden because of what it
+ * really is, whatever it is called: the names in `protectedPathReason` are
+ * only where git and VS Code look first. Git follows a `.git` file's
+ * `gitdir:` (worktrees, submodules, `--separate-git-dir`) and a worktree's
+ * `commondir`; VS Code reads `.vscode/settings.json` through a symlinked
+ * `.vscode`. So the real locations of the workspace folder's protected set
+ * are computed now (they can change between calls) and compared with the
+ * target's real path. Any folder above the target (up to the workspace
+ * folder) that git would accept as a repository (HEAD, objects/, refs/) is
+ * protected too, which covers a git dir that some `.git` file deeper in the
+ * tree, or a `GIT_DIR`, points at.
+ */
+export async function protectedLocationReason(rootRealPath: string, target: string, caseInsensitive: boolean): Promise<string | null> {
+  const gitReason = "it is inside the repository's real git directory (hooks and config run code); the agent may not write it. Use run_command with a git command instead";
+  for (const gitDir of await resolveGitDirs(rootRealPath)) {
+    if (isSameOrInside(gitDir, target, caseInsensitive)) return gitReason;
+  }
+  for (let dir = path.dirname(target); isSameOrInside(rootRealPath, dir, caseInsensitive); dir = path.dirname(dir)) {
+    if (await looksLikeGitDir(dir)) return `${gitReason} (${path.basename(dir)}/ is a git directory)`;
+    if (dir === path.dirname(dir)) break;
+  }
+  const fold = (p: string): string => (caseInsensitive ? p.toLowerCase() : p);
+  const realOf = (p: string): Promise<string | null> => fs.realpath(p).catch(() => null);
+  const vscode = await realOf(path.join(rootRealPath, '.vscode'));
+  for (const name of ['settings.json', 'mcp.json']) {
+    const locations = [vscode && path.join(vscode, name), await realOf(path.join(rootRealPath, '.vscode', name))];
+    if (locations.some((l) => l !== null && fold(l) === fold(target))) {
+      return `it is the file VS Code reads as .vscode/${name} (settings, including the agent's approval policy and MCP servers), which the agent may not change`;
+    }
+  }
+  const hearth = await realOf(path.join(rootRealPath, '.hearth'));
+  if (hearth && isSameOrInside(hearth, target, caseInsensitive)) return "it is inside the folder Hearth reads as .hearth/ (Hearth's own configuration), which the agent may not change";
+  const names = await fs.readdir(rootRealPath).catch(() => [] as string[]);
+  for (const name of names.filter((n) => n.toLowerCase().endsWith('.code-workspace'))) {
+    const real = await realOf(path.join(rootRealPath, name));
+    if (real && fold(real) === fold(target)) return `it is the file VS Code reads as ${name} (workspace settings), which the agent may not change`;
+  }
+  return null;
+}
+
+/** Git's own test for a repository directory: a HEAD file and objects/ and refs/ folders. */
+async function looksLikeGitDir(dir: string): Promise<boolean> {
+  const [head, objects, refs] = await Promise.all(['HEAD', 'objects', 'refs'].map((n) => fs.stat(path.join(dir, n)).catch(() => null)));
+  return !!head?.isFile() && !!objects?.isDirectory() && !!refs?.isDirectory();
 }

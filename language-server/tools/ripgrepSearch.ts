@@ -3,6 +3,7 @@ import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { GREP_MAX_FILE_BYTES, shortenLine, type GrepHit, type GrepOutcome, type GrepQuery } from './grepSearch';
+import { hasProcPinning, openPinnedBelow, openPinnedDir, type PinnedDir } from './pinnedFiles';
 import { ToolError } from './toolError';
 
 const RIPGREP_TIMEOUT_MS = 30_000;
@@ -46,8 +47,75 @@ function rgText(value: RgText | undefined): string {
  * Runs ripgrep with `--json` (robust against any file name) and options that
  * give the same results as the JavaScript fallback. Returns null when the
  * binary cannot be started, so the caller can fall back.
+ *
+ * ripgrep walks and opens files by name, so on its own it can be raced (a
+ * folder swapped for a symlink between its listing and its descent). Two
+ * things keep its results inside the workspace:
+ * - its working directory is the pinned workspace folder (on Linux
+ *   `/proc/<pid>/fd/N` of the verified descriptor, which the child's chdir
+ *   resolves to the folder this process opened), and it searches relative
+ *   paths below it;
+ * - every hit is verified before the model sees it (`verifyHits`): the file
+ *   is opened again through pinned folders, without following symlinks, and
+ *   the line must be exactly what ripgrep reported. A line that ripgrep read
+ *   from somewhere else fails this check and is dropped.
  */
-export function ripgrepSearch(rgPath: string, query: GrepQuery): Promise<GrepOutcome | null> {
+export async function ripgrepSearch(rgPath: string, query: GrepQuery): Promise<GrepOutcome | null> {
+  const root = await openPinnedDir(query.rootPath, '.');
+  try {
+    const cwd = (await hasProcPinning()) ? `/proc/${process.pid}/fd/${root.handle.fd}` : query.rootPath;
+    const outcome = await runRipgrep(rgPath, query, cwd);
+    if (!outcome) return null;
+    return await verifyHits(root, outcome, query.maxLineChars);
+  } finally {
+    await root.close();
+  }
+}
+
+/**
+ * Keeps only the hits whose line is, right now, that line of the file at that
+ * path inside the pinned folder; files with several hard links are dropped
+ * and counted, as the JavaScript search does.
+ */
+async function verifyHits(root: PinnedDir, outcome: GrepOutcome, maxLineChars: number): Promise<GrepOutcome> {
+  const lines = new Map<string, string[] | 'hard link' | null>();
+  const kept: GrepHit[] = [];
+  let dropped = 0;
+  let skippedHardLinks = 0;
+  for (const hit of outcome.hits) {
+    if (!lines.has(hit.relativeToRoot)) {
+      let fileLines: string[] | 'hard link' | null = null;
+      try {
+        const file = await openPinnedBelow(root, hit.relativeToRoot, hit.relativeToRoot);
+        try {
+          if (file.stat.isFile() && file.stat.nlink > 1) {
+            fileLines = 'hard link';
+            skippedHardLinks++;
+          }
+          else if (file.stat.isFile() && file.stat.size <= GREP_MAX_FILE_BYTES) fileLines = (await file.handle.readFile()).toString('utf8').split('\n');
+        } finally {
+          await file.close();
+        }
+      } catch {
+        // Gone, or now behind a symlink: its hits cannot be vouched for.
+      }
+      lines.set(hit.relativeToRoot, fileLines);
+    }
+    const fileLines = lines.get(hit.relativeToRoot);
+    if (fileLines === 'hard link') continue;
+    const actual = fileLines?.[hit.line - 1];
+    if (actual === undefined || shortenLine(actual, maxLineChars) !== hit.text) {
+      dropped++;
+      continue;
+    }
+    kept.push(hit);
+  }
+  const warnings = [...outcome.warnings];
+  if (dropped > 0) warnings.push(`${dropped} match(es) were dropped because their file changed or was replaced by a symlink during the search`);
+  return { ...outcome, hits: kept, skippedHardLinks };
+}
+
+function runRipgrep(rgPath: string, query: GrepQuery, cwd: string): Promise<GrepOutcome | null> {
   const args = [
     '--json',
     '--no-config',
@@ -69,7 +137,7 @@ export function ripgrepSearch(rgPath: string, query: GrepQuery): Promise<GrepOut
     let buffered = '';
     let done = false;
 
-    const child = spawn(rgPath, args, { cwd: query.rootPath, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(rgPath, args, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
     const stop = (): void => {
       if (!child.killed) child.kill('SIGKILL');
     };
@@ -129,15 +197,18 @@ export function ripgrepSearch(rgPath: string, query: GrepQuery): Promise<GrepOut
       finish(() => {
         handleLine(buffered);
         if (query.signal.aborted) return reject(new ToolError('The search was cancelled.', 'cancelled'));
-        if (code === 2 && hits.length === 0 && !truncated) {
-          const message = stderr.trim();
-          if (/regex parse error|error parsing regex/i.test(message)) {
-            return reject(new ToolError(`The pattern is not a valid regular expression (ripgrep syntax): ${message}`, 'bad pattern'));
-          }
-          if (message) return reject(new ToolError(`ripgrep failed: ${message}`));
+        const message = stderr.trim();
+        if (code === 2 && hits.length === 0 && !truncated && /regex parse error|error parsing regex/i.test(message)) {
+          return reject(new ToolError(`The pattern is not a valid regular expression (ripgrep syntax): ${message}`, 'bad pattern'));
         }
-        if (code === 2 && stderr.trim()) warnings.push(`some files could not be searched: ${stderr.trim().split('\n')[0]}`);
-        resolve({ hits, truncated, warnings, engine: 'ripgrep' });
+        // ripgrep's other errors name the paths it failed on, which may be
+        // names it read through a folder swapped for a symlink (outside the
+        // workspace), so only their number is passed on.
+        if (code === 2 && message) {
+          const count = message.split('\n').filter((l) => l.trim() !== '').length;
+          warnings.push(`ripgrep could not search ${count} path(s): unreadable, or changed while it searched`);
+        }
+        resolve({ hits, truncated, warnings, engine: 'ripgrep', skippedHardLinks: 0 });
       });
     });
   });

@@ -1,4 +1,4 @@
-import { createReadStream } from 'node:fs';
+import type { FileHandle } from 'node:fs/promises';
 
 /** How many leading bytes are inspected to tell text from binary (Git uses the same amount). */
 export const BINARY_SNIFF_BYTES = 8000;
@@ -36,12 +36,14 @@ export interface ReadLinesOptions {
 }
 
 /**
- * Streams a file and keeps the lines in [startLine, endLine] until `maxBytes`
- * of text is collected, still counting the remaining lines so the model knows
- * how much is left. Streaming keeps huge files (logs, generated code) from
- * being loaded whole just to show their first lines.
+ * Reads an open file in chunks and keeps the lines in [startLine, endLine]
+ * until `maxBytes` of text is collected, still counting the remaining lines so
+ * the model knows how much is left. Chunks keep huge files (logs, generated
+ * code) from being loaded whole just to show their first lines. It reads
+ * through the descriptor the caller opened and verified (pinnedFiles.ts),
+ * never by name.
  */
-export async function readLineWindow(file: string, options: ReadLinesOptions): Promise<LineWindow> {
+export async function readLineWindow(file: FileHandle, options: ReadLinesOptions): Promise<LineWindow> {
   const result: LineWindow = { lines: [], firstLine: options.startLine, totalLines: 0, truncatedAtBytes: false, longLinesShortened: 0, binary: false };
   let bytesKept = 0;
   let lineNo = 0;
@@ -66,13 +68,18 @@ export async function readLineWindow(file: string, options: ReadLinesOptions): P
     result.lines.push(text);
   };
 
-  const stream = createReadStream(file, { highWaterMark: 64 * 1024, signal: options.signal });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  const buffer = Buffer.alloc(64 * 1024);
+  let position = 0;
+  for (;;) {
+    if (options.signal.aborted) throw Object.assign(new Error('The read was cancelled.'), { name: 'AbortError' });
+    const { bytesRead } = await file.read(buffer, 0, buffer.length, position);
+    if (bytesRead === 0) break;
+    position += bytesRead;
+    const chunk = buffer.subarray(0, bytesRead);
     if (!sniffed) {
       sniffed = true;
       if (looksBinary(chunk)) {
         result.binary = true;
-        stream.destroy();
         return result;
       }
     }

@@ -1,6 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { openPinnedDir, openPinnedDirCreating } from './pinnedFiles';
+import { writeFileAtomically } from './writeFileAtomically';
 
 /** One line of a turn's manifest. */
 type ManifestEntry =
@@ -48,21 +50,38 @@ export class TurnCheckpoints {
 
   /**
    * Records `filePath`'s current state (bytes and mode, or "did not exist")
-   * unless this turn already recorded it. Call before every change.
+   * unless this turn already recorded it. Call before every change. `known`
+   * is the state the caller already read through a verified descriptor
+   * (null: the file does not exist); passing it keeps the checkpoint from
+   * reading the path by name again, where a symlink swapped in meanwhile
+   * would put an outside file's bytes into the checkpoint, and undo would
+   * then write them into the workspace.
    */
-  recordFile(turnId: string, filePath: string): Promise<void> {
+  recordFile(turnId: string, filePath: string, known?: { bytes: Buffer; mode: number } | null): Promise<void> {
     return this.serialize(async () => {
       const seen = await this.recordedPaths(turnId);
       const key = `file:${filePath}`;
       if (seen.has(key)) return;
       const dir = await this.ensureTurnDir(turnId);
+      let entry: ManifestEntry;
+      if (known !== undefined) {
+        if (known === null) entry = { kind: 'file', path: filePath, existed: false };
+        else {
+          const blob = `${String(seen.size).padStart(6, '0')}-${randomBytes(4).toString('hex')}.bin`;
+          await fs.writeFile(path.join(dir, blob), known.bytes);
+          await fsyncPath(path.join(dir, blob));
+          entry = { kind: 'file', path: filePath, existed: true, mode: known.mode, size: known.bytes.length, blob };
+        }
+        await appendDurably(path.join(dir, MANIFEST), entry);
+        seen.add(key);
+        return;
+      }
       let stat;
       try {
         stat = await fs.lstat(filePath);
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
       }
-      let entry: ManifestEntry;
       if (!stat) {
         entry = { kind: 'file', path: filePath, existed: false };
       } else {
@@ -267,27 +286,44 @@ async function assertNoSymlinkedParent(filePath: string): Promise<void> {
   }
 }
 
-/** Writes the checkpointed bytes to a temporary file next to the target and renames it over, so a crash never leaves a half-restored file. */
+/**
+ * Puts the checkpointed bytes back through the pinned parent folder
+ * (pinnedFiles.ts), creating missing folders one pinned level at a time: a
+ * folder swapped for a symlink after `assertNoSymlinkedParent` looked cannot
+ * redirect the restore, and a crash never leaves a half-restored file.
+ */
 async function restoreFile(target: string, blob: string, mode: number): Promise<void> {
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  const temp = path.join(path.dirname(target), `.${path.basename(target)}.hearth-undo-${randomBytes(4).toString('hex')}`);
+  const parent = path.dirname(target);
+  const missing: string[] = [];
+  for (let dir = parent; !(await fs.lstat(dir).catch(() => null)); dir = path.dirname(dir)) {
+    if (path.dirname(dir) === dir) break;
+    missing.unshift(dir);
+  }
+  const dir = await openPinnedDirCreating(parent, missing, target, async () => undefined);
   try {
-    await fs.copyFile(blob, temp);
-    await fs.chmod(temp, mode);
-    await fsyncPath(temp);
-    const current = await fs.lstat(target).catch(() => null);
+    const current = await fs.lstat(dir.entryPath(path.basename(target))).catch(() => null);
     if (current?.isDirectory()) throw new Error(`${target} is now a directory; not replacing it`);
-    await fs.rename(temp, target);
-  } catch (e) {
-    await fs.rm(temp, { force: true });
-    throw e;
+    await writeFileAtomically(dir, path.basename(target), await fs.readFile(blob), target, mode);
+  } finally {
+    await dir.close();
   }
 }
 
+/** Removes a file the turn created, through its pinned folder, so a swapped folder cannot make it remove a file elsewhere. */
 async function removeFileIfPresent(target: string): Promise<boolean> {
-  const current = await fs.lstat(target).catch(() => null);
-  if (!current) return false;
-  if (current.isDirectory()) throw new Error(`${target} is now a directory; not removing it`);
-  await fs.unlink(target);
-  return true;
+  const dir = await openPinnedDir(path.dirname(target), target).catch((e: NodeJS.ErrnoException) => {
+    if (e.code === 'ENOENT') return null;
+    throw e;
+  });
+  if (!dir) return false;
+  try {
+    const entry = dir.entryPath(path.basename(target));
+    const current = await fs.lstat(entry).catch(() => null);
+    if (!current) return false;
+    if (current.isDirectory()) throw new Error(`${target} is now a directory; not removing it`);
+    await fs.unlink(entry);
+    return true;
+  } finally {
+    await dir.close();
+  }
 }

@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { protectedPathReason } from './protectedPaths';
+import { executionSensitiveTarget } from './executionSensitiveTarget';
+import { protectedLocationReason, protectedPathReason } from './protectedPaths';
 import { refused, ToolError } from './toolError';
 
 /** One workspace folder, by its real path. */
@@ -31,6 +32,13 @@ export interface ConfinedPath {
    * ancestor and the path, outermost first (writing the file creates them).
    */
   readonly missingDirs: string[];
+  /** The path as the model typed it, relative to the folder (before symlinks were resolved), `/`-separated. */
+  readonly typedRelative: string;
+  /**
+   * For writes: why writing this file makes another program run different
+   * code (see executionSensitiveTarget.ts), or null. Always null for reads.
+   */
+  readonly executionSensitive: string | null;
 }
 
 export type PathIntent = 'read' | 'write';
@@ -138,15 +146,29 @@ export class WorkspaceConfinement {
     const missingDirs: string[] = [];
     for (let i = 1; i < tail.length; i++) missingDirs.push(path.join(real, ...tail.slice(0, i)));
 
+    const typedRelative = toPosix(path.relative(root.realPath, candidate));
+    let executionSensitive: string | null = null;
     if (intent === 'write') {
       // Both spellings are checked: the one the model used (a symlink named
-      // `config-link` may point into .git/) and the resolved one.
+      // `config-link` may point into .git/) and the resolved one; then the
+      // resolved target against where git and VS Code really read their files.
       const reason =
         protectedPathReason(relativeToRoot.split('/')) ??
-        protectedPathReason(toPosix(path.relative(root.realPath, candidate)).split('/'));
+        protectedPathReason(typedRelative.split('/')) ??
+        (await protectedLocationReason(containing.realPath, absolute, containing.caseInsensitive));
       if (reason) throw refused(`Writing ${text} is not allowed: ${reason}.`);
+      executionSensitive = await executionSensitiveTarget(containing.realPath, typedRelative, relativeToRoot, absolute, containing.caseInsensitive);
     }
-    return { absolute, root: containing, relativeToRoot, display: this.display(containing, relativeToRoot), exists: tail.length === 0, missingDirs };
+    return {
+      absolute,
+      root: containing,
+      relativeToRoot,
+      display: this.display(containing, relativeToRoot),
+      exists: tail.length === 0,
+      missingDirs,
+      typedRelative,
+      executionSensitive,
+    };
   }
 
   /**

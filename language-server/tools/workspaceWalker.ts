@@ -2,12 +2,18 @@ import type { Dirent } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { GitignoreRules } from './gitignoreRules';
+import { listPinned, openPinnedDir, openPinnedEntry, openPinnedSubdir, PathChangedError, type PinnedDir, type PinnedHandle } from './pinnedFiles';
 import { ToolError } from './toolError';
 
 export interface WalkedFile {
   readonly absolute: string;
   /** Relative to the workspace folder, `/`-separated. */
   readonly relativeToRoot: string;
+  /**
+   * Opens the file through the pinned folder the walk listed it in, without
+   * following a symlink. Valid until the walk moves on to the next file.
+   */
+  open(): Promise<PinnedHandle>;
 }
 
 export interface WalkOptions {
@@ -16,6 +22,8 @@ export interface WalkOptions {
   maxEntries?: number;
   /** Set to true when the walk stopped at `maxEntries`. */
   limits?: { truncated: boolean };
+  /** Counts folders that were skipped because they changed (became a symlink) while the walk reached them. */
+  changed?: { count: number };
 }
 
 const DEFAULT_MAX_ENTRIES = 200_000;
@@ -27,25 +35,45 @@ const DEFAULT_MAX_ENTRIES = 200_000;
  * Symlinks are not followed, neither to files nor to directories, exactly
  * like ripgrep's default: a link can point outside the workspace, and the
  * confinement only vouches for paths it resolved itself.
+ *
+ * Every folder is pinned (pinnedFiles.ts): the root is opened and verified,
+ * and each subfolder is opened through its pinned parent with O_NOFOLLOW, so
+ * a folder swapped for a symlink between the listing and the descent is
+ * skipped instead of followed; files are opened the same way by `open()`.
  */
 export async function* walkFiles(rootPath: string, startRelative: string, options: WalkOptions): AsyncGenerator<WalkedFile> {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   let visited = 0;
-  const startAbsolute = startRelative === '' ? rootPath : path.join(rootPath, startRelative);
-  const stat = await fs.lstat(startAbsolute);
-  if (stat.isFile()) {
-    yield { absolute: startAbsolute, relativeToRoot: startRelative };
-    return;
+  const parts = startRelative.split('/').filter((p) => p !== '');
+  const opened: PinnedDir[] = [await openPinnedDir(rootPath, '.')];
+  try {
+    let rules = await GitignoreRules.forRoot(rootPath, opened[0].listPath);
+    // Descend to the start folder one pinned component at a time.
+    for (let i = 0; i < parts.length; i++) {
+      const parent = opened[opened.length - 1];
+      const rel = parts.slice(0, i + 1).join('/');
+      const stat = await fs.lstat(parent.entryPath(parts[i]));
+      if (stat.isFile() && i === parts.length - 1) {
+        yield { absolute: path.join(rootPath, rel), relativeToRoot: rel, open: () => openPinnedEntry(parent, parts[i], rel) };
+        return;
+      }
+      if (!stat.isDirectory()) return;
+      opened.push(await openPinnedSubdir(parent, parts[i], rel));
+      rules = await rules.enter(rel, opened[opened.length - 1].listPath);
+    }
+    yield* walkDir(opened[opened.length - 1], parts.join('/'), rules);
+  } finally {
+    for (const dir of opened.reverse()) await dir.close();
   }
-  if (!stat.isDirectory()) return;
 
-  async function* walkDir(dirRelative: string, rules: GitignoreRules): AsyncGenerator<WalkedFile> {
+  async function* walkDir(dir: PinnedDir, dirRelative: string, rules: GitignoreRules): AsyncGenerator<WalkedFile> {
     if (options.signal.aborted) throw new ToolError('The search was cancelled.', 'cancelled');
     let entries: Dirent[];
     try {
-      entries = await fs.readdir(dirRelative === '' ? rootPath : path.join(rootPath, dirRelative), { withFileTypes: true });
-    } catch {
-      // Unreadable directories are skipped, as ripgrep does.
+      entries = await listPinned(dir, dirRelative === '' ? '.' : dirRelative);
+    } catch (e) {
+      // Unreadable directories are skipped, as ripgrep does; a replaced one is counted.
+      if (e instanceof PathChangedError && options.changed) options.changed.count++;
       return;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -58,14 +86,24 @@ export async function* walkFiles(rootPath: string, startRelative: string, option
       if (entry.isSymbolicLink()) continue;
       if (entry.isDirectory()) {
         if (entry.name === '.git' || rules.isIgnored(rel, true)) continue;
-        yield* walkDir(rel, await rules.enter(rel));
+        let sub: PinnedDir;
+        try {
+          sub = await openPinnedSubdir(dir, entry.name, rel);
+        } catch (e) {
+          // Swapped for a symlink (or removed) since it was listed: skipped, never followed.
+          if (e instanceof PathChangedError && options.changed) options.changed.count++;
+          continue;
+        }
+        try {
+          yield* walkDir(sub, rel, await rules.enter(rel, sub.listPath));
+        } finally {
+          await sub.close();
+        }
         if (visited > maxEntries) return;
       } else if (entry.isFile()) {
         if (rules.isIgnored(rel, false)) continue;
-        yield { absolute: path.join(rootPath, rel), relativeToRoot: rel };
+        yield { absolute: path.join(rootPath, rel), relativeToRoot: rel, open: () => openPinnedEntry(dir, entry.name, rel) };
       }
     }
   }
-
-  yield* walkDir(startRelative, await GitignoreRules.forDirectory(rootPath, startRelative));
 }

@@ -1,35 +1,70 @@
-import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { openPinnedDirCreating, openPinnedEntry, openPinnedPath, type PinnedDir } from '../pinnedFiles';
 import type { ToolContext } from '../toolContext';
-import { ToolError } from '../toolError';
+import { refused, ToolError } from '../toolError';
 import type { ConfinedPath } from '../workspaceConfinement';
-import { writeFileAtomically } from '../writeFileAtomically';
+import { hardLinkWriteMessage, writeFileAtomically } from '../writeFileAtomically';
+
+/** A file's bytes and permission bits, read through a verified descriptor. */
+export interface CurrentFile {
+  bytes: Buffer;
+  mode: number;
+}
 
 /**
- * Writes an approved change: first makes sure the file still holds what the
- * user reviewed (they may have typed in it while the diff was open), then
- * checkpoints the file and every directory about to be created, durably and
- * before touching anything, so "Undo this turn" can always put things back.
+ * Reads the file a write or an edit is about to replace, through a verified
+ * descriptor (pinnedFiles.ts). Returns null when it does not exist. Refuses
+ * folders, special files and files with several hard links.
+ */
+export async function readFileToReplace(target: ConfinedPath, dir?: PinnedDir, maxBytes = Number.POSITIVE_INFINITY): Promise<CurrentFile | null> {
+  let opened;
+  try {
+    opened = dir ? await openPinnedEntry(dir, path.basename(target.absolute), target.display) : await openPinnedPath(target.absolute, target.display);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
+    throw e;
+  }
+  try {
+    const stat = opened.stat;
+    if (stat.isDirectory()) throw new ToolError(`${target.display} is a directory; give a file path.`, 'is a directory');
+    if (!stat.isFile()) throw new ToolError(`${target.display} is not a regular file and cannot be written.`, 'not a file');
+    if (stat.nlink > 1) throw refused(hardLinkWriteMessage(target.display, stat.nlink));
+    if (stat.size > maxBytes) throw new ToolError(`${target.display} is too large to edit (${stat.size} bytes).`, 'too large');
+    return { bytes: await opened.handle.readFile(), mode: stat.mode & 0o7777 };
+  } finally {
+    await opened.close();
+  }
+}
+
+/**
+ * Writes an approved change: first makes sure the path still leads to the
+ * same place and the file still holds what the user reviewed (they may have
+ * typed in it while the diff was open), then checkpoints the file and every
+ * directory about to be created, durably and before touching anything, so
+ * "Undo this turn" can always put things back. Everything after the re-check
+ * happens through the pinned parent folder (pinnedFiles.ts), so a folder
+ * swapped for a symlink meanwhile cannot redirect any of it.
  */
 export async function applyFileChange(ctx: ToolContext, target: ConfinedPath, reviewed: Buffer | null, content: string, mode: number | undefined): Promise<void> {
   // The approval may have taken minutes: resolve again so a symlink swapped in
-  // meanwhile cannot redirect the write.
+  // meanwhile cannot redirect the write, and protections are checked as of now.
   const again = await ctx.confinement.resolve(target.absolute, 'write');
   if (again.absolute !== target.absolute) {
     throw new ToolError(`${target.display} now resolves to a different file than the one reviewed, so it was not written. Check the path and try again.`, 'file changed');
   }
-  const now = await fs.readFile(target.absolute).catch((e: NodeJS.ErrnoException) => {
-    if (e.code === 'ENOENT') return null;
-    throw e;
-  });
-  if ((now === null) !== (reviewed === null) || (now && reviewed && !now.equals(reviewed))) {
-    throw new ToolError(`${target.display} changed on disk while the change was waiting for approval, so it was not written. Read the file again and redo the change.`, 'file changed');
+  if (again.executionSensitive && !target.executionSensitive) {
+    throw new ToolError(`${target.display} became a file that makes other programs run code (${again.executionSensitive}) while the change waited, so it was not written. Try again to have it reviewed as such.`, 'file changed');
   }
-  for (const dir of target.missingDirs) await ctx.checkpoints.recordCreatedDir(ctx.turnId, dir);
-  await ctx.checkpoints.recordFile(ctx.turnId, target.absolute);
-  for (const dir of target.missingDirs) {
-    await fs.mkdir(dir).catch((e: NodeJS.ErrnoException) => {
-      if (e.code !== 'EEXIST') throw e;
-    });
+  const dir = await openPinnedDirCreating(path.dirname(target.absolute), again.missingDirs, target.display, (created) => ctx.checkpoints.recordCreatedDir(ctx.turnId, created));
+  try {
+    const now = await readFileToReplace(target, dir);
+    if ((now === null) !== (reviewed === null) || (now && reviewed && !now.bytes.equals(reviewed))) {
+      throw new ToolError(`${target.display} changed on disk while the change was waiting for approval, so it was not written. Read the file again and redo the change.`, 'file changed');
+    }
+    await ctx.checkpoints.recordFile(ctx.turnId, target.absolute, now);
+    await writeFileAtomically(dir, path.basename(target.absolute), content, target.display, mode ?? now?.mode);
+  } finally {
+    await dir.close();
   }
-  await writeFileAtomically(target.absolute, content, mode);
+  if (target.executionSensitive) ctx.turn.executionSensitiveWrites.push(target.display);
 }

@@ -1,10 +1,9 @@
-import * as fs from 'node:fs/promises';
 import { equalIgnoringWhitespace, findNearestLines } from '../nearestLines';
 import { stringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { ToolError } from '../toolError';
 import { looksBinary, splitLines } from '../textFiles';
-import { applyFileChange } from './applyFileChange';
+import { applyFileChange, readFileToReplace } from './applyFileChange';
 import { requestEditApproval } from './requestEditApproval';
 import { requireTrust } from './requireTrust';
 
@@ -24,10 +23,9 @@ export async function editFileTool(ctx: ToolContext, args: Record<string, unknow
   if (!target.exists) throw new ToolError(`${target.display} does not exist. Use write_file to create it.`, 'not found');
 
   return ctx.serializeChange(async () => {
-    const stat = await fs.stat(target.absolute);
-    if (!stat.isFile()) throw new ToolError(`${target.display} is not a regular file.`, 'not a file');
-    if (stat.size > MAX_EDIT_BYTES) throw new ToolError(`${target.display} is too large to edit (${stat.size} bytes).`, 'too large');
-    const bytes = await fs.readFile(target.absolute);
+    const current = await readFileToReplace(target, undefined, MAX_EDIT_BYTES);
+    if (!current) throw new ToolError(`${target.display} does not exist (it was removed just now). Use write_file to create it.`, 'not found');
+    const bytes = current.bytes;
     if (looksBinary(bytes)) throw new ToolError(`${target.display} is a binary file; edit_file only edits text.`, 'binary file');
     const text = bytes.toString('utf8');
     // Re-encoding must give back the same bytes, or the edit would silently corrupt the rest of the file.
@@ -58,11 +56,19 @@ export async function editFileTool(ctx: ToolContext, args: Record<string, unknow
     const updated = text.slice(0, at) + replacement + text.slice(at + needle.length);
     const rejected = await requestEditApproval(
       ctx,
-      { callId: ctx.callId, toolName: ctx.toolName, path: target.absolute, relativePath: target.display, oldContent: text, newContent: updated },
+      {
+        callId: ctx.callId,
+        toolName: ctx.toolName,
+        path: target.absolute,
+        relativePath: target.display,
+        oldContent: text,
+        newContent: updated,
+        ...(target.executionSensitive ? { executionSensitive: target.executionSensitive } : {}),
+      },
       signal,
     );
     if (rejected) return rejected;
-    await applyFileChange(ctx, target, bytes, updated, stat.mode & 0o7777);
+    await applyFileChange(ctx, target, bytes, updated, current.mode);
 
     const firstLine = lineAt(text, at);
     const removed = splitLines(needle).length;

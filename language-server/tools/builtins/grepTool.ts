@@ -39,11 +39,13 @@ export async function grepTool(ctx: ToolContext, args: Record<string, unknown>, 
   let engine: GrepOutcome['engine'] = 'javascript';
   let matches = 0;
   let bytes = 0;
+  let skippedHardLinks = 0;
   for (const { root, searchPath } of targets) {
     const query: GrepQuery = { rootPath: root.realPath, searchPath, pattern, glob, caseSensitive, maxMatches: MAX_MATCHES - matches, maxLineChars: MAX_LINE_CHARS, signal };
     const outcome = (rg ? await ripgrepSearch(rg, query) : null) ?? (await javascriptSearch(query));
     engine = outcome.engine;
     warnings.push(...outcome.warnings);
+    skippedHardLinks += outcome.skippedHardLinks;
     for (const hit of outcome.hits) {
       const line = `${ctx.confinement.display(root, hit.relativeToRoot)}:${hit.line}: ${hit.text}`;
       if (bytes + line.length + 1 > ctx.policy.maxOutputBytes) {
@@ -61,6 +63,12 @@ export async function grepTool(ctx: ToolContext, args: Record<string, unknown>, 
 
   const notes: string[] = [];
   if (truncated) notes.push(`[Only the first ${matches} matches are shown; narrow the search with "path", "glob" or a more specific pattern.]`);
+  if (skippedHardLinks > 0) {
+    notes.push(
+      `[${skippedHardLinks} file(s) were skipped because they have more than one hard link: the same file may also be a file outside the workspace. ` +
+        'read_file can open one of them after the user approves.]',
+    );
+  }
   for (const w of warnings) notes.push(`[${w}]`);
   if (matches === 0) {
     return { content: [`No matches for ${JSON.stringify(pattern)}${caseSensitive ? ' (case-sensitive)' : ''}.`, ...notes].join('\n'), summary: 'no matches' };

@@ -8,9 +8,14 @@ import type { EditApprovalRequest } from '../toolTypes';
  * "accept all edits for this turn". Returns null when the change may be
  * written, or the result to give the model when the user rejected it: a
  * rejection is an answer the model must hear, not an exception.
+ *
+ * An execution-sensitive change (`request.executionSensitive`: package.json,
+ * .npmrc, a Makefile, .vscode/tasks.json…) always asks, whatever the policy
+ * or an earlier "accept all": otherwise writing `package.json` scripts and
+ * then running the allow-listed `npm test` would run code nobody approved.
  */
 export async function requestEditApproval(ctx: ToolContext, request: EditApprovalRequest, signal: AbortSignal): Promise<ToolOutcome | null> {
-  if (ctx.policy.autoApproveEdits || ctx.turn.acceptAllEdits) return null;
+  if (!request.executionSensitive && (ctx.policy.autoApproveEdits || ctx.turn.acceptAllEdits)) return null;
   let decision: unknown;
   try {
     decision = await ctx.approvals.approveEdit(request, signal);
@@ -29,6 +34,7 @@ export async function requestEditApproval(ctx: ToolContext, request: EditApprova
     summary: 'rejected by user',
     content:
       `The user rejected this change to ${request.relativePath}; nothing was written. ` +
+      (request.executionSensitive ? `(It was asked because ${request.executionSensitive}.) ` : '') +
       'Do not retry the same change. Ask the user what they would like instead, or take a different approach.',
   };
 }

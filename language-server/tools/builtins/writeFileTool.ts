@@ -1,9 +1,7 @@
-import * as fs from 'node:fs/promises';
 import { stringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
-import { ToolError } from '../toolError';
 import { looksBinary, splitLines } from '../textFiles';
-import { applyFileChange } from './applyFileChange';
+import { applyFileChange, readFileToReplace } from './applyFileChange';
 import { requestEditApproval } from './requestEditApproval';
 import { requireTrust } from './requireTrust';
 
@@ -13,16 +11,10 @@ export async function writeFileTool(ctx: ToolContext, args: Record<string, unkno
   const content = stringArg(args, 'content');
   const target = await ctx.confinement.resolve(stringArg(args, 'path'), 'write');
   return ctx.serializeChange(async () => {
-    let old: Buffer | null = null;
-    let mode: number | undefined;
-    if (target.exists) {
-      const stat = await fs.stat(target.absolute);
-      if (stat.isDirectory()) throw new ToolError(`${target.display} is a directory; give a file path.`, 'is a directory');
-      if (!stat.isFile()) throw new ToolError(`${target.display} is not a regular file and cannot be written.`, 'not a file');
-      old = await fs.readFile(target.absolute);
-      mode = stat.mode & 0o7777;
-      if (old.equals(Buffer.from(content, 'utf8'))) return { content: `${target.display} already has exactly this content; nothing was changed.`, summary: 'unchanged' };
-    }
+    const current = target.exists ? await readFileToReplace(target) : null;
+    const old = current?.bytes ?? null;
+    const mode = current?.mode;
+    if (old?.equals(Buffer.from(content, 'utf8'))) return { content: `${target.display} already has exactly this content; nothing was changed.`, summary: 'unchanged' };
     const rejected = await requestEditApproval(
       ctx,
       {
@@ -33,6 +25,7 @@ export async function writeFileTool(ctx: ToolContext, args: Record<string, unkno
         oldContent: old === null ? null : old.toString('utf8'),
         newContent: content,
         ...(old !== null && looksBinary(old) ? { oldIsBinary: true } : {}),
+        ...(target.executionSensitive ? { executionSensitive: target.executionSensitive } : {}),
       },
       signal,
     );
