@@ -11,6 +11,7 @@ export { evaluateCommand, type CommandVerdict, type CommandLists, type CommandCo
 export { parseShellCommand, type ParsedCommandLine, type SimpleCommand } from './shellCommand';
 export { findRipgrep } from './ripgrepSearch';
 export { looksBinary } from './textFiles';
+export { openPinnedPath, readPinned } from './pinnedFiles';
 export {
   DEFAULT_TOOL_POLICY,
   type ApprovalGateway,

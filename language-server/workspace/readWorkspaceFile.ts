@@ -1,10 +1,10 @@
-import * as fs from 'node:fs/promises';
-import { looksBinary, WorkspaceConfinement } from '../tools';
+import { looksBinary, openPinnedPath, readPinned, WorkspaceConfinement } from '../tools';
 
 /**
  * Reads a file named relative to the workspace for an `@` mention, with the
  * same confinement as the agent's tools (real paths, symlinks followed,
- * refused outside every workspace folder).
+ * refused outside every workspace folder), reading the very file that was
+ * checked (no reopening by name, so a swapped symlink cannot redirect it).
  */
 export async function readWorkspaceFile(roots: string[], relativePath: string): Promise<string> {
   if (roots.length === 0) throw new Error('no folder is open, so workspace files cannot be read');
@@ -17,9 +17,16 @@ export async function readWorkspaceFile(roots: string[], relativePath: string): 
     throw new Error(`refused, it is outside the workspace or not allowed there. ${err instanceof Error ? err.message : String(err)}`);
   }
   if (!target.exists) throw new Error(`${relativePath} was not found in the workspace`);
-  const stat = await fs.stat(target.absolute);
-  if (!stat.isFile()) throw new Error(`${relativePath} is not a file`);
-  const bytes = await fs.readFile(target.absolute);
+  const file = await openPinnedPath(target.absolute, target.display);
+  let bytes: Buffer;
+  try {
+    if (!file.stat.isFile()) throw new Error(`${relativePath} is not a file`);
+    // A second hard link may be a file outside the workspace under another name.
+    if (file.stat.nlink > 1) throw new Error(`${relativePath} has ${file.stat.nlink} hard links, so it may be a file outside the workspace; attach it from an open editor instead`);
+    bytes = await readPinned(file);
+  } finally {
+    await file.close();
+  }
   if (looksBinary(bytes)) throw new Error(`${relativePath} looks like a binary file`);
   return bytes.toString('utf8');
 }
