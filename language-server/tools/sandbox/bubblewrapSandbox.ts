@@ -1,0 +1,113 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CommandSandbox, SandboxedSpawn, SandboxGrant } from './commandSandbox';
+import { auditCreatedPaths } from './auditCreatedPaths';
+import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
+import { hiddenSecrets } from './hiddenSecrets';
+import { scrubEnvironment } from './scrubEnvironment';
+
+/** Namespace options every command gets: its own pids (so the whole tree ends with it), IPC, hostname and cgroup view. */
+export const BWRAP_ISOLATION = ['--die-with-parent', '--new-session', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
+
+/** Where tools keep caches inside the sandbox: the user's own ~/.cache is read-only there, and Go, pip and others need a writable one. */
+const SANDBOX_CACHE = '/tmp/.cache';
+
+export interface BubblewrapSandboxOptions {
+  /** The bwrap binary (found and probed by detectCommandSandbox). */
+  bwrap: string;
+  /** The process's home directory; default os.homedir(). */
+  homedir?: string;
+  /** The process's uid, for /run/user/UID; default process.getuid(). */
+  uid?: number;
+}
+
+/**
+ * Confines a command with bubblewrap (Linux user namespaces):
+ * - the whole file system read-only, a private /tmp, a minimal /dev, a new /proc;
+ * - each workspace folder writable, except the protected and
+ *   execution-sensitive paths inside it (read-only again on top, see
+ *   findGuardedPaths) and the real git directories (`.git` may be a file
+ *   pointing elsewhere);
+ * - secrets hidden: credential folders under the home directory are empty,
+ *   credential files read as empty, the per-user runtime folder (session bus,
+ *   VS Code's IPC sockets, ssh and gpg agents) and the docker socket are gone,
+ *   and the environment has no tokens or socket addresses;
+ * - no network unless the grant says so (a new, empty network namespace);
+ * - its own pid namespace with --die-with-parent: when the command's shell
+ *   exits, or bwrap is killed, the kernel kills every process inside, so no
+ *   background process outlives the command.
+ * Paths that did not exist cannot be mounted over without creating them on
+ * the user's disk, so `finish()` removes protected or execution-sensitive
+ * paths the command created (see auditCreatedPaths).
+ */
+export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSandbox {
+  const uid = options.uid ?? process.getuid?.();
+  return {
+    kind: 'bubblewrap',
+    async prepare(command, { cwd, roots, grant, env }): Promise<SandboxedSpawn> {
+      const homes = [env.HOME ?? '', options.homedir ?? os.homedir()];
+      const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root))), hiddenSecrets(homes, env, uid)]);
+      const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command });
+      const sandboxEnv = scrubEnvironment(env);
+      sandboxEnv.XDG_CACHE_HOME = SANDBOX_CACHE;
+      return {
+        file: options.bwrap,
+        args,
+        env: sandboxEnv,
+        finish: () => auditCreatedPaths(roots, scans),
+      };
+    },
+  };
+}
+
+interface ArgumentInput {
+  cwd: string;
+  roots: readonly string[];
+  grant: SandboxGrant;
+  scans: readonly GuardScan[];
+  secrets: { directories: string[]; files: string[] };
+  command: string;
+}
+
+/** The bwrap command line; mounts apply in order, so later ones cover earlier ones. */
+export function bwrapArguments({ cwd, roots, grant, scans, secrets, command }: ArgumentInput): string[] {
+  const args = [...BWRAP_ISOLATION];
+  if (!grant.network) args.push('--unshare-net');
+  args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
+  // Outer folders first, so a nested folder's own binds are not covered by its parent's.
+  for (const root of [...roots].sort((a, b) => a.length - b.length)) args.push('--bind', root, root);
+  const readOnly = new Set<string>();
+  for (const scan of scans) {
+    for (const guarded of scan.guarded) if (guarded.mountable) readOnly.add(guarded.path);
+    for (const gitDir of scan.gitDirs) readOnly.add(gitDir);
+  }
+  // A mount point cannot be renamed or removed, but its parent folders can:
+  // `mv packages old && mkdir -p packages/a` would put a new package.json
+  // where the read-only one was. So every folder between a workspace folder
+  // and a read-only path becomes a (writable) mount point of its own.
+  const pinned = new Set<string>();
+  for (const p of readOnly) {
+    const root = roots.find((r) => isInside(r, p));
+    if (!root) continue;
+    for (let dir = path.dirname(p); isInside(root, dir); dir = path.dirname(dir)) if (!readOnly.has(dir)) pinned.add(dir);
+  }
+  // Parents before children: a folder is mounted before a path inside it, which it would otherwise cover.
+  for (const p of [...readOnly, ...pinned].sort(byDepth)) args.push(readOnly.has(p) ? '--ro-bind-try' : '--bind-try', p, p);
+  // Secrets last, so they stay hidden even when the home directory is a workspace folder.
+  const hiddenDirs = [...secrets.directories].sort(byDepth).filter((d, i, all) => !all.slice(0, i).some((parent) => isInside(parent, d)));
+  for (const dir of hiddenDirs) args.push('--tmpfs', dir);
+  for (const file of secrets.files) {
+    if (!hiddenDirs.some((dir) => isInside(dir, file))) args.push('--ro-bind-try', '/dev/null', file);
+  }
+  args.push('--chdir', cwd, '--', '/bin/sh', '-c', command);
+  return args;
+}
+
+function byDepth(a: string, b: string): number {
+  return a.split(path.sep).length - b.split(path.sep).length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
