@@ -50,6 +50,10 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
       const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command });
       const sandboxEnv = scrubEnvironment(env);
       sandboxEnv.XDG_CACHE_HOME = SANDBOX_CACHE;
+      // npm's update check cannot reach the registry from here and, without
+      // the user's ~/.npmrc (hidden: it holds tokens), makes every npm command
+      // about a second slower; its notice is noise to the model anyway.
+      sandboxEnv.npm_config_update_notifier ??= 'false';
       return {
         file: options.bwrap,
         args,

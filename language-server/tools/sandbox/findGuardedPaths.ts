@@ -1,4 +1,4 @@
-import * as fs from 'node:fs/promises';
+import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXECUTION_SENSITIVE_TOP_LEVEL, executionSensitivity } from '../executionSensitivePaths';
 import { resolveGitDirs } from '../gitDirs';
@@ -80,58 +80,56 @@ export async function findGuardedPaths(root: string): Promise<GuardScan> {
   let entries = 0;
   const listings = new Map<string, Set<string>>();
   const done = (): GuardScan => ({ guarded, gitDirs: [...gitDirs], truncated, listings });
+  const nestedGitFolders: string[] = [];
 
-  const guard = async (relative: string, kind: GuardedPath['kind']): Promise<void> => {
+  // Synchronous calls on purpose: this runs before every command, and a few
+  // hundred cheap system calls in a row are several times faster than the
+  // same calls through the thread pool, even on a loaded machine.
+  const guard = (relative: string, kind: GuardedPath['kind']): void => {
     if (seen.has(relative)) return;
     if (guarded.length >= MAX_GUARDS) {
       truncated = true;
       return;
     }
     const full = path.join(root, relative);
-    const lstat = await fs.lstat(full).catch(() => null);
+    const lstat = tryFs(() => fs.lstatSync(full));
     if (!lstat) return;
     seen.add(relative);
     // stat follows symlinks: a dangling link cannot be a mount point.
-    const mountable = !lstat.isSymbolicLink() || (await fs.stat(full).then(() => true, () => false));
+    const mountable = !lstat.isSymbolicLink() || tryFs(() => fs.statSync(full)) !== null;
     const entry: GuardedPath = { path: full, relative, kind, mountable };
     if (lstat.isSymbolicLink()) {
-      const target = await fs.readlink(full).catch(() => null);
+      const target = tryFs(() => fs.readlinkSync(full));
       if (target !== null) entry.link = { target, ino: lstat.ino };
     }
     guarded.push(entry);
   };
 
+  const rootEntries = tryFs(() => fs.readdirSync(root));
+  const topLevel = new Set(rootEntries ?? []);
   // The documented top-level names first, so a cap never drops them.
   for (const relative of ['.git', '.hearth', '.vscode', ...EXECUTION_SENSITIVE_TOP_LEVEL]) {
-    const kind = classify(relative.split('/')) ?? 'sensitive';
-    await guard(relative, kind);
+    if (!topLevel.has(relative.split('/')[0])) continue;
+    guard(relative, classify(relative.split('/')) ?? 'sensitive');
   }
-  for (const dir of await resolveGitDirs(root)) gitDirs.add(dir);
 
   // Then a breadth-first walk, which also catches other spellings (`.GIT`, `PACKAGE.JSON`) and nested files.
   let level: string[] = [''];
-  for (let depth = 1; depth <= GUARD_SCAN_DEPTH && level.length > 0; depth++) {
+  walk: for (let depth = 1; depth <= GUARD_SCAN_DEPTH && level.length > 0; depth++) {
     const next: string[] = [];
     for (const dirRelative of level) {
-      let dirents: import('node:fs').Dirent[];
-      try {
-        dirents = await fs.readdir(path.join(root, dirRelative), { withFileTypes: true });
-      } catch {
-        continue;
-      }
+      const dirents = tryFs(() => fs.readdirSync(path.join(root, dirRelative), { withFileTypes: true }));
+      if (!dirents) continue;
       for (const entry of dirents) {
         if (++entries > MAX_ENTRIES) {
           truncated = true;
-          return done();
+          break walk;
         }
         const relative = dirRelative === '' ? entry.name : `${dirRelative}/${entry.name}`;
-        const segments = relative.split('/');
-        const kind = classify(segments);
+        const kind = classify(relative.split('/'));
         if (kind) {
-          await guard(relative, kind);
-          if (fold(entry.name) === '.git') {
-            for (const dir of await resolveGitDirs(path.join(root, dirRelative))) gitDirs.add(dir);
-          }
+          guard(relative, kind);
+          if (fold(entry.name) === '.git' && dirRelative !== '') nestedGitFolders.push(dirRelative);
           continue;
         }
         if (entry.isDirectory() && !NO_DESCENT.has(entry.name)) next.push(relative);
@@ -140,5 +138,16 @@ export async function findGuardedPaths(root: string): Promise<GuardScan> {
     }
     level = next;
   }
+  for (const folder of ['', ...nestedGitFolders]) {
+    for (const dir of await resolveGitDirs(path.join(root, folder))) gitDirs.add(dir);
+  }
   return done();
+}
+
+function tryFs<T>(call: () => T): T | null {
+  try {
+    return call();
+  } catch {
+    return null;
+  }
 }
