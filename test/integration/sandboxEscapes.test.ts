@@ -198,6 +198,18 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       const r = await run('cat .ssh/id_ed25519; echo; cat ~/.ssh/id_ed25519; echo', { HOME: ws.root });
       assert.doesNotMatch(r.content, /WORKSPACE-HOME-SECRET/);
     });
+
+    it('keeps editor settings and shell start-up files read-only when the home directory is the workspace folder', async () => {
+      await ws.write('.config/Code/User/settings.json', '{ "hearth.commands.allowList": [] }\n');
+      await ws.write('.bashrc', '# bashrc\n');
+      await ws.write('.gitconfig', '[user]\n\tname = me\n');
+      const before = await snapshotTree(ws.root);
+      await run(
+        'echo \'{"hearth.commands.allowList":["*"]}\' > .config/Code/User/settings.json; echo evil >> .bashrc; printf "[core]\\n\\tpager = evil\\n" >> .gitconfig; mv .config c2',
+        { HOME: ws.root },
+      );
+      assert.equal(await snapshotTree(ws.root), before);
+    });
   });
 
   describe('network', () => {

@@ -4,6 +4,7 @@ import type { CommandSandbox, SandboxedSpawn, SandboxGrant } from './commandSand
 import { auditCreatedPaths } from './auditCreatedPaths';
 import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
 import { hiddenSecrets } from './hiddenSecrets';
+import { homeConfigPaths } from './homeConfigPaths';
 import { scrubEnvironment } from './scrubEnvironment';
 
 /** Namespace options every command gets: its own pids (so the whole tree ends with it), IPC, hostname and cgroup view. */
@@ -47,7 +48,8 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
     async prepare(command, { cwd, roots, grant, env }): Promise<SandboxedSpawn> {
       const homes = [env.HOME ?? '', options.homedir ?? os.homedir()];
       const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root))), hiddenSecrets(homes, env, uid)]);
-      const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command });
+      const homeConfig = homeConfigPaths(homes, roots);
+      const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig });
       const sandboxEnv = scrubEnvironment(env);
       sandboxEnv.XDG_CACHE_HOME = SANDBOX_CACHE;
       // npm's update check cannot reach the registry from here and, without
@@ -71,10 +73,12 @@ interface ArgumentInput {
   scans: readonly GuardScan[];
   secrets: { directories: string[]; files: string[] };
   command: string;
+  /** Editor settings and shell start-up files of a home directory that is inside a workspace folder. */
+  homeConfig?: readonly string[];
 }
 
 /** The bwrap command line; mounts apply in order, so later ones cover earlier ones. */
-export function bwrapArguments({ cwd, roots, grant, scans, secrets, command }: ArgumentInput): string[] {
+export function bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig = [] }: ArgumentInput): string[] {
   const args = [...BWRAP_ISOLATION];
   if (!grant.network) args.push('--unshare-net');
   args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
@@ -85,6 +89,7 @@ export function bwrapArguments({ cwd, roots, grant, scans, secrets, command }: A
     for (const guarded of scan.guarded) if (guarded.mountable) readOnly.add(guarded.path);
     for (const gitDir of scan.gitDirs) readOnly.add(gitDir);
   }
+  for (const p of homeConfig) readOnly.add(p);
   // A mount point cannot be renamed or removed, but its parent folders can:
   // `mv packages old && mkdir -p packages/a` would put a new package.json
   // where the read-only one was. So every folder between a workspace folder
@@ -103,7 +108,7 @@ export function bwrapArguments({ cwd, roots, grant, scans, secrets, command }: A
   for (const file of secrets.files) {
     if (!hiddenDirs.some((dir) => isInside(dir, file))) args.push('--ro-bind-try', '/dev/null', file);
   }
-  args.push('--chdir', cwd, '--', '/bin/sh', '-c', command);
+  args.push('--chdir', cwd, '/bin/sh', '-c', command);
   return args;
 }
 
