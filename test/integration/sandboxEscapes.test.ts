@@ -310,6 +310,22 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.equal(existsSync(path.join(gitDir, 'hooks/pre-commit')), false);
     });
 
+    it('an approved install may write node_modules/ and the lockfile, never .git or .vscode', async () => {
+      await fs.rm(path.join(ws.root, 'node_modules'), { recursive: true });
+      const command =
+        'mkdir -p node_modules/dep && echo installed > node_modules/dep/index.js && echo "{}" > package-lock.json; ' +
+        'echo x >> .git/config; mkdir -p .vscode/x; echo "{}" > .hearth-probe; mkdir .hearth && echo x > .hearth/policy.json';
+      const prepared = await sandbox.prepare(command, { cwd: ws.root, roots: [ws.root], grant: { network: true, writeExecutionSensitive: true }, env: { ...process.env, HOME: home.dir } });
+      await runShellCommand({ command: '', spawn: prepared, cwd: ws.root, timeoutMs: 10_000, maxOutputBytes: 10_000, signal: new AbortController().signal, env: prepared.env });
+      const report = await prepared.finish();
+      assert.equal((await ws.read('node_modules/dep/index.js')).toString(), 'installed\n');
+      assert.equal((await ws.read('package-lock.json')).toString(), '{}\n');
+      assert.equal((await ws.read('.git/config')).toString(), GUARDED_FILES['.git/config']);
+      assert.equal(existsSync(path.join(ws.root, '.vscode/x')), false);
+      assert.equal(existsSync(path.join(ws.root, '.hearth')), false);
+      assert.match(report.join('\n'), /The command created \.hearth, which Hearth removed/);
+    });
+
     it('puts back a symlinked package.json the command replaced', async () => {
       await ws.write('pkg/real.json', '{ "scripts": { "test": "true" } }\n');
       await fs.rm(path.join(ws.root, 'package.json'));

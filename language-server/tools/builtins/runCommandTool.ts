@@ -35,6 +35,7 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
 
   const ask = whyAsk(ctx, verdict);
   let network = false;
+  let writeExecutionSensitive = false;
   if (ask.reasons.length > 0) {
     let decision: unknown;
     try {
@@ -63,7 +64,14 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
         content: `The user rejected running \`${command}\` (it needed approval because ${ask.reasons[0]}). It did not run. Do not retry it; ask the user how to proceed.`,
       };
     }
+    // Only an approved command the policy says needs the network (an install) gets it, and it
+    // may then write node_modules/ and lockfiles, as installing must. Allow-listed commands never do.
     network = ask.needsNetwork;
+    writeExecutionSensitive = ask.needsNetwork;
+    if (writeExecutionSensitive) {
+      // What it installed runs in the next command of this turn, so those ask too.
+      ctx.turn.executionSensitiveWrites.push(`the files \`${command.length > 60 ? `${command.slice(0, 57)}...` : command}\` could change (node_modules/, lockfiles)`);
+    }
   }
 
   const env: NodeJS.ProcessEnv = {
@@ -77,7 +85,7 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
   };
   let prepared: SandboxedSpawn;
   try {
-    prepared = await ctx.sandbox.prepare(command, { cwd, roots: ctx.confinement.roots.map((r) => r.realPath), grant: { network }, env });
+    prepared = await ctx.sandbox.prepare(command, { cwd, roots: ctx.confinement.roots.map((r) => r.realPath), grant: { network, writeExecutionSensitive }, env });
   } catch (e) {
     throw new ToolError(`The command sandbox could not be set up (${(e as Error).message}). The command did not run; try again, and tell the user if it keeps failing.`, 'failed to start');
   }

@@ -13,9 +13,10 @@ import { gitDirRunsCode } from './gitDirRunsCode';
  * read-only. They are new, so nothing of the user's is lost. A new git
  * directory stays when it is as harmless as a fresh `git init` (no hook, no
  * config key that runs a program). Returns one line per removal for the tool
- * result, so the model and the user learn what happened and why.
+ * result, so the model and the user learn what happened and why. With
+ * `keepExecutionSensitive` (an approved install), only protected paths go.
  */
-export async function auditCreatedPaths(roots: readonly string[], before: readonly GuardScan[]): Promise<string[]> {
+export async function auditCreatedPaths(roots: readonly string[], before: readonly GuardScan[], options: { keepExecutionSensitive?: boolean } = {}): Promise<string[]> {
   const lines: string[] = [];
   for (let i = 0; i < roots.length; i++) {
     const root = roots[i];
@@ -30,6 +31,8 @@ export async function auditCreatedPaths(roots: readonly string[], before: readon
       if (removed.some((r) => guarded.relative.startsWith(`${r}/`))) continue;
       const shown = roots.length > 1 ? `${path.basename(root)}/${guarded.relative}` : guarded.relative;
       const segments = guarded.relative.split('/');
+      // An approved install may create node_modules/ and lockfiles; never .git, .vscode or .hearth.
+      if (options.keepExecutionSensitive && guarded.kind === 'sensitive') continue;
       let why: string;
       if (segments[segments.length - 1].toLowerCase() === '.git') {
         const runsCode = await gitDirRunsCode(guarded.path);

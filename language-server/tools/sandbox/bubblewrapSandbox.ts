@@ -60,7 +60,7 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
         file: options.bwrap,
         args,
         env: sandboxEnv,
-        finish: () => auditCreatedPaths(roots, scans),
+        finish: () => auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true }),
       };
     },
   };
@@ -86,7 +86,9 @@ export function bwrapArguments({ cwd, roots, grant, scans, secrets, command, hom
   for (const root of [...roots].sort((a, b) => a.length - b.length)) args.push('--bind', root, root);
   const readOnly = new Set<string>();
   for (const scan of scans) {
-    for (const guarded of scan.guarded) if (guarded.mountable) readOnly.add(guarded.path);
+    for (const guarded of scan.guarded) {
+      if (guarded.mountable && (guarded.kind === 'protected' || !grant.writeExecutionSensitive)) readOnly.add(guarded.path);
+    }
     for (const gitDir of scan.gitDirs) readOnly.add(gitDir);
   }
   for (const p of homeConfig) readOnly.add(p);
