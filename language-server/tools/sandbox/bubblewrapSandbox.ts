@@ -20,6 +20,8 @@ export interface BubblewrapSandboxOptions {
   homedir?: string;
   /** The process's uid, for /run/user/UID; default process.getuid(). */
   uid?: number;
+  /** Where paths a command created and the audit took away are kept for the user; default the system temp folder. */
+  quarantine?: string;
 }
 
 /**
@@ -60,7 +62,7 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
         file: options.bwrap,
         args,
         env: sandboxEnv,
-        finish: () => auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true }),
+        finish: () => auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true, quarantine: options.quarantine ?? os.tmpdir() }),
       };
     },
   };
