@@ -276,6 +276,8 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       ['chmod .git/config', 'chmod 777 .git/config'],
       ['rename the folder above a nested package.json and recreate it', 'mv packages p2; mkdir -p packages/a; echo "{}" > packages/a/package.json'],
       ['rename node_modules and recreate it', 'mv node_modules nm2; mkdir -p node_modules/.bin; echo evil > node_modules/.bin/tool'],
+      ['unmount the read-only package.json', 'umount -l package.json; umount -l .git; echo evil > package.json; echo evil >> .git/config'],
+      ['undo the read-only mounts from a nested user namespace', 'unshare -Urm /bin/sh -c "umount -l package.json; mount -o remount,bind,rw package.json; echo evil > package.json; umount -l .vscode; echo evil > .vscode/settings.json"'],
     ];
     for (const [name, command] of attacks) {
       it(`cannot ${name}`, async () => {

@@ -72,6 +72,7 @@ describe('command sandbox: parts', () => {
       scans: [scan],
       secrets: { directories: ['/home/u/.ssh', '/run/user/1000', '/home/u/.config/gh', '/home/u/.config/gh/sub'], files: ['/home/u/.netrc', '/run/user/1000/bus'] },
       command: 'npm test',
+      uid: 1000,
     });
     const pairs = (flag: string) => args.flatMap((a, i) => (a === flag ? [args[i + 1]] : []));
     const at = (flag: string, value: string) => args.findIndex((a, i) => a === flag && args[i + 1] === value);
@@ -80,6 +81,12 @@ describe('command sandbox: parts', () => {
       for (const flag of ['--unshare-net', '--unshare-pid', '--die-with-parent', '--new-session', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try']) assert.ok(args.includes(flag), flag);
       assert.deepEqual(args.slice(-5), ['--chdir', root, '/bin/sh', '-c', 'npm test']);
       assert.deepEqual(pairs('--tmpfs').slice(0, 1), ['/tmp']);
+    });
+
+    it('drops every capability when run as root, where bwrap would keep them', () => {
+      assert.equal(args.includes('--cap-drop'), false, 'an unprivileged bwrap drops them itself (a setuid one refuses --cap-drop)');
+      const asRoot = bwrapArguments({ cwd: root, roots: [root], grant: { network: false }, scans: [scan], secrets: { directories: [], files: [] }, command: 'x', uid: 0 });
+      assert.deepEqual(asRoot.slice(asRoot.indexOf('--cap-drop'), asRoot.indexOf('--cap-drop') + 2), ['--cap-drop', 'ALL']);
     });
 
     it('keeps the network only with the grant', () => {

@@ -7,8 +7,16 @@ import { hiddenSecrets } from './hiddenSecrets';
 import { homeConfigPaths } from './homeConfigPaths';
 import { scrubEnvironment } from './scrubEnvironment';
 
-/** Namespace options every command gets: its own pids (so the whole tree ends with it), IPC, hostname and cgroup view. */
-export const BWRAP_ISOLATION = ['--die-with-parent', '--new-session', '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
+/**
+ * Options every command gets: its own pids (so the whole tree ends with it),
+ * IPC, hostname and cgroup view, and no capabilities. bwrap drops them by
+ * itself for an unprivileged user; run as root (containers, some CI) it keeps
+ * them all, and the command could simply unmount the read-only binds, so
+ * root gets `--cap-drop ALL` (which a setuid bwrap refuses from other users).
+ */
+export function bwrapIsolation(uid: number | undefined): string[] {
+  return ['--die-with-parent', '--new-session', ...(uid === 0 ? ['--cap-drop', 'ALL'] : []), '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
+}
 
 /** Where tools keep caches inside the sandbox: the user's own ~/.cache is read-only there, and Go, pip and others need a writable one. */
 const SANDBOX_CACHE = '/tmp/.cache';
@@ -51,7 +59,7 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
       const homes = [env.HOME ?? '', options.homedir ?? os.homedir()];
       const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root))), hiddenSecrets(homes, env, uid)]);
       const homeConfig = homeConfigPaths(homes, roots);
-      const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig });
+      const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig, uid });
       const sandboxEnv = scrubEnvironment(env);
       sandboxEnv.XDG_CACHE_HOME = SANDBOX_CACHE;
       // npm's update check cannot reach the registry from here and, without
@@ -77,11 +85,13 @@ interface ArgumentInput {
   command: string;
   /** Editor settings and shell start-up files of a home directory that is inside a workspace folder. */
   homeConfig?: readonly string[];
+  /** The uid bwrap runs as (root gets its capabilities dropped). */
+  uid?: number;
 }
 
 /** The bwrap command line; mounts apply in order, so later ones cover earlier ones. */
-export function bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig = [] }: ArgumentInput): string[] {
-  const args = [...BWRAP_ISOLATION];
+export function bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig = [], uid }: ArgumentInput): string[] {
+  const args = bwrapIsolation(uid);
   if (!grant.network) args.push('--unshare-net');
   args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
   // Outer folders first, so a nested folder's own binds are not covered by its parent's.

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { accessSync, constants, readFileSync } from 'node:fs';
 import * as path from 'node:path';
-import { BWRAP_ISOLATION, bubblewrapSandbox } from './bubblewrapSandbox';
+import { bubblewrapSandbox, bwrapIsolation } from './bubblewrapSandbox';
 import type { CommandSandbox } from './commandSandbox';
 import { unsandboxed } from './unsandboxed';
 
@@ -59,7 +59,7 @@ export function findOnPath(name: string, pathVariable: string): string | null {
 
 /** Runs `/bin/true` with the options every command uses; null when it works, else why not, with what to do. */
 export function probeBubblewrap(bwrap: string): Promise<string | null> {
-  const args = [...BWRAP_ISOLATION, '--unshare-net', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '/bin/true'];
+  const args = [...bwrapIsolation(process.getuid?.()), '--unshare-net', '--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp', '/bin/true'];
   return new Promise((resolve) => {
     execFile(bwrap, args, { timeout: 10_000 }, (error, _stdout, stderr) => {
       if (!error) return resolve(null);
