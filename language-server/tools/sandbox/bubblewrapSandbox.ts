@@ -53,11 +53,19 @@ export interface BubblewrapSandboxOptions {
  */
 export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSandbox {
   const uid = options.uid ?? process.getuid?.();
+  /** Folders whose guard scan hit its caps, said once each in the log. */
+  const warnedTruncated = new Set<string>();
   return {
     kind: 'bubblewrap',
     async prepare(command, { cwd, roots, grant, env }): Promise<SandboxedSpawn> {
       const homes = [env.HOME ?? '', options.homedir ?? os.homedir()];
       const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root))), hiddenSecrets(homes, env, uid)]);
+      roots.forEach((root, i) => {
+        if (scans[i].truncated && !warnedTruncated.has(root)) {
+          warnedTruncated.add(root);
+          console.error(`Hearth: ${root} is too large to scan fully for files commands must not change; deeper package.json, Makefile and similar files there are writable by sandboxed commands.`);
+        }
+      });
       const homeConfig = homeConfigPaths(homes, roots);
       const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig, uid });
       const sandboxEnv = scrubEnvironment(env);
