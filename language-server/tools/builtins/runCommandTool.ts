@@ -104,7 +104,9 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
     });
   } finally {
     // Always, also after a cancel: whatever the command created must not stay.
-    audit = await prepared.finish();
+    audit = await prepared.finish().catch((e: Error) => [
+      `Hearth could not check what the command created (${e.message}); tell the user to look for new files in .vscode/, .git/ or hooks folders.`,
+    ]);
   }
   if (outcome.spawnError) throw new ToolError(`The command could not be started: ${outcome.spawnError}.${audit.length > 0 ? ` ${audit.join(' ')}` : ''}`, 'failed to start');
 
