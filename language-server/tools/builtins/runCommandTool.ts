@@ -70,7 +70,8 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
     writeExecutionSensitive = ask.needsNetwork;
     if (writeExecutionSensitive) {
       // What it installed runs in the next command of this turn, so those ask too.
-      ctx.turn.executionSensitiveWrites.push(`the files \`${command.length > 60 ? `${command.slice(0, 57)}...` : command}\` could change (node_modules/, lockfiles)`);
+      const shown = command.length > 60 ? `${command.slice(0, 57)}...` : command;
+      ctx.turn.executionSensitiveWrites.push(`node_modules/ and lockfiles (through \`${shown}\`)`);
     }
   }
 
