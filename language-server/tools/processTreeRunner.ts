@@ -2,7 +2,10 @@ import { spawn } from 'node:child_process';
 import { CappedOutput } from './cappedOutput';
 
 export interface ShellRunOptions {
+  /** The command line for /bin/sh -c; ignored when `spawn` is given. */
   command: string;
+  /** The program to start instead of /bin/sh -c COMMAND (a sandbox wrapping the shell). */
+  spawn?: { file: string; args: string[] };
   cwd: string;
   timeoutMs: number;
   maxOutputBytes: number;
@@ -66,6 +69,11 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
  * Background processes still alive when the shell exits are stopped the same
  * way, since nothing would ever collect their output. (A process that calls
  * setsid() itself leaves the group and cannot be tracked this way.)
+ *
+ * Under bubblewrap (`spawn`), the group holds bwrap itself; the command runs
+ * in a new session inside a pid namespace. Signalling bwrap ends its
+ * namespace's init, and the kernel then kills every process in the namespace,
+ * so the same group signals stop the whole tree there too, setsid() or not.
  */
 export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutcome> {
   const started = Date.now();
@@ -85,7 +93,9 @@ export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutco
       return;
     }
 
-    const child = spawn('/bin/sh', ['-c', options.command], {
+    const file = options.spawn?.file ?? '/bin/sh';
+    const args = options.spawn?.args ?? ['-c', options.command];
+    const child = spawn(file, args, {
       cwd: options.cwd,
       detached: true,
       stdio: ['ignore', 'pipe', 'pipe'],

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { unsandboxed } from '../../language-server/tools/sandbox/unsandboxed';
 import { alwaysAccept, recordingGateway } from '../fixtures/approvalGateways';
 import { isProcessGone } from '../fixtures/processGone';
 import { call, makeToolWorkspace, type ToolWorkspace } from '../fixtures/toolWorkspace';
@@ -21,6 +22,14 @@ describe('tool executor: run_command', function () {
   });
 
   afterEach(() => ws.cleanup());
+
+  /**
+   * The process-tree cases read pids the shell prints, which are only host
+   * pids outside a pid namespace; they test the runner's process-group
+   * handling, so they run unsandboxed (approved). The same guarantees under
+   * bubblewrap are tested in test/integration/sandboxEscapes.test.ts.
+   */
+  const hostShell = unsandboxed('process-group tests read host pids');
 
   function pidFrom(file: string): number {
     return Number(readFileSync(path.join(ws.root, file), 'utf8').trim());
@@ -84,7 +93,7 @@ describe('tool executor: run_command', function () {
 
   it('stops the whole process tree within a second when the turn is cancelled', async () => {
     const controller = new AbortController();
-    const exec = ws.executor({ approvals: alwaysAccept() });
+    const exec = ws.executor({ approvals: alwaysAccept(), sandbox: hostShell });
     const pending = call(exec, 'run_command', { command: 'sleep 30 & echo $! > grandchild.pid; echo $$ > shell.pid; wait' }, controller.signal);
     await until(() => existsSync(path.join(ws.root, 'grandchild.pid')) && existsSync(path.join(ws.root, 'shell.pid')), 'the pid files');
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -103,7 +112,7 @@ describe('tool executor: run_command', function () {
 
   it('kills processes that ignore SIGTERM with SIGKILL after the grace period', async () => {
     const controller = new AbortController();
-    const exec = ws.executor({ approvals: alwaysAccept(), killGraceMs: 200 });
+    const exec = ws.executor({ approvals: alwaysAccept(), killGraceMs: 200, sandbox: hostShell });
     const pending = call(exec, 'run_command', { command: "trap '' TERM; sleep 30 & echo $! > stubborn.pid; wait" }, controller.signal);
     await until(() => existsSync(path.join(ws.root, 'stubborn.pid')), 'the pid file');
     await new Promise((resolve) => setTimeout(resolve, 50));
@@ -117,7 +126,7 @@ describe('tool executor: run_command', function () {
 
   it('stops the process tree on timeout', async () => {
     const startedAt = Date.now();
-    const r = await call(ws.executor({ approvals: alwaysAccept() }), 'run_command', { command: 'sleep 30 & echo $! > t.pid; wait', timeoutSeconds: 1 });
+    const r = await call(ws.executor({ approvals: alwaysAccept(), sandbox: hostShell }), 'run_command', { command: 'sleep 30 & echo $! > t.pid; wait', timeoutSeconds: 1 });
     assert.equal(r.isError, true);
     assert.equal(r.summary, 'timed out after 1.0 s');
     assert.match(r.content, /timed out after 1\.0 s; it and every process it started were stopped/);
@@ -126,7 +135,7 @@ describe('tool executor: run_command', function () {
   });
 
   it('stops background processes the command left running', async () => {
-    const r = await call(ws.executor({ approvals: alwaysAccept() }), 'run_command', { command: 'sleep 30 > /dev/null 2>&1 & echo $! > bg.pid' });
+    const r = await call(ws.executor({ approvals: alwaysAccept(), sandbox: hostShell }), 'run_command', { command: 'sleep 30 > /dev/null 2>&1 & echo $! > bg.pid' });
     assert.equal(r.isError, false);
     assert.match(r.content, /Background processes it left running were stopped\./);
     await until(() => isProcessGone(pidFrom('bg.pid')), 'the background sleep to be gone', 1000);
@@ -149,6 +158,7 @@ describe('tool executor: run_command', function () {
     const r = await call(exec, 'run_command', { command: 'ls' });
     assert.equal(r.isError, true);
     assert.equal(r.summary, 'failed to start');
-    assert.match(r.content, /The command could not be started: spawn \/bin\/sh ENOENT/);
+    // The program is bwrap where the sandbox is available, /bin/sh where it is not.
+    assert.match(r.content, /The command could not be started: spawn \/\S+ ENOENT/);
   });
 });

@@ -1,5 +1,6 @@
-import { evaluateCommand } from '../commandPolicy';
-import { runShellCommand } from '../processTreeRunner';
+import { evaluateCommand, type CommandVerdict } from '../commandPolicy';
+import { runShellCommand, type ShellRunOutcome } from '../processTreeRunner';
+import type { SandboxedSpawn } from '../sandbox/commandSandbox';
 import { optionalIntegerArg, stringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { ToolError } from '../toolError';
@@ -8,9 +9,12 @@ import { requireTrust } from './requireTrust';
 const MAX_TIMEOUT_SECONDS = 600;
 
 /**
- * run_command: runs a command line with /bin/sh in the workspace root, after
- * the policy allowed it or the user approved it; a deny-list match is refused
- * without asking.
+ * run_command: runs a command line with /bin/sh in the workspace root, inside
+ * the OS sandbox (BRIEF invariant 1), after the policy allowed it or the user
+ * approved it; a deny-list match is refused without asking. The allow-list
+ * only decides whether to ask, never whether to sandbox: an allow-listed
+ * command still asks where no sandbox exists, and after this turn wrote an
+ * execution-sensitive file (it may now run what was written).
  */
 export async function runCommandTool(ctx: ToolContext, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome> {
   requireTrust(ctx);
@@ -28,11 +32,24 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
       content: `Refused without running: ${verdict.reason}. The user's deny-list always wins and cannot be approved; do not try the same thing in another form. Explain to the user what you wanted to do instead.`,
     };
   }
-  if (verdict.action === 'ask') {
+
+  const ask = whyAsk(ctx, verdict);
+  let network = false;
+  let writeExecutionSensitive = false;
+  if (ask.reasons.length > 0) {
     let decision: unknown;
     try {
       decision = await ctx.approvals.approveCommand(
-        { callId: ctx.callId, command, cwd, reason: verdict.reason, reasons: [verdict.reason], sandbox: { kind: ctx.sandbox.kind, network: false } },
+        {
+          callId: ctx.callId,
+          command,
+          cwd,
+          reason: ask.reasons[0],
+          reasons: ask.reasons,
+          // Without a sandbox nothing limits the network; with one, only an approved command that needs it gets it.
+          sandbox: { kind: ctx.sandbox.kind, network: ctx.sandbox.kind === 'none' || ask.needsNetwork },
+          ...(ask.suggestedRule !== undefined ? { suggestedRule: ask.suggestedRule } : {}),
+        },
         signal,
       );
     } catch (e) {
@@ -44,29 +61,55 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
       return {
         isError: true,
         summary: 'rejected by user',
-        content: `The user rejected running \`${command}\` (it needed approval because ${verdict.reason}). It did not run. Do not retry it; ask the user how to proceed.`,
+        content: `The user rejected running \`${command}\` (it needed approval because ${ask.reasons[0]}). It did not run. Do not retry it; ask the user how to proceed.`,
       };
+    }
+    // Only an approved command the policy says needs the network (an install) gets it, and it
+    // may then write node_modules/ and lockfiles, as installing must. Allow-listed commands never do.
+    network = ask.needsNetwork;
+    writeExecutionSensitive = ask.needsNetwork;
+    if (writeExecutionSensitive) {
+      // What it installed runs in the next command of this turn, so those ask too.
+      const shown = command.length > 60 ? `${command.slice(0, 57)}...` : command;
+      ctx.turn.executionSensitiveWrites.push(`node_modules/ and lockfiles (through \`${shown}\`)`);
     }
   }
 
-  const outcome = await runShellCommand({
-    command,
-    cwd,
-    timeoutMs,
-    maxOutputBytes: ctx.policy.maxOutputBytes,
-    signal,
-    killGraceMs: ctx.commandOptions.killGraceMs,
-    env: {
-      ...process.env,
-      // Commands must never wait for input nobody can give: no pager, no credential prompt.
-      PAGER: 'cat',
-      GIT_PAGER: 'cat',
-      GIT_TERMINAL_PROMPT: '0',
-      HEARTH_AGENT: '1',
-      ...ctx.commandOptions.env,
-    },
-  });
-  if (outcome.spawnError) throw new ToolError(`The command could not be started: ${outcome.spawnError}.`, 'failed to start');
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    // Commands must never wait for input nobody can give: no pager, no credential prompt.
+    PAGER: 'cat',
+    GIT_PAGER: 'cat',
+    GIT_TERMINAL_PROMPT: '0',
+    HEARTH_AGENT: '1',
+    ...ctx.commandOptions.env,
+  };
+  let prepared: SandboxedSpawn;
+  try {
+    prepared = await ctx.sandbox.prepare(command, { cwd, roots: ctx.confinement.roots.map((r) => r.realPath), grant: { network, writeExecutionSensitive }, env });
+  } catch (e) {
+    throw new ToolError(`The command sandbox could not be set up (${(e as Error).message}). The command did not run; try again, and tell the user if it keeps failing.`, 'failed to start');
+  }
+  let outcome: ShellRunOutcome;
+  let audit: string[];
+  try {
+    outcome = await runShellCommand({
+      command,
+      spawn: { file: prepared.file, args: prepared.args },
+      cwd,
+      timeoutMs,
+      maxOutputBytes: ctx.policy.maxOutputBytes,
+      signal,
+      killGraceMs: ctx.commandOptions.killGraceMs,
+      env: prepared.env,
+    });
+  } finally {
+    // Always, also after a cancel: whatever the command created must not stay.
+    audit = await prepared.finish().catch((e: Error) => [
+      `Hearth could not check what the command created (${e.message}); tell the user to look for new files in .vscode/, .git/ or hooks folders.`,
+    ]);
+  }
+  if (outcome.spawnError) throw new ToolError(`The command could not be started: ${outcome.spawnError}.${audit.length > 0 ? ` ${audit.join(' ')}` : ''}`, 'failed to start');
 
   const seconds = formatSeconds(outcome.durationMs);
   const lines: string[] = [];
@@ -86,9 +129,61 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
     summary = outcome.exitCode !== null ? `exit ${outcome.exitCode} in ${seconds} s` : `killed by ${outcome.exitSignal}`;
   }
   if (outcome.strayProcessesStopped) lines.push('Background processes it left running were stopped.');
+  lines.push(...audit);
+  if (ctx.sandbox.kind !== 'none') lines.push(...sandboxHints(outcome.output, network));
   if (outcome.droppedBytes > 0) lines.push(`The output was ${outcome.outputBytes} bytes; the middle ${outcome.droppedBytes} bytes are omitted below.`);
   lines.push(outcome.output.length > 0 ? `Output:\n${outcome.output}` : '(no output)');
   return { content: lines.join('\n'), summary, isError: outcome.cancelled || outcome.timedOut };
+}
+
+interface AskReasons {
+  /** Every reason to ask, most important first; empty when the command runs without asking. */
+  reasons: string[];
+  /** The policy says the command needs the network (an install, a fetch); granted only when the user approves. */
+  needsNetwork: boolean;
+  suggestedRule?: string;
+}
+
+/**
+ * Why the user must approve this command. The optional verdict fields
+ * (`reasons`, `network`, `suggestedRule`) are read defensively: the policy
+ * gains them in a parallel change.
+ */
+function whyAsk(ctx: ToolContext, verdict: CommandVerdict): AskReasons {
+  const reasons: string[] = [];
+  let needsNetwork = false;
+  let suggestedRule: string | undefined;
+  if (verdict.action === 'ask') {
+    const extra = verdict as { reasons?: unknown; network?: unknown; suggestedRule?: unknown };
+    reasons.push(verdict.reason);
+    if (Array.isArray(extra.reasons)) for (const r of extra.reasons) if (typeof r === 'string' && !reasons.includes(r)) reasons.push(r);
+    needsNetwork = extra.network === true;
+    if (typeof extra.suggestedRule === 'string' && extra.suggestedRule.trim() !== '') suggestedRule = extra.suggestedRule;
+  }
+  if (ctx.sandbox.kind === 'none') {
+    reasons.push(`no OS sandbox is available here: ${ctx.sandbox.unavailableReason ?? 'unknown reason'}, so the command could change anything your user account can`);
+  }
+  const written = ctx.turn.executionSensitiveWrites;
+  if (written.length > 0) {
+    const shown = written.length <= 3 ? written.join(', ') : `${written.slice(0, 3).join(', ')} and ${written.length - 3} more`;
+    reasons.push(`this reply changed ${shown}, which can change what this command runs`);
+  }
+  return { reasons, needsNetwork, suggestedRule };
+}
+
+/** Explains sandbox refusals the model would otherwise retry blindly. */
+function sandboxHints(output: string, network: boolean): string[] {
+  const hints: string[] = [];
+  if (/read-only file system|EROFS/i.test(output)) {
+    hints.push(
+      'The command ran in Hearth\'s sandbox, where everything outside the workspace, .git/, .vscode/ and files that decide what runs (package.json, lockfiles, node_modules/, Makefile, .npmrc …) are read-only. ' +
+        'Change such files with write_file or edit_file (the user reviews them); git commands that write (commit, add, checkout) must be run by the user.',
+    );
+  }
+  if (!network && /could not resolve|ENOTFOUND|EAI_AGAIN|Temporary failure in name resolution|Network is unreachable|ENETUNREACH/i.test(output)) {
+    hints.push('The command ran without network access (the sandbox grants it only to commands the user approves that need it).');
+  }
+  return hints;
 }
 
 /** "0.3", "1.2", "42": tenths while they matter, whole seconds after. */

@@ -8,6 +8,13 @@
 export interface SandboxGrant {
   /** The user approved network access for this command. */
   network: boolean;
+  /**
+   * The user approved this exact command, and the policy says it installs
+   * (needs the network): it may write execution-sensitive files, since an
+   * install must write node_modules/ and the lockfile. Protected paths (.git,
+   * .vscode, .hearth) stay read-only whatever the grant.
+   */
+  writeExecutionSensitive?: boolean;
 }
 
 export interface SandboxedSpawn {

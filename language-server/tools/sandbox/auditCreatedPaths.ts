@@ -1,0 +1,132 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { executionSensitivity } from '../executionSensitivePaths';
+import { protectedPathReason } from '../protectedPaths';
+import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
+import { gitDirRunsCode } from './gitDirRunsCode';
+
+/**
+ * After a sandboxed command: the protected and execution-sensitive paths that
+ * exist now but did not before it ran (`.vscode/settings.json` in a folder
+ * without `.vscode/`, `.envrc`, `.husky/`, `.github/workflows/`, a nested
+ * package.json) are removed, since the sandbox could only keep existing ones
+ * read-only. They are moved out of the workspace into a fresh folder under
+ * `quarantine` (the command may have moved the user's own files into the new
+ * path, so deleting could lose them), out of reach of later commands, whose
+ * /tmp is private. A new git
+ * directory stays when it is as harmless as a fresh `git init` (no hook, no
+ * config key that runs a program). Returns one line per removal for the tool
+ * result, so the model and the user learn what happened and why. With
+ * `keepExecutionSensitive` (an approved install), only protected paths go.
+ */
+export async function auditCreatedPaths(
+  roots: readonly string[],
+  before: readonly GuardScan[],
+  options: { keepExecutionSensitive?: boolean; quarantine?: string } = {},
+): Promise<string[]> {
+  const lines: string[] = [];
+  let holder: string | undefined;
+  for (let i = 0; i < roots.length; i++) {
+    const root = roots[i];
+    const earlier = before[i];
+    if (!earlier) continue;
+    lines.push(...(await restoreReplacedLinks(earlier, root, roots.length > 1 ? `${path.basename(root)}/` : '')));
+    const after = await findGuardedPaths(root);
+    // Shallow first: removing a new folder removes the new paths inside it too.
+    const created = after.guarded.filter((g) => isNew(g.relative, earlier)).sort((a, b) => a.relative.split('/').length - b.relative.split('/').length);
+    const removed: string[] = [];
+    for (const guarded of created) {
+      if (removed.some((r) => guarded.relative.startsWith(`${r}/`))) continue;
+      const shown = roots.length > 1 ? `${path.basename(root)}/${guarded.relative}` : guarded.relative;
+      const segments = guarded.relative.split('/');
+      // An approved install may create node_modules/ and lockfiles; never .git, .vscode or .hearth.
+      if (options.keepExecutionSensitive && guarded.kind === 'sensitive') continue;
+      let why: string;
+      if (segments[segments.length - 1].toLowerCase() === '.git') {
+        const runsCode = await gitDirRunsCode(guarded.path);
+        if (!runsCode) continue;
+        why = `a new git directory that could run code: ${runsCode}`;
+      } else {
+        why = protectedPathReason(segments) ?? executionSensitivity(segments)?.reason ?? 'it is where settings, hooks or build instructions live';
+      }
+      try {
+        let where = '';
+        if (options.quarantine) {
+          // Moved, not deleted: the command may have moved the user's own files into the new path.
+          holder ??= await fs.mkdtemp(path.join(options.quarantine, 'hearth-removed-'));
+          where = ` (moved to ${await moveAside(guarded.path, path.join(holder, shown))})`;
+        } else {
+          await fs.rm(guarded.path, { recursive: true, force: true });
+        }
+        removed.push(guarded.relative);
+        lines.push(`The command created ${shown}, which Hearth removed${where}: ${why}. Commands may not create it; propose the change to the user or use the file tools, which ask.`);
+      } catch (e) {
+        lines.push(`The command created ${shown}, which Hearth could not remove (${(e as Error).message}): ${why}. Tell the user to delete it.`);
+      }
+    }
+  }
+  return lines;
+}
+
+/** Moves `source` to `target` (across file systems by copy and delete); returns `target`. */
+async function moveAside(source: string, target: string): Promise<string> {
+  await fs.mkdir(path.dirname(target), { recursive: true });
+  try {
+    await fs.rename(source, target);
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
+    await fs.cp(source, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
+    await fs.rm(source, { recursive: true, force: true });
+  }
+  return target;
+}
+
+/**
+ * Whether `relative` certainly did not exist before the command: some folder
+ * on its way was listed completely before, and the next name on the way was
+ * not in that listing. A path under a folder the earlier scan never listed
+ * (past its caps) is not known to be new, and is left alone: removing it
+ * might delete the user's file.
+ */
+function isNew(relative: string, before: GuardScan): boolean {
+  const segments = relative.split('/');
+  let dir = '';
+  for (const segment of segments) {
+    const listing = before.listings.get(dir);
+    if (!listing) return false;
+    if (!listing.has(segment)) return true;
+    dir = dir === '' ? segment : `${dir}/${segment}`;
+  }
+  return false;
+}
+
+/**
+ * Guarded symlinks the command replaced (removed, renamed or re-pointed: a
+ * mount covers the link's target, not the link) are put back as they were.
+ */
+async function restoreReplacedLinks(before: GuardScan, root: string, prefix: string): Promise<string[]> {
+  const lines: string[] = [];
+  for (const guarded of before.guarded) {
+    if (!guarded.link) continue;
+    if (!guarded.mountable) {
+      // A dangling link could not be made read-only; if the command created what it points to, that file is removed.
+      const real = await fs.realpath(guarded.path).catch(() => null);
+      const rel = real ? path.relative(root, real) : '..';
+      if (real && rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) {
+        await fs.rm(real, { recursive: true, force: true }).catch(() => undefined);
+        lines.push(`The command created ${real}, which the link ${prefix}${guarded.relative} points to, and Hearth removed it: commands may not change what that link holds.`);
+      }
+    }
+    const now = await fs.lstat(guarded.path).catch(() => null);
+    const target = now?.isSymbolicLink() ? await fs.readlink(guarded.path).catch(() => null) : null;
+    if (now && now.ino === guarded.link.ino && target === guarded.link.target) continue;
+    try {
+      await fs.rm(guarded.path, { recursive: true, force: true });
+      await fs.symlink(guarded.link.target, guarded.path);
+      lines.push(`The command replaced the link ${prefix}${guarded.relative}, which Hearth restored (pointing to ${guarded.link.target}): commands may not change it.`);
+    } catch (e) {
+      lines.push(`The command replaced the link ${prefix}${guarded.relative}, and Hearth could not restore it (${(e as Error).message}); tell the user it should point to ${guarded.link.target}.`);
+    }
+  }
+  return lines;
+}

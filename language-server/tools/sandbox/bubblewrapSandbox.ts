@@ -1,0 +1,144 @@
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { CommandSandbox, SandboxedSpawn, SandboxGrant } from './commandSandbox';
+import { auditCreatedPaths } from './auditCreatedPaths';
+import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
+import { hiddenSecrets } from './hiddenSecrets';
+import { homeConfigPaths } from './homeConfigPaths';
+import { scrubEnvironment } from './scrubEnvironment';
+
+/**
+ * Options every command gets: its own pids (so the whole tree ends with it),
+ * IPC, hostname and cgroup view, and no capabilities. bwrap drops them by
+ * itself for an unprivileged user; run as root (containers, some CI) it keeps
+ * them all, and the command could simply unmount the read-only binds, so
+ * root gets `--cap-drop ALL` (which a setuid bwrap refuses from other users).
+ */
+export function bwrapIsolation(uid: number | undefined): string[] {
+  return ['--die-with-parent', '--new-session', ...(uid === 0 ? ['--cap-drop', 'ALL'] : []), '--unshare-pid', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try'];
+}
+
+/** Where tools keep caches inside the sandbox: the user's own ~/.cache is read-only there, and Go, pip and others need a writable one. */
+const SANDBOX_CACHE = '/tmp/.cache';
+
+export interface BubblewrapSandboxOptions {
+  /** The bwrap binary (found and probed by detectCommandSandbox). */
+  bwrap: string;
+  /** The process's home directory; default os.homedir(). */
+  homedir?: string;
+  /** The process's uid, for /run/user/UID; default process.getuid(). */
+  uid?: number;
+  /** Where paths a command created and the audit took away are kept for the user; default the system temp folder. */
+  quarantine?: string;
+}
+
+/**
+ * Confines a command with bubblewrap (Linux user namespaces):
+ * - the whole file system read-only, a private /tmp, a minimal /dev, a new /proc;
+ * - each workspace folder writable, except the protected and
+ *   execution-sensitive paths inside it (read-only again on top, see
+ *   findGuardedPaths) and the real git directories (`.git` may be a file
+ *   pointing elsewhere);
+ * - secrets hidden: credential folders under the home directory are empty,
+ *   credential files read as empty, the per-user runtime folder (session bus,
+ *   VS Code's IPC sockets, ssh and gpg agents) and the docker socket are gone,
+ *   and the environment has no tokens or socket addresses;
+ * - no network unless the grant says so (a new, empty network namespace);
+ * - its own pid namespace with --die-with-parent: when the command's shell
+ *   exits, or bwrap is killed, the kernel kills every process inside, so no
+ *   background process outlives the command.
+ * Paths that did not exist cannot be mounted over without creating them on
+ * the user's disk, so `finish()` removes protected or execution-sensitive
+ * paths the command created (see auditCreatedPaths).
+ */
+export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSandbox {
+  const uid = options.uid ?? process.getuid?.();
+  /** Folders whose guard scan hit its caps, said once each in the log. */
+  const warnedTruncated = new Set<string>();
+  return {
+    kind: 'bubblewrap',
+    async prepare(command, { cwd, roots, grant, env }): Promise<SandboxedSpawn> {
+      const homes = [env.HOME ?? '', options.homedir ?? os.homedir()];
+      const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root))), hiddenSecrets(homes, env, uid)]);
+      roots.forEach((root, i) => {
+        if (scans[i].truncated && !warnedTruncated.has(root)) {
+          warnedTruncated.add(root);
+          console.error(`Hearth: ${root} is too large to scan fully for files commands must not change; deeper package.json, Makefile and similar files there are writable by sandboxed commands.`);
+        }
+      });
+      const homeConfig = homeConfigPaths(homes, roots);
+      const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig, uid });
+      const sandboxEnv = scrubEnvironment(env);
+      sandboxEnv.XDG_CACHE_HOME = SANDBOX_CACHE;
+      // npm's update check cannot reach the registry from here and, without
+      // the user's ~/.npmrc (hidden: it holds tokens), makes every npm command
+      // about a second slower; its notice is noise to the model anyway.
+      sandboxEnv.npm_config_update_notifier ??= 'false';
+      return {
+        file: options.bwrap,
+        args,
+        env: sandboxEnv,
+        finish: () => auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true, quarantine: options.quarantine ?? os.tmpdir() }),
+      };
+    },
+  };
+}
+
+interface ArgumentInput {
+  cwd: string;
+  roots: readonly string[];
+  grant: SandboxGrant;
+  scans: readonly GuardScan[];
+  secrets: { directories: string[]; files: string[] };
+  command: string;
+  /** Editor settings and shell start-up files of a home directory that is inside a workspace folder. */
+  homeConfig?: readonly string[];
+  /** The uid bwrap runs as (root gets its capabilities dropped). */
+  uid?: number;
+}
+
+/** The bwrap command line; mounts apply in order, so later ones cover earlier ones. */
+export function bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig = [], uid }: ArgumentInput): string[] {
+  const args = bwrapIsolation(uid);
+  if (!grant.network) args.push('--unshare-net');
+  args.push('--ro-bind', '/', '/', '--dev', '/dev', '--proc', '/proc', '--tmpfs', '/tmp');
+  // Outer folders first, so a nested folder's own binds are not covered by its parent's.
+  for (const root of [...roots].sort((a, b) => a.length - b.length)) args.push('--bind', root, root);
+  const readOnly = new Set<string>();
+  for (const scan of scans) {
+    for (const guarded of scan.guarded) {
+      if (guarded.mountable && (guarded.kind === 'protected' || !grant.writeExecutionSensitive)) readOnly.add(guarded.path);
+    }
+    for (const gitDir of scan.gitDirs) readOnly.add(gitDir);
+  }
+  for (const p of homeConfig) readOnly.add(p);
+  // A mount point cannot be renamed or removed, but its parent folders can:
+  // `mv packages old && mkdir -p packages/a` would put a new package.json
+  // where the read-only one was. So every folder between a workspace folder
+  // and a read-only path becomes a (writable) mount point of its own.
+  const pinned = new Set<string>();
+  for (const p of readOnly) {
+    const root = roots.find((r) => isInside(r, p));
+    if (!root) continue;
+    for (let dir = path.dirname(p); isInside(root, dir); dir = path.dirname(dir)) if (!readOnly.has(dir)) pinned.add(dir);
+  }
+  // Parents before children: a folder is mounted before a path inside it, which it would otherwise cover.
+  for (const p of [...readOnly, ...pinned].sort(byDepth)) args.push(readOnly.has(p) ? '--ro-bind-try' : '--bind-try', p, p);
+  // Secrets last, so they stay hidden even when the home directory is a workspace folder.
+  const hiddenDirs = [...secrets.directories].sort(byDepth).filter((d, i, all) => !all.slice(0, i).some((parent) => isInside(parent, d)));
+  for (const dir of hiddenDirs) args.push('--tmpfs', dir);
+  for (const file of secrets.files) {
+    if (!hiddenDirs.some((dir) => isInside(dir, file))) args.push('--ro-bind-try', '/dev/null', file);
+  }
+  args.push('--chdir', cwd, '/bin/sh', '-c', command);
+  return args;
+}
+
+function byDepth(a: string, b: string): number {
+  return a.split(path.sep).length - b.split(path.sep).length || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}

