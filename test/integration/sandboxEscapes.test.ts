@@ -478,7 +478,11 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       const ctx = await toolContext(ws, sandbox, gateway, ['.npmrc']);
       const r = await runCommandTool(ctx, { command: 'touch made.txt; echo x >> .npmrc' }, new AbortController().signal);
       assert.equal(r.isError, false, r.content);
-      assert.deepEqual(gateway.commands[0].reasons, ['`touch made.txt` is not in your allow-list', 'this reply changed .npmrc, which can change what this command runs']);
+      assert.deepEqual(gateway.commands[0].reasons, [
+        '`touch made.txt` is not in your allow-list',
+        'it writes to `.npmrc` through a redirection',
+        'this reply changed .npmrc, which can change what this command runs',
+      ]);
       assert.equal(existsSync(path.join(ws.root, 'made.txt')), true);
       assert.equal((await ws.read('.npmrc')).toString(), 'fund=false\n');
       assert.match(r.content, /Hearth's sandbox/, 'the model learns why the write failed');

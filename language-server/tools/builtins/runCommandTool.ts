@@ -24,7 +24,8 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
   const cwd = ctx.confinement.primaryRoot.realPath;
   if (command.trim() === '') throw new ToolError('The command is empty.', 'bad arguments');
 
-  const verdict = evaluateCommand(command, { allow: ctx.policy.commandAllowList, deny: ctx.policy.commandDenyList });
+  const roots = ctx.confinement.roots.map((r) => r.realPath);
+  const verdict = evaluateCommand(command, { allow: ctx.policy.commandAllowList, deny: ctx.policy.commandDenyList }, { roots, cwd });
   if (verdict.action === 'deny') {
     return {
       isError: true,
@@ -86,7 +87,11 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
   };
   let prepared: SandboxedSpawn;
   try {
-    prepared = await ctx.sandbox.prepare(command, { cwd, roots: ctx.confinement.roots.map((r) => r.realPath), grant: { network, writeExecutionSensitive }, env });
+    // What runs without asking is exactly what the policy judged: the line rebuilt from the
+    // parsed words, so a shell that would read the original differently cannot run anything
+    // else. An approved command runs as the user saw it.
+    const line = verdict.action === 'run' && ask.reasons.length === 0 && verdict.exec ? verdict.exec : command;
+    prepared = await ctx.sandbox.prepare(line, { cwd, roots, grant: { network, writeExecutionSensitive }, env });
   } catch (e) {
     throw new ToolError(`The command sandbox could not be set up (${(e as Error).message}). The command did not run; try again, and tell the user if it keeps failing.`, 'failed to start');
   }
@@ -144,21 +149,16 @@ interface AskReasons {
   suggestedRule?: string;
 }
 
-/**
- * Why the user must approve this command. The optional verdict fields
- * (`reasons`, `network`, `suggestedRule`) are read defensively: the policy
- * gains them in a parallel change.
- */
+/** Why the user must approve this command: the policy's reasons, plus the sandbox's and this turn's. */
 function whyAsk(ctx: ToolContext, verdict: CommandVerdict): AskReasons {
   const reasons: string[] = [];
   let needsNetwork = false;
   let suggestedRule: string | undefined;
   if (verdict.action === 'ask') {
-    const extra = verdict as { reasons?: unknown; network?: unknown; suggestedRule?: unknown };
     reasons.push(verdict.reason);
-    if (Array.isArray(extra.reasons)) for (const r of extra.reasons) if (typeof r === 'string' && !reasons.includes(r)) reasons.push(r);
-    needsNetwork = extra.network === true;
-    if (typeof extra.suggestedRule === 'string' && extra.suggestedRule.trim() !== '') suggestedRule = extra.suggestedRule;
+    for (const r of verdict.reasons) if (!reasons.includes(r)) reasons.push(r);
+    needsNetwork = verdict.network;
+    suggestedRule = verdict.suggestedRule;
   }
   if (ctx.sandbox.kind === 'none') {
     reasons.push(`no OS sandbox is available here: ${ctx.sandbox.unavailableReason ?? 'unknown reason'}, so the command could change anything your user account can`);
