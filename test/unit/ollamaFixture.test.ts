@@ -122,7 +122,7 @@ describe('ollama fixture', () => {
 
   it('passes scripted HTTP errors through', async () => {
     fixture.enqueue({ kind: 'error', status: 500, error: 'llama runner process has terminated: exit status 2' });
-    await assert.rejects(client.chat({ model: 'llama3.2:3b', messages: [] }), (err: Error & { status_code?: number }) => {
+    await assert.rejects(client.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }] }), (err: Error & { status_code?: number }) => {
       assert.equal(err.status_code, 500);
       assert.match(err.message, /llama runner process has terminated/);
       return true;
