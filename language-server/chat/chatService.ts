@@ -12,6 +12,7 @@ import type { SessionStore } from './sessionStore';
 import type { ChatClient } from './chatClient';
 import { historyFromEntries } from './historyFromEntries';
 import { resolveModel } from './resolveModel';
+import type { RunPlan } from '../model/modelRunPlanner';
 
 export interface ChatServiceDeps {
   store: SessionStore;
@@ -23,6 +24,8 @@ export interface ChatServiceDeps {
   resolveContext: (items: ContextItem[]) => Promise<ContextItem[]>;
   /** Tools for a turn; undefined for plain chat. */
   executorForTurn?: (turn: { sessionId: string; entryId: string }, settings: HearthSettings) => ToolExecutor | undefined;
+  /** num_ctx and think for a chat turn, and whether the model must load first (ModelRunPlanner). */
+  plan?: (agent: Agent, model: string, settings: HearthSettings, signal: AbortSignal) => Promise<RunPlan>;
 }
 
 export class ChatService {
@@ -117,8 +120,21 @@ export class ChatService {
       try {
         if (typeof model !== 'string') throw model;
         const executor = this.deps.executorForTurn?.({ sessionId, entryId: entry.id }, settings);
-        const options = { model, executor, maxSteps: settings.agent?.maxSteps };
+        // A planning failure (Ollama briefly away) leaves the defaults; the turn itself then reports the real problem.
+        const plan = await this.deps.plan?.(agent, model, settings, controller.signal).catch(() => undefined);
+        let loading = false;
+        if (plan?.cold) {
+          // A cold load takes 20–60 s before the first byte; say so instead of a silent spinner. No timeout: the load is progress.
+          loading = true;
+          emit({ type: 'status', level: 'info', message: `Loading ${model}… The first answer after a load can take a minute.` });
+          this.publishStatus(agent, modelName, `Loading ${model}…`);
+        }
+        const options = { model, executor, maxSteps: settings.agent?.maxSteps, numCtx: plan?.numCtx, think: plan?.think };
         for await (const event of agent.startTurn(history, input, options, controller.signal)) {
+          if (loading && event.type !== 'status') {
+            loading = false;
+            this.publishStatus(agent, modelName);
+          }
           if (event.type === 'error') turnError = event.error;
           if (event.type === 'done') sawDone = true;
           emit(event);
@@ -144,14 +160,15 @@ export class ChatService {
     return { sessionId, userEntryId: userEntry.id, assistantEntryId: entry.id };
   }
 
-  private publishStatus(agent: Agent, model: string): void {
+  /** `loading`: the sentence for the status bar while the model loads. */
+  private publishStatus(agent: Agent, model: string, loading?: string): void {
     const error = this.lastError;
     this.deps.client.sendStatus({
       backend: this.backend,
       host: agent.host,
       model,
-      state: error ? 'error' : this.busy ? 'busy' : 'idle',
-      message: error?.message,
+      state: loading && this.busy ? 'loading' : error ? 'error' : this.busy ? 'busy' : 'idle',
+      message: loading && this.busy ? loading : error?.message,
     });
   }
 }

@@ -56,6 +56,7 @@ export class RemoteAgent implements Agent {
         maxSteps: options.maxSteps,
         toolTimeoutMs: options.toolTimeoutMs,
         temperature: options.temperature,
+        think: options.think,
         tools,
       }),
     };

@@ -6,9 +6,16 @@ export interface TurnOptions {
   'max_steps'?: (number);
   'tool_timeout_ms'?: (number);
   'temperature'?: (number | string);
+  /**
+   * Whether a thinking model reasons first (Ollama's `think`): "true",
+   * "false", "low", "medium" or "high"; absent leaves Ollama's default
+   * (thinking models think). The client decides it per model.
+   */
+  'think'?: (string);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
+  '_think'?: "think";
 }
 
 export interface TurnOptions__Output {
@@ -16,7 +23,14 @@ export interface TurnOptions__Output {
   'max_steps'?: (number);
   'tool_timeout_ms'?: (number);
   'temperature'?: (number);
+  /**
+   * Whether a thinking model reasons first (Ollama's `think`): "true",
+   * "false", "low", "medium" or "high"; absent leaves Ollama's default
+   * (thinking models think). The client decides it per model.
+   */
+  'think'?: (string);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
+  '_think'?: "think";
 }
