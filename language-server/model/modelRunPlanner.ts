@@ -67,7 +67,7 @@ function thinkFor(setting: ThinkSetting): ThinkValue | undefined {
 export class ModelRunPlanner {
   /** num_ctx chosen per host and model, reused while the model is not loaded so every path sends the same. */
   private readonly chosen = new Map<string, number>();
-  private readonly loaded = new Map<string, { at: number; models: Promise<LoadedModel[]> }>();
+  private readonly loaded = new Map<string, { at: number; models: Promise<LoadedModel[] | undefined> }>();
 
   constructor(private readonly now: () => number = Date.now) {}
 
@@ -78,7 +78,7 @@ export class ModelRunPlanner {
     }
     const [details, loadedList] = await Promise.all([agent.modelDetails(model, signal), this.loadedNow(agent, signal)]);
     const key = `${agent.host}\u0000${canonical(model)}`;
-    const loaded = loadedList.find((m) => canonical(m.name) === canonical(model));
+    const loaded = loadedList?.find((m) => canonical(m.name) === canonical(model));
     let numCtx: number;
     if (loaded?.contextLength && loaded.contextLength >= MIN_ADOPTED_CONTEXT) {
       numCtx = loaded.contextLength;
@@ -86,7 +86,8 @@ export class ModelRunPlanner {
       numCtx = this.chosen.get(key) ?? Math.max(512, Math.min(details.contextLength ?? FALLBACK_CONTEXT, CONTEXT_CAP));
     }
     this.chosen.set(key, numCtx);
-    const cold = !loaded;
+    // Without an /api/ps answer nothing is known about loading, and nothing is announced.
+    const cold = loadedList !== undefined && !loaded;
     // The request about to be sent loads the model; the next plan must see that rather than a stale "not loaded".
     if (cold) this.loaded.delete(agent.host);
     return { numCtx, think: this.thinkFor(model, path, details.capabilities, chat), cold };
@@ -112,11 +113,12 @@ export class ModelRunPlanner {
     return wanted;
   }
 
-  private loadedNow(agent: Agent, signal?: AbortSignal): Promise<LoadedModel[]> {
+  /** What /api/ps says is loaded; undefined when it could not say (then cached too, so typing does not retry it per keystroke). */
+  private loadedNow(agent: Agent, signal?: AbortSignal): Promise<LoadedModel[] | undefined> {
     const cached = this.loaded.get(agent.host);
     if (cached && this.now() - cached.at < LOADED_TTL_MS) return cached.models;
-    // /api/ps failing (an old Ollama, a proxy) only costs the optimisation: plan as if nothing were loaded.
-    const models = agent.loadedModels!(signal).catch(() => [] as LoadedModel[]);
+    // /api/ps failing (an old Ollama, a proxy) only costs the optimisation: num_ctx is still one per model.
+    const models = agent.loadedModels!(signal).catch(() => undefined);
     this.loaded.set(agent.host, { at: this.now(), models });
     return models;
   }

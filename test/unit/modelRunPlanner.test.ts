@@ -64,6 +64,18 @@ describe('ModelRunPlanner', () => {
     assert.equal((await planner.plan(agent, 'qwen3:8b', 'completion', { model: '', think: 'on' })).think, false);
   });
 
+  it('without /api/ps (an old Ollama, a proxy) still sends one num_ctx, announces no load, and does not retry it per keystroke', async () => {
+    const planner = new ModelRunPlanner(() => 0);
+    const agent = fakeAgent(details, () => {
+      throw new Error('404 page not found');
+    });
+    const plans = [];
+    for (let i = 0; i < 5; i++) plans.push(await planner.plan(agent, 'coder:1b', 'completion', undefined));
+    assert.deepEqual(new Set(plans.map((p) => p.numCtx)), new Set([16384]));
+    assert.ok(plans.every((p) => !p.cold));
+    assert.equal(agent.psCalls, 1);
+  });
+
   it('leaves num_ctx to a team server, which has no /api/ps for the client', async () => {
     const planner = new ModelRunPlanner();
     const remote: Agent = { host: 'team:443', startTurn: () => (async function* () {})(), listModels: async () => [] };
