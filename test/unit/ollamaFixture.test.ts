@@ -209,6 +209,9 @@ describe('ollama fixture as a standalone process', () => {
       assert.equal(reply.message.content, 'from another process');
       const requests = (await (await fetch(`${url}/__fixture/requests`)).json()) as { path: string; outcome: string }[];
       assert.deepEqual(requests.map((r) => [r.path, r.outcome]), [['/api/chat', 'completed']]);
+      const loads = (await (await fetch(`${url}/__fixture/loads`)).json()) as { loads: { model: string; kind: string }[]; reloadCount: number };
+      assert.deepEqual(loads.loads.map((l) => [l.model, l.kind]), [['llama3.2:3b', 'cold']]);
+      assert.equal(loads.reloadCount, 0);
     } finally {
       child.kill('SIGTERM');
     }
