@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ChatSendRequest, CommitMessageRequest, SessionGetRequest, type ChatEventParams } from '../../protocol/lspMethods';
-import { DEFAULT_MODELS, GPT_OSS, QWEN3, startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, GPT_OSS, OLLAMA_QUEUE_FULL, QWEN3, startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
 import { CompletionTestEditor } from './completionTestEditor';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
@@ -198,5 +198,46 @@ describe('language server against Ollama as it behaves today (integration)', fun
     const warm = await send('Again', started.sessionId);
     assert.equal(fixture.requests.filter(isChat)[1].load, 'warm');
     assert.ok(!client!.events.some((e) => e.entryId === warm.assistantEntryId && e.event.type === 'status'), 'no loading notice for a warm model');
+  });
+
+  describe('what already worked keeps working with a thinking model', () => {
+    it('a thinking model’s native tool call (with Ollama’s id and function.index) runs, and the follow-up request carries the call but not the reasoning', async () => {
+      await start({ chatModel: QWEN3.name });
+      fs.writeFileSync(path.join(workspace, 'notes.txt'), 'remember the milk\n');
+      fixture.enqueue(
+        { kind: 'toolCalls', thinking: 'I should read notes.txt first.', calls: [{ name: 'read_file', arguments: { path: 'notes.txt' } }] },
+        { kind: 'text', thinking: 'The note says milk.', text: 'Your note says: remember the milk.' },
+      );
+      const turn = await send('What does my note say?');
+      const types = client!.events.filter((e) => e.entryId === turn.assistantEntryId).map((e) => e.event.type);
+      // Reasoning, then the call and its result, then the second step's reasoning, then the answer.
+      assert.ok(types.indexOf('thinking') < types.indexOf('toolCall') && types.indexOf('toolResult') < types.lastIndexOf('thinking'), `order: ${types.join(',')}`);
+      assert.ok(types.lastIndexOf('thinking') < types.indexOf('text'), `order: ${types.join(',')}`);
+      const call = client!.events.find((e) => e.entryId === turn.assistantEntryId && e.event.type === 'toolCall')!;
+      assert.ok(call.event.type === 'toolCall' && call.event.call.id !== '' && call.event.call.name === 'read_file');
+      assert.equal(deltas(client!.events, turn.assistantEntryId, 'text'), 'Your note says: remember the milk.');
+      const followUp = fixture.requests.filter(isChat)[1];
+      const messages = followUp.body.messages as { role: string; content: string; tool_calls?: unknown[] }[];
+      assert.ok(messages.some((m) => m.role === 'assistant' && m.tool_calls?.length === 1), 'the tool call is in the follow-up');
+      assert.ok(messages.some((m) => m.role === 'tool' && m.content.includes('remember the milk')), 'the tool result is in the follow-up');
+      assert.ok(!JSON.stringify(messages).includes('I should read notes.txt'), 'the reasoning is not sent back');
+    });
+
+    it('an {"error"} line mid-stream (HTTP 200) keeps the partial answer, and a 503 queue-full says to retry', async () => {
+      await start({ chatModel: QWEN3.name });
+      fixture.enqueue({ kind: 'streamError', text: 'Partial answer that the runner cut', afterTokens: 3, error: 'llama runner process has terminated: signal: killed' });
+      const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Crash please', context: [] } });
+      const error = await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'error');
+      assert.ok(error.event.type === 'error');
+      assert.match(error.event.error.message, /llama runner process has terminated/);
+      assert.equal(deltas(client!.events, started.assistantEntryId, 'text'), 'Partial answer that');
+
+      fixture.enqueue({ kind: 'error', status: 503, error: OLLAMA_QUEUE_FULL });
+      const busy = await client!.connection.sendRequest(ChatSendRequest.type, { sessionId: started.sessionId, input: { text: 'Again', context: [] } });
+      const queueFull = await client!.waitForEvent((e) => e.entryId === busy.assistantEntryId && e.event.type === 'error');
+      assert.ok(queueFull.event.type === 'error');
+      assert.match(queueFull.event.error.message, /server busy/);
+      assert.equal(queueFull.event.error.retryable, true);
+    });
   });
 });
