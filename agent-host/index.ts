@@ -44,6 +44,12 @@ export interface TurnOptions {
    * model). Undefined: the core chooses from the model's context length.
    */
   numCtx?: number;
+  /**
+   * Resume instead of answering: `history` ends with the model's own answer
+   * that stopped at the length limit, `input` is ignored, and no new user
+   * message is sent, so Ollama continues that last assistant message.
+   */
+  continueReply?: boolean;
 }
 
 /** What Ollama says about one model (/api/show), for callers that decide `think` and `num_ctx`. */

@@ -117,6 +117,17 @@ export namespace ChatRetryRequest {
   export const type = new RequestType<SessionRef & { model?: string }, ChatTurnStarted, HearthError>(method);
 }
 
+/**
+ * Resumes the session's last answer after it stopped at the model's length
+ * limit (`done` with reason `length`): a new reply to the same message whose
+ * text carries on where the cut answer ended (the model continues its own
+ * last message), rather than starting the answer over.
+ */
+export namespace ChatContinueRequest {
+  export const method = 'hearth/chat/continue' as const;
+  export const type = new RequestType<SessionRef & { model?: string }, ChatTurnStarted, HearthError>(method);
+}
+
 /** Stops the session's running turn; the model request is aborted. Resolves with whether a turn was running. */
 export namespace ChatStopRequest {
   export const method = 'hearth/chat/stop' as const;

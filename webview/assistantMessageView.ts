@@ -152,7 +152,10 @@ export class AssistantMessageView {
     } else if (entry.doneReason === 'cancelled' || entry.error?.code === 'cancelled') {
       nodes.push(this.notice('Stopped.', 'stopped-notice', false));
     } else if (entry.doneReason === 'length') {
-      nodes.push(this.notice('The answer reached the model’s length limit and was cut off.', 'length-notice', false));
+      const notice = this.notice('The answer reached the model’s length limit and was cut off.', 'length-notice', false);
+      // Continue resumes this answer where it stopped; only the last answer can be continued.
+      if (isLast) notice.appendChild(this.continueButton());
+      nodes.push(notice);
     } else if (entry.doneReason === 'limit') {
       nodes.push(this.notice('The agent stopped at its step limit.', 'limit-notice', false));
     }
@@ -207,6 +210,16 @@ export class AssistantMessageView {
       className: 'notice',
       attrs: { 'data-testid': testId },
       children: [el(doc, 'span', { text }), withRetry ? this.retryButton() : null],
+    });
+  }
+
+  private continueButton(): HTMLButtonElement {
+    return button(this.ctx.doc, {
+      label: 'Continue the answer where it stopped',
+      testId: 'continue',
+      className: 'text-button',
+      children: [el(this.ctx.doc, 'span', { text: 'Continue' })],
+      onClick: () => this.ctx.continueReply(),
     });
   }
 

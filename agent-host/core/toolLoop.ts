@@ -82,7 +82,8 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   const think = options.think && facts.capabilities && !facts.capabilities.includes('thinking') ? undefined : options.think;
   const maxSteps = Math.max(1, options.maxSteps ?? DEFAULT_MAX_STEPS);
   const guard = new RepetitionGuard();
-  const turn: ChatMessage[] = [{ role: 'user', content: formatUserMessage(setup.input) }];
+  // A continuation sends no new message: the history already ends with the answer to carry on.
+  const turn: ChatMessage[] = options.continueReply ? [] : [{ role: 'user', content: formatUserMessage(setup.input) }];
   let usage: Usage | undefined;
   let lastWarning: string | undefined;
 

@@ -77,6 +77,25 @@ export class ChatService {
     return this.startTurn(sessionId, lastUser, model);
   }
 
+  /**
+   * Resumes the session's last answer after it stopped at the length limit:
+   * a new reply to the same message, sent with the cut answer as the last
+   * history message and no new user message, so the model continues it.
+   */
+  async continueReply(sessionId: string, model?: string): Promise<ChatTurnStarted> {
+    const { store } = this.deps;
+    if (this.running.has(sessionId)) {
+      throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Wait for it or stop it first.', retryable: true });
+    }
+    const last = store.get(sessionId)?.entries.at(-1);
+    if (!last || last.kind !== 'assistant' || last.doneReason !== 'length') {
+      throw new HearthException({ code: 'invalidRequest', message: 'Only an answer that stopped at the length limit can be continued. Send a new message instead.', retryable: false });
+    }
+    const userEntry = store.get(sessionId)!.entries.find((e): e is UserEntry => e.kind === 'user' && e.id === last.replyTo);
+    if (!userEntry) throw new HearthException({ code: 'invalidRequest', message: 'The message this answer replied to is gone. Send a new message instead.', retryable: false });
+    return this.startTurn(sessionId, userEntry, model ?? last.model, true);
+  }
+
   /** Stops the running turn of a session. Resolves once its final event is stored. */
   async stop(sessionId: string): Promise<boolean> {
     const turn = this.running.get(sessionId);
@@ -90,7 +109,7 @@ export class ChatService {
     await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
   }
 
-  private async startTurn(sessionId: string, userEntry: UserEntry, requestedModel: string | undefined): Promise<ChatTurnStarted> {
+  private async startTurn(sessionId: string, userEntry: UserEntry, requestedModel: string | undefined, continueReply = false): Promise<ChatTurnStarted> {
     const { store } = this.deps;
     const settings = await this.deps.settings();
     this.backend = settings.server?.mode ?? 'local';
@@ -101,7 +120,8 @@ export class ChatService {
     const entry = store.startAssistantEntry(sessionId, userEntry.id, modelName);
     const session = store.get(sessionId);
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;
-    const history = session && index >= 0 ? historyFromEntries(session.entries.slice(0, index)) : [];
+    // A continuation's history runs through the cut answer (the entry just started is empty and adds nothing).
+    const history = session && index >= 0 ? historyFromEntries(continueReply ? session.entries : session.entries.slice(0, index)) : [];
     const input: UserInput = { text: userEntry.text, context: userEntry.context };
 
     let finish!: () => void;
@@ -129,7 +149,7 @@ export class ChatService {
           emit({ type: 'status', level: 'info', message: `Loading ${model}… The first answer after a load can take a minute.` });
           this.publishStatus(agent, modelName, `Loading ${model}…`);
         }
-        const options = { model, executor, maxSteps: settings.agent?.maxSteps, numCtx: plan?.numCtx, think: plan?.think };
+        const options = { model, executor, maxSteps: settings.agent?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply };
         for await (const event of agent.startTurn(history, input, options, controller.signal)) {
           if (loading && event.type !== 'status') {
             loading = false;

@@ -57,6 +57,7 @@ export class RemoteAgent implements Agent {
         toolTimeoutMs: options.toolTimeoutMs,
         temperature: options.temperature,
         think: options.think,
+        continueReply: options.continueReply,
         tools,
       }),
     };

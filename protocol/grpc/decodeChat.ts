@@ -141,6 +141,7 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
     if (options.max_steps !== undefined) turn.maxSteps = finiteNumber(options.max_steps, 'start.options.max_steps', 1, LIMITS.maxSteps);
     if (options.tool_timeout_ms !== undefined) turn.toolTimeoutMs = finiteNumber(options.tool_timeout_ms, 'start.options.tool_timeout_ms', 1, LIMITS.toolTimeoutMs);
     if (options.temperature !== undefined) turn.temperature = finiteNumber(options.temperature, 'start.options.temperature', 0, 2);
+    if (options.continue_reply === true) turn.continueReply = true;
     if (options.think !== undefined && options.think !== '') {
       const think = oneOf(options.think, 'start.options.think', THINK_VALUES);
       turn.think = think === 'true' ? true : think === 'false' ? false : think;

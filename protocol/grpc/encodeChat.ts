@@ -59,6 +59,7 @@ export interface TurnRequest {
   temperature?: number;
   /** Ollama's `think` as the client decided it for this model; undefined leaves Ollama's default. */
   think?: ThinkValue;
+  continueReply?: boolean;
   tools: ToolDefinition[];
 }
 
@@ -68,6 +69,7 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
   if (turn.toolTimeoutMs !== undefined) options.tool_timeout_ms = turn.toolTimeoutMs;
   if (turn.temperature !== undefined) options.temperature = turn.temperature;
   if (turn.think !== undefined) options.think = String(turn.think);
+  if (turn.continueReply) options.continue_reply = true;
   return {
     history: turn.history.map(encodeChatMessage),
     input: { text: turn.input.text, context: turn.input.context.map(encodeContextItem) },

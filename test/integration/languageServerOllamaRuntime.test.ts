@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ChatSendRequest, CommitMessageRequest, SessionGetRequest, type ChatEventParams } from '../../protocol/lspMethods';
+import { ChatContinueRequest, ChatSendRequest, CommitMessageRequest, SessionGetRequest, type ChatEventParams } from '../../protocol/lspMethods';
 import { DEFAULT_MODELS, GPT_OSS, OLLAMA_QUEUE_FULL, QWEN3, startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
 import { CompletionTestEditor } from './completionTestEditor';
@@ -221,6 +221,32 @@ describe('language server against Ollama as it behaves today (integration)', fun
       assert.ok(messages.some((m) => m.role === 'assistant' && m.tool_calls?.length === 1), 'the tool call is in the follow-up');
       assert.ok(messages.some((m) => m.role === 'tool' && m.content.includes('remember the milk')), 'the tool result is in the follow-up');
       assert.ok(!JSON.stringify(messages).includes('I should read notes.txt'), 'the reasoning is not sent back');
+    });
+
+    it('Continue resumes an answer cut at done_reason length: the model continues its own last message, and later turns see one answer', async () => {
+      await start({ chatModel: CODER });
+      fixture.enqueue({ kind: 'text', text: 'Step one, step two, and', doneReason: 'length' });
+      const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'List the steps', context: [] } });
+      const cut = await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
+      assert.equal(cut.event.type === 'done' && cut.event.reason, 'length');
+
+      fixture.enqueue({ kind: 'text', text: ' step three.' });
+      const resumed = await client!.connection.sendRequest(ChatContinueRequest.type, { sessionId: started.sessionId });
+      assert.equal(resumed.userEntryId, started.userEntryId, 'a continuation answers the same message');
+      assert.notEqual(resumed.assistantEntryId, started.assistantEntryId);
+      await client!.waitForEvent((e) => e.entryId === resumed.assistantEntryId && e.event.type === 'done');
+      assert.equal(deltas(client!.events, resumed.assistantEntryId, 'text'), ' step three.');
+      const request = fixture.requests.filter(isChat)[1];
+      const messages = (request.body.messages as { role: string; content: string }[]).filter((m) => m.role !== 'system');
+      assert.deepEqual(messages.at(-1), { role: 'assistant', content: 'Step one, step two, and' }, 'the cut answer is the last message, for Ollama to continue');
+      assert.equal(messages.filter((m) => m.role === 'user').length, 1, 'no new user message');
+
+      fixture.enqueue({ kind: 'text', text: 'Done.' });
+      await send('Thanks', started.sessionId);
+      const later = (fixture.requests.filter(isChat)[2].body.messages as { role: string; content: string }[]).filter((m) => m.role !== 'system');
+      assert.deepEqual(later.map((m) => m.role), ['user', 'assistant', 'user']);
+      assert.equal(later[1].content, 'Step one, step two, and step three.');
+      await assert.rejects(client!.connection.sendRequest(ChatContinueRequest.type, { sessionId: started.sessionId }), /length limit can be continued/);
     });
 
     it('an {"error"} line mid-stream (HTTP 200) keeps the partial answer, and a 503 queue-full says to retry', async () => {

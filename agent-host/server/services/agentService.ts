@@ -204,6 +204,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   if (turn.temperature !== undefined) options.temperature = turn.temperature;
   // The developer's client decides `think` per model; it passes through to the backend's /api/chat unchanged.
   if (turn.think !== undefined) options.think = turn.think;
+  if (turn.continueReply) options.continueReply = true;
 
   let reason: DoneReason | 'disconnected' = 'stop';
   let endedByStop = false;

@@ -12,10 +12,16 @@ export interface TurnOptions {
    * (thinking models think). The client decides it per model.
    */
   'think'?: (string);
+  /**
+   * The history ends with the answer that stopped at the length limit; the
+   * input is empty and the model continues that answer (no new user message).
+   */
+  'continue_reply'?: (boolean);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
   '_think'?: "think";
+  '_continue_reply'?: "continue_reply";
 }
 
 export interface TurnOptions__Output {
@@ -29,8 +35,14 @@ export interface TurnOptions__Output {
    * (thinking models think). The client decides it per model.
    */
   'think'?: (string);
+  /**
+   * The history ends with the answer that stopped at the length limit; the
+   * input is empty and the model continues that answer (no new user message).
+   */
+  'continue_reply'?: (boolean);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
   '_think'?: "think";
+  '_continue_reply'?: "continue_reply";
 }
