@@ -3,7 +3,7 @@
  * team server (remote mode) use the agent only through what this file exports;
  * everything else under agent-host/ is internal.
  */
-import type { AgentEvent, ChatMessage, ToolCall, ToolResult, UserInput } from '../protocol/chat';
+import type { AgentEvent, ChatMessage, ThinkValue, ToolCall, ToolResult, UserInput } from '../protocol/chat';
 import type { ModelInfo } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
 
@@ -33,6 +33,38 @@ export interface TurnOptions {
   /** Per-tool-call timeout. */
   toolTimeoutMs?: number;
   temperature?: number;
+  /**
+   * Ollama's `think`, decided by the caller per model and request path;
+   * undefined leaves Ollama's default (a thinking model thinks).
+   */
+  think?: ThinkValue;
+  /**
+   * The `num_ctx` to send, decided by the caller so that every request to a
+   * model uses the same one (a different num_ctx makes Ollama reload the
+   * model). Undefined: the core chooses from the model's context length.
+   */
+  numCtx?: number;
+  /**
+   * Resume instead of answering: `history` ends with the model's own answer
+   * that stopped at the length limit, `input` is ignored, and no new user
+   * message is sent, so Ollama continues that last assistant message.
+   */
+  continueReply?: boolean;
+}
+
+/** What Ollama says about one model (/api/show), for callers that decide `think` and `num_ctx`. */
+export interface ModelDetails {
+  /** The trained context length. */
+  contextLength?: number;
+  /** Capabilities such as "completion", "tools", "insert", "thinking"; undefined on Ollama versions that do not report them. */
+  capabilities?: string[];
+}
+
+/** A model Ollama has loaded right now (/api/ps). */
+export interface LoadedModel {
+  name: string;
+  /** The context length the loaded runner has; a request with another num_ctx reloads the model. */
+  contextLength?: number;
 }
 
 export interface Agent {
@@ -46,6 +78,10 @@ export interface Agent {
   startTurn(history: ChatMessage[], input: UserInput, options: TurnOptions, signal: AbortSignal): AsyncIterable<AgentEvent>;
   /** Installed models. Throws a `HearthException` (code ollamaUnreachable) when the host cannot be reached. */
   listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+  /** /api/show facts, cached per model. Only agents that talk to Ollama directly have it. */
+  modelDetails?(model: string, signal?: AbortSignal): Promise<ModelDetails>;
+  /** /api/ps: what is loaded now. Only agents that talk to Ollama directly have it. */
+  loadedModels?(signal?: AbortSignal): Promise<LoadedModel[]>;
 }
 
 export interface AgentConfig {

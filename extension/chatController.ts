@@ -4,6 +4,7 @@ import type { ContextItem, HearthError, UserInput } from '../protocol/chat';
 import {
   ChatEventNotification,
   ChatRetryRequest,
+  ChatContinueRequest,
   ChatSendRequest,
   ChatStopRequest,
   ModelListRequest,
@@ -135,6 +136,10 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'retry':
         await this.startTurn(() => this.client.sendRequest(ChatRetryRequest.type, { sessionId: message.sessionId, model: message.model }), true);
+        break;
+      case 'continue':
+        // A new reply that carries on the cut answer; it has no user message of its own.
+        await this.startTurn(() => this.client.sendRequest(ChatContinueRequest.type, { sessionId: message.sessionId }), false);
         break;
       case 'stop':
         await this.client.sendRequest(ChatStopRequest.type, { sessionId: message.sessionId });

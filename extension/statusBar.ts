@@ -20,6 +20,12 @@ export class StatusBar implements vscode.Disposable {
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       this.item.tooltip = `${status.message ?? 'The model backend is unavailable.'}\n\nBackend: ${status.host}`;
       this.item.command = 'hearth.showLogs';
+    } else if (status.state === 'loading') {
+      // A cold load is 20–60 s of silence otherwise: say what is happening.
+      this.item.text = `$(loading~spin) Hearth: loading ${model}…`;
+      this.item.backgroundColor = undefined;
+      this.item.tooltip = `${status.message ?? `Loading ${model}…`}\nOllama loads a model into memory before its first answer.\nBackend: ${status.host}`;
+      this.item.command = 'hearth.selectModel';
     } else {
       this.item.text = `${status.state === 'busy' ? '$(loading~spin)' : '$(flame)'} Hearth: ${model}`;
       this.item.backgroundColor = undefined;

@@ -15,6 +15,7 @@ import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
 import { SettingsReader } from './settings/settingsReader';
 import { AgentProvider } from './agentProvider';
+import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRunPlanner';
 import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
@@ -30,6 +31,8 @@ export class HearthServer {
   readonly store: SessionStore;
   readonly settings: SettingsReader;
   readonly agents: AgentProvider;
+  /** Decides num_ctx and think for every request to a model (chat, editor actions, suggestions). */
+  readonly runs = new ModelRunPlanner();
   readonly chat: ChatService;
   readonly roots: string[];
   readonly checkpoints: TurnCheckpoints;
@@ -69,6 +72,7 @@ export class HearthServer {
       },
       resolveContext: createMentionResolver((rel) => readWorkspaceFile(this.roots, rel)),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
+      plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
     });
     registerChatHandlers(connection, this);
     registerAgentToolHandlers(connection, this);
@@ -77,6 +81,7 @@ export class HearthServer {
     registerMcpHandlers(connection, this.mcp);
     connection.onDidChangeConfiguration(() => {
       this.settings.invalidate();
+      this.runs.invalidate();
       void this.probeBackend();
       void this.mcp.reload();
     });
@@ -99,6 +104,12 @@ export class HearthServer {
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
     return this.mcp.executorFor(turn, builtin);
+  }
+
+  /** The plan for one request to `model` on the current backend (for paths that do not hold an agent). */
+  async planRun(model: string, path: RequestPath, signal?: AbortSignal): Promise<RunPlan> {
+    const [settings, agent] = await Promise.all([this.settings.get(), this.agents.refresh()]);
+    return this.runs.plan(agent, model, path, settings.chat, signal);
   }
 
   capabilities(): Partial<ServerCapabilities> {

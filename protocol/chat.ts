@@ -90,6 +90,12 @@ export interface Usage {
   evalDurationMs?: number;
 }
 
+/**
+ * Whether a thinking model reasons before it answers (Ollama's `think`):
+ * true/false, or a level for models that take one (gpt-oss).
+ */
+export type ThinkValue = boolean | 'low' | 'medium' | 'high';
+
 export type DoneReason = 'stop' | 'length' | 'cancelled' | 'error' | 'limit';
 
 /**
@@ -99,6 +105,12 @@ export type DoneReason = 'stop' | 'length' | 'cancelled' | 'error' | 'limit';
  */
 export type AgentEvent =
   | { type: 'text'; delta: string }
+  /**
+   * The model's reasoning (Ollama's `message.thinking`), streamed before and
+   * between answers by thinking models. Shown apart from the answer and kept
+   * in the session, but never sent back to the model as content.
+   */
+  | { type: 'thinking'; delta: string }
   | { type: 'toolCall'; call: ToolCall }
   | { type: 'toolResult'; result: ToolResult }
   | { type: 'status'; message: string; level: 'info' | 'warning' }

@@ -24,9 +24,13 @@ export interface HearthInitializationOptions {
 }
 
 /** The `hearth` settings section, as the server reads it with `workspace/configuration`. */
+/** `hearth.chat.think`: Ollama's default, on, off, or a reasoning level. */
+export type ThinkSetting = 'auto' | 'on' | 'off' | 'low' | 'medium' | 'high';
+export const THINK_SETTINGS: readonly ThinkSetting[] = ['auto', 'on', 'off', 'low', 'medium', 'high'];
+
 export interface HearthSettings {
   ollama: { host: string };
-  chat: { model: string };
+  chat: { model: string; think?: ThinkSetting; thinkByModel?: Record<string, ThinkSetting> };
   completion: { model: string } & Partial<CompletionSettings>;
   agent?: AgentSettings;
   /** The team server (remote mode). The API key is never a setting: see TeamConnectRequest. */
@@ -61,8 +65,9 @@ export interface BackendStatus {
   backend: 'local' | 'remote';
   host: string;
   model: string;
-  state: 'idle' | 'busy' | 'error';
-  /** A short sentence for the status bar tooltip when state is 'error'. */
+  /** 'loading': Ollama is loading the model before the first byte (a cold load takes 20–60 s). */
+  state: 'idle' | 'busy' | 'loading' | 'error';
+  /** A short sentence for the status bar: what went wrong ('error'), or "Loading <model>…" ('loading'). */
   message?: string;
 }
 
@@ -109,6 +114,17 @@ export namespace ChatSendRequest {
 /** Runs the session's last user message again (after an error or a stop), without duplicating it. */
 export namespace ChatRetryRequest {
   export const method = 'hearth/chat/retry' as const;
+  export const type = new RequestType<SessionRef & { model?: string }, ChatTurnStarted, HearthError>(method);
+}
+
+/**
+ * Resumes the session's last answer after it stopped at the model's length
+ * limit (`done` with reason `length`): a new reply to the same message whose
+ * text carries on where the cut answer ended (the model continues its own
+ * last message), rather than starting the answer over.
+ */
+export namespace ChatContinueRequest {
+  export const method = 'hearth/chat/continue' as const;
   export const type = new RequestType<SessionRef & { model?: string }, ChatTurnStarted, HearthError>(method);
 }
 

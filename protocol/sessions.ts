@@ -22,6 +22,8 @@ export interface UserEntry {
 /** One part of an assistant reply, in the order it happened. */
 export type AssistantPart =
   | { kind: 'text'; text: string }
+  /** The model's reasoning, kept for the user to read; never part of the history sent back to the model. */
+  | { kind: 'thinking'; text: string }
   | { kind: 'toolCall'; call: ToolCall; result?: ToolResult }
   | { kind: 'status'; message: string; level: 'info' | 'warning' };
 
@@ -55,6 +57,12 @@ export function applyAgentEvent(entry: AssistantEntry, event: AgentEvent): void 
       const last = entry.parts[entry.parts.length - 1];
       if (last && last.kind === 'text') last.text += event.delta;
       else entry.parts.push({ kind: 'text', text: event.delta });
+      break;
+    }
+    case 'thinking': {
+      const last = entry.parts[entry.parts.length - 1];
+      if (last && last.kind === 'thinking') last.text += event.delta;
+      else entry.parts.push({ kind: 'thinking', text: event.delta });
       break;
     }
     case 'toolCall':

@@ -62,6 +62,8 @@ export interface FromWebviewMap {
   send: { text: string; context: ContextItem[]; model?: string; sessionId?: string };
   /** `model` overrides the session's model for this retry (the user picked an installed model after modelNotFound). */
   retry: { sessionId: string; model?: string };
+  /** Resumes the last answer, which stopped at the model's length limit. */
+  continue: { sessionId: string };
   stop: { sessionId: string };
   newChat: NoPayload;
   openSession: { sessionId: string };
@@ -132,6 +134,7 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       if (!isOptionalString(m.model)) return bad('model must be a string');
       break;
     case 'stop':
+    case 'continue':
     case 'openSession':
     case 'deleteSession':
       if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');

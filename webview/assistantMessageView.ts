@@ -10,6 +10,7 @@ import { button, el } from './dom';
 import { icon } from './icons';
 import type { ToolName } from '../protocol/tools';
 import { TextPartView } from './textPartView';
+import { ThinkingView } from './thinkingView';
 import { ToolCallView, formatDuration } from './toolCallView';
 import type { ViewContext } from './viewContext';
 
@@ -26,7 +27,11 @@ export interface UndoReport {
  */
 const FILE_CHANGING_TOOLS: ReadonlySet<string> = new Set<`${ToolName.WriteFile}` | `${ToolName.EditFile}`>(['write_file', 'edit_file']);
 
-type PartView = { kind: 'text'; view: TextPartView } | { kind: 'toolCall'; view: ToolCallView } | { kind: 'status'; element: HTMLElement };
+type PartView =
+  | { kind: 'text'; view: TextPartView }
+  | { kind: 'thinking'; view: ThinkingView }
+  | { kind: 'toolCall'; view: ToolCallView }
+  | { kind: 'status'; element: HTMLElement };
 
 export class AssistantMessageView {
   readonly element: HTMLElement;
@@ -68,7 +73,7 @@ export class AssistantMessageView {
       this.element.removeAttribute('aria-busy');
     }
 
-    entry.parts.forEach((part, i) => this.updatePart(i, part, live));
+    entry.parts.forEach((part, i) => this.updatePart(i, part, live, i === entry.parts.length - 1));
     this.indicator.hidden = !(live && !this.hasVisibleContent(entry.parts));
     this.updateOutcome(entry, isLast);
   }
@@ -92,7 +97,7 @@ export class AssistantMessageView {
     return parts.some((p) => p.kind !== 'text' || p.text.trim() !== '');
   }
 
-  private updatePart(index: number, part: AssistantPart, live: boolean): void {
+  private updatePart(index: number, part: AssistantPart, live: boolean, isLastPart: boolean): void {
     let view: PartView | undefined = this.parts[index];
     if (view && view.kind !== part.kind) {
       // Parts only ever get appended, so a kind change means a different entry model: start over from here.
@@ -105,6 +110,8 @@ export class AssistantMessageView {
       this.partsElement.appendChild(view.kind === 'status' ? view.element : view.view.element);
     }
     if (view.kind === 'text' && part.kind === 'text') view.view.update(part.text, live);
+    // Reasoning is still streaming only while nothing has come after it.
+    else if (view.kind === 'thinking' && part.kind === 'thinking') view.view.update(part.text, live && isLastPart);
     else if (view.kind === 'toolCall' && part.kind === 'toolCall') view.view.update(part, live);
   }
 
@@ -113,6 +120,8 @@ export class AssistantMessageView {
     switch (part.kind) {
       case 'text':
         return { kind: 'text', view: new TextPartView(doc, this.ctx.markdown, this.ctx.stats) };
+      case 'thinking':
+        return { kind: 'thinking', view: new ThinkingView(doc) };
       case 'toolCall':
         return { kind: 'toolCall', view: new ToolCallView(doc) };
       case 'status':
@@ -143,7 +152,10 @@ export class AssistantMessageView {
     } else if (entry.doneReason === 'cancelled' || entry.error?.code === 'cancelled') {
       nodes.push(this.notice('Stopped.', 'stopped-notice', false));
     } else if (entry.doneReason === 'length') {
-      nodes.push(this.notice('The answer reached the model’s length limit and was cut off.', 'length-notice', false));
+      const notice = this.notice('The answer reached the model’s length limit and was cut off.', 'length-notice', false);
+      // Continue resumes this answer where it stopped; only the last answer can be continued.
+      if (isLast) notice.appendChild(this.continueButton());
+      nodes.push(notice);
     } else if (entry.doneReason === 'limit') {
       nodes.push(this.notice('The agent stopped at its step limit.', 'limit-notice', false));
     }
@@ -198,6 +210,16 @@ export class AssistantMessageView {
       className: 'notice',
       attrs: { 'data-testid': testId },
       children: [el(doc, 'span', { text }), withRetry ? this.retryButton() : null],
+    });
+  }
+
+  private continueButton(): HTMLButtonElement {
+    return button(this.ctx.doc, {
+      label: 'Continue the answer where it stopped',
+      testId: 'continue',
+      className: 'text-button',
+      children: [el(this.ctx.doc, 'span', { text: 'Continue' })],
+      onClick: () => this.ctx.continueReply(),
     });
   }
 

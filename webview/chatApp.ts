@@ -66,6 +66,9 @@ export class ChatApp {
       stats: this.stats,
       post,
       retry: (model) => this.retry(model),
+      continueReply: () => {
+        if (this.sessionId) post({ type: 'continue', sessionId: this.sessionId });
+      },
       selectModel: (model) => this.models.choose(model),
       undoTurn: (entryId) => {
         if (this.sessionId) post({ type: 'undoTurn', sessionId: this.sessionId, entryId });

@@ -7,6 +7,7 @@ import { buildGenerateRequest, DEFAULT_KEEP_ALIVE } from './buildGenerateRequest
 import { detectFimSupport, missingModelInfo, noCodeModelInfo, type ShowFacts } from './detectFimSupport';
 import { familyFromName } from './fimTemplates';
 import { leanHttpFetch } from './leanHttpFetch';
+import { ThinkTagFilter } from './thinkTagFilter';
 import type { FimChunk, FimCompleter, FimCompleterConfig, FimModelInfo, FimReadyModel, FimRequest, FimTimings } from './fimTypes';
 
 /** A missing model is looked up again after this long, so a fresh `ollama pull` is noticed without a restart. */
@@ -125,9 +126,14 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
     let finished = false;
     try {
       stream = await ollama.generate(buildGenerateRequest(model, request, keepAlive));
+      const filter = new ThinkTagFilter();
       for await (const part of stream) {
-        if (part.response) yield { type: 'text', delta: part.response };
+        // `part.thinking` (a model that reasons even with think:false, like gpt-oss) is never suggestion text.
+        const text = part.response ? filter.push(part.response) : '';
+        if (text) yield { type: 'text', delta: text };
         if (part.done) {
+          const rest = filter.flush();
+          if (rest) yield { type: 'text', delta: rest };
           finished = true;
           yield { type: 'done', reason: part.done_reason === 'length' ? 'length' : 'stop', timings: timingsOf(part) };
           return;

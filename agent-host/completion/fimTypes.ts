@@ -54,6 +54,11 @@ export interface FimRequest {
   /** Extra stop sequences for this request, for example "\n" for a single-line suggestion. */
   stop?: string[];
   temperature?: number;
+  /**
+   * The model's one num_ctx (the caller keeps every request to a model on the
+   * same one, or Ollama reloads the model). Undefined: Ollama's default.
+   */
+  numCtx?: number;
 }
 
 /** Ollama's own timing for one generation, in milliseconds. */

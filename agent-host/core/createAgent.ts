@@ -40,6 +40,18 @@ export function createAgent(config: CoreAgentConfig): Agent {
     startTurn(history, input, options, signal) {
       return runTurn({ client: createOllamaClient(config, signal), host, history, input, options, signal, facts, contextCap });
     },
+    async modelDetails(model, signal) {
+      const found = await facts.get(createOllamaClient(config, signal), model);
+      return { contextLength: found.contextLength, capabilities: found.capabilities };
+    },
+    async loadedModels(signal) {
+      // /api/ps; the npm client's types predate `context_length` (api.ProcessModelResponse.ContextLength).
+      const ps = await createOllamaClient(config, signal).ps();
+      return ps.models.map((m) => {
+        const contextLength = (m as unknown as { context_length?: unknown }).context_length;
+        return { name: m.name, contextLength: typeof contextLength === 'number' && contextLength > 0 ? contextLength : undefined };
+      });
+    },
     async listModels(signal) {
       try {
         const list = await createOllamaClient(config, signal).list();

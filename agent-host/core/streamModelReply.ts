@@ -13,6 +13,8 @@ export interface ModelReply {
   usage?: Usage;
   /** Whether any text reached the user (after filtering). */
   showedText: boolean;
+  /** The reasoning the model streamed (Ollama's message.thinking), kept apart from `content`. */
+  thinking: string;
 }
 
 /**
@@ -21,6 +23,9 @@ export interface ModelReply {
  * once through the client's AbortableAsyncIterator; the read in progress then
  * rejects with an AbortError, which the caller turns into a cancelled turn.
  * `hideToolCallText` keeps tool calls written as text out of the deltas.
+ * Reasoning (`message.thinking`, which thinking models stream with empty
+ * content before the answer) is yielded as `thinking` events as it arrives,
+ * so the user sees the model working, and is never mixed into `content`.
  */
 export async function* streamModelReply(
   client: Ollama,
@@ -33,10 +38,15 @@ export async function* streamModelReply(
   signal.addEventListener('abort', abort, { once: true });
   if (signal.aborted) abort();
   const filter = hideToolCallText ? new ToolCallTextFilter() : undefined;
-  const reply: ModelReply = { content: '', toolCalls: [], doneReason: 'stop', showedText: false };
+  const reply: ModelReply = { content: '', toolCalls: [], doneReason: 'stop', showedText: false, thinking: '' };
   let finished = false;
   try {
     for await (const chunk of stream) {
+      const thinking = chunk.message?.thinking ?? '';
+      if (thinking !== '') {
+        reply.thinking += thinking;
+        yield { type: 'thinking', delta: thinking };
+      }
       const delta = chunk.message?.content ?? '';
       if (delta !== '') {
         reply.content += delta;

@@ -75,10 +75,15 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
 
   const tools = options.executor?.definitions() ?? [];
   let mode = chooseToolMode(tools, facts);
-  const numCtx = chooseNumCtx(facts.contextLength, setup.contextCap);
+  // The caller's num_ctx wins: it keeps every request to this model on one runner (Ollama reloads on a change).
+  const numCtx = options.numCtx ?? chooseNumCtx(facts.contextLength, setup.contextCap);
+  // Ollama refuses `think` with a 400 on a model without the capability (routes.go ChatHandler); the caller
+  // decides think, this only keeps a stale or remote caller from turning a plain answer into that error.
+  const think = options.think && facts.capabilities && !facts.capabilities.includes('thinking') ? undefined : options.think;
   const maxSteps = Math.max(1, options.maxSteps ?? DEFAULT_MAX_STEPS);
   const guard = new RepetitionGuard();
-  const turn: ChatMessage[] = [{ role: 'user', content: formatUserMessage(setup.input) }];
+  // A continuation sends no new message: the history already ends with the answer to carry on.
+  const turn: ChatMessage[] = options.continueReply ? [] : [{ role: 'user', content: formatUserMessage(setup.input) }];
   let usage: Usage | undefined;
   let lastWarning: string | undefined;
 
@@ -105,6 +110,8 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
           model,
           messages: toOllamaMessages(fit.messages, mode),
           tools: ollamaTools,
+          // Only sent when decided: `think` on a model without the capability is a 400 from Ollama.
+          ...(think !== undefined ? { think } : {}),
           // num_ctx is always sent: Ollama's default is far smaller than most models allow, and the budget above assumed this value.
           options: { num_ctx: numCtx, temperature: options.temperature },
         },

@@ -12,6 +12,7 @@ import type { SessionStore } from './sessionStore';
 import type { ChatClient } from './chatClient';
 import { historyFromEntries } from './historyFromEntries';
 import { resolveModel } from './resolveModel';
+import type { RunPlan } from '../model/modelRunPlanner';
 
 export interface ChatServiceDeps {
   store: SessionStore;
@@ -23,6 +24,8 @@ export interface ChatServiceDeps {
   resolveContext: (items: ContextItem[]) => Promise<ContextItem[]>;
   /** Tools for a turn; undefined for plain chat. */
   executorForTurn?: (turn: { sessionId: string; entryId: string }, settings: HearthSettings) => ToolExecutor | undefined;
+  /** num_ctx and think for a chat turn, and whether the model must load first (ModelRunPlanner). */
+  plan?: (agent: Agent, model: string, settings: HearthSettings, signal: AbortSignal) => Promise<RunPlan>;
 }
 
 export class ChatService {
@@ -74,6 +77,25 @@ export class ChatService {
     return this.startTurn(sessionId, lastUser, model);
   }
 
+  /**
+   * Resumes the session's last answer after it stopped at the length limit:
+   * a new reply to the same message, sent with the cut answer as the last
+   * history message and no new user message, so the model continues it.
+   */
+  async continueReply(sessionId: string, model?: string): Promise<ChatTurnStarted> {
+    const { store } = this.deps;
+    if (this.running.has(sessionId)) {
+      throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Wait for it or stop it first.', retryable: true });
+    }
+    const last = store.get(sessionId)?.entries.at(-1);
+    if (!last || last.kind !== 'assistant' || last.doneReason !== 'length') {
+      throw new HearthException({ code: 'invalidRequest', message: 'Only an answer that stopped at the length limit can be continued. Send a new message instead.', retryable: false });
+    }
+    const userEntry = store.get(sessionId)!.entries.find((e): e is UserEntry => e.kind === 'user' && e.id === last.replyTo);
+    if (!userEntry) throw new HearthException({ code: 'invalidRequest', message: 'The message this answer replied to is gone. Send a new message instead.', retryable: false });
+    return this.startTurn(sessionId, userEntry, model ?? last.model, true);
+  }
+
   /** Stops the running turn of a session. Resolves once its final event is stored. */
   async stop(sessionId: string): Promise<boolean> {
     const turn = this.running.get(sessionId);
@@ -87,7 +109,7 @@ export class ChatService {
     await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
   }
 
-  private async startTurn(sessionId: string, userEntry: UserEntry, requestedModel: string | undefined): Promise<ChatTurnStarted> {
+  private async startTurn(sessionId: string, userEntry: UserEntry, requestedModel: string | undefined, continueReply = false): Promise<ChatTurnStarted> {
     const { store } = this.deps;
     const settings = await this.deps.settings();
     this.backend = settings.server?.mode ?? 'local';
@@ -98,7 +120,8 @@ export class ChatService {
     const entry = store.startAssistantEntry(sessionId, userEntry.id, modelName);
     const session = store.get(sessionId);
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;
-    const history = session && index >= 0 ? historyFromEntries(session.entries.slice(0, index)) : [];
+    // A continuation's history runs through the cut answer (the entry just started is empty and adds nothing).
+    const history = session && index >= 0 ? historyFromEntries(continueReply ? session.entries : session.entries.slice(0, index)) : [];
     const input: UserInput = { text: userEntry.text, context: userEntry.context };
 
     let finish!: () => void;
@@ -117,8 +140,21 @@ export class ChatService {
       try {
         if (typeof model !== 'string') throw model;
         const executor = this.deps.executorForTurn?.({ sessionId, entryId: entry.id }, settings);
-        const options = { model, executor, maxSteps: settings.agent?.maxSteps };
+        // A planning failure (Ollama briefly away) leaves the defaults; the turn itself then reports the real problem.
+        const plan = await this.deps.plan?.(agent, model, settings, controller.signal).catch(() => undefined);
+        let loading = false;
+        if (plan?.cold) {
+          // A cold load takes 20–60 s before the first byte; say so instead of a silent spinner. No timeout: the load is progress.
+          loading = true;
+          emit({ type: 'status', level: 'info', message: `Loading ${model}… The first answer after a load can take a minute.` });
+          this.publishStatus(agent, modelName, `Loading ${model}…`);
+        }
+        const options = { model, executor, maxSteps: settings.agent?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply };
         for await (const event of agent.startTurn(history, input, options, controller.signal)) {
+          if (loading && event.type !== 'status') {
+            loading = false;
+            this.publishStatus(agent, modelName);
+          }
           if (event.type === 'error') turnError = event.error;
           if (event.type === 'done') sawDone = true;
           emit(event);
@@ -144,14 +180,15 @@ export class ChatService {
     return { sessionId, userEntryId: userEntry.id, assistantEntryId: entry.id };
   }
 
-  private publishStatus(agent: Agent, model: string): void {
+  /** `loading`: the sentence for the status bar while the model loads. */
+  private publishStatus(agent: Agent, model: string, loading?: string): void {
     const error = this.lastError;
     this.deps.client.sendStatus({
       backend: this.backend,
       host: agent.host,
       model,
-      state: error ? 'error' : this.busy ? 'busy' : 'idle',
-      message: error?.message,
+      state: loading && this.busy ? 'loading' : error ? 'error' : this.busy ? 'busy' : 'idle',
+      message: loading && this.busy ? loading : error?.message,
     });
   }
 }

@@ -7,6 +7,9 @@ import { formatUserMessage } from '../../agent-host';
  * results are replayed as Ollama-style assistant/tool messages, so a resumed
  * session continues with its tool history. Replies that produced nothing (an
  * error before the first token) are left out rather than sent as empty turns.
+ * A continuation (a reply that resumed an answer cut at the length limit) is
+ * joined to the answer it continues, so the model sees one answer, not two.
+ * Reasoning (`thinking` parts) is never part of the history.
  */
 export function historyFromEntries(entries: SessionEntry[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
@@ -18,6 +21,11 @@ export function historyFromEntries(entries: SessionEntry[]): ChatMessage[] {
     let pending: ChatMessage | undefined;
     const results: ChatMessage[] = [];
     const flush = () => {
+      const previous = messages[messages.length - 1];
+      if (pending && !pending.toolCalls?.length && previous?.role === 'assistant' && !previous.toolCalls?.length && results.length === 0) {
+        previous.content += pending.content;
+        pending = undefined;
+      }
       if (pending && (pending.content || pending.toolCalls?.length)) messages.push(pending);
       messages.push(...results);
       pending = undefined;

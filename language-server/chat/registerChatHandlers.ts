@@ -1,6 +1,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import {
   ChatRetryRequest,
+  ChatContinueRequest,
   ChatSendRequest,
   ChatStopRequest,
   ModelListRequest,
@@ -17,6 +18,7 @@ export function registerChatHandlers(connection: Connection, server: HearthServe
   const { chat, store } = server;
   connection.onRequest(ChatSendRequest.type, guarded((p) => chat.send(p)));
   connection.onRequest(ChatRetryRequest.type, guarded((p) => chat.retry(p.sessionId, p.model)));
+  connection.onRequest(ChatContinueRequest.type, guarded((p) => chat.continueReply(p.sessionId, p.model)));
   connection.onRequest(ChatStopRequest.type, guarded(async (p) => ({ stopped: await chat.stop(p.sessionId) })));
   connection.onRequest(SessionListRequest.type, guarded(() => ({ sessions: store.list() })));
   connection.onRequest(

@@ -22,6 +22,7 @@ export function sessionMarkdown(session: SessionView): string {
     for (const part of entry.parts) {
       if (part.kind === 'text') lines.push(part.text, '');
       else if (part.kind === 'status') lines.push(`> ${part.message}`, '');
+      else if (part.kind === 'thinking') lines.push('<details><summary>Reasoning</summary>', '', part.text, '', '</details>', '');
       else {
         const result = part.result;
         const status = !result ? 'not finished' : result.isError ? 'error' : (result.summary ?? 'done');

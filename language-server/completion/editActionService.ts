@@ -2,6 +2,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { HearthException, type Agent } from '../../agent-host';
 import type { CommitMessageParams, CommitMessageResult, EditGenerateParams, EditGenerateResult, HearthSettings } from '../../protocol/lspMethods';
 import { resolveModel } from '../chat/resolveModel';
+import type { RequestPath, RunPlan } from '../model/modelRunPlanner';
 import { displayPath } from './displayPath';
 import { cleanCommitMessage, COMMIT_SYSTEM_PROMPT, commitUserMessage, CONTEXT_LINES, editSystemPrompt, editUserMessage, extractCode, matchIndentation } from './editPrompts';
 
@@ -10,6 +11,8 @@ export interface EditActionDeps {
   agent(): Promise<Agent>;
   settings(): Promise<HearthSettings>;
   roots: string[];
+  /** num_ctx and think for a request (ModelRunPlanner); absent in tests that drive the service alone. */
+  plan?(agent: Agent, model: string, path: RequestPath, settings: HearthSettings, signal: AbortSignal): Promise<RunPlan>;
 }
 
 /**
@@ -45,7 +48,8 @@ export class EditActionService {
       instruction: params.instruction,
       diagnostics: params.diagnostics,
     });
-    const { answer, model } = await this.ask(editSystemPrompt(params.kind), text, params.model, signal);
+    // Edits follow the user's chat think setting: reasoning can pay off on a fix or a refactor.
+    const { answer, model } = await this.ask(editSystemPrompt(params.kind), text, params.model, 'chat', signal);
     const extracted = extractCode(answer);
     const newText = params.kind === 'tests' ? extracted : matchIndentation(extracted, code);
     return { uri: doc.uri, range, newText, model };
@@ -55,19 +59,22 @@ export class EditActionService {
     if (params.diff.trim() === '') {
       throw new HearthException({ code: 'invalidRequest', message: 'Nothing is staged. Stage the changes to describe (git add), then try again.', retryable: false });
     }
-    const { answer, model } = await this.ask(COMMIT_SYSTEM_PROMPT, commitUserMessage(params.diff), params.model, signal);
+    // A commit message is a short utility prompt: never wait for reasoning (think: false).
+    const { answer, model } = await this.ask(COMMIT_SYSTEM_PROMPT, commitUserMessage(params.diff), params.model, 'utility', signal);
     const message = cleanCommitMessage(answer);
     if (!message) throw new HearthException({ code: 'modelError', message: `${model} returned an empty commit message. Try again or pick another model.`, model, retryable: true });
     return { message, model };
   }
 
   /** One plain-chat turn (no tools) with the chat model; the answer text, or the turn's error as an exception. */
-  private async ask(systemPrompt: string, text: string, requested: string | undefined, signal: AbortSignal): Promise<{ answer: string; model: string }> {
+  private async ask(systemPrompt: string, text: string, requested: string | undefined, path: RequestPath, signal: AbortSignal): Promise<{ answer: string; model: string }> {
     const settings = await this.deps.settings();
     const agent = await this.deps.agent();
     const model = await resolveModel(agent, requested ?? settings.chat.model, signal);
+    const plan = await this.deps.plan?.(agent, model, path, settings, signal).catch(() => undefined);
     let answer = '';
-    for await (const event of agent.startTurn([], { text, context: [] }, { model, systemPrompt, temperature: 0.2, maxSteps: 1 }, signal)) {
+    const options = { model, systemPrompt, temperature: 0.2, maxSteps: 1, numCtx: plan?.numCtx, think: plan?.think };
+    for await (const event of agent.startTurn([], { text, context: [] }, options, signal)) {
       if (event.type === 'text') answer += event.delta;
       else if (event.type === 'error') throw new HearthException(event.error);
       else if (event.type === 'done' && event.reason === 'cancelled') {

@@ -18,6 +18,11 @@ export interface InlineCompletionDeps {
   roots: string[];
   sendStatus(status: CompletionStatus): void;
   log(message: string): void;
+  /**
+   * The model's num_ctx (one per model across chat and suggestions, see
+   * ModelRunPlanner); absent in tests that drive the service alone.
+   */
+  plan?(model: string, signal: AbortSignal): Promise<{ numCtx?: number }>;
   /** Receives where each answer came from and where its time went (for the benchmark); absent in normal use. */
   trace?(event: CompletionTrace): void;
 }
@@ -295,11 +300,15 @@ export class InlineCompletionService {
         return undefined;
       }
       const maxTokens = maxTokensFor(allowsMultiline(snapshot.text, snapshot.offset), settings.maxLines);
+      // Planning failures (Ollama briefly away) leave num_ctx unset; the request itself reports the real problem.
+      const numCtx = (await this.deps.plan?.(info.model, signal).catch(() => undefined))?.numCtx;
+      if (signal.aborted) return undefined;
       const prompt = buildCompletionPrompt({
         ...snapshot,
         path: displayPath(snapshot.uri, this.deps.roots),
         snippets: this.recent.snippetsFor(snapshot.uri, snapshot.languageId, (uri) => displayPath(uri, this.deps.roots)),
-        contextLength: info.contextLength,
+        // The prompt must fit the window Ollama really runs with, or Ollama cuts its start.
+        contextLength: numCtx !== undefined ? Math.min(numCtx, info.contextLength) : info.contextLength,
         maxTokens,
       });
       const context: SuggestionContext = { prefix: prompt.documentPrefix, suffix: prompt.suffix, multiline: prompt.multiline, maxLines: settings.maxLines, languageId: snapshot.languageId };
@@ -309,7 +318,7 @@ export class InlineCompletionService {
       let cancelled = false;
       this.status.thinking(1, info.model);
       try {
-        const request = { prefix: prompt.prefix, suffix: prompt.suffix, maxTokens, stop: prompt.multiline ? [] : ['\n'] };
+        const request = { prefix: prompt.prefix, suffix: prompt.suffix, maxTokens, stop: prompt.multiline ? [] : ['\n'], numCtx };
         for await (const chunk of completer.complete(info, request, signal)) {
           if (chunk.type === 'done') {
             cancelled = chunk.reason === 'cancelled';

@@ -51,6 +51,7 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
       return completer;
     },
     roots: server.roots,
+    plan: (model, signal) => server.planRun(model, 'completion', signal),
     sendStatus: (status) => void connection.sendNotification(CompletionStatusNotification.type, status),
     log: (message) => connection.console.log(message),
     // The benchmark reads where each answer's time went from stderr; nobody else sets this variable.
@@ -61,6 +62,7 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
     agent: () => server.agents.refresh(),
     settings: () => server.settings.get(),
     roots: server.roots,
+    plan: (agent, model, path, settings, signal) => server.runs.plan(agent, model, path, settings.chat, signal),
   });
 
   connection.languages.inlineCompletion.on((params, token) => completion.provide(params, token));

@@ -56,6 +56,8 @@ export class RemoteAgent implements Agent {
         maxSteps: options.maxSteps,
         toolTimeoutMs: options.toolTimeoutMs,
         temperature: options.temperature,
+        think: options.think,
+        continueReply: options.continueReply,
         tools,
       }),
     };

@@ -1,4 +1,4 @@
-import type { AgentSettings, CompletionSettings, HearthSettings, McpSettings, TeamServerSettings } from '../../protocol/lspMethods';
+import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, type McpSettings, type TeamServerSettings, type ThinkSetting } from '../../protocol/lspMethods';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
 
@@ -61,7 +61,7 @@ function section(value: unknown, key: string): Record<string, unknown> {
 export function toSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): HearthSettings {
   return {
     ollama: { host: normalizeOllamaHost(str(section(raw, 'ollama').host), env) },
-    chat: { model: str(section(raw, 'chat').model).trim() },
+    chat: toChatSettings(section(raw, 'chat')),
     completion: toCompletionSettings(section(raw, 'completion')),
     agent: toAgentSettings(section(raw, 'agent')),
     server: toServerSettings(section(raw, 'server')),
@@ -77,6 +77,21 @@ export function toSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): 
 function toMcpSettings(raw: Record<string, unknown>): McpSettings {
   const servers = raw.servers && typeof raw.servers === 'object' && !Array.isArray(raw.servers) ? (raw.servers as McpSettings['servers']) : {};
   return { servers };
+}
+
+function thinkSetting(value: unknown): ThinkSetting | undefined {
+  return typeof value === 'string' && (THINK_SETTINGS as readonly string[]).includes(value) ? (value as ThinkSetting) : undefined;
+}
+
+function toChatSettings(raw: Record<string, unknown>): HearthSettings['chat'] {
+  const byModel: Record<string, ThinkSetting> = {};
+  if (raw.thinkByModel && typeof raw.thinkByModel === 'object' && !Array.isArray(raw.thinkByModel)) {
+    for (const [model, value] of Object.entries(raw.thinkByModel as Record<string, unknown>)) {
+      const setting = thinkSetting(value);
+      if (setting && model.trim() !== '') byModel[model.trim()] = setting;
+    }
+  }
+  return { model: str(raw.model).trim(), think: thinkSetting(raw.think) ?? 'auto', thinkByModel: byModel };
 }
 
 function toServerSettings(raw: Record<string, unknown>): TeamServerSettings {

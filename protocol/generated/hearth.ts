@@ -25,6 +25,7 @@ import type { ModelServiceClient as _hearth_v1_ModelServiceClient, ModelServiceD
 import type { RefreshRequest as _hearth_v1_RefreshRequest, RefreshRequest__Output as _hearth_v1_RefreshRequest__Output } from './hearth/v1/RefreshRequest';
 import type { StatusEvent as _hearth_v1_StatusEvent, StatusEvent__Output as _hearth_v1_StatusEvent__Output } from './hearth/v1/StatusEvent';
 import type { TextDelta as _hearth_v1_TextDelta, TextDelta__Output as _hearth_v1_TextDelta__Output } from './hearth/v1/TextDelta';
+import type { ThinkingDelta as _hearth_v1_ThinkingDelta, ThinkingDelta__Output as _hearth_v1_ThinkingDelta__Output } from './hearth/v1/ThinkingDelta';
 import type { ToolCall as _hearth_v1_ToolCall, ToolCall__Output as _hearth_v1_ToolCall__Output } from './hearth/v1/ToolCall';
 import type { ToolCallEvent as _hearth_v1_ToolCallEvent, ToolCallEvent__Output as _hearth_v1_ToolCallEvent__Output } from './hearth/v1/ToolCallEvent';
 import type { ToolDefinition as _hearth_v1_ToolDefinition, ToolDefinition__Output as _hearth_v1_ToolDefinition__Output } from './hearth/v1/ToolDefinition';
@@ -79,6 +80,7 @@ export interface ProtoGrpcType {
       Role: EnumTypeDefinition
       StatusEvent: MessageTypeDefinition<_hearth_v1_StatusEvent, _hearth_v1_StatusEvent__Output>
       TextDelta: MessageTypeDefinition<_hearth_v1_TextDelta, _hearth_v1_TextDelta__Output>
+      ThinkingDelta: MessageTypeDefinition<_hearth_v1_ThinkingDelta, _hearth_v1_ThinkingDelta__Output>
       ToolCall: MessageTypeDefinition<_hearth_v1_ToolCall, _hearth_v1_ToolCall__Output>
       ToolCallEvent: MessageTypeDefinition<_hearth_v1_ToolCallEvent, _hearth_v1_ToolCallEvent__Output>
       ToolDefinition: MessageTypeDefinition<_hearth_v1_ToolDefinition, _hearth_v1_ToolDefinition__Output>

@@ -44,6 +44,7 @@ const ROLES: Record<string, Role> = { ROLE_SYSTEM: 'system', ROLE_USER: 'user', 
 const CONTEXT_KINDS = ['selection', 'file', 'mention'] as const;
 const DONE_REASONS: readonly DoneReason[] = ['stop', 'length', 'cancelled', 'error', 'limit'];
 const ERROR_CODES: readonly HearthErrorCode[] = ['ollamaUnreachable', 'modelNotFound', 'modelError', 'connectionDropped', 'cancelled', 'invalidRequest', 'limitReached', 'internal'];
+const THINK_VALUES = ['true', 'false', 'low', 'medium', 'high'] as const;
 const SCHEMA_TYPES = ['object', 'string', 'number', 'integer', 'boolean', 'array', 'null'] as const;
 
 export function decodeToolCall(call: ToolCall__Output | null | undefined, field: string): ToolCall {
@@ -140,6 +141,11 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
     if (options.max_steps !== undefined) turn.maxSteps = finiteNumber(options.max_steps, 'start.options.max_steps', 1, LIMITS.maxSteps);
     if (options.tool_timeout_ms !== undefined) turn.toolTimeoutMs = finiteNumber(options.tool_timeout_ms, 'start.options.tool_timeout_ms', 1, LIMITS.toolTimeoutMs);
     if (options.temperature !== undefined) turn.temperature = finiteNumber(options.temperature, 'start.options.temperature', 0, 2);
+    if (options.continue_reply === true) turn.continueReply = true;
+    if (options.think !== undefined && options.think !== '') {
+      const think = oneOf(options.think, 'start.options.think', THINK_VALUES);
+      turn.think = think === 'true' ? true : think === 'false' ? false : think;
+    }
   }
   return turn;
 }
@@ -213,6 +219,8 @@ export function decodeServerMessage(message: ChatServerMessage__Output, offeredT
   switch (message.kind) {
     case 'text':
       return { kind: 'event', event: { type: 'text', delta: text(message.text?.delta ?? '', 'text.delta', LIMITS.messageChars) } };
+    case 'thinking':
+      return { kind: 'event', event: { type: 'thinking', delta: text(message.thinking?.delta ?? '', 'thinking.delta', LIMITS.messageChars) } };
     case 'tool_call':
       return { kind: 'event', event: { type: 'toolCall', call: decodeToolCall(message.tool_call?.call, 'tool_call.call') } };
     case 'tool_request': {

@@ -2,7 +2,7 @@
  * protocol/chat.ts types -> hearth.v1 proto messages. Both sides use these:
  * the client to send a turn and tool results, the server to send events.
  */
-import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, ToolCall, ToolResult, Usage, UserInput } from '../chat';
+import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, ThinkValue, ToolCall, ToolResult, Usage, UserInput } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import type { ToolDefinition } from '../tools';
 import type { ChatMessage as PbChatMessage } from '../generated/hearth/v1/ChatMessage';
@@ -57,6 +57,9 @@ export interface TurnRequest {
   maxSteps?: number;
   toolTimeoutMs?: number;
   temperature?: number;
+  /** Ollama's `think` as the client decided it for this model; undefined leaves Ollama's default. */
+  think?: ThinkValue;
+  continueReply?: boolean;
   tools: ToolDefinition[];
 }
 
@@ -65,6 +68,8 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
   if (turn.maxSteps !== undefined) options.max_steps = turn.maxSteps;
   if (turn.toolTimeoutMs !== undefined) options.tool_timeout_ms = turn.toolTimeoutMs;
   if (turn.temperature !== undefined) options.temperature = turn.temperature;
+  if (turn.think !== undefined) options.think = String(turn.think);
+  if (turn.continueReply) options.continue_reply = true;
   return {
     history: turn.history.map(encodeChatMessage),
     input: { text: turn.input.text, context: turn.input.context.map(encodeContextItem) },
@@ -107,6 +112,8 @@ export function encodeAgentEvent(event: AgentEvent, sentResults?: Map<string, st
   switch (event.type) {
     case 'text':
       return { text: { delta: event.delta } };
+    case 'thinking':
+      return { thinking: { delta: event.delta } };
     case 'toolCall':
       return { tool_call: { call: encodeToolCall(event.call) } };
     case 'toolResult': {

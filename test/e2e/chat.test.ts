@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, QWEN3, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, until } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
@@ -145,5 +145,34 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the retried answer to finish');
     assert.equal(await chat.locator('[data-testid="user-message"]', { hasText: 'Tell me something' }).count(), 1, 'the message is shown once');
     assert.equal(await chat.locator('[data-testid="assistant-message"]').count(), 1, 'the failed answer was replaced');
+  });
+
+  it('shows a thinking model’s reasoning within a second of its first chunk, collapsed, and the answer after it', async () => {
+    await chat.locator('[data-testid="new-chat"]').click();
+    // The thinking model is installed for this test only; it is the last test, so the others never see it.
+    fixture.setModels([...DEFAULT_MODELS, QWEN3]);
+    await chat.locator('[data-testid="refresh-models"]').click();
+    const picker = chat.locator('[data-testid="model-picker"]');
+    await until(async () => (await picker.locator('option').allTextContents()).some((t) => t.includes(QWEN3.name)), 'the thinking model in the picker');
+    await picker.selectOption(QWEN3.name);
+    const reasoning = Array.from({ length: 40 }, (_, i) => `step${i}`).join(' ');
+    fixture.enqueue({ kind: 'text', thinking: reasoning, text: 'The answer is 42.', tokenDelayMs: 50 });
+    const before = fixture.requests.length;
+    await send('What is six times seven?');
+    const request = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.firstTokenAt !== undefined, 30_000);
+    const block = lastAnswer().locator('[data-testid="thinking"]');
+    await until(async () => ((await block.count()) > 0 && (await block.isVisible()) && (await block.locator('[data-testid="thinking-body"]').textContent())?.includes('step0') ? true : undefined), 'the reasoning to show', 10_000, 20);
+    const shownAt = Date.now();
+    console.log(`      first thinking chunk → reasoning visible: ${shownAt - request.firstTokenAt!} ms (polled every 20 ms)`);
+    assert.ok(shownAt - request.firstTokenAt! < 1000, `the reasoning showed ${shownAt - request.firstTokenAt!} ms after the first chunk`);
+    assert.equal(await block.evaluate((d) => (d as unknown as { open: boolean }).open), false, 'collapsed by default');
+    assert.equal(await block.locator('[data-testid="thinking-summary"]').innerText(), 'Thinking…');
+    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the answer to finish', 30_000);
+    assert.match(await lastAnswer().innerText(), /The answer is 42\./);
+    assert.equal(await block.locator('[data-testid="thinking-summary"]').innerText(), 'Reasoning');
+    await block.locator('[data-testid="thinking-summary"]').click();
+    assert.equal(await block.evaluate((d) => (d as unknown as { open: boolean }).open), true, 'a click expands the reasoning');
+    assert.ok((await block.locator('[data-testid="thinking-body"]').innerText()).includes('step39'));
+    await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'chat-thinking.png') });
   });
 });

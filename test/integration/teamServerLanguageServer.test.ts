@@ -13,7 +13,7 @@ import { SettingsReader } from '../../language-server/settings/settingsReader';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, QWEN3, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import type { TeamServer } from '../../agent-host/server/teamServer';
 import { ALICE_KEY, eventually, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
 
@@ -38,7 +38,7 @@ describe('language server: switching between local and team mode', function () {
 
   before(async () => {
     pki = makePki();
-    fixture = await startOllamaFixture();
+    fixture = await startOllamaFixture({ models: [...DEFAULT_MODELS, QWEN3] });
     ({ server } = await startTestServer(remoteConfig(pki, fixture.url, (c) => (c.auth.accessTtlMs = 2_000))));
     url = `grpcs://localhost:${server.port}`;
     // The test's CA stands in for the organisation's CA that hearth.server.caFile names.
@@ -89,6 +89,19 @@ describe('language server: switching between local and team mode', function () {
     assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'From the team GPU.');
   });
 
+  it('a thinking model’s reasoning and the client’s think choice pass through the team server', async () => {
+    const agent = await provider.refresh();
+    assert.ok(agent instanceof RemoteAgent);
+    fixture.enqueue({ kind: 'text', thinking: 'Reasoning on the team GPU.', text: 'Answer from the team GPU.' });
+    const events = await collect(agent.startTurn([], { text: 'think', context: [] }, { model: QWEN3.name, think: 'low' }, new AbortController().signal));
+    const joined = (type: 'text' | 'thinking') => events.flatMap((e) => (e.type === type ? [e.delta] : [])).join('');
+    assert.equal(joined('thinking'), 'Reasoning on the team GPU.');
+    assert.equal(joined('text'), 'Answer from the team GPU.');
+    const chat = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+    assert.equal(chat.body.think, 'low');
+    assert.equal(chat.thinkLevel, 'low');
+  });
+
   it('inline suggestions go through the team server while connected', async () => {
     const agent = await provider.refresh();
     const completer = provider.teamCompleterFor(agent.host);
@@ -102,6 +115,8 @@ describe('language server: switching between local and team mode', function () {
       if (chunk.type === 'text') text += chunk.delta;
     }
     assert.equal(text, 'a + b');
+    // Suggestions never wait on reasoning, on a team server's backends too.
+    assert.equal(fixture.requests.filter((r) => r.path === '/api/generate').at(-1)!.body.think, false);
   });
 
   it('the access token is refreshed before it expires, without any request needing it', async () => {

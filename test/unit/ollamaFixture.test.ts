@@ -122,7 +122,7 @@ describe('ollama fixture', () => {
 
   it('passes scripted HTTP errors through', async () => {
     fixture.enqueue({ kind: 'error', status: 500, error: 'llama runner process has terminated: exit status 2' });
-    await assert.rejects(client.chat({ model: 'llama3.2:3b', messages: [] }), (err: Error & { status_code?: number }) => {
+    await assert.rejects(client.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }] }), (err: Error & { status_code?: number }) => {
       assert.equal(err.status_code, 500);
       assert.match(err.message, /llama runner process has terminated/);
       return true;
@@ -209,6 +209,9 @@ describe('ollama fixture as a standalone process', () => {
       assert.equal(reply.message.content, 'from another process');
       const requests = (await (await fetch(`${url}/__fixture/requests`)).json()) as { path: string; outcome: string }[];
       assert.deepEqual(requests.map((r) => [r.path, r.outcome]), [['/api/chat', 'completed']]);
+      const loads = (await (await fetch(`${url}/__fixture/loads`)).json()) as { loads: { model: string; kind: string }[]; reloadCount: number };
+      assert.deepEqual(loads.loads.map((l) => [l.model, l.kind]), [['llama3.2:3b', 'cold']]);
+      assert.equal(loads.reloadCount, 0);
     } finally {
       child.kill('SIGTERM');
     }

@@ -202,6 +202,9 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   if (turn.maxSteps !== undefined) options.maxSteps = turn.maxSteps;
   if (turn.toolTimeoutMs !== undefined) options.toolTimeoutMs = Math.min(turn.toolTimeoutMs, deps.toolTimeoutMs);
   if (turn.temperature !== undefined) options.temperature = turn.temperature;
+  // The developer's client decides `think` per model; it passes through to the backend's /api/chat unchanged.
+  if (turn.think !== undefined) options.think = turn.think;
+  if (turn.continueReply) options.continueReply = true;
 
   let reason: DoneReason | 'disconnected' = 'stop';
   let endedByStop = false;

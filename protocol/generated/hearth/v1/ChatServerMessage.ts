@@ -9,6 +9,7 @@ import type { UsageEvent as _hearth_v1_UsageEvent, UsageEvent__Output as _hearth
 import type { ErrorEvent as _hearth_v1_ErrorEvent, ErrorEvent__Output as _hearth_v1_ErrorEvent__Output } from '../../hearth/v1/ErrorEvent';
 import type { DoneEvent as _hearth_v1_DoneEvent, DoneEvent__Output as _hearth_v1_DoneEvent__Output } from '../../hearth/v1/DoneEvent';
 import type { ToolRequestCancel as _hearth_v1_ToolRequestCancel, ToolRequestCancel__Output as _hearth_v1_ToolRequestCancel__Output } from '../../hearth/v1/ToolRequestCancel';
+import type { ThinkingDelta as _hearth_v1_ThinkingDelta, ThinkingDelta__Output as _hearth_v1_ThinkingDelta__Output } from '../../hearth/v1/ThinkingDelta';
 
 export interface ChatServerMessage {
   'text'?: (_hearth_v1_TextDelta | null);
@@ -20,7 +21,8 @@ export interface ChatServerMessage {
   'error'?: (_hearth_v1_ErrorEvent | null);
   'done'?: (_hearth_v1_DoneEvent | null);
   'tool_cancel'?: (_hearth_v1_ToolRequestCancel | null);
-  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel";
+  'thinking'?: (_hearth_v1_ThinkingDelta | null);
+  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel"|"thinking";
 }
 
 export interface ChatServerMessage__Output {
@@ -33,5 +35,6 @@ export interface ChatServerMessage__Output {
   'error'?: (_hearth_v1_ErrorEvent__Output | null);
   'done'?: (_hearth_v1_DoneEvent__Output | null);
   'tool_cancel'?: (_hearth_v1_ToolRequestCancel__Output | null);
-  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel";
+  'thinking'?: (_hearth_v1_ThinkingDelta__Output | null);
+  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel"|"thinking";
 }

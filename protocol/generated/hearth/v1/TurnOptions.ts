@@ -6,9 +6,22 @@ export interface TurnOptions {
   'max_steps'?: (number);
   'tool_timeout_ms'?: (number);
   'temperature'?: (number | string);
+  /**
+   * Whether a thinking model reasons first (Ollama's `think`): "true",
+   * "false", "low", "medium" or "high"; absent leaves Ollama's default
+   * (thinking models think). The client decides it per model.
+   */
+  'think'?: (string);
+  /**
+   * The history ends with the answer that stopped at the length limit; the
+   * input is empty and the model continues that answer (no new user message).
+   */
+  'continue_reply'?: (boolean);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
+  '_think'?: "think";
+  '_continue_reply'?: "continue_reply";
 }
 
 export interface TurnOptions__Output {
@@ -16,7 +29,20 @@ export interface TurnOptions__Output {
   'max_steps'?: (number);
   'tool_timeout_ms'?: (number);
   'temperature'?: (number);
+  /**
+   * Whether a thinking model reasons first (Ollama's `think`): "true",
+   * "false", "low", "medium" or "high"; absent leaves Ollama's default
+   * (thinking models think). The client decides it per model.
+   */
+  'think'?: (string);
+  /**
+   * The history ends with the answer that stopped at the length limit; the
+   * input is empty and the model continues that answer (no new user message).
+   */
+  'continue_reply'?: (boolean);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
+  '_think'?: "think";
+  '_continue_reply'?: "continue_reply";
 }
