@@ -20,6 +20,7 @@ import { activeFileContext, selectionContext } from './contextAttachments';
 import { WorkspaceFileIndex } from './workspaceFileIndex';
 import type { StatusBar } from './statusBar';
 import type { registerAgentBridge } from './registerAgentBridge';
+import type { PendingApprovals } from './approvals/pendingApprovals';
 
 type AgentBridge = ReturnType<typeof registerAgentBridge>;
 
@@ -43,6 +44,7 @@ export class ChatController implements vscode.Disposable {
     private readonly statusBar: StatusBar,
     private readonly log: vscode.LogOutputChannel,
     private readonly bridge: AgentBridge,
+    private readonly approvals: PendingApprovals,
   ) {
     this.currentSessionId = context.workspaceState.get<string>(CURRENT_SESSION_KEY);
     view.onMessage((m) => void this.handle(m).catch((err: unknown) => this.log.error(`Chat view request failed: ${String(err)}`)));
@@ -56,6 +58,10 @@ export class ChatController implements vscode.Disposable {
         if (p.sessionId === this.currentSessionId) this.view.post({ type: 'event', ...p });
       }),
       client.onNotification(StatusNotification.type, (status) => this.showStatus(status)),
+      approvals.onDidChange((change) => {
+        if (change.type === 'requested') this.view.post({ type: 'approvalRequested', approval: change.request });
+        else this.view.post({ type: 'approvalSettled', id: change.id, outcome: change.outcome });
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model') || e.affectsConfiguration('hearth.server')) void this.postModels();
       }),
@@ -170,6 +176,19 @@ export class ChatController implements vscode.Disposable {
       case 'exportSession':
         await this.bridge.exportSession(message.sessionId);
         break;
+      case 'approvalDecision': {
+        const result = await this.approvals.decide(message.id, message.decision, message.rule);
+        if (!result.ok) {
+          this.log.warn(`Ignored an approval answer from the chat view: ${result.reason}.`);
+          // Whatever the card showed was stale: tell it how the request really ended, so no button stays that does nothing.
+          const state = this.approvals.get(message.id);
+          if (!state || state.outcome) this.view.post({ type: 'approvalSettled', id: message.id, outcome: state?.outcome ?? 'expired' });
+        }
+        break;
+      }
+      case 'openApprovalDiff':
+        await this.bridge.openApprovalDiff(message.id);
+        break;
       case 'openLink': {
         // Only web and mail links leave the editor; anything else (file:, command:, javascript:) is refused.
         const uri = vscode.Uri.parse(message.url, true);
@@ -190,6 +209,7 @@ export class ChatController implements vscode.Disposable {
       if (!session) await this.setCurrent(undefined);
     }
     this.view.post({ type: 'session', session });
+    this.view.post({ type: 'approvals', approvals: this.approvals.list() });
     await Promise.all([this.postSessions(), this.postModels()]);
   }
 
