@@ -105,7 +105,7 @@ export class AssistantMessageView {
       this.partsElement.appendChild(view.kind === 'status' ? view.element : view.view.element);
     }
     if (view.kind === 'text' && part.kind === 'text') view.view.update(part.text, live);
-    else if (view.kind === 'toolCall' && part.kind === 'toolCall') view.view.update(part, live);
+    else if (view.kind === 'toolCall' && part.kind === 'toolCall') view.view.update(part, live, this.ctx.approvalFor(this.last?.entry.id ?? '', part.call.id));
   }
 
   private createPart(part: AssistantPart): PartView {
@@ -114,7 +114,7 @@ export class AssistantMessageView {
       case 'text':
         return { kind: 'text', view: new TextPartView(doc, this.ctx.markdown, this.ctx.stats) };
       case 'toolCall':
-        return { kind: 'toolCall', view: new ToolCallView(doc) };
+        return { kind: 'toolCall', view: new ToolCallView(doc, this.ctx.post) };
       case 'status':
         return {
           kind: 'status',

@@ -1,0 +1,155 @@
+/**
+ * A tool approval as a card in the chat: everything the user needs to decide
+ * (the whole command, where and how it runs and every reason it asks; the
+ * file and the size of the change; the file and why), the buttons that
+ * answer it, and once it is settled, how it ended instead of the buttons.
+ * The card holds no state of its own: the extension owns the request and
+ * tells the view when it is settled, so a button never outlives its request.
+ * All text is set as text, never as HTML: commands and paths come from the model.
+ */
+import type { ApprovalDecision, ApprovalOutcome, ApprovalRequest, ApprovalState, FromWebview } from '../protocol/webviewMessages';
+import { button, el } from './dom';
+import type { Child } from './dom';
+
+type Post = (message: FromWebview) => void;
+
+/** How the command will be confined, in the words the user needs. */
+export function sandboxText(sandbox: Extract<ApprovalRequest, { kind: 'command' }>['sandbox']): string {
+  if (sandbox.kind === 'none') return 'It will run WITHOUT a sandbox: this machine has none.';
+  if (sandbox.network) return 'It will run in a sandbox, with network access.';
+  return 'It will run in a sandbox: only the workspace is writable, no network.';
+}
+
+export function outcomeText(request: ApprovalRequest, outcome: ApprovalOutcome): string {
+  switch (outcome) {
+    case 'accepted':
+      return request.kind === 'command' ? 'Allowed once.' : request.kind === 'edit' ? 'Accepted.' : 'Allowed.';
+    case 'acceptedAll':
+      return 'Accepted, with the other changes of this reply.';
+    case 'alwaysAllowed':
+      return request.kind === 'command' && request.suggestedRule ? `Always allowed: ${request.suggestedRule}` : 'Always allowed.';
+    case 'rejected':
+      return 'Rejected.';
+    case 'cancelled':
+      return 'Cancelled: the reply was stopped before you answered.';
+    case 'expired':
+      return 'Expired: Hearth no longer waits for this answer.';
+  }
+}
+
+function title(request: ApprovalRequest): string {
+  switch (request.kind) {
+    case 'command':
+      return 'Run this command?';
+    case 'edit':
+      return request.created ? 'Create this file?' : 'Change this file?';
+    case 'read':
+      return 'Read this file?';
+  }
+}
+
+function field(doc: Document, label: string, value: string, testId: string): HTMLElement {
+  return el(doc, 'div', {
+    className: 'approval-field',
+    children: [label && el(doc, 'span', { className: 'approval-label', text: `${label} ` }), el(doc, 'code', { className: 'approval-mono', attrs: { 'data-testid': testId }, text: value })],
+  });
+}
+
+function details(doc: Document, request: ApprovalRequest): Child[] {
+  switch (request.kind) {
+    case 'command':
+      return [
+        el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-command' }, text: request.command }),
+        field(doc, 'in', request.cwd, 'approval-cwd'),
+        el(doc, 'div', { className: 'approval-label', text: 'It needs your approval because:' }),
+        el(doc, 'ul', { className: 'approval-reasons', attrs: { 'data-testid': 'approval-reasons' }, children: request.reasons.map((r) => el(doc, 'li', { text: r })) }),
+        el(doc, 'div', {
+          className: `approval-sandbox${request.sandbox.kind === 'none' ? ' approval-warning' : ''}`,
+          attrs: { 'data-testid': 'approval-sandbox', 'data-sandbox': request.sandbox.kind, 'data-network': String(request.sandbox.network) },
+          text: sandboxText(request.sandbox),
+        }),
+      ];
+    case 'edit':
+      return [
+        el(doc, 'div', {
+          className: 'approval-field',
+          children: [
+            el(doc, 'code', { className: 'approval-mono', attrs: { 'data-testid': 'approval-path' }, text: request.path }),
+            ' ',
+            el(doc, 'span', {
+              className: 'approval-diffstat',
+              attrs: { 'data-testid': 'approval-diffstat', 'aria-label': `${request.added} lines added, ${request.removed} removed` },
+              children: [el(doc, 'span', { className: 'added', text: `+${request.added}` }), ' ', el(doc, 'span', { className: 'removed', text: `−${request.removed}` }), ' lines'],
+            }),
+          ],
+        }),
+        request.executionSensitive
+          ? el(doc, 'div', { className: 'approval-warning', attrs: { 'data-testid': 'approval-sensitive', role: 'note' }, text: `This file makes other tools run code: ${request.executionSensitive}` })
+          : null,
+      ];
+    case 'read':
+      return [field(doc, '', request.path, 'approval-path'), el(doc, 'div', { className: 'approval-reason', attrs: { 'data-testid': 'approval-reason' }, text: request.reason })];
+  }
+}
+
+function actions(doc: Document, request: ApprovalRequest, post: Post): HTMLButtonElement[] {
+  const make = (text: string, testId: string, decision: ApprovalDecision, primary = false, rule?: string) =>
+    button(doc, {
+      label: text,
+      testId,
+      className: primary ? 'approval-button primary' : 'approval-button',
+      children: [text],
+      onClick: (event) => {
+        // One answer per request: the buttons go quiet until the extension confirms, so a double click cannot answer twice.
+        const card = (event.currentTarget as HTMLElement).closest('.approval-card');
+        card?.querySelectorAll('button[data-decision]').forEach((b) => ((b as HTMLButtonElement).disabled = true));
+        post({ type: 'approvalDecision', id: request.id, decision, ...(rule !== undefined ? { rule } : {}) });
+      },
+    });
+  const buttons: HTMLButtonElement[] = [];
+  switch (request.kind) {
+    case 'command':
+      buttons.push(make('Allow once', 'approval-allow', 'accept', true));
+      if (request.suggestedRule) {
+        const always = make(`Always allow ${request.suggestedRule}`, 'approval-always-allow', 'alwaysAllow', false, request.suggestedRule);
+        always.replaceChildren('Always allow ', el(doc, 'code', { className: 'approval-mono', text: request.suggestedRule }));
+        buttons.push(always);
+      }
+      buttons.push(make('Reject', 'approval-reject', 'reject'));
+      break;
+    case 'edit':
+      buttons.push(make('Accept', 'approval-accept', 'accept', true), make('Accept all in this reply', 'approval-accept-all', 'acceptAllForTurn'), make('Reject', 'approval-reject', 'reject'));
+      break;
+    case 'read':
+      buttons.push(make('Allow', 'approval-allow', 'accept', true), make('Reject', 'approval-reject', 'reject'));
+      break;
+  }
+  for (const [i, b] of buttons.entries()) b.setAttribute('data-decision', String(i));
+  if (request.kind === 'edit') {
+    buttons.push(button(doc, { label: 'Open diff', testId: 'approval-open-diff', className: 'approval-button', children: ['Open diff'], onClick: () => post({ type: 'openApprovalDiff', id: request.id }) }));
+  }
+  return buttons;
+}
+
+export function renderApprovalCard(doc: Document, state: ApprovalState, post: Post): HTMLElement {
+  const { request, outcome } = state;
+  const pending = outcome === undefined;
+  return el(doc, 'div', {
+    className: 'approval-card',
+    attrs: {
+      'data-testid': 'approval-card',
+      'data-kind': request.kind,
+      'data-approval-id': request.id,
+      'data-state': outcome ?? 'pending',
+      role: 'group',
+      'aria-label': pending ? `Approval needed: ${title(request)}` : `Approval ${outcome}`,
+    },
+    children: [
+      el(doc, 'div', { className: 'approval-title', text: pending ? title(request) : title(request).replace(/\?$/, '') }),
+      ...details(doc, request),
+      pending
+        ? el(doc, 'div', { className: 'approval-actions', attrs: { 'data-testid': 'approval-actions' }, children: actions(doc, request, post) })
+        : el(doc, 'div', { className: `approval-outcome outcome-${outcome}`, attrs: { 'data-testid': 'approval-outcome', role: 'status' }, text: outcomeText(request, outcome) }),
+    ],
+  });
+}
