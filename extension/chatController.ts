@@ -187,7 +187,7 @@ export class ChatController implements vscode.Disposable {
         break;
       }
       case 'openApprovalDiff':
-        await this.bridge.openApprovalDiff(message.id);
+        await this.approvals.showDiff(message.id);
         break;
       case 'openLink': {
         // Only web and mail links leave the editor; anything else (file:, command:, javascript:) is refused.

@@ -56,7 +56,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals);
   context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view));
   registerChatCommands(context, { client, chat, view, log });
-  registerMcp(context, client, log);
+  registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);
   registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit) });
   registerInlineCompletionUi(context, client);

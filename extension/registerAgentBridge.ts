@@ -18,12 +18,10 @@ export function registerAgentBridge(context: vscode.ExtensionContext, client: La
   undoTurn(sessionId: string, entryId: string): Promise<{ restored: string[]; removed: string[] } | undefined>;
   exportSession(sessionId: string): Promise<void>;
   reviewEdit(edit: { uri: vscode.Uri; range: vscode.Range; newText: string; title: string }): Promise<boolean>;
-  /** Shows a pending edit approval's diff again (the chat card's "Open diff"). */
-  openApprovalDiff(id: string): Promise<void>;
 } {
   const documents = new ProposalDocuments();
   const diffs = new EditDiffs(documents);
-  const requests = registerApprovalRequests(context, client, approvals, diffs);
+  registerApprovalRequests(context, client, approvals, diffs);
   context.subscriptions.push(
     documents,
     diffs,
@@ -34,7 +32,6 @@ export function registerAgentBridge(context: vscode.ExtensionContext, client: La
 
   return {
     reviewEdit: (edit) => reviewEdit(diffs, edit),
-    openApprovalDiff: (id) => requests.openDiff(id),
     async undoTurn(sessionId, entryId) {
       try {
         const result = await client.sendRequest(UndoTurnRequest.type, { sessionId, entryId });

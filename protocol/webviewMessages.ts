@@ -7,7 +7,7 @@
  */
 import type { AgentEvent, ContextItem, HearthError, UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
-import type { BackendStatus, CommandApprovalParams, ModelInfo } from './lspMethods';
+import type { BackendStatus, CommandApprovalParams, McpServerSource, ModelInfo } from './lspMethods';
 
 export interface ModelPickerState {
   models: ModelInfo[];
@@ -53,7 +53,19 @@ export type ApprovalRequest =
       /** Why the file makes other tools run code, when it does. */
       executionSensitive?: string;
     })
-  | (ApprovalBase & { kind: 'read'; toolName: string; path: string; reason: string });
+  | (ApprovalBase & { kind: 'read'; toolName: string; path: string; reason: string })
+  | (ApprovalBase & {
+      kind: 'mcpTool';
+      server: string;
+      source: McpServerSource;
+      /** The tool's own name on its server. */
+      tool: string;
+      /** The call's arguments as indented JSON, in full. */
+      argumentsJson: string;
+      description: string;
+      /** The tool's definition changed since the user approved it (the difference opens beside the editor). */
+      definitionChanged: boolean;
+    });
 
 export interface ApprovalState {
   request: ApprovalRequest;
@@ -131,11 +143,11 @@ export interface FromWebviewMap {
   undoTurn: { sessionId: string; entryId: string };
   exportSession: { sessionId: string };
   /**
-   * The user's answer to a pending approval. `rule` accompanies `alwaysAllow`;
-   * the extension checks it is the rule it offered for that request before adding it.
+   * The user's answer to a pending approval. `rule` accompanies `alwaysAllow` of
+   * a command; the extension checks it is the rule it offered for that request before adding it.
    */
   approvalDecision: { id: string; decision: ApprovalDecision; rule?: string };
-  /** Shows an edit approval's proposed change in the diff editor again. */
+  /** Shows an edit approval's proposed change (or an MCP tool's changed definition) in the diff editor again. */
   openApprovalDiff: { id: string };
 }
 
@@ -220,7 +232,7 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       if (!isString(m.id, 200)) return bad('id must be a string');
       if (m.decision !== 'accept' && m.decision !== 'reject' && m.decision !== 'alwaysAllow' && m.decision !== 'acceptAllForTurn') return bad('decision must be accept, reject, alwaysAllow or acceptAllForTurn');
       if (m.rule !== undefined && !isString(m.rule, 10_000)) return bad('rule must be a string');
-      if ((m.decision === 'alwaysAllow') !== (m.rule !== undefined)) return bad('rule must be given with alwaysAllow, and only with it');
+      if (m.rule !== undefined && m.decision !== 'alwaysAllow') return bad('rule goes only with alwaysAllow');
       break;
     case 'openApprovalDiff':
       if (!isString(m.id, 200)) return bad('id must be a string');

@@ -23,11 +23,13 @@ export function sandboxText(sandbox: Extract<ApprovalRequest, { kind: 'command' 
 export function outcomeText(request: ApprovalRequest, outcome: ApprovalOutcome): string {
   switch (outcome) {
     case 'accepted':
-      return request.kind === 'command' ? 'Allowed once.' : request.kind === 'edit' ? 'Accepted.' : 'Allowed.';
+      return request.kind === 'command' || request.kind === 'mcpTool' ? 'Allowed once.' : request.kind === 'edit' ? 'Accepted.' : 'Allowed.';
     case 'acceptedAll':
       return 'Accepted, with the other changes of this reply.';
     case 'alwaysAllowed':
-      return request.kind === 'command' && request.suggestedRule ? `Always allowed: ${request.suggestedRule}` : 'Always allowed.';
+      if (request.kind === 'command' && request.suggestedRule) return `Always allowed: ${request.suggestedRule}`;
+      if (request.kind === 'mcpTool') return `Always allowed: ${request.server}.${request.tool}, while its definition stays the same.`;
+      return 'Always allowed.';
     case 'rejected':
       return 'Rejected.';
     case 'cancelled':
@@ -45,6 +47,8 @@ function title(request: ApprovalRequest): string {
       return request.created ? 'Create this file?' : 'Change this file?';
     case 'read':
       return 'Read this file?';
+    case 'mcpTool':
+      return 'Run this MCP tool?';
   }
 }
 
@@ -89,6 +93,20 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
       ];
     case 'read':
       return [field(doc, '', request.path, 'approval-path'), el(doc, 'div', { className: 'approval-reason', attrs: { 'data-testid': 'approval-reason' }, text: request.reason })];
+    case 'mcpTool':
+      return [
+        field(doc, '', `${request.server}.${request.tool}`, 'approval-mcp-tool'),
+        el(doc, 'div', {
+          className: 'approval-label',
+          attrs: { 'data-testid': 'approval-mcp-server' },
+          text: `from the ${request.source === 'workspace' ? 'workspace' : 'user'} MCP server “${request.server}”${request.description ? `: ${request.description}` : ''}`,
+        }),
+        request.definitionChanged
+          ? el(doc, 'div', { className: 'approval-warning', attrs: { 'data-testid': 'approval-definition-changed', role: 'note' }, text: 'The server changed this tool’s definition since you approved it. Review the difference before you answer.' })
+          : null,
+        el(doc, 'div', { className: 'approval-label', text: 'With the arguments:' }),
+        el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-arguments' }, text: request.argumentsJson }),
+      ];
   }
 }
 
@@ -123,10 +141,14 @@ function actions(doc: Document, request: ApprovalRequest, post: Post): HTMLButto
     case 'read':
       buttons.push(make('Allow', 'approval-allow', 'accept', true), make('Reject', 'approval-reject', 'reject'));
       break;
+    case 'mcpTool':
+      buttons.push(make('Allow once', 'approval-allow', 'accept', true), make('Always allow this tool', 'approval-always-allow', 'alwaysAllow'), make('Reject', 'approval-reject', 'reject'));
+      break;
   }
   for (const [i, b] of buttons.entries()) b.setAttribute('data-decision', String(i));
-  if (request.kind === 'edit') {
-    buttons.push(button(doc, { label: 'Open diff', testId: 'approval-open-diff', className: 'approval-button', children: ['Open diff'], onClick: () => post({ type: 'openApprovalDiff', id: request.id }) }));
+  const diffLabel = request.kind === 'edit' ? 'Open diff' : request.kind === 'mcpTool' && request.definitionChanged ? 'Show the change' : undefined;
+  if (diffLabel) {
+    buttons.push(button(doc, { label: diffLabel, testId: 'approval-open-diff', className: 'approval-button', children: [diffLabel], onClick: () => post({ type: 'openApprovalDiff', id: request.id }) }));
   }
   return buttons;
 }

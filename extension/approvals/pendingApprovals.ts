@@ -25,6 +25,8 @@ interface Entry {
   state: ApprovalState;
   resolve?: (answer: ApprovalAnswer) => void;
   cancelListener?: { dispose(): void };
+  /** Shows the request's diff again ("Open diff" on the card), while it is pending. */
+  showDiff?: () => Promise<void>;
 }
 
 /** Which answers each kind of request accepts; anything else from the webview is refused. */
@@ -32,6 +34,7 @@ const DECISIONS: Record<ApprovalRequest['kind'], readonly ApprovalDecision[]> = 
   command: ['accept', 'reject', 'alwaysAllow'],
   edit: ['accept', 'reject', 'acceptAllForTurn'],
   read: ['accept', 'reject'],
+  mcpTool: ['accept', 'reject', 'alwaysAllow'],
 };
 
 const OUTCOME: Record<ApprovalDecision, ApprovalOutcome> = { accept: 'accepted', reject: 'rejected', alwaysAllow: 'alwaysAllowed', acceptAllForTurn: 'acceptedAll' };
@@ -108,6 +111,12 @@ export class PendingApprovals {
       this.settle(id, OUTCOME[decision]);
       return { ok: true };
     }
+    if (request.kind === 'mcpTool') {
+      // The language server remembers an always-allowed MCP tool (with its definition's hash); there is no rule to add here.
+      if (rule !== undefined) return { ok: false, reason: 'an MCP tool approval takes no rule' };
+      this.settle(id, 'alwaysAllowed');
+      return { ok: true };
+    }
     if (request.kind !== 'command' || request.suggestedRule === undefined) return { ok: false, reason: 'this command has no rule to always allow' };
     if (rule !== request.suggestedRule) return { ok: false, reason: 'the rule is not the one offered for this command' };
     // Mark it answered before the settings write, so a second click cannot add the rule twice.
@@ -121,6 +130,16 @@ export class PendingApprovals {
     }
     this.finish(id, entry, resolve, 'alwaysAllowed', 'alwaysAllow');
     return { ok: true };
+  }
+
+  /** Lets the card's "Open diff" show this pending request's diff again. */
+  setDiff(id: string, show: () => Promise<void>): void {
+    const entry = this.entries.get(id);
+    if (entry && !entry.state.outcome) entry.showDiff = show;
+  }
+
+  async showDiff(id: string): Promise<void> {
+    await this.entries.get(id)?.showDiff?.();
   }
 
   /** Ends a pending request without a user decision: `cancelled` (the turn stopped) or `expired` (the server went away). */
@@ -141,6 +160,7 @@ export class PendingApprovals {
     const resolve = entry.resolve ?? (() => undefined);
     entry.resolve = undefined;
     entry.cancelListener?.dispose();
+    entry.showDiff = undefined;
     return resolve;
   }
 

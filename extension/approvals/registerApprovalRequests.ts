@@ -12,8 +12,7 @@ import type { PendingApprovals } from './pendingApprovals';
  * first wins and the other UI follows (the card shows the outcome, the diff
  * closes). A cancelled request (the turn was stopped) counts as a rejection.
  */
-export function registerApprovalRequests(context: vscode.ExtensionContext, client: LanguageClient, approvals: PendingApprovals, diffs: EditDiffs): { openDiff(id: string): Promise<void> } {
-  const openDiffs = new Map<string, EditDiff>();
+export function registerApprovalRequests(context: vscode.ExtensionContext, client: LanguageClient, approvals: PendingApprovals, diffs: EditDiffs): void {
   context.subscriptions.push(
     client.onRequest(CommandApprovalRequest.type, async (params, token) => {
       const { answer } = approvals.ask(
@@ -51,8 +50,9 @@ export function registerApprovalRequests(context: vscode.ExtensionContext, clien
       let diff: EditDiff | undefined;
       try {
         // The card can answer even when the diff cannot be shown, so a failure here is logged, not fatal.
-        diff = await diffs.open(params, (decision) => void approvals.decide(id, decision), { allowAcceptAll: true });
-        openDiffs.set(id, diff);
+        const opened = await diffs.open(params, (decision) => void approvals.decide(id, decision), { allowAcceptAll: true });
+        diff = opened;
+        approvals.setDiff(id, () => opened.show());
       } catch (err) {
         client.warn(`Hearth could not open the diff of ${params.relativePath}: ${err instanceof Error ? err.message : String(err)}`, undefined, false);
       }
@@ -60,7 +60,6 @@ export function registerApprovalRequests(context: vscode.ExtensionContext, clien
         const decision = await answer;
         return { decision: decision === 'accept' || decision === 'acceptAllForTurn' ? decision : 'reject' };
       } finally {
-        openDiffs.delete(id);
         await diff?.close();
       }
     }),
@@ -76,11 +75,6 @@ export function registerApprovalRequests(context: vscode.ExtensionContext, clien
       if (!client.isRunning()) approvals.expireAll();
     }),
   );
-  return {
-    async openDiff(id) {
-      await openDiffs.get(id)?.show();
-    },
-  };
 }
 
 /**

@@ -127,7 +127,8 @@ describe('Approvals in the chat in a real VS Code (e2e)', function () {
 
   it('Stop while a command waits settles its card as cancelled and the command never runs', async () => {
     await chat.locator('[data-testid="new-chat"]').click();
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'echo never > never.txt' } }] }, { kind: 'text', text: 'unused' });
+    // Only the tool call is scripted: a stopped turn asks the model nothing more.
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'echo never > never.txt' } }] });
     await send('Run something, then I will stop you');
     const card = rowOf('run_command').locator('[data-testid="approval-card"]');
     await card.waitFor({ state: 'visible', timeout: 60_000 });
@@ -140,7 +141,7 @@ describe('Approvals in the chat in a real VS Code (e2e)', function () {
 
   it('a window reload while a command waits leaves no button that does nothing', async () => {
     await chat.locator('[data-testid="new-chat"]').click();
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'echo reload > reload.txt' } }] }, { kind: 'text', text: 'unused' });
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'echo reload > reload.txt' } }] });
     await send('Run something, then I will reload the window');
     await rowOf('run_command').locator('[data-testid="approval-card"] [data-testid="approval-allow"]').waitFor({ state: 'visible', timeout: 60_000 });
     await vscode.wb.page.reload();

@@ -233,12 +233,36 @@ describe('webview approval cards', () => {
   });
 });
 
+describe('webview MCP tool approval card', () => {
+  let h: Harness;
+  afterEach(() => h.dispose());
+
+  it('names the server, the tool and its arguments; a changed definition is flagged with a way to see the change; Always allow sends no rule', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user, streamingAnswer([{ id: 'c9', name: 'everything.echo', arguments: { message: 'hi' } }])]) });
+    h.send({
+      type: 'approvalRequested',
+      approval: { kind: 'mcpTool', id: 'ap-9', sessionId: 's1', entryId: 'a1', callId: 'c9', server: 'everything', source: 'workspace', tool: 'echo', argumentsJson: '{\n  "message": "hi"\n}', description: 'Echoes', definitionChanged: true },
+    });
+    h.scheduler.flush();
+    const card = h.$('approval-card')!;
+    assert.equal(card.getAttribute('data-kind'), 'mcpTool');
+    assert.equal(card.querySelector('[data-testid="approval-mcp-tool"]')?.textContent, 'everything.echo');
+    assert.match(card.querySelector('[data-testid="approval-mcp-server"]')?.textContent ?? '', /workspace MCP server “everything”: Echoes/);
+    assert.equal(card.querySelector('[data-testid="approval-arguments"]')?.textContent, '{\n  "message": "hi"\n}');
+    assert.ok(card.querySelector('[data-testid="approval-definition-changed"]'));
+    assert.deepEqual(Array.from(card.querySelectorAll('button')).map((b) => b.textContent), ['Allow once', 'Always allow this tool', 'Reject', 'Show the change']);
+    click(card.querySelector('[data-testid="approval-always-allow"]')!);
+    assert.deepEqual(h.api.last('approvalDecision'), { type: 'approvalDecision', id: 'ap-9', decision: 'alwaysAllow' });
+    assert.ok(parseFromWebview(h.api.last('approvalDecision')).ok);
+  });
+});
+
 describe('webview approval messages', () => {
   it('accepts a decision with its id, and Always allow only with a rule', () => {
     assert.ok(parseFromWebview({ type: 'approvalDecision', id: 'ap-1', decision: 'accept' }).ok);
     assert.ok(parseFromWebview({ type: 'approvalDecision', id: 'ap-1', decision: 'alwaysAllow', rule: 'echo' }).ok);
     assert.ok(parseFromWebview({ type: 'openApprovalDiff', id: 'ap-1' }).ok);
-    assert.equal(parseFromWebview({ type: 'approvalDecision', id: 'ap-1', decision: 'alwaysAllow' }).ok, false);
     assert.equal(parseFromWebview({ type: 'approvalDecision', id: 'ap-1', decision: 'accept', rule: 'rm' }).ok, false);
     assert.equal(parseFromWebview({ type: 'approvalDecision', id: 'ap-1', decision: 'runAnything' }).ok, false);
     assert.equal(parseFromWebview({ type: 'approvalDecision', id: 7, decision: 'accept' }).ok, false);

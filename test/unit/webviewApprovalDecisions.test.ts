@@ -81,6 +81,15 @@ describe('webview approval decisions (the extension’s pending approvals)', () 
     assert.equal(approvals.pendingCount, 2);
   });
 
+  it('always allows an MCP tool without any rule (the language server remembers it), and refuses a smuggled rule', async () => {
+    const mcp = { kind: 'mcpTool' as const, sessionId: 's1', entryId: 'a1', callId: 'c3', server: 'everything', source: 'workspace' as const, tool: 'echo', argumentsJson: '{}', description: '', definitionChanged: false };
+    const { id, answer } = approvals.ask(mcp, new Token());
+    assert.equal((await approvals.decide(id, 'alwaysAllow', 'echo')).ok, false);
+    assert.deepEqual(await approvals.decide(id, 'alwaysAllow'), { ok: true });
+    assert.equal(await answer, 'alwaysAllow');
+    assert.deepEqual(rules, [], 'nothing is added to the command allow-list');
+  });
+
   it('runs the command once when the rule cannot be saved, and says so', async () => {
     const errors: string[] = [];
     approvals = new PendingApprovals(
