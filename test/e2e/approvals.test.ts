@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, until } from './support/workbench';
+import { openHearth, runCommand, until } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -123,6 +123,28 @@ describe('Approvals in the chat in a real VS Code (e2e)', function () {
     await until(async () => (await card.getAttribute('data-state')) === 'accepted', 'the card to show the outcome');
     await until(async () => (await diffTab.count()) === 0, 'the diff editor to close after the answer in the chat');
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the turn to finish');
+  });
+
+  it('an approval arriving while the chat is hidden reveals it without taking the focus; Reject means it never runs', async () => {
+    await chat.locator('[data-testid="new-chat"]').click();
+    // The tool call comes after a few seconds of text, so the test can hide the chat first.
+    fixture.enqueue(
+      { kind: 'toolCalls', text: Array.from({ length: 30 }, (_, i) => `w${i}`).join(' '), tokenDelayMs: 100, calls: [{ name: 'run_command', arguments: { command: 'echo hidden > hidden.txt' } }] },
+      { kind: 'text', text: 'Understood, I will not run it.' },
+    );
+    await send('Run something while the chat is hidden');
+    const page = vscode.wb.page;
+    await page.locator('.part.editor').first().click();
+    await runCommand(page, 'View: Close Primary Side Bar');
+    await until(async () => !(await page.locator('.part.sidebar').isVisible()), 'the side bar to close');
+    const card = rowOf('run_command').locator('[data-testid="approval-card"]');
+    await until(async () => (await page.locator('.part.sidebar').isVisible()) && (await card.isVisible()), 'the chat to be revealed with the approval card', 60_000);
+    assert.notEqual(await page.evaluate('document.activeElement && document.activeElement.tagName'), 'IFRAME', 'the chat did not take the keyboard');
+    await card.locator('[data-testid="approval-reject"]').click();
+    await until(async () => (await card.getAttribute('data-state')) === 'rejected', 'the card to show the rejection');
+    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the turn to finish');
+    assert.equal(await rowOf('run_command').locator('[data-testid="tool-call"]').getAttribute('data-state'), 'error');
+    assert.equal(fs.existsSync(path.join(vscode.workspace, 'hidden.txt')), false);
   });
 
   it('Stop while a command waits settles its card as cancelled and the command never runs', async () => {
