@@ -13,6 +13,38 @@ import type { Child } from './dom';
 
 type Post = (message: FromWebview) => void;
 
+/**
+ * Characters that change what a command looks like without being seen:
+ * controls (except tab and newline), bidirectional overrides and isolates
+ * (the "Trojan Source" trick), zero-width characters. The model writes the
+ * commands and paths on these cards, so each such character is shown as a
+ * visible ⟨U+XXXX⟩ and the card says so.
+ */
+// eslint-disable-next-line no-control-regex
+const HIDDEN_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/g;
+
+export function revealHidden(text: string): { text: string; hidden: boolean } {
+  let hidden = false;
+  const shown = text.replace(HIDDEN_CHARS, (c) => {
+    hidden = true;
+    return `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  });
+  return { text: shown, hidden };
+}
+
+/** The model-written fields of a request, to check for hidden characters. */
+function modelText(request: ApprovalRequest): string[] {
+  switch (request.kind) {
+    case 'command':
+      return [request.command, request.cwd, request.suggestedRule ?? ''];
+    case 'edit':
+    case 'read':
+      return [request.path];
+    case 'mcpTool':
+      return [request.argumentsJson];
+  }
+}
+
 /** How the command will be confined, in the words the user needs. */
 export function sandboxText(sandbox: Extract<ApprovalRequest, { kind: 'command' }>['sandbox']): string {
   if (sandbox.kind === 'none') return 'It will run WITHOUT a sandbox: this machine has none.';
@@ -63,8 +95,8 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
   switch (request.kind) {
     case 'command':
       return [
-        el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-command' }, text: request.command }),
-        field(doc, 'in', request.cwd, 'approval-cwd'),
+        el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-command' }, text: revealHidden(request.command).text }),
+        field(doc, 'in', revealHidden(request.cwd).text, 'approval-cwd'),
         el(doc, 'div', { className: 'approval-label', text: 'It needs your approval because:' }),
         el(doc, 'ul', { className: 'approval-reasons', attrs: { 'data-testid': 'approval-reasons' }, children: request.reasons.map((r) => el(doc, 'li', { text: r })) }),
         el(doc, 'div', {
@@ -78,7 +110,7 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
         el(doc, 'div', {
           className: 'approval-field',
           children: [
-            el(doc, 'code', { className: 'approval-mono', attrs: { 'data-testid': 'approval-path' }, text: request.path }),
+            el(doc, 'code', { className: 'approval-mono', attrs: { 'data-testid': 'approval-path' }, text: revealHidden(request.path).text }),
             ' ',
             el(doc, 'span', {
               className: 'approval-diffstat',
@@ -92,7 +124,7 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
           : null,
       ];
     case 'read':
-      return [field(doc, '', request.path, 'approval-path'), el(doc, 'div', { className: 'approval-reason', attrs: { 'data-testid': 'approval-reason' }, text: request.reason })];
+      return [field(doc, '', revealHidden(request.path).text, 'approval-path'), el(doc, 'div', { className: 'approval-reason', attrs: { 'data-testid': 'approval-reason' }, text: request.reason })];
     case 'mcpTool':
       return [
         field(doc, '', `${request.server}.${request.tool}`, 'approval-mcp-tool'),
@@ -105,7 +137,7 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
           ? el(doc, 'div', { className: 'approval-warning', attrs: { 'data-testid': 'approval-definition-changed', role: 'note' }, text: 'The server changed this tool’s definition since you approved it. Review the difference before you answer.' })
           : null,
         el(doc, 'div', { className: 'approval-label', text: 'With the arguments:' }),
-        el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-arguments' }, text: request.argumentsJson }),
+        el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-arguments' }, text: revealHidden(request.argumentsJson).text }),
       ];
   }
 }
@@ -130,7 +162,7 @@ function actions(doc: Document, request: ApprovalRequest, post: Post): HTMLButto
       buttons.push(make('Allow once', 'approval-allow', 'accept', true));
       if (request.suggestedRule) {
         const always = make(`Always allow ${request.suggestedRule}`, 'approval-always-allow', 'alwaysAllow', false, request.suggestedRule);
-        always.replaceChildren('Always allow ', el(doc, 'code', { className: 'approval-mono', text: request.suggestedRule }));
+        always.replaceChildren('Always allow ', el(doc, 'code', { className: 'approval-mono', text: revealHidden(request.suggestedRule).text }));
         buttons.push(always);
       }
       buttons.push(make('Reject', 'approval-reject', 'reject'));
@@ -168,6 +200,13 @@ export function renderApprovalCard(doc: Document, state: ApprovalState, post: Po
     },
     children: [
       el(doc, 'div', { className: 'approval-title', text: pending ? title(request) : title(request).replace(/\?$/, '') }),
+      modelText(request).some((t) => revealHidden(t).hidden)
+        ? el(doc, 'div', {
+            className: 'approval-warning',
+            attrs: { 'data-testid': 'approval-hidden-chars', role: 'note' },
+            text: 'This contains invisible or direction-changing characters, shown as ⟨U+…⟩ below. Read it carefully: it may not do what it seems to.',
+          })
+        : null,
       ...details(doc, request),
       pending
         ? el(doc, 'div', { className: 'approval-actions', attrs: { 'data-testid': 'approval-actions' }, children: actions(doc, request, post) })

@@ -195,6 +195,19 @@ describe('webview approval cards', () => {
     assert.equal(inCard('c1', 'approval-command')?.textContent, '<img src=x onerror=alert(1)>');
   });
 
+  it('shows invisible and direction-changing characters in a command, and warns about them', () => {
+    showCalls();
+    // "Trojan Source": the right-to-left override makes the tail of the command read backwards.
+    h.send({ type: 'approvalRequested', approval: { ...commandRequest, command: 'echo ok #\u202E ; rm -rf ~ \u2066x\u200B' } });
+    h.scheduler.flush();
+    assert.equal(inCard('c1', 'approval-command')?.textContent, 'echo ok #⟨U+202E⟩ ; rm -rf ~ ⟨U+2066⟩x⟨U+200B⟩');
+    assert.ok(inCard('c1', 'approval-hidden-chars'), 'the card warns');
+    h.send({ type: 'approvals', approvals: [{ request: { ...commandRequest, command: 'npm ci &&\n\tnpm test' } }] });
+    h.scheduler.flush();
+    assert.equal(inCard('c1', 'approval-hidden-chars'), null, 'an ordinary command has no warning');
+    assert.equal(inCard('c1', 'approval-command')?.textContent, 'npm ci &&\n\tnpm test', 'newlines and tabs are shown as they are');
+  });
+
   it('replaces its approvals with the extension’s list on load: an expired request leaves no card', () => {
     showCalls();
     h.send({ type: 'approvalRequested', approval: commandRequest });
