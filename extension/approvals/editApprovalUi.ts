@@ -17,7 +17,7 @@ const SIDE_WITH_ACCEPT_ALL = 'proposed';
 const SIDE_WITHOUT_ACCEPT_ALL = 'proposal';
 
 export interface EditDiff {
-  /** Opens (again) the diff beside the user's editor, without taking focus. */
+  /** Opens (again) the diff beside the user's editor (without taking focus unless asked to). */
   show(): Promise<void>;
   /** Closes the diff and forgets its documents; its title actions stop doing anything. */
   close(): Promise<void>;
@@ -48,7 +48,7 @@ export class EditDiffs implements vscode.Disposable {
   async open(
     params: Pick<EditApprovalParams, 'relativePath' | 'oldContent' | 'newContent'>,
     onDecision: (decision: EditDecision) => void,
-    options: { allowAcceptAll: boolean; title?: string },
+    options: { allowAcceptAll: boolean; title?: string; takeFocus?: boolean },
   ): Promise<EditDiff> {
     const original = this.documents.create('original', params.relativePath, params.oldContent ?? '');
     const proposed = this.documents.create(options.allowAcceptAll ? SIDE_WITH_ACCEPT_ALL : SIDE_WITHOUT_ACCEPT_ALL, params.relativePath, params.newContent);
@@ -63,7 +63,7 @@ export class EditDiffs implements vscode.Disposable {
     });
     const show = async () => {
       if (closed) return;
-      await vscode.commands.executeCommand('vscode.diff', original, proposed, title, { preview: false, preserveFocus: true, viewColumn: vscode.ViewColumn.Beside });
+      await vscode.commands.executeCommand('vscode.diff', original, proposed, title, { preview: false, preserveFocus: !options.takeFocus, viewColumn: vscode.ViewColumn.Beside });
     };
     await show();
     return {

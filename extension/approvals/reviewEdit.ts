@@ -17,7 +17,12 @@ export async function reviewEdit(diffs: EditDiffs, edit: { uri: vscode.Uri; rang
   const decided = new Promise<EditDecision>((resolve) => (decide = resolve));
   // This review has no chat card, so the status bar says where the answer goes until it is given.
   const hint = vscode.window.setStatusBarMessage('$(diff) Hearth: review the change, then Accept or Reject in the diff editor’s title bar');
-  const diff = await diffs.open({ relativePath: vscode.workspace.asRelativePath(edit.uri), oldContent, newContent }, (d) => decide(d), { allowAcceptAll: false, title: edit.title });
+  const diff = await diffs.open({ relativePath: vscode.workspace.asRelativePath(edit.uri), oldContent, newContent }, (d) => decide(d), {
+    allowAcceptAll: false,
+    title: edit.title,
+    // The user asked for this change and reviews it now: the diff takes focus, which also shows its Accept / Reject actions (VS Code shows editor actions for the active group only).
+    takeFocus: true,
+  });
   try {
     const decision = await Promise.race([decided, diff.closedByUser.then(() => 'reject' as const)]);
     if (decision !== 'accept') return false;
