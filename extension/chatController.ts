@@ -36,6 +36,7 @@ export class ChatController implements vscode.Disposable {
   private readonly files = new WorkspaceFileIndex();
   private currentSessionId: string | undefined;
   private streaming = new Set<string>();
+  private persisting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -80,9 +81,13 @@ export class ChatController implements vscode.Disposable {
   }
 
   async newChat(): Promise<void> {
-    await this.setCurrent(undefined);
+    // Answer the view before saving the choice: a message sent right after "New chat" starts
+    // its turn while the save is still pending, and a `session: null` posted after that
+    // turn's `turnStarted` would blank the new turn in the view.
+    const saved = this.setCurrent(undefined);
     this.view.post({ type: 'session', session: null });
     this.view.post({ type: 'show', what: 'input' });
+    await saved;
   }
 
   async exportCurrent(): Promise<void> {
@@ -234,7 +239,7 @@ export class ChatController implements vscode.Disposable {
     this.currentSessionId = started.sessionId;
     this.view.post({ type: 'turnStarted', ...started, retry, input });
     this.streaming.add(started.sessionId);
-    await this.context.workspaceState.update(CURRENT_SESSION_KEY, started.sessionId);
+    await this.persistCurrent();
     await this.updateStreamingContext();
     await this.postSessions();
   }
@@ -276,7 +281,20 @@ export class ChatController implements vscode.Disposable {
 
   private async setCurrent(sessionId: string | undefined): Promise<void> {
     this.currentSessionId = sessionId;
-    await this.context.workspaceState.update(CURRENT_SESSION_KEY, sessionId);
+    await this.persistCurrent();
+  }
+
+  /**
+   * Saves which chat is shown. Saves run one after another and each writes the
+   * value current when it runs, so a slow earlier save (New chat) cannot
+   * overwrite a later one (the turn that followed it) and lose the chat on reload.
+   */
+  private persistCurrent(): Promise<void> {
+    this.persisting = this.persisting.then(
+      () => this.context.workspaceState.update(CURRENT_SESSION_KEY, this.currentSessionId),
+      () => this.context.workspaceState.update(CURRENT_SESSION_KEY, this.currentSessionId),
+    );
+    return this.persisting;
   }
 
   private async updateStreamingContext(): Promise<void> {

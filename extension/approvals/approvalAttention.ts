@@ -33,7 +33,8 @@ export class ApprovalAttention implements vscode.Disposable {
 
   private update(): void {
     const count = this.approvals.pendingCount;
-    this.view.setBadge(count > 0 ? { value: count, tooltip: `Hearth: ${count === 1 ? 'an approval' : `${count} approvals`} needed` } : undefined);
+    // A zero badge rather than none: VS Code 1.100 keeps showing the last badge of a webview view when it is set to undefined.
+    this.view.setBadge(count > 0 ? { value: count, tooltip: `Hearth: ${count === 1 ? 'an approval' : `${count} approvals`} needed` } : { value: 0, tooltip: '' });
     if (count === 0) {
       this.item.hide();
       return;

@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, runCommand, until } from './support/workbench';
+import { openHearth, until } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -47,6 +47,7 @@ describe('Approvals in the chat in a real VS Code (e2e)', function () {
   }
 
   const lastAnswer = () => chat.locator('[data-testid="assistant-message"]').last();
+  const hearthIcon = () => vscode.wb.page.locator('.part.activitybar .action-item a[aria-label^="Hearth"]').first();
   const rowOf = (tool: string) => lastAnswer().locator('[data-testid="tool-row"]', { has: chat.locator('[data-testid="tool-name"]', { hasText: tool }) }).last();
 
   /** Every button lies inside the card horizontally: nothing is cut off at the sidebar's width. */
@@ -76,6 +77,7 @@ describe('Approvals in the chat in a real VS Code (e2e)', function () {
     assert.equal(await row.locator('[data-testid="tool-result-summary"]').innerText(), 'waiting for your approval');
     const statusItem = vscode.wb.page.locator('.statusbar-item', { hasText: 'Hearth: approval needed' });
     await statusItem.first().waitFor({ state: 'visible', timeout: 10_000 });
+    assert.match((await hearthIcon().getAttribute('aria-label')) ?? '', /approval needed/, 'the Hearth icon has a badge');
     await assertButtonsFit(card);
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'approval-command-card.png') });
 
@@ -100,6 +102,7 @@ describe('Approvals in the chat in a real VS Code (e2e)', function () {
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the turn to finish');
     assert.equal(await row.locator('[data-testid="tool-call"]').getAttribute('data-state'), 'ok');
     await until(async () => (await statusItem.count()) === 0 || !(await statusItem.first().isVisible()), 'the status bar item to go away');
+    await until(async () => !((await hearthIcon().getAttribute('aria-label')) ?? '').includes('approval needed'), 'the badge on the Hearth icon to go away');
   });
 
   it('an edit is answerable from its card in the chat: Accept writes the file and closes the diff', async () => {
@@ -127,19 +130,24 @@ describe('Approvals in the chat in a real VS Code (e2e)', function () {
 
   it('an approval arriving while the chat is hidden reveals it without taking the focus; Reject means it never runs', async () => {
     await chat.locator('[data-testid="new-chat"]').click();
-    // The tool call comes after a few seconds of text, so the test can hide the chat first.
+    // About ten seconds of text before the tool call, so the chat can be hidden before the approval arrives.
     fixture.enqueue(
-      { kind: 'toolCalls', text: Array.from({ length: 30 }, (_, i) => `w${i}`).join(' '), tokenDelayMs: 100, calls: [{ name: 'run_command', arguments: { command: 'echo hidden > hidden.txt' } }] },
+      { kind: 'toolCalls', text: Array.from({ length: 100 }, (_, i) => `w${i}`).join(' '), tokenDelayMs: 100, calls: [{ name: 'run_command', arguments: { command: 'echo hidden > hidden.txt' } }] },
       { kind: 'text', text: 'Understood, I will not run it.' },
     );
     await send('Run something while the chat is hidden');
+    await until(async () => ((await lastAnswer().innerText()).includes('w1') ? true : undefined), 'the answer to start streaming');
     const page = vscode.wb.page;
-    await page.locator('.part.editor').first().click();
-    await runCommand(page, 'View: Close Primary Side Bar');
+    // Clicking the icon of the shown view container closes the side bar; then the user works in the editor area.
+    await hearthIcon().click({ position: { x: 4, y: 4 } });
     await until(async () => !(await page.locator('.part.sidebar').isVisible()), 'the side bar to close');
+    await page.locator('.part.editor').first().click();
+    const statusItem = page.locator('.statusbar-item', { hasText: 'Hearth: approval needed' });
+    assert.equal(await statusItem.count(), 0, 'the approval had not arrived yet when the chat was hidden');
     const card = rowOf('run_command').locator('[data-testid="approval-card"]');
     await until(async () => (await page.locator('.part.sidebar').isVisible()) && (await card.isVisible()), 'the chat to be revealed with the approval card', 60_000);
     assert.notEqual(await page.evaluate('document.activeElement && document.activeElement.tagName'), 'IFRAME', 'the chat did not take the keyboard');
+    assert.ok(await statusItem.first().isVisible(), 'the status bar says an approval is needed');
     await card.locator('[data-testid="approval-reject"]').click();
     await until(async () => (await card.getAttribute('data-state')) === 'rejected', 'the card to show the rejection');
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the turn to finish');
@@ -169,6 +177,9 @@ describe('Approvals in the chat in a real VS Code (e2e)', function () {
     await vscode.wb.page.reload();
     await vscode.wb.page.waitForSelector('.monaco-workbench .part.activitybar', { timeout: 90_000 });
     chat = await openHearth(vscode.wb.page, 'command');
+    // Reopen the chat from the history (in the browser, VS Code may not have flushed which chat was shown before the reload).
+    await chat.locator('[data-testid="history-button"]').click();
+    await chat.locator('[data-testid="history-item"]', { hasText: 'Run something, then I will reload' }).first().click();
     // The reloaded view shows the chat again (its user message), but the request died with the old window.
     await until(async () => ((await chat.locator('[data-testid="transcript"]').innerText()).includes('Run something, then I will reload') ? true : undefined), 'the chat to be shown again');
     assert.equal(await chat.locator('[data-testid="approval-card"] button').count(), 0, 'no approval button survives the reload');

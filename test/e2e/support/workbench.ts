@@ -46,13 +46,15 @@ export async function runCommand(page: Page, title: string, timeoutMs = 60_000):
   const input = page.locator('.quick-input-widget input');
   const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
   for (;;) {
-    await page.keyboard.press('F1');
-    await input.waitFor({ state: 'visible' });
-    await input.fill(`>${title}`);
+    const step = Math.max(1000, Math.min(5000, deadline - Date.now()));
     try {
-      await row.waitFor({ timeout: Math.max(1000, Math.min(5000, deadline - Date.now())) });
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: step });
+      await input.fill(`>${title}`, { timeout: step });
+      await row.waitFor({ timeout: step });
       break;
     } catch (err) {
+      // The palette may also have closed on its own (focus moved while it opened): try again.
       if (Date.now() >= deadline) throw err;
       await page.keyboard.press('Escape');
     }
