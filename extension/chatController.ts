@@ -22,6 +22,7 @@ import { activeFileContext, selectionContext } from './contextAttachments';
 import { WorkspaceFileIndex } from './workspaceFileIndex';
 import type { StatusBar } from './statusBar';
 import type { registerAgentBridge } from './registerAgentBridge';
+import type { PendingApprovals } from './approvals/pendingApprovals';
 
 type AgentBridge = ReturnType<typeof registerAgentBridge>;
 
@@ -49,6 +50,7 @@ export class ChatController implements vscode.Disposable {
    */
   private pendingTurnRequests = 0;
   private heldEvents: ChatEventParams[] = [];
+  private persisting: Promise<void> = Promise.resolve();
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -57,6 +59,7 @@ export class ChatController implements vscode.Disposable {
     private readonly statusBar: StatusBar,
     private readonly log: vscode.LogOutputChannel,
     private readonly bridge: AgentBridge,
+    private readonly approvals: PendingApprovals,
   ) {
     this.currentSessionId = context.workspaceState.get<string>(CURRENT_SESSION_KEY);
     view.onMessage((m) => void this.handle(m).catch((err: unknown) => this.log.error(`Chat view request failed: ${String(err)}`)));
@@ -69,6 +72,10 @@ export class ChatController implements vscode.Disposable {
         this.relayEvent(p);
       }),
       client.onNotification(StatusNotification.type, (status) => this.showStatus(status)),
+      approvals.onDidChange((change) => {
+        if (change.type === 'requested') this.view.post({ type: 'approvalRequested', approval: change.request });
+        else this.view.post({ type: 'approvalSettled', id: change.id, outcome: change.outcome });
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model') || e.affectsConfiguration('hearth.server')) void this.postModels();
       }),
@@ -87,9 +94,13 @@ export class ChatController implements vscode.Disposable {
   }
 
   async newChat(): Promise<void> {
-    await this.setCurrent(undefined);
+    // Answer the view before saving the choice: a message sent right after "New chat" starts
+    // its turn while the save is still pending, and a `session: null` posted after that
+    // turn's `turnStarted` would blank the new turn in the view.
+    const saved = this.setCurrent(undefined);
     this.view.post({ type: 'session', session: null });
     this.view.post({ type: 'show', what: 'input' });
+    await saved;
   }
 
   async exportCurrent(): Promise<void> {
@@ -187,6 +198,19 @@ export class ChatController implements vscode.Disposable {
       case 'exportSession':
         await this.bridge.exportSession(message.sessionId);
         break;
+      case 'approvalDecision': {
+        const result = await this.approvals.decide(message.id, message.decision, message.rule);
+        if (!result.ok) {
+          this.log.warn(`Ignored an approval answer from the chat view: ${result.reason}.`);
+          // Whatever the card showed was stale: tell it how the request really ended, so no button stays that does nothing.
+          const state = this.approvals.get(message.id);
+          if (!state || state.outcome) this.view.post({ type: 'approvalSettled', id: message.id, outcome: state?.outcome ?? 'expired' });
+        }
+        break;
+      }
+      case 'openApprovalDiff':
+        await this.approvals.showDiff(message.id);
+        break;
       case 'openLink': {
         // Only web and mail links leave the editor; anything else (file:, command:, javascript:) is refused.
         const uri = vscode.Uri.parse(message.url, true);
@@ -207,6 +231,7 @@ export class ChatController implements vscode.Disposable {
       if (!session) await this.setCurrent(undefined);
     }
     this.view.post({ type: 'session', session });
+    this.view.post({ type: 'approvals', approvals: this.approvals.list() });
     await Promise.all([this.postSessions(), this.postModels()]);
   }
 
@@ -247,7 +272,7 @@ export class ChatController implements vscode.Disposable {
     // Events that raced the response (possibly the whole turn, `done`
     // included) follow the view's turnStarted, in the order they arrived.
     this.releaseHeldEvents();
-    await this.context.workspaceState.update(CURRENT_SESSION_KEY, started.sessionId);
+    await this.persistCurrent();
     await this.updateStreamingContext();
     await this.postSessions();
   }
@@ -297,7 +322,20 @@ export class ChatController implements vscode.Disposable {
 
   private async setCurrent(sessionId: string | undefined): Promise<void> {
     this.currentSessionId = sessionId;
-    await this.context.workspaceState.update(CURRENT_SESSION_KEY, sessionId);
+    await this.persistCurrent();
+  }
+
+  /**
+   * Saves which chat is shown. Saves run one after another and each writes the
+   * value current when it runs, so a slow earlier save (New chat) cannot
+   * overwrite a later one (the turn that followed it) and lose the chat on reload.
+   */
+  private persistCurrent(): Promise<void> {
+    this.persisting = this.persisting.then(
+      () => this.context.workspaceState.update(CURRENT_SESSION_KEY, this.currentSessionId),
+      () => this.context.workspaceState.update(CURRENT_SESSION_KEY, this.currentSessionId),
+    );
+    return this.persisting;
   }
 
   private async updateStreamingContext(): Promise<void> {

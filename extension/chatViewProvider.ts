@@ -15,6 +15,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
   private handler: ((message: FromWebview) => void) | undefined;
   private readonly pending: ToWebview[] = [];
   private ready = false;
+  private badge: vscode.ViewBadge | undefined;
 
   constructor(private readonly extensionUri: vscode.Uri, private readonly log: vscode.LogOutputChannel) {}
 
@@ -34,6 +35,7 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
       localResourceRoots: [vscode.Uri.joinPath(this.extensionUri, 'dist')],
     };
     view.webview.html = webviewHtml(view.webview, this.extensionUri);
+    view.badge = this.badge;
     view.webview.onDidReceiveMessage((raw: unknown) => {
       const parsed = parseFromWebview(raw);
       if (!parsed.ok) {
@@ -52,15 +54,34 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
     });
   }
 
-  /** Posts a message; messages sent before the webview is ready are delivered once it is. */
+  /**
+   * Posts a message; messages sent before the webview is ready are delivered
+   * once it is. Live events and approval updates are not queued: the view asks
+   * for the whole session and every approval when it loads.
+   */
   post(message: ToWebview): void {
     if (this.view && this.ready) void this.view.webview.postMessage(message);
-    else if (message.type !== 'event') this.pending.push(message);
+    else if (message.type !== 'event' && !message.type.startsWith('approval')) this.pending.push(message);
   }
 
-  /** Opens the sidebar view (and the Hearth container). */
-  async reveal(): Promise<void> {
-    if (this.view) this.view.show(true);
-    else await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+  /** The count on the view's icon (pending approvals); kept for a view that is not created yet. */
+  setBadge(badge: vscode.ViewBadge | undefined): void {
+    this.badge = badge;
+    if (this.view) this.view.badge = badge;
+  }
+
+  /**
+   * Opens the sidebar view (and the Hearth container) without moving the
+   * keyboard. A view VS Code has not created yet can only be opened by
+   * focusing it; with `preserveFocus` the editor gets the focus back right after.
+   */
+  async reveal(preserveFocus = false): Promise<void> {
+    if (this.view) {
+      this.view.show(true);
+      return;
+    }
+    const hadEditor = vscode.window.activeTextEditor !== undefined;
+    await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+    if (preserveFocus && hadEditor) await vscode.commands.executeCommand('workbench.action.focusActiveEditorGroup');
   }
 }

@@ -11,6 +11,9 @@ import { ChatController } from './chatController';
 import { StatusBar } from './statusBar';
 import { registerChatCommands } from './registerChatCommands';
 import { registerAgentBridge } from './registerAgentBridge';
+import { PendingApprovals } from './approvals/pendingApprovals';
+import { ApprovalAttention } from './approvals/approvalAttention';
+import { addToCommandAllowList } from './approvals/registerApprovalRequests';
 import { registerMcp } from './mcp/registerMcp';
 import { registerTeamCommands } from './team/registerTeamCommands';
 import { registerEditorActions } from './actions/registerEditorActions';
@@ -23,6 +26,8 @@ export interface HearthApi {
   client: LanguageClient;
   chat: ChatController;
   statusBar: StatusBar;
+  /** The approvals waiting for the user (and recently answered ones). */
+  approvals: PendingApprovals;
 }
 
 let client: LanguageClient | undefined;
@@ -43,17 +48,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     throw err;
   }
   const statusBar = new StatusBar();
-  const bridge = registerAgentBridge(context, client);
-  const chat = new ChatController(context, client, view, statusBar, log, bridge);
-  context.subscriptions.push(statusBar, chat);
+  const approvals = new PendingApprovals(addToCommandAllowList, (message) => {
+    log.error(message);
+    void vscode.window.showErrorMessage(message);
+  });
+  const bridge = registerAgentBridge(context, client, approvals);
+  const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals);
+  context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view));
   registerChatCommands(context, { client, chat, view, log });
-  registerMcp(context, client, log);
+  registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);
   registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit) });
   registerInlineCompletionUi(context, client);
   const activationMs = Math.round(performance.now() - started);
   log.info(`Hearth activated in ${activationMs} ms.`);
-  return { activationMs, client, chat, statusBar };
+  return { activationMs, client, chat, statusBar, approvals };
 }
 
 export async function deactivate(): Promise<void> {

@@ -7,7 +7,7 @@
  */
 import type { AgentEvent, ContextItem, HearthError, UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
-import type { BackendStatus, ModelInfo } from './lspMethods';
+import type { BackendStatus, CommandApprovalParams, McpServerSource, ModelInfo } from './lspMethods';
 
 export interface ModelPickerState {
   models: ModelInfo[];
@@ -16,8 +16,71 @@ export interface ModelPickerState {
   error?: HearthError;
 }
 
+/** What the user can answer to an approval; which ones apply depends on its kind. */
+export type ApprovalDecision = 'accept' | 'reject' | 'alwaysAllow' | 'acceptAllForTurn';
+
+/** How an approval ended: the user's answer, the turn was stopped, or the request is gone (the server restarted). */
+export type ApprovalOutcome = 'accepted' | 'acceptedAll' | 'alwaysAllowed' | 'rejected' | 'cancelled' | 'expired';
+
+interface ApprovalBase {
+  /** Made by the extension; the only handle the webview has on the request. */
+  id: string;
+  sessionId: string;
+  /** The assistant entry and the tool call the request belongs to: the card is shown in that tool call's row. */
+  entryId: string;
+  callId: string;
+}
+
+/** A pending tool approval as the chat shows it. Everything here is for display; the extension keeps the request itself. */
+export type ApprovalRequest =
+  | (ApprovalBase & {
+      kind: 'command';
+      command: string;
+      cwd: string;
+      reasons: string[];
+      sandbox: CommandApprovalParams['sandbox'];
+      /** The allow-list entry "Always allow" adds; absent when no rule exactly covers the command. */
+      suggestedRule?: string;
+    })
+  | (ApprovalBase & {
+      kind: 'edit';
+      toolName: string;
+      path: string;
+      /** The file does not exist yet. */
+      created: boolean;
+      added: number;
+      removed: number;
+      /** Why the file makes other tools run code, when it does. */
+      executionSensitive?: string;
+    })
+  | (ApprovalBase & { kind: 'read'; toolName: string; path: string; reason: string })
+  | (ApprovalBase & {
+      kind: 'mcpTool';
+      server: string;
+      source: McpServerSource;
+      /** The tool's own name on its server. */
+      tool: string;
+      /** The call's arguments as indented JSON, in full. */
+      argumentsJson: string;
+      description: string;
+      /** The tool's definition changed since the user approved it (the difference opens beside the editor). */
+      definitionChanged: boolean;
+    });
+
+export interface ApprovalState {
+  request: ApprovalRequest;
+  /** Absent while the request waits for the user. */
+  outcome?: ApprovalOutcome;
+}
+
 /** Extension → webview. */
 export interface ToWebviewMap {
+  /** Every approval the extension knows of (sent when the view loads); replaces what the view showed. */
+  approvals: { approvals: ApprovalState[] };
+  /** A tool is waiting for the user's approval. */
+  approvalRequested: { approval: ApprovalRequest };
+  /** An approval was answered (here or in the diff editor), cancelled or expired. */
+  approvalSettled: { id: string; outcome: ApprovalOutcome };
   /** The session to show (new chat: an empty session view with no id yet). */
   session: { session: SessionView | null };
   /** One live event for the shown session. */
@@ -81,6 +144,13 @@ export interface FromWebviewMap {
   /** Restores every file the agent changed in this reply. */
   undoTurn: { sessionId: string; entryId: string };
   exportSession: { sessionId: string };
+  /**
+   * The user's answer to a pending approval. `rule` accompanies `alwaysAllow` of
+   * a command; the extension checks it is the rule it offered for that request before adding it.
+   */
+  approvalDecision: { id: string; decision: ApprovalDecision; rule?: string };
+  /** Shows an edit approval's proposed change (or an MCP tool's changed definition) in the diff editor again. */
+  openApprovalDiff: { id: string };
 }
 
 export type ToWebview = { [K in keyof ToWebviewMap]: { type: K } & ToWebviewMap[K] }[keyof ToWebviewMap];
@@ -160,6 +230,15 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       break;
     case 'exportSession':
       if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');
+      break;
+    case 'approvalDecision':
+      if (!isString(m.id, 200)) return bad('id must be a string');
+      if (m.decision !== 'accept' && m.decision !== 'reject' && m.decision !== 'alwaysAllow' && m.decision !== 'acceptAllForTurn') return bad('decision must be accept, reject, alwaysAllow or acceptAllForTurn');
+      if (m.rule !== undefined && !isString(m.rule, 10_000)) return bad('rule must be a string');
+      if (m.rule !== undefined && m.decision !== 'alwaysAllow') return bad('rule goes only with alwaysAllow');
+      break;
+    case 'openApprovalDiff':
+      if (!isString(m.id, 200)) return bad('id must be a string');
       break;
     case 'openSettings':
       if (!isString(m.setting, 200) || !/^hearth\.[\w.]+$/.test(m.setting)) return bad('setting must be a hearth.* setting');

@@ -112,7 +112,7 @@ export class AssistantMessageView {
     if (view.kind === 'text' && part.kind === 'text') view.view.update(part.text, live);
     // Reasoning is still streaming only while nothing has come after it.
     else if (view.kind === 'thinking' && part.kind === 'thinking') view.view.update(part.text, live && isLastPart);
-    else if (view.kind === 'toolCall' && part.kind === 'toolCall') view.view.update(part, live);
+    else if (view.kind === 'toolCall' && part.kind === 'toolCall') view.view.update(part, live, this.ctx.approvalFor(this.last?.entry.id ?? '', part.call.id));
   }
 
   private createPart(part: AssistantPart): PartView {
@@ -123,7 +123,7 @@ export class AssistantMessageView {
       case 'thinking':
         return { kind: 'thinking', view: new ThinkingView(doc) };
       case 'toolCall':
-        return { kind: 'toolCall', view: new ToolCallView(doc) };
+        return { kind: 'toolCall', view: new ToolCallView(doc, this.ctx.post) };
       case 'status':
         return {
           kind: 'status',

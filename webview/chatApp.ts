@@ -5,7 +5,8 @@
  * are owned by the language server and arrive through the extension.
  */
 import type { ContextItem, HearthError } from '../protocol/chat';
-import type { FromWebview, ToWebview } from '../protocol/webviewMessages';
+import type { ApprovalState, FromWebview, ToWebview } from '../protocol/webviewMessages';
+import { renderApprovalCard } from './approvalCardView';
 import { Composer } from './composer';
 import type { ComposerOptions } from './composer';
 import { button, el } from './dom';
@@ -42,6 +43,11 @@ export class ChatApp {
   private readonly doc: Document;
   private readonly statusBanner: HTMLElement;
   private readonly chatPane: HTMLElement;
+  /** Pending approvals whose tool call is not in the shown chat (another chat, or a row not received): shown above the input. */
+  private readonly approvalDock: HTMLElement;
+  /** The approvals as the extension last sent them, by id: a render cache, the extension owns the requests. */
+  private readonly approvals = new Map<string, ApprovalState>();
+  private dockKey = '';
   private sessionId: string | undefined;
   /** The message posted with `send`, kept until its turn starts or fails so it can be put back. */
   private pending: { text: string; context: ContextItem[]; model?: string } | undefined;
@@ -73,11 +79,13 @@ export class ChatApp {
       undoTurn: (entryId) => {
         if (this.sessionId) post({ type: 'undoTurn', sessionId: this.sessionId, entryId });
       },
+      approvalFor: (entryId, callId) => this.approvalFor(entryId, callId),
     };
 
     this.models = new ModelPicker(doc, post);
     this.transcript = new TranscriptView(ctx, options.scheduler ?? animationFrameScheduler(view));
     this.transcript.onScroll = () => this.saveScroll();
+    this.transcript.onPainted = () => this.updateDock();
     this.history = new HistoryView(doc, post, () => this.showChat(), options.now);
     this.composer = new Composer(
       doc,
@@ -87,7 +95,9 @@ export class ChatApp {
 
     this.statusBanner = el(doc, 'div', { className: 'banner banner-warning', attrs: { 'data-testid': 'status-banner', role: 'status' } });
     this.statusBanner.hidden = true;
-    this.chatPane = el(doc, 'div', { className: 'chat-pane', children: [this.transcript.element, this.composer.element] });
+    this.approvalDock = el(doc, 'div', { className: 'approval-dock', attrs: { 'data-testid': 'approval-dock', role: 'region', 'aria-label': 'Approvals needed' } });
+    this.approvalDock.hidden = true;
+    this.chatPane = el(doc, 'div', { className: 'chat-pane', children: [this.transcript.element, this.approvalDock, this.composer.element] });
 
     const header = el(doc, 'header', {
       className: 'header',
@@ -147,6 +157,24 @@ export class ChatApp {
       case 'turnUndone':
         if (message.sessionId === this.sessionId) this.transcript.markUndone(message.entryId, { restored: message.restored, removed: message.removed });
         break;
+      case 'approvals': {
+        const before = [...this.approvals.values()].map((a) => a.request.entryId);
+        this.approvals.clear();
+        for (const state of message.approvals) this.approvals.set(state.request.id, state);
+        this.approvalsChanged([...before, ...message.approvals.map((a) => a.request.entryId)]);
+        break;
+      }
+      case 'approvalRequested':
+        this.approvals.set(message.approval.id, { request: message.approval });
+        this.approvalsChanged([message.approval.entryId]);
+        break;
+      case 'approvalSettled': {
+        const state = this.approvals.get(message.id);
+        if (!state) break;
+        this.approvals.set(message.id, { request: state.request, outcome: message.outcome });
+        this.approvalsChanged([state.request.entryId]);
+        break;
+      }
       case 'show':
         if (message.what === 'history') this.showHistory();
         else {
@@ -155,6 +183,42 @@ export class ChatApp {
         }
         break;
     }
+  }
+
+  private approvalFor(entryId: string, callId: string): ApprovalState | undefined {
+    let found: ApprovalState | undefined;
+    for (const state of this.approvals.values()) {
+      const r = state.request;
+      // A pending request wins over an older settled one for the same call.
+      if (r.sessionId === this.sessionId && r.entryId === entryId && r.callId === callId && (!found || !state.outcome)) found = state;
+    }
+    return found;
+  }
+
+  private approvalsChanged(entryIds: string[]): void {
+    this.transcript.refreshEntries(entryIds);
+    this.updateDock();
+  }
+
+  /** Shows, above the input, every pending approval that has no tool-call row in the shown chat, so none is ever out of reach. */
+  private updateDock(): void {
+    const homeless = [...this.approvals.values()].filter((a) => !a.outcome && !(a.request.sessionId === this.sessionId && this.transcript.hasToolCall(a.request.entryId, a.request.callId)));
+    const key = homeless.map((a) => a.request.id).join('|');
+    if (key === this.dockKey) return;
+    this.dockKey = key;
+    const doc = this.doc;
+    this.approvalDock.replaceChildren(
+      ...homeless.map((a) =>
+        el(doc, 'div', {
+          className: 'approval-dock-item',
+          children: [
+            el(doc, 'div', { className: 'approval-dock-note', text: a.request.sessionId === this.sessionId ? 'A tool is waiting for your approval:' : 'A tool in another chat is waiting for your approval:' }),
+            renderApprovalCard(doc, a, (m) => this.api.postMessage(m)),
+          ],
+        }),
+      ),
+    );
+    this.approvalDock.hidden = homeless.length === 0;
   }
 
   private showSession(session: Extract<ToWebview, { type: 'session' }>['session']): void {

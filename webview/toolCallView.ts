@@ -5,6 +5,8 @@
  * output, which must never be interpreted as HTML.
  */
 import type { AssistantPart } from '../protocol/sessions';
+import type { ApprovalState, FromWebview } from '../protocol/webviewMessages';
+import { renderApprovalCard } from './approvalCardView';
 import { el } from './dom';
 import { icon } from './icons';
 
@@ -45,33 +47,56 @@ function safeJson(value: unknown, indent: number): string {
 }
 
 export class ToolCallView {
-  readonly element: HTMLDetailsElement;
+  /** The row: the collapsible call and, under it, its approval card (outside <details>, so it shows while the call is collapsed). */
+  readonly element: HTMLElement;
+  private readonly details: HTMLDetailsElement;
+  private readonly approvalSlot: HTMLElement;
   private renderedKey = '';
+  /** The approval last rendered; the app replaces the object whenever the extension sends news of it. */
+  private renderedApproval: ApprovalState | undefined;
 
-  constructor(private readonly doc: Document) {
+  constructor(
+    private readonly doc: Document,
+    private readonly post: (message: FromWebview) => void = () => undefined,
+  ) {
     // <details> is collapsible and keyboard-operable natively, and keeps its
     // open state across our updates because we update it in place.
-    this.element = el(doc, 'details', { className: 'tool-call', attrs: { 'data-testid': 'tool-call' } });
+    this.details = el(doc, 'details', { className: 'tool-call', attrs: { 'data-testid': 'tool-call' } });
+    this.approvalSlot = el(doc, 'div', { className: 'tool-approval' });
+    this.element = el(doc, 'div', { className: 'tool-row', attrs: { 'data-testid': 'tool-row' }, children: [this.details, this.approvalSlot] });
   }
 
-  update(part: ToolCallPart, entryLive: boolean): void {
+  update(part: ToolCallPart, entryLive: boolean, approval?: ApprovalState): void {
     const { call, result } = part;
-    const state = result ? (result.isError ? 'error' : 'ok') : entryLive ? 'running' : 'incomplete';
+    this.element.setAttribute('data-call-id', call.id);
+    this.updateApproval(approval);
+    const waiting = !result && approval !== undefined && approval.outcome === undefined;
+    const state = result ? (result.isError ? 'error' : 'ok') : waiting ? 'waiting' : entryLive ? 'running' : 'incomplete';
     const key = `${state}|${call.id}`;
     if (key === this.renderedKey) return;
     this.renderedKey = key;
 
     const doc = this.doc;
-    this.element.setAttribute('data-state', state);
+    this.details.setAttribute('data-state', state);
     const argsSummary = summarizeArguments(call.arguments);
     const resultSummary = result
       ? result.summary ?? truncate(result.content.split('\n', 1)[0] ?? '', 60)
       : state === 'running'
         ? 'running…'
-        : 'no result';
+        : state === 'waiting'
+          ? 'waiting for your approval'
+          : 'no result';
     const statusIcon =
-      state === 'ok' ? icon(doc, 'check') : state === 'error' ? icon(doc, 'error') : state === 'running' ? el(doc, 'span', { className: 'spinner', attrs: { 'aria-hidden': 'true' } }) : icon(doc, 'tool');
-    const stateWord = { ok: 'succeeded', error: 'failed', running: 'running', incomplete: 'did not finish' }[state];
+      state === 'ok'
+        ? icon(doc, 'check')
+        : state === 'error'
+          ? icon(doc, 'error')
+          : state === 'running'
+            ? el(doc, 'span', { className: 'spinner', attrs: { 'aria-hidden': 'true' } })
+            : state === 'waiting'
+              ? icon(doc, 'hand')
+              : icon(doc, 'tool');
+    const stateWord = { ok: 'succeeded', error: 'failed', running: 'running', waiting: 'is waiting for your approval', incomplete: 'did not finish' }[state];
 
     const summary = el(doc, 'summary', {
       className: 'tool-summary',
@@ -97,6 +122,12 @@ export class ToolCallView {
         el(doc, 'pre', { className: 'tool-text', attrs: { 'data-testid': 'tool-result' }, text: content || '(empty)' }),
       );
     }
-    this.element.replaceChildren(summary, el(doc, 'div', { className: 'tool-details', children: details }));
+    this.details.replaceChildren(summary, el(doc, 'div', { className: 'tool-details', children: details }));
+  }
+
+  private updateApproval(approval: ApprovalState | undefined): void {
+    if (approval === this.renderedApproval) return;
+    this.renderedApproval = approval;
+    this.approvalSlot.replaceChildren(...(approval ? [renderApprovalCard(this.doc, approval, this.post)] : []));
   }
 }

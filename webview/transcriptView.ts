@@ -44,6 +44,8 @@ export class TranscriptView {
   private programmaticTop = -1;
   /** Called when the transcript scrolls (the app persists the position). */
   onScroll?: () => void;
+  /** Called after entries were painted (the app shows approvals that have no row in the dock). */
+  onPainted?: () => void;
 
   constructor(
     private readonly ctx: ViewContext,
@@ -115,6 +117,18 @@ export class TranscriptView {
     return true;
   }
 
+  /** Repaints these entries on the next frame (their approvals changed). */
+  refreshEntries(entryIds: Iterable<string>): void {
+    for (const id of entryIds) if (this.assistantViews.has(id)) this.dirty.add(id);
+    this.requestPaint();
+  }
+
+  /** Whether the shown session has this tool call, so its approval card can sit in its row. */
+  hasToolCall(entryId: string, callId: string): boolean {
+    const entry = this.entries.find((e): e is AssistantEntry => e.kind === 'assistant' && e.id === entryId);
+    return entry?.parts.some((p) => p.kind === 'toolCall' && p.call.id === callId) ?? false;
+  }
+
   /** Shows the result of undoing a reply's file changes on that reply. */
   markUndone(entryId: string, report: UndoReport): void {
     this.assistantViews.get(entryId)?.showUndone(report);
@@ -130,6 +144,7 @@ export class TranscriptView {
     }
     this.dirty.clear();
     this.followOutput();
+    this.onPainted?.();
   }
 
   /** Restores a scroll position saved before the webview was reloaded. */
@@ -158,6 +173,7 @@ export class TranscriptView {
     for (const entry of this.entries) this.list.appendChild(this.createEntryView(entry, entry.id === lastId));
     this.emptyState.hidden = this.entries.length > 0;
     this.followOutput();
+    this.onPainted?.();
   }
 
   private appendEntry(entry: SessionEntry): void {

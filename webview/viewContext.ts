@@ -1,5 +1,5 @@
 /** What entry views need from the app, passed down instead of reaching for globals. */
-import type { FromWebview } from '../protocol/webviewMessages';
+import type { ApprovalState, FromWebview } from '../protocol/webviewMessages';
 import type { MarkdownRenderer } from './markdownRenderer';
 import type { RenderStats } from './textPartView';
 
@@ -16,4 +16,6 @@ export interface ViewContext {
   selectModel(model: string): void;
   /** Restores every file the agent changed in the reply `entryId`. */
   undoTurn(entryId: string): void;
+  /** The approval of one tool call of the shown session, as the extension last sent it. */
+  approvalFor(entryId: string, callId: string): ApprovalState | undefined;
 }

@@ -4,49 +4,101 @@ import type { ProposalDocuments } from './proposalDocuments';
 
 export type EditDecision = 'accept' | 'reject' | 'acceptAllForTurn';
 
-const ACCEPT = 'Accept';
-const REJECT = 'Reject';
-const ACCEPT_ALL = 'Accept All in This Reply';
+/**
+ * The diff editor's own Accept / Reject / Accept All actions (`editor/title`
+ * in package.json, shown only on Hearth's proposal documents). They live in
+ * the diff editor itself rather than in a notification, so they cannot slide
+ * away into the notification centre and they disappear with the diff.
+ */
+export const DIFF_COMMANDS = { accept: 'hearth.diff.accept', reject: 'hearth.diff.reject', acceptAllForTurn: 'hearth.diff.acceptAll' } as const;
 
-/** Closes the diff tabs showing `proposed`. */
-async function closeDiff(proposed: vscode.Uri): Promise<void> {
-  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputTextDiff && t.input.modified.toString() === proposed.toString());
-  if (tabs.length > 0) await vscode.window.tabGroups.close(tabs, true);
+/** The side name of proposals that offer "Accept All in This Reply" (package.json's `when` clause matches it). */
+const SIDE_WITH_ACCEPT_ALL = 'proposed';
+const SIDE_WITHOUT_ACCEPT_ALL = 'proposal';
+
+export interface EditDiff {
+  /** Opens (again) the diff beside the user's editor (without taking focus unless asked to). */
+  show(): Promise<void>;
+  /** Closes the diff and forgets its documents; its title actions stop doing anything. */
+  close(): Promise<void>;
+  /** Fires when the user closes the diff tab without answering. */
+  readonly closedByUser: Promise<void>;
 }
 
 /**
- * Shows a proposed file change in VS Code's diff editor, beside the user's
- * editor and without taking focus, and asks Accept / Reject / Accept all in
- * a notification (which does not take focus either). A cancelled request (the
- * turn was stopped) closes the diff and counts as a rejection.
+ * Opens proposed file changes in VS Code's diff editor and routes its title
+ * actions to whoever opened the diff. Nothing here writes a file.
  */
-export async function askEditApproval(
-  params: Pick<EditApprovalParams, 'relativePath' | 'oldContent' | 'newContent'>,
-  documents: ProposalDocuments,
-  token: vscode.CancellationToken,
-  options: { allowAcceptAll: boolean; title?: string } = { allowAcceptAll: true },
-): Promise<EditDecision> {
-  const original = documents.create('original', params.relativePath, params.oldContent ?? '');
-  const proposed = documents.create('proposed', params.relativePath, params.newContent);
-  const verb = params.oldContent === null ? 'create' : 'change';
-  try {
-    await vscode.commands.executeCommand('vscode.diff', original, proposed, options.title ?? `Hearth: ${params.relativePath} (proposed ${verb})`, {
-      preview: false,
-      preserveFocus: true,
-      viewColumn: vscode.ViewColumn.Beside,
-    });
-    const answer = new Promise<string | undefined>((resolve) => {
-      const buttons = options.allowAcceptAll ? [ACCEPT, REJECT, ACCEPT_ALL] : [ACCEPT, REJECT];
-      void vscode.window.showInformationMessage(`Hearth wants to ${verb} ${params.relativePath}. Review the diff, then accept or reject.`, ...buttons).then(resolve);
-    });
-    const cancelled = new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)));
-    const choice = await Promise.race([answer, cancelled]);
-    if (token.isCancellationRequested) return 'reject';
-    if (choice === ACCEPT) return 'accept';
-    if (choice === ACCEPT_ALL) return 'acceptAllForTurn';
-    return 'reject';
-  } finally {
-    await closeDiff(proposed);
-    documents.release(original, proposed);
+export class EditDiffs implements vscode.Disposable {
+  /** Proposed document URI → what its Accept / Reject actions do. */
+  private readonly handlers = new Map<string, (decision: EditDecision) => void>();
+  private readonly disposables: vscode.Disposable[];
+
+  constructor(private readonly documents: ProposalDocuments) {
+    this.disposables = (Object.keys(DIFF_COMMANDS) as EditDecision[]).map((decision) =>
+      vscode.commands.registerCommand(DIFF_COMMANDS[decision], (uri?: unknown) => this.answer(uri, decision)),
+    );
   }
+
+  dispose(): void {
+    for (const d of this.disposables) d.dispose();
+    this.handlers.clear();
+  }
+
+  async open(
+    params: Pick<EditApprovalParams, 'relativePath' | 'oldContent' | 'newContent'>,
+    onDecision: (decision: EditDecision) => void,
+    options: { allowAcceptAll: boolean; title?: string; takeFocus?: boolean },
+  ): Promise<EditDiff> {
+    const original = this.documents.create('original', params.relativePath, params.oldContent ?? '');
+    const proposed = this.documents.create(options.allowAcceptAll ? SIDE_WITH_ACCEPT_ALL : SIDE_WITHOUT_ACCEPT_ALL, params.relativePath, params.newContent);
+    const verb = params.oldContent === null ? 'create' : 'change';
+    const title = options.title ?? `Hearth: ${params.relativePath} (proposed ${verb})`;
+    this.handlers.set(proposed.toString(), onDecision);
+    let closed = false;
+    let closedByUser: () => void = () => undefined;
+    const closedPromise = new Promise<void>((resolve) => (closedByUser = resolve));
+    const tabWatch = vscode.window.tabGroups.onDidChangeTabs((e) => {
+      if (!closed && e.closed.some((t) => isDiffOf(t, proposed))) closedByUser();
+    });
+    const show = async () => {
+      if (closed) return;
+      await vscode.commands.executeCommand('vscode.diff', original, proposed, title, { preview: false, preserveFocus: !options.takeFocus, viewColumn: vscode.ViewColumn.Beside });
+    };
+    await show();
+    return {
+      show,
+      closedByUser: closedPromise,
+      close: async () => {
+        if (closed) return;
+        closed = true;
+        tabWatch.dispose();
+        this.handlers.delete(proposed.toString());
+        await closeDiff(proposed);
+        this.documents.release(original, proposed);
+      },
+    };
+  }
+
+  /** A title action was clicked: VS Code passes the diff's modified (proposed) document, else we use the active tab. */
+  private answer(uri: unknown, decision: EditDecision): void {
+    const key = uri instanceof vscode.Uri ? uri.toString() : activeDiffModified()?.toString();
+    const handler = key ? this.handlers.get(key) : undefined;
+    if (handler) handler(decision);
+    else void vscode.window.showInformationMessage('Hearth: this change is no longer waiting for a decision.');
+  }
+}
+
+function isDiffOf(tab: vscode.Tab, proposed: vscode.Uri): boolean {
+  return tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposed.toString();
+}
+
+function activeDiffModified(): vscode.Uri | undefined {
+  const input = vscode.window.tabGroups.activeTabGroup.activeTab?.input;
+  return input instanceof vscode.TabInputTextDiff ? input.modified : undefined;
+}
+
+async function closeDiff(proposed: vscode.Uri): Promise<void> {
+  const tabs = vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => isDiffOf(t, proposed));
+  if (tabs.length > 0) await vscode.window.tabGroups.close(tabs, true);
 }

@@ -1,22 +1,31 @@
 import * as vscode from 'vscode';
-import type { ProposalDocuments } from './proposalDocuments';
-import { askEditApproval } from './editApprovalUi';
+import type { EditDecision, EditDiffs } from './editApprovalUi';
 
 /**
  * The review path for editor actions (Fix, Document, Refactor, Write tests):
- * the proposed change is shown in the same diff editor and Accept / Reject
- * prompt as the agent's edits, and an accepted change is applied to the open
- * document as a normal edit, so Ctrl+Z undoes it and nothing is saved for the user.
+ * the proposed change is shown in the same diff editor as the agent's edits,
+ * answered with the diff editor's Accept / Reject actions (closing the diff
+ * rejects it), and an accepted change is applied to the open document as a
+ * normal edit, so Ctrl+Z undoes it and nothing is saved for the user.
  */
-export async function reviewEdit(documents: ProposalDocuments, edit: { uri: vscode.Uri; range: vscode.Range; newText: string; title: string }): Promise<boolean> {
+export async function reviewEdit(diffs: EditDiffs, edit: { uri: vscode.Uri; range: vscode.Range; newText: string; title: string }): Promise<boolean> {
   const document = await vscode.workspace.openTextDocument(edit.uri);
   const oldContent = document.getText();
   const newContent = oldContent.slice(0, document.offsetAt(edit.range.start)) + edit.newText + oldContent.slice(document.offsetAt(edit.range.end));
   const version = document.version;
-  const source = new vscode.CancellationTokenSource();
+  let decide: (decision: EditDecision) => void = () => undefined;
+  const decided = new Promise<EditDecision>((resolve) => (decide = resolve));
+  // This review has no chat card, so the status bar says where the answer goes until it is given.
+  const hint = vscode.window.setStatusBarMessage('$(diff) Hearth: review the change, then Accept or Reject in the diff editor’s title bar');
+  const diff = await diffs.open({ relativePath: vscode.workspace.asRelativePath(edit.uri), oldContent, newContent }, (d) => decide(d), {
+    allowAcceptAll: false,
+    title: edit.title,
+    // The user asked for this change and reviews it now: the diff takes focus, which also shows its Accept / Reject actions (VS Code shows editor actions for the active group only).
+    takeFocus: true,
+  });
   try {
-    const decision = await askEditApproval({ relativePath: vscode.workspace.asRelativePath(edit.uri), oldContent, newContent }, documents, source.token, { allowAcceptAll: false, title: edit.title });
-    if (decision === 'reject') return false;
+    const decision = await Promise.race([decided, diff.closedByUser.then(() => 'reject' as const)]);
+    if (decision !== 'accept') return false;
     if (document.version !== version) {
       void vscode.window.showWarningMessage('Hearth did not apply the change: the file changed while the diff was open. Run the action again.');
       return false;
@@ -25,6 +34,7 @@ export async function reviewEdit(documents: ProposalDocuments, edit: { uri: vsco
     workspaceEdit.replace(edit.uri, edit.range, edit.newText);
     return vscode.workspace.applyEdit(workspaceEdit);
   } finally {
-    source.dispose();
+    hint.dispose();
+    await diff.close();
   }
 }

@@ -1,17 +1,16 @@
 import * as vscode from 'vscode';
 import type { McpToolApprovalParams } from '../../protocol/lspMethods';
+import type { PendingApprovals } from '../approvals/pendingApprovals';
 import type { ProposalDocuments } from '../approvals/proposalDocuments';
 
 export type McpToolDecision = 'accept' | 'reject' | 'alwaysAllow';
 
-const ALLOW = 'Allow';
-const ALWAYS = 'Always Allow';
-const REJECT = 'Reject';
-const MAX_ARGUMENTS_SHOWN = 400;
+/** Arguments longer than this are cut on the card (the model's arguments can be huge); the tool still gets all of them. */
+const MAX_ARGUMENTS_SHOWN = 20_000;
 
-function argumentsText(args: Record<string, unknown>): string {
-  const text = JSON.stringify(args);
-  return text.length > MAX_ARGUMENTS_SHOWN ? `${text.slice(0, MAX_ARGUMENTS_SHOWN)}…` : text;
+function argumentsJson(args: Record<string, unknown>): string {
+  const text = JSON.stringify(args, null, 2) ?? '{}';
+  return text.length > MAX_ARGUMENTS_SHOWN ? `${text.slice(0, MAX_ARGUMENTS_SHOWN)}\n… (${text.length - MAX_ARGUMENTS_SHOWN} more characters)` : text;
 }
 
 async function closeDiff(current: vscode.Uri): Promise<void> {
@@ -20,41 +19,50 @@ async function closeDiff(current: vscode.Uri): Promise<void> {
 }
 
 /**
- * Asks whether one MCP tool call may run, in a notification that does not
- * take focus: the server, the tool and its arguments, with Allow, Always
- * Allow (this tool, as long as its definition stays the same) and Reject.
- * When the tool's definition changed since the user approved it, the old and
- * new definitions open side by side first. A cancelled request (the turn was
- * stopped) counts as a rejection.
+ * Asks whether one MCP tool call may run, as a card in the chat (in the tool
+ * call's row): the server, the tool and its arguments, with Allow once,
+ * Always allow (this tool, as long as its definition stays the same) and
+ * Reject. When the tool's definition changed since the user approved it, the
+ * old and new definitions open side by side too ("Show the change" on the
+ * card reopens them). A cancelled request (the turn was stopped) counts as a rejection.
  */
-export async function askMcpToolApproval(params: McpToolApprovalParams, documents: ProposalDocuments, token: vscode.CancellationToken): Promise<McpToolDecision> {
-  const changed = params.previousDefinition !== undefined;
+export async function askMcpToolApproval(params: McpToolApprovalParams, documents: ProposalDocuments, approvals: PendingApprovals, token: vscode.CancellationToken): Promise<McpToolDecision> {
+  const { id, answer } = approvals.ask(
+    {
+      kind: 'mcpTool',
+      sessionId: params.sessionId,
+      entryId: params.entryId,
+      callId: params.callId,
+      server: params.server,
+      source: params.source,
+      tool: params.tool,
+      argumentsJson: argumentsJson(params.arguments),
+      description: params.definition.description,
+      definitionChanged: params.previousDefinition !== undefined,
+    },
+    token,
+  );
   let approved: vscode.Uri | undefined;
   let current: vscode.Uri | undefined;
   try {
     if (params.previousDefinition) {
       const file = `${params.toolName.replace(/[^\w.-]/g, '_')}.json`;
-      approved = documents.create('approved', file, `${JSON.stringify(params.previousDefinition, null, 2)}\n`);
-      current = documents.create('current', file, `${JSON.stringify(params.definition, null, 2)}\n`);
-      await vscode.commands.executeCommand('vscode.diff', approved, current, `Hearth: ${params.toolName} definition (approved ↔ now)`, {
-        preview: false,
-        preserveFocus: true,
-        viewColumn: vscode.ViewColumn.Beside,
-      });
+      const left = documents.create('approved', file, `${JSON.stringify(params.previousDefinition, null, 2)}\n`);
+      const right = documents.create('current', file, `${JSON.stringify(params.definition, null, 2)}\n`);
+      approved = left;
+      current = right;
+      const show = async () => {
+        await vscode.commands.executeCommand('vscode.diff', left, right, `Hearth: ${params.toolName} definition (approved ↔ now)`, {
+          preview: false,
+          preserveFocus: true,
+          viewColumn: vscode.ViewColumn.Beside,
+        });
+      };
+      approvals.setDiff(id, show);
+      await show();
     }
-    const where = params.source === 'workspace' ? 'workspace MCP server' : 'MCP server';
-    const message = changed
-      ? `The ${where} "${params.server}" changed the definition of ${params.tool} since you approved it. Review the difference. Run it with ${argumentsText(params.arguments)}?`
-      : `Hearth wants to run ${params.tool} from the ${where} "${params.server}" with ${argumentsText(params.arguments)}.`;
-    const answer = new Promise<string | undefined>((resolve) => {
-      void vscode.window.showWarningMessage(message, ALLOW, ALWAYS, REJECT).then(resolve);
-    });
-    const cancelled = new Promise<undefined>((resolve) => token.onCancellationRequested(() => resolve(undefined)));
-    const choice = await Promise.race([answer, cancelled]);
-    if (token.isCancellationRequested) return 'reject';
-    if (choice === ALLOW) return 'accept';
-    if (choice === ALWAYS) return 'alwaysAllow';
-    return 'reject';
+    const decision = await answer;
+    return decision === 'accept' || decision === 'alwaysAllow' ? decision : 'reject';
   } finally {
     if (current) await closeDiff(current);
     if (approved && current) documents.release(approved, current);

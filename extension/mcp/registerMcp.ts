@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { McpLogNotification, McpServerStatusNotification, McpToolApprovalRequest, McpTrustServerRequest, type McpServerInfo, type McpServerState } from '../../protocol/lspMethods';
+import type { PendingApprovals } from '../approvals/pendingApprovals';
 import { ProposalDocuments } from '../approvals/proposalDocuments';
 import { restartMcpServer, showMcpServers } from './mcpServerPicker';
 import { askMcpToolApproval } from './mcpToolApprovalUi';
@@ -8,18 +9,18 @@ import { askMcpTrust } from './mcpTrustPrompt';
 
 /**
  * The editor's side of MCP: the trust prompt for workspace servers, the
- * approval prompt for tool calls, the List and Restart commands, each
+ * approval of tool calls (a card in the chat), the List and Restart commands, each
  * server's stderr in the Hearth output channel, and a warning when a server
  * stops unexpectedly. The servers themselves run in the language server.
  */
-export function registerMcp(context: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel): void {
+export function registerMcp(context: vscode.ExtensionContext, client: LanguageClient, log: vscode.LogOutputChannel, approvals: PendingApprovals): void {
   // Its own scheme, so these documents never shadow the edit diffs' provider.
   const documents = new ProposalDocuments('hearth-mcp-definition');
   const lastStates = new Map<string, McpServerState>();
   context.subscriptions.push(
     documents,
     client.onRequest(McpTrustServerRequest.type, async (params) => ({ decision: await askMcpTrust(params) })),
-    client.onRequest(McpToolApprovalRequest.type, async (params, token) => ({ decision: await askMcpToolApproval(params, documents, token) })),
+    client.onRequest(McpToolApprovalRequest.type, async (params, token) => ({ decision: await askMcpToolApproval(params, documents, approvals, token) })),
     client.onNotification(McpLogNotification.type, ({ server, message }) => log.info(`[MCP ${server}] ${message}`)),
     client.onNotification(McpServerStatusNotification.type, (info) => {
       const previous = lastStates.get(info.name);

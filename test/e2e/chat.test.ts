@@ -43,6 +43,13 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
 
   const lastAnswer = () => chat.locator('[data-testid="assistant-message"]').last();
 
+  /** Clicks into the diff (VS Code shows editor title actions for the active group only), then its title action. */
+  async function acceptInDiffEditor(action: string): Promise<void> {
+    // The modified (proposed) side comes second in the diff editor.
+    await vscode.wb.page.locator('.monaco-diff-editor .view-lines').last().click();
+    await vscode.wb.page.getByRole('button', { name: action, exact: true }).click();
+  }
+
   it('opens the Chat view from the Hearth icon in the activity bar, with the installed models to pick from', async () => {
     chat = await openHearth(vscode.wb.page);
     await chat.locator('[data-testid="composer"]').waitFor({ state: 'visible' });
@@ -113,7 +120,10 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     // The diff opened beside, without taking the keyboard from where the user was typing (the chat input).
     assert.equal(await vscode.wb.page.evaluate('document.activeElement && document.activeElement.tagName'), 'IFRAME');
     assert.equal(await chat.evaluate("document.activeElement && document.activeElement.getAttribute('data-testid')"), 'composer');
-    await vscode.wb.page.getByRole('button', { name: 'Accept', exact: true }).click();
+    // The diff editor's own Accept action (in its title bar, shown once the user is in the diff) answers too; the chat card follows.
+    await acceptInDiffEditor('Accept');
+    const card = lastAnswer().locator('[data-testid="approval-card"][data-kind="edit"]');
+    await until(async () => (await card.getAttribute('data-state')) === 'accepted', 'the chat card to show that the diff editor accepted it');
     await until(async () => fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js'), 'utf8') === FIXED, 'the file to be written');
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the turn to finish');
 
@@ -124,7 +134,7 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     );
     await send('Make two changes');
     await vscode.wb.page.locator('.tabs-container .tab', { hasText: 'proposed create' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await vscode.wb.page.getByRole('button', { name: 'Accept All in This Reply' }).click();
+    await acceptInDiffEditor('Accept All in This Reply');
     await until(async () => fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js'), 'utf8').includes('* 2'), 'the second edit (accepted for the whole reply)');
     assert.equal(fs.existsSync(path.join(vscode.workspace, 'src', 'extra.js')), true);
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the second turn to finish');

@@ -2,7 +2,7 @@
  * MCP in a real VS Code: a workspace whose .vscode/mcp.json names a real
  * third-party server (@modelcontextprotocol/server-everything). The server
  * starts only after the test trusts it in Hearth's prompt; the agent's call to
- * one of its tools runs only after the test allows it.
+ * one of its tools runs only after the test allows it on its card in the chat.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -60,9 +60,12 @@ describe('MCP servers from .vscode/mcp.json in a real VS Code (e2e)', function (
 
     const offered = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.body !== undefined, 30_000);
     assert.ok((offered.body.tools as { function: { name: string } }[]).some((t) => t.function.name === 'everything.echo'));
-    const allow = vscode.wb.page.locator('.notification-toast', { hasText: 'everything' }).getByRole('button', { name: 'Allow', exact: true });
-    await allow.waitFor({ state: 'visible', timeout: 30_000 });
-    await allow.click();
+    // The approval is a card in the tool call's row in the chat, naming the server, the tool and the arguments.
+    const card = chat.locator('[data-testid="approval-card"][data-kind="mcpTool"]');
+    await card.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(await card.locator('[data-testid="approval-mcp-tool"]').innerText(), 'everything.echo');
+    assert.match(await card.locator('[data-testid="approval-arguments"]').innerText(), /"message": "hello from the e2e test"/);
+    await card.locator('[data-testid="approval-allow"]').click();
 
     const answer = chat.locator('[data-testid="assistant-message"]').last();
     await until(async () => (await answer.getAttribute('data-state')) === 'done', 'the turn to finish', 60_000);

@@ -87,4 +87,37 @@ describe('Hearth in a real VS Code', () => {
     await vscode.commands.executeCommand('hearth.newChat');
     await vscode.commands.executeCommand('hearth.stop');
   });
+
+  it('Always allow adds exactly the offered rule to the user’s global allow-list, and nothing else', async () => {
+    const api = await hearth();
+    const config = () => vscode.workspace.getConfiguration('hearth');
+    const before = config().inspect<string[]>('agent.commandAllowList')?.globalValue;
+    const source = new vscode.CancellationTokenSource();
+    const request = {
+      kind: 'command' as const,
+      sessionId: 's-suite',
+      entryId: 'a-suite',
+      callId: 'c-suite',
+      command: 'make hearth-suite-target',
+      cwd: '/',
+      reasons: ['it is not on your allow-list'],
+      sandbox: { kind: 'none' as const, network: false },
+      suggestedRule: 'make hearth-suite-target',
+    };
+    try {
+      const { id, answer } = api.approvals.ask(request, source.token);
+      // A forged rule (what a compromised webview could send) is refused and changes nothing.
+      assert.equal((await api.approvals.decide(id, 'alwaysAllow', 'rm -rf /')).ok, false);
+      assert.ok(!(config().get<string[]>('agent.commandAllowList') ?? []).includes('rm -rf /'));
+      assert.deepEqual(await api.approvals.decide(id, 'alwaysAllow', 'make hearth-suite-target'), { ok: true });
+      assert.equal(await answer, 'alwaysAllow');
+      const global = config().inspect<string[]>('agent.commandAllowList')?.globalValue ?? [];
+      assert.ok(global.includes('make hearth-suite-target'), 'the rule is in the user (global) settings');
+      assert.ok(global.includes('git status'), 'the defaults are kept');
+      assert.ok(!global.includes('rm -rf /'));
+    } finally {
+      source.dispose();
+      await config().update('agent.commandAllowList', before, vscode.ConfigurationTarget.Global);
+    }
+  });
 });

@@ -52,5 +52,8 @@ export async function runInEditorSuite(options: {
   } finally {
     await wb.close();
     await server.stop();
+    // Leave nothing in the temp directory: the results file's folder and the server's user-data and extensions folders.
+    fs.rmSync(path.dirname(resultsFile), { recursive: true, force: true });
+    fs.rmSync(path.dirname(server.userDataDir), { recursive: true, force: true });
   }
 }

@@ -36,13 +36,29 @@ export async function openWorkbench(url: string): Promise<Workbench> {
   };
 }
 
-/** Runs a command from the command palette by its title. */
-export async function runCommand(page: Page, title: string): Promise<void> {
-  await page.keyboard.press('F1');
+/**
+ * Runs a command from the command palette by its title. The palette lists the
+ * commands known when it opens, so right after a window reload (extensions
+ * still being registered) it is closed and opened again until the command is there.
+ */
+export async function runCommand(page: Page, title: string, timeoutMs = 60_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   const input = page.locator('.quick-input-widget input');
-  await input.waitFor({ state: 'visible' });
-  await input.fill(`>${title}`);
-  await page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first().waitFor({ timeout: 15_000 });
+  const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
+  for (;;) {
+    const step = Math.max(1000, Math.min(5000, deadline - Date.now()));
+    try {
+      await page.keyboard.press('F1');
+      await input.waitFor({ state: 'visible', timeout: step });
+      await input.fill(`>${title}`, { timeout: step });
+      await row.waitFor({ timeout: step });
+      break;
+    } catch (err) {
+      // The palette may also have closed on its own (focus moved while it opened): try again.
+      if (Date.now() >= deadline) throw err;
+      await page.keyboard.press('Escape');
+    }
+  }
   await page.keyboard.press('Enter');
 }
 

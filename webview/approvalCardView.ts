@@ -1,0 +1,216 @@
+/**
+ * A tool approval as a card in the chat: everything the user needs to decide
+ * (the whole command, where and how it runs and every reason it asks; the
+ * file and the size of the change; the file and why), the buttons that
+ * answer it, and once it is settled, how it ended instead of the buttons.
+ * The card holds no state of its own: the extension owns the request and
+ * tells the view when it is settled, so a button never outlives its request.
+ * All text is set as text, never as HTML: commands and paths come from the model.
+ */
+import type { ApprovalDecision, ApprovalOutcome, ApprovalRequest, ApprovalState, FromWebview } from '../protocol/webviewMessages';
+import { button, el } from './dom';
+import type { Child } from './dom';
+
+type Post = (message: FromWebview) => void;
+
+/**
+ * Characters that change what a command looks like without being seen:
+ * controls (except tab and newline), bidirectional overrides and isolates
+ * (the "Trojan Source" trick), zero-width characters. The model writes the
+ * commands and paths on these cards, so each such character is shown as a
+ * visible ⟨U+XXXX⟩ and the card says so.
+ */
+// eslint-disable-next-line no-control-regex
+const HIDDEN_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/g;
+
+export function revealHidden(text: string): { text: string; hidden: boolean } {
+  let hidden = false;
+  const shown = text.replace(HIDDEN_CHARS, (c) => {
+    hidden = true;
+    return `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`;
+  });
+  return { text: shown, hidden };
+}
+
+/** The model-written fields of a request, to check for hidden characters. */
+function modelText(request: ApprovalRequest): string[] {
+  switch (request.kind) {
+    case 'command':
+      return [request.command, request.cwd, request.suggestedRule ?? ''];
+    case 'edit':
+    case 'read':
+      return [request.path];
+    case 'mcpTool':
+      return [request.argumentsJson];
+  }
+}
+
+/** How the command will be confined, in the words the user needs. */
+export function sandboxText(sandbox: Extract<ApprovalRequest, { kind: 'command' }>['sandbox']): string {
+  if (sandbox.kind === 'none') return 'It will run WITHOUT a sandbox: this machine has none.';
+  if (sandbox.network) return 'It will run in a sandbox, with network access.';
+  return 'It will run in a sandbox: only the workspace is writable, no network.';
+}
+
+export function outcomeText(request: ApprovalRequest, outcome: ApprovalOutcome): string {
+  switch (outcome) {
+    case 'accepted':
+      return request.kind === 'command' || request.kind === 'mcpTool' ? 'Allowed once.' : request.kind === 'edit' ? 'Accepted.' : 'Allowed.';
+    case 'acceptedAll':
+      return 'Accepted, with the other changes of this reply.';
+    case 'alwaysAllowed':
+      if (request.kind === 'command' && request.suggestedRule) return `Always allowed: ${request.suggestedRule}`;
+      if (request.kind === 'mcpTool') return `Always allowed: ${request.server}.${request.tool}, while its definition stays the same.`;
+      return 'Always allowed.';
+    case 'rejected':
+      return 'Rejected.';
+    case 'cancelled':
+      return 'Cancelled: the reply was stopped before you answered.';
+    case 'expired':
+      return 'Expired: Hearth no longer waits for this answer.';
+  }
+}
+
+function title(request: ApprovalRequest): string {
+  switch (request.kind) {
+    case 'command':
+      return 'Run this command?';
+    case 'edit':
+      return request.created ? 'Create this file?' : 'Change this file?';
+    case 'read':
+      return 'Read this file?';
+    case 'mcpTool':
+      return 'Run this MCP tool?';
+  }
+}
+
+function field(doc: Document, label: string, value: string, testId: string): HTMLElement {
+  return el(doc, 'div', {
+    className: 'approval-field',
+    children: [label && el(doc, 'span', { className: 'approval-label', text: `${label} ` }), el(doc, 'code', { className: 'approval-mono', attrs: { 'data-testid': testId }, text: value })],
+  });
+}
+
+function details(doc: Document, request: ApprovalRequest): Child[] {
+  switch (request.kind) {
+    case 'command':
+      return [
+        el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-command' }, text: revealHidden(request.command).text }),
+        field(doc, 'in', revealHidden(request.cwd).text, 'approval-cwd'),
+        el(doc, 'div', { className: 'approval-label', text: 'It needs your approval because:' }),
+        el(doc, 'ul', { className: 'approval-reasons', attrs: { 'data-testid': 'approval-reasons' }, children: request.reasons.map((r) => el(doc, 'li', { text: r })) }),
+        el(doc, 'div', {
+          className: `approval-sandbox${request.sandbox.kind === 'none' ? ' approval-warning' : ''}`,
+          attrs: { 'data-testid': 'approval-sandbox', 'data-sandbox': request.sandbox.kind, 'data-network': String(request.sandbox.network) },
+          text: sandboxText(request.sandbox),
+        }),
+      ];
+    case 'edit':
+      return [
+        el(doc, 'div', {
+          className: 'approval-field',
+          children: [
+            el(doc, 'code', { className: 'approval-mono', attrs: { 'data-testid': 'approval-path' }, text: revealHidden(request.path).text }),
+            ' ',
+            el(doc, 'span', {
+              className: 'approval-diffstat',
+              attrs: { 'data-testid': 'approval-diffstat', 'aria-label': `${request.added} lines added, ${request.removed} removed` },
+              children: [el(doc, 'span', { className: 'added', text: `+${request.added}` }), ' ', el(doc, 'span', { className: 'removed', text: `−${request.removed}` }), ' lines'],
+            }),
+          ],
+        }),
+        request.executionSensitive
+          ? el(doc, 'div', { className: 'approval-warning', attrs: { 'data-testid': 'approval-sensitive', role: 'note' }, text: `This file makes other tools run code: ${request.executionSensitive}` })
+          : null,
+      ];
+    case 'read':
+      return [field(doc, '', revealHidden(request.path).text, 'approval-path'), el(doc, 'div', { className: 'approval-reason', attrs: { 'data-testid': 'approval-reason' }, text: request.reason })];
+    case 'mcpTool':
+      return [
+        field(doc, '', `${request.server}.${request.tool}`, 'approval-mcp-tool'),
+        el(doc, 'div', {
+          className: 'approval-label',
+          attrs: { 'data-testid': 'approval-mcp-server' },
+          text: `from the ${request.source === 'workspace' ? 'workspace' : 'user'} MCP server “${request.server}”${request.description ? `: ${request.description}` : ''}`,
+        }),
+        request.definitionChanged
+          ? el(doc, 'div', { className: 'approval-warning', attrs: { 'data-testid': 'approval-definition-changed', role: 'note' }, text: 'The server changed this tool’s definition since you approved it. Review the difference before you answer.' })
+          : null,
+        el(doc, 'div', { className: 'approval-label', text: 'With the arguments:' }),
+        el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-arguments' }, text: revealHidden(request.argumentsJson).text }),
+      ];
+  }
+}
+
+function actions(doc: Document, request: ApprovalRequest, post: Post): HTMLButtonElement[] {
+  const make = (text: string, testId: string, decision: ApprovalDecision, primary = false, rule?: string) =>
+    button(doc, {
+      label: text,
+      testId,
+      className: primary ? 'approval-button primary' : 'approval-button',
+      children: [text],
+      onClick: (event) => {
+        // One answer per request: the buttons go quiet until the extension confirms, so a double click cannot answer twice.
+        const card = (event.currentTarget as HTMLElement).closest('.approval-card');
+        card?.querySelectorAll('button[data-decision]').forEach((b) => ((b as HTMLButtonElement).disabled = true));
+        post({ type: 'approvalDecision', id: request.id, decision, ...(rule !== undefined ? { rule } : {}) });
+      },
+    });
+  const buttons: HTMLButtonElement[] = [];
+  switch (request.kind) {
+    case 'command':
+      buttons.push(make('Allow once', 'approval-allow', 'accept', true));
+      if (request.suggestedRule) {
+        const always = make(`Always allow ${request.suggestedRule}`, 'approval-always-allow', 'alwaysAllow', false, request.suggestedRule);
+        always.replaceChildren('Always allow ', el(doc, 'code', { className: 'approval-mono', text: revealHidden(request.suggestedRule).text }));
+        buttons.push(always);
+      }
+      buttons.push(make('Reject', 'approval-reject', 'reject'));
+      break;
+    case 'edit':
+      buttons.push(make('Accept', 'approval-accept', 'accept', true), make('Accept all in this reply', 'approval-accept-all', 'acceptAllForTurn'), make('Reject', 'approval-reject', 'reject'));
+      break;
+    case 'read':
+      buttons.push(make('Allow', 'approval-allow', 'accept', true), make('Reject', 'approval-reject', 'reject'));
+      break;
+    case 'mcpTool':
+      buttons.push(make('Allow once', 'approval-allow', 'accept', true), make('Always allow this tool', 'approval-always-allow', 'alwaysAllow'), make('Reject', 'approval-reject', 'reject'));
+      break;
+  }
+  for (const [i, b] of buttons.entries()) b.setAttribute('data-decision', String(i));
+  const diffLabel = request.kind === 'edit' ? 'Open diff' : request.kind === 'mcpTool' && request.definitionChanged ? 'Show the change' : undefined;
+  if (diffLabel) {
+    buttons.push(button(doc, { label: diffLabel, testId: 'approval-open-diff', className: 'approval-button', children: [diffLabel], onClick: () => post({ type: 'openApprovalDiff', id: request.id }) }));
+  }
+  return buttons;
+}
+
+export function renderApprovalCard(doc: Document, state: ApprovalState, post: Post): HTMLElement {
+  const { request, outcome } = state;
+  const pending = outcome === undefined;
+  return el(doc, 'div', {
+    className: 'approval-card',
+    attrs: {
+      'data-testid': 'approval-card',
+      'data-kind': request.kind,
+      'data-approval-id': request.id,
+      'data-state': outcome ?? 'pending',
+      role: 'group',
+      'aria-label': pending ? `Approval needed: ${title(request)}` : `Approval ${outcome}`,
+    },
+    children: [
+      el(doc, 'div', { className: 'approval-title', text: pending ? title(request) : title(request).replace(/\?$/, '') }),
+      modelText(request).some((t) => revealHidden(t).hidden)
+        ? el(doc, 'div', {
+            className: 'approval-warning',
+            attrs: { 'data-testid': 'approval-hidden-chars', role: 'note' },
+            text: 'This contains invisible or direction-changing characters, shown as ⟨U+…⟩ below. Read it carefully: it may not do what it seems to.',
+          })
+        : null,
+      ...details(doc, request),
+      pending
+        ? el(doc, 'div', { className: 'approval-actions', attrs: { 'data-testid': 'approval-actions' }, children: actions(doc, request, post) })
+        : el(doc, 'div', { className: `approval-outcome outcome-${outcome}`, attrs: { 'data-testid': 'approval-outcome', role: 'status' }, text: outcomeText(request, outcome) }),
+    ],
+  });
+}
