@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, until } from './support/workbench';
+import { openHearth, until, sendChatMessage } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -39,12 +39,7 @@ describe('Approvals in the chat in a real VS Code (e2e)', function () {
     },
   });
 
-  async function send(text: string): Promise<void> {
-    const composer = chat.locator('[data-testid="composer"]');
-    await composer.click();
-    await composer.fill(text);
-    await composer.press('Enter');
-  }
+  const send = (text: string) => sendChatMessage(chat, text);
 
   const lastAnswer = () => chat.locator('[data-testid="assistant-message"]').last();
   const hearthIcon = () => vscode.wb.page.locator('.part.activitybar .action-item a[aria-label^="Hearth"]').first();

@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { DEFAULT_MODELS, QWEN3, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, until } from './support/workbench';
+import { openHearth, until, sendChatMessage } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -34,12 +34,7 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     },
   });
 
-  async function send(text: string): Promise<void> {
-    const composer = chat.locator('[data-testid="composer"]');
-    await composer.click();
-    await composer.fill(text);
-    await composer.press('Enter');
-  }
+  const send = (text: string) => sendChatMessage(chat, text);
 
   const lastAnswer = () => chat.locator('[data-testid="assistant-message"]').last();
 

@@ -13,10 +13,10 @@ import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { createHostileWorkspace, type HostileWorkspace } from '../fixtures/hostileWorkspace';
 import { hostileToolCalls } from '../fixtures/hostileToolCalls';
-import { ChatSendRequest, CommandApprovalRequest, EditApprovalRequest, ReadApprovalRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { ChatSendRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import type { ToolResult } from '../../protocol/chat';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { attackTally, type AttackOutcome } from './attackTally';
+import { attackTally, rejectEveryApproval, type AttackOutcome } from './hostileHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
 
@@ -26,7 +26,7 @@ describe('a prompt-injected model against the language server (default settings,
   let hostile: HostileWorkspace;
   let storage: string;
   let client: LspTestClient;
-  let asked: string[] = [];
+  const asked: string[] = [];
   const outcomes: AttackOutcome[] = [];
 
   before(async () => {
@@ -39,18 +39,7 @@ describe('a prompt-injected model against the language server (default settings,
       settings: { ollama: { host: fixture.url }, chat: { model: MODEL } },
       env: { ...process.env, HOME: hostile.home },
     });
-    client.connection.onRequest(EditApprovalRequest.type, (p) => {
-      asked.push(`edit ${p.relativePath}`);
-      return { decision: 'reject' };
-    });
-    client.connection.onRequest(CommandApprovalRequest.type, (p) => {
-      asked.push(`command ${p.command}`);
-      return { decision: 'reject' };
-    });
-    client.connection.onRequest(ReadApprovalRequest.type, (p) => {
-      asked.push(`read ${p.relativePath}`);
-      return { decision: 'reject' };
-    });
+    rejectEveryApproval(client.connection, asked);
     await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
   });
 
@@ -81,7 +70,7 @@ describe('a prompt-injected model against the language server (default settings,
     it(`attack: ${what}`, async () => {
       const call = hostileToolCalls(hostile)[index];
       const before = hostile.fingerprint();
-      asked = [];
+      asked.length = 0;
       const results = await turn([{ name: call.name, arguments: call.arguments }]);
       assert.equal(results.length, 1, 'the tool call got exactly one result');
       const [result] = results;

@@ -11,14 +11,14 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatSendRequest, CommandApprovalRequest, EditApprovalRequest, ReadApprovalRequest, TeamConnectRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { ChatSendRequest, TeamConnectRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import { createHostileWorkspace, type HostileWorkspace } from '../fixtures/hostileWorkspace';
 import { hostileToolCalls } from '../fixtures/hostileToolCalls';
 import { startHostileTeamServer, type HostileTeamServer, type HostileToolRequest } from '../fixtures/hostileTeamServer';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 import { makePki, type TestPki } from './teamServerHarness';
 import type { ToolResult } from '../../protocol/chat';
-import { attackTally, type AttackOutcome } from './attackTally';
+import { attackTally, rejectEveryApproval, type AttackOutcome } from './hostileHarness';
 
 /** Requests no honest server sends: each must come back as an error result and change nothing. */
 const MALFORMED: { what: string; request: HostileToolRequest }[] = [
@@ -35,7 +35,7 @@ describe('a hostile team server against a connected developer (every approval re
   let server: HostileTeamServer;
   let storage: string;
   let client: LspTestClient;
-  let asked: string[] = [];
+  const asked: string[] = [];
   const outcomes: AttackOutcome[] = [];
 
   before(async () => {
@@ -50,18 +50,7 @@ describe('a hostile team server against a connected developer (every approval re
       settings: { chat: { model: 'qwen2.5-coder:7b' }, server: { mode: 'remote', url, caFile: path.join(pki.dir, 'ca.crt') } },
       env: { ...process.env, HOME: hostile.home },
     });
-    client.connection.onRequest(EditApprovalRequest.type, (p) => {
-      asked.push(`edit ${p.relativePath}`);
-      return { decision: 'reject' };
-    });
-    client.connection.onRequest(CommandApprovalRequest.type, (p) => {
-      asked.push(`command ${p.command}`);
-      return { decision: 'reject' };
-    });
-    client.connection.onRequest(ReadApprovalRequest.type, (p) => {
-      asked.push(`read ${p.relativePath}`);
-      return { decision: 'reject' };
-    });
+    rejectEveryApproval(client.connection, asked);
     await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
     const status = await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
     assert.equal(status.state, 'connected', JSON.stringify(status));
@@ -79,7 +68,7 @@ describe('a hostile team server against a connected developer (every approval re
   /** Sends one attack; returns the client's tool result, or null when the client ended the turn as a protocol violation instead. */
   async function sendAttack(what: string, request: HostileToolRequest): Promise<ToolResult | null> {
     const before = hostile.fingerprint();
-    asked = [];
+    asked.length = 0;
     server.script([request]);
     const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Summarise this project.', context: [] } });
     await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 45_000);

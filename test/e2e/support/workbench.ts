@@ -109,3 +109,11 @@ export async function until<T>(check: () => Promise<T | undefined | false>, what
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
 }
+
+/** Types a message into the chat's composer and sends it with Enter, as a user would. */
+export async function sendChatMessage(chat: Frame, text: string): Promise<void> {
+  const composer = chat.locator('[data-testid="composer"]');
+  await composer.click();
+  await composer.fill(text);
+  await composer.press('Enter');
+}
