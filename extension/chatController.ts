@@ -51,6 +51,8 @@ export class ChatController implements vscode.Disposable {
   private pendingTurnRequests = 0;
   private heldEvents: ChatEventParams[] = [];
   private persisting: Promise<void> = Promise.resolve();
+  /** The last model listing failed (its error is showing in the view). */
+  private modelsFailed = false;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -248,6 +250,9 @@ export class ChatController implements vscode.Disposable {
       this.streaming.delete(p.sessionId);
       void this.updateStreamingContext();
       void this.postSessions();
+      // A turn that reached the model proves the server is back: the picker's
+      // old "could not reach Ollama" must not outlive it.
+      if (p.event.reason === 'stop' && this.modelsFailed) void this.postModels();
     }
     if (p.sessionId === this.currentSessionId) this.view.post({ type: 'event', ...p });
   }
@@ -309,6 +314,7 @@ export class ChatController implements vscode.Disposable {
     const selected = vscode.workspace.getConfiguration('hearth').get<string>('chat.model', '');
     const result = await this.client.sendRequest(ModelListRequest.type, {});
     const chosen = selected || result.models[0]?.name || '';
+    this.modelsFailed = result.error !== undefined;
     this.view.post({ type: 'models', models: result.models, selected: chosen, host: result.host, error: result.error });
     const backend = result.backend ?? 'local';
     if (result.error) this.statusBar.update({ backend, host: result.host, model: chosen, state: 'error', message: result.error.message });

@@ -75,6 +75,17 @@ export class ChatViewProvider implements vscode.WebviewViewProvider {
    * keyboard. A view VS Code has not created yet can only be opened by
    * focusing it; with `preserveFocus` the editor gets the focus back right after.
    */
+  /**
+   * Opens the view and puts the keyboard in its composer (Focus Chat): the
+   * view takes focus, and the webview moves it into the text box, so the next
+   * keystrokes go to the chat and never into the user's file.
+   */
+  async focusComposer(): Promise<void> {
+    if (this.view) this.view.show(false);
+    else await vscode.commands.executeCommand(`${CHAT_VIEW_ID}.focus`);
+    this.post({ type: 'show', what: 'input' });
+  }
+
   async reveal(preserveFocus = false): Promise<void> {
     if (this.view) {
       this.view.show(true);

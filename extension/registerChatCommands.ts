@@ -13,7 +13,7 @@ export function registerChatCommands(
   const { client, chat, view, log } = deps;
   const register = (id: string, run: (...args: unknown[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
 
-  register('hearth.focusChat', () => view.reveal());
+  register('hearth.focusChat', () => view.focusComposer());
   register('hearth.newChat', async () => {
     await view.reveal();
     await chat.newChat();

@@ -62,7 +62,10 @@ describe('connecting to a team server from a real VS Code (e2e)', function () {
     await composer.fill('Update the greeting');
     await composer.press('Enter');
     await vscode.wb.page.locator('.tabs-container .tab', { hasText: 'proposed change' }).first().waitFor({ state: 'visible', timeout: 30_000 });
-    await vscode.wb.page.getByRole('button', { name: 'Accept', exact: true }).click();
+    // The approval waits in the chat, on the tool's row, as it does for a local model.
+    const card = chat.locator('[data-testid="approval-card"][data-kind="edit"]').last();
+    await card.waitFor({ state: 'visible', timeout: 30_000 });
+    await card.locator('[data-testid="approval-accept"]').click();
     await until(async () => fs.readFileSync(path.join(vscode.workspace, 'greeting.txt'), 'utf8') === 'hello from the team server\n', 'the local file to change');
     const answer = chat.locator('[data-testid="assistant-message"]').last();
     await until(async () => (await answer.getAttribute('data-state')) === 'done', 'the turn to finish');
