@@ -101,8 +101,12 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
     '--disable-file-downloads',
   ];
   let output = '';
+  // VS Code's server puts its IPC sockets in the temp directory and leaves them
+  // there; a temp directory beside the user data is removed with it.
+  const tmp = path.join(path.dirname(dirs.userDataDir), 'tmp');
+  fs.mkdirSync(tmp, { recursive: true });
   const child: ChildProcess = spawn(process.execPath, args, {
-    env: { ...process.env, ...options.env, XDG_CONFIG_HOME: path.join(dirs.userDataDir, 'xdg-config') },
+    env: { ...process.env, ...options.env, XDG_CONFIG_HOME: path.join(dirs.userDataDir, 'xdg-config'), TMPDIR: tmp },
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
   });
