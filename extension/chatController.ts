@@ -194,7 +194,9 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'undoTurn': {
         const result = await this.bridge.undoTurn(message.sessionId, message.entryId);
-        if (result) this.view.post({ type: 'turnUndone', sessionId: message.sessionId, entryId: message.entryId, ...result });
+        // The notice names files as the user knows them in the workspace, not by absolute path.
+        const relative = (paths: string[]) => paths.map((p) => vscode.workspace.asRelativePath(p, false));
+        if (result) this.view.post({ type: 'turnUndone', sessionId: message.sessionId, entryId: message.entryId, restored: relative(result.restored), removed: relative(result.removed) });
         break;
       }
       case 'exportSession':

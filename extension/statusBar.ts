@@ -15,7 +15,16 @@ export class StatusBar implements vscode.Disposable {
   update(status: BackendStatus): void {
     const where = status.backend === 'local' ? 'Local' : 'Team';
     const model = status.model || 'no model';
-    if (status.state === 'error') {
+    if (status.state === 'error' && status.errorCode === 'modelNotFound') {
+      // The server answers; only the chosen model is missing. Say that, and offer the picker.
+      this.item.text = `$(warning) Hearth: ${model} not installed`;
+      this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.warningBackground');
+      this.item.tooltip = `${status.message ?? `${model} is not installed.`}
+
+Backend: ${status.host}
+Click to choose an installed model.`;
+      this.item.command = 'hearth.selectModel';
+    } else if (status.state === 'error') {
       this.item.text = `$(error) Hearth: ${where} — unavailable`;
       this.item.backgroundColor = new vscode.ThemeColor('statusBarItem.errorBackground');
       this.item.tooltip = `${status.message ?? 'The model backend is unavailable.'}\n\nBackend: ${status.host}`;

@@ -8,7 +8,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
-import type { AgentEvent, HearthError, UserInput } from './chat';
+import type { AgentEvent, HearthError, HearthErrorCode, UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
 
 /** Options the client passes in `initialize.initializationOptions`. */
@@ -69,6 +69,8 @@ export interface BackendStatus {
   state: 'idle' | 'busy' | 'loading' | 'error';
   /** A short sentence for the status bar: what went wrong ('error'), or "Loading <model>…" ('loading'). */
   message?: string;
+  /** With 'error': which kind, so a missing model is not shown as an unavailable server. */
+  errorCode?: HearthErrorCode;
 }
 
 export interface ChatSendParams {

@@ -6,7 +6,7 @@
  */
 import type { HearthError } from '../protocol/chat';
 import type { AssistantEntry, AssistantPart } from '../protocol/sessions';
-import { button, el } from './dom';
+import { button, el, withInlineCode } from './dom';
 import { icon } from './icons';
 import type { ToolName } from '../protocol/tools';
 import { TextPartView } from './textPartView';
@@ -275,7 +275,7 @@ export class AssistantMessageView {
       className: 'error-box',
       attrs: { role: 'alert', 'data-code': error.code },
       children: [
-        el(doc, 'div', { className: 'error-title', children: [icon(doc, 'error'), el(doc, 'span', { attrs: { 'data-testid': 'error' }, text: error.message })] }),
+        el(doc, 'div', { className: 'error-title', children: [icon(doc, 'error'), el(doc, 'span', { attrs: { 'data-testid': 'error' }, children: withInlineCode(doc, error.message) })] }),
         choices,
         actions.length > 0 ? el(doc, 'div', { className: 'error-actions', children: actions }) : null,
       ],

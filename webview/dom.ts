@@ -60,3 +60,15 @@ export function clear(node: Node): void {
 export function setHidden(node: HTMLElement, hidden: boolean): void {
   node.hidden = hidden;
 }
+
+/**
+ * Text with `backtick` spans shown as inline code, the way error messages
+ * name commands and settings (`ollama serve`, `hearth.ollama.host`). Only
+ * text nodes and <code> elements are made: nothing is parsed as HTML.
+ */
+export function withInlineCode(doc: Document, text: string): Child[] {
+  const parts = text.split('`');
+  // An odd number of backticks leaves one unmatched: show the text as it is.
+  if (parts.length % 2 === 0) return [text];
+  return parts.map((part, i) => (i % 2 === 1 ? el(doc, 'code', { text: part }) : part));
+}

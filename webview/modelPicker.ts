@@ -5,7 +5,7 @@
  */
 import type { ModelPickerState } from '../protocol/webviewMessages';
 import type { FromWebview } from '../protocol/webviewMessages';
-import { append, button, el } from './dom';
+import { append, button, el, withInlineCode } from './dom';
 import { icon } from './icons';
 
 export class ModelPicker {
@@ -88,7 +88,7 @@ export class ModelPicker {
     const doc = this.doc;
     this.banner.replaceChildren();
     append(this.banner, [
-      el(doc, 'span', { className: 'banner-text', attrs: { 'data-testid': 'model-error-text' }, text: message }),
+      el(doc, 'span', { className: 'banner-text', attrs: { 'data-testid': 'model-error-text' }, children: withInlineCode(doc, message) }),
       button(doc, { label: 'Refresh the model list', className: 'text-button', children: [icon(doc, 'refresh'), 'Refresh'], onClick: () => this.refresh() }),
       offerSettings
         ? button(doc, { label: 'Open the Ollama host setting', className: 'text-button', children: ['Settings'], onClick: () => this.post({ type: 'openSettings', setting: 'hearth.ollama.host' }) })

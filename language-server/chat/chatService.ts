@@ -189,6 +189,7 @@ export class ChatService {
       model,
       state: loading && this.busy ? 'loading' : error ? 'error' : this.busy ? 'busy' : 'idle',
       message: loading && this.busy ? loading : error?.message,
+      ...(error && !(loading && this.busy) ? { errorCode: error.code } : {}),
     });
   }
 }

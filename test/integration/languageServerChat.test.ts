@@ -121,7 +121,7 @@ describe('language server chat over stdio (integration)', function () {
     assert.match(error.event.error.message, /hearth\.ollama\.host/);
     assert.equal(error.event.error.retryable, true);
     await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
-    await until(() => client!.statuses.some((s) => s.state === 'error' && (s.message ?? '').includes('ollama serve')), 'an error status for the status bar');
+    await until(() => client!.statuses.some((s) => s.state === 'error' && s.errorCode === 'ollamaUnreachable' && (s.message ?? '').includes('ollama serve')), 'an error status for the status bar');
 
     client.setSettings(settingsFor(fixture.url));
     fixture.enqueue({ kind: 'text', text: 'Yes, I am here.' });
@@ -143,6 +143,8 @@ describe('language server chat over stdio (integration)', function () {
     assert.ok(error.event.error.installedModels?.includes(MODEL));
     const models = await client.connection.sendRequest(ModelListRequest.type, {});
     assert.ok(models.models.some((m) => m.name === MODEL));
+    // The status bar is told it is the model that is missing, not the server that is down.
+    await until(() => client!.statuses.some((s) => s.state === 'error' && s.errorCode === 'modelNotFound'), 'a model-not-found status for the status bar');
   });
 
   it('reads @mentioned workspace files but refuses paths outside the workspace', async () => {

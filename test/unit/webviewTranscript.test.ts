@@ -198,6 +198,16 @@ describe('webview errors and retry', () => {
     assert.deepEqual(h.api.of('openSettings'), [{ type: 'openSettings', setting: 'hearth.ollama.host' }]);
   });
 
+  it('shows the commands and settings an error names as code, not as raw backticks', () => {
+    h = createHarness();
+    const message = 'Hearth could not reach Ollama. Start Ollama with `ollama serve`, or set the `hearth.ollama.host` setting.';
+    const entry: AssistantEntry = { kind: 'assistant', id: 'a1', replyTo: 'u0', model: 'm', parts: [], state: 'done', doneReason: 'error', at: 3, error: { code: 'ollamaUnreachable', message, retryable: true } };
+    h.send({ type: 'session', session: sessionView('s1', [user, entry]) });
+    const shown = h.$('error')!;
+    assert.equal(shown.textContent, message.replace(/`/g, ''));
+    assert.deepEqual([...shown.querySelectorAll('code')].map((c) => c.textContent), ['ollama serve', 'hearth.ollama.host']);
+  });
+
   it('marks an interrupted answer and offers Retry', () => {
     h = createHarness();
     h.send({ type: 'session', session: sessionView('s1', [user, { ...oldAnswer, state: 'interrupted', doneReason: undefined }]) });
