@@ -42,6 +42,9 @@ export class ChatApp {
   readonly stats: RenderStats = createRenderStats();
   private readonly doc: Document;
   private readonly statusBanner: HTMLElement;
+  private backendFailing = false;
+  /** The error the shown chat's last answer ended with, if it did. */
+  private lastTurnError: string | undefined;
   private readonly chatPane: HTMLElement;
   /** Pending approvals whose tool call is not in the shown chat (another chat, or a row not received): shown above the input. */
   private readonly approvalDock: HTMLElement;
@@ -130,9 +133,14 @@ export class ChatApp {
       case 'event':
         if (message.sessionId !== this.sessionId) return;
         this.transcript.applyEvent(message.entryId, message.event);
+        if (message.event.type === 'error') {
+          this.lastTurnError = message.event.error.message;
+          this.syncStatusBanner();
+        }
         if (message.event.type === 'done') this.syncMode();
         break;
       case 'turnStarted':
+        this.lastTurnError = undefined;
         this.turnStarted(message);
         break;
       case 'sendFailed':
@@ -228,6 +236,9 @@ export class ChatApp {
     if (this.pending && lastUser?.kind === 'user' && lastUser.text === this.pending.text) this.clearPending();
     this.sessionId = session?.summary.id || undefined;
     this.transcript.setSession(session);
+    const lastAnswer = session?.entries.filter((e) => e.kind === 'assistant').pop();
+    this.lastTurnError = lastAnswer?.kind === 'assistant' ? lastAnswer.error?.message : undefined;
+    this.syncStatusBanner();
     this.history.setCurrent(this.sessionId);
     if (this.history.isOpen) this.showChat();
     this.syncMode();
@@ -312,14 +323,26 @@ export class ChatApp {
     this.chatPane.hidden = false;
   }
 
+  /**
+   * The status banner says what is wrong with the backend, unless the chat's
+   * last answer already says exactly that, with its Retry: the same error
+   * twice on one screen only adds noise.
+   */
+  private syncStatusBanner(): void {
+    const text = this.statusBanner.textContent ?? '';
+    this.statusBanner.hidden = !this.backendFailing || text === '' || text === this.lastTurnError;
+  }
+
   private showStatus(status: BackendStatus): void {
-    if (status.state !== 'error') {
+    this.backendFailing = status.state === 'error';
+    if (!this.backendFailing) {
       this.statusBanner.hidden = true;
       return;
     }
     const where = status.backend === 'remote' ? `the team server at ${status.host}` : `Ollama at ${status.host}`;
-    this.statusBanner.textContent = status.message ?? `Hearth cannot reach ${where}.`;
-    this.statusBanner.hidden = false;
+    const message = status.message ?? `Hearth cannot reach ${where}.`;
+    this.statusBanner.textContent = message;
+    this.syncStatusBanner();
   }
 
   private clearPending(): void {

@@ -329,6 +329,21 @@ describe('webview sessions, history, models and status', () => {
     assert.equal(h.$('status-banner')?.hidden, true);
   });
 
+  it('does not repeat in a banner the error the last answer already shows', () => {
+    h = createHarness();
+    const down = 'Hearth could not reach Ollama at http://127.0.0.1:11434. Start it with `ollama serve`.';
+    h.send({ type: 'session', session: sessionView('s1', []) });
+    h.send({ type: 'turnStarted', sessionId: 's1', userEntryId: 'u1', assistantEntryId: 'a1', retry: false, input: { text: 'hi', context: [] } });
+    // The status may arrive before or after the answer's error; either way it is shown once.
+    h.send({ type: 'status', status: { backend: 'local', host: 'http://127.0.0.1:11434', model: 'm', state: 'error', message: down } });
+    h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event: { type: 'error', error: { code: 'ollamaUnreachable', message: down, retryable: true } } });
+    h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event: { type: 'done', reason: 'error' } });
+    assert.equal(h.$('status-banner')?.hidden, true);
+    // A different problem than the one the chat shows still gets the banner.
+    h.send({ type: 'status', status: { backend: 'local', host: 'http://127.0.0.1:11434', model: 'm', state: 'error', message: 'Ollama stopped answering.' } });
+    assert.equal(h.$('status-banner')?.hidden, false);
+  });
+
   it('posts ready on start', () => {
     h = createHarness();
     h.app.start();
