@@ -43,6 +43,8 @@ const FALLBACK_CONTEXT = 4096;
 const MIN_ADOPTED_CONTEXT = 2048;
 /** /api/ps answers are reused this long, so typing does not add a round trip per keystroke. */
 const LOADED_TTL_MS = 3000;
+/** How long a shared /api/ps request may take; it is local and answers in milliseconds. */
+const LOADED_DEADLINE_MS = 5000;
 
 /** Ollama resolves an untagged name to `:latest`. */
 function canonical(model: string): string {
@@ -116,10 +118,27 @@ export class ModelRunPlanner {
   /** What /api/ps says is loaded; undefined when it could not say (then cached too, so typing does not retry it per keystroke). */
   private loadedNow(agent: Agent, signal?: AbortSignal): Promise<LoadedModel[] | undefined> {
     const cached = this.loaded.get(agent.host);
-    if (cached && this.now() - cached.at < LOADED_TTL_MS) return cached.models;
+    if (cached && this.now() - cached.at < LOADED_TTL_MS) return untilAborted(cached.models, signal);
+    // The answer is shared by every request for the next few seconds, so it must
+    // not die with the request that asked first (a keystroke aborts the suggestion
+    // before it): it gets its own deadline, and each caller stops waiting on its own signal.
     // /api/ps failing (an old Ollama, a proxy) only costs the optimisation: num_ctx is still one per model.
-    const models = agent.loadedModels!(signal).catch(() => undefined);
+    const models = agent.loadedModels!(AbortSignal.timeout(LOADED_DEADLINE_MS)).catch(() => undefined);
     this.loaded.set(agent.host, { at: this.now(), models });
-    return models;
+    return untilAborted(models, signal);
   }
+}
+
+/** The shared answer, or undefined as soon as this caller's own request is aborted. */
+function untilAborted<T>(shared: Promise<T | undefined>, signal: AbortSignal | undefined): Promise<T | undefined> {
+  if (!signal) return shared;
+  if (signal.aborted) return Promise.resolve(undefined);
+  return new Promise((resolve) => {
+    const onAbort = () => resolve(undefined);
+    signal.addEventListener('abort', onAbort, { once: true });
+    void shared.then((value) => {
+      signal.removeEventListener('abort', onAbort);
+      resolve(value);
+    });
+  });
 }

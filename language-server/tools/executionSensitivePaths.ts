@@ -9,15 +9,12 @@
  * The comparison is case-folded with trailing dots and spaces dropped, for the
  * same reasons as in protectedPaths.ts.
  */
+import { foldSegment } from './protectedPaths';
 
 /** Why a path is execution-sensitive, in words the approval shows the user. */
 export interface ExecutionSensitivity {
   /** "package.json defines the scripts `npm test` and `npm run` execute". */
   readonly reason: string;
-}
-
-function fold(segment: string): string {
-  return segment.toLowerCase().replace(/[. ]+$/, '');
 }
 
 /** Exact file names (case-folded) that are execution-sensitive wherever they are, with what they make run. */
@@ -72,7 +69,7 @@ const DIRECTORIES: ReadonlyMap<string, string> = new Map([
  * program run code, and why; null when it does not.
  */
 export function executionSensitivity(segments: readonly string[]): ExecutionSensitivity | null {
-  const folded = segments.map(fold).filter((s) => s !== '');
+  const folded = segments.map(foldSegment).filter((s) => s !== '');
   if (folded.length === 0) return null;
   for (let i = 0; i < folded.length - 1; i++) {
     const dir = DIRECTORIES.get(folded[i]);

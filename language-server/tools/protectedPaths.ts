@@ -15,7 +15,8 @@ import { resolveGitDirs } from './gitDirs';
  * because Windows ignores them (`.git.` opens `.git`).
  */
 
-function fold(segment: string): string {
+/** A path segment as every name rule compares it: case-folded, trailing dots and spaces dropped. */
+export function foldSegment(segment: string): string {
   return segment.toLowerCase().replace(/[. ]+$/, '');
 }
 
@@ -24,7 +25,7 @@ function fold(segment: string): string {
  * `segments` is the path relative to a workspace folder, split on `/`.
  */
 export function protectedPathReason(segments: readonly string[]): string | null {
-  const folded = segments.map(fold);
+  const folded = segments.map(foldSegment);
   for (let i = 0; i < folded.length; i++) {
     const seg = folded[i];
     if (seg === '.git') {

@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { executionSensitiveTarget } from './executionSensitiveTarget';
-import { protectedLocationReason, protectedPathReason } from './protectedPaths';
+import { isSameOrInside, protectedLocationReason, protectedPathReason } from './protectedPaths';
 import { refused, ToolError } from './toolError';
 
 /** One workspace folder, by its real path. */
@@ -207,7 +207,7 @@ export class WorkspaceConfinement {
       // path through a symlinked workspace folder is accepted.
       const root =
         this.roots.find((r) => isInside(r, normalized)) ??
-        this.roots.find((r) => isLexicallyInside(r.givenPath, normalized, r.caseInsensitive)) ??
+        this.roots.find((r) => isSameOrInside(r.givenPath, normalized, r.caseInsensitive)) ??
         this.primaryRoot;
       return { root, candidate: normalized };
     }
@@ -247,15 +247,7 @@ function checkPathSyntax(input: unknown): string {
 }
 
 function isInside(root: WorkspaceRoot, realPath: string): boolean {
-  return isLexicallyInside(root.realPath, realPath, root.caseInsensitive);
-}
-
-function isLexicallyInside(rootPath: string, candidate: string, caseInsensitive: boolean): boolean {
-  const a = caseInsensitive ? rootPath.toLowerCase() : rootPath;
-  const b = caseInsensitive ? candidate.toLowerCase() : candidate;
-  if (b === a) return true;
-  const prefix = a.endsWith(path.sep) ? a : a + path.sep;
-  return b.startsWith(prefix);
+  return isSameOrInside(root.realPath, realPath, root.caseInsensitive);
 }
 
 async function lexists(p: string): Promise<boolean> {

@@ -2,7 +2,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { EXECUTION_SENSITIVE_TOP_LEVEL, executionSensitivity } from '../executionSensitivePaths';
 import { resolveGitDirs } from '../gitDirs';
-import { protectedPathReason } from '../protectedPaths';
+import { foldSegment, protectedPathReason } from '../protectedPaths';
 
 /** A path inside a workspace folder that a sandboxed command must not change. */
 export interface GuardedPath {
@@ -49,12 +49,8 @@ const NO_DESCENT = new Set(['node_modules', '.git', '.hg', '.svn', 'target', '.v
 /** Top-level entries guarded whole although no rule names the directory itself. */
 const WHOLE_DIRECTORIES = new Set(['.vscode', '.github/workflows', '.circleci', '.mvn']);
 
-function fold(segment: string): string {
-  return segment.toLowerCase().replace(/[. ]+$/, '');
-}
-
 function classify(segments: readonly string[]): GuardedPath['kind'] | null {
-  const folded = segments.map(fold);
+  const folded = segments.map(foldSegment);
   if (folded.length === 1 && folded[0] === '.vscode') return 'protected';
   if (WHOLE_DIRECTORIES.has(folded.join('/'))) return 'sensitive';
   if (protectedPathReason(segments)) return 'protected';
@@ -129,7 +125,7 @@ export async function findGuardedPaths(root: string): Promise<GuardScan> {
         const kind = classify(relative.split('/'));
         if (kind) {
           guard(relative, kind);
-          if (fold(entry.name) === '.git' && dirRelative !== '') nestedGitFolders.push(dirRelative);
+          if (foldSegment(entry.name) === '.git' && dirRelative !== '') nestedGitFolders.push(dirRelative);
           continue;
         }
         if (entry.isDirectory() && !NO_DESCENT.has(entry.name)) next.push(relative);
