@@ -1,5 +1,5 @@
 import { decodeAnsiCQuoted, parseShellCommand, splitPolicyEntry, suspiciousCharacter, type SimpleCommand } from './shellCommand';
-import { literalValue, wordPatternSource, type ShellWord, type WordPart } from './shellWord';
+import { literalValue, wordPatternSource, wordWildcard, type ShellWord, type WordPart } from './shellWord';
 
 /**
  * The deny-list: the user's hard line, checked on what the shell will really
@@ -82,10 +82,9 @@ function namePattern(parts: readonly WordPart[]): RegExp {
 }
 
 function toArg(word: ShellWord): Arg {
-  const literal = literalValue(word);
-  if (literal !== null) return { exact: literal };
-  const multi = word.parts.some((p) => p.kind === 'glob' || ((p.kind === 'param' || p.kind === 'substitution') && !p.quoted));
-  return { wild: new RegExp(`^${wordPatternSource(word.parts)}$`, 'is'), multi, display: word.value, name: namePattern(word.parts) };
+  const wildcard = wordWildcard(word);
+  if (!wildcard) return { exact: literalValue(word)! };
+  return { wild: wildcard.pattern, multi: wildcard.multi, display: word.value, name: namePattern(word.parts) };
 }
 
 function isExact(arg: Arg): arg is { exact: string } {

@@ -64,10 +64,6 @@ export function isStaticWord(word: ShellWord): boolean {
   return word.parts.every((p) => p.kind === 'text' || p.kind === 'glob');
 }
 
-export function hasGlob(word: ShellWord): boolean {
-  return word.parts.some((p) => p.kind === 'glob');
-}
-
 /** The fixed text of a word without globs or expansions, or null when it has any. */
 export function literalValue(word: ShellWord): string | null {
   let out = '';

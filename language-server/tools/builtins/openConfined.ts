@@ -1,4 +1,4 @@
-import { openPinnedDir, openPinnedPath, type PinnedDir, type PinnedHandle } from '../pinnedFiles';
+import { openPinnedPath, type PinnedHandle } from '../pinnedFiles';
 import { ToolError } from '../toolError';
 import type { ConfinedPath } from '../workspaceConfinement';
 
@@ -13,15 +13,6 @@ function gone(e: unknown, target: ConfinedPath, hint: string): never {
 export async function openConfinedForRead(target: ConfinedPath, hint: string): Promise<PinnedHandle> {
   try {
     return await openPinnedPath(target.absolute, target.display);
-  } catch (e) {
-    gone(e, target, hint);
-  }
-}
-
-/** Opens a checked folder, verified and pinned, for listing or walking. */
-export async function openConfinedDir(target: ConfinedPath, hint: string): Promise<PinnedDir> {
-  try {
-    return await openPinnedDir(target.absolute, target.display);
   } catch (e) {
     gone(e, target, hint);
   }
