@@ -89,6 +89,12 @@ export interface AgentConfig {
   host: string;
   /** Extra HTTP headers (for example a reverse proxy's auth). */
   headers?: Record<string, string>;
+  /**
+   * How requests to Ollama are made; defaults to the global `fetch`. The
+   * team server passes its in-process model router here, so each model
+   * request is scheduled and sent to a backend without an HTTP hop of its own.
+   */
+  fetch?: typeof fetch;
 }
 
 export { createAgent } from './core/createAgent';

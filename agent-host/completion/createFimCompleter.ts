@@ -2,7 +2,7 @@ import { Ollama, type AbortableAsyncIterator, type GenerateResponse, type ModelR
 import { HearthException } from '../core/hearthException';
 import { describeOllamaFailure } from '../core/describeOllamaFailure';
 import { classifyFailure, unreachableError } from '../core/errorMapping';
-import { displayHost } from '../core/ollamaClient';
+import { displayHost, withSignal } from '../core/ollamaClient';
 import { buildGenerateRequest, DEFAULT_KEEP_ALIVE } from './buildGenerateRequest';
 import { detectFimSupport, missingModelInfo, noCodeModelInfo, type ShowFacts } from './detectFimSupport';
 import { familyFromName } from './fimTemplates';
@@ -48,7 +48,7 @@ function billions(model: ModelResponse): number {
 export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
   const host = displayHost(config.host);
   /** An `ollama` client whose requests also follow `signal`. */
-  const client = (signal?: AbortSignal) => new Ollama({ host, headers: config.headers, fetch: leanHttpFetch(signal) });
+  const client = (signal?: AbortSignal) => new Ollama({ host, headers: config.headers, fetch: config.fetch ? withSignal(config.fetch, signal) : leanHttpFetch(signal) });
   const keepAlive = config.keepAlive ?? DEFAULT_KEEP_ALIVE;
   const cache = new Map<string, CacheEntry>();
 

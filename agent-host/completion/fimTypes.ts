@@ -99,6 +99,8 @@ export interface FimCompleterConfig {
   /** Ollama base URL. */
   host: string;
   headers?: Record<string, string>;
+  /** Replaces the built-in lean HTTP client (the team server's in-process model router). */
+  fetch?: typeof fetch;
   /** How long Ollama keeps the model loaded after a request; defaults to 30 minutes. */
   keepAlive?: string | number;
 }

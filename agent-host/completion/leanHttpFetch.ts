@@ -3,6 +3,7 @@ import * as https from 'node:https';
 import * as net from 'node:net';
 import type { ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { LeanBody, LeanReply } from './leanReply';
 
 /** A reserve connection older than this may have been closed by the server's idle timeout; it is not used. */
 const SPARE_MAX_AGE_MS = 2_000;
@@ -68,59 +69,23 @@ function flatHeaders(res: http.IncomingMessage): Headers {
 }
 
 /**
- * The subset of a fetch `Response` the `ollama` client reads, over Node's
- * `http.IncomingMessage` directly rather than through WHATWG streams.
+ * A response over Node's `http.IncomingMessage` directly. Errors while the
+ * body streams look like undici's, so the agent core's error mapping applies
+ * unchanged.
  */
-class LeanResponse {
-  readonly ok: boolean;
-  readonly status: number;
-  readonly statusText: string;
-  readonly headers: Headers;
-
-  constructor(private readonly res: http.IncomingMessage, private readonly signal: AbortSignal | undefined) {
-    this.status = res.statusCode ?? 0;
-    this.ok = this.status >= 200 && this.status < 300;
-    this.statusText = res.statusMessage ?? '';
-    this.headers = flatHeaders(res);
-  }
-
-  /** Errors while the body streams look like undici's, so the agent core's error mapping applies unchanged. */
-  private bodyError(err: unknown): Error {
-    if (this.signal?.aborted) return abortError(this.signal);
-    return new TypeError('terminated', { cause: err });
-  }
-
-  get body() {
-    const iterator = this.res[Symbol.asyncIterator]();
-    return {
-      getReader: () => ({
-        read: async (): Promise<{ done: boolean; value?: Uint8Array }> => {
-          try {
-            const next = await iterator.next();
-            return next.done ? { done: true } : { done: false, value: next.value as Buffer };
-          } catch (err) {
-            throw this.bodyError(err);
-          }
-        },
-        releaseLock: () => undefined,
-        cancel: async () => void this.res.destroy(),
-      }),
-    };
-  }
-
-  async text(): Promise<string> {
-    const chunks: Buffer[] = [];
+function leanResponse(res: http.IncomingMessage, signal: AbortSignal | undefined): LeanReply {
+  const bodyError = (err: unknown): Error => (signal?.aborted ? abortError(signal) : new TypeError('terminated', { cause: err }));
+  let iterator: AsyncIterator<Buffer> | undefined;
+  const pull = async (): Promise<Uint8Array | undefined> => {
+    iterator ??= res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
     try {
-      for await (const chunk of this.res) chunks.push(chunk as Buffer);
+      const next = await iterator.next();
+      return next.done ? undefined : next.value;
     } catch (err) {
-      throw this.bodyError(err);
+      throw bodyError(err);
     }
-    return Buffer.concat(chunks).toString('utf8');
-  }
-
-  async json(): Promise<unknown> {
-    return JSON.parse(await this.text());
-  }
+  };
+  return new LeanReply({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: flatHeaders(res) }, new LeanBody(pull, () => void res.destroy()));
 }
 
 /**
@@ -132,7 +97,7 @@ class LeanResponse {
  * which is what the agent core's error mapping reads.
  */
 export function leanHttpFetch(signal?: AbortSignal): typeof fetch {
-  const lean = (input: string | URL | Request, init: RequestInit = {}): Promise<LeanResponse> =>
+  const lean = (input: string | URL | Request, init: RequestInit = {}): Promise<LeanReply> =>
     new Promise((resolve, reject) => {
       const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
       const secure = url.protocol === 'https:';
@@ -167,7 +132,7 @@ export function leanHttpFetch(signal?: AbortSignal): typeof fetch {
       request.on('response', (res) => {
         response = res;
         res.on('end', settle);
-        resolve(new LeanResponse(res, merged));
+        resolve(leanResponse(res, merged));
       });
       request.end(body);
     });

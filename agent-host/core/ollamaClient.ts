@@ -4,6 +4,8 @@ import { Ollama } from 'ollama';
 export interface OllamaConnection {
   host: string;
   headers?: Record<string, string>;
+  /** Replaces the global `fetch` (the team server's model router). */
+  fetch?: typeof fetch;
 }
 
 /**
@@ -24,10 +26,15 @@ export function displayHost(host: string): string {
  * a way to be cancelled at all.
  */
 export function createOllamaClient(connection: OllamaConnection, signal?: AbortSignal): Ollama {
-  const fetchWithSignal: typeof fetch = (input, init) => {
-    if (!signal) return fetch(input, init);
+  const base = connection.fetch ?? fetch;
+  return new Ollama({ host: displayHost(connection.host), headers: connection.headers, fetch: withSignal(base, signal) });
+}
+
+/** `base` with `signal` merged into every request's own. */
+export function withSignal(base: typeof fetch, signal: AbortSignal | undefined): typeof fetch {
+  return (input, init) => {
+    if (!signal) return base(input, init);
     const merged = init?.signal ? AbortSignal.any([init.signal, signal]) : signal;
-    return fetch(input, { ...init, signal: merged });
+    return base(input, { ...init, signal: merged });
   };
-  return new Ollama({ host: displayHost(connection.host), headers: connection.headers, fetch: fetchWithSignal });
 }

@@ -1,6 +1,6 @@
 /**
  * Assembles the team server: gRPC services behind the auth guard, the model
- * gateway and scheduler in front of the backends, health, reflection and
+ * router and scheduler in front of the backends, health, reflection and
  * metrics. `startTeamServer` is what the CLI, the tests and the benchmark run.
  */
 import { readFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { ApiKeyStore } from './auth/apiKeys';
 import { loadSigningKeys } from './auth/signingKeys';
 import { TokenService } from './auth/tokenService';
 import { BackendPool } from './backends/backendPool';
-import { startModelGateway } from './backends/modelGateway';
+import { createModelRouter, ROUTER_HOST } from './backends/modelRouter';
 import { readApiKeys } from './config/loadServerConfig';
 import type { ApiKeyConfig, ServerConfig } from './config/serverConfig';
 import { createAuditLog, type AuditLog } from './ops/auditLog';
@@ -119,11 +119,11 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       inFlightChanged: (backend, n) => metrics.inFlight.set({ backend }, n),
     },
   );
-  const gateway = await startModelGateway({ pool, scheduler, metrics, logger });
+  const router = createModelRouter({ pool, scheduler, metrics, logger });
   const agents = new Map<string, Agent>();
   const completers = new Map<string, FimCompleter>();
-  const agentFor = (user: string) => lruGet(agents, user, () => createAgent({ host: gateway.url, headers: gateway.headersFor(user, 'chat') }));
-  const completerFor = (user: string) => lruGet(completers, user, () => createFimCompleter({ host: gateway.url, headers: gateway.headersFor(user, 'completion') }));
+  const agentFor = (user: string) => lruGet(agents, user, () => createAgent({ host: ROUTER_HOST, fetch: router.fetchFor(user, 'chat') }));
+  const completerFor = (user: string) => lruGet(completers, user, () => createFimCompleter({ host: ROUTER_HOST, fetch: router.fetchFor(user, 'completion') }));
 
   const guard: GuardDeps = { tokens, apiKeys, metrics, logger };
   const turns = new Set<RunningTurn>();
@@ -216,7 +216,6 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         }
         pool.stop();
         await adminMcp?.dispose();
-        await gateway.close();
         await metricsServer?.close();
         logger.info('team server stopped');
       })();

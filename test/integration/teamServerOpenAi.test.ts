@@ -1,6 +1,6 @@
 /**
  * OpenAI-compatible backends (vLLM, llama.cpp's server): the agent core speaks
- * Ollama's API to the team server's gateway, which translates. A small fake
+ * Ollama's API to the team server's model router, which translates. A small fake
  * server speaks the OpenAI side: server-sent events, tool-call deltas split
  * over several chunks, and /v1/completions with a suffix.
  */
@@ -14,6 +14,8 @@ import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import type { TeamServer } from '../../agent-host/server/teamServer';
+import { openAiChat } from '../../agent-host/server/backends/openAiAdapter';
+import { ReplyPipe } from '../../agent-host/server/backends/replyPipe';
 import { ALICE_KEY, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
 
 const OPENAI_MODEL = 'vllm-coder';
@@ -81,7 +83,7 @@ describe('team server: OpenAI-compatible backends', function () {
     openai = await startFakeOpenAi();
     ({ server } = await startTestServer(
       remoteConfig(pki, fixture.url, (c) => {
-        c.backends.push({ name: 'vllm', type: 'openai', url: openai.url, maxConcurrency: 2, apiKey: 'vllm-token', fimModels: [OPENAI_MODEL] });
+        c.backends.push({ name: 'vllm', type: 'openai', url: openai.url, maxConcurrency: 2, apiKey: 'vllm-token', fimModels: [OPENAI_MODEL], requestPriority: true });
       }),
     ));
     connection = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${server.port}`), apiKey: ALICE_KEY, tls: { caPem: pki.caPem } });
@@ -120,6 +122,8 @@ describe('team server: OpenAI-compatible backends', function () {
     assert.equal(tool.role, 'tool');
     assert.equal(tool.tool_call_id, assistant.tool_calls[0].id, 'the tool result names the call it answers');
     assert.equal(fixture.requests.filter((r) => r.path === '/api/chat').length, 0, 'the Ollama backend does not have this model');
+    assert.deepEqual(chats.map((c) => c.body.priority), [1, 1], 'chat runs behind completions in vLLM\'s own queue');
+    assert.equal(server.scheduler.inFlight('vllm'), 0, 'both replies gave their slot back');
   });
 
   it('fills in the middle through /v1/completions with the suffix', async () => {
@@ -128,5 +132,14 @@ describe('team server: OpenAI-compatible backends', function () {
     const request = openai.requests.filter((r) => r.path === '/v1/completions').at(-1)!;
     assert.equal(request.body.suffix, ' }');
     assert.equal(request.body.max_tokens, 8);
+    assert.equal(request.body.priority, 0, 'completions first in vLLM\'s own queue');
+  });
+
+  it('sends no priority to a backend that does not schedule by it (vLLM refuses one then)', async () => {
+    const pipe = new ReplyPipe();
+    await openAiChat({ name: 'plain', type: 'openai', url: openai.url, maxConcurrency: 1 }, { model: OPENAI_MODEL, messages: [{ role: 'user', content: 'hi' }] }, pipe, new AbortController().signal, 'chat');
+    const sent = openai.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!;
+    assert.equal('priority' in sent.body, false);
+    assert.equal((await pipe.headers()).status, 200);
   });
 });

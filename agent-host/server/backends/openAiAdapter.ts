@@ -4,8 +4,9 @@
  * and /api/generate (fill-in-the-middle) becomes /v1/completions, and the
  * server-sent events come back as Ollama's NDJSON chunks.
  */
-import type { ServerResponse } from 'node:http';
 import type { BackendConfig } from '../config/serverConfig';
+import type { WorkKind } from '../scheduler/scheduler';
+import type { ReplySink } from './replyPipe';
 
 type Json = Record<string, unknown>;
 
@@ -21,6 +22,11 @@ interface OllamaMessage {
   tool_calls?: { function: { name: string; arguments: unknown } }[];
   tool_name?: string;
   tool_call_id?: string;
+}
+
+/** vLLM runs lower priorities first: inline completions ahead of chat. */
+function priorityOf(kind: WorkKind): number {
+  return kind === 'completion' ? 0 : 1;
 }
 
 function authHeaders(backend: BackendConfig): Record<string, string> {
@@ -93,19 +99,19 @@ function finalFields(reason: unknown, stats: StreamStats, startedAt: number): Js
 }
 
 /** Runs an Ollama /api/chat request on an OpenAI-compatible backend, writing Ollama's reply format to `res`. */
-export async function openAiChat(backend: BackendConfig, body: Json, res: ServerResponse, signal: AbortSignal, onFirstByte: () => void): Promise<StreamStats> {
+export async function openAiChat(backend: BackendConfig, body: Json, res: ReplySink, signal: AbortSignal, kind: WorkKind = 'chat'): Promise<StreamStats> {
   const startedAt = performance.now();
   const model = String(body.model);
   const stream = body.stream !== false;
   const request: Json = { model, messages: toOpenAiMessages((body.messages ?? []) as OllamaMessage[]), stream, ...samplingOptions(body) };
   if (Array.isArray(body.tools) && body.tools.length > 0) request.tools = body.tools;
   if (stream) request.stream_options = { include_usage: true };
+  if (backend.requestPriority) request.priority = priorityOf(kind);
   const upstream = await post(backend, '/v1/chat/completions', request, signal);
   const stats: StreamStats = { promptTokens: 0, completionTokens: 0 };
   const created = () => new Date().toISOString();
   if (!stream) {
     const reply = (await upstream.json()) as Json;
-    onFirstByte();
     const choice = ((reply.choices as Json[]) ?? [])[0] ?? {};
     const message = (choice.message ?? {}) as Json;
     const usage = (reply.usage ?? {}) as Json;
@@ -119,7 +125,6 @@ export async function openAiChat(backend: BackendConfig, body: Json, res: Server
   res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
   const calls = new Map<number, { name: string; args: string }>();
   let finish: unknown;
-  let first = true;
   for await (const event of sseData(upstream)) {
     const usage = event.usage as Json | undefined;
     if (usage) {
@@ -138,14 +143,11 @@ export async function openAiChat(backend: BackendConfig, body: Json, res: Server
         calls.set(index, entry);
       }
       if (typeof delta.content === 'string' && delta.content !== '') {
-        if (first) onFirstByte();
-        first = false;
         res.write(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: delta.content }, done: false })}\n`);
       }
     }
   }
   if (calls.size > 0) {
-    if (first) onFirstByte();
     const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => toOllamaToolCall({ name: c.name, arguments: c.args }));
     res.write(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false })}\n`);
   }
@@ -166,17 +168,17 @@ function toOllamaToolCall(fn: Json): { function: { name: string; arguments: unkn
 }
 
 /** Runs an Ollama /api/generate request (prompt + suffix) on /v1/completions. */
-export async function openAiGenerate(backend: BackendConfig, body: Json, res: ServerResponse, signal: AbortSignal, onFirstByte: () => void): Promise<StreamStats> {
+export async function openAiGenerate(backend: BackendConfig, body: Json, res: ReplySink, signal: AbortSignal, kind: WorkKind = 'completion'): Promise<StreamStats> {
   const startedAt = performance.now();
   const model = String(body.model);
   const stream = body.stream !== false;
   const request: Json = { model, prompt: String(body.prompt ?? ''), stream, ...samplingOptions(body) };
   if (typeof body.suffix === 'string' && body.suffix !== '') request.suffix = body.suffix;
+  if (backend.requestPriority) request.priority = priorityOf(kind);
   const upstream = await post(backend, '/v1/completions', request, signal);
   const stats: StreamStats = { promptTokens: 0, completionTokens: 0 };
   if (!stream) {
     const reply = (await upstream.json()) as Json;
-    onFirstByte();
     const choice = ((reply.choices as Json[]) ?? [])[0] ?? {};
     const usage = (reply.usage ?? {}) as Json;
     stats.promptTokens = Number(usage.prompt_tokens ?? 0);
@@ -187,7 +189,6 @@ export async function openAiGenerate(backend: BackendConfig, body: Json, res: Se
   }
   res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
   let finish: unknown;
-  let first = true;
   for await (const event of sseData(upstream)) {
     const usage = event.usage as Json | undefined;
     if (usage) {
@@ -197,8 +198,6 @@ export async function openAiGenerate(backend: BackendConfig, body: Json, res: Se
     for (const choice of (event.choices as Json[]) ?? []) {
       if (choice.finish_reason) finish = choice.finish_reason;
       if (typeof choice.text === 'string' && choice.text !== '') {
-        if (first) onFirstByte();
-        first = false;
         res.write(`${JSON.stringify({ model, created_at: new Date().toISOString(), response: choice.text, done: false })}\n`);
       }
     }

@@ -33,6 +33,14 @@ export interface BackendConfig {
   apiKey?: string;
   /** OpenAI-compatible servers: models that accept fill-in-the-middle (`suffix`). */
   fimModels?: string[];
+  /**
+   * OpenAI-compatible servers that schedule by a request `priority` (vLLM
+   * started with `--scheduling-policy priority`; lower runs first): inline
+   * completions are sent with priority 0 and chat with 1, so completions stay
+   * ahead of chat in the backend's own queue too. Off by default, because vLLM
+   * refuses a priority when it does not schedule by priority.
+   */
+  requestPriority?: boolean;
 }
 
 export interface ServerConfig {

@@ -1,0 +1,263 @@
+/**
+ * The team server's path from the agent core to the GPUs, in process. The
+ * agent core and the completion path speak Ollama's API through the `ollama`
+ * client; the team server hands them `fetchFor(user, kind)` as that client's
+ * `fetch`, so each model request is answered here: it waits for a GPU slot
+ * from the scheduler, goes to the least-loaded backend that has the model
+ * (translated for OpenAI-compatible backends), and frees the slot the moment
+ * the reply ends or the caller goes away. Scheduling per model request (not
+ * per turn) means a slot is never held while a developer's machine runs a
+ * tool.
+ *
+ * A model request makes exactly one HTTP request, to the backend, and its
+ * reply streams through to the `ollama` client's parser untouched: no
+ * loopback hop, no re-encoding, no WHATWG streams.
+ */
+import { leanHttpFetch } from '../../completion/leanHttpFetch';
+import { jsonReply, LeanBody, LeanReply } from '../../completion/leanReply';
+import type { Logger } from '../ops/logger';
+import type { ServerMetrics } from '../ops/serverMetrics';
+import type { Scheduler, Slot, WorkKind } from '../scheduler/scheduler';
+import { NoBackendError, QueueAbortedError, QueueFullError } from '../scheduler/schedulerErrors';
+import { canonicalModel, type Backend, type BackendPool } from './backendPool';
+import { finalChunkStats } from './finalChunkStats';
+import { openAiChat, openAiGenerate, openAiShow } from './openAiAdapter';
+import { ReplyPipe } from './replyPipe';
+
+const DONE_MARKER = Buffer.from('"done":true');
+
+/** The `host` the agent core is given; it appears in error texts, so it names the server, not a socket. */
+export const ROUTER_HOST = 'http://team-server';
+
+export interface ModelRouterDeps {
+  pool: BackendPool;
+  scheduler: Scheduler;
+  metrics: ServerMetrics;
+  logger: Logger;
+}
+
+export interface ModelRouter {
+  /** A `fetch` for the `ollama` client whose model requests are scheduled as `user`'s `kind` of work. */
+  fetchFor(user: string, kind: WorkKind): typeof fetch;
+}
+
+type Json = Record<string, unknown>;
+
+function abortError(): Error {
+  return new DOMException('This operation was aborted', 'AbortError');
+}
+
+function requestBody(init: RequestInit | undefined): string {
+  return typeof init?.body === 'string' ? init.body : '';
+}
+
+export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
+  const { pool, scheduler, metrics, logger } = deps;
+  const ollamaFetch = leanHttpFetch();
+
+  async function backendFor(model: string): Promise<Backend | undefined> {
+    await pool.ensureFresh(30_000);
+    let found = pool.backends.find((b) => pool.hasModel(b.id, model));
+    if (!found) {
+      // A model pulled a moment ago should not wait for the next background refresh.
+      await pool.ensureFresh(5_000);
+      found = pool.backends.find((b) => pool.hasModel(b.id, model));
+    }
+    return found;
+  }
+
+  /**
+   * Wraps a backend's streaming reply so the slot is freed when it ends,
+   * fails or is cancelled, and the metrics see its first byte and its final
+   * token counts. The bytes themselves pass through untouched.
+   *
+   * The `ollama` client stops reading at the line with `"done":true` and
+   * never asks for the end of the body, so the reply counts as finished at
+   * that line (the raw bytes `"done":true` cannot occur inside a JSON string,
+   * where quotes are escaped). The rest of the body is then read here, so the
+   * backend's keep-alive connection goes back to the pool.
+   */
+  function metered(reply: LeanReply, backend: Backend, kind: WorkKind, slot: Slot, started: number, signal: AbortSignal | undefined): LeanReply {
+    let first = true;
+    let previous: Uint8Array | undefined;
+    let last: Uint8Array | undefined;
+    let finished = false;
+    let sawDone = false;
+    let drained: Promise<void> | undefined;
+    const rest: Uint8Array[] = [];
+    const finish = () => {
+      if (finished) return;
+      finished = true;
+      signal?.removeEventListener('abort', finish);
+      const counts = finalChunkStats(previous, last);
+      metrics.tokens.inc({ backend: backend.id, direction: 'prompt' }, counts.promptTokens);
+      metrics.tokens.inc({ backend: backend.id, direction: 'completion' }, counts.completionTokens);
+      metrics.modelLatency.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
+      slot.release();
+    };
+    // A caller that walks away without reading to the end still frees the slot.
+    signal?.addEventListener('abort', finish, { once: true });
+    const reader = reply.body.getReader();
+    const drain = async () => {
+      try {
+        for (let kept = 0; ; ) {
+          const { done, value } = await reader.read();
+          if (done || !value) return;
+          // Nothing of use follows the final line; keep a little for a reader that still asks.
+          if (kept < 65_536) rest.push(value);
+          kept += value.length;
+        }
+      } catch {
+        // The reply is complete; a connection that fails now costs nothing.
+      }
+    };
+    const pull = async (): Promise<Uint8Array | undefined> => {
+      if (drained) {
+        await drained;
+        return rest.shift();
+      }
+      try {
+        const { done, value } = await reader.read();
+        if (done || !value) {
+          finish();
+          return undefined;
+        }
+        if (first) {
+          first = false;
+          metrics.firstToken.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
+        }
+        previous = last;
+        last = value;
+        const at = sawDone ? 0 : Buffer.from(value.buffer, value.byteOffset, value.byteLength).indexOf(DONE_MARKER);
+        if (at >= 0) {
+          sawDone = true;
+          if (Buffer.from(value.buffer, value.byteOffset, value.byteLength).indexOf(0x0a, at) >= 0) {
+            finish();
+            drained = drain();
+          }
+        }
+        return value;
+      } catch (err) {
+        finish();
+        throw err;
+      }
+    };
+    return new LeanReply(
+      { status: reply.status, statusText: reply.statusText, headers: reply.headers },
+      new LeanBody(pull, () => {
+        finish();
+        void reader.cancel();
+      }),
+    );
+  }
+
+  async function modelRequest(endpoint: 'chat' | 'generate', user: string, kind: WorkKind, raw: string, signal: AbortSignal | undefined): Promise<LeanReply> {
+    let body: Json;
+    try {
+      body = JSON.parse(raw) as Json;
+    } catch (err) {
+      return jsonReply(400, { error: (err as Error).message });
+    }
+    const model = typeof body.model === 'string' ? body.model : '';
+    if (!model) return jsonReply(400, { error: 'model is required' });
+    if (!(await backendFor(model))) {
+      return jsonReply(404, { error: `model "${model}" not found on the team server's backends (${pool.tags().map((t) => t.name).join(', ') || 'none reachable'})` });
+    }
+    let slot: Slot;
+    try {
+      slot = await scheduler.acquire({ user, kind, model, signal });
+    } catch (err) {
+      if (err instanceof QueueFullError) {
+        metrics.rejected.inc({ kind, reason: 'queue_full' });
+        return jsonReply(429, { error: err.message }, { 'retry-after': String(Math.ceil(err.retryAfterMs / 1000)) });
+      }
+      if (err instanceof NoBackendError) return jsonReply(404, { error: `model "${model}" not found` });
+      if (err instanceof QueueAbortedError) throw abortError();
+      throw err;
+    }
+    const backend = pool.get(slot.backendId)!;
+    metrics.queueWait.observe({ kind }, slot.waitedMs / 1000);
+    const started = performance.now();
+    try {
+      if (backend.config.type === 'openai') {
+        const pipe = new ReplyPipe();
+        const translate = async () => {
+          const controller = new AbortController();
+          const onAbort = () => controller.abort();
+          signal?.addEventListener('abort', onAbort, { once: true });
+          try {
+            const run = endpoint === 'chat' ? openAiChat : openAiGenerate;
+            return await run(backend.config, body, pipe, controller.signal, kind);
+          } finally {
+            signal?.removeEventListener('abort', onAbort);
+          }
+        };
+        translate().catch(
+          (err: Error & { status?: number }) => {
+            if (signal?.aborted) return pipe.fail(abortError());
+            logger.warn('model request failed', { backend: backend.id, model, error: err.message });
+            if (pipe.headersSent) return pipe.fail(err);
+            const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 502;
+            pipe.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+            pipe.end(JSON.stringify({ error: `The team server's backend ${backend.id} failed: ${err.message}` }));
+          },
+        );
+        const head = await pipe.headers();
+        return metered(new LeanReply(head, pipe.body()), backend, kind, slot, started, signal);
+      }
+      const upstream = (await ollamaFetch(`${backend.config.url.replace(/\/+$/, '')}/api/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw, signal })) as unknown as LeanReply;
+      return metered(upstream, backend, kind, slot, started, signal);
+    } catch (err) {
+      slot.release();
+      metrics.modelLatency.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
+      if (signal?.aborted) throw abortError();
+      logger.warn('model request failed', { backend: backend.id, model, error: (err as Error).message });
+      return jsonReply(502, { error: `The team server's backend ${backend.id} failed: ${(err as Error).message}` });
+    }
+  }
+
+  async function show(raw: string, signal: AbortSignal | undefined): Promise<LeanReply> {
+    const body = JSON.parse(raw || '{}') as Json;
+    const model = String(body.model ?? body.name ?? '');
+    const backend = model ? await backendFor(model) : undefined;
+    if (!backend) return jsonReply(404, { error: `model "${model}" not found` });
+    if (backend.config.type === 'openai') return jsonReply(200, openAiShow(backend.config, model));
+    const timeout = AbortSignal.timeout(10_000);
+    const upstream = (await ollamaFetch(`${backend.config.url.replace(/\/+$/, '')}/api/show`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ ...body, model: backend.models.has(model) ? model : canonicalModel(model) }),
+      signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+    })) as unknown as LeanReply;
+    return jsonReply(upstream.status, await upstream.json());
+  }
+
+  async function route(user: string, kind: WorkKind, input: string | URL | Request, init: RequestInit | undefined): Promise<LeanReply> {
+    const signal = init?.signal ?? undefined;
+    if (signal?.aborted) throw abortError();
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const method = (init?.method ?? 'GET').toUpperCase();
+    switch (`${method} ${url.pathname}`) {
+      case 'GET /api/version':
+        return jsonReply(200, { version: '0.12.6' });
+      case 'GET /api/tags':
+        await pool.ensureFresh(5_000);
+        if (!pool.anyReachable) return jsonReply(502, { error: `None of the team server's model backends is reachable (${pool.backends.map((b) => `${b.id}: ${b.lastError ?? 'unknown'}`).join('; ')}).` });
+        return jsonReply(200, { models: pool.tags() });
+      case 'GET /api/ps':
+        return jsonReply(200, { models: [] });
+      case 'POST /api/show':
+        return show(requestBody(init), signal);
+      case 'POST /api/chat':
+        return modelRequest('chat', user, kind, requestBody(init), signal);
+      case 'POST /api/generate':
+        return modelRequest('generate', user, kind, requestBody(init), signal);
+      default:
+        return jsonReply(404, { error: `${method} ${url.pathname} is not served by the Hearth team server` });
+    }
+  }
+
+  return {
+    fetchFor: (user, kind) => ((input: string | URL | Request, init?: RequestInit) => route(user, kind, input, init)) as unknown as typeof fetch,
+  };
+}
