@@ -1,89 +1,184 @@
 /**
- * Team server benchmark. N simulated developers (1, 50, 200, 500) on
- * loopback, each signed in with its own API key over TLS, each running a chat
- * turn with one tool round trip (executed by the developer's own executor)
- * and one inline completion, against the scripted Ollama at a fixed token
- * rate. Measured:
- *   - time to first token through the team server versus the embedded agent
- *     calling the fixture directly, p50/p99, and the overhead between them;
- *   - the server process's CPU time and peak RSS (it runs in a child process);
- *   - fairness: completion latency p50/p99 while 20 users saturate the backend
- *     with chat turns, under the fair scheduler and under plain FCFS, in the same run.
+ * Team server benchmark: N developers at once (50, 100, 500 by default), each
+ * signed in with its own API key over TLS, each running chat turns with one
+ * tool round trip (run by the developer's own executor) and a 40-token answer
+ * from the scripted Ollama at 10 ms per token, plus one inline completion.
  *
- * Prints one JSON object. Run: node esbuild.mjs --tests && node out/bench/server.bench.mjs
- * Environment: BENCH_DEVELOPERS (e.g. "1,50"), BENCH_TOKEN_MS (default 10), BENCH_FAIRNESS_SECONDS (default 8).
+ * Honest by construction:
+ *   - the team server runs as its own process (the real `dist/agent-host.js`
+ *     CLI, with a config file, a real audit file and TLS) pinned to CPU 0;
+ *     this process (the load generator and the scripted Ollama) pins itself
+ *     to CPU 1 and reports its own CPU use, so it is visibly not the
+ *     bottleneck (or visibly is);
+ *   - the baseline is measured in the same run, side by side: the same CLI
+ *     built from `BENCH_BASELINE_REF` (default: the commit before the
+ *     scale work of issue 12) in a temporary git worktree;
+ *   - "added" time to first token is the time through the server minus the
+ *     time of the embedded agent calling the same scripted Ollama directly,
+ *     at the same concurrency, measured just before.
+ *
+ * Also: completion latency under saturation with the fair scheduler and with
+ * FCFS (BENCH_FAIRNESS=0 skips it).
+ *
+ * Prints one JSON object. Run: npm run bench:server
+ * Environment: BENCH_DEVELOPERS ("50,100,500"), BENCH_TOKEN_MS (10),
+ * BENCH_BASELINE_REF (a git ref, or "none"), BENCH_FAIRNESS_SECONDS (8),
+ * BENCH_CPU_PROFILE_DIR (writes a V8 CPU profile of each server process there).
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
+import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { cpus, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { stringify as toYaml } from 'yaml';
 import type { AgentEvent, ToolCall } from '../protocol/chat';
-import { createAgent, createFimCompleter, type Agent, type FimReadyModel } from '../agent-host';
+import { createAgent, type Agent } from '../agent-host';
 import { sha256Hash } from '../agent-host/server/auth/apiKeys';
-import type { ServerConfig } from '../agent-host/server/config/serverConfig';
-import { silentLogger } from '../agent-host/server/ops/logger';
-import { nullAuditLog } from '../agent-host/server/ops/auditLog';
-import { startTeamServer } from '../agent-host/server/teamServer';
 import { RemoteAgent } from '../language-server/remote/remoteAgent';
 import { TeamConnection } from '../language-server/remote/teamConnection';
 import { parseTeamServerUrl } from '../language-server/remote/teamServerUrl';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest, type ScriptedReply } from '../test/fixtures/ollamaFixture';
 import { FakeToolExecutor } from '../test/fixtures/fakeToolExecutor';
-import { makePki, remoteConfig, type TestPki } from '../test/integration/teamServerHarness';
+import { makePki, type TestPki } from '../test/integration/teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 10);
-const DEVELOPERS = (process.env.BENCH_DEVELOPERS ?? '1,50,200,500').split(',').filter(Boolean).map(Number);
+const DEVELOPERS = (process.env.BENCH_DEVELOPERS ?? '50,100,500').split(',').filter(Boolean).map(Number);
+const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '0211f82';
+const FAIRNESS = process.env.BENCH_FAIRNESS !== '0';
 const FAIRNESS_SECONDS = Number(process.env.BENCH_FAIRNESS_SECONDS ?? 8);
-const CHAT_REPLY = 'Here is what the file does, in a few words. '.repeat(2).trim();
+const ANSWER_TOKENS = Array.from({ length: 40 }, (_, i) => (i === 0 ? 'This' : ` word${i}`));
 const COMPLETION_REPLY = 'return a + b;';
+const REPO = resolve('.');
+const SERVER_CPU = 0;
+const GENERATOR_CPU = 1;
 
-// ------------------------------------------------------------------ server child process
+// ------------------------------------------------------------------ processes and CPUs
 
-/** `--serve <config json>`: this file runs the team server alone, so its CPU and memory can be measured. */
-async function serveChild(configJson: string): Promise<void> {
-  const server = await startTeamServer({ config: JSON.parse(configJson) as ServerConfig, logger: silentLogger, audit: nullAuditLog, processMetrics: false });
-  process.stdout.write(`PORT=${server.port}\n`);
-  process.on('SIGTERM', () => void server.shutdown(100).then(() => process.exit(0)));
+function canPin(): boolean {
+  return cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
+}
+
+/** Moves this process (every thread) to the load generator's CPU. */
+function pinSelf(): void {
+  if (canPin()) execFileSync('taskset', ['-a', '-cp', String(GENERATOR_CPU), String(process.pid)], { stdio: 'ignore' });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolvePort, reject) => {
+    const s = createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as { port: number }).port;
+      s.close(() => resolvePort(port));
+    });
+  });
+}
+
+interface Build {
+  name: string;
+  /** The team server CLI bundle. */
+  cli: string;
+  cleanup(): void;
+}
+
+/** The CLI of this checkout, as `node esbuild.mjs --tests` left it. */
+function currentBuild(): Build {
+  return { name: 'current', cli: join(REPO, 'dist/agent-host.js'), cleanup: () => undefined };
+}
+
+/** The CLI as it was at `ref`, built in a throwaway worktree. */
+function baselineBuild(ref: string): Build {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-baseline-'));
+  rmSync(dir, { recursive: true });
+  execFileSync('git', ['worktree', 'add', '--detach', dir, ref], { cwd: REPO, stdio: 'ignore' });
+  const cleanup = () => {
+    spawnSync('git', ['worktree', 'remove', '--force', dir], { cwd: REPO, stdio: 'ignore' });
+    rmSync(dir, { recursive: true, force: true });
+  };
+  try {
+    symlinkSync(join(REPO, 'node_modules'), join(dir, 'node_modules'));
+    execFileSync(process.execPath, ['esbuild.mjs'], { cwd: dir, stdio: 'ignore' });
+  } catch (err) {
+    cleanup();
+    throw err;
+  }
+  return { name: `baseline (${ref})`, cli: join(dir, 'dist/agent-host.js'), cleanup };
 }
 
 interface ServerProcess {
   port: number;
   child: ChildProcess;
   cpuSeconds(): number;
-  rssMb(): number;
+  peakRssMb(): number;
   stop(): Promise<void>;
 }
 
-async function startServerProcess(config: ServerConfig): Promise<ServerProcess> {
-  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...profile, fileURLToPath(import.meta.url), '--serve', JSON.stringify(config)], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const m = /PORT=(\d+)/.exec(out);
-      if (m) resolve(Number(m[1]));
-    });
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}`)));
+function benchConfigYaml(pki: TestPki, dir: string, port: number, fixtureUrl: string, users: number, slots: number, policy: 'fair' | 'fcfs', reserved: number): string {
+  return toYaml({
+    server: { mode: 'remote', host: '127.0.0.1', port, shutdown_grace: '1s' },
+    tls: { cert_file: pki.certFile, key_file: pki.keyFile },
+    auth: {
+      issuer: 'hearth-bench',
+      audience: 'hearth-bench',
+      access_ttl: '15m',
+      refresh_ttl: '1h',
+      active_kid: 'bench',
+      signing_keys: [{ kid: 'bench', algorithm: 'HS256', secret: pki.hsSecret }],
+      api_keys: Array.from({ length: users }, (_, i) => ({ user: `dev${i}`, hash: sha256Hash(`bench-key-${i}`) })),
+    },
+    backends: [{ name: 'gpu0', type: 'ollama', url: fixtureUrl, max_concurrency: slots }],
+    scheduler: { policy, reserved_completion_slots: reserved, max_queue: 5000, max_queue_per_user: 100 },
+    limits: { chat_turns_per_minute: 0, completions_per_minute: 0 },
+    metrics: { port: -1 },
+    logging: { level: 'warn', audit_file: join(dir, 'audit.jsonl') },
   });
-  const ticks = () => {
-    const fields = readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  };
+}
+
+async function startServerProcess(build: Build, configYaml: string, dir: string, port: number, pki: TestPki): Promise<ServerProcess> {
+  const configFile = join(dir, 'config.yaml');
+  writeFileSync(configFile, configYaml, { mode: 0o600 });
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  const node = [process.execPath, ...profile, build.cli, '--config', configFile];
+  const command = canPin() ? ['taskset', '-c', String(SERVER_CPU), ...node] : node;
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
+  const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${build.name} server exited with ${code}: ${stderr}`))));
+  // Ready when a sign-in works.
+  const probe = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${port}`), apiKey: 'bench-key-0', tls: { caPem: pki.caPem } });
+  const deadline = Date.now() + 30_000;
+  for (;;) {
+    try {
+      await Promise.race([probe.auth.renew(), exited]);
+      break;
+    } catch (err) {
+      if (Date.now() > deadline || child.exitCode !== null) throw err;
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  probe.close();
+  exited.catch(() => undefined);
+  const stat = () => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
   return {
     port,
     child,
-    cpuSeconds: () => ticks() / 100,
-    rssMb: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
+    cpuSeconds: () => {
+      const f = stat();
+      return (Number(f[11]) + Number(f[12])) / 100;
+    },
+    peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     stop: () =>
-      new Promise<void>((resolve) => {
-        child.once('exit', () => resolve());
+      new Promise<void>((resolveStop) => {
+        if (child.exitCode !== null) return resolveStop();
+        child.once('exit', () => resolveStop());
         child.kill('SIGTERM');
+        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
       }),
   };
 }
 
-// ------------------------------------------------------------------ helpers
+// ------------------------------------------------------------------ measuring
 
 function percentile(values: number[], p: number): number {
   if (values.length === 0) return NaN;
@@ -95,15 +190,15 @@ function stats(values: number[]) {
   return { p50: percentile(values, 50), p99: percentile(values, 99), n: values.length };
 }
 
-/** Tool call first, then the answer; completions get a short snippet. Stateless, so concurrent requests are fine. */
-function responder(chatText: string) {
-  return (req: RecordedRequest): ScriptedReply => {
-    if (req.path === '/api/generate') return { kind: 'text', text: COMPLETION_REPLY };
-    const messages = (req.body?.messages ?? []) as { role: string }[];
-    const hasTools = Array.isArray(req.body?.tools) && req.body.tools.length > 0;
-    if (hasTools && messages.at(-1)?.role !== 'tool') return { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'src/app.ts' } }] };
-    return { kind: 'text', text: chatText };
-  };
+const round1 = (x: number) => Math.round(x * 10) / 10;
+
+/** Tool call first, then a 40-token answer; completions get a short snippet. Stateless, so concurrency is fine. */
+function responder(req: RecordedRequest): ScriptedReply {
+  if (req.path === '/api/generate') return { kind: 'text', text: COMPLETION_REPLY };
+  const messages = (req.body?.messages ?? []) as { role: string }[];
+  const hasTools = Array.isArray(req.body?.tools) && req.body.tools.length > 0;
+  if (hasTools && messages.at(-1)?.role !== 'tool') return { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'src/app.ts' } }] };
+  return { kind: 'text', text: ANSWER_TOKENS.join(''), tokens: ANSWER_TOKENS };
 }
 
 const executor = () => new FakeToolExecutor((_call: ToolCall) => 'export const app = 1;\n'.repeat(20));
@@ -121,27 +216,10 @@ async function timeToFirstText(agent: Agent, user: number): Promise<number> {
   return first;
 }
 
-const FIM_MODEL: FimReadyModel = { status: 'ready', model: MODEL, mode: 'native', contextLength: 8192, stop: [] };
-
-async function directCompletion(host: string): Promise<number> {
-  const started = performance.now();
-  for await (const chunk of createFimCompleter({ host }).complete(FIM_MODEL, { prefix: 'function add(a, b) {\n  ', suffix: '\n}', maxTokens: 16 }, new AbortController().signal)) void chunk;
-  return performance.now() - started;
-}
-
 async function remoteCompletion(agent: RemoteAgent): Promise<number> {
   const started = performance.now();
   await agent.complete({ model: MODEL, prompt: 'function add(a, b) {\n  ', suffix: '\n}', maxTokens: 16 });
   return performance.now() - started;
-}
-
-function benchConfig(pki: TestPki, fixtureUrl: string, users: number, slots: number, policy: 'fair' | 'fcfs', reserved = 0): ServerConfig {
-  return remoteConfig(pki, fixtureUrl, (c) => {
-    c.auth.apiKeys = Array.from({ length: users }, (_, i) => ({ user: `dev${i}`, hash: sha256Hash(`bench-key-${i}`) }));
-    c.backends[0].maxConcurrency = slots;
-    c.scheduler = { ...c.scheduler, policy, maxQueue: 5000, maxQueuePerUser: 100, reservedCompletionSlots: reserved };
-    c.metrics.port = -1;
-  });
 }
 
 async function connectDevelopers(pki: TestPki, port: number, n: number): Promise<{ agents: RemoteAgent[]; close(): void }> {
@@ -151,143 +229,161 @@ async function connectDevelopers(pki: TestPki, port: number, n: number): Promise
   return { agents: connections.map((c) => new RemoteAgent(c)), close: () => connections.forEach((c) => c.close()) };
 }
 
-// ------------------------------------------------------------------ phases
-
-/** Sequential turns per developer, so small N still gives enough samples for a p99. */
+/** Measured rounds per developer, so that small N still gives a p99 from 200 or more turns. */
 function roundsFor(n: number): number {
-  return Math.max(1, Math.ceil(40 / n));
+  return Math.max(1, Math.ceil(200 / n));
 }
 
-async function ttftPhase(pki: TestPki, fixture: OllamaFixture, n: number) {
-  fixture.setResponder(responder(CHAT_REPLY));
-  const rounds = roundsFor(n);
-  // Direct: the embedded agent, as local mode runs it, against the same fixture. One warm-up turn first, as for the server.
+function cpuSecondsOfThisProcess(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1e6;
+}
+
+async function directPhase(fixture: OllamaFixture, n: number): Promise<number[]> {
   const direct = createAgent({ host: fixture.url });
-  await timeToFirstText(direct, -1);
-  await directCompletion(fixture.url);
-  const directTtft: number[] = [];
-  const directFim: number[] = [];
+  await Promise.all(Array.from({ length: n }, (_, i) => timeToFirstText(direct, i)));
+  const samples: number[] = [];
   await Promise.all(
     Array.from({ length: n }, async (_, i) => {
-      for (let r = 0; r < rounds; r++) {
-        directTtft.push(await timeToFirstText(direct, i));
-        directFim.push(await directCompletion(fixture.url));
-      }
+      for (let r = 0; r < roundsFor(n); r++) samples.push(await timeToFirstText(direct, i));
     }),
   );
-
-  // Enough backend slots that the numbers show the server's overhead, not queueing.
-  const server = await startServerProcess(benchConfig(pki, fixture.url, n, Math.max(8, n), 'fair'));
-  const { agents, close } = await connectDevelopers(pki, server.port, n);
-  await timeToFirstText(agents[0], -1);
-  const cpuBefore = server.cpuSeconds();
-  let rssPeak = server.rssMb();
-  const sampler = setInterval(() => (rssPeak = Math.max(rssPeak, server.rssMb())), 50);
-  const started = performance.now();
-  let errors = 0;
-  const viaTtft: number[] = [];
-  const viaFim: number[] = [];
-  await Promise.all(
-    agents.map(async (agent, i) => {
-      for (let r = 0; r < rounds; r++) {
-        try {
-          viaTtft.push(await timeToFirstText(agent, i));
-          viaFim.push(await remoteCompletion(agent));
-        } catch {
-          errors++;
-        }
-      }
-    }),
-  );
-  const wallSeconds = (performance.now() - started) / 1000;
-  clearInterval(sampler);
-  const cpuSeconds = server.cpuSeconds() - cpuBefore;
-  close();
-  await server.stop();
-  const d = stats(directTtft);
-  const v = stats(viaTtft);
-  const turns = n * rounds;
-  return {
-    developers: n,
-    turnsPerDeveloper: rounds,
-    ttftMs: { direct: d, viaServer: v, overhead: { p50: Math.round((v.p50 - d.p50) * 10) / 10, p99: Math.round((v.p99 - d.p99) * 10) / 10 } },
-    completionMs: { direct: stats(directFim), viaServer: stats(viaFim) },
-    server: {
-      cpuSeconds: Math.round(cpuSeconds * 100) / 100,
-      cpuMsPerDeveloperTurn: Math.round((cpuSeconds * 1000) / turns),
-      cpuPercentOfOneCore: Math.round((cpuSeconds / wallSeconds) * 1000) / 10,
-      rssPeakMb: Math.round(rssPeak),
-      wallSeconds: Math.round(wallSeconds * 100) / 100,
-    },
-    errors,
-  };
+  return samples;
 }
 
-async function fairnessPhase(pki: TestPki, fixture: OllamaFixture, policy: 'fair' | 'fcfs', reserved = 0) {
+async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n: number, directTtft: number[]) {
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-server-'));
+  const port = await freePort();
+  const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, fixture.url, n, Math.max(8, n), 'fair', 1), dir, port, pki);
+  try {
+    const { agents, close } = await connectDevelopers(pki, server.port, n);
+    // Warm: every developer's first turn (the server creates its agent, learns the model's facts) is not measured.
+    await Promise.all(agents.map(async (a, i) => (await timeToFirstText(a, i), await remoteCompletion(a))));
+    const cpuBefore = server.cpuSeconds();
+    const generatorBefore = cpuSecondsOfThisProcess();
+    const started = performance.now();
+    let errors = 0;
+    const ttft: number[] = [];
+    const completions: number[] = [];
+    await Promise.all(
+      agents.map(async (agent, i) => {
+        for (let r = 0; r < roundsFor(n); r++) {
+          try {
+            ttft.push(await timeToFirstText(agent, i));
+            completions.push(await remoteCompletion(agent));
+          } catch {
+            errors++;
+          }
+        }
+      }),
+    );
+    const wallSeconds = (performance.now() - started) / 1000;
+    const cpuSeconds = server.cpuSeconds() - cpuBefore;
+    const generatorSeconds = cpuSecondsOfThisProcess() - generatorBefore;
+    const peakRssMb = server.peakRssMb();
+    close();
+    const d = stats(directTtft);
+    const v = stats(ttft);
+    const turns = n * roundsFor(n);
+    return {
+      ttftMs: v,
+      addedTtftMs: { p50: round1(v.p50 - d.p50), p99: round1(v.p99 - d.p99) },
+      completionMs: stats(completions),
+      serverCpuMsPerTurn: round1((cpuSeconds * 1000) / turns),
+      serverCpuPercentOfOneCore: round1((cpuSeconds / wallSeconds) * 100),
+      serverPeakRssMb: Math.round(peakRssMb),
+      loadGeneratorCpuPercentOfOneCore: round1((generatorSeconds / wallSeconds) * 100),
+      wallSeconds: round1(wallSeconds),
+      errors,
+    };
+  } finally {
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+async function fairnessPhase(build: Build, pki: TestPki, fixture: OllamaFixture, policy: 'fair' | 'fcfs', reserved: number) {
   const CHAT_USERS = 20;
   const COMPLETION_USERS = 5;
   const SLOTS = 4;
   // Long chat answers (~1 s each) keep all four slots busy.
   fixture.setResponder((req) => (req.path === '/api/generate' ? { kind: 'text', text: COMPLETION_REPLY } : { kind: 'text', text: 'token '.repeat(100).trim() }));
-  const config = benchConfig(pki, fixture.url, CHAT_USERS + COMPLETION_USERS, SLOTS, policy, reserved);
-  if (process.env.BENCH_METRICS_PORT) config.metrics.port = Number(process.env.BENCH_METRICS_PORT);
-  const server = await startServerProcess(config);
-  const { agents, close } = await connectDevelopers(pki, server.port, CHAT_USERS + COMPLETION_USERS);
-  const deadline = performance.now() + FAIRNESS_SECONDS * 1000;
-  let chatTurns = 0;
-  const completionLatency: number[] = [];
-  const chatLoops = agents.slice(0, CHAT_USERS).map(async (agent) => {
-    while (performance.now() < deadline) {
-      for await (const e of agent.startTurn([], { text: 'Explain everything.', context: [] }, { model: MODEL }, new AbortController().signal)) void e;
-      chatTurns++;
-    }
-  });
-  // Completion users start once the chat users have filled the queue, then type: one request every 250 ms.
-  await new Promise((r) => setTimeout(r, 1000));
-  const completionLoops = agents.slice(CHAT_USERS).map(async (agent) => {
-    while (performance.now() < deadline) {
-      completionLatency.push(await remoteCompletion(agent));
-      await new Promise((r) => setTimeout(r, 250));
-    }
-  });
-  await Promise.all([...chatLoops, ...completionLoops]);
-  if (process.env.BENCH_METRICS_PORT) console.error((await (await fetch(`http://127.0.0.1:${config.metrics.port}/metrics`)).text()).split('\n').filter((l) => /queue_wait|first_byte|model_request_seconds_(sum|count)/.test(l)).join('\n'));
-  close();
-  await server.stop();
-  return { completionLatencyMs: stats(completionLatency), chatTurnsCompleted: chatTurns };
-}
-
-async function main(): Promise<void> {
-  const pki = makePki();
-  const fixture = await startOllamaFixture({ tokenDelayMs: TOKEN_MS });
+  const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-server-'));
+  const port = await freePort();
+  const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, fixture.url, CHAT_USERS + COMPLETION_USERS, SLOTS, policy, reserved), dir, port, pki);
   try {
-    const ttft = [];
-    for (const n of DEVELOPERS) ttft.push(await ttftPhase(pki, fixture, n));
-    // A completion with the GPU idle, for reference: what the wait under load is added to.
-    fixture.setResponder(() => ({ kind: 'text', text: COMPLETION_REPLY }));
-    const idle = stats(await Promise.all(Array.from({ length: 5 }, () => directCompletion(fixture.url))));
-    const fairReserved = await fairnessPhase(pki, fixture, 'fair', 1);
-    const fair = await fairnessPhase(pki, fixture, 'fair', 0);
-    const fcfs = await fairnessPhase(pki, fixture, 'fcfs');
-    const result = {
-      benchmark: 'team-server',
-      machine: { cpus: (await import('node:os')).cpus().length, node: process.version },
-      fixture: { tokenDelayMs: TOKEN_MS, chatReplyTokens: CHAT_REPLY.split(' ').length, transport: 'gRPC over TLS on loopback, one connection per developer' },
-      ttft,
-      fairness: {
-        setup: { chatUsers: 20, completionUsers: 5, backendSlots: 4, chatReplyMs: 100 * TOKEN_MS, seconds: FAIRNESS_SECONDS },
-        idleCompletionMs: idle,
-        'fair (default: completions first, users round robin, 1 of 4 slots kept for completions)': fairReserved,
-        'fair without a reserved slot': fair,
-        fcfs,
-      },
-    };
-    console.log(JSON.stringify(result, null, 2));
+    const { agents, close } = await connectDevelopers(pki, server.port, CHAT_USERS + COMPLETION_USERS);
+    const deadline = performance.now() + FAIRNESS_SECONDS * 1000;
+    let chatTurns = 0;
+    const completionLatency: number[] = [];
+    const chatLoops = agents.slice(0, CHAT_USERS).map(async (agent) => {
+      while (performance.now() < deadline) {
+        for await (const e of agent.startTurn([], { text: 'Explain everything.', context: [] }, { model: MODEL }, new AbortController().signal)) void e;
+        chatTurns++;
+      }
+    });
+    // Completion users start once the chat users have filled the queue, then type: one request every 250 ms.
+    await new Promise((r) => setTimeout(r, 1000));
+    const completionLoops = agents.slice(CHAT_USERS).map(async (agent) => {
+      while (performance.now() < deadline) {
+        completionLatency.push(await remoteCompletion(agent));
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    });
+    await Promise.all([...chatLoops, ...completionLoops]);
+    close();
+    return { completionLatencyMs: stats(completionLatency), chatTurnsCompleted: chatTurns };
   } finally {
-    await fixture.close();
-    pki.cleanup();
+    await server.stop();
+    rmSync(dir, { recursive: true, force: true });
   }
 }
 
-if (process.argv.includes('--serve')) await serveChild(process.argv[process.argv.indexOf('--serve') + 1]);
-else await main();
+async function main(): Promise<void> {
+  if (!existsSync(join(REPO, 'dist/agent-host.js'))) throw new Error('dist/agent-host.js is missing: run node esbuild.mjs --tests first (npm run bench:server does).');
+  pinSelf();
+  const builds: Build[] = [];
+  if (BASELINE_REF !== 'none') builds.push(baselineBuild(BASELINE_REF));
+  builds.push(currentBuild());
+  const pki = makePki();
+  const fixture = await startOllamaFixture({ tokenDelayMs: TOKEN_MS });
+  try {
+    const rows = [];
+    for (const n of DEVELOPERS) {
+      fixture.setResponder(responder);
+      const direct = await directPhase(fixture, n);
+      const row: Record<string, unknown> = { developers: n, turnsMeasured: n * roundsFor(n), directTtftMs: stats(direct) };
+      for (const build of builds) row[build.name] = await serverPhase(build, pki, fixture, n, direct);
+      rows.push(row);
+    }
+    const current = currentBuild();
+    const fairness = FAIRNESS
+      ? {
+          setup: { chatUsers: 20, completionUsers: 5, backendSlots: 4, chatReplyMs: 100 * TOKEN_MS, seconds: FAIRNESS_SECONDS, server: 'current' },
+          'fair (default: completions first, users round robin, 1 of 4 slots kept for completions)': await fairnessPhase(current, pki, fixture, 'fair', 1),
+          'fair without a reserved slot': await fairnessPhase(current, pki, fixture, 'fair', 0),
+          fcfs: await fairnessPhase(current, pki, fixture, 'fcfs', 0),
+        }
+      : 'skipped (BENCH_FAIRNESS=0)';
+    console.log(
+      JSON.stringify(
+        {
+          benchmark: 'team-server',
+          machine: { cpus: cpus().length, node: process.version, pinned: canPin() ? { server: `cpu${SERVER_CPU}`, loadGeneratorAndScriptedOllama: `cpu${GENERATOR_CPU}` } : 'no (needs 2 CPUs and taskset)' },
+          turn: { answerTokens: ANSWER_TOKENS.length, tokenDelayMs: TOKEN_MS, toolRoundTrips: 1, completionsPerTurn: 1, transport: 'gRPC over TLS on loopback, one connection per developer' },
+          targets: { addedTtftP99Ms: { at100: 100, at500: 300 }, serverCpuMsPerTurn: 3, peakRssMbAt500: 300, errors: 0 },
+          rows,
+          fairness,
+        },
+        null,
+        2,
+      ),
+    );
+  } finally {
+    await fixture.close();
+    pki.cleanup();
+    for (const b of builds) b.cleanup();
+  }
+}
+
+await main();

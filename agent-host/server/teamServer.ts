@@ -19,6 +19,7 @@ import type { ApiKeyConfig, ServerConfig } from './config/serverConfig';
 import { createAuditLog, type AuditLog } from './ops/auditLog';
 import { createLogger, type Logger } from './ops/logger';
 import { startMetricsServer } from './ops/metricsServer';
+import { LoadGauge } from './ops/loadGauge';
 import { ServerMetrics } from './ops/serverMetrics';
 import { RateLimiter } from './scheduler/rateLimiter';
 import { Scheduler } from './scheduler/scheduler';
@@ -120,6 +121,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     },
   );
   const router = createModelRouter({ pool, scheduler, metrics, logger });
+  const load = new LoadGauge();
   const agents = new Map<string, Agent>();
   const completers = new Map<string, FimCompleter>();
   const agentFor = (user: string) => lruGet(agents, user, () => createAgent({ host: ROUTER_HOST, fetch: router.fetchFor(user, 'chat') }));
@@ -149,7 +151,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   server.addService(pkg.AgentService.service, {
     Chat: guardBidi('Chat', guard, (call, ctx) =>
-      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns, adminMcp }),
+      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns, adminMcp, deltaWindowMs: () => load.windowMs() }),
     ),
   });
   server.addService(pkg.ModelService.service, {
@@ -215,8 +217,10 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
           server.forceShutdown();
         }
         pool.stop();
+        load.stop();
         await adminMcp?.dispose();
         await metricsServer?.close();
+        await audit.flush?.();
         logger.info('team server stopped');
       })();
       return shuttingDown;

@@ -4,7 +4,7 @@
  * machine to run. It records names, outcomes and sizes, never API keys,
  * tokens, tool arguments or file contents.
  */
-import { appendFileSync } from 'node:fs';
+import { appendFile } from 'node:fs/promises';
 import { redact } from './logger';
 
 export type AuditEvent =
@@ -20,14 +20,50 @@ export type AuditEvent =
 
 export interface AuditLog {
   record(event: AuditEvent): void;
+  /** Resolves once every record so far is written (shutdown waits for it). */
+  flush?(): Promise<void>;
 }
 
+/**
+ * Records are stamped when they happen and appended in order, in batches: a
+ * synchronous append per record (open, write, close) blocked the event loop
+ * four times per chat turn, for every developer at once. A failed append is
+ * reported once on stderr with the records it lost, and later batches are
+ * still tried.
+ */
 export function createAuditLog(file: string, fallback: (line: string) => void = (l) => process.stderr.write(l)): AuditLog {
+  let batch: string[] = [];
+  let scheduled = false;
+  let writing: Promise<void> = Promise.resolve();
+  let failing = false;
+  const writeBatch = () => {
+    scheduled = false;
+    const lines = batch.join('');
+    batch = [];
+    writing = writing.then(async () => {
+      try {
+        await appendFile(file, lines, { mode: 0o600 });
+        failing = false;
+      } catch (err) {
+        if (!failing) fallback(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'audit file not writable; records follow on stderr', file, error: (err as Error).message })}\n`);
+        failing = true;
+        fallback(lines);
+      }
+    });
+  };
   return {
     record(event) {
       const line = `${JSON.stringify({ time: new Date().toISOString(), audit: true, ...redact(event as unknown as Record<string, unknown>) })}\n`;
-      if (file) appendFileSync(file, line, { mode: 0o600 });
-      else fallback(line);
+      if (!file) return fallback(line);
+      batch.push(line);
+      if (!scheduled) {
+        scheduled = true;
+        setImmediate(writeBatch);
+      }
+    },
+    async flush() {
+      if (scheduled) writeBatch();
+      await writing;
     },
   };
 }

@@ -25,6 +25,7 @@ import type { CallContext } from './callGuard';
 import { RemoteToolExecutor } from './remoteToolExecutor';
 import { withMcpTools } from '../../mcp/withMcpTools';
 import type { McpManager } from '../../mcp/mcpManager';
+import { DeltaCoalescer } from './deltaCoalescer';
 import { exhausted, ServiceFailure } from './serviceFailure';
 
 type ChatCall = ServerDuplexStream<ChatClientMessage__Output, ChatServerMessage>;
@@ -45,6 +46,8 @@ export interface AgentServiceDeps {
   turns: Set<RunningTurn>;
   /** The admin's MCP servers (config.yaml `mcp.servers`), offered to every user next to the client's own tools. */
   adminMcp?: McpManager;
+  /** The current minimum gap between two text messages of one stream (grows with the server's load). */
+  deltaWindowMs(): number;
 }
 
 export interface RunningTurn {
@@ -208,15 +211,18 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
 
   let reason: DoneReason | 'disconnected' = 'stop';
   let endedByStop = false;
+  const out = new DeltaCoalescer((event) => write(encodeAgentEvent(event, executor?.sentResults)), deps.deltaWindowMs);
   try {
     const events = deps.agentFor(user).startTurn(turn.history, turn.input, options, controller.signal);
     for await (const event of events as AsyncIterable<AgentEvent>) {
       if (ended) break;
       if (event.type === 'done') reason = event.reason;
-      await write(encodeAgentEvent(event, executor?.sentResults));
+      await out.push(event);
       if (event.type === 'done') break;
     }
+    await out.flush();
   } finally {
+    out.discard();
     executor?.close();
     deps.turns.delete(running);
     deps.metrics.activeStreams.dec();

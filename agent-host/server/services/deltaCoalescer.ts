@@ -1,0 +1,76 @@
+/**
+ * Merges a turn's streamed text (and reasoning) deltas into fewer gRPC
+ * messages when the server is busy, without ever delaying the first one.
+ *
+ * Each gRPC message costs the server a protobuf encoding, an HTTP/2 frame and
+ * a TLS record, which at hundreds of concurrent turns is most of its CPU.
+ * Deltas that arrive while a flush is already scheduled ride along with it.
+ * How long a stream may wait before its next message goes out grows with
+ * the event loop's load (see `LoadGauge`): zero when the server is idle, so a
+ * lone developer sees every token as it comes, up to a cap under load, so
+ * tokens arrive in small bursts instead of the whole server falling behind.
+ */
+import type { AgentEvent } from '../../../protocol/chat';
+
+type DeltaEvent = Extract<AgentEvent, { type: 'text' | 'thinking' }>;
+
+export class DeltaCoalescer {
+  private pending: DeltaEvent | undefined;
+  private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
+  private lastSentAt = Number.NEGATIVE_INFINITY;
+  private flushing: Promise<void> = Promise.resolve();
+
+  /**
+   * @param send writes one event to the stream (resolves when it may write more)
+   * @param windowMs the current minimum gap between two delta messages of one stream
+   */
+  constructor(private readonly send: (event: AgentEvent) => Promise<void>, private readonly windowMs: () => number) {}
+
+  /** Queues or sends `event`, keeping the order of everything pushed. */
+  push(event: AgentEvent): Promise<void> {
+    if (event.type !== 'text' && event.type !== 'thinking') return this.flush().then(() => this.send(event));
+    if (this.pending && this.pending.type !== event.type) void this.flush();
+    if (this.pending) {
+      this.pending = { type: event.type, delta: this.pending.delta + event.delta } as DeltaEvent;
+      // A large backlog goes out now rather than growing without bound.
+      return this.pending.delta.length >= 16_384 ? this.flush() : Promise.resolve();
+    }
+    this.pending = { ...event };
+    const wait = this.lastSentAt + this.windowMs() - performance.now();
+    if (wait <= 0 && this.lastSentAt === Number.NEGATIVE_INFINITY) return this.flush();
+    this.schedule(Math.max(0, wait));
+    return Promise.resolve();
+  }
+
+  /** Sends whatever is pending now. */
+  flush(): Promise<void> {
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+      this.timer = undefined;
+    }
+    const event = this.pending;
+    this.pending = undefined;
+    if (event) {
+      this.lastSentAt = performance.now();
+      this.flushing = this.flushing.then(() => this.send(event));
+    }
+    return this.flushing;
+  }
+
+  /** Drops anything pending (the turn ended abruptly). */
+  discard(): void {
+    this.pending = undefined;
+    if (this.timer) {
+      clearTimeout(this.timer as NodeJS.Timeout);
+      clearImmediate(this.timer as NodeJS.Immediate);
+      this.timer = undefined;
+    }
+  }
+
+  private schedule(delayMs: number): void {
+    if (this.timer) return;
+    // setImmediate still lets deltas that arrived in the same loop turn share one message.
+    this.timer = delayMs < 1 ? setImmediate(() => void this.flush()) : setTimeout(() => void this.flush(), delayMs);
+  }
+}

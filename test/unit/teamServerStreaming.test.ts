@@ -1,0 +1,107 @@
+/**
+ * What the team server does to a turn's stream under load, and to its audit
+ * trail: text deltas may be merged into fewer messages, but never reordered,
+ * never lost, and the first one never waits; audit records are written in
+ * batches, in order, readable only by the server's user.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { AgentEvent } from '../../protocol/chat';
+import { DeltaCoalescer } from '../../agent-host/server/services/deltaCoalescer';
+import { createAuditLog } from '../../agent-host/server/ops/auditLog';
+
+function recorder() {
+  const sent: AgentEvent[] = [];
+  return { sent, send: async (e: AgentEvent) => void sent.push(e) };
+}
+
+const text = (delta: string): AgentEvent => ({ type: 'text', delta });
+const joined = (events: AgentEvent[], type: 'text' | 'thinking') => events.filter((e) => e.type === type).map((e) => (e as { delta: string }).delta).join('');
+
+describe('team server: streamed deltas under load', () => {
+  it('sends the first delta at once, even with a long window', async () => {
+    const { sent, send } = recorder();
+    const out = new DeltaCoalescer(send, () => 10_000);
+    await out.push(text('Hello'));
+    assert.deepEqual(sent, [text('Hello')]);
+    out.discard();
+  });
+
+  it('merges deltas that arrive within the window into one message, in order', async () => {
+    const { sent, send } = recorder();
+    const out = new DeltaCoalescer(send, () => 10_000);
+    await out.push(text('A'));
+    for (const d of ['b', 'c', 'd']) await out.push(text(d));
+    assert.equal(sent.length, 1, 'the rest waits for the window');
+    await out.push({ type: 'done', reason: 'stop' });
+    assert.deepEqual(sent, [text('A'), text('bcd'), { type: 'done', reason: 'stop' }]);
+  });
+
+  it('with an idle server (window 0), deltas of the same moment still share a message but nothing waits for a timer', async () => {
+    const { sent, send } = recorder();
+    const out = new DeltaCoalescer(send, () => 0);
+    await out.push(text('1'));
+    await out.push(text('2'));
+    await out.push(text('3'));
+    await new Promise((r) => setImmediate(r));
+    await out.flush();
+    assert.deepEqual(sent, [text('1'), text('23')]);
+  });
+
+  it('keeps reasoning and answer apart and in order, and flushes before a tool call', async () => {
+    const { sent, send } = recorder();
+    const out = new DeltaCoalescer(send, () => 10_000);
+    await out.push({ type: 'thinking', delta: 'Let me ' });
+    await out.push({ type: 'thinking', delta: 'look.' });
+    await out.push(text('Reading'));
+    await out.push(text(' the file.'));
+    await out.push({ type: 'toolCall', call: { id: 'c1', name: 'read_file', arguments: { path: 'a.ts' } } });
+    await out.flush();
+    assert.deepEqual(
+      sent.map((e) => e.type),
+      ['thinking', 'thinking', 'text', 'toolCall'],
+    );
+    assert.equal(joined(sent, 'thinking'), 'Let me look.');
+    assert.equal(joined(sent, 'text'), 'Reading the file.');
+  });
+
+  it('sends a large backlog without waiting for the window', async () => {
+    const { sent, send } = recorder();
+    const out = new DeltaCoalescer(send, () => 10_000);
+    await out.push(text('x'));
+    for (let i = 0; i < 20; i++) await out.push(text('y'.repeat(1000)));
+    assert.ok(sent.length >= 2, 'the backlog went out');
+    out.discard();
+  });
+});
+
+describe('team server: the audit file', () => {
+  let dir: string;
+  beforeEach(() => (dir = mkdtempSync(join(tmpdir(), 'hearth-audit-'))));
+  afterEach(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('appends every record, in order, readable by the server only', async () => {
+    const file = join(dir, 'audit.jsonl');
+    const audit = createAuditLog(file);
+    for (let i = 0; i < 50; i++) audit.record({ event: 'turn.start', user: `dev${i}`, turn: `t${i}`, model: 'm', tools: 0, historyMessages: 0 });
+    await new Promise((r) => setImmediate(r));
+    audit.record({ event: 'turn.end', user: 'dev0', turn: 't0', reason: 'stop', durationMs: 5 });
+    await audit.flush!();
+    const lines = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { event: string; user: string });
+    assert.equal(lines.length, 51);
+    assert.deepEqual(lines.slice(0, 50).map((l) => l.user), Array.from({ length: 50 }, (_, i) => `dev${i}`));
+    assert.equal(lines[50].event, 'turn.end');
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+
+  it('sends records it cannot write to stderr instead of losing them', async () => {
+    const seen: string[] = [];
+    const audit = createAuditLog(join(dir, 'missing-folder', 'audit.jsonl'), (l) => seen.push(l));
+    audit.record({ event: 'auth.failure', peer: '10.0.0.9', reason: 'unknown key' });
+    await audit.flush!();
+    assert.match(seen.join(''), /audit file not writable/);
+    assert.match(seen.join(''), /"event":"auth.failure"/);
+  });
+});
