@@ -4,7 +4,7 @@
  * machine to run. It records names, outcomes and sizes, never API keys,
  * tokens, tool arguments or file contents.
  */
-import { appendFile } from 'node:fs/promises';
+import { open, type FileHandle } from 'node:fs/promises';
 import { redact } from './logger';
 
 export type AuditEvent =
@@ -25,24 +25,45 @@ export interface AuditLog {
 }
 
 /**
- * Records are stamped when they happen and appended in order, in batches: a
- * synchronous append per record (open, write, close) blocked the event loop
- * four times per chat turn, for every developer at once. A failed append is
- * reported once on stderr with the records it lost, and later batches are
+ * Records are stamped when they happen and appended in order, in batches,
+ * through a file handle kept open for a few seconds at a time: a synchronous
+ * append per record (open, write, close) blocked the event loop four times
+ * per chat turn, for every developer at once. Reopening every few seconds
+ * follows a log rotation that moved the file. A failed append is reported
+ * once on stderr with the records it could not write, and later batches are
  * still tried.
  */
+const REOPEN_AFTER_MS = 5_000;
+
 export function createAuditLog(file: string, fallback: (line: string) => void = (l) => process.stderr.write(l)): AuditLog {
   let batch: string[] = [];
   let scheduled = false;
   let writing: Promise<void> = Promise.resolve();
   let failing = false;
+  let handle: { file: FileHandle; openedAt: number } | undefined;
+  const append = async (lines: string) => {
+    if (handle && Date.now() - handle.openedAt > REOPEN_AFTER_MS) {
+      const old = handle;
+      handle = undefined;
+      await old.file.close().catch(() => undefined);
+    }
+    handle ??= { file: await open(file, 'a', 0o600), openedAt: Date.now() };
+    try {
+      await handle.file.write(lines);
+    } catch (err) {
+      const broken = handle;
+      handle = undefined;
+      await broken.file.close().catch(() => undefined);
+      throw err;
+    }
+  };
   const writeBatch = () => {
     scheduled = false;
     const lines = batch.join('');
     batch = [];
     writing = writing.then(async () => {
       try {
-        await appendFile(file, lines, { mode: 0o600 });
+        await append(lines);
         failing = false;
       } catch (err) {
         if (!failing) fallback(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'audit file not writable; records follow on stderr', file, error: (err as Error).message })}\n`);
@@ -64,6 +85,9 @@ export function createAuditLog(file: string, fallback: (line: string) => void = 
     async flush() {
       if (scheduled) writeBatch();
       await writing;
+      const current = handle;
+      handle = undefined;
+      await current?.file.close().catch(() => undefined);
     },
   };
 }
