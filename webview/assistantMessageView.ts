@@ -7,6 +7,7 @@
 import type { HearthError } from '../protocol/chat';
 import type { AssistantEntry, AssistantPart } from '../protocol/sessions';
 import { button, el, withInlineCode } from './dom';
+import { withoutRetryHint } from './retryHint';
 import { icon } from './icons';
 import type { ToolName } from '../protocol/tools';
 import { TextPartView } from './textPartView';
@@ -275,7 +276,7 @@ export class AssistantMessageView {
       className: 'error-box',
       attrs: { role: 'alert', 'data-code': error.code },
       children: [
-        el(doc, 'div', { className: 'error-title', children: [icon(doc, 'error'), el(doc, 'span', { attrs: { 'data-testid': 'error' }, children: withInlineCode(doc, error.message) })] }),
+        el(doc, 'div', { className: 'error-title', children: [icon(doc, 'error'), el(doc, 'span', { attrs: { 'data-testid': 'error' }, children: withInlineCode(doc, isLast ? error.message : withoutRetryHint(error.message)) })] }),
         choices,
         actions.length > 0 ? el(doc, 'div', { className: 'error-actions', children: actions }) : null,
       ],

@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import type { AgentEvent } from '../../protocol/chat';
 import type { AssistantEntry, UserEntry } from '../../protocol/sessions';
 import { MarkdownRenderer } from '../../webview/markdownRenderer';
+import { withoutRetryHint } from '../../webview/retryHint';
 import { click, createHarness, keydown, sessionView, type } from './webviewTestHarness';
 import type { Harness } from './webviewTestHarness';
 
@@ -175,6 +176,18 @@ describe('webview errors and retry', () => {
     assert.equal(h.$('retry'), null);
   });
 
+  it('drops "press Retry" from an older error, whose Retry button is gone, and keeps the rest', () => {
+    h = createHarness();
+    const failed = (id: string, replyTo: string, message: string): AssistantEntry => ({ kind: 'assistant', id, replyTo, model: 'm', parts: [], state: 'done', doneReason: 'error', error: { code: 'connectionDropped', message, retryable: true }, at: 3 });
+    const dropped = 'The connection to the team server at grpcs://team:50051 dropped during this reply (reset). Your conversation is kept: press Retry to send the message again.';
+    h.send({ type: 'session', session: sessionView('s1', [user, failed('a0', 'u0', dropped), { ...user, id: 'u1' }, failed('a1', 'u1', dropped)]) });
+    assert.deepEqual(h.$$('error').map((e) => e.textContent), [
+      'The connection to the team server at grpcs://team:50051 dropped during this reply (reset). Your conversation is kept.',
+      dropped,
+    ]);
+    assert.equal(h.$$('retry').length, 1, 'only the last answer has Retry');
+  });
+
   it('lists installed models for modelNotFound and retries with the chosen one', () => {
     h = createHarness();
     h.send({ type: 'models', models: [{ name: 'llama3.1:8b' }], selected: 'qwen2.5-coder:7b', host: 'http://localhost:11434' });
@@ -244,6 +257,21 @@ describe('webview undo of a reply’s file changes', () => {
     h.send({ type: 'turnUndone', sessionId: 'other', entryId: 'a2', restored: ['x'], removed: [] });
     assert.equal(h.$$('undo-notice').length, 1);
   });
+});
+
+describe('webview: the advice to press Retry, on an older error', () => {
+  const cases: [string, string][] = [
+    ['Ollama at http://localhost:11434 has no models installed. Install one with `ollama pull qwen2.5-coder:7b`, then press Retry.', 'Ollama at http://localhost:11434 has no models installed. Install one with `ollama pull qwen2.5-coder:7b`.'],
+    ['Hearth hit an unexpected error: boom. The message is kept; press Retry, or see Hearth: Show Logs.', 'Hearth hit an unexpected error: boom. The message is kept; see Hearth: Show Logs.'],
+    ['The partial answer is kept; press Retry to ask again. If it keeps happening, check the Ollama logs.', 'The partial answer is kept. If it keeps happening, check the Ollama logs.'],
+    ['The team server at team did not answer in time. Press Retry.', 'The team server at team did not answer in time.'],
+    ['The team server sent an invalid message (bad); the reply was stopped. Press Retry, or tell the server\'s admin.', 'The team server sent an invalid message (bad); the reply was stopped. Tell the server\'s admin.'],
+    ['The team server is restarting. Your conversation is kept: press Retry in a moment.', 'The team server is restarting. Your conversation is kept.'],
+    ['The model ran out of memory.', 'The model ran out of memory.'],
+  ];
+  for (const [message, expected] of cases) {
+    it(`“${message.slice(0, 48)}…”`, () => assert.equal(withoutRetryHint(message), expected));
+  }
 });
 
 describe('webview sessions, history, models and status', () => {
