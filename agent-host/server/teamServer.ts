@@ -9,6 +9,10 @@ import { parse as parseYaml } from 'yaml';
 import { hearthPackage } from '../../protocol/grpc/loadProtos';
 import { healthPackage } from '../../protocol/grpc/loadProtos';
 import { createAgent, createFimCompleter, type Agent, type FimCompleter } from '../index';
+import { ActivityRecorder } from './admin/activityRecorder';
+import { AdminAuth } from './admin/adminAuth';
+import { adminRoutes } from './admin/adminRoutes';
+import { adminStats } from './admin/adminStats';
 import { ApiKeyStore } from './auth/apiKeys';
 import { loadSigningKeys } from './auth/signingKeys';
 import { TokenService } from './auth/tokenService';
@@ -27,6 +31,7 @@ import { McpManager } from '../mcp/mcpManager';
 import { authenticate, refresh } from './services/authService';
 import { guardBidi, guardUnary, type GuardDeps } from './services/callGuard';
 import { complete } from './services/completionService';
+import { reportSuggestions } from './services/reportSuggestions';
 import { HealthService } from './services/healthService';
 import { listModels } from './services/modelService';
 import { addReflection } from './services/reflectionService';
@@ -46,6 +51,8 @@ export interface TeamServer {
   /** The bound /metrics port, when metrics are enabled. */
   metricsPort?: number;
   metrics: ServerMetrics;
+  /** What the admin page shows about usage over time. */
+  activity: ActivityRecorder;
   scheduler: Scheduler;
   health: HealthService;
   /** Re-reads the API keys file (SIGHUP). */
@@ -83,6 +90,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const logger = options.logger ?? createLogger(config.logging.level);
   const audit = options.audit ?? createAuditLog(config.logging.auditFile);
   const metrics = new ServerMetrics(options.processMetrics ?? true);
+  const activity = new ActivityRecorder();
   const adminMcp = config.mcp.servers.length > 0 ? new McpManager({ log: (server, message) => logger.info('mcp', { server, message }), clientInfo: { name: 'hearth-agent-host', version: '0.1.0' } }) : undefined;
   if (adminMcp) void adminMcp.configure(config.mcp.servers);
 
@@ -149,7 +157,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   server.addService(pkg.AgentService.service, {
     Chat: guardBidi('Chat', guard, (call, ctx) =>
-      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns, adminMcp }),
+      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns, adminMcp, activity }),
     ),
   });
   server.addService(pkg.ModelService.service, {
@@ -163,8 +171,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     Complete: guardUnary('Complete', guard, true, async (req, ctx, call) => {
       const controller = new AbortController();
       call.on('cancelled', () => controller.abort());
-      return complete(req as never, ctx.principal.user, controller.signal, { completerFor, limiter: completionLimiter, metrics });
+      return complete(req as never, ctx.principal.user, controller.signal, { completerFor, limiter: completionLimiter, metrics, activity });
     }),
+    Report: guardUnary('Report', guard, true, async (req, ctx) => reportSuggestions(req as never, ctx.principal.user, activity)),
   });
   const health = new HealthService(SERVICE_NAMES);
   health.addToServer(server);
@@ -174,7 +183,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${address}:${config.server.port}`, credentials(config, readFile), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
-  const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port) : undefined;
+  const startedAt = Date.now();
+  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), () => adminStats({ server, activity, scheduler, backends: config.backends, startedAt })) : undefined;
+  const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, admin) : undefined;
   logger.info('team server listening', {
     mode: config.server.mode,
     address: `${config.server.host}:${port}`,
@@ -183,6 +194,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     auth: config.auth.enabled,
     backends: pool.backends.map((b) => ({ name: b.id, type: b.config.type, url: b.config.url, reachable: b.reachable, models: b.models.size })),
     metrics: metricsServer ? `http://${config.metrics.host}:${metricsServer.port}/metrics` : 'disabled',
+    admin: admin && metricsServer ? `http://${config.metrics.host}:${metricsServer.port}/admin/` : 'disabled',
   });
 
   let shuttingDown: Promise<void> | undefined;
@@ -190,6 +202,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     port,
     metricsPort: metricsServer?.port,
     metrics,
+    activity,
     scheduler,
     health,
     reloadApiKeys() {
