@@ -226,6 +226,9 @@ describe('team server admin page in Chromium (integration)', function () {
     assert.equal(await page.evaluate(() => (globalThis as unknown as { __pwned?: unknown }).__pwned), undefined);
     assert.deepEqual(consoleLog.filter((l) => /Content Security Policy|uncaught/i.test(l)), [], 'no CSP violation or error in the page');
 
+    // HEARTH_ADMIN_SCREENSHOT=<file.png> keeps a picture of the page for a human to look at.
+    if (process.env.HEARTH_ADMIN_SCREENSHOT) await page.screenshot({ path: process.env.HEARTH_ADMIN_SCREENSHOT, fullPage: true });
+
     // Signing out ends the session: the JSON is refused with the old cookie.
     await Promise.all([page.waitForURL(adminUrl), page.click('form[action="/admin/logout"] button')]);
     await page.waitForSelector('#login:not([hidden])');
