@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { ActivityRecorder } from '../../agent-host/server/admin/activityRecorder';
 import { AdminAuth } from '../../agent-host/server/admin/adminAuth';
 import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
+import { ConfigError, loadServerConfig, parseArgs } from '../../agent-host/server/config/loadServerConfig';
 import { reportSuggestions } from '../../agent-host/server/services/reportSuggestions';
 import { ProtocolViolation } from '../../protocol/grpc/protocolViolation';
 import { SuggestionReporter, type LanguageCounts } from '../../language-server/completion/suggestionReporter';
@@ -212,5 +213,24 @@ describe('language server: suggestion reporter', () => {
     await until(() => sent.length === 1, 'the retried report', 5000);
     assert.deepEqual(sent[0], [{ language: 'go', shown: 1, accepted: 1 }]);
     reporter.dispose();
+  });
+});
+
+describe('admin page: configuration', () => {
+  const load = (argv: string[], env: NodeJS.ProcessEnv = {}) => loadServerConfig({ args: parseArgs(argv), env, readFile: () => '' });
+
+  it('is off by default, and on needs the admin key hash and the metrics port', () => {
+    assert.deepEqual(load([]).config.admin, { enabled: false, keyHash: '' });
+    assert.throws(() => load(['--admin']), (err: ConfigError) => /admin\.key_hash/.test(err.message));
+    assert.throws(() => load(['--admin', '--admin-key-hash', 'hearth_the-key-itself']), (err: ConfigError) => /admin\.key_hash/.test(err.message));
+    assert.throws(() => load(['--admin', '--admin-key-hash', sha256Hash('k'), '--metrics-port', '-1']), (err: ConfigError) => /metrics port/.test(err.message));
+    const { config, warnings } = load([], { HEARTH_ADMIN: 'true', HEARTH_ADMIN_KEY_HASH: sha256Hash('k') });
+    assert.deepEqual(config.admin, { enabled: true, keyHash: sha256Hash('k') });
+    assert.deepEqual(warnings, []);
+  });
+
+  it('warns when the page would be served over plain HTTP beyond this machine', () => {
+    const { warnings } = load(['--admin', '--admin-key-hash', sha256Hash('k'), '--metrics-host', '0.0.0.0']);
+    assert.ok(warnings.some((w) => /admin page is served over plain HTTP on 0\.0\.0\.0/.test(w)), JSON.stringify(warnings));
   });
 });
