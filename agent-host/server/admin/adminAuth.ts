@@ -17,6 +17,7 @@ const MAX_SESSIONS = 64;
 /** Failed sign-ins allowed per address within the window, before it must wait. */
 const FAILURES_ALLOWED = 5;
 const FAILURE_WINDOW_MS = 5 * 60_000;
+const MAX_TRACKED_ADDRESSES = 10_000;
 
 export type LoginOutcome = { ok: true; sessionId: string; maxAgeSeconds: number } | { ok: false; retryAfterMs?: number };
 
@@ -39,7 +40,11 @@ export class AdminAuth {
   async checkKey(presented: string, address: string): Promise<boolean> {
     if (this.blockedFor(address) > 0) return false;
     const ok = (await this.key.verify(presented)) !== undefined;
-    if (!ok) this.failures.set(address, [...this.recentFailures(address), this.now()]);
+    if (!ok) {
+      // Addresses are bounded too: a flood from many addresses evicts the oldest record, not the server's memory.
+      if (!this.failures.has(address) && this.failures.size >= MAX_TRACKED_ADDRESSES) this.failures.delete(this.failures.keys().next().value as string);
+      this.failures.set(address, [...this.recentFailures(address), this.now()]);
+    }
     return ok;
   }
 
