@@ -6,7 +6,7 @@ import { toHearthError } from '../chat/chatService';
 import { HEARTH_ERROR_CODE } from '../guarded';
 import type { HearthServer } from '../hearthServer';
 import { EditActionService } from './editActionService';
-import { COMPLETION_TRACE_PREFIX, InlineCompletionService } from './inlineCompletionService';
+import { COMPLETION_TRACE_PREFIX, InlineCompletionService, type CompletionTrace } from './inlineCompletionService';
 import { provideCodeActions } from './provideCodeActions';
 import { SuggestionReporter } from './suggestionReporter';
 
@@ -72,11 +72,13 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
     log: (message) => connection.console.log(message),
   });
   connection.languages.inlineCompletion.on(async (params, token) => {
-    const list = await completion.provide(params, token);
+    const origin: { source: CompletionTrace['source'] } = { source: 'none' };
+    const list = await completion.provide(params, token, origin);
     const languageId = server.documents.get(params.textDocument.uri)?.languageId;
     if (!list || list.items.length === 0 || token.isCancellationRequested || !languageId || !server.agents.currentTeamAgent()) return list;
-    // "Shown" is what reached the editor; VS Code runs the item's command when the user accepts it.
-    reporter.shown(languageId);
+    // "Shown" is a suggestion that reached the editor; typing through it is the same suggestion, not another one.
+    // VS Code runs the item's command when the user accepts it.
+    if (origin.source !== 'typeThrough') reporter.shown(languageId);
     return { ...list, items: list.items.map((item) => ({ ...item, command: { title: 'Suggestion accepted', command: SUGGESTION_ACCEPTED_COMMAND, arguments: [languageId] } })) };
   });
   connection.onExecuteCommand((params) => {
