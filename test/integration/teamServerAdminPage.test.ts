@@ -239,6 +239,17 @@ describe('team server admin page in Chromium (integration)', function () {
     await page.context().close();
   });
 
+  it('refuses sign-in forms posted from another site, and answers nothing outside its routes', async () => {
+    const res = await fetch(`${adminUrl}login`, { method: 'POST', headers: { origin: 'http://evil.example' }, body: new URLSearchParams({ key: ADMIN_KEY }), redirect: 'manual' });
+    assert.equal(res.status, 403);
+    assert.equal(res.headers.get('set-cookie'), null);
+    const fromSite = await fetch(`${adminUrl}login`, { method: 'POST', headers: { 'sec-fetch-site': 'cross-site' }, body: new URLSearchParams({ key: ADMIN_KEY }), redirect: 'manual' });
+    assert.equal(fromSite.status, 403);
+    assert.equal((await fetch(`${adminUrl}api/other`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).status, 404);
+    // /metrics is still served next to the page.
+    assert.match(await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text(), /hearth_rpcs_total/);
+  });
+
   it('limits failed sign-ins from one address', async () => {
     let status = 0;
     for (let i = 0; i < 10 && status !== 429; i++) {

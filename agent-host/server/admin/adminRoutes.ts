@@ -108,14 +108,16 @@ function retryText(ms: number): string {
  * Routes for /admin. Returns false for any other path, so the caller can
  * answer it (/metrics). `stats` builds the dashboard's JSON on each poll.
  */
-export function adminRoutes(auth: AdminAuth, stats: () => unknown, secureCookie = false): AdminHandler {
-  const cookie = (value: string, maxAge: number) => `${ADMIN_COOKIE}=${value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${secureCookie ? '; Secure' : ''}`;
+export function adminRoutes(auth: AdminAuth, stats: () => unknown): AdminHandler {
+  // Behind a TLS proxy the cookie is also Secure; a forged header could only keep a browser from sending its own cookie over HTTP.
+  const cookie = (req: IncomingMessage, value: string, maxAge: number) =>
+    `${ADMIN_COOKIE}=${value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${req.headers['x-forwarded-proto'] === 'https' ? '; Secure' : ''}`;
 
   async function login(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (!sameOrigin(req)) return sendPage(res, 403, 'login', 'Sign in from the admin page itself.');
     const form = await readForm(req);
     const outcome = await auth.login(form?.get('key') ?? '', addressOf(req));
-    if (outcome.ok) return redirect(res, '/admin/', { 'Set-Cookie': cookie(outcome.sessionId, outcome.maxAgeSeconds) });
+    if (outcome.ok) return redirect(res, '/admin/', { 'Set-Cookie': cookie(req, outcome.sessionId, outcome.maxAgeSeconds) });
     if (outcome.retryAfterMs) return sendPage(res, 429, 'login', retryText(outcome.retryAfterMs), { 'Retry-After': String(Math.ceil(outcome.retryAfterMs / 1000)) });
     sendPage(res, 401, 'login', 'That is not the admin key. It is in the server’s configuration (admin.key_hash) as a hash; a developer’s API key does not open this page.');
   }
@@ -155,7 +157,7 @@ export function adminRoutes(auth: AdminAuth, stats: () => unknown, secureCookie 
         if (!sameOrigin(req)) sendPage(res, 403, 'login', 'Sign out from the admin page itself.');
         else {
           auth.logout(cookieOf(req, ADMIN_COOKIE));
-          redirect(res, '/admin/', { 'Set-Cookie': cookie('', 0) });
+          redirect(res, '/admin/', { 'Set-Cookie': cookie(req, '', 0) });
         }
         break;
       case 'GET /admin/api/stats':
