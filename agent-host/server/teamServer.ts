@@ -1,7 +1,8 @@
 /**
  * Assembles the team server: gRPC services behind the auth guard, the model
- * gateway and scheduler in front of the backends, health, reflection and
- * metrics. `startTeamServer` is what the CLI, the tests and the benchmark run.
+ * gateway and scheduler in front of the backends, health, reflection,
+ * metrics and the admin page. `startTeamServer` is what the CLI, the tests
+ * and the benchmark run.
  */
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
