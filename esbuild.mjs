@@ -18,8 +18,8 @@ const common = {
   logLevel: 'info',
   target: 'es2022',
   legalComments: 'none',
-  // .proto files are inlined as text (protocol/grpc/protoSources.ts).
-  loader: { '.proto': 'text' },
+  // .proto files are inlined as text (protocol/grpc/protoSources.ts), and so is the team server's admin page.
+  loader: { '.proto': 'text', '.html': 'text' },
 };
 
 /** @type {esbuild.BuildOptions[]} */

@@ -67,6 +67,12 @@ export class AgentProvider {
     return this.remoteActive && agent ? this.teamCompleterFor(agent.host) : undefined;
   }
 
+  /** The team server's agent while team mode is on and connected (suggestion reports go to it); undefined in local mode. */
+  currentTeamAgent(): RemoteAgent | undefined {
+    const agent = this.team.currentAgent;
+    return this.remoteActive && agent ? agent : undefined;
+  }
+
   teamCompleterFor(host: string): FimCompleter | undefined {
     const agent = this.team.currentAgent;
     if (!agent || agent.host !== host) return undefined;

@@ -2,7 +2,7 @@ import type { Connection, InitializeParams, ServerCapabilities, TextDocuments } 
 import { DidChangeConfigurationNotification } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'node:path';
-import { ChatEventNotification, StatusNotification, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
+import { ChatEventNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
 import type { ToolExecutor } from '../agent-host';
 import { createTurnExecutor, TurnCheckpoints } from './tools';
 import { lspApprovalGateway } from './agentTools/lspApprovalGateway';
@@ -113,7 +113,8 @@ export class HearthServer {
   }
 
   capabilities(): Partial<ServerCapabilities> {
-    return { inlineCompletionProvider: true, codeActionProvider: true };
+    // The accept command of team-mode suggestions (see SUGGESTION_ACCEPTED_COMMAND); the language client registers it in VS Code.
+    return { inlineCompletionProvider: true, codeActionProvider: true, executeCommandProvider: { commands: [SUGGESTION_ACCEPTED_COMMAND] } };
   }
 
   initialized(): void {

@@ -218,6 +218,15 @@ export namespace CompletionSetPausedNotification {
   export const type = new NotificationType<{ paused: boolean }>(method);
 }
 
+/**
+ * The command an inline suggestion carries (LSP `InlineCompletionItem.command`)
+ * in team mode: VS Code runs it when the user accepts the suggestion, and the
+ * language client sends it back as `workspace/executeCommand` (the server
+ * declares it in `executeCommandProvider`), with the document's language id as
+ * the one argument. The counts go to the team server's admin page.
+ */
+export const SUGGESTION_ACCEPTED_COMMAND = 'hearth.completion.accepted';
+
 /** What an editor action asks the model to do with a range. */
 export type EditKind = 'fix' | 'document' | 'refactor' | 'tests';
 

@@ -1,7 +1,8 @@
 /**
  * Assembles the team server: gRPC services behind the auth guard, the model
- * router and scheduler in front of the backends, health, reflection and
- * metrics. `startTeamServer` is what the CLI, the tests and the benchmark run.
+ * router and scheduler in front of the backends, health, reflection,
+ * metrics and the admin page. `startTeamServer` is what the CLI, the tests
+ * and the benchmark run.
  */
 import { readFileSync } from 'node:fs';
 import * as grpc from '@grpc/grpc-js';
@@ -9,6 +10,10 @@ import { parse as parseYaml } from 'yaml';
 import { hearthPackage } from '../../protocol/grpc/loadProtos';
 import { healthPackage } from '../../protocol/grpc/loadProtos';
 import { createAgent, createFimCompleter, type Agent, type FimCompleter } from '../index';
+import { ActivityRecorder } from './admin/activityRecorder';
+import { AdminAuth } from './admin/adminAuth';
+import { adminRoutes } from './admin/adminRoutes';
+import { adminStats } from './admin/adminStats';
 import { ApiKeyStore } from './auth/apiKeys';
 import { loadSigningKeys } from './auth/signingKeys';
 import { TokenService } from './auth/tokenService';
@@ -28,6 +33,7 @@ import { McpManager } from '../mcp/mcpManager';
 import { authenticate, refresh } from './services/authService';
 import { guardBidi, guardUnary, type GuardDeps } from './services/callGuard';
 import { complete } from './services/completionService';
+import { reportSuggestions } from './services/reportSuggestions';
 import { HealthService } from './services/healthService';
 import { listModels } from './services/modelService';
 import { addReflection } from './services/reflectionService';
@@ -47,6 +53,8 @@ export interface TeamServer {
   /** The bound /metrics port, when metrics are enabled. */
   metricsPort?: number;
   metrics: ServerMetrics;
+  /** What the admin page shows about usage over time. */
+  activity: ActivityRecorder;
   scheduler: Scheduler;
   health: HealthService;
   /** Re-reads the API keys file (SIGHUP). */
@@ -84,6 +92,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const logger = options.logger ?? createLogger(config.logging.level);
   const audit = options.audit ?? createAuditLog(config.logging.auditFile);
   const metrics = new ServerMetrics(options.processMetrics ?? true);
+  const activity = new ActivityRecorder();
   const adminMcp = config.mcp.servers.length > 0 ? new McpManager({ log: (server, message) => logger.info('mcp', { server, message }), clientInfo: { name: 'hearth-agent-host', version: '0.1.0' } }) : undefined;
   if (adminMcp) void adminMcp.configure(config.mcp.servers);
 
@@ -151,7 +160,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   server.addService(pkg.AgentService.service, {
     Chat: guardBidi('Chat', guard, (call, ctx) =>
-      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns, adminMcp, deltaWindowMs: () => load.windowMs() }),
+      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns, adminMcp, activity, deltaWindowMs: () => load.windowMs() }),
     ),
   });
   server.addService(pkg.ModelService.service, {
@@ -165,8 +174,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     Complete: guardUnary('Complete', guard, true, async (req, ctx, call) => {
       const controller = new AbortController();
       call.on('cancelled', () => controller.abort());
-      return complete(req as never, ctx.principal.user, controller.signal, { completerFor, limiter: completionLimiter, metrics });
+      return complete(req as never, ctx.principal.user, controller.signal, { completerFor, limiter: completionLimiter, metrics, activity });
     }),
+    Report: guardUnary('Report', guard, true, async (req, ctx) => reportSuggestions(req as never, ctx.principal.user, activity)),
   });
   const health = new HealthService(SERVICE_NAMES);
   health.addToServer(server);
@@ -176,7 +186,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${address}:${config.server.port}`, credentials(config, readFile), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
-  const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port) : undefined;
+  const startedAt = Date.now();
+  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), () => adminStats({ server, activity, scheduler, backends: config.backends, startedAt })) : undefined;
+  const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, admin) : undefined;
   logger.info('team server listening', {
     mode: config.server.mode,
     address: `${config.server.host}:${port}`,
@@ -185,6 +197,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     auth: config.auth.enabled,
     backends: pool.backends.map((b) => ({ name: b.id, type: b.config.type, url: b.config.url, reachable: b.reachable, models: b.models.size })),
     metrics: metricsServer ? `http://${config.metrics.host}:${metricsServer.port}/metrics` : 'disabled',
+    admin: admin && metricsServer ? `http://${config.metrics.host}:${metricsServer.port}/admin/` : 'disabled',
   });
 
   let shuttingDown: Promise<void> | undefined;
@@ -192,6 +205,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     port,
     metricsPort: metricsServer?.port,
     metrics,
+    activity,
     scheduler,
     health,
     reloadApiKeys() {

@@ -126,10 +126,11 @@ export class InlineCompletionService {
     this.status = new CompletionStatusReporter(deps.sendStatus, deps.log);
   }
 
-  async provide(params: InlineCompletionParams, token: CancellationToken): Promise<InlineCompletionList | null> {
-    if (!this.deps.trace) return this.answer(params, token);
+  /** `origin`, when given, receives where the answer came from (type-through continues a suggestion already shown). */
+  async provide(params: InlineCompletionParams, token: CancellationToken, origin?: { source: CompletionTrace['source'] }): Promise<InlineCompletionList | null> {
+    if (!this.deps.trace) return this.answer(params, token, origin);
     const receivedAt = preciseNow();
-    const traced: { source: CompletionTrace['source']; generation?: Generation } = { source: 'none' };
+    const traced: { source: CompletionTrace['source']; generation?: Generation } = origin ?? { source: 'none' };
     const result = await this.answer(params, token, traced);
     const { generation } = traced;
     this.deps.trace({

@@ -1,13 +1,14 @@
 import { ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { createFimCompleter, type FimCompleter } from '../../agent-host';
 import type { HearthError } from '../../protocol/chat';
-import { CommitMessageRequest, CompletionSetPausedNotification, CompletionStatusNotification, EditGenerateRequest } from '../../protocol/lspMethods';
+import { CommitMessageRequest, CompletionSetPausedNotification, CompletionStatusNotification, EditGenerateRequest, SUGGESTION_ACCEPTED_COMMAND } from '../../protocol/lspMethods';
 import { toHearthError } from '../chat/chatService';
 import { HEARTH_ERROR_CODE } from '../guarded';
 import type { HearthServer } from '../hearthServer';
 import { EditActionService } from './editActionService';
-import { COMPLETION_TRACE_PREFIX, InlineCompletionService } from './inlineCompletionService';
+import { COMPLETION_TRACE_PREFIX, InlineCompletionService, type CompletionTrace } from './inlineCompletionService';
 import { provideCodeActions } from './provideCodeActions';
+import { SuggestionReporter } from './suggestionReporter';
 
 /** An AbortSignal that follows the LSP request's cancellation, so cancelling reaches the model request. */
 function signalOf(token: CancellationToken): AbortSignal {
@@ -65,7 +66,25 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
     plan: (agent, model, path, settings, signal) => server.runs.plan(agent, model, path, settings.chat, signal),
   });
 
-  connection.languages.inlineCompletion.on((params, token) => completion.provide(params, token));
+  // In team mode the admin sees how many suggestions are shown and accepted per language.
+  const reporter = new SuggestionReporter({
+    send: async (batch) => server.agents.currentTeamAgent()?.reportSuggestions(batch),
+    log: (message) => connection.console.log(message),
+  });
+  connection.languages.inlineCompletion.on(async (params, token) => {
+    const origin: { source: CompletionTrace['source'] } = { source: 'none' };
+    const list = await completion.provide(params, token, origin);
+    const languageId = server.documents.get(params.textDocument.uri)?.languageId;
+    if (!list || list.items.length === 0 || token.isCancellationRequested || !languageId || !server.agents.currentTeamAgent()) return list;
+    // "Shown" is a suggestion that reached the editor; typing through it is the same suggestion, not another one.
+    // VS Code runs the item's command when the user accepts it.
+    if (origin.source !== 'typeThrough') reporter.shown(languageId);
+    return { ...list, items: list.items.map((item) => ({ ...item, command: { title: 'Suggestion accepted', command: SUGGESTION_ACCEPTED_COMMAND, arguments: [languageId] } })) };
+  });
+  connection.onExecuteCommand((params) => {
+    const language = params.arguments?.[0];
+    if (params.command === SUGGESTION_ACCEPTED_COMMAND && typeof language === 'string' && server.agents.currentTeamAgent()) reporter.accepted(language);
+  });
   connection.onCodeAction((params) => provideCodeActions(params));
   connection.onRequest(EditGenerateRequest.type, guarded((params, signal) => edits.generateEdit(params, signal)));
   connection.onRequest(CommitMessageRequest.type, guarded((params, signal) => edits.commitMessage(params, signal)));

@@ -11,6 +11,7 @@ import type { ChatClientMessage } from '../../protocol/generated/hearth/v1/ChatC
 import type { ChatServerMessage__Output } from '../../protocol/generated/hearth/v1/ChatServerMessage';
 import type { CompleteResponse__Output } from '../../protocol/generated/hearth/v1/CompleteResponse';
 import type { ListModelsResponse__Output } from '../../protocol/generated/hearth/v1/ListModelsResponse';
+import type { SuggestionReportAck__Output } from '../../protocol/generated/hearth/v1/SuggestionReportAck';
 import { decodeModelInfo, decodeServerMessage } from '../../protocol/grpc/decodeChat';
 import { encodeChatStart, encodeToolResult } from '../../protocol/grpc/encodeChat';
 import { HearthException, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
@@ -229,6 +230,11 @@ export class RemoteAgent implements Agent {
       1,
     );
     return { text: res.text, doneReason: res.done_reason === 'length' ? 'length' : 'stop' };
+  }
+
+  /** Counts of inline suggestions shown and accepted, per language, for the admin's acceptance rate. One attempt: the caller keeps the counts for the next report. */
+  async reportSuggestions(languages: { language: string; shown: number; accepted: number }[], signal?: AbortSignal): Promise<void> {
+    await this.unary<SuggestionReportAck__Output>((md, cb) => this.connection.completion.Report({ languages }, md, { deadline: Date.now() + 10_000 }, cb), signal, 1);
   }
 
   /** A unary call with auth, one re-sign-in on a refused token, and retries while the server is unreachable. */

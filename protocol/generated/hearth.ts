@@ -17,6 +17,7 @@ import type { ContextItem as _hearth_v1_ContextItem, ContextItem__Output as _hea
 import type { DoneEvent as _hearth_v1_DoneEvent, DoneEvent__Output as _hearth_v1_DoneEvent__Output } from './hearth/v1/DoneEvent';
 import type { ErrorEvent as _hearth_v1_ErrorEvent, ErrorEvent__Output as _hearth_v1_ErrorEvent__Output } from './hearth/v1/ErrorEvent';
 import type { HearthError as _hearth_v1_HearthError, HearthError__Output as _hearth_v1_HearthError__Output } from './hearth/v1/HearthError';
+import type { LanguageSuggestions as _hearth_v1_LanguageSuggestions, LanguageSuggestions__Output as _hearth_v1_LanguageSuggestions__Output } from './hearth/v1/LanguageSuggestions';
 import type { LineRange as _hearth_v1_LineRange, LineRange__Output as _hearth_v1_LineRange__Output } from './hearth/v1/LineRange';
 import type { ListModelsRequest as _hearth_v1_ListModelsRequest, ListModelsRequest__Output as _hearth_v1_ListModelsRequest__Output } from './hearth/v1/ListModelsRequest';
 import type { ListModelsResponse as _hearth_v1_ListModelsResponse, ListModelsResponse__Output as _hearth_v1_ListModelsResponse__Output } from './hearth/v1/ListModelsResponse';
@@ -24,6 +25,8 @@ import type { ModelInfo as _hearth_v1_ModelInfo, ModelInfo__Output as _hearth_v1
 import type { ModelServiceClient as _hearth_v1_ModelServiceClient, ModelServiceDefinition as _hearth_v1_ModelServiceDefinition } from './hearth/v1/ModelService';
 import type { RefreshRequest as _hearth_v1_RefreshRequest, RefreshRequest__Output as _hearth_v1_RefreshRequest__Output } from './hearth/v1/RefreshRequest';
 import type { StatusEvent as _hearth_v1_StatusEvent, StatusEvent__Output as _hearth_v1_StatusEvent__Output } from './hearth/v1/StatusEvent';
+import type { SuggestionReport as _hearth_v1_SuggestionReport, SuggestionReport__Output as _hearth_v1_SuggestionReport__Output } from './hearth/v1/SuggestionReport';
+import type { SuggestionReportAck as _hearth_v1_SuggestionReportAck, SuggestionReportAck__Output as _hearth_v1_SuggestionReportAck__Output } from './hearth/v1/SuggestionReportAck';
 import type { TextDelta as _hearth_v1_TextDelta, TextDelta__Output as _hearth_v1_TextDelta__Output } from './hearth/v1/TextDelta';
 import type { ThinkingDelta as _hearth_v1_ThinkingDelta, ThinkingDelta__Output as _hearth_v1_ThinkingDelta__Output } from './hearth/v1/ThinkingDelta';
 import type { ToolCall as _hearth_v1_ToolCall, ToolCall__Output as _hearth_v1_ToolCall__Output } from './hearth/v1/ToolCall';
@@ -71,6 +74,7 @@ export interface ProtoGrpcType {
       DoneEvent: MessageTypeDefinition<_hearth_v1_DoneEvent, _hearth_v1_DoneEvent__Output>
       ErrorEvent: MessageTypeDefinition<_hearth_v1_ErrorEvent, _hearth_v1_ErrorEvent__Output>
       HearthError: MessageTypeDefinition<_hearth_v1_HearthError, _hearth_v1_HearthError__Output>
+      LanguageSuggestions: MessageTypeDefinition<_hearth_v1_LanguageSuggestions, _hearth_v1_LanguageSuggestions__Output>
       LineRange: MessageTypeDefinition<_hearth_v1_LineRange, _hearth_v1_LineRange__Output>
       ListModelsRequest: MessageTypeDefinition<_hearth_v1_ListModelsRequest, _hearth_v1_ListModelsRequest__Output>
       ListModelsResponse: MessageTypeDefinition<_hearth_v1_ListModelsResponse, _hearth_v1_ListModelsResponse__Output>
@@ -79,6 +83,8 @@ export interface ProtoGrpcType {
       RefreshRequest: MessageTypeDefinition<_hearth_v1_RefreshRequest, _hearth_v1_RefreshRequest__Output>
       Role: EnumTypeDefinition
       StatusEvent: MessageTypeDefinition<_hearth_v1_StatusEvent, _hearth_v1_StatusEvent__Output>
+      SuggestionReport: MessageTypeDefinition<_hearth_v1_SuggestionReport, _hearth_v1_SuggestionReport__Output>
+      SuggestionReportAck: MessageTypeDefinition<_hearth_v1_SuggestionReportAck, _hearth_v1_SuggestionReportAck__Output>
       TextDelta: MessageTypeDefinition<_hearth_v1_TextDelta, _hearth_v1_TextDelta__Output>
       ThinkingDelta: MessageTypeDefinition<_hearth_v1_ThinkingDelta, _hearth_v1_ThinkingDelta__Output>
       ToolCall: MessageTypeDefinition<_hearth_v1_ToolCall, _hearth_v1_ToolCall__Output>

@@ -15,6 +15,9 @@ import type { AssistantEntry, UserEntry } from '../../protocol/sessions';
 
 const WIDTH = 300;
 
+/** The page's `getComputedStyle`, typed for this Node-side file (the test tsconfig has no DOM library). */
+declare const css: (e: unknown) => { lineHeight: string; display: string };
+
 describe('webview layout in a default-width sidebar (real Chromium)', function () {
   this.timeout(60_000);
   let browser: Browser;
@@ -28,7 +31,7 @@ describe('webview layout in a default-width sidebar (real Chromium)', function (
     writeFileSync(
       join(dir, 'index.html'),
       `<!doctype html><html><head><meta charset="utf-8"><link rel="stylesheet" href="${pathToFileURL(join(dist, 'webview.css')).href}">
-<script>window.acquireVsCodeApi = () => ({ postMessage() {}, getState() { return undefined; }, setState() {} });</script></head>
+<script>window.acquireVsCodeApi = () => ({ postMessage() {}, getState() { return undefined; }, setState() {} }); window.css = (e) => getComputedStyle(e);</script></head>
 <body><div id="root"></div><script src="${pathToFileURL(join(dist, 'webview.js')).href}"></script></body></html>`,
     );
     browser = await chromium.launch({ executablePath: process.env.HEARTH_CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox', '--disable-gpu', '--allow-file-access-from-files'] });
@@ -53,7 +56,7 @@ describe('webview layout in a default-width sidebar (real Chromium)', function (
         { kind: 'text', text: 'Renamed the helper.' },
       ],
     };
-    await page.evaluate((session) => window.postMessage({ type: 'session', session }, '*'), { summary: { id: 's1', title: 'Rename', createdAt: 0, updatedAt: 0, messageCount: 2 }, entries: [user, answer] });
+    await page.evaluate((session) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage({ type: 'session', session }, '*'), { summary: { id: 's1', title: 'Rename', createdAt: 0, updatedAt: 0, messageCount: 2 }, entries: [user, answer] });
     await page.waitForSelector('[data-testid="undo-turn"]');
   });
 
@@ -66,7 +69,7 @@ describe('webview layout in a default-width sidebar (real Chromium)', function (
     const box = await page.$eval('[data-testid="undo-turn"]', (b) => {
       const label = [...b.querySelectorAll('span')].find((s) => s.textContent === 'Undo changes')!;
       const r = b.getBoundingClientRect();
-      return { lines: label.getClientRects().length, labelHeight: label.getBoundingClientRect().height, lineHeight: parseFloat(getComputedStyle(label).lineHeight) || 16, right: r.right };
+      return { lines: label.getClientRects().length, labelHeight: label.getBoundingClientRect().height, lineHeight: parseFloat(css(label).lineHeight) || 16, right: r.right };
     });
     assert.equal(box.lines, 1);
     assert.ok(box.labelHeight < box.lineHeight * 1.5, `the label is ${box.labelHeight}px tall: it wrapped`);
@@ -76,7 +79,7 @@ describe('webview layout in a default-width sidebar (real Chromium)', function (
   it('shows a tool row\'s outcome and duration in full; only the arguments give way', async () => {
     const row = await page.$eval('[data-testid="tool-row"] .tool-summary', (s) => {
       const part = (sel: string) => {
-        const e = s.querySelector(sel) as HTMLElement;
+        const e = s.querySelector(sel)!;
         const r = e.getBoundingClientRect();
         return { right: r.right, width: r.width, clipped: e.scrollWidth > e.clientWidth + 1 };
       };
@@ -91,7 +94,7 @@ describe('webview layout in a default-width sidebar (real Chromium)', function (
   it('shows the composer hint whole', async () => {
     const hint = await page.$eval('.composer-hint', (e) => {
       const r = e.getBoundingClientRect();
-      return { display: getComputedStyle(e).display, clipped: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1, right: r.right, text: e.textContent };
+      return { display: css(e).display, clipped: e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 1, right: r.right, text: e.textContent };
     });
     assert.notEqual(hint.display, 'none');
     assert.equal(hint.clipped, false, `"${hint.text}" is cut off`);

@@ -119,6 +119,8 @@ function readSigningKeys(value: unknown, problems: string[]): SigningKeyConfig[]
   });
 }
 
+const KEY_HASH = /^(sha256:[0-9a-f]{64}|scrypt:\d+:\d+:\d+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)$/;
+
 export function readApiKeys(value: unknown, where: string, problems: string[]): ApiKeyConfig[] {
   if (value === undefined || value === null) return [];
   if (!Array.isArray(value)) {
@@ -129,7 +131,7 @@ export function readApiKeys(value: unknown, where: string, problems: string[]): 
     const e = obj(entry);
     const key = { user: String(e.user ?? ''), hash: String(e.hash ?? '') };
     if (!key.user) problems.push(`${where}[${i}].user: every API key maps to a user name`);
-    if (!/^(sha256:[0-9a-f]{64}|scrypt:\d+:\d+:\d+:[A-Za-z0-9+/=]+:[A-Za-z0-9+/=]+)$/.test(key.hash)) {
+    if (!KEY_HASH.test(key.hash)) {
       problems.push(`${where}[${i}].hash: must be sha256:<64 hex> or scrypt:N:r:p:salt:hash; create one with \`hearth-agent-host hash-key\``);
     }
     if (e.key !== undefined || e.api_key !== undefined) problems.push(`${where}[${i}]: store the key's hash, never the key itself`);
@@ -282,6 +284,12 @@ function validate(config: ServerConfig, problems: string[], authExplicitlyOff: b
   if (config.scheduler.policy !== 'fair' && config.scheduler.policy !== 'fcfs') problems.push('scheduler.policy: must be fair or fcfs');
   if (config.scheduler.maxQueue < 1 || config.scheduler.maxQueuePerUser < 1) problems.push('scheduler: max_queue and max_queue_per_user must be 1 or more');
   if (config.scheduler.reservedCompletionSlots < 0) problems.push('scheduler.reserved_completion_slots: must be 0 or more');
+  if (config.admin.enabled) {
+    if (!KEY_HASH.test(config.admin.keyHash)) problems.push('admin.key_hash: the admin page needs the admin key\'s hash (sha256:<64 hex> or scrypt:…); create one with `hearth-agent-host hash-key --user admin`');
+    if (config.metrics.port < 0) problems.push('admin.enabled: the admin page is served on the metrics port; set metrics.port (it is -1)');
+    // The metrics listener is plain HTTP: the admin key and the session cookie must not cross a network in clear text.
+    if (!isLoopback(config.metrics.host)) warnings.push(`The admin page is served over plain HTTP on ${config.metrics.host}:${config.metrics.port}; keep metrics.host on 127.0.0.1 and reach it through an SSH tunnel or a TLS proxy.`);
+  }
   if (!['debug', 'info', 'warn', 'error'].includes(config.logging.level)) problems.push('logging.level: must be debug, info, warn or error');
   return warnings;
 }

@@ -81,6 +81,8 @@ export interface ServerConfig {
   };
   limits: { chatTurnsPerMinute: number; completionsPerMinute: number };
   metrics: { host: string; port: number };
+  /** The admin web page, served under /admin on the metrics port, behind an admin key stored as a hash. */
+  admin: { enabled: boolean; keyHash: string };
   logging: { level: 'debug' | 'info' | 'warn' | 'error'; auditFile: string };
   /** The admin's MCP servers: they run next to the agent host and their tools are offered to every user. */
   mcp: { servers: McpServerSpec[] };
@@ -104,6 +106,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   scheduler: { policy: 'fair', maxQueue: 512, maxQueuePerUser: 32, toolTimeoutMs: 120_000, maxWaitMs: 120_000, reservedCompletionSlots: 1 },
   limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0 },
   metrics: { host: '127.0.0.1', port: 9464 },
+  admin: { enabled: false, keyHash: '' },
   logging: { level: 'info', auditFile: '' },
   mcp: { servers: [] },
 };

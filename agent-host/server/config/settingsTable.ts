@@ -39,6 +39,8 @@ export const SETTINGS: SettingSpec[] = [
   { path: 'limits.completionsPerMinute', flag: '--completions-per-minute', env: 'HEARTH_COMPLETIONS_PER_MINUTE', kind: 'int', help: 'per user; 0 = unlimited' },
   { path: 'metrics.host', flag: '--metrics-host', env: 'HEARTH_METRICS_HOST', kind: 'string', help: 'address of the Prometheus endpoint' },
   { path: 'metrics.port', flag: '--metrics-port', env: 'HEARTH_METRICS_PORT', kind: 'int', help: '/metrics port; -1 disables' },
+  { path: 'admin.enabled', flag: '--admin', env: 'HEARTH_ADMIN', kind: 'bool', help: 'serve the admin page at /admin on the metrics port' },
+  { path: 'admin.keyHash', flag: '--admin-key-hash', env: 'HEARTH_ADMIN_KEY_HASH', kind: 'string', help: 'hash of the admin key (hearth-agent-host hash-key --user admin)' },
   { path: 'logging.level', flag: '--log-level', env: 'HEARTH_LOG_LEVEL', kind: 'string', help: 'debug, info, warn or error' },
   { path: 'logging.auditFile', flag: '--audit-log', env: 'HEARTH_AUDIT_LOG', kind: 'string', help: 'append the audit log to this file (default: stderr)' },
 ];

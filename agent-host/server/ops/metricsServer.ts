@@ -1,10 +1,17 @@
-/** Serves /metrics (Prometheus text format) on its own HTTP port, apart from gRPC. */
-import { createServer, type Server } from 'node:http';
+/** Serves /metrics (Prometheus text format) on its own HTTP port, apart from gRPC, and the admin page's routes when given. */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
 
-export async function startMetricsServer(registry: Registry, host: string, port: number): Promise<{ port: number; close(): Promise<void> }> {
+export async function startMetricsServer(
+  registry: Registry,
+  host: string,
+  port: number,
+  /** Answers the requests it recognises (true); the rest are served here. */
+  extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean,
+): Promise<{ port: number; close(): Promise<void> }> {
   const server: Server = createServer((req, res) => {
+    if (extraRoutes?.(req, res)) return;
     const path = new URL(req.url ?? '/', 'http://metrics').pathname;
     if (req.method === 'GET' && path === '/metrics') {
       registry.metrics().then(

@@ -14,6 +14,7 @@ import type { ChatServerMessage } from '../../../protocol/generated/hearth/v1/Ch
 import { decodeClientMessage, type ClientMessage } from '../../../protocol/grpc/decodeChat';
 import { encodeAgentEvent, encodeToolCall } from '../../../protocol/grpc/encodeChat';
 import type { Agent, TurnOptions } from '../../index';
+import type { ActivityRecorder } from '../admin/activityRecorder';
 import type { AuditLog } from '../ops/auditLog';
 import type { Logger } from '../ops/logger';
 import { waitForDrain } from '../ops/waitForDrain';
@@ -48,6 +49,8 @@ export interface AgentServiceDeps {
   adminMcp?: McpManager;
   /** The current minimum gap between two text messages of one stream (grows with the server's load). */
   deltaWindowMs(): number;
+  /** The admin page's usage and time-to-first-token figures. */
+  activity?: ActivityRecorder;
 }
 
 export interface RunningTurn {
@@ -186,6 +189,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   };
   deps.turns.add(running);
   deps.metrics.activeStreams.inc();
+  const observed = deps.activity?.observeTurn(user);
   deps.audit.record({ event: 'turn.start', user, turn: turnId, model: turn.model, tools: turn.tools.length, historyMessages: turn.history.length });
 
   // Admin MCP tools run here, on the server, as the admin configured them; the
@@ -217,6 +221,8 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
     for await (const event of events as AsyncIterable<AgentEvent>) {
       if (ended) break;
       if (event.type === 'done') reason = event.reason;
+      else if (event.type === 'text' || event.type === 'thinking') observed?.token();
+      else if (event.type === 'usage') observed?.usage(event.usage);
       await out.push(event);
       if (event.type === 'done') break;
     }
@@ -226,6 +232,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
     executor?.close();
     deps.turns.delete(running);
     deps.metrics.activeStreams.dec();
+    observed?.end();
     if (call.cancelled) reason = 'disconnected';
     deps.audit.record({ event: 'turn.end', user, turn: turnId, reason, durationMs: Math.round(performance.now() - started) });
     endedByStop = ended;

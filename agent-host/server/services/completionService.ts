@@ -7,6 +7,7 @@ import type { CompleteRequest__Output } from '../../../protocol/generated/hearth
 import type { CompleteResponse } from '../../../protocol/generated/hearth/v1/CompleteResponse';
 import { text } from '../../../protocol/grpc/protocolViolation';
 import { HearthException, type FimCompleter } from '../../index';
+import type { ActivityRecorder } from '../admin/activityRecorder';
 import type { RateLimiter } from '../scheduler/rateLimiter';
 import { retryHint } from '../scheduler/schedulerErrors';
 import type { ServerMetrics } from '../ops/serverMetrics';
@@ -16,6 +17,8 @@ export interface CompletionDeps {
   completerFor(user: string): FimCompleter;
   limiter: RateLimiter;
   metrics: ServerMetrics;
+  /** The admin page's usage and time-to-first-token figures. */
+  activity?: ActivityRecorder;
 }
 
 const MAX_CONTEXT_CHARS = 1_000_000;
@@ -33,6 +36,7 @@ export async function complete(req: CompleteRequest__Output, user: string, signa
     throw exhausted(`You have reached this team server's limit of inline completions per minute; ${retryHint(wait)}.`, wait);
   }
   const completer = deps.completerFor(user);
+  const observed = deps.activity?.observeCompletion(user);
   try {
     const info = await completer.describeModel(model);
     if (info.status !== 'ready') throw new ServiceFailure(info.status === 'missing' ? status.NOT_FOUND : status.FAILED_PRECONDITION, info.message);
@@ -41,21 +45,26 @@ export async function complete(req: CompleteRequest__Output, user: string, signa
     const usage = { prompt_tokens: 0, completion_tokens: 0 };
     const request = { prefix, suffix, maxTokens, stop, ...(req.temperature !== undefined ? { temperature: req.temperature } : {}) };
     for await (const chunk of completer.complete(info, request, signal)) {
-      if (chunk.type === 'text') out += chunk.delta;
-      else {
+      if (chunk.type === 'text') {
+        out += chunk.delta;
+        observed?.token();
+      } else {
         if (chunk.reason === 'cancelled') throw new ServiceFailure(status.CANCELLED, 'The completion was cancelled.');
         doneReason = chunk.reason;
         usage.prompt_tokens = chunk.timings.promptTokens ?? 0;
         usage.completion_tokens = chunk.timings.completionTokens ?? 0;
+        observed?.usage({ promptTokens: usage.prompt_tokens, completionTokens: usage.completion_tokens, evalDurationMs: chunk.timings.evalMs });
       }
     }
     return { text: out, done_reason: doneReason, usage };
   } catch (err) {
     if (err instanceof HearthException) {
-      // The gateway answers 429 when the queue is full; the completer reports it as a model error.
+      // The model router answers 429 when the queue is full; the completer reports it as a model error.
       if (/429|capacity|waiting/i.test(err.error.message)) throw exhausted(err.error.message, 1000);
       throw new ServiceFailure(err.error.code === 'modelNotFound' ? status.NOT_FOUND : status.UNAVAILABLE, err.error.message);
     }
     throw err;
+  } finally {
+    observed?.end();
   }
 }

@@ -4,7 +4,7 @@ import { encodeModelInfo } from '../../../protocol/grpc/encodeChat';
 import { HearthException, type Agent } from '../../index';
 import { ServiceFailure } from './serviceFailure';
 
-/** ModelService.List: the union of the models every backend has (through the gateway, as the agent sees them). */
+/** ModelService.List: the union of the models every backend has (through the model router, as the agent sees them). */
 export async function listModels(agent: Agent, signal: AbortSignal): Promise<ListModelsResponse> {
   try {
     const models = await agent.listModels(signal);

@@ -1,0 +1,8 @@
+// Original file: protocol/hearth.proto
+
+
+export interface SuggestionReportAck {
+}
+
+export interface SuggestionReportAck__Output {
+}

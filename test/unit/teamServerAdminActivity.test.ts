@@ -1,0 +1,236 @@
+/**
+ * The admin page's aggregation: per-user usage, acceptance per language, the
+ * ring of time buckets behind the plots, the admin key's sessions and its
+ * sign-in limit, and the client's batching of suggestion counts.
+ */
+import assert from 'node:assert/strict';
+import { ActivityRecorder } from '../../agent-host/server/admin/activityRecorder';
+import { AdminAuth } from '../../agent-host/server/admin/adminAuth';
+import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
+import { ConfigError, loadServerConfig, parseArgs } from '../../agent-host/server/config/loadServerConfig';
+import { reportSuggestions } from '../../agent-host/server/services/reportSuggestions';
+import { ProtocolViolation } from '../../protocol/grpc/protocolViolation';
+import { SuggestionReporter, type LanguageCounts } from '../../language-server/completion/suggestionReporter';
+import { until } from '../fixtures/until';
+
+/** A clock the test moves by hand. */
+function clock(start = 1_700_000_000_000) {
+  let now = start;
+  return { now: () => now, advance: (ms: number) => (now += ms) };
+}
+
+describe('admin page: activity recorder', () => {
+  it('counts turns and completions per user, with their tokens and when they were last seen', () => {
+    const c = clock();
+    const r = new ActivityRecorder({ now: c.now });
+    const turn = r.observeTurn('alice');
+    assert.equal(r.runningTurns, 1);
+    turn.token();
+    // A chat turn reports a running total after each model call; the last one is the turn's usage.
+    turn.usage({ promptTokens: 100, completionTokens: 10, evalDurationMs: 100 });
+    turn.usage({ promptTokens: 250, completionTokens: 40, evalDurationMs: 400 });
+    c.advance(1000);
+    turn.end();
+    turn.end();
+    assert.equal(r.runningTurns, 0, 'ending twice counts once');
+    const completion = r.observeCompletion('bob');
+    completion.usage({ promptTokens: 30, completionTokens: 5 });
+    completion.end();
+
+    const { users } = r.snapshot();
+    assert.deepEqual(
+      users.map((u) => [u.user, u.turns, u.completions, u.promptTokens, u.completionTokens]),
+      [
+        ['alice', 1, 0, 250, 40],
+        ['bob', 0, 1, 30, 5],
+      ],
+      'seen at the same moment, users are listed by name',
+    );
+    assert.equal(users.find((u) => u.user === 'alice')!.lastSeenMs, c.now());
+  });
+
+  it('averages time to first token per bucket and kind, and derives tokens/s from the backend timing', () => {
+    const c = clock(10_000_000);
+    const r = new ActivityRecorder({ now: c.now, bucketMs: 10_000, buckets: 6 });
+    for (const wait of [100, 300]) {
+      const t = r.observeTurn('alice');
+      c.advance(wait);
+      t.token();
+      t.token();
+      t.usage({ completionTokens: 50, evalDurationMs: 1000 });
+      t.end();
+    }
+    const f = r.observeCompletion('alice');
+    c.advance(40);
+    f.token();
+    f.usage({ completionTokens: 10, evalDurationMs: 1000 });
+    f.end();
+
+    const { series } = r.snapshot();
+    assert.equal(series.bucketMs, 10_000);
+    assert.equal(series.points.length, 1);
+    const [p] = series.points;
+    assert.equal(p.ttftChatMs, 200);
+    assert.equal(p.ttftCompletionMs, 40);
+    assert.equal(p.tokensPerSecond, (110 * 1000) / 3000);
+  });
+
+  it('falls back to the time since the first token when the backend reports no timing', () => {
+    const c = clock(10_000_000);
+    const r = new ActivityRecorder({ now: c.now });
+    const t = r.observeTurn('alice');
+    t.token();
+    c.advance(2000);
+    t.usage({ completionTokens: 100 });
+    t.end();
+    assert.equal(r.snapshot().series.points.at(-1)!.tokensPerSecond, 50);
+  });
+
+  it('keeps a fixed number of buckets, oldest first, with gaps as null and nothing before the first measurement', () => {
+    const c = clock(0);
+    const r = new ActivityRecorder({ now: c.now, bucketMs: 1000, buckets: 4 });
+    assert.deepEqual(r.snapshot().series.points, [], 'a fresh server has no points');
+    const measure = (ms: number) => {
+      const t = r.observeCompletion('u');
+      c.advance(ms);
+      t.token();
+      t.end();
+    };
+    measure(10); // bucket 0
+    c.advance(2000);
+    measure(30); // bucket 2
+    let points = r.snapshot().series.points;
+    assert.deepEqual(points.map((p) => [p.t, p.ttftCompletionMs]), [[0, 10], [1000, null], [2000, 30]]);
+    c.advance(3000);
+    measure(50); // bucket 5: buckets 0 and 1 have left the ring
+    points = r.snapshot().series.points;
+    assert.deepEqual(points.map((p) => [p.t, p.ttftCompletionMs]), [[2000, 30], [3000, null], [4000, null], [5000, 50]]);
+  });
+
+  it('computes acceptance per language across reports, bounded and clamped', () => {
+    const r = new ActivityRecorder();
+    r.suggestions('alice', 'typescript', 4, 1);
+    // A suggestion shown just before one report may be accepted in the next.
+    r.suggestions('alice', 'typescript', 0, 1);
+    r.suggestions('bob', 'python', 2, 0);
+    r.suggestions('bob', 'rust', 1, 5);
+    const langs = r.snapshot().languages;
+    assert.deepEqual(langs.map((l) => [l.language, l.shown, l.accepted, l.rate]), [
+      ['typescript', 4, 2, 0.5],
+      ['python', 2, 0, 0],
+      ['rust', 1, 5, 1],
+    ]);
+    const alice = r.snapshot().users.find((u) => u.user === 'alice')!;
+    assert.deepEqual([alice.suggestionsShown, alice.suggestionsAccepted], [4, 2]);
+    for (let i = 0; i < 300; i++) r.suggestions('mallory', `lang-${i}`, 1, 0);
+    const after = r.snapshot().languages;
+    assert.ok(after.length <= 201, `languages are bounded (got ${after.length})`);
+    assert.ok(after.some((l) => l.language === 'other'), 'languages past the bound are counted as "other"');
+  });
+
+  it('a report is checked whole and counts for the caller only', () => {
+    const r = new ActivityRecorder();
+    reportSuggestions({ languages: [{ language: 'go', shown: 3, accepted: 2 }] }, 'alice', r);
+    assert.throws(() => reportSuggestions({ languages: [{ language: 'go', shown: 1, accepted: 0 }, { language: '', shown: 1, accepted: 0 }] }, 'alice', r), ProtocolViolation);
+    assert.throws(() => reportSuggestions({ languages: [{ language: 'x'.repeat(65), shown: 1, accepted: 0 }] }, 'alice', r), ProtocolViolation);
+    assert.throws(() => reportSuggestions({ languages: [{ language: 'go', shown: 1e9, accepted: 0 }] }, 'alice', r), ProtocolViolation);
+    assert.deepEqual(r.snapshot().languages.map((l) => [l.language, l.shown, l.accepted]), [['go', 3, 2]]);
+  });
+});
+
+describe('admin page: admin key and sessions', () => {
+  const KEY = 'hearth_admin-key-0123456789abcdefghijklmnopqrstuv';
+
+  it('signs in with the admin key only, and a session is a random id that can be ended', async () => {
+    const auth = new AdminAuth(sha256Hash(KEY));
+    assert.deepEqual(await auth.login('hearth_developer-key', '10.0.0.1'), { ok: false });
+    const ok = await auth.login(KEY, '10.0.0.1');
+    assert.ok(ok.ok);
+    assert.ok(auth.hasSession(ok.sessionId));
+    assert.ok(!auth.hasSession(KEY), 'the key itself is not a session id');
+    assert.ok(!auth.hasSession(undefined));
+    assert.ok(!auth.hasSession(`${ok.sessionId}x`));
+    auth.logout(ok.sessionId);
+    assert.ok(!auth.hasSession(ok.sessionId));
+  });
+
+  it('sessions expire', async () => {
+    const c = clock();
+    const auth = new AdminAuth(sha256Hash(KEY), c.now);
+    const ok = await auth.login(KEY, '10.0.0.1');
+    assert.ok(ok.ok);
+    c.advance(13 * 3_600_000);
+    assert.ok(!auth.hasSession(ok.sessionId));
+  });
+
+  it('blocks an address after five failed sign-ins, without checking its guesses, until the window passes', async () => {
+    const c = clock();
+    const auth = new AdminAuth(sha256Hash(KEY), c.now);
+    for (let i = 0; i < 4; i++) assert.deepEqual(await auth.login(`wrong-${i}`, '10.0.0.9'), { ok: false });
+    const fifth = await auth.login('wrong-4', '10.0.0.9');
+    assert.ok(!fifth.ok && fifth.retryAfterMs! > 0);
+    const right = await auth.login(KEY, '10.0.0.9');
+    assert.ok(!right.ok && right.retryAfterMs! > 0, 'even the right key waits while the address is blocked');
+    assert.ok((await auth.login(KEY, '10.0.0.10')).ok, 'other addresses are not blocked');
+    c.advance(5 * 60_000 + 1);
+    assert.ok((await auth.login(KEY, '10.0.0.9')).ok);
+  });
+});
+
+describe('language server: suggestion reporter', () => {
+  it('batches counts per language into one report after the delay', async () => {
+    const sent: LanguageCounts[][] = [];
+    const reporter = new SuggestionReporter({ send: async (b) => void sent.push(b), delayMs: 30 });
+    reporter.shown('typescript');
+    reporter.shown('typescript');
+    reporter.accepted('typescript');
+    reporter.shown('python');
+    assert.equal(sent.length, 0, 'nothing is sent at once');
+    await until(() => sent.length === 1, 'one report', 5000);
+    assert.deepEqual(sent[0], [
+      { language: 'typescript', shown: 2, accepted: 1 },
+      { language: 'python', shown: 1, accepted: 0 },
+    ]);
+    reporter.dispose();
+  });
+
+  it('keeps the counts of a failed report for the next one', async () => {
+    const sent: LanguageCounts[][] = [];
+    let fail = true;
+    const reporter = new SuggestionReporter({
+      send: async (b) => {
+        if (fail) {
+          fail = false;
+          throw new Error('UNAVAILABLE');
+        }
+        sent.push(b);
+      },
+      delayMs: 20,
+    });
+    reporter.shown('go');
+    await until(() => !fail, 'the failed attempt', 5000);
+    reporter.accepted('go');
+    await until(() => sent.length === 1, 'the retried report', 5000);
+    assert.deepEqual(sent[0], [{ language: 'go', shown: 1, accepted: 1 }]);
+    reporter.dispose();
+  });
+});
+
+describe('admin page: configuration', () => {
+  const load = (argv: string[], env: NodeJS.ProcessEnv = {}) => loadServerConfig({ args: parseArgs(argv), env, readFile: () => '' });
+
+  it('is off by default, and on needs the admin key hash and the metrics port', () => {
+    assert.deepEqual(load([]).config.admin, { enabled: false, keyHash: '' });
+    assert.throws(() => load(['--admin']), (err: ConfigError) => /admin\.key_hash/.test(err.message));
+    assert.throws(() => load(['--admin', '--admin-key-hash', 'hearth_the-key-itself']), (err: ConfigError) => /admin\.key_hash/.test(err.message));
+    assert.throws(() => load(['--admin', '--admin-key-hash', sha256Hash('k'), '--metrics-port', '-1']), (err: ConfigError) => /metrics port/.test(err.message));
+    const { config, warnings } = load([], { HEARTH_ADMIN: 'true', HEARTH_ADMIN_KEY_HASH: sha256Hash('k') });
+    assert.deepEqual(config.admin, { enabled: true, keyHash: sha256Hash('k') });
+    assert.deepEqual(warnings, []);
+  });
+
+  it('warns when the page would be served over plain HTTP beyond this machine', () => {
+    const { warnings } = load(['--admin', '--admin-key-hash', sha256Hash('k'), '--metrics-host', '0.0.0.0']);
+    assert.ok(warnings.some((w) => /admin page is served over plain HTTP on 0\.0\.0\.0/.test(w)), JSON.stringify(warnings));
+  });
+});
