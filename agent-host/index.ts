@@ -100,6 +100,8 @@ export interface AgentConfig {
 export { createAgent } from './core/createAgent';
 export { HearthException } from './core/hearthException';
 export { formatUserMessage } from './core/formatUserMessage';
+// The num_ctx the core sends for a model by default; the team server uses it for completions too, so both paths load one runner.
+export { chooseNumCtx } from './core/contextBudget';
 // Optional core settings beyond AgentConfig (the num_ctx cap).
 export type { CoreAgentConfig } from './core/createAgent';
 

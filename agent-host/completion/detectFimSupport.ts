@@ -1,11 +1,11 @@
 import { FIM_TEMPLATES, familyFromName, familyFromTemplate } from './fimTemplates';
 import type { FimModelInfo } from './fimTypes';
+import { FALLBACK_CONTEXT_LENGTH as DEFAULT_CONTEXT_LENGTH } from '../core/contextBudget';
+import { trainedContextLength } from '../core/modelFacts';
 
 /** The model Hearth suggests pulling: small enough for any laptop, trained for fill-in-the-middle. */
 export const SUGGESTED_FIM_MODEL = 'qwen2.5-coder:1.5b';
 
-/** Ollama's default context when a model does not report one. */
-const DEFAULT_CONTEXT_LENGTH = 4096;
 
 /** The parts of Ollama's /api/show answer that decide how a model fills in the middle. */
 export interface ShowFacts {
@@ -17,11 +17,7 @@ export interface ShowFacts {
 
 /** The trained context length, reported as `<architecture>.context_length`. */
 export function contextLengthOf(show: ShowFacts): number {
-  const info = show.model_info ?? {};
-  for (const [key, value] of Object.entries(info)) {
-    if (key.endsWith('.context_length') && typeof value === 'number' && value > 0) return value;
-  }
-  return DEFAULT_CONTEXT_LENGTH;
+  return trainedContextLength(show.model_info) ?? DEFAULT_CONTEXT_LENGTH;
 }
 
 /** The `stop` parameters of the model's Modelfile, as /api/show lists them (`stop "<|endoftext|>"`). */

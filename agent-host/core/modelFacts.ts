@@ -11,8 +11,9 @@ export interface ModelFacts {
   toolsRefused?: boolean;
 }
 
-function contextLengthOf(show: ShowResponse): number | undefined {
-  const info = (show.model_info ?? {}) as unknown as Record<string, unknown>;
+/** The trained context length in /api/show's `model_info`; the chat and completion paths both read it here, so they agree. */
+export function trainedContextLength(modelInfo: unknown): number | undefined {
+  const info = (modelInfo ?? {}) as Record<string, unknown>;
   const arch = info['general.architecture'];
   const exact = typeof arch === 'string' ? info[`${arch}.context_length`] : undefined;
   if (typeof exact === 'number' && exact > 0) return exact;
@@ -48,7 +49,7 @@ export class ModelFactsCache {
       throw err;
     }
     const facts: ModelFacts = {
-      contextLength: contextLengthOf(show),
+      contextLength: trainedContextLength(show.model_info),
       capabilities: Array.isArray(show.capabilities) ? show.capabilities : undefined,
     };
     this.facts.set(model, facts);

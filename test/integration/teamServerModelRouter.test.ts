@@ -86,6 +86,21 @@ describe('team server: the model router frees every GPU slot', function () {
     assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'Still here.');
   });
 
+  it('chat and inline completions share one num_ctx, so the team\'s Ollama never reloads the model between them', async () => {
+    const loadsBefore = fixture.reloadCount;
+    for (let i = 0; i < 3; i++) {
+      fixture.enqueue({ kind: 'text', text: `Chat ${i}.` });
+      await turn(`Chat ${i}`);
+      fixture.enqueue({ kind: 'text', text: 'x;' });
+      await agent.complete({ model: MODEL, prompt: 'const a = ', suffix: '', maxTokens: 4 });
+    }
+    const modelRequests = fixture.requests.filter((r) => r.path === '/api/chat' || r.path === '/api/generate').slice(-6);
+    const sizes = new Set(modelRequests.map((r) => r.body.options?.num_ctx));
+    assert.equal(sizes.size, 1, `one num_ctx for every request: ${[...sizes].join(', ')}`);
+    assert.equal(typeof [...sizes][0], 'number');
+    assert.equal(fixture.reloadCount - loadsBefore, 0, `no reloads; loads: ${JSON.stringify(fixture.loads)}`);
+  });
+
   async function tokenCounts(): Promise<{ prompt: number; completion: number }> {
     const text = await server.metrics.registry.getSingleMetricAsString('hearth_tokens_total');
     const value = (direction: string) => Number(new RegExp(`hearth_tokens_total\\{[^}]*direction="${direction}"[^}]*\\} (\\d+)`).exec(text)?.[1] ?? 0);

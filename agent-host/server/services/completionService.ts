@@ -6,7 +6,7 @@ import { status } from '@grpc/grpc-js';
 import type { CompleteRequest__Output } from '../../../protocol/generated/hearth/v1/CompleteRequest';
 import type { CompleteResponse } from '../../../protocol/generated/hearth/v1/CompleteResponse';
 import { text } from '../../../protocol/grpc/protocolViolation';
-import { HearthException, type FimCompleter } from '../../index';
+import { chooseNumCtx, HearthException, type FimCompleter } from '../../index';
 import type { ActivityRecorder } from '../admin/activityRecorder';
 import type { RateLimiter } from '../scheduler/rateLimiter';
 import { retryHint } from '../scheduler/schedulerErrors';
@@ -43,7 +43,9 @@ export async function complete(req: CompleteRequest__Output, user: string, signa
     let out = '';
     let doneReason = 'stop';
     const usage = { prompt_tokens: 0, completion_tokens: 0 };
-    const request = { prefix, suffix, maxTokens, stop, ...(req.temperature !== undefined ? { temperature: req.temperature } : {}) };
+    // The same num_ctx the chat path sends for this model (the core's default): Ollama reloads a model whose
+    // runner options change (server/sched.go needsReload), and on a shared GPU that reload stalls everyone.
+    const request = { prefix, suffix, maxTokens, stop, numCtx: chooseNumCtx(info.contextLength), ...(req.temperature !== undefined ? { temperature: req.temperature } : {}) };
     for await (const chunk of completer.complete(info, request, signal)) {
       if (chunk.type === 'text') {
         out += chunk.delta;
