@@ -32,6 +32,19 @@ describe('Hearth in a real VS Code', () => {
     assert.ok(api.activationMs > 0);
   });
 
+  it('has the built-in Git extensions loaded, which Generate Commit Message reads the repository through', async () => {
+    // code-server ships Git and Git Base; a broken install of the built-in extensions left Git unable to activate
+    // ("depends on 'Git Base', which is not loaded"), and with it every git-based feature.
+    for (const id of ['vscode.git-base', 'vscode.git']) {
+      const extension = vscode.extensions.getExtension(id);
+      assert.ok(extension, `${id} is installed`);
+      await extension.activate();
+      assert.equal(extension.isActive, true, `${id} is active`);
+    }
+    const git = vscode.extensions.getExtension<{ getAPI(version: 1): { state: string } }>('vscode.git')!.exports;
+    assert.ok(git.getAPI(1), 'the Git API is available');
+  });
+
   it('registers every command it contributes', async () => {
     await hearth();
     const contributed: { command: string }[] = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.commands;
