@@ -193,7 +193,8 @@ export interface CompletionSettings {
   pipeline: 'optimized' | 'baseline';
 }
 
-export type CompletionState = 'idle' | 'thinking' | 'paused' | 'disabled' | 'modelMissing' | 'modelUnsupported' | 'error';
+/** `loading`: a suggestion waits for Ollama to load the model (a cold load, 20–60 s for a large model). */
+export type CompletionState = 'idle' | 'thinking' | 'loading' | 'paused' | 'disabled' | 'modelMissing' | 'modelUnsupported' | 'error';
 
 /** Server → client: the inline-suggestion state, for the status-bar control. */
 export interface CompletionStatus {

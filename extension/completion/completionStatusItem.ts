@@ -77,6 +77,10 @@ export class CompletionStatusItem implements vscode.Disposable {
       this.item.text = '$(error) Suggest';
       tooltip.appendText(this.status.message ?? 'Inline suggestions failed.');
       tooltip.appendMarkdown('\n\nClick to pause suggestions.');
+    } else if (this.status.state === 'loading') {
+      this.item.text = `$(loading~spin) Loading ${this.status.model}…`;
+      tooltip.appendText(this.status.message ?? `Ollama is loading ${this.status.model}.`);
+      tooltip.appendMarkdown('\n\nA cold load takes 20–60 s for a large model; suggestions follow once it is loaded. Click to pause.');
     } else if (this.showingThinking) {
       this.item.text = '$(loading~spin) Suggest';
       tooltip.appendMarkdown(`Hearth is computing a suggestion${model}. Click to pause.`);

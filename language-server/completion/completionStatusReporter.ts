@@ -12,6 +12,8 @@ const THINKING_DELAY_MS = 75;
 export class CompletionStatusReporter {
   private last: CompletionStatus | undefined;
   private active = 0;
+  /** Requests running against a model that was not loaded when they started. */
+  private loading = 0;
   private problem: CompletionStatus | undefined;
   private paused = false;
   private disabled = false;
@@ -42,12 +44,18 @@ export class CompletionStatusReporter {
   /**
    * A model request started (+1) or ended (-1). "Thinking" is published only
    * once a request has run for a moment: most end sooner (answered, or aborted
-   * by the next keystroke), and a spinner for those would only flicker.
+   * by the next keystroke), and a spinner for those would only flicker. A
+   * request to a model that is not loaded (`cold`) is published as "loading"
+   * at once: Ollama loads the model first, which takes seconds, and a user
+   * who sees no suggestion for that long should know why.
    */
-  thinking(delta: 1 | -1, model: string): void {
+  thinking(delta: 1 | -1, model: string, cold = false): void {
     this.active = Math.max(0, this.active + delta);
+    if (cold) this.loading = Math.max(0, this.loading + delta);
     this.model = model;
-    if (delta === 1) {
+    if (delta === 1 && cold) {
+      this.publish();
+    } else if (delta === 1) {
       this.thinkingTimer ??= setTimeout(() => {
         this.thinkingTimer = undefined;
         this.publish();
@@ -87,6 +95,7 @@ export class CompletionStatusReporter {
     let next: CompletionStatus;
     if (this.paused) next = { state: 'paused', model: this.model };
     else if (this.disabled) next = { state: 'disabled', model: this.model };
+    else if (this.loading > 0) next = { state: 'loading', model: this.model, message: `Loading ${this.model}: Ollama loads the model into memory before its first suggestion.` };
     else if (this.active > 0 && (this.last?.state === 'thinking' || this.thinkingTimer === undefined)) next = { state: 'thinking', model: this.model };
     else next = this.problem ?? { state: 'idle', model: this.model };
     const last = this.last;

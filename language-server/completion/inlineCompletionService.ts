@@ -22,7 +22,7 @@ export interface InlineCompletionDeps {
    * The model's num_ctx (one per model across chat and suggestions, see
    * ModelRunPlanner); absent in tests that drive the service alone.
    */
-  plan?(model: string, signal: AbortSignal): Promise<{ numCtx?: number }>;
+  plan?(model: string, signal: AbortSignal): Promise<{ numCtx?: number; cold?: boolean }>;
   /** Receives where each answer came from and where its time went (for the benchmark); absent in normal use. */
   trace?(event: CompletionTrace): void;
 }
@@ -302,7 +302,8 @@ export class InlineCompletionService {
       }
       const maxTokens = maxTokensFor(allowsMultiline(snapshot.text, snapshot.offset), settings.maxLines);
       // Planning failures (Ollama briefly away) leave num_ctx unset; the request itself reports the real problem.
-      const numCtx = (await this.deps.plan?.(info.model, signal).catch(() => undefined))?.numCtx;
+      const plan = await this.deps.plan?.(info.model, signal).catch(() => undefined);
+      const numCtx = plan?.numCtx;
       if (signal.aborted) return undefined;
       const prompt = buildCompletionPrompt({
         ...snapshot,
@@ -317,7 +318,7 @@ export class InlineCompletionService {
       generation.requestedModelAt = preciseNow();
       let raw = '';
       let cancelled = false;
-      this.status.thinking(1, info.model);
+      this.status.thinking(1, info.model, plan?.cold === true);
       try {
         const request = { prefix: prompt.prefix, suffix: prompt.suffix, maxTokens, stop: prompt.multiline ? [] : ['\n'], numCtx };
         for await (const chunk of completer.complete(info, request, signal)) {
@@ -331,7 +332,7 @@ export class InlineCompletionService {
         }
       } finally {
         generation.modelDoneAt = preciseNow();
-        this.status.thinking(-1, info.model);
+        this.status.thinking(-1, info.model, plan?.cold === true);
       }
       if (cancelled || signal.aborted) return undefined;
       const suggestion = postProcessCompletion(raw, context) ?? '';

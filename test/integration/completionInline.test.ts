@@ -263,6 +263,8 @@ describe('inline suggestions over stdio LSP (integration)', function () {
   });
 
   it('publishes thinking while a model request runs, then idle', async () => {
+    // Loaded already (a cold model is reported as loading instead; see below).
+    fixture.preload(CODER, 8192);
     await start();
     const editor = await openEditor();
     editor.moveTo('  return ');
@@ -270,5 +272,22 @@ describe('inline suggestions over stdio LSP (integration)', function () {
     await editor.request();
     await until(() => statuses.at(-1)?.state === 'idle', 'an idle status after the answer');
     assert.ok(statuses.some((s) => s.state === 'thinking' && s.model === CODER));
+  });
+
+  it('says the model is loading while a suggestion waits for a cold load, then idle', async () => {
+    await fixture.close();
+    // A model that is not loaded: Ollama loads it (here for 1.5 s) before the first byte (server/sched.go).
+    fixture = await startOllamaFixture({ loadDelayMs: 1500 });
+    await start();
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height;' });
+    const answer = editor.request();
+    await until(() => statuses.some((s) => s.state === 'loading'), 'a loading status during the cold load');
+    const loading = statuses.find((s) => s.state === 'loading')!;
+    assert.equal(loading.model, CODER);
+    assert.match(loading.message ?? '', /Loading qwen2\.5-coder:7b/);
+    await answer;
+    await until(() => statuses.at(-1)?.state === 'idle', 'an idle status after the answer');
   });
 });

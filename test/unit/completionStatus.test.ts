@@ -31,6 +31,17 @@ describe('inline-suggestion status', () => {
     assert.deepEqual(sent.map((s) => s.state), ['thinking', 'idle']);
   });
 
+  it('says at once that a cold model is loading, then idle once the suggestion is back', async () => {
+    reporter.thinking(1, 'qwen2.5-coder:7b', true);
+    await tick();
+    assert.equal(sent.at(-1)?.state, 'loading');
+    assert.match(sent.at(-1)?.message ?? '', /Loading qwen2\.5-coder:7b/);
+    reporter.thinking(-1, 'qwen2.5-coder:7b', true);
+    reporter.healthy('qwen2.5-coder:7b');
+    await tick();
+    assert.deepEqual(sent.map((s) => s.state), ['loading', 'idle']);
+  });
+
   it('keeps a missing model visible until a suggestion succeeds, and logs it once', async () => {
     const missing: CompletionStatus = { state: 'modelMissing', model: 'starcoder2:3b', message: 'Install it with `ollama pull starcoder2:3b`.', suggestedModel: 'starcoder2:3b' };
     reporter.trouble(missing);
