@@ -20,7 +20,6 @@ import { createAuditLog, type AuditLog } from './ops/auditLog';
 import { createLogger, type Logger } from './ops/logger';
 import { startMetricsServer } from './ops/metricsServer';
 import { ServerMetrics } from './ops/serverMetrics';
-import { RateLimiter } from './scheduler/rateLimiter';
 import { Scheduler } from './scheduler/scheduler';
 import { handleChat, type RunningTurn } from './services/agentService';
 import { McpManager } from '../mcp/mcpManager';
@@ -30,6 +29,7 @@ import { complete } from './services/completionService';
 import { HealthService } from './services/healthService';
 import { listModels } from './services/modelService';
 import { addReflection } from './services/reflectionService';
+import { createSharedState } from './state/createSharedState';
 
 export interface TeamServerOptions {
   config: ServerConfig;
@@ -97,6 +97,8 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     return [...config.auth.apiKeys, ...fromFile];
   };
   const apiKeys = config.auth.enabled ? new ApiKeyStore(readKeys()) : undefined;
+  // Everything replicas must share lives here (memory for one server, Redis for replicas).
+  const state = await createSharedState(config.state, logger);
   const tokens = config.auth.enabled
     ? new TokenService(loadSigningKeys(config.auth.signingKeys, readFile), {
         issuer: config.auth.issuer,
@@ -104,7 +106,8 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         accessTtlMs: config.auth.accessTtlMs,
         refreshTtlMs: config.auth.refreshTtlMs,
         activeKid: config.auth.activeKid,
-      })
+        refreshReuseWindowMs: config.auth.refreshReuseWindowMs,
+      }, state.families)
     : undefined;
 
   const pool = new BackendPool(config.backends, logger);
@@ -112,7 +115,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   pool.startBackgroundRefresh();
   const scheduler = new Scheduler(
     config.backends.map((b) => ({ id: b.name, capacity: b.maxConcurrency })),
-    config.scheduler,
+    { ...config.scheduler, globalSlots: state.slots },
     (id, model) => pool.hasModel(id, model),
     {
       queueChanged: (kind, depth) => metrics.queueDepth.set({ kind }, depth),
@@ -127,9 +130,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
 
   const guard: GuardDeps = { tokens, apiKeys, metrics, logger };
   const turns = new Set<RunningTurn>();
-  const chatLimiter = new RateLimiter(config.limits.chatTurnsPerMinute);
-  const completionLimiter = new RateLimiter(config.limits.completionsPerMinute);
-  const authDeps = { tokens, apiKeys, failedAttempts: new RateLimiter(20), audit, metrics };
+  const chatLimiter = state.rateLimit('chat', config.limits.chatTurnsPerMinute);
+  const completionLimiter = state.rateLimit('completion', config.limits.completionsPerMinute);
+  const authDeps = { tokens, apiKeys, failedAttempts: state.rateLimit('signin-failures', 20), audit, metrics };
 
   const server = new grpc.Server({
     'grpc.max_receive_message_length': config.server.maxMessageBytes,
@@ -168,6 +171,8 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   const health = new HealthService(SERVICE_NAMES);
   health.addToServer(server);
+  // A replica that cannot reach the shared store cannot sign anyone in: probes take it out of the balancer.
+  state.onAvailability((available) => health.setAll(available ? 'SERVING' : 'NOT_SERVING'));
   addReflection(server, { ...hearthPackage().definition, ...healthPackage() });
 
   const address = config.server.host.includes(':') && !config.server.host.startsWith('[') ? `[${config.server.host}]` : config.server.host;
@@ -181,6 +186,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     tls: !!config.tls.certFile,
     mtls: !!config.tls.clientCaFile,
     auth: config.auth.enabled,
+    state: state.description,
     backends: pool.backends.map((b) => ({ name: b.id, type: b.config.type, url: b.config.url, reachable: b.reachable, models: b.models.size })),
     metrics: metricsServer ? `http://${config.metrics.host}:${metricsServer.port}/metrics` : 'disabled',
   });
@@ -218,6 +224,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         await adminMcp?.dispose();
         await gateway.close();
         await metricsServer?.close();
+        await state.close();
         logger.info('team server stopped');
       })();
       return shuttingDown;

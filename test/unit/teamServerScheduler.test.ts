@@ -134,17 +134,17 @@ describe('team server scheduler', () => {
   });
 });
 
-describe('team server rate limiter', () => {
-  it('allows a minute\'s allowance, then says when the next one is allowed', () => {
+describe('team server rate limiter', async () => {
+  it('allows a minute\'s allowance, then says when the next one is allowed', async () => {
     let now = 0;
     const limiter = new RateLimiter(2, () => now);
-    assert.equal(limiter.take('alice'), 0);
-    assert.equal(limiter.take('alice'), 0);
-    const wait = limiter.take('alice');
+    assert.equal(await limiter.take('alice'), 0);
+    assert.equal(await limiter.take('alice'), 0);
+    const wait = await limiter.take('alice');
     assert.ok(wait > 29_000 && wait <= 30_000, `wait ${wait}`);
-    assert.equal(limiter.take('bob'), 0, 'limits are per user');
+    assert.equal(await limiter.take('bob'), 0, 'limits are per user');
     now += 30_000;
-    assert.equal(limiter.take('alice'), 0);
-    assert.equal(new RateLimiter(0).take('x'), 0, '0 means unlimited');
+    assert.equal(await limiter.take('alice'), 0);
+    assert.equal(await new RateLimiter(0).take('x'), 0, '0 means unlimited');
   });
 });

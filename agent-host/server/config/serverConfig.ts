@@ -52,6 +52,8 @@ export interface ServerConfig {
     audience: string;
     accessTtlMs: number;
     refreshTtlMs: number;
+    /** How long the refresh token rotated last is still accepted, for a client retrying a refresh whose reply was lost. */
+    refreshReuseWindowMs: number;
     signingKeys: SigningKeyConfig[];
     /** The kid new tokens are signed with; the others only verify (rotation). Defaults to the first key. */
     activeKid: string;
@@ -74,6 +76,21 @@ export interface ServerConfig {
   limits: { chatTurnsPerMinute: number; completionsPerMinute: number };
   metrics: { host: string; port: number };
   logging: { level: 'debug' | 'info' | 'warn' | 'error'; auditFile: string };
+  /**
+   * Where the state replicas must share lives (refresh-token families,
+   * sign-in throttling, rate limits, backend slots): this process's memory
+   * (one server) or Redis/Valkey (replicas behind a load balancer).
+   */
+  state: {
+    store: 'memory' | 'redis';
+    /** redis://host:6379/0 or rediss:// for TLS. A secret when it carries a password. */
+    redisUrl: string;
+    /** Overrides the URL's password; best from HEARTH_REDIS_PASSWORD (a Kubernetes Secret). */
+    redisPassword: string;
+    keyPrefix: string;
+    /** A backend slot held by a replica that died is freed after this. */
+    slotLeaseTtlMs: number;
+  };
   /** The admin's MCP servers: they run next to the agent host and their tools are offered to every user. */
   mcp: { servers: McpServerSpec[] };
 }
@@ -87,6 +104,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     audience: 'hearth',
     accessTtlMs: 15 * 60_000,
     refreshTtlMs: 24 * 3_600_000,
+    refreshReuseWindowMs: 10_000,
     signingKeys: [],
     activeKid: '',
     apiKeys: [],
@@ -97,5 +115,6 @@ export const DEFAULT_CONFIG: ServerConfig = {
   limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0 },
   metrics: { host: '127.0.0.1', port: 9464 },
   logging: { level: 'info', auditFile: '' },
+  state: { store: 'memory', redisUrl: '', redisPassword: '', keyPrefix: 'hearth:', slotLeaseTtlMs: 15_000 },
   mcp: { servers: [] },
 };

@@ -27,6 +27,7 @@ export const SETTINGS: SettingSpec[] = [
   { path: 'auth.audience', flag: '--jwt-audience', env: 'HEARTH_JWT_AUDIENCE', kind: 'string', help: 'the aud claim' },
   { path: 'auth.accessTtlMs', flag: '--access-ttl', env: 'HEARTH_ACCESS_TTL', kind: 'duration', help: 'access token lifetime' },
   { path: 'auth.refreshTtlMs', flag: '--refresh-ttl', env: 'HEARTH_REFRESH_TTL', kind: 'duration', help: 'refresh token lifetime' },
+  { path: 'auth.refreshReuseWindowMs', flag: '--refresh-reuse-window', env: 'HEARTH_REFRESH_REUSE_WINDOW', kind: 'duration', help: 'a just-rotated refresh token is accepted again this long (lost replies); 0 = never' },
   { path: 'auth.activeKid', flag: '--active-kid', env: 'HEARTH_ACTIVE_KID', kind: 'string', help: 'signing key for new tokens' },
   { path: 'auth.apiKeysFile', flag: '--api-keys-file', env: 'HEARTH_API_KEYS_FILE', kind: 'string', help: 'YAML file with api_keys entries' },
   { path: 'scheduler.policy', flag: '--scheduler-policy', env: 'HEARTH_SCHEDULER_POLICY', kind: 'string', help: 'fair (default) or fcfs' },
@@ -40,5 +41,9 @@ export const SETTINGS: SettingSpec[] = [
   { path: 'metrics.host', flag: '--metrics-host', env: 'HEARTH_METRICS_HOST', kind: 'string', help: 'address of the Prometheus endpoint' },
   { path: 'metrics.port', flag: '--metrics-port', env: 'HEARTH_METRICS_PORT', kind: 'int', help: '/metrics port; -1 disables' },
   { path: 'logging.level', flag: '--log-level', env: 'HEARTH_LOG_LEVEL', kind: 'string', help: 'debug, info, warn or error' },
+  { path: 'state.store', flag: '--state-store', env: 'HEARTH_STATE_STORE', kind: 'string', help: 'memory (one server, default) or redis (replicas share auth, limits and slots)' },
+  { path: 'state.redisUrl', flag: '--redis-url', env: 'HEARTH_REDIS_URL', kind: 'string', help: 'redis://host:6379/0 or rediss://… (prefer the env variable when it has a password)' },
+  { path: 'state.keyPrefix', flag: '--redis-key-prefix', env: 'HEARTH_REDIS_KEY_PREFIX', kind: 'string', help: 'prefix of every Redis key (default hearth:)' },
+  { path: 'state.slotLeaseTtlMs', flag: '--slot-lease-ttl', env: 'HEARTH_SLOT_LEASE_TTL', kind: 'duration', help: "how soon a dead replica's backend slots are freed (default 15s)" },
   { path: 'logging.auditFile', flag: '--audit-log', env: 'HEARTH_AUDIT_LOG', kind: 'string', help: 'append the audit log to this file (default: stderr)' },
 ];
