@@ -43,6 +43,8 @@ export interface TeamServerOptions {
 export interface TeamServer {
   /** The bound gRPC port. */
   port: number;
+  /** The bound plaintext health-only port, when server.health_port is set. */
+  healthPort?: number;
   /** The bound /metrics port, when metrics are enabled. */
   metricsPort?: number;
   metrics: ServerMetrics;
@@ -179,6 +181,15 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${address}:${config.server.port}`, credentials(config, readFile), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
+  const healthServer = config.server.healthPort >= 0 ? new grpc.Server({ 'grpc.enable_channelz': 0 }) : undefined;
+  let healthPort: number | undefined;
+  if (healthServer) {
+    // Probes (kubelet) cannot speak TLS; this port answers grpc.health.v1 and nothing else.
+    health.addToServer(healthServer);
+    healthPort = await new Promise<number>((resolve, reject) =>
+      healthServer.bindAsync(`${address}:${config.server.healthPort}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    );
+  }
   const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port) : undefined;
   logger.info('team server listening', {
     mode: config.server.mode,
@@ -194,6 +205,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   let shuttingDown: Promise<void> | undefined;
   return {
     port,
+    healthPort,
     metricsPort: metricsServer?.port,
     metrics,
     scheduler,
@@ -220,6 +232,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
           await Promise.race([Promise.all(running.map((t) => t.finished)), new Promise((r) => setTimeout(r, 2000).unref())]);
           server.forceShutdown();
         }
+        healthServer?.forceShutdown();
         pool.stop();
         await adminMcp?.dispose();
         await gateway.close();

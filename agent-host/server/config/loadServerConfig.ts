@@ -291,6 +291,7 @@ function validate(config: ServerConfig, problems: string[], authExplicitlyOff: b
 
 function validateState(config: ServerConfig, problems: string[]): void {
   const { state, auth } = config;
+  if (config.server.healthPort < -1 || config.server.healthPort > 65535) problems.push(`server.health_port: ${config.server.healthPort} is not a port (-1 disables it)`);
   if (state.store !== 'memory' && state.store !== 'redis') problems.push(`state.store: "${state.store}" must be memory or redis`);
   if (state.store === 'redis' && !/^rediss?:\/\/[^\s]+$/.test(state.redisUrl)) problems.push('state.redis_url: state.store redis needs a redis:// or rediss:// URL (HEARTH_REDIS_URL)');
   if (state.slotLeaseTtlMs < 3000) problems.push('state.slot_lease_ttl: must be at least 3s (leases are renewed every third of it)');

@@ -44,6 +44,12 @@ export interface ServerConfig {
     insecure: boolean;
     shutdownGraceMs: number;
     maxMessageBytes: number;
+    /**
+     * A second, plaintext port that serves only grpc.health.v1 (-1: off), for
+     * probes that cannot speak TLS (Kubernetes' native gRPC probes). It
+     * carries nothing but SERVING / NOT_SERVING.
+     */
+    healthPort: number;
   };
   tls: { certFile: string; keyFile: string; clientCaFile: string };
   auth: {
@@ -96,7 +102,7 @@ export interface ServerConfig {
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
-  server: { mode: 'standalone', host: '127.0.0.1', port: 50051, insecure: false, shutdownGraceMs: 30_000, maxMessageBytes: 32 * 1024 * 1024 },
+  server: { mode: 'standalone', host: '127.0.0.1', port: 50051, insecure: false, shutdownGraceMs: 30_000, maxMessageBytes: 32 * 1024 * 1024, healthPort: -1 },
   tls: { certFile: '', keyFile: '', clientCaFile: '' },
   auth: {
     enabled: false,
