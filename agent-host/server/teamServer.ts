@@ -173,8 +173,12 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   const health = new HealthService(SERVICE_NAMES);
   health.addToServer(server);
-  // A replica that cannot reach the shared store cannot sign anyone in: probes take it out of the balancer.
-  state.onAvailability((available) => health.setAll(available ? 'SERVING' : 'NOT_SERVING'));
+  // A replica that cannot reach the shared store cannot sign anyone in: readiness takes it out of the
+  // balancer. Liveness ("liveness") stays SERVING, because restarting replicas does not bring Redis back.
+  health.set('liveness', 'SERVING');
+  state.onAvailability((available) => {
+    for (const service of ['', ...SERVICE_NAMES]) health.set(service, available ? 'SERVING' : 'NOT_SERVING');
+  });
   addReflection(server, { ...hearthPackage().definition, ...healthPackage() });
 
   const address = config.server.host.includes(':') && !config.server.host.startsWith('[') ? `[${config.server.host}]` : config.server.host;

@@ -129,7 +129,7 @@ describe('shared state: Redis', function () {
       const HealthClient = grpc.makeGenericClientConstructor(healthPackage()['grpc.health.v1.Health'] as grpc.ServiceDefinition, 'Health');
       const health = new HealthClient(`localhost:${server.port}`, credentials) as unknown as { Check(req: object, cb: (err: grpc.ServiceError | null, res: { status: string }) => void): void };
       const signIn = () => new Promise<{ err: grpc.ServiceError | null }>((resolve) => auth.Authenticate({ api_key: ALICE_KEY, client_name: 'test' }, (err: grpc.ServiceError | null) => resolve({ err })));
-      const check = () => new Promise<string>((resolve, reject) => health.Check({ service: '' }, (err, res) => (err ? reject(err) : resolve(res.status))));
+      const check = (service = '') => new Promise<string>((resolve, reject) => health.Check({ service }, (err, res) => (err ? reject(err) : resolve(res.status))));
       try {
         assert.equal((await signIn()).err, null);
         await redis.stop();
@@ -137,6 +137,7 @@ describe('shared state: Redis', function () {
         assert.equal(err?.code, grpc.status.UNAVAILABLE);
         assert.match(err!.details, /cannot reach its shared state store \(Redis\)/);
         await untilTrue(async () => (await check()) === 'NOT_SERVING', 'NOT_SERVING');
+        assert.equal(await check('liveness'), 'SERVING', 'liveness stays up: restarting the replica would not bring Redis back');
         await redis.start();
         await untilTrue(async () => (await check()) === 'SERVING', 'SERVING again', 15_000);
         assert.equal((await signIn()).err, null, 'sign-in works again once Redis is back');
