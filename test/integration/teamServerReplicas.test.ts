@@ -123,7 +123,7 @@ describe('team server replicas behind HAProxy with Redis', function () {
       ports.push(port);
       replicas.push(await startAgentHostProcess(file, { HEARTH_REDIS_PASSWORD: redis.password }));
     }
-    balancer = await startHaproxy(ports, { certFile: pki.certFile, keyFile: pki.keyFile, caFile: join(pki.dir, 'ca.crt') });
+    balancer = await startHaproxy([ports[0], ports[1]], { certFile: pki.certFile, keyFile: pki.keyFile, caFile: join(pki.dir, 'ca.crt'), serverName: 'localhost' });
   });
 
   after(async () => {
