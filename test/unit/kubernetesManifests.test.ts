@@ -80,6 +80,10 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     for (const path of [config.tls.certFile, config.tls.keyFile, config.auth.apiKeysFile]) assert.ok(mounted(path), `${path} is mounted`);
     const redisService = find(objects, 'Service', new URL(config.state.redisUrl).hostname);
     assert.equal(redisService.spec.ports[0].port, Number(new URL(config.state.redisUrl).port));
+    // Only the team server's pods reach Redis.
+    const policy = find(objects, 'NetworkPolicy', 'hearth-redis');
+    assert.deepEqual(policy.spec.podSelector.matchLabels, redisService.spec.selector);
+    assert.deepEqual(policy.spec.ingress[0].from[0].podSelector.matchLabels, pod.metadata.labels);
   });
 
   it('every Secret, key and ConfigMap the pods use exists, and the Services select pods that exist', () => {

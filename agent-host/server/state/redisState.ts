@@ -94,21 +94,32 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
   }
   setAvailable(true);
 
+  // During an outage every RPC fails; one warning per 10 s (with the count) keeps the log readable.
+  let lastWarnAt = 0;
+  let unwarned = 0;
+  const failed = (command: string, err: unknown): ServiceFailure => {
+    unwarned++;
+    const now = Date.now();
+    if (now - lastWarnAt >= 10_000) {
+      logger.warn('shared state store command failed; the call was refused with UNAVAILABLE', { store: where, command, error: (err as Error).message, failuresSinceLastWarning: unwarned });
+      lastWarnAt = now;
+      unwarned = 0;
+    }
+    return new ServiceFailure(status.UNAVAILABLE, UNAVAILABLE_MESSAGE);
+  };
   const run = async (name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> => {
     try {
       const fn = (client as unknown as Record<ScriptName, (...a: (string | number)[]) => Promise<unknown>>)[name];
       return await fn.call(client, ...keys, ...args);
     } catch (err) {
-      logger.warn('shared state store command failed', { store: where, command: name, error: (err as Error).message });
-      throw new ServiceFailure(status.UNAVAILABLE, UNAVAILABLE_MESSAGE);
+      throw failed(name, err);
     }
   };
   const raw = async <T>(what: string, op: () => Promise<T>): Promise<T> => {
     try {
       return await op();
     } catch (err) {
-      logger.warn('shared state store command failed', { store: where, command: what, error: (err as Error).message });
-      throw new ServiceFailure(status.UNAVAILABLE, UNAVAILABLE_MESSAGE);
+      throw failed(what, err);
     }
   };
 
