@@ -176,7 +176,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   // A replica that cannot reach the shared store cannot sign anyone in: readiness takes it out of the
   // balancer. Liveness ("liveness") stays SERVING, because restarting replicas does not bring Redis back.
   health.set('liveness', 'SERVING');
+  let draining = false;
   state.onAvailability((available) => {
+    if (draining) return;
     for (const service of ['', ...SERVICE_NAMES]) health.set(service, available ? 'SERVING' : 'NOT_SERVING');
   });
   addReflection(server, { ...hearthPackage().definition, ...healthPackage() });
@@ -226,6 +228,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     shutdown(graceMs = config.server.shutdownGraceMs) {
       shuttingDown ??= (async () => {
         logger.info('shutting down', { runningTurns: turns.size, graceMs });
+        draining = true;
         health.setAll('NOT_SERVING');
         health.close();
         const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
