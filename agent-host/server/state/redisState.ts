@@ -90,7 +90,8 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     await client.connect();
   } catch (err) {
     client.disconnect();
-    throw new Error(`Cannot connect to the shared state store at ${where} (state.redis_url): ${(err as Error).message}. Check the URL, the password and that Redis is running.`);
+    const reason = (lastError || (err as Error).message).replace(/\.$/, '');
+    throw new Error(`Cannot connect to the shared state store at ${where} (state.redis_url): ${reason}. Check the URL, the password and that Redis is running.`);
   }
   setAvailable(true);
 
