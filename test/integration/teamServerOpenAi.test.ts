@@ -81,7 +81,7 @@ describe('team server: OpenAI-compatible backends', function () {
     openai = await startFakeOpenAi();
     ({ server } = await startTestServer(
       remoteConfig(pki, fixture.url, (c) => {
-        c.backends.push({ name: 'vllm', type: 'openai', url: openai.url, maxConcurrency: 2, apiKey: 'vllm-token', fimModels: [OPENAI_MODEL] });
+        c.backends.push({ name: 'vllm', type: 'openai', url: openai.url, maxConcurrency: 2, apiKey: 'vllm-token', fimModels: [OPENAI_MODEL], sendPriority: true });
       }),
     ));
     connection = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${server.port}`), apiKey: ALICE_KEY, tls: { caPem: pki.caPem } });
@@ -113,6 +113,7 @@ describe('team server: OpenAI-compatible backends', function () {
     const chats = openai.requests.filter((r) => r.path === '/v1/chat/completions');
     assert.equal(chats.length, 2);
     assert.equal(chats[0].authorization, 'Bearer vllm-token');
+    assert.equal(chats[0].body.priority, 1, "chat queues behind completions in vLLM's priority scheduler");
     assert.ok(chats[0].body.tools.some((t: { function: { name: string } }) => t.function.name === 'read_file'));
     const [assistant, tool] = chats[1].body.messages.slice(-2);
     assert.equal(assistant.tool_calls[0].function.name, 'read_file');
@@ -128,5 +129,6 @@ describe('team server: OpenAI-compatible backends', function () {
     const request = openai.requests.filter((r) => r.path === '/v1/completions').at(-1)!;
     assert.equal(request.body.suffix, ' }');
     assert.equal(request.body.max_tokens, 8);
+    assert.equal(request.body.priority, 0, 'completions go first in the backend queue');
   });
 });

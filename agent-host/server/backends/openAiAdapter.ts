@@ -93,12 +93,16 @@ function finalFields(reason: unknown, stats: StreamStats, startedAt: number): Js
 }
 
 /** Runs an Ollama /api/chat request on an OpenAI-compatible backend, writing Ollama's reply format to `res`. */
+/** vLLM's `priority` (lower is served first): completions (a developer is typing) before chat. */
+const PRIORITY = { completion: 0, chat: 1 };
+
 export async function openAiChat(backend: BackendConfig, body: Json, res: ServerResponse, signal: AbortSignal, onFirstByte: () => void): Promise<StreamStats> {
   const startedAt = performance.now();
   const model = String(body.model);
   const stream = body.stream !== false;
   const request: Json = { model, messages: toOpenAiMessages((body.messages ?? []) as OllamaMessage[]), stream, ...samplingOptions(body) };
   if (Array.isArray(body.tools) && body.tools.length > 0) request.tools = body.tools;
+  if (backend.sendPriority) request.priority = PRIORITY.chat;
   if (stream) request.stream_options = { include_usage: true };
   const upstream = await post(backend, '/v1/chat/completions', request, signal);
   const stats: StreamStats = { promptTokens: 0, completionTokens: 0 };
@@ -172,6 +176,7 @@ export async function openAiGenerate(backend: BackendConfig, body: Json, res: Se
   const stream = body.stream !== false;
   const request: Json = { model, prompt: String(body.prompt ?? ''), stream, ...samplingOptions(body) };
   if (typeof body.suffix === 'string' && body.suffix !== '') request.suffix = body.suffix;
+  if (backend.sendPriority) request.priority = PRIORITY.completion;
   const upstream = await post(backend, '/v1/completions', request, signal);
   const stats: StreamStats = { promptTokens: 0, completionTokens: 0 };
   if (!stream) {

@@ -160,6 +160,7 @@ function readBackends(value: unknown, problems: string[]): BackendConfig[] {
     };
     if (e.api_key !== undefined && e.api_key !== '') b.apiKey = String(e.api_key);
     if (Array.isArray(e.fim_models)) b.fimModels = e.fim_models.map(String);
+    if (e.send_priority === true) b.sendPriority = true;
     return b;
   });
 }

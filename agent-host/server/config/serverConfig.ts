@@ -33,6 +33,12 @@ export interface BackendConfig {
   apiKey?: string;
   /** OpenAI-compatible servers: models that accept fill-in-the-middle (`suffix`). */
   fimModels?: string[];
+  /**
+   * OpenAI-compatible servers that schedule by priority (vLLM with
+   * --scheduling-policy priority): send `priority` (lower runs first) so
+   * inline completions stay ahead of chat in the backend's own queue too.
+   */
+  sendPriority?: boolean;
 }
 
 export interface ServerConfig {
