@@ -227,4 +227,11 @@ describe('team server replicas behind HAProxy with Redis', function () {
     assert.match(sent, /Now write a lot\./);
     await until(() => replicas.some((r) => !r.exited && r.stderr.includes('"event":"turn.end"')), 'the surviving replica ended the turn', 10_000);
   });
+
+  it('names its shared store in the start-up log, and never its password', () => {
+    for (const replica of replicas) {
+      assert.match(replica.stderr, new RegExp(`"state":"redis at redis://127\\.0\\.0\\.1:${redis.port}/0"`));
+      assert.ok(!replica.stderr.includes(redis.password), 'the Redis password is not in the logs');
+    }
+  });
 });
