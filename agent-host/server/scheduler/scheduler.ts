@@ -335,6 +335,7 @@ export class Scheduler {
       this.retryTimer = undefined;
       this.dispatch();
     }, 40 + Math.random() * 40);
+    this.retryTimer.unref?.();
   }
 
   private start(w: Waiter, backend: BackendState, lease?: SlotLease): void {
