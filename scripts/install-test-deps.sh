@@ -18,6 +18,9 @@ command -v bwrap >/dev/null 2>&1 || need_apt+=(bubblewrap)
 dpkg -s libkrb5-dev >/dev/null 2>&1 || need_apt+=(libkrb5-dev)
 command -v openssl >/dev/null 2>&1 || need_apt+=(openssl)
 command -v make >/dev/null 2>&1 || need_apt+=(build-essential)
+# The replica test runs a real Redis and a real gRPC load balancer (test/integration/teamServerReplicas.test.ts).
+command -v redis-server >/dev/null 2>&1 || need_apt+=(redis-server)
+command -v haproxy >/dev/null 2>&1 || need_apt+=(haproxy)
 if [ "${#need_apt[@]}" -gt 0 ]; then
   echo "Installing Debian packages: ${need_apt[*]}"
   $SUDO apt-get update -q

@@ -26,7 +26,6 @@ import { createLogger, type Logger } from './ops/logger';
 import { startMetricsServer } from './ops/metricsServer';
 import { LoadGauge } from './ops/loadGauge';
 import { ServerMetrics } from './ops/serverMetrics';
-import { RateLimiter } from './scheduler/rateLimiter';
 import { Scheduler } from './scheduler/scheduler';
 import { handleChat, type RunningTurn } from './services/agentService';
 import { McpManager } from '../mcp/mcpManager';
@@ -37,6 +36,7 @@ import { reportSuggestions } from './services/reportSuggestions';
 import { HealthService } from './services/healthService';
 import { listModels } from './services/modelService';
 import { addReflection } from './services/reflectionService';
+import { createSharedState } from './state/createSharedState';
 
 export interface TeamServerOptions {
   config: ServerConfig;
@@ -50,6 +50,8 @@ export interface TeamServerOptions {
 export interface TeamServer {
   /** The bound gRPC port. */
   port: number;
+  /** The bound plaintext health-only port, when server.health_port is set. */
+  healthPort?: number;
   /** The bound /metrics port, when metrics are enabled. */
   metricsPort?: number;
   metrics: ServerMetrics;
@@ -107,6 +109,8 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     return [...config.auth.apiKeys, ...fromFile];
   };
   const apiKeys = config.auth.enabled ? new ApiKeyStore(readKeys()) : undefined;
+  // Everything replicas must share lives here (memory for one server, Redis for replicas).
+  const state = await createSharedState(config.state, logger);
   const tokens = config.auth.enabled
     ? new TokenService(loadSigningKeys(config.auth.signingKeys, readFile), {
         issuer: config.auth.issuer,
@@ -114,7 +118,8 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         accessTtlMs: config.auth.accessTtlMs,
         refreshTtlMs: config.auth.refreshTtlMs,
         activeKid: config.auth.activeKid,
-      })
+        refreshReuseWindowMs: config.auth.refreshReuseWindowMs,
+      }, state.families)
     : undefined;
 
   const pool = new BackendPool(config.backends, logger);
@@ -122,7 +127,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   pool.startBackgroundRefresh();
   const scheduler = new Scheduler(
     config.backends.map((b) => ({ id: b.name, capacity: b.maxConcurrency })),
-    config.scheduler,
+    { ...config.scheduler, globalSlots: state.slots },
     (id, model) => pool.hasModel(id, model),
     {
       queueChanged: (kind, depth) => metrics.queueDepth.set({ kind }, depth),
@@ -138,9 +143,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
 
   const guard: GuardDeps = { tokens, apiKeys, metrics, logger };
   const turns = new Set<RunningTurn>();
-  const chatLimiter = new RateLimiter(config.limits.chatTurnsPerMinute);
-  const completionLimiter = new RateLimiter(config.limits.completionsPerMinute);
-  const authDeps = { tokens, apiKeys, failedAttempts: new RateLimiter(20), audit, metrics };
+  const chatLimiter = state.rateLimit('chat', config.limits.chatTurnsPerMinute);
+  const completionLimiter = state.rateLimit('completion', config.limits.completionsPerMinute);
+  const authDeps = { tokens, apiKeys, failedAttempts: state.rateLimit('signin-failures', 20), audit, metrics };
 
   const server = new grpc.Server({
     'grpc.max_receive_message_length': config.server.maxMessageBytes,
@@ -180,12 +185,29 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   const health = new HealthService(SERVICE_NAMES);
   health.addToServer(server);
+  // A replica that cannot reach the shared store cannot sign anyone in: readiness takes it out of the
+  // balancer. Liveness ("liveness") stays SERVING, because restarting replicas does not bring Redis back.
+  health.set('liveness', 'SERVING');
+  let draining = false;
+  state.onAvailability((available) => {
+    if (draining) return;
+    for (const service of ['', ...SERVICE_NAMES]) health.set(service, available ? 'SERVING' : 'NOT_SERVING');
+  });
   addReflection(server, { ...hearthPackage().definition, ...healthPackage() });
 
   const address = config.server.host.includes(':') && !config.server.host.startsWith('[') ? `[${config.server.host}]` : config.server.host;
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${address}:${config.server.port}`, credentials(config, readFile), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
+  const healthServer = config.server.healthPort >= 0 ? new grpc.Server({ 'grpc.enable_channelz': 0 }) : undefined;
+  let healthPort: number | undefined;
+  if (healthServer) {
+    // Probes (kubelet) cannot speak TLS; this port answers grpc.health.v1 and nothing else.
+    health.addToServer(healthServer);
+    healthPort = await new Promise<number>((resolve, reject) =>
+      healthServer.bindAsync(`${address}:${config.server.healthPort}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    );
+  }
   const startedAt = Date.now();
   const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), () => adminStats({ server, activity, scheduler, backends: config.backends, startedAt })) : undefined;
   const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, admin) : undefined;
@@ -195,6 +217,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     tls: !!config.tls.certFile,
     mtls: !!config.tls.clientCaFile,
     auth: config.auth.enabled,
+    state: state.description,
     backends: pool.backends.map((b) => ({ name: b.id, type: b.config.type, url: b.config.url, reachable: b.reachable, models: b.models.size })),
     metrics: metricsServer ? `http://${config.metrics.host}:${metricsServer.port}/metrics` : 'disabled',
     admin: admin && metricsServer ? `http://${config.metrics.host}:${metricsServer.port}/admin/` : 'disabled',
@@ -203,6 +226,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   let shuttingDown: Promise<void> | undefined;
   return {
     port,
+    healthPort,
     metricsPort: metricsServer?.port,
     metrics,
     activity,
@@ -220,6 +244,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     shutdown(graceMs = config.server.shutdownGraceMs) {
       shuttingDown ??= (async () => {
         logger.info('shutting down', { runningTurns: turns.size, graceMs });
+        draining = true;
         health.setAll('NOT_SERVING');
         health.close();
         const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
@@ -230,11 +255,13 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
           await Promise.race([Promise.all(running.map((t) => t.finished)), new Promise((r) => setTimeout(r, 2000).unref())]);
           server.forceShutdown();
         }
+        healthServer?.forceShutdown();
         pool.stop();
         load.stop();
         await adminMcp?.dispose();
         await metricsServer?.close();
         await audit.flush?.();
+        await state.close();
         logger.info('team server stopped');
       })();
       return shuttingDown;

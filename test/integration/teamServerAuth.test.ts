@@ -139,16 +139,29 @@ describe('team server: authentication rejections', function () {
   it('a reused refresh token revokes its whole family', async () => {
     const signIn = await authenticate(BOB_KEY);
     const rotated = await refresh(signIn.refresh_token);
-    await list(rotated.access_token);
-    // The first refresh token again: someone copied it.
+    const newest = await refresh(rotated.refresh_token);
+    await list(newest.access_token);
+    // The first refresh token again, two rotations back (so not a retried refresh): someone copied it.
     await rejects(refresh(signIn.refresh_token), grpc.status.PERMISSION_DENIED, /already used.*revoked/);
     // Everything descended from that sign-in is dead now, the newest tokens included.
-    await rejects(refresh(rotated.refresh_token), grpc.status.PERMISSION_DENIED, /revoked/);
-    await rejects(list(rotated.access_token), grpc.status.PERMISSION_DENIED, /revoked/);
+    await rejects(refresh(newest.refresh_token), grpc.status.PERMISSION_DENIED, /revoked/);
+    await rejects(list(newest.access_token), grpc.status.PERMISSION_DENIED, /revoked/);
     // A fresh sign-in with the API key works.
     const again = await authenticate(BOB_KEY);
     await list(again.access_token);
     assert.ok(audit.events.some((e) => e.event === 'token.refresh_failure' && e.reason === 'refresh_reused'));
+  });
+
+  it('two concurrent refreshes with the same token both succeed: a client that retries a lost reply stays signed in', async () => {
+    const reusedBefore = audit.events.filter((e) => e.event === 'token.refresh_failure').length;
+    const signIn = await authenticate(BOB_KEY);
+    const [first, retried] = await Promise.all([refresh(signIn.refresh_token), refresh(signIn.refresh_token)]);
+    await list(first.access_token);
+    await list(retried.access_token);
+    // Either answer carries on the sign-in.
+    const next = await refresh(retried.refresh_token);
+    await list(next.access_token);
+    assert.equal(audit.events.filter((e) => e.event === 'token.refresh_failure').length, reusedBefore, 'no refresh was refused');
   });
 
   it('rejects an empty API key and a wrong one', async () => {

@@ -115,6 +115,7 @@ describe('team server: OpenAI-compatible backends', function () {
     const chats = openai.requests.filter((r) => r.path === '/v1/chat/completions');
     assert.equal(chats.length, 2);
     assert.equal(chats[0].authorization, 'Bearer vllm-token');
+    assert.equal(chats[0].body.priority, 1, "chat queues behind completions in vLLM's priority scheduler");
     assert.ok(chats[0].body.tools.some((t: { function: { name: string } }) => t.function.name === 'read_file'));
     const [assistant, tool] = chats[1].body.messages.slice(-2);
     assert.equal(assistant.tool_calls[0].function.name, 'read_file');

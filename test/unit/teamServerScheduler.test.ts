@@ -3,6 +3,8 @@ import assert from 'node:assert/strict';
 import { Scheduler, type Slot, type SlotRequest } from '../../agent-host/server/scheduler/scheduler';
 import { NoBackendError, QueueAbortedError, QueueFullError } from '../../agent-host/server/scheduler/schedulerErrors';
 import { RateLimiter } from '../../agent-host/server/scheduler/rateLimiter';
+import { SharedSlotCounter } from '../fixtures/sharedSlotCounter';
+import { until } from '../fixtures/until';
 
 const OPTIONS = { policy: 'fair' as const, maxQueue: 100, maxQueuePerUser: 50, maxWaitMs: 60_000 };
 
@@ -134,17 +136,58 @@ describe('team server scheduler', () => {
   });
 });
 
-describe('team server rate limiter', () => {
-  it('allows a minute\'s allowance, then says when the next one is allowed', () => {
+describe('team server scheduler with slots shared between replicas', () => {
+  it('two replicas together never run more than the backend capacity, and a freed slot goes to whichever replica has waiters', async () => {
+    const shared = new SharedSlotCounter();
+    const replicas = [0, 1].map(() => new Scheduler([{ id: 'gpu', capacity: 2 }], { ...OPTIONS, globalSlots: shared }, () => true));
+    const [a, b] = replicas.map(harness);
+    for (let i = 0; i < 3; i++) {
+      void a.submit(`a${i}`, { user: 'alice', kind: 'chat', model: 'm' });
+      void b.submit(`b${i}`, { user: 'bob', kind: 'chat', model: 'm' });
+    }
+    await until(() => a.order.length + b.order.length === 2, 'two requests running');
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal(a.order.length + b.order.length, 2, 'nothing more starts while both global slots are held');
+    assert.equal(shared.held.get('gpu'), 2);
+    const running = a.slots.length > 0 ? a : b;
+    await running.releaseOne();
+    await until(() => a.order.length + b.order.length === 3, 'the freed slot is taken');
+    assert.equal(shared.held.get('gpu'), 2);
+  });
+
+  it('keeps the reserved completion slot free of chat across replicas', async () => {
+    const shared = new SharedSlotCounter();
+    const [a, b] = [0, 1].map(() => harness(new Scheduler([{ id: 'gpu', capacity: 2 }], { ...OPTIONS, reservedCompletionSlots: 1, globalSlots: shared }, () => true)));
+    void a.submit('chat-a', { user: 'alice', kind: 'chat', model: 'm' });
+    await until(() => a.order.length === 1, 'the first chat runs');
+    void b.submit('chat-b', { user: 'bob', kind: 'chat', model: 'm' });
+    await new Promise((r) => setTimeout(r, 200));
+    assert.deepEqual(b.order, [], "the other replica's chat does not take the reserved slot");
+    void b.submit('completion-b', { user: 'bob', kind: 'completion', model: 'm' });
+    await until(() => b.order.includes('completion-b'), 'the completion starts at once on the reserved slot');
+  });
+
+  it('an unreachable store refuses waiting requests with its message instead of running them unsupervised', async () => {
+    const shared = new SharedSlotCounter();
+    shared.failing = new Error('The team server cannot reach its shared state store (Redis)');
+    const s = new Scheduler([{ id: 'gpu', capacity: 2 }], { ...OPTIONS, globalSlots: shared }, () => true);
+    await assert.rejects(s.acquire({ user: 'alice', kind: 'chat', model: 'm' }), (err: Error) => err instanceof QueueFullError && /shared state store/.test(err.message));
+    assert.equal(s.inFlight('gpu'), 0);
+    assert.equal(s.queued, 0);
+  });
+});
+
+describe('team server rate limiter', async () => {
+  it('allows a minute\'s allowance, then says when the next one is allowed', async () => {
     let now = 0;
     const limiter = new RateLimiter(2, () => now);
-    assert.equal(limiter.take('alice'), 0);
-    assert.equal(limiter.take('alice'), 0);
-    const wait = limiter.take('alice');
+    assert.equal(await limiter.take('alice'), 0);
+    assert.equal(await limiter.take('alice'), 0);
+    const wait = await limiter.take('alice');
     assert.ok(wait > 29_000 && wait <= 30_000, `wait ${wait}`);
-    assert.equal(limiter.take('bob'), 0, 'limits are per user');
+    assert.equal(await limiter.take('bob'), 0, 'limits are per user');
     now += 30_000;
-    assert.equal(limiter.take('alice'), 0);
-    assert.equal(new RateLimiter(0).take('x'), 0, '0 means unlimited');
+    assert.equal(await limiter.take('alice'), 0);
+    assert.equal(await new RateLimiter(0).take('x'), 0, '0 means unlimited');
   });
 });

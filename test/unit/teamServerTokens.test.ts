@@ -15,9 +15,9 @@ function service(now: () => number, keys = loadSigningKeys([{ kid: 'k1', algorit
   return new TokenService(keys, SETTINGS, new RefreshFamilies(now), now);
 }
 
-function failure(fn: () => unknown): AuthFailure {
+async function failure(fn: () => unknown): Promise<AuthFailure> {
   try {
-    fn();
+    await fn();
   } catch (err) {
     assert.ok(err instanceof AuthFailure, String(err));
     return err;
@@ -26,40 +26,42 @@ function failure(fn: () => unknown): AuthFailure {
 }
 
 describe('team server tokens', () => {
-  it('access tokens are short-lived and name their key', () => {
+  it('access tokens are short-lived and name their key', async () => {
     let now = Date.now();
-    const tokens = service(() => now).issueForSignIn('alice');
+    const tokens = await service(() => now).issueForSignIn('alice');
     const header = jwt.decode(tokens.accessToken, { complete: true })!.header;
     assert.equal(header.kid, 'k1');
     assert.equal(header.alg, 'HS256');
     const s = service(() => now);
-    assert.equal(s.verifyAccess(s.issueForSignIn('alice').accessToken).user, 'alice');
-    const issued = s.issueForSignIn('bob');
+    assert.equal((await s.verifyAccess((await s.issueForSignIn('alice')).accessToken)).user, 'alice');
+    const issued = await s.issueForSignIn('bob');
     now += 60_000 + 6_000;
-    assert.equal(failure(() => s.verifyAccess(issued.accessToken)).reason, 'expired');
+    assert.equal((await failure(() => s.verifyAccess(issued.accessToken))).reason, 'expired');
   });
 
-  it('rotates refresh tokens on every use; a reused one revokes the family and its access tokens', () => {
-    const now = Date.now();
+  it('rotates refresh tokens on every use; a reused one revokes the family and its access tokens', async () => {
+    let now = Date.now();
     const s = service(() => now);
-    const t0 = s.issueForSignIn('alice');
-    const t1 = s.refresh(t0.refreshToken);
-    const t2 = s.refresh(t1.refreshToken);
-    assert.equal(s.verifyAccess(t2.accessToken).user, 'alice');
-    assert.equal(failure(() => s.refresh(t1.refreshToken)).reason, 'refresh_reused');
-    assert.equal(failure(() => s.refresh(t2.refreshToken)).reason, 'family_revoked');
-    assert.equal(failure(() => s.verifyAccess(t2.accessToken)).reason, 'family_revoked');
-    const other = s.issueForSignIn('alice');
-    assert.equal(s.verifyAccess(other.accessToken).user, 'alice', 'another sign-in is unaffected');
+    const t0 = await s.issueForSignIn('alice');
+    const t1 = await s.refresh(t0.refreshToken);
+    const t2 = await s.refresh(t1.refreshToken);
+    assert.equal((await s.verifyAccess(t2.accessToken)).user, 'alice');
+    // Past the reuse window, an older token is a copy: the family goes.
+    now += 11_000;
+    assert.equal((await failure(() => s.refresh(t1.refreshToken))).reason, 'refresh_reused');
+    assert.equal((await failure(() => s.refresh(t2.refreshToken))).reason, 'family_revoked');
+    assert.equal((await failure(() => s.verifyAccess(t2.accessToken))).reason, 'family_revoked');
+    const other = await s.issueForSignIn('alice');
+    assert.equal((await s.verifyAccess(other.accessToken)).user, 'alice', 'another sign-in is unaffected');
   });
 
-  it('a refresh token from before a restart is refused with a sign-in hint', () => {
+  it('a refresh token from before a restart is refused with a sign-in hint', async () => {
     const now = Date.now();
-    const before = service(() => now).issueForSignIn('alice');
-    assert.equal(failure(() => service(() => now).refresh(before.refreshToken)).reason, 'refresh_unknown');
+    const before = await service(() => now).issueForSignIn('alice');
+    assert.equal((await failure(() => service(() => now).refresh(before.refreshToken))).reason, 'refresh_unknown');
   });
 
-  it('key rotation: tokens from the old key verify, new tokens use the active key', () => {
+  it('key rotation: tokens from the old key verify, new tokens use the active key', async () => {
     const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048, publicKeyEncoding: { type: 'spki', format: 'pem' }, privateKeyEncoding: { type: 'pkcs8', format: 'pem' } });
     const files: Record<string, string> = { priv: privateKey, pub: publicKey };
     const keys = loadSigningKeys(
@@ -70,13 +72,44 @@ describe('team server tokens', () => {
       (p) => files[p],
     );
     const now = () => Date.now();
-    const old = service(now).issueForSignIn('alice');
+    const old = await service(now).issueForSignIn('alice');
     const rotated = new TokenService(keys, { ...SETTINGS, activeKid: 'k2' }, new RefreshFamilies(now), now);
-    assert.equal(rotated.verifyAccess(old.accessToken).user, 'alice');
-    const fresh = rotated.issueForSignIn('bob');
+    assert.equal((await rotated.verifyAccess(old.accessToken)).user, 'alice');
+    const fresh = await rotated.issueForSignIn('bob');
     assert.equal(jwt.decode(fresh.accessToken, { complete: true })!.header.alg, 'RS256');
     assert.throws(() => loadSigningKeys([{ kid: 'x', algorithm: 'ES256', privateKeyFile: 'priv' }], (p) => files[p]), /ES256 needs an ec key/);
     assert.throws(() => loadSigningKeys([{ kid: 'x', algorithm: 'HS256', secret: 'short' }], () => ''), /at least 32 bytes/);
+  });
+
+  it('a refresh retried within the reuse window keeps the sign-in; the two copies share one successor', async () => {
+    let now = Date.now();
+    const s = service(() => now);
+    const t0 = await s.issueForSignIn('alice');
+    // Two refreshes with the same token, as when a client retries after losing the reply.
+    const [a, b] = await Promise.all([s.refresh(t0.refreshToken), s.refresh(t0.refreshToken)]);
+    assert.equal((await s.verifyAccess(a.accessToken)).user, 'alice');
+    assert.equal((await s.verifyAccess(b.accessToken)).user, 'alice');
+    assert.equal(jwt.decode(a.refreshToken, { json: true })!.jti, jwt.decode(b.refreshToken, { json: true })!.jti, 'siblings: the same refresh token id');
+    now += 9_000;
+    assert.equal((await s.refresh(t0.refreshToken)).user, 'alice', 'still inside the 10 s window');
+    // Either copy moves the family on once; the other copy is then the token rotated last.
+    const next = await s.refresh(b.refreshToken);
+    now += 11_000;
+    assert.equal((await failure(() => s.refresh(a.refreshToken))).reason, 'refresh_reused', 'after the window a copy revokes the family');
+    assert.equal((await failure(() => s.verifyAccess(next.accessToken))).reason, 'family_revoked');
+  });
+
+  it('only the token rotated last has a reuse window, and a window of 0 turns it off', async () => {
+    const now = Date.now();
+    const s = service(() => now);
+    const t0 = await s.issueForSignIn('alice');
+    const t1 = await s.refresh(t0.refreshToken);
+    await s.refresh(t1.refreshToken);
+    assert.equal((await failure(() => s.refresh(t0.refreshToken))).reason, 'refresh_reused', 'two rotations back is a copy even within the window');
+    const strict = new TokenService(loadSigningKeys([{ kid: 'k1', algorithm: 'HS256', secret: SECRET }], () => ''), { ...SETTINGS, refreshReuseWindowMs: 0 }, new RefreshFamilies(() => now), () => now);
+    const u0 = await strict.issueForSignIn('bob');
+    await strict.refresh(u0.refreshToken);
+    assert.equal((await failure(() => strict.refresh(u0.refreshToken))).reason, 'refresh_reused');
   });
 });
 

@@ -1,50 +1,62 @@
 /**
- * Refresh-token families. Every sign-in starts a family; each refresh token
- * in it may be used once, and using it yields the next. Presenting an older
- * token means it was copied: the whole family is revoked, which also ends the
- * access tokens it issued. State is in memory (one entry per signed-in
- * client, not conversation state); after a restart clients sign in again with
- * their API key, which the client does automatically.
+ * Refresh-token families in this process's memory (the single-server
+ * default; `state/redisState.ts` keeps the same records in Redis for
+ * replicas). Every sign-in starts a family; each refresh token in it may be
+ * used once, and using it yields the next. Presenting an older token means it
+ * was copied: the whole family is revoked, which also ends the access tokens
+ * it issued. The one exception is the token rotated last, presented again
+ * within the reuse window: that is a client retrying a refresh whose reply
+ * was lost, and it gets a sibling of the current token instead.
+ *
+ * State is one entry per signed-in client, not conversation state; after a
+ * restart clients sign in again with their API key, which the client does
+ * automatically.
  */
-export type RotateOutcome = { ok: true; user: string } | { ok: false; reason: 'unknown' | 'revoked' | 'reused' };
+import type { RefreshFamilyStore, RotateOutcome } from '../state/sharedState';
+
+export type { RotateOutcome } from '../state/sharedState';
 
 interface Family {
   user: string;
   currentJti: string;
+  previousJti?: string;
+  rotatedAt: number;
   expiresAt: number;
   revoked: boolean;
 }
 
-export class RefreshFamilies {
+export class RefreshFamilies implements RefreshFamilyStore {
   private readonly families = new Map<string, Family>();
   private lastSweep = 0;
 
   constructor(private readonly now: () => number = Date.now) {}
 
-  start(familyId: string, user: string, jti: string, expiresAt: number): void {
+  async start(familyId: string, user: string, jti: string, expiresAt: number): Promise<void> {
     this.sweep();
-    this.families.set(familyId, { user, currentJti: jti, expiresAt, revoked: false });
+    this.families.set(familyId, { user, currentJti: jti, rotatedAt: 0, expiresAt, revoked: false });
   }
 
-  /** Accepts `jti` once and moves the family on to `nextJti`. */
-  rotate(familyId: string, jti: string, nextJti: string, expiresAt: number): RotateOutcome {
+  async rotate(familyId: string, jti: string, nextJti: string, expiresAt: number, reuseWindowMs: number): Promise<RotateOutcome> {
     const family = this.families.get(familyId);
     if (!family) return { ok: false, reason: 'unknown' };
     if (family.revoked) return { ok: false, reason: 'revoked' };
-    if (family.currentJti !== jti) {
-      family.revoked = true;
-      return { ok: false, reason: 'reused' };
+    if (family.currentJti === jti) {
+      family.previousJti = jti;
+      family.rotatedAt = this.now();
+      family.currentJti = nextJti;
+      family.expiresAt = expiresAt;
+      return { ok: true, user: family.user };
     }
-    family.currentJti = nextJti;
-    family.expiresAt = expiresAt;
-    return { ok: true, user: family.user };
+    if (family.previousJti === jti && this.now() - family.rotatedAt < reuseWindowMs) return { ok: true, user: family.user, replayOf: family.currentJti };
+    family.revoked = true;
+    return { ok: false, reason: 'reused' };
   }
 
-  isRevoked(familyId: string): boolean {
+  async isRevoked(familyId: string): Promise<boolean> {
     return this.families.get(familyId)?.revoked === true;
   }
 
-  revokeUser(user: string): void {
+  async revokeUser(user: string): Promise<void> {
     for (const f of this.families.values()) if (f.user === user) f.revoked = true;
   }
 

@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
 import type { SigningKey } from './signingKeys';
 import { RefreshFamilies } from './refreshFamilies';
+import type { RefreshFamilyStore } from '../state/sharedState';
 import { permissionDenied, unauthenticated } from './authFailure';
 
 export interface TokenSettings {
@@ -17,6 +18,11 @@ export interface TokenSettings {
   accessTtlMs: number;
   refreshTtlMs: number;
   activeKid: string;
+  /**
+   * How long the refresh token rotated last is still accepted (a client
+   * retrying a refresh whose reply it never got). Undefined means 10 s.
+   */
+  refreshReuseWindowMs?: number;
 }
 
 export interface IssuedTokens {
@@ -48,7 +54,7 @@ export class TokenService {
   constructor(
     keys: SigningKey[],
     private readonly settings: TokenSettings,
-    readonly families = new RefreshFamilies(),
+    readonly families: RefreshFamilyStore = new RefreshFamilies(),
     private readonly now: () => number = Date.now,
   ) {
     this.byKid = new Map(keys.map((k) => [k.kid, k]));
@@ -58,18 +64,25 @@ export class TokenService {
   }
 
   /** A new sign-in: a new family with its first refresh token. */
-  issueForSignIn(user: string): IssuedTokens {
+  async issueForSignIn(user: string): Promise<IssuedTokens> {
     const family = randomUUID();
     const tokens = this.sign(user, family);
-    this.families.start(family, user, tokens.refreshJti, tokens.issued.refreshExpiresAtMs);
+    await this.families.start(family, user, tokens.refreshJti, tokens.issued.refreshExpiresAtMs);
     return tokens.issued;
   }
 
-  /** Trades a refresh token for a new pair; a reused token revokes its family. */
-  refresh(refreshToken: string): IssuedTokens {
+  /**
+   * Trades a refresh token for a new pair; a reused token revokes its family,
+   * unless it is the token rotated last and the reuse window is still open.
+   */
+  async refresh(refreshToken: string): Promise<IssuedTokens> {
     const claims = this.verify(refreshToken, 'refresh');
     const next = this.sign(claims.sub, claims.fam);
-    const outcome = this.families.rotate(claims.fam, claims.jti, next.refreshJti, next.issued.refreshExpiresAtMs);
+    const outcome = await this.families.rotate(claims.fam, claims.jti, next.refreshJti, next.issued.refreshExpiresAtMs, this.settings.refreshReuseWindowMs ?? 10_000);
+    // The signed token names its user; a store (Redis) that says otherwise is not believed.
+    if (outcome.ok && outcome.user !== claims.sub) throw permissionDenied('family_mismatch', 'This sign-in does not match its token. Sign in again with your API key.');
+    // A retried refresh gets a sibling of the current token (same jti), so either copy may be used next, once.
+    if (outcome.ok && 'replayOf' in outcome) return this.sign(claims.sub, claims.fam, outcome.replayOf).issued;
     if (!outcome.ok) {
       if (outcome.reason === 'reused') {
         throw permissionDenied('refresh_reused', 'This refresh token was already used, so this sign-in has been revoked to protect your account. Sign in again with your API key.');
@@ -81,18 +94,18 @@ export class TokenService {
   }
 
   /** The user an access token belongs to; throws AuthFailure otherwise. */
-  verifyAccess(accessToken: string): Principal {
+  async verifyAccess(accessToken: string): Promise<Principal> {
     const claims = this.verify(accessToken, 'access');
-    if (this.families.isRevoked(claims.fam)) throw permissionDenied('family_revoked', 'This sign-in was revoked (a refresh token was reused). Sign in again with your API key.');
+    if (await this.families.isRevoked(claims.fam)) throw permissionDenied('family_revoked', 'This sign-in was revoked (a refresh token was reused). Sign in again with your API key.');
     return { user: claims.sub, family: claims.fam };
   }
 
-  private sign(user: string, family: string): { issued: IssuedTokens; refreshJti: string } {
+  private sign(user: string, family: string, refreshJti?: string): { issued: IssuedTokens; refreshJti: string } {
     const nowMs = this.now();
     const iat = Math.floor(nowMs / 1000);
     const key = this.active;
-    const make = (typ: 'access' | 'refresh', ttlMs: number) => {
-      const jti = randomUUID();
+    const make = (typ: 'access' | 'refresh', ttlMs: number, givenJti?: string) => {
+      const jti = givenJti ?? randomUUID();
       const exp = iat + Math.max(1, Math.floor(ttlMs / 1000));
       const token = jwt.sign({ typ, fam: family, iat, nbf: iat, exp }, key.signKey!, {
         algorithm: key.algorithm,
@@ -105,7 +118,7 @@ export class TokenService {
       return { token, jti, expMs: exp * 1000 };
     };
     const access = make('access', this.settings.accessTtlMs);
-    const refresh = make('refresh', this.settings.refreshTtlMs);
+    const refresh = make('refresh', this.settings.refreshTtlMs, refreshJti);
     return {
       issued: { accessToken: access.token, accessExpiresAtMs: access.expMs, refreshToken: refresh.token, refreshExpiresAtMs: refresh.expMs, user },
       refreshJti: refresh.jti,

@@ -215,6 +215,9 @@ export function loadServerConfig({ args, env, readFile }: ConfigSources): Loaded
   if (env.HEARTH_JWT_SECRET && config.auth.signingKeys.length === 0) {
     config.auth.signingKeys.push({ kid: 'env', algorithm: 'HS256', secret: env.HEARTH_JWT_SECRET });
   }
+  // The Redis password is a secret: from the file (usually ${ENV}) or the environment, never a flag.
+  const statePassword = obj(file.state).redis_password ?? env.HEARTH_REDIS_PASSWORD;
+  if (statePassword !== undefined && statePassword !== null && statePassword !== '') config.state.redisPassword = String(statePassword);
   config.backends = readBackends(file.backends, problems);
   config.mcp = { servers: readMcpServers(file.mcp, problems) };
   const cliBackends = args.backends.length > 0 ? args.backends : (env.HEARTH_BACKENDS ?? '').split(',').filter((s) => s.trim() !== '');
@@ -290,8 +293,18 @@ function validate(config: ServerConfig, problems: string[], authExplicitlyOff: b
     // The metrics listener is plain HTTP: the admin key and the session cookie must not cross a network in clear text.
     if (!isLoopback(config.metrics.host)) warnings.push(`The admin page is served over plain HTTP on ${config.metrics.host}:${config.metrics.port}; keep metrics.host on 127.0.0.1 and reach it through an SSH tunnel or a TLS proxy.`);
   }
+  validateState(config, problems);
   if (!['debug', 'info', 'warn', 'error'].includes(config.logging.level)) problems.push('logging.level: must be debug, info, warn or error');
   return warnings;
+}
+
+function validateState(config: ServerConfig, problems: string[]): void {
+  const { state, auth } = config;
+  if (config.server.healthPort < -1 || config.server.healthPort > 65535) problems.push(`server.health_port: ${config.server.healthPort} is not a port (-1 disables it)`);
+  if (state.store !== 'memory' && state.store !== 'redis') problems.push(`state.store: "${state.store}" must be memory or redis`);
+  if (state.store === 'redis' && !/^rediss?:\/\/[^\s]+$/.test(state.redisUrl)) problems.push('state.redis_url: state.store redis needs a redis:// or rediss:// URL (HEARTH_REDIS_URL)');
+  if (state.slotLeaseTtlMs < 3000) problems.push('state.slot_lease_ttl: must be at least 3s (leases are renewed every third of it)');
+  if (auth.refreshReuseWindowMs < 0 || auth.refreshReuseWindowMs > 60_000) problems.push('auth.refresh_reuse_window: must be between 0s and 60s (it only covers a retried refresh)');
 }
 
 export function helpText(): string {

@@ -52,6 +52,12 @@ export interface ServerConfig {
     insecure: boolean;
     shutdownGraceMs: number;
     maxMessageBytes: number;
+    /**
+     * A second, plaintext port that serves only grpc.health.v1 (-1: off), for
+     * probes that cannot speak TLS (Kubernetes' native gRPC probes). It
+     * carries nothing but SERVING / NOT_SERVING.
+     */
+    healthPort: number;
   };
   tls: { certFile: string; keyFile: string; clientCaFile: string };
   auth: {
@@ -60,6 +66,8 @@ export interface ServerConfig {
     audience: string;
     accessTtlMs: number;
     refreshTtlMs: number;
+    /** How long the refresh token rotated last is still accepted, for a client retrying a refresh whose reply was lost. */
+    refreshReuseWindowMs: number;
     signingKeys: SigningKeyConfig[];
     /** The kid new tokens are signed with; the others only verify (rotation). Defaults to the first key. */
     activeKid: string;
@@ -84,12 +92,27 @@ export interface ServerConfig {
   /** The admin web page, served under /admin on the metrics port, behind an admin key stored as a hash. */
   admin: { enabled: boolean; keyHash: string };
   logging: { level: 'debug' | 'info' | 'warn' | 'error'; auditFile: string };
+  /**
+   * Where the state replicas must share lives (refresh-token families,
+   * sign-in throttling, rate limits, backend slots): this process's memory
+   * (one server) or Redis/Valkey (replicas behind a load balancer).
+   */
+  state: {
+    store: 'memory' | 'redis';
+    /** redis://host:6379/0 or rediss:// for TLS. A secret when it carries a password. */
+    redisUrl: string;
+    /** Overrides the URL's password; best from HEARTH_REDIS_PASSWORD (a Kubernetes Secret). */
+    redisPassword: string;
+    keyPrefix: string;
+    /** A backend slot held by a replica that died is freed after this. */
+    slotLeaseTtlMs: number;
+  };
   /** The admin's MCP servers: they run next to the agent host and their tools are offered to every user. */
   mcp: { servers: McpServerSpec[] };
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
-  server: { mode: 'standalone', host: '127.0.0.1', port: 50051, insecure: false, shutdownGraceMs: 30_000, maxMessageBytes: 32 * 1024 * 1024 },
+  server: { mode: 'standalone', host: '127.0.0.1', port: 50051, insecure: false, shutdownGraceMs: 30_000, maxMessageBytes: 32 * 1024 * 1024, healthPort: -1 },
   tls: { certFile: '', keyFile: '', clientCaFile: '' },
   auth: {
     enabled: false,
@@ -97,6 +120,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     audience: 'hearth',
     accessTtlMs: 15 * 60_000,
     refreshTtlMs: 24 * 3_600_000,
+    refreshReuseWindowMs: 10_000,
     signingKeys: [],
     activeKid: '',
     apiKeys: [],
@@ -108,5 +132,6 @@ export const DEFAULT_CONFIG: ServerConfig = {
   metrics: { host: '127.0.0.1', port: 9464 },
   admin: { enabled: false, keyHash: '' },
   logging: { level: 'info', auditFile: '' },
+  state: { store: 'memory', redisUrl: '', redisPassword: '', keyPrefix: 'hearth:', slotLeaseTtlMs: 15_000 },
   mcp: { servers: [] },
 };

@@ -7,6 +7,7 @@
  * comparison in the benchmark). The queue is bounded in total and per user;
  * beyond that a request is refused with a retry hint rather than queued.
  */
+import type { GlobalSlots, SlotLease } from '../state/sharedState';
 import { NoBackendError, QueueAbortedError, QueueFullError, retryHint } from './schedulerErrors';
 
 export type WorkKind = 'completion' | 'chat';
@@ -28,6 +29,13 @@ export interface SchedulerOptions {
    * saturate the GPU. Ignored on backends with fewer than two slots.
    */
   reservedCompletionSlots?: number;
+  /**
+   * Slots shared with other replicas (Redis). When set, a waiter runs only
+   * once this replica holds one of the backend's global slots as well as a
+   * local one, so replicas together never exceed a backend's capacity. The
+   * fair queue itself stays per replica.
+   */
+  globalSlots?: GlobalSlots;
 }
 
 export interface SlotRequest {
@@ -64,6 +72,8 @@ interface BackendState {
   id: string;
   capacity: number;
   inFlight: number;
+  /** Global slot requests in flight to the shared store (globalSlots only). */
+  acquiring: number;
 }
 
 /** Round-robin over users within one class of work. */
@@ -123,6 +133,8 @@ export class Scheduler {
   private seq = 0;
   /** Smoothed time a slot is held, for retry hints. */
   private avgServiceMs = 2000;
+  /** Set while every global slot a waiter could use is taken: dispatch tries again when it fires. */
+  private retryTimer?: ReturnType<typeof setTimeout>;
 
   constructor(
     backends: SchedulerBackend[],
@@ -131,7 +143,7 @@ export class Scheduler {
     private readonly events: SchedulerEvents = {},
     private readonly now: () => number = () => performance.now(),
   ) {
-    for (const b of backends) this.backends.set(b.id, { id: b.id, capacity: b.capacity, inFlight: 0 });
+    for (const b of backends) this.backends.set(b.id, { id: b.id, capacity: b.capacity, inFlight: 0, acquiring: 0 });
   }
 
   get queued(): number {
@@ -227,12 +239,18 @@ export class Scheduler {
     this.events.queueChanged?.(kind, d);
   }
 
-  private take(backend: BackendState): Waiter | undefined {
+  /** Slots a chat request may not take on this backend (fair policy). */
+  private reserve(backend: BackendState): number {
+    return backend.capacity >= 2 ? Math.min(this.options.reservedCompletionSlots ?? 0, backend.capacity - 1) : 0;
+  }
+
+  /** `held`: the slots in use on the backend counting the one about to start (across replicas with globalSlots). */
+  private take(backend: BackendState, held = backend.inFlight + 1): Waiter | undefined {
     const backendId = backend.id;
     if (this.options.policy === 'fair') {
-      const reserve = backend.capacity >= 2 ? Math.min(this.options.reservedCompletionSlots ?? 0, backend.capacity - 1) : 0;
+      const reserve = this.reserve(backend);
       for (const kind of WORK_KINDS) {
-        if (kind === 'chat' && backend.inFlight >= backend.capacity - reserve) continue;
+        if (kind === 'chat' && held > backend.capacity - reserve) continue;
         const w = this.fair.get(kind)!.take(backendId);
         if (w) return w;
       }
@@ -244,6 +262,7 @@ export class Scheduler {
 
   /** Fills free slots, least-loaded backend first, until nothing more can start. */
   private dispatch(): void {
+    if (this.options.globalSlots) return this.dispatchGlobal(this.options.globalSlots);
     for (;;) {
       if (this.waiting.size === 0) return;
       const free = [...this.backends.values()].filter((b) => b.inFlight < b.capacity).sort((a, b) => a.inFlight / a.capacity - b.inFlight / b.capacity);
@@ -260,7 +279,66 @@ export class Scheduler {
     }
   }
 
-  private start(w: Waiter, backend: BackendState): void {
+  /**
+   * With shared slots: for each backend with a free local slot and a waiter
+   * that could use it, ask the store for a global slot first, then take the
+   * next waiter (fairness is decided when the slot is granted, not before).
+   */
+  private dispatchGlobal(slots: GlobalSlots): void {
+    for (const backend of this.backends.values()) {
+      let wanted = [...this.waiting].filter((w) => w.candidates.includes(backend.id)).length;
+      while (wanted > backend.acquiring && backend.inFlight + backend.acquiring < backend.capacity) {
+        backend.acquiring++;
+        wanted--;
+        void this.acquireGlobal(slots, backend);
+      }
+    }
+  }
+
+  private async acquireGlobal(slots: GlobalSlots, backend: BackendState): Promise<void> {
+    let granted: { lease: SlotLease; held: number } | undefined;
+    try {
+      granted = await slots.tryAcquire(backend.id, backend.capacity);
+    } catch (err) {
+      backend.acquiring--;
+      this.failWaitersOf(backend, err as Error);
+      return;
+    }
+    backend.acquiring--;
+    const w = granted ? this.take(backend, granted.held) : undefined;
+    if (!granted || !w) {
+      granted?.lease.release();
+      if (this.waiting.size > 0) this.retrySoon();
+      return;
+    }
+    this.forget(w);
+    this.start(w, backend, granted.lease);
+    this.dispatch();
+  }
+
+  /**
+   * The store could not be reached: waiters that this backend could serve
+   * fail now with its message (and a retry hint) rather than wait out
+   * max_wait, and nothing runs without a global slot.
+   */
+  private failWaitersOf(backend: BackendState, err: Error): void {
+    for (const w of [...this.waiting]) {
+      if (!w.candidates.includes(backend.id) || !this.unqueue(w)) continue;
+      w.reject(new QueueFullError(err.message, 5000));
+    }
+  }
+
+  /** Polls the store again soon; a little jitter keeps replicas from asking in lockstep. */
+  private retrySoon(): void {
+    if (this.retryTimer) return;
+    this.retryTimer = setTimeout(() => {
+      this.retryTimer = undefined;
+      this.dispatch();
+    }, 40 + Math.random() * 40);
+    this.retryTimer.unref?.();
+  }
+
+  private start(w: Waiter, backend: BackendState, lease?: SlotLease): void {
     backend.inFlight++;
     this.events.inFlightChanged?.(backend.id, backend.inFlight);
     const startedAt = this.now();
@@ -273,6 +351,7 @@ export class Scheduler {
       release: () => {
         if (released) return;
         released = true;
+        lease?.release();
         backend.inFlight--;
         this.avgServiceMs = 0.9 * this.avgServiceMs + 0.1 * (this.now() - startedAt);
         this.events.inFlightChanged?.(backend.id, backend.inFlight);

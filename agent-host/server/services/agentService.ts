@@ -19,7 +19,7 @@ import type { AuditLog } from '../ops/auditLog';
 import type { Logger } from '../ops/logger';
 import { waitForDrain } from '../ops/waitForDrain';
 import type { ServerMetrics } from '../ops/serverMetrics';
-import type { RateLimiter } from '../scheduler/rateLimiter';
+import type { RateLimit } from '../scheduler/rateLimiter';
 import type { Scheduler } from '../scheduler/scheduler';
 import { retryHint } from '../scheduler/schedulerErrors';
 import type { CallContext } from './callGuard';
@@ -38,7 +38,7 @@ export interface AgentServiceDeps {
   /** The agent whose model requests are scheduled as this user's chat work. */
   agentFor(user: string): Agent;
   scheduler: Scheduler;
-  chatLimiter: RateLimiter;
+  chatLimiter: RateLimit;
   toolTimeoutMs: number;
   metrics: ServerMetrics;
   audit: AuditLog;
@@ -98,7 +98,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   if (first.kind !== 'start') throw new ServiceFailure(status.INVALID_ARGUMENT, 'The first message of a Chat stream must be `start`.');
   const turn = first.turn;
 
-  const limited = deps.chatLimiter.take(user);
+  const limited = await deps.chatLimiter.take(user);
   if (limited > 0) {
     deps.metrics.rejected.inc({ kind: 'chat', reason: 'rate_limit' });
     throw exhausted(`You have reached this team server's limit of chat turns per minute; ${retryHint(limited)}.`, limited);

@@ -11,7 +11,7 @@ import { AuthFailure, unauthenticated } from '../auth/authFailure';
 import type { IssuedTokens, TokenService } from '../auth/tokenService';
 import type { AuditLog } from '../ops/auditLog';
 import type { ServerMetrics } from '../ops/serverMetrics';
-import type { RateLimiter } from '../scheduler/rateLimiter';
+import type { RateLimit } from '../scheduler/rateLimiter';
 import { retryHint } from '../scheduler/schedulerErrors';
 import type { CallContext } from './callGuard';
 import { exhausted } from './serviceFailure';
@@ -20,7 +20,7 @@ export interface AuthServiceDeps {
   /** Undefined when auth is disabled: Authenticate then answers with empty tokens. */
   tokens?: TokenService;
   apiKeys?: ApiKeyStore;
-  failedAttempts: RateLimiter;
+  failedAttempts: RateLimit;
   audit: AuditLog;
   metrics: ServerMetrics;
 }
@@ -41,7 +41,7 @@ export async function authenticate(req: AuthenticateRequest__Output, ctx: CallCo
     const reason = req.api_key.trim() === '' ? 'empty_key' : 'bad_key';
     deps.audit.record({ event: 'auth.failure', peer: ctx.peer, reason });
     deps.metrics.authFailures.inc({ reason });
-    const wait = deps.failedAttempts.take(peerHost(ctx.peer));
+    const wait = await deps.failedAttempts.take(peerHost(ctx.peer));
     if (wait > 0) throw exhausted(`Too many failed sign-ins from this address; ${retryHint(wait)}.`, wait);
     throw new AuthFailure(
       status.UNAUTHENTICATED,
@@ -50,15 +50,15 @@ export async function authenticate(req: AuthenticateRequest__Output, ctx: CallCo
     );
   }
   deps.audit.record({ event: 'auth.success', user, peer: ctx.peer, client: req.client_name.slice(0, 100) || undefined });
-  return toProto(deps.tokens.issueForSignIn(user));
+  return toProto(await deps.tokens.issueForSignIn(user));
 }
 
 export async function refresh(req: RefreshRequest__Output, ctx: CallContext, deps: AuthServiceDeps): Promise<AuthTokens> {
   if (!deps.tokens) throw unauthenticated('auth_disabled', 'This server does not use tokens.');
   try {
-    const tokens = deps.tokens.refresh(req.refresh_token);
+    const tokens = await deps.tokens.refresh(req.refresh_token);
     if (deps.apiKeys && !deps.apiKeys.hasUser(tokens.user)) {
-      deps.tokens.families.revokeUser(tokens.user);
+      await deps.tokens.families.revokeUser(tokens.user);
       throw new AuthFailure(status.PERMISSION_DENIED, `The user "${tokens.user}" no longer has access to this team server.`, 'user_removed');
     }
     deps.audit.record({ event: 'token.refresh', user: tokens.user, peer: ctx.peer });

@@ -35,9 +35,9 @@ function bearer(metadata: Metadata): string {
   return match[1];
 }
 
-export function authenticateCall(metadata: Metadata, deps: GuardDeps): Principal {
+export async function authenticateCall(metadata: Metadata, deps: GuardDeps): Promise<Principal> {
   if (!deps.tokens) return LOCAL_PRINCIPAL;
-  const principal = deps.tokens.verifyAccess(bearer(metadata));
+  const principal = await deps.tokens.verifyAccess(bearer(metadata));
   if (deps.apiKeys && !deps.apiKeys.hasUser(principal.user)) {
     throw new AuthFailure(status.PERMISSION_DENIED, `The user "${principal.user}" no longer has access to this team server. Ask its admin for a new API key.`, 'user_removed');
   }
@@ -64,7 +64,7 @@ export function guardUnary<Req, Res>(
 ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
   return (call, callback) => {
     const run = async (): Promise<Res> => {
-      const principal = requireAuth ? authenticateCall(call.metadata, deps) : LOCAL_PRINCIPAL;
+      const principal = requireAuth ? await authenticateCall(call.metadata, deps) : LOCAL_PRINCIPAL;
       return handler(call.request, { principal, peer: call.getPeer() }, call);
     };
     run().then(
@@ -87,7 +87,7 @@ export function guardBidi<Req, Res>(
   handler: (call: ServerDuplexStream<Req, Res>, ctx: CallContext) => Promise<void>,
 ): (call: ServerDuplexStream<Req, Res>) => void {
   return (call) => {
-    const run = async () => handler(call, { principal: authenticateCall(call.metadata, deps), peer: call.getPeer() });
+    const run = async () => handler(call, { principal: await authenticateCall(call.metadata, deps), peer: call.getPeer() });
     run().then(
       () => deps.metrics.rpcs.inc({ method, code: 'OK' }),
       (err: unknown) => {

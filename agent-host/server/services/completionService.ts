@@ -8,14 +8,14 @@ import type { CompleteResponse } from '../../../protocol/generated/hearth/v1/Com
 import { text } from '../../../protocol/grpc/protocolViolation';
 import { chooseNumCtx, HearthException, type FimCompleter } from '../../index';
 import type { ActivityRecorder } from '../admin/activityRecorder';
-import type { RateLimiter } from '../scheduler/rateLimiter';
+import type { RateLimit } from '../scheduler/rateLimiter';
 import { retryHint } from '../scheduler/schedulerErrors';
 import type { ServerMetrics } from '../ops/serverMetrics';
 import { exhausted, ServiceFailure } from './serviceFailure';
 
 export interface CompletionDeps {
   completerFor(user: string): FimCompleter;
-  limiter: RateLimiter;
+  limiter: RateLimit;
   metrics: ServerMetrics;
   /** The admin page's usage and time-to-first-token figures. */
   activity?: ActivityRecorder;
@@ -30,7 +30,7 @@ export async function complete(req: CompleteRequest__Output, user: string, signa
   const maxTokens = Math.min(Math.max(req.max_tokens ?? 128, 1), 2048);
   const stop = req.stop.slice(0, 16).map((s, i) => text(s, `stop[${i}]`, 100));
 
-  const wait = deps.limiter.take(user);
+  const wait = await deps.limiter.take(user);
   if (wait > 0) {
     deps.metrics.rejected.inc({ kind: 'completion', reason: 'rate_limit' });
     throw exhausted(`You have reached this team server's limit of inline completions per minute; ${retryHint(wait)}.`, wait);

@@ -1,0 +1,95 @@
+/**
+ * The Lua scripts behind `redisState.ts`. Each runs atomically in Redis, so
+ * two replicas can never interleave a read and a write of the same record.
+ * Times come from Redis's own clock (`TIME`), so replicas whose clocks drift
+ * still agree on windows, buckets and lease expiry.
+ */
+
+const NOW = "local t = redis.call('TIME'); local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)";
+
+/**
+ * KEYS[1] the family hash. ARGV: jti, nextJti, expiresAtMs (of the new
+ * token), reuseWindowMs. Returns {'ok', user}, {'replay', user, currentJti},
+ * {'unknown'}, {'revoked'} or {'reused'} (the family is revoked then).
+ */
+export const ROTATE_FAMILY = `
+local f = redis.call('HMGET', KEYS[1], 'user', 'cur', 'prev', 'at', 'revoked')
+if not f[1] then return {'unknown'} end
+if f[5] == '1' then return {'revoked'} end
+${NOW}
+if f[2] == ARGV[1] then
+  redis.call('HSET', KEYS[1], 'cur', ARGV[2], 'prev', ARGV[1], 'at', tostring(now))
+  redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+  return {'ok', f[1]}
+end
+if f[3] == ARGV[1] and now - tonumber(f[4]) < tonumber(ARGV[4]) then
+  return {'replay', f[1], f[2]}
+end
+redis.call('HSET', KEYS[1], 'revoked', '1')
+return {'reused'}
+`;
+
+/**
+ * KEYS[1] the family hash, KEYS[2] the user's family index (a sorted set
+ * scored by expiry). ARGV: user, jti, expiresAtMs, familyId.
+ */
+export const START_FAMILY = `
+${NOW}
+redis.call('HSET', KEYS[1], 'user', ARGV[1], 'cur', ARGV[2], 'revoked', '0')
+redis.call('PEXPIREAT', KEYS[1], ARGV[3])
+redis.call('ZREMRANGEBYSCORE', KEYS[2], '-inf', now)
+redis.call('ZADD', KEYS[2], ARGV[3], ARGV[4])
+local last = redis.call('ZRANGE', KEYS[2], -1, -1, 'WITHSCORES')
+redis.call('PEXPIREAT', KEYS[2], last[2])
+return 1
+`;
+
+/** KEYS[1] a family hash: marks it revoked if it still exists (never creates one without expiry). */
+export const REVOKE_FAMILY = `
+if redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HSET', KEYS[1], 'revoked', '1') end
+return 1
+`;
+
+/**
+ * A token bucket. KEYS[1] the bucket hash; ARGV[1] the allowance per
+ * minute. Returns 0 when a token was taken, else the milliseconds until one
+ * is available (the same arithmetic as RateLimiter).
+ */
+export const TAKE_TOKEN = `
+${NOW}
+local per = tonumber(ARGV[1])
+local rate = per / 60000
+local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+local tokens = tonumber(b[1]) or per
+local at = tonumber(b[2]) or now
+tokens = math.min(per, tokens + (now - at) * rate)
+local wait = 0
+if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate) end
+redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'at', tostring(now))
+redis.call('PEXPIRE', KEYS[1], 120000)
+return wait
+`;
+
+/**
+ * A counting semaphore. KEYS[1] a sorted set of lease holders scored by
+ * expiry. ARGV: holder, limit, ttlMs. Expired leases (a replica that died)
+ * are dropped first. Returns the number held afterwards, or -1 when full.
+ */
+export const ACQUIRE_SLOT = `
+${NOW}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local n = redis.call('ZCARD', KEYS[1])
+if n >= tonumber(ARGV[2]) then return -1 end
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[3]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[3])
+return n + 1
+`;
+
+/** KEYS[1] the semaphore, ARGV: holder, ttlMs. Returns 0 when the lease had already expired. */
+export const RENEW_SLOT = `
+${NOW}
+if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
+redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
+`;

@@ -1,0 +1,212 @@
+/**
+ * Shared state in Redis or Valkey, for replicas of the team server. Every
+ * change is one Lua script (redisScripts.ts), atomic in Redis, so two
+ * replicas never race a read against a write.
+ *
+ * What a replica trusts: Redis says whether a refresh token is current and
+ * whether a family is revoked, nothing more. Who a caller is always comes
+ * from a token signed with the server's keys (Redis holds no keys and no
+ * tokens), and a family whose user differs from the token's is refused.
+ *
+ * When Redis cannot be reached, nothing falls back to this process's memory
+ * (a replica that did would accept a revoked token, or a reused one): auth
+ * fails closed with UNAVAILABLE and a message, and the outage is logged once
+ * when it starts and once when it ends.
+ */
+import { randomUUID } from 'node:crypto';
+import { status } from '@grpc/grpc-js';
+import Redis from 'ioredis';
+import type { Logger } from '../ops/logger';
+import type { RateLimit } from '../scheduler/rateLimiter';
+import { ServiceFailure } from '../services/serviceFailure';
+import { ACQUIRE_SLOT, RENEW_SLOT, REVOKE_FAMILY, ROTATE_FAMILY, START_FAMILY, TAKE_TOKEN } from './redisScripts';
+import type { GlobalSlots, RefreshFamilyStore, RotateOutcome, SharedState, SlotLease } from './sharedState';
+
+export interface RedisStateOptions {
+  /** redis://host:port/db or rediss:// (TLS). May carry a password; never logged. */
+  url: string;
+  /** Overrides the URL's password (from a Secret, through HEARTH_REDIS_PASSWORD). */
+  password?: string;
+  /** Prepended to every key, so several Hearth servers can share one Redis. */
+  keyPrefix: string;
+  /** How long a backend slot stays held without renewal (a replica that died frees its slots after this). */
+  slotLeaseTtlMs: number;
+  logger: Logger;
+  /** How long start-up waits for the first connection. */
+  connectTimeoutMs?: number;
+}
+
+const SCRIPTS = { hearthRotate: ROTATE_FAMILY, hearthStart: START_FAMILY, hearthRevoke: REVOKE_FAMILY, hearthTake: TAKE_TOKEN, hearthAcquire: ACQUIRE_SLOT, hearthRenew: RENEW_SLOT };
+type ScriptName = keyof typeof SCRIPTS;
+const SCRIPT_KEYS: Record<ScriptName, number> = { hearthRotate: 1, hearthStart: 2, hearthRevoke: 1, hearthTake: 1, hearthAcquire: 1, hearthRenew: 1 };
+
+const UNAVAILABLE_MESSAGE =
+  "The team server cannot reach its shared state store (Redis), so it cannot check sign-ins or limits right now. Try again in a minute; if it persists, tell the team server's admin.";
+
+/** host:port of a Redis URL, without credentials, for logs. */
+export function describeRedisUrl(url: string): string {
+  try {
+    const u = new URL(url);
+    return `${u.protocol}//${u.host}${u.pathname && u.pathname !== '/' ? u.pathname : ''}`;
+  } catch {
+    return '(unparseable URL)';
+  }
+}
+
+export async function createRedisState(options: RedisStateOptions): Promise<SharedState> {
+  const { logger } = options;
+  const where = describeRedisUrl(options.url);
+  const client = new Redis(options.url, {
+    lazyConnect: true,
+    keyPrefix: options.keyPrefix,
+    ...(options.password ? { password: options.password } : {}),
+    // A command while disconnected fails at once (fail closed) instead of waiting in a queue.
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 1,
+    connectTimeout: options.connectTimeoutMs ?? 5000,
+    commandTimeout: 3000,
+    retryStrategy: (attempt: number) => Math.min(200 * attempt, 2000),
+  });
+  for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: SCRIPT_KEYS[name as ScriptName], lua });
+
+  const listeners: ((available: boolean) => void)[] = [];
+  let available = false;
+  let closing = false;
+  const setAvailable = (value: boolean, error?: string) => {
+    if (value === available || closing) return;
+    available = value;
+    if (value) logger.info('shared state store reachable', { store: where });
+    else logger.error('shared state store unreachable: sign-ins, refreshes and model requests fail with UNAVAILABLE until it is back', { store: where, error });
+    for (const l of listeners) l(value);
+  };
+  let lastError = '';
+  client.on('error', (err: Error) => {
+    lastError = err.message;
+  });
+  client.on('ready', () => setAvailable(true));
+  client.on('close', () => setAvailable(false, lastError || 'connection closed'));
+
+  try {
+    await client.connect();
+  } catch (err) {
+    client.disconnect();
+    const reason = (lastError || (err as Error).message).replace(/\.$/, '');
+    throw new Error(`Cannot connect to the shared state store at ${where} (state.redis_url): ${reason}. Check the URL, the password and that Redis is running.`);
+  }
+  setAvailable(true);
+
+  // During an outage every RPC fails; one warning per 10 s (with the count) keeps the log readable.
+  let lastWarnAt = 0;
+  let unwarned = 0;
+  const failed = (command: string, err: unknown): ServiceFailure => {
+    unwarned++;
+    const now = Date.now();
+    if (now - lastWarnAt >= 10_000) {
+      logger.warn('shared state store command failed; the call was refused with UNAVAILABLE', { store: where, command, error: (err as Error).message, failuresSinceLastWarning: unwarned });
+      lastWarnAt = now;
+      unwarned = 0;
+    }
+    return new ServiceFailure(status.UNAVAILABLE, UNAVAILABLE_MESSAGE);
+  };
+  const run = async (name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> => {
+    try {
+      const fn = (client as unknown as Record<ScriptName, (...a: (string | number)[]) => Promise<unknown>>)[name];
+      return await fn.call(client, ...keys, ...args);
+    } catch (err) {
+      throw failed(name, err);
+    }
+  };
+  const raw = async <T>(what: string, op: () => Promise<T>): Promise<T> => {
+    try {
+      return await op();
+    } catch (err) {
+      throw failed(what, err);
+    }
+  };
+
+  const families: RefreshFamilyStore = {
+    async start(familyId, user, jti, expiresAt) {
+      await run('hearthStart', [`fam:${familyId}`, `user-fams:${user}`], [user, jti, Math.ceil(expiresAt), familyId]);
+    },
+    async rotate(familyId, jti, nextJti, expiresAt, reuseWindowMs): Promise<RotateOutcome> {
+      const reply = (await run('hearthRotate', [`fam:${familyId}`], [jti, nextJti, Math.ceil(expiresAt), reuseWindowMs])) as string[];
+      switch (reply[0]) {
+        case 'ok':
+          return { ok: true, user: reply[1] };
+        case 'replay':
+          return { ok: true, user: reply[1], replayOf: reply[2] };
+        case 'revoked':
+        case 'reused':
+        case 'unknown':
+          return { ok: false, reason: reply[0] };
+        default:
+          throw new ServiceFailure(status.UNAVAILABLE, UNAVAILABLE_MESSAGE);
+      }
+    },
+    async isRevoked(familyId) {
+      return (await raw('isRevoked', () => client.hget(`fam:${familyId}`, 'revoked'))) === '1';
+    },
+    async revokeUser(user) {
+      const ids = await raw('revokeUser', () => client.zrange(`user-fams:${user}`, 0, -1));
+      for (const id of ids) await run('hearthRevoke', [`fam:${id}`], []);
+    },
+  };
+
+  const rateLimit = (name: string, perMinute: number): RateLimit => ({
+    async take(key) {
+      if (perMinute <= 0) return 0;
+      return Number(await run('hearthTake', [`rate:${name}:${key}`], [perMinute]));
+    },
+  });
+
+  // Leases this replica holds, renewed together well before they expire.
+  const replicaId = randomUUID();
+  let leaseSeq = 0;
+  const leases = new Map<string, string>();
+  const renewEveryMs = Math.max(500, Math.floor(options.slotLeaseTtlMs / 3));
+  const renewTimer = setInterval(() => {
+    for (const [holder, key] of leases) {
+      run('hearthRenew', [key], [holder, options.slotLeaseTtlMs]).then(
+        (kept) => {
+          if (Number(kept) === 0 && leases.delete(holder)) logger.warn('a backend slot lease expired before its request ended (Redis was unreachable or restarted); the backend may briefly run one request more than max_concurrency', { key });
+        },
+        () => undefined,
+      );
+    }
+  }, renewEveryMs);
+  renewTimer.unref();
+
+  const slots: GlobalSlots = {
+    async tryAcquire(backendId, limit) {
+      const holder = `${replicaId}:${++leaseSeq}`;
+      const key = `slots:${backendId}`;
+      const held = Number(await run('hearthAcquire', [key], [holder, limit, options.slotLeaseTtlMs]));
+      if (held < 0) return undefined;
+      leases.set(holder, key);
+      const lease: SlotLease = {
+        release() {
+          if (!leases.delete(holder)) return;
+          client.zrem(key, holder).catch((err: Error) => logger.warn('could not free a backend slot in the shared state store; it frees itself when its lease expires', { key, error: err.message }));
+        },
+      };
+      return { lease, held };
+    },
+  };
+
+  return {
+    description: `redis at ${where}`,
+    families,
+    rateLimit,
+    slots,
+    onAvailability: (listener) => void listeners.push(listener),
+    async close() {
+      closing = true;
+      clearInterval(renewTimer);
+      // Free what this replica holds so other replicas need not wait for the leases to expire.
+      await Promise.allSettled([...leases].map(([holder, key]) => client.zrem(key, holder)));
+      leases.clear();
+      listeners.length = 0;
+      await client.quit().catch(() => client.disconnect());
+    },
+  };
+}

@@ -1,0 +1,65 @@
+/**
+ * The state that replicas of the team server must share: refresh-token
+ * families, sign-in throttling, per-user rate limits and each backend's
+ * concurrency slots. One server keeps it in memory (`memoryState.ts`, the
+ * default); replicas keep it in Redis or Valkey (`redisState.ts`), so no
+ * replica holds anything another one needs. Every method is asynchronous
+ * because the shared implementation is a network round trip.
+ */
+import type { RateLimit } from '../scheduler/rateLimiter';
+
+export type RotateOutcome =
+  | { ok: true; user: string }
+  /**
+   * The token is the one rotated a moment ago (within the reuse window): a
+   * client retrying a refresh whose reply was lost. It gets a sibling of the
+   * current token (same jti) instead of a revoked sign-in.
+   */
+  | { ok: true; user: string; replayOf: string }
+  | { ok: false; reason: 'unknown' | 'revoked' | 'reused' };
+
+/** Refresh-token families: each token may be used once; reuse revokes the family. */
+export interface RefreshFamilyStore {
+  start(familyId: string, user: string, jti: string, expiresAt: number): Promise<void>;
+  /**
+   * Accepts `jti` once and moves the family on to `nextJti`. The token
+   * rotated last is accepted again for `reuseWindowMs` after its rotation
+   * (answered with `replayOf`, the current jti); any other stale token revokes
+   * the family.
+   */
+  rotate(familyId: string, jti: string, nextJti: string, expiresAt: number, reuseWindowMs: number): Promise<RotateOutcome>;
+  isRevoked(familyId: string): Promise<boolean>;
+  revokeUser(user: string): Promise<void>;
+}
+
+/** A global slot on a backend, held while one model request runs. */
+export interface SlotLease {
+  /** Frees the slot; safe to call more than once. */
+  release(): void;
+}
+
+/**
+ * Concurrency slots per backend shared by every replica (a distributed
+ * counting semaphore). Leases expire unless their holder renews them, so a
+ * replica that dies frees its slots.
+ */
+export interface GlobalSlots {
+  /**
+   * Takes a slot when fewer than `limit` are held; `held` is the number held
+   * afterwards (this one included), undefined when none was free.
+   */
+  tryAcquire(backendId: string, limit: number): Promise<{ lease: SlotLease; held: number } | undefined>;
+}
+
+export interface SharedState {
+  /** "memory" or "redis at host:port": for the start-up log. */
+  readonly description: string;
+  readonly families: RefreshFamilyStore;
+  /** A per-key token bucket named `name` ("chat", "completion", "sign-in failures"). */
+  rateLimit(name: string, perMinute: number): RateLimit;
+  /** Undefined in memory: one process's scheduler already knows every slot. */
+  readonly slots?: GlobalSlots;
+  /** Called with false while the store cannot be reached, and true when it can again. */
+  onAvailability(listener: (available: boolean) => void): void;
+  close(): Promise<void>;
+}

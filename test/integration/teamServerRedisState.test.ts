@@ -1,0 +1,155 @@
+/**
+ * The Redis shared state store against a real redis-server: the same
+ * contract as the in-memory store, what only a shared store must do (two
+ * replicas' stores see one family, one bucket, one set of backend slots),
+ * and failing closed: with Redis gone a real team server refuses sign-ins
+ * with UNAVAILABLE and a message, reports NOT_SERVING to health probes, and
+ * recovers when Redis is back.
+ */
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import * as grpc from '@grpc/grpc-js';
+import Redis from 'ioredis';
+import { silentLogger } from '../../agent-host/server/ops/logger';
+import { createRedisState } from '../../agent-host/server/state/redisState';
+import type { SharedState } from '../../agent-host/server/state/sharedState';
+import { hearthPackage, healthPackage } from '../../protocol/grpc/loadProtos';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { startRedisServer, type RedisServer } from '../fixtures/redisServer';
+import { describeSharedStateContract } from '../unit/sharedStateContract';
+import { ALICE_KEY, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+
+let redis: RedisServer;
+const prefix = `hearth-test-${randomUUID().slice(0, 8)}:`;
+
+/** Polls an asynchronous condition until it holds, with a generous deadline. */
+async function untilTrue(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check().catch(() => false))) {
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+function open(leaseTtlMs = 3000): Promise<SharedState> {
+  return createRedisState({ url: redis.url, keyPrefix: prefix, slotLeaseTtlMs: leaseTtlMs, logger: silentLogger });
+}
+
+describe('shared state: Redis', function () {
+  this.timeout(60_000);
+  before(async () => {
+    redis = await startRedisServer();
+  });
+  after(async () => {
+    await redis?.close();
+  });
+
+  describeSharedStateContract('redis', () => open());
+
+  it('two replicas see one family: a token rotated through one is reuse through the other', async () => {
+    const [a, b] = [await open(), await open()];
+    try {
+      const fam = randomUUID();
+      await a.families.start(fam, 'alice', 'j0', Date.now() + 60_000);
+      assert.deepEqual(await a.families.rotate(fam, 'j0', 'j1', Date.now() + 60_000, 0), { ok: true, user: 'alice' });
+      assert.deepEqual(await b.families.rotate(fam, 'j0', 'j9', Date.now() + 60_000, 0), { ok: false, reason: 'reused' });
+      assert.equal(await a.families.isRevoked(fam), true);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('two replicas share one bucket and one set of backend slots; closing a replica frees its slots', async () => {
+    const [a, b] = [await open(), await open()];
+    try {
+      const bucket = `chat-${randomUUID()}`;
+      assert.equal(await a.rateLimit(bucket, 2).take('alice'), 0);
+      assert.equal(await b.rateLimit(bucket, 2).take('alice'), 0);
+      assert.ok((await a.rateLimit(bucket, 2).take('alice')) > 0, 'the third turn is limited, whichever replica took the first two');
+      const backend = `gpu-${randomUUID()}`;
+      const first = await a.slots!.tryAcquire(backend, 2);
+      const second = await b.slots!.tryAcquire(backend, 2);
+      assert.deepEqual([first?.held, second?.held], [1, 2]);
+      assert.equal(await a.slots!.tryAcquire(backend, 2), undefined, 'both slots are held, one by each replica');
+      second!.lease.release();
+      await untilTrue(async () => (await a.slots!.tryAcquire(backend, 2)) !== undefined, 'a released slot');
+      await a.close();
+      assert.ok(await b.slots!.tryAcquire(backend, 2), "a replica that shuts down frees its slots for the others");
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it('a slot whose replica stopped renewing it is freed when its lease expires', async () => {
+    const backend = `gpu-${randomUUID()}`;
+    // A replica that died: its lease is in Redis and nobody renews it.
+    const raw = new Redis(redis.url, { keyPrefix: prefix, lazyConnect: true });
+    await raw.connect();
+    const leaseEnds = Date.now() + 1500;
+    await raw.zadd(`slots:${backend}`, leaseEnds, 'dead-replica:1');
+    const state = await open();
+    try {
+      assert.equal(await state.slots!.tryAcquire(backend, 1), undefined, 'the dead replica still holds the only slot');
+      await new Promise((r) => setTimeout(r, leaseEnds - Date.now() + 200));
+      assert.equal((await state.slots!.tryAcquire(backend, 1))?.held, 1);
+      const unprefixed = new Redis(redis.url, { lazyConnect: true });
+      await unprefixed.connect();
+      const keys = await unprefixed.keys('*');
+      unprefixed.disconnect();
+      assert.ok(keys.length > 0 && keys.every((k) => k.startsWith(prefix)), `every key carries the prefix: ${keys.join(', ')}`);
+    } finally {
+      raw.disconnect();
+      await state.close();
+    }
+  });
+
+  it('a wrong password is refused at start-up with a message that names the setting', async () => {
+    await assert.rejects(
+      createRedisState({ url: `redis://:wrong@127.0.0.1:${redis.port}/0`, keyPrefix: prefix, slotLeaseTtlMs: 3000, logger: silentLogger }),
+      (err: Error) => /shared state store at redis:\/\/127\.0\.0\.1:\d+\/0 \(state\.redis_url\)/.test(err.message) && !err.message.includes('wrong'),
+    );
+  });
+
+  describe('a team server whose Redis goes away', () => {
+    let pki: TestPki;
+    let fixture: OllamaFixture;
+    before(async () => {
+      pki = makePki();
+      fixture = await startOllamaFixture();
+    });
+    after(async () => {
+      await fixture?.close();
+      pki?.cleanup();
+    });
+
+    it('fails closed: UNAVAILABLE with a message, NOT_SERVING to probes, and recovers when Redis is back', async () => {
+      const { server } = await startTestServer(
+        remoteConfig(pki, fixture.url, (c) => {
+          c.state = { store: 'redis', redisUrl: `redis://127.0.0.1:${redis.port}/0`, redisPassword: redis.password, keyPrefix: prefix, slotLeaseTtlMs: 3000 };
+        }),
+      );
+      const credentials = grpc.credentials.createSsl(pki.caPem);
+      const auth = new (hearthPackage().grpc.hearth.v1.AuthService)(`localhost:${server.port}`, credentials);
+      const HealthClient = grpc.makeGenericClientConstructor(healthPackage()['grpc.health.v1.Health'] as grpc.ServiceDefinition, 'Health');
+      const health = new HealthClient(`localhost:${server.port}`, credentials) as unknown as { Check(req: object, cb: (err: grpc.ServiceError | null, res: { status: string }) => void): void };
+      const signIn = () => new Promise<{ err: grpc.ServiceError | null }>((resolve) => auth.Authenticate({ api_key: ALICE_KEY, client_name: 'test' }, (err: grpc.ServiceError | null) => resolve({ err })));
+      const check = (service = '') => new Promise<string>((resolve, reject) => health.Check({ service }, (err, res) => (err ? reject(err) : resolve(res.status))));
+      try {
+        assert.equal((await signIn()).err, null);
+        await redis.stop();
+        const { err } = await signIn();
+        assert.equal(err?.code, grpc.status.UNAVAILABLE);
+        assert.match(err!.details, /cannot reach its shared state store \(Redis\)/);
+        await untilTrue(async () => (await check()) === 'NOT_SERVING', 'NOT_SERVING');
+        assert.equal(await check('liveness'), 'SERVING', 'liveness stays up: restarting the replica would not bring Redis back');
+        await redis.start();
+        await untilTrue(async () => (await check()) === 'SERVING', 'SERVING again', 15_000);
+        assert.equal((await signIn()).err, null, 'sign-in works again once Redis is back');
+      } finally {
+        auth.close();
+        (health as unknown as grpc.Client).close();
+        await server.shutdown(200);
+      }
+    });
+  });
+});

@@ -1,0 +1,237 @@
+/**
+ * Two real team server replicas (`dist/agent-host.js` processes with TLS)
+ * sharing a real redis-server, behind a real HAProxy balancing gRPC over
+ * HTTP/2, in front of the scripted Ollama. What an admin who scales out
+ * relies on: refresh-token reuse is caught whichever replica sees it, rate
+ * limits and backend slots are global, and a replica that dies mid-turn
+ * costs the user one retried message, not the session or the sign-in.
+ */
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import * as grpc from '@grpc/grpc-js';
+import { stringify as toYaml } from 'yaml';
+import type { AgentEvent, ChatMessage } from '../../protocol/chat';
+import { hearthPackage } from '../../protocol/grpc/loadProtos';
+import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
+import { RemoteAgent } from '../../language-server/remote/remoteAgent';
+import { TeamConnection } from '../../language-server/remote/teamConnection';
+import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
+import { startAgentHostProcess, type AgentHostProcess } from '../fixtures/agentHostProcess';
+import { freePort } from '../fixtures/freePort';
+import { startHaproxy, type HaproxyBalancer } from '../fixtures/haproxyBalancer';
+import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { startRedisServer, type RedisServer } from '../fixtures/redisServer';
+import { until } from '../fixtures/until';
+import { ALICE_KEY, AUDIENCE, BOB_KEY, ISSUER, makePki, type TestPki } from './teamServerHarness';
+
+const MODEL = 'qwen2.5-coder:7b';
+const CAROL_KEY = 'hearth_test-key-for-carol-0123456789abcdefghijklmno';
+const REUSE_WINDOW_S = 2;
+
+type AuthTokens = { access_token: string; refresh_token: string };
+
+async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
+  const out: AgentEvent[] = [];
+  for await (const e of events) out.push(e);
+  return out;
+}
+
+function textOf(events: AgentEvent[]): string {
+  return events.map((e) => (e.type === 'text' ? e.delta : '')).join('');
+}
+
+describe('team server replicas behind HAProxy with Redis', function () {
+  this.timeout(120_000);
+  let pki: TestPki;
+  let dir: string;
+  let redis: RedisServer;
+  let fixture: OllamaFixture;
+  let balancer: HaproxyBalancer | undefined;
+  const replicas: AgentHostProcess[] = [];
+  const ports: number[] = [];
+  const connections: TeamConnection[] = [];
+  const clients: grpc.Client[] = [];
+
+  function connect(port: number, apiKey = ALICE_KEY): RemoteAgent {
+    const connection = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${port}`), apiKey, tls: { caPem: pki.caPem } });
+    connections.push(connection);
+    return new RemoteAgent(connection, { attempts: 2, baseMs: 50, maxMs: 200 });
+  }
+
+  function rawClients(port: number) {
+    const creds = grpc.credentials.createSsl(pki.caPem);
+    const v1 = hearthPackage().grpc.hearth.v1;
+    const auth = new v1.AuthService(`localhost:${port}`, creds);
+    const models = new v1.ModelService(`localhost:${port}`, creds);
+    const completion = new v1.CompletionService(`localhost:${port}`, creds);
+    clients.push(auth, models, completion);
+    const bearer = (token: string) => {
+      const md = new grpc.Metadata();
+      md.set('authorization', `Bearer ${token}`);
+      return md;
+    };
+    type Result<T> = { err: grpc.ServiceError | null; res?: T };
+    return {
+      signIn: (apiKey: string) => new Promise<Result<AuthTokens>>((resolve) => auth.Authenticate({ api_key: apiKey, client_name: 'replica-test' }, (err, res) => resolve({ err, res: res as AuthTokens | undefined }))),
+      refresh: (token: string) => new Promise<Result<AuthTokens>>((resolve) => auth.Refresh({ refresh_token: token }, (err, res) => resolve({ err, res: res as AuthTokens | undefined }))),
+      listModels: (access: string) => new Promise<Result<unknown>>((resolve) => models.List({}, bearer(access), (err, res) => resolve({ err, res }))),
+      complete: (access: string) =>
+        new Promise<Result<unknown>>((resolve) => completion.Complete({ model: MODEL, prompt: 'def add(a, b):', suffix: '', max_tokens: 8, stop: [] }, bearer(access), (err, res) => resolve({ err, res }))),
+    };
+  }
+
+  /** /api/chat requests that overlapped in time at the model (the fixture records when each arrived and ended). */
+  function overlappingChats(requests: RecordedRequest[]): [number, number][] {
+    const chats = requests.filter((r) => r.path === '/api/chat' && Array.isArray(r.body?.messages) && r.body.messages.length > 0);
+    const overlaps: [number, number][] = [];
+    for (const a of chats) for (const b of chats) if (a.id < b.id && b.receivedAt < (a.finishedAt ?? Infinity) && a.receivedAt < (b.finishedAt ?? Infinity)) overlaps.push([a.id, b.id]);
+    return overlaps;
+  }
+
+  before(async function () {
+    pki = makePki();
+    dir = mkdtempSync(join(tmpdir(), 'hearth-replicas-'));
+    redis = await startRedisServer();
+    fixture = await startOllamaFixture();
+    const config = (port: number) => ({
+      server: { mode: 'remote', host: '127.0.0.1', port, shutdown_grace: '1s' },
+      tls: { cert_file: pki.certFile, key_file: pki.keyFile },
+      auth: {
+        issuer: ISSUER,
+        audience: AUDIENCE,
+        refresh_reuse_window: `${REUSE_WINDOW_S}s`,
+        // Every replica signs and verifies with the same key: a token from one is good at the other.
+        signing_keys: [{ kid: 'hs-1', algorithm: 'HS256', secret: pki.hsSecret }],
+        api_keys: [
+          { user: 'alice', hash: sha256Hash(ALICE_KEY) },
+          { user: 'bob', hash: sha256Hash(BOB_KEY) },
+          { user: 'carol', hash: sha256Hash(CAROL_KEY) },
+        ],
+      },
+      backends: [{ name: 'gpu', type: 'ollama', url: fixture.url, max_concurrency: 1 }],
+      limits: { completions_per_minute: 3 },
+      metrics: { port: -1 },
+      // The password is not in the file: it comes from the environment, as from a Kubernetes Secret.
+      state: { store: 'redis', redis_url: `redis://127.0.0.1:${redis.port}/0`, key_prefix: 'hearth-replica-test:', slot_lease_ttl: '3s' },
+    });
+    for (const name of ['a', 'b']) {
+      const port = await freePort();
+      const file = join(dir, `replica-${name}.yaml`);
+      writeFileSync(file, toYaml(config(port)));
+      ports.push(port);
+      replicas.push(await startAgentHostProcess(file, { HEARTH_REDIS_PASSWORD: redis.password }));
+    }
+    balancer = await startHaproxy([ports[0], ports[1]], { certFile: pki.certFile, keyFile: pki.keyFile, caFile: join(pki.dir, 'ca.crt'), serverName: 'localhost' });
+  });
+
+  after(async () => {
+    for (const c of connections) c.close();
+    for (const c of clients) c.close();
+    await Promise.all(replicas.map((r) => r.kill()));
+    await balancer?.close();
+    await fixture?.close();
+    await redis?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+    pki?.cleanup();
+  });
+
+  it('a refresh token rotated on one replica and reused on the other revokes the sign-in; a retry within the window does not', async () => {
+    const [a, b] = [rawClients(ports[0]), rawClients(ports[1])];
+    const signedIn = await a.signIn(BOB_KEY);
+    assert.equal(signedIn.err, null);
+    const rotated = await a.refresh(signedIn.res!.refresh_token);
+    assert.equal(rotated.err, null);
+    // The reply was "lost" and the client retried at the other replica: still signed in.
+    const retried = await b.refresh(signedIn.res!.refresh_token);
+    assert.equal(retried.err, null, `a retry within ${REUSE_WINDOW_S} s is not reuse: ${retried.err?.details}`);
+    assert.equal((await b.listModels(retried.res!.access_token)).err, null);
+    // Later, the old token again (a stolen copy): the whole family goes, at both replicas.
+    await new Promise((r) => setTimeout(r, REUSE_WINDOW_S * 1000 + 300));
+    const reused = await b.refresh(signedIn.res!.refresh_token);
+    assert.equal(reused.err?.code, grpc.status.PERMISSION_DENIED);
+    assert.match(reused.err!.details, /already used.*revoked/);
+    for (const replica of [a, b]) {
+      const denied = await replica.listModels(rotated.res!.access_token);
+      assert.equal(denied.err?.code, grpc.status.PERMISSION_DENIED);
+      assert.match(denied.err!.details, /revoked/);
+    }
+    assert.equal((await a.refresh(rotated.res!.refresh_token)).err?.code, grpc.status.PERMISSION_DENIED, 'the newest token of the family is dead too');
+  });
+
+  it('rate limits are per user across replicas, not per replica', async () => {
+    const [a, b] = [rawClients(ports[0]), rawClients(ports[1])];
+    const { res } = await a.signIn(CAROL_KEY);
+    const codes: (grpc.status | undefined)[] = [];
+    // completions_per_minute is 3: alternate replicas, so each one alone saw at most 2.
+    for (const replica of [a, b, a, b]) codes.push((await replica.complete(res!.access_token)).err?.code ?? undefined);
+    assert.deepEqual(codes, [undefined, undefined, undefined, grpc.status.RESOURCE_EXHAUSTED], `codes ${JSON.stringify(codes)}`);
+  });
+
+  it('backend slots are shared: with max_concurrency 1, turns through different replicas never run at the model at once', async () => {
+    const before = fixture.requests.length;
+    fixture.setResponder(() => ({ kind: 'text', text: 'one two three four five six seven eight nine ten', tokenDelayMs: 40 }));
+    try {
+      const turns = await Promise.all(
+        [ports[0], ports[1], ports[0], ports[1]].map((port, i) => collect(connect(port).startTurn([], { text: `Count, please (${i}).`, context: [] }, { model: MODEL }, new AbortController().signal))),
+      );
+      for (const events of turns) {
+        assert.deepEqual(events.at(-1), { type: 'done', reason: 'stop' }, JSON.stringify(events.filter((e) => e.type === 'error')));
+        assert.match(textOf(events), /one two three/);
+      }
+      const chats = fixture.requests.slice(before);
+      assert.ok(chats.filter((r) => r.path === '/api/chat').length >= 4);
+      assert.deepEqual(overlappingChats(chats), [], 'no two chat requests overlapped at the model');
+    } finally {
+      fixture.setResponder(undefined as never);
+    }
+  });
+
+  it('a replica killed mid-turn: the turn ends with connectionDropped, and the next turn works through the balancer with the same history', async () => {
+    const agent = connect(balancer!.port);
+    const history: ChatMessage[] = [];
+    const first = await collect(agent.startTurn(history, { text: 'Remember the word pelican.', context: [] }, { model: MODEL }, new AbortController().signal));
+    assert.deepEqual(first.at(-1), { type: 'done', reason: 'stop' });
+    history.push({ role: 'user', content: 'Remember the word pelican.' }, { role: 'assistant', content: textOf(first) });
+
+    const auditBefore = replicas.map((r) => r.stderr.split('"event":"turn.start"').length);
+    fixture.enqueue({ kind: 'text', text: 'partial '.repeat(400), tokenDelayMs: 10 });
+    const events: AgentEvent[] = [];
+    let killed: AgentHostProcess | undefined;
+    for await (const e of agent.startTurn(history, { text: 'Now write a lot.', context: [] }, { model: MODEL }, new AbortController().signal)) {
+      events.push(e);
+      if (!killed && events.filter((x) => x.type === 'text').length === 3) {
+        // The replica serving this turn is the one whose audit log recorded its start.
+        const serving = replicas.findIndex((r, i) => r.stderr.split('"event":"turn.start"').length > auditBefore[i]);
+        assert.ok(serving >= 0, 'one replica recorded the turn');
+        killed = replicas[serving];
+        await killed.kill();
+      }
+    }
+    assert.ok(killed?.exited);
+    const error = events.find((x): x is Extract<AgentEvent, { type: 'error' }> => x.type === 'error');
+    assert.ok(error, `an error event in ${JSON.stringify(events.slice(-3))}`);
+    assert.equal(error.error.code, 'connectionDropped', error.error.message);
+    assert.equal(error.error.retryable, true);
+    assert.deepEqual(events.at(-1), { type: 'done', reason: 'error' });
+
+    // Retry: the balancer sends it to the replica that is left, which waits for the dead one's slot lease to expire.
+    const retryAt = fixture.requests.length;
+    const retry = await collect(agent.startTurn(history, { text: 'Now write a lot.', context: [] }, { model: MODEL }, new AbortController().signal));
+    assert.deepEqual(retry.at(-1), { type: 'done', reason: 'stop' }, JSON.stringify(retry.filter((e) => e.type === 'error')));
+    const chat = fixture.requests.slice(retryAt).find((r) => r.path === '/api/chat' && Array.isArray(r.body?.messages) && r.body.messages.length > 0);
+    assert.ok(chat, 'the retried turn reached the model');
+    const sent = JSON.stringify(chat.body.messages);
+    assert.match(sent, /Remember the word pelican\./, 'the earlier turn is in the history the model sees');
+    assert.match(sent, /Now write a lot\./);
+    await until(() => replicas.some((r) => !r.exited && r.stderr.includes('"event":"turn.end"')), 'the surviving replica ended the turn', 10_000);
+  });
+
+  it('names its shared store in the start-up log, and never its password', () => {
+    for (const replica of replicas) {
+      assert.match(replica.stderr, new RegExp(`"state":"redis at redis://127\\.0\\.0\\.1:${redis.port}/0"`));
+      assert.ok(!replica.stderr.includes(redis.password), 'the Redis password is not in the logs');
+    }
+  });
+});
