@@ -258,11 +258,24 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
   try {
     const { agents, close } = await connectDevelopers(pki, server.port, n);
     // Warm: every developer's first turn (the server creates its agent, learns the model's facts) is not measured.
-    await Promise.all(agents.map(async (a, i) => (await timeToFirstText(a, i), await remoteCompletion(a))));
+    let warmupErrors = 0;
+    const warmupMessages = new Set<string>();
+    await Promise.all(
+      agents.map(async (a, i) => {
+        try {
+          await timeToFirstText(a, i);
+          await remoteCompletion(a);
+        } catch (err) {
+          warmupErrors++;
+          warmupMessages.add((err as Error).message.slice(0, 300));
+        }
+      }),
+    );
     const cpuBefore = server.cpuSeconds();
     const generatorBefore = cpuSecondsOfThisProcess();
     const started = performance.now();
     let errors = 0;
+    const errorMessages = new Set<string>();
     const ttft: number[] = [];
     const completions: number[] = [];
     await Promise.all(
@@ -271,8 +284,9 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
           try {
             ttft.push(await timeToFirstText(agent, i));
             completions.push(await remoteCompletion(agent));
-          } catch {
+          } catch (err) {
             errors++;
+            errorMessages.add((err as Error).message.slice(0, 300));
           }
         }
       }),
@@ -295,6 +309,8 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       loadGeneratorCpuPercentOfOneCore: round1((generatorSeconds / wallSeconds) * 100),
       wallSeconds: round1(wallSeconds),
       errors,
+      ...(errors > 0 ? { errorMessages: [...errorMessages] } : {}),
+      ...(warmupErrors > 0 ? { warmupErrors, warmupErrorMessages: [...warmupMessages] } : {}),
     };
   } finally {
     await server.stop();

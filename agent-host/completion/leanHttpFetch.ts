@@ -5,6 +5,14 @@ import type { ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { LeanBody, LeanReply } from './leanReply';
 
+/**
+ * Keep-alive connections, most recently used first. Node keeps at most 256
+ * idle sockets per host by default; a team server with hundreds of model
+ * replies streaming at once would close the rest after each round and open
+ * them again (a TCP handshake per request) on the next.
+ */
+const POOL: http.AgentOptions = { keepAlive: true, scheduling: 'lifo', maxFreeSockets: 2048 };
+
 /** A reserve connection older than this may have been closed by the server's idle timeout; it is not used. */
 const SPARE_MAX_AGE_MS = 2_000;
 
@@ -19,7 +27,7 @@ class ReserveAgent extends http.Agent {
   private spare: { socket: net.Socket; key: string; at: number } | undefined;
 
   constructor() {
-    super({ keepAlive: true, scheduling: 'lifo' });
+    super(POOL);
   }
 
   override createConnection(options: ClientRequestArgs, callback?: (err: Error | null, stream: Duplex) => void): Duplex | null | undefined {
@@ -51,7 +59,7 @@ class ReserveAgent extends http.Agent {
 }
 
 const httpAgent = new ReserveAgent();
-const httpsAgent = new https.Agent({ keepAlive: true, scheduling: 'lifo' });
+const httpsAgent = new https.Agent(POOL);
 
 function abortError(signal: AbortSignal): Error {
   const reason = signal.reason;

@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import type { AgentEvent } from '../../protocol/chat';
 import { DeltaCoalescer } from '../../agent-host/server/services/deltaCoalescer';
 import { createAuditLog } from '../../agent-host/server/ops/auditLog';
+import { modelOf } from '../../agent-host/server/backends/modelRouter';
 
 function recorder() {
   const sent: AgentEvent[] = [];
@@ -103,5 +104,23 @@ describe('team server: the audit file', () => {
     await audit.flush!();
     assert.match(seen.join(''), /audit file not writable/);
     assert.match(seen.join(''), /"event":"auth.failure"/);
+  });
+});
+
+describe('team server: the model a request names', () => {
+  it('reads it from the start of the body the agent core writes, without parsing the rest', () => {
+    const raw = JSON.stringify({ model: 'qwen2.5-coder:7b', messages: [{ role: 'user', content: 'hi' }], tools: [] });
+    assert.deepEqual(modelOf(raw), { model: 'qwen2.5-coder:7b' });
+    assert.equal(modelOf(`${raw.slice(0, 40)} this is not JSON`).model, 'qwen2.5-coder:7b', 'the rest is the backend\'s to read');
+  });
+
+  it('decodes an escaped name exactly', () => {
+    assert.equal(modelOf(JSON.stringify({ model: 'we"ird\\name', stream: true })).model, 'we"ird\\name');
+  });
+
+  it('parses any other shape whole, and refuses what is not JSON', () => {
+    assert.deepEqual(modelOf('{"stream":true,"model":"m"}'), { model: 'm', parsed: { stream: true, model: 'm' } });
+    assert.equal(modelOf('{"stream":true}').model, '');
+    assert.throws(() => modelOf('{"stream":'));
   });
 });

@@ -47,6 +47,21 @@ function abortError(): Error {
   return new DOMException('This operation was aborted', 'AbortError');
 }
 
+const LEADING_MODEL = /^\{"model":("(?:[^"\\]|\\.)*")[,}]/;
+
+/**
+ * The model a request names. The agent core and the completer write `model`
+ * first, so it is read from the start of the body without parsing the rest
+ * (the conversation and the tool schemas, kilobytes per request, which an
+ * Ollama backend reads itself); any other shape is parsed whole.
+ */
+export function modelOf(raw: string): { model: string; parsed?: Json } {
+  const leading = LEADING_MODEL.exec(raw);
+  if (leading) return { model: JSON.parse(leading[1]) as string };
+  const parsed = JSON.parse(raw) as Json;
+  return { model: typeof parsed.model === 'string' ? parsed.model : '', parsed };
+}
+
 function requestBody(init: RequestInit | undefined): string {
   return typeof init?.body === 'string' ? init.body : '';
 }
@@ -152,13 +167,13 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
   }
 
   async function modelRequest(endpoint: 'chat' | 'generate', user: string, kind: WorkKind, raw: string, signal: AbortSignal | undefined): Promise<LeanReply> {
-    let body: Json;
+    let model: string;
+    let parsed: Json | undefined;
     try {
-      body = JSON.parse(raw) as Json;
+      ({ model, parsed } = modelOf(raw));
     } catch (err) {
       return jsonReply(400, { error: (err as Error).message });
     }
-    const model = typeof body.model === 'string' ? body.model : '';
     if (!model) return jsonReply(400, { error: 'model is required' });
     if (!(await backendFor(model))) {
       return jsonReply(404, { error: `model "${model}" not found on the team server's backends (${pool.tags().map((t) => t.name).join(', ') || 'none reachable'})` });
@@ -180,6 +195,8 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     const started = performance.now();
     try {
       if (backend.config.type === 'openai') {
+        // Translating needs the whole request.
+        const body = parsed ?? (JSON.parse(raw) as Json);
         const pipe = new ReplyPipe();
         const translate = async () => {
           const controller = new AbortController();
@@ -211,8 +228,11 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
       slot.release();
       metrics.modelLatency.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
       if (signal?.aborted) throw abortError();
-      logger.warn('model request failed', { backend: backend.id, model, error: (err as Error).message });
-      return jsonReply(502, { error: `The team server's backend ${backend.id} failed: ${(err as Error).message}` });
+      // "fetch failed" alone tells an admin nothing; the cause says refused, reset or timed out.
+      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+      const detail = `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
+      logger.warn('model request failed', { backend: backend.id, model, error: detail });
+      return jsonReply(502, { error: `The team server's backend ${backend.id} failed: ${detail}` });
     }
   }
 
