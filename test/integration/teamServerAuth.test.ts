@@ -165,6 +165,16 @@ describe('team server: authentication rejections', function () {
     assert.match(text, /hearth_auth_failures_total\{reason="missing"\} [1-9]/);
   });
 
+  it('counts one failed sign-in once in hearth_auth_failures_total', async () => {
+    const count = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
+      return Number(/^hearth_auth_failures_total\{reason="bad_key"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await count();
+    await rejects(authenticate('hearth_not-a-key-of-this-server'), grpc.status.UNAUTHENTICATED, /not accepted/);
+    assert.equal(await count(), before + 1);
+  });
+
   it('refuses plaintext gRPC on the TLS port', async () => {
     const plain = new (hearthPackage().grpc.hearth.v1.AuthService)(`127.0.0.1:${server.port}`, grpc.credentials.createInsecure());
     try {
