@@ -21,7 +21,8 @@ function b64url(value: unknown): string {
 
 function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { sub: 'alice', typ: 'access', fam: 'f-1', jti: 'j-1', iss: ISSUER, aud: AUDIENCE, iat: now, nbf: now, exp: now + 300, ...overrides };
+  // The server's access tokens live 60 s (remoteConfig); a token may not claim to live longer.
+  return { sub: 'alice', typ: 'access', fam: 'f-1', jti: 'j-1', iss: ISSUER, aud: AUDIENCE, iat: now, nbf: now, exp: now + 60, ...overrides };
 }
 
 describe('team server: authentication rejections', function () {
@@ -129,6 +130,23 @@ describe('team server: authentication rejections', function () {
     const future = Math.floor(Date.now() / 1000) + 3600;
     const token = jwt.sign(claims({ nbf: future, exp: future + 300 }), pki.hsSecret, { algorithm: 'HS256', keyid: 'hs-1' });
     await rejects(list(token), grpc.status.UNAUTHENTICATED, /not valid yet/);
+  });
+
+  it('rejects a token signed with the real key that lives longer than the server issues tokens for', async () => {
+    const { readFileSync } = await import('node:fs');
+    const key = readFileSync(pki.rsaPrivateFile, 'utf8');
+    const now = Math.floor(Date.now() / 1000);
+    const century = jwt.sign(claims({ exp: now + 100 * 365 * 24 * 3600 }), key, { algorithm: 'RS256', keyid: 'rs-2' });
+    await rejects(list(century), grpc.status.UNAUTHENTICATED, /valid for longer than this server issues tokens for \(60 s\)/);
+    const { iat: _omitted, ...noIat } = claims();
+    const withoutIat = jwt.sign(noIat, key, { algorithm: 'RS256', keyid: 'rs-2', noTimestamp: true });
+    await rejects(list(withoutIat), grpc.status.UNAUTHENTICATED, /lacks exp, nbf or iat/);
+    // Issued "in the future" with a short life that would only start counting then.
+    const ahead = now + 50 * 365 * 24 * 3600;
+    const future = jwt.sign(claims({ iat: ahead, exp: ahead + 60 }), key, { algorithm: 'RS256', keyid: 'rs-2' });
+    await rejects(list(future), grpc.status.UNAUTHENTICATED, /issued in the future/);
+    // The same key and claims with the server's own lifetime are accepted.
+    await list(jwt.sign(claims(), key, { algorithm: 'RS256', keyid: 'rs-2' }));
   });
 
   it('rejects a refresh token used as an access token', async () => {
