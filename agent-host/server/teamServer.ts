@@ -17,6 +17,7 @@ import { startModelGateway } from './backends/modelGateway';
 import { readApiKeys } from './config/loadServerConfig';
 import type { ApiKeyConfig, ServerConfig } from './config/serverConfig';
 import { createAuditLog, type AuditLog } from './ops/auditLog';
+import { watchHttp2Sessions } from './ops/http2SessionWatchdog';
 import { createLogger, type Logger } from './ops/logger';
 import { startMetricsServer } from './ops/metricsServer';
 import { ServerMetrics } from './ops/serverMetrics';
@@ -174,6 +175,12 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${address}:${config.server.port}`, credentials(config, readFile), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
+  // A request header HTTP/2 cannot decode (over 64 KiB) ends its connection; make sure it really closes at once.
+  const watchdog = watchHttp2Sessions(server, (peer) => {
+    metrics.rejected.inc({ kind: 'connection', reason: 'http2_session_error' });
+    logger.warn('closed a connection that HTTP/2 had ended (a request header over 64 KB?)', { peer });
+  });
+  if (!watchdog.supported) logger.warn('this @grpc/grpc-js does not expose its HTTP/2 sessions; connections ended by a header over 64 KB close only when keepalive notices');
   const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port) : undefined;
   logger.info('team server listening', {
     mode: config.server.mode,
@@ -206,6 +213,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         logger.info('shutting down', { runningTurns: turns.size, graceMs });
         health.setAll('NOT_SERVING');
         health.close();
+        watchdog.stop();
         const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
         const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
         if ((await Promise.race([drained.then(() => 'drained' as const), deadline])) === 'timeout') {
