@@ -139,15 +139,22 @@ export class RemoteAgent implements Agent {
     signal.addEventListener('abort', onAbort, { once: true });
     call.write(start);
 
-    const runTool = (requestId: string, toolCall: Parameters<ToolExecutor['execute']>[0]) => {
+    const runTool = (requestId: string, toolCall: Parameters<ToolExecutor['execute']>[0], deadlineMs: number) => {
       const controller = new AbortController();
       toolControllers.set(requestId, controller);
+      // The server's deadline for this call (the turn's tool timeout), applied here as well, as gRPC
+      // propagates a deadline: the tool stops on time even if the server's cancel never arrives.
+      // Its result is not sent then; the server has already told the model the call timed out.
+      const deadline =
+        deadlineMs > 0 ? setTimeout(() => controller.abort(new DOMException(`${toolCall.name} did not finish within ${deadlineMs} ms.`, 'TimeoutError')), deadlineMs) : undefined;
+      deadline?.unref();
       const toolSignal = AbortSignal.any([signal, controller.signal]);
       const fallback = (content: string) => ({ callId: toolCall.id, name: toolCall.name, content, isError: true });
       const execution = executor ? executor.execute(toolCall, toolSignal) : Promise.resolve(fallback('This client runs no tools for this turn.'));
       execution
         .catch((err: unknown) => fallback(`The tool failed: ${err instanceof Error ? err.message : String(err)}`))
         .then((result) => {
+          clearTimeout(deadline);
           toolControllers.delete(requestId);
           if (controller.signal.aborted || call.writableEnded || call.destroyed) return;
           sentResults.set(result.callId, result.content);
@@ -183,7 +190,7 @@ export class RemoteAgent implements Agent {
           yield* this.fail({ code: 'internal', message: `The team server sent an invalid message (${(err as Error).message}); the reply was stopped. Press Retry, or tell the server's admin.`, host: this.host, retryable: true });
           return { kind: 'finished' };
         }
-        if (decoded.kind === 'toolRequest') runTool(decoded.requestId, decoded.call);
+        if (decoded.kind === 'toolRequest') runTool(decoded.requestId, decoded.call, decoded.timeoutMs);
         else if (decoded.kind === 'toolCancel') toolControllers.get(decoded.requestId)?.abort();
         else {
           yield decoded.event;
