@@ -31,9 +31,10 @@ export class TurnCancelled extends Error {
 
 /**
  * Runs one validated call with a timeout. The executor gets a signal that
- * fires on cancel or timeout (with a TimeoutError reason: `isToolTimeout`). A timeout or an executor that throws (which it
- * should not) becomes an error result, so the model can carry on; a cancelled
- * turn throws `TurnCancelled` at once, without waiting for the tool.
+ * fires on cancel or timeout (a timeout's reason is a TimeoutError:
+ * `isToolTimeout`). A timeout or an executor that throws (which it should
+ * not) becomes an error result, so the model can carry on; a cancelled turn
+ * throws `TurnCancelled` at once, without waiting for the tool.
  */
 export async function executeToolCall(call: ToolCall, executor: ToolExecutor, timeoutMs: number, signal: AbortSignal): Promise<ToolResult> {
   if (signal.aborted) throw new TurnCancelled();
