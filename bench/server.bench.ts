@@ -23,7 +23,8 @@
  * Prints one JSON object. Run: npm run bench:server
  * Environment: BENCH_DEVELOPERS ("50,100,500"), BENCH_TOKEN_MS (10),
  * BENCH_BASELINE_REF (a git ref, or "none"), BENCH_FAIRNESS_SECONDS (8),
- * BENCH_CPU_PROFILE_DIR (writes a V8 CPU profile of each server process there).
+ * BENCH_CPU_PROFILE_DIR (writes a V8 CPU profile of each server process there),
+ * BENCH_ANSWER_TOKENS (40).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
@@ -47,7 +48,7 @@ const DEVELOPERS = (process.env.BENCH_DEVELOPERS ?? '50,100,500').split(',').fil
 const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '0211f82';
 const FAIRNESS = process.env.BENCH_FAIRNESS !== '0';
 const FAIRNESS_SECONDS = Number(process.env.BENCH_FAIRNESS_SECONDS ?? 8);
-const ANSWER_TOKENS = Array.from({ length: 40 }, (_, i) => (i === 0 ? 'This' : ` word${i}`));
+const ANSWER_TOKENS = Array.from({ length: Number(process.env.BENCH_ANSWER_TOKENS ?? 40) }, (_, i) => (i === 0 ? 'This' : ` word${i}`));
 const COMPLETION_REPLY = 'return a + b;';
 const REPO = resolve('.');
 const SERVER_CPU = 0;

@@ -79,6 +79,8 @@ export interface HearthError {
   installedModels?: string[];
   /** Whether resending the same message may succeed. */
   retryable: boolean;
+  /** When the team server asked the client to wait (its `retry-after-ms`): retrying sooner will be refused again. */
+  retryAfterMs?: number;
 }
 
 export interface Usage {

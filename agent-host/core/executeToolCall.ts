@@ -7,6 +7,16 @@ import type { ToolExecutor } from '../index';
  */
 export const DEFAULT_TOOL_TIMEOUT_MS = 15 * 60 * 1000;
 
+/** The abort reason a tool's signal carries when its deadline passed (a DOMException named TimeoutError, as AbortSignal.timeout uses). */
+export function toolTimeoutReason(call: ToolCall, timeoutMs: number): DOMException {
+  return new DOMException(`${call.name} did not finish within ${timeoutMs} ms.`, 'TimeoutError');
+}
+
+/** Whether a tool's signal was aborted because its deadline passed, rather than because the turn was cancelled. */
+export function isToolTimeout(signal: AbortSignal): boolean {
+  return signal.aborted && signal.reason instanceof DOMException && signal.reason.name === 'TimeoutError';
+}
+
 export function errorResult(call: ToolCall, content: string, summary?: string): ToolResult {
   return { callId: call.id, name: call.name, content, isError: true, summary };
 }
@@ -21,9 +31,10 @@ export class TurnCancelled extends Error {
 
 /**
  * Runs one validated call with a timeout. The executor gets a signal that
- * fires on cancel or timeout. A timeout or an executor that throws (which it
- * should not) becomes an error result, so the model can carry on; a cancelled
- * turn throws `TurnCancelled` at once, without waiting for the tool.
+ * fires on cancel or timeout (a timeout's reason is a TimeoutError:
+ * `isToolTimeout`). A timeout or an executor that throws (which it should
+ * not) becomes an error result, so the model can carry on; a cancelled turn
+ * throws `TurnCancelled` at once, without waiting for the tool.
  */
 export async function executeToolCall(call: ToolCall, executor: ToolExecutor, timeoutMs: number, signal: AbortSignal): Promise<ToolResult> {
   if (signal.aborted) throw new TurnCancelled();
@@ -55,7 +66,7 @@ export async function executeToolCall(call: ToolCall, executor: ToolExecutor, ti
         return { ...errorResult(call, `${call.name} failed: ${message}`, 'failed'), durationMs: Date.now() - started };
       }
       case 'timeout':
-        controller.abort();
+        controller.abort(toolTimeoutReason(call, timeoutMs));
         return {
           ...errorResult(call, `${call.name} did not finish within ${timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} seconds`} and was stopped.`, 'timed out'),
           durationMs: Date.now() - started,

@@ -22,6 +22,7 @@ import { createModelRouter, ROUTER_HOST } from './backends/modelRouter';
 import { readApiKeys } from './config/loadServerConfig';
 import type { ApiKeyConfig, ServerConfig } from './config/serverConfig';
 import { createAuditLog, type AuditLog } from './ops/auditLog';
+import { watchHttp2Sessions } from './ops/http2SessionWatchdog';
 import { createLogger, type Logger } from './ops/logger';
 import { startMetricsServer } from './ops/metricsServer';
 import { LoadGauge } from './ops/loadGauge';
@@ -199,6 +200,12 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${address}:${config.server.port}`, credentials(config, readFile), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
+  // A request header HTTP/2 cannot decode (over 64 KiB) ends its connection; make sure it really closes at once.
+  const watchdog = watchHttp2Sessions(server, (peer) => {
+    metrics.rejected.inc({ kind: 'connection', reason: 'http2_session_error' });
+    logger.warn('closed a connection that HTTP/2 had ended (a request header over 64 KB?)', { peer });
+  });
+  if (!watchdog.supported) logger.warn('this @grpc/grpc-js does not expose its HTTP/2 sessions; connections ended by a header over 64 KB close only when keepalive notices');
   const healthServer = config.server.healthPort >= 0 ? new grpc.Server({ 'grpc.enable_channelz': 0 }) : undefined;
   let healthPort: number | undefined;
   if (healthServer) {
@@ -247,6 +254,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         draining = true;
         health.setAll('NOT_SERVING');
         health.close();
+        watchdog.stop();
         const drained = new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
         const deadline = new Promise<'timeout'>((resolve) => setTimeout(() => resolve('timeout'), graceMs).unref());
         if ((await Promise.race([drained.then(() => 'drained' as const), deadline])) === 'timeout') {

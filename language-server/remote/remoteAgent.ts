@@ -4,7 +4,7 @@
  * requests from the server are executed here, by the turn's own executor
  * (the developer's approval policy), and the results go back up the stream.
  */
-import { status, type ClientDuplexStream, type ServiceError } from '@grpc/grpc-js';
+import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
 import type { AgentEvent, ChatMessage, HearthError, UserInput } from '../../protocol/chat';
 import type { ModelInfo } from '../../protocol/lspMethods';
 import type { ChatClientMessage } from '../../protocol/generated/hearth/v1/ChatClientMessage';
@@ -16,8 +16,8 @@ import { decodeModelInfo, decodeServerMessage } from '../../protocol/grpc/decode
 import { encodeChatStart, encodeToolResult } from '../../protocol/grpc/encodeChat';
 import { HearthException, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
 import { AsyncQueue } from './asyncQueue';
-import { backoffDelay, DEFAULT_BACKOFF, sleep, type BackoffPolicy } from './backoff';
-import { droppedTurn, isServiceError, toHearthErrorFromGrpc } from './remoteErrors';
+import { callWithPolicy, COMPLETION_POLICY, decideRetry, DEFAULT_BACKOFF, INTERACTIVE_POLICY, newAttemptState, sleep, type BackoffPolicy, type RemoteCallPolicy } from './remoteCallPolicy';
+import { droppedTurn, toHearthErrorFromGrpc } from './remoteErrors';
 import type { TeamConnection } from './teamConnection';
 
 type StreamItem = { kind: 'message'; message: ChatServerMessage__Output } | { kind: 'error'; error: unknown } | { kind: 'end' };
@@ -35,7 +35,15 @@ export interface CompleteParams {
 }
 
 export class RemoteAgent implements Agent {
-  constructor(private readonly connection: TeamConnection, private readonly backoff: BackoffPolicy = DEFAULT_BACKOFF) {}
+  /** Chat turns and model lists (see remoteCallPolicy.ts). */
+  private readonly interactive: RemoteCallPolicy;
+  /** Inline completions: one attempt, never waiting for the server. */
+  private readonly completion: RemoteCallPolicy;
+
+  constructor(private readonly connection: TeamConnection, backoff: BackoffPolicy = DEFAULT_BACKOFF) {
+    this.interactive = { ...INTERACTIVE_POLICY, backoff };
+    this.completion = { ...COMPLETION_POLICY, backoff: { ...backoff, attempts: COMPLETION_POLICY.backoff.attempts } };
+  }
 
   get host(): string {
     return this.connection.host;
@@ -63,9 +71,9 @@ export class RemoteAgent implements Agent {
       }),
     };
     const offered = new Set(tools.map((t) => t.name));
-    let reauthenticated = false;
+    const state = newAttemptState();
 
-    for (let attempt = 0; ; attempt++) {
+    for (;;) {
       if (signal.aborted) {
         yield { type: 'done', reason: 'cancelled' };
         return;
@@ -84,24 +92,21 @@ export class RemoteAgent implements Agent {
       const outcome = yield* this.streamOnce(start, metadata, offered, executor, signal);
       if (outcome.kind === 'finished') return;
       const err = outcome.error;
-      // Nothing reached the user yet, so the turn can be sent again as if for the first time.
-      if (!outcome.receivedAny && isServiceError(err)) {
-        if ((err.code === status.UNAUTHENTICATED || err.code === status.PERMISSION_DENIED) && !reauthenticated) {
-          reauthenticated = true;
-          this.connection.auth.invalidate();
-          continue;
-        }
-        if (err.code === status.UNAVAILABLE && attempt + 1 < this.backoff.attempts) {
-          try {
-            await sleep(backoffDelay(attempt, this.backoff), signal);
-          } catch {
-            // Cancelled while waiting to retry: the top of the loop reports it.
-          }
-          continue;
-        }
+      // Only while nothing reached the user can the turn be sent again as if for the first time.
+      const decision = outcome.receivedAny ? ({ action: 'fail' } as const) : decideRetry(err, state, this.interactive);
+      if (decision.action === 'fail') {
+        yield* this.fail(toHearthErrorFromGrpc(err, this.host, outcome.receivedAny));
+        return;
       }
-      yield* this.fail(toHearthErrorFromGrpc(err, this.host, outcome.receivedAny));
-      return;
+      if (decision.reason === 'reauthenticate') this.connection.auth.invalidate();
+      if (decision.reason === 'retryAfter') {
+        yield { type: 'status', level: 'info', message: `The team server is busy; sending this again in ${Math.max(1, Math.round(decision.delayMs / 1000))} s.` };
+      }
+      try {
+        if (decision.delayMs > 0) await sleep(decision.delayMs, signal);
+      } catch {
+        // Cancelled while waiting to retry: the top of the loop reports it.
+      }
     }
   }
 
@@ -140,15 +145,22 @@ export class RemoteAgent implements Agent {
     signal.addEventListener('abort', onAbort, { once: true });
     call.write(start);
 
-    const runTool = (requestId: string, toolCall: Parameters<ToolExecutor['execute']>[0]) => {
+    const runTool = (requestId: string, toolCall: Parameters<ToolExecutor['execute']>[0], deadlineMs: number) => {
       const controller = new AbortController();
       toolControllers.set(requestId, controller);
+      // The server's deadline for this call (the turn's tool timeout), applied here as well, as gRPC
+      // propagates a deadline: the tool stops on time even if the server's cancel never arrives.
+      // Its result is not sent then; the server has already told the model the call timed out.
+      const deadline =
+        deadlineMs > 0 ? setTimeout(() => controller.abort(new DOMException(`${toolCall.name} did not finish within ${deadlineMs} ms.`, 'TimeoutError')), deadlineMs) : undefined;
+      deadline?.unref();
       const toolSignal = AbortSignal.any([signal, controller.signal]);
       const fallback = (content: string) => ({ callId: toolCall.id, name: toolCall.name, content, isError: true });
       const execution = executor ? executor.execute(toolCall, toolSignal) : Promise.resolve(fallback('This client runs no tools for this turn.'));
       execution
         .catch((err: unknown) => fallback(`The tool failed: ${err instanceof Error ? err.message : String(err)}`))
         .then((result) => {
+          clearTimeout(deadline);
           toolControllers.delete(requestId);
           if (controller.signal.aborted || call.writableEnded || call.destroyed) return;
           sentResults.set(result.callId, result.content);
@@ -184,7 +196,7 @@ export class RemoteAgent implements Agent {
           yield* this.fail({ code: 'internal', message: `The team server sent an invalid message (${(err as Error).message}); the reply was stopped. Press Retry, or tell the server's admin.`, host: this.host, retryable: true });
           return { kind: 'finished' };
         }
-        if (decoded.kind === 'toolRequest') runTool(decoded.requestId, decoded.call);
+        if (decoded.kind === 'toolRequest') runTool(decoded.requestId, decoded.call, decoded.timeoutMs);
         else if (decoded.kind === 'toolCancel') toolControllers.get(decoded.requestId)?.abort();
         else {
           yield decoded.event;
@@ -205,7 +217,7 @@ export class RemoteAgent implements Agent {
   }
 
   async listModels(signal?: AbortSignal): Promise<ModelInfo[]> {
-    const res = await this.unary<ListModelsResponse__Output>((md, cb) => this.connection.models.List({}, md, { deadline: Date.now() + 15_000 }, cb), signal);
+    const res = await this.unary<ListModelsResponse__Output>((md, cb) => this.connection.models.List({}, md, { deadline: Date.now() + 15_000 }, cb), this.interactive, signal);
     return res.models.map((m, i) => decodeModelInfo(m, `models[${i}]`));
   }
 
@@ -226,44 +238,35 @@ export class RemoteAgent implements Agent {
           { deadline: Date.now() + 30_000 },
           cb,
         ),
+      this.completion,
       signal,
-      1,
     );
     return { text: res.text, doneReason: res.done_reason === 'length' ? 'length' : 'stop' };
   }
 
   /** Counts of inline suggestions shown and accepted, per language, for the admin's acceptance rate. One attempt: the caller keeps the counts for the next report. */
   async reportSuggestions(languages: { language: string; shown: number; accepted: number }[], signal?: AbortSignal): Promise<void> {
-    await this.unary<SuggestionReportAck__Output>((md, cb) => this.connection.completion.Report({ languages }, md, { deadline: Date.now() + 10_000 }, cb), signal, 1);
+    await this.unary<SuggestionReportAck__Output>((md, cb) => this.connection.completion.Report({ languages }, md, { deadline: Date.now() + 10_000 }, cb), this.completion, signal);
   }
 
-  /** A unary call with auth, one re-sign-in on a refused token, and retries while the server is unreachable. */
+  /** A unary call with auth, under the remote-call policy (retries, one re-sign-in, the server's retry-after). */
   private async unary<T>(
     start: (md: Awaited<ReturnType<TeamConnection['metadata']>>, cb: (err: ServiceError | null, res?: T) => void) => { cancel(): void },
+    policy: RemoteCallPolicy,
     signal?: AbortSignal,
-    attempts = this.backoff.attempts,
   ): Promise<T> {
-    let reauthenticated = false;
-    for (let attempt = 0; ; attempt++) {
-      try {
-        const md = await this.connection.metadata(signal);
-        return await new Promise<T>((resolve, reject) => {
-          const call = start(md, (err, res) => (err ? reject(err) : resolve(res as T)));
-          signal?.addEventListener('abort', () => call.cancel(), { once: true });
-        });
-      } catch (err) {
-        if (signal?.aborted) throw new HearthException({ code: 'cancelled', message: 'The request was cancelled.', host: this.host, retryable: true });
-        if (isServiceError(err) && (err.code === status.UNAUTHENTICATED || err.code === status.PERMISSION_DENIED) && !reauthenticated) {
-          reauthenticated = true;
-          this.connection.auth.invalidate();
-          continue;
-        }
-        if (isServiceError(err) && err.code === status.UNAVAILABLE && attempt + 1 < attempts) {
-          await sleep(backoffDelay(attempt, this.backoff), signal).catch(() => undefined);
-          continue;
-        }
-        throw new HearthException(toHearthErrorFromGrpc(err, this.host, false), { cause: err });
-      }
+    const attempt = async (): Promise<T> => {
+      const md = await this.connection.metadata(signal);
+      return new Promise<T>((resolve, reject) => {
+        const call = start(md, (err, res) => (err ? reject(err) : resolve(res as T)));
+        signal?.addEventListener('abort', () => call.cancel(), { once: true });
+      });
+    };
+    try {
+      return await callWithPolicy(attempt, policy, { signal, reauthenticate: () => this.connection.auth.invalidate() });
+    } catch (err) {
+      if (signal?.aborted) throw new HearthException({ code: 'cancelled', message: 'The request was cancelled.', host: this.host, retryable: true });
+      throw new HearthException(toHearthErrorFromGrpc(err, this.host, false), { cause: err });
     }
   }
 }

@@ -48,8 +48,12 @@ export function toHearthErrorFromGrpc(err: unknown, host: string, duringTurn: bo
       return { code: 'invalidRequest', message: `The team server did not accept the sign-in: ${detail} Run "Hearth: Connect to Team Server" to enter your API key again.`, host, retryable: false };
     case status.PERMISSION_DENIED:
       return { code: 'invalidRequest', message: `The team server refused access: ${detail}`, host, retryable: false };
-    case status.RESOURCE_EXHAUSTED:
-      return { code: 'limitReached', message: `The team server is busy: ${detail}`, host, retryable: true };
+    case status.RESOURCE_EXHAUSTED: {
+      // The server's retry-after-ms says when a retry can succeed; the message says it too, in whole seconds.
+      const wait = retryAfterMs(err);
+      const when = wait === undefined || /retry in \d+ s/i.test(detail) ? '' : ` Retry in ${Math.max(1, Math.ceil(wait / 1000))} s.`;
+      return { code: 'limitReached', message: `The team server is busy: ${detail}${when}`, host, retryable: true, ...(wait !== undefined ? { retryAfterMs: wait } : {}) };
+    }
     case status.INVALID_ARGUMENT:
       return { code: 'invalidRequest', message: `The team server rejected the request: ${detail}`, host, retryable: false };
     case status.NOT_FOUND:

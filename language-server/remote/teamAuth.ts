@@ -7,7 +7,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { AuthServiceClient } from '../../protocol/generated/hearth/v1/AuthService';
 import type { AuthTokens__Output } from '../../protocol/generated/hearth/v1/AuthTokens';
-import { backoffDelay, DEFAULT_BACKOFF, sleep } from './backoff';
+import { callWithPolicy, SIGN_IN_POLICY } from './remoteCallPolicy';
 import { isServiceError } from './remoteErrors';
 
 interface Tokens {
@@ -76,17 +76,9 @@ export class TeamAuth {
     return this.accept(await this.call((cb) => this.client.Authenticate({ api_key: this.apiKey, client_name: this.clientName }, { deadline: Date.now() + UNARY_DEADLINE_MS }, cb), signal));
   }
 
-  /** Runs a unary auth call, retrying an unreachable server with backoff and jitter. */
-  private async call(start: (cb: (err: ServiceError | null, res?: AuthTokens__Output) => void) => unknown, signal?: AbortSignal): Promise<AuthTokens__Output> {
-    for (let attempt = 0; ; attempt++) {
-      try {
-        return await new Promise<AuthTokens__Output>((resolve, reject) => start((err, res) => (err ? reject(err) : resolve(res!))));
-      } catch (err) {
-        const retryable = isServiceError(err) && err.code === status.UNAVAILABLE && attempt + 1 < DEFAULT_BACKOFF.attempts;
-        if (!retryable) throw err;
-        await sleep(backoffDelay(attempt, DEFAULT_BACKOFF), signal);
-      }
-    }
+  /** Runs a unary auth call under the sign-in policy: an unreachable server is retried with backoff and jitter. */
+  private call(start: (cb: (err: ServiceError | null, res?: AuthTokens__Output) => void) => unknown, signal?: AbortSignal): Promise<AuthTokens__Output> {
+    return callWithPolicy(() => new Promise<AuthTokens__Output>((resolve, reject) => start((err, res) => (err ? reject(err) : resolve(res!)))), SIGN_IN_POLICY, { signal });
   }
 
   private accept(res: AuthTokens__Output): Tokens {

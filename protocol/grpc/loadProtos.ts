@@ -17,7 +17,35 @@ export const HEARTH_LOADER_OPTIONS: protoLoader.Options = { keepCase: true, long
 /** @grpc/reflection decodes its requests with these options (its PROTO_LOADER_OPTS). */
 const REFLECTION_LOADER_OPTIONS: protoLoader.Options = { longs: String, enums: String, bytes: Array, defaults: true, oneofs: true };
 
-/** Parses proto sources into a package definition whose file descriptors keep their file names (reflection needs them). */
+/**
+ * protobufjs names a map field's entry message after the field ("Statuses")
+ * where protoc and every descriptor consumer expect "<Field>Entry"
+ * ("StatusesEntry"); a reflection client that validates descriptors would
+ * refuse the file. Renames the entries and the fields' references to them.
+ */
+function fixMapEntryNames(message: descriptorExt.IDescriptorProto): void {
+  const nested = message.nestedType ?? [];
+  for (const entry of nested) {
+    if (!entry.options?.mapEntry) continue;
+    const field = message.field?.find((f) => f.typeName === entry.name);
+    if (!field?.name) continue;
+    const name = `${field.name.split('_').map((part) => part.charAt(0).toUpperCase() + part.slice(1)).join('')}Entry`;
+    entry.name = name;
+    field.typeName = name;
+  }
+  for (const child of nested) fixMapEntryNames(child);
+}
+
+/**
+ * Parses proto sources into a package definition. The serializers come from
+ * the parsed types themselves: a round trip through a FileDescriptorSet
+ * (proto-loader's loadFileDescriptorSetFromBuffer) turns every `map` field into
+ * a repeated entry message, so a handler that answers with a map (the health
+ * service's List) failed with "Error serializing response" (and the
+ * reloaded types described HealthListResponse itself as a map entry). The
+ * file descriptors that reflection serves are made from the same parsed
+ * types, with map entries named as protoc names them.
+ */
 function packageFromSources(files: { name: string; text: string }[], options: protoLoader.Options): protoLoader.PackageDefinition {
   const root = new protobuf.Root();
   for (const file of files) {
@@ -28,8 +56,23 @@ function packageFromSources(files: { name: string; text: string }[], options: pr
   (protobuf.parse as unknown as { filename: string | null }).filename = null;
   root.resolveAll();
   const set = (root as unknown as { toDescriptor(syntax: string): descriptorExt.IFileDescriptorSet }).toDescriptor('proto3');
-  const bytes = descriptorExt.FileDescriptorSet.encode(set as never).finish();
-  return protoLoader.loadFileDescriptorSetFromBuffer(Buffer.from(bytes), options);
+  for (const file of set.file) for (const message of file.messageType ?? []) fixMapEntryNames(message);
+  const fileDescriptorProtos = set.file.map((file) => Buffer.from(descriptorExt.FileDescriptorProto.encode(file as never).finish()));
+  const definition = protoLoader.fromJSON(root.toJSON(), options);
+  // Reflection serves these descriptors: replace fromJSON's own, which carry protobufjs's entry names.
+  const named = (def: { fileDescriptorProtos?: Buffer[] }) => {
+    if (Array.isArray(def.fileDescriptorProtos)) def.fileDescriptorProtos = fileDescriptorProtos;
+  };
+  for (const def of Object.values(definition)) {
+    if ('format' in def) named(def);
+    else {
+      for (const method of Object.values(def)) {
+        named(method.requestType);
+        named(method.responseType);
+      }
+    }
+  }
+  return definition;
 }
 
 let hearth: { definition: protoLoader.PackageDefinition; grpc: ProtoGrpcType } | undefined;

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
+import { FileDescriptorProto, type IFileDescriptorProto } from 'protobufjs/ext/descriptor';
 import type { AgentEvent, ToolCall } from '../../protocol/chat';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
@@ -157,6 +158,55 @@ describe('team server: chat through TLS with tools on the client', function () {
         new Promise((resolve, reject) => client.Check({ service: 'no.such.Service' }, (err, r) => (err ? reject(err) : resolve(r)))),
         (err: grpc.ServiceError) => err.code === grpc.status.NOT_FOUND,
       );
+    } finally {
+      client.close();
+    }
+  });
+
+  it('the standard health client lists every service with List', async () => {
+    // The upstream health.proto read from disk, not the server's copy of it: an independent client.
+    const def = protoLoader.loadSync('node_modules/grpc-health-check/proto/health/v1/health.proto', { keepCase: true, enums: String, defaults: true });
+    const Health = (grpc.loadPackageDefinition(def) as unknown as { grpc: { health: { v1: { Health: typeof grpc.Client } } } }).grpc.health.v1.Health;
+    const client = new Health(`localhost:${server.port}`, grpc.credentials.createSsl(pki.caPem)) as grpc.Client & {
+      List(req: object, cb: (err: grpc.ServiceError | null, res?: { statuses: Record<string, { status: string }> }) => void): void;
+    };
+    try {
+      const res = await new Promise<{ statuses: Record<string, { status: string }> }>((resolve, reject) => client.List({}, (err, r) => (err ? reject(err) : resolve(r!))));
+      assert.deepEqual(
+        Object.entries(res.statuses).map(([name, s]) => [name, s.status]).sort(),
+        ['', 'hearth.v1.AgentService', 'hearth.v1.AuthService', 'hearth.v1.CompletionService', 'hearth.v1.ModelService', 'liveness'].map((name) => [name, 'SERVING']),
+      );
+    } finally {
+      client.close();
+    }
+  });
+
+  it('server reflection describes the health map field the way protoc does', async () => {
+    const def = protoLoader.loadSync('node_modules/@grpc/reflection/build/proto/grpc/reflection/v1/reflection.proto', { keepCase: true, enums: String, defaults: true, oneofs: true });
+    const Reflection = (grpc.loadPackageDefinition(def) as unknown as { grpc: { reflection: { v1: { ServerReflection: typeof grpc.Client } } } }).grpc.reflection.v1.ServerReflection;
+    const client = new Reflection(`localhost:${server.port}`, grpc.credentials.createSsl(pki.caPem)) as grpc.Client & {
+      ServerReflectionInfo(): grpc.ClientDuplexStream<unknown, { file_descriptor_response?: { file_descriptor_proto: Buffer[] } }>;
+    };
+    try {
+      const call = client.ServerReflectionInfo();
+      const files = await new Promise<Buffer[]>((resolve, reject) => {
+        call.on('data', (res) => resolve(res.file_descriptor_response?.file_descriptor_proto ?? []));
+        call.on('error', reject);
+        call.write({ file_containing_symbol: 'grpc.health.v1.HealthListResponse' });
+      });
+      call.end();
+      // @grpc/reflection names files after their package (grpc_health_v1.proto).
+      const decoded = files.map((b) => FileDescriptorProto.decode(b) as unknown as IFileDescriptorProto);
+      const health = decoded.find((f) => f.messageType?.some((m) => m.name === 'HealthListResponse'));
+      assert.ok(health, 'the file that declares HealthListResponse');
+      const list = health.messageType!.find((m) => m.name === 'HealthListResponse')!;
+      assert.ok(!list.options?.mapEntry, 'HealthListResponse itself is not a map entry');
+      assert.equal(list.nestedType?.length, 1);
+      assert.equal(list.nestedType[0].name, 'StatusesEntry');
+      assert.equal(list.nestedType[0].options?.mapEntry, true);
+      const field = list.field!.find((f) => f.name === 'statuses')!;
+      assert.match(field.typeName ?? '', /(^|\.)StatusesEntry$/);
+      assert.equal(field.label, 3);
     } finally {
       client.close();
     }

@@ -21,7 +21,8 @@ function b64url(value: unknown): string {
 
 function claims(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   const now = Math.floor(Date.now() / 1000);
-  return { sub: 'alice', typ: 'access', fam: 'f-1', jti: 'j-1', iss: ISSUER, aud: AUDIENCE, iat: now, nbf: now, exp: now + 300, ...overrides };
+  // The server's access tokens live 60 s (remoteConfig); a token may not claim to live longer.
+  return { sub: 'alice', typ: 'access', fam: 'f-1', jti: 'j-1', iss: ISSUER, aud: AUDIENCE, iat: now, nbf: now, exp: now + 60, ...overrides };
 }
 
 describe('team server: authentication rejections', function () {
@@ -131,6 +132,23 @@ describe('team server: authentication rejections', function () {
     await rejects(list(token), grpc.status.UNAUTHENTICATED, /not valid yet/);
   });
 
+  it('rejects a token signed with the real key that lives longer than the server issues tokens for', async () => {
+    const { readFileSync } = await import('node:fs');
+    const key = readFileSync(pki.rsaPrivateFile, 'utf8');
+    const now = Math.floor(Date.now() / 1000);
+    const century = jwt.sign(claims({ exp: now + 100 * 365 * 24 * 3600 }), key, { algorithm: 'RS256', keyid: 'rs-2' });
+    await rejects(list(century), grpc.status.UNAUTHENTICATED, /valid for longer than this server issues tokens for \(60 s\)/);
+    const { iat: _omitted, ...noIat } = claims();
+    const withoutIat = jwt.sign(noIat, key, { algorithm: 'RS256', keyid: 'rs-2', noTimestamp: true });
+    await rejects(list(withoutIat), grpc.status.UNAUTHENTICATED, /lacks exp, nbf or iat/);
+    // Issued "in the future" with a short life that would only start counting then.
+    const ahead = now + 50 * 365 * 24 * 3600;
+    const future = jwt.sign(claims({ iat: ahead, exp: ahead + 60 }), key, { algorithm: 'RS256', keyid: 'rs-2' });
+    await rejects(list(future), grpc.status.UNAUTHENTICATED, /issued in the future/);
+    // The same key and claims with the server's own lifetime are accepted.
+    await list(jwt.sign(claims(), key, { algorithm: 'RS256', keyid: 'rs-2' }));
+  });
+
   it('rejects a refresh token used as an access token', async () => {
     const tokens = await authenticate(ALICE_KEY);
     await rejects(list(tokens.refresh_token), grpc.status.UNAUTHENTICATED, /refresh token was sent where an access token belongs/);
@@ -176,6 +194,16 @@ describe('team server: authentication rejections', function () {
     const text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
     assert.match(text, /hearth_auth_failures_total\{reason="expired"\} [1-9]/);
     assert.match(text, /hearth_auth_failures_total\{reason="missing"\} [1-9]/);
+  });
+
+  it('counts one failed sign-in once in hearth_auth_failures_total', async () => {
+    const count = async (): Promise<number> => {
+      const text = await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text();
+      return Number(/^hearth_auth_failures_total\{reason="bad_key"\} (\d+)$/m.exec(text)?.[1] ?? 0);
+    };
+    const before = await count();
+    await rejects(authenticate('hearth_not-a-key-of-this-server'), grpc.status.UNAUTHENTICATED, /not accepted/);
+    assert.equal(await count(), before + 1);
   });
 
   it('refuses plaintext gRPC on the TLS port', async () => {

@@ -10,7 +10,6 @@ import { encodeAgentEvent, encodeChatStart } from '../../protocol/grpc/encodeCha
 import { BUILTIN_TOOL_LIST } from '../../protocol/tools';
 import type { ChatMessage, UserInput } from '../../protocol/chat';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
-import { backoffDelay } from '../../language-server/remote/backoff';
 
 /** Encodes and decodes through the real protobuf codec, as on the wire. */
 function wire<T>(typeName: 'ChatClientMessage' | 'ChatServerMessage', message: unknown): T {
@@ -67,13 +66,5 @@ describe('team server protocol mapping', () => {
     assert.equal(parseTeamServerUrl('grpc://127.0.0.1:50051').tls, false);
     assert.throws(() => parseTeamServerUrl('grpc://gpu.example.com:50051'), /unencrypted/);
     assert.throws(() => parseTeamServerUrl('https://gpu.example.com'), /grpcs:\/\/host:port/);
-  });
-
-  it('backoff grows exponentially with jitter and a cap', () => {
-    const policy = { attempts: 5, baseMs: 100, maxMs: 1000 };
-    assert.equal(backoffDelay(0, policy, () => 0), 50);
-    assert.equal(backoffDelay(0, policy, () => 1), 100);
-    assert.equal(backoffDelay(3, policy, () => 1), 800);
-    assert.equal(backoffDelay(10, policy, () => 1), 1000);
   });
 });

@@ -113,6 +113,79 @@ describe('team server tokens', () => {
   });
 });
 
+describe('team server token lifetime and the verified-token cache', async () => {
+  function signed(claims: Record<string, unknown>, options: jwt.SignOptions = {}): string {
+    return jwt.sign({ sub: 'alice', typ: 'access', fam: 'f', jti: 'j', iss: 'iss', aud: 'aud', ...claims }, SECRET, { algorithm: 'HS256', keyid: 'k1', ...options });
+  }
+
+  it('refuses a token signed with the real key that lives longer than the server issues tokens for', async () => {
+    const now = Date.now();
+    const s = service(() => now);
+    const t = Math.floor(now / 1000);
+    assert.equal((await failure(() => s.verifyAccess(signed({ iat: t, nbf: t, exp: t + 100 * 365 * 24 * 3600 })))).reason, 'lifetime');
+    assert.equal((await failure(() => s.verifyAccess(signed({ nbf: t, exp: t + 30 }, { noTimestamp: true })))).reason, 'invalid', 'no iat');
+    assert.equal((await failure(() => s.verifyAccess(signed({ iat: t + 3600, nbf: t, exp: t + 3660 })))).reason, 'invalid', 'issued in the future');
+    assert.equal((await s.verifyAccess(signed({ iat: t, nbf: t, exp: t + 60 }))).user, 'alice', 'the configured lifetime (60 s) is accepted');
+    // Refresh tokens are held to the refresh lifetime.
+    assert.equal((await failure(() => s.refresh(signed({ typ: 'refresh', iat: t, nbf: t, exp: t + 2 * 3600 })))).reason, 'lifetime');
+  });
+
+  it('a remembered token expires exactly when an unremembered one does', async () => {
+    let now = Date.UTC(2030, 0, 1, 12, 0, 0, 250);
+    const cached = service(() => now);
+    const uncached = new TokenService(loadSigningKeys([{ kid: 'k1', algorithm: 'HS256', secret: SECRET }], () => ''), { ...SETTINGS, verifiedCacheSize: 0 }, new RefreshFamilies(() => now), () => now);
+    const token = (await cached.issueForSignIn('alice')).accessToken;
+    assert.equal((await cached.verifyAccess(token)).user, 'alice');
+    assert.equal(cached.verifiedCount, 1, 'the verified token is remembered');
+    const exp = (jwt.decode(token) as jwt.JwtPayload).exp!;
+    // jsonwebtoken accepts a token until its exp plus the 5 s clock tolerance.
+    now = (exp + 5) * 1000 - 1;
+    assert.equal((await cached.verifyAccess(token)).user, 'alice');
+    assert.equal((await uncached.verifyAccess(token)).user, 'alice');
+    now = (exp + 5) * 1000;
+    assert.equal((await failure(() => cached.verifyAccess(token))).reason, 'expired');
+    assert.equal((await failure(() => uncached.verifyAccess(token))).reason, 'expired');
+    assert.equal(cached.verifiedCount, 0, 'an expired token is forgotten');
+  });
+
+  it('a remembered token of a revoked sign-in is refused at its next use', async () => {
+    const now = Date.now();
+    const s = service(() => now);
+    const t0 = await s.issueForSignIn('alice');
+    assert.equal((await s.verifyAccess(t0.accessToken)).user, 'alice');
+    const t1 = await s.refresh(t0.refreshToken);
+    await s.refresh(t1.refreshToken);
+    // Two rotations back: a copy, whatever the reuse window.
+    assert.equal((await failure(() => s.refresh(t0.refreshToken))).reason, 'refresh_reused');
+    assert.equal((await failure(() => s.verifyAccess(t0.accessToken))).reason, 'family_revoked');
+  });
+
+  it('remembers at most the configured number of tokens, dropping the least recently used', async () => {
+    const now = Date.now();
+    const s = new TokenService(loadSigningKeys([{ kid: 'k1', algorithm: 'HS256', secret: SECRET }], () => ''), { ...SETTINGS, verifiedCacheSize: 2 }, new RefreshFamilies(() => now), () => now);
+    const [a, b, c] = await Promise.all(['a', 'b', 'c'].map(async (u) => (await s.issueForSignIn(u)).accessToken));
+    await s.verifyAccess(a);
+    await s.verifyAccess(b);
+    await s.verifyAccess(a);
+    await s.verifyAccess(c);
+    assert.equal(s.verifiedCount, 2);
+    // b was dropped; verifying it again still works (and drops a, now the least recently used).
+    assert.equal((await s.verifyAccess(b)).user, 'b');
+    assert.equal(s.verifiedCount, 2);
+  });
+
+  it('refuses a tampered token even right after the genuine one was remembered', async () => {
+    const now = Date.now();
+    const s = service(() => now);
+    const token = (await s.issueForSignIn('alice')).accessToken;
+    await s.verifyAccess(token);
+    const [h, p, sig] = token.split('.');
+    const forged = `${h}.${Buffer.from(JSON.stringify({ ...(jwt.decode(token) as object), sub: 'mallory' })).toString('base64url')}.${sig}`;
+    assert.equal((await failure(() => s.verifyAccess(forged))).reason, 'invalid');
+    assert.equal((await failure(() => s.verifyAccess(`${h}.${p}.${sig.slice(0, -2)}xx`))).reason, 'invalid');
+  });
+});
+
 describe('team server API keys', () => {
   it('maps hashed keys to users; an empty key never matches', async () => {
     const key = generateApiKey();

@@ -2,8 +2,14 @@
  * Issues and checks JWTs. Access tokens are short-lived and stateless apart
  * from the family revocation check; refresh tokens rotate on every use
  * (RefreshFamilies). Verification pins everything: the key comes from `kid`,
- * the algorithm from that key, and `iss`, `aud`, `exp`, `nbf` and the token
- * type are all required to match.
+ * the algorithm from that key, and `iss`, `aud`, `exp`, `nbf`, `iat` and the
+ * token type are all required to match; a token may live no longer than this
+ * server issues tokens for, so a signed token with a far `exp` is refused.
+ *
+ * A verified access token is remembered until it expires (every RPC carries
+ * one, and a signature check costs far more than a map lookup). Each use of a
+ * remembered token still checks its expiry and its family's revocation;
+ * refused tokens are never remembered.
  */
 import { randomUUID } from 'node:crypto';
 import jwt from 'jsonwebtoken';
@@ -23,6 +29,8 @@ export interface TokenSettings {
    * retrying a refresh whose reply it never got). Undefined means 10 s.
    */
   refreshReuseWindowMs?: number;
+  /** Verified access tokens remembered at most (least recently used are dropped first). Default 10 000; 0 turns the cache off. */
+  verifiedCacheSize?: number;
 }
 
 export interface IssuedTokens {
@@ -43,13 +51,26 @@ interface HearthClaims {
   typ: 'access' | 'refresh';
   fam: string;
   jti: string;
+  exp: number;
 }
 
 const CLOCK_TOLERANCE_S = 5;
+/** How much longer than the configured TTL a token's `exp - iat` may be (this server rounds lifetimes down to whole seconds). */
+const LIFETIME_LEEWAY_S = 5;
+const DEFAULT_VERIFIED_CACHE_SIZE = 10_000;
+
+interface Verified {
+  principal: Principal;
+  /** The first whole second (Unix time) at which the token counts as expired, as jsonwebtoken decides it: exp + clock tolerance. */
+  expiredAtS: number;
+}
 
 export class TokenService {
   private readonly byKid: Map<string, SigningKey>;
   private readonly active: SigningKey;
+  /** Access token -> what verifying it found; a Map in least-recently-used order. Signing keys are fixed for the life of this object. */
+  private readonly verified = new Map<string, Verified>();
+  private readonly verifiedCacheSize: number;
 
   constructor(
     keys: SigningKey[],
@@ -61,6 +82,12 @@ export class TokenService {
     const active = settings.activeKid ? this.byKid.get(settings.activeKid) : keys.find((k) => k.signKey);
     if (!active?.signKey) throw new Error(`No signing key can sign new tokens${settings.activeKid ? ` (active_kid ${settings.activeKid} has no private key)` : ''}.`);
     this.active = active;
+    this.verifiedCacheSize = Math.max(0, settings.verifiedCacheSize ?? DEFAULT_VERIFIED_CACHE_SIZE);
+  }
+
+  /** How many verified access tokens are remembered now. */
+  get verifiedCount(): number {
+    return this.verified.size;
   }
 
   /** A new sign-in: a new family with its first refresh token. */
@@ -95,9 +122,22 @@ export class TokenService {
 
   /** The user an access token belongs to; throws AuthFailure otherwise. */
   async verifyAccess(accessToken: string): Promise<Principal> {
-    const claims = this.verify(accessToken, 'access');
-    if (await this.families.isRevoked(claims.fam)) throw permissionDenied('family_revoked', 'This sign-in was revoked (a refresh token was reused). Sign in again with your API key.');
-    return { user: claims.sub, family: claims.fam };
+    let entry = this.verified.get(accessToken);
+    if (entry) {
+      this.verified.delete(accessToken);
+      // Expired since it was verified: the full check below refuses it with the usual message.
+      if (Math.floor(this.now() / 1000) >= entry.expiredAtS) entry = undefined;
+    }
+    if (!entry) {
+      const claims = this.verify(accessToken, 'access');
+      entry = { principal: { user: claims.sub, family: claims.fam }, expiredAtS: claims.exp + CLOCK_TOLERANCE_S };
+    }
+    if (await this.families.isRevoked(entry.principal.family)) throw permissionDenied('family_revoked', 'This sign-in was revoked (a refresh token was reused). Sign in again with your API key.');
+    if (this.verifiedCacheSize > 0) {
+      if (this.verified.size >= this.verifiedCacheSize) this.verified.delete(this.verified.keys().next().value as string);
+      this.verified.set(accessToken, entry);
+    }
+    return { ...entry.principal };
   }
 
   private sign(user: string, family: string, refreshJti?: string): { issued: IssuedTokens; refreshJti: string } {
@@ -147,9 +187,15 @@ export class TokenService {
       if (err instanceof jwt.NotBeforeError) throw unauthenticated('not_yet_valid', `The ${label} is not valid yet; check this machine's clock.`);
       throw unauthenticated('invalid', `The ${label} was rejected (${(err as Error).message}). Sign in again with your API key.`);
     }
-    if (typeof payload.exp !== 'number' || typeof payload.nbf !== 'number') throw unauthenticated('invalid', `The ${label} lacks exp or nbf. Sign in again.`);
+    if (typeof payload.exp !== 'number' || typeof payload.nbf !== 'number' || typeof payload.iat !== 'number') throw unauthenticated('invalid', `The ${label} lacks exp, nbf or iat. Sign in again.`);
     if (payload.typ !== typ) throw unauthenticated('wrong_type', `A ${payload.typ === 'refresh' ? 'refresh' : 'different kind of'} token was sent where an ${label} belongs.`);
+    // A token lives no longer than this server issues them for, however far its (signed) exp is.
+    const maxLifetimeS = Math.floor((typ === 'access' ? this.settings.accessTtlMs : this.settings.refreshTtlMs) / 1000) + LIFETIME_LEEWAY_S;
+    if (payload.iat > Math.floor(this.now() / 1000) + CLOCK_TOLERANCE_S) throw unauthenticated('invalid', `The ${label} claims to be issued in the future; check this machine's clock, or sign in again.`);
+    if (payload.exp - payload.iat > maxLifetimeS) {
+      throw unauthenticated('lifetime', `The ${label} is valid for longer than this server issues tokens for (${maxLifetimeS - LIFETIME_LEEWAY_S} s). Sign in again with your API key.`);
+    }
     if (typeof payload.sub !== 'string' || typeof payload.fam !== 'string' || typeof payload.jti !== 'string') throw unauthenticated('invalid', `The ${label} lacks its claims. Sign in again.`);
-    return { sub: payload.sub, typ, fam: payload.fam, jti: payload.jti };
+    return { sub: payload.sub, typ, fam: payload.fam, jti: payload.jti, exp: payload.exp };
   }
 }

@@ -3,6 +3,7 @@
  * then HEARTH_* environment variables, then command-line flags.
  */
 import type { McpServerSpec } from '../../mcp/mcpTypes';
+import { DEFAULT_TOOL_TIMEOUT_MS } from '../../core/executeToolCall';
 export type ServerMode = 'standalone' | 'remote';
 /** EdDSA is not offered: jsonwebtoken 9 (and its jwa) cannot sign or verify it; ES256 is the elliptic-curve choice. */
 export type SigningAlgorithm = 'HS256' | 'RS256' | 'ES256';
@@ -80,7 +81,12 @@ export interface ServerConfig {
     policy: 'fair' | 'fcfs';
     maxQueue: number;
     maxQueuePerUser: number;
-    /** How long the server waits for a client's tool result. */
+    /**
+     * The longest a tool call may take (approval included). A turn's tool
+     * deadline is the client's requested tool timeout, if any, capped by this;
+     * see RemoteToolExecutor. Defaults to the local agent's own limit, so a
+     * command that finishes locally is not cut short on the team server.
+     */
     toolTimeoutMs: number;
     /** How long a request may wait for a GPU slot before it is refused. */
     maxWaitMs: number;
@@ -127,7 +133,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
     apiKeysFile: '',
   },
   backends: [],
-  scheduler: { policy: 'fair', maxQueue: 512, maxQueuePerUser: 32, toolTimeoutMs: 120_000, maxWaitMs: 120_000, reservedCompletionSlots: 1 },
+  scheduler: { policy: 'fair', maxQueue: 512, maxQueuePerUser: 32, toolTimeoutMs: DEFAULT_TOOL_TIMEOUT_MS, maxWaitMs: 120_000, reservedCompletionSlots: 1 },
   limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0 },
   metrics: { host: '127.0.0.1', port: 9464 },
   admin: { enabled: false, keyHash: '' },

@@ -34,7 +34,7 @@ export const SETTINGS: SettingSpec[] = [
   { path: 'scheduler.policy', flag: '--scheduler-policy', env: 'HEARTH_SCHEDULER_POLICY', kind: 'string', help: 'fair (default) or fcfs' },
   { path: 'scheduler.maxQueue', flag: '--max-queue', env: 'HEARTH_MAX_QUEUE', kind: 'int', help: 'requests that may wait for a GPU slot' },
   { path: 'scheduler.maxQueuePerUser', flag: '--max-queue-per-user', env: 'HEARTH_MAX_QUEUE_PER_USER', kind: 'int', help: 'waiting requests per user' },
-  { path: 'scheduler.toolTimeoutMs', flag: '--tool-timeout', env: 'HEARTH_TOOL_TIMEOUT', kind: 'duration', help: 'wait for a client tool result' },
+  { path: 'scheduler.toolTimeoutMs', flag: '--tool-timeout', env: 'HEARTH_TOOL_TIMEOUT', kind: 'duration', help: 'longest a tool call on the client may take (default 15m, the local limit)' },
   { path: 'scheduler.reservedCompletionSlots', flag: '--reserved-completion-slots', env: 'HEARTH_RESERVED_COMPLETION_SLOTS', kind: 'int', help: 'slots per backend kept for inline completions (default 1; backends with 2+ slots)' },
   { path: 'scheduler.maxWaitMs', flag: '--max-wait', env: 'HEARTH_MAX_WAIT', kind: 'duration', help: 'longest wait for a GPU slot' },
   { path: 'limits.chatTurnsPerMinute', flag: '--chat-turns-per-minute', env: 'HEARTH_CHAT_TURNS_PER_MINUTE', kind: 'int', help: 'per user; 0 = unlimited' },

@@ -23,7 +23,7 @@ import type { RateLimit } from '../scheduler/rateLimiter';
 import type { Scheduler } from '../scheduler/scheduler';
 import { retryHint } from '../scheduler/schedulerErrors';
 import type { CallContext } from './callGuard';
-import { RemoteToolExecutor } from './remoteToolExecutor';
+import { effectiveToolTimeoutMs, RemoteToolExecutor } from './remoteToolExecutor';
 import { withMcpTools } from '../../mcp/withMcpTools';
 import type { McpManager } from '../../mcp/mcpManager';
 import { DeltaCoalescer } from './deltaCoalescer';
@@ -39,6 +39,7 @@ export interface AgentServiceDeps {
   agentFor(user: string): Agent;
   scheduler: Scheduler;
   chatLimiter: RateLimit;
+  /** The server's cap on a turn's tool deadline (scheduler.toolTimeoutMs); see effectiveToolTimeoutMs. */
   toolTimeoutMs: number;
   metrics: ServerMetrics;
   audit: AuditLog;
@@ -121,6 +122,8 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
     if (!call.write(msg)) await Promise.race([waitForDrain(call), finished]);
   };
 
+  // The turn's tool deadline, decided once: the core enforces it and every tool request carries it to the client.
+  const toolTimeoutMs = effectiveToolTimeoutMs(turn.toolTimeoutMs, deps.toolTimeoutMs);
   const executor =
     turn.tools.length > 0
       ? new RemoteToolExecutor(
@@ -129,7 +132,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
             sendRequest: (requestId, toolCall, timeoutMs) => write({ tool_request: { request_id: requestId, call: encodeToolCall(toolCall), timeout_ms: timeoutMs } }),
             sendCancel: (requestId) => write({ tool_cancel: { request_id: requestId } }),
           },
-          deps.toolTimeoutMs,
+          toolTimeoutMs,
           {
             requested: (c) => {
               deps.metrics.toolRequests.inc({ outcome: 'requested' });
@@ -139,9 +142,9 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
               deps.metrics.toolRequests.inc({ outcome: r.isError ? 'error' : 'ok' });
               deps.audit.record({ event: 'tool.result', user, turn: turnId, tool: c.name, callId: c.id, isError: r.isError, durationMs: Math.round(ms), contentChars: r.content.length });
             },
-            timedOut: (c) => {
+            timedOut: (c, ms) => {
               deps.metrics.toolRequests.inc({ outcome: 'timeout' });
-              deps.audit.record({ event: 'tool.timeout', user, turn: turnId, tool: c.name, callId: c.id });
+              deps.audit.record({ event: 'tool.timeout', user, turn: turnId, tool: c.name, callId: c.id, timeoutMs: ms });
             },
           },
         )
@@ -207,7 +210,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   const options: TurnOptions = { model: turn.model, executor: toolExecutor };
   if (turn.systemPrompt !== undefined) options.systemPrompt = turn.systemPrompt;
   if (turn.maxSteps !== undefined) options.maxSteps = turn.maxSteps;
-  if (turn.toolTimeoutMs !== undefined) options.toolTimeoutMs = Math.min(turn.toolTimeoutMs, deps.toolTimeoutMs);
+  options.toolTimeoutMs = toolTimeoutMs;
   if (turn.temperature !== undefined) options.temperature = turn.temperature;
   // The developer's client decides `think` per model; it passes through to the backend's /api/chat unchanged.
   if (turn.think !== undefined) options.think = turn.think;

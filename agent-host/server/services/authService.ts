@@ -40,9 +40,12 @@ export async function authenticate(req: AuthenticateRequest__Output, ctx: CallCo
   if (!user) {
     const reason = req.api_key.trim() === '' ? 'empty_key' : 'bad_key';
     deps.audit.record({ event: 'auth.failure', peer: ctx.peer, reason });
-    deps.metrics.authFailures.inc({ reason });
     const wait = await deps.failedAttempts.take(peerHost(ctx.peer));
-    if (wait > 0) throw exhausted(`Too many failed sign-ins from this address; ${retryHint(wait)}.`, wait);
+    if (wait > 0) {
+      // The call guard counts AuthFailures in hearth_auth_failures_total; this refusal is not one, so it is counted here.
+      deps.metrics.authFailures.inc({ reason });
+      throw exhausted(`Too many failed sign-ins from this address; ${retryHint(wait)}.`, wait);
+    }
     throw new AuthFailure(
       status.UNAUTHENTICATED,
       reason === 'empty_key' ? 'No API key was given. Run Hearth: Connect to Team Server and paste the key your admin gave you.' : 'The API key was not accepted. Check it in Hearth: Connect to Team Server, or ask the team server admin for a new one.',

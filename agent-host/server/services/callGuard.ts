@@ -27,6 +27,32 @@ export interface GuardDeps {
 
 const LOCAL_PRINCIPAL: Principal = { user: 'local', family: '' };
 
+/**
+ * The most request metadata (all keys and values, counted as HTTP/2 does:
+ * name + value + 32 per field) a call may carry. Hearth's own clients send a
+ * token of under 1 KB; anything near this is not a token this server issued.
+ * Fields over 64 KiB never get here: HTTP/2 itself refuses them with the
+ * connection (see ops/http2SessionWatchdog.ts).
+ */
+export const MAX_METADATA_BYTES = 16 * 1024;
+
+function metadataBytes(metadata: Metadata): number {
+  let bytes = 0;
+  for (const [key, values] of Object.entries(metadata.toJSON())) for (const value of values) bytes += key.length + value.length + 32;
+  return bytes;
+}
+
+/** Refuses oversized metadata with a status that says so, before anything reads it. */
+function checkMetadataSize(metadata: Metadata, deps: GuardDeps): void {
+  const bytes = metadataBytes(metadata);
+  if (bytes <= MAX_METADATA_BYTES) return;
+  deps.metrics.rejected.inc({ kind: 'rpc', reason: 'metadata_too_large' });
+  throw new ServiceFailure(
+    status.RESOURCE_EXHAUSTED,
+    `Request metadata too large: ${Math.ceil(bytes / 1024)} KB, and this team server accepts at most ${MAX_METADATA_BYTES / 1024} KB. A token that large was not issued by this server; sign in again with your API key.`,
+  );
+}
+
 function bearer(metadata: Metadata): string {
   const values = metadata.get('authorization');
   if (values.length === 0) throw unauthenticated('missing', 'This team server requires sign-in: no access token was sent. Connect with Hearth: Connect to Team Server and your API key.');
@@ -64,6 +90,7 @@ export function guardUnary<Req, Res>(
 ): (call: ServerUnaryCall<Req, Res>, callback: sendUnaryData<Res>) => void {
   return (call, callback) => {
     const run = async (): Promise<Res> => {
+      checkMetadataSize(call.metadata, deps);
       const principal = requireAuth ? await authenticateCall(call.metadata, deps) : LOCAL_PRINCIPAL;
       return handler(call.request, { principal, peer: call.getPeer() }, call);
     };
@@ -87,7 +114,10 @@ export function guardBidi<Req, Res>(
   handler: (call: ServerDuplexStream<Req, Res>, ctx: CallContext) => Promise<void>,
 ): (call: ServerDuplexStream<Req, Res>) => void {
   return (call) => {
-    const run = async () => handler(call, { principal: await authenticateCall(call.metadata, deps), peer: call.getPeer() });
+    const run = async () => {
+      checkMetadataSize(call.metadata, deps);
+      return handler(call, { principal: await authenticateCall(call.metadata, deps), peer: call.getPeer() });
+    };
     run().then(
       () => deps.metrics.rpcs.inc({ method, code: 'OK' }),
       (err: unknown) => {

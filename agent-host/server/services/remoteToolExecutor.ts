@@ -3,11 +3,26 @@
  * client offered, and `execute` sends a tool request down the client's Chat
  * stream and waits for the client to run it under the developer's own
  * approval policy. The server never touches the developer's files.
+ *
+ * Tool deadlines have one owner: the turn. `effectiveToolTimeoutMs` computes
+ * the turn's tool timeout once (the client's requested timeout, capped by the
+ * server's `scheduler.toolTimeoutMs`); the agent core enforces it with the
+ * only timer (executeToolCall), and each ToolRequest carries the same number
+ * as `timeout_ms`, which the client applies as the execution's deadline, as
+ * gRPC propagates a deadline. This executor has no timer of its own: when the
+ * core's deadline aborts a call it tells the client to stop and reports the
+ * timeout (audit `tool.timeout`, metrics outcome="timeout").
  */
 import { randomUUID } from 'node:crypto';
 import type { ToolCall, ToolResult } from '../../../protocol/chat';
 import type { ToolDefinition } from '../../../protocol/tools';
+import { DEFAULT_TOOL_TIMEOUT_MS, isToolTimeout } from '../../core/executeToolCall';
 import type { ToolExecutor } from '../../index';
+
+/** The turn's tool deadline: what the client asked for (the local default when it did not), never more than the server allows. */
+export function effectiveToolTimeoutMs(requestedMs: number | undefined, serverCapMs: number): number {
+  return Math.max(1, Math.min(requestedMs ?? DEFAULT_TOOL_TIMEOUT_MS, serverCapMs));
+}
 
 export interface ToolChannel {
   sendRequest(requestId: string, call: ToolCall, timeoutMs: number): Promise<void>;
@@ -17,7 +32,8 @@ export interface ToolChannel {
 export interface ToolObserver {
   requested?(call: ToolCall, requestId: string): void;
   answered?(call: ToolCall, result: ToolResult, durationMs: number): void;
-  timedOut?(call: ToolCall): void;
+  /** The turn's tool deadline passed before the client answered. */
+  timedOut?(call: ToolCall, timeoutMs: number): void;
 }
 
 interface Pending {
@@ -31,10 +47,11 @@ export class RemoteToolExecutor implements ToolExecutor {
   readonly sentResults = new Map<string, string>();
   private closed = false;
 
+  /** @param deadlineMs the turn's tool timeout (`effectiveToolTimeoutMs`), sent to the client with each request; the agent core enforces it. */
   constructor(
     private readonly tools: ToolDefinition[],
     private readonly channel: ToolChannel,
-    private readonly timeoutMs: number,
+    private readonly deadlineMs: number,
     private readonly observer: ToolObserver = {},
   ) {}
 
@@ -53,18 +70,18 @@ export class RemoteToolExecutor implements ToolExecutor {
       const finish = (result: ToolResult, cancelClient: boolean) => {
         if (settled) return;
         settled = true;
-        clearTimeout(timer);
         signal.removeEventListener('abort', onAbort);
         this.pending.delete(requestId);
         // The client stops a tool the server no longer waits for (it may still be asking for approval).
         if (cancelClient && !this.closed) void this.channel.sendCancel(requestId).catch(() => undefined);
         resolve(result);
       };
-      const onAbort = () => finish(errorResult('The turn was cancelled while the tool ran.'), true);
-      const timer = setTimeout(() => {
-        this.observer.timedOut?.(call);
-        finish(errorResult(`The developer's editor did not return a result for ${call.name} within ${this.timeoutMs < 1000 ? `${this.timeoutMs} ms` : `${Math.round(this.timeoutMs / 1000)} s`} (it may be waiting for approval).`), true);
-      }, this.timeoutMs);
+      // The core has already answered the model (its timeout or cancel result); this only ends the request here and on the client.
+      const onAbort = () => {
+        const timedOut = isToolTimeout(signal);
+        if (timedOut) this.observer.timedOut?.(call, this.deadlineMs);
+        finish(errorResult(timedOut ? `${call.name} timed out.` : 'The turn was cancelled while the tool ran.'), true);
+      };
       signal.addEventListener('abort', onAbort, { once: true });
       this.pending.set(requestId, {
         call,
@@ -74,7 +91,7 @@ export class RemoteToolExecutor implements ToolExecutor {
         },
       });
       this.observer.requested?.(call, requestId);
-      this.channel.sendRequest(requestId, call, this.timeoutMs).catch(() => finish(errorResult('The tool request could not be sent to the developer\'s editor.'), false));
+      this.channel.sendRequest(requestId, call, this.deadlineMs).catch(() => finish(errorResult('The tool request could not be sent to the developer\'s editor.'), false));
     });
   }
 

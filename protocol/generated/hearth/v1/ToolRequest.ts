@@ -9,7 +9,10 @@ export interface ToolRequest {
   'request_id'?: (string);
   'call'?: (_hearth_v1_ToolCall | null);
   /**
-   * How long the server waits for the result.
+   * The call's deadline, counted from when the request arrives: the turn's
+   * tool timeout (the client's tool_timeout_ms, capped by the server's limit;
+   * approval included). The server stops waiting and tells the model the call
+   * timed out when it passes; the client stops the tool then too. 0: none.
    */
   'timeout_ms'?: (number);
 }
@@ -21,7 +24,10 @@ export interface ToolRequest__Output {
   'request_id': (string);
   'call': (_hearth_v1_ToolCall__Output | null);
   /**
-   * How long the server waits for the result.
+   * The call's deadline, counted from when the request arrives: the turn's
+   * tool timeout (the client's tool_timeout_ms, capped by the server's limit;
+   * approval included). The server stops waiting and tells the model the call
+   * timed out when it passes; the client stops the tool then too. 0: none.
    */
   'timeout_ms': (number);
 }

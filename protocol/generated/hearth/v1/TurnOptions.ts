@@ -4,6 +4,10 @@
 export interface TurnOptions {
   'system_prompt'?: (string);
   'max_steps'?: (number);
+  /**
+   * The longest one tool call may take, approval included. The server caps
+   * it with its own limit and sends the result with each ToolRequest.
+   */
   'tool_timeout_ms'?: (number);
   'temperature'?: (number | string);
   /**
@@ -27,6 +31,10 @@ export interface TurnOptions {
 export interface TurnOptions__Output {
   'system_prompt': (string);
   'max_steps'?: (number);
+  /**
+   * The longest one tool call may take, approval included. The server caps
+   * it with its own limit and sends the result with each ToolRequest.
+   */
   'tool_timeout_ms'?: (number);
   'temperature'?: (number);
   /**
