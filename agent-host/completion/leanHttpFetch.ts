@@ -105,44 +105,62 @@ function leanResponse(res: http.IncomingMessage, signal: AbortSignal | undefined
  * which is what the agent core's error mapping reads.
  */
 export function leanHttpFetch(signal?: AbortSignal): typeof fetch {
-  const lean = (input: string | URL | Request, init: RequestInit = {}): Promise<LeanReply> =>
-    new Promise((resolve, reject) => {
-      const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
-      const secure = url.protocol === 'https:';
-      const signals = [init.signal, signal].filter((s): s is AbortSignal => !!s);
-      const merged = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
-      if (merged?.aborted) return reject(abortError(merged));
-      const headers: Record<string, string> = {};
-      new Headers(init.headers).forEach((value, name) => (headers[name] = value));
-      const body = typeof init.body === 'string' ? init.body : undefined;
-      if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-      const request = (secure ? https : http).request(url, { method: init.method ?? 'GET', headers, agent: secure ? httpsAgent : httpAgent });
-      // Once the whole response has arrived, an abort has nothing left to stop (and the socket is back in the pool).
-      let settled = false;
-      const settle = () => {
-        settled = true;
-        merged?.removeEventListener('abort', onAbort);
-      };
-      let response: http.IncomingMessage | undefined;
-      const onAbort = () => {
-        if (settled) return;
-        settle();
-        // A response that arrived whole keeps its socket for reuse; anything still streaming costs the connection.
-        const cutsConnection = !response?.complete;
-        if (response) response.destroy(abortError(merged!));
-        else request.destroy(abortError(merged!));
-        if (cutsConnection && !secure) httpAgent.reserve(url);
-      };
-      merged?.addEventListener('abort', onAbort, { once: true });
-      request.on('close', settle);
-      request.on('socket', (socket) => (socket as net.Socket).setNoDelay?.(true));
-      request.on('error', (err) => reject(merged?.aborted ? abortError(merged) : new TypeError('fetch failed', { cause: err })));
-      request.on('response', (res) => {
-        response = res;
-        res.on('end', settle);
-        resolve(leanResponse(res, merged));
-      });
-      request.end(body);
-    });
+  const lean = (input: string | URL | Request, init: RequestInit = {}): Promise<LeanReply> => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const signals = [init.signal, signal].filter((s): s is AbortSignal => !!s);
+    const merged = signals.length > 1 ? AbortSignal.any(signals) : signals[0];
+    if (merged?.aborted) return Promise.reject(abortError(merged));
+    const headers: Record<string, string> = {};
+    new Headers(init.headers).forEach((value, name) => (headers[name] = value));
+    const body = typeof init.body === 'string' ? init.body : undefined;
+    if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
+    return send(url, init.method ?? 'GET', headers, body, merged, true);
+  };
   return lean as unknown as typeof fetch;
+}
+
+/**
+ * One HTTP request. A keep-alive connection the server closed while it sat
+ * idle fails the next request on it at once (ECONNRESET or EPIPE, before any
+ * response): the server never saw that request, so it is sent once more on
+ * a new connection, as browsers and undici do.
+ */
+function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, merged: AbortSignal | undefined, mayRetry: boolean): Promise<LeanReply> {
+  return new Promise((resolve, reject) => {
+    const secure = url.protocol === 'https:';
+    const request = (secure ? https : http).request(url, { method, headers, agent: secure ? httpsAgent : httpAgent });
+    // Once the whole response has arrived, an abort has nothing left to stop (and the socket is back in the pool).
+    let settled = false;
+    const settle = () => {
+      settled = true;
+      merged?.removeEventListener('abort', onAbort);
+    };
+    let response: http.IncomingMessage | undefined;
+    const onAbort = () => {
+      if (settled) return;
+      settle();
+      // A response that arrived whole keeps its socket for reuse; anything still streaming costs the connection.
+      const cutsConnection = !response?.complete;
+      if (response) response.destroy(abortError(merged!));
+      else request.destroy(abortError(merged!));
+      if (cutsConnection && !secure) httpAgent.reserve(url);
+    };
+    merged?.addEventListener('abort', onAbort, { once: true });
+    request.on('close', settle);
+    request.on('socket', (socket) => (socket as net.Socket).setNoDelay?.(true));
+    request.on('error', (err: NodeJS.ErrnoException) => {
+      if (merged?.aborted) return reject(abortError(merged));
+      if (mayRetry && !response && request.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
+        settle();
+        return resolve(send(url, method, headers, body, merged, false));
+      }
+      reject(new TypeError('fetch failed', { cause: err }));
+    });
+    request.on('response', (res) => {
+      response = res;
+      res.on('end', settle);
+      resolve(leanResponse(res, merged));
+    });
+    request.end(body);
+  });
 }

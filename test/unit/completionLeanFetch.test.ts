@@ -6,6 +6,7 @@ import type { FimChunk, FimReadyModel } from '../../agent-host/completion/fimTyp
 import { classifyFailure } from '../../agent-host/core/errorMapping';
 import { HearthException } from '../../agent-host/core/hearthException';
 import { closedPortUrl } from '../fixtures/closedPort';
+import { startIdleConnectionCloser } from '../fixtures/idleConnectionCloser';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -95,5 +96,23 @@ describe('fill-in-the-middle completer over HTTP', function () {
     controller.abort();
     const aborted = await new Ollama({ host: fixture.url, fetch: leanHttpFetch(controller.signal) }).list().catch((e: unknown) => e);
     assert.equal(classifyFailure(aborted).kind, 'aborted');
+  });
+
+  it('sends a request again once when the server had closed the idle connection it reused, and only then', async () => {
+    const server = await startIdleConnectionCloser();
+    try {
+      const post = () => leanHttpFetch()(`${server.url}/api/chat`, { method: 'POST', body: '{"model":"m"}' }).then((r) => r.json());
+      assert.deepEqual(await post(), { ok: true });
+      // The second request goes out on the kept-alive connection, which the server resets: sent again on a new one.
+      assert.deepEqual(await post(), { ok: true });
+      assert.equal(server.resets, 1);
+      assert.equal(server.answered, 2);
+      // A reset on a new connection is a real failure: reported, not retried for ever.
+      server.resetEvery = true;
+      const failed = await post().catch((e: unknown) => e);
+      assert.equal(classifyFailure(failed).kind, 'dropped');
+    } finally {
+      await server.close();
+    }
   });
 });
