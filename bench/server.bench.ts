@@ -24,7 +24,7 @@
  * Environment: BENCH_DEVELOPERS ("50,100,500"), BENCH_TOKEN_MS (10),
  * BENCH_BASELINE_REF (a git ref, or "none"), BENCH_FAIRNESS_SECONDS (8),
  * BENCH_CPU_PROFILE_DIR (writes a V8 CPU profile of each server process there),
- * BENCH_ANSWER_TOKENS (40).
+ * BENCH_ANSWER_TOKENS (40), BENCH_TURNS (200 measured turns at least).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
@@ -47,6 +47,8 @@ const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 10);
 const DEVELOPERS = (process.env.BENCH_DEVELOPERS ?? '50,100,500').split(',').filter(Boolean).map(Number);
 const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '0211f82';
 const FAIRNESS = process.env.BENCH_FAIRNESS !== '0';
+/** Measured turns per phase, at least (a profile of the steady state wants many more). */
+const TURNS = Number(process.env.BENCH_TURNS ?? 200);
 const FAIRNESS_SECONDS = Number(process.env.BENCH_FAIRNESS_SECONDS ?? 8);
 const ANSWER_TOKENS = Array.from({ length: Number(process.env.BENCH_ANSWER_TOKENS ?? 40) }, (_, i) => (i === 0 ? 'This' : ` word${i}`));
 const COMPLETION_REPLY = 'return a + b;';
@@ -236,9 +238,9 @@ async function connectDevelopers(pki: TestPki, port: number, n: number): Promise
   return { agents: connections.map((c) => new RemoteAgent(c)), close: () => connections.forEach((c) => c.close()) };
 }
 
-/** Measured rounds per developer, so that small N still gives a p99 from 200 or more turns. */
+/** Measured rounds per developer, so that small N still gives a p99 from BENCH_TURNS or more turns. */
 function roundsFor(n: number): number {
-  return Math.max(1, Math.ceil(200 / n));
+  return Math.max(1, Math.ceil(TURNS / n));
 }
 
 function cpuSecondsOfThisProcess(): number {
