@@ -28,7 +28,6 @@
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
@@ -40,6 +39,7 @@ import { TeamConnection } from '../language-server/remote/teamConnection';
 import { parseTeamServerUrl } from '../language-server/remote/teamServerUrl';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest, type ScriptedReply } from '../test/fixtures/ollamaFixture';
 import { FakeToolExecutor } from '../test/fixtures/fakeToolExecutor';
+import { freePort } from '../test/fixtures/freePort';
 import { makePki, type TestPki } from '../test/integration/teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -65,17 +65,6 @@ function canPin(): boolean {
 /** Moves this process (every thread) to the load generator's CPU. */
 function pinSelf(): void {
   if (canPin()) execFileSync('taskset', ['-a', '-cp', String(GENERATOR_CPU), String(process.pid)], { stdio: 'ignore' });
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolvePort, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolvePort(port));
-    });
-  });
 }
 
 interface Build {

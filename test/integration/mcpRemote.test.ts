@@ -11,12 +11,11 @@ import { McpManager, withMcpTools } from '../../agent-host';
 import type { TeamServer } from '../../agent-host/server/teamServer';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
-import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { isProcessGone } from '../fixtures/processGone';
 import { until } from '../fixtures/until';
 import { EVERYTHING_SERVER, MODEL } from './mcpHarness';
-import { ALICE_KEY, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+import { teamConnection, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
 
 describe('MCP tools of the developer in remote mode (integration)', function () {
   this.timeout(60_000);
@@ -31,7 +30,7 @@ describe('MCP tools of the developer in remote mode (integration)', function () 
     pki = makePki();
     fixture = await startOllamaFixture();
     ({ server } = await startTestServer(remoteConfig(pki, fixture.url)));
-    connection = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${server.port}`), apiKey: ALICE_KEY, tls: { caPem: pki.caPem } });
+    connection = teamConnection(server.port, pki);
     manager = new McpManager({ log: () => undefined });
     await manager.configure([{ name: 'everything', config: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } }]);
     await until(() => manager.tools().length > 0, 'server-everything to list its tools', 20_000);

@@ -14,15 +14,9 @@ import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import type { TeamServer } from '../../agent-host/server/teamServer';
-import { ALICE_KEY, eventually, makePki, MemoryAudit, remoteConfig, startTcpRelay, startTestServer, type TestPki } from './teamServerHarness';
+import { ALICE_KEY, teamConnection, collect, makePki, MemoryAudit, remoteConfig, startTcpRelay, startTestServer, type TestPki, eventually } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
-}
 
 describe('team server: chat through TLS with tools on the client', function () {
   this.timeout(30_000);
@@ -37,7 +31,7 @@ describe('team server: chat through TLS with tools on the client', function () {
     pki = makePki();
     fixture = await startOllamaFixture({ tokenDelayMs: 1 });
     ({ server, audit } = await startTestServer(remoteConfig(pki, fixture.url)));
-    connection = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${server.port}`), apiKey: ALICE_KEY, tls: { caPem: pki.caPem } });
+    connection = teamConnection(server.port, pki);
     agent = new RemoteAgent(connection);
   });
 

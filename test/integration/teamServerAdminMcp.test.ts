@@ -9,12 +9,11 @@ import type { AgentEvent } from '../../protocol/chat';
 import type { TeamServer } from '../../agent-host/server/teamServer';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
-import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import { readMcpServers } from '../../agent-host/server/config/readMcpServers';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { EVERYTHING_SERVER, MODEL } from './mcpHarness';
-import { ALICE_KEY, makePki, remoteConfig, startTestServer, type MemoryAudit, type TestPki } from './teamServerHarness';
+import { teamConnection, makePki, type MemoryAudit, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
 
 describe('admin MCP servers on the team server (integration)', function () {
   this.timeout(60_000);
@@ -31,7 +30,7 @@ describe('admin MCP servers on the team server (integration)', function () {
     const servers = readMcpServers({ servers: { docs: { type: 'stdio', command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } } }, problems);
     assert.deepEqual(problems, []);
     ({ server, audit } = await startTestServer(remoteConfig(pki, fixture.url, (c) => (c.mcp = { servers }))));
-    connection = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${server.port}`), apiKey: ALICE_KEY, tls: { caPem: pki.caPem } });
+    connection = teamConnection(server.port, pki);
   });
 
   after(async () => {

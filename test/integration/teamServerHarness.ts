@@ -13,6 +13,9 @@ import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
 import type { AuditEvent, AuditLog } from '../../agent-host/server/ops/auditLog';
 import { silentLogger } from '../../agent-host/server/ops/logger';
 import { startTeamServer, type TeamServer } from '../../agent-host/server/teamServer';
+import type { AgentEvent } from '../../protocol/chat';
+import { TeamConnection } from '../../language-server/remote/teamConnection';
+import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 
 export interface TestPki {
   dir: string;
@@ -144,4 +147,16 @@ export async function startTcpRelay(targetPort: number): Promise<{ port: number;
     for (const s of sockets) s.destroy();
   };
   return { port, dropAll, close: () => new Promise<void>((resolve) => { dropAll(); relay.close(() => resolve()); }) };
+}
+
+/** The client the language server uses, signed in as `apiKey`'s user (alice by default) on `port`, trusting the test CA. */
+export function teamConnection(port: number, pki: TestPki, apiKey = ALICE_KEY): TeamConnection {
+  return new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${port}`), apiKey, tls: { caPem: pki.caPem } });
+}
+
+/** Every event of a turn, in order. */
+export async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
+  const out: AgentEvent[] = [];
+  for await (const e of events) out.push(e);
+  return out;
 }

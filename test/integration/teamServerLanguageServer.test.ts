@@ -15,15 +15,9 @@ import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import { DEFAULT_MODELS, QWEN3, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import type { TeamServer } from '../../agent-host/server/teamServer';
-import { ALICE_KEY, eventually, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+import { ALICE_KEY, collect, makePki, remoteConfig, startTestServer, type TestPki, eventually } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
-}
 
 describe('language server: switching between local and team mode', function () {
   this.timeout(30_000);

@@ -11,9 +11,8 @@ import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixtur
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
-import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import type { TeamServer } from '../../agent-host/server/teamServer';
-import { ALICE_KEY, eventually, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+import { teamConnection, makePki, remoteConfig, startTestServer, type TestPki, eventually } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
 
@@ -30,7 +29,7 @@ describe('team server: the model router frees every GPU slot', function () {
     fixture = await startOllamaFixture({ tokenDelayMs: 1 });
     // One slot: a reply that kept its slot would make the next request wait for ever.
     ({ server } = await startTestServer(remoteConfig(pki, fixture.url, (c) => (c.backends[0].maxConcurrency = 1))));
-    connection = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${server.port}`), apiKey: ALICE_KEY, tls: { caPem: pki.caPem } });
+    connection = teamConnection(server.port, pki);
     agent = new RemoteAgent(connection);
   });
 

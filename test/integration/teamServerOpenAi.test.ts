@@ -12,11 +12,10 @@ import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixtur
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
-import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import type { TeamServer } from '../../agent-host/server/teamServer';
 import { openAiChat } from '../../agent-host/server/backends/openAiAdapter';
 import { ReplyPipe } from '../../agent-host/server/backends/replyPipe';
-import { ALICE_KEY, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+import { teamConnection, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
 
 const OPENAI_MODEL = 'vllm-coder';
 
@@ -86,7 +85,7 @@ describe('team server: OpenAI-compatible backends', function () {
         c.backends.push({ name: 'vllm', type: 'openai', url: openai.url, maxConcurrency: 2, apiKey: 'vllm-token', fimModels: [OPENAI_MODEL], requestPriority: true });
       }),
     ));
-    connection = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${server.port}`), apiKey: ALICE_KEY, tls: { caPem: pki.caPem } });
+    connection = teamConnection(server.port, pki);
     agent = new RemoteAgent(connection);
   });
 

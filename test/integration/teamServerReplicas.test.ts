@@ -24,19 +24,13 @@ import { startHaproxy, type HaproxyBalancer } from '../fixtures/haproxyBalancer'
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { startRedisServer, type RedisServer } from '../fixtures/redisServer';
 import { until } from '../fixtures/until';
-import { ALICE_KEY, AUDIENCE, BOB_KEY, ISSUER, makePki, type TestPki } from './teamServerHarness';
+import { ALICE_KEY, AUDIENCE, BOB_KEY, collect, ISSUER, makePki, type TestPki } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
 const CAROL_KEY = 'hearth_test-key-for-carol-0123456789abcdefghijklmno';
 const REUSE_WINDOW_S = 2;
 
 type AuthTokens = { access_token: string; refresh_token: string };
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
-}
 
 function textOf(events: AgentEvent[]): string {
   return events.map((e) => (e.type === 'text' ? e.delta : '')).join('');

@@ -18,16 +18,10 @@ import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import type { ServerConfig } from '../../agent-host/server/config/serverConfig';
 import type { TeamServer } from '../../agent-host/server/teamServer';
-import { ALICE_KEY, BOB_KEY, eventually, makePki, remoteConfig, startTcpRelay, startTestServer, type TestPki } from './teamServerHarness';
+import { ALICE_KEY, teamConnection, BOB_KEY, collect, makePki, remoteConfig, startTcpRelay, startTestServer, type TestPki, eventually } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
 const FAST_RETRY = { attempts: 2, baseMs: 10, maxMs: 20 };
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
-}
 
 function errorOf(events: AgentEvent[]) {
   const e = events.find((x): x is Extract<AgentEvent, { type: 'error' }> => x.type === 'error');
@@ -167,7 +161,7 @@ describe('team server: failures the user can act on', function () {
 
   it('rejects malformed turns with INVALID_ARGUMENT naming the field', async () => {
     const server = await serve();
-    const connection = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${server.port}`), apiKey: ALICE_KEY, tls: { caPem: pki.caPem } });
+    const connection = teamConnection(server.port, pki);
     connections.push(connection);
     const start = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: MODEL, tools: [] });
     const cases: [string, unknown, RegExp][] = [

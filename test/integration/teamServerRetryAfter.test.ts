@@ -15,15 +15,9 @@ import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import type { TeamServer } from '../../agent-host/server/teamServer';
-import { ALICE_KEY, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+import { teamConnection, collect, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
-}
 
 describe('team server: the client honours retry-after-ms', function () {
   this.timeout(30_000);
@@ -42,7 +36,7 @@ describe('team server: the client honours retry-after-ms', function () {
         c.limits.completionsPerMinute = 1;
       }),
     ));
-    connection = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${server.port}`), apiKey: ALICE_KEY, tls: { caPem: pki.caPem } });
+    connection = teamConnection(server.port, pki);
     agent = new RemoteAgent(connection);
   });
 

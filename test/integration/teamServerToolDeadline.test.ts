@@ -20,18 +20,12 @@ import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import type { TeamServer } from '../../agent-host/server/teamServer';
-import { ALICE_KEY, eventually, makePki, MemoryAudit, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+import { teamConnection, collect, makePki, MemoryAudit, remoteConfig, startTestServer, type TestPki, eventually } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
 const SERVER_CAP_MS = 3000;
 const TURN_TIMEOUT_MS = 700;
 const TOOL_NEEDS_MS = 1500;
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const e of events) out.push(e);
-  return out;
-}
 
 /** A read_file that takes `needsMs` unless its signal stops it first; records when and why it stopped. */
 class SlowTool implements ToolExecutor {
@@ -72,7 +66,7 @@ describe('team server: one owner for tool deadlines', function () {
     pki = makePki();
     fixture = await startOllamaFixture({ tokenDelayMs: 1 });
     ({ server, audit } = await startTestServer(remoteConfig(pki, fixture.url, (c) => (c.scheduler.toolTimeoutMs = SERVER_CAP_MS))));
-    connection = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${server.port}`), apiKey: ALICE_KEY, tls: { caPem: pki.caPem } });
+    connection = teamConnection(server.port, pki);
   });
 
   after(async () => {

@@ -7,7 +7,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
-import * as net from 'node:net';
+import { freePort } from '../../fixtures/freePort';
 import * as os from 'node:os';
 import * as path from 'node:path';
 
@@ -40,13 +40,6 @@ function assertInstalled(): void {
   }
 }
 
-export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as net.AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 /** Settings that keep the workbench quiet and deterministic for tests. */
 export const TEST_SETTINGS: Record<string, unknown> = {
