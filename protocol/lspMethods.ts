@@ -556,10 +556,19 @@ export namespace McpTrustServerRequest {
 }
 
 /** A tool's definition as the server declared it; its hash decides whether an approval still applies. */
+/**
+ * A tool's definition as its server declared it, everything the model or the
+ * user is shown: an approval ("Always allow") is tied to the hash of all of it.
+ */
 export interface McpToolDefinitionSnapshot {
   name: string;
   description: string;
   inputSchema: Record<string, unknown>;
+  /** Shown to the model when the description is empty, and to the user. */
+  title?: string;
+  /** The server's hints (readOnlyHint, destructiveHint, …), shown with the approval. */
+  annotations?: Record<string, unknown>;
+  outputSchema?: Record<string, unknown>;
 }
 
 export interface McpToolApprovalParams extends TurnRef {

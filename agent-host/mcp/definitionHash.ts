@@ -22,11 +22,22 @@ export function sha256Hex(text: string): string {
 }
 
 /**
- * The hash an approval is tied to: the tool's name, description and input
- * schema exactly as the server declared them. A server that rewrites a tool's
- * description after the user allowed it (tool poisoning) gets a new hash, and
- * the user is asked again.
+ * The hash an approval is tied to: the tool's definition exactly as the
+ * server declared it and as Hearth presents it (name, description, input
+ * schema, title, annotations, output schema). A server that rewrites any of
+ * it after the user allowed the tool (tool poisoning) gets a new hash, and
+ * the user is asked again. Fields a tool does not have are left out, so a
+ * tool without a title or annotations hashes as it always did.
  */
 export function definitionHash(snapshot: McpToolDefinitionSnapshot): string {
-  return sha256Hex(canonicalJson({ name: snapshot.name, description: snapshot.description, inputSchema: snapshot.inputSchema }));
+  return sha256Hex(
+    canonicalJson({
+      name: snapshot.name,
+      description: snapshot.description,
+      inputSchema: snapshot.inputSchema,
+      title: snapshot.title,
+      annotations: snapshot.annotations,
+      outputSchema: snapshot.outputSchema,
+    }),
+  );
 }

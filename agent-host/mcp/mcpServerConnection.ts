@@ -250,7 +250,7 @@ export class McpServerConnection {
     if (gen !== this.generation || this.state !== 'running') return;
     const exit = this.stdio?.exit;
     const output = this.recentStderr.length > 0 ? ` Its last output: ${this.recentStderr.map((l) => JSON.stringify(l)).join(' ')}` : '';
-    this.stopReason = this.closeReason ?? (exit ? describeExit(exit) : 'the connection closed');
+    this.stopReason = this.closeReason ?? this.stdio?.stopReason ?? (exit ? describeExit(exit) : 'the connection closed');
     this.lastError = `${this.stopReason}.${output}`;
     if (this.runningSince !== undefined && Date.now() - this.runningSince >= STABLE_AFTER_MS) this.failures = 0;
     this.generation++;

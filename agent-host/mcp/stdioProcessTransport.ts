@@ -21,6 +21,12 @@ export interface ProcessExit {
   signal: NodeJS.Signals | null;
 }
 
+/**
+ * The largest JSON-RPC message read from a server: a tool result bigger than
+ * this would only be clipped before the model sees it, and buffering it whole
+ * is how a server could exhaust the language server's memory.
+ */
+export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 const MAX_STDERR_LINE = 2000;
 /** A server that floods stderr must not flood the editor's output channel. */
 const MAX_STDERR_LINES_PER_SECOND = 50;
@@ -60,7 +66,12 @@ export class StdioProcessTransport implements Transport {
   onmessage?: (message: JSONRPCMessage) => void;
 
   private child?: ChildProcess;
-  private readonly buffer = new ReadBuffer();
+  // Sized so that it never refuses what `lineBytes` lets through; `lineBytes` is the cap that applies.
+  private readonly buffer = new ReadBuffer({ maxBufferSize: MAX_MESSAGE_BYTES + 4 * 1024 * 1024 });
+  /** Bytes of the message being received (since the last newline). */
+  private lineBytes = 0;
+  /** Why this transport stopped the server itself (a message over the cap), for the error the calls get. */
+  stopReason?: string;
   private closed = false;
   private exited?: Promise<void>;
   exit?: ProcessExit;
@@ -116,6 +127,16 @@ export class StdioProcessTransport implements Transport {
       });
       child.stdin!.on('error', (err) => this.onerror?.(err));
       child.stdout!.on('data', (chunk: Buffer) => {
+        if (this.stopReason) return;
+        if (!this.withinCap(chunk)) {
+          // Refused while reading, before the bytes pile up: the server is stopped (and restarted by the
+          // connection), so the call waiting for this message ends with an error that says why.
+          this.stopReason = `it sent a message larger than ${Math.round(MAX_MESSAGE_BYTES / (1024 * 1024))} MB, more than Hearth reads from an MCP server`;
+          this.buffer.clear();
+          this.onerror?.(new Error(`The MCP server ${this.stopReason}.`));
+          void this.close();
+          return;
+        }
         this.buffer.append(chunk);
         for (;;) {
           let message: JSONRPCMessage | null;
@@ -132,6 +153,21 @@ export class StdioProcessTransport implements Transport {
       });
       this.pipeStderr(child);
     });
+  }
+
+  /** Whether every message `chunk` ends or continues stays within the cap. */
+  private withinCap(chunk: Buffer): boolean {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(0x0a, start);
+      if (nl < 0) {
+        this.lineBytes += chunk.length - start;
+        return this.lineBytes <= MAX_MESSAGE_BYTES;
+      }
+      if (this.lineBytes + (nl - start) > MAX_MESSAGE_BYTES) return false;
+      this.lineBytes = 0;
+      start = nl + 1;
+    }
   }
 
   private pipeStderr(child: ChildProcess): void {

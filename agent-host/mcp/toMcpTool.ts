@@ -9,6 +9,8 @@ export interface ListedTool {
   title?: string;
   description?: string;
   inputSchema: Record<string, unknown>;
+  annotations?: unknown;
+  outputSchema?: unknown;
   execution?: { taskSupport?: string };
 }
 
@@ -71,6 +73,10 @@ export function toMcpTool(server: string, slug: string, tool: ListedTool, taken:
     description: typeof tool.description === 'string' ? tool.description : '',
     inputSchema: isRecord(tool.inputSchema) ? tool.inputSchema : { type: 'object' },
   };
+  // Pinned with the rest: a title stands in for an empty description, and annotations are shown with the approval.
+  if (typeof tool.title === 'string') snapshot.title = tool.title;
+  if (isRecord(tool.annotations)) snapshot.annotations = tool.annotations;
+  if (isRecord(tool.outputSchema)) snapshot.outputSchema = tool.outputSchema;
   const name = namespacedToolName(slug, tool.name, taken);
   const parameters = toSchemaSubset(snapshot.inputSchema);
   const about = snapshot.description || tool.title || tool.name;
