@@ -1,14 +1,14 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { ErrorCode, ListRootsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { formatToolResult } from './formatToolResult';
 import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { describeTarget } from './describeTarget';
 import { StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { toMcpTool, type ListedTool } from './toMcpTool';
 
-export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, 'onStatusChange'>> & Pick<McpManagerOptions, 'onStatusChange'>;
+export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, 'onStatusChange' | 'roots'>> & Pick<McpManagerOptions, 'onStatusChange' | 'roots'>;
 
 /** A server that ran this long before dying counts as having worked: its failure count starts over. */
 const STABLE_AFTER_MS = 60_000;
@@ -165,8 +165,9 @@ export class McpServerConnection {
     this.recentStderr.length = 0;
     this.closeReason = undefined;
     this.setState('starting');
+    const roots = this.options.roots;
     const client = new Client(this.options.clientInfo, {
-      capabilities: {},
+      capabilities: roots ? { roots: { listChanged: false } } : {},
       listChanged: {
         tools: {
           autoRefresh: false,
@@ -177,6 +178,7 @@ export class McpServerConnection {
         },
       },
     });
+    if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots() }));
     client.onclose = () => this.handleClosed(gen);
     this.client = client;
     try {

@@ -77,6 +77,12 @@ export interface McpManagerOptions {
   onStatusChange?(status: McpServerStatus): void;
   /** Sent to servers in `initialize`. */
   clientInfo?: { name: string; version: string };
+  /**
+   * The workspace folders, offered to servers as MCP roots: information about
+   * where the user works, which grants nothing (tools still run under
+   * approval). Absent on the team server, which has no workspace.
+   */
+  roots?: () => { uri: string; name: string }[];
   /** Time allowed for spawning, `initialize` and the first `tools/list`. Default 60 s (npx may download first). */
   connectTimeoutMs?: number;
   /** A call is cancelled after this long without a result or a progress notification. Default 5 minutes. */

@@ -1,4 +1,6 @@
 import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { describeTarget, displayCommandLine, HearthException, McpManager, withMcpTools, type McpManagerOptions, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
 import type { HearthSettings, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
@@ -72,6 +74,7 @@ export class McpService {
       log,
       onStatusChange: (status) => this.publish(status.name),
       clientInfo: { name: 'hearth', version: '0.1.0' },
+      roots: () => deps.roots.map((root) => ({ uri: pathToFileURL(root).href, name: path.basename(root) })),
     });
   }
 

@@ -9,6 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { ChatSendRequest, ChatStopRequest } from '../../protocol/lspMethods';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
@@ -44,7 +45,9 @@ describe('MCP stdio servers from npm through the language server (integration)',
     fixture = await startOllamaFixture();
     storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-ls-'));
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-ws-'));
-    files = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-files-')));
+    // Inside the workspace: the filesystem server narrows its allowed directories to the roots Hearth offers (the workspace).
+    files = path.join(fs.realpathSync(workspace), 'files');
+    fs.mkdirSync(files);
     fs.writeFileSync(path.join(files, 'notes.txt'), 'alpha\nbeta\ngamma\n');
     // The language server inherits this, and the setting refers to it as ${env:HEARTH_MCP_TEST_FILES}.
     process.env.HEARTH_MCP_TEST_FILES = files;
@@ -59,7 +62,7 @@ describe('MCP stdio servers from npm through the language server (integration)',
       hearth = undefined;
       delete process.env.HEARTH_MCP_TEST_FILES;
       await fixture.close();
-      for (const dir of [storage, workspace, files]) fs.rmSync(dir, { recursive: true, force: true });
+      for (const dir of [storage, workspace]) fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 
@@ -192,5 +195,27 @@ describe('MCP stdio servers from npm through the language server (integration)',
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.get-sum', arguments: { a: 1, b: 2 } }] }, { kind: 'text', text: 'Back.' });
     const { results } = await server.turn('Try again');
     assert.equal(results[0].content, 'The sum of 1 and 2 is 3.');
+  });
+
+  it('tells servers the workspace folder as their root, and nothing beyond it', async () => {
+    const server = await start();
+    const everything = (await server.list()).find((s) => s.name === 'everything')!;
+    assert.ok(everything.tools.some((t) => t.name === 'everything.get-roots-list'), 'the server saw the roots capability and offers its roots tool');
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.get-roots-list', arguments: {} }] }, { kind: 'text', text: 'Listed.' });
+    const { results } = await server.turn('Which roots do you see?');
+    assert.equal(results[0].isError, false);
+    const uris = [...results[0].content.matchAll(/file:\/\/[^\s)]+/g)].map((m) => m[0]);
+    assert.deepEqual(uris, [pathToFileURL(workspace).href], 'exactly the workspace folder');
+    // The filesystem server honours roots: a folder outside them is refused even though its command line named it.
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-outside-'));
+    try {
+      fs.writeFileSync(path.join(outside, 'secret.txt'), 'nope');
+      fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'files.read_text_file', arguments: { path: path.join(outside, 'secret.txt') } }] }, { kind: 'text', text: 'Refused.' });
+      const refused = await server.turn('Read the outside file');
+      assert.equal(refused.results[0].isError, true);
+      assert.doesNotMatch(refused.results[0].content, /nope/);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
   });
 });
