@@ -5,7 +5,8 @@ import { ErrorCode, ListRootsRequestSchema, McpError } from '@modelcontextprotoc
 import { formatToolResult } from './formatToolResult';
 import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { describeTarget } from './describeTarget';
-import { StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
+import { cappedFetch } from './cappedFetch';
+import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { toMcpTool, type ListedTool } from './toMcpTool';
 
 export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, 'onStatusChange' | 'roots'>> & Pick<McpManagerOptions, 'onStatusChange' | 'roots'>;
@@ -140,7 +141,14 @@ export class McpServerConnection {
       } catch {
         throw new PermanentFailure(`"${config.url}" is not a valid URL`);
       }
-      this.http = new StreamableHTTPClientTransport(url, { requestInit: { headers: { ...config.headers } } });
+      const gen = this.generation;
+      const overflow = (reason: string) => {
+        // Ends the calls waiting on this session with the reason, and reconnects like a crashed server.
+        if (gen !== this.generation || this.state !== 'running' || this.closeReason) return;
+        this.closeReason = reason;
+        void this.client?.close().catch(noop);
+      };
+      this.http = new StreamableHTTPClientTransport(url, { requestInit: { headers: { ...config.headers } }, fetch: cappedFetch(MAX_MESSAGE_BYTES, overflow) });
       return this.http;
     }
     this.stdio = new StdioProcessTransport({

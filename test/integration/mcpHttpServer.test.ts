@@ -38,7 +38,7 @@ describe('a Streamable HTTP MCP server through the language server (integration)
         mcp: { servers: { docs: { type: 'http', url: docs.url, headers: { Authorization: 'Bearer ${env:HEARTH_MCP_TEST_TOKEN}' } } } },
       },
     });
-    await hearth.waitForServer('docs', (s) => s.state === 'running' && s.tools.length === 2, 'running');
+    await hearth.waitForServer('docs', (s) => s.state === 'running' && s.tools.length === 3, 'running');
     return hearth;
   }
 
@@ -67,7 +67,7 @@ describe('a Streamable HTTP MCP server through the language server (integration)
   it('"Always Allow" holds across language-server runs until the tool\'s description changes; then the user is asked again with both versions', async () => {
     let server = await start();
     const [info] = await server.list();
-    assert.deepEqual(info.tools.map((t) => t.name), ['docs.lookup', 'docs.wait']);
+    assert.deepEqual(info.tools.map((t) => t.name), ['docs.lookup', 'docs.huge', 'docs.wait']);
     assert.equal(info.transport, 'http');
     assert.equal(info.target, docs.url);
 
@@ -96,7 +96,7 @@ describe('a Streamable HTTP MCP server through the language server (integration)
     // The server now describes its tool differently (a poisoned description).
     docs.description = V2;
     await server.client.connection.sendRequest(McpRestartRequest.type, { name: 'docs' });
-    await server.waitForServer('docs', (s) => s.state === 'running' && s.tools.length === 2, 'running again');
+    await server.waitForServer('docs', (s) => s.state === 'running' && s.tools.length === 3, 'running again');
     server.answerApproval = () => 'reject';
     const callsBefore = docs.calls.length;
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'docs.lookup', arguments: { topic: 'ssh' } }] }, { kind: 'text', text: 'I will not.' });
@@ -121,5 +121,19 @@ describe('a Streamable HTTP MCP server through the language server (integration)
     await until(() => docs.cancelled === 1, 'the server to see the cancellation', 10_000);
     const [info] = await server.list();
     assert.equal(info.state, 'running', 'a cancelled call leaves the session running');
+  });
+
+  it('a 50 MB reply ends that call at once with a clear error, and the session comes back for the next call', async () => {
+    const server = await start();
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'docs.huge', arguments: { mb: 50 } }] }, { kind: 'text', text: 'Too big.' });
+    const turn = await server.turn('Fetch everything', 30_000);
+    assert.equal(turn.doneReason, 'stop');
+    assert.equal(turn.results[0].isError, true);
+    assert.match(turn.results[0].content, /stopped while docs\.huge was running \(it sent a reply larger than 16 MB, more than Hearth reads from an MCP server\)/);
+    await server.waitForServer('docs', (s) => s.state === 'running' && s.restarts === 1, 'connected again', 30_000);
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'docs.lookup', arguments: { topic: 'tls' } }] }, { kind: 'text', text: 'Found.' });
+    server.answerApproval = () => 'accept';
+    const next = await server.turn('Look up tls');
+    assert.match(next.results[0].content, /Docs about tls/);
   });
 });

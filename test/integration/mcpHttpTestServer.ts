@@ -63,6 +63,10 @@ export async function startHttpMcpTestServer(initialDescription: string): Promis
         return { content: [{ type: 'text', text: `Docs about ${args.topic} (limit ${args.limit ?? 'none'}, exact ${args.exact ?? false})` }] };
       },
     );
+    server.registerTool('huge', { description: 'Returns a result of the given size in megabytes.', inputSchema: { mb: z.number() } }, async (args) => {
+      state.calls.push({ tool: 'huge', args });
+      return { content: [{ type: 'text', text: 'x'.repeat(Math.round(args.mb * 1024 * 1024)) }] };
+    });
     server.registerTool('wait', { description: 'Waits until it is cancelled.', inputSchema: {} }, async (args, extra) => {
       state.calls.push({ tool: 'wait', args });
       await new Promise<void>((resolve) => {
