@@ -7,6 +7,7 @@ import {
   ChatContinueRequest,
   ChatSendRequest,
   ChatStopRequest,
+  McpResourcesRequest,
   ModelListRequest,
   SessionDeleteRequest,
   SessionGetRequest,
@@ -178,9 +179,18 @@ export class ChatController implements vscode.Disposable {
       case 'refreshModels':
         await this.postModels();
         break;
-      case 'findFiles':
-        this.view.post({ type: 'files', requestId: message.requestId, paths: await this.files.search(message.query) });
+      case 'findFiles': {
+        // Files first, then the MCP servers' resources; a server that cannot list them costs only its own entries.
+        const [files, resources] = await Promise.all([
+          this.files.search(message.query),
+          this.client.sendRequest(McpResourcesRequest.type, { query: message.query }).then(
+            (r) => r.resources.map((resource) => resource.mention),
+            () => [] as string[],
+          ),
+        ]);
+        this.view.post({ type: 'files', requestId: message.requestId, paths: [...files, ...resources] });
         break;
+      }
       case 'attach':
         if (message.what === 'selection') this.attach(selectionContext(vscode.window.activeTextEditor), 'selection');
         else this.attach(activeFileContext(vscode.window.activeTextEditor), 'active file');

@@ -70,7 +70,7 @@ export class HearthServer {
         sendStatus: (s) => void connection.sendNotification(StatusNotification.type, s),
         log: (m) => connection.console.log(m),
       },
-      resolveContext: createMentionResolver((rel) => readWorkspaceFile(this.roots, rel)),
+      resolveContext: createMentionResolver((rel) => readWorkspaceFile(this.roots, rel), (server, uri, max) => this.mcp.readResource(server, uri, max)),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
     });

@@ -48,6 +48,22 @@ export interface ContextItem {
   languageId?: string;
 }
 
+/**
+ * An MCP resource attached with `@` travels as a mention whose path is
+ * `mcp:<server>/<uri>` (no spaces, like a file path), so the composer, the
+ * stored session and the team-server protocol need nothing new; the
+ * language server reads it from the server when the message is sent.
+ */
+export function resourceMention(server: string, uri: string): string {
+  return `mcp:${server}/${uri}`;
+}
+
+/** The server and URI of a resource mention; undefined for a file path. */
+export function parseResourceMention(path: string): { server: string; uri: string } | undefined {
+  const m = /^mcp:([^/\s]+)\/(\S+)$/.exec(path);
+  return m ? { server: m[1], uri: m[2] } : undefined;
+}
+
 /** The user's side of a turn. */
 export interface UserInput {
   text: string;

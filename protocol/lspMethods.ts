@@ -602,6 +602,20 @@ export namespace McpListRequest {
   export const type = new RequestType<Record<string, never>, { servers: McpServerInfo[]; problems: string[] }, HearthError>(method);
 }
 
+/** A resource offered for `@` completion: `mention` is the path the composer inserts (see `resourceMention`). */
+export interface McpResourceChoice {
+  server: string;
+  uri: string;
+  name: string;
+  mention: string;
+}
+
+/** Client → server: the running MCP servers' resources matching `query`, for `@` completion beside files. */
+export namespace McpResourcesRequest {
+  export const method = 'hearth/mcp/resources' as const;
+  export const type = new RequestType<{ query: string }, { resources: McpResourceChoice[] }, HearthError>(method);
+}
+
 /** Client → server: restart one server now (a `notTrusted` workspace server is asked about again). */
 export namespace McpRestartRequest {
   export const method = 'hearth/mcp/restart' as const;

@@ -3,6 +3,7 @@
  * forwards arrow keys, Enter, Tab and Escape here, and the textarea points at
  * the highlighted option with aria-activedescendant so screen readers follow.
  */
+import { parseResourceMention } from '../protocol/chat';
 import { el } from './dom';
 
 let popupCount = 0;
@@ -52,18 +53,19 @@ export class MentionPopup {
     this.selected = 0;
     const doc = this.doc;
     if (this.paths.length === 0) {
-      this.element.replaceChildren(el(doc, 'li', { className: 'mention-empty', attrs: { role: 'presentation' }, text: 'No matching files' }));
+      this.element.replaceChildren(el(doc, 'li', { className: 'mention-empty', attrs: { role: 'presentation' }, text: 'No matching files or resources' }));
     } else {
       this.element.replaceChildren(
         ...this.paths.map((path, index) => {
+          const resource = parseResourceMention(path);
           const slash = path.lastIndexOf('/');
+          // A resource shows its last URI segment and where it comes from; a file its name and folder.
+          const name = resource ? resource.uri.replace(/\/+$/, '').split('/').pop() || resource.uri : slash >= 0 ? path.slice(slash + 1) : path;
+          const where = resource ? `MCP resource of ${resource.server}` : slash > 0 ? path.slice(0, slash) : '';
           return el(doc, 'li', {
-            className: 'mention-option',
-            attrs: { id: `${this.idPrefix}-${index}`, role: 'option', 'data-index': String(index), 'data-testid': 'mention-suggestion', 'data-path': path, 'aria-selected': 'false', title: path },
-            children: [
-              el(doc, 'span', { className: 'mention-name', text: slash >= 0 ? path.slice(slash + 1) : path }),
-              slash > 0 ? el(doc, 'span', { className: 'mention-dir', text: path.slice(0, slash) }) : null,
-            ],
+            className: resource ? 'mention-option mention-resource' : 'mention-option',
+            attrs: { id: `${this.idPrefix}-${index}`, role: 'option', 'data-index': String(index), 'data-testid': 'mention-suggestion', 'data-path': path, 'aria-selected': 'false', title: resource ? resource.uri : path },
+            children: [el(doc, 'span', { className: 'mention-name', text: name }), where ? el(doc, 'span', { className: 'mention-dir', text: where }) : null],
           });
         }),
       );

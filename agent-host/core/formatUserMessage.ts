@@ -1,4 +1,4 @@
-import type { ContextItem, UserInput } from '../../protocol/chat';
+import { parseResourceMention, type ContextItem, type UserInput } from '../../protocol/chat';
 
 /** Languages by file extension, for the fence info string when the client did not send a language id. */
 const LANGUAGE_BY_EXTENSION: Record<string, string> = {
@@ -28,8 +28,10 @@ function headingOf(item: ContextItem): string {
       return `Selected code from ${item.path}${lines}:`;
     case 'file':
       return `File ${item.path}${lines}:`;
-    case 'mention':
-      return `Mentioned file ${item.path}${lines}:`;
+    case 'mention': {
+      const resource = parseResourceMention(item.path);
+      return resource ? `Resource ${resource.uri} from the MCP server "${resource.server}":` : `Mentioned file ${item.path}${lines}:`;
+    }
   }
 }
 

@@ -1,7 +1,7 @@
 import { canonicalJson } from './definitionHash';
 import { DEFAULT_MAX_RESULT_CHARS } from './formatToolResult';
 import { McpServerConnection, type ResolvedManagerOptions } from './mcpServerConnection';
-import type { McpCallOptions, McpCallOutcome, McpManagerOptions, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import type { McpCallOptions, McpCallOutcome, McpManagerOptions, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { serverSlug } from './namespaceToolName';
 
 function withDefaults(options: McpManagerOptions): ResolvedManagerOptions {
@@ -100,6 +100,24 @@ export class McpManager {
       return { isError: true, summary: 'server removed', content: `${tool.name} cannot run: the MCP server "${tool.server}" is no longer configured.` };
     }
     return entry.connection.callTool(tool, args, options);
+  }
+
+  /** Every running server's resources, servers in configuration order, at most `limit` in all. */
+  async resources(limit = 500): Promise<McpResource[]> {
+    const out: McpResource[] = [];
+    for (const entry of this.entries.values()) {
+      if (out.length >= limit) break;
+      // One server that fails to list must not hide the others'.
+      out.push(...(await entry.connection.resources(limit - out.length).catch(() => [])));
+    }
+    return out;
+  }
+
+  /** Reads one resource of `server` as text for the model. Throws an Error with a user-facing message. */
+  async readResource(server: string, uri: string, maxChars: number): Promise<string> {
+    const entry = this.entries.get(server);
+    if (!entry) throw new Error(`there is no MCP server "${server}"`);
+    return entry.connection.readResource(uri, maxChars);
   }
 
   /** Restarts one server now; undefined when there is no such server. */

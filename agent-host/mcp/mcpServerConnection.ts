@@ -3,7 +3,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, ListRootsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { formatToolResult } from './formatToolResult';
-import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
 import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
@@ -21,6 +21,9 @@ const REMEMBERED_STDERR_LINES = 3;
 class PermanentFailure extends Error {}
 
 function noop(): void {}
+
+/** Listing or reading a resource is one request the user waits for. */
+const RESOURCE_TIMEOUT_MS = 15_000;
 
 function errorText(err: unknown): string {
   if (err instanceof Error) {
@@ -296,6 +299,41 @@ export class McpServerConnection {
       summary: 'server not running',
       content: `${tool.name} cannot run: the MCP server "${this.spec.name}" is ${this.state === 'starting' ? 'still starting' : this.state === 'restarting' ? 'restarting' : 'not running'}.${why}${when} Continue without this tool, or try again later.`,
     };
+  }
+
+  /** The server's resources (first pages, up to `limit`); none when it is not running or offers none. */
+  async resources(limit: number): Promise<McpResource[]> {
+    const client = this.client;
+    if (!client || this.state !== 'running' || !client.getServerCapabilities()?.resources) return [];
+    const out: McpResource[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listResources(cursor ? { cursor } : {}, { timeout: RESOURCE_TIMEOUT_MS });
+      for (const r of page.resources) {
+        if (typeof r.uri !== 'string' || r.uri.length > 2048 || /\s/.test(r.uri)) continue;
+        out.push({ server: this.spec.name, uri: r.uri, name: typeof r.name === 'string' ? r.name : r.uri, ...(typeof r.mimeType === 'string' ? { mimeType: r.mimeType } : {}) });
+        if (out.length >= limit) return out;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  /**
+   * A resource's contents as text for the model: text parts as they are,
+   * binary parts described (size and type), cut at `maxChars`.
+   */
+  async readResource(uri: string, maxChars: number): Promise<string> {
+    const client = this.client;
+    if (!client || this.state !== 'running') throw new Error(`the MCP server "${this.spec.name}" is not running`);
+    const result = await client.readResource({ uri }, { timeout: RESOURCE_TIMEOUT_MS });
+    const parts = result.contents.map((c) =>
+      'text' in c && typeof c.text === 'string'
+        ? c.text
+        : `(binary content${typeof c.mimeType === 'string' ? ` of type ${c.mimeType}` : ''}, ${'blob' in c && typeof c.blob === 'string' ? Math.floor((c.blob.length * 3) / 4) : 0} bytes, not shown)`,
+    );
+    const text = parts.join('\n');
+    return text.length > maxChars ? `${text.slice(0, maxChars)}\n… (truncated: the resource is longer than ${maxChars} characters)` : text;
   }
 
   async callTool(tool: McpTool, args: Record<string, unknown>, options: McpCallOptions): Promise<McpCallOutcome> {

@@ -9,6 +9,14 @@ import type { ToolDefinition } from '../../protocol/tools';
 
 export type { McpServerConfig, McpHttpServerConfig, McpStdioServerConfig, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
 
+/** A resource a server offers (MCP `resources/list`), which the user can attach to a message. */
+export interface McpResource {
+  server: string;
+  uri: string;
+  name: string;
+  mimeType?: string;
+}
+
 /** One server the manager should run. `config` is final: variables are substituted before it gets here. */
 export interface McpServerSpec {
   name: string;

@@ -1,7 +1,9 @@
-import type { ContextItem } from '../../protocol/chat';
+import { parseResourceMention, type ContextItem } from '../../protocol/chat';
 
 /** Reads a workspace file for the chat; throws an Error with a user-facing message when it cannot. */
 export type WorkspaceFileReader = (relativePath: string) => Promise<string>;
+/** Reads an MCP resource as text, at most `maxChars`; throws an Error with a user-facing message when it cannot. */
+export type ResourceReader = (server: string, uri: string, maxChars: number) => Promise<string>;
 
 const MAX_MENTION_CHARS = 200_000;
 
@@ -10,11 +12,19 @@ const MAX_MENTION_CHARS = 200_000;
  * the message with the reason, so the model (and the user reading the stored
  * session) sees what happened instead of the mention silently vanishing.
  */
-export function createMentionResolver(read: WorkspaceFileReader): (items: ContextItem[]) => Promise<ContextItem[]> {
+export function createMentionResolver(read: WorkspaceFileReader, readResource?: ResourceReader): (items: ContextItem[]) => Promise<ContextItem[]> {
   return async (items) =>
     Promise.all(
       items.map(async (item) => {
         if (item.kind !== 'mention' || item.text !== undefined) return item;
+        const resource = readResource ? parseResourceMention(item.path) : undefined;
+        if (resource) {
+          try {
+            return { ...item, text: await readResource!(resource.server, resource.uri, MAX_MENTION_CHARS) };
+          } catch (err) {
+            return { ...item, text: `(Hearth could not read ${resource.uri} from the MCP server "${resource.server}": ${err instanceof Error ? err.message : String(err)})` };
+          }
+        }
         try {
           let text = await read(item.path);
           if (text.length > MAX_MENTION_CHARS) text = `${text.slice(0, MAX_MENTION_CHARS)}\n… (truncated: the file is longer than ${MAX_MENTION_CHARS} characters)`;

@@ -2,7 +2,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describeTarget, displayCommandLine, HearthException, McpManager, withMcpTools, type McpManagerOptions, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
-import type { HearthSettings, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
+import { resourceMention } from '../../protocol/chat';
+import type { HearthSettings, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
 import { McpToolApprovals } from './mcpToolApprovals';
 import { McpWorkspaceStore } from './mcpWorkspaceStore';
@@ -104,6 +105,19 @@ export class McpService {
    * Restarts one server. A workspace server the user declined (or whose
    * prompt failed) is asked about again; a bad entry is read again.
    */
+  /** Resources of the running servers whose name, URI or server matches `query`, for `@` completion. */
+  async resources(query: string): Promise<{ resources: McpResourceChoice[] }> {
+    const q = query.toLowerCase();
+    const all = await this.manager.resources();
+    const matching = all.filter((r) => !q || r.name.toLowerCase().includes(q) || r.uri.toLowerCase().includes(q) || r.server.toLowerCase().includes(q));
+    return { resources: matching.slice(0, 20).map((r) => ({ server: r.server, uri: r.uri, name: r.name, mention: resourceMention(r.server, r.uri) })) };
+  }
+
+  /** A resource's text for a message the user attached it to. Throws an Error with a user-facing message. */
+  readResource(server: string, uri: string, maxChars: number): Promise<string> {
+    return this.manager.readResource(server, uri, maxChars);
+  }
+
   async restart(name: string): Promise<McpServerInfo> {
     await this.reloading;
     const record = this.records.find((r) => r.parsed.name === name);

@@ -1,10 +1,11 @@
 import type { Connection } from 'vscode-languageserver/node';
-import { McpListRequest, McpRestartRequest } from '../../protocol/lspMethods';
+import { McpListRequest, McpResourcesRequest, McpRestartRequest } from '../../protocol/lspMethods';
 import { guarded } from '../guarded';
 import type { McpService } from './mcpService';
 
-/** `hearth/mcp/list` and `hearth/mcp/restart`: the editor's view of the MCP servers and its one action on them. */
+/** `hearth/mcp/list`, `hearth/mcp/restart` and `hearth/mcp/resources`: the editor's view of the MCP servers, its one action on them, and their resources for `@`. */
 export function registerMcpHandlers(connection: Connection, mcp: McpService): void {
   connection.onRequest(McpListRequest.type, guarded(() => mcp.list()));
   connection.onRequest(McpRestartRequest.type, guarded(({ name }) => mcp.restart(name)));
+  connection.onRequest(McpResourcesRequest.type, guarded(({ query }) => mcp.resources(query)));
 }

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ChatSendRequest, ChatStopRequest } from '../../protocol/lspMethods';
+import { ChatSendRequest, ChatStopRequest, McpResourcesRequest } from '../../protocol/lspMethods';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
 import { EVERYTHING_SERVER, FILESYSTEM_SERVER, killLeftovers, MODEL, startMcpTestServer, toolMessages, type McpTestServer } from './mcpHarness';
@@ -217,5 +217,34 @@ describe('MCP stdio servers from npm through the language server (integration)',
     } finally {
       fs.rmSync(outside, { recursive: true, force: true });
     }
+  });
+
+  it('offers the servers\' resources for @ and puts the one the user attached into the message', async () => {
+    const server = await start();
+    const { resources } = await server.client.connection.sendRequest(McpResourcesRequest.type, { query: 'architecture' });
+    const doc = resources.find((r) => r.server === 'everything' && r.uri === 'demo://resource/static/document/architecture.md');
+    assert.ok(doc, `architecture.md among ${JSON.stringify(resources.map((r) => r.uri))}`);
+    assert.equal(doc.mention, 'mcp:everything/demo://resource/static/document/architecture.md');
+    assert.ok(resources.every((r) => /architecture/i.test(`${r.name} ${r.uri}`)), 'only what matches the query');
+
+    fixture.enqueue({ kind: 'text', text: 'It is about how the server is built.' });
+    const started = await server.client.connection.sendRequest(ChatSendRequest.type, { input: { text: `What does @${doc.mention} say?`, context: [{ kind: 'mention', path: doc.mention }] } });
+    await server.client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    const sent = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+    const user = (sent.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
+    const original = fs.readFileSync(path.join(path.dirname(EVERYTHING_SERVER), 'docs', 'architecture.md'), 'utf8');
+    assert.match(user, /Resource demo:\/\/resource\/static\/document\/architecture\.md from the MCP server "everything":/);
+    assert.ok(user.includes(original.split('\n')[0]), 'the resource text reached the model');
+    assert.equal(server.approvals.length, 0, 'attaching is the user\'s own act: no tool approval');
+  });
+
+  it('says plainly in the message when an attached resource cannot be read', async () => {
+    const server = await start();
+    fixture.enqueue({ kind: 'text', text: 'Noted.' });
+    const mention = 'mcp:everything/demo://resource/static/document/missing.md';
+    const started = await server.client.connection.sendRequest(ChatSendRequest.type, { input: { text: `Read @${mention}`, context: [{ kind: 'mention', path: mention }] } });
+    await server.client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    const user = (fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
+    assert.match(user, /Hearth could not read demo:\/\/resource\/static\/document\/missing\.md from the MCP server "everything"/);
   });
 });

@@ -54,6 +54,21 @@ describe('webview @ mentions', () => {
     assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: 'src/lsp/serverMain.ts' }]);
   });
 
+  it('offers MCP resources after the files, named by their URI and their server, and attaches the chosen one', async () => {
+    const resource = 'mcp:everything/demo://resource/static/document/architecture.md';
+    await mention('explain @arch', ['docs/architecture.md', resource]);
+    const suggestions = h.$$('mention-suggestion');
+    assert.deepEqual(suggestions.map((s) => s.querySelector('.mention-name')?.textContent), ['architecture.md', 'architecture.md']);
+    assert.deepEqual(suggestions.map((s) => s.querySelector('.mention-dir')?.textContent), ['docs', 'MCP resource of everything']);
+    assert.equal(suggestions[1].getAttribute('title'), 'demo://resource/static/document/architecture.md');
+    keydown(composer, 'ArrowDown');
+    keydown(composer, 'Enter');
+    assert.equal(composer.value, `explain @${resource} `);
+    type(composer, `${composer.value}briefly`);
+    keydown(composer, 'Enter');
+    assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: resource }]);
+  });
+
   it('wraps with ArrowUp, chooses with Tab and with the mouse', async () => {
     await mention('@a', ['a.ts', 'b/a.ts']);
     keydown(composer, 'ArrowUp');
@@ -105,7 +120,7 @@ describe('webview @ mentions', () => {
   it('says so when nothing matches', async () => {
     await mention('@zzz', []);
     assert.equal(h.$$('mention-suggestion').length, 0);
-    assert.match(h.$('mention-popup')?.textContent ?? '', /No matching files/);
+    assert.match(h.$('mention-popup')?.textContent ?? '', /No matching files or resources/);
     click(h.$('send')!);
     assert.equal(h.api.last('send')?.text, '@zzz');
   });
