@@ -10,6 +10,7 @@ import {
   McpResourcesRequest,
   ModelListRequest,
   SessionDeleteRequest,
+  SessionRenameRequest,
   SessionGetRequest,
   SessionListRequest,
   StatusNotification,
@@ -163,6 +164,10 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'openSession':
         await this.openSession(message.sessionId);
+        break;
+      case 'renameSession':
+        await this.client.sendRequest(SessionRenameRequest.type, { sessionId: message.sessionId, title: message.title });
+        await this.postSessions();
         break;
       case 'deleteSession':
         await this.client.sendRequest(SessionDeleteRequest.type, { sessionId: message.sessionId });

@@ -152,6 +152,12 @@ export namespace SessionGetRequest {
   export const type = new RequestType<SessionRef, SessionView, HearthError>(method);
 }
 
+/** Renames a chat; the title is trimmed and at most 200 characters. */
+export namespace SessionRenameRequest {
+  export const method = 'hearth/sessions/rename' as const;
+  export const type = new RequestType<SessionRef & { title: string }, { summary: SessionSummary }, HearthError>(method);
+}
+
 export namespace SessionDeleteRequest {
   export const method = 'hearth/sessions/delete' as const;
   export const type = new RequestType<SessionRef, { deleted: boolean }, HearthError>(method);

@@ -131,6 +131,7 @@ export interface FromWebviewMap {
   newChat: NoPayload;
   openSession: { sessionId: string };
   deleteSession: { sessionId: string };
+  renameSession: { sessionId: string; title: string };
   listSessions: NoPayload;
   selectModel: { model: string };
   refreshModels: NoPayload;
@@ -208,6 +209,9 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
     case 'openSession':
     case 'deleteSession':
       if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');
+      break;
+    case 'renameSession':
+      if (!isString(m.sessionId, 200) || !isString(m.title, 1000)) return bad('sessionId and title must be strings');
       break;
     case 'selectModel':
       if (!isString(m.model, 500)) return bad('model must be a string');

@@ -1,6 +1,7 @@
 /**
  * The list of saved chats. Sessions are stored by the language server; this
- * view only shows the summaries it is sent and asks to open or delete one.
+ * view only shows the summaries it is sent, filters them as the user types in
+ * its search box, and asks to open, rename, export or delete one.
  * Deleting takes a second click to confirm: the webview cannot show modal
  * dialogs, and a chat deleted by a stray click cannot be brought back.
  */
@@ -20,6 +21,10 @@ export class HistoryView {
   private currentId: string | undefined;
   private confirming: string | undefined;
   private confirmTimer: number | undefined;
+  private readonly search: HTMLInputElement;
+  private readonly noMatch: HTMLElement;
+  /** The chat whose title is being edited in place. */
+  private renaming: string | undefined;
 
   constructor(
     private readonly doc: Document,
@@ -29,6 +34,12 @@ export class HistoryView {
   ) {
     this.list = el(doc, 'ul', { className: 'history-list', attrs: { 'aria-label': 'Saved chats' } });
     this.empty = el(doc, 'p', { className: 'history-empty', attrs: { 'data-testid': 'history-empty' }, text: 'No saved chats yet. Your conversations appear here after the first message.' });
+    this.noMatch = el(doc, 'p', { className: 'history-empty', attrs: { 'data-testid': 'history-no-match' }, text: 'No chat title matches.' });
+    this.search = el(doc, 'input', {
+      className: 'history-search',
+      attrs: { type: 'search', placeholder: 'Search chats', 'aria-label': 'Search chats by title', 'data-testid': 'history-search' },
+    }) as HTMLInputElement;
+    this.search.addEventListener('input', () => this.render());
     this.element = el(doc, 'section', {
       className: 'history',
       attrs: { 'data-testid': 'history-view', 'aria-label': 'Chat history' },
@@ -40,13 +51,16 @@ export class HistoryView {
             el(doc, 'h2', { text: 'History' }),
           ],
         }),
+        this.search,
         this.empty,
+        this.noMatch,
         this.list,
       ],
     });
     this.element.hidden = true;
     this.element.addEventListener('keydown', (event) => {
-      if (event.key === 'Escape') {
+      // Escape in the title editor cancels the rename (handled there), not the whole view.
+      if (event.key === 'Escape' && !event.defaultPrevented) {
         event.preventDefault();
         this.onBack();
       }
@@ -83,9 +97,13 @@ export class HistoryView {
 
   private render(): void {
     const doc = this.doc;
+    const query = this.search.value.trim().toLowerCase();
+    const shown = query ? this.sessions.filter((s) => (s.title.trim() || 'Untitled chat').toLowerCase().includes(query)) : this.sessions;
     this.empty.hidden = this.sessions.length > 0;
+    this.search.hidden = this.sessions.length === 0;
+    this.noMatch.hidden = this.sessions.length === 0 || shown.length > 0;
     this.list.replaceChildren(
-      ...this.sessions.map((session) => {
+      ...shown.map((session) => {
         const title = session.title.trim() || 'Untitled chat';
         const when = formatRelativeTime(session.updatedAt, this.now());
         const confirming = this.confirming === session.id;
@@ -97,6 +115,13 @@ export class HistoryView {
           onClick: () => this.post({ type: 'openSession', sessionId: session.id }),
         });
         if (session.id === this.currentId) open.setAttribute('aria-current', 'true');
+        const renameButton = button(doc, {
+          label: `Rename chat “${title}”`,
+          testId: 'history-rename',
+          className: 'history-action icon-button',
+          children: [icon(doc, 'edit')],
+          onClick: () => this.startRename(session.id),
+        });
         const exportButton = button(doc, {
           label: `Export chat “${title}”`,
           testId: 'history-export',
@@ -114,10 +139,50 @@ export class HistoryView {
         return el(doc, 'li', {
           className: 'history-item',
           attrs: { 'data-testid': 'history-item', 'data-session-id': session.id },
-          children: [open, exportButton, remove],
+          children: [this.renaming === session.id ? this.titleEditor(session.id, title) : open, renameButton, exportButton, remove],
         });
       }),
     );
+  }
+
+  private startRename(sessionId: string): void {
+    this.renaming = sessionId;
+    this.render();
+    const input = this.list.querySelector<HTMLInputElement>('[data-testid="history-title-input"]');
+    input?.focus();
+    input?.select();
+  }
+
+  /** The title as an input: Enter saves (an empty title is not sent), Escape or leaving it cancels. */
+  private titleEditor(sessionId: string, title: string): HTMLInputElement {
+    const input = el(this.doc, 'input', {
+      className: 'history-title-input',
+      attrs: { type: 'text', value: title, maxlength: '200', 'aria-label': 'New title for the chat', 'data-testid': 'history-title-input' },
+    }) as HTMLInputElement;
+    input.value = title;
+    const finish = (save: boolean) => {
+      if (this.renaming !== sessionId) return;
+      this.renaming = undefined;
+      const next = input.value.replace(/\s+/g, ' ').trim();
+      if (save && next !== '' && next !== title) {
+        // Optimistic, like delete: the extension answers with a fresh `sessions` list.
+        this.sessions = this.sessions.map((s) => (s.id === sessionId ? { ...s, title: next } : s));
+        this.post({ type: 'renameSession', sessionId, title: next });
+      }
+      this.render();
+      this.list.querySelector<HTMLElement>(`[data-session-id="${escapeAttributeValue(sessionId)}"] .history-open`)?.focus();
+    };
+    input.addEventListener('keydown', (event) => {
+      if (event.key === 'Enter') {
+        event.preventDefault();
+        finish(true);
+      } else if (event.key === 'Escape') {
+        event.preventDefault();
+        finish(false);
+      }
+    });
+    input.addEventListener('blur', () => finish(false));
+    return input;
   }
 
   private onDelete(sessionId: string): void {

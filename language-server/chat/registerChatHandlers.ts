@@ -6,6 +6,7 @@ import {
   ChatStopRequest,
   ModelListRequest,
   SessionDeleteRequest,
+  SessionRenameRequest,
   SessionGetRequest,
   SessionListRequest,
 } from '../../protocol/lspMethods';
@@ -27,6 +28,19 @@ export function registerChatHandlers(connection: Connection, server: HearthServe
       const session = store.get(p.sessionId);
       if (!session) throw new HearthException({ code: 'invalidRequest', message: `Chat ${p.sessionId} does not exist.`, retryable: false });
       return session;
+    }),
+  );
+  connection.onRequest(
+    SessionRenameRequest.type,
+    guarded((p) => {
+      let summary;
+      try {
+        summary = store.rename(p.sessionId, p.title);
+      } catch (err) {
+        throw new HearthException({ code: 'invalidRequest', message: (err as Error).message, retryable: false });
+      }
+      if (!summary) throw new HearthException({ code: 'invalidRequest', message: `Chat ${p.sessionId} does not exist.`, retryable: false });
+      return { summary };
     }),
   );
   connection.onRequest(

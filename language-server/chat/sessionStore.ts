@@ -20,6 +20,9 @@ interface OpenSession {
   fd: number | undefined;
 }
 
+/** A title the user typed is kept to this many characters. */
+const MAX_TITLE_CHARS = 200;
+
 export class SessionStore {
   private readonly dir: string;
   private readonly open = new Map<string, OpenSession>();
@@ -91,6 +94,18 @@ export class SessionStore {
     session.view.entries = session.view.entries.filter((e) => e.id !== entryId);
     this.append(session, { t: 'remove', id: entryId });
     this.touch(session);
+  }
+
+  /** Gives a chat the user's own title (stored, so it survives a restart); undefined when there is no such chat. */
+  rename(sessionId: string, title: string): SessionSummary | undefined {
+    const session = this.openSession(sessionId);
+    if (!session) return undefined;
+    const clean = title.replace(/\s+/g, ' ').trim().slice(0, MAX_TITLE_CHARS);
+    if (clean === '') throw new Error('A chat title cannot be empty.');
+    session.view.summary.title = clean;
+    this.append(session, { t: 'title', title: clean });
+    this.summaries?.set(session.view.summary.id, session.view.summary);
+    return { ...session.view.summary };
   }
 
   delete(sessionId: string): boolean {

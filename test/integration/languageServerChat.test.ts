@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatRetryRequest, ChatSendRequest, ChatStopRequest, SessionGetRequest, SessionListRequest, ModelListRequest } from '../../protocol/lspMethods';
+import { ChatRetryRequest, ChatSendRequest, ChatStopRequest, SessionGetRequest, SessionListRequest, SessionRenameRequest, ModelListRequest } from '../../protocol/lspMethods';
 import type { ChatEventParams } from '../../protocol/lspMethods';
 import { closedPortUrl } from '../fixtures/closedPort';
 import { until } from '../fixtures/until';
@@ -87,6 +87,27 @@ describe('language server chat over stdio (integration)', function () {
     const reply = session.entries.find((e) => e.id === started.assistantEntryId);
     assert.equal(reply?.kind, 'assistant');
     assert.ok(reply?.kind === 'assistant' && reply.parts.length > 0 && reply.doneReason === 'cancelled');
+  });
+
+  it('renames a chat for good: the new title survives a restart, and an empty title or an unknown chat is refused', async () => {
+    fixture.enqueue({ kind: 'text', text: 'Sure.' });
+    client = await startLspTestClient({ storagePath: storage, settings: settingsFor(fixture.url) });
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Plan the release', context: [] } });
+    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
+    const { summary } = await client.connection.sendRequest(SessionRenameRequest.type, { sessionId: started.sessionId, title: '  Release   v0.2 plan ' });
+    assert.equal(summary.title, 'Release v0.2 plan');
+    await assert.rejects(client.connection.sendRequest(SessionRenameRequest.type, { sessionId: started.sessionId, title: '   ' }), /cannot be empty/);
+    await assert.rejects(client.connection.sendRequest(SessionRenameRequest.type, { sessionId: '00000000-0000-0000-0000-000000000000', title: 'x' }), /does not exist/);
+    await client.stop();
+
+    client = await startLspTestClient({ storagePath: storage, settings: settingsFor(fixture.url) });
+    const { sessions } = await client.connection.sendRequest(SessionListRequest.type, {});
+    assert.deepEqual(sessions.map((s) => s.title), ['Release v0.2 plan']);
+    // A later message does not put the automatic title back.
+    fixture.enqueue({ kind: 'text', text: 'Done.' });
+    const next = await client.connection.sendRequest(ChatSendRequest.type, { sessionId: started.sessionId, input: { text: 'And the changelog?', context: [] } });
+    await client.waitForEvent((e) => e.entryId === next.assistantEntryId && e.event.type === 'done');
+    assert.equal((await client.connection.sendRequest(SessionListRequest.type, {})).sessions[0].title, 'Release v0.2 plan');
   });
 
   it('a killed and restarted server still lists the session, with the text streamed before the kill', async () => {

@@ -329,6 +329,50 @@ describe('webview sessions, history, models and status', () => {
     assert.equal(h.$('history-view')?.hidden, true);
   });
 
+  it('finds a chat by its title as the user types, and renames one in place', () => {
+    h = createHarness({ now: () => now });
+    click(h.$('history-button')!);
+    h.send({
+      type: 'sessions',
+      sessions: [
+        { id: 'a', title: 'Fix the parser', createdAt: 0, updatedAt: now - 60_000, messageCount: 2 },
+        { id: 'b', title: 'Release notes', createdAt: 0, updatedAt: now - 120_000, messageCount: 2 },
+        { id: 'c', title: 'Parser benchmarks', createdAt: 0, updatedAt: now - 180_000, messageCount: 2 },
+      ],
+    });
+    const search = h.$('history-search') as HTMLInputElement;
+    const titles = () => h.$$('history-item').map((i) => i.querySelector('.history-title')?.textContent);
+    type(search as unknown as HTMLTextAreaElement, 'PARSER');
+    assert.deepEqual(titles(), ['Fix the parser', 'Parser benchmarks']);
+    type(search as unknown as HTMLTextAreaElement, 'nothing like it');
+    assert.deepEqual(titles(), []);
+    assert.equal(h.$('history-no-match')?.hidden, false);
+    type(search as unknown as HTMLTextAreaElement, '');
+    assert.equal(titles().length, 3);
+
+    click(h.$$('history-item')[1].querySelector('[data-testid="history-rename"]')!);
+    const input = h.$('history-title-input') as HTMLInputElement;
+    assert.equal(input.value, 'Release notes');
+    assert.equal(h.$$('history-item')[1].contains(input), true, 'edited in its own row');
+    keydown(input, 'Escape');
+    assert.equal(h.$('history-title-input'), null, 'Escape cancels');
+    assert.equal(h.$('history-view')?.hidden, false, 'and leaves the history open');
+    assert.equal(h.api.of('renameSession').length, 0);
+
+    click(h.$$('history-item')[1].querySelector('[data-testid="history-rename"]')!);
+    const again = h.$('history-title-input') as HTMLInputElement;
+    again.value = '  Notes for   v0.2  ';
+    keydown(again, 'Enter');
+    assert.deepEqual(h.api.of('renameSession'), [{ type: 'renameSession', sessionId: 'b', title: 'Notes for v0.2' }]);
+    assert.deepEqual(titles(), ['Fix the parser', 'Notes for v0.2', 'Parser benchmarks']);
+
+    click(h.$$('history-item')[0].querySelector('[data-testid="history-rename"]')!);
+    const empty = h.$('history-title-input') as HTMLInputElement;
+    empty.value = '   ';
+    keydown(empty, 'Enter');
+    assert.equal(h.api.of('renameSession').length, 1, 'an empty title is not sent');
+  });
+
   it('fills the model picker, posts selectModel, and shows fetch errors with Refresh', () => {
     h = createHarness();
     h.send({ type: 'models', models: [{ name: 'a:1b', parameterSize: '1B' }, { name: 'b:7b' }], selected: 'b:7b', host: 'http://localhost:11434' });
