@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describeTarget, displayCommandLine, HearthException, McpManager, withMcpTools, type McpManagerOptions, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
+import { describeTarget, displayCommandLine, HearthException, McpManager, withMcpTools, type McpManagerOptions, type McpResource, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
 import { resourceMention } from '../../protocol/chat';
 import type { HearthSettings, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
@@ -48,6 +48,9 @@ const PROGRESS_INTERVAL_MS = 2000;
  * agent core's McpManager, and adds their tools to each turn's executor
  * behind the user's approval.
  */
+/** How long one listing of the servers' resources answers `@` completion. */
+const RESOURCE_LIST_TTL_MS = 5_000;
+
 export class McpService {
   private readonly manager: McpManager;
   private readonly store: McpWorkspaceStore;
@@ -65,6 +68,8 @@ export class McpService {
   private timer?: ReturnType<typeof setInterval>;
   private polling = false;
   private disposed = false;
+  /** The servers' resources, listed at most once per RESOURCE_LIST_TTL_MS. */
+  private resourceList: { at: number; list: Promise<McpResource[]> } | undefined;
 
   constructor(private readonly deps: McpServiceDeps) {
     const log = (server: string, message: string) => deps.editor.log(server, message);
@@ -108,7 +113,11 @@ export class McpService {
   /** Resources of the running servers whose name, URI or server matches `query`, for `@` completion. */
   async resources(query: string): Promise<{ resources: McpResourceChoice[] }> {
     const q = query.toLowerCase();
-    const all = await this.manager.resources();
+    // Every `@` keystroke burst asks; the servers are listed once for a few seconds, not once per query.
+    if (!this.resourceList || Date.now() - this.resourceList.at > RESOURCE_LIST_TTL_MS) {
+      this.resourceList = { at: Date.now(), list: this.manager.resources() };
+    }
+    const all = await this.resourceList.list;
     const matching = all.filter((r) => !q || r.name.toLowerCase().includes(q) || r.uri.toLowerCase().includes(q) || r.server.toLowerCase().includes(q));
     return { resources: matching.slice(0, 20).map((r) => ({ server: r.server, uri: r.uri, name: r.name, mention: resourceMention(r.server, r.uri) })) };
   }

@@ -1,6 +1,7 @@
 import type { StreamStats } from './openAiAdapter';
 
-const DONE = Buffer.from('"done":true');
+/** The bytes of Ollama's final line; they cannot occur inside a JSON string, where quotes are escaped. */
+export const DONE_MARKER = Buffer.from('"done":true');
 
 /**
  * Token counts from the last line of an Ollama NDJSON reply, for metrics.
@@ -11,7 +12,7 @@ export function finalChunkStats(previous: Uint8Array | undefined, last: Uint8Arr
   const none = { promptTokens: 0, completionTokens: 0 };
   if (!last) return none;
   const tail = previous ? Buffer.concat([previous, last]) : Buffer.from(last.buffer, last.byteOffset, last.byteLength);
-  const at = tail.lastIndexOf(DONE);
+  const at = tail.lastIndexOf(DONE_MARKER);
   if (at < 0) return none;
   const start = tail.lastIndexOf(0x0a, at) + 1;
   const endNl = tail.indexOf(0x0a, at);

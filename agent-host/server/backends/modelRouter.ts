@@ -20,11 +20,9 @@ import type { ServerMetrics } from '../ops/serverMetrics';
 import type { Scheduler, Slot, WorkKind } from '../scheduler/scheduler';
 import { NoBackendError, QueueAbortedError, QueueFullError } from '../scheduler/schedulerErrors';
 import { canonicalModel, type Backend, type BackendPool } from './backendPool';
-import { finalChunkStats } from './finalChunkStats';
+import { DONE_MARKER, finalChunkStats } from './finalChunkStats';
 import { openAiChat, openAiGenerate, openAiShow } from './openAiAdapter';
 import { ReplyPipe } from './replyPipe';
-
-const DONE_MARKER = Buffer.from('"done":true');
 
 /** The `host` the agent core is given; it appears in error texts, so it names the server, not a socket. */
 export const ROUTER_HOST = 'http://team-server';
@@ -143,10 +141,11 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
         }
         previous = last;
         last = value;
-        const at = sawDone ? 0 : Buffer.from(value.buffer, value.byteOffset, value.byteLength).indexOf(DONE_MARKER);
+        const bytes = Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+        const at = sawDone ? 0 : bytes.indexOf(DONE_MARKER);
         if (at >= 0) {
           sawDone = true;
-          if (Buffer.from(value.buffer, value.byteOffset, value.byteLength).indexOf(0x0a, at) >= 0) {
+          if (bytes.indexOf(0x0a, at) >= 0) {
             finish();
             drained = drain();
           }
