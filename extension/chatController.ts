@@ -7,6 +7,7 @@ import {
   ChatContinueRequest,
   ChatSendRequest,
   ChatStopRequest,
+  ChatTodosRequest,
   McpResourcesRequest,
   ModelListRequest,
   SessionDeleteRequest,
@@ -214,6 +215,13 @@ export class ChatController implements vscode.Disposable {
         if (result) this.view.post({ type: 'turnUndone', sessionId: message.sessionId, entryId: message.entryId, restored: relative(result.restored), removed: relative(result.removed) });
         break;
       }
+      case 'editTodos':
+        try {
+          await this.client.sendRequest(ChatTodosRequest.type, { sessionId: message.sessionId, entryId: message.entryId, items: message.items });
+        } catch (err) {
+          void vscode.window.showWarningMessage(`Hearth could not save the plan: ${errorMessage(err)}`);
+        }
+        break;
       case 'exportSession':
         await this.bridge.exportSession(message.sessionId);
         break;

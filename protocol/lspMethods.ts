@@ -8,7 +8,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
-import type { AgentEvent, HearthError, HearthErrorCode, SubagentRole, UserInput } from './chat';
+import type { AgentEvent, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
 
 /** Options the client passes in `initialize.initializationOptions`. */
@@ -55,6 +55,8 @@ export interface AgentSettings {
   subagentMaxParallel: number;
   /** A model per sub-agent role; a role without one uses the chat's model. */
   subagentModels: Partial<Record<SubagentRole, string>>;
+  /** Whether the agent keeps a visible plan (`hearth.agent.todoList`). */
+  todoList: boolean;
 }
 
 export interface ModelInfo {
@@ -133,6 +135,12 @@ export namespace ChatRetryRequest {
 export namespace ChatContinueRequest {
   export const method = 'hearth/chat/continue' as const;
   export const type = new RequestType<SessionRef & { model?: string }, ChatTurnStarted, HearthError>(method);
+}
+
+/** The user's edit of a reply's plan (its checklist); the next turn starts from it. Refused while the chat streams. */
+export namespace ChatTodosRequest {
+  export const method = 'hearth/chat/todos' as const;
+  export const type = new RequestType<SessionRef & { entryId: string; items: TodoItem[] }, Record<string, never>, HearthError>(method);
 }
 
 /** Stops the session's running turn; the model request is aborted. Resolves with whether a turn was running. */

@@ -5,7 +5,7 @@
  * extension validates each message at runtime before acting on it, because a
  * webview's messages cross a trust boundary.
  */
-import type { AgentEvent, ContextItem, HearthError, UserInput } from './chat';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
 import type { BackendStatus, CommandApprovalParams, McpServerSource, ModelInfo } from './lspMethods';
 
@@ -144,6 +144,8 @@ export interface FromWebviewMap {
   openLink: { url: string };
   /** Restores every file the agent changed in this reply. */
   undoTurn: { sessionId: string; entryId: string };
+  /** The user's version of a reply's plan (ticked or edited steps). */
+  editTodos: { sessionId: string; entryId: string; items: TodoItem[] };
   exportSession: { sessionId: string };
   /**
    * The user's answer to a pending approval. `rule` accompanies `alwaysAllow` of
@@ -165,6 +167,12 @@ function isString(v: unknown, max = MAX_TEXT): v is string {
 
 function isOptionalString(v: unknown): boolean {
   return v === undefined || isString(v, 10_000);
+}
+
+function isTodoItem(v: unknown): v is TodoItem {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as Record<string, unknown>;
+  return isString(t.text, MAX_TODO_TEXT) && (TODO_STATUSES as readonly unknown[]).includes(t.status);
 }
 
 function isContextItem(v: unknown): v is ContextItem {
@@ -234,6 +242,10 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       break;
     case 'exportSession':
       if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');
+      break;
+    case 'editTodos':
+      if (!isString(m.sessionId, 200) || !isString(m.entryId, 200)) return bad('sessionId and entryId are required');
+      if (!Array.isArray(m.items) || m.items.length > MAX_TODO_ITEMS || !m.items.every(isTodoItem)) return bad(`items must be at most ${MAX_TODO_ITEMS} steps`);
       break;
     case 'approvalDecision':
       if (!isString(m.id, 200)) return bad('id must be a string');

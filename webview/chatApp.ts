@@ -82,6 +82,9 @@ export class ChatApp {
       undoTurn: (entryId) => {
         if (this.sessionId) post({ type: 'undoTurn', sessionId: this.sessionId, entryId });
       },
+      editTodos: (entryId, items) => {
+        if (this.sessionId) post({ type: 'editTodos', sessionId: this.sessionId, entryId, items });
+      },
       approvalFor: (entryId, callId) => this.approvalFor(entryId, callId),
     };
 
