@@ -5,15 +5,38 @@
  * typed is never itself substituted again.
  */
 
-/** Splits the text after a command into words; quotes group words and are removed. */
+/**
+ * Splits the text after a command into words, as a shell would: white space
+ * separates words, "double" or 'single' quotes group (and may sit inside a
+ * word: city="New York" is one word), and a backslash before a quote makes
+ * it literal. Other backslashes stay as typed (Windows paths survive).
+ */
 export function splitArguments(text: string): string[] {
   const words: string[] = [];
-  const pattern = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
-  for (const m of text.matchAll(pattern)) {
-    if (m[1] !== undefined) words.push(m[1].replace(/\\(.)/g, '$1'));
-    else if (m[2] !== undefined) words.push(m[2]);
-    else words.push(m[3]);
+  let word = '';
+  let inWord = false;
+  let quote: '"' | "'" | undefined;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (ch === '\\' && (text[i + 1] === '"' || text[i + 1] === "'") && quote !== "'") {
+      word += text[++i];
+      inWord = true;
+    } else if (quote) {
+      if (ch === quote) quote = undefined;
+      else word += ch;
+    } else if (ch === '"' || ch === "'") {
+      quote = ch;
+      inWord = true;
+    } else if (/\s/.test(ch)) {
+      if (inWord) words.push(word);
+      word = '';
+      inWord = false;
+    } else {
+      word += ch;
+      inWord = true;
+    }
   }
+  if (inWord) words.push(word);
   return words;
 }
 
