@@ -16,6 +16,7 @@ import {
   SessionGetRequest,
   SessionListRequest,
   SlashCommandsRequest,
+  TeamConnectRequest,
   WorkspaceTrustNotification,
   type ChatCommandParams,
 } from '../../protocol/lspMethods';
@@ -23,6 +24,7 @@ import { parseSlashCommand } from '../../protocol/slashCommands';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
+import { ALICE_KEY, makePki, remoteConfig, startTestServer } from './teamServerHarness';
 
 const REVIEW_PROMPT = `---
 description: Review a file for one concern
@@ -156,12 +158,10 @@ describe('slash commands through the language server (integration)', function ()
   });
 
   describe('MCP prompts of @modelcontextprotocol/server-everything', () => {
+    const everything = { everything: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } };
+
     async function startMcp(): Promise<McpTestServer> {
-      mcp = await startMcpTestServer({
-        storagePath: storage,
-        workspace,
-        settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, mcp: { servers: { everything: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } } } },
-      });
+      mcp = await startMcpTestServer({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, mcp: { servers: everything } } });
       await mcp.waitForServer('everything', (s) => s.state === 'running', 'running');
       return mcp;
     }
@@ -190,6 +190,28 @@ describe('slash commands through the language server (integration)', function ()
       assert.match(toModel, /This prompt includes the Text resource with id: 7/);
       assert.match(toModel, /Resource demo:\/\/resource\/dynamic\/text\/7 from the MCP server "everything":/);
       assert.match(toModel, /Resource 7: This is a plaintext resource/);
+    });
+
+    it('runs the developer\'s MCP prompt on the developer\'s machine in remote mode, and the expansion reaches the team server\'s model', async () => {
+      const pki = makePki();
+      const { server: team } = await startTestServer(remoteConfig(pki, fixture.url));
+      try {
+        const url = `grpcs://localhost:${team.port}`;
+        mcp = await startMcpTestServer({
+          storagePath: storage,
+          workspace,
+          settings: { server: { mode: 'remote', url, caFile: path.join(pki.dir, 'ca.crt') }, chat: { model: MODEL }, mcp: { servers: everything } },
+        });
+        await mcp.waitForServer('everything', (s) => s.state === 'running', 'running');
+        const status = await mcp.client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: ALICE_KEY });
+        assert.equal(status.state, 'connected', JSON.stringify(status));
+        const { toModel } = await runCommand(mcp.client, '/mcp.everything.args-prompt Lyon');
+        assert.equal(toModel, "What's weather in Lyon?");
+      } finally {
+        await mcp?.client.stop();
+        await team.shutdown(200);
+        pki.cleanup();
+      }
     });
 
     it('refuses a prompt whose required argument is missing with an error that names it, storing nothing', async () => {
