@@ -12,15 +12,24 @@ export interface PromptFileCommand extends PromptFile {
   file: string;
 }
 
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
 /**
  * The `*.md` prompt files directly in `dir`. A missing folder has none; a file
- * too large, not a regular file (a symlink is followed only to a regular
- * file) or badly named is skipped with a note in the log, never an error.
+ * too large, not a regular file or badly named is skipped with a note in the
+ * log, never an error. With `confineTo` (a workspace folder), a file whose
+ * real path leaves that folder is skipped too: a repository's symlink
+ * `.hearth/prompts/review.md -> ~/.ssh/id_rsa` must not send a key to the model.
  */
-export async function readPromptFiles(dir: string, source: 'workspace' | 'user', log: (message: string) => void): Promise<PromptFileCommand[]> {
+export async function readPromptFiles(dir: string, source: 'workspace' | 'user', log: (message: string) => void, confineTo?: string): Promise<PromptFileCommand[]> {
   let names: string[];
+  let realRoot: string | undefined;
   try {
     names = (await fs.readdir(dir)).filter((n) => n.toLowerCase().endsWith('.md')).sort();
+    if (confineTo) realRoot = await fs.realpath(confineTo);
   } catch {
     return [];
   }
@@ -33,6 +42,10 @@ export async function readPromptFiles(dir: string, source: 'workspace' | 'user',
       continue;
     }
     try {
+      if (realRoot && !isInside(realRoot, await fs.realpath(file))) {
+        log(`Prompt file ${file} is ignored: it is a link to a file outside the workspace folder.`);
+        continue;
+      }
       const stat = await fs.stat(file);
       if (!stat.isFile()) continue;
       if (stat.size > MAX_PROMPT_FILE_BYTES) {

@@ -135,12 +135,12 @@ export class SlashCommandService {
    * or the user's own command by shipping a file with the same name.
    */
   private async promptFiles(): Promise<PromptFileCommand[]> {
-    const dirs: { dir: string; source: 'user' | 'workspace' }[] = [{ dir: this.deps.userPromptsDir, source: 'user' }];
-    if (this.deps.workspaceTrusted()) for (const root of this.deps.roots) dirs.push({ dir: path.join(root, WORKSPACE_PROMPTS_DIR), source: 'workspace' });
+    const dirs: { dir: string; source: 'user' | 'workspace'; root?: string }[] = [{ dir: this.deps.userPromptsDir, source: 'user' }];
+    if (this.deps.workspaceTrusted()) for (const root of this.deps.roots) dirs.push({ dir: path.join(root, WORKSPACE_PROMPTS_DIR), source: 'workspace', root });
     const taken = new Set<string>();
     const out: PromptFileCommand[] = [];
-    for (const { dir, source } of dirs) {
-      for (const file of await readPromptFiles(dir, source, this.deps.log)) {
+    for (const { dir, source, root } of dirs) {
+      for (const file of await readPromptFiles(dir, source, this.deps.log, root)) {
         if (isBuiltinCommand(file.name)) {
           this.deps.log(`Prompt file ${file.file} is ignored: /${file.name} is one of Hearth's own commands.`);
           continue;
