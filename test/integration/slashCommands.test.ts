@@ -117,6 +117,22 @@ describe('slash commands through the language server (integration)', function ()
     assert.equal((again.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content, toModel);
   });
 
+  it('/new opens a new chat, and text after it is that chat\'s first message', async () => {
+    const c = await startClient(true);
+    const first = await runCommand(c, '/explain', { editorContext: { kind: 'file', path: 'a.ts', text: 'export const a = 1;\n', languageId: 'typescript' } });
+    assert.deepEqual(await c.connection.sendRequest(ChatCommandRequest.type, { sessionId: first.sessionId, input: { text: '/new', context: [] }, command: { name: 'new', args: '' } }), { newChat: true });
+    assert.equal((await c.connection.sendRequest(SessionListRequest.type, {})).sessions.length, 1, 'an empty new chat stores nothing');
+
+    fixture.enqueue({ kind: 'text', text: 'Hi.' });
+    const result = await c.connection.sendRequest(ChatCommandRequest.type, { sessionId: first.sessionId, input: { text: '/new hello there', context: [] }, command: { name: 'new', args: 'hello there' } });
+    assert.equal(result.newChat, true);
+    assert.ok(result.started && result.started.sessionId !== first.sessionId, 'the message went to a new chat');
+    assert.equal(result.input?.text, 'hello there');
+    await c.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done', 30_000);
+    const sent = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+    assert.deepEqual((sent.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').map((m) => m.content), ['hello there'], 'no history from the old chat');
+  });
+
   it('refuses /fix without any code, storing nothing', async () => {
     const c = await startClient(true);
     await assert.rejects(
