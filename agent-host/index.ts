@@ -140,4 +140,4 @@ export { serverSlug, namespacedToolName, MAX_TOOL_NAME_LENGTH } from './mcp/name
 export { toMcpTool, toSchemaSubset } from './mcp/toMcpTool';
 export { formatToolResult } from './mcp/formatToolResult';
 export { describeTarget, displayCommandLine, displayUrl } from './mcp/describeTarget';
-export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';
+export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpPrompt, McpPromptArgument, McpPromptContent, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';

@@ -16,6 +16,12 @@ export interface UserEntry {
   id: string;
   text: string;
   context: ContextItem[];
+  /**
+   * What the model reads instead of `text` when the message was a slash
+   * command (`text` stays what the user typed). Kept, so a retry and every
+   * later turn send the same expansion without running the command again.
+   */
+  expansion?: string;
   at: number;
 }
 

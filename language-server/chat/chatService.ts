@@ -53,7 +53,12 @@ export class ChatService {
     return this.running.size > 0;
   }
 
-  async send(params: ChatSendParams): Promise<ChatTurnStarted> {
+  /**
+   * Starts a turn with the user's message. `expansion` (a slash command's
+   * expansion, see SlashCommandService) is what the model reads instead of
+   * the typed text; both are stored.
+   */
+  async send(params: ChatSendParams, expansion?: string): Promise<ChatTurnStarted> {
     const { store } = this.deps;
     if (params.sessionId && this.running.has(params.sessionId)) {
       throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Stop it first, then send again.', retryable: true });
@@ -65,7 +70,7 @@ export class ChatService {
     const sessionId = session.summary.id;
     // The message is stored before anything can fail, so Retry always has it.
     const context = await this.deps.resolveContext(params.input.context);
-    const userEntry = store.addUserEntry(sessionId, { text: params.input.text, context });
+    const userEntry = store.addUserEntry(sessionId, { text: params.input.text, context, ...(expansion !== undefined ? { expansion } : {}) });
     return this.startTurn(sessionId, userEntry, params.model);
   }
 
@@ -151,7 +156,7 @@ export class ChatService {
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;
     // A continuation's history runs through the cut answer (the entry just started is empty and adds nothing).
     const history = session && index >= 0 ? historyFromEntries(continueReply ? session.entries : session.entries.slice(0, index)) : [];
-    const input: UserInput = { text: userEntry.text, context: userEntry.context };
+    const input: UserInput = { text: userEntry.expansion ?? userEntry.text, context: userEntry.context };
 
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
