@@ -61,6 +61,12 @@ export interface TurnOptions {
    * edited by the user), shown to the model. Undefined offers no such tool.
    */
   todos?: { current: TodoItem[] };
+  /**
+   * Summarise the oldest exchanges of the history once the prompt passes
+   * this fraction of the context budget (0.7 by default in the language
+   * server); undefined never compacts.
+   */
+  compactAt?: number;
 }
 
 /** Limits and models for sub-agents; the caller decides the models, as it does the turn's. */
@@ -121,6 +127,8 @@ export interface AgentConfig {
 export { createAgent } from './core/createAgent';
 export { HearthException } from './core/hearthException';
 export { formatUserMessage } from './core/formatUserMessage';
+// How a compaction's summary stands in for the exchanges it replaced; the language server rebuilds later histories with it.
+export { compactedHistoryPrefix } from './core/compaction';
 // The num_ctx the core sends for a model by default; the team server uses it for completions too, so both paths load one runner.
 export { chooseNumCtx } from './core/contextBudget';
 // Optional core settings beyond AgentConfig (the num_ctx cap).

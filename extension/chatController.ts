@@ -9,6 +9,7 @@ import {
   ChatSendRequest,
   ChatStopRequest,
   ChatTodosRequest,
+  ChatUndoCompactionRequest,
   McpResourcesRequest,
   ModelListRequest,
   SessionDeleteRequest,
@@ -227,6 +228,13 @@ export class ChatController implements vscode.Disposable {
         if (result) this.view.post({ type: 'turnUndone', sessionId: message.sessionId, entryId: message.entryId, restored: relative(result.restored), removed: relative(result.removed) });
         break;
       }
+      case 'undoCompaction':
+        try {
+          await this.client.sendRequest(ChatUndoCompactionRequest.type, { sessionId: message.sessionId, entryId: message.entryId });
+        } catch (err) {
+          void vscode.window.showWarningMessage(`Hearth could not undo the compaction: ${errorMessage(err)}`);
+        }
+        break;
       case 'editTodos':
         try {
           await this.client.sendRequest(ChatTodosRequest.type, { sessionId: message.sessionId, entryId: message.entryId, items: message.items });

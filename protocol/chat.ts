@@ -182,6 +182,21 @@ export type AgentEvent =
    * tool), or as the user edited it between turns (`byUser`).
    */
   | { type: 'todos'; items: TodoItem[]; byUser?: boolean }
+  /**
+   * How full the model's context is for the request about to be sent, from
+   * the same budget the prompt is fitted to: the chat header's meter.
+   */
+  | { type: 'context'; promptTokens: number; budgetTokens: number; numCtx: number }
+  /**
+   * The oldest `summarizedExchanges` exchanges of the history (each starts
+   * at a user message) were replaced by `summary` for this turn and the ones
+   * after it, because the context passed the compaction threshold. The
+   * language server adds `keptFrom`, the first user entry kept verbatim. The
+   * messages stay in the session log; `compactionUndone` brings them back.
+   */
+  | { type: 'compacted'; summary: string; summarizedExchanges: number; keptFrom?: string }
+  /** The user undid this reply's compaction: later turns see the full history again, and this chat no longer compacts. */
+  | { type: 'compactionUndone' }
   /** A sub-agent started (by the main agent's `run_subagents` call). */
   | { type: 'agentSpawn'; agent: SubagentInfo }
   /** A tool call, result or notice of a running sub-agent. */

@@ -31,7 +31,13 @@ export const THINK_SETTINGS: readonly ThinkSetting[] = ['auto', 'on', 'off', 'lo
 
 export interface HearthSettings {
   ollama: { host: string };
-  chat: { model: string; think?: ThinkSetting; thinkByModel?: Record<string, ThinkSetting> };
+  chat: {
+    model: string;
+    think?: ThinkSetting;
+    thinkByModel?: Record<string, ThinkSetting>;
+    /** Fraction of the context budget past which older exchanges are summarised (`hearth.chat.compactionThreshold`); 1 never compacts. */
+    compactionThreshold?: number;
+  };
   completion: { model: string } & Partial<CompletionSettings>;
   agent?: AgentSettings;
   /** The team server (remote mode). The API key is never a setting: see TeamConnectRequest. */
@@ -142,6 +148,12 @@ export namespace ChatContinueRequest {
 export namespace ChatTodosRequest {
   export const method = 'hearth/chat/todos' as const;
   export const type = new RequestType<SessionRef & { entryId: string; items: TodoItem[] }, Record<string, never>, HearthError>(method);
+}
+
+/** Brings back the full history a reply's compaction replaced; the chat no longer compacts. Refused while the chat streams. */
+export namespace ChatUndoCompactionRequest {
+  export const method = 'hearth/chat/undoCompaction' as const;
+  export const type = new RequestType<SessionRef & { entryId: string }, Record<string, never>, HearthError>(method);
 }
 
 /** Stops the session's running turn; the model request is aborted. Resolves with whether a turn was running. */

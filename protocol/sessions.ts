@@ -47,6 +47,10 @@ export interface AssistantEntry {
   doneReason?: DoneReason;
   error?: HearthError;
   usage?: Usage;
+  /** How full the context was at this reply's last model request. */
+  context?: { promptTokens: number; budgetTokens: number; numCtx: number };
+  /** Older exchanges this reply's turn replaced by a summary (undone: the full history is back). */
+  compaction?: { summary: string; summarizedExchanges: number; keptFrom?: string; undone?: boolean };
   /** The agent's plan as it last stood in this reply (its own updates, or the user's edit). */
   todos?: TodoItem[];
   at: number;
@@ -71,6 +75,15 @@ function findSubagent(entry: AssistantEntry, agentId: string): Extract<Assistant
 /** Applies one agent event to an assistant entry. Shared by the store (replay) and the webview (live). */
 export function applyAgentEvent(entry: AssistantEntry, event: AgentEvent): void {
   switch (event.type) {
+    case 'context':
+      entry.context = { promptTokens: event.promptTokens, budgetTokens: event.budgetTokens, numCtx: event.numCtx };
+      break;
+    case 'compacted':
+      entry.compaction = { summary: event.summary, summarizedExchanges: event.summarizedExchanges, keptFrom: event.keptFrom };
+      break;
+    case 'compactionUndone':
+      if (entry.compaction) entry.compaction.undone = true;
+      break;
     case 'todos':
       entry.todos = event.items.map((item) => ({ ...item }));
       break;

@@ -152,6 +152,8 @@ export interface FromWebviewMap {
   openLink: { url: string };
   /** Restores every file the agent changed in this reply. */
   undoTurn: { sessionId: string; entryId: string };
+  /** Brings back the full history a reply's compaction replaced. */
+  undoCompaction: { sessionId: string; entryId: string };
   /** The user's version of a reply's plan (ticked or edited steps). */
   editTodos: { sessionId: string; entryId: string; items: TodoItem[] };
   exportSession: { sessionId: string };
@@ -251,6 +253,7 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       if (!isString(m.url, 8192) || !/^(?:https?:|mailto:)/i.test(m.url)) return bad('url must be an http(s) or mailto link');
       break;
     case 'undoTurn':
+    case 'undoCompaction':
       if (!isString(m.sessionId, 200) || !isString(m.entryId, 200)) return bad('sessionId and entryId are required');
       break;
     case 'exportSession':

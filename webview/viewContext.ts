@@ -17,6 +17,8 @@ export interface ViewContext {
   selectModel(model: string): void;
   /** Restores every file the agent changed in the reply `entryId`. */
   undoTurn(entryId: string): void;
+  /** Brings back the full history the compaction of the reply `entryId` replaced. */
+  undoCompaction(entryId: string): void;
   /** Saves the user's version of the plan of the reply `entryId`. */
   editTodos(entryId: string, items: TodoItem[]): void;
   /** The approval of one tool call of the shown session, as the extension last sent it. */

@@ -134,6 +134,7 @@ async function* runOne(task: Task, setup: TurnSetup, sub: SubagentOptions, loop:
     maxSteps: Math.max(1, sub.maxSteps ?? DEFAULT_SUBAGENT_MAX_STEPS),
     subagents: undefined,
     todos: undefined,
+    compactAt: undefined,
     continueReply: false,
   };
   yield { type: 'agentSpawn', agent: info };

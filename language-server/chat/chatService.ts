@@ -10,7 +10,7 @@ import type { SessionEntry, UserEntry } from '../../protocol/sessions';
 import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
 import type { SessionStore } from './sessionStore';
 import type { ChatClient } from './chatClient';
-import { historyFromEntries } from './historyFromEntries';
+import { historyFromEntries, keptFromAfterCompaction } from './historyFromEntries';
 import { resolveModel } from './resolveModel';
 import type { RunPlan } from '../model/modelRunPlanner';
 
@@ -130,6 +130,18 @@ export class ChatService {
     this.deps.client.sendEvent({ sessionId, entryId, event });
   }
 
+  /** Brings back the full history a reply's compaction replaced; the chat no longer compacts. */
+  undoCompaction(sessionId: string, entryId: string): void {
+    if (this.running.has(sessionId)) {
+      throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Undo the compaction when it has finished.', retryable: true });
+    }
+    const entry = this.deps.store.get(sessionId)?.entries.find((e) => e.id === entryId);
+    if (!entry || entry.kind !== 'assistant' || !entry.compaction) throw new HearthException({ code: 'invalidRequest', message: 'That reply compacted nothing.', retryable: false });
+    const event: AgentEvent = { type: 'compactionUndone' };
+    this.deps.store.appendEvent(sessionId, entryId, event);
+    this.deps.client.sendEvent({ sessionId, entryId, event });
+  }
+
   /** Stops the running turn of a session. Resolves once its final event is stored. */
   async stop(sessionId: string): Promise<boolean> {
     const turn = this.running.get(sessionId);
@@ -163,7 +175,10 @@ export class ChatService {
     this.running.set(sessionId, { controller, done });
     this.publishStatus(agent, modelName);
 
-    const emit = (event: AgentEvent) => {
+    const historyEntries = session && index >= 0 ? (continueReply ? session.entries.filter((e) => e.id !== entry.id) : session.entries.slice(0, index)) : [];
+    const emit = (raw: AgentEvent) => {
+      // A compaction is stored with the first entry it kept, so later histories start from its summary there.
+      const event: AgentEvent = raw.type === 'compacted' ? { ...raw, keptFrom: keptFromAfterCompaction(historyEntries, raw.summarizedExchanges) } : raw;
       store.appendEvent(sessionId, entry.id, event);
       this.deps.client.sendEvent({ sessionId, entryId: entry.id, event });
     };
@@ -189,7 +204,11 @@ export class ChatService {
           executor && agentSettings?.subagents ? { maxParallel: agentSettings.subagentMaxParallel, models: agentSettings.subagentModels } : undefined;
         // The plan so far comes from the earlier replies of this chat, the user's edits included.
         const todos = executor && agentSettings?.todoList ? { current: latestTodos(session && index >= 0 ? session.entries.slice(0, index) : []) } : undefined;
-        const options = { model, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos };
+        // A chat whose compaction the user undid keeps its full history from then on.
+        const compactionUndone = session?.entries.some((e) => e.kind === 'assistant' && e.compaction?.undone) ?? false;
+        const threshold = settings.chat.compactionThreshold;
+        const compactAt = !compactionUndone && threshold !== undefined && threshold < 1 ? threshold : undefined;
+        const options = { model, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt };
         for await (const event of agent.startTurn(history, input, options, controller.signal)) {
           if (loading && event.type !== 'status') {
             loading = false;

@@ -3,6 +3,7 @@ import {
   ChatRetryRequest,
   ChatContinueRequest,
   ChatTodosRequest,
+  ChatUndoCompactionRequest,
   ChatSendRequest,
   ChatStopRequest,
   ModelListRequest,
@@ -21,6 +22,13 @@ export function registerChatHandlers(connection: Connection, server: HearthServe
   connection.onRequest(ChatSendRequest.type, guarded((p) => chat.send(p)));
   connection.onRequest(ChatRetryRequest.type, guarded((p) => chat.retry(p.sessionId, p.model)));
   connection.onRequest(ChatContinueRequest.type, guarded((p) => chat.continueReply(p.sessionId, p.model)));
+  connection.onRequest(
+    ChatUndoCompactionRequest.type,
+    guarded((p) => {
+      chat.undoCompaction(p.sessionId, p.entryId);
+      return {};
+    }),
+  );
   connection.onRequest(
     ChatTodosRequest.type,
     guarded((p) => {

@@ -69,6 +69,7 @@ export class RemoteAgent implements Agent {
         continueReply: options.continueReply,
         subagents: options.subagents,
         todos: options.todos,
+        compactAt: options.compactAt,
         tools,
       }),
     };

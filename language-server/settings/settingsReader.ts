@@ -92,7 +92,8 @@ function toChatSettings(raw: Record<string, unknown>): HearthSettings['chat'] {
       if (setting && model.trim() !== '') byModel[model.trim()] = setting;
     }
   }
-  return { model: str(raw.model).trim(), think: thinkSetting(raw.think) ?? 'auto', thinkByModel: byModel };
+  const threshold = typeof raw.compactionThreshold === 'number' && Number.isFinite(raw.compactionThreshold) ? Math.min(1, Math.max(0.3, raw.compactionThreshold)) : 0.7;
+  return { model: str(raw.model).trim(), think: thinkSetting(raw.think) ?? 'auto', thinkByModel: byModel, compactionThreshold: threshold };
 }
 
 function toServerSettings(raw: Record<string, unknown>): TeamServerSettings {

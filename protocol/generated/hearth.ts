@@ -13,9 +13,11 @@ import type { ChatClientMessage as _hearth_v1_ChatClientMessage, ChatClientMessa
 import type { ChatMessage as _hearth_v1_ChatMessage, ChatMessage__Output as _hearth_v1_ChatMessage__Output } from './hearth/v1/ChatMessage';
 import type { ChatServerMessage as _hearth_v1_ChatServerMessage, ChatServerMessage__Output as _hearth_v1_ChatServerMessage__Output } from './hearth/v1/ChatServerMessage';
 import type { ChatStart as _hearth_v1_ChatStart, ChatStart__Output as _hearth_v1_ChatStart__Output } from './hearth/v1/ChatStart';
+import type { CompactedEvent as _hearth_v1_CompactedEvent, CompactedEvent__Output as _hearth_v1_CompactedEvent__Output } from './hearth/v1/CompactedEvent';
 import type { CompleteRequest as _hearth_v1_CompleteRequest, CompleteRequest__Output as _hearth_v1_CompleteRequest__Output } from './hearth/v1/CompleteRequest';
 import type { CompleteResponse as _hearth_v1_CompleteResponse, CompleteResponse__Output as _hearth_v1_CompleteResponse__Output } from './hearth/v1/CompleteResponse';
 import type { CompletionServiceClient as _hearth_v1_CompletionServiceClient, CompletionServiceDefinition as _hearth_v1_CompletionServiceDefinition } from './hearth/v1/CompletionService';
+import type { ContextEvent as _hearth_v1_ContextEvent, ContextEvent__Output as _hearth_v1_ContextEvent__Output } from './hearth/v1/ContextEvent';
 import type { ContextItem as _hearth_v1_ContextItem, ContextItem__Output as _hearth_v1_ContextItem__Output } from './hearth/v1/ContextItem';
 import type { DoneEvent as _hearth_v1_DoneEvent, DoneEvent__Output as _hearth_v1_DoneEvent__Output } from './hearth/v1/DoneEvent';
 import type { ErrorEvent as _hearth_v1_ErrorEvent, ErrorEvent__Output as _hearth_v1_ErrorEvent__Output } from './hearth/v1/ErrorEvent';
@@ -76,12 +78,14 @@ export interface ProtoGrpcType {
       ChatMessage: MessageTypeDefinition<_hearth_v1_ChatMessage, _hearth_v1_ChatMessage__Output>
       ChatServerMessage: MessageTypeDefinition<_hearth_v1_ChatServerMessage, _hearth_v1_ChatServerMessage__Output>
       ChatStart: MessageTypeDefinition<_hearth_v1_ChatStart, _hearth_v1_ChatStart__Output>
+      CompactedEvent: MessageTypeDefinition<_hearth_v1_CompactedEvent, _hearth_v1_CompactedEvent__Output>
       CompleteRequest: MessageTypeDefinition<_hearth_v1_CompleteRequest, _hearth_v1_CompleteRequest__Output>
       CompleteResponse: MessageTypeDefinition<_hearth_v1_CompleteResponse, _hearth_v1_CompleteResponse__Output>
       /**
        * Fill-in-the-middle for inline suggestions, scheduled ahead of chat turns.
        */
       CompletionService: SubtypeConstructor<typeof grpc.Client, _hearth_v1_CompletionServiceClient> & { service: _hearth_v1_CompletionServiceDefinition }
+      ContextEvent: MessageTypeDefinition<_hearth_v1_ContextEvent, _hearth_v1_ContextEvent__Output>
       ContextItem: MessageTypeDefinition<_hearth_v1_ContextItem, _hearth_v1_ContextItem__Output>
       DoneEvent: MessageTypeDefinition<_hearth_v1_DoneEvent, _hearth_v1_DoneEvent__Output>
       ErrorEvent: MessageTypeDefinition<_hearth_v1_ErrorEvent, _hearth_v1_ErrorEvent__Output>

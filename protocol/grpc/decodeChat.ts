@@ -145,6 +145,7 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
     if (options.tool_timeout_ms !== undefined) turn.toolTimeoutMs = finiteNumber(options.tool_timeout_ms, 'start.options.tool_timeout_ms', 1, LIMITS.toolTimeoutMs);
     if (options.temperature !== undefined) turn.temperature = finiteNumber(options.temperature, 'start.options.temperature', 0, 2);
     if (options.continue_reply === true) turn.continueReply = true;
+    if (options.compact_at !== undefined) turn.compactAt = finiteNumber(options.compact_at, 'start.options.compact_at', 0.1, 1);
     if (options.todos) turn.todos = { current: decodeTodos(options.todos.items, 'start.options.todos.items') };
     if (options.subagents) {
       const sub = options.subagents;
@@ -264,6 +265,16 @@ export function decodeServerMessage(message: ChatServerMessage__Output, offeredT
       return { kind: 'event', event: { type: 'error', error: decodeHearthError(message.error?.error) } };
     case 'done':
       return { kind: 'event', event: { type: 'done', reason: oneOf(message.done?.reason, 'done.reason', DONE_REASONS) } };
+    case 'context': {
+      const c = message.context;
+      check(c, 'context', 'is missing');
+      return { kind: 'event', event: { type: 'context', promptTokens: c.prompt_tokens, budgetTokens: c.budget_tokens, numCtx: c.num_ctx } };
+    }
+    case 'compacted': {
+      const c = message.compacted;
+      check(c, 'compacted', 'is missing');
+      return { kind: 'event', event: { type: 'compacted', summary: text(c.summary, 'compacted.summary', LIMITS.messageChars), summarizedExchanges: c.summarized_exchanges } };
+    }
     case 'todos':
       return { kind: 'event', event: { type: 'todos', items: decodeTodos(message.todos?.items ?? [], 'todos.items') } };
     case 'agent_spawn': {

@@ -64,6 +64,7 @@ export interface TurnRequest {
   subagents?: { maxParallel?: number; maxSteps?: number; models?: Partial<Record<SubagentRole, string>> };
   /** The plan so far, when the client offers the update_todos tool. */
   todos?: { current: TodoItem[] };
+  compactAt?: number;
   tools: ToolDefinition[];
 }
 
@@ -74,6 +75,7 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
   if (turn.temperature !== undefined) options.temperature = turn.temperature;
   if (turn.think !== undefined) options.think = String(turn.think);
   if (turn.continueReply) options.continue_reply = true;
+  if (turn.compactAt !== undefined) options.compact_at = turn.compactAt;
   if (turn.todos) options.todos = { items: turn.todos.current.map((i) => ({ text: i.text, status: i.status })) };
   if (turn.subagents) {
     const sub = turn.subagents;
@@ -139,6 +141,13 @@ export function encodeAgentEvent(event: AgentEvent, sentResults?: Map<string, st
       return { usage: { usage: encodeUsage(event.usage) } };
     case 'error':
       return { error: { error: encodeHearthError(event.error) } };
+    case 'context':
+      return { context: { prompt_tokens: Math.max(0, Math.round(event.promptTokens)), budget_tokens: Math.max(0, Math.round(event.budgetTokens)), num_ctx: Math.max(0, Math.round(event.numCtx)) } };
+    case 'compacted':
+      // `keptFrom` is the client's own bookkeeping; the server reports only what it summarised.
+      return { compacted: { summary: event.summary, summarized_exchanges: event.summarizedExchanges } };
+    case 'compactionUndone':
+      throw new Error('compactionUndone is the client\'s own event; a server never sends it.');
     case 'todos':
       // `byUser` stays on the client: a server only ever reports the agent's own updates.
       return { todos: { items: event.items.map((i) => ({ text: i.text, status: i.status })) } };

@@ -33,6 +33,11 @@ export interface TurnOptions {
    * edited by the user). Absent offers no such tool.
    */
   'todos'?: (_hearth_v1_TodoPlan | null);
+  /**
+   * Summarise the oldest exchanges once the prompt passes this fraction of
+   * the context budget; absent never compacts.
+   */
+  'compact_at'?: (number | string);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
@@ -40,6 +45,7 @@ export interface TurnOptions {
   '_continue_reply'?: "continue_reply";
   '_subagents'?: "subagents";
   '_todos'?: "todos";
+  '_compact_at'?: "compact_at";
 }
 
 export interface TurnOptions__Output {
@@ -72,6 +78,11 @@ export interface TurnOptions__Output {
    * edited by the user). Absent offers no such tool.
    */
   'todos'?: (_hearth_v1_TodoPlan__Output | null);
+  /**
+   * Summarise the oldest exchanges once the prompt passes this fraction of
+   * the context budget; absent never compacts.
+   */
+  'compact_at'?: (number);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
@@ -79,4 +90,5 @@ export interface TurnOptions__Output {
   '_continue_reply'?: "continue_reply";
   '_subagents'?: "subagents";
   '_todos'?: "todos";
+  '_compact_at'?: "compact_at";
 }
