@@ -218,7 +218,7 @@ export class ChatController implements vscode.Disposable {
         await this.bridge.exportSession(message.sessionId);
         break;
       case 'approvalDecision': {
-        const result = await this.approvals.decide(message.id, message.decision, message.rule);
+        const result = await this.approvals.decide(message.id, message.decision, message.rule, message.values);
         if (!result.ok) {
           this.log.warn(`Ignored an approval answer from the chat view: ${result.reason}.`);
           // Whatever the card showed was stale: tell it how the request really ended, so no button stays that does nothing.

@@ -20,7 +20,7 @@ import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
-import { lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
+import { createMcpSampler, lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -59,6 +59,12 @@ export class HearthServer {
       settings: () => this.settings.get(),
       workspaceTrusted: () => this.workspaceTrusted,
       editor: lspMcpEditor(connection),
+      // Sampling uses the chat's own agent, model and run plan (see createMcpSampler).
+      sampler: createMcpSampler({
+        settings: () => this.settings.fresh(),
+        agent: () => this.agents.refresh(),
+        plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
+      }),
     });
     this.chat = new ChatService({
       store: this.store,

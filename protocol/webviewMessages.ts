@@ -7,7 +7,8 @@
  */
 import type { AgentEvent, ContextItem, HearthError, UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
-import type { BackendStatus, CommandApprovalParams, McpServerSource, ModelInfo } from './lspMethods';
+import type { ElicitationField } from './elicitationForm';
+import type { BackendStatus, CommandApprovalParams, McpSamplingMessage, McpServerSource, ModelInfo } from './lspMethods';
 
 export interface ModelPickerState {
   models: ModelInfo[];
@@ -17,7 +18,7 @@ export interface ModelPickerState {
 }
 
 /** What the user can answer to an approval; which ones apply depends on its kind. */
-export type ApprovalDecision = 'accept' | 'reject' | 'alwaysAllow' | 'acceptAllForTurn';
+export type ApprovalDecision = 'accept' | 'reject' | 'alwaysAllow' | 'acceptAllForTurn' | 'cancel';
 
 /** How an approval ended: the user's answer, the turn was stopped, or the request is gone (the server restarted). */
 export type ApprovalOutcome = 'accepted' | 'acceptedAll' | 'alwaysAllowed' | 'rejected' | 'cancelled' | 'expired';
@@ -26,7 +27,11 @@ interface ApprovalBase {
   /** Made by the extension; the only handle the webview has on the request. */
   id: string;
   sessionId: string;
-  /** The assistant entry and the tool call the request belongs to: the card is shown in that tool call's row. */
+  /**
+   * The assistant entry and the tool call the request belongs to: the card is
+   * shown in that tool call's row. Empty for an MCP server's request that came
+   * while none of its calls ran: the card is shown above the input.
+   */
   entryId: string;
   callId: string;
 }
@@ -65,6 +70,28 @@ export type ApprovalRequest =
       description: string;
       /** The tool's definition changed since the user approved it (the difference opens beside the editor). */
       definitionChanged: boolean;
+    })
+  | (ApprovalBase & {
+      /** An MCP server asks the user's model for a completion (sampling). Everything is shown as plain text. */
+      kind: 'mcpSampling';
+      server: string;
+      source: McpServerSource;
+      messages: McpSamplingMessage[];
+      systemPrompt?: string;
+      maxTokens: number;
+      temperature?: number;
+      /** The user's chat model, which answers if the user allows it. */
+      model: string;
+      /** Models the server would prefer: shown, never used. */
+      modelHints: string[];
+    })
+  | (ApprovalBase & {
+      /** An MCP server asks the user to fill in a form (elicitation): Accept sends the values, Decline and Cancel send none. */
+      kind: 'mcpElicitation';
+      server: string;
+      source: McpServerSource;
+      message: string;
+      fields: ElicitationField[];
     });
 
 export interface ApprovalState {
@@ -149,7 +176,7 @@ export interface FromWebviewMap {
    * The user's answer to a pending approval. `rule` accompanies `alwaysAllow` of
    * a command; the extension checks it is the rule it offered for that request before adding it.
    */
-  approvalDecision: { id: string; decision: ApprovalDecision; rule?: string };
+  approvalDecision: { id: string; decision: ApprovalDecision; rule?: string; values?: Record<string, unknown> };
   /** Shows an edit approval's proposed change (or an MCP tool's changed definition) in the diff editor again. */
   openApprovalDiff: { id: string };
 }
@@ -179,6 +206,18 @@ function isContextItem(v: unknown): v is ContextItem {
     if (typeof r !== 'object' || r === null || !Number.isInteger(r.startLine) || !Number.isInteger(r.endLine)) return false;
   }
   return true;
+}
+
+/** A form's answers: a flat object of strings, numbers, booleans and lists of strings (protocol/elicitationForm.ts checks them against the form). */
+function isFormValues(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const entries = Object.entries(v);
+  if (entries.length > 50) return false;
+  return entries.every(
+    ([k, x]) =>
+      k.length <= 200 &&
+      (isString(x, 10_000) || (typeof x === 'number' && Number.isFinite(x)) || typeof x === 'boolean' || (Array.isArray(x) && x.length <= 200 && x.every((i) => isString(i, 10_000)))),
+  );
 }
 
 /**
@@ -237,9 +276,12 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       break;
     case 'approvalDecision':
       if (!isString(m.id, 200)) return bad('id must be a string');
-      if (m.decision !== 'accept' && m.decision !== 'reject' && m.decision !== 'alwaysAllow' && m.decision !== 'acceptAllForTurn') return bad('decision must be accept, reject, alwaysAllow or acceptAllForTurn');
+      if (m.decision !== 'accept' && m.decision !== 'reject' && m.decision !== 'alwaysAllow' && m.decision !== 'acceptAllForTurn' && m.decision !== 'cancel') {
+        return bad('decision must be accept, reject, alwaysAllow, acceptAllForTurn or cancel');
+      }
       if (m.rule !== undefined && !isString(m.rule, 10_000)) return bad('rule must be a string');
       if (m.rule !== undefined && m.decision !== 'alwaysAllow') return bad('rule goes only with alwaysAllow');
+      if (m.values !== undefined && (m.decision !== 'accept' || !isFormValues(m.values))) return bad('values go only with accept, as a form\'s text, numbers, yes/no and choices');
       break;
     case 'openApprovalDiff':
       if (!isString(m.id, 200)) return bad('id must be a string');

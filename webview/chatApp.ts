@@ -220,7 +220,7 @@ export class ChatApp {
         el(doc, 'div', {
           className: 'approval-dock-item',
           children: [
-            el(doc, 'div', { className: 'approval-dock-note', text: a.request.sessionId === this.sessionId ? 'A tool is waiting for your approval:' : 'A tool in another chat is waiting for your approval:' }),
+            el(doc, 'div', { className: 'approval-dock-note', text: dockNote(a, this.sessionId) }),
             renderApprovalCard(doc, a, (m) => this.api.postMessage(m)),
           ],
         }),
@@ -364,4 +364,13 @@ export class ChatApp {
       updateState(this.api, { scrollTop: this.transcript.element.scrollTop, scrollSessionId: this.sessionId });
     }, 250);
   }
+}
+
+/** What the dock says above a card whose tool-call row is not in the shown chat. */
+function dockNote(a: ApprovalState, shownSession: string | undefined): string {
+  const server = a.request.kind === 'mcpSampling' || a.request.kind === 'mcpElicitation';
+  if (server && a.request.sessionId === '') return 'An MCP server is waiting for your answer:';
+  const here = a.request.sessionId === shownSession;
+  if (server) return here ? 'An MCP server is waiting for your answer:' : 'An MCP server in another chat is waiting for your answer:';
+  return here ? 'A tool is waiting for your approval:' : 'A tool in another chat is waiting for your approval:';
 }

@@ -9,6 +9,7 @@ function withDefaults(options: McpManagerOptions): ResolvedManagerOptions {
     log: options.log,
     onStatusChange: options.onStatusChange,
     roots: options.roots,
+    requests: options.requests,
     clientInfo: options.clientInfo ?? { name: 'hearth', version: '0.1.0' },
     connectTimeoutMs: options.connectTimeoutMs ?? 60_000,
     callTimeoutMs: options.callTimeoutMs ?? 5 * 60_000,

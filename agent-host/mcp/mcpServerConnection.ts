@@ -1,15 +1,16 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, ListRootsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode, ListRootsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
 import { formatToolResult } from './formatToolResult';
 import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
 import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { toMcpTool, type ListedTool } from './toMcpTool';
+import { toSamplingRequest } from './toSamplingRequest';
 
-export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, 'onStatusChange' | 'roots'>> & Pick<McpManagerOptions, 'onStatusChange' | 'roots'>;
+export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, 'onStatusChange' | 'roots' | 'requests'>> & Pick<McpManagerOptions, 'onStatusChange' | 'roots' | 'requests'>;
 
 /** A server that ran this long before dying counts as having worked: its failure count starts over. */
 const STABLE_AFTER_MS = 60_000;
@@ -177,8 +178,14 @@ export class McpServerConnection {
     this.closeReason = undefined;
     this.setState('starting');
     const roots = this.options.roots;
+    const requests = this.options.requests;
     const client = new Client(this.options.clientInfo, {
-      capabilities: roots ? { roots: { listChanged: false } } : {},
+      capabilities: {
+        ...(roots ? { roots: { listChanged: false } } : {}),
+        ...(requests?.sampling ? { sampling: {} } : {}),
+        // Form mode only: URL mode sends the user to a web page, which Hearth does not offer.
+        ...(requests?.elicitation ? { elicitation: { form: {} } } : {}),
+      },
       listChanged: {
         tools: {
           autoRefresh: false,
@@ -190,6 +197,21 @@ export class McpServerConnection {
       },
     });
     if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots() }));
+    if (requests?.sampling) {
+      const sampling = requests.sampling;
+      client.setRequestHandler(CreateMessageRequestSchema, async (request, extra) => {
+        const result = await sampling(toSamplingRequest(this.spec.name, request.params), extra.signal);
+        return { role: 'assistant', content: { type: 'text', text: result.text }, model: result.model, stopReason: result.stopReason };
+      });
+    }
+    if (requests?.elicitation) {
+      const elicitation = requests.elicitation;
+      client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
+        const params = request.params;
+        if (params.mode === 'url') throw new McpError(ErrorCode.InvalidParams, 'Hearth supports form elicitation only.');
+        return elicitation({ server: this.spec.name, message: params.message, requestedSchema: params.requestedSchema }, extra.signal);
+      });
+    }
     client.onclose = () => this.handleClosed(gen);
     this.client = client;
     try {

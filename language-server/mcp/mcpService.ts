@@ -5,6 +5,7 @@ import { describeTarget, displayCommandLine, HearthException, McpManager, withMc
 import { resourceMention } from '../../protocol/chat';
 import type { HearthSettings, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
+import { McpServerRequests, type McpSampler, type RunningCall } from './mcpServerRequests';
 import { McpToolApprovals } from './mcpToolApprovals';
 import { McpWorkspaceStore } from './mcpWorkspaceStore';
 import { parseMcpServers, type McpConfigProblem, type ParsedMcpServer } from './parseMcpServers';
@@ -22,6 +23,8 @@ export interface McpServiceDeps {
   env?: NodeJS.ProcessEnv;
   /** How often .vscode/mcp.json and Workspace Trust are checked for changes. Default 2 s. */
   pollIntervalMs?: number;
+  /** Runs approved sampling requests; absent: servers are not offered sampling. */
+  sampler?: McpSampler;
   /** Overrides of the manager's timeouts and backoff (tests shorten them). */
   manager?: Partial<Omit<McpManagerOptions, 'log' | 'onStatusChange'>>;
 }
@@ -70,12 +73,22 @@ export class McpService {
   private disposed = false;
   /** The servers' resources, listed at most once per RESOURCE_LIST_TTL_MS. */
   private resourceList: { at: number; list: Promise<McpResource[]> } | undefined;
+  /** The MCP tool calls running now, per server, latest last: a server's sampling or form request is shown in its call's row. */
+  private readonly runningCalls = new Map<string, RunningCall[]>();
 
   constructor(private readonly deps: McpServiceDeps) {
     const log = (server: string, message: string) => deps.editor.log(server, message);
     this.store = new McpWorkspaceStore(deps.storagePath, deps.roots, (m) => log('hearth', m));
     this.approvals = new McpToolApprovals(this.store, deps.editor);
+    const requests = new McpServerRequests({
+      editor: deps.editor,
+      settings: deps.settings,
+      sampler: deps.sampler,
+      sourceOf: (server) => this.sourceOfServer(server),
+      runningCall: (server) => this.runningCalls.get(server)?.at(-1),
+    });
     this.manager = new McpManager({
+      requests: requests.handlers(),
       ...deps.manager,
       log,
       onStatusChange: (status) => this.publish(status.name),
@@ -161,7 +174,7 @@ export class McpService {
   executorFor(turn: TurnRef, inner: ToolExecutor): ToolExecutor {
     void this.checkForChanges();
     const lastProgress = new Map<string, number>();
-    return withMcpTools(inner, this.manager, {
+    const executor = withMcpTools(inner, this.manager, {
       enabled: () => this.deps.workspaceTrusted(),
       authorize: (tool, call, signal) => this.approvals.authorize(tool, this.sourceOf(tool), call, turn, signal),
       onProgress: (tool, call, p) => {
@@ -175,6 +188,23 @@ export class McpService {
       },
       onNameConflict: (tool) => this.deps.editor.log(tool.server, `The tool ${tool.name} is not offered: another tool already has that name.`),
     });
+    return {
+      definitions: () => executor.definitions(),
+      execute: async (call, signal) => {
+        const server = call.name.includes('.') ? this.manager.findTool(call.name)?.server : undefined;
+        if (!server) return executor.execute(call, signal);
+        // While the call runs, what its server asks of the user belongs in this call's row.
+        const running: RunningCall = { origin: { ...turn, callId: call.id }, signal };
+        this.runningCalls.set(server, [...(this.runningCalls.get(server) ?? []), running]);
+        try {
+          return await executor.execute(call, signal);
+        } finally {
+          const left = (this.runningCalls.get(server) ?? []).filter((r) => r !== running);
+          if (left.length > 0) this.runningCalls.set(server, left);
+          else this.runningCalls.delete(server);
+        }
+      },
+    };
   }
 
   async dispose(): Promise<void> {
@@ -187,7 +217,11 @@ export class McpService {
   }
 
   private sourceOf(tool: McpTool): 'user' | 'workspace' {
-    return this.records.find((r) => r.parsed.name === tool.server)?.parsed.source ?? 'user';
+    return this.sourceOfServer(tool.server);
+  }
+
+  private sourceOfServer(server: string): 'user' | 'workspace' {
+    return this.records.find((r) => r.parsed.name === server)?.parsed.source ?? 'user';
   }
 
   private missing(name: string): HearthException {
