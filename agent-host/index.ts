@@ -133,6 +133,7 @@ export type {
   McpManagerOptions,
   McpProgress,
   McpResource,
+  McpResourceTemplate,
   McpSamplingRequest,
   McpSamplingResult,
   McpServerSpec,

@@ -1,3 +1,4 @@
+import { askTemplateValues } from './mcp/askTemplateValues';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
 import type { ContextItem, HearthError, UserInput } from '../protocol/chat';
@@ -196,6 +197,9 @@ export class ChatController implements vscode.Disposable {
         this.view.post({ type: 'files', requestId: message.requestId, paths: [...files, ...resources] });
         break;
       }
+      case 'expandTemplate':
+        this.view.post({ type: 'templateExpanded', requestId: message.requestId, mention: (await askTemplateValues(message.mention)) ?? null });
+        break;
       case 'attach':
         if (message.what === 'selection') this.attach(selectionContext(vscode.window.activeTextEditor), 'selection');
         else this.attach(activeFileContext(vscode.window.activeTextEditor), 'active file');

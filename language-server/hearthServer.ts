@@ -78,6 +78,7 @@ export class HearthServer {
       },
       resolveContext: createMentionResolver((rel) => readWorkspaceFile(this.roots, rel), (server, uri, max) => this.mcp.readResource(server, uri, max)),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
+      changedResources: (sessionId, earlier, now) => this.mcp.changedResources(sessionId, earlier, now),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
     });
     registerChatHandlers(connection, this);

@@ -614,9 +614,12 @@ export namespace McpListRequest {
 /** A resource offered for `@` completion: `mention` is the path the composer inserts (see `resourceMention`). */
 export interface McpResourceChoice {
   server: string;
+  /** The resource's URI, or a template's URI template. */
   uri: string;
   name: string;
   mention: string;
+  /** Present for a resource template (RFC 6570 level 1): the `{variables}` the user fills in before it is attached. */
+  variables?: string[];
 }
 
 /** Client → server: the running MCP servers' resources matching `query`, for `@` completion beside files. */

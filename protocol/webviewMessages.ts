@@ -134,6 +134,8 @@ export interface ToWebviewMap {
   addContext: { item: ContextItem };
   /** Answer to `findFiles`, for `@` completion. */
   files: { requestId: number; paths: string[] };
+  /** Answer to `expandTemplate`: the resource mention with the user's values, or null when the user cancelled. */
+  templateExpanded: { requestId: number; mention: string | null };
   /** Shows the history list, or focuses the input. */
   show: { what: 'history' | 'input' };
   /** The files of one reply were restored (Undo). */
@@ -163,6 +165,8 @@ export interface FromWebviewMap {
   selectModel: { model: string };
   refreshModels: NoPayload;
   findFiles: { requestId: number; query: string };
+  /** The user picked an MCP resource template in the `@` list: the extension asks for its variables. */
+  expandTemplate: { requestId: number; mention: string };
   attach: { what: 'selection' | 'activeFile' };
   copy: { text: string };
   insert: { text: string };
@@ -257,6 +261,9 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       break;
     case 'findFiles':
       if (!Number.isInteger(m.requestId) || !isString(m.query, 1000)) return bad('requestId and query are required');
+      break;
+    case 'expandTemplate':
+      if (!Number.isInteger(m.requestId) || !isString(m.mention, 4096) || !m.mention.startsWith('mcp:')) return bad('requestId and an MCP resource template mention are required');
       break;
     case 'attach':
       if (m.what !== 'selection' && m.what !== 'activeFile') return bad('what must be selection or activeFile');

@@ -162,6 +162,9 @@ export class ChatApp {
       case 'files':
         this.composer.onFiles(message.requestId, message.paths);
         break;
+      case 'templateExpanded':
+        this.composer.onTemplateExpanded(message.requestId, message.mention);
+        break;
       case 'turnUndone':
         if (message.sessionId === this.sessionId) this.transcript.markUndone(message.entryId, { restored: message.restored, removed: message.removed });
         break;

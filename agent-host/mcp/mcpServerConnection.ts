@@ -1,16 +1,17 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode, ListRootsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode, ListRootsRequestSchema, McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { formatToolResult } from './formatToolResult';
-import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
 import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { toMcpTool, type ListedTool } from './toMcpTool';
 import { toSamplingRequest } from './toSamplingRequest';
 
-export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, 'onStatusChange' | 'roots' | 'requests'>> & Pick<McpManagerOptions, 'onStatusChange' | 'roots' | 'requests'>;
+type OptionalHooks = 'onStatusChange' | 'roots' | 'requests' | 'onResourceUpdated';
+export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, OptionalHooks>> & Pick<McpManagerOptions, OptionalHooks>;
 
 /** A server that ran this long before dying counts as having worked: its failure count starts over. */
 const STABLE_AFTER_MS = 60_000;
@@ -64,6 +65,8 @@ export class McpServerConnection {
   private restartTimer?: ReturnType<typeof setTimeout>;
   private nextRestartAt?: number;
   private readonly recentStderr: string[] = [];
+  /** The resources this session of the server was asked to report changes of (a restarted server starts with none). */
+  private readonly subscribed = new Set<string>();
 
   constructor(
     readonly spec: McpServerSpec,
@@ -129,6 +132,7 @@ export class McpServerConnection {
   }
 
   private detach(): void {
+    this.subscribed.clear();
     this.client = undefined;
     this.stdio = undefined;
     this.http = undefined;
@@ -212,6 +216,9 @@ export class McpServerConnection {
         return elicitation({ server: this.spec.name, message: params.message, requestedSchema: params.requestedSchema }, extra.signal);
       });
     }
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+      if (gen === this.generation && typeof notification.params.uri === 'string') this.options.onResourceUpdated?.(this.spec.name, notification.params.uri);
+    });
     client.onclose = () => this.handleClosed(gen);
     this.client = client;
     try {
@@ -332,13 +339,52 @@ export class McpServerConnection {
     do {
       const page = await client.listResources(cursor ? { cursor } : {}, { timeout: RESOURCE_TIMEOUT_MS });
       for (const r of page.resources) {
-        if (typeof r.uri !== 'string' || r.uri.length > 2048 || /\s/.test(r.uri)) continue;
+        // Braces are not valid in a URI; one that has them would be taken for a template.
+        if (typeof r.uri !== 'string' || r.uri.length > 2048 || /[\s{}]/.test(r.uri)) continue;
         out.push({ server: this.spec.name, uri: r.uri, name: typeof r.name === 'string' ? r.name : r.uri, ...(typeof r.mimeType === 'string' ? { mimeType: r.mimeType } : {}) });
         if (out.length >= limit) return out;
       }
       cursor = page.nextCursor;
     } while (cursor);
     return out;
+  }
+
+  /** The server's resource templates (first pages, up to `limit`); none when it is not running or offers no resources. */
+  async resourceTemplates(limit: number): Promise<McpResourceTemplate[]> {
+    const client = this.client;
+    if (!client || this.state !== 'running' || !client.getServerCapabilities()?.resources) return [];
+    const out: McpResourceTemplate[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listResourceTemplates(cursor ? { cursor } : {}, { timeout: RESOURCE_TIMEOUT_MS });
+      for (const t of page.resourceTemplates) {
+        if (typeof t.uriTemplate !== 'string' || t.uriTemplate.length > 2048 || /\s/.test(t.uriTemplate)) continue;
+        out.push({
+          server: this.spec.name,
+          uriTemplate: t.uriTemplate,
+          name: typeof t.name === 'string' ? t.name : t.uriTemplate,
+          ...(typeof t.description === 'string' ? { description: t.description.slice(0, 500) } : {}),
+        });
+        if (out.length >= limit) return out;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  /** Subscribes to one resource's changes; false when the server does not offer subscriptions. */
+  async subscribe(uri: string): Promise<boolean> {
+    const client = this.client;
+    if (!client || this.state !== 'running' || !client.getServerCapabilities()?.resources?.subscribe) return false;
+    if (this.subscribed.has(uri)) return true;
+    this.subscribed.add(uri);
+    try {
+      await client.subscribeResource({ uri }, { timeout: RESOURCE_TIMEOUT_MS });
+    } catch (err) {
+      this.subscribed.delete(uri);
+      throw err;
+    }
+    return true;
   }
 
   /**

@@ -17,6 +17,14 @@ export interface McpResource {
   mimeType?: string;
 }
 
+/** A resource template a server offers (MCP `resources/templates/list`): the user fills in its `{variables}`. */
+export interface McpResourceTemplate {
+  server: string;
+  uriTemplate: string;
+  name: string;
+  description?: string;
+}
+
 /** One server the manager should run. `config` is final: variables are substituted before it gets here. */
 export interface McpServerSpec {
   name: string;
@@ -123,6 +131,8 @@ export interface McpManagerOptions {
   log(server: string, message: string): void;
   /** A server's state or tools changed. */
   onStatusChange?(status: McpServerStatus): void;
+  /** A server said a resource this client subscribed to changed (`notifications/resources/updated`). */
+  onResourceUpdated?(server: string, uri: string): void;
   /** Sent to servers in `initialize`. */
   clientInfo?: { name: string; version: string };
   /**
