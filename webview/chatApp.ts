@@ -200,8 +200,8 @@ export class ChatApp {
     let found: ApprovalState | undefined;
     for (const state of this.approvals.values()) {
       const r = state.request;
-      // A pending request wins over an older settled one for the same call.
-      if (r.sessionId === this.sessionId && r.entryId === entryId && r.callId === callId && (!found || !state.outcome)) found = state;
+      // A pending request wins over a settled one for the same call (a tool's approval, then its server's sampling request); among settled ones the latest.
+      if (r.sessionId === this.sessionId && r.entryId === entryId && r.callId === callId && (!found || !state.outcome || found.outcome)) found = state;
     }
     return found;
   }

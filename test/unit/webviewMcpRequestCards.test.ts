@@ -99,6 +99,20 @@ describe('webview MCP server request cards', () => {
     assert.deepEqual(h.api.last('approvalDecision'), { type: 'approvalDecision', id: 'ap-s', decision: 'accept' });
   });
 
+  it('after the tool\'s own approval and its sampling request are both settled, the row shows how the latest ended', () => {
+    const tool: ApprovalRequest = { kind: 'mcpTool', id: 'ap-t', sessionId: 's1', entryId: 'a1', callId: 'c1', server: 'everything', source: 'user', tool: 'trigger-sampling-request', argumentsJson: '{}', description: '', definitionChanged: false };
+    h.send({ type: 'approvalRequested', approval: tool });
+    h.send({ type: 'approvalSettled', id: 'ap-t', outcome: 'accepted' });
+    h.send({ type: 'approvalRequested', approval: sampling });
+    h.scheduler.flush();
+    assert.equal(row().querySelector('[data-testid="approval-card"]')!.getAttribute('data-kind'), 'mcpSampling', 'the pending request wins');
+    h.send({ type: 'approvalSettled', id: 'ap-s', outcome: 'accepted' });
+    h.scheduler.flush();
+    const card = row().querySelector('[data-testid="approval-card"]')!;
+    assert.equal(card.getAttribute('data-kind'), 'mcpSampling');
+    assert.equal(card.querySelector('[data-testid="approval-outcome"]')!.textContent, 'Allowed once: qwen2.5-coder:7b answered the server.');
+  });
+
   it('shows a form with no running call above the input, refuses to send what does not fit, and sends the checked values', () => {
     h.send({ type: 'approvalRequested', approval: form });
     h.scheduler.flush();
