@@ -118,3 +118,31 @@ describe('MCP server requests: sampling policy', () => {
     assert.equal(await unset.model(new AbortController().signal), 'first-installed', 'as chat chooses when no model is set');
   });
 });
+
+describe('MCP server requests: elicitation policy', () => {
+  it('refuses a form it cannot show without asking, allows one form per server at a time, and passes the checked answer on', async () => {
+    const shown: string[] = [];
+    let answer!: (a: { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, string> }) => void;
+    const editor = {
+      askElicitation: (params: { message: string }) => {
+        shown.push(params.message);
+        return new Promise((resolve) => (answer = resolve));
+      },
+      log: () => undefined,
+    } as unknown as McpEditor;
+    const requests = new McpServerRequests({ editor, settings: async () => settings(), sourceOf: () => 'user', runningCall: () => undefined });
+    assert.equal(requests.handlers().sampling, undefined, 'no sampler: sampling is not offered');
+
+    const nested = { type: 'object', properties: { address: { type: 'object', properties: { street: { type: 'string' } } } } };
+    await assert.rejects(requests.elicit({ server: 'srv', message: 'Where?', requestedSchema: nested }, new AbortController().signal), (err: unknown) => err instanceof McpError && err.code === -32602 && /cannot show this form/.test(err.message));
+    assert.deepEqual(shown, []);
+
+    const schema = { type: 'object', properties: { name: { type: 'string' } }, required: ['name'] };
+    const first = requests.elicit({ server: 'srv', message: 'Name?', requestedSchema: schema }, new AbortController().signal);
+    await new Promise((r) => setImmediate(r));
+    await assert.rejects(requests.elicit({ server: 'srv', message: 'Again?', requestedSchema: schema }, new AbortController().signal), /still waiting for the user/);
+    answer({ action: 'accept', content: { name: 'Ada' } });
+    assert.deepEqual(await first, { action: 'accept', content: { name: 'Ada' } });
+    assert.deepEqual(shown, ['Name?']);
+  });
+});
