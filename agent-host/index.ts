@@ -3,7 +3,7 @@
  * team server (remote mode) use the agent only through what this file exports;
  * everything else under agent-host/ is internal.
  */
-import type { AgentEvent, ChatMessage, ThinkValue, ToolCall, ToolResult, UserInput } from '../protocol/chat';
+import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, ToolCall, ToolResult, UserInput } from '../protocol/chat';
 import type { ModelInfo } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
 
@@ -54,6 +54,21 @@ export interface TurnOptions {
    * message is sent, so Ollama continues that last assistant message.
    */
   continueReply?: boolean;
+  /**
+   * Lets the agent start sub-agents (the `run_subagents` tool) with these
+   * limits; undefined offers no such tool. Only a turn with an executor can.
+   */
+  subagents?: SubagentOptions;
+}
+
+/** Limits and models for sub-agents; the caller decides the models, as it does the turn's. */
+export interface SubagentOptions {
+  /** Read-only sub-agents running at once (default 2). */
+  maxParallel?: number;
+  /** Model calls per sub-agent (default 8). */
+  maxSteps?: number;
+  /** A model per role; a role without one uses the turn's model. */
+  models?: Partial<Record<SubagentRole, string>>;
 }
 
 /** What Ollama says about one model (/api/show), for callers that decide `think` and `num_ctx`. */

@@ -117,6 +117,38 @@ export type ThinkValue = boolean | 'low' | 'medium' | 'high';
 export type DoneReason = 'stop' | 'length' | 'cancelled' | 'error' | 'limit';
 
 /**
+ * The kinds of sub-agent the main agent can start. Explorers and researchers
+ * get the read-only tools only and may run side by side; an executor gets
+ * every tool the turn offers, under the same approvals as the main agent,
+ * and runs alone.
+ */
+export const SUBAGENT_ROLES = ['explorer', 'researcher', 'executor'] as const;
+export type SubagentRole = (typeof SUBAGENT_ROLES)[number];
+
+/** A sub-agent as started: shown as a card in the chat. */
+export interface SubagentInfo {
+  /** Unique within the turn; prefixes the ids of the sub-agent's own tool calls. */
+  id: string;
+  role: SubagentRole;
+  model: string;
+  task: string;
+  /** The main agent's `run_subagents` call that started it. */
+  parentCallId: string;
+}
+
+/** How a sub-agent ended; `summary` is what the main agent reads as its result. */
+export interface SubagentOutcome {
+  reason: DoneReason;
+  summary: string;
+  durationMs: number;
+  usage?: Usage;
+  error?: HearthError;
+}
+
+/** What a sub-agent does while it works, as the chat shows it inside its card. */
+export type SubagentActivity = Extract<AgentEvent, { type: 'toolCall' | 'toolResult' | 'status' }>;
+
+/**
  * The stream of an agent turn. Designed for the tool loop from the start:
  * text arrives as deltas, tool calls and their results are separate events,
  * and every turn ends with exactly one `done`.
@@ -134,6 +166,12 @@ export type AgentEvent =
   | { type: 'status'; message: string; level: 'info' | 'warning' }
   | { type: 'usage'; usage: Usage }
   | { type: 'error'; error: HearthError }
+  /** A sub-agent started (by the main agent's `run_subagents` call). */
+  | { type: 'agentSpawn'; agent: SubagentInfo }
+  /** A tool call, result or notice of a running sub-agent. */
+  | { type: 'agentEvent'; agentId: string; event: SubagentActivity }
+  /** A sub-agent finished; its summary also reaches the main agent as the tool result. */
+  | { type: 'agentResult'; agentId: string; outcome: SubagentOutcome }
   | { type: 'done'; reason: DoneReason };
 
 export type AgentEventType = AgentEvent['type'];

@@ -8,7 +8,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
-import type { AgentEvent, HearthError, HearthErrorCode, UserInput } from './chat';
+import type { AgentEvent, HearthError, HearthErrorCode, SubagentRole, UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
 import type { ElicitationField, ElicitationValue } from './elicitationForm';
 
@@ -51,6 +51,11 @@ export interface AgentSettings {
   commandDenyList: string[];
   maxSteps: number;
   commandTimeoutSeconds: number;
+  /** Whether the agent may start sub-agents (`hearth.agent.subagents`). */
+  subagents: boolean;
+  subagentMaxParallel: number;
+  /** A model per sub-agent role; a role without one uses the chat's model. */
+  subagentModels: Partial<Record<SubagentRole, string>>;
 }
 
 export interface ModelInfo {

@@ -1,4 +1,4 @@
-import type { AgentEvent, ContextItem, HearthError, ToolCall, ToolResult, Usage, DoneReason } from './chat';
+import type { AgentEvent, ContextItem, HearthError, SubagentInfo, SubagentOutcome, ToolCall, ToolResult, Usage, DoneReason } from './chat';
 
 /** A row of the history list. */
 export interface SessionSummary {
@@ -25,7 +25,9 @@ export type AssistantPart =
   /** The model's reasoning, kept for the user to read; never part of the history sent back to the model. */
   | { kind: 'thinking'; text: string }
   | { kind: 'toolCall'; call: ToolCall; result?: ToolResult }
-  | { kind: 'status'; message: string; level: 'info' | 'warning' };
+  | { kind: 'status'; message: string; level: 'info' | 'warning' }
+  /** A sub-agent the main agent started: its own tool calls and notices, and how it ended. */
+  | { kind: 'subagent'; agent: SubagentInfo; parts: AssistantPart[]; outcome?: SubagentOutcome };
 
 /** An assistant reply as stored and shown. `state` is 'streaming' only while a turn is live (or was cut by a crash). */
 export interface AssistantEntry {
@@ -50,9 +52,31 @@ export interface SessionView {
   entries: SessionEntry[];
 }
 
+function findSubagent(entry: AssistantEntry, agentId: string): Extract<AssistantPart, { kind: 'subagent' }> | undefined {
+  for (let i = entry.parts.length - 1; i >= 0; i--) {
+    const part = entry.parts[i];
+    if (part.kind === 'subagent' && part.agent.id === agentId) return part;
+  }
+  return undefined;
+}
+
 /** Applies one agent event to an assistant entry. Shared by the store (replay) and the webview (live). */
 export function applyAgentEvent(entry: AssistantEntry, event: AgentEvent): void {
   switch (event.type) {
+    case 'agentSpawn':
+      entry.parts.push({ kind: 'subagent', agent: event.agent, parts: [] });
+      break;
+    case 'agentEvent': {
+      // A sub-agent's activity lands in its own card; the parts list of the card follows the same rules as the reply's.
+      const card = findSubagent(entry, event.agentId);
+      if (card) applyAgentEvent({ ...entry, parts: card.parts }, event.event);
+      break;
+    }
+    case 'agentResult': {
+      const card = findSubagent(entry, event.agentId);
+      if (card) card.outcome = event.outcome;
+      break;
+    }
     case 'text': {
       const last = entry.parts[entry.parts.length - 1];
       if (last && last.kind === 'text') last.text += event.delta;

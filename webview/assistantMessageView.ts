@@ -11,6 +11,7 @@ import { withoutRetryHint } from './retryHint';
 import { icon } from './icons';
 import type { ToolName } from '../protocol/tools';
 import { TextPartView } from './textPartView';
+import { SubagentCardView } from './subagentCardView';
 import { ThinkingView } from './thinkingView';
 import { ToolCallView, formatDuration } from './toolCallView';
 import type { ViewContext } from './viewContext';
@@ -32,7 +33,15 @@ type PartView =
   | { kind: 'text'; view: TextPartView }
   | { kind: 'thinking'; view: ThinkingView }
   | { kind: 'toolCall'; view: ToolCallView }
-  | { kind: 'status'; element: HTMLElement };
+  | { kind: 'status'; element: HTMLElement }
+  | { kind: 'subagent'; view: SubagentCardView };
+
+/** Whether a reply changed files, its sub-agents' calls included. */
+function changesFiles(parts: AssistantPart[]): boolean {
+  return parts.some((p) =>
+    p.kind === 'subagent' ? changesFiles(p.parts) : p.kind === 'toolCall' && FILE_CHANGING_TOOLS.has(p.call.name) && p.result !== undefined && !p.result.isError,
+  );
+}
 
 export class AssistantMessageView {
   readonly element: HTMLElement;
@@ -114,6 +123,7 @@ export class AssistantMessageView {
     // Reasoning is still streaming only while nothing has come after it.
     else if (view.kind === 'thinking' && part.kind === 'thinking') view.view.update(part.text, live && isLastPart);
     else if (view.kind === 'toolCall' && part.kind === 'toolCall') view.view.update(part, live, this.ctx.approvalFor(this.last?.entry.id ?? '', part.call.id));
+    else if (view.kind === 'subagent' && part.kind === 'subagent') view.view.update(part, this.last?.entry.id ?? '', live);
   }
 
   private createPart(part: AssistantPart): PartView {
@@ -125,6 +135,8 @@ export class AssistantMessageView {
         return { kind: 'thinking', view: new ThinkingView(doc) };
       case 'toolCall':
         return { kind: 'toolCall', view: new ToolCallView(doc, this.ctx.post) };
+      case 'subagent':
+        return { kind: 'subagent', view: new SubagentCardView(this.ctx, part) };
       case 'status':
         return {
           kind: 'status',
@@ -139,7 +151,7 @@ export class AssistantMessageView {
 
   /** Error, stop notice and footer; rebuilt only when one of their inputs changes, not on every streamed frame. */
   private updateOutcome(entry: AssistantEntry, isLast: boolean): void {
-    const changedFiles = entry.parts.some((p) => p.kind === 'toolCall' && FILE_CHANGING_TOOLS.has(p.call.name) && p.result !== undefined && !p.result.isError);
+    const changedFiles = changesFiles(entry.parts);
     const key = JSON.stringify([entry.state, entry.doneReason, entry.error, entry.usage, entry.model, isLast, changedFiles, this.undone]);
     if (key === this.outcomeKey) return;
     this.outcomeKey = key;

@@ -27,6 +27,7 @@ import { prepareToolCall } from './prepareToolCall';
 import { proposedCalls } from './proposedCalls';
 import { RepetitionGuard } from './repetitionGuard';
 import { streamModelReply, type ModelReply } from './streamModelReply';
+import { RUN_SUBAGENTS_TOOL, runSubagents, runSubagentsDefinition } from './subagents';
 import { buildSystemPrompt, type ToolMode } from './systemPrompt';
 import { estimateTokens } from './tokenEstimate';
 import { toOllamaMessages, toOllamaTool } from './toOllamaMessages';
@@ -44,6 +45,8 @@ export interface TurnSetup {
   facts: ModelFactsCache;
   /** Upper bound on num_ctx, whatever the model supports. */
   contextCap: number;
+  /** Prefixed to the ids of this loop's tool calls: a sub-agent's calls stay distinct from its siblings' and its parent's. */
+  callIdPrefix?: string;
 }
 
 function chooseToolMode(tools: ToolDefinition[], facts: ModelFacts): ToolMode {
@@ -73,7 +76,10 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     throw await asHearthException(err, setup);
   }
 
-  const tools = options.executor?.definitions() ?? [];
+  const executorTools = options.executor?.definitions() ?? [];
+  // run_subagents is the core's own tool: offered beside the executor's, run here, never by the executor.
+  const subagentTool = options.subagents && options.executor ? runSubagentsDefinition(executorTools) : undefined;
+  const tools = subagentTool ? [...executorTools, subagentTool] : executorTools;
   let mode = chooseToolMode(tools, facts);
   // The caller's num_ctx wins: it keeps every request to this model on one runner (Ollama reloads on a change).
   const numCtx = options.numCtx ?? chooseNumCtx(facts.contextLength, setup.contextCap);
@@ -146,7 +152,8 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
       return 'limit';
     }
 
-    const prepared = proposals.map((p) => prepareToolCall(p, tools));
+    const prefix = setup.callIdPrefix ?? '';
+    const prepared = proposals.map((p) => prepareToolCall(prefix ? { ...p, id: `${prefix}${p.id}` } : p, tools));
     turn.push({ role: 'assistant', content: reply.content, toolCalls: prepared.map((p) => p.call) });
     for (const { call, rejection } of prepared) {
       const times = guard.record(call.name, call.arguments);
@@ -157,7 +164,9 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
       yield { type: 'toolCall', call };
       const result = rejection
         ? errorResult(call, rejection, 'invalid call')
-        : await executeToolCall(call, executor, options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, signal);
+        : subagentTool && call.name === RUN_SUBAGENTS_TOOL
+          ? yield* runSubagents(call, setup, options.subagents ?? {}, toolLoop)
+          : await executeToolCall(call, executor, options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, signal);
       yield { type: 'toolResult', result };
       turn.push({ role: 'tool', content: result.content, toolCallId: call.id, toolName: call.name });
     }

@@ -166,7 +166,11 @@ export class ChatService {
           emit({ type: 'status', level: 'info', message: `Loading ${model}… The first answer after a load can take a minute.` });
           this.publishStatus(agent, modelName, `Loading ${model}…`);
         }
-        const options = { model, executor, maxSteps: settings.agent?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply };
+        const agentSettings = settings.agent;
+        // Sub-agents need tools to work with; their models are decided here, with the turn's, never by the model.
+        const subagents =
+          executor && agentSettings?.subagents ? { maxParallel: agentSettings.subagentMaxParallel, models: agentSettings.subagentModels } : undefined;
+        const options = { model, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents };
         for await (const event of agent.startTurn(history, input, options, controller.signal)) {
           if (loading && event.type !== 'status') {
             loading = false;

@@ -67,6 +67,7 @@ export class RemoteAgent implements Agent {
         temperature: options.temperature,
         think: options.think,
         continueReply: options.continueReply,
+        subagents: options.subagents,
         tools,
       }),
     };

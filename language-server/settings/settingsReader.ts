@@ -1,4 +1,5 @@
 import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, type McpSettings, type TeamServerSettings, type ThinkSetting } from '../../protocol/lspMethods';
+import { SUBAGENT_ROLES, type SubagentRole } from '../../protocol/chat';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
 
@@ -111,7 +112,20 @@ function toAgentSettings(raw: Record<string, unknown>): AgentSettings {
     commandDenyList: stringList(raw.commandDenyList, d.commandDenyList),
     maxSteps: bounded(raw.maxSteps, 1, 200, d.maxSteps),
     commandTimeoutSeconds: bounded(raw.commandTimeoutSeconds, 1, 3600, d.commandTimeoutSeconds),
+    subagents: typeof raw.subagents === 'boolean' ? raw.subagents : d.subagents,
+    subagentMaxParallel: bounded(raw.subagentMaxParallel, 1, 4, d.subagentMaxParallel),
+    subagentModels: subagentModels(raw.subagentModels),
   };
+}
+
+function subagentModels(value: unknown): Partial<Record<SubagentRole, string>> {
+  const out: Partial<Record<SubagentRole, string>> = {};
+  if (!value || typeof value !== 'object') return out;
+  for (const role of SUBAGENT_ROLES) {
+    const model = (value as Record<string, unknown>)[role];
+    if (typeof model === 'string' && model.trim() !== '') out[role] = model.trim();
+  }
+  return out;
 }
 
 /** Defaults for `hearth.agent`, kept equal to package.json's contributed defaults. */
@@ -121,6 +135,9 @@ export const AGENT_DEFAULTS: AgentSettings = {
   commandDenyList: [...DEFAULT_COMMAND_DENY_LIST],
   maxSteps: 25,
   commandTimeoutSeconds: 60,
+  subagents: true,
+  subagentMaxParallel: 2,
+  subagentModels: {},
 };
 
 /** Defaults for `hearth.completion`, also applied to values of the wrong type. */

@@ -1,7 +1,10 @@
 import type * as grpc from '@grpc/grpc-js';
 import type { EnumTypeDefinition, MessageTypeDefinition } from '@grpc/proto-loader';
 
+import type { AgentActivityEvent as _hearth_v1_AgentActivityEvent, AgentActivityEvent__Output as _hearth_v1_AgentActivityEvent__Output } from './hearth/v1/AgentActivityEvent';
+import type { AgentResultEvent as _hearth_v1_AgentResultEvent, AgentResultEvent__Output as _hearth_v1_AgentResultEvent__Output } from './hearth/v1/AgentResultEvent';
 import type { AgentServiceClient as _hearth_v1_AgentServiceClient, AgentServiceDefinition as _hearth_v1_AgentServiceDefinition } from './hearth/v1/AgentService';
+import type { AgentSpawnEvent as _hearth_v1_AgentSpawnEvent, AgentSpawnEvent__Output as _hearth_v1_AgentSpawnEvent__Output } from './hearth/v1/AgentSpawnEvent';
 import type { AuthServiceClient as _hearth_v1_AuthServiceClient, AuthServiceDefinition as _hearth_v1_AuthServiceDefinition } from './hearth/v1/AuthService';
 import type { AuthTokens as _hearth_v1_AuthTokens, AuthTokens__Output as _hearth_v1_AuthTokens__Output } from './hearth/v1/AuthTokens';
 import type { AuthenticateRequest as _hearth_v1_AuthenticateRequest, AuthenticateRequest__Output as _hearth_v1_AuthenticateRequest__Output } from './hearth/v1/AuthenticateRequest';
@@ -25,6 +28,9 @@ import type { ModelInfo as _hearth_v1_ModelInfo, ModelInfo__Output as _hearth_v1
 import type { ModelServiceClient as _hearth_v1_ModelServiceClient, ModelServiceDefinition as _hearth_v1_ModelServiceDefinition } from './hearth/v1/ModelService';
 import type { RefreshRequest as _hearth_v1_RefreshRequest, RefreshRequest__Output as _hearth_v1_RefreshRequest__Output } from './hearth/v1/RefreshRequest';
 import type { StatusEvent as _hearth_v1_StatusEvent, StatusEvent__Output as _hearth_v1_StatusEvent__Output } from './hearth/v1/StatusEvent';
+import type { SubagentInfo as _hearth_v1_SubagentInfo, SubagentInfo__Output as _hearth_v1_SubagentInfo__Output } from './hearth/v1/SubagentInfo';
+import type { SubagentOptions as _hearth_v1_SubagentOptions, SubagentOptions__Output as _hearth_v1_SubagentOptions__Output } from './hearth/v1/SubagentOptions';
+import type { SubagentOutcome as _hearth_v1_SubagentOutcome, SubagentOutcome__Output as _hearth_v1_SubagentOutcome__Output } from './hearth/v1/SubagentOutcome';
 import type { SuggestionReport as _hearth_v1_SuggestionReport, SuggestionReport__Output as _hearth_v1_SuggestionReport__Output } from './hearth/v1/SuggestionReport';
 import type { SuggestionReportAck as _hearth_v1_SuggestionReportAck, SuggestionReportAck__Output as _hearth_v1_SuggestionReportAck__Output } from './hearth/v1/SuggestionReportAck';
 import type { TextDelta as _hearth_v1_TextDelta, TextDelta__Output as _hearth_v1_TextDelta__Output } from './hearth/v1/TextDelta';
@@ -49,10 +55,13 @@ type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> 
 export interface ProtoGrpcType {
   hearth: {
     v1: {
+      AgentActivityEvent: MessageTypeDefinition<_hearth_v1_AgentActivityEvent, _hearth_v1_AgentActivityEvent__Output>
+      AgentResultEvent: MessageTypeDefinition<_hearth_v1_AgentResultEvent, _hearth_v1_AgentResultEvent__Output>
       /**
        * One bidirectional stream per agent turn. Requires `authorization: Bearer <access token>`.
        */
       AgentService: SubtypeConstructor<typeof grpc.Client, _hearth_v1_AgentServiceClient> & { service: _hearth_v1_AgentServiceDefinition }
+      AgentSpawnEvent: MessageTypeDefinition<_hearth_v1_AgentSpawnEvent, _hearth_v1_AgentSpawnEvent__Output>
       /**
        * Exchanges an API key for short-lived tokens. Not authenticated itself.
        */
@@ -83,6 +92,9 @@ export interface ProtoGrpcType {
       RefreshRequest: MessageTypeDefinition<_hearth_v1_RefreshRequest, _hearth_v1_RefreshRequest__Output>
       Role: EnumTypeDefinition
       StatusEvent: MessageTypeDefinition<_hearth_v1_StatusEvent, _hearth_v1_StatusEvent__Output>
+      SubagentInfo: MessageTypeDefinition<_hearth_v1_SubagentInfo, _hearth_v1_SubagentInfo__Output>
+      SubagentOptions: MessageTypeDefinition<_hearth_v1_SubagentOptions, _hearth_v1_SubagentOptions__Output>
+      SubagentOutcome: MessageTypeDefinition<_hearth_v1_SubagentOutcome, _hearth_v1_SubagentOutcome__Output>
       SuggestionReport: MessageTypeDefinition<_hearth_v1_SuggestionReport, _hearth_v1_SuggestionReport__Output>
       SuggestionReportAck: MessageTypeDefinition<_hearth_v1_SuggestionReportAck, _hearth_v1_SuggestionReportAck__Output>
       TextDelta: MessageTypeDefinition<_hearth_v1_TextDelta, _hearth_v1_TextDelta__Output>

@@ -100,6 +100,30 @@ describe('webview streaming', () => {
     assert.equal(h.$('assistant-message')?.textContent?.split('word').length, 501);
   });
 
+  it('shows each sub-agent as a card with its role, model, task, tool calls and report', () => {
+    h = createHarness();
+    startTurn();
+    event({ type: 'toolCall', call: { id: 'c1', name: 'run_subagents', arguments: { agents: [] } } });
+    event({ type: 'agentSpawn', agent: { id: 'c1.a1', role: 'explorer', model: 'small:1b', task: 'Find where <b>tokens</b> are parsed', parentCallId: 'c1' } });
+    event({ type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolCall', call: { id: 'c1.a1.c2', name: 'grep', arguments: { pattern: 'parse' } } } });
+    h.scheduler.flush();
+    const card = h.$('subagent-card')!;
+    assert.equal(card.getAttribute('data-role'), 'explorer');
+    assert.equal(card.getAttribute('data-state'), 'running');
+    assert.ok(card.hasAttribute('open'), 'open while it works');
+    assert.match(card.textContent ?? '', /Explorer.*small:1b.*working…/);
+    assert.equal(card.querySelector('[data-testid="subagent-task"]')?.textContent, 'Find where <b>tokens</b> are parsed', 'the task is text, not HTML');
+    assert.equal(card.querySelectorAll('[data-testid="tool-row"]').length, 1, 'its tool call shows inside the card');
+
+    event({ type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolResult', result: { callId: 'c1.a1.c2', name: 'grep', content: 'src/parse.ts:3', isError: false } } });
+    event({ type: 'agentResult', agentId: 'c1.a1', outcome: { reason: 'stop', summary: 'Tokens are parsed in `src/parse.ts`.', durationMs: 2500, usage: { promptTokens: 300, completionTokens: 20 } } });
+    h.scheduler.flush();
+    assert.equal(card.getAttribute('data-state'), 'stop');
+    assert.equal(card.querySelector('[data-testid="subagent-state"]')?.textContent, 'done · 2.5 s · 320 tokens · 1 tool call');
+    assert.match(card.querySelector('[data-testid="subagent-result"]')?.textContent ?? '', /Tokens are parsed in src\/parse\.ts\./);
+    assert.equal(h.$$('subagent-card').length, 1);
+  });
+
   it('marks the streaming answer live for screen readers, and busy until done', () => {
     h = createHarness();
     startTurn();

@@ -215,6 +215,8 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   // The developer's client decides `think` per model; it passes through to the backend's /api/chat unchanged.
   if (turn.think !== undefined) options.think = turn.think;
   if (turn.continueReply) options.continueReply = true;
+  // Sub-agents run here, beside the main agent; their tool calls go to the developer's machine like its own.
+  if (turn.subagents && toolExecutor) options.subagents = turn.subagents;
 
   let reason: DoneReason | 'disconnected' = 'stop';
   let endedByStop = false;

@@ -1,5 +1,6 @@
 // Original file: protocol/hearth.proto
 
+import type { SubagentOptions as _hearth_v1_SubagentOptions, SubagentOptions__Output as _hearth_v1_SubagentOptions__Output } from '../../hearth/v1/SubagentOptions';
 
 export interface TurnOptions {
   'system_prompt'?: (string);
@@ -21,11 +22,17 @@ export interface TurnOptions {
    * input is empty and the model continues that answer (no new user message).
    */
   'continue_reply'?: (boolean);
+  /**
+   * Lets the agent start sub-agents (its run_subagents tool) with these
+   * limits; absent offers no such tool. The server caps the limits.
+   */
+  'subagents'?: (_hearth_v1_SubagentOptions | null);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
   '_think'?: "think";
   '_continue_reply'?: "continue_reply";
+  '_subagents'?: "subagents";
 }
 
 export interface TurnOptions__Output {
@@ -48,9 +55,15 @@ export interface TurnOptions__Output {
    * input is empty and the model continues that answer (no new user message).
    */
   'continue_reply'?: (boolean);
+  /**
+   * Lets the agent start sub-agents (its run_subagents tool) with these
+   * limits; absent offers no such tool. The server caps the limits.
+   */
+  'subagents'?: (_hearth_v1_SubagentOptions__Output | null);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
   '_think'?: "think";
   '_continue_reply'?: "continue_reply";
+  '_subagents'?: "subagents";
 }
