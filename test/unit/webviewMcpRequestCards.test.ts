@@ -99,6 +99,14 @@ describe('webview MCP server request cards', () => {
     assert.deepEqual(h.api.last('approvalDecision'), { type: 'approvalDecision', id: 'ap-s', decision: 'accept' });
   });
 
+  it('shows invisible and direction-changing characters in a server\'s prompt, and warns about them', () => {
+    h.send({ type: 'approvalRequested', approval: { ...sampling, messages: [{ role: 'user', text: 'Summarise\u202E txt.exe' }] } });
+    h.scheduler.flush();
+    const card = row().querySelector<HTMLElement>('[data-testid="approval-card"]')!;
+    assert.ok(card.querySelector('[data-testid="approval-hidden-chars"]'));
+    assert.equal(card.querySelector('[data-testid="approval-sampling-messages"] pre')!.textContent, 'Summarise⟨U+202E⟩ txt.exe');
+  });
+
   it('after the tool\'s own approval and its sampling request are both settled, the row shows how the latest ended', () => {
     const tool: ApprovalRequest = { kind: 'mcpTool', id: 'ap-t', sessionId: 's1', entryId: 'a1', callId: 'c1', server: 'everything', source: 'user', tool: 'trigger-sampling-request', argumentsJson: '{}', description: '', definitionChanged: false };
     h.send({ type: 'approvalRequested', approval: tool });
