@@ -33,6 +33,10 @@ export interface TurnOptions {
   /** Per-tool-call timeout. */
   toolTimeoutMs?: number;
   temperature?: number;
+  /** Ollama's `num_predict`: the most tokens the answer may have (an MCP sampling request's maxTokens). */
+  maxTokens?: number;
+  /** Ollama's `stop` sequences. */
+  stop?: string[];
   /**
    * Ollama's `think`, decided by the caller per model and request path;
    * undefined leaves Ollama's default (a thinking model thinks).
@@ -148,4 +152,23 @@ export { serverSlug, namespacedToolName, MAX_TOOL_NAME_LENGTH } from './mcp/name
 export { toMcpTool, toSchemaSubset } from './mcp/toMcpTool';
 export { formatToolResult } from './mcp/formatToolResult';
 export { describeTarget, displayCommandLine, displayUrl } from './mcp/describeTarget';
-export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpPrompt, McpPromptArgument, McpPromptContent, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';
+export type {
+  McpCallOptions,
+  McpCallOutcome,
+  McpClientRequests,
+  McpConnectionState,
+  McpElicitationRequest,
+  McpElicitationResult,
+  McpManagerOptions,
+  McpProgress,
+  McpPrompt,
+  McpPromptArgument,
+  McpPromptContent,
+  McpResource,
+  McpResourceTemplate,
+  McpSamplingRequest,
+  McpSamplingResult,
+  McpServerSpec,
+  McpServerStatus,
+  McpTool,
+} from './mcp/mcpTypes';

@@ -1,3 +1,4 @@
+import { askTemplateValues } from './mcp/askTemplateValues';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
 import type { ContextItem, HearthError, UserInput } from '../protocol/chat';
@@ -210,6 +211,9 @@ export class ChatController implements vscode.Disposable {
         this.view.post({ type: 'commands', requestId: message.requestId, commands });
         break;
       }
+      case 'expandTemplate':
+        this.view.post({ type: 'templateExpanded', requestId: message.requestId, mention: (await askTemplateValues(message.mention)) ?? null });
+        break;
       case 'attach':
         if (message.what === 'selection') this.attach(selectionContext(vscode.window.activeTextEditor), 'selection');
         else this.attach(activeFileContext(vscode.window.activeTextEditor), 'active file');
@@ -246,7 +250,7 @@ export class ChatController implements vscode.Disposable {
         await this.bridge.exportSession(message.sessionId);
         break;
       case 'approvalDecision': {
-        const result = await this.approvals.decide(message.id, message.decision, message.rule);
+        const result = await this.approvals.decide(message.id, message.decision, message.rule, message.values);
         if (!result.ok) {
           this.log.warn(`Ignored an approval answer from the chat view: ${result.reason}.`);
           // Whatever the card showed was stale: tell it how the request really ended, so no button stays that does nothing.

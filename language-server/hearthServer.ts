@@ -21,7 +21,7 @@ import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
-import { lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
+import { createMcpSampler, lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
 import { SlashCommandService } from './slash/slashCommandService';
 import { registerSlashHandlers } from './slash/registerSlashHandlers';
 
@@ -64,6 +64,12 @@ export class HearthServer {
       settings: () => this.settings.get(),
       workspaceTrusted: () => this.workspaceTrusted,
       editor: lspMcpEditor(connection),
+      // Sampling uses the chat's own agent, model and run plan (see createMcpSampler).
+      sampler: createMcpSampler({
+        settings: () => this.settings.fresh(),
+        agent: () => this.agents.refresh(),
+        plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
+      }),
     });
     this.chat = new ChatService({
       store: this.store,
@@ -77,6 +83,7 @@ export class HearthServer {
       },
       resolveContext: createMentionResolver((rel) => readWorkspaceFile(this.roots, rel), (server, uri, max) => this.mcp.readResource(server, uri, max)),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
+      changedResources: (sessionId, earlier, now) => this.mcp.changedResources(sessionId, earlier, now),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
     });
     this.slash = new SlashCommandService({

@@ -11,6 +11,7 @@ import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import type { AgentEvent, ContextItem, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
 import type { SlashCommandCall, SlashCommandInfo } from './slashCommands';
+import type { ElicitationField, ElicitationValue } from './elicitationForm';
 
 /** Options the client passes in `initialize.initializationOptions`. */
 export interface HearthInitializationOptions {
@@ -556,6 +557,8 @@ export type McpServerConfig = McpStdioServerConfig | McpHttpServerConfig;
  */
 export interface McpSettings {
   servers: Record<string, McpServerConfig>;
+  /** `hearth.mcp.samplingPerHour`: how many sampling requests one server may show in an hour (0 refuses them all). */
+  samplingPerHour?: number;
 }
 
 /** Where a server is configured: the user's settings, or a workspace folder's .vscode/mcp.json. */
@@ -676,9 +679,12 @@ export namespace McpListRequest {
 /** A resource offered for `@` completion: `mention` is the path the composer inserts (see `resourceMention`). */
 export interface McpResourceChoice {
   server: string;
+  /** The resource's URI, or a template's URI template. */
   uri: string;
   name: string;
   mention: string;
+  /** Present for a resource template (RFC 6570 level 1): the `{variables}` the user fills in before it is attached. */
+  variables?: string[];
 }
 
 /** Client → server: the running MCP servers' resources matching `query`, for `@` completion beside files. */
@@ -703,4 +709,64 @@ export namespace McpServerStatusNotification {
 export namespace McpLogNotification {
   export const method = 'hearth/mcp/log' as const;
   export const type = new NotificationType<{ server: string; message: string }>(method);
+}
+
+/**
+ * Where a server's request to the user belongs: the chat and the MCP tool
+ * call during which the server sent it (the card is shown in that call's
+ * row), or empty strings when no call of that server is running (the card is
+ * shown above the input).
+ */
+export interface McpRequestOrigin {
+  sessionId: string;
+  entryId: string;
+  callId: string;
+  server: string;
+  source: McpServerSource;
+}
+
+/** One message of a sampling request, as the model will get it (text only). */
+export interface McpSamplingMessage {
+  role: 'user' | 'assistant';
+  text: string;
+}
+
+export interface McpSamplingParams extends McpRequestOrigin {
+  messages: McpSamplingMessage[];
+  systemPrompt?: string;
+  maxTokens: number;
+  temperature?: number;
+  /** The model that will answer: the user's chat model, never one the server names. */
+  model: string;
+  /** The server's model preferences (names it hinted at), shown for information only. */
+  modelHints: string[];
+}
+
+/**
+ * Server → client: an MCP server asks Hearth's model for one completion
+ * (`sampling/createMessage`). Shown to the user with the exact messages;
+ * `accept` runs one completion without tools, `reject` returns an error to the
+ * server. There is no "always allow". A cancelled request counts as a rejection.
+ */
+export namespace McpSamplingRequest {
+  export const method = 'hearth/approval/mcpSampling' as const;
+  export const type = new RequestType<McpSamplingParams, { decision: 'accept' | 'reject' }, HearthError>(method);
+}
+
+export interface McpElicitationParams extends McpRequestOrigin {
+  /** The server's message, shown as plain text. */
+  message: string;
+  /** The form, already checked by `elicitationFields` (protocol/elicitationForm.ts). */
+  fields: ElicitationField[];
+}
+
+/**
+ * Server → client: an MCP server asks the user for input through a form
+ * (`elicitation/create`, form mode). `content` accompanies `accept` only and
+ * is checked against the fields again by the server before it is sent on.
+ * A cancelled request answers `cancel`.
+ */
+export namespace McpElicitationRequest {
+  export const method = 'hearth/approval/mcpElicitation' as const;
+  export const type = new RequestType<McpElicitationParams, { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, ElicitationValue> }, HearthError>(method);
 }

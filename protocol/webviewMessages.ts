@@ -7,7 +7,8 @@
  */
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
-import type { BackendStatus, CommandApprovalParams, McpServerSource, ModelInfo } from './lspMethods';
+import type { ElicitationField } from './elicitationForm';
+import type { BackendStatus, CommandApprovalParams, McpSamplingMessage, McpServerSource, ModelInfo } from './lspMethods';
 import { MAX_SLASH_NAME_LENGTH, type SlashCommandCall, type SlashCommandInfo } from './slashCommands';
 
 export interface ModelPickerState {
@@ -18,7 +19,7 @@ export interface ModelPickerState {
 }
 
 /** What the user can answer to an approval; which ones apply depends on its kind. */
-export type ApprovalDecision = 'accept' | 'reject' | 'alwaysAllow' | 'acceptAllForTurn';
+export type ApprovalDecision = 'accept' | 'reject' | 'alwaysAllow' | 'acceptAllForTurn' | 'cancel';
 
 /** How an approval ended: the user's answer, the turn was stopped, or the request is gone (the server restarted). */
 export type ApprovalOutcome = 'accepted' | 'acceptedAll' | 'alwaysAllowed' | 'rejected' | 'cancelled' | 'expired';
@@ -27,7 +28,11 @@ interface ApprovalBase {
   /** Made by the extension; the only handle the webview has on the request. */
   id: string;
   sessionId: string;
-  /** The assistant entry and the tool call the request belongs to: the card is shown in that tool call's row. */
+  /**
+   * The assistant entry and the tool call the request belongs to: the card is
+   * shown in that tool call's row. Empty for an MCP server's request that came
+   * while none of its calls ran: the card is shown above the input.
+   */
   entryId: string;
   callId: string;
 }
@@ -66,6 +71,28 @@ export type ApprovalRequest =
       description: string;
       /** The tool's definition changed since the user approved it (the difference opens beside the editor). */
       definitionChanged: boolean;
+    })
+  | (ApprovalBase & {
+      /** An MCP server asks the user's model for a completion (sampling). Everything is shown as plain text. */
+      kind: 'mcpSampling';
+      server: string;
+      source: McpServerSource;
+      messages: McpSamplingMessage[];
+      systemPrompt?: string;
+      maxTokens: number;
+      temperature?: number;
+      /** The user's chat model, which answers if the user allows it. */
+      model: string;
+      /** Models the server would prefer: shown, never used. */
+      modelHints: string[];
+    })
+  | (ApprovalBase & {
+      /** An MCP server asks the user to fill in a form (elicitation): Accept sends the values, Decline and Cancel send none. */
+      kind: 'mcpElicitation';
+      server: string;
+      source: McpServerSource;
+      message: string;
+      fields: ElicitationField[];
     });
 
 export interface ApprovalState {
@@ -113,6 +140,8 @@ export interface ToWebviewMap {
   files: { requestId: number; paths: string[] };
   /** Answer to `findCommands`, for `/` completion. */
   commands: { requestId: number; commands: SlashCommandInfo[] };
+  /** Answer to `expandTemplate`: the resource mention with the user's values, or null when the user cancelled. */
+  templateExpanded: { requestId: number; mention: string | null };
   /** Shows the history list, or focuses the input. */
   show: { what: 'history' | 'input' };
   /** The files of one reply were restored (Undo). */
@@ -144,6 +173,8 @@ export interface FromWebviewMap {
   refreshModels: NoPayload;
   findFiles: { requestId: number; query: string };
   findCommands: { requestId: number; query: string };
+  /** The user picked an MCP resource template in the `@` list: the extension asks for its variables. */
+  expandTemplate: { requestId: number; mention: string };
   attach: { what: 'selection' | 'activeFile' };
   copy: { text: string };
   insert: { text: string };
@@ -161,7 +192,7 @@ export interface FromWebviewMap {
    * The user's answer to a pending approval. `rule` accompanies `alwaysAllow` of
    * a command; the extension checks it is the rule it offered for that request before adding it.
    */
-  approvalDecision: { id: string; decision: ApprovalDecision; rule?: string };
+  approvalDecision: { id: string; decision: ApprovalDecision; rule?: string; values?: Record<string, unknown> };
   /** Shows an edit approval's proposed change (or an MCP tool's changed definition) in the diff editor again. */
   openApprovalDiff: { id: string };
 }
@@ -197,6 +228,18 @@ function isContextItem(v: unknown): v is ContextItem {
     if (typeof r !== 'object' || r === null || !Number.isInteger(r.startLine) || !Number.isInteger(r.endLine)) return false;
   }
   return true;
+}
+
+/** A form's answers: a flat object of strings, numbers, booleans and lists of strings (protocol/elicitationForm.ts checks them against the form). */
+function isFormValues(v: unknown): v is Record<string, unknown> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const entries = Object.entries(v);
+  if (entries.length > 50) return false;
+  return entries.every(
+    ([k, x]) =>
+      k.length <= 200 &&
+      (isString(x, 10_000) || (typeof x === 'number' && Number.isFinite(x)) || typeof x === 'boolean' || (Array.isArray(x) && x.length <= 200 && x.every((i) => isString(i, 10_000)))),
+  );
 }
 
 /**
@@ -242,6 +285,9 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
     case 'findCommands':
       if (!Number.isInteger(m.requestId) || !isString(m.query, 1000)) return bad('requestId and query are required');
       break;
+    case 'expandTemplate':
+      if (!Number.isInteger(m.requestId) || !isString(m.mention, 4096) || !m.mention.startsWith('mcp:')) return bad('requestId and an MCP resource template mention are required');
+      break;
     case 'attach':
       if (m.what !== 'selection' && m.what !== 'activeFile') return bad('what must be selection or activeFile');
       break;
@@ -265,9 +311,12 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       break;
     case 'approvalDecision':
       if (!isString(m.id, 200)) return bad('id must be a string');
-      if (m.decision !== 'accept' && m.decision !== 'reject' && m.decision !== 'alwaysAllow' && m.decision !== 'acceptAllForTurn') return bad('decision must be accept, reject, alwaysAllow or acceptAllForTurn');
+      if (m.decision !== 'accept' && m.decision !== 'reject' && m.decision !== 'alwaysAllow' && m.decision !== 'acceptAllForTurn' && m.decision !== 'cancel') {
+        return bad('decision must be accept, reject, alwaysAllow, acceptAllForTurn or cancel');
+      }
       if (m.rule !== undefined && !isString(m.rule, 10_000)) return bad('rule must be a string');
       if (m.rule !== undefined && m.decision !== 'alwaysAllow') return bad('rule goes only with alwaysAllow');
+      if (m.values !== undefined && (m.decision !== 'accept' || !isFormValues(m.values))) return bad('values go only with accept, as a form\'s text, numbers, yes/no and choices');
       break;
     case 'openApprovalDiff':
       if (!isString(m.id, 200)) return bad('id must be a string');

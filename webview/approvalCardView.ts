@@ -10,6 +10,7 @@
 import type { ApprovalDecision, ApprovalOutcome, ApprovalRequest, ApprovalState, FromWebview } from '../protocol/webviewMessages';
 import { button, el } from './dom';
 import type { Child } from './dom';
+import { elicitationDetails, forgetDraft, mcpRequestActions, samplingDetails } from './mcpRequestCardView';
 
 type Post = (message: FromWebview) => void;
 
@@ -42,8 +43,14 @@ function modelText(request: ApprovalRequest): string[] {
       return [request.path];
     case 'mcpTool':
       return [request.argumentsJson];
+    case 'mcpSampling':
+      return [request.server, request.systemPrompt ?? '', ...request.messages.map((m) => m.text), ...request.modelHints];
+    case 'mcpElicitation':
+      return [request.server, request.message, ...request.fields.flatMap((f) => [f.title, f.description ?? '', ...('options' in f ? f.options.map((o) => o.label) : [])])];
   }
 }
+
+const reveal = (text: string) => revealHidden(text).text;
 
 /** How the command will be confined, in the words the user needs. */
 export function sandboxText(sandbox: Extract<ApprovalRequest, { kind: 'command' }>['sandbox']): string {
@@ -53,6 +60,16 @@ export function sandboxText(sandbox: Extract<ApprovalRequest, { kind: 'command' 
 }
 
 export function outcomeText(request: ApprovalRequest, outcome: ApprovalOutcome): string {
+  if (request.kind === 'mcpElicitation') {
+    if (outcome === 'accepted') return 'Sent to the server.';
+    if (outcome === 'rejected') return 'Declined: nothing was sent.';
+    if (outcome === 'cancelled') return 'Cancelled: nothing was sent.';
+  }
+  if (request.kind === 'mcpSampling') {
+    if (outcome === 'accepted') return `Allowed once: ${request.model} answered the server.`;
+    if (outcome === 'rejected') return 'Declined: the server was told so.';
+    if (outcome === 'cancelled') return 'Cancelled: the server’s call ended before you answered.';
+  }
   switch (outcome) {
     case 'accepted':
       return request.kind === 'command' || request.kind === 'mcpTool' ? 'Allowed once.' : request.kind === 'edit' ? 'Accepted.' : 'Allowed.';
@@ -81,6 +98,10 @@ function title(request: ApprovalRequest): string {
       return 'Read this file?';
     case 'mcpTool':
       return 'Run this MCP tool?';
+    case 'mcpSampling':
+      return 'Let an MCP server use your model?';
+    case 'mcpElicitation':
+      return 'An MCP server asks for input';
   }
 }
 
@@ -139,6 +160,10 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
         el(doc, 'div', { className: 'approval-label', text: 'With the arguments:' }),
         el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-arguments' }, text: revealHidden(request.argumentsJson).text }),
       ];
+    case 'mcpSampling':
+      return samplingDetails(doc, request, reveal);
+    case 'mcpElicitation':
+      return elicitationDetails(doc, request, reveal);
   }
 }
 
@@ -176,6 +201,10 @@ function actions(doc: Document, request: ApprovalRequest, post: Post): HTMLButto
     case 'mcpTool':
       buttons.push(make('Allow once', 'approval-allow', 'accept', true), make('Always allow this tool', 'approval-always-allow', 'alwaysAllow'), make('Reject', 'approval-reject', 'reject'));
       break;
+    case 'mcpSampling':
+    case 'mcpElicitation':
+      buttons.push(...mcpRequestActions(doc, request, post));
+      break;
   }
   for (const [i, b] of buttons.entries()) b.setAttribute('data-decision', String(i));
   const diffLabel = request.kind === 'edit' ? 'Open diff' : request.kind === 'mcpTool' && request.definitionChanged ? 'Show the change' : undefined;
@@ -188,6 +217,7 @@ function actions(doc: Document, request: ApprovalRequest, post: Post): HTMLButto
 export function renderApprovalCard(doc: Document, state: ApprovalState, post: Post): HTMLElement {
   const { request, outcome } = state;
   const pending = outcome === undefined;
+  if (!pending && request.kind === 'mcpElicitation') forgetDraft(request.id);
   return el(doc, 'div', {
     className: 'approval-card',
     attrs: {
@@ -207,7 +237,8 @@ export function renderApprovalCard(doc: Document, state: ApprovalState, post: Po
             text: 'This contains invisible or direction-changing characters, shown as ⟨U+…⟩ below. Read it carefully: it may not do what it seems to.',
           })
         : null,
-      ...details(doc, request),
+      // A settled form no longer shows its fields: what was sent is the server's business, not the transcript's.
+      ...(pending || request.kind !== 'mcpElicitation' ? details(doc, request) : []),
       pending
         ? el(doc, 'div', { className: 'approval-actions', attrs: { 'data-testid': 'approval-actions' }, children: actions(doc, request, post) })
         : el(doc, 'div', { className: `approval-outcome outcome-${outcome}`, attrs: { 'data-testid': 'approval-outcome', role: 'status' }, text: outcomeText(request, outcome) }),

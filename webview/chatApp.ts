@@ -178,6 +178,9 @@ export class ChatApp {
       case 'files':
         this.composer.onFiles(message.requestId, message.paths);
         break;
+      case 'templateExpanded':
+        this.composer.onTemplateExpanded(message.requestId, message.mention);
+        break;
       case 'turnUndone':
         if (message.sessionId === this.sessionId) this.transcript.markUndone(message.entryId, { restored: message.restored, removed: message.removed });
         break;
@@ -213,8 +216,8 @@ export class ChatApp {
     let found: ApprovalState | undefined;
     for (const state of this.approvals.values()) {
       const r = state.request;
-      // A pending request wins over an older settled one for the same call.
-      if (r.sessionId === this.sessionId && r.entryId === entryId && r.callId === callId && (!found || !state.outcome)) found = state;
+      // A pending request wins over a settled one for the same call (a tool's approval, then its server's sampling request); among settled ones the latest.
+      if (r.sessionId === this.sessionId && r.entryId === entryId && r.callId === callId && (!found || !state.outcome || found.outcome)) found = state;
     }
     return found;
   }
@@ -236,7 +239,7 @@ export class ChatApp {
         el(doc, 'div', {
           className: 'approval-dock-item',
           children: [
-            el(doc, 'div', { className: 'approval-dock-note', text: a.request.sessionId === this.sessionId ? 'A tool is waiting for your approval:' : 'A tool in another chat is waiting for your approval:' }),
+            el(doc, 'div', { className: 'approval-dock-note', text: dockNote(a, this.sessionId) }),
             renderApprovalCard(doc, a, (m) => this.api.postMessage(m)),
           ],
         }),
@@ -396,4 +399,13 @@ export class ChatApp {
       updateState(this.api, { scrollTop: this.transcript.element.scrollTop, scrollSessionId: this.sessionId });
     }, 250);
   }
+}
+
+/** What the dock says above a card whose tool-call row is not in the shown chat. */
+function dockNote(a: ApprovalState, shownSession: string | undefined): string {
+  const server = a.request.kind === 'mcpSampling' || a.request.kind === 'mcpElicitation';
+  if (server && a.request.sessionId === '') return 'An MCP server is waiting for your answer:';
+  const here = a.request.sessionId === shownSession;
+  if (server) return here ? 'An MCP server is waiting for your answer:' : 'An MCP server in another chat is waiting for your answer:';
+  return here ? 'A tool is waiting for your approval:' : 'A tool in another chat is waiting for your approval:';
 }

@@ -6,7 +6,8 @@
  * every change (so they survive the view being hidden or reloaded), and a send
  * that fails before its turn starts puts the text and chips back.
  */
-import type { ContextItem, HearthError } from '../protocol/chat';
+import { parseResourceMention, type ContextItem, type HearthError } from '../protocol/chat';
+import { templateVariables } from '../protocol/uriTemplate';
 import type { FromWebview } from '../protocol/webviewMessages';
 import { contextChip, sameContext } from './contextChip';
 import { button, el } from './dom';
@@ -46,6 +47,12 @@ export function textMentions(text: string, path: string): boolean {
   return false;
 }
 
+/** An MCP resource template (`mcp:server/…{var}…`) in the `@` list, as opposed to a file or a resource. */
+function isTemplateMention(path: string): boolean {
+  const resource = parseResourceMention(path);
+  return resource !== undefined && templateVariables(resource.uri) !== undefined;
+}
+
 export class Composer {
   readonly element: HTMLElement;
   readonly textarea: HTMLTextAreaElement;
@@ -58,6 +65,8 @@ export class Composer {
   private mode: ComposerMode = 'idle';
   private composing = false;
   private mention: { start: number; query: string } | undefined;
+  /** A picked MCP resource template whose values the extension is asking for, and the `@query` it will replace. */
+  private pendingTemplate: { requestId: number; mention: { start: number; query: string } } | undefined;
   private mentionTimer: number | undefined;
   /** The `/command` being typed at the start of the message, while the `/` list is wanted. */
   private slash: { query: string } | undefined;
@@ -384,9 +393,31 @@ export class Composer {
     return undefined;
   }
 
+  /** Answer to our `expandTemplate`: the expanded resource replaces the `@query`, as a picked resource would. */
+  onTemplateExpanded(requestId: number, mention: string | null): void {
+    const pending = this.pendingTemplate;
+    if (!pending || pending.requestId !== requestId) return;
+    this.pendingTemplate = undefined;
+    if (mention === null || isTemplateMention(mention)) {
+      this.textarea.focus();
+      return;
+    }
+    this.mention = pending.mention;
+    this.chooseMention(mention);
+    this.textarea.focus();
+  }
+
   private chooseMention(path: string): void {
     const mention = this.mention;
     if (!mention) return;
+    if (isTemplateMention(path)) {
+      // A template is attached only once its variables have values; the extension asks for them.
+      const requestId = this.requestSeq++;
+      this.pendingTemplate = { requestId, mention };
+      this.closeMention();
+      this.host.post({ type: 'expandTemplate', requestId, mention: path });
+      return;
+    }
     const value = this.textarea.value;
     const caret = Math.max(this.textarea.selectionStart ?? value.length, mention.start + 1 + mention.query.length);
     const after = value.slice(caret);

@@ -136,7 +136,12 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
           // Only sent when decided: `think` on a model without the capability is a 400 from Ollama.
           ...(think !== undefined ? { think } : {}),
           // num_ctx is always sent: Ollama's default is far smaller than most models allow, and the budget above assumed this value.
-          options: { num_ctx: numCtx, temperature: options.temperature },
+          options: {
+            num_ctx: numCtx,
+            temperature: options.temperature,
+            ...(options.maxTokens !== undefined ? { num_predict: options.maxTokens } : {}),
+            ...(options.stop && options.stop.length > 0 ? { stop: options.stop } : {}),
+          },
         },
         signal,
         mode !== 'none',

@@ -1,7 +1,7 @@
 import { canonicalJson } from './definitionHash';
 import { DEFAULT_MAX_RESULT_CHARS } from './formatToolResult';
 import { McpServerConnection, type ResolvedManagerOptions } from './mcpServerConnection';
-import type { McpCallOptions, McpCallOutcome, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import type { McpCallOptions, McpCallOutcome, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { serverSlug } from './namespaceToolName';
 
 function withDefaults(options: McpManagerOptions): ResolvedManagerOptions {
@@ -10,6 +10,8 @@ function withDefaults(options: McpManagerOptions): ResolvedManagerOptions {
     onStatusChange: options.onStatusChange,
     onPromptsChanged: options.onPromptsChanged,
     roots: options.roots,
+    requests: options.requests,
+    onResourceUpdated: options.onResourceUpdated,
     clientInfo: options.clientInfo ?? { name: 'hearth', version: '0.1.0' },
     connectTimeoutMs: options.connectTimeoutMs ?? 60_000,
     callTimeoutMs: options.callTimeoutMs ?? 5 * 60_000,
@@ -112,6 +114,26 @@ export class McpManager {
       out.push(...(await entry.connection.resources(limit - out.length).catch(() => [])));
     }
     return out;
+  }
+
+  /** Every running server's resource templates, at most `limit` in all. */
+  async resourceTemplates(limit = 200): Promise<McpResourceTemplate[]> {
+    const out: McpResourceTemplate[] = [];
+    for (const entry of this.entries.values()) {
+      if (out.length >= limit) break;
+      out.push(...(await entry.connection.resourceTemplates(limit - out.length).catch(() => [])));
+    }
+    return out;
+  }
+
+  /**
+   * Asks `server` to report changes to one resource, when it supports
+   * subscriptions; false when it does not (or is not running). Changes arrive
+   * through `onResourceUpdated`. A restarted server forgets its subscriptions.
+   */
+  async subscribe(server: string, uri: string): Promise<boolean> {
+    const entry = this.entries.get(server);
+    return entry ? entry.connection.subscribe(uri).catch(() => false) : false;
   }
 
   /** Reads one resource of `server` as text for the model. Throws an Error with a user-facing message. */

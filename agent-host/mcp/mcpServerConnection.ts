@@ -1,15 +1,17 @@
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { ErrorCode, ListRootsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode, ListRootsRequestSchema, McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { formatContentBlock, formatToolResult } from './formatToolResult';
-import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
 import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { toMcpTool, type ListedTool } from './toMcpTool';
+import { toSamplingRequest } from './toSamplingRequest';
 
-export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, 'onStatusChange' | 'onPromptsChanged' | 'roots'>> & Pick<McpManagerOptions, 'onStatusChange' | 'onPromptsChanged' | 'roots'>;
+type OptionalHooks = 'onStatusChange' | 'onPromptsChanged' | 'roots' | 'requests' | 'onResourceUpdated';
+export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, OptionalHooks>> & Pick<McpManagerOptions, OptionalHooks>;
 
 /** A server that ran this long before dying counts as having worked: its failure count starts over. */
 const STABLE_AFTER_MS = 60_000;
@@ -63,6 +65,8 @@ export class McpServerConnection {
   private restartTimer?: ReturnType<typeof setTimeout>;
   private nextRestartAt?: number;
   private readonly recentStderr: string[] = [];
+  /** The resources this session of the server was asked to report changes of (a restarted server starts with none). */
+  private readonly subscribed = new Set<string>();
 
   constructor(
     readonly spec: McpServerSpec,
@@ -128,6 +132,7 @@ export class McpServerConnection {
   }
 
   private detach(): void {
+    this.subscribed.clear();
     this.client = undefined;
     this.stdio = undefined;
     this.http = undefined;
@@ -177,8 +182,14 @@ export class McpServerConnection {
     this.closeReason = undefined;
     this.setState('starting');
     const roots = this.options.roots;
+    const requests = this.options.requests;
     const client = new Client(this.options.clientInfo, {
-      capabilities: roots ? { roots: { listChanged: false } } : {},
+      capabilities: {
+        ...(roots ? { roots: { listChanged: false } } : {}),
+        ...(requests?.sampling ? { sampling: {} } : {}),
+        // Form mode only: URL mode sends the user to a web page, which Hearth does not offer.
+        ...(requests?.elicitation ? { elicitation: { form: {} } } : {}),
+      },
       listChanged: {
         tools: {
           autoRefresh: false,
@@ -197,6 +208,24 @@ export class McpServerConnection {
       },
     });
     if (roots) client.setRequestHandler(ListRootsRequestSchema, () => ({ roots: roots() }));
+    if (requests?.sampling) {
+      const sampling = requests.sampling;
+      client.setRequestHandler(CreateMessageRequestSchema, async (request, extra) => {
+        const result = await sampling(toSamplingRequest(this.spec.name, request.params), extra.signal);
+        return { role: 'assistant', content: { type: 'text', text: result.text }, model: result.model, stopReason: result.stopReason };
+      });
+    }
+    if (requests?.elicitation) {
+      const elicitation = requests.elicitation;
+      client.setRequestHandler(ElicitRequestSchema, async (request, extra) => {
+        const params = request.params;
+        if (params.mode === 'url') throw new McpError(ErrorCode.InvalidParams, 'Hearth supports form elicitation only.');
+        return elicitation({ server: this.spec.name, message: params.message, requestedSchema: params.requestedSchema }, extra.signal);
+      });
+    }
+    client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
+      if (gen === this.generation && typeof notification.params.uri === 'string') this.options.onResourceUpdated?.(this.spec.name, notification.params.uri);
+    });
     client.onclose = () => this.handleClosed(gen);
     this.client = client;
     try {
@@ -317,13 +346,52 @@ export class McpServerConnection {
     do {
       const page = await client.listResources(cursor ? { cursor } : {}, { timeout: RESOURCE_TIMEOUT_MS });
       for (const r of page.resources) {
-        if (typeof r.uri !== 'string' || r.uri.length > 2048 || /\s/.test(r.uri)) continue;
+        // Braces are not valid in a URI; one that has them would be taken for a template.
+        if (typeof r.uri !== 'string' || r.uri.length > 2048 || /[\s{}]/.test(r.uri)) continue;
         out.push({ server: this.spec.name, uri: r.uri, name: typeof r.name === 'string' ? r.name : r.uri, ...(typeof r.mimeType === 'string' ? { mimeType: r.mimeType } : {}) });
         if (out.length >= limit) return out;
       }
       cursor = page.nextCursor;
     } while (cursor);
     return out;
+  }
+
+  /** The server's resource templates (first pages, up to `limit`); none when it is not running or offers no resources. */
+  async resourceTemplates(limit: number): Promise<McpResourceTemplate[]> {
+    const client = this.client;
+    if (!client || this.state !== 'running' || !client.getServerCapabilities()?.resources) return [];
+    const out: McpResourceTemplate[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listResourceTemplates(cursor ? { cursor } : {}, { timeout: RESOURCE_TIMEOUT_MS });
+      for (const t of page.resourceTemplates) {
+        if (typeof t.uriTemplate !== 'string' || t.uriTemplate.length > 2048 || /\s/.test(t.uriTemplate)) continue;
+        out.push({
+          server: this.spec.name,
+          uriTemplate: t.uriTemplate,
+          name: typeof t.name === 'string' ? t.name : t.uriTemplate,
+          ...(typeof t.description === 'string' ? { description: t.description.slice(0, 500) } : {}),
+        });
+        if (out.length >= limit) return out;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  /** Subscribes to one resource's changes; false when the server does not offer subscriptions. */
+  async subscribe(uri: string): Promise<boolean> {
+    const client = this.client;
+    if (!client || this.state !== 'running' || !client.getServerCapabilities()?.resources?.subscribe) return false;
+    if (this.subscribed.has(uri)) return true;
+    this.subscribed.add(uri);
+    try {
+      await client.subscribeResource({ uri }, { timeout: RESOURCE_TIMEOUT_MS });
+    } catch (err) {
+      this.subscribed.delete(uri);
+      throw err;
+    }
+    return true;
   }
 
   /**

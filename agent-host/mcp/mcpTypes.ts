@@ -45,6 +45,14 @@ export interface McpPromptContent {
   resources: { uri: string; text: string }[];
 }
 
+/** A resource template a server offers (MCP `resources/templates/list`): the user fills in its `{variables}`. */
+export interface McpResourceTemplate {
+  server: string;
+  uriTemplate: string;
+  name: string;
+  description?: string;
+}
+
 /** One server the manager should run. `config` is final: variables are substituted before it gets here. */
 export interface McpServerSpec {
   name: string;
@@ -106,13 +114,55 @@ export interface McpCallOptions {
   onProgress?: (progress: McpProgress) => void;
 }
 
+/** A server's `sampling/createMessage`, reduced to what Hearth supports: text messages, no tools. */
+export interface McpSamplingRequest {
+  server: string;
+  messages: { role: 'user' | 'assistant'; text: string }[];
+  systemPrompt?: string;
+  maxTokens: number;
+  temperature?: number;
+  stopSequences?: string[];
+  /** The names in the server's modelPreferences.hints: information, never a choice. */
+  modelHints: string[];
+}
+
+export interface McpSamplingResult {
+  text: string;
+  model: string;
+  stopReason: 'endTurn' | 'maxTokens';
+}
+
+/** A server's form-mode `elicitation/create`. */
+export interface McpElicitationRequest {
+  server: string;
+  message: string;
+  requestedSchema: unknown;
+}
+
+export type McpElicitationResult = { action: 'accept'; content: Record<string, string | number | boolean | string[]> } | { action: 'decline' | 'cancel' };
+
+/**
+ * A host that lets servers ask for sampling or elicitation. The connection
+ * declares each capability only when its handler exists (the team server's
+ * admin servers get neither). A handler throws an Error (its `code`, when an
+ * integer, becomes the JSON-RPC error code) to answer the server with an error.
+ */
+export interface McpClientRequests {
+  sampling?(request: McpSamplingRequest, signal: AbortSignal): Promise<McpSamplingResult>;
+  elicitation?(request: McpElicitationRequest, signal: AbortSignal): Promise<McpElicitationResult>;
+}
+
 export interface McpManagerOptions {
+  /** Sampling and elicitation requests from servers; absent: the capabilities are not declared. */
+  requests?: McpClientRequests;
   /** A line a server wrote to stderr, or a lifecycle note; never environment values or headers. */
   log(server: string, message: string): void;
   /** A server's state or tools changed. */
   onStatusChange?(status: McpServerStatus): void;
   /** A server said its prompts changed (`notifications/prompts/list_changed`). */
   onPromptsChanged?(server: string): void;
+  /** A server said a resource this client subscribed to changed (`notifications/resources/updated`). */
+  onResourceUpdated?(server: string, uri: string): void;
   /** Sent to servers in `initialize`. */
   clientInfo?: { name: string; version: string };
   /**

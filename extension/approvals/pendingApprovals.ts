@@ -6,6 +6,7 @@
  * import `vscode`, so its rules (which answer fits which request, and that
  * "Always allow" adds only the rule that was offered) are tested in plain Node.
  */
+import { validateElicitation, type ElicitationValue } from '../../protocol/elicitationForm';
 import type { ApprovalDecision, ApprovalOutcome, ApprovalRequest, ApprovalState } from '../../protocol/webviewMessages';
 
 /** The part of a cancellation token we need (vscode's and vscode-languageclient's both fit). */
@@ -27,6 +28,8 @@ interface Entry {
   cancelListener?: { dispose(): void };
   /** Shows the request's diff again ("Open diff" on the card), while it is pending. */
   showDiff?: () => Promise<void>;
+  /** The checked answers of an accepted form (an MCP elicitation). */
+  content?: Record<string, ElicitationValue>;
 }
 
 /** Which answers each kind of request accepts; anything else from the webview is refused. */
@@ -35,9 +38,12 @@ const DECISIONS: Record<ApprovalRequest['kind'], readonly ApprovalDecision[]> = 
   edit: ['accept', 'reject', 'acceptAllForTurn'],
   read: ['accept', 'reject'],
   mcpTool: ['accept', 'reject', 'alwaysAllow'],
+  // Sampling is never always allowed: each request shows its exact prompt.
+  mcpSampling: ['accept', 'reject'],
+  mcpElicitation: ['accept', 'reject', 'cancel'],
 };
 
-const OUTCOME: Record<ApprovalDecision, ApprovalOutcome> = { accept: 'accepted', reject: 'rejected', alwaysAllow: 'alwaysAllowed', acceptAllForTurn: 'acceptedAll' };
+const OUTCOME: Record<ApprovalDecision, ApprovalOutcome> = { accept: 'accepted', reject: 'rejected', alwaysAllow: 'alwaysAllowed', acceptAllForTurn: 'acceptedAll', cancel: 'cancelled' };
 
 /** Settled approvals kept so a reloaded view still shows how recent ones ended. */
 const SETTLED_KEPT = 50;
@@ -100,13 +106,20 @@ export class PendingApprovals {
    * its kind, or an "Always allow" rule is not exactly the one offered for this
    * request: a compromised webview must not be able to add rules of its own.
    */
-  async decide(id: string, decision: ApprovalDecision, rule?: string): Promise<{ ok: true } | { ok: false; reason: string }> {
+  async decide(id: string, decision: ApprovalDecision, rule?: string, values?: Record<string, unknown>): Promise<{ ok: true } | { ok: false; reason: string }> {
     const entry = this.entries.get(id);
     if (!entry) return { ok: false, reason: 'no such approval (it may have expired)' };
     if (entry.state.outcome) return { ok: false, reason: `already ${entry.state.outcome}` };
     if (!entry.resolve) return { ok: false, reason: 'already being answered' };
     const request = entry.state.request;
     if (!DECISIONS[request.kind].includes(decision)) return { ok: false, reason: `${decision} does not apply to a ${request.kind} approval` };
+    if (values !== undefined && !(request.kind === 'mcpElicitation' && decision === 'accept')) return { ok: false, reason: 'only an accepted form carries values' };
+    if (request.kind === 'mcpElicitation' && decision === 'accept') {
+      // The form's answers are checked here against the form the server asked for, and again in the language server.
+      const checked = validateElicitation(request.fields, values ?? {});
+      if (!checked.ok) return { ok: false, reason: `the form's values do not fit it (${Object.keys(checked.errors).join(', ')})` };
+      entry.content = checked.content;
+    }
     if (decision !== 'alwaysAllow') {
       this.settle(id, OUTCOME[decision]);
       return { ok: true };
@@ -130,6 +143,11 @@ export class PendingApprovals {
     }
     this.finish(id, entry, resolve, 'alwaysAllowed', 'alwaysAllow');
     return { ok: true };
+  }
+
+  /** The answers of an accepted form, once its request was accepted. */
+  formContent(id: string): Record<string, ElicitationValue> | undefined {
+    return this.entries.get(id)?.content;
   }
 
   /** Lets the card's "Open diff" show this pending request's diff again. */

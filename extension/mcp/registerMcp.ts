@@ -1,15 +1,25 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { McpLogNotification, McpServerStatusNotification, McpToolApprovalRequest, McpTrustServerRequest, type McpServerInfo, type McpServerState } from '../../protocol/lspMethods';
+import {
+  McpElicitationRequest,
+  McpLogNotification,
+  McpSamplingRequest,
+  McpServerStatusNotification,
+  McpToolApprovalRequest,
+  McpTrustServerRequest,
+  type McpServerInfo,
+  type McpServerState,
+} from '../../protocol/lspMethods';
 import type { PendingApprovals } from '../approvals/pendingApprovals';
 import { ProposalDocuments } from '../approvals/proposalDocuments';
 import { restartMcpServer, showMcpServers } from './mcpServerPicker';
+import { askMcpElicitation, askMcpSampling } from './mcpServerRequestUi';
 import { askMcpToolApproval } from './mcpToolApprovalUi';
 import { askMcpTrust } from './mcpTrustPrompt';
 
 /**
  * The editor's side of MCP: the trust prompt for workspace servers, the
- * approval of tool calls (a card in the chat), the List and Restart commands, each
+ * approval of tool calls, sampling requests and forms (cards in the chat), the List and Restart commands, each
  * server's stderr in the Hearth output channel, and a warning when a server
  * stops unexpectedly. The servers themselves run in the language server.
  */
@@ -21,6 +31,8 @@ export function registerMcp(context: vscode.ExtensionContext, client: LanguageCl
     documents,
     client.onRequest(McpTrustServerRequest.type, async (params) => ({ decision: await askMcpTrust(params) })),
     client.onRequest(McpToolApprovalRequest.type, async (params, token) => ({ decision: await askMcpToolApproval(params, documents, approvals, token) })),
+    client.onRequest(McpSamplingRequest.type, async (params, token) => ({ decision: await askMcpSampling(params, approvals, token) })),
+    client.onRequest(McpElicitationRequest.type, (params, token) => askMcpElicitation(params, approvals, token)),
     client.onNotification(McpLogNotification.type, ({ server, message }) => log.info(`[MCP ${server}] ${message}`)),
     client.onNotification(McpServerStatusNotification.type, (info) => {
       const previous = lastStates.get(info.name);

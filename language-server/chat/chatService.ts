@@ -4,9 +4,9 @@
  * to the session log, and stops a turn on request by aborting its signal (which
  * aborts the HTTP request to the model).
  */
-import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput } from '../../protocol/chat';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput } from '../../protocol/chat';
 import type { ChatSendParams, ChatTurnStarted, HearthSettings } from '../../protocol/lspMethods';
-import type { SessionEntry, UserEntry } from '../../protocol/sessions';
+import type { SessionEntry, SessionView, UserEntry } from '../../protocol/sessions';
 import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
 import type { SessionStore } from './sessionStore';
 import type { ChatClient } from './chatClient';
@@ -24,6 +24,12 @@ export interface ChatServiceDeps {
   resolveContext: (items: ContextItem[]) => Promise<ContextItem[]>;
   /** Tools for a turn; undefined for plain chat. */
   executorForTurn?: (turn: { sessionId: string; entryId: string }, settings: HearthSettings) => ToolExecutor | undefined;
+  /**
+   * Of the MCP resources attached earlier in this chat, those that changed
+   * since the chat read them (their server said so); they are read again
+   * for the new message. `now`: the resources attached to the new message.
+   */
+  changedResources?: (sessionId: string, earlier: string[], now: string[]) => string[];
   /** num_ctx and think for a chat turn, and whether the model must load first (ModelRunPlanner). */
   plan?: (agent: Agent, model: string, settings: HearthSettings, signal: AbortSignal) => Promise<RunPlan>;
 }
@@ -68,8 +74,10 @@ export class ChatService {
       throw new HearthException({ code: 'invalidRequest', message: `Chat ${params.sessionId} no longer exists. Start a new chat.`, retryable: false });
     }
     const sessionId = session.summary.id;
+    const context = await this.deps.resolveContext([...params.input.context, ...this.changedResources(session, params.input.context)]).then((items) =>
+      items.map((item, i) => (i < params.input.context.length ? item : { ...item, text: `(This resource changed since it was attached earlier in this chat; this is its current content.)\n${item.text ?? ''}` })),
+    );
     // The message is stored before anything can fail, so Retry always has it.
-    const context = await this.deps.resolveContext(params.input.context);
     const userEntry = store.addUserEntry(sessionId, { text: params.input.text, context, ...(expansion !== undefined ? { expansion } : {}) });
     return this.startTurn(sessionId, userEntry, params.model);
   }
@@ -143,6 +151,15 @@ export class ChatService {
   }
 
   /** Stops the running turn of a session. Resolves once its final event is stored. */
+  /** Mentions of MCP resources attached earlier in the session that changed since (see ChatServiceDeps.changedResources). */
+  private changedResources(session: SessionView, context: ContextItem[]): ContextItem[] {
+    if (!this.deps.changedResources) return [];
+    const isResource = (c: ContextItem) => c.kind === 'mention' && parseResourceMention(c.path) !== undefined;
+    const earlier = [...new Set(session.entries.flatMap((e) => (e.kind === 'user' ? e.context.filter(isResource).map((c) => c.path) : [])))];
+    const now = context.filter(isResource).map((c) => c.path);
+    return this.deps.changedResources(session.summary.id, earlier, now).map((path) => ({ kind: 'mention', path }));
+  }
+
   async stop(sessionId: string): Promise<boolean> {
     const turn = this.running.get(sessionId);
     if (!turn) return false;

@@ -13,3 +13,5 @@ export { substituteVariables } from './substituteVariables';
 export { parseJsonc } from './parseJsonc';
 export { McpWorkspaceStore, toolApprovalKey } from './mcpWorkspaceStore';
 export { McpToolApprovals } from './mcpToolApprovals';
+export { McpServerRequests, DEFAULT_SAMPLING_PER_HOUR, type McpSampler } from './mcpServerRequests';
+export { createMcpSampler } from './createMcpSampler';

@@ -1,5 +1,5 @@
 import { CancellationTokenSource, ErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
-import { ChatEventNotification, McpLogNotification, McpServerStatusNotification, McpToolApprovalRequest, McpTrustServerRequest } from '../../protocol/lspMethods';
+import { ChatEventNotification, McpElicitationRequest, McpLogNotification, McpSamplingRequest, McpServerStatusNotification, McpToolApprovalRequest, McpTrustServerRequest } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
 
 /**
@@ -54,6 +54,15 @@ export function lspMcpEditor(connection: Connection): McpEditor {
     async approveTool(params, signal) {
       const { decision } = await withCancellation(signal, (token) => connection.sendRequest(McpToolApprovalRequest.type, params, token));
       return decision === 'accept' || decision === 'alwaysAllow' ? decision : 'reject';
+    },
+    async approveSampling(params, signal) {
+      const { decision } = await withCancellation(signal, (token) => connection.sendRequest(McpSamplingRequest.type, params, token));
+      return decision === 'accept' ? 'accept' : 'reject';
+    },
+    async askElicitation(params, signal) {
+      const answer = await withCancellation(signal, (token) => connection.sendRequest(McpElicitationRequest.type, params, token));
+      if (answer.action === 'accept') return { action: 'accept', content: answer.content };
+      return { action: answer.action === 'decline' ? 'decline' : 'cancel' };
     },
     statusChanged(info) {
       void connection.sendNotification(McpServerStatusNotification.type, info);

@@ -1,4 +1,5 @@
-import type { McpServerInfo, McpToolApprovalParams, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
+import type { ElicitationValue } from '../../protocol/elicitationForm';
+import type { McpElicitationParams, McpSamplingParams, McpServerInfo, McpToolApprovalParams, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 
 /**
  * What the MCP service needs from the editor: the user's decisions, and
@@ -11,6 +12,10 @@ export interface McpEditor {
   askTrust(params: McpTrustParams, signal: AbortSignal): Promise<'trust' | 'deny'>;
   /** Ask whether one tool call may run. */
   approveTool(params: McpToolApprovalParams, signal: AbortSignal): Promise<'accept' | 'reject' | 'alwaysAllow'>;
+  /** Ask whether a server's sampling request may run, showing its exact messages. */
+  approveSampling(params: McpSamplingParams, signal: AbortSignal): Promise<'accept' | 'reject'>;
+  /** Show a server's form; `content` comes with `accept`. */
+  askElicitation(params: McpElicitationParams, signal: AbortSignal): Promise<{ action: 'accept' | 'decline' | 'cancel'; content?: Record<string, ElicitationValue> }>;
   /** A server's state or tools changed. */
   statusChanged(info: McpServerInfo): void;
   /** A server's stderr line or a lifecycle note. */

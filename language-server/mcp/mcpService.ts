@@ -1,10 +1,26 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describeTarget, displayCommandLine, HearthException, McpManager, withMcpTools, type McpManagerOptions, type McpPrompt, type McpPromptContent, type McpResource, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
+import {
+  describeTarget,
+  displayCommandLine,
+  HearthException,
+  McpManager,
+  withMcpTools,
+  type McpManagerOptions,
+  type McpPrompt,
+  type McpPromptContent,
+  type McpResource,
+  type McpResourceTemplate,
+  type McpServerStatus,
+  type McpTool,
+  type ToolExecutor,
+} from '../../agent-host';
 import { resourceMention } from '../../protocol/chat';
+import { templateVariables } from '../../protocol/uriTemplate';
 import type { HearthSettings, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
+import { McpServerRequests, type McpSampler, type RunningCall } from './mcpServerRequests';
 import { McpToolApprovals } from './mcpToolApprovals';
 import { McpWorkspaceStore } from './mcpWorkspaceStore';
 import { parseMcpServers, type McpConfigProblem, type ParsedMcpServer } from './parseMcpServers';
@@ -22,6 +38,8 @@ export interface McpServiceDeps {
   env?: NodeJS.ProcessEnv;
   /** How often .vscode/mcp.json and Workspace Trust are checked for changes. Default 2 s. */
   pollIntervalMs?: number;
+  /** Runs approved sampling requests; absent: servers are not offered sampling. */
+  sampler?: McpSampler;
   /** Overrides of the manager's timeouts and backoff (tests shorten them). */
   manager?: Partial<Omit<McpManagerOptions, 'log' | 'onStatusChange'>>;
 }
@@ -71,13 +89,27 @@ export class McpService {
   /** The servers' prompts, listed at most once per RESOURCE_LIST_TTL_MS and again when a server says they changed. */
   private promptList: { at: number; list: Promise<McpPrompt[]> } | undefined;
   /** The servers' resources, listed at most once per RESOURCE_LIST_TTL_MS. */
-  private resourceList: { at: number; list: Promise<McpResource[]> } | undefined;
+  private resourceList: { at: number; list: Promise<[McpResource[], McpResourceTemplate[]]> } | undefined;
+  /** How many times each subscribed resource (by mention) changed since this language server started. */
+  private readonly resourceVersions = new Map<string, number>();
+  /** The version of a resource a chat last read, by `sessionId\0mention`. */
+  private readonly readVersions = new Map<string, number>();
+  /** The MCP tool calls running now, per server, latest last: a server's sampling or form request is shown in its call's row. */
+  private readonly runningCalls = new Map<string, RunningCall[]>();
 
   constructor(private readonly deps: McpServiceDeps) {
     const log = (server: string, message: string) => deps.editor.log(server, message);
     this.store = new McpWorkspaceStore(deps.storagePath, deps.roots, (m) => log('hearth', m));
     this.approvals = new McpToolApprovals(this.store, deps.editor);
+    const requests = new McpServerRequests({
+      editor: deps.editor,
+      settings: deps.settings,
+      sampler: deps.sampler,
+      sourceOf: (server) => this.sourceOfServer(server),
+      runningCall: (server) => this.runningCalls.get(server)?.at(-1),
+    });
     this.manager = new McpManager({
+      requests: requests.handlers(),
       ...deps.manager,
       log,
       onStatusChange: (status) => {
@@ -88,6 +120,11 @@ export class McpService {
       onPromptsChanged: () => (this.promptList = undefined),
       clientInfo: { name: 'hearth', version: '0.1.0' },
       roots: () => deps.roots.map((root) => ({ uri: pathToFileURL(root).href, name: path.basename(root) })),
+      onResourceUpdated: (server, uri) => {
+        const mention = resourceMention(server, uri);
+        this.resourceVersions.set(mention, (this.resourceVersions.get(mention) ?? 0) + 1);
+        deps.editor.log(server, `${uri} changed; a chat it is attached to reads it again with its next message.`);
+      },
     });
   }
 
@@ -114,24 +151,37 @@ export class McpService {
   }
 
   /**
-   * Restarts one server. A workspace server the user declined (or whose
-   * prompt failed) is asked about again; a bad entry is read again.
+   * Resources and resource templates of the running servers whose name, URI
+   * or server matches `query`, for `@` completion. Only level-1 templates
+   * (`{name}` variables) are offered: the editor asks for each value.
    */
-  /** Resources of the running servers whose name, URI or server matches `query`, for `@` completion. */
   async resources(query: string): Promise<{ resources: McpResourceChoice[] }> {
     const q = query.toLowerCase();
     // Every `@` keystroke burst asks; the servers are listed once for a few seconds, not once per query.
     if (!this.resourceList || Date.now() - this.resourceList.at > RESOURCE_LIST_TTL_MS) {
-      this.resourceList = { at: Date.now(), list: this.manager.resources() };
+      this.resourceList = { at: Date.now(), list: Promise.all([this.manager.resources(), this.manager.resourceTemplates()]) };
     }
-    const all = await this.resourceList.list;
-    const matching = all.filter((r) => !q || r.name.toLowerCase().includes(q) || r.uri.toLowerCase().includes(q) || r.server.toLowerCase().includes(q));
-    return { resources: matching.slice(0, 20).map((r) => ({ server: r.server, uri: r.uri, name: r.name, mention: resourceMention(r.server, r.uri) })) };
+    const [resources, templates] = await this.resourceList.list;
+    const matches = (r: { name: string; server: string }, uri: string) => !q || r.name.toLowerCase().includes(q) || uri.toLowerCase().includes(q) || r.server.toLowerCase().includes(q);
+    const plain = resources.filter((r) => matches(r, r.uri)).map((r): McpResourceChoice => ({ server: r.server, uri: r.uri, name: r.name, mention: resourceMention(r.server, r.uri) }));
+    const templated = templates
+      .filter((t) => matches(t, t.uriTemplate))
+      .flatMap((t): McpResourceChoice[] => {
+        const variables = templateVariables(t.uriTemplate);
+        return variables ? [{ server: t.server, uri: t.uriTemplate, name: t.name, mention: resourceMention(t.server, t.uriTemplate), variables }] : [];
+      });
+    return { resources: [...plain.slice(0, 20), ...templated.slice(0, 10)] };
   }
 
-  /** A resource's text for a message the user attached it to. Throws an Error with a user-facing message. */
-  readResource(server: string, uri: string, maxChars: number): Promise<string> {
-    return this.manager.readResource(server, uri, maxChars);
+  /**
+   * A resource's text for a message the user attached it to. Throws an Error
+   * with a user-facing message. A server that supports subscriptions is asked
+   * to report changes to it (see `changedResources`).
+   */
+  async readResource(server: string, uri: string, maxChars: number): Promise<string> {
+    const text = await this.manager.readResource(server, uri, maxChars);
+    void this.manager.subscribe(server, uri).catch(() => undefined);
+    return text;
   }
 
   /** The running servers' prompts, for `/` completion and for running one; listed once for a few seconds, like resources. */
@@ -147,6 +197,31 @@ export class McpService {
     return this.manager.getPrompt(server, name, args, maxChars);
   }
 
+  /**
+   * Of the resources attached earlier in a chat (`earlier`, mentions), those
+   * whose server reported a change since this chat last read them; the chat
+   * reads them again with its next message. Those attached to the new message
+   * (`now`) count as read.
+   */
+  changedResources(sessionId: string, earlier: readonly string[], now: readonly string[]): string[] {
+    const changed: string[] = [];
+    for (const mention of now) this.readVersions.set(`${sessionId}\0${mention}`, this.resourceVersions.get(mention) ?? 0);
+    for (const mention of earlier) {
+      if (now.includes(mention)) continue;
+      const version = this.resourceVersions.get(mention) ?? 0;
+      const key = `${sessionId}\0${mention}`;
+      if (version > (this.readVersions.get(key) ?? 0)) {
+        changed.push(mention);
+        this.readVersions.set(key, version);
+      }
+    }
+    return changed;
+  }
+
+  /**
+   * Restarts one server. A workspace server the user declined (or whose
+   * prompt failed) is asked about again; a bad entry is read again.
+   */
   async restart(name: string): Promise<McpServerInfo> {
     await this.reloading;
     const record = this.records.find((r) => r.parsed.name === name);
@@ -181,7 +256,7 @@ export class McpService {
   executorFor(turn: TurnRef, inner: ToolExecutor): ToolExecutor {
     void this.checkForChanges();
     const lastProgress = new Map<string, number>();
-    return withMcpTools(inner, this.manager, {
+    const executor = withMcpTools(inner, this.manager, {
       enabled: () => this.deps.workspaceTrusted(),
       authorize: (tool, call, signal) => this.approvals.authorize(tool, this.sourceOf(tool), call, turn, signal),
       onProgress: (tool, call, p) => {
@@ -195,6 +270,23 @@ export class McpService {
       },
       onNameConflict: (tool) => this.deps.editor.log(tool.server, `The tool ${tool.name} is not offered: another tool already has that name.`),
     });
+    return {
+      definitions: () => executor.definitions(),
+      execute: async (call, signal) => {
+        const server = call.name.includes('.') ? this.manager.findTool(call.name)?.server : undefined;
+        if (!server) return executor.execute(call, signal);
+        // While the call runs, what its server asks of the user belongs in this call's row.
+        const running: RunningCall = { origin: { ...turn, callId: call.id }, signal };
+        this.runningCalls.set(server, [...(this.runningCalls.get(server) ?? []), running]);
+        try {
+          return await executor.execute(call, signal);
+        } finally {
+          const left = (this.runningCalls.get(server) ?? []).filter((r) => r !== running);
+          if (left.length > 0) this.runningCalls.set(server, left);
+          else this.runningCalls.delete(server);
+        }
+      },
+    };
   }
 
   async dispose(): Promise<void> {
@@ -207,7 +299,11 @@ export class McpService {
   }
 
   private sourceOf(tool: McpTool): 'user' | 'workspace' {
-    return this.records.find((r) => r.parsed.name === tool.server)?.parsed.source ?? 'user';
+    return this.sourceOfServer(tool.server);
+  }
+
+  private sourceOfServer(server: string): 'user' | 'workspace' {
+    return this.records.find((r) => r.parsed.name === server)?.parsed.source ?? 'user';
   }
 
   private missing(name: string): HearthException {

@@ -77,7 +77,8 @@ export function toSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): 
  */
 function toMcpSettings(raw: Record<string, unknown>): McpSettings {
   const servers = raw.servers && typeof raw.servers === 'object' && !Array.isArray(raw.servers) ? (raw.servers as McpSettings['servers']) : {};
-  return { servers };
+  const perHour = raw.samplingPerHour;
+  return { servers, ...(typeof perHour === 'number' && Number.isFinite(perHour) && perHour >= 0 ? { samplingPerHour: Math.floor(perHour) } : {}) };
 }
 
 function thinkSetting(value: unknown): ThinkSetting | undefined {

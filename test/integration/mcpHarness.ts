@@ -8,12 +8,16 @@ import { createRequire } from 'node:module';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver-protocol/node';
 import {
   ChatSendRequest,
+  McpElicitationRequest,
   McpListRequest,
   McpLogNotification,
+  McpSamplingRequest,
   McpServerStatusNotification,
   McpToolApprovalRequest,
   McpTrustServerRequest,
   WorkspaceTrustNotification,
+  type McpElicitationParams,
+  type McpSamplingParams,
   type McpServerInfo,
   type McpToolApprovalParams,
   type McpTrustParams,
@@ -42,6 +46,14 @@ export interface McpTestServer {
   mcpLogs: string[];
   /** How the test answers tool approvals (default: accept). */
   answerApproval: (params: McpToolApprovalParams) => ApprovalAnswer;
+  /** Every sampling request shown to the editor, in order. */
+  samplingRequests: McpSamplingParams[];
+  /** How the test answers sampling requests (default: reject); a promise lets a test hold the answer. */
+  answerSampling: (params: McpSamplingParams) => 'accept' | 'reject' | Promise<'accept' | 'reject'>;
+  /** Every form shown to the editor, in order. */
+  elicitationRequests: McpElicitationParams[];
+  /** How the test answers forms (default: cancel). */
+  answerElicitation: (params: McpElicitationParams) => { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, unknown> };
   /** How the test answers trust prompts (default: deny); `notReady` answers as an editor whose handler is not registered yet. */
   answerTrust: (params: McpTrustParams) => 'trust' | 'deny' | 'notReady';
   list(): Promise<McpServerInfo[]>;
@@ -65,6 +77,10 @@ export async function startMcpTestServer(options: { storagePath: string; workspa
     mcpLogs: [],
     answerApproval: () => 'accept',
     answerTrust: () => 'deny',
+    samplingRequests: [],
+    answerSampling: () => 'reject',
+    elicitationRequests: [],
+    answerElicitation: () => ({ action: 'cancel' }),
     pids,
     async list() {
       const { servers } = await client.connection.sendRequest(McpListRequest.type, {});
@@ -96,6 +112,14 @@ export async function startMcpTestServer(options: { storagePath: string; workspa
   client.connection.onRequest(McpToolApprovalRequest.type, (params) => {
     server.approvals.push(params);
     return { decision: server.answerApproval(params) };
+  });
+  client.connection.onRequest(McpSamplingRequest.type, async (params) => {
+    server.samplingRequests.push(params);
+    return { decision: await server.answerSampling(params) };
+  });
+  client.connection.onRequest(McpElicitationRequest.type, (params) => {
+    server.elicitationRequests.push(params);
+    return server.answerElicitation(params) as { action: 'accept' | 'decline' | 'cancel' };
   });
   client.connection.onRequest(McpTrustServerRequest.type, (params) => {
     server.trustRequests.push(params);

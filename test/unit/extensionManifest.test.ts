@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../../language-server/tools/agentPolicyDefaults';
 import { AGENT_DEFAULTS } from '../../language-server/settings/settingsReader';
 import { DEFAULT_TOOL_POLICY } from '../../language-server/tools/toolTypes';
+import { DEFAULT_SAMPLING_PER_HOUR } from '../../language-server/mcp/mcpServerRequests';
 
 interface SettingSchema {
   scope?: string;
@@ -40,5 +41,11 @@ describe('the extension manifest’s settings', () => {
     assert.deepEqual(AGENT_DEFAULTS.commandDenyList, [...DEFAULT_COMMAND_DENY_LIST]);
     assert.deepEqual(DEFAULT_TOOL_POLICY.commandAllowList, [...DEFAULT_COMMAND_ALLOW_LIST]);
     assert.deepEqual(DEFAULT_TOOL_POLICY.commandDenyList, [...DEFAULT_COMMAND_DENY_LIST]);
+  });
+
+  it('shows the sampling limit the language server uses, in a scope no workspace can widen', () => {
+    const limit = manifest.contributes.configuration.properties['hearth.mcp.samplingPerHour'];
+    assert.equal(limit.default, DEFAULT_SAMPLING_PER_HOUR);
+    assert.equal(limit.scope, 'application');
   });
 });

@@ -38,6 +38,8 @@ describe('MCP approvals and trust per workspace', () => {
       asked.push(params);
       return answer;
     },
+    approveSampling: async () => 'reject',
+    askElicitation: async () => ({ action: 'cancel' }),
     statusChanged: () => undefined,
     log: () => undefined,
     progress: () => undefined,

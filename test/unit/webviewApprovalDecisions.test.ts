@@ -90,6 +90,25 @@ describe('webview approval decisions (the extension’s pending approvals)', () 
     assert.deepEqual(rules, [], 'nothing is added to the command allow-list');
   });
 
+  it('never always allows a sampling request, and takes a form\'s values only when they fit the form', async () => {
+    const base = { sessionId: 's1', entryId: '', callId: '', server: 'everything', source: 'user' as const };
+    const sampling = approvals.ask({ ...base, kind: 'mcpSampling', messages: [{ role: 'user', text: 'hi' }], maxTokens: 10, model: 'm', modelHints: [] }, new Token());
+    assert.equal((await approvals.decide(sampling.id, 'alwaysAllow')).ok, false);
+    assert.equal((await approvals.decide(sampling.id, 'accept', undefined, { smuggled: 'x' })).ok, false, 'a sampling answer carries no values');
+    const fields = [{ kind: 'number' as const, name: 'age', title: 'Age', required: true, integer: true, maximum: 120 }];
+    const form = approvals.ask({ ...base, kind: 'mcpElicitation', message: 'Age?', fields }, new Token());
+    assert.equal((await approvals.decide(form.id, 'accept', undefined, { age: 500 })).ok, false);
+    assert.equal((await approvals.decide(form.id, 'accept', undefined, { age: 30, extra: 'x' })).ok, false);
+    assert.equal(approvals.get(form.id)?.outcome, undefined, 'still pending after refused answers');
+    assert.deepEqual(await approvals.decide(form.id, 'accept', undefined, { age: 30 }), { ok: true });
+    assert.equal(await form.answer, 'accept');
+    assert.deepEqual(approvals.formContent(form.id), { age: 30 });
+    const other = approvals.ask({ ...base, kind: 'mcpElicitation', message: 'Age?', fields }, new Token());
+    assert.deepEqual(await approvals.decide(other.id, 'cancel'), { ok: true });
+    assert.equal(await other.answer, 'cancelled');
+    assert.equal(approvals.formContent(other.id), undefined);
+  });
+
   it('runs the command once when the rule cannot be saved, and says so', async () => {
     const errors: string[] = [];
     approvals = new PendingApprovals(

@@ -1,0 +1,41 @@
+/**
+ * MCP resource templates (RFC 6570 URI templates), level 1 only: simple
+ * `{name}` variables, each replaced by the value with everything but the
+ * unreserved characters percent-encoded, so a value can never add a path
+ * segment, a query or a fragment of its own. Templates that use operators
+ * (`{+path}`, `{?q}`, `{/seg}`, `{a,b}`) are not offered. Shared by the
+ * language server (which lists templates), the extension (which asks for the
+ * values) and the webview (which recognises a template mention).
+ */
+
+const EXPRESSION = /\{([^{}]*)\}/g;
+const NAME = /^[A-Za-z0-9_]+$/;
+
+/** The variables of a level-1 template in order of first use, or undefined when it uses anything beyond `{name}` (or none at all). */
+export function templateVariables(template: string): string[] | undefined {
+  const names: string[] = [];
+  for (const match of template.matchAll(EXPRESSION)) {
+    if (!NAME.test(match[1])) return undefined;
+    if (!names.includes(match[1])) names.push(match[1]);
+  }
+  const outside = template.replace(EXPRESSION, '');
+  if (names.length === 0 || /[{}\s]/.test(outside)) return undefined;
+  return names;
+}
+
+/** RFC 6570 simple string expansion of one value: only ALPHA / DIGIT / "-" / "." / "_" / "~" stay as they are. */
+function encodeValue(value: string): string {
+  return Array.from(new TextEncoder().encode(value), (byte) => {
+    const c = String.fromCharCode(byte);
+    return /[A-Za-z0-9\-._~]/.test(c) ? c : `%${byte.toString(16).toUpperCase().padStart(2, '0')}`;
+  }).join('');
+}
+
+/** The template with every `{name}` replaced; throws when a variable has no value. */
+export function expandUriTemplate(template: string, values: Record<string, string>): string {
+  return template.replace(EXPRESSION, (_, name: string) => {
+    const value = values[name];
+    if (value === undefined) throw new Error(`no value for {${name}}`);
+    return encodeValue(value);
+  });
+}

@@ -1,0 +1,25 @@
+/**
+ * MCP resource templates (protocol/uriTemplate.ts): only RFC 6570 level-1
+ * templates are recognised, and a value is always one value (percent-encoded),
+ * never extra path segments, a query or a fragment.
+ */
+import assert from 'node:assert/strict';
+import { expandUriTemplate, templateVariables } from '../../protocol/uriTemplate';
+
+describe('MCP resource templates (RFC 6570 level 1)', () => {
+  it('finds {name} variables in order, once each', () => {
+    assert.deepEqual(templateVariables('demo://resource/dynamic/text/{resourceId}'), ['resourceId']);
+    assert.deepEqual(templateVariables('db://{schema}/{table}/{schema}'), ['schema', 'table']);
+  });
+
+  it('does not offer templates beyond level 1, or text that is not a template', () => {
+    for (const t of ['file:///{+path}', 'search://{?q}', 'x://{/seg}', 'x://{a,b}', 'x://{a', 'x://plain', 'x://{}', 'x://{a b}']) assert.equal(templateVariables(t), undefined, t);
+  });
+
+  it('percent-encodes every value so it stays one value', () => {
+    assert.equal(expandUriTemplate('demo://resource/dynamic/text/{resourceId}', { resourceId: '7' }), 'demo://resource/dynamic/text/7');
+    assert.equal(expandUriTemplate('db://{table}', { table: '../etc/passwd?x=1#frag' }), 'db://..%2Fetc%2Fpasswd%3Fx%3D1%23frag');
+    assert.equal(expandUriTemplate('db://{t}', { t: 'naïve {x} ~ok_-.' }), 'db://na%C3%AFve%20%7Bx%7D%20~ok_-.');
+    assert.throws(() => expandUriTemplate('db://{a}/{b}', { a: '1' }), /no value for \{b\}/);
+  });
+});
