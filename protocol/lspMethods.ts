@@ -397,6 +397,39 @@ export namespace UndoTurnRequest {
   export const type = new RequestType<TurnRef, { restored: string[]; removed: string[] }, HearthError>(method);
 }
 
+/** One file change an agent tool made, as it was reviewed: what the chat's "+N −M path" opens in the diff editor. */
+export interface ToolChange {
+  toolName: string;
+  /** Workspace-relative path, as the chat shows it. */
+  relativePath: string;
+  /** null: the tool created the file. */
+  before: string | null;
+  after: string;
+}
+
+/** Client → server: the change one tool call of a reply made (its diff). */
+export namespace ToolChangeRequest {
+  export const method = 'hearth/tools/change' as const;
+  export const type = new RequestType<TurnRef & { callId: string }, ToolChange, HearthError>(method);
+}
+
+/**
+ * A command the agent runs, as the "Hearth Agent" terminal shows it. The
+ * terminal is only a view: the command runs in the language server's
+ * sandboxed executor, and these notifications copy what it printed.
+ */
+export type CommandActivity =
+  | { kind: 'start'; sessionId: string; entryId: string; callId: string; command: string; cwd: string }
+  /** Output as the command printed it, stdout and stderr interleaved (decoded as UTF-8). */
+  | { kind: 'output'; callId: string; text: string }
+  | { kind: 'end'; callId: string; exitCode: number | null; signal?: string; timedOut: boolean; cancelled: boolean; durationMs: number };
+
+/** Server → client: a command started, printed something, or ended. */
+export namespace CommandActivityNotification {
+  export const method = 'hearth/tools/commandActivity' as const;
+  export const type = new NotificationType<CommandActivity>(method);
+}
+
 /** Client → server: a session as Markdown (messages, tool calls and results). */
 export namespace SessionExportRequest {
   export const method = 'hearth/sessions/export' as const;
