@@ -158,7 +158,7 @@ export class RemoteAgent implements Agent {
         deadlineMs > 0 ? setTimeout(() => controller.abort(new DOMException(`${toolCall.name} did not finish within ${deadlineMs} ms.`, 'TimeoutError')), deadlineMs) : undefined;
       deadline?.unref();
       const toolSignal = AbortSignal.any([signal, controller.signal]);
-      const fallback = (content: string) => ({ callId: toolCall.id, name: toolCall.name, content, isError: true });
+      const fallback = (content: string): ToolResult => ({ callId: toolCall.id, name: toolCall.name, content, isError: true });
       const execution = executor ? executor.execute(toolCall, toolSignal) : Promise.resolve(fallback('This client runs no tools for this turn.'));
       execution
         .catch((err: unknown) => fallback(`The tool failed: ${err instanceof Error ? err.message : String(err)}`))
