@@ -227,6 +227,9 @@ export class ChatController implements vscode.Disposable {
         }
         break;
       }
+      case 'openToolChange':
+        await this.bridge.openToolChange(message.sessionId, message.entryId, message.callId);
+        break;
       case 'openApprovalDiff':
         await this.approvals.showDiff(message.id);
         break;

@@ -16,6 +16,8 @@ export interface ViewContext {
   selectModel(model: string): void;
   /** Restores every file the agent changed in the reply `entryId`. */
   undoTurn(entryId: string): void;
+  /** Opens the file change one tool call of the reply `entryId` made in VS Code's diff editor. */
+  openToolChange(entryId: string, callId: string): void;
   /** The approval of one tool call of the shown session, as the extension last sent it. */
   approvalFor(entryId: string, callId: string): ApprovalState | undefined;
 }
