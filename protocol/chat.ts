@@ -76,6 +76,13 @@ export function resourceMention(server: string, uri: string): string {
   return `mcp:${server}/${uri}`;
 }
 
+/**
+ * `@terminal`: the active terminal's selection or recent output. The editor
+ * fills in its text when the message is sent (only the editor can read a
+ * terminal); like a resource it needs nothing new in any protocol.
+ */
+export const TERMINAL_MENTION = 'terminal:active';
+
 /** The server and URI of a resource mention; undefined for a file path. */
 export function parseResourceMention(path: string): { server: string; uri: string } | undefined {
   const m = /^mcp:([^/\s]+)\/(\S+)$/.exec(path);
