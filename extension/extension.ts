@@ -65,7 +65,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   registerChatCommands(context, { client, chat, view, log });
   registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);
-  registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit) });
+  registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit), reviewNewFile: (file) => bridge.reviewNewFile(file) });
   registerInlineCompletionUi(context, client);
   const activationMs = Math.round(performance.now() - started);
   log.info(`Hearth activated in ${activationMs} ms.`);

@@ -5,7 +5,7 @@ import { ProposalDocuments } from './approvals/proposalDocuments';
 import { EditDiffs } from './approvals/editApprovalUi';
 import type { PendingApprovals } from './approvals/pendingApprovals';
 import { registerApprovalRequests } from './approvals/registerApprovalRequests';
-import { reviewEdit } from './approvals/reviewEdit';
+import { reviewEdit, reviewNewFile } from './approvals/reviewEdit';
 import { problemsFromDiagnostics } from './problemsFromDiagnostics';
 
 /** The URI scheme of the read-only documents that show a change the agent already made. */
@@ -21,6 +21,7 @@ export function registerAgentBridge(context: vscode.ExtensionContext, client: La
   undoTurn(sessionId: string, entryId: string): Promise<{ restored: string[]; removed: string[] } | undefined>;
   exportSession(sessionId: string): Promise<void>;
   reviewEdit(edit: { uri: vscode.Uri; range: vscode.Range; newText: string; title: string }): Promise<boolean>;
+  reviewNewFile(file: { uri: vscode.Uri; content: string; title: string }): Promise<boolean>;
   openToolChange(sessionId: string, entryId: string, callId: string): Promise<void>;
 } {
   const documents = new ProposalDocuments();
@@ -40,6 +41,7 @@ export function registerAgentBridge(context: vscode.ExtensionContext, client: La
 
   return {
     reviewEdit: (edit) => reviewEdit(diffs, edit),
+    reviewNewFile: (file) => reviewNewFile(diffs, file),
     async undoTurn(sessionId, entryId) {
       try {
         const result = await client.sendRequest(UndoTurnRequest.type, { sessionId, entryId });

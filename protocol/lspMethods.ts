@@ -254,9 +254,15 @@ export interface EditGenerateResult {
   uri: string;
   /** The range `newText` replaces (for `tests`, the range that was tested). */
   range: Range;
-  /** The replacement for `range`; for `tests`, the content of a new test file. */
+  /** The replacement for `range`; for `tests`, the content of a new test file, or the tests to append to `testFile` when it exists. */
   newText: string;
   model: string;
+  /**
+   * For `tests` on a saved file: where the tests go, chosen by the project's
+   * conventions (test folders, naming, framework). The client shows the new
+   * file, or the tests appended to the existing one, as a diff to review.
+   */
+  testFile?: { uri: string; relativePath: string; exists: boolean; framework?: string };
 }
 
 /**

@@ -17,7 +17,7 @@ function recordingObserver(): CommandObserver & { events: string[] } {
   const events: string[] = [];
   return {
     events,
-    started: (callId, command) => events.push(`start ${command}`),
+    started: (_callId, command) => events.push(`start ${command}`),
     output: (_callId, chunk) => events.push(`out ${chunk.toString('utf8')}`),
     ended: (_callId, end) => events.push(`end ${end.exitCode}`),
   };
@@ -74,7 +74,7 @@ describe('command observer', function () {
     observer.output('c1', bytes.subarray(0, 1));
     observer.output('c1', bytes.subarray(1, 5));
     observer.output('c1', bytes.subarray(5));
-    await until(() => sent.some((a) => a.kind === 'output'));
+    await until(() => sent.some((a) => a.kind === 'output'), 'the batched output');
     observer.ended('c1', { exitCode: 0, timedOut: false, cancelled: false, durationMs: 5 });
     assert.deepEqual(sent[0], { kind: 'start', sessionId: 's1', entryId: 'a1', callId: 'c1', command: 'echo é', cwd: '/w' });
     const outputs = sent.filter((a): a is Extract<CommandActivity, { kind: 'output' }> => a.kind === 'output');
