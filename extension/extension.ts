@@ -59,7 +59,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   // The agent's commands, shown as they run in a terminal the user can watch (a view: they run in the language server).
   const agentTerminal = new AgentTerminal();
   const terminalRecorder = new TerminalOutputRecorder();
-  context.subscriptions.push(agentTerminal, terminalRecorder, client.onNotification(CommandActivityNotification.type, (activity) => agentTerminal.handle(activity)));
+  context.subscriptions.push(
+    agentTerminal,
+    terminalRecorder,
+    client.onNotification(CommandActivityNotification.type, (activity) => agentTerminal.handle(activity)),
+    vscode.commands.registerCommand('hearth.showAgentTerminal', () => agentTerminal.show()),
+  );
   const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals, () => terminalContext(agentTerminal, terminalRecorder));
   context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view));
   registerChatCommands(context, { client, chat, view, log });

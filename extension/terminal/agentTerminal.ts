@@ -4,6 +4,7 @@ import { AGENT_TERMINAL_NAME, formatCommandEnd, formatCommandStart, READ_ONLY_NO
 
 /** What the terminal keeps for `@terminal` (the plain text of the last commands). */
 const MAX_RECENT_CHARS = 100_000;
+const INTRO = "\x1b[2mCommands Hearth's agent runs appear here as they run. This terminal only shows them; they run in Hearth's sandbox.\x1b[0m\r\n\r\n";
 
 /**
  * The "Hearth Agent" terminal: a pseudoterminal that shows the commands the
@@ -45,6 +46,12 @@ export class AgentTerminal implements vscode.Disposable {
   /** The plain text of the last commands shown, newest last. */
   recentText(): string {
     return terminalTextToPlain(this.recent);
+  }
+
+  /** Opens the terminal (Hearth: Show Agent Terminal), also before the agent ran anything. */
+  show(): void {
+    if (!this.terminal) this.print(INTRO);
+    this.terminal?.show(false);
   }
 
   handle(activity: CommandActivity): void {
