@@ -124,7 +124,8 @@ export class ToolCallView {
       children: [
         el(doc, 'span', { className: 'tool-chevron', children: [icon(doc, 'chevron')] }),
         el(doc, 'span', { className: 'tool-status', children: [statusIcon] }),
-        el(doc, 'span', { className: 'tool-name', attrs: { 'data-testid': 'tool-name' }, text: call.name }),
+        // "$ npm test" and "+12 −3 path" say what ran; in a narrow sidebar the tool's name would take the room the command or path needs (the row's label still names it).
+        el(doc, 'span', { className: display?.kind === 'command' || display?.kind === 'fileChange' ? 'tool-name visually-hidden' : 'tool-name', attrs: { 'data-testid': 'tool-name' }, text: call.name }),
         display?.kind === 'fileChange' ? this.changeButton(display, call.id) : subjectElement,
         outcomeElement,
         duration,

@@ -43,8 +43,9 @@ export async function reviewEdit(diffs: EditDiffs, edit: { uri: vscode.Uri; rang
  * The review path for a file an editor action creates (Write Tests): the
  * new file is shown as a diff against nothing, in the same diff editor as the
  * agent's edits, with its Accept / Reject actions. Accepting creates the file
- * through a workspace edit (so it shows in the editor's undo history), saves
- * it, and opens it. Rejecting or closing the diff creates nothing.
+ * with its content through one workspace edit (so the file exists on disk,
+ * not as an unsaved buffer, and the creation is in the editor's undo
+ * history) and opens it. Rejecting or closing the diff creates nothing.
  */
 export async function reviewNewFile(diffs: EditDiffs, file: { uri: vscode.Uri; content: string; title: string }): Promise<boolean> {
   let decide: (decision: EditDecision) => void = () => undefined;
@@ -54,6 +55,9 @@ export async function reviewNewFile(diffs: EditDiffs, file: { uri: vscode.Uri; c
   const diff = await diffs.open({ relativePath, oldContent: null, newContent: file.content }, (d) => decide(d), { allowAcceptAll: false, title: file.title, takeFocus: true });
   try {
     const decision = await Promise.race([decided, diff.closedByUser.then(() => 'reject' as const)]);
+    // The review is over once answered: the hint and the diff go before anything else is awaited.
+    hint.dispose();
+    await diff.close();
     if (decision !== 'accept') return false;
     const exists = await vscode.workspace.fs.stat(file.uri).then(() => true, () => false);
     if (exists) {
@@ -61,12 +65,12 @@ export async function reviewNewFile(diffs: EditDiffs, file: { uri: vscode.Uri; c
       return false;
     }
     const edit = new vscode.WorkspaceEdit();
-    edit.createFile(file.uri, { ignoreIfExists: false });
-    edit.insert(file.uri, new vscode.Position(0, 0), file.content);
-    if (!(await vscode.workspace.applyEdit(edit))) return false;
-    const document = await vscode.workspace.openTextDocument(file.uri);
-    await document.save();
-    await vscode.window.showTextDocument(document, { preview: false });
+    edit.createFile(file.uri, { ignoreIfExists: false, contents: new TextEncoder().encode(file.content) });
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      void vscode.window.showErrorMessage(`Hearth could not create ${relativePath}. Check that its folder is writable, then run the action again.`);
+      return false;
+    }
+    await vscode.window.showTextDocument(file.uri, { preview: false });
     return true;
   } finally {
     hint.dispose();
