@@ -1,7 +1,7 @@
 import { askTemplateValues } from './mcp/askTemplateValues';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import type { ContextItem, HearthError, UserInput } from '../protocol/chat';
+import { TERMINAL_MENTION, type ContextItem, type HearthError, type UserInput } from '../protocol/chat';
 import {
   ChatCommandRequest,
   ChatEventNotification,
@@ -69,6 +69,8 @@ export class ChatController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly bridge: AgentBridge,
     private readonly approvals: PendingApprovals,
+    /** Reads the active terminal for `@terminal` (see terminal/terminalContext.ts). */
+    private readonly terminalMention?: () => Promise<ContextItem>,
   ) {
     this.currentSessionId = context.workspaceState.get<string>(CURRENT_SESSION_KEY);
     view.onMessage((m) => void this.handle(m).catch((err: unknown) => this.log.error(`Chat view request failed: ${String(err)}`)));
@@ -199,7 +201,9 @@ export class ChatController implements vscode.Disposable {
             () => [] as string[],
           ),
         ]);
-        this.view.post({ type: 'files', requestId: message.requestId, paths: [...files, ...resources] });
+        // `@terminal` comes first when the query could be it and a terminal is open.
+        const terminal = this.terminalMention && vscode.window.terminals.length > 0 && 'terminal'.startsWith(message.query.trim().toLowerCase()) ? [TERMINAL_MENTION] : [];
+        this.view.post({ type: 'files', requestId: message.requestId, paths: [...terminal, ...files, ...resources] });
         break;
       }
       case 'findCommands': {
@@ -259,6 +263,9 @@ export class ChatController implements vscode.Disposable {
         }
         break;
       }
+      case 'openToolChange':
+        await this.bridge.openToolChange(message.sessionId, message.entryId, message.callId);
+        break;
       case 'openApprovalDiff':
         await this.approvals.showDiff(message.id);
         break;
@@ -290,7 +297,10 @@ export class ChatController implements vscode.Disposable {
   private async send(message: Extract<FromWebview, { type: 'send' }>, fromEditor = false): Promise<void> {
     if (!message.text.trim()) return;
     const sessionId = message.sessionId ?? this.currentSessionId;
-    const input: UserInput = { text: message.text, context: message.context };
+    const context = await Promise.all(
+      message.context.map((item) => (item.kind === 'mention' && item.path === TERMINAL_MENTION && item.text === undefined && this.terminalMention ? this.terminalMention() : item)),
+    );
+    const input: UserInput = { text: message.text, context };
     if (message.command) {
       await this.sendCommand(message.command, input, sessionId, message.model);
       return;

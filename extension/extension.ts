@@ -18,6 +18,9 @@ import { registerMcp } from './mcp/registerMcp';
 import { registerTeamCommands } from './team/registerTeamCommands';
 import { registerEditorActions } from './actions/registerEditorActions';
 import { registerInlineCompletionUi } from './completion/registerInlineCompletionUi';
+import { CommandActivityNotification } from '../protocol/lspMethods';
+import { AgentTerminal } from './terminal/agentTerminal';
+import { terminalContext, TerminalOutputRecorder } from './terminal/terminalContext';
 
 /** What the extension exports, for tests and for other extensions. */
 export interface HearthApi {
@@ -53,12 +56,21 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     void vscode.window.showErrorMessage(message);
   });
   const bridge = registerAgentBridge(context, client, approvals);
-  const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals);
+  // The agent's commands, shown as they run in a terminal the user can watch (a view: they run in the language server).
+  const agentTerminal = new AgentTerminal();
+  const terminalRecorder = new TerminalOutputRecorder();
+  context.subscriptions.push(
+    agentTerminal,
+    terminalRecorder,
+    client.onNotification(CommandActivityNotification.type, (activity) => agentTerminal.handle(activity)),
+    vscode.commands.registerCommand('hearth.showAgentTerminal', () => agentTerminal.show()),
+  );
+  const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals, () => terminalContext(agentTerminal, terminalRecorder));
   context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view));
   registerChatCommands(context, { client, chat, view, log });
   registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);
-  registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit) });
+  registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit), reviewNewFile: (file) => bridge.reviewNewFile(file) });
   registerInlineCompletionUi(context, client);
   const activationMs = Math.round(performance.now() - started);
   log.info(`Hearth activated in ${activationMs} ms.`);

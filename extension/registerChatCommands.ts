@@ -20,6 +20,8 @@ export function registerChatCommands(
   });
   register('hearth.stop', () => chat.stop());
   register('hearth.showLogs', () => log.show(true));
+  // The chat view's gear: Hearth's settings only, in the groups package.json declares (Ollama first).
+  register('hearth.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`));
   register('hearth.exportChat', () => chat.exportCurrent());
   register('hearth.addSelectionToChat', async () => {
     await view.reveal();

@@ -7,6 +7,7 @@ import { ChatEventNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND,
 import type { ToolExecutor } from '../agent-host';
 import { createTurnExecutor, TurnCheckpoints } from './tools';
 import { lspApprovalGateway } from './agentTools/lspApprovalGateway';
+import { lspCommandObserver } from './agentTools/lspCommandObserver';
 import { lspProblemsProvider } from './agentTools/lspProblemsProvider';
 import { toolPolicyFromSettings } from './agentTools/toolPolicyFromSettings';
 import { registerAgentToolHandlers } from './agentTools/registerAgentToolHandlers';
@@ -123,6 +124,7 @@ export class HearthServer {
       problems: lspProblemsProvider(this.connection),
       checkpoints: this.checkpoints,
       ripgrepPath: this.options.ripgrepPath,
+      commandObserver: lspCommandObserver(this.connection, turn),
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
     return this.mcp.executorFor(turn, builtin);

@@ -21,7 +21,25 @@ export interface ToolResult {
   /** A one-line summary for the chat ("read 120 lines", "exit 0"). */
   summary?: string;
   durationMs?: number;
+  /**
+   * What the chat shows at a glance instead of the raw arguments, computed by
+   * the tool that ran (the one owner of these numbers) so the webview never
+   * re-parses arguments or output. Never sent to the model; in team mode the
+   * client attaches its own copy, so a server cannot forge it.
+   */
+  display?: ToolResultDisplay;
 }
+
+/** A tool result as the chat summarizes it. */
+export type ToolResultDisplay =
+  /** write_file / edit_file: the change, counted like a diff; the chat opens it in VS Code's diff editor. */
+  | { kind: 'fileChange'; path: string; added: number; removed: number; created: boolean }
+  /** run_command: the command line as it ran, how it ended. `exitCode` is null when a signal, a timeout or a cancel ended it. */
+  | { kind: 'command'; command: string; exitCode: number | null; signal?: string; timedOut?: boolean; cancelled?: boolean }
+  /** read_file: the file and the lines read. */
+  | { kind: 'read'; path: string; lines: number; startLine?: number; endLine?: number; totalLines?: number }
+  /** grep / glob: what was searched and how much was found (`truncated`: there were more). */
+  | { kind: 'search'; pattern: string; path?: string; matches: number; files: number; truncated?: boolean };
 
 export type Role = 'system' | 'user' | 'assistant' | 'tool';
 
@@ -57,6 +75,13 @@ export interface ContextItem {
 export function resourceMention(server: string, uri: string): string {
   return `mcp:${server}/${uri}`;
 }
+
+/**
+ * `@terminal`: the active terminal's selection or recent output. The editor
+ * fills in its text when the message is sent (only the editor can read a
+ * terminal); like a resource it needs nothing new in any protocol.
+ */
+export const TERMINAL_MENTION = 'terminal:active';
 
 /** The server and URI of a resource mention; undefined for a file path. */
 export function parseResourceMention(path: string): { server: string; uri: string } | undefined {

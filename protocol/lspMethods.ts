@@ -320,9 +320,15 @@ export interface EditGenerateResult {
   uri: string;
   /** The range `newText` replaces (for `tests`, the range that was tested). */
   range: Range;
-  /** The replacement for `range`; for `tests`, the content of a new test file. */
+  /** The replacement for `range`; for `tests`, the content of a new test file, or the tests to append to `testFile` when it exists. */
   newText: string;
   model: string;
+  /**
+   * For `tests` on a saved file: where the tests go, chosen by the project's
+   * conventions (test folders, naming, framework). The client shows the new
+   * file, or the tests appended to the existing one, as a diff to review.
+   */
+  testFile?: { uri: string; relativePath: string; exists: boolean; framework?: string };
 }
 
 /**
@@ -461,6 +467,39 @@ export namespace WorkspaceTrustNotification {
 export namespace UndoTurnRequest {
   export const method = 'hearth/turn/undo' as const;
   export const type = new RequestType<TurnRef, { restored: string[]; removed: string[] }, HearthError>(method);
+}
+
+/** One file change an agent tool made, as it was reviewed: what the chat's "+N −M path" opens in the diff editor. */
+export interface ToolChange {
+  toolName: string;
+  /** Workspace-relative path, as the chat shows it. */
+  relativePath: string;
+  /** null: the tool created the file. */
+  before: string | null;
+  after: string;
+}
+
+/** Client → server: the change one tool call of a reply made (its diff). */
+export namespace ToolChangeRequest {
+  export const method = 'hearth/tools/change' as const;
+  export const type = new RequestType<TurnRef & { callId: string }, ToolChange, HearthError>(method);
+}
+
+/**
+ * A command the agent runs, as the "Hearth Agent" terminal shows it. The
+ * terminal is only a view: the command runs in the language server's
+ * sandboxed executor, and these notifications copy what it printed.
+ */
+export type CommandActivity =
+  | { kind: 'start'; sessionId: string; entryId: string; callId: string; command: string; cwd: string }
+  /** Output as the command printed it, stdout and stderr interleaved (decoded as UTF-8). */
+  | { kind: 'output'; callId: string; text: string }
+  | { kind: 'end'; callId: string; exitCode: number | null; signal?: string; timedOut: boolean; cancelled: boolean; durationMs: number };
+
+/** Server → client: a command started, printed something, or ended. */
+export namespace CommandActivityNotification {
+  export const method = 'hearth/tools/commandActivity' as const;
+  export const type = new NotificationType<CommandActivity>(method);
 }
 
 /** Client → server: a session as Markdown (messages, tool calls and results). */

@@ -193,6 +193,8 @@ export interface FromWebviewMap {
    * a command; the extension checks it is the rule it offered for that request before adding it.
    */
   approvalDecision: { id: string; decision: ApprovalDecision; rule?: string; values?: Record<string, unknown> };
+  /** Opens the change one tool call made (its "+N −M path") in the diff editor. */
+  openToolChange: { sessionId: string; entryId: string; callId: string };
   /** Shows an edit approval's proposed change (or an MCP tool's changed definition) in the diff editor again. */
   openApprovalDiff: { id: string };
 }
@@ -317,6 +319,9 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       if (m.rule !== undefined && !isString(m.rule, 10_000)) return bad('rule must be a string');
       if (m.rule !== undefined && m.decision !== 'alwaysAllow') return bad('rule goes only with alwaysAllow');
       if (m.values !== undefined && (m.decision !== 'accept' || !isFormValues(m.values))) return bad('values go only with accept, as a form\'s text, numbers, yes/no and choices');
+      break;
+    case 'openToolChange':
+      if (!isString(m.sessionId, 200) || !isString(m.entryId, 200) || !isString(m.callId, 200)) return bad('sessionId, entryId and callId are required');
       break;
     case 'openApprovalDiff':
       if (!isString(m.id, 200)) return bad('id must be a string');

@@ -177,7 +177,7 @@ export class AssistantMessageView {
       case 'thinking':
         return { kind: 'thinking', view: new ThinkingView(doc) };
       case 'toolCall':
-        return { kind: 'toolCall', view: new ToolCallView(doc, this.ctx.post) };
+        return { kind: 'toolCall', view: new ToolCallView(doc, this.ctx.post, (callId) => this.ctx.openToolChange(this.last?.entry.id ?? '', callId)) };
       case 'subagent':
         return { kind: 'subagent', view: new SubagentCardView(this.ctx, part) };
       case 'status':

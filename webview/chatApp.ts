@@ -81,6 +81,9 @@ export class ChatApp {
         if (this.sessionId) post({ type: 'continue', sessionId: this.sessionId });
       },
       selectModel: (model) => this.models.choose(model),
+      openToolChange: (entryId, callId) => {
+        if (this.sessionId) post({ type: 'openToolChange', sessionId: this.sessionId, entryId, callId });
+      },
       undoTurn: (entryId) => {
         if (this.sessionId) post({ type: 'undoTurn', sessionId: this.sessionId, entryId });
       },

@@ -1,14 +1,20 @@
 /**
  * A tool call as a compact, collapsible row: what ran, on what, how it went
- * and how long it took. The full arguments and result are one click away and
- * are always shown as text: tool results carry file contents and command
- * output, which must never be interpreted as HTML.
+ * and how long it took, read at a glance from what the tool reported
+ * (`ToolResult.display`): an edit as "+12 −3 src/math.ts" that opens its
+ * diff, a command as its command line with the exit code, a read or a search
+ * as the path and the count. The result (a command's output) and the raw
+ * arguments are one click away and are always shown as text: tool results
+ * carry file contents and command output, which must never be interpreted
+ * as HTML.
  */
+import type { ToolResultDisplay } from '../protocol/chat';
 import type { AssistantPart } from '../protocol/sessions';
 import type { ApprovalState, FromWebview } from '../protocol/webviewMessages';
 import { renderApprovalCard } from './approvalCardView';
 import { el } from './dom';
 import { icon } from './icons';
+import { describeOutcome, describeSubject, isToolResultDisplay, MINUS } from './toolCallSummary';
 
 type ToolCallPart = Extract<AssistantPart, { kind: 'toolCall' }>;
 
@@ -58,6 +64,8 @@ export class ToolCallView {
   constructor(
     private readonly doc: Document,
     private readonly post: (message: FromWebview) => void = () => undefined,
+    /** Opens the change a file tool made (the extension shows it in the diff editor). */
+    private readonly openChange: (callId: string) => void = () => undefined,
   ) {
     // <details> is collapsible and keyboard-operable natively, and keeps its
     // open state across our updates because we update it in place.
@@ -98,31 +106,88 @@ export class ToolCallView {
               : icon(doc, 'tool');
     const stateWord = { ok: 'succeeded', error: 'failed', running: 'running', waiting: 'is waiting for your approval', incomplete: 'did not finish' }[state];
 
+    const display = result && isToolResultDisplay(result.display) ? result.display : undefined;
+    const subject = display ? describeSubject(display) : argsSummary;
+    const outcome = display ? describeOutcome(display) : resultSummary;
+    const label = `Tool ${call.name} ${stateWord}${subject ? `: ${subject}` : ''}${display ? `, ${outcome}` : ''}`;
+    const duration = result?.durationMs !== undefined ? el(doc, 'span', { className: 'tool-duration', text: formatDuration(result.durationMs) }) : null;
+    const subjectElement = subject ? el(doc, 'span', { className: display?.kind === 'command' ? 'tool-args tool-command' : 'tool-args', attrs: { title: subject }, text: subject }) : null;
+    const outcomeElement = el(doc, 'span', {
+      className: 'tool-result-summary',
+      attrs: { 'data-testid': 'tool-result-summary', ...(display?.kind === 'command' ? { 'data-exit': display.exitCode === 0 ? 'ok' : 'fail' } : {}) },
+      text: outcome,
+    });
+
     const summary = el(doc, 'summary', {
       className: 'tool-summary',
-      attrs: { 'aria-label': `Tool ${call.name} ${stateWord}${argsSummary ? `: ${argsSummary}` : ''}` },
+      attrs: { 'aria-label': label },
       children: [
         el(doc, 'span', { className: 'tool-chevron', children: [icon(doc, 'chevron')] }),
         el(doc, 'span', { className: 'tool-status', children: [statusIcon] }),
-        el(doc, 'span', { className: 'tool-name', attrs: { 'data-testid': 'tool-name' }, text: call.name }),
-        argsSummary ? el(doc, 'span', { className: 'tool-args', text: argsSummary }) : null,
-        el(doc, 'span', { className: 'tool-result-summary', attrs: { 'data-testid': 'tool-result-summary' }, text: resultSummary }),
-        result?.durationMs !== undefined ? el(doc, 'span', { className: 'tool-duration', text: formatDuration(result.durationMs) }) : null,
+        // "$ npm test" and "+12 −3 path" say what ran; in a narrow sidebar the tool's name would take the room the command or path needs (the row's label still names it).
+        el(doc, 'span', { className: display?.kind === 'command' || display?.kind === 'fileChange' ? 'tool-name visually-hidden' : 'tool-name', attrs: { 'data-testid': 'tool-name' }, text: call.name }),
+        display?.kind === 'fileChange' ? this.changeButton(display, call.id) : subjectElement,
+        outcomeElement,
+        duration,
       ],
     });
 
-    const details: Node[] = [
-      el(doc, 'div', { className: 'tool-section-title', text: 'Arguments' }),
-      el(doc, 'pre', { className: 'tool-text', attrs: { 'data-testid': 'tool-arguments' }, text: safeJson(call.arguments, 2) }),
-    ];
+    const details: Node[] = [];
+    const argumentsText = el(doc, 'pre', { className: 'tool-text', attrs: { 'data-testid': 'tool-arguments' }, text: safeJson(call.arguments, 2) });
+    if (!display) details.push(el(doc, 'div', { className: 'tool-section-title', text: 'Arguments' }), argumentsText);
     if (result) {
       const content = result.content.length > MAX_RESULT_CHARS ? `${result.content.slice(0, MAX_RESULT_CHARS)}\n… (${result.content.length - MAX_RESULT_CHARS} more characters)` : result.content;
       details.push(
-        el(doc, 'div', { className: 'tool-section-title', text: result.isError ? 'Error' : 'Result' }),
+        el(doc, 'div', { className: 'tool-section-title', text: result.isError ? 'Error' : display?.kind === 'command' ? 'Output' : 'Result' }),
         el(doc, 'pre', { className: 'tool-text', attrs: { 'data-testid': 'tool-result' }, text: content || '(empty)' }),
       );
     }
+    if (display) {
+      // The raw arguments stay one more click away for power users: file contents and edits arrive as JSON with \n escapes, which nobody wants by default.
+      details.push(
+        el(doc, 'details', {
+          className: 'tool-raw',
+          attrs: { 'data-testid': 'tool-raw' },
+          children: [el(doc, 'summary', { className: 'tool-section-title', text: 'Raw arguments' }), argumentsText],
+        }),
+      );
+    }
     this.details.replaceChildren(summary, el(doc, 'div', { className: 'tool-details', children: details }));
+  }
+
+  /**
+   * "+12 −3 src/math.ts" as a button that opens the change in VS Code's diff
+   * editor. It sits in the row's summary line so it is visible while the row
+   * is collapsed; it is a real button (Tab reaches it, Enter and Space press
+   * it), and pressing it does not also fold the row open.
+   */
+  private changeButton(display: Extract<ToolResultDisplay, { kind: 'fileChange' }>, callId: string): HTMLElement {
+    const doc = this.doc;
+    const lines = (n: number) => `${n} line${n === 1 ? '' : 's'}`;
+    const button = el(doc, 'button', {
+      className: 'tool-change',
+      attrs: {
+        type: 'button',
+        'data-testid': 'tool-change',
+        title: `Open the diff of ${display.path}`,
+        'aria-label': `Open the diff of ${display.path}: ${lines(display.added)} added, ${lines(display.removed)} removed`,
+      },
+      children: [
+        el(doc, 'span', { className: 'tool-added', text: `+${display.added}` }),
+        el(doc, 'span', { className: 'tool-removed', text: `${MINUS}${display.removed}` }),
+        el(doc, 'span', { className: 'tool-args', text: display.path }),
+      ],
+    }) as HTMLButtonElement;
+    button.addEventListener('click', (event) => {
+      event.preventDefault();
+      event.stopPropagation();
+      this.openChange(callId);
+    });
+    // Space on a button inside <summary> would otherwise also toggle the row in some engines.
+    button.addEventListener('keyup', (event) => {
+      if (event.key === ' ') event.preventDefault();
+    });
+    return button;
   }
 
   private updateApproval(approval: ApprovalState | undefined): void {

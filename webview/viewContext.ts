@@ -21,6 +21,8 @@ export interface ViewContext {
   undoCompaction(entryId: string): void;
   /** Saves the user's version of the plan of the reply `entryId`. */
   editTodos(entryId: string, items: TodoItem[]): void;
+  /** Opens the file change one tool call of the reply `entryId` made in VS Code's diff editor. */
+  openToolChange(entryId: string, callId: string): void;
   /** The approval of one tool call of the shown session, as the extension last sent it. */
   approvalFor(entryId: string, callId: string): ApprovalState | undefined;
 }

@@ -1,4 +1,4 @@
-import { parseResourceMention, type ContextItem, type UserInput } from '../../protocol/chat';
+import { parseResourceMention, TERMINAL_MENTION, type ContextItem, type UserInput } from '../../protocol/chat';
 
 /** Languages by file extension, for the fence info string when the client did not send a language id. */
 const LANGUAGE_BY_EXTENSION: Record<string, string> = {
@@ -29,6 +29,7 @@ function headingOf(item: ContextItem): string {
     case 'file':
       return `File ${item.path}${lines}:`;
     case 'mention': {
+      if (item.path === TERMINAL_MENTION) return 'From the terminal:';
       const resource = parseResourceMention(item.path);
       return resource ? `Resource ${resource.uri} from the MCP server "${resource.server}":` : `Mentioned file ${item.path}${lines}:`;
     }

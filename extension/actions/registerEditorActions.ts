@@ -6,6 +6,7 @@ import {
   EditGenerateRequest,
   HearthActionCommands,
   type EditGenerateParams,
+  type EditGenerateResult,
   type EditKind,
   type ExplainCommandArgs,
   type FixCommandArgs,
@@ -27,6 +28,8 @@ export interface EditorActionDeps {
   ask(text: string, context: ContextItem[]): Promise<void>;
   /** Shows a change as a diff (the same review path the agent's edits use). */
   reviewEdit(edit: ReviewEditRequest): Promise<boolean>;
+  /** Shows a file to create as a diff against nothing (the same review path); accepting creates and saves it. */
+  reviewNewFile(file: { uri: vscode.Uri; content: string; title: string }): Promise<boolean>;
 }
 
 const EXPLAIN_PROMPT = 'Explain this code: what it does, how it does it, and anything surprising or risky in it.';
@@ -91,10 +94,7 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
       return;
     }
     if (kind === 'tests') {
-      // Tests are a new file: the user reviews it in an editor and saves it where the project keeps tests.
-      const tests = await vscode.workspace.openTextDocument({ language: document.languageId, content: result.newText });
-      await vscode.window.showTextDocument(tests, { viewColumn: vscode.ViewColumn.Beside, preview: false });
-      void vscode.window.showInformationMessage(`Hearth wrote tests for ${name} with ${result.model}. Review them and save the file next to your other tests.`);
+      await reviewTests(name, result);
       return;
     }
     if (document.version !== version) {
@@ -102,6 +102,36 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
       return;
     }
     await deps.reviewEdit({ uri: document.uri, range, newText: result.newText, title: `Hearth: ${EDIT_TITLES[kind]} ${name} (${result.model})` });
+  }
+
+  /**
+   * Tests go to the test file the server chose by the project's conventions,
+   * through the same diff review as every other change: a new file is shown
+   * against nothing and created on Accept; an existing one gets the new tests
+   * appended at its end. A file that is not saved anywhere has no place for
+   * tests yet, so its tests open in a new editor as before.
+   */
+  async function reviewTests(name: string, result: EditGenerateResult): Promise<void> {
+    const target = result.testFile;
+    if (!target) {
+      const tests = await vscode.workspace.openTextDocument({ content: result.newText });
+      await vscode.window.showTextDocument(tests, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+      void vscode.window.showInformationMessage(`Hearth wrote tests for ${name} with ${result.model}. Save the file to give them a place; then Write Tests picks the test file for you.`);
+      return;
+    }
+    const uri = vscode.Uri.parse(target.uri);
+    const title = `Hearth: tests for ${name} → ${target.relativePath}${target.framework ? ` (${target.framework})` : ''} (${result.model})`;
+    const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
+    if (!exists) {
+      await deps.reviewNewFile({ uri, content: result.newText.endsWith('\n') ? result.newText : `${result.newText}\n`, title });
+      return;
+    }
+    const testDocument = await vscode.workspace.openTextDocument(uri);
+    const end = testDocument.lineAt(testDocument.lineCount - 1).range.end;
+    const current = testDocument.getText();
+    const separator = current === '' ? '' : current.endsWith('\n\n') ? '' : current.endsWith('\n') ? '\n' : '\n\n';
+    const appended = `${separator}${result.newText.replace(/\n*$/, '')}\n`;
+    await deps.reviewEdit({ uri, range: new vscode.Range(end, end), newText: appended, title });
   }
 
   register(HearthActionCommands.explainSelection, async (args?: ExplainCommandArgs) => {

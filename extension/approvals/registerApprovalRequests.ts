@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { CommandApprovalRequest, EditApprovalRequest, ReadApprovalRequest } from '../../protocol/lspMethods';
 import type { EditDiff, EditDiffs } from './editApprovalUi';
-import { lineChangeCounts } from './lineChangeCounts';
+import { lineChangeCounts } from '../../protocol/lineChangeCounts';
 import type { PendingApprovals } from './pendingApprovals';
 
 /**

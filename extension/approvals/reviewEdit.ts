@@ -38,3 +38,42 @@ export async function reviewEdit(diffs: EditDiffs, edit: { uri: vscode.Uri; rang
     await diff.close();
   }
 }
+
+/**
+ * The review path for a file an editor action creates (Write Tests): the
+ * new file is shown as a diff against nothing, in the same diff editor as the
+ * agent's edits, with its Accept / Reject actions. Accepting creates the file
+ * with its content through one workspace edit (so the file exists on disk,
+ * not as an unsaved buffer, and the creation is in the editor's undo
+ * history) and opens it. Rejecting or closing the diff creates nothing.
+ */
+export async function reviewNewFile(diffs: EditDiffs, file: { uri: vscode.Uri; content: string; title: string }): Promise<boolean> {
+  let decide: (decision: EditDecision) => void = () => undefined;
+  const decided = new Promise<EditDecision>((resolve) => (decide = resolve));
+  const hint = vscode.window.setStatusBarMessage('$(diff) Hearth: review the new file, then Accept or Reject in the diff editor’s title bar');
+  const relativePath = vscode.workspace.asRelativePath(file.uri);
+  const diff = await diffs.open({ relativePath, oldContent: null, newContent: file.content }, (d) => decide(d), { allowAcceptAll: false, title: file.title, takeFocus: true });
+  try {
+    const decision = await Promise.race([decided, diff.closedByUser.then(() => 'reject' as const)]);
+    // The review is over once answered: the hint and the diff go before anything else is awaited.
+    hint.dispose();
+    await diff.close();
+    if (decision !== 'accept') return false;
+    const exists = await vscode.workspace.fs.stat(file.uri).then(() => true, () => false);
+    if (exists) {
+      void vscode.window.showWarningMessage(`Hearth did not create ${relativePath}: a file by that name appeared while the diff was open. Run the action again.`);
+      return false;
+    }
+    const edit = new vscode.WorkspaceEdit();
+    edit.createFile(file.uri, { ignoreIfExists: false, contents: new TextEncoder().encode(file.content) });
+    if (!(await vscode.workspace.applyEdit(edit))) {
+      void vscode.window.showErrorMessage(`Hearth could not create ${relativePath}. Check that its folder is writable, then run the action again.`);
+      return false;
+    }
+    await vscode.window.showTextDocument(file.uri, { preview: false });
+    return true;
+  } finally {
+    hint.dispose();
+    await diff.close();
+  }
+}

@@ -1,11 +1,11 @@
 import type { Connection } from 'vscode-languageserver/node';
-import { SessionExportRequest, UndoTurnRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { SessionExportRequest, ToolChangeRequest, UndoTurnRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import { HearthException } from '../../agent-host';
 import type { HearthServer } from '../hearthServer';
 import { sessionMarkdown } from '../chat/sessionMarkdown';
 import { guarded } from '../guarded';
 
-/** Undo per turn, Workspace Trust and session export. */
+/** Undo per turn, a tool call's change as a diff, Workspace Trust and session export. */
 export function registerAgentToolHandlers(connection: Connection, server: HearthServer): void {
   connection.onNotification(WorkspaceTrustNotification.type, ({ trusted }) => {
     server.workspaceTrusted = trusted;
@@ -24,6 +24,13 @@ export function registerAgentToolHandlers(connection: Connection, server: Hearth
       restored: report.restored.filter((f) => f.action === 'restored').map((f) => f.path),
       removed: report.restored.filter((f) => f.action === 'removed').map((f) => f.path),
     };
+  }));
+  connection.onRequest(ToolChangeRequest.type, guarded(async ({ entryId, callId }) => {
+    const change = await server.checkpoints.readChange(entryId, callId);
+    if (!change) {
+      throw new HearthException({ code: 'invalidRequest', message: 'Hearth no longer has this change (its chat was deleted, or it was made before Hearth kept changes).', retryable: false });
+    }
+    return change;
   }));
   connection.onRequest(SessionExportRequest.type, guarded(({ sessionId }) => {
     const session = server.store.get(sessionId);

@@ -1,10 +1,16 @@
+import * as fs from 'node:fs/promises';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { HearthException, type Agent } from '../../agent-host';
 import type { CommitMessageParams, CommitMessageResult, EditGenerateParams, EditGenerateResult, HearthSettings } from '../../protocol/lspMethods';
 import { resolveModel } from '../chat/resolveModel';
 import type { RequestPath, RunPlan } from '../model/modelRunPlanner';
 import { displayPath } from './displayPath';
+import { planTestFile, type TestFilePlan } from './testFileConventions';
 import { cleanCommitMessage, COMMIT_SYSTEM_PROMPT, commitUserMessage, CONTEXT_LINES, editSystemPrompt, editUserMessage, extractCode, matchIndentation } from './editPrompts';
+
+/** The end of an existing test file shown to the model, so it sees the style and what is tested already. */
+const MAX_EXISTING_TEST_CHARS = 30_000;
 
 export interface EditActionDeps {
   documents: { get(uri: string): TextDocument | undefined };
@@ -37,6 +43,7 @@ export class EditActionService {
     const firstContext = Math.max(0, range.start.line - CONTEXT_LINES);
     const before = doc.getText({ start: { line: firstContext, character: 0 }, end: range.start });
     const after = doc.getText({ start: range.end, end: { line: range.end.line + CONTEXT_LINES, character: 0 } });
+    const testFile = params.kind === 'tests' ? await this.planTests(doc.uri) : undefined;
     const text = editUserMessage({
       kind: params.kind,
       path: displayPath(doc.uri, this.deps.roots),
@@ -47,12 +54,31 @@ export class EditActionService {
       firstLine: range.start.line + 1,
       instruction: params.instruction,
       diagnostics: params.diagnostics,
+      ...(testFile ? { testFile: { relativePath: testFile.plan.relativePath, framework: testFile.plan.framework, importPath: testFile.plan.importPath, existing: testFile.existing } } : {}),
     });
     // Edits follow the user's chat think setting: reasoning can pay off on a fix or a refactor.
     const { answer, model } = await this.ask(editSystemPrompt(params.kind), text, params.model, 'chat', signal);
     const extracted = extractCode(answer);
     const newText = params.kind === 'tests' ? extracted : matchIndentation(extracted, code);
-    return { uri: doc.uri, range, newText, model };
+    if (!testFile) return { uri: doc.uri, range, newText, model };
+    const { plan } = testFile;
+    return {
+      uri: doc.uri,
+      range,
+      newText,
+      model,
+      testFile: { uri: pathToFileURL(plan.absolutePath).toString(), relativePath: plan.relativePath, exists: plan.exists, ...(plan.framework ? { framework: plan.framework } : {}) },
+    };
+  }
+
+  /** Where the tests of a saved file go, and what that file holds already (shown to the model so it only adds). */
+  private async planTests(uri: string): Promise<{ plan: TestFilePlan; existing?: string } | undefined> {
+    if (!uri.startsWith('file:')) return undefined;
+    const plan = await planTestFile(fileURLToPath(uri), this.deps.roots);
+    if (!plan.exists) return { plan };
+    let existing = await fs.readFile(plan.absolutePath, 'utf8').catch(() => '');
+    if (existing.length > MAX_EXISTING_TEST_CHARS) existing = `… (the start of the file is left out)\n${existing.slice(-MAX_EXISTING_TEST_CHARS)}`;
+    return { plan, existing };
   }
 
   async commitMessage(params: CommitMessageParams, signal: AbortSignal): Promise<CommitMessageResult> {

@@ -24,7 +24,8 @@ export function editSystemPrompt(kind: EditKind): string {
     case 'tests':
       return (
         `${role} You write unit tests. Use the test framework the project appears to use (judging by the file\u2019s imports and conventions), ` +
-        'otherwise the most common one for the language. Reply with exactly one fenced code block containing a complete test file, and nothing else.'
+        'otherwise the most common one for the language. Reply with exactly one fenced code block, and nothing else: it holds a complete test file, ' +
+        'or, when the message says the test file exists, only the tests to append to it.'
       );
   }
 }
@@ -56,6 +57,8 @@ export interface EditPromptInput {
   firstLine: number;
   instruction?: string;
   diagnostics?: Diagnostic[];
+  /** For `tests`: where the tests go and what is already there (see testFileConventions.ts). */
+  testFile?: { relativePath: string; framework?: string; importPath?: string; existing?: string };
 }
 
 /** The user message of an editor action: the file, the code with its surroundings, and the task. */
@@ -75,9 +78,27 @@ export function editUserMessage(input: EditPromptInput): string {
     case 'refactor':
       parts.push(`Instruction: ${input.instruction?.trim() || 'Improve the readability of this code.'}`);
       break;
-    case 'tests':
-      parts.push(`Write a complete test file for this code from ${input.path}.`);
+    case 'tests': {
+      const t = input.testFile;
+      if (!t) {
+        parts.push(`Write a complete test file for this code from ${input.path}.`);
+        break;
+      }
+      const how = [
+        t.framework ? `The project tests with ${t.framework}; use it.` : '',
+        t.importPath ? `Import the code under test from "${t.importPath}" (the path from the test file to ${input.path}).` : '',
+      ].filter(Boolean);
+      if (t.existing !== undefined) {
+        parts.push(`The test file ${t.relativePath} already exists:\n${fenced(t.existing, input.languageId)}`);
+        parts.push(
+          `Write new tests for this code to append at the end of ${t.relativePath}. ${how.join(' ')} ` +
+            'Reply with only the code to append: do not repeat the existing tests or imports the file already has; add an import only if the new tests need one the file lacks.',
+        );
+      } else {
+        parts.push(`Write a complete test file for this code from ${input.path}; it will be saved as ${t.relativePath}. ${how.join(' ')}`);
+      }
       break;
+    }
   }
   return parts.join('\n\n');
 }

@@ -5,7 +5,7 @@
  * (the developer's approval policy), and the results go back up the stream.
  */
 import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
-import type { AgentEvent, ChatMessage, HearthError, UserInput } from '../../protocol/chat';
+import type { AgentEvent, ChatMessage, HearthError, ToolResult, UserInput } from '../../protocol/chat';
 import type { ModelInfo } from '../../protocol/lspMethods';
 import type { ChatClientMessage } from '../../protocol/generated/hearth/v1/ChatClientMessage';
 import type { ChatServerMessage__Output } from '../../protocol/generated/hearth/v1/ChatServerMessage';
@@ -135,6 +135,9 @@ export class RemoteAgent implements Agent {
     call.on('status', () => undefined);
 
     const sentResults = new Map<string, string>();
+    // The chat's at-a-glance view of each result this client produced. It never goes to the server
+    // (the model does not need it), and the echoed result gets this copy back, so a server cannot forge it.
+    const sentDisplays = new Map<string, NonNullable<ToolResult['display']>>();
     const toolControllers = new Map<string, AbortController>();
     let receivedAny = false;
     let completed = false;
@@ -158,7 +161,7 @@ export class RemoteAgent implements Agent {
         deadlineMs > 0 ? setTimeout(() => controller.abort(new DOMException(`${toolCall.name} did not finish within ${deadlineMs} ms.`, 'TimeoutError')), deadlineMs) : undefined;
       deadline?.unref();
       const toolSignal = AbortSignal.any([signal, controller.signal]);
-      const fallback = (content: string) => ({ callId: toolCall.id, name: toolCall.name, content, isError: true });
+      const fallback = (content: string): ToolResult => ({ callId: toolCall.id, name: toolCall.name, content, isError: true });
       const execution = executor ? executor.execute(toolCall, toolSignal) : Promise.resolve(fallback('This client runs no tools for this turn.'));
       execution
         .catch((err: unknown) => fallback(`The tool failed: ${err instanceof Error ? err.message : String(err)}`))
@@ -167,6 +170,7 @@ export class RemoteAgent implements Agent {
           toolControllers.delete(requestId);
           if (controller.signal.aborted || call.writableEnded || call.destroyed) return;
           sentResults.set(result.callId, result.content);
+          if (result.display) sentDisplays.set(result.callId, result.display);
           call.write({ tool_result: { request_id: requestId, result: encodeToolResult(result) } });
         });
     };
@@ -202,6 +206,10 @@ export class RemoteAgent implements Agent {
         if (decoded.kind === 'toolRequest') runTool(decoded.requestId, decoded.call, decoded.timeoutMs);
         else if (decoded.kind === 'toolCancel') toolControllers.get(decoded.requestId)?.abort();
         else {
+          if (decoded.event.type === 'toolResult') {
+            const display = sentDisplays.get(decoded.event.result.callId);
+            if (display) decoded.event.result.display = display;
+          }
           yield decoded.event;
           if (decoded.event.type === 'done') {
             completed = true;

@@ -17,6 +17,7 @@ export {
   type ApprovalGateway,
   type CommandApprovalRequest,
   type CommandDecision,
+  type CommandObserver,
   type EditApprovalRequest,
   type EditDecision,
   type Problem,

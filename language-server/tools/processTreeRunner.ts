@@ -13,6 +13,8 @@ export interface ShellRunOptions {
   /** Time between SIGTERM and SIGKILL. */
   killGraceMs?: number;
   env?: NodeJS.ProcessEnv;
+  /** Sees each chunk of output as it arrives (the terminal view); must not throw. */
+  onOutput?: (chunk: Buffer) => void;
   /** Called once the shell has started, with the process group id (tests use it). */
   onSpawn?: (pid: number) => void;
 }
@@ -163,8 +165,19 @@ export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutco
     installExitHook();
     options.onSpawn?.(pgid);
 
-    child.stdout?.on('data', (chunk: Buffer) => output.push(chunk));
-    child.stderr?.on('data', (chunk: Buffer) => output.push(chunk));
+    const onOutput = options.onOutput;
+    const collect = (chunk: Buffer): void => {
+      output.push(chunk);
+      if (onOutput) {
+        try {
+          onOutput(chunk);
+        } catch {
+          // The view failing must never change what the command does or what the model reads.
+        }
+      }
+    };
+    child.stdout?.on('data', collect);
+    child.stderr?.on('data', collect);
     options.signal.addEventListener('abort', onAbort, { once: true });
     timers.push(
       setTimeout(() => {

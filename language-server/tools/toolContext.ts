@@ -1,6 +1,7 @@
+import type { ToolResultDisplay } from '../../protocol/chat';
 import type { CommandSandbox } from './sandbox/commandSandbox';
 import type { TurnCheckpoints } from './turnCheckpoints';
-import type { ApprovalGateway, ProblemsProvider, ToolPolicy } from './toolTypes';
+import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy } from './toolTypes';
 import type { WorkspaceConfinement } from './workspaceConfinement';
 
 /** What one tool call sees: the call's identity, the turn's state and the injected services. */
@@ -22,6 +23,8 @@ export interface ToolContext {
   readonly turn: TurnState;
   /** Options for run_command that tests shorten. */
   readonly commandOptions: { killGraceMs?: number; env?: NodeJS.ProcessEnv };
+  /** Watches commands as they run (the editor's "Hearth Agent" terminal); never decides anything. */
+  readonly commandObserver?: CommandObserver;
   /** Runs `work` after every earlier change of this turn finished, so two edits never interleave. */
   serializeChange<T>(work: () => Promise<T>): Promise<T>;
 }
@@ -42,4 +45,6 @@ export interface ToolOutcome {
   content: string;
   summary: string;
   isError?: boolean;
+  /** What the chat shows at a glance (see `ToolResultDisplay`); the tool computes it because it has the numbers. */
+  display?: ToolResultDisplay;
 }

@@ -8,6 +8,18 @@
 
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from './agentPolicyDefaults';
 
+/**
+ * Sees a command run: its line, its output as it arrives and how it ended.
+ * Implemented over LSP notifications for the editor's "Hearth Agent"
+ * terminal, which is only a view: nothing an observer does reaches the
+ * process, and a failing observer never affects the command.
+ */
+export interface CommandObserver {
+  started(callId: string, command: string, cwd: string): void;
+  output(callId: string, chunk: Buffer): void;
+  ended(callId: string, end: { exitCode: number | null; signal?: string; timedOut: boolean; cancelled: boolean; durationMs: number }): void;
+}
+
 /** What the user decided about one proposed file change. */
 export type EditDecision = 'accept' | 'reject' | 'acceptAllForTurn';
 

@@ -25,7 +25,23 @@ export interface UndoReport {
   failed: { path: string; error: string }[];
 }
 
+/** What one tool call changed in one file (see `recordChange`). */
+export interface RecordedChange {
+  toolName: string;
+  relativePath: string;
+  /** null: the call created the file. */
+  before: string | null;
+  after: string;
+}
+
 const MANIFEST = 'manifest.jsonl';
+/** Not a turn directory: `listTurns` skips it because it has no turn.json. */
+const CHANGES = 'changes';
+
+/** Ids come from the client and the model and must never be able to name paths. */
+function hashOf(id: string): string {
+  return createHash('sha256').update(id).digest('hex').slice(0, 32);
+}
 const TURN_INFO = 'turn.json';
 
 /**
@@ -108,6 +124,32 @@ export class TurnCheckpoints {
     });
   }
 
+  /**
+   * Keeps what one tool call changed (the file before and after), so the
+   * chat's "+N −M path" can open that change in the diff editor later, also
+   * after a restart. Stored beside the turn's checkpoints, in a folder of its
+   * own so undo, which only reads the manifest, never sees it; written after
+   * the change (it is a record, not a checkpoint), and deleted with the turn.
+   */
+  recordChange(turnId: string, callId: string, change: RecordedChange): Promise<void> {
+    return this.serialize(async () => {
+      const dir = path.join(this.storageDir, CHANGES, this.turnKey(turnId));
+      await fs.mkdir(dir, { recursive: true });
+      await fs.writeFile(path.join(dir, `${hashOf(callId)}.json`), JSON.stringify(change));
+    });
+  }
+
+  /** The change one tool call made, or undefined when none was recorded (or its turn was deleted). */
+  async readChange(turnId: string, callId: string): Promise<RecordedChange | undefined> {
+    try {
+      const raw = JSON.parse(await fs.readFile(path.join(this.storageDir, CHANGES, this.turnKey(turnId), `${hashOf(callId)}.json`), 'utf8')) as Partial<RecordedChange>;
+      if (typeof raw.relativePath !== 'string' || typeof raw.after !== 'string' || (raw.before !== null && typeof raw.before !== 'string') || typeof raw.toolName !== 'string') return undefined;
+      return { toolName: raw.toolName, relativePath: raw.relativePath, before: raw.before, after: raw.after };
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Turn ids that have checkpoints on disk (turns whose changes can be undone). */
   async listTurns(): Promise<string[]> {
     let names: string[];
@@ -173,23 +215,29 @@ export class TurnCheckpoints {
           if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') report.failed.push({ path: entry.path, error: (e as Error).message });
         }
       }
-      if (report.failed.length === 0) await this.discardUnlocked(turnId);
+      // The record of each change stays: the chat can still show what the reply had done.
+      if (report.failed.length === 0) await this.discardUnlocked(turnId, false);
       return report;
     });
   }
 
   /** Deletes a turn's checkpoints (for example when the session is deleted). */
   discardTurn(turnId: string): Promise<void> {
-    return this.serialize(() => this.discardUnlocked(turnId));
+    return this.serialize(() => this.discardUnlocked(turnId, true));
   }
 
-  private async discardUnlocked(turnId: string): Promise<void> {
+  private async discardUnlocked(turnId: string, withChanges: boolean): Promise<void> {
     await fs.rm(this.turnDir(turnId), { recursive: true, force: true });
+    if (withChanges) await fs.rm(path.join(this.storageDir, CHANGES, this.turnKey(turnId)), { recursive: true, force: true });
     this.recorded.delete(turnId);
   }
 
   private turnDir(turnId: string): string {
-    return path.join(this.storageDir, `turn-${createHash('sha256').update(turnId).digest('hex').slice(0, 32)}`);
+    return path.join(this.storageDir, this.turnKey(turnId));
+  }
+
+  private turnKey(turnId: string): string {
+    return `turn-${hashOf(turnId)}`;
   }
 
   private async ensureTurnDir(turnId: string): Promise<string> {

@@ -14,7 +14,7 @@ import type { CommandSandbox } from './sandbox/commandSandbox';
 import { detectCommandSandbox } from './sandbox/detectCommandSandbox';
 import type { ToolContext, ToolOutcome, TurnState } from './toolContext';
 import { ToolError } from './toolError';
-import type { ApprovalGateway, ProblemsProvider, ToolPolicy } from './toolTypes';
+import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy } from './toolTypes';
 import { TurnCheckpoints, type UndoReport } from './turnCheckpoints';
 import { WorkspaceConfinement } from './workspaceConfinement';
 
@@ -38,6 +38,8 @@ export interface TurnExecutorOptions {
   commandEnv?: NodeJS.ProcessEnv;
   /** The OS sandbox for commands; default: the one detected for this machine. */
   sandbox?: CommandSandbox;
+  /** Shows commands as they run (the editor's terminal view); optional. */
+  commandObserver?: CommandObserver;
 }
 
 type ToolImplementation = (ctx: ToolContext, args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolOutcome>;
@@ -91,6 +93,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
       content: outcome.content,
       isError: outcome.isError ?? false,
       summary: outcome.summary,
+      ...(outcome.display ? { display: outcome.display } : {}),
       durationMs: Math.round(performance.now() - started),
     });
     try {
@@ -120,6 +123,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
         ripgrep: () => this.getRipgrep(),
         turn: this.turn,
         commandOptions: { killGraceMs: this.options.killGraceMs, env: this.options.commandEnv },
+        ...(this.options.commandObserver ? { commandObserver: this.options.commandObserver } : {}),
         serializeChange: (work) => this.serializeChange(work),
       };
       if (!BUILTIN_TOOLS[call.name].readOnly && !policy.trusted) {

@@ -11,17 +11,30 @@ interface SettingSchema {
   default?: unknown;
 }
 
+interface SettingsSection {
+  title: string;
+  order: number;
+  properties: Record<string, SettingSchema & { order?: number }>;
+}
+
 const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8')) as {
-  contributes: { configuration: { properties: Record<string, SettingSchema> } };
+  contributes: {
+    configuration: SettingsSection[];
+    commands: { command: string; icon?: string }[];
+    menus: Record<string, { command?: string; when?: string; group?: string }[]>;
+    keybindings: { command: string; key: string; when?: string }[];
+  };
   capabilities: { untrustedWorkspaces: { restrictedConfigurations: string[] } };
 };
+/** Every setting, from all the titled sections. */
+const properties: Record<string, SettingSchema> = Object.assign({}, ...manifest.contributes.configuration.map((s) => s.properties));
 
 describe('the extension manifest’s settings', () => {
   it('uses no machine scopes, whose User values VS Code ignores in remote windows', () => {
     // In a remote window (code-server, Remote-SSH, WSL) VS Code drops User values of `machine` and
     // `machine-overridable` settings, except in a start-up race; Hearth then fell back to the default
     // Ollama host after a window reload. Every Hearth setting must keep the value the user set.
-    const machineScoped = Object.entries(manifest.contributes.configuration.properties)
+    const machineScoped = Object.entries(properties)
       .filter(([, schema]) => schema.scope === 'machine' || schema.scope === 'machine-overridable')
       .map(([key]) => key);
     assert.deepEqual(machineScoped, []);
@@ -29,12 +42,11 @@ describe('the extension manifest’s settings', () => {
 
   it('keeps the Ollama host out of reach of a workspace the user has not trusted', () => {
     assert.ok(manifest.capabilities.untrustedWorkspaces.restrictedConfigurations.includes('hearth.ollama.host'));
-    assert.equal(manifest.contributes.configuration.properties['hearth.ollama.host'].scope, 'window');
+    assert.equal(properties['hearth.ollama.host'].scope, 'window');
   });
 
   it('shows the same command allow- and deny-lists the language server uses when nothing is set', () => {
     // The defaults once lived in three copies that drifted (`cat` was allowed by one and not the others).
-    const properties = manifest.contributes.configuration.properties;
     assert.deepEqual(properties['hearth.agent.commandAllowList'].default, [...DEFAULT_COMMAND_ALLOW_LIST]);
     assert.deepEqual(properties['hearth.agent.commandDenyList'].default, [...DEFAULT_COMMAND_DENY_LIST]);
     assert.deepEqual(AGENT_DEFAULTS.commandAllowList, [...DEFAULT_COMMAND_ALLOW_LIST]);
@@ -44,8 +56,29 @@ describe('the extension manifest’s settings', () => {
   });
 
   it('shows the sampling limit the language server uses, in a scope no workspace can widen', () => {
-    const limit = manifest.contributes.configuration.properties['hearth.mcp.samplingPerHour'];
+    const limit = properties['hearth.mcp.samplingPerHour'];
     assert.equal(limit.default, DEFAULT_SAMPLING_PER_HOUR);
     assert.equal(limit.scope, 'application');
+  });
+
+  it('groups the settings by what users look for first: Ollama and models before policies', () => {
+    const sections = [...manifest.contributes.configuration].sort((a, b) => a.order - b.order).map((s) => s.title);
+    assert.deepEqual(sections, ['Ollama', 'Chat', 'Inline Suggestions', 'Agent Policies', 'MCP Servers', 'Team Server']);
+    const first = manifest.contributes.configuration.find((s) => s.title === 'Ollama')!;
+    assert.deepEqual(Object.keys(first.properties), ['hearth.ollama.host']);
+    const chat = manifest.contributes.configuration.find((s) => s.title === 'Chat')!;
+    assert.equal(chat.properties['hearth.chat.model'].order, 0, 'the model first in its section');
+    // Every setting is in exactly one section.
+    const keys = manifest.contributes.configuration.flatMap((s) => Object.keys(s.properties));
+    assert.equal(new Set(keys).size, keys.length);
+  });
+
+  it('puts a gear in the chat view’s title bar that opens Hearth’s settings, with a key too', () => {
+    assert.equal(manifest.contributes.commands.find((c) => c.command === 'hearth.openSettings')?.icon, '$(gear)');
+    const item = manifest.contributes.menus['view/title'].find((m) => m.command === 'hearth.openSettings');
+    assert.equal(item?.when, 'view == hearth.chat');
+    assert.match(item?.group ?? '', /^navigation/);
+    assert.ok(manifest.contributes.keybindings.some((k) => k.command === 'hearth.openSettings'));
+    assert.ok(manifest.contributes.keybindings.some((k) => k.command === 'hearth.writeTests'), 'Write Tests has a key');
   });
 });

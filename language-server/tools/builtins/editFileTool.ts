@@ -5,6 +5,7 @@ import { ToolError } from '../toolError';
 import { looksBinary, splitLines } from '../textFiles';
 import { applyFileChange, readFileToReplace } from './applyFileChange';
 import { requestEditApproval } from './requestEditApproval';
+import { recordFileChange } from './recordFileChange';
 import { requireTrust } from './requireTrust';
 
 /** Larger files are refused: the diff review and the fuzzy search both need the whole text in memory. */
@@ -69,6 +70,7 @@ export async function editFileTool(ctx: ToolContext, args: Record<string, unknow
     );
     if (rejected) return rejected;
     await applyFileChange(ctx, target, bytes, updated, current.mode);
+    const display = await recordFileChange(ctx, target.display, text, updated);
 
     const firstLine = lineAt(text, at);
     const removed = splitLines(needle).length;
@@ -80,6 +82,7 @@ export async function editFileTool(ctx: ToolContext, args: Record<string, unknow
     return {
       content: `Edited ${target.display}: replaced ${removed} line(s) at line ${firstLine} with ${added} line(s). The file now reads:\n${excerpt}`,
       summary: `edited line ${firstLine} (-${removed} +${added})`,
+      display,
     };
   });
 }

@@ -49,8 +49,12 @@ export async function globTool(ctx: ToolContext, args: Record<string, unknown>, 
   }
   if (limits.truncated) truncated = true;
   if (found.length === 0) {
-    return { content: `No files match ${JSON.stringify(pattern)} (files excluded by .gitignore are not listed).`, summary: 'no files' };
+    return { content: `No files match ${JSON.stringify(pattern)} (files excluded by .gitignore are not listed).`, summary: 'no files', display: { kind: 'search', pattern, matches: 0, files: 0 } };
   }
   const note = truncated ? `\n[Only the first ${found.length} files are listed; use a narrower pattern.]` : '';
-  return { content: found.join('\n') + note, summary: `${found.length}${truncated ? '+' : ''} file${found.length === 1 ? '' : 's'}` };
+  return {
+    content: found.join('\n') + note,
+    summary: `${found.length}${truncated ? '+' : ''} file${found.length === 1 ? '' : 's'}`,
+    display: { kind: 'search', pattern, matches: found.length, files: found.length, ...(truncated ? { truncated: true } : {}) },
+  };
 }

@@ -20,8 +20,10 @@ export async function grepTool(ctx: ToolContext, args: Record<string, unknown>, 
   const caseSensitive = optionalBooleanArg(args, 'caseSensitive') ?? false;
 
   const targets: { root: WorkspaceRoot; searchPath: string }[] = [];
+  let where: { path?: string } = {};
   if (pathArg !== undefined && pathArg !== '' && pathArg !== '.') {
     const target = await ctx.confinement.resolve(pathArg, 'read');
+    where = { path: target.display };
     if (!target.exists) throw new ToolError(`${target.display} does not exist. Omit "path" to search the whole workspace.`, 'not found');
     const stat = await fs.stat(target.absolute);
     if (!stat.isFile() && !stat.isDirectory()) throw new ToolError(`${target.display} is not a file or directory.`, 'not a file');
@@ -71,10 +73,11 @@ export async function grepTool(ctx: ToolContext, args: Record<string, unknown>, 
   }
   for (const w of warnings) notes.push(`[${w}]`);
   if (matches === 0) {
-    return { content: [`No matches for ${JSON.stringify(pattern)}${caseSensitive ? ' (case-sensitive)' : ''}.`, ...notes].join('\n'), summary: 'no matches' };
+    return { content: [`No matches for ${JSON.stringify(pattern)}${caseSensitive ? ' (case-sensitive)' : ''}.`, ...notes].join('\n'), summary: 'no matches', display: { kind: 'search', pattern, ...where, matches: 0, files: 0 } };
   }
   return {
     content: [...lines, ...notes].join('\n'),
     summary: `${matches}${truncated ? '+' : ''} match${matches === 1 ? '' : 'es'} in ${files.size} file${files.size === 1 ? '' : 's'}${engine === 'javascript' ? ' (no ripgrep)' : ''}`,
+    display: { kind: 'search', pattern, ...where, matches, files: files.size, ...(truncated ? { truncated: true } : {}) },
   };
 }

@@ -38,7 +38,7 @@ export async function readFileTool(ctx: ToolContext, args: Record<string, unknow
         'binary file',
       );
     }
-    if (window.totalLines === 0) return { content: `${target.display} is empty (0 lines).`, summary: 'read 0 lines' };
+    if (window.totalLines === 0) return { content: `${target.display} is empty (0 lines).`, summary: 'read 0 lines', display: { kind: 'read', path: target.display, lines: 0, totalLines: 0 } };
     if (window.lines.length === 0) {
       throw new ToolError(`${target.display} has ${window.totalLines} lines; startLine ${startLine} is past the end.`, 'past the end');
     }
@@ -53,6 +53,7 @@ export async function readFileTool(ctx: ToolContext, args: Record<string, unknow
     return {
       content: [header, body, ...notes].join('\n'),
       summary: `read ${window.lines.length} line${window.lines.length === 1 ? '' : 's'}`,
+      display: { kind: 'read', path: target.display, lines: window.lines.length, startLine, endLine: last, totalLines: window.totalLines },
     };
   } finally {
     await file.close();

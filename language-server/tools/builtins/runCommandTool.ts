@@ -1,3 +1,4 @@
+import type { ToolResultDisplay } from '../../../protocol/chat';
 import { evaluateCommand, type CommandVerdict } from '../commandPolicy';
 import { runShellCommand, type ShellRunOutcome } from '../processTreeRunner';
 import type { SandboxedSpawn } from '../sandbox/commandSandbox';
@@ -86,19 +87,22 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
     ...ctx.commandOptions.env,
   };
   let prepared: SandboxedSpawn;
+  // What runs without asking is exactly what the policy judged: the line rebuilt from the
+  // parsed words, so a shell that would read the original differently cannot run anything
+  // else. An approved command runs as the user saw it.
+  const line = verdict.action === 'run' && ask.reasons.length === 0 && verdict.exec ? verdict.exec : command;
   try {
-    // What runs without asking is exactly what the policy judged: the line rebuilt from the
-    // parsed words, so a shell that would read the original differently cannot run anything
-    // else. An approved command runs as the user saw it.
-    const line = verdict.action === 'run' && ask.reasons.length === 0 && verdict.exec ? verdict.exec : command;
     prepared = await ctx.sandbox.prepare(line, { cwd, roots, grant: { network, writeExecutionSensitive }, env });
   } catch (e) {
     throw new ToolError(`The command sandbox could not be set up (${(e as Error).message}). The command did not run; try again, and tell the user if it keeps failing.`, 'failed to start');
   }
   let outcome: ShellRunOutcome;
   let audit: string[];
+  const observer = ctx.commandObserver;
+  observer?.started(ctx.callId, line, cwd);
   try {
     outcome = await runShellCommand({
+      ...(observer ? { onOutput: (chunk: Buffer) => observer.output(ctx.callId, chunk) } : {}),
       command,
       spawn: { file: prepared.file, args: prepared.args },
       cwd,
@@ -114,6 +118,13 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
       `Hearth could not check what the command created (${e.message}); tell the user to look for new files in .vscode/, .git/ or hooks folders.`,
     ]);
   }
+  observer?.ended(ctx.callId, {
+    exitCode: outcome.spawnError ? null : outcome.exitCode,
+    ...(outcome.exitSignal ? { signal: outcome.exitSignal } : {}),
+    timedOut: outcome.timedOut,
+    cancelled: outcome.cancelled,
+    durationMs: outcome.durationMs,
+  });
   if (outcome.spawnError) throw new ToolError(`The command could not be started: ${outcome.spawnError}.${audit.length > 0 ? ` ${audit.join(' ')}` : ''}`, 'failed to start');
 
   const seconds = formatSeconds(outcome.durationMs);
@@ -138,7 +149,15 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
   if (ctx.sandbox.kind !== 'none') lines.push(...sandboxHints(outcome.output, network));
   if (outcome.droppedBytes > 0) lines.push(`The output was ${outcome.outputBytes} bytes; the middle ${outcome.droppedBytes} bytes are omitted below.`);
   lines.push(outcome.output.length > 0 ? `Output:\n${outcome.output}` : '(no output)');
-  return { content: lines.join('\n'), summary, isError: outcome.cancelled || outcome.timedOut };
+  const display: ToolResultDisplay = {
+    kind: 'command',
+    command: line,
+    exitCode: outcome.cancelled || outcome.timedOut ? null : outcome.exitCode,
+    ...(outcome.exitSignal && !outcome.cancelled && !outcome.timedOut ? { signal: outcome.exitSignal } : {}),
+    ...(outcome.timedOut ? { timedOut: true } : {}),
+    ...(outcome.cancelled ? { cancelled: true } : {}),
+  };
+  return { content: lines.join('\n'), summary, isError: outcome.cancelled || outcome.timedOut, display };
 }
 
 interface AskReasons {

@@ -3,6 +3,7 @@ import type { ToolContext, ToolOutcome } from '../toolContext';
 import { looksBinary, splitLines } from '../textFiles';
 import { applyFileChange, readFileToReplace } from './applyFileChange';
 import { requestEditApproval } from './requestEditApproval';
+import { recordFileChange } from './recordFileChange';
 import { requireTrust } from './requireTrust';
 
 /** write_file: creates or replaces a whole file, after the user reviewed the diff. */
@@ -31,9 +32,11 @@ export async function writeFileTool(ctx: ToolContext, args: Record<string, unkno
     );
     if (rejected) return rejected;
     await applyFileChange(ctx, target, old, content, mode);
+    const before = old === null ? null : old.toString('utf8');
+    const display = await recordFileChange(ctx, target.display, before, content);
     const lines = content === '' ? 0 : splitLines(content).length;
     return old === null
-      ? { content: `Created ${target.display} (${lines} lines).`, summary: `created, ${lines} lines` }
-      : { content: `Wrote ${target.display} (${lines} lines, replacing the previous content).`, summary: `wrote ${lines} lines` };
+      ? { content: `Created ${target.display} (${lines} lines).`, summary: `created, ${lines} lines`, display }
+      : { content: `Wrote ${target.display} (${lines} lines, replacing the previous content).`, summary: `wrote ${lines} lines`, display };
   });
 }

@@ -57,7 +57,9 @@ describe('Hearth in a real VS Code', () => {
 
   it('documents its settings and reads the Ollama host the user set', async () => {
     const api = await hearth();
-    const properties = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.configuration.properties;
+    // The settings come in titled sections (Ollama first); each key is in one of them.
+    const sections = vscode.extensions.getExtension(EXTENSION_ID)!.packageJSON.contributes.configuration as { properties: Record<string, { markdownDescription?: string; description?: string }> }[];
+    const properties = Object.assign({}, ...sections.map((s) => s.properties)) as Record<string, { markdownDescription?: string; description?: string }>;
     for (const key of ['hearth.ollama.host', 'hearth.chat.model', 'hearth.completion.model']) {
       assert.ok(properties[key]?.markdownDescription || properties[key]?.description, `${key} has a description`);
     }

@@ -1,3 +1,9 @@
+/**
+ * Shared by the language server (the tool results' "+N −M", the one owner of
+ * those numbers) and the extension (an edit approval's card), so both count
+ * a change the same way. Pure, so the webview could use it too.
+ */
+
 /** Above this many cells the exact count is skipped for a cheap upper bound: a summary must never stall the editor. */
 const MAX_CELLS = 4_000_000;
 
@@ -7,8 +13,8 @@ const MAX_CELLS = 4_000_000;
  * fall back to counting every differing line between the common head and tail.
  */
 export function lineChangeCounts(oldText: string | null, newText: string): { added: number; removed: number } {
-  const a = oldText === null || oldText === '' ? [] : oldText.split('\n');
-  const b = newText === '' ? [] : newText.split('\n');
+  const a = linesOf(oldText ?? '');
+  const b = linesOf(newText);
   let start = 0;
   while (start < a.length && start < b.length && a[start] === b[start]) start++;
   let endA = a.length;
@@ -32,4 +38,12 @@ function lcsLength(a: string[], b: string[]): number {
     [previous, current] = [current, previous];
   }
   return previous[b.length];
+}
+
+/** A file's lines: the newline that ends the last line does not start another (a 12-line file is 12 lines, not 13). */
+function linesOf(text: string): string[] {
+  if (text === '') return [];
+  const lines = text.split('\n');
+  if (lines[lines.length - 1] === '') lines.pop();
+  return lines;
 }
