@@ -131,7 +131,7 @@ describe('webview streaming', () => {
     h.scheduler.flush();
     const answer = h.$('assistant-message')!;
     const plan = h.$('todo-list')!;
-    assert.equal(answer.firstElementChild, plan, 'the plan heads the reply');
+    assert.equal(plan.nextElementSibling, answer.querySelector('.parts'), 'the plan heads the reply, above its text and tool calls');
     assert.match(plan.textContent ?? '', /Plan · 0\/2 done/);
     assert.deepEqual(h.$$('todo-item').map((li) => [li.textContent, li.getAttribute('data-status')]), [['Read <parser>', 'inProgress'], ['Fix the bug', 'pending']]);
     assert.ok(h.$$('todo-check').every((box) => (box as HTMLInputElement).disabled), 'not editable while the agent works');
