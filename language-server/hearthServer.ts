@@ -19,6 +19,7 @@ import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRu
 import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
+import { findRulesFiles } from './chat/rulesFiles';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
 import { lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
 
@@ -73,6 +74,7 @@ export class HearthServer {
       resolveContext: createMentionResolver((rel) => readWorkspaceFile(this.roots, rel), (server, uri, max) => this.mcp.readResource(server, uri, max)),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
+      rulesFor: (paths, disabled) => findRulesFiles(this.roots, paths, disabled),
     });
     registerChatHandlers(connection, this);
     registerAgentToolHandlers(connection, this);

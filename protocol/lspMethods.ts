@@ -8,7 +8,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
-import type { AgentEvent, HearthError, HearthErrorCode, UserInput } from './chat';
+import type { AgentEvent, ChatMode, HearthError, HearthErrorCode, UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
 
 /** Options the client passes in `initialize.initializationOptions`. */
@@ -79,6 +79,12 @@ export interface ChatSendParams {
   input: UserInput;
   /** Overrides `hearth.chat.model` for this turn. */
   model?: string;
+  /** Ask, Plan or Agent; stored with the session (omitted: the session's mode, else Agent). */
+  mode?: ChatMode;
+  /** Rules files (workspace-relative paths) the user switched off for this chat; stored with the session. */
+  disabledRules?: string[];
+  /** The editor's active file (workspace-relative): its nearest AGENTS.md applies too. */
+  activeFile?: string;
 }
 
 export interface ChatTurnStarted {
@@ -156,6 +162,50 @@ export namespace SessionGetRequest {
 export namespace SessionRenameRequest {
   export const method = 'hearth/sessions/rename' as const;
   export const type = new RequestType<SessionRef & { title: string }, { summary: SessionSummary }, HearthError>(method);
+}
+
+/**
+ * Stores a chat's own settings without sending a message: its mode (the
+ * header's switch), the rules files switched off for it. Reopening the chat
+ * restores them.
+ */
+export interface SessionConfigureParams extends SessionRef {
+  mode?: ChatMode;
+  disabledRules?: string[];
+}
+
+export namespace SessionConfigureRequest {
+  export const method = 'hearth/sessions/configure' as const;
+  export const type = new RequestType<SessionConfigureParams, { summary: SessionSummary }, HearthError>(method);
+}
+
+/** A rules file that applies to a message, as the chat's chip shows it. */
+export interface RulesFileInfo {
+  /** Workspace-relative path. */
+  path: string;
+  /** Absolute path, for opening it in the editor. */
+  absolutePath: string;
+  /** Its size on disk. */
+  bytes: number;
+  /** Longer than the cap: only its start reaches the model. */
+  truncated: boolean;
+  /** False when the user switched it off for this chat. */
+  enabled: boolean;
+}
+
+export interface RulesListParams {
+  /** The chat whose switched-off files apply; omitted for a new chat. */
+  sessionId?: string;
+  /** Workspace-relative paths the message attaches or mentions (and the active file): the nearest AGENTS.md of each applies. */
+  paths: string[];
+  /** Switched off in a chat that has no session yet. */
+  disabledRules?: string[];
+}
+
+/** The rules files that go into the system prompt for a message with these paths. */
+export namespace RulesListRequest {
+  export const method = 'hearth/rules/list' as const;
+  export const type = new RequestType<RulesListParams, { rules: RulesFileInfo[] }, HearthError>(method);
 }
 
 export namespace SessionDeleteRequest {

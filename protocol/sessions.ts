@@ -1,4 +1,4 @@
-import type { AgentEvent, ContextItem, HearthError, ToolCall, ToolResult, Usage, DoneReason } from './chat';
+import type { AgentEvent, ChatMode, ContextItem, HearthError, ToolCall, ToolResult, Usage, DoneReason } from './chat';
 
 /** A row of the history list. */
 export interface SessionSummary {
@@ -8,6 +8,10 @@ export interface SessionSummary {
   updatedAt: number;
   model?: string;
   messageCount: number;
+  /** The chat's mode (Ask, Plan or Agent); absent in chats from before modes, which were Agent. */
+  mode?: ChatMode;
+  /** Rules files (workspace-relative) the user switched off for this chat. */
+  disabledRules?: string[];
 }
 
 /** A user message as stored and shown. */
@@ -17,6 +21,10 @@ export interface UserEntry {
   text: string;
   context: ContextItem[];
   at: number;
+  /** The editor's active file when the message was sent (its nearest AGENTS.md applies). */
+  activeFile?: string;
+  /** The rules files that went into the system prompt for this message. */
+  rules?: { path: string; truncated: boolean }[];
 }
 
 /** One part of an assistant reply, in the order it happened. */
@@ -34,6 +42,8 @@ export interface AssistantEntry {
   /** The user entry this answers. */
   replyTo: string;
   model: string;
+  /** The mode the reply was made in (a Plan reply offers "Run in Agent mode"). */
+  mode?: ChatMode;
   parts: AssistantPart[];
   state: 'streaming' | 'done' | 'interrupted';
   doneReason?: DoneReason;

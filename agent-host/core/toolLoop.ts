@@ -12,7 +12,7 @@
  * the same arguments three times.
  */
 import type { Ollama } from 'ollama';
-import type { AgentEvent, ChatMessage, DoneReason, Usage, UserInput } from '../../protocol/chat';
+import { DEFAULT_CHAT_MODE, type AgentEvent, type ChatMessage, type DoneReason, type Usage, type UserInput } from '../../protocol/chat';
 import type { ToolDefinition } from '../../protocol/tools';
 import type { TurnOptions } from '../index';
 import { chooseNumCtx, fitToContext } from './contextBudget';
@@ -23,6 +23,7 @@ import { formatUserMessage } from './formatUserMessage';
 import { HearthException } from './hearthException';
 import { contextTooSmallError, repeatedCallError, stepLimitError, trimWarning } from './loopMessages';
 import type { ModelFacts, ModelFactsCache } from './modelFacts';
+import { executorForMode, modeRefusal } from './modeTools';
 import { prepareToolCall } from './prepareToolCall';
 import { proposedCalls } from './proposedCalls';
 import { RepetitionGuard } from './repetitionGuard';
@@ -73,7 +74,12 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     throw await asHearthException(err, setup);
   }
 
-  const tools = options.executor?.definitions() ?? [];
+  // The chat mode decides the tool set here, once: Ask and Plan see only read-only tools, and the
+  // wrapped executor refuses any other call, so a model cannot reach a tool its mode does not offer.
+  const chatMode = options.mode ?? DEFAULT_CHAT_MODE;
+  const allTools = options.executor?.definitions() ?? [];
+  const executor = options.executor ? executorForMode(options.executor, chatMode) : undefined;
+  const tools = executor?.definitions() ?? [];
   let mode = chooseToolMode(tools, facts);
   // The caller's num_ctx wins: it keeps every request to this model on one runner (Ollama reloads on a change).
   const numCtx = options.numCtx ?? chooseNumCtx(facts.contextLength, setup.contextCap);
@@ -88,7 +94,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   let lastWarning: string | undefined;
 
   for (let step = 1; ; step++) {
-    const system = buildSystemPrompt(options.systemPrompt, mode, tools);
+    const system = buildSystemPrompt(options.systemPrompt, mode, tools, { chatMode, rules: options.rules });
     const ollamaTools = mode === 'native' ? tools.map(toOllamaTool) : undefined;
     const fit = fitToContext({
       system,
@@ -133,7 +139,6 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
       yield { type: 'usage', usage };
     }
 
-    const executor = options.executor;
     const proposals = executor ? proposedCalls(reply, mode, tools) : [];
     if (!executor || proposals.length === 0) return reply.doneReason;
     if (step >= maxSteps) {
@@ -141,7 +146,12 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
       return 'limit';
     }
 
-    const prepared = proposals.map((p) => prepareToolCall(p, tools));
+    const prepared = proposals.map((p) =>
+      // A tool the executor has but this mode does not offer gets the mode's refusal, not "no such tool".
+      p.name && !tools.some((t) => t.name === p.name) && allTools.some((t) => t.name === p.name)
+        ? { call: { id: p.id, name: p.name, arguments: isRecord(p.arguments) ? p.arguments : {} }, rejection: modeRefusal(chatMode, p.name) }
+        : prepareToolCall(p, tools),
+    );
     turn.push({ role: 'assistant', content: reply.content, toolCalls: prepared.map((p) => p.call) });
     for (const { call, rejection } of prepared) {
       const times = guard.record(call.name, call.arguments);
@@ -157,4 +167,8 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
       turn.push({ role: 'tool', content: result.content, toolCallId: call.id, toolName: call.name });
     }
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

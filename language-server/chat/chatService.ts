@@ -4,7 +4,7 @@
  * to the session log, and stops a turn on request by aborting its signal (which
  * aborts the HTTP request to the model).
  */
-import type { AgentEvent, ContextItem, HearthError, UserInput } from '../../protocol/chat';
+import { DEFAULT_CHAT_MODE, isChatMode, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type RulesFile, type UserInput } from '../../protocol/chat';
 import type { ChatSendParams, ChatTurnStarted, HearthSettings } from '../../protocol/lspMethods';
 import type { UserEntry } from '../../protocol/sessions';
 import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
@@ -13,6 +13,7 @@ import type { ChatClient } from './chatClient';
 import { historyFromEntries } from './historyFromEntries';
 import { resolveModel } from './resolveModel';
 import type { RunPlan } from '../model/modelRunPlanner';
+import { promptRules, type FoundRulesFile } from './rulesFiles';
 
 export interface ChatServiceDeps {
   store: SessionStore;
@@ -26,6 +27,8 @@ export interface ChatServiceDeps {
   executorForTurn?: (turn: { sessionId: string; entryId: string }, settings: HearthSettings) => ToolExecutor | undefined;
   /** num_ctx and think for a chat turn, and whether the model must load first (ModelRunPlanner). */
   plan?: (agent: Agent, model: string, settings: HearthSettings, signal: AbortSignal) => Promise<RunPlan>;
+  /** The repository's rules files for a message naming `paths` (rulesFiles.ts); none when absent. */
+  rulesFor?: (paths: string[], disabled: readonly string[]) => Promise<FoundRulesFile[]>;
 }
 
 export class ChatService {
@@ -46,6 +49,13 @@ export class ChatService {
 
   async send(params: ChatSendParams): Promise<ChatTurnStarted> {
     const { store } = this.deps;
+    // A client other than Hearth's extension may drive this server: a mode it cannot name is refused, never guessed.
+    if (params.mode !== undefined && !isChatMode(params.mode)) {
+      throw new HearthException({ code: 'invalidRequest', message: `Unknown chat mode ${JSON.stringify(params.mode)}: use ask, plan or agent.`, retryable: false });
+    }
+    if (params.disabledRules !== undefined && (!Array.isArray(params.disabledRules) || !params.disabledRules.every((p) => typeof p === 'string'))) {
+      throw new HearthException({ code: 'invalidRequest', message: 'disabledRules must be a list of workspace-relative paths.', retryable: false });
+    }
     if (params.sessionId && this.running.has(params.sessionId)) {
       throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Stop it first, then send again.', retryable: true });
     }
@@ -54,10 +64,19 @@ export class ChatService {
       throw new HearthException({ code: 'invalidRequest', message: `Chat ${params.sessionId} no longer exists. Start a new chat.`, retryable: false });
     }
     const sessionId = session.summary.id;
+    // The chat's mode and switched-off rules files travel with the message and are stored with the session.
+    if (params.mode !== undefined || params.disabledRules !== undefined) store.configure(sessionId, { mode: params.mode, disabledRules: params.disabledRules });
     // The message is stored before anything can fail, so Retry always has it.
     const context = await this.deps.resolveContext(params.input.context);
-    const userEntry = store.addUserEntry(sessionId, { text: params.input.text, context });
-    return this.startTurn(sessionId, userEntry, params.model);
+    const activeFile = params.activeFile?.trim() || undefined;
+    const rules = await this.findRules(sessionId, { context, activeFile });
+    const userEntry = store.addUserEntry(sessionId, {
+      text: params.input.text,
+      context,
+      ...(activeFile ? { activeFile } : {}),
+      ...(rules.some((r) => r.info.enabled) ? { rules: rules.filter((r) => r.info.enabled).map((r) => ({ path: r.info.path, truncated: r.info.truncated })) } : {}),
+    });
+    return this.startTurn(sessionId, userEntry, params.model, false, promptRules(rules));
   }
 
   /** Runs the last user message again; a failed or stopped reply to it is replaced. */
@@ -109,15 +128,27 @@ export class ChatService {
     await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
   }
 
-  private async startTurn(sessionId: string, userEntry: UserEntry, requestedModel: string | undefined, continueReply = false): Promise<ChatTurnStarted> {
+  /** The rules files for a message: never throws (a file that cannot be read is left out). */
+  private async findRules(sessionId: string, entry: { context: ContextItem[]; activeFile?: string }): Promise<FoundRulesFile[]> {
+    if (!this.deps.rulesFor) return [];
+    const paths = entry.context.filter((c) => !parseResourceMention(c.path)).map((c) => c.path);
+    if (entry.activeFile) paths.push(entry.activeFile);
+    const disabled = this.deps.store.get(sessionId)?.summary.disabledRules ?? [];
+    return this.deps.rulesFor(paths, disabled).catch(() => []);
+  }
+
+  private async startTurn(sessionId: string, userEntry: UserEntry, requestedModel: string | undefined, continueReply = false, knownRules?: RulesFile[]): Promise<ChatTurnStarted> {
     const { store } = this.deps;
+    // The session's mode decides the turn's tools (in the agent core); a retry or a continuation keeps it.
+    const mode = store.get(sessionId)?.summary.mode ?? DEFAULT_CHAT_MODE;
+    const rules = knownRules ?? promptRules(await this.findRules(sessionId, userEntry));
     const settings = await this.deps.settings();
     this.backend = settings.server?.mode ?? 'local';
     const agent = await this.deps.agent();
     const controller = new AbortController();
     const model = await resolveModel(agent, requestedModel ?? settings.chat.model, controller.signal).catch((err: unknown) => err);
     const modelName = typeof model === 'string' ? model : requestedModel ?? settings.chat.model ?? '';
-    const entry = store.startAssistantEntry(sessionId, userEntry.id, modelName);
+    const entry = store.startAssistantEntry(sessionId, userEntry.id, modelName, mode);
     const session = store.get(sessionId);
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;
     // A continuation's history runs through the cut answer (the entry just started is empty and adds nothing).
@@ -149,7 +180,7 @@ export class ChatService {
           emit({ type: 'status', level: 'info', message: `Loading ${model}… The first answer after a load can take a minute.` });
           this.publishStatus(agent, modelName, `Loading ${model}…`);
         }
-        const options = { model, executor, maxSteps: settings.agent?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply };
+        const options = { model, executor, maxSteps: settings.agent?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, mode, rules };
         for await (const event of agent.startTurn(history, input, options, controller.signal)) {
           if (loading && event.type !== 'status') {
             loading = false;

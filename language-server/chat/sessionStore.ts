@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { AgentEvent } from '../../protocol/chat';
+import { isChatMode, type AgentEvent, type ChatMode } from '../../protocol/chat';
 import { applyAgentEvent, type AssistantEntry, type SessionEntry, type SessionSummary, type SessionView, type UserEntry } from '../../protocol/sessions';
 import { parseSessionRecord, type SessionRecord } from './sessionRecord';
 
@@ -68,12 +68,12 @@ export class SessionStore {
     return full;
   }
 
-  startAssistantEntry(sessionId: string, replyTo: string, model: string): AssistantEntry {
+  startAssistantEntry(sessionId: string, replyTo: string, model: string, mode?: ChatMode): AssistantEntry {
     const session = this.require(sessionId);
-    const entry: AssistantEntry = { kind: 'assistant', id: randomUUID(), replyTo, model, parts: [], state: 'streaming', at: this.now() };
+    const entry: AssistantEntry = { kind: 'assistant', id: randomUUID(), replyTo, model, mode, parts: [], state: 'streaming', at: this.now() };
     session.view.entries.push(entry);
     session.view.summary.model = model;
-    this.append(session, { t: 'assistant', id: entry.id, replyTo, model, at: entry.at });
+    this.append(session, { t: 'assistant', id: entry.id, replyTo, model, at: entry.at, mode });
     this.touch(session);
     return entry;
   }
@@ -94,6 +94,25 @@ export class SessionStore {
     session.view.entries = session.view.entries.filter((e) => e.id !== entryId);
     this.append(session, { t: 'remove', id: entryId });
     this.touch(session);
+  }
+
+  /**
+   * Stores the chat's own settings (its mode, the rules files switched off
+   * for it). Only what changed is written; undefined when there is no such chat.
+   */
+  configure(sessionId: string, config: { mode?: ChatMode; disabledRules?: string[] }): SessionSummary | undefined {
+    const session = this.openSession(sessionId);
+    if (!session) return undefined;
+    const summary = session.view.summary;
+    const record: Extract<SessionRecord, { t: 'config' }> = { t: 'config' };
+    if (config.mode !== undefined && config.mode !== (summary.mode ?? 'agent')) record.mode = config.mode;
+    if (config.disabledRules !== undefined && !sameList(config.disabledRules, summary.disabledRules ?? [])) record.disabledRules = [...new Set(config.disabledRules)];
+    if (record.mode !== undefined || record.disabledRules !== undefined) {
+      applyConfig(summary, record);
+      this.append(session, record);
+      this.summaries?.set(summary.id, summary);
+    }
+    return { ...summary };
   }
 
   /** Gives a chat the user's own title (stored, so it survives a restart); undefined when there is no such chat. */
@@ -189,6 +208,16 @@ function findAssistant(entries: SessionEntry[], id: string): AssistantEntry | un
   return entry?.kind === 'assistant' ? entry : undefined;
 }
 
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Applies a config record to a summary, ignoring values a damaged log may hold. */
+function applyConfig(summary: SessionSummary, record: Extract<SessionRecord, { t: 'config' }>): void {
+  if (isChatMode(record.mode)) summary.mode = record.mode;
+  if (Array.isArray(record.disabledRules)) summary.disabledRules = record.disabledRules.filter((p): p is string => typeof p === 'string');
+}
+
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
@@ -218,7 +247,16 @@ export function replay(id: string, text: string): SessionView | undefined {
         view.summary.updatedAt = Math.max(view.summary.updatedAt, record.entry.at);
         break;
       case 'assistant':
-        view.entries.push({ kind: 'assistant', id: record.id, replyTo: record.replyTo, model: record.model, parts: [], state: 'streaming', at: record.at });
+        view.entries.push({
+          kind: 'assistant',
+          id: record.id,
+          replyTo: record.replyTo,
+          model: record.model,
+          ...(isChatMode(record.mode) ? { mode: record.mode } : {}),
+          parts: [],
+          state: 'streaming',
+          at: record.at,
+        });
         view.summary.model = record.model;
         view.summary.updatedAt = Math.max(view.summary.updatedAt, record.at);
         break;
@@ -229,6 +267,9 @@ export function replay(id: string, text: string): SessionView | undefined {
       }
       case 'remove':
         view.entries = view.entries.filter((e) => e.id !== record.id);
+        break;
+      case 'config':
+        applyConfig(view.summary, record);
         break;
     }
   }

@@ -4,7 +4,7 @@
  * on it: the server checks what clients send, and the client checks what the
  * server sends (a server may only request tools the client offered).
  */
-import type { AgentEvent, ChatMessage, ContextItem, DoneReason, HearthError, HearthErrorCode, Role, ToolCall, ToolResult, Usage, UserInput } from '../chat';
+import { CHAT_MODES, type AgentEvent, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type RulesFile, type ToolCall, type ToolResult, type Usage, type UserInput } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import type { JsonSchema, ToolDefinition } from '../tools';
 import type { ChatClientMessage__Output } from '../generated/hearth/v1/ChatClientMessage';
@@ -36,6 +36,9 @@ export const LIMITS = {
   description: 10_000,
   maxSteps: 200,
   toolTimeoutMs: 3_600_000,
+  /** Rules files per turn and characters of each; the agent core caps them further (8 KB each). */
+  rulesFiles: 32,
+  rulesChars: 100_000,
 } as const;
 
 const MODEL_NAME = /^[\w./:@+-]+$/;
@@ -142,6 +145,15 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
     if (options.tool_timeout_ms !== undefined) turn.toolTimeoutMs = finiteNumber(options.tool_timeout_ms, 'start.options.tool_timeout_ms', 1, LIMITS.toolTimeoutMs);
     if (options.temperature !== undefined) turn.temperature = finiteNumber(options.temperature, 'start.options.temperature', 0, 2);
     if (options.continue_reply === true) turn.continueReply = true;
+    if (options.mode !== undefined && options.mode !== '') turn.mode = oneOf(options.mode, 'start.options.mode', CHAT_MODES);
+    const rules = count(options.rules, 'start.options.rules', LIMITS.rulesFiles).map(
+      (r, i): RulesFile => ({
+        path: text(r.path, `start.options.rules[${i}].path`, 4096, { nonEmpty: true }),
+        text: text(r.text, `start.options.rules[${i}].text`, LIMITS.rulesChars),
+        truncated: r.truncated === true,
+      }),
+    );
+    if (rules.length > 0) turn.rules = rules;
     if (options.think !== undefined && options.think !== '') {
       const think = oneOf(options.think, 'start.options.think', THINK_VALUES);
       turn.think = think === 'true' ? true : think === 'false' ? false : think;

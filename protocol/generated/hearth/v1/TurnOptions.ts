@@ -1,5 +1,6 @@
 // Original file: protocol/hearth.proto
 
+import type { RulesFile as _hearth_v1_RulesFile, RulesFile__Output as _hearth_v1_RulesFile__Output } from '../../hearth/v1/RulesFile';
 
 export interface TurnOptions {
   'system_prompt'?: (string);
@@ -21,11 +22,24 @@ export interface TurnOptions {
    * input is empty and the model continues that answer (no new user message).
    */
   'continue_reply'?: (boolean);
+  /**
+   * "ask", "plan" or "agent" (absent: agent). The server's agent core turns
+   * it into the tools it offers the model and the calls it lets through: Ask
+   * and Plan only read-only tools, Plan also asks for a numbered plan.
+   */
+  'mode'?: (string);
+  /**
+   * The repository's rules files (AGENTS.md and the like), read on the
+   * developer's machine. They go into the system prompt as the repository's
+   * instructions (each capped by the server too), never into tool policy.
+   */
+  'rules'?: (_hearth_v1_RulesFile)[];
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
   '_think'?: "think";
   '_continue_reply'?: "continue_reply";
+  '_mode'?: "mode";
 }
 
 export interface TurnOptions__Output {
@@ -48,9 +62,22 @@ export interface TurnOptions__Output {
    * input is empty and the model continues that answer (no new user message).
    */
   'continue_reply'?: (boolean);
+  /**
+   * "ask", "plan" or "agent" (absent: agent). The server's agent core turns
+   * it into the tools it offers the model and the calls it lets through: Ask
+   * and Plan only read-only tools, Plan also asks for a numbered plan.
+   */
+  'mode'?: (string);
+  /**
+   * The repository's rules files (AGENTS.md and the like), read on the
+   * developer's machine. They go into the system prompt as the repository's
+   * instructions (each capped by the server too), never into tool policy.
+   */
+  'rules': (_hearth_v1_RulesFile__Output)[];
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
   '_think'?: "think";
   '_continue_reply'?: "continue_reply";
+  '_mode'?: "mode";
 }
