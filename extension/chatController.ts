@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import type { ContextItem, HearthError, UserInput } from '../protocol/chat';
+import { chatModeLabel, DEFAULT_CHAT_MODE, isChatMode, nextChatMode, type ChatMode, type ContextItem, type HearthError, type UserInput } from '../protocol/chat';
 import {
   ChatEventNotification,
   ChatRetryRequest,
@@ -13,7 +13,10 @@ import {
   SessionRenameRequest,
   SessionGetRequest,
   SessionListRequest,
+  SessionConfigureRequest,
+  RulesListRequest,
   StatusNotification,
+  type RulesFileInfo,
   type BackendStatus,
   type ChatEventParams,
   type ChatTurnStarted,
@@ -29,6 +32,8 @@ import type { PendingApprovals } from './approvals/pendingApprovals';
 type AgentBridge = ReturnType<typeof registerAgentBridge>;
 
 const CURRENT_SESSION_KEY = 'hearth.currentSession';
+/** The mode a new chat starts in: the one last chosen in this workspace. */
+const LAST_MODE_KEY = 'hearth.chat.lastMode';
 /** A bound on events held while a turn request is pending; past it events are relayed as they come. */
 const MAX_HELD_EVENTS = 10_000;
 
@@ -55,6 +60,14 @@ export class ChatController implements vscode.Disposable {
   private persisting: Promise<void> = Promise.resolve();
   /** The last model listing failed (its error is showing in the view). */
   private modelsFailed = false;
+  /** The shown chat's mode; sent with each message, which stores it with the session. */
+  private mode: ChatMode;
+  /** Rules files switched off in the shown chat (for a new chat, until its first message stores them). */
+  private disabledRules: string[] = [];
+  /** The paths the composer has attached: the nearest AGENTS.md of each applies. */
+  private composerPaths: string[] = [];
+  /** The rules files the chips show, as the server last listed them (only these can be opened). */
+  private rules: RulesFileInfo[] = [];
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -66,6 +79,8 @@ export class ChatController implements vscode.Disposable {
     private readonly approvals: PendingApprovals,
   ) {
     this.currentSessionId = context.workspaceState.get<string>(CURRENT_SESSION_KEY);
+    const lastMode = context.workspaceState.get<string>(LAST_MODE_KEY);
+    this.mode = isChatMode(lastMode) ? lastMode : DEFAULT_CHAT_MODE;
     view.onMessage((m) => void this.handle(m).catch((err: unknown) => this.log.error(`Chat view request failed: ${String(err)}`)));
     this.disposables.push(
       client.onNotification(ChatEventNotification.type, (p) => {
@@ -80,6 +95,8 @@ export class ChatController implements vscode.Disposable {
         if (change.type === 'requested') this.view.post({ type: 'approvalRequested', approval: change.request });
         else this.view.post({ type: 'approvalSettled', id: change.id, outcome: change.outcome });
       }),
+      // The active file's nearest AGENTS.md applies too, so the chips follow the editor.
+      vscode.window.onDidChangeActiveTextEditor(() => void this.postChatConfig()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model') || e.affectsConfiguration('hearth.server')) void this.postModels();
       }),
@@ -102,9 +119,27 @@ export class ChatController implements vscode.Disposable {
     // its turn while the save is still pending, and a `session: null` posted after that
     // turn's `turnStarted` would blank the new turn in the view.
     const saved = this.setCurrent(undefined);
+    this.disabledRules = [];
     this.view.post({ type: 'session', session: null });
     this.view.post({ type: 'show', what: 'input' });
     await saved;
+    await this.postChatConfig();
+  }
+
+  /** Ask → Plan → Agent → Ask (the keyboard command). */
+  async cycleMode(): Promise<void> {
+    await this.setMode(nextChatMode(this.mode));
+    vscode.window.setStatusBarMessage(`$(comment-discussion) Hearth: ${chatModeLabel(this.mode)} mode`, 2000);
+  }
+
+  /** Switches the shown chat's mode; an existing chat stores it at once, so reopening it restores it. */
+  async setMode(mode: ChatMode): Promise<void> {
+    this.mode = mode;
+    await this.context.workspaceState.update(LAST_MODE_KEY, mode);
+    if (this.currentSessionId) {
+      await this.client.sendRequest(SessionConfigureRequest.type, { sessionId: this.currentSessionId, mode }).catch((err: unknown) => this.log.warn(`Could not store the chat's mode: ${errorMessage(err)}`));
+    }
+    await this.postChatConfig();
   }
 
   async exportCurrent(): Promise<void> {
@@ -123,7 +158,9 @@ export class ChatController implements vscode.Disposable {
     try {
       const session = await this.client.sendRequest(SessionGetRequest.type, { sessionId });
       await this.setCurrent(sessionId);
+      this.adoptChatConfig(session.summary);
       this.view.post({ type: 'session', session });
+      await this.postChatConfig();
     } catch (err) {
       void vscode.window.showErrorMessage(`Hearth could not open that chat: ${errorMessage(err)}`);
     }
@@ -230,6 +267,23 @@ export class ChatController implements vscode.Disposable {
       case 'openApprovalDiff':
         await this.approvals.showDiff(message.id);
         break;
+      case 'setMode':
+        await this.setMode(message.mode);
+        break;
+      case 'contextPaths':
+        this.composerPaths = message.paths;
+        await this.postChatConfig();
+        break;
+      case 'toggleRule':
+        await this.toggleRule(message.path, message.enabled);
+        break;
+      case 'openRule': {
+        // Only a file the server listed as a rules file opens; the webview cannot name any other path.
+        const rule = this.rules.find((r) => r.path === message.path);
+        if (rule) await vscode.window.showTextDocument(vscode.Uri.file(rule.absolutePath), { preview: true });
+        else this.log.warn(`Refused to open ${message.path} from the chat: it is not a listed rules file.`);
+        break;
+      }
       case 'openLink': {
         // Only web and mail links leave the editor; anything else (file:, command:, javascript:) is refused.
         const uri = vscode.Uri.parse(message.url, true);
@@ -249,7 +303,9 @@ export class ChatController implements vscode.Disposable {
       session = await this.client.sendRequest(SessionGetRequest.type, { sessionId: this.currentSessionId }).catch(() => null);
       if (!session) await this.setCurrent(undefined);
     }
+    if (session) this.adoptChatConfig(session.summary);
     this.view.post({ type: 'session', session });
+    void this.postChatConfig();
     this.view.post({ type: 'approvals', approvals: this.approvals.list() });
     await Promise.all([this.postSessions(), this.postModels()]);
   }
@@ -259,7 +315,52 @@ export class ChatController implements vscode.Disposable {
     if (!message.text.trim()) return;
     const sessionId = message.sessionId ?? this.currentSessionId;
     const input: UserInput = { text: message.text, context: message.context };
-    await this.startTurn(() => this.client.sendRequest(ChatSendRequest.type, { sessionId, input, model: message.model }), false, fromEditor ? input : undefined);
+    const { mode, disabledRules } = this;
+    const activeFile = this.activeFilePath();
+    await this.startTurn(
+      () => this.client.sendRequest(ChatSendRequest.type, { sessionId, input, model: message.model, mode, disabledRules, ...(activeFile ? { activeFile } : {}) }),
+      false,
+      fromEditor ? input : undefined,
+    );
+    // The attachments went with the message.
+    this.composerPaths = [];
+  }
+
+  /** Takes the mode and switched-off rules files of a chat being shown. */
+  private adoptChatConfig(summary: { mode?: ChatMode; disabledRules?: string[] }): void {
+    this.mode = summary.mode ?? DEFAULT_CHAT_MODE;
+    this.disabledRules = summary.disabledRules ?? [];
+    void this.context.workspaceState.update(LAST_MODE_KEY, this.mode);
+  }
+
+  private async toggleRule(path: string, enabled: boolean): Promise<void> {
+    const next = this.disabledRules.filter((p) => p !== path);
+    if (!enabled) next.push(path);
+    this.disabledRules = next;
+    if (this.currentSessionId) {
+      await this.client.sendRequest(SessionConfigureRequest.type, { sessionId: this.currentSessionId, disabledRules: next }).catch((err: unknown) => this.log.warn(`Could not store the rules choice: ${errorMessage(err)}`));
+    }
+    await this.postChatConfig();
+  }
+
+  /** The active editor's file, workspace-relative, when it is in the workspace. */
+  private activeFilePath(): string | undefined {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    if (!uri || uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(uri)) return undefined;
+    return vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+  }
+
+  /** Tells the view the shown chat's mode and the rules files its next message carries. */
+  private async postChatConfig(): Promise<void> {
+    const active = this.activeFilePath();
+    const paths = [...this.composerPaths, ...(active ? [active] : [])];
+    try {
+      const result = await this.client.sendRequest(RulesListRequest.type, { sessionId: this.currentSessionId, paths, disabledRules: this.disabledRules });
+      this.rules = result.rules;
+    } catch (err) {
+      this.log.warn(`Could not list the rules files: ${errorMessage(err)}`);
+    }
+    this.view.post({ type: 'chatConfig', mode: this.mode, rules: this.rules.map((r) => ({ path: r.path, truncated: r.truncated, enabled: r.enabled })) });
   }
 
   private relayEvent(p: ChatEventParams): void {

@@ -19,6 +19,7 @@ export function registerChatCommands(
     await chat.newChat();
   });
   register('hearth.stop', () => chat.stop());
+  register('hearth.chat.cycleMode', () => chat.cycleMode());
   register('hearth.showLogs', () => log.show(true));
   register('hearth.exportChat', () => chat.exportCurrent());
   register('hearth.addSelectionToChat', async () => {

@@ -16,6 +16,7 @@ import { HistoryView } from './historyView';
 import { icon } from './icons';
 import { MarkdownRenderer } from './markdownRenderer';
 import { ModelPicker } from './modelPicker';
+import { ModeSwitch } from './modeSwitch';
 import { createRenderStats } from './textPartView';
 import type { RenderStats } from './textPartView';
 import { TranscriptView } from './transcriptView';
@@ -39,6 +40,7 @@ export class ChatApp {
   readonly transcript: TranscriptView;
   readonly history: HistoryView;
   readonly models: ModelPicker;
+  readonly modeSwitch: ModeSwitch;
   readonly stats: RenderStats = createRenderStats();
   private readonly doc: Document;
   private readonly statusBanner: HTMLElement;
@@ -75,6 +77,7 @@ export class ChatApp {
       stats: this.stats,
       post,
       retry: (model) => this.retry(model),
+      runPlan: (plan) => this.runPlan(plan),
       continueReply: () => {
         if (this.sessionId) post({ type: 'continue', sessionId: this.sessionId });
       },
@@ -86,6 +89,7 @@ export class ChatApp {
     };
 
     this.models = new ModelPicker(doc, post);
+    this.modeSwitch = new ModeSwitch(doc, post);
     this.transcript = new TranscriptView(ctx, options.scheduler ?? animationFrameScheduler(view));
     this.transcript.onScroll = () => this.saveScroll();
     this.transcript.onPainted = () => this.updateDock();
@@ -105,6 +109,7 @@ export class ChatApp {
     const header = el(doc, 'header', {
       className: 'header',
       children: [
+        this.modeSwitch.element,
         this.models.element,
         el(doc, 'span', { className: 'header-spacer' }),
         button(doc, { label: 'New chat', testId: 'new-chat', className: 'icon-button', children: [icon(doc, 'plus')], onClick: () => this.newChat() }),
@@ -161,6 +166,10 @@ export class ChatApp {
         break;
       case 'files':
         this.composer.onFiles(message.requestId, message.paths);
+        break;
+      case 'chatConfig':
+        this.modeSwitch.show(message.mode);
+        this.composer.setRules(message.rules);
         break;
       case 'turnUndone':
         if (message.sessionId === this.sessionId) this.transcript.markUndone(message.entryId, { restored: message.restored, removed: message.removed });
@@ -290,6 +299,18 @@ export class ChatApp {
       this.syncMode();
     }, this.options.pendingTimeoutMs ?? 15_000);
     this.syncMode();
+  }
+
+  /**
+   * "Run in Agent mode" on a plan: switches the chat to Agent mode and puts
+   * the plan into the composer, so the user can edit it before sending.
+   */
+  private runPlan(plan: string): void {
+    this.modeSwitch.show('agent');
+    this.api.postMessage({ type: 'setMode', mode: 'agent' });
+    this.showChat();
+    this.composer.restore(`Carry out this plan:\n\n${plan.trim()}`, []);
+    this.composer.focus();
   }
 
   private stop(): void {
