@@ -15,6 +15,7 @@ import {
   SessionListRequest,
   SessionConfigureRequest,
   RulesListRequest,
+  ChatModelRequest,
   StatusNotification,
   type RulesFileInfo,
   type BackendStatus,
@@ -34,6 +35,8 @@ type AgentBridge = ReturnType<typeof registerAgentBridge>;
 const CURRENT_SESSION_KEY = 'hearth.currentSession';
 /** The mode a new chat starts in: the one last chosen in this workspace. */
 const LAST_MODE_KEY = 'hearth.chat.lastMode';
+/** The model last picked in each mode in this workspace: a chat without a pick of its own for a mode uses it. */
+const MODE_MODELS_KEY = 'hearth.chat.modeModels';
 /** A bound on events held while a turn request is pending; past it events are relayed as they come. */
 const MAX_HELD_EVENTS = 10_000;
 
@@ -68,6 +71,8 @@ export class ChatController implements vscode.Disposable {
   private composerPaths: string[] = [];
   /** The rules files the chips show, as the server last listed them (only these can be opened). */
   private rules: RulesFileInfo[] = [];
+  /** Each mode's remembered model (workspace state); the language server decides what a message uses. */
+  private modeModels: Partial<Record<ChatMode, string>>;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -81,6 +86,7 @@ export class ChatController implements vscode.Disposable {
     this.currentSessionId = context.workspaceState.get<string>(CURRENT_SESSION_KEY);
     const lastMode = context.workspaceState.get<string>(LAST_MODE_KEY);
     this.mode = isChatMode(lastMode) ? lastMode : DEFAULT_CHAT_MODE;
+    this.modeModels = { ...context.workspaceState.get<Partial<Record<ChatMode, string>>>(MODE_MODELS_KEY, {}) };
     view.onMessage((m) => void this.handle(m).catch((err: unknown) => this.log.error(`Chat view request failed: ${String(err)}`)));
     this.disposables.push(
       client.onNotification(ChatEventNotification.type, (p) => {
@@ -123,7 +129,7 @@ export class ChatController implements vscode.Disposable {
     this.view.post({ type: 'session', session: null });
     this.view.post({ type: 'show', what: 'input' });
     await saved;
-    await this.postChatConfig();
+    await Promise.all([this.postChatConfig(), this.postModels()]);
   }
 
   /** Ask → Plan → Agent → Ask (the keyboard command). */
@@ -139,7 +145,23 @@ export class ChatController implements vscode.Disposable {
     if (this.currentSessionId) {
       await this.client.sendRequest(SessionConfigureRequest.type, { sessionId: this.currentSessionId, mode }).catch((err: unknown) => this.log.warn(`Could not store the chat's mode: ${errorMessage(err)}`));
     }
-    await this.postChatConfig();
+    // Each mode remembers its model: the picker follows the mode.
+    await Promise.all([this.postChatConfig(), this.postModels()]);
+  }
+
+  /**
+   * A model picked in the chat (or with Hearth: Select Chat Model) applies to
+   * this chat in its current mode, and is remembered for the mode in this
+   * workspace; the user's `hearth.chat.model` setting is left alone.
+   */
+  async selectModel(model: string): Promise<void> {
+    this.modeModels = { ...this.modeModels, [this.mode]: model };
+    const remembered = this.context.workspaceState.update(MODE_MODELS_KEY, this.modeModels);
+    if (this.currentSessionId) {
+      await this.client.sendRequest(SessionConfigureRequest.type, { sessionId: this.currentSessionId, mode: this.mode, model }).catch((err: unknown) => this.log.warn(`Could not store the chat's model: ${errorMessage(err)}`));
+    }
+    await remembered;
+    await this.postModels();
   }
 
   async exportCurrent(): Promise<void> {
@@ -160,7 +182,7 @@ export class ChatController implements vscode.Disposable {
       await this.setCurrent(sessionId);
       this.adoptChatConfig(session.summary);
       this.view.post({ type: 'session', session });
-      await this.postChatConfig();
+      await Promise.all([this.postChatConfig(), this.postModels()]);
     } catch (err) {
       void vscode.window.showErrorMessage(`Hearth could not open that chat: ${errorMessage(err)}`);
     }
@@ -215,8 +237,7 @@ export class ChatController implements vscode.Disposable {
         await this.postSessions();
         break;
       case 'selectModel':
-        await vscode.workspace.getConfiguration('hearth').update('chat.model', message.model, vscode.ConfigurationTarget.Global);
-        await this.postModels();
+        await this.selectModel(message.model);
         break;
       case 'refreshModels':
         await this.postModels();
@@ -317,8 +338,11 @@ export class ChatController implements vscode.Disposable {
     const input: UserInput = { text: message.text, context: message.context };
     const { mode, disabledRules } = this;
     const activeFile = this.activeFilePath();
+    // No model is sent for the turn: the language server decides it (the chat's pick for this mode, else the
+    // mode's remembered pick, else the setting), exactly as it told the picker.
+    const rememberedModel = this.modeModels[mode];
     await this.startTurn(
-      () => this.client.sendRequest(ChatSendRequest.type, { sessionId, input, model: message.model, mode, disabledRules, ...(activeFile ? { activeFile } : {}) }),
+      () => this.client.sendRequest(ChatSendRequest.type, { sessionId, input, mode, disabledRules, rememberedModel, ...(activeFile ? { activeFile } : {}) }),
       false,
       fromEditor ? input : undefined,
     );
@@ -429,8 +453,10 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async postModels(): Promise<void> {
-    const selected = vscode.workspace.getConfiguration('hearth').get<string>('chat.model', '');
     const result = await this.client.sendRequest(ModelListRequest.type, {});
+    const selected = await this.client
+      .sendRequest(ChatModelRequest.type, { sessionId: this.currentSessionId, mode: this.mode, rememberedModel: this.modeModels[this.mode] })
+      .then((r) => r.model, () => vscode.workspace.getConfiguration('hearth').get<string>('chat.model', ''));
     const chosen = selected || result.models[0]?.name || '';
     this.modelsFailed = result.error !== undefined;
     this.view.post({ type: 'models', models: result.models, selected: chosen, host: result.host, error: result.error });

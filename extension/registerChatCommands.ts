@@ -65,6 +65,7 @@ export function registerChatCommands(
       })),
       { placeHolder: `Chat model (Ollama at ${result.host})` },
     );
-    if (picked) await vscode.workspace.getConfiguration('hearth').update('chat.model', picked.label, vscode.ConfigurationTarget.Global);
+    // Like the chat's picker: the model of this chat in its mode, remembered for the mode; the setting stays the default.
+    if (picked) await chat.selectModel(picked.label);
   });
 }

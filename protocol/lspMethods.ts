@@ -77,8 +77,10 @@ export interface ChatSendParams {
   /** Omit to start a new session. */
   sessionId?: string;
   input: UserInput;
-  /** Overrides `hearth.chat.model` for this turn. */
+  /** Overrides the chat's model for this turn only (see ChatModelRequest for how the model is chosen otherwise). */
   model?: string;
+  /** The model last picked in this mode in the editor's workspace; used when the chat has no pick of its own for the mode. */
+  rememberedModel?: string;
   /** Ask, Plan or Agent; stored with the session (omitted: the session's mode, else Agent). */
   mode?: ChatMode;
   /** Rules files (workspace-relative paths) the user switched off for this chat; stored with the session. */
@@ -172,6 +174,26 @@ export namespace SessionRenameRequest {
 export interface SessionConfigureParams extends SessionRef {
   mode?: ChatMode;
   disabledRules?: string[];
+  /** The model picked in the chat: stored as this chat's model for its mode (`mode`, if given, else the chat's). */
+  model?: string;
+}
+
+export interface ChatModelParams {
+  sessionId?: string;
+  mode?: ChatMode;
+  rememberedModel?: string;
+}
+
+/**
+ * The model the next message of a chat would use, decided by the same code
+ * that decides it for the turn (the request's override, the chat's pick for
+ * its mode, the mode's remembered pick, `hearth.chat.model`, the first
+ * installed model), so the picker never shows one model and sends another.
+ * `model` is empty when none can be chosen (nothing installed, backend down).
+ */
+export namespace ChatModelRequest {
+  export const method = 'hearth/chat/model' as const;
+  export const type = new RequestType<ChatModelParams, { model: string }, HearthError>(method);
 }
 
 export namespace SessionConfigureRequest {

@@ -12,6 +12,8 @@ export interface SessionSummary {
   mode?: ChatMode;
   /** Rules files (workspace-relative) the user switched off for this chat. */
   disabledRules?: string[];
+  /** The model the user picked in this chat, per mode (each mode remembers its own). */
+  models?: Partial<Record<ChatMode, string>>;
 }
 
 /** A user message as stored and shown. */

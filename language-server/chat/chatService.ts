@@ -5,13 +5,13 @@
  * aborts the HTTP request to the model).
  */
 import { DEFAULT_CHAT_MODE, isChatMode, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type RulesFile, type UserInput } from '../../protocol/chat';
-import type { ChatSendParams, ChatTurnStarted, HearthSettings } from '../../protocol/lspMethods';
+import type { ChatModelParams, ChatSendParams, ChatTurnStarted, HearthSettings } from '../../protocol/lspMethods';
 import type { UserEntry } from '../../protocol/sessions';
 import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
 import type { SessionStore } from './sessionStore';
 import type { ChatClient } from './chatClient';
 import { historyFromEntries } from './historyFromEntries';
-import { resolveModel } from './resolveModel';
+import { chosenModel, resolveModel, type ModelChoice } from './resolveModel';
 import type { RunPlan } from '../model/modelRunPlanner';
 import { promptRules, type FoundRulesFile } from './rulesFiles';
 
@@ -76,7 +76,7 @@ export class ChatService {
       ...(activeFile ? { activeFile } : {}),
       ...(rules.some((r) => r.info.enabled) ? { rules: rules.filter((r) => r.info.enabled).map((r) => ({ path: r.info.path, truncated: r.info.truncated })) } : {}),
     });
-    return this.startTurn(sessionId, userEntry, params.model, false, promptRules(rules));
+    return this.startTurn(sessionId, userEntry, params.model, false, promptRules(rules), params.rememberedModel);
   }
 
   /** Runs the last user message again; a failed or stopped reply to it is replaced. */
@@ -137,17 +137,37 @@ export class ChatService {
     return this.deps.rulesFor(paths, disabled).catch(() => []);
   }
 
-  private async startTurn(sessionId: string, userEntry: UserEntry, requestedModel: string | undefined, continueReply = false, knownRules?: RulesFile[]): Promise<ChatTurnStarted> {
+  /** The model the chat's next message would use (the same decision as a turn's); '' when none can be chosen. */
+  async modelFor(params: ChatModelParams): Promise<string> {
+    const settings = await this.deps.settings();
+    const agent = await this.deps.agent();
+    const summary = params.sessionId ? this.deps.store.get(params.sessionId)?.summary : undefined;
+    const mode = params.mode ?? summary?.mode ?? DEFAULT_CHAT_MODE;
+    const choice: ModelChoice = { chat: summary?.models?.[mode], remembered: params.rememberedModel, setting: settings.chat.model };
+    return resolveModel(agent, choice, AbortSignal.timeout(5000)).catch(() => '');
+  }
+
+  private async startTurn(
+    sessionId: string,
+    userEntry: UserEntry,
+    requestedModel: string | undefined,
+    continueReply = false,
+    knownRules?: RulesFile[],
+    rememberedModel?: string,
+  ): Promise<ChatTurnStarted> {
     const { store } = this.deps;
     // The session's mode decides the turn's tools (in the agent core); a retry or a continuation keeps it.
-    const mode = store.get(sessionId)?.summary.mode ?? DEFAULT_CHAT_MODE;
+    const summary = store.get(sessionId)?.summary;
+    const mode = summary?.mode ?? DEFAULT_CHAT_MODE;
     const rules = knownRules ?? promptRules(await this.findRules(sessionId, userEntry));
     const settings = await this.deps.settings();
     this.backend = settings.server?.mode ?? 'local';
     const agent = await this.deps.agent();
     const controller = new AbortController();
-    const model = await resolveModel(agent, requestedModel ?? settings.chat.model, controller.signal).catch((err: unknown) => err);
-    const modelName = typeof model === 'string' ? model : requestedModel ?? settings.chat.model ?? '';
+    // One decider for the model (resolveModel): this request's override, the chat's pick for its mode, the mode's remembered pick, the setting.
+    const choice: ModelChoice = { override: requestedModel, chat: summary?.models?.[mode], remembered: rememberedModel, setting: settings.chat.model };
+    const model = await resolveModel(agent, choice, controller.signal).catch((err: unknown) => err);
+    const modelName = typeof model === 'string' ? model : (chosenModel(choice) ?? '');
     const entry = store.startAssistantEntry(sessionId, userEntry.id, modelName, mode);
     const session = store.get(sessionId);
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;

@@ -8,6 +8,7 @@ import {
   SessionDeleteRequest,
   SessionConfigureRequest,
   RulesListRequest,
+  ChatModelRequest,
   SessionRenameRequest,
   SessionGetRequest,
   SessionListRequest,
@@ -60,9 +61,17 @@ export function registerChatHandlers(connection: Connection, server: HearthServe
     SessionConfigureRequest.type,
     guarded((p) => {
       if (p.mode !== undefined && !isChatMode(p.mode)) throw new HearthException({ code: 'invalidRequest', message: 'mode must be ask, plan or agent.', retryable: false });
-      const summary = store.configure(p.sessionId, { mode: p.mode, disabledRules: p.disabledRules === undefined ? undefined : pathList(p.disabledRules, 'disabledRules') });
+      if (p.model !== undefined && (typeof p.model !== 'string' || p.model.length > 500)) throw new HearthException({ code: 'invalidRequest', message: 'model must be a model name.', retryable: false });
+      const summary = store.configure(p.sessionId, { mode: p.mode, model: p.model, disabledRules: p.disabledRules === undefined ? undefined : pathList(p.disabledRules, 'disabledRules') });
       if (!summary) throw new HearthException({ code: 'invalidRequest', message: `Chat ${p.sessionId} does not exist.`, retryable: false });
       return { summary };
+    }),
+  );
+  connection.onRequest(
+    ChatModelRequest.type,
+    guarded(async (p) => {
+      if (p.mode !== undefined && !isChatMode(p.mode)) throw new HearthException({ code: 'invalidRequest', message: 'mode must be ask, plan or agent.', retryable: false });
+      return { model: await chat.modelFor(p) };
     }),
   );
   connection.onRequest(

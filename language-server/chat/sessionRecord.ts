@@ -8,7 +8,7 @@ export type SessionRecord =
   | { t: 'user'; entry: UserEntry }
   | { t: 'assistant'; id: string; replyTo: string; model: string; at: number; mode?: ChatMode }
   /** The chat's own settings changed (mode, switched-off rules files); absent fields keep their value. */
-  | { t: 'config'; mode?: ChatMode; disabledRules?: string[] }
+  | { t: 'config'; mode?: ChatMode; disabledRules?: string[]; models?: Partial<Record<ChatMode, string>> }
   | { t: 'event'; id: string; event: AgentEvent }
   | { t: 'remove'; id: string };
 

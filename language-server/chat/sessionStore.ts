@@ -100,14 +100,18 @@ export class SessionStore {
    * Stores the chat's own settings (its mode, the rules files switched off
    * for it). Only what changed is written; undefined when there is no such chat.
    */
-  configure(sessionId: string, config: { mode?: ChatMode; disabledRules?: string[] }): SessionSummary | undefined {
+  configure(sessionId: string, config: { mode?: ChatMode; disabledRules?: string[]; model?: string }): SessionSummary | undefined {
     const session = this.openSession(sessionId);
     if (!session) return undefined;
     const summary = session.view.summary;
     const record: Extract<SessionRecord, { t: 'config' }> = { t: 'config' };
     if (config.mode !== undefined && config.mode !== (summary.mode ?? 'agent')) record.mode = config.mode;
     if (config.disabledRules !== undefined && !sameList(config.disabledRules, summary.disabledRules ?? [])) record.disabledRules = [...new Set(config.disabledRules)];
-    if (record.mode !== undefined || record.disabledRules !== undefined) {
+    // A picked model belongs to the chat's mode (the one set by this same call, if any).
+    const model = config.model?.trim();
+    const modelMode = config.mode ?? summary.mode ?? 'agent';
+    if (model && summary.models?.[modelMode] !== model) record.models = { ...summary.models, [modelMode]: model };
+    if (record.mode !== undefined || record.disabledRules !== undefined || record.models !== undefined) {
       applyConfig(summary, record);
       this.append(session, record);
       this.summaries?.set(summary.id, summary);
@@ -216,6 +220,11 @@ function sameList(a: string[], b: string[]): boolean {
 function applyConfig(summary: SessionSummary, record: Extract<SessionRecord, { t: 'config' }>): void {
   if (isChatMode(record.mode)) summary.mode = record.mode;
   if (Array.isArray(record.disabledRules)) summary.disabledRules = record.disabledRules.filter((p): p is string => typeof p === 'string');
+  if (typeof record.models === 'object' && record.models !== null) {
+    const models: Partial<Record<ChatMode, string>> = {};
+    for (const [mode, model] of Object.entries(record.models)) if (isChatMode(mode) && typeof model === 'string' && model.trim()) models[mode] = model;
+    summary.models = models;
+  }
 }
 
 function titleFrom(text: string): string {

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ChatMode, ContextItem } from '../../protocol/chat';
 import {
+  ChatModelRequest,
   ChatRetryRequest,
   ChatSendRequest,
   RulesListRequest,
@@ -58,12 +59,13 @@ describe('language server: chat modes and rules files (integration)', function (
     return client;
   }
 
-  async function send(text: string, options: { sessionId?: string; mode?: ChatMode; context?: ContextItem[]; disabledRules?: string[] } = {}) {
+  async function send(text: string, options: { sessionId?: string; mode?: ChatMode; context?: ContextItem[]; disabledRules?: string[]; rememberedModel?: string } = {}) {
     const started = await client!.connection.sendRequest(ChatSendRequest.type, {
       sessionId: options.sessionId,
       input: { text, context: options.context ?? [] },
       mode: options.mode,
       disabledRules: options.disabledRules,
+      rememberedModel: options.rememberedModel,
     });
     await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
     return started;
@@ -103,6 +105,33 @@ describe('language server: chat modes and rules files (integration)', function (
     assert.ok(result && result.event.type === 'toolResult');
     assert.equal(result.event.result.isError, true);
     assert.match(result.event.result.content, /write_file is not available in Ask mode/);
+  });
+
+  it('each mode of a chat remembers its own model; the picker is told the model the turn then uses', async () => {
+    const OTHER = 'llama3.2:3b';
+    await start();
+    fixture.enqueue({ kind: 'text', text: 'a' }, { kind: 'text', text: 'b' }, { kind: 'text', text: 'c' }, { kind: 'text', text: 'd' });
+    const first = await send('hi', { mode: 'agent' });
+    assert.equal(chats(fixture)[0].body.model, MODEL, 'no pick yet: the setting');
+
+    // The user switches to Plan and picks another model in this chat.
+    await client!.connection.sendRequest(SessionConfigureRequest.type, { sessionId: first.sessionId, mode: 'plan', model: OTHER });
+    assert.deepEqual(await client!.connection.sendRequest(ChatModelRequest.type, { sessionId: first.sessionId }), { model: OTHER });
+    await send('plan it', { sessionId: first.sessionId, mode: 'plan' });
+    assert.equal(chats(fixture)[1].body.model, OTHER);
+
+    // Back in Agent mode the chat's Agent model (none picked: the setting) is used, not Plan's.
+    assert.deepEqual(await client!.connection.sendRequest(ChatModelRequest.type, { sessionId: first.sessionId, mode: 'agent' }), { model: MODEL });
+    await send('do it', { sessionId: first.sessionId, mode: 'agent' });
+    assert.equal(chats(fixture)[2].body.model, MODEL);
+
+    // A new chat in Plan mode starts with the model remembered for Plan (the editor's workspace memory).
+    assert.deepEqual(await client!.connection.sendRequest(ChatModelRequest.type, { mode: 'plan', rememberedModel: OTHER }), { model: OTHER });
+    await send('new plan', { mode: 'plan', rememberedModel: OTHER });
+    assert.equal(chats(fixture)[3].body.model, OTHER);
+
+    const stored = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: first.sessionId });
+    assert.deepEqual(stored.summary.models, { plan: OTHER }, 'the pick is stored with the chat, for its mode');
   });
 
   it('an unknown mode is refused with a clear error and nothing is stored', async () => {
