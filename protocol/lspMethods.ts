@@ -93,6 +93,8 @@ export interface ChatTurnStarted {
   sessionId: string;
   userEntryId: string;
   assistantEntryId: string;
+  /** Continue: `assistantEntryId` is the cut reply itself, which streams again and grows in place. */
+  continued?: boolean;
 }
 
 export interface SessionRef {
@@ -129,9 +131,10 @@ export namespace ChatRetryRequest {
 
 /**
  * Resumes the session's last answer after it stopped at the model's length
- * limit (`done` with reason `length`): a new reply to the same message whose
- * text carries on where the cut answer ended (the model continues its own
- * last message), rather than starting the answer over.
+ * limit (`done` with reason `length`), in place: the same reply streams again
+ * (`continued: true`, the same `assistantEntryId`) and its text carries on
+ * where it was cut (the model continues its own last message), rather than
+ * starting the answer over.
  */
 export namespace ChatContinueRequest {
   export const method = 'hearth/chat/continue' as const;

@@ -101,6 +101,8 @@ export interface ToWebviewMap {
     userEntryId: string;
     assistantEntryId: string;
     retry: boolean;
+    /** Continue: the cut reply `assistantEntryId` streams again and grows in place. */
+    continued?: boolean;
     /**
      * The user's side of the turn when it did not come from this webview's composer
      * (for example an "Explain" editor command), so the webview can show it. Omitted

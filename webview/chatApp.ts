@@ -262,6 +262,11 @@ export class ChatApp {
   private turnStarted(message: Extract<ToWebview, { type: 'turnStarted' }>): void {
     const pending = this.pending;
     this.clearPending();
+    // Continue grows the cut reply in place, when it is the one shown.
+    if (message.continued && message.sessionId === this.sessionId && this.transcript.resumeTurn(message.assistantEntryId)) {
+      this.syncMode();
+      return;
+    }
     if (this.sessionId !== undefined && message.sessionId !== this.sessionId && !message.retry) {
       // A turn in another session (for example started by an editor command): show that session.
       this.transcript.setSession(null);

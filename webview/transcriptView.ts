@@ -107,6 +107,19 @@ export class TranscriptView {
     this.followOutput();
   }
 
+  /** Continue: the cut reply streams again in its own bubble; returns false when it is not shown. */
+  resumeTurn(entryId: string): boolean {
+    const entry = this.entries.find((e): e is AssistantEntry => e.kind === 'assistant' && e.id === entryId);
+    if (!entry) return false;
+    entry.state = 'streaming';
+    entry.doneReason = undefined;
+    entry.error = undefined;
+    this.assistantViews.get(entry.id)?.update(entry, this.entries[this.entries.length - 1]?.id === entry.id);
+    this.stickToBottom = true;
+    this.followOutput();
+    return true;
+  }
+
   /** Applies one live event to the model now and schedules a paint of that entry only. Returns false for unknown entries. */
   applyEvent(entryId: string, event: AgentEvent): boolean {
     const entry = this.entries.find((e): e is AssistantEntry => e.kind === 'assistant' && e.id === entryId);

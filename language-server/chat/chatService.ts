@@ -112,7 +112,7 @@ export class ChatService {
     }
     const userEntry = store.get(sessionId)!.entries.find((e): e is UserEntry => e.kind === 'user' && e.id === last.replyTo);
     if (!userEntry) throw new HearthException({ code: 'invalidRequest', message: 'The message this answer replied to is gone. Send a new message instead.', retryable: false });
-    return this.startTurn(sessionId, userEntry, model ?? last.model, true);
+    return this.startTurn(sessionId, userEntry, model ?? last.model, true, undefined, undefined);
   }
 
   /** Stops the running turn of a session. Resolves once its final event is stored. */
@@ -168,10 +168,12 @@ export class ChatService {
     const choice: ModelChoice = { override: requestedModel, chat: summary?.models?.[mode], remembered: rememberedModel, setting: settings.chat.model };
     const model = await resolveModel(agent, choice, controller.signal).catch((err: unknown) => err);
     const modelName = typeof model === 'string' ? model : (chosenModel(choice) ?? '');
-    const entry = store.startAssistantEntry(sessionId, userEntry.id, modelName, mode);
+    // A continuation streams into the cut reply itself (the last entry), so the answer grows in place.
+    const cut = continueReply ? store.get(sessionId)?.entries.at(-1) : undefined;
+    const entry = cut?.kind === 'assistant' ? store.resumeAssistantEntry(sessionId, cut.id) : store.startAssistantEntry(sessionId, userEntry.id, modelName, mode);
     const session = store.get(sessionId);
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;
-    // A continuation's history runs through the cut answer (the entry just started is empty and adds nothing).
+    // A continuation's history runs through the cut answer, which ends it.
     const history = session && index >= 0 ? historyFromEntries(continueReply ? session.entries : session.entries.slice(0, index)) : [];
     const input: UserInput = { text: userEntry.text, context: userEntry.context };
 
@@ -228,7 +230,7 @@ export class ChatService {
       }
     };
     void run();
-    return { sessionId, userEntryId: userEntry.id, assistantEntryId: entry.id };
+    return { sessionId, userEntryId: userEntry.id, assistantEntryId: entry.id, ...(cut ? { continued: true } : {}) };
   }
 
   /** `loading`: the sentence for the status bar while the model loads. */

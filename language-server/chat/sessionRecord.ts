@@ -10,9 +10,11 @@ export type SessionRecord =
   /** The chat's own settings changed (mode, switched-off rules files); absent fields keep their value. */
   | { t: 'config'; mode?: ChatMode; disabledRules?: string[]; models?: Partial<Record<ChatMode, string>> }
   | { t: 'event'; id: string; event: AgentEvent }
-  | { t: 'remove'; id: string };
+  | { t: 'remove'; id: string }
+  /** Continue: the reply streams again, its new events appended to what it already has. */
+  | { t: 'resume'; id: string };
 
-const KINDS = new Set(['meta', 'title', 'user', 'assistant', 'event', 'remove', 'config']);
+const KINDS = new Set(['meta', 'title', 'user', 'assistant', 'event', 'remove', 'config', 'resume']);
 
 /** Parses one log line; returns undefined for a torn or foreign line instead of throwing. */
 export function parseSessionRecord(line: string): SessionRecord | undefined {

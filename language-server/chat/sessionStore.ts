@@ -78,6 +78,20 @@ export class SessionStore {
     return entry;
   }
 
+  /**
+   * Continue: the reply (cut at the length limit) streams again, in place;
+   * the continuation's events are appended to what it already has.
+   */
+  resumeAssistantEntry(sessionId: string, entryId: string): AssistantEntry {
+    const session = this.require(sessionId);
+    const entry = findAssistant(session.view.entries, entryId);
+    if (!entry) throw new Error(`No assistant entry ${entryId} in session ${sessionId}.`);
+    resume(entry);
+    this.append(session, { t: 'resume', id: entryId });
+    this.touch(session);
+    return entry;
+  }
+
   /** Applies and persists one event of a running turn. */
   appendEvent(sessionId: string, entryId: string, event: AgentEvent): void {
     const session = this.require(sessionId);
@@ -212,6 +226,12 @@ function findAssistant(entries: SessionEntry[], id: string): AssistantEntry | un
   return entry?.kind === 'assistant' ? entry : undefined;
 }
 
+function resume(entry: AssistantEntry): void {
+  entry.state = 'streaming';
+  entry.doneReason = undefined;
+  entry.error = undefined;
+}
+
 function sameList(a: string[], b: string[]): boolean {
   return a.length === b.length && a.every((x, i) => x === b[i]);
 }
@@ -280,6 +300,11 @@ export function replay(id: string, text: string): SessionView | undefined {
       case 'config':
         applyConfig(view.summary, record);
         break;
+      case 'resume': {
+        const entry = findAssistant(view.entries, record.id);
+        if (entry) resume(entry);
+        break;
+      }
     }
   }
   if (!view) return undefined;
