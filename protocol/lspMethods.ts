@@ -95,6 +95,8 @@ export interface ChatTurnStarted {
   assistantEntryId: string;
   /** Continue: `assistantEntryId` is the cut reply itself, which streams again and grows in place. */
   continued?: boolean;
+  /** The mode the reply is made in. */
+  mode?: ChatMode;
 }
 
 export interface SessionRef {

@@ -103,6 +103,8 @@ export interface ToWebviewMap {
     retry: boolean;
     /** Continue: the cut reply `assistantEntryId` streams again and grows in place. */
     continued?: boolean;
+    /** The mode the reply is made in (a finished Plan reply offers "Run in Agent mode"). */
+    mode?: ChatMode;
     /**
      * The user's side of the turn when it did not come from this webview's composer
      * (for example an "Explain" editor command), so the webview can show it. Omitted

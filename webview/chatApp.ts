@@ -281,6 +281,7 @@ export class ChatApp {
       retry: message.retry,
       input,
       model: pending?.model ?? this.models.selected ?? '',
+      mode: message.mode,
     });
     if (this.history.isOpen) this.showChat();
     this.syncMode();

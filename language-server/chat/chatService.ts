@@ -230,7 +230,7 @@ export class ChatService {
       }
     };
     void run();
-    return { sessionId, userEntryId: userEntry.id, assistantEntryId: entry.id, ...(cut ? { continued: true } : {}) };
+    return { sessionId, userEntryId: userEntry.id, assistantEntryId: entry.id, mode, ...(cut ? { continued: true } : {}) };
   }
 
   /** `loading`: the sentence for the status bar while the model loads. */

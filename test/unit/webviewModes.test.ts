@@ -48,6 +48,18 @@ describe('webview: chat modes and rules files', () => {
     assert.equal(h.api.of('send').length, 0, 'nothing is sent until the user sends it');
   });
 
+  it('a live Plan reply offers Run in Agent mode once it finishes', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', []) });
+    h.send({ type: 'turnStarted', sessionId: 's1', userEntryId: 'u1', assistantEntryId: 'a1', retry: false, mode: 'plan', input: { text: 'plan', context: [] } });
+    h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event: { type: 'text', delta: '1. Do it.' } });
+    h.scheduler.flush();
+    assert.equal(h.$('run-plan'), null, 'not while it streams');
+    h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event: { type: 'done', reason: 'stop' } });
+    h.scheduler.flush();
+    assert.ok(h.$('run-plan'));
+  });
+
   it('only a finished plan offers it: not an Agent reply, not a plan cut at the length limit', () => {
     h = createHarness();
     h.send({ type: 'session', session: sessionView('s1', [user, plan('agent')]) });
