@@ -48,7 +48,7 @@ describe('Hearth chat modes and rules files in a real VS Code (e2e)', function (
     const before = fixture.requests.length;
     await sendChatMessage(chat, 'Plan the fix for add()');
     const planRequest = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat', 30_000);
-    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the plan to finish');
+    await until(async () => (planRequest.body && (await lastAnswer().getAttribute('data-state')) === 'done' ? true : undefined), 'the plan to finish');
     const system: string = planRequest.body.messages[0].content;
     assert.match(system, /Plan mode/);
     assert.match(system, /E2E-RULE: always run the tests after a change\./, 'AGENTS.md reaches the system prompt');
@@ -66,6 +66,8 @@ describe('Hearth chat modes and rules files in a real VS Code (e2e)', function (
     const beforeRun = fixture.requests.length;
     await chat.locator('[data-testid="send"]').click();
     const runRequest = await fixture.waitFor((r) => r.id > beforeRun && r.path === '/api/chat', 30_000);
+    // The request is recorded when it arrives; its body is parsed a moment later.
+    await until(async () => (runRequest.body ? true : undefined), 'the agent request’s body');
     assert.ok(offered(runRequest).includes('write_file') && offered(runRequest).includes('run_command'), `Agent mode offers every tool: ${offered(runRequest).join(', ')}`);
     const lastUser = [...runRequest.body.messages].reverse().find((m: { role: string }) => m.role === 'user');
     assert.match(lastUser.content, /Change `a - b` to `a \+ b`/);
