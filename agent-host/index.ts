@@ -3,7 +3,7 @@
  * team server (remote mode) use the agent only through what this file exports;
  * everything else under agent-host/ is internal.
  */
-import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, UserInput } from '../protocol/chat';
+import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, UserInput, ChatMode, RulesFile } from '../protocol/chat';
 import type { ModelInfo } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
 
@@ -54,6 +54,18 @@ export interface TurnOptions {
    * message is sent, so Ollama continues that last assistant message.
    */
   continueReply?: boolean;
+  /**
+   * Ask, Plan or Agent (the default). The core alone turns it into the tools
+   * offered and the tools that may run (see core/modeTools.ts), and Plan adds
+   * the planning instructions to the system prompt.
+   */
+  mode?: ChatMode;
+  /**
+   * The repository's rules files (AGENTS.md and the like), read on the
+   * developer's machine. They go into the system prompt as instructions from
+   * the repository, capped in size; they never change tools or approvals.
+   */
+  rules?: RulesFile[];
   /**
    * Lets the agent start sub-agents (the `run_subagents` tool) with these
    * limits; undefined offers no such tool. Only a turn with an executor can.
@@ -133,6 +145,9 @@ export { HearthException } from './core/hearthException';
 export { formatUserMessage } from './core/formatUserMessage';
 // How a compaction's summary stands in for the exchanges it replaced; the language server rebuilds later histories with it.
 export { compactedHistoryPrefix } from './core/compaction';
+// The one decider of a chat mode's tool set, also used by the remote client to refuse a team server's out-of-mode tool request.
+export { executorForMode, modeAllowsTool, modeRefusal, toolsForMode } from './core/modeTools';
+export { MAX_RULES_FILE_CHARS, MAX_RULES_FILES } from './core/rulesPrompt';
 // The num_ctx the core sends for a model by default; the team server uses it for completions too, so both paths load one runner.
 export { chooseNumCtx } from './core/contextBudget';
 // Optional core settings beyond AgentConfig (the num_ctx cap).

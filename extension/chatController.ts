@@ -1,7 +1,7 @@
 import { askTemplateValues } from './mcp/askTemplateValues';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import { TERMINAL_MENTION, type ContextItem, type HearthError, type UserInput } from '../protocol/chat';
+import { TERMINAL_MENTION, type ContextItem, type HearthError, type UserInput, chatModeLabel, DEFAULT_CHAT_MODE, isChatMode, nextChatMode, type ChatMode } from '../protocol/chat';
 import {
   ChatCommandRequest,
   ChatEventNotification,
@@ -18,7 +18,11 @@ import {
   SessionGetRequest,
   SessionListRequest,
   SlashCommandsRequest,
+  SessionConfigureRequest,
+  RulesListRequest,
+  ChatModelRequest,
   StatusNotification,
+  type RulesFileInfo,
   type BackendStatus,
   type ChatEventParams,
   type ChatTurnStarted,
@@ -34,6 +38,10 @@ import type { PendingApprovals } from './approvals/pendingApprovals';
 type AgentBridge = ReturnType<typeof registerAgentBridge>;
 
 const CURRENT_SESSION_KEY = 'hearth.currentSession';
+/** The mode a new chat starts in: the one last chosen in this workspace. */
+const LAST_MODE_KEY = 'hearth.chat.lastMode';
+/** The model last picked in each mode in this workspace: a chat without a pick of its own for a mode uses it. */
+const MODE_MODELS_KEY = 'hearth.chat.modeModels';
 /** A bound on events held while a turn request is pending; past it events are relayed as they come. */
 const MAX_HELD_EVENTS = 10_000;
 
@@ -60,6 +68,16 @@ export class ChatController implements vscode.Disposable {
   private persisting: Promise<void> = Promise.resolve();
   /** The last model listing failed (its error is showing in the view). */
   private modelsFailed = false;
+  /** The shown chat's mode; sent with each message, which stores it with the session. */
+  private mode: ChatMode;
+  /** Rules files switched off in the shown chat (for a new chat, until its first message stores them). */
+  private disabledRules: string[] = [];
+  /** The paths the composer has attached: the nearest AGENTS.md of each applies. */
+  private composerPaths: string[] = [];
+  /** The rules files the chips show, as the server last listed them (only these can be opened). */
+  private rules: RulesFileInfo[] = [];
+  /** Each mode's remembered model (workspace state); the language server decides what a message uses. */
+  private modeModels: Partial<Record<ChatMode, string>>;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -73,6 +91,9 @@ export class ChatController implements vscode.Disposable {
     private readonly terminalMention?: () => Promise<ContextItem>,
   ) {
     this.currentSessionId = context.workspaceState.get<string>(CURRENT_SESSION_KEY);
+    const lastMode = context.workspaceState.get<string>(LAST_MODE_KEY);
+    this.mode = isChatMode(lastMode) ? lastMode : DEFAULT_CHAT_MODE;
+    this.modeModels = { ...context.workspaceState.get<Partial<Record<ChatMode, string>>>(MODE_MODELS_KEY, {}) };
     view.onMessage((m) => void this.handle(m).catch((err: unknown) => this.log.error(`Chat view request failed: ${String(err)}`)));
     this.disposables.push(
       client.onNotification(ChatEventNotification.type, (p) => {
@@ -87,6 +108,8 @@ export class ChatController implements vscode.Disposable {
         if (change.type === 'requested') this.view.post({ type: 'approvalRequested', approval: change.request });
         else this.view.post({ type: 'approvalSettled', id: change.id, outcome: change.outcome });
       }),
+      // The active file's nearest AGENTS.md applies too, so the chips follow the editor.
+      vscode.window.onDidChangeActiveTextEditor(() => void this.postChatConfig()),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model') || e.affectsConfiguration('hearth.server')) void this.postModels();
       }),
@@ -110,9 +133,43 @@ export class ChatController implements vscode.Disposable {
     // its turn while the save is still pending, and a `session: null` posted after that
     // turn's `turnStarted` would blank the new turn in the view.
     const saved = this.setCurrent(undefined);
+    this.disabledRules = [];
     this.view.post({ type: 'session', session: null, ...(answersSend ? { answersSend } : {}) });
     this.view.post({ type: 'show', what: 'input' });
     await saved;
+    await Promise.all([this.postChatConfig(), this.postModels()]);
+  }
+
+  /** Ask → Plan → Agent → Ask (the keyboard command). */
+  async cycleMode(): Promise<void> {
+    await this.setMode(nextChatMode(this.mode));
+    vscode.window.setStatusBarMessage(`$(comment-discussion) Hearth: ${chatModeLabel(this.mode)} mode`, 2000);
+  }
+
+  /** Switches the shown chat's mode; an existing chat stores it at once, so reopening it restores it. */
+  async setMode(mode: ChatMode): Promise<void> {
+    this.mode = mode;
+    await this.context.workspaceState.update(LAST_MODE_KEY, mode);
+    if (this.currentSessionId) {
+      await this.client.sendRequest(SessionConfigureRequest.type, { sessionId: this.currentSessionId, mode }).catch((err: unknown) => this.log.warn(`Could not store the chat's mode: ${errorMessage(err)}`));
+    }
+    // Each mode remembers its model: the picker follows the mode.
+    await Promise.all([this.postChatConfig(), this.postModels()]);
+  }
+
+  /**
+   * A model picked in the chat (or with Hearth: Select Chat Model) applies to
+   * this chat in its current mode, and is remembered for the mode in this
+   * workspace; the user's `hearth.chat.model` setting is left alone.
+   */
+  async selectModel(model: string): Promise<void> {
+    this.modeModels = { ...this.modeModels, [this.mode]: model };
+    const remembered = this.context.workspaceState.update(MODE_MODELS_KEY, this.modeModels);
+    if (this.currentSessionId) {
+      await this.client.sendRequest(SessionConfigureRequest.type, { sessionId: this.currentSessionId, mode: this.mode, model }).catch((err: unknown) => this.log.warn(`Could not store the chat's model: ${errorMessage(err)}`));
+    }
+    await remembered;
+    await this.postModels();
   }
 
   async exportCurrent(): Promise<void> {
@@ -131,7 +188,9 @@ export class ChatController implements vscode.Disposable {
     try {
       const session = await this.client.sendRequest(SessionGetRequest.type, { sessionId });
       await this.setCurrent(sessionId);
+      this.adoptChatConfig(session.summary);
       this.view.post({ type: 'session', session });
+      await Promise.all([this.postChatConfig(), this.postModels()]);
     } catch (err) {
       void vscode.window.showErrorMessage(`Hearth could not open that chat: ${errorMessage(err)}`);
     }
@@ -186,8 +245,7 @@ export class ChatController implements vscode.Disposable {
         await this.postSessions();
         break;
       case 'selectModel':
-        await vscode.workspace.getConfiguration('hearth').update('chat.model', message.model, vscode.ConfigurationTarget.Global);
-        await this.postModels();
+        await this.selectModel(message.model);
         break;
       case 'refreshModels':
         await this.postModels();
@@ -269,6 +327,23 @@ export class ChatController implements vscode.Disposable {
       case 'openApprovalDiff':
         await this.approvals.showDiff(message.id);
         break;
+      case 'setMode':
+        await this.setMode(message.mode);
+        break;
+      case 'contextPaths':
+        this.composerPaths = message.paths;
+        await this.postChatConfig();
+        break;
+      case 'toggleRule':
+        await this.toggleRule(message.path, message.enabled);
+        break;
+      case 'openRule': {
+        // Only a file the server listed as a rules file opens; the webview cannot name any other path.
+        const rule = this.rules.find((r) => r.path === message.path);
+        if (rule) await vscode.window.showTextDocument(vscode.Uri.file(rule.absolutePath), { preview: true });
+        else this.log.warn(`Refused to open ${message.path} from the chat: it is not a listed rules file.`);
+        break;
+      }
       case 'openLink': {
         // Only web and mail links leave the editor; anything else (file:, command:, javascript:) is refused.
         const uri = vscode.Uri.parse(message.url, true);
@@ -288,7 +363,9 @@ export class ChatController implements vscode.Disposable {
       session = await this.client.sendRequest(SessionGetRequest.type, { sessionId: this.currentSessionId }).catch(() => null);
       if (!session) await this.setCurrent(undefined);
     }
+    if (session) this.adoptChatConfig(session.summary);
     this.view.post({ type: 'session', session });
+    void this.postChatConfig();
     this.view.post({ type: 'approvals', approvals: this.approvals.list() });
     await Promise.all([this.postSessions(), this.postModels()]);
   }
@@ -305,7 +382,55 @@ export class ChatController implements vscode.Disposable {
       await this.sendCommand(message.command, input, sessionId, message.model);
       return;
     }
-    await this.startTurn(() => this.client.sendRequest(ChatSendRequest.type, { sessionId, input, model: message.model }), false, fromEditor ? input : undefined);
+    const { mode, disabledRules } = this;
+    const activeFile = this.activeFilePath();
+    // No model is sent for the turn: the language server decides it (the chat's pick for this mode, else the
+    // mode's remembered pick, else the setting), exactly as it told the picker.
+    const rememberedModel = this.modeModels[mode];
+    await this.startTurn(
+      () => this.client.sendRequest(ChatSendRequest.type, { sessionId, input, mode, disabledRules, rememberedModel, ...(activeFile ? { activeFile } : {}) }),
+      false,
+      fromEditor ? input : undefined,
+    );
+    // The attachments went with the message.
+    this.composerPaths = [];
+  }
+
+  /** Takes the mode and switched-off rules files of a chat being shown. */
+  private adoptChatConfig(summary: { mode?: ChatMode; disabledRules?: string[] }): void {
+    this.mode = summary.mode ?? DEFAULT_CHAT_MODE;
+    this.disabledRules = summary.disabledRules ?? [];
+    void this.context.workspaceState.update(LAST_MODE_KEY, this.mode);
+  }
+
+  private async toggleRule(path: string, enabled: boolean): Promise<void> {
+    const next = this.disabledRules.filter((p) => p !== path);
+    if (!enabled) next.push(path);
+    this.disabledRules = next;
+    if (this.currentSessionId) {
+      await this.client.sendRequest(SessionConfigureRequest.type, { sessionId: this.currentSessionId, disabledRules: next }).catch((err: unknown) => this.log.warn(`Could not store the rules choice: ${errorMessage(err)}`));
+    }
+    await this.postChatConfig();
+  }
+
+  /** The active editor's file, workspace-relative, when it is in the workspace. */
+  private activeFilePath(): string | undefined {
+    const uri = vscode.window.activeTextEditor?.document.uri;
+    if (!uri || uri.scheme !== 'file' || !vscode.workspace.getWorkspaceFolder(uri)) return undefined;
+    return vscode.workspace.asRelativePath(uri, (vscode.workspace.workspaceFolders?.length ?? 0) > 1);
+  }
+
+  /** Tells the view the shown chat's mode and the rules files its next message carries. */
+  private async postChatConfig(): Promise<void> {
+    const active = this.activeFilePath();
+    const paths = [...this.composerPaths, ...(active ? [active] : [])];
+    try {
+      const result = await this.client.sendRequest(RulesListRequest.type, { sessionId: this.currentSessionId, paths, disabledRules: this.disabledRules });
+      this.rules = result.rules;
+    } catch (err) {
+      this.log.warn(`Could not list the rules files: ${errorMessage(err)}`);
+    }
+    this.view.post({ type: 'chatConfig', mode: this.mode, rules: this.rules.map((r) => ({ path: r.path, truncated: r.truncated, enabled: r.enabled })) });
   }
 
   /**
@@ -402,8 +527,10 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async postModels(): Promise<void> {
-    const selected = vscode.workspace.getConfiguration('hearth').get<string>('chat.model', '');
     const result = await this.client.sendRequest(ModelListRequest.type, {});
+    const selected = await this.client
+      .sendRequest(ChatModelRequest.type, { sessionId: this.currentSessionId, mode: this.mode, rememberedModel: this.modeModels[this.mode] })
+      .then((r) => r.model, () => vscode.workspace.getConfiguration('hearth').get<string>('chat.model', ''));
     const chosen = selected || result.models[0]?.name || '';
     this.modelsFailed = result.error !== undefined;
     this.view.post({ type: 'models', models: result.models, selected: chosen, host: result.host, error: result.error });

@@ -19,6 +19,7 @@ export function registerChatCommands(
     await chat.newChat();
   });
   register('hearth.stop', () => chat.stop());
+  register('hearth.chat.cycleMode', () => chat.cycleMode());
   register('hearth.showLogs', () => log.show(true));
   // The chat view's gear: Hearth's settings only, in the groups package.json declares (Ollama first).
   register('hearth.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`));
@@ -66,6 +67,7 @@ export function registerChatCommands(
       })),
       { placeHolder: `Chat model (Ollama at ${result.host})` },
     );
-    if (picked) await vscode.workspace.getConfiguration('hearth').update('chat.model', picked.label, vscode.ConfigurationTarget.Global);
+    // Like the chat's picker: the model of this chat in its mode, remembered for the mode; the setting stays the default.
+    if (picked) await chat.selectModel(picked.label);
   });
 }

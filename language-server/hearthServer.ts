@@ -21,6 +21,7 @@ import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRu
 import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
+import { findRulesFiles } from './chat/rulesFiles';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
 import { createMcpSampler, lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
 import { SlashCommandService } from './slash/slashCommandService';
@@ -86,6 +87,7 @@ export class HearthServer {
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
       changedResources: (sessionId, earlier, now) => this.mcp.changedResources(sessionId, earlier, now),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
+      rulesFor: (paths, disabled) => findRulesFiles(this.roots, paths, disabled),
     });
     this.slash = new SlashCommandService({
       roots: this.roots,

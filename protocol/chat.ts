@@ -89,6 +89,44 @@ export function parseResourceMention(path: string): { server: string; uri: strin
   return m ? { server: m[1], uri: m[2] } : undefined;
 }
 
+/**
+ * How the agent works in a chat. `ask` answers with read-only tools; `plan`
+ * investigates with read-only tools and answers with a numbered plan the user
+ * can edit and run in Agent mode; `agent` has every tool, under the user's
+ * approval policy. The agent core alone turns a mode into a tool set.
+ */
+export type ChatMode = 'ask' | 'plan' | 'agent';
+export const CHAT_MODES: readonly ChatMode[] = ['ask', 'plan', 'agent'];
+export const DEFAULT_CHAT_MODE: ChatMode = 'agent';
+
+export function isChatMode(value: unknown): value is ChatMode {
+  return typeof value === 'string' && (CHAT_MODES as readonly string[]).includes(value);
+}
+
+/** The mode after `mode`, for the keyboard command that cycles Ask → Plan → Agent → Ask. */
+export function nextChatMode(mode: ChatMode): ChatMode {
+  return CHAT_MODES[(CHAT_MODES.indexOf(mode) + 1) % CHAT_MODES.length];
+}
+
+/** The mode's name as the chat shows it. */
+export function chatModeLabel(mode: ChatMode): string {
+  return mode === 'ask' ? 'Ask' : mode === 'plan' ? 'Plan' : 'Agent';
+}
+
+/**
+ * A rules file of the repository (AGENTS.md, CLAUDE.md,
+ * .github/copilot-instructions.md, .clinerules) as it goes into the system
+ * prompt: read on the developer's machine, capped in size. Its text is
+ * repository content: instructions to the model only, never policy.
+ */
+export interface RulesFile {
+  /** Workspace-relative path, as the chip shows it. */
+  path: string;
+  text: string;
+  /** The file was longer than the cap and `text` is its start. */
+  truncated: boolean;
+}
+
 /** The user's side of a turn. */
 export interface UserInput {
   text: string;

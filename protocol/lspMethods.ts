@@ -8,7 +8,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
-import type { AgentEvent, ContextItem, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput } from './chat';
+import type { AgentEvent, ContextItem, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput, ChatMode } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
 import type { SlashCommandCall, SlashCommandInfo } from './slashCommands';
 import type { ElicitationField, ElicitationValue } from './elicitationForm';
@@ -92,14 +92,26 @@ export interface ChatSendParams {
   /** Omit to start a new session. */
   sessionId?: string;
   input: UserInput;
-  /** Overrides `hearth.chat.model` for this turn. */
+  /** Overrides the chat's model for this turn only (see ChatModelRequest for how the model is chosen otherwise). */
   model?: string;
+  /** The model last picked in this mode in the editor's workspace; used when the chat has no pick of its own for the mode. */
+  rememberedModel?: string;
+  /** Ask, Plan or Agent; stored with the session (omitted: the session's mode, else Agent). */
+  mode?: ChatMode;
+  /** Rules files (workspace-relative paths) the user switched off for this chat; stored with the session. */
+  disabledRules?: string[];
+  /** The editor's active file (workspace-relative): its nearest AGENTS.md applies too. */
+  activeFile?: string;
 }
 
 export interface ChatTurnStarted {
   sessionId: string;
   userEntryId: string;
   assistantEntryId: string;
+  /** Continue: `assistantEntryId` is the cut reply itself, which streams again and grows in place. */
+  continued?: boolean;
+  /** The mode the reply is made in. */
+  mode?: ChatMode;
 }
 
 export interface SessionRef {
@@ -136,9 +148,10 @@ export namespace ChatRetryRequest {
 
 /**
  * Resumes the session's last answer after it stopped at the model's length
- * limit (`done` with reason `length`): a new reply to the same message whose
- * text carries on where the cut answer ended (the model continues its own
- * last message), rather than starting the answer over.
+ * limit (`done` with reason `length`), in place: the same reply streams again
+ * (`continued: true`, the same `assistantEntryId`) and its text carries on
+ * where it was cut (the model continues its own last message), rather than
+ * starting the answer over.
  */
 export namespace ChatContinueRequest {
   export const method = 'hearth/chat/continue' as const;
@@ -222,6 +235,70 @@ export namespace SessionGetRequest {
 export namespace SessionRenameRequest {
   export const method = 'hearth/sessions/rename' as const;
   export const type = new RequestType<SessionRef & { title: string }, { summary: SessionSummary }, HearthError>(method);
+}
+
+/**
+ * Stores a chat's own settings without sending a message: its mode (the
+ * header's switch), the rules files switched off for it. Reopening the chat
+ * restores them.
+ */
+export interface SessionConfigureParams extends SessionRef {
+  mode?: ChatMode;
+  disabledRules?: string[];
+  /** The model picked in the chat: stored as this chat's model for its mode (`mode`, if given, else the chat's). */
+  model?: string;
+}
+
+export interface ChatModelParams {
+  sessionId?: string;
+  mode?: ChatMode;
+  rememberedModel?: string;
+}
+
+/**
+ * The model the next message of a chat would use, decided by the same code
+ * that decides it for the turn (the request's override, the chat's pick for
+ * its mode, the mode's remembered pick, `hearth.chat.model`, the first
+ * installed model), so the picker never shows one model and sends another.
+ * `model` is empty when none can be chosen (nothing installed, backend down).
+ */
+export namespace ChatModelRequest {
+  export const method = 'hearth/chat/model' as const;
+  export const type = new RequestType<ChatModelParams, { model: string }, HearthError>(method);
+}
+
+export namespace SessionConfigureRequest {
+  export const method = 'hearth/sessions/configure' as const;
+  export const type = new RequestType<SessionConfigureParams, { summary: SessionSummary }, HearthError>(method);
+}
+
+/** A rules file that applies to a message, as the chat's chip shows it. */
+export interface RulesFileInfo {
+  /** Workspace-relative path. */
+  path: string;
+  /** Absolute path, for opening it in the editor. */
+  absolutePath: string;
+  /** Its size on disk. */
+  bytes: number;
+  /** Longer than the cap: only its start reaches the model. */
+  truncated: boolean;
+  /** False when the user switched it off for this chat. */
+  enabled: boolean;
+}
+
+export interface RulesListParams {
+  /** The chat whose switched-off files apply; omitted for a new chat. */
+  sessionId?: string;
+  /** Workspace-relative paths the message attaches or mentions (and the active file): the nearest AGENTS.md of each applies. */
+  paths: string[];
+  /** Switched off in a chat that has no session yet. */
+  disabledRules?: string[];
+}
+
+/** The rules files that go into the system prompt for a message with these paths. */
+export namespace RulesListRequest {
+  export const method = 'hearth/rules/list' as const;
+  export const type = new RequestType<RulesListParams, { rules: RulesFileInfo[] }, HearthError>(method);
 }
 
 export namespace SessionDeleteRequest {

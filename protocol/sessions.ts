@@ -1,4 +1,4 @@
-import type { AgentEvent, ContextItem, HearthError, SubagentInfo, SubagentOutcome, TodoItem, ToolCall, ToolResult, Usage, DoneReason } from './chat';
+import type { AgentEvent, ContextItem, HearthError, SubagentInfo, SubagentOutcome, TodoItem, ToolCall, ToolResult, Usage, DoneReason, ChatMode } from './chat';
 
 /** A row of the history list. */
 export interface SessionSummary {
@@ -8,6 +8,12 @@ export interface SessionSummary {
   updatedAt: number;
   model?: string;
   messageCount: number;
+  /** The chat's mode (Ask, Plan or Agent); absent in chats from before modes, which were Agent. */
+  mode?: ChatMode;
+  /** Rules files (workspace-relative) the user switched off for this chat. */
+  disabledRules?: string[];
+  /** The model the user picked in this chat, per mode (each mode remembers its own). */
+  models?: Partial<Record<ChatMode, string>>;
 }
 
 /** A user message as stored and shown. */
@@ -23,6 +29,10 @@ export interface UserEntry {
    */
   expansion?: string;
   at: number;
+  /** The editor's active file when the message was sent (its nearest AGENTS.md applies). */
+  activeFile?: string;
+  /** The rules files that went into the system prompt for this message. */
+  rules?: { path: string; truncated: boolean }[];
 }
 
 /** One part of an assistant reply, in the order it happened. */
@@ -42,6 +52,8 @@ export interface AssistantEntry {
   /** The user entry this answers. */
   replyTo: string;
   model: string;
+  /** The mode the reply was made in (a Plan reply offers "Run in Agent mode"). */
+  mode?: ChatMode;
   parts: AssistantPart[];
   state: 'streaming' | 'done' | 'interrupted';
   doneReason?: DoneReason;

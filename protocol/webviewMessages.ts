@@ -5,7 +5,7 @@
  * extension validates each message at runtime before acting on it, because a
  * webview's messages cross a trust boundary.
  */
-import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput } from './chat';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, isChatMode, type ChatMode } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
 import type { ElicitationField } from './elicitationForm';
 import type { BackendStatus, CommandApprovalParams, McpSamplingMessage, McpServerSource, ModelInfo } from './lspMethods';
@@ -16,6 +16,16 @@ export interface ModelPickerState {
   selected: string;
   host: string;
   error?: HearthError;
+}
+
+/** A rules file that applies to the next message, as the composer's chip shows it. */
+export interface RulesChip {
+  /** Workspace-relative path. */
+  path: string;
+  /** Only its start reaches the model (it is longer than the cap). */
+  truncated: boolean;
+  /** False when the user switched it off for this chat. */
+  enabled: boolean;
 }
 
 /** What the user can answer to an approval; which ones apply depends on its kind. */
@@ -122,6 +132,10 @@ export interface ToWebviewMap {
     userEntryId: string;
     assistantEntryId: string;
     retry: boolean;
+    /** Continue: the cut reply `assistantEntryId` streams again and grows in place. */
+    continued?: boolean;
+    /** The mode the reply is made in (a finished Plan reply offers "Run in Agent mode"). */
+    mode?: ChatMode;
     /**
      * The user's side of the turn when it did not come from this webview's composer
      * (for example an "Explain" editor command), so the webview can show it. Omitted
@@ -146,6 +160,8 @@ export interface ToWebviewMap {
   show: { what: 'history' | 'input' };
   /** The files of one reply were restored (Undo). */
   turnUndone: { sessionId: string; entryId: string; restored: string[]; removed: string[] };
+  /** The shown chat's mode and the rules files that apply to its next message. */
+  chatConfig: { mode: ChatMode; rules: RulesChip[] };
 }
 
 /**
@@ -197,6 +213,14 @@ export interface FromWebviewMap {
   openToolChange: { sessionId: string; entryId: string; callId: string };
   /** Shows an edit approval's proposed change (or an MCP tool's changed definition) in the diff editor again. */
   openApprovalDiff: { id: string };
+  /** The header's mode switch (or "Run in Agent mode" on a plan). */
+  setMode: { mode: ChatMode };
+  /** The composer's attachments changed: the nearest AGENTS.md of each may apply. */
+  contextPaths: { paths: string[] };
+  /** Switches a rules file on or off for the shown chat. */
+  toggleRule: { path: string; enabled: boolean };
+  /** Opens a rules file in the editor (only one the extension listed). */
+  openRule: { path: string };
 }
 
 export type ToWebview = { [K in keyof ToWebviewMap]: { type: K } & ToWebviewMap[K] }[keyof ToWebviewMap];
@@ -325,6 +349,18 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       break;
     case 'openApprovalDiff':
       if (!isString(m.id, 200)) return bad('id must be a string');
+      break;
+    case 'setMode':
+      if (!isChatMode(m.mode)) return bad('mode must be ask, plan or agent');
+      break;
+    case 'contextPaths':
+      if (!Array.isArray(m.paths) || m.paths.length > 100 || !m.paths.every((p) => isString(p, 4096))) return bad('paths must be a list of paths');
+      break;
+    case 'toggleRule':
+      if (!isString(m.path, 4096) || typeof m.enabled !== 'boolean') return bad('path and enabled are required');
+      break;
+    case 'openRule':
+      if (!isString(m.path, 4096)) return bad('path must be a string');
       break;
     case 'openSettings':
       if (!isString(m.setting, 200) || !/^hearth\.[\w.]+$/.test(m.setting)) return bad('setting must be a hearth.* setting');

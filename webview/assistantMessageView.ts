@@ -195,7 +195,7 @@ export class AssistantMessageView {
   /** Error, stop notice and footer; rebuilt only when one of their inputs changes, not on every streamed frame. */
   private updateOutcome(entry: AssistantEntry, isLast: boolean): void {
     const changedFiles = changesFiles(entry.parts);
-    const key = JSON.stringify([entry.state, entry.doneReason, entry.error, entry.usage, entry.model, isLast, changedFiles, this.undone]);
+    const key = JSON.stringify([entry.state, entry.doneReason, entry.error, entry.usage, entry.model, entry.mode, isLast, changedFiles, this.undone]);
     if (key === this.outcomeKey) return;
     this.outcomeKey = key;
     const doc = this.ctx.doc;
@@ -218,6 +218,23 @@ export class AssistantMessageView {
     if (this.undone) nodes.push(this.undoneNotice(this.undone));
     if (entry.state !== 'streaming') {
       const hasText = entry.parts.some((p) => p.kind === 'text' && p.text.trim() !== '');
+      // A finished plan can be run: it goes into the composer in Agent mode, for the user to edit and send.
+      if (entry.mode === 'plan' && entry.state === 'done' && entry.doneReason === 'stop' && !error && hasText) {
+        nodes.push(
+          el(doc, 'div', {
+            className: 'plan-actions',
+            children: [
+              button(doc, {
+                label: 'Run this plan in Agent mode (you can edit it before sending)',
+                testId: 'run-plan',
+                className: 'text-button primary',
+                children: [icon(doc, 'send'), el(doc, 'span', { text: 'Run in Agent mode' })],
+                onClick: () => this.ctx.runPlan(this.answerText()),
+              }),
+            ],
+          }),
+        );
+      }
       const meta: string[] = [];
       if (entry.model) meta.push(entry.model);
       if (entry.usage) {

@@ -17,6 +17,7 @@ import { HistoryView } from './historyView';
 import { icon } from './icons';
 import { MarkdownRenderer } from './markdownRenderer';
 import { ModelPicker } from './modelPicker';
+import { ModeSwitch } from './modeSwitch';
 import { createRenderStats } from './textPartView';
 import type { RenderStats } from './textPartView';
 import { TranscriptView } from './transcriptView';
@@ -40,6 +41,7 @@ export class ChatApp {
   readonly transcript: TranscriptView;
   readonly history: HistoryView;
   readonly models: ModelPicker;
+  readonly modeSwitch: ModeSwitch;
   readonly stats: RenderStats = createRenderStats();
   private readonly doc: Document;
   private readonly statusBanner: HTMLElement;
@@ -77,6 +79,7 @@ export class ChatApp {
       stats: this.stats,
       post,
       retry: (model) => this.retry(model),
+      runPlan: (plan) => this.runPlan(plan),
       continueReply: () => {
         if (this.sessionId) post({ type: 'continue', sessionId: this.sessionId });
       },
@@ -97,6 +100,7 @@ export class ChatApp {
     };
 
     this.models = new ModelPicker(doc, post);
+    this.modeSwitch = new ModeSwitch(doc, post);
     this.transcript = new TranscriptView(ctx, options.scheduler ?? animationFrameScheduler(view));
     this.transcript.onScroll = () => this.saveScroll();
     this.transcript.onPainted = () => this.updateDock();
@@ -118,6 +122,7 @@ export class ChatApp {
     const header = el(doc, 'header', {
       className: 'header',
       children: [
+        this.modeSwitch.element,
         this.models.element,
         el(doc, 'span', { className: 'header-spacer' }),
         this.contextMeter,
@@ -183,6 +188,10 @@ export class ChatApp {
         break;
       case 'templateExpanded':
         this.composer.onTemplateExpanded(message.requestId, message.mention);
+        break;
+      case 'chatConfig':
+        this.modeSwitch.show(message.mode);
+        this.composer.setRules(message.rules);
         break;
       case 'turnUndone':
         if (message.sessionId === this.sessionId) this.transcript.markUndone(message.entryId, { restored: message.restored, removed: message.removed });
@@ -289,6 +298,11 @@ export class ChatApp {
   private turnStarted(message: Extract<ToWebview, { type: 'turnStarted' }>): void {
     const pending = this.pending;
     this.clearPending();
+    // Continue grows the cut reply in place, when it is the one shown.
+    if (message.continued && message.sessionId === this.sessionId && this.transcript.resumeTurn(message.assistantEntryId)) {
+      this.syncMode();
+      return;
+    }
     if (this.sessionId !== undefined && message.sessionId !== this.sessionId && !message.retry) {
       // A turn in another session (for example started by an editor command): show that session.
       this.transcript.setSession(null);
@@ -303,6 +317,7 @@ export class ChatApp {
       retry: message.retry,
       input,
       model: pending?.model ?? this.models.selected ?? '',
+      mode: message.mode,
     });
     if (this.history.isOpen) this.showChat();
     this.syncMode();
@@ -328,6 +343,18 @@ export class ChatApp {
       this.syncMode();
     }, this.options.pendingTimeoutMs ?? 15_000);
     this.syncMode();
+  }
+
+  /**
+   * "Run in Agent mode" on a plan: switches the chat to Agent mode and puts
+   * the plan into the composer, so the user can edit it before sending.
+   */
+  private runPlan(plan: string): void {
+    this.modeSwitch.show('agent');
+    this.api.postMessage({ type: 'setMode', mode: 'agent' });
+    this.showChat();
+    this.composer.restore(`Carry out this plan:\n\n${plan.trim()}`, []);
+    this.composer.focus();
   }
 
   private stop(): void {

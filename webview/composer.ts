@@ -8,8 +8,9 @@
  */
 import { parseResourceMention, type ContextItem, type HearthError } from '../protocol/chat';
 import { templateVariables } from '../protocol/uriTemplate';
-import type { FromWebview } from '../protocol/webviewMessages';
+import type { FromWebview, RulesChip } from '../protocol/webviewMessages';
 import { contextChip, sameContext } from './contextChip';
+import { renderRulesChips } from './rulesChips';
 import { button, el } from './dom';
 import { icon } from './icons';
 import { findSlashQuery, type SlashCommandInfo } from '../protocol/slashCommands';
@@ -57,6 +58,9 @@ export class Composer {
   readonly element: HTMLElement;
   readonly textarea: HTMLTextAreaElement;
   private readonly chipsElement: HTMLElement;
+  private readonly rulesElement: HTMLElement;
+  /** The attachments' paths last reported to the extension (which finds their nearest AGENTS.md). */
+  private reportedPaths = '[]';
   private readonly errorElement: HTMLElement;
   private readonly actionButton: HTMLButtonElement;
   private readonly popup: CompletionPopup;
@@ -86,6 +90,8 @@ export class Composer {
     this.popup = createMentionPopup(doc, (path) => this.chooseMention(path));
     this.slashPopup = createSlashPopup(doc, (name) => this.chooseCommand(name));
     this.chipsElement = el(doc, 'div', { className: 'chips composer-chips', attrs: { 'data-testid': 'context-chips', 'aria-label': 'Attached context' } });
+    this.rulesElement = el(doc, 'div', { className: 'chips rules-chips', attrs: { 'data-testid': 'rules-chips', 'aria-label': 'Rules files in the system prompt' } });
+    this.rulesElement.hidden = true;
     this.errorElement = el(doc, 'div', { className: 'send-error', attrs: { 'data-testid': 'send-error', role: 'alert' } });
     this.errorElement.hidden = true;
 
@@ -110,6 +116,7 @@ export class Composer {
       className: 'composer',
       children: [
         this.errorElement,
+        this.rulesElement,
         this.chipsElement,
         el(doc, 'div', { className: 'composer-box', children: [this.popup.element, this.slashPopup.element, this.textarea] }),
         el(doc, 'div', {
@@ -255,7 +262,20 @@ export class Composer {
     this.element?.setAttribute('data-mode', this.mode);
   }
 
+  /** Shows the rules files the next message carries (the extension lists them). */
+  setRules(rules: RulesChip[]): void {
+    this.rulesElement.replaceChildren(...renderRulesChips(this.doc, rules, (m) => this.host.post(m)));
+    this.rulesElement.hidden = rules.length === 0;
+  }
+
   private renderChips(): void {
+    // The attachments decide which nested AGENTS.md files apply; tell the extension when they change.
+    const paths = this.chips.filter((c) => !c.path.startsWith('mcp:')).map((c) => c.path);
+    const key = JSON.stringify(paths);
+    if (key !== this.reportedPaths) {
+      this.reportedPaths = key;
+      this.host.post({ type: 'contextPaths', paths });
+    }
     this.chipsElement.replaceChildren(
       ...this.chips.map((item) =>
         contextChip(this.doc, item, () => {

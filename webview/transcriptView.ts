@@ -4,7 +4,7 @@
  * session itself lives in the language server); live events are applied with
  * the shared `applyAgentEvent`, so a replayed session and a live one look the same.
  */
-import type { AgentEvent, ContextItem } from '../protocol/chat';
+import type { AgentEvent, ChatMode, ContextItem } from '../protocol/chat';
 import { applyAgentEvent } from '../protocol/sessions';
 import type { AssistantEntry, SessionEntry, SessionView } from '../protocol/sessions';
 import { AssistantMessageView } from './assistantMessageView';
@@ -26,6 +26,8 @@ export interface TurnStart {
   /** The user's message; absent on retry, where the user entry already exists. */
   input?: { text: string; context: ContextItem[] };
   model: string;
+  /** The mode the reply is made in (a Plan reply offers "Run in Agent mode" once it is done). */
+  mode?: ChatMode;
 }
 
 export class TranscriptView {
@@ -100,7 +102,16 @@ export class TranscriptView {
     // The previous answer is no longer the last one, so it loses its Retry button.
     const previous = [...this.entries].reverse().find((e): e is AssistantEntry => e.kind === 'assistant');
     if (previous) this.assistantViews.get(previous.id)?.update(previous, false);
-    this.appendEntry({ kind: 'assistant', id: turn.assistantEntryId, replyTo: turn.userEntryId, model: turn.model, parts: [], state: 'streaming', at: Date.now() });
+    this.appendEntry({
+      kind: 'assistant',
+      id: turn.assistantEntryId,
+      replyTo: turn.userEntryId,
+      model: turn.model,
+      ...(turn.mode ? { mode: turn.mode } : {}),
+      parts: [],
+      state: 'streaming',
+      at: Date.now(),
+    });
     this.emptyState.hidden = true;
     // Sending is an explicit request to see the answer, even if the user had scrolled up.
     this.stickToBottom = true;
@@ -114,6 +125,19 @@ export class TranscriptView {
       if (entry.kind === 'assistant' && entry.context) return entry.context;
     }
     return undefined;
+  }
+
+  /** Continue: the cut reply streams again in its own bubble; returns false when it is not shown. */
+  resumeTurn(entryId: string): boolean {
+    const entry = this.entries.find((e): e is AssistantEntry => e.kind === 'assistant' && e.id === entryId);
+    if (!entry) return false;
+    entry.state = 'streaming';
+    entry.doneReason = undefined;
+    entry.error = undefined;
+    this.assistantViews.get(entry.id)?.update(entry, this.entries[this.entries.length - 1]?.id === entry.id);
+    this.stickToBottom = true;
+    this.followOutput();
+    return true;
   }
 
   /** Applies one live event to the model now and schedules a paint of that entry only. Returns false for unknown entries. */

@@ -11,6 +11,8 @@ export interface ViewContext {
   post(message: FromWebview): void;
   /** Runs the session's last message again, optionally on another model. */
   retry(model?: string): void;
+  /** Switches to Agent mode and puts the plan into the composer, for the user to edit and send. */
+  runPlan(plan: string): void;
   /** Resumes the session's last answer, which stopped at the model's length limit. */
   continueReply(): void;
   /** Makes `model` the chat model (after a modelNotFound error, for example). */

@@ -1,4 +1,6 @@
+import type { ChatMode, RulesFile } from '../../protocol/chat';
 import type { ToolDefinition } from '../../protocol/tools';
+import { rulesPrompt } from './rulesPrompt';
 import { textToolInstructions } from './textToolProtocol';
 
 /** How the model is offered tools this turn. */
@@ -12,14 +14,35 @@ const NATIVE_TOOLS_GUIDANCE = `You can use tools to read and search the user's w
 Look at the code with the tools instead of guessing, and read a file before you edit it.
 Every change and command is shown to the user, who may decline it; if a tool result says so, do not retry the same call.`;
 
+const ASK_GUIDANCE = `You are in Ask mode: you may read and search the workspace, but not change files or run commands.
+Answer the question; when a change would help, show it as code the user can apply, or suggest switching to Agent mode.`;
+
+/** Plan mode's addition: the webview offers "Run in Agent mode" on the reply, so the plan must stand on its own. */
+export const PLAN_GUIDANCE = `You are in Plan mode: you may read and search the workspace, but not change files or run commands.
+First look at the relevant code with the tools. Then answer with a plan as a numbered list (1., 2., 3., …) of concrete steps:
+which file to change and how, which command to run and why, and how to check the result. Keep each step short and specific.
+Do not make the changes yourself: the user reviews and edits the plan, then runs it in Agent mode.`;
+
+/** What a turn adds to the prompt besides the tools: the chat mode and the repository's rules files. */
+export interface PromptExtras {
+  chatMode?: ChatMode;
+  rules?: RulesFile[];
+}
+
 /**
  * The system message for a turn. A caller's prompt replaces the default, but
  * the text tool protocol is always appended when it is in use, because
- * without it the model cannot call tools at all.
+ * without it the model cannot call tools at all. The mode's guidance and the
+ * rules files come before the tool protocol, which stays last.
  */
-export function buildSystemPrompt(custom: string | undefined, mode: ToolMode, tools: ToolDefinition[]): string {
+export function buildSystemPrompt(custom: string | undefined, mode: ToolMode, tools: ToolDefinition[], extras: PromptExtras = {}): string {
   const parts = [custom ?? BASE_PROMPT];
-  if (mode === 'native' && custom === undefined) parts.push(NATIVE_TOOLS_GUIDANCE);
+  if (mode === 'native' && custom === undefined && extras.chatMode !== 'ask' && extras.chatMode !== 'plan') parts.push(NATIVE_TOOLS_GUIDANCE);
+  // The mode's guidance follows even a caller's own prompt: it says what the model can do in this turn.
+  if (extras.chatMode === 'ask') parts.push(ASK_GUIDANCE);
+  if (extras.chatMode === 'plan') parts.push(PLAN_GUIDANCE);
+  const rules = rulesPrompt(extras.rules);
+  if (rules) parts.push(rules);
   if (mode === 'text') parts.push(textToolInstructions(tools));
   return parts.join('\n\n');
 }

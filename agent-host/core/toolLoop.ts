@@ -12,7 +12,7 @@
  * the same arguments three times.
  */
 import type { Ollama } from 'ollama';
-import type { AgentEvent, ChatMessage, DoneReason, Usage, UserInput } from '../../protocol/chat';
+import { DEFAULT_CHAT_MODE, type AgentEvent, type ChatMessage, type DoneReason, type Usage, type UserInput } from '../../protocol/chat';
 import type { ToolDefinition } from '../../protocol/tools';
 import type { TurnOptions } from '../index';
 import { chooseNumCtx, fitToContext } from './contextBudget';
@@ -23,6 +23,7 @@ import { formatUserMessage } from './formatUserMessage';
 import { HearthException } from './hearthException';
 import { contextTooSmallError, repeatedCallError, stepLimitError, trimWarning } from './loopMessages';
 import type { ModelFacts, ModelFactsCache } from './modelFacts';
+import { executorForMode, modeRefusal } from './modeTools';
 import { prepareToolCall } from './prepareToolCall';
 import { proposedCalls } from './proposedCalls';
 import { RepetitionGuard } from './repetitionGuard';
@@ -78,11 +79,16 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     throw await asHearthException(err, setup);
   }
 
-  const executorTools = options.executor?.definitions() ?? [];
+  // The chat mode decides the tool set here, once: Ask and Plan see only read-only tools, and the
+  // wrapped executor refuses any other call, so a model cannot reach a tool its mode does not offer.
+  const chatMode = options.mode ?? DEFAULT_CHAT_MODE;
+  const allTools = options.executor?.definitions() ?? [];
+  const executor = options.executor ? executorForMode(options.executor, chatMode) : undefined;
+  const executorTools = executor?.definitions() ?? [];
   // run_subagents is the core's own tool: offered beside the executor's, run here, never by the executor.
-  const subagentTool = options.subagents && options.executor ? runSubagentsDefinition(executorTools) : undefined;
+  const subagentTool = options.subagents && executor ? runSubagentsDefinition(executorTools) : undefined;
   // update_todos likewise: the core keeps the plan; it changes no file.
-  const todosOffered = options.todos !== undefined && options.executor !== undefined;
+  const todosOffered = options.todos !== undefined && executor !== undefined;
   let todos = options.todos?.current ?? [];
   const tools = [...executorTools, ...(subagentTool ? [subagentTool] : []), ...(todosOffered ? [UPDATE_TODOS_DEFINITION] : [])];
   let mode = chooseToolMode(tools, facts);
@@ -100,7 +106,8 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   let history = setup.history;
 
   for (let step = 1; ; step++) {
-    const system = todosOffered ? `${buildSystemPrompt(options.systemPrompt, mode, tools)}\n\n${todoGuidance(todos)}` : buildSystemPrompt(options.systemPrompt, mode, tools);
+    const baseSystem = buildSystemPrompt(options.systemPrompt, mode, tools, { chatMode, rules: options.rules });
+    const system = todosOffered ? `${baseSystem}\n\n${todoGuidance(todos)}` : baseSystem;
     const ollamaTools = mode === 'native' ? tools.map(toOllamaTool) : undefined;
     const fixedTokens = ollamaTools ? estimateTokens(JSON.stringify(ollamaTools)) : 0;
     let fit = fitToContext({ system, history, turn, fixedTokens, numCtx });
@@ -161,7 +168,6 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
       yield { type: 'usage', usage };
     }
 
-    const executor = options.executor;
     const proposals = executor ? proposedCalls(reply, mode, tools) : [];
     if (!executor || proposals.length === 0) return reply.doneReason;
     if (step >= maxSteps) {
@@ -170,7 +176,13 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     }
 
     const prefix = setup.callIdPrefix ?? '';
-    const prepared = proposals.map((p) => prepareToolCall(prefix ? { ...p, id: `${prefix}${p.id}` } : p, tools));
+    const prepared = proposals.map((raw) => {
+      const p = prefix ? { ...raw, id: `${prefix}${raw.id}` } : raw;
+      // A tool the executor has but this mode does not offer gets the mode's refusal, not "no such tool".
+      return p.name && !tools.some((t) => t.name === p.name) && allTools.some((t) => t.name === p.name)
+        ? { call: { id: p.id, name: p.name, arguments: isRecord(p.arguments) ? p.arguments : {} }, rejection: modeRefusal(chatMode, p.name) }
+        : prepareToolCall(p, tools);
+    });
     turn.push({ role: 'assistant', content: reply.content, toolCalls: prepared.map((p) => p.call) });
     for (const { call, rejection } of prepared) {
       const times = guard.record(call.name, call.arguments);
@@ -194,4 +206,8 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
       turn.push({ role: 'tool', content: result.content, toolCallId: call.id, toolName: call.name });
     }
   }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

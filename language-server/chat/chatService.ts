@@ -4,15 +4,16 @@
  * to the session log, and stops a turn on request by aborting its signal (which
  * aborts the HTTP request to the model).
  */
-import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput } from '../../protocol/chat';
-import type { ChatSendParams, ChatTurnStarted, HearthSettings } from '../../protocol/lspMethods';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, DEFAULT_CHAT_MODE, isChatMode, type RulesFile } from '../../protocol/chat';
+import type { ChatSendParams, ChatTurnStarted, HearthSettings, ChatModelParams } from '../../protocol/lspMethods';
 import type { SessionEntry, SessionView, UserEntry } from '../../protocol/sessions';
 import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
 import type { SessionStore } from './sessionStore';
 import type { ChatClient } from './chatClient';
 import { historyFromEntries, keptFromAfterCompaction } from './historyFromEntries';
-import { resolveModel } from './resolveModel';
+import { resolveModel, chosenModel, type ModelChoice } from './resolveModel';
 import type { RunPlan } from '../model/modelRunPlanner';
+import { promptRules, type FoundRulesFile } from './rulesFiles';
 
 export interface ChatServiceDeps {
   store: SessionStore;
@@ -32,6 +33,8 @@ export interface ChatServiceDeps {
   changedResources?: (sessionId: string, earlier: string[], now: string[]) => string[];
   /** num_ctx and think for a chat turn, and whether the model must load first (ModelRunPlanner). */
   plan?: (agent: Agent, model: string, settings: HearthSettings, signal: AbortSignal) => Promise<RunPlan>;
+  /** The repository's rules files for a message naming `paths` (rulesFiles.ts); none when absent. */
+  rulesFor?: (paths: string[], disabled: readonly string[]) => Promise<FoundRulesFile[]>;
 }
 
 /** The plan as it last stood before `index` (the agent's own or the user's edit); empty when there is none. */
@@ -66,6 +69,13 @@ export class ChatService {
    */
   async send(params: ChatSendParams, expansion?: string): Promise<ChatTurnStarted> {
     const { store } = this.deps;
+    // A client other than Hearth's extension may drive this server: a mode it cannot name is refused, never guessed.
+    if (params.mode !== undefined && !isChatMode(params.mode)) {
+      throw new HearthException({ code: 'invalidRequest', message: `Unknown chat mode ${JSON.stringify(params.mode)}: use ask, plan or agent.`, retryable: false });
+    }
+    if (params.disabledRules !== undefined && (!Array.isArray(params.disabledRules) || !params.disabledRules.every((p) => typeof p === 'string'))) {
+      throw new HearthException({ code: 'invalidRequest', message: 'disabledRules must be a list of workspace-relative paths.', retryable: false });
+    }
     if (params.sessionId && this.running.has(params.sessionId)) {
       throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Stop it first, then send again.', retryable: true });
     }
@@ -74,12 +84,22 @@ export class ChatService {
       throw new HearthException({ code: 'invalidRequest', message: `Chat ${params.sessionId} no longer exists. Start a new chat.`, retryable: false });
     }
     const sessionId = session.summary.id;
+    // The chat's mode and switched-off rules files travel with the message and are stored with the session.
+    if (params.mode !== undefined || params.disabledRules !== undefined) store.configure(sessionId, { mode: params.mode, disabledRules: params.disabledRules });
     const context = await this.deps.resolveContext([...params.input.context, ...this.changedResources(session, params.input.context)]).then((items) =>
       items.map((item, i) => (i < params.input.context.length ? item : { ...item, text: `(This resource changed since it was attached earlier in this chat; this is its current content.)\n${item.text ?? ''}` })),
     );
+    const activeFile = params.activeFile?.trim() || undefined;
+    const rules = await this.findRules(sessionId, { context, activeFile });
     // The message is stored before anything can fail, so Retry always has it.
-    const userEntry = store.addUserEntry(sessionId, { text: params.input.text, context, ...(expansion !== undefined ? { expansion } : {}) });
-    return this.startTurn(sessionId, userEntry, params.model);
+    const userEntry = store.addUserEntry(sessionId, {
+      text: params.input.text,
+      context,
+      ...(expansion !== undefined ? { expansion } : {}),
+      ...(activeFile ? { activeFile } : {}),
+      ...(rules.some((r) => r.info.enabled) ? { rules: rules.filter((r) => r.info.enabled).map((r) => ({ path: r.info.path, truncated: r.info.truncated })) } : {}),
+    });
+    return this.startTurn(sessionId, userEntry, params.model, false, promptRules(rules), params.rememberedModel);
   }
 
   /** Runs the last user message again; a failed or stopped reply to it is replaced. */
@@ -115,7 +135,7 @@ export class ChatService {
     }
     const userEntry = store.get(sessionId)!.entries.find((e): e is UserEntry => e.kind === 'user' && e.id === last.replyTo);
     if (!userEntry) throw new HearthException({ code: 'invalidRequest', message: 'The message this answer replied to is gone. Send a new message instead.', retryable: false });
-    return this.startTurn(sessionId, userEntry, model ?? last.model, true);
+    return this.startTurn(sessionId, userEntry, model ?? last.model, true, undefined, undefined);
   }
 
   /**
@@ -172,18 +192,52 @@ export class ChatService {
     await Promise.all([...this.running.keys()].map((id) => this.stop(id)));
   }
 
-  private async startTurn(sessionId: string, userEntry: UserEntry, requestedModel: string | undefined, continueReply = false): Promise<ChatTurnStarted> {
+  /** The rules files for a message: never throws (a file that cannot be read is left out). */
+  private async findRules(sessionId: string, entry: { context: ContextItem[]; activeFile?: string }): Promise<FoundRulesFile[]> {
+    if (!this.deps.rulesFor) return [];
+    const paths = entry.context.filter((c) => !parseResourceMention(c.path)).map((c) => c.path);
+    if (entry.activeFile) paths.push(entry.activeFile);
+    const disabled = this.deps.store.get(sessionId)?.summary.disabledRules ?? [];
+    return this.deps.rulesFor(paths, disabled).catch(() => []);
+  }
+
+  /** The model the chat's next message would use (the same decision as a turn's); '' when none can be chosen. */
+  async modelFor(params: ChatModelParams): Promise<string> {
+    const settings = await this.deps.settings();
+    const agent = await this.deps.agent();
+    const summary = params.sessionId ? this.deps.store.get(params.sessionId)?.summary : undefined;
+    const mode = params.mode ?? summary?.mode ?? DEFAULT_CHAT_MODE;
+    const choice: ModelChoice = { chat: summary?.models?.[mode], remembered: params.rememberedModel, setting: settings.chat.model };
+    return resolveModel(agent, choice, AbortSignal.timeout(5000)).catch(() => '');
+  }
+
+  private async startTurn(
+    sessionId: string,
+    userEntry: UserEntry,
+    requestedModel: string | undefined,
+    continueReply = false,
+    knownRules?: RulesFile[],
+    rememberedModel?: string,
+  ): Promise<ChatTurnStarted> {
     const { store } = this.deps;
+    // The session's mode decides the turn's tools (in the agent core); a retry or a continuation keeps it.
+    const summary = store.get(sessionId)?.summary;
+    const mode = summary?.mode ?? DEFAULT_CHAT_MODE;
+    const rules = knownRules ?? promptRules(await this.findRules(sessionId, userEntry));
     const settings = await this.deps.settings();
     this.backend = settings.server?.mode ?? 'local';
     const agent = await this.deps.agent();
     const controller = new AbortController();
-    const model = await resolveModel(agent, requestedModel ?? settings.chat.model, controller.signal).catch((err: unknown) => err);
-    const modelName = typeof model === 'string' ? model : requestedModel ?? settings.chat.model ?? '';
-    const entry = store.startAssistantEntry(sessionId, userEntry.id, modelName);
+    // One decider for the model (resolveModel): this request's override, the chat's pick for its mode, the mode's remembered pick, the setting.
+    const choice: ModelChoice = { override: requestedModel, chat: summary?.models?.[mode], remembered: rememberedModel, setting: settings.chat.model };
+    const model = await resolveModel(agent, choice, controller.signal).catch((err: unknown) => err);
+    const modelName = typeof model === 'string' ? model : (chosenModel(choice) ?? '');
+    // A continuation streams into the cut reply itself (the last entry), so the answer grows in place.
+    const cut = continueReply ? store.get(sessionId)?.entries.at(-1) : undefined;
+    const entry = cut?.kind === 'assistant' ? store.resumeAssistantEntry(sessionId, cut.id) : store.startAssistantEntry(sessionId, userEntry.id, modelName, mode);
     const session = store.get(sessionId);
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;
-    // A continuation's history runs through the cut answer (the entry just started is empty and adds nothing).
+    // A continuation's history runs through the cut answer, which ends it.
     const history = session && index >= 0 ? historyFromEntries(continueReply ? session.entries : session.entries.slice(0, index)) : [];
     const input: UserInput = { text: userEntry.expansion ?? userEntry.text, context: userEntry.context };
 
@@ -225,7 +279,7 @@ export class ChatService {
         const compactionUndone = session?.entries.some((e) => e.kind === 'assistant' && e.compaction?.undone) ?? false;
         const threshold = settings.chat.compactionThreshold;
         const compactAt = !compactionUndone && threshold !== undefined && threshold < 1 ? threshold : undefined;
-        const options = { model, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt };
+        const options = { model, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt, mode, rules };
         for await (const event of agent.startTurn(history, input, options, controller.signal)) {
           if (loading && event.type !== 'status') {
             loading = false;
@@ -253,7 +307,7 @@ export class ChatService {
       }
     };
     void run();
-    return { sessionId, userEntryId: userEntry.id, assistantEntryId: entry.id };
+    return { sessionId, userEntryId: userEntry.id, assistantEntryId: entry.id, mode, ...(cut ? { continued: true } : {}) };
   }
 
   /** `loading`: the sentence for the status bar while the model loads. */

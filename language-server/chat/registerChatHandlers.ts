@@ -8,6 +8,9 @@ import {
   ChatStopRequest,
   ModelListRequest,
   SessionDeleteRequest,
+  SessionConfigureRequest,
+  RulesListRequest,
+  ChatModelRequest,
   SessionRenameRequest,
   SessionGetRequest,
   SessionListRequest,
@@ -16,6 +19,17 @@ import type { HearthServer } from '../hearthServer';
 import { toHearthError } from './chatService';
 import { guarded } from '../guarded';
 import { HearthException } from '../../agent-host';
+import { isChatMode } from '../../protocol/chat';
+import { findRulesFiles } from './rulesFiles';
+
+/** A list of workspace-relative paths from the client, bounded. */
+function pathList(value: unknown, what: string): string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.length > 200 || !value.every((p) => typeof p === 'string' && p.length <= 4096)) {
+    throw new HearthException({ code: 'invalidRequest', message: `${what} must be a list of paths.`, retryable: false });
+  }
+  return value as string[];
+}
 
 export function registerChatHandlers(connection: Connection, server: HearthServer): void {
   const { chat, store } = server;
@@ -57,6 +71,31 @@ export function registerChatHandlers(connection: Connection, server: HearthServe
       }
       if (!summary) throw new HearthException({ code: 'invalidRequest', message: `Chat ${p.sessionId} does not exist.`, retryable: false });
       return { summary };
+    }),
+  );
+  connection.onRequest(
+    SessionConfigureRequest.type,
+    guarded((p) => {
+      if (p.mode !== undefined && !isChatMode(p.mode)) throw new HearthException({ code: 'invalidRequest', message: 'mode must be ask, plan or agent.', retryable: false });
+      if (p.model !== undefined && (typeof p.model !== 'string' || p.model.length > 500)) throw new HearthException({ code: 'invalidRequest', message: 'model must be a model name.', retryable: false });
+      const summary = store.configure(p.sessionId, { mode: p.mode, model: p.model, disabledRules: p.disabledRules === undefined ? undefined : pathList(p.disabledRules, 'disabledRules') });
+      if (!summary) throw new HearthException({ code: 'invalidRequest', message: `Chat ${p.sessionId} does not exist.`, retryable: false });
+      return { summary };
+    }),
+  );
+  connection.onRequest(
+    ChatModelRequest.type,
+    guarded(async (p) => {
+      if (p.mode !== undefined && !isChatMode(p.mode)) throw new HearthException({ code: 'invalidRequest', message: 'mode must be ask, plan or agent.', retryable: false });
+      return { model: await chat.modelFor(p) };
+    }),
+  );
+  connection.onRequest(
+    RulesListRequest.type,
+    guarded(async (p) => {
+      const disabled = p.sessionId ? (store.get(p.sessionId)?.summary.disabledRules ?? []) : pathList(p.disabledRules, 'disabledRules');
+      const found = await findRulesFiles(server.roots, pathList(p.paths, 'paths'), disabled);
+      return { rules: found.map((f) => f.info) };
     }),
   );
   connection.onRequest(

@@ -2,11 +2,39 @@ import type { Agent } from '../../agent-host';
 import { HearthException } from '../../agent-host';
 
 /**
- * Picks the model for a turn: the requested one, or when none is configured
- * the first installed model, so a fresh install works without a settings trip.
+ * Where a turn's model may come from, most specific first. Each is optional;
+ * the first one set wins.
  */
-export async function resolveModel(agent: Agent, requested: string | undefined, signal: AbortSignal): Promise<string> {
-  if (requested && requested.trim()) return requested.trim();
+export interface ModelChoice {
+  /** Chosen for this one request: a retry on another model, a continuation on the cut answer's model. */
+  override?: string;
+  /** Picked in this chat for its mode (stored with the session). */
+  chat?: string;
+  /** Last picked in this mode in this workspace (the editor's memory), for a chat that has no pick of its own yet. */
+  remembered?: string;
+  /** `hearth.chat.model`, the user's default. */
+  setting?: string;
+}
+
+/** Whether a name is set; a blank is treated as unset. */
+function chosen(name: string | undefined): string | undefined {
+  return name && name.trim() ? name.trim() : undefined;
+}
+
+/** The first model the choice names, without asking the backend; undefined when none is set. */
+export function chosenModel(choice: ModelChoice): string | undefined {
+  return chosen(choice.override) ?? chosen(choice.chat) ?? chosen(choice.remembered) ?? chosen(choice.setting);
+}
+
+/**
+ * Picks the model for a turn, the one place that decides it: the request's
+ * override, else the chat's pick for its mode, else the mode's remembered
+ * pick, else the setting; when none is configured the first installed model,
+ * so a fresh install works without a settings trip.
+ */
+export async function resolveModel(agent: Agent, choice: ModelChoice | string | undefined, signal: AbortSignal): Promise<string> {
+  const named = chosenModel(typeof choice === 'object' ? choice : { override: choice });
+  if (named) return named;
   const models = await agent.listModels(signal);
   if (models.length === 0) {
     throw new HearthException({

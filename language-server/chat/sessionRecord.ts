@@ -1,4 +1,4 @@
-import type { AgentEvent } from '../../protocol/chat';
+import type { AgentEvent, ChatMode } from '../../protocol/chat';
 import type { UserEntry } from '../../protocol/sessions';
 
 /** One line of a session's JSONL log. `v` in the meta record versions the format. */
@@ -6,11 +6,15 @@ export type SessionRecord =
   | { t: 'meta'; v: 1; id: string; createdAt: number; model?: string }
   | { t: 'title'; title: string }
   | { t: 'user'; entry: UserEntry }
-  | { t: 'assistant'; id: string; replyTo: string; model: string; at: number }
+  | { t: 'assistant'; id: string; replyTo: string; model: string; at: number; mode?: ChatMode }
+  /** The chat's own settings changed (mode, switched-off rules files); absent fields keep their value. */
+  | { t: 'config'; mode?: ChatMode; disabledRules?: string[]; models?: Partial<Record<ChatMode, string>> }
   | { t: 'event'; id: string; event: AgentEvent }
-  | { t: 'remove'; id: string };
+  | { t: 'remove'; id: string }
+  /** Continue: the reply streams again, its new events appended to what it already has. */
+  | { t: 'resume'; id: string };
 
-const KINDS = new Set(['meta', 'title', 'user', 'assistant', 'event', 'remove']);
+const KINDS = new Set(['meta', 'title', 'user', 'assistant', 'event', 'remove', 'config', 'resume']);
 
 /** Parses one log line; returns undefined for a torn or foreign line instead of throwing. */
 export function parseSessionRecord(line: string): SessionRecord | undefined {

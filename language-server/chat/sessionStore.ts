@@ -9,7 +9,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { AgentEvent } from '../../protocol/chat';
+import { isChatMode, type AgentEvent, type ChatMode } from '../../protocol/chat';
 import { applyAgentEvent, type AssistantEntry, type SessionEntry, type SessionSummary, type SessionView, type UserEntry } from '../../protocol/sessions';
 import { parseSessionRecord, type SessionRecord } from './sessionRecord';
 
@@ -68,12 +68,26 @@ export class SessionStore {
     return full;
   }
 
-  startAssistantEntry(sessionId: string, replyTo: string, model: string): AssistantEntry {
+  startAssistantEntry(sessionId: string, replyTo: string, model: string, mode?: ChatMode): AssistantEntry {
     const session = this.require(sessionId);
-    const entry: AssistantEntry = { kind: 'assistant', id: randomUUID(), replyTo, model, parts: [], state: 'streaming', at: this.now() };
+    const entry: AssistantEntry = { kind: 'assistant', id: randomUUID(), replyTo, model, mode, parts: [], state: 'streaming', at: this.now() };
     session.view.entries.push(entry);
     session.view.summary.model = model;
-    this.append(session, { t: 'assistant', id: entry.id, replyTo, model, at: entry.at });
+    this.append(session, { t: 'assistant', id: entry.id, replyTo, model, at: entry.at, mode });
+    this.touch(session);
+    return entry;
+  }
+
+  /**
+   * Continue: the reply (cut at the length limit) streams again, in place;
+   * the continuation's events are appended to what it already has.
+   */
+  resumeAssistantEntry(sessionId: string, entryId: string): AssistantEntry {
+    const session = this.require(sessionId);
+    const entry = findAssistant(session.view.entries, entryId);
+    if (!entry) throw new Error(`No assistant entry ${entryId} in session ${sessionId}.`);
+    resume(entry);
+    this.append(session, { t: 'resume', id: entryId });
     this.touch(session);
     return entry;
   }
@@ -94,6 +108,29 @@ export class SessionStore {
     session.view.entries = session.view.entries.filter((e) => e.id !== entryId);
     this.append(session, { t: 'remove', id: entryId });
     this.touch(session);
+  }
+
+  /**
+   * Stores the chat's own settings (its mode, the rules files switched off
+   * for it). Only what changed is written; undefined when there is no such chat.
+   */
+  configure(sessionId: string, config: { mode?: ChatMode; disabledRules?: string[]; model?: string }): SessionSummary | undefined {
+    const session = this.openSession(sessionId);
+    if (!session) return undefined;
+    const summary = session.view.summary;
+    const record: Extract<SessionRecord, { t: 'config' }> = { t: 'config' };
+    if (config.mode !== undefined && config.mode !== (summary.mode ?? 'agent')) record.mode = config.mode;
+    if (config.disabledRules !== undefined && !sameList(config.disabledRules, summary.disabledRules ?? [])) record.disabledRules = [...new Set(config.disabledRules)];
+    // A picked model belongs to the chat's mode (the one set by this same call, if any).
+    const model = config.model?.trim();
+    const modelMode = config.mode ?? summary.mode ?? 'agent';
+    if (model && summary.models?.[modelMode] !== model) record.models = { ...summary.models, [modelMode]: model };
+    if (record.mode !== undefined || record.disabledRules !== undefined || record.models !== undefined) {
+      applyConfig(summary, record);
+      this.append(session, record);
+      this.summaries?.set(summary.id, summary);
+    }
+    return { ...summary };
   }
 
   /** Gives a chat the user's own title (stored, so it survives a restart); undefined when there is no such chat. */
@@ -189,6 +226,27 @@ function findAssistant(entries: SessionEntry[], id: string): AssistantEntry | un
   return entry?.kind === 'assistant' ? entry : undefined;
 }
 
+function resume(entry: AssistantEntry): void {
+  entry.state = 'streaming';
+  entry.doneReason = undefined;
+  entry.error = undefined;
+}
+
+function sameList(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/** Applies a config record to a summary, ignoring values a damaged log may hold. */
+function applyConfig(summary: SessionSummary, record: Extract<SessionRecord, { t: 'config' }>): void {
+  if (isChatMode(record.mode)) summary.mode = record.mode;
+  if (Array.isArray(record.disabledRules)) summary.disabledRules = record.disabledRules.filter((p): p is string => typeof p === 'string');
+  if (typeof record.models === 'object' && record.models !== null) {
+    const models: Partial<Record<ChatMode, string>> = {};
+    for (const [mode, model] of Object.entries(record.models)) if (isChatMode(mode) && typeof model === 'string' && model.trim()) models[mode] = model;
+    summary.models = models;
+  }
+}
+
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
@@ -218,7 +276,16 @@ export function replay(id: string, text: string): SessionView | undefined {
         view.summary.updatedAt = Math.max(view.summary.updatedAt, record.entry.at);
         break;
       case 'assistant':
-        view.entries.push({ kind: 'assistant', id: record.id, replyTo: record.replyTo, model: record.model, parts: [], state: 'streaming', at: record.at });
+        view.entries.push({
+          kind: 'assistant',
+          id: record.id,
+          replyTo: record.replyTo,
+          model: record.model,
+          ...(isChatMode(record.mode) ? { mode: record.mode } : {}),
+          parts: [],
+          state: 'streaming',
+          at: record.at,
+        });
         view.summary.model = record.model;
         view.summary.updatedAt = Math.max(view.summary.updatedAt, record.at);
         break;
@@ -230,6 +297,14 @@ export function replay(id: string, text: string): SessionView | undefined {
       case 'remove':
         view.entries = view.entries.filter((e) => e.id !== record.id);
         break;
+      case 'config':
+        applyConfig(view.summary, record);
+        break;
+      case 'resume': {
+        const entry = findAssistant(view.entries, record.id);
+        if (entry) resume(entry);
+        break;
+      }
     }
   }
   if (!view) return undefined;

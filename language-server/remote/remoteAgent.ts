@@ -14,7 +14,7 @@ import type { ListModelsResponse__Output } from '../../protocol/generated/hearth
 import type { SuggestionReportAck__Output } from '../../protocol/generated/hearth/v1/SuggestionReportAck';
 import { decodeModelInfo, decodeServerMessage } from '../../protocol/grpc/decodeChat';
 import { encodeChatStart, encodeToolResult } from '../../protocol/grpc/encodeChat';
-import { HearthException, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
+import { executorForMode, HearthException, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
 import { AsyncQueue } from './asyncQueue';
 import { callWithPolicy, COMPLETION_POLICY, decideRetry, DEFAULT_BACKOFF, INTERACTIVE_POLICY, newAttemptState, sleep, type BackoffPolicy, type RemoteCallPolicy } from './remoteCallPolicy';
 import { droppedTurn, toHearthErrorFromGrpc } from './remoteErrors';
@@ -54,8 +54,11 @@ export class RemoteAgent implements Agent {
   }
 
   private async *runTurn(history: ChatMessage[], input: UserInput, options: TurnOptions, signal: AbortSignal): AsyncGenerator<AgentEvent> {
-    const executor = options.executor;
-    const tools = executor?.definitions() ?? [];
+    // Every tool is sent with the mode, and the server's agent core decides what the mode offers. Tool requests still
+    // run here only through the same core decision (executorForMode): a team server asking for write_file in Ask
+    // mode gets the mode's refusal, and nothing runs.
+    const tools = options.executor?.definitions() ?? [];
+    const executor = options.executor ? executorForMode(options.executor, options.mode) : undefined;
     const start: ChatClientMessage = {
       start: encodeChatStart({
         history,
@@ -70,6 +73,8 @@ export class RemoteAgent implements Agent {
         subagents: options.subagents,
         todos: options.todos,
         compactAt: options.compactAt,
+        mode: options.mode,
+        rules: options.rules,
         tools,
       }),
     };

@@ -29,6 +29,7 @@ import type { ListModelsResponse as _hearth_v1_ListModelsResponse, ListModelsRes
 import type { ModelInfo as _hearth_v1_ModelInfo, ModelInfo__Output as _hearth_v1_ModelInfo__Output } from './hearth/v1/ModelInfo';
 import type { ModelServiceClient as _hearth_v1_ModelServiceClient, ModelServiceDefinition as _hearth_v1_ModelServiceDefinition } from './hearth/v1/ModelService';
 import type { RefreshRequest as _hearth_v1_RefreshRequest, RefreshRequest__Output as _hearth_v1_RefreshRequest__Output } from './hearth/v1/RefreshRequest';
+import type { RulesFile as _hearth_v1_RulesFile, RulesFile__Output as _hearth_v1_RulesFile__Output } from './hearth/v1/RulesFile';
 import type { StatusEvent as _hearth_v1_StatusEvent, StatusEvent__Output as _hearth_v1_StatusEvent__Output } from './hearth/v1/StatusEvent';
 import type { SubagentInfo as _hearth_v1_SubagentInfo, SubagentInfo__Output as _hearth_v1_SubagentInfo__Output } from './hearth/v1/SubagentInfo';
 import type { SubagentOptions as _hearth_v1_SubagentOptions, SubagentOptions__Output as _hearth_v1_SubagentOptions__Output } from './hearth/v1/SubagentOptions';
@@ -98,6 +99,7 @@ export interface ProtoGrpcType {
       ModelService: SubtypeConstructor<typeof grpc.Client, _hearth_v1_ModelServiceClient> & { service: _hearth_v1_ModelServiceDefinition }
       RefreshRequest: MessageTypeDefinition<_hearth_v1_RefreshRequest, _hearth_v1_RefreshRequest__Output>
       Role: EnumTypeDefinition
+      RulesFile: MessageTypeDefinition<_hearth_v1_RulesFile, _hearth_v1_RulesFile__Output>
       StatusEvent: MessageTypeDefinition<_hearth_v1_StatusEvent, _hearth_v1_StatusEvent__Output>
       SubagentInfo: MessageTypeDefinition<_hearth_v1_SubagentInfo, _hearth_v1_SubagentInfo__Output>
       SubagentOptions: MessageTypeDefinition<_hearth_v1_SubagentOptions, _hearth_v1_SubagentOptions__Output>

@@ -4,7 +4,7 @@
  * on it: the server checks what clients send, and the client checks what the
  * server sends (a server may only request tools the client offered).
  */
-import { MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput } from '../chat';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput, CHAT_MODES, type RulesFile } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import type { JsonSchema, ToolDefinition } from '../tools';
 import type { ChatClientMessage__Output } from '../generated/hearth/v1/ChatClientMessage';
@@ -39,6 +39,9 @@ export const LIMITS = {
   subagentParallel: 8,
   subagentTask: 20_000,
   subagentSummary: 100_000,
+  /** Rules files per turn and characters of each; the agent core caps them further (8 KB each). */
+  rulesFiles: 32,
+  rulesChars: 100_000,
 } as const;
 
 const MODEL_NAME = /^[\w./:@+-]+$/;
@@ -158,6 +161,15 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
       if (sub.max_parallel !== undefined) turn.subagents.maxParallel = finiteNumber(sub.max_parallel, 'start.options.subagents.max_parallel', 1, LIMITS.subagentParallel);
       if (sub.max_steps !== undefined) turn.subagents.maxSteps = finiteNumber(sub.max_steps, 'start.options.subagents.max_steps', 1, LIMITS.maxSteps);
     }
+    if (options.mode !== undefined && options.mode !== '') turn.mode = oneOf(options.mode, 'start.options.mode', CHAT_MODES);
+    const rules = count(options.rules, 'start.options.rules', LIMITS.rulesFiles).map(
+      (r, i): RulesFile => ({
+        path: text(r.path, `start.options.rules[${i}].path`, 4096, { nonEmpty: true }),
+        text: text(r.text, `start.options.rules[${i}].text`, LIMITS.rulesChars),
+        truncated: r.truncated === true,
+      }),
+    );
+    if (rules.length > 0) turn.rules = rules;
     if (options.think !== undefined && options.think !== '') {
       const think = oneOf(options.think, 'start.options.think', THINK_VALUES);
       turn.think = think === 'true' ? true : think === 'false' ? false : think;

@@ -2,7 +2,7 @@
  * protocol/chat.ts types -> hearth.v1 proto messages. Both sides use these:
  * the client to send a turn and tool results, the server to send events.
  */
-import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, Usage, UserInput } from '../chat';
+import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, Usage, UserInput, ChatMode, RulesFile } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import type { ToolDefinition } from '../tools';
 import type { ChatMessage as PbChatMessage } from '../generated/hearth/v1/ChatMessage';
@@ -65,6 +65,10 @@ export interface TurnRequest {
   /** The plan so far, when the client offers the update_todos tool. */
   todos?: { current: TodoItem[] };
   compactAt?: number;
+  /** Ask, Plan or Agent; undefined is Agent. */
+  mode?: ChatMode;
+  /** The repository's rules files for the system prompt. */
+  rules?: RulesFile[];
   tools: ToolDefinition[];
 }
 
@@ -83,6 +87,8 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
     if (sub.maxParallel !== undefined) options.subagents.max_parallel = sub.maxParallel;
     if (sub.maxSteps !== undefined) options.subagents.max_steps = sub.maxSteps;
   }
+  if (turn.mode !== undefined) options.mode = turn.mode;
+  if (turn.rules?.length) options.rules = turn.rules.map((r) => ({ path: r.path, text: r.text, truncated: r.truncated }));
   return {
     history: turn.history.map(encodeChatMessage),
     input: { text: turn.input.text, context: turn.input.context.map(encodeContextItem) },

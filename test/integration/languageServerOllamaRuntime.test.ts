@@ -223,7 +223,7 @@ describe('language server against Ollama as it behaves today (integration)', fun
       assert.ok(!JSON.stringify(messages).includes('I should read notes.txt'), 'the reasoning is not sent back');
     });
 
-    it('Continue resumes an answer cut at done_reason length: the model continues its own last message, and later turns see one answer', async () => {
+    it('Continue resumes an answer cut at done_reason length in place: the model continues its own last message, the same reply grows, and later turns see one answer', async () => {
       await start({ chatModel: CODER });
       fixture.enqueue({ kind: 'text', text: 'Step one, step two, and', doneReason: 'length' });
       const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'List the steps', context: [] } });
@@ -233,9 +233,14 @@ describe('language server against Ollama as it behaves today (integration)', fun
       fixture.enqueue({ kind: 'text', text: ' step three.' });
       const resumed = await client!.connection.sendRequest(ChatContinueRequest.type, { sessionId: started.sessionId });
       assert.equal(resumed.userEntryId, started.userEntryId, 'a continuation answers the same message');
-      assert.notEqual(resumed.assistantEntryId, started.assistantEntryId);
-      await client!.waitForEvent((e) => e.entryId === resumed.assistantEntryId && e.event.type === 'done');
-      assert.equal(deltas(client!.events, resumed.assistantEntryId, 'text'), ' step three.');
+      assert.equal(resumed.assistantEntryId, started.assistantEntryId, 'the cut reply itself continues');
+      assert.equal(resumed.continued, true);
+      await until(() => client!.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'done').length === 2, 'the continuation to finish');
+      assert.equal(deltas(client!.events, resumed.assistantEntryId, 'text'), 'Step one, step two, and step three.');
+      const stored = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+      const answers = stored.entries.filter((e) => e.kind === 'assistant');
+      assert.equal(answers.length, 1, 'one reply');
+      assert.deepEqual(answers[0].kind === 'assistant' && [answers[0].parts.filter((p) => p.kind === 'text'), answers[0].doneReason], [[{ kind: 'text', text: 'Step one, step two, and step three.' }], 'stop']);
       const request = fixture.requests.filter(isChat)[1];
       const messages = (request.body.messages as { role: string; content: string }[]).filter((m) => m.role !== 'system');
       assert.deepEqual(messages.at(-1), { role: 'assistant', content: 'Step one, step two, and' }, 'the cut answer is the last message, for Ollama to continue');

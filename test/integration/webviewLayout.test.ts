@@ -100,4 +100,22 @@ describe('webview layout in a default-width sidebar (real Chromium)', function (
     assert.equal(hint.clipped, false, `"${hint.text}" is cut off`);
     assert.ok(hint.right <= WIDTH);
   });
+  it('keeps the mode switch and the header’s buttons inside the sidebar, each mode on one line', async () => {
+    await page.evaluate((models) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(models, '*'), {
+      type: 'models',
+      models: [{ name: 'qwen2.5-coder:7b' }],
+      selected: 'qwen2.5-coder:7b',
+      host: 'http://127.0.0.1:11434',
+    });
+    const boxes = await page.$$eval('.header [data-testid^="mode-"], .header [data-testid="history-button"], .header [data-testid="model-picker"]', (els) =>
+      els.map((e) => {
+        const r = e.getBoundingClientRect();
+        return { id: e.getAttribute('data-testid'), right: r.right, height: r.height };
+      }),
+    );
+    assert.deepEqual(boxes.map((b) => b.id).filter((id) => id?.startsWith('mode-')), ['mode-switch', 'mode-ask', 'mode-plan', 'mode-agent']);
+    for (const b of boxes) assert.ok(b.right <= WIDTH, `${b.id} ends at ${b.right}px, past the ${WIDTH}px sidebar`);
+    const modeHeights = boxes.filter((b) => b.id?.startsWith('mode-') && b.id !== 'mode-switch').map((b) => b.height);
+    assert.ok(modeHeights.every((h) => h < 30), `a mode label wrapped: heights ${modeHeights.join(', ')}`);
+  });
 });

@@ -87,7 +87,7 @@ describe('webview reasoning (thinking models)', () => {
     assert.equal(h.$('thinking-body')!.textContent, 'Stored reasoning.');
   });
 
-  it('offers Continue on the last answer cut at the length limit; it asks to resume and shows the continuation as a reply without a new message', () => {
+  it('offers Continue on the last answer cut at the length limit; the continuation grows the same reply in place, without a new message', () => {
     h = createHarness();
     startTurn();
     event({ type: 'text', delta: 'The first half of a long' });
@@ -96,14 +96,17 @@ describe('webview reasoning (thinking models)', () => {
     assert.ok(h.$('length-notice'), 'the cut is explained');
     click(h.$('continue')!);
     assert.deepEqual(h.api.last('continue'), { type: 'continue', sessionId: 's1' });
-    h.send({ type: 'turnStarted', sessionId: 's1', userEntryId: 'u1', assistantEntryId: 'a2', retry: false });
-    h.send({ type: 'event', sessionId: 's1', entryId: 'a2', event: { type: 'text', delta: ' answer, finished.' } });
-    h.send({ type: 'event', sessionId: 's1', entryId: 'a2', event: { type: 'done', reason: 'stop' } });
+    h.send({ type: 'turnStarted', sessionId: 's1', userEntryId: 'u1', assistantEntryId: 'a1', retry: false, continued: true });
+    h.scheduler.flush();
+    assert.equal(h.$('length-notice'), null, 'the cut notice goes while the answer continues');
+    assert.equal(h.$('assistant-message')?.getAttribute('data-state'), 'streaming');
+    h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event: { type: 'text', delta: ' answer, finished.' } });
+    h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event: { type: 'done', reason: 'stop' } });
     h.scheduler.flush();
     assert.equal(h.$$('user-message').length, 1, 'no new user message for a continuation');
     const answers = h.$$('assistant-message');
-    assert.equal(answers.length, 2);
-    assert.match(answers[1].textContent!, /answer, finished\./);
+    assert.equal(answers.length, 1, 'one reply bubble');
+    assert.match(answers[0].textContent!, /The first half of a long answer, finished\./);
     assert.equal(h.$('continue'), null, 'only the last answer offers Continue, and the continuation was not cut');
   });
 });

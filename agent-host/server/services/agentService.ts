@@ -193,7 +193,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   deps.turns.add(running);
   deps.metrics.activeStreams.inc();
   const observed = deps.activity?.observeTurn(user);
-  deps.audit.record({ event: 'turn.start', user, turn: turnId, model: turn.model, tools: turn.tools.length, historyMessages: turn.history.length });
+  deps.audit.record({ event: 'turn.start', user, turn: turnId, model: turn.model, mode: turn.mode ?? 'agent', tools: turn.tools.length, historyMessages: turn.history.length });
 
   // Admin MCP tools run here, on the server, as the admin configured them; the
   // client's tools (its files, its own MCP servers) still run on the client.
@@ -219,6 +219,9 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   if (turn.subagents && toolExecutor) options.subagents = turn.subagents;
   if (turn.todos && toolExecutor) options.todos = turn.todos;
   if (turn.compactAt !== undefined) options.compactAt = turn.compactAt;
+  // The core turns the client's mode into the tools offered (Ask and Plan: read-only, admin MCP tools included).
+  if (turn.mode !== undefined) options.mode = turn.mode;
+  if (turn.rules) options.rules = turn.rules;
 
   let reason: DoneReason | 'disconnected' = 'stop';
   let endedByStop = false;

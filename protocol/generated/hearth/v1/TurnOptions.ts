@@ -2,6 +2,7 @@
 
 import type { SubagentOptions as _hearth_v1_SubagentOptions, SubagentOptions__Output as _hearth_v1_SubagentOptions__Output } from '../../hearth/v1/SubagentOptions';
 import type { TodoPlan as _hearth_v1_TodoPlan, TodoPlan__Output as _hearth_v1_TodoPlan__Output } from '../../hearth/v1/TodoPlan';
+import type { RulesFile as _hearth_v1_RulesFile, RulesFile__Output as _hearth_v1_RulesFile__Output } from '../../hearth/v1/RulesFile';
 
 export interface TurnOptions {
   'system_prompt'?: (string);
@@ -38,6 +39,18 @@ export interface TurnOptions {
    * the context budget; absent never compacts.
    */
   'compact_at'?: (number | string);
+  /**
+   * "ask", "plan" or "agent" (absent: agent). The server's agent core turns
+   * it into the tools it offers the model and the calls it lets through: Ask
+   * and Plan only read-only tools, Plan also asks for a numbered plan.
+   */
+  'mode'?: (string);
+  /**
+   * The repository's rules files (AGENTS.md and the like), read on the
+   * developer's machine. They go into the system prompt as the repository's
+   * instructions (each capped by the server too), never into tool policy.
+   */
+  'rules'?: (_hearth_v1_RulesFile)[];
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
@@ -46,6 +59,7 @@ export interface TurnOptions {
   '_subagents'?: "subagents";
   '_todos'?: "todos";
   '_compact_at'?: "compact_at";
+  '_mode'?: "mode";
 }
 
 export interface TurnOptions__Output {
@@ -83,6 +97,18 @@ export interface TurnOptions__Output {
    * the context budget; absent never compacts.
    */
   'compact_at'?: (number);
+  /**
+   * "ask", "plan" or "agent" (absent: agent). The server's agent core turns
+   * it into the tools it offers the model and the calls it lets through: Ask
+   * and Plan only read-only tools, Plan also asks for a numbered plan.
+   */
+  'mode'?: (string);
+  /**
+   * The repository's rules files (AGENTS.md and the like), read on the
+   * developer's machine. They go into the system prompt as the repository's
+   * instructions (each capped by the server too), never into tool policy.
+   */
+  'rules': (_hearth_v1_RulesFile__Output)[];
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
@@ -91,4 +117,5 @@ export interface TurnOptions__Output {
   '_subagents'?: "subagents";
   '_todos'?: "todos";
   '_compact_at'?: "compact_at";
+  '_mode'?: "mode";
 }
