@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import type { HearthError } from '../../protocol/chat';
 import { ApplyCodeBlockRequest, type ApplyCodeBlockResult } from '../../protocol/lspMethods';
-import { confinedRelativePath, namedTarget } from './codeBlockTarget';
+import { confinedRelativePath, isConfigurationPath, namedTarget } from './codeBlockTarget';
 import type { ReviewEditRequest } from './registerEditorActions';
 
 export interface ApplyCodeBlockDeps {
@@ -45,9 +45,10 @@ export async function applyTarget(info: string, code: string): Promise<{ uri: vs
   const named = namedTarget(info, code);
   if (named.path) {
     const relative = confinedRelativePath(named.path);
-    const uri = relative ? await existingInWorkspace(relative) : undefined;
+    const configuration = relative !== undefined && isConfigurationPath(relative);
+    const uri = relative && !configuration ? await existingInWorkspace(relative) : undefined;
     if (uri) return { uri, code: named.code };
-    const why = relative ? `${named.path} is not in the workspace` : `${named.path} is outside the workspace`;
+    const why = !relative ? 'that is outside the workspace' : configuration ? 'that is a configuration file, which Apply does not open on a block’s say-so' : 'no such file is in the workspace';
     const picked = await pickFile(`The block names ${named.path}, but ${why}. Pick the file to apply it to.`);
     return picked && { uri: picked, code: named.code };
   }

@@ -78,3 +78,16 @@ export function confinedRelativePath(named: string): string | undefined {
   if (parts.length === 0 || parts.some((p) => p === '..')) return undefined;
   return parts.join('/');
 }
+
+/** Configuration a model-named path must not steer Apply to: the editor's and Hearth's settings, git's internals, workspace files. */
+const CONFIGURATION_PATH = /(?:^|\/)(?:\.vscode|\.hearth|\.git)(?:\/|$)|\.code-workspace$/i;
+
+/**
+ * Whether a workspace-relative path is configuration (`.vscode/`, `.hearth/`,
+ * `.git/`, `*.code-workspace`). A block from the model that names one is not
+ * followed: the user picks the file, so a prompt injection cannot aim a
+ * one-click Apply at the settings that decide what runs.
+ */
+export function isConfigurationPath(relative: string): boolean {
+  return CONFIGURATION_PATH.test(relative);
+}

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { confinedRelativePath, namedTarget, pathFromFirstLine, pathFromInfo } from '../../extension/actions/codeBlockTarget';
+import { confinedRelativePath, isConfigurationPath, namedTarget, pathFromFirstLine, pathFromInfo } from '../../extension/actions/codeBlockTarget';
 import { APPLY_SYSTEM_PROMPT, applyUserMessage, finishMergedFile } from '../../language-server/completion/applyPrompts';
 import { mergeWholeDeclaration } from '../../language-server/completion/mergeWholeDeclaration';
 import { parseFromWebview } from '../../protocol/webviewMessages';
@@ -61,6 +61,13 @@ describe('Apply: the file a code block names', () => {
     for (const hostile of ['../outside.ts', 'src/../../etc/passwd', '/etc/passwd', '~/.bashrc', 'C:/Windows/system.ini', 'C:\\x.ts', '..']) {
       assert.equal(confinedRelativePath(hostile), undefined, hostile);
     }
+  });
+
+  it('does not follow a block that names configuration (the user picks the file instead)', () => {
+    for (const p of ['.vscode/settings.json', '.vscode/tasks.json', '.hearth/prompts/x.md', '.git/hooks/pre-commit', 'app.code-workspace', 'sub/.vscode/launch.json']) {
+      assert.equal(isConfigurationPath(p), true, p);
+    }
+    for (const p of ['src/math.ts', 'vscode/notes.md', 'docs/.gitignore.md', 'src/git/log.ts']) assert.equal(isConfigurationPath(p), false, p);
   });
 });
 
@@ -117,6 +124,17 @@ describe('Apply: the deterministic merge of a whole declaration', () => {
     const original = 'function a() {\n  return 1;\n}\n';
     assert.equal(mergeWholeDeclaration(original, 'function a() {\n  return 2;\n}\nconsole.log(a());\n', 'javascript'), undefined);
     assert.equal(mergeWholeDeclaration(original, 'function a() {\n  return 2;\n', 'javascript'), undefined);
+  });
+});
+
+describe('Inline chat: the Ctrl+I binding', () => {
+  it('binds Ctrl+I / Cmd+I in a writable editor only while Hearth owns it, and offers the choice as a setting', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8'));
+    const binding = manifest.contributes.keybindings.find((k: { command: string }) => k.command === 'hearth.inlineChat');
+    assert.deepEqual(binding, { command: 'hearth.inlineChat', key: 'ctrl+i', mac: 'cmd+i', when: 'editorTextFocus && !editorReadonly && hearth.inlineChat.ownsCtrlI' });
+    const setting = manifest.contributes.configuration.properties['hearth.inlineChat.ctrlI'];
+    assert.deepEqual(setting.enum, ['auto', 'hearth', 'vscode']);
+    assert.equal(setting.default, 'auto');
   });
 });
 
