@@ -7,8 +7,12 @@ import type { EditActionService } from './editActionService';
 import { extractCode } from './editPrompts';
 import { mergeWholeDeclaration } from './mergeWholeDeclaration';
 
-/** Larger files would not fit a local model's context with their merged copy; the user gets a clear refusal instead of a truncated file. */
-export const MAX_APPLY_FILE_CHARS = 60_000;
+/**
+ * The largest file the model merges: the prompt holds the file and the answer
+ * repeats it, about 2 × 10 k tokens here, which fits the 32 k context
+ * ModelRunPlanner caps at. Beyond it the user gets a clear refusal instead of a truncated file.
+ */
+export const MAX_APPLY_FILE_CHARS = 40_000;
 
 export interface ApplyCodeBlockDeps {
   documents: { get(uri: string): TextDocument | undefined };
