@@ -46,6 +46,18 @@ describe('Hearth inline chat and Apply in a real VS Code (e2e)', function () {
     await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
   }
 
+  /**
+   * Brings an open file's editor to the front by its tab, once the diff has
+   * closed: a quick open raised while the diff is closing can lose focus and
+   * close again, so the test waits for the diff to go and clicks the tab.
+   */
+  async function focusTab(page: Page, diffTitle: string, name: string): Promise<void> {
+    await page.locator('.tabs-container .tab', { hasText: diffTitle }).first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.tabs-container .tab', { hasText: name }).first().click();
+    await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor();
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+  }
+
   /** Clicks into the diff's proposed side (VS Code shows editor title actions for the active group only), then its title action. */
   async function answerInDiffEditor(page: Page, action: string): Promise<void> {
     await page.locator('.monaco-diff-editor .view-lines').last().click();
@@ -80,7 +92,7 @@ describe('Hearth inline chat and Apply in a real VS Code (e2e)', function () {
     // The follow-up: Refine… on the notification that says the change was applied.
     await page.locator('.notifications-toasts .monaco-button', { hasText: 'Refine…' }).first().waitFor({ timeout: 30_000 });
     // Accept is a normal edit of the open document (Ctrl+Z undoes it); saving writes it.
-    await openFile(page, 'math.ts');
+    await focusTab(page, 'handle an empty list', 'math.ts');
     await page.keyboard.press('Control+S');
     await until(async () => fs.readFileSync(path.join(vscode.workspace, 'src', 'math.ts'), 'utf8') === SAFE_AVERAGE, 'the accepted change to be saved to src/math.ts');
   });
@@ -108,7 +120,7 @@ describe('Hearth inline chat and Apply in a real VS Code (e2e)', function () {
     assert.ok(prompt.includes('return `Hello, ${name}`;'), 'the merge prompt carries the current file');
     await page.screenshot({ path: path.join(RESULTS, 'apply-code-block-diff.png') });
     await answerInDiffEditor(page, 'Accept');
-    await openFile(page, 'util.ts');
+    await focusTab(page, 'Apply to src/util.ts', 'util.ts');
     await page.keyboard.press('Control+S');
     await until(async () => fs.readFileSync(path.join(vscode.workspace, 'src', 'util.ts'), 'utf8') === UTIL_MERGED, 'the merged file to be saved to src/util.ts');
   });
