@@ -3,7 +3,7 @@
  * team server (remote mode) use the agent only through what this file exports;
  * everything else under agent-host/ is internal.
  */
-import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, ToolCall, ToolResult, UserInput } from '../protocol/chat';
+import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, UserInput } from '../protocol/chat';
 import type { ModelInfo } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
 
@@ -55,6 +55,12 @@ export interface TurnOptions {
    * limits; undefined offers no such tool. Only a turn with an executor can.
    */
   subagents?: SubagentOptions;
+  /**
+   * Offers the update_todos tool, which keeps a plan the user sees as a
+   * checklist; `current` is the plan so far (from earlier turns, perhaps
+   * edited by the user), shown to the model. Undefined offers no such tool.
+   */
+  todos?: { current: TodoItem[] };
 }
 
 /** Limits and models for sub-agents; the caller decides the models, as it does the turn's. */
@@ -134,4 +140,4 @@ export { serverSlug, namespacedToolName, MAX_TOOL_NAME_LENGTH } from './mcp/name
 export { toMcpTool, toSchemaSubset } from './mcp/toMcpTool';
 export { formatToolResult } from './mcp/formatToolResult';
 export { describeTarget, displayCommandLine, displayUrl } from './mcp/describeTarget';
-export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';
+export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpPrompt, McpPromptArgument, McpPromptContent, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';

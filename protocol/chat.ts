@@ -145,6 +145,17 @@ export interface SubagentOutcome {
   error?: HearthError;
 }
 
+/** One step of the agent's visible plan (its update_todos tool), which the user may edit between turns. */
+export const TODO_STATUSES = ['pending', 'inProgress', 'done'] as const;
+export type TodoStatus = (typeof TODO_STATUSES)[number];
+export interface TodoItem {
+  text: string;
+  status: TodoStatus;
+}
+/** The most items a plan holds, and the longest item: a plan is a short checklist, not a document. */
+export const MAX_TODO_ITEMS = 30;
+export const MAX_TODO_TEXT = 500;
+
 /** What a sub-agent does while it works, as the chat shows it inside its card. */
 export type SubagentActivity = Extract<AgentEvent, { type: 'toolCall' | 'toolResult' | 'status' }>;
 
@@ -166,6 +177,11 @@ export type AgentEvent =
   | { type: 'status'; message: string; level: 'info' | 'warning' }
   | { type: 'usage'; usage: Usage }
   | { type: 'error'; error: HearthError }
+  /**
+   * The agent's plan as a whole, each time it changes (its update_todos
+   * tool), or as the user edited it between turns (`byUser`).
+   */
+  | { type: 'todos'; items: TodoItem[]; byUser?: boolean }
   /** A sub-agent started (by the main agent's `run_subagents` call). */
   | { type: 'agentSpawn'; agent: SubagentInfo }
   /** A tool call, result or notice of a running sub-agent. */

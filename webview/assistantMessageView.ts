@@ -13,6 +13,7 @@ import type { ToolName } from '../protocol/tools';
 import { TextPartView } from './textPartView';
 import { SubagentCardView } from './subagentCardView';
 import { ThinkingView } from './thinkingView';
+import { TodoListView } from './todoListView';
 import { ToolCallView, formatDuration } from './toolCallView';
 import type { ViewContext } from './viewContext';
 
@@ -49,6 +50,7 @@ export class AssistantMessageView {
   private readonly indicator: HTMLElement;
   private readonly outcome: HTMLElement;
   private readonly parts: PartView[] = [];
+  private readonly todos: TodoListView;
   private outcomeKey = '';
   private undone: UndoReport | undefined;
   private last: { entry: AssistantEntry; isLast: boolean } | undefined;
@@ -62,10 +64,14 @@ export class AssistantMessageView {
       children: [el(doc, 'span', { className: 'spinner', attrs: { 'aria-hidden': 'true' } }), 'Thinking…'],
     });
     this.outcome = el(doc, 'div', { className: 'outcome' });
+    this.todos = new TodoListView(doc, (items) => {
+      if (this.last) ctx.editTodos(this.last.entry.id, items);
+    });
     this.element = el(doc, 'article', {
       className: 'message assistant',
       attrs: { 'data-testid': 'assistant-message', 'aria-label': 'Hearth answered' },
-      children: [this.partsElement, this.indicator, this.outcome],
+      // The plan heads the reply: it is the summary of what the agent is doing.
+      children: [this.todos.element, this.partsElement, this.indicator, this.outcome],
     });
   }
 
@@ -83,6 +89,8 @@ export class AssistantMessageView {
       this.element.removeAttribute('aria-busy');
     }
 
+    // Only the last reply's plan is editable, and only once it has finished: the next message starts from it.
+    this.todos.update(entry.todos, !live && isLast);
     entry.parts.forEach((part, i) => this.updatePart(i, part, live, i === entry.parts.length - 1));
     this.indicator.hidden = !(live && !this.hasVisibleContent(entry.parts));
     this.updateOutcome(entry, isLast);

@@ -5,6 +5,7 @@
  * are owned by the language server and arrive through the extension.
  */
 import type { ContextItem, HearthError } from '../protocol/chat';
+import { parseSlashCommand } from '../protocol/slashCommands';
 import type { ApprovalState, FromWebview, ToWebview } from '../protocol/webviewMessages';
 import { renderApprovalCard } from './approvalCardView';
 import { Composer } from './composer';
@@ -87,6 +88,9 @@ export class ChatApp {
       undoTurn: (entryId) => {
         if (this.sessionId) post({ type: 'undoTurn', sessionId: this.sessionId, entryId });
       },
+      editTodos: (entryId, items) => {
+        if (this.sessionId) post({ type: 'editTodos', sessionId: this.sessionId, entryId, items });
+      },
       approvalFor: (entryId, callId) => this.approvalFor(entryId, callId),
     };
 
@@ -133,6 +137,7 @@ export class ChatApp {
   handleMessage(message: ToWebview): void {
     switch (message.type) {
       case 'session':
+        if (message.answersSend) this.clearPending();
         this.showSession(message.session);
         break;
       case 'event':
@@ -163,6 +168,9 @@ export class ChatApp {
       case 'addContext':
         this.composer.addContext(message.item);
         this.composer.focus();
+        break;
+      case 'commands':
+        this.composer.onCommands(message.requestId, message.commands);
         break;
       case 'files':
         this.composer.onFiles(message.requestId, message.paths);
@@ -288,7 +296,9 @@ export class ChatApp {
   private send(text: string, context: ContextItem[]): void {
     const model = this.models.selected;
     this.pending = { text, context, model };
-    this.api.postMessage({ type: 'send', text, context, model, sessionId: this.sessionId });
+    // A message that starts with a command goes as its name and argument text; what it means is the language server's business.
+    const command = parseSlashCommand(text);
+    this.api.postMessage({ type: 'send', text, context, model, sessionId: this.sessionId, ...(command ? { command } : {}) });
     // If the extension never answers, do not leave Send disabled forever; the text stays in `pending`.
     this.pendingTimer = this.doc.defaultView?.setTimeout(() => {
       this.pendingTimer = undefined;

@@ -258,6 +258,7 @@ function renderEmptyState(doc: Document): HTMLElement {
           shortcut('Enter', 'send'),
           shortcut('Shift+Enter', 'new line'),
           shortcut('@', 'mention a file'),
+          shortcut('/', 'commands: /explain, /fix, /tests, /doc, /new, your prompts (at the start)'),
           shortcut('↑', 'edit your last message (empty input)'),
           shortcut('Esc', 'close suggestions'),
         ],

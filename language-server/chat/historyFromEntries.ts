@@ -9,13 +9,14 @@ import { formatUserMessage } from '../../agent-host';
  * error before the first token) are left out rather than sent as empty turns.
  * A continuation (a reply that resumed an answer cut at the length limit) is
  * joined to the answer it continues, so the model sees one answer, not two.
- * Reasoning (`thinking` parts) is never part of the history.
+ * Reasoning (`thinking` parts) is never part of the history. A slash
+ * command's message is sent as its stored expansion, as on its first turn.
  */
 export function historyFromEntries(entries: SessionEntry[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (const entry of entries) {
     if (entry.kind === 'user') {
-      messages.push({ role: 'user', content: formatUserMessage({ text: entry.text, context: entry.context }) });
+      messages.push({ role: 'user', content: formatUserMessage({ text: entry.expansion ?? entry.text, context: entry.context }) });
       continue;
     }
     let pending: ChatMessage | undefined;

@@ -114,6 +114,7 @@ function toAgentSettings(raw: Record<string, unknown>): AgentSettings {
     subagents: typeof raw.subagents === 'boolean' ? raw.subagents : d.subagents,
     subagentMaxParallel: bounded(raw.subagentMaxParallel, 1, 4, d.subagentMaxParallel),
     subagentModels: subagentModels(raw.subagentModels),
+    todoList: typeof raw.todoList === 'boolean' ? raw.todoList : d.todoList,
   };
 }
 
@@ -137,6 +138,7 @@ export const AGENT_DEFAULTS: AgentSettings = {
   subagents: true,
   subagentMaxParallel: 2,
   subagentModels: {},
+  todoList: true,
 };
 
 /** Defaults for `hearth.completion`, also applied to values of the wrong type. */

@@ -35,6 +35,9 @@ import type { SuggestionReport as _hearth_v1_SuggestionReport, SuggestionReport_
 import type { SuggestionReportAck as _hearth_v1_SuggestionReportAck, SuggestionReportAck__Output as _hearth_v1_SuggestionReportAck__Output } from './hearth/v1/SuggestionReportAck';
 import type { TextDelta as _hearth_v1_TextDelta, TextDelta__Output as _hearth_v1_TextDelta__Output } from './hearth/v1/TextDelta';
 import type { ThinkingDelta as _hearth_v1_ThinkingDelta, ThinkingDelta__Output as _hearth_v1_ThinkingDelta__Output } from './hearth/v1/ThinkingDelta';
+import type { TodoItem as _hearth_v1_TodoItem, TodoItem__Output as _hearth_v1_TodoItem__Output } from './hearth/v1/TodoItem';
+import type { TodoPlan as _hearth_v1_TodoPlan, TodoPlan__Output as _hearth_v1_TodoPlan__Output } from './hearth/v1/TodoPlan';
+import type { TodosEvent as _hearth_v1_TodosEvent, TodosEvent__Output as _hearth_v1_TodosEvent__Output } from './hearth/v1/TodosEvent';
 import type { ToolCall as _hearth_v1_ToolCall, ToolCall__Output as _hearth_v1_ToolCall__Output } from './hearth/v1/ToolCall';
 import type { ToolCallEvent as _hearth_v1_ToolCallEvent, ToolCallEvent__Output as _hearth_v1_ToolCallEvent__Output } from './hearth/v1/ToolCallEvent';
 import type { ToolDefinition as _hearth_v1_ToolDefinition, ToolDefinition__Output as _hearth_v1_ToolDefinition__Output } from './hearth/v1/ToolDefinition';
@@ -99,6 +102,9 @@ export interface ProtoGrpcType {
       SuggestionReportAck: MessageTypeDefinition<_hearth_v1_SuggestionReportAck, _hearth_v1_SuggestionReportAck__Output>
       TextDelta: MessageTypeDefinition<_hearth_v1_TextDelta, _hearth_v1_TextDelta__Output>
       ThinkingDelta: MessageTypeDefinition<_hearth_v1_ThinkingDelta, _hearth_v1_ThinkingDelta__Output>
+      TodoItem: MessageTypeDefinition<_hearth_v1_TodoItem, _hearth_v1_TodoItem__Output>
+      TodoPlan: MessageTypeDefinition<_hearth_v1_TodoPlan, _hearth_v1_TodoPlan__Output>
+      TodosEvent: MessageTypeDefinition<_hearth_v1_TodosEvent, _hearth_v1_TodosEvent__Output>
       ToolCall: MessageTypeDefinition<_hearth_v1_ToolCall, _hearth_v1_ToolCall__Output>
       ToolCallEvent: MessageTypeDefinition<_hearth_v1_ToolCallEvent, _hearth_v1_ToolCallEvent__Output>
       ToolDefinition: MessageTypeDefinition<_hearth_v1_ToolDefinition, _hearth_v1_ToolDefinition__Output>

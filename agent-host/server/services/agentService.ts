@@ -217,6 +217,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   if (turn.continueReply) options.continueReply = true;
   // Sub-agents run here, beside the main agent; their tool calls go to the developer's machine like its own.
   if (turn.subagents && toolExecutor) options.subagents = turn.subagents;
+  if (turn.todos && toolExecutor) options.todos = turn.todos;
 
   let reason: DoneReason | 'disconnected' = 'stop';
   let endedByStop = false;

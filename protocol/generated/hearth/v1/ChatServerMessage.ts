@@ -13,6 +13,7 @@ import type { ThinkingDelta as _hearth_v1_ThinkingDelta, ThinkingDelta__Output a
 import type { AgentSpawnEvent as _hearth_v1_AgentSpawnEvent, AgentSpawnEvent__Output as _hearth_v1_AgentSpawnEvent__Output } from '../../hearth/v1/AgentSpawnEvent';
 import type { AgentActivityEvent as _hearth_v1_AgentActivityEvent, AgentActivityEvent__Output as _hearth_v1_AgentActivityEvent__Output } from '../../hearth/v1/AgentActivityEvent';
 import type { AgentResultEvent as _hearth_v1_AgentResultEvent, AgentResultEvent__Output as _hearth_v1_AgentResultEvent__Output } from '../../hearth/v1/AgentResultEvent';
+import type { TodosEvent as _hearth_v1_TodosEvent, TodosEvent__Output as _hearth_v1_TodosEvent__Output } from '../../hearth/v1/TodosEvent';
 
 export interface ChatServerMessage {
   'text'?: (_hearth_v1_TextDelta | null);
@@ -28,7 +29,8 @@ export interface ChatServerMessage {
   'agent_spawn'?: (_hearth_v1_AgentSpawnEvent | null);
   'agent_event'?: (_hearth_v1_AgentActivityEvent | null);
   'agent_result'?: (_hearth_v1_AgentResultEvent | null);
-  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel"|"thinking"|"agent_spawn"|"agent_event"|"agent_result";
+  'todos'?: (_hearth_v1_TodosEvent | null);
+  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel"|"thinking"|"agent_spawn"|"agent_event"|"agent_result"|"todos";
 }
 
 export interface ChatServerMessage__Output {
@@ -45,5 +47,6 @@ export interface ChatServerMessage__Output {
   'agent_spawn'?: (_hearth_v1_AgentSpawnEvent__Output | null);
   'agent_event'?: (_hearth_v1_AgentActivityEvent__Output | null);
   'agent_result'?: (_hearth_v1_AgentResultEvent__Output | null);
-  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel"|"thinking"|"agent_spawn"|"agent_event"|"agent_result";
+  'todos'?: (_hearth_v1_TodosEvent__Output | null);
+  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel"|"thinking"|"agent_spawn"|"agent_event"|"agent_result"|"todos";
 }
