@@ -11,7 +11,7 @@ const folder = (name) => [`**/${name}`, `**/${name}/**`];
 const nodeBuiltins = ['fs', 'path', 'child_process', 'os', 'net', 'http', 'https', 'crypto', 'url', 'stream', 'events', 'util', 'worker_threads'];
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'protocol/generated/**', '**/*.cjs', '**/*.mjs'] },
+  { ignores: ['dist/**', 'out/**', 'node_modules/**', '.vscode-test/**', 'test-results/**', 'protocol/generated/**', 'test/fixtures/apply/**', '**/*.cjs', '**/*.mjs'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

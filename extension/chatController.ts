@@ -31,6 +31,7 @@ import type { FromWebview } from '../protocol/webviewMessages';
 import type { ChatViewProvider } from './chatViewProvider';
 import { activeFileContext, selectionContext } from './contextAttachments';
 import { WorkspaceFileIndex } from './workspaceFileIndex';
+import { applyCodeBlock } from './actions/applyCodeBlock';
 import type { StatusBar } from './statusBar';
 import type { registerAgentBridge } from './registerAgentBridge';
 import type { PendingApprovals } from './approvals/pendingApprovals';
@@ -286,6 +287,9 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'insert':
         await this.insertAtCursor(message.text);
+        break;
+      case 'apply':
+        await applyCodeBlock({ client: this.client, reviewEdit: (edit) => this.bridge.reviewEdit(edit) }, message.info, message.text, message.model);
         break;
       case 'undoTurn': {
         const result = await this.bridge.undoTurn(message.sessionId, message.entryId);

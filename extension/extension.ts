@@ -17,6 +17,7 @@ import { addToCommandAllowList } from './approvals/registerApprovalRequests';
 import { registerMcp } from './mcp/registerMcp';
 import { registerTeamCommands } from './team/registerTeamCommands';
 import { registerEditorActions } from './actions/registerEditorActions';
+import { registerInlineChat } from './actions/registerInlineChat';
 import { registerInlineCompletionUi } from './completion/registerInlineCompletionUi';
 import { CommandActivityNotification } from '../protocol/lspMethods';
 import { AgentTerminal } from './terminal/agentTerminal';
@@ -71,6 +72,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);
   registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit), reviewNewFile: (file) => bridge.reviewNewFile(file) });
+  registerInlineChat(context, { client, reviewEdit: (edit) => bridge.reviewEdit(edit) });
   registerInlineCompletionUi(context, client);
   const activationMs = Math.round(performance.now() - started);
   log.info(`Hearth activated in ${activationMs} ms.`);

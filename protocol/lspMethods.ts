@@ -436,6 +436,41 @@ export namespace CommitMessageRequest {
   export const type = new RequestType<CommitMessageParams, CommitMessageResult, HearthError>(method);
 }
 
+export interface ApplyCodeBlockParams {
+  /** The file to merge the block into; the server reads it from the synchronised document (the client opens it first). */
+  textDocument: { uri: string };
+  /** The code block from the chat, often a partial snippet ("… existing code …"). */
+  code: string;
+  /** Overrides `hearth.chat.model` (the chat's model). */
+  model?: string;
+}
+
+export interface ApplyCodeBlockResult {
+  uri: string;
+  /** The document version the merge was made from; the client refuses to apply it to a later version. */
+  version: number;
+  /** The whole new content of the file. */
+  newText: string;
+  /**
+   * How the merge was made: `symbol` when the block replaced exactly one
+   * whole declaration with the same name (no model call), `model` when the
+   * chat model merged it.
+   */
+  via: 'symbol' | 'model';
+  /** The model that merged it (absent for `symbol`). */
+  model?: string;
+}
+
+/**
+ * Merges a chat code block into a whole file ("Apply" on a code block). The
+ * result is the whole new file; the client shows it as a diff to accept or
+ * reject. Cancelling the request aborts the model request.
+ */
+export namespace ApplyCodeBlockRequest {
+  export const method = 'hearth/edit/apply' as const;
+  export const type = new RequestType<ApplyCodeBlockParams, ApplyCodeBlockResult, HearthError>(method);
+}
+
 /** Commands the server's code actions invoke; the extension implements them. */
 export const HearthActionCommands = {
   fix: 'hearth.fix',

@@ -194,6 +194,12 @@ export interface FromWebviewMap {
   attach: { what: 'selection' | 'activeFile' };
   copy: { text: string };
   insert: { text: string };
+  /**
+   * Merges a code block into a file and shows the result as a diff. `info` is
+   * the fence's info string (it may name the file); `model` is the chat's model.
+   * Both come from model output or the webview, so the extension confines any path to the workspace.
+   */
+  apply: { text: string; info: string; model?: string };
   openSettings: { setting: string };
   /** A link in an answer was clicked. The webview never navigates; the extension opens http(s) and mailto links externally. */
   openLink: { url: string };
@@ -320,6 +326,10 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
     case 'copy':
     case 'insert':
       if (!isString(m.text)) return bad('text must be a string');
+      break;
+    case 'apply':
+      if (!isString(m.text) || !isString(m.info, 1000)) return bad('text and info must be strings');
+      if (!isOptionalString(m.model)) return bad('model must be a string');
       break;
     case 'openLink':
       if (!isString(m.url, 8192) || !/^(?:https?:|mailto:)/i.test(m.url)) return bad('url must be an http(s) or mailto link');

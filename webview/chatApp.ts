@@ -75,7 +75,12 @@ export class ChatApp {
 
     const ctx: ViewContext = {
       doc,
-      markdown: new MarkdownRenderer(doc, { copy: (text) => post({ type: 'copy', text }), insert: (text) => post({ type: 'insert', text }) }),
+      markdown: new MarkdownRenderer(doc, {
+        copy: (text) => post({ type: 'copy', text }),
+        insert: (text) => post({ type: 'insert', text }),
+        // The chat's model merges the block, the one the picker shows.
+        apply: (text, info) => post({ type: 'apply', text, info, model: this.models.selected }),
+      }),
       stats: this.stats,
       post,
       retry: (model) => this.retry(model),

@@ -13,10 +13,12 @@ import { button, el } from './dom';
 import { escapeHtml, highlightCode } from './highlighter';
 import { icon } from './icons';
 
-/** What the buttons on a code block do; the chat app turns these into `copy` and `insert` messages. */
+/** What the buttons on a code block do; the chat app turns these into `copy`, `insert` and `apply` messages. */
 export interface CodeActions {
   copy(text: string): void;
   insert(text: string): void;
+  /** `info` is the fence's info string (```ts src/math.ts), which may name the file the block belongs to. */
+  apply(text: string, info: string): void;
 }
 
 /** Tags Markdown can produce. Anything else, including every form control, frame and embed, is dropped. */
@@ -54,6 +56,12 @@ function fenceLanguage(info: string | undefined): string {
 export class MarkdownRenderer {
   private readonly marked: Marked;
   private readonly purify: DOMPurify;
+  /**
+   * The info strings of the fences rendered by the current `renderTokens`, in
+   * document order. The sanitizer drops data attributes, so the info string
+   * (which may name a file) cannot ride on the HTML; `decorate` takes them back in the same order.
+   */
+  private fenceInfos: string[] = [];
 
   constructor(
     private readonly doc: Document,
@@ -85,6 +93,7 @@ export class MarkdownRenderer {
       async: false,
       renderer: {
         code: ({ text, lang }) => {
+          this.fenceInfos.push((lang ?? '').trim());
           const language = fenceLanguage(lang);
           const { html } = highlightCode(text, language);
           const cls = language ? `hljs language-${language}` : 'hljs';
@@ -112,8 +121,9 @@ export class MarkdownRenderer {
 
   /** Renders block tokens (from `lex`) into sanitized, decorated DOM. */
   renderTokens(tokens: Token[]): DocumentFragment {
+    this.fenceInfos = [];
     const html = this.marked.parser(tokens);
-    return this.decorate(this.sanitize(html));
+    return this.decorate(this.sanitize(html), this.fenceInfos);
   }
 
   render(markdown: string): DocumentFragment {
@@ -127,21 +137,21 @@ export class MarkdownRenderer {
     return this.doc.adoptNode(fragment);
   }
 
-  /** Wraps each `<pre><code>` in a block with a header: language, Copy and Insert. */
-  private decorate(fragment: DocumentFragment): DocumentFragment {
-    for (const pre of Array.from(fragment.querySelectorAll('pre'))) {
+  /** Wraps each `<pre><code>` in a block with a header: language, Copy, Insert and Apply. */
+  private decorate(fragment: DocumentFragment, infos: string[]): DocumentFragment {
+    for (const [index, pre] of Array.from(fragment.querySelectorAll('pre')).entries()) {
       const code = pre.querySelector('code');
       if (!code) continue;
       const langClass = Array.from(code.classList).find((c) => c.startsWith('language-'));
       const language = langClass ? langClass.slice('language-'.length) : '';
       const block = el(this.doc, 'div', { className: 'code-block', attrs: { 'data-testid': 'code-block', 'data-language': language || undefined } });
       pre.replaceWith(block);
-      block.append(this.codeHeader(language, code), pre);
+      block.append(this.codeHeader(language, code, infos[index] ?? language), pre);
     }
     return fragment;
   }
 
-  private codeHeader(language: string, code: HTMLElement): HTMLElement {
+  private codeHeader(language: string, code: HTMLElement, info: string): HTMLElement {
     const doc = this.doc;
     // Read the text at click time: it is exactly the code, since highlight.js only adds spans.
     const codeText = () => code.textContent ?? '';
@@ -164,9 +174,16 @@ export class MarkdownRenderer {
       children: [icon(doc, 'insert'), el(doc, 'span', { className: 'button-label', text: 'Insert' })],
       onClick: () => this.actions.insert(codeText()),
     });
+    const apply = button(doc, {
+      label: 'Apply to file (review the merge in a diff)',
+      testId: 'apply-code',
+      className: 'code-action',
+      children: [icon(doc, 'apply'), el(doc, 'span', { className: 'button-label', text: 'Apply' })],
+      onClick: () => this.actions.apply(codeText(), info),
+    });
     return el(doc, 'div', {
       className: 'code-header',
-      children: [el(doc, 'span', { className: 'code-language', text: language || 'text' }), el(doc, 'span', { className: 'code-actions', children: [copy, insert] })],
+      children: [el(doc, 'span', { className: 'code-language', text: language || 'text' }), el(doc, 'span', { className: 'code-actions', children: [copy, insert, apply] })],
     });
   }
 }

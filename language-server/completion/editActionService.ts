@@ -92,8 +92,12 @@ export class EditActionService {
     return { message, model };
   }
 
-  /** One plain-chat turn (no tools) with the chat model; the answer text, or the turn's error as an exception. */
-  private async ask(systemPrompt: string, text: string, requested: string | undefined, path: RequestPath, signal: AbortSignal): Promise<{ answer: string; model: string }> {
+  /**
+   * One plain-chat turn (no tools) with the chat model; the answer text, or the
+   * turn's error as an exception. Public so the other code-producing requests
+   * (Apply from the chat) share this one owner of the model choice and run plan.
+   */
+  async ask(systemPrompt: string, text: string, requested: string | undefined, path: RequestPath, signal: AbortSignal): Promise<{ answer: string; model: string }> {
     const settings = await this.deps.settings();
     const agent = await this.deps.agent();
     const model = await resolveModel(agent, requested ?? settings.chat.model, signal);

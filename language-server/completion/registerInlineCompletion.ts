@@ -1,10 +1,11 @@
 import { ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { createFimCompleter, type FimCompleter } from '../../agent-host';
 import type { HearthError } from '../../protocol/chat';
-import { CommitMessageRequest, CompletionSetPausedNotification, CompletionStatusNotification, EditGenerateRequest, SUGGESTION_ACCEPTED_COMMAND } from '../../protocol/lspMethods';
+import { ApplyCodeBlockRequest, CommitMessageRequest, CompletionSetPausedNotification, CompletionStatusNotification, EditGenerateRequest, SUGGESTION_ACCEPTED_COMMAND } from '../../protocol/lspMethods';
 import { toHearthError } from '../chat/chatService';
 import { HEARTH_ERROR_CODE } from '../guarded';
 import type { HearthServer } from '../hearthServer';
+import { ApplyCodeBlockService } from './applyCodeBlockService';
 import { EditActionService } from './editActionService';
 import { COMPLETION_TRACE_PREFIX, InlineCompletionService, type CompletionTrace } from './inlineCompletionService';
 import { provideCodeActions } from './provideCodeActions';
@@ -88,6 +89,8 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
   connection.onCodeAction((params) => provideCodeActions(params));
   connection.onRequest(EditGenerateRequest.type, guarded((params, signal) => edits.generateEdit(params, signal)));
   connection.onRequest(CommitMessageRequest.type, guarded((params, signal) => edits.commitMessage(params, signal)));
+  const apply = new ApplyCodeBlockService({ documents: server.documents, edits, roots: server.roots });
+  connection.onRequest(ApplyCodeBlockRequest.type, guarded((params, signal) => apply.apply(params, signal)));
   connection.onNotification(CompletionSetPausedNotification.type, (params) => completion.setPaused(params.paused === true));
 
   let checked = false;

@@ -13,14 +13,15 @@ function renderer() {
   const dom = createDom();
   const copied: string[] = [];
   const inserted: string[] = [];
-  const md = new MarkdownRenderer(dom.window.document, { copy: (t) => copied.push(t), insert: (t) => inserted.push(t) });
+  const applied: { text: string; info: string }[] = [];
+  const md = new MarkdownRenderer(dom.window.document, { copy: (t) => copied.push(t), insert: (t) => inserted.push(t), apply: (text, info) => applied.push({ text, info }) });
   const host = dom.window.document.createElement('div');
   dom.window.document.body.appendChild(host);
   const render = (markdown: string) => {
     host.replaceChildren(md.render(markdown));
     return host;
   };
-  return { dom, md, render, host, copied, inserted };
+  return { dom, md, render, host, copied, inserted, applied };
 }
 
 /** Asserts nothing executable or styling survived in `root` (our own `svg.icon` button icons aside). */
@@ -116,6 +117,24 @@ describe('webview markdown renderer', () => {
     assert.deepEqual(inserted, ['plain & <simple>']);
   });
 
+  it('Apply on each code block passes the code with its fence info string, which may name the file', () => {
+    const { render, applied } = renderer();
+    // Three blocks, one inside a list, so the info strings must stay with their own blocks.
+    const root = render('```ts src/math.ts\nexport const one = 1;\n```\n\n- step:\n\n  ```python\n  print(1)\n  ```\n\n```\nplain\n```');
+    const buttons = Array.from(root.querySelectorAll('[data-testid="apply-code"]'));
+    assert.equal(buttons.length, 3, 'every block has Apply beside Copy and Insert');
+    for (const b of buttons) click(b);
+    assert.deepEqual(applied, [
+      { text: 'export const one = 1;', info: 'ts src/math.ts' },
+      { text: 'print(1)', info: 'python' },
+      { text: 'plain', info: '' },
+    ]);
+    // Rendering again (as streaming does) starts a fresh list of info strings.
+    const again = render('```js lib/a.js\nx();\n```');
+    click(again.querySelector('[data-testid="apply-code"]')!);
+    assert.deepEqual(applied.at(-1), { text: 'x();', info: 'js lib/a.js' });
+  });
+
   it('highlights every registered language', () => {
     const { render } = renderer();
     const samples: Record<string, string> = {
@@ -168,6 +187,10 @@ describe('webview transcript rendering', () => {
     click(h.$('insert-code')!);
     assert.deepEqual(h.api.of('copy'), [{ type: 'copy', text: 'print("hi")' }]);
     assert.deepEqual(h.api.of('insert'), [{ type: 'insert', text: 'print("hi")' }]);
+    // Apply merges with the chat's model: the one the picker shows.
+    h.send({ type: 'models', models: [{ name: 'qwen2.5-coder:7b' }, { name: 'llama3.1:8b' }], selected: 'llama3.1:8b', host: 'http://localhost:11434' });
+    click(h.$('apply-code')!);
+    assert.deepEqual(h.api.of('apply'), [{ type: 'apply', text: 'print("hi")', info: 'python', model: 'llama3.1:8b' }]);
   });
 
   it('shows user text literally and its context chips', () => {

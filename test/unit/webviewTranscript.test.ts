@@ -82,7 +82,7 @@ describe('webview streaming', () => {
     assert.equal(view.getAttribute('data-state'), 'done');
     assert.equal(h.$$('assistant-message')[0], oldView, 'the earlier answer was not rebuilt');
     // The incrementally built DOM equals a from-scratch render of the whole text.
-    const reference = new MarkdownRenderer(h.document, { copy() {}, insert() {} }).render(tokens.join(''));
+    const reference = new MarkdownRenderer(h.document, { copy() {}, insert() {}, apply() {} }).render(tokens.join(''));
     const container = h.document.createElement('div');
     container.appendChild(reference);
     assert.equal(view.querySelector('.markdown')?.innerHTML, container.innerHTML);
