@@ -132,7 +132,9 @@ describe('Inline chat: the Ctrl+I binding', () => {
     const manifest = JSON.parse(fs.readFileSync(path.resolve('package.json'), 'utf8'));
     const binding = manifest.contributes.keybindings.find((k: { command: string }) => k.command === 'hearth.inlineChat');
     assert.deepEqual(binding, { command: 'hearth.inlineChat', key: 'ctrl+i', mac: 'cmd+i', when: 'editorTextFocus && !editorReadonly && hearth.inlineChat.ownsCtrlI' });
-    const setting = manifest.contributes.configuration.properties['hearth.inlineChat.ctrlI'];
+    // Settings are grouped in titled sections.
+    const sections = manifest.contributes.configuration as { properties: Record<string, { enum?: string[]; default?: unknown }> }[];
+    const setting = sections.find((s) => 'hearth.inlineChat.ctrlI' in s.properties)!.properties['hearth.inlineChat.ctrlI'];
     assert.deepEqual(setting.enum, ['auto', 'hearth', 'vscode']);
     assert.equal(setting.default, 'auto');
   });
