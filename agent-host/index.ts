@@ -3,7 +3,7 @@
  * team server (remote mode) use the agent only through what this file exports;
  * everything else under agent-host/ is internal.
  */
-import type { AgentEvent, ChatMessage, ThinkValue, ToolCall, ToolResult, UserInput } from '../protocol/chat';
+import type { AgentEvent, ChatMessage, ThinkValue, ToolCall, ToolResult, UserInput, WorkspaceContextSection } from '../protocol/chat';
 import type { ModelInfo } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
 
@@ -50,6 +50,12 @@ export interface TurnOptions {
    * message is sent, so Ollama continues that last assistant message.
    */
   continueReply?: boolean;
+  /**
+   * The repository map and project memory, added to the system prompt of a
+   * turn with tools (ignored when `systemPrompt` replaces the default). The
+   * core fits them into its share of num_ctx (see core/workspaceContext.ts).
+   */
+  workspaceContext?: WorkspaceContextSection[];
 }
 
 /** What Ollama says about one model (/api/show), for callers that decide `think` and `num_ctx`. */
@@ -102,6 +108,9 @@ export { HearthException } from './core/hearthException';
 export { formatUserMessage } from './core/formatUserMessage';
 // The num_ctx the core sends for a model by default; the team server uses it for completions too, so both paths load one runner.
 export { chooseNumCtx } from './core/contextBudget';
+// The one token estimate, for callers that size text before they hand it to the core (the repository map).
+export { estimateTokens } from './core/tokenEstimate';
+export { workspaceContextBudget } from './core/workspaceContext';
 // Optional core settings beyond AgentConfig (the num_ctx cap).
 export type { CoreAgentConfig } from './core/createAgent';
 

@@ -1,9 +1,10 @@
 import type { Connection, InitializeParams, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
-import { DidChangeConfigurationNotification } from 'vscode-languageserver/node';
+import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'node:path';
-import { ChatEventNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
-import type { ToolExecutor } from '../agent-host';
+import { ChatEventNotification, IndexStatusNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
+import { estimateTokens, type ToolExecutor } from '../agent-host';
+import type { WorkspaceContextSection } from '../protocol/chat';
 import { createTurnExecutor, TurnCheckpoints } from './tools';
 import { lspApprovalGateway } from './agentTools/lspApprovalGateway';
 import { lspProblemsProvider } from './agentTools/lspProblemsProvider';
@@ -21,6 +22,13 @@ import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
 import { lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
+import { CodeIndexService, INDEXED_LANGUAGES } from './codeIndex';
+import { readProjectMemory } from './workspace/readProjectMemory';
+
+/** The most tokens of repository map the server prepares; the agent core cuts it to its budget. */
+const REPO_MAP_MAX_TOKENS = 3000;
+/** Project memory's cap within the workspace-context budget, so the map always keeps room. */
+const MEMORY_MAX_TOKENS = 1200;
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -40,6 +48,8 @@ export class HearthServer {
   workspaceTrusted: boolean;
   /** MCP servers (user settings and .vscode/mcp.json) and their tools. */
   readonly mcp: McpService;
+  /** The symbol index (find_symbol, the repository map). */
+  readonly index: CodeIndexService;
 
   constructor(
     private readonly connection: Connection,
@@ -60,6 +70,20 @@ export class HearthServer {
       workspaceTrusted: () => this.workspaceTrusted,
       editor: lspMcpEditor(connection),
     });
+    this.index = new CodeIndexService({
+      folders: this.roots,
+      storageDir: options.storagePath,
+      // dist/tree-sitter/, copied there by esbuild.mjs; a client (or a test) may name another place.
+      wasmDir: options.treeSitterDir ?? path.join(__dirname, 'tree-sitter'),
+      enabled: async () => (await this.settings.get()).index?.enabled !== false,
+      onProgress: (p) => void connection.sendNotification(IndexStatusNotification.type, p),
+      log: (m) => connection.console.log(m),
+    });
+    documents.onDidSave((e) => this.index.fileChanged(e.document.uri));
+    documents.onDidChangeContent((e) => this.index.documentEdited(e.document.uri, () => e.document.getText()));
+    connection.onDidChangeWatchedFiles((params) => {
+      for (const change of params.changes) this.index.fileChanged(change.uri);
+    });
     this.chat = new ChatService({
       store: this.store,
       agent: () => this.agents.refresh(),
@@ -73,6 +97,7 @@ export class HearthServer {
       resolveContext: createMentionResolver((rel) => readWorkspaceFile(this.roots, rel), (server, uri, max) => this.mcp.readResource(server, uri, max)),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
+      workspaceContext: (settings) => this.workspaceContext(settings),
     });
     registerChatHandlers(connection, this);
     registerAgentToolHandlers(connection, this);
@@ -84,7 +109,24 @@ export class HearthServer {
       this.runs.invalidate();
       void this.probeBackend();
       void this.mcp.reload();
+      void this.index.applySettings();
     });
+  }
+
+  /**
+   * The workspace context of an agent turn: the project memory (when the
+   * workspace turned it on) and the repository map (when the index is on).
+   * The agent core fits both into its budget.
+   */
+  private async workspaceContext(settings: HearthSettings): Promise<WorkspaceContextSection[]> {
+    const sections: WorkspaceContextSection[] = [];
+    if (settings.memory?.enabled) {
+      const memory = await readProjectMemory(this.roots);
+      if (memory?.trim()) sections.push({ title: 'Project memory (.hearth/memory.md: notes the user approved; the user may edit them)', text: memory, maxTokens: MEMORY_MAX_TOKENS });
+    }
+    const map = this.index.repoMap(REPO_MAP_MAX_TOKENS, estimateTokens);
+    if (map) sections.push({ title: 'Repository map (the most referenced files and their key symbols, most important first)', text: map });
+    return sections;
   }
 
   /**
@@ -101,6 +143,8 @@ export class HearthServer {
       problems: lspProblemsProvider(this.connection),
       checkpoints: this.checkpoints,
       ripgrepPath: this.options.ripgrepPath,
+      symbols: this.index.enabled ? this.index : undefined,
+      memoryEnabled: settings.memory?.enabled === true,
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
     return this.mcp.executorFor(turn, builtin);
@@ -121,8 +165,14 @@ export class HearthServer {
     if (this.params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'hearth' });
     }
+    if (this.params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      // The editor's file watcher reports changes the server does not see as documents (git checkouts, other tools).
+      const extensions = INDEXED_LANGUAGES.flatMap((l) => l.extensions.map((e) => e.slice(1)));
+      void this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/*.{${extensions.join(',')}}` }] });
+    }
     void this.probeBackend();
     void this.mcp.start();
+    void this.index.applySettings();
     this.connection.console.log(`Hearth language server ready (storage: ${this.options.storagePath}, workspace: ${this.roots.join(', ') || 'none'}).`);
   }
 
@@ -147,6 +197,7 @@ export class HearthServer {
   async shutdown(): Promise<void> {
     await this.chat.stopAll();
     await this.mcp.dispose();
+    await this.index.dispose();
     this.store.close();
   }
 

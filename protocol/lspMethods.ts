@@ -21,6 +21,8 @@ export interface HearthInitializationOptions {
   clientVersion?: string;
   /** VS Code Workspace Trust at start; changes arrive as `hearth/workspace/trust`. Untrusted means read-only tools. */
   workspaceTrusted?: boolean;
+  /** Where tree-sitter.wasm and the grammars are; default: `tree-sitter/` beside the server's bundle. */
+  treeSitterDir?: string;
 }
 
 /** The `hearth` settings section, as the server reads it with `workspace/configuration`. */

@@ -12,14 +12,18 @@ const NATIVE_TOOLS_GUIDANCE = `You can use tools to read and search the user's w
 Look at the code with the tools instead of guessing, and read a file before you edit it.
 Every change and command is shown to the user, who may decline it; if a tool result says so, do not retry the same call.`;
 
+const WORKSPACE_CONTEXT_INTRO = `About this workspace (from Hearth's index of its code and the project's memory file; use find_symbol, read_file and grep for details):`;
+
 /**
  * The system message for a turn. A caller's prompt replaces the default, but
  * the text tool protocol is always appended when it is in use, because
  * without it the model cannot call tools at all.
  */
-export function buildSystemPrompt(custom: string | undefined, mode: ToolMode, tools: ToolDefinition[]): string {
+export function buildSystemPrompt(custom: string | undefined, mode: ToolMode, tools: ToolDefinition[], workspaceContext?: string): string {
   const parts = [custom ?? BASE_PROMPT];
   if (mode === 'native' && custom === undefined) parts.push(NATIVE_TOOLS_GUIDANCE);
+  // The repository map and project memory: a guide to the workspace, after the instructions and before the tool protocol.
+  if (workspaceContext && custom === undefined) parts.push(`${WORKSPACE_CONTEXT_INTRO}\n\n${workspaceContext}`);
   if (mode === 'text') parts.push(textToolInstructions(tools));
   return parts.join('\n\n');
 }

@@ -31,6 +31,7 @@ import { buildSystemPrompt, type ToolMode } from './systemPrompt';
 import { estimateTokens } from './tokenEstimate';
 import { toOllamaMessages, toOllamaTool } from './toOllamaMessages';
 import { addUsage } from './usageTotals';
+import { renderWorkspaceContext, workspaceContextBudget } from './workspaceContext';
 
 export const DEFAULT_MAX_STEPS = 25;
 
@@ -86,9 +87,11 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   const turn: ChatMessage[] = options.continueReply ? [] : [{ role: 'user', content: formatUserMessage(setup.input) }];
   let usage: Usage | undefined;
   let lastWarning: string | undefined;
+  // Fitted once per turn, so every step of the loop sends the same system prompt (and Ollama reuses its cache).
+  const workspaceContext = tools.length > 0 ? renderWorkspaceContext(options.workspaceContext, workspaceContextBudget(numCtx)) : undefined;
 
   for (let step = 1; ; step++) {
-    const system = buildSystemPrompt(options.systemPrompt, mode, tools);
+    const system = buildSystemPrompt(options.systemPrompt, mode, tools, workspaceContext);
     const ollamaTools = mode === 'native' ? tools.map(toOllamaTool) : undefined;
     const fit = fitToContext({
       system,

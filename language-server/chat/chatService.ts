@@ -4,7 +4,7 @@
  * to the session log, and stops a turn on request by aborting its signal (which
  * aborts the HTTP request to the model).
  */
-import type { AgentEvent, ContextItem, HearthError, UserInput } from '../../protocol/chat';
+import type { AgentEvent, ContextItem, HearthError, UserInput, WorkspaceContextSection } from '../../protocol/chat';
 import type { ChatSendParams, ChatTurnStarted, HearthSettings } from '../../protocol/lspMethods';
 import type { UserEntry } from '../../protocol/sessions';
 import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
@@ -26,6 +26,8 @@ export interface ChatServiceDeps {
   executorForTurn?: (turn: { sessionId: string; entryId: string }, settings: HearthSettings) => ToolExecutor | undefined;
   /** num_ctx and think for a chat turn, and whether the model must load first (ModelRunPlanner). */
   plan?: (agent: Agent, model: string, settings: HearthSettings, signal: AbortSignal) => Promise<RunPlan>;
+  /** The repository map and project memory for an agent turn (the core decides how much of them fits). */
+  workspaceContext?: (settings: HearthSettings) => Promise<WorkspaceContextSection[]>;
 }
 
 export class ChatService {
@@ -149,7 +151,9 @@ export class ChatService {
           emit({ type: 'status', level: 'info', message: `Loading ${model}… The first answer after a load can take a minute.` });
           this.publishStatus(agent, modelName, `Loading ${model}…`);
         }
-        const options = { model, executor, maxSteps: settings.agent?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply };
+        // Only an agent turn (with tools) gets the map; a failure to build it never fails the turn.
+        const workspaceContext = executor ? await this.deps.workspaceContext?.(settings).catch(() => undefined) : undefined;
+        const options = { model, executor, maxSteps: settings.agent?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, workspaceContext };
         for await (const event of agent.startTurn(history, input, options, controller.signal)) {
           if (loading && event.type !== 'status') {
             loading = false;

@@ -8,6 +8,7 @@ import {
   MAX_SIGNATURE_CHARS,
   type FileSymbols,
   type SymbolDefinition,
+  type SymbolKind,
 } from './fileSymbols';
 import { isSymbolKind, type LanguageSpec } from './languageSpecs';
 
@@ -100,9 +101,9 @@ function extractDefinitions(query: Query, root: Node, spec: LanguageSpec, lines:
     if (!name || !whole) continue;
     const previous = byNameNode.get(name.id);
     if (previous && previous.pattern <= match.patternIndex) continue;
-    let kind = whole.name.slice('definition.'.length);
-    if (!isSymbolKind(kind)) continue;
-    if (kind === 'function' && insideAny(whole.node, spec.methodContainers)) kind = 'method';
+    const captured = whole.name.slice('definition.'.length);
+    if (!isSymbolKind(captured)) continue;
+    const kind: SymbolKind = captured === 'function' && insideAny(whole.node, spec.methodContainers) ? 'method' : captured;
     const row = whole.node.startPosition.row;
     byNameNode.set(name.id, { pattern: match.patternIndex, def: { name: name.text, kind, line: row + 1, signature: signatureOf(lines, row) } });
     if (byNameNode.size >= MAX_DEFINITIONS_PER_FILE) break;
