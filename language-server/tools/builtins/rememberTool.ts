@@ -35,7 +35,11 @@ export async function rememberTool(ctx: ToolContext, args: Record<string, unknow
     throw new ToolError('Project memory is off for this workspace (the hearth.memory.enabled setting), so nothing was saved. Tell the user the note instead.', 'memory off');
   }
   // One line per note: control characters and line breaks are flattened, so a note cannot forge a heading or another note.
-  const note = stringArg(args, 'note').replace(/[\u0000-\u001f\u007f\u2028\u2029]+/g, ' ').replace(/\s+/g, ' ').trim();
+  const note = [...stringArg(args, 'note')]
+    .map((ch) => (isControl(ch) ? ' ' : ch))
+    .join('')
+    .replace(/\s+/g, ' ')
+    .trim();
   if (note === '') throw new ToolError('"note" is empty; give the fact to remember in one or two sentences.', 'bad arguments');
   if (note.length > MAX_NOTE_CHARS) throw new ToolError(`"note" is ${note.length} characters; keep it under ${MAX_NOTE_CHARS} (one fact, one or two sentences).`, 'bad arguments');
 
@@ -79,6 +83,11 @@ export async function rememberTool(ctx: ToolContext, args: Record<string, unknow
     }
     return { content: `Saved to ${display}: "${note}"`, summary: 'note saved' };
   });
+}
+
+function isControl(ch: string): boolean {
+  const code = ch.codePointAt(0)!;
+  return code < 0x20 || code === 0x7f || code === 0x2028 || code === 0x2029;
 }
 
 /** Whether `.hearth` is a real folder; throws when it is anything else (a symlink may lead out of the workspace). */
