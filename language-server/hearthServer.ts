@@ -124,7 +124,7 @@ export class HearthServer {
       const memory = await readProjectMemory(this.roots);
       if (memory?.trim()) sections.push({ title: 'Project memory (.hearth/memory.md: notes the user approved; the user may edit them)', text: memory, maxTokens: MEMORY_MAX_TOKENS });
     }
-    const map = this.index.repoMap(REPO_MAP_MAX_TOKENS, estimateTokens);
+    const map = await this.index.repoMap(REPO_MAP_MAX_TOKENS, estimateTokens);
     if (map) sections.push({ title: 'Repository map (the most referenced files and their key symbols, most important first)', text: map });
     return sections;
   }

@@ -82,11 +82,11 @@ export class CodeIndexService implements SymbolLookup {
   }
 
   /** The repository map for the prompt, or undefined when the index is off or empty. */
-  repoMap(maxTokens: number, estimate: (text: string) => number): string | undefined {
+  async repoMap(maxTokens: number, estimate: (text: string) => number): Promise<string | undefined> {
     if (!this.indexer || this.indexer.table.size === 0) return undefined;
     const multiRoot = new Set([...this.indexer.table.all()].map((f) => f.root)).size > 1 || this.options.folders.length > 1;
     const display = (file: IndexedFile) => (multiRoot ? `${path.basename(file.root)}/${file.relative}` : file.relative);
-    const text = this.indexer.repoMap(maxTokens, estimate, display);
+    const text = await this.indexer.repoMap(maxTokens, estimate, display);
     return text === '' ? undefined : text;
   }
 

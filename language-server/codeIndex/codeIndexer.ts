@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { GitignoreRules, looksBinary, openPinnedPath, walkFiles, WorkspaceConfinement, type WorkspaceRoot } from '../tools';
 import type { IndexProgress } from '../../protocol/lspMethods';
 import { IndexCache } from './indexCache';
 import { languageForPath } from './languageSpecs';
-import { renderRepoMap, rankFiles } from './repoMap';
+import { renderRepoMap, rankFiles, type RankedFile } from './repoMap';
 import { SymbolParser } from './symbolParser';
 import { fileKey, SymbolTable, type DefinitionHit, type IndexedFile, type ReferenceHit } from './symbolTable';
 
@@ -64,6 +65,8 @@ export class CodeIndexer {
   private lastEmit = 0;
   private saveTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  private ranked: { version: number; files: RankedFile[] } | undefined;
+  private ranking: Promise<void> | undefined;
 
   constructor(private readonly options: CodeIndexerOptions) {
     this.parser = new SymbolParser(options.wasmDir);
@@ -126,9 +129,36 @@ export class CodeIndexer {
     return this.table.references(name);
   }
 
-  /** The repository map (see repoMap.ts), `display` naming each file as the model sees paths. */
-  repoMap(maxTokens: number, estimate: (text: string) => number, display: (file: IndexedFile) => string): string {
-    return renderRepoMap(rankFiles(this.table), display, maxTokens, estimate);
+  /**
+   * The repository map (see repoMap.ts), `display` naming each file as the
+   * model sees paths. Ranking a large index takes seconds, so it runs in the
+   * background in slices (the server keeps answering) and is kept until the
+   * index changes: a turn gets the last ranking at once, even if a newer one
+   * is being computed, and waits at most `waitMs` when there is none yet
+   * (then the turn goes without a map rather than waiting).
+   */
+  async repoMap(maxTokens: number, estimate: (text: string) => number, display: (file: IndexedFile) => string, waitMs = 2000): Promise<string> {
+    if (this.ranked?.version !== this.table.version) this.rank();
+    if (!this.ranked && this.ranking) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.ranking, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
+    }
+    return this.ranked ? renderRepoMap(this.ranked.files, display, maxTokens, estimate) : '';
+  }
+
+  private rank(): void {
+    if (this.ranking) return;
+    const version = this.table.version;
+    const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+    this.ranking = rankFiles(this.table, pause)
+      .then((files) => {
+        this.ranked = { version, files };
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.ranking = undefined;
+      });
   }
 
   /**
@@ -237,6 +267,16 @@ export class CodeIndexer {
       this.progress.skipped++;
     };
     if (!spec) return skip();
+    if (previous && previous.mtimeMs >= 0) {
+      // The common case on a restart: the file is unchanged since it was read through a verified descriptor.
+      // lstat (which never follows the last component) is enough to tell, and nothing is read from it.
+      const stat = await fs.lstat(path.join(root.realPath, ...relative.split('/'))).catch(() => undefined);
+      if (stat?.isFile() && stat.nlink === 1 && stat.size === previous.size && stat.mtimeMs === previous.mtimeMs && stat.size <= this.limits.maxFileBytes) {
+        this.table.set(previous);
+        this.progress.reused++;
+        return;
+      }
+    }
     let opened;
     try {
       opened = await openPinnedPath(path.join(root.realPath, ...relative.split('/')), relative);

@@ -27,7 +27,7 @@ export interface FileSymbols {
 
 /** Caps that keep one file's record small whatever it contains. */
 export const MAX_DEFINITIONS_PER_FILE = 2000;
-export const MAX_REFERENCE_NAMES_PER_FILE = 4000;
-export const MAX_LINES_PER_REFERENCE = 20;
+export const MAX_REFERENCE_NAMES_PER_FILE = 1500;
+export const MAX_LINES_PER_REFERENCE = 10;
 export const MAX_IMPORTS_PER_FILE = 500;
 export const MAX_SIGNATURE_CHARS = 160;

@@ -24,7 +24,7 @@ export interface RankedFile {
  * of B by A, then PageRank over that graph. A file many important files lean
  * on ranks high; a file nothing uses ranks low, however big it is.
  */
-export function rankFiles(table: SymbolTable): RankedFile[] {
+export async function rankFiles(table: SymbolTable, pause: () => Promise<void> = async () => undefined): Promise<RankedFile[]> {
   const keys = [...table.keys()];
   const index = new Map(keys.map((k, i) => [k, i]));
   const n = keys.length;
@@ -34,7 +34,10 @@ export function rankFiles(table: SymbolTable): RankedFile[] {
   const usedBy = keys.map(() => new Map<string, number>());
   const files = keys.map((k) => table.get(k)!);
 
-  files.forEach((file, from) => {
+  // The table may change while this yields: files are the snapshot taken above, and keys added since are skipped.
+  for (let from = 0; from < n; from++) {
+    if (from % 500 === 499) await pause();
+    const file = files[from];
     const add = (to: number, weight: number) => {
       if (to !== from) out[from].set(to, (out[from].get(to) ?? 0) + weight);
     };
@@ -42,20 +45,22 @@ export function rankFiles(table: SymbolTable): RankedFile[] {
       const definers = table.definingFiles(name);
       if (definers.size === 0 || definers.size > MAX_DEFINERS_FOR_EDGE) continue;
       for (const key of definers) {
-        const to = index.get(key)!;
-        if (to === from) continue;
+        const to = index.get(key);
+        if (to === undefined || to === from) continue;
         add(to, Math.sqrt(lines.length) / definers.size);
         usedBy[to].set(name, (usedBy[to].get(name) ?? 0) + 1);
       }
     }
     for (const spec of file.symbols.imports) {
       const target = resolveRelativeImport(table, file, spec);
-      if (target !== undefined) add(index.get(target)!, 1);
+      const to = target === undefined ? undefined : index.get(target);
+      if (to !== undefined) add(to, 1);
     }
-  });
+  }
 
   let rank = new Array<number>(n).fill(1 / n);
   for (let iteration = 0; iteration < ITERATIONS; iteration++) {
+    await pause();
     const next = new Array<number>(n).fill((1 - DAMPING) / n);
     let dangling = 0;
     for (let i = 0; i < n; i++) {

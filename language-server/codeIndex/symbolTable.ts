@@ -35,6 +35,8 @@ export function fileKey(root: string, relative: string): string {
 export class SymbolTable {
   private readonly files = new Map<string, IndexedFile>();
   private readonly definers = new Map<string, Set<string>>();
+  /** Counts changes, so a ranking computed earlier knows whether it is still current. */
+  version = 0;
 
   get size(): number {
     return this.files.size;
@@ -55,6 +57,7 @@ export class SymbolTable {
   set(file: IndexedFile): void {
     const key = fileKey(file.root, file.relative);
     this.delete(key);
+    this.version++;
     this.files.set(key, file);
     for (const def of file.symbols.definitions) {
       let set = this.definers.get(def.name);
@@ -66,6 +69,7 @@ export class SymbolTable {
   delete(key: string): boolean {
     const old = this.files.get(key);
     if (!old) return false;
+    this.version++;
     this.files.delete(key);
     for (const def of old.symbols.definitions) {
       const set = this.definers.get(def.name);
@@ -76,6 +80,7 @@ export class SymbolTable {
   }
 
   clear(): void {
+    this.version++;
     this.files.clear();
     this.definers.clear();
   }

@@ -27,29 +27,29 @@ describe('symbol index: repository map ranking', () => {
     file('src/cli.ts', { definitions: [def('main', 1)], references: { startServer: [2], loadConfig: [3], log: [4] } }),
   ];
 
-  it('ranks the files the rest of the code leans on first, and files nothing uses last', () => {
-    const ranked = rankFiles(table(files)).map((r) => r.file.relative);
+  it('ranks the files the rest of the code leans on first, and files nothing uses last', async () => {
+    const ranked = (await rankFiles(table(files))).map((r) => r.file.relative);
     // log.ts is used by four files (including config.ts, itself well used); config.ts by three; leaf and cli by none.
     assert.deepEqual(ranked.slice(0, 3), ['src/log.ts', 'src/config.ts', 'src/server.ts']);
     assert.deepEqual(new Set(ranked.slice(3)), new Set(['src/cli.ts', 'src/leaf.ts']));
   });
 
-  it('lists each file\'s most used symbols first and drops nothing the budget allows', () => {
-    const config = rankFiles(table(files)).find((r) => r.file.relative === 'src/config.ts')!;
+  it('lists each file\'s most used symbols first and drops nothing the budget allows', async () => {
+    const config = (await rankFiles(table(files))).find((r) => r.file.relative === 'src/config.ts')!;
     assert.deepEqual(config.symbols.map((s) => s.name), ['Config', 'loadConfig', 'internalOnly']);
   });
 
-  it('ignores names defined in many files, which say little about which one a use means', () => {
+  it('ignores names defined in many files, which say little about which one a use means', async () => {
     const many = [
       ...['a', 'b', 'c', 'd', 'e'].map((n) => file(`src/${n}.ts`, { definitions: [def('get', 1)] })),
       file('src/target.ts', { definitions: [def('uniqueHelper', 1)] }),
       file('src/user.ts', { references: { get: [1, 2, 3, 4, 5, 6, 7, 8], uniqueHelper: [9] } }),
     ];
-    assert.equal(rankFiles(table(many))[0].file.relative, 'src/target.ts');
+    assert.equal((await rankFiles(table(many)))[0].file.relative, 'src/target.ts');
   });
 
-  it('renders within the token budget, best files first, and stops at the budget', () => {
-    const ranked = rankFiles(table(files));
+  it('renders within the token budget, best files first, and stops at the budget', async () => {
+    const ranked = (await rankFiles(table(files)));
     const full = renderRepoMap(ranked, (f) => f.relative, 10_000, estimateTokens);
     assert.match(full, /^src\/log\.ts\n {2}1: export function log\(\)/);
     assert.ok(full.includes('src/leaf.ts'));
@@ -59,7 +59,7 @@ describe('symbol index: repository map ranking', () => {
     assert.ok(!small.includes('src/leaf.ts'));
   });
 
-  it('an empty index gives an empty map', () => {
-    assert.deepEqual(rankFiles(new SymbolTable()), []);
+  it('an empty index gives an empty map', async () => {
+    assert.deepEqual(await rankFiles(new SymbolTable()), []);
   });
 });
