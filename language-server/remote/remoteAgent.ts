@@ -67,6 +67,7 @@ export class RemoteAgent implements Agent {
         temperature: options.temperature,
         think: options.think,
         continueReply: options.continueReply,
+        workspaceContext: options.workspaceContext,
         tools,
       }),
     };

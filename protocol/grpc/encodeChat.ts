@@ -2,7 +2,7 @@
  * protocol/chat.ts types -> hearth.v1 proto messages. Both sides use these:
  * the client to send a turn and tool results, the server to send events.
  */
-import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, ThinkValue, ToolCall, ToolResult, Usage, UserInput } from '../chat';
+import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, ThinkValue, ToolCall, ToolResult, Usage, UserInput, WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import type { ToolDefinition } from '../tools';
 import type { ChatMessage as PbChatMessage } from '../generated/hearth/v1/ChatMessage';
@@ -60,6 +60,8 @@ export interface TurnRequest {
   /** Ollama's `think` as the client decided it for this model; undefined leaves Ollama's default. */
   think?: ThinkValue;
   continueReply?: boolean;
+  /** The repository map and project memory (see TurnOptions.workspaceContext). */
+  workspaceContext?: WorkspaceContextSection[];
   tools: ToolDefinition[];
 }
 
@@ -70,6 +72,9 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
   if (turn.temperature !== undefined) options.temperature = turn.temperature;
   if (turn.think !== undefined) options.think = String(turn.think);
   if (turn.continueReply) options.continue_reply = true;
+  if (turn.workspaceContext?.length) {
+    options.workspace_context = turn.workspaceContext.map((c) => ({ title: c.title, text: c.text, ...(c.maxTokens !== undefined ? { max_tokens: c.maxTokens } : {}) }));
+  }
   return {
     history: turn.history.map(encodeChatMessage),
     input: { text: turn.input.text, context: turn.input.context.map(encodeContextItem) },

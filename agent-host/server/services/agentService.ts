@@ -215,6 +215,8 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   // The developer's client decides `think` per model; it passes through to the backend's /api/chat unchanged.
   if (turn.think !== undefined) options.think = turn.think;
   if (turn.continueReply) options.continueReply = true;
+  // The client's repository map and project memory; this server's core fits them into its own budget.
+  if (turn.workspaceContext) options.workspaceContext = turn.workspaceContext;
 
   let reason: DoneReason | 'disconnected' = 'stop';
   let endedByStop = false;

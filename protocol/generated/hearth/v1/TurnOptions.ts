@@ -1,5 +1,6 @@
 // Original file: protocol/hearth.proto
 
+import type { WorkspaceContextSection as _hearth_v1_WorkspaceContextSection, WorkspaceContextSection__Output as _hearth_v1_WorkspaceContextSection__Output } from '../../hearth/v1/WorkspaceContextSection';
 
 export interface TurnOptions {
   'system_prompt'?: (string);
@@ -21,6 +22,11 @@ export interface TurnOptions {
    * input is empty and the model continues that answer (no new user message).
    */
   'continue_reply'?: (boolean);
+  /**
+   * The repository map and project memory from the client's symbol index and
+   * .hearth/memory.md; the server's agent core fits them into its budget.
+   */
+  'workspace_context'?: (_hearth_v1_WorkspaceContextSection)[];
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
@@ -48,6 +54,11 @@ export interface TurnOptions__Output {
    * input is empty and the model continues that answer (no new user message).
    */
   'continue_reply'?: (boolean);
+  /**
+   * The repository map and project memory from the client's symbol index and
+   * .hearth/memory.md; the server's agent core fits them into its budget.
+   */
+  'workspace_context': (_hearth_v1_WorkspaceContextSection__Output)[];
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
