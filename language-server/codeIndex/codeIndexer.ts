@@ -66,6 +66,7 @@ export class CodeIndexer {
   private saveTimer: NodeJS.Timeout | undefined;
   private disposed = false;
   private ranked: { version: number; files: RankedFile[] } | undefined;
+  private readonly updatedDuringBuild = new Set<string>();
   private ranking: Promise<void> | undefined;
 
   constructor(private readonly options: CodeIndexerOptions) {
@@ -172,6 +173,7 @@ export class CodeIndexer {
     if (!located) return;
     const { root, relative } = located;
     const key = fileKey(root.realPath, relative);
+    if (this.running) this.updatedDuringBuild.add(key);
     if (text !== undefined) {
       // Only files the walk already admitted are taken from the editor: the buffer of an ignored file stays out.
       const previous = this.table.get(key);
@@ -245,7 +247,9 @@ export class CodeIndexer {
       // One file at a time, then let the server answer whatever is waiting.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
-    for (const key of [...this.table.keys()]) if (!seen.has(key)) this.table.delete(key);
+    // Files the walk did not list are gone, unless an editor or watcher event indexed them while the build ran.
+    for (const key of [...this.table.keys()]) if (!seen.has(key) && !this.updatedDuringBuild.has(key)) this.table.delete(key);
+    this.updatedDuringBuild.clear();
     await this.cache.save(this.table.all());
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const notes = [truncated ? `only the first ${this.limits.maxFiles} files were indexed` : '', this.progress.skipped > 0 ? `${this.progress.skipped} skipped (binary, too large or hard-linked)` : '']
@@ -297,7 +301,10 @@ export class CodeIndexer {
         budget.bytes += stat.size;
         if (budget.bytes > this.limits.maxTotalBytes) return skip();
       }
-      const bytes = await opened.handle.readFile();
+      // Read at most one byte past the cap, so a file that grows after the stat cannot make the read unbounded.
+      const buffer = Buffer.alloc(Math.min(stat.size, this.limits.maxFileBytes) + 1);
+      const { bytesRead } = await opened.handle.read(buffer, 0, buffer.length, 0);
+      const bytes = buffer.subarray(0, bytesRead);
       if (bytes.length > this.limits.maxFileBytes || looksBinary(bytes)) return skip();
       const hash = sha1(bytes);
       if (previous && previous.hash === hash) {
