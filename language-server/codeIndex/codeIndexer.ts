@@ -227,9 +227,11 @@ export class CodeIndexer {
     const checkpointMs = this.options.checkpointMs ?? 1000;
     let lastSaveMs = 0;
     this.setProgress({ ...this.progress, total: candidates.length }, true);
+    // Only a build that changed something writes the cache again (a restart over an unchanged tree writes nothing).
+    let savedVersion = cached.size > 0 ? this.table.version : -1;
     for (const { root, relative } of candidates) {
       if (signal.aborted || this.disposed) {
-        await this.cache.save(this.table.all()).catch(() => undefined);
+        if (this.table.version !== savedVersion) await this.cache.save(this.table.all()).catch(() => undefined);
         throw new IndexCancelled();
       }
       const key = fileKey(root.realPath, relative);
@@ -238,7 +240,8 @@ export class CodeIndexer {
       this.progress.done++;
       this.setProgress(this.progress, false);
       // Saving a big index takes a while: never spend more than a fifth of the build on checkpoints.
-      if (performance.now() - lastCheckpoint > Math.max(checkpointMs, 4 * lastSaveMs)) {
+      if (this.table.version !== savedVersion && performance.now() - lastCheckpoint > Math.max(checkpointMs, 4 * lastSaveMs)) {
+        savedVersion = this.table.version;
         const saveStarted = performance.now();
         await this.cache.save(this.table.all());
         lastCheckpoint = performance.now();
@@ -250,7 +253,7 @@ export class CodeIndexer {
     // Files the walk did not list are gone, unless an editor or watcher event indexed them while the build ran.
     for (const key of [...this.table.keys()]) if (!seen.has(key) && !this.updatedDuringBuild.has(key)) this.table.delete(key);
     this.updatedDuringBuild.clear();
-    await this.cache.save(this.table.all());
+    if (this.table.version !== savedVersion) await this.cache.save(this.table.all());
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const notes = [truncated ? `only the first ${this.limits.maxFiles} files were indexed` : '', this.progress.skipped > 0 ? `${this.progress.skipped} skipped (binary, too large or hard-linked)` : '']
       .filter((s) => s !== '')
@@ -276,7 +279,8 @@ export class CodeIndexer {
       // lstat (which never follows the last component) is enough to tell, and nothing is read from it.
       const stat = await fs.lstat(path.join(root.realPath, ...relative.split('/'))).catch(() => undefined);
       if (stat?.isFile() && stat.nlink === 1 && stat.size === previous.size && stat.mtimeMs === previous.mtimeMs && stat.size <= this.limits.maxFileBytes) {
-        this.table.set(previous);
+        // Already in the table (preloaded from the cache): leaving it untouched keeps the table's version, so nothing is re-saved or re-ranked.
+        if (this.table.get(key) !== previous) this.table.set(previous);
         this.progress.reused++;
         return;
       }
@@ -293,7 +297,7 @@ export class CodeIndexer {
       const stat = opened.stat;
       if (!stat.isFile() || stat.nlink > 1 || stat.size > this.limits.maxFileBytes) return skip();
       if (previous && previous.size === stat.size && previous.mtimeMs === stat.mtimeMs) {
-        this.table.set(previous);
+        if (this.table.get(key) !== previous) this.table.set(previous);
         this.progress.reused++;
         return;
       }
