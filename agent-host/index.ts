@@ -3,7 +3,7 @@
  * team server (remote mode) use the agent only through what this file exports;
  * everything else under agent-host/ is internal.
  */
-import type { AgentEvent, ChatMessage, ThinkValue, ToolCall, ToolResult, UserInput, WorkspaceContextSection } from '../protocol/chat';
+import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, UserInput, WorkspaceContextSection } from '../protocol/chat';
 import type { ModelInfo } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
 
@@ -56,6 +56,33 @@ export interface TurnOptions {
    * core fits them into its share of num_ctx (see core/workspaceContext.ts).
    */
   workspaceContext?: WorkspaceContextSection[];
+  /**
+   * Lets the agent start sub-agents (the `run_subagents` tool) with these
+   * limits; undefined offers no such tool. Only a turn with an executor can.
+   */
+  subagents?: SubagentOptions;
+  /**
+   * Offers the update_todos tool, which keeps a plan the user sees as a
+   * checklist; `current` is the plan so far (from earlier turns, perhaps
+   * edited by the user), shown to the model. Undefined offers no such tool.
+   */
+  todos?: { current: TodoItem[] };
+  /**
+   * Summarise the oldest exchanges of the history once the prompt passes
+   * this fraction of the context budget (0.7 by default in the language
+   * server); undefined never compacts.
+   */
+  compactAt?: number;
+}
+
+/** Limits and models for sub-agents; the caller decides the models, as it does the turn's. */
+export interface SubagentOptions {
+  /** Read-only sub-agents running at once (default 2). */
+  maxParallel?: number;
+  /** Model calls per sub-agent (default 8). */
+  maxSteps?: number;
+  /** A model per role; a role without one uses the turn's model. */
+  models?: Partial<Record<SubagentRole, string>>;
 }
 
 /** What Ollama says about one model (/api/show), for callers that decide `think` and `num_ctx`. */
@@ -106,6 +133,8 @@ export interface AgentConfig {
 export { createAgent } from './core/createAgent';
 export { HearthException } from './core/hearthException';
 export { formatUserMessage } from './core/formatUserMessage';
+// How a compaction's summary stands in for the exchanges it replaced; the language server rebuilds later histories with it.
+export { compactedHistoryPrefix } from './core/compaction';
 // The num_ctx the core sends for a model by default; the team server uses it for completions too, so both paths load one runner.
 export { chooseNumCtx } from './core/contextBudget';
 // The one token estimate, for callers that size text before they hand it to the core (the repository map).
@@ -128,4 +157,4 @@ export { serverSlug, namespacedToolName, MAX_TOOL_NAME_LENGTH } from './mcp/name
 export { toMcpTool, toSchemaSubset } from './mcp/toMcpTool';
 export { formatToolResult } from './mcp/formatToolResult';
 export { describeTarget, displayCommandLine, displayUrl } from './mcp/describeTarget';
-export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';
+export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpPrompt, McpPromptArgument, McpPromptContent, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';

@@ -1,6 +1,7 @@
 import type { Connection, InitializeParams, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChatEventNotification, IndexStatusNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
 import { estimateTokens, type ToolExecutor } from '../agent-host';
@@ -22,6 +23,8 @@ import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
 import { lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
+import { SlashCommandService } from './slash/slashCommandService';
+import { registerSlashHandlers } from './slash/registerSlashHandlers';
 import { CodeIndexService, INDEXED_LANGUAGES } from './codeIndex';
 import { readProjectMemory } from './workspace/readProjectMemory';
 
@@ -48,6 +51,8 @@ export class HearthServer {
   workspaceTrusted: boolean;
   /** MCP servers (user settings and .vscode/mcp.json) and their tools. */
   readonly mcp: McpService;
+  /** Slash commands: built-ins, prompt files and MCP prompts, expanded here and nowhere else. */
+  readonly slash: SlashCommandService;
   /** The symbol index (find_symbol, the repository map). */
   readonly index: CodeIndexService;
 
@@ -99,7 +104,17 @@ export class HearthServer {
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
       workspaceContext: (settings) => this.workspaceContext(settings),
     });
+    this.slash = new SlashCommandService({
+      roots: this.roots,
+      // The user's own prompt files sit beside nothing the agent can write: outside every workspace, in the home folder.
+      userPromptsDir: path.join(os.homedir(), '.hearth', 'prompts'),
+      workspaceTrusted: () => this.workspaceTrusted,
+      mcp: this.mcp,
+      send: (params, expansion) => this.chat.send(params, expansion),
+      log: (m) => connection.console.log(m),
+    });
     registerChatHandlers(connection, this);
+    registerSlashHandlers(connection, this.slash);
     registerAgentToolHandlers(connection, this);
     registerTeamHandlers(connection, this.agents);
     registerInlineCompletion(connection, this);

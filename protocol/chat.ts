@@ -131,6 +131,49 @@ export type ThinkValue = boolean | 'low' | 'medium' | 'high';
 export type DoneReason = 'stop' | 'length' | 'cancelled' | 'error' | 'limit';
 
 /**
+ * The kinds of sub-agent the main agent can start. Explorers and researchers
+ * get the read-only tools only and may run side by side; an executor gets
+ * every tool the turn offers, under the same approvals as the main agent,
+ * and runs alone.
+ */
+export const SUBAGENT_ROLES = ['explorer', 'researcher', 'executor'] as const;
+export type SubagentRole = (typeof SUBAGENT_ROLES)[number];
+
+/** A sub-agent as started: shown as a card in the chat. */
+export interface SubagentInfo {
+  /** Unique within the turn; prefixes the ids of the sub-agent's own tool calls. */
+  id: string;
+  role: SubagentRole;
+  model: string;
+  task: string;
+  /** The main agent's `run_subagents` call that started it. */
+  parentCallId: string;
+}
+
+/** How a sub-agent ended; `summary` is what the main agent reads as its result. */
+export interface SubagentOutcome {
+  reason: DoneReason;
+  summary: string;
+  durationMs: number;
+  usage?: Usage;
+  error?: HearthError;
+}
+
+/** One step of the agent's visible plan (its update_todos tool), which the user may edit between turns. */
+export const TODO_STATUSES = ['pending', 'inProgress', 'done'] as const;
+export type TodoStatus = (typeof TODO_STATUSES)[number];
+export interface TodoItem {
+  text: string;
+  status: TodoStatus;
+}
+/** The most items a plan holds, and the longest item: a plan is a short checklist, not a document. */
+export const MAX_TODO_ITEMS = 30;
+export const MAX_TODO_TEXT = 500;
+
+/** What a sub-agent does while it works, as the chat shows it inside its card. */
+export type SubagentActivity = Extract<AgentEvent, { type: 'toolCall' | 'toolResult' | 'status' }>;
+
+/**
  * The stream of an agent turn. Designed for the tool loop from the start:
  * text arrives as deltas, tool calls and their results are separate events,
  * and every turn ends with exactly one `done`.
@@ -148,6 +191,32 @@ export type AgentEvent =
   | { type: 'status'; message: string; level: 'info' | 'warning' }
   | { type: 'usage'; usage: Usage }
   | { type: 'error'; error: HearthError }
+  /**
+   * The agent's plan as a whole, each time it changes (its update_todos
+   * tool), or as the user edited it between turns (`byUser`).
+   */
+  | { type: 'todos'; items: TodoItem[]; byUser?: boolean }
+  /**
+   * How full the model's context is for the request about to be sent, from
+   * the same budget the prompt is fitted to: the chat header's meter.
+   */
+  | { type: 'context'; promptTokens: number; budgetTokens: number; numCtx: number }
+  /**
+   * The oldest `summarizedExchanges` exchanges of the history (each starts
+   * at a user message) were replaced by `summary` for this turn and the ones
+   * after it, because the context passed the compaction threshold. The
+   * language server adds `keptFrom`, the first user entry kept verbatim. The
+   * messages stay in the session log; `compactionUndone` brings them back.
+   */
+  | { type: 'compacted'; summary: string; summarizedExchanges: number; keptFrom?: string }
+  /** The user undid this reply's compaction: later turns see the full history again, and this chat no longer compacts. */
+  | { type: 'compactionUndone' }
+  /** A sub-agent started (by the main agent's `run_subagents` call). */
+  | { type: 'agentSpawn'; agent: SubagentInfo }
+  /** A tool call, result or notice of a running sub-agent. */
+  | { type: 'agentEvent'; agentId: string; event: SubagentActivity }
+  /** A sub-agent finished; its summary also reaches the main agent as the tool result. */
+  | { type: 'agentResult'; agentId: string; outcome: SubagentOutcome }
   | { type: 'done'; reason: DoneReason };
 
 export type AgentEventType = AgentEvent['type'];

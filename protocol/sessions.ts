@@ -1,4 +1,4 @@
-import type { AgentEvent, ContextItem, HearthError, ToolCall, ToolResult, Usage, DoneReason } from './chat';
+import type { AgentEvent, ContextItem, HearthError, SubagentInfo, SubagentOutcome, TodoItem, ToolCall, ToolResult, Usage, DoneReason } from './chat';
 
 /** A row of the history list. */
 export interface SessionSummary {
@@ -16,6 +16,12 @@ export interface UserEntry {
   id: string;
   text: string;
   context: ContextItem[];
+  /**
+   * What the model reads instead of `text` when the message was a slash
+   * command (`text` stays what the user typed). Kept, so a retry and every
+   * later turn send the same expansion without running the command again.
+   */
+  expansion?: string;
   at: number;
 }
 
@@ -25,7 +31,9 @@ export type AssistantPart =
   /** The model's reasoning, kept for the user to read; never part of the history sent back to the model. */
   | { kind: 'thinking'; text: string }
   | { kind: 'toolCall'; call: ToolCall; result?: ToolResult }
-  | { kind: 'status'; message: string; level: 'info' | 'warning' };
+  | { kind: 'status'; message: string; level: 'info' | 'warning' }
+  /** A sub-agent the main agent started: its own tool calls and notices, and how it ended. */
+  | { kind: 'subagent'; agent: SubagentInfo; parts: AssistantPart[]; outcome?: SubagentOutcome };
 
 /** An assistant reply as stored and shown. `state` is 'streaming' only while a turn is live (or was cut by a crash). */
 export interface AssistantEntry {
@@ -39,6 +47,12 @@ export interface AssistantEntry {
   doneReason?: DoneReason;
   error?: HearthError;
   usage?: Usage;
+  /** How full the context was at this reply's last model request. */
+  context?: { promptTokens: number; budgetTokens: number; numCtx: number };
+  /** Older exchanges this reply's turn replaced by a summary (undone: the full history is back). */
+  compaction?: { summary: string; summarizedExchanges: number; keptFrom?: string; undone?: boolean };
+  /** The agent's plan as it last stood in this reply (its own updates, or the user's edit). */
+  todos?: TodoItem[];
   at: number;
 }
 
@@ -50,9 +64,43 @@ export interface SessionView {
   entries: SessionEntry[];
 }
 
+function findSubagent(entry: AssistantEntry, agentId: string): Extract<AssistantPart, { kind: 'subagent' }> | undefined {
+  for (let i = entry.parts.length - 1; i >= 0; i--) {
+    const part = entry.parts[i];
+    if (part.kind === 'subagent' && part.agent.id === agentId) return part;
+  }
+  return undefined;
+}
+
 /** Applies one agent event to an assistant entry. Shared by the store (replay) and the webview (live). */
 export function applyAgentEvent(entry: AssistantEntry, event: AgentEvent): void {
   switch (event.type) {
+    case 'context':
+      entry.context = { promptTokens: event.promptTokens, budgetTokens: event.budgetTokens, numCtx: event.numCtx };
+      break;
+    case 'compacted':
+      entry.compaction = { summary: event.summary, summarizedExchanges: event.summarizedExchanges, keptFrom: event.keptFrom };
+      break;
+    case 'compactionUndone':
+      if (entry.compaction) entry.compaction.undone = true;
+      break;
+    case 'todos':
+      entry.todos = event.items.map((item) => ({ ...item }));
+      break;
+    case 'agentSpawn':
+      entry.parts.push({ kind: 'subagent', agent: event.agent, parts: [] });
+      break;
+    case 'agentEvent': {
+      // A sub-agent's activity lands in its own card; the parts list of the card follows the same rules as the reply's.
+      const card = findSubagent(entry, event.agentId);
+      if (card) applyAgentEvent({ ...entry, parts: card.parts }, event.event);
+      break;
+    }
+    case 'agentResult': {
+      const card = findSubagent(entry, event.agentId);
+      if (card) card.outcome = event.outcome;
+      break;
+    }
     case 'text': {
       const last = entry.parts[entry.parts.length - 1];
       if (last && last.kind === 'text') last.text += event.delta;

@@ -13,6 +13,8 @@ export interface JsonSchema {
   properties?: Record<string, JsonSchema>;
   required?: string[];
   items?: JsonSchema;
+  minItems?: number;
+  maxItems?: number;
   enum?: (string | number)[];
   minimum?: number;
   maximum?: number;

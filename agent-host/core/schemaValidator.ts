@@ -66,6 +66,10 @@ function validateNode(schema: JsonSchema, raw: unknown, path: string, errors: st
     if (schema.minimum !== undefined && value < schema.minimum) errors.push(`${path} must be at least ${schema.minimum}, got ${value}.`);
     if (schema.maximum !== undefined && value > schema.maximum) errors.push(`${path} must be at most ${schema.maximum}, got ${value}.`);
   }
+  if (Array.isArray(value)) {
+    if (schema.minItems !== undefined && value.length < schema.minItems) errors.push(`${path} must have at least ${schema.minItems} item${schema.minItems === 1 ? '' : 's'}, got ${value.length}.`);
+    if (schema.maxItems !== undefined && value.length > schema.maxItems) errors.push(`${path} must have at most ${schema.maxItems} items, got ${value.length}.`);
+  }
   if (Array.isArray(value) && schema.items) {
     return value.map((item, i) => validateNode(schema.items as JsonSchema, item, `${path}[${i}]`, errors));
   }
@@ -88,7 +92,7 @@ function validateNode(schema: JsonSchema, raw: unknown, path: string, errors: st
 
 /**
  * Checks model-produced tool arguments against the JsonSchema subset of
- * protocol/tools.ts: type, required, enum, minimum/maximum, items, nested
+ * protocol/tools.ts: type, required, enum, minimum/maximum, items, minItems/maxItems, nested
  * properties and additionalProperties: false. Arguments are a trust
  * boundary: the model may send anything.
  */

@@ -27,6 +27,9 @@ import { prepareToolCall } from './prepareToolCall';
 import { proposedCalls } from './proposedCalls';
 import { RepetitionGuard } from './repetitionGuard';
 import { streamModelReply, type ModelReply } from './streamModelReply';
+import { RUN_SUBAGENTS_TOOL, runSubagents, runSubagentsDefinition } from './subagents';
+import { compactHistory } from './compaction';
+import { todoGuidance, todoResult, todosFromArguments, UPDATE_TODOS_DEFINITION, UPDATE_TODOS_TOOL } from './todoTool';
 import { buildSystemPrompt, type ToolMode } from './systemPrompt';
 import { estimateTokens } from './tokenEstimate';
 import { toOllamaMessages, toOllamaTool } from './toOllamaMessages';
@@ -45,6 +48,8 @@ export interface TurnSetup {
   facts: ModelFactsCache;
   /** Upper bound on num_ctx, whatever the model supports. */
   contextCap: number;
+  /** Prefixed to the ids of this loop's tool calls: a sub-agent's calls stay distinct from its siblings' and its parent's. */
+  callIdPrefix?: string;
 }
 
 function chooseToolMode(tools: ToolDefinition[], facts: ModelFacts): ToolMode {
@@ -74,7 +79,13 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     throw await asHearthException(err, setup);
   }
 
-  const tools = options.executor?.definitions() ?? [];
+  const executorTools = options.executor?.definitions() ?? [];
+  // run_subagents is the core's own tool: offered beside the executor's, run here, never by the executor.
+  const subagentTool = options.subagents && options.executor ? runSubagentsDefinition(executorTools) : undefined;
+  // update_todos likewise: the core keeps the plan; it changes no file.
+  const todosOffered = options.todos !== undefined && options.executor !== undefined;
+  let todos = options.todos?.current ?? [];
+  const tools = [...executorTools, ...(subagentTool ? [subagentTool] : []), ...(todosOffered ? [UPDATE_TODOS_DEFINITION] : [])];
   let mode = chooseToolMode(tools, facts);
   // The caller's num_ctx wins: it keeps every request to this model on one runner (Ollama reloads on a change).
   const numCtx = options.numCtx ?? chooseNumCtx(facts.contextLength, setup.contextCap);
@@ -89,17 +100,30 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   let lastWarning: string | undefined;
   // Fitted once per turn, so every step of the loop sends the same system prompt (and Ollama reuses its cache).
   const workspaceContext = tools.length > 0 ? renderWorkspaceContext(options.workspaceContext, workspaceContextBudget(numCtx)) : undefined;
+  let history = setup.history;
 
   for (let step = 1; ; step++) {
-    const system = buildSystemPrompt(options.systemPrompt, mode, tools, workspaceContext);
+    const base = buildSystemPrompt(options.systemPrompt, mode, tools, workspaceContext);
+    const system = todosOffered ? `${base}\n\n${todoGuidance(todos)}` : base;
     const ollamaTools = mode === 'native' ? tools.map(toOllamaTool) : undefined;
-    const fit = fitToContext({
-      system,
-      history: setup.history,
-      turn,
-      fixedTokens: ollamaTools ? estimateTokens(JSON.stringify(ollamaTools)) : 0,
-      numCtx,
-    });
+    const fixedTokens = ollamaTools ? estimateTokens(JSON.stringify(ollamaTools)) : 0;
+    let fit = fitToContext({ system, history, turn, fixedTokens, numCtx });
+    // Once per turn, before the first request: past the threshold, the oldest exchanges become a summary rather than being dropped.
+    if (step === 1 && options.compactAt !== undefined && !options.continueReply && fit.promptTokens > options.compactAt * fit.budgetTokens) {
+      try {
+        const compaction = await compactHistory(client, model, numCtx, history, signal);
+        if (compaction) {
+          history = compaction.history;
+          yield { type: 'compacted', summary: compaction.summary, summarizedExchanges: compaction.summarizedExchanges };
+          fit = fitToContext({ system, history, turn, fixedTokens, numCtx });
+        }
+      } catch (err) {
+        if (signal.aborted) throw new TurnCancelled();
+        // A failed summary loses nothing: the budget below still fits the full history by trimming, as without compaction.
+        yield { type: 'status', level: 'warning', message: `The older messages could not be summarised (${err instanceof Error ? err.message : String(err)}); the oldest are left out of this request instead.` };
+      }
+    }
+    yield { type: 'context', promptTokens: fit.promptTokens, budgetTokens: fit.budgetTokens, numCtx };
     if (!fit.fits) throw new HearthException(contextTooSmallError(model, numCtx, fit));
     const warning = trimWarning(fit, model, numCtx);
     if (warning && warning !== lastWarning) yield { type: 'status', level: 'warning', message: warning };
@@ -144,7 +168,8 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
       return 'limit';
     }
 
-    const prepared = proposals.map((p) => prepareToolCall(p, tools));
+    const prefix = setup.callIdPrefix ?? '';
+    const prepared = proposals.map((p) => prepareToolCall(prefix ? { ...p, id: `${prefix}${p.id}` } : p, tools));
     turn.push({ role: 'assistant', content: reply.content, toolCalls: prepared.map((p) => p.call) });
     for (const { call, rejection } of prepared) {
       const times = guard.record(call.name, call.arguments);
@@ -153,9 +178,17 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
         return 'limit';
       }
       yield { type: 'toolCall', call };
+      if (!rejection && todosOffered && call.name === UPDATE_TODOS_TOOL) {
+        todos = todosFromArguments(call);
+        yield { type: 'todos', items: todos };
+      }
       const result = rejection
         ? errorResult(call, rejection, 'invalid call')
-        : await executeToolCall(call, executor, options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, signal);
+        : todosOffered && call.name === UPDATE_TODOS_TOOL
+          ? todoResult(call, todos)
+          : subagentTool && call.name === RUN_SUBAGENTS_TOOL
+          ? yield* runSubagents(call, setup, options.subagents ?? {}, toolLoop)
+          : await executeToolCall(call, executor, options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, signal);
       yield { type: 'toolResult', result };
       turn.push({ role: 'tool', content: result.content, toolCallId: call.id, toolName: call.name });
     }

@@ -1,9 +1,29 @@
-import type { SessionView } from '../../protocol/sessions';
+import type { AssistantPart, SessionView } from '../../protocol/sessions';
 
 function fence(text: string, lang = ''): string {
   const longest = Math.max(2, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
   const ticks = '`'.repeat(longest + 1);
   return `${ticks}${lang}\n${text}\n${ticks}`;
+}
+
+function partsMarkdown(parts: AssistantPart[], lines: string[]): void {
+  for (const part of parts) {
+    if (part.kind === 'text') lines.push(part.text, '');
+    else if (part.kind === 'status') lines.push(`> ${part.message}`, '');
+    else if (part.kind === 'thinking') lines.push('<details><summary>Reasoning</summary>', '', part.text, '', '</details>', '');
+    else if (part.kind === 'subagent') {
+      const outcome = part.outcome;
+      lines.push(`<details><summary>Sub-agent: ${part.agent.role} (${part.agent.model}) — ${outcome?.reason ?? 'not finished'}</summary>`, '', `Task: ${part.agent.task}`, '');
+      partsMarkdown(part.parts, lines);
+      if (outcome) lines.push(outcome.summary, '');
+      lines.push('</details>', '');
+    } else {
+      const result = part.result;
+      const status = !result ? 'not finished' : result.isError ? 'error' : (result.summary ?? 'done');
+      lines.push(`**Tool \`${part.call.name}\`** — ${status}`, '', fence(JSON.stringify(part.call.arguments, null, 2), 'json'), '');
+      if (result) lines.push('<details><summary>Result</summary>', '', fence(result.content), '', '</details>', '');
+    }
+  }
 }
 
 /** A session as Markdown: the messages, attached context, and each tool call with its result. */
@@ -19,17 +39,8 @@ export function sessionMarkdown(session: SessionView): string {
       continue;
     }
     lines.push(`## Hearth (${entry.model})`, '');
-    for (const part of entry.parts) {
-      if (part.kind === 'text') lines.push(part.text, '');
-      else if (part.kind === 'status') lines.push(`> ${part.message}`, '');
-      else if (part.kind === 'thinking') lines.push('<details><summary>Reasoning</summary>', '', part.text, '', '</details>', '');
-      else {
-        const result = part.result;
-        const status = !result ? 'not finished' : result.isError ? 'error' : (result.summary ?? 'done');
-        lines.push(`**Tool \`${part.call.name}\`** — ${status}`, '', fence(JSON.stringify(part.call.arguments, null, 2), 'json'), '');
-        if (result) lines.push('<details><summary>Result</summary>', '', fence(result.content), '', '</details>', '');
-      }
-    }
+    if (entry.todos?.length) lines.push('Plan:', '', ...entry.todos.map((t) => `- [${t.status === 'done' ? 'x' : ' '}] ${t.text}${t.status === 'inProgress' ? ' (in progress)' : ''}`), '');
+    partsMarkdown(entry.parts, lines);
     if (entry.error) lines.push(`> **Error:** ${entry.error.message}`, '');
     if (entry.state === 'interrupted') lines.push('> _This reply was interrupted._', '');
   }

@@ -1,4 +1,5 @@
 import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, type McpSettings, type TeamServerSettings, type ThinkSetting } from '../../protocol/lspMethods';
+import { SUBAGENT_ROLES, type SubagentRole } from '../../protocol/chat';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
 
@@ -94,7 +95,8 @@ function toChatSettings(raw: Record<string, unknown>): HearthSettings['chat'] {
       if (setting && model.trim() !== '') byModel[model.trim()] = setting;
     }
   }
-  return { model: str(raw.model).trim(), think: thinkSetting(raw.think) ?? 'auto', thinkByModel: byModel };
+  const threshold = typeof raw.compactionThreshold === 'number' && Number.isFinite(raw.compactionThreshold) ? Math.min(1, Math.max(0.3, raw.compactionThreshold)) : 0.7;
+  return { model: str(raw.model).trim(), think: thinkSetting(raw.think) ?? 'auto', thinkByModel: byModel, compactionThreshold: threshold };
 }
 
 function toServerSettings(raw: Record<string, unknown>): TeamServerSettings {
@@ -113,7 +115,21 @@ function toAgentSettings(raw: Record<string, unknown>): AgentSettings {
     commandDenyList: stringList(raw.commandDenyList, d.commandDenyList),
     maxSteps: bounded(raw.maxSteps, 1, 200, d.maxSteps),
     commandTimeoutSeconds: bounded(raw.commandTimeoutSeconds, 1, 3600, d.commandTimeoutSeconds),
+    subagents: typeof raw.subagents === 'boolean' ? raw.subagents : d.subagents,
+    subagentMaxParallel: bounded(raw.subagentMaxParallel, 1, 4, d.subagentMaxParallel),
+    subagentModels: subagentModels(raw.subagentModels),
+    todoList: typeof raw.todoList === 'boolean' ? raw.todoList : d.todoList,
   };
+}
+
+function subagentModels(value: unknown): Partial<Record<SubagentRole, string>> {
+  const out: Partial<Record<SubagentRole, string>> = {};
+  if (!value || typeof value !== 'object') return out;
+  for (const role of SUBAGENT_ROLES) {
+    const model = (value as Record<string, unknown>)[role];
+    if (typeof model === 'string' && model.trim() !== '') out[role] = model.trim();
+  }
+  return out;
 }
 
 /** Defaults for `hearth.agent`, kept equal to package.json's contributed defaults. */
@@ -123,6 +139,10 @@ export const AGENT_DEFAULTS: AgentSettings = {
   commandDenyList: [...DEFAULT_COMMAND_DENY_LIST],
   maxSteps: 25,
   commandTimeoutSeconds: 60,
+  subagents: true,
+  subagentMaxParallel: 2,
+  subagentModels: {},
+  todoList: true,
 };
 
 /** Defaults for `hearth.completion`, also applied to values of the wrong type. */

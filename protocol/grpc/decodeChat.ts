@@ -4,7 +4,7 @@
  * on it: the server checks what clients send, and the client checks what the
  * server sends (a server may only request tools the client offered).
  */
-import type { AgentEvent, ChatMessage, ContextItem, DoneReason, HearthError, HearthErrorCode, Role, ToolCall, ToolResult, Usage, UserInput, WorkspaceContextSection } from '../chat';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput, type WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import type { JsonSchema, ToolDefinition } from '../tools';
 import type { ChatClientMessage__Output } from '../generated/hearth/v1/ChatClientMessage';
@@ -38,6 +38,9 @@ export const LIMITS = {
   toolTimeoutMs: 3_600_000,
   workspaceContextSections: 8,
   workspaceContextChars: 200_000,
+  subagentParallel: 8,
+  subagentTask: 20_000,
+  subagentSummary: 100_000,
 } as const;
 
 const MODEL_NAME = /^[\w./:@+-]+$/;
@@ -144,6 +147,19 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
     if (options.tool_timeout_ms !== undefined) turn.toolTimeoutMs = finiteNumber(options.tool_timeout_ms, 'start.options.tool_timeout_ms', 1, LIMITS.toolTimeoutMs);
     if (options.temperature !== undefined) turn.temperature = finiteNumber(options.temperature, 'start.options.temperature', 0, 2);
     if (options.continue_reply === true) turn.continueReply = true;
+    if (options.compact_at !== undefined) turn.compactAt = finiteNumber(options.compact_at, 'start.options.compact_at', 0.1, 1);
+    if (options.todos) turn.todos = { current: decodeTodos(options.todos.items, 'start.options.todos.items') };
+    if (options.subagents) {
+      const sub = options.subagents;
+      const models: Partial<Record<SubagentRole, string>> = {};
+      for (const [role, model] of Object.entries(sub.models ?? {})) {
+        const r = oneOf(role, 'start.options.subagents.models', SUBAGENT_ROLES);
+        models[r] = text(model, `start.options.subagents.models.${r}`, LIMITS.model, { nonEmpty: true, pattern: MODEL_NAME });
+      }
+      turn.subagents = { models };
+      if (sub.max_parallel !== undefined) turn.subagents.maxParallel = finiteNumber(sub.max_parallel, 'start.options.subagents.max_parallel', 1, LIMITS.subagentParallel);
+      if (sub.max_steps !== undefined) turn.subagents.maxSteps = finiteNumber(sub.max_steps, 'start.options.subagents.max_steps', 1, LIMITS.maxSteps);
+    }
     const sections = count(options.workspace_context, 'start.options.workspace_context', LIMITS.workspaceContextSections);
     if (sections.length > 0) {
       turn.workspaceContext = sections.map((c, i) => {
@@ -260,11 +276,75 @@ export function decodeServerMessage(message: ChatServerMessage__Output, offeredT
       return { kind: 'event', event: { type: 'error', error: decodeHearthError(message.error?.error) } };
     case 'done':
       return { kind: 'event', event: { type: 'done', reason: oneOf(message.done?.reason, 'done.reason', DONE_REASONS) } };
+    case 'context': {
+      const c = message.context;
+      check(c, 'context', 'is missing');
+      return { kind: 'event', event: { type: 'context', promptTokens: c.prompt_tokens, budgetTokens: c.budget_tokens, numCtx: c.num_ctx } };
+    }
+    case 'compacted': {
+      const c = message.compacted;
+      check(c, 'compacted', 'is missing');
+      return { kind: 'event', event: { type: 'compacted', summary: text(c.summary, 'compacted.summary', LIMITS.messageChars), summarizedExchanges: c.summarized_exchanges } };
+    }
+    case 'todos':
+      return { kind: 'event', event: { type: 'todos', items: decodeTodos(message.todos?.items ?? [], 'todos.items') } };
+    case 'agent_spawn': {
+      const a = message.agent_spawn?.agent;
+      check(a, 'agent_spawn.agent', 'is missing');
+      return {
+        kind: 'event',
+        event: {
+          type: 'agentSpawn',
+          agent: {
+            id: text(a.id, 'agent_spawn.agent.id', LIMITS.id, { nonEmpty: true }),
+            role: oneOf(a.role, 'agent_spawn.agent.role', SUBAGENT_ROLES),
+            model: text(a.model, 'agent_spawn.agent.model', LIMITS.model),
+            task: text(a.task, 'agent_spawn.agent.task', LIMITS.subagentTask),
+            parentCallId: text(a.parent_call_id, 'agent_spawn.agent.parent_call_id', LIMITS.id),
+          },
+        },
+      };
+    }
+    case 'agent_event': {
+      const ev = message.agent_event;
+      check(ev?.event, 'agent_event.event', 'is missing');
+      // Only activity may be nested: a sub-agent cannot ask for tools, end the turn or nest further through this.
+      check(['tool_call', 'tool_result', 'status'].includes(ev.event.kind ?? ''), 'agent_event.event', 'must be a tool_call, tool_result or status');
+      const inner = decodeServerMessage(ev.event, offeredTools, sentResults);
+      check(inner.kind === 'event', 'agent_event.event', 'must be an event');
+      return { kind: 'event', event: { type: 'agentEvent', agentId: text(ev.agent_id, 'agent_event.agent_id', LIMITS.id, { nonEmpty: true }), event: inner.event as SubagentActivity } };
+    }
+    case 'agent_result': {
+      const r = message.agent_result;
+      check(r?.outcome, 'agent_result.outcome', 'is missing');
+      const o = r.outcome;
+      return {
+        kind: 'event',
+        event: {
+          type: 'agentResult',
+          agentId: text(r.agent_id, 'agent_result.agent_id', LIMITS.id, { nonEmpty: true }),
+          outcome: {
+            reason: oneOf(o.reason, 'agent_result.outcome.reason', DONE_REASONS),
+            summary: text(o.summary, 'agent_result.outcome.summary', LIMITS.subagentSummary),
+            durationMs: o.duration_ms,
+            ...(o.usage ? { usage: decodeUsage(o.usage) } : {}),
+            ...(o.error ? { error: decodeHearthError(o.error) } : {}),
+          },
+        },
+      };
+    }
     case 'tool_cancel':
       return { kind: 'toolCancel', requestId: text(message.tool_cancel?.request_id ?? '', 'tool_cancel.request_id', LIMITS.id, { nonEmpty: true }) };
     default:
       throw new ProtocolViolation('kind', 'is not a message this client understands');
   }
+}
+
+function decodeTodos(items: { text: string; status: string }[], field: string): TodoItem[] {
+  return count(items, field, MAX_TODO_ITEMS).map((item, i) => ({
+    text: text(item.text, `${field}[${i}].text`, MAX_TODO_TEXT),
+    status: oneOf(item.status, `${field}[${i}].status`, TODO_STATUSES),
+  }));
 }
 
 export function decodeModelInfo(model: ModelInfo__Output, field: string): ModelInfo {

@@ -2,7 +2,7 @@
  * protocol/chat.ts types -> hearth.v1 proto messages. Both sides use these:
  * the client to send a turn and tool results, the server to send events.
  */
-import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, ThinkValue, ToolCall, ToolResult, Usage, UserInput, WorkspaceContextSection } from '../chat';
+import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, Usage, UserInput, WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import type { ToolDefinition } from '../tools';
 import type { ChatMessage as PbChatMessage } from '../generated/hearth/v1/ChatMessage';
@@ -60,6 +60,11 @@ export interface TurnRequest {
   /** Ollama's `think` as the client decided it for this model; undefined leaves Ollama's default. */
   think?: ThinkValue;
   continueReply?: boolean;
+  /** Sub-agent limits and models as the client asks for them; the server caps the limits. */
+  subagents?: { maxParallel?: number; maxSteps?: number; models?: Partial<Record<SubagentRole, string>> };
+  /** The plan so far, when the client offers the update_todos tool. */
+  todos?: { current: TodoItem[] };
+  compactAt?: number;
   /** The repository map and project memory (see TurnOptions.workspaceContext). */
   workspaceContext?: WorkspaceContextSection[];
   tools: ToolDefinition[];
@@ -72,6 +77,14 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
   if (turn.temperature !== undefined) options.temperature = turn.temperature;
   if (turn.think !== undefined) options.think = String(turn.think);
   if (turn.continueReply) options.continue_reply = true;
+  if (turn.compactAt !== undefined) options.compact_at = turn.compactAt;
+  if (turn.todos) options.todos = { items: turn.todos.current.map((i) => ({ text: i.text, status: i.status })) };
+  if (turn.subagents) {
+    const sub = turn.subagents;
+    options.subagents = { models: Object.fromEntries(Object.entries(sub.models ?? {}).filter(([, m]) => m !== undefined && m !== '')) as Record<string, string> };
+    if (sub.maxParallel !== undefined) options.subagents.max_parallel = sub.maxParallel;
+    if (sub.maxSteps !== undefined) options.subagents.max_steps = sub.maxSteps;
+  }
   if (turn.workspaceContext?.length) {
     options.workspace_context = turn.workspaceContext.map((c) => ({ title: c.title, text: c.text, ...(c.maxTokens !== undefined ? { max_tokens: c.maxTokens } : {}) }));
   }
@@ -133,6 +146,37 @@ export function encodeAgentEvent(event: AgentEvent, sentResults?: Map<string, st
       return { usage: { usage: encodeUsage(event.usage) } };
     case 'error':
       return { error: { error: encodeHearthError(event.error) } };
+    case 'context':
+      return { context: { prompt_tokens: Math.max(0, Math.round(event.promptTokens)), budget_tokens: Math.max(0, Math.round(event.budgetTokens)), num_ctx: Math.max(0, Math.round(event.numCtx)) } };
+    case 'compacted':
+      // `keptFrom` is the client's own bookkeeping; the server reports only what it summarised.
+      return { compacted: { summary: event.summary, summarized_exchanges: event.summarizedExchanges } };
+    case 'compactionUndone':
+      throw new Error('compactionUndone is the client\'s own event; a server never sends it.');
+    case 'todos':
+      // `byUser` stays on the client: a server only ever reports the agent's own updates.
+      return { todos: { items: event.items.map((i) => ({ text: i.text, status: i.status })) } };
+    case 'agentSpawn': {
+      const a = event.agent;
+      return { agent_spawn: { agent: { id: a.id, role: a.role, model: a.model, task: a.task, parent_call_id: a.parentCallId } } };
+    }
+    case 'agentEvent':
+      return { agent_event: { agent_id: event.agentId, event: encodeAgentEvent(event.event, sentResults) } };
+    case 'agentResult': {
+      const o = event.outcome;
+      return {
+        agent_result: {
+          agent_id: event.agentId,
+          outcome: {
+            reason: o.reason,
+            summary: o.summary,
+            duration_ms: Math.max(0, Math.round(o.durationMs)),
+            usage: o.usage ? encodeUsage(o.usage) : null,
+            error: o.error ? encodeHearthError(o.error) : null,
+          },
+        },
+      };
+    }
     case 'done':
       return { done: { reason: event.reason } };
   }

@@ -13,7 +13,8 @@ import { SettingsReader } from '../../language-server/settings/settingsReader';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
-import { DEFAULT_MODELS, QWEN3, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, QWEN3, startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import type { TeamServer } from '../../agent-host/server/teamServer';
 import { ALICE_KEY, collect, makePki, remoteConfig, startTestServer, type TestPki, eventually } from './teamServerHarness';
 
@@ -94,6 +95,35 @@ describe('language server: switching between local and team mode', function () {
     const chat = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
     assert.equal(chat.body.think, 'low');
     assert.equal(chat.thinkLevel, 'low');
+  });
+
+  it('sub-agents run on the team server while their tool calls run on the developer\'s machine', async () => {
+    const agent = await provider.refresh();
+    assert.ok(agent instanceof RemoteAgent);
+    const systemOf = (r: RecordedRequest): string => r.body?.messages?.[0]?.content ?? '';
+    fixture.setResponder((r) => {
+      const last = r.body.messages.at(-1);
+      if (/explorer sub-agent/.test(systemOf(r))) {
+        return last.role === 'tool' ? { kind: 'text', text: `Report: ${last.content}` } : { kind: 'toolCalls', calls: [{ name: 'grep', arguments: { pattern: 'add' } }] };
+      }
+      if (last.role === 'tool') return { kind: 'text', text: 'Done with help.' };
+      return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: [{ role: 'explorer', task: 'find add' }, { role: 'explorer', task: 'find sub' }] } }] };
+    });
+    try {
+      const executor = new FakeToolExecutor((call) => `src/math.ts:1 (${String(call.arguments.pattern)}) on the developer's machine`);
+      const events = await collect(agent.startTurn([], { text: 'where is add?', context: [] }, { model: MODEL, executor, subagents: { maxParallel: 2 } }, new AbortController().signal));
+      assert.deepEqual(events.at(-1), { type: 'done', reason: 'stop' });
+      assert.equal(executor.calls.length, 2, 'both explorers\' greps ran on the client');
+      assert.deepEqual(events.filter((e) => e.type === 'agentSpawn').map((e) => e.type === 'agentSpawn' && e.agent.role), ['explorer', 'explorer']);
+      const results = events.flatMap((e) => (e.type === 'agentResult' ? [e.outcome] : []));
+      assert.equal(results.length, 2);
+      assert.ok(results.every((o) => o.reason === 'stop' && /on the developer's machine/.test(o.summary)));
+      assert.ok(events.some((e) => e.type === 'agentEvent' && e.event.type === 'toolResult'), 'the cards get their tool results');
+      const final = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+      assert.match(final.body.messages.at(-1).content, /Sub-agent 1: explorer[\s\S]*Sub-agent 2: explorer/);
+    } finally {
+      fixture.setResponder(undefined);
+    }
   });
 
   it('inline suggestions go through the team server while connected', async () => {

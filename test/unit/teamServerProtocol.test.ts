@@ -8,7 +8,7 @@ import { hearthPackage } from '../../protocol/grpc/loadProtos';
 import { decodeChatStart, decodeServerMessage } from '../../protocol/grpc/decodeChat';
 import { encodeAgentEvent, encodeChatStart } from '../../protocol/grpc/encodeChat';
 import { BUILTIN_TOOL_LIST } from '../../protocol/tools';
-import type { ChatMessage, UserInput } from '../../protocol/chat';
+import type { AgentEvent, ChatMessage, UserInput } from '../../protocol/chat';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 
 /** Encodes and decodes through the real protobuf codec, as on the wire. */
@@ -50,6 +50,29 @@ describe('team server protocol mapping', () => {
     assert.deepEqual(decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start }).start).workspaceContext, workspaceContext);
     const flood = encodeChatStart({ history: [], input, model: 'qwen2.5-coder:7b', tools: [], workspaceContext: Array.from({ length: 9 }, () => workspaceContext[1]) });
     assert.throws(() => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: flood }).start), /workspace_context/);
+  });
+
+  it('sub-agent options and events survive the round trip, and a nested event can only be activity', () => {
+    const start = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: 'm:1', tools: BUILTIN_TOOL_LIST, subagents: { maxParallel: 3, models: { explorer: 'small:1b' } } });
+    const decoded = decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start }).start);
+    assert.deepEqual(decoded.subagents, { maxParallel: 3, models: { explorer: 'small:1b' } });
+    assert.throws(
+      () => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: { ...start, options: { subagents: { models: { admin: 'm:1' } } } } }).start),
+      /subagents\.models/,
+    );
+    const withPlan = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: 'm:1', tools: BUILTIN_TOOL_LIST, todos: { current: [{ text: 'step', status: 'inProgress' }] } });
+    assert.deepEqual(decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: withPlan }).start).todos, { current: [{ text: 'step', status: 'inProgress' }] });
+    const events: AgentEvent[] = [
+      { type: 'todos', items: [{ text: 'Read', status: 'done' }, { text: 'Fix', status: 'pending' }] },
+      { type: 'agentSpawn', agent: { id: 'c1.a1', role: 'explorer', model: 'small:1b', task: 'find the parser', parentCallId: 'c1' } },
+      { type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolCall', call: { id: 'c1.a1.c2', name: 'grep', arguments: { pattern: 'parse' } } } },
+      { type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolResult', result: { callId: 'c1.a1.c2', name: 'grep', content: 'src/parse.ts:3', isError: false } } },
+      { type: 'agentResult', agentId: 'c1.a1', outcome: { reason: 'stop', summary: 'src/parse.ts', durationMs: 1200, usage: { promptTokens: 300, completionTokens: 20 } } },
+    ];
+    for (const event of events) assert.deepEqual(decodeServerMessage(wire('ChatServerMessage', encodeAgentEvent(event)), new Set(), new Map()), { kind: 'event', event });
+    // A hostile server cannot smuggle a tool request or the end of the turn inside a sub-agent's activity.
+    const smuggled = wire<ChatServerMessage__Output>('ChatServerMessage', { agent_event: { agent_id: 'x', event: { tool_request: { request_id: 'r', call: { id: 'c', name: 'read_file', arguments_json: '{}' }, timeout_ms: 1 } } } });
+    assert.throws(() => decodeServerMessage(smuggled, new Set(['read_file']), new Map()), /must be a tool_call, tool_result or status/);
   });
 
   it('the client refuses a tool request for a tool it did not offer', () => {

@@ -5,13 +5,14 @@
  * batches, in order, readable only by the server's user.
  */
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent } from '../../protocol/chat';
 import { DeltaCoalescer } from '../../agent-host/server/services/deltaCoalescer';
 import { createAuditLog } from '../../agent-host/server/ops/auditLog';
 import { modelOf } from '../../agent-host/server/backends/modelRouter';
+import { until } from '../fixtures/until';
 
 function recorder() {
   const sent: AgentEvent[] = [];
@@ -95,6 +96,15 @@ describe('team server: the audit file', () => {
     assert.deepEqual(lines.slice(0, 50).map((l) => l.user), Array.from({ length: 50 }, (_, i) => `dev${i}`));
     assert.equal(lines[50].event, 'turn.end');
     assert.equal(statSync(file).mode & 0o777, 0o600);
+  });
+
+  it('writes records on its own, without waiting for a flush', async () => {
+    const file = join(dir, 'audit.jsonl');
+    const audit = createAuditLog(file);
+    const lines = () => (existsSync(file) ? readFileSync(file, 'utf8').trim().split('\n').filter(Boolean).length : 0);
+    for (let i = 0; i < 10; i++) audit.record({ event: 'auth.failure', peer: `10.0.0.${i}`, reason: 'unknown key' });
+    await until(() => lines() === 10, 'the ten records in the audit file');
+    await audit.flush!();
   });
 
   it('sends records it cannot write to stderr instead of losing them', async () => {

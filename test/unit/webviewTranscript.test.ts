@@ -100,6 +100,69 @@ describe('webview streaming', () => {
     assert.equal(h.$('assistant-message')?.textContent?.split('word').length, 501);
   });
 
+  it('shows each sub-agent as a card with its role, model, task, tool calls and report', () => {
+    h = createHarness();
+    startTurn();
+    event({ type: 'toolCall', call: { id: 'c1', name: 'run_subagents', arguments: { agents: [] } } });
+    event({ type: 'agentSpawn', agent: { id: 'c1.a1', role: 'explorer', model: 'small:1b', task: 'Find where <b>tokens</b> are parsed', parentCallId: 'c1' } });
+    event({ type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolCall', call: { id: 'c1.a1.c2', name: 'grep', arguments: { pattern: 'parse' } } } });
+    h.scheduler.flush();
+    const card = h.$('subagent-card')!;
+    assert.equal(card.getAttribute('data-role'), 'explorer');
+    assert.equal(card.getAttribute('data-state'), 'running');
+    assert.ok(card.hasAttribute('open'), 'open while it works');
+    assert.match(card.textContent ?? '', /Explorer.*small:1b.*working…/);
+    assert.equal(card.querySelector('[data-testid="subagent-task"]')?.textContent, 'Find where <b>tokens</b> are parsed', 'the task is text, not HTML');
+    assert.equal(card.querySelectorAll('[data-testid="tool-row"]').length, 1, 'its tool call shows inside the card');
+
+    event({ type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolResult', result: { callId: 'c1.a1.c2', name: 'grep', content: 'src/parse.ts:3', isError: false } } });
+    event({ type: 'agentResult', agentId: 'c1.a1', outcome: { reason: 'stop', summary: 'Tokens are parsed in `src/parse.ts`.', durationMs: 2500, usage: { promptTokens: 300, completionTokens: 20 } } });
+    h.scheduler.flush();
+    assert.equal(card.getAttribute('data-state'), 'stop');
+    assert.equal(card.querySelector('[data-testid="subagent-state"]')?.textContent, 'done · 2.5 s · 320 tokens · 1 tool call');
+    assert.match(card.querySelector('[data-testid="subagent-result"]')?.textContent ?? '', /Tokens are parsed in src\/parse\.ts\./);
+    assert.equal(h.$$('subagent-card').length, 1);
+  });
+
+  it('shows the agent\'s plan as a live checklist atop the reply, editable once the reply has finished', () => {
+    h = createHarness();
+    startTurn();
+    event({ type: 'todos', items: [{ text: 'Read <parser>', status: 'inProgress' }, { text: 'Fix the bug', status: 'pending' }] });
+    h.scheduler.flush();
+    const answer = h.$('assistant-message')!;
+    const plan = h.$('todo-list')!;
+    assert.equal(answer.firstElementChild, plan, 'the plan heads the reply');
+    assert.match(plan.textContent ?? '', /Plan · 0\/2 done/);
+    assert.deepEqual(h.$$('todo-item').map((li) => [li.textContent, li.getAttribute('data-status')]), [['Read <parser>', 'inProgress'], ['Fix the bug', 'pending']]);
+    assert.ok(h.$$('todo-check').every((box) => (box as HTMLInputElement).disabled), 'not editable while the agent works');
+    assert.equal(h.$('todo-edit')!.hidden, true);
+
+    event({ type: 'todos', items: [{ text: 'Read <parser>', status: 'done' }, { text: 'Fix the bug', status: 'inProgress' }] });
+    event({ type: 'done', reason: 'stop' });
+    h.scheduler.flush();
+    assert.match(plan.textContent ?? '', /Plan · 1\/2 done/);
+
+    // Ticking a step saves the whole plan with that step done.
+    const second = h.$$('todo-check')[1] as HTMLInputElement;
+    assert.equal(second.disabled, false);
+    second.checked = true;
+    second.dispatchEvent(new h.window.Event('change'));
+    assert.deepEqual(h.api.last('editTodos'), { type: 'editTodos', sessionId: 's1', entryId: 'a1', items: [{ text: 'Read <parser>', status: 'done' }, { text: 'Fix the bug', status: 'done' }] });
+
+    // Rewriting the plan as text, saved with Ctrl+Enter.
+    click(h.$('todo-edit')!);
+    const editor = h.$('todo-editor') as HTMLTextAreaElement;
+    assert.equal(editor.value, '- [x] Read <parser>\n- [>] Fix the bug');
+    editor.value = '- [x] Read <parser>\n- [ ] Fix the bug\n\nAdd a test';
+    keydown(editor, 'Enter', { ctrlKey: true });
+    assert.deepEqual(h.api.last('editTodos')?.items, [
+      { text: 'Read <parser>', status: 'done' },
+      { text: 'Fix the bug', status: 'pending' },
+      { text: 'Add a test', status: 'pending' },
+    ]);
+    assert.equal(h.$('todo-editor'), null, 'the editor closes on save');
+  });
+
   it('marks the streaming answer live for screen readers, and busy until done', () => {
     h = createHarness();
     startTurn();

@@ -215,6 +215,10 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   // The developer's client decides `think` per model; it passes through to the backend's /api/chat unchanged.
   if (turn.think !== undefined) options.think = turn.think;
   if (turn.continueReply) options.continueReply = true;
+  // Sub-agents run here, beside the main agent; their tool calls go to the developer's machine like its own.
+  if (turn.subagents && toolExecutor) options.subagents = turn.subagents;
+  if (turn.todos && toolExecutor) options.todos = turn.todos;
+  if (turn.compactAt !== undefined) options.compactAt = turn.compactAt;
   // The client's repository map and project memory; this server's core fits them into its own budget.
   if (turn.workspaceContext) options.workspaceContext = turn.workspaceContext;
 

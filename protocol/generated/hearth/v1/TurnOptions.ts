@@ -1,5 +1,7 @@
 // Original file: protocol/hearth.proto
 
+import type { SubagentOptions as _hearth_v1_SubagentOptions, SubagentOptions__Output as _hearth_v1_SubagentOptions__Output } from '../../hearth/v1/SubagentOptions';
+import type { TodoPlan as _hearth_v1_TodoPlan, TodoPlan__Output as _hearth_v1_TodoPlan__Output } from '../../hearth/v1/TodoPlan';
 import type { WorkspaceContextSection as _hearth_v1_WorkspaceContextSection, WorkspaceContextSection__Output as _hearth_v1_WorkspaceContextSection__Output } from '../../hearth/v1/WorkspaceContextSection';
 
 export interface TurnOptions {
@@ -23,6 +25,21 @@ export interface TurnOptions {
    */
   'continue_reply'?: (boolean);
   /**
+   * Lets the agent start sub-agents (its run_subagents tool) with these
+   * limits; absent offers no such tool. The server caps the limits.
+   */
+  'subagents'?: (_hearth_v1_SubagentOptions | null);
+  /**
+   * Offers the update_todos tool; `items` is the plan so far (perhaps
+   * edited by the user). Absent offers no such tool.
+   */
+  'todos'?: (_hearth_v1_TodoPlan | null);
+  /**
+   * Summarise the oldest exchanges once the prompt passes this fraction of
+   * the context budget; absent never compacts.
+   */
+  'compact_at'?: (number | string);
+  /**
    * The repository map and project memory from the client's symbol index and
    * .hearth/memory.md; the server's agent core fits them into its budget.
    */
@@ -32,6 +49,9 @@ export interface TurnOptions {
   '_temperature'?: "temperature";
   '_think'?: "think";
   '_continue_reply'?: "continue_reply";
+  '_subagents'?: "subagents";
+  '_todos'?: "todos";
+  '_compact_at'?: "compact_at";
 }
 
 export interface TurnOptions__Output {
@@ -55,6 +75,21 @@ export interface TurnOptions__Output {
    */
   'continue_reply'?: (boolean);
   /**
+   * Lets the agent start sub-agents (its run_subagents tool) with these
+   * limits; absent offers no such tool. The server caps the limits.
+   */
+  'subagents'?: (_hearth_v1_SubagentOptions__Output | null);
+  /**
+   * Offers the update_todos tool; `items` is the plan so far (perhaps
+   * edited by the user). Absent offers no such tool.
+   */
+  'todos'?: (_hearth_v1_TodoPlan__Output | null);
+  /**
+   * Summarise the oldest exchanges once the prompt passes this fraction of
+   * the context budget; absent never compacts.
+   */
+  'compact_at'?: (number);
+  /**
    * The repository map and project memory from the client's symbol index and
    * .hearth/memory.md; the server's agent core fits them into its budget.
    */
@@ -64,4 +99,7 @@ export interface TurnOptions__Output {
   '_temperature'?: "temperature";
   '_think'?: "think";
   '_continue_reply'?: "continue_reply";
+  '_subagents'?: "subagents";
+  '_todos'?: "todos";
+  '_compact_at'?: "compact_at";
 }

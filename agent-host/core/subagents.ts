@@ -1,0 +1,255 @@
+/**
+ * Sub-agents: the main agent hands focused tasks to helpers that each start
+ * with a short, purpose-built context instead of the whole conversation. A
+ * small local model does better with one narrow task and a few tools than
+ * with everything at once, and read-only helpers can work side by side.
+ *
+ * The main agent starts them with one tool call, `run_subagents`, which the
+ * core runs itself (it never reaches the tool executor). Each sub-agent is
+ * the same tool loop with its own system prompt, tool set and step limit;
+ * its tool calls go through the turn's executor, so they are confined,
+ * sandboxed and approved exactly like the main agent's, and they share the
+ * turn's signal, so Stop ends the whole tree and every model request in it.
+ * Sub-agents cannot start sub-agents.
+ */
+import type { AgentEvent, DoneReason, HearthError, SubagentInfo, SubagentOutcome, SubagentRole, ToolCall, ToolResult, Usage } from '../../protocol/chat';
+import { SUBAGENT_ROLES } from '../../protocol/chat';
+import type { ToolDefinition } from '../../protocol/tools';
+import type { SubagentOptions, ToolExecutor, TurnOptions } from '../index';
+import { internalError } from './errorMapping';
+import { TurnCancelled } from './executeToolCall';
+import { HearthException } from './hearthException';
+import type { TurnSetup } from './toolLoop';
+
+export const RUN_SUBAGENTS_TOOL = 'run_subagents';
+
+export const DEFAULT_SUBAGENT_MAX_PARALLEL = 2;
+export const DEFAULT_SUBAGENT_MAX_STEPS = 8;
+/** At most this many sub-agents per call; more would only queue behind the parallel limit and flood the chat. */
+export const MAX_SUBAGENTS_PER_CALL = 4;
+/** The longest summary the main agent reads back from one sub-agent. */
+const MAX_SUMMARY_CHARS = 6000;
+
+const READ_ONLY_ROLES: ReadonlySet<SubagentRole> = new Set(['explorer', 'researcher']);
+
+const ROLE_PROMPTS: Record<SubagentRole, string> = {
+  explorer: `You are an explorer sub-agent of Hearth, a coding assistant. Another agent gave you one task: find where things are in the user's workspace.
+Use the read-only tools (list_dir, glob, grep, read_file) to look; never guess. You cannot change anything.
+Finish with a concise report: the relevant files (workspace-relative paths with line numbers) and what each one holds. Nothing else.`,
+  researcher: `You are a researcher sub-agent of Hearth, a coding assistant. Another agent gave you one question about the user's code or documentation.
+Use the read-only tools to read the code that answers it; never guess. You cannot change anything.
+Finish with a concise answer that cites the files (workspace-relative paths with line numbers) it rests on.`,
+  executor: `You are an executor sub-agent of Hearth, a coding assistant. Another agent gave you one change to make in the user's workspace.
+Read a file before you edit it, and keep the change to what the task asks. Every change and command is shown to the user, who may decline it; if a tool result says so, do not retry the same call.
+Finish with a short report: what you changed (paths) and anything you could not do.`,
+};
+
+/** Read-only helpers may run side by side; an executor always runs alone, after them. */
+export function isReadOnlyRole(role: SubagentRole): boolean {
+  return READ_ONLY_ROLES.has(role);
+}
+
+/** The roles a turn can start: an executor only when the turn offers a tool that changes something. */
+function availableRoles(tools: ToolDefinition[]): SubagentRole[] {
+  const canWrite = tools.some((t) => !t.readOnly);
+  return SUBAGENT_ROLES.filter((role) => canWrite || isReadOnlyRole(role));
+}
+
+/** The `run_subagents` tool as the main agent sees it, given the tools of the turn. */
+export function runSubagentsDefinition(tools: ToolDefinition[]): ToolDefinition {
+  const roles = availableRoles(tools);
+  const roleHelp = [
+    'explorer (read-only: finds where things are and reports paths and lines)',
+    'researcher (read-only: answers one question about the code, citing files)',
+    ...(roles.includes('executor') ? ['executor (makes one change, each edit and command approved by the user like yours)'] : []),
+  ].join('; ');
+  return {
+    name: RUN_SUBAGENTS_TOOL,
+    description:
+      `Starts up to ${MAX_SUBAGENTS_PER_CALL} sub-agents, each working on one focused task with a fresh, short context, and returns their reports. ` +
+      `Roles: ${roleHelp}. Read-only sub-agents run in parallel. Sub-agents do not see this conversation: give each task everything it needs to know.`,
+    readOnly: !roles.includes('executor'),
+    parameters: {
+      type: 'object',
+      properties: {
+        agents: {
+          type: 'array',
+          description: 'The sub-agents to start.',
+          minItems: 1,
+          maxItems: MAX_SUBAGENTS_PER_CALL,
+          items: {
+            type: 'object',
+            properties: {
+              role: { type: 'string', enum: roles, description: 'What kind of sub-agent.' },
+              task: { type: 'string', description: 'The task, self-contained.' },
+            },
+            required: ['role', 'task'],
+          },
+        },
+      },
+      required: ['agents'],
+    },
+  };
+}
+
+/**
+ * The executor a read-only sub-agent gets: only the read-only tools are
+ * offered, and a call to anything else is refused here as well, whatever the
+ * model writes.
+ */
+function readOnlyExecutor(executor: ToolExecutor): ToolExecutor {
+  return {
+    definitions: () => executor.definitions().filter((t) => t.readOnly),
+    execute: (call, signal) => {
+      const tool = executor.definitions().find((t) => t.name === call.name);
+      if (!tool?.readOnly) {
+        return Promise.resolve({ callId: call.id, name: call.name, content: `${call.name} is not available to a read-only sub-agent.`, isError: true, summary: 'refused' });
+      }
+      return executor.execute(call, signal);
+    },
+  };
+}
+
+interface Task {
+  info: SubagentInfo;
+  outcome?: SubagentOutcome;
+}
+
+type Loop = (setup: TurnSetup) => AsyncGenerator<AgentEvent, DoneReason>;
+
+function errorOf(err: unknown): HearthError {
+  return err instanceof HearthException ? err.error : internalError(err);
+}
+
+/** Runs one sub-agent to its end, yielding its activity; never throws, the outcome says how it ended. */
+async function* runOne(task: Task, setup: TurnSetup, sub: SubagentOptions, loop: Loop): AsyncGenerator<AgentEvent, void> {
+  const { info } = task;
+  const started = Date.now();
+  const executor = setup.options.executor!;
+  const options: TurnOptions = {
+    ...setup.options,
+    model: info.model,
+    systemPrompt: ROLE_PROMPTS[info.role],
+    executor: isReadOnlyRole(info.role) ? readOnlyExecutor(executor) : executor,
+    maxSteps: Math.max(1, sub.maxSteps ?? DEFAULT_SUBAGENT_MAX_STEPS),
+    subagents: undefined,
+    todos: undefined,
+    compactAt: undefined,
+    continueReply: false,
+  };
+  yield { type: 'agentSpawn', agent: info };
+  let text = '';
+  let usage: Usage | undefined;
+  let error: HearthError | undefined;
+  let reason: DoneReason;
+  try {
+    const child = loop({ ...setup, history: [], input: { text: info.task, context: [] }, options, callIdPrefix: `${info.id}.` });
+    for (;;) {
+      const step = await child.next();
+      if (step.done) {
+        reason = step.value;
+        break;
+      }
+      const event = step.value;
+      if (event.type === 'text') text += event.delta;
+      else if (event.type === 'usage') usage = event.usage;
+      else if (event.type === 'error') error = event.error;
+      else if (event.type === 'toolCall' || event.type === 'toolResult' || event.type === 'status') yield { type: 'agentEvent', agentId: info.id, event };
+    }
+  } catch (err) {
+    if (err instanceof TurnCancelled || setup.signal.aborted) reason = 'cancelled';
+    else {
+      error = errorOf(err);
+      reason = 'error';
+    }
+  }
+  const trimmed = text.trim();
+  const summary =
+    reason === 'cancelled'
+      ? 'Stopped before it finished.'
+      : trimmed !== ''
+        ? trimmed.length > MAX_SUMMARY_CHARS
+          ? `${trimmed.slice(0, MAX_SUMMARY_CHARS)}\n[report cut at ${MAX_SUMMARY_CHARS} characters]`
+          : trimmed
+        : error
+          ? `It failed: ${error.message}`
+          : 'It finished without a report.';
+  task.outcome = { reason, summary, durationMs: Date.now() - started, ...(usage ? { usage } : {}), ...(error ? { error } : {}) };
+  yield { type: 'agentResult', agentId: info.id, outcome: task.outcome };
+}
+
+/**
+ * Drains several generators at once, at most `limit` at a time, yielding
+ * their events in the order they happen. A job that throws does not stop the
+ * others (runOne never throws; this only guards the contract).
+ */
+async function* runConcurrently<T>(jobs: (() => AsyncGenerator<T, void>)[], limit: number): AsyncGenerator<T, void> {
+  const queue: T[] = [];
+  let wake: (() => void) | undefined;
+  let next = 0;
+  let running = 0;
+  let finished = 0;
+  const notify = () => {
+    const resolve = wake;
+    wake = undefined;
+    resolve?.();
+  };
+  const startMore = () => {
+    while (running < limit && next < jobs.length) {
+      const job = jobs[next++];
+      running++;
+      void (async () => {
+        try {
+          for await (const event of job()) {
+            queue.push(event);
+            notify();
+          }
+        } catch {
+          // runOne reports its own failures as outcomes.
+        } finally {
+          running--;
+          finished++;
+          startMore();
+          notify();
+        }
+      })();
+    }
+  };
+  startMore();
+  for (;;) {
+    while (queue.length > 0) yield queue.shift()!;
+    if (finished === jobs.length) return;
+    await new Promise<void>((resolve) => (wake = resolve));
+  }
+}
+
+function resultText(tasks: Task[]): string {
+  return tasks
+    .map((t, i) => `## Sub-agent ${i + 1}: ${t.info.role} (${t.outcome?.reason ?? 'cancelled'})\nTask: ${t.info.task}\n\n${t.outcome?.summary ?? 'Stopped before it finished.'}`)
+    .join('\n\n');
+}
+
+/**
+ * Runs the sub-agents one `run_subagents` call asks for and returns the
+ * tool result the main agent reads: each sub-agent's report, in the order
+ * the call listed them. Read-only sub-agents run first, side by side up to
+ * `maxParallel`; executors then run one at a time, so two never edit at once
+ * and approvals come one after another. A cancelled turn throws
+ * `TurnCancelled` once every sub-agent has stopped.
+ */
+export async function* runSubagents(call: ToolCall, setup: TurnSetup, sub: SubagentOptions, loop: Loop): AsyncGenerator<AgentEvent, ToolResult> {
+  const requested = call.arguments.agents as { role: SubagentRole; task: string }[];
+  const tasks: Task[] = requested.map((r, i) => ({
+    info: { id: `${call.id}.a${i + 1}`, role: r.role, model: sub.models?.[r.role] ?? setup.options.model, task: r.task, parentCallId: call.id },
+  }));
+  const job = (task: Task) => () => runOne(task, setup, sub, loop);
+  const parallel = Math.max(1, sub.maxParallel ?? DEFAULT_SUBAGENT_MAX_PARALLEL);
+  yield* runConcurrently(tasks.filter((t) => isReadOnlyRole(t.info.role)).map(job), parallel);
+  for (const task of tasks.filter((t) => !isReadOnlyRole(t.info.role))) {
+    if (setup.signal.aborted) break;
+    yield* runOne(task, setup, sub, loop);
+  }
+  if (setup.signal.aborted) throw new TurnCancelled();
+  const allFailed = tasks.every((t) => t.outcome?.reason === 'error');
+  return { callId: call.id, name: call.name, content: resultText(tasks), isError: allFailed, summary: `${tasks.length} sub-agent${tasks.length === 1 ? '' : 's'}` };
+}

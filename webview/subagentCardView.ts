@@ -1,0 +1,98 @@
+/**
+ * A sub-agent as a collapsible card inside the answer that started it: its
+ * role, model and task, its tool calls as they happen (with their approval
+ * cards, since an executor's edits ask the user like the main agent's), and
+ * its report when it ends, with the time and tokens it took. The card is
+ * open while the sub-agent works and keeps whatever state the user gives it
+ * afterwards, because it is updated in place.
+ */
+import type { AssistantPart } from '../protocol/sessions';
+import { el } from './dom';
+import { icon } from './icons';
+import { TextPartView } from './textPartView';
+import { ToolCallView, formatDuration } from './toolCallView';
+import type { ViewContext } from './viewContext';
+
+type SubagentPart = Extract<AssistantPart, { kind: 'subagent' }>;
+
+type InnerView = { kind: 'toolCall'; view: ToolCallView } | { kind: 'status'; element: HTMLElement };
+
+const ROLE_NAMES: Record<SubagentPart['agent']['role'], string> = { explorer: 'Explorer', researcher: 'Researcher', executor: 'Executor' };
+
+/** The card's one-line state, as the header shows it. */
+export function subagentStateText(part: SubagentPart, entryLive: boolean): string {
+  const outcome = part.outcome;
+  if (!outcome) return entryLive ? 'working…' : 'stopped';
+  const facts: string[] = [formatDuration(outcome.durationMs)];
+  if (outcome.usage) facts.push(`${outcome.usage.promptTokens + outcome.usage.completionTokens} tokens`);
+  const calls = part.parts.filter((p) => p.kind === 'toolCall').length;
+  facts.push(`${calls} tool call${calls === 1 ? '' : 's'}`);
+  const state = outcome.reason === 'stop' ? 'done' : outcome.reason === 'cancelled' ? 'stopped' : outcome.reason === 'error' ? 'failed' : outcome.reason === 'limit' ? 'step limit' : 'cut off';
+  return `${state} · ${facts.join(' · ')}`;
+}
+
+export class SubagentCardView {
+  readonly element: HTMLDetailsElement;
+  private readonly stateElement: HTMLElement;
+  private readonly inner: HTMLElement;
+  private readonly resultSlot: HTMLElement;
+  private readonly views: InnerView[] = [];
+  private result: TextPartView | undefined;
+  private renderedResult = '';
+
+  constructor(
+    private readonly ctx: ViewContext,
+    part: SubagentPart,
+  ) {
+    const doc = ctx.doc;
+    const { agent } = part;
+    this.stateElement = el(doc, 'span', { className: 'subagent-state', attrs: { 'data-testid': 'subagent-state' } });
+    this.inner = el(doc, 'div', { className: 'subagent-activity' });
+    this.resultSlot = el(doc, 'div', { className: 'subagent-result', attrs: { 'data-testid': 'subagent-result' } });
+    this.element = el(doc, 'details', {
+      className: 'subagent-card',
+      attrs: { 'data-testid': 'subagent-card', 'data-role': agent.role, 'data-agent-id': agent.id, open: '' },
+      children: [
+        el(doc, 'summary', {
+          className: 'subagent-header',
+          children: [
+            icon(doc, 'chevron'),
+            el(doc, 'span', { className: 'subagent-role', text: ROLE_NAMES[agent.role] }),
+            el(doc, 'span', { className: 'subagent-model', text: agent.model }),
+            this.stateElement,
+          ],
+        }),
+        // The task is the main agent's words: plain text, never HTML.
+        el(doc, 'div', { className: 'subagent-task', attrs: { 'data-testid': 'subagent-task' }, text: agent.task }),
+        this.inner,
+        this.resultSlot,
+      ],
+    });
+  }
+
+  update(part: SubagentPart, entryId: string, entryLive: boolean): void {
+    const state = part.outcome?.reason ?? (entryLive ? 'running' : 'cancelled');
+    this.element.setAttribute('data-state', state);
+    this.stateElement.textContent = subagentStateText(part, entryLive);
+    part.parts.forEach((inner, i) => {
+      let view = this.views[i];
+      if (!view) {
+        view =
+          inner.kind === 'toolCall'
+            ? { kind: 'toolCall', view: new ToolCallView(this.ctx.doc, this.ctx.post) }
+            : { kind: 'status', element: el(this.ctx.doc, 'div', { className: 'status-notice status-info', attrs: { role: 'note' } }) };
+        this.views[i] = view;
+        this.inner.appendChild(view.kind === 'toolCall' ? view.view.element : view.element);
+      }
+      if (view.kind === 'toolCall' && inner.kind === 'toolCall') view.view.update(inner, entryLive && !part.outcome, this.ctx.approvalFor(entryId, inner.call.id));
+      else if (view.kind === 'status' && inner.kind === 'status') view.element.textContent = inner.message;
+    });
+    const summary = part.outcome?.summary ?? '';
+    if (summary !== this.renderedResult) {
+      this.renderedResult = summary;
+      this.result ??= new TextPartView(this.ctx.doc, this.ctx.markdown, this.ctx.stats);
+      if (!this.result.element.isConnected) this.resultSlot.appendChild(this.result.element);
+      this.result.update(summary, false);
+    }
+  }
+}
