@@ -4,7 +4,7 @@
 //   node esbuild.mjs --watch       rebuilds on change
 //   node esbuild.mjs --tests       also bundles test/ and bench/ into out/
 import * as esbuild from 'esbuild';
-import { readdirSync, statSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, statSync } from 'node:fs';
 import { join, relative } from 'node:path';
 
 const production = process.argv.includes('--production');
@@ -95,7 +95,10 @@ if (withTests) {
       platform: 'node',
       format: 'esm',
       external: ['mocha', 'playwright-core', 'vscode', 'jsdom', 'eslint'],
-      banner: { js: "import { createRequire as __hearthCreateRequire } from 'node:module'; const require = __hearthCreateRequire(import.meta.url);" },
+      // `__filename` too: web-tree-sitter's runtime reads it when it loads (the symbol index's parser).
+      banner: {
+        js: "import { createRequire as __hearthCreateRequire } from 'node:module'; import { fileURLToPath as __hearthFileURLToPath } from 'node:url'; const require = __hearthCreateRequire(import.meta.url); const __filename = __hearthFileURLToPath(import.meta.url);",
+      },
     });
   }
   // The in-editor suite runs inside VS Code's extension host, which loads CommonJS.
@@ -112,6 +115,17 @@ if (withTests) {
       external: ['vscode', 'mocha'],
     });
   }
+}
+
+/**
+ * The symbol index parses with tree-sitter in WASM: the runtime's
+ * tree-sitter.wasm and one grammar per language are copied next to the
+ * language server's bundle (dist/tree-sitter/), where it loads them from.
+ */
+const TREE_SITTER_WASM = ['tree-sitter', 'tree-sitter-typescript', 'tree-sitter-tsx', 'tree-sitter-javascript', 'tree-sitter-python', 'tree-sitter-go', 'tree-sitter-rust', 'tree-sitter-java'];
+mkdirSync(join('dist', 'tree-sitter'), { recursive: true });
+for (const name of TREE_SITTER_WASM) {
+  copyFileSync(join('node_modules', '@vscode', 'tree-sitter-wasm', 'wasm', `${name}.wasm`), join('dist', 'tree-sitter', `${name}.wasm`));
 }
 
 if (watch) {

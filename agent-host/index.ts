@@ -3,7 +3,7 @@
  * team server (remote mode) use the agent only through what this file exports;
  * everything else under agent-host/ is internal.
  */
-import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, UserInput, ChatMode, RulesFile } from '../protocol/chat';
+import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, UserInput, ChatMode, RulesFile, WorkspaceContextSection } from '../protocol/chat';
 import type { ModelInfo } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
 
@@ -66,6 +66,12 @@ export interface TurnOptions {
    * the repository, capped in size; they never change tools or approvals.
    */
   rules?: RulesFile[];
+  /**
+   * The repository map and project memory, added to the system prompt of a
+   * turn with tools (ignored when `systemPrompt` replaces the default). The
+   * core fits them into its share of num_ctx (see core/workspaceContext.ts).
+   */
+  workspaceContext?: WorkspaceContextSection[];
   /**
    * Lets the agent start sub-agents (the `run_subagents` tool) with these
    * limits; undefined offers no such tool. Only a turn with an executor can.
@@ -150,6 +156,9 @@ export { executorForMode, modeAllowsTool, modeRefusal, toolsForMode } from './co
 export { MAX_RULES_FILE_CHARS, MAX_RULES_FILES } from './core/rulesPrompt';
 // The num_ctx the core sends for a model by default; the team server uses it for completions too, so both paths load one runner.
 export { chooseNumCtx } from './core/contextBudget';
+// The one token estimate, for callers that size text before they hand it to the core (the repository map).
+export { estimateTokens } from './core/tokenEstimate';
+export { workspaceContextBudget } from './core/workspaceContext';
 // Optional core settings beyond AgentConfig (the num_ctx cap).
 export type { CoreAgentConfig } from './core/createAgent';
 

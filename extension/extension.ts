@@ -9,6 +9,7 @@ import { startLanguageClient } from './languageClient';
 import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
 import { ChatController } from './chatController';
 import { StatusBar } from './statusBar';
+import { IndexStatusItem } from './indexStatusItem';
 import { registerChatCommands } from './registerChatCommands';
 import { registerAgentBridge } from './registerAgentBridge';
 import { PendingApprovals } from './approvals/pendingApprovals';
@@ -67,7 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     vscode.commands.registerCommand('hearth.showAgentTerminal', () => agentTerminal.show()),
   );
   const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals, () => terminalContext(agentTerminal, terminalRecorder));
-  context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view));
+  context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client));
   registerChatCommands(context, { client, chat, view, log });
   registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);

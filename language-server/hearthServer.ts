@@ -1,10 +1,11 @@
 import type { Connection, InitializeParams, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
-import { DidChangeConfigurationNotification } from 'vscode-languageserver/node';
+import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatEventNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
-import type { ToolExecutor } from '../agent-host';
+import { ChatEventNotification, IndexStatusNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
+import { estimateTokens, type ToolExecutor } from '../agent-host';
+import type { WorkspaceContextSection } from '../protocol/chat';
 import { createTurnExecutor, TurnCheckpoints } from './tools';
 import { lspApprovalGateway } from './agentTools/lspApprovalGateway';
 import { lspCommandObserver } from './agentTools/lspCommandObserver';
@@ -26,6 +27,13 @@ import { registerInlineCompletion } from './completion/registerInlineCompletion'
 import { createMcpSampler, lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
 import { SlashCommandService } from './slash/slashCommandService';
 import { registerSlashHandlers } from './slash/registerSlashHandlers';
+import { CodeIndexService, INDEXED_LANGUAGES } from './codeIndex';
+import { readProjectMemory } from './workspace/readProjectMemory';
+
+/** The most tokens of repository map the server prepares; the agent core cuts it to its budget. */
+const REPO_MAP_MAX_TOKENS = 3000;
+/** Project memory's cap within the workspace-context budget, so the map always keeps room. */
+const MEMORY_MAX_TOKENS = 1200;
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -47,6 +55,8 @@ export class HearthServer {
   readonly mcp: McpService;
   /** Slash commands: built-ins, prompt files and MCP prompts, expanded here and nowhere else. */
   readonly slash: SlashCommandService;
+  /** The symbol index (find_symbol, the repository map). */
+  readonly index: CodeIndexService;
 
   constructor(
     private readonly connection: Connection,
@@ -73,6 +83,20 @@ export class HearthServer {
         plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
       }),
     });
+    this.index = new CodeIndexService({
+      folders: this.roots,
+      storageDir: options.storagePath,
+      // dist/tree-sitter/, copied there by esbuild.mjs; a client (or a test) may name another place.
+      wasmDir: options.treeSitterDir ?? path.join(__dirname, 'tree-sitter'),
+      enabled: async () => (await this.settings.get()).index?.enabled !== false,
+      onProgress: (p) => void connection.sendNotification(IndexStatusNotification.type, p),
+      log: (m) => connection.console.log(m),
+    });
+    documents.onDidSave((e) => this.index.fileChanged(e.document.uri));
+    documents.onDidChangeContent((e) => this.index.documentEdited(e.document.uri, () => e.document.getText()));
+    connection.onDidChangeWatchedFiles((params) => {
+      for (const change of params.changes) this.index.fileChanged(change.uri);
+    });
     this.chat = new ChatService({
       store: this.store,
       agent: () => this.agents.refresh(),
@@ -88,6 +112,7 @@ export class HearthServer {
       changedResources: (sessionId, earlier, now) => this.mcp.changedResources(sessionId, earlier, now),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
       rulesFor: (paths, disabled) => findRulesFiles(this.roots, paths, disabled),
+      workspaceContext: (settings) => this.workspaceContext(settings),
     });
     this.slash = new SlashCommandService({
       roots: this.roots,
@@ -109,7 +134,24 @@ export class HearthServer {
       this.runs.invalidate();
       void this.probeBackend();
       void this.mcp.reload();
+      void this.index.applySettings();
     });
+  }
+
+  /**
+   * The workspace context of an agent turn: the project memory (when the
+   * workspace turned it on) and the repository map (when the index is on).
+   * The agent core fits both into its budget.
+   */
+  private async workspaceContext(settings: HearthSettings): Promise<WorkspaceContextSection[]> {
+    const sections: WorkspaceContextSection[] = [];
+    if (settings.memory?.enabled) {
+      const memory = await readProjectMemory(this.roots);
+      if (memory?.trim()) sections.push({ title: 'Project memory (.hearth/memory.md: notes the user approved; the user may edit them)', text: memory, maxTokens: MEMORY_MAX_TOKENS });
+    }
+    const map = await this.index.repoMap(REPO_MAP_MAX_TOKENS, estimateTokens);
+    if (map) sections.push({ title: 'Repository map (the most referenced files and their key symbols, most important first)', text: map });
+    return sections;
   }
 
   /**
@@ -127,6 +169,8 @@ export class HearthServer {
       checkpoints: this.checkpoints,
       ripgrepPath: this.options.ripgrepPath,
       commandObserver: lspCommandObserver(this.connection, turn),
+      symbols: this.index.enabled ? this.index : undefined,
+      memoryEnabled: settings.memory?.enabled === true,
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
     return this.mcp.executorFor(turn, builtin);
@@ -147,8 +191,14 @@ export class HearthServer {
     if (this.params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
       void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'hearth' });
     }
+    if (this.params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+      // The editor's file watcher reports changes the server does not see as documents (git checkouts, other tools).
+      const extensions = INDEXED_LANGUAGES.flatMap((l) => l.extensions.map((e) => e.slice(1)));
+      void this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/*.{${extensions.join(',')}}` }] });
+    }
     void this.probeBackend();
     void this.mcp.start();
+    void this.index.applySettings();
     this.connection.console.log(`Hearth language server ready (storage: ${this.options.storagePath}, workspace: ${this.roots.join(', ') || 'none'}).`);
   }
 
@@ -173,6 +223,7 @@ export class HearthServer {
   async shutdown(): Promise<void> {
     await this.chat.stopAll();
     await this.mcp.dispose();
+    await this.index.dispose();
     this.store.close();
   }
 

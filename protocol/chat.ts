@@ -127,6 +127,20 @@ export interface RulesFile {
   truncated: boolean;
 }
 
+/**
+ * Text about the workspace that the client offers the model at the start of
+ * an agent turn (the repository map, project memory). The agent core owns
+ * the budget: it adds the sections to the system prompt in order, each cut
+ * (by whole lines, from the end, with a note) to what is left of its share
+ * of the context window.
+ */
+export interface WorkspaceContextSection {
+  title: string;
+  text: string;
+  /** The most tokens this section may take, even when more of the budget is left. */
+  maxTokens?: number;
+}
+
 /** The user's side of a turn. */
 export interface UserInput {
   text: string;

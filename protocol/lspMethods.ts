@@ -23,6 +23,8 @@ export interface HearthInitializationOptions {
   clientVersion?: string;
   /** VS Code Workspace Trust at start; changes arrive as `hearth/workspace/trust`. Untrusted means read-only tools. */
   workspaceTrusted?: boolean;
+  /** Where tree-sitter.wasm and the grammars are; default: `tree-sitter/` beside the server's bundle. */
+  treeSitterDir?: string;
 }
 
 /** The `hearth` settings section, as the server reads it with `workspace/configuration`. */
@@ -45,6 +47,10 @@ export interface HearthSettings {
   server?: TeamServerSettings;
   /** `hearth.mcp` (application scope): the user's own MCP servers. See the MCP section below. */
   mcp?: McpSettings;
+  /** `hearth.index`: the symbol index. */
+  index?: IndexSettings;
+  /** `hearth.memory`: project memory (.hearth/memory.md). */
+  memory?: MemorySettings;
 }
 
 /**
@@ -316,6 +322,43 @@ export namespace ModelListRequest {
 export namespace StatusNotification {
   export const method = 'hearth/status' as const;
   export const type = new NotificationType<BackendStatus>(method);
+}
+
+// ---------------------------------------------------------------------------
+// The symbol index (issue 14).
+// ---------------------------------------------------------------------------
+
+/** The `hearth.index` and `hearth.memory` settings. */
+export interface IndexSettings {
+  /** Build the symbol index (find_symbol, the repository map). */
+  enabled: boolean;
+}
+
+export interface MemorySettings {
+  /** Offer the `remember` tool and add .hearth/memory.md to each agent turn (opt-in per workspace). */
+  enabled: boolean;
+}
+
+/** Where the symbol index is, for the status bar: `done` of `total` files checked in the current build. */
+export interface IndexProgress {
+  state: 'idle' | 'indexing' | 'ready' | 'off' | 'error';
+  done: number;
+  total: number;
+  /** Files in the index now. */
+  files: number;
+  /** Files parsed in this build (new or changed). */
+  parsed: number;
+  /** Files taken from the cache unchanged (same size and mtime, or same content hash). */
+  reused: number;
+  /** Files left out: binary, too large, hard-linked, or over the limits. */
+  skipped: number;
+  message?: string;
+}
+
+/** Server → client: the symbol index's progress, at most every 100 ms while it builds. */
+export namespace IndexStatusNotification {
+  export const method = 'hearth/index/status' as const;
+  export const type = new NotificationType<IndexProgress>(method);
 }
 
 // ---------------------------------------------------------------------------

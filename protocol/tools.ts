@@ -39,6 +39,8 @@ export enum ToolName {
   EditFile = 'edit_file',
   RunCommand = 'run_command',
   GetProblems = 'get_problems',
+  FindSymbol = 'find_symbol',
+  Remember = 'remember',
 }
 
 const path = (description: string): JsonSchema => ({ type: 'string', description });
@@ -124,6 +126,36 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     description: 'List the errors and warnings VS Code currently reports, optionally for one file.',
     readOnly: true,
     parameters: { type: 'object', properties: { path: path('Workspace-relative path; omit for all files.') } },
+  },
+  [ToolName.FindSymbol]: {
+    name: ToolName.FindSymbol,
+    description:
+      'Find where a function, class, method, interface, type or constant is defined (path:line and its signature line) and where its name is used, from the workspace\'s symbol index (TypeScript, JavaScript, Python, Go, Rust, Java). Faster and more precise than grep for code names.',
+    readOnly: true,
+    parameters: {
+      type: 'object',
+      properties: {
+        name: { type: 'string', description: 'The symbol\'s name, for example "parseConfig" or "Server.listen" (the part after the last dot is looked up).' },
+        kind: {
+          type: 'string',
+          enum: ['function', 'class', 'method', 'interface', 'type', 'enum', 'struct', 'const', 'module'],
+          description: 'Only definitions of this kind.',
+        },
+        includeUses: { type: 'boolean', description: 'Also list the lines that use the name (default true).' },
+      },
+      required: ['name'],
+    },
+  },
+  [ToolName.Remember]: {
+    name: ToolName.Remember,
+    description:
+      'Save a short, durable note about this project (a convention, a decision, where something lives) to .hearth/memory.md, which is shown to you at the start of every later conversation. The user reviews each note. Save only facts that will stay true and help later; never secrets.',
+    readOnly: false,
+    parameters: {
+      type: 'object',
+      properties: { note: { type: 'string', description: 'One fact, in one or two sentences (at most 500 characters).' } },
+      required: ['note'],
+    },
   },
 };
 

@@ -14,6 +14,8 @@ const NATIVE_TOOLS_GUIDANCE = `You can use tools to read and search the user's w
 Look at the code with the tools instead of guessing, and read a file before you edit it.
 Every change and command is shown to the user, who may decline it; if a tool result says so, do not retry the same call.`;
 
+const WORKSPACE_CONTEXT_INTRO = `About this workspace (from Hearth's index of its code and the project's memory file; use find_symbol, read_file and grep for details):`;
+
 const ASK_GUIDANCE = `You are in Ask mode: you may read and search the workspace, but not change files or run commands.
 Answer the question; when a change would help, show it as code the user can apply, or suggest switching to Agent mode.`;
 
@@ -27,6 +29,8 @@ Do not make the changes yourself: the user reviews and edits the plan, then runs
 export interface PromptExtras {
   chatMode?: ChatMode;
   rules?: RulesFile[];
+  /** The repository map and project memory, already fitted to the core's budget. */
+  workspaceContext?: string;
 }
 
 /**
@@ -43,6 +47,8 @@ export function buildSystemPrompt(custom: string | undefined, mode: ToolMode, to
   if (extras.chatMode === 'plan') parts.push(PLAN_GUIDANCE);
   const rules = rulesPrompt(extras.rules);
   if (rules) parts.push(rules);
+  // The repository map and project memory: a guide to the workspace, after the instructions and before the tool protocol.
+  if (extras.workspaceContext && custom === undefined) parts.push(`${WORKSPACE_CONTEXT_INTRO}\n\n${extras.workspaceContext}`);
   if (mode === 'text') parts.push(textToolInstructions(tools));
   return parts.join('\n\n');
 }

@@ -35,6 +35,7 @@ import { buildSystemPrompt, type ToolMode } from './systemPrompt';
 import { estimateTokens } from './tokenEstimate';
 import { toOllamaMessages, toOllamaTool } from './toOllamaMessages';
 import { addUsage } from './usageTotals';
+import { renderWorkspaceContext, workspaceContextBudget } from './workspaceContext';
 
 export const DEFAULT_MAX_STEPS = 25;
 
@@ -103,11 +104,13 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   const turn: ChatMessage[] = options.continueReply ? [] : [{ role: 'user', content: formatUserMessage(setup.input) }];
   let usage: Usage | undefined;
   let lastWarning: string | undefined;
+  // Fitted once per turn, so every step of the loop sends the same system prompt (and Ollama reuses its cache).
+  const workspaceContext = tools.length > 0 ? renderWorkspaceContext(options.workspaceContext, workspaceContextBudget(numCtx)) : undefined;
   let history = setup.history;
 
   for (let step = 1; ; step++) {
-    const baseSystem = buildSystemPrompt(options.systemPrompt, mode, tools, { chatMode, rules: options.rules });
-    const system = todosOffered ? `${baseSystem}\n\n${todoGuidance(todos)}` : baseSystem;
+    const base = buildSystemPrompt(options.systemPrompt, mode, tools, { chatMode, rules: options.rules, workspaceContext });
+    const system = todosOffered ? `${base}\n\n${todoGuidance(todos)}` : base;
     const ollamaTools = mode === 'native' ? tools.map(toOllamaTool) : undefined;
     const fixedTokens = ollamaTools ? estimateTokens(JSON.stringify(ollamaTools)) : 0;
     let fit = fitToContext({ system, history, turn, fixedTokens, numCtx });

@@ -4,7 +4,7 @@
  * to the session log, and stops a turn on request by aborting its signal (which
  * aborts the HTTP request to the model).
  */
-import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, DEFAULT_CHAT_MODE, isChatMode, type RulesFile } from '../../protocol/chat';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, DEFAULT_CHAT_MODE, isChatMode, type RulesFile, type WorkspaceContextSection } from '../../protocol/chat';
 import type { ChatSendParams, ChatTurnStarted, HearthSettings, ChatModelParams } from '../../protocol/lspMethods';
 import type { SessionEntry, SessionView, UserEntry } from '../../protocol/sessions';
 import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
@@ -35,6 +35,8 @@ export interface ChatServiceDeps {
   plan?: (agent: Agent, model: string, settings: HearthSettings, signal: AbortSignal) => Promise<RunPlan>;
   /** The repository's rules files for a message naming `paths` (rulesFiles.ts); none when absent. */
   rulesFor?: (paths: string[], disabled: readonly string[]) => Promise<FoundRulesFile[]>;
+  /** The repository map and project memory for an agent turn (the core decides how much of them fits). */
+  workspaceContext?: (settings: HearthSettings) => Promise<WorkspaceContextSection[]>;
 }
 
 /** The plan as it last stood before `index` (the agent's own or the user's edit); empty when there is none. */
@@ -269,6 +271,8 @@ export class ChatService {
           emit({ type: 'status', level: 'info', message: `Loading ${model}… The first answer after a load can take a minute.` });
           this.publishStatus(agent, modelName, `Loading ${model}…`);
         }
+        // Only an agent turn (with tools) gets the map; a failure to build it never fails the turn.
+        const workspaceContext = executor ? await this.deps.workspaceContext?.(settings).catch(() => undefined) : undefined;
         const agentSettings = settings.agent;
         // Sub-agents need tools to work with; their models are decided here, with the turn's, never by the model.
         const subagents =
@@ -279,7 +283,7 @@ export class ChatService {
         const compactionUndone = session?.entries.some((e) => e.kind === 'assistant' && e.compaction?.undone) ?? false;
         const threshold = settings.chat.compactionThreshold;
         const compactAt = !compactionUndone && threshold !== undefined && threshold < 1 ? threshold : undefined;
-        const options = { model, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt, mode, rules };
+        const options = { model, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt, mode, rules, workspaceContext };
         for await (const event of agent.startTurn(history, input, options, controller.signal)) {
           if (loading && event.type !== 'status') {
             loading = false;

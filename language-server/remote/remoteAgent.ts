@@ -75,6 +75,7 @@ export class RemoteAgent implements Agent {
         compactAt: options.compactAt,
         mode: options.mode,
         rules: options.rules,
+        workspaceContext: options.workspaceContext,
         tools,
       }),
     };

@@ -67,6 +67,9 @@ export function toSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): 
     agent: toAgentSettings(section(raw, 'agent')),
     server: toServerSettings(section(raw, 'server')),
     mcp: toMcpSettings(section(raw, 'mcp')),
+    // The index is on unless turned off; memory is off unless a workspace (or the user) turns it on.
+    index: { enabled: section(raw, 'index').enabled !== false },
+    memory: { enabled: section(raw, 'memory').enabled === true },
   };
 }
 

@@ -11,6 +11,9 @@ export { evaluateCommand, type CommandVerdict, type CommandLists, type CommandCo
 export { parseShellCommand, type ParsedCommandLine, type SimpleCommand } from './shellCommand';
 export { findRipgrep } from './ripgrepSearch';
 export { looksBinary } from './textFiles';
+// The symbol index walks the workspace exactly as glob and grep do (same .gitignore rules, no symlinks followed).
+export { walkFiles } from './workspaceWalker';
+export { GitignoreRules } from './gitignoreRules';
 export { openPinnedPath, readPinned } from './pinnedFiles';
 export {
   DEFAULT_TOOL_POLICY,
@@ -25,5 +28,6 @@ export {
   type ProblemsProvider,
   type ReadApprovalRequest,
   type ReadDecision,
+  type SymbolLookup,
   type ToolPolicy,
 } from './toolTypes';

@@ -1,7 +1,7 @@
 import type { ToolResultDisplay } from '../../protocol/chat';
 import type { CommandSandbox } from './sandbox/commandSandbox';
 import type { TurnCheckpoints } from './turnCheckpoints';
-import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy } from './toolTypes';
+import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup } from './toolTypes';
 import type { WorkspaceConfinement } from './workspaceConfinement';
 
 /** What one tool call sees: the call's identity, the turn's state and the injected services. */
@@ -14,6 +14,10 @@ export interface ToolContext {
   readonly confinement: WorkspaceConfinement;
   readonly approvals: ApprovalGateway;
   readonly problems?: ProblemsProvider;
+  /** The symbol index (find_symbol); undefined when it is off. */
+  readonly symbols?: SymbolLookup;
+  /** Whether project memory (the remember tool) is on for this workspace. */
+  readonly memoryEnabled?: boolean;
   readonly checkpoints: TurnCheckpoints;
   /** The OS sandbox commands run in (kind 'none' where this machine has none: then every command asks). */
   readonly sandbox: CommandSandbox;

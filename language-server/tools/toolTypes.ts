@@ -147,3 +147,14 @@ export const DEFAULT_TOOL_POLICY: ToolPolicy = {
   maxOutputBytes: 30_000,
   maxReadBytes: 100_000,
 };
+
+/**
+ * The symbol index as find_symbol sees it (implemented by language-server/codeIndex).
+ * Paths are the workspace folder's real path and a `/`-separated path inside it.
+ */
+export interface SymbolLookup {
+  /** `indexing` while a build runs (answers may be incomplete), `ready` once it finished. */
+  state(): 'idle' | 'indexing' | 'ready' | 'off' | 'error';
+  definitions(name: string): { root: string; relative: string; line: number; kind: string; signature: string }[];
+  references(name: string): { root: string; relative: string; lines: number[] }[];
+}

@@ -2,11 +2,13 @@ import type { ToolExecutor } from '../../agent-host/index';
 import type { ToolCall, ToolResult } from '../../protocol/chat';
 import { BUILTIN_TOOL_LIST, BUILTIN_TOOLS, isToolName, ToolName, type ToolDefinition } from '../../protocol/tools';
 import { editFileTool } from './builtins/editFileTool';
+import { findSymbolTool } from './builtins/findSymbolTool';
 import { getProblemsTool } from './builtins/getProblemsTool';
 import { globTool } from './builtins/globTool';
 import { grepTool } from './builtins/grepTool';
 import { listDirTool } from './builtins/listDirTool';
 import { readFileTool } from './builtins/readFileTool';
+import { rememberTool } from './builtins/rememberTool';
 import { runCommandTool } from './builtins/runCommandTool';
 import { writeFileTool } from './builtins/writeFileTool';
 import { findRipgrep } from './ripgrepSearch';
@@ -14,7 +16,7 @@ import type { CommandSandbox } from './sandbox/commandSandbox';
 import { detectCommandSandbox } from './sandbox/detectCommandSandbox';
 import type { ToolContext, ToolOutcome, TurnState } from './toolContext';
 import { ToolError } from './toolError';
-import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy } from './toolTypes';
+import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup } from './toolTypes';
 import { TurnCheckpoints, type UndoReport } from './turnCheckpoints';
 import { WorkspaceConfinement } from './workspaceConfinement';
 
@@ -40,6 +42,10 @@ export interface TurnExecutorOptions {
   sandbox?: CommandSandbox;
   /** Shows commands as they run (the editor's terminal view); optional. */
   commandObserver?: CommandObserver;
+  /** The symbol index; without it (or while it is off) find_symbol is not offered. */
+  symbols?: SymbolLookup;
+  /** Project memory is on for this workspace (`hearth.memory.enabled`): the remember tool is offered. */
+  memoryEnabled?: boolean;
 }
 
 type ToolImplementation = (ctx: ToolContext, args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolOutcome>;
@@ -53,6 +59,8 @@ const IMPLEMENTATIONS: Record<ToolName, ToolImplementation> = {
   [ToolName.EditFile]: editFileTool,
   [ToolName.RunCommand]: runCommandTool,
   [ToolName.GetProblems]: getProblemsTool,
+  [ToolName.FindSymbol]: findSymbolTool,
+  [ToolName.Remember]: rememberTool,
 };
 
 /**
@@ -79,10 +87,20 @@ export class WorkspaceToolExecutor implements ToolExecutor {
     return typeof this.options.policy === 'function' ? this.options.policy() : this.options.policy;
   }
 
-  /** All built-in tools in a trusted workspace; only the read-only ones in an untrusted one. */
+  /**
+   * All built-in tools in a trusted workspace; only the read-only ones in an
+   * untrusted one. find_symbol only while the symbol index is on, remember
+   * only where the user turned project memory on.
+   */
   definitions(): ToolDefinition[] {
     const trusted = this.currentPolicy().trusted;
-    return BUILTIN_TOOL_LIST.filter((d) => trusted || d.readOnly);
+    return BUILTIN_TOOL_LIST.filter((d) => (trusted || d.readOnly) && this.offered(d.name));
+  }
+
+  private offered(name: string): boolean {
+    if (name === ToolName.FindSymbol) return this.options.symbols !== undefined && this.options.symbols.state() !== 'off';
+    if (name === ToolName.Remember) return this.options.memoryEnabled === true;
+    return true;
   }
 
   async execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult> {
@@ -118,6 +136,8 @@ export class WorkspaceToolExecutor implements ToolExecutor {
         confinement: await this.getConfinement(),
         approvals: this.options.approvals,
         problems: this.options.problems,
+        symbols: this.options.symbols,
+        memoryEnabled: this.options.memoryEnabled === true,
         checkpoints: this.checkpoints,
         sandbox: this.options.sandbox ?? (await detectCommandSandbox()),
         ripgrep: () => this.getRipgrep(),

@@ -53,6 +53,7 @@ import type { TurnOptions as _hearth_v1_TurnOptions, TurnOptions__Output as _hea
 import type { Usage as _hearth_v1_Usage, Usage__Output as _hearth_v1_Usage__Output } from './hearth/v1/Usage';
 import type { UsageEvent as _hearth_v1_UsageEvent, UsageEvent__Output as _hearth_v1_UsageEvent__Output } from './hearth/v1/UsageEvent';
 import type { UserInput as _hearth_v1_UserInput, UserInput__Output as _hearth_v1_UserInput__Output } from './hearth/v1/UserInput';
+import type { WorkspaceContextSection as _hearth_v1_WorkspaceContextSection, WorkspaceContextSection__Output as _hearth_v1_WorkspaceContextSection__Output } from './hearth/v1/WorkspaceContextSection';
 
 type SubtypeConstructor<Constructor extends new (...args: any) => any, Subtype> = {
   new(...args: ConstructorParameters<Constructor>): Subtype;
@@ -123,6 +124,7 @@ export interface ProtoGrpcType {
       Usage: MessageTypeDefinition<_hearth_v1_Usage, _hearth_v1_Usage__Output>
       UsageEvent: MessageTypeDefinition<_hearth_v1_UsageEvent, _hearth_v1_UsageEvent__Output>
       UserInput: MessageTypeDefinition<_hearth_v1_UserInput, _hearth_v1_UserInput__Output>
+      WorkspaceContextSection: MessageTypeDefinition<_hearth_v1_WorkspaceContextSection, _hearth_v1_WorkspaceContextSection__Output>
     }
   }
 }

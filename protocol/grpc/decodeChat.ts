@@ -4,7 +4,7 @@
  * on it: the server checks what clients send, and the client checks what the
  * server sends (a server may only request tools the client offered).
  */
-import { MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput, CHAT_MODES, type RulesFile } from '../chat';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput, CHAT_MODES, type RulesFile, type WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import type { JsonSchema, ToolDefinition } from '../tools';
 import type { ChatClientMessage__Output } from '../generated/hearth/v1/ChatClientMessage';
@@ -36,6 +36,8 @@ export const LIMITS = {
   description: 10_000,
   maxSteps: 200,
   toolTimeoutMs: 3_600_000,
+  workspaceContextSections: 8,
+  workspaceContextChars: 200_000,
   subagentParallel: 8,
   subagentTask: 20_000,
   subagentSummary: 100_000,
@@ -170,6 +172,15 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
       }),
     );
     if (rules.length > 0) turn.rules = rules;
+    const sections = count(options.workspace_context, 'start.options.workspace_context', LIMITS.workspaceContextSections);
+    if (sections.length > 0) {
+      turn.workspaceContext = sections.map((c, i) => {
+        const f = `start.options.workspace_context[${i}]`;
+        const section: WorkspaceContextSection = { title: text(c.title, `${f}.title`, LIMITS.name * 4), text: text(c.text, `${f}.text`, LIMITS.workspaceContextChars) };
+        if (c.max_tokens !== undefined) section.maxTokens = finiteNumber(c.max_tokens, `${f}.max_tokens`, 0, 1_000_000);
+        return section;
+      });
+    }
     if (options.think !== undefined && options.think !== '') {
       const think = oneOf(options.think, 'start.options.think', THINK_VALUES);
       turn.think = think === 'true' ? true : think === 'false' ? false : think;

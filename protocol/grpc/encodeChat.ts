@@ -2,7 +2,7 @@
  * protocol/chat.ts types -> hearth.v1 proto messages. Both sides use these:
  * the client to send a turn and tool results, the server to send events.
  */
-import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, Usage, UserInput, ChatMode, RulesFile } from '../chat';
+import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, Usage, UserInput, ChatMode, RulesFile, WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import type { ToolDefinition } from '../tools';
 import type { ChatMessage as PbChatMessage } from '../generated/hearth/v1/ChatMessage';
@@ -69,6 +69,8 @@ export interface TurnRequest {
   mode?: ChatMode;
   /** The repository's rules files for the system prompt. */
   rules?: RulesFile[];
+  /** The repository map and project memory (see TurnOptions.workspaceContext). */
+  workspaceContext?: WorkspaceContextSection[];
   tools: ToolDefinition[];
 }
 
@@ -89,6 +91,9 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
   }
   if (turn.mode !== undefined) options.mode = turn.mode;
   if (turn.rules?.length) options.rules = turn.rules.map((r) => ({ path: r.path, text: r.text, truncated: r.truncated }));
+  if (turn.workspaceContext?.length) {
+    options.workspace_context = turn.workspaceContext.map((c) => ({ title: c.title, text: c.text, ...(c.maxTokens !== undefined ? { max_tokens: c.maxTokens } : {}) }));
+  }
   return {
     history: turn.history.map(encodeChatMessage),
     input: { text: turn.input.text, context: turn.input.context.map(encodeContextItem) },

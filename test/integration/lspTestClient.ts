@@ -20,13 +20,15 @@ import {
   DidChangeConfigurationNotification,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
-import { ChatEventNotification, StatusNotification, type BackendStatus, type ChatEventParams } from '../../protocol/lspMethods';
+import { ChatEventNotification, IndexStatusNotification, StatusNotification, type BackendStatus, type ChatEventParams, type IndexProgress } from '../../protocol/lspMethods';
 
 export interface LspTestClient {
   connection: ProtocolConnection;
   process: ChildProcess;
   events: ChatEventParams[];
   statuses: BackendStatus[];
+  /** The symbol index's progress notifications, from the first one. */
+  indexStatuses: IndexProgress[];
   /** Everything the server wrote to stderr and window/logMessage. */
   logs: string[];
   /** Replaces the `hearth` settings and tells the server they changed. */
@@ -66,6 +68,7 @@ export async function startLspTestClient(options: LspTestClientOptions): Promise
   let settings = options.settings ?? {};
   const events: ChatEventParams[] = [];
   const statuses: BackendStatus[] = [];
+  const indexStatuses: IndexProgress[] = [];
   const waiters = new Set<{ predicate: (e: ChatEventParams) => boolean; resolve: (e: ChatEventParams) => void }>();
   connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'hearth' ? settings : null)));
   connection.onNotification(ChatEventNotification.type, (e) => {
@@ -79,6 +82,9 @@ export async function startLspTestClient(options: LspTestClientOptions): Promise
   });
   connection.onNotification(StatusNotification.type, (s) => {
     statuses.push(s);
+  });
+  connection.onNotification(IndexStatusNotification.type, (p) => {
+    indexStatuses.push(p);
   });
   connection.onNotification('window/logMessage', (p: { message: string }) => {
     logs.push(p.message);
@@ -102,6 +108,7 @@ export async function startLspTestClient(options: LspTestClientOptions): Promise
     process: child,
     events,
     statuses,
+    indexStatuses,
     logs,
     setSettings(next) {
       settings = next;

@@ -1,7 +1,15 @@
 import * as assert from 'node:assert/strict';
-import { SettingsReader } from '../../language-server/settings/settingsReader';
+import { SettingsReader, toSettings } from '../../language-server/settings/settingsReader';
 
 describe('SettingsReader', () => {
+  it('the symbol index is on unless turned off; project memory is off unless turned on', () => {
+    assert.deepEqual([toSettings({}, {}).index, toSettings({}, {}).memory], [{ enabled: true }, { enabled: false }]);
+    const set = toSettings({ index: { enabled: false }, memory: { enabled: true } }, {});
+    assert.deepEqual([set.index, set.memory], [{ enabled: false }, { enabled: true }]);
+    // Anything but a real true does not turn memory on.
+    assert.deepEqual(toSettings({ memory: { enabled: 'yes' } }, {}).memory, { enabled: false });
+  });
+
   it('reads the client once and keeps the answer until the client reports a change', async () => {
     let reads = 0;
     const reader = new SettingsReader(async () => {

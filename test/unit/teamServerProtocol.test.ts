@@ -40,6 +40,18 @@ describe('team server protocol mapping', () => {
     assert.equal(decoded.toolTimeoutMs, undefined);
   });
 
+  it('the repository map and project memory reach the team server with the turn, and too many sections are refused', () => {
+    const input: UserInput = { text: 'hi', context: [] };
+    const workspaceContext = [
+      { title: 'Project memory', text: '- uses tabs', maxTokens: 1200 },
+      { title: 'Repository map', text: 'src/a.ts\n  1: export function a()' },
+    ];
+    const start = encodeChatStart({ history: [], input, model: 'qwen2.5-coder:7b', tools: [], workspaceContext });
+    assert.deepEqual(decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start }).start).workspaceContext, workspaceContext);
+    const flood = encodeChatStart({ history: [], input, model: 'qwen2.5-coder:7b', tools: [], workspaceContext: Array.from({ length: 9 }, () => workspaceContext[1]) });
+    assert.throws(() => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: flood }).start), /workspace_context/);
+  });
+
   it('sub-agent options and events survive the round trip, and a nested event can only be activity', () => {
     const start = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: 'm:1', tools: BUILTIN_TOOL_LIST, subagents: { maxParallel: 3, models: { explorer: 'small:1b' } } });
     const decoded = decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start }).start);

@@ -2,6 +2,7 @@
 
 import type { SubagentOptions as _hearth_v1_SubagentOptions, SubagentOptions__Output as _hearth_v1_SubagentOptions__Output } from '../../hearth/v1/SubagentOptions';
 import type { TodoPlan as _hearth_v1_TodoPlan, TodoPlan__Output as _hearth_v1_TodoPlan__Output } from '../../hearth/v1/TodoPlan';
+import type { WorkspaceContextSection as _hearth_v1_WorkspaceContextSection, WorkspaceContextSection__Output as _hearth_v1_WorkspaceContextSection__Output } from '../../hearth/v1/WorkspaceContextSection';
 import type { RulesFile as _hearth_v1_RulesFile, RulesFile__Output as _hearth_v1_RulesFile__Output } from '../../hearth/v1/RulesFile';
 
 export interface TurnOptions {
@@ -39,6 +40,11 @@ export interface TurnOptions {
    * the context budget; absent never compacts.
    */
   'compact_at'?: (number | string);
+  /**
+   * The repository map and project memory from the client's symbol index and
+   * .hearth/memory.md; the server's agent core fits them into its budget.
+   */
+  'workspace_context'?: (_hearth_v1_WorkspaceContextSection)[];
   /**
    * "ask", "plan" or "agent" (absent: agent). The server's agent core turns
    * it into the tools it offers the model and the calls it lets through: Ask
@@ -97,6 +103,11 @@ export interface TurnOptions__Output {
    * the context budget; absent never compacts.
    */
   'compact_at'?: (number);
+  /**
+   * The repository map and project memory from the client's symbol index and
+   * .hearth/memory.md; the server's agent core fits them into its budget.
+   */
+  'workspace_context': (_hearth_v1_WorkspaceContextSection__Output)[];
   /**
    * "ask", "plan" or "agent" (absent: agent). The server's agent core turns
    * it into the tools it offers the model and the calls it lets through: Ask

@@ -1,0 +1,132 @@
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { IndexProgress } from '../../protocol/lspMethods';
+import type { SymbolLookup } from '../tools';
+import { CodeIndexer, type IndexLimits } from './codeIndexer';
+import type { IndexedFile } from './symbolTable';
+
+export interface CodeIndexServiceOptions {
+  folders: readonly string[];
+  storageDir: string;
+  wasmDir: string;
+  /** `hearth.index.enabled`, read whenever the settings may have changed. */
+  enabled: () => Promise<boolean>;
+  onProgress: (progress: IndexProgress) => void;
+  log: (message: string) => void;
+  limits?: Partial<IndexLimits>;
+  /** Delay before an edited (unsaved) document is parsed again. */
+  editDebounceMs?: number;
+}
+
+/**
+ * The symbol index as the language server runs it: on or off by
+ * `hearth.index.enabled`, built in the background after start-up, updated
+ * from the documents the editor edits and saves and from the file watcher's
+ * events, and queried by find_symbol and the repository map. Turning it off
+ * cancels a build and deletes the index and its cache.
+ */
+export class CodeIndexService implements SymbolLookup {
+  private indexer: CodeIndexer | undefined;
+  private readonly pendingEdits = new Map<string, NodeJS.Timeout>();
+  private applying: Promise<void> = Promise.resolve();
+  private lastProgress: IndexProgress = { state: 'idle', done: 0, total: 0, files: 0, parsed: 0, reused: 0, skipped: 0 };
+
+  constructor(private readonly options: CodeIndexServiceOptions) {}
+
+  /** Starts or stops the index to match the setting; called at start and on every configuration change. */
+  applySettings(): Promise<void> {
+    this.applying = this.applying.then(async () => {
+      const enabled = this.options.folders.length > 0 && (await this.options.enabled().catch(() => true));
+      if (enabled && !this.indexer) {
+        const indexer = new CodeIndexer({ ...this.options, onProgress: (p) => this.progress(p) });
+        this.indexer = indexer;
+        void indexer.build().then(() => {
+          if (indexer.status.state === 'ready') this.options.log(`Symbol index: ${indexer.status.message ?? 'ready'} Cache: ${indexer.cacheFile}`);
+        });
+      } else if (!enabled && this.indexer) {
+        const indexer = this.indexer;
+        this.indexer = undefined;
+        await indexer.clear();
+        this.progress({ state: 'off', done: 0, total: 0, files: 0, parsed: 0, reused: 0, skipped: 0 });
+      } else if (!enabled) {
+        this.progress({ state: 'off', done: 0, total: 0, files: 0, parsed: 0, reused: 0, skipped: 0 });
+      }
+    });
+    return this.applying;
+  }
+
+  get enabled(): boolean {
+    return this.indexer !== undefined;
+  }
+
+  state(): IndexProgress['state'] {
+    return this.indexer ? this.indexer.status.state : 'off';
+  }
+
+  status(): IndexProgress {
+    return this.lastProgress;
+  }
+
+  definitions(name: string): ReturnType<SymbolLookup['definitions']> {
+    return (this.indexer?.definitions(name) ?? []).map(({ file, definition }) => ({
+      root: file.root,
+      relative: file.relative,
+      line: definition.line,
+      kind: definition.kind,
+      signature: definition.signature,
+    }));
+  }
+
+  references(name: string): ReturnType<SymbolLookup['references']> {
+    return (this.indexer?.references(name) ?? []).map(({ file, lines }) => ({ root: file.root, relative: file.relative, lines }));
+  }
+
+  /** The repository map for the prompt, or undefined when the index is off or empty. */
+  async repoMap(maxTokens: number, estimate: (text: string) => number): Promise<string | undefined> {
+    if (!this.indexer || this.indexer.table.size === 0) return undefined;
+    const multiRoot = new Set([...this.indexer.table.all()].map((f) => f.root)).size > 1 || this.options.folders.length > 1;
+    const display = (file: IndexedFile) => (multiRoot ? `${path.basename(file.root)}/${file.relative}` : file.relative);
+    const text = await this.indexer.repoMap(maxTokens, estimate, display);
+    return text === '' ? undefined : text;
+  }
+
+  /** A file changed, was created or deleted on disk (watcher) or was saved (editor). */
+  fileChanged(uri: string): void {
+    const file = toPath(uri);
+    if (!file || !this.indexer) return;
+    void this.indexer.update(file).catch((e: unknown) => this.options.log(`Symbol index: could not update ${file}: ${(e as Error).message}`));
+  }
+
+  /** The editor's buffer changed; parsed after a short quiet period, from the buffer. */
+  documentEdited(uri: string, text: () => string): void {
+    const file = toPath(uri);
+    if (!file || !this.indexer) return;
+    clearTimeout(this.pendingEdits.get(file));
+    const timer = setTimeout(() => {
+      this.pendingEdits.delete(file);
+      void this.indexer?.update(file, text()).catch(() => undefined);
+    }, this.options.editDebounceMs ?? 500);
+    timer.unref?.();
+    this.pendingEdits.set(file, timer);
+  }
+
+  async dispose(): Promise<void> {
+    for (const timer of this.pendingEdits.values()) clearTimeout(timer);
+    await this.applying;
+    await this.indexer?.dispose();
+  }
+
+  private progress(progress: IndexProgress): void {
+    this.lastProgress = progress;
+    this.options.onProgress(progress);
+  }
+}
+
+function toPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
+  }
+}

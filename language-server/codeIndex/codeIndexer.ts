@@ -1,0 +1,375 @@
+import { createHash } from 'node:crypto';
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { GitignoreRules, looksBinary, openPinnedPath, walkFiles, WorkspaceConfinement, type WorkspaceRoot } from '../tools';
+import type { IndexProgress } from '../../protocol/lspMethods';
+import { IndexCache } from './indexCache';
+import { languageForPath } from './languageSpecs';
+import { renderRepoMap, rankFiles, type RankedFile } from './repoMap';
+import { SymbolParser } from './symbolParser';
+import { fileKey, SymbolTable, type DefinitionHit, type IndexedFile, type ReferenceHit } from './symbolTable';
+
+export interface IndexLimits {
+  /** Bigger files are skipped (generated bundles, minified code, data). */
+  maxFileBytes: number;
+  /** At most this many files are indexed, so the index's memory stays bounded. */
+  maxFiles: number;
+  /** At most this many bytes are read in one build. */
+  maxTotalBytes: number;
+  /** At most this many directory entries are visited per folder (a tree .gitignore does not trim). */
+  maxWalkEntries: number;
+}
+
+export const DEFAULT_INDEX_LIMITS: IndexLimits = {
+  maxFileBytes: 1024 * 1024,
+  maxFiles: 50_000,
+  maxTotalBytes: 512 * 1024 * 1024,
+  maxWalkEntries: 1_000_000,
+};
+
+export interface CodeIndexerOptions {
+  /** The workspace folders, as the client gave them. */
+  folders: readonly string[];
+  /** The extension's storage directory; the cache goes in its `code-index/` folder. */
+  storageDir: string;
+  /** Where tree-sitter.wasm and the grammars are. */
+  wasmDir: string;
+  limits?: Partial<IndexLimits>;
+  onProgress?: (progress: IndexProgress) => void;
+  /** How often the cache is written while a build runs (default 1 s, or four times as long as the last write took). */
+  checkpointMs?: number;
+}
+
+class IndexCancelled extends Error {}
+
+/**
+ * The symbol index of the workspace folders: builds it (resuming from the
+ * cache: a file whose size and mtime match its cached record is not read, one
+ * whose content hash matches is not parsed), keeps it current as files
+ * change, and answers lookups. Only files a walk of the workspace reaches
+ * are indexed: .gitignore'd paths and `.git/` are skipped, symlinks are never
+ * followed (so no loop and no file outside the folders), every file is opened
+ * through a verified descriptor (pinnedFiles.ts), and binary, oversized or
+ * hard-linked files (which may be the same file as one outside) are skipped.
+ * Work yields to the event loop after every file, so the language server
+ * keeps answering while it indexes, and a build can be cancelled at any file.
+ */
+export class CodeIndexer {
+  readonly table = new SymbolTable();
+  private readonly parser: SymbolParser;
+  private readonly cache: IndexCache;
+  private readonly limits: IndexLimits;
+  private roots: Promise<readonly WorkspaceRoot[]> | undefined;
+  private running: { controller: AbortController; done: Promise<void> } | undefined;
+  private progress: IndexProgress = { state: 'idle', done: 0, total: 0, files: 0, parsed: 0, reused: 0, skipped: 0 };
+  private lastEmit = 0;
+  private saveTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
+  private ranked: { version: number; files: RankedFile[] } | undefined;
+  private readonly updatedDuringBuild = new Set<string>();
+  private ranking: Promise<void> | undefined;
+
+  constructor(private readonly options: CodeIndexerOptions) {
+    this.parser = new SymbolParser(options.wasmDir);
+    this.cache = new IndexCache(options.storageDir, options.folders);
+    this.limits = { ...DEFAULT_INDEX_LIMITS, ...options.limits };
+  }
+
+  get status(): IndexProgress {
+    return { ...this.progress, files: this.table.size };
+  }
+
+  get cacheFile(): string {
+    return this.cache.file;
+  }
+
+  /** Builds (or rebuilds) the index; an earlier build still running is cancelled first. Resolves when done or cancelled. */
+  async build(): Promise<void> {
+    await this.cancel();
+    const controller = new AbortController();
+    const done = this.runBuild(controller.signal).catch((e: unknown) => {
+      if (e instanceof IndexCancelled || controller.signal.aborted) return;
+      this.setProgress({ ...this.progress, state: 'error', message: `Indexing failed: ${(e as Error).message}` }, true);
+    });
+    this.running = { controller, done };
+    await done;
+    if (this.running?.controller === controller) this.running = undefined;
+  }
+
+  /** Stops a running build; what it finished stays in the index and the cache. */
+  async cancel(): Promise<void> {
+    const running = this.running;
+    if (!running) return;
+    running.controller.abort();
+    await running.done;
+  }
+
+  /** Cancels any build and forgets the index, memory and cache (the index was turned off). */
+  async clear(): Promise<void> {
+    await this.cancel();
+    clearTimeout(this.saveTimer);
+    this.table.clear();
+    await this.cache.remove();
+    this.setProgress({ state: 'off', done: 0, total: 0, files: 0, parsed: 0, reused: 0, skipped: 0 }, true);
+  }
+
+  async dispose(): Promise<void> {
+    this.disposed = true;
+    await this.cancel();
+    if (this.saveTimer) {
+      clearTimeout(this.saveTimer);
+      await this.cache.save(this.table.all()).catch(() => undefined);
+    }
+  }
+
+  definitions(name: string): DefinitionHit[] {
+    return this.table.definitions(name);
+  }
+
+  references(name: string): ReferenceHit[] {
+    return this.table.references(name);
+  }
+
+  /**
+   * The repository map (see repoMap.ts), `display` naming each file as the
+   * model sees paths. Ranking a large index takes seconds, so it runs in the
+   * background in slices (the server keeps answering) and is kept until the
+   * index changes: a turn gets the last ranking at once, even if a newer one
+   * is being computed, and waits at most `waitMs` when there is none yet
+   * (then the turn goes without a map rather than waiting).
+   */
+  async repoMap(maxTokens: number, estimate: (text: string) => number, display: (file: IndexedFile) => string, waitMs = 2000): Promise<string> {
+    if (this.ranked?.version !== this.table.version) this.rank();
+    if (!this.ranked && this.ranking) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([this.ranking, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
+      clearTimeout(timer);
+    }
+    return this.ranked ? renderRepoMap(this.ranked.files, display, maxTokens, estimate) : '';
+  }
+
+  private rank(): void {
+    if (this.ranking) return;
+    const version = this.table.version;
+    const pause = () => new Promise<void>((resolve) => setImmediate(resolve));
+    this.ranking = rankFiles(this.table, pause)
+      .then((files) => {
+        this.ranked = { version, files };
+      })
+      .catch(() => undefined)
+      .finally(() => {
+        this.ranking = undefined;
+      });
+  }
+
+  /**
+   * Re-indexes one file the editor or a file watcher reported, from disk, or
+   * from `text` (an unsaved editor buffer) when given. Paths outside the
+   * folders, ignored by .gitignore, under `.git/` or in a language the index
+   * does not parse are ignored; a file that is gone is removed.
+   */
+  async update(absolutePath: string, text?: string): Promise<void> {
+    const located = await this.locate(absolutePath);
+    if (!located) return;
+    const { root, relative } = located;
+    const key = fileKey(root.realPath, relative);
+    if (this.running) this.updatedDuringBuild.add(key);
+    if (text !== undefined) {
+      // Only files the walk already admitted are taken from the editor: the buffer of an ignored file stays out.
+      const previous = this.table.get(key);
+      if (!previous || Buffer.byteLength(text) > this.limits.maxFileBytes) return;
+      const spec = languageForPath(relative)!;
+      // mtime -1: the next build reads the file from disk again, since the saved content may differ from this buffer.
+      this.table.set({ ...previous, mtimeMs: -1, hash: sha1(text), symbols: await this.parser.parse(spec, text) });
+    } else {
+      if (await this.isIgnored(root, relative)) {
+        this.table.delete(key);
+      } else {
+        await this.indexFile(root, relative, this.table.get(key), undefined);
+      }
+    }
+    this.scheduleSave();
+  }
+
+  private async runBuild(signal: AbortSignal): Promise<void> {
+    const started = performance.now();
+    const roots = await this.getRoots();
+    const realRoots = new Set(roots.map((r) => r.realPath));
+    const cached = new Map<string, IndexedFile>();
+    for (const record of await this.cache.load()) {
+      if (!realRoots.has(record.root)) continue;
+      const key = fileKey(record.root, record.relative);
+      cached.set(key, record);
+      // Lookups answer from the cache at once, while the walk checks each file.
+      if (!this.table.get(key)) this.table.set(record);
+    }
+    this.setProgress({ state: 'indexing', done: 0, total: 0, files: this.table.size, parsed: 0, reused: 0, skipped: 0 }, true);
+
+    const candidates: { root: WorkspaceRoot; relative: string }[] = [];
+    let truncated = false;
+    for (const root of roots) {
+      const limits = { truncated: false };
+      for await (const file of walkFiles(root.realPath, '', { signal, maxEntries: this.limits.maxWalkEntries, limits })) {
+        if (!languageForPath(file.relativeToRoot)) continue;
+        if (candidates.length >= this.limits.maxFiles) {
+          truncated = true;
+          break;
+        }
+        candidates.push({ root, relative: file.relativeToRoot });
+      }
+      if (limits.truncated) truncated = true;
+      if (signal.aborted) throw new IndexCancelled();
+    }
+
+    const seen = new Set<string>();
+    const budget = { bytes: 0 };
+    let lastCheckpoint = performance.now();
+    const checkpointMs = this.options.checkpointMs ?? 1000;
+    let lastSaveMs = 0;
+    this.setProgress({ ...this.progress, total: candidates.length }, true);
+    // Only a build that changed something writes the cache again (a restart over an unchanged tree writes nothing).
+    let savedVersion = cached.size > 0 ? this.table.version : -1;
+    for (const { root, relative } of candidates) {
+      if (signal.aborted || this.disposed) {
+        if (this.table.version !== savedVersion) await this.cache.save(this.table.all()).catch(() => undefined);
+        throw new IndexCancelled();
+      }
+      const key = fileKey(root.realPath, relative);
+      seen.add(key);
+      await this.indexFile(root, relative, cached.get(key), budget);
+      this.progress.done++;
+      this.setProgress(this.progress, false);
+      // Saving a big index takes a while: never spend more than a fifth of the build on checkpoints.
+      if (this.table.version !== savedVersion && performance.now() - lastCheckpoint > Math.max(checkpointMs, 4 * lastSaveMs)) {
+        savedVersion = this.table.version;
+        const saveStarted = performance.now();
+        await this.cache.save(this.table.all());
+        lastCheckpoint = performance.now();
+        lastSaveMs = lastCheckpoint - saveStarted;
+      }
+      // One file at a time, then let the server answer whatever is waiting.
+      await new Promise<void>((resolve) => setImmediate(resolve));
+    }
+    // Files the walk did not list are gone, unless an editor or watcher event indexed them while the build ran.
+    for (const key of [...this.table.keys()]) if (!seen.has(key) && !this.updatedDuringBuild.has(key)) this.table.delete(key);
+    this.updatedDuringBuild.clear();
+    if (this.table.version !== savedVersion) await this.cache.save(this.table.all());
+    const seconds = ((performance.now() - started) / 1000).toFixed(1);
+    const notes = [truncated ? `only the first ${this.limits.maxFiles} files were indexed` : '', this.progress.skipped > 0 ? `${this.progress.skipped} skipped (binary, too large or hard-linked)` : '']
+      .filter((s) => s !== '')
+      .join('; ');
+    this.setProgress({ ...this.progress, state: 'ready', message: `Indexed ${this.table.size} files in ${seconds} s${notes ? ` (${notes})` : ''}.` }, true);
+  }
+
+  /**
+   * Indexes one file: reuses `previous` when the file's size and mtime (or its
+   * content hash) still match, parses it otherwise, and removes it from the
+   * index when it can no longer be read safely.
+   */
+  private async indexFile(root: WorkspaceRoot, relative: string, previous: IndexedFile | undefined, budget: { bytes: number } | undefined): Promise<void> {
+    const key = fileKey(root.realPath, relative);
+    const spec = languageForPath(relative);
+    const skip = () => {
+      this.table.delete(key);
+      this.progress.skipped++;
+    };
+    if (!spec) return skip();
+    if (previous && previous.mtimeMs >= 0) {
+      // The common case on a restart: the file is unchanged since it was read through a verified descriptor.
+      // lstat (which never follows the last component) is enough to tell, and nothing is read from it.
+      const stat = await fs.lstat(path.join(root.realPath, ...relative.split('/'))).catch(() => undefined);
+      if (stat?.isFile() && stat.nlink === 1 && stat.size === previous.size && stat.mtimeMs === previous.mtimeMs && stat.size <= this.limits.maxFileBytes) {
+        // Already in the table (preloaded from the cache): leaving it untouched keeps the table's version, so nothing is re-saved or re-ranked.
+        if (this.table.get(key) !== previous) this.table.set(previous);
+        this.progress.reused++;
+        return;
+      }
+    }
+    let opened;
+    try {
+      opened = await openPinnedPath(path.join(root.realPath, ...relative.split('/')), relative);
+    } catch {
+      // Gone, unreadable, or now reached through a symlink: not indexed.
+      this.table.delete(key);
+      return;
+    }
+    try {
+      const stat = opened.stat;
+      if (!stat.isFile() || stat.nlink > 1 || stat.size > this.limits.maxFileBytes) return skip();
+      if (previous && previous.size === stat.size && previous.mtimeMs === stat.mtimeMs) {
+        if (this.table.get(key) !== previous) this.table.set(previous);
+        this.progress.reused++;
+        return;
+      }
+      if (budget) {
+        budget.bytes += stat.size;
+        if (budget.bytes > this.limits.maxTotalBytes) return skip();
+      }
+      // Read at most one byte past the cap, so a file that grows after the stat cannot make the read unbounded.
+      const buffer = Buffer.alloc(Math.min(stat.size, this.limits.maxFileBytes) + 1);
+      const { bytesRead } = await opened.handle.read(buffer, 0, buffer.length, 0);
+      const bytes = buffer.subarray(0, bytesRead);
+      if (bytes.length > this.limits.maxFileBytes || looksBinary(bytes)) return skip();
+      const hash = sha1(bytes);
+      if (previous && previous.hash === hash) {
+        this.table.set({ ...previous, size: stat.size, mtimeMs: stat.mtimeMs });
+        this.progress.reused++;
+        return;
+      }
+      const symbols = await this.parser.parse(spec, bytes.toString('utf8'));
+      this.table.set({ root: root.realPath, relative, size: stat.size, mtimeMs: stat.mtimeMs, hash, symbols });
+      this.progress.parsed++;
+    } finally {
+      await opened.close();
+    }
+  }
+
+  private getRoots(): Promise<readonly WorkspaceRoot[]> {
+    this.roots ??= WorkspaceConfinement.create(this.options.folders).then((c) => c.roots);
+    return this.roots;
+  }
+
+  /** The folder and relative path of a path the editor reported, or undefined when it is not one the index covers. */
+  private async locate(absolutePath: string): Promise<{ root: WorkspaceRoot; relative: string } | undefined> {
+    for (const root of await this.getRoots()) {
+      for (const base of [root.realPath, root.givenPath]) {
+        const relative = path.relative(base, absolutePath);
+        if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) continue;
+        const posix = relative.split(path.sep).join('/');
+        if (posix.split('/').includes('.git') || !languageForPath(posix)) return undefined;
+        return { root, relative: posix };
+      }
+    }
+    return undefined;
+  }
+
+  /** Whether .gitignore excludes the file or any folder above it, as the walk would have decided. */
+  private async isIgnored(root: WorkspaceRoot, relative: string): Promise<boolean> {
+    const parts = relative.split('/');
+    const rules = await GitignoreRules.forDirectory(root.realPath, parts.slice(0, -1).join('/')).catch(() => undefined);
+    if (!rules) return false;
+    for (let i = 1; i < parts.length; i++) if (rules.isIgnored(parts.slice(0, i).join('/'), true)) return true;
+    return rules.isIgnored(relative, false);
+  }
+
+  private scheduleSave(): void {
+    if (this.saveTimer || this.disposed) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      void this.cache.save(this.table.all()).catch(() => undefined);
+    }, 2000);
+    this.saveTimer.unref?.();
+  }
+
+  private setProgress(progress: IndexProgress, force: boolean): void {
+    this.progress = progress;
+    const now = performance.now();
+    if (!force && now - this.lastEmit < 100) return;
+    this.lastEmit = now;
+    this.options.onProgress?.(this.status);
+  }
+}
+
+function sha1(content: string | Uint8Array): string {
+  return createHash('sha1').update(content).digest('hex');
+}

@@ -1,0 +1,147 @@
+import * as path from 'node:path';
+import { Language, Parser, Query, type Node, type ParseState } from '@vscode/tree-sitter-wasm';
+import {
+  MAX_DEFINITIONS_PER_FILE,
+  MAX_IMPORTS_PER_FILE,
+  MAX_LINES_PER_REFERENCE,
+  MAX_REFERENCE_NAMES_PER_FILE,
+  MAX_SIGNATURE_CHARS,
+  type FileSymbols,
+  type SymbolDefinition,
+  type SymbolKind,
+} from './fileSymbols';
+import { isSymbolKind, type LanguageSpec } from './languageSpecs';
+
+interface LoadedLanguage {
+  parser: Parser;
+  definitions: Query;
+  references: Query;
+  imports: Query;
+}
+
+/** The longest one file may take to parse or query before it is given up (and indexed without symbols). */
+const PARSE_BUDGET_MS = 2000;
+
+let runtime: Promise<void> | undefined;
+
+/**
+ * Extracts definitions, references and imports from source text with
+ * tree-sitter (web-tree-sitter in WASM: no native build, the same grammars
+ * VS Code ships). Grammars load on first use of their language. Parsing is
+ * synchronous WASM work, so every parse and query runs under a time budget:
+ * a pathological file costs at most `PARSE_BUDGET_MS`, never a hang.
+ */
+export class SymbolParser {
+  private readonly languages = new Map<string, Promise<LoadedLanguage>>();
+
+  /** `wasmDir` holds tree-sitter.wasm and the grammar files (dist/tree-sitter in the bundle). */
+  constructor(private readonly wasmDir: string) {}
+
+  async parse(spec: LanguageSpec, text: string): Promise<FileSymbols> {
+    const loaded = await this.load(spec);
+    const deadline = performance.now() + PARSE_BUDGET_MS;
+    const overTime = (_state: ParseState): boolean => performance.now() > deadline;
+    const tree = loaded.parser.parse(text, null, { progressCallback: overTime as (state: ParseState) => void });
+    if (!tree) {
+      // Over time: the parser gives up and keeps nothing from this file.
+      loaded.parser.reset();
+      return { language: spec.id, definitions: [], references: {}, imports: [] };
+    }
+    try {
+      const queryOptions = { progressCallback: () => performance.now() > deadline } as unknown as { timeoutMicros: number };
+      const lines = text.split('\n');
+      const definitions = extractDefinitions(loaded.definitions, tree.rootNode, spec, lines, queryOptions);
+      const defined = new Set(definitions.map((d) => `${d.line}:${d.name}`));
+      return {
+        language: spec.id,
+        definitions,
+        references: extractReferences(loaded.references, tree.rootNode, defined, queryOptions),
+        imports: extractImports(loaded.imports, tree.rootNode, queryOptions),
+      };
+    } finally {
+      tree.delete();
+    }
+  }
+
+  private load(spec: LanguageSpec): Promise<LoadedLanguage> {
+    let loading = this.languages.get(spec.id);
+    if (!loading) {
+      loading = (async () => {
+        runtime ??= Parser.init({ locateFile: (file: string) => path.join(this.wasmDir, file) });
+        await runtime;
+        const language = await Language.load(path.join(this.wasmDir, spec.grammar));
+        const parser = new Parser();
+        parser.setLanguage(language);
+        return {
+          parser,
+          definitions: new Query(language, spec.definitions),
+          references: new Query(language, spec.references),
+          imports: new Query(language, spec.imports),
+        };
+      })();
+      // A grammar that failed to load is retried on the next file rather than cached as broken forever.
+      loading.catch(() => this.languages.delete(spec.id));
+      this.languages.set(spec.id, loading);
+    }
+    return loading;
+  }
+}
+
+function signatureOf(lines: readonly string[], row: number): string {
+  const line = (lines[row] ?? '').trim();
+  return line.length > MAX_SIGNATURE_CHARS ? `${line.slice(0, MAX_SIGNATURE_CHARS - 1)}…` : line;
+}
+
+function extractDefinitions(query: Query, root: Node, spec: LanguageSpec, lines: readonly string[], options: object): SymbolDefinition[] {
+  // The earliest pattern that names a node wins (the query files list specific patterns first).
+  const byNameNode = new Map<number, { pattern: number; def: SymbolDefinition }>();
+  for (const match of query.matches(root, options)) {
+    const name = match.captures.find((c) => c.name === 'name')?.node;
+    const whole = match.captures.find((c) => c.name.startsWith('definition.'));
+    if (!name || !whole) continue;
+    const previous = byNameNode.get(name.id);
+    if (previous && previous.pattern <= match.patternIndex) continue;
+    const captured = whole.name.slice('definition.'.length);
+    if (!isSymbolKind(captured)) continue;
+    const kind: SymbolKind = captured === 'function' && insideAny(whole.node, spec.methodContainers) ? 'method' : captured;
+    const row = whole.node.startPosition.row;
+    byNameNode.set(name.id, { pattern: match.patternIndex, def: { name: name.text, kind, line: row + 1, signature: signatureOf(lines, row) } });
+    if (byNameNode.size >= MAX_DEFINITIONS_PER_FILE) break;
+  }
+  return [...byNameNode.values()].map((v) => v.def).sort((a, b) => a.line - b.line);
+}
+
+function insideAny(node: Node, containers: readonly string[]): boolean {
+  if (containers.length === 0) return false;
+  for (let p = node.parent; p; p = p.parent) if (containers.includes(p.type)) return true;
+  return false;
+}
+
+function extractReferences(query: Query, root: Node, defined: ReadonlySet<string>, options: object): Record<string, number[]> {
+  const references = new Map<string, number[]>();
+  for (const capture of query.captures(root, options)) {
+    const name = capture.node.text;
+    const line = capture.node.startPosition.row + 1;
+    // A definition's own name is not a use of it.
+    if (name.length < 2 || defined.has(`${line}:${name}`)) continue;
+    let list = references.get(name);
+    if (!list) {
+      if (references.size >= MAX_REFERENCE_NAMES_PER_FILE) continue;
+      list = [];
+      references.set(name, list);
+    }
+    if (list.length < MAX_LINES_PER_REFERENCE && list[list.length - 1] !== line) list.push(line);
+  }
+  return Object.fromEntries(references);
+}
+
+function extractImports(query: Query, root: Node, options: object): string[] {
+  const imports = new Set<string>();
+  for (const capture of query.captures(root, options)) {
+    if (capture.name !== 'import') continue;
+    const text = capture.node.text.replace(/^"|"$/g, '').trim();
+    if (text !== '' && text.length < 300) imports.add(text);
+    if (imports.size >= MAX_IMPORTS_PER_FILE) break;
+  }
+  return [...imports];
+}

@@ -1,0 +1,194 @@
+/**
+ * The symbol index through the real language server process: it indexes a
+ * fixture repository in the background, find_symbol answers from it, the
+ * repository map reaches the model's system prompt within the core's
+ * budget, a server killed mid-index resumes from its cache, and project
+ * memory is written only where the user turned it on.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
+import { estimateTokens, workspaceContextBudget } from '../../agent-host';
+import type { ToolResult } from '../../protocol/chat';
+import { ChatSendRequest, EditApprovalRequest, WorkspaceTrustNotification, type IndexProgress } from '../../protocol/lspMethods';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { until } from '../fixtures/until';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+
+const MODEL = 'qwen2.5-coder:7b';
+
+const FIXTURE_REPO: Record<string, string> = {
+  'src/config.ts': 'export interface Config { port: number }\nexport function loadConfig(): Config {\n  return { port: 8080 };\n}\n',
+  'src/server.ts': "import { loadConfig, type Config } from './config';\nexport class Server {\n  constructor(private config: Config = loadConfig()) {}\n}\n",
+  'src/cli.ts': "import { Server } from './server';\nimport { loadConfig } from './config';\nnew Server(loadConfig());\n",
+  'scripts/report.py': 'from typing import List\n\ndef summarize(rows: List[str]) -> str:\n    return ", ".join(rows)\n',
+  'cmd/tool/main.go': 'package main\n\nfunc Run() int { return 0 }\n\nfunc main() { Run() }\n',
+  '.gitignore': 'dist/\n',
+  'dist/bundle.js': 'function loadConfig() { return {}; }\n',
+};
+
+function writeTree(root: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), content);
+  }
+}
+
+describe('symbol index through the language server (integration)', function () {
+  this.timeout(60_000);
+  let fixture: OllamaFixture;
+  let storage: string;
+  let workspace: string;
+  let client: LspTestClient | undefined;
+
+  async function start(settings: Record<string, unknown> = {}): Promise<LspTestClient> {
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, ...settings } });
+    client.connection.onRequest(EditApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    return client;
+  }
+
+  async function ready(c: LspTestClient, timeoutMs = 30_000): Promise<IndexProgress> {
+    await until(() => c.indexStatuses.some((s) => s.state === 'ready'), `the index is ready (statuses: ${JSON.stringify(c.indexStatuses.slice(-3))})`, timeoutMs);
+    return c.indexStatuses.filter((s) => s.state === 'ready').at(-1)!;
+  }
+
+  async function turn(text: string) {
+    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text, context: [] } });
+    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    return client!.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult').map((e) => (e.event as { result: ToolResult }).result);
+  }
+
+  const chatRequests = () => fixture.requests.filter((r) => r.path === '/api/chat' && Array.isArray(r.body.messages) && r.body.messages.length > 0);
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture();
+    storage = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-index-ls-')));
+    workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-index-ws-')));
+  });
+
+  afterEach(async () => {
+    await client?.stop();
+    client = undefined;
+    await fixture.close();
+    fs.rmSync(storage, { recursive: true, force: true });
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('indexes the fixture, answers find_symbol with the right files, and keeps up with a changed file', async () => {
+    writeTree(workspace, FIXTURE_REPO);
+    const c = await start();
+    const status = await ready(c);
+    assert.equal(status.files, 5);
+    assert.ok(c.indexStatuses.some((s) => s.state === 'indexing' && s.total === 5), 'progress counted the files');
+
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'find_symbol', arguments: { name: 'loadConfig' } }] }, { kind: 'text', text: 'Found it.' });
+    let [result] = await turn('Where is loadConfig defined?');
+    assert.equal(result.isError, false, result.content);
+    assert.match(result.content, /^Definitions of "loadConfig" \(1\):\nsrc\/config\.ts:2 {2}function {2}export function loadConfig\(\): Config \{/);
+    assert.match(result.content, /src\/cli\.ts: 2, 3\nsrc\/server\.ts: 1, 3/);
+    // The .gitignore'd bundle defines loadConfig too; it is not in the index.
+    assert.ok(!result.content.includes('dist/'));
+
+    // A change the editor's watcher reports (the file changed on disk, not in an editor); the update is
+    // asynchronous, so the model asks again until the index has it.
+    fs.writeFileSync(path.join(workspace, 'cmd/tool/main.go'), 'package main\n\nfunc RunAll() int { return 0 }\n\nfunc main() { RunAll() }\n');
+    await c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path.join(workspace, 'cmd/tool/main.go')).toString(), type: FileChangeType.Changed }] });
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'find_symbol', arguments: { name: 'RunAll', includeUses: false } }] }, { kind: 'text', text: 'ok' });
+    for (let attempt = 0; attempt < 20; attempt++) {
+      [result] = await turn('Where is RunAll?');
+      if (result.content.includes('cmd/tool/main.go:3')) break;
+      fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'find_symbol', arguments: { name: 'RunAll', includeUses: false } }] }, { kind: 'text', text: 'ok' });
+    }
+    assert.match(result.content, /cmd\/tool\/main\.go:3 {2}function {2}func RunAll\(\) int/);
+  });
+
+  it('offers the repository map in the system prompt of an agent turn, best files first, within the budget', async () => {
+    writeTree(workspace, FIXTURE_REPO);
+    const c = await start();
+    await ready(c);
+    fixture.enqueue({ kind: 'text', text: 'Hello.' });
+    await turn('What is in this repository?');
+    const request = chatRequests().at(-1)!;
+    const system: string = request.body.messages[0].content;
+    assert.equal(request.body.messages[0].role, 'system');
+    const map = system.slice(system.indexOf('## Repository map'));
+    assert.ok(map.startsWith('## Repository map'), system);
+    // config.ts is what the other files use most; it comes before the files nothing uses.
+    const order = ['src/config.ts', 'src/cli.ts'].map((p) => map.search(new RegExp(`\n${p.replace('.', '\\.')}(\n|$)`)));
+    assert.ok(order[0] > 0 && order[0] < order[1], map);
+    assert.match(map, /\n {2}2: export function loadConfig\(\): Config \{/);
+    assert.ok(estimateTokens(map) <= workspaceContextBudget(request.body.options.num_ctx), `${estimateTokens(map)} tokens`);
+  });
+
+  it('turning the index off removes find_symbol and the map, and deletes the cache', async () => {
+    writeTree(workspace, FIXTURE_REPO);
+    const c = await start();
+    await ready(c);
+    const cacheDir = path.join(storage, 'code-index');
+    assert.equal(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json')).length, 1);
+    c.setSettings({ ollama: { host: fixture.url }, chat: { model: MODEL }, index: { enabled: false } });
+    await until(() => c.indexStatuses.at(-1)?.state === 'off', 'the index is off');
+    assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json')), []);
+    fixture.enqueue({ kind: 'text', text: 'Hello.' });
+    await turn('Hi');
+    const request = chatRequests().at(-1)!;
+    assert.ok(!request.body.messages[0].content.includes('Repository map'));
+    assert.ok(!(request.body.tools ?? []).some((t: { function: { name: string } }) => t.function.name === 'find_symbol'));
+  });
+
+  it('a server killed mid-index resumes from its cache on restart instead of starting over', async () => {
+    const files: Record<string, string> = {};
+    const body = Array.from({ length: 40 }, (_, i) => `  const v${i} = helper(${i}) + other(v${i > 0 ? i - 1 : 0});`).join('\n');
+    for (let n = 0; n < 2500; n++) files[`pkg${n % 25}/mod${n}.ts`] = `import { helper } from '../shared';\nexport function fn${n}(x: number): number {\n${body}\n  return x;\n}\n`;
+    files['shared.ts'] = 'export function helper(n: number) { return n; }\n';
+    writeTree(workspace, files);
+    const total = 2501;
+
+    const first = await start();
+    const cacheDir = path.join(storage, 'code-index');
+    await until(
+      () => (first.indexStatuses.at(-1)?.done ?? 0) > 200 && fs.existsSync(cacheDir) && fs.readdirSync(cacheDir).some((f) => f.endsWith('.json')),
+      'a checkpoint was written mid-index',
+      30_000,
+    );
+    const atKill = first.indexStatuses.at(-1)!;
+    assert.equal(atKill.state, 'indexing', 'the kill must land mid-index');
+    await first.kill();
+    client = undefined;
+
+    const second = await start();
+    const done = await ready(second, 60_000);
+    assert.equal(done.files, total);
+    assert.ok(done.reused > 0, `reused ${done.reused}`);
+    assert.ok(done.parsed < total, `parsed ${done.parsed} of ${total}`);
+    assert.equal(done.reused + done.parsed, total);
+  });
+
+  it('remember writes .hearth/memory.md only when project memory is on, and the note reaches the next turn', async () => {
+    writeTree(workspace, FIXTURE_REPO);
+    const c = await start();
+    await ready(c);
+    const memory = path.join(workspace, '.hearth', 'memory.md');
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'remember', arguments: { note: 'Ports come from loadConfig.' } }] }, { kind: 'text', text: 'ok' });
+    let [result] = await turn('Remember where ports come from.');
+    assert.equal(result.isError, true);
+    assert.ok(!fs.existsSync(memory));
+    assert.ok(!(chatRequests().at(-1)!.body.tools ?? []).some((t: { function: { name: string } }) => t.function.name === 'remember'));
+
+    c.setSettings({ ollama: { host: fixture.url }, chat: { model: MODEL }, memory: { enabled: true } });
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'remember', arguments: { note: 'Ports come from loadConfig.' } }] }, { kind: 'text', text: 'ok' });
+    [result] = await turn('Remember where ports come from.');
+    assert.equal(result.isError, false, result.content);
+    assert.match(fs.readFileSync(memory, 'utf8'), /\n- Ports come from loadConfig\.\n$/);
+
+    fixture.enqueue({ kind: 'text', text: 'Hello.' });
+    await turn('Hi again');
+    const system: string = chatRequests().at(-1)!.body.messages[0].content;
+    assert.match(system, /## Project memory[^\n]*\n# Project memory\n[\s\S]*- Ports come from loadConfig\./);
+    assert.ok(system.indexOf('## Project memory') < system.indexOf('## Repository map'));
+  });
+});
