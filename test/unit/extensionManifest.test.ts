@@ -63,7 +63,7 @@ describe('the extension manifest’s settings', () => {
 
   it('groups the settings by what users look for first: Ollama and models before policies', () => {
     const sections = [...manifest.contributes.configuration].sort((a, b) => a.order - b.order).map((s) => s.title);
-    assert.deepEqual(sections, ['Ollama', 'Chat', 'Inline Suggestions', 'Agent Policies', 'MCP Servers', 'Team Server']);
+    assert.deepEqual(sections, ['Ollama', 'Chat', 'Inline Suggestions', 'Codebase', 'Agent Policies', 'MCP Servers', 'Team Server']);
     const first = manifest.contributes.configuration.find((s) => s.title === 'Ollama')!;
     assert.deepEqual(Object.keys(first.properties), ['hearth.ollama.host']);
     const chat = manifest.contributes.configuration.find((s) => s.title === 'Chat')!;
