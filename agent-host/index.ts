@@ -102,6 +102,8 @@ export { HearthException } from './core/hearthException';
 export { formatUserMessage } from './core/formatUserMessage';
 // The num_ctx the core sends for a model by default; the team server uses it for completions too, so both paths load one runner.
 export { chooseNumCtx } from './core/contextBudget';
+// The one token estimate, so the codebase index sizes its chunks as the context budget counts them.
+export { estimateTokens } from './core/tokenEstimate';
 // Optional core settings beyond AgentConfig (the num_ctx cap).
 export type { CoreAgentConfig } from './core/createAgent';
 

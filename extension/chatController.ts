@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import type { ContextItem, HearthError, UserInput } from '../protocol/chat';
+import { CODEBASE_MENTION, type ContextItem, type HearthError, type UserInput } from '../protocol/chat';
 import {
   ChatEventNotification,
   ChatRetryRequest,
@@ -193,7 +193,9 @@ export class ChatController implements vscode.Disposable {
             () => [] as string[],
           ),
         ]);
-        this.view.post({ type: 'files', requestId: message.requestId, paths: [...files, ...resources] });
+        // @codebase (search the workspace for the message) leads the list once the query is a prefix of it.
+        const codebase = CODEBASE_MENTION.startsWith(message.query.toLowerCase()) && (vscode.workspace.workspaceFolders?.length ?? 0) > 0 ? [CODEBASE_MENTION] : [];
+        this.view.post({ type: 'files', requestId: message.requestId, paths: [...codebase, ...files.filter((f) => f !== CODEBASE_MENTION), ...resources] });
         break;
       }
       case 'attach':

@@ -2,7 +2,7 @@ import type { Connection, InitializeParams, ServerCapabilities, TextDocuments } 
 import { DidChangeConfigurationNotification } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as path from 'node:path';
-import { ChatEventNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
+import { ChatEventNotification, SemanticIndexStatusNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
 import type { ToolExecutor } from '../agent-host';
 import { createTurnExecutor, TurnCheckpoints } from './tools';
 import { lspApprovalGateway } from './agentTools/lspApprovalGateway';
@@ -21,6 +21,9 @@ import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
 import { lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
+import { CodebaseSearchService } from './semanticSearch/codebaseSearchService';
+import { codebaseMentionText } from './semanticSearch/codebaseMention';
+import { registerCodebaseSearch } from './semanticSearch/registerCodebaseSearch';
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -40,6 +43,8 @@ export class HearthServer {
   workspaceTrusted: boolean;
   /** MCP servers (user settings and .vscode/mcp.json) and their tools. */
   readonly mcp: McpService;
+  /** The codebase index (codebase_search, @codebase), kept under the extension's storage. */
+  readonly codebase: CodebaseSearchService;
 
   constructor(
     private readonly connection: Connection,
@@ -60,6 +65,17 @@ export class HearthServer {
       workspaceTrusted: () => this.workspaceTrusted,
       editor: lspMcpEditor(connection),
     });
+    this.codebase = new CodebaseSearchService({
+      storageDir: options.storagePath,
+      folders: this.roots,
+      config: async () => {
+        const s = await this.settings.get();
+        return { enabled: s.codebaseSearch?.enabled ?? true, embeddingModel: s.codebaseSearch?.embeddingModel ?? 'nomic-embed-text', ollamaHost: s.ollama.host };
+      },
+      onProgress: (p) => void connection.sendNotification(SemanticIndexStatusNotification.type, p),
+      log: (m) => connection.console.log(m),
+    });
+    const readFile = (rel: string) => readWorkspaceFile(this.roots, rel);
     this.chat = new ChatService({
       store: this.store,
       agent: () => this.agents.refresh(),
@@ -70,7 +86,11 @@ export class HearthServer {
         sendStatus: (s) => void connection.sendNotification(StatusNotification.type, s),
         log: (m) => connection.console.log(m),
       },
-      resolveContext: createMentionResolver((rel) => readWorkspaceFile(this.roots, rel), (server, uri, max) => this.mcp.readResource(server, uri, max)),
+      resolveContext: createMentionResolver(
+        readFile,
+        (server, uri, max) => this.mcp.readResource(server, uri, max),
+        (text) => codebaseMentionText(this.codebase, readFile, text, AbortSignal.timeout(60_000)),
+      ),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
     });
@@ -79,8 +99,10 @@ export class HearthServer {
     registerTeamHandlers(connection, this.agents);
     registerInlineCompletion(connection, this);
     registerMcpHandlers(connection, this.mcp);
+    registerCodebaseSearch(connection, params, documents, this.codebase);
     connection.onDidChangeConfiguration(() => {
       this.settings.invalidate();
+      void this.settings.get().then(() => this.codebase.refresh());
       this.runs.invalidate();
       void this.probeBackend();
       void this.mcp.reload();
@@ -101,6 +123,8 @@ export class HearthServer {
       problems: lspProblemsProvider(this.connection),
       checkpoints: this.checkpoints,
       ripgrepPath: this.options.ripgrepPath,
+      codebaseSearch: this.codebase,
+      codebaseSearchEnabled: settings.codebaseSearch?.enabled ?? true,
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
     return this.mcp.executorFor(turn, builtin);
@@ -123,6 +147,7 @@ export class HearthServer {
     }
     void this.probeBackend();
     void this.mcp.start();
+    void this.codebase.refresh();
     this.connection.console.log(`Hearth language server ready (storage: ${this.options.storagePath}, workspace: ${this.roots.join(', ') || 'none'}).`);
   }
 
@@ -147,6 +172,7 @@ export class HearthServer {
   async shutdown(): Promise<void> {
     await this.chat.stopAll();
     await this.mcp.dispose();
+    await this.codebase.dispose();
     this.store.close();
   }
 

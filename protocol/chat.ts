@@ -64,6 +64,14 @@ export function parseResourceMention(path: string): { server: string; uri: strin
   return m ? { server: m[1], uri: m[2] } : undefined;
 }
 
+/**
+ * `@codebase` in the composer: a mention whose path is this word. The
+ * language server replaces it with the codebase search results for the
+ * message's text when the message is sent (so it needs nothing new in the
+ * stored session or the team-server protocol either).
+ */
+export const CODEBASE_MENTION = 'codebase';
+
 /** The user's side of a turn. */
 export interface UserInput {
   text: string;

@@ -37,6 +37,14 @@ export interface HearthSettings {
   server?: TeamServerSettings;
   /** `hearth.mcp` (application scope): the user's own MCP servers. See the MCP section below. */
   mcp?: McpSettings;
+  /** `hearth.codebaseSearch`: semantic and full-text search of the workspace (codebase_search, @codebase). */
+  codebaseSearch?: CodebaseSearchSettings;
+}
+
+export interface CodebaseSearchSettings {
+  enabled: boolean;
+  /** The Ollama embedding model; '' means full-text ranking only. */
+  embeddingModel: string;
 }
 
 /**
@@ -173,6 +181,28 @@ export namespace ModelListRequest {
 export namespace StatusNotification {
   export const method = 'hearth/status' as const;
   export const type = new NotificationType<BackendStatus>(method);
+}
+
+// ---------------------------------------------------------------------------
+// Codebase search (issue 14): the semantic and full-text index of the workspace.
+// ---------------------------------------------------------------------------
+
+/**
+ * Where the codebase index is: `done` of `total` files in this phase. The
+ * same small shape as every index's progress, so one status bar item can show them.
+ */
+export interface SemanticIndexProgress {
+  phase: 'off' | 'opening' | 'scanning' | 'indexing' | 'ready' | 'error';
+  done: number;
+  total: number;
+  /** A sentence for the user: what happened and what to do (a missing embedding model, a rebuild). */
+  message?: string;
+}
+
+/** Server → client: the codebase index's progress, at most ten times a second while it indexes. */
+export namespace SemanticIndexStatusNotification {
+  export const method = 'hearth/codebaseSearch/status' as const;
+  export const type = new NotificationType<SemanticIndexProgress>(method);
 }
 
 // ---------------------------------------------------------------------------

@@ -37,6 +37,7 @@ export enum ToolName {
   EditFile = 'edit_file',
   RunCommand = 'run_command',
   GetProblems = 'get_problems',
+  CodebaseSearch = 'codebase_search',
 }
 
 const path = (description: string): JsonSchema => ({ type: 'string', description });
@@ -122,6 +123,22 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     description: 'List the errors and warnings VS Code currently reports, optionally for one file.',
     readOnly: true,
     parameters: { type: 'object', properties: { path: path('Workspace-relative path; omit for all files.') } },
+  },
+  [ToolName.CodebaseSearch]: {
+    name: ToolName.CodebaseSearch,
+    description:
+      'Search the workspace\'s code and documentation by meaning and keywords (an index of the whole workspace, honouring .gitignore). ' +
+      'Describe what you are looking for in words ("where is the session token refreshed"); returns the best matching chunks as path:start-end with a short snippet. ' +
+      'Use it to find where something lives before read_file; use grep for an exact string.',
+    readOnly: true,
+    parameters: {
+      type: 'object',
+      properties: {
+        query: { type: 'string', description: 'What to look for, in natural language or keywords.' },
+        limit: { type: 'integer', minimum: 1, maximum: 20, description: 'How many results (default 8).' },
+      },
+      required: ['query'],
+    },
   },
 };
 

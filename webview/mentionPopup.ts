@@ -3,7 +3,7 @@
  * forwards arrow keys, Enter, Tab and Escape here, and the textarea points at
  * the highlighted option with aria-activedescendant so screen readers follow.
  */
-import { parseResourceMention } from '../protocol/chat';
+import { CODEBASE_MENTION, parseResourceMention } from '../protocol/chat';
 import { el } from './dom';
 
 let popupCount = 0;
@@ -61,7 +61,7 @@ export class MentionPopup {
           const slash = path.lastIndexOf('/');
           // A resource shows its last URI segment and where it comes from; a file its name and folder.
           const name = resource ? resource.uri.replace(/\/+$/, '').split('/').pop() || resource.uri : slash >= 0 ? path.slice(slash + 1) : path;
-          const where = resource ? `MCP resource of ${resource.server}` : slash > 0 ? path.slice(0, slash) : '';
+          const where = resource ? `MCP resource of ${resource.server}` : path === CODEBASE_MENTION ? 'search the workspace for this message' : slash > 0 ? path.slice(0, slash) : '';
           return el(doc, 'li', {
             className: resource ? 'mention-option mention-resource' : 'mention-option',
             attrs: { id: `${this.idPrefix}-${index}`, role: 'option', 'data-index': String(index), 'data-testid': 'mention-suggestion', 'data-path': path, 'aria-selected': 'false', title: resource ? resource.uri : path },

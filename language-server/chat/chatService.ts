@@ -20,8 +20,8 @@ export interface ChatServiceDeps {
   agent: () => Promise<Agent>;
   settings: () => Promise<HearthSettings>;
   client: ChatClient;
-  /** Fills in the text of `@path` mentions from the workspace. */
-  resolveContext: (items: ContextItem[]) => Promise<ContextItem[]>;
+  /** Fills in the text of `@path` mentions from the workspace (and `@codebase` from a search for the message's text). */
+  resolveContext: (items: ContextItem[], messageText?: string) => Promise<ContextItem[]>;
   /** Tools for a turn; undefined for plain chat. */
   executorForTurn?: (turn: { sessionId: string; entryId: string }, settings: HearthSettings) => ToolExecutor | undefined;
   /** num_ctx and think for a chat turn, and whether the model must load first (ModelRunPlanner). */
@@ -55,7 +55,7 @@ export class ChatService {
     }
     const sessionId = session.summary.id;
     // The message is stored before anything can fail, so Retry always has it.
-    const context = await this.deps.resolveContext(params.input.context);
+    const context = await this.deps.resolveContext(params.input.context, params.input.text);
     const userEntry = store.addUserEntry(sessionId, { text: params.input.text, context });
     return this.startTurn(sessionId, userEntry, params.model);
   }

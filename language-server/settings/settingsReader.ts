@@ -1,4 +1,4 @@
-import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, type McpSettings, type TeamServerSettings, type ThinkSetting } from '../../protocol/lspMethods';
+import { THINK_SETTINGS, type AgentSettings, type CodebaseSearchSettings, type CompletionSettings, type HearthSettings, type McpSettings, type TeamServerSettings, type ThinkSetting } from '../../protocol/lspMethods';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
 
@@ -66,6 +66,15 @@ export function toSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): 
     agent: toAgentSettings(section(raw, 'agent')),
     server: toServerSettings(section(raw, 'server')),
     mcp: toMcpSettings(section(raw, 'mcp')),
+    codebaseSearch: toCodebaseSearchSettings(section(raw, 'codebaseSearch')),
+  };
+}
+
+/** Defaults as package.json declares them: on, with nomic-embed-text. */
+function toCodebaseSearchSettings(raw: Record<string, unknown>): CodebaseSearchSettings {
+  return {
+    enabled: typeof raw.enabled === 'boolean' ? raw.enabled : true,
+    embeddingModel: typeof raw.embeddingModel === 'string' ? raw.embeddingModel.trim() : 'nomic-embed-text',
   };
 }
 

@@ -11,10 +11,15 @@ export { evaluateCommand, type CommandVerdict, type CommandLists, type CommandCo
 export { parseShellCommand, type ParsedCommandLine, type SimpleCommand } from './shellCommand';
 export { findRipgrep } from './ripgrepSearch';
 export { looksBinary } from './textFiles';
+// The symbol index walks the workspace exactly as glob and grep do (same .gitignore rules, no symlinks followed).
+export { walkFiles } from './workspaceWalker';
+export { GitignoreRules } from './gitignoreRules';
 export { openPinnedPath, readPinned } from './pinnedFiles';
 export {
   DEFAULT_TOOL_POLICY,
   type ApprovalGateway,
+  type CodebaseSearchHit,
+  type CodebaseSearchProvider,
   type CommandApprovalRequest,
   type CommandDecision,
   type EditApprovalRequest,

@@ -1,6 +1,6 @@
 import type { CommandSandbox } from './sandbox/commandSandbox';
 import type { TurnCheckpoints } from './turnCheckpoints';
-import type { ApprovalGateway, ProblemsProvider, ToolPolicy } from './toolTypes';
+import type { ApprovalGateway, CodebaseSearchProvider, ProblemsProvider, ToolPolicy } from './toolTypes';
 import type { WorkspaceConfinement } from './workspaceConfinement';
 
 /** What one tool call sees: the call's identity, the turn's state and the injected services. */
@@ -13,6 +13,8 @@ export interface ToolContext {
   readonly confinement: WorkspaceConfinement;
   readonly approvals: ApprovalGateway;
   readonly problems?: ProblemsProvider;
+  /** The codebase index; without it codebase_search reports that it is unavailable. */
+  readonly codebaseSearch?: CodebaseSearchProvider;
   readonly checkpoints: TurnCheckpoints;
   /** The OS sandbox commands run in (kind 'none' where this machine has none: then every command asks). */
   readonly sandbox: CommandSandbox;

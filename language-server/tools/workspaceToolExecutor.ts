@@ -1,6 +1,7 @@
 import type { ToolExecutor } from '../../agent-host/index';
 import type { ToolCall, ToolResult } from '../../protocol/chat';
 import { BUILTIN_TOOL_LIST, BUILTIN_TOOLS, isToolName, ToolName, type ToolDefinition } from '../../protocol/tools';
+import { codebaseSearchTool } from './builtins/codebaseSearchTool';
 import { editFileTool } from './builtins/editFileTool';
 import { getProblemsTool } from './builtins/getProblemsTool';
 import { globTool } from './builtins/globTool';
@@ -14,7 +15,7 @@ import type { CommandSandbox } from './sandbox/commandSandbox';
 import { detectCommandSandbox } from './sandbox/detectCommandSandbox';
 import type { ToolContext, ToolOutcome, TurnState } from './toolContext';
 import { ToolError } from './toolError';
-import type { ApprovalGateway, ProblemsProvider, ToolPolicy } from './toolTypes';
+import type { ApprovalGateway, CodebaseSearchProvider, ProblemsProvider, ToolPolicy } from './toolTypes';
 import { TurnCheckpoints, type UndoReport } from './turnCheckpoints';
 import { WorkspaceConfinement } from './workspaceConfinement';
 
@@ -28,6 +29,10 @@ export interface TurnExecutorOptions {
   approvals: ApprovalGateway;
   /** VS Code's diagnostics; without it get_problems reports that they are unavailable. */
   problems?: ProblemsProvider;
+  /** The codebase index; without it (or with its setting off) codebase_search is not offered. */
+  codebaseSearch?: CodebaseSearchProvider;
+  /** Whether codebase_search is offered, decided once per turn (the provider's setting); default false. */
+  codebaseSearchEnabled?: boolean;
   /** Where checkpoints are stored (a directory), or a shared `TurnCheckpoints`. */
   checkpoints: string | TurnCheckpoints;
   /** VS Code's bundled ripgrep; null disables ripgrep (JavaScript search only); undefined looks on the PATH. */
@@ -51,6 +56,7 @@ const IMPLEMENTATIONS: Record<ToolName, ToolImplementation> = {
   [ToolName.EditFile]: editFileTool,
   [ToolName.RunCommand]: runCommandTool,
   [ToolName.GetProblems]: getProblemsTool,
+  [ToolName.CodebaseSearch]: codebaseSearchTool,
 };
 
 /**
@@ -80,7 +86,8 @@ export class WorkspaceToolExecutor implements ToolExecutor {
   /** All built-in tools in a trusted workspace; only the read-only ones in an untrusted one. */
   definitions(): ToolDefinition[] {
     const trusted = this.currentPolicy().trusted;
-    return BUILTIN_TOOL_LIST.filter((d) => trusted || d.readOnly);
+    const search = this.options.codebaseSearch !== undefined && this.options.codebaseSearchEnabled === true;
+    return BUILTIN_TOOL_LIST.filter((d) => (trusted || d.readOnly) && (d.name !== ToolName.CodebaseSearch || search));
   }
 
   async execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult> {
@@ -115,6 +122,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
         confinement: await this.getConfinement(),
         approvals: this.options.approvals,
         problems: this.options.problems,
+        codebaseSearch: this.options.codebaseSearchEnabled ? this.options.codebaseSearch : undefined,
         checkpoints: this.checkpoints,
         sandbox: this.options.sandbox ?? (await detectCommandSandbox()),
         ripgrep: () => this.getRipgrep(),

@@ -1,0 +1,17 @@
+import { DidChangeWatchedFilesNotification, type Connection, type InitializeParams, type TextDocuments } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { CodebaseSearchService } from './codebaseSearchService';
+
+/**
+ * Keeps the codebase index current: the editor's file watcher (registered
+ * dynamically for every file, since creations, deletions and changes made
+ * outside the editor matter as much as saves) and document saves both ask
+ * the service for a debounced sync, which re-reads only changed files.
+ */
+export function registerCodebaseSearch(connection: Connection, params: InitializeParams, documents: TextDocuments<TextDocument>, service: CodebaseSearchService): void {
+  connection.onDidChangeWatchedFiles(() => service.filesChanged());
+  documents.onDidSave(() => service.filesChanged());
+  if (params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
+    void connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] });
+  }
+}
