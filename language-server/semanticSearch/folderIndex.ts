@@ -64,6 +64,7 @@ export class FolderIndex {
   private vectors: Float32Array = new Float32Array(0);
   private liveChunks = 0;
   private store?: IndexStore;
+  private resetDuringSync = false;
   /** Why the index on disk was discarded at open, for the user. */
   rebuiltBecause?: string;
   /** Why this index holds no vectors for some files, for the user. */
@@ -153,6 +154,11 @@ export class FolderIndex {
       else if (outcome === 'overCap') report.overCap++;
       else report.indexed++;
       progress?.(++done, stale.length);
+    }
+    if (this.resetDuringSync) {
+      // The model answered another dimension: everything was dropped, so the whole folder is indexed again.
+      this.resetDuringSync = false;
+      return this.sync(signal, progress);
     }
     if (store.rowCount > 1000 && store.rowCount > 2 * this.liveChunks) {
       const compacted = await store.compact();
@@ -257,6 +263,7 @@ export class FolderIndex {
       this.rebuiltBecause = `the embedding model ${this.embedder?.model} now answers ${dim} dimensions instead of ${store.dimension}`;
       await store.reset(this.embedder?.model ?? null, dim);
       this.load([], new Float32Array(0));
+      this.resetDuringSync = true;
     }
     const out = new Float32Array(embedded.length * dim);
     embedded.forEach((e, i) => out.set(e, i * dim));
@@ -266,7 +273,8 @@ export class FolderIndex {
   private async openFile(rel: string, signal: AbortSignal) {
     // The walk re-checks .gitignore and symlinks for the one path; the handle comes from the pinned walk.
     for await (const file of walkFiles(this.rootRealPath, rel, { signal, maxEntries: 1 })) {
-      if (file.relativeToRoot === rel) return file.open().catch(() => undefined);
+      // Awaited inside the loop: leaving it closes the pinned folders the open goes through.
+      if (file.relativeToRoot === rel) return await file.open().catch(() => undefined);
     }
     return undefined;
   }
