@@ -25,6 +25,8 @@ export interface OllamaEmbedderOptions {
   batchSize?: number;
   /** How long Ollama keeps the embedding model loaded after a request (a duration string or seconds). */
   keepAlive?: string | number;
+  /** Longest wait for one request, a cold model load included (default 120 s); then indexing goes on with full-text only. */
+  requestTimeoutMs?: number;
   fetch?: typeof fetch;
 }
 
@@ -53,7 +55,10 @@ export function createOllamaEmbedder(options: OllamaEmbedderOptions): Embedder {
       // A client per call: its fetch carries this call's signal, so a query and an indexing batch never share one.
       const client = new Ollama({
         host: options.host,
-        fetch: (input, init) => base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, signal]) : signal }),
+        fetch: (input, init) => {
+          const limit = AbortSignal.any([signal, AbortSignal.timeout(options.requestTimeoutMs ?? 120_000)]);
+          return base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, limit]) : limit });
+        },
       });
       const out: Float32Array[] = [];
       for (let i = 0; i < texts.length; i += batchSize) {
@@ -64,6 +69,9 @@ export function createOllamaEmbedder(options: OllamaEmbedderOptions): Embedder {
           ({ embeddings } = await client.embed({ model: options.model, input, truncate: true, keep_alive: options.keepAlive ?? '5m' }));
         } catch (e) {
           if (signal.aborted) throw signal.reason ?? e;
+          if ((e as Error).name === 'TimeoutError') {
+            throw new EmbeddingUnavailable(`Ollama did not answer an embedding request with ${options.model} within ${Math.round((options.requestTimeoutMs ?? 120_000) / 1000)} s. Codebase search uses full-text ranking until then.`, 'failed');
+          }
           throw describeEmbedFailure(options.host, options.model, e);
         }
         if (!Array.isArray(embeddings) || embeddings.length !== input.length) {
