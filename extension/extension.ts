@@ -9,6 +9,7 @@ import { startLanguageClient } from './languageClient';
 import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
 import { ChatController } from './chatController';
 import { StatusBar } from './statusBar';
+import { CodebaseIndexStatusItem } from './codebaseIndexStatusItem';
 import { registerChatCommands } from './registerChatCommands';
 import { registerAgentBridge } from './registerAgentBridge';
 import { PendingApprovals } from './approvals/pendingApprovals';
@@ -54,7 +55,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   });
   const bridge = registerAgentBridge(context, client, approvals);
   const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals);
-  context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view));
+  context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new CodebaseIndexStatusItem(client));
   registerChatCommands(context, { client, chat, view, log });
   registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);

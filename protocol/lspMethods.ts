@@ -197,6 +197,14 @@ export interface SemanticIndexProgress {
   total: number;
   /** A sentence for the user: what happened and what to do (a missing embedding model, a rebuild). */
   message?: string;
+  /** Set while search works without embeddings: why, and the fix (for a warning in the status bar). */
+  problem?: string;
+}
+
+/** The codebase index's progress now (the client asks once at start, then follows the notification). */
+export namespace SemanticIndexStatusRequest {
+  export const method = 'hearth/codebaseSearch/getStatus' as const;
+  export const type = new RequestType<Record<string, never>, SemanticIndexProgress, void>(method);
 }
 
 /** Server → client: the codebase index's progress, at most ten times a second while it indexes. */

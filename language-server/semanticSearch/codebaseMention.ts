@@ -35,7 +35,9 @@ export async function codebaseMentionText(
       cache.set(hit.path, lines);
     }
     const body = lines instanceof Error ? `(could not be read: ${lines.message})` : lines.slice(hit.startLine - 1, hit.endLine).join('\n');
-    const block = `${hit.path}:${hit.startLine}-${hit.endLine}\n\`\`\`\n${body}\n\`\`\``;
+    // A fence longer than any backtick run in the chunk, so a Markdown file's own fences cannot close it early.
+    const fence = '`'.repeat(Math.max(3, ...(body.match(/`+/g) ?? []).map((r) => r.length + 1)));
+    const block = `${hit.path}:${hit.startLine}-${hit.endLine}\n${fence}\n${body}\n${fence}`;
     if (size + block.length > MAX_CHARS) break;
     size += block.length;
     parts.push(block);

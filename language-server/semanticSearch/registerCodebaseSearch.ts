@@ -1,5 +1,6 @@
 import { DidChangeWatchedFilesNotification, type Connection, type InitializeParams, type TextDocuments } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { SemanticIndexStatusRequest } from '../../protocol/lspMethods';
 import type { CodebaseSearchService } from './codebaseSearchService';
 
 /**
@@ -9,6 +10,7 @@ import type { CodebaseSearchService } from './codebaseSearchService';
  * the service for a debounced sync, which re-reads only changed files.
  */
 export function registerCodebaseSearch(connection: Connection, params: InitializeParams, documents: TextDocuments<TextDocument>, service: CodebaseSearchService): void {
+  connection.onRequest(SemanticIndexStatusRequest.type, () => service.status);
   connection.onDidChangeWatchedFiles(() => service.filesChanged());
   documents.onDidSave(() => service.filesChanged());
   if (params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {

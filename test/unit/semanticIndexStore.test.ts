@@ -172,3 +172,33 @@ describe('semantic search: index store', () => {
     await index.close();
   });
 });
+
+describe('semantic search: index store compaction', () => {
+  it('rewrites only the live records as a new generation, and the index reads the same afterwards', async () => {
+    const { IndexStore } = await import('../../language-server/semanticSearch/indexStore');
+    const ws = await makeToolWorkspace();
+    try {
+      const dir = path.join(ws.storage, 'idx');
+      const { store } = await IndexStore.open(dir, ws.root, 'm');
+      await store.setDimension(2);
+      for (let i = 0; i < 3; i++) {
+        await store.put({ path: 'a.ts', mtimeMs: i, size: 1, chunks: [{ startLine: 1, endLine: 1, text: `version ${i}` }] }, Float32Array.from([i, 1]));
+      }
+      await store.put({ path: 'b.ts', mtimeMs: 0, size: 1, chunks: [{ startLine: 1, endLine: 2, text: 'b' }] }, Float32Array.from([5, 6]));
+      await store.remove('b.ts');
+      assert.equal(store.rowCount, 4);
+      const compacted = await store.compact();
+      assert.equal(store.rowCount, 1);
+      assert.deepEqual(compacted.files.map((f) => [f.path, f.mtimeMs, f.chunks[0].text, f.vectorRow]), [['a.ts', 2, 'version 2', 0]]);
+      assert.deepEqual([...compacted.vectors], [2, 1]);
+      await store.close();
+      assert.deepEqual((await fs.readdir(dir)).sort(), ['header.json', 'log-2.jsonl', 'vectors-2.f32'], 'the old generation is gone');
+      const reopened = await IndexStore.open(dir, ws.root, 'm');
+      assert.deepEqual(reopened.files.map((f) => f.chunks[0].text), ['version 2']);
+      assert.deepEqual([...reopened.vectors], [2, 1]);
+      await reopened.store.close();
+    } finally {
+      await ws.cleanup();
+    }
+  });
+});
