@@ -161,3 +161,48 @@ describe('codebase search through the language server (integration)', function (
     assert.ok(!(chat.body.tools as { function: { name: string } }[]).some((t) => t.function.name === 'codebase_search'));
   });
 });
+
+describe('codebase search: a crash mid-index (integration)', function () {
+  this.timeout(90_000);
+
+  it('resumes after the language server is killed mid-index, embedding only the files it had not recorded', async () => {
+    const fixture = await startOllamaFixture({ models: [...DEFAULT_MODELS, { ...NOMIC_EMBED_TEXT, embedDelayMs: 150 }] });
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cbs-crash-ls-'));
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cbs-crash-ws-'));
+    const FILES = 24;
+    for (let i = 0; i < FILES; i++) fs.writeFileSync(path.join(workspace, `module${i}.ts`), `export function feature${i}() {\n  return 'feature number ${i}';\n}\n`);
+    const settings = { ollama: { host: fixture.url }, chat: { model: MODEL }, codebaseSearch: { enabled: true, embeddingModel: 'nomic-embed-text' } };
+    let client: LspTestClient | undefined;
+    try {
+      client = await startLspTestClient({ storagePath: storage, workspace, settings });
+      await until(() => fixture.requests.filter((r) => r.path === '/api/embed' && r.outcome === 'completed').length >= 6, 'six files embedded', 30_000);
+      await client.kill();
+      const before = fixture.requests.filter((r) => r.path === '/api/embed' && r.outcome === 'completed').length;
+      assert.ok(before < FILES, 'the crash came mid-index');
+      const seen = fixture.requests.length;
+
+      const progress: SemanticIndexProgress[] = [];
+      client = await startLspTestClient({ storagePath: storage, workspace, settings });
+      client.connection.onNotification(SemanticIndexStatusNotification.type, (p) => {
+        progress.push(p);
+      });
+      await until(() => progress.some((p) => p.phase === 'ready'), 'the index is ready again', 30_000);
+      assert.match(progress.find((p) => p.phase === 'ready')!.message ?? '', new RegExp(`Indexed ${FILES} files`));
+      const after = fixture.requests.slice(seen).filter((r) => r.path === '/api/embed');
+      // Files recorded before the kill are not embedded again; at most the one in flight at the kill is redone.
+      assert.ok(after.length <= FILES - before + 1, `${after.length} embed requests after the restart, ${before} files were done before`);
+      assert.ok(after.length >= FILES - before - 1);
+      fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'codebase_search', arguments: { query: 'where is feature3 defined' } }] }, { kind: 'text', text: 'ok' });
+      await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+      const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'where is feature 3', context: [] } });
+      await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+      const result = client.events.find((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult')!.event as { result: ToolResult };
+      assert.match(result.result.content.split('\n')[0], /^module3\.ts:1-3$/);
+    } finally {
+      await client?.stop();
+      await fixture.close();
+      fs.rmSync(storage, { recursive: true, force: true });
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
+  });
+});
