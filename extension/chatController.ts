@@ -1,7 +1,7 @@
 import { askTemplateValues } from './mcp/askTemplateValues';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import { TERMINAL_MENTION, type ContextItem, type HearthError, type UserInput, chatModeLabel, DEFAULT_CHAT_MODE, isChatMode, nextChatMode, type ChatMode } from '../protocol/chat';
+import { TERMINAL_MENTION, type ContextItem, type HearthError, type UserInput, chatModeLabel, DEFAULT_CHAT_MODE, isChatMode, nextChatMode, type ChatMode, CODEBASE_MENTION } from '../protocol/chat';
 import {
   ChatCommandRequest,
   ChatEventNotification,
@@ -260,9 +260,10 @@ export class ChatController implements vscode.Disposable {
             () => [] as string[],
           ),
         ]);
-        // `@terminal` comes first when the query could be it and a terminal is open.
+        // `@codebase` (search the workspace for the message) and `@terminal` lead the list once the query could be them.
+        const codebase = CODEBASE_MENTION.startsWith(message.query.toLowerCase()) && (vscode.workspace.workspaceFolders?.length ?? 0) > 0 ? [CODEBASE_MENTION] : [];
         const terminal = this.terminalMention && vscode.window.terminals.length > 0 && 'terminal'.startsWith(message.query.trim().toLowerCase()) ? [TERMINAL_MENTION] : [];
-        this.view.post({ type: 'files', requestId: message.requestId, paths: [...terminal, ...files, ...resources] });
+        this.view.post({ type: 'files', requestId: message.requestId, paths: [...codebase, ...terminal, ...files.filter((f) => f !== CODEBASE_MENTION), ...resources] });
         break;
       }
       case 'findCommands': {

@@ -3,7 +3,7 @@ import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification }
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatEventNotification, IndexStatusNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
+import { ChatEventNotification, IndexStatusNotification, SemanticIndexStatusNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
 import { estimateTokens, type ToolExecutor } from '../agent-host';
 import type { WorkspaceContextSection } from '../protocol/chat';
 import { createTurnExecutor, TurnCheckpoints } from './tools';
@@ -34,6 +34,9 @@ import { readProjectMemory } from './workspace/readProjectMemory';
 const REPO_MAP_MAX_TOKENS = 3000;
 /** Project memory's cap within the workspace-context budget, so the map always keeps room. */
 const MEMORY_MAX_TOKENS = 1200;
+import { CodebaseSearchService } from './semanticSearch/codebaseSearchService';
+import { codebaseMentionText } from './semanticSearch/codebaseMention';
+import { registerCodebaseSearch } from './semanticSearch/registerCodebaseSearch';
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -57,6 +60,8 @@ export class HearthServer {
   readonly slash: SlashCommandService;
   /** The symbol index (find_symbol, the repository map). */
   readonly index: CodeIndexService;
+  /** The codebase index (codebase_search, @codebase), kept under the extension's storage. */
+  readonly codebase: CodebaseSearchService;
 
   constructor(
     private readonly connection: Connection,
@@ -94,9 +99,22 @@ export class HearthServer {
     });
     documents.onDidSave((e) => this.index.fileChanged(e.document.uri));
     documents.onDidChangeContent((e) => this.index.documentEdited(e.document.uri, () => e.document.getText()));
+    // One handler for the connection (a second registration would replace the first): both indexes hear every change.
     connection.onDidChangeWatchedFiles((params) => {
       for (const change of params.changes) this.index.fileChanged(change.uri);
+      this.codebase.filesChanged();
     });
+    this.codebase = new CodebaseSearchService({
+      storageDir: options.storagePath,
+      folders: this.roots,
+      config: async () => {
+        const s = await this.settings.get();
+        return { enabled: s.codebaseSearch?.enabled ?? true, embeddingModel: s.codebaseSearch?.embeddingModel ?? 'nomic-embed-text', ollamaHost: s.ollama.host };
+      },
+      onProgress: (p) => void connection.sendNotification(SemanticIndexStatusNotification.type, p),
+      log: (m) => connection.console.log(m),
+    });
+    const readFile = (rel: string) => readWorkspaceFile(this.roots, rel);
     this.chat = new ChatService({
       store: this.store,
       agent: () => this.agents.refresh(),
@@ -107,7 +125,11 @@ export class HearthServer {
         sendStatus: (s) => void connection.sendNotification(StatusNotification.type, s),
         log: (m) => connection.console.log(m),
       },
-      resolveContext: createMentionResolver((rel) => readWorkspaceFile(this.roots, rel), (server, uri, max) => this.mcp.readResource(server, uri, max)),
+      resolveContext: createMentionResolver(
+        readFile,
+        (server, uri, max) => this.mcp.readResource(server, uri, max),
+        (text) => codebaseMentionText(this.codebase, readFile, text, AbortSignal.timeout(60_000)),
+      ),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
       changedResources: (sessionId, earlier, now) => this.mcp.changedResources(sessionId, earlier, now),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
@@ -129,8 +151,10 @@ export class HearthServer {
     registerTeamHandlers(connection, this.agents);
     registerInlineCompletion(connection, this);
     registerMcpHandlers(connection, this.mcp);
+    registerCodebaseSearch(connection, params, documents, this.codebase);
     connection.onDidChangeConfiguration(() => {
       this.settings.invalidate();
+      void this.settings.get().then(() => this.codebase.refresh());
       this.runs.invalidate();
       void this.probeBackend();
       void this.mcp.reload();
@@ -171,6 +195,8 @@ export class HearthServer {
       commandObserver: lspCommandObserver(this.connection, turn),
       symbols: this.index.enabled ? this.index : undefined,
       memoryEnabled: settings.memory?.enabled === true,
+      codebaseSearch: this.codebase,
+      codebaseSearchEnabled: settings.codebaseSearch?.enabled ?? true,
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
     return this.mcp.executorFor(turn, builtin);
@@ -199,6 +225,7 @@ export class HearthServer {
     void this.probeBackend();
     void this.mcp.start();
     void this.index.applySettings();
+    void this.codebase.refresh();
     this.connection.console.log(`Hearth language server ready (storage: ${this.options.storagePath}, workspace: ${this.roots.join(', ') || 'none'}).`);
   }
 
@@ -224,6 +251,7 @@ export class HearthServer {
     await this.chat.stopAll();
     await this.mcp.dispose();
     await this.index.dispose();
+    await this.codebase.dispose();
     this.store.close();
   }
 

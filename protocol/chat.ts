@@ -141,6 +141,14 @@ export interface WorkspaceContextSection {
   maxTokens?: number;
 }
 
+/**
+ * `@codebase` in the composer: a mention whose path is this word. The
+ * language server replaces it with the codebase search results for the
+ * message's text when the message is sent (so it needs nothing new in the
+ * stored session or the team-server protocol either).
+ */
+export const CODEBASE_MENTION = 'codebase';
+
 /** The user's side of a turn. */
 export interface UserInput {
   text: string;

@@ -51,6 +51,14 @@ export interface HearthSettings {
   index?: IndexSettings;
   /** `hearth.memory`: project memory (.hearth/memory.md). */
   memory?: MemorySettings;
+  /** `hearth.codebaseSearch`: semantic and full-text search of the workspace (codebase_search, @codebase). */
+  codebaseSearch?: CodebaseSearchSettings;
+}
+
+export interface CodebaseSearchSettings {
+  enabled: boolean;
+  /** The Ollama embedding model; '' means full-text ranking only. */
+  embeddingModel: string;
 }
 
 /**
@@ -359,6 +367,36 @@ export interface IndexProgress {
 export namespace IndexStatusNotification {
   export const method = 'hearth/index/status' as const;
   export const type = new NotificationType<IndexProgress>(method);
+}
+
+// ---------------------------------------------------------------------------
+// Codebase search (issue 14): the semantic and full-text index of the workspace.
+// ---------------------------------------------------------------------------
+
+/**
+ * Where the codebase index is: `done` of `total` files in this phase. The
+ * same small shape as every index's progress, so one status bar item can show them.
+ */
+export interface SemanticIndexProgress {
+  phase: 'off' | 'opening' | 'scanning' | 'indexing' | 'ready' | 'error';
+  done: number;
+  total: number;
+  /** A sentence for the user: what happened and what to do (a missing embedding model, a rebuild). */
+  message?: string;
+  /** Set while search works without embeddings: why, and the fix (for a warning in the status bar). */
+  problem?: string;
+}
+
+/** The codebase index's progress now (the client asks once at start, then follows the notification). */
+export namespace SemanticIndexStatusRequest {
+  export const method = 'hearth/codebaseSearch/getStatus' as const;
+  export const type = new RequestType<Record<string, never>, SemanticIndexProgress, void>(method);
+}
+
+/** Server → client: the codebase index's progress, at most ten times a second while it indexes. */
+export namespace SemanticIndexStatusNotification {
+  export const method = 'hearth/codebaseSearch/status' as const;
+  export const type = new NotificationType<SemanticIndexProgress>(method);
 }
 
 // ---------------------------------------------------------------------------

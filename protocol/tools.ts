@@ -41,6 +41,7 @@ export enum ToolName {
   GetProblems = 'get_problems',
   FindSymbol = 'find_symbol',
   Remember = 'remember',
+  CodebaseSearch = 'codebase_search',
 }
 
 const path = (description: string): JsonSchema => ({ type: 'string', description });
@@ -155,6 +156,22 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
       type: 'object',
       properties: { note: { type: 'string', description: 'One fact, in one or two sentences (at most 500 characters).' } },
       required: ['note'],
+    },
+  },
+  [ToolName.CodebaseSearch]: {
+    name: ToolName.CodebaseSearch,
+    description:
+      'Search the workspace\'s code and documentation by meaning and keywords (an index of the whole workspace, honouring .gitignore). ' +
+      'Describe what you are looking for in words ("where is the session token refreshed"); returns the best matching chunks as path:start-end with a short snippet. ' +
+      'Use it to find where something lives before read_file; use grep for an exact string.',
+    readOnly: true,
+    parameters: {
+      type: 'object',
+      properties: {
+        query: { type: 'string', description: 'What to look for, in natural language or keywords.' },
+        limit: { type: 'integer', minimum: 1, maximum: 20, description: 'How many results (default 8).' },
+      },
+      required: ['query'],
     },
   },
 };

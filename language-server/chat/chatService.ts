@@ -21,8 +21,8 @@ export interface ChatServiceDeps {
   agent: () => Promise<Agent>;
   settings: () => Promise<HearthSettings>;
   client: ChatClient;
-  /** Fills in the text of `@path` mentions from the workspace. */
-  resolveContext: (items: ContextItem[]) => Promise<ContextItem[]>;
+  /** Fills in the text of `@path` mentions from the workspace (and `@codebase` from a search for the message's text). */
+  resolveContext: (items: ContextItem[], messageText?: string) => Promise<ContextItem[]>;
   /** Tools for a turn; undefined for plain chat. */
   executorForTurn?: (turn: { sessionId: string; entryId: string }, settings: HearthSettings) => ToolExecutor | undefined;
   /**
@@ -88,7 +88,7 @@ export class ChatService {
     const sessionId = session.summary.id;
     // The chat's mode and switched-off rules files travel with the message and are stored with the session.
     if (params.mode !== undefined || params.disabledRules !== undefined) store.configure(sessionId, { mode: params.mode, disabledRules: params.disabledRules });
-    const context = await this.deps.resolveContext([...params.input.context, ...this.changedResources(session, params.input.context)]).then((items) =>
+    const context = await this.deps.resolveContext([...params.input.context, ...this.changedResources(session, params.input.context)], params.input.text).then((items) =>
       items.map((item, i) => (i < params.input.context.length ? item : { ...item, text: `(This resource changed since it was attached earlier in this chat; this is its current content.)\n${item.text ?? ''}` })),
     );
     const activeFile = params.activeFile?.trim() || undefined;

@@ -1,9 +1,11 @@
-import { parseResourceMention, type ContextItem } from '../../protocol/chat';
+import { CODEBASE_MENTION, parseResourceMention, type ContextItem } from '../../protocol/chat';
 
 /** Reads a workspace file for the chat; throws an Error with a user-facing message when it cannot. */
 export type WorkspaceFileReader = (relativePath: string) => Promise<string>;
 /** Reads an MCP resource as text, at most `maxChars`; throws an Error with a user-facing message when it cannot. */
 export type ResourceReader = (server: string, uri: string, maxChars: number) => Promise<string>;
+/** Searches the codebase for the message's text and returns the results as text for the model; throws with a user-facing message. */
+export type CodebaseReader = (messageText: string) => Promise<string>;
 
 const MAX_MENTION_CHARS = 200_000;
 
@@ -12,11 +14,22 @@ const MAX_MENTION_CHARS = 200_000;
  * the message with the reason, so the model (and the user reading the stored
  * session) sees what happened instead of the mention silently vanishing.
  */
-export function createMentionResolver(read: WorkspaceFileReader, readResource?: ResourceReader): (items: ContextItem[]) => Promise<ContextItem[]> {
-  return async (items) =>
+export function createMentionResolver(
+  read: WorkspaceFileReader,
+  readResource?: ResourceReader,
+  searchCodebase?: CodebaseReader,
+): (items: ContextItem[], messageText?: string) => Promise<ContextItem[]> {
+  return async (items, messageText = '') =>
     Promise.all(
       items.map(async (item) => {
         if (item.kind !== 'mention' || item.text !== undefined) return item;
+        if (item.path === CODEBASE_MENTION && searchCodebase) {
+          try {
+            return { ...item, text: await searchCodebase(messageText) };
+          } catch (err) {
+            return { ...item, text: `(Hearth could not search the codebase: ${err instanceof Error ? err.message : String(err)})` };
+          }
+        }
         const resource = readResource ? parseResourceMention(item.path) : undefined;
         if (resource) {
           try {

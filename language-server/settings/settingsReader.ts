@@ -1,4 +1,4 @@
-import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, type McpSettings, type TeamServerSettings, type ThinkSetting } from '../../protocol/lspMethods';
+import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, type McpSettings, type TeamServerSettings, type ThinkSetting, type CodebaseSearchSettings } from '../../protocol/lspMethods';
 import { SUBAGENT_ROLES, type SubagentRole } from '../../protocol/chat';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
@@ -70,6 +70,15 @@ export function toSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): 
     // The index is on unless turned off; memory is off unless a workspace (or the user) turns it on.
     index: { enabled: section(raw, 'index').enabled !== false },
     memory: { enabled: section(raw, 'memory').enabled === true },
+    codebaseSearch: toCodebaseSearchSettings(section(raw, 'codebaseSearch')),
+  };
+}
+
+/** Defaults as package.json declares them: on, with nomic-embed-text. */
+function toCodebaseSearchSettings(raw: Record<string, unknown>): CodebaseSearchSettings {
+  return {
+    enabled: typeof raw.enabled === 'boolean' ? raw.enabled : true,
+    embeddingModel: typeof raw.embeddingModel === 'string' ? raw.embeddingModel.trim() : 'nomic-embed-text',
   };
 }
 

@@ -18,6 +18,8 @@ export { openPinnedPath, readPinned } from './pinnedFiles';
 export {
   DEFAULT_TOOL_POLICY,
   type ApprovalGateway,
+  type CodebaseSearchHit,
+  type CodebaseSearchProvider,
   type CommandApprovalRequest,
   type CommandDecision,
   type CommandObserver,

@@ -111,6 +111,22 @@ export interface ProblemsProvider {
   getProblems(relativePath?: string): Promise<Problem[]>;
 }
 
+/** One result of codebase_search: a chunk of a workspace file. */
+export interface CodebaseSearchHit {
+  /** Workspace-relative display path (prefixed with the folder name in multi-root workspaces). */
+  path: string;
+  startLine: number;
+  endLine: number;
+  snippet: string;
+}
+
+/** The codebase index as codebase_search sees it (implemented by language-server/semanticSearch). */
+export interface CodebaseSearchProvider {
+  /** Whether the tool is offered now (the user's setting). */
+  enabled(): Promise<boolean>;
+  search(query: string, limit: number, signal: AbortSignal): Promise<{ hits: CodebaseSearchHit[]; ranking: 'hybrid' | 'full-text'; notes: string[] }>;
+}
+
 /**
  * The user's policy, read from settings the agent cannot write. It is read
  * again at every tool call (see `ToolExecutorOptions.policy`), so revoking

@@ -1,6 +1,7 @@
 import type { ToolExecutor } from '../../agent-host/index';
 import type { ToolCall, ToolResult } from '../../protocol/chat';
 import { BUILTIN_TOOL_LIST, BUILTIN_TOOLS, isToolName, ToolName, type ToolDefinition } from '../../protocol/tools';
+import { codebaseSearchTool } from './builtins/codebaseSearchTool';
 import { editFileTool } from './builtins/editFileTool';
 import { findSymbolTool } from './builtins/findSymbolTool';
 import { getProblemsTool } from './builtins/getProblemsTool';
@@ -16,7 +17,7 @@ import type { CommandSandbox } from './sandbox/commandSandbox';
 import { detectCommandSandbox } from './sandbox/detectCommandSandbox';
 import type { ToolContext, ToolOutcome, TurnState } from './toolContext';
 import { ToolError } from './toolError';
-import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup } from './toolTypes';
+import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup, CodebaseSearchProvider } from './toolTypes';
 import { TurnCheckpoints, type UndoReport } from './turnCheckpoints';
 import { WorkspaceConfinement } from './workspaceConfinement';
 
@@ -30,6 +31,10 @@ export interface TurnExecutorOptions {
   approvals: ApprovalGateway;
   /** VS Code's diagnostics; without it get_problems reports that they are unavailable. */
   problems?: ProblemsProvider;
+  /** The codebase index; without it (or with its setting off) codebase_search is not offered. */
+  codebaseSearch?: CodebaseSearchProvider;
+  /** Whether codebase_search is offered, decided once per turn (the provider's setting); default false. */
+  codebaseSearchEnabled?: boolean;
   /** Where checkpoints are stored (a directory), or a shared `TurnCheckpoints`. */
   checkpoints: string | TurnCheckpoints;
   /** VS Code's bundled ripgrep; null disables ripgrep (JavaScript search only); undefined looks on the PATH. */
@@ -61,6 +66,7 @@ const IMPLEMENTATIONS: Record<ToolName, ToolImplementation> = {
   [ToolName.GetProblems]: getProblemsTool,
   [ToolName.FindSymbol]: findSymbolTool,
   [ToolName.Remember]: rememberTool,
+  [ToolName.CodebaseSearch]: codebaseSearchTool,
 };
 
 /**
@@ -100,6 +106,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
   private offered(name: string): boolean {
     if (name === ToolName.FindSymbol) return this.options.symbols !== undefined && this.options.symbols.state() !== 'off';
     if (name === ToolName.Remember) return this.options.memoryEnabled === true;
+    if (name === ToolName.CodebaseSearch) return this.options.codebaseSearch !== undefined && this.options.codebaseSearchEnabled === true;
     return true;
   }
 
@@ -138,6 +145,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
         problems: this.options.problems,
         symbols: this.options.symbols,
         memoryEnabled: this.options.memoryEnabled === true,
+        codebaseSearch: this.options.codebaseSearchEnabled ? this.options.codebaseSearch : undefined,
         checkpoints: this.checkpoints,
         sandbox: this.options.sandbox ?? (await detectCommandSandbox()),
         ripgrep: () => this.getRipgrep(),

@@ -1,0 +1,46 @@
+import { CODEBASE_MENTION } from '../../protocol/chat';
+import type { CodebaseSearchService } from './codebaseSearchService';
+
+const RESULTS = 6;
+const MAX_CHARS = 24_000;
+
+/**
+ * The text `@codebase` attaches: the best chunks for the message (with the
+ * mention itself taken out of the query), each with its path and lines and
+ * its current text read from the file through the same confined reader as
+ * `@path` mentions.
+ */
+export async function codebaseMentionText(
+  service: CodebaseSearchService,
+  readFile: (relativePath: string) => Promise<string>,
+  messageText: string,
+  signal: AbortSignal,
+): Promise<string> {
+  const query = messageText.replace(new RegExp(`(^|\\s)@${CODEBASE_MENTION}(?=\\s|$|[.,;:!?])`, 'g'), ' ').trim();
+  if (query === '') return '(Nothing to search for: write what you are looking for next to @codebase.)';
+  const outcome = await service.search(query, RESULTS, signal);
+  const header = `Codebase search results for: ${query}${outcome.ranking === 'full-text' ? ' (full-text ranking)' : ''}`;
+  const notes = outcome.notes.map((n) => `(${n})`);
+  if (outcome.hits.length === 0) return [header, 'No indexed file matches.', ...notes].join('\n\n');
+  const parts = [header];
+  let size = header.length;
+  const cache = new Map<string, string[] | Error>();
+  for (const hit of outcome.hits) {
+    let lines = cache.get(hit.path);
+    if (!lines) {
+      lines = await readFile(hit.path).then(
+        (t) => t.split(/\r?\n/),
+        (e: unknown) => (e instanceof Error ? e : new Error(String(e))),
+      );
+      cache.set(hit.path, lines);
+    }
+    const body = lines instanceof Error ? `(could not be read: ${lines.message})` : lines.slice(hit.startLine - 1, hit.endLine).join('\n');
+    // A fence longer than any backtick run in the chunk, so a Markdown file's own fences cannot close it early.
+    const fence = '`'.repeat(Math.max(3, ...(body.match(/`+/g) ?? []).map((r) => r.length + 1)));
+    const block = `${hit.path}:${hit.startLine}-${hit.endLine}\n${fence}\n${body}\n${fence}`;
+    if (size + block.length > MAX_CHARS) break;
+    size += block.length;
+    parts.push(block);
+  }
+  return [...parts, ...notes].join('\n\n');
+}
