@@ -135,3 +135,5 @@ export { toMcpTool, toSchemaSubset } from './mcp/toMcpTool';
 export { formatToolResult } from './mcp/formatToolResult';
 export { describeTarget, displayCommandLine, displayUrl } from './mcp/describeTarget';
 export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';
+export type { McpOAuthHost, McpSignInPrompt } from './mcp/mcpTypes';
+export { canonicalServerUrl } from './mcp/mcpOAuthProvider';

@@ -20,7 +20,7 @@ import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
-import { lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
+import { lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers } from './mcp';
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -59,6 +59,7 @@ export class HearthServer {
       settings: () => this.settings.get(),
       workspaceTrusted: () => this.workspaceTrusted,
       editor: lspMcpEditor(connection),
+      oauth: lspMcpOAuthHost(connection),
     });
     this.chat = new ChatService({
       store: this.store,

@@ -9,6 +9,8 @@ function withDefaults(options: McpManagerOptions): ResolvedManagerOptions {
     log: options.log,
     onStatusChange: options.onStatusChange,
     roots: options.roots,
+    oauth: options.oauth,
+    signInTimeoutMs: options.signInTimeoutMs ?? 5 * 60_000,
     clientInfo: options.clientInfo ?? { name: 'hearth', version: '0.1.0' },
     connectTimeoutMs: options.connectTimeoutMs ?? 60_000,
     callTimeoutMs: options.callTimeoutMs ?? 5 * 60_000,
@@ -126,6 +128,12 @@ export class McpManager {
     if (!entry) return undefined;
     await entry.connection.restart();
     return entry.connection.status();
+  }
+
+  /** Signs out of one HTTP server (deletes its OAuth tokens) and stops it; false when it has no OAuth sign-in to forget. */
+  async signOut(name: string): Promise<boolean> {
+    const entry = this.entries.get(name);
+    return entry ? entry.connection.signOut() : false;
   }
 
   /** Stops every server (their processes included). */

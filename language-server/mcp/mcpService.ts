@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { describeTarget, displayCommandLine, HearthException, McpManager, withMcpTools, type McpManagerOptions, type McpResource, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
+import { canonicalServerUrl, describeTarget, displayCommandLine, HearthException, McpManager, type McpOAuthHost, withMcpTools, type McpManagerOptions, type McpResource, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
 import { resourceMention } from '../../protocol/chat';
 import type { HearthSettings, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
@@ -22,6 +22,8 @@ export interface McpServiceDeps {
   env?: NodeJS.ProcessEnv;
   /** How often .vscode/mcp.json and Workspace Trust are checked for changes. Default 2 s. */
   pollIntervalMs?: number;
+  /** Secret storage and the browser for HTTP servers that need OAuth sign-in. */
+  oauth?: McpOAuthHost;
   /** Overrides of the manager's timeouts and backoff (tests shorten them). */
   manager?: Partial<Omit<McpManagerOptions, 'log' | 'onStatusChange'>>;
 }
@@ -79,6 +81,7 @@ export class McpService {
       ...deps.manager,
       log,
       onStatusChange: (status) => this.publish(status.name),
+      oauth: deps.oauth,
       clientInfo: { name: 'hearth', version: '0.1.0' },
       roots: () => deps.roots.map((root) => ({ uri: pathToFileURL(root).href, name: path.basename(root) })),
     });
@@ -144,6 +147,23 @@ export class McpService {
       if (record.parsed.source === 'workspace') await this.store.forgetDenial(name);
       await this.reload();
     }
+    return this.requireInfo(name);
+  }
+
+  /**
+   * Signs out of an HTTP server: its OAuth tokens and registration are
+   * deleted from secret storage and it stops; "Restart" asks to sign in again.
+   */
+  async signOut(name: string): Promise<McpServerInfo> {
+    await this.reloading;
+    const record = this.records.find((r) => r.parsed.name === name);
+    if (!record) throw this.missing(name);
+    const config = record.parsed.config;
+    if (config.type !== 'http' || !this.deps.oauth) {
+      throw new HearthException({ code: 'invalidRequest', message: `The MCP server "${name}" does not sign in: only HTTP servers use OAuth.`, retryable: false });
+    }
+    // A server that is not running (untrusted, declined) still has its stored tokens deleted.
+    if (!(await this.manager.signOut(name)) && URL.canParse(config.url)) await this.deps.oauth.remove(canonicalServerUrl(new URL(config.url)));
     return this.requireInfo(name);
   }
 
@@ -345,6 +365,7 @@ export class McpService {
       pid: status.pid,
       restarts: status.restarts,
       nextRestartAt: status.nextRestartAt,
+      ...(status.signedIn ? { signedIn: true } : {}),
     };
   }
 
