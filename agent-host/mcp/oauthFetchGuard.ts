@@ -28,7 +28,8 @@ export function oauthFetchGuard(serverUrl: URL, configuredHeaders: readonly stri
     url.hash = '';
     if (url.href === server.href) return base(input, init);
     if (!isSecureOrLoopback(url)) {
-      throw new Error(`Hearth refuses to use ${url.origin} for sign-in: authorization metadata and endpoints must use https`);
+      // Permanent: retrying cannot make the server's configuration secure, so the server fails instead of restarting.
+      throw Object.assign(new Error(`Hearth refuses to use ${url.origin} for sign-in: authorization metadata and endpoints must use https`), { permanent: true });
     }
     if (url.origin === server.origin || stripped.size === 0 || !init?.headers) return base(input, init);
     const headers = new Headers(init.headers);
