@@ -59,7 +59,8 @@ export class HearthServer {
       settings: () => this.settings.get(),
       workspaceTrusted: () => this.workspaceTrusted,
       editor: lspMcpEditor(connection),
-      oauth: lspMcpOAuthHost(connection),
+      // Only an editor that declared it keeps the secrets; asking any other would delay every HTTP server's start.
+      oauth: options.mcpOAuth ? lspMcpOAuthHost(connection) : undefined,
     });
     this.chat = new ChatService({
       store: this.store,

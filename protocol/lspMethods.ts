@@ -21,6 +21,12 @@ export interface HearthInitializationOptions {
   clientVersion?: string;
   /** VS Code Workspace Trust at start; changes arrive as `hearth/workspace/trust`. Untrusted means read-only tools. */
   workspaceTrusted?: boolean;
+  /**
+   * The client keeps MCP servers' OAuth state in its secret storage
+   * (`hearth/mcp/oauth/*`) and answers `hearth/mcp/signIn`. Without it, an
+   * HTTP server that answers 401 fails to start as it always did.
+   */
+  mcpOAuth?: boolean;
 }
 
 /** The `hearth` settings section, as the server reads it with `workspace/configuration`. */

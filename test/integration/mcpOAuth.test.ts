@@ -48,6 +48,7 @@ describe('OAuth sign-in for a Streamable HTTP MCP server through the language se
     hearth = await startMcpTestServer({
       storagePath: storage,
       workspace,
+      mcpOAuth: true,
       settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, mcp: { servers: { secure: { type: 'http', url: mcp.url } } } },
     });
     const connection = hearth.client.connection;
