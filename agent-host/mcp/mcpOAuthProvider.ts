@@ -133,6 +133,8 @@ export class McpOAuthProvider implements OAuthClientProvider {
     this.stored.tokens = tokens;
     await this.persist();
     this.log(this.exchanging ? 'Signed in; its tokens are kept in VS Code\'s secret storage.' : 'Its access token was refreshed.');
+    // A refresh needs no redirect: the listener discoveryState() opened is closed again.
+    if (!this.exchanging) await this.redirect.close();
   }
 
   redirectToAuthorization(url: URL): void {

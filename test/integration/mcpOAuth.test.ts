@@ -177,6 +177,22 @@ describe('OAuth sign-in for a Streamable HTTP MCP server through the language se
     assert.equal(editor.signIns.length, 2);
   });
 
+  it('asks the user to sign in again when the grant was revoked, and the call that found out says so', async () => {
+    await startServers();
+    const editor = newEditor();
+    const server = await start(editor);
+    await server.waitForServer('secure', (s) => s.state === 'running', 'running after sign-in');
+    auth.expireAccessTokens();
+    auth.revokeRefreshTokens();
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'secure.whoami', arguments: {} }] }, { kind: 'text', text: 'Try later.' });
+    const turn = await server.turn('Who am I?');
+    assert.equal(turn.results[0].isError, true);
+    assert.match(turn.results[0].content, /needs the user to sign in again/);
+    await until(() => editor.signIns.length === 2, 'the second sign-in question', 20_000);
+    await server.waitForServer('secure', (s) => s.state === 'running' && s.signedIn === true, 'running after signing in again');
+    assert.equal(tokenGrants('authorization_code').length, 2);
+  });
+
   it('refuses a redirect whose state it did not issue, and completes with the real one', async () => {
     await startServers();
     const editor = newEditor('forgeStateFirst');
