@@ -136,4 +136,4 @@ export { formatToolResult } from './mcp/formatToolResult';
 export { describeTarget, displayCommandLine, displayUrl } from './mcp/describeTarget';
 export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';
 export type { McpOAuthHost, McpSignInPrompt } from './mcp/mcpTypes';
-export { canonicalServerUrl } from './mcp/mcpOAuthProvider';
+export { canonicalServerUrl, parseUrl } from './mcp/mcpOAuthProvider';

@@ -14,6 +14,15 @@ interface StoredOAuthState {
 /** The user chose not to sign in. */
 export class SignInDeclined extends Error {}
 
+/** The URL, or undefined when `text` is not one (URL.canParse needs a newer Node than some editors ship). */
+export function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
+}
+
 /** The key of a server's OAuth state: its URL without the fragment, so the tokens of one server are never presented to another. */
 export function canonicalServerUrl(url: URL): string {
   const copy = new URL(url.href);

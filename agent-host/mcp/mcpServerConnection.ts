@@ -7,7 +7,7 @@ import { formatToolResult } from './formatToolResult';
 import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
-import { canonicalServerUrl, McpOAuthProvider, SignInDeclined } from './mcpOAuthProvider';
+import { canonicalServerUrl, McpOAuthProvider, parseUrl, SignInDeclined } from './mcpOAuthProvider';
 import { oauthFetchGuard } from './oauthFetchGuard';
 import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { toMcpTool, type ListedTool } from './toMcpTool';
@@ -77,8 +77,8 @@ export class McpServerConnection {
     private readonly options: ResolvedManagerOptions,
   ) {
     const config = spec.config;
-    if (config.type === 'http' && options.oauth && URL.canParse(config.url)) {
-      const url = new URL(config.url);
+    const url = config.type === 'http' ? parseUrl(config.url) : undefined;
+    if (config.type === 'http' && options.oauth && url) {
       this.oauth = new McpOAuthProvider(spec.name, canonicalServerUrl(url), describeTarget(config), options.oauth, (m) => this.log(m));
     }
   }

@@ -16,8 +16,12 @@ function keyName(serverUrl: string): string {
 }
 
 function checkedUrl(serverUrl: unknown): string {
-  if (typeof serverUrl !== 'string' || !URL.canParse(serverUrl)) throw new Error('serverUrl must be a URL');
-  return serverUrl;
+  try {
+    if (typeof serverUrl === 'string' && new URL(serverUrl)) return serverUrl;
+  } catch {
+    // Reported below.
+  }
+  throw new Error('serverUrl must be a URL');
 }
 
 export async function readMcpOAuthState(secrets: vscode.SecretStorage, serverUrl: unknown): Promise<{ value: string | null }> {

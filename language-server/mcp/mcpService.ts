@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { canonicalServerUrl, describeTarget, displayCommandLine, HearthException, McpManager, type McpOAuthHost, withMcpTools, type McpManagerOptions, type McpResource, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
+import { canonicalServerUrl, parseUrl, describeTarget, displayCommandLine, HearthException, McpManager, type McpOAuthHost, withMcpTools, type McpManagerOptions, type McpResource, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
 import { resourceMention } from '../../protocol/chat';
 import type { HearthSettings, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
@@ -163,7 +163,8 @@ export class McpService {
       throw new HearthException({ code: 'invalidRequest', message: `The MCP server "${name}" does not sign in: only HTTP servers use OAuth.`, retryable: false });
     }
     // A server that is not running (untrusted, declined) still has its stored tokens deleted.
-    if (!(await this.manager.signOut(name)) && URL.canParse(config.url)) await this.deps.oauth.remove(canonicalServerUrl(new URL(config.url)));
+    const url = parseUrl(config.url);
+    if (!(await this.manager.signOut(name)) && url) await this.deps.oauth.remove(canonicalServerUrl(url));
     return this.requireInfo(name);
   }
 
