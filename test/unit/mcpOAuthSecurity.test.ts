@@ -10,6 +10,7 @@ import { McpManager } from '../../agent-host/mcp/mcpManager';
 import { McpOAuthProvider } from '../../agent-host/mcp/mcpOAuthProvider';
 import type { McpOAuthHost, McpServerStatus } from '../../agent-host/mcp/mcpTypes';
 import { oauthFetchGuard } from '../../agent-host/mcp/oauthFetchGuard';
+import { deleteMcpOAuthState, readMcpOAuthState, storeMcpOAuthState } from '../../extension/mcp/mcpOAuthSecrets';
 import type { AuthorizationServerFixture } from '../fixtures/oauthAuthorizationServer';
 import { startProtectedMcpServer } from '../fixtures/oauthProtectedMcpServer';
 import { until } from '../fixtures/until';
@@ -98,5 +99,25 @@ describe('MCP OAuth security rules', () => {
       await manager.dispose();
       await mcp.close();
     }
+  });
+
+  it('keeps each server\'s OAuth state in secret storage under a hash of its URL, one server\'s apart from another\'s', async () => {
+    const entries = new Map<string, string>();
+    const secrets = {
+      get: async (key: string) => entries.get(key),
+      store: async (key: string, value: string) => void entries.set(key, value),
+      delete: async (key: string) => void entries.delete(key),
+    } as unknown as Parameters<typeof readMcpOAuthState>[0];
+    const a = 'https://a.example.test/mcp?api_key=query-secret';
+    const b = 'https://b.example.test/mcp';
+    await storeMcpOAuthState(secrets, a, '{"tokens":{"access_token":"for-a"}}');
+    assert.deepEqual(await readMcpOAuthState(secrets, b), { value: null });
+    assert.deepEqual(await readMcpOAuthState(secrets, a), { value: '{"tokens":{"access_token":"for-a"}}' });
+    const [key] = [...entries.keys()];
+    assert.match(key, /^hearth\.mcp\.oauth:[0-9a-f]{64}$/, 'the key names no URL (a query may hold a secret)');
+    await assert.rejects(storeMcpOAuthState(secrets, 'not a url', '{}'), /serverUrl must be a URL/);
+    await assert.rejects(storeMcpOAuthState(secrets, b, 'x'.repeat(64 * 1024 + 1)), /at most/);
+    await deleteMcpOAuthState(secrets, a);
+    assert.equal(entries.size, 0);
   });
 });
