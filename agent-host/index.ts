@@ -3,7 +3,7 @@
  * team server (remote mode) use the agent only through what this file exports;
  * everything else under agent-host/ is internal.
  */
-import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, ToolCall, ToolResult, UserInput } from '../protocol/chat';
+import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, UserInput } from '../protocol/chat';
 import type { ModelInfo } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
 
@@ -55,6 +55,18 @@ export interface TurnOptions {
    * limits; undefined offers no such tool. Only a turn with an executor can.
    */
   subagents?: SubagentOptions;
+  /**
+   * Offers the update_todos tool, which keeps a plan the user sees as a
+   * checklist; `current` is the plan so far (from earlier turns, perhaps
+   * edited by the user), shown to the model. Undefined offers no such tool.
+   */
+  todos?: { current: TodoItem[] };
+  /**
+   * Summarise the oldest exchanges of the history once the prompt passes
+   * this fraction of the context budget (0.7 by default in the language
+   * server); undefined never compacts.
+   */
+  compactAt?: number;
 }
 
 /** Limits and models for sub-agents; the caller decides the models, as it does the turn's. */
@@ -115,6 +127,8 @@ export interface AgentConfig {
 export { createAgent } from './core/createAgent';
 export { HearthException } from './core/hearthException';
 export { formatUserMessage } from './core/formatUserMessage';
+// How a compaction's summary stands in for the exchanges it replaced; the language server rebuilds later histories with it.
+export { compactedHistoryPrefix } from './core/compaction';
 // The num_ctx the core sends for a model by default; the team server uses it for completions too, so both paths load one runner.
 export { chooseNumCtx } from './core/contextBudget';
 // Optional core settings beyond AgentConfig (the num_ctx cap).
@@ -134,6 +148,6 @@ export { serverSlug, namespacedToolName, MAX_TOOL_NAME_LENGTH } from './mcp/name
 export { toMcpTool, toSchemaSubset } from './mcp/toMcpTool';
 export { formatToolResult } from './mcp/formatToolResult';
 export { describeTarget, displayCommandLine, displayUrl } from './mcp/describeTarget';
-export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';
+export type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpProgress, McpPrompt, McpPromptArgument, McpPromptContent, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcp/mcpTypes';
 export type { McpOAuthHost, McpSignInPrompt } from './mcp/mcpTypes';
 export { canonicalServerUrl, parseUrl } from './mcp/mcpOAuthProvider';

@@ -2,17 +2,21 @@ import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
 import type { ContextItem, HearthError, UserInput } from '../protocol/chat';
 import {
+  ChatCommandRequest,
   ChatEventNotification,
   ChatRetryRequest,
   ChatContinueRequest,
   ChatSendRequest,
   ChatStopRequest,
+  ChatTodosRequest,
+  ChatUndoCompactionRequest,
   McpResourcesRequest,
   ModelListRequest,
   SessionDeleteRequest,
   SessionRenameRequest,
   SessionGetRequest,
   SessionListRequest,
+  SlashCommandsRequest,
   StatusNotification,
   type BackendStatus,
   type ChatEventParams,
@@ -97,12 +101,13 @@ export class ChatController implements vscode.Disposable {
     await this.send({ type: 'send', text, context, sessionId: this.currentSessionId }, true);
   }
 
-  async newChat(): Promise<void> {
+  /** `answersSend`: the view asked for it with `/new`, so its pending send is done. */
+  async newChat(answersSend = false): Promise<void> {
     // Answer the view before saving the choice: a message sent right after "New chat" starts
     // its turn while the save is still pending, and a `session: null` posted after that
     // turn's `turnStarted` would blank the new turn in the view.
     const saved = this.setCurrent(undefined);
-    this.view.post({ type: 'session', session: null });
+    this.view.post({ type: 'session', session: null, ...(answersSend ? { answersSend } : {}) });
     this.view.post({ type: 'show', what: 'input' });
     await saved;
   }
@@ -196,6 +201,15 @@ export class ChatController implements vscode.Disposable {
         this.view.post({ type: 'files', requestId: message.requestId, paths: [...files, ...resources] });
         break;
       }
+      case 'findCommands': {
+        // A language server that cannot list them (still starting) leaves the popup empty rather than failing.
+        const commands = await this.client.sendRequest(SlashCommandsRequest.type, { query: message.query }).then(
+          (r) => r.commands,
+          () => [],
+        );
+        this.view.post({ type: 'commands', requestId: message.requestId, commands });
+        break;
+      }
       case 'attach':
         if (message.what === 'selection') this.attach(selectionContext(vscode.window.activeTextEditor), 'selection');
         else this.attach(activeFileContext(vscode.window.activeTextEditor), 'active file');
@@ -214,6 +228,20 @@ export class ChatController implements vscode.Disposable {
         if (result) this.view.post({ type: 'turnUndone', sessionId: message.sessionId, entryId: message.entryId, restored: relative(result.restored), removed: relative(result.removed) });
         break;
       }
+      case 'undoCompaction':
+        try {
+          await this.client.sendRequest(ChatUndoCompactionRequest.type, { sessionId: message.sessionId, entryId: message.entryId });
+        } catch (err) {
+          void vscode.window.showWarningMessage(`Hearth could not undo the compaction: ${errorMessage(err)}`);
+        }
+        break;
+      case 'editTodos':
+        try {
+          await this.client.sendRequest(ChatTodosRequest.type, { sessionId: message.sessionId, entryId: message.entryId, items: message.items });
+        } catch (err) {
+          void vscode.window.showWarningMessage(`Hearth could not save the plan: ${errorMessage(err)}`);
+        }
+        break;
       case 'exportSession':
         await this.bridge.exportSession(message.sessionId);
         break;
@@ -259,7 +287,30 @@ export class ChatController implements vscode.Disposable {
     if (!message.text.trim()) return;
     const sessionId = message.sessionId ?? this.currentSessionId;
     const input: UserInput = { text: message.text, context: message.context };
+    if (message.command) {
+      await this.sendCommand(message.command, input, sessionId, message.model);
+      return;
+    }
     await this.startTurn(() => this.client.sendRequest(ChatSendRequest.type, { sessionId, input, model: message.model }), false, fromEditor ? input : undefined);
+  }
+
+  /**
+   * A message that starts with a slash command. The language server decides
+   * what it means; the extension only adds the active editor's selection (or
+   * file), which the code commands use when the message has no code of its own.
+   */
+  private async sendCommand(command: { name: string; args: string }, input: UserInput, sessionId: string | undefined, model: string | undefined): Promise<void> {
+    const editor = vscode.window.activeTextEditor;
+    const editorContext = selectionContext(editor) ?? activeFileContext(editor);
+    let shown: UserInput | undefined;
+    let newChat = false;
+    await this.startTurn(async () => {
+      const result = await this.client.sendRequest(ChatCommandRequest.type, { sessionId, input, model, command, ...(editorContext ? { editorContext } : {}) });
+      shown = result.input;
+      newChat = result.newChat === true;
+      return result.started;
+    }, false, () => shown);
+    if (newChat && !shown) await this.newChat(true);
   }
 
   private relayEvent(p: ChatEventParams): void {
@@ -274,8 +325,13 @@ export class ChatController implements vscode.Disposable {
     if (p.sessionId === this.currentSessionId) this.view.post({ type: 'event', ...p });
   }
 
-  private async startTurn(request: () => Promise<ChatTurnStarted>, retry: boolean, input?: UserInput): Promise<void> {
-    let started: ChatTurnStarted;
+  /**
+   * `request` may start no turn (a command that only acts, like `/new`).
+   * `input` is the user's side to show when the view did not type it (or, as
+   * a function, whatever the request said was stored).
+   */
+  private async startTurn(request: () => Promise<ChatTurnStarted | undefined>, retry: boolean, input?: UserInput | (() => UserInput | undefined)): Promise<void> {
+    let started: ChatTurnStarted | undefined;
     this.pendingTurnRequests++;
     try {
       started = await request();
@@ -286,10 +342,14 @@ export class ChatController implements vscode.Disposable {
       return;
     }
     this.pendingTurnRequests--;
+    if (!started) {
+      this.releaseHeldEvents();
+      return;
+    }
     // Switch to the turn's session synchronously, before any more of its
     // events are relayed, so the view never drops the first tokens of a new chat.
     this.currentSessionId = started.sessionId;
-    this.view.post({ type: 'turnStarted', ...started, retry, input });
+    this.view.post({ type: 'turnStarted', ...started, retry, input: typeof input === 'function' ? input() : input });
     this.streaming.add(started.sessionId);
     // Events that raced the response (possibly the whole turn, `done`
     // included) follow the view's turnStarted, in the order they arrived.

@@ -1,6 +1,7 @@
 import type { Connection, InitializeParams, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import { DidChangeConfigurationNotification } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { ChatEventNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
 import type { ToolExecutor } from '../agent-host';
@@ -21,6 +22,8 @@ import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
 import { lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers } from './mcp';
+import { SlashCommandService } from './slash/slashCommandService';
+import { registerSlashHandlers } from './slash/registerSlashHandlers';
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -40,6 +43,8 @@ export class HearthServer {
   workspaceTrusted: boolean;
   /** MCP servers (user settings and .vscode/mcp.json) and their tools. */
   readonly mcp: McpService;
+  /** Slash commands: built-ins, prompt files and MCP prompts, expanded here and nowhere else. */
+  readonly slash: SlashCommandService;
 
   constructor(
     private readonly connection: Connection,
@@ -76,7 +81,17 @@ export class HearthServer {
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
     });
+    this.slash = new SlashCommandService({
+      roots: this.roots,
+      // The user's own prompt files sit beside nothing the agent can write: outside every workspace, in the home folder.
+      userPromptsDir: path.join(os.homedir(), '.hearth', 'prompts'),
+      workspaceTrusted: () => this.workspaceTrusted,
+      mcp: this.mcp,
+      send: (params, expansion) => this.chat.send(params, expansion),
+      log: (m) => connection.console.log(m),
+    });
     registerChatHandlers(connection, this);
+    registerSlashHandlers(connection, this.slash);
     registerAgentToolHandlers(connection, this);
     registerTeamHandlers(connection, this.agents);
     registerInlineCompletion(connection, this);

@@ -145,6 +145,17 @@ export interface SubagentOutcome {
   error?: HearthError;
 }
 
+/** One step of the agent's visible plan (its update_todos tool), which the user may edit between turns. */
+export const TODO_STATUSES = ['pending', 'inProgress', 'done'] as const;
+export type TodoStatus = (typeof TODO_STATUSES)[number];
+export interface TodoItem {
+  text: string;
+  status: TodoStatus;
+}
+/** The most items a plan holds, and the longest item: a plan is a short checklist, not a document. */
+export const MAX_TODO_ITEMS = 30;
+export const MAX_TODO_TEXT = 500;
+
 /** What a sub-agent does while it works, as the chat shows it inside its card. */
 export type SubagentActivity = Extract<AgentEvent, { type: 'toolCall' | 'toolResult' | 'status' }>;
 
@@ -166,6 +177,26 @@ export type AgentEvent =
   | { type: 'status'; message: string; level: 'info' | 'warning' }
   | { type: 'usage'; usage: Usage }
   | { type: 'error'; error: HearthError }
+  /**
+   * The agent's plan as a whole, each time it changes (its update_todos
+   * tool), or as the user edited it between turns (`byUser`).
+   */
+  | { type: 'todos'; items: TodoItem[]; byUser?: boolean }
+  /**
+   * How full the model's context is for the request about to be sent, from
+   * the same budget the prompt is fitted to: the chat header's meter.
+   */
+  | { type: 'context'; promptTokens: number; budgetTokens: number; numCtx: number }
+  /**
+   * The oldest `summarizedExchanges` exchanges of the history (each starts
+   * at a user message) were replaced by `summary` for this turn and the ones
+   * after it, because the context passed the compaction threshold. The
+   * language server adds `keptFrom`, the first user entry kept verbatim. The
+   * messages stay in the session log; `compactionUndone` brings them back.
+   */
+  | { type: 'compacted'; summary: string; summarizedExchanges: number; keptFrom?: string }
+  /** The user undid this reply's compaction: later turns see the full history again, and this chat no longer compacts. */
+  | { type: 'compactionUndone' }
   /** A sub-agent started (by the main agent's `run_subagents` call). */
   | { type: 'agentSpawn'; agent: SubagentInfo }
   /** A tool call, result or notice of a running sub-agent. */

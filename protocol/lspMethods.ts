@@ -8,8 +8,9 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
-import type { AgentEvent, HearthError, HearthErrorCode, SubagentRole, UserInput } from './chat';
+import type { AgentEvent, ContextItem, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
+import type { SlashCommandCall, SlashCommandInfo } from './slashCommands';
 
 /** Options the client passes in `initialize.initializationOptions`. */
 export interface HearthInitializationOptions {
@@ -36,7 +37,13 @@ export const THINK_SETTINGS: readonly ThinkSetting[] = ['auto', 'on', 'off', 'lo
 
 export interface HearthSettings {
   ollama: { host: string };
-  chat: { model: string; think?: ThinkSetting; thinkByModel?: Record<string, ThinkSetting> };
+  chat: {
+    model: string;
+    think?: ThinkSetting;
+    thinkByModel?: Record<string, ThinkSetting>;
+    /** Fraction of the context budget past which older exchanges are summarised (`hearth.chat.compactionThreshold`); 1 never compacts. */
+    compactionThreshold?: number;
+  };
   completion: { model: string } & Partial<CompletionSettings>;
   agent?: AgentSettings;
   /** The team server (remote mode). The API key is never a setting: see TeamConnectRequest. */
@@ -61,6 +68,8 @@ export interface AgentSettings {
   subagentMaxParallel: number;
   /** A model per sub-agent role; a role without one uses the chat's model. */
   subagentModels: Partial<Record<SubagentRole, string>>;
+  /** Whether the agent keeps a visible plan (`hearth.agent.todoList`). */
+  todoList: boolean;
 }
 
 export interface ModelInfo {
@@ -141,10 +150,61 @@ export namespace ChatContinueRequest {
   export const type = new RequestType<SessionRef & { model?: string }, ChatTurnStarted, HearthError>(method);
 }
 
+/** The user's edit of a reply's plan (its checklist); the next turn starts from it. Refused while the chat streams. */
+export namespace ChatTodosRequest {
+  export const method = 'hearth/chat/todos' as const;
+  export const type = new RequestType<SessionRef & { entryId: string; items: TodoItem[] }, Record<string, never>, HearthError>(method);
+}
+
+/** Brings back the full history a reply's compaction replaced; the chat no longer compacts. Refused while the chat streams. */
+export namespace ChatUndoCompactionRequest {
+  export const method = 'hearth/chat/undoCompaction' as const;
+  export const type = new RequestType<SessionRef & { entryId: string }, Record<string, never>, HearthError>(method);
+}
+
 /** Stops the session's running turn; the model request is aborted. Resolves with whether a turn was running. */
 export namespace ChatStopRequest {
   export const method = 'hearth/chat/stop' as const;
   export const type = new RequestType<SessionRef, { stopped: boolean }, HearthError>(method);
+}
+
+/**
+ * A message that starts with a slash command. `input.text` is what the user
+ * typed (shown in the chat and stored); the server expands `command` into the
+ * text the model reads. `editorContext` is the active editor's selection (or
+ * file), which the built-ins that work on code use when the message carries
+ * no code of its own.
+ */
+export interface ChatCommandParams extends ChatSendParams {
+  command: SlashCommandCall;
+  editorContext?: ContextItem;
+}
+
+/**
+ * `started`: the turn, as for `hearth/chat/send`, with `input` the user's side as
+ * stored (its context may include the editor code the command used).
+ * `newChat`: the command opened a new chat (`/new`); with text after it, `started` is that chat's first turn.
+ */
+export interface ChatCommandResult {
+  started?: ChatTurnStarted;
+  input?: UserInput;
+  newChat?: boolean;
+}
+
+/**
+ * Runs a slash command: expands it and starts the turn like `hearth/chat/send`,
+ * or performs its action. An unknown command, a missing required argument or
+ * a failing MCP prompt is an `invalidRequest` error and nothing is stored.
+ */
+export namespace ChatCommandRequest {
+  export const method = 'hearth/chat/command' as const;
+  export const type = new RequestType<ChatCommandParams, ChatCommandResult, HearthError>(method);
+}
+
+/** The commands matching `query` (a prefix or part of the name), for `/` completion: built-ins, prompt files, MCP prompts. */
+export namespace SlashCommandsRequest {
+  export const method = 'hearth/slash/list' as const;
+  export const type = new RequestType<{ query: string }, { commands: SlashCommandInfo[] }, HearthError>(method);
 }
 
 /** Server → client: one event of a running turn. */

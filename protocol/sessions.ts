@@ -1,4 +1,4 @@
-import type { AgentEvent, ContextItem, HearthError, SubagentInfo, SubagentOutcome, ToolCall, ToolResult, Usage, DoneReason } from './chat';
+import type { AgentEvent, ContextItem, HearthError, SubagentInfo, SubagentOutcome, TodoItem, ToolCall, ToolResult, Usage, DoneReason } from './chat';
 
 /** A row of the history list. */
 export interface SessionSummary {
@@ -16,6 +16,12 @@ export interface UserEntry {
   id: string;
   text: string;
   context: ContextItem[];
+  /**
+   * What the model reads instead of `text` when the message was a slash
+   * command (`text` stays what the user typed). Kept, so a retry and every
+   * later turn send the same expansion without running the command again.
+   */
+  expansion?: string;
   at: number;
 }
 
@@ -41,6 +47,12 @@ export interface AssistantEntry {
   doneReason?: DoneReason;
   error?: HearthError;
   usage?: Usage;
+  /** How full the context was at this reply's last model request. */
+  context?: { promptTokens: number; budgetTokens: number; numCtx: number };
+  /** Older exchanges this reply's turn replaced by a summary (undone: the full history is back). */
+  compaction?: { summary: string; summarizedExchanges: number; keptFrom?: string; undone?: boolean };
+  /** The agent's plan as it last stood in this reply (its own updates, or the user's edit). */
+  todos?: TodoItem[];
   at: number;
 }
 
@@ -63,6 +75,18 @@ function findSubagent(entry: AssistantEntry, agentId: string): Extract<Assistant
 /** Applies one agent event to an assistant entry. Shared by the store (replay) and the webview (live). */
 export function applyAgentEvent(entry: AssistantEntry, event: AgentEvent): void {
   switch (event.type) {
+    case 'context':
+      entry.context = { promptTokens: event.promptTokens, budgetTokens: event.budgetTokens, numCtx: event.numCtx };
+      break;
+    case 'compacted':
+      entry.compaction = { summary: event.summary, summarizedExchanges: event.summarizedExchanges, keptFrom: event.keptFrom };
+      break;
+    case 'compactionUndone':
+      if (entry.compaction) entry.compaction.undone = true;
+      break;
+    case 'todos':
+      entry.todos = event.items.map((item) => ({ ...item }));
+      break;
     case 'agentSpawn':
       entry.parts.push({ kind: 'subagent', agent: event.agent, parts: [] });
       break;

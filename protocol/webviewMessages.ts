@@ -5,9 +5,10 @@
  * extension validates each message at runtime before acting on it, because a
  * webview's messages cross a trust boundary.
  */
-import type { AgentEvent, ContextItem, HearthError, UserInput } from './chat';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput } from './chat';
 import type { SessionSummary, SessionView } from './sessions';
 import type { BackendStatus, CommandApprovalParams, McpServerSource, ModelInfo } from './lspMethods';
+import { MAX_SLASH_NAME_LENGTH, type SlashCommandCall, type SlashCommandInfo } from './slashCommands';
 
 export interface ModelPickerState {
   models: ModelInfo[];
@@ -81,8 +82,11 @@ export interface ToWebviewMap {
   approvalRequested: { approval: ApprovalRequest };
   /** An approval was answered (here or in the diff editor), cancelled or expired. */
   approvalSettled: { id: string; outcome: ApprovalOutcome };
-  /** The session to show (new chat: an empty session view with no id yet). */
-  session: { session: SessionView | null };
+  /**
+   * The session to show (new chat: an empty session view with no id yet).
+   * `answersSend`: it is the answer to the view's pending send (`/new`), which is therefore done.
+   */
+  session: { session: SessionView | null; answersSend?: boolean };
   /** One live event for the shown session. */
   event: { sessionId: string; entryId: string; event: AgentEvent };
   /** A turn began: the webview adds the user entry and an empty assistant entry. */
@@ -107,6 +111,8 @@ export interface ToWebviewMap {
   addContext: { item: ContextItem };
   /** Answer to `findFiles`, for `@` completion. */
   files: { requestId: number; paths: string[] };
+  /** Answer to `findCommands`, for `/` completion. */
+  commands: { requestId: number; commands: SlashCommandInfo[] };
   /** Shows the history list, or focuses the input. */
   show: { what: 'history' | 'input' };
   /** The files of one reply were restored (Undo). */
@@ -122,7 +128,8 @@ type NoPayload = Record<never, never>;
 /** Webview → extension. */
 export interface FromWebviewMap {
   ready: NoPayload;
-  send: { text: string; context: ContextItem[]; model?: string; sessionId?: string };
+  /** `command`: the text starts with a slash command, sent as its name and the text after it; the language server expands it. */
+  send: { text: string; context: ContextItem[]; model?: string; sessionId?: string; command?: SlashCommandCall };
   /** `model` overrides the session's model for this retry (the user picked an installed model after modelNotFound). */
   retry: { sessionId: string; model?: string };
   /** Resumes the last answer, which stopped at the model's length limit. */
@@ -136,6 +143,7 @@ export interface FromWebviewMap {
   selectModel: { model: string };
   refreshModels: NoPayload;
   findFiles: { requestId: number; query: string };
+  findCommands: { requestId: number; query: string };
   attach: { what: 'selection' | 'activeFile' };
   copy: { text: string };
   insert: { text: string };
@@ -144,6 +152,10 @@ export interface FromWebviewMap {
   openLink: { url: string };
   /** Restores every file the agent changed in this reply. */
   undoTurn: { sessionId: string; entryId: string };
+  /** Brings back the full history a reply's compaction replaced. */
+  undoCompaction: { sessionId: string; entryId: string };
+  /** The user's version of a reply's plan (ticked or edited steps). */
+  editTodos: { sessionId: string; entryId: string; items: TodoItem[] };
   exportSession: { sessionId: string };
   /**
    * The user's answer to a pending approval. `rule` accompanies `alwaysAllow` of
@@ -165,6 +177,12 @@ function isString(v: unknown, max = MAX_TEXT): v is string {
 
 function isOptionalString(v: unknown): boolean {
   return v === undefined || isString(v, 10_000);
+}
+
+function isTodoItem(v: unknown): v is TodoItem {
+  if (typeof v !== 'object' || v === null) return false;
+  const t = v as Record<string, unknown>;
+  return isString(t.text, MAX_TODO_TEXT) && (TODO_STATUSES as readonly unknown[]).includes(t.status);
 }
 
 function isContextItem(v: unknown): v is ContextItem {
@@ -199,6 +217,10 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       if (!isString(m.text)) return bad('text must be a string');
       if (!Array.isArray(m.context) || m.context.length > 100 || !m.context.every(isContextItem)) return bad('context must be a list of context items');
       if (!isOptionalString(m.model) || !isOptionalString(m.sessionId)) return bad('model and sessionId must be strings');
+      if (m.command !== undefined) {
+        const c = m.command as Record<string, unknown>;
+        if (typeof c !== 'object' || c === null || !isString(c.name, MAX_SLASH_NAME_LENGTH) || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(c.name) || !isString(c.args)) return bad('command must have a name and argument text');
+      }
       break;
     case 'retry':
       if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');
@@ -217,6 +239,7 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       if (!isString(m.model, 500)) return bad('model must be a string');
       break;
     case 'findFiles':
+    case 'findCommands':
       if (!Number.isInteger(m.requestId) || !isString(m.query, 1000)) return bad('requestId and query are required');
       break;
     case 'attach':
@@ -230,10 +253,15 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       if (!isString(m.url, 8192) || !/^(?:https?:|mailto:)/i.test(m.url)) return bad('url must be an http(s) or mailto link');
       break;
     case 'undoTurn':
+    case 'undoCompaction':
       if (!isString(m.sessionId, 200) || !isString(m.entryId, 200)) return bad('sessionId and entryId are required');
       break;
     case 'exportSession':
       if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');
+      break;
+    case 'editTodos':
+      if (!isString(m.sessionId, 200) || !isString(m.entryId, 200)) return bad('sessionId and entryId are required');
+      if (!Array.isArray(m.items) || m.items.length > MAX_TODO_ITEMS || !m.items.every(isTodoItem)) return bad(`items must be at most ${MAX_TODO_ITEMS} steps`);
       break;
     case 'approvalDecision':
       if (!isString(m.id, 200)) return bad('id must be a string');

@@ -13,6 +13,7 @@ import type { ToolName } from '../protocol/tools';
 import { TextPartView } from './textPartView';
 import { SubagentCardView } from './subagentCardView';
 import { ThinkingView } from './thinkingView';
+import { TodoListView } from './todoListView';
 import { ToolCallView, formatDuration } from './toolCallView';
 import type { ViewContext } from './viewContext';
 
@@ -49,6 +50,9 @@ export class AssistantMessageView {
   private readonly indicator: HTMLElement;
   private readonly outcome: HTMLElement;
   private readonly parts: PartView[] = [];
+  private readonly todos: TodoListView;
+  private readonly compaction: HTMLElement;
+  private compactionKey = '';
   private outcomeKey = '';
   private undone: UndoReport | undefined;
   private last: { entry: AssistantEntry; isLast: boolean } | undefined;
@@ -62,10 +66,15 @@ export class AssistantMessageView {
       children: [el(doc, 'span', { className: 'spinner', attrs: { 'aria-hidden': 'true' } }), 'Thinking…'],
     });
     this.outcome = el(doc, 'div', { className: 'outcome' });
+    this.compaction = el(doc, 'div', { className: 'compaction-slot' });
+    this.todos = new TodoListView(doc, (items) => {
+      if (this.last) ctx.editTodos(this.last.entry.id, items);
+    });
     this.element = el(doc, 'article', {
       className: 'message assistant',
       attrs: { 'data-testid': 'assistant-message', 'aria-label': 'Hearth answered' },
-      children: [this.partsElement, this.indicator, this.outcome],
+      // The plan heads the reply: it is the summary of what the agent is doing.
+      children: [this.compaction, this.todos.element, this.partsElement, this.indicator, this.outcome],
     });
   }
 
@@ -83,6 +92,9 @@ export class AssistantMessageView {
       this.element.removeAttribute('aria-busy');
     }
 
+    // Only the last reply's plan is editable, and only once it has finished: the next message starts from it.
+    this.todos.update(entry.todos, !live && isLast);
+    this.updateCompaction(entry, live);
     entry.parts.forEach((part, i) => this.updatePart(i, part, live, i === entry.parts.length - 1));
     this.indicator.hidden = !(live && !this.hasVisibleContent(entry.parts));
     this.updateOutcome(entry, isLast);
@@ -101,6 +113,37 @@ export class AssistantMessageView {
       .flatMap((p) => (p.kind === 'text' ? [p.view.source] : []))
       .join('\n\n')
       .trim();
+  }
+
+  /** The notice that older messages were summarised for this reply, with the summary and a way back. */
+  private updateCompaction(entry: AssistantEntry, live: boolean): void {
+    const c = entry.compaction;
+    const key = JSON.stringify([c, live]);
+    if (key === this.compactionKey) return;
+    this.compactionKey = key;
+    if (!c) {
+      this.compaction.replaceChildren();
+      return;
+    }
+    const doc = this.ctx.doc;
+    const n = c.summarizedExchanges;
+    const text = c.undone
+      ? `Compaction undone: the ${n} earlier exchange${n === 1 ? ' is' : 's are'} sent in full again, and this chat no longer compacts.`
+      : `To fit the model’s context, ${n} earlier exchange${n === 1 ? ' was' : 's were'} summarised into a note; the messages are kept.`;
+    this.compaction.replaceChildren(
+      el(doc, 'details', {
+        className: 'compaction-notice',
+        attrs: { 'data-testid': 'compaction-notice', 'data-undone': c.undone ? 'true' : 'false' },
+        children: [
+          el(doc, 'summary', { text }),
+          // The summary is the model's words: shown as text.
+          el(doc, 'div', { className: 'compaction-summary', attrs: { 'data-testid': 'compaction-summary' }, text: c.summary }),
+          !c.undone &&
+            !live &&
+            button(doc, { label: 'Undo compaction: send the full history again', testId: 'undo-compaction', className: 'text-button', children: ['Undo compaction'], onClick: () => this.ctx.undoCompaction(entry.id) }),
+        ],
+      }),
+    );
   }
 
   private hasVisibleContent(parts: AssistantPart[]): boolean {

@@ -5,6 +5,7 @@
  * are owned by the language server and arrive through the extension.
  */
 import type { ContextItem, HearthError } from '../protocol/chat';
+import { parseSlashCommand } from '../protocol/slashCommands';
 import type { ApprovalState, FromWebview, ToWebview } from '../protocol/webviewMessages';
 import { renderApprovalCard } from './approvalCardView';
 import { Composer } from './composer';
@@ -42,6 +43,7 @@ export class ChatApp {
   readonly stats: RenderStats = createRenderStats();
   private readonly doc: Document;
   private readonly statusBanner: HTMLElement;
+  private readonly contextMeter: HTMLElement;
   private backendFailing = false;
   /** The error the shown chat's last answer ended with, if it did. */
   private lastTurnError: string | undefined;
@@ -82,6 +84,12 @@ export class ChatApp {
       undoTurn: (entryId) => {
         if (this.sessionId) post({ type: 'undoTurn', sessionId: this.sessionId, entryId });
       },
+      undoCompaction: (entryId) => {
+        if (this.sessionId) post({ type: 'undoCompaction', sessionId: this.sessionId, entryId });
+      },
+      editTodos: (entryId, items) => {
+        if (this.sessionId) post({ type: 'editTodos', sessionId: this.sessionId, entryId, items });
+      },
       approvalFor: (entryId, callId) => this.approvalFor(entryId, callId),
     };
 
@@ -102,11 +110,14 @@ export class ChatApp {
     this.approvalDock.hidden = true;
     this.chatPane = el(doc, 'div', { className: 'chat-pane', children: [this.transcript.element, this.approvalDock, this.composer.element] });
 
+    this.contextMeter = el(doc, 'span', { className: 'context-meter', attrs: { 'data-testid': 'context-meter', role: 'meter', 'aria-valuemin': '0', 'aria-valuemax': '100' } });
+    this.contextMeter.hidden = true;
     const header = el(doc, 'header', {
       className: 'header',
       children: [
         this.models.element,
         el(doc, 'span', { className: 'header-spacer' }),
+        this.contextMeter,
         button(doc, { label: 'New chat', testId: 'new-chat', className: 'icon-button', children: [icon(doc, 'plus')], onClick: () => this.newChat() }),
         button(doc, { label: 'Show chat history', testId: 'history-button', className: 'icon-button', children: [icon(doc, 'history')], onClick: () => this.showHistory() }),
       ],
@@ -128,11 +139,13 @@ export class ChatApp {
   handleMessage(message: ToWebview): void {
     switch (message.type) {
       case 'session':
+        if (message.answersSend) this.clearPending();
         this.showSession(message.session);
         break;
       case 'event':
         if (message.sessionId !== this.sessionId) return;
         this.transcript.applyEvent(message.entryId, message.event);
+        if (message.event.type === 'context' || message.event.type === 'compacted') this.syncContextMeter();
         if (message.event.type === 'error') {
           this.lastTurnError = message.event.error.message;
           this.syncStatusBanner();
@@ -158,6 +171,9 @@ export class ChatApp {
       case 'addContext':
         this.composer.addContext(message.item);
         this.composer.focus();
+        break;
+      case 'commands':
+        this.composer.onCommands(message.requestId, message.commands);
         break;
       case 'files':
         this.composer.onFiles(message.requestId, message.paths);
@@ -229,6 +245,19 @@ export class ChatApp {
     this.approvalDock.hidden = homeless.length === 0;
   }
 
+  /** The header's meter: how full the model's context was at this chat's latest request, from the budget the prompt was fitted to. */
+  private syncContextMeter(): void {
+    const fill = this.transcript.contextFill();
+    this.contextMeter.hidden = !fill;
+    if (!fill) return;
+    const percent = Math.min(100, Math.round((fill.promptTokens / Math.max(1, fill.budgetTokens)) * 100));
+    this.contextMeter.textContent = `${percent}%`;
+    this.contextMeter.setAttribute('aria-valuenow', String(percent));
+    this.contextMeter.setAttribute('data-level', percent >= 90 ? 'high' : percent >= 70 ? 'medium' : 'low');
+    this.contextMeter.title = `Context: ${fill.promptTokens.toLocaleString('en')} of ${fill.budgetTokens.toLocaleString('en')} prompt tokens (num_ctx ${fill.numCtx.toLocaleString('en')}, the rest is kept for the answer)`;
+    this.contextMeter.setAttribute('aria-label', this.contextMeter.title);
+  }
+
   private showSession(session: Extract<ToWebview, { type: 'session' }>['session']): void {
     // For a new chat the extension answers `send` with the new session instead of
     // `turnStarted`; once our message is in it, the send is no longer pending.
@@ -236,6 +265,7 @@ export class ChatApp {
     if (this.pending && lastUser?.kind === 'user' && lastUser.text === this.pending.text) this.clearPending();
     this.sessionId = session?.summary.id || undefined;
     this.transcript.setSession(session);
+    this.syncContextMeter();
     const lastAnswer = session?.entries.filter((e) => e.kind === 'assistant').pop();
     this.lastTurnError = lastAnswer?.kind === 'assistant' ? lastAnswer.error?.message : undefined;
     this.syncStatusBanner();
@@ -283,7 +313,9 @@ export class ChatApp {
   private send(text: string, context: ContextItem[]): void {
     const model = this.models.selected;
     this.pending = { text, context, model };
-    this.api.postMessage({ type: 'send', text, context, model, sessionId: this.sessionId });
+    // A message that starts with a command goes as its name and argument text; what it means is the language server's business.
+    const command = parseSlashCommand(text);
+    this.api.postMessage({ type: 'send', text, context, model, sessionId: this.sessionId, ...(command ? { command } : {}) });
     // If the extension never answers, do not leave Send disabled forever; the text stays in `pending`.
     this.pendingTimer = this.doc.defaultView?.setTimeout(() => {
       this.pendingTimer = undefined;

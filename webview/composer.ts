@@ -1,6 +1,6 @@
 /**
  * The message input: a textarea with context chips, attach buttons, `@` file
- * mentions and a Send button that turns into Stop while an answer streams.
+ * mentions, `/` commands and a Send button that turns into Stop while an answer streams.
  *
  * Nothing typed is lost: the draft and its chips are saved with setState on
  * every change (so they survive the view being hidden or reloaded), and a send
@@ -11,7 +11,10 @@ import type { FromWebview } from '../protocol/webviewMessages';
 import { contextChip, sameContext } from './contextChip';
 import { button, el } from './dom';
 import { icon } from './icons';
-import { MentionPopup, findMentionQuery } from './mentionPopup';
+import { findSlashQuery, type SlashCommandInfo } from '../protocol/slashCommands';
+import type { CompletionPopup } from './completionPopup';
+import { createMentionPopup, findMentionQuery, mentionItem } from './mentionPopup';
+import { createSlashPopup, slashItem } from './slashPopup';
 import { updateState } from './vscodeApi';
 import type { HostApi } from './vscodeApi';
 
@@ -49,12 +52,17 @@ export class Composer {
   private readonly chipsElement: HTMLElement;
   private readonly errorElement: HTMLElement;
   private readonly actionButton: HTMLButtonElement;
-  private readonly popup: MentionPopup;
+  private readonly popup: CompletionPopup;
+  private readonly slashPopup: CompletionPopup;
   private chips: ContextItem[] = [];
   private mode: ComposerMode = 'idle';
   private composing = false;
   private mention: { start: number; query: string } | undefined;
   private mentionTimer: number | undefined;
+  /** The `/command` being typed at the start of the message, while the `/` list is wanted. */
+  private slash: { query: string } | undefined;
+  private slashTimer: number | undefined;
+  private latestCommandRequest = -1;
   private requestSeq = 0;
   private latestRequest = -1;
   private lastSent = '';
@@ -66,7 +74,8 @@ export class Composer {
     options: ComposerOptions = {},
   ) {
     this.debounceMs = options.mentionDebounceMs ?? 150;
-    this.popup = new MentionPopup(doc, (path) => this.chooseMention(path));
+    this.popup = createMentionPopup(doc, (path) => this.chooseMention(path));
+    this.slashPopup = createSlashPopup(doc, (name) => this.chooseCommand(name));
     this.chipsElement = el(doc, 'div', { className: 'chips composer-chips', attrs: { 'data-testid': 'context-chips', 'aria-label': 'Attached context' } });
     this.errorElement = el(doc, 'div', { className: 'send-error', attrs: { 'data-testid': 'send-error', role: 'alert' } });
     this.errorElement.hidden = true;
@@ -81,7 +90,7 @@ export class Composer {
         'aria-autocomplete': 'list',
         'aria-controls': this.popup.listId,
         'aria-expanded': 'false',
-        placeholder: 'Ask Hearth — @ to mention a file',
+        placeholder: 'Ask Hearth — @ to mention a file, / for commands',
         rows: '1',
         spellcheck: 'true',
       },
@@ -93,7 +102,7 @@ export class Composer {
       children: [
         this.errorElement,
         this.chipsElement,
-        el(doc, 'div', { className: 'composer-box', children: [this.popup.element, this.textarea] }),
+        el(doc, 'div', { className: 'composer-box', children: [this.popup.element, this.slashPopup.element, this.textarea] }),
         el(doc, 'div', {
           className: 'composer-toolbar',
           children: [
@@ -122,7 +131,10 @@ export class Composer {
     this.textarea.addEventListener('input', () => this.onInput());
     this.textarea.addEventListener('compositionstart', () => (this.composing = true));
     this.textarea.addEventListener('compositionend', () => (this.composing = false));
-    this.textarea.addEventListener('blur', () => this.closeMention());
+    this.textarea.addEventListener('blur', () => {
+      this.closeMention();
+      this.closeSlash();
+    });
 
     const saved = host.api.getState();
     if (saved?.draft) this.textarea.value = saved.draft;
@@ -186,7 +198,14 @@ export class Composer {
   /** Answer to our `findFiles`; stale answers (an older request, or the mention was closed) are dropped. */
   onFiles(requestId: number, paths: string[]): void {
     if (requestId !== this.latestRequest || !this.mention) return;
-    this.popup.show(paths);
+    this.popup.show(paths.map(mentionItem));
+    this.syncPopupAria();
+  }
+
+  /** Answer to our `findCommands`; stale answers are dropped like `onFiles`'. */
+  onCommands(requestId: number, commands: SlashCommandInfo[]): void {
+    if (requestId !== this.latestCommandRequest || !this.slash) return;
+    this.slashPopup.show(commands.map(slashItem));
     this.syncPopupAria();
   }
 
@@ -201,6 +220,7 @@ export class Composer {
     this.textarea.value = '';
     this.chips = [];
     this.closeMention();
+    this.closeSlash();
     this.renderChips();
     this.showError(undefined);
     this.persist();
@@ -243,28 +263,30 @@ export class Composer {
   private onKeyDown(event: KeyboardEvent): void {
     // Keys confirm an IME candidate while composing; they must not send or choose.
     if (event.isComposing || this.composing || event.keyCode === 229) return;
-    if (this.popup.isOpen) {
+    const popup = this.openPopup();
+    if (popup) {
+      const close = () => (popup === this.popup ? this.closeMention() : this.closeSlash());
       switch (event.key) {
         case 'ArrowDown':
         case 'ArrowUp':
           event.preventDefault();
-          this.popup.move(event.key === 'ArrowDown' ? 1 : -1);
+          popup.move(event.key === 'ArrowDown' ? 1 : -1);
           this.syncPopupAria();
           return;
         case 'Enter':
         case 'Tab':
           if (event.shiftKey) break;
-          if (this.popup.chooseSelected()) {
+          if (popup.chooseSelected()) {
             event.preventDefault();
             return;
           }
-          this.closeMention();
+          close();
           if (event.key === 'Tab') return;
           break;
         case 'Escape':
           event.preventDefault();
           event.stopPropagation();
-          this.closeMention();
+          close();
           return;
       }
     }
@@ -286,6 +308,7 @@ export class Composer {
     this.persist();
     this.autoSize();
     const caret = this.textarea.selectionStart ?? this.textarea.value.length;
+    if (this.onSlashInput(caret)) return;
     const found = findMentionQuery(this.textarea.value, caret);
     const view = this.doc.defaultView;
     if (this.mentionTimer !== undefined) view?.clearTimeout(this.mentionTimer);
@@ -302,6 +325,63 @@ export class Composer {
       this.latestRequest = this.requestSeq++;
       this.host.post({ type: 'findFiles', requestId: this.latestRequest, query: found.query });
     }, this.debounceMs);
+  }
+
+  /**
+   * `/` at the start of the message opens the command list, narrowed as the
+   * name is typed (the first list comes at once, later ones debounced like
+   * `@`). Returns whether the caret is in a command name.
+   */
+  private onSlashInput(caret: number): boolean {
+    const found = findSlashQuery(this.textarea.value, caret);
+    const view = this.doc.defaultView;
+    if (this.slashTimer !== undefined) view?.clearTimeout(this.slashTimer);
+    this.slashTimer = undefined;
+    if (!found) {
+      this.closeSlash();
+      return false;
+    }
+    this.closeMention();
+    const first = !this.slash;
+    this.slash = found;
+    const ask = () => {
+      this.slashTimer = undefined;
+      this.latestCommandRequest = this.requestSeq++;
+      this.host.post({ type: 'findCommands', requestId: this.latestCommandRequest, query: found.query });
+    };
+    if (first) ask();
+    else this.slashTimer = view?.setTimeout(ask, this.debounceMs);
+    return true;
+  }
+
+  /** Replaces the typed `/name` with the chosen command and a space, keeping whatever follows it. */
+  private chooseCommand(name: string): void {
+    const value = this.textarea.value;
+    const end = /^\/\S*/.exec(value)?.[0].length ?? 0;
+    const after = value.slice(end).replace(/^ /, '');
+    this.textarea.value = `/${name} ${after}`;
+    const caret = name.length + 2;
+    this.textarea.setSelectionRange(caret, caret);
+    this.closeSlash();
+    this.persist();
+    this.autoSize();
+  }
+
+  private closeSlash(): void {
+    this.slash = undefined;
+    this.latestCommandRequest = -1;
+    if (this.slashTimer !== undefined) this.doc.defaultView?.clearTimeout(this.slashTimer);
+    this.slashTimer = undefined;
+    if (this.slashPopup.isOpen) {
+      this.slashPopup.hide();
+      this.syncPopupAria();
+    }
+  }
+
+  private openPopup(): CompletionPopup | undefined {
+    if (this.slashPopup.isOpen) return this.slashPopup;
+    if (this.popup.isOpen) return this.popup;
+    return undefined;
   }
 
   private chooseMention(path: string): void {
@@ -330,8 +410,10 @@ export class Composer {
   }
 
   private syncPopupAria(): void {
-    this.textarea.setAttribute('aria-expanded', String(this.popup.isOpen));
-    const active = this.popup.activeId;
+    const popup = this.openPopup() ?? this.popup;
+    this.textarea.setAttribute('aria-controls', popup.listId);
+    this.textarea.setAttribute('aria-expanded', String(popup.isOpen));
+    const active = popup.activeId;
     if (active) this.textarea.setAttribute('aria-activedescendant', active);
     else this.textarea.removeAttribute('aria-activedescendant');
   }

@@ -107,6 +107,15 @@ export class TranscriptView {
     this.followOutput();
   }
 
+  /** How full the context was at the shown chat's latest model request, for the header's meter. */
+  contextFill(): AssistantEntry['context'] {
+    for (let i = this.entries.length - 1; i >= 0; i--) {
+      const entry = this.entries[i];
+      if (entry.kind === 'assistant' && entry.context) return entry.context;
+    }
+    return undefined;
+  }
+
   /** Applies one live event to the model now and schedules a paint of that entry only. Returns false for unknown entries. */
   applyEvent(entryId: string, event: AgentEvent): boolean {
     const entry = this.entries.find((e): e is AssistantEntry => e.kind === 'assistant' && e.id === entryId);
@@ -258,6 +267,7 @@ function renderEmptyState(doc: Document): HTMLElement {
           shortcut('Enter', 'send'),
           shortcut('Shift+Enter', 'new line'),
           shortcut('@', 'mention a file'),
+          shortcut('/', 'commands: /explain, /fix, /tests, /doc, /new, your prompts (at the start)'),
           shortcut('↑', 'edit your last message (empty input)'),
           shortcut('Esc', 'close suggestions'),
         ],

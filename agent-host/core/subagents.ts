@@ -133,6 +133,8 @@ async function* runOne(task: Task, setup: TurnSetup, sub: SubagentOptions, loop:
     executor: isReadOnlyRole(info.role) ? readOnlyExecutor(executor) : executor,
     maxSteps: Math.max(1, sub.maxSteps ?? DEFAULT_SUBAGENT_MAX_STEPS),
     subagents: undefined,
+    todos: undefined,
+    compactAt: undefined,
     continueReply: false,
   };
   yield { type: 'agentSpawn', agent: info };

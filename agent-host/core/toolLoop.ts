@@ -28,6 +28,8 @@ import { proposedCalls } from './proposedCalls';
 import { RepetitionGuard } from './repetitionGuard';
 import { streamModelReply, type ModelReply } from './streamModelReply';
 import { RUN_SUBAGENTS_TOOL, runSubagents, runSubagentsDefinition } from './subagents';
+import { compactHistory } from './compaction';
+import { todoGuidance, todoResult, todosFromArguments, UPDATE_TODOS_DEFINITION, UPDATE_TODOS_TOOL } from './todoTool';
 import { buildSystemPrompt, type ToolMode } from './systemPrompt';
 import { estimateTokens } from './tokenEstimate';
 import { toOllamaMessages, toOllamaTool } from './toOllamaMessages';
@@ -79,7 +81,10 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   const executorTools = options.executor?.definitions() ?? [];
   // run_subagents is the core's own tool: offered beside the executor's, run here, never by the executor.
   const subagentTool = options.subagents && options.executor ? runSubagentsDefinition(executorTools) : undefined;
-  const tools = subagentTool ? [...executorTools, subagentTool] : executorTools;
+  // update_todos likewise: the core keeps the plan; it changes no file.
+  const todosOffered = options.todos !== undefined && options.executor !== undefined;
+  let todos = options.todos?.current ?? [];
+  const tools = [...executorTools, ...(subagentTool ? [subagentTool] : []), ...(todosOffered ? [UPDATE_TODOS_DEFINITION] : [])];
   let mode = chooseToolMode(tools, facts);
   // The caller's num_ctx wins: it keeps every request to this model on one runner (Ollama reloads on a change).
   const numCtx = options.numCtx ?? chooseNumCtx(facts.contextLength, setup.contextCap);
@@ -92,17 +97,29 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   const turn: ChatMessage[] = options.continueReply ? [] : [{ role: 'user', content: formatUserMessage(setup.input) }];
   let usage: Usage | undefined;
   let lastWarning: string | undefined;
+  let history = setup.history;
 
   for (let step = 1; ; step++) {
-    const system = buildSystemPrompt(options.systemPrompt, mode, tools);
+    const system = todosOffered ? `${buildSystemPrompt(options.systemPrompt, mode, tools)}\n\n${todoGuidance(todos)}` : buildSystemPrompt(options.systemPrompt, mode, tools);
     const ollamaTools = mode === 'native' ? tools.map(toOllamaTool) : undefined;
-    const fit = fitToContext({
-      system,
-      history: setup.history,
-      turn,
-      fixedTokens: ollamaTools ? estimateTokens(JSON.stringify(ollamaTools)) : 0,
-      numCtx,
-    });
+    const fixedTokens = ollamaTools ? estimateTokens(JSON.stringify(ollamaTools)) : 0;
+    let fit = fitToContext({ system, history, turn, fixedTokens, numCtx });
+    // Once per turn, before the first request: past the threshold, the oldest exchanges become a summary rather than being dropped.
+    if (step === 1 && options.compactAt !== undefined && !options.continueReply && fit.promptTokens > options.compactAt * fit.budgetTokens) {
+      try {
+        const compaction = await compactHistory(client, model, numCtx, history, signal);
+        if (compaction) {
+          history = compaction.history;
+          yield { type: 'compacted', summary: compaction.summary, summarizedExchanges: compaction.summarizedExchanges };
+          fit = fitToContext({ system, history, turn, fixedTokens, numCtx });
+        }
+      } catch (err) {
+        if (signal.aborted) throw new TurnCancelled();
+        // A failed summary loses nothing: the budget below still fits the full history by trimming, as without compaction.
+        yield { type: 'status', level: 'warning', message: `The older messages could not be summarised (${err instanceof Error ? err.message : String(err)}); the oldest are left out of this request instead.` };
+      }
+    }
+    yield { type: 'context', promptTokens: fit.promptTokens, budgetTokens: fit.budgetTokens, numCtx };
     if (!fit.fits) throw new HearthException(contextTooSmallError(model, numCtx, fit));
     const warning = trimWarning(fit, model, numCtx);
     if (warning && warning !== lastWarning) yield { type: 'status', level: 'warning', message: warning };
@@ -157,9 +174,15 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
         return 'limit';
       }
       yield { type: 'toolCall', call };
+      if (!rejection && todosOffered && call.name === UPDATE_TODOS_TOOL) {
+        todos = todosFromArguments(call);
+        yield { type: 'todos', items: todos };
+      }
       const result = rejection
         ? errorResult(call, rejection, 'invalid call')
-        : subagentTool && call.name === RUN_SUBAGENTS_TOOL
+        : todosOffered && call.name === UPDATE_TODOS_TOOL
+          ? todoResult(call, todos)
+          : subagentTool && call.name === RUN_SUBAGENTS_TOOL
           ? yield* runSubagents(call, setup, options.subagents ?? {}, toolLoop)
           : await executeToolCall(call, executor, options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, signal);
       yield { type: 'toolResult', result };

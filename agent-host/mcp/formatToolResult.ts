@@ -22,7 +22,7 @@ function base64Bytes(data: string): number {
  * (images, audio, binary resources) is summarized in one line, because the
  * model reads text only and base64 would only burn its context.
  */
-function blockText(block: unknown): string {
+export function formatContentBlock(block: unknown): string {
   if (!isRecord(block)) return '[content Hearth cannot read]';
   switch (block.type) {
     case 'text':
@@ -58,7 +58,7 @@ export function formatToolResult(toolName: string, result: unknown, maxChars = D
   const record = isRecord(result) ? result : {};
   const isError = record.isError === true;
   const blocks = Array.isArray(record.content) ? record.content : [];
-  let text = blocks.map(blockText).join('\n');
+  let text = blocks.map(formatContentBlock).join('\n');
   if (text.trim() === '' && record.structuredContent !== undefined) text = JSON.stringify(record.structuredContent, null, 2);
   if (text.trim() === '' && record.toolResult !== undefined) text = JSON.stringify(record.toolResult, null, 2);
   if (text.trim() === '') text = isError ? `${toolName} failed without saying why.` : `${toolName} returned no content.`;

@@ -1,13 +1,14 @@
 import { canonicalJson } from './definitionHash';
 import { DEFAULT_MAX_RESULT_CHARS } from './formatToolResult';
 import { McpServerConnection, type ResolvedManagerOptions } from './mcpServerConnection';
-import type { McpCallOptions, McpCallOutcome, McpManagerOptions, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import type { McpCallOptions, McpCallOutcome, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { serverSlug } from './namespaceToolName';
 
 function withDefaults(options: McpManagerOptions): ResolvedManagerOptions {
   return {
     log: options.log,
     onStatusChange: options.onStatusChange,
+    onPromptsChanged: options.onPromptsChanged,
     roots: options.roots,
     oauth: options.oauth,
     signInTimeoutMs: options.signInTimeoutMs ?? 5 * 60_000,
@@ -120,6 +121,24 @@ export class McpManager {
     const entry = this.entries.get(server);
     if (!entry) throw new Error(`there is no MCP server "${server}"`);
     return entry.connection.readResource(uri, maxChars);
+  }
+
+  /** Every running server's prompts, servers in configuration order, at most `limit` in all. */
+  async prompts(limit = 500): Promise<McpPrompt[]> {
+    const out: McpPrompt[] = [];
+    for (const entry of this.entries.values()) {
+      if (out.length >= limit) break;
+      // One server that fails to list must not hide the others'.
+      out.push(...(await entry.connection.prompts(limit - out.length).catch(() => [])));
+    }
+    return out;
+  }
+
+  /** Gets one prompt of `server` with its arguments. Throws an Error with a user-facing message. */
+  async getPrompt(server: string, name: string, args: Record<string, string>, maxChars: number): Promise<McpPromptContent> {
+    const entry = this.entries.get(server);
+    if (!entry) throw new Error(`there is no MCP server "${server}"`);
+    return entry.connection.getPrompt(name, args, maxChars);
   }
 
   /** Restarts one server now; undefined when there is no such server. */

@@ -3,8 +3,8 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { ErrorCode, ListRootsRequestSchema, McpError } from '@modelcontextprotocol/sdk/types.js';
-import { formatToolResult } from './formatToolResult';
-import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import { formatContentBlock, formatToolResult } from './formatToolResult';
+import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
 import { canonicalServerUrl, McpOAuthProvider, parseUrl, SignInDeclined } from './mcpOAuthProvider';
@@ -12,7 +12,8 @@ import { oauthFetchGuard } from './oauthFetchGuard';
 import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { toMcpTool, type ListedTool } from './toMcpTool';
 
-export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, 'onStatusChange' | 'roots' | 'oauth'>> & Pick<McpManagerOptions, 'onStatusChange' | 'roots' | 'oauth'>;
+export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, 'onStatusChange' | 'onPromptsChanged' | 'roots' | 'oauth'>> &
+  Pick<McpManagerOptions, 'onStatusChange' | 'onPromptsChanged' | 'roots' | 'oauth'>;
 
 /** A server that ran this long before dying counts as having worked: its failure count starts over. */
 const STABLE_AFTER_MS = 60_000;
@@ -203,6 +204,13 @@ export class McpServerConnection {
           debounceMs: 100,
           onChanged: () => {
             if (gen === this.generation && this.state === 'running') void this.refreshTools(gen).catch((err: unknown) => this.log(`Listing tools again failed: ${errorText(err)}`));
+          },
+        },
+        prompts: {
+          autoRefresh: false,
+          debounceMs: 100,
+          onChanged: () => {
+            if (gen === this.generation && this.state === 'running') this.options.onPromptsChanged?.(this.spec.name);
           },
         },
       },
@@ -410,6 +418,65 @@ export class McpServerConnection {
     );
     const text = parts.join('\n');
     return text.length > maxChars ? `${text.slice(0, maxChars)}\n… (truncated: the resource is longer than ${maxChars} characters)` : text;
+  }
+
+  /** The server's prompts (first pages, up to `limit`); none when it is not running or offers none. */
+  async prompts(limit: number): Promise<McpPrompt[]> {
+    const client = this.client;
+    if (!client || this.state !== 'running' || !client.getServerCapabilities()?.prompts) return [];
+    const out: McpPrompt[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await client.listPrompts(cursor ? { cursor } : {}, { timeout: RESOURCE_TIMEOUT_MS });
+      for (const p of page.prompts) {
+        if (typeof p.name !== 'string' || p.name.length === 0 || p.name.length > 200) continue;
+        const args = Array.isArray(p.arguments) ? p.arguments.filter((a) => typeof a.name === 'string' && a.name.length > 0 && a.name.length <= 100).slice(0, 50) : [];
+        out.push({
+          server: this.spec.name,
+          namespace: this.slug,
+          name: p.name,
+          ...(typeof p.title === 'string' ? { title: p.title.slice(0, 200) } : {}),
+          description: typeof p.description === 'string' ? p.description.slice(0, 500) : '',
+          arguments: args.map((a) => ({ name: a.name, ...(typeof a.description === 'string' ? { description: a.description.slice(0, 200) } : {}), required: a.required === true })),
+        });
+        if (out.length >= limit) return out;
+      }
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  /**
+   * Runs `prompts/get` and turns the messages into one message's content:
+   * text parts as they are (labelled by role when the prompt mixes roles),
+   * images and audio described, embedded resources apart as data. Everything
+   * together is cut at `maxChars`.
+   */
+  async getPrompt(name: string, args: Record<string, string>, maxChars: number): Promise<McpPromptContent> {
+    const client = this.client;
+    if (!client || this.state !== 'running') throw new Error(`the MCP server "${this.spec.name}" is not running`);
+    const result = await client.getPrompt({ name, arguments: args }, { timeout: RESOURCE_TIMEOUT_MS });
+    const messages = Array.isArray(result.messages) ? result.messages : [];
+    const mixed = messages.some((m) => m.role !== 'user');
+    const texts: string[] = [];
+    const resources: McpPromptContent['resources'] = [];
+    let budget = maxChars;
+    const take = (text: string) => {
+      const cut = text.length > budget ? `${text.slice(0, Math.max(0, budget))}\n… (truncated: the prompt is longer than ${maxChars} characters)` : text;
+      budget -= Math.min(text.length, budget);
+      return cut;
+    };
+    for (const message of messages) {
+      if (budget <= 0) break;
+      const content = message.content as { type?: unknown; resource?: { uri?: unknown; text?: unknown } };
+      if (content.type === 'resource' && typeof content.resource?.uri === 'string' && typeof content.resource.text === 'string') {
+        resources.push({ uri: content.resource.uri, text: take(content.resource.text) });
+        continue;
+      }
+      const text = take(formatContentBlock(content));
+      texts.push(mixed ? `${message.role === 'assistant' ? 'Assistant' : 'User'}: ${text}` : text);
+    }
+    return { text: texts.join('\n\n'), resources };
   }
 
   async callTool(tool: McpTool, args: Record<string, unknown>, options: McpCallOptions): Promise<McpCallOutcome> {

@@ -17,6 +17,34 @@ export interface McpResource {
   mimeType?: string;
 }
 
+/** A prompt a server offers (MCP `prompts/list`), which the user runs as a slash command. */
+export interface McpPrompt {
+  server: string;
+  /** The server's namespace (as in its tools' names). */
+  namespace: string;
+  /** The prompt's own name on its server (what `prompts/get` needs). */
+  name: string;
+  title?: string;
+  description: string;
+  arguments: McpPromptArgument[];
+}
+
+export interface McpPromptArgument {
+  name: string;
+  description?: string;
+  required: boolean;
+}
+
+/**
+ * What `prompts/get` returned, as a message for the model: the text parts
+ * (and images described in a line) in `text`, embedded resources apart, so
+ * they reach the model as attached data like an `@` resource does.
+ */
+export interface McpPromptContent {
+  text: string;
+  resources: { uri: string; text: string }[];
+}
+
 /** One server the manager should run. `config` is final: variables are substituted before it gets here. */
 export interface McpServerSpec {
   name: string;
@@ -85,6 +113,8 @@ export interface McpManagerOptions {
   log(server: string, message: string): void;
   /** A server's state or tools changed. */
   onStatusChange?(status: McpServerStatus): void;
+  /** A server said its prompts changed (`notifications/prompts/list_changed`). */
+  onPromptsChanged?(server: string): void;
   /** Sent to servers in `initialize`. */
   clientInfo?: { name: string; version: string };
   /**

@@ -4,13 +4,13 @@
  * to the session log, and stops a turn on request by aborting its signal (which
  * aborts the HTTP request to the model).
  */
-import type { AgentEvent, ContextItem, HearthError, UserInput } from '../../protocol/chat';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput } from '../../protocol/chat';
 import type { ChatSendParams, ChatTurnStarted, HearthSettings } from '../../protocol/lspMethods';
-import type { UserEntry } from '../../protocol/sessions';
+import type { SessionEntry, UserEntry } from '../../protocol/sessions';
 import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
 import type { SessionStore } from './sessionStore';
 import type { ChatClient } from './chatClient';
-import { historyFromEntries } from './historyFromEntries';
+import { historyFromEntries, keptFromAfterCompaction } from './historyFromEntries';
 import { resolveModel } from './resolveModel';
 import type { RunPlan } from '../model/modelRunPlanner';
 
@@ -26,6 +26,15 @@ export interface ChatServiceDeps {
   executorForTurn?: (turn: { sessionId: string; entryId: string }, settings: HearthSettings) => ToolExecutor | undefined;
   /** num_ctx and think for a chat turn, and whether the model must load first (ModelRunPlanner). */
   plan?: (agent: Agent, model: string, settings: HearthSettings, signal: AbortSignal) => Promise<RunPlan>;
+}
+
+/** The plan as it last stood before `index` (the agent's own or the user's edit); empty when there is none. */
+export function latestTodos(entries: SessionEntry[]): TodoItem[] {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    if (entry.kind === 'assistant' && entry.todos) return entry.todos;
+  }
+  return [];
 }
 
 export class ChatService {
@@ -44,7 +53,12 @@ export class ChatService {
     return this.running.size > 0;
   }
 
-  async send(params: ChatSendParams): Promise<ChatTurnStarted> {
+  /**
+   * Starts a turn with the user's message. `expansion` (a slash command's
+   * expansion, see SlashCommandService) is what the model reads instead of
+   * the typed text; both are stored.
+   */
+  async send(params: ChatSendParams, expansion?: string): Promise<ChatTurnStarted> {
     const { store } = this.deps;
     if (params.sessionId && this.running.has(params.sessionId)) {
       throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Stop it first, then send again.', retryable: true });
@@ -56,7 +70,7 @@ export class ChatService {
     const sessionId = session.summary.id;
     // The message is stored before anything can fail, so Retry always has it.
     const context = await this.deps.resolveContext(params.input.context);
-    const userEntry = store.addUserEntry(sessionId, { text: params.input.text, context });
+    const userEntry = store.addUserEntry(sessionId, { text: params.input.text, context, ...(expansion !== undefined ? { expansion } : {}) });
     return this.startTurn(sessionId, userEntry, params.model);
   }
 
@@ -96,6 +110,38 @@ export class ChatService {
     return this.startTurn(sessionId, userEntry, model ?? last.model, true);
   }
 
+  /**
+   * The user's version of a reply's plan: stored as a `todos` event of that
+   * reply (so it replays), shown at once, and the plan the next turn starts
+   * from. Not while that chat is streaming, when the agent may be updating it.
+   */
+  editTodos(sessionId: string, entryId: string, items: TodoItem[]): void {
+    if (this.running.has(sessionId)) {
+      throw new HearthException({ code: 'invalidRequest', message: 'The agent is still working in this chat. Edit its plan when the reply has finished.', retryable: true });
+    }
+    const entry = this.deps.store.get(sessionId)?.entries.find((e) => e.id === entryId);
+    if (!entry || entry.kind !== 'assistant') throw new HearthException({ code: 'invalidRequest', message: 'That reply no longer exists.', retryable: false });
+    if (items.length > MAX_TODO_ITEMS || items.some((i) => typeof i.text !== 'string' || i.text.length > MAX_TODO_TEXT || !TODO_STATUSES.includes(i.status))) {
+      throw new HearthException({ code: 'invalidRequest', message: `A plan holds at most ${MAX_TODO_ITEMS} steps of at most ${MAX_TODO_TEXT} characters each.`, retryable: false });
+    }
+    const clean = items.map((i) => ({ text: i.text.replace(/\s+/g, ' ').trim(), status: i.status })).filter((i) => i.text !== '');
+    const event: AgentEvent = { type: 'todos', items: clean, byUser: true };
+    this.deps.store.appendEvent(sessionId, entryId, event);
+    this.deps.client.sendEvent({ sessionId, entryId, event });
+  }
+
+  /** Brings back the full history a reply's compaction replaced; the chat no longer compacts. */
+  undoCompaction(sessionId: string, entryId: string): void {
+    if (this.running.has(sessionId)) {
+      throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Undo the compaction when it has finished.', retryable: true });
+    }
+    const entry = this.deps.store.get(sessionId)?.entries.find((e) => e.id === entryId);
+    if (!entry || entry.kind !== 'assistant' || !entry.compaction) throw new HearthException({ code: 'invalidRequest', message: 'That reply compacted nothing.', retryable: false });
+    const event: AgentEvent = { type: 'compactionUndone' };
+    this.deps.store.appendEvent(sessionId, entryId, event);
+    this.deps.client.sendEvent({ sessionId, entryId, event });
+  }
+
   /** Stops the running turn of a session. Resolves once its final event is stored. */
   async stop(sessionId: string): Promise<boolean> {
     const turn = this.running.get(sessionId);
@@ -122,14 +168,17 @@ export class ChatService {
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;
     // A continuation's history runs through the cut answer (the entry just started is empty and adds nothing).
     const history = session && index >= 0 ? historyFromEntries(continueReply ? session.entries : session.entries.slice(0, index)) : [];
-    const input: UserInput = { text: userEntry.text, context: userEntry.context };
+    const input: UserInput = { text: userEntry.expansion ?? userEntry.text, context: userEntry.context };
 
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
     this.running.set(sessionId, { controller, done });
     this.publishStatus(agent, modelName);
 
-    const emit = (event: AgentEvent) => {
+    const historyEntries = session && index >= 0 ? (continueReply ? session.entries.filter((e) => e.id !== entry.id) : session.entries.slice(0, index)) : [];
+    const emit = (raw: AgentEvent) => {
+      // A compaction is stored with the first entry it kept, so later histories start from its summary there.
+      const event: AgentEvent = raw.type === 'compacted' ? { ...raw, keptFrom: keptFromAfterCompaction(historyEntries, raw.summarizedExchanges) } : raw;
       store.appendEvent(sessionId, entry.id, event);
       this.deps.client.sendEvent({ sessionId, entryId: entry.id, event });
     };
@@ -153,7 +202,13 @@ export class ChatService {
         // Sub-agents need tools to work with; their models are decided here, with the turn's, never by the model.
         const subagents =
           executor && agentSettings?.subagents ? { maxParallel: agentSettings.subagentMaxParallel, models: agentSettings.subagentModels } : undefined;
-        const options = { model, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents };
+        // The plan so far comes from the earlier replies of this chat, the user's edits included.
+        const todos = executor && agentSettings?.todoList ? { current: latestTodos(session && index >= 0 ? session.entries.slice(0, index) : []) } : undefined;
+        // A chat whose compaction the user undid keeps its full history from then on.
+        const compactionUndone = session?.entries.some((e) => e.kind === 'assistant' && e.compaction?.undone) ?? false;
+        const threshold = settings.chat.compactionThreshold;
+        const compactAt = !compactionUndone && threshold !== undefined && threshold < 1 ? threshold : undefined;
+        const options = { model, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt };
         for await (const event of agent.startTurn(history, input, options, controller.signal)) {
           if (loading && event.type !== 'status') {
             loading = false;

@@ -1,6 +1,38 @@
 import type { ChatMessage } from '../../protocol/chat';
 import type { SessionEntry } from '../../protocol/sessions';
-import { formatUserMessage } from '../../agent-host';
+import { compactedHistoryPrefix, formatUserMessage } from '../../agent-host';
+
+/**
+ * Where the history the model sees starts: after the latest compaction that
+ * was not undone, its summary stands in for every entry before `from`.
+ */
+export function compactionBase(entries: SessionEntry[]): { from: number; summary?: string } {
+  for (let i = entries.length - 1; i >= 0; i--) {
+    const entry = entries[i];
+    if (entry.kind !== 'assistant' || !entry.compaction || entry.compaction.undone || !entry.compaction.keptFrom) continue;
+    const from = entries.findIndex((e) => e.id === entry.compaction!.keptFrom);
+    if (from >= 0) return { from, summary: entry.compaction.summary };
+  }
+  return { from: 0 };
+}
+
+/**
+ * The first user entry a new compaction kept verbatim, from how many
+ * exchanges of the history (`entries`, as sent) it summarised; an earlier
+ * compaction's summary counts as one exchange.
+ */
+export function keptFromAfterCompaction(entries: SessionEntry[], summarizedExchanges: number): string | undefined {
+  const base = compactionBase(entries);
+  const users = entries.slice(base.from).filter((e) => e.kind === 'user');
+  return users[summarizedExchanges - (base.summary !== undefined ? 1 : 0)]?.id;
+}
+
+/** The history the model sees, with the latest compaction applied (the entries themselves are all kept). */
+export function historyFromEntries(entries: SessionEntry[]): ChatMessage[] {
+  const base = compactionBase(entries);
+  if (base.summary === undefined) return messagesOfEntries(entries);
+  return [...compactedHistoryPrefix(base.summary), ...messagesOfEntries(entries.slice(base.from))];
+}
 
 /**
  * Turns the stored session into the history the model sees. Tool calls and
@@ -9,13 +41,14 @@ import { formatUserMessage } from '../../agent-host';
  * error before the first token) are left out rather than sent as empty turns.
  * A continuation (a reply that resumed an answer cut at the length limit) is
  * joined to the answer it continues, so the model sees one answer, not two.
- * Reasoning (`thinking` parts) is never part of the history.
+ * Reasoning (`thinking` parts) is never part of the history. A slash
+ * command's message is sent as its stored expansion, as on its first turn.
  */
-export function historyFromEntries(entries: SessionEntry[]): ChatMessage[] {
+function messagesOfEntries(entries: SessionEntry[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (const entry of entries) {
     if (entry.kind === 'user') {
-      messages.push({ role: 'user', content: formatUserMessage({ text: entry.text, context: entry.context }) });
+      messages.push({ role: 'user', content: formatUserMessage({ text: entry.expansion ?? entry.text, context: entry.context }) });
       continue;
     }
     let pending: ChatMessage | undefined;

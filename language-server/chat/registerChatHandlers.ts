@@ -2,6 +2,8 @@ import type { Connection } from 'vscode-languageserver/node';
 import {
   ChatRetryRequest,
   ChatContinueRequest,
+  ChatTodosRequest,
+  ChatUndoCompactionRequest,
   ChatSendRequest,
   ChatStopRequest,
   ModelListRequest,
@@ -20,6 +22,20 @@ export function registerChatHandlers(connection: Connection, server: HearthServe
   connection.onRequest(ChatSendRequest.type, guarded((p) => chat.send(p)));
   connection.onRequest(ChatRetryRequest.type, guarded((p) => chat.retry(p.sessionId, p.model)));
   connection.onRequest(ChatContinueRequest.type, guarded((p) => chat.continueReply(p.sessionId, p.model)));
+  connection.onRequest(
+    ChatUndoCompactionRequest.type,
+    guarded((p) => {
+      chat.undoCompaction(p.sessionId, p.entryId);
+      return {};
+    }),
+  );
+  connection.onRequest(
+    ChatTodosRequest.type,
+    guarded((p) => {
+      chat.editTodos(p.sessionId, p.entryId, Array.isArray(p.items) ? p.items : []);
+      return {};
+    }),
+  );
   connection.onRequest(ChatStopRequest.type, guarded(async (p) => ({ stopped: await chat.stop(p.sessionId) })));
   connection.onRequest(SessionListRequest.type, guarded(() => ({ sessions: store.list() })));
   connection.onRequest(

@@ -39,6 +39,7 @@ export function sessionMarkdown(session: SessionView): string {
       continue;
     }
     lines.push(`## Hearth (${entry.model})`, '');
+    if (entry.todos?.length) lines.push('Plan:', '', ...entry.todos.map((t) => `- [${t.status === 'done' ? 'x' : ' '}] ${t.text}${t.status === 'inProgress' ? ' (in progress)' : ''}`), '');
     partsMarkdown(entry.parts, lines);
     if (entry.error) lines.push(`> **Error:** ${entry.error.message}`, '');
     if (entry.state === 'interrupted') lines.push('> _This reply was interrupted._', '');

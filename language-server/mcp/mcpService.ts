@@ -1,7 +1,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { canonicalServerUrl, parseUrl, describeTarget, displayCommandLine, HearthException, McpManager, type McpOAuthHost, withMcpTools, type McpManagerOptions, type McpResource, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
+import { canonicalServerUrl, parseUrl, describeTarget, displayCommandLine, HearthException, McpManager, type McpOAuthHost, withMcpTools, type McpManagerOptions, type McpPrompt, type McpPromptContent, type McpResource, type McpServerStatus, type McpTool, type ToolExecutor } from '../../agent-host';
 import { resourceMention } from '../../protocol/chat';
 import type { HearthSettings, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
@@ -70,6 +70,8 @@ export class McpService {
   private timer?: ReturnType<typeof setInterval>;
   private polling = false;
   private disposed = false;
+  /** The servers' prompts, listed at most once per RESOURCE_LIST_TTL_MS and again when a server says they changed. */
+  private promptList: { at: number; list: Promise<McpPrompt[]> } | undefined;
   /** The servers' resources, listed at most once per RESOURCE_LIST_TTL_MS. */
   private resourceList: { at: number; list: Promise<McpResource[]> } | undefined;
 
@@ -80,7 +82,12 @@ export class McpService {
     this.manager = new McpManager({
       ...deps.manager,
       log,
-      onStatusChange: (status) => this.publish(status.name),
+      onStatusChange: (status) => {
+        // A server that started, stopped or restarted may offer other prompts: list them again when next asked.
+        this.promptList = undefined;
+        this.publish(status.name);
+      },
+      onPromptsChanged: () => (this.promptList = undefined),
       oauth: deps.oauth,
       clientInfo: { name: 'hearth', version: '0.1.0' },
       roots: () => deps.roots.map((root) => ({ uri: pathToFileURL(root).href, name: path.basename(root) })),
@@ -128,6 +135,19 @@ export class McpService {
   /** A resource's text for a message the user attached it to. Throws an Error with a user-facing message. */
   readResource(server: string, uri: string, maxChars: number): Promise<string> {
     return this.manager.readResource(server, uri, maxChars);
+  }
+
+  /** The running servers' prompts, for `/` completion and for running one; listed once for a few seconds, like resources. */
+  listPrompts(): Promise<McpPrompt[]> {
+    if (!this.promptList || Date.now() - this.promptList.at > RESOURCE_LIST_TTL_MS) {
+      this.promptList = { at: Date.now(), list: this.manager.prompts() };
+    }
+    return this.promptList.list;
+  }
+
+  /** One prompt's messages with the user's arguments. Throws an Error with a user-facing message. */
+  getPrompt(server: string, name: string, args: Record<string, string>, maxChars: number): Promise<McpPromptContent> {
+    return this.manager.getPrompt(server, name, args, maxChars);
   }
 
   async restart(name: string): Promise<McpServerInfo> {

@@ -68,6 +68,8 @@ export class RemoteAgent implements Agent {
         think: options.think,
         continueReply: options.continueReply,
         subagents: options.subagents,
+        todos: options.todos,
+        compactAt: options.compactAt,
         tools,
       }),
     };

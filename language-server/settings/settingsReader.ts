@@ -92,7 +92,8 @@ function toChatSettings(raw: Record<string, unknown>): HearthSettings['chat'] {
       if (setting && model.trim() !== '') byModel[model.trim()] = setting;
     }
   }
-  return { model: str(raw.model).trim(), think: thinkSetting(raw.think) ?? 'auto', thinkByModel: byModel };
+  const threshold = typeof raw.compactionThreshold === 'number' && Number.isFinite(raw.compactionThreshold) ? Math.min(1, Math.max(0.3, raw.compactionThreshold)) : 0.7;
+  return { model: str(raw.model).trim(), think: thinkSetting(raw.think) ?? 'auto', thinkByModel: byModel, compactionThreshold: threshold };
 }
 
 function toServerSettings(raw: Record<string, unknown>): TeamServerSettings {
@@ -114,6 +115,7 @@ function toAgentSettings(raw: Record<string, unknown>): AgentSettings {
     subagents: typeof raw.subagents === 'boolean' ? raw.subagents : d.subagents,
     subagentMaxParallel: bounded(raw.subagentMaxParallel, 1, 4, d.subagentMaxParallel),
     subagentModels: subagentModels(raw.subagentModels),
+    todoList: typeof raw.todoList === 'boolean' ? raw.todoList : d.todoList,
   };
 }
 
@@ -137,6 +139,7 @@ export const AGENT_DEFAULTS: AgentSettings = {
   subagents: true,
   subagentMaxParallel: 2,
   subagentModels: {},
+  todoList: true,
 };
 
 /** Defaults for `hearth.completion`, also applied to values of the wrong type. */

@@ -13,9 +13,11 @@ import type { ChatClientMessage as _hearth_v1_ChatClientMessage, ChatClientMessa
 import type { ChatMessage as _hearth_v1_ChatMessage, ChatMessage__Output as _hearth_v1_ChatMessage__Output } from './hearth/v1/ChatMessage';
 import type { ChatServerMessage as _hearth_v1_ChatServerMessage, ChatServerMessage__Output as _hearth_v1_ChatServerMessage__Output } from './hearth/v1/ChatServerMessage';
 import type { ChatStart as _hearth_v1_ChatStart, ChatStart__Output as _hearth_v1_ChatStart__Output } from './hearth/v1/ChatStart';
+import type { CompactedEvent as _hearth_v1_CompactedEvent, CompactedEvent__Output as _hearth_v1_CompactedEvent__Output } from './hearth/v1/CompactedEvent';
 import type { CompleteRequest as _hearth_v1_CompleteRequest, CompleteRequest__Output as _hearth_v1_CompleteRequest__Output } from './hearth/v1/CompleteRequest';
 import type { CompleteResponse as _hearth_v1_CompleteResponse, CompleteResponse__Output as _hearth_v1_CompleteResponse__Output } from './hearth/v1/CompleteResponse';
 import type { CompletionServiceClient as _hearth_v1_CompletionServiceClient, CompletionServiceDefinition as _hearth_v1_CompletionServiceDefinition } from './hearth/v1/CompletionService';
+import type { ContextEvent as _hearth_v1_ContextEvent, ContextEvent__Output as _hearth_v1_ContextEvent__Output } from './hearth/v1/ContextEvent';
 import type { ContextItem as _hearth_v1_ContextItem, ContextItem__Output as _hearth_v1_ContextItem__Output } from './hearth/v1/ContextItem';
 import type { DoneEvent as _hearth_v1_DoneEvent, DoneEvent__Output as _hearth_v1_DoneEvent__Output } from './hearth/v1/DoneEvent';
 import type { ErrorEvent as _hearth_v1_ErrorEvent, ErrorEvent__Output as _hearth_v1_ErrorEvent__Output } from './hearth/v1/ErrorEvent';
@@ -35,6 +37,9 @@ import type { SuggestionReport as _hearth_v1_SuggestionReport, SuggestionReport_
 import type { SuggestionReportAck as _hearth_v1_SuggestionReportAck, SuggestionReportAck__Output as _hearth_v1_SuggestionReportAck__Output } from './hearth/v1/SuggestionReportAck';
 import type { TextDelta as _hearth_v1_TextDelta, TextDelta__Output as _hearth_v1_TextDelta__Output } from './hearth/v1/TextDelta';
 import type { ThinkingDelta as _hearth_v1_ThinkingDelta, ThinkingDelta__Output as _hearth_v1_ThinkingDelta__Output } from './hearth/v1/ThinkingDelta';
+import type { TodoItem as _hearth_v1_TodoItem, TodoItem__Output as _hearth_v1_TodoItem__Output } from './hearth/v1/TodoItem';
+import type { TodoPlan as _hearth_v1_TodoPlan, TodoPlan__Output as _hearth_v1_TodoPlan__Output } from './hearth/v1/TodoPlan';
+import type { TodosEvent as _hearth_v1_TodosEvent, TodosEvent__Output as _hearth_v1_TodosEvent__Output } from './hearth/v1/TodosEvent';
 import type { ToolCall as _hearth_v1_ToolCall, ToolCall__Output as _hearth_v1_ToolCall__Output } from './hearth/v1/ToolCall';
 import type { ToolCallEvent as _hearth_v1_ToolCallEvent, ToolCallEvent__Output as _hearth_v1_ToolCallEvent__Output } from './hearth/v1/ToolCallEvent';
 import type { ToolDefinition as _hearth_v1_ToolDefinition, ToolDefinition__Output as _hearth_v1_ToolDefinition__Output } from './hearth/v1/ToolDefinition';
@@ -73,12 +78,14 @@ export interface ProtoGrpcType {
       ChatMessage: MessageTypeDefinition<_hearth_v1_ChatMessage, _hearth_v1_ChatMessage__Output>
       ChatServerMessage: MessageTypeDefinition<_hearth_v1_ChatServerMessage, _hearth_v1_ChatServerMessage__Output>
       ChatStart: MessageTypeDefinition<_hearth_v1_ChatStart, _hearth_v1_ChatStart__Output>
+      CompactedEvent: MessageTypeDefinition<_hearth_v1_CompactedEvent, _hearth_v1_CompactedEvent__Output>
       CompleteRequest: MessageTypeDefinition<_hearth_v1_CompleteRequest, _hearth_v1_CompleteRequest__Output>
       CompleteResponse: MessageTypeDefinition<_hearth_v1_CompleteResponse, _hearth_v1_CompleteResponse__Output>
       /**
        * Fill-in-the-middle for inline suggestions, scheduled ahead of chat turns.
        */
       CompletionService: SubtypeConstructor<typeof grpc.Client, _hearth_v1_CompletionServiceClient> & { service: _hearth_v1_CompletionServiceDefinition }
+      ContextEvent: MessageTypeDefinition<_hearth_v1_ContextEvent, _hearth_v1_ContextEvent__Output>
       ContextItem: MessageTypeDefinition<_hearth_v1_ContextItem, _hearth_v1_ContextItem__Output>
       DoneEvent: MessageTypeDefinition<_hearth_v1_DoneEvent, _hearth_v1_DoneEvent__Output>
       ErrorEvent: MessageTypeDefinition<_hearth_v1_ErrorEvent, _hearth_v1_ErrorEvent__Output>
@@ -99,6 +106,9 @@ export interface ProtoGrpcType {
       SuggestionReportAck: MessageTypeDefinition<_hearth_v1_SuggestionReportAck, _hearth_v1_SuggestionReportAck__Output>
       TextDelta: MessageTypeDefinition<_hearth_v1_TextDelta, _hearth_v1_TextDelta__Output>
       ThinkingDelta: MessageTypeDefinition<_hearth_v1_ThinkingDelta, _hearth_v1_ThinkingDelta__Output>
+      TodoItem: MessageTypeDefinition<_hearth_v1_TodoItem, _hearth_v1_TodoItem__Output>
+      TodoPlan: MessageTypeDefinition<_hearth_v1_TodoPlan, _hearth_v1_TodoPlan__Output>
+      TodosEvent: MessageTypeDefinition<_hearth_v1_TodosEvent, _hearth_v1_TodosEvent__Output>
       ToolCall: MessageTypeDefinition<_hearth_v1_ToolCall, _hearth_v1_ToolCall__Output>
       ToolCallEvent: MessageTypeDefinition<_hearth_v1_ToolCallEvent, _hearth_v1_ToolCallEvent__Output>
       ToolDefinition: MessageTypeDefinition<_hearth_v1_ToolDefinition, _hearth_v1_ToolDefinition__Output>

@@ -4,7 +4,7 @@
  * on it: the server checks what clients send, and the client checks what the
  * server sends (a server may only request tools the client offered).
  */
-import { SUBAGENT_ROLES, type AgentEvent, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput } from '../chat';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import type { JsonSchema, ToolDefinition } from '../tools';
 import type { ChatClientMessage__Output } from '../generated/hearth/v1/ChatClientMessage';
@@ -145,6 +145,8 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
     if (options.tool_timeout_ms !== undefined) turn.toolTimeoutMs = finiteNumber(options.tool_timeout_ms, 'start.options.tool_timeout_ms', 1, LIMITS.toolTimeoutMs);
     if (options.temperature !== undefined) turn.temperature = finiteNumber(options.temperature, 'start.options.temperature', 0, 2);
     if (options.continue_reply === true) turn.continueReply = true;
+    if (options.compact_at !== undefined) turn.compactAt = finiteNumber(options.compact_at, 'start.options.compact_at', 0.1, 1);
+    if (options.todos) turn.todos = { current: decodeTodos(options.todos.items, 'start.options.todos.items') };
     if (options.subagents) {
       const sub = options.subagents;
       const models: Partial<Record<SubagentRole, string>> = {};
@@ -263,6 +265,18 @@ export function decodeServerMessage(message: ChatServerMessage__Output, offeredT
       return { kind: 'event', event: { type: 'error', error: decodeHearthError(message.error?.error) } };
     case 'done':
       return { kind: 'event', event: { type: 'done', reason: oneOf(message.done?.reason, 'done.reason', DONE_REASONS) } };
+    case 'context': {
+      const c = message.context;
+      check(c, 'context', 'is missing');
+      return { kind: 'event', event: { type: 'context', promptTokens: c.prompt_tokens, budgetTokens: c.budget_tokens, numCtx: c.num_ctx } };
+    }
+    case 'compacted': {
+      const c = message.compacted;
+      check(c, 'compacted', 'is missing');
+      return { kind: 'event', event: { type: 'compacted', summary: text(c.summary, 'compacted.summary', LIMITS.messageChars), summarizedExchanges: c.summarized_exchanges } };
+    }
+    case 'todos':
+      return { kind: 'event', event: { type: 'todos', items: decodeTodos(message.todos?.items ?? [], 'todos.items') } };
     case 'agent_spawn': {
       const a = message.agent_spawn?.agent;
       check(a, 'agent_spawn.agent', 'is missing');
@@ -313,6 +327,13 @@ export function decodeServerMessage(message: ChatServerMessage__Output, offeredT
     default:
       throw new ProtocolViolation('kind', 'is not a message this client understands');
   }
+}
+
+function decodeTodos(items: { text: string; status: string }[], field: string): TodoItem[] {
+  return count(items, field, MAX_TODO_ITEMS).map((item, i) => ({
+    text: text(item.text, `${field}[${i}].text`, MAX_TODO_TEXT),
+    status: oneOf(item.status, `${field}[${i}].status`, TODO_STATUSES),
+  }));
 }
 
 export function decodeModelInfo(model: ModelInfo__Output, field: string): ModelInfo {

@@ -2,7 +2,7 @@
  * protocol/chat.ts types -> hearth.v1 proto messages. Both sides use these:
  * the client to send a turn and tool results, the server to send events.
  */
-import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, SubagentRole, ThinkValue, ToolCall, ToolResult, Usage, UserInput } from '../chat';
+import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, Usage, UserInput } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import type { ToolDefinition } from '../tools';
 import type { ChatMessage as PbChatMessage } from '../generated/hearth/v1/ChatMessage';
@@ -62,6 +62,9 @@ export interface TurnRequest {
   continueReply?: boolean;
   /** Sub-agent limits and models as the client asks for them; the server caps the limits. */
   subagents?: { maxParallel?: number; maxSteps?: number; models?: Partial<Record<SubagentRole, string>> };
+  /** The plan so far, when the client offers the update_todos tool. */
+  todos?: { current: TodoItem[] };
+  compactAt?: number;
   tools: ToolDefinition[];
 }
 
@@ -72,6 +75,8 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
   if (turn.temperature !== undefined) options.temperature = turn.temperature;
   if (turn.think !== undefined) options.think = String(turn.think);
   if (turn.continueReply) options.continue_reply = true;
+  if (turn.compactAt !== undefined) options.compact_at = turn.compactAt;
+  if (turn.todos) options.todos = { items: turn.todos.current.map((i) => ({ text: i.text, status: i.status })) };
   if (turn.subagents) {
     const sub = turn.subagents;
     options.subagents = { models: Object.fromEntries(Object.entries(sub.models ?? {}).filter(([, m]) => m !== undefined && m !== '')) as Record<string, string> };
@@ -136,6 +141,16 @@ export function encodeAgentEvent(event: AgentEvent, sentResults?: Map<string, st
       return { usage: { usage: encodeUsage(event.usage) } };
     case 'error':
       return { error: { error: encodeHearthError(event.error) } };
+    case 'context':
+      return { context: { prompt_tokens: Math.max(0, Math.round(event.promptTokens)), budget_tokens: Math.max(0, Math.round(event.budgetTokens)), num_ctx: Math.max(0, Math.round(event.numCtx)) } };
+    case 'compacted':
+      // `keptFrom` is the client's own bookkeeping; the server reports only what it summarised.
+      return { compacted: { summary: event.summary, summarized_exchanges: event.summarizedExchanges } };
+    case 'compactionUndone':
+      throw new Error('compactionUndone is the client\'s own event; a server never sends it.');
+    case 'todos':
+      // `byUser` stays on the client: a server only ever reports the agent's own updates.
+      return { todos: { items: event.items.map((i) => ({ text: i.text, status: i.status })) } };
     case 'agentSpawn': {
       const a = event.agent;
       return { agent_spawn: { agent: { id: a.id, role: a.role, model: a.model, task: a.task, parent_call_id: a.parentCallId } } };

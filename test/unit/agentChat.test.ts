@@ -159,7 +159,8 @@ describe('agent chat', () => {
     const events = await turn;
     const record = await fixture.waitFor((r) => r.path === '/api/chat' && r.outcome === 'aborted', 1000);
     assert.ok(record.finishedAt! - abortedAt <= 100);
-    assert.deepEqual(events, [{ type: 'done', reason: 'cancelled' }]);
+    // Nothing but the context meter's reading came before the cancel.
+    assert.deepEqual(events.filter((e) => e.type !== 'context'), [{ type: 'done', reason: 'cancelled' }]);
   });
 
   it('tells the user how to start Ollama when nothing listens at the host', async () => {

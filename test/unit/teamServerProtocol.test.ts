@@ -48,7 +48,10 @@ describe('team server protocol mapping', () => {
       () => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: { ...start, options: { subagents: { models: { admin: 'm:1' } } } } }).start),
       /subagents\.models/,
     );
+    const withPlan = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: 'm:1', tools: BUILTIN_TOOL_LIST, todos: { current: [{ text: 'step', status: 'inProgress' }] } });
+    assert.deepEqual(decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: withPlan }).start).todos, { current: [{ text: 'step', status: 'inProgress' }] });
     const events: AgentEvent[] = [
+      { type: 'todos', items: [{ text: 'Read', status: 'done' }, { text: 'Fix', status: 'pending' }] },
       { type: 'agentSpawn', agent: { id: 'c1.a1', role: 'explorer', model: 'small:1b', task: 'find the parser', parentCallId: 'c1' } },
       { type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolCall', call: { id: 'c1.a1.c2', name: 'grep', arguments: { pattern: 'parse' } } } },
       { type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolResult', result: { callId: 'c1.a1.c2', name: 'grep', content: 'src/parse.ts:3', isError: false } } },

@@ -105,7 +105,7 @@ export function createHarness(options: ChatAppOptions & { state?: PersistedState
   };
 }
 
-export function keydown(target: Element, key: string, init: { shiftKey?: boolean; isComposing?: boolean; keyCode?: number } = {}): KeyboardEvent {
+export function keydown(target: Element, key: string, init: { shiftKey?: boolean; ctrlKey?: boolean; isComposing?: boolean; keyCode?: number } = {}): KeyboardEvent {
   const view = target.ownerDocument.defaultView!;
   const event = new view.KeyboardEvent('keydown', { key, bubbles: true, cancelable: true, ...init });
   target.dispatchEvent(event);

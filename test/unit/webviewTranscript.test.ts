@@ -124,6 +124,45 @@ describe('webview streaming', () => {
     assert.equal(h.$$('subagent-card').length, 1);
   });
 
+  it('shows the agent\'s plan as a live checklist atop the reply, editable once the reply has finished', () => {
+    h = createHarness();
+    startTurn();
+    event({ type: 'todos', items: [{ text: 'Read <parser>', status: 'inProgress' }, { text: 'Fix the bug', status: 'pending' }] });
+    h.scheduler.flush();
+    const answer = h.$('assistant-message')!;
+    const plan = h.$('todo-list')!;
+    assert.equal(answer.firstElementChild, plan, 'the plan heads the reply');
+    assert.match(plan.textContent ?? '', /Plan · 0\/2 done/);
+    assert.deepEqual(h.$$('todo-item').map((li) => [li.textContent, li.getAttribute('data-status')]), [['Read <parser>', 'inProgress'], ['Fix the bug', 'pending']]);
+    assert.ok(h.$$('todo-check').every((box) => (box as HTMLInputElement).disabled), 'not editable while the agent works');
+    assert.equal(h.$('todo-edit')!.hidden, true);
+
+    event({ type: 'todos', items: [{ text: 'Read <parser>', status: 'done' }, { text: 'Fix the bug', status: 'inProgress' }] });
+    event({ type: 'done', reason: 'stop' });
+    h.scheduler.flush();
+    assert.match(plan.textContent ?? '', /Plan · 1\/2 done/);
+
+    // Ticking a step saves the whole plan with that step done.
+    const second = h.$$('todo-check')[1] as HTMLInputElement;
+    assert.equal(second.disabled, false);
+    second.checked = true;
+    second.dispatchEvent(new h.window.Event('change'));
+    assert.deepEqual(h.api.last('editTodos'), { type: 'editTodos', sessionId: 's1', entryId: 'a1', items: [{ text: 'Read <parser>', status: 'done' }, { text: 'Fix the bug', status: 'done' }] });
+
+    // Rewriting the plan as text, saved with Ctrl+Enter.
+    click(h.$('todo-edit')!);
+    const editor = h.$('todo-editor') as HTMLTextAreaElement;
+    assert.equal(editor.value, '- [x] Read <parser>\n- [>] Fix the bug');
+    editor.value = '- [x] Read <parser>\n- [ ] Fix the bug\n\nAdd a test';
+    keydown(editor, 'Enter', { ctrlKey: true });
+    assert.deepEqual(h.api.last('editTodos')?.items, [
+      { text: 'Read <parser>', status: 'done' },
+      { text: 'Fix the bug', status: 'pending' },
+      { text: 'Add a test', status: 'pending' },
+    ]);
+    assert.equal(h.$('todo-editor'), null, 'the editor closes on save');
+  });
+
   it('marks the streaming answer live for screen readers, and busy until done', () => {
     h = createHarness();
     startTurn();

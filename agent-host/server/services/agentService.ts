@@ -217,6 +217,8 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   if (turn.continueReply) options.continueReply = true;
   // Sub-agents run here, beside the main agent; their tool calls go to the developer's machine like its own.
   if (turn.subagents && toolExecutor) options.subagents = turn.subagents;
+  if (turn.todos && toolExecutor) options.todos = turn.todos;
+  if (turn.compactAt !== undefined) options.compactAt = turn.compactAt;
 
   let reason: DoneReason | 'disconnected' = 'stop';
   let endedByStop = false;

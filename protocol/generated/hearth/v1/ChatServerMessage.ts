@@ -13,6 +13,9 @@ import type { ThinkingDelta as _hearth_v1_ThinkingDelta, ThinkingDelta__Output a
 import type { AgentSpawnEvent as _hearth_v1_AgentSpawnEvent, AgentSpawnEvent__Output as _hearth_v1_AgentSpawnEvent__Output } from '../../hearth/v1/AgentSpawnEvent';
 import type { AgentActivityEvent as _hearth_v1_AgentActivityEvent, AgentActivityEvent__Output as _hearth_v1_AgentActivityEvent__Output } from '../../hearth/v1/AgentActivityEvent';
 import type { AgentResultEvent as _hearth_v1_AgentResultEvent, AgentResultEvent__Output as _hearth_v1_AgentResultEvent__Output } from '../../hearth/v1/AgentResultEvent';
+import type { TodosEvent as _hearth_v1_TodosEvent, TodosEvent__Output as _hearth_v1_TodosEvent__Output } from '../../hearth/v1/TodosEvent';
+import type { ContextEvent as _hearth_v1_ContextEvent, ContextEvent__Output as _hearth_v1_ContextEvent__Output } from '../../hearth/v1/ContextEvent';
+import type { CompactedEvent as _hearth_v1_CompactedEvent, CompactedEvent__Output as _hearth_v1_CompactedEvent__Output } from '../../hearth/v1/CompactedEvent';
 
 export interface ChatServerMessage {
   'text'?: (_hearth_v1_TextDelta | null);
@@ -28,7 +31,10 @@ export interface ChatServerMessage {
   'agent_spawn'?: (_hearth_v1_AgentSpawnEvent | null);
   'agent_event'?: (_hearth_v1_AgentActivityEvent | null);
   'agent_result'?: (_hearth_v1_AgentResultEvent | null);
-  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel"|"thinking"|"agent_spawn"|"agent_event"|"agent_result";
+  'todos'?: (_hearth_v1_TodosEvent | null);
+  'context'?: (_hearth_v1_ContextEvent | null);
+  'compacted'?: (_hearth_v1_CompactedEvent | null);
+  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel"|"thinking"|"agent_spawn"|"agent_event"|"agent_result"|"todos"|"context"|"compacted";
 }
 
 export interface ChatServerMessage__Output {
@@ -45,5 +51,8 @@ export interface ChatServerMessage__Output {
   'agent_spawn'?: (_hearth_v1_AgentSpawnEvent__Output | null);
   'agent_event'?: (_hearth_v1_AgentActivityEvent__Output | null);
   'agent_result'?: (_hearth_v1_AgentResultEvent__Output | null);
-  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel"|"thinking"|"agent_spawn"|"agent_event"|"agent_result";
+  'todos'?: (_hearth_v1_TodosEvent__Output | null);
+  'context'?: (_hearth_v1_ContextEvent__Output | null);
+  'compacted'?: (_hearth_v1_CompactedEvent__Output | null);
+  'kind'?: "text"|"tool_call"|"tool_request"|"tool_result"|"status"|"usage"|"error"|"done"|"tool_cancel"|"thinking"|"agent_spawn"|"agent_event"|"agent_result"|"todos"|"context"|"compacted";
 }

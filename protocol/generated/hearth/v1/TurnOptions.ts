@@ -1,6 +1,7 @@
 // Original file: protocol/hearth.proto
 
 import type { SubagentOptions as _hearth_v1_SubagentOptions, SubagentOptions__Output as _hearth_v1_SubagentOptions__Output } from '../../hearth/v1/SubagentOptions';
+import type { TodoPlan as _hearth_v1_TodoPlan, TodoPlan__Output as _hearth_v1_TodoPlan__Output } from '../../hearth/v1/TodoPlan';
 
 export interface TurnOptions {
   'system_prompt'?: (string);
@@ -27,12 +28,24 @@ export interface TurnOptions {
    * limits; absent offers no such tool. The server caps the limits.
    */
   'subagents'?: (_hearth_v1_SubagentOptions | null);
+  /**
+   * Offers the update_todos tool; `items` is the plan so far (perhaps
+   * edited by the user). Absent offers no such tool.
+   */
+  'todos'?: (_hearth_v1_TodoPlan | null);
+  /**
+   * Summarise the oldest exchanges once the prompt passes this fraction of
+   * the context budget; absent never compacts.
+   */
+  'compact_at'?: (number | string);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
   '_think'?: "think";
   '_continue_reply'?: "continue_reply";
   '_subagents'?: "subagents";
+  '_todos'?: "todos";
+  '_compact_at'?: "compact_at";
 }
 
 export interface TurnOptions__Output {
@@ -60,10 +73,22 @@ export interface TurnOptions__Output {
    * limits; absent offers no such tool. The server caps the limits.
    */
   'subagents'?: (_hearth_v1_SubagentOptions__Output | null);
+  /**
+   * Offers the update_todos tool; `items` is the plan so far (perhaps
+   * edited by the user). Absent offers no such tool.
+   */
+  'todos'?: (_hearth_v1_TodoPlan__Output | null);
+  /**
+   * Summarise the oldest exchanges once the prompt passes this fraction of
+   * the context budget; absent never compacts.
+   */
+  'compact_at'?: (number);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
   '_think'?: "think";
   '_continue_reply'?: "continue_reply";
   '_subagents'?: "subagents";
+  '_todos'?: "todos";
+  '_compact_at'?: "compact_at";
 }

@@ -1,8 +1,10 @@
 /**
- * Sub-agents through the real language server: an explorer reads the real
- * workspace, an executor's edit asks the user like the main agent's and lands
- * on disk, the cards are in the stored session (after a restart too), Undo
- * restores what a sub-agent changed, and the setting turns the tool off.
+ * Sub-agents and the visible plan through the real language server: an
+ * explorer reads the real workspace, an executor's edit asks the user like
+ * the main agent's and lands on disk, the cards are in the stored session
+ * (after a restart too), Undo restores what a sub-agent changed, and the
+ * setting turns the tool off; the plan is stored with its reply and the
+ * user's edit of it is where the next turn starts.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -10,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest, type ScriptedReply } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatSendRequest, EditApprovalRequest, SessionGetRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
+import { ChatSendRequest, ChatTodosRequest, EditApprovalRequest, SessionGetRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
 
 const MODEL = 'qwen2.5-coder:7b';
 const BUGGY = 'export function add(a, b) {\n  return a - b;\n}\n';
@@ -123,6 +125,34 @@ describe('sub-agents through the language server (integration)', function () {
     const undo = await client!.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId });
     assert.deepEqual(undo.restored.map((p) => path.basename(p)), ['math.js']);
     assert.equal(fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8'), BUGGY);
+  });
+
+  it('the agent\'s plan is stored with its reply, the user\'s edit is refused while it streams, and the next turn starts from the edit', async () => {
+    await start();
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'update_todos', arguments: { items: [{ text: 'Read math.js', status: 'done' }, { text: 'Fix add', status: 'inProgress' }] } }] },
+      { kind: 'text', text: 'Half way.', tokenDelayMs: 50 },
+    );
+    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Fix add()', context: [] } });
+    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'todos', 20_000);
+    await assert.rejects(
+      client!.connection.sendRequest(ChatTodosRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId, items: [] }),
+      /still working/,
+    );
+    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+
+    const edited = [{ text: 'Read math.js', status: 'done' as const }, { text: 'Fix add without touching sub', status: 'pending' as const }];
+    await client!.connection.sendRequest(ChatTodosRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId, items: edited });
+    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    const entry = session.entries.find((e) => e.id === started.assistantEntryId);
+    assert.ok(entry?.kind === 'assistant');
+    assert.deepEqual(entry.todos, edited, 'the edit is stored with the reply');
+
+    fixture.enqueue({ kind: 'text', text: 'Continuing.' });
+    const next = await client!.connection.sendRequest(ChatSendRequest.type, { sessionId: started.sessionId, input: { text: 'go on', context: [] } });
+    await client!.waitForEvent((e) => e.entryId === next.assistantEntryId && e.event.type === 'done', 20_000);
+    const system = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages[0].content as string;
+    assert.match(system, /- \[x\] Read math\.js\n- \[ \] Fix add without touching sub/);
   });
 
   it('with hearth.agent.subagents off the model is not offered the tool', async () => {

@@ -1,0 +1,85 @@
+/**
+ * Compaction: when a conversation fills most of the model's context, the
+ * oldest exchanges are summarised by the model into one note that stands in
+ * for them, instead of being dropped from the front by the budget (which
+ * loses them without a trace) or cut by Ollama (which loses the system
+ * prompt). The most recent exchange always stays verbatim. The caller keeps
+ * the full messages; a compaction only changes what the model is sent.
+ */
+import type { Ollama } from 'ollama';
+import type { ChatMessage } from '../../protocol/chat';
+import { answerReserve } from './contextBudget';
+
+const SUMMARY_PROMPT = `You summarise a conversation between a user and Hearth, a coding assistant, so that the assistant can continue it without the full text.
+Write a compact note: the user's goals and requests, decisions made, files and symbols involved (paths), changes already made, commands run and their outcomes, and anything still open.
+Keep names, paths and numbers exact. Do not add anything that was not said. No preamble.`;
+
+/** At most this much of an old tool output goes into the summary request. */
+const TOOL_OUTPUT_CHARS = 800;
+
+/** The two messages that stand in for the compacted exchanges: the note as the user gave it, and the assistant's acknowledgement. */
+export function compactedHistoryPrefix(summary: string): ChatMessage[] {
+  return [
+    { role: 'user', content: `Summary of the earlier part of this conversation (compacted to fit the context window):\n\n${summary}` },
+    { role: 'assistant', content: 'Understood. I will continue from that summary.' },
+  ];
+}
+
+function exchanges(history: ChatMessage[]): ChatMessage[][] {
+  const groups: ChatMessage[][] = [];
+  for (const message of history) {
+    if (message.role === 'user' || groups.length === 0) groups.push([message]);
+    else groups[groups.length - 1].push(message);
+  }
+  return groups;
+}
+
+function transcript(messages: ChatMessage[]): string {
+  return messages
+    .map((m) => {
+      if (m.role === 'tool') {
+        const text = m.content.length > TOOL_OUTPUT_CHARS ? `${m.content.slice(0, TOOL_OUTPUT_CHARS)} […]` : m.content;
+        return `[tool ${m.toolName ?? ''} result]\n${text}`;
+      }
+      const calls = (m.toolCalls ?? []).map((c) => `[called ${c.name} ${JSON.stringify(c.arguments)}]`).join('\n');
+      return `[${m.role}]\n${m.content}${calls ? `\n${calls}` : ''}`;
+    })
+    .join('\n\n');
+}
+
+export interface Compaction {
+  summary: string;
+  summarizedExchanges: number;
+  /** The history to send instead: the summary's two messages, then the exchanges kept. */
+  history: ChatMessage[];
+}
+
+/**
+ * Summarises every exchange of `history` but the last. Undefined when there
+ * is nothing worth compacting (fewer than two exchanges). The transcript is
+ * cut from its start to fit the summary request's own window, since the
+ * newest of the old exchanges matter most to what comes next.
+ */
+export async function compactHistory(client: Ollama, model: string, numCtx: number, history: ChatMessage[], signal: AbortSignal): Promise<Compaction | undefined> {
+  const groups = exchanges(history);
+  if (groups.length < 2) return undefined;
+  const old = groups.slice(0, -1);
+  const kept = groups.at(-1)!;
+  // About three characters a token; the reserve leaves room for the summary itself.
+  const maxChars = Math.max(2000, (numCtx - answerReserve(numCtx) - 500) * 3);
+  let text = transcript(old.flat());
+  if (text.length > maxChars) text = `[…]\n${text.slice(text.length - maxChars)}`;
+  if (signal.aborted) return undefined;
+  const reply = await client.chat({
+    model,
+    messages: [
+      { role: 'system', content: SUMMARY_PROMPT },
+      { role: 'user', content: text },
+    ],
+    stream: false,
+    options: { num_ctx: numCtx, temperature: 0 },
+  });
+  const summary = reply.message?.content?.trim() ?? '';
+  if (summary === '') return undefined;
+  return { summary, summarizedExchanges: old.length, history: [...compactedHistoryPrefix(summary), ...kept] };
+}

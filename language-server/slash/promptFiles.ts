@@ -1,0 +1,62 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { MAX_PROMPT_FILE_BYTES, parsePromptFile, PROMPT_FILE_NAME, type PromptFile } from './promptFile';
+
+/** At most this many prompt files are read from one folder. */
+const MAX_PROMPT_FILES = 200;
+
+export interface PromptFileCommand extends PromptFile {
+  name: string;
+  source: 'workspace' | 'user';
+  /** The file, for the log. */
+  file: string;
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/**
+ * The `*.md` prompt files directly in `dir`. A missing folder has none; a file
+ * too large, not a regular file or badly named is skipped with a note in the
+ * log, never an error. With `confineTo` (a workspace folder), a file whose
+ * real path leaves that folder is skipped too: a repository's symlink
+ * `.hearth/prompts/review.md -> ~/.ssh/id_rsa` must not send a key to the model.
+ */
+export async function readPromptFiles(dir: string, source: 'workspace' | 'user', log: (message: string) => void, confineTo?: string): Promise<PromptFileCommand[]> {
+  let names: string[];
+  let realRoot: string | undefined;
+  try {
+    names = (await fs.readdir(dir)).filter((n) => n.toLowerCase().endsWith('.md')).sort();
+    if (confineTo) realRoot = await fs.realpath(confineTo);
+  } catch {
+    return [];
+  }
+  const out: PromptFileCommand[] = [];
+  for (const fileName of names.slice(0, MAX_PROMPT_FILES)) {
+    const file = path.join(dir, fileName);
+    const name = fileName.slice(0, -3);
+    if (!PROMPT_FILE_NAME.test(name)) {
+      log(`Prompt file ${file} is ignored: a command name may only have letters, digits, "-" and "_".`);
+      continue;
+    }
+    try {
+      if (realRoot && !isInside(realRoot, await fs.realpath(file))) {
+        log(`Prompt file ${file} is ignored: it is a link to a file outside the workspace folder.`);
+        continue;
+      }
+      const stat = await fs.stat(file);
+      if (!stat.isFile()) continue;
+      if (stat.size > MAX_PROMPT_FILE_BYTES) {
+        log(`Prompt file ${file} is ignored: it is larger than ${MAX_PROMPT_FILE_BYTES / 1024} KiB.`);
+        continue;
+      }
+      const text = await fs.readFile(file, 'utf8');
+      out.push({ ...parsePromptFile(text.slice(0, MAX_PROMPT_FILE_BYTES)), name, source, file });
+    } catch (err) {
+      log(`Prompt file ${file} could not be read: ${err instanceof Error ? err.message : String(err)}.`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,155 @@
+/**
+ * Slash commands, decided in one place: which commands exist (the built-ins,
+ * the user's and the workspace's prompt files, the MCP servers' prompts) and
+ * what each one becomes. The webview sends only the command's name and the
+ * text after it; the message the user typed is stored and shown as typed,
+ * and the expansion built here is what the model reads.
+ *
+ * Prompt files and MCP prompts are someone else's text: they become the
+ * user message's text (and attached data) and nothing else. They cannot
+ * choose a model, a mode, tools or approvals, and a workspace's prompt files
+ * are read only in a trusted workspace.
+ */
+import * as path from 'node:path';
+import { HearthException, type McpPrompt, type McpPromptContent } from '../../agent-host';
+import { resourceMention, type ContextItem } from '../../protocol/chat';
+import type { ChatCommandParams, ChatCommandResult, ChatSendParams, ChatTurnStarted } from '../../protocol/lspMethods';
+import { MCP_PROMPT_PREFIX, type SlashCommandInfo } from '../../protocol/slashCommands';
+import { BUILTIN_COMMANDS, expandCodeCommand, isBuiltinCommand, isCode, NEW_CHAT_COMMAND } from './builtinCommands';
+import { bindMcpPromptArguments, mcpPromptArgumentHint, mcpPromptCommandName } from './mcpPromptCommand';
+import { readPromptFiles, type PromptFileCommand } from './promptFiles';
+import { substituteArguments } from './substituteArguments';
+
+export interface SlashCommandServiceDeps {
+  /** Absolute paths of the workspace folders; each may hold `.hearth/prompts/`. */
+  roots: readonly string[];
+  /** The user's own prompt files, e.g. `~/.hearth/prompts`. */
+  userPromptsDir: string;
+  /** VS Code Workspace Trust, read whenever it matters: an untrusted workspace's prompt files are not read. */
+  workspaceTrusted(): boolean;
+  mcp: {
+    listPrompts(): Promise<McpPrompt[]>;
+    getPrompt(server: string, name: string, args: Record<string, string>, maxChars: number): Promise<McpPromptContent>;
+  };
+  /** Starts the turn (ChatService.send): the typed text is stored, the expansion goes to the model. */
+  send(params: ChatSendParams, expansion: string): Promise<ChatTurnStarted>;
+  log(message: string): void;
+}
+
+/** Where a workspace keeps its prompt files, relative to each folder. */
+export const WORKSPACE_PROMPTS_DIR = path.join('.hearth', 'prompts');
+/** The most an MCP prompt may put into one message. */
+const MAX_MCP_PROMPT_CHARS = 100_000;
+/** The completion list is short; the query narrows it. */
+const MAX_LISTED = 50;
+
+function invalid(message: string): HearthException {
+  return new HearthException({ code: 'invalidRequest', message, retryable: false });
+}
+
+function messageOf(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class SlashCommandService {
+  constructor(private readonly deps: SlashCommandServiceDeps) {}
+
+  /** The commands whose name starts with `query`, then those that contain it; built-ins first, then prompt files, then MCP prompts. */
+  async list(query: string): Promise<{ commands: SlashCommandInfo[] }> {
+    const [files, prompts] = await Promise.all([this.promptFiles(), this.deps.mcp.listPrompts().catch(() => [] as McpPrompt[])]);
+    const all: SlashCommandInfo[] = [
+      ...BUILTIN_COMMANDS,
+      ...files.map((f): SlashCommandInfo => ({
+        name: f.name,
+        description: f.description ?? `Prompt file ${f.source === 'workspace' ? 'of this workspace' : 'of yours'}`,
+        ...(f.argumentHint ? { argumentHint: f.argumentHint } : {}),
+        source: f.source,
+      })),
+      ...prompts.map((p): SlashCommandInfo => {
+        const hint = mcpPromptArgumentHint(p);
+        return { name: mcpPromptCommandName(p), description: p.description || p.title || `Prompt of the MCP server "${p.server}"`, ...(hint ? { argumentHint: hint } : {}), source: 'mcp', server: p.server };
+      }),
+    ];
+    const q = query.toLowerCase();
+    const starts = all.filter((c) => c.name.toLowerCase().startsWith(q));
+    const contains = q ? all.filter((c) => !c.name.toLowerCase().startsWith(q) && c.name.toLowerCase().includes(q)) : [];
+    return { commands: [...starts, ...contains].slice(0, MAX_LISTED) };
+  }
+
+  /** Runs a command: a new chat, or a turn whose model message is the command's expansion. Bad input throws `invalidRequest` before anything is stored. */
+  async run(params: ChatCommandParams): Promise<ChatCommandResult> {
+    const { name, args } = params.command ?? {};
+    if (typeof name !== 'string' || typeof args !== 'string' || !Array.isArray(params.input?.context)) throw invalid('A slash command needs a name, its argument text and the message\'s context.');
+    const context = params.input.context;
+    if (name === NEW_CHAT_COMMAND) {
+      if (!args) return { newChat: true };
+      // The text after /new is an ordinary first message of the new chat.
+      const input = { text: args, context };
+      const started = await this.deps.send({ input, model: params.model }, args);
+      return { newChat: true, started, input };
+    }
+    const prepared = await this.expand(name, args, context, params.editorContext);
+    const input = { text: params.input.text, context: prepared.context };
+    const started = await this.deps.send({ sessionId: params.sessionId, input, model: params.model }, prepared.expansion);
+    return { started, input };
+  }
+
+  private async expand(name: string, args: string, context: ContextItem[], editorContext: ContextItem | undefined): Promise<{ expansion: string; context: ContextItem[] }> {
+    const builtin = expandCodeCommand(name, args);
+    if (builtin !== undefined) {
+      if (context.some(isCode)) return { expansion: builtin, context };
+      if (!editorContext) throw invalid(`/${name} works on code: select some code or open a file in the editor (or attach one with @), then send it again.`);
+      return { expansion: builtin, context: [...context, editorContext] };
+    }
+    if (name.startsWith(MCP_PROMPT_PREFIX)) return this.expandMcpPrompt(name, args, context);
+    const file = (await this.promptFiles()).find((f) => f.name === name);
+    if (!file) throw invalid(`There is no slash command /${name}. Type / in the chat to see the commands; to send a message that starts with "/", begin it with a space.`);
+    if (!file.body) throw invalid(`The prompt file ${file.file} is empty, so /${name} has nothing to send.`);
+    return { expansion: substituteArguments(file.body, args), context };
+  }
+
+  private async expandMcpPrompt(name: string, args: string, context: ContextItem[]): Promise<{ expansion: string; context: ContextItem[] }> {
+    const prompt = (await this.deps.mcp.listPrompts()).find((p) => mcpPromptCommandName(p) === name);
+    if (!prompt) throw invalid(`There is no MCP prompt /${name}. Its server may not be running: run "Hearth: List MCP Servers" to check, or type / to see the prompts there are.`);
+    let values: Record<string, string>;
+    try {
+      values = bindMcpPromptArguments(prompt, args);
+    } catch (err) {
+      throw invalid(messageOf(err));
+    }
+    let content: McpPromptContent;
+    try {
+      content = await this.deps.mcp.getPrompt(prompt.server, prompt.name, values, MAX_MCP_PROMPT_CHARS);
+    } catch (err) {
+      throw invalid(`The MCP server "${prompt.server}" could not give the prompt ${prompt.name}: ${messageOf(err)}`);
+    }
+    if (!content.text.trim() && content.resources.length === 0) throw invalid(`The MCP server "${prompt.server}" returned an empty prompt for ${prompt.name}.`);
+    // Embedded resources are data attached to the message, exactly like a resource attached with @.
+    const resources = content.resources.map((r): ContextItem => ({ kind: 'mention', path: resourceMention(prompt.server, r.uri), text: r.text }));
+    return { expansion: content.text || `Prompt ${prompt.name} of the MCP server "${prompt.server}":`, context: [...context, ...resources] };
+  }
+
+  /**
+   * The user's prompt files, then each trusted workspace folder's. A name is
+   * taken by the first that has it: a repository cannot replace a built-in
+   * or the user's own command by shipping a file with the same name.
+   */
+  private async promptFiles(): Promise<PromptFileCommand[]> {
+    const dirs: { dir: string; source: 'user' | 'workspace'; root?: string }[] = [{ dir: this.deps.userPromptsDir, source: 'user' }];
+    if (this.deps.workspaceTrusted()) for (const root of this.deps.roots) dirs.push({ dir: path.join(root, WORKSPACE_PROMPTS_DIR), source: 'workspace', root });
+    const taken = new Set<string>();
+    const out: PromptFileCommand[] = [];
+    for (const { dir, source, root } of dirs) {
+      for (const file of await readPromptFiles(dir, source, this.deps.log, root)) {
+        if (isBuiltinCommand(file.name)) {
+          this.deps.log(`Prompt file ${file.file} is ignored: /${file.name} is one of Hearth's own commands.`);
+          continue;
+        }
+        if (taken.has(file.name)) continue;
+        taken.add(file.name);
+        out.push(file);
+      }
+    }
+    return out;
+  }
+}

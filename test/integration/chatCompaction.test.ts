@@ -1,0 +1,86 @@
+/**
+ * Compaction through the real language server: a long chat on a small-context
+ * model is summarised once it passes the threshold; the summary is stored
+ * with the reply and the messages stay in the session; the turn is sent with
+ * the summary in place of the old exchanges; Undo compaction sends the full
+ * history again and the chat no longer compacts.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { ChatSendRequest, ChatUndoCompactionRequest, SessionGetRequest, type ChatTurnStarted } from '../../protocol/lspMethods';
+
+const MODEL = 'small-context:1b';
+const LONG = 'the parser keeps a table of tokens and positions '.repeat(20);
+
+describe('chat compaction through the language server (integration)', function () {
+  this.timeout(60_000);
+  let fixture: OllamaFixture;
+  let storage: string;
+  let client: LspTestClient | undefined;
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture({ models: [{ name: MODEL, contextLength: 2048 }] });
+    fixture.setResponder((r: RecordedRequest) => (r.body.stream === false ? { kind: 'text', text: 'SUMMARY: lexer and positions discussed.' } : { kind: 'text', text: 'Answer.' }));
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-compaction-ls-'));
+    client = await startLspTestClient({ storagePath: storage, settings: { ollama: { host: fixture.url }, chat: { model: MODEL, compactionThreshold: 0.5 } } });
+  });
+
+  afterEach(async () => {
+    await client?.stop();
+    client = undefined;
+    await fixture.close();
+    fs.rmSync(storage, { recursive: true, force: true });
+  });
+
+  async function turn(text: string, sessionId?: string): Promise<ChatTurnStarted> {
+    const started = await client!.connection.sendRequest(ChatSendRequest.type, { sessionId, input: { text: `${text} ${LONG}`, context: [] } });
+    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    return started;
+  }
+  const summaries = () => fixture.requests.filter((r) => r.path === '/api/chat' && r.body.stream === false);
+  const lastTurnRequest = () => fixture.requests.filter((r) => r.path === '/api/chat' && r.body.stream !== false).at(-1)!;
+
+  it('summarises past the threshold, keeps every message, sends the summary instead, and can be undone', async () => {
+    const first = await turn('first question');
+    const sessionId = first.sessionId;
+    let compactedAt: ChatTurnStarted | undefined;
+    for (const text of ['second question', 'third question', 'fourth question']) {
+      const started = await turn(text, sessionId);
+      if (summaries().length > 0) {
+        compactedAt = started;
+        break;
+      }
+    }
+    assert.ok(compactedAt, 'a compaction happened');
+    const summariesBeforeUndo = summaries().length;
+
+    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId });
+    const asked = session.entries.filter((e) => e.kind === 'user').length;
+    assert.ok(asked >= 3, 'every message is still in the session');
+    assert.equal(session.entries.filter((e) => e.kind === 'assistant').length, asked);
+    const reply = session.entries.find((e) => e.id === compactedAt.assistantEntryId);
+    assert.ok(reply?.kind === 'assistant' && reply.compaction);
+    assert.equal(reply.compaction.summary, 'SUMMARY: lexer and positions discussed.');
+    assert.ok(reply.context && reply.context.numCtx === 2048, 'the reply records the context fill for the meter');
+    const kept = session.entries.find((e) => e.id === reply.compaction!.keptFrom);
+    assert.ok(kept?.kind === 'user', 'the compaction names the first message it kept');
+
+    // The compacting turn was sent with the summary in place of the old exchanges.
+    const after = lastTurnRequest().body.messages as { role: string; content: string }[];
+    assert.match(after[1].content, /^Summary of the earlier part[\s\S]*SUMMARY: lexer and positions discussed\./);
+    assert.ok(!after.some((m) => m.content.startsWith('first question')));
+
+    await client!.connection.sendRequest(ChatUndoCompactionRequest.type, { sessionId, entryId: compactedAt.assistantEntryId });
+    await turn('fifth question', sessionId);
+    assert.equal(summaries().length, summariesBeforeUndo, 'an undone chat does not compact again');
+    const full = lastTurnRequest().body.messages as { role: string; content: string }[];
+    assert.ok(!full.some((m) => m.content.startsWith('Summary of the earlier part')), 'the summary is gone');
+    const stored = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId });
+    const undone = stored.entries.find((e) => e.id === compactedAt!.assistantEntryId);
+    assert.ok(undone?.kind === 'assistant' && undone.compaction?.undone);
+  });
+});

@@ -1,0 +1,85 @@
+/**
+ * Compaction against the scripted Ollama: past the threshold, the oldest
+ * exchanges are summarised by the model in a request the fixture sees, the
+ * turn is sent with the summary in their place and the newest exchange
+ * verbatim, and the context meter's events report the fill; under the
+ * threshold nothing is summarised.
+ */
+import assert from 'node:assert/strict';
+import type { AgentEvent, ChatMessage, UserInput } from '../../protocol/chat';
+import { createAgent } from '../../agent-host/index';
+import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+
+const MODEL = 'small-context:1b';
+const ask = (text: string): UserInput => ({ text, context: [] });
+const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');
+
+async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
+  const out: AgentEvent[] = [];
+  for await (const event of events) out.push(event);
+  return out;
+}
+
+/** Three exchanges of about 300 tokens each. */
+function history(): ChatMessage[] {
+  const long = (tag: string) => `${tag}: ${'the parser keeps a table of tokens and positions '.repeat(25)}`;
+  return [
+    { role: 'user', content: long('first question about the lexer') },
+    { role: 'assistant', content: long('first answer') },
+    { role: 'user', content: long('second question about positions') },
+    { role: 'assistant', content: long('second answer') },
+    { role: 'user', content: 'third question: and the newest one?' },
+    { role: 'assistant', content: 'the newest answer, kept verbatim' },
+  ];
+}
+
+describe('agent compaction', () => {
+  let fixture: OllamaFixture;
+  beforeEach(async () => {
+    fixture = await startOllamaFixture({ models: [{ name: MODEL, contextLength: 2048 }] });
+  });
+  afterEach(async () => fixture.close());
+
+  it('summarises the older exchanges in a request of its own, then sends the summary in their place', async () => {
+    fixture.setResponder((r) =>
+      r.body.stream === false ? { kind: 'text', text: 'The user asked about the lexer and positions; the parser keeps a token table.' } : { kind: 'text', text: 'Answer.' },
+    );
+    const events = await collect(createAgent({ host: fixture.url }).startTurn(history(), ask('and now?'), { model: MODEL, compactAt: 0.5 }, new AbortController().signal));
+    const [summaryRequest, turnRequest] = chats(fixture);
+    assert.equal(summaryRequest.body.stream, false);
+    assert.match(summaryRequest.body.messages[0].content, /summarise a conversation/);
+    // The old exchanges are more than the summary request's own window holds: it keeps their newest part.
+    assert.match(summaryRequest.body.messages[1].content, /^\[…\][\s\S]*\[user\]\nsecond question about positions[\s\S]*\[assistant\]\nsecond answer/);
+    assert.doesNotMatch(summaryRequest.body.messages[1].content, /newest/, 'the newest exchange is not summarised');
+
+    const sent = turnRequest.body.messages.map((m: { role: string; content: string }) => m.content);
+    assert.match(sent[1], /^Summary of the earlier part of this conversation[\s\S]*token table\.$/);
+    assert.equal(sent[3], 'third question: and the newest one?');
+    assert.equal(sent[4], 'the newest answer, kept verbatim');
+    assert.ok(!sent.some((c: string) => c.startsWith('first question')), 'the summarised messages are not sent');
+
+    const compacted = events.find((e) => e.type === 'compacted');
+    assert.deepEqual(compacted, { type: 'compacted', summary: 'The user asked about the lexer and positions; the parser keeps a token table.', summarizedExchanges: 2 });
+    const meter = events.filter((e) => e.type === 'context');
+    assert.equal(meter.length, 1);
+    assert.ok(meter[0].type === 'context' && meter[0].numCtx === 2048 && meter[0].promptTokens < 0.5 * meter[0].budgetTokens, 'the meter reports the compacted prompt');
+    assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'Answer.');
+  });
+
+  it('does nothing under the threshold, and nothing without one', async () => {
+    fixture.setResponder(() => ({ kind: 'text', text: 'Answer.' }));
+    const agent = createAgent({ host: fixture.url });
+    const short: ChatMessage[] = [{ role: 'user', content: 'hi' }, { role: 'assistant', content: 'hello' }, { role: 'user', content: 'more' }, { role: 'assistant', content: 'sure' }];
+    const under = await collect(agent.startTurn(short, ask('x'), { model: MODEL, compactAt: 0.7 }, new AbortController().signal));
+    const never = await collect(agent.startTurn(history(), ask('x'), { model: MODEL }, new AbortController().signal));
+    assert.equal(chats(fixture).filter((r) => r.body.stream === false).length, 0);
+    assert.ok(!under.concat(never).some((e) => e.type === 'compacted'));
+  });
+
+  it('a failed summary loses nothing: the turn goes on with a notice', async () => {
+    fixture.setResponder((r) => (r.body.stream === false ? { kind: 'error', status: 500, error: 'runner crashed' } : { kind: 'text', text: 'Answer.' }));
+    const events = await collect(createAgent({ host: fixture.url }).startTurn(history(), ask('x'), { model: MODEL, compactAt: 0.5 }, new AbortController().signal));
+    assert.ok(events.some((e) => e.type === 'status' && /could not be summarised/.test(e.message)));
+    assert.deepEqual(events.at(-1), { type: 'done', reason: 'stop' });
+  });
+});
