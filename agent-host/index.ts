@@ -196,3 +196,5 @@ export type {
   McpServerStatus,
   McpTool,
 } from './mcp/mcpTypes';
+export type { McpOAuthHost, McpSignInPrompt } from './mcp/mcpTypes';
+export { canonicalServerUrl, parseUrl } from './mcp/mcpOAuthProvider';

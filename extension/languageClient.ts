@@ -21,6 +21,7 @@ export async function startLanguageClient(context: vscode.ExtensionContext, outp
     ripgrepPath: await findBundledRipgrep(),
     clientVersion: String(context.extension.packageJSON.version ?? ''),
     workspaceTrusted: vscode.workspace.isTrusted,
+    mcpOAuth: true,
   };
   const clientOptions: LanguageClientOptions = {
     // Inline suggestions and code actions need the text of every file the user edits.

@@ -24,7 +24,7 @@ import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { findRulesFiles } from './chat/rulesFiles';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
-import { createMcpSampler, lspMcpEditor, McpService, registerMcpHandlers } from './mcp';
+import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers } from './mcp';
 import { SlashCommandService } from './slash/slashCommandService';
 import { registerSlashHandlers } from './slash/registerSlashHandlers';
 import { CodeIndexService, INDEXED_LANGUAGES } from './codeIndex';
@@ -87,6 +87,8 @@ export class HearthServer {
         agent: () => this.agents.refresh(),
         plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
       }),
+      // Only an editor that declared it keeps the secrets; asking any other would delay every HTTP server's start.
+      oauth: options.mcpOAuth ? lspMcpOAuthHost(connection) : undefined,
     });
     this.index = new CodeIndexService({
       folders: this.roots,

@@ -25,6 +25,12 @@ export interface HearthInitializationOptions {
   workspaceTrusted?: boolean;
   /** Where tree-sitter.wasm and the grammars are; default: `tree-sitter/` beside the server's bundle. */
   treeSitterDir?: string;
+  /**
+   * The client keeps MCP servers' OAuth state in its secret storage
+   * (`hearth/mcp/oauth/*`) and answers `hearth/mcp/signIn`. Without it, an
+   * HTTP server that answers 401 fails to start as it always did.
+   */
+  mcpOAuth?: boolean;
 }
 
 /** The `hearth` settings section, as the server reads it with `workspace/configuration`. */
@@ -832,6 +838,8 @@ export interface McpServerInfo {
   restarts: number;
   /** For `restarting`: when the next attempt starts (milliseconds since the epoch). */
   nextRestartAt?: number;
+  /** http: true when Hearth holds OAuth tokens for it (the user signed in); "Hearth: Sign Out of MCP Server" deletes them. */
+  signedIn?: boolean;
 }
 
 export interface McpTrustParams {
@@ -1001,4 +1009,64 @@ export interface McpElicitationParams extends McpRequestOrigin {
 export namespace McpElicitationRequest {
   export const method = 'hearth/approval/mcpElicitation' as const;
   export const type = new RequestType<McpElicitationParams, { action: 'accept' | 'decline' | 'cancel'; content?: Record<string, ElicitationValue> }, HearthError>(method);
+}
+
+// --- MCP OAuth (Streamable HTTP servers that need sign-in) ---
+// The language server runs the OAuth flow (the SDK's discovery, registration,
+// PKCE and token requests) but cannot reach VS Code's SecretStorage, so it
+// keeps each server's OAuth state there through the editor. The state is one
+// opaque JSON string per server, keyed by the server's canonical URL, so the
+// tokens of one server are never presented to another. It is never written to
+// settings, logs or disk in plain text.
+
+/** `serverUrl`: the MCP server's canonical URL (no fragment), the key of its OAuth state. */
+export interface McpOAuthSecretKey {
+  serverUrl: string;
+}
+
+/** Server → client: the stored OAuth state of one MCP server, or null. */
+export namespace McpOAuthSecretGetRequest {
+  export const method = 'hearth/mcp/oauth/get' as const;
+  export const type = new RequestType<McpOAuthSecretKey, { value: string | null }, HearthError>(method);
+}
+
+/** Server → client: store one MCP server's OAuth state (client registration and tokens), replacing what was there. */
+export namespace McpOAuthSecretStoreRequest {
+  export const method = 'hearth/mcp/oauth/store' as const;
+  export const type = new RequestType<McpOAuthSecretKey & { value: string }, Record<string, never>, HearthError>(method);
+}
+
+/** Server → client: delete one MCP server's OAuth state. */
+export namespace McpOAuthSecretDeleteRequest {
+  export const method = 'hearth/mcp/oauth/delete' as const;
+  export const type = new RequestType<McpOAuthSecretKey, Record<string, never>, HearthError>(method);
+}
+
+export interface McpSignInParams {
+  /** The configured server name. */
+  server: string;
+  /** The server's URL without its query, as the server list shows it. */
+  target: string;
+  /** The authorization server's origin (https, or loopback in development), where the user signs in. */
+  authorizationServer: string;
+  /** The full authorization URL (PKCE S256, `state`, `resource`) to open in the user's browser. */
+  authorizationUrl: string;
+}
+
+/**
+ * Server → client: an MCP server needs sign-in. The editor asks the user,
+ * naming the server and the authorization server's origin, and on `open`
+ * opens `authorizationUrl` in the browser; the browser comes back to the
+ * language server's loopback listener (127.0.0.1, random port, `state`
+ * checked). `cancel` leaves the server stopped.
+ */
+export namespace McpSignInRequest {
+  export const method = 'hearth/mcp/signIn' as const;
+  export const type = new RequestType<McpSignInParams, { decision: 'open' | 'cancel' }, HearthError>(method);
+}
+
+/** Client → server: forget one MCP server's OAuth tokens and registration and stop it; restarting it asks to sign in again. */
+export namespace McpSignOutRequest {
+  export const method = 'hearth/mcp/signOut' as const;
+  export const type = new RequestType<{ name: string }, McpServerInfo, HearthError>(method);
 }

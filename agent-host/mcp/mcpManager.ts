@@ -12,6 +12,8 @@ function withDefaults(options: McpManagerOptions): ResolvedManagerOptions {
     roots: options.roots,
     requests: options.requests,
     onResourceUpdated: options.onResourceUpdated,
+    oauth: options.oauth,
+    signInTimeoutMs: options.signInTimeoutMs ?? 5 * 60_000,
     clientInfo: options.clientInfo ?? { name: 'hearth', version: '0.1.0' },
     connectTimeoutMs: options.connectTimeoutMs ?? 60_000,
     callTimeoutMs: options.callTimeoutMs ?? 5 * 60_000,
@@ -167,6 +169,12 @@ export class McpManager {
     if (!entry) return undefined;
     await entry.connection.restart();
     return entry.connection.status();
+  }
+
+  /** Signs out of one HTTP server (deletes its OAuth tokens) and stops it; false when it has no OAuth sign-in to forget. */
+  async signOut(name: string): Promise<boolean> {
+    const entry = this.entries.get(name);
+    return entry ? entry.connection.signOut() : false;
   }
 
   /** Stops every server (their processes included). */

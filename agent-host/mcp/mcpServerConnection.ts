@@ -1,3 +1,4 @@
+import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
@@ -6,11 +7,13 @@ import { formatContentBlock, formatToolResult } from './formatToolResult';
 import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
+import { canonicalServerUrl, McpOAuthProvider, parseUrl, SignInDeclined } from './mcpOAuthProvider';
+import { oauthFetchGuard } from './oauthFetchGuard';
 import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { toMcpTool, type ListedTool } from './toMcpTool';
 import { toSamplingRequest } from './toSamplingRequest';
 
-type OptionalHooks = 'onStatusChange' | 'onPromptsChanged' | 'roots' | 'requests' | 'onResourceUpdated';
+type OptionalHooks = 'onStatusChange' | 'onPromptsChanged' | 'roots' | 'requests' | 'onResourceUpdated' | 'oauth';
 export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, OptionalHooks>> & Pick<McpManagerOptions, OptionalHooks>;
 
 /** A server that ran this long before dying counts as having worked: its failure count starts over. */
@@ -67,12 +70,22 @@ export class McpServerConnection {
   private readonly recentStderr: string[] = [];
   /** The resources this session of the server was asked to report changes of (a restarted server starts with none). */
   private readonly subscribed = new Set<string>();
+  /** http servers, when the editor can hold secrets and open a browser: the OAuth client, kept across reconnects. */
+  private readonly oauth?: McpOAuthProvider;
+  /** Withdraws a sign-in that waits for the user when the server is stopped. */
+  private signInAbort?: AbortController;
 
   constructor(
     readonly spec: McpServerSpec,
     readonly slug: string,
     private readonly options: ResolvedManagerOptions,
-  ) {}
+  ) {
+    const config = spec.config;
+    const url = config.type === 'http' ? parseUrl(config.url) : undefined;
+    if (config.type === 'http' && options.oauth && url) {
+      this.oauth = new McpOAuthProvider(spec.name, canonicalServerUrl(url), describeTarget(config), options.oauth, (m) => this.log(m));
+    }
+  }
 
   get name(): string {
     return this.spec.name;
@@ -90,6 +103,7 @@ export class McpServerConnection {
       pid: this.state === 'running' || this.state === 'starting' ? this.stdio?.pid : undefined,
       restarts: this.restarts,
       nextRestartAt: this.state === 'restarting' ? this.nextRestartAt : undefined,
+      ...(this.oauth?.signedIn ? { signedIn: true } : {}),
     };
   }
 
@@ -112,6 +126,9 @@ export class McpServerConnection {
 
   async stop(): Promise<void> {
     this.generation++;
+    this.signInAbort?.abort();
+    this.signInAbort = undefined;
+    await this.oauth?.close();
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     const client = this.client;
@@ -156,7 +173,8 @@ export class McpServerConnection {
         this.closeReason = reason;
         void this.client?.close().catch(noop);
       };
-      this.http = new StreamableHTTPClientTransport(url, { requestInit: { headers: { ...config.headers } }, fetch: cappedFetch(MAX_MESSAGE_BYTES, overflow) });
+      const guarded = oauthFetchGuard(url, Object.keys(config.headers ?? {}), cappedFetch(MAX_MESSAGE_BYTES, overflow));
+      this.http = new StreamableHTTPClientTransport(url, { requestInit: { headers: { ...config.headers } }, fetch: guarded, authProvider: this.oauth });
       return this.http;
     }
     this.stdio = new StdioProcessTransport({
@@ -240,6 +258,14 @@ export class McpServerConnection {
       this.setState('running');
     } catch (err) {
       if (gen !== this.generation) return;
+      const http = this.http;
+      if (this.oauth?.needsSignIn && http && err instanceof UnauthorizedError) {
+        // The server answered 401 and the SDK prepared an authorization: the user signs in, then the server starts again.
+        this.detach();
+        await client.close().catch(noop);
+        if (gen === this.generation) await this.signIn(gen, http, this.oauth);
+        return;
+      }
       this.lastError = this.describeStartFailure(err);
       this.log(`Could not start: ${this.lastError}`);
       const permanent = err instanceof PermanentFailure || (err as { permanent?: unknown } | undefined)?.permanent === true;
@@ -252,6 +278,56 @@ export class McpServerConnection {
       }
       this.scheduleRestart(this.generation);
     }
+  }
+
+  /**
+   * Asks the user to sign in, waits for the browser's redirect, exchanges the
+   * code (on the transport that started the flow, which knows the resource
+   * metadata the 401 named) and connects again. A declined sign-in leaves the
+   * server stopped; a failed one leaves it failed: retrying on a timer would
+   * open the browser again and again.
+   */
+  private async signIn(gen: number, transport: StreamableHTTPClientTransport, oauth: McpOAuthProvider): Promise<void> {
+    const origin = oauth.authorizationServer ?? 'its authorization server';
+    const controller = new AbortController();
+    this.signInAbort = controller;
+    this.lastError = `Waiting for you to sign in to ${origin} in your browser.`;
+    this.log(this.lastError);
+    this.setState('starting');
+    try {
+      const code = await oauth.signIn(controller.signal, this.options.signInTimeoutMs);
+      if (gen !== this.generation) return;
+      await oauth.finishSignIn(() => transport.finishAuth(code));
+      if (gen !== this.generation) return;
+      this.lastError = undefined;
+      void this.connect();
+    } catch (err) {
+      if (gen !== this.generation) return;
+      this.generation++;
+      await oauth.close();
+      if (err instanceof SignInDeclined) {
+        this.lastError = err.message;
+        this.log(this.lastError);
+        this.setState('stopped');
+        return;
+      }
+      this.lastError = `signing in to ${origin} failed: ${errorText(err)}. Run "Hearth: Restart MCP Server" to try again.`;
+      this.log(`Could not start: ${this.lastError}`);
+      this.setState('failed');
+    } finally {
+      if (this.signInAbort === controller) this.signInAbort = undefined;
+    }
+  }
+
+  /** Forgets the server's OAuth tokens (here and in secret storage) and stops it; a restart asks to sign in again. */
+  async signOut(): Promise<boolean> {
+    if (!this.oauth) return false;
+    await this.stop();
+    await this.oauth.signOut();
+    this.lastError = 'You signed out: its tokens were deleted. Run "Hearth: Restart MCP Server" to sign in again.';
+    this.log('Signed out; its tokens were deleted.');
+    this.setState('stopped');
+    return true;
   }
 
   private describeStartFailure(err: unknown): string {
@@ -500,6 +576,12 @@ export class McpServerConnection {
       }
       if (err instanceof McpError && err.code === ErrorCode.RequestTimeout) {
         return { isError: true, summary: 'timed out', content: `${tool.name} sent neither a result nor progress for ${Math.round(this.options.callTimeoutMs / 1000)} s, so Hearth cancelled it.` };
+      }
+      if (err instanceof UnauthorizedError && this.oauth && gen === this.generation) {
+        // The tokens were refused and could not be refreshed: the session restarts, which asks the user to sign in again.
+        this.closeReason = 'its sign-in expired';
+        void client.close().catch(noop);
+        return { isError: true, summary: 'sign-in needed', content: `${tool.name} did not run: the MCP server "${this.spec.name}" needs the user to sign in again. Hearth asks them; continue without this tool for now.` };
       }
       if (!(err instanceof McpError) && this.http) void this.checkAlive(gen, err);
       return { isError: true, summary: 'failed', content: `${tool.name} failed: ${errorText(err)}` };

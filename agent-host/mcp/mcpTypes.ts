@@ -92,6 +92,8 @@ export interface McpServerStatus {
   pid?: number;
   restarts: number;
   nextRestartAt?: number;
+  /** http with OAuth: true while Hearth holds tokens for it. */
+  signedIn?: boolean;
 }
 
 export interface McpProgress {
@@ -187,4 +189,35 @@ export interface McpManagerOptions {
   maxConsecutiveFailures?: number;
   /** Time between SIGTERM and SIGKILL when a stdio server is stopped. Default 1 s. */
   killGraceMs?: number;
+  /**
+   * Where Streamable HTTP servers that answer 401 get their OAuth sign-in:
+   * secret storage and the user's browser. Without it (the team server) such
+   * a server fails to start as before.
+   */
+  oauth?: McpOAuthHost;
+  /** How long Hearth waits for the browser to come back from sign-in. Default 5 minutes. */
+  signInTimeoutMs?: number;
+}
+
+/** What one sign-in asks of the user: open this URL of this authorization server, for this MCP server. */
+export interface McpSignInPrompt {
+  server: string;
+  /** The MCP server's URL without its query. */
+  target: string;
+  /** The authorization server's origin. */
+  authorizationServer: string;
+  authorizationUrl: string;
+}
+
+/**
+ * The editor's side of MCP OAuth. The state is an opaque JSON string per
+ * server, keyed by the server's canonical URL; it holds tokens, so it must be
+ * kept in secret storage only, and never logged.
+ */
+export interface McpOAuthHost {
+  load(serverUrl: string): Promise<string | undefined>;
+  save(serverUrl: string, value: string): Promise<void>;
+  remove(serverUrl: string): Promise<void>;
+  /** Asks the user to sign in and opens the browser; false when the user declined. Aborting `signal` withdraws the question. */
+  askSignIn(prompt: McpSignInPrompt, signal: AbortSignal): Promise<boolean>;
 }

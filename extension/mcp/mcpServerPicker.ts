@@ -28,7 +28,7 @@ function serverItem(server: McpServerInfo): ServerItem {
   const tools = server.state === 'running' ? ` · ${server.tools.length} tool${server.tools.length === 1 ? '' : 's'}` : '';
   return {
     label: `${STATE_ICON[server.state]} ${server.name}`,
-    description: `${STATE_LABEL[server.state]}${tools} · ${server.source === 'workspace' ? 'workspace' : 'user'} · ${server.transport}`,
+    description: `${STATE_LABEL[server.state]}${tools} · ${server.source === 'workspace' ? 'workspace' : 'user'} · ${server.transport}${server.signedIn ? ' · signed in' : ''}`,
     detail: server.lastError ? `${server.target} — ${server.lastError}` : server.target,
     server,
   };
@@ -57,12 +57,14 @@ export async function showMcpServers(client: LanguageClient): Promise<void> {
   const picked = await vscode.window.showQuickPick(list.servers.map(serverItem), { placeHolder: 'MCP servers: pick one to see its tools', matchOnDescription: true, matchOnDetail: true });
   if (!picked) return;
   const restart: vscode.QuickPickItem = { label: '$(debug-restart) Restart this server' };
+  const signOut: vscode.QuickPickItem = { label: '$(sign-out) Sign out of this server', description: 'deletes its tokens and stops it' };
   const tools = picked.server.tools.map((t): vscode.QuickPickItem => ({ label: t.name, description: t.title, detail: t.description }));
-  const choice = await vscode.window.showQuickPick([restart, ...tools], {
+  const choice = await vscode.window.showQuickPick([restart, ...(picked.server.signedIn ? [signOut] : []), ...tools], {
     placeHolder: tools.length > 0 ? `${picked.server.name}: ${tools.length} tools (the agent sees them as server.tool)` : `${picked.server.name} has no tools right now (${STATE_LABEL[picked.server.state]})`,
     matchOnDetail: true,
   });
   if (choice === restart) await restartMcpServer(client, picked.server.name);
+  if (choice === signOut) await vscode.commands.executeCommand('hearth.mcp.signOut', picked.server.name);
 }
 
 /** "Hearth: Restart MCP Server": restarts one (a declined workspace server is asked about again). */

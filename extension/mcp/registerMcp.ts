@@ -10,6 +10,10 @@ import {
   type McpServerInfo,
   type McpServerState,
 } from '../../protocol/lspMethods';
+import { McpOAuthSecretDeleteRequest, McpOAuthSecretGetRequest, McpOAuthSecretStoreRequest, McpSignInRequest } from '../../protocol/lspMethods';
+import { deleteMcpOAuthState, readMcpOAuthState, storeMcpOAuthState } from './mcpOAuthSecrets';
+import { askMcpSignIn } from './mcpSignInPrompt';
+import { signOutOfMcpServer } from './mcpSignOut';
 import type { PendingApprovals } from '../approvals/pendingApprovals';
 import { ProposalDocuments } from '../approvals/proposalDocuments';
 import { restartMcpServer, showMcpServers } from './mcpServerPicker';
@@ -41,6 +45,12 @@ export function registerMcp(context: vscode.ExtensionContext, client: LanguageCl
     }),
     vscode.commands.registerCommand('hearth.mcp.listServers', () => showMcpServers(client)),
     vscode.commands.registerCommand('hearth.mcp.restartServer', (name?: unknown) => restartMcpServer(client, typeof name === 'string' ? name : undefined)),
+    // OAuth for HTTP servers: their tokens in SecretStorage, sign-in in the browser after a question, and sign-out.
+    client.onRequest(McpOAuthSecretGetRequest.type, ({ serverUrl }) => readMcpOAuthState(context.secrets, serverUrl)),
+    client.onRequest(McpOAuthSecretStoreRequest.type, ({ serverUrl, value }) => storeMcpOAuthState(context.secrets, serverUrl, value)),
+    client.onRequest(McpOAuthSecretDeleteRequest.type, ({ serverUrl }) => deleteMcpOAuthState(context.secrets, serverUrl)),
+    client.onRequest(McpSignInRequest.type, async (params, token) => ({ decision: await askMcpSignIn(params, token) })),
+    vscode.commands.registerCommand('hearth.mcp.signOut', (name?: unknown) => signOutOfMcpServer(client, typeof name === 'string' ? name : undefined)),
   );
 }
 

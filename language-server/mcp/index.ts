@@ -5,6 +5,7 @@
  */
 export { McpService, type McpServiceDeps } from './mcpService';
 export { lspMcpEditor } from './lspMcpEditor';
+export { lspMcpOAuthHost } from './lspMcpOAuthHost';
 export { registerMcpHandlers } from './registerMcpHandlers';
 export type { McpEditor } from './mcpEditor';
 export { parseMcpServers, serverConfigHash, type ParsedMcpServer, type McpConfigProblem } from './parseMcpServers';

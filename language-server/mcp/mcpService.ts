@@ -2,12 +2,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import {
+  canonicalServerUrl,
+  parseUrl,
   describeTarget,
   displayCommandLine,
   HearthException,
   McpManager,
   withMcpTools,
   type McpManagerOptions,
+  type McpOAuthHost,
   type McpPrompt,
   type McpPromptContent,
   type McpResource,
@@ -40,6 +43,8 @@ export interface McpServiceDeps {
   pollIntervalMs?: number;
   /** Runs approved sampling requests; absent: servers are not offered sampling. */
   sampler?: McpSampler;
+  /** Secret storage and the browser for HTTP servers that need OAuth sign-in. */
+  oauth?: McpOAuthHost;
   /** Overrides of the manager's timeouts and backoff (tests shorten them). */
   manager?: Partial<Omit<McpManagerOptions, 'log' | 'onStatusChange'>>;
 }
@@ -118,6 +123,7 @@ export class McpService {
         this.publish(status.name);
       },
       onPromptsChanged: () => (this.promptList = undefined),
+      oauth: deps.oauth,
       clientInfo: { name: 'hearth', version: '0.1.0' },
       roots: () => deps.roots.map((root) => ({ uri: pathToFileURL(root).href, name: path.basename(root) })),
       onResourceUpdated: (server, uri) => {
@@ -239,6 +245,24 @@ export class McpService {
       if (record.parsed.source === 'workspace') await this.store.forgetDenial(name);
       await this.reload();
     }
+    return this.requireInfo(name);
+  }
+
+  /**
+   * Signs out of an HTTP server: its OAuth tokens and registration are
+   * deleted from secret storage and it stops; "Restart" asks to sign in again.
+   */
+  async signOut(name: string): Promise<McpServerInfo> {
+    await this.reloading;
+    const record = this.records.find((r) => r.parsed.name === name);
+    if (!record) throw this.missing(name);
+    const config = record.parsed.config;
+    if (config.type !== 'http' || !this.deps.oauth) {
+      throw new HearthException({ code: 'invalidRequest', message: `The MCP server "${name}" does not sign in: only HTTP servers use OAuth.`, retryable: false });
+    }
+    // A server that is not running (untrusted, declined) still has its stored tokens deleted.
+    const url = parseUrl(config.url);
+    if (!(await this.manager.signOut(name)) && url) await this.deps.oauth.remove(canonicalServerUrl(url));
     return this.requireInfo(name);
   }
 
@@ -461,6 +485,7 @@ export class McpService {
       pid: status.pid,
       restarts: status.restarts,
       nextRestartAt: status.nextRestartAt,
+      ...(status.signedIn ? { signedIn: true } : {}),
     };
   }
 

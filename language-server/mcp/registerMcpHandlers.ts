@@ -1,5 +1,5 @@
 import type { Connection } from 'vscode-languageserver/node';
-import { McpListRequest, McpResourcesRequest, McpRestartRequest } from '../../protocol/lspMethods';
+import { McpListRequest, McpResourcesRequest, McpRestartRequest, McpSignOutRequest } from '../../protocol/lspMethods';
 import { guarded } from '../guarded';
 import type { McpService } from './mcpService';
 
@@ -8,4 +8,5 @@ export function registerMcpHandlers(connection: Connection, mcp: McpService): vo
   connection.onRequest(McpListRequest.type, guarded(() => mcp.list()));
   connection.onRequest(McpRestartRequest.type, guarded(({ name }) => mcp.restart(name)));
   connection.onRequest(McpResourcesRequest.type, guarded(({ query }) => mcp.resources(query)));
+  connection.onRequest(McpSignOutRequest.type, guarded(({ name }) => mcp.signOut(name)));
 }

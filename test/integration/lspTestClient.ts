@@ -52,6 +52,8 @@ export interface LspTestClientOptions {
   transport?: 'stdio' | 'ipc';
   /** The server's environment (default: this process's), e.g. a fake HOME holding decoy secrets. */
   env?: NodeJS.ProcessEnv;
+  /** More `initializationOptions`, e.g. `mcpOAuth: true` for an editor that keeps MCP OAuth secrets. */
+  initializationOptions?: Record<string, unknown>;
 }
 
 export async function startLspTestClient(options: LspTestClientOptions): Promise<LspTestClient> {
@@ -98,7 +100,7 @@ export async function startLspTestClient(options: LspTestClientOptions): Promise
     rootUri: workspaceUri,
     workspaceFolders: workspaceUri ? [{ uri: workspaceUri, name: 'workspace' }] : null,
     capabilities: { workspace: { configuration: true, workspaceFolders: true } },
-    initializationOptions: { storagePath: options.storagePath },
+    initializationOptions: { storagePath: options.storagePath, ...options.initializationOptions },
   });
   await connection.sendNotification(InitializedNotification.type, {});
 

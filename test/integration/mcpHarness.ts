@@ -66,8 +66,20 @@ export interface McpTestServer {
   stop(): Promise<void>;
 }
 
-export async function startMcpTestServer(options: { storagePath: string; workspace: string; settings: Record<string, unknown>; trusted?: boolean }): Promise<McpTestServer> {
-  const client = await startLspTestClient({ storagePath: options.storagePath, workspace: options.workspace, settings: options.settings });
+export async function startMcpTestServer(options: {
+  storagePath: string;
+  workspace: string;
+  settings: Record<string, unknown>;
+  trusted?: boolean;
+  /** Declare that the test's editor keeps MCP OAuth secrets and answers sign-in requests. */
+  mcpOAuth?: boolean;
+}): Promise<McpTestServer> {
+  const client = await startLspTestClient({
+    storagePath: options.storagePath,
+    workspace: options.workspace,
+    settings: options.settings,
+    ...(options.mcpOAuth ? { initializationOptions: { mcpOAuth: true } } : {}),
+  });
   const pids = new Set<number>();
   const server: McpTestServer = {
     client,

@@ -1,0 +1,39 @@
+/** 127.0.0.1, ::1 and localhost: a plain-http address there never leaves the machine. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host === '::1' || /^127(\.\d{1,3}){3}$/.test(host);
+}
+
+/** https, or http to a loopback address (tests and local development): what OAuth endpoints may use. */
+export function isSecureOrLoopback(url: URL): boolean {
+  return url.protocol === 'https:' || (url.protocol === 'http:' && isLoopbackHost(url.hostname));
+}
+
+/**
+ * A `fetch` for an MCP server's Streamable HTTP transport that guards what
+ * the OAuth flow requests besides the server itself: protected resource
+ * metadata, authorization server metadata, registration and token endpoints
+ * must be https (or loopback), as the MCP authorization spec requires, so
+ * neither a code, a refresh token nor a registration crosses the network in
+ * clear text. Requests to another origin than the server's also lose the
+ * headers the user configured for the server (an API key meant for it must
+ * not reach its authorization server, or a metadata URL it names).
+ */
+export function oauthFetchGuard(serverUrl: URL, configuredHeaders: readonly string[], base: typeof fetch): typeof fetch {
+  const server = new URL(serverUrl.href);
+  server.hash = '';
+  const stripped = new Set(configuredHeaders.map((h) => h.toLowerCase()));
+  return async (input, init) => {
+    const url = new URL(input instanceof Request ? input.url : String(input));
+    url.hash = '';
+    if (url.href === server.href) return base(input, init);
+    if (!isSecureOrLoopback(url)) {
+      // Permanent: retrying cannot make the server's configuration secure, so the server fails instead of restarting.
+      throw Object.assign(new Error(`Hearth refuses to use ${url.origin} for sign-in: authorization metadata and endpoints must use https`), { permanent: true });
+    }
+    if (url.origin === server.origin || stripped.size === 0 || !init?.headers) return base(input, init);
+    const headers = new Headers(init.headers);
+    for (const name of stripped) headers.delete(name);
+    return base(input, { ...init, headers });
+  };
+}

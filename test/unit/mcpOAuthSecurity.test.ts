@@ -1,0 +1,123 @@
+/**
+ * The security rules of Hearth's MCP OAuth client that need no browser:
+ * authorization metadata and endpoints only over https (loopback excepted),
+ * the user's configured headers kept from other origins, and an
+ * authorization URL checked (https, PKCE S256, Hearth's state) before the
+ * user is asked to open it.
+ */
+import assert from 'node:assert/strict';
+import { McpManager } from '../../agent-host/mcp/mcpManager';
+import { McpOAuthProvider } from '../../agent-host/mcp/mcpOAuthProvider';
+import type { McpOAuthHost, McpServerStatus } from '../../agent-host/mcp/mcpTypes';
+import { oauthFetchGuard } from '../../agent-host/mcp/oauthFetchGuard';
+import { deleteMcpOAuthState, readMcpOAuthState, storeMcpOAuthState } from '../../extension/mcp/mcpOAuthSecrets';
+import type { AuthorizationServerFixture } from '../fixtures/oauthAuthorizationServer';
+import { startProtectedMcpServer } from '../fixtures/oauthProtectedMcpServer';
+import { until } from '../fixtures/until';
+
+function recordingFetch(): { fetch: typeof fetch; calls: { url: string; headers: Headers }[] } {
+  const calls: { url: string; headers: Headers }[] = [];
+  return {
+    calls,
+    fetch: async (input, init) => {
+      calls.push({ url: String(input), headers: new Headers(init?.headers) });
+      return new Response('{}', { status: 200 });
+    },
+  };
+}
+
+function fakeHost(): McpOAuthHost & { asked: number; saved: string[] } {
+  const host = {
+    asked: 0,
+    saved: [] as string[],
+    load: async () => undefined,
+    save: async (url: string) => void host.saved.push(url),
+    remove: async () => undefined,
+    askSignIn: async () => {
+      host.asked++;
+      return false;
+    },
+  };
+  return host;
+}
+
+describe('MCP OAuth security rules', () => {
+  it('refuses plain-http authorization endpoints except on loopback, and lets the MCP server itself through', async () => {
+    const base = recordingFetch();
+    const guarded = oauthFetchGuard(new URL('http://mcp.example.test/mcp'), [], base.fetch);
+    await assert.rejects(guarded('http://auth.example.test/.well-known/oauth-authorization-server'), /refuses to use http:\/\/auth\.example\.test for sign-in: .* must use https/);
+    await assert.rejects(guarded('http://mcp.example.test/.well-known/oauth-protected-resource/mcp'), /must use https/);
+    await guarded('https://auth.example.test/token', { method: 'POST' });
+    await guarded('http://127.0.0.1:8080/token', { method: 'POST' });
+    await guarded('http://localhost:8080/register', { method: 'POST' });
+    await guarded('http://mcp.example.test/mcp', { method: 'POST' });
+    assert.deepEqual(
+      base.calls.map((c) => c.url),
+      ['https://auth.example.test/token', 'http://127.0.0.1:8080/token', 'http://localhost:8080/register', 'http://mcp.example.test/mcp'],
+    );
+  });
+
+  it('keeps the headers configured for the server from every other origin', async () => {
+    const base = recordingFetch();
+    const guarded = oauthFetchGuard(new URL('https://mcp.example.test/mcp'), ['X-Api-Key'], base.fetch);
+    const init = { headers: { 'x-api-key': 'secret-for-mcp', accept: 'application/json' } };
+    await guarded('https://mcp.example.test/.well-known/oauth-protected-resource/mcp', init);
+    await guarded('https://auth.example.test/.well-known/oauth-authorization-server', init);
+    assert.equal(base.calls[0].headers.get('x-api-key'), 'secret-for-mcp');
+    assert.equal(base.calls[1].headers.get('x-api-key'), null);
+    assert.equal(base.calls[1].headers.get('accept'), 'application/json');
+  });
+
+  it('checks an authorization URL (https, PKCE S256, Hearth\'s state) before anyone is asked to open it', async () => {
+    const provider = new McpOAuthProvider('docs', 'https://mcp.example.test/mcp', 'https://mcp.example.test/mcp', fakeHost(), () => undefined);
+    const state = provider.state();
+    const url = (base: string, params: Record<string, string>) => new URL(`${base}?${new URLSearchParams(params)}`);
+    const good = { code_challenge: 'abc', code_challenge_method: 'S256', state };
+    assert.throws(() => provider.redirectToAuthorization(url('http://auth.example.test/authorize', good)), /does not use https/);
+    assert.throws(() => provider.redirectToAuthorization(url('https://auth.example.test/authorize', { ...good, code_challenge_method: 'plain' })), /PKCE S256/);
+    assert.throws(() => provider.redirectToAuthorization(url('https://auth.example.test/authorize', { ...good, state: 'other' })), /state/);
+    assert.equal(provider.needsSignIn, false);
+    provider.redirectToAuthorization(url('https://auth.example.test/authorize', good));
+    assert.equal(provider.needsSignIn, true);
+    assert.equal(provider.authorizationServer, 'https://auth.example.test');
+  });
+
+  it('fails a server whose resource metadata names a plain-http authorization server, without asking the user or restarting', async () => {
+    const insecure = { issuer: 'http://auth.example.test', introspect: () => undefined } as unknown as AuthorizationServerFixture;
+    const mcp = await startProtectedMcpServer(insecure);
+    const host = fakeHost();
+    const statuses: McpServerStatus[] = [];
+    const manager = new McpManager({ log: () => undefined, onStatusChange: (s) => statuses.push(s), oauth: host, restartDelayMs: 10 });
+    try {
+      await manager.configure([{ name: 'secure', config: { type: 'http', url: mcp.url } }]);
+      await until(() => manager.status('secure')?.state === 'failed', 'the server to fail', 10_000);
+      assert.match(manager.status('secure')?.lastError ?? '', /refuses to use http:\/\/auth\.example\.test for sign-in/);
+      assert.equal(host.asked, 0);
+      assert.deepEqual(host.saved, []);
+      assert.ok(!statuses.some((s) => s.state === 'restarting'), 'an insecure configuration is not retried');
+    } finally {
+      await manager.dispose();
+      await mcp.close();
+    }
+  });
+
+  it('keeps each server\'s OAuth state in secret storage under a hash of its URL, one server\'s apart from another\'s', async () => {
+    const entries = new Map<string, string>();
+    const secrets = {
+      get: async (key: string) => entries.get(key),
+      store: async (key: string, value: string) => void entries.set(key, value),
+      delete: async (key: string) => void entries.delete(key),
+    } as unknown as Parameters<typeof readMcpOAuthState>[0];
+    const a = 'https://a.example.test/mcp?api_key=query-secret';
+    const b = 'https://b.example.test/mcp';
+    await storeMcpOAuthState(secrets, a, '{"tokens":{"access_token":"for-a"}}');
+    assert.deepEqual(await readMcpOAuthState(secrets, b), { value: null });
+    assert.deepEqual(await readMcpOAuthState(secrets, a), { value: '{"tokens":{"access_token":"for-a"}}' });
+    const [key] = [...entries.keys()];
+    assert.match(key, /^hearth\.mcp\.oauth:[0-9a-f]{64}$/, 'the key names no URL (a query may hold a secret)');
+    await assert.rejects(storeMcpOAuthState(secrets, 'not a url', '{}'), /serverUrl must be a URL/);
+    await assert.rejects(storeMcpOAuthState(secrets, b, 'x'.repeat(64 * 1024 + 1)), /at most/);
+    await deleteMcpOAuthState(secrets, a);
+    assert.equal(entries.size, 0);
+  });
+});
