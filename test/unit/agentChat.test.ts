@@ -9,6 +9,7 @@ import { createServer } from 'node:net';
 import type { AgentEvent, ChatMessage, UserInput } from '../../protocol/chat';
 import { createAgent, HearthException } from '../../agent-host/index';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { only } from '../fixtures/agentEvents';
 
 async function collect(events: AsyncIterable<AgentEvent>, onEvent?: (e: AgentEvent) => void): Promise<AgentEvent[]> {
   const out: AgentEvent[] = [];
@@ -21,10 +22,6 @@ async function collect(events: AsyncIterable<AgentEvent>, onEvent?: (e: AgentEve
 
 function textOf(events: AgentEvent[]): string {
   return events.map((e) => (e.type === 'text' ? e.delta : '')).join('');
-}
-
-function only<T extends AgentEvent['type']>(events: AgentEvent[], type: T): Extract<AgentEvent, { type: T }>[] {
-  return events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
 }
 
 const ask = (text: string): UserInput => ({ text, context: [] });

@@ -12,12 +12,7 @@ import { fitToContext } from '../../agent-host/core/contextBudget';
 import { buildSystemPrompt } from '../../agent-host/core/systemPrompt';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
+import { collect } from '../fixtures/agentEvents';
 
 const ask = (text: string): UserInput => ({ text, context: [] });
 const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');

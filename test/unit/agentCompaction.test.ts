@@ -6,19 +6,14 @@
  * threshold nothing is summarised.
  */
 import assert from 'node:assert/strict';
-import type { AgentEvent, ChatMessage, UserInput } from '../../protocol/chat';
+import type { ChatMessage, UserInput } from '../../protocol/chat';
 import { createAgent } from '../../agent-host/index';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { collect } from '../fixtures/agentEvents';
 
 const MODEL = 'small-context:1b';
 const ask = (text: string): UserInput => ({ text, context: [] });
 const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
 
 /** Three exchanges of about 300 tokens each. */
 function history(): ChatMessage[] {

@@ -4,21 +4,12 @@
  * larger than the num_ctx the agent sends, and the user is told what was cut.
  */
 import assert from 'node:assert/strict';
-import type { AgentEvent, ChatMessage, UserInput } from '../../protocol/chat';
+import type { ChatMessage, UserInput } from '../../protocol/chat';
 import { createAgent } from '../../agent-host/index';
 import { fitToContext } from '../../agent-host/core/contextBudget';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
-
-function only<T extends AgentEvent['type']>(events: AgentEvent[], type: T): Extract<AgentEvent, { type: T }>[] {
-  return events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
-}
+import { collect, only } from '../fixtures/agentEvents';
 
 /** What the request costs by the documented estimate (3.5 characters per token), counted independently of the agent. */
 function sentChars(body: { messages: { content: string; tool_calls?: unknown }[]; tools?: unknown }): number {

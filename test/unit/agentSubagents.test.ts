@@ -11,6 +11,7 @@ import { BUILTIN_TOOLS, ToolName } from '../../protocol/tools';
 import { createAgent } from '../../agent-host/index';
 import { FakeToolExecutor, READ_TOOLS } from '../fixtures/fakeToolExecutor';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest, type ScriptedReply } from '../fixtures/ollamaFixture';
+import { collect, only } from '../fixtures/agentEvents';
 
 const MODEL = 'qwen2.5-coder:7b';
 const ask = (text: string): UserInput => ({ text, context: [] });
@@ -20,16 +21,6 @@ const systemOf = (r: RecordedRequest): string => r.body?.messages?.[0]?.content 
 const lastOf = (r: RecordedRequest): { role: string; content: string; tool_name?: string } => r.body.messages.at(-1);
 const taskOf = (r: RecordedRequest): string => r.body?.messages?.find((m: { role: string }) => m.role === 'user')?.content ?? '';
 const offered = (r: RecordedRequest): string[] => (r.body.tools ?? []).map((t: { function: { name: string } }) => t.function.name);
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
-
-function only<T extends AgentEvent['type']>(events: AgentEvent[], type: T): Extract<AgentEvent, { type: T }>[] {
-  return events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
-}
 
 const WRITE_TOOLS = [...READ_TOOLS, BUILTIN_TOOLS[ToolName.WriteFile]];
 

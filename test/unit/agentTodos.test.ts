@@ -5,20 +5,15 @@
  * user's edit — is in the system prompt of the next turn.
  */
 import assert from 'node:assert/strict';
-import type { AgentEvent, UserInput } from '../../protocol/chat';
+import type { UserInput } from '../../protocol/chat';
 import { createAgent } from '../../agent-host/index';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { collect } from '../fixtures/agentEvents';
 
 const MODEL = 'qwen2.5-coder:7b';
 const ask = (text: string): UserInput => ({ text, context: [] });
 const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
 
 describe('agent plan (update_todos)', () => {
   let fixture: OllamaFixture;

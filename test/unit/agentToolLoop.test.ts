@@ -9,16 +9,7 @@ import { createAgent } from '../../agent-host/index';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { HangingToolExecutor } from '../fixtures/fakeToolExecutorHanging';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
-
-async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentEvent[]> {
-  const out: AgentEvent[] = [];
-  for await (const event of events) out.push(event);
-  return out;
-}
-
-function only<T extends AgentEvent['type']>(events: AgentEvent[], type: T): Extract<AgentEvent, { type: T }>[] {
-  return events.filter((e): e is Extract<AgentEvent, { type: T }> => e.type === type);
-}
+import { collect, only } from '../fixtures/agentEvents';
 
 function textOf(events: AgentEvent[]): string {
   return only(events, 'text').map((e) => e.delta).join('');
