@@ -45,7 +45,7 @@ describe('team server: chat modes and rules files cross gRPC (integration)', fun
     await collect(agent.startTurn([], { text: 'explain', context: [] }, { model: MODEL, executor, mode: 'ask' }, new AbortController().signal));
     await collect(agent.startTurn([], { text: 'do it', context: [] }, { model: MODEL, executor, mode: 'agent' }, new AbortController().signal));
     const [askTurn, agentTurn] = chats(fixture).slice(-2);
-    assert.deepEqual(offered(askTurn), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems']);
+    assert.deepEqual(offered(askTurn), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search']);
     assert.deepEqual(offered(agentTurn), BUILTIN_TOOL_LIST.map((t) => t.name));
   });
 
@@ -63,7 +63,7 @@ describe('team server: chat modes and rules files cross gRPC (integration)', fun
     const system: string = chats(fixture).at(-1)!.body.messages[0].content;
     assert.match(system, /Plan mode/);
     assert.match(system, /<rules file="AGENTS.md">\nTEAM-RULE: keep functions small\./);
-    assert.deepEqual(offered(chats(fixture).at(-1)!), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems']);
+    assert.deepEqual(offered(chats(fixture).at(-1)!), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search']);
   });
 
   describe('a compromised team server', () => {
