@@ -102,8 +102,9 @@ export class HearthServer {
     documents.onDidSave((e) => this.index.fileChanged(e.document.uri));
     documents.onDidChangeContent((e) => this.index.documentEdited(e.document.uri, () => e.document.getText()));
     // One handler for the connection (a second registration would replace the first): both indexes hear every change.
+    const indexed = new Set(INDEXED_LANGUAGES.flatMap((l) => l.extensions));
     connection.onDidChangeWatchedFiles((params) => {
-      for (const change of params.changes) this.index.fileChanged(change.uri);
+      for (const change of params.changes) if (indexed.has(path.extname(change.uri).toLowerCase())) this.index.fileChanged(change.uri);
       this.codebase.filesChanged();
     });
     this.codebase = new CodebaseSearchService({
@@ -153,7 +154,7 @@ export class HearthServer {
     registerTeamHandlers(connection, this.agents);
     registerInlineCompletion(connection, this);
     registerMcpHandlers(connection, this.mcp);
-    registerCodebaseSearch(connection, params, documents, this.codebase);
+    registerCodebaseSearch(connection, documents, this.codebase);
     connection.onDidChangeConfiguration(() => {
       this.settings.invalidate();
       void this.settings.get().then(() => this.codebase.refresh());
@@ -221,8 +222,12 @@ export class HearthServer {
     }
     if (this.params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       // The editor's file watcher reports changes the server does not see as documents (git checkouts, other tools).
-      const extensions = INDEXED_LANGUAGES.flatMap((l) => l.extensions.map((e) => e.slice(1)));
-      void this.connection.client.register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: `**/*.{${extensions.join(',')}}` }] });
+      // One watcher for every file: the codebase index reads documentation too; the symbol index takes its languages
+      // only. Registered here, after `initialized`: a client refuses registrations during `initialize`, and a refusal
+      // must never take the server down.
+      this.connection.client
+        .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] })
+        .catch((err: unknown) => this.connection.console.warn(`Could not watch the workspace's files: ${(err as Error).message}`));
     }
     void this.probeBackend();
     void this.mcp.start();

@@ -28,6 +28,12 @@ connection.onInitialize((params): InitializeResult => {
 });
 
 connection.onInitialized(() => server?.initialized());
+
+// A background promise nobody awaited (a refused registration, a watcher's update) must cost its own feature, not
+// the process: Node ends a process on an unhandled rejection, which would end every chat and suggestion with it.
+process.on('unhandledRejection', (reason) => {
+  connection.console.error(`Hearth: a background task failed: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}`);
+});
 connection.onShutdown(() => server?.shutdown());
 
 documents.listen(connection);
