@@ -108,6 +108,8 @@ export interface ModelDetails {
   contextLength?: number;
   /** Capabilities such as "completion", "tools", "insert", "thinking"; undefined on Ollama versions that do not report them. */
   capabilities?: string[];
+  /** False for a model of a provider (`provider::model`): the default Ollama's /api/ps cannot say whether it is loaded. */
+  loadTracked?: boolean;
 }
 
 /** A model Ollama has loaded right now (/api/ps). */

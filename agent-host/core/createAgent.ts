@@ -86,7 +86,8 @@ export function createAgent(config: CoreAgentConfig): Agent {
     },
     async modelDetails(model, signal) {
       const found = await facts.get(createOllamaClient(connection, signal), model);
-      return { contextLength: found.contextLength, capabilities: found.capabilities };
+      const onProvider = registry?.resolve(model).kind === 'provider';
+      return { contextLength: found.contextLength, capabilities: found.capabilities, ...(onProvider ? { loadTracked: false } : {}) };
     },
     async loadedModels(signal) {
       // /api/ps; the npm client's types predate `context_length` (api.ProcessModelResponse.ContextLength).

@@ -226,7 +226,7 @@ export async function openAiGenerate(backend: OpenAiEndpoint, body: Json, res: R
 }
 
 /** What /api/show reports for a model of an OpenAI-compatible backend. */
-export function openAiShow(backend: Pick<OpenAiEndpoint, 'fimModels'>, model: string): Json {
+export function openAiShow(backend: Pick<OpenAiEndpoint, 'fimModels'>, model: string, contextLength?: number): Json {
   const fim = backend.fimModels?.includes(model) ?? false;
   // A template that mentions .Suffix is how Ollama clients recognise a fill-in-the-middle model.
   const template = fim ? '{{ if .Suffix }}{{ .Prompt }}{{ .Suffix }}{{ else }}{{ .Prompt }}{{ end }}' : '{{ .Prompt }}';
@@ -235,7 +235,8 @@ export function openAiShow(backend: Pick<OpenAiEndpoint, 'fimModels'>, model: st
     parameters: '',
     template,
     details: { parent_model: '', format: 'openai', family: '', families: [], parameter_size: '', quantization_level: '' },
-    model_info: { 'general.architecture': 'openai' },
+    // Read like any model's trained length (`<architecture>.context_length`), so the context budget fits the server's.
+    model_info: { 'general.architecture': 'openai', ...(contextLength ? { 'openai.context_length': contextLength } : {}) },
     capabilities: ['completion', 'tools', ...(fim ? ['insert'] : [])],
   };
 }

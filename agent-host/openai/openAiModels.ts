@@ -15,8 +15,17 @@ export async function listOpenAiModels(server: Pick<OpenAiEndpoint, 'url' | 'api
   delete headers['Content-Type'];
   const res = await fetchImpl(url, { headers, signal });
   if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}`);
-  const body = (await res.json()) as { data?: { id?: unknown }[] };
+  const body = (await res.json()) as { data?: { id?: unknown; max_model_len?: unknown }[] };
   return (Array.isArray(body.data) ? body.data : [])
-    .filter((m): m is { id: string } => typeof m?.id === 'string' && m.id !== '')
-    .map((m) => ({ name: m.id, model: m.id, modified_at: new Date(0).toISOString(), size: 0, digest: '', details: { format: 'openai', family: '', parameter_size: '', quantization_level: '' } }));
+    .filter((m): m is { id: string; max_model_len?: unknown } => typeof m?.id === 'string' && m.id !== '')
+    .map((m) => ({
+      name: m.id,
+      model: m.id,
+      modified_at: new Date(0).toISOString(),
+      size: 0,
+      digest: '',
+      details: { format: 'openai', family: '', parameter_size: '', quantization_level: '' },
+      // vLLM says how long a context the model was started with; LM Studio and llama-server do not.
+      ...(typeof m.max_model_len === 'number' && m.max_model_len > 0 ? { context_length: m.max_model_len } : {}),
+    }));
 }

@@ -11,6 +11,7 @@ import { jsonReply } from '../completion/leanReply';
 import { HearthException } from '../core/hearthException';
 import { openAiShow, type OpenAiEndpoint, type OpenAiHttpError } from '../openai/openAiAdapter';
 import { openAiReply } from '../openai/openAiReply';
+import { listOpenAiModels } from '../openai/openAiModels';
 import type { ProviderConfig } from '../../protocol/lspMethods';
 import type { ProviderRegistry } from './providerRegistry';
 
@@ -65,7 +66,12 @@ export function createProviderFetch(registry: ProviderRegistry, base: typeof fet
       return base(`${provider.baseUrl}${url.pathname}`, { ...init, headers, body: JSON.stringify(forwarded) });
     }
     const endpoint = openAiEndpoint(registry, provider);
-    if (url.pathname === '/api/show') return jsonReply(200, openAiShow(endpoint, resolved.model)) as unknown as Response;
+    if (url.pathname === '/api/show') {
+      // The context length, where the server reports one (vLLM's max_model_len); the facts are cached per model, so this is asked once.
+      const listed = await listOpenAiModels(endpoint, init?.signal ?? AbortSignal.timeout(5000), base).catch(() => []);
+      const length = listed.find((m) => m.name === resolved.model)?.context_length;
+      return jsonReply(200, openAiShow(endpoint, resolved.model, typeof length === 'number' ? length : undefined)) as unknown as Response;
+    }
     try {
       const { reply } = await openAiReply(endpoint, url.pathname === '/api/chat' ? 'chat' : 'generate', forwarded, init?.signal ?? undefined, url.pathname === '/api/chat' ? 'chat' : 'completion');
       return reply as unknown as Response;

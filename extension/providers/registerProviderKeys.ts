@@ -34,21 +34,28 @@ export function registerProviderKeys(context: vscode.ExtensionContext, client: P
     await client.sendRequest(ProviderApiKeyRequest.type, { provider: provider.name, baseUrl: provider.baseUrl, ...(apiKey ? { apiKey } : {}) });
   }
 
-  async function handOverAll(): Promise<void> {
+  /** Hands every saved key over; resolves with how many there were, so the model list is asked again only when a key may change it. */
+  async function handOverAll(): Promise<number> {
+    let handed = 0;
     for (const provider of configuredProviders()) {
       const apiKey = await context.secrets.get(secretName(provider));
       if (!apiKey) continue;
+      handed++;
       // Only the provider's name goes to the log, never the key.
       await handOver(provider, apiKey).catch((err: unknown) => log.warn(`Could not hand the API key of the provider "${provider.name}" to the language server: ${err instanceof Error ? err.message : String(err)}`));
     }
+    return handed;
   }
+  const refreshIfHanded = (handed: number) => {
+    if (handed > 0) onKeysChanged();
+  };
 
   context.subscriptions.push(
     client.onDidChangeState((e) => {
-      if (e.newState === State.Running) void handOverAll();
+      if (e.newState === State.Running) void handOverAll().then(refreshIfHanded);
     }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (e.affectsConfiguration('hearth.providers')) void handOverAll().then(onKeysChanged);
+      if (e.affectsConfiguration('hearth.providers')) void handOverAll().then(refreshIfHanded);
     }),
     vscode.commands.registerCommand('hearth.setProviderApiKey', async () => {
       const providers = configuredProviders();
@@ -81,5 +88,5 @@ export function registerProviderKeys(context: vscode.ExtensionContext, client: P
       }
     }),
   );
-  void handOverAll().then(onKeysChanged);
+  void handOverAll().then(refreshIfHanded);
 }

@@ -39,7 +39,7 @@ describe('providers beside Ollama, through the language server (integration)', f
 
   before(async () => {
     ollama = await startOllamaFixture();
-    openai = await startOpenAiFixture({ models: [LMSTUDIO_MODEL] });
+    openai = await startOpenAiFixture({ models: [LMSTUDIO_MODEL], maxModelLen: 6144 });
     deadUrl = await closedPortUrl();
     storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-providers-ls-'));
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-providers-ws-'));
@@ -97,6 +97,9 @@ describe('providers beside Ollama, through the language server (integration)', f
     assert.equal(results[0].isError, false, results[0].content);
     assert.ok(results[0].content.includes('A project the agent reads'), results[0].content);
     assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'It is a readme.');
+    assert.ok(!events.some((e) => e.type === 'status' && /Loading/.test(e.message)), "Ollama's /api/ps cannot tell about a provider's model, so no load is announced");
+    const context = events.find((e) => e.type === 'context') as { numCtx: number } | undefined;
+    assert.equal(context?.numCtx, 6144, "the context budget is the server's own max_model_len");
 
     const chats = openai.requests.filter((r) => r.path === '/v1/chat/completions');
     assert.equal(chats.length, 2, 'one request for the tool call, one with its result');
