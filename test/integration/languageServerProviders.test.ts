@@ -31,6 +31,8 @@ function allFiles(dir: string): { file: string; text: string }[] {
 describe('providers beside Ollama, through the language server (integration)', function () {
   this.timeout(30_000);
   let ollama: OllamaFixture;
+  /** A second Ollama, configured as the provider "gpu" (kind ollama). */
+  let gpu: OllamaFixture;
   let openai: OpenAiFixture;
   let deadUrl: string;
   let storage: string;
@@ -39,6 +41,7 @@ describe('providers beside Ollama, through the language server (integration)', f
 
   before(async () => {
     ollama = await startOllamaFixture();
+    gpu = await startOllamaFixture();
     openai = await startOpenAiFixture({ models: [LMSTUDIO_MODEL], maxModelLen: 6144 });
     deadUrl = await closedPortUrl();
     storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-providers-ls-'));
@@ -53,6 +56,7 @@ describe('providers beside Ollama, through the language server (integration)', f
         providers: [
           { name: 'lmstudio', kind: 'openai', baseUrl: `${openai.url}/v1` },
           { name: 'dead', kind: 'openai', baseUrl: deadUrl },
+          { name: 'gpu', kind: 'ollama', baseUrl: gpu.url },
         ],
         chat: { model: `lmstudio::${LMSTUDIO_MODEL}` },
       },
@@ -66,6 +70,7 @@ describe('providers beside Ollama, through the language server (integration)', f
     await client?.stop();
     await openai?.close();
     await ollama?.close();
+    await gpu?.close();
     fs.rmSync(storage, { recursive: true, force: true });
     fs.rmSync(workspace, { recursive: true, force: true });
   });
@@ -134,10 +139,24 @@ describe('providers beside Ollama, through the language server (integration)', f
     assert.deepEqual(plainDone.event, { type: 'done', reason: 'stop' });
   });
 
+  it('sends a model of an Ollama provider to that Ollama under its plain name', async () => {
+    const list = await client.connection.sendRequest(ModelListRequest.type, {});
+    assert.equal(list.models.find((m) => m.name === 'gpu::qwen2.5-coder:7b')?.provider, 'gpu');
+    gpu.enqueue({ kind: 'text', text: 'From the GPU box.' });
+    const before = ollama.requests.filter((r) => r.path === '/api/chat').length;
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Where are you?', context: [] }, model: 'gpu::qwen2.5-coder:7b' });
+    const done = await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    assert.deepEqual(done.event, { type: 'done', reason: 'stop' });
+    const chats = gpu.requests.filter((r) => r.path === '/api/chat');
+    assert.equal(chats.length, 1);
+    assert.equal(chats[0].body.model, 'qwen2.5-coder:7b');
+    assert.equal(ollama.requests.filter((r) => r.path === '/api/chat').length, before, 'the default Ollama was not asked');
+  });
+
   it('refuses a model string that names no configured provider, saying which ones exist', async () => {
     const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Hi', context: [] }, model: 'vllm::Qwen/Qwen2.5-Coder-7B-Instruct' });
     await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
     const error = client.events.find((e) => e.entryId === started.assistantEntryId && e.event.type === 'error')?.event as { error: HearthError } | undefined;
-    assert.match(error?.error.message ?? '', /No provider named "vllm" .*configured: lmstudio, dead/);
+    assert.match(error?.error.message ?? '', /No provider named "vllm" .*configured: lmstudio, dead, gpu/);
   });
 });
