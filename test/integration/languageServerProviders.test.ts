@@ -139,6 +139,15 @@ describe('providers beside Ollama, through the language server (integration)', f
     assert.deepEqual(plainDone.event, { type: 'done', reason: 'stop' });
   });
 
+  it("a model the provider does not have is named with the provider's own list", async () => {
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Hi', context: [] }, model: 'lmstudio::not-loaded' });
+    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    const error = client.events.find((e) => e.entryId === started.assistantEntryId && e.event.type === 'error')?.event as { error: HearthError } | undefined;
+    assert.equal(error?.error.code, 'modelNotFound');
+    assert.match(error!.error.message, /"not-loaded" is not available on the OpenAI-compatible provider "lmstudio" at http:\/\/127\.0\.0\.1:\d+\. It offers: lmstudio::qwen2\.5-coder-7b-instruct\./);
+    assert.ok(!error!.error.message.includes(SECRET));
+  });
+
   it('sends a model of an Ollama provider to that Ollama under its plain name', async () => {
     const list = await client.connection.sendRequest(ModelListRequest.type, {});
     assert.equal(list.models.find((m) => m.name === 'gpu::qwen2.5-coder:7b')?.provider, 'gpu');
