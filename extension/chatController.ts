@@ -112,7 +112,7 @@ export class ChatController implements vscode.Disposable {
       // The active file's nearest AGENTS.md applies too, so the chips follow the editor.
       vscode.window.onDidChangeActiveTextEditor(() => void this.postChatConfig()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model') || e.affectsConfiguration('hearth.server')) void this.postModels();
+        if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model') || e.affectsConfiguration('hearth.server') || e.affectsConfiguration('hearth.providers')) void this.postModels();
       }),
       this.files,
     );
@@ -531,6 +531,11 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
+  /** Lists the models again (a provider's key arrived, or the providers changed). */
+  async refreshModels(): Promise<void> {
+    await this.postModels().catch((err: unknown) => this.log.error(`Could not list models: ${errorMessage(err)}`));
+  }
+
   private async postModels(): Promise<void> {
     const result = await this.client.sendRequest(ModelListRequest.type, {});
     const selected = await this.client
@@ -538,7 +543,7 @@ export class ChatController implements vscode.Disposable {
       .then((r) => r.model, () => vscode.workspace.getConfiguration('hearth').get<string>('chat.model', ''));
     const chosen = selected || result.models[0]?.name || '';
     this.modelsFailed = result.error !== undefined;
-    this.view.post({ type: 'models', models: result.models, selected: chosen, host: result.host, error: result.error });
+    this.view.post({ type: 'models', models: result.models, selected: chosen, host: result.host, error: result.error, providerErrors: result.providerErrors });
     const backend = result.backend ?? 'local';
     if (result.error) this.statusBar.update({ backend, host: result.host, model: chosen, state: 'error', message: result.error.message });
     else this.statusBar.update({ backend, host: result.host, model: chosen, state: 'idle' });

@@ -18,6 +18,7 @@ import { ApprovalAttention } from './approvals/approvalAttention';
 import { addToCommandAllowList } from './approvals/registerApprovalRequests';
 import { registerMcp } from './mcp/registerMcp';
 import { registerTeamCommands } from './team/registerTeamCommands';
+import { registerProviderKeys } from './providers/registerProviderKeys';
 import { registerEditorActions } from './actions/registerEditorActions';
 import { registerInlineChat } from './actions/registerInlineChat';
 import { registerInlineCompletionUi } from './completion/registerInlineCompletionUi';
@@ -73,6 +74,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   registerChatCommands(context, { client, chat, view, log });
   registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);
+  registerProviderKeys(context, client, log, () => void chat.refreshModels());
   registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit), reviewNewFile: (file) => bridge.reviewNewFile(file) });
   registerInlineChat(context, { client, reviewEdit: (edit) => bridge.reviewEdit(edit) });
   registerInlineCompletionUi(context, client);

@@ -13,6 +13,7 @@ import { lspProblemsProvider } from './agentTools/lspProblemsProvider';
 import { toolPolicyFromSettings } from './agentTools/toolPolicyFromSettings';
 import { registerAgentToolHandlers } from './agentTools/registerAgentToolHandlers';
 import { registerTeamHandlers } from './remote/registerTeamHandlers';
+import { registerProviderHandlers } from './settings/registerProviderHandlers';
 import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
@@ -152,6 +153,7 @@ export class HearthServer {
     registerSlashHandlers(connection, this.slash);
     registerAgentToolHandlers(connection, this);
     registerTeamHandlers(connection, this.agents);
+    registerProviderHandlers(connection, this.agents.providerKeys);
     registerInlineCompletion(connection, this);
     registerMcpHandlers(connection, this.mcp);
     registerCodebaseSearch(connection, documents, this.codebase);

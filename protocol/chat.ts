@@ -157,6 +157,8 @@ export interface UserInput {
 
 export type HearthErrorCode =
   | 'ollamaUnreachable'
+  /** A provider of `hearth.providers` (an OpenAI-compatible server or another Ollama) could not be reached; the message names it and its URL. */
+  | 'providerUnreachable'
   | 'modelNotFound'
   | 'modelError'
   | 'connectionDropped'

@@ -38,8 +38,24 @@ export interface HearthInitializationOptions {
 export type ThinkSetting = 'auto' | 'on' | 'off' | 'low' | 'medium' | 'high';
 export const THINK_SETTINGS: readonly ThinkSetting[] = ['auto', 'on', 'off', 'low', 'medium', 'high'];
 
+/**
+ * One entry of `hearth.providers`: a model server beside the default Ollama.
+ * Its models are named `<name>::<model>`. The API key is never a setting: see
+ * ProviderApiKeyRequest.
+ */
+export interface ProviderConfig {
+  /** Lowercase letters, digits, `-` and `_`; `ollama` is the default provider's name. */
+  name: string;
+  kind: 'ollama' | 'openai';
+  /** Where the server listens, e.g. http://127.0.0.1:1234 (LM Studio); a trailing `/v1` is dropped. */
+  baseUrl: string;
+}
+
 export interface HearthSettings {
   ollama: { host: string };
+  /** `hearth.providers`, the entries that are valid; `providerProblems` says what is wrong with the others. */
+  providers?: ProviderConfig[];
+  providerProblems?: string[];
   chat: {
     model: string;
     think?: ThinkSetting;
@@ -88,7 +104,10 @@ export interface AgentSettings {
 }
 
 export interface ModelInfo {
+  /** The model string to send: a plain Ollama name, or `<provider>::<model>` for a model of `hearth.providers`. */
   name: string;
+  /** The provider of `hearth.providers` that offers it; undefined for the default Ollama (`hearth.ollama.host`). */
+  provider?: string;
   sizeBytes?: number;
   family?: string;
   parameterSize?: string;
@@ -150,8 +169,14 @@ export interface ModelListResult {
   /** Where the models are: the local Ollama or the connected team server. */
   backend?: 'local' | 'remote';
   models: ModelInfo[];
-  /** Set when the list could not be fetched (Ollama down); `models` is then empty. */
+  /** Set when the default backend's list could not be fetched (Ollama down); `models` then holds only the providers' models. */
   error?: HearthError;
+  /**
+   * Providers of `hearth.providers` that could not list their models (each
+   * message names the provider and its URL), and entries of the setting that
+   * are not valid. They never hide the other providers' models.
+   */
+  providerErrors?: HearthError[];
 }
 
 /** Starts a turn. Returns at once; the answer arrives as `hearth/chat/event` notifications. */
@@ -327,6 +352,24 @@ export namespace SessionDeleteRequest {
 }
 
 /** Lists the models installed in the configured Ollama. Never throws for an unreachable host: see `error`. */
+/**
+ * Client → server: the API key of one provider of `hearth.providers`, read
+ * from the editor's SecretStorage; the server keeps it in memory only and
+ * sends it only to that provider's `baseUrl` (as `Authorization: Bearer`).
+ * An absent `apiKey` forgets the key. Sent again after every server start.
+ */
+export namespace ProviderApiKeyRequest {
+  export const method = 'hearth/providers/apiKey' as const;
+  export const type = new RequestType<ProviderApiKeyParams, Record<string, never>, HearthError>(method);
+}
+
+export interface ProviderApiKeyParams {
+  provider: string;
+  /** The provider's `baseUrl` the key was stored for; the key is used only while the setting names the same URL. */
+  baseUrl: string;
+  apiKey?: string;
+}
+
 export namespace ModelListRequest {
   export const method = 'hearth/models/list' as const;
   export const type = new RequestType<Record<string, never>, ModelListResult, HearthError>(method);

@@ -16,6 +16,8 @@ export interface ModelPickerState {
   selected: string;
   host: string;
   error?: HearthError;
+  /** Providers of `hearth.providers` that could not list their models, each naming itself and its URL; the other models stay listed. */
+  providerErrors?: HearthError[];
 }
 
 /** A rules file that applies to the next message, as the composer's chip shows it. */

@@ -2,6 +2,7 @@ import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type Heart
 import { SUBAGENT_ROLES, type SubagentRole } from '../../protocol/chat';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
+import { checkProviders } from '../../agent-host';
 
 /** Reads the `hearth` section as the client reports it; undefined when the client cannot answer. */
 export type ConfigurationSource = () => Promise<unknown>;
@@ -60,8 +61,11 @@ function section(value: unknown, key: string): Record<string, unknown> {
 }
 
 export function toSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): HearthSettings {
+  const providers = checkProviders(raw && typeof raw === 'object' ? (raw as Record<string, unknown>).providers : undefined);
   return {
     ollama: { host: normalizeOllamaHost(str(section(raw, 'ollama').host), env) },
+    providers: providers.providers,
+    providerProblems: providers.problems,
     chat: toChatSettings(section(raw, 'chat')),
     completion: toCompletionSettings(section(raw, 'completion')),
     agent: toAgentSettings(section(raw, 'agent')),
