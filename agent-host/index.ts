@@ -209,3 +209,5 @@ export { createOllamaEmbedder, describeEmbedFailure, EmbeddingUnavailable, type 
 export { reciprocalRankFusion, RRF_K } from './search/reciprocalRankFusion';
 export { pathTerms, searchTerms } from './search/searchTerms';
 export { topKByDot } from './search/topKByDot';
+// One source's in-memory index (a team repository or document set, a developer's documentation folder).
+export { SourceIndex, type SourceChunk, type SourceKind, type SourceSyncReport } from './search/sourceIndex';

@@ -6,7 +6,7 @@ import type { TeamIndexConfig } from '../config/readIndexConfig';
 import type { Logger } from '../ops/logger';
 import { displayGitUrl } from './gitSafety';
 import { syncMirror, trackedFiles } from './gitMirror';
-import { SourceIndex, type SourceKind } from './sourceIndex';
+import { SourceIndex, type SourceKind } from '../../search/sourceIndex';
 
 export type SourceState = 'pending' | 'cloning' | 'indexing' | 'ready' | 'error';
 

@@ -1,12 +1,12 @@
 import { constants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { Bm25Index, type Ranked } from '../../search/bm25Index';
-import { chunkText } from '../../search/chunkText';
-import { isIndexable } from '../../search/indexableFiles';
-import { EmbeddingUnavailable, type Embedder } from '../../search/ollamaEmbedder';
-import { reciprocalRankFusion } from '../../search/reciprocalRankFusion';
-import { pathTerms, searchTerms } from '../../search/searchTerms';
+import { Bm25Index, type Ranked } from './bm25Index';
+import { chunkText } from './chunkText';
+import { isIndexable } from './indexableFiles';
+import { EmbeddingUnavailable, type Embedder } from './ollamaEmbedder';
+import { reciprocalRankFusion } from './reciprocalRankFusion';
+import { pathTerms, searchTerms } from './searchTerms';
 
 /** Documentation, as a document set holds it: prose a question is answered from. */
 const DOCUMENT = /\.(md|mdx|markdown|rst|adoc|txt)$/i;
