@@ -210,4 +210,4 @@ export { reciprocalRankFusion, RRF_K } from './search/reciprocalRankFusion';
 export { pathTerms, searchTerms } from './search/searchTerms';
 export { topKByDot } from './search/topKByDot';
 // One source's in-memory index (a team repository or document set, a developer's documentation folder).
-export { SourceIndex, type SourceChunk, type SourceKind, type SourceSyncReport } from './search/sourceIndex';
+export { searchSources, SourceIndex, type SourceChunk, type SourceHit, type SourceKind, type SourceSyncReport } from './search/sourceIndex';

@@ -130,20 +130,21 @@ export class SourceIndex {
     return report;
   }
 
-  /** Fused BM25 and (when `queryVector` is given) cosine ranking of this source's chunks. */
-  search(query: string, queryVector: Float32Array | undefined, limit: number): Ranked[] {
-    const lists: Ranked[][] = [this.bm25.search(query, limit)];
-    if (queryVector) {
-      const scored: Ranked[] = [];
-      this.chunks.forEach((c, id) => {
-        if (!c?.vector || c.vector.length !== queryVector.length) return;
-        let dot = 0;
-        for (let j = 0; j < queryVector.length; j++) dot += c.vector[j] * queryVector[j];
-        scored.push({ id, score: dot });
-      });
-      lists.push(scored.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, limit));
-    }
-    return reciprocalRankFusion(lists, limit);
+  /** This source's chunks by BM25, best first. */
+  searchText(query: string, limit: number): Ranked[] {
+    return this.bm25.search(query, limit);
+  }
+
+  /** This source's chunks by cosine similarity to `queryVector` (normalised), best first. */
+  searchVector(queryVector: Float32Array, limit: number): Ranked[] {
+    const scored: Ranked[] = [];
+    this.chunks.forEach((c, id) => {
+      if (!c?.vector || c.vector.length !== queryVector.length) return;
+      let dot = 0;
+      for (let j = 0; j < queryVector.length; j++) dot += c.vector[j] * queryVector[j];
+      scored.push({ id, score: dot });
+    });
+    return scored.sort((a, b) => b.score - a.score || a.id - b.id).slice(0, limit);
   }
 
   chunk(id: number): SourceChunk | undefined {
@@ -178,6 +179,45 @@ export class SourceIndex {
     this.live -= entry.ids.length;
     this.files.delete(rel);
   }
+}
+
+/** A chunk of one of several sources, ranked among all of them. */
+export interface SourceHit {
+  source: number;
+  id: number;
+  score: number;
+}
+
+/**
+ * Ranks the chunks of several sources as one corpus: the BM25 lists of all
+ * sources merged by score, and the cosine lists (one model, so comparable)
+ * merged by score, then the two fused by rank. Fusing each source's own
+ * ranking instead would rank every source's best chunk alike, however poor.
+ */
+export function searchSources(sources: readonly SourceIndex[], query: string, queryVector: Float32Array | undefined, limit: number): SourceHit[] {
+  const byScore = (lists: Ranked[][]) =>
+    lists
+      .flatMap((list, source) => list.map((r) => ({ source, id: r.id, score: r.score })))
+      .sort((a, b) => b.score - a.score)
+      .slice(0, limit);
+  const text = byScore(sources.map((s) => s.searchText(query, limit)));
+  const vector = queryVector ? byScore(sources.map((s) => s.searchVector(queryVector, limit))) : [];
+  const all: { source: number; id: number }[] = [];
+  const keyOf = new Map<string, number>();
+  const toRanked = (list: SourceHit[]): Ranked[] =>
+    list.map((h) => {
+      const key = `${h.source}:${h.id}`;
+      let id = keyOf.get(key);
+      if (id === undefined) {
+        id = all.length;
+        keyOf.set(key, id);
+        all.push({ source: h.source, id: h.id });
+      }
+      return { id, score: h.score };
+    });
+  const lists = [toRanked(text)];
+  if (queryVector) lists.push(toRanked(vector));
+  return reciprocalRankFusion(lists, limit).map((r) => ({ ...all[r.id], score: r.score }));
 }
 
 /**

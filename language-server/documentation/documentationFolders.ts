@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { createOllamaEmbedder, EmbeddingUnavailable, reciprocalRankFusion, SourceIndex, type Embedder } from '../../agent-host';
+import { createOllamaEmbedder, EmbeddingUnavailable, searchSources, SourceIndex, type Embedder } from '../../agent-host';
 import type { CodebaseSearchHit } from '../tools';
 
 /** A documentation passage shown in full (it may be outside the workspace, where read_file cannot reach), up to this many characters. */
@@ -91,15 +91,10 @@ export class DocumentationFolders {
         if (!(e instanceof EmbeddingUnavailable)) throw e;
       }
     }
-    const ranked = this.folders.flatMap((folder) => folder.index.search(query, queryVector, limit * 3).map((r) => ({ folder, ...r })));
-    const fused = reciprocalRankFusion(
-      this.folders.map((f) => ranked.map((r, i) => ({ r, i })).filter(({ r }) => r.folder === f).map(({ i, r }) => ({ id: i, score: r.score }))),
-      limit,
-    );
     const hits: CodebaseSearchHit[] = [];
-    for (const { id } of fused) {
-      const { folder, id: chunkId } = ranked[id];
-      const chunk = folder.index.chunk(chunkId);
+    for (const { source, id } of searchSources(this.folders.map((f) => f.index), query, queryVector, limit)) {
+      const folder = this.folders[source];
+      const chunk = folder.index.chunk(id);
       if (!chunk) continue;
       const text = chunk.text.length > MAX_PASSAGE_CHARS ? `${chunk.text.slice(0, MAX_PASSAGE_CHARS)}…` : chunk.text;
       hits.push({ path: `${folder.label}/${chunk.path}`, startLine: chunk.startLine, endLine: chunk.endLine, snippet: text, documentation: folder.root });

@@ -14,9 +14,10 @@ import type { AgentEvent } from '../../protocol/chat';
 import type { TeamServer } from '../../agent-host/server/teamServer';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import type { TeamConnection } from '../../language-server/remote/teamConnection';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { startGitHttpsServer, type GitHttpsServer } from '../fixtures/gitHttpsServer';
+import { syncMirror } from '../../agent-host/server/teamIndex/gitMirror';
 import { collect, eventually, makePki, remoteConfig, startTestServer, teamConnection, type MemoryAudit, type TestPki } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -72,12 +73,13 @@ describe('team server shared index and team_search (integration)', function () {
     write(docs, 'operations/deploy.md', '# Deploying\n\nBuild the image and push it.\n\n## Rollback procedure\n\nRun `kubectl rollout undo deployment/billing` and page the on-call engineer.\n');
     write(docs, 'operations/script.sh', 'echo rollback procedure in a script is not documentation\n');
 
-    fixture = await startOllamaFixture();
+    fixture = await startOllamaFixture({ models: [...DEFAULT_MODELS, NOMIC_EMBED_TEXT] });
     ({ server, audit } = await startTestServer(
       remoteConfig(pki, fixture.url, (c) => {
         c.index = {
           ...c.index,
           dataDir: path.join(tmp, 'data'),
+          embedModel: 'nomic-embed-text',
           repositories: [
             { name: 'billing', path: local },
             { name: 'payments', url: `${gitServer.url}payments-sdk.git`, branch: 'main' },
@@ -148,6 +150,10 @@ describe('team server shared index and team_search (integration)', function () {
     assert.doesNotMatch(result!.content, /hunter2/, 'a symlink out of the repository is never read');
     assert.doesNotMatch(result!.content, /GeneratedCopy/, 'files the repository’s .gitignore hides are not indexed');
     assert.equal(toModel, result!.content, 'the model read the cited passages');
+    assert.doesNotMatch(result!.content, /full-text ranking/, 'ranked with embeddings from the backend’s /api/embed');
+    const embedded = fixture.requests.filter((r) => r.path === '/api/embed').flatMap((r) => r.body.input as string[]);
+    assert.ok(embedded.some((t) => t.startsWith('search_document: src/billing/invoiceTotals.ts')), 'chunks were embedded with their path');
+    assert.ok(embedded.includes('search_query: how are invoice totals rounded'), 'the query was embedded');
     assert.ok(audit.events.some((e) => e.event === 'tool.request' && e.tool === 'team_search' && e.where === 'server'));
     assert.ok(audit.events.some((e) => e.event === 'tool.result' && e.tool === 'team_search' && (e as { hits?: number }).hits! > 0));
   });
@@ -172,5 +178,11 @@ describe('team server shared index and team_search (integration)', function () {
     await server.teamIndex.refresh();
     const { result } = await searchTurn('chargeback flat fee');
     assert.match(result!.content.split('\n\n')[1], /^payments:lib\/chargebacks\.py:1-3/, result!.content);
+  });
+
+  it('removes a clone larger than the size bound and says why', async () => {
+    const dir = path.join(tmp, 'data', 'repos', 'too-big');
+    await assert.rejects(syncMirror({ url: `${gitServer.url}payments-sdk.git`, dir, maxBytes: 1024 }, new AbortController().signal), /larger than 0 MB \(index\.max_repo_size_mb\) and was removed/);
+    assert.equal(fs.existsSync(dir), false);
   });
 });

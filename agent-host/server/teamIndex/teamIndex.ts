@@ -1,12 +1,11 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { createOllamaEmbedder, EmbeddingUnavailable, type Embedder } from '../../search/ollamaEmbedder';
-import { reciprocalRankFusion } from '../../search/reciprocalRankFusion';
 import type { TeamIndexConfig } from '../config/readIndexConfig';
 import type { Logger } from '../ops/logger';
 import { displayGitUrl } from './gitSafety';
 import { syncMirror, trackedFiles } from './gitMirror';
-import { SourceIndex, type SourceKind } from '../../search/sourceIndex';
+import { searchSources, SourceIndex, type SourceKind } from '../../search/sourceIndex';
 
 export type SourceState = 'pending' | 'cloning' | 'indexing' | 'ready' | 'error';
 
@@ -82,7 +81,7 @@ export class TeamIndex {
 
   constructor(private readonly options: TeamIndexOptions) {
     const { config } = options;
-    this.embedder = options.embedder ?? (config.embedModel && options.ollamaUrl ? createOllamaEmbedder({ host: options.ollamaUrl, model: config.embedModel }) : undefined);
+    this.embedder = options.embedder ?? (config.embedModel && options.ollamaUrl ? createOllamaEmbedder({ host: options.ollamaUrl, model: config.embedModel, setting: 'index.embed_model of config.yaml' }) : undefined);
     const reposDir = path.resolve(config.dataDir, 'repos');
     for (const repo of config.repositories) {
       const root = repo.path ?? path.join(reposDir, repo.name);
@@ -141,19 +140,11 @@ export class TeamIndex {
         notes.push(`Full-text ranking only: ${e.message}`);
       }
     }
-    const ranked: { source: Source; id: number; score: number }[] = [];
-    for (const source of this.sources) {
-      for (const r of source.index.search(query, queryVector, CANDIDATES)) ranked.push({ source, id: r.id, score: r.score });
-    }
-    // Every source's fused list is ranked alike (1/(k+rank)), so their scores are comparable; fuse once more across sources.
-    const merged = reciprocalRankFusion(
-      this.sources.map((s) => ranked.filter((r) => r.source === s).map((r) => ({ id: ranked.indexOf(r), score: r.score }))),
-      CANDIDATES,
-    );
     const perFile = new Map<string, number>();
     const hits: TeamSearchHit[] = [];
-    for (const m of merged) {
-      const { source, id } = ranked[m.id];
+    for (const m of searchSources(this.sources.map((s) => s.index), query, queryVector, CANDIDATES)) {
+      const source = this.sources[m.source];
+      const id = m.id;
       const chunk = source.index.chunk(id);
       if (!chunk) continue;
       const key = `${source.status.name}:${chunk.path}`;
