@@ -11,7 +11,7 @@ import { pathTerms, searchTerms } from './searchTerms';
 /** Documentation, as a document set holds it: prose a question is answered from. */
 const DOCUMENT = /\.(md|mdx|markdown|rst|adoc|txt)$/i;
 const MAX_FILE_BYTES = 512 * 1024;
-const MAX_CHUNKS = 200_000;
+const MAX_CHUNKS = 100_000;
 const MAX_WALK_ENTRIES = 500_000;
 /** Folders a walk of a plain folder never enters (a git repository's own list of tracked files is used instead where there is one). */
 const SKIPPED_DIRS = new Set(['.git', 'node_modules', '.hg', '.svn', 'dist', 'out', 'build', 'target', '.venv', 'venv', '__pycache__']);

@@ -33,7 +33,7 @@ function run(args: string[], cwd: string | undefined, signal: AbortSignal): Prom
         signal,
         timeout: GIT_TIMEOUT_MS,
         maxBuffer: 64 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '', GIT_ALLOW_PROTOCOL: 'https:ssh', GIT_PROTOCOL_FROM_USER: '0', GIT_CONFIG_NOSYSTEM: '1', GIT_SSH_COMMAND: 'ssh -o BatchMode=yes' },
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '', GIT_ALLOW_PROTOCOL: 'https:ssh', GIT_PROTOCOL_FROM_USER: '0', GIT_SSH_COMMAND: 'ssh -o BatchMode=yes' },
       },
       (err, stdout, stderr) => {
         if (err) reject(new Error(`git ${args.find((a) => !a.startsWith('-')) ?? ''} failed: ${(stderr || err.message).trim().split('\n').slice(-3).join(' ')}`));
