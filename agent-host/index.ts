@@ -231,3 +231,16 @@ export type {
 } from './mcp/mcpTypes';
 export type { McpOAuthHost, McpSignInPrompt } from './mcp/mcpTypes';
 export { canonicalServerUrl, parseUrl } from './mcp/mcpOAuthProvider';
+
+// Retrieval (issue 14): chunking, full-text and vector ranking, embeddings and the crash-safe store, shared by the
+// language server's codebase search and the team server's shared index.
+export { Bm25Index, type Ranked } from './search/bm25Index';
+export { chunkText, DEFAULT_CHUNK_OPTIONS, type ChunkOptions, type TextChunk } from './search/chunkText';
+export { isIndexable } from './search/indexableFiles';
+export { IndexStore, INDEX_FORMAT, type FileRecord, type IndexHeader, type OpenedStore, type StoredChunk } from './search/indexStore';
+export { createOllamaEmbedder, describeEmbedFailure, EmbeddingUnavailable, type Embedder, type OllamaEmbedderOptions } from './search/ollamaEmbedder';
+export { reciprocalRankFusion, RRF_K } from './search/reciprocalRankFusion';
+export { pathTerms, searchTerms } from './search/searchTerms';
+export { topKByDot } from './search/topKByDot';
+// One source's in-memory index (a team repository or document set, a developer's documentation folder).
+export { searchSources, SourceIndex, type SourceChunk, type SourceHit, type SourceKind, type SourceSyncReport } from './search/sourceIndex';

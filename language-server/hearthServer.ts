@@ -38,6 +38,8 @@ const MEMORY_MAX_TOKENS = 1200;
 import { CodebaseSearchService } from './semanticSearch/codebaseSearchService';
 import { codebaseMentionText } from './semanticSearch/codebaseMention';
 import { registerCodebaseSearch } from './semanticSearch/registerCodebaseSearch';
+import { DocumentationFolders } from './documentation/documentationFolders';
+import { withDocumentation } from './documentation/withDocumentation';
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -63,6 +65,8 @@ export class HearthServer {
   readonly index: CodeIndexService;
   /** The codebase index (codebase_search, @codebase), kept under the extension's storage. */
   readonly codebase: CodebaseSearchService;
+  /** The user's documentation folders, searched by codebase_search beside the workspace. */
+  private readonly documentation: DocumentationFolders;
 
   constructor(
     private readonly connection: Connection,
@@ -118,6 +122,7 @@ export class HearthServer {
       onProgress: (p) => void connection.sendNotification(SemanticIndexStatusNotification.type, p),
       log: (m) => connection.console.log(m),
     });
+    this.documentation = new DocumentationFolders((m) => connection.console.log(m));
     const readFile = (rel: string) => readWorkspaceFile(this.roots, rel);
     this.chat = new ChatService({
       store: this.store,
@@ -187,6 +192,13 @@ export class HearthServer {
    * The tools for one agent turn, on this machine, under the user's policy.
    * Without an open folder there is nothing to work on, so the turn is plain chat.
    */
+  /** codebase_search's index: the workspace, plus the documentation folders of the user's settings when there are any. */
+  private codebaseWithDocumentation(settings: HearthSettings) {
+    const s = settings.codebaseSearch;
+    this.documentation.configure({ folders: s?.documentationFolders ?? [], embeddingModel: s?.embeddingModel ?? 'nomic-embed-text', ollamaHost: settings.ollama.host });
+    return withDocumentation(this.codebase, this.documentation);
+  }
+
   private executorForTurn(turn: TurnRef, settings: HearthSettings): ToolExecutor | undefined {
     if (this.roots.length === 0) return undefined;
     const builtin = createTurnExecutor({
@@ -200,7 +212,7 @@ export class HearthServer {
       commandObserver: lspCommandObserver(this.connection, turn),
       symbols: this.index.enabled ? this.index : undefined,
       memoryEnabled: settings.memory?.enabled === true,
-      codebaseSearch: this.codebase,
+      codebaseSearch: this.codebaseWithDocumentation(settings),
       codebaseSearchEnabled: settings.codebaseSearch?.enabled ?? true,
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).

@@ -81,6 +81,8 @@ export interface CodebaseSearchSettings {
   enabled: boolean;
   /** The Ollama embedding model; '' means full-text ranking only. */
   embeddingModel: string;
+  /** Absolute folders of Markdown and text documentation searched with the workspace (user settings only). */
+  documentationFolders?: string[];
 }
 
 /**

@@ -38,6 +38,7 @@ import { HealthService } from './services/healthService';
 import { listModels } from './services/modelService';
 import { addReflection } from './services/reflectionService';
 import { createSharedState } from './state/createSharedState';
+import { TeamIndex } from './teamIndex/teamIndex';
 
 export interface TeamServerOptions {
   config: ServerConfig;
@@ -60,6 +61,8 @@ export interface TeamServer {
   activity: ActivityRecorder;
   scheduler: Scheduler;
   health: HealthService;
+  /** The admin's shared index (config.yaml `index:`); `configured` is false without sources. */
+  teamIndex: TeamIndex;
   /** Re-reads the API keys file (SIGHUP). */
   reloadApiKeys(): void;
   /** Stops accepting, lets turns finish for `graceMs`, then ends them with a clear message. */
@@ -123,6 +126,23 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       }, state.families)
     : undefined;
 
+  // The shared index starts below, after the port is bound: indexing never delays serving.
+  const teamIndex = new TeamIndex({
+    config: config.index,
+    ollamaUrl: config.backends.find((b) => b.type === 'ollama')?.url,
+    logger,
+    onStatus: (statuses) => {
+      for (const s of statuses) {
+        const labels = { source: s.name, kind: s.kind };
+        metrics.indexFiles.set(labels, s.files);
+        metrics.indexChunks.set(labels, s.chunks);
+        metrics.indexReady.set(labels, s.state === 'ready' ? 1 : 0);
+        if (s.refreshedAt) metrics.indexRefreshed.set(labels, s.refreshedAt / 1000);
+      }
+      // Its own health entry: a source that failed is worth an alert, but chat keeps serving.
+      if (!draining) health.set('hearth.v1.TeamIndex', statuses.every((s) => s.state === 'ready') ? 'SERVING' : 'NOT_SERVING');
+    },
+  });
   const pool = new BackendPool(config.backends, logger);
   await pool.refresh();
   pool.startBackgroundRefresh();
@@ -166,7 +186,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   server.addService(pkg.AgentService.service, {
     Chat: guardBidi('Chat', guard, (call, ctx) =>
-      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns, adminMcp, activity, deltaWindowMs: () => load.windowMs() }),
+      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs() }),
     ),
   });
   server.addService(pkg.ModelService.service, {
@@ -215,8 +235,12 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       healthServer.bindAsync(`${address}:${config.server.healthPort}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
     );
   }
+  if (teamIndex.configured) {
+    health.set('hearth.v1.TeamIndex', 'NOT_SERVING');
+    teamIndex.start();
+  }
   const startedAt = Date.now();
-  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), () => adminStats({ server, activity, scheduler, backends: config.backends, startedAt })) : undefined;
+  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), () => adminStats({ server, activity, scheduler, backends: config.backends, startedAt, teamIndex })) : undefined;
   const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, admin) : undefined;
   logger.info('team server listening', {
     mode: config.server.mode,
@@ -239,6 +263,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     activity,
     scheduler,
     health,
+    teamIndex,
     reloadApiKeys() {
       if (!apiKeys) return;
       try {
@@ -266,6 +291,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         healthServer?.forceShutdown();
         pool.stop();
         load.stop();
+        await teamIndex.dispose();
         await adminMcp?.dispose();
         await metricsServer?.close();
         await audit.flush?.();

@@ -1,9 +1,7 @@
 import type { SemanticIndexProgress } from '../../protocol/lspMethods';
 import { WorkspaceConfinement, type WorkspaceRoot } from '../tools';
-import type { Ranked } from './bm25Index';
+import { createOllamaEmbedder, EmbeddingUnavailable, reciprocalRankFusion, type Embedder, type Ranked } from '../../agent-host';
 import { DEFAULT_LIMITS, FolderIndex, type IndexLimits } from './folderIndex';
-import { createOllamaEmbedder, EmbeddingUnavailable, type Embedder } from './ollamaEmbedder';
-import { reciprocalRankFusion } from './reciprocalRankFusion';
 
 export interface SemanticSearchConfig {
   enabled: boolean;

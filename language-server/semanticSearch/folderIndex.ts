@@ -2,13 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as fs from 'node:fs/promises';
 import { looksBinary, openPinnedPath, readPinned, walkFiles } from '../tools';
-import { Bm25Index, type Ranked } from './bm25Index';
-import { chunkText, DEFAULT_CHUNK_OPTIONS } from './chunkText';
-import { isIndexable } from './indexableFiles';
-import { IndexStore, type FileRecord } from './indexStore';
-import { EmbeddingUnavailable, type Embedder } from './ollamaEmbedder';
-import { pathTerms, searchTerms } from './searchTerms';
-import { topKByDot } from './topKByDot';
+import { Bm25Index, chunkText, DEFAULT_CHUNK_OPTIONS, EmbeddingUnavailable, IndexStore, isIndexable, pathTerms, searchTerms, topKByDot, type Embedder, type FileRecord, type Ranked } from '../../agent-host';
 
 export interface IndexLimits {
   /** Bigger files are left out (bundles, generated code, data). */

@@ -1,3 +1,4 @@
+import * as path from 'node:path';
 import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, type McpSettings, type TeamServerSettings, type ThinkSetting, type CodebaseSearchSettings } from '../../protocol/lspMethods';
 import { SUBAGENT_ROLES, type SubagentRole } from '../../protocol/chat';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
@@ -83,6 +84,8 @@ function toCodebaseSearchSettings(raw: Record<string, unknown>): CodebaseSearchS
   return {
     enabled: typeof raw.enabled === 'boolean' ? raw.enabled : true,
     embeddingModel: typeof raw.embeddingModel === 'string' ? raw.embeddingModel.trim() : 'nomic-embed-text',
+    // Absolute paths only: a relative one would depend on the process's working folder.
+    documentationFolders: Array.isArray(raw.documentationFolders) ? raw.documentationFolders.filter((f): f is string => typeof f === 'string' && path.isAbsolute(f.trim())).map((f) => f.trim()) : [],
   };
 }
 

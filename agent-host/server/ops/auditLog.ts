@@ -13,7 +13,7 @@ export type AuditEvent =
   | { event: 'token.refresh'; user: string; peer: string }
   | { event: 'token.refresh_failure'; peer: string; reason: string }
   | { event: 'tool.request'; user: string; turn: string; tool: string; callId: string; /** 'server' for the admin's MCP tools, which run next to the agent host; absent for tools run on the client. */ where?: 'server' }
-  | { event: 'tool.result'; user: string; turn: string; tool: string; callId: string; isError: boolean; durationMs: number; contentChars: number }
+  | { event: 'tool.result'; user: string; turn: string; tool: string; callId: string; isError: boolean; durationMs: number; contentChars: number; /** team_search: the passages returned. */ hits?: number; where?: 'server' }
   | { event: 'tool.timeout'; user: string; turn: string; tool: string; callId: string; /** The deadline that passed: the turn's tool timeout. */ timeoutMs: number }
   | { event: 'turn.start'; user: string; turn: string; model: string; mode?: string; tools: number; historyMessages: number }
   | { event: 'turn.end'; user: string; turn: string; reason: string; durationMs: number };
