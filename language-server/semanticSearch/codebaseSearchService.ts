@@ -1,3 +1,4 @@
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { SemanticIndexProgress } from '../../protocol/lspMethods';
@@ -302,7 +303,8 @@ export class CodebaseSearchService {
             if (controller.signal.aborted) return;
             const located = this.locate(file);
             if (!located) continue;
-            const ignored = located.relative.split('/').includes('.git') || (await isGitignored(located.index.rootRealPath, located.relative));
+            const isDirectory = (await fs.lstat(file).catch(() => undefined))?.isDirectory() ?? false;
+            const ignored = located.relative.split('/').includes('.git') || (await isGitignored(located.index.rootRealPath, located.relative, isDirectory));
             if ((await located.index.updatePath(located.relative, ignored, controller.signal)) === 'rebuild') rebuild = true;
           }
         })().catch((e: unknown) => {
