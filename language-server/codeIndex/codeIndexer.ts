@@ -367,7 +367,11 @@ export class CodeIndexer {
             if (this.running) this.updatedDuringBuild.add(key);
             await this.indexFile(root, file.relativeToRoot, this.table.get(key), undefined);
           }
-        } else if (stat) return;
+        } else if (stat || path.extname(relative) !== '') {
+          // A file of a language the index does not parse, or a deleted one: nothing to scan for
+          // (a deleted folder whose name has a dot is cleaned up by the next build instead).
+          return;
+        }
         // A folder gone (or now ignored): nothing under it stays in the index.
         const prefix = fileKey(root.realPath, `${relative}/`);
         for (const key of [...this.table.keys()]) if (key.startsWith(prefix) && !listed.has(key)) this.table.delete(key);

@@ -202,6 +202,15 @@ export class FolderIndex {
       }
     }
     // What the path held before and does not hold now: deleted, ignored, over the cap, or a folder emptied.
+    if (!stat?.isDirectory() && (this.files.has(rel) || path.extname(rel) !== '')) {
+      // A file: no scan of every known path (a mass delete of files must not cost files × index size;
+      // a deleted folder whose name has a dot is cleaned up by the next full sync instead).
+      if (this.files.has(rel) && !listed.has(rel)) {
+        this.drop(rel);
+        await store.remove(rel);
+      }
+      return 'done';
+    }
     const prefix = `${rel}/`;
     for (const known of [...this.files.keys()]) {
       if ((known === rel || known.startsWith(prefix)) && !listed.has(known)) {
