@@ -10,7 +10,6 @@ import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
 import { ChatController } from './chatController';
 import { StatusBar } from './statusBar';
 import { IndexStatusItem } from './indexStatusItem';
-import { CodebaseIndexStatusItem } from './codebaseIndexStatusItem';
 import { registerChatCommands } from './registerChatCommands';
 import { registerAgentBridge } from './registerAgentBridge';
 import { PendingApprovals } from './approvals/pendingApprovals';
@@ -70,7 +69,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     vscode.commands.registerCommand('hearth.showAgentTerminal', () => agentTerminal.show()),
   );
   const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals, () => terminalContext(agentTerminal, terminalRecorder));
-  context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client), new CodebaseIndexStatusItem(client));
+  context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client, log));
   registerChatCommands(context, { client, chat, view, log });
   registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);

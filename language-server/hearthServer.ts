@@ -28,7 +28,7 @@ import { registerInlineCompletion } from './completion/registerInlineCompletion'
 import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers } from './mcp';
 import { SlashCommandService } from './slash/slashCommandService';
 import { registerSlashHandlers } from './slash/registerSlashHandlers';
-import { CodeIndexService, INDEXED_LANGUAGES } from './codeIndex';
+import { CodeIndexService, registerIndexHandlers } from './codeIndex';
 import { readProjectMemory } from './workspace/readProjectMemory';
 
 /** The most tokens of repository map the server prepares; the agent core cuts it to its budget. */
@@ -106,11 +106,11 @@ export class HearthServer {
     });
     documents.onDidSave((e) => this.index.fileChanged(e.document.uri));
     documents.onDidChangeContent((e) => this.index.documentEdited(e.document.uri, () => e.document.getText()));
-    // One handler for the connection (a second registration would replace the first): both indexes hear every change.
-    const indexed = new Set(INDEXED_LANGUAGES.flatMap((l) => l.extensions));
+    // One handler for the connection (a second registration would replace the first): both indexes hear every change,
+    // and each updates only the paths it names (a folder's URI stands for everything under it).
     connection.onDidChangeWatchedFiles((params) => {
-      for (const change of params.changes) if (indexed.has(path.extname(change.uri).toLowerCase())) this.index.fileChanged(change.uri);
-      this.codebase.filesChanged();
+      for (const change of params.changes) this.index.fileChanged(change.uri);
+      this.codebase.filesChanged(params.changes.map((c) => c.uri));
     });
     this.codebase = new CodebaseSearchService({
       storageDir: options.storagePath,
@@ -162,6 +162,7 @@ export class HearthServer {
     registerInlineCompletion(connection, this);
     registerMcpHandlers(connection, this.mcp);
     registerCodebaseSearch(connection, documents, this.codebase);
+    registerIndexHandlers(connection, this.index, this.codebase);
     connection.onDidChangeConfiguration(() => {
       this.settings.invalidate();
       void this.settings.get().then(() => this.codebase.refresh());

@@ -400,7 +400,8 @@ export interface MemorySettings {
 
 /** Where the symbol index is, for the status bar: `done` of `total` files checked in the current build. */
 export interface IndexProgress {
-  state: 'idle' | 'indexing' | 'ready' | 'off' | 'error';
+  /** `paused`: the user paused the build from the status bar; lookups answer from what was indexed. */
+  state: 'idle' | 'indexing' | 'ready' | 'paused' | 'off' | 'error';
   done: number;
   total: number;
   /** Files in the index now. */
@@ -420,6 +421,26 @@ export namespace IndexStatusNotification {
   export const type = new NotificationType<IndexProgress>(method);
 }
 
+/** The symbol index's progress now (the status bar asks once at start, then follows the notification). */
+export namespace IndexStatusRequest {
+  export const method = 'hearth/index/getStatus' as const;
+  export const type = new RequestType<Record<string, never>, IndexProgress, void>(method);
+}
+
+/**
+ * What the status bar's menu asks of both indexes: `reindex` checks every
+ * file again (a full walk; unchanged files are not re-read), `pause` stops a
+ * running build where it is (what it finished is kept; a re-index resumes).
+ */
+export interface IndexControlParams {
+  action: 'reindex' | 'pause';
+}
+
+export namespace IndexControlRequest {
+  export const method = 'hearth/index/control' as const;
+  export const type = new RequestType<IndexControlParams, void, void>(method);
+}
+
 // ---------------------------------------------------------------------------
 // Codebase search (issue 14): the semantic and full-text index of the workspace.
 // ---------------------------------------------------------------------------
@@ -429,13 +450,16 @@ export namespace IndexStatusNotification {
  * same small shape as every index's progress, so one status bar item can show them.
  */
 export interface SemanticIndexProgress {
-  phase: 'off' | 'opening' | 'scanning' | 'indexing' | 'ready' | 'error';
+  /** `paused`: the user paused indexing from the status bar; search answers from what was indexed. */
+  phase: 'off' | 'opening' | 'scanning' | 'indexing' | 'ready' | 'paused' | 'error';
   done: number;
   total: number;
   /** A sentence for the user: what happened and what to do (a missing embedding model, a rebuild). */
   message?: string;
   /** Set while search works without embeddings: why, and the fix (for a warning in the status bar). */
   problem?: string;
+  /** The embedding model the index uses; '' when none is set (full-text only, by choice: no warning). */
+  embeddingModel?: string;
 }
 
 /** The codebase index's progress now (the client asks once at start, then follows the notification). */
