@@ -12,8 +12,11 @@ import {
   CommandApprovalRequest,
   EditApprovalRequest,
   SessionGetRequest,
+  TeamConnectRequest,
   WorkspaceTrustNotification,
 } from '../../protocol/lspMethods';
+import type { TeamServer } from '../../agent-host/server/teamServer';
+import { ALICE_KEY, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
 import type { AssistantEntry, SessionView } from '../../protocol/sessions';
 import type { ToolResult } from '../../protocol/chat';
 
@@ -215,5 +218,62 @@ describe('checkpoints: restore and redo through the language server (integration
     );
     assert.deepEqual(tree(workspace), before);
     await client.connection.sendRequest(ChatStopRequest.type, { sessionId: first.sessionId });
+  });
+});
+
+describe('checkpoints in remote mode: the agent on a team server, files and conversation on this machine (integration)', function () {
+  this.timeout(60_000);
+  let pki: TestPki;
+  let fixture: OllamaFixture;
+  let server: TeamServer;
+  let storage: string;
+  let workspace: string;
+  let client: LspTestClient;
+
+  before(async () => {
+    pki = makePki();
+    fixture = await startOllamaFixture();
+    ({ server } = await startTestServer(remoteConfig(pki, fixture.url)));
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cp-remote-ls-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cp-remote-ws-'));
+    fs.writeFileSync(path.join(workspace, 'notes.md'), '# Notes\n');
+    const url = `grpcs://localhost:${server.port}`;
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { chat: { model: MODEL }, server: { mode: 'remote', url, caFile: path.join(pki.dir, 'ca.crt') } } });
+    client.connection.onRequest(EditApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    client.connection.onRequest(CommandApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    const status = await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: ALICE_KEY });
+    assert.equal(status.state, 'connected', JSON.stringify(status));
+  });
+
+  after(async () => {
+    await client?.stop();
+    await server?.shutdown(200);
+    await fixture?.close();
+    pki?.cleanup();
+    for (const dir of [storage, workspace]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes the same checkpoints and restores and redoes the same way', async () => {
+    const before = tree(workspace);
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'notes.md', oldText: '# Notes', newText: '# Remote notes' } }] },
+      { kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'printf "made remotely" > remote.txt' } }] },
+      { kind: 'text', text: 'Done remotely.' },
+    );
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Change the notes', context: [] } });
+    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 30_000);
+    const after = tree(workspace);
+    assert.equal(fs.readFileSync(path.join(workspace, 'remote.txt'), 'utf8'), 'made remotely');
+    const view = await client.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    const reply = view!.entries[1] as AssistantEntry;
+    assert.deepEqual(reply.checkpoints?.map((c) => c.callId === undefined), [true, false, false]);
+
+    await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId: started.sessionId, checkpointId: reply.checkpoints![0].id, scope: 'both' });
+    assert.deepEqual(tree(workspace), before);
+    assert.equal((await client.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId }))!.entries.length, 0);
+    await client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId: started.sessionId });
+    assert.deepEqual(tree(workspace), after);
+    assert.equal((await client.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId }))!.entries.length, 2);
   });
 });
