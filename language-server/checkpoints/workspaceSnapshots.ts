@@ -28,11 +28,13 @@ export interface SnapshotLimits {
   maxFileBytes: number;
   /** At most this many files per snapshot. */
   maxFiles: number;
+  /** At most this many bytes of changed files read per snapshot (the first one reads everything). */
+  maxReadBytes: number;
   /** The store's size cap: past it, the oldest checkpoints are deleted. */
   maxStoreBytes: number;
 }
 
-export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = { maxFileBytes: 5 * 1024 * 1024, maxFiles: 20_000, maxStoreBytes: 1024 * 1024 * 1024 };
+export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = { maxFileBytes: 5 * 1024 * 1024, maxFiles: 20_000, maxReadBytes: 512 * 1024 * 1024, maxStoreBytes: 1024 * 1024 * 1024 };
 
 export interface RestoreReport {
   written: string[];
@@ -204,6 +206,7 @@ export class WorkspaceSnapshots {
     for (const root of this.roots()) roots.push(await fs.realpath(root).catch(() => root));
     const snapshot: Snapshot = { v: 1, id: randomUUID(), at: Date.now(), roots, files: {}, skipped: [], truncated: false };
     let count = 0;
+    let read = 0;
     const seen = new Set<string>();
     for (const [index, root] of roots.entries()) {
       const limits = { truncated: false };
@@ -230,6 +233,10 @@ export class WorkspaceSnapshots {
           if (cached && cached.ino === st.ino && cached.size === st.size && cached.mtimeMs === st.mtimeMs && cached.ctimeMs === st.ctimeMs) {
             hash = cached.hash;
           } else {
+            if ((read += st.size) > this.limits.maxReadBytes) {
+              snapshot.truncated = true;
+              break;
+            }
             const bytes = await readPinned(handle);
             hash = sha256(bytes);
             await this.storeObject(hash, bytes);

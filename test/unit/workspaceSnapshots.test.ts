@@ -48,7 +48,7 @@ describe('WorkspaceSnapshots: checkpoints of a hostile workspace', () => {
   });
 
   it('leaves huge files out and alone, and never touches .git or Hearth and VS Code settings', async () => {
-    const small = new WorkspaceSnapshots(storage, () => [ws], { maxFileBytes: 100, maxFiles: 1000, maxStoreBytes: 1e9 });
+    const small = new WorkspaceSnapshots(storage, () => [ws], { maxFileBytes: 100, maxFiles: 1000, maxReadBytes: 1e9, maxStoreBytes: 1e9 });
     fs.mkdirSync(path.join(ws, '.git'));
     fs.writeFileSync(path.join(ws, '.git', 'config'), '[core]\n');
     fs.mkdirSync(path.join(ws, '.vscode'));
@@ -93,7 +93,7 @@ describe('WorkspaceSnapshots: checkpoints of a hostile workspace', () => {
   });
 
   it('stays under its size cap by deleting the oldest checkpoints and their objects', async () => {
-    const capped = new WorkspaceSnapshots(storage, () => [ws], { maxFileBytes: 1e6, maxFiles: 1000, maxStoreBytes: 2500 });
+    const capped = new WorkspaceSnapshots(storage, () => [ws], { maxFileBytes: 1e6, maxFiles: 1000, maxReadBytes: 1e9, maxStoreBytes: 2500 });
     const ids: string[] = [];
     for (let i = 0; i < 4; i++) {
       fs.writeFileSync(path.join(ws, 'src', 'a.txt'), String(i).repeat(1000));
@@ -103,5 +103,16 @@ describe('WorkspaceSnapshots: checkpoints of a hostile workspace', () => {
     assert.ok(await capped.read(ids[3]));
     const objects = fs.readdirSync(path.join(storage, 'objects')).flatMap((d) => fs.readdirSync(path.join(storage, 'objects', d)));
     assert.ok(objects.length <= 2, `${objects.length} objects kept`);
+  });
+
+  it('stops reading at its per-checkpoint cap, and a restore to such a checkpoint deletes nothing', async () => {
+    const capped = new WorkspaceSnapshots(storage, () => [ws], { maxFileBytes: 1e6, maxFiles: 1000, maxReadBytes: 5, maxStoreBytes: 1e9 });
+    fs.writeFileSync(path.join(ws, 'src', 'b.txt'), 'b1\n');
+    const first = await capped.take();
+    assert.equal(first.truncated, true);
+    fs.writeFileSync(path.join(ws, 'src', 'c.txt'), 'new\n');
+    const report = await snaps.restore(first, await snaps.take());
+    assert.deepEqual(report.deleted, []);
+    assert.equal(fs.existsSync(path.join(ws, 'src', 'c.txt')), true);
   });
 });
