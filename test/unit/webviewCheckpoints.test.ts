@@ -1,6 +1,7 @@
 /** Checkpoints on the chat's timeline: where they sit, the restore choices with a confirmation, and Redo. */
 import assert from 'node:assert/strict';
 import type { AssistantEntry, UserEntry } from '../../protocol/sessions';
+import { parseFromWebview } from '../../protocol/webviewMessages';
 import { click, createHarness, sessionView, type Harness } from './webviewTestHarness';
 
 const user: UserEntry = { kind: 'user', id: 'u1', text: 'Make the change', context: [], at: 1 };
@@ -49,6 +50,9 @@ describe('webview: checkpoints on the timeline', () => {
     click(marker.querySelector('[data-testid="checkpoint-restore-both"]')!);
     click(marker.querySelector('[data-testid="checkpoint-confirm"]')!);
     assert.deepEqual(h.api.of('restoreCheckpoint'), [{ type: 'restoreCheckpoint', sessionId: 's1', checkpointId: 'cp1', scope: 'both' }]);
+    assert.ok(parseFromWebview(h.api.last('restoreCheckpoint')).ok, 'the message passes the extension’s validation');
+    // A scope the protocol does not name is refused at the boundary, not passed on.
+    assert.equal(parseFromWebview({ type: 'restoreCheckpoint', sessionId: 's1', checkpointId: 'cp1', scope: 'everything' }).ok, false);
   });
 
   it('shows Redo after a restore until the next turn, and puts a taken-back message into the composer', () => {
