@@ -11,6 +11,8 @@ import {
   ChatStopRequest,
   ChatTodosRequest,
   ChatUndoCompactionRequest,
+  CheckpointRedoRequest,
+  CheckpointRestoreRequest,
   McpResourcesRequest,
   ModelListRequest,
   SessionDeleteRequest,
@@ -197,6 +199,32 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
+  /**
+   * A restore or redo from the chat's timeline: the language server does it
+   * (and refuses while a reply runs); the chat is then shown again as stored,
+   * and what could not be put back is said, not hidden.
+   */
+  private async restoreCheckpoint(message: Extract<FromWebview, { type: 'restoreCheckpoint' | 'redoRestore' }>): Promise<void> {
+    const what = message.type === 'redoRestore' ? 'redo the restore' : 'restore the checkpoint';
+    try {
+      const result =
+        message.type === 'redoRestore'
+          ? await this.client.sendRequest(CheckpointRedoRequest.type, { sessionId: message.sessionId })
+          : await this.client.sendRequest(CheckpointRestoreRequest.type, { sessionId: message.sessionId, checkpointId: message.checkpointId, scope: message.scope });
+      if (message.sessionId === this.currentSessionId) await this.openSession(message.sessionId);
+      this.view.post({ type: 'checkpointRestored', sessionId: message.sessionId, ...(result.draft !== undefined ? { draft: result.draft } : {}) });
+      const changed = result.written.length + result.deleted.length;
+      if (result.failed.length > 0) {
+        const failures = result.failed.slice(0, 5).map((f) => `${f.path} (${f.error})`).join('; ');
+        void vscode.window.showWarningMessage(`Hearth restored ${changed} file${changed === 1 ? '' : 's'}, but not: ${failures}${result.failed.length > 5 ? '; …' : ''}.`);
+      } else {
+        vscode.window.setStatusBarMessage(`$(history) Hearth: ${message.type === 'redoRestore' ? 'redone' : 'restored'} (${changed} file${changed === 1 ? '' : 's'} changed)`, 4000);
+      }
+    } catch (err) {
+      void vscode.window.showWarningMessage(`Hearth could not ${what}: ${errorMessage(err)}`);
+    }
+  }
+
   async listSessions() {
     return (await this.client.sendRequest(SessionListRequest.type, {})).sessions;
   }
@@ -299,6 +327,10 @@ export class ChatController implements vscode.Disposable {
         if (result) this.view.post({ type: 'turnUndone', sessionId: message.sessionId, entryId: message.entryId, restored: relative(result.restored), removed: relative(result.removed) });
         break;
       }
+      case 'restoreCheckpoint':
+      case 'redoRestore':
+        await this.restoreCheckpoint(message);
+        break;
       case 'undoCompaction':
         try {
           await this.client.sendRequest(ChatUndoCompactionRequest.type, { sessionId: message.sessionId, entryId: message.entryId });

@@ -30,6 +30,9 @@ import { SlashCommandService } from './slash/slashCommandService';
 import { registerSlashHandlers } from './slash/registerSlashHandlers';
 import { CodeIndexService, registerIndexHandlers } from './codeIndex';
 import { readProjectMemory } from './workspace/readProjectMemory';
+import { ChatCheckpoints, checkpointStorageDir } from './checkpoints/chatCheckpoints';
+import { WorkspaceSnapshots } from './checkpoints/workspaceSnapshots';
+import { registerCheckpointHandlers } from './checkpoints/registerCheckpointHandlers';
 
 /** The most tokens of repository map the server prepares; the agent core cuts it to its budget. */
 const REPO_MAP_MAX_TOKENS = 3000;
@@ -55,6 +58,8 @@ export class HearthServer {
   readonly chat: ChatService;
   readonly roots: string[];
   readonly checkpoints: TurnCheckpoints;
+  /** Checkpoints of the workspace at each step of a chat, with restore and redo. */
+  readonly chatCheckpoints: ChatCheckpoints;
   /** VS Code Workspace Trust; untrusted workspaces get read-only tools. */
   workspaceTrusted: boolean;
   /** MCP servers (user settings and .vscode/mcp.json) and their tools. */
@@ -144,6 +149,12 @@ export class HearthServer {
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
       rulesFor: (paths, disabled) => findRulesFiles(this.roots, paths, disabled),
       workspaceContext: (settings) => this.workspaceContext(settings),
+      checkpoint: (signal) => this.chatCheckpoints.take(signal),
+    });
+    this.chatCheckpoints = new ChatCheckpoints({
+      store: this.store,
+      snapshots: new WorkspaceSnapshots(checkpointStorageDir(options.storagePath), () => this.roots),
+      running: (sessionId) => (sessionId === undefined ? this.chat.busy : this.chat.isRunning(sessionId)),
     });
     this.slash = new SlashCommandService({
       roots: this.roots,
@@ -157,6 +168,7 @@ export class HearthServer {
     registerChatHandlers(connection, this);
     registerSlashHandlers(connection, this.slash);
     registerAgentToolHandlers(connection, this);
+    registerCheckpointHandlers(connection, this.chatCheckpoints);
     registerTeamHandlers(connection, this.agents);
     registerProviderHandlers(connection, this.agents.providerKeys);
     registerInlineCompletion(connection, this);

@@ -284,6 +284,12 @@ export type AgentEvent =
   | { type: 'compacted'; summary: string; summarizedExchanges: number; keptFrom?: string }
   /** The user undid this reply's compaction: later turns see the full history again, and this chat no longer compacts. */
   | { type: 'compactionUndone' }
+  /**
+   * The language server took a checkpoint of the workspace's files (see
+   * language-server/checkpoints/): before the reply's first step (no
+   * `callId`) or after the tool call `callId`. The client's own event.
+   */
+  | { type: 'checkpoint'; checkpointId: string; callId?: string }
   /** A sub-agent started (by the main agent's `run_subagents` call). */
   | { type: 'agentSpawn'; agent: SubagentInfo }
   /** A tool call, result or notice of a running sub-agent. */

@@ -9,7 +9,7 @@
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import type { AgentEvent, ContextItem, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput, ChatMode } from './chat';
-import type { SessionSummary, SessionView } from './sessions';
+import type { RestoreScope, SessionSummary, SessionView } from './sessions';
 import type { SlashCommandCall, SlashCommandInfo } from './slashCommands';
 import type { ElicitationField, ElicitationValue } from './elicitationForm';
 
@@ -215,6 +215,33 @@ export namespace ChatTodosRequest {
 export namespace ChatUndoCompactionRequest {
   export const method = 'hearth/chat/undoCompaction' as const;
   export const type = new RequestType<SessionRef & { entryId: string }, Record<string, never>, HearthError>(method);
+}
+
+/** What a restore or a redo did to the files (workspace-relative paths). */
+export interface CheckpointRestoreResult {
+  written: string[];
+  deleted: string[];
+  /** Files that could not be put back, and why (the rest was restored). */
+  failed: { path: string; error: string }[];
+  /** A restore of the conversation to before a message: that message's text, for the composer. */
+  draft?: string;
+}
+
+/**
+ * Restores the files and/or the conversation to a checkpoint of the chat
+ * (`AssistantEntry.checkpoints`). The files as they were just before are
+ * checkpointed first and the conversation is only hidden, so Redo can bring
+ * both back. Refused while the chat streams.
+ */
+export namespace CheckpointRestoreRequest {
+  export const method = 'hearth/checkpoint/restore' as const;
+  export const type = new RequestType<SessionRef & { checkpointId: string; scope: RestoreScope }, CheckpointRestoreResult, HearthError>(method);
+}
+
+/** Undoes the chat's latest restore (`SessionView.redo`). Refused while the chat streams or after a new message. */
+export namespace CheckpointRedoRequest {
+  export const method = 'hearth/checkpoint/redo' as const;
+  export const type = new RequestType<SessionRef, CheckpointRestoreResult, HearthError>(method);
 }
 
 /** Stops the session's running turn; the model request is aborted. Resolves with whether a turn was running. */

@@ -12,6 +12,7 @@ import { randomUUID } from 'node:crypto';
 import { isChatMode, type AgentEvent, type ChatMode } from '../../protocol/chat';
 import { applyAgentEvent, type AssistantEntry, type SessionEntry, type SessionSummary, type SessionView, type UserEntry } from '../../protocol/sessions';
 import { parseSessionRecord, type SessionRecord } from './sessionRecord';
+import { applyRedo, applyRewind, forgetRedo } from './sessionRewind';
 
 const SESSION_FILE = /^([0-9a-f-]{36})\.jsonl$/;
 
@@ -57,6 +58,7 @@ export class SessionStore {
   addUserEntry(sessionId: string, entry: Omit<UserEntry, 'kind' | 'id' | 'at'>): UserEntry {
     const session = this.require(sessionId);
     const full: UserEntry = { kind: 'user', id: randomUUID(), at: this.now(), ...entry };
+    forgetRedo(session.view);
     session.view.entries.push(full);
     this.append(session, { t: 'user', entry: full });
     if (session.view.summary.title === 'New chat') {
@@ -71,6 +73,7 @@ export class SessionStore {
   startAssistantEntry(sessionId: string, replyTo: string, model: string, mode?: ChatMode): AssistantEntry {
     const session = this.require(sessionId);
     const entry: AssistantEntry = { kind: 'assistant', id: randomUUID(), replyTo, model, mode, parts: [], state: 'streaming', at: this.now() };
+    forgetRedo(session.view);
     session.view.entries.push(entry);
     session.view.summary.model = model;
     this.append(session, { t: 'assistant', id: entry.id, replyTo, model, at: entry.at, mode });
@@ -100,6 +103,23 @@ export class SessionStore {
     applyAgentEvent(entry, event);
     this.append(session, { t: 'event', id: entryId, event });
     if (event.type === 'done') this.touch(session);
+  }
+
+  /** Records a restore to a checkpoint (see sessionRewind.ts); with the conversation in scope, the transcript ends there. */
+  rewind(sessionId: string, record: Omit<Extract<SessionRecord, { t: 'rewind' }>, 't'>): void {
+    const session = this.require(sessionId);
+    const full: SessionRecord = { t: 'rewind', ...record };
+    applyRewind(session.view, full);
+    this.append(session, full);
+    this.touch(session);
+  }
+
+  /** Brings back what the latest restore hid (see sessionRewind.ts). */
+  redo(sessionId: string, restoreId: string): void {
+    const session = this.require(sessionId);
+    applyRedo(session.view, restoreId);
+    this.append(session, { t: 'redo', restoreId });
+    this.touch(session);
   }
 
   /** Hides an entry (a failed reply replaced by a retry). The record stays in the log. */
@@ -272,10 +292,12 @@ export function replay(id: string, text: string): SessionView | undefined {
         view.summary.title = record.title;
         break;
       case 'user':
+        forgetRedo(view);
         view.entries.push(record.entry);
         view.summary.updatedAt = Math.max(view.summary.updatedAt, record.entry.at);
         break;
       case 'assistant':
+        forgetRedo(view);
         view.entries.push({
           kind: 'assistant',
           id: record.id,
@@ -299,6 +321,12 @@ export function replay(id: string, text: string): SessionView | undefined {
         break;
       case 'config':
         applyConfig(view.summary, record);
+        break;
+      case 'rewind':
+        applyRewind(view, record);
+        break;
+      case 'redo':
+        applyRedo(view, record.restoreId);
         break;
       case 'resume': {
         const entry = findAssistant(view.entries, record.id);
