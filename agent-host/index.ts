@@ -203,6 +203,7 @@ export type { FimChunk, FimCompleter, FimCompleterConfig, FimFamily, FimMode, Fi
 
 // MCP client manager (issue 6): MCP servers' tools as `server.tool`, for the language server and the team server.
 export { McpManager } from './mcp/mcpManager';
+export { sampleWithAgent, type SamplingCompletion, type SamplingRun } from './mcp/sampleWithAgent';
 export { withMcpTools, type McpRefusal, type McpToolGate, type McpToolSource } from './mcp/withMcpTools';
 export { definitionHash, canonicalJson } from './mcp/definitionHash';
 export { serverSlug, namespacedToolName, MAX_TOOL_NAME_LENGTH } from './mcp/namespaceToolName';

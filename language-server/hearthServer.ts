@@ -25,7 +25,7 @@ import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { findRulesFiles } from './chat/rulesFiles';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
-import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers } from './mcp';
+import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers, TeamMcp } from './mcp';
 import { SlashCommandService } from './slash/slashCommandService';
 import { registerSlashHandlers } from './slash/registerSlashHandlers';
 import { CodeIndexService, registerIndexHandlers } from './codeIndex';
@@ -64,6 +64,8 @@ export class HearthServer {
   workspaceTrusted: boolean;
   /** MCP servers (user settings and .vscode/mcp.json) and their tools. */
   readonly mcp: McpService;
+  /** The team server's (the admin's) MCP resources and prompts, in remote mode. */
+  readonly teamMcp: TeamMcp;
   /** Slash commands: built-ins, prompt files and MCP prompts, expanded here and nowhere else. */
   readonly slash: SlashCommandService;
   /** The symbol index (find_symbol, the repository map). */
@@ -95,11 +97,13 @@ export class HearthServer {
       sampler: createMcpSampler({
         settings: () => this.settings.fresh(),
         agent: () => this.agents.refresh(),
+        team: () => this.teamAgent(),
         plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
       }),
       // Only an editor that declared it keeps the secrets; asking any other would delay every HTTP server's start.
       oauth: options.mcpOAuth ? lspMcpOAuthHost(connection) : undefined,
     });
+    this.teamMcp = new TeamMcp({ team: () => this.teamAgent(), log: (m) => connection.console.log(m) });
     this.index = new CodeIndexService({
       folders: this.roots,
       storageDir: options.storagePath,
@@ -141,7 +145,7 @@ export class HearthServer {
       },
       resolveContext: createMentionResolver(
         readFile,
-        (server, uri, max) => this.mcp.readResource(server, uri, max),
+        (server, uri, max, team) => (team ? this.teamMcp.readResource(server, uri, max) : this.mcp.readResource(server, uri, max)),
         (text) => codebaseMentionText(this.codebase, readFile, text, AbortSignal.timeout(60_000)),
       ),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
@@ -162,6 +166,7 @@ export class HearthServer {
       userPromptsDir: path.join(os.homedir(), '.hearth', 'prompts'),
       workspaceTrusted: () => this.workspaceTrusted,
       mcp: this.mcp,
+      teamMcp: this.teamMcp,
       send: (params, expansion) => this.chat.send(params, expansion),
       log: (m) => connection.console.log(m),
     });
@@ -172,7 +177,7 @@ export class HearthServer {
     registerTeamHandlers(connection, this.agents);
     registerProviderHandlers(connection, this.agents.providerKeys);
     registerInlineCompletion(connection, this);
-    registerMcpHandlers(connection, this.mcp);
+    registerMcpHandlers(connection, this.mcp, this.teamMcp);
     registerCodebaseSearch(connection, documents, this.codebase);
     registerIndexHandlers(connection, this.index, this.codebase);
     connection.onDidChangeConfiguration(() => {
@@ -230,6 +235,12 @@ export class HearthServer {
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
     return this.mcp.executorFor(turn, builtin);
+  }
+
+  /** The connected team server while remote mode is on (after the settings were read again); undefined in local mode. */
+  private async teamAgent() {
+    await this.agents.refresh();
+    return this.agents.currentTeamAgent();
   }
 
   /** The plan for one request to `model` on the current backend (for paths that do not hold an agent). */

@@ -70,10 +70,13 @@ export interface ContextItem {
  * An MCP resource attached with `@` travels as a mention whose path is
  * `mcp:<server>/<uri>` (no spaces, like a file path), so the composer, the
  * stored session and the team-server protocol need nothing new; the
- * language server reads it from the server when the message is sent.
+ * language server reads it from the server when the message is sent. A
+ * resource of the team server's (the admin's) MCP servers is
+ * `mcp-team:<server>/<uri>`: it is read through the team server, never from
+ * a developer's server that happens to have the same name.
  */
-export function resourceMention(server: string, uri: string): string {
-  return `mcp:${server}/${uri}`;
+export function resourceMention(server: string, uri: string, team = false): string {
+  return `${team ? 'mcp-team' : 'mcp'}:${server}/${uri}`;
 }
 
 /**
@@ -83,10 +86,10 @@ export function resourceMention(server: string, uri: string): string {
  */
 export const TERMINAL_MENTION = 'terminal:active';
 
-/** The server and URI of a resource mention; undefined for a file path. */
-export function parseResourceMention(path: string): { server: string; uri: string } | undefined {
-  const m = /^mcp:([^/\s]+)\/(\S+)$/.exec(path);
-  return m ? { server: m[1], uri: m[2] } : undefined;
+/** The server and URI of a resource mention, and whether it is the team server's; undefined for a file path. */
+export function parseResourceMention(path: string): { server: string; uri: string; team: boolean } | undefined {
+  const m = /^(mcp|mcp-team):([^/\s]+)\/(\S+)$/.exec(path);
+  return m ? { server: m[2], uri: m[3], team: m[1] === 'mcp-team' } : undefined;
 }
 
 /**

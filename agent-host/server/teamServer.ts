@@ -33,6 +33,8 @@ import { McpManager } from '../mcp/mcpManager';
 import { authenticate, refresh } from './services/authService';
 import { guardBidi, guardUnary, type GuardDeps } from './services/callGuard';
 import { complete } from './services/completionService';
+import { AdminMcpService } from './services/adminMcpService';
+import { sample } from './services/sampleService';
 import { reportSuggestions } from './services/reportSuggestions';
 import { HealthService } from './services/healthService';
 import { listModels } from './services/modelService';
@@ -69,7 +71,10 @@ export interface TeamServer {
   shutdown(graceMs?: number): Promise<void>;
 }
 
-const SERVICE_NAMES = ['hearth.v1.AuthService', 'hearth.v1.AgentService', 'hearth.v1.ModelService', 'hearth.v1.CompletionService'];
+const SERVICE_NAMES = ['hearth.v1.AuthService', 'hearth.v1.AgentService', 'hearth.v1.ModelService', 'hearth.v1.CompletionService', 'hearth.v1.McpService'];
+/** What an admin MCP server that asks for sampling or a form is told (see docs/ARCHITECTURE.md, "What MCP servers ask of Hearth"). */
+export const ADMIN_SERVER_REQUESTS_REFUSED =
+  "Hearth's team server shares its MCP servers among all developers and cannot tie this request to one developer's turn, so it does not offer sampling or forms to them. Ask the admin to run this server on developers' machines instead.";
 /** Per-user agents and completers are cached (model facts stay warm) up to this many users. */
 const MAX_CACHED_USERS = 2048;
 
@@ -99,7 +104,18 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const audit = options.audit ?? createAuditLog(config.logging.auditFile);
   const metrics = new ServerMetrics(options.processMetrics ?? true);
   const activity = new ActivityRecorder();
-  const adminMcp = config.mcp.servers.length > 0 ? new McpManager({ log: (server, message) => logger.info('mcp', { server, message }), clientInfo: { name: 'hearth-agent-host', version: '0.1.0' } }) : undefined;
+  const adminMcp =
+    config.mcp.servers.length > 0
+      ? new McpManager({
+          log: (server, message) => logger.info('mcp', { server, message }),
+          clientInfo: { name: 'hearth-agent-host', version: '0.1.0' },
+          // Sampling and forms need one developer's approval, and the admin's servers are shared by every developer:
+          // MCP cannot tie a server's request to the turn that caused it (not over stdio, nor with several users'
+          // calls at once), so the card could reach the wrong person, or the team's GPUs would answer nobody's request.
+          refusedRequests: ADMIN_SERVER_REQUESTS_REFUSED,
+        })
+      : undefined;
+  const adminMcpService = new AdminMcpService({ manager: adminMcp, audit });
   if (adminMcp) void adminMcp.configure(config.mcp.servers);
 
   const readKeys = (): ApiKeyConfig[] => {
@@ -188,6 +204,17 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     Chat: guardBidi('Chat', guard, (call, ctx) =>
       handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs() }),
     ),
+    Sample: guardUnary('Sample', guard, true, async (req, ctx, call) => {
+      const controller = new AbortController();
+      call.on('cancelled', () => controller.abort());
+      return sample(req as never, ctx.principal.user, controller.signal, { agentFor, scheduler, chatLimiter, metrics, audit, activity });
+    }),
+  });
+  server.addService(pkg.McpService.service, {
+    ListResources: guardUnary('ListResources', guard, true, async () => adminMcpService.listResources()),
+    ReadResource: guardUnary('ReadResource', guard, true, async (req, ctx) => adminMcpService.readResource(req as never, ctx.principal.user)),
+    ListPrompts: guardUnary('ListPrompts', guard, true, async () => adminMcpService.listPrompts()),
+    GetPrompt: guardUnary('GetPrompt', guard, true, async (req, ctx) => adminMcpService.getPrompt(req as never, ctx.principal.user)),
   });
   server.addService(pkg.ModelService.service, {
     List: guardUnary('List', guard, true, async (_req, ctx, call) => {
