@@ -21,8 +21,8 @@ import { pathToFileURL } from 'node:url';
 import { estimateTokens } from '../agent-host';
 import { CodeIndexer } from '../language-server/codeIndex';
 import { CodebaseSearchService } from '../language-server/semanticSearch/codebaseSearchService';
-import { isIndexable } from '../language-server/semanticSearch/indexableFiles';
-import { createOllamaEmbedder } from '../language-server/semanticSearch/ollamaEmbedder';
+import { isIndexable } from '../agent-host/search/indexableFiles';
+import { createOllamaEmbedder } from '../agent-host/search/ollamaEmbedder';
 import { walkFiles } from '../language-server/tools';
 import { NOMIC_EMBED_TEXT } from '../test/fixtures/ollamaFixture';
 

@@ -11,7 +11,7 @@ import { pathToFileURL } from 'node:url';
 import { CodeIndexer } from '../../language-server/codeIndex/codeIndexer';
 import { CodeIndexService } from '../../language-server/codeIndex/codeIndexService';
 import { CodebaseSearchService } from '../../language-server/semanticSearch/codebaseSearchService';
-import type { Embedder } from '../../language-server/semanticSearch/ollamaEmbedder';
+import type { Embedder } from '../../agent-host/search/ollamaEmbedder';
 import type { IndexProgress, SemanticIndexProgress } from '../../protocol/lspMethods';
 import { hashedEmbedder, type CountingEmbedder } from '../fixtures/hashedEmbedder';
 import { makeToolWorkspace, type ToolWorkspace } from '../fixtures/toolWorkspace';
