@@ -22,6 +22,9 @@ import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRu
 import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
+import { AgentCatalog } from './agents/agentCatalog';
+import { chooseAgent } from './agents/chooseAgent';
+import { registerAgentsHandlers } from './agents/registerAgentsHandlers';
 import { findRulesFiles } from './chat/rulesFiles';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
 import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers } from './mcp';
@@ -50,6 +53,8 @@ export class HearthServer {
   /** Decides num_ctx and think for every request to a model (chat, editor actions, suggestions). */
   readonly runs = new ModelRunPlanner();
   readonly chat: ChatService;
+  /** The built-in roles and the agent files (`~/.hearth/agents`, a trusted workspace's `.hearth/agents`). */
+  readonly agentCatalog: AgentCatalog;
   readonly roots: string[];
   readonly checkpoints: TurnCheckpoints;
   /** VS Code Workspace Trust; untrusted workspaces get read-only tools. */
@@ -118,6 +123,14 @@ export class HearthServer {
       log: (m) => connection.console.log(m),
     });
     const readFile = (rel: string) => readWorkspaceFile(this.roots, rel);
+    this.agentCatalog = new AgentCatalog({
+      // Like the prompt files: the user's own agents live outside every workspace, where the agent cannot write.
+      userAgentsDir: path.join(os.homedir(), '.hearth', 'agents'),
+      userDirLabel: '~/.hearth/agents',
+      roots: this.roots,
+      workspaceTrusted: () => this.workspaceTrusted,
+      log: (m) => connection.console.log(m),
+    });
     this.chat = new ChatService({
       store: this.store,
       agent: () => this.agents.refresh(),
@@ -138,6 +151,7 @@ export class HearthServer {
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
       rulesFor: (paths, disabled) => findRulesFiles(this.roots, paths, disabled),
       workspaceContext: (settings) => this.workspaceContext(settings),
+      chooseAgent: (req) => chooseAgent({ catalog: this.agentCatalog, log: (m) => connection.console.log(m) }, req),
     });
     this.slash = new SlashCommandService({
       roots: this.roots,
@@ -150,6 +164,7 @@ export class HearthServer {
     });
     registerChatHandlers(connection, this);
     registerSlashHandlers(connection, this.slash);
+    registerAgentsHandlers(connection, this.agentCatalog);
     registerAgentToolHandlers(connection, this);
     registerTeamHandlers(connection, this.agents);
     registerInlineCompletion(connection, this);

@@ -1,3 +1,4 @@
+import type { AgentRoute } from './agents';
 import type { AgentEvent, ContextItem, HearthError, SubagentInfo, SubagentOutcome, TodoItem, ToolCall, ToolResult, Usage, DoneReason, ChatMode } from './chat';
 
 /** A row of the history list. */
@@ -33,6 +34,8 @@ export interface UserEntry {
   activeFile?: string;
   /** The rules files that went into the system prompt for this message. */
   rules?: { path: string; truncated: boolean }[];
+  /** The agent the caller chose for this message (an editor action's role), so a retry keeps it. */
+  agent?: { name: string; by: string };
 }
 
 /** One part of an assistant reply, in the order it happened. */
@@ -65,6 +68,8 @@ export interface AssistantEntry {
   compaction?: { summary: string; summarizedExchanges: number; keptFrom?: string; undone?: boolean };
   /** The agent's plan as it last stood in this reply (its own updates, or the user's edit). */
   todos?: TodoItem[];
+  /** The agent (role or agent file) that made this reply, and why it was chosen. */
+  route?: AgentRoute;
   at: number;
 }
 
@@ -95,6 +100,10 @@ export function applyAgentEvent(entry: AssistantEntry, event: AgentEvent): void 
       break;
     case 'compactionUndone':
       if (entry.compaction) entry.compaction.undone = true;
+      break;
+    case 'agentRoute':
+      entry.route = { ...event.route };
+      if (event.route.model) entry.model = event.route.model;
       break;
     case 'todos':
       entry.todos = event.items.map((item) => ({ ...item }));
