@@ -4,6 +4,7 @@
  */
 import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, Usage, UserInput, ChatMode, RulesFile, WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
+import type { TurnAgent } from '../agents';
 import type { ToolDefinition } from '../tools';
 import type { ChatMessage as PbChatMessage } from '../generated/hearth/v1/ChatMessage';
 import type { ChatServerMessage } from '../generated/hearth/v1/ChatServerMessage';
@@ -71,6 +72,8 @@ export interface TurnRequest {
   rules?: RulesFile[];
   /** The repository map and project memory (see TurnOptions.workspaceContext). */
   workspaceContext?: WorkspaceContextSection[];
+  /** The agent the client routed the message to (see TurnOptions.agent). */
+  agent?: TurnAgent;
   tools: ToolDefinition[];
 }
 
@@ -93,6 +96,10 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
   if (turn.rules?.length) options.rules = turn.rules.map((r) => ({ path: r.path, text: r.text, truncated: r.truncated }));
   if (turn.workspaceContext?.length) {
     options.workspace_context = turn.workspaceContext.map((c) => ({ title: c.title, text: c.text, ...(c.maxTokens !== undefined ? { max_tokens: c.maxTokens } : {}) }));
+  }
+  if (turn.agent) {
+    const a = turn.agent;
+    options.agent = { name: a.name, instructions: a.instructions, tools: a.tools ?? [], tools_restricted: a.tools !== undefined, source: a.source };
   }
   return {
     history: turn.history.map(encodeChatMessage),
