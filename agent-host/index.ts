@@ -162,7 +162,7 @@ export { compactedHistoryPrefix } from './core/compaction';
 export { executorForMode, modeAllowsTool, modeRefusal, toolsForMode } from './core/modeTools';
 export { MAX_RULES_FILE_CHARS, MAX_RULES_FILES } from './core/rulesPrompt';
 // An agent's tool list narrows the mode's tools; the remote client wraps its executor with the same function.
-export { agentAllowsTool, executorForAgent, MAX_AGENT_INSTRUCTIONS, MAX_AGENT_TOOLS } from './core/agentTools';
+export { agentAllowsTool, agentPrompt, executorForAgent, MAX_AGENT_INSTRUCTIONS, MAX_AGENT_TOOLS } from './core/agentTools';
 // The num_ctx the core sends for a model by default; the team server uses it for completions too, so both paths load one runner.
 export { chooseNumCtx } from './core/contextBudget';
 // The one token estimate, for callers that size text before they hand it to the core (the repository map).

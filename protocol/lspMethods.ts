@@ -508,6 +508,8 @@ export interface EditGenerateResult {
   /** The replacement for `range`; for `tests`, the content of a new test file, or the tests to append to `testFile` when it exists. */
   newText: string;
   model: string;
+  /** The role the action ran as (Write Tests: tester, Add Documentation: documenter, Fix and Refactor: coder). */
+  agent?: string;
   /**
    * For `tests` on a saved file: where the tests go, chosen by the project's
    * conventions (test folders, naming, framework). The client shows the new

@@ -11,7 +11,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AssistantEntry } from '../../protocol/sessions';
-import { AgentsListRequest, ChatSendRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { pathToFileURL } from 'node:url';
+import { AgentsListRequest, ChatSendRequest, EditGenerateRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { CompletionTestEditor } from './completionTestEditor';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 
@@ -137,5 +139,21 @@ describe('language server: agents and routing (integration)', function () {
     assert.equal(second.route, undefined);
     assert.equal(first.state, 'done');
     assert.equal(second.parts.find((p) => p.kind === 'text')?.kind === 'text' ? (second.parts.find((p) => p.kind === 'text') as { text: string }).text : '', 'second answer');
+  });
+
+  it('an editor action runs as its role: Add Documentation uses the documenter\'s model and the user\'s own documenter instructions', async () => {
+    fs.mkdirSync(path.join(home, '.hearth', 'agents'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.hearth', 'agents', 'documenter.md'), '---\ndescription: my docs style\n---\nUSE-TSDOC with @example blocks.');
+    await start({ roleModels: { documenter: SMALL } });
+    const editor = new CompletionTestEditor(client!.connection, pathToFileURL(path.join(workspace, 'parse.ts')).toString(), 'typescript', fs.readFileSync(path.join(workspace, 'parse.ts'), 'utf8'));
+    await editor.open();
+    fixture.enqueue({ kind: 'text', text: '```ts\n/** Splits on commas. */\nexport function parse(s: string) { return s.split(","); }\n```' });
+    const range = { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } };
+    const result = await client!.connection.sendRequest(EditGenerateRequest.type, { textDocument: { uri: editor.uri }, range, kind: 'document' });
+    assert.deepEqual({ agent: result.agent, model: result.model }, { agent: 'documenter', model: SMALL });
+    const [request] = chats(fixture);
+    assert.equal(request.body.model, SMALL);
+    assert.match(systemOf(request), /the user's own agent file[\s\S]*USE-TSDOC with @example blocks\./);
+    assert.equal(request.body.tools, undefined, 'an action has no tools, whatever the role');
   });
 });
