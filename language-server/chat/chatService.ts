@@ -279,8 +279,10 @@ export class ChatService {
                 this.deps.client.log(`Choosing an agent failed: ${err instanceof Error ? err.message : String(err)}`);
                 return undefined;
               });
+        // A model named for this request (Retry on an installed model, Continue on the cut answer's) wins over the agent's.
+        if (choice && requestedModel) choice.route = { ...choice.route, model };
         if (choice && !continueReply) emit({ type: 'agentRoute', route: choice.route });
-        const turnModel = choice?.model ?? model;
+        const turnModel = requestedModel ? model : (choice?.model ?? model);
         const turnInput: UserInput = choice ? { ...input, text: choice.text } : input;
         const executor = this.deps.executorForTurn?.({ sessionId, entryId: entry.id }, settings);
         // A planning failure (Ollama briefly away) leaves the defaults; the turn itself then reports the real problem.

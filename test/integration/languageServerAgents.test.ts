@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AssistantEntry } from '../../protocol/sessions';
 import { pathToFileURL } from 'node:url';
-import { AgentsListRequest, ChatSendRequest, EditGenerateRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { AgentsListRequest, ChatCommandRequest, ChatRetryRequest, ChatSendRequest, EditGenerateRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import { CompletionTestEditor } from './completionTestEditor';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
@@ -155,5 +155,20 @@ describe('language server: agents and routing (integration)', function () {
     assert.equal(request.body.model, SMALL);
     assert.match(systemOf(request), /the user's own agent file[\s\S]*USE-TSDOC with @example blocks\./);
     assert.equal(request.body.tools, undefined, 'an action has no tools, whatever the role');
+  });
+
+  it('/tests runs as the tester, and Retry keeps the agent', async () => {
+    await start();
+    fixture.enqueue({ kind: 'error', status: 500, error: 'runner crashed' }, { kind: 'text', text: 'tests' });
+    const selection = { kind: 'selection' as const, path: 'parse.ts', text: 'export function parse(s: string) { return s.split(","); }', range: { startLine: 1, endLine: 1 }, languageId: 'typescript' };
+    const result = await client!.connection.sendRequest(ChatCommandRequest.type, { input: { text: '/tests', context: [selection] }, command: { name: 'tests', args: '' } });
+    await client!.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done');
+    const retried = await client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: result.started!.sessionId });
+    await client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done');
+    const [first, second] = chats(fixture);
+    for (const request of [first, second]) assert.match(systemOf(request), /built-in "tester" role/);
+    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: result.started!.sessionId });
+    const reply = session.entries.find((e): e is AssistantEntry => e.kind === 'assistant')!;
+    assert.deepEqual({ reason: reply.route?.reason, detail: reply.route?.detail }, { reason: 'action', detail: '/tests' });
   });
 });
