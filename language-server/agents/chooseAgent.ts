@@ -41,6 +41,8 @@ export async function agentModel(catalogAgent: CatalogAgent, settings: HearthSet
   if (fromSettings) return { model: fromSettings };
   const wanted = catalogAgent.model;
   if (!wanted || wanted === chatModel) return { model: chatModel };
+  // Which model reads the user's code is the user's choice: a repository's agent file cannot make it (roleModels can).
+  if (catalogAgent.source === 'workspace') return { model: chatModel, note: `a repository's agent file cannot choose the model ("${wanted}"); ${chatModel} is used (set hearth.agent.roleModels to choose one)` };
   // An agent file may come from another tool (a cloud model's name) or another machine: use it only when the backend has it.
   const installed = await backend.listModels(AbortSignal.any([signal, AbortSignal.timeout(5000)])).then(
     (models) => models.map((m) => m.name),

@@ -99,13 +99,13 @@ describe('language server: agents and routing (integration)', function () {
     assert.match(systemOf(request), /defined in a file of the repository/);
     assert.match(systemOf(request), /Keep a Changelog style/);
     assert.deepEqual(offered(request), ['read_file', 'list_dir', 'write_file', 'edit_file', 'get_problems']);
-    // The file's cloud model is not installed here: the chat's model answers, and the chip says so.
+    // A repository's agent file cannot choose the model: the chat's model answers, and the chip says so.
     assert.equal(request.body.model, MODEL);
     assert.equal(reply.route?.reason, 'keyword');
     assert.equal(reply.route?.detail, 'changelog');
     assert.equal(reply.route?.file, '.hearth/agents/Changelog Writer.agent.md');
     assert.ok(reply.route?.notes?.some((n) => n.includes('"fetch"')), JSON.stringify(reply.route?.notes));
-    assert.ok(reply.route?.notes?.some((n) => n.includes('Claude Sonnet 4')), JSON.stringify(reply.route?.notes));
+    assert.ok(reply.route?.notes?.some((n) => n.includes('cannot choose the model ("Claude Sonnet 4")')), JSON.stringify(reply.route?.notes));
   });
 
   it('routing auto: the small model classifies the message first, and its pick makes the reply', async () => {

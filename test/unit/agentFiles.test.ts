@@ -13,6 +13,8 @@ import { mapAgentTools } from '../../language-server/agents/agentToolNames';
 import { AgentCatalog, type CatalogAgent } from '../../language-server/agents/agentCatalog';
 import { keywordRoute, parseClassifierAnswer, routeMessage } from '../../language-server/agents/agentRouter';
 import { toSettings } from '../../language-server/settings/settingsReader';
+import { agentModel } from '../../language-server/agents/chooseAgent';
+import type { Agent } from '../../agent-host';
 
 const CLAUDE_FILE = `---
 name: code-reviewer
@@ -184,5 +186,21 @@ describe('agent routing', () => {
     const s = toSettings({ agent: { roleModels: { Tester: 'small:1b', bad: 3 }, routing: 'sometimes' } });
     assert.equal(s.agent?.routing, 'keywords');
     assert.deepEqual(s.agent?.roleModels, { tester: 'small:1b' });
+  });
+
+  it('an agent\'s model: the setting, else a user file\'s model the backend has, else the chat\'s; a repository\'s file never chooses', async () => {
+    const backend = { listModels: async () => [{ name: 'small:1b' }, { name: 'tiny:latest' }] } as unknown as Agent;
+    const signal = new AbortController().signal;
+    const settings = toSettings({ agent: { roleModels: { pinned: 'big:70b' } } });
+    const withModel = (name: string, model: string, source: CatalogAgent['source'] = 'user'): CatalogAgent => ({ ...agent(name), model, source });
+    assert.deepEqual(await agentModel(withModel('pinned', 'small:1b'), settings, backend, 'chat:7b', signal), { model: 'big:70b' });
+    assert.deepEqual(await agentModel(withModel('a', 'small:1b'), settings, backend, 'chat:7b', signal), { model: 'small:1b' });
+    assert.deepEqual(await agentModel(withModel('b', 'tiny'), settings, backend, 'chat:7b', signal), { model: 'tiny' });
+    const missing = await agentModel(withModel('c', 'gpt-5'), settings, backend, 'chat:7b', signal);
+    assert.equal(missing.model, 'chat:7b');
+    assert.match(missing.note ?? '', /"gpt-5" is not available here/);
+    const repo = await agentModel(withModel('d', 'small:1b', 'workspace'), settings, backend, 'chat:7b', signal);
+    assert.equal(repo.model, 'chat:7b');
+    assert.match(repo.note ?? '', /cannot choose the model/);
   });
 });
