@@ -7,6 +7,7 @@ import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, TodoItem, ToolC
 import type { HearthError } from '../protocol/chat';
 import type { ModelInfo, ProviderConfig } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
+import type { TurnAgent } from '../protocol/agents';
 
 /**
  * Runs tools for the agent. The core never touches the file system or a shell
@@ -90,6 +91,12 @@ export interface TurnOptions {
    * server); undefined never compacts.
    */
   compactAt?: number;
+  /**
+   * The agent this message was routed to (a built-in role or an agent
+   * file): its instructions go into the system prompt, and its tool list
+   * narrows the mode's tools (see core/agentTools.ts). Never widens them.
+   */
+  agent?: TurnAgent;
 }
 
 /** Limits and models for sub-agents; the caller decides the models, as it does the turn's. */
@@ -183,6 +190,8 @@ export { compactedHistoryPrefix } from './core/compaction';
 // The one decider of a chat mode's tool set, also used by the remote client to refuse a team server's out-of-mode tool request.
 export { executorForMode, modeAllowsTool, modeRefusal, toolsForMode } from './core/modeTools';
 export { MAX_RULES_FILE_CHARS, MAX_RULES_FILES } from './core/rulesPrompt';
+// An agent's tool list narrows the mode's tools; the remote client wraps its executor with the same function.
+export { agentAllowsTool, agentPrompt, executorForAgent, MAX_AGENT_INSTRUCTIONS, MAX_AGENT_TOOLS } from './core/agentTools';
 // The num_ctx the core sends for a model by default; the team server uses it for completions too, so both paths load one runner.
 export { chooseNumCtx } from './core/contextBudget';
 // The one token estimate, for callers that size text before they hand it to the core (the repository map).

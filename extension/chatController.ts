@@ -14,6 +14,7 @@ import {
   CheckpointRedoRequest,
   CheckpointRestoreRequest,
   McpResourcesRequest,
+  AgentsListRequest,
   ModelListRequest,
   SessionDeleteRequest,
   SessionRenameRequest,
@@ -281,17 +282,22 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'findFiles': {
         // Files first, then the MCP servers' resources; a server that cannot list them costs only its own entries.
-        const [files, resources] = await Promise.all([
+        const [files, resources, agents] = await Promise.all([
           this.files.search(message.query),
           this.client.sendRequest(McpResourcesRequest.type, { query: message.query }).then(
             (r) => r.resources.map((resource) => resource.mention),
             () => [] as string[],
           ),
+          // The agents (roles and agent files) for `@name` at the start of a message; none while the server cannot list them.
+          this.client.sendRequest(AgentsListRequest.type, { query: message.query }).then(
+            (r) => r.agents,
+            () => [],
+          ),
         ]);
         // `@codebase` (search the workspace for the message) and `@terminal` lead the list once the query could be them.
         const codebase = CODEBASE_MENTION.startsWith(message.query.toLowerCase()) && (vscode.workspace.workspaceFolders?.length ?? 0) > 0 ? [CODEBASE_MENTION] : [];
         const terminal = this.terminalMention && vscode.window.terminals.length > 0 && 'terminal'.startsWith(message.query.trim().toLowerCase()) ? [TERMINAL_MENTION] : [];
-        this.view.post({ type: 'files', requestId: message.requestId, paths: [...codebase, ...terminal, ...files.filter((f) => f !== CODEBASE_MENTION), ...resources] });
+        this.view.post({ type: 'files', requestId: message.requestId, paths: [...codebase, ...terminal, ...files.filter((f) => f !== CODEBASE_MENTION), ...resources], agents });
         break;
       }
       case 'findCommands': {

@@ -23,6 +23,9 @@ import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRu
 import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
+import { AgentCatalog } from './agents/agentCatalog';
+import { chooseAgent } from './agents/chooseAgent';
+import { registerAgentsHandlers } from './agents/registerAgentsHandlers';
 import { findRulesFiles } from './chat/rulesFiles';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
 import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers, TeamMcp } from './mcp';
@@ -56,6 +59,8 @@ export class HearthServer {
   /** Decides num_ctx and think for every request to a model (chat, editor actions, suggestions). */
   readonly runs = new ModelRunPlanner();
   readonly chat: ChatService;
+  /** The built-in roles and the agent files (`~/.hearth/agents`, a trusted workspace's `.hearth/agents`). */
+  readonly agentCatalog: AgentCatalog;
   readonly roots: string[];
   readonly checkpoints: TurnCheckpoints;
   /** Checkpoints of the workspace at each step of a chat, with restore and redo. */
@@ -133,6 +138,14 @@ export class HearthServer {
     });
     this.documentation = new DocumentationFolders((m) => connection.console.log(m));
     const readFile = (rel: string) => readWorkspaceFile(this.roots, rel);
+    this.agentCatalog = new AgentCatalog({
+      // Like the prompt files: the user's own agents live outside every workspace, where the agent cannot write.
+      userAgentsDir: path.join(os.homedir(), '.hearth', 'agents'),
+      userDirLabel: '~/.hearth/agents',
+      roots: this.roots,
+      workspaceTrusted: () => this.workspaceTrusted,
+      log: (m) => connection.console.log(m),
+    });
     this.chat = new ChatService({
       store: this.store,
       agent: () => this.agents.refresh(),
@@ -154,6 +167,7 @@ export class HearthServer {
       rulesFor: (paths, disabled) => findRulesFiles(this.roots, paths, disabled),
       workspaceContext: (settings) => this.workspaceContext(settings),
       checkpoint: (signal) => this.chatCheckpoints.take(signal),
+      chooseAgent: (req) => chooseAgent({ catalog: this.agentCatalog, log: (m) => connection.console.log(m) }, req),
     });
     this.chatCheckpoints = new ChatCheckpoints({
       store: this.store,
@@ -172,6 +186,7 @@ export class HearthServer {
     });
     registerChatHandlers(connection, this);
     registerSlashHandlers(connection, this.slash);
+    registerAgentsHandlers(connection, this.agentCatalog);
     registerAgentToolHandlers(connection, this);
     registerCheckpointHandlers(connection, this.chatCheckpoints);
     registerTeamHandlers(connection, this.agents);

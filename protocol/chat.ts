@@ -4,6 +4,7 @@
  * This module is pure types plus tiny helpers so that the webview can import it
  * without pulling in Node or `vscode`.
  */
+import type { AgentRoute } from './agents';
 
 /** A tool call as the model asked for it. `arguments` is already parsed JSON when it was valid. */
 export interface ToolCall {
@@ -293,6 +294,12 @@ export type AgentEvent =
    * `callId`) or after the tool call `callId`. The client's own event.
    */
   | { type: 'checkpoint'; checkpointId: string; callId?: string }
+  /**
+   * The agent this reply is made by and why (the user's `@name`, a keyword,
+   * the classifier, an editor action). Decided by the language server before
+   * the turn, never by the agent core, so it never crosses the gRPC stream.
+   */
+  | { type: 'agentRoute'; route: AgentRoute }
   /** A sub-agent started (by the main agent's `run_subagents` call). */
   | { type: 'agentSpawn'; agent: SubagentInfo }
   /** A tool call, result or notice of a running sub-agent. */

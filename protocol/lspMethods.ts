@@ -8,6 +8,7 @@
  */
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
+import type { AgentSummary } from './agents';
 import type { AgentEvent, ContextItem, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput, ChatMode } from './chat';
 import type { RestoreScope, SessionSummary, SessionView } from './sessions';
 import type { SlashCommandCall, SlashCommandInfo } from './slashCommands';
@@ -103,6 +104,14 @@ export interface AgentSettings {
   subagentModels: Partial<Record<SubagentRole, string>>;
   /** Whether the agent keeps a visible plan (`hearth.agent.todoList`). */
   todoList: boolean;
+  /** A model per agent or role (`hearth.agent.roleModels`); an agent without one uses its file's model, else the chat's. */
+  roleModels?: Record<string, string>;
+  /** `hearth.agent.routing`: off (only `@agent` and editor actions), keywords (the agent files' keywords), auto (keywords, then the classifier). */
+  routing?: 'off' | 'keywords' | 'auto';
+  /** `hearth.agent.routerModel`: the classifier's model; '' uses the completion model, else the chat's. */
+  routerModel?: string;
+  /** `hearth.agent.defaultAgent`: the agent of a message nothing routed; '' is Hearth itself. */
+  defaultAgent?: string;
 }
 
 export interface ModelInfo {
@@ -143,6 +152,8 @@ export interface ChatSendParams {
   disabledRules?: string[];
   /** The editor's active file (workspace-relative): its nearest AGENTS.md applies too. */
   activeFile?: string;
+  /** An agent the caller chose for this message (an editor action's role); stored with the message. A leading `@name` in the text does the same for the user. */
+  agent?: { name: string; by: string };
 }
 
 export interface ChatTurnStarted {
@@ -281,6 +292,16 @@ export interface ChatCommandResult {
 export namespace ChatCommandRequest {
   export const method = 'hearth/chat/command' as const;
   export const type = new RequestType<ChatCommandParams, ChatCommandResult, HearthError>(method);
+}
+
+/**
+ * The agents matching `query` (a prefix of the name), for the composer's `@`
+ * list: the built-in roles, the user's agent files and, in a trusted
+ * workspace, the repository's. Read afresh on every call.
+ */
+export namespace AgentsListRequest {
+  export const method = 'hearth/agents/list' as const;
+  export const type = new RequestType<{ query: string }, { agents: AgentSummary[] }, HearthError>(method);
 }
 
 /** The commands matching `query` (a prefix or part of the name), for `/` completion: built-ins, prompt files, MCP prompts. */
@@ -583,6 +604,8 @@ export interface EditGenerateResult {
   /** The replacement for `range`; for `tests`, the content of a new test file, or the tests to append to `testFile` when it exists. */
   newText: string;
   model: string;
+  /** The role the action ran as (Write Tests: tester, Add Documentation: documenter, Fix and Refactor: coder). */
+  agent?: string;
   /**
    * For `tests` on a saved file: where the tests go, chosen by the project's
    * conventions (test folders, naming, framework). The client shows the new

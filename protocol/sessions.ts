@@ -1,3 +1,4 @@
+import type { AgentRoute } from './agents';
 import type { AgentEvent, ContextItem, HearthError, SubagentInfo, SubagentOutcome, TodoItem, ToolCall, ToolResult, Usage, DoneReason, ChatMode } from './chat';
 
 /** A row of the history list. */
@@ -33,6 +34,8 @@ export interface UserEntry {
   activeFile?: string;
   /** The rules files that went into the system prompt for this message. */
   rules?: { path: string; truncated: boolean }[];
+  /** The agent the caller chose for this message (an editor action's role), so a retry keeps it. */
+  agent?: { name: string; by: string };
 }
 
 /** One part of an assistant reply, in the order it happened. */
@@ -67,6 +70,8 @@ export interface AssistantEntry {
   todos?: TodoItem[];
   /** Checkpoints of the workspace taken in this reply: before its first step (no `callId`) and after each tool call that may change files. */
   checkpoints?: ReplyCheckpoint[];
+  /** The agent (role or agent file) that made this reply, and why it was chosen. */
+  route?: AgentRoute;
   at: number;
 }
 
@@ -119,6 +124,10 @@ export function applyAgentEvent(entry: AssistantEntry, event: AgentEvent): void 
       break;
     case 'checkpoint':
       (entry.checkpoints ??= []).push(event.callId !== undefined ? { id: event.checkpointId, callId: event.callId } : { id: event.checkpointId });
+      break;
+    case 'agentRoute':
+      entry.route = { ...event.route };
+      if (event.route.model) entry.model = event.route.model;
       break;
     case 'todos':
       entry.todos = event.items.map((item) => ({ ...item }));

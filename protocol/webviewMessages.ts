@@ -6,6 +6,7 @@
  * webview's messages cross a trust boundary.
  */
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, isChatMode, type ChatMode } from './chat';
+import type { AgentSummary } from './agents';
 import type { RestoreScope, SessionSummary, SessionView } from './sessions';
 import type { ElicitationField } from './elicitationForm';
 import type { BackendStatus, CommandApprovalParams, McpSamplingMessage, McpServerSource, ModelInfo } from './lspMethods';
@@ -152,8 +153,8 @@ export interface ToWebviewMap {
   status: { status: BackendStatus };
   /** Adds a context chip (selection or active file). */
   addContext: { item: ContextItem };
-  /** Answer to `findFiles`, for `@` completion. */
-  files: { requestId: number; paths: string[] };
+  /** Answer to `findFiles`, for `@` completion; `agents` lead the list when the `@` starts the message. */
+  files: { requestId: number; paths: string[]; agents?: AgentSummary[] };
   /** Answer to `findCommands`, for `/` completion. */
   commands: { requestId: number; commands: SlashCommandInfo[] };
   /** Answer to `expandTemplate`: the resource mention with the user's values, or null when the user cancelled. */

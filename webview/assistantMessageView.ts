@@ -13,6 +13,7 @@ import type { ToolName } from '../protocol/tools';
 import { TextPartView } from './textPartView';
 import { SubagentCardView } from './subagentCardView';
 import { ThinkingView } from './thinkingView';
+import { renderAgentRoute } from './agentRouteChip';
 import { TodoListView } from './todoListView';
 import { ToolCallView, formatDuration } from './toolCallView';
 import type { ViewContext } from './viewContext';
@@ -61,6 +62,8 @@ export class AssistantMessageView {
   private readonly todos: TodoListView;
   private readonly compaction: HTMLElement;
   private compactionKey = '';
+  private readonly route: HTMLElement;
+  private routeKey = '';
   private outcomeKey = '';
   private undone: UndoReport | undefined;
   private last: { entry: AssistantEntry; isLast: boolean } | undefined;
@@ -79,6 +82,7 @@ export class AssistantMessageView {
     this.outcome = el(doc, 'div', { className: 'outcome' });
     this.compaction = el(doc, 'div', { className: 'compaction-slot' });
     this.beforeSlot = el(doc, 'div', { className: 'checkpoint-slot' });
+    this.route = el(doc, 'div', { className: 'agent-route-slot' });
     this.todos = new TodoListView(doc, (items) => {
       if (this.last) ctx.editTodos(this.last.entry.id, items);
     });
@@ -86,7 +90,7 @@ export class AssistantMessageView {
       className: 'message assistant',
       attrs: { 'data-testid': 'assistant-message', 'aria-label': 'Hearth answered' },
       // The plan heads the reply: it is the summary of what the agent is doing.
-      children: [this.beforeSlot, this.compaction, this.todos.element, this.partsElement, this.indicator, this.outcome],
+      children: [this.beforeSlot, this.route, this.compaction, this.todos.element, this.partsElement, this.indicator, this.outcome],
     });
   }
 
@@ -107,6 +111,11 @@ export class AssistantMessageView {
     // Only the last reply's plan is editable, and only once it has finished: the next message starts from it.
     this.todos.update(entry.todos, !live && isLast);
     this.updateCompaction(entry, live);
+    const routeKey = JSON.stringify(entry.route ?? null);
+    if (routeKey !== this.routeKey) {
+      this.routeKey = routeKey;
+      this.route.replaceChildren(...(entry.route ? [renderAgentRoute(this.ctx.doc, entry.route)] : []));
+    }
     entry.parts.forEach((part, i) => this.updatePart(i, part, live, i === entry.parts.length - 1));
     this.updateCheckpoints(entry);
     this.indicator.hidden = !(live && !this.hasVisibleContent(entry.parts));

@@ -195,7 +195,7 @@ export class ChatApp {
         this.composer.onCommands(message.requestId, message.commands);
         break;
       case 'files':
-        this.composer.onFiles(message.requestId, message.paths);
+        this.composer.onFiles(message.requestId, message.paths, message.agents);
         break;
       case 'templateExpanded':
         this.composer.onTemplateExpanded(message.requestId, message.mention);

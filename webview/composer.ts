@@ -15,7 +15,8 @@ import { button, el } from './dom';
 import { icon } from './icons';
 import { findSlashQuery, type SlashCommandInfo } from '../protocol/slashCommands';
 import type { CompletionPopup } from './completionPopup';
-import { createMentionPopup, findMentionQuery, mentionItem } from './mentionPopup';
+import { AGENT_VALUE_PREFIX, agentItem, createMentionPopup, findMentionQuery, mentionItem } from './mentionPopup';
+import type { AgentSummary } from '../protocol/agents';
 import { createSlashPopup, slashItem } from './slashPopup';
 import { updateState } from './vscodeApi';
 import type { HostApi } from './vscodeApi';
@@ -212,9 +213,11 @@ export class Composer {
   }
 
   /** Answer to our `findFiles`; stale answers (an older request, or the mention was closed) are dropped. */
-  onFiles(requestId: number, paths: string[]): void {
+  onFiles(requestId: number, paths: string[], agents: AgentSummary[] = []): void {
     if (requestId !== this.latestRequest || !this.mention) return;
-    this.popup.show(paths.map(mentionItem));
+    // Only a leading `@name` routes the message to an agent, so agents are offered only there.
+    const atStart = this.textarea.value.slice(0, this.mention.start).trim() === '';
+    this.popup.show([...(atStart ? agents.map(agentItem) : []), ...paths.map(mentionItem)]);
     this.syncPopupAria();
   }
 
@@ -441,12 +444,14 @@ export class Composer {
     const value = this.textarea.value;
     const caret = Math.max(this.textarea.selectionStart ?? value.length, mention.start + 1 + mention.query.length);
     const after = value.slice(caret);
-    const inserted = `@${path}${after.startsWith(' ') ? '' : ' '}`;
+    // An agent is typed as `@name` and attaches nothing: the language server reads it from the start of the message.
+    const agent = path.startsWith(AGENT_VALUE_PREFIX) ? path.slice(AGENT_VALUE_PREFIX.length) : undefined;
+    const inserted = `@${agent ?? path}${after.startsWith(' ') ? '' : ' '}`;
     this.textarea.value = value.slice(0, mention.start) + inserted + after;
     const newCaret = mention.start + inserted.length + (after.startsWith(' ') ? 1 : 0);
     this.textarea.setSelectionRange(newCaret, newCaret);
     this.closeMention();
-    this.addContext({ kind: 'mention', path });
+    if (agent === undefined) this.addContext({ kind: 'mention', path });
     this.persist();
     this.autoSize();
   }

@@ -1,5 +1,6 @@
 /** The `@` completion: files and MCP resources, shown in a CompletionPopup. */
 import { CODEBASE_MENTION, parseResourceMention } from '../protocol/chat';
+import type { AgentSummary } from '../protocol/agents';
 import { CompletionPopup, type CompletionItem } from './completionPopup';
 
 /** A file shows its name and folder; a resource its last URI segment and where it comes from. */
@@ -9,6 +10,13 @@ export function mentionItem(path: string): CompletionItem {
   const name = resource ? resource.uri.replace(/\/+$/, '').split('/').pop() || resource.uri : slash >= 0 ? path.slice(slash + 1) : path;
   const detail = resource ? `MCP resource of ${resource.server}${resource.team ? ' (team server)' : ''}` : path === CODEBASE_MENTION ? 'search the workspace for this message' : slash > 0 ? path.slice(0, slash) : undefined;
   return { value: path, name, ...(detail ? { detail } : {}), title: resource ? resource.uri : path, ...(resource ? { className: 'mention-resource' } : {}) };
+}
+
+/** An agent in the `@` list: its value is `agent:<name>`, which the composer types as `@name` (no attachment). */
+export const AGENT_VALUE_PREFIX = 'agent:';
+export function agentItem(agent: AgentSummary): CompletionItem {
+  const origin = agent.source === 'builtin' ? 'role' : agent.source === 'user' ? 'your agent' : 'agent from this repository';
+  return { value: `${AGENT_VALUE_PREFIX}${agent.name}`, name: agent.name, detail: agent.description ? `${origin} · ${agent.description}` : origin, title: agent.description || agent.name, className: 'mention-agent' };
 }
 
 export function createMentionPopup(doc: Document, onChoose: (path: string) => void): CompletionPopup {

@@ -1,5 +1,7 @@
 import type { ChatMode, RulesFile } from '../../protocol/chat';
 import type { ToolDefinition } from '../../protocol/tools';
+import type { TurnAgent } from '../../protocol/agents';
+import { agentPrompt } from './agentTools';
 import { rulesPrompt } from './rulesPrompt';
 import { textToolInstructions } from './textToolProtocol';
 
@@ -31,6 +33,8 @@ export interface PromptExtras {
   rules?: RulesFile[];
   /** The repository map and project memory, already fitted to the core's budget. */
   workspaceContext?: string;
+  /** The agent (a built-in role or an agent file) this message was routed to. */
+  agent?: TurnAgent;
 }
 
 /**
@@ -45,6 +49,9 @@ export function buildSystemPrompt(custom: string | undefined, mode: ToolMode, to
   // The mode's guidance follows even a caller's own prompt: it says what the model can do in this turn.
   if (extras.chatMode === 'ask') parts.push(ASK_GUIDANCE);
   if (extras.chatMode === 'plan') parts.push(PLAN_GUIDANCE);
+  // The agent's instructions follow the mode's (a caller's own prompt, such as a sub-agent's role, replaces them).
+  const agent = custom === undefined ? agentPrompt(extras.agent) : undefined;
+  if (agent) parts.push(agent);
   const rules = rulesPrompt(extras.rules);
   if (rules) parts.push(rules);
   // The repository map and project memory: a guide to the workspace, after the instructions and before the tool protocol.

@@ -24,6 +24,7 @@ import { HearthException } from './hearthException';
 import { contextTooSmallError, repeatedCallError, stepLimitError, trimWarning } from './loopMessages';
 import type { ModelFacts, ModelFactsCache } from './modelFacts';
 import { executorForMode, modeRefusal } from './modeTools';
+import { agentAllowsTool, agentRefusal, executorForAgent } from './agentTools';
 import { prepareToolCall } from './prepareToolCall';
 import { proposedCalls } from './proposedCalls';
 import { RepetitionGuard } from './repetitionGuard';
@@ -86,12 +87,14 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   // wrapped executor refuses any other call, so a model cannot reach a tool its mode does not offer.
   const chatMode = options.mode ?? DEFAULT_CHAT_MODE;
   const allTools = options.executor?.definitions() ?? [];
-  const executor = options.executor ? executorForMode(options.executor, chatMode) : undefined;
+  // An agent's tool list narrows the mode's set further (never widens it): both wrappers refuse what they do not offer.
+  const modeExecutor = options.executor ? executorForMode(options.executor, chatMode) : undefined;
+  const executor = modeExecutor ? executorForAgent(modeExecutor, options.agent) : undefined;
   const executorTools = executor?.definitions() ?? [];
   // run_subagents is the core's own tool: offered beside the executor's, run here, never by the executor.
-  const subagentTool = options.subagents && executor ? runSubagentsDefinition(executorTools) : undefined;
+  const subagentTool = options.subagents && executor && agentAllowsTool(options.agent, RUN_SUBAGENTS_TOOL) ? runSubagentsDefinition(executorTools) : undefined;
   // update_todos likewise: the core keeps the plan; it changes no file.
-  const todosOffered = options.todos !== undefined && executor !== undefined;
+  const todosOffered = options.todos !== undefined && executor !== undefined && agentAllowsTool(options.agent, UPDATE_TODOS_TOOL);
   let todos = options.todos?.current ?? [];
   const tools = [...executorTools, ...(subagentTool ? [subagentTool] : []), ...(todosOffered ? [UPDATE_TODOS_DEFINITION] : [])];
   let mode = chooseToolMode(tools, facts);
@@ -111,7 +114,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   let history = setup.history;
 
   for (let step = 1; ; step++) {
-    const base = buildSystemPrompt(options.systemPrompt, mode, tools, { chatMode, rules: options.rules, workspaceContext });
+    const base = buildSystemPrompt(options.systemPrompt, mode, tools, { chatMode, rules: options.rules, workspaceContext, agent: options.agent });
     const system = todosOffered ? `${base}\n\n${todoGuidance(todos)}` : base;
     const ollamaTools = mode === 'native' ? tools.map(toOllamaTool) : undefined;
     const fixedTokens = ollamaTools ? estimateTokens(JSON.stringify(ollamaTools)) : 0;
@@ -183,10 +186,13 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     const prefix = setup.callIdPrefix ?? '';
     const prepared = proposals.map((raw) => {
       const p = prefix ? { ...raw, id: `${prefix}${raw.id}` } : raw;
-      // A tool the executor has but this mode does not offer gets the mode's refusal, not "no such tool".
-      return p.name && !tools.some((t) => t.name === p.name) && allTools.some((t) => t.name === p.name)
-        ? { call: { id: p.id, name: p.name, arguments: isRecord(p.arguments) ? p.arguments : {} }, rejection: modeRefusal(chatMode, p.name) }
-        : prepareToolCall(p, tools);
+      // A tool the executor has but this mode (or this agent) does not offer gets that refusal, not "no such tool".
+      if (p.name && !tools.some((t) => t.name === p.name) && allTools.some((t) => t.name === p.name)) {
+        const byMode = modeExecutor?.definitions().some((t) => t.name === p.name) !== true;
+        const rejection = byMode || !options.agent ? modeRefusal(chatMode, p.name) : agentRefusal(options.agent, p.name);
+        return { call: { id: p.id, name: p.name, arguments: isRecord(p.arguments) ? p.arguments : {} }, rejection };
+      }
+      return prepareToolCall(p, tools);
     });
     turn.push({ role: 'assistant', content: reply.content, toolCalls: prepared.map((p) => p.call) });
     for (const { call, rejection } of prepared) {

@@ -48,6 +48,11 @@ function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
+/** "@tester · qwen2.5-coder:7b": the role the action ran as and its model, for the diff's title. */
+function madeBy(result: EditGenerateResult): string {
+  return result.agent ? `@${result.agent} · ${result.model}` : result.model;
+}
+
 function isCancelled(err: unknown): boolean {
   return (err as { data?: Partial<HearthError> })?.data?.code === 'cancelled' || err instanceof vscode.CancellationError;
 }
@@ -101,7 +106,7 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
       void vscode.window.showWarningMessage(`Hearth: ${name} changed while the change was being written, so it no longer fits. Run the action again.`);
       return;
     }
-    await deps.reviewEdit({ uri: document.uri, range, newText: result.newText, title: `Hearth: ${EDIT_TITLES[kind]} ${name} (${result.model})` });
+    await deps.reviewEdit({ uri: document.uri, range, newText: result.newText, title: `Hearth: ${EDIT_TITLES[kind]} ${name} (${madeBy(result)})` });
   }
 
   /**
@@ -120,7 +125,7 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
       return;
     }
     const uri = vscode.Uri.parse(target.uri);
-    const title = `Hearth: tests for ${name} → ${target.relativePath}${target.framework ? ` (${target.framework})` : ''} (${result.model})`;
+    const title = `Hearth: tests for ${name} → ${target.relativePath}${target.framework ? ` (${target.framework})` : ''} (${madeBy(result)})`;
     const exists = await vscode.workspace.fs.stat(uri).then(() => true, () => false);
     if (!exists) {
       await deps.reviewNewFile({ uri, content: result.newText.endsWith('\n') ? result.newText : `${result.newText}\n`, title });

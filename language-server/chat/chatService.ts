@@ -15,6 +15,7 @@ import { resolveModel, chosenModel, type ModelChoice } from './resolveModel';
 import type { RunPlan } from '../model/modelRunPlanner';
 import { promptRules, type FoundRulesFile } from './rulesFiles';
 import { checkpointingExecutor } from '../checkpoints/checkpointingExecutor';
+import type { AgentChoice, ChooseAgentRequest } from '../agents/chooseAgent';
 
 export interface ChatServiceDeps {
   store: SessionStore;
@@ -40,6 +41,8 @@ export interface ChatServiceDeps {
   workspaceContext?: (settings: HearthSettings) => Promise<WorkspaceContextSection[]>;
   /** Takes a checkpoint of the workspace's files and returns its id (see language-server/checkpoints/). */
   checkpoint?: (signal: AbortSignal) => Promise<string>;
+  /** The agent of a message and its model (language-server/agents/chooseAgent.ts); undefined: Hearth itself. */
+  chooseAgent?: (req: Omit<ChooseAgentRequest, 'agent' | 'settings'> & { agent: Agent; settings: HearthSettings }) => Promise<AgentChoice | undefined>;
 }
 
 /** The plan as it last stood before `index` (the agent's own or the user's edit); empty when there is none. */
@@ -81,6 +84,9 @@ export class ChatService {
     if (params.disabledRules !== undefined && (!Array.isArray(params.disabledRules) || !params.disabledRules.every((p) => typeof p === 'string'))) {
       throw new HearthException({ code: 'invalidRequest', message: 'disabledRules must be a list of workspace-relative paths.', retryable: false });
     }
+    if (params.agent !== undefined && (typeof params.agent?.name !== 'string' || typeof params.agent.by !== 'string' || params.agent.name.length > 64 || params.agent.by.length > 100)) {
+      throw new HearthException({ code: 'invalidRequest', message: 'agent must name an agent and what chose it.', retryable: false });
+    }
     if (params.sessionId && this.running.has(params.sessionId)) {
       throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Stop it first, then send again.', retryable: true });
     }
@@ -102,6 +108,7 @@ export class ChatService {
       context,
       ...(expansion !== undefined ? { expansion } : {}),
       ...(activeFile ? { activeFile } : {}),
+      ...(params.agent ? { agent: { name: params.agent.name, by: params.agent.by } } : {}),
       ...(rules.some((r) => r.info.enabled) ? { rules: rules.filter((r) => r.info.enabled).map((r) => ({ path: r.info.path, truncated: r.info.truncated })) } : {}),
     });
     return this.startTurn(sessionId, userEntry, params.model, false, promptRules(rules), params.rememberedModel);
@@ -264,6 +271,22 @@ export class ChatService {
       let turnError: HearthError | undefined;
       try {
         if (typeof model !== 'string') throw model;
+        // The agent of this message (its @name, a keyword, the classifier, an editor action) and that agent's model.
+        // A continuation keeps the cut reply's agent. Routing never fails a turn: without a choice the turn is Hearth's own.
+        const cutRoute = cut?.kind === 'assistant' ? cut.route : undefined;
+        const chosen = cutRoute ? { name: cutRoute.agent, by: 'continue' } : userEntry.agent;
+        const choice =
+          continueReply && !cutRoute
+            ? undefined
+            : await this.deps.chooseAgent?.({ text: input.text, chosen, settings, agent, chatModel: model, signal: controller.signal }).catch((err: unknown) => {
+                this.deps.client.log(`Choosing an agent failed: ${err instanceof Error ? err.message : String(err)}`);
+                return undefined;
+              });
+        // A model named for this request (Retry on an installed model, Continue on the cut answer's) wins over the agent's.
+        if (choice && requestedModel) choice.route = { ...choice.route, model };
+        if (choice && !continueReply) emit({ type: 'agentRoute', route: choice.route });
+        const turnModel = requestedModel ? model : (choice?.model ?? model);
+        const turnInput: UserInput = choice ? { ...input, text: choice.text } : input;
         const tools = this.deps.executorForTurn?.({ sessionId, entryId: entry.id }, settings);
         // Checkpoints: before the reply's first step and after every call that may change files (an agent turn only).
         const take = this.deps.checkpoint;
@@ -278,13 +301,13 @@ export class ChatService {
         const executor = tools && take ? checkpointingExecutor(tools, (call) => checkpoint(call.id)) : tools;
         if (tools && !continueReply) await checkpoint();
         // A planning failure (Ollama briefly away) leaves the defaults; the turn itself then reports the real problem.
-        const plan = await this.deps.plan?.(agent, model, settings, controller.signal).catch(() => undefined);
+        const plan = await this.deps.plan?.(agent, turnModel, settings, controller.signal).catch(() => undefined);
         let loading = false;
         if (plan?.cold) {
           // A cold load takes 20–60 s before the first byte; say so instead of a silent spinner. No timeout: the load is progress.
           loading = true;
-          emit({ type: 'status', level: 'info', message: `Loading ${model}… The first answer after a load can take a minute.` });
-          this.publishStatus(agent, modelName, `Loading ${model}…`);
+          emit({ type: 'status', level: 'info', message: `Loading ${turnModel}… The first answer after a load can take a minute.` });
+          this.publishStatus(agent, modelName, `Loading ${turnModel}…`);
         }
         // Only an agent turn (with tools) gets the map; a failure to build it never fails the turn.
         const workspaceContext = executor ? await this.deps.workspaceContext?.(settings).catch(() => undefined) : undefined;
@@ -298,8 +321,8 @@ export class ChatService {
         const compactionUndone = session?.entries.some((e) => e.kind === 'assistant' && e.compaction?.undone) ?? false;
         const threshold = settings.chat.compactionThreshold;
         const compactAt = !compactionUndone && threshold !== undefined && threshold < 1 ? threshold : undefined;
-        const options = { model, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt, mode, rules, workspaceContext };
-        for await (const event of agent.startTurn(history, input, options, controller.signal)) {
+        const options = { model: turnModel, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt, mode, rules, workspaceContext, agent: choice?.agent };
+        for await (const event of agent.startTurn(history, turnInput, options, controller.signal)) {
           if (loading && event.type !== 'status') {
             loading = false;
             this.publishStatus(agent, modelName);

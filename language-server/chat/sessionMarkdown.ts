@@ -1,3 +1,4 @@
+import { routeLabel } from '../../protocol/agents';
 import type { AssistantPart, SessionView } from '../../protocol/sessions';
 
 function fence(text: string, lang = ''): string {
@@ -38,7 +39,7 @@ export function sessionMarkdown(session: SessionView): string {
       }
       continue;
     }
-    lines.push(`## Hearth (${entry.model})`, '');
+    lines.push(`## Hearth (${entry.route ? `@${entry.route.agent} · ${routeLabel(entry.route)} · ` : ''}${entry.model})`, '');
     if (entry.todos?.length) lines.push('Plan:', '', ...entry.todos.map((t) => `- [${t.status === 'done' ? 'x' : ' '}] ${t.text}${t.status === 'inProgress' ? ' (in progress)' : ''}`), '');
     partsMarkdown(entry.parts, lines);
     if (entry.error) lines.push(`> **Error:** ${entry.error.message}`, '');

@@ -4,6 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { HearthException, type Agent } from '../../agent-host';
 import type { CommitMessageParams, CommitMessageResult, EditGenerateParams, EditGenerateResult, HearthSettings } from '../../protocol/lspMethods';
 import { resolveModel } from '../chat/resolveModel';
+import type { ActionRole } from '../agents/actionRole';
 import type { RequestPath, RunPlan } from '../model/modelRunPlanner';
 import { displayPath } from './displayPath';
 import { planTestFile, type TestFilePlan } from './testFileConventions';
@@ -19,6 +20,8 @@ export interface EditActionDeps {
   roots: string[];
   /** num_ctx and think for a request (ModelRunPlanner); absent in tests that drive the service alone. */
   plan?(agent: Agent, model: string, path: RequestPath, settings: HearthSettings, signal: AbortSignal): Promise<RunPlan>;
+  /** The role an edit action runs as, with its model (agents/actionRole.ts); absent: the chat's model. */
+  role?(kind: EditGenerateParams['kind'], settings: HearthSettings, agent: Agent, chatModel: string, signal: AbortSignal): Promise<ActionRole>;
 }
 
 /**
@@ -57,18 +60,35 @@ export class EditActionService {
       ...(testFile ? { testFile: { relativePath: testFile.plan.relativePath, framework: testFile.plan.framework, importPath: testFile.plan.importPath, existing: testFile.existing } } : {}),
     });
     // Edits follow the user's chat think setting: reasoning can pay off on a fix or a refactor.
-    const { answer, model } = await this.ask(editSystemPrompt(params.kind), text, params.model, 'chat', signal);
+    // The action runs as its role (Write Tests as the tester…): the role's model unless the request names one, and the user's own instructions for it.
+    const role = params.model ? undefined : await this.roleFor(params.kind, signal);
+    const system = role?.prompt ? `${editSystemPrompt(params.kind)}\n\n${role.prompt}` : editSystemPrompt(params.kind);
+    const { answer, model } = await this.ask(system, text, params.model ?? role?.model, 'chat', signal);
     const extracted = extractCode(answer);
     const newText = params.kind === 'tests' ? extracted : matchIndentation(extracted, code);
-    if (!testFile) return { uri: doc.uri, range, newText, model };
+    if (!testFile) return { uri: doc.uri, range, newText, model, ...(role ? { agent: role.role } : {}) };
     const { plan } = testFile;
     return {
       uri: doc.uri,
       range,
       newText,
       model,
+      ...(role ? { agent: role.role } : {}),
       testFile: { uri: pathToFileURL(plan.absolutePath).toString(), relativePath: plan.relativePath, exists: plan.exists, ...(plan.framework ? { framework: plan.framework } : {}) },
     };
+  }
+
+  /** The action's role; a failure leaves the action on the chat's model, as before roles. */
+  private async roleFor(kind: EditGenerateParams['kind'], signal: AbortSignal): Promise<ActionRole | undefined> {
+    if (!this.deps.role) return undefined;
+    try {
+      const settings = await this.deps.settings();
+      const agent = await this.deps.agent();
+      const chatModel = await resolveModel(agent, settings.chat.model, signal);
+      return await this.deps.role(kind, settings, agent, chatModel, signal);
+    } catch {
+      return undefined;
+    }
   }
 
   /** Where the tests of a saved file go, and what that file holds already (shown to the model so it only adds). */

@@ -1,3 +1,4 @@
+import { actionRole } from '../agents/actionRole';
 import { ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
 import { createFimCompleter, type FimCompleter } from '../../agent-host';
 import type { HearthError } from '../../protocol/chat';
@@ -65,6 +66,7 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
     settings: () => server.settings.get(),
     roots: server.roots,
     plan: (agent, model, path, settings, signal) => server.runs.plan(agent, model, path, settings.chat, signal),
+    role: (kind, settings, agent, chatModel, signal) => actionRole(server.agentCatalog, kind, settings, agent, chatModel, signal),
   });
 
   // In team mode the admin sees how many suggestions are shown and accepted per language.

@@ -14,7 +14,7 @@ import type { ListModelsResponse__Output } from '../../protocol/generated/hearth
 import type { SuggestionReportAck__Output } from '../../protocol/generated/hearth/v1/SuggestionReportAck';
 import { decodeModelInfo, decodeServerMessage } from '../../protocol/grpc/decodeChat';
 import { encodeChatStart, encodeToolResult } from '../../protocol/grpc/encodeChat';
-import { executorForMode, HearthException, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
+import { executorForAgent, executorForMode, HearthException, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
 import { AsyncQueue } from './asyncQueue';
 import { COMPLETION_POLICY, decideRetry, DEFAULT_BACKOFF, INTERACTIVE_POLICY, newAttemptState, sleep, type BackoffPolicy, type RemoteCallPolicy } from './remoteCallPolicy';
 import { callUnary, type UnaryStart } from './callUnary';
@@ -69,7 +69,8 @@ export class RemoteAgent implements Agent {
     // run here only through the same core decision (executorForMode): a team server asking for write_file in Ask
     // mode gets the mode's refusal, and nothing runs.
     const tools = options.executor?.definitions() ?? [];
-    const executor = options.executor ? executorForMode(options.executor, options.mode) : undefined;
+    // The agent's tool list narrows the same way, on this side too: the server cannot widen it.
+    const executor = options.executor ? executorForAgent(executorForMode(options.executor, options.mode), options.agent) : undefined;
     const start: ChatClientMessage = {
       start: encodeChatStart({
         history,
@@ -87,6 +88,7 @@ export class RemoteAgent implements Agent {
         mode: options.mode,
         rules: options.rules,
         workspaceContext: options.workspaceContext,
+        agent: options.agent,
         tools,
       }),
     };

@@ -136,7 +136,21 @@ function toAgentSettings(raw: Record<string, unknown>): AgentSettings {
     subagentMaxParallel: bounded(raw.subagentMaxParallel, 1, 4, d.subagentMaxParallel),
     subagentModels: subagentModels(raw.subagentModels),
     todoList: typeof raw.todoList === 'boolean' ? raw.todoList : d.todoList,
+    roleModels: roleModels(raw.roleModels),
+    routing: raw.routing === 'off' || raw.routing === 'auto' || raw.routing === 'keywords' ? raw.routing : 'keywords',
+    routerModel: str(raw.routerModel).trim(),
+    defaultAgent: str(raw.defaultAgent).trim().toLowerCase(),
   };
+}
+
+/** `hearth.agent.roleModels`: agent name → model; blanks and other types are dropped. */
+function roleModels(value: unknown): Record<string, string> {
+  const out: Record<string, string> = {};
+  if (!value || typeof value !== 'object' || Array.isArray(value)) return out;
+  for (const [name, model] of Object.entries(value as Record<string, unknown>)) {
+    if (typeof model === 'string' && model.trim() !== '' && name.trim() !== '') out[name.trim().toLowerCase()] = model.trim();
+  }
+  return out;
 }
 
 function subagentModels(value: unknown): Partial<Record<SubagentRole, string>> {

@@ -42,6 +42,9 @@ export interface SlashCommandServiceDeps {
 }
 
 /** Where a workspace keeps its prompt files, relative to each folder. */
+/** The built-in code commands that run as a role. */
+const SLASH_ROLES: Record<string, string | undefined> = { fix: 'coder', tests: 'tester', doc: 'documenter' };
+
 export const WORKSPACE_PROMPTS_DIR = path.join('.hearth', 'prompts');
 /** The most an MCP prompt may put into one message. */
 const MAX_MCP_PROMPT_CHARS = 100_000;
@@ -110,7 +113,9 @@ export class SlashCommandService {
     }
     const prepared = await this.expand(name, args, context, params.editorContext);
     const input = { text: params.input.text, context: prepared.context };
-    const started = await this.deps.send({ sessionId: params.sessionId, input, model: params.model }, prepared.expansion);
+    // Hearth's code commands run as their role, like the editor actions: /fix as the coder, /tests as the tester, /doc as the documenter.
+    const role = SLASH_ROLES[name];
+    const started = await this.deps.send({ sessionId: params.sessionId, input, model: params.model, ...(role ? { agent: { name: role, by: `/${name}` } } : {}) }, prepared.expansion);
     return { started, input };
   }
 

@@ -64,6 +64,7 @@ import type { ToolRequestCancel as _hearth_v1_ToolRequestCancel, ToolRequestCanc
 import type { ToolResult as _hearth_v1_ToolResult, ToolResult__Output as _hearth_v1_ToolResult__Output } from './hearth/v1/ToolResult';
 import type { ToolResultEvent as _hearth_v1_ToolResultEvent, ToolResultEvent__Output as _hearth_v1_ToolResultEvent__Output } from './hearth/v1/ToolResultEvent';
 import type { ToolResultReply as _hearth_v1_ToolResultReply, ToolResultReply__Output as _hearth_v1_ToolResultReply__Output } from './hearth/v1/ToolResultReply';
+import type { TurnAgent as _hearth_v1_TurnAgent, TurnAgent__Output as _hearth_v1_TurnAgent__Output } from './hearth/v1/TurnAgent';
 import type { TurnOptions as _hearth_v1_TurnOptions, TurnOptions__Output as _hearth_v1_TurnOptions__Output } from './hearth/v1/TurnOptions';
 import type { Usage as _hearth_v1_Usage, Usage__Output as _hearth_v1_Usage__Output } from './hearth/v1/Usage';
 import type { UsageEvent as _hearth_v1_UsageEvent, UsageEvent__Output as _hearth_v1_UsageEvent__Output } from './hearth/v1/UsageEvent';
@@ -156,6 +157,7 @@ export interface ProtoGrpcType {
       ToolResult: MessageTypeDefinition<_hearth_v1_ToolResult, _hearth_v1_ToolResult__Output>
       ToolResultEvent: MessageTypeDefinition<_hearth_v1_ToolResultEvent, _hearth_v1_ToolResultEvent__Output>
       ToolResultReply: MessageTypeDefinition<_hearth_v1_ToolResultReply, _hearth_v1_ToolResultReply__Output>
+      TurnAgent: MessageTypeDefinition<_hearth_v1_TurnAgent, _hearth_v1_TurnAgent__Output>
       TurnOptions: MessageTypeDefinition<_hearth_v1_TurnOptions, _hearth_v1_TurnOptions__Output>
       Usage: MessageTypeDefinition<_hearth_v1_Usage, _hearth_v1_Usage__Output>
       UsageEvent: MessageTypeDefinition<_hearth_v1_UsageEvent, _hearth_v1_UsageEvent__Output>

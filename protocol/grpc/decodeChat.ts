@@ -6,6 +6,7 @@
  */
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput, CHAT_MODES, type RulesFile, type WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
+import { AGENT_NAME, type TurnAgent } from '../agents';
 import type { JsonSchema, ToolDefinition } from '../tools';
 import type { ChatClientMessage__Output } from '../generated/hearth/v1/ChatClientMessage';
 import type { ChatMessage__Output } from '../generated/hearth/v1/ChatMessage';
@@ -44,7 +45,11 @@ export const LIMITS = {
   /** Rules files per turn and characters of each; the agent core caps them further (8 KB each). */
   rulesFiles: 32,
   rulesChars: 100_000,
+  /** An agent's instructions and tool list; the agent core caps the instructions further (8 KB). */
+  agentInstructionsChars: 100_000,
+  agentTools: 64,
 } as const;
+const AGENT_SOURCES = ['builtin', 'user', 'workspace'] as const;
 
 const MODEL_NAME = /^[\w./:@+-]+$/;
 const TOOL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -164,6 +169,17 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
       if (sub.max_steps !== undefined) turn.subagents.maxSteps = finiteNumber(sub.max_steps, 'start.options.subagents.max_steps', 1, LIMITS.maxSteps);
     }
     if (options.mode !== undefined && options.mode !== '') turn.mode = oneOf(options.mode, 'start.options.mode', CHAT_MODES);
+    if (options.agent) {
+      const a = options.agent;
+      const f = 'start.options.agent';
+      const agent: TurnAgent = {
+        name: text(a.name, `${f}.name`, 64, { nonEmpty: true, pattern: AGENT_NAME }),
+        instructions: text(a.instructions, `${f}.instructions`, LIMITS.agentInstructionsChars),
+        source: oneOf(a.source, `${f}.source`, AGENT_SOURCES),
+      };
+      if (a.tools_restricted === true) agent.tools = count(a.tools, `${f}.tools`, LIMITS.agentTools).map((t, i) => text(t, `${f}.tools[${i}]`, LIMITS.name, { nonEmpty: true }));
+      turn.agent = agent;
+    }
     const rules = count(options.rules, 'start.options.rules', LIMITS.rulesFiles).map(
       (r, i): RulesFile => ({
         path: text(r.path, `start.options.rules[${i}].path`, 4096, { nonEmpty: true }),

@@ -4,6 +4,7 @@
  */
 import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, Usage, UserInput, ChatMode, RulesFile, WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
+import type { TurnAgent } from '../agents';
 import type { ToolDefinition } from '../tools';
 import type { ChatMessage as PbChatMessage } from '../generated/hearth/v1/ChatMessage';
 import type { ChatServerMessage } from '../generated/hearth/v1/ChatServerMessage';
@@ -71,6 +72,8 @@ export interface TurnRequest {
   rules?: RulesFile[];
   /** The repository map and project memory (see TurnOptions.workspaceContext). */
   workspaceContext?: WorkspaceContextSection[];
+  /** The agent the client routed the message to (see TurnOptions.agent). */
+  agent?: TurnAgent;
   tools: ToolDefinition[];
 }
 
@@ -93,6 +96,10 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
   if (turn.rules?.length) options.rules = turn.rules.map((r) => ({ path: r.path, text: r.text, truncated: r.truncated }));
   if (turn.workspaceContext?.length) {
     options.workspace_context = turn.workspaceContext.map((c) => ({ title: c.title, text: c.text, ...(c.maxTokens !== undefined ? { max_tokens: c.maxTokens } : {}) }));
+  }
+  if (turn.agent) {
+    const a = turn.agent;
+    options.agent = { name: a.name, instructions: a.instructions, tools: a.tools ?? [], tools_restricted: a.tools !== undefined, source: a.source };
   }
   return {
     history: turn.history.map(encodeChatMessage),
@@ -161,6 +168,8 @@ export function encodeAgentEvent(event: AgentEvent, sentResults?: Map<string, st
       throw new Error('compactionUndone is the client\'s own event; a server never sends it.');
     case 'checkpoint':
       throw new Error('checkpoint is the client\'s own event; a server never sends it.');
+    case 'agentRoute':
+      throw new Error('agentRoute is the client\'s own event (it routes before the turn); a server never sends it.');
     case 'todos':
       // `byUser` stays on the client: a server only ever reports the agent's own updates.
       return { todos: { items: event.items.map((i) => ({ text: i.text, status: i.status })) } };

@@ -236,6 +236,8 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   // The core turns the client's mode into the tools offered (Ask and Plan: read-only, admin MCP tools included).
   if (turn.mode !== undefined) options.mode = turn.mode;
   if (turn.rules) options.rules = turn.rules;
+  // The client's routed agent: the core adds its instructions and narrows the mode's tools to its list.
+  if (turn.agent) options.agent = turn.agent;
   // The client's repository map and project memory; this server's core fits them into its own budget.
   if (turn.workspaceContext) options.workspaceContext = turn.workspaceContext;
 

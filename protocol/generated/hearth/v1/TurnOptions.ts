@@ -4,6 +4,7 @@ import type { SubagentOptions as _hearth_v1_SubagentOptions, SubagentOptions__Ou
 import type { TodoPlan as _hearth_v1_TodoPlan, TodoPlan__Output as _hearth_v1_TodoPlan__Output } from '../../hearth/v1/TodoPlan';
 import type { WorkspaceContextSection as _hearth_v1_WorkspaceContextSection, WorkspaceContextSection__Output as _hearth_v1_WorkspaceContextSection__Output } from '../../hearth/v1/WorkspaceContextSection';
 import type { RulesFile as _hearth_v1_RulesFile, RulesFile__Output as _hearth_v1_RulesFile__Output } from '../../hearth/v1/RulesFile';
+import type { TurnAgent as _hearth_v1_TurnAgent, TurnAgent__Output as _hearth_v1_TurnAgent__Output } from '../../hearth/v1/TurnAgent';
 
 export interface TurnOptions {
   'system_prompt'?: (string);
@@ -57,6 +58,13 @@ export interface TurnOptions {
    * instructions (each capped by the server too), never into tool policy.
    */
   'rules'?: (_hearth_v1_RulesFile)[];
+  /**
+   * The agent the client routed this message to (a built-in role or an
+   * agent file): its instructions go into the system prompt (capped by the
+   * server too), and its tool list narrows the mode's tools, never widens
+   * them. Absent: Hearth itself.
+   */
+  'agent'?: (_hearth_v1_TurnAgent | null);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
@@ -66,6 +74,7 @@ export interface TurnOptions {
   '_todos'?: "todos";
   '_compact_at'?: "compact_at";
   '_mode'?: "mode";
+  '_agent'?: "agent";
 }
 
 export interface TurnOptions__Output {
@@ -120,6 +129,13 @@ export interface TurnOptions__Output {
    * instructions (each capped by the server too), never into tool policy.
    */
   'rules': (_hearth_v1_RulesFile__Output)[];
+  /**
+   * The agent the client routed this message to (a built-in role or an
+   * agent file): its instructions go into the system prompt (capped by the
+   * server too), and its tool list narrows the mode's tools, never widens
+   * them. Absent: Hearth itself.
+   */
+  'agent'?: (_hearth_v1_TurnAgent__Output | null);
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
@@ -129,4 +145,5 @@ export interface TurnOptions__Output {
   '_todos'?: "todos";
   '_compact_at'?: "compact_at";
   '_mode'?: "mode";
+  '_agent'?: "agent";
 }

@@ -1,0 +1,76 @@
+/**
+ * The agent of one chat message, with its model: what ChatService asks
+ * before a turn. The catalog is read afresh (so an edited agent file applies
+ * at once), the router decides, and the model is the user's setting for the
+ * agent (`hearth.agent.roleModels`), else the agent file's model when the
+ * backend has it, else the chat's model.
+ */
+import type { Agent } from '../../agent-host';
+import type { AgentRoute, TurnAgent } from '../../protocol/agents';
+import type { HearthSettings } from '../../protocol/lspMethods';
+import { toTurnAgent, type AgentCatalog, type CatalogAgent } from './agentCatalog';
+import { classifyWithModel } from './agentClassifier';
+import { routeMessage } from './agentRouter';
+
+export interface AgentChoice {
+  agent: TurnAgent;
+  route: AgentRoute;
+  /** The message for the model (a leading `@name` removed). */
+  text: string;
+  model: string;
+}
+
+export interface ChooseAgentRequest {
+  text: string;
+  /** An agent the caller chose (an editor action or a slash command): `by` names it for the chip. */
+  chosen?: { name: string; by: string };
+  settings: HearthSettings;
+  agent: Agent;
+  chatModel: string;
+  signal: AbortSignal;
+}
+
+export interface ChooseAgentDeps {
+  catalog: AgentCatalog;
+  log(message: string): void;
+}
+
+/** The model a routed agent uses, and a note when the agent file's own could not be used. */
+export async function agentModel(catalogAgent: CatalogAgent, settings: HearthSettings, backend: Agent, chatModel: string, signal: AbortSignal): Promise<{ model: string; note?: string }> {
+  const fromSettings = settings.agent?.roleModels?.[catalogAgent.name];
+  if (fromSettings) return { model: fromSettings };
+  const wanted = catalogAgent.model;
+  if (!wanted || wanted === chatModel) return { model: chatModel };
+  // Which model reads the user's code is the user's choice: a repository's agent file cannot make it (roleModels can).
+  if (catalogAgent.source === 'workspace') return { model: chatModel, note: `a repository's agent file cannot choose the model ("${wanted}"); ${chatModel} is used (set hearth.agent.roleModels to choose one)` };
+  // An agent file may come from another tool (a cloud model's name) or another machine: use it only when the backend has it.
+  const installed = await backend.listModels(AbortSignal.any([signal, AbortSignal.timeout(5000)])).then(
+    (models) => models.map((m) => m.name),
+    () => undefined,
+  );
+  const has = installed?.some((name) => name === wanted || name === `${wanted}:latest`);
+  if (has) return { model: wanted };
+  return { model: chatModel, note: `model "${wanted}" is not available here; ${chatModel} is used` };
+}
+
+export async function chooseAgent(deps: ChooseAgentDeps, req: ChooseAgentRequest): Promise<AgentChoice | undefined> {
+  const agentSettings = req.settings.agent;
+  const agents = await deps.catalog.list().catch((err: unknown) => {
+    deps.log(`The agent files could not be read: ${err instanceof Error ? err.message : String(err)}.`);
+    return [] as CatalogAgent[];
+  });
+  const routerModel = agentSettings?.routerModel || req.settings.completion.model || req.chatModel;
+  const routed = await routeMessage({
+    text: req.text,
+    agents,
+    routing: agentSettings?.routing ?? 'keywords',
+    chosen: req.chosen,
+    defaultAgent: agentSettings?.defaultAgent,
+    classify: (text, list) => classifyWithModel(req.agent, routerModel, text, list, req.signal),
+    log: deps.log,
+  });
+  if (!routed) return undefined;
+  const { model, note } = await agentModel(routed.agent, req.settings, req.agent, req.chatModel, req.signal);
+  const notes = [...(routed.route.notes ?? []), ...(note ? [note] : [])];
+  return { agent: toTurnAgent(routed.agent), route: { ...routed.route, model, ...(notes.length ? { notes } : {}) }, text: routed.text, model };
+}

@@ -1,0 +1,174 @@
+/**
+ * Agents through the real language server (stdio LSP) and the scripted
+ * Ollama: `@reviewer` puts the role's instructions into the system prompt and
+ * offers only its tools; a workspace agent file (Copilot's shape) is routed
+ * to by its keyword with its tool names mapped; with routing on `auto` the
+ * small model classifies the message (its request is visible at the
+ * fixture), and a failing classifier never blocks the message.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { AssistantEntry } from '../../protocol/sessions';
+import { pathToFileURL } from 'node:url';
+import { AgentsListRequest, ChatCommandRequest, ChatRetryRequest, ChatSendRequest, EditGenerateRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { CompletionTestEditor } from './completionTestEditor';
+import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+
+const MODEL = 'qwen2.5-coder:7b';
+const SMALL = 'llama3.2:3b';
+const READ_ONLY = ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search'];
+
+const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');
+const offered = (r: RecordedRequest): string[] => (r.body.tools ?? []).map((t: { function: { name: string } }) => t.function.name);
+const systemOf = (r: RecordedRequest): string => r.body.messages[0].content;
+const lastUser = (r: RecordedRequest): string => [...r.body.messages].reverse().find((m: { role: string }) => m.role === 'user').content;
+
+describe('language server: agents and routing (integration)', function () {
+  this.timeout(30_000);
+  let fixture: OllamaFixture;
+  let storage: string;
+  let workspace: string;
+  let home: string;
+  let client: LspTestClient | undefined;
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture();
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-agents-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-agents-ws-'));
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-agents-home-'));
+    fs.writeFileSync(path.join(workspace, 'parse.ts'), 'export function parse(s: string) { return s.split(","); }\n');
+  });
+
+  afterEach(async () => {
+    await client?.stop();
+    client = undefined;
+    await fixture.close();
+    for (const dir of [storage, workspace, home]) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(agent: Record<string, unknown> = {}): Promise<LspTestClient> {
+    client = await startLspTestClient({
+      storagePath: storage,
+      workspace,
+      env: { ...process.env, HOME: home },
+      settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, agent },
+    });
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    return client;
+  }
+
+  async function send(text: string): Promise<AssistantEntry> {
+    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text, context: [] } });
+    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
+    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    return session.entries.find((e): e is AssistantEntry => e.kind === 'assistant' && e.id === started.assistantEntryId)!;
+  }
+
+  it('@reviewer: the role\'s instructions are in the system prompt, only its tools are offered, its model answers, and the reply says who and why', async () => {
+    await start({ roleModels: { reviewer: SMALL } });
+    fixture.enqueue({ kind: 'text', text: 'Looks fine.' });
+    const reply = await send('@reviewer is parse.ts safe?');
+    const [request] = chats(fixture);
+    assert.equal(request.body.model, SMALL);
+    assert.match(systemOf(request), /built-in "reviewer" role/);
+    assert.match(systemOf(request), /Look for bugs, unhandled errors/);
+    assert.deepEqual(offered(request), READ_ONLY);
+    assert.equal(lastUser(request), 'is parse.ts safe?');
+    assert.deepEqual(
+      { agent: reply.route?.agent, reason: reply.route?.reason, source: reply.route?.source, model: reply.model },
+      { agent: 'reviewer', reason: 'explicit', source: 'builtin', model: SMALL },
+    );
+  });
+
+  it('a workspace agent file in Copilot\'s shape is listed for @, routed to by its keyword, and its tool names are mapped (an unknown one noted)', async () => {
+    fs.mkdirSync(path.join(workspace, '.hearth', 'agents'), { recursive: true });
+    fs.writeFileSync(
+      path.join(workspace, '.hearth', 'agents', 'Changelog Writer.agent.md'),
+      "---\ndescription: 'Keeps CHANGELOG.md up to date'\nname: 'Changelog Writer'\ntools: ['read', 'edit', 'fetch']\nkeywords: changelog, release notes\nmodel: 'Claude Sonnet 4'\n---\n# Changelog\nWrite entries in Keep a Changelog style.\n",
+    );
+    await start();
+    const listed = await client!.connection.sendRequest(AgentsListRequest.type, { query: 'chan' });
+    assert.deepEqual(listed.agents, [{ name: 'changelog-writer', description: 'Keeps CHANGELOG.md up to date', source: 'workspace' }]);
+
+    fixture.enqueue({ kind: 'text', text: 'Done.' });
+    const reply = await send('Please add the new flag to the Changelog.');
+    const [request] = chats(fixture);
+    assert.match(systemOf(request), /defined in a file of the repository/);
+    assert.match(systemOf(request), /Keep a Changelog style/);
+    assert.deepEqual(offered(request), ['read_file', 'list_dir', 'write_file', 'edit_file', 'get_problems']);
+    // A repository's agent file cannot choose the model: the chat's model answers, and the chip says so.
+    assert.equal(request.body.model, MODEL);
+    assert.equal(reply.route?.reason, 'keyword');
+    assert.equal(reply.route?.detail, 'changelog');
+    assert.equal(reply.route?.file, '.hearth/agents/Changelog Writer.agent.md');
+    assert.ok(reply.route?.notes?.some((n) => n.includes('"fetch"')), JSON.stringify(reply.route?.notes));
+    assert.ok(reply.route?.notes?.some((n) => n.includes('cannot choose the model ("Claude Sonnet 4")')), JSON.stringify(reply.route?.notes));
+  });
+
+  it('routing auto: the small model classifies the message first, and its pick makes the reply', async () => {
+    await start({ routing: 'auto', routerModel: SMALL });
+    fixture.enqueue({ kind: 'text', text: 'tester - the user wants edge cases checked' }, { kind: 'text', text: 'Here are the tests.' });
+    const reply = await send('make sure parse handles an empty string');
+    const [classifier, turn] = chats(fixture);
+    assert.equal(classifier.body.model, SMALL);
+    assert.match(systemOf(classifier), /You route a message to the best agent/);
+    assert.match(systemOf(classifier), /- tester: Writes and runs tests\./);
+    assert.equal(classifier.body.tools, undefined);
+    assert.equal(lastUser(classifier), 'make sure parse handles an empty string');
+    assert.match(systemOf(turn), /built-in "tester" role/);
+    assert.equal(turn.body.model, MODEL);
+    assert.deepEqual({ reason: reply.route?.reason, agent: reply.route?.agent, detail: reply.route?.detail }, { reason: 'classifier', agent: 'tester', detail: 'the user wants edge cases checked' });
+  });
+
+  it('routing auto: a classifier that fails or names no agent leaves the message to Hearth itself', async () => {
+    await start({ routing: 'auto', routerModel: SMALL });
+    fixture.enqueue({ kind: 'error', status: 500, error: 'model runner crashed' }, { kind: 'text', text: 'first answer' });
+    const first = await send('hello there');
+    fixture.enqueue({ kind: 'text', text: 'astronaut - no idea' }, { kind: 'text', text: 'second answer' });
+    const second = await send('and again');
+    const requests = chats(fixture);
+    assert.equal(requests.length, 4);
+    for (const turn of [requests[1], requests[3]]) {
+      assert.doesNotMatch(systemOf(turn), /You are working as/);
+      assert.ok(offered(turn).includes('write_file'));
+    }
+    assert.equal(first.route, undefined);
+    assert.equal(second.route, undefined);
+    assert.equal(first.state, 'done');
+    assert.equal(second.parts.find((p) => p.kind === 'text')?.kind === 'text' ? (second.parts.find((p) => p.kind === 'text') as { text: string }).text : '', 'second answer');
+  });
+
+  it('an editor action runs as its role: Add Documentation uses the documenter\'s model and the user\'s own documenter instructions', async () => {
+    fs.mkdirSync(path.join(home, '.hearth', 'agents'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.hearth', 'agents', 'documenter.md'), '---\ndescription: my docs style\n---\nUSE-TSDOC with @example blocks.');
+    await start({ roleModels: { documenter: SMALL } });
+    const editor = new CompletionTestEditor(client!.connection, pathToFileURL(path.join(workspace, 'parse.ts')).toString(), 'typescript', fs.readFileSync(path.join(workspace, 'parse.ts'), 'utf8'));
+    await editor.open();
+    fixture.enqueue({ kind: 'text', text: '```ts\n/** Splits on commas. */\nexport function parse(s: string) { return s.split(","); }\n```' });
+    const range = { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } };
+    const result = await client!.connection.sendRequest(EditGenerateRequest.type, { textDocument: { uri: editor.uri }, range, kind: 'document' });
+    assert.deepEqual({ agent: result.agent, model: result.model }, { agent: 'documenter', model: SMALL });
+    const [request] = chats(fixture);
+    assert.equal(request.body.model, SMALL);
+    assert.match(systemOf(request), /the user's own agent file[\s\S]*USE-TSDOC with @example blocks\./);
+    assert.equal(request.body.tools, undefined, 'an action has no tools, whatever the role');
+  });
+
+  it('/tests runs as the tester, and Retry keeps the agent', async () => {
+    await start();
+    fixture.enqueue({ kind: 'error', status: 500, error: 'runner crashed' }, { kind: 'text', text: 'tests' });
+    const selection = { kind: 'selection' as const, path: 'parse.ts', text: 'export function parse(s: string) { return s.split(","); }', range: { startLine: 1, endLine: 1 }, languageId: 'typescript' };
+    const result = await client!.connection.sendRequest(ChatCommandRequest.type, { input: { text: '/tests', context: [selection] }, command: { name: 'tests', args: '' } });
+    await client!.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done');
+    const retried = await client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: result.started!.sessionId });
+    await client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done');
+    const [first, second] = chats(fixture);
+    for (const request of [first, second]) assert.match(systemOf(request), /built-in "tester" role/);
+    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: result.started!.sessionId });
+    const reply = session.entries.find((e): e is AssistantEntry => e.kind === 'assistant')!;
+    assert.deepEqual({ reason: reply.route?.reason, detail: reply.route?.detail }, { reason: 'action', detail: '/tests' });
+  });
+});
