@@ -1,3 +1,4 @@
+import type { ChatImage } from './chatImages';
 import type { AgentEvent, ContextItem, HearthError, SubagentInfo, SubagentOutcome, TodoItem, ToolCall, ToolResult, Usage, DoneReason, ChatMode } from './chat';
 
 /** A row of the history list. */
@@ -33,6 +34,12 @@ export interface UserEntry {
   activeFile?: string;
   /** The rules files that went into the system prompt for this message. */
   rules?: { path: string; truncated: boolean }[];
+  /**
+   * Images attached to the message. In the session file each is stored as
+   * `{ mimeType, name, sha256 }` and its bytes in a content-addressed side
+   * file (see the language server's SessionStore); views and histories carry the data.
+   */
+  images?: ChatImage[];
 }
 
 /** One part of an assistant reply, in the order it happened. */

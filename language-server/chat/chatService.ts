@@ -5,6 +5,7 @@
  * aborts the HTTP request to the model).
  */
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, DEFAULT_CHAT_MODE, isChatMode, type RulesFile, type WorkspaceContextSection } from '../../protocol/chat';
+import { imagesProblem } from '../../protocol/chatImages';
 import type { ChatSendParams, ChatTurnStarted, HearthSettings, ChatModelParams } from '../../protocol/lspMethods';
 import type { SessionEntry, SessionView, UserEntry } from '../../protocol/sessions';
 import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
@@ -78,6 +79,9 @@ export class ChatService {
     if (params.disabledRules !== undefined && (!Array.isArray(params.disabledRules) || !params.disabledRules.every((p) => typeof p === 'string'))) {
       throw new HearthException({ code: 'invalidRequest', message: 'disabledRules must be a list of workspace-relative paths.', retryable: false });
     }
+    // Another client may drive this server too: images are checked by their bytes before anything is stored.
+    const imageProblem = imagesProblem(params.input.images);
+    if (imageProblem) throw new HearthException({ code: 'invalidRequest', message: imageProblem, retryable: false });
     if (params.sessionId && this.running.has(params.sessionId)) {
       throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Stop it first, then send again.', retryable: true });
     }
@@ -97,6 +101,7 @@ export class ChatService {
     const userEntry = store.addUserEntry(sessionId, {
       text: params.input.text,
       context,
+      ...(params.input.images?.length ? { images: params.input.images.map(({ mimeType, name, dataBase64 }) => ({ mimeType, name, dataBase64 })) } : {}),
       ...(expansion !== undefined ? { expansion } : {}),
       ...(activeFile ? { activeFile } : {}),
       ...(rules.some((r) => r.info.enabled) ? { rules: rules.filter((r) => r.info.enabled).map((r) => ({ path: r.info.path, truncated: r.info.truncated })) } : {}),
@@ -241,7 +246,7 @@ export class ChatService {
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;
     // A continuation's history runs through the cut answer, which ends it.
     const history = session && index >= 0 ? historyFromEntries(continueReply ? session.entries : session.entries.slice(0, index)) : [];
-    const input: UserInput = { text: userEntry.expansion ?? userEntry.text, context: userEntry.context };
+    const input: UserInput = { text: userEntry.expansion ?? userEntry.text, context: userEntry.context, ...(userEntry.images?.length ? { images: userEntry.images } : {}) };
 
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));
