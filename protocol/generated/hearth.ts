@@ -22,6 +22,7 @@ import type { ContextItem as _hearth_v1_ContextItem, ContextItem__Output as _hea
 import type { DoneEvent as _hearth_v1_DoneEvent, DoneEvent__Output as _hearth_v1_DoneEvent__Output } from './hearth/v1/DoneEvent';
 import type { ErrorEvent as _hearth_v1_ErrorEvent, ErrorEvent__Output as _hearth_v1_ErrorEvent__Output } from './hearth/v1/ErrorEvent';
 import type { HearthError as _hearth_v1_HearthError, HearthError__Output as _hearth_v1_HearthError__Output } from './hearth/v1/HearthError';
+import type { ImageAttachment as _hearth_v1_ImageAttachment, ImageAttachment__Output as _hearth_v1_ImageAttachment__Output } from './hearth/v1/ImageAttachment';
 import type { LanguageSuggestions as _hearth_v1_LanguageSuggestions, LanguageSuggestions__Output as _hearth_v1_LanguageSuggestions__Output } from './hearth/v1/LanguageSuggestions';
 import type { LineRange as _hearth_v1_LineRange, LineRange__Output as _hearth_v1_LineRange__Output } from './hearth/v1/LineRange';
 import type { ListModelsRequest as _hearth_v1_ListModelsRequest, ListModelsRequest__Output as _hearth_v1_ListModelsRequest__Output } from './hearth/v1/ListModelsRequest';
@@ -92,6 +93,7 @@ export interface ProtoGrpcType {
       DoneEvent: MessageTypeDefinition<_hearth_v1_DoneEvent, _hearth_v1_DoneEvent__Output>
       ErrorEvent: MessageTypeDefinition<_hearth_v1_ErrorEvent, _hearth_v1_ErrorEvent__Output>
       HearthError: MessageTypeDefinition<_hearth_v1_HearthError, _hearth_v1_HearthError__Output>
+      ImageAttachment: MessageTypeDefinition<_hearth_v1_ImageAttachment, _hearth_v1_ImageAttachment__Output>
       LanguageSuggestions: MessageTypeDefinition<_hearth_v1_LanguageSuggestions, _hearth_v1_LanguageSuggestions__Output>
       LineRange: MessageTypeDefinition<_hearth_v1_LineRange, _hearth_v1_LineRange__Output>
       ListModelsRequest: MessageTypeDefinition<_hearth_v1_ListModelsRequest, _hearth_v1_ListModelsRequest__Output>

@@ -7,6 +7,7 @@
 import type { BackendConfig } from '../config/serverConfig';
 import type { WorkKind } from '../scheduler/scheduler';
 import type { ReplySink } from './replyPipe';
+import { imageDataUrl, sniffBase64ImageType } from '../../../protocol/chatImages';
 
 type Json = Record<string, unknown>;
 
@@ -51,8 +52,24 @@ function toOpenAiMessages(messages: OllamaMessage[]): Json[] {
       const id = m.tool_call_id ?? lastCallIds[toolIndex++] ?? `call_${i}`;
       return { role: 'tool', tool_call_id: id, content: m.content ?? '' };
     }
+    if (m.role === 'user' && Array.isArray(m.images) && m.images.length > 0) return { role: 'user', content: userContentParts(m.content ?? '', m.images) };
     return { role: m.role, content: m.content ?? '' };
   });
+}
+
+/**
+ * A user message with images in OpenAI's shape: a text part, then one
+ * `image_url` part per image as a data: URL. Ollama's images are bare
+ * base64 (api/types.go ImageData), so the type is read from the bytes.
+ */
+export function userContentParts(text: string, images: unknown[]): Json[] {
+  const parts: Json[] = [{ type: 'text', text }];
+  for (const image of images) {
+    if (typeof image !== 'string') continue;
+    const mimeType = sniffBase64ImageType(image);
+    if (mimeType) parts.push({ type: 'image_url', image_url: { url: imageDataUrl({ mimeType, dataBase64: image }) } });
+  }
+  return parts;
 }
 
 function samplingOptions(body: Json): Json {
@@ -209,6 +226,8 @@ export async function openAiGenerate(backend: BackendConfig, body: Json, res: Re
 /** What /api/show reports for a model of an OpenAI-compatible backend. */
 export function openAiShow(backend: BackendConfig, model: string): Json {
   const fim = backend.fimModels?.includes(model) ?? false;
+  // An OpenAI-compatible server does not say which models see images; the admin lists them (vision_models).
+  const vision = backend.visionModels?.includes(model) ?? false;
   // A template that mentions .Suffix is how Ollama clients recognise a fill-in-the-middle model.
   const template = fim ? '{{ if .Suffix }}{{ .Prompt }}{{ .Suffix }}{{ else }}{{ .Prompt }}{{ end }}' : '{{ .Prompt }}';
   return {
@@ -217,6 +236,6 @@ export function openAiShow(backend: BackendConfig, model: string): Json {
     template,
     details: { parent_model: '', format: 'openai', family: '', families: [], parameter_size: '', quantization_level: '' },
     model_info: { 'general.architecture': 'openai' },
-    capabilities: ['completion', 'tools', ...(fim ? ['insert'] : [])],
+    capabilities: ['completion', 'tools', ...(fim ? ['insert'] : []), ...(vision ? ['vision'] : [])],
   };
 }

@@ -28,6 +28,7 @@ import { withMcpTools } from '../../mcp/withMcpTools';
 import type { McpManager } from '../../mcp/mcpManager';
 import { DeltaCoalescer } from './deltaCoalescer';
 import { exhausted, ServiceFailure } from './serviceFailure';
+import { base64ByteLength } from '../../../protocol/chatImages';
 
 type ChatCall = ServerDuplexStream<ChatClientMessage__Output, ChatServerMessage>;
 
@@ -52,6 +53,20 @@ export interface AgentServiceDeps {
   deltaWindowMs(): number;
   /** The admin page's usage and time-to-first-token figures. */
   activity?: ActivityRecorder;
+  /** This server's cap on one attached image, in bytes (limits.max_image_bytes); the protocol's own cap applies without it. */
+  maxImageBytes?: number;
+}
+
+/** The server's own image cap, over the new message and the history: a clear refusal before any GPU work. */
+function checkImageSizes(turn: { input: { images?: { name: string; dataBase64: string }[] }; history: { images?: { name: string; dataBase64: string }[] }[] }, maxBytes: number | undefined): void {
+  if (maxBytes === undefined) return;
+  for (const image of [...(turn.input.images ?? []), ...turn.history.flatMap((m) => m.images ?? [])]) {
+    const size = base64ByteLength(image.dataBase64);
+    if (size > maxBytes) {
+      const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
+      throw new ServiceFailure(status.INVALID_ARGUMENT, `The image ${image.name} is ${mb(size)}; this team server accepts images of at most ${mb(maxBytes)}. Attach a smaller image (crop or shrink it) and send again.`);
+    }
+  }
 }
 
 export interface RunningTurn {
@@ -98,6 +113,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   const first = await firstMessage(call);
   if (first.kind !== 'start') throw new ServiceFailure(status.INVALID_ARGUMENT, 'The first message of a Chat stream must be `start`.');
   const turn = first.turn;
+  checkImageSizes(turn, deps.maxImageBytes);
 
   const limited = await deps.chatLimiter.take(user);
   if (limited > 0) {
