@@ -65,7 +65,8 @@ export class ImageAttachments {
       const files = [...(event.clipboardData?.items ?? [])].filter((i) => i.kind === 'file' && i.type.startsWith('image/')).map((i) => i.getAsFile());
       if (files.length === 0) return;
       event.preventDefault();
-      void this.addFiles(files.filter((f): f is File => f !== null));
+      // A clipboard image's own name is meaningless ("image.png" for every screenshot): number them instead.
+      void this.addFiles(files.filter((f): f is File => f !== null), true);
     });
     target.addEventListener('dragover', (event) => {
       if ([...(event.dataTransfer?.items ?? [])].some((i) => i.kind === 'file')) event.preventDefault();
@@ -78,8 +79,8 @@ export class ImageAttachments {
     });
   }
 
-  async addFiles(files: (Blob & { name?: string })[]): Promise<void> {
-    const read = await Promise.all(files.map((f) => imageFromFile(f, `pasted image ${++this.pasted}.${extensionOf(f.type)}`)));
+  async addFiles(files: (Blob & { name?: string })[], pasted = false): Promise<void> {
+    const read = await Promise.all(files.map((f) => imageFromFile(pasted ? new Blob([f], { type: f.type }) : f, `pasted image ${++this.pasted}.${extensionOf(f.type)}`)));
     this.add(read.filter((r): r is ChatImage => typeof r !== 'string'), read.filter((r): r is string => typeof r === 'string'));
   }
 
