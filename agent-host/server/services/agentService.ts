@@ -63,8 +63,8 @@ function checkImageSizes(turn: { input: { images?: { name: string; dataBase64: s
   for (const image of [...(turn.input.images ?? []), ...turn.history.flatMap((m) => m.images ?? [])]) {
     const size = base64ByteLength(image.dataBase64);
     if (size > maxBytes) {
-      const mb = (n: number) => `${(n / (1024 * 1024)).toFixed(1)} MB`;
-      throw new ServiceFailure(status.INVALID_ARGUMENT, `The image ${image.name} is ${mb(size)}; this team server accepts images of at most ${mb(maxBytes)}. Attach a smaller image (crop or shrink it) and send again.`);
+      const shown = (n: number) => (n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
+      throw new ServiceFailure(status.INVALID_ARGUMENT, `The image ${image.name} is ${shown(size)}; this team server accepts images of at most ${shown(maxBytes)}. Attach a smaller image (crop or shrink it) and send again.`);
     }
   }
 }
