@@ -4,7 +4,8 @@
  * everything else under agent-host/ is internal.
  */
 import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, UserInput, ChatMode, RulesFile, WorkspaceContextSection } from '../protocol/chat';
-import type { ModelInfo } from '../protocol/lspMethods';
+import type { HearthError } from '../protocol/chat';
+import type { ModelInfo, ProviderConfig } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
 
 /**
@@ -107,6 +108,8 @@ export interface ModelDetails {
   contextLength?: number;
   /** Capabilities such as "completion", "tools", "insert", "thinking"; undefined on Ollama versions that do not report them. */
   capabilities?: string[];
+  /** False for a model of a provider (`provider::model`): the default Ollama's /api/ps cannot say whether it is loaded. */
+  loadTracked?: boolean;
 }
 
 /** A model Ollama has loaded right now (/api/ps). */
@@ -125,12 +128,30 @@ export interface Agent {
    * errors included; aborting `signal` aborts the HTTP request to the model.
    */
   startTurn(history: ChatMessage[], input: UserInput, options: TurnOptions, signal: AbortSignal): AsyncIterable<AgentEvent>;
-  /** Installed models. Throws a `HearthException` (code ollamaUnreachable) when the host cannot be reached. */
+  /**
+   * Installed models (Ollama's, then the reachable providers'). Throws a
+   * `HearthException` (code ollamaUnreachable) when the host cannot be reached.
+   */
   listModels(signal?: AbortSignal): Promise<ModelInfo[]>;
+  /**
+   * Every model of Ollama and of each provider, with one error per backend
+   * that did not answer instead of throwing: a dead provider never hides the
+   * others' models. Only agents that talk to model servers directly have it.
+   */
+  listAllModels?(signal?: AbortSignal): Promise<ModelCatalog>;
   /** /api/show facts, cached per model. Only agents that talk to Ollama directly have it. */
   modelDetails?(model: string, signal?: AbortSignal): Promise<ModelDetails>;
   /** /api/ps: what is loaded now. Only agents that talk to Ollama directly have it. */
   loadedModels?(signal?: AbortSignal): Promise<LoadedModel[]>;
+}
+
+/** What `listAllModels` found. */
+export interface ModelCatalog {
+  models: ModelInfo[];
+  /** The default Ollama's failure, when it could not list its models. */
+  error?: HearthError;
+  /** One per provider of `hearth.providers` that could not list its models, naming it and its URL. */
+  providerErrors: HearthError[];
 }
 
 export interface AgentConfig {
@@ -144,6 +165,14 @@ export interface AgentConfig {
    * request is scheduled and sent to a backend without an HTTP hop of its own.
    */
   fetch?: typeof fetch;
+  /**
+   * Model servers beside Ollama (`hearth.providers`). A model string
+   * `<name>::<model>` runs on the provider of that name; plain names stay
+   * Ollama's. The local agent only: the team server has its own backends.
+   */
+  providers?: ProviderConfig[];
+  /** The API key of a provider, looked up at each request (keys live in the editor's SecretStorage and this process's memory). */
+  providerKey?: (provider: string, baseUrl: string) => string | undefined;
 }
 
 export { createAgent } from './core/createAgent';
@@ -162,6 +191,10 @@ export { workspaceContextBudget } from './core/workspaceContext';
 // Optional core settings beyond AgentConfig (the num_ctx cap).
 export type { CoreAgentConfig } from './core/createAgent';
 
+// Providers beside Ollama (issue 13): how a model string names one, and the check of `hearth.providers`.
+export { formatModelRef, parseModelRef, MODEL_REF_SEPARATOR, DEFAULT_PROVIDER, type ModelRef } from './providers/modelRef';
+export { checkProviders, normalizeBaseUrl } from './providers/providerRegistry';
+
 // Fill-in-the-middle for inline suggestions (issue 4).
 export { createFimCompleter } from './completion/createFimCompleter';
 export { SUGGESTED_FIM_MODEL } from './completion/detectFimSupport';
@@ -170,6 +203,7 @@ export type { FimChunk, FimCompleter, FimCompleterConfig, FimFamily, FimMode, Fi
 
 // MCP client manager (issue 6): MCP servers' tools as `server.tool`, for the language server and the team server.
 export { McpManager } from './mcp/mcpManager';
+export { sampleWithAgent, type SamplingCompletion, type SamplingRun } from './mcp/sampleWithAgent';
 export { withMcpTools, type McpRefusal, type McpToolGate, type McpToolSource } from './mcp/withMcpTools';
 export { definitionHash, canonicalJson } from './mcp/definitionHash';
 export { serverSlug, namespacedToolName, MAX_TOOL_NAME_LENGTH } from './mcp/namespaceToolName';
@@ -198,3 +232,16 @@ export type {
 } from './mcp/mcpTypes';
 export type { McpOAuthHost, McpSignInPrompt } from './mcp/mcpTypes';
 export { canonicalServerUrl, parseUrl } from './mcp/mcpOAuthProvider';
+
+// Retrieval (issue 14): chunking, full-text and vector ranking, embeddings and the crash-safe store, shared by the
+// language server's codebase search and the team server's shared index.
+export { Bm25Index, type Ranked } from './search/bm25Index';
+export { chunkText, DEFAULT_CHUNK_OPTIONS, type ChunkOptions, type TextChunk } from './search/chunkText';
+export { isIndexable } from './search/indexableFiles';
+export { IndexStore, INDEX_FORMAT, type FileRecord, type IndexHeader, type OpenedStore, type StoredChunk } from './search/indexStore';
+export { createOllamaEmbedder, describeEmbedFailure, EmbeddingUnavailable, type Embedder, type OllamaEmbedderOptions } from './search/ollamaEmbedder';
+export { reciprocalRankFusion, RRF_K } from './search/reciprocalRankFusion';
+export { pathTerms, searchTerms } from './search/searchTerms';
+export { topKByDot } from './search/topKByDot';
+// One source's in-memory index (a team repository or document set, a developer's documentation folder).
+export { searchSources, SourceIndex, type SourceChunk, type SourceHit, type SourceKind, type SourceSyncReport } from './search/sourceIndex';

@@ -41,7 +41,7 @@ export const QUESTIONS: LabelledQuestion[] = [
   { question: 'find the ripgrep binary that ships with VS Code', answers: ['extension/findBundledRipgrep.ts'] },
   { question: 'read and validate the team server config.yaml', answers: ['agent-host/server/config/loadServerConfig.ts', 'agent-host/server/config/serverConfig.ts'] },
   { question: 'merge streamed text deltas into fewer gRPC messages when busy', answers: ['agent-host/server/services/deltaCoalescer.ts'] },
-  { question: 'translate requests for an OpenAI-compatible backend', answers: ['agent-host/server/backends/openAiAdapter.ts'] },
+  { question: 'translate requests for an OpenAI-compatible backend', answers: ['agent-host/openai/openAiAdapter.ts'] },
   { question: 'fill in the text of @ mentions of files when a message is sent', answers: ['language-server/chat/mentionResolver.ts'] },
   { question: 'keep file tools inside the workspace folders, resolving symlinks', answers: ['language-server/tools/workspaceConfinement.ts'] },
   { question: 'export a chat session as Markdown', answers: ['language-server/chat/sessionMarkdown.ts'] },

@@ -12,6 +12,8 @@ import {
   ChatStopRequest,
   ChatTodosRequest,
   ChatUndoCompactionRequest,
+  CheckpointRedoRequest,
+  CheckpointRestoreRequest,
   McpResourcesRequest,
   ModelListRequest,
   SessionDeleteRequest,
@@ -113,7 +115,7 @@ export class ChatController implements vscode.Disposable {
       // The active file's nearest AGENTS.md applies too, so the chips follow the editor.
       vscode.window.onDidChangeActiveTextEditor(() => void this.postChatConfig()),
       vscode.workspace.onDidChangeConfiguration((e) => {
-        if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model') || e.affectsConfiguration('hearth.server')) void this.postModels();
+        if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model') || e.affectsConfiguration('hearth.server') || e.affectsConfiguration('hearth.providers')) void this.postModels();
       }),
       this.files,
     );
@@ -195,6 +197,32 @@ export class ChatController implements vscode.Disposable {
       await Promise.all([this.postChatConfig(), this.postModels()]);
     } catch (err) {
       void vscode.window.showErrorMessage(`Hearth could not open that chat: ${errorMessage(err)}`);
+    }
+  }
+
+  /**
+   * A restore or redo from the chat's timeline: the language server does it
+   * (and refuses while a reply runs); the chat is then shown again as stored,
+   * and what could not be put back is said, not hidden.
+   */
+  private async restoreCheckpoint(message: Extract<FromWebview, { type: 'restoreCheckpoint' | 'redoRestore' }>): Promise<void> {
+    const what = message.type === 'redoRestore' ? 'redo the restore' : 'restore the checkpoint';
+    try {
+      const result =
+        message.type === 'redoRestore'
+          ? await this.client.sendRequest(CheckpointRedoRequest.type, { sessionId: message.sessionId })
+          : await this.client.sendRequest(CheckpointRestoreRequest.type, { sessionId: message.sessionId, checkpointId: message.checkpointId, scope: message.scope });
+      if (message.sessionId === this.currentSessionId) await this.openSession(message.sessionId);
+      this.view.post({ type: 'checkpointRestored', sessionId: message.sessionId, ...(result.draft !== undefined ? { draft: result.draft } : {}) });
+      const changed = result.written.length + result.deleted.length;
+      if (result.failed.length > 0) {
+        const failures = result.failed.slice(0, 5).map((f) => `${f.path} (${f.error})`).join('; ');
+        void vscode.window.showWarningMessage(`Hearth restored ${changed} file${changed === 1 ? '' : 's'}, but not: ${failures}${result.failed.length > 5 ? '; …' : ''}.`);
+      } else {
+        vscode.window.setStatusBarMessage(`$(history) Hearth: ${message.type === 'redoRestore' ? 'redone' : 'restored'} (${changed} file${changed === 1 ? '' : 's'} changed)`, 4000);
+      }
+    } catch (err) {
+      void vscode.window.showWarningMessage(`Hearth could not ${what}: ${errorMessage(err)}`);
     }
   }
 
@@ -303,6 +331,10 @@ export class ChatController implements vscode.Disposable {
         if (result) this.view.post({ type: 'turnUndone', sessionId: message.sessionId, entryId: message.entryId, restored: relative(result.restored), removed: relative(result.removed) });
         break;
       }
+      case 'restoreCheckpoint':
+      case 'redoRestore':
+        await this.restoreCheckpoint(message);
+        break;
       case 'undoCompaction':
         try {
           await this.client.sendRequest(ChatUndoCompactionRequest.type, { sessionId: message.sessionId, entryId: message.entryId });
@@ -535,6 +567,11 @@ export class ChatController implements vscode.Disposable {
     }
   }
 
+  /** Lists the models again (a provider's key arrived, or the providers changed). */
+  async refreshModels(): Promise<void> {
+    await this.postModels().catch((err: unknown) => this.log.error(`Could not list models: ${errorMessage(err)}`));
+  }
+
   private async postModels(): Promise<void> {
     const result = await this.client.sendRequest(ModelListRequest.type, {});
     const selected = await this.client
@@ -542,7 +579,7 @@ export class ChatController implements vscode.Disposable {
       .then((r) => r.model, () => vscode.workspace.getConfiguration('hearth').get<string>('chat.model', ''));
     const chosen = selected || result.models[0]?.name || '';
     this.modelsFailed = result.error !== undefined;
-    this.view.post({ type: 'models', models: result.models, selected: chosen, host: result.host, error: result.error });
+    this.view.post({ type: 'models', models: result.models, selected: chosen, host: result.host, error: result.error, providerErrors: result.providerErrors });
     const backend = result.backend ?? 'local';
     if (result.error) this.statusBar.update({ backend, host: result.host, model: chosen, state: 'error', message: result.error.message });
     else this.statusBar.update({ backend, host: result.host, model: chosen, state: 'idle' });

@@ -10,7 +10,6 @@ import { ChatViewProvider, CHAT_VIEW_ID } from './chatViewProvider';
 import { ChatController } from './chatController';
 import { StatusBar } from './statusBar';
 import { IndexStatusItem } from './indexStatusItem';
-import { CodebaseIndexStatusItem } from './codebaseIndexStatusItem';
 import { registerChatCommands } from './registerChatCommands';
 import { registerAgentBridge } from './registerAgentBridge';
 import { PendingApprovals } from './approvals/pendingApprovals';
@@ -18,6 +17,7 @@ import { ApprovalAttention } from './approvals/approvalAttention';
 import { addToCommandAllowList } from './approvals/registerApprovalRequests';
 import { registerMcp } from './mcp/registerMcp';
 import { registerTeamCommands } from './team/registerTeamCommands';
+import { registerProviderKeys } from './providers/registerProviderKeys';
 import { registerEditorActions } from './actions/registerEditorActions';
 import { registerInlineChat } from './actions/registerInlineChat';
 import { registerInlineCompletionUi } from './completion/registerInlineCompletionUi';
@@ -69,10 +69,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     vscode.commands.registerCommand('hearth.showAgentTerminal', () => agentTerminal.show()),
   );
   const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals, () => terminalContext(agentTerminal, terminalRecorder));
-  context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client), new CodebaseIndexStatusItem(client));
+  context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client, log));
   registerChatCommands(context, { client, chat, view, log });
   registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);
+  registerProviderKeys(context, client, log, () => void chat.refreshModels());
   registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit), reviewNewFile: (file) => bridge.reviewNewFile(file) });
   registerInlineChat(context, { client, reviewEdit: (edit) => bridge.reviewEdit(edit) });
   registerInlineCompletionUi(context, client);

@@ -48,7 +48,7 @@ export function registerChatCommands(
   });
   register('hearth.selectModel', async () => {
     const result = await client.sendRequest(ModelListRequest.type, {});
-    if (result.error) {
+    if (result.error && result.models.length === 0) {
       const choice = await vscode.window.showErrorMessage(result.error.message, 'Open Settings', 'Show Logs');
       if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'hearth.ollama.host');
       if (choice === 'Show Logs') log.show(true);
@@ -62,7 +62,7 @@ export function registerChatCommands(
     const picked = await vscode.window.showQuickPick(
       result.models.map((m) => ({
         label: m.name,
-        description: [m.parameterSize, m.quantization].filter(Boolean).join(' · '),
+        description: [m.provider ? `provider ${m.provider}` : '', m.parameterSize, m.quantization].filter(Boolean).join(' · '),
         picked: m.name === current,
       })),
       { placeHolder: `Chat model (Ollama at ${result.host})` },

@@ -1,6 +1,7 @@
 import { createAgent, type Agent, type FimCompleter } from '../agent-host';
 import type { TeamConnectParams, TeamStatus } from '../protocol/lspMethods';
 import type { SettingsReader } from './settings/settingsReader';
+import { ProviderKeys } from './settings/providerKeys';
 import { notConnectedAgent } from './remote/notConnectedAgent';
 import type { RemoteAgent } from './remote/remoteAgent';
 import { remoteFimCompleter } from './remote/remoteFimCompleter';
@@ -14,6 +15,10 @@ import { TeamSession } from './remote/teamSession';
  */
 export class AgentProvider {
   private agent: Agent | undefined;
+  /** What the local agent was made for: the Ollama host and the providers, so a change of either makes a new one. */
+  private agentConfig = '';
+  /** The providers' API keys, handed over by the extension; the agent looks them up at each request. */
+  readonly providerKeys = new ProviderKeys();
   private teamCompleter: { agent: RemoteAgent; completer: FimCompleter } | undefined;
   /**
    * The team server just connected to, until the settings say so too. The
@@ -36,9 +41,12 @@ export class AgentProvider {
       return this.team.agentFor(settings.server.url) ?? notConnectedAgent(settings.server.url);
     }
     let agent = this.agent;
-    if (!agent || agent.host !== settings.ollama.host) {
-      agent = createAgent({ host: settings.ollama.host });
+    const providers = settings.providers ?? [];
+    const config = JSON.stringify([settings.ollama.host, providers]);
+    if (!agent || this.agentConfig !== config) {
+      agent = createAgent({ host: settings.ollama.host, providers, providerKey: (name, baseUrl) => this.providerKeys.get(name, baseUrl) });
       this.agent = agent;
+      this.agentConfig = config;
     }
     return agent;
   }

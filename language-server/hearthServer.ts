@@ -13,6 +13,7 @@ import { lspProblemsProvider } from './agentTools/lspProblemsProvider';
 import { toolPolicyFromSettings } from './agentTools/toolPolicyFromSettings';
 import { registerAgentToolHandlers } from './agentTools/registerAgentToolHandlers';
 import { registerTeamHandlers } from './remote/registerTeamHandlers';
+import { registerProviderHandlers } from './settings/registerProviderHandlers';
 import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
@@ -24,11 +25,14 @@ import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { findRulesFiles } from './chat/rulesFiles';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
-import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers } from './mcp';
+import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers, TeamMcp } from './mcp';
 import { SlashCommandService } from './slash/slashCommandService';
 import { registerSlashHandlers } from './slash/registerSlashHandlers';
-import { CodeIndexService, INDEXED_LANGUAGES } from './codeIndex';
+import { CodeIndexService, registerIndexHandlers } from './codeIndex';
 import { readProjectMemory } from './workspace/readProjectMemory';
+import { ChatCheckpoints, checkpointStorageDir } from './checkpoints/chatCheckpoints';
+import { WorkspaceSnapshots } from './checkpoints/workspaceSnapshots';
+import { registerCheckpointHandlers } from './checkpoints/registerCheckpointHandlers';
 
 /** The most tokens of repository map the server prepares; the agent core cuts it to its budget. */
 const REPO_MAP_MAX_TOKENS = 3000;
@@ -37,6 +41,8 @@ const MEMORY_MAX_TOKENS = 1200;
 import { CodebaseSearchService } from './semanticSearch/codebaseSearchService';
 import { codebaseMentionText } from './semanticSearch/codebaseMention';
 import { registerCodebaseSearch } from './semanticSearch/registerCodebaseSearch';
+import { DocumentationFolders } from './documentation/documentationFolders';
+import { withDocumentation } from './documentation/withDocumentation';
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -52,16 +58,22 @@ export class HearthServer {
   readonly chat: ChatService;
   readonly roots: string[];
   readonly checkpoints: TurnCheckpoints;
+  /** Checkpoints of the workspace at each step of a chat, with restore and redo. */
+  readonly chatCheckpoints: ChatCheckpoints;
   /** VS Code Workspace Trust; untrusted workspaces get read-only tools. */
   workspaceTrusted: boolean;
   /** MCP servers (user settings and .vscode/mcp.json) and their tools. */
   readonly mcp: McpService;
+  /** The team server's (the admin's) MCP resources and prompts, in remote mode. */
+  readonly teamMcp: TeamMcp;
   /** Slash commands: built-ins, prompt files and MCP prompts, expanded here and nowhere else. */
   readonly slash: SlashCommandService;
   /** The symbol index (find_symbol, the repository map). */
   readonly index: CodeIndexService;
   /** The codebase index (codebase_search, @codebase), kept under the extension's storage. */
   readonly codebase: CodebaseSearchService;
+  /** The user's documentation folders, searched by codebase_search beside the workspace. */
+  private readonly documentation: DocumentationFolders;
 
   constructor(
     private readonly connection: Connection,
@@ -85,11 +97,13 @@ export class HearthServer {
       sampler: createMcpSampler({
         settings: () => this.settings.fresh(),
         agent: () => this.agents.refresh(),
+        team: () => this.teamAgent(),
         plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
       }),
       // Only an editor that declared it keeps the secrets; asking any other would delay every HTTP server's start.
       oauth: options.mcpOAuth ? lspMcpOAuthHost(connection) : undefined,
     });
+    this.teamMcp = new TeamMcp({ team: () => this.teamAgent(), log: (m) => connection.console.log(m) });
     this.index = new CodeIndexService({
       folders: this.roots,
       storageDir: options.storagePath,
@@ -101,11 +115,11 @@ export class HearthServer {
     });
     documents.onDidSave((e) => this.index.fileChanged(e.document.uri));
     documents.onDidChangeContent((e) => this.index.documentEdited(e.document.uri, () => e.document.getText()));
-    // One handler for the connection (a second registration would replace the first): both indexes hear every change.
-    const indexed = new Set(INDEXED_LANGUAGES.flatMap((l) => l.extensions));
+    // One handler for the connection (a second registration would replace the first): both indexes hear every change,
+    // and each updates only the paths it names (a folder's URI stands for everything under it).
     connection.onDidChangeWatchedFiles((params) => {
-      for (const change of params.changes) if (indexed.has(path.extname(change.uri).toLowerCase())) this.index.fileChanged(change.uri);
-      this.codebase.filesChanged();
+      for (const change of params.changes) this.index.fileChanged(change.uri);
+      this.codebase.filesChanged(params.changes.map((c) => c.uri));
     });
     this.codebase = new CodebaseSearchService({
       storageDir: options.storagePath,
@@ -117,6 +131,7 @@ export class HearthServer {
       onProgress: (p) => void connection.sendNotification(SemanticIndexStatusNotification.type, p),
       log: (m) => connection.console.log(m),
     });
+    this.documentation = new DocumentationFolders((m) => connection.console.log(m));
     const readFile = (rel: string) => readWorkspaceFile(this.roots, rel);
     this.chat = new ChatService({
       store: this.store,
@@ -130,7 +145,7 @@ export class HearthServer {
       },
       resolveContext: createMentionResolver(
         readFile,
-        (server, uri, max) => this.mcp.readResource(server, uri, max),
+        (server, uri, max, team) => (team ? this.teamMcp.readResource(server, uri, max) : this.mcp.readResource(server, uri, max)),
         (text) => codebaseMentionText(this.codebase, readFile, text, AbortSignal.timeout(60_000)),
       ),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
@@ -138,6 +153,12 @@ export class HearthServer {
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
       rulesFor: (paths, disabled) => findRulesFiles(this.roots, paths, disabled),
       workspaceContext: (settings) => this.workspaceContext(settings),
+      checkpoint: (signal) => this.chatCheckpoints.take(signal),
+    });
+    this.chatCheckpoints = new ChatCheckpoints({
+      store: this.store,
+      snapshots: new WorkspaceSnapshots(checkpointStorageDir(options.storagePath), () => this.roots),
+      running: (sessionId) => (sessionId === undefined ? this.chat.busy : this.chat.isRunning(sessionId)),
     });
     this.slash = new SlashCommandService({
       roots: this.roots,
@@ -145,16 +166,20 @@ export class HearthServer {
       userPromptsDir: path.join(os.homedir(), '.hearth', 'prompts'),
       workspaceTrusted: () => this.workspaceTrusted,
       mcp: this.mcp,
+      teamMcp: this.teamMcp,
       send: (params, expansion) => this.chat.send(params, expansion),
       log: (m) => connection.console.log(m),
     });
     registerChatHandlers(connection, this);
     registerSlashHandlers(connection, this.slash);
     registerAgentToolHandlers(connection, this);
+    registerCheckpointHandlers(connection, this.chatCheckpoints);
     registerTeamHandlers(connection, this.agents);
+    registerProviderHandlers(connection, this.agents.providerKeys);
     registerInlineCompletion(connection, this);
-    registerMcpHandlers(connection, this.mcp);
+    registerMcpHandlers(connection, this.mcp, this.teamMcp);
     registerCodebaseSearch(connection, documents, this.codebase);
+    registerIndexHandlers(connection, this.index, this.codebase);
     connection.onDidChangeConfiguration(() => {
       this.settings.invalidate();
       void this.settings.get().then(() => this.codebase.refresh());
@@ -185,6 +210,13 @@ export class HearthServer {
    * The tools for one agent turn, on this machine, under the user's policy.
    * Without an open folder there is nothing to work on, so the turn is plain chat.
    */
+  /** codebase_search's index: the workspace, plus the documentation folders of the user's settings when there are any. */
+  private codebaseWithDocumentation(settings: HearthSettings) {
+    const s = settings.codebaseSearch;
+    this.documentation.configure({ folders: s?.documentationFolders ?? [], embeddingModel: s?.embeddingModel ?? 'nomic-embed-text', ollamaHost: settings.ollama.host });
+    return withDocumentation(this.codebase, this.documentation);
+  }
+
   private executorForTurn(turn: TurnRef, settings: HearthSettings): ToolExecutor | undefined {
     if (this.roots.length === 0) return undefined;
     const builtin = createTurnExecutor({
@@ -198,11 +230,17 @@ export class HearthServer {
       commandObserver: lspCommandObserver(this.connection, turn),
       symbols: this.index.enabled ? this.index : undefined,
       memoryEnabled: settings.memory?.enabled === true,
-      codebaseSearch: this.codebase,
+      codebaseSearch: this.codebaseWithDocumentation(settings),
       codebaseSearchEnabled: settings.codebaseSearch?.enabled ?? true,
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
     return this.mcp.executorFor(turn, builtin);
+  }
+
+  /** The connected team server while remote mode is on (after the settings were read again); undefined in local mode. */
+  private async teamAgent() {
+    await this.agents.refresh();
+    return this.agents.currentTeamAgent();
   }
 
   /** The plan for one request to `model` on the current backend (for paths that do not hold an agent). */

@@ -73,10 +73,13 @@ export interface ContextItem {
  * An MCP resource attached with `@` travels as a mention whose path is
  * `mcp:<server>/<uri>` (no spaces, like a file path), so the composer, the
  * stored session and the team-server protocol need nothing new; the
- * language server reads it from the server when the message is sent.
+ * language server reads it from the server when the message is sent. A
+ * resource of the team server's (the admin's) MCP servers is
+ * `mcp-team:<server>/<uri>`: it is read through the team server, never from
+ * a developer's server that happens to have the same name.
  */
-export function resourceMention(server: string, uri: string): string {
-  return `mcp:${server}/${uri}`;
+export function resourceMention(server: string, uri: string, team = false): string {
+  return `${team ? 'mcp-team' : 'mcp'}:${server}/${uri}`;
 }
 
 /**
@@ -86,10 +89,10 @@ export function resourceMention(server: string, uri: string): string {
  */
 export const TERMINAL_MENTION = 'terminal:active';
 
-/** The server and URI of a resource mention; undefined for a file path. */
-export function parseResourceMention(path: string): { server: string; uri: string } | undefined {
-  const m = /^mcp:([^/\s]+)\/(\S+)$/.exec(path);
-  return m ? { server: m[1], uri: m[2] } : undefined;
+/** The server and URI of a resource mention, and whether it is the team server's; undefined for a file path. */
+export function parseResourceMention(path: string): { server: string; uri: string; team: boolean } | undefined {
+  const m = /^(mcp|mcp-team):([^/\s]+)\/(\S+)$/.exec(path);
+  return m ? { server: m[2], uri: m[3], team: m[1] === 'mcp-team' } : undefined;
 }
 
 /**
@@ -162,6 +165,8 @@ export interface UserInput {
 
 export type HearthErrorCode =
   | 'ollamaUnreachable'
+  /** A provider of `hearth.providers` (an OpenAI-compatible server or another Ollama) could not be reached; the message names it and its URL. */
+  | 'providerUnreachable'
   | 'modelNotFound'
   | 'modelError'
   | 'connectionDropped'
@@ -287,6 +292,12 @@ export type AgentEvent =
   | { type: 'compacted'; summary: string; summarizedExchanges: number; keptFrom?: string }
   /** The user undid this reply's compaction: later turns see the full history again, and this chat no longer compacts. */
   | { type: 'compactionUndone' }
+  /**
+   * The language server took a checkpoint of the workspace's files (see
+   * language-server/checkpoints/): before the reply's first step (no
+   * `callId`) or after the tool call `callId`. The client's own event.
+   */
+  | { type: 'checkpoint'; checkpointId: string; callId?: string }
   /** A sub-agent started (by the main agent's `run_subagents` call). */
   | { type: 'agentSpawn'; agent: SubagentInfo }
   /** A tool call, result or notice of a running sub-agent. */

@@ -9,7 +9,7 @@
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import type { AgentEvent, ContextItem, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput, ChatMode } from './chat';
-import type { SessionSummary, SessionView } from './sessions';
+import type { RestoreScope, SessionSummary, SessionView } from './sessions';
 import type { SlashCommandCall, SlashCommandInfo } from './slashCommands';
 import type { ElicitationField, ElicitationValue } from './elicitationForm';
 
@@ -38,8 +38,24 @@ export interface HearthInitializationOptions {
 export type ThinkSetting = 'auto' | 'on' | 'off' | 'low' | 'medium' | 'high';
 export const THINK_SETTINGS: readonly ThinkSetting[] = ['auto', 'on', 'off', 'low', 'medium', 'high'];
 
+/**
+ * One entry of `hearth.providers`: a model server beside the default Ollama.
+ * Its models are named `<name>::<model>`. The API key is never a setting: see
+ * ProviderApiKeyRequest.
+ */
+export interface ProviderConfig {
+  /** Lowercase letters, digits, `-` and `_`; `ollama` is the default provider's name. */
+  name: string;
+  kind: 'ollama' | 'openai';
+  /** Where the server listens, e.g. http://127.0.0.1:1234 (LM Studio); a trailing `/v1` is dropped. */
+  baseUrl: string;
+}
+
 export interface HearthSettings {
   ollama: { host: string };
+  /** `hearth.providers`, the entries that are valid; `providerProblems` says what is wrong with the others. */
+  providers?: ProviderConfig[];
+  providerProblems?: string[];
   chat: {
     model: string;
     think?: ThinkSetting;
@@ -65,6 +81,8 @@ export interface CodebaseSearchSettings {
   enabled: boolean;
   /** The Ollama embedding model; '' means full-text ranking only. */
   embeddingModel: string;
+  /** Absolute folders of Markdown and text documentation searched with the workspace (user settings only). */
+  documentationFolders?: string[];
 }
 
 /**
@@ -88,7 +106,10 @@ export interface AgentSettings {
 }
 
 export interface ModelInfo {
+  /** The model string to send: a plain Ollama name, or `<provider>::<model>` for a model of `hearth.providers`. */
   name: string;
+  /** The provider of `hearth.providers` that offers it; undefined for the default Ollama (`hearth.ollama.host`). */
+  provider?: string;
   sizeBytes?: number;
   family?: string;
   parameterSize?: string;
@@ -150,8 +171,14 @@ export interface ModelListResult {
   /** Where the models are: the local Ollama or the connected team server. */
   backend?: 'local' | 'remote';
   models: ModelInfo[];
-  /** Set when the list could not be fetched (Ollama down); `models` is then empty. */
+  /** Set when the default backend's list could not be fetched (Ollama down); `models` then holds only the providers' models. */
   error?: HearthError;
+  /**
+   * Providers of `hearth.providers` that could not list their models (each
+   * message names the provider and its URL), and entries of the setting that
+   * are not valid. They never hide the other providers' models.
+   */
+  providerErrors?: HearthError[];
 }
 
 /** Starts a turn. Returns at once; the answer arrives as `hearth/chat/event` notifications. */
@@ -188,6 +215,33 @@ export namespace ChatTodosRequest {
 export namespace ChatUndoCompactionRequest {
   export const method = 'hearth/chat/undoCompaction' as const;
   export const type = new RequestType<SessionRef & { entryId: string }, Record<string, never>, HearthError>(method);
+}
+
+/** What a restore or a redo did to the files (workspace-relative paths). */
+export interface CheckpointRestoreResult {
+  written: string[];
+  deleted: string[];
+  /** Files that could not be put back, and why (the rest was restored). */
+  failed: { path: string; error: string }[];
+  /** A restore of the conversation to before a message: that message's text, for the composer. */
+  draft?: string;
+}
+
+/**
+ * Restores the files and/or the conversation to a checkpoint of the chat
+ * (`AssistantEntry.checkpoints`). The files as they were just before are
+ * checkpointed first and the conversation is only hidden, so Redo can bring
+ * both back. Refused while the chat streams.
+ */
+export namespace CheckpointRestoreRequest {
+  export const method = 'hearth/checkpoint/restore' as const;
+  export const type = new RequestType<SessionRef & { checkpointId: string; scope: RestoreScope }, CheckpointRestoreResult, HearthError>(method);
+}
+
+/** Undoes the chat's latest restore (`SessionView.redo`). Refused while the chat streams or after a new message. */
+export namespace CheckpointRedoRequest {
+  export const method = 'hearth/checkpoint/redo' as const;
+  export const type = new RequestType<SessionRef, CheckpointRestoreResult, HearthError>(method);
 }
 
 /** Stops the session's running turn; the model request is aborted. Resolves with whether a turn was running. */
@@ -327,6 +381,24 @@ export namespace SessionDeleteRequest {
 }
 
 /** Lists the models installed in the configured Ollama. Never throws for an unreachable host: see `error`. */
+/**
+ * Client → server: the API key of one provider of `hearth.providers`, read
+ * from the editor's SecretStorage; the server keeps it in memory only and
+ * sends it only to that provider's `baseUrl` (as `Authorization: Bearer`).
+ * An absent `apiKey` forgets the key. Sent again after every server start.
+ */
+export namespace ProviderApiKeyRequest {
+  export const method = 'hearth/providers/apiKey' as const;
+  export const type = new RequestType<ProviderApiKeyParams, Record<string, never>, HearthError>(method);
+}
+
+export interface ProviderApiKeyParams {
+  provider: string;
+  /** The provider's `baseUrl` the key was stored for; the key is used only while the setting names the same URL. */
+  baseUrl: string;
+  apiKey?: string;
+}
+
 export namespace ModelListRequest {
   export const method = 'hearth/models/list' as const;
   export const type = new RequestType<Record<string, never>, ModelListResult, HearthError>(method);
@@ -355,7 +427,8 @@ export interface MemorySettings {
 
 /** Where the symbol index is, for the status bar: `done` of `total` files checked in the current build. */
 export interface IndexProgress {
-  state: 'idle' | 'indexing' | 'ready' | 'off' | 'error';
+  /** `paused`: the user paused the build from the status bar; lookups answer from what was indexed. */
+  state: 'idle' | 'indexing' | 'ready' | 'paused' | 'off' | 'error';
   done: number;
   total: number;
   /** Files in the index now. */
@@ -375,6 +448,26 @@ export namespace IndexStatusNotification {
   export const type = new NotificationType<IndexProgress>(method);
 }
 
+/** The symbol index's progress now (the status bar asks once at start, then follows the notification). */
+export namespace IndexStatusRequest {
+  export const method = 'hearth/index/getStatus' as const;
+  export const type = new RequestType<Record<string, never>, IndexProgress, void>(method);
+}
+
+/**
+ * What the status bar's menu asks of both indexes: `reindex` checks every
+ * file again (a full walk; unchanged files are not re-read), `pause` stops a
+ * running build where it is (what it finished is kept; a re-index resumes).
+ */
+export interface IndexControlParams {
+  action: 'reindex' | 'pause';
+}
+
+export namespace IndexControlRequest {
+  export const method = 'hearth/index/control' as const;
+  export const type = new RequestType<IndexControlParams, void, void>(method);
+}
+
 // ---------------------------------------------------------------------------
 // Codebase search (issue 14): the semantic and full-text index of the workspace.
 // ---------------------------------------------------------------------------
@@ -384,13 +477,16 @@ export namespace IndexStatusNotification {
  * same small shape as every index's progress, so one status bar item can show them.
  */
 export interface SemanticIndexProgress {
-  phase: 'off' | 'opening' | 'scanning' | 'indexing' | 'ready' | 'error';
+  /** `paused`: the user paused indexing from the status bar; search answers from what was indexed. */
+  phase: 'off' | 'opening' | 'scanning' | 'indexing' | 'ready' | 'paused' | 'error';
   done: number;
   total: number;
   /** A sentence for the user: what happened and what to do (a missing embedding model, a rebuild). */
   message?: string;
   /** Set while search works without embeddings: why, and the fix (for a warning in the status bar). */
   problem?: string;
+  /** The embedding model the index uses; '' when none is set (full-text only, by choice: no warning). */
+  embeddingModel?: string;
 }
 
 /** The codebase index's progress now (the client asks once at start, then follows the notification). */

@@ -72,7 +72,26 @@ export interface AssistantEntry {
   compaction?: { summary: string; summarizedExchanges: number; keptFrom?: string; undone?: boolean };
   /** The agent's plan as it last stood in this reply (its own updates, or the user's edit). */
   todos?: TodoItem[];
+  /** Checkpoints of the workspace taken in this reply: before its first step (no `callId`) and after each tool call that may change files. */
+  checkpoints?: ReplyCheckpoint[];
   at: number;
+}
+
+export interface ReplyCheckpoint {
+  id: string;
+  /** The tool call it follows; absent: taken before the reply, when the user's message was sent. */
+  callId?: string;
+}
+
+/** What a restore puts back: the files, the conversation, or both. */
+export type RestoreScope = 'both' | 'files' | 'conversation';
+
+/** The latest restore, while it can be redone (until the next message). */
+export interface RedoableRestore {
+  restoreId: string;
+  scope: RestoreScope;
+  /** The checkpoint of the files taken right before the restore (what redo puts back). */
+  filesBefore?: string;
 }
 
 export type SessionEntry = UserEntry | AssistantEntry;
@@ -81,6 +100,8 @@ export type SessionEntry = UserEntry | AssistantEntry;
 export interface SessionView {
   summary: SessionSummary;
   entries: SessionEntry[];
+  /** Present after a restore to a checkpoint, until the next message: Redo brings back the state before it. */
+  redo?: RedoableRestore;
 }
 
 function findSubagent(entry: AssistantEntry, agentId: string): Extract<AssistantPart, { kind: 'subagent' }> | undefined {
@@ -102,6 +123,9 @@ export function applyAgentEvent(entry: AssistantEntry, event: AgentEvent): void 
       break;
     case 'compactionUndone':
       if (entry.compaction) entry.compaction.undone = true;
+      break;
+    case 'checkpoint':
+      (entry.checkpoints ??= []).push(event.callId !== undefined ? { id: event.checkpointId, callId: event.callId } : { id: event.checkpointId });
       break;
     case 'todos':
       entry.todos = event.items.map((item) => ({ ...item }));

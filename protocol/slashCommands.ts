@@ -19,6 +19,8 @@ export interface SlashCommandInfo {
   source: SlashCommandSource;
   /** The MCP server of an MCP prompt. */
   server?: string;
+  /** The MCP server is the team server's (the admin's), not one of the developer's. */
+  team?: boolean;
 }
 
 /** A command as the user sent it: the name and everything after it, untouched. */
@@ -32,6 +34,8 @@ export const MAX_SLASH_NAME_LENGTH = 128;
 
 /** The names of MCP prompts start with this, so they never collide with built-ins or prompt files. */
 export const MCP_PROMPT_PREFIX = 'mcp.';
+/** The names of the team server's MCP prompts (remote mode) start with this, so they never collide with the developer's own. */
+export const TEAM_PROMPT_PREFIX = 'team.';
 
 const COMMAND = /^\/([A-Za-z0-9][A-Za-z0-9_.-]*)(?:\s+([\s\S]*))?$/;
 

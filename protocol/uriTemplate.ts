@@ -39,3 +39,18 @@ export function expandUriTemplate(template: string, values: Record<string, strin
     return encodeValue(value);
   });
 }
+
+/**
+ * Whether `uri` is what `template` expands to for some values: each
+ * `{name}` matches one non-empty encoded value (unreserved characters and
+ * %XX only, as `expandUriTemplate` makes it), so a match never reaches past
+ * the template's own path, query or fragment. False for a template this
+ * module does not offer.
+ */
+export function matchesUriTemplate(template: string, uri: string): boolean {
+  if (!templateVariables(template)) return false;
+  const parts = template.split(EXPRESSION);
+  // split() with a capture group alternates literal text and variable names.
+  const pattern = parts.map((part, i) => (i % 2 === 1 ? '(?:[A-Za-z0-9\\-._~]|%[0-9A-Fa-f]{2})+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  return new RegExp(`^${pattern}$`).test(uri);
+}

@@ -7,7 +7,7 @@
  */
 import { imagesProblem, type ChatImage } from './chatImages';
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, isChatMode, type ChatMode } from './chat';
-import type { SessionSummary, SessionView } from './sessions';
+import type { RestoreScope, SessionSummary, SessionView } from './sessions';
 import type { ElicitationField } from './elicitationForm';
 import type { BackendStatus, CommandApprovalParams, McpSamplingMessage, McpServerSource, ModelInfo } from './lspMethods';
 import { MAX_SLASH_NAME_LENGTH, type SlashCommandCall, type SlashCommandInfo } from './slashCommands';
@@ -17,6 +17,8 @@ export interface ModelPickerState {
   selected: string;
   host: string;
   error?: HearthError;
+  /** Providers of `hearth.providers` that could not list their models, each naming itself and its URL; the other models stay listed. */
+  providerErrors?: HearthError[];
 }
 
 /** A rules file that applies to the next message, as the composer's chip shows it. */
@@ -159,6 +161,8 @@ export interface ToWebviewMap {
   templateExpanded: { requestId: number; mention: string | null };
   /** Shows the history list, or focuses the input. */
   show: { what: 'history' | 'input' };
+  /** A restore to a checkpoint finished (the extension sent the chat again); `draft`: the message it took back. */
+  checkpointRestored: { sessionId: string; draft?: string };
   /** The files of one reply were restored (Undo). */
   turnUndone: { sessionId: string; entryId: string; restored: string[]; removed: string[] };
   /** The shown chat's mode and the rules files that apply to its next message. */
@@ -210,6 +214,10 @@ export interface FromWebviewMap {
   openLink: { url: string };
   /** Restores every file the agent changed in this reply. */
   undoTurn: { sessionId: string; entryId: string };
+  /** Restores the files and/or the conversation to a checkpoint of the chat (the user confirmed in the view). */
+  restoreCheckpoint: { sessionId: string; checkpointId: string; scope: RestoreScope };
+  /** Undoes the chat's latest restore. */
+  redoRestore: { sessionId: string };
   /** Brings back the full history a reply's compaction replaced. */
   undoCompaction: { sessionId: string; entryId: string };
   /** The user's version of a reply's plan (ticked or edited steps). */
@@ -349,6 +357,11 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
     case 'undoCompaction':
       if (!isString(m.sessionId, 200) || !isString(m.entryId, 200)) return bad('sessionId and entryId are required');
       break;
+    case 'restoreCheckpoint':
+      if (!isString(m.sessionId, 200) || !isString(m.checkpointId, 200)) return bad('sessionId and checkpointId are required');
+      if (m.scope !== 'both' && m.scope !== 'files' && m.scope !== 'conversation') return bad('scope must be both, files or conversation');
+      break;
+    case 'redoRestore':
     case 'exportSession':
       if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');
       break;

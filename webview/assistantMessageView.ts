@@ -16,6 +16,7 @@ import { ThinkingView } from './thinkingView';
 import { TodoListView } from './todoListView';
 import { ToolCallView, formatDuration } from './toolCallView';
 import type { ViewContext } from './viewContext';
+import { renderCheckpointMarker } from './checkpointMarkerView';
 
 /** What `turnUndone` reported for a reply. */
 export interface UndoReport {
@@ -44,6 +45,13 @@ function changesFiles(parts: AssistantPart[]): boolean {
   );
 }
 
+/** Whether a reply part is, or holds (a sub-agent's card), the tool call `callId`. */
+function holdsCall(part: AssistantPart, callId: string): boolean {
+  if (part.kind === 'toolCall') return part.call.id === callId;
+  if (part.kind === 'subagent') return part.parts.some((p) => holdsCall(p, callId));
+  return false;
+}
+
 export class AssistantMessageView {
   readonly element: HTMLElement;
   private readonly partsElement: HTMLElement;
@@ -56,6 +64,9 @@ export class AssistantMessageView {
   private outcomeKey = '';
   private undone: UndoReport | undefined;
   private last: { entry: AssistantEntry; isLast: boolean } | undefined;
+  /** Checkpoint markers already placed on the timeline, by checkpoint id. */
+  private readonly markers = new Set<string>();
+  private readonly beforeSlot: HTMLElement;
 
   constructor(private readonly ctx: ViewContext) {
     const doc = ctx.doc;
@@ -67,6 +78,7 @@ export class AssistantMessageView {
     });
     this.outcome = el(doc, 'div', { className: 'outcome' });
     this.compaction = el(doc, 'div', { className: 'compaction-slot' });
+    this.beforeSlot = el(doc, 'div', { className: 'checkpoint-slot' });
     this.todos = new TodoListView(doc, (items) => {
       if (this.last) ctx.editTodos(this.last.entry.id, items);
     });
@@ -74,7 +86,7 @@ export class AssistantMessageView {
       className: 'message assistant',
       attrs: { 'data-testid': 'assistant-message', 'aria-label': 'Hearth answered' },
       // The plan heads the reply: it is the summary of what the agent is doing.
-      children: [this.compaction, this.todos.element, this.partsElement, this.indicator, this.outcome],
+      children: [this.beforeSlot, this.compaction, this.todos.element, this.partsElement, this.indicator, this.outcome],
     });
   }
 
@@ -96,8 +108,32 @@ export class AssistantMessageView {
     this.todos.update(entry.todos, !live && isLast);
     this.updateCompaction(entry, live);
     entry.parts.forEach((part, i) => this.updatePart(i, part, live, i === entry.parts.length - 1));
+    this.updateCheckpoints(entry);
     this.indicator.hidden = !(live && !this.hasVisibleContent(entry.parts));
     this.updateOutcome(entry, isLast);
+  }
+
+  /**
+   * Places each new checkpoint on the timeline: the one taken before the
+   * reply at its top, each other one right after the tool row it follows
+   * (a sub-agent's call: after its card). Placed once; parts never move.
+   */
+  private updateCheckpoints(entry: AssistantEntry): void {
+    for (const mark of entry.checkpoints ?? []) {
+      if (this.markers.has(mark.id)) continue;
+      if (mark.callId === undefined) {
+        this.beforeSlot.appendChild(renderCheckpointMarker(this.ctx, mark.id, 'before this message'));
+        this.markers.add(mark.id);
+        continue;
+      }
+      const index = entry.parts.findIndex((p) => holdsCall(p, mark.callId!));
+      const view = index >= 0 ? this.parts[index] : undefined;
+      if (!view || view.kind === 'text' || view.kind === 'thinking' || view.kind === 'status') continue;
+      const part = entry.parts[index];
+      const name = part.kind === 'toolCall' ? part.call.name : 'the sub-agents';
+      view.view.element.after(renderCheckpointMarker(this.ctx, mark.id, `after ${name}`));
+      this.markers.add(mark.id);
+    }
   }
 
   /** Shows that this reply's file changes were undone, replacing the Undo button. */

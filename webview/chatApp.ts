@@ -103,6 +103,12 @@ export class ChatApp {
         if (this.sessionId) post({ type: 'editTodos', sessionId: this.sessionId, entryId, items });
       },
       approvalFor: (entryId, callId) => this.approvalFor(entryId, callId),
+      restoreCheckpoint: (checkpointId, scope) => {
+        if (this.sessionId) post({ type: 'restoreCheckpoint', sessionId: this.sessionId, checkpointId, scope });
+      },
+      redoRestore: () => {
+        if (this.sessionId) post({ type: 'redoRestore', sessionId: this.sessionId });
+      },
     };
 
     this.models = new ModelPicker(doc, post);
@@ -201,6 +207,10 @@ export class ChatApp {
       case 'chatConfig':
         this.modeSwitch.show(message.mode);
         this.composer.setRules(message.rules);
+        break;
+      case 'checkpointRestored':
+        // The message a restore took back goes into the composer (before anything typed), for the user to edit and send again.
+        if (message.sessionId === this.sessionId && message.draft !== undefined) this.composer.restore(message.draft, []);
         break;
       case 'turnUndone':
         if (message.sessionId === this.sessionId) this.transcript.markUndone(message.entryId, { restored: message.restored, removed: message.removed });

@@ -292,7 +292,7 @@ export class Composer {
 
   private renderChips(): void {
     // The attachments decide which nested AGENTS.md files apply; tell the extension when they change.
-    const paths = this.chips.filter((c) => !c.path.startsWith('mcp:')).map((c) => c.path);
+    const paths = this.chips.filter((c) => !parseResourceMention(c.path)).map((c) => c.path);
     const key = JSON.stringify(paths);
     if (key !== this.reportedPaths) {
       this.reportedPaths = key;

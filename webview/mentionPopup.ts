@@ -7,7 +7,7 @@ export function mentionItem(path: string): CompletionItem {
   const resource = parseResourceMention(path);
   const slash = path.lastIndexOf('/');
   const name = resource ? resource.uri.replace(/\/+$/, '').split('/').pop() || resource.uri : slash >= 0 ? path.slice(slash + 1) : path;
-  const detail = resource ? `MCP resource of ${resource.server}` : path === CODEBASE_MENTION ? 'search the workspace for this message' : slash > 0 ? path.slice(0, slash) : undefined;
+  const detail = resource ? `MCP resource of ${resource.server}${resource.team ? ' (team server)' : ''}` : path === CODEBASE_MENTION ? 'search the workspace for this message' : slash > 0 ? path.slice(0, slash) : undefined;
   return { value: path, name, ...(detail ? { detail } : {}), title: resource ? resource.uri : path, ...(resource ? { className: 'mention-resource' } : {}) };
 }
 

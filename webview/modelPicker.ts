@@ -61,10 +61,17 @@ export class ModelPicker {
   update(state: ModelPickerState): void {
     const doc = this.doc;
     this.selectedModel = state.selected;
-    const options = state.models.map((m) => {
-      const details = [m.parameterSize, m.quantization].filter(Boolean).join(' ');
-      return el(doc, 'option', { attrs: { value: m.name, title: details || undefined }, text: m.name });
-    });
+    const option = (m: ModelPickerState['models'][number], text: string) => {
+      const details = [m.provider ? `on the provider ${m.provider}` : '', m.parameterSize, m.quantization].filter(Boolean).join(' ');
+      return el(doc, 'option', { attrs: { value: m.name, title: details || undefined }, text });
+    };
+    // Ollama's models first, then one group per provider, labelled with its name (the value keeps the full `provider::model`).
+    const options: HTMLElement[] = state.models.filter((m) => !m.provider).map((m) => option(m, m.name));
+    for (const provider of [...new Set(state.models.map((m) => m.provider).filter((p): p is string => !!p))]) {
+      const group = el(doc, 'optgroup', { attrs: { label: provider } });
+      group.append(...state.models.filter((m) => m.provider === provider).map((m) => option(m, m.name.slice(provider.length + 2))));
+      options.push(group);
+    }
     if (state.selected && !state.models.some((m) => m.name === state.selected)) {
       // Keep the configured model visible even when it is not installed, so the user sees what is wrong.
       options.unshift(el(doc, 'option', { attrs: { value: state.selected }, text: state.error || state.models.length === 0 ? state.selected : `${state.selected} (not installed)` }));
@@ -75,7 +82,9 @@ export class ModelPicker {
     this.select.disabled = state.models.length === 0 && !state.selected;
     this.select.title = state.host ? `Models on ${state.host}` : 'Chat model';
 
-    if (state.error) this.showBanner(state.error.message, state.error.code === 'ollamaUnreachable');
+    const providerErrors = (state.providerErrors ?? []).map((e) => e.message);
+    if (state.error) this.showBanner([state.error.message, ...providerErrors].join(' '), state.error.code === 'ollamaUnreachable');
+    else if (providerErrors.length > 0) this.showBanner(providerErrors.join(' '), false);
     else if (state.models.length === 0) this.showBanner(`No models are installed on ${state.host || 'Ollama'}. Install one with “ollama pull <model>”, then refresh.`, false);
     else this.banner.hidden = true;
   }

@@ -10,7 +10,7 @@ const SOURCE_LABEL: Record<SlashCommandInfo['source'], string> = {
 };
 
 export function slashItem(command: SlashCommandInfo): CompletionItem {
-  const where = command.source === 'mcp' && command.server ? `MCP prompt of ${command.server}` : SOURCE_LABEL[command.source];
+  const where = command.source === 'mcp' && command.server ? `MCP prompt of ${command.server}${command.team ? ' (team server)' : ''}` : SOURCE_LABEL[command.source];
   const detail = [command.description, where].filter(Boolean).join(' · ');
   return {
     value: command.name,

@@ -16,6 +16,7 @@ import { icon } from './icons';
 import { SAFE_LINK } from './markdownRenderer';
 import { renderUserMessage } from './userMessageView';
 import type { ViewContext } from './viewContext';
+import { renderRedoBar } from './checkpointMarkerView';
 
 /** Within this many pixels of the bottom, the transcript follows new output. */
 const STICKY_THRESHOLD_PX = 48;
@@ -36,6 +37,7 @@ export class TranscriptView {
   private readonly list: HTMLElement;
   private readonly emptyState: HTMLElement;
   private readonly jumpButton: HTMLButtonElement;
+  private readonly redoSlot: HTMLElement;
   private entries: SessionEntry[] = [];
   private readonly assistantViews = new Map<string, AssistantMessageView>();
   private readonly entryElements = new Map<string, HTMLElement>();
@@ -56,6 +58,7 @@ export class TranscriptView {
   ) {
     const doc = ctx.doc;
     this.list = el(doc, 'div', { className: 'entries' });
+    this.redoSlot = el(doc, 'div', { className: 'redo-slot' });
     this.emptyState = renderEmptyState(doc);
     this.jumpButton = button(doc, {
       label: 'Scroll to the latest message',
@@ -71,7 +74,7 @@ export class TranscriptView {
     this.element = el(doc, 'div', {
       className: 'transcript',
       attrs: { 'data-testid': 'transcript', role: 'region', 'aria-label': 'Conversation', tabindex: '0' },
-      children: [this.emptyState, this.list, this.jumpButton],
+      children: [this.emptyState, this.list, this.redoSlot, this.jumpButton],
     });
     this.element.addEventListener('scroll', () => this.handleScroll(), { passive: true });
     // Links never navigate the webview: the extension opens them in the browser.
@@ -87,12 +90,15 @@ export class TranscriptView {
 
   setSession(session: SessionView | null): void {
     this.entries = session ? structuredCloneEntries(session.entries) : [];
+    // After a restore, until the next message: Redo sits at the end of the conversation.
+    this.redoSlot.replaceChildren(...(session?.redo ? [renderRedoBar(this.ctx, session.redo.scope)] : []));
     this.stickToBottom = true;
     this.render();
   }
 
   /** Adds the new turn's entries without touching the ones already shown. */
   startTurn(turn: TurnStart): void {
+    this.redoSlot.replaceChildren();
     if (turn.retry) {
       // A retry reruns the last user message: drop the answers it replaces.
       const userIndex = this.entries.findIndex((e) => e.kind === 'user' && e.id === turn.userEntryId);

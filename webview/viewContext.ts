@@ -1,5 +1,6 @@
 /** What entry views need from the app, passed down instead of reaching for globals. */
 import type { TodoItem } from '../protocol/chat';
+import type { RestoreScope } from '../protocol/sessions';
 import type { ApprovalState, FromWebview } from '../protocol/webviewMessages';
 import type { MarkdownRenderer } from './markdownRenderer';
 import type { RenderStats } from './textPartView';
@@ -25,6 +26,10 @@ export interface ViewContext {
   editTodos(entryId: string, items: TodoItem[]): void;
   /** Opens the file change one tool call of the reply `entryId` made in VS Code's diff editor. */
   openToolChange(entryId: string, callId: string): void;
+  /** Restores the files and/or the conversation of the shown chat to a checkpoint (after the user confirmed). */
+  restoreCheckpoint(checkpointId: string, scope: RestoreScope): void;
+  /** Undoes the shown chat's latest restore. */
+  redoRestore(): void;
   /** The approval of one tool call of the shown session, as the extension last sent it. */
   approvalFor(entryId: string, callId: string): ApprovalState | undefined;
 }

@@ -1,6 +1,11 @@
 import type { ModelResponse } from 'ollama';
+import type { HearthError } from '../../protocol/chat';
 import type { ModelInfo } from '../../protocol/lspMethods';
 import type { Agent, AgentConfig } from '../index';
+import { listProviderModels } from '../providers/listProviderModels';
+import { createProviderFetch } from '../providers/providerFetch';
+import { ProviderRegistry } from '../providers/providerRegistry';
+import type { FailureContext } from './describeOllamaFailure';
 import { DEFAULT_CONTEXT_CAP } from './contextBudget';
 import { classifyFailure, unreachableError } from './errorMapping';
 import { HearthException } from './hearthException';
@@ -34,15 +39,55 @@ export function createAgent(config: CoreAgentConfig): Agent {
   const host = displayHost(config.host);
   const facts = new ModelFactsCache();
   const contextCap = config.maxContextTokens ?? DEFAULT_CONTEXT_CAP;
+  const baseFetch = config.fetch ?? ((input, init) => fetch(input, init));
+  // With providers, a `provider::model` string is answered by that provider; plain names still go to Ollama untouched.
+  const registry = config.providers?.length ? new ProviderRegistry(config.providers, config.providerKey) : undefined;
+  const connection = registry ? { ...config, fetch: createProviderFetch(registry, baseFetch) } : config;
+  const locate = (model: string): FailureContext['provider'] => {
+    const resolved = registry?.resolve(model);
+    if (!registry || resolved?.kind !== 'provider') return undefined;
+    const provider = resolved.provider;
+    return {
+      server: registry.server(provider),
+      model: resolved.model,
+      listModels: async () => {
+        const listed = await listProviderModels(new ProviderRegistry([provider], config.providerKey), undefined, baseFetch);
+        return listed.failures.length ? undefined : listed.models.map((m) => m.name);
+      },
+    };
+  };
+
+  async function listOllamaModels(signal: AbortSignal | undefined): Promise<ModelInfo[]> {
+    try {
+      const list = await createOllamaClient(config, signal).list();
+      return list.models.map(toModelInfo);
+    } catch (err) {
+      const failure = classifyFailure(err);
+      switch (failure.kind) {
+        case 'aborted':
+          throw new HearthException({ code: 'cancelled', message: 'Listing models was cancelled.', host, retryable: true }, { cause: err });
+        case 'unreachable':
+        case 'dropped':
+          throw new HearthException(unreachableError(host, failure.kind === 'dropped' ? `connection closed: ${failure.detail}` : failure.detail), { cause: err });
+        case 'http':
+        case 'other':
+          throw new HearthException(
+            { code: 'modelError', message: `Ollama at ${host} could not list its models: ${failure.message}`, host, retryable: true },
+            { cause: err },
+          );
+      }
+    }
+  }
 
   return {
     host,
     startTurn(history, input, options, signal) {
-      return runTurn({ client: createOllamaClient(config, signal), host, history, input, options, signal, facts, contextCap });
+      return runTurn({ client: createOllamaClient(connection, signal), host, history, input, options, signal, facts, contextCap, locate: registry ? locate : undefined });
     },
     async modelDetails(model, signal) {
-      const found = await facts.get(createOllamaClient(config, signal), model);
-      return { contextLength: found.contextLength, capabilities: found.capabilities };
+      const found = await facts.get(createOllamaClient(connection, signal), model);
+      const onProvider = registry?.resolve(model).kind === 'provider';
+      return { contextLength: found.contextLength, capabilities: found.capabilities, ...(onProvider ? { loadTracked: false } : {}) };
     },
     async loadedModels(signal) {
       // /api/ps; the npm client's types predate `context_length` (api.ProcessModelResponse.ContextLength).
@@ -53,25 +98,23 @@ export function createAgent(config: CoreAgentConfig): Agent {
       });
     },
     async listModels(signal) {
-      try {
-        const list = await createOllamaClient(config, signal).list();
-        return list.models.map(toModelInfo);
-      } catch (err) {
-        const failure = classifyFailure(err);
-        switch (failure.kind) {
-          case 'aborted':
-            throw new HearthException({ code: 'cancelled', message: 'Listing models was cancelled.', host, retryable: true }, { cause: err });
-          case 'unreachable':
-          case 'dropped':
-            throw new HearthException(unreachableError(host, failure.kind === 'dropped' ? `connection closed: ${failure.detail}` : failure.detail), { cause: err });
-          case 'http':
-          case 'other':
-            throw new HearthException(
-              { code: 'modelError', message: `Ollama at ${host} could not list its models: ${failure.message}`, host, retryable: true },
-              { cause: err },
-            );
-        }
-      }
+      const ollama = await listOllamaModels(signal);
+      if (!registry) return ollama;
+      // The providers' models follow Ollama's, so "the first installed model" stays an Ollama one; a dead provider only loses its own.
+      return [...ollama, ...(await listProviderModels(registry, signal, baseFetch)).models];
+    },
+    async listAllModels(signal) {
+      const [ollama, providers] = await Promise.all([
+        listOllamaModels(signal).then(
+          (models) => ({ models, failure: undefined as HearthError | undefined }),
+          (err: unknown) => {
+            if (signal?.aborted) throw err;
+            return { models: [] as ModelInfo[], failure: err instanceof HearthException ? err.error : unreachableError(host, String(err)) };
+          },
+        ),
+        registry ? listProviderModels(registry, signal, baseFetch) : Promise.resolve({ models: [], failures: [] }),
+      ]);
+      return { models: [...ollama.models, ...providers.models], error: ollama.failure, providerErrors: providers.failures };
     },
   };
 }

@@ -6,6 +6,7 @@ import {
   modelError,
   modelNotFoundError,
   unreachableError,
+  type ProviderServer,
 } from './errorMapping';
 import { HearthException } from './hearthException';
 
@@ -13,6 +14,8 @@ export interface FailureContext {
   client: Ollama;
   host: string;
   model: string;
+  /** Where the model runs when it is not the default Ollama's (a `provider::model` reference), with its own list of models. */
+  provider?: { server: ProviderServer; model: string; listModels(): Promise<string[] | undefined> };
 }
 
 /** Names of installed models, or undefined if even the list cannot be fetched. */
@@ -31,6 +34,25 @@ async function installedModelNames(client: Ollama): Promise<string[] | undefined
 export async function describeOllamaFailure(err: unknown, context: FailureContext): Promise<HearthError> {
   if (err instanceof HearthException) return err.error;
   const failure = classifyFailure(err);
+  const provider = context.provider;
+  if (provider) {
+    switch (failure.kind) {
+      case 'unreachable':
+        return unreachableError(context.host, failure.detail, provider.server);
+      case 'dropped':
+        return connectionDroppedError(context.host, context.model, failure.detail, provider.server);
+      case 'http':
+        // OpenAI-compatible servers answer an unknown model with 404 (vLLM, LM Studio) or 400 saying so (llama-server's router).
+        if ((failure.status === 404 || failure.status === 400) && /not (be )?found|does not exist|no such model|unknown model/i.test(failure.message)) {
+          return modelNotFoundError(context.host, provider.model, await provider.listModels(), provider.server);
+        }
+        return modelError(context.host, context.model, failure.message, failure.status, provider.server);
+      case 'other':
+        return modelError(context.host, context.model, failure.message, undefined, provider.server);
+      case 'aborted':
+        return { code: 'cancelled', message: 'The request was cancelled.', host: provider.server.host, model: context.model, retryable: true };
+    }
+  }
   switch (failure.kind) {
     case 'unreachable':
       return unreachableError(context.host, failure.detail);

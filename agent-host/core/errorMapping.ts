@@ -57,7 +57,34 @@ export function classifyFailure(err: unknown): OllamaFailure {
   return { kind: 'other', message };
 }
 
-export function unreachableError(host: string, detail: string): HearthError {
+/**
+ * A model server other than the default Ollama: a provider of
+ * `hearth.providers`. Errors about its models name it and its URL, and say
+ * how to fix that provider rather than Ollama.
+ */
+export interface ProviderServer {
+  /** The provider's name in `hearth.providers`. */
+  name: string;
+  kind: 'ollama' | 'openai';
+  /** Its base URL as configured. */
+  host: string;
+}
+
+function describeProvider(server: ProviderServer): string {
+  return server.kind === 'openai' ? `the OpenAI-compatible provider "${server.name}"` : `the Ollama provider "${server.name}"`;
+}
+
+export function unreachableError(host: string, detail: string, provider?: ProviderServer): HearthError {
+  if (provider) {
+    return {
+      code: 'providerUnreachable',
+      message:
+        `Hearth could not reach ${describeProvider(provider)} at ${provider.host} (${detail}). ` +
+        `Start that server (LM Studio's local server, \`llama-server\`, vLLM, Ollama), or correct its \`baseUrl\` in the \`hearth.providers\` setting.`,
+      host: provider.host,
+      retryable: true,
+    };
+  }
   return {
     code: 'ollamaUnreachable',
     message:
@@ -68,7 +95,18 @@ export function unreachableError(host: string, detail: string): HearthError {
   };
 }
 
-export function modelNotFoundError(host: string, model: string, installed: string[] | undefined): HearthError {
+export function modelNotFoundError(host: string, model: string, installed: string[] | undefined, provider?: ProviderServer): HearthError {
+  if (provider) {
+    const offered = installed === undefined ? '' : installed.length === 0 ? ' It offers no models.' : ` It offers: ${installed.join(', ')}.`;
+    return {
+      code: 'modelNotFound',
+      message: `The model "${model}" is not available on ${describeProvider(provider)} at ${provider.host}.${offered} Load the model there, or pick another one in the model picker.`,
+      host: provider.host,
+      model,
+      installedModels: installed,
+      retryable: true,
+    };
+  }
   const choices =
     installed === undefined
       ? ''
@@ -87,24 +125,26 @@ export function modelNotFoundError(host: string, model: string, installed: strin
   };
 }
 
-export function connectionDroppedError(host: string, model: string, detail: string): HearthError {
+export function connectionDroppedError(host: string, model: string, detail: string, provider?: ProviderServer): HearthError {
+  const where = provider ? `${describeProvider(provider)} at ${provider.host}` : `Ollama at ${host}`;
   return {
     code: 'connectionDropped',
     message:
-      `The connection to Ollama at ${host} closed before ${model} finished answering (${detail}). ` +
-      'The partial answer is kept; press Retry to ask again. If it keeps happening, check the Ollama logs: the model may have crashed or run out of memory.',
-    host,
+      `The connection to ${where} closed before ${model} finished answering (${detail}). ` +
+      `The partial answer is kept; press Retry to ask again. If it keeps happening, check ${provider ? "that server's" : 'the Ollama'} logs: the model may have crashed or run out of memory.`,
+    host: provider?.host ?? host,
     model,
     retryable: true,
   };
 }
 
-export function modelError(host: string, model: string, ollamaMessage: string, status?: number): HearthError {
+export function modelError(host: string, model: string, ollamaMessage: string, status?: number, provider?: ProviderServer): HearthError {
   const where = status === undefined ? '' : ` (HTTP ${status})`;
+  const who = provider ? `${describeProvider(provider).replace(/^the/, 'The')} at ${provider.host}` : 'Ollama';
   return {
     code: 'modelError',
-    message: `Ollama reported an error for ${model}${where}: ${ollamaMessage}`,
-    host,
+    message: `${who} reported an error for ${model}${where}: ${ollamaMessage}`,
+    host: provider?.host ?? host,
     model,
     // Server-side failures (a crashed runner, out of memory) can pass; a refused request will be refused again.
     retryable: status === undefined || status >= 500,

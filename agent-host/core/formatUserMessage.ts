@@ -31,7 +31,8 @@ function headingOf(item: ContextItem): string {
     case 'mention': {
       if (item.path === TERMINAL_MENTION) return 'From the terminal:';
       const resource = parseResourceMention(item.path);
-      return resource ? `Resource ${resource.uri} from the MCP server "${resource.server}":` : `Mentioned file ${item.path}${lines}:`;
+      if (resource) return `Resource ${resource.uri} from the ${resource.team ? 'team server\'s ' : ''}MCP server "${resource.server}":`;
+      return `Mentioned file ${item.path}${lines}:`;
     }
   }
 }

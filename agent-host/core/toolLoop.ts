@@ -16,7 +16,7 @@ import { DEFAULT_CHAT_MODE, type AgentEvent, type ChatMessage, type DoneReason, 
 import type { ToolDefinition } from '../../protocol/tools';
 import type { TurnOptions } from '../index';
 import { chooseNumCtx, fitToContext } from './contextBudget';
-import { describeOllamaFailure } from './describeOllamaFailure';
+import { describeOllamaFailure, type FailureContext } from './describeOllamaFailure';
 import { classifyFailure, isToolsUnsupported } from './errorMapping';
 import { DEFAULT_TOOL_TIMEOUT_MS, errorResult, executeToolCall, TurnCancelled } from './executeToolCall';
 import { formatUserMessage } from './formatUserMessage';
@@ -52,6 +52,8 @@ export interface TurnSetup {
   contextCap: number;
   /** Prefixed to the ids of this loop's tool calls: a sub-agent's calls stay distinct from its siblings' and its parent's. */
   callIdPrefix?: string;
+  /** Where a `provider::model` reference runs, so its failures name that provider; undefined for Ollama's own models. */
+  locate?: (model: string) => FailureContext['provider'];
 }
 
 function chooseToolMode(tools: ToolDefinition[], facts: ModelFacts): ToolMode {
@@ -68,7 +70,7 @@ function chooseToolMode(tools: ToolDefinition[], facts: ModelFacts): ToolMode {
  */
 async function asHearthException(err: unknown, setup: TurnSetup): Promise<unknown> {
   if (setup.signal.aborted || classifyFailure(err).kind === 'aborted') return new TurnCancelled();
-  return new HearthException(await describeOllamaFailure(err, { client: setup.client, host: setup.host, model: setup.options.model }), { cause: err });
+  return new HearthException(await describeOllamaFailure(err, { client: setup.client, host: setup.host, model: setup.options.model, provider: setup.locate?.(setup.options.model) }), { cause: err });
 }
 
 export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, DoneReason> {

@@ -11,6 +11,7 @@ function withDefaults(options: McpManagerOptions): ResolvedManagerOptions {
     onPromptsChanged: options.onPromptsChanged,
     roots: options.roots,
     requests: options.requests,
+    refusedRequests: options.refusedRequests,
     onResourceUpdated: options.onResourceUpdated,
     oauth: options.oauth,
     signInTimeoutMs: options.signInTimeoutMs ?? 5 * 60_000,

@@ -13,7 +13,7 @@ import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './st
 import { toMcpTool, type ListedTool } from './toMcpTool';
 import { toSamplingRequest } from './toSamplingRequest';
 
-type OptionalHooks = 'onStatusChange' | 'onPromptsChanged' | 'roots' | 'requests' | 'onResourceUpdated' | 'oauth';
+type OptionalHooks = 'onStatusChange' | 'onPromptsChanged' | 'roots' | 'requests' | 'onResourceUpdated' | 'oauth' | 'refusedRequests';
 export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, OptionalHooks>> & Pick<McpManagerOptions, OptionalHooks>;
 
 /** A server that ran this long before dying counts as having worked: its failure count starts over. */
@@ -240,6 +240,14 @@ export class McpServerConnection {
         if (params.mode === 'url') throw new McpError(ErrorCode.InvalidParams, 'Hearth supports form elicitation only.');
         return elicitation({ server: this.spec.name, message: params.message, requestedSchema: params.requestedSchema }, extra.signal);
       });
+    }
+    const refused = this.options.refusedRequests;
+    if (refused) {
+      // A server that asks for what this client did not declare (sampling, a form) gets the host's reason, not a bare "Method not found".
+      client.fallbackRequestHandler = async (request) => {
+        this.log(`Refused its ${request.method} request: ${refused}`);
+        throw new McpError(ErrorCode.MethodNotFound, `${request.method} is not offered here: ${refused}`);
+      };
     }
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
       if (gen === this.generation && typeof notification.params.uri === 'string') this.options.onResourceUpdated?.(this.spec.name, notification.params.uri);

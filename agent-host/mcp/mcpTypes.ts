@@ -157,6 +157,12 @@ export interface McpClientRequests {
 export interface McpManagerOptions {
   /** Sampling and elicitation requests from servers; absent: the capabilities are not declared. */
   requests?: McpClientRequests;
+  /**
+   * Why requests this host does not handle (sampling, elicitation without a
+   * handler) are refused: a server that sends one anyway gets this reason as
+   * its error, and the refusal is logged. Absent: the SDK's "Method not found".
+   */
+  refusedRequests?: string;
   /** A line a server wrote to stderr, or a lifecycle note; never environment values or headers. */
   log(server: string, message: string): void;
   /** A server's state or tools changed. */

@@ -33,11 +33,14 @@ import { McpManager } from '../mcp/mcpManager';
 import { authenticate, refresh } from './services/authService';
 import { guardBidi, guardUnary, type GuardDeps } from './services/callGuard';
 import { complete } from './services/completionService';
+import { AdminMcpService } from './services/adminMcpService';
+import { sample } from './services/sampleService';
 import { reportSuggestions } from './services/reportSuggestions';
 import { HealthService } from './services/healthService';
 import { listModels } from './services/modelService';
 import { addReflection } from './services/reflectionService';
 import { createSharedState } from './state/createSharedState';
+import { TeamIndex } from './teamIndex/teamIndex';
 
 export interface TeamServerOptions {
   config: ServerConfig;
@@ -60,13 +63,18 @@ export interface TeamServer {
   activity: ActivityRecorder;
   scheduler: Scheduler;
   health: HealthService;
+  /** The admin's shared index (config.yaml `index:`); `configured` is false without sources. */
+  teamIndex: TeamIndex;
   /** Re-reads the API keys file (SIGHUP). */
   reloadApiKeys(): void;
   /** Stops accepting, lets turns finish for `graceMs`, then ends them with a clear message. */
   shutdown(graceMs?: number): Promise<void>;
 }
 
-const SERVICE_NAMES = ['hearth.v1.AuthService', 'hearth.v1.AgentService', 'hearth.v1.ModelService', 'hearth.v1.CompletionService'];
+const SERVICE_NAMES = ['hearth.v1.AuthService', 'hearth.v1.AgentService', 'hearth.v1.ModelService', 'hearth.v1.CompletionService', 'hearth.v1.McpService'];
+/** What an admin MCP server that asks for sampling or a form is told (see docs/ARCHITECTURE.md, "What MCP servers ask of Hearth"). */
+export const ADMIN_SERVER_REQUESTS_REFUSED =
+  "Hearth's team server shares its MCP servers among all developers and cannot tie this request to one developer's turn, so it does not offer sampling or forms to them. Ask the admin to run this server on developers' machines instead.";
 /** Per-user agents and completers are cached (model facts stay warm) up to this many users. */
 const MAX_CACHED_USERS = 2048;
 
@@ -96,7 +104,18 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const audit = options.audit ?? createAuditLog(config.logging.auditFile);
   const metrics = new ServerMetrics(options.processMetrics ?? true);
   const activity = new ActivityRecorder();
-  const adminMcp = config.mcp.servers.length > 0 ? new McpManager({ log: (server, message) => logger.info('mcp', { server, message }), clientInfo: { name: 'hearth-agent-host', version: '0.1.0' } }) : undefined;
+  const adminMcp =
+    config.mcp.servers.length > 0
+      ? new McpManager({
+          log: (server, message) => logger.info('mcp', { server, message }),
+          clientInfo: { name: 'hearth-agent-host', version: '0.1.0' },
+          // Sampling and forms need one developer's approval, and the admin's servers are shared by every developer:
+          // MCP cannot tie a server's request to the turn that caused it (not over stdio, nor with several users'
+          // calls at once), so the card could reach the wrong person, or the team's GPUs would answer nobody's request.
+          refusedRequests: ADMIN_SERVER_REQUESTS_REFUSED,
+        })
+      : undefined;
+  const adminMcpService = new AdminMcpService({ manager: adminMcp, audit });
   if (adminMcp) void adminMcp.configure(config.mcp.servers);
 
   const readKeys = (): ApiKeyConfig[] => {
@@ -123,6 +142,23 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       }, state.families)
     : undefined;
 
+  // The shared index starts below, after the port is bound: indexing never delays serving.
+  const teamIndex = new TeamIndex({
+    config: config.index,
+    ollamaUrl: config.backends.find((b) => b.type === 'ollama')?.url,
+    logger,
+    onStatus: (statuses) => {
+      for (const s of statuses) {
+        const labels = { source: s.name, kind: s.kind };
+        metrics.indexFiles.set(labels, s.files);
+        metrics.indexChunks.set(labels, s.chunks);
+        metrics.indexReady.set(labels, s.state === 'ready' ? 1 : 0);
+        if (s.refreshedAt) metrics.indexRefreshed.set(labels, s.refreshedAt / 1000);
+      }
+      // Its own health entry: a source that failed is worth an alert, but chat keeps serving.
+      if (!draining) health.set('hearth.v1.TeamIndex', statuses.every((s) => s.state === 'ready') ? 'SERVING' : 'NOT_SERVING');
+    },
+  });
   const pool = new BackendPool(config.backends, logger);
   await pool.refresh();
   pool.startBackgroundRefresh();
@@ -166,8 +202,19 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   server.addService(pkg.AgentService.service, {
     Chat: guardBidi('Chat', guard, (call, ctx) =>
-      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, maxImageBytes: config.limits.maxImageBytes, metrics, audit, logger, turns, adminMcp, activity, deltaWindowMs: () => load.windowMs() }),
+      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, maxImageBytes: config.limits.maxImageBytes, metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs() }),
     ),
+    Sample: guardUnary('Sample', guard, true, async (req, ctx, call) => {
+      const controller = new AbortController();
+      call.on('cancelled', () => controller.abort());
+      return sample(req as never, ctx.principal.user, controller.signal, { agentFor, scheduler, chatLimiter, metrics, audit, activity });
+    }),
+  });
+  server.addService(pkg.McpService.service, {
+    ListResources: guardUnary('ListResources', guard, true, async () => adminMcpService.listResources()),
+    ReadResource: guardUnary('ReadResource', guard, true, async (req, ctx) => adminMcpService.readResource(req as never, ctx.principal.user)),
+    ListPrompts: guardUnary('ListPrompts', guard, true, async () => adminMcpService.listPrompts()),
+    GetPrompt: guardUnary('GetPrompt', guard, true, async (req, ctx) => adminMcpService.getPrompt(req as never, ctx.principal.user)),
   });
   server.addService(pkg.ModelService.service, {
     List: guardUnary('List', guard, true, async (_req, ctx, call) => {
@@ -215,8 +262,12 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       healthServer.bindAsync(`${address}:${config.server.healthPort}`, grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
     );
   }
+  if (teamIndex.configured) {
+    health.set('hearth.v1.TeamIndex', 'NOT_SERVING');
+    teamIndex.start();
+  }
   const startedAt = Date.now();
-  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), () => adminStats({ server, activity, scheduler, backends: config.backends, startedAt })) : undefined;
+  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), () => adminStats({ server, activity, scheduler, backends: config.backends, startedAt, teamIndex })) : undefined;
   const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, admin) : undefined;
   logger.info('team server listening', {
     mode: config.server.mode,
@@ -239,6 +290,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     activity,
     scheduler,
     health,
+    teamIndex,
     reloadApiKeys() {
       if (!apiKeys) return;
       try {
@@ -266,6 +318,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         healthServer?.forceShutdown();
         pool.stop();
         load.stop();
+        await teamIndex.dispose();
         await adminMcp?.dispose();
         await metricsServer?.close();
         await audit.flush?.();

@@ -19,7 +19,7 @@ export async function askTemplateValues(mention: string): Promise<string | undef
   const values: Record<string, string> = {};
   for (const [i, name] of variables.entries()) {
     const value = await vscode.window.showInputBox({
-      title: `Hearth: attach a resource from the MCP server “${resource.server}” (${i + 1}/${variables.length})`,
+      title: `Hearth: attach a resource from the ${resource.team ? 'team server’s ' : ''}MCP server “${resource.server}” (${i + 1}/${variables.length})`,
       prompt: `The value of {${name}} in ${resource.uri}`,
       placeHolder: name,
       ignoreFocusOut: true,
@@ -28,5 +28,5 @@ export async function askTemplateValues(mention: string): Promise<string | undef
     if (value === undefined) return undefined;
     values[name] = value.trim();
   }
-  return resourceMention(resource.server, expandUriTemplate(resource.uri, values));
+  return resourceMention(resource.server, expandUriTemplate(resource.uri, values), resource.team);
 }

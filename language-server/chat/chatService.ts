@@ -15,6 +15,7 @@ import { historyFromEntries, keptFromAfterCompaction } from './historyFromEntrie
 import { resolveModel, chosenModel, type ModelChoice } from './resolveModel';
 import type { RunPlan } from '../model/modelRunPlanner';
 import { promptRules, type FoundRulesFile } from './rulesFiles';
+import { checkpointingExecutor } from '../checkpoints/checkpointingExecutor';
 
 export interface ChatServiceDeps {
   store: SessionStore;
@@ -38,6 +39,8 @@ export interface ChatServiceDeps {
   rulesFor?: (paths: string[], disabled: readonly string[]) => Promise<FoundRulesFile[]>;
   /** The repository map and project memory for an agent turn (the core decides how much of them fits). */
   workspaceContext?: (settings: HearthSettings) => Promise<WorkspaceContextSection[]>;
+  /** Takes a checkpoint of the workspace's files and returns its id (see language-server/checkpoints/). */
+  checkpoint?: (signal: AbortSignal) => Promise<string>;
 }
 
 /** The plan as it last stood before `index` (the agent's own or the user's edit); empty when there is none. */
@@ -266,7 +269,19 @@ export class ChatService {
       let turnError: HearthError | undefined;
       try {
         if (typeof model !== 'string') throw model;
-        const executor = this.deps.executorForTurn?.({ sessionId, entryId: entry.id }, settings);
+        const tools = this.deps.executorForTurn?.({ sessionId, entryId: entry.id }, settings);
+        // Checkpoints: before the reply's first step and after every call that may change files (an agent turn only).
+        const take = this.deps.checkpoint;
+        const checkpoint = async (callId?: string) => {
+          if (!take) return;
+          try {
+            emit({ type: 'checkpoint', checkpointId: await take(controller.signal), ...(callId !== undefined ? { callId } : {}) });
+          } catch (err) {
+            if (!controller.signal.aborted) this.deps.client.log(`Hearth could not take a checkpoint: ${(err as Error).message}`);
+          }
+        };
+        const executor = tools && take ? checkpointingExecutor(tools, (call) => checkpoint(call.id)) : tools;
+        if (tools && !continueReply) await checkpoint();
         // A planning failure (Ollama briefly away) leaves the defaults; the turn itself then reports the real problem.
         const plan = await this.deps.plan?.(agent, model, settings, controller.signal).catch(() => undefined);
         let loading = false;

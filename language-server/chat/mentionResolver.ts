@@ -2,8 +2,8 @@ import { CODEBASE_MENTION, parseResourceMention, type ContextItem } from '../../
 
 /** Reads a workspace file for the chat; throws an Error with a user-facing message when it cannot. */
 export type WorkspaceFileReader = (relativePath: string) => Promise<string>;
-/** Reads an MCP resource as text, at most `maxChars`; throws an Error with a user-facing message when it cannot. */
-export type ResourceReader = (server: string, uri: string, maxChars: number) => Promise<string>;
+/** Reads an MCP resource as text, at most `maxChars` (a team server's when `team`); throws an Error with a user-facing message when it cannot. */
+export type ResourceReader = (server: string, uri: string, maxChars: number, team: boolean) => Promise<string>;
 /** Searches the codebase for the message's text and returns the results as text for the model; throws with a user-facing message. */
 export type CodebaseReader = (messageText: string) => Promise<string>;
 
@@ -33,9 +33,9 @@ export function createMentionResolver(
         const resource = readResource ? parseResourceMention(item.path) : undefined;
         if (resource) {
           try {
-            return { ...item, text: await readResource!(resource.server, resource.uri, MAX_MENTION_CHARS) };
+            return { ...item, text: await readResource!(resource.server, resource.uri, MAX_MENTION_CHARS, resource.team) };
           } catch (err) {
-            return { ...item, text: `(Hearth could not read ${resource.uri} from the MCP server "${resource.server}": ${err instanceof Error ? err.message : String(err)})` };
+            return { ...item, text: `(Hearth could not read ${resource.uri} from the ${resource.team ? 'team server\'s ' : ''}MCP server "${resource.server}": ${err instanceof Error ? err.message : String(err)})` };
           }
         }
         try {

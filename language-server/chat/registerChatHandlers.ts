@@ -112,10 +112,16 @@ export function registerChatHandlers(connection: Connection, server: HearthServe
       const settings = await server.settings.fresh();
       const agent = await server.agents.refresh();
       const backend = settings.server?.mode ?? 'local';
+      // Entries of `hearth.providers` that are not valid are shown beside the list, never dropped silently.
+      const problems = (backend === 'local' ? (settings.providerProblems ?? []) : []).map((message) => ({ code: 'invalidRequest' as const, message, retryable: false }));
+      if (agent.listAllModels) {
+        const catalog = await agent.listAllModels();
+        return { host: agent.host, backend, models: catalog.models, error: catalog.error, providerErrors: [...catalog.providerErrors, ...problems] };
+      }
       try {
-        return { host: agent.host, backend, models: await agent.listModels() };
+        return { host: agent.host, backend, models: await agent.listModels(), ...(problems.length ? { providerErrors: problems } : {}) };
       } catch (err) {
-        return { host: agent.host, backend, models: [], error: toHearthError(err) };
+        return { host: agent.host, backend, models: [], error: toHearthError(err), ...(problems.length ? { providerErrors: problems } : {}) };
       }
     }),
   );

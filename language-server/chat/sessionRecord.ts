@@ -1,5 +1,5 @@
 import type { AgentEvent, ChatMode } from '../../protocol/chat';
-import type { UserEntry } from '../../protocol/sessions';
+import type { RestoreScope, UserEntry } from '../../protocol/sessions';
 import type { StoredImageRef } from './imageStore';
 
 /** One line of a session's JSONL log. `v` in the meta record versions the format. */
@@ -14,9 +14,17 @@ export type SessionRecord =
   | { t: 'event'; id: string; event: AgentEvent }
   | { t: 'remove'; id: string }
   /** Continue: the reply streams again, its new events appended to what it already has. */
-  | { t: 'resume'; id: string };
+  | { t: 'resume'; id: string }
+  /**
+   * A restore to a checkpoint: with `conversation`, the entries after the
+   * checkpoint are hidden (kept in the log and in memory for Redo);
+   * `filesBefore` is the checkpoint of the files taken right before it.
+   */
+  | { t: 'rewind'; restoreId: string; entryId: string; callId?: string; scope: RestoreScope; filesBefore?: string }
+  /** Redo of the restore `restoreId`: what it hid comes back. */
+  | { t: 'redo'; restoreId: string };
 
-const KINDS = new Set(['meta', 'title', 'user', 'assistant', 'event', 'remove', 'config', 'resume']);
+const KINDS = new Set(['meta', 'title', 'user', 'assistant', 'event', 'remove', 'config', 'resume', 'rewind', 'redo']);
 
 /** Parses one log line; returns undefined for a torn or foreign line instead of throwing. */
 export function parseSessionRecord(line: string): SessionRecord | undefined {

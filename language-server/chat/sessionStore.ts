@@ -14,6 +14,7 @@ import { applyAgentEvent, type AssistantEntry, type SessionEntry, type SessionSu
 import { parseSessionRecord, type SessionRecord } from './sessionRecord';
 import { ImageStore } from './imageStore';
 import type { ChatImage } from '../../protocol/chatImages';
+import { applyRedo, applyRewind, forgetRedo } from './sessionRewind';
 
 const SESSION_FILE = /^([0-9a-f-]{36})\.jsonl$/;
 
@@ -61,6 +62,7 @@ export class SessionStore {
   addUserEntry(sessionId: string, entry: Omit<UserEntry, 'kind' | 'id' | 'at'>): UserEntry {
     const session = this.require(sessionId);
     const full: UserEntry = { kind: 'user', id: randomUUID(), at: this.now(), ...entry };
+    forgetRedo(session.view);
     if (full.images && full.images.length === 0) delete full.images;
     // The images' bytes are on disk before the record that names them; the record keeps only their hashes.
     const { images, ...rest } = full;
@@ -79,6 +81,7 @@ export class SessionStore {
   startAssistantEntry(sessionId: string, replyTo: string, model: string, mode?: ChatMode): AssistantEntry {
     const session = this.require(sessionId);
     const entry: AssistantEntry = { kind: 'assistant', id: randomUUID(), replyTo, model, mode, parts: [], state: 'streaming', at: this.now() };
+    forgetRedo(session.view);
     session.view.entries.push(entry);
     session.view.summary.model = model;
     this.append(session, { t: 'assistant', id: entry.id, replyTo, model, at: entry.at, mode });
@@ -108,6 +111,23 @@ export class SessionStore {
     applyAgentEvent(entry, event);
     this.append(session, { t: 'event', id: entryId, event });
     if (event.type === 'done') this.touch(session);
+  }
+
+  /** Records a restore to a checkpoint (see sessionRewind.ts); with the conversation in scope, the transcript ends there. */
+  rewind(sessionId: string, record: Omit<Extract<SessionRecord, { t: 'rewind' }>, 't'>): void {
+    const session = this.require(sessionId);
+    const full: SessionRecord = { t: 'rewind', ...record };
+    applyRewind(session.view, full);
+    this.append(session, full);
+    this.touch(session);
+  }
+
+  /** Brings back what the latest restore hid (see sessionRewind.ts). */
+  redo(sessionId: string, restoreId: string): void {
+    const session = this.require(sessionId);
+    applyRedo(session.view, restoreId);
+    this.append(session, { t: 'redo', restoreId });
+    this.touch(session);
   }
 
   /** Hides an entry (a failed reply replaced by a retry). The record stays in the log. */
@@ -293,10 +313,12 @@ export function replay(id: string, text: string, loadImage?: (ref: unknown) => C
         view.summary.title = record.title;
         break;
       case 'user':
+        forgetRedo(view);
         view.entries.push(withImages(record.entry, loadImage));
         view.summary.updatedAt = Math.max(view.summary.updatedAt, record.entry.at);
         break;
       case 'assistant':
+        forgetRedo(view);
         view.entries.push({
           kind: 'assistant',
           id: record.id,
@@ -320,6 +342,12 @@ export function replay(id: string, text: string, loadImage?: (ref: unknown) => C
         break;
       case 'config':
         applyConfig(view.summary, record);
+        break;
+      case 'rewind':
+        applyRewind(view, record);
+        break;
+      case 'redo':
+        applyRedo(view, record.restoreId);
         break;
       case 'resume': {
         const entry = findAssistant(view.entries, record.id);

@@ -59,8 +59,11 @@ export class CodeIndexService implements SymbolLookup {
     return this.indexer !== undefined;
   }
 
-  state(): IndexProgress['state'] {
-    return this.indexer ? this.indexer.status.state : 'off';
+  /** The index's state as find_symbol reports it: a paused build is as incomplete as a running one. */
+  state(): 'idle' | 'indexing' | 'ready' | 'off' | 'error' {
+    if (!this.indexer) return 'off';
+    const state = this.lastProgress.state === 'paused' ? 'indexing' : this.indexer.status.state;
+    return state === 'paused' ? 'indexing' : state;
   }
 
   status(): IndexProgress {
@@ -90,7 +93,23 @@ export class CodeIndexService implements SymbolLookup {
     return text === '' ? undefined : text;
   }
 
-  /** A file changed, was created or deleted on disk (watcher) or was saved (editor). */
+  /** Checks every file again (the status bar's Re-index); unchanged files are not re-read, a paused build resumes. */
+  async reindex(): Promise<void> {
+    const indexer = this.indexer;
+    if (!indexer) return;
+    await indexer.build();
+    if (indexer.status.state === 'ready') this.options.log(`Symbol index: ${indexer.status.message ?? 'ready'}`);
+  }
+
+  /** Stops a running build where it is (the status bar's Pause); lookups answer from what it indexed. */
+  async pause(): Promise<void> {
+    const indexer = this.indexer;
+    if (!indexer || indexer.status.state !== 'indexing') return;
+    await indexer.cancel();
+    this.progress({ ...indexer.status, state: 'paused', message: 'Indexing paused; Re-index to continue.' });
+  }
+
+  /** A file or folder changed, was created or deleted on disk (watcher) or was saved (editor). */
   fileChanged(uri: string): void {
     const file = toPath(uri);
     if (!file || !this.indexer) return;

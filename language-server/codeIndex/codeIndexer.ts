@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { GitignoreRules, looksBinary, openPinnedPath, walkFiles, WorkspaceConfinement, type WorkspaceRoot } from '../tools';
+import { looksBinary, openPinnedPath, walkFiles, WorkspaceConfinement, type WorkspaceRoot } from '../tools';
 import type { IndexProgress } from '../../protocol/lspMethods';
 import { IndexCache } from './indexCache';
+import { isGitignored } from './isGitignored';
 import { languageForPath } from './languageSpecs';
 import { renderRepoMap, rankFiles, type RankedFile } from './repoMap';
 import { SymbolParser } from './symbolParser';
@@ -169,6 +170,7 @@ export class CodeIndexer {
    * does not parse are ignored; a file that is gone is removed.
    */
   async update(absolutePath: string, text?: string): Promise<void> {
+    if (text === undefined && !languageForPath(absolutePath)) return this.updateFolder(absolutePath);
     const located = await this.locate(absolutePath);
     if (!located) return;
     const { root, relative } = located;
@@ -182,7 +184,7 @@ export class CodeIndexer {
       // mtime -1: the next build reads the file from disk again, since the saved content may differ from this buffer.
       this.table.set({ ...previous, mtimeMs: -1, hash: sha1(text), symbols: await this.parser.parse(spec, text) });
     } else {
-      if (await this.isIgnored(root, relative)) {
+      if (await isGitignored(root.realPath, relative)) {
         this.table.delete(key);
       } else {
         await this.indexFile(root, relative, this.table.get(key), undefined);
@@ -343,13 +345,40 @@ export class CodeIndexer {
     return undefined;
   }
 
-  /** Whether .gitignore excludes the file or any folder above it, as the walk would have decided. */
-  private async isIgnored(root: WorkspaceRoot, relative: string): Promise<boolean> {
-    const parts = relative.split('/');
-    const rules = await GitignoreRules.forDirectory(root.realPath, parts.slice(0, -1).join('/')).catch(() => undefined);
-    if (!rules) return false;
-    for (let i = 1; i < parts.length; i++) if (rules.isIgnored(parts.slice(0, i).join('/'), true)) return true;
-    return rules.isIgnored(relative, false);
+  /**
+   * A watcher event for a path the index does not parse: a folder that was
+   * deleted (its files leave the index) or created or moved in (its files
+   * are walked, as a build would, and indexed); anything else is ignored.
+   */
+  private async updateFolder(absolutePath: string): Promise<void> {
+    for (const root of await this.getRoots()) {
+      for (const base of [root.realPath, root.givenPath]) {
+        const rel = path.relative(base, absolutePath);
+        if (rel === '' || rel.startsWith('..') || path.isAbsolute(rel)) continue;
+        const relative = rel.split(path.sep).join('/');
+        if (relative.split('/').includes('.git')) return;
+        const stat = await fs.lstat(path.join(root.realPath, relative)).catch(() => undefined);
+        const listed = new Set<string>();
+        if (stat?.isDirectory() && !(await isGitignored(root.realPath, relative, true))) {
+          for await (const file of walkFiles(root.realPath, relative, { signal: AbortSignal.timeout(60_000), maxEntries: this.limits.maxWalkEntries })) {
+            if (!languageForPath(file.relativeToRoot)) continue;
+            const key = fileKey(root.realPath, file.relativeToRoot);
+            listed.add(key);
+            if (this.running) this.updatedDuringBuild.add(key);
+            await this.indexFile(root, file.relativeToRoot, this.table.get(key), undefined);
+          }
+        } else if (stat || path.extname(relative) !== '') {
+          // A file of a language the index does not parse, or a deleted one: nothing to scan for
+          // (a deleted folder whose name has a dot is cleaned up by the next build instead).
+          return;
+        }
+        // A folder gone (or now ignored): nothing under it stays in the index.
+        const prefix = fileKey(root.realPath, `${relative}/`);
+        for (const key of [...this.table.keys()]) if (key.startsWith(prefix) && !listed.has(key)) this.table.delete(key);
+        this.scheduleSave();
+        return;
+      }
+    }
   }
 
   private scheduleSave(): void {

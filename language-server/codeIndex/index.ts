@@ -5,3 +5,5 @@
 export { CodeIndexService, type CodeIndexServiceOptions } from './codeIndexService';
 export { CodeIndexer, DEFAULT_INDEX_LIMITS, type IndexLimits } from './codeIndexer';
 export { INDEXED_LANGUAGES, languageForPath } from './languageSpecs';
+export { registerIndexHandlers } from './registerIndexHandlers';
+export { isGitignored } from './isGitignored';

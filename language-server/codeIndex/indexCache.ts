@@ -1,51 +1,90 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { createInterface } from 'node:readline';
 import type { IndexedFile } from './symbolTable';
 
 /** Bumped whenever the queries or the record shape change, so an old cache is re-parsed rather than misread. */
-export const INDEX_FORMAT_VERSION = 1;
+export const INDEX_FORMAT_VERSION = 2;
 
-interface CacheFile {
+/** The first line of the cache; every further line is one IndexedFile. */
+interface CacheHeader {
   version: number;
   roots: string[];
-  files: IndexedFile[];
 }
+
+/** Lines are written in batches of about this many bytes, so a save never holds the whole index as one string. */
+const WRITE_BATCH_CHARS = 256 * 1024;
 
 /**
  * The index on disk, under the extension's storage (never in the workspace):
- * one JSON file per set of workspace folders. It is written whole, through a
- * temporary file and a rename, during indexing (every few seconds) and after
- * it, so a language server killed half-way resumes from what it had
- * finished, and a crash mid-write leaves the previous cache, never half of
- * one. A cache that cannot be read is ignored (the index is rebuilt).
+ * one JSON-lines file per set of workspace folders, a header line and then
+ * one line per file. It is written whole, through a temporary file and a
+ * rename, during indexing (every few seconds) and after it, so a language
+ * server killed half-way resumes from what it had finished, and a crash
+ * mid-write leaves the previous cache, never half of one. It is streamed in
+ * both directions, a line at a time, so saving or loading a large index
+ * never holds it twice in memory. A cache that cannot be read is ignored
+ * (the index is rebuilt); a line that cannot be read is skipped (that file
+ * is parsed again).
  */
 export class IndexCache {
   readonly file: string;
 
   constructor(storageDir: string, private readonly roots: readonly string[]) {
     const id = createHash('sha256').update(JSON.stringify([...roots].sort())).digest('hex').slice(0, 16);
-    this.file = path.join(storageDir, 'code-index', `${id}.json`);
+    this.file = path.join(storageDir, 'code-index', `${id}.jsonl`);
   }
 
   async load(): Promise<IndexedFile[]> {
+    const files: IndexedFile[] = [];
+    const stream = createReadStream(this.file, { encoding: 'utf8' });
+    const lines = createInterface({ input: stream, crlfDelay: Infinity });
     try {
-      const parsed = JSON.parse(await fs.readFile(this.file, 'utf8')) as CacheFile;
-      if (parsed.version !== INDEX_FORMAT_VERSION || !Array.isArray(parsed.files)) return [];
-      return parsed.files.filter(isIndexedFile);
+      let header = true;
+      for await (const line of lines) {
+        if (header) {
+          const parsed = JSON.parse(line) as CacheHeader;
+          if (parsed.version !== INDEX_FORMAT_VERSION) return [];
+          header = false;
+          continue;
+        }
+        try {
+          const record = JSON.parse(line) as unknown;
+          if (isIndexedFile(record)) files.push(record);
+        } catch {
+          // One damaged line costs one file's parse, not the whole cache.
+        }
+      }
+      return files;
     } catch {
       return [];
+    } finally {
+      lines.close();
+      stream.destroy();
     }
   }
 
   async save(files: Iterable<IndexedFile>): Promise<void> {
-    const data: CacheFile = { version: INDEX_FORMAT_VERSION, roots: [...this.roots], files: [...files] };
     await fs.mkdir(path.dirname(this.file), { recursive: true });
     const temp = `${this.file}.${randomBytes(4).toString('hex')}.tmp`;
+    const handle = await fs.open(temp, 'w');
     try {
-      await fs.writeFile(temp, JSON.stringify(data));
+      const header: CacheHeader = { version: INDEX_FORMAT_VERSION, roots: [...this.roots] };
+      let batch = `${JSON.stringify(header)}\n`;
+      for (const file of files) {
+        batch += `${JSON.stringify(file)}\n`;
+        if (batch.length >= WRITE_BATCH_CHARS) {
+          await handle.write(batch);
+          batch = '';
+        }
+      }
+      await handle.write(batch);
+      await handle.close();
       await fs.rename(temp, this.file);
     } catch (e) {
+      await handle.close().catch(() => undefined);
       await fs.rm(temp, { force: true });
       throw e;
     }
@@ -70,6 +109,6 @@ function isIndexedFile(value: unknown): value is IndexedFile {
     f.symbols !== null &&
     Array.isArray(f.symbols.definitions) &&
     Array.isArray(f.symbols.imports) &&
-    typeof f.symbols.references === 'object'
+    typeof f.symbols.references === 'string'
   );
 }

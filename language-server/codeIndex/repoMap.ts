@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import type { SymbolDefinition } from './fileSymbols';
+import { referenceEntries, type SymbolDefinition } from './fileSymbols';
 import { fileKey, type IndexedFile, type SymbolTable } from './symbolTable';
 
 /** A name defined in more files than this says little about which one a use means (`get`, `run`, `init`). */
@@ -41,7 +41,7 @@ export async function rankFiles(table: SymbolTable, pause: () => Promise<void> =
     const add = (to: number, weight: number) => {
       if (to !== from) out[from].set(to, (out[from].get(to) ?? 0) + weight);
     };
-    for (const [name, lines] of Object.entries(file.symbols.references)) {
+    for (const [name, lines] of referenceEntries(file.symbols.references)) {
       const definers = table.definingFiles(name);
       if (definers.size === 0 || definers.size > MAX_DEFINERS_FOR_EDGE) continue;
       for (const key of definers) {

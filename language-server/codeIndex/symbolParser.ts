@@ -1,6 +1,8 @@
 import * as path from 'node:path';
 import { Language, Parser, Query, type Node, type ParseState } from '@vscode/tree-sitter-wasm';
 import {
+  detachedString,
+  encodeReferences,
   MAX_DEFINITIONS_PER_FILE,
   MAX_IMPORTS_PER_FILE,
   MAX_LINES_PER_REFERENCE,
@@ -45,7 +47,7 @@ export class SymbolParser {
     if (!tree) {
       // Over time: the parser gives up and keeps nothing from this file.
       loaded.parser.reset();
-      return { language: spec.id, definitions: [], references: {}, imports: [] };
+      return { language: spec.id, definitions: [], references: '', imports: [] };
     }
     try {
       const queryOptions = { progressCallback: () => performance.now() > deadline } as unknown as { timeoutMicros: number };
@@ -89,7 +91,7 @@ export class SymbolParser {
 
 function signatureOf(lines: readonly string[], row: number): string {
   const line = (lines[row] ?? '').trim();
-  return line.length > MAX_SIGNATURE_CHARS ? `${line.slice(0, MAX_SIGNATURE_CHARS - 1)}…` : line;
+  return detachedString(line.length > MAX_SIGNATURE_CHARS ? `${line.slice(0, MAX_SIGNATURE_CHARS - 1)}…` : line);
 }
 
 function extractDefinitions(query: Query, root: Node, spec: LanguageSpec, lines: readonly string[], options: object): SymbolDefinition[] {
@@ -105,7 +107,7 @@ function extractDefinitions(query: Query, root: Node, spec: LanguageSpec, lines:
     if (!isSymbolKind(captured)) continue;
     const kind: SymbolKind = captured === 'function' && insideAny(whole.node, spec.methodContainers) ? 'method' : captured;
     const row = whole.node.startPosition.row;
-    byNameNode.set(name.id, { pattern: match.patternIndex, def: { name: name.text, kind, line: row + 1, signature: signatureOf(lines, row) } });
+    byNameNode.set(name.id, { pattern: match.patternIndex, def: { name: detachedString(name.text), kind, line: row + 1, signature: signatureOf(lines, row) } });
     if (byNameNode.size >= MAX_DEFINITIONS_PER_FILE) break;
   }
   return [...byNameNode.values()].map((v) => v.def).sort((a, b) => a.line - b.line);
@@ -117,7 +119,7 @@ function insideAny(node: Node, containers: readonly string[]): boolean {
   return false;
 }
 
-function extractReferences(query: Query, root: Node, defined: ReadonlySet<string>, options: object): Record<string, number[]> {
+function extractReferences(query: Query, root: Node, defined: ReadonlySet<string>, options: object): string {
   const references = new Map<string, number[]>();
   for (const capture of query.captures(root, options)) {
     const name = capture.node.text;
@@ -132,7 +134,7 @@ function extractReferences(query: Query, root: Node, defined: ReadonlySet<string
     }
     if (list.length < MAX_LINES_PER_REFERENCE && list[list.length - 1] !== line) list.push(line);
   }
-  return Object.fromEntries(references);
+  return encodeReferences(references);
 }
 
 function extractImports(query: Query, root: Node, options: object): string[] {
@@ -140,7 +142,7 @@ function extractImports(query: Query, root: Node, options: object): string[] {
   for (const capture of query.captures(root, options)) {
     if (capture.name !== 'import') continue;
     const text = capture.node.text.replace(/^"|"$/g, '').trim();
-    if (text !== '' && text.length < 300) imports.add(text);
+    if (text !== '' && text.length < 300) imports.add(detachedString(text));
     if (imports.size >= MAX_IMPORTS_PER_FILE) break;
   }
   return [...imports];

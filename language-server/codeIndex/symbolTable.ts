@@ -1,4 +1,4 @@
-import type { FileSymbols, SymbolDefinition } from './fileSymbols';
+import { referenceLines, type FileSymbols, type SymbolDefinition } from './fileSymbols';
 
 /** One indexed file: where it is, what identified its content, and its symbols. */
 export interface IndexedFile {
@@ -102,7 +102,7 @@ export class SymbolTable {
   references(name: string): ReferenceHit[] {
     const hits: ReferenceHit[] = [];
     for (const file of this.files.values()) {
-      const lines = Object.prototype.hasOwnProperty.call(file.symbols.references, name) ? file.symbols.references[name] : undefined;
+      const lines = referenceLines(file.symbols.references, name);
       if (lines && lines.length > 0) hits.push({ file, lines });
     }
     return hits.sort((a, b) => (a.file.relative < b.file.relative ? -1 : a.file.relative > b.file.relative ? 1 : 0));

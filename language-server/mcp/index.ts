@@ -16,3 +16,4 @@ export { McpWorkspaceStore, toolApprovalKey } from './mcpWorkspaceStore';
 export { McpToolApprovals } from './mcpToolApprovals';
 export { McpServerRequests, DEFAULT_SAMPLING_PER_HOUR, type McpSampler } from './mcpServerRequests';
 export { createMcpSampler } from './createMcpSampler';
+export { TeamMcp, type TeamMcpDeps } from './teamMcp';

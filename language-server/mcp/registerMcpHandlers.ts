@@ -2,11 +2,19 @@ import type { Connection } from 'vscode-languageserver/node';
 import { McpListRequest, McpResourcesRequest, McpRestartRequest, McpSignOutRequest } from '../../protocol/lspMethods';
 import { guarded } from '../guarded';
 import type { McpService } from './mcpService';
+import type { TeamMcp } from './teamMcp';
 
-/** `hearth/mcp/list`, `hearth/mcp/restart` and `hearth/mcp/resources`: the editor's view of the MCP servers, its one action on them, and their resources for `@`. */
-export function registerMcpHandlers(connection: Connection, mcp: McpService): void {
+/** `hearth/mcp/list`, `hearth/mcp/restart` and `hearth/mcp/resources` (the developer's and, in remote mode, the team server's): the editor's view of the MCP servers, its one action on them, and their resources for `@`. */
+export function registerMcpHandlers(connection: Connection, mcp: McpService, team: TeamMcp): void {
   connection.onRequest(McpListRequest.type, guarded(() => mcp.list()));
   connection.onRequest(McpRestartRequest.type, guarded(({ name }) => mcp.restart(name)));
-  connection.onRequest(McpResourcesRequest.type, guarded(({ query }) => mcp.resources(query)));
+  // The developer's own servers' resources first, then the team server's (remote mode).
+  connection.onRequest(
+    McpResourcesRequest.type,
+    guarded(async ({ query }) => {
+      const [own, shared] = await Promise.all([mcp.resources(query), team.resources(query)]);
+      return { resources: [...own.resources, ...shared] };
+    }),
+  );
   connection.onRequest(McpSignOutRequest.type, guarded(({ name }) => mcp.signOut(name)));
 }

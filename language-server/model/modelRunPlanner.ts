@@ -88,8 +88,8 @@ export class ModelRunPlanner {
       numCtx = this.chosen.get(key) ?? Math.max(512, Math.min(details.contextLength ?? FALLBACK_CONTEXT, CONTEXT_CAP));
     }
     this.chosen.set(key, numCtx);
-    // Without an /api/ps answer nothing is known about loading, and nothing is announced.
-    const cold = loadedList !== undefined && !loaded;
+    // Without an /api/ps answer nothing is known about loading, and nothing is announced; nor for a provider's model, which /api/ps never lists.
+    const cold = loadedList !== undefined && !loaded && details.loadTracked !== false;
     // The request about to be sent loads the model; the next plan must see that rather than a stale "not loaded".
     if (cold) this.loaded.delete(agent.host);
     return { numCtx, think: this.thinkFor(model, path, details.capabilities, chat), cold };

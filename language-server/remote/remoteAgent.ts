@@ -16,11 +16,18 @@ import { decodeModelInfo, decodeServerMessage } from '../../protocol/grpc/decode
 import { encodeChatStart, encodeToolResult } from '../../protocol/grpc/encodeChat';
 import { executorForMode, HearthException, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
 import { AsyncQueue } from './asyncQueue';
-import { callWithPolicy, COMPLETION_POLICY, decideRetry, DEFAULT_BACKOFF, INTERACTIVE_POLICY, newAttemptState, sleep, type BackoffPolicy, type RemoteCallPolicy } from './remoteCallPolicy';
+import { COMPLETION_POLICY, decideRetry, DEFAULT_BACKOFF, INTERACTIVE_POLICY, newAttemptState, sleep, type BackoffPolicy, type RemoteCallPolicy } from './remoteCallPolicy';
+import { callUnary, type UnaryStart } from './callUnary';
+import { RemoteMcpClient } from './remoteMcpClient';
+import { decodeSampleResponse, encodeSampleRequest, type SampleAnswer, type SampleParams } from '../../protocol/grpc/sampleMessages';
+import type { SampleResponse__Output } from '../../protocol/generated/hearth/v1/SampleResponse';
 import { droppedTurn, toHearthErrorFromGrpc } from './remoteErrors';
 import type { TeamConnection } from './teamConnection';
 
 type StreamItem = { kind: 'message'; message: ChatServerMessage__Output } | { kind: 'error'; error: unknown } | { kind: 'end' };
+
+/** A sampling answer of up to 32k tokens from a busy shared GPU. */
+const SAMPLE_DEADLINE_MS = 10 * 60_000;
 
 /** How long a cancelled turn waits for the server's own `done` before the stream is cut. */
 const CANCEL_GRACE_MS = 1500;
@@ -40,8 +47,12 @@ export class RemoteAgent implements Agent {
   /** Inline completions: one attempt, never waiting for the server. */
   private readonly completion: RemoteCallPolicy;
 
+  /** The admin's MCP servers' resources and prompts. */
+  readonly mcp: RemoteMcpClient;
+
   constructor(private readonly connection: TeamConnection, backoff: BackoffPolicy = DEFAULT_BACKOFF) {
     this.interactive = { ...INTERACTIVE_POLICY, backoff };
+    this.mcp = new RemoteMcpClient(connection, (start, signal) => this.unary(start, this.interactive, signal));
     this.completion = { ...COMPLETION_POLICY, backoff: { ...backoff, attempts: COMPLETION_POLICY.backoff.attempts } };
   }
 
@@ -266,24 +277,22 @@ export class RemoteAgent implements Agent {
     await this.unary<SuggestionReportAck__Output>((md, cb) => this.connection.completion.Report({ languages }, md, { deadline: Date.now() + 10_000 }, cb), this.completion, signal);
   }
 
-  /** A unary call with auth, under the remote-call policy (retries, one re-sign-in, the server's retry-after). */
-  private async unary<T>(
-    start: (md: Awaited<ReturnType<TeamConnection['metadata']>>, cb: (err: ServiceError | null, res?: T) => void) => { cancel(): void },
-    policy: RemoteCallPolicy,
-    signal?: AbortSignal,
-  ): Promise<T> {
-    const attempt = async (): Promise<T> => {
-      const md = await this.connection.metadata(signal);
-      return new Promise<T>((resolve, reject) => {
-        const call = start(md, (err, res) => (err ? reject(err) : resolve(res as T)));
-        signal?.addEventListener('abort', () => call.cancel(), { once: true });
-      });
-    };
+  /**
+   * One completion for an MCP sampling request the user approved here, on the
+   * team server's model (AgentService.Sample). The answer is checked: a known
+   * stop reason and at most `maxChars` characters.
+   */
+  async sample(params: SampleParams, maxChars: number, signal: AbortSignal): Promise<SampleAnswer> {
+    const res = await this.unary<SampleResponse__Output>((md, cb) => this.connection.agent.Sample(encodeSampleRequest(params), md, { deadline: Date.now() + SAMPLE_DEADLINE_MS }, cb), this.interactive, signal);
     try {
-      return await callWithPolicy(attempt, policy, { signal, reauthenticate: () => this.connection.auth.invalidate() });
+      return decodeSampleResponse(res, maxChars);
     } catch (err) {
-      if (signal?.aborted) throw new HearthException({ code: 'cancelled', message: 'The request was cancelled.', host: this.host, retryable: true });
-      throw new HearthException(toHearthErrorFromGrpc(err, this.host, false), { cause: err });
+      throw new HearthException({ code: 'internal', message: `The team server sent an invalid sampling answer (${(err as Error).message}).`, host: this.host, retryable: false });
     }
+  }
+
+  /** A unary call with auth, under the remote-call policy (retries, one re-sign-in, the server's retry-after). */
+  unary<T>(start: UnaryStart<T>, policy: RemoteCallPolicy = this.interactive, signal?: AbortSignal): Promise<T> {
+    return callUnary(this.connection, start, policy, signal);
   }
 }

@@ -7,6 +7,7 @@ import * as grpc from '@grpc/grpc-js';
 import type { AgentServiceClient } from '../../protocol/generated/hearth/v1/AgentService';
 import type { AuthServiceClient } from '../../protocol/generated/hearth/v1/AuthService';
 import type { CompletionServiceClient } from '../../protocol/generated/hearth/v1/CompletionService';
+import type { McpServiceClient } from '../../protocol/generated/hearth/v1/McpService';
 import type { ModelServiceClient } from '../../protocol/generated/hearth/v1/ModelService';
 import { hearthPackage } from '../../protocol/grpc/loadProtos';
 import type { TeamServerAddress } from './teamServerUrl';
@@ -36,6 +37,8 @@ export class TeamConnection {
   readonly agent: AgentServiceClient;
   readonly models: ModelServiceClient;
   readonly completion: CompletionServiceClient;
+  /** The admin's MCP servers' resources and prompts. */
+  readonly mcp: McpServiceClient;
   private readonly authClient: AuthServiceClient;
 
   constructor(readonly options: TeamConnectionOptions) {
@@ -61,6 +64,7 @@ export class TeamConnection {
     this.agent = new pkg.AgentService(address.target, creds, shared);
     this.models = new pkg.ModelService(address.target, creds, shared);
     this.completion = new pkg.CompletionService(address.target, creds, shared);
+    this.mcp = new pkg.McpService(address.target, creds, shared);
     this.auth = new TeamAuth(this.authClient, options.apiKey, options.clientName ?? 'Hearth', options.refreshLeadMs);
   }
 
@@ -81,6 +85,7 @@ export class TeamConnection {
     this.agent.close();
     this.models.close();
     this.completion.close();
+    this.mcp.close();
     this.authClient.close();
   }
 }

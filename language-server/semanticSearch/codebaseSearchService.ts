@@ -1,9 +1,11 @@
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { SemanticIndexProgress } from '../../protocol/lspMethods';
+import { isGitignored } from '../codeIndex/isGitignored';
 import { WorkspaceConfinement, type WorkspaceRoot } from '../tools';
-import type { Ranked } from './bm25Index';
+import { createOllamaEmbedder, EmbeddingUnavailable, reciprocalRankFusion, type Embedder, type Ranked } from '../../agent-host';
 import { DEFAULT_LIMITS, FolderIndex, type IndexLimits } from './folderIndex';
-import { createOllamaEmbedder, EmbeddingUnavailable, type Embedder } from './ollamaEmbedder';
-import { reciprocalRankFusion } from './reciprocalRankFusion';
 
 export interface SemanticSearchConfig {
   enabled: boolean;
@@ -36,8 +38,10 @@ export interface CodebaseSearchServiceOptions {
   onProgress?: (progress: SemanticIndexProgress) => void;
   log?: (message: string) => void;
   limits?: Partial<IndexLimits>;
-  /** How long file changes are collected before a sync (default 1.5 s). */
+  /** How long file changes are collected before they are applied (default 300 ms). */
   debounceMs?: number;
+  /** More changed paths than this in one batch (a branch switch) are checked by one full walk instead (default 500). */
+  maxIncrementalPaths?: number;
   /** Replaces the Ollama embedder (tests, benchmarks). */
   embedderFor?: (config: SemanticSearchConfig) => Embedder | undefined;
 }
@@ -62,6 +66,11 @@ export class CodebaseSearchService {
   private syncing?: { controller: AbortController; done: Promise<void> };
   private pendingSync = false;
   private timer?: NodeJS.Timeout;
+  /** Paths the watcher or the editor reported since the last batch was applied. */
+  private readonly changed = new Set<string>();
+  private applyingChanges?: Promise<void>;
+  /** The batch of changed paths being applied now (a full sync waits for it, so one file is never indexed twice at once). */
+  private batch?: { controller: AbortController; done: Promise<void> };
   private progress: SemanticIndexProgress = { phase: 'off', done: 0, total: 0 };
   private disposed = false;
 
@@ -86,17 +95,42 @@ export class CodebaseSearchService {
     return this.opening;
   }
 
-  /** A file in the workspace changed: sync soon (changes are collected for `debounceMs`). */
-  filesChanged(): void {
+  /**
+   * Files (or folders) changed, were created or deleted: the watcher's and
+   * the editor's `file:` URIs. Collected for `debounceMs`, then only those
+   * paths are read again; the workspace is walked in full only at start, on
+   * a re-index, when a .gitignore changed, or for a very large batch.
+   */
+  filesChanged(uris: readonly string[]): void {
     if (this.disposed || this.progress.phase === 'off') return;
+    for (const uri of uris) {
+      const file = toPath(uri);
+      if (file) this.changed.add(file);
+    }
     clearTimeout(this.timer);
-    this.timer = setTimeout(() => void this.sync(), this.options.debounceMs ?? 1500);
+    this.timer = setTimeout(() => void this.applyChanges(), this.options.debounceMs ?? 300);
+    this.timer.unref?.();
   }
 
-  /** Resolves when no sync is running or waiting (tests and the benchmark). */
+  /** Checks every file again (the status bar's Re-index): unchanged files are not re-read. */
+  reindex(): Promise<void> {
+    return this.sync();
+  }
+
+  /** Stops a running sync where it is (the status bar's Pause); what it indexed stays searchable. */
+  async pause(): Promise<void> {
+    if (!this.syncing) return;
+    await this.stopSync();
+    this.setProgress({ phase: 'paused', done: 0, total: 0, message: 'Indexing paused; search answers from what is indexed. Re-index to continue.' });
+  }
+
+  /** Resolves when no sync or change batch is running or waiting (tests and the benchmark). */
   async idle(): Promise<void> {
     await this.opening;
-    while (this.syncing || this.pendingSync) await (this.syncing?.done ?? Promise.resolve());
+    while (this.syncing || this.pendingSync || this.applyingChanges || this.changed.size > 0) {
+      if (this.changed.size > 0 && !this.applyingChanges && !this.syncing) await this.applyChanges();
+      await (this.syncing?.done ?? this.applyingChanges ?? Promise.resolve());
+    }
   }
 
   async search(query: string, limit: number, signal: AbortSignal): Promise<CodebaseSearchOutcome> {
@@ -182,6 +216,7 @@ export class CodebaseSearchService {
 
   private async sync(): Promise<void> {
     if (this.disposed || this.indexes.length === 0) return;
+    while (this.batch) await this.batch.done;
     if (this.syncing) {
       // One sync at a time; changes that arrive meanwhile get one more pass.
       this.pendingSync = true;
@@ -239,7 +274,70 @@ export class CodebaseSearchService {
     }
   }
 
+  /**
+   * Applies the collected changes, one path at a time, to the folder index
+   * that holds each. Waits for a running full sync (which may already have
+   * read some of them; reading one again costs one file), and runs one batch
+   * at a time.
+   */
+  private async applyChanges(): Promise<void> {
+    if (this.applyingChanges || this.disposed) return this.applyingChanges;
+    const run = async () => {
+      while (this.changed.size > 0 && !this.disposed) {
+        await this.opening;
+        while (this.syncing) await this.syncing.done.catch(() => undefined);
+        const batch = [...this.changed];
+        this.changed.clear();
+        if (this.indexes.length === 0) return;
+        if (batch.length > (this.options.maxIncrementalPaths ?? 500) || batch.some((p) => path.basename(p) === '.gitignore')) {
+          // A branch switch, or rules that may admit or exclude any file: one walk decides for all.
+          await this.sync();
+          continue;
+        }
+        const controller = new AbortController();
+        let rebuild = false;
+        const done = (async () => {
+          for (const file of batch) {
+            if (controller.signal.aborted) return;
+            const located = this.locate(file);
+            if (!located) continue;
+            const isDirectory = (await fs.lstat(file).catch(() => undefined))?.isDirectory() ?? false;
+            const ignored = located.relative.split('/').includes('.git') || (await isGitignored(located.index.rootRealPath, located.relative, isDirectory));
+            if ((await located.index.updatePath(located.relative, ignored, controller.signal)) === 'rebuild') rebuild = true;
+          }
+        })().catch((e: unknown) => {
+          if (!controller.signal.aborted) this.options.log?.(`Codebase index: could not apply file changes: ${(e as Error).message}`);
+        });
+        this.batch = { controller, done };
+        await done;
+        this.batch = undefined;
+        if (rebuild) await this.sync();
+        else if (this.progress.phase === 'ready') this.setProgress({ ...this.progress, done: this.fileCount(), total: this.fileCount() });
+      }
+    };
+    this.applyingChanges = run().finally(() => (this.applyingChanges = undefined));
+    return this.applyingChanges;
+  }
+
+  /** The folder index holding `file` and its path inside, or undefined for a path outside every folder. */
+  private locate(file: string): { index: FolderIndex; relative: string } | undefined {
+    for (const { root, index } of this.indexes) {
+      for (const base of [root.realPath, root.givenPath]) {
+        const relative = path.relative(base, file);
+        if (relative === '' || relative.startsWith('..') || path.isAbsolute(relative)) continue;
+        return { index, relative: relative.split(path.sep).join('/') };
+      }
+    }
+    return undefined;
+  }
+
+  private fileCount(): number {
+    return this.indexes.reduce((n, i) => n + i.index.fileCount, 0);
+  }
+
   private async stopSync(): Promise<void> {
+    this.batch?.controller.abort();
+    await this.batch?.done;
     const running = this.syncing;
     if (!running) return;
     running.controller.abort();
@@ -247,7 +345,16 @@ export class CodebaseSearchService {
   }
 
   private setProgress(progress: SemanticIndexProgress): void {
-    this.progress = progress;
+    this.progress = { ...progress, embeddingModel: progress.phase === 'off' ? undefined : (this.embedder?.model ?? '') };
     this.options.onProgress?.({ ...progress });
+  }
+}
+
+function toPath(uri: string): string | undefined {
+  if (!uri.startsWith('file:')) return undefined;
+  try {
+    return fileURLToPath(uri);
+  } catch {
+    return undefined;
   }
 }

@@ -2,13 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as fs from 'node:fs/promises';
 import { looksBinary, openPinnedPath, readPinned, walkFiles } from '../tools';
-import { Bm25Index, type Ranked } from './bm25Index';
-import { chunkText, DEFAULT_CHUNK_OPTIONS } from './chunkText';
-import { isIndexable } from './indexableFiles';
-import { IndexStore, type FileRecord } from './indexStore';
-import { EmbeddingUnavailable, type Embedder } from './ollamaEmbedder';
-import { pathTerms, searchTerms } from './searchTerms';
-import { topKByDot } from './topKByDot';
+import { Bm25Index, chunkText, DEFAULT_CHUNK_OPTIONS, EmbeddingUnavailable, IndexStore, isIndexable, pathTerms, searchTerms, topKByDot, type Embedder, type FileRecord, type Ranked } from '../../agent-host';
 
 export interface IndexLimits {
   /** Bigger files are left out (bundles, generated code, data). */
@@ -171,6 +165,54 @@ export class FolderIndex {
     report.files = this.files.size;
     report.chunks = this.liveChunks;
     return report;
+  }
+
+  /**
+   * Brings the files at one path up to date after a file-watcher event,
+   * without walking the rest of the folder: a file is indexed again if its
+   * size or mtime changed, a folder is walked (a folder moved in), and a path
+   * that is gone, ignored or no longer indexable takes its files out of the
+   * index. Returns 'rebuild' when the embedding model changed its dimensions
+   * meanwhile (everything was dropped: a full sync is due).
+   */
+  async updatePath(rel: string, ignored: boolean, signal: AbortSignal): Promise<'done' | 'rebuild'> {
+    const store = this.requireStore();
+    const stat = ignored ? undefined : await fs.lstat(path.join(this.rootRealPath, rel)).catch(() => undefined);
+    const listed = new Set<string>();
+    if (stat?.isFile() || stat?.isDirectory()) {
+      for await (const file of walkFiles(this.rootRealPath, rel, { signal, maxEntries: this.limits.maxWalkEntries })) {
+        if (!isIndexable(file.relativeToRoot) || !this.include(file.relativeToRoot)) continue;
+        const now = await fs.lstat(file.absolute).catch(() => undefined);
+        if (!now?.isFile() || now.size > this.limits.maxFileBytes) continue;
+        listed.add(file.relativeToRoot);
+        const known = this.files.get(file.relativeToRoot);
+        const wantVectors = this.embedder !== undefined && this.embeddingProblem === undefined;
+        if (known && known.mtimeMs === now.mtimeMs && known.size === now.size && (!wantVectors || known.embedded || known.ids.length === 0)) continue;
+        await this.indexFile(file.relativeToRoot, signal);
+        if (this.resetDuringSync) {
+          this.resetDuringSync = false;
+          return 'rebuild';
+        }
+      }
+    }
+    // What the path held before and does not hold now: deleted, ignored, over the cap, or a folder emptied.
+    if (!stat?.isDirectory() && (this.files.has(rel) || path.extname(rel) !== '')) {
+      // A file: no scan of every known path (a mass delete of files must not cost files × index size;
+      // a deleted folder whose name has a dot is cleaned up by the next full sync instead).
+      if (this.files.has(rel) && !listed.has(rel)) {
+        this.drop(rel);
+        await store.remove(rel);
+      }
+      return 'done';
+    }
+    const prefix = `${rel}/`;
+    for (const known of [...this.files.keys()]) {
+      if ((known === rel || known.startsWith(prefix)) && !listed.has(known)) {
+        this.drop(known);
+        await store.remove(known);
+      }
+    }
+    return 'done';
   }
 
   /** Ranked chunk ids by BM25. */

@@ -9,10 +9,10 @@ import type { CodebaseSearchService } from './codebaseSearchService';
  * creations, deletions and changes made outside the editor matter as much as
  * saves; its notifications reach the service through the server's one
  * `onDidChangeWatchedFiles` handler, which a connection allows only once) and
- * document saves both ask the service for a debounced sync, which re-reads
- * only changed files.
+ * document saves both hand the service the paths that changed; it re-reads
+ * only those (see CodebaseSearchService.filesChanged).
  */
 export function registerCodebaseSearch(connection: Connection, documents: TextDocuments<TextDocument>, service: CodebaseSearchService): void {
   connection.onRequest(SemanticIndexStatusRequest.type, () => service.status);
-  documents.onDidSave(() => service.filesChanged());
+  documents.onDidSave((e) => service.filesChanged([e.document.uri]));
 }

@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, type McpSettings, type TeamServerSettings, type ThinkSetting, type CodebaseSearchSettings } from '../../protocol/lspMethods';
 import { SUBAGENT_ROLES, type SubagentRole } from '../../protocol/chat';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
+import { checkProviders } from '../../agent-host';
 
 /** Reads the `hearth` section as the client reports it; undefined when the client cannot answer. */
 export type ConfigurationSource = () => Promise<unknown>;
@@ -60,8 +62,11 @@ function section(value: unknown, key: string): Record<string, unknown> {
 }
 
 export function toSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): HearthSettings {
+  const providers = checkProviders(raw && typeof raw === 'object' ? (raw as Record<string, unknown>).providers : undefined);
   return {
     ollama: { host: normalizeOllamaHost(str(section(raw, 'ollama').host), env) },
+    providers: providers.providers,
+    providerProblems: providers.problems,
     chat: toChatSettings(section(raw, 'chat')),
     completion: toCompletionSettings(section(raw, 'completion')),
     agent: toAgentSettings(section(raw, 'agent')),
@@ -79,6 +84,8 @@ function toCodebaseSearchSettings(raw: Record<string, unknown>): CodebaseSearchS
   return {
     enabled: typeof raw.enabled === 'boolean' ? raw.enabled : true,
     embeddingModel: typeof raw.embeddingModel === 'string' ? raw.embeddingModel.trim() : 'nomic-embed-text',
+    // Absolute paths only: a relative one would depend on the process's working folder.
+    documentationFolders: Array.isArray(raw.documentationFolders) ? raw.documentationFolders.filter((f): f is string => typeof f === 'string' && path.isAbsolute(f.trim())).map((f) => f.trim()) : [],
   };
 }
 

@@ -5,11 +5,12 @@ import { splitArguments } from './substituteArguments';
 /**
  * The command name of an MCP prompt: `mcp.<server namespace>.<prompt>`, the
  * namespace being the one its tools carry (`everything.echo` →
- * `/mcp.everything.args-prompt`). The prompt part is cleaned to the
- * characters a command name may have.
+ * `/mcp.everything.args-prompt`); the team server's prompts take `team.`
+ * instead of `mcp.`. The prompt part is cleaned to the characters a command
+ * name may have.
  */
-export function mcpPromptCommandName(prompt: Pick<McpPrompt, 'namespace' | 'name'>): string {
-  return `${MCP_PROMPT_PREFIX}${prompt.namespace}.${prompt.name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100)}`;
+export function mcpPromptCommandName(prompt: Pick<McpPrompt, 'namespace' | 'name'>, prefix = MCP_PROMPT_PREFIX): string {
+  return `${prefix}${prompt.namespace}.${prompt.name.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 100)}`;
 }
 
 /** `<required> [optional]`, in declared order. */
@@ -25,9 +26,9 @@ export function mcpPromptArgumentHint(prompt: Pick<McpPrompt, 'arguments'>): str
  * argument takes the whole text. Throws an Error whose message tells the
  * user what is missing or extra and how to write the command.
  */
-export function bindMcpPromptArguments(prompt: McpPrompt, text: string): Record<string, string> {
+export function bindMcpPromptArguments(prompt: McpPrompt, text: string, prefix = MCP_PROMPT_PREFIX): Record<string, string> {
   const declared = prompt.arguments;
-  const usage = `/${mcpPromptCommandName(prompt)}${declared.length ? ` ${mcpPromptArgumentHint(prompt)}` : ''}`;
+  const usage = `/${mcpPromptCommandName(prompt, prefix)}${declared.length ? ` ${mcpPromptArgumentHint(prompt)}` : ''}`;
   const values: Record<string, string> = {};
   const names = new Set(declared.map((a) => a.name));
   const single = declared.length === 1 ? declared[0].name : undefined;
@@ -55,7 +56,7 @@ export function bindMcpPromptArguments(prompt: McpPrompt, text: string): Record<
   const missing = declared.filter((a) => a.required && !values[a.name]);
   if (missing.length > 0) {
     const list = missing.map((a) => `${a.name}${a.description ? ` (${a.description})` : ''}`).join(', ');
-    throw new Error(`/${mcpPromptCommandName(prompt)} needs ${missing.length === 1 ? 'the argument' : 'the arguments'} ${list}. Write it as ${usage}, or with name=value.`);
+    throw new Error(`/${mcpPromptCommandName(prompt, prefix)} needs ${missing.length === 1 ? 'the argument' : 'the arguments'} ${list}. Write it as ${usage}, or with name=value.`);
   }
   return values;
 }

@@ -14,11 +14,17 @@ import * as path from 'node:path';
 import { HearthException, type McpPrompt, type McpPromptContent } from '../../agent-host';
 import { resourceMention, type ContextItem } from '../../protocol/chat';
 import type { ChatCommandParams, ChatCommandResult, ChatSendParams, ChatTurnStarted } from '../../protocol/lspMethods';
-import { MCP_PROMPT_PREFIX, type SlashCommandInfo } from '../../protocol/slashCommands';
+import { MCP_PROMPT_PREFIX, TEAM_PROMPT_PREFIX, type SlashCommandInfo } from '../../protocol/slashCommands';
 import { BUILTIN_COMMANDS, expandCodeCommand, isBuiltinCommand, isCode, NEW_CHAT_COMMAND } from './builtinCommands';
 import { bindMcpPromptArguments, mcpPromptArgumentHint, mcpPromptCommandName } from './mcpPromptCommand';
 import { readPromptFiles, type PromptFileCommand } from './promptFiles';
 import { substituteArguments } from './substituteArguments';
+
+/** Where MCP prompts come from: the developer's own servers, or the team server's. */
+export interface McpPromptSource {
+  listPrompts(): Promise<McpPrompt[]>;
+  getPrompt(server: string, name: string, args: Record<string, string>, maxChars: number): Promise<McpPromptContent>;
+}
 
 export interface SlashCommandServiceDeps {
   /** Absolute paths of the workspace folders; each may hold `.hearth/prompts/`. */
@@ -27,10 +33,9 @@ export interface SlashCommandServiceDeps {
   userPromptsDir: string;
   /** VS Code Workspace Trust, read whenever it matters: an untrusted workspace's prompt files are not read. */
   workspaceTrusted(): boolean;
-  mcp: {
-    listPrompts(): Promise<McpPrompt[]>;
-    getPrompt(server: string, name: string, args: Record<string, string>, maxChars: number): Promise<McpPromptContent>;
-  };
+  mcp: McpPromptSource;
+  /** The team server's MCP servers (remote mode): their prompts are `/team.<server>.<prompt>`. */
+  teamMcp?: McpPromptSource;
   /** Starts the turn (ChatService.send): the typed text is stored, the expansion goes to the model. */
   send(params: ChatSendParams, expansion: string): Promise<ChatTurnStarted>;
   log(message: string): void;
@@ -56,7 +61,11 @@ export class SlashCommandService {
 
   /** The commands whose name starts with `query`, then those that contain it; built-ins first, then prompt files, then MCP prompts. */
   async list(query: string): Promise<{ commands: SlashCommandInfo[] }> {
-    const [files, prompts] = await Promise.all([this.promptFiles(), this.deps.mcp.listPrompts().catch(() => [] as McpPrompt[])]);
+    const [files, prompts, teamPrompts] = await Promise.all([
+      this.promptFiles(),
+      this.deps.mcp.listPrompts().catch(() => [] as McpPrompt[]),
+      this.deps.teamMcp?.listPrompts().catch(() => [] as McpPrompt[]) ?? [],
+    ]);
     const all: SlashCommandInfo[] = [
       ...BUILTIN_COMMANDS,
       ...files.map((f): SlashCommandInfo => ({
@@ -68,6 +77,17 @@ export class SlashCommandService {
       ...prompts.map((p): SlashCommandInfo => {
         const hint = mcpPromptArgumentHint(p);
         return { name: mcpPromptCommandName(p), description: p.description || p.title || `Prompt of the MCP server "${p.server}"`, ...(hint ? { argumentHint: hint } : {}), source: 'mcp', server: p.server };
+      }),
+      ...teamPrompts.map((p): SlashCommandInfo => {
+        const hint = mcpPromptArgumentHint(p);
+        return {
+          name: mcpPromptCommandName(p, TEAM_PROMPT_PREFIX),
+          description: p.description || p.title || `Prompt of the team server's MCP server "${p.server}"`,
+          ...(hint ? { argumentHint: hint } : {}),
+          source: 'mcp',
+          server: p.server,
+          team: true,
+        };
       }),
     ];
     const q = query.toLowerCase();
@@ -103,31 +123,40 @@ export class SlashCommandService {
       if (!editorContext) throw invalid(`/${name} works on code: select some code or open a file in the editor (or attach one with @), then send it again.`);
       return { expansion: builtin, context: [...context, editorContext] };
     }
-    if (name.startsWith(MCP_PROMPT_PREFIX)) return this.expandMcpPrompt(name, args, context);
+    if (name.startsWith(MCP_PROMPT_PREFIX)) return this.expandMcpPrompt(name, args, context, this.deps.mcp, MCP_PROMPT_PREFIX);
+    if (name.startsWith(TEAM_PROMPT_PREFIX) && this.deps.teamMcp) return this.expandMcpPrompt(name, args, context, this.deps.teamMcp, TEAM_PROMPT_PREFIX);
     const file = (await this.promptFiles()).find((f) => f.name === name);
     if (!file) throw invalid(`There is no slash command /${name}. Type / in the chat to see the commands; to send a message that starts with "/", begin it with a space.`);
     if (!file.body) throw invalid(`The prompt file ${file.file} is empty, so /${name} has nothing to send.`);
     return { expansion: substituteArguments(file.body, args), context };
   }
 
-  private async expandMcpPrompt(name: string, args: string, context: ContextItem[]): Promise<{ expansion: string; context: ContextItem[] }> {
-    const prompt = (await this.deps.mcp.listPrompts()).find((p) => mcpPromptCommandName(p) === name);
-    if (!prompt) throw invalid(`There is no MCP prompt /${name}. Its server may not be running: run "Hearth: List MCP Servers" to check, or type / to see the prompts there are.`);
+  private async expandMcpPrompt(name: string, args: string, context: ContextItem[], source: McpPromptSource, prefix: string): Promise<{ expansion: string; context: ContextItem[] }> {
+    const team = prefix === TEAM_PROMPT_PREFIX;
+    const prompt = (await source.listPrompts()).find((p) => mcpPromptCommandName(p, prefix) === name);
+    if (!prompt) {
+      throw invalid(
+        team
+          ? `There is no team server prompt /${name}. Hearth may not be connected to the team server, or its MCP server is not running; type / to see the prompts there are.`
+          : `There is no MCP prompt /${name}. Its server may not be running: run "Hearth: List MCP Servers" to check, or type / to see the prompts there are.`,
+      );
+    }
     let values: Record<string, string>;
     try {
-      values = bindMcpPromptArguments(prompt, args);
+      values = bindMcpPromptArguments(prompt, args, prefix);
     } catch (err) {
       throw invalid(messageOf(err));
     }
     let content: McpPromptContent;
     try {
-      content = await this.deps.mcp.getPrompt(prompt.server, prompt.name, values, MAX_MCP_PROMPT_CHARS);
+      content = await source.getPrompt(prompt.server, prompt.name, values, MAX_MCP_PROMPT_CHARS);
     } catch (err) {
-      throw invalid(`The MCP server "${prompt.server}" could not give the prompt ${prompt.name}: ${messageOf(err)}`);
+      throw invalid(`The ${team ? 'team server\'s ' : ''}MCP server "${prompt.server}" could not give the prompt ${prompt.name}: ${messageOf(err)}`);
     }
     if (!content.text.trim() && content.resources.length === 0) throw invalid(`The MCP server "${prompt.server}" returned an empty prompt for ${prompt.name}.`);
     // Embedded resources are data attached to the message, exactly like a resource attached with @.
-    const resources = content.resources.map((r): ContextItem => ({ kind: 'mention', path: resourceMention(prompt.server, r.uri), text: r.text }));
+    // A team prompt's resources are marked as the team server's, so nothing ever reads them from a developer's server.
+    const resources = content.resources.map((r): ContextItem => ({ kind: 'mention', path: resourceMention(prompt.server, r.uri, team), text: r.text }));
     return { expansion: content.text || `Prompt ${prompt.name} of the MCP server "${prompt.server}":`, context: [...context, ...resources] };
   }
 

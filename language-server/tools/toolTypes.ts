@@ -118,6 +118,8 @@ export interface CodebaseSearchHit {
   startLine: number;
   endLine: number;
   snippet: string;
+  /** Set for a passage of one of the user's documentation folders (that folder), which read_file may not reach: the snippet is then the passage itself. */
+  documentation?: string;
 }
 
 /** The codebase index as codebase_search sees it (implemented by language-server/semanticSearch). */

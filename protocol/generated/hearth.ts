@@ -21,16 +21,31 @@ import type { ContextEvent as _hearth_v1_ContextEvent, ContextEvent__Output as _
 import type { ContextItem as _hearth_v1_ContextItem, ContextItem__Output as _hearth_v1_ContextItem__Output } from './hearth/v1/ContextItem';
 import type { DoneEvent as _hearth_v1_DoneEvent, DoneEvent__Output as _hearth_v1_DoneEvent__Output } from './hearth/v1/DoneEvent';
 import type { ErrorEvent as _hearth_v1_ErrorEvent, ErrorEvent__Output as _hearth_v1_ErrorEvent__Output } from './hearth/v1/ErrorEvent';
+import type { GetMcpPromptRequest as _hearth_v1_GetMcpPromptRequest, GetMcpPromptRequest__Output as _hearth_v1_GetMcpPromptRequest__Output } from './hearth/v1/GetMcpPromptRequest';
+import type { GetMcpPromptResponse as _hearth_v1_GetMcpPromptResponse, GetMcpPromptResponse__Output as _hearth_v1_GetMcpPromptResponse__Output } from './hearth/v1/GetMcpPromptResponse';
 import type { HearthError as _hearth_v1_HearthError, HearthError__Output as _hearth_v1_HearthError__Output } from './hearth/v1/HearthError';
 import type { ImageAttachment as _hearth_v1_ImageAttachment, ImageAttachment__Output as _hearth_v1_ImageAttachment__Output } from './hearth/v1/ImageAttachment';
 import type { LanguageSuggestions as _hearth_v1_LanguageSuggestions, LanguageSuggestions__Output as _hearth_v1_LanguageSuggestions__Output } from './hearth/v1/LanguageSuggestions';
 import type { LineRange as _hearth_v1_LineRange, LineRange__Output as _hearth_v1_LineRange__Output } from './hearth/v1/LineRange';
+import type { ListMcpPromptsRequest as _hearth_v1_ListMcpPromptsRequest, ListMcpPromptsRequest__Output as _hearth_v1_ListMcpPromptsRequest__Output } from './hearth/v1/ListMcpPromptsRequest';
+import type { ListMcpPromptsResponse as _hearth_v1_ListMcpPromptsResponse, ListMcpPromptsResponse__Output as _hearth_v1_ListMcpPromptsResponse__Output } from './hearth/v1/ListMcpPromptsResponse';
+import type { ListMcpResourcesRequest as _hearth_v1_ListMcpResourcesRequest, ListMcpResourcesRequest__Output as _hearth_v1_ListMcpResourcesRequest__Output } from './hearth/v1/ListMcpResourcesRequest';
+import type { ListMcpResourcesResponse as _hearth_v1_ListMcpResourcesResponse, ListMcpResourcesResponse__Output as _hearth_v1_ListMcpResourcesResponse__Output } from './hearth/v1/ListMcpResourcesResponse';
 import type { ListModelsRequest as _hearth_v1_ListModelsRequest, ListModelsRequest__Output as _hearth_v1_ListModelsRequest__Output } from './hearth/v1/ListModelsRequest';
 import type { ListModelsResponse as _hearth_v1_ListModelsResponse, ListModelsResponse__Output as _hearth_v1_ListModelsResponse__Output } from './hearth/v1/ListModelsResponse';
+import type { McpEmbeddedResource as _hearth_v1_McpEmbeddedResource, McpEmbeddedResource__Output as _hearth_v1_McpEmbeddedResource__Output } from './hearth/v1/McpEmbeddedResource';
+import type { McpPromptArgumentInfo as _hearth_v1_McpPromptArgumentInfo, McpPromptArgumentInfo__Output as _hearth_v1_McpPromptArgumentInfo__Output } from './hearth/v1/McpPromptArgumentInfo';
+import type { McpPromptInfo as _hearth_v1_McpPromptInfo, McpPromptInfo__Output as _hearth_v1_McpPromptInfo__Output } from './hearth/v1/McpPromptInfo';
+import type { McpResourceEntry as _hearth_v1_McpResourceEntry, McpResourceEntry__Output as _hearth_v1_McpResourceEntry__Output } from './hearth/v1/McpResourceEntry';
+import type { McpServiceClient as _hearth_v1_McpServiceClient, McpServiceDefinition as _hearth_v1_McpServiceDefinition } from './hearth/v1/McpService';
 import type { ModelInfo as _hearth_v1_ModelInfo, ModelInfo__Output as _hearth_v1_ModelInfo__Output } from './hearth/v1/ModelInfo';
 import type { ModelServiceClient as _hearth_v1_ModelServiceClient, ModelServiceDefinition as _hearth_v1_ModelServiceDefinition } from './hearth/v1/ModelService';
+import type { ReadMcpResourceRequest as _hearth_v1_ReadMcpResourceRequest, ReadMcpResourceRequest__Output as _hearth_v1_ReadMcpResourceRequest__Output } from './hearth/v1/ReadMcpResourceRequest';
+import type { ReadMcpResourceResponse as _hearth_v1_ReadMcpResourceResponse, ReadMcpResourceResponse__Output as _hearth_v1_ReadMcpResourceResponse__Output } from './hearth/v1/ReadMcpResourceResponse';
 import type { RefreshRequest as _hearth_v1_RefreshRequest, RefreshRequest__Output as _hearth_v1_RefreshRequest__Output } from './hearth/v1/RefreshRequest';
 import type { RulesFile as _hearth_v1_RulesFile, RulesFile__Output as _hearth_v1_RulesFile__Output } from './hearth/v1/RulesFile';
+import type { SampleRequest as _hearth_v1_SampleRequest, SampleRequest__Output as _hearth_v1_SampleRequest__Output } from './hearth/v1/SampleRequest';
+import type { SampleResponse as _hearth_v1_SampleResponse, SampleResponse__Output as _hearth_v1_SampleResponse__Output } from './hearth/v1/SampleResponse';
 import type { StatusEvent as _hearth_v1_StatusEvent, StatusEvent__Output as _hearth_v1_StatusEvent__Output } from './hearth/v1/StatusEvent';
 import type { SubagentInfo as _hearth_v1_SubagentInfo, SubagentInfo__Output as _hearth_v1_SubagentInfo__Output } from './hearth/v1/SubagentInfo';
 import type { SubagentOptions as _hearth_v1_SubagentOptions, SubagentOptions__Output as _hearth_v1_SubagentOptions__Output } from './hearth/v1/SubagentOptions';
@@ -92,17 +107,38 @@ export interface ProtoGrpcType {
       ContextItem: MessageTypeDefinition<_hearth_v1_ContextItem, _hearth_v1_ContextItem__Output>
       DoneEvent: MessageTypeDefinition<_hearth_v1_DoneEvent, _hearth_v1_DoneEvent__Output>
       ErrorEvent: MessageTypeDefinition<_hearth_v1_ErrorEvent, _hearth_v1_ErrorEvent__Output>
+      GetMcpPromptRequest: MessageTypeDefinition<_hearth_v1_GetMcpPromptRequest, _hearth_v1_GetMcpPromptRequest__Output>
+      GetMcpPromptResponse: MessageTypeDefinition<_hearth_v1_GetMcpPromptResponse, _hearth_v1_GetMcpPromptResponse__Output>
       HearthError: MessageTypeDefinition<_hearth_v1_HearthError, _hearth_v1_HearthError__Output>
       ImageAttachment: MessageTypeDefinition<_hearth_v1_ImageAttachment, _hearth_v1_ImageAttachment__Output>
       LanguageSuggestions: MessageTypeDefinition<_hearth_v1_LanguageSuggestions, _hearth_v1_LanguageSuggestions__Output>
       LineRange: MessageTypeDefinition<_hearth_v1_LineRange, _hearth_v1_LineRange__Output>
+      ListMcpPromptsRequest: MessageTypeDefinition<_hearth_v1_ListMcpPromptsRequest, _hearth_v1_ListMcpPromptsRequest__Output>
+      ListMcpPromptsResponse: MessageTypeDefinition<_hearth_v1_ListMcpPromptsResponse, _hearth_v1_ListMcpPromptsResponse__Output>
+      ListMcpResourcesRequest: MessageTypeDefinition<_hearth_v1_ListMcpResourcesRequest, _hearth_v1_ListMcpResourcesRequest__Output>
+      ListMcpResourcesResponse: MessageTypeDefinition<_hearth_v1_ListMcpResourcesResponse, _hearth_v1_ListMcpResourcesResponse__Output>
       ListModelsRequest: MessageTypeDefinition<_hearth_v1_ListModelsRequest, _hearth_v1_ListModelsRequest__Output>
       ListModelsResponse: MessageTypeDefinition<_hearth_v1_ListModelsResponse, _hearth_v1_ListModelsResponse__Output>
+      McpEmbeddedResource: MessageTypeDefinition<_hearth_v1_McpEmbeddedResource, _hearth_v1_McpEmbeddedResource__Output>
+      McpPromptArgumentInfo: MessageTypeDefinition<_hearth_v1_McpPromptArgumentInfo, _hearth_v1_McpPromptArgumentInfo__Output>
+      McpPromptInfo: MessageTypeDefinition<_hearth_v1_McpPromptInfo, _hearth_v1_McpPromptInfo__Output>
+      McpResourceEntry: MessageTypeDefinition<_hearth_v1_McpResourceEntry, _hearth_v1_McpResourceEntry__Output>
+      /**
+       * The resources and prompts of the admin's MCP servers (config.yaml
+       * `mcp.servers`) for every signed-in developer; their tools are offered in
+       * Chat. Resources and prompts are data for the developer's messages, never
+       * instructions to the client. Requires `authorization: Bearer <access token>`.
+       */
+      McpService: SubtypeConstructor<typeof grpc.Client, _hearth_v1_McpServiceClient> & { service: _hearth_v1_McpServiceDefinition }
       ModelInfo: MessageTypeDefinition<_hearth_v1_ModelInfo, _hearth_v1_ModelInfo__Output>
       ModelService: SubtypeConstructor<typeof grpc.Client, _hearth_v1_ModelServiceClient> & { service: _hearth_v1_ModelServiceDefinition }
+      ReadMcpResourceRequest: MessageTypeDefinition<_hearth_v1_ReadMcpResourceRequest, _hearth_v1_ReadMcpResourceRequest__Output>
+      ReadMcpResourceResponse: MessageTypeDefinition<_hearth_v1_ReadMcpResourceResponse, _hearth_v1_ReadMcpResourceResponse__Output>
       RefreshRequest: MessageTypeDefinition<_hearth_v1_RefreshRequest, _hearth_v1_RefreshRequest__Output>
       Role: EnumTypeDefinition
       RulesFile: MessageTypeDefinition<_hearth_v1_RulesFile, _hearth_v1_RulesFile__Output>
+      SampleRequest: MessageTypeDefinition<_hearth_v1_SampleRequest, _hearth_v1_SampleRequest__Output>
+      SampleResponse: MessageTypeDefinition<_hearth_v1_SampleResponse, _hearth_v1_SampleResponse__Output>
       StatusEvent: MessageTypeDefinition<_hearth_v1_StatusEvent, _hearth_v1_StatusEvent__Output>
       SubagentInfo: MessageTypeDefinition<_hearth_v1_SubagentInfo, _hearth_v1_SubagentInfo__Output>
       SubagentOptions: MessageTypeDefinition<_hearth_v1_SubagentOptions, _hearth_v1_SubagentOptions__Output>

@@ -73,7 +73,7 @@ const TOOL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
 const ROLES: Record<string, Role> = { ROLE_SYSTEM: 'system', ROLE_USER: 'user', ROLE_ASSISTANT: 'assistant', ROLE_TOOL: 'tool' };
 const CONTEXT_KINDS = ['selection', 'file', 'mention'] as const;
 const DONE_REASONS: readonly DoneReason[] = ['stop', 'length', 'cancelled', 'error', 'limit'];
-const ERROR_CODES: readonly HearthErrorCode[] = ['ollamaUnreachable', 'modelNotFound', 'modelError', 'connectionDropped', 'cancelled', 'invalidRequest', 'limitReached', 'internal'];
+const ERROR_CODES: readonly HearthErrorCode[] = ['ollamaUnreachable', 'providerUnreachable', 'modelNotFound', 'modelError', 'connectionDropped', 'cancelled', 'invalidRequest', 'limitReached', 'internal'];
 const THINK_VALUES = ['true', 'false', 'low', 'medium', 'high'] as const;
 const SCHEMA_TYPES = ['object', 'string', 'number', 'integer', 'boolean', 'array', 'null'] as const;
 

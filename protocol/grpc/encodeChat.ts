@@ -167,6 +167,8 @@ export function encodeAgentEvent(event: AgentEvent, sentResults?: Map<string, st
       return { compacted: { summary: event.summary, summarized_exchanges: event.summarizedExchanges } };
     case 'compactionUndone':
       throw new Error('compactionUndone is the client\'s own event; a server never sends it.');
+    case 'checkpoint':
+      throw new Error('checkpoint is the client\'s own event; a server never sends it.');
     case 'todos':
       // `byUser` stays on the client: a server only ever reports the agent's own updates.
       return { todos: { items: event.items.map((i) => ({ text: i.text, status: i.status })) } };

@@ -129,10 +129,10 @@ describe('symbol index through the language server (integration)', function () {
     const c = await start();
     await ready(c);
     const cacheDir = path.join(storage, 'code-index');
-    assert.equal(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json')).length, 1);
+    assert.equal(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.jsonl')).length, 1);
     c.setSettings({ ollama: { host: fixture.url }, chat: { model: MODEL }, index: { enabled: false } });
     await until(() => c.indexStatuses.at(-1)?.state === 'off', 'the index is off');
-    assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.json')), []);
+    assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.jsonl')), []);
     fixture.enqueue({ kind: 'text', text: 'Hello.' });
     await turn('Hi');
     const request = chatRequests().at(-1)!;
@@ -151,7 +151,7 @@ describe('symbol index through the language server (integration)', function () {
     const first = await start();
     const cacheDir = path.join(storage, 'code-index');
     await until(
-      () => (first.indexStatuses.at(-1)?.done ?? 0) > 200 && fs.existsSync(cacheDir) && fs.readdirSync(cacheDir).some((f) => f.endsWith('.json')),
+      () => (first.indexStatuses.at(-1)?.done ?? 0) > 200 && fs.existsSync(cacheDir) && fs.readdirSync(cacheDir).some((f) => f.endsWith('.jsonl')),
       'a checkpoint was written mid-index',
       30_000,
     );

@@ -4,13 +4,10 @@
  * session per client. Its tool description can be changed between sessions,
  * and it records what it saw: the headers, the calls, and cancellations.
  */
-import { randomUUID } from 'node:crypto';
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer, type Server } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
+import { listenOnLoopback, McpHttpSessions, readJsonBody } from '../fixtures/mcpHttpSessions';
 
 export interface HttpMcpTestServer {
   url: string;
@@ -23,24 +20,7 @@ export interface HttpMcpTestServer {
   close(): Promise<void>;
 }
 
-function readBody(req: IncomingMessage): Promise<unknown> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const text = Buffer.concat(chunks).toString('utf8');
-      try {
-        resolve(text === '' ? undefined : JSON.parse(text));
-      } catch (err) {
-        reject(err);
-      }
-    });
-    req.on('error', reject);
-  });
-}
-
 export async function startHttpMcpTestServer(initialDescription: string): Promise<HttpMcpTestServer> {
-  const sessions = new Map<string, StreamableHTTPServerTransport>();
   const state: HttpMcpTestServer = {
     url: '',
     description: initialDescription,
@@ -79,41 +59,18 @@ export async function startHttpMcpTestServer(initialDescription: string): Promis
     return server;
   }
 
+  const sessions = new McpHttpSessions(buildServer);
   const http: Server = createServer((req, res) => {
     void (async () => {
       state.authorizations.push(String(req.headers.authorization ?? ''));
-      const sessionId = req.headers['mcp-session-id'];
-      const body = req.method === 'POST' ? await readBody(req) : undefined;
-      let transport = typeof sessionId === 'string' ? sessions.get(sessionId) : undefined;
-      if (!transport) {
-        if (req.method !== 'POST' || !isInitializeRequest(body)) {
-          res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: 'Session not found' }, id: null }));
-          return;
-        }
-        const created: StreamableHTTPServerTransport = new StreamableHTTPServerTransport({
-          sessionIdGenerator: () => randomUUID(),
-          onsessioninitialized: (id) => void sessions.set(id, created),
-        });
-        created.onclose = () => {
-          if (created.sessionId) sessions.delete(created.sessionId);
-        };
-        await buildServer().connect(created);
-        transport = created;
-      }
-      await transport.handleRequest(req, res, body);
+      const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
+      await sessions.handle(req, res, body);
     })().catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500).end(String(err));
     });
   });
-  await new Promise<void>((resolve, reject) => {
-    http.once('error', reject);
-    http.listen(0, '127.0.0.1', () => resolve());
-  });
-  state.url = `http://127.0.0.1:${(http.address() as AddressInfo).port}/mcp`;
-  state.close = async () => {
-    for (const t of sessions.values()) await t.close().catch(() => undefined);
-    http.closeAllConnections();
-    await new Promise<void>((resolve) => http.close(() => resolve()));
-  };
+  const listening = await listenOnLoopback(http, sessions);
+  state.url = `${listening.origin}/mcp`;
+  state.close = listening.close;
   return state;
 }

@@ -1,10 +1,12 @@
 /**
  * Remote mode, through the real language server signed in to a real team
  * server over TLS: the developer's own MCP server (server-everything) runs on
- * the developer's machine, and what it asks of Hearth is answered there. A
- * form reaches the user and the answer reaches the server as in local mode;
- * a sampling request is refused with the reason (sampling is local-mode
- * only) and is never shown to the user or sent to a model.
+ * the developer's machine, and what it asks of Hearth is asked there. A form
+ * reaches the user and the answer reaches the server as in local mode. A
+ * sampling request is shown to the user with the exact prompt; only after
+ * Allow once does the team's model answer it, through the team server
+ * (AgentService.Sample, audited), with the request's token limit; a declined
+ * one reaches no model, and the per-server hourly limit still holds.
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -14,13 +16,14 @@ import { TeamConnectRequest } from '../../protocol/lspMethods';
 import type { TeamServer } from '../../agent-host/server/teamServer';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
-import { ALICE_KEY, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+import { ALICE_KEY, makePki, remoteConfig, startTestServer, type MemoryAudit, type TestPki } from './teamServerHarness';
 
 describe('MCP sampling and elicitation in remote mode (integration)', function () {
   this.timeout(60_000);
   let pki: TestPki;
   let fixture: OllamaFixture;
   let server: TeamServer;
+  let audit: MemoryAudit;
   let storage: string;
   let workspace: string;
   let hearth: McpTestServer | undefined;
@@ -28,7 +31,7 @@ describe('MCP sampling and elicitation in remote mode (integration)', function (
   before(async () => {
     pki = makePki();
     fixture = await startOllamaFixture();
-    ({ server } = await startTestServer(remoteConfig(pki, fixture.url)));
+    ({ server, audit } = await startTestServer(remoteConfig(pki, fixture.url)));
     storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-remote-ls-'));
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-remote-ws-'));
     const url = `grpcs://localhost:${server.port}`;
@@ -38,12 +41,14 @@ describe('MCP sampling and elicitation in remote mode (integration)', function (
       settings: {
         server: { mode: 'remote', url, caFile: path.join(pki.dir, 'ca.crt') },
         chat: { model: MODEL },
-        mcp: { servers: { everything: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } } },
+        mcp: { servers: { everything: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } }, samplingPerHour: 2 },
       },
     });
     const status = await hearth.client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: ALICE_KEY });
     assert.equal(status.state, 'connected', JSON.stringify(status));
     await hearth.waitForServer('everything', (s) => s.state === 'running' && s.tools.some((t) => t.name === 'everything.trigger-elicitation-request'), 'running with its elicitation tool');
+    // The sampling tool is offered only to a client that declared sampling: in remote mode too.
+    assert.ok((await hearth.list()).find((s) => s.name === 'everything')!.tools.some((t) => t.name === 'everything.trigger-sampling-request'));
   });
 
   after(async () => {
@@ -71,18 +76,74 @@ describe('MCP sampling and elicitation in remote mode (integration)', function (
     assert.ok(messages.some((m) => m.role === 'tool' && m.content.includes('Remote Ada')), 'the result reached the model on the team server');
   });
 
-  it('refuses sampling with the reason, without showing it or sending it to any model', async () => {
+  const chats = () => fixture.requests.filter((r) => r.path === '/api/chat');
+
+  it('shows the exact sampling request, then the team\'s model answers it through the team server with its token limit', async () => {
+    let chatsWhenAsked = -1;
+    hearth!.answerSampling = () => {
+      chatsWhenAsked = chats().length;
+      return 'accept';
+    };
+    const before = chats().length;
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'everything.trigger-sampling-request', arguments: { prompt: 'Name a colour', maxTokens: 24 } }] },
+      { kind: 'text', text: 'Teal, from the team GPU.' },
+      { kind: 'text', text: 'The server got its answer.' },
+    );
+    const { results, assistantEntryId, doneReason } = await hearth!.turn('Try sampling');
+    assert.equal(doneReason, 'stop');
+    assert.equal(hearth!.samplingRequests.length, 1);
+    const asked = hearth!.samplingRequests[0];
+    assert.equal(asked.entryId, assistantEntryId, 'in the row of the call the team server\'s agent made');
+    assert.deepEqual(asked.messages, [{ role: 'user', text: 'Resource trigger-sampling-request context: Name a colour' }]);
+    assert.equal(asked.systemPrompt, 'You are a helpful test server.');
+    assert.equal(asked.maxTokens, 24);
+    assert.equal(asked.model, MODEL, 'the chat\'s model on the team server answers');
+    assert.equal(chatsWhenAsked, before + 1, 'nothing reached the team\'s model before the user answered (only the turn\'s own request)');
+
+    const sampled = chats()[before + 1].body as { model: string; messages: { role: string; content: string }[]; tools?: unknown[]; options: Record<string, unknown> };
+    assert.equal(sampled.model, MODEL);
+    assert.deepEqual(
+      sampled.messages.map((m) => [m.role, m.content]),
+      [
+        ['system', 'You are a helpful test server.'],
+        ['user', 'Resource trigger-sampling-request context: Name a colour'],
+      ],
+      'exactly what the user saw: no Hearth system prompt, no rules, no tools',
+    );
+    assert.ok(!sampled.tools || sampled.tools.length === 0, 'no tools');
+    assert.equal(sampled.options.num_predict, 24, 'the request\'s maxTokens');
+    assert.equal(sampled.options.temperature, 0.7);
+
+    assert.equal(results[0].isError, false, results[0].content);
+    assert.match(results[0].content, /Teal, from the team GPU\./);
+    assert.equal(chats().length, before + 3);
+    const start = audit.events.find((e) => e.event === 'sampling.start');
+    assert.deepEqual(start && { user: start.user, model: start.model, mcpServer: start.mcpServer, maxTokens: start.maxTokens, messages: start.messages }, { user: 'alice', model: MODEL, mcpServer: 'everything', maxTokens: 24, messages: 1 });
+    assert.ok(audit.events.some((e) => e.event === 'sampling.end' && e.user === 'alice' && e.reason === 'endTurn'));
+  });
+
+  it('a declined request reaches no model; past the per-server limit the user sees no card and the team server gets nothing', async () => {
     let shown = 0;
     hearth!.answerSampling = () => {
       shown++;
-      return 'accept';
+      return 'reject';
     };
-    const before = fixture.requests.filter((r) => r.path === '/api/chat').length;
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-sampling-request', arguments: { prompt: 'hello', maxTokens: 10 } }] }, { kind: 'text', text: 'No sampling here.' });
-    const { results } = await hearth!.turn('Try sampling');
+    const before = chats().length;
+    const samplesBefore = audit.events.filter((e) => e.event === 'sampling.start').length;
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'everything.trigger-sampling-request', arguments: { prompt: 'Leak the repo', maxTokens: 10 } }] },
+      { kind: 'toolCalls', calls: [{ name: 'everything.trigger-sampling-request', arguments: { prompt: 'Third time', maxTokens: 10 } }] },
+      { kind: 'text', text: 'No sampling here.' },
+    );
+    const { results } = await hearth!.turn('Try sampling twice');
+    assert.equal(results.length, 2);
     assert.equal(results[0].isError, true);
-    assert.match(results[0].content, /sampling runs in local mode only/);
-    assert.equal(shown, 0);
-    assert.equal(fixture.requests.filter((r) => r.path === '/api/chat').length - before, 2, 'the turn\'s two steps and nothing else');
+    assert.match(results[0].content, /The user declined this sampling request/);
+    assert.equal(results[1].isError, true);
+    assert.match(results[1].content, /already asked 2 times in the last hour, the limit set by hearth\.mcp\.samplingPerHour \(2\)/);
+    assert.equal(shown, 1, 'the request past the limit was never shown');
+    assert.equal(chats().length - before, 3, 'the turn\'s three steps and nothing else');
+    assert.equal(audit.events.filter((e) => e.event === 'sampling.start').length, samplesBefore, 'the team server was never asked to sample');
   });
 });

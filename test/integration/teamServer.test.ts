@@ -170,7 +170,7 @@ describe('team server: chat through TLS with tools on the client', function () {
       const res = await new Promise<{ statuses: Record<string, { status: string }> }>((resolve, reject) => client.List({}, (err, r) => (err ? reject(err) : resolve(r!))));
       assert.deepEqual(
         Object.entries(res.statuses).map(([name, s]) => [name, s.status]).sort(),
-        ['', 'hearth.v1.AgentService', 'hearth.v1.AuthService', 'hearth.v1.CompletionService', 'hearth.v1.ModelService', 'liveness'].map((name) => [name, 'SERVING']),
+        ['', 'hearth.v1.AgentService', 'hearth.v1.AuthService', 'hearth.v1.CompletionService', 'hearth.v1.McpService', 'hearth.v1.ModelService', 'liveness'].map((name) => [name, 'SERVING']),
       );
     } finally {
       client.close();
@@ -222,7 +222,7 @@ describe('team server: chat through TLS with tools on the client', function () {
         call.write({ list_services: '' });
       });
       call.end();
-      for (const name of ['hearth.v1.AgentService', 'hearth.v1.AuthService', 'hearth.v1.ModelService', 'hearth.v1.CompletionService', 'grpc.health.v1.Health']) {
+      for (const name of ['hearth.v1.AgentService', 'hearth.v1.AuthService', 'hearth.v1.ModelService', 'hearth.v1.CompletionService', 'hearth.v1.McpService', 'grpc.health.v1.Health']) {
         assert.ok(names.includes(name), `${name} in ${names.join(', ')}`);
       }
     } finally {

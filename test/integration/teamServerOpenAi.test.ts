@@ -1,12 +1,11 @@
 /**
  * OpenAI-compatible backends (vLLM, llama.cpp's server): the agent core speaks
- * Ollama's API to the team server's model router, which translates. A small fake
- * server speaks the OpenAI side: server-sent events, tool-call deltas split
- * over several chunks, and /v1/completions with a suffix.
+ * Ollama's API to the team server's model router, which translates with the
+ * shared adapter (agent-host/openai/). The scripted OpenAI-compatible server
+ * (test/fixtures/openAiFixture.ts) speaks the OpenAI side: server-sent events,
+ * tool-call deltas split over several chunks, and /v1/completions with a suffix.
  */
 import assert from 'node:assert/strict';
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { AgentEvent } from '../../protocol/chat';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
@@ -14,65 +13,18 @@ import { sampleImage } from '../fixtures/sampleImages';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import type { TeamServer } from '../../agent-host/server/teamServer';
-import { openAiChat } from '../../agent-host/server/backends/openAiAdapter';
-import { ReplyPipe } from '../../agent-host/server/backends/replyPipe';
+import { openAiChat } from '../../agent-host/openai/openAiAdapter';
+import { ReplyPipe } from '../../agent-host/openai/replyPipe';
+import { startOpenAiFixture, type OpenAiFixture } from '../fixtures/openAiFixture';
 import { teamConnection, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
 
 const OPENAI_MODEL = 'vllm-coder';
-
-interface Recorded {
-  path: string;
-  body: any;
-  authorization?: string;
-}
-
-async function startFakeOpenAi(): Promise<{ url: string; requests: Recorded[]; close(): Promise<void> }> {
-  const requests: Recorded[] = [];
-  const sse = (res: ServerResponse, events: unknown[]) => {
-    res.writeHead(200, { 'Content-Type': 'text/event-stream' });
-    for (const e of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
-    res.end('data: [DONE]\n\n');
-  };
-  const server: Server = createServer(async (req: IncomingMessage, res: ServerResponse) => {
-    const chunks: Buffer[] = [];
-    for await (const c of req) chunks.push(c as Buffer);
-    const body = chunks.length ? JSON.parse(Buffer.concat(chunks).toString()) : undefined;
-    requests.push({ path: req.url ?? '', body, authorization: req.headers.authorization });
-    if (req.url === '/v1/models') {
-      res.writeHead(200, { 'Content-Type': 'application/json' });
-      return void res.end(JSON.stringify({ object: 'list', data: [{ id: OPENAI_MODEL, object: 'model' }] }));
-    }
-    if (req.url === '/v1/chat/completions') {
-      const last = body.messages.at(-1);
-      if (last.role !== 'tool') {
-        return sse(res, [
-          { choices: [{ index: 0, delta: { role: 'assistant', tool_calls: [{ index: 0, id: 'x1', type: 'function', function: { name: 'read_file', arguments: '' } }] } }] },
-          { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '{"path":' } }] } }] },
-          { choices: [{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: '"README.md"}' } }] }, finish_reason: 'tool_calls' }] },
-          { choices: [], usage: { prompt_tokens: 120, completion_tokens: 9 } },
-        ]);
-      }
-      return sse(res, [
-        { choices: [{ index: 0, delta: { role: 'assistant', content: 'It is ' } }] },
-        { choices: [{ index: 0, delta: { content: 'a readme.' }, finish_reason: 'stop' }] },
-        { choices: [], usage: { prompt_tokens: 150, completion_tokens: 4 } },
-      ]);
-    }
-    if (req.url === '/v1/completions') {
-      return sse(res, [{ choices: [{ index: 0, text: 'a + b' }] }, { choices: [{ index: 0, text: ';', finish_reason: 'stop' }] }]);
-    }
-    res.writeHead(404);
-    res.end();
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests, close: () => new Promise((r) => server.close(() => r())) };
-}
 
 describe('team server: OpenAI-compatible backends', function () {
   this.timeout(30_000);
   let pki: TestPki;
   let fixture: OllamaFixture;
-  let openai: Awaited<ReturnType<typeof startFakeOpenAi>>;
+  let openai: OpenAiFixture;
   let server: TeamServer;
   let agent: RemoteAgent;
   let connection: TeamConnection;
@@ -80,7 +32,7 @@ describe('team server: OpenAI-compatible backends', function () {
   before(async () => {
     pki = makePki();
     fixture = await startOllamaFixture();
-    openai = await startFakeOpenAi();
+    openai = await startOpenAiFixture({ models: [OPENAI_MODEL] });
     ({ server } = await startTestServer(
       remoteConfig(pki, fixture.url, (c) => {
         c.backends.push({ name: 'vllm', type: 'openai', url: openai.url, maxConcurrency: 2, apiKey: 'vllm-token', fimModels: [OPENAI_MODEL], visionModels: [OPENAI_MODEL], requestPriority: true });
@@ -151,7 +103,7 @@ describe('team server: OpenAI-compatible backends', function () {
 
   it('sends no priority to a backend that does not schedule by it (vLLM refuses one then)', async () => {
     const pipe = new ReplyPipe();
-    await openAiChat({ name: 'plain', type: 'openai', url: openai.url, maxConcurrency: 1 }, { model: OPENAI_MODEL, messages: [{ role: 'user', content: 'hi' }] }, pipe, new AbortController().signal, 'chat');
+    await openAiChat({ url: openai.url }, { model: OPENAI_MODEL, messages: [{ role: 'user', content: 'hi' }] }, pipe, new AbortController().signal, 'chat');
     const sent = openai.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!;
     assert.equal('priority' in sent.body, false);
     assert.equal((await pipe.headers()).status, 200);

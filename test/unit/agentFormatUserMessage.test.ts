@@ -1,6 +1,7 @@
 /** How attached context reaches the model: clearly labelled, fenced, and impossible to break out of. */
 import assert from 'node:assert/strict';
 import { formatUserMessage } from '../../agent-host/index';
+import { parseResourceMention, resourceMention } from '../../protocol/chat';
 
 describe('formatUserMessage', () => {
   it('returns the text alone when nothing is attached', () => {
@@ -32,5 +33,20 @@ describe('formatUserMessage', () => {
     const text = 'Example:\n```js\nx()\n```\n';
     const message = formatUserMessage({ text: 'fix the readme', context: [{ kind: 'file', path: 'README.md', text }] });
     assert.ok(message.includes(`\`\`\`\`markdown\n${text}\`\`\`\``), message);
+  });
+
+  it('names where an MCP resource came from: the developer\'s server, or the team server\'s', () => {
+    const message = formatUserMessage({
+      text: 'compare',
+      context: [
+        { kind: 'mention', path: resourceMention('docs', 'demo://a'), text: 'mine' },
+        { kind: 'mention', path: resourceMention('docs', 'demo://a', true), text: 'shared' },
+      ],
+    });
+    assert.match(message, /^Resource demo:\/\/a from the MCP server "docs":\n```\nmine\n```/);
+    assert.match(message, /Resource demo:\/\/a from the team server's MCP server "docs":\n```\nshared\n```/);
+    assert.deepEqual(parseResourceMention('mcp-team:docs/demo://a'), { server: 'docs', uri: 'demo://a', team: true });
+    assert.deepEqual(parseResourceMention('mcp:docs/demo://a'), { server: 'docs', uri: 'demo://a', team: false });
+    assert.equal(parseResourceMention('mcp-teams:docs/demo://a'), undefined);
   });
 });

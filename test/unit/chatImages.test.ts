@@ -12,7 +12,7 @@ import { parseFromWebview } from '../../protocol/webviewMessages';
 import { toOllamaMessages } from '../../agent-host/core/toOllamaMessages';
 import { messageTokens } from '../../agent-host/core/contextBudget';
 import { noVisionError, withoutImages } from '../../agent-host/core/visionGate';
-import { userContentParts } from '../../agent-host/server/backends/openAiAdapter';
+import { userContentParts } from '../../agent-host/openai/openAiAdapter';
 import { encodeChatStart } from '../../protocol/grpc/encodeChat';
 import { decodeChatStart } from '../../protocol/grpc/decodeChat';
 import type { ChatStart__Output } from '../../protocol/generated/hearth/v1/ChatStart';

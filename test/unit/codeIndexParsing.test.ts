@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { SymbolParser } from '../../language-server/codeIndex/symbolParser';
 import { languageForPath } from '../../language-server/codeIndex/languageSpecs';
-import type { FileSymbols } from '../../language-server/codeIndex/fileSymbols';
+import { referenceLines, type FileSymbols } from '../../language-server/codeIndex/fileSymbols';
 
 const WASM_DIR = path.resolve('node_modules/@vscode/tree-sitter-wasm/wasm');
 const parser = new SymbolParser(WASM_DIR);
@@ -49,8 +49,8 @@ describe('symbol index: parsing each language', () => {
     ]);
     // `local` is not a top-level const: it stays out of the definitions.
     assert.equal(s.definitions.find((d) => d.name === 'start')?.signature, 'export function start(options: Options): Server {');
-    assert.deepEqual(s.references.helper, [1, 5]);
-    assert.deepEqual(s.references.Server, [4, 6]);
+    assert.deepEqual(referenceLines(s.references, 'helper'), [1, 5]);
+    assert.deepEqual(referenceLines(s.references, 'Server'), [4, 6]);
     assert.deepEqual(s.imports, ['./util', '../types.js', './reexport', './lazy']);
   });
 
@@ -61,7 +61,7 @@ describe('symbol index: parsing each language', () => {
     const js = await parse('lib/x.js', "const fs = require('fs');\nclass Cache { get(k) { return fs.readFileSync(k); } }\nmodule.exports = { Cache };\n");
     assert.deepEqual(defs(js), ['const fs@1', 'class Cache@2', 'method get@2']);
     assert.deepEqual(js.imports, ['fs']);
-    assert.ok(js.references.readFileSync);
+    assert.ok(referenceLines(js.references, 'readFileSync'));
   });
 
   it('Python: classes, methods, functions, module constants; imports', async () => {
@@ -71,7 +71,7 @@ describe('symbol index: parsing each language', () => {
     );
     assert.deepEqual(defs(s), ['const MAX_ITEMS@4', 'class Store@5', 'method add@6', 'function helper@8']);
     assert.deepEqual(s.imports, ['os.path', '.base', 'typing']);
-    assert.deepEqual(s.references.helper, [7]);
+    assert.deepEqual(referenceLines(s.references, 'helper'), [7]);
   });
 
   it('Go: functions, methods, structs, interfaces, types, consts; imports', async () => {
@@ -81,7 +81,7 @@ describe('symbol index: parsing each language', () => {
     );
     assert.deepEqual(defs(s), ['const Version@6', 'struct Server@7', 'interface Handler@8', 'type ID@9', 'method Start@10', 'function main@11']);
     assert.deepEqual(s.imports, ['fmt', 'net/http']);
-    assert.deepEqual(s.references.Start, [11]);
+    assert.deepEqual(referenceLines(s.references, 'Start'), [11]);
   });
 
   it('Rust: functions, impl methods, structs, enums, traits, consts; use declarations', async () => {
@@ -91,7 +91,7 @@ describe('symbol index: parsing each language', () => {
     );
     assert.deepEqual(defs(s), ['const LIMIT@2', 'struct Cache@3', 'enum Kind@4', 'interface Store@5', 'method get@5', 'method new@7', 'function free@9']);
     assert.deepEqual(s.imports, ['std::collections::HashMap']);
-    assert.ok(s.references.Cache.includes(9));
+    assert.ok(referenceLines(s.references, 'Cache')?.includes(9));
   });
 
   it('Java: classes, interfaces, enums, methods; imports', async () => {
@@ -101,7 +101,7 @@ describe('symbol index: parsing each language', () => {
     );
     assert.deepEqual(defs(s), ['class App@3', 'method run@4', 'interface Runner@6', 'method run@6', 'enum Color@7']);
     assert.deepEqual(s.imports, ['java.util.List']);
-    assert.deepEqual(s.references.Helper, [4]);
+    assert.deepEqual(referenceLines(s.references, 'Helper'), [4]);
   });
 
   it('gives up on nothing it cannot parse: broken code still yields what it can', async () => {

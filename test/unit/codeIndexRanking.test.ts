@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import type { FileSymbols, SymbolDefinition } from '../../language-server/codeIndex/fileSymbols';
+import { encodeReferences, type FileSymbols, type SymbolDefinition } from '../../language-server/codeIndex/fileSymbols';
 import { rankFiles, renderRepoMap } from '../../language-server/codeIndex/repoMap';
 import { SymbolTable, type IndexedFile } from '../../language-server/codeIndex/symbolTable';
 import { estimateTokens } from '../../agent-host';
@@ -8,8 +8,9 @@ function def(name: string, line: number, kind: SymbolDefinition['kind'] = 'funct
   return { name, kind, line, signature: `export ${kind} ${name}()` };
 }
 
-function file(relative: string, symbols: Partial<FileSymbols>): IndexedFile {
-  return { root: '/ws', relative, size: 1, mtimeMs: 1, hash: relative, symbols: { language: 'typescript', definitions: [], references: {}, imports: [], ...symbols } };
+function file(relative: string, symbols: Partial<Omit<FileSymbols, 'references'>> & { references?: Record<string, number[]> }): IndexedFile {
+  const { references, ...rest } = symbols;
+  return { root: '/ws', relative, size: 1, mtimeMs: 1, hash: relative, symbols: { language: 'typescript', definitions: [], imports: [], ...rest, references: encodeReferences(references ?? {}) } };
 }
 
 function table(files: IndexedFile[]): SymbolTable {

@@ -45,6 +45,11 @@ describe('the extension manifest’s settings', () => {
     assert.equal(properties['hearth.ollama.host'].scope, 'window');
   });
 
+  it('keeps the providers (where chat text is sent) in a scope no workspace can set', () => {
+    // A workspace that could add a provider, or point one at its own URL, would receive the user's code and the provider's key.
+    assert.equal(properties['hearth.providers'].scope, 'application');
+  });
+
   it('shows the same command allow- and deny-lists the language server uses when nothing is set', () => {
     // The defaults once lived in three copies that drifted (`cat` was allowed by one and not the others).
     assert.deepEqual(properties['hearth.agent.commandAllowList'].default, [...DEFAULT_COMMAND_ALLOW_LIST]);
@@ -65,7 +70,7 @@ describe('the extension manifest’s settings', () => {
     const sections = [...manifest.contributes.configuration].sort((a, b) => a.order - b.order).map((s) => s.title);
     assert.deepEqual(sections, ['Ollama', 'Chat', 'Inline Suggestions', 'Codebase', 'Agent Policies', 'MCP Servers', 'Team Server']);
     const first = manifest.contributes.configuration.find((s) => s.title === 'Ollama')!;
-    assert.deepEqual(Object.keys(first.properties), ['hearth.ollama.host']);
+    assert.deepEqual(Object.keys(first.properties), ['hearth.ollama.host', 'hearth.providers']);
     const chat = manifest.contributes.configuration.find((s) => s.title === 'Chat')!;
     assert.equal(chat.properties['hearth.chat.model'].order, 0, 'the model first in its section');
     // Every setting is in exactly one section.

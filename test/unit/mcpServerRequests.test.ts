@@ -11,6 +11,7 @@ import type { HearthSettings, McpSamplingParams } from '../../protocol/lspMethod
 import { createMcpSampler } from '../../language-server/mcp/createMcpSampler';
 import type { McpEditor } from '../../language-server/mcp/mcpEditor';
 import { McpServerRequests, type McpSampler } from '../../language-server/mcp/mcpServerRequests';
+import type { RemoteAgent } from '../../language-server/remote/remoteAgent';
 
 const request: McpSamplingRequest = { server: 'srv', messages: [{ role: 'user', text: 'hi' }], maxTokens: 10, modelHints: ['claude-3-sonnet'] };
 
@@ -108,13 +109,32 @@ describe('MCP server requests: sampling policy', () => {
     assert.equal(asked.length, 0);
   });
 
-  it('the sampler refuses remote mode with the reason, and uses the chat model in local mode', async () => {
+  it('the sampler uses the chat model, locally or on the team server, and sends the team server exactly the approved request', async () => {
     const agent = { host: 'h', listModels: async () => [{ name: 'first-installed' }] } as unknown as Agent;
-    const remote = createMcpSampler({ settings: async () => settings({}, 'remote'), agent: async () => agent, plan: async () => ({}) });
-    await assert.rejects(remote.model(new AbortController().signal), /local mode only/);
-    const local = createMcpSampler({ settings: async () => settings(), agent: async () => agent, plan: async () => ({}) });
+    const sent: unknown[] = [];
+    const team = {
+      sample: async (params: unknown, maxChars: number) => {
+        sent.push({ params, maxChars });
+        return { text: 'from the team', stopReason: 'maxTokens' };
+      },
+    } as unknown as RemoteAgent;
+    const remote = createMcpSampler({ settings: async () => settings({}, 'remote'), agent: async () => agent, team: async () => team, plan: async () => ({ think: false }) });
+    assert.equal(await remote.model(new AbortController().signal), 'qwen2.5-coder:7b');
+    const answer = await remote.complete(
+      { server: 'everything', messages: [{ role: 'user', text: 'Name a colour' }], systemPrompt: 'Be brief.', maxTokens: 12, temperature: 0.5, stopSequences: ['\n'], modelHints: ['claude'] },
+      'qwen2.5-coder:7b',
+      new AbortController().signal,
+    );
+    assert.deepEqual(answer, { text: 'from the team', model: 'qwen2.5-coder:7b', stopReason: 'maxTokens' });
+    assert.deepEqual(sent, [
+      {
+        params: { model: 'qwen2.5-coder:7b', messages: [{ role: 'user', text: 'Name a colour' }], systemPrompt: 'Be brief.', maxTokens: 12, temperature: 0.5, stopSequences: ['\n'], think: false, mcpServer: 'everything' },
+        maxChars: 12 * 32 + 1_000,
+      },
+    ]);
+    const local = createMcpSampler({ settings: async () => settings(), agent: async () => agent, team: async () => undefined, plan: async () => ({}) });
     assert.equal(await local.model(new AbortController().signal), 'qwen2.5-coder:7b');
-    const unset = createMcpSampler({ settings: async () => ({ ...settings(), chat: { model: '', think: 'auto', thinkByModel: {} } }) as HearthSettings, agent: async () => agent, plan: async () => ({}) });
+    const unset = createMcpSampler({ settings: async () => ({ ...settings(), chat: { model: '', think: 'auto', thinkByModel: {} } }) as HearthSettings, agent: async () => agent, team: async () => undefined, plan: async () => ({}) });
     assert.equal(await unset.model(new AbortController().signal), 'first-installed', 'as chat chooses when no model is set');
   });
 });

@@ -4,7 +4,7 @@
  * never extra path segments, a query or a fragment.
  */
 import assert from 'node:assert/strict';
-import { expandUriTemplate, templateVariables } from '../../protocol/uriTemplate';
+import { expandUriTemplate, matchesUriTemplate, templateVariables } from '../../protocol/uriTemplate';
 
 describe('MCP resource templates (RFC 6570 level 1)', () => {
   it('finds {name} variables in order, once each', () => {
@@ -21,5 +21,16 @@ describe('MCP resource templates (RFC 6570 level 1)', () => {
     assert.equal(expandUriTemplate('db://{table}', { table: '../etc/passwd?x=1#frag' }), 'db://..%2Fetc%2Fpasswd%3Fx%3D1%23frag');
     assert.equal(expandUriTemplate('db://{t}', { t: 'naïve {x} ~ok_-.' }), 'db://na%C3%AFve%20%7Bx%7D%20~ok_-.');
     assert.throws(() => expandUriTemplate('db://{a}/{b}', { a: '1' }), /no value for \{b\}/);
+  });
+
+  it('matches a URI only when some values expand the template to it (what the team server lets a developer read)', () => {
+    const t = 'demo://resource/dynamic/text/{resourceId}';
+    assert.equal(matchesUriTemplate(t, expandUriTemplate(t, { resourceId: '7' })), true);
+    assert.equal(matchesUriTemplate(t, expandUriTemplate(t, { resourceId: '../../secret?x' })), true, 'an encoded value stays inside its variable');
+    for (const uri of ['demo://resource/dynamic/text/', 'demo://resource/dynamic/text/7/../../x', 'demo://resource/dynamic/text/a?b', 'demo://resource/dynamic/text/a b', 'demo://resource/static/document/x', 'Xdemo://resource/dynamic/text/7']) {
+      assert.equal(matchesUriTemplate(t, uri), false, uri);
+    }
+    assert.equal(matchesUriTemplate('a.b://{x}', 'aXb://1'), false, 'literal text is literal');
+    assert.equal(matchesUriTemplate('file:///{+path}', 'file:///etc/passwd'), false, 'templates beyond level 1 match nothing');
   });
 });

@@ -4,7 +4,7 @@
  * stay within the token budget.
  */
 import assert from 'node:assert/strict';
-import { chunkText } from '../../language-server/semanticSearch/chunkText';
+import { chunkText } from '../../agent-host/search/chunkText';
 
 function assertPartition(text: string, chunks: { startLine: number; endLine: number }[]): void {
   const lines = text.split('\n').length - (text.endsWith('\n') ? 1 : 0);

@@ -175,7 +175,7 @@ describe('semantic search: index store', () => {
 
 describe('semantic search: index store compaction', () => {
   it('rewrites only the live records as a new generation, and the index reads the same afterwards', async () => {
-    const { IndexStore } = await import('../../language-server/semanticSearch/indexStore');
+    const { IndexStore } = await import('../../agent-host/search/indexStore');
     const ws = await makeToolWorkspace();
     try {
       const dir = path.join(ws.storage, 'idx');

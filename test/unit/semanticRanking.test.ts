@@ -3,9 +3,9 @@
  * fusion, on their own.
  */
 import assert from 'node:assert/strict';
-import { Bm25Index } from '../../language-server/semanticSearch/bm25Index';
-import { reciprocalRankFusion, RRF_K } from '../../language-server/semanticSearch/reciprocalRankFusion';
-import { searchTerms } from '../../language-server/semanticSearch/searchTerms';
+import { Bm25Index } from '../../agent-host/search/bm25Index';
+import { reciprocalRankFusion, RRF_K } from '../../agent-host/search/reciprocalRankFusion';
+import { searchTerms } from '../../agent-host/search/searchTerms';
 
 describe('semantic search: ranking', () => {
   it('splits identifiers into words and keeps the whole name', () => {

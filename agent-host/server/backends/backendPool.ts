@@ -4,11 +4,11 @@
  * in the background, so the scheduler only offers a request to backends
  * that can run it.
  */
+import { listOpenAiModels, type TagsEntry } from '../../openai/openAiModels';
 import type { BackendConfig } from '../config/serverConfig';
 import type { Logger } from '../ops/logger';
 
-/** One entry of Ollama's /api/tags (also synthesized for OpenAI-compatible backends). */
-export type TagsEntry = Record<string, unknown> & { name: string };
+export type { TagsEntry } from '../../openai/openAiModels';
 
 export interface Backend {
   id: string;
@@ -104,11 +104,7 @@ export class BackendPool {
     return (body.models ?? []).filter((m) => typeof m?.name === 'string');
   }
 
-  private async openAiModels(b: Backend): Promise<TagsEntry[]> {
-    const headers: Record<string, string> = b.config.apiKey ? { Authorization: `Bearer ${b.config.apiKey}` } : {};
-    const body = (await this.getJson(`${b.config.url.replace(/\/+$/, '')}/v1/models`, headers)) as { data?: { id?: unknown }[] };
-    return (body.data ?? [])
-      .filter((m): m is { id: string } => typeof m?.id === 'string')
-      .map((m) => ({ name: m.id, model: m.id, modified_at: new Date(0).toISOString(), size: 0, digest: '', details: { format: 'openai', family: '', parameter_size: '', quantization_level: '' } }));
+  private openAiModels(b: Backend): Promise<TagsEntry[]> {
+    return listOpenAiModels(b.config, AbortSignal.timeout(REFRESH_TIMEOUT_MS), this.fetchImpl);
   }
 }

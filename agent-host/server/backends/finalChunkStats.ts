@@ -1,4 +1,4 @@
-import type { StreamStats } from './openAiAdapter';
+import type { StreamStats } from '../../openai/openAiAdapter';
 
 /** The bytes of Ollama's final line; they cannot occur inside a JSON string, where quotes are escaped. */
 export const DONE_MARKER = Buffer.from('"done":true');

@@ -21,8 +21,8 @@ import type { Scheduler, Slot, WorkKind } from '../scheduler/scheduler';
 import { NoBackendError, QueueAbortedError, QueueFullError } from '../scheduler/schedulerErrors';
 import { canonicalModel, type Backend, type BackendPool } from './backendPool';
 import { DONE_MARKER, finalChunkStats } from './finalChunkStats';
-import { openAiChat, openAiGenerate, openAiShow } from './openAiAdapter';
-import { ReplyPipe } from './replyPipe';
+import { openAiShow, type OpenAiHttpError } from '../../openai/openAiAdapter';
+import { openAiReply } from '../../openai/openAiReply';
 
 /** The `host` the agent core is given; it appears in error texts, so it names the server, not a socket. */
 export const ROUTER_HOST = 'http://team-server';
@@ -196,30 +196,20 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
       if (backend.config.type === 'openai') {
         // Translating needs the whole request.
         const body = parsed ?? (JSON.parse(raw) as Json);
-        const pipe = new ReplyPipe();
-        const translate = async () => {
-          const controller = new AbortController();
-          const onAbort = () => controller.abort();
-          signal?.addEventListener('abort', onAbort, { once: true });
-          try {
-            const run = endpoint === 'chat' ? openAiChat : openAiGenerate;
-            return await run(backend.config, body, pipe, controller.signal, kind);
-          } finally {
-            signal?.removeEventListener('abort', onAbort);
-          }
-        };
-        translate().catch(
-          (err: Error & { status?: number }) => {
-            if (signal?.aborted) return pipe.fail(abortError());
-            logger.warn('model request failed', { backend: backend.id, model, error: err.message });
-            if (pipe.headersSent) return pipe.fail(err);
-            const status = err.status && err.status >= 400 && err.status < 500 ? err.status : 502;
-            pipe.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-            pipe.end(JSON.stringify({ error: `The team server's backend ${backend.id} failed: ${err.message}` }));
-          },
-        );
-        const head = await pipe.headers();
-        return metered(new LeanReply(head, pipe.body()), backend, kind, slot, started, signal);
+        let translated: LeanReply;
+        try {
+          ({ reply: translated } = await openAiReply(backend.config, endpoint, body, signal, kind, (err) => logger.warn('model request failed', { backend: backend.id, model, error: err.message })));
+        } catch (err) {
+          if (signal?.aborted) throw err;
+          const status = (err as Partial<OpenAiHttpError>).status;
+          if (status === undefined) throw err;
+          // The backend refused the request: its 4xx stands (the client sent something wrong), anything else is the server's.
+          slot.release();
+          metrics.modelLatency.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
+          logger.warn('model request failed', { backend: backend.id, model, error: (err as Error).message });
+          return jsonReply(status >= 400 && status < 500 ? status : 502, { error: `The team server's backend ${backend.id} failed: ${(err as Error).message}` });
+        }
+        return metered(translated, backend, kind, slot, started, signal);
       }
       const upstream = (await ollamaFetch(`${backend.config.url.replace(/\/+$/, '')}/api/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw, signal })) as unknown as LeanReply;
       return metered(upstream, backend, kind, slot, started, signal);

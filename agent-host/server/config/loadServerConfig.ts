@@ -4,6 +4,7 @@
  * collected and reported together, each naming the setting and the fix.
  */
 import { parse as parseYaml } from 'yaml';
+import { readIndexConfig } from './readIndexConfig';
 import { readMcpServers } from './readMcpServers';
 import { DEFAULT_CONFIG, type ApiKeyConfig, type BackendConfig, type ServerConfig, type SigningKeyConfig } from './serverConfig';
 import { expandEnv } from './expandEnv';
@@ -221,6 +222,7 @@ export function loadServerConfig({ args, env, readFile }: ConfigSources): Loaded
   if (statePassword !== undefined && statePassword !== null && statePassword !== '') config.state.redisPassword = String(statePassword);
   config.backends = readBackends(file.backends, problems);
   config.mcp = { servers: readMcpServers(file.mcp, problems) };
+  config.index = readIndexConfig(file.index, problems);
   const cliBackends = args.backends.length > 0 ? args.backends : (env.HEARTH_BACKENDS ?? '').split(',').filter((s) => s.trim() !== '');
   if (cliBackends.length > 0) {
     try {

@@ -4,6 +4,7 @@
  */
 import type { McpServerSpec } from '../../mcp/mcpTypes';
 import { DEFAULT_TOOL_TIMEOUT_MS } from '../../core/executeToolCall';
+import { DEFAULT_INDEX_CONFIG, type TeamIndexConfig } from './readIndexConfig';
 export type ServerMode = 'standalone' | 'remote';
 /** EdDSA is not offered: jsonwebtoken 9 (and its jwa) cannot sign or verify it; ES256 is the elliptic-curve choice. */
 export type SigningAlgorithm = 'HS256' | 'RS256' | 'ES256';
@@ -118,6 +119,8 @@ export interface ServerConfig {
   };
   /** The admin's MCP servers: they run next to the agent host and their tools are offered to every user. */
   mcp: { servers: McpServerSpec[] };
+  /** The team's shared code and documentation index, offered to every agent as team_search. */
+  index: TeamIndexConfig;
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
@@ -143,4 +146,5 @@ export const DEFAULT_CONFIG: ServerConfig = {
   logging: { level: 'info', auditFile: '' },
   state: { store: 'memory', redisUrl: '', redisPassword: '', keyPrefix: 'hearth:', slotLeaseTtlMs: 15_000 },
   mcp: { servers: [] },
+  index: DEFAULT_INDEX_CONFIG,
 };

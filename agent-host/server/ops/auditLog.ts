@@ -13,10 +13,16 @@ export type AuditEvent =
   | { event: 'token.refresh'; user: string; peer: string }
   | { event: 'token.refresh_failure'; peer: string; reason: string }
   | { event: 'tool.request'; user: string; turn: string; tool: string; callId: string; /** 'server' for the admin's MCP tools, which run next to the agent host; absent for tools run on the client. */ where?: 'server' }
-  | { event: 'tool.result'; user: string; turn: string; tool: string; callId: string; isError: boolean; durationMs: number; contentChars: number }
+  | { event: 'tool.result'; user: string; turn: string; tool: string; callId: string; isError: boolean; durationMs: number; contentChars: number; /** team_search: the passages returned. */ hits?: number; where?: 'server' }
   | { event: 'tool.timeout'; user: string; turn: string; tool: string; callId: string; /** The deadline that passed: the turn's tool timeout. */ timeoutMs: number }
   | { event: 'turn.start'; user: string; turn: string; model: string; mode?: string; tools: number; historyMessages: number }
-  | { event: 'turn.end'; user: string; turn: string; reason: string; durationMs: number };
+  | { event: 'turn.end'; user: string; turn: string; reason: string; durationMs: number }
+  /** An MCP sampling request of the developer's own MCP server, approved on their machine and answered here (AgentService.Sample). */
+  | { event: 'sampling.start'; user: string; turn: string; model: string; mcpServer: string; messages: number; maxTokens: number }
+  | { event: 'sampling.end'; user: string; turn: string; reason: string; durationMs: number }
+  /** A developer read a resource or got a prompt of the admin's MCP servers (McpService). */
+  | { event: 'mcp.resource.read'; user: string; server: string; uri: string; chars: number }
+  | { event: 'mcp.prompt.get'; user: string; server: string; prompt: string; chars: number };
 
 export interface AuditLog {
   record(event: AuditEvent): void;

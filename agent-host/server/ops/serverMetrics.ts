@@ -36,6 +36,12 @@ export class ServerMetrics {
   readonly toolRequests = new Counter({ name: 'hearth_tool_requests_total', help: 'Tool requests sent to clients by outcome.', labelNames: ['outcome'], registers: [this.registry] });
   readonly rejected = new Counter({ name: 'hearth_rejected_total', help: 'Requests refused for capacity or rate limits.', labelNames: ['kind', 'reason'], registers: [this.registry] });
 
+  readonly indexFiles = new Gauge({ name: 'hearth_team_index_files', help: 'Files in the team index per source.', labelNames: ['source', 'kind'], registers: [this.registry] });
+  readonly indexChunks = new Gauge({ name: 'hearth_team_index_chunks', help: 'Chunks in the team index per source.', labelNames: ['source', 'kind'], registers: [this.registry] });
+  readonly indexReady = new Gauge({ name: 'hearth_team_index_ready', help: '1 when a source was indexed by its last refresh, 0 while indexing or after a failure.', labelNames: ['source', 'kind'], registers: [this.registry] });
+  readonly indexRefreshed = new Gauge({ name: 'hearth_team_index_refreshed_timestamp_seconds', help: 'When each source was last indexed successfully.', labelNames: ['source', 'kind'], registers: [this.registry] });
+  readonly teamSearches = new Counter({ name: 'hearth_team_searches_total', help: 'team_search calls by outcome.', labelNames: ['outcome'], registers: [this.registry] });
+
   constructor(withProcessMetrics = true) {
     if (withProcessMetrics) collectDefaultMetrics({ register: this.registry, prefix: 'hearth_' });
   }

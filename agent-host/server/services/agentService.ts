@@ -27,6 +27,8 @@ import { effectiveToolTimeoutMs, RemoteToolExecutor } from './remoteToolExecutor
 import { withMcpTools } from '../../mcp/withMcpTools';
 import type { McpManager } from '../../mcp/mcpManager';
 import { DeltaCoalescer } from './deltaCoalescer';
+import type { TeamIndex } from '../teamIndex/teamIndex';
+import { withTeamSearch } from '../teamIndex/withTeamSearch';
 import { exhausted, ServiceFailure } from './serviceFailure';
 import { base64ByteLength } from '../../../protocol/chatImages';
 
@@ -53,6 +55,8 @@ export interface AgentServiceDeps {
   deltaWindowMs(): number;
   /** The admin page's usage and time-to-first-token figures. */
   activity?: ActivityRecorder;
+  /** The admin's shared index (config.yaml `index:`), searched by team_search on this server. */
+  teamIndex?: TeamIndex;
   /** This server's cap on one attached image, in bytes (limits.max_image_bytes); the protocol's own cap applies without it. */
   maxImageBytes?: number;
 }
@@ -223,7 +227,17 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
         onNameConflict: (tool) => deps.logger.warn('admin MCP tool hidden: the client offers a tool with the same name', { user, tool: tool.name }),
       })
     : executor;
-  const options: TurnOptions = { model: turn.model, executor: toolExecutor };
+  // team_search runs here too, against the admin's index; the developer's auth already admitted this call.
+  const withIndex = deps.teamIndex?.configured
+    ? withTeamSearch(toolExecutor, deps.teamIndex, {
+        onCall: (c) => deps.audit.record({ event: 'tool.request', user, turn: turnId, tool: c.name, callId: c.id, where: 'server' }),
+        onResult: (c, r, hits) => {
+          deps.metrics.teamSearches.inc({ outcome: r.isError ? 'error' : hits > 0 ? 'hits' : 'empty' });
+          deps.audit.record({ event: 'tool.result', user, turn: turnId, tool: c.name, callId: c.id, isError: r.isError, durationMs: r.durationMs ?? 0, contentChars: r.content.length, hits, where: 'server' });
+        },
+      })
+    : toolExecutor;
+  const options: TurnOptions = { model: turn.model, executor: withIndex };
   if (turn.systemPrompt !== undefined) options.systemPrompt = turn.systemPrompt;
   if (turn.maxSteps !== undefined) options.maxSteps = turn.maxSteps;
   options.toolTimeoutMs = toolTimeoutMs;
@@ -232,8 +246,8 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   if (turn.think !== undefined) options.think = turn.think;
   if (turn.continueReply) options.continueReply = true;
   // Sub-agents run here, beside the main agent; their tool calls go to the developer's machine like its own.
-  if (turn.subagents && toolExecutor) options.subagents = turn.subagents;
-  if (turn.todos && toolExecutor) options.todos = turn.todos;
+  if (turn.subagents && withIndex) options.subagents = turn.subagents;
+  if (turn.todos && withIndex) options.todos = turn.todos;
   if (turn.compactAt !== undefined) options.compactAt = turn.compactAt;
   // The core turns the client's mode into the tools offered (Ask and Plan: read-only, admin MCP tools included).
   if (turn.mode !== undefined) options.mode = turn.mode;

@@ -24,14 +24,22 @@ export async function codebaseSearchTool(ctx: ToolContext, args: Record<string, 
   const blocks: string[] = [];
   let bytes = 0;
   for (const hit of outcome.hits) {
-    const block = `${hit.path}:${hit.startLine}-${hit.endLine}\n${hit.snippet.split('\n').map((l) => `  ${l}`).join('\n')}`;
+    // Documentation may live outside the workspace: its passage is given in full and marked, so the model cites it instead of reading it.
+    const label = hit.documentation !== undefined ? ` (documentation, ${hit.documentation})` : '';
+    const block = `${hit.path}:${hit.startLine}-${hit.endLine}${label}\n${hit.snippet.split('\n').map((l) => `  ${l}`).join('\n')}`;
     if (bytes + block.length > ctx.policy.maxOutputBytes) break;
     bytes += block.length + 2;
     blocks.push(block);
   }
   const files = new Set(outcome.hits.slice(0, blocks.length).map((h) => h.path)).size;
   return {
-    content: [...blocks, ...notes, '[Read a result with read_file and its line range.]'].join('\n\n'),
+    content: [
+      ...blocks,
+      ...notes,
+      outcome.hits.some((h) => h.documentation !== undefined)
+        ? '[Read a workspace result with read_file and its line range. Documentation results are shown whole; cite them by their path and lines.]'
+        : '[Read a result with read_file and its line range.]',
+    ].join('\n\n'),
     summary: `${blocks.length} result${blocks.length === 1 ? '' : 's'} in ${files} file${files === 1 ? '' : 's'}${outcome.ranking === 'full-text' ? ' (full-text)' : ''}`,
   };
 }

@@ -28,6 +28,8 @@ export interface OllamaEmbedderOptions {
   /** Longest wait for one request, a cold model load included (default 120 s); then indexing goes on with full-text only. */
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
+  /** Where the user chooses the model, for error messages (default: the editor setting). */
+  setting?: string;
 }
 
 /**
@@ -72,7 +74,7 @@ export function createOllamaEmbedder(options: OllamaEmbedderOptions): Embedder {
           if ((e as Error).name === 'TimeoutError') {
             throw new EmbeddingUnavailable(`Ollama did not answer an embedding request with ${options.model} within ${Math.round((options.requestTimeoutMs ?? 120_000) / 1000)} s. Codebase search uses full-text ranking until then.`, 'failed');
           }
-          throw describeEmbedFailure(options.host, options.model, e);
+          throw describeEmbedFailure(options.host, options.model, e, options.setting);
         }
         if (!Array.isArray(embeddings) || embeddings.length !== input.length) {
           throw new EmbeddingUnavailable(`Ollama answered ${embeddings?.length ?? 0} embeddings for ${input.length} texts from ${options.model}.`, 'failed');
@@ -85,15 +87,15 @@ export function createOllamaEmbedder(options: OllamaEmbedderOptions): Embedder {
 }
 
 /** Ollama's errors (server/routes.go `EmbedHandler`) in words that say what to do. */
-export function describeEmbedFailure(host: string, model: string, e: unknown): EmbeddingUnavailable {
+export function describeEmbedFailure(host: string, model: string, e: unknown, setting = 'the setting hearth.codebaseSearch.embeddingModel'): EmbeddingUnavailable {
   const status = (e as { status_code?: number }).status_code;
   const text = e instanceof Error ? e.message : String(e);
   const fallback = 'Codebase search uses full-text ranking until then.';
   if (status === 404) {
-    return new EmbeddingUnavailable(`The embedding model ${model} is not installed in Ollama at ${host}. Run \`ollama pull ${model}\`, or choose another model in the setting hearth.codebaseSearch.embeddingModel. ${fallback}`, 'missing');
+    return new EmbeddingUnavailable(`The embedding model ${model} is not installed in Ollama at ${host}. Run \`ollama pull ${model}\`, or choose another model in ${setting}. ${fallback}`, 'missing');
   }
   if (status === 501 || /does not support embeddings|embedding/i.test(text)) {
-    return new EmbeddingUnavailable(`${model} cannot make embeddings (Ollama: ${text}). Set hearth.codebaseSearch.embeddingModel to an embedding model such as nomic-embed-text. ${fallback}`, 'unsupported');
+    return new EmbeddingUnavailable(`${model} cannot make embeddings (Ollama: ${text}). Set ${setting.replace(/^the setting /, '')} to an embedding model such as nomic-embed-text. ${fallback}`, 'unsupported');
   }
   if (status === undefined) {
     return new EmbeddingUnavailable(`Ollama at ${host} could not be reached for embeddings (${text}). ${fallback}`, 'unreachable');

@@ -4,7 +4,7 @@
  * `ollama` client reads it as the `fetch` response it asked for. No socket
  * and no WHATWG stream sit between the two.
  */
-import { LeanBody, type LeanReplyHead } from '../../completion/leanReply';
+import { LeanBody, type LeanReplyHead } from '../completion/leanReply';
 
 export interface ReplySink {
   writeHead(status: number, headers: Record<string, string>): void;

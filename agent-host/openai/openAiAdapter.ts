@@ -1,15 +1,36 @@
 /**
  * Lets the agent core, which speaks Ollama's API, use an OpenAI-compatible
- * server (vLLM, llama.cpp's server): /api/chat becomes /v1/chat/completions
- * and /api/generate (fill-in-the-middle) becomes /v1/completions, and the
- * server-sent events come back as Ollama's NDJSON chunks.
+ * server (vLLM, llama.cpp's server, LM Studio): /api/chat becomes
+ * /v1/chat/completions and /api/generate (fill-in-the-middle) becomes
+ * /v1/completions, and the server-sent events come back as Ollama's NDJSON
+ * chunks. The one translation for both the team server's OpenAI-compatible
+ * backends and the local providers of `hearth.providers`: streaming, tool
+ * calls, usage and errors are converted here and nowhere else.
  */
-import type { BackendConfig } from '../config/serverConfig';
-import type { WorkKind } from '../scheduler/scheduler';
 import type { ReplySink } from './replyPipe';
-import { imageDataUrl, sniffBase64ImageType } from '../../../protocol/chatImages';
+import { imageDataUrl, sniffBase64ImageType } from '../../protocol/chatImages';
 
 type Json = Record<string, unknown>;
+
+/** The kind of work a request is; vLLM's priority scheduler runs completions first. */
+export type OpenAiWorkKind = 'completion' | 'chat';
+
+/** One OpenAI-compatible server. The team server's `BackendConfig` of type openai is one. */
+export interface OpenAiEndpoint {
+  /** The base URL, without `/v1`. */
+  url: string;
+  /** A bearer token; sent only in the Authorization header. */
+  apiKey?: string;
+  /** Models that accept fill-in-the-middle (`suffix`). */
+  fimModels?: string[];
+  /** Models that take images (reported as the "vision" capability; images go as image_url parts). */
+  visionModels?: string[];
+  /** Send a request `priority` (vLLM started with `--scheduling-policy priority`). */
+  requestPriority?: boolean;
+}
+
+/** The error a refused request rejects with: the server's HTTP status and the start of its answer. */
+export type OpenAiHttpError = Error & { status: number };
 
 export interface StreamStats {
   promptTokens: number;
@@ -26,11 +47,11 @@ interface OllamaMessage {
 }
 
 /** vLLM runs lower priorities first: inline completions ahead of chat. */
-function priorityOf(kind: WorkKind): number {
+function priorityOf(kind: OpenAiWorkKind): number {
   return kind === 'completion' ? 0 : 1;
 }
 
-function authHeaders(backend: BackendConfig): Record<string, string> {
+export function authHeaders(backend: Pick<OpenAiEndpoint, 'apiKey'>): Record<string, string> {
   return { 'Content-Type': 'application/json', ...(backend.apiKey ? { Authorization: `Bearer ${backend.apiKey}` } : {}) };
 }
 
@@ -99,11 +120,11 @@ async function* sseData(response: Response): AsyncGenerator<Json> {
   }
 }
 
-async function post(backend: BackendConfig, path: string, body: Json, signal: AbortSignal): Promise<Response> {
+async function post(backend: OpenAiEndpoint, path: string, body: Json, signal: AbortSignal): Promise<Response> {
   const res = await fetch(`${backend.url.replace(/\/+$/, '')}${path}`, { method: 'POST', headers: authHeaders(backend), body: JSON.stringify(body), signal });
   if (!res.ok) {
     const text = await res.text().catch(() => '');
-    const err = new Error(`HTTP ${res.status}: ${text.slice(0, 500)}`) as Error & { status: number };
+    const err = new Error(`HTTP ${res.status}: ${text.slice(0, 500)}`) as OpenAiHttpError;
     err.status = res.status;
     throw err;
   }
@@ -116,7 +137,7 @@ function finalFields(reason: unknown, stats: StreamStats, startedAt: number): Js
 }
 
 /** Runs an Ollama /api/chat request on an OpenAI-compatible backend, writing Ollama's reply format to `res`. */
-export async function openAiChat(backend: BackendConfig, body: Json, res: ReplySink, signal: AbortSignal, kind: WorkKind = 'chat'): Promise<StreamStats> {
+export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: ReplySink, signal: AbortSignal, kind: OpenAiWorkKind = 'chat'): Promise<StreamStats> {
   const startedAt = performance.now();
   const model = String(body.model);
   const stream = body.stream !== false;
@@ -185,7 +206,7 @@ function toOllamaToolCall(fn: Json): { function: { name: string; arguments: unkn
 }
 
 /** Runs an Ollama /api/generate request (prompt + suffix) on /v1/completions. */
-export async function openAiGenerate(backend: BackendConfig, body: Json, res: ReplySink, signal: AbortSignal, kind: WorkKind = 'completion'): Promise<StreamStats> {
+export async function openAiGenerate(backend: OpenAiEndpoint, body: Json, res: ReplySink, signal: AbortSignal, kind: OpenAiWorkKind = 'completion'): Promise<StreamStats> {
   const startedAt = performance.now();
   const model = String(body.model);
   const stream = body.stream !== false;
@@ -224,7 +245,7 @@ export async function openAiGenerate(backend: BackendConfig, body: Json, res: Re
 }
 
 /** What /api/show reports for a model of an OpenAI-compatible backend. */
-export function openAiShow(backend: BackendConfig, model: string): Json {
+export function openAiShow(backend: Pick<OpenAiEndpoint, 'fimModels' | 'visionModels'>, model: string, contextLength?: number): Json {
   const fim = backend.fimModels?.includes(model) ?? false;
   // An OpenAI-compatible server does not say which models see images; the admin lists them (vision_models).
   const vision = backend.visionModels?.includes(model) ?? false;
@@ -235,7 +256,8 @@ export function openAiShow(backend: BackendConfig, model: string): Json {
     parameters: '',
     template,
     details: { parent_model: '', format: 'openai', family: '', families: [], parameter_size: '', quantization_level: '' },
-    model_info: { 'general.architecture': 'openai' },
+    // Read like any model's trained length (`<architecture>.context_length`), so the context budget fits the server's.
+    model_info: { 'general.architecture': 'openai', ...(contextLength ? { 'openai.context_length': contextLength } : {}) },
     capabilities: ['completion', 'tools', ...(fim ? ['insert'] : []), ...(vision ? ['vision'] : [])],
   };
 }

@@ -1,4 +1,4 @@
-import { estimateTokens } from '../../agent-host';
+import { estimateTokens } from '../core/tokenEstimate';
 
 /** One piece of a file, as indexed and returned by search. Lines are 1-based and inclusive. */
 export interface TextChunk {

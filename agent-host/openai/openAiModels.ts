@@ -1,0 +1,31 @@
+/**
+ * The models an OpenAI-compatible server offers (`GET /v1/models`), as
+ * entries of Ollama's /api/tags. One reader for the team server's backend
+ * pool and the local providers' model list.
+ */
+import { authHeaders, type OpenAiEndpoint } from './openAiAdapter';
+
+/** One entry of Ollama's /api/tags (also synthesized for OpenAI-compatible servers). */
+export type TagsEntry = Record<string, unknown> & { name: string };
+
+/** Rejects with an Error naming the URL and the HTTP status when the server refuses, and with fetch's own error when it cannot be reached. */
+export async function listOpenAiModels(server: Pick<OpenAiEndpoint, 'url' | 'apiKey'>, signal: AbortSignal, fetchImpl: typeof fetch = fetch): Promise<TagsEntry[]> {
+  const url = `${server.url.replace(/\/+$/, '')}/v1/models`;
+  const headers = authHeaders(server);
+  delete headers['Content-Type'];
+  const res = await fetchImpl(url, { headers, signal });
+  if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}`);
+  const body = (await res.json()) as { data?: { id?: unknown; max_model_len?: unknown }[] };
+  return (Array.isArray(body.data) ? body.data : [])
+    .filter((m): m is { id: string; max_model_len?: unknown } => typeof m?.id === 'string' && m.id !== '')
+    .map((m) => ({
+      name: m.id,
+      model: m.id,
+      modified_at: new Date(0).toISOString(),
+      size: 0,
+      digest: '',
+      details: { format: 'openai', family: '', parameter_size: '', quantization_level: '' },
+      // vLLM says how long a context the model was started with; LM Studio and llama-server do not.
+      ...(typeof m.max_model_len === 'number' && m.max_model_len > 0 ? { context_length: m.max_model_len } : {}),
+    }));
+}

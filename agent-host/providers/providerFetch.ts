@@ -1,0 +1,86 @@
+/**
+ * The `fetch` of the local agent's `ollama` client when providers are
+ * configured. The agent core speaks Ollama's API for every model; a request
+ * whose model is `<provider>::<model>` is answered here by that provider:
+ * an OpenAI-compatible server through the shared adapter (as the team
+ * server's model router does for its backends), another Ollama by
+ * forwarding with the plain model name. Plain names go to the default
+ * Ollama untouched.
+ */
+import { jsonReply } from '../completion/leanReply';
+import { HearthException } from '../core/hearthException';
+import { openAiShow, type OpenAiEndpoint, type OpenAiHttpError } from '../openai/openAiAdapter';
+import { openAiReply } from '../openai/openAiReply';
+import { listOpenAiModels } from '../openai/openAiModels';
+import type { ProviderConfig } from '../../protocol/lspMethods';
+import type { ProviderRegistry } from './providerRegistry';
+
+type Json = Record<string, unknown>;
+
+/** The requests that name a model; the rest (/api/tags, /api/ps, /api/version) are the default Ollama's. */
+const MODEL_PATHS = new Set(['/api/chat', '/api/generate', '/api/show']);
+
+export function openAiEndpoint(registry: ProviderRegistry, provider: ProviderConfig): OpenAiEndpoint {
+  return { url: provider.baseUrl, apiKey: registry.apiKey(provider) };
+}
+
+function headersOf(init: RequestInit | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  new Headers(init?.headers).forEach((value, key) => (out[key] = value));
+  return out;
+}
+
+/** The sentence in an OpenAI-style error body (`{"error":{"message":…}}`), else the body's start as the adapter kept it. */
+function refusalText(message: string): string {
+  const text = message.replace(/^HTTP \d+: /, '');
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
+    const error = parsed.error as { message?: unknown } | string | undefined;
+    if (typeof error === 'string') return error;
+    if (typeof error?.message === 'string') return error.message;
+    if (typeof parsed.message === 'string') return parsed.message;
+  } catch {
+    // Not JSON: a proxy's page or plain text, shown as it is.
+  }
+  return text;
+}
+
+export function createProviderFetch(registry: ProviderRegistry, base: typeof fetch): typeof fetch {
+  const route = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
+    const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
+    const raw = typeof init?.body === 'string' ? init.body : undefined;
+    // Only a body that can name a provider is parsed; every other request passes as it came.
+    if (!MODEL_PATHS.has(url.pathname) || raw === undefined || !raw.includes('::')) return base(input, init);
+    const body = JSON.parse(raw) as Json;
+    const key = typeof body.model === 'string' ? 'model' : 'name';
+    const resolved = registry.resolve(String(body[key] ?? ''));
+    if (resolved.kind === 'default') return base(input, { ...init, body: JSON.stringify({ ...body, [key]: resolved.model }) });
+    if (resolved.kind === 'unknown') {
+      throw new HearthException({ code: 'modelNotFound', message: registry.unknownProviderMessage(resolved.providerName), model: String(body[key]), retryable: true });
+    }
+    const provider = resolved.provider;
+    const forwarded = { ...body, [key]: resolved.model };
+    if (provider.kind === 'ollama') {
+      const apiKey = registry.apiKey(provider);
+      const headers = { ...headersOf(init), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
+      return base(`${provider.baseUrl}${url.pathname}`, { ...init, headers, body: JSON.stringify(forwarded) });
+    }
+    const endpoint = openAiEndpoint(registry, provider);
+    if (url.pathname === '/api/show') {
+      // The context length, where the server reports one (vLLM's max_model_len); the facts are cached per model, so this is asked once.
+      const listed = await listOpenAiModels(endpoint, init?.signal ?? AbortSignal.timeout(5000), base).catch(() => []);
+      const length = listed.find((m) => m.name === resolved.model)?.context_length;
+      return jsonReply(200, openAiShow(endpoint, resolved.model, typeof length === 'number' ? length : undefined)) as unknown as Response;
+    }
+    try {
+      const { reply } = await openAiReply(endpoint, url.pathname === '/api/chat' ? 'chat' : 'generate', forwarded, init?.signal ?? undefined, url.pathname === '/api/chat' ? 'chat' : 'completion');
+      return reply as unknown as Response;
+    } catch (err) {
+      const status = (err as Partial<OpenAiHttpError>).status;
+      // A refusal becomes Ollama's error shape, which the client raises as a ResponseError with the status; an unreachable server stays fetch's error.
+      if (status !== undefined) return jsonReply(status, { error: refusalText((err as Error).message) || `HTTP ${status}` }) as unknown as Response;
+      throw err;
+    }
+  };
+  return route as typeof fetch;
+}

@@ -1,0 +1,101 @@
+import { randomUUID } from 'node:crypto';
+import * as path from 'node:path';
+import { HearthException } from '../../agent-host';
+import type { CheckpointRestoreResult } from '../../protocol/lspMethods';
+import type { RestoreScope } from '../../protocol/sessions';
+import type { SessionStore } from '../chat/sessionStore';
+import type { RestoreReport, WorkspaceSnapshots } from './workspaceSnapshots';
+
+export interface ChatCheckpointsDeps {
+  store: SessionStore;
+  snapshots: WorkspaceSnapshots;
+  /** Whether a turn streams in this chat (`sessionId`) or in any chat (no id): files are shared by every chat. */
+  running: (sessionId?: string) => boolean;
+}
+
+const SCOPES: readonly RestoreScope[] = ['both', 'files', 'conversation'];
+
+/**
+ * Restore and redo for a chat's checkpoints: the one place that decides what
+ * a restore does to the files (WorkspaceSnapshots) and to the transcript
+ * (SessionStore.rewind), and that refuses while a turn runs.
+ */
+export class ChatCheckpoints {
+  private restoring = false;
+
+  constructor(private readonly deps: ChatCheckpointsDeps) {}
+
+  /** Takes a checkpoint of the workspace's files and returns its id. */
+  async take(signal: AbortSignal): Promise<string> {
+    return (await this.deps.snapshots.take(signal)).id;
+  }
+
+  async restore(sessionId: string, checkpointId: string, scope: RestoreScope): Promise<CheckpointRestoreResult> {
+    if (!SCOPES.includes(scope)) throw invalid(`Unknown restore scope ${JSON.stringify(scope)}: use both, files or conversation.`);
+    return this.exclusive(sessionId, scope, async () => {
+      const session = this.deps.store.get(sessionId);
+      if (!session) throw invalid(`Chat ${sessionId} does not exist.`);
+      let found: { entryId: string; callId?: string; replyTo: string } | undefined;
+      for (const entry of session.entries) {
+        if (entry.kind !== 'assistant') continue;
+        const mark = entry.checkpoints?.find((c) => c.id === checkpointId);
+        if (mark) found = { entryId: entry.id, callId: mark.callId, replyTo: entry.replyTo };
+      }
+      if (!found) throw invalid('That checkpoint is not part of this chat (it may have been hidden by an earlier restore).');
+      let report: RestoreReport | undefined;
+      let filesBefore: string | undefined;
+      if (scope !== 'conversation') {
+        const target = await this.deps.snapshots.read(checkpointId);
+        if (!target) throw invalid('Hearth no longer keeps the files of that checkpoint (the oldest checkpoints are deleted when the store is full). The conversation can still be restored.');
+        const before = await this.deps.snapshots.take(AbortSignal.timeout(120_000));
+        filesBefore = before.id;
+        report = await this.deps.snapshots.restore(target, before);
+      }
+      const user = session.entries.find((e) => e.id === found.replyTo);
+      this.deps.store.rewind(sessionId, { restoreId: randomUUID(), entryId: found.entryId, ...(found.callId !== undefined ? { callId: found.callId } : {}), scope, ...(filesBefore ? { filesBefore } : {}) });
+      const draft = scope !== 'files' && found.callId === undefined && user?.kind === 'user' ? user.text : undefined;
+      return { ...result(report), ...(draft !== undefined ? { draft } : {}) };
+    });
+  }
+
+  async redo(sessionId: string): Promise<CheckpointRestoreResult> {
+    const redo = this.deps.store.get(sessionId)?.redo;
+    if (!redo) throw invalid('There is no restore to redo in this chat (a new message ends the chance to redo).');
+    return this.exclusive(sessionId, redo.scope, async () => {
+      let report: RestoreReport | undefined;
+      if (redo.scope !== 'conversation') {
+        const target = redo.filesBefore ? await this.deps.snapshots.read(redo.filesBefore) : undefined;
+        if (!target) throw invalid('Hearth no longer keeps the files as they were before the restore.');
+        report = await this.deps.snapshots.restore(target, await this.deps.snapshots.take(AbortSignal.timeout(120_000)));
+      }
+      this.deps.store.redo(sessionId, redo.restoreId);
+      return result(report);
+    });
+  }
+
+  private async exclusive<T>(sessionId: string, scope: RestoreScope, work: () => Promise<T>): Promise<T> {
+    if (this.deps.running(sessionId)) throw invalid('A reply is still running in this chat. Stop it (or wait for it to finish), then restore.');
+    // The files are shared by every chat: a turn writing them in another chat would race the restore.
+    if (scope !== 'conversation' && this.deps.running()) throw invalid('A reply is still running in another chat and may be changing files. Stop it (or wait for it), then restore the files.');
+    if (this.restoring) throw invalid('Another restore is still running. Wait for it to finish.');
+    this.restoring = true;
+    try {
+      return await work();
+    } finally {
+      this.restoring = false;
+    }
+  }
+}
+
+function result(report: RestoreReport | undefined): CheckpointRestoreResult {
+  return { written: report?.written ?? [], deleted: report?.deleted ?? [], failed: report?.failed ?? [] };
+}
+
+function invalid(message: string): HearthException {
+  return new HearthException({ code: 'invalidRequest', message, retryable: false });
+}
+
+/** The folder of a workspace's checkpoints under the extension's storage. */
+export function checkpointStorageDir(storagePath: string): string {
+  return path.join(storagePath, 'workspace-checkpoints');
+}

@@ -1,0 +1,8 @@
+// Original file: protocol/hearth.proto
+
+
+export interface ListMcpPromptsRequest {
+}
+
+export interface ListMcpPromptsRequest__Output {
+}

@@ -1,0 +1,8 @@
+// Original file: protocol/hearth.proto
+
+
+export interface ListMcpResourcesRequest {
+}
+
+export interface ListMcpResourcesRequest__Output {
+}

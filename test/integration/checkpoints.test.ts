@@ -1,0 +1,279 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import {
+  ChatSendRequest,
+  ChatStopRequest,
+  CheckpointRedoRequest,
+  CheckpointRestoreRequest,
+  CommandApprovalRequest,
+  EditApprovalRequest,
+  SessionGetRequest,
+  TeamConnectRequest,
+  WorkspaceTrustNotification,
+} from '../../protocol/lspMethods';
+import type { TeamServer } from '../../agent-host/server/teamServer';
+import { ALICE_KEY, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+import type { AssistantEntry, SessionView } from '../../protocol/sessions';
+import type { ToolResult } from '../../protocol/chat';
+
+const MODEL = 'qwen2.5-coder:7b';
+/** Not valid UTF-8, with CRLF and a NUL: a restore must be byte for byte, not text. */
+const BINARY = Buffer.from([0xff, 0xfe, 0x00, 0x41, 0x0d, 0x0a, 0x80, 0x42, 0x0d, 0x0a]);
+
+/** Every file under `dir` (no symlinks followed), as bytes, with its permission bits. */
+function tree(dir: string): Map<string, string> {
+  const out = new Map<string, string>();
+  const walk = (rel: string) => {
+    for (const entry of fs.readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      const child = rel ? `${rel}/${entry.name}` : entry.name;
+      if (entry.isDirectory()) walk(child);
+      else if (entry.isFile()) {
+        const full = path.join(dir, child);
+        out.set(child, `${(fs.statSync(full).mode & 0o777).toString(8)}:${fs.readFileSync(full).toString('base64')}`);
+      }
+    }
+  };
+  walk('');
+  return out;
+}
+
+describe('checkpoints: restore and redo through the language server (integration)', function () {
+  this.timeout(60_000);
+  let fixture: OllamaFixture;
+  let storage: string;
+  let workspace: string;
+  let client: LspTestClient;
+
+  async function turn(text: string, sessionId?: string) {
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text, context: [] }, ...(sessionId ? { sessionId } : {}) });
+    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 30_000);
+    const results = client.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult').map((e) => (e.event as { result: ToolResult }).result);
+    for (const r of results) assert.equal(r.isError, false, r.content);
+    return started;
+  }
+
+  async function session(id: string): Promise<SessionView> {
+    const view = await client.connection.sendRequest(SessionGetRequest.type, { sessionId: id });
+    assert.ok(view);
+    return view;
+  }
+
+  function checkpoints(view: SessionView): { id: string; callId?: string; entry: AssistantEntry }[] {
+    return view.entries.flatMap((e) => (e.kind === 'assistant' ? (e.checkpoints ?? []).map((c) => ({ ...c, entry: e })) : []));
+  }
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture();
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cp-ls-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cp-ws-'));
+    fs.mkdirSync(path.join(workspace, 'src'));
+    fs.writeFileSync(path.join(workspace, 'src', 'data.bin'), BINARY);
+    fs.writeFileSync(path.join(workspace, 'src', 'app.js'), 'const x = 1;\r\nmodule.exports = x;\r\n');
+    fs.writeFileSync(path.join(workspace, 'src', 'old.txt'), 'to be deleted by a command\n');
+    fs.writeFileSync(path.join(workspace, 'run.sh'), '#!/bin/sh\necho hi\n', { mode: 0o755 });
+    fs.chmodSync(path.join(workspace, 'run.sh'), 0o755);
+    fs.writeFileSync(path.join(workspace, '.gitignore'), 'build/\n');
+    fs.mkdirSync(path.join(workspace, 'build'));
+    fs.writeFileSync(path.join(workspace, 'build', 'out.js'), 'generated\n');
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, agent: { autoApproveEdits: true } } });
+    client.connection.onRequest(EditApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    client.connection.onRequest(CommandApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    await fixture.close();
+    fs.rmSync(storage, { recursive: true, force: true });
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  /** Two turns: the first writes, edits, creates and (by a command) deletes and creates files; the second edits again. */
+  async function twoTurns() {
+    const s0 = tree(workspace);
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'src/new/made.txt', content: 'made by write_file\n' } }] },
+      { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'src/app.js', oldText: 'const x = 1;', newText: 'const x = 2;' } }] },
+      { kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'rm src/old.txt && printf "by command" > cmd.txt' } }] },
+      { kind: 'text', text: 'Done with step one.' },
+    );
+    const first = await turn('Step one');
+    const s1 = tree(workspace);
+    assert.equal(s1.has('src/old.txt'), false, 'the command deleted the file');
+    assert.equal(s1.has('cmd.txt'), true, 'the command created a file');
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'src/app.js', content: 'rewritten\n' } }] },
+      { kind: 'text', text: 'Done with step two.' },
+    );
+    await turn('Step two', first.sessionId);
+    const s2 = tree(workspace);
+    return { sessionId: first.sessionId, s0, s1, s2 };
+  }
+
+  it('takes a checkpoint before each message and after each write, edit and command; restores the files of step N byte for byte and redoes', async () => {
+    const { sessionId, s0, s2 } = await twoTurns();
+    const view = await session(sessionId);
+    const marks = checkpoints(view);
+    // Turn one: before, after write_file, after edit_file, after run_command; turn two: before, after write_file.
+    assert.equal(marks.length, 6);
+    assert.deepEqual(marks.map((m) => m.callId === undefined), [true, false, false, false, true, false]);
+
+    // Step N = after the write_file of turn one: only src/new/made.txt differs from the start.
+    const afterWrite = marks[1];
+    const expected = new Map(s0);
+    expected.set('src/new/made.txt', `644:${Buffer.from('made by write_file\n').toString('base64')}`);
+    fs.writeFileSync(path.join(workspace, 'build', 'out.js'), 'regenerated later\n');
+    const restored = await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId, checkpointId: afterWrite.id, scope: 'files' });
+    assert.deepEqual(restored.failed, []);
+    const now = tree(workspace);
+    // An ignored file is never checkpointed, so the restore leaves it as it is now.
+    expected.set('build/out.js', now.get('build/out.js')!);
+    assert.deepEqual(new Map([...now].map(([k, v]) => [k, k === 'src/new/made.txt' ? v.replace(/^\d+/, '644') : v])), expected);
+    assert.deepEqual(fs.readFileSync(path.join(workspace, 'src', 'data.bin')), BINARY);
+    assert.equal(fs.statSync(path.join(workspace, 'run.sh')).mode & 0o777, 0o755);
+    assert.ok(restored.deleted.includes('cmd.txt'));
+    assert.ok(restored.written.includes('src/old.txt'));
+    // Files only: the conversation is unchanged, and Redo is offered.
+    const afterRestore = await session(sessionId);
+    assert.equal(afterRestore.entries.length, 4);
+    assert.equal(afterRestore.redo?.scope, 'files');
+
+    const redone = await client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId });
+    assert.deepEqual(redone.failed, []);
+    const back = tree(workspace);
+    back.set('build/out.js', s2.get('build/out.js')!);
+    assert.deepEqual(back, s2);
+    assert.equal((await session(sessionId)).redo, undefined);
+    await assert.rejects(client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId }), /no restore to redo/);
+  });
+
+  it('restores files and conversation to before a message, hands its text back, and redo brings both back; the model no longer sees the hidden turn', async () => {
+    const { sessionId, s1, s2 } = await twoTurns();
+    const view = await session(sessionId);
+    const beforeTwo = checkpoints(view)[4];
+    const result = await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId, checkpointId: beforeTwo.id, scope: 'both' });
+    assert.equal(result.draft, 'Step two');
+    assert.deepEqual(tree(workspace), s1);
+    const cut = await session(sessionId);
+    assert.deepEqual(cut.entries.map((e) => e.kind), ['user', 'assistant']);
+
+    // Redo: the second exchange and its files come back.
+    await client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId });
+    assert.deepEqual(tree(workspace), s2);
+    assert.equal((await session(sessionId)).entries.length, 4);
+
+    // Restore again and send a new message: the model's history ends with turn one.
+    await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId, checkpointId: beforeTwo.id, scope: 'both' });
+    fixture.enqueue({ kind: 'text', text: 'A different step two.' });
+    await turn('Another step two', sessionId);
+    const request = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+    const sent = JSON.stringify(request.body.messages);
+    assert.ok(sent.includes('Step one') && sent.includes('Another step two'));
+    assert.ok(!sent.includes('"Step two"') && !sent.includes('Done with step two'), 'the hidden exchange is not sent');
+    // Nothing is lost: the session log still holds the hidden exchange; a new message ended the chance to redo.
+    const log = fs.readdirSync(path.join(storage, 'sessions')).map((f) => fs.readFileSync(path.join(storage, 'sessions', f), 'utf8')).join('');
+    assert.ok(log.includes('"text":"Step two"'));
+    await assert.rejects(client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId }), /no restore to redo/);
+  });
+
+  it('restores the conversation only to after a tool call, leaving the files, and survives a restart of the server', async () => {
+    const { sessionId, s2 } = await twoTurns();
+    const marks = checkpoints(await session(sessionId));
+    const afterEdit = marks[2];
+    await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId, checkpointId: afterEdit.id, scope: 'conversation' });
+    assert.deepEqual(tree(workspace), s2);
+    const cut = await session(sessionId);
+    assert.equal(cut.entries.length, 2);
+    const reply = cut.entries[1] as AssistantEntry;
+    const calls = reply.parts.flatMap((p) => (p.kind === 'toolCall' ? [p.call.name] : []));
+    assert.deepEqual(calls, ['write_file', 'edit_file']);
+    assert.equal(cut.redo?.scope, 'conversation');
+
+    // The log replays to the same view after a restart, and redo still works.
+    await client.stop();
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
+    const replayed = await session(sessionId);
+    assert.deepEqual(replayed.entries.map((e) => e.id), cut.entries.map((e) => e.id));
+    assert.equal(replayed.redo?.scope, 'conversation');
+    await client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId });
+    const whole = await session(sessionId);
+    assert.equal(whole.entries.length, 4);
+    assert.deepEqual((whole.entries[1] as AssistantEntry).parts.flatMap((p) => (p.kind === 'toolCall' ? [p.call.name] : [])), ['write_file', 'edit_file', 'run_command']);
+  });
+
+  it('refuses a restore while a reply runs, and changes nothing', async () => {
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'a\n' } }] }, { kind: 'text', text: 'ok' });
+    const first = await turn('Write a');
+    const mark = checkpoints(await session(first.sessionId))[0];
+    const before = tree(workspace);
+    fixture.enqueue({ kind: 'hang' });
+    await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Hang', context: [] }, sessionId: first.sessionId });
+    await assert.rejects(
+      client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId: first.sessionId, checkpointId: mark.id, scope: 'both' }),
+      /still running in this chat/,
+    );
+    assert.deepEqual(tree(workspace), before);
+    await client.connection.sendRequest(ChatStopRequest.type, { sessionId: first.sessionId });
+  });
+});
+
+describe('checkpoints in remote mode: the agent on a team server, files and conversation on this machine (integration)', function () {
+  this.timeout(60_000);
+  let pki: TestPki;
+  let fixture: OllamaFixture;
+  let server: TeamServer;
+  let storage: string;
+  let workspace: string;
+  let client: LspTestClient;
+
+  before(async () => {
+    pki = makePki();
+    fixture = await startOllamaFixture();
+    ({ server } = await startTestServer(remoteConfig(pki, fixture.url)));
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cp-remote-ls-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cp-remote-ws-'));
+    fs.writeFileSync(path.join(workspace, 'notes.md'), '# Notes\n');
+    const url = `grpcs://localhost:${server.port}`;
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { chat: { model: MODEL }, server: { mode: 'remote', url, caFile: path.join(pki.dir, 'ca.crt') } } });
+    client.connection.onRequest(EditApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    client.connection.onRequest(CommandApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    const status = await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: ALICE_KEY });
+    assert.equal(status.state, 'connected', JSON.stringify(status));
+  });
+
+  after(async () => {
+    await client?.stop();
+    await server?.shutdown(200);
+    await fixture?.close();
+    pki?.cleanup();
+    for (const dir of [storage, workspace]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('takes the same checkpoints and restores and redoes the same way', async () => {
+    const before = tree(workspace);
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'notes.md', oldText: '# Notes', newText: '# Remote notes' } }] },
+      { kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'printf "made remotely" > remote.txt' } }] },
+      { kind: 'text', text: 'Done remotely.' },
+    );
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Change the notes', context: [] } });
+    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 30_000);
+    const after = tree(workspace);
+    assert.equal(fs.readFileSync(path.join(workspace, 'remote.txt'), 'utf8'), 'made remotely');
+    const view = await client.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    const reply = view!.entries[1] as AssistantEntry;
+    assert.deepEqual(reply.checkpoints?.map((c) => c.callId === undefined), [true, false, false]);
+
+    await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId: started.sessionId, checkpointId: reply.checkpoints![0].id, scope: 'both' });
+    assert.deepEqual(tree(workspace), before);
+    assert.equal((await client.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId }))!.entries.length, 0);
+    await client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId: started.sessionId });
+    assert.deepEqual(tree(workspace), after);
+    assert.equal((await client.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId }))!.entries.length, 2);
+  });
+});

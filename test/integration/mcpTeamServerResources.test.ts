@@ -1,0 +1,165 @@
+/**
+ * The admin's MCP servers on a real team server over TLS, through the real
+ * language server signed in as alice: their resources appear in `@` beside
+ * the developer's own server's, are read through the team server when the
+ * message is sent (a listed resource or one made from a listed template,
+ * nothing else), and their prompts are `/team.<server>.<prompt>` commands
+ * whose messages reach the model. An admin server that asks for sampling
+ * anyway is refused with the reason, and nobody is asked.
+ */
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ChatCommandRequest, ChatSendRequest, McpResourcesRequest, SlashCommandsRequest, TeamConnectRequest } from '../../protocol/lspMethods';
+import type { ContextItem } from '../../protocol/chat';
+import { readMcpServers } from '../../agent-host/server/config/readMcpServers';
+import type { TeamServer } from '../../agent-host/server/teamServer';
+import { RemoteAgent } from '../../language-server/remote/remoteAgent';
+import type { TeamConnection } from '../../language-server/remote/teamConnection';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { untilValue } from '../fixtures/until';
+import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
+import { ALICE_KEY, makePki, remoteConfig, startTestServer, teamConnection, type MemoryAudit, type TestPki } from './teamServerHarness';
+
+const SCRIPTED = fileURLToPath(new URL('../fixtures/mcpScriptedServer.main.mjs', import.meta.url));
+const DOC = 'demo://resource/static/document/features.md';
+const DOC_TEXT = fs.readFileSync(path.join(path.dirname(EVERYTHING_SERVER), 'docs', 'features.md'), 'utf8');
+
+describe('the team server\'s MCP resources and prompts through the language server (integration)', function () {
+  this.timeout(90_000);
+  let pki: TestPki;
+  let fixture: OllamaFixture;
+  let server: TeamServer;
+  let audit: MemoryAudit;
+  let storage: string;
+  let workspace: string;
+  let hearth: McpTestServer | undefined;
+  let direct: TeamConnection | undefined;
+
+  const chats = () => fixture.requests.filter((r) => r.path === '/api/chat');
+  const lastUserMessage = () => (chats().at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
+
+  async function send(text: string, context: ContextItem[]): Promise<void> {
+    const started = await hearth!.client.connection.sendRequest(ChatSendRequest.type, { input: { text, context } });
+    await hearth!.client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 30_000);
+  }
+
+  before(async () => {
+    pki = makePki();
+    fixture = await startOllamaFixture();
+    const problems: string[] = [];
+    const servers = readMcpServers(
+      { servers: { docs: { type: 'stdio', command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] }, scripted: { type: 'stdio', command: process.execPath, args: [SCRIPTED] } } },
+      problems,
+    );
+    assert.deepEqual(problems, []);
+    ({ server, audit } = await startTestServer(remoteConfig(pki, fixture.url, (c) => (c.mcp = { servers }))));
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-team-mcp-ls-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-team-mcp-ws-'));
+    const url = `grpcs://localhost:${server.port}`;
+    hearth = await startMcpTestServer({
+      storagePath: storage,
+      workspace,
+      settings: {
+        server: { mode: 'remote', url, caFile: path.join(pki.dir, 'ca.crt') },
+        chat: { model: MODEL },
+        // The developer's own server, on the developer's machine, with the same resources under another name.
+        mcp: { servers: { mine: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } } },
+      },
+    });
+    const status = await hearth.client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: ALICE_KEY });
+    assert.equal(status.state, 'connected', JSON.stringify(status));
+    await hearth.waitForServer('mine', (s) => s.state === 'running', 'running');
+  });
+
+  after(async () => {
+    const pids = hearth?.pids ?? new Set<number>();
+    try {
+      direct?.close();
+      await hearth?.stop();
+    } finally {
+      killLeftovers(pids);
+      await server?.shutdown(500);
+      await fixture?.close();
+      pki?.cleanup();
+      for (const dir of [storage, workspace]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('offers the team server\'s resources in @ beside the developer\'s own, and a picked one reaches the model read through the team server', async () => {
+    // The admin's servers start in the background and the lists are cached for a few seconds.
+    const choices = await untilValue(
+      async () => {
+        const { resources } = await hearth!.client.connection.sendRequest(McpResourcesRequest.type, { query: 'features' });
+        return resources.some((r) => r.mention === `mcp-team:docs/${DOC}`) && resources.some((r) => r.mention === `mcp:mine/${DOC}`) ? resources : undefined;
+      },
+      'the team server\'s and the developer\'s resources in the @ list',
+      30_000,
+      500,
+    );
+    assert.ok(choices.findIndex((r) => r.mention.startsWith('mcp:mine/')) < choices.findIndex((r) => r.mention.startsWith('mcp-team:')), 'the developer\'s own come first');
+    const templates = (await hearth!.client.connection.sendRequest(McpResourcesRequest.type, { query: 'dynamic' })).resources.filter((r) => r.mention.startsWith('mcp-team:'));
+    assert.ok(templates.some((t) => t.uri === 'demo://resource/dynamic/text/{resourceId}' && t.variables?.[0] === 'resourceId'), 'the team server\'s templates are offered too');
+
+    fixture.enqueue({ kind: 'text', text: 'Read it.' }, { kind: 'text', text: 'Read that too.' });
+    await send('Summarise this', [{ kind: 'mention', path: `mcp-team:docs/${DOC}` }]);
+    const toModel = lastUserMessage();
+    assert.ok(toModel.includes(`Resource ${DOC} from the team server's MCP server "docs":`), toModel.slice(0, 300));
+    assert.ok(toModel.includes(DOC_TEXT.trim().split('\n')[0]), 'the resource\'s text reached the model');
+    assert.ok(audit.events.some((e) => e.event === 'mcp.resource.read' && e.user === 'alice' && e.server === 'docs' && e.uri === DOC), 'the read is audited with the user');
+
+    await send('And this', [{ kind: 'mention', path: 'mcp-team:docs/demo://resource/dynamic/text/42' }]);
+    assert.match(lastUserMessage(), /Resource 42: This is a plaintext resource/, 'a URI made from a listed template is read');
+  });
+
+  it('reads nothing the admin\'s servers do not list', async () => {
+    direct = teamConnection(server.port, pki);
+    const agent = new RemoteAgent(direct);
+    await assert.rejects(agent.mcp.readResource('docs', 'file:///etc/passwd', 1000), /does not offer file:\/\/\/etc\/passwd/);
+    await assert.rejects(agent.mcp.readResource('docs', 'demo://resource/dynamic/text/1/../../static', 1000), /does not offer/);
+    await assert.rejects(agent.mcp.getPrompt('docs', 'no-such-prompt', {}, 1000), /has no prompt no-such-prompt/);
+
+    fixture.enqueue({ kind: 'text', text: 'Nothing there.' });
+    await send('Read this', [{ kind: 'mention', path: 'mcp-team:docs/file:///etc/passwd' }]);
+    const toModel = lastUserMessage();
+    assert.match(toModel, /Hearth could not read file:\/\/\/etc\/passwd from the team server's MCP server "docs": .*does not offer/);
+    assert.doesNotMatch(toModel, /root:/);
+  });
+
+  it('lists the team server\'s prompts as /team.<server>.<prompt>, and the prompt\'s messages reach the model', async () => {
+    const command = await untilValue(
+      async () => (await hearth!.client.connection.sendRequest(SlashCommandsRequest.type, { query: 'team.docs.args' })).commands.find((c) => c.name === 'team.docs.args-prompt'),
+      'the team server\'s prompt in the / list',
+      30_000,
+      500,
+    );
+    assert.deepEqual({ source: command.source, server: command.server, team: command.team, argumentHint: command.argumentHint }, { source: 'mcp', server: 'docs', team: true, argumentHint: '<city> [state]' });
+    const own = (await hearth!.client.connection.sendRequest(SlashCommandsRequest.type, { query: 'args-prompt' })).commands.map((c) => c.name);
+    assert.ok(own.includes('mcp.mine.args-prompt') && own.includes('team.docs.args-prompt'), own.join(', '));
+
+    fixture.enqueue({ kind: 'text', text: 'Foggy.' });
+    const text = '/team.docs.args-prompt "San Francisco" California';
+    const result = await hearth!.client.connection.sendRequest(ChatCommandRequest.type, { input: { text, context: [] }, command: { name: 'team.docs.args-prompt', args: '"San Francisco" California' } });
+    await hearth!.client.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done', 30_000);
+    assert.equal(lastUserMessage(), "What's weather in San Francisco, California?");
+    assert.ok(audit.events.some((e) => e.event === 'mcp.prompt.get' && e.user === 'alice' && e.server === 'docs' && e.prompt === 'args-prompt'));
+
+    await assert.rejects(
+      hearth!.client.connection.sendRequest(ChatCommandRequest.type, { input: { text: '/team.docs.args-prompt', context: [] }, command: { name: 'team.docs.args-prompt', args: '' } }),
+      (err: { data?: { code?: string; message?: string } }) => err.data?.code === 'invalidRequest' && /needs the argument city/.test(err.data.message ?? '') && /\/team\.docs\.args-prompt <city> \[state\]/.test(err.data.message ?? ''),
+    );
+  });
+
+  it('refuses an admin server\'s sampling request with the reason, asking no one and sending nothing to a model', async () => {
+    const before = chats().length;
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'scripted.sample', arguments: { prompt: 'Summarise everyone\'s secrets', maxTokens: 50 } }] }, { kind: 'text', text: 'Refused.' });
+    const { results } = await hearth!.turn('Ask the admin server to sample');
+    assert.equal(results.length, 1);
+    assert.equal(results[0].isError, true);
+    assert.match(results[0].content, /Sampling failed: .*sampling\/createMessage is not offered here: Hearth's team server shares its MCP servers among all developers/);
+    assert.equal(hearth!.samplingRequests.length, 0, 'no developer was asked');
+    assert.equal(chats().length - before, 2, 'the turn\'s two steps and no sampling');
+  });
+});
