@@ -1,4 +1,5 @@
 import { askTemplateValues } from './mcp/askTemplateValues';
+import { pickImages } from './pickImages';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
 import { TERMINAL_MENTION, type ContextItem, type HearthError, type UserInput, chatModeLabel, DEFAULT_CHAT_MODE, isChatMode, nextChatMode, type ChatMode, CODEBASE_MENTION } from '../protocol/chat';
@@ -312,6 +313,9 @@ export class ChatController implements vscode.Disposable {
       case 'expandTemplate':
         this.view.post({ type: 'templateExpanded', requestId: message.requestId, mention: (await askTemplateValues(message.mention)) ?? null });
         break;
+      case 'pickImages':
+        this.view.post({ type: 'imagesPicked', ...(await pickImages()) });
+        break;
       case 'attach':
         if (message.what === 'selection') this.attach(selectionContext(vscode.window.activeTextEditor), 'selection');
         else this.attach(activeFileContext(vscode.window.activeTextEditor), 'active file');
@@ -420,7 +424,7 @@ export class ChatController implements vscode.Disposable {
     const context = await Promise.all(
       message.context.map((item) => (item.kind === 'mention' && item.path === TERMINAL_MENTION && item.text === undefined && this.terminalMention ? this.terminalMention() : item)),
     );
-    const input: UserInput = { text: message.text, context };
+    const input: UserInput = { text: message.text, context, ...(message.images?.length ? { images: message.images } : {}) };
     if (message.command) {
       await this.sendCommand(message.command, input, sessionId, message.model);
       return;

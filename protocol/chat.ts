@@ -5,6 +5,7 @@
  * without pulling in Node or `vscode`.
  */
 import type { AgentRoute } from './agents';
+import type { ChatImage } from './chatImages';
 
 /** A tool call as the model asked for it. `arguments` is already parsed JSON when it was valid. */
 export interface ToolCall {
@@ -53,6 +54,8 @@ export interface ChatMessage {
   /** Present on tool messages: which call this answers. */
   toolCallId?: string;
   toolName?: string;
+  /** Images of a user message (a vision model sees them; see chatImages.ts). */
+  images?: ChatImage[];
 }
 
 /** Context the user attached to a message: a selection, a whole file, or an `@path` mention. */
@@ -157,6 +160,8 @@ export const CODEBASE_MENTION = 'codebase';
 export interface UserInput {
   text: string;
   context: ContextItem[];
+  /** Images the user attached (pasted, dropped or picked); only vision models take them. */
+  images?: ChatImage[];
 }
 
 export type HearthErrorCode =

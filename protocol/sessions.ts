@@ -1,4 +1,5 @@
 import type { AgentRoute } from './agents';
+import type { ChatImage } from './chatImages';
 import type { AgentEvent, ContextItem, HearthError, SubagentInfo, SubagentOutcome, TodoItem, ToolCall, ToolResult, Usage, DoneReason, ChatMode } from './chat';
 
 /** A row of the history list. */
@@ -36,6 +37,12 @@ export interface UserEntry {
   rules?: { path: string; truncated: boolean }[];
   /** The agent the caller chose for this message (an editor action's role), so a retry keeps it. */
   agent?: { name: string; by: string };
+  /**
+   * Images attached to the message. In the session file each is stored as
+   * `{ mimeType, name, sha256 }` and its bytes in a content-addressed side
+   * file (see the language server's SessionStore); views and histories carry the data.
+   */
+  images?: ChatImage[];
 }
 
 /** One part of an assistant reply, in the order it happened. */

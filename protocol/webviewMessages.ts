@@ -5,6 +5,7 @@
  * extension validates each message at runtime before acting on it, because a
  * webview's messages cross a trust boundary.
  */
+import { imagesProblem, type ChatImage } from './chatImages';
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, isChatMode, type ChatMode } from './chat';
 import type { AgentSummary } from './agents';
 import type { RestoreScope, SessionSummary, SessionView } from './sessions';
@@ -167,6 +168,8 @@ export interface ToWebviewMap {
   turnUndone: { sessionId: string; entryId: string; restored: string[]; removed: string[] };
   /** The shown chat's mode and the rules files that apply to its next message. */
   chatConfig: { mode: ChatMode; rules: RulesChip[] };
+  /** Answer to `pickImages`: the images read from the picked files, and why any others were refused. */
+  imagesPicked: { images: ChatImage[]; problems: string[] };
 }
 
 /**
@@ -179,7 +182,9 @@ type NoPayload = Record<never, never>;
 export interface FromWebviewMap {
   ready: NoPayload;
   /** `command`: the text starts with a slash command, sent as its name and the text after it; the language server expands it. */
-  send: { text: string; context: ContextItem[]; model?: string; sessionId?: string; command?: SlashCommandCall };
+  send: { text: string; context: ContextItem[]; model?: string; sessionId?: string; command?: SlashCommandCall; images?: ChatImage[] };
+  /** The composer's attach-image button: the extension shows a file picker for PNG, JPEG, GIF and WebP files. */
+  pickImages: NoPayload;
   /** `model` overrides the session's model for this retry (the user picked an installed model after modelNotFound). */
   retry: { sessionId: string; model?: string };
   /** Resumes the last answer, which stopped at the model's length limit. */
@@ -296,6 +301,7 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
     case 'newChat':
     case 'listSessions':
     case 'refreshModels':
+    case 'pickImages':
       break;
     case 'send':
       if (!isString(m.text)) return bad('text must be a string');
@@ -304,6 +310,11 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       if (m.command !== undefined) {
         const c = m.command as Record<string, unknown>;
         if (typeof c !== 'object' || c === null || !isString(c.name, MAX_SLASH_NAME_LENGTH) || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(c.name) || !isString(c.args)) return bad('command must have a name and argument text');
+      }
+      {
+        // Images are checked by their bytes here, at the boundary, and again by the language server.
+        const problem = imagesProblem(m.images);
+        if (problem) return bad(problem);
       }
       break;
     case 'retry':

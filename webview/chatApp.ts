@@ -5,6 +5,7 @@
  * are owned by the language server and arrive through the extension.
  */
 import type { ContextItem, HearthError } from '../protocol/chat';
+import type { ChatImage } from '../protocol/chatImages';
 import { parseSlashCommand } from '../protocol/slashCommands';
 import type { ApprovalState, FromWebview, ToWebview } from '../protocol/webviewMessages';
 import { renderApprovalCard } from './approvalCardView';
@@ -57,7 +58,7 @@ export class ChatApp {
   private dockKey = '';
   private sessionId: string | undefined;
   /** The message posted with `send`, kept until its turn starts or fails so it can be put back. */
-  private pending: { text: string; context: ContextItem[]; model?: string } | undefined;
+  private pending: { text: string; context: ContextItem[]; model?: string; images?: ChatImage[] } | undefined;
   private pendingTimer: number | undefined;
   private restoredScroll = false;
   private scrollSaveTimer: number | undefined;
@@ -118,7 +119,7 @@ export class ChatApp {
     this.history = new HistoryView(doc, post, () => this.showChat(), options.now);
     this.composer = new Composer(
       doc,
-      { api, post, send: (text, context) => this.send(text, context), stop: () => this.stop() },
+      { api, post, send: (text, context, images) => this.send(text, context, images), stop: () => this.stop() },
       options,
     );
 
@@ -186,6 +187,9 @@ export class ChatApp {
         break;
       case 'status':
         this.showStatus(message.status);
+        break;
+      case 'imagesPicked':
+        this.composer.addImages(message.images, message.problems);
         break;
       case 'addContext':
         this.composer.addContext(message.item);
@@ -325,7 +329,7 @@ export class ChatApp {
     this.sessionId = message.sessionId;
     this.history.setCurrent(this.sessionId);
     // Without our pending text or the message's `input` there is no user text to show; show the answer alone.
-    const input = message.retry ? undefined : (message.input ?? (pending ? { text: pending.text, context: pending.context } : undefined));
+    const input = message.retry ? undefined : (message.input ?? (pending ? { text: pending.text, context: pending.context, ...(pending.images ? { images: pending.images } : {}) } : undefined));
     this.transcript.startTurn({
       userEntryId: message.userEntryId,
       assistantEntryId: message.assistantEntryId,
@@ -341,17 +345,17 @@ export class ChatApp {
   private sendFailed(error: HearthError): void {
     const pending = this.pending;
     this.clearPending();
-    if (pending) this.composer.restore(pending.text, pending.context);
+    if (pending) this.composer.restore(pending.text, pending.context, pending.images);
     this.composer.showError(error);
     this.syncMode();
   }
 
-  private send(text: string, context: ContextItem[]): void {
+  private send(text: string, context: ContextItem[], images?: ChatImage[]): void {
     const model = this.models.selected;
-    this.pending = { text, context, model };
+    this.pending = { text, context, model, ...(images ? { images } : {}) };
     // A message that starts with a command goes as its name and argument text; what it means is the language server's business.
     const command = parseSlashCommand(text);
-    this.api.postMessage({ type: 'send', text, context, model, sessionId: this.sessionId, ...(command ? { command } : {}) });
+    this.api.postMessage({ type: 'send', text, context, model, sessionId: this.sessionId, ...(command ? { command } : {}), ...(images ? { images } : {}) });
     // If the extension never answers, do not leave Send disabled forever; the text stays in `pending`.
     this.pendingTimer = this.doc.defaultView?.setTimeout(() => {
       this.pendingTimer = undefined;

@@ -19,6 +19,8 @@ import { AGENT_VALUE_PREFIX, agentItem, createMentionPopup, findMentionQuery, me
 import type { AgentSummary } from '../protocol/agents';
 import { createSlashPopup, slashItem } from './slashPopup';
 import { updateState } from './vscodeApi';
+import { ImageAttachments } from './imageAttachments';
+import type { ChatImage } from '../protocol/chatImages';
 import type { HostApi } from './vscodeApi';
 
 /** idle: ready to send; pending: a send is on its way; streaming: an answer is arriving (Stop is offered). */
@@ -27,7 +29,7 @@ export type ComposerMode = 'idle' | 'pending' | 'streaming';
 export interface ComposerHost {
   api: HostApi;
   /** Sends a message; the app adds the model and session. */
-  send(text: string, context: ContextItem[]): void;
+  send(text: string, context: ContextItem[], images?: ChatImage[]): void;
   stop(): void;
   post(message: FromWebview): void;
 }
@@ -59,6 +61,8 @@ export class Composer {
   readonly element: HTMLElement;
   readonly textarea: HTMLTextAreaElement;
   private readonly chipsElement: HTMLElement;
+  /** Pasted, dropped and picked images (thumbnail chips until sent). */
+  readonly images: ImageAttachments;
   private readonly rulesElement: HTMLElement;
   /** The attachments' paths last reported to the extension (which finds their nearest AGENTS.md). */
   private reportedPaths = '[]';
@@ -95,6 +99,7 @@ export class Composer {
     this.rulesElement.hidden = true;
     this.errorElement = el(doc, 'div', { className: 'send-error', attrs: { 'data-testid': 'send-error', role: 'alert' } });
     this.errorElement.hidden = true;
+    this.images = new ImageAttachments(doc, (message) => this.showError({ code: 'invalidRequest', message, retryable: false }), () => this.focus());
 
     const hintId = 'composer-hint';
     this.textarea = el(doc, 'textarea', {
@@ -119,6 +124,7 @@ export class Composer {
         this.errorElement,
         this.rulesElement,
         this.chipsElement,
+        this.images.element,
         el(doc, 'div', { className: 'composer-box', children: [this.popup.element, this.slashPopup.element, this.textarea] }),
         el(doc, 'div', {
           className: 'composer-toolbar',
@@ -137,6 +143,13 @@ export class Composer {
               children: [icon(doc, 'file')],
               onClick: () => host.post({ type: 'attach', what: 'activeFile' }),
             }),
+            button(doc, {
+              label: 'Attach an image (or paste or drop one)',
+              testId: 'attach-image',
+              className: 'icon-button',
+              children: [icon(doc, 'image')],
+              onClick: () => host.post({ type: 'pickImages' }),
+            }),
             el(doc, 'span', { className: 'composer-hint', attrs: { id: hintId }, text: 'Enter to send · Shift+Enter for a new line' }),
             this.actionButton,
           ],
@@ -144,6 +157,7 @@ export class Composer {
       ],
     });
 
+    this.images.listen(this.element);
     this.textarea.addEventListener('keydown', (event) => this.onKeyDown(event));
     this.textarea.addEventListener('input', () => this.onInput());
     this.textarea.addEventListener('compositionstart', () => (this.composing = true));
@@ -186,8 +200,15 @@ export class Composer {
     this.persist();
   }
 
+  /** Images read by the extension from the picker (`imagesPicked`), with why any others were refused. */
+  addImages(images: ChatImage[], problems: string[]): void {
+    this.images.add(images, problems);
+    this.focus();
+  }
+
   /** Puts a message that could not be sent back into the input, keeping anything typed since. */
-  restore(text: string, context: ContextItem[]): void {
+  restore(text: string, context: ContextItem[], images: readonly ChatImage[] = []): void {
+    this.images.restore(images);
     const current = this.textarea.value;
     this.textarea.value = current.trim() === '' ? text : `${text}\n${current}`;
     for (const item of context) if (!this.chips.some((c) => sameContext(c, item))) this.chips.push(item);
@@ -235,6 +256,7 @@ export class Composer {
     if (text.trim() === '') return false;
     // Mentions count only while their `@path` is still in the text; other chips always go.
     const context = this.chips.filter((c) => c.kind !== 'mention' || textMentions(text, c.path)).map((c) => (c.kind === 'mention' ? { kind: 'mention' as const, path: c.path } : c));
+    const images = this.images.take();
     this.lastSent = text;
     this.textarea.value = '';
     this.chips = [];
@@ -244,7 +266,7 @@ export class Composer {
     this.showError(undefined);
     this.persist();
     this.autoSize();
-    this.host.send(text, context);
+    this.host.send(text, context, images.length > 0 ? images : undefined);
     return true;
   }
 

@@ -4,6 +4,7 @@
  * session itself lives in the language server); live events are applied with
  * the shared `applyAgentEvent`, so a replayed session and a live one look the same.
  */
+import type { ChatImage } from '../protocol/chatImages';
 import type { AgentEvent, ChatMode, ContextItem } from '../protocol/chat';
 import { applyAgentEvent } from '../protocol/sessions';
 import type { AssistantEntry, SessionEntry, SessionView } from '../protocol/sessions';
@@ -25,7 +26,7 @@ export interface TurnStart {
   assistantEntryId: string;
   retry: boolean;
   /** The user's message; absent on retry, where the user entry already exists. */
-  input?: { text: string; context: ContextItem[] };
+  input?: { text: string; context: ContextItem[]; images?: ChatImage[] };
   model: string;
   /** The mode the reply is made in (a Plan reply offers "Run in Agent mode" once it is done). */
   mode?: ChatMode;
@@ -103,7 +104,7 @@ export class TranscriptView {
       const userIndex = this.entries.findIndex((e) => e.kind === 'user' && e.id === turn.userEntryId);
       if (userIndex >= 0) for (const stale of this.entries.splice(userIndex + 1)) this.removeEntryView(stale.id);
     } else if (turn.input) {
-      this.appendEntry({ kind: 'user', id: turn.userEntryId, text: turn.input.text, context: turn.input.context, at: Date.now() });
+      this.appendEntry({ kind: 'user', id: turn.userEntryId, text: turn.input.text, context: turn.input.context, ...(turn.input.images?.length ? { images: turn.input.images } : {}), at: Date.now() });
     }
     // The previous answer is no longer the last one, so it loses its Retry button.
     const previous = [...this.entries].reverse().find((e): e is AssistantEntry => e.kind === 'assistant');

@@ -1,7 +1,8 @@
-/** A user message: the text exactly as typed (never Markdown-interpreted) and the context it carried. */
+/** A user message: the text exactly as typed (never Markdown-interpreted), the context and the images it carried. */
 import type { UserEntry } from '../protocol/sessions';
 import { contextChip } from './contextChip';
 import { el } from './dom';
+import { imageThumbnail } from './imageAttachments';
 
 export function renderUserMessage(doc: Document, entry: UserEntry): HTMLElement {
   return el(doc, 'article', {
@@ -9,6 +10,7 @@ export function renderUserMessage(doc: Document, entry: UserEntry): HTMLElement 
     attrs: { 'data-testid': 'user-message', 'data-entry-id': entry.id, 'aria-label': 'You said' },
     children: [
       entry.context.length > 0 ? el(doc, 'div', { className: 'chips', children: entry.context.map((item) => contextChip(doc, item)) }) : null,
+      entry.images?.length ? el(doc, 'div', { className: 'chips user-images', children: entry.images.map((image) => imageThumbnail(doc, image)) }) : null,
       el(doc, 'div', { className: 'user-text', text: entry.text }),
     ],
   });

@@ -15,6 +15,7 @@
  */
 import type { ChatMessage } from '../../protocol/chat';
 import { estimateTokens, MESSAGE_OVERHEAD_TOKENS } from './tokenEstimate';
+import { IMAGE_PROMPT_TOKENS } from '../../protocol/chatImages';
 
 /** Context length cap by default: larger windows cost memory and speed on a laptop. */
 export const DEFAULT_CONTEXT_CAP = 32768;
@@ -57,7 +58,7 @@ export function answerReserve(numCtx: number): number {
 }
 
 export function messageTokens(message: ChatMessage): number {
-  let tokens = MESSAGE_OVERHEAD_TOKENS + estimateTokens(message.content);
+  let tokens = MESSAGE_OVERHEAD_TOKENS + estimateTokens(message.content) + IMAGE_PROMPT_TOKENS * (message.images?.length ?? 0);
   for (const call of message.toolCalls ?? []) tokens += MESSAGE_OVERHEAD_TOKENS + estimateTokens(call.name + JSON.stringify(call.arguments));
   return tokens;
 }

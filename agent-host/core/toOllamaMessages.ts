@@ -22,22 +22,33 @@ function fence(text: string): string {
  * text, because templates of models without tools drop `tool` messages.
  */
 export function toOllamaMessages(messages: ChatMessage[], mode: ToolMode): Message[] {
-  return messages.map((m): Message => {
-    if (mode === 'native') {
-      if (m.role === 'tool') return { role: 'tool', content: m.content, tool_name: m.toolName };
-      if (m.role === 'assistant' && m.toolCalls?.length) {
-        return { role: 'assistant', content: m.content, tool_calls: m.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.arguments } })) };
-      }
-      return { role: m.role, content: m.content };
-    }
-    if (m.role === 'tool') {
-      const f = fence(m.content);
-      return { role: 'user', content: `Tool result for ${m.toolName ?? 'the tool call'}:\n${f}\n${m.content}\n${f}` };
-    }
-    if (m.role === 'assistant' && m.toolCalls?.length && !m.content.includes(TOOL_CALL_FENCE)) {
-      const calls = m.toolCalls.map((c) => renderTextToolCall(c.name, c.arguments)).join('\n');
-      return { role: 'assistant', content: m.content ? `${m.content}\n\n${calls}` : calls };
+  return messages.map((m) => withImages(toOllamaMessage(m, mode), m));
+}
+
+/**
+ * A user message's images ride on that message as base64 strings, as
+ * Ollama's api/types.go `Message.Images` ([]ImageData, base64 in JSON) takes
+ * them; older images stay on the messages they were sent with.
+ */
+function withImages(message: Message, source: ChatMessage): Message {
+  return source.role === 'user' && source.images?.length ? { ...message, images: source.images.map((i) => i.dataBase64) } : message;
+}
+
+function toOllamaMessage(m: ChatMessage, mode: ToolMode): Message {
+  if (mode === 'native') {
+    if (m.role === 'tool') return { role: 'tool', content: m.content, tool_name: m.toolName };
+    if (m.role === 'assistant' && m.toolCalls?.length) {
+      return { role: 'assistant', content: m.content, tool_calls: m.toolCalls.map((c) => ({ function: { name: c.name, arguments: c.arguments } })) };
     }
     return { role: m.role, content: m.content };
-  });
+  }
+  if (m.role === 'tool') {
+    const f = fence(m.content);
+    return { role: 'user', content: `Tool result for ${m.toolName ?? 'the tool call'}:\n${f}\n${m.content}\n${f}` };
+  }
+  if (m.role === 'assistant' && m.toolCalls?.length && !m.content.includes(TOOL_CALL_FENCE)) {
+    const calls = m.toolCalls.map((c) => renderTextToolCall(c.name, c.arguments)).join('\n');
+    return { role: 'assistant', content: m.content ? `${m.content}\n\n${calls}` : calls };
+  }
+  return { role: m.role, content: m.content };
 }

@@ -35,6 +35,7 @@ import { todoGuidance, todoResult, todosFromArguments, UPDATE_TODOS_DEFINITION, 
 import { buildSystemPrompt, type ToolMode } from './systemPrompt';
 import { estimateTokens } from './tokenEstimate';
 import { toOllamaMessages, toOllamaTool } from './toOllamaMessages';
+import { noVisionError, seesImages, withoutImages } from './visionGate';
 import { addUsage } from './usageTotals';
 import { renderWorkspaceContext, workspaceContextBudget } from './workspaceContext';
 
@@ -106,12 +107,17 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   const maxSteps = Math.max(1, options.maxSteps ?? DEFAULT_MAX_STEPS);
   const guard = new RepetitionGuard();
   // A continuation sends no new message: the history already ends with the answer to carry on.
-  const turn: ChatMessage[] = options.continueReply ? [] : [{ role: 'user', content: formatUserMessage(setup.input) }];
+  // Images ride on the user message they belong to; a model that cannot see them gets a clear refusal
+  // before any request is made (the caller keeps the message and its images for a retry with another model).
+  const vision = seesImages(facts);
+  const images = options.continueReply ? undefined : setup.input.images;
+  if (images?.length && vision === false) throw new HearthException(noVisionError(model, facts.capabilities));
+  const turn: ChatMessage[] = options.continueReply ? [] : [{ role: 'user', content: formatUserMessage(setup.input), ...(images?.length ? { images } : {}) }];
   let usage: Usage | undefined;
   let lastWarning: string | undefined;
   // Fitted once per turn, so every step of the loop sends the same system prompt (and Ollama reuses its cache).
   const workspaceContext = tools.length > 0 ? renderWorkspaceContext(options.workspaceContext, workspaceContextBudget(numCtx)) : undefined;
-  let history = setup.history;
+  let history = vision === false ? withoutImages(setup.history) : setup.history;
 
   for (let step = 1; ; step++) {
     const base = buildSystemPrompt(options.systemPrompt, mode, tools, { chatMode, rules: options.rules, workspaceContext, agent: options.agent });

@@ -8,6 +8,7 @@
  * calls, usage and errors are converted here and nowhere else.
  */
 import type { ReplySink } from './replyPipe';
+import { imageDataUrl, sniffBase64ImageType } from '../../protocol/chatImages';
 
 type Json = Record<string, unknown>;
 
@@ -22,6 +23,8 @@ export interface OpenAiEndpoint {
   apiKey?: string;
   /** Models that accept fill-in-the-middle (`suffix`). */
   fimModels?: string[];
+  /** Models that take images (reported as the "vision" capability; images go as image_url parts). */
+  visionModels?: string[];
   /** Send a request `priority` (vLLM started with `--scheduling-policy priority`). */
   requestPriority?: boolean;
 }
@@ -70,8 +73,24 @@ function toOpenAiMessages(messages: OllamaMessage[]): Json[] {
       const id = m.tool_call_id ?? lastCallIds[toolIndex++] ?? `call_${i}`;
       return { role: 'tool', tool_call_id: id, content: m.content ?? '' };
     }
+    if (m.role === 'user' && Array.isArray(m.images) && m.images.length > 0) return { role: 'user', content: userContentParts(m.content ?? '', m.images) };
     return { role: m.role, content: m.content ?? '' };
   });
+}
+
+/**
+ * A user message with images in OpenAI's shape: a text part, then one
+ * `image_url` part per image as a data: URL. Ollama's images are bare
+ * base64 (api/types.go ImageData), so the type is read from the bytes.
+ */
+export function userContentParts(text: string, images: unknown[]): Json[] {
+  const parts: Json[] = [{ type: 'text', text }];
+  for (const image of images) {
+    if (typeof image !== 'string') continue;
+    const mimeType = sniffBase64ImageType(image);
+    if (mimeType) parts.push({ type: 'image_url', image_url: { url: imageDataUrl({ mimeType, dataBase64: image }) } });
+  }
+  return parts;
 }
 
 function samplingOptions(body: Json): Json {
@@ -226,8 +245,10 @@ export async function openAiGenerate(backend: OpenAiEndpoint, body: Json, res: R
 }
 
 /** What /api/show reports for a model of an OpenAI-compatible backend. */
-export function openAiShow(backend: Pick<OpenAiEndpoint, 'fimModels'>, model: string, contextLength?: number): Json {
+export function openAiShow(backend: Pick<OpenAiEndpoint, 'fimModels' | 'visionModels'>, model: string, contextLength?: number): Json {
   const fim = backend.fimModels?.includes(model) ?? false;
+  // An OpenAI-compatible server does not say which models see images; the admin lists them (vision_models).
+  const vision = backend.visionModels?.includes(model) ?? false;
   // A template that mentions .Suffix is how Ollama clients recognise a fill-in-the-middle model.
   const template = fim ? '{{ if .Suffix }}{{ .Prompt }}{{ .Suffix }}{{ else }}{{ .Prompt }}{{ end }}' : '{{ .Prompt }}';
   return {
@@ -237,6 +258,6 @@ export function openAiShow(backend: Pick<OpenAiEndpoint, 'fimModels'>, model: st
     details: { parent_model: '', format: 'openai', family: '', families: [], parameter_size: '', quantization_level: '' },
     // Read like any model's trained length (`<architecture>.context_length`), so the context budget fits the server's.
     model_info: { 'general.architecture': 'openai', ...(contextLength ? { 'openai.context_length': contextLength } : {}) },
-    capabilities: ['completion', 'tools', ...(fim ? ['insert'] : [])],
+    capabilities: ['completion', 'tools', ...(fim ? ['insert'] : []), ...(vision ? ['vision'] : [])],
   };
 }

@@ -5,6 +5,7 @@
  * aborts the HTTP request to the model).
  */
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, DEFAULT_CHAT_MODE, isChatMode, type RulesFile, type WorkspaceContextSection } from '../../protocol/chat';
+import { imagesProblem } from '../../protocol/chatImages';
 import type { ChatSendParams, ChatTurnStarted, HearthSettings, ChatModelParams } from '../../protocol/lspMethods';
 import type { SessionEntry, SessionView, UserEntry } from '../../protocol/sessions';
 import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
@@ -87,6 +88,9 @@ export class ChatService {
     if (params.agent !== undefined && (typeof params.agent?.name !== 'string' || typeof params.agent.by !== 'string' || params.agent.name.length > 64 || params.agent.by.length > 100)) {
       throw new HearthException({ code: 'invalidRequest', message: 'agent must name an agent and what chose it.', retryable: false });
     }
+    // Another client may drive this server too: images are checked by their bytes before anything is stored.
+    const imageProblem = imagesProblem(params.input.images);
+    if (imageProblem) throw new HearthException({ code: 'invalidRequest', message: imageProblem, retryable: false });
     if (params.sessionId && this.running.has(params.sessionId)) {
       throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Stop it first, then send again.', retryable: true });
     }
@@ -106,6 +110,7 @@ export class ChatService {
     const userEntry = store.addUserEntry(sessionId, {
       text: params.input.text,
       context,
+      ...(params.input.images?.length ? { images: params.input.images.map(({ mimeType, name, dataBase64 }) => ({ mimeType, name, dataBase64 })) } : {}),
       ...(expansion !== undefined ? { expansion } : {}),
       ...(activeFile ? { activeFile } : {}),
       ...(params.agent ? { agent: { name: params.agent.name, by: params.agent.by } } : {}),
@@ -251,7 +256,7 @@ export class ChatService {
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;
     // A continuation's history runs through the cut answer, which ends it.
     const history = session && index >= 0 ? historyFromEntries(continueReply ? session.entries : session.entries.slice(0, index)) : [];
-    const input: UserInput = { text: userEntry.expansion ?? userEntry.text, context: userEntry.context };
+    const input: UserInput = { text: userEntry.expansion ?? userEntry.text, context: userEntry.context, ...(userEntry.images?.length ? { images: userEntry.images } : {}) };
 
     let finish!: () => void;
     const done = new Promise<void>((resolve) => (finish = resolve));

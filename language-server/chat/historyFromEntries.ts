@@ -48,7 +48,8 @@ function messagesOfEntries(entries: SessionEntry[]): ChatMessage[] {
   const messages: ChatMessage[] = [];
   for (const entry of entries) {
     if (entry.kind === 'user') {
-      messages.push({ role: 'user', content: formatUserMessage({ text: entry.expansion ?? entry.text, context: entry.context }) });
+      // Images stay on the message they were sent with, so a later turn (and a retry) shows the model the same picture.
+      messages.push({ role: 'user', content: formatUserMessage({ text: entry.expansion ?? entry.text, context: entry.context }), ...(entry.images?.length ? { images: entry.images } : {}) });
       continue;
     }
     let pending: ChatMessage | undefined;

@@ -37,6 +37,8 @@ export function sessionMarkdown(session: SessionView): string {
         const where = item.range ? `${item.path}:${item.range.startLine}-${item.range.endLine}` : item.path;
         lines.push(`<details><summary>Context: ${where}</summary>`, '', fence(item.text ?? '', item.languageId ?? ''), '', '</details>', '');
       }
+      // Images are named, not embedded: an export stays a readable text file.
+      for (const image of entry.images ?? []) lines.push(`_Image: ${image.name.replace(/[\\`*_[\]<>]/g, '\\$&')} (${image.mimeType})_`, '');
       continue;
     }
     lines.push(`## Hearth (${entry.route ? `@${entry.route.agent} · ${routeLabel(entry.route)} · ` : ''}${entry.model})`, '');

@@ -1,11 +1,13 @@
 import type { AgentEvent, ChatMode } from '../../protocol/chat';
 import type { RestoreScope, UserEntry } from '../../protocol/sessions';
+import type { StoredImageRef } from './imageStore';
 
 /** One line of a session's JSONL log. `v` in the meta record versions the format. */
 export type SessionRecord =
   | { t: 'meta'; v: 1; id: string; createdAt: number; model?: string }
   | { t: 'title'; title: string }
-  | { t: 'user'; entry: UserEntry }
+  /** The entry's images are stored as references to the image store's files (`StoredImageRef`), never inline. */
+  | { t: 'user'; entry: Omit<UserEntry, 'images'> & { images?: StoredImageRef[] } }
   | { t: 'assistant'; id: string; replyTo: string; model: string; at: number; mode?: ChatMode }
   /** The chat's own settings changed (mode, switched-off rules files); absent fields keep their value. */
   | { t: 'config'; mode?: ChatMode; disabledRules?: string[]; models?: Partial<Record<ChatMode, string>> }

@@ -12,6 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { isChatMode, type AgentEvent, type ChatMode } from '../../protocol/chat';
 import { applyAgentEvent, type AssistantEntry, type SessionEntry, type SessionSummary, type SessionView, type UserEntry } from '../../protocol/sessions';
 import { parseSessionRecord, type SessionRecord } from './sessionRecord';
+import { ImageStore } from './imageStore';
+import type { ChatImage } from '../../protocol/chatImages';
 import { applyRedo, applyRewind, forgetRedo } from './sessionRewind';
 
 const SESSION_FILE = /^([0-9a-f-]{36})\.jsonl$/;
@@ -28,10 +30,12 @@ export class SessionStore {
   private readonly dir: string;
   private readonly open = new Map<string, OpenSession>();
   private summaries: Map<string, SessionSummary> | undefined;
+  private readonly images: ImageStore;
 
   constructor(storagePath: string, private readonly now: () => number = Date.now) {
     this.dir = path.join(storagePath, 'sessions');
     fs.mkdirSync(this.dir, { recursive: true });
+    this.images = new ImageStore(storagePath);
   }
 
   /** Newest first. The first call reads every session file once; later calls use memory. */
@@ -59,8 +63,12 @@ export class SessionStore {
     const session = this.require(sessionId);
     const full: UserEntry = { kind: 'user', id: randomUUID(), at: this.now(), ...entry };
     forgetRedo(session.view);
+    if (full.images && full.images.length === 0) delete full.images;
+    // The images' bytes are on disk before the record that names them; the record keeps only their hashes.
+    const { images, ...rest } = full;
+    const refs = images?.map((image) => this.images.save(image));
     session.view.entries.push(full);
-    this.append(session, { t: 'user', entry: full });
+    this.append(session, { t: 'user', entry: refs ? { ...rest, images: refs } : rest });
     if (session.view.summary.title === 'New chat') {
       const title = titleFrom(full.text);
       session.view.summary.title = title;
@@ -195,21 +203,22 @@ export class SessionStore {
     if (!/^[0-9a-f-]{36}$/.test(id)) return undefined;
     const cached = this.open.get(id);
     if (cached) return cached;
-    const view = this.readSession(id);
+    const view = this.readSession(id, (ref) => this.images.load(ref));
     if (!view) return undefined;
     const session: OpenSession = { view, fd: undefined };
     this.open.set(id, session);
     return session;
   }
 
-  private readSession(id: string): SessionView | undefined {
+  /** `loadImage`: reads the images of user entries (the history list needs none). */
+  private readSession(id: string, loadImage?: (ref: unknown) => ChatImage | undefined): SessionView | undefined {
     let text: string;
     try {
       text = fs.readFileSync(this.file(id), 'utf8');
     } catch {
       return undefined;
     }
-    return replay(id, text);
+    return replay(id, text, loadImage);
   }
 
   private loadSummaries(): Map<string, SessionSummary> {
@@ -267,6 +276,18 @@ function applyConfig(summary: SessionSummary, record: Extract<SessionRecord, { t
   }
 }
 
+/**
+ * A stored user entry with its images read back from the image store. An
+ * image whose file is gone is left out; without a loader (the history list)
+ * none are read.
+ */
+function withImages(stored: Extract<SessionRecord, { t: 'user' }>['entry'], loadImage?: (ref: unknown) => ChatImage | undefined): UserEntry {
+  const { images: refs, ...entry } = stored;
+  if (!Array.isArray(refs) || refs.length === 0 || !loadImage) return entry;
+  const images = refs.map((ref) => loadImage(ref)).filter((i): i is ChatImage => i !== undefined);
+  return images.length > 0 ? { ...entry, images } : entry;
+}
+
 function titleFrom(text: string): string {
   const line = text.trim().split('\n')[0] ?? '';
   return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
@@ -276,7 +297,7 @@ function titleFrom(text: string): string {
  * Rebuilds a session from its log. A torn last line (a kill mid-write) is
  * ignored, and a reply that never reached `done` is marked interrupted.
  */
-export function replay(id: string, text: string): SessionView | undefined {
+export function replay(id: string, text: string, loadImage?: (ref: unknown) => ChatImage | undefined): SessionView | undefined {
   let view: SessionView | undefined;
   for (const line of text.split('\n')) {
     if (!line.trim()) continue;
@@ -293,7 +314,7 @@ export function replay(id: string, text: string): SessionView | undefined {
         break;
       case 'user':
         forgetRedo(view);
-        view.entries.push(record.entry);
+        view.entries.push(withImages(record.entry, loadImage));
         view.summary.updatedAt = Math.max(view.summary.updatedAt, record.entry.at);
         break;
       case 'assistant':

@@ -104,15 +104,17 @@ export class SlashCommandService {
     const { name, args } = params.command ?? {};
     if (typeof name !== 'string' || typeof args !== 'string' || !Array.isArray(params.input?.context)) throw invalid('A slash command needs a name, its argument text and the message\'s context.');
     const context = params.input.context;
+    // Attached images go with the command's message like its context (ChatService checks them).
+    const images = params.input.images?.length ? { images: params.input.images } : {};
     if (name === NEW_CHAT_COMMAND) {
       if (!args) return { newChat: true };
       // The text after /new is an ordinary first message of the new chat.
-      const input = { text: args, context };
+      const input = { text: args, context, ...images };
       const started = await this.deps.send({ input, model: params.model }, args);
       return { newChat: true, started, input };
     }
     const prepared = await this.expand(name, args, context, params.editorContext);
-    const input = { text: params.input.text, context: prepared.context };
+    const input = { text: params.input.text, context: prepared.context, ...images };
     // Hearth's code commands run as their role, like the editor actions: /fix as the coder, /tests as the tester, /doc as the documenter.
     const role = SLASH_ROLES[name];
     const started = await this.deps.send({ sessionId: params.sessionId, input, model: params.model, ...(role ? { agent: { name: role, by: `/${name}` } } : {}) }, prepared.expansion);

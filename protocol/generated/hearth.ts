@@ -24,6 +24,7 @@ import type { ErrorEvent as _hearth_v1_ErrorEvent, ErrorEvent__Output as _hearth
 import type { GetMcpPromptRequest as _hearth_v1_GetMcpPromptRequest, GetMcpPromptRequest__Output as _hearth_v1_GetMcpPromptRequest__Output } from './hearth/v1/GetMcpPromptRequest';
 import type { GetMcpPromptResponse as _hearth_v1_GetMcpPromptResponse, GetMcpPromptResponse__Output as _hearth_v1_GetMcpPromptResponse__Output } from './hearth/v1/GetMcpPromptResponse';
 import type { HearthError as _hearth_v1_HearthError, HearthError__Output as _hearth_v1_HearthError__Output } from './hearth/v1/HearthError';
+import type { ImageAttachment as _hearth_v1_ImageAttachment, ImageAttachment__Output as _hearth_v1_ImageAttachment__Output } from './hearth/v1/ImageAttachment';
 import type { LanguageSuggestions as _hearth_v1_LanguageSuggestions, LanguageSuggestions__Output as _hearth_v1_LanguageSuggestions__Output } from './hearth/v1/LanguageSuggestions';
 import type { LineRange as _hearth_v1_LineRange, LineRange__Output as _hearth_v1_LineRange__Output } from './hearth/v1/LineRange';
 import type { ListMcpPromptsRequest as _hearth_v1_ListMcpPromptsRequest, ListMcpPromptsRequest__Output as _hearth_v1_ListMcpPromptsRequest__Output } from './hearth/v1/ListMcpPromptsRequest';
@@ -110,6 +111,7 @@ export interface ProtoGrpcType {
       GetMcpPromptRequest: MessageTypeDefinition<_hearth_v1_GetMcpPromptRequest, _hearth_v1_GetMcpPromptRequest__Output>
       GetMcpPromptResponse: MessageTypeDefinition<_hearth_v1_GetMcpPromptResponse, _hearth_v1_GetMcpPromptResponse__Output>
       HearthError: MessageTypeDefinition<_hearth_v1_HearthError, _hearth_v1_HearthError__Output>
+      ImageAttachment: MessageTypeDefinition<_hearth_v1_ImageAttachment, _hearth_v1_ImageAttachment__Output>
       LanguageSuggestions: MessageTypeDefinition<_hearth_v1_LanguageSuggestions, _hearth_v1_LanguageSuggestions__Output>
       LineRange: MessageTypeDefinition<_hearth_v1_LineRange, _hearth_v1_LineRange__Output>
       ListMcpPromptsRequest: MessageTypeDefinition<_hearth_v1_ListMcpPromptsRequest, _hearth_v1_ListMcpPromptsRequest__Output>

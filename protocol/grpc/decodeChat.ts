@@ -10,6 +10,8 @@ import { AGENT_NAME, type TurnAgent } from '../agents';
 import type { JsonSchema, ToolDefinition } from '../tools';
 import type { ChatClientMessage__Output } from '../generated/hearth/v1/ChatClientMessage';
 import type { ChatMessage__Output } from '../generated/hearth/v1/ChatMessage';
+import type { ImageAttachment__Output } from '../generated/hearth/v1/ImageAttachment';
+import { MAX_IMAGE_NAME, MAX_IMAGES_PER_MESSAGE, sniffImageType, type ChatImage } from '../chatImages';
 import type { ChatServerMessage__Output } from '../generated/hearth/v1/ChatServerMessage';
 import type { ChatStart__Output } from '../generated/hearth/v1/ChatStart';
 import type { HearthError__Output } from '../generated/hearth/v1/HearthError';
@@ -48,8 +50,28 @@ export const LIMITS = {
   /** An agent's instructions and tool list; the agent core caps the instructions further (8 KB). */
   agentInstructionsChars: 100_000,
   agentTools: 64,
+  /** Images per message, and the absolute cap on one image's bytes; a team server applies its own, lower cap (limits.max_image_bytes). */
+  imagesPerMessage: MAX_IMAGES_PER_MESSAGE,
+  imageBytes: 20 * 1024 * 1024,
 } as const;
 const AGENT_SOURCES = ['builtin', 'user', 'workspace'] as const;
+
+/**
+ * A message's images: a known type proven by the bytes' signature (a
+ * renamed text file or an SVG is refused), within the size cap.
+ */
+function decodeImages(images: ImageAttachment__Output[] | undefined, field: string): ChatImage[] {
+  return count(images ?? [], field, LIMITS.imagesPerMessage).map((image, i) => {
+    const f = `${field}[${i}]`;
+    const name = text(image.name, `${f}.name`, MAX_IMAGE_NAME);
+    const data = image.data ?? Buffer.alloc(0);
+    check(data.length <= LIMITS.imageBytes, f, `${name || 'the image'} is ${data.length} bytes; images may be at most ${LIMITS.imageBytes} bytes`);
+    const sniffed = sniffImageType(data);
+    check(sniffed !== undefined, f, `${name || 'the attachment'} is not a PNG, JPEG, GIF or WebP image`);
+    check(image.mime_type === sniffed, `${f}.mime_type`, `says ${JSON.stringify(image.mime_type)} but the data is ${sniffed}`);
+    return { mimeType: sniffed, name, dataBase64: Buffer.from(data).toString('base64') };
+  });
+}
 
 const MODEL_NAME = /^[\w./:@+-]+$/;
 const TOOL_NAME = /^[A-Za-z0-9_][A-Za-z0-9_.-]*$/;
@@ -80,6 +102,10 @@ function decodeChatMessage(message: ChatMessage__Output, field: string): ChatMes
   }
   if (message.tool_call_id) out.toolCallId = text(message.tool_call_id, `${field}.tool_call_id`, LIMITS.id);
   if (message.tool_name) out.toolName = text(message.tool_name, `${field}.tool_name`, LIMITS.name);
+  if (message.images?.length) {
+    check(role === 'user', `${field}.images`, 'only user messages carry images');
+    out.images = decodeImages(message.images, `${field}.images`);
+  }
   return out;
 }
 
@@ -97,7 +123,8 @@ function decodeInput(input: ChatStart__Output['input'], field: string): UserInpu
     if (item.language_id) out.languageId = text(item.language_id, `${f}.language_id`, 100);
     return out;
   });
-  return { text: text(input.text, `${field}.text`, LIMITS.messageChars), context };
+  const images = decodeImages(input.images, `${field}.images`);
+  return { text: text(input.text, `${field}.text`, LIMITS.messageChars), context, ...(images.length ? { images } : {}) };
 }
 
 /** Checks that a parsed value uses only the JSON Schema subset Hearth's tools use. */

@@ -7,6 +7,8 @@ import type { ModelInfo } from '../lspMethods';
 import type { TurnAgent } from '../agents';
 import type { ToolDefinition } from '../tools';
 import type { ChatMessage as PbChatMessage } from '../generated/hearth/v1/ChatMessage';
+import type { ImageAttachment as PbImageAttachment } from '../generated/hearth/v1/ImageAttachment';
+import type { ChatImage } from '../chatImages';
 import type { ChatServerMessage } from '../generated/hearth/v1/ChatServerMessage';
 import type { ChatStart } from '../generated/hearth/v1/ChatStart';
 import type { ContextItem as PbContextItem } from '../generated/hearth/v1/ContextItem';
@@ -36,7 +38,13 @@ export function encodeChatMessage(message: ChatMessage): PbChatMessage {
     tool_calls: (message.toolCalls ?? []).map(encodeToolCall),
     tool_call_id: message.toolCallId ?? '',
     tool_name: message.toolName ?? '',
+    images: (message.images ?? []).map(encodeImage),
   };
+}
+
+/** An image travels as its raw bytes (a third smaller than base64). */
+export function encodeImage(image: ChatImage): PbImageAttachment {
+  return { mime_type: image.mimeType, name: image.name, data: Buffer.from(image.dataBase64, 'base64') };
 }
 
 function encodeContextItem(item: ContextItem): PbContextItem {
@@ -103,7 +111,7 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
   }
   return {
     history: turn.history.map(encodeChatMessage),
-    input: { text: turn.input.text, context: turn.input.context.map(encodeContextItem) },
+    input: { text: turn.input.text, context: turn.input.context.map(encodeContextItem), images: (turn.input.images ?? []).map(encodeImage) },
     model: turn.model,
     options,
     tools: turn.tools.map(encodeToolDefinition),

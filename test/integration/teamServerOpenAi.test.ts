@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import type { AgentEvent } from '../../protocol/chat';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
+import { sampleImage } from '../fixtures/sampleImages';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import type { TeamServer } from '../../agent-host/server/teamServer';
@@ -34,7 +35,7 @@ describe('team server: OpenAI-compatible backends', function () {
     openai = await startOpenAiFixture({ models: [OPENAI_MODEL] });
     ({ server } = await startTestServer(
       remoteConfig(pki, fixture.url, (c) => {
-        c.backends.push({ name: 'vllm', type: 'openai', url: openai.url, maxConcurrency: 2, apiKey: 'vllm-token', fimModels: [OPENAI_MODEL], requestPriority: true });
+        c.backends.push({ name: 'vllm', type: 'openai', url: openai.url, maxConcurrency: 2, apiKey: 'vllm-token', fimModels: [OPENAI_MODEL], visionModels: [OPENAI_MODEL], requestPriority: true });
       }),
     ));
     connection = teamConnection(server.port, pki);
@@ -76,6 +77,19 @@ describe('team server: OpenAI-compatible backends', function () {
     assert.equal(fixture.requests.filter((r) => r.path === '/api/chat').length, 0, 'the Ollama backend does not have this model');
     assert.deepEqual(chats.map((c) => c.body.priority), [1, 1], 'chat runs behind completions in vLLM\'s own queue');
     assert.equal(server.scheduler.inFlight('vllm'), 0, 'both replies gave their slot back');
+  });
+
+  it('sends an image to a vision model of the backend as an image_url part with a data URL', async () => {
+    const image = sampleImage();
+    for await (const e of agent.startTurn([], { text: 'What is this?', context: [], images: [image] }, { model: OPENAI_MODEL }, new AbortController().signal)) void e;
+    const request = openai.requests.filter((r) => r.path === '/v1/chat/completions').at(-1)!;
+    assert.deepEqual(request.body.messages.at(-1), {
+      role: 'user',
+      content: [
+        { type: 'text', text: 'What is this?' },
+        { type: 'image_url', image_url: { url: `data:image/png;base64,${image.dataBase64}` } },
+      ],
+    });
   });
 
   it('fills in the middle through /v1/completions with the suffix', async () => {

@@ -163,6 +163,7 @@ function readBackends(value: unknown, problems: string[]): BackendConfig[] {
     };
     if (e.api_key !== undefined && e.api_key !== '') b.apiKey = String(e.api_key);
     if (Array.isArray(e.fim_models)) b.fimModels = e.fim_models.map(String);
+    if (Array.isArray(e.vision_models)) b.visionModels = e.vision_models.map(String);
     if (e.request_priority === true) b.requestPriority = true;
     return b;
   });

@@ -35,6 +35,8 @@ export interface BackendConfig {
   apiKey?: string;
   /** OpenAI-compatible servers: models that accept fill-in-the-middle (`suffix`). */
   fimModels?: string[];
+  /** OpenAI-compatible backends only: models that take images (reported as the "vision" capability). */
+  visionModels?: string[];
   /**
    * OpenAI-compatible servers that schedule by a request `priority` (vLLM
    * started with `--scheduling-policy priority`; lower runs first): inline
@@ -94,7 +96,8 @@ export interface ServerConfig {
     /** Slots per backend kept free of chat so inline completions start at once (fair policy, backends with 2+ slots). */
     reservedCompletionSlots: number;
   };
-  limits: { chatTurnsPerMinute: number; completionsPerMinute: number };
+  /** `maxImageBytes`: the largest image a chat message may carry (the client's own cap is 5 MB). */
+  limits: { chatTurnsPerMinute: number; completionsPerMinute: number; maxImageBytes: number };
   metrics: { host: string; port: number };
   /** The admin web page, served under /admin on the metrics port, behind an admin key stored as a hash. */
   admin: { enabled: boolean; keyHash: string };
@@ -137,7 +140,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   },
   backends: [],
   scheduler: { policy: 'fair', maxQueue: 512, maxQueuePerUser: 32, toolTimeoutMs: DEFAULT_TOOL_TIMEOUT_MS, maxWaitMs: 120_000, reservedCompletionSlots: 1 },
-  limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0 },
+  limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0, maxImageBytes: 5 * 1024 * 1024 },
   metrics: { host: '127.0.0.1', port: 9464 },
   admin: { enabled: false, keyHash: '' },
   logging: { level: 'info', auditFile: '' },

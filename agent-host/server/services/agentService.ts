@@ -30,6 +30,7 @@ import { DeltaCoalescer } from './deltaCoalescer';
 import type { TeamIndex } from '../teamIndex/teamIndex';
 import { withTeamSearch } from '../teamIndex/withTeamSearch';
 import { exhausted, ServiceFailure } from './serviceFailure';
+import { base64ByteLength } from '../../../protocol/chatImages';
 
 type ChatCall = ServerDuplexStream<ChatClientMessage__Output, ChatServerMessage>;
 
@@ -56,6 +57,20 @@ export interface AgentServiceDeps {
   activity?: ActivityRecorder;
   /** The admin's shared index (config.yaml `index:`), searched by team_search on this server. */
   teamIndex?: TeamIndex;
+  /** This server's cap on one attached image, in bytes (limits.max_image_bytes); the protocol's own cap applies without it. */
+  maxImageBytes?: number;
+}
+
+/** The server's own image cap, over the new message and the history: a clear refusal before any GPU work. */
+function checkImageSizes(turn: { input: { images?: { name: string; dataBase64: string }[] }; history: { images?: { name: string; dataBase64: string }[] }[] }, maxBytes: number | undefined): void {
+  if (maxBytes === undefined) return;
+  for (const image of [...(turn.input.images ?? []), ...turn.history.flatMap((m) => m.images ?? [])]) {
+    const size = base64ByteLength(image.dataBase64);
+    if (size > maxBytes) {
+      const shown = (n: number) => (n >= 1024 * 1024 ? `${(n / (1024 * 1024)).toFixed(1)} MB` : `${Math.ceil(n / 1024)} KB`);
+      throw new ServiceFailure(status.INVALID_ARGUMENT, `The image ${image.name} is ${shown(size)}; this team server accepts images of at most ${shown(maxBytes)}. Attach a smaller image (crop or shrink it) and send again.`);
+    }
+  }
 }
 
 export interface RunningTurn {
@@ -102,6 +117,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   const first = await firstMessage(call);
   if (first.kind !== 'start') throw new ServiceFailure(status.INVALID_ARGUMENT, 'The first message of a Chat stream must be `start`.');
   const turn = first.turn;
+  checkImageSizes(turn, deps.maxImageBytes);
 
   const limited = await deps.chatLimiter.take(user);
   if (limited > 0) {
