@@ -11,8 +11,8 @@ const reply: AssistantEntry = {
   replyTo: 'u1',
   model: 'm',
   parts: [
-    { kind: 'toolCall', call: { id: 'c1', name: 'write_file', arguments: { path: 'a.txt', content: 'x' } }, result: { callId: 'c1', content: 'ok', isError: false } },
-    { kind: 'toolCall', call: { id: 'c2', name: 'run_command', arguments: { command: 'rm b.txt' } }, result: { callId: 'c2', content: 'ok', isError: false } },
+    { kind: 'toolCall', call: { id: 'c1', name: 'write_file', arguments: { path: 'a.txt', content: 'x' } }, result: { callId: 'c1', name: 'write_file', content: 'ok', isError: false } },
+    { kind: 'toolCall', call: { id: 'c2', name: 'run_command', arguments: { command: 'rm b.txt' } }, result: { callId: 'c2', name: 'run_command', content: 'ok', isError: false } },
     { kind: 'text', text: 'Done.' },
   ],
   checkpoints: [{ id: 'cp0' }, { id: 'cp1', callId: 'c1' }, { id: 'cp2', callId: 'c2' }],
