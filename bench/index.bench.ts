@@ -13,7 +13,7 @@
  *   the update after one file changes, applied through the watcher path.
  * Prints one JSON object. Run with `npm run bench:index`.
  */
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -24,7 +24,7 @@ import { CodebaseSearchService } from '../language-server/semanticSearch/codebas
 import { isIndexable } from '../agent-host/search/indexableFiles';
 import { createOllamaEmbedder } from '../agent-host/search/ollamaEmbedder';
 import { walkFiles } from '../language-server/tools';
-import { NOMIC_EMBED_TEXT } from '../test/fixtures/ollamaFixture';
+import { startFixtureProcess } from './ollamaFixtureProcess';
 
 const ROOT = path.resolve(process.env.BENCH_INDEX_ROOT ?? 'node_modules');
 const WASM_DIR = path.resolve('node_modules/@vscode/tree-sitter-wasm/wasm');
@@ -141,20 +141,6 @@ async function symbolsPhase(): Promise<unknown> {
   }
 }
 
-async function startFixtureProcess(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [path.resolve('out/test/fixtures/ollamaFixture.main.mjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /OLLAMA_FIXTURE_URL=(\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the fixture exited (${code})`)));
-  });
-  await fetch(`${url}/__fixture/models`, { method: 'POST', body: JSON.stringify([NOMIC_EMBED_TEXT]) });
-  return { url, stop: () => child.kill() };
-}
 
 async function embeddingsPhase(): Promise<unknown> {
   // The first EMBED_FILES indexable files in walk order: a subset, since the scripted model answers over HTTP.

@@ -13,7 +13,6 @@
  *   process so its memory is not counted; a re-sync after one file changed.
  * - vector scan: memory and query time of the flat store at 50k × 768.
  */
-import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -23,7 +22,7 @@ import { createOllamaEmbedder } from '../agent-host/search/ollamaEmbedder';
 import { reciprocalRankFusion } from '../agent-host/search/reciprocalRankFusion';
 import { topKByDot } from '../agent-host/search/topKByDot';
 import { walkFiles } from '../language-server/tools';
-import { NOMIC_EMBED_TEXT } from '../test/fixtures/ollamaFixture';
+import { startFixtureProcess } from './ollamaFixtureProcess';
 import { QUESTIONS } from './retrievalQuestions';
 
 const ROOT = fs.realpathSync(process.cwd());
@@ -44,20 +43,6 @@ async function withPeakRss<T>(work: () => Promise<T>): Promise<{ value: T; peakR
   }
 }
 
-async function startFixtureProcess(): Promise<{ url: string; stop: () => void }> {
-  const child = spawn(process.execPath, [path.resolve('out/test/fixtures/ollamaFixture.main.mjs'), '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const url = await new Promise<string>((resolve, reject) => {
-    let out = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /OLLAMA_FIXTURE_URL=(\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.once('exit', (code) => reject(new Error(`the fixture exited (${code})`)));
-  });
-  await fetch(`${url}/__fixture/models`, { method: 'POST', body: JSON.stringify([NOMIC_EMBED_TEXT]) });
-  return { url, stop: () => child.kill() };
-}
 
 /** Files in rank order from ranked chunk ids, each file once. */
 function filesInOrder(index: FolderIndex, ids: number[]): string[] {
