@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { DEFAULT_MODELS, GEMMA3_VISION, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { sampleImage } from '../fixtures/sampleImages';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, until } from './support/workbench';
+import { chooseInFileDialog, openHearth, until } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const RESULTS = path.join(REPO_ROOT, 'test-results');
@@ -52,10 +52,7 @@ describe('images in the chat of a real VS Code (e2e)', function () {
 
     // The attach-image button opens VS Code's file dialog; the user types the file's path.
     await chat.locator('[data-testid="attach-image"]').click();
-    const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 30_000 });
-    await input.fill(path.join(vscode.workspace, 'picked.png'));
-    await input.press('Enter');
+    await chooseInFileDialog(page, path.join(vscode.workspace, 'picked.png'));
     await until(async () => (await chips.count()) === 2, 'the picked image as a second chip', 30_000);
     assert.match(await chips.nth(1).innerText(), /picked\.png/);
     await page.screenshot({ path: path.join(RESULTS, 'chat-images-composer.png') });

@@ -117,3 +117,34 @@ export async function sendChatMessage(chat: Frame, text: string): Promise<void> 
   await composer.fill(text);
   await composer.press('Enter');
 }
+
+/**
+ * Chooses a file in VS Code's own file dialog (the "simple" dialog a browser
+ * workbench shows for `showOpenDialog`) by typing its path, as a keyboard user
+ * does. The dialog works asynchronously, so each step waits for it: it writes
+ * its starting folder into the input once it has read that folder (a path
+ * typed earlier is overwritten), and after a typed path it lists that folder
+ * and focuses the row that matches the typed name (Enter before then accepts
+ * another row or nothing). If the dialog is still open after Enter, the path
+ * is typed again.
+ */
+export async function chooseInFileDialog(page: Page, filePath: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const widget = page.locator('.quick-input-widget');
+  const input = widget.locator('input');
+  await input.waitFor({ state: 'visible', timeout: timeoutMs });
+  await until(async () => ((await input.inputValue()).endsWith('/') ? true : undefined), 'the file dialog to show its starting folder', timeoutMs);
+  const name = filePath.split('/').pop() ?? filePath;
+  const matchingRow = widget.locator('.quick-input-list .monaco-list-row.focused', { hasText: name });
+  for (;;) {
+    await input.fill(filePath);
+    await matchingRow.waitFor({ state: 'visible', timeout: 5_000 }).catch(() => undefined);
+    await input.press('Enter');
+    const closed = await widget.waitFor({ state: 'hidden', timeout: 5_000 }).then(
+      () => true,
+      () => false,
+    );
+    if (closed) return;
+    if (Date.now() >= deadline) throw new Error(`The file dialog did not accept ${filePath} within ${timeoutMs} ms; it shows "${await input.inputValue()}".`);
+  }
+}
