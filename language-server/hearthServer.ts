@@ -171,7 +171,9 @@ export class HearthServer {
     });
     this.chatCheckpoints = new ChatCheckpoints({
       store: this.store,
-      snapshots: new WorkspaceSnapshots(checkpointStorageDir(options.storagePath), () => this.roots),
+      // The watcher's ordering guarantee is inotify's (see workspaceWatcher.ts); elsewhere every checkpoint walks.
+      snapshots: new WorkspaceSnapshots(checkpointStorageDir(options.storagePath), () => this.roots, undefined, { watch: process.platform === 'linux' }),
+      log: (m) => connection.console.log(m),
       running: (sessionId) => (sessionId === undefined ? this.chat.busy : this.chat.isRunning(sessionId)),
     });
     this.slash = new SlashCommandService({
@@ -312,6 +314,7 @@ export class HearthServer {
     await this.mcp.dispose();
     await this.index.dispose();
     await this.codebase.dispose();
+    this.chatCheckpoints.dispose();
     this.store.close();
   }
 

@@ -11,6 +11,8 @@ export interface ChatCheckpointsDeps {
   snapshots: WorkspaceSnapshots;
   /** Whether a turn streams in this chat (`sessionId`) or in any chat (no id): files are shared by every chat. */
   running: (sessionId?: string) => boolean;
+  /** The server's log: says when a checkpoint had to walk every folder, and why. */
+  log?: (message: string) => void;
 }
 
 const SCOPES: readonly RestoreScope[] = ['both', 'files', 'conversation'];
@@ -27,7 +29,16 @@ export class ChatCheckpoints {
 
   /** Takes a checkpoint of the workspace's files and returns its id. */
   async take(signal: AbortSignal): Promise<string> {
-    return (await this.deps.snapshots.take(signal)).id;
+    const started = Date.now();
+    const id = (await this.deps.snapshots.take(signal)).id;
+    const how = this.deps.snapshots.lastTake;
+    if (how?.by === 'walk') this.deps.log?.(`Checkpoint: walked every workspace file in ${Date.now() - started} ms (${how.reason ?? 'no reason'}).`);
+    return id;
+  }
+
+  /** Stops watching the workspace. */
+  dispose(): void {
+    this.deps.snapshots.dispose();
   }
 
   async restore(sessionId: string, checkpointId: string, scope: RestoreScope): Promise<CheckpointRestoreResult> {
@@ -47,7 +58,8 @@ export class ChatCheckpoints {
       if (scope !== 'conversation') {
         const target = await this.deps.snapshots.read(checkpointId);
         if (!target) throw invalid('Hearth no longer keeps the files of that checkpoint (the oldest checkpoints are deleted when the store is full). The conversation can still be restored.');
-        const before = await this.deps.snapshots.take(AbortSignal.timeout(120_000));
+        // A full walk: the redo point must hold every edit the restore may overwrite, whatever the watcher saw.
+        const before = await this.deps.snapshots.take(AbortSignal.timeout(120_000), { walk: true });
         filesBefore = before.id;
         report = await this.deps.snapshots.restore(target, before);
       }
@@ -66,7 +78,7 @@ export class ChatCheckpoints {
       if (redo.scope !== 'conversation') {
         const target = redo.filesBefore ? await this.deps.snapshots.read(redo.filesBefore) : undefined;
         if (!target) throw invalid('Hearth no longer keeps the files as they were before the restore.');
-        report = await this.deps.snapshots.restore(target, await this.deps.snapshots.take(AbortSignal.timeout(120_000)));
+        report = await this.deps.snapshots.restore(target, await this.deps.snapshots.take(AbortSignal.timeout(120_000), { walk: true }));
       }
       this.deps.store.redo(sessionId, redo.restoreId);
       return result(report);

@@ -1,10 +1,11 @@
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { walkFiles } from '../tools/workspaceWalker';
+import { walkFiles, type WalkedFile } from '../tools/workspaceWalker';
 import { openPinnedDir, openPinnedDirCreating, readPinned } from '../tools/pinnedFiles';
 import { writeFileAtomically } from '../tools/writeFileAtomically';
 import { protectedPathReason } from '../tools/protectedPaths';
+import { WorkspaceWatcher, type WorkspaceWatcherLimits } from './workspaceWatcher';
 
 /** A file as a snapshot holds it: its content's SHA-256, permission bits and size. */
 type FileState = [hash: string, mode: number, size: number];
@@ -36,6 +37,22 @@ export interface SnapshotLimits {
 
 export const DEFAULT_SNAPSHOT_LIMITS: SnapshotLimits = { maxFileBytes: 5 * 1024 * 1024, maxFiles: 20_000, maxReadBytes: 512 * 1024 * 1024, maxStoreBytes: 1024 * 1024 * 1024 };
 
+export interface SnapshotOptions {
+  /**
+   * Learn what changed between checkpoints from a file-system watcher
+   * (workspaceWatcher.ts; Linux) instead of walking every folder each time.
+   */
+  watch?: boolean | WorkspaceWatcherLimits;
+}
+
+/** How the latest checkpoint was taken: by walking every folder (and why), or by re-reading the paths the watcher named. */
+export interface TakeInfo {
+  by: 'walk' | 'watcher';
+  reason?: string;
+  /** Paths the watcher named (by: 'watcher'). */
+  examined?: number;
+}
+
 export interface RestoreReport {
   written: string[];
   deleted: string[];
@@ -60,8 +77,12 @@ const ID = /^[0-9a-f-]{36}$/;
  * left out and left alone.
  *
  * A snapshot re-reads only files whose size, mtime, ctime or inode changed
- * since the previous one (a stat cache in memory), so a checkpoint after
- * each tool call costs one walk. A restore writes through pinned folders
+ * since the previous one (a stat cache in memory). With a watcher, a
+ * checkpoint does not even walk: it starts from the previous checkpoint and
+ * looks again only at the paths the watcher saw change, whoever changed them
+ * (a file tool, a sandboxed command, the user), through the same walk rules
+ * and pinned opens. It walks every folder instead when the watcher cannot
+ * tell (see `capture`). A restore writes through pinned folders
  * with `writeFileAtomically`, checks each object's hash before writing it,
  * and deletes only files the snapshot taken just before the restore holds:
  * it never touches anything outside the workspace folders.
@@ -71,25 +92,49 @@ export class WorkspaceSnapshots {
   private readonly manifestsDir: string;
   private readonly statCache = new Map<string, { ino: number; size: number; mtimeMs: number; ctimeMs: number; hash: string }>();
   private queue: Promise<unknown> = Promise.resolve();
+  private readonly watcher: WorkspaceWatcher | undefined;
+  /** The latest checkpoint this process took: the base the next one starts from. */
+  private last: Snapshot | undefined;
+  /** Files with more than one name: a change through another name reaches no watch of theirs, so they are always looked at again. */
+  private readonly linked = new Set<string>();
+  /** The stored checkpoints (oldest first) and how many of them name each object, read from disk once. */
+  private store: { manifests: { id: string; at: number }[]; refs: Map<string, { size: number; count: number }>; bytes: number } | undefined;
+  /** How the latest checkpoint was taken (for the log and the benchmark). */
+  lastTake: TakeInfo | undefined;
 
   constructor(
     storageDir: string,
     private readonly roots: () => string[],
     private readonly limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
+    options: SnapshotOptions = {},
   ) {
     this.objectsDir = path.join(storageDir, 'objects');
     this.manifestsDir = path.join(storageDir, 'snapshots');
+    if (options.watch) this.watcher = new WorkspaceWatcher(path.join(storageDir, 'watch-barrier'), options.watch === true ? undefined : options.watch);
   }
 
-  /** Takes a checkpoint of the workspace now and returns it (stored before this resolves). */
-  take(signal: AbortSignal = new AbortController().signal): Promise<Snapshot> {
+  /**
+   * Takes a checkpoint of the workspace now and returns it (stored before
+   * this resolves). `walk`: look at every file, whatever the watcher saw (a
+   * restore's redo point, which must hold every edit it may overwrite).
+   */
+  take(signal: AbortSignal = new AbortController().signal, options: { walk?: boolean } = {}): Promise<Snapshot> {
     return this.serialize(async () => {
-      const snapshot = await this.walk(signal);
+      const snapshot = await this.capture(signal, options.walk === true);
       await fs.mkdir(this.manifestsDir, { recursive: true });
       await writeDurably(path.join(this.manifestsDir, `${snapshot.id}.json`), JSON.stringify(snapshot));
+      const store = await this.loadStore();
+      store.manifests.push({ id: snapshot.id, at: snapshot.at });
+      this.reference(store, snapshot, 1);
       await this.prune(snapshot.id);
+      this.last = snapshot;
       return snapshot;
     });
+  }
+
+  /** Stops watching the workspace (the language server is shutting down). */
+  dispose(): void {
+    this.watcher?.dispose();
   }
 
   /** A stored checkpoint, or undefined when it does not exist (pruned, or an id from elsewhere). */
@@ -201,57 +246,159 @@ export class WorkspaceSnapshots {
     }
   }
 
-  private async walk(signal: AbortSignal): Promise<Snapshot> {
+  /**
+   * The workspace now: from the previous checkpoint and the paths the watcher
+   * saw change when it can tell, else by a walk. It walks for the first
+   * checkpoint of the process, without a watcher (not Linux), when asked
+   * (`walk`), when the folders changed or the previous checkpoint stopped at
+   * a cap, and when the watcher cannot tell: a watch could not be added
+   * (too many folders, the inotify limit), too many events arrived at once
+   * (the kernel may have dropped some), an event came without a name, or
+   * its events did not arrive in time; and when a .gitignore changed (what
+   * the walk reaches then changes).
+   */
+  private async capture(signal: AbortSignal, walk: boolean): Promise<Snapshot> {
     const roots: string[] = [];
     for (const root of this.roots()) roots.push(await fs.realpath(root).catch(() => root));
+    // Cleared until this checkpoint is stored: after a failure the watcher's changes are spent, so the next one walks.
+    const last = this.last;
+    this.last = undefined;
+    let reason: string | undefined;
+    if (walk) reason = 'asked to look at every file';
+    else if (!this.watcher) reason = 'no watcher';
+    else if (!last) reason = 'the first checkpoint';
+    else if (last.truncated) reason = 'the previous checkpoint stopped at a cap';
+    else if (JSON.stringify(last.roots) !== JSON.stringify(roots)) reason = 'the workspace folders changed';
+    if (reason === undefined && this.watcher && last) {
+      await this.watcher.barrier();
+      const changes = this.watcher.drain();
+      if (!changes.certain) reason = `the watcher cannot tell what changed: ${changes.reason ?? 'unknown'}`;
+      else if ([...changes.paths].some((k) => k.endsWith('/.gitignore'))) reason = 'a .gitignore changed';
+      else {
+        for (const key of this.linked) changes.paths.add(key);
+        const snapshot = await this.update(signal, last, changes.paths);
+        if (snapshot) {
+          this.lastTake = { by: 'watcher', examined: changes.paths.size };
+          return snapshot;
+        }
+        reason = 'the checkpoint reached a cap';
+      }
+    }
+    this.lastTake = { by: 'walk', reason };
+    return this.walk(signal, roots);
+  }
+
+  private async walk(signal: AbortSignal, roots: string[]): Promise<Snapshot> {
+    // Watches start over with the walk, each added before its folder is listed (see WorkspaceWatcher).
+    this.watcher?.reset();
+    this.linked.clear();
     const snapshot: Snapshot = { v: 1, id: randomUUID(), at: Date.now(), roots, files: {}, skipped: [], truncated: false };
     let count = 0;
-    let read = 0;
-    const seen = new Set<string>();
+    const budget = { read: 0, seen: new Set<string>() };
     for (const [index, root] of roots.entries()) {
       const limits = { truncated: false };
-      for await (const file of walkFiles(root, '', { signal, limits })) {
-        const key = `${index}/${file.relativeToRoot}`;
+      for await (const file of walkFiles(root, '', { signal, limits, onDirectory: (rel, dir) => this.watcher?.watchDir(index, rel, dir.listPath, dir.stat.ino) })) {
         if (protectedPathReason(file.relativeToRoot.split('/')) !== null) continue;
-        if (++count > this.limits.maxFiles) {
+        if (++count > this.limits.maxFiles || !(await this.record(snapshot, index, file, budget))) {
           snapshot.truncated = true;
           break;
-        }
-        const handle = await file.open().catch(() => undefined);
-        if (!handle) continue;
-        try {
-          const st = handle.stat;
-          if (!st.isFile()) continue;
-          if (st.size > this.limits.maxFileBytes) {
-            snapshot.skipped.push(key);
-            continue;
-          }
-          const cacheKey = `${root}\0${file.relativeToRoot}`;
-          seen.add(cacheKey);
-          const cached = this.statCache.get(cacheKey);
-          let hash: string;
-          if (cached && cached.ino === st.ino && cached.size === st.size && cached.mtimeMs === st.mtimeMs && cached.ctimeMs === st.ctimeMs) {
-            hash = cached.hash;
-          } else {
-            if ((read += st.size) > this.limits.maxReadBytes) {
-              snapshot.truncated = true;
-              break;
-            }
-            const bytes = await readPinned(handle);
-            hash = sha256(bytes);
-            await this.storeObject(hash, bytes);
-            this.statCache.set(cacheKey, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, hash });
-          }
-          snapshot.files[key] = [hash, st.mode & 0o777, st.size];
-        } finally {
-          await handle.close();
         }
       }
       if (limits.truncated) snapshot.truncated = true;
       if (snapshot.truncated) break;
     }
-    for (const key of this.statCache.keys()) if (!seen.has(key)) this.statCache.delete(key);
+    for (const key of this.statCache.keys()) if (!budget.seen.has(key)) this.statCache.delete(key);
     return snapshot;
+  }
+
+  /**
+   * `last` with the changed paths looked at again, or undefined when that
+   * reaches a cap (the caller walks then). A changed folder that is not the
+   * one watched there (new, moved in, replaced) is walked with the walk's own
+   * rules; one that is gone takes everything under it along.
+   */
+  private async update(signal: AbortSignal, last: Snapshot, changed: Set<string>): Promise<Snapshot | undefined> {
+    const watcher = this.watcher!;
+    const snapshot: Snapshot = { v: 1, id: randomUUID(), at: Date.now(), roots: last.roots, files: { ...last.files }, skipped: [], truncated: false };
+    const skipped = new Set(last.skipped);
+    const gone = new Set<string>();
+    const rewalk: { index: number; rel: string }[] = [];
+    const under = (key: string, set: Set<string>) => {
+      for (let i = key.lastIndexOf('/'); i > 0; i = key.lastIndexOf('/', i - 1)) if (set.has(key.slice(0, i))) return true;
+      return false;
+    };
+    // Parents sort before their children, so a path inside a folder walked again is skipped.
+    for (const key of [...changed].sort()) {
+      const m = KEY.exec(key);
+      const root = m ? last.roots[Number(m[1])] : undefined;
+      if (!m || !root || under(key, gone)) continue;
+      const rel = m[2];
+      // Looked at by name only to choose what to do; everything read goes through the walk's pinned opens.
+      const now = await fs.lstat(path.join(root, ...rel.split('/'))).catch(() => null);
+      if (now?.isDirectory() && watcher.watches(key, now.ino)) continue; // its own times or mode changed; its entries have their own watch
+      delete snapshot.files[key];
+      skipped.delete(key);
+      this.linked.delete(key);
+      if (watcher.isWatched(key) || now?.isDirectory()) {
+        gone.add(key);
+        watcher.unwatchTree(key);
+      }
+      if (now) rewalk.push({ index: Number(m[1]), rel });
+    }
+    if (gone.size > 0) {
+      for (const key of Object.keys(snapshot.files)) if (under(key, gone)) delete snapshot.files[key];
+      for (const key of skipped) if (under(key, gone)) skipped.delete(key);
+    }
+    snapshot.skipped = [...skipped];
+    const budget = { read: 0, seen: new Set<string>() };
+    for (const { index, rel } of rewalk) {
+      const root = last.roots[index];
+      try {
+        const files = walkFiles(root, rel, { signal, skipIgnoredStart: true, onDirectory: (r, dir) => watcher.watchDir(index, r, dir.listPath, dir.stat.ino) });
+        for await (const file of files) {
+          if (protectedPathReason(file.relativeToRoot.split('/')) !== null) continue;
+          if (!(await this.record(snapshot, index, file, budget))) return undefined;
+        }
+      } catch (e) {
+        // Gone again, or swapped for a symlink while it was reached: nothing there is part of the workspace now.
+        if (signal.aborted) throw e;
+      }
+    }
+    if (Object.keys(snapshot.files).length + snapshot.skipped.length > this.limits.maxFiles) return undefined;
+    return snapshot;
+  }
+
+  /** Adds one walked file to `snapshot` (its content to the store); false when the snapshot's read budget is spent. */
+  private async record(snapshot: Snapshot, index: number, file: WalkedFile, budget: { read: number; seen: Set<string> }): Promise<boolean> {
+    const key = `${index}/${file.relativeToRoot}`;
+    const handle = await file.open().catch(() => undefined);
+    if (!handle) return true;
+    try {
+      const st = handle.stat;
+      if (!st.isFile()) return true;
+      if (st.size > this.limits.maxFileBytes) {
+        snapshot.skipped.push(key);
+        return true;
+      }
+      if (st.nlink > 1) this.linked.add(key);
+      const cacheKey = `${snapshot.roots[index]}\0${file.relativeToRoot}`;
+      budget.seen.add(cacheKey);
+      const cached = this.statCache.get(cacheKey);
+      let hash: string;
+      if (cached && cached.ino === st.ino && cached.size === st.size && cached.mtimeMs === st.mtimeMs && cached.ctimeMs === st.ctimeMs) {
+        hash = cached.hash;
+      } else {
+        if ((budget.read += st.size) > this.limits.maxReadBytes) return false;
+        const bytes = await readPinned(handle);
+        hash = sha256(bytes);
+        await this.storeObject(hash, bytes);
+        this.statCache.set(cacheKey, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, hash });
+      }
+      snapshot.files[key] = [hash, st.mode & 0o777, st.size];
+      return true;
+    } finally {
+      await handle.close();
+    }
   }
 
   private objectPath(hash: string): string {
@@ -269,36 +416,58 @@ export class WorkspaceSnapshots {
 
   /**
    * Keeps the store under its size cap: the oldest checkpoints go first (never
-   * `keep`, the one just taken), then every object no checkpoint names.
+   * `keep`, the one just taken), then every object no checkpoint names. The
+   * counts come from memory (`loadStore` reads the manifests once), so a
+   * checkpoint does not re-read every stored manifest.
    */
   private async prune(keep: string): Promise<void> {
-    const names = (await fs.readdir(this.manifestsDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
-    const manifests: Snapshot[] = [];
-    for (const name of names) {
-      const snap = await this.read(name.slice(0, -'.json'.length));
-      if (snap) manifests.push(snap);
-    }
-    manifests.sort((a, b) => a.at - b.at);
-    const sizes = new Map<string, number>();
-    const referenced = () => {
-      sizes.clear();
-      for (const m of manifests) for (const [hash, , size] of Object.values(m.files)) sizes.set(hash, size);
-      let total = 0;
-      for (const size of sizes.values()) total += size;
-      return total;
-    };
-    let total = referenced();
+    const store = await this.loadStore();
     let dropped = false;
-    while (total > this.limits.maxStoreBytes && manifests.length > 1) {
-      const oldest = manifests[0].id === keep ? manifests.splice(1, 1)[0] : manifests.shift()!;
+    while (store.bytes > this.limits.maxStoreBytes && store.manifests.length > 1) {
+      const [oldest] = store.manifests[0].id === keep ? store.manifests.splice(1, 1) : store.manifests.splice(0, 1);
+      const snap = await this.read(oldest.id);
+      if (snap) this.reference(store, snap, -1);
       await fs.rm(path.join(this.manifestsDir, `${oldest.id}.json`), { force: true });
       dropped = true;
-      total = referenced();
     }
     if (!dropped) return;
     for (const prefix of await fs.readdir(this.objectsDir).catch(() => [] as string[])) {
       for (const rest of await fs.readdir(path.join(this.objectsDir, prefix)).catch(() => [] as string[])) {
-        if (!sizes.has(prefix + rest)) await fs.rm(path.join(this.objectsDir, prefix, rest), { force: true });
+        if (!store.refs.has(prefix + rest)) await fs.rm(path.join(this.objectsDir, prefix, rest), { force: true });
+      }
+    }
+  }
+
+  private async loadStore(): Promise<NonNullable<WorkspaceSnapshots['store']>> {
+    if (this.store) return this.store;
+    const store: NonNullable<WorkspaceSnapshots['store']> = { manifests: [], refs: new Map(), bytes: 0 };
+    const names = (await fs.readdir(this.manifestsDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json'));
+    for (const name of names) {
+      const snap = await this.read(name.slice(0, -'.json'.length));
+      if (!snap) continue;
+      store.manifests.push({ id: snap.id, at: snap.at });
+      this.reference(store, snap, 1);
+    }
+    store.manifests.sort((a, b) => a.at - b.at);
+    this.store = store;
+    return store;
+  }
+
+  /** Counts (`by` 1) or uncounts (-1) the objects one checkpoint names, and the bytes the store holds for them. */
+  private reference(store: NonNullable<WorkspaceSnapshots['store']>, snap: Snapshot, by: 1 | -1): void {
+    const hashes = new Map<string, number>();
+    for (const [hash, , size] of Object.values(snap.files)) hashes.set(hash, size);
+    for (const [hash, size] of hashes) {
+      const ref = store.refs.get(hash);
+      if (by === 1) {
+        if (ref) ref.count++;
+        else {
+          store.refs.set(hash, { size, count: 1 });
+          store.bytes += size;
+        }
+      } else if (ref && --ref.count <= 0) {
+        store.refs.delete(hash);
+        store.bytes -= ref.size;
       }
     }
   }

@@ -24,6 +24,19 @@ export interface WalkOptions {
   limits?: { truncated: boolean };
   /** Counts folders that were skipped because they changed (became a symlink) while the walk reached them. */
   changed?: { count: number };
+  /**
+   * Called with each folder the walk is about to list (before it lists it),
+   * so a watcher can start watching it first: a file created after the
+   * listing is then seen by the watcher, one created before by the walk.
+   */
+  onDirectory?: (relative: string, dir: PinnedDir) => void;
+  /**
+   * Applies the walk's own skipping rules to the start path too: nothing is
+   * listed when it lies in `.git/` or in something .gitignore excludes, so a
+   * walk of one path yields exactly what a walk of the whole folder would
+   * yield there.
+   */
+  skipIgnoredStart?: boolean;
 }
 
 const DEFAULT_MAX_ENTRIES = 200_000;
@@ -53,6 +66,7 @@ export async function* walkFiles(rootPath: string, startRelative: string, option
       const parent = opened[opened.length - 1];
       const rel = parts.slice(0, i + 1).join('/');
       const stat = await fs.lstat(parent.entryPath(parts[i]));
+      if (options.skipIgnoredStart && (stat.isDirectory() ? parts[i] === '.git' || rules.isIgnored(rel, true) : rules.isIgnored(rel, false))) return;
       if (stat.isFile() && i === parts.length - 1) {
         yield { absolute: path.join(rootPath, rel), relativeToRoot: rel, open: () => openPinnedEntry(parent, parts[i], rel) };
         return;
@@ -68,6 +82,7 @@ export async function* walkFiles(rootPath: string, startRelative: string, option
 
   async function* walkDir(dir: PinnedDir, dirRelative: string, rules: GitignoreRules): AsyncGenerator<WalkedFile> {
     if (options.signal.aborted) throw new ToolError('The search was cancelled.', 'cancelled');
+    options.onDirectory?.(dirRelative, dir);
     let entries: Dirent[];
     try {
       entries = await listPinned(dir, dirRelative === '' ? '.' : dirRelative);
