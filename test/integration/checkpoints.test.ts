@@ -121,6 +121,8 @@ describe('checkpoints: restore and redo through the language server (integration
     // Turn one: before, after write_file, after edit_file, after run_command; turn two: before, after write_file.
     assert.equal(marks.length, 6);
     assert.deepEqual(marks.map((m) => m.callId === undefined), [true, false, false, false, true, false]);
+    // Only the first checkpoint walked the workspace; the watcher told the others what the tools and the command changed.
+    assert.equal(client.logs.filter((l) => l.includes('walked every workspace file')).length, 1, client.logs.join('\n'));
 
     // Step N = after the write_file of turn one: only src/new/made.txt differs from the start.
     const afterWrite = marks[1];

@@ -116,3 +116,125 @@ describe('WorkspaceSnapshots: checkpoints of a hostile workspace', () => {
     assert.equal(fs.existsSync(path.join(ws, 'src', 'c.txt')), true);
   });
 });
+
+describe('WorkspaceSnapshots with a watcher: checkpoints without a walk', () => {
+  let base: string;
+  let ws: string;
+  let outside: string;
+  let snaps: WorkspaceSnapshots;
+  let walked: number;
+
+  /** What a walk of every folder finds now (a second store, no watcher): the truth a checkpoint must match. */
+  async function walkedFiles(): Promise<Record<string, unknown>> {
+    const fresh = new WorkspaceSnapshots(path.join(base, `walk-${walked++}`), () => [ws]);
+    return (await fresh.take()).files;
+  }
+
+  async function takeByWatcher() {
+    const snap = await snaps.take();
+    assert.equal(snaps.lastTake?.by, 'watcher', `walked: ${snaps.lastTake?.reason}`);
+    assert.deepEqual(snap.files, await walkedFiles());
+    return snap;
+  }
+
+  beforeEach(async () => {
+    base = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-snapw-')));
+    ws = path.join(base, 'ws');
+    outside = path.join(base, 'outside');
+    fs.mkdirSync(path.join(ws, 'src', 'deep'), { recursive: true });
+    fs.mkdirSync(outside);
+    fs.writeFileSync(path.join(outside, 'secret.txt'), 'outside\n');
+    fs.writeFileSync(path.join(ws, 'src', 'a.txt'), 'a1\n');
+    fs.writeFileSync(path.join(ws, 'src', 'deep', 'b.txt'), 'b1\n');
+    fs.writeFileSync(path.join(ws, '.gitignore'), 'build/\n*.log\n');
+    walked = 0;
+    snaps = new WorkspaceSnapshots(path.join(base, 'storage'), () => [ws], undefined, { watch: true });
+    await snaps.take();
+    assert.equal(snaps.lastTake?.by, 'walk', 'the first checkpoint walks');
+  });
+
+  afterEach(() => {
+    snaps.dispose();
+    fs.rmSync(base, { recursive: true, force: true });
+  });
+
+  it('sees what anything changed (edits, new folders, deletions, renames, modes, ignored paths) exactly as a walk would', async () => {
+    fs.writeFileSync(path.join(ws, 'src', 'a.txt'), 'a2 by the user\n');
+    await takeByWatcher();
+    fs.mkdirSync(path.join(ws, 'gen', 'x', 'y'), { recursive: true });
+    fs.writeFileSync(path.join(ws, 'gen', 'x', 'y', 'made.txt'), 'made\n');
+    fs.writeFileSync(path.join(ws, 'gen', 'top.txt'), 'top\n');
+    fs.mkdirSync(path.join(ws, 'build'));
+    fs.writeFileSync(path.join(ws, 'build', 'out.js'), 'ignored\n');
+    fs.writeFileSync(path.join(ws, 'src', 'run.log'), 'ignored\n');
+    const created = await takeByWatcher();
+    assert.ok(created.files['0/gen/x/y/made.txt'], 'a file in folders made since the last checkpoint is in');
+    // A file written into a folder that only the last checkpoint started watching.
+    fs.writeFileSync(path.join(ws, 'gen', 'x', 'y', 'later.txt'), 'later\n');
+    await takeByWatcher();
+    fs.renameSync(path.join(ws, 'src'), path.join(ws, 'lib'));
+    fs.writeFileSync(path.join(ws, 'lib', 'deep', 'b.txt'), 'b2 after the move\n');
+    fs.chmodSync(path.join(ws, 'gen', 'top.txt'), 0o755);
+    const moved = await takeByWatcher();
+    assert.equal(Object.keys(moved.files).some((k) => k.startsWith('0/src/')), false);
+    fs.rmSync(path.join(ws, 'gen'), { recursive: true });
+    fs.linkSync(path.join(ws, 'lib', 'a.txt'), path.join(ws, 'lib', 'hard.txt'));
+    await takeByWatcher();
+    // A change through another name of a hard-linked file reaches no watch of this one.
+    fs.writeFileSync(path.join(ws, 'lib', 'a.txt'), 'through the other name\n', { flag: 'r+' });
+    await takeByWatcher();
+  });
+
+  it('never follows a folder swapped for a symlink to outside, and a restore writes nothing there', async () => {
+    const first = await takeByWatcher();
+    fs.rmSync(path.join(ws, 'src'), { recursive: true });
+    fs.symlinkSync(outside, path.join(ws, 'src'));
+    const swapped = await takeByWatcher();
+    assert.deepEqual(Object.keys(swapped.files), ['0/.gitignore']);
+    // Changes outside, through the link, are not the workspace's.
+    fs.writeFileSync(path.join(outside, 'planted.txt'), 'x\n');
+    assert.deepEqual((await takeByWatcher()).files, swapped.files);
+    const report = await snaps.restore(first, await snaps.take(undefined, { walk: true }));
+    assert.deepEqual(report.written, []);
+    assert.equal(report.failed.length, 2);
+    assert.deepEqual(fs.readdirSync(outside).sort(), ['planted.txt', 'secret.txt']);
+    assert.equal(fs.readFileSync(path.join(outside, 'secret.txt'), 'utf8'), 'outside\n');
+  });
+
+  it("keeps the user's own edit made during a turn: a checkpoint after a tool call holds it, and restoring to it keeps it", async () => {
+    fs.writeFileSync(path.join(ws, 'src', 'deep', 'b.txt'), 'the user typed this meanwhile\n');
+    fs.writeFileSync(path.join(ws, 'src', 'a.txt'), 'written by a tool\n');
+    const afterCall = await takeByWatcher();
+    fs.writeFileSync(path.join(ws, 'src', 'a.txt'), 'a later tool call\n');
+    await takeByWatcher();
+    const report = await snaps.restore(afterCall, await snaps.take(undefined, { walk: true }));
+    assert.deepEqual(report.written, ['src/a.txt']);
+    assert.equal(fs.readFileSync(path.join(ws, 'src', 'deep', 'b.txt'), 'utf8'), 'the user typed this meanwhile\n');
+  });
+
+  it('walks when the watcher cannot tell: a changed .gitignore, too many events, too many folders', async () => {
+    fs.writeFileSync(path.join(ws, '.gitignore'), '*.log\n');
+    fs.mkdirSync(path.join(ws, 'build'));
+    fs.writeFileSync(path.join(ws, 'build', 'out.js'), 'now part of the workspace\n');
+    const snap = await snaps.take();
+    assert.equal(snaps.lastTake?.by, 'walk');
+    assert.match(snaps.lastTake?.reason ?? '', /\.gitignore/);
+    assert.ok(snap.files['0/build/out.js']);
+    snaps.dispose();
+
+    snaps = new WorkspaceSnapshots(path.join(base, 'storage'), () => [ws], undefined, { watch: { maxDirs: 100, maxEvents: 10 } });
+    await snaps.take();
+    for (let i = 0; i < 20; i++) fs.writeFileSync(path.join(ws, 'src', `f${i}.txt`), `${i}\n`);
+    const many = await snaps.take();
+    assert.match(snaps.lastTake?.reason ?? '', /more than 10 changes/);
+    assert.deepEqual(many.files, await walkedFiles());
+    snaps.dispose();
+
+    snaps = new WorkspaceSnapshots(path.join(base, 'storage'), () => [ws], undefined, { watch: { maxDirs: 2, maxEvents: 1000 } });
+    await snaps.take();
+    fs.writeFileSync(path.join(ws, 'src', 'deep', 'b.txt'), 'b3\n');
+    const big = await snaps.take();
+    assert.match(snaps.lastTake?.reason ?? '', /more than 2 folders/);
+    assert.deepEqual(big.files, await walkedFiles());
+  });
+});
