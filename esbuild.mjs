@@ -82,7 +82,7 @@ if (withTests) {
     ...findFiles('test/integration', ['.test.ts']),
     ...findFiles('test/e2e', ['.test.ts']).filter((p) => !p.includes(join('e2e', 'suite'))),
     ...findFiles('test/fixtures', ['.main.ts']),
-    ...findFiles('bench', ['.bench.ts']),
+    ...findFiles('bench', ['.bench.ts', '.main.ts']),
   ];
   if (nodeEntries.length > 0) {
     builds.push({
