@@ -140,8 +140,7 @@ export class HearthServer {
     const readFile = (rel: string) => readWorkspaceFile(this.roots, rel);
     this.agentCatalog = new AgentCatalog({
       // Like the prompt files: the user's own agents live outside every workspace, where the agent cannot write.
-      userAgentsDir: path.join(os.homedir(), '.hearth', 'agents'),
-      userDirLabel: '~/.hearth/agents',
+      home: os.homedir(),
       roots: this.roots,
       workspaceTrusted: () => this.workspaceTrusted,
       log: (m) => connection.console.log(m),

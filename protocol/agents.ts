@@ -53,6 +53,8 @@ export interface AgentSummary {
   name: string;
   description: string;
   source: AgentSource;
+  /** The agent file (`~/.claude/agents/x.md`, `.github/agents/x.agent.md`): where it came from, shown in the list. */
+  file?: string;
 }
 
 /** An agent's name: lowercase letters, digits, `-` and `_` (what follows `@`). */

@@ -91,7 +91,7 @@ describe('language server: agents and routing (integration)', function () {
     );
     await start();
     const listed = await client!.connection.sendRequest(AgentsListRequest.type, { query: 'chan' });
-    assert.deepEqual(listed.agents, [{ name: 'changelog-writer', description: 'Keeps CHANGELOG.md up to date', source: 'workspace' }]);
+    assert.deepEqual(listed.agents, [{ name: 'changelog-writer', description: 'Keeps CHANGELOG.md up to date', source: 'workspace', file: '.hearth/agents/Changelog Writer.agent.md' }]);
 
     fixture.enqueue({ kind: 'text', text: 'Done.' });
     const reply = await send('Please add the new flag to the Changelog.');
