@@ -167,6 +167,7 @@ export class HearthServer {
       workspaceContext: (settings) => this.workspaceContext(settings),
       checkpoint: (signal) => this.chatCheckpoints.take(signal),
       chooseAgent: (req) => chooseAgent({ catalog: this.agentCatalog, log: (m) => connection.console.log(m) }, req),
+      subagentAgents: () => this.agentCatalog.subagentAgents(),
     });
     this.chatCheckpoints = new ChatCheckpoints({
       store: this.store,

@@ -30,6 +30,16 @@ export interface TurnAgent {
   source: AgentSource;
 }
 
+/**
+ * An agent the model may start as a sub-agent (`run_subagents` with
+ * `agent`): the turn's agent shape plus the description the model picks it
+ * by. The sub-agent is read-only whatever `tools` says; see
+ * agent-host/core/subagents.ts.
+ */
+export interface SubagentAgent extends TurnAgent {
+  description: string;
+}
+
 /** Why a message went to an agent, as the chip on the reply says it. */
 export type RouteReason = 'explicit' | 'keyword' | 'classifier' | 'action' | 'default';
 

@@ -18,7 +18,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { BUILTIN_ROLES, type AgentSource, type AgentSummary, type TurnAgent } from '../../protocol/agents';
+import { BUILTIN_ROLES, type AgentSource, type AgentSummary, type SubagentAgent, type TurnAgent } from '../../protocol/agents';
 import { MAX_AGENT_FILE_BYTES, parseAgentFile } from './agentFile';
 import { BUILTIN_ROLE_DEFINITIONS } from './builtinRoles';
 
@@ -120,6 +120,19 @@ export class AgentCatalog {
       }
     }
     return [...byName.values()];
+  }
+
+  /**
+   * The agents the model may start as sub-agents by name: the agent files
+   * (the built-in roles are for the chat itself). A failure to read them
+   * offers none rather than failing the turn.
+   */
+  async subagentAgents(): Promise<SubagentAgent[]> {
+    const agents = await this.list().catch((err: unknown) => {
+      this.deps.log(`The agent files could not be read: ${err instanceof Error ? err.message : String(err)}.`);
+      return [] as CatalogAgent[];
+    });
+    return agents.filter((a) => a.source !== 'builtin').map((a) => ({ ...toTurnAgent(a), description: a.description }));
   }
 
   async get(name: string): Promise<CatalogAgent | undefined> {
