@@ -222,6 +222,11 @@ describe('agent sub-agents', () => {
     assert.deepEqual(tool.function.parameters.properties.agents.items.properties.agent.enum, ['security']);
     assert.equal(chats(fixture).filter((r) => /researcher sub-agent/.test(systemOf(r))).length, 0);
     assert.match(lastOf(chats(fixture)[1]).content, /must be one of "security"/);
+    // With agents offered, `role` may be left out, but an entry needs one or the other; it fails alone, with no model call.
+    fixture.setResponder(delegating([{ task: 'look around' }]));
+    const unnamed = await run();
+    assert.match(only(unnamed, 'agentResult')[0].outcome.summary, /could not start: each sub-agent needs a role or an agent/);
+    assert.equal(chats(fixture).filter((r) => /sub-agent of Hearth/.test(systemOf(r))).length, 0);
 
     fixture.setResponder(delegating([{ role: 'executor', agent: 'security', task: 'check db.ts' }]));
     const before = chats(fixture).length;
