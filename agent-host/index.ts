@@ -7,7 +7,7 @@ import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, TodoItem, ToolC
 import type { HearthError } from '../protocol/chat';
 import type { ModelInfo, ProviderConfig } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
-import type { TurnAgent } from '../protocol/agents';
+import type { SubagentAgent, TurnAgent } from '../protocol/agents';
 
 /**
  * Runs tools for the agent. The core never touches the file system or a shell
@@ -107,6 +107,14 @@ export interface SubagentOptions {
   maxSteps?: number;
   /** A model per role; a role without one uses the turn's model. */
   models?: Partial<Record<SubagentRole, string>>;
+  /**
+   * The user's agents (and, in a trusted workspace, the repository's) the
+   * model may start by name: the sub-agent gets the agent's instructions and
+   * its tools intersected with the read-only sub-agent tools, the mode's and
+   * the turn's agent's. Names and descriptions reach the model in the tool's
+   * schema. Never widens anything.
+   */
+  agents?: SubagentAgent[];
 }
 
 /** What Ollama says about one model (/api/show), for callers that decide `think` and `num_ctx`. */

@@ -140,8 +140,7 @@ export class HearthServer {
     const readFile = (rel: string) => readWorkspaceFile(this.roots, rel);
     this.agentCatalog = new AgentCatalog({
       // Like the prompt files: the user's own agents live outside every workspace, where the agent cannot write.
-      userAgentsDir: path.join(os.homedir(), '.hearth', 'agents'),
-      userDirLabel: '~/.hearth/agents',
+      home: os.homedir(),
       roots: this.roots,
       workspaceTrusted: () => this.workspaceTrusted,
       log: (m) => connection.console.log(m),
@@ -168,6 +167,7 @@ export class HearthServer {
       workspaceContext: (settings) => this.workspaceContext(settings),
       checkpoint: (signal) => this.chatCheckpoints.take(signal),
       chooseAgent: (req) => chooseAgent({ catalog: this.agentCatalog, log: (m) => connection.console.log(m) }, req),
+      subagentAgents: () => this.agentCatalog.subagentAgents(),
     });
     this.chatCheckpoints = new ChatCheckpoints({
       store: this.store,
