@@ -419,7 +419,8 @@ export class ChatController implements vscode.Disposable {
 
   /** `fromEditor` turns did not come from the composer, so the view is given the text to show. */
   private async send(message: Extract<FromWebview, { type: 'send' }>, fromEditor = false): Promise<void> {
-    if (!message.text.trim()) return;
+    // Images alone are a message too ("what is wrong in this screenshot" is often all in the picture).
+    if (!message.text.trim() && !message.images?.length) return;
     const sessionId = message.sessionId ?? this.currentSessionId;
     const context = await Promise.all(
       message.context.map((item) => (item.kind === 'mention' && item.path === TERMINAL_MENTION && item.text === undefined && this.terminalMention ? this.terminalMention() : item)),

@@ -253,7 +253,8 @@ export class Composer {
   send(): boolean {
     if (this.mode !== 'idle') return false;
     const text = this.textarea.value;
-    if (text.trim() === '') return false;
+    // Images alone can be sent; the model gets them with an empty text (see agent-host/core/toOllamaMessages.ts).
+    if (text.trim() === '' && this.images.list.length === 0) return false;
     // Mentions count only while their `@path` is still in the text; other chips always go.
     const context = this.chips.filter((c) => c.kind !== 'mention' || textMentions(text, c.path)).map((c) => (c.kind === 'mention' ? { kind: 'mention' as const, path: c.path } : c));
     const images = this.images.take();

@@ -84,7 +84,7 @@ export class SessionStore {
       this.imageCollector.afterWrite();
     }
     if (session.view.summary.title === 'New chat') {
-      const title = titleFrom(full.text);
+      const title = titleFrom(full.text, full.images);
       session.view.summary.title = title;
       this.append(session, { t: 'title', title });
     }
@@ -317,8 +317,8 @@ function withImages(stored: Extract<SessionRecord, { t: 'user' }>['entry'], load
   return images.length > 0 ? { ...entry, images } : entry;
 }
 
-function titleFrom(text: string): string {
-  const line = text.trim().split('\n')[0] ?? '';
+function titleFrom(text: string, images?: readonly ChatImage[]): string {
+  const line = text.trim().split('\n')[0] || (images?.length ? `Image: ${images.map((i) => i.name).join(', ')}` : '');
   return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
 }
 
