@@ -18,6 +18,8 @@ import {
   AgentsListRequest,
   ModelListRequest,
   SessionDeleteRequest,
+  DraftImagesLoadRequest,
+  DraftImagesSaveRequest,
   SessionRenameRequest,
   SessionGetRequest,
   SessionListRequest,
@@ -315,6 +317,21 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'pickImages':
         this.view.post({ type: 'imagesPicked', ...(await pickImages()) });
+        break;
+      case 'saveDraftImages':
+        try {
+          const { refs } = await this.client.sendRequest(DraftImagesSaveRequest.type, { draftId: message.draftId, keep: message.keep, add: message.add });
+          this.view.post({ type: 'draftImagesSaved', requestId: message.requestId, refs });
+        } catch (err) {
+          this.view.post({ type: 'draftImagesSaved', requestId: message.requestId, refs: [], error: (err as Error).message });
+        }
+        break;
+      case 'loadDraftImages':
+        try {
+          this.view.post({ type: 'draftImagesLoaded', requestId: message.requestId, ...(await this.client.sendRequest(DraftImagesLoadRequest.type, { refs: message.refs })) });
+        } catch {
+          this.view.post({ type: 'draftImagesLoaded', requestId: message.requestId, images: [], missing: message.refs.map((r) => r.name) });
+        }
         break;
       case 'attach':
         if (message.what === 'selection') this.attach(selectionContext(vscode.window.activeTextEditor), 'selection');

@@ -22,6 +22,8 @@ import { AgentProvider } from './agentProvider';
 import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRunPlanner';
 import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
+import { registerDraftImageHandlers } from './chat/registerDraftImageHandlers';
+import { DraftImages } from './chat/draftImages';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { AgentCatalog } from './agents/agentCatalog';
 import { chooseAgent } from './agents/chooseAgent';
@@ -185,6 +187,7 @@ export class HearthServer {
       log: (m) => connection.console.log(m),
     });
     registerChatHandlers(connection, this);
+    registerDraftImageHandlers(connection, new DraftImages(this.store.images, this.store.imageCollector));
     registerSlashHandlers(connection, this.slash);
     registerAgentsHandlers(connection, this.agentCatalog);
     registerAgentToolHandlers(connection, this);

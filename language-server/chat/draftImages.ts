@@ -8,7 +8,7 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { randomUUID } from 'node:crypto';
-import type { ChatImage } from '../../protocol/chatImages';
+import type { ChatImage, StoredChatImage } from '../../protocol/chatImages';
 import { DRAFT_PINS_DIR, type ImageCollector } from './imageCollector';
 import { isStoredImageRef, type ImageStore, type StoredImageRef } from './imageStore';
 
@@ -48,8 +48,8 @@ export class DraftImages {
   }
 
   /** The draft's images by their references; `missing` names those no longer stored. */
-  load(refs: readonly unknown[]): { images: StoredDraftImage[]; missing: string[] } {
-    const images: StoredDraftImage[] = [];
+  load(refs: readonly unknown[]): { images: StoredChatImage[]; missing: string[] } {
+    const images: StoredChatImage[] = [];
     const missing: string[] = [];
     for (const ref of refs) {
       const image = this.images.load(ref);
@@ -59,6 +59,3 @@ export class DraftImages {
     return { images, missing };
   }
 }
-
-/** A draft image with the hash it is stored under. */
-export type StoredDraftImage = ChatImage & { sha256: string };

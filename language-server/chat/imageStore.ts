@@ -13,14 +13,10 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { createHash, randomUUID } from 'node:crypto';
-import { IMAGE_MIME_TYPES, sniffImageType, type ChatImage, type ImageMimeType } from '../../protocol/chatImages';
+import { isImageRef, sniffImageType, type ChatImage, type ImageRef } from '../../protocol/chatImages';
 
 /** How a session file names an image: its type and name, and the hash of its bytes. */
-export interface StoredImageRef {
-  mimeType: ImageMimeType;
-  name: string;
-  sha256: string;
-}
+export type StoredImageRef = ImageRef;
 
 /** One image file: its hash, size in bytes and last use. */
 export interface StoredImageFile {
@@ -31,12 +27,7 @@ export interface StoredImageFile {
 
 export const SHA256 = /^[0-9a-f]{64}$/;
 
-/** Whether a value is a well-formed reference (the bytes may still be gone). */
-export function isStoredImageRef(ref: unknown): ref is StoredImageRef {
-  if (typeof ref !== 'object' || ref === null) return false;
-  const r = ref as Record<string, unknown>;
-  return typeof r.sha256 === 'string' && SHA256.test(r.sha256) && typeof r.name === 'string' && (IMAGE_MIME_TYPES as readonly unknown[]).includes(r.mimeType);
-}
+export const isStoredImageRef = isImageRef;
 
 export class ImageStore {
   readonly dir: string;
