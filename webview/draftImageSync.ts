@@ -81,9 +81,9 @@ export class DraftImageSync {
     for (const data of this.refs.keys()) if (!current.has(data)) this.refs.delete(data);
     const add = images.filter((i) => !this.refs.has(i.dataBase64) && !waiting.has(i.dataBase64) && !this.failed.has(i.dataBase64));
     const keep = images.map((i) => this.refs.get(i.dataBase64)).filter((r): r is ImageRef => r !== undefined);
-    this.persist(keep);
-    // While a saved draft is still being read back, its pin must not be dropped.
+    // While a saved draft is still being read back, neither its references in the state nor its pin may be dropped; onLoaded syncs.
     if (this.loadRequest !== undefined) return;
+    this.persist(keep);
     const pinned = JSON.stringify([...keep.map((r) => r.sha256)].sort());
     if (add.length === 0 && (pinned === this.pinned || waiting.size > 0)) return;
     this.pinned = add.length === 0 ? pinned : '';
