@@ -18,6 +18,8 @@ import {
   AgentsListRequest,
   ModelListRequest,
   SessionDeleteRequest,
+  DraftImagesLoadRequest,
+  DraftImagesSaveRequest,
   SessionRenameRequest,
   SessionGetRequest,
   SessionListRequest,
@@ -316,6 +318,21 @@ export class ChatController implements vscode.Disposable {
       case 'pickImages':
         this.view.post({ type: 'imagesPicked', ...(await pickImages()) });
         break;
+      case 'saveDraftImages':
+        try {
+          const { refs } = await this.client.sendRequest(DraftImagesSaveRequest.type, { draftId: message.draftId, keep: message.keep, add: message.add });
+          this.view.post({ type: 'draftImagesSaved', requestId: message.requestId, refs });
+        } catch (err) {
+          this.view.post({ type: 'draftImagesSaved', requestId: message.requestId, refs: [], error: (err as Error).message });
+        }
+        break;
+      case 'loadDraftImages':
+        try {
+          this.view.post({ type: 'draftImagesLoaded', requestId: message.requestId, ...(await this.client.sendRequest(DraftImagesLoadRequest.type, { refs: message.refs })) });
+        } catch {
+          this.view.post({ type: 'draftImagesLoaded', requestId: message.requestId, images: [], missing: message.refs.map((r) => r.name) });
+        }
+        break;
       case 'attach':
         if (message.what === 'selection') this.attach(selectionContext(vscode.window.activeTextEditor), 'selection');
         else this.attach(activeFileContext(vscode.window.activeTextEditor), 'active file');
@@ -419,7 +436,8 @@ export class ChatController implements vscode.Disposable {
 
   /** `fromEditor` turns did not come from the composer, so the view is given the text to show. */
   private async send(message: Extract<FromWebview, { type: 'send' }>, fromEditor = false): Promise<void> {
-    if (!message.text.trim()) return;
+    // Images alone are a message too ("what is wrong in this screenshot" is often all in the picture).
+    if (!message.text.trim() && !message.images?.length) return;
     const sessionId = message.sessionId ?? this.currentSessionId;
     const context = await Promise.all(
       message.context.map((item) => (item.kind === 'mention' && item.path === TERMINAL_MENTION && item.text === undefined && this.terminalMention ? this.terminalMention() : item)),

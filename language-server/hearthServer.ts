@@ -22,6 +22,8 @@ import { AgentProvider } from './agentProvider';
 import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRunPlanner';
 import { workspaceRoots } from './workspace/workspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
+import { registerDraftImageHandlers } from './chat/registerDraftImageHandlers';
+import { DraftImages } from './chat/draftImages';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { AgentCatalog } from './agents/agentCatalog';
 import { chooseAgent } from './agents/chooseAgent';
@@ -89,7 +91,7 @@ export class HearthServer {
     this.roots = workspaceRoots(params);
     this.workspaceTrusted = options.workspaceTrusted ?? false;
     this.checkpoints = new TurnCheckpoints(path.join(options.storagePath, 'checkpoints'));
-    this.store = new SessionStore(options.storagePath);
+    this.store = new SessionStore(options.storagePath, Date.now, { log: (message) => connection.console.log(message) });
     this.settings = new SettingsReader(() => this.readConfiguration());
     this.agents = new AgentProvider(this.settings);
     this.mcp = new McpService({
@@ -185,6 +187,7 @@ export class HearthServer {
       log: (m) => connection.console.log(m),
     });
     registerChatHandlers(connection, this);
+    registerDraftImageHandlers(connection, new DraftImages(this.store.images, this.store.imageCollector));
     registerSlashHandlers(connection, this.slash);
     registerAgentsHandlers(connection, this.agentCatalog);
     registerAgentToolHandlers(connection, this);
@@ -286,6 +289,8 @@ export class HearthServer {
     void this.mcp.start();
     void this.index.applySettings();
     void this.codebase.refresh();
+    // Images of chats deleted in a window that crashed, and anything past the store's cap; other windows may be writing meanwhile (see imageCollector.ts).
+    this.store.collectImages().catch((err: unknown) => this.connection.console.warn(`Could not clean up the chat image store: ${(err as Error).message}`));
     this.connection.console.log(`Hearth language server ready (storage: ${this.options.storagePath}, workspace: ${this.roots.join(', ') || 'none'}).`);
   }
 

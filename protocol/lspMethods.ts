@@ -11,6 +11,7 @@ import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import type { AgentSummary } from './agents';
 import type { AgentEvent, ContextItem, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput, ChatMode } from './chat';
 import type { RestoreScope, SessionSummary, SessionView } from './sessions';
+import type { ChatImage, ImageRef, StoredChatImage } from './chatImages';
 import type { SlashCommandCall, SlashCommandInfo } from './slashCommands';
 import type { ElicitationField, ElicitationValue } from './elicitationForm';
 
@@ -399,6 +400,31 @@ export namespace RulesListRequest {
 export namespace SessionDeleteRequest {
   export const method = 'hearth/sessions/delete' as const;
   export const type = new RequestType<SessionRef, { deleted: boolean }, HearthError>(method);
+}
+
+export interface DraftImagesSaveParams {
+  /** The composer's draft (a UUID the webview keeps in its state). */
+  draftId: string;
+  /** The draft's images already stored. */
+  keep: ImageRef[];
+  /** Images newly attached to the draft (at most MAX_IMAGES_PER_MESSAGE in all). */
+  add: ChatImage[];
+}
+
+/**
+ * Stores the images attached to an unsent draft and pins them (the image
+ * store's collector keeps them while the draft lives); returns the
+ * references of `add`, in order. No images at all unpins the draft.
+ */
+export namespace DraftImagesSaveRequest {
+  export const method = 'hearth/draftImages/save' as const;
+  export const type = new RequestType<DraftImagesSaveParams, { refs: ImageRef[] }, HearthError>(method);
+}
+
+/** Reads an unsent draft's images back (after a reload); `missing` names those no longer stored. */
+export namespace DraftImagesLoadRequest {
+  export const method = 'hearth/draftImages/load' as const;
+  export const type = new RequestType<{ refs: ImageRef[] }, { images: StoredChatImage[]; missing: string[] }, HearthError>(method);
 }
 
 /** Lists the models installed in the configured Ollama. Never throws for an unreachable host: see `error`. */
