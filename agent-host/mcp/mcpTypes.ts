@@ -227,3 +227,20 @@ export interface McpOAuthHost {
   /** Asks the user to sign in and opens the browser; false when the user declined. Aborting `signal` withdraws the question. */
   askSignIn(prompt: McpSignInPrompt, signal: AbortSignal): Promise<boolean>;
 }
+
+/** A `completion/complete` request: values for one argument of a prompt or of a resource template's variable. */
+export interface McpCompletionRequest {
+  ref: { type: 'prompt'; name: string } | { type: 'resourceTemplate'; uriTemplate: string };
+  /** The argument (or template variable) being filled, and what the user typed so far. */
+  argument: { name: string; value: string };
+  /** The values of the other arguments already filled, which may narrow this one's. */
+  context?: Record<string, string>;
+}
+
+/** A server's suggestions for one argument, bounded and cleaned (see toCompletion). */
+export interface McpCompletion {
+  values: string[];
+  /** The server has more values than it sent (or than Hearth kept). */
+  hasMore: boolean;
+  total?: number;
+}
