@@ -12,8 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { ResponseError } from 'vscode-languageserver-protocol/node';
-import { DidChangeWorkspaceFoldersNotification } from 'vscode-languageserver-protocol/node';
+import { DidChangeWorkspaceFoldersNotification, ResponseError } from 'vscode-languageserver-protocol/node';
 import { McpCompleteRequest, type McpCompleteParams } from '../../protocol/lspMethods';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
@@ -124,7 +123,7 @@ describe('MCP roots that follow the workspace folders, and argument completion (
     });
     const malformed = { server: 'everything', ref: { type: 'tool', name: 'echo' }, argument: { name: 'a', value: '' } } as unknown as McpCompleteParams;
     await assert.rejects(complete(malformed), /ref\.type must be "prompt" or "resourceTemplate"/);
-    const long = { server: 'everything', ref: { type: 'prompt', name: 'completable-prompt' }, argument: { name: 'department', value: 'x'.repeat(1001) } };
+    const long: McpCompleteParams = { server: 'everything', ref: { type: 'prompt', name: 'completable-prompt' }, argument: { name: 'department', value: 'x'.repeat(1001) } };
     await assert.rejects(complete(long), /argument\.value must be a string of up to 1000 characters/);
   });
 });
