@@ -4,7 +4,7 @@
  * settings, the workspace's mcp.json and the team server's config.yaml all
  * describe a server the same way.
  */
-import type { McpServerConfig, McpServerState, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
+import type { McpCompleteParams, McpCompleteResult, McpServerConfig, McpServerState, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
 import type { ToolDefinition } from '../../protocol/tools';
 
 export type { McpServerConfig, McpHttpServerConfig, McpStdioServerConfig, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
@@ -228,19 +228,8 @@ export interface McpOAuthHost {
   askSignIn(prompt: McpSignInPrompt, signal: AbortSignal): Promise<boolean>;
 }
 
-/** A `completion/complete` request: values for one argument of a prompt or of a resource template's variable. */
-export interface McpCompletionRequest {
-  ref: { type: 'prompt'; name: string } | { type: 'resourceTemplate'; uriTemplate: string };
-  /** The argument (or template variable) being filled, and what the user typed so far. */
-  argument: { name: string; value: string };
-  /** The values of the other arguments already filled, which may narrow this one's. */
-  context?: Record<string, string>;
-}
+/** A `completion/complete` request: values for one argument of a prompt or of a resource template's variable (the public contract's shape). */
+export type McpCompletionRequest = Omit<McpCompleteParams, 'server'>;
 
 /** A server's suggestions for one argument, bounded and cleaned (see toCompletion). */
-export interface McpCompletion {
-  values: string[];
-  /** The server has more values than it sent (or than Hearth kept). */
-  hasMore: boolean;
-  total?: number;
-}
+export type McpCompletion = McpCompleteResult;
