@@ -16,7 +16,7 @@ import { DidChangeWorkspaceFoldersNotification, ResponseError } from 'vscode-lan
 import { McpCompleteRequest, type McpCompleteParams } from '../../protocol/lspMethods';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
-import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
+import { EVERYTHING_SERVER, MODEL, startMcpTestServer, stopAndClean, type McpTestServer } from './mcpHarness';
 
 /** A server that offers logging only, not completions (test/fixtures/mcpLogFloodServer.main.ts, without its flood). */
 const NO_COMPLETIONS_SERVER = fileURLToPath(new URL('../fixtures/mcpLogFloodServer.main.mjs', import.meta.url));
@@ -52,14 +52,12 @@ describe('MCP roots that follow the workspace folders, and argument completion (
   });
 
   afterEach(async () => {
-    const pids = hearth?.pids ?? new Set<number>();
+    const server = hearth;
+    hearth = undefined;
     try {
-      await hearth?.stop();
+      await stopAndClean(server, [storage, first, second]);
     } finally {
-      killLeftovers(pids);
-      hearth = undefined;
       await fixture.close();
-      for (const dir of [storage, first, second]) fs.rmSync(dir, { recursive: true, force: true });
     }
   });
 

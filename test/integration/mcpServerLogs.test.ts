@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { until } from '../fixtures/until';
-import { killLeftovers, startMcpTestServer, type McpTestServer } from './mcpHarness';
+import { startMcpTestServer, stopAndClean, type McpTestServer } from './mcpHarness';
 
 const FLOOD_SERVER = fileURLToPath(new URL('../fixtures/mcpLogFloodServer.main.mjs', import.meta.url));
 /** The fixture's records at warning or above: its 3,000 "record N" and four special ones. */
@@ -32,14 +32,9 @@ describe('MCP server log messages (integration)', function () {
   });
 
   afterEach(async () => {
-    const pids = hearth?.pids ?? new Set<number>();
-    try {
-      await hearth?.stop();
-    } finally {
-      killLeftovers(pids);
-      hearth = undefined;
-      for (const dir of [storage, workspace]) fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const server = hearth;
+    hearth = undefined;
+    await stopAndClean(server, [storage, workspace]);
   });
 
   function settings(mcp: Record<string, unknown> = {}, args: string[] = []) {
