@@ -226,11 +226,15 @@ export { definitionHash, canonicalJson } from './mcp/definitionHash';
 export { serverSlug, namespacedToolName, MAX_TOOL_NAME_LENGTH } from './mcp/namespaceToolName';
 export { toMcpTool, toSchemaSubset } from './mcp/toMcpTool';
 export { formatToolResult } from './mcp/formatToolResult';
+export { formatLogRecord, ServerLogRecords, MAX_LOG_RECORD_CHARS } from './mcp/serverLogRecords';
+export { toCompletion, MAX_COMPLETION_VALUES } from './mcp/toCompletion';
 export { describeTarget, displayCommandLine, displayUrl } from './mcp/describeTarget';
 export type {
   McpCallOptions,
   McpCallOutcome,
   McpClientRequests,
+  McpCompletion,
+  McpCompletionRequest,
   McpConnectionState,
   McpElicitationRequest,
   McpElicitationResult,

@@ -24,6 +24,7 @@ import {
   SessionGetRequest,
   SessionListRequest,
   SlashCommandsRequest,
+  McpCompleteRequest,
   SessionConfigureRequest,
   RulesListRequest,
   ChatModelRequest,
@@ -313,7 +314,7 @@ export class ChatController implements vscode.Disposable {
         break;
       }
       case 'expandTemplate':
-        this.view.post({ type: 'templateExpanded', requestId: message.requestId, mention: (await askTemplateValues(message.mention)) ?? null });
+        this.view.post({ type: 'templateExpanded', requestId: message.requestId, mention: (await askTemplateValues(message.mention, (params, token) => this.client.sendRequest(McpCompleteRequest.type, params, token))) ?? null });
         break;
       case 'pickImages':
         this.view.post({ type: 'imagesPicked', ...(await pickImages()) });

@@ -21,6 +21,7 @@ import { SettingsReader } from './settings/settingsReader';
 import { AgentProvider } from './agentProvider';
 import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRunPlanner';
 import { workspaceRoots } from './workspace/workspaceRoots';
+import { changedWorkspaceRoots } from './workspace/changedWorkspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { registerDraftImageHandlers } from './chat/registerDraftImageHandlers';
 import { DraftImages } from './chat/draftImages';
@@ -64,6 +65,11 @@ export class HearthServer {
   /** The built-in roles and the agent files (`~/.hearth/agents`, a trusted workspace's `.hearth/agents`). */
   readonly agentCatalog: AgentCatalog;
   readonly roots: string[];
+  /**
+   * The folders open now: `roots` changed by `workspace/didChangeWorkspaceFolders`.
+   * The MCP servers' roots follow it; the other features keep the folders the server started with.
+   */
+  private folders: string[];
   readonly checkpoints: TurnCheckpoints;
   /** Checkpoints of the workspace at each step of a chat, with restore and redo. */
   readonly chatCheckpoints: ChatCheckpoints;
@@ -89,6 +95,7 @@ export class HearthServer {
     readonly options: HearthInitializationOptions,
   ) {
     this.roots = workspaceRoots(params);
+    this.folders = this.roots;
     this.workspaceTrusted = options.workspaceTrusted ?? false;
     this.checkpoints = new TurnCheckpoints(path.join(options.storagePath, 'checkpoints'));
     this.store = new SessionStore(options.storagePath, Date.now, { log: (message) => connection.console.log(message) });
@@ -96,6 +103,7 @@ export class HearthServer {
     this.agents = new AgentProvider(this.settings);
     this.mcp = new McpService({
       roots: this.roots,
+      folders: () => this.folders,
       storagePath: options.storagePath,
       settings: () => this.settings.get(),
       workspaceTrusted: () => this.workspaceTrusted,
@@ -269,7 +277,13 @@ export class HearthServer {
 
   capabilities(): Partial<ServerCapabilities> {
     // The accept command of team-mode suggestions (see SUGGESTION_ACCEPTED_COMMAND); the language client registers it in VS Code.
-    return { inlineCompletionProvider: true, codeActionProvider: true, executeCommandProvider: { commands: [SUGGESTION_ACCEPTED_COMMAND] } };
+    return {
+      inlineCompletionProvider: true,
+      codeActionProvider: true,
+      executeCommandProvider: { commands: [SUGGESTION_ACCEPTED_COMMAND] },
+      // The editor then reports added and removed folders (workspace/didChangeWorkspaceFolders), which MCP servers are told.
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    };
   }
 
   initialized(): void {
@@ -284,6 +298,13 @@ export class HearthServer {
       this.connection.client
         .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] })
         .catch((err: unknown) => this.connection.console.warn(`Could not watch the workspace's files: ${(err as Error).message}`));
+    }
+    if (this.params.capabilities.workspace?.workspaceFolders) {
+      this.connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        this.folders = changedWorkspaceRoots(this.folders, event);
+        this.connection.console.log(`Workspace folders changed: ${this.folders.join(', ') || 'none'}.`);
+        this.mcp.foldersChanged();
+      });
     }
     void this.probeBackend();
     void this.mcp.start();

@@ -942,7 +942,15 @@ export interface McpSettings {
   servers: Record<string, McpServerConfig>;
   /** `hearth.mcp.samplingPerHour`: how many sampling requests one server may show in an hour (0 refuses them all). */
   samplingPerHour?: number;
+  /** `hearth.mcp.logLevel`: the least severe log message servers are asked to send (`logging/setLevel`); `off` shows none. */
+  logLevel?: McpLogLevel;
 }
+
+/** MCP's log levels (RFC 5424 severities), least severe first. */
+export const MCP_LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+
+/** A level of `hearth.mcp.logLevel`: one of MCP's, or `off`. */
+export type McpLogLevel = (typeof MCP_LOG_LEVELS)[number] | 'off';
 
 /** Where a server is configured: the user's settings, or a workspace folder's .vscode/mcp.json. */
 export type McpServerSource = 'user' | 'workspace';
@@ -1076,6 +1084,37 @@ export interface McpResourceChoice {
 export namespace McpResourcesRequest {
   export const method = 'hearth/mcp/resources' as const;
   export const type = new RequestType<{ query: string }, { resources: McpResourceChoice[] }, HearthError>(method);
+}
+
+/**
+ * What the user is filling in: one argument of an MCP prompt (`/mcp.<server>.<prompt>`)
+ * or one `{variable}` of a resource template (`@`), with the text typed so far
+ * and the values of the arguments already filled (`context`), which may narrow the suggestions.
+ */
+export interface McpCompleteParams {
+  /** The configured server name (as in `McpResourceChoice.server` and the prompt's server). */
+  server: string;
+  ref: { type: 'prompt'; name: string } | { type: 'resourceTemplate'; uriTemplate: string };
+  argument: { name: string; value: string };
+  context?: Record<string, string>;
+}
+
+/** At most 100 values, each one line; `hasMore`: the server has more (the user should type more). */
+export interface McpCompleteResult {
+  values: string[];
+  hasMore: boolean;
+  total?: number;
+}
+
+/**
+ * Client → server: a server's suggestions for one prompt argument or template
+ * variable (MCP `completion/complete`). Empty when the server does not offer
+ * completions; an error when there is no such server or it failed to answer.
+ * Cancel the request when the user types on.
+ */
+export namespace McpCompleteRequest {
+  export const method = 'hearth/mcp/complete' as const;
+  export const type = new RequestType<McpCompleteParams, McpCompleteResult, HearthError>(method);
 }
 
 /** Client → server: restart one server now (a `notTrusted` workspace server is asked about again). */
