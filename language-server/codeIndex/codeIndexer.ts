@@ -57,6 +57,9 @@ export interface CodeIndexerOptions {
 
 class IndexCancelled extends Error {}
 
+/** Files read and waiting for (or in) the parser at once during a build. */
+const FILES_IN_FLIGHT = 4;
+
 /**
  * The symbol index of the workspace folders: builds it (resuming from the
  * cache: a file whose size and mtime match its cached record is not read, one
@@ -250,27 +253,47 @@ export class CodeIndexer {
     this.setProgress({ ...this.progress, total: candidates.length }, true);
     // Only a build that changed something writes the cache again (a restart over an unchanged tree writes nothing).
     let savedVersion = cached.size > 0 ? this.table.version : -1;
+    // A few files are in flight at once: while the worker parses one, this thread reads the next, so the
+    // worker never waits for a read. Each file is still parsed alone, and its result merged here.
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    const drain = async () => {
+      await Promise.allSettled(inFlight);
+      if (failure) throw failure.error;
+    };
     for (const { root, relative } of candidates) {
-      if (signal.aborted || this.disposed) {
+      if (signal.aborted || this.disposed || failure) {
+        await Promise.allSettled(inFlight);
+        if (failure && !signal.aborted && !this.disposed) throw failure.error;
         if (this.table.version !== savedVersion) await this.cache.save(this.table.all()).catch(() => undefined);
         throw new IndexCancelled();
       }
       const key = fileKey(root.realPath, relative);
       seen.add(key);
-      await this.indexFile(root, relative, cached.get(key), budget, signal);
-      this.progress.done++;
-      this.setProgress(this.progress, false);
+      const file: Promise<void> = this.indexFile(root, relative, cached.get(key), budget, signal)
+        .then(() => {
+          this.progress.done++;
+          this.setProgress(this.progress, false);
+        })
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => inFlight.delete(file));
+      inFlight.add(file);
+      if (inFlight.size >= FILES_IN_FLIGHT) await Promise.race(inFlight);
       // Saving a big index takes a while: never spend more than a fifth of the build on checkpoints.
       if (this.table.version !== savedVersion && performance.now() - lastCheckpoint > Math.max(checkpointMs, 4 * lastSaveMs)) {
+        await drain();
         savedVersion = this.table.version;
         const saveStarted = performance.now();
         await this.cache.save(this.table.all());
         lastCheckpoint = performance.now();
         lastSaveMs = lastCheckpoint - saveStarted;
       }
-      // One file at a time, then let the server answer whatever is waiting.
+      // Let the server answer whatever is waiting before the next file.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    await drain();
     // Files the walk did not list are gone, unless an editor or watcher event indexed them while the build ran.
     for (const key of [...this.table.keys()]) if (!seen.has(key) && !this.updatedDuringBuild.has(key)) this.table.delete(key);
     this.updatedDuringBuild.clear();
