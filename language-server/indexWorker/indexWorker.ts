@@ -66,7 +66,7 @@ interface Running {
 export class IndexWorker {
   private running: Running | undefined;
   private readonly queue: Job[] = [];
-  private current: { id: number; job: Job; timer: NodeJS.Timeout } | undefined;
+  private current: { id: number; job: Job; timer: NodeJS.Timeout; running: Running } | undefined;
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
@@ -74,6 +74,11 @@ export class IndexWorker {
   started = 0;
 
   constructor(private readonly options: IndexWorkerOptions) {}
+
+  /** Whether a worker thread is running now (it stops after `idleMs` without work). */
+  get alive(): boolean {
+    return this.running !== undefined;
+  }
 
   /**
    * The symbols of one file. `content`'s buffer is handed to the worker (a
@@ -140,7 +145,7 @@ export class IndexWorker {
     const id = this.nextId++;
     const timeoutMs = this.options.jobTimeoutMs ?? 30_000;
     const timer = setTimeout(() => void this.stop(`it took longer than ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
-    this.current = { id, job, timer };
+    this.current = { id, job, timer, running };
     running.thread.ref();
     running.thread.postMessage({ ...job.request, id }, [job.request.content.buffer as ArrayBuffer]);
   }
@@ -178,7 +183,8 @@ export class IndexWorker {
   private onExit(running: Running, code: number): void {
     if (this.running === running) this.running = undefined;
     const current = this.current;
-    if (!current) return;
+    // A worker stopped while idle exits with no job of its own, even if a new worker already has one.
+    if (!current || current.running !== running) return;
     const why = running.stopping ?? describeCrash(running, code);
     if (running.stopping === 'cancelled' && current.job.signal?.aborted) {
       this.settle(current.job, undefined, abortError(current.job.signal));
@@ -205,6 +211,8 @@ export class IndexWorker {
     const running = this.running;
     if (!running) return;
     running.stopping ??= reason;
+    // Detached at once: a file that arrives while this one exits starts a new worker instead of going to a dying one.
+    this.running = undefined;
     await running.thread.terminate();
   }
 

@@ -14,6 +14,7 @@ import { SymbolParser } from '../../language-server/codeIndex/symbolParser';
 import { IndexWorker, IndexWorkerCrashed } from '../../language-server/indexWorker';
 import { FolderIndex } from '../../language-server/semanticSearch/folderIndex';
 import { makeToolWorkspace, type ToolWorkspace } from '../fixtures/toolWorkspace';
+import { until } from '../fixtures/until';
 
 const WASM_DIR = path.resolve('node_modules/@vscode/tree-sitter-wasm/wasm');
 const REAL_WORKER = path.resolve('dist/index-worker.js');
@@ -111,6 +112,16 @@ describe('index worker', function () {
     const stuck = w.symbols(spec, '// HEARTH_TEST_SPIN\n', controller.signal);
     controller.abort(new Error('Paused.'));
     await assert.rejects(stuck, /Paused\./);
+    assert.equal((await w.symbols(spec, SOURCE)).definitions.length, 3);
+    assert.equal(w.started, 2);
+  });
+
+  it('a worker without work stops, giving its memory back, and the next file starts a new one', async () => {
+    ws = await makeToolWorkspace({});
+    const spec = languageForPath('a.ts')!;
+    const w = worker(REAL_WORKER, { idleMs: 100 });
+    await w.symbols(spec, SOURCE);
+    await until(() => !w.alive, 'the idle worker stopped', 10_000);
     assert.equal((await w.symbols(spec, SOURCE)).definitions.length, 3);
     assert.equal(w.started, 2);
   });
