@@ -147,7 +147,13 @@ export class IndexWorker {
     const timer = setTimeout(() => void this.stop(`it took longer than ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
     this.current = { id, job, timer, running };
     running.thread.ref();
-    running.thread.postMessage({ ...job.request, id }, [job.request.content.buffer as ArrayBuffer]);
+    try {
+      running.thread.postMessage({ ...job.request, id }, [job.request.content.buffer as ArrayBuffer]);
+    } catch (e) {
+      // pump() also runs from the worker's events: an error here must reach the caller, never escape as uncaught.
+      this.settle(job, undefined, e as Error);
+      this.pump();
+    }
   }
 
   private start(): Running {
