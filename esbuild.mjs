@@ -40,6 +40,14 @@ const builds = [
     format: 'cjs',
   },
   {
+    // The language server's index worker (language-server/indexWorker/): tree-sitter parsing and chunking off its main thread.
+    ...common,
+    entryPoints: { 'index-worker': 'language-server/indexWorker/indexWorkerMain.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+  },
+  {
     ...common,
     entryPoints: { 'agent-host': 'agent-host/cli.ts' },
     outdir: 'dist',

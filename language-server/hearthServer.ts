@@ -35,6 +35,7 @@ import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMc
 import { SlashCommandService } from './slash/slashCommandService';
 import { registerSlashHandlers } from './slash/registerSlashHandlers';
 import { CodeIndexService, registerIndexHandlers } from './codeIndex';
+import { IndexWorker } from './indexWorker';
 import { readProjectMemory } from './workspace/readProjectMemory';
 import { ChatCheckpoints, checkpointStorageDir } from './checkpoints/chatCheckpoints';
 import { WorkspaceSnapshots } from './checkpoints/workspaceSnapshots';
@@ -83,6 +84,7 @@ export class HearthServer {
   readonly slash: SlashCommandService;
   /** The symbol index (find_symbol, the repository map). */
   readonly index: CodeIndexService;
+  private readonly indexWorker: IndexWorker;
   /** The codebase index (codebase_search, @codebase), kept under the extension's storage. */
   readonly codebase: CodebaseSearchService;
   /** The user's documentation folders, searched by codebase_search beside the workspace. */
@@ -119,11 +121,15 @@ export class HearthServer {
       oauth: options.mcpOAuth ? lspMcpOAuthHost(connection) : undefined,
     });
     this.teamMcp = new TeamMcp({ team: () => this.teamAgent(), log: (m) => connection.console.log(m) });
+    // dist/tree-sitter/, copied there by esbuild.mjs; a client (or a test) may name another place.
+    const wasmDir = options.treeSitterDir ?? path.join(__dirname, 'tree-sitter');
+    // Both indexes parse and chunk in one worker thread (dist/index-worker.js), so the server's thread only merges results.
+    this.indexWorker = new IndexWorker({ script: path.join(__dirname, 'index-worker.js'), wasmDir, log: (m) => connection.console.log(m) });
     this.index = new CodeIndexService({
       folders: this.roots,
       storageDir: options.storagePath,
-      // dist/tree-sitter/, copied there by esbuild.mjs; a client (or a test) may name another place.
-      wasmDir: options.treeSitterDir ?? path.join(__dirname, 'tree-sitter'),
+      wasmDir,
+      parser: this.indexWorker,
       enabled: async () => (await this.settings.get()).index?.enabled !== false,
       onProgress: (p) => void connection.sendNotification(IndexStatusNotification.type, p),
       log: (m) => connection.console.log(m),
@@ -145,6 +151,7 @@ export class HearthServer {
       },
       onProgress: (p) => void connection.sendNotification(SemanticIndexStatusNotification.type, p),
       log: (m) => connection.console.log(m),
+      chunker: (rel, content, maxTokens, signal) => this.indexWorker.chunks(rel, content, maxTokens, signal),
     });
     this.documentation = new DocumentationFolders((m) => connection.console.log(m));
     const readFile = (rel: string) => readWorkspaceFile(this.roots, rel);
@@ -338,6 +345,7 @@ export class HearthServer {
     await this.mcp.dispose();
     await this.index.dispose();
     await this.codebase.dispose();
+    await this.indexWorker.dispose();
     this.store.close();
   }
 
