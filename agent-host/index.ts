@@ -257,7 +257,7 @@ export { canonicalServerUrl, parseUrl } from './mcp/mcpOAuthProvider';
 // Retrieval (issue 14): chunking, full-text and vector ranking, embeddings and the crash-safe store, shared by the
 // language server's codebase search and the team server's shared index.
 export { Bm25Index, type Ranked } from './search/bm25Index';
-export { chunkText, DEFAULT_CHUNK_OPTIONS, type ChunkOptions, type TextChunk } from './search/chunkText';
+export { chunkText, DEFAULT_CHUNK_OPTIONS, type ChunkOptions, type TextChunk } from './textChunks';
 export { isIndexable } from './search/indexableFiles';
 export { IndexStore, INDEX_FORMAT, type FileRecord, type IndexHeader, type OpenedStore, type StoredChunk } from './search/indexStore';
 export { createOllamaEmbedder, describeEmbedFailure, EmbeddingUnavailable, type Embedder, type OllamaEmbedderOptions } from './search/ollamaEmbedder';

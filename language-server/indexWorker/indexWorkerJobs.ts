@@ -1,8 +1,5 @@
-// The agent core's public interface (agent-host/index.ts) re-exports chunkText, but importing it from there would
-// bundle the whole core into the worker (ajv, zod and the MCP SDK: 600 KB parsed, and their heap, at every worker
-// start). chunkText is a pure module of that interface, so the worker takes it directly.
-// eslint-disable-next-line no-restricted-imports
-import { chunkText } from '../../agent-host/search/chunkText';
+// The light entry of the agent core's public interface: agent-host/index.ts would bundle the whole core into the worker.
+import { chunkText } from '../../agent-host/textChunks';
 import { INDEXED_LANGUAGES } from '../codeIndex/languageSpecs';
 import { SymbolParser } from '../codeIndex/symbolParser';
 import type { IndexWorkerReply, IndexWorkerRequest } from './indexWorkerMessages';
