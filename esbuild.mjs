@@ -40,6 +40,14 @@ const builds = [
     format: 'cjs',
   },
   {
+    // The language server's index worker (language-server/indexWorker/): tree-sitter parsing and chunking off its main thread.
+    ...common,
+    entryPoints: { 'index-worker': 'language-server/indexWorker/indexWorkerMain.ts' },
+    outdir: 'dist',
+    platform: 'node',
+    format: 'cjs',
+  },
+  {
     ...common,
     entryPoints: { 'agent-host': 'agent-host/cli.ts' },
     outdir: 'dist',
@@ -82,7 +90,7 @@ if (withTests) {
     ...findFiles('test/integration', ['.test.ts']),
     ...findFiles('test/e2e', ['.test.ts']).filter((p) => !p.includes(join('e2e', 'suite'))),
     ...findFiles('test/fixtures', ['.main.ts']),
-    ...findFiles('bench', ['.bench.ts']),
+    ...findFiles('bench', ['.bench.ts', '.main.ts']),
   ];
   if (nodeEntries.length > 0) {
     builds.push({

@@ -7,7 +7,7 @@ import type { AgentEvent, ChatMessage, SubagentRole, ThinkValue, TodoItem, ToolC
 import type { HearthError } from '../protocol/chat';
 import type { ModelInfo, ProviderConfig } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
-import type { TurnAgent } from '../protocol/agents';
+import type { SubagentAgent, TurnAgent } from '../protocol/agents';
 
 /**
  * Runs tools for the agent. The core never touches the file system or a shell
@@ -107,6 +107,14 @@ export interface SubagentOptions {
   maxSteps?: number;
   /** A model per role; a role without one uses the turn's model. */
   models?: Partial<Record<SubagentRole, string>>;
+  /**
+   * The user's agents (and, in a trusted workspace, the repository's) the
+   * model may start by name: the sub-agent gets the agent's instructions and
+   * its tools intersected with the read-only sub-agent tools, the mode's and
+   * the turn's agent's. Names and descriptions reach the model in the tool's
+   * schema. Never widens anything.
+   */
+  agents?: SubagentAgent[];
 }
 
 /** What Ollama says about one model (/api/show), for callers that decide `think` and `num_ctx`. */
@@ -218,11 +226,15 @@ export { definitionHash, canonicalJson } from './mcp/definitionHash';
 export { serverSlug, namespacedToolName, MAX_TOOL_NAME_LENGTH } from './mcp/namespaceToolName';
 export { toMcpTool, toSchemaSubset } from './mcp/toMcpTool';
 export { formatToolResult } from './mcp/formatToolResult';
+export { formatLogRecord, ServerLogRecords, MAX_LOG_RECORD_CHARS } from './mcp/serverLogRecords';
+export { toCompletion, MAX_COMPLETION_VALUES } from './mcp/toCompletion';
 export { describeTarget, displayCommandLine, displayUrl } from './mcp/describeTarget';
 export type {
   McpCallOptions,
   McpCallOutcome,
   McpClientRequests,
+  McpCompletion,
+  McpCompletionRequest,
   McpConnectionState,
   McpElicitationRequest,
   McpElicitationResult,
@@ -245,7 +257,7 @@ export { canonicalServerUrl, parseUrl } from './mcp/mcpOAuthProvider';
 // Retrieval (issue 14): chunking, full-text and vector ranking, embeddings and the crash-safe store, shared by the
 // language server's codebase search and the team server's shared index.
 export { Bm25Index, type Ranked } from './search/bm25Index';
-export { chunkText, DEFAULT_CHUNK_OPTIONS, type ChunkOptions, type TextChunk } from './search/chunkText';
+export { chunkText, DEFAULT_CHUNK_OPTIONS, type ChunkOptions, type TextChunk } from './textChunks';
 export { isIndexable } from './search/indexableFiles';
 export { IndexStore, INDEX_FORMAT, type FileRecord, type IndexHeader, type OpenedStore, type StoredChunk } from './search/indexStore';
 export { createOllamaEmbedder, describeEmbedFailure, EmbeddingUnavailable, type Embedder, type OllamaEmbedderOptions } from './search/ollamaEmbedder';

@@ -2,8 +2,14 @@
  * What the local indexes cost on a large real tree: by default Hearth's own
  * node_modules (about 22,000 .js/.ts files; files over the size caps, binary
  * and .gitignore'd files are skipped as in the editor), or BENCH_INDEX_ROOT.
- * Each phase runs in its own process, so its peak RSS is its own:
- * - `symbols`: the symbol index alone: a cold build (files/s, peak RSS), one
+ * Each phase runs in its own process, so its peak RSS is its own (a worker
+ * thread's memory included: it is the same process):
+ * - `symbolsInProcess`: the cold build as before the index worker, parsing on
+ *   the main thread: files/s, peak RSS and the main thread's event-loop lag
+ *   while it indexes (the delay every LSP request and chat event waits).
+ * - `symbols`: the symbol index alone, parsing in the index worker
+ *   (dist/index-worker.js, as the language server does): a cold build
+ *   (files/s, peak RSS, event-loop lag, the same figures), one
  *   file changing (re-parse and re-index of that file), a warm restart from
  *   the cache, a find_symbol lookup and the repository map.
  * - `embeddings`: the symbol index and the codebase index together, with
@@ -11,15 +17,19 @@
  *   what is measured is Hearth's side, not a model), over the first
  *   BENCH_EMBED_FILES indexable files (default 3000): files/s, peak RSS, and
  *   the update after one file changes, applied through the watcher path.
- * Prints one JSON object. Run with `npm run bench:index`.
+ * Prints one JSON object, with `before`/`after` of the cold build side by
+ * side. Run with `npm run bench:index`; BENCH_INDEX_PHASES (comma-separated)
+ * runs only some phases.
  */
 import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { estimateTokens } from '../agent-host';
 import { CodeIndexer } from '../language-server/codeIndex';
+import { IndexWorker } from '../language-server/indexWorker';
 import { CodebaseSearchService } from '../language-server/semanticSearch/codebaseSearchService';
 import { isIndexable } from '../agent-host/search/indexableFiles';
 import { createOllamaEmbedder } from '../agent-host/search/ollamaEmbedder';
@@ -29,6 +39,7 @@ import { startFixtureProcess } from './ollamaFixtureProcess';
 const ROOT = path.resolve(process.env.BENCH_INDEX_ROOT ?? 'node_modules');
 const WASM_DIR = path.resolve('node_modules/@vscode/tree-sitter-wasm/wasm');
 const EMBED_FILES = Number(process.env.BENCH_EMBED_FILES ?? 3000);
+const WORKER_SCRIPT = path.resolve('dist/index-worker.js');
 
 const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
 const round = (x: number) => Math.round(x * 100) / 100;
@@ -59,18 +70,88 @@ function rssSampler(): { peak: () => number; reset: () => void; stop: () => void
   };
 }
 
-async function symbolsPhase(): Promise<unknown> {
+/**
+ * The main thread's event-loop delay while `work` runs, in ms: how late a
+ * timer fires, which is how long an LSP request or a chat event that
+ * arrives then waits before the server starts on it.
+ */
+async function withLoopLag<T>(work: () => Promise<T>): Promise<{ value: T; lag: { p50: number; p99: number; max: number } }> {
+  const histogram = monitorEventLoopDelay({ resolution: LAG_RESOLUTION_MS });
+  histogram.enable();
+  try {
+    const value = await work();
+    // The histogram records the whole interval between two ticks; the lag is what exceeds the timer's own period.
+    const lag = (ns: number) => round(Math.max(0, ns / 1e6 - LAG_RESOLUTION_MS));
+    return { value, lag: { p50: lag(histogram.percentile(50)), p99: lag(histogram.percentile(99)), max: lag(histogram.max) } };
+  } finally {
+    histogram.disable();
+  }
+}
+
+const LAG_RESOLUTION_MS = 10;
+
+/** The lag of this process's idle event loop for a few seconds: the floor the machine's other load puts under every figure. */
+async function idleLoopLag() {
+  const { lag } = await withLoopLag(() => new Promise((resolve) => setTimeout(resolve, 3000)));
+  return lag;
+}
+
+/** One cold build of the symbol index, parsing in the index worker or (`worker` undefined) on the main thread. */
+async function coldBuild(storage: string, worker: IndexWorker | undefined) {
+  const idleLagMs = await idleLoopLag();
+  const rss = rssSampler();
+  const rssBefore = process.memoryUsage().rss;
+  const indexer = new CodeIndexer({ folders: [ROOT], storageDir: storage, wasmDir: WASM_DIR, parser: worker });
+  const cpu = process.cpuUsage();
+  const { value: run, lag } = await withLoopLag(() => timed(() => indexer.build()));
+  const cpuSpentMs = cpuMs(process.cpuUsage(cpu));
+  const status = indexer.status;
+  const peak = rss.peak();
+  rss.stop();
+  const after = process.memoryUsage();
+  return {
+    indexer,
+    figures: {
+      parsing: worker ? 'index worker' : 'main thread',
+      files: status.total,
+      indexed: status.files,
+      parsed: status.parsed,
+      skipped: status.skipped,
+      seconds: round(run.ms / 1000),
+      filesPerSecond: Math.round(status.total / (run.ms / 1000)),
+      // CPU time of this process, every thread: on a shared machine, wall time also measures the neighbours.
+      cpuSeconds: round(cpuSpentMs / 1000),
+      filesPerCpuSecond: Math.round(status.total / (cpuSpentMs / 1000)),
+      peakRssMb: mb(peak),
+      rssBeforeMb: mb(rssBefore),
+      mainThreadLagMs: lag,
+      idleLagMs,
+      heapUsedAfterMb: mb(after.heapUsed),
+      // WebAssembly memory (tree-sitter) and typed arrays live outside the JS heap.
+      externalAfterMb: mb(after.external),
+      workersStarted: worker?.started,
+    },
+  };
+}
+
+/** The "before": the cold build parsing on the main thread, as the language server did without the index worker. */
+async function symbolsInProcessPhase(): Promise<unknown> {
   const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-bench-index-'));
   try {
+    const { indexer, figures } = await coldBuild(storage, undefined);
+    await indexer.dispose();
+    return { ...figures, maxRssMb: mb(process.resourceUsage().maxRSS * 1024) };
+  } finally {
+    fs.rmSync(storage, { recursive: true, force: true });
+  }
+}
+
+async function symbolsPhase(): Promise<unknown> {
+  const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-bench-index-'));
+  const worker = new IndexWorker({ script: WORKER_SCRIPT, wasmDir: WASM_DIR });
+  try {
+    const { indexer: cold, figures: coldFigures } = await coldBuild(storage, worker);
     const rss = rssSampler();
-    const rssBefore = process.memoryUsage().rss;
-    const cold = new CodeIndexer({ folders: [ROOT], storageDir: storage, wasmDir: WASM_DIR });
-    const coldCpu = process.cpuUsage();
-    const coldRun = await timed(() => cold.build());
-    const coldCpuMs = cpuMs(process.cpuUsage(coldCpu));
-    const coldStatus = cold.status;
-    const coldPeak = rss.peak();
-    const afterCold = process.memoryUsage();
 
     // The incremental update: one file changes (here as an editor buffer, since node_modules is not ours to write).
     const target = [...cold.table.all()].find((f) => f.symbols.language === 'typescript' && f.size > 2000 && f.size < 20000) ?? [...cold.table.all()][0];
@@ -95,7 +176,7 @@ async function symbolsPhase(): Promise<unknown> {
     await cold.dispose();
 
     rss.reset();
-    const warm = new CodeIndexer({ folders: [ROOT], storageDir: storage, wasmDir: WASM_DIR });
+    const warm = new CodeIndexer({ folders: [ROOT], storageDir: storage, wasmDir: WASM_DIR, parser: worker });
     const warmCpu = process.cpuUsage();
     const warmRun = await timed(() => warm.build());
     const warmCpuMs = cpuMs(process.cpuUsage(warmCpu));
@@ -106,22 +187,7 @@ async function symbolsPhase(): Promise<unknown> {
 
     const cacheFile = fs.readdirSync(path.join(storage, 'code-index')).find((f) => f.endsWith('.jsonl'))!;
     return {
-      cold: {
-        files: coldStatus.total,
-        indexed: coldStatus.files,
-        parsed: coldStatus.parsed,
-        skipped: coldStatus.skipped,
-        seconds: round(coldRun.ms / 1000),
-        filesPerSecond: Math.round(coldStatus.total / (coldRun.ms / 1000)),
-        // CPU time of this process: on a shared machine, wall time also measures the neighbours.
-        cpuSeconds: round(coldCpuMs / 1000),
-        filesPerCpuSecond: Math.round(coldStatus.total / (coldCpuMs / 1000)),
-        peakRssMb: mb(coldPeak),
-        rssBeforeMb: mb(rssBefore),
-        heapUsedAfterMb: mb(afterCold.heapUsed),
-        // WebAssembly memory (tree-sitter) and typed arrays live outside the JS heap.
-        externalAfterMb: mb(afterCold.external),
-      },
+      cold: coldFigures,
       incrementalUpdateMs: { file: target.relative, bytes: target.size, median: median(updates), max: round(Math.max(...updates)) },
       findSymbolLookupMs: median(lookups),
       repoMap: { firstMs: Math.round(firstMap.ms), firstCpuMs: Math.round(rankCpuMs), peakRssMb: mb(rankPeak), cachedMedianMs: median(maps), tokens: estimateTokens(firstMap.value) },
@@ -137,10 +203,10 @@ async function symbolsPhase(): Promise<unknown> {
       maxRssMb: mb(process.resourceUsage().maxRSS * 1024),
     };
   } finally {
+    await worker.dispose();
     fs.rmSync(storage, { recursive: true, force: true });
   }
 }
-
 
 async function embeddingsPhase(): Promise<unknown> {
   // The first EMBED_FILES indexable files in walk order: a subset, since the scripted model answers over HTTP.
@@ -158,6 +224,7 @@ async function embeddingsPhase(): Promise<unknown> {
     fs.mkdirSync(path.dirname(path.join(tree, rel)), { recursive: true });
     fs.copyFileSync(path.join(realRoot, rel), path.join(tree, rel));
   }
+  const worker = new IndexWorker({ script: WORKER_SCRIPT, wasmDir: WASM_DIR });
   try {
     const rss = rssSampler();
     const embedder = createOllamaEmbedder({ host: fixture.url, model: 'nomic-embed-text' });
@@ -167,13 +234,16 @@ async function embeddingsPhase(): Promise<unknown> {
       config: async () => ({ enabled: true, embeddingModel: 'nomic-embed-text', ollamaHost: fixture.url }),
       embedderFor: () => embedder,
       debounceMs: 0,
+      chunker: (rel, content, maxTokens, signal) => worker.chunks(rel, content, maxTokens, signal),
     });
     // The symbol index over the same files, built at the same time as in the language server.
-    const symbols = new CodeIndexer({ folders: [tree], storageDir: path.join(storage, 'symbols'), wasmDir: WASM_DIR });
+    const symbols = new CodeIndexer({ folders: [tree], storageDir: path.join(storage, 'symbols'), wasmDir: WASM_DIR, parser: worker });
     const cpu = process.cpuUsage();
-    const run = await timed(async () => {
-      await Promise.all([codebase.refresh().then(() => codebase.idle()), symbols.build()]);
-    });
+    const { value: run, lag } = await withLoopLag(() =>
+      timed(async () => {
+        await Promise.all([codebase.refresh().then(() => codebase.idle()), symbols.build()]);
+      }),
+    );
     const cpuSpent = cpuMs(process.cpuUsage(cpu));
     const peak = rss.peak();
     const status = codebase.status;
@@ -201,20 +271,23 @@ async function embeddingsPhase(): Promise<unknown> {
       filesPerSecond: Math.round(status.done / (run.ms / 1000)),
       cpuSeconds: round(cpuSpent / 1000),
       peakRssMb: mb(peak),
+      mainThreadLagMs: lag,
       message: status.message,
       incrementalUpdateMs: { file: target, median: median(updates), max: round(Math.max(...updates)) },
       maxRssMb: mb(process.resourceUsage().maxRSS * 1024),
     };
   } finally {
+    await worker.dispose();
     fixture.stop();
     fs.rmSync(storage, { recursive: true, force: true });
   }
 }
 
 async function main(): Promise<void> {
+  const phases: Record<string, () => Promise<unknown>> = { symbolsInProcess: symbolsInProcessPhase, symbols: symbolsPhase, embeddings: embeddingsPhase };
   const phase = process.argv[2];
-  if (phase === 'symbols' || phase === 'embeddings') {
-    const result = phase === 'symbols' ? await symbolsPhase() : await embeddingsPhase();
+  if (phase && phases[phase]) {
+    const result = await phases[phase]();
     process.stdout.write(`${JSON.stringify(result)}\n`);
     return;
   }
@@ -223,11 +296,17 @@ async function main(): Promise<void> {
     if (child.status !== 0) throw new Error(`the ${name} phase failed (exit ${child.status})`);
     return JSON.parse(child.stdout.trim().split('\n').at(-1)!) as unknown;
   };
-  const symbols = runPhase('symbols');
-  const embeddings = runPhase('embeddings');
+  const chosen = (process.env.BENCH_INDEX_PHASES ?? Object.keys(phases).join(',')).split(',').filter((p) => phases[p]);
+  const results: Record<string, unknown> = {};
+  for (const name of chosen) results[name] = runPhase(name);
+  // The cold build before (parsing on the main thread) and after (in the index worker), side by side.
+  const before = results.symbolsInProcess as Record<string, unknown> | undefined;
+  const after = (results.symbols as { cold?: Record<string, unknown> } | undefined)?.cold;
+  const pick = (r: Record<string, unknown> | undefined) => r && { seconds: r.seconds, cpuSeconds: r.cpuSeconds, peakRssMb: r.peakRssMb, mainThreadLagMs: r.mainThreadLagMs, idleLagMs: r.idleLagMs };
+  const coldBuild = before && after ? { before: pick(before), after: pick(after) } : undefined;
   console.log(
     JSON.stringify(
-      { root: ROOT, cpus: os.cpus().length, node: process.version, symbols, embeddings, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
+      { root: ROOT, cpus: os.cpus().length, node: process.version, coldBuild, ...results, loadAverage: os.loadavg().map((l) => Math.round(l * 10) / 10) },
       null,
       2,
     ),

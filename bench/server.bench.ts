@@ -14,8 +14,14 @@
  *     built from `BENCH_BASELINE_REF` (default: the commit before the
  *     scale work of issue 12) in a temporary git worktree;
  *   - "added" time to first token is the time through the server minus the
- *     time of the embedded agent calling the same scripted Ollama directly,
- *     at the same concurrency, measured just before.
+ *     model's own time to first token: the embedded agent calling the same
+ *     scripted Ollama directly, at a concurrency this process serves without
+ *     strain (DIRECT_DEVELOPERS), measured once before the rows. The scripted
+ *     model has no queue, so its own latency does not grow with the number of
+ *     developers; a direct run at 500 developers would measure this process
+ *     (500 agents and the model on one core) instead. Whatever the client
+ *     itself spends under load counts as added, so the figure errs against
+ *     the server, never for it.
  *
  * Also: completion latency under saturation with the fair scheduler and with
  * FCFS (BENCH_FAIRNESS=0 skips it).
@@ -24,7 +30,8 @@
  * Environment: BENCH_DEVELOPERS ("50,100,500"), BENCH_TOKEN_MS (10),
  * BENCH_BASELINE_REF (a git ref, or "none"), BENCH_FAIRNESS_SECONDS (8),
  * BENCH_CPU_PROFILE_DIR (writes a V8 CPU profile of each server process there),
- * BENCH_ANSWER_TOKENS (40), BENCH_TURNS (200 measured turns at least).
+ * BENCH_ANSWER_TOKENS (40), BENCH_TURNS (200 measured turns at least),
+ * BENCH_FLOOR ("0" leaves out the floor: bench/serverFloor.main.ts).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
@@ -69,6 +76,8 @@ function pinSelf(): void {
 
 interface Build {
   name: string;
+  /** False for the floor, which serves chat turns only. */
+  completions?: boolean;
   /** The team server CLI bundle. */
   cli: string;
   cleanup(): void;
@@ -77,6 +86,15 @@ interface Build {
 /** The CLI of this checkout, as `node esbuild.mjs --tests` left it. */
 function currentBuild(): Build {
   return { name: 'current', cli: join(REPO, 'dist/agent-host.js'), cleanup: () => undefined };
+}
+
+/**
+ * The floor: bench/serverFloor.main.ts, the same turn over the same packages
+ * with none of Hearth's own work. What the current server spends above it is
+ * Hearth's overhead; the floor itself is what the packages cost.
+ */
+function floorBuild(): Build {
+  return { name: 'floor (grpc-js and node:http alone)', cli: join(REPO, 'out/bench/serverFloor.main.mjs'), completions: false, cleanup: () => undefined };
 }
 
 /** The CLI as it was at `ref`, built in a throwaway worktree. */
@@ -237,16 +255,24 @@ function cpuSecondsOfThisProcess(): number {
   return (u.user + u.system) / 1e6;
 }
 
-async function directPhase(fixture: OllamaFixture, n: number): Promise<number[]> {
+/** Developers at once in the direct (model-only) measurement: few enough that this process is never the bottleneck. */
+const DIRECT_DEVELOPERS = 10;
+
+/** The model's own time to first token for this turn shape, with nothing between the agent and the model. */
+async function directPhase(fixture: OllamaFixture) {
+  const n = DIRECT_DEVELOPERS;
   const direct = createAgent({ host: fixture.url });
   await Promise.all(Array.from({ length: n }, (_, i) => timeToFirstText(direct, i)));
   const samples: number[] = [];
+  const cpuBefore = cpuSecondsOfThisProcess();
+  const started = performance.now();
   await Promise.all(
     Array.from({ length: n }, async (_, i) => {
       for (let r = 0; r < roundsFor(n); r++) samples.push(await timeToFirstText(direct, i));
     }),
   );
-  return samples;
+  const wallSeconds = (performance.now() - started) / 1000;
+  return { samples, developers: n, loadGeneratorCpuPercentOfOneCore: round1(((cpuSecondsOfThisProcess() - cpuBefore) / wallSeconds) * 100) };
 }
 
 async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n: number, directTtft: number[]) {
@@ -262,7 +288,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       agents.map(async (a, i) => {
         try {
           await timeToFirstText(a, i);
-          await remoteCompletion(a);
+          if (build.completions !== false) await remoteCompletion(a);
         } catch (err) {
           warmupErrors++;
           warmupMessages.add((err as Error).message.slice(0, 300));
@@ -305,6 +331,8 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       serverCpuPercentOfOneCore: round1((cpuSeconds / wallSeconds) * 100),
       serverPeakRssMb: Math.round(peakRssMb),
       loadGeneratorCpuPercentOfOneCore: round1((generatorSeconds / wallSeconds) * 100),
+      // Near a whole core, the figures above would measure the client, not the server.
+      loadGeneratorSaturated: generatorSeconds / wallSeconds >= 0.9,
       wallSeconds: round1(wallSeconds),
       errors,
       ...(errors > 0 ? { errorMessages: [...errorMessages] } : {}),
@@ -359,15 +387,17 @@ async function main(): Promise<void> {
   const builds: Build[] = [];
   if (BASELINE_REF !== 'none') builds.push(baselineBuild(BASELINE_REF));
   builds.push(currentBuild());
+  if (process.env.BENCH_FLOOR !== '0') builds.push(floorBuild());
   const pki = makePki();
   const fixture = await startOllamaFixture({ tokenDelayMs: TOKEN_MS });
   try {
+    fixture.setResponder(responder);
+    const direct = await directPhase(fixture);
     const rows = [];
     for (const n of DEVELOPERS) {
       fixture.setResponder(responder);
-      const direct = await directPhase(fixture, n);
-      const row: Record<string, unknown> = { developers: n, turnsMeasured: n * roundsFor(n), directTtftMs: stats(direct) };
-      for (const build of builds) row[build.name] = await serverPhase(build, pki, fixture, n, direct);
+      const row: Record<string, unknown> = { developers: n, turnsMeasured: n * roundsFor(n) };
+      for (const build of builds) row[build.name] = await serverPhase(build, pki, fixture, n, direct.samples);
       rows.push(row);
     }
     const current = currentBuild();
@@ -386,6 +416,7 @@ async function main(): Promise<void> {
           machine: { cpus: cpus().length, node: process.version, pinned: canPin() ? { server: `cpu${SERVER_CPU}`, loadGeneratorAndScriptedOllama: `cpu${GENERATOR_CPU}` } : 'no (needs 2 CPUs and taskset)' },
           turn: { answerTokens: ANSWER_TOKENS.length, tokenDelayMs: TOKEN_MS, toolRoundTrips: 1, transport: 'gRPC over TLS on loopback, one connection per developer' },
           targets: { addedTtftP99Ms: { at100: 100, at500: 300 }, serverCpuMsPerTurn: 3, peakRssMbAt500: 300, errors: 0 },
+          modelOnly: { what: "the model's own time to first token: the embedded agent calling the scripted Ollama directly, no server", developers: direct.developers, ttftMs: stats(direct.samples), loadGeneratorCpuPercentOfOneCore: direct.loadGeneratorCpuPercentOfOneCore },
           rows,
           fairness,
         },

@@ -18,10 +18,13 @@ import {
   AgentsListRequest,
   ModelListRequest,
   SessionDeleteRequest,
+  DraftImagesLoadRequest,
+  DraftImagesSaveRequest,
   SessionRenameRequest,
   SessionGetRequest,
   SessionListRequest,
   SlashCommandsRequest,
+  McpCompleteRequest,
   SessionConfigureRequest,
   RulesListRequest,
   ChatModelRequest,
@@ -311,10 +314,25 @@ export class ChatController implements vscode.Disposable {
         break;
       }
       case 'expandTemplate':
-        this.view.post({ type: 'templateExpanded', requestId: message.requestId, mention: (await askTemplateValues(message.mention)) ?? null });
+        this.view.post({ type: 'templateExpanded', requestId: message.requestId, mention: (await askTemplateValues(message.mention, (params, token) => this.client.sendRequest(McpCompleteRequest.type, params, token))) ?? null });
         break;
       case 'pickImages':
         this.view.post({ type: 'imagesPicked', ...(await pickImages()) });
+        break;
+      case 'saveDraftImages':
+        try {
+          const { refs } = await this.client.sendRequest(DraftImagesSaveRequest.type, { draftId: message.draftId, keep: message.keep, add: message.add });
+          this.view.post({ type: 'draftImagesSaved', requestId: message.requestId, refs });
+        } catch (err) {
+          this.view.post({ type: 'draftImagesSaved', requestId: message.requestId, refs: [], error: (err as Error).message });
+        }
+        break;
+      case 'loadDraftImages':
+        try {
+          this.view.post({ type: 'draftImagesLoaded', requestId: message.requestId, ...(await this.client.sendRequest(DraftImagesLoadRequest.type, { refs: message.refs })) });
+        } catch {
+          this.view.post({ type: 'draftImagesLoaded', requestId: message.requestId, images: [], missing: message.refs.map((r) => r.name) });
+        }
         break;
       case 'attach':
         if (message.what === 'selection') this.attach(selectionContext(vscode.window.activeTextEditor), 'selection');
@@ -419,7 +437,8 @@ export class ChatController implements vscode.Disposable {
 
   /** `fromEditor` turns did not come from the composer, so the view is given the text to show. */
   private async send(message: Extract<FromWebview, { type: 'send' }>, fromEditor = false): Promise<void> {
-    if (!message.text.trim()) return;
+    // Images alone are a message too ("what is wrong in this screenshot" is often all in the picture).
+    if (!message.text.trim() && !message.images?.length) return;
     const sessionId = message.sessionId ?? this.currentSessionId;
     const context = await Promise.all(
       message.context.map((item) => (item.kind === 'mention' && item.path === TERMINAL_MENTION && item.text === undefined && this.terminalMention ? this.terminalMention() : item)),

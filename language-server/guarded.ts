@@ -1,4 +1,4 @@
-import { ResponseError } from 'vscode-languageserver/node';
+import { ResponseError, type CancellationToken } from 'vscode-languageserver/node';
 import type { HearthError } from '../protocol/chat';
 import { toHearthError } from './chat/chatService';
 
@@ -21,3 +21,11 @@ export function guarded<P, R>(handler: (params: P) => Promise<R> | R): (params: 
   };
 }
 
+
+/** An AbortSignal that follows an LSP request's cancellation, so cancelling reaches the work it started. */
+export function signalOf(token: CancellationToken): AbortSignal {
+  const controller = new AbortController();
+  if (token.isCancellationRequested) controller.abort();
+  else token.onCancellationRequested(() => controller.abort());
+  return controller.signal;
+}

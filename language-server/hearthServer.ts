@@ -21,7 +21,10 @@ import { SettingsReader } from './settings/settingsReader';
 import { AgentProvider } from './agentProvider';
 import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRunPlanner';
 import { workspaceRoots } from './workspace/workspaceRoots';
+import { changedWorkspaceRoots } from './workspace/changedWorkspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
+import { registerDraftImageHandlers } from './chat/registerDraftImageHandlers';
+import { DraftImages } from './chat/draftImages';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { AgentCatalog } from './agents/agentCatalog';
 import { chooseAgent } from './agents/chooseAgent';
@@ -32,6 +35,7 @@ import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMc
 import { SlashCommandService } from './slash/slashCommandService';
 import { registerSlashHandlers } from './slash/registerSlashHandlers';
 import { CodeIndexService, registerIndexHandlers } from './codeIndex';
+import { IndexWorker } from './indexWorker';
 import { readProjectMemory } from './workspace/readProjectMemory';
 import { ChatCheckpoints, checkpointStorageDir } from './checkpoints/chatCheckpoints';
 import { WorkspaceSnapshots } from './checkpoints/workspaceSnapshots';
@@ -62,6 +66,11 @@ export class HearthServer {
   /** The built-in roles and the agent files (`~/.hearth/agents`, a trusted workspace's `.hearth/agents`). */
   readonly agentCatalog: AgentCatalog;
   readonly roots: string[];
+  /**
+   * The folders open now: `roots` changed by `workspace/didChangeWorkspaceFolders`.
+   * The MCP servers' roots follow it; the other features keep the folders the server started with.
+   */
+  private folders: string[];
   readonly checkpoints: TurnCheckpoints;
   /** Checkpoints of the workspace at each step of a chat, with restore and redo. */
   readonly chatCheckpoints: ChatCheckpoints;
@@ -75,6 +84,7 @@ export class HearthServer {
   readonly slash: SlashCommandService;
   /** The symbol index (find_symbol, the repository map). */
   readonly index: CodeIndexService;
+  private readonly indexWorker: IndexWorker;
   /** The codebase index (codebase_search, @codebase), kept under the extension's storage. */
   readonly codebase: CodebaseSearchService;
   /** The user's documentation folders, searched by codebase_search beside the workspace. */
@@ -87,13 +97,15 @@ export class HearthServer {
     readonly options: HearthInitializationOptions,
   ) {
     this.roots = workspaceRoots(params);
+    this.folders = this.roots;
     this.workspaceTrusted = options.workspaceTrusted ?? false;
     this.checkpoints = new TurnCheckpoints(path.join(options.storagePath, 'checkpoints'));
-    this.store = new SessionStore(options.storagePath);
+    this.store = new SessionStore(options.storagePath, Date.now, { log: (message) => connection.console.log(message) });
     this.settings = new SettingsReader(() => this.readConfiguration());
     this.agents = new AgentProvider(this.settings);
     this.mcp = new McpService({
       roots: this.roots,
+      folders: () => this.folders,
       storagePath: options.storagePath,
       settings: () => this.settings.get(),
       workspaceTrusted: () => this.workspaceTrusted,
@@ -109,11 +121,15 @@ export class HearthServer {
       oauth: options.mcpOAuth ? lspMcpOAuthHost(connection) : undefined,
     });
     this.teamMcp = new TeamMcp({ team: () => this.teamAgent(), log: (m) => connection.console.log(m) });
+    // dist/tree-sitter/, copied there by esbuild.mjs; a client (or a test) may name another place.
+    const wasmDir = options.treeSitterDir ?? path.join(__dirname, 'tree-sitter');
+    // Both indexes parse and chunk in one worker thread (dist/index-worker.js), so the server's thread only merges results.
+    this.indexWorker = new IndexWorker({ script: path.join(__dirname, 'index-worker.js'), wasmDir, log: (m) => connection.console.log(m) });
     this.index = new CodeIndexService({
       folders: this.roots,
       storageDir: options.storagePath,
-      // dist/tree-sitter/, copied there by esbuild.mjs; a client (or a test) may name another place.
-      wasmDir: options.treeSitterDir ?? path.join(__dirname, 'tree-sitter'),
+      wasmDir,
+      parser: this.indexWorker,
       enabled: async () => (await this.settings.get()).index?.enabled !== false,
       onProgress: (p) => void connection.sendNotification(IndexStatusNotification.type, p),
       log: (m) => connection.console.log(m),
@@ -135,13 +151,13 @@ export class HearthServer {
       },
       onProgress: (p) => void connection.sendNotification(SemanticIndexStatusNotification.type, p),
       log: (m) => connection.console.log(m),
+      chunker: (rel, content, maxTokens, signal) => this.indexWorker.chunks(rel, content, maxTokens, signal),
     });
     this.documentation = new DocumentationFolders((m) => connection.console.log(m));
     const readFile = (rel: string) => readWorkspaceFile(this.roots, rel);
     this.agentCatalog = new AgentCatalog({
       // Like the prompt files: the user's own agents live outside every workspace, where the agent cannot write.
-      userAgentsDir: path.join(os.homedir(), '.hearth', 'agents'),
-      userDirLabel: '~/.hearth/agents',
+      home: os.homedir(),
       roots: this.roots,
       workspaceTrusted: () => this.workspaceTrusted,
       log: (m) => connection.console.log(m),
@@ -168,6 +184,7 @@ export class HearthServer {
       workspaceContext: (settings) => this.workspaceContext(settings),
       checkpoint: (signal) => this.chatCheckpoints.take(signal),
       chooseAgent: (req) => chooseAgent({ catalog: this.agentCatalog, log: (m) => connection.console.log(m) }, req),
+      subagentAgents: () => this.agentCatalog.subagentAgents(),
     });
     this.chatCheckpoints = new ChatCheckpoints({
       store: this.store,
@@ -187,6 +204,7 @@ export class HearthServer {
       log: (m) => connection.console.log(m),
     });
     registerChatHandlers(connection, this);
+    registerDraftImageHandlers(connection, new DraftImages(this.store.images, this.store.imageCollector));
     registerSlashHandlers(connection, this.slash);
     registerAgentsHandlers(connection, this.agentCatalog);
     registerAgentToolHandlers(connection, this);
@@ -268,7 +286,13 @@ export class HearthServer {
 
   capabilities(): Partial<ServerCapabilities> {
     // The accept command of team-mode suggestions (see SUGGESTION_ACCEPTED_COMMAND); the language client registers it in VS Code.
-    return { inlineCompletionProvider: true, codeActionProvider: true, executeCommandProvider: { commands: [SUGGESTION_ACCEPTED_COMMAND] } };
+    return {
+      inlineCompletionProvider: true,
+      codeActionProvider: true,
+      executeCommandProvider: { commands: [SUGGESTION_ACCEPTED_COMMAND] },
+      // The editor then reports added and removed folders (workspace/didChangeWorkspaceFolders), which MCP servers are told.
+      workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+    };
   }
 
   initialized(): void {
@@ -284,10 +308,19 @@ export class HearthServer {
         .register(DidChangeWatchedFilesNotification.type, { watchers: [{ globPattern: '**/*' }] })
         .catch((err: unknown) => this.connection.console.warn(`Could not watch the workspace's files: ${(err as Error).message}`));
     }
+    if (this.params.capabilities.workspace?.workspaceFolders) {
+      this.connection.workspace.onDidChangeWorkspaceFolders((event) => {
+        this.folders = changedWorkspaceRoots(this.folders, event);
+        this.connection.console.log(`Workspace folders changed: ${this.folders.join(', ') || 'none'}.`);
+        this.mcp.foldersChanged();
+      });
+    }
     void this.probeBackend();
     void this.mcp.start();
     void this.index.applySettings();
     void this.codebase.refresh();
+    // Images of chats deleted in a window that crashed, and anything past the store's cap; other windows may be writing meanwhile (see imageCollector.ts).
+    this.store.collectImages().catch((err: unknown) => this.connection.console.warn(`Could not clean up the chat image store: ${(err as Error).message}`));
     this.connection.console.log(`Hearth language server ready (storage: ${this.options.storagePath}, workspace: ${this.roots.join(', ') || 'none'}).`);
   }
 
@@ -314,6 +347,7 @@ export class HearthServer {
     await this.mcp.dispose();
     await this.index.dispose();
     await this.codebase.dispose();
+    await this.indexWorker.dispose();
     this.chatCheckpoints.dispose();
     this.store.close();
   }

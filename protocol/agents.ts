@@ -30,6 +30,16 @@ export interface TurnAgent {
   source: AgentSource;
 }
 
+/**
+ * An agent the model may start as a sub-agent (`run_subagents` with
+ * `agent`): the turn's agent shape plus the description the model picks it
+ * by. The sub-agent is read-only whatever `tools` says; see
+ * agent-host/core/subagents.ts.
+ */
+export interface SubagentAgent extends TurnAgent {
+  description: string;
+}
+
 /** Why a message went to an agent, as the chip on the reply says it. */
 export type RouteReason = 'explicit' | 'keyword' | 'classifier' | 'action' | 'default';
 
@@ -53,6 +63,8 @@ export interface AgentSummary {
   name: string;
   description: string;
   source: AgentSource;
+  /** The agent file (`~/.claude/agents/x.md`, `.github/agents/x.agent.md`): where it came from, shown in the list. */
+  file?: string;
 }
 
 /** An agent's name: lowercase letters, digits, `-` and `_` (what follows `@`). */

@@ -18,6 +18,23 @@ export interface ChatImage {
   dataBase64: string;
 }
 
+/** A stored image named by the hash of its bytes (a session record, an unsent draft's state); its bytes are in the language server's image store. */
+export interface ImageRef {
+  mimeType: ImageMimeType;
+  name: string;
+  sha256: string;
+}
+
+/** Whether a value is a well-formed image reference (the bytes may still be gone). */
+export function isImageRef(ref: unknown): ref is ImageRef {
+  if (typeof ref !== 'object' || ref === null) return false;
+  const r = ref as Record<string, unknown>;
+  return typeof r.sha256 === 'string' && /^[0-9a-f]{64}$/.test(r.sha256) && typeof r.name === 'string' && r.name.length <= MAX_IMAGE_NAME && (IMAGE_MIME_TYPES as readonly unknown[]).includes(r.mimeType);
+}
+
+/** An image with the hash it is stored under (a draft's chip, so the draft's state keeps only the reference). */
+export type StoredChatImage = ChatImage & { sha256: string };
+
 /** The most images one message may carry. */
 export const MAX_IMAGES_PER_MESSAGE = 4;
 /** The largest image, in decoded bytes. */

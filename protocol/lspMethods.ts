@@ -11,6 +11,7 @@ import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import type { AgentSummary } from './agents';
 import type { AgentEvent, ContextItem, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput, ChatMode } from './chat';
 import type { RestoreScope, SessionSummary, SessionView } from './sessions';
+import type { ChatImage, ImageRef, StoredChatImage } from './chatImages';
 import type { SlashCommandCall, SlashCommandInfo } from './slashCommands';
 import type { ElicitationField, ElicitationValue } from './elicitationForm';
 
@@ -399,6 +400,31 @@ export namespace RulesListRequest {
 export namespace SessionDeleteRequest {
   export const method = 'hearth/sessions/delete' as const;
   export const type = new RequestType<SessionRef, { deleted: boolean }, HearthError>(method);
+}
+
+export interface DraftImagesSaveParams {
+  /** The composer's draft (a UUID the webview keeps in its state). */
+  draftId: string;
+  /** The draft's images already stored. */
+  keep: ImageRef[];
+  /** Images newly attached to the draft (at most MAX_IMAGES_PER_MESSAGE in all). */
+  add: ChatImage[];
+}
+
+/**
+ * Stores the images attached to an unsent draft and pins them (the image
+ * store's collector keeps them while the draft lives); returns the
+ * references of `add`, in order. No images at all unpins the draft.
+ */
+export namespace DraftImagesSaveRequest {
+  export const method = 'hearth/draftImages/save' as const;
+  export const type = new RequestType<DraftImagesSaveParams, { refs: ImageRef[] }, HearthError>(method);
+}
+
+/** Reads an unsent draft's images back (after a reload); `missing` names those no longer stored. */
+export namespace DraftImagesLoadRequest {
+  export const method = 'hearth/draftImages/load' as const;
+  export const type = new RequestType<{ refs: ImageRef[] }, { images: StoredChatImage[]; missing: string[] }, HearthError>(method);
 }
 
 /** Lists the models installed in the configured Ollama. Never throws for an unreachable host: see `error`. */
@@ -916,7 +942,15 @@ export interface McpSettings {
   servers: Record<string, McpServerConfig>;
   /** `hearth.mcp.samplingPerHour`: how many sampling requests one server may show in an hour (0 refuses them all). */
   samplingPerHour?: number;
+  /** `hearth.mcp.logLevel`: the least severe log message servers are asked to send (`logging/setLevel`); `off` shows none. */
+  logLevel?: McpLogLevel;
 }
+
+/** MCP's log levels (RFC 5424 severities), least severe first. */
+export const MCP_LOG_LEVELS = ['debug', 'info', 'notice', 'warning', 'error', 'critical', 'alert', 'emergency'] as const;
+
+/** A level of `hearth.mcp.logLevel`: one of MCP's, or `off`. */
+export type McpLogLevel = (typeof MCP_LOG_LEVELS)[number] | 'off';
 
 /** Where a server is configured: the user's settings, or a workspace folder's .vscode/mcp.json. */
 export type McpServerSource = 'user' | 'workspace';
@@ -1050,6 +1084,37 @@ export interface McpResourceChoice {
 export namespace McpResourcesRequest {
   export const method = 'hearth/mcp/resources' as const;
   export const type = new RequestType<{ query: string }, { resources: McpResourceChoice[] }, HearthError>(method);
+}
+
+/**
+ * What the user is filling in: one argument of an MCP prompt (`/mcp.<server>.<prompt>`)
+ * or one `{variable}` of a resource template (`@`), with the text typed so far
+ * and the values of the arguments already filled (`context`), which may narrow the suggestions.
+ */
+export interface McpCompleteParams {
+  /** The configured server name (as in `McpResourceChoice.server` and the prompt's server). */
+  server: string;
+  ref: { type: 'prompt'; name: string } | { type: 'resourceTemplate'; uriTemplate: string };
+  argument: { name: string; value: string };
+  context?: Record<string, string>;
+}
+
+/** At most 100 values, each one line; `hasMore`: the server has more (the user should type more). */
+export interface McpCompleteResult {
+  values: string[];
+  hasMore: boolean;
+  total?: number;
+}
+
+/**
+ * Client → server: a server's suggestions for one prompt argument or template
+ * variable (MCP `completion/complete`). Empty when the server does not offer
+ * completions; an error when there is no such server or it failed to answer.
+ * Cancel the request when the user types on.
+ */
+export namespace McpCompleteRequest {
+  export const method = 'hearth/mcp/complete' as const;
+  export const type = new RequestType<McpCompleteParams, McpCompleteResult, HearthError>(method);
 }
 
 /** Client → server: restart one server now (a `notTrusted` workspace server is asked about again). */

@@ -5,7 +5,7 @@
  * extension validates each message at runtime before acting on it, because a
  * webview's messages cross a trust boundary.
  */
-import { imagesProblem, type ChatImage } from './chatImages';
+import { MAX_IMAGES_PER_MESSAGE, imagesProblem, isImageRef, type ChatImage, type ImageRef, type StoredChatImage } from './chatImages';
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, isChatMode, type ChatMode } from './chat';
 import type { AgentSummary } from './agents';
 import type { RestoreScope, SessionSummary, SessionView } from './sessions';
@@ -170,6 +170,10 @@ export interface ToWebviewMap {
   chatConfig: { mode: ChatMode; rules: RulesChip[] };
   /** Answer to `pickImages`: the images read from the picked files, and why any others were refused. */
   imagesPicked: { images: ChatImage[]; problems: string[] };
+  /** Answer to `saveDraftImages`: the references of the added images, in order (none, with `error`, when they could not be stored). */
+  draftImagesSaved: { requestId: number; refs: ImageRef[]; error?: string };
+  /** Answer to `loadDraftImages`: the draft's images, and the names of those no longer stored. */
+  draftImagesLoaded: { requestId: number; images: StoredChatImage[]; missing: string[] };
 }
 
 /**
@@ -185,6 +189,10 @@ export interface FromWebviewMap {
   send: { text: string; context: ContextItem[]; model?: string; sessionId?: string; command?: SlashCommandCall; images?: ChatImage[] };
   /** The composer's attach-image button: the extension shows a file picker for PNG, JPEG, GIF and WebP files. */
   pickImages: NoPayload;
+  /** Stores the unsent draft's images (`add`, new; `keep`, already stored) so a reload brings them back; the view keeps only references. */
+  saveDraftImages: { requestId: number; draftId: string; keep: ImageRef[]; add: ChatImage[] };
+  /** Reads the draft's images back after a reload. */
+  loadDraftImages: { requestId: number; refs: ImageRef[] };
   /** `model` overrides the session's model for this retry (the user picked an installed model after modelNotFound). */
   retry: { sessionId: string; model?: string };
   /** Resumes the last answer, which stopped at the model's length limit. */
@@ -316,6 +324,17 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
         const problem = imagesProblem(m.images);
         if (problem) return bad(problem);
       }
+      break;
+    case 'saveDraftImages': {
+      if (typeof m.requestId !== 'number' || !isString(m.draftId, 36) || !/^[0-9a-f-]{36}$/.test(m.draftId)) return bad('requestId and draftId are required');
+      if (!Array.isArray(m.keep) || !m.keep.every(isImageRef) || !Array.isArray(m.add)) return bad('keep must be image references and add images');
+      const problem = imagesProblem(m.add);
+      if (problem) return bad(problem);
+      if (m.keep.length + m.add.length > MAX_IMAGES_PER_MESSAGE) return bad(`a draft holds at most ${MAX_IMAGES_PER_MESSAGE} images`);
+      break;
+    }
+    case 'loadDraftImages':
+      if (typeof m.requestId !== 'number' || !Array.isArray(m.refs) || m.refs.length > MAX_IMAGES_PER_MESSAGE || !m.refs.every(isImageRef)) return bad('refs must be image references');
       break;
     case 'retry':
       if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');

@@ -154,6 +154,8 @@ export class ChatApp {
   /** Tells the extension the view is ready; it answers with the session, history and models. */
   start(): void {
     this.api.postMessage({ type: 'ready' });
+    // The draft's text and chips came back from the view's state; its images are read back from the image store.
+    this.composer.draftImages.load();
   }
 
   handleMessage(message: ToWebview): void {
@@ -190,6 +192,12 @@ export class ChatApp {
         break;
       case 'imagesPicked':
         this.composer.addImages(message.images, message.problems);
+        break;
+      case 'draftImagesSaved':
+        this.composer.draftImages.onSaved(message.requestId, message.refs, message.error);
+        break;
+      case 'draftImagesLoaded':
+        this.composer.draftImages.onLoaded(message.requestId, message.images, message.missing);
         break;
       case 'addContext':
         this.composer.addContext(message.item);

@@ -3,7 +3,8 @@
  * mentions, `/` commands and a Send button that turns into Stop while an answer streams.
  *
  * Nothing typed is lost: the draft and its chips are saved with setState on
- * every change (so they survive the view being hidden or reloaded), and a send
+ * every change (so they survive the view being hidden or reloaded; attached
+ * images by reference to the image store, see draftImageSync.ts), and a send
  * that fails before its turn starts puts the text and chips back.
  */
 import { parseResourceMention, type ContextItem, type HearthError } from '../protocol/chat';
@@ -20,6 +21,7 @@ import type { AgentSummary } from '../protocol/agents';
 import { createSlashPopup, slashItem } from './slashPopup';
 import { updateState } from './vscodeApi';
 import { ImageAttachments } from './imageAttachments';
+import { DraftImageSync } from './draftImageSync';
 import type { ChatImage } from '../protocol/chatImages';
 import type { HostApi } from './vscodeApi';
 
@@ -63,6 +65,8 @@ export class Composer {
   private readonly chipsElement: HTMLElement;
   /** Pasted, dropped and picked images (thumbnail chips until sent). */
   readonly images: ImageAttachments;
+  /** Keeps the attached images across a reload, by reference (see draftImageSync.ts). */
+  readonly draftImages: DraftImageSync;
   private readonly rulesElement: HTMLElement;
   /** The attachments' paths last reported to the extension (which finds their nearest AGENTS.md). */
   private reportedPaths = '[]';
@@ -99,7 +103,17 @@ export class Composer {
     this.rulesElement.hidden = true;
     this.errorElement = el(doc, 'div', { className: 'send-error', attrs: { 'data-testid': 'send-error', role: 'alert' } });
     this.errorElement.hidden = true;
-    this.images = new ImageAttachments(doc, (message) => this.showError({ code: 'invalidRequest', message, retryable: false }), () => this.focus());
+    const problem = (message: string) => this.showError({ code: 'invalidRequest', message, retryable: false });
+    // The chips' first render comes before the sync exists: there is nothing to keep yet.
+    const images = new ImageAttachments(doc, problem, () => this.focus(), () => this.draftImages?.changed());
+    this.images = images;
+    this.draftImages = new DraftImageSync(host.api, (m) => host.post(m), {
+      get list() {
+        return images.list;
+      },
+      restore: (list) => images.restore(list),
+      problem,
+    });
 
     const hintId = 'composer-hint';
     this.textarea = el(doc, 'textarea', {
@@ -253,7 +267,8 @@ export class Composer {
   send(): boolean {
     if (this.mode !== 'idle') return false;
     const text = this.textarea.value;
-    if (text.trim() === '') return false;
+    // Images alone can be sent; the model gets them with an empty text (see agent-host/core/toOllamaMessages.ts).
+    if (text.trim() === '' && this.images.list.length === 0) return false;
     // Mentions count only while their `@path` is still in the text; other chips always go.
     const context = this.chips.filter((c) => c.kind !== 'mention' || textMentions(text, c.path)).map((c) => (c.kind === 'mention' ? { kind: 'mention' as const, path: c.path } : c));
     const images = this.images.take();

@@ -50,6 +50,8 @@ export class ImageAttachments {
     private readonly onProblem: (message: string) => void,
     /** Called after a chip is removed, so focus can go back to the input. */
     private readonly onRemoved: () => void,
+    /** Called whenever the set of images changes (the draft keeps them across reloads). */
+    private readonly onChange: () => void = () => undefined,
   ) {
     this.element = el(doc, 'div', { className: 'chips image-chips', attrs: { 'data-testid': 'image-chips', 'aria-label': 'Attached images' } });
     this.render();
@@ -113,6 +115,7 @@ export class ImageAttachments {
   }
 
   private render(): void {
+    this.onChange();
     this.element.replaceChildren(
       ...this.images.map((image) =>
         imageThumbnail(this.doc, image, () => {

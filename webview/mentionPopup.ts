@@ -16,7 +16,15 @@ export function mentionItem(path: string): CompletionItem {
 export const AGENT_VALUE_PREFIX = 'agent:';
 export function agentItem(agent: AgentSummary): CompletionItem {
   const origin = agent.source === 'builtin' ? 'role' : agent.source === 'user' ? 'your agent' : 'agent from this repository';
-  return { value: `${AGENT_VALUE_PREFIX}${agent.name}`, name: agent.name, detail: agent.description ? `${origin} · ${agent.description}` : origin, title: agent.description || agent.name, className: 'mention-agent' };
+  // The file says which assistant's folder it came from (`.claude/agents/…`, `.github/agents/…`); the hover shows it whole.
+  const where = agent.file ? `${origin} (${agent.file})` : origin;
+  return {
+    value: `${AGENT_VALUE_PREFIX}${agent.name}`,
+    name: agent.name,
+    detail: agent.description ? `${where} · ${agent.description}` : where,
+    title: [agent.description || agent.name, ...(agent.file ? [agent.file] : [])].join('\n'),
+    className: 'mention-agent',
+  };
 }
 
 export function createMentionPopup(doc: Document, onChoose: (path: string) => void): CompletionPopup {

@@ -11,7 +11,8 @@ export function renderUserMessage(doc: Document, entry: UserEntry): HTMLElement 
     children: [
       entry.context.length > 0 ? el(doc, 'div', { className: 'chips', children: entry.context.map((item) => contextChip(doc, item)) }) : null,
       entry.images?.length ? el(doc, 'div', { className: 'chips user-images', children: entry.images.map((image) => imageThumbnail(doc, image)) }) : null,
-      el(doc, 'div', { className: 'user-text', text: entry.text }),
+      // A message of images alone has no text line.
+      entry.text !== '' ? el(doc, 'div', { className: 'user-text', text: entry.text }) : null,
     ],
   });
 }

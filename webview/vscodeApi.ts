@@ -5,6 +5,7 @@
  */
 import type { FromWebview } from '../protocol/webviewMessages';
 import type { ContextItem } from '../protocol/chat';
+import type { ImageRef } from '../protocol/chatImages';
 
 /** UI trivia kept across webview reloads. Never agent state: sessions come from the extension. */
 export interface PersistedState {
@@ -12,6 +13,9 @@ export interface PersistedState {
   draft?: string;
   /** Context chips attached to the draft. */
   chips?: ContextItem[];
+  /** The draft's id in the language server's image store, and its images by reference only (their bytes are stored there, not here). */
+  draftId?: string;
+  draftImages?: ImageRef[];
   /** The transcript's scroll position for `scrollSessionId`, restored once after a reload. */
   scrollTop?: number;
   scrollSessionId?: string;

@@ -11,11 +11,19 @@
  * sandboxed and approved exactly like the main agent's, and they share the
  * turn's signal, so Stop ends the whole tree and every model request in it.
  * Sub-agents cannot start sub-agents.
+ *
+ * The model may also start one of the user's agents (or a trusted
+ * repository's) by name: the sub-agent then works with that agent's
+ * instructions, read-only, and its tools are the read-only tools the mode
+ * and the turn's own agent allow, narrowed again by the named agent's list.
+ * An agent file can only ever take tools away.
  */
 import type { AgentEvent, DoneReason, HearthError, SubagentInfo, SubagentOutcome, SubagentRole, ToolCall, ToolResult, Usage } from '../../protocol/chat';
 import { SUBAGENT_ROLES } from '../../protocol/chat';
-import type { ToolDefinition } from '../../protocol/tools';
+import { AGENT_NAME, type SubagentAgent } from '../../protocol/agents';
+import type { JsonSchema, ToolDefinition } from '../../protocol/tools';
 import type { SubagentOptions, ToolExecutor, TurnOptions } from '../index';
+import { agentPrompt, executorForAgent } from './agentTools';
 import { internalError } from './errorMapping';
 import { TurnCancelled } from './executeToolCall';
 import { HearthException } from './hearthException';
@@ -27,6 +35,10 @@ export const DEFAULT_SUBAGENT_MAX_PARALLEL = 2;
 export const DEFAULT_SUBAGENT_MAX_STEPS = 8;
 /** At most this many sub-agents per call; more would only queue behind the parallel limit and flood the chat. */
 export const MAX_SUBAGENTS_PER_CALL = 4;
+/** At most this many named agents are offered to the model; more would crowd the tool's description. */
+export const MAX_SUBAGENT_AGENTS = 16;
+/** The longest agent description the tool's description carries. */
+const MAX_AGENT_DESCRIPTION_CHARS = 200;
 /** The longest summary the main agent reads back from one sub-agent. */
 const MAX_SUMMARY_CHARS = 6000;
 
@@ -55,19 +67,59 @@ function availableRoles(tools: ToolDefinition[]): SubagentRole[] {
   return SUBAGENT_ROLES.filter((role) => canWrite || isReadOnlyRole(role));
 }
 
-/** The `run_subagents` tool as the main agent sees it, given the tools of the turn. */
-export function runSubagentsDefinition(tools: ToolDefinition[]): ToolDefinition {
+/**
+ * The named agents a turn offers: valid, distinct names only, at most
+ * MAX_SUBAGENT_AGENTS. The caller's list is input like any other (in remote
+ * mode it comes over gRPC), so the core checks it here.
+ */
+export function offeredAgents(agents: SubagentAgent[] | undefined): SubagentAgent[] {
+  const seen = new Set<string>();
+  const out: SubagentAgent[] = [];
+  for (const agent of agents ?? []) {
+    if (!AGENT_NAME.test(agent.name) || seen.has(agent.name)) continue;
+    seen.add(agent.name);
+    out.push(agent);
+    if (out.length === MAX_SUBAGENT_AGENTS) break;
+  }
+  return out;
+}
+
+/** One line per named agent for the tool's description: its name and what it is for. */
+function agentHelp(agents: SubagentAgent[]): string {
+  return agents
+    .map((a) => {
+      const description = a.description.replace(/\s+/g, ' ').trim();
+      return description ? `${a.name} (${description.length > MAX_AGENT_DESCRIPTION_CHARS ? `${description.slice(0, MAX_AGENT_DESCRIPTION_CHARS)}…` : description})` : a.name;
+    })
+    .join('; ');
+}
+
+/** The `run_subagents` tool as the main agent sees it, given the tools of the turn and the agents it may start by name. */
+export function runSubagentsDefinition(tools: ToolDefinition[], agents: SubagentAgent[] = []): ToolDefinition {
   const roles = availableRoles(tools);
   const roleHelp = [
     'explorer (read-only: finds where things are and reports paths and lines)',
     'researcher (read-only: answers one question about the code, citing files)',
     ...(roles.includes('executor') ? ['executor (makes one change, each edit and command approved by the user like yours)'] : []),
   ].join('; ');
+  const named = offeredAgents(agents);
+  const item: JsonSchema = {
+    type: 'object',
+    properties: {
+      role: { type: 'string', enum: roles, description: named.length > 0 ? 'What kind of sub-agent; may be left out when `agent` is given.' : 'What kind of sub-agent.' },
+      ...(named.length > 0
+        ? { agent: { type: 'string', enum: named.map((a) => a.name), description: "Run the sub-agent as this agent: it follows the agent's instructions and only reads (explorer or researcher)." } }
+        : {}),
+      task: { type: 'string', description: 'The task, self-contained.' },
+    },
+    required: named.length > 0 ? ['task'] : ['role', 'task'],
+  };
   return {
     name: RUN_SUBAGENTS_TOOL,
     description:
       `Starts up to ${MAX_SUBAGENTS_PER_CALL} sub-agents, each working on one focused task with a fresh, short context, and returns their reports. ` +
-      `Roles: ${roleHelp}. Read-only sub-agents run in parallel. Sub-agents do not see this conversation: give each task everything it needs to know.`,
+      `Roles: ${roleHelp}. Read-only sub-agents run in parallel. Sub-agents do not see this conversation: give each task everything it needs to know.` +
+      (named.length > 0 ? ` Agents a sub-agent can run as (read-only): ${agentHelp(named)}.` : ''),
     readOnly: !roles.includes('executor'),
     parameters: {
       type: 'object',
@@ -77,14 +129,7 @@ export function runSubagentsDefinition(tools: ToolDefinition[]): ToolDefinition 
           description: 'The sub-agents to start.',
           minItems: 1,
           maxItems: MAX_SUBAGENTS_PER_CALL,
-          items: {
-            type: 'object',
-            properties: {
-              role: { type: 'string', enum: roles, description: 'What kind of sub-agent.' },
-              task: { type: 'string', description: 'The task, self-contained.' },
-            },
-            required: ['role', 'task'],
-          },
+          items: item,
         },
       },
       required: ['agents'],
@@ -112,6 +157,10 @@ function readOnlyExecutor(executor: ToolExecutor): ToolExecutor {
 
 interface Task {
   info: SubagentInfo;
+  /** The agent the sub-agent runs as, when the call named one. */
+  agent?: SubagentAgent;
+  /** Why the entry cannot run (a role or agent the call did not give); it then fails without a model call. */
+  invalid?: string;
   outcome?: SubagentOutcome;
 }
 
@@ -123,14 +172,25 @@ function errorOf(err: unknown): HearthError {
 
 /** Runs one sub-agent to its end, yielding its activity; never throws, the outcome says how it ended. */
 async function* runOne(task: Task, setup: TurnSetup, sub: SubagentOptions, loop: Loop): AsyncGenerator<AgentEvent, void> {
-  const { info } = task;
+  const { info, agent } = task;
   const started = Date.now();
+  if (task.invalid) {
+    const error: HearthError = { code: 'invalidRequest', message: task.invalid, retryable: false };
+    yield { type: 'agentSpawn', agent: info };
+    task.outcome = { reason: 'error', summary: `It could not start: ${task.invalid}`, durationMs: 0, error };
+    yield { type: 'agentResult', agentId: info.id, outcome: task.outcome };
+    return;
+  }
   const executor = setup.options.executor!;
+  // A named agent narrows on top of the turn's own agent: the child loop narrows by `agent` (the named one), so the
+  // turn's agent's list is applied here first, and the read-only wrapper keeps the sub-agent from changing anything.
+  const instructions = agent ? agentPrompt(agent) : undefined;
   const options: TurnOptions = {
     ...setup.options,
     model: info.model,
-    systemPrompt: ROLE_PROMPTS[info.role],
-    executor: isReadOnlyRole(info.role) ? readOnlyExecutor(executor) : executor,
+    systemPrompt: instructions ? `${ROLE_PROMPTS[info.role]}\n\n${instructions}` : ROLE_PROMPTS[info.role],
+    executor: agent ? readOnlyExecutor(executorForAgent(executor, setup.options.agent)) : isReadOnlyRole(info.role) ? readOnlyExecutor(executor) : executor,
+    ...(agent ? { agent } : {}),
     maxSteps: Math.max(1, sub.maxSteps ?? DEFAULT_SUBAGENT_MAX_STEPS),
     subagents: undefined,
     todos: undefined,
@@ -225,7 +285,7 @@ async function* runConcurrently<T>(jobs: (() => AsyncGenerator<T, void>)[], limi
 
 function resultText(tasks: Task[]): string {
   return tasks
-    .map((t, i) => `## Sub-agent ${i + 1}: ${t.info.role} (${t.outcome?.reason ?? 'cancelled'})\nTask: ${t.info.task}\n\n${t.outcome?.summary ?? 'Stopped before it finished.'}`)
+    .map((t, i) => `## Sub-agent ${i + 1}: ${t.info.role}${t.agent ? ` as @${t.agent.name}` : ''} (${t.outcome?.reason ?? 'cancelled'})\nTask: ${t.info.task}\n\n${t.outcome?.summary ?? 'Stopped before it finished.'}`)
     .join('\n\n');
 }
 
@@ -238,10 +298,24 @@ function resultText(tasks: Task[]): string {
  * `TurnCancelled` once every sub-agent has stopped.
  */
 export async function* runSubagents(call: ToolCall, setup: TurnSetup, sub: SubagentOptions, loop: Loop): AsyncGenerator<AgentEvent, ToolResult> {
-  const requested = call.arguments.agents as { role: SubagentRole; task: string }[];
-  const tasks: Task[] = requested.map((r, i) => ({
-    info: { id: `${call.id}.a${i + 1}`, role: r.role, model: sub.models?.[r.role] ?? setup.options.model, task: r.task, parentCallId: call.id },
-  }));
+  const requested = call.arguments.agents as { role?: SubagentRole; agent?: string; task: string }[];
+  const named = offeredAgents(sub.agents);
+  const tasks: Task[] = requested.map((r, i): Task => {
+    const agent = r.agent === undefined ? undefined : named.find((a) => a.name === r.agent);
+    // A named agent's sub-agent only reads: an explorer when asked for one, else a researcher.
+    const role: SubagentRole = r.agent !== undefined ? (r.role === 'explorer' ? 'explorer' : 'researcher') : (r.role ?? 'researcher');
+    const invalid =
+      r.agent !== undefined && !agent
+        ? `there is no agent named "${r.agent}"; the agents are ${named.map((a) => a.name).join(', ') || 'none'}.`
+        : r.agent === undefined && r.role === undefined
+          ? 'each sub-agent needs a role or an agent.'
+          : undefined;
+    return {
+      info: { id: `${call.id}.a${i + 1}`, role, model: sub.models?.[role] ?? setup.options.model, task: r.task, parentCallId: call.id },
+      ...(agent ? { agent } : {}),
+      ...(invalid ? { invalid } : {}),
+    };
+  });
   const job = (task: Task) => () => runOne(task, setup, sub, loop);
   const parallel = Math.max(1, sub.maxParallel ?? DEFAULT_SUBAGENT_MAX_PARALLEL);
   yield* runConcurrently(tasks.filter((t) => isReadOnlyRole(t.info.role)).map(job), parallel);

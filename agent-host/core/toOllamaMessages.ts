@@ -28,7 +28,11 @@ export function toOllamaMessages(messages: ChatMessage[], mode: ToolMode): Messa
 /**
  * A user message's images ride on that message as base64 strings, as
  * Ollama's api/types.go `Message.Images` ([]ImageData, base64 in JSON) takes
- * them; older images stay on the messages they were sent with.
+ * them; older images stay on the messages they were sent with. A message of
+ * images alone keeps `content: ""`: Ollama's api/types.go `Message.Content`
+ * is a plain string with no minimum, and server/prompt.go
+ * `imageTaggedMessages` renders such a message as its image tags
+ * (`[img-0]`) followed by the empty text.
  */
 function withImages(message: Message, source: ChatMessage): Message {
   return source.role === 'user' && source.images?.length ? { ...message, images: source.images.map((i) => i.dataBase64) } : message;

@@ -93,7 +93,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   const executor = modeExecutor ? executorForAgent(modeExecutor, options.agent) : undefined;
   const executorTools = executor?.definitions() ?? [];
   // run_subagents is the core's own tool: offered beside the executor's, run here, never by the executor.
-  const subagentTool = options.subagents && executor && agentAllowsTool(options.agent, RUN_SUBAGENTS_TOOL) ? runSubagentsDefinition(executorTools) : undefined;
+  const subagentTool = options.subagents && executor && agentAllowsTool(options.agent, RUN_SUBAGENTS_TOOL) ? runSubagentsDefinition(executorTools, options.subagents.agents) : undefined;
   // update_todos likewise: the core keeps the plan; it changes no file.
   const todosOffered = options.todos !== undefined && executor !== undefined && agentAllowsTool(options.agent, UPDATE_TODOS_TOOL);
   let todos = options.todos?.current ?? [];

@@ -1,8 +1,10 @@
 import { canonicalJson } from './definitionHash';
 import { DEFAULT_MAX_RESULT_CHARS } from './formatToolResult';
 import { McpServerConnection, type ResolvedManagerOptions } from './mcpServerConnection';
-import type { McpCallOptions, McpCallOutcome, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import type { McpCallOptions, McpCallOutcome, McpCompletion, McpCompletionRequest, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { serverSlug } from './namespaceToolName';
+import { DEFAULT_MCP_LOG_LEVEL } from './serverLogRecords';
+import type { McpLogLevel } from '../../protocol/lspMethods';
 
 function withDefaults(options: McpManagerOptions): ResolvedManagerOptions {
   return {
@@ -44,6 +46,7 @@ export class McpManager {
   private readonly entries = new Map<string, Entry>();
   private readonly options: ResolvedManagerOptions;
   private disposed = false;
+  private logLevel: McpLogLevel = DEFAULT_MCP_LOG_LEVEL;
 
   constructor(options: McpManagerOptions) {
     this.options = withDefaults(options);
@@ -71,7 +74,7 @@ export class McpManager {
       if (this.entries.has(spec.name)) continue;
       const slug = serverSlug(spec.name, taken);
       taken.add(slug);
-      const connection = new McpServerConnection(spec, slug, this.options);
+      const connection = new McpServerConnection(spec, slug, this.options, () => this.logLevel);
       this.entries.set(spec.name, { connection, key: canonicalJson(spec) });
       connection.start();
     }
@@ -162,6 +165,32 @@ export class McpManager {
     const entry = this.entries.get(server);
     if (!entry) throw new Error(`there is no MCP server "${server}"`);
     return entry.connection.getPrompt(name, args, maxChars);
+  }
+
+  /**
+   * The least severe log message servers should send (`logging/setLevel`);
+   * running servers that offer logging are asked at once, others when they start.
+   */
+  setLogLevel(level: McpLogLevel): void {
+    if (level === this.logLevel) return;
+    this.logLevel = level;
+    for (const entry of this.entries.values()) entry.connection.logLevelChanged();
+  }
+
+  /** The workspace folders (`roots`) changed: every running server is sent `notifications/roots/list_changed`. */
+  rootsChanged(): void {
+    for (const entry of this.entries.values()) entry.connection.rootsChanged();
+  }
+
+  /**
+   * Values `server` suggests for one argument of its prompt or resource
+   * template; none when it does not offer completions. Throws an Error with a
+   * user-facing message when there is no such server or it failed to answer.
+   */
+  async complete(server: string, request: McpCompletionRequest, signal?: AbortSignal): Promise<McpCompletion> {
+    const entry = this.entries.get(server);
+    if (!entry) throw new Error(`there is no MCP server "${server}"`);
+    return entry.connection.complete(request, signal);
   }
 
   /** Restarts one server now; undefined when there is no such server. */

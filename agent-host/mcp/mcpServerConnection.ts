@@ -2,9 +2,12 @@ import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode, ListRootsRequestSchema, McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { formatContentBlock, formatToolResult } from './formatToolResult';
-import type { McpCallOptions, McpCallOutcome, McpConnectionState, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import type { McpCallOptions, McpCallOutcome, McpCompletion, McpCompletionRequest, McpConnectionState, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import type { McpLogLevel } from '../../protocol/lspMethods';
+import { requestedLevel, ServerLogRecords } from './serverLogRecords';
+import { toCompletion } from './toCompletion';
 import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
 import { canonicalServerUrl, McpOAuthProvider, parseUrl, SignInDeclined } from './mcpOAuthProvider';
@@ -29,6 +32,8 @@ function noop(): void {}
 
 /** Listing or reading a resource is one request the user waits for. */
 const RESOURCE_TIMEOUT_MS = 15_000;
+/** Completions are offered while the user types: a late answer is worth nothing. */
+const COMPLETION_TIMEOUT_MS = 5_000;
 
 function errorText(err: unknown): string {
   if (err instanceof Error) {
@@ -74,12 +79,16 @@ export class McpServerConnection {
   private readonly oauth?: McpOAuthProvider;
   /** Withdraws a sign-in that waits for the user when the server is stopped. */
   private signInAbort?: AbortController;
+  /** Its `notifications/message` records, kept for the connection's life: a server cannot reset its rate by crashing. */
+  private readonly logRecords: ServerLogRecords;
 
   constructor(
     readonly spec: McpServerSpec,
     readonly slug: string,
     private readonly options: ResolvedManagerOptions,
+    private readonly logLevel: () => McpLogLevel,
   ) {
+    this.logRecords = new ServerLogRecords(logLevel, (line) => this.log(line));
     const config = spec.config;
     const url = config.type === 'http' ? parseUrl(config.url) : undefined;
     if (config.type === 'http' && options.oauth && url) {
@@ -129,6 +138,7 @@ export class McpServerConnection {
     this.signInAbort?.abort();
     this.signInAbort = undefined;
     await this.oauth?.close();
+    this.logRecords.close();
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     const client = this.client;
@@ -203,7 +213,8 @@ export class McpServerConnection {
     const requests = this.options.requests;
     const client = new Client(this.options.clientInfo, {
       capabilities: {
-        ...(roots ? { roots: { listChanged: false } } : {}),
+        // The host calls rootsChanged when the workspace folders change (see McpManager.rootsChanged).
+        ...(roots ? { roots: { listChanged: true } } : {}),
         ...(requests?.sampling ? { sampling: {} } : {}),
         // Form mode only: URL mode sends the user to a web page, which Hearth does not offer.
         ...(requests?.elicitation ? { elicitation: { form: {} } } : {}),
@@ -252,6 +263,9 @@ export class McpServerConnection {
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
       if (gen === this.generation && typeof notification.params.uri === 'string') this.options.onResourceUpdated?.(this.spec.name, notification.params.uri);
     });
+    client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
+      if (gen === this.generation) this.logRecords.receive(notification.params);
+    });
     client.onclose = () => this.handleClosed(gen);
     this.client = client;
     try {
@@ -259,6 +273,8 @@ export class McpServerConnection {
       await client.connect(transport, { timeout: this.options.connectTimeoutMs });
       if (gen !== this.generation) return;
       await this.refreshTools(gen);
+      if (gen !== this.generation) return;
+      await this.sendLogLevel(gen);
       if (gen !== this.generation) return;
       this.runningSince = Date.now();
       const version = client.getServerVersion();
@@ -376,6 +392,51 @@ export class McpServerConnection {
       this.log(`Its tools changed; it now has ${tools.length}.`);
       this.options.onStatusChange?.(this.status());
     }
+  }
+
+  /**
+   * Asks a server that offers logging for records at the chosen level or
+   * above. A server that refuses still runs: its records are filtered here too.
+   */
+  private async sendLogLevel(gen: number): Promise<void> {
+    const client = this.client;
+    if (!client?.getServerCapabilities()?.logging) return;
+    try {
+      await client.setLoggingLevel(requestedLevel(this.logLevel()), { timeout: RESOURCE_TIMEOUT_MS });
+    } catch (err) {
+      if (gen === this.generation) this.log(`It did not accept the log level (${errorText(err)}); its messages below the level are hidden anyway.`);
+    }
+  }
+
+  /** The user chose another log level: a running server is asked for it now. */
+  logLevelChanged(): void {
+    if (this.state === 'running') void this.sendLogLevel(this.generation);
+  }
+
+  /** The workspace folders changed: a running server is told, and asks `roots/list` again when it cares. */
+  rootsChanged(): void {
+    const client = this.client;
+    if (!client || this.state !== 'running' || !this.options.roots) return;
+    const gen = this.generation;
+    client.sendRootsListChanged().catch((err: unknown) => {
+      if (gen === this.generation) this.log(`Could not tell it the workspace folders changed: ${errorText(err)}`);
+    });
+  }
+
+  /**
+   * Values for one argument of a prompt or resource template
+   * (`completion/complete`); none when the server does not offer completions
+   * or is not running.
+   */
+  async complete(request: McpCompletionRequest, signal?: AbortSignal): Promise<McpCompletion> {
+    const client = this.client;
+    if (!client || this.state !== 'running' || !client.getServerCapabilities()?.completions) return { values: [], hasMore: false };
+    const ref = request.ref.type === 'prompt' ? { type: 'ref/prompt' as const, name: request.ref.name } : { type: 'ref/resource' as const, uri: request.ref.uriTemplate };
+    const result = await client.complete(
+      { ref, argument: request.argument, ...(request.context ? { context: { arguments: request.context } } : {}) },
+      { timeout: COMPLETION_TIMEOUT_MS, signal },
+    );
+    return toCompletion(result.completion);
   }
 
   /** The connection closed on its own (the process died, or a broken HTTP session was closed). */

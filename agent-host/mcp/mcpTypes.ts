@@ -4,7 +4,7 @@
  * settings, the workspace's mcp.json and the team server's config.yaml all
  * describe a server the same way.
  */
-import type { McpServerConfig, McpServerState, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
+import type { McpCompleteParams, McpCompleteResult, McpServerConfig, McpServerState, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
 import type { ToolDefinition } from '../../protocol/tools';
 
 export type { McpServerConfig, McpHttpServerConfig, McpStdioServerConfig, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
@@ -227,3 +227,9 @@ export interface McpOAuthHost {
   /** Asks the user to sign in and opens the browser; false when the user declined. Aborting `signal` withdraws the question. */
   askSignIn(prompt: McpSignInPrompt, signal: AbortSignal): Promise<boolean>;
 }
+
+/** A `completion/complete` request: values for one argument of a prompt or of a resource template's variable (the public contract's shape). */
+export type McpCompletionRequest = Omit<McpCompleteParams, 'server'>;
+
+/** A server's suggestions for one argument, bounded and cleaned (see toCompletion). */
+export type McpCompletion = McpCompleteResult;

@@ -84,7 +84,8 @@ function toOpenAiMessages(messages: OllamaMessage[]): Json[] {
  * base64 (api/types.go ImageData), so the type is read from the bytes.
  */
 export function userContentParts(text: string, images: unknown[]): Json[] {
-  const parts: Json[] = [{ type: 'text', text }];
+  // A message of images alone has no text part: OpenAI-compatible servers may refuse an empty one.
+  const parts: Json[] = text === '' ? [] : [{ type: 'text', text }];
   for (const image of images) {
     if (typeof image !== 'string') continue;
     const mimeType = sniffBase64ImageType(image);

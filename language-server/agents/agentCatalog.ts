@@ -1,23 +1,50 @@
 /**
  * The agents a message can go to: Hearth's built-in roles, the user's agent
- * files (`~/.hearth/agents/`), then, in a trusted workspace, each folder's
- * `.hearth/agents/`. Files are `*.md` or `*.agent.md`. A name is taken by the
- * first that has it, except that the user's own file may replace a built-in
+ * files, then, in a trusted workspace, each folder's. People bring agent
+ * files from other assistants, so Claude Code's and Copilot's folders are
+ * read too, with the same parser, size cap and link checks:
+ *
+ *   user (every workspace)      ~/.hearth/agents/*.md, then ~/.claude/agents/*.md
+ *   workspace (trusted only)    per folder, in workspace order:
+ *                               .hearth/agents/*.md, .github/agents/*.agent.md, .claude/agents/*.md
+ *
+ * A name is taken by the first that has it, in that order (Hearth's own
+ * folder first), except that the user's own file may replace a built-in
  * role: a repository cannot replace a role or the user's agent by shipping a
- * file with the same name.
+ * file with the same name, in whichever folder it puts it.
  *
  * The folders are read again on every look-up (a few small files), so an
  * edited or new agent file applies to the next message without a reload.
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { BUILTIN_ROLES, type AgentSource, type AgentSummary, type TurnAgent } from '../../protocol/agents';
+import { BUILTIN_ROLES, type AgentSource, type AgentSummary, type SubagentAgent, type TurnAgent } from '../../protocol/agents';
 import { MAX_AGENT_FILE_BYTES, parseAgentFile } from './agentFile';
 import { BUILTIN_ROLE_DEFINITIONS } from './builtinRoles';
 
 /** At most this many agent files are read from one folder. */
 const MAX_AGENT_FILES = 100;
-export const WORKSPACE_AGENTS_DIR = path.join('.hearth', 'agents');
+
+/** A folder of agent files, relative to the home folder or a workspace folder, and which files in it are agents. */
+interface AgentFolder {
+  /** Path segments under the home or workspace folder. */
+  dir: string[];
+  /** Copilot's folder holds other Markdown too; only `*.agent.md` files there are agents. */
+  suffix: '.md' | '.agent.md';
+}
+
+/** The user's folders, in precedence order: Hearth's own, then Claude Code's. */
+export const USER_AGENT_FOLDERS: readonly AgentFolder[] = [
+  { dir: ['.hearth', 'agents'], suffix: '.md' },
+  { dir: ['.claude', 'agents'], suffix: '.md' },
+];
+
+/** A workspace folder's, in precedence order: Hearth's own, Copilot's custom agents, Claude Code's sub-agents. */
+export const WORKSPACE_AGENT_FOLDERS: readonly AgentFolder[] = [
+  { dir: ['.hearth', 'agents'], suffix: '.md' },
+  { dir: ['.github', 'agents'], suffix: '.agent.md' },
+  { dir: ['.claude', 'agents'], suffix: '.md' },
+];
 
 export interface CatalogAgent {
   name: string;
@@ -33,12 +60,11 @@ export interface CatalogAgent {
 }
 
 export interface AgentCatalogDeps {
-  userAgentsDir: string;
+  /** The user's home folder; its `.hearth/agents` and `.claude/agents` hold the user's agents. */
+  home: string;
   roots: string[];
   workspaceTrusted(): boolean;
   log(message: string): void;
-  /** How the user's folder is shown ("~/.hearth/agents"). */
-  userDirLabel?: string;
 }
 
 export function toTurnAgent(agent: CatalogAgent): TurnAgent {
@@ -46,12 +72,17 @@ export function toTurnAgent(agent: CatalogAgent): TurnAgent {
 }
 
 export function toSummary(agent: CatalogAgent): AgentSummary {
-  return { name: agent.name, description: agent.description, source: agent.source };
+  return { name: agent.name, description: agent.description, source: agent.source, ...(agent.file ? { file: agent.file } : {}) };
 }
 
 function isInside(root: string, target: string): boolean {
   const rel = path.relative(root, target);
   return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+/** Why a later file with a taken name is ignored, for the log. */
+function takenBy(existing: CatalogAgent): string {
+  return existing.source === 'builtin' ? "one of Hearth's roles" : `defined by ${existing.file ?? 'another agent file'}`;
 }
 
 export class AgentCatalog {
@@ -63,23 +94,45 @@ export class AgentCatalog {
       const def = BUILTIN_ROLE_DEFINITIONS[role];
       byName.set(role, { name: role, description: def.description, instructions: def.instructions, ...(def.tools ? { tools: def.tools } : {}), keywords: [], source: 'builtin', notes: [] });
     }
-    for (const agent of await this.readFolder(this.deps.userAgentsDir, 'user')) {
-      const existing = byName.get(agent.name);
-      if (existing && existing.source !== 'builtin') continue;
-      byName.set(agent.name, agent);
+    for (const folder of USER_AGENT_FOLDERS) {
+      for (const agent of await this.readFolder(this.deps.home, folder, 'user')) {
+        const existing = byName.get(agent.name);
+        // The user's own file may replace a role; between the user's folders, the earlier (Hearth's) wins.
+        if (existing && existing.source !== 'builtin') {
+          this.deps.log(`Agent file ${agent.file} is ignored: @${agent.name} is already ${takenBy(existing)}.`);
+          continue;
+        }
+        byName.set(agent.name, agent);
+      }
     }
     if (this.deps.workspaceTrusted()) {
       for (const root of this.deps.roots) {
-        for (const agent of await this.readFolder(path.join(root, WORKSPACE_AGENTS_DIR), 'workspace', root)) {
-          if (byName.has(agent.name)) {
-            this.deps.log(`Agent file ${agent.file} is ignored: @${agent.name} is already ${byName.get(agent.name)!.source === 'builtin' ? "one of Hearth's roles" : 'defined'}.`);
-            continue;
+        for (const folder of WORKSPACE_AGENT_FOLDERS) {
+          for (const agent of await this.readFolder(root, folder, 'workspace')) {
+            const existing = byName.get(agent.name);
+            if (existing) {
+              this.deps.log(`Agent file ${agent.file} is ignored: @${agent.name} is already ${takenBy(existing)}.`);
+              continue;
+            }
+            byName.set(agent.name, agent);
           }
-          byName.set(agent.name, agent);
         }
       }
     }
     return [...byName.values()];
+  }
+
+  /**
+   * The agents the model may start as sub-agents by name: the agent files
+   * (the built-in roles are for the chat itself). A failure to read them
+   * offers none rather than failing the turn.
+   */
+  async subagentAgents(): Promise<SubagentAgent[]> {
+    const agents = await this.list().catch((err: unknown) => {
+      this.deps.log(`The agent files could not be read: ${err instanceof Error ? err.message : String(err)}.`);
+      return [] as CatalogAgent[];
+    });
+    return agents.filter((a) => a.source !== 'builtin').map((a) => ({ ...toTurnAgent(a), description: a.description }));
   }
 
   async get(name: string): Promise<CatalogAgent | undefined> {
@@ -87,23 +140,27 @@ export class AgentCatalog {
   }
 
   /**
-   * The agent files directly in `dir`. A missing folder has none; a file too
-   * large, not a regular file, or (in a workspace) a link that leaves the
-   * folder is skipped with a note in the log, never an error.
+   * The agent files directly in one folder under `base` (the home folder or
+   * a workspace folder). A missing folder has none; a file too large, not a
+   * regular file, or (in a workspace) a link that leaves the workspace
+   * folder is skipped with a note in the log, never an error. The user's own
+   * folders may be links (dotfiles kept elsewhere); a repository's may not
+   * point out of the repository, whether the file or the folder is the link.
    */
-  private async readFolder(dir: string, source: 'user' | 'workspace', root?: string): Promise<CatalogAgent[]> {
+  private async readFolder(base: string, folder: AgentFolder, source: 'user' | 'workspace'): Promise<CatalogAgent[]> {
+    const dir = path.join(base, ...folder.dir);
     let names: string[];
     let realRoot: string | undefined;
     try {
-      names = (await fs.readdir(dir)).filter((n) => n.toLowerCase().endsWith('.md')).sort();
-      if (root) realRoot = await fs.realpath(root);
+      names = (await fs.readdir(dir)).filter((n) => n.toLowerCase().endsWith(folder.suffix) && n.length > folder.suffix.length).sort();
+      if (source === 'workspace') realRoot = await fs.realpath(base);
     } catch {
       return [];
     }
     const out: CatalogAgent[] = [];
     for (const fileName of names.slice(0, MAX_AGENT_FILES)) {
       const file = path.join(dir, fileName);
-      const shown = root ? path.relative(root, file).split(path.sep).join('/') : `${this.deps.userDirLabel ?? dir}/${fileName}`;
+      const shown = source === 'workspace' ? [...folder.dir, fileName].join('/') : `~/${[...folder.dir, fileName].join('/')}`;
       try {
         if (realRoot && !isInside(realRoot, await fs.realpath(file))) {
           this.deps.log(`Agent file ${file} is ignored: it is a link to a file outside the workspace folder.`);

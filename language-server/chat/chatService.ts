@@ -16,6 +16,7 @@ import { resolveModel, chosenModel, type ModelChoice } from './resolveModel';
 import type { RunPlan } from '../model/modelRunPlanner';
 import { promptRules, type FoundRulesFile } from './rulesFiles';
 import { checkpointingExecutor } from '../checkpoints/checkpointingExecutor';
+import type { SubagentAgent } from '../../protocol/agents';
 import type { AgentChoice, ChooseAgentRequest } from '../agents/chooseAgent';
 
 export interface ChatServiceDeps {
@@ -44,6 +45,8 @@ export interface ChatServiceDeps {
   checkpoint?: (signal: AbortSignal) => Promise<string>;
   /** The agent of a message and its model (language-server/agents/chooseAgent.ts); undefined: Hearth itself. */
   chooseAgent?: (req: Omit<ChooseAgentRequest, 'agent' | 'settings'> & { agent: Agent; settings: HearthSettings }) => Promise<AgentChoice | undefined>;
+  /** The agent files the model may start as sub-agents by name (language-server/agents/agentCatalog.ts). */
+  subagentAgents?: () => Promise<SubagentAgent[]>;
 }
 
 /** The plan as it last stood before `index` (the agent's own or the user's edit); empty when there is none. */
@@ -189,6 +192,12 @@ export class ChatService {
 
   /** Stops the running turn of a session. Resolves once its final event is stored. */
   /** Mentions of MCP resources attached earlier in the session that changed since (see ChatServiceDeps.changedResources). */
+  /** The agents for run_subagents; a failure offers none, it never fails the turn. */
+  private async subagentAgents(): Promise<SubagentAgent[] | undefined> {
+    const agents = await this.deps.subagentAgents?.().catch(() => undefined);
+    return agents?.length ? agents : undefined;
+  }
+
   private changedResources(session: SessionView, context: ContextItem[]): ContextItem[] {
     if (!this.deps.changedResources) return [];
     const isResource = (c: ContextItem) => c.kind === 'mention' && parseResourceMention(c.path) !== undefined;
@@ -318,8 +327,11 @@ export class ChatService {
         const workspaceContext = executor ? await this.deps.workspaceContext?.(settings).catch(() => undefined) : undefined;
         const agentSettings = settings.agent;
         // Sub-agents need tools to work with; their models are decided here, with the turn's, never by the model.
+        // The agents the model may start by name are read from the agent files now, like the turn's own agent.
         const subagents =
-          executor && agentSettings?.subagents ? { maxParallel: agentSettings.subagentMaxParallel, models: agentSettings.subagentModels } : undefined;
+          executor && agentSettings?.subagents
+            ? { maxParallel: agentSettings.subagentMaxParallel, models: agentSettings.subagentModels, agents: await this.subagentAgents() }
+            : undefined;
         // The plan so far comes from the earlier replies of this chat, the user's edits included.
         const todos = executor && agentSettings?.todoList ? { current: latestTodos(session && index >= 0 ? session.entries.slice(0, index) : []) } : undefined;
         // A chat whose compaction the user undid keeps its full history from then on.

@@ -12,7 +12,8 @@ import { randomUUID } from 'node:crypto';
 import { isChatMode, type AgentEvent, type ChatMode } from '../../protocol/chat';
 import { applyAgentEvent, type AssistantEntry, type SessionEntry, type SessionSummary, type SessionView, type UserEntry } from '../../protocol/sessions';
 import { parseSessionRecord, type SessionRecord } from './sessionRecord';
-import { ImageStore } from './imageStore';
+import { ImageStore, isStoredImageRef } from './imageStore';
+import { ImageCollector, type CollectionResult, type ImageCollectorOptions } from './imageCollector';
 import type { ChatImage } from '../../protocol/chatImages';
 import { applyRedo, applyRewind, forgetRedo } from './sessionRewind';
 
@@ -30,12 +31,20 @@ export class SessionStore {
   private readonly dir: string;
   private readonly open = new Map<string, OpenSession>();
   private summaries: Map<string, SessionSummary> | undefined;
-  private readonly images: ImageStore;
+  readonly images: ImageStore;
+  /** Removes the images no chat or draft names any more, and keeps the store under its cap. */
+  readonly imageCollector: ImageCollector;
 
-  constructor(storagePath: string, private readonly now: () => number = Date.now) {
+  constructor(storagePath: string, private readonly now: () => number = Date.now, imageOptions: ImageCollectorOptions = {}) {
     this.dir = path.join(storagePath, 'sessions');
     fs.mkdirSync(this.dir, { recursive: true });
     this.images = new ImageStore(storagePath);
+    this.imageCollector = new ImageCollector(storagePath, this.images, imageOptions);
+  }
+
+  /** The start-up collection of the image store (see imageCollector.ts). */
+  collectImages(): Promise<CollectionResult> {
+    return this.imageCollector.sweep();
   }
 
   /** Newest first. The first call reads every session file once; later calls use memory. */
@@ -69,8 +78,13 @@ export class SessionStore {
     const refs = images?.map((image) => this.images.save(image));
     session.view.entries.push(full);
     this.append(session, { t: 'user', entry: refs ? { ...rest, images: refs } : rest });
+    if (images) {
+      // Stored once more now that the record names them: if another window's collector set one aside meanwhile, it is written again.
+      for (const image of images) this.images.save(image);
+      this.imageCollector.afterWrite();
+    }
     if (session.view.summary.title === 'New chat') {
-      const title = titleFrom(full.text);
+      const title = titleFrom(full.text, full.images);
       session.view.summary.title = title;
       this.append(session, { t: 'title', title });
     }
@@ -173,17 +187,22 @@ export class SessionStore {
     return { ...session.view.summary };
   }
 
+  /** Deletes the chat's log; its images go too, unless another chat or an unsent draft names them. */
   delete(sessionId: string): boolean {
+    if (!/^[0-9a-f-]{36}$/.test(sessionId)) return false;
     const session = this.open.get(sessionId);
     if (session?.fd !== undefined) fs.closeSync(session.fd);
     this.open.delete(sessionId);
     this.summaries?.delete(sessionId);
+    let text: string;
     try {
+      text = fs.readFileSync(this.file(sessionId), 'utf8');
       fs.unlinkSync(this.file(sessionId));
-      return true;
     } catch {
       return false;
     }
+    void this.imageCollector.forget(imageHashes(text));
+    return true;
   }
 
   close(): void {
@@ -250,6 +269,16 @@ export class SessionStore {
   }
 }
 
+/** The images a session log names (hidden entries included: the log is the record). */
+function imageHashes(text: string): string[] {
+  const hashes: string[] = [];
+  for (const line of text.split('\n')) {
+    const record = line.trim() ? parseSessionRecord(line) : undefined;
+    if (record?.t === 'user' && Array.isArray(record.entry.images)) for (const ref of record.entry.images) if (isStoredImageRef(ref)) hashes.push(ref.sha256);
+  }
+  return hashes;
+}
+
 function findAssistant(entries: SessionEntry[], id: string): AssistantEntry | undefined {
   const entry = entries.find((e) => e.id === id);
   return entry?.kind === 'assistant' ? entry : undefined;
@@ -288,8 +317,8 @@ function withImages(stored: Extract<SessionRecord, { t: 'user' }>['entry'], load
   return images.length > 0 ? { ...entry, images } : entry;
 }
 
-function titleFrom(text: string): string {
-  const line = text.trim().split('\n')[0] ?? '';
+function titleFrom(text: string, images?: readonly ChatImage[]): string {
+  const line = text.trim().split('\n')[0] || (images?.length ? `Image: ${images.map((i) => i.name).join(', ')}` : '');
   return line.length > 60 ? `${line.slice(0, 57)}…` : line || 'New chat';
 }
 

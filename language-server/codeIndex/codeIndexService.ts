@@ -2,13 +2,15 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IndexProgress } from '../../protocol/lspMethods';
 import type { SymbolLookup } from '../tools';
-import { CodeIndexer, type IndexLimits } from './codeIndexer';
+import { CodeIndexer, type IndexLimits, type SymbolSource } from './codeIndexer';
 import type { IndexedFile } from './symbolTable';
 
 export interface CodeIndexServiceOptions {
   folders: readonly string[];
   storageDir: string;
   wasmDir: string;
+  /** The index worker that parses off the main thread (see indexWorker/); without it, parsing runs in-process. */
+  parser?: SymbolSource;
   /** `hearth.index.enabled`, read whenever the settings may have changed. */
   enabled: () => Promise<boolean>;
   onProgress: (progress: IndexProgress) => void;
@@ -38,7 +40,11 @@ export class CodeIndexService implements SymbolLookup {
     this.applying = this.applying.then(async () => {
       const enabled = this.options.folders.length > 0 && (await this.options.enabled().catch(() => true));
       if (enabled && !this.indexer) {
-        const indexer = new CodeIndexer({ ...this.options, onProgress: (p) => this.progress(p) });
+        const indexer = new CodeIndexer({
+          ...this.options,
+          onProgress: (p) => this.progress(p),
+          onParserCrash: (relative, why) => this.options.log(`Symbol index: ${relative} is indexed without symbols: ${why}.`),
+        });
         this.indexer = indexer;
         void indexer.build().then(() => {
           if (indexer.status.state === 'ready') this.options.log(`Symbol index: ${indexer.status.message ?? 'ready'} Cache: ${indexer.cacheFile}`);

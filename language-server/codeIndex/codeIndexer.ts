@@ -3,9 +3,11 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { looksBinary, openPinnedPath, walkFiles, WorkspaceConfinement, type WorkspaceRoot } from '../tools';
 import type { IndexProgress } from '../../protocol/lspMethods';
+import { IndexWorkerCrashed } from '../indexWorker/indexWorker';
+import type { FileSymbols } from './fileSymbols';
 import { IndexCache } from './indexCache';
 import { isGitignored } from './isGitignored';
-import { languageForPath } from './languageSpecs';
+import { languageForPath, type LanguageSpec } from './languageSpecs';
 import { renderRepoMap, rankFiles, type RankedFile } from './repoMap';
 import { SymbolParser } from './symbolParser';
 import { fileKey, SymbolTable, type DefinitionHit, type IndexedFile, type ReferenceHit } from './symbolTable';
@@ -28,6 +30,14 @@ export const DEFAULT_INDEX_LIMITS: IndexLimits = {
   maxWalkEntries: 1_000_000,
 };
 
+/**
+ * Where a file's symbols come from: the language server's index worker
+ * (indexWorker/), or, by default, a `SymbolParser` on the calling thread.
+ */
+export interface SymbolSource {
+  symbols(spec: LanguageSpec, content: string | Uint8Array, signal?: AbortSignal): Promise<FileSymbols>;
+}
+
 export interface CodeIndexerOptions {
   /** The workspace folders, as the client gave them. */
   folders: readonly string[];
@@ -35,13 +45,20 @@ export interface CodeIndexerOptions {
   storageDir: string;
   /** Where tree-sitter.wasm and the grammars are. */
   wasmDir: string;
+  /** Parses off the caller's thread (the language server passes its IndexWorker); without it, files are parsed in-process. */
+  parser?: SymbolSource;
   limits?: Partial<IndexLimits>;
   onProgress?: (progress: IndexProgress) => void;
+  /** Called when the parser crashed on a file (the server logs it). */
+  onParserCrash?: (relative: string, why: string) => void;
   /** How often the cache is written while a build runs (default 1 s, or four times as long as the last write took). */
   checkpointMs?: number;
 }
 
 class IndexCancelled extends Error {}
+
+/** Files read and waiting for (or in) the parser at once during a build. */
+const FILES_IN_FLIGHT = 4;
 
 /**
  * The symbol index of the workspace folders: builds it (resuming from the
@@ -57,7 +74,10 @@ class IndexCancelled extends Error {}
  */
 export class CodeIndexer {
   readonly table = new SymbolTable();
-  private readonly parser: SymbolParser;
+  private readonly parser: SymbolSource;
+  /** Files whose parse crashed the worker in the current build (the first few, for the message). */
+  private crashed: string[] = [];
+  private crashCount = 0;
   private readonly cache: IndexCache;
   private readonly limits: IndexLimits;
   private roots: Promise<readonly WorkspaceRoot[]> | undefined;
@@ -71,7 +91,7 @@ export class CodeIndexer {
   private ranking: Promise<void> | undefined;
 
   constructor(private readonly options: CodeIndexerOptions) {
-    this.parser = new SymbolParser(options.wasmDir);
+    this.parser = options.parser ?? inProcessParser(options.wasmDir);
     this.cache = new IndexCache(options.storageDir, options.folders);
     this.limits = { ...DEFAULT_INDEX_LIMITS, ...options.limits };
   }
@@ -182,7 +202,7 @@ export class CodeIndexer {
       if (!previous || Buffer.byteLength(text) > this.limits.maxFileBytes) return;
       const spec = languageForPath(relative)!;
       // mtime -1: the next build reads the file from disk again, since the saved content may differ from this buffer.
-      this.table.set({ ...previous, mtimeMs: -1, hash: sha1(text), symbols: await this.parser.parse(spec, text) });
+      this.table.set({ ...previous, mtimeMs: -1, hash: sha1(text), symbols: await this.parseOrSkip(spec, text, relative) });
     } else {
       if (await isGitignored(root.realPath, relative)) {
         this.table.delete(key);
@@ -206,6 +226,8 @@ export class CodeIndexer {
       if (!this.table.get(key)) this.table.set(record);
     }
     this.setProgress({ state: 'indexing', done: 0, total: 0, files: this.table.size, parsed: 0, reused: 0, skipped: 0 }, true);
+    this.crashed = [];
+    this.crashCount = 0;
 
     const candidates: { root: WorkspaceRoot; relative: string }[] = [];
     let truncated = false;
@@ -231,33 +253,55 @@ export class CodeIndexer {
     this.setProgress({ ...this.progress, total: candidates.length }, true);
     // Only a build that changed something writes the cache again (a restart over an unchanged tree writes nothing).
     let savedVersion = cached.size > 0 ? this.table.version : -1;
+    // A few files are in flight at once: while the worker parses one, this thread reads the next, so the
+    // worker never waits for a read. Each file is still parsed alone, and its result merged here.
+    const inFlight = new Set<Promise<void>>();
+    let failure: { error: unknown } | undefined;
+    const drain = async () => {
+      await Promise.allSettled(inFlight);
+      if (failure) throw failure.error;
+    };
     for (const { root, relative } of candidates) {
-      if (signal.aborted || this.disposed) {
+      if (signal.aborted || this.disposed || failure) {
+        await Promise.allSettled(inFlight);
+        if (failure && !signal.aborted && !this.disposed) throw failure.error;
         if (this.table.version !== savedVersion) await this.cache.save(this.table.all()).catch(() => undefined);
         throw new IndexCancelled();
       }
       const key = fileKey(root.realPath, relative);
       seen.add(key);
-      await this.indexFile(root, relative, cached.get(key), budget);
-      this.progress.done++;
-      this.setProgress(this.progress, false);
+      const file: Promise<void> = this.indexFile(root, relative, cached.get(key), budget, signal)
+        .then(() => {
+          this.progress.done++;
+          this.setProgress(this.progress, false);
+        })
+        .catch((error: unknown) => {
+          failure ??= { error };
+        })
+        .finally(() => inFlight.delete(file));
+      inFlight.add(file);
+      if (inFlight.size >= FILES_IN_FLIGHT) await Promise.race(inFlight);
       // Saving a big index takes a while: never spend more than a fifth of the build on checkpoints.
       if (this.table.version !== savedVersion && performance.now() - lastCheckpoint > Math.max(checkpointMs, 4 * lastSaveMs)) {
+        await drain();
         savedVersion = this.table.version;
         const saveStarted = performance.now();
         await this.cache.save(this.table.all());
         lastCheckpoint = performance.now();
         lastSaveMs = lastCheckpoint - saveStarted;
       }
-      // One file at a time, then let the server answer whatever is waiting.
+      // Let the server answer whatever is waiting before the next file.
       await new Promise<void>((resolve) => setImmediate(resolve));
     }
+    await drain();
     // Files the walk did not list are gone, unless an editor or watcher event indexed them while the build ran.
     for (const key of [...this.table.keys()]) if (!seen.has(key) && !this.updatedDuringBuild.has(key)) this.table.delete(key);
     this.updatedDuringBuild.clear();
     if (this.table.version !== savedVersion) await this.cache.save(this.table.all());
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
-    const notes = [truncated ? `only the first ${this.limits.maxFiles} files were indexed` : '', this.progress.skipped > 0 ? `${this.progress.skipped} skipped (binary, too large or hard-linked)` : '']
+    const crashes = this.crashCount > 0 ? `the parser crashed on ${this.crashCount} (${this.crashed.join(', ')}${this.crashCount > this.crashed.length ? ', …' : ''}), indexed without symbols` : '';
+    const otherSkips = this.progress.skipped - this.crashCount;
+    const notes = [truncated ? `only the first ${this.limits.maxFiles} files were indexed` : '', otherSkips > 0 ? `${otherSkips} skipped (binary, too large or hard-linked)` : '', crashes]
       .filter((s) => s !== '')
       .join('; ');
     this.setProgress({ ...this.progress, state: 'ready', message: `Indexed ${this.table.size} files in ${seconds} s${notes ? ` (${notes})` : ''}.` }, true);
@@ -268,7 +312,7 @@ export class CodeIndexer {
    * content hash) still match, parses it otherwise, and removes it from the
    * index when it can no longer be read safely.
    */
-  private async indexFile(root: WorkspaceRoot, relative: string, previous: IndexedFile | undefined, budget: { bytes: number } | undefined): Promise<void> {
+  private async indexFile(root: WorkspaceRoot, relative: string, previous: IndexedFile | undefined, budget: { bytes: number } | undefined, signal?: AbortSignal): Promise<void> {
     const key = fileKey(root.realPath, relative);
     const spec = languageForPath(relative);
     const skip = () => {
@@ -318,11 +362,32 @@ export class CodeIndexer {
         this.progress.reused++;
         return;
       }
-      const symbols = await this.parser.parse(spec, bytes.toString('utf8'));
+      // The bytes go to the parser (the worker takes their buffer): nothing below reads them again.
+      const crashesBefore = this.crashCount;
+      const symbols = await this.parseOrSkip(spec, bytes, relative, signal);
       this.table.set({ root: root.realPath, relative, size: stat.size, mtimeMs: stat.mtimeMs, hash, symbols });
-      this.progress.parsed++;
+      if (this.crashCount === crashesBefore) this.progress.parsed++;
     } finally {
       await opened.close();
+    }
+  }
+
+  /**
+   * Parses one file; when the parser crashes on it (the worker ran out of
+   * memory, died or hung), the file is kept without symbols, as a parse over
+   * its time budget is, so the next build reuses that record instead of
+   * crashing again on the same content, and the build's message names it.
+   */
+  private async parseOrSkip(spec: LanguageSpec, content: string | Uint8Array, relative: string, signal?: AbortSignal): Promise<FileSymbols> {
+    try {
+      return await this.parser.symbols(spec, content, signal);
+    } catch (e) {
+      if (!(e instanceof IndexWorkerCrashed)) throw e;
+      this.crashCount++;
+      if (this.crashed.length < 3) this.crashed.push(relative);
+      this.progress.skipped++;
+      this.options.onParserCrash?.(relative, e.message);
+      return { language: spec.id, definitions: [], references: '', imports: [] };
     }
   }
 
@@ -401,4 +466,9 @@ export class CodeIndexer {
 
 function sha1(content: string | Uint8Array): string {
   return createHash('sha1').update(content).digest('hex');
+}
+
+function inProcessParser(wasmDir: string): SymbolSource {
+  const parser = new SymbolParser(wasmDir);
+  return { symbols: (spec, content) => parser.parse(spec, typeof content === 'string' ? content : Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8')) };
 }

@@ -4,21 +4,13 @@ import { createFimCompleter, type FimCompleter } from '../../agent-host';
 import type { HearthError } from '../../protocol/chat';
 import { ApplyCodeBlockRequest, CommitMessageRequest, CompletionSetPausedNotification, CompletionStatusNotification, EditGenerateRequest, SUGGESTION_ACCEPTED_COMMAND } from '../../protocol/lspMethods';
 import { toHearthError } from '../chat/chatService';
-import { HEARTH_ERROR_CODE } from '../guarded';
+import { HEARTH_ERROR_CODE, signalOf } from '../guarded';
 import type { HearthServer } from '../hearthServer';
 import { ApplyCodeBlockService } from './applyCodeBlockService';
 import { EditActionService } from './editActionService';
 import { COMPLETION_TRACE_PREFIX, InlineCompletionService, type CompletionTrace } from './inlineCompletionService';
 import { provideCodeActions } from './provideCodeActions';
 import { SuggestionReporter } from './suggestionReporter';
-
-/** An AbortSignal that follows the LSP request's cancellation, so cancelling reaches the model request. */
-function signalOf(token: CancellationToken): AbortSignal {
-  const controller = new AbortController();
-  if (token.isCancellationRequested) controller.abort();
-  else token.onCancellationRequested(() => controller.abort());
-  return controller.signal;
-}
 
 function guarded<P, R>(handler: (params: P, signal: AbortSignal) => Promise<R>): (params: P, token: CancellationToken) => Promise<R | ResponseError<HearthError>> {
   return async (params, token) => {

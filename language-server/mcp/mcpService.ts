@@ -9,6 +9,8 @@ import {
   HearthException,
   McpManager,
   withMcpTools,
+  type McpCompletion,
+  type McpCompletionRequest,
   type McpManagerOptions,
   type McpOAuthHost,
   type McpPrompt,
@@ -21,7 +23,7 @@ import {
 } from '../../agent-host';
 import { resourceMention } from '../../protocol/chat';
 import { templateVariables } from '../../protocol/uriTemplate';
-import type { HearthSettings, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
+import type { HearthSettings, McpLogLevel, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
 import { McpServerRequests, type McpSampler, type RunningCall } from './mcpServerRequests';
 import { McpToolApprovals } from './mcpToolApprovals';
@@ -30,8 +32,14 @@ import { parseMcpServers, type McpConfigProblem, type ParsedMcpServer } from './
 import { mcpJsonSignature, readWorkspaceMcpConfig } from './readWorkspaceMcpConfig';
 
 export interface McpServiceDeps {
-  /** Absolute paths of the workspace folders. */
+  /** Absolute paths of the workspace folders the language server started with (their mcp.json files and trust). */
   roots: readonly string[];
+  /**
+   * The folders open now, which servers are told as their MCP roots; they
+   * change when the user adds or removes a folder (see `foldersChanged`).
+   * Default: `roots`.
+   */
+  folders?(): readonly string[];
   /** The language server's storage (outside the workspace): trust and approvals live there. */
   storagePath: string;
   settings(): Promise<HearthSettings>;
@@ -87,6 +95,7 @@ export class McpService {
   private readonly promptFailures = new Map<string, string>();
   private readonly published = new Map<string, string>();
   private lastTrusted: boolean | undefined;
+  private logLevel: McpLogLevel | undefined;
   private lastSignature: string | undefined;
   private timer?: ReturnType<typeof setInterval>;
   private polling = false;
@@ -125,7 +134,7 @@ export class McpService {
       onPromptsChanged: () => (this.promptList = undefined),
       oauth: deps.oauth,
       clientInfo: { name: 'hearth', version: '0.1.0' },
-      roots: () => deps.roots.map((root) => ({ uri: pathToFileURL(root).href, name: path.basename(root) })),
+      roots: () => (deps.folders?.() ?? deps.roots).map((root) => ({ uri: pathToFileURL(root).href, name: path.basename(root) })),
       onResourceUpdated: (server, uri) => {
         const mention = resourceMention(server, uri);
         this.resourceVersions.set(mention, (this.resourceVersions.get(mention) ?? 0) + 1);
@@ -196,6 +205,20 @@ export class McpService {
       this.promptList = { at: Date.now(), list: this.manager.prompts() };
     }
     return this.promptList.list;
+  }
+
+  /** The workspace folders changed: running servers are told, and their next `roots/list` gets the new folders. */
+  foldersChanged(): void {
+    this.manager.rootsChanged();
+  }
+
+  /**
+   * A server's suggestions for one argument of its prompt or resource
+   * template, while the user fills it in; none when the server does not offer
+   * completions. Throws an Error with a user-facing message.
+   */
+  complete(server: string, request: McpCompletionRequest, signal?: AbortSignal): Promise<McpCompletion> {
+    return this.manager.complete(server, request, signal);
   }
 
   /** One prompt's messages with the user's arguments. Throws an Error with a user-facing message. */
@@ -355,6 +378,12 @@ export class McpService {
     const trusted = this.deps.workspaceTrusted();
     this.lastTrusted = trusted;
     const settings = await this.deps.settings();
+    const logLevel = settings.mcp?.logLevel ?? 'warning';
+    if (logLevel !== this.logLevel) {
+      this.logLevel = logLevel;
+      this.manager.setLogLevel(logLevel);
+      this.deps.editor.log('hearth', logLevel === 'off' ? "MCP servers' log messages are not shown (hearth.mcp.logLevel is off)." : `MCP servers' log messages at ${logLevel} and above are shown (hearth.mcp.logLevel).`);
+    }
     const user = parseMcpServers(settings.mcp?.servers, { source: 'user', workspaceFolder: roots[0], env, defaultCwd: roots[0] ?? os.homedir() });
     const workspace = await readWorkspaceMcpConfig(roots, env);
 

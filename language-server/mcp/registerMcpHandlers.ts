@@ -1,10 +1,11 @@
-import type { Connection } from 'vscode-languageserver/node';
-import { McpListRequest, McpResourcesRequest, McpRestartRequest, McpSignOutRequest } from '../../protocol/lspMethods';
-import { guarded } from '../guarded';
+import type { CancellationToken, Connection } from 'vscode-languageserver/node';
+import { McpCompleteRequest, McpListRequest, McpResourcesRequest, McpRestartRequest, McpSignOutRequest } from '../../protocol/lspMethods';
+import { guarded, signalOf } from '../guarded';
 import type { McpService } from './mcpService';
+import { parseMcpCompleteParams } from './parseMcpCompleteParams';
 import type { TeamMcp } from './teamMcp';
 
-/** `hearth/mcp/list`, `hearth/mcp/restart` and `hearth/mcp/resources` (the developer's and, in remote mode, the team server's): the editor's view of the MCP servers, its one action on them, and their resources for `@`. */
+/** `hearth/mcp/list`, `hearth/mcp/restart`, `hearth/mcp/complete` and `hearth/mcp/resources` (the developer's and, in remote mode, the team server's): the editor's view of the MCP servers, its one action on them, and their resources for `@`. */
 export function registerMcpHandlers(connection: Connection, mcp: McpService, team: TeamMcp): void {
   connection.onRequest(McpListRequest.type, guarded(() => mcp.list()));
   connection.onRequest(McpRestartRequest.type, guarded(({ name }) => mcp.restart(name)));
@@ -17,4 +18,11 @@ export function registerMcpHandlers(connection: Connection, mcp: McpService, tea
     }),
   );
   connection.onRequest(McpSignOutRequest.type, guarded(({ name }) => mcp.signOut(name)));
+  // Cancelled by the editor when the user types on: the server's request is cancelled with it.
+  connection.onRequest(McpCompleteRequest.type, (params, token: CancellationToken) =>
+    guarded(() => {
+      const { server, request } = parseMcpCompleteParams(params);
+      return mcp.complete(server, request, signalOf(token));
+    })(params),
+  );
 }

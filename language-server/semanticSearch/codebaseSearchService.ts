@@ -5,7 +5,7 @@ import type { SemanticIndexProgress } from '../../protocol/lspMethods';
 import { isGitignored } from '../codeIndex/isGitignored';
 import { WorkspaceConfinement, type WorkspaceRoot } from '../tools';
 import { createOllamaEmbedder, EmbeddingUnavailable, reciprocalRankFusion, type Embedder, type Ranked } from '../../agent-host';
-import { DEFAULT_LIMITS, FolderIndex, type IndexLimits } from './folderIndex';
+import { DEFAULT_LIMITS, FolderIndex, type Chunker, type IndexLimits } from './folderIndex';
 
 export interface SemanticSearchConfig {
   enabled: boolean;
@@ -42,6 +42,8 @@ export interface CodebaseSearchServiceOptions {
   debounceMs?: number;
   /** More changed paths than this in one batch (a branch switch) are checked by one full walk instead (default 500). */
   maxIncrementalPaths?: number;
+  /** Chunks files off the main thread (the language server's index worker); without it, in-process. */
+  chunker?: Chunker;
   /** Replaces the Ollama embedder (tests, benchmarks). */
   embedderFor?: (config: SemanticSearchConfig) => Embedder | undefined;
 }
@@ -202,7 +204,9 @@ export class CodebaseSearchService {
       this.confinement = await WorkspaceConfinement.create(this.options.folders);
       const limits = { ...DEFAULT_LIMITS, ...this.options.limits };
       for (const root of this.confinement.roots) {
-        const index = new FolderIndex(root.realPath, this.options.storageDir, this.embedder, limits);
+        const index = new FolderIndex(root.realPath, this.options.storageDir, this.embedder, limits, undefined, this.options.chunker, (rel, why) =>
+          this.options.log?.(`Codebase index: ${rel} is left out: ${why}.`),
+        );
         await index.open();
         if (index.rebuiltBecause) this.options.log?.(`Codebase index of ${root.name} rebuilt: ${index.rebuiltBecause}.`);
         this.indexes.push({ root, index });

@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as fs from 'node:fs/promises';
 import { looksBinary, openPinnedPath, readPinned, walkFiles } from '../tools';
-import { Bm25Index, chunkText, DEFAULT_CHUNK_OPTIONS, EmbeddingUnavailable, IndexStore, isIndexable, pathTerms, searchTerms, topKByDot, type Embedder, type FileRecord, type Ranked } from '../../agent-host';
+import { Bm25Index, chunkText, DEFAULT_CHUNK_OPTIONS, EmbeddingUnavailable, IndexStore, isIndexable, pathTerms, searchTerms, topKByDot, type Embedder, type FileRecord, type Ranked, type TextChunk } from '../../agent-host';
+import { IndexWorkerCrashed } from '../indexWorker/indexWorker';
 
 export interface IndexLimits {
   /** Bigger files are left out (bundles, generated code, data). */
@@ -37,6 +38,16 @@ export interface SyncReport {
 }
 
 export type ProgressSink = (done: number, total: number) => void;
+
+/**
+ * Cuts a file into chunks: the language server's index worker (off the main
+ * thread), or by default `chunkText` on the calling thread. The bytes are
+ * handed over (a worker takes their buffer).
+ */
+export type Chunker = (relativePath: string, content: Uint8Array, maxTokens: number, signal: AbortSignal) => Promise<TextChunk[]>;
+
+const chunkInProcess: Chunker = async (relativePath, content, maxTokens) =>
+  chunkText(relativePath, Buffer.from(content.buffer, content.byteOffset, content.byteLength).toString('utf8'), { maxTokens });
 
 const SNIPPET_CHARS = 240;
 
@@ -73,6 +84,9 @@ export class FolderIndex {
     private readonly limits: IndexLimits = DEFAULT_LIMITS,
     /** Narrows the indexable files further (the benchmark leaves its own labelled questions out). */
     private readonly include: (relativePath: string) => boolean = () => true,
+    private readonly chunker: Chunker = chunkInProcess,
+    /** Told when the chunker crashed on a file, which is then left out (the server logs it). */
+    private readonly onCrash?: (relativePath: string, why: string) => void,
   ) {}
 
   get chunkCount(): number {
@@ -239,7 +253,7 @@ export class FolderIndex {
 
   private async indexFile(rel: string, signal: AbortSignal): Promise<'indexed' | 'skipped' | 'overCap'> {
     const store = this.requireStore();
-    let text: string;
+    let bytes: Uint8Array;
     let stat: { mtimeMs: number; size: number; nlink: number };
     const file = await this.openFile(rel);
     if (!file) return this.forget(rel, 'skipped');
@@ -247,13 +261,20 @@ export class FolderIndex {
       stat = file.stat;
       // A second hard link may be a file outside the workspace under another name.
       if (stat.nlink > 1 || !file.stat.isFile()) return this.forget(rel, 'skipped');
-      const bytes = await readPinned(file);
+      bytes = await readPinned(file);
       if (looksBinary(bytes)) return this.forget(rel, 'skipped');
-      text = bytes.toString('utf8');
     } finally {
       await file.close();
     }
-    const chunks = chunkText(rel, text, { maxTokens: this.limits.maxChunkTokens });
+    let chunks: TextChunk[];
+    try {
+      chunks = await this.chunker(rel, bytes, this.limits.maxChunkTokens, signal);
+    } catch (e) {
+      if (!(e instanceof IndexWorkerCrashed)) throw e;
+      // A hostile file stopped the worker: it stays out of the index, and the next file gets a new worker.
+      this.onCrash?.(rel, e.message);
+      return this.forget(rel, 'skipped');
+    }
     const previous = this.files.get(rel)?.ids.length ?? 0;
     if (this.liveChunks - previous + chunks.length > this.limits.maxChunks) return this.forget(rel, 'overCap');
 

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, type McpSettings, type TeamServerSettings, type ThinkSetting, type CodebaseSearchSettings } from '../../protocol/lspMethods';
+import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, MCP_LOG_LEVELS, type McpLogLevel, type McpSettings, type TeamServerSettings, type ThinkSetting, type CodebaseSearchSettings } from '../../protocol/lspMethods';
 import { SUBAGENT_ROLES, type SubagentRole } from '../../protocol/chat';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
@@ -97,7 +97,12 @@ function toCodebaseSearchSettings(raw: Record<string, unknown>): CodebaseSearchS
 function toMcpSettings(raw: Record<string, unknown>): McpSettings {
   const servers = raw.servers && typeof raw.servers === 'object' && !Array.isArray(raw.servers) ? (raw.servers as McpSettings['servers']) : {};
   const perHour = raw.samplingPerHour;
-  return { servers, ...(typeof perHour === 'number' && Number.isFinite(perHour) && perHour >= 0 ? { samplingPerHour: Math.floor(perHour) } : {}) };
+  const logLevel = raw.logLevel;
+  return {
+    servers,
+    ...(typeof perHour === 'number' && Number.isFinite(perHour) && perHour >= 0 ? { samplingPerHour: Math.floor(perHour) } : {}),
+    ...(logLevel === 'off' || (MCP_LOG_LEVELS as readonly unknown[]).includes(logLevel) ? { logLevel: logLevel as McpLogLevel } : {}),
+  };
 }
 
 function thinkSetting(value: unknown): ThinkSetting | undefined {

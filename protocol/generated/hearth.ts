@@ -47,6 +47,7 @@ import type { RulesFile as _hearth_v1_RulesFile, RulesFile__Output as _hearth_v1
 import type { SampleRequest as _hearth_v1_SampleRequest, SampleRequest__Output as _hearth_v1_SampleRequest__Output } from './hearth/v1/SampleRequest';
 import type { SampleResponse as _hearth_v1_SampleResponse, SampleResponse__Output as _hearth_v1_SampleResponse__Output } from './hearth/v1/SampleResponse';
 import type { StatusEvent as _hearth_v1_StatusEvent, StatusEvent__Output as _hearth_v1_StatusEvent__Output } from './hearth/v1/StatusEvent';
+import type { SubagentAgent as _hearth_v1_SubagentAgent, SubagentAgent__Output as _hearth_v1_SubagentAgent__Output } from './hearth/v1/SubagentAgent';
 import type { SubagentInfo as _hearth_v1_SubagentInfo, SubagentInfo__Output as _hearth_v1_SubagentInfo__Output } from './hearth/v1/SubagentInfo';
 import type { SubagentOptions as _hearth_v1_SubagentOptions, SubagentOptions__Output as _hearth_v1_SubagentOptions__Output } from './hearth/v1/SubagentOptions';
 import type { SubagentOutcome as _hearth_v1_SubagentOutcome, SubagentOutcome__Output as _hearth_v1_SubagentOutcome__Output } from './hearth/v1/SubagentOutcome';
@@ -141,6 +142,7 @@ export interface ProtoGrpcType {
       SampleRequest: MessageTypeDefinition<_hearth_v1_SampleRequest, _hearth_v1_SampleRequest__Output>
       SampleResponse: MessageTypeDefinition<_hearth_v1_SampleResponse, _hearth_v1_SampleResponse__Output>
       StatusEvent: MessageTypeDefinition<_hearth_v1_StatusEvent, _hearth_v1_StatusEvent__Output>
+      SubagentAgent: MessageTypeDefinition<_hearth_v1_SubagentAgent, _hearth_v1_SubagentAgent__Output>
       SubagentInfo: MessageTypeDefinition<_hearth_v1_SubagentInfo, _hearth_v1_SubagentInfo__Output>
       SubagentOptions: MessageTypeDefinition<_hearth_v1_SubagentOptions, _hearth_v1_SubagentOptions__Output>
       SubagentOutcome: MessageTypeDefinition<_hearth_v1_SubagentOutcome, _hearth_v1_SubagentOutcome__Output>

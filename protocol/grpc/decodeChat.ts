@@ -6,7 +6,7 @@
  */
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput, CHAT_MODES, type RulesFile, type WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
-import { AGENT_NAME, type TurnAgent } from '../agents';
+import { AGENT_NAME, type SubagentAgent, type TurnAgent } from '../agents';
 import type { JsonSchema, ToolDefinition } from '../tools';
 import type { ChatClientMessage__Output } from '../generated/hearth/v1/ChatClientMessage';
 import type { ChatMessage__Output } from '../generated/hearth/v1/ChatMessage';
@@ -18,6 +18,7 @@ import type { HearthError__Output } from '../generated/hearth/v1/HearthError';
 import type { ModelInfo__Output } from '../generated/hearth/v1/ModelInfo';
 import type { ToolCall__Output } from '../generated/hearth/v1/ToolCall';
 import type { ToolResult__Output } from '../generated/hearth/v1/ToolResult';
+import type { TurnAgent__Output } from '../generated/hearth/v1/TurnAgent';
 import type { Usage__Output } from '../generated/hearth/v1/Usage';
 import { check, count, finiteNumber, jsonObject, oneOf, ProtocolViolation, text } from './protocolViolation';
 import type { TurnRequest } from './encodeChat';
@@ -50,6 +51,8 @@ export const LIMITS = {
   /** An agent's instructions and tool list; the agent core caps the instructions further (8 KB). */
   agentInstructionsChars: 100_000,
   agentTools: 64,
+  /** Agents a sub-agent can run as; the agent core offers at most 16. */
+  subagentAgents: 32,
   /** Images per message, and the absolute cap on one image's bytes; a team server applies its own, lower cap (limits.max_image_bytes). */
   imagesPerMessage: MAX_IMAGES_PER_MESSAGE,
   imageBytes: 20 * 1024 * 1024,
@@ -165,6 +168,17 @@ function decodeTools(tools: ChatStart__Output['tools'], field: string): ToolDefi
   });
 }
 
+/** An agent from the client (the turn's, or one a sub-agent can run as), validated. */
+function decodeTurnAgent(a: TurnAgent__Output, f: string): TurnAgent {
+  const agent: TurnAgent = {
+    name: text(a.name, `${f}.name`, 64, { nonEmpty: true, pattern: AGENT_NAME }),
+    instructions: text(a.instructions, `${f}.instructions`, LIMITS.agentInstructionsChars),
+    source: oneOf(a.source, `${f}.source`, AGENT_SOURCES),
+  };
+  if (a.tools_restricted === true) agent.tools = count(a.tools, `${f}.tools`, LIMITS.agentTools).map((t, i) => text(t, `${f}.tools[${i}]`, LIMITS.name, { nonEmpty: true }));
+  return agent;
+}
+
 /** The server's view of a validated ChatStart. */
 export function decodeChatStart(start: ChatStart__Output | null | undefined): TurnRequest {
   check(start, 'start', 'is missing');
@@ -194,19 +208,15 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
       turn.subagents = { models };
       if (sub.max_parallel !== undefined) turn.subagents.maxParallel = finiteNumber(sub.max_parallel, 'start.options.subagents.max_parallel', 1, LIMITS.subagentParallel);
       if (sub.max_steps !== undefined) turn.subagents.maxSteps = finiteNumber(sub.max_steps, 'start.options.subagents.max_steps', 1, LIMITS.maxSteps);
+      const agents = count(options.subagent_agents, 'start.options.subagent_agents', LIMITS.subagentAgents).map((a, i): SubagentAgent => {
+        const f = `start.options.subagent_agents[${i}]`;
+        check(a.agent, `${f}.agent`, 'is missing');
+        return { ...decodeTurnAgent(a.agent, `${f}.agent`), description: text(a.description, `${f}.description`, LIMITS.description) };
+      });
+      if (agents.length > 0) turn.subagents.agents = agents;
     }
     if (options.mode !== undefined && options.mode !== '') turn.mode = oneOf(options.mode, 'start.options.mode', CHAT_MODES);
-    if (options.agent) {
-      const a = options.agent;
-      const f = 'start.options.agent';
-      const agent: TurnAgent = {
-        name: text(a.name, `${f}.name`, 64, { nonEmpty: true, pattern: AGENT_NAME }),
-        instructions: text(a.instructions, `${f}.instructions`, LIMITS.agentInstructionsChars),
-        source: oneOf(a.source, `${f}.source`, AGENT_SOURCES),
-      };
-      if (a.tools_restricted === true) agent.tools = count(a.tools, `${f}.tools`, LIMITS.agentTools).map((t, i) => text(t, `${f}.tools[${i}]`, LIMITS.name, { nonEmpty: true }));
-      turn.agent = agent;
-    }
+    if (options.agent) turn.agent = decodeTurnAgent(options.agent, 'start.options.agent');
     const rules = count(options.rules, 'start.options.rules', LIMITS.rulesFiles).map(
       (r, i): RulesFile => ({
         path: text(r.path, `start.options.rules[${i}].path`, 4096, { nonEmpty: true }),

@@ -4,7 +4,7 @@
  */
 import type { AgentEvent, ChatMessage, ContextItem, HearthError, Role, SubagentRole, ThinkValue, TodoItem, ToolCall, ToolResult, Usage, UserInput, ChatMode, RulesFile, WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
-import type { TurnAgent } from '../agents';
+import type { SubagentAgent, TurnAgent } from '../agents';
 import type { ToolDefinition } from '../tools';
 import type { ChatMessage as PbChatMessage } from '../generated/hearth/v1/ChatMessage';
 import type { ImageAttachment as PbImageAttachment } from '../generated/hearth/v1/ImageAttachment';
@@ -70,7 +70,7 @@ export interface TurnRequest {
   think?: ThinkValue;
   continueReply?: boolean;
   /** Sub-agent limits and models as the client asks for them; the server caps the limits. */
-  subagents?: { maxParallel?: number; maxSteps?: number; models?: Partial<Record<SubagentRole, string>> };
+  subagents?: { maxParallel?: number; maxSteps?: number; models?: Partial<Record<SubagentRole, string>>; agents?: SubagentAgent[] };
   /** The plan so far, when the client offers the update_todos tool. */
   todos?: { current: TodoItem[] };
   compactAt?: number;
@@ -83,6 +83,11 @@ export interface TurnRequest {
   /** The agent the client routed the message to (see TurnOptions.agent). */
   agent?: TurnAgent;
   tools: ToolDefinition[];
+}
+
+/** An agent as the proto carries it: `tools_restricted` tells "no list" (every tool) from an empty list (none). */
+function encodeTurnAgent(a: TurnAgent): NonNullable<ChatStart['options']>['agent'] {
+  return { name: a.name, instructions: a.instructions, tools: a.tools ?? [], tools_restricted: a.tools !== undefined, source: a.source };
 }
 
 export function encodeChatStart(turn: TurnRequest): ChatStart {
@@ -99,16 +104,14 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
     options.subagents = { models: Object.fromEntries(Object.entries(sub.models ?? {}).filter(([, m]) => m !== undefined && m !== '')) as Record<string, string> };
     if (sub.maxParallel !== undefined) options.subagents.max_parallel = sub.maxParallel;
     if (sub.maxSteps !== undefined) options.subagents.max_steps = sub.maxSteps;
+    if (sub.agents?.length) options.subagent_agents = sub.agents.map((a) => ({ agent: encodeTurnAgent(a), description: a.description }));
   }
   if (turn.mode !== undefined) options.mode = turn.mode;
   if (turn.rules?.length) options.rules = turn.rules.map((r) => ({ path: r.path, text: r.text, truncated: r.truncated }));
   if (turn.workspaceContext?.length) {
     options.workspace_context = turn.workspaceContext.map((c) => ({ title: c.title, text: c.text, ...(c.maxTokens !== undefined ? { max_tokens: c.maxTokens } : {}) }));
   }
-  if (turn.agent) {
-    const a = turn.agent;
-    options.agent = { name: a.name, instructions: a.instructions, tools: a.tools ?? [], tools_restricted: a.tools !== undefined, source: a.source };
-  }
+  if (turn.agent) options.agent = encodeTurnAgent(turn.agent);
   return {
     history: turn.history.map(encodeChatMessage),
     input: { text: turn.input.text, context: turn.input.context.map(encodeContextItem), images: (turn.input.images ?? []).map(encodeImage) },

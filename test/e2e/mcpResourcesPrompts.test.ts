@@ -3,7 +3,8 @@
  * (@modelcontextprotocol/server-everything, from `hearth.mcp.servers`): the
  * composer's `@` popup offers the server's resources beside files, the
  * picked one becomes a chip, and its content reaches the scripted model when
- * the message is sent; typing `/` lists the server's prompts with their
+ * the message is sent; a resource template's variable is filled in VS
+ * Code's picker (typed value first, the server's suggestions after); typing `/` lists the server's prompts with their
  * arguments, and the prompt's messages (with the user's arguments) are what
  * the model reads while the chat shows what the user typed.
  */
@@ -106,5 +107,26 @@ describe('MCP resources (@) and prompts (/) in a real VS Code (e2e)', function (
     assert.equal(await chat.locator('[data-testid="user-message"]').last().innerText(), '/mcp.everything.args-prompt "San Francisco" California');
     assert.match(await answer.innerText(), /Foggy, as usual\./);
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'mcp-prompt-slash-sent.png') });
+  });
+
+  it('fills a resource template\'s variable in the picker, where the typed value comes first, and attaches that resource', async () => {
+    const chat = await openHearth(vscode.wb.page, 'command');
+    const composer = chat.locator('[data-testid="composer"]');
+    await composer.click();
+    await composer.pressSequentially('Read @dynamic/text');
+    const template = chat.locator('[data-testid="mention-suggestion"][data-path="mcp:everything/demo://resource/dynamic/text/{resourceId}"]');
+    await template.waitFor({ state: 'visible', timeout: 30_000 });
+    await template.click();
+    // VS Code's quick pick, titled with the server; the server's suggestions (completion/complete) join the typed value.
+    const title = vscode.wb.page.locator('.quick-input-widget .quick-input-title');
+    await until(async () => /MCP server “everything” \(1\/1\)/.test(await title.innerText().catch(() => '')), 'the template picker', 30_000);
+    await vscode.wb.page.keyboard.type('12');
+    const first = vscode.wb.page.locator('.quick-input-list .monaco-list-row').first();
+    await until(async () => /12/.test(await first.innerText().catch(() => '')) && /as typed/.test(await first.innerText().catch(() => '')), 'the typed value as the first row', 10_000);
+    await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'mcp-template-picker.png') });
+    await vscode.wb.page.keyboard.press('Enter');
+    await until(async () => (await composer.inputValue()).includes('@mcp:everything/demo://resource/dynamic/text/12 '), 'the expanded mention in the input', 10_000);
+    const chips = chat.locator('[data-testid="context-chips"]');
+    await until(async () => (await chips.innerText()).includes('12'), 'the resource chip');
   });
 });

@@ -9,11 +9,12 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatRetryRequest, ChatSendRequest, SessionGetRequest } from '../../protocol/lspMethods';
+import { ChatRetryRequest, ChatSendRequest, DraftImagesLoadRequest, DraftImagesSaveRequest, SessionDeleteRequest, SessionGetRequest, SessionListRequest } from '../../protocol/lspMethods';
 import type { UserEntry } from '../../protocol/sessions';
 import { DEFAULT_MODELS, GEMMA3_VISION, startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { sampleImage } from '../fixtures/sampleImages';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { until, untilValue } from '../fixtures/until';
 
 const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');
 
@@ -70,6 +71,46 @@ describe('language server: images in chat (integration)', function () {
     await client!.stop();
     await start();
     assert.deepEqual((await userEntries(sent.sessionId)).map((u) => u.images), [[image], undefined]);
+  });
+
+  it('sends images without text (Ollama gets an empty content beside them), and deleting the chat removes their files', async () => {
+    await start();
+    const image = sampleImage('stack-trace.png', [200, 30, 30]);
+    fixture.enqueue({ kind: 'text', text: 'A null pointer in main.' });
+    const sent = await client!.connection.sendRequest(ChatSendRequest.type, { model: GEMMA3_VISION.name, input: { text: '', context: [], images: [image] } });
+    await client!.waitForEvent((e) => e.entryId === sent.assistantEntryId && e.event.type === 'done');
+    const [request] = chats(fixture);
+    assert.deepEqual(request.body.messages.at(-1), { role: 'user', content: '', images: [image.dataBase64] });
+    const listed = await client!.connection.sendRequest(SessionListRequest.type, {});
+    assert.equal(listed.sessions.find((s) => s.id === sent.sessionId)?.title, 'Image: stack-trace.png');
+    const imageFiles = () => fs.readdirSync(path.join(storage, 'images')).filter((n) => /^[0-9a-f]{64}$/.test(n));
+    assert.equal(imageFiles().length, 1);
+
+    assert.deepEqual(await client!.connection.sendRequest(SessionDeleteRequest.type, { sessionId: sent.sessionId }), { deleted: true });
+    await until(() => imageFiles().length === 0, 'the deleted chat’s image file is removed', 15_000);
+  });
+
+  it('keeps an unsent draft’s images across restarts while the draft holds them; the start-up sweep removes them once it lets go', async () => {
+    await start();
+    const draftId = '0d7c2f0e-3b1a-4c5d-8e9f-1a2b3c4d5e6f';
+    const image = sampleImage('draft.png', [10, 200, 10]);
+    const { refs } = await client!.connection.sendRequest(DraftImagesSaveRequest.type, { draftId, keep: [], add: [image] });
+    assert.equal(refs.length, 1);
+    const script = { mimeType: 'image/png' as const, name: 'evil.png', dataBase64: Buffer.from('#!/bin/sh\nrm -rf ~\n').toString('base64') };
+    await assert.rejects(client!.connection.sendRequest(DraftImagesSaveRequest.type, { draftId, keep: refs, add: [script] }), /evil\.png is not a PNG/);
+
+    await client!.stop();
+    await start();
+    const loaded = await client!.connection.sendRequest(DraftImagesLoadRequest.type, { refs });
+    assert.deepEqual(loaded, { images: [{ ...image, sha256: refs[0].sha256 }], missing: [] });
+
+    await client!.connection.sendRequest(DraftImagesSaveRequest.type, { draftId, keep: [], add: [] });
+    await client!.stop();
+    await start();
+    await untilValue(async () => {
+      const again = await client!.connection.sendRequest(DraftImagesLoadRequest.type, { refs });
+      return again.missing.length === 1 ? again : undefined;
+    }, 'the start-up sweep removes the image no draft holds any more', 15_000);
   });
 
   it('refuses a file that is not an image before storing anything', async () => {

@@ -4,7 +4,8 @@
  * offers only its tools; a workspace agent file (Copilot's shape) is routed
  * to by its keyword with its tool names mapped; with routing on `auto` the
  * small model classifies the message (its request is visible at the
- * fixture), and a failing classifier never blocks the message.
+ * fixture), and a failing classifier never blocks the message. A custom
+ * agent can also be started as a sub-agent, and then only reads.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -91,7 +92,7 @@ describe('language server: agents and routing (integration)', function () {
     );
     await start();
     const listed = await client!.connection.sendRequest(AgentsListRequest.type, { query: 'chan' });
-    assert.deepEqual(listed.agents, [{ name: 'changelog-writer', description: 'Keeps CHANGELOG.md up to date', source: 'workspace' }]);
+    assert.deepEqual(listed.agents, [{ name: 'changelog-writer', description: 'Keeps CHANGELOG.md up to date', source: 'workspace', file: '.hearth/agents/Changelog Writer.agent.md' }]);
 
     fixture.enqueue({ kind: 'text', text: 'Done.' });
     const reply = await send('Please add the new flag to the Changelog.');
@@ -170,5 +171,52 @@ describe('language server: agents and routing (integration)', function () {
     const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: result.started!.sessionId });
     const reply = session.entries.find((e): e is AssistantEntry => e.kind === 'assistant')!;
     assert.deepEqual({ reason: reply.route?.reason, detail: reply.route?.detail }, { reason: 'action', detail: '/tests' });
+  });
+
+  it('a custom agent as a sub-agent: the model sees the agents by name in run_subagents, and the named one\'s sub-agent gets its instructions and only the read-only tools its file allows', async () => {
+    fs.mkdirSync(path.join(workspace, 'src'));
+    fs.writeFileSync(path.join(workspace, 'src', 'db.js'), "export const find = (name) => db.query('SELECT * FROM users WHERE name = ' + name);\n");
+    // The user's Claude Code sub-agent: its tools include a command and edits, which a sub-agent never gets.
+    fs.mkdirSync(path.join(home, '.claude', 'agents'), { recursive: true });
+    fs.writeFileSync(
+      path.join(home, '.claude', 'agents', 'security.md'),
+      '---\nname: security\ndescription: Reviews code for injection and unsafe input handling\ntools: Read, Grep, Bash, Edit\n---\nSECURITY-INSTRUCTIONS: cite the line of every finding.\n',
+    );
+    // The repository's Copilot agent is offered too, in a trusted workspace.
+    fs.mkdirSync(path.join(workspace, '.github', 'agents'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.github', 'agents', 'docs.agent.md'), "---\ndescription: 'Answers questions from the docs folder'\n---\nRead docs/ first.\n");
+    const isSecurity = (r: RecordedRequest): boolean => /researcher sub-agent/.test(systemOf(r));
+    // The main agent starts @security; the sub-agent first tries a command (its file lists Bash), then reads the file, then reports.
+    fixture.setResponder((r) => {
+      const last = r.body.messages.at(-1);
+      if (isSecurity(r)) {
+        const results = r.body.messages.filter((m: { role: string }) => m.role === 'tool').length;
+        if (results === 0) return { kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'touch pwned' } }] };
+        if (results === 1) return { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'src/db.js' } }] };
+        return { kind: 'text', text: `src/db.js line 1 builds SQL from input: ${last.content.includes("' + name") ? 'injection' : '?'}.` };
+      }
+      if (last.role === 'tool') return { kind: 'text', text: 'The security review found an injection.' };
+      return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: [{ agent: 'security', task: 'Review src/db.js for injection.' }] } }] };
+    });
+    await start();
+    const reply = await send('Is src/db.js safe?');
+    assert.equal(reply.state, 'done');
+
+    const tool = chats(fixture)[0].body.tools.find((t: { function: { name: string } }) => t.function.name === 'run_subagents');
+    assert.deepEqual(tool.function.parameters.properties.agents.items.properties.agent.enum, ['security', 'docs']);
+    assert.match(tool.function.description, /security \(Reviews code for injection and unsafe input handling\); docs \(Answers questions from the docs folder\)/);
+
+    const sub = chats(fixture).filter(isSecurity);
+    assert.equal(sub.length, 3);
+    assert.match(systemOf(sub[0]), /the agent "security", defined in the user's own agent file/);
+    assert.match(systemOf(sub[0]), /SECURITY-INSTRUCTIONS: cite the line of every finding\./);
+    for (const request of sub) assert.deepEqual(offered(request), ['read_file', 'list_dir', 'grep', 'get_problems']);
+    // The command its file lists (Bash) was refused, never run, and it went on to read the file.
+    assert.equal(lastUser(sub[1]), 'Review src/db.js for injection.');
+    assert.match(sub[1].body.messages.at(-1).content, /run_command/);
+    assert.equal(fs.existsSync(path.join(workspace, 'pwned')), false);
+    assert.match(sub[2].body.messages.at(-1).content, /SELECT \* FROM users/);
+    // The main agent read the report, labelled with the agent it ran as.
+    assert.match(chats(fixture).at(-1)!.body.messages.at(-1).content, /Sub-agent 1: researcher as @security \(stop\)[\s\S]*src\/db\.js line 1 builds SQL from input: injection\./);
   });
 });

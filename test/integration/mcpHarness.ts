@@ -4,6 +4,7 @@
  * the test (trust prompts, tool approvals, status notifications), and the
  * paths of the third-party MCP servers installed from npm.
  */
+import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver-protocol/node';
 import {
@@ -163,6 +164,17 @@ export function killLeftovers(pids: Iterable<number>): void {
         // Already gone.
       }
     }
+  }
+}
+
+/** After a test: stops the language server, kills any MCP server it left behind (a failed test must not), and removes the test's folders. */
+export async function stopAndClean(server: McpTestServer | undefined, dirs: string[]): Promise<void> {
+  const pids = server?.pids ?? new Set<number>();
+  try {
+    await server?.stop();
+  } finally {
+    killLeftovers(pids);
+    for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 

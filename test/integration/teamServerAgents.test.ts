@@ -54,6 +54,34 @@ describe('team server: a routed agent crosses gRPC (integration)', function () {
     assert.match(system, /<agent name="docs">\nDOCS-AGENT: write JSDoc only\.\n<\/agent>/);
   });
 
+  it('agents a sub-agent can run as cross gRPC: the server\'s core offers them by name and runs the named one read-only, with its instructions', async () => {
+    const agent = new RemoteAgent(teamConnection(server.port, pki));
+    const executor = new FakeToolExecutor(() => 'SELECT * FROM users WHERE name = \' + name', BUILTIN_TOOL_LIST);
+    const security = { name: 'security', description: 'Finds injections', instructions: 'SECURITY-RULES: cite lines.', tools: ['read_file', 'grep', 'run_command'], source: 'user' as const };
+    const isSub = (r: RecordedRequest): boolean => /researcher sub-agent/.test(r.body?.messages?.[0]?.content ?? '');
+    const before = chats(fixture).length;
+    fixture.setResponder((r) => {
+      const last = r.body.messages.at(-1);
+      if (isSub(r)) return last.role === 'tool' ? { kind: 'text', text: 'Injection at line 1.' } : { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'db.js' } }] };
+      if (last.role === 'tool') return { kind: 'text', text: 'done' };
+      return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: [{ agent: 'security', task: 'Review db.js' }] } }] };
+    });
+    try {
+      await collect(agent.startTurn([], { text: 'is db.js safe?', context: [] }, { model: MODEL, executor, mode: 'agent', subagents: { agents: [security] } }, new AbortController().signal));
+    } finally {
+      fixture.setResponder(undefined);
+    }
+    const requests = chats(fixture).slice(before);
+    const tool = requests[0].body.tools.find((t: { function: { name: string } }) => t.function.name === 'run_subagents');
+    assert.deepEqual(tool.function.parameters.properties.agents.items.properties.agent.enum, ['security']);
+    const sub = requests.filter(isSub);
+    assert.equal(sub.length, 2);
+    assert.match(sub[0].body.messages[0].content, /<agent name="security">\nSECURITY-RULES: cite lines\.\n<\/agent>/);
+    for (const r of sub) assert.deepEqual(offered(r), ['read_file', 'grep']);
+    assert.deepEqual(executor.calls.map((c) => c.name), ['read_file'], 'the sub-agent\'s read ran on the client');
+    assert.match(requests.at(-1)!.body.messages.at(-1).content, /researcher as @security \(stop\)[\s\S]*Injection at line 1\./);
+  });
+
   describe('a compromised team server', () => {
     let hostile: HostileTeamServer;
     before(async () => {

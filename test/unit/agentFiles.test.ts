@@ -5,10 +5,11 @@
  * agent), keyword rules, and the classifier's answers and failures.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { parseAgentFile } from '../../language-server/agents/agentFile';
+import { MAX_AGENT_FILE_BYTES, parseAgentFile } from '../../language-server/agents/agentFile';
 import { mapAgentTools } from '../../language-server/agents/agentToolNames';
 import { AgentCatalog, type CatalogAgent } from '../../language-server/agents/agentCatalog';
 import { keywordRoute, parseClassifierAnswer, routeMessage } from '../../language-server/agents/agentRouter';
@@ -87,50 +88,102 @@ describe('agent files', () => {
 describe('agent catalog', () => {
   let home: string;
   let root: string;
+  let outside: string;
+  const write = (base: string, rel: string, text: string) => {
+    fs.mkdirSync(path.dirname(path.join(base, rel)), { recursive: true });
+    fs.writeFileSync(path.join(base, rel), text);
+  };
   beforeEach(() => {
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-agent-home-'));
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-agent-ws-'));
+    outside = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-agent-outside-'));
     fs.mkdirSync(path.join(root, '.hearth', 'agents'), { recursive: true });
   });
   afterEach(() => {
-    fs.rmSync(home, { recursive: true, force: true });
-    fs.rmSync(root, { recursive: true, force: true });
+    for (const dir of [home, root, outside]) fs.rmSync(dir, { recursive: true, force: true });
   });
-  const catalog = (trusted: boolean, log: string[] = []) => new AgentCatalog({ userAgentsDir: home, roots: [root], workspaceTrusted: () => trusted, log: (m) => log.push(m) });
+  const catalog = (trusted: boolean, log: string[] = []) => new AgentCatalog({ home, roots: [root], workspaceTrusted: () => trusted, log: (m) => log.push(m) });
+  const byName = async (trusted: boolean, log: string[] = []) => new Map((await catalog(trusted, log).list()).map((a) => [a.name, a]));
 
   it('the user\'s file replaces a built-in role; a repository\'s file cannot replace a role or the user\'s agent; an untrusted workspace has none', async () => {
-    fs.writeFileSync(path.join(home, 'tester.md'), '---\ndescription: my tester\n---\nMY-TESTER');
-    fs.writeFileSync(path.join(home, 'mine.md'), 'MINE');
-    fs.writeFileSync(path.join(root, '.hearth', 'agents', 'reviewer.md'), 'REPO-REVIEWER');
-    fs.writeFileSync(path.join(root, '.hearth', 'agents', 'mine.agent.md'), 'REPO-MINE');
-    fs.writeFileSync(path.join(root, '.hearth', 'agents', 'repo-only.md'), 'REPO-ONLY');
+    write(home, '.hearth/agents/tester.md', '---\ndescription: my tester\n---\nMY-TESTER');
+    write(home, '.hearth/agents/mine.md', 'MINE');
+    write(root, '.hearth/agents/reviewer.md', 'REPO-REVIEWER');
+    write(root, '.hearth/agents/mine.agent.md', 'REPO-MINE');
+    write(root, '.hearth/agents/repo-only.md', 'REPO-ONLY');
     const log: string[] = [];
-    const agents = await catalog(true, log).list();
-    const byName = new Map(agents.map((a) => [a.name, a]));
-    assert.equal(byName.get('tester')?.instructions, 'MY-TESTER');
-    assert.equal(byName.get('tester')?.source, 'user');
-    assert.equal(byName.get('reviewer')?.source, 'builtin');
-    assert.equal(byName.get('mine')?.instructions, 'MINE');
-    assert.equal(byName.get('repo-only')?.source, 'workspace');
-    assert.equal(byName.get('repo-only')?.file, '.hearth/agents/repo-only.md');
+    const agents = await byName(true, log);
+    assert.equal(agents.get('tester')?.instructions, 'MY-TESTER');
+    assert.equal(agents.get('tester')?.source, 'user');
+    assert.equal(agents.get('tester')?.file, '~/.hearth/agents/tester.md');
+    assert.equal(agents.get('reviewer')?.source, 'builtin');
+    assert.equal(agents.get('mine')?.instructions, 'MINE');
+    assert.equal(agents.get('repo-only')?.source, 'workspace');
+    assert.equal(agents.get('repo-only')?.file, '.hearth/agents/repo-only.md');
     assert.equal(log.filter((m) => m.includes('is ignored')).length, 2);
     assert.equal((await catalog(false).list()).some((a) => a.source === 'workspace'), false);
   });
 
-  it('a repository\'s agent file that links outside the workspace is not read', async () => {
-    const outside = path.join(home, 'secret.md');
-    fs.writeFileSync(outside, 'SECRET');
-    fs.symlinkSync(outside, path.join(root, '.hearth', 'agents', 'leak.md'));
-    const agents = await catalog(true).list();
-    assert.equal(agents.some((a) => a.name === 'leak'), false);
+  it('reads Claude Code\'s and Copilot\'s folders: ~/.claude/agents, .github/agents/*.agent.md and .claude/agents, Hearth\'s own folder first', async () => {
+    write(home, '.claude/agents/code-reviewer.md', CLAUDE_FILE);
+    write(home, '.claude/agents/helper.md', '---\nname: helper\n---\nCLAUDE-HELPER');
+    write(home, '.hearth/agents/helper.md', 'HEARTH-HELPER');
+    write(root, '.github/agents/plan.agent.md', COPILOT_FILE);
+    // Copilot's folder holds only `*.agent.md` agents: a README beside them is not one.
+    write(root, '.github/agents/README.md', 'How our agents work');
+    write(root, '.claude/agents/db-expert.md', '---\nname: db-expert\ndescription: Knows the schema\ntools: Read, Grep\n---\nDB-EXPERT');
+    write(root, '.claude/agents/planning-mode.md', '---\nname: planning-mode\n---\nCLAUDE-PLANNING');
+    write(root, '.hearth/agents/db-expert.md', 'HEARTH-DB-EXPERT');
+    const log: string[] = [];
+    const agents = await byName(true, log);
+    assert.deepEqual(
+      { source: agents.get('code-reviewer')?.source, file: agents.get('code-reviewer')?.file, tools: agents.get('code-reviewer')?.tools },
+      { source: 'user', file: '~/.claude/agents/code-reviewer.md', tools: ['read_file', 'list_dir', 'get_problems', 'grep', 'glob', 'run_command'] },
+    );
+    assert.deepEqual({ text: agents.get('helper')?.instructions, file: agents.get('helper')?.file }, { text: 'HEARTH-HELPER', file: '~/.hearth/agents/helper.md' });
+    assert.deepEqual({ source: agents.get('planning-mode')?.source, file: agents.get('planning-mode')?.file }, { source: 'workspace', file: '.github/agents/plan.agent.md' });
+    assert.equal(agents.get('readme'), undefined);
+    assert.deepEqual({ text: agents.get('db-expert')?.instructions, file: agents.get('db-expert')?.file }, { text: 'HEARTH-DB-EXPERT', file: '.hearth/agents/db-expert.md' });
+    assert.ok(log.some((m) => m.includes('.claude/agents/planning-mode.md is ignored: @planning-mode is already defined by .github/agents/plan.agent.md')), log.join('\n'));
+    assert.ok(log.some((m) => m.includes('~/.claude/agents/helper.md is ignored')), log.join('\n'));
+    // The user's Claude agents are theirs in every workspace; the repository's Claude and Copilot agents need trust.
+    const untrusted = await byName(false);
+    assert.equal(untrusted.get('code-reviewer')?.source, 'user');
+    assert.equal(untrusted.has('planning-mode') || untrusted.has('db-expert'), false);
+  });
+
+  it('a hostile repository: links out of the workspace (a file or a whole folder), a huge file, a pipe and role or user names are all ignored, and the rest still load', async () => {
+    write(home, '.hearth/agents/security.md', 'MY-SECURITY');
+    write(outside, 'secret.md', '---\nname: leak\n---\nSECRET');
+    write(outside, 'agents/stolen.md', 'STOLEN');
+    fs.symlinkSync(path.join(outside, 'secret.md'), path.join(root, '.hearth', 'agents', 'leak.md'));
+    fs.mkdirSync(path.join(root, '.claude'), { recursive: true });
+    fs.symlinkSync(path.join(outside, 'agents'), path.join(root, '.claude', 'agents'));
+    write(root, '.github/agents/huge.agent.md', `---\nname: huge\n---\n${'x'.repeat(MAX_AGENT_FILE_BYTES + 1)}`);
+    execFileSync('mkfifo', [path.join(root, '.github', 'agents', 'pipe.agent.md')]);
+    write(root, '.github/agents/role.agent.md', "---\nname: 'Coder '\ntools: ['runCommands']\n---\nREPO-CODER");
+    write(root, '.hearth/agents/security.md', 'REPO-SECURITY');
+    write(root, '.github/agents/fine.agent.md', 'FINE');
+    const log: string[] = [];
+    const agents = await byName(true, log);
+    assert.equal(agents.has('leak') || agents.has('stolen') || agents.has('huge') || agents.has('pipe'), false);
+    assert.equal(agents.get('coder')?.source, 'builtin');
+    assert.equal(agents.get('security')?.instructions, 'MY-SECURITY');
+    assert.equal(agents.get('fine')?.file, '.github/agents/fine.agent.md');
+    const joined = log.join('\n');
+    assert.match(joined, /leak\.md is ignored: it is a link to a file outside the workspace folder/);
+    assert.match(joined, /stolen\.md is ignored: it is a link to a file outside the workspace folder/);
+    assert.match(joined, /huge\.agent\.md is ignored: it is larger than 32 KiB/);
+    assert.match(joined, /role\.agent\.md is ignored: @coder is already one of Hearth's roles/);
+    assert.match(joined, /\.hearth\/agents\/security\.md is ignored: @security is already defined by ~\/\.hearth\/agents\/security\.md/);
   });
 
   it('reads the folders again on every look-up, so a new or edited file applies to the next message', async () => {
     const c = catalog(false);
     assert.equal(await c.get('helper'), undefined);
-    fs.writeFileSync(path.join(home, 'helper.md'), 'v1');
+    write(home, '.claude/agents/helper.md', 'v1');
     assert.equal((await c.get('helper'))?.instructions, 'v1');
-    fs.writeFileSync(path.join(home, 'helper.md'), 'v2');
+    write(home, '.claude/agents/helper.md', 'v2');
     assert.equal((await c.get('helper'))?.instructions, 'v2');
   });
 });

@@ -197,5 +197,46 @@ describe('agent sub-agents', () => {
     assert.equal(parentResult.result.isError, true, 'every sub-agent failed');
     assert.deepEqual(events.at(-1), { type: 'done', reason: 'stop' });
   });
-});
 
+  it('a named agent\'s sub-agent: its instructions, and only tools the turn\'s agent, its own list and read-only all allow; an unknown name is refused', async () => {
+    const agents = [
+      { name: 'security', description: 'Finds injections', instructions: 'SECURITY-RULES', tools: ['read_file', 'grep', 'write_file', 'run_command'], source: 'user' as const },
+      { name: 'Bad Name', description: 'not an agent name', instructions: 'x', source: 'workspace' as const },
+    ];
+    const delegating = (entries: Record<string, string>[]) => (r: RecordedRequest): ScriptedReply => {
+      if (/researcher sub-agent/.test(systemOf(r))) {
+        return lastOf(r).role === 'tool' ? { kind: 'text', text: 'No injection.' } : { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'x.md', content: 'x' } }] };
+      }
+      if (lastOf(r).role === 'tool') return { kind: 'text', text: 'ok' };
+      return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: entries } }] };
+    };
+    const executor = new FakeToolExecutor(() => 'written', WRITE_TOOLS);
+    // The turn's own agent may read and write but not grep: the named agent's grep must not come back.
+    const turnAgent = { name: 'coder', instructions: 'code', tools: ['read_file', 'list_dir', 'write_file', 'run_subagents'], source: 'builtin' as const };
+    const run = () => collect(createAgent({ host: fixture.url }).startTurn([], ask('x'), { model: MODEL, executor, agent: turnAgent, subagents: { agents } }, new AbortController().signal));
+
+    fixture.setResponder(delegating([{ agent: 'nobody', task: 'x' }]));
+    await run();
+    const tool = chats(fixture)[0].body.tools.find((t: { function: { name: string } }) => t.function.name === 'run_subagents');
+    // The bad name is never offered; the enum rejects "nobody" at the schema, before any sub-agent starts.
+    assert.deepEqual(tool.function.parameters.properties.agents.items.properties.agent.enum, ['security']);
+    assert.equal(chats(fixture).filter((r) => /researcher sub-agent/.test(systemOf(r))).length, 0);
+    assert.match(lastOf(chats(fixture)[1]).content, /must be one of "security"/);
+    // With agents offered, `role` may be left out, but an entry needs one or the other; it fails alone, with no model call.
+    fixture.setResponder(delegating([{ task: 'look around' }]));
+    const unnamed = await run();
+    assert.match(only(unnamed, 'agentResult')[0].outcome.summary, /could not start: each sub-agent needs a role or an agent/);
+    assert.equal(chats(fixture).filter((r) => /sub-agent of Hearth/.test(systemOf(r))).length, 0);
+
+    fixture.setResponder(delegating([{ role: 'executor', agent: 'security', task: 'check db.ts' }]));
+    const before = chats(fixture).length;
+    const events = await run();
+    const sub = chats(fixture).slice(before).filter((r) => /researcher sub-agent/.test(systemOf(r)));
+    assert.equal(sub.length, 2, 'an executor role with an agent runs as a read-only researcher');
+    assert.deepEqual(only(events, 'agentSpawn').map((e) => e.agent.role), ['researcher']);
+    assert.match(systemOf(sub[0]), /the agent "security", defined in the user's own agent file[\s\S]*SECURITY-RULES/);
+    for (const r of sub) assert.deepEqual(offered(r), ['read_file'], 'read-only, the turn agent\'s list and the named agent\'s list, intersected');
+    assert.equal(executor.calls.length, 0, 'its write never reached the machine');
+    assert.match(lastOf(chats(fixture).at(-1)!).content, /Sub-agent 1: researcher as @security \(stop\)[\s\S]*No injection\./);
+  });
+});

@@ -80,6 +80,8 @@ describe('chat images: what the model servers receive', () => {
       { type: 'text', text: 'what is this?' },
       { type: 'image_url', image_url: { url: `data:image/png;base64,${image.dataBase64}` } },
     ]);
+    // A message of images alone has no (empty) text part.
+    assert.deepEqual(userContentParts('', [image.dataBase64]), [{ type: 'image_url', image_url: { url: `data:image/png;base64,${image.dataBase64}` } }]);
   });
 
   it('the context budget counts each image as Ollama does (768 tokens, server/prompt.go)', () => {

@@ -21,6 +21,7 @@ const FORBIDDEN: [file: string, specifier: string][] = [
   ['language-server/planted.ts', '../extension/chatController'],
   ['language-server/planted.ts', '../webview/chatApp'],
   ['language-server/planted.ts', '../agent-host/core/toolLoop'],
+  ['language-server/indexWorker/planted.ts', '../../agent-host/search/chunkText'],
   ['language-server/chat/planted.ts', '../../agent-host/server/teamServer'],
   ['agent-host/planted.ts', 'vscode'],
   ['agent-host/planted.ts', '../language-server/tools'],
@@ -47,6 +48,7 @@ const FORBIDDEN: [file: string, specifier: string][] = [
 const ALLOWED: [file: string, specifier: string][] = [
   ['language-server/planted.ts', '../agent-host/index'],
   ['language-server/planted.ts', '../agent-host'],
+  ['language-server/indexWorker/planted.ts', '../../agent-host/textChunks'],
   ['language-server/planted.ts', '../protocol/lspMethods'],
   ['extension/planted.ts', 'vscode'],
   ['extension/planted.ts', '../protocol/webviewMessages'],

@@ -60,6 +60,16 @@ describe('team server protocol mapping', () => {
       () => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: { ...start, options: { subagents: { models: { admin: 'm:1' } } } } }).start),
       /subagents\.models/,
     );
+    // Agents a sub-agent can run as: a list of none (every tool) and an empty list (no tools) stay apart; a bad name is refused.
+    const agents = [
+      { name: 'security', instructions: 'Find injections.', tools: ['read_file'], source: 'user' as const, description: 'Finds injections' },
+      { name: 'docs', instructions: 'Read docs/.', source: 'workspace' as const, description: '' },
+      { name: 'quiet', instructions: 'Think only.', tools: [], source: 'user' as const, description: 'No tools' },
+    ];
+    const named = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: 'm:1', tools: BUILTIN_TOOL_LIST, subagents: { agents } });
+    assert.deepEqual(decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: named }).start).subagents?.agents, agents);
+    const badName = { ...named, options: { ...named.options, subagent_agents: [{ agent: { name: '../admin', instructions: '', source: 'user' }, description: '' }] } };
+    assert.throws(() => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: badName }).start), /subagent_agents\[0\]\.agent\.name/);
     const withPlan = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: 'm:1', tools: BUILTIN_TOOL_LIST, todos: { current: [{ text: 'step', status: 'inProgress' }] } });
     assert.deepEqual(decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: withPlan }).start).todos, { current: [{ text: 'step', status: 'inProgress' }] });
     const events: AgentEvent[] = [

@@ -14,7 +14,7 @@ describe('webview agents', () => {
 
   const agents = [
     { name: 'tester', description: 'Writes and runs tests.', source: 'builtin' as const },
-    { name: 'test-docs', description: 'Docs for tests', source: 'workspace' as const },
+    { name: 'test-docs', description: 'Docs for tests', source: 'workspace' as const, file: '.claude/agents/test-docs.md' },
   ];
 
   it('at the start of a message the @ list leads with the agents; choosing one types @name and attaches nothing', async () => {
@@ -24,7 +24,7 @@ describe('webview agents', () => {
     h.send({ type: 'files', requestId: request.requestId, paths: ['src/test.ts'], agents });
     const suggestions = h.$$('mention-suggestion');
     assert.deepEqual(suggestions.map((s) => s.getAttribute('data-path')), ['agent:tester', 'agent:test-docs', 'src/test.ts']);
-    assert.match(suggestions[1].querySelector('.mention-dir')?.textContent ?? '', /agent from this repository/);
+    assert.match(suggestions[1].querySelector('.mention-dir')?.textContent ?? '', /agent from this repository \(\.claude\/agents\/test-docs\.md\)/);
     keydown(composer, 'Enter');
     assert.equal(composer.value, '@tester ');
     assert.deepEqual(h.$$('context-chip'), []);

@@ -8,7 +8,7 @@
 import assert from 'node:assert/strict';
 import { MAX_IMAGES_PER_MESSAGE } from '../../protocol/chatImages';
 import { sampleImage } from '../fixtures/sampleImages';
-import { click, createHarness, type } from './webviewTestHarness';
+import { click, createHarness, keydown, type } from './webviewTestHarness';
 import type { Harness } from './webviewTestHarness';
 
 describe('webview: images in the composer and the transcript', () => {
@@ -56,6 +56,20 @@ describe('webview: images in the composer and the transcript', () => {
     click(h.$('send')!);
     h.send({ type: 'sendFailed', error: { code: 'ollamaUnreachable', message: 'Cannot reach Ollama.', retryable: true } });
     assert.deepEqual(h.$$('image-chip').map((c) => c.textContent), ['diagram.png']);
+  });
+
+  it('images alone can be sent (Enter with an empty input), and the sent message shows only them; an empty input without images sends nothing', () => {
+    const composer = h.$('composer') as HTMLTextAreaElement;
+    keydown(composer, 'Enter');
+    assert.equal(h.api.of('send').length, 0);
+    const image = sampleImage('error-dialog.png');
+    h.send({ type: 'imagesPicked', images: [image], problems: [] });
+    keydown(composer, 'Enter');
+    assert.deepEqual(h.api.of('send').map((m) => [m.text, m.images]), [['', [image]]]);
+    h.send({ type: 'turnStarted', sessionId: 's1', userEntryId: 'u1', assistantEntryId: 'a1', retry: false });
+    const message = h.$$('user-message')[0];
+    assert.equal(message.querySelectorAll('[data-testid="user-image"]').length, 1);
+    assert.equal(message.querySelector('.user-text'), null, 'no empty text line');
   });
 
   it('a chat loaded from history shows the images of its messages', () => {

@@ -5,6 +5,7 @@ import type { TodoPlan as _hearth_v1_TodoPlan, TodoPlan__Output as _hearth_v1_To
 import type { WorkspaceContextSection as _hearth_v1_WorkspaceContextSection, WorkspaceContextSection__Output as _hearth_v1_WorkspaceContextSection__Output } from '../../hearth/v1/WorkspaceContextSection';
 import type { RulesFile as _hearth_v1_RulesFile, RulesFile__Output as _hearth_v1_RulesFile__Output } from '../../hearth/v1/RulesFile';
 import type { TurnAgent as _hearth_v1_TurnAgent, TurnAgent__Output as _hearth_v1_TurnAgent__Output } from '../../hearth/v1/TurnAgent';
+import type { SubagentAgent as _hearth_v1_SubagentAgent, SubagentAgent__Output as _hearth_v1_SubagentAgent__Output } from '../../hearth/v1/SubagentAgent';
 
 export interface TurnOptions {
   'system_prompt'?: (string);
@@ -65,6 +66,12 @@ export interface TurnOptions {
    * them. Absent: Hearth itself.
    */
   'agent'?: (_hearth_v1_TurnAgent | null);
+  /**
+   * Agents the model may start as sub-agents by name (run_subagents'
+   * `agent`), from the developer's agent files. Read only with `subagents`;
+   * the server's core runs them read-only and never widens a tool list.
+   */
+  'subagent_agents'?: (_hearth_v1_SubagentAgent)[];
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";
@@ -136,6 +143,12 @@ export interface TurnOptions__Output {
    * them. Absent: Hearth itself.
    */
   'agent'?: (_hearth_v1_TurnAgent__Output | null);
+  /**
+   * Agents the model may start as sub-agents by name (run_subagents'
+   * `agent`), from the developer's agent files. Read only with `subagents`;
+   * the server's core runs them read-only and never widens a tool list.
+   */
+  'subagent_agents': (_hearth_v1_SubagentAgent__Output)[];
   '_max_steps'?: "max_steps";
   '_tool_timeout_ms'?: "tool_timeout_ms";
   '_temperature'?: "temperature";

@@ -1,0 +1,1 @@
+export { DEFAULT_WORKER_LIMITS, IndexWorker, IndexWorkerCrashed, IndexWorkerUnavailable, type IndexWorkerOptions } from './indexWorker';
