@@ -9,7 +9,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, runCommand, until } from './support/workbench';
+import { openHearth, until, untilMcpServerRuns } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const EVERYTHING = path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist', 'index.js');
@@ -39,14 +39,7 @@ describe('MCP servers from .vscode/mcp.json in a real VS Code (e2e)', function (
     await dialog.getByRole('button', { name: 'Start Server' }).click();
 
     // The server's tools appear in Hearth's MCP list once it is running.
-    await until(async () => {
-      await runCommand(vscode.wb.page, 'Hearth: List MCP Servers');
-      const rows = vscode.wb.page.locator('.quick-input-list .monaco-list-row');
-      await rows.first().waitFor({ timeout: 10_000 });
-      const text = (await rows.allInnerTexts()).join('\n');
-      await vscode.wb.page.keyboard.press('Escape');
-      return /everything/.test(text) && /\d+ tools?/.test(text);
-    }, 'the MCP server to be running with its tools', 60_000, 1000);
+    await untilMcpServerRuns(vscode.wb.page, 'everything');
 
     fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'everything.echo', arguments: { message: 'hello from the e2e test' } }] },

@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, runCommand, until } from './support/workbench';
+import { openHearth, until, untilMcpServerRuns } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const EVERYTHING_DIR = path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist');
@@ -47,14 +47,7 @@ describe('MCP resources (@) and prompts (/) in a real VS Code (e2e)', function (
   it('attaches a resource from the @ popup, and its content reaches the model', async () => {
     const chat = await openHearth(vscode.wb.page);
     // The user's server starts without a prompt; it is listed once it runs.
-    await until(async () => {
-      await runCommand(vscode.wb.page, 'Hearth: List MCP Servers');
-      const rows = vscode.wb.page.locator('.quick-input-list .monaco-list-row');
-      await rows.first().waitFor({ timeout: 10_000 });
-      const text = (await rows.allInnerTexts()).join('\n');
-      await vscode.wb.page.keyboard.press('Escape');
-      return /everything/.test(text) && /\d+ tools?/.test(text);
-    }, 'the MCP server to be running with its tools', 60_000, 1000);
+    await untilMcpServerRuns(vscode.wb.page, 'everything');
 
     const composer = chat.locator('[data-testid="composer"]');
     await composer.click();

@@ -15,15 +15,13 @@ import type { AssistantEntry } from '../../protocol/sessions';
 import { pathToFileURL } from 'node:url';
 import { AgentsListRequest, ChatCommandRequest, ChatRetryRequest, ChatSendRequest, EditGenerateRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import { CompletionTestEditor } from './completionTestEditor';
-import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { chatRequests, offeredTools, startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 
 const MODEL = 'qwen2.5-coder:7b';
 const SMALL = 'llama3.2:3b';
 const READ_ONLY = ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search'];
 
-const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');
-const offered = (r: RecordedRequest): string[] => (r.body.tools ?? []).map((t: { function: { name: string } }) => t.function.name);
 const systemOf = (r: RecordedRequest): string => r.body.messages[0].content;
 const lastUser = (r: RecordedRequest): string => [...r.body.messages].reverse().find((m: { role: string }) => m.role === 'user').content;
 
@@ -72,11 +70,11 @@ describe('language server: agents and routing (integration)', function () {
     await start({ roleModels: { reviewer: SMALL } });
     fixture.enqueue({ kind: 'text', text: 'Looks fine.' });
     const reply = await send('@reviewer is parse.ts safe?');
-    const [request] = chats(fixture);
+    const [request] = chatRequests(fixture);
     assert.equal(request.body.model, SMALL);
     assert.match(systemOf(request), /built-in "reviewer" role/);
     assert.match(systemOf(request), /Look for bugs, unhandled errors/);
-    assert.deepEqual(offered(request), READ_ONLY);
+    assert.deepEqual(offeredTools(request), READ_ONLY);
     assert.equal(lastUser(request), 'is parse.ts safe?');
     assert.deepEqual(
       { agent: reply.route?.agent, reason: reply.route?.reason, source: reply.route?.source, model: reply.model },
@@ -96,10 +94,10 @@ describe('language server: agents and routing (integration)', function () {
 
     fixture.enqueue({ kind: 'text', text: 'Done.' });
     const reply = await send('Please add the new flag to the Changelog.');
-    const [request] = chats(fixture);
+    const [request] = chatRequests(fixture);
     assert.match(systemOf(request), /defined in a file of the repository/);
     assert.match(systemOf(request), /Keep a Changelog style/);
-    assert.deepEqual(offered(request), ['read_file', 'list_dir', 'write_file', 'edit_file', 'get_problems']);
+    assert.deepEqual(offeredTools(request), ['read_file', 'list_dir', 'write_file', 'edit_file', 'get_problems']);
     // A repository's agent file cannot choose the model: the chat's model answers, and the chip says so.
     assert.equal(request.body.model, MODEL);
     assert.equal(reply.route?.reason, 'keyword');
@@ -113,7 +111,7 @@ describe('language server: agents and routing (integration)', function () {
     await start({ routing: 'auto', routerModel: SMALL });
     fixture.enqueue({ kind: 'text', text: 'tester - the user wants edge cases checked' }, { kind: 'text', text: 'Here are the tests.' });
     const reply = await send('make sure parse handles an empty string');
-    const [classifier, turn] = chats(fixture);
+    const [classifier, turn] = chatRequests(fixture);
     assert.equal(classifier.body.model, SMALL);
     assert.match(systemOf(classifier), /You route a message to the best agent/);
     assert.match(systemOf(classifier), /- tester: Writes and runs tests\./);
@@ -130,11 +128,11 @@ describe('language server: agents and routing (integration)', function () {
     const first = await send('hello there');
     fixture.enqueue({ kind: 'text', text: 'astronaut - no idea' }, { kind: 'text', text: 'second answer' });
     const second = await send('and again');
-    const requests = chats(fixture);
+    const requests = chatRequests(fixture);
     assert.equal(requests.length, 4);
     for (const turn of [requests[1], requests[3]]) {
       assert.doesNotMatch(systemOf(turn), /You are working as/);
-      assert.ok(offered(turn).includes('write_file'));
+      assert.ok(offeredTools(turn).includes('write_file'));
     }
     assert.equal(first.route, undefined);
     assert.equal(second.route, undefined);
@@ -152,7 +150,7 @@ describe('language server: agents and routing (integration)', function () {
     const range = { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } };
     const result = await client!.connection.sendRequest(EditGenerateRequest.type, { textDocument: { uri: editor.uri }, range, kind: 'document' });
     assert.deepEqual({ agent: result.agent, model: result.model }, { agent: 'documenter', model: SMALL });
-    const [request] = chats(fixture);
+    const [request] = chatRequests(fixture);
     assert.equal(request.body.model, SMALL);
     assert.match(systemOf(request), /the user's own agent file[\s\S]*USE-TSDOC with @example blocks\./);
     assert.equal(request.body.tools, undefined, 'an action has no tools, whatever the role');
@@ -166,7 +164,7 @@ describe('language server: agents and routing (integration)', function () {
     await client!.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done');
     const retried = await client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: result.started!.sessionId });
     await client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done');
-    const [first, second] = chats(fixture);
+    const [first, second] = chatRequests(fixture);
     for (const request of [first, second]) assert.match(systemOf(request), /built-in "tester" role/);
     const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: result.started!.sessionId });
     const reply = session.entries.find((e): e is AssistantEntry => e.kind === 'assistant')!;
@@ -202,21 +200,21 @@ describe('language server: agents and routing (integration)', function () {
     const reply = await send('Is src/db.js safe?');
     assert.equal(reply.state, 'done');
 
-    const tool = chats(fixture)[0].body.tools.find((t: { function: { name: string } }) => t.function.name === 'run_subagents');
+    const tool = chatRequests(fixture)[0].body.tools.find((t: { function: { name: string } }) => t.function.name === 'run_subagents');
     assert.deepEqual(tool.function.parameters.properties.agents.items.properties.agent.enum, ['security', 'docs']);
     assert.match(tool.function.description, /security \(Reviews code for injection and unsafe input handling\); docs \(Answers questions from the docs folder\)/);
 
-    const sub = chats(fixture).filter(isSecurity);
+    const sub = chatRequests(fixture).filter(isSecurity);
     assert.equal(sub.length, 3);
     assert.match(systemOf(sub[0]), /the agent "security", defined in the user's own agent file/);
     assert.match(systemOf(sub[0]), /SECURITY-INSTRUCTIONS: cite the line of every finding\./);
-    for (const request of sub) assert.deepEqual(offered(request), ['read_file', 'list_dir', 'grep', 'get_problems']);
+    for (const request of sub) assert.deepEqual(offeredTools(request), ['read_file', 'list_dir', 'grep', 'get_problems']);
     // The command its file lists (Bash) was refused, never run, and it went on to read the file.
     assert.equal(lastUser(sub[1]), 'Review src/db.js for injection.');
     assert.match(sub[1].body.messages.at(-1).content, /run_command/);
     assert.equal(fs.existsSync(path.join(workspace, 'pwned')), false);
     assert.match(sub[2].body.messages.at(-1).content, /SELECT \* FROM users/);
     // The main agent read the report, labelled with the agent it ran as.
-    assert.match(chats(fixture).at(-1)!.body.messages.at(-1).content, /Sub-agent 1: researcher as @security \(stop\)[\s\S]*src\/db\.js line 1 builds SQL from input: injection\./);
+    assert.match(chatRequests(fixture).at(-1)!.body.messages.at(-1).content, /Sub-agent 1: researcher as @security \(stop\)[\s\S]*src\/db\.js line 1 builds SQL from input: injection\./);
   });
 });

@@ -20,7 +20,7 @@ import {
   SessionGetRequest,
   WorkspaceTrustNotification,
 } from '../../protocol/lspMethods';
-import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { chatRequests, offeredTools, startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -29,8 +29,6 @@ const CORE_TOOLS = ['run_subagents', 'update_todos'];
 const ALL_TOOLS = ['read_file', 'list_dir', 'glob', 'grep', 'write_file', 'edit_file', 'run_command', 'get_problems', 'find_symbol', 'codebase_search', ...CORE_TOOLS];
 const READ_ONLY = ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search', ...CORE_TOOLS];
 
-const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');
-const offered = (r: RecordedRequest): string[] => (r.body.tools ?? []).map((t: { function: { name: string } }) => t.function.name);
 const systemOf = (r: RecordedRequest): string => r.body.messages[0].content;
 
 describe('language server: chat modes and rules files (integration)', function () {
@@ -79,14 +77,14 @@ describe('language server: chat modes and rules files (integration)', function (
     const first = await send('explain', { mode: 'ask' });
     await send('plan it', { sessionId: first.sessionId, mode: 'plan' });
     await send('do it', { sessionId: first.sessionId, mode: 'agent' });
-    assert.deepEqual(chats(fixture).map(offered), [READ_ONLY, READ_ONLY, ALL_TOOLS]);
-    assert.match(systemOf(chats(fixture)[1]), /Plan mode/);
+    assert.deepEqual(chatRequests(fixture).map(offeredTools), [READ_ONLY, READ_ONLY, ALL_TOOLS]);
+    assert.match(systemOf(chatRequests(fixture)[1]), /Plan mode/);
 
     // The header's switch stores the mode without a message; a retry then runs in it.
     await client!.connection.sendRequest(SessionConfigureRequest.type, { sessionId: first.sessionId, mode: 'plan' });
     const retried = await client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: first.sessionId });
     await client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done');
-    assert.deepEqual(offered(chats(fixture)[3]), READ_ONLY);
+    assert.deepEqual(offeredTools(chatRequests(fixture)[3]), READ_ONLY);
 
     await client!.stop();
     client = undefined;
@@ -114,23 +112,23 @@ describe('language server: chat modes and rules files (integration)', function (
     await start();
     fixture.enqueue({ kind: 'text', text: 'a' }, { kind: 'text', text: 'b' }, { kind: 'text', text: 'c' }, { kind: 'text', text: 'd' });
     const first = await send('hi', { mode: 'agent' });
-    assert.equal(chats(fixture)[0].body.model, MODEL, 'no pick yet: the setting');
+    assert.equal(chatRequests(fixture)[0].body.model, MODEL, 'no pick yet: the setting');
 
     // The user switches to Plan and picks another model in this chat.
     await client!.connection.sendRequest(SessionConfigureRequest.type, { sessionId: first.sessionId, mode: 'plan', model: OTHER });
     assert.deepEqual(await client!.connection.sendRequest(ChatModelRequest.type, { sessionId: first.sessionId }), { model: OTHER });
     await send('plan it', { sessionId: first.sessionId, mode: 'plan' });
-    assert.equal(chats(fixture)[1].body.model, OTHER);
+    assert.equal(chatRequests(fixture)[1].body.model, OTHER);
 
     // Back in Agent mode the chat's Agent model (none picked: the setting) is used, not Plan's.
     assert.deepEqual(await client!.connection.sendRequest(ChatModelRequest.type, { sessionId: first.sessionId, mode: 'agent' }), { model: MODEL });
     await send('do it', { sessionId: first.sessionId, mode: 'agent' });
-    assert.equal(chats(fixture)[2].body.model, MODEL);
+    assert.equal(chatRequests(fixture)[2].body.model, MODEL);
 
     // A new chat in Plan mode starts with the model remembered for Plan (the editor's workspace memory).
     assert.deepEqual(await client!.connection.sendRequest(ChatModelRequest.type, { mode: 'plan', rememberedModel: OTHER }), { model: OTHER });
     await send('new plan', { mode: 'plan', rememberedModel: OTHER });
-    assert.equal(chats(fixture)[3].body.model, OTHER);
+    assert.equal(chatRequests(fixture)[3].body.model, OTHER);
 
     const stored = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: first.sessionId });
     assert.deepEqual(stored.summary.models, { plan: OTHER }, 'the pick is stored with the chat, for its mode');
@@ -142,7 +140,7 @@ describe('language server: chat modes and rules files (integration)', function (
       client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'hi', context: [] }, mode: 'yolo' as ChatMode }),
       /Unknown chat mode "yolo"/,
     );
-    assert.equal(chats(fixture).length, 0);
+    assert.equal(chatRequests(fixture).length, 0);
   });
 
   describe('rules files', () => {
@@ -162,7 +160,7 @@ describe('language server: chat modes and rules files (integration)', function (
       await start();
       fixture.enqueue({ kind: 'text', text: 'ok' }, { kind: 'text', text: 'ok' });
       await send('look at x', { mode: 'ask', context: [{ kind: 'mention', path: 'src/deep/x.ts' }] });
-      const deep = systemOf(chats(fixture)[0]);
+      const deep = systemOf(chatRequests(fixture)[0]);
       assert.match(deep, /ROOT-RULE/);
       assert.match(deep, /COPILOT-RULE/);
       assert.match(deep, /DEEP-RULE/, 'the nearest AGENTS.md of src/deep/x.ts');
@@ -172,7 +170,7 @@ describe('language server: chat modes and rules files (integration)', function (
       assert.match(deep, /CLAUDE\.md is longer than 8192 characters/);
 
       await send('look at y', { mode: 'ask', context: [{ kind: 'mention', path: 'src/y.ts' }] });
-      const src = systemOf(chats(fixture)[1]);
+      const src = systemOf(chatRequests(fixture)[1]);
       assert.match(src, /SRC-RULE/);
       assert.doesNotMatch(src, /DEEP-RULE/);
 
@@ -192,14 +190,14 @@ describe('language server: chat modes and rules files (integration)', function (
       await start();
       fixture.enqueue({ kind: 'text', text: 'ok' }, { kind: 'text', text: 'ok' }, { kind: 'text', text: 'ok' });
       const first = await send('hi', { disabledRules: ['AGENTS.md'] });
-      assert.doesNotMatch(systemOf(chats(fixture)[0]), /ROOT-RULE/);
-      assert.match(systemOf(chats(fixture)[0]), /COPILOT-RULE/);
+      assert.doesNotMatch(systemOf(chatRequests(fixture)[0]), /ROOT-RULE/);
+      assert.match(systemOf(chatRequests(fixture)[0]), /COPILOT-RULE/);
       await send('again', { sessionId: first.sessionId });
-      assert.doesNotMatch(systemOf(chats(fixture)[1]), /ROOT-RULE/, 'the choice is stored with the chat');
+      assert.doesNotMatch(systemOf(chatRequests(fixture)[1]), /ROOT-RULE/, 'the choice is stored with the chat');
       const listed = await client!.connection.sendRequest(RulesListRequest.type, { sessionId: first.sessionId, paths: [] });
       assert.equal(listed.rules.find((r) => r.path === 'AGENTS.md')?.enabled, false);
       await send('new chat');
-      assert.match(systemOf(chats(fixture)[2]), /ROOT-RULE/, 'another chat still has it');
+      assert.match(systemOf(chatRequests(fixture)[2]), /ROOT-RULE/, 'another chat still has it');
     });
 
     it('a rules file that is a symlink out of the workspace is not read', async () => {
@@ -211,8 +209,8 @@ describe('language server: chat modes and rules files (integration)', function (
         await start();
         fixture.enqueue({ kind: 'text', text: 'ok' });
         await send('hi');
-        assert.doesNotMatch(systemOf(chats(fixture)[0]), /OUTSIDE-SECRET/);
-        assert.match(systemOf(chats(fixture)[0]), /COPILOT-RULE/);
+        assert.doesNotMatch(systemOf(chatRequests(fixture)[0]), /OUTSIDE-SECRET/);
+        assert.match(systemOf(chatRequests(fixture)[0]), /COPILOT-RULE/);
       } finally {
         fs.rmSync(outside, { recursive: true, force: true });
       }

@@ -11,56 +11,39 @@ import type { AgentEvent } from '../../protocol/chat';
 import type { TurnAgent } from '../../protocol/agents';
 import { BUILTIN_TOOL_LIST } from '../../protocol/tools';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
-import type { TeamServer } from '../../agent-host/server/teamServer';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { startHostileTeamServer, type HostileTeamServer } from '../fixtures/hostileTeamServer';
-import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
-import { collect, makePki, remoteConfig, startTestServer, teamConnection, type TestPki } from './teamServerHarness';
+import { chatRequests, offeredTools, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { collect, teamConnection, useScriptedTeamServer } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
-const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');
-const offered = (r: RecordedRequest): string[] => (r.body.tools ?? []).map((t: { function: { name: string } }) => t.function.name);
 const DOCS_AGENT: TurnAgent = { name: 'docs', instructions: 'DOCS-AGENT: write JSDoc only.', tools: ['read_file', 'grep', 'edit_file', 'run_command'], source: 'workspace' };
 
 describe('team server: a routed agent crosses gRPC (integration)', function () {
   this.timeout(30_000);
-  let pki: TestPki;
-  let fixture: OllamaFixture;
-  let server: TeamServer;
-
-  before(async () => {
-    pki = makePki();
-    fixture = await startOllamaFixture();
-    ({ server } = await startTestServer(remoteConfig(pki, fixture.url)));
-  });
-
-  after(async () => {
-    await server?.shutdown(200);
-    await fixture?.close();
-    pki?.cleanup();
-  });
+  const suite = useScriptedTeamServer();
 
   it('the agent\'s instructions reach the server\'s system prompt and its tools narrow the mode\'s (Ask mode: its read-only ones only)', async () => {
-    const agent = new RemoteAgent(teamConnection(server.port, pki));
+    const agent = new RemoteAgent(teamConnection(suite.server.port, suite.pki));
     const executor = new FakeToolExecutor(() => 'ok', BUILTIN_TOOL_LIST);
-    fixture.enqueue({ kind: 'text', text: 'agent mode' }, { kind: 'text', text: 'ask mode' });
+    suite.fixture.enqueue({ kind: 'text', text: 'agent mode' }, { kind: 'text', text: 'ask mode' });
     await collect(agent.startTurn([], { text: 'document it', context: [] }, { model: MODEL, executor, mode: 'agent', agent: DOCS_AGENT }, new AbortController().signal));
     await collect(agent.startTurn([], { text: 'document it', context: [] }, { model: MODEL, executor, mode: 'ask', agent: DOCS_AGENT }, new AbortController().signal));
-    const [agentTurn, askTurn] = chats(fixture).slice(-2);
-    assert.deepEqual(offered(agentTurn), ['read_file', 'grep', 'edit_file', 'run_command']);
-    assert.deepEqual(offered(askTurn), ['read_file', 'grep']);
+    const [agentTurn, askTurn] = chatRequests(suite.fixture).slice(-2);
+    assert.deepEqual(offeredTools(agentTurn), ['read_file', 'grep', 'edit_file', 'run_command']);
+    assert.deepEqual(offeredTools(askTurn), ['read_file', 'grep']);
     const system: string = agentTurn.body.messages[0].content;
     assert.match(system, /defined in a file of the repository/);
     assert.match(system, /<agent name="docs">\nDOCS-AGENT: write JSDoc only\.\n<\/agent>/);
   });
 
   it('agents a sub-agent can run as cross gRPC: the server\'s core offers them by name and runs the named one read-only, with its instructions', async () => {
-    const agent = new RemoteAgent(teamConnection(server.port, pki));
+    const agent = new RemoteAgent(teamConnection(suite.server.port, suite.pki));
     const executor = new FakeToolExecutor(() => 'SELECT * FROM users WHERE name = \' + name', BUILTIN_TOOL_LIST);
     const security = { name: 'security', description: 'Finds injections', instructions: 'SECURITY-RULES: cite lines.', tools: ['read_file', 'grep', 'run_command'], source: 'user' as const };
     const isSub = (r: RecordedRequest): boolean => /researcher sub-agent/.test(r.body?.messages?.[0]?.content ?? '');
-    const before = chats(fixture).length;
-    fixture.setResponder((r) => {
+    const before = chatRequests(suite.fixture).length;
+    suite.fixture.setResponder((r) => {
       const last = r.body.messages.at(-1);
       if (isSub(r)) return last.role === 'tool' ? { kind: 'text', text: 'Injection at line 1.' } : { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'db.js' } }] };
       if (last.role === 'tool') return { kind: 'text', text: 'done' };
@@ -69,15 +52,15 @@ describe('team server: a routed agent crosses gRPC (integration)', function () {
     try {
       await collect(agent.startTurn([], { text: 'is db.js safe?', context: [] }, { model: MODEL, executor, mode: 'agent', subagents: { agents: [security] } }, new AbortController().signal));
     } finally {
-      fixture.setResponder(undefined);
+      suite.fixture.setResponder(undefined);
     }
-    const requests = chats(fixture).slice(before);
+    const requests = chatRequests(suite.fixture).slice(before);
     const tool = requests[0].body.tools.find((t: { function: { name: string } }) => t.function.name === 'run_subagents');
     assert.deepEqual(tool.function.parameters.properties.agents.items.properties.agent.enum, ['security']);
     const sub = requests.filter(isSub);
     assert.equal(sub.length, 2);
     assert.match(sub[0].body.messages[0].content, /<agent name="security">\nSECURITY-RULES: cite lines\.\n<\/agent>/);
-    for (const r of sub) assert.deepEqual(offered(r), ['read_file', 'grep']);
+    for (const r of sub) assert.deepEqual(offeredTools(r), ['read_file', 'grep']);
     assert.deepEqual(executor.calls.map((c) => c.name), ['read_file'], 'the sub-agent\'s read ran on the client');
     assert.match(requests.at(-1)!.body.messages.at(-1).content, /researcher as @security \(stop\)[\s\S]*Injection at line 1\./);
   });
@@ -85,14 +68,14 @@ describe('team server: a routed agent crosses gRPC (integration)', function () {
   describe('a compromised team server', () => {
     let hostile: HostileTeamServer;
     before(async () => {
-      hostile = await startHostileTeamServer(pki);
+      hostile = await startHostileTeamServer(suite.pki);
     });
     after(async () => {
       await hostile?.close();
     });
 
     it('asking for a tool outside the agent\'s list gets the agent\'s refusal from the client, and nothing runs', async () => {
-      const agent = new RemoteAgent(teamConnection(hostile.port, pki));
+      const agent = new RemoteAgent(teamConnection(hostile.port, suite.pki));
       const executor = new FakeToolExecutor(() => 'done', BUILTIN_TOOL_LIST);
       hostile.script([
         { name: 'write_file', arguments: { path: 'a.txt', content: 'pwned' } },

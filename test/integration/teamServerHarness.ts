@@ -16,6 +16,7 @@ import { startTeamServer, type TeamServer } from '../../agent-host/server/teamSe
 import type { AgentEvent } from '../../protocol/chat';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 
 export interface TestPki {
   dir: string;
@@ -159,4 +160,32 @@ export async function collect(events: AsyncIterable<AgentEvent>): Promise<AgentE
   const out: AgentEvent[] = [];
   for await (const e of events) out.push(e);
   return out;
+}
+
+/** What useScriptedTeamServer gives a suite once its `before` hook ran. */
+export interface ScriptedTeamServer {
+  pki: TestPki;
+  fixture: OllamaFixture;
+  server: TeamServer;
+}
+
+/**
+ * Registers mocha hooks that start, for the whole suite, a scripted Ollama
+ * and a team server in front of it (the default remote configuration with
+ * fresh certificates), and stop both after it. Read the fields inside tests
+ * and hooks only: they are set by the `before` hook.
+ */
+export function useScriptedTeamServer(): ScriptedTeamServer {
+  const suite = {} as ScriptedTeamServer;
+  before(async () => {
+    suite.pki = makePki();
+    suite.fixture = await startOllamaFixture();
+    ({ server: suite.server } = await startTestServer(remoteConfig(suite.pki, suite.fixture.url)));
+  });
+  after(async () => {
+    await suite.server?.shutdown(200);
+    await suite.fixture?.close();
+    suite.pki?.cleanup();
+  });
+  return suite;
 }

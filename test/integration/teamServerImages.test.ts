@@ -10,12 +10,11 @@ import type { AgentEvent } from '../../protocol/chat';
 import type { ChatImage } from '../../protocol/chatImages';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import type { TeamServer } from '../../agent-host/server/teamServer';
-import { DEFAULT_MODELS, GEMMA3_VISION, startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { chatRequests, DEFAULT_MODELS, GEMMA3_VISION, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { sampleImage } from '../fixtures/sampleImages';
 import { collect, makePki, remoteConfig, startTestServer, teamConnection, type TestPki } from './teamServerHarness';
 
 const SERVER_CAP = 4096;
-const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');
 const errorOf = (events: AgentEvent[]) => (events.find((e) => e.type === 'error') as Extract<AgentEvent, { type: 'error' }> | undefined)?.error.message ?? '';
 
 describe('team server: images in chat (integration)', function () {
@@ -47,7 +46,7 @@ describe('team server: images in chat (integration)', function () {
     fixture.enqueue({ kind: 'text', text: 'An orange square.' });
     const events = await turn(GEMMA3_VISION.name, [image], [{ role: 'user', content: 'and this?', images: [earlier] }, { role: 'assistant', content: 'green' }]);
     assert.equal(errorOf(events), '');
-    const request = chats(fixture).at(-1)!;
+    const request = chatRequests(fixture).at(-1)!;
     const last = request.body.messages.length - 1;
     assert.deepEqual(request.images, [
       { messageIndex: last - 2, role: 'user', images: [earlier.dataBase64] },
@@ -56,19 +55,19 @@ describe('team server: images in chat (integration)', function () {
   });
 
   it('a model without vision is refused by the server\'s agent core, naming the model', async () => {
-    const before = chats(fixture).length;
+    const before = chatRequests(fixture).length;
     const events = await turn('llama3.2:3b', [sampleImage()]);
     assert.match(errorOf(events), /llama3\.2:3b cannot see images/);
-    assert.equal(chats(fixture).length, before);
+    assert.equal(chatRequests(fixture).length, before);
   });
 
   it('refuses an image above the server\'s own cap, and a file that is not an image, with a clear message', async () => {
-    const before = chats(fixture).length;
+    const before = chatRequests(fixture).length;
     const big = Buffer.concat([Buffer.from(sampleImage().dataBase64, 'base64'), Buffer.alloc(SERVER_CAP)]);
     const tooBig = await turn(GEMMA3_VISION.name, [{ mimeType: 'image/png', name: 'poster.png', dataBase64: big.toString('base64') }]);
     assert.match(errorOf(tooBig), /The image poster\.png is 5 KB; this team server accepts images of at most 4 KB\. Attach a smaller image/);
     const script = await turn(GEMMA3_VISION.name, [{ mimeType: 'image/png', name: 'payload.png', dataBase64: Buffer.from('#!/bin/sh\nid\n').toString('base64') }]);
     assert.match(errorOf(script), /payload\.png is not a PNG, JPEG, GIF or WebP image/);
-    assert.equal(chats(fixture).length, before, 'nothing reached the model');
+    assert.equal(chatRequests(fixture).length, before, 'nothing reached the model');
   });
 });

@@ -10,48 +10,31 @@ import assert from 'node:assert/strict';
 import type { AgentEvent } from '../../protocol/chat';
 import { BUILTIN_TOOL_LIST } from '../../protocol/tools';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
-import type { TeamServer } from '../../agent-host/server/teamServer';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { startHostileTeamServer, type HostileTeamServer } from '../fixtures/hostileTeamServer';
-import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
-import { collect, makePki, remoteConfig, startTestServer, teamConnection, type TestPki } from './teamServerHarness';
+import { chatRequests, offeredTools } from '../fixtures/ollamaFixture';
+import { collect, teamConnection, useScriptedTeamServer } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
-const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');
-const offered = (r: RecordedRequest): string[] => (r.body.tools ?? []).map((t: { function: { name: string } }) => t.function.name);
 
 describe('team server: chat modes and rules files cross gRPC (integration)', function () {
   this.timeout(30_000);
-  let pki: TestPki;
-  let fixture: OllamaFixture;
-  let server: TeamServer;
-
-  before(async () => {
-    pki = makePki();
-    fixture = await startOllamaFixture();
-    ({ server } = await startTestServer(remoteConfig(pki, fixture.url)));
-  });
-
-  after(async () => {
-    await server?.shutdown(200);
-    await fixture?.close();
-    pki?.cleanup();
-  });
+  const suite = useScriptedTeamServer();
 
   it('Ask mode: the team server offers the model only the read-only tools, and Agent mode all of them', async () => {
-    const agent = new RemoteAgent(teamConnection(server.port, pki));
+    const agent = new RemoteAgent(teamConnection(suite.server.port, suite.pki));
     const executor = new FakeToolExecutor(() => 'ok', BUILTIN_TOOL_LIST);
-    fixture.enqueue({ kind: 'text', text: 'read-only answer' }, { kind: 'text', text: 'agent answer' });
+    suite.fixture.enqueue({ kind: 'text', text: 'read-only answer' }, { kind: 'text', text: 'agent answer' });
     await collect(agent.startTurn([], { text: 'explain', context: [] }, { model: MODEL, executor, mode: 'ask' }, new AbortController().signal));
     await collect(agent.startTurn([], { text: 'do it', context: [] }, { model: MODEL, executor, mode: 'agent' }, new AbortController().signal));
-    const [askTurn, agentTurn] = chats(fixture).slice(-2);
-    assert.deepEqual(offered(askTurn), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search']);
-    assert.deepEqual(offered(agentTurn), BUILTIN_TOOL_LIST.map((t) => t.name));
+    const [askTurn, agentTurn] = chatRequests(suite.fixture).slice(-2);
+    assert.deepEqual(offeredTools(askTurn), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search']);
+    assert.deepEqual(offeredTools(agentTurn), BUILTIN_TOOL_LIST.map((t) => t.name));
   });
 
   it('Plan mode and the rules files reach the system prompt on the team server', async () => {
-    const agent = new RemoteAgent(teamConnection(server.port, pki));
-    fixture.enqueue({ kind: 'text', text: '1. Do it.' });
+    const agent = new RemoteAgent(teamConnection(suite.server.port, suite.pki));
+    suite.fixture.enqueue({ kind: 'text', text: '1. Do it.' });
     await collect(
       agent.startTurn(
         [],
@@ -60,23 +43,23 @@ describe('team server: chat modes and rules files cross gRPC (integration)', fun
         new AbortController().signal,
       ),
     );
-    const system: string = chats(fixture).at(-1)!.body.messages[0].content;
+    const system: string = chatRequests(suite.fixture).at(-1)!.body.messages[0].content;
     assert.match(system, /Plan mode/);
     assert.match(system, /<rules file="AGENTS.md">\nTEAM-RULE: keep functions small\./);
-    assert.deepEqual(offered(chats(fixture).at(-1)!), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search']);
+    assert.deepEqual(offeredTools(chatRequests(suite.fixture).at(-1)!), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search']);
   });
 
   describe('a compromised team server', () => {
     let hostile: HostileTeamServer;
     before(async () => {
-      hostile = await startHostileTeamServer(pki);
+      hostile = await startHostileTeamServer(suite.pki);
     });
     after(async () => {
       await hostile?.close();
     });
 
     it('asking for write_file in Ask mode gets the mode’s refusal from the client, and nothing runs', async () => {
-      const agent = new RemoteAgent(teamConnection(hostile.port, pki));
+      const agent = new RemoteAgent(teamConnection(hostile.port, suite.pki));
       const executor = new FakeToolExecutor(() => 'written', BUILTIN_TOOL_LIST);
       hostile.script([
         { name: 'write_file', arguments: { path: 'a.txt', content: 'pwned' } },

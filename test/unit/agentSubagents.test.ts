@@ -10,17 +10,15 @@ import type { AgentEvent, UserInput } from '../../protocol/chat';
 import { BUILTIN_TOOLS, ToolName } from '../../protocol/tools';
 import { createAgent } from '../../agent-host/index';
 import { FakeToolExecutor, READ_TOOLS } from '../fixtures/fakeToolExecutor';
-import { startOllamaFixture, type OllamaFixture, type RecordedRequest, type ScriptedReply } from '../fixtures/ollamaFixture';
+import { chatRequests, offeredTools, startOllamaFixture, type OllamaFixture, type RecordedRequest, type ScriptedReply } from '../fixtures/ollamaFixture';
 import { collect, only } from '../fixtures/agentEvents';
 
 const MODEL = 'qwen2.5-coder:7b';
 const ask = (text: string): UserInput => ({ text, context: [] });
-const chats = (fixture: OllamaFixture): RecordedRequest[] => fixture.requests.filter((r) => r.path === '/api/chat');
 // Waiters see every request, /api/show included, so these read bodies without a `messages` list too.
 const systemOf = (r: RecordedRequest): string => r.body?.messages?.[0]?.content ?? '';
 const lastOf = (r: RecordedRequest): { role: string; content: string; tool_name?: string } => r.body.messages.at(-1);
 const taskOf = (r: RecordedRequest): string => r.body?.messages?.find((m: { role: string }) => m.role === 'user')?.content ?? '';
-const offered = (r: RecordedRequest): string[] => (r.body.tools ?? []).map((t: { function: { name: string } }) => t.function.name);
 
 const WRITE_TOOLS = [...READ_TOOLS, BUILTIN_TOOLS[ToolName.WriteFile]];
 
@@ -90,7 +88,7 @@ describe('agent sub-agents', () => {
     assert.ok(activity.every((e) => e.event.type !== 'toolCall' || e.event.call.id.startsWith(`${e.agentId}.`)));
 
     // The explorers overlapped: each asked the model before the other had finished its work.
-    const explorerRequests = chats(fixture).filter((r) => /explorer sub-agent/.test(systemOf(r)));
+    const explorerRequests = chatRequests(fixture).filter((r) => /explorer sub-agent/.test(systemOf(r)));
     const firstRound = explorerRequests.filter((r) => lastOf(r).role === 'user');
     assert.equal(firstRound.length, 2);
     const span = (file: string) => {
@@ -101,19 +99,19 @@ describe('agent sub-agents', () => {
     assert.ok(a.start < b.end && b.start < a.end, `both explorers were at work at once (a ${JSON.stringify(a)}, b ${JSON.stringify(b)})`);
     const lastExplorerDone = Math.max(a.end, b.end);
     // The executor started only after both explorers were done.
-    const executorFirst = chats(fixture).find((r) => /executor sub-agent/.test(systemOf(r)))!;
+    const executorFirst = chatRequests(fixture).find((r) => /executor sub-agent/.test(systemOf(r)))!;
     assert.ok(executorFirst.receivedAt >= lastExplorerDone, 'the executor ran after the explorers');
 
     // Each sub-agent had a short context of its own: its role prompt and its task, not the user's conversation.
     assert.ok(firstRound.every((r) => r.body.messages.length === 2 && !JSON.stringify(r.body.messages).includes('map the code')));
-    assert.deepEqual(offered(firstRound[0]).sort(), ['grep', 'list_dir', 'read_file'], 'explorers get the read-only tools only, and cannot nest');
-    assert.deepEqual(offered(executorFirst).sort(), ['grep', 'list_dir', 'read_file', 'write_file']);
+    assert.deepEqual(offeredTools(firstRound[0]).sort(), ['grep', 'list_dir', 'read_file'], 'explorers get the read-only tools only, and cannot nest');
+    assert.deepEqual(offeredTools(executorFirst).sort(), ['grep', 'list_dir', 'read_file', 'write_file']);
 
     // The main agent read every report, in the order it asked for them.
     const results = only(events, 'agentResult');
     assert.equal(results.length, 3);
     assert.ok(results.every((r) => r.outcome.reason === 'stop'));
-    const final = chats(fixture).at(-1)!;
+    const final = chatRequests(fixture).at(-1)!;
     const report = lastOf(final);
     assert.equal(report.tool_name, 'run_subagents');
     assert.match(report.content, /Sub-agent 1: explorer[\s\S]*a\.ts defines aThing[\s\S]*Sub-agent 2: executor[\s\S]*Wrote notes\.md[\s\S]*Sub-agent 3: explorer[\s\S]*b\.ts defines bThing/);
@@ -141,10 +139,10 @@ describe('agent sub-agents', () => {
     const agent = createAgent({ host: fixture.url });
     await collect(agent.startTurn([], ask('x'), { model: MODEL, executor: new FakeToolExecutor(() => ''), subagents: {} }, new AbortController().signal));
     await collect(agent.startTurn([], ask('x'), { model: MODEL, executor: new FakeToolExecutor(() => '') }, new AbortController().signal));
-    const [withSubagents, without] = chats(fixture);
+    const [withSubagents, without] = chatRequests(fixture);
     const tool = withSubagents.body.tools.find((t: { function: { name: string } }) => t.function.name === 'run_subagents');
     assert.deepEqual(tool.function.parameters.properties.agents.items.properties.role.enum, ['explorer', 'researcher']);
-    assert.ok(!offered(without).includes('run_subagents'));
+    assert.ok(!offeredTools(without).includes('run_subagents'));
   });
 
   it('uses the model the caller chose for a role', async () => {
@@ -159,7 +157,7 @@ describe('agent sub-agents', () => {
       ),
     );
     assert.equal(only(events, 'agentSpawn')[0].agent.model, 'qwen2.5-coder:1.5b');
-    assert.ok(chats(fixture).filter((r) => /explorer sub-agent/.test(systemOf(r))).every((r) => r.body.model === 'qwen2.5-coder:1.5b'));
+    assert.ok(chatRequests(fixture).filter((r) => /explorer sub-agent/.test(systemOf(r))).every((r) => r.body.model === 'qwen2.5-coder:1.5b'));
   });
 
   it('Stop ends the whole tree: every model request of every sub-agent is aborted and the turn ends cancelled', async () => {
@@ -174,7 +172,7 @@ describe('agent sub-agents', () => {
     controller.abort();
     await running;
     assert.deepEqual(events.at(-1), { type: 'done', reason: 'cancelled' });
-    const explorers = chats(fixture).filter((r) => /explorer sub-agent/.test(systemOf(r)));
+    const explorers = chatRequests(fixture).filter((r) => /explorer sub-agent/.test(systemOf(r)));
     assert.equal(explorers.length, 2);
     for (const r of explorers) await fixture.waitFor((x) => x.id === r.id && x.outcome === 'aborted', 2000);
     assert.ok(only(events, 'agentResult').every((e) => e.outcome.reason === 'cancelled'));
@@ -217,26 +215,26 @@ describe('agent sub-agents', () => {
 
     fixture.setResponder(delegating([{ agent: 'nobody', task: 'x' }]));
     await run();
-    const tool = chats(fixture)[0].body.tools.find((t: { function: { name: string } }) => t.function.name === 'run_subagents');
+    const tool = chatRequests(fixture)[0].body.tools.find((t: { function: { name: string } }) => t.function.name === 'run_subagents');
     // The bad name is never offered; the enum rejects "nobody" at the schema, before any sub-agent starts.
     assert.deepEqual(tool.function.parameters.properties.agents.items.properties.agent.enum, ['security']);
-    assert.equal(chats(fixture).filter((r) => /researcher sub-agent/.test(systemOf(r))).length, 0);
-    assert.match(lastOf(chats(fixture)[1]).content, /must be one of "security"/);
+    assert.equal(chatRequests(fixture).filter((r) => /researcher sub-agent/.test(systemOf(r))).length, 0);
+    assert.match(lastOf(chatRequests(fixture)[1]).content, /must be one of "security"/);
     // With agents offered, `role` may be left out, but an entry needs one or the other; it fails alone, with no model call.
     fixture.setResponder(delegating([{ task: 'look around' }]));
     const unnamed = await run();
     assert.match(only(unnamed, 'agentResult')[0].outcome.summary, /could not start: each sub-agent needs a role or an agent/);
-    assert.equal(chats(fixture).filter((r) => /sub-agent of Hearth/.test(systemOf(r))).length, 0);
+    assert.equal(chatRequests(fixture).filter((r) => /sub-agent of Hearth/.test(systemOf(r))).length, 0);
 
     fixture.setResponder(delegating([{ role: 'executor', agent: 'security', task: 'check db.ts' }]));
-    const before = chats(fixture).length;
+    const before = chatRequests(fixture).length;
     const events = await run();
-    const sub = chats(fixture).slice(before).filter((r) => /researcher sub-agent/.test(systemOf(r)));
+    const sub = chatRequests(fixture).slice(before).filter((r) => /researcher sub-agent/.test(systemOf(r)));
     assert.equal(sub.length, 2, 'an executor role with an agent runs as a read-only researcher');
     assert.deepEqual(only(events, 'agentSpawn').map((e) => e.agent.role), ['researcher']);
     assert.match(systemOf(sub[0]), /the agent "security", defined in the user's own agent file[\s\S]*SECURITY-RULES/);
-    for (const r of sub) assert.deepEqual(offered(r), ['read_file'], 'read-only, the turn agent\'s list and the named agent\'s list, intersected');
+    for (const r of sub) assert.deepEqual(offeredTools(r), ['read_file'], 'read-only, the turn agent\'s list and the named agent\'s list, intersected');
     assert.equal(executor.calls.length, 0, 'its write never reached the machine');
-    assert.match(lastOf(chats(fixture).at(-1)!).content, /Sub-agent 1: researcher as @security \(stop\)[\s\S]*No injection\./);
+    assert.match(lastOf(chatRequests(fixture).at(-1)!).content, /Sub-agent 1: researcher as @security \(stop\)[\s\S]*No injection\./);
   });
 });

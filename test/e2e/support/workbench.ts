@@ -148,3 +148,24 @@ export async function chooseInFileDialog(page: Page, filePath: string, timeoutMs
     if (Date.now() >= deadline) throw new Error(`The file dialog did not accept ${filePath} within ${timeoutMs} ms; it shows "${await input.inputValue()}".`);
   }
 }
+
+/**
+ * Waits until Hearth: List MCP Servers shows `server` running with its tools,
+ * as a user would check: the command is run again every second until the
+ * list says so (a server starts in the background after the window opens).
+ */
+export async function untilMcpServerRuns(page: Page, server: string, timeoutMs = 60_000): Promise<void> {
+  await until(
+    async () => {
+      await runCommand(page, 'Hearth: List MCP Servers');
+      const rows = page.locator('.quick-input-list .monaco-list-row');
+      await rows.first().waitFor({ timeout: 10_000 });
+      const text = (await rows.allInnerTexts()).join('\n');
+      await page.keyboard.press('Escape');
+      return text.includes(server) && /\d+ tools?/.test(text);
+    },
+    'the MCP server to be running with its tools',
+    timeoutMs,
+    1000,
+  );
+}
