@@ -8,6 +8,7 @@ import type { HearthError } from '../protocol/chat';
 import type { ModelInfo, ProviderConfig } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
 import type { SubagentAgent, TurnAgent } from '../protocol/agents';
+import type { ModelStreamer } from './core/modelStream';
 
 /**
  * Runs tools for the agent. The core never touches the file system or a shell
@@ -180,6 +181,12 @@ export interface AgentConfig {
    * request is scheduled and sent to a backend without an HTTP hop of its own.
    */
   fetch?: typeof fetch;
+  /**
+   * Streams /api/chat and /api/generate replies without `fetch`: the team
+   * server's model router passes its direct transport here, which parses
+   * each reply's lines once, straight from the backend's socket.
+   */
+  stream?: ModelStreamer;
   /**
    * Model servers beside Ollama (`hearth.providers`). A model string
    * `<name>::<model>` runs on the provider of that name; plain names stay

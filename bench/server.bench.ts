@@ -28,7 +28,7 @@
  *
  * Prints one JSON object. Run: npm run bench:server
  * Environment: BENCH_DEVELOPERS ("50,100,500"), BENCH_TOKEN_MS (10),
- * BENCH_BASELINE_REF (a git ref, or "none"), BENCH_FAIRNESS_SECONDS (8),
+ * BENCH_BASELINE_REF (git refs, comma-separated, or "none"), BENCH_FAIRNESS_SECONDS (8),
  * BENCH_CPU_PROFILE_DIR (writes a V8 CPU profile of each server process there),
  * BENCH_ANSWER_TOKENS (40), BENCH_TURNS (200 measured turns at least),
  * BENCH_FLOOR ("0" leaves out the floor: bench/serverFloor.main.ts).
@@ -52,7 +52,8 @@ import { makePki, type TestPki } from '../test/integration/teamServerHarness';
 const MODEL = 'qwen2.5-coder:7b';
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 10);
 const DEVELOPERS = (process.env.BENCH_DEVELOPERS ?? '50,100,500').split(',').filter(Boolean).map(Number);
-const BASELINE_REF = process.env.BENCH_BASELINE_REF ?? '0211f82';
+/** Earlier builds measured beside the current one (comma-separated git refs; `none` for none): by default the build before the scale work. */
+const BASELINE_REFS = (process.env.BENCH_BASELINE_REF ?? '0211f82').split(',').filter((r) => r && r !== 'none');
 const FAIRNESS = process.env.BENCH_FAIRNESS !== '0';
 /** Measured turns per phase, at least (a profile of the steady state wants many more). */
 const TURNS = Number(process.env.BENCH_TURNS ?? 200);
@@ -385,7 +386,7 @@ async function main(): Promise<void> {
   if (!existsSync(join(REPO, 'dist/agent-host.js'))) throw new Error('dist/agent-host.js is missing: run node esbuild.mjs --tests first (npm run bench:server does).');
   pinSelf();
   const builds: Build[] = [];
-  if (BASELINE_REF !== 'none') builds.push(baselineBuild(BASELINE_REF));
+  for (const ref of BASELINE_REFS) builds.push(baselineBuild(ref));
   builds.push(currentBuild());
   if (process.env.BENCH_FLOOR !== '0') builds.push(floorBuild());
   const pki = makePki();

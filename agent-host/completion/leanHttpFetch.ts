@@ -81,8 +81,13 @@ function flatHeaders(res: http.IncomingMessage): Headers {
  * body streams look like undici's, so the agent core's error mapping applies
  * unchanged.
  */
+/** What a response body's failure looks like to the `ollama` client under undici: an AbortError, or "terminated" with the cause. */
+export function bodyFailure(err: unknown, signal: AbortSignal | undefined): Error {
+  return signal?.aborted ? abortError(signal) : new TypeError('terminated', { cause: err });
+}
+
 function leanResponse(res: http.IncomingMessage, signal: AbortSignal | undefined): LeanReply {
-  const bodyError = (err: unknown): Error => (signal?.aborted ? abortError(signal) : new TypeError('terminated', { cause: err }));
+  const bodyError = (err: unknown): Error => bodyFailure(err, signal);
   let iterator: AsyncIterator<Buffer> | undefined;
   const pull = async (): Promise<Uint8Array | undefined> => {
     iterator ??= res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -114,18 +119,22 @@ export function leanHttpFetch(signal?: AbortSignal): typeof fetch {
     new Headers(init.headers).forEach((value, name) => (headers[name] = value));
     const body = typeof init.body === 'string' ? init.body : undefined;
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-    return send(url, init.method ?? 'GET', headers, body, merged, true);
+    return send(url, init.method ?? 'GET', headers, body, merged);
   };
   return lean as unknown as typeof fetch;
 }
 
 /**
- * One HTTP request. A keep-alive connection the server closed while it sat
- * idle fails the next request on it at once (ECONNRESET or EPIPE, before any
- * response): the server never saw that request, so it is sent once more on
- * a new connection, as browsers and undici do.
+ * One HTTP request over the shared keep-alive pools, resolving with the
+ * response (any status) once its headers arrive. Aborting `signal` destroys
+ * the request or the response still streaming; the response then fails
+ * with an AbortError. A keep-alive connection the server closed while it
+ * sat idle fails the next request on it at once (ECONNRESET or EPIPE, before
+ * any response): the server never saw that request, so it is sent once more
+ * on a new connection, as browsers and undici do. Failures to connect reject
+ * as undici's "fetch failed" with a `cause`.
  */
-function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, merged: AbortSignal | undefined, mayRetry: boolean): Promise<LeanReply> {
+export function openRequest(url: URL, method: string, headers: Record<string, string>, body: string | undefined, merged: AbortSignal | undefined, mayRetry = true): Promise<http.IncomingMessage> {
   return new Promise((resolve, reject) => {
     const secure = url.protocol === 'https:';
     const request = (secure ? https : http).request(url, { method, headers, agent: secure ? httpsAgent : httpAgent });
@@ -152,15 +161,20 @@ function send(url: URL, method: string, headers: Record<string, string>, body: s
       if (merged?.aborted) return reject(abortError(merged));
       if (mayRetry && !response && request.reusedSocket && (err.code === 'ECONNRESET' || err.code === 'EPIPE')) {
         settle();
-        return resolve(send(url, method, headers, body, merged, false));
+        return resolve(openRequest(url, method, headers, body, merged, false));
       }
       reject(new TypeError('fetch failed', { cause: err }));
     });
     request.on('response', (res) => {
       response = res;
       res.on('end', settle);
-      resolve(leanResponse(res, merged));
+      resolve(res);
     });
     request.end(body);
   });
+}
+
+/** One request answered as a `LeanReply` (see openRequest). */
+async function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, merged: AbortSignal | undefined): Promise<LeanReply> {
+  return leanResponse(await openRequest(url, method, headers, body, merged), merged);
 }

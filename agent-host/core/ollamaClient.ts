@@ -1,4 +1,6 @@
 import { Ollama } from 'ollama';
+import type { ModelStreamer } from './modelStream';
+import { StreamingOllama } from './streamingOllama';
 
 /** How the agent reaches Ollama. */
 export interface OllamaConnection {
@@ -6,6 +8,8 @@ export interface OllamaConnection {
   headers?: Record<string, string>;
   /** Replaces the global `fetch` (the team server's model router). */
   fetch?: typeof fetch;
+  /** Answers streaming chat and generate requests instead of `fetch` (the team server's model router). */
+  stream?: ModelStreamer;
 }
 
 /**
@@ -27,7 +31,8 @@ export function displayHost(host: string): string {
  */
 export function createOllamaClient(connection: OllamaConnection, signal?: AbortSignal): Ollama {
   const base = connection.fetch ?? fetch;
-  return new Ollama({ host: displayHost(connection.host), headers: connection.headers, fetch: withSignal(base, signal) });
+  const config = { host: displayHost(connection.host), headers: connection.headers, fetch: withSignal(base, signal) };
+  return connection.stream ? new StreamingOllama(config, connection.stream, signal) : new Ollama(config);
 }
 
 /** `base` with `signal` merged into every request's own. */

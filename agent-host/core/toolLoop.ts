@@ -33,7 +33,7 @@ import { RUN_SUBAGENTS_TOOL, runSubagents, runSubagentsDefinition } from './suba
 import { compactHistory } from './compaction';
 import { todoGuidance, todoResult, todosFromArguments, UPDATE_TODOS_DEFINITION, UPDATE_TODOS_TOOL } from './todoTool';
 import { buildSystemPrompt, type ToolMode } from './systemPrompt';
-import { estimateTokens } from './tokenEstimate';
+import { toolsTokens } from './toolsTokens';
 import { toOllamaMessages, toOllamaTool } from './toOllamaMessages';
 import { noVisionError, seesImages, withoutImages } from './visionGate';
 import { addUsage } from './usageTotals';
@@ -123,7 +123,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     const base = buildSystemPrompt(options.systemPrompt, mode, tools, { chatMode, rules: options.rules, workspaceContext, agent: options.agent });
     const system = todosOffered ? `${base}\n\n${todoGuidance(todos)}` : base;
     const ollamaTools = mode === 'native' ? tools.map(toOllamaTool) : undefined;
-    const fixedTokens = ollamaTools ? estimateTokens(JSON.stringify(ollamaTools)) : 0;
+    const fixedTokens = ollamaTools ? toolsTokens(tools) : 0;
     let fit = fitToContext({ system, history, turn, fixedTokens, numCtx });
     // Once per turn, before the first request: past the threshold, the oldest exchanges become a summary rather than being dropped.
     if (step === 1 && options.compactAt !== undefined && !options.continueReply && fit.promptTokens > options.compactAt * fit.budgetTokens) {

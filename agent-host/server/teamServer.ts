@@ -175,7 +175,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const load = new LoadGauge();
   const agents = new Map<string, Agent>();
   const completers = new Map<string, FimCompleter>();
-  const agentFor = (user: string) => lruGet(agents, user, () => createAgent({ host: ROUTER_HOST, fetch: router.fetchFor(user, 'chat') }));
+  const agentFor = (user: string) => lruGet(agents, user, () => createAgent({ host: ROUTER_HOST, fetch: router.fetchFor(user, 'chat'), stream: router.streamFor(user, 'chat') }));
   const completerFor = (user: string) => lruGet(completers, user, () => createFimCompleter({ host: ROUTER_HOST, fetch: router.fetchFor(user, 'completion') }));
 
   const guard: GuardDeps = { tokens, apiKeys, metrics, logger };

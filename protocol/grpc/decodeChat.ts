@@ -155,6 +155,39 @@ export function checkJsonSchema(value: unknown, field: string, depth = 0): JsonS
   return schema as JsonSchema;
 }
 
+/** Deep-frozen, so that one validated schema can be shared by every turn that sends the same text. */
+function deepFreeze<T>(value: T): T {
+  if (value !== null && typeof value === 'object' && !Object.isFrozen(value)) {
+    Object.freeze(value);
+    for (const child of Object.values(value)) deepFreeze(child);
+  }
+  return value;
+}
+
+/** Validated tool schemas by their JSON text, most recently used last. */
+const schemaCache = new Map<string, JsonSchema & { type: 'object' }>();
+const SCHEMA_CACHE_ENTRIES = 512;
+
+/**
+ * A tool's parameter schema, validated. A client sends the same tool schemas
+ * with every turn; parsing and checking each once (then sharing the frozen
+ * result) saves that work on every later turn.
+ */
+function toolSchema(raw: unknown, field: string): JsonSchema & { type: 'object' } {
+  const cached = typeof raw === 'string' && raw.length <= LIMITS.schemaChars ? schemaCache.get(raw) : undefined;
+  if (cached) {
+    schemaCache.delete(raw as string);
+    schemaCache.set(raw as string, cached);
+    return cached;
+  }
+  const parameters = checkJsonSchema(jsonObject(raw, field, LIMITS.schemaChars), field);
+  check(parameters.type === 'object', `${field}.type`, 'must be "object"');
+  const schema = deepFreeze(parameters as JsonSchema & { type: 'object' });
+  schemaCache.set(raw as string, schema);
+  if (schemaCache.size > SCHEMA_CACHE_ENTRIES) schemaCache.delete(schemaCache.keys().next().value as string);
+  return schema;
+}
+
 function decodeTools(tools: ChatStart__Output['tools'], field: string): ToolDefinition[] {
   const seen = new Set<string>();
   return count(tools, field, LIMITS.tools).map((tool, i) => {
@@ -162,9 +195,7 @@ function decodeTools(tools: ChatStart__Output['tools'], field: string): ToolDefi
     const name = text(tool.name, `${f}.name`, LIMITS.name, { nonEmpty: true, pattern: TOOL_NAME });
     check(!seen.has(name), `${f}.name`, `duplicates the tool "${name}"`);
     seen.add(name);
-    const parameters = checkJsonSchema(jsonObject(tool.parameters_json, `${f}.parameters_json`, LIMITS.schemaChars), `${f}.parameters_json`);
-    check(parameters.type === 'object', `${f}.parameters_json.type`, 'must be "object"');
-    return { name, description: text(tool.description, `${f}.description`, LIMITS.description), parameters: parameters as JsonSchema & { type: 'object' }, readOnly: tool.read_only === true };
+    return { name, description: text(tool.description, `${f}.description`, LIMITS.description), parameters: toolSchema(tool.parameters_json, `${f}.parameters_json`), readOnly: tool.read_only === true };
   });
 }
 

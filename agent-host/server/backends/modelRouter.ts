@@ -13,7 +13,8 @@
  * reply streams through to the `ollama` client's parser untouched: no
  * loopback hop, no re-encoding, no WHATWG streams.
  */
-import { leanHttpFetch } from '../../completion/leanHttpFetch';
+import type { IncomingMessage } from 'node:http';
+import { bodyFailure, leanHttpFetch, openRequest } from '../../completion/leanHttpFetch';
 import { jsonReply, LeanBody, LeanReply } from '../../completion/leanReply';
 import type { Logger } from '../ops/logger';
 import type { ServerMetrics } from '../ops/serverMetrics';
@@ -23,6 +24,8 @@ import { canonicalModel, type Backend, type BackendPool } from './backendPool';
 import { DONE_MARKER, finalChunkStats } from './finalChunkStats';
 import { openAiShow, type OpenAiHttpError } from '../../openai/openAiAdapter';
 import { openAiReply } from '../../openai/openAiReply';
+import { ModelResponseError, type ModelStream, type ModelStreamer } from '../../core/modelStream';
+import { NdjsonModelStream, type ReplyHooks } from './ndjsonModelStream';
 
 /** The `host` the agent core is given; it appears in error texts, so it names the server, not a socket. */
 export const ROUTER_HOST = 'http://team-server';
@@ -37,6 +40,8 @@ export interface ModelRouterDeps {
 export interface ModelRouter {
   /** A `fetch` for the `ollama` client whose model requests are scheduled as `user`'s `kind` of work. */
   fetchFor(user: string, kind: WorkKind): typeof fetch;
+  /** The agent core's direct transport for streaming chat and generate, scheduled as `user`'s `kind` of work. */
+  streamFor(user: string, kind: WorkKind): ModelStreamer;
 }
 
 type Json = Record<string, unknown>;
@@ -58,6 +63,49 @@ export function modelOf(raw: string): { model: string; parsed?: Json } {
   if (leading) return { model: JSON.parse(leading[1]) as string };
   const parsed = JSON.parse(raw) as Json;
   return { model: typeof parsed.model === 'string' ? parsed.model : '', parsed };
+}
+
+const numberOf = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
+
+/** The text the `ollama` client puts in a refusal: the body's `error` field, else the body, else the status line. */
+async function errorText(body: Promise<string>, status: number, statusText: string): Promise<string> {
+  const text = await body.catch(() => '');
+  try {
+    const parsed = JSON.parse(text) as { error?: unknown };
+    if (typeof parsed?.error === 'string' && parsed.error) return parsed.error;
+  } catch {
+    // Not JSON: the text itself, as the client shows it.
+  }
+  return text || `Error ${status}: ${statusText}`;
+}
+
+/** A whole (error) body, at most 64 KB of it. */
+function readAll(res: IncomingMessage): Promise<string> {
+  return new Promise((resolve) => {
+    let text = '';
+    res.setEncoding('utf8');
+    res.on('data', (t: string) => {
+      if (text.length < 65_536) text += t;
+    });
+    res.on('end', () => resolve(text));
+    res.on('error', () => resolve(text));
+  });
+}
+
+/** Feeds a translated (OpenAI-compatible) reply's bytes into `stream`. */
+async function pump(reader: ReturnType<LeanReply['body']['getReader']>, stream: NdjsonModelStream, signal: AbortSignal | undefined): Promise<void> {
+  const decoder = new TextDecoder();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done || !value) break;
+      stream.write(decoder.decode(value, { stream: true }));
+    }
+    stream.write(decoder.decode());
+    stream.end();
+  } catch (err) {
+    stream.fail(signal?.aborted ? abortError() : (err as Error));
+  }
 }
 
 function requestBody(init: RequestInit | undefined): string {
@@ -165,6 +213,61 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     );
   }
 
+  type Admission = { ok: true; slot: Slot; backend: Backend; started: number } | { ok: false; status: number; error: string; headers?: Record<string, string> };
+
+  /** Finds a backend with `model` and waits for a slot on it; a refusal says what the client is told. */
+  async function admit(user: string, kind: WorkKind, model: string, signal: AbortSignal | undefined): Promise<Admission> {
+    if (!model) return { ok: false, status: 400, error: 'model is required' };
+    if (!(await backendFor(model))) {
+      return { ok: false, status: 404, error: `model "${model}" not found on the team server's backends (${pool.tags().map((t) => t.name).join(', ') || 'none reachable'})` };
+    }
+    let slot: Slot;
+    try {
+      slot = await scheduler.acquire({ user, kind, model, signal });
+    } catch (err) {
+      if (err instanceof QueueFullError) {
+        metrics.rejected.inc({ kind, reason: 'queue_full' });
+        return { ok: false, status: 429, error: err.message, headers: { 'retry-after': String(Math.ceil(err.retryAfterMs / 1000)) } };
+      }
+      if (err instanceof NoBackendError) return { ok: false, status: 404, error: `model "${model}" not found` };
+      if (err instanceof QueueAbortedError) throw abortError();
+      throw err;
+    }
+    metrics.queueWait.observe({ kind }, slot.waitedMs / 1000);
+    return { ok: true, slot, backend: pool.get(slot.backendId)!, started: performance.now() };
+  }
+
+  /** The slot goes back and the latency is recorded for a request that failed before its reply streamed. */
+  function abandon(admitted: Extract<Admission, { ok: true }>, kind: WorkKind): void {
+    admitted.slot.release();
+    metrics.modelLatency.observe({ backend: admitted.backend.id, kind }, (performance.now() - admitted.started) / 1000);
+  }
+
+  /** What the client is told when a backend failed; "fetch failed" alone tells an admin nothing, the cause says refused, reset or timed out. */
+  function backendFailure(backend: Backend, model: string, err: unknown): string {
+    const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+    const detail = `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
+    logger.warn('model request failed', { backend: backend.id, model, error: detail });
+    return `The team server's backend ${backend.id} failed: ${detail}`;
+  }
+
+  /** An OpenAI-compatible backend's reply, translated to Ollama's; a refusal is the error the client is told. */
+  async function openAiRequest(endpoint: 'chat' | 'generate', admitted: Extract<Admission, { ok: true }>, kind: WorkKind, model: string, body: Json, signal: AbortSignal | undefined): Promise<LeanReply | { status: number; error: string }> {
+    const { backend } = admitted;
+    if (backend.config.type !== 'openai') throw new Error('not an OpenAI-compatible backend');
+    try {
+      return (await openAiReply(backend.config, endpoint, body, signal, kind, (err) => logger.warn('model request failed', { backend: backend.id, model, error: err.message }))).reply;
+    } catch (err) {
+      if (signal?.aborted) throw err;
+      const status = (err as Partial<OpenAiHttpError>).status;
+      if (status === undefined) throw err;
+      // The backend refused the request: its 4xx stands (the client sent something wrong), anything else is the server's.
+      abandon(admitted, kind);
+      logger.warn('model request failed', { backend: backend.id, model, error: (err as Error).message });
+      return { status: status >= 400 && status < 500 ? status : 502, error: `The team server's backend ${backend.id} failed: ${(err as Error).message}` };
+    }
+  }
+
   async function modelRequest(endpoint: 'chat' | 'generate', user: string, kind: WorkKind, raw: string, signal: AbortSignal | undefined): Promise<LeanReply> {
     let model: string;
     let parsed: Json | undefined;
@@ -173,55 +276,83 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     } catch (err) {
       return jsonReply(400, { error: (err as Error).message });
     }
-    if (!model) return jsonReply(400, { error: 'model is required' });
-    if (!(await backendFor(model))) {
-      return jsonReply(404, { error: `model "${model}" not found on the team server's backends (${pool.tags().map((t) => t.name).join(', ') || 'none reachable'})` });
-    }
-    let slot: Slot;
-    try {
-      slot = await scheduler.acquire({ user, kind, model, signal });
-    } catch (err) {
-      if (err instanceof QueueFullError) {
-        metrics.rejected.inc({ kind, reason: 'queue_full' });
-        return jsonReply(429, { error: err.message }, { 'retry-after': String(Math.ceil(err.retryAfterMs / 1000)) });
-      }
-      if (err instanceof NoBackendError) return jsonReply(404, { error: `model "${model}" not found` });
-      if (err instanceof QueueAbortedError) throw abortError();
-      throw err;
-    }
-    const backend = pool.get(slot.backendId)!;
-    metrics.queueWait.observe({ kind }, slot.waitedMs / 1000);
-    const started = performance.now();
+    const admitted = await admit(user, kind, model, signal);
+    if (!admitted.ok) return jsonReply(admitted.status, { error: admitted.error }, admitted.headers);
+    const { backend, slot, started } = admitted;
     try {
       if (backend.config.type === 'openai') {
         // Translating needs the whole request.
-        const body = parsed ?? (JSON.parse(raw) as Json);
-        let translated: LeanReply;
-        try {
-          ({ reply: translated } = await openAiReply(backend.config, endpoint, body, signal, kind, (err) => logger.warn('model request failed', { backend: backend.id, model, error: err.message })));
-        } catch (err) {
-          if (signal?.aborted) throw err;
-          const status = (err as Partial<OpenAiHttpError>).status;
-          if (status === undefined) throw err;
-          // The backend refused the request: its 4xx stands (the client sent something wrong), anything else is the server's.
-          slot.release();
-          metrics.modelLatency.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
-          logger.warn('model request failed', { backend: backend.id, model, error: (err as Error).message });
-          return jsonReply(status >= 400 && status < 500 ? status : 502, { error: `The team server's backend ${backend.id} failed: ${(err as Error).message}` });
-        }
+        const translated = await openAiRequest(endpoint, admitted, kind, model, parsed ?? (JSON.parse(raw) as Json), signal);
+        if (!(translated instanceof LeanReply)) return jsonReply(translated.status, { error: translated.error });
         return metered(translated, backend, kind, slot, started, signal);
       }
       const upstream = (await ollamaFetch(`${backend.config.url.replace(/\/+$/, '')}/api/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw, signal })) as unknown as LeanReply;
       return metered(upstream, backend, kind, slot, started, signal);
     } catch (err) {
-      slot.release();
-      metrics.modelLatency.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
+      abandon(admitted, kind);
       if (signal?.aborted) throw abortError();
-      // "fetch failed" alone tells an admin nothing; the cause says refused, reset or timed out.
-      const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-      const detail = `${(err as Error).message}${cause ? ` (${cause.code ?? cause.message})` : ''}`;
-      logger.warn('model request failed', { backend: backend.id, model, error: detail });
-      return jsonReply(502, { error: `The team server's backend ${backend.id} failed: ${detail}` });
+      return jsonReply(502, { error: backendFailure(backend, model, err) });
+    }
+  }
+
+  /**
+   * The direct path for the agent core's streaming chat (and generate): the
+   * same admission and backend choice as `modelRequest`, then one HTTP
+   * request whose body is parsed line by line straight off the socket.
+   * Refusals throw what the `ollama` client would have thrown for the same
+   * HTTP reply, so the core tells the user the same thing either way.
+   */
+  async function stream(endpoint: 'chat' | 'generate', user: string, kind: WorkKind, request: Json, signal: AbortSignal | undefined): Promise<ModelStream> {
+    if (signal?.aborted) throw abortError();
+    const model = typeof request.model === 'string' ? request.model : '';
+    const admitted = await admit(user, kind, model, signal);
+    if (!admitted.ok) throw new ModelResponseError(admitted.error, admitted.status);
+    const { backend, slot, started } = admitted;
+    let stream: NdjsonModelStream | undefined;
+    const hooks: ReplyHooks = {
+      first: () => metrics.firstToken.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000),
+      finished: (final) => {
+        signal?.removeEventListener('abort', onAbort);
+        metrics.tokens.inc({ backend: backend.id, direction: 'prompt' }, numberOf(final?.prompt_eval_count));
+        metrics.tokens.inc({ backend: backend.id, direction: 'completion' }, numberOf(final?.eval_count));
+        metrics.modelLatency.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
+        slot.release();
+      },
+    };
+    // A reply cancelled through the turn's signal fails its reader at once, whatever the transport does next.
+    const onAbort = () => stream?.fail(abortError());
+    try {
+      if (backend.config.type === 'openai') {
+        const translated = await openAiRequest(endpoint, admitted, kind, model, request, signal);
+        if (!(translated instanceof LeanReply)) throw new ModelResponseError(translated.error, translated.status);
+        if (!translated.ok) {
+          abandon(admitted, kind);
+          throw new ModelResponseError(await errorText(translated.text(), translated.status, translated.statusText), translated.status);
+        }
+        const reader = translated.body.getReader();
+        stream = new NdjsonModelStream({ cancel: () => void reader.cancel() }, hooks);
+        signal?.addEventListener('abort', onAbort, { once: true });
+        void pump(reader, stream, signal);
+        return stream;
+      }
+      const res = await openRequest(new URL(`${backend.config.url.replace(/\/+$/, '')}/api/${endpoint}`), 'POST', { 'content-type': 'application/json' }, JSON.stringify(request), signal);
+      if (res.statusCode !== 200) {
+        abandon(admitted, kind);
+        throw new ModelResponseError(await errorText(readAll(res), res.statusCode ?? 0, res.statusMessage ?? ''), res.statusCode ?? 0);
+      }
+      res.setEncoding('utf8');
+      stream = new NdjsonModelStream({ cancel: () => res.destroy(), pause: () => res.pause(), resume: () => res.resume() }, hooks);
+      const reply = stream;
+      signal?.addEventListener('abort', onAbort, { once: true });
+      res.on('data', (text: string) => reply.write(text));
+      res.on('end', () => reply.end());
+      res.on('error', (err) => reply.fail(bodyFailure(err, signal)));
+      return reply;
+    } catch (err) {
+      if (err instanceof ModelResponseError) throw err;
+      abandon(admitted, kind);
+      if (signal?.aborted) throw abortError();
+      throw new ModelResponseError(backendFailure(backend, model, err), 502);
     }
   }
 
@@ -268,5 +399,6 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
 
   return {
     fetchFor: (user, kind) => ((input: string | URL | Request, init?: RequestInit) => route(user, kind, input, init)) as unknown as typeof fetch,
+    streamFor: (user, kind) => (endpoint, request, signal) => stream(endpoint, user, kind, request, signal),
   };
 }

@@ -1,0 +1,44 @@
+import { Ollama, type AbortableAsyncIterator, type ChatRequest, type ChatResponse, type Config, type GenerateRequest, type GenerateResponse } from 'ollama';
+import type { ModelStreamer } from './modelStream';
+
+/** Images the `ollama` client would base64-encode itself (the core sends strings; anything else keeps the client's path). */
+function hasBinaryImages(request: Record<string, unknown>): boolean {
+  const binary = (images: unknown) => Array.isArray(images) && images.some((i) => typeof i !== 'string');
+  if (binary(request.images)) return true;
+  return Array.isArray(request.messages) && (request.messages as Record<string, unknown>[]).some((m) => binary(m?.images));
+}
+
+/**
+ * The `ollama` client with its streaming chat and generate answered by a
+ * `ModelStreamer` instead of its fetch-based transport: the team server's
+ * model router streams parsed chunks straight from the backend's socket,
+ * without the client's Response, reader, TextDecoder and two async
+ * generators per token. Everything else (show, list, ps, non-streaming
+ * calls) still goes through the client and its `fetch`.
+ */
+export class StreamingOllama extends Ollama {
+  constructor(
+    config: Partial<Config>,
+    private readonly streamer: ModelStreamer,
+    private readonly signal: AbortSignal | undefined,
+  ) {
+    super(config);
+  }
+
+  // The client's overloads return a stream or a whole reply by `stream`; these keep that contract.
+  override chat(request: ChatRequest & { stream: true }): Promise<AbortableAsyncIterator<ChatResponse>>;
+  override chat(request: ChatRequest & { stream?: false }): Promise<ChatResponse>;
+  override chat(request: ChatRequest): Promise<ChatResponse | AbortableAsyncIterator<ChatResponse>> {
+    const raw = request as unknown as Record<string, unknown>;
+    if (request.stream !== true || hasBinaryImages(raw)) return super.chat(request as ChatRequest & { stream?: false });
+    return this.streamer('chat', raw, this.signal) as unknown as Promise<AbortableAsyncIterator<ChatResponse>>;
+  }
+
+  override generate(request: GenerateRequest & { stream: true }): Promise<AbortableAsyncIterator<GenerateResponse>>;
+  override generate(request: GenerateRequest & { stream?: false }): Promise<GenerateResponse>;
+  override generate(request: GenerateRequest): Promise<GenerateResponse | AbortableAsyncIterator<GenerateResponse>> {
+    const raw = request as unknown as Record<string, unknown>;
+    if (request.stream !== true || hasBinaryImages(raw)) return super.generate(request as GenerateRequest & { stream?: false });
+    return this.streamer('generate', raw, this.signal) as unknown as Promise<AbortableAsyncIterator<GenerateResponse>>;
+  }
+}

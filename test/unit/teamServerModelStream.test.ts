@@ -1,0 +1,165 @@
+/**
+ * The team server's direct model transport: a backend's reply parsed line by
+ * line off the socket must reach the agent core exactly as the `ollama`
+ * client would have delivered it (the same chunks, the same failures), and
+ * the per-turn work it replaced (tool schemas parsed and counted again on
+ * every turn) must give the same answers from its caches.
+ */
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Ollama } from 'ollama';
+import { classifyFailure } from '../../agent-host/core/errorMapping';
+import { estimateTokens } from '../../agent-host/core/tokenEstimate';
+import { toolsTokens } from '../../agent-host/core/toolsTokens';
+import { toOllamaTool } from '../../agent-host/core/toOllamaMessages';
+import { NdjsonModelStream } from '../../agent-host/server/backends/ndjsonModelStream';
+import { decodeChatStart } from '../../protocol/grpc/decodeChat';
+import { encodeChatStart } from '../../protocol/grpc/encodeChat';
+import type { ChatStart__Output } from '../../protocol/generated/hearth/v1/ChatStart';
+import { BUILTIN_TOOL_LIST, type ToolDefinition } from '../../protocol/tools';
+
+type Chunk = Record<string, unknown>;
+const line = (chunk: Chunk) => `${JSON.stringify(chunk)}\n`;
+const token = (content: string): Chunk => ({ model: 'm', created_at: '2026-12-01T00:00:00Z', message: { role: 'assistant', content }, done: false });
+const final: Chunk = { model: 'm', created_at: '2026-12-01T00:00:00Z', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', prompt_eval_count: 12, eval_count: 3 };
+
+/** What a reader of the stream ends up with: the chunks, then the failure's message if it failed. */
+async function readAll(stream: AsyncIterable<Chunk>): Promise<{ chunks: Chunk[]; error?: string }> {
+  const chunks: Chunk[] = [];
+  try {
+    for await (const c of stream) chunks.push(c);
+    return { chunks };
+  } catch (err) {
+    return { chunks, error: (err as Error).message };
+  }
+}
+
+/** The body through NdjsonModelStream, written in pieces cut at every `cut` characters (lines split mid-way). */
+async function viaDirect(body: string, cut: number): Promise<{ chunks: Chunk[]; error?: string; finals: (Chunk | undefined)[] }> {
+  const finals: (Chunk | undefined)[] = [];
+  const stream = new NdjsonModelStream({ cancel: () => undefined }, { finished: (f) => finals.push(f) });
+  const reading = readAll(stream);
+  for (let i = 0; i < body.length; i += cut) {
+    stream.write(body.slice(i, i + cut));
+    await new Promise((r) => setImmediate(r));
+  }
+  stream.end();
+  return { ...(await reading), finals };
+}
+
+describe('team server: direct model stream', () => {
+  let server: http.Server;
+  let body = '';
+  let ollama: Ollama;
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      res.setHeader('content-type', 'application/x-ndjson');
+      res.end(body);
+    });
+    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+    ollama = new Ollama({ host: `http://127.0.0.1:${(server.address() as AddressInfo).port}` });
+  });
+  after(() => server.close());
+
+  /** The same body through the real `ollama` client, over HTTP. */
+  async function viaClient(text: string): Promise<{ chunks: Chunk[]; error?: string }> {
+    body = text;
+    return readAll((await ollama.chat({ model: 'm', messages: [], stream: true })) as unknown as AsyncIterable<Chunk>);
+  }
+
+  const bodies: Record<string, string> = {
+    'a whole reply': [token('Hel'), token('lo'), token(' ünïcode ✓'), final].map(line).join(''),
+    'an error line after two tokens': [token('a'), token('b')].map(line).join('') + line({ error: 'model runner has unexpectedly stopped' }) + line(final),
+    'a reply cut off before its final line': [token('a'), token('b')].map(line).join(''),
+    'a line that is not JSON between tokens': line(token('a')) + 'not json\n' + line(token('b')) + line(final),
+    'a final line without its newline': line(token('a')) + JSON.stringify(final),
+    'bytes after the final line': [token('a'), final].map(line).join('') + line(token('ignored')),
+  };
+
+  for (const [name, text] of Object.entries(bodies)) {
+    it(`delivers ${name} exactly as the ollama client does`, async () => {
+      const expected = await viaClient(text);
+      for (const cut of [1, 7, text.length]) {
+        const direct = await viaDirect(text, cut);
+        assert.deepEqual({ chunks: direct.chunks, ...(direct.error === undefined ? {} : { error: direct.error }) }, expected, `written in pieces of ${cut}`);
+        assert.equal(direct.finals.length, 1, 'the reply is reported finished exactly once');
+        assert.deepEqual(direct.finals[0], expected.error ? undefined : final, 'the final chunk (its token counts) is reported only for a complete reply');
+      }
+    });
+  }
+
+  it('a reply cut off reads to the core as a dropped connection, as with the client', async () => {
+    const direct = await viaDirect(bodies['a reply cut off before its final line'], 5);
+    assert.equal(classifyFailure(new Error(direct.error)).kind, 'dropped');
+  });
+
+  it('a cancel fails the waiting read with an AbortError, stops the source and reports the reply finished once', async () => {
+    let cancelled = 0;
+    const finals: (Chunk | undefined)[] = [];
+    const stream = new NdjsonModelStream({ cancel: () => cancelled++ }, { finished: (f) => finals.push(f) });
+    stream.write(line(token('a')));
+    const iterator = stream[Symbol.asyncIterator]();
+    assert.deepEqual((await iterator.next()).value, token('a'));
+    const waiting = iterator.next();
+    stream.abort();
+    await assert.rejects(waiting, (err: Error) => err.name === 'AbortError' && classifyFailure(err).kind === 'aborted');
+    stream.abort();
+    stream.write(line(token('late')));
+    assert.equal(cancelled, 1);
+    assert.deepEqual(finals, [undefined]);
+  });
+
+  it('a reader that stops early cancels the reply instead of leaving it streaming', async () => {
+    let cancelled = 0;
+    const stream = new NdjsonModelStream({ cancel: () => cancelled++ }, { finished: () => undefined });
+    stream.write([token('a'), token('b')].map(line).join(''));
+    for await (const c of stream) {
+      assert.deepEqual(c, token('a'));
+      break;
+    }
+    assert.equal(cancelled, 1);
+  });
+
+  it('pauses the source when the reader falls far behind and resumes it once the reader catches up', async () => {
+    const calls: string[] = [];
+    const stream = new NdjsonModelStream({ cancel: () => undefined, pause: () => calls.push('pause'), resume: () => calls.push('resume') }, { finished: () => undefined });
+    for (let i = 0; i < 300; i++) stream.write(line(token(String(i))));
+    assert.deepEqual(calls, ['pause']);
+    stream.write(line(final));
+    const read = await readAll(stream);
+    assert.equal(read.chunks.length, 301, 'nothing is lost while paused');
+    assert.deepEqual(calls, ['pause', 'resume']);
+  });
+});
+
+describe('team server: per-turn work done once', () => {
+  it('counts the tools as the whole JSON does, never fewer tokens, at most one more per tool', () => {
+    for (const tools of [BUILTIN_TOOL_LIST, BUILTIN_TOOL_LIST.slice(0, 1), [] as ToolDefinition[]]) {
+      const whole = tools.length ? estimateTokens(JSON.stringify(tools.map(toOllamaTool))) : 0;
+      const counted = toolsTokens(tools);
+      assert.ok(counted >= whole && counted <= whole + tools.length + 1, `${counted} tokens counted for ${whole} (${tools.length} tools)`);
+      assert.equal(toolsTokens(tools), counted, 'the cached count is the same');
+    }
+  });
+
+  it('a tool renamed or redescribed over the same schema object is counted again', () => {
+    const [tool] = BUILTIN_TOOL_LIST;
+    const longer = { ...tool, description: `${tool.description} ${'More words. '.repeat(50)}` };
+    assert.ok(toolsTokens([longer]) > toolsTokens([tool]) + 100);
+  });
+
+  it('decodes the same tool schema once: later turns share one frozen object, and an invalid schema is refused every time', () => {
+    const start = () => JSON.parse(JSON.stringify(encodeChatStart({ history: [], input: { text: 'hi', context: [] }, model: 'm', tools: BUILTIN_TOOL_LIST }))) as ChatStart__Output;
+    const first = decodeChatStart(start());
+    const second = decodeChatStart(start());
+    assert.equal(second.tools[0].parameters, first.tools[0].parameters, 'the same schema text gives the same object');
+    assert.ok(Object.isFrozen(first.tools[0].parameters), 'a shared schema cannot be changed by one turn for the next');
+    assert.deepEqual(first.tools.map((t) => t.parameters), BUILTIN_TOOL_LIST.map((t) => t.parameters));
+    const invalid = start();
+    invalid.tools[0].parameters_json = JSON.stringify({ type: 'array' });
+    for (let i = 0; i < 2; i++) assert.throws(() => decodeChatStart(invalid), /must be "object"/);
+  });
+});
