@@ -202,7 +202,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   server.addService(pkg.AgentService.service, {
     Chat: guardBidi('Chat', guard, (call, ctx) =>
-      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, maxImageBytes: config.limits.maxImageBytes, metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs() }),
+      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, maxImageBytes: config.limits.maxImageBytes, metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs(turns.size) }),
     ),
     Sample: guardUnary('Sample', guard, true, async (req, ctx, call) => {
       const controller = new AbortController();

@@ -12,6 +12,7 @@ import type { AgentEvent } from '../../protocol/chat';
 import { DeltaCoalescer } from '../../agent-host/server/services/deltaCoalescer';
 import { createAuditLog } from '../../agent-host/server/ops/auditLog';
 import { modelOf } from '../../agent-host/server/backends/modelRouter';
+import { LoadGauge } from '../../agent-host/server/ops/loadGauge';
 import { until } from '../fixtures/until';
 
 function recorder() {
@@ -67,6 +68,20 @@ describe('team server: streamed deltas under load', () => {
     );
     assert.equal(joined(sent, 'thinking'), 'Let me look.');
     assert.equal(joined(sent, 'text'), 'Reading the file.');
+  });
+
+  it('an idle server streams a lone turn token by token, and widens the window as streams multiply, to its cap at a hundred', () => {
+    const gauge = new LoadGauge(25);
+    try {
+      assert.equal(gauge.windowMs(1), 0, 'one developer sees every token as it comes');
+      assert.equal(gauge.windowMs(0), 0);
+      const at51 = gauge.windowMs(51);
+      assert.ok(at51 > 5 && at51 < 25, `half way at 51 streams: ${at51} ms`);
+      assert.equal(gauge.windowMs(101), 25);
+      assert.equal(gauge.windowMs(5000), 25, 'never beyond the cap');
+    } finally {
+      gauge.stop();
+    }
   });
 
   it('sends a large backlog without waiting for the window', async () => {
