@@ -30,7 +30,7 @@
  * Environment: BENCH_DEVELOPERS ("50,100,500"), BENCH_TOKEN_MS (10),
  * BENCH_BASELINE_REF (git refs, comma-separated, or "none"), BENCH_FAIRNESS_SECONDS (8),
  * BENCH_CPU_PROFILE_DIR (writes a V8 CPU profile of each server process there),
- * BENCH_ANSWER_TOKENS (40), BENCH_TURNS (200 measured turns at least),
+ * BENCH_ANSWER_TOKENS (40), BENCH_TURNS (1,000 measured turns at least),
  * BENCH_FLOOR ("0" leaves out the floor: bench/serverFloor.main.ts).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
@@ -56,7 +56,7 @@ const DEVELOPERS = (process.env.BENCH_DEVELOPERS ?? '50,100,500').split(',').fil
 const BASELINE_REFS = (process.env.BENCH_BASELINE_REF ?? '0211f82').split(',').filter((r) => r && r !== 'none');
 const FAIRNESS = process.env.BENCH_FAIRNESS !== '0';
 /** Measured turns per phase, at least (a profile of the steady state wants many more). */
-const TURNS = Number(process.env.BENCH_TURNS ?? 200);
+const TURNS = Number(process.env.BENCH_TURNS ?? 1000);
 const FAIRNESS_SECONDS = Number(process.env.BENCH_FAIRNESS_SECONDS ?? 8);
 const ANSWER_TOKENS = Array.from({ length: Number(process.env.BENCH_ANSWER_TOKENS ?? 40) }, (_, i) => (i === 0 ? 'This' : ` word${i}`));
 const COMPLETION_REPLY = 'return a + b;';
@@ -399,6 +399,9 @@ async function main(): Promise<void> {
       fixture.setResponder(responder);
       const row: Record<string, unknown> = { developers: n, turnsMeasured: n * roundsFor(n) };
       for (const build of builds) row[build.name] = await serverPhase(build, pki, fixture, n, direct.samples);
+      // Machines are shared and noisy: the ratio of each build's CPU per turn to the floor's, measured minutes apart, is steadier than either.
+      const floor = row[floorBuild().name] as { serverCpuMsPerTurn: number } | undefined;
+      if (floor) row.cpuPerTurnOverFloor = Object.fromEntries(builds.filter((b) => b.name !== floorBuild().name).map((b) => [b.name, Math.round(((row[b.name] as { serverCpuMsPerTurn: number }).serverCpuMsPerTurn / floor.serverCpuMsPerTurn) * 100) / 100]));
       rows.push(row);
     }
     const current = currentBuild();
