@@ -29,16 +29,19 @@ export class StreamingOllama extends Ollama {
   override chat(request: ChatRequest & { stream: true }): Promise<AbortableAsyncIterator<ChatResponse>>;
   override chat(request: ChatRequest & { stream?: false }): Promise<ChatResponse>;
   override chat(request: ChatRequest): Promise<ChatResponse | AbortableAsyncIterator<ChatResponse>> {
-    const raw = request as unknown as Record<string, unknown>;
-    if (request.stream !== true || hasBinaryImages(raw)) return super.chat(request as ChatRequest & { stream?: false });
-    return this.streamer('chat', raw, this.signal) as unknown as Promise<AbortableAsyncIterator<ChatResponse>>;
+    return this.streamOr('chat', request, () => super.chat(request as ChatRequest & { stream?: false }));
   }
 
   override generate(request: GenerateRequest & { stream: true }): Promise<AbortableAsyncIterator<GenerateResponse>>;
   override generate(request: GenerateRequest & { stream?: false }): Promise<GenerateResponse>;
   override generate(request: GenerateRequest): Promise<GenerateResponse | AbortableAsyncIterator<GenerateResponse>> {
+    return this.streamOr('generate', request, () => super.generate(request as GenerateRequest & { stream?: false }));
+  }
+
+  /** A streaming request through the streamer; anything else (and binary images) through the client itself. */
+  private streamOr<T>(endpoint: 'chat' | 'generate', request: ChatRequest | GenerateRequest, viaClient: () => Promise<T>): Promise<T> {
     const raw = request as unknown as Record<string, unknown>;
-    if (request.stream !== true || hasBinaryImages(raw)) return super.generate(request as GenerateRequest & { stream?: false });
-    return this.streamer('generate', raw, this.signal) as unknown as Promise<AbortableAsyncIterator<GenerateResponse>>;
+    if (request.stream !== true || hasBinaryImages(raw)) return viaClient();
+    return this.streamer(endpoint, raw, this.signal) as unknown as Promise<T>;
   }
 }
