@@ -94,8 +94,10 @@ function currentBuild(): Build {
  * with none of Hearth's own work. What the current server spends above it is
  * Hearth's overhead; the floor itself is what the packages cost.
  */
+const FLOOR = 'floor (grpc-js and node:http alone)';
+
 function floorBuild(): Build {
-  return { name: 'floor (grpc-js and node:http alone)', cli: join(REPO, 'out/bench/serverFloor.main.mjs'), completions: false, cleanup: () => undefined };
+  return { name: FLOOR, cli: join(REPO, 'out/bench/serverFloor.main.mjs'), completions: false, cleanup: () => undefined };
 }
 
 /** The CLI as it was at `ref`, built in a throwaway worktree. */
@@ -400,8 +402,8 @@ async function main(): Promise<void> {
       const row: Record<string, unknown> = { developers: n, turnsMeasured: n * roundsFor(n) };
       for (const build of builds) row[build.name] = await serverPhase(build, pki, fixture, n, direct.samples);
       // Machines are shared and noisy: the ratio of each build's CPU per turn to the floor's, measured minutes apart, is steadier than either.
-      const floor = row[floorBuild().name] as { serverCpuMsPerTurn: number } | undefined;
-      if (floor) row.cpuPerTurnOverFloor = Object.fromEntries(builds.filter((b) => b.name !== floorBuild().name).map((b) => [b.name, Math.round(((row[b.name] as { serverCpuMsPerTurn: number }).serverCpuMsPerTurn / floor.serverCpuMsPerTurn) * 100) / 100]));
+      const floor = row[FLOOR] as { serverCpuMsPerTurn: number } | undefined;
+      if (floor) row.cpuPerTurnOverFloor = Object.fromEntries(builds.filter((b) => b.name !== FLOOR).map((b) => [b.name, Math.round(((row[b.name] as { serverCpuMsPerTurn: number }).serverCpuMsPerTurn / floor.serverCpuMsPerTurn) * 100) / 100]));
       rows.push(row);
     }
     const current = currentBuild();

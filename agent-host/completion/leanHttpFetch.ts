@@ -76,18 +76,17 @@ function flatHeaders(res: http.IncomingMessage): Headers {
   return headers;
 }
 
-/**
- * A response over Node's `http.IncomingMessage` directly. Errors while the
- * body streams look like undici's, so the agent core's error mapping applies
- * unchanged.
- */
 /** What a response body's failure looks like to the `ollama` client under undici: an AbortError, or "terminated" with the cause. */
 export function bodyFailure(err: unknown, signal: AbortSignal | undefined): Error {
   return signal?.aborted ? abortError(signal) : new TypeError('terminated', { cause: err });
 }
 
+/**
+ * A response over Node's `http.IncomingMessage` directly. Errors while the
+ * body streams look like undici's, so the agent core's error mapping applies
+ * unchanged.
+ */
 function leanResponse(res: http.IncomingMessage, signal: AbortSignal | undefined): LeanReply {
-  const bodyError = (err: unknown): Error => bodyFailure(err, signal);
   let iterator: AsyncIterator<Buffer> | undefined;
   const pull = async (): Promise<Uint8Array | undefined> => {
     iterator ??= res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -95,7 +94,7 @@ function leanResponse(res: http.IncomingMessage, signal: AbortSignal | undefined
       const next = await iterator.next();
       return next.done ? undefined : next.value;
     } catch (err) {
-      throw bodyError(err);
+      throw bodyFailure(err, signal);
     }
   };
   return new LeanReply({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: flatHeaders(res) }, new LeanBody(pull, () => void res.destroy()));

@@ -308,19 +308,16 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     const admitted = await admit(user, kind, model, signal);
     if (!admitted.ok) throw new ModelResponseError(admitted.error, admitted.status);
     const { backend, slot, started } = admitted;
-    let stream: NdjsonModelStream | undefined;
+    // Cancelling needs nothing here: the turn's signal already aborts the request (openRequest, openAiReply), and the core aborts the stream it reads.
     const hooks: ReplyHooks = {
       first: () => metrics.firstToken.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000),
       finished: (final) => {
-        signal?.removeEventListener('abort', onAbort);
         metrics.tokens.inc({ backend: backend.id, direction: 'prompt' }, numberOf(final?.prompt_eval_count));
         metrics.tokens.inc({ backend: backend.id, direction: 'completion' }, numberOf(final?.eval_count));
         metrics.modelLatency.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
         slot.release();
       },
     };
-    // A reply cancelled through the turn's signal fails its reader at once, whatever the transport does next.
-    const onAbort = () => stream?.fail(abortError());
     try {
       if (backend.config.type === 'openai') {
         const translated = await openAiRequest(endpoint, admitted, kind, model, request, signal);
@@ -330,10 +327,9 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
           throw new ModelResponseError(await errorText(translated.text(), translated.status, translated.statusText), translated.status);
         }
         const reader = translated.body.getReader();
-        stream = new NdjsonModelStream({ cancel: () => void reader.cancel() }, hooks);
-        signal?.addEventListener('abort', onAbort, { once: true });
-        void pump(reader, stream, signal);
-        return stream;
+        const reply = new NdjsonModelStream({ cancel: () => void reader.cancel() }, hooks);
+        void pump(reader, reply, signal);
+        return reply;
       }
       const res = await openRequest(new URL(`${backend.config.url.replace(/\/+$/, '')}/api/${endpoint}`), 'POST', { 'content-type': 'application/json' }, JSON.stringify(request), signal);
       if (res.statusCode !== 200) {
@@ -341,9 +337,7 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
         throw new ModelResponseError(await errorText(readAll(res), res.statusCode ?? 0, res.statusMessage ?? ''), res.statusCode ?? 0);
       }
       res.setEncoding('utf8');
-      stream = new NdjsonModelStream({ cancel: () => res.destroy(), pause: () => res.pause(), resume: () => res.resume() }, hooks);
-      const reply = stream;
-      signal?.addEventListener('abort', onAbort, { once: true });
+      const reply = new NdjsonModelStream({ cancel: () => res.destroy(), pause: () => res.pause(), resume: () => res.resume() }, hooks);
       res.on('data', (text: string) => reply.write(text));
       res.on('end', () => reply.end());
       res.on('error', (err) => reply.fail(bodyFailure(err, signal)));
