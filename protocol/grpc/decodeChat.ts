@@ -167,6 +167,13 @@ function deepFreeze<T>(value: T): T {
 /** Validated tool schemas by their JSON text, most recently used last. */
 const schemaCache = new Map<string, JsonSchema & { type: 'object' }>();
 const SCHEMA_CACHE_ENTRIES = 512;
+/**
+ * Only schemas up to this size are kept: tools' schemas are a few KB, and a
+ * client that sent hundreds of schemas at the protocol's 100,000-character
+ * limit could otherwise make the cache hold some 150 MB for as long as the
+ * server runs. Larger ones are validated on every turn, as before.
+ */
+const SCHEMA_CACHE_MAX_CHARS = 8_192;
 
 /**
  * A tool's parameter schema, validated. A client sends the same tool schemas
@@ -174,7 +181,8 @@ const SCHEMA_CACHE_ENTRIES = 512;
  * result) saves that work on every later turn.
  */
 function toolSchema(raw: unknown, field: string): JsonSchema & { type: 'object' } {
-  const cached = typeof raw === 'string' && raw.length <= LIMITS.schemaChars ? schemaCache.get(raw) : undefined;
+  const cacheable = typeof raw === 'string' && raw.length <= SCHEMA_CACHE_MAX_CHARS;
+  const cached = cacheable ? schemaCache.get(raw) : undefined;
   if (cached) {
     schemaCache.delete(raw as string);
     schemaCache.set(raw as string, cached);
@@ -183,8 +191,10 @@ function toolSchema(raw: unknown, field: string): JsonSchema & { type: 'object' 
   const parameters = checkJsonSchema(jsonObject(raw, field, LIMITS.schemaChars), field);
   check(parameters.type === 'object', `${field}.type`, 'must be "object"');
   const schema = deepFreeze(parameters as JsonSchema & { type: 'object' });
-  schemaCache.set(raw as string, schema);
-  if (schemaCache.size > SCHEMA_CACHE_ENTRIES) schemaCache.delete(schemaCache.keys().next().value as string);
+  if (cacheable) {
+    schemaCache.set(raw, schema);
+    if (schemaCache.size > SCHEMA_CACHE_ENTRIES) schemaCache.delete(schemaCache.keys().next().value as string);
+  }
   return schema;
 }
 

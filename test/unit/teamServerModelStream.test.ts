@@ -162,4 +162,17 @@ describe('team server: per-turn work done once', () => {
     invalid.tools[0].parameters_json = JSON.stringify({ type: 'array' });
     for (let i = 0; i < 2; i++) assert.throws(() => decodeChatStart(invalid), /must be "object"/);
   });
+
+  it('keeps no copy of a very large schema, so a client cannot fill the server with them, and still decodes it on every turn', () => {
+    const big = JSON.stringify({ type: 'object', properties: Object.fromEntries(Array.from({ length: 4 }, (_, i) => [`p${i}`, { type: 'string', description: 'x'.repeat(5_000) }])) });
+    const start = () => {
+      const s = JSON.parse(JSON.stringify(encodeChatStart({ history: [], input: { text: 'hi', context: [] }, model: 'm', tools: BUILTIN_TOOL_LIST.slice(0, 1) }))) as ChatStart__Output;
+      s.tools[0].parameters_json = big;
+      return s;
+    };
+    const first = decodeChatStart(start()).tools[0].parameters;
+    const second = decodeChatStart(start()).tools[0].parameters;
+    assert.deepEqual(second, JSON.parse(big));
+    assert.notEqual(second, first, 'each turn gets its own copy');
+  });
 });
