@@ -10,6 +10,20 @@
 export interface ModelStream<T = Record<string, unknown>> extends AsyncIterable<T> {
   /** Stops the reply; a read in progress rejects with an AbortError. */
   abort(): void;
+  /**
+   * Takes the chunks that have already arrived, without waiting (none when
+   * the reader is up to date). A reader that fell behind on a busy server
+   * catches up in one step instead of one promise and one event per token.
+   * A failure is never taken here: the next read still reports it, after
+   * these chunks.
+   */
+  takeReady(): T[];
+}
+
+/** The chunks `stream` has already received, if it is a `ModelStream`; the `ollama` client's own streams offer none. */
+export function takeReady<T>(stream: AsyncIterable<T>): T[] {
+  const ready = (stream as Partial<ModelStream<T>>).takeReady;
+  return typeof ready === 'function' ? ready.call(stream) : [];
 }
 
 /**

@@ -1,5 +1,6 @@
-import type { ChatRequest, Ollama, ToolCall as OllamaToolCall } from 'ollama';
+import type { ChatRequest, ChatResponse, Ollama, ToolCall as OllamaToolCall } from 'ollama';
 import type { AgentEvent, DoneReason, Usage } from '../../protocol/chat';
+import { takeReady } from './modelStream';
 import { ToolCallTextFilter } from './toolCallTextFilter';
 import { usageFromChunk } from './usageTotals';
 
@@ -40,27 +41,40 @@ export async function* streamModelReply(
   const filter = hideToolCallText ? new ToolCallTextFilter() : undefined;
   const reply: ModelReply = { content: '', toolCalls: [], doneReason: 'stop', showedText: false, thinking: '' };
   let finished = false;
+  // Deltas of the chunks taken in one step, adjacent ones of a kind merged, in the order they came.
+  const deltas: Extract<AgentEvent, { type: 'text' | 'thinking' }>[] = [];
+  const add = (type: 'text' | 'thinking', delta: string) => {
+    const last = deltas[deltas.length - 1];
+    if (last?.type === type) last.delta += delta;
+    else deltas.push({ type, delta });
+  };
+  const take = (chunk: ChatResponse) => {
+    const thinking = chunk.message?.thinking ?? '';
+    if (thinking !== '') {
+      reply.thinking += thinking;
+      add('thinking', thinking);
+    }
+    const delta = chunk.message?.content ?? '';
+    if (delta !== '') {
+      reply.content += delta;
+      const visible = filter ? filter.push(delta) : delta;
+      if (visible !== '') {
+        reply.showedText = true;
+        add('text', visible);
+      }
+    }
+    if (chunk.message?.tool_calls?.length) reply.toolCalls.push(...chunk.message.tool_calls);
+    if (chunk.done) {
+      reply.doneReason = chunk.done_reason === 'length' ? 'length' : 'stop';
+      reply.usage = usageFromChunk(chunk);
+    }
+  };
   try {
     for await (const chunk of stream) {
-      const thinking = chunk.message?.thinking ?? '';
-      if (thinking !== '') {
-        reply.thinking += thinking;
-        yield { type: 'thinking', delta: thinking };
-      }
-      const delta = chunk.message?.content ?? '';
-      if (delta !== '') {
-        reply.content += delta;
-        const visible = filter ? filter.push(delta) : delta;
-        if (visible !== '') {
-          reply.showedText = true;
-          yield { type: 'text', delta: visible };
-        }
-      }
-      if (chunk.message?.tool_calls?.length) reply.toolCalls.push(...chunk.message.tool_calls);
-      if (chunk.done) {
-        reply.doneReason = chunk.done_reason === 'length' ? 'length' : 'stop';
-        reply.usage = usageFromChunk(chunk);
-      }
+      take(chunk);
+      // Chunks that arrived while this turn waited for the CPU go out as one event, not one per token.
+      for (const ready of takeReady(stream)) take(ready);
+      for (const event of deltas.splice(0)) yield event;
     }
     finished = true;
     const rest = filter?.flush() ?? '';

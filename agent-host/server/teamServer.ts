@@ -31,7 +31,7 @@ import { Scheduler } from './scheduler/scheduler';
 import { handleChat, type RunningTurn } from './services/agentService';
 import { McpManager } from '../mcp/mcpManager';
 import { authenticate, refresh } from './services/authService';
-import { guardBidi, guardUnary, type GuardDeps } from './services/callGuard';
+import { guardBidi, guardUnary, withCancellation, type GuardDeps } from './services/callGuard';
 import { complete } from './services/completionService';
 import { AdminMcpService } from './services/adminMcpService';
 import { sample } from './services/sampleService';
@@ -204,11 +204,9 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     Chat: guardBidi('Chat', guard, (call, ctx) =>
       handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, maxImageBytes: config.limits.maxImageBytes, metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs(turns.size) }),
     ),
-    Sample: guardUnary('Sample', guard, true, async (req, ctx, call) => {
-      const controller = new AbortController();
-      call.on('cancelled', () => controller.abort());
-      return sample(req as never, ctx.principal.user, controller.signal, { agentFor, scheduler, chatLimiter, metrics, audit, activity });
-    }),
+    Sample: guardUnary('Sample', guard, true, (req, ctx, call) =>
+      withCancellation(call, (signal) => sample(req as never, ctx.principal.user, signal, { agentFor, scheduler, chatLimiter, metrics, audit, activity })),
+    ),
   });
   server.addService(pkg.McpService.service, {
     ListResources: guardUnary('ListResources', guard, true, async () => adminMcpService.listResources()),
@@ -217,18 +215,12 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     GetPrompt: guardUnary('GetPrompt', guard, true, async (req, ctx) => adminMcpService.getPrompt(req as never, ctx.principal.user)),
   });
   server.addService(pkg.ModelService.service, {
-    List: guardUnary('List', guard, true, async (_req, ctx, call) => {
-      const controller = new AbortController();
-      call.on('cancelled', () => controller.abort());
-      return listModels(agentFor(ctx.principal.user), controller.signal);
-    }),
+    List: guardUnary('List', guard, true, (_req, ctx, call) => withCancellation(call, (signal) => listModels(agentFor(ctx.principal.user), signal))),
   });
   server.addService(pkg.CompletionService.service, {
-    Complete: guardUnary('Complete', guard, true, async (req, ctx, call) => {
-      const controller = new AbortController();
-      call.on('cancelled', () => controller.abort());
-      return complete(req as never, ctx.principal.user, controller.signal, { completerFor, limiter: completionLimiter, metrics, activity });
-    }),
+    Complete: guardUnary('Complete', guard, true, (req, ctx, call) =>
+      withCancellation(call, (signal) => complete(req as never, ctx.principal.user, signal, { completerFor, limiter: completionLimiter, metrics, activity })),
+    ),
     Report: guardUnary('Report', guard, true, async (req, ctx) => reportSuggestions(req as never, ctx.principal.user, activity)),
   });
   const health = new HealthService(SERVICE_NAMES);

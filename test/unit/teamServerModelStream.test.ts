@@ -10,6 +10,8 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Ollama } from 'ollama';
 import { classifyFailure } from '../../agent-host/core/errorMapping';
+import { streamModelReply } from '../../agent-host/core/streamModelReply';
+import { StreamingOllama } from '../../agent-host/core/streamingOllama';
 import { estimateTokens } from '../../agent-host/core/tokenEstimate';
 import { toolsTokens } from '../../agent-host/core/toolsTokens';
 import { toOllamaTool } from '../../agent-host/core/toOllamaMessages';
@@ -132,6 +134,60 @@ describe('team server: direct model stream', () => {
     const read = await readAll(stream);
     assert.equal(read.chunks.length, 301, 'nothing is lost while paused');
     assert.deepEqual(calls, ['pause', 'resume']);
+  });
+});
+
+describe('team server: a reader behind a busy server catches up', () => {
+  /** The core's own reply reader over a direct stream the test writes into. */
+  function replyOver(stream: NdjsonModelStream) {
+    const client = new StreamingOllama({ host: 'http://backend.invalid' }, async () => stream, undefined);
+    return streamModelReply(client, { model: 'm', messages: [] }, new AbortController().signal, false);
+  }
+  const thought = (thinking: string): Chunk => ({ ...token(''), message: { role: 'assistant', content: '', thinking } });
+
+  it('takes every token that already arrived as one event, keeping thinking before text, and the reply whole', async () => {
+    const stream = new NdjsonModelStream({ cancel: () => undefined }, { finished: () => undefined });
+    // Everything arrived while the turn waited for the CPU: the first read finds it all queued.
+    stream.write([thought('plan '), thought('it'), token('Hel'), token('lo'), token(' there'), final].map(line).join(''));
+    const reply = replyOver(stream);
+    const events: unknown[] = [];
+    let step = await reply.next();
+    for (; !step.done; step = await reply.next()) events.push(step.value);
+    assert.deepEqual(events, [
+      { type: 'thinking', delta: 'plan it' },
+      { type: 'text', delta: 'Hello there' },
+    ]);
+    assert.equal(step.value.content, 'Hello there');
+    assert.equal(step.value.thinking, 'plan it');
+    assert.equal(step.value.usage?.completionTokens, 3, 'the final chunk, taken with the rest, still gives the usage');
+  });
+
+  it('a reader that keeps up still sees each token as its own event, as it comes', async () => {
+    const stream = new NdjsonModelStream({ cancel: () => undefined }, { finished: () => undefined });
+    const reply = replyOver(stream);
+    const seen: unknown[] = [];
+    for (const t of ['a', 'b', 'c']) {
+      const next = reply.next();
+      stream.write(line(token(t)));
+      seen.push((await next).value);
+    }
+    stream.write(line(final));
+    assert.equal((await reply.next()).done, true);
+    assert.deepEqual(seen, ['a', 'b', 'c'].map((delta) => ({ type: 'text', delta })));
+  });
+
+  it('hands over what arrived before a failure, then the failure; and a paused source reads again once taken', async () => {
+    const calls: string[] = [];
+    const stream = new NdjsonModelStream({ cancel: () => undefined, pause: () => calls.push('pause'), resume: () => calls.push('resume') }, { finished: () => undefined });
+    for (let i = 0; i < 300; i++) stream.write(line(token('x')));
+    stream.write(line({ error: 'model crashed' }));
+    assert.deepEqual(calls, ['pause']);
+    const iterator = stream[Symbol.asyncIterator]();
+    assert.deepEqual((await iterator.next()).value, token('x'));
+    assert.equal(stream.takeReady().length, 299);
+    assert.deepEqual(calls, ['pause', 'resume']);
+    assert.deepEqual(stream.takeReady(), [], 'the failure is not taken here');
+    await assert.rejects(iterator.next(), /model crashed/);
   });
 });
 

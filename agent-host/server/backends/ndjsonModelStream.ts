@@ -102,6 +102,13 @@ export class NdjsonModelStream implements ModelStream<Chunk> {
     this.fail(new DOMException('This operation was aborted', 'AbortError'));
   }
 
+  takeReady(): Chunk[] {
+    if (this.queue.length === 0) return [];
+    const ready = this.queue.splice(0);
+    this.resumeBelowHalf();
+    return ready;
+  }
+
   [Symbol.asyncIterator](): AsyncIterator<Chunk> {
     return {
       next: () => this.next(),
@@ -122,10 +129,7 @@ export class NdjsonModelStream implements ModelStream<Chunk> {
   private answer(resolve: (result: IteratorResult<Chunk>) => void, reject: (err: unknown) => void): void {
     const chunk = this.queue.shift();
     if (chunk) {
-      if (this.paused && this.queue.length < HIGH_WATER / 2) {
-        this.paused = false;
-        this.source.resume?.();
-      }
+      this.resumeBelowHalf();
       return resolve({ done: false, value: chunk });
     }
     if (this.failure && !this.failureDelivered) {
@@ -133,6 +137,14 @@ export class NdjsonModelStream implements ModelStream<Chunk> {
       return reject(this.failure);
     }
     resolve({ done: true, value: undefined });
+  }
+
+  /** A paused source reads again once the reader has taken half of what waited. */
+  private resumeBelowHalf(): void {
+    if (this.paused && this.queue.length < HIGH_WATER / 2) {
+      this.paused = false;
+      this.source.resume?.();
+    }
   }
 
   private line(line: string): void {

@@ -5,7 +5,7 @@
  * tokens, tool arguments or file contents.
  */
 import { open, type FileHandle } from 'node:fs/promises';
-import { redact } from './logger';
+import { jsonLine } from './logger';
 
 export type AuditEvent =
   | { event: 'auth.success'; user: string; peer: string; client?: string }
@@ -91,7 +91,7 @@ export function createAuditLog(file: string, fallback: (line: string) => void = 
   };
   return {
     record(event) {
-      const line = `${JSON.stringify({ time: new Date().toISOString(), audit: true, ...redact(event as unknown as Record<string, unknown>) })}\n`;
+      const line = jsonLine({ time: new Date().toISOString(), audit: true }, event);
       if (!file) return fallback(line);
       batch.push(line);
       batchBytes += line.length;

@@ -194,7 +194,8 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   call.resume();
   call.on('cancelled', () => {
     executor?.close();
-    controller.abort();
+    // grpc-js also emits 'cancelled' after a call that ended normally; the turn is over then and nothing reads the signal.
+    if (!ended) controller.abort();
   });
 
   const running: RunningTurn = {

@@ -82,6 +82,24 @@ export function toServiceError(err: unknown, deps: GuardDeps, method: string): P
   return { code: status.INTERNAL, details: 'The team server hit an unexpected error; its admin can find details in the server log.' };
 }
 
+/**
+ * Runs `run` with a signal that aborts when the client cancels the call.
+ * grpc-js also emits 'cancelled' after every call that ended normally;
+ * aborting then would only build an AbortError nobody reads, once per call.
+ */
+export async function withCancellation<T>(call: { on(event: 'cancelled', listener: () => void): unknown }, run: (signal: AbortSignal) => Promise<T>): Promise<T> {
+  const controller = new AbortController();
+  let running = true;
+  call.on('cancelled', () => {
+    if (running) controller.abort();
+  });
+  try {
+    return await run(controller.signal);
+  } finally {
+    running = false;
+  }
+}
+
 export function guardUnary<Req, Res>(
   method: string,
   deps: GuardDeps,
