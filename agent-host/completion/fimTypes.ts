@@ -2,6 +2,7 @@
  * The shapes of fill-in-the-middle completion, shared by the completer and its
  * callers (the language server in local mode, the team server in remote mode).
  */
+import type { ModelStreamer } from '../core/modelStream';
 
 /** The code-model families whose sentinel tokens Hearth knows for raw prompts. */
 export type FimFamily = 'qwen2.5-coder' | 'codellama' | 'deepseek-coder' | 'starcoder2' | 'codestral' | 'codegemma' | 'granite-code';
@@ -101,6 +102,8 @@ export interface FimCompleterConfig {
   headers?: Record<string, string>;
   /** Replaces the built-in lean HTTP client (the team server's in-process model router). */
   fetch?: typeof fetch;
+  /** Serves the streaming /api/generate itself (the team server's direct path to its backends); everything else still uses `fetch`. */
+  stream?: ModelStreamer;
   /** How long Ollama keeps the model loaded after a request; defaults to 30 minutes. */
   keepAlive?: string | number;
 }

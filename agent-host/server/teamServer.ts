@@ -176,7 +176,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const agents = new Map<string, Agent>();
   const completers = new Map<string, FimCompleter>();
   const agentFor = (user: string) => lruGet(agents, user, () => createAgent({ host: ROUTER_HOST, fetch: router.fetchFor(user, 'chat'), stream: router.streamFor(user, 'chat') }));
-  const completerFor = (user: string) => lruGet(completers, user, () => createFimCompleter({ host: ROUTER_HOST, fetch: router.fetchFor(user, 'completion') }));
+  const completerFor = (user: string) => lruGet(completers, user, () => createFimCompleter({ host: ROUTER_HOST, fetch: router.fetchFor(user, 'completion'), stream: router.streamFor(user, 'completion') }));
 
   const guard: GuardDeps = { tokens, apiKeys, metrics, logger };
   const turns = new Set<RunningTurn>();

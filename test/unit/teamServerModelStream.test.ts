@@ -12,6 +12,8 @@ import { Ollama } from 'ollama';
 import { classifyFailure } from '../../agent-host/core/errorMapping';
 import { streamModelReply } from '../../agent-host/core/streamModelReply';
 import { StreamingOllama } from '../../agent-host/core/streamingOllama';
+import { createFimCompleter } from '../../agent-host/completion/createFimCompleter';
+import type { FimReadyModel } from '../../agent-host/completion/fimTypes';
 import { estimateTokens } from '../../agent-host/core/tokenEstimate';
 import { toolsTokens } from '../../agent-host/core/toolsTokens';
 import { toOllamaTool } from '../../agent-host/core/toOllamaMessages';
@@ -188,6 +190,29 @@ describe('team server: a reader behind a busy server catches up', () => {
     assert.deepEqual(calls, ['pause', 'resume']);
     assert.deepEqual(stream.takeReady(), [], 'the failure is not taken here');
     await assert.rejects(iterator.next(), /model crashed/);
+  });
+});
+
+describe('team server: inline suggestions on the direct path', () => {
+  it('streams /api/generate through the streamer, with the request the completer built, and never through fetch', async () => {
+    const seen: { endpoint: string; request: Record<string, unknown> }[] = [];
+    const completer = createFimCompleter({
+      host: 'http://router.invalid',
+      fetch: () => Promise.reject(new Error('the streaming generate must not use fetch')),
+      stream: async (endpoint, request) => {
+        seen.push({ endpoint, request });
+        const reply = new NdjsonModelStream({ cancel: () => undefined }, { finished: () => undefined });
+        const part = (response: string, done: boolean): Chunk => ({ model: 'coder', created_at: '2026-12-01T00:00:00Z', response, done, ...(done ? { done_reason: 'stop' } : {}) });
+        reply.write([part('return ', false), part('a + b;', false), part('', true)].map(line).join(''));
+        return reply;
+      },
+    });
+    const model: FimReadyModel = { status: 'ready', model: 'coder', mode: 'native', contextLength: 8192, stop: [] };
+    const chunks = [];
+    for await (const c of completer.complete(model, { prefix: 'function add(a, b) {\n  ', suffix: '\n}', maxTokens: 64 }, new AbortController().signal)) chunks.push(c);
+    assert.deepEqual(seen.map((s) => [s.endpoint, s.request.model, s.request.stream]), [['generate', 'coder', true]]);
+    assert.equal(chunks.filter((c) => c.type === 'text').map((c) => (c as { delta: string }).delta).join(''), 'return a + b;');
+    assert.equal(chunks.at(-1)?.type, 'done');
   });
 });
 
