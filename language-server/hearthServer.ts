@@ -27,7 +27,7 @@ import { registerDraftImageHandlers } from './chat/registerDraftImageHandlers';
 import { DraftImages } from './chat/draftImages';
 import { registerChatHandlers } from './chat/registerChatHandlers';
 import { AgentCatalog } from './agents/agentCatalog';
-import { chooseAgent } from './agents/chooseAgent';
+import { agentOwnModel, chooseAgent, installedModels } from './agents/chooseAgent';
 import { registerAgentsHandlers } from './agents/registerAgentsHandlers';
 import { findRulesFiles } from './chat/rulesFiles';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
@@ -184,7 +184,10 @@ export class HearthServer {
       workspaceContext: (settings) => this.workspaceContext(settings),
       checkpoint: (signal) => this.chatCheckpoints.take(signal),
       chooseAgent: (req) => chooseAgent({ catalog: this.agentCatalog, log: (m) => connection.console.log(m) }, req),
-      subagentAgents: () => this.agentCatalog.subagentAgents(),
+      subagentAgents: (settings, agent, signal) => {
+        const installed = installedModels(agent, signal);
+        return this.agentCatalog.subagentAgents((a) => agentOwnModel(a, settings, installed));
+      },
     });
     this.chatCheckpoints = new ChatCheckpoints({
       store: this.store,

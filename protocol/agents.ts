@@ -38,6 +38,15 @@ export interface TurnAgent {
  */
 export interface SubagentAgent extends TurnAgent {
   description: string;
+  /**
+   * The model its sub-agents use, as the language server chose it with the
+   * rule a routed agent's model follows (hearth.agent.roleModels, else the
+   * agent file's model when the backend has it); undefined: the sub-agent
+   * model of its role, else the turn's.
+   */
+  model?: string;
+  /** Why the agent file's model is not used (not installed, or a repository's file): the sub-agent's card says so. */
+  modelNote?: string;
 }
 
 /** Why a message went to an agent, as the chip on the reply says it. */

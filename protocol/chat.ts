@@ -226,6 +226,8 @@ export interface SubagentInfo {
   /** Unique within the turn; prefixes the ids of the sub-agent's own tool calls. */
   id: string;
   role: SubagentRole;
+  /** The named agent it runs as (`run_subagents` with `agent`); the card shows "@name (role)". */
+  agent?: string;
   model: string;
   task: string;
   /** The main agent's `run_subagents` call that started it. */

@@ -211,7 +211,7 @@ export class AssistantMessageView {
     // Reasoning is still streaming only while nothing has come after it.
     else if (view.kind === 'thinking' && part.kind === 'thinking') view.view.update(part.text, live && isLastPart);
     else if (view.kind === 'toolCall' && part.kind === 'toolCall') view.view.update(part, live, this.ctx.approvalFor(this.last?.entry.id ?? '', part.call.id));
-    else if (view.kind === 'subagent' && part.kind === 'subagent') view.view.update(part, this.last?.entry.id ?? '', live);
+    else if (view.kind === 'subagent' && part.kind === 'subagent') view.view.update(part, this.last?.entry.id ?? '', live, this.last?.entry.model);
   }
 
   private createPart(part: AssistantPart): PartView {

@@ -1,6 +1,7 @@
 /**
  * A sub-agent as a collapsible card inside the answer that started it: its
- * role, model and task, its tool calls as they happen (with their approval
+ * name ("Explorer", or "@reviewer (explorer)" when it runs as one of the
+ * user's agents), its model when that is not the turn's, its task, its tool calls as they happen (with their approval
  * cards, since an executor's edits ask the user like the main agent's), and
  * its report when it ends, with the time and tokens it took. The card is
  * open while the sub-agent works and keeps whatever state the user gives it
@@ -19,6 +20,16 @@ type InnerView = { kind: 'toolCall'; view: ToolCallView } | { kind: 'status'; el
 
 const ROLE_NAMES: Record<SubagentPart['agent']['role'], string> = { explorer: 'Explorer', researcher: 'Researcher', executor: 'Executor' };
 
+/** The card's name: the role, or the named agent it runs as with its role. */
+export function subagentLabel(agent: SubagentPart['agent']): string {
+  return agent.agent ? `@${agent.agent} (${agent.role})` : ROLE_NAMES[agent.role];
+}
+
+/** The model the card names: only one that differs from the turn's (an older entry without a model names it always). */
+export function subagentModelText(agent: SubagentPart['agent'], turnModel: string | undefined): string {
+  return agent.model === turnModel ? '' : agent.model;
+}
+
 /** The card's one-line state, as the header shows it. */
 export function subagentStateText(part: SubagentPart, entryLive: boolean): string {
   const outcome = part.outcome;
@@ -34,6 +45,7 @@ export function subagentStateText(part: SubagentPart, entryLive: boolean): strin
 export class SubagentCardView {
   readonly element: HTMLDetailsElement;
   private readonly stateElement: HTMLElement;
+  private readonly modelElement: HTMLElement;
   private readonly inner: HTMLElement;
   private readonly resultSlot: HTMLElement;
   private readonly views: InnerView[] = [];
@@ -47,18 +59,20 @@ export class SubagentCardView {
     const doc = ctx.doc;
     const { agent } = part;
     this.stateElement = el(doc, 'span', { className: 'subagent-state', attrs: { 'data-testid': 'subagent-state' } });
+    this.modelElement = el(doc, 'span', { className: 'subagent-model', attrs: { 'data-testid': 'subagent-model' } });
     this.inner = el(doc, 'div', { className: 'subagent-activity' });
     this.resultSlot = el(doc, 'div', { className: 'subagent-result', attrs: { 'data-testid': 'subagent-result' } });
     this.element = el(doc, 'details', {
       className: 'subagent-card',
-      attrs: { 'data-testid': 'subagent-card', 'data-role': agent.role, 'data-agent-id': agent.id, open: '' },
+      attrs: { 'data-testid': 'subagent-card', 'data-role': agent.role, 'data-agent-id': agent.id, ...(agent.agent ? { 'data-agent': agent.agent } : {}), open: '' },
       children: [
         el(doc, 'summary', {
           className: 'subagent-header',
           children: [
             icon(doc, 'chevron'),
-            el(doc, 'span', { className: 'subagent-role', text: ROLE_NAMES[agent.role] }),
-            el(doc, 'span', { className: 'subagent-model', text: agent.model }),
+            // The agent's name comes from a file (perhaps a repository's): text, never HTML.
+            el(doc, 'span', { className: 'subagent-role', attrs: { 'data-testid': 'subagent-label' }, text: subagentLabel(agent) }),
+            this.modelElement,
             this.stateElement,
           ],
         }),
@@ -70,7 +84,11 @@ export class SubagentCardView {
     });
   }
 
-  update(part: SubagentPart, entryId: string, entryLive: boolean): void {
+  /** `turnModel` is the reply's model: the card names its own only when it differs. */
+  update(part: SubagentPart, entryId: string, entryLive: boolean, turnModel: string | undefined): void {
+    const model = subagentModelText(part.agent, turnModel);
+    this.modelElement.textContent = model;
+    this.modelElement.hidden = model === '';
     const state = part.outcome?.reason ?? (entryLive ? 'running' : 'cancelled');
     this.element.setAttribute('data-state', state);
     this.stateElement.textContent = subagentStateText(part, entryLive);
@@ -80,7 +98,7 @@ export class SubagentCardView {
         view =
           inner.kind === 'toolCall'
             ? { kind: 'toolCall', view: new ToolCallView(this.ctx.doc, this.ctx.post) }
-            : { kind: 'status', element: el(this.ctx.doc, 'div', { className: 'status-notice status-info', attrs: { role: 'note' } }) };
+            : { kind: 'status', element: el(this.ctx.doc, 'div', { className: `status-notice status-${inner.kind === 'status' ? inner.level : 'info'}`, attrs: { 'data-testid': 'subagent-notice', role: 'note' } }) };
         this.views[i] = view;
         this.inner.appendChild(view.kind === 'toolCall' ? view.view.element : view.element);
       }

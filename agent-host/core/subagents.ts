@@ -198,6 +198,8 @@ async function* runOne(task: Task, setup: TurnSetup, sub: SubagentOptions, loop:
     continueReply: false,
   };
   yield { type: 'agentSpawn', agent: info };
+  // The language server could not use the agent file's model (see SubagentAgent.model): say why on the card, not silently.
+  if (agent?.modelNote) yield { type: 'agentEvent', agentId: info.id, event: { type: 'status', level: 'warning', message: `@${agent.name}: ${agent.modelNote}; this sub-agent uses ${info.model}.` } };
   let text = '';
   let usage: Usage | undefined;
   let error: HearthError | undefined;
@@ -283,6 +285,18 @@ async function* runConcurrently<T>(jobs: (() => AsyncGenerator<T, void>)[], limi
   }
 }
 
+/**
+ * The model a sub-agent uses: its named agent's, else its role's, else the
+ * turn's. The core never judges the named agent's model itself: the language
+ * server chose it (SubagentAgent.model) by the rule the turn's own agent
+ * follows, against the models of the backend that runs the turn, so one
+ * process owns the choice. A team server takes it as it takes the turn's
+ * model: its router serves only models its backends have.
+ */
+export function subagentModel(role: SubagentRole, agent: SubagentAgent | undefined, sub: SubagentOptions, turnModel: string): string {
+  return agent?.model ?? sub.models?.[role] ?? turnModel;
+}
+
 function resultText(tasks: Task[]): string {
   return tasks
     .map((t, i) => `## Sub-agent ${i + 1}: ${t.info.role}${t.agent ? ` as @${t.agent.name}` : ''} (${t.outcome?.reason ?? 'cancelled'})\nTask: ${t.info.task}\n\n${t.outcome?.summary ?? 'Stopped before it finished.'}`)
@@ -311,7 +325,7 @@ export async function* runSubagents(call: ToolCall, setup: TurnSetup, sub: Subag
           ? 'each sub-agent needs a role or an agent.'
           : undefined;
     return {
-      info: { id: `${call.id}.a${i + 1}`, role, model: sub.models?.[role] ?? setup.options.model, task: r.task, parentCallId: call.id },
+      info: { id: `${call.id}.a${i + 1}`, role, ...(agent ? { agent: agent.name } : {}), model: subagentModel(role, agent, sub, setup.options.model), task: r.task, parentCallId: call.id },
       ...(agent ? { agent } : {}),
       ...(invalid ? { invalid } : {}),
     };

@@ -124,15 +124,23 @@ export class AgentCatalog {
 
   /**
    * The agents the model may start as sub-agents by name: the agent files
-   * (the built-in roles are for the chat itself). A failure to read them
-   * offers none rather than failing the turn.
+   * (the built-in roles are for the chat itself), each with the model its
+   * sub-agents use, chosen by `modelOf` (agentOwnModel in chooseAgent.ts). A failure
+   * to read them offers none rather than failing the turn.
    */
-  async subagentAgents(): Promise<SubagentAgent[]> {
+  async subagentAgents(modelOf: (agent: CatalogAgent) => Promise<{ model?: string; note?: string }>): Promise<SubagentAgent[]> {
     const agents = await this.list().catch((err: unknown) => {
       this.deps.log(`The agent files could not be read: ${err instanceof Error ? err.message : String(err)}.`);
       return [] as CatalogAgent[];
     });
-    return agents.filter((a) => a.source !== 'builtin').map((a) => ({ ...toTurnAgent(a), description: a.description }));
+    return Promise.all(
+      agents
+        .filter((a) => a.source !== 'builtin')
+        .map(async (a) => {
+          const { model, note } = await modelOf(a);
+          return { ...toTurnAgent(a), description: a.description, ...(model ? { model } : {}), ...(note ? { modelNote: note } : {}) };
+        }),
+    );
   }
 
   async get(name: string): Promise<CatalogAgent | undefined> {

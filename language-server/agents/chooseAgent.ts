@@ -35,22 +35,41 @@ export interface ChooseAgentDeps {
   log(message: string): void;
 }
 
-/** The model a routed agent uses, and a note when the agent file's own could not be used. */
-export async function agentModel(catalogAgent: CatalogAgent, settings: HearthSettings, backend: Agent, chatModel: string, signal: AbortSignal): Promise<{ model: string; note?: string }> {
+/** The names of the backend's models, asked for once however often it is called; undefined when it cannot be asked. */
+export function installedModels(backend: Agent, signal: AbortSignal): () => Promise<string[] | undefined> {
+  let names: Promise<string[] | undefined> | undefined;
+  return () =>
+    (names ??= backend.listModels(AbortSignal.any([signal, AbortSignal.timeout(5000)])).then(
+      (models) => models.map((m) => m.name),
+      () => undefined,
+    ));
+}
+
+/**
+ * An agent's own model: the user's setting for it (`hearth.agent.roleModels`),
+ * else its agent file's model when the backend has it. Undefined when it has
+ * none or cannot use it; `note` then says why the file's model is not used.
+ * The one rule for both a routed agent and a named sub-agent.
+ */
+export async function agentOwnModel(catalogAgent: CatalogAgent, settings: HearthSettings, installed: () => Promise<string[] | undefined>): Promise<{ model?: string; note?: string }> {
   const fromSettings = settings.agent?.roleModels?.[catalogAgent.name];
   if (fromSettings) return { model: fromSettings };
   const wanted = catalogAgent.model;
-  if (!wanted || wanted === chatModel) return { model: chatModel };
+  if (!wanted) return {};
   // Which model reads the user's code is the user's choice: a repository's agent file cannot make it (roleModels can).
-  if (catalogAgent.source === 'workspace') return { model: chatModel, note: `a repository's agent file cannot choose the model ("${wanted}"); ${chatModel} is used (set hearth.agent.roleModels to choose one)` };
+  if (catalogAgent.source === 'workspace') return { note: `a repository's agent file cannot choose the model ("${wanted}"), only hearth.agent.roleModels can` };
   // An agent file may come from another tool (a cloud model's name) or another machine: use it only when the backend has it.
-  const installed = await backend.listModels(AbortSignal.any([signal, AbortSignal.timeout(5000)])).then(
-    (models) => models.map((m) => m.name),
-    () => undefined,
-  );
-  const has = installed?.some((name) => name === wanted || name === `${wanted}:latest`);
-  if (has) return { model: wanted };
-  return { model: chatModel, note: `model "${wanted}" is not available here; ${chatModel} is used` };
+  const names = await installed();
+  if (names?.some((name) => name === wanted || name === `${wanted}:latest`)) return { model: wanted };
+  return { note: `model "${wanted}" is not available here` };
+}
+
+/** The model a routed agent uses, and a note when the agent file's own could not be used. */
+export async function agentModel(catalogAgent: CatalogAgent, settings: HearthSettings, backend: Agent, chatModel: string, signal: AbortSignal): Promise<{ model: string; note?: string }> {
+  // The chat's own model needs no check: the turn reports it if it is missing.
+  if (catalogAgent.model === chatModel && !settings.agent?.roleModels?.[catalogAgent.name]) return { model: chatModel };
+  const own = await agentOwnModel(catalogAgent, settings, installedModels(backend, signal));
+  return own.model ? { model: own.model } : { model: chatModel, ...(own.note ? { note: `${own.note}; ${chatModel} is used` } : {}) };
 }
 
 export async function chooseAgent(deps: ChooseAgentDeps, req: ChooseAgentRequest): Promise<AgentChoice | undefined> {

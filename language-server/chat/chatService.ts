@@ -46,7 +46,7 @@ export interface ChatServiceDeps {
   /** The agent of a message and its model (language-server/agents/chooseAgent.ts); undefined: Hearth itself. */
   chooseAgent?: (req: Omit<ChooseAgentRequest, 'agent' | 'settings'> & { agent: Agent; settings: HearthSettings }) => Promise<AgentChoice | undefined>;
   /** The agent files the model may start as sub-agents by name (language-server/agents/agentCatalog.ts). */
-  subagentAgents?: () => Promise<SubagentAgent[]>;
+  subagentAgents?: (settings: HearthSettings, agent: Agent, signal: AbortSignal) => Promise<SubagentAgent[]>;
 }
 
 /** The plan as it last stood before `index` (the agent's own or the user's edit); empty when there is none. */
@@ -193,8 +193,8 @@ export class ChatService {
   /** Stops the running turn of a session. Resolves once its final event is stored. */
   /** Mentions of MCP resources attached earlier in the session that changed since (see ChatServiceDeps.changedResources). */
   /** The agents for run_subagents; a failure offers none, it never fails the turn. */
-  private async subagentAgents(): Promise<SubagentAgent[] | undefined> {
-    const agents = await this.deps.subagentAgents?.().catch(() => undefined);
+  private async subagentAgents(settings: HearthSettings, agent: Agent, signal: AbortSignal): Promise<SubagentAgent[] | undefined> {
+    const agents = await this.deps.subagentAgents?.(settings, agent, signal).catch(() => undefined);
     return agents?.length ? agents : undefined;
   }
 
@@ -327,10 +327,11 @@ export class ChatService {
         const workspaceContext = executor ? await this.deps.workspaceContext?.(settings).catch(() => undefined) : undefined;
         const agentSettings = settings.agent;
         // Sub-agents need tools to work with; their models are decided here, with the turn's, never by the model.
-        // The agents the model may start by name are read from the agent files now, like the turn's own agent.
+        // The agents the model may start by name are read from the agent files now, like the turn's own agent, and
+        // their models chosen by the same rule (language-server/agents/chooseAgent.ts: agentOwnModel).
         const subagents =
           executor && agentSettings?.subagents
-            ? { maxParallel: agentSettings.subagentMaxParallel, models: agentSettings.subagentModels, agents: await this.subagentAgents() }
+            ? { maxParallel: agentSettings.subagentMaxParallel, models: agentSettings.subagentModels, agents: await this.subagentAgents(settings, agent, controller.signal) }
             : undefined;
         // The plan so far comes from the earlier replies of this chat, the user's edits included.
         const todos = executor && agentSettings?.todoList ? { current: latestTodos(session && index >= 0 ? session.entries.slice(0, index) : []) } : undefined;

@@ -53,6 +53,8 @@ export const LIMITS = {
   agentTools: 64,
   /** Agents a sub-agent can run as; the agent core offers at most 16. */
   subagentAgents: 32,
+  /** Why a named agent's own model is not used: one sentence. */
+  modelNote: 1_000,
   /** Images per message, and the absolute cap on one image's bytes; a team server applies its own, lower cap (limits.max_image_bytes). */
   imagesPerMessage: MAX_IMAGES_PER_MESSAGE,
   imageBytes: 20 * 1024 * 1024,
@@ -252,7 +254,11 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
       const agents = count(options.subagent_agents, 'start.options.subagent_agents', LIMITS.subagentAgents).map((a, i): SubagentAgent => {
         const f = `start.options.subagent_agents[${i}]`;
         check(a.agent, `${f}.agent`, 'is missing');
-        return { ...decodeTurnAgent(a.agent, `${f}.agent`), description: text(a.description, `${f}.description`, LIMITS.description) };
+        const agent: SubagentAgent = { ...decodeTurnAgent(a.agent, `${f}.agent`), description: text(a.description, `${f}.description`, LIMITS.description) };
+        // Checked like the turn's own model; the server's router then serves it only when a backend has it.
+        if (a.model !== undefined) agent.model = text(a.model, `${f}.model`, LIMITS.model, { nonEmpty: true, pattern: MODEL_NAME });
+        if (a.model_note !== undefined) agent.modelNote = text(a.model_note, `${f}.model_note`, LIMITS.modelNote);
+        return agent;
       });
       if (agents.length > 0) turn.subagents.agents = agents;
     }
@@ -407,6 +413,7 @@ export function decodeServerMessage(message: ChatServerMessage__Output, offeredT
             model: text(a.model, 'agent_spawn.agent.model', LIMITS.model),
             task: text(a.task, 'agent_spawn.agent.task', LIMITS.subagentTask),
             parentCallId: text(a.parent_call_id, 'agent_spawn.agent.parent_call_id', LIMITS.id),
+            ...(a.agent !== undefined ? { agent: text(a.agent, 'agent_spawn.agent.agent', 64, { nonEmpty: true, pattern: AGENT_NAME }) } : {}),
           },
         },
       };

@@ -104,7 +104,12 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
     options.subagents = { models: Object.fromEntries(Object.entries(sub.models ?? {}).filter(([, m]) => m !== undefined && m !== '')) as Record<string, string> };
     if (sub.maxParallel !== undefined) options.subagents.max_parallel = sub.maxParallel;
     if (sub.maxSteps !== undefined) options.subagents.max_steps = sub.maxSteps;
-    if (sub.agents?.length) options.subagent_agents = sub.agents.map((a) => ({ agent: encodeTurnAgent(a), description: a.description }));
+    if (sub.agents?.length) options.subagent_agents = sub.agents.map((a) => ({
+        agent: encodeTurnAgent(a),
+        description: a.description,
+        ...(a.model !== undefined ? { model: a.model } : {}),
+        ...(a.modelNote !== undefined ? { model_note: a.modelNote } : {}),
+      }));
   }
   if (turn.mode !== undefined) options.mode = turn.mode;
   if (turn.rules?.length) options.rules = turn.rules.map((r) => ({ path: r.path, text: r.text, truncated: r.truncated }));
@@ -186,7 +191,7 @@ export function encodeAgentEvent(event: AgentEvent, sentResults?: Map<string, st
       return { todos: { items: event.items.map((i) => ({ text: i.text, status: i.status })) } };
     case 'agentSpawn': {
       const a = event.agent;
-      return { agent_spawn: { agent: { id: a.id, role: a.role, model: a.model, task: a.task, parent_call_id: a.parentCallId } } };
+      return { agent_spawn: { agent: { id: a.id, role: a.role, model: a.model, task: a.task, parent_call_id: a.parentCallId, ...(a.agent !== undefined ? { agent: a.agent } : {}) } } };
     }
     case 'agentEvent':
       return { agent_event: { agent_id: event.agentId, event: encodeAgentEvent(event.event, sentResults) } };

@@ -1,6 +1,6 @@
 /**
  * Sub-agents in a real VS Code: the agent's run_subagents call shows one card
- * per sub-agent under the call, each with its role, model and task, its tool
+ * per sub-agent under the call, each with its role, model (when it is not the reply's) and task, its tool
  * calls as they happen, and its report when it completes.
  */
 import * as assert from 'node:assert/strict';

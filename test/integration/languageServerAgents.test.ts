@@ -217,4 +217,34 @@ describe('language server: agents and routing (integration)', function () {
     // The main agent read the report, labelled with the agent it ran as.
     assert.match(chatRequests(fixture).at(-1)!.body.messages.at(-1).content, /Sub-agent 1: researcher as @security \(stop\)[\s\S]*src\/db\.js line 1 builds SQL from input: injection\./);
   });
+
+  it("a named sub-agent runs on its agent file's model when Ollama has it, and on the turn's with a warning on its card when it does not", async () => {
+    fs.mkdirSync(path.join(home, '.claude', 'agents'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.claude', 'agents', 'fast.md'), `---\nname: fast\ndescription: Quick looks\nmodel: ${SMALL}\n---\nFAST-INSTRUCTIONS\n`);
+    fs.writeFileSync(path.join(home, '.claude', 'agents', 'cloud.md'), '---\nname: cloud\ndescription: Deep thoughts\nmodel: gpt-5\n---\nCLOUD-INSTRUCTIONS\n');
+    const subOf = (r: RecordedRequest): string | undefined => /FAST-INSTRUCTIONS/.test(systemOf(r)) ? 'fast' : /CLOUD-INSTRUCTIONS/.test(systemOf(r)) ? 'cloud' : undefined;
+    fixture.setResponder((r) => {
+      const sub = subOf(r);
+      if (sub) return { kind: 'text', text: `${sub} report` };
+      if (r.body.messages.at(-1).role === 'tool') return { kind: 'text', text: 'Both reported.' };
+      return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: [{ agent: 'fast', role: 'explorer', task: 'Look at parse.ts.' }, { agent: 'cloud', task: 'Think about parse.ts.' }] } }] };
+    });
+    await start();
+    const reply = await send('Look at parse.ts with the agents.');
+    assert.equal(reply.state, 'done');
+
+    const subRequests = chatRequests(fixture).filter((r) => subOf(r) !== undefined);
+    assert.deepEqual(subRequests.map((r) => [subOf(r), r.body.model]).sort(), [['cloud', MODEL], ['fast', SMALL]]);
+    const cards = reply.parts.filter((p) => p.kind === 'subagent');
+    assert.deepEqual(
+      cards.map((c) => ({ agent: c.agent.agent, role: c.agent.role, model: c.agent.model })),
+      [
+        { agent: 'fast', role: 'explorer', model: SMALL },
+        { agent: 'cloud', role: 'researcher', model: MODEL },
+      ],
+    );
+    const notices = (i: number) => cards[i].parts.filter((p) => p.kind === 'status');
+    assert.deepEqual(notices(0), []);
+    assert.deepEqual(notices(1), [{ kind: 'status', level: 'warning', message: `@cloud: model "gpt-5" is not available here; this sub-agent uses ${MODEL}.` }]);
+  });
 });

@@ -65,6 +65,48 @@ describe('team server: a routed agent crosses gRPC (integration)', function () {
     assert.match(requests.at(-1)!.body.messages.at(-1).content, /researcher as @security \(stop\)[\s\S]*Injection at line 1\./);
   });
 
+  it("a named sub-agent's model crosses gRPC: the server's core runs it on that model, its card names the agent, a fallback's warning arrives, and a model no backend has is refused like the turn's own", async () => {
+    const agent = new RemoteAgent(teamConnection(suite.server.port, suite.pki));
+    const executor = new FakeToolExecutor(() => 'ok', BUILTIN_TOOL_LIST);
+    const SMALL = 'llama3.2:3b';
+    const agents = [
+      { name: 'fast', description: 'Quick looks', instructions: 'FAST-RULES', source: 'user' as const, model: SMALL },
+      { name: 'cloud', description: 'Deep thoughts', instructions: 'CLOUD-RULES', source: 'user' as const, modelNote: 'model "gpt-5" is not available here' },
+      // A client may name any model; the server's router serves only what its backends have, as for the turn's model.
+      { name: 'rogue', description: 'Wants a model the server lacks', instructions: 'ROGUE-RULES', source: 'user' as const, model: 'not-on-this-server:70b' },
+    ];
+    const subOf = (r: RecordedRequest): string | undefined => /(FAST|CLOUD|ROGUE)-RULES/.exec(r.body?.messages?.[0]?.content ?? '')?.[1];
+    const before = chatRequests(suite.fixture).length;
+    suite.fixture.setResponder((r) => {
+      const sub = subOf(r);
+      if (sub) return { kind: 'text', text: `${sub} report` };
+      if (r.body.messages.at(-1).role === 'tool') return { kind: 'text', text: 'done' };
+      return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: agents.map((a) => ({ agent: a.name, task: `task for ${a.name}` })) } }] };
+    });
+    let events: AgentEvent[];
+    try {
+      events = await collect(agent.startTurn([], { text: 'ask the agents', context: [] }, { model: MODEL, executor, mode: 'agent', subagents: { agents, maxParallel: 3 } }, new AbortController().signal));
+    } finally {
+      suite.fixture.setResponder(undefined);
+    }
+    const requests = chatRequests(suite.fixture).slice(before);
+    assert.deepEqual(requests.filter((r) => subOf(r)).map((r) => [subOf(r), r.body.model]).sort(), [['CLOUD', MODEL], ['FAST', SMALL]], 'the rogue model never reached a backend');
+    const spawned = events.filter((e): e is Extract<AgentEvent, { type: 'agentSpawn' }> => e.type === 'agentSpawn').map((e) => ({ agent: e.agent.agent, model: e.agent.model }));
+    assert.deepEqual(spawned, [
+      { agent: 'fast', model: SMALL },
+      { agent: 'cloud', model: MODEL },
+      { agent: 'rogue', model: 'not-on-this-server:70b' },
+    ]);
+    const warnings = events.filter((e) => e.type === 'agentEvent' && e.event.type === 'status').map((e) => (e.type === 'agentEvent' && e.event.type === 'status' ? e.event : undefined));
+    assert.deepEqual(warnings, [{ type: 'status', level: 'warning', message: `@cloud: model "gpt-5" is not available here; this sub-agent uses ${MODEL}.` }]);
+    // They run side by side, so their results arrive in any order: matched by id.
+    const nameOf = new Map(events.flatMap((e) => (e.type === 'agentSpawn' ? [[e.agent.id, e.agent.agent]] : [])));
+    const outcomes = new Map(events.flatMap((e) => (e.type === 'agentResult' ? [[nameOf.get(e.agentId), e.outcome]] : [])));
+    assert.deepEqual([...outcomes].map(([name, o]) => [name, o.reason]).sort(), [['cloud', 'stop'], ['fast', 'stop'], ['rogue', 'error']]);
+    assert.equal(outcomes.get('rogue')?.error?.code, 'modelNotFound');
+    assert.match(outcomes.get('rogue')?.summary ?? '', /not-on-this-server:70b/);
+  });
+
   describe('a compromised team server', () => {
     let hostile: HostileTeamServer;
     before(async () => {

@@ -14,7 +14,7 @@ import { mapAgentTools } from '../../language-server/agents/agentToolNames';
 import { AgentCatalog, type CatalogAgent } from '../../language-server/agents/agentCatalog';
 import { keywordRoute, parseClassifierAnswer, routeMessage } from '../../language-server/agents/agentRouter';
 import { toSettings } from '../../language-server/settings/settingsReader';
-import { agentModel } from '../../language-server/agents/chooseAgent';
+import { agentModel, agentOwnModel, installedModels } from '../../language-server/agents/chooseAgent';
 import type { Agent } from '../../agent-host';
 
 const CLAUDE_FILE = `---
@@ -255,5 +255,44 @@ describe('agent routing', () => {
     const repo = await agentModel(withModel('d', 'small:1b', 'workspace'), settings, backend, 'chat:7b', signal);
     assert.equal(repo.model, 'chat:7b');
     assert.match(repo.note ?? '', /cannot choose the model/);
+  });
+
+  it("a named sub-agent's model follows the same rule, asks the backend once for all agents, and leaves an agent without a model to the role's", async () => {
+    let asked = 0;
+    const backend = { listModels: async () => (asked++, [{ name: 'small:1b' }]) } as unknown as Agent;
+    const settings = toSettings({ agent: { roleModels: { pinned: 'big:70b' } } });
+    const installed = installedModels(backend, new AbortController().signal);
+    const withModel = (name: string, model: string | undefined, source: CatalogAgent['source'] = 'user'): CatalogAgent => ({ ...agent(name), ...(model ? { model } : {}), source });
+    assert.deepEqual(await agentOwnModel(withModel('a', 'small:1b'), settings, installed), { model: 'small:1b' });
+    assert.deepEqual(await agentOwnModel(withModel('pinned', 'gpt-5'), settings, installed), { model: 'big:70b' }, "the user's setting for the agent wins");
+    assert.deepEqual(await agentOwnModel(withModel('b', undefined), settings, installed), {}, 'no model of its own: the role decides, as before');
+    const missing = await agentOwnModel(withModel('c', 'gpt-5'), settings, installed);
+    assert.deepEqual(missing, { note: 'model "gpt-5" is not available here' });
+    const repo = await agentOwnModel(withModel('d', 'small:1b', 'workspace'), settings, installed);
+    assert.equal(repo.model, undefined);
+    assert.match(repo.note ?? '', /a repository's agent file cannot choose the model \("small:1b"\)/);
+    assert.equal(asked, 1, 'one look-up for the whole turn');
+  });
+
+  it("the catalog's sub-agent list carries each agent file's chosen model and the note for one it could not use", async () => {
+    const dirs = ['home', 'root'].map((n) => fs.mkdtempSync(path.join(os.tmpdir(), `hearth-subagent-models-${n}-`)));
+    try {
+      const [home, root] = dirs;
+      fs.mkdirSync(path.join(home, '.claude', 'agents'), { recursive: true });
+      fs.writeFileSync(path.join(home, '.claude', 'agents', 'fast.md'), '---\ndescription: quick looks\nmodel: small:1b\n---\nBe quick.');
+      fs.writeFileSync(path.join(home, '.claude', 'agents', 'cloud.md'), '---\ndescription: cloud\nmodel: gpt-5\n---\nThink.');
+      fs.writeFileSync(path.join(home, '.claude', 'agents', 'plain.md'), '---\ndescription: plain\n---\nPlain.');
+      const backend = { listModels: async () => [{ name: 'small:1b' }] } as unknown as Agent;
+      const installed = installedModels(backend, new AbortController().signal);
+      const catalog = new AgentCatalog({ home, roots: [root], workspaceTrusted: () => true, log: () => undefined });
+      const agents = await catalog.subagentAgents((a) => agentOwnModel(a, toSettings({}), installed));
+      const byName = new Map(agents.map((a) => [a.name, a]));
+      assert.equal(byName.get('fast')?.model, 'small:1b');
+      assert.deepEqual({ model: byName.get('cloud')?.model, note: byName.get('cloud')?.modelNote }, { model: undefined, note: 'model "gpt-5" is not available here' });
+      assert.deepEqual({ model: byName.get('plain')?.model, note: byName.get('plain')?.modelNote }, { model: undefined, note: undefined });
+      assert.equal(byName.has('reviewer'), false, 'the built-in roles are not offered by name');
+    } finally {
+      for (const dir of dirs) fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

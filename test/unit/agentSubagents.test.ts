@@ -237,4 +237,48 @@ describe('agent sub-agents', () => {
     assert.equal(executor.calls.length, 0, 'its write never reached the machine');
     assert.match(lastOf(chatRequests(fixture).at(-1)!).content, /Sub-agent 1: researcher as @security \(stop\)[\s\S]*No injection\./);
   });
+
+  it("a named agent's sub-agent uses the model chosen for that agent over its role's; one whose file's model could not be used falls back with a warning on its card; no agent model keeps the role's", async () => {
+    fixture.setModels([{ name: MODEL }, { name: 'small:1b' }, { name: 'explorer:1b' }]);
+    const agents = [
+      { name: 'reviewer', description: 'Reviews code', instructions: 'REVIEW', source: 'user' as const, model: 'small:1b' },
+      { name: 'docs', description: 'Reads docs', instructions: 'DOCS', source: 'user' as const, modelNote: 'model "gpt-5" is not available here' },
+    ];
+    const delegation = [
+      { agent: 'reviewer', role: 'explorer', task: 'review-task' },
+      { agent: 'docs', task: 'docs-task' },
+      { role: 'explorer', task: 'plain-task' },
+    ];
+    fixture.setResponder((r) => {
+      if (/sub-agent of Hearth/.test(systemOf(r))) return { kind: 'text', text: `report for ${taskOf(r)}` };
+      if (lastOf(r).role === 'tool') return { kind: 'text', text: 'ok' };
+      return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: delegation } }] };
+    });
+    const events = await collect(
+      createAgent({ host: fixture.url }).startTurn(
+        [],
+        ask('x'),
+        { model: MODEL, executor: new FakeToolExecutor(() => 'x'), subagents: { agents, models: { explorer: 'explorer:1b' } } },
+        new AbortController().signal,
+      ),
+    );
+    assert.deepEqual(
+      only(events, 'agentSpawn').map((e) => ({ agent: e.agent.agent, role: e.agent.role, model: e.agent.model })),
+      [
+        { agent: 'reviewer', role: 'explorer', model: 'small:1b' },
+        { agent: 'docs', role: 'researcher', model: MODEL },
+        { agent: undefined, role: 'explorer', model: 'explorer:1b' },
+      ],
+    );
+    const modelFor = (task: string) => chatRequests(fixture).filter((r) => /sub-agent of Hearth/.test(systemOf(r)) && taskOf(r) === task).map((r) => r.body.model);
+    assert.deepEqual(modelFor('review-task'), ['small:1b'], "the agent's model reaches Ollama, not the explorer role's");
+    assert.deepEqual(modelFor('docs-task'), [MODEL]);
+    assert.deepEqual(modelFor('plain-task'), ['explorer:1b']);
+    const docsId = only(events, 'agentSpawn')[1].agent.id;
+    const warnings = only(events, 'agentEvent').filter((e) => e.event.type === 'status');
+    assert.deepEqual(warnings, [
+      { type: 'agentEvent', agentId: docsId, event: { type: 'status', level: 'warning', message: `@docs: model "gpt-5" is not available here; this sub-agent uses ${MODEL}.` } },
+    ]);
+    assert.deepEqual(only(events, 'agentResult').map((e) => e.outcome.reason), ['stop', 'stop', 'stop']);
+  });
 });

@@ -65,22 +65,31 @@ describe('team server protocol mapping', () => {
       { name: 'security', instructions: 'Find injections.', tools: ['read_file'], source: 'user' as const, description: 'Finds injections' },
       { name: 'docs', instructions: 'Read docs/.', source: 'workspace' as const, description: '' },
       { name: 'quiet', instructions: 'Think only.', tools: [], source: 'user' as const, description: 'No tools' },
+      { name: 'fast', instructions: 'Be quick.', source: 'user' as const, description: 'Quick', model: 'small:1b' },
+      { name: 'cloud', instructions: 'Think.', source: 'user' as const, description: 'Deep', modelNote: 'model "gpt-5" is not available here' },
     ];
     const named = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: 'm:1', tools: BUILTIN_TOOL_LIST, subagents: { agents } });
     assert.deepEqual(decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: named }).start).subagents?.agents, agents);
     const badName = { ...named, options: { ...named.options, subagent_agents: [{ agent: { name: '../admin', instructions: '', source: 'user' }, description: '' }] } };
     assert.throws(() => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: badName }).start), /subagent_agents\[0\]\.agent\.name/);
+    // A named agent's model is checked like the turn's own model.
+    const badModel = { ...named, options: { ...named.options, subagent_agents: [{ agent: { name: 'fast', instructions: '', source: 'user' }, description: '', model: 'm:1\n{"evil":1}' }] } };
+    assert.throws(() => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: badModel }).start), /subagent_agents\[0\]\.model/);
     const withPlan = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: 'm:1', tools: BUILTIN_TOOL_LIST, todos: { current: [{ text: 'step', status: 'inProgress' }] } });
     assert.deepEqual(decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: withPlan }).start).todos, { current: [{ text: 'step', status: 'inProgress' }] });
     const events: AgentEvent[] = [
       { type: 'todos', items: [{ text: 'Read', status: 'done' }, { text: 'Fix', status: 'pending' }] },
       { type: 'agentSpawn', agent: { id: 'c1.a1', role: 'explorer', model: 'small:1b', task: 'find the parser', parentCallId: 'c1' } },
+      { type: 'agentSpawn', agent: { id: 'c1.a2', role: 'researcher', agent: 'reviewer', model: 'small:1b', task: 'review it', parentCallId: 'c1' } },
+      { type: 'agentEvent', agentId: 'c1.a2', event: { type: 'status', level: 'warning', message: '@reviewer: model "gpt-5" is not available here; this sub-agent uses small:1b.' } },
       { type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolCall', call: { id: 'c1.a1.c2', name: 'grep', arguments: { pattern: 'parse' } } } },
       { type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolResult', result: { callId: 'c1.a1.c2', name: 'grep', content: 'src/parse.ts:3', isError: false } } },
       { type: 'agentResult', agentId: 'c1.a1', outcome: { reason: 'stop', summary: 'src/parse.ts', durationMs: 1200, usage: { promptTokens: 300, completionTokens: 20 } } },
     ];
     for (const event of events) assert.deepEqual(decodeServerMessage(wire('ChatServerMessage', encodeAgentEvent(event)), new Set(), new Map()), { kind: 'event', event });
     // A hostile server cannot smuggle a tool request or the end of the turn inside a sub-agent's activity.
+    const badAgentName = wire<ChatServerMessage__Output>('ChatServerMessage', { agent_spawn: { agent: { id: 'x', role: 'explorer', model: 'm', task: 't', parent_call_id: 'c', agent: '<img src=x>' } } });
+    assert.throws(() => decodeServerMessage(badAgentName, new Set(), new Map()), /agent_spawn\.agent\.agent/);
     const smuggled = wire<ChatServerMessage__Output>('ChatServerMessage', { agent_event: { agent_id: 'x', event: { tool_request: { request_id: 'r', call: { id: 'c', name: 'read_file', arguments_json: '{}' }, timeout_ms: 1 } } } });
     assert.throws(() => decodeServerMessage(smuggled, new Set(['read_file']), new Map()), /must be a tool_call, tool_result or status/);
   });

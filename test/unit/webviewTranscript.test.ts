@@ -124,6 +124,33 @@ describe('webview streaming', () => {
     assert.equal(h.$$('subagent-card').length, 1);
   });
 
+  it("a sub-agent run as one of the user's agents is labelled \"@name (role)\", names its model only when it is not the turn's, and shows why an agent's model was not used", () => {
+    h = createHarness();
+    h.send({ type: 'models', models: [{ name: 'qwen2.5-coder:7b' }, { name: 'small:1b' }], selected: 'qwen2.5-coder:7b', host: 'http://localhost:11434' });
+    startTurn();
+    event({ type: 'toolCall', call: { id: 'c1', name: 'run_subagents', arguments: { agents: [] } } });
+    event({ type: 'agentSpawn', agent: { id: 'c1.a1', role: 'explorer', agent: 'reviewer', model: 'small:1b', task: 'Review parse.ts', parentCallId: 'c1' } });
+    event({ type: 'agentSpawn', agent: { id: 'c1.a2', role: 'researcher', agent: 'docs', model: 'qwen2.5-coder:7b', task: 'Read the docs', parentCallId: 'c1' } });
+    const note = '@docs: model "gpt-5" is not available here; this sub-agent uses qwen2.5-coder:7b.';
+    event({ type: 'agentEvent', agentId: 'c1.a2', event: { type: 'status', level: 'warning', message: note } });
+    event({ type: 'agentSpawn', agent: { id: 'c1.a3', role: 'explorer', model: 'qwen2.5-coder:7b', task: 'Find the tests', parentCallId: 'c1' } });
+    h.scheduler.flush();
+    const [reviewer, docs, plain] = h.$$('subagent-card');
+    const label = (card: Element) => card.querySelector('[data-testid="subagent-label"]')?.textContent;
+    const model = (card: Element) => card.querySelector<HTMLElement>('[data-testid="subagent-model"]')!;
+    assert.equal(label(reviewer), '@reviewer (explorer)');
+    assert.equal(reviewer.getAttribute('data-agent'), 'reviewer');
+    assert.equal(model(reviewer).textContent, 'small:1b', 'its own model, not the turn\'s, is named');
+    assert.equal(model(reviewer).hidden, false);
+    assert.equal(label(docs), '@docs (researcher)');
+    assert.equal(model(docs).hidden, true, 'the turn\'s model is not repeated on the card');
+    const warning = docs.querySelector('[data-testid="subagent-notice"]')!;
+    assert.equal(warning.textContent, note);
+    assert.ok(warning.classList.contains('status-warning'), 'the fallback is a warning, not an info line');
+    assert.equal(label(plain), 'Explorer', 'a plain role keeps its role name');
+    assert.equal(reviewer.querySelector('[data-testid="subagent-notice"]'), null);
+  });
+
   it('shows the agent\'s plan as a live checklist atop the reply, editable once the reply has finished', () => {
     h = createHarness();
     startTurn();

@@ -9,6 +9,18 @@ import type { TurnAgent as _hearth_v1_TurnAgent, TurnAgent__Output as _hearth_v1
 export interface SubagentAgent {
   'agent'?: (_hearth_v1_TurnAgent | null);
   'description'?: (string);
+  /**
+   * The model this agent's sub-agents use, as the client chose it (absent:
+   * the role's model, else the turn's). The server's router serves it only
+   * when one of its backends has it, like the turn's model.
+   */
+  'model'?: (string);
+  /**
+   * Why the agent file's own model is not used; shown on the sub-agent's card.
+   */
+  'model_note'?: (string);
+  '_model'?: "model";
+  '_model_note'?: "model_note";
 }
 
 /**
@@ -18,4 +30,16 @@ export interface SubagentAgent {
 export interface SubagentAgent__Output {
   'agent': (_hearth_v1_TurnAgent__Output | null);
   'description': (string);
+  /**
+   * The model this agent's sub-agents use, as the client chose it (absent:
+   * the role's model, else the turn's). The server's router serves it only
+   * when one of its backends has it, like the turn's model.
+   */
+  'model'?: (string);
+  /**
+   * Why the agent file's own model is not used; shown on the sub-agent's card.
+   */
+  'model_note'?: (string);
+  '_model'?: "model";
+  '_model_note'?: "model_note";
 }

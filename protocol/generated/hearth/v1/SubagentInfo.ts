@@ -10,6 +10,11 @@ export interface SubagentInfo {
   'model'?: (string);
   'task'?: (string);
   'parent_call_id'?: (string);
+  /**
+   * The named agent the sub-agent runs as; absent for a plain role.
+   */
+  'agent'?: (string);
+  '_agent'?: "agent";
 }
 
 export interface SubagentInfo__Output {
@@ -21,4 +26,9 @@ export interface SubagentInfo__Output {
   'model': (string);
   'task': (string);
   'parent_call_id': (string);
+  /**
+   * The named agent the sub-agent runs as; absent for a plain role.
+   */
+  'agent'?: (string);
+  '_agent'?: "agent";
 }
