@@ -13,7 +13,7 @@ import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
 import { canonicalServerUrl, McpOAuthProvider, parseUrl, SignInDeclined } from './mcpOAuthProvider';
 import { oauthFetchGuard } from './oauthFetchGuard';
-import { neitherTransportWorked, sseFallbackStatus } from './sseFallback';
+import { explainSseFailure, neitherTransportWorked, sseFallbackStatus } from './sseFallback';
 import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { toMcpTool, type ListedTool } from './toMcpTool';
 import { toSamplingRequest } from './toSamplingRequest';
@@ -241,14 +241,14 @@ export class McpServerConnection {
         await client.connect(this.createTransport(config.type === 'http' ? config.transport : undefined), { timeout: this.options.connectTimeoutMs });
       } catch (err) {
         const status = config.type === 'http' && !config.transport ? sseFallbackStatus(err) : undefined;
-        if (status === undefined || gen !== this.generation) throw err;
+        if (status === undefined || gen !== this.generation) throw explainSseFailure(err);
         this.log(`It answered Streamable HTTP's initialize with HTTP ${status}; trying the older HTTP+SSE transport (protocol 2024-11-05) on the same URL.`);
         await client.close().catch(noop);
         client = this.createClient(gen);
         try {
           await client.connect(this.createTransport('sse'), { timeout: this.options.connectTimeoutMs });
         } catch (sseErr) {
-          throw neitherTransportWorked(status, sseErr);
+          throw neitherTransportWorked(status, explainSseFailure(sseErr));
         }
       }
       if (gen !== this.generation) return;

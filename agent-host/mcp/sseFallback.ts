@@ -28,3 +28,17 @@ export function neitherTransportWorked(status: number, sseError: unknown): unkno
   );
   return (sseError as { permanent?: unknown } | undefined)?.permanent === true ? Object.assign(error, { permanent: true }) : error;
 }
+
+/**
+ * The SDK's refusal of an `endpoint` event on another origin, in words the
+ * user can act on. It is permanent: a server that tries to send Hearth's
+ * messages (with the configured headers and tokens) elsewhere is not retried.
+ */
+export function explainSseFailure(err: unknown): unknown {
+  const match = err instanceof Error ? /^Endpoint origin does not match connection origin: (.*)$/.exec(err.message) : null;
+  if (!match) return err;
+  return Object.assign(
+    new Error(`its HTTP+SSE "endpoint" event told Hearth to POST its messages to another origin (${match[1]}); Hearth sends them only to the origin of the configured URL, so it refused the server`),
+    { permanent: true },
+  );
+}
