@@ -6,7 +6,9 @@
  * following the authorization URL itself to Hearth's loopback listener), and
  * the tools work with the bearer token; an expired token is refreshed
  * without asking; sign-out deletes the tokens; a forged redirect, a PKCE
- * failure and a declined sign-in each end cleanly with Hearth running.
+ * failure and a declined sign-in each end cleanly with Hearth running. The
+ * same server on the older HTTP+SSE transport is found by the fallback probe
+ * after sign-in and gets the same tokens and refresh.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -30,7 +32,7 @@ interface Editor {
   browser: Browser;
 }
 
-describe('OAuth sign-in for a Streamable HTTP MCP server through the language server (integration)', function () {
+describe('OAuth sign-in for an HTTP MCP server (Streamable HTTP, or HTTP+SSE found by the probe) through the language server (integration)', function () {
   this.timeout(60_000);
   let fixture: OllamaFixture;
   let auth: AuthorizationServerFixture;
@@ -39,9 +41,9 @@ describe('OAuth sign-in for a Streamable HTTP MCP server through the language se
   let workspace: string;
   let hearth: McpTestServer | undefined;
 
-  async function startServers(options: AuthorizationServerOptions = {}): Promise<void> {
+  async function startServers(options: AuthorizationServerOptions = {}, transport?: 'sse'): Promise<void> {
     auth = await startAuthorizationServer(options);
-    mcp = await startProtectedMcpServer(auth);
+    mcp = await startProtectedMcpServer(auth, { transport });
   }
 
   async function start(editor: Editor): Promise<McpTestServer> {
@@ -114,6 +116,36 @@ describe('OAuth sign-in for a Streamable HTTP MCP server through the language se
       fs.rmSync(storage, { recursive: true, force: true });
       fs.rmSync(workspace, { recursive: true, force: true });
     }
+  });
+
+  it('signs in to an HTTP+SSE server found by the fallback probe: its event stream and messages carry the token, which is refreshed silently', async () => {
+    await startServers({}, 'sse');
+    const editor = newEditor();
+    const server = await start(editor);
+
+    const running = await server.waitForServer('secure', (s) => s.state === 'running', 'running after sign-in');
+    assert.equal(running.httpTransport, 'sse');
+    assert.equal(running.signedIn, true);
+    assert.deepEqual(running.tools.map((t) => t.name), ['secure.whoami']);
+    assert.equal(editor.signIns.length, 1);
+    assert.ok(server.mcpLogs.some((l) => /initialize with HTTP 405; trying the older HTTP\+SSE transport/.test(l)), server.mcpLogs.join('\n'));
+    const access = (JSON.parse(editor.secrets.get(mcp.url) ?? '{}') as { tokens?: { access_token?: string } }).tokens?.access_token;
+    assert.ok(access);
+
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'secure.whoami', arguments: {} }] }, { kind: 'text', text: 'Done.' });
+    let turn = await server.turn('Who am I?');
+    assert.equal(turn.results[0].isError, false, turn.results[0].content);
+    assert.match(turn.results[0].content, /^You are client-/);
+    assert.equal(mcp.acceptedTokens.at(-1), access);
+
+    // The access token expires: the message POST is refused once, the token refreshed with the refresh token, and the call retried.
+    auth.expireAccessTokens();
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'secure.whoami', arguments: {} }] }, { kind: 'text', text: 'Done again.' });
+    turn = await server.turn('And now?');
+    assert.equal(turn.results[0].isError, false, turn.results[0].content);
+    assert.match(turn.results[0].content, /^You are client-/);
+    assert.equal(tokenGrants('refresh_token').length, 1);
+    assert.equal(editor.signIns.length, 1, 'a refresh does not ask the user');
   });
 
   it('signs in through the browser, calls a tool with the bearer token, refreshes an expired token silently, and signs out', async () => {
