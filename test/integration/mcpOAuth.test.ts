@@ -95,6 +95,14 @@ describe('OAuth sign-in for an HTTP MCP server (Streamable HTTP, or HTTP+SSE fou
     return { secrets: new Map(), signIns: [], redirects: [], browser };
   }
 
+  /** The model calls `whoami`; the call must succeed. Its answer. */
+  async function whoami(server: McpTestServer, prompt: string): Promise<string> {
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'secure.whoami', arguments: {} }] }, { kind: 'text', text: 'Done.' });
+    const turn = await server.turn(prompt);
+    assert.equal(turn.results[0].isError, false, turn.results[0].content);
+    return turn.results[0].content;
+  }
+
   function tokenGrants(grantType: string): Record<string, string>[] {
     return auth.requests.filter((r) => r.path === '/token' && r.params.grant_type === grantType).map((r) => r.params);
   }
@@ -132,18 +140,12 @@ describe('OAuth sign-in for an HTTP MCP server (Streamable HTTP, or HTTP+SSE fou
     const access = (JSON.parse(editor.secrets.get(mcp.url) ?? '{}') as { tokens?: { access_token?: string } }).tokens?.access_token;
     assert.ok(access);
 
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'secure.whoami', arguments: {} }] }, { kind: 'text', text: 'Done.' });
-    let turn = await server.turn('Who am I?');
-    assert.equal(turn.results[0].isError, false, turn.results[0].content);
-    assert.match(turn.results[0].content, /^You are client-/);
+    assert.match(await whoami(server, 'Who am I?'), /^You are client-/);
     assert.equal(mcp.acceptedTokens.at(-1), access);
 
     // The access token expires: the message POST is refused once, the token refreshed with the refresh token, and the call retried.
     auth.expireAccessTokens();
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'secure.whoami', arguments: {} }] }, { kind: 'text', text: 'Done again.' });
-    turn = await server.turn('And now?');
-    assert.equal(turn.results[0].isError, false, turn.results[0].content);
-    assert.match(turn.results[0].content, /^You are client-/);
+    assert.match(await whoami(server, 'And now?'), /^You are client-/);
     assert.equal(tokenGrants('refresh_token').length, 1);
     assert.equal(editor.signIns.length, 1, 'a refresh does not ask the user');
   });
@@ -174,18 +176,12 @@ describe('OAuth sign-in for an HTTP MCP server (Streamable HTTP, or HTTP+SSE fou
     const firstAccess = stored.tokens?.access_token;
     assert.ok(firstAccess && stored.tokens?.refresh_token);
 
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'secure.whoami', arguments: {} }] }, { kind: 'text', text: 'Done.' });
-    let turn = await server.turn('Who am I?');
-    assert.equal(turn.results[0].isError, false, turn.results[0].content);
-    assert.match(turn.results[0].content, /^You are client-/);
+    assert.match(await whoami(server, 'Who am I?'), /^You are client-/);
     assert.equal(mcp.acceptedTokens.at(-1), firstAccess);
 
     // The access token expires: the next call is refused once, refreshed with the refresh token, and retried, without asking the user.
     auth.expireAccessTokens();
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'secure.whoami', arguments: {} }] }, { kind: 'text', text: 'Done again.' });
-    turn = await server.turn('And now?');
-    assert.equal(turn.results[0].isError, false, turn.results[0].content);
-    assert.match(turn.results[0].content, /^You are client-/);
+    assert.match(await whoami(server, 'And now?'), /^You are client-/);
     assert.equal(tokenGrants('refresh_token').length, 1);
     assert.equal(tokenGrants('refresh_token')[0].resource, mcp.url);
     assert.equal(editor.signIns.length, 1, 'a refresh does not ask the user');
