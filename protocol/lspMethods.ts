@@ -923,11 +923,26 @@ export interface McpStdioServerConfig {
   cwd?: string;
 }
 
-/** A Streamable HTTP MCP server; `headers` (for example an Authorization header) go with every request. */
+/**
+ * The wire protocol of an http server: `streamable-http` (MCP 2025-03-26 and
+ * later) or `sse`, the older HTTP+SSE transport (2024-11-05: a GET event
+ * stream whose `endpoint` event names where to POST messages).
+ */
+export type McpHttpTransport = 'streamable-http' | 'sse';
+
+/**
+ * An MCP server over HTTP; `headers` (for example an Authorization header) go
+ * with every request. Without `transport` Hearth tries Streamable HTTP first
+ * and falls back to HTTP+SSE when the server answers 400, 404 or 405, as the
+ * MCP specification's backwards-compatibility section prescribes; with it,
+ * Hearth uses that transport only. `"type": "sse"` in mcp.json (VS Code's
+ * spelling) means `transport: "sse"`.
+ */
 export interface McpHttpServerConfig {
   type: 'http';
   url: string;
   headers?: Record<string, string>;
+  transport?: McpHttpTransport;
 }
 
 /** One entry of `servers` in .vscode/mcp.json or `hearth.mcp.servers`; strings may use `${env:VAR}` and `${workspaceFolder}`. */
@@ -993,6 +1008,8 @@ export interface McpServerInfo {
   nextRestartAt?: number;
   /** http: true when Hearth holds OAuth tokens for it (the user signed in); "Hearth: Sign Out of MCP Server" deletes them. */
   signedIn?: boolean;
+  /** http, while it runs: the transport its session uses (after the fallback probe when none was configured). */
+  httpTransport?: McpHttpTransport;
 }
 
 export interface McpTrustParams {

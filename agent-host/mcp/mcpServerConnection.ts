@@ -1,10 +1,11 @@
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { formatContentBlock, formatToolResult } from './formatToolResult';
-import type { McpCallOptions, McpCallOutcome, McpCompletion, McpCompletionRequest, McpConnectionState, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
+import type { McpCallOptions, McpCallOutcome, McpCompletion, McpCompletionRequest, McpConnectionState, McpHttpTransport, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import type { McpLogLevel } from '../../protocol/lspMethods';
 import { requestedLevel, ServerLogRecords } from './serverLogRecords';
 import { toCompletion } from './toCompletion';
@@ -12,6 +13,7 @@ import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
 import { canonicalServerUrl, McpOAuthProvider, parseUrl, SignInDeclined } from './mcpOAuthProvider';
 import { oauthFetchGuard } from './oauthFetchGuard';
+import { explainSseFailure, neitherTransportWorked, sseFallbackStatus } from './sseFallback';
 import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { toMcpTool, type ListedTool } from './toMcpTool';
 import { toSamplingRequest } from './toSamplingRequest';
@@ -61,7 +63,9 @@ export class McpServerConnection {
   private generation = 0;
   private client?: Client;
   private stdio?: StdioProcessTransport;
-  private http?: StreamableHTTPClientTransport;
+  private http?: StreamableHTTPClientTransport | SSEClientTransport;
+  /** The transport of the current http session, once chosen (configured, or found by the fallback probe). */
+  private httpTransport?: McpHttpTransport;
   private tools: McpTool[] = [];
   private lastError?: string;
   /** Why the last process or session ended, in a few words (for the model; lastError adds its output for the user). */
@@ -113,6 +117,7 @@ export class McpServerConnection {
       restarts: this.restarts,
       nextRestartAt: this.state === 'restarting' ? this.nextRestartAt : undefined,
       ...(this.oauth?.signedIn ? { signedIn: true } : {}),
+      ...(this.state === 'running' && this.httpTransport ? { httpTransport: this.httpTransport } : {}),
     };
   }
 
@@ -145,7 +150,7 @@ export class McpServerConnection {
     const http = this.http;
     this.detach();
     this.setState('stopped');
-    if (http?.sessionId) await Promise.race([http.terminateSession().catch(noop), new Promise((r) => setTimeout(r, 1000).unref())]);
+    if (http instanceof StreamableHTTPClientTransport && http.sessionId) await Promise.race([http.terminateSession().catch(noop), new Promise((r) => setTimeout(r, 1000).unref())]);
     await client?.close().catch(noop);
   }
 
@@ -163,11 +168,25 @@ export class McpServerConnection {
     this.client = undefined;
     this.stdio = undefined;
     this.http = undefined;
+    this.httpTransport = undefined;
     this.tools = [];
     this.runningSince = undefined;
   }
 
-  private createTransport(): Transport {
+  /** Ends the calls waiting on this session with the reason, and reconnects like a crashed server. */
+  private closeSession(gen: number, reason: string): void {
+    if (gen !== this.generation || this.state !== 'running' || this.closeReason) return;
+    this.closeReason = reason;
+    void this.client?.close().catch(noop);
+  }
+
+  /**
+   * An http server's transport. Both kinds get the same protections: the
+   * configured headers, the OAuth provider, and one guarded fetch (sign-in
+   * endpoints must be https, configured headers stay with the server's
+   * origin, a reply or event past MAX_MESSAGE_BYTES ends the session).
+   */
+  private createTransport(kind?: McpHttpTransport): Transport {
     const config = this.spec.config;
     if (config.type === 'http') {
       let url: URL;
@@ -177,15 +196,21 @@ export class McpServerConnection {
         throw new PermanentFailure(`"${config.url}" is not a valid URL`);
       }
       const gen = this.generation;
-      const overflow = (reason: string) => {
-        // Ends the calls waiting on this session with the reason, and reconnects like a crashed server.
-        if (gen !== this.generation || this.state !== 'running' || this.closeReason) return;
-        this.closeReason = reason;
-        void this.client?.close().catch(noop);
+      const guarded = oauthFetchGuard(url, Object.keys(config.headers ?? {}), cappedFetch(MAX_MESSAGE_BYTES, (reason) => this.closeSession(gen, reason)));
+      const options = { requestInit: { headers: { ...config.headers } }, fetch: guarded, authProvider: this.oauth };
+      this.httpTransport = kind ?? 'streamable-http';
+      if (kind !== 'sse') {
+        this.http = new StreamableHTTPClientTransport(url, options);
+        return this.http;
+      }
+      // The SDK refuses an `endpoint` event on another origin than the URL's (and POSTs within that origin only).
+      const sse = new SSEClientTransport(url, options);
+      sse.onerror = (err) => {
+        // A dropped event stream cannot be resumed: a new GET starts a new, uninitialized session. So it ends like a crash.
+        if (err instanceof SseError) this.closeSession(gen, `its event stream ended (${err.message})`);
       };
-      const guarded = oauthFetchGuard(url, Object.keys(config.headers ?? {}), cappedFetch(MAX_MESSAGE_BYTES, overflow));
-      this.http = new StreamableHTTPClientTransport(url, { requestInit: { headers: { ...config.headers } }, fetch: guarded, authProvider: this.oauth });
-      return this.http;
+      this.http = sse;
+      return sse;
     }
     this.stdio = new StdioProcessTransport({
       command: config.command,
@@ -209,6 +234,59 @@ export class McpServerConnection {
     this.recentStderr.length = 0;
     this.closeReason = undefined;
     this.setState('starting');
+    let client = this.createClient(gen);
+    try {
+      const config = this.spec.config;
+      try {
+        await client.connect(this.createTransport(config.type === 'http' ? config.transport : undefined), { timeout: this.options.connectTimeoutMs });
+      } catch (err) {
+        const status = config.type === 'http' && !config.transport ? sseFallbackStatus(err) : undefined;
+        if (status === undefined || gen !== this.generation) throw explainSseFailure(err);
+        this.log(`It answered Streamable HTTP's initialize with HTTP ${status}; trying the older HTTP+SSE transport (protocol 2024-11-05) on the same URL.`);
+        await client.close().catch(noop);
+        client = this.createClient(gen);
+        try {
+          await client.connect(this.createTransport('sse'), { timeout: this.options.connectTimeoutMs });
+        } catch (sseErr) {
+          throw neitherTransportWorked(status, explainSseFailure(sseErr));
+        }
+      }
+      if (gen !== this.generation) return;
+      await this.refreshTools(gen);
+      if (gen !== this.generation) return;
+      await this.sendLogLevel(gen);
+      if (gen !== this.generation) return;
+      this.runningSince = Date.now();
+      const version = client.getServerVersion();
+      const over = this.httpTransport === 'sse' ? ' over HTTP+SSE' : '';
+      this.log(`Started${version ? ` (${version.name} ${version.version})` : ''}${over} with ${this.tools.length} tool${this.tools.length === 1 ? '' : 's'}.`);
+      this.setState('running');
+    } catch (err) {
+      if (gen !== this.generation) return;
+      const http = this.http;
+      if (this.oauth?.needsSignIn && http && err instanceof UnauthorizedError) {
+        // The server answered 401 and the SDK prepared an authorization: the user signs in, then the server starts again.
+        this.detach();
+        await client.close().catch(noop);
+        if (gen === this.generation) await this.signIn(gen, http, this.oauth);
+        return;
+      }
+      this.lastError = this.describeStartFailure(err);
+      this.log(`Could not start: ${this.lastError}`);
+      const permanent = err instanceof PermanentFailure || (err as { permanent?: unknown } | undefined)?.permanent === true;
+      this.generation++;
+      this.detach();
+      await client.close().catch(noop);
+      if (permanent) {
+        this.setState('failed');
+        return;
+      }
+      this.scheduleRestart(this.generation);
+    }
+  }
+
+  /** The SDK client of one connection attempt, with Hearth's handlers; it becomes `this.client`. */
+  private createClient(gen: number): Client {
     const roots = this.options.roots;
     const requests = this.options.requests;
     const client = new Client(this.options.clientInfo, {
@@ -268,40 +346,7 @@ export class McpServerConnection {
     });
     client.onclose = () => this.handleClosed(gen);
     this.client = client;
-    try {
-      const transport = this.createTransport();
-      await client.connect(transport, { timeout: this.options.connectTimeoutMs });
-      if (gen !== this.generation) return;
-      await this.refreshTools(gen);
-      if (gen !== this.generation) return;
-      await this.sendLogLevel(gen);
-      if (gen !== this.generation) return;
-      this.runningSince = Date.now();
-      const version = client.getServerVersion();
-      this.log(`Started${version ? ` (${version.name} ${version.version})` : ''} with ${this.tools.length} tool${this.tools.length === 1 ? '' : 's'}.`);
-      this.setState('running');
-    } catch (err) {
-      if (gen !== this.generation) return;
-      const http = this.http;
-      if (this.oauth?.needsSignIn && http && err instanceof UnauthorizedError) {
-        // The server answered 401 and the SDK prepared an authorization: the user signs in, then the server starts again.
-        this.detach();
-        await client.close().catch(noop);
-        if (gen === this.generation) await this.signIn(gen, http, this.oauth);
-        return;
-      }
-      this.lastError = this.describeStartFailure(err);
-      this.log(`Could not start: ${this.lastError}`);
-      const permanent = err instanceof PermanentFailure || (err as { permanent?: unknown } | undefined)?.permanent === true;
-      this.generation++;
-      this.detach();
-      await client.close().catch(noop);
-      if (permanent) {
-        this.setState('failed');
-        return;
-      }
-      this.scheduleRestart(this.generation);
-    }
+    return client;
   }
 
   /**
@@ -311,7 +356,7 @@ export class McpServerConnection {
    * server stopped; a failed one leaves it failed: retrying on a timer would
    * open the browser again and again.
    */
-  private async signIn(gen: number, transport: StreamableHTTPClientTransport, oauth: McpOAuthProvider): Promise<void> {
+  private async signIn(gen: number, transport: StreamableHTTPClientTransport | SSEClientTransport, oauth: McpOAuthProvider): Promise<void> {
     const origin = oauth.authorizationServer ?? 'its authorization server';
     const controller = new AbortController();
     this.signInAbort = controller;

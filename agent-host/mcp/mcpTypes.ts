@@ -4,10 +4,10 @@
  * settings, the workspace's mcp.json and the team server's config.yaml all
  * describe a server the same way.
  */
-import type { McpCompleteParams, McpCompleteResult, McpServerConfig, McpServerState, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
+import type { McpCompleteParams, McpCompleteResult, McpHttpTransport, McpServerConfig, McpServerState, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
 import type { ToolDefinition } from '../../protocol/tools';
 
-export type { McpServerConfig, McpHttpServerConfig, McpStdioServerConfig, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
+export type { McpServerConfig, McpHttpServerConfig, McpHttpTransport, McpStdioServerConfig, McpToolDefinitionSnapshot } from '../../protocol/lspMethods';
 
 /** A resource a server offers (MCP `resources/list`), which the user can attach to a message. */
 export interface McpResource {
@@ -94,6 +94,8 @@ export interface McpServerStatus {
   nextRestartAt?: number;
   /** http with OAuth: true while Hearth holds tokens for it. */
   signedIn?: boolean;
+  /** http, while starting or running: the transport of the current session. */
+  httpTransport?: McpHttpTransport;
 }
 
 export interface McpProgress {

@@ -10,7 +10,23 @@ export function isSecureOrLoopback(url: URL): boolean {
 }
 
 /**
- * A `fetch` for an MCP server's Streamable HTTP transport that guards what
+ * A JSON-RPC message POSTed within the server's origin: the HTTP+SSE
+ * transport sends its messages to the URL the server's `endpoint` event names
+ * (the SDK keeps it to the server's origin). That is MCP traffic, which goes
+ * wherever the server URL goes; sign-in requests (form-encoded token requests,
+ * client registrations, metadata GETs) are never JSON-RPC.
+ */
+function isMcpMessage(url: URL, server: URL, init: RequestInit | undefined): boolean {
+  if (url.origin !== server.origin || (init?.method ?? 'GET').toUpperCase() !== 'POST' || typeof init?.body !== 'string') return false;
+  try {
+    return (JSON.parse(init.body) as { jsonrpc?: unknown } | null)?.jsonrpc === '2.0';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * A `fetch` for an MCP server's HTTP transports that guards what
  * the OAuth flow requests besides the server itself: protected resource
  * metadata, authorization server metadata, registration and token endpoints
  * must be https (or loopback), as the MCP authorization spec requires, so
@@ -26,7 +42,7 @@ export function oauthFetchGuard(serverUrl: URL, configuredHeaders: readonly stri
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     url.hash = '';
-    if (url.href === server.href) return base(input, init);
+    if (url.href === server.href || isMcpMessage(url, server, init)) return base(input, init);
     if (!isSecureOrLoopback(url)) {
       // Permanent: retrying cannot make the server's configuration secure, so the server fails instead of restarting.
       throw Object.assign(new Error(`Hearth refuses to use ${url.origin} for sign-in: authorization metadata and endpoints must use https`), { permanent: true });

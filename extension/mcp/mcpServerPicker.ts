@@ -28,7 +28,7 @@ function serverItem(server: McpServerInfo): ServerItem {
   const tools = server.state === 'running' ? ` · ${server.tools.length} tool${server.tools.length === 1 ? '' : 's'}` : '';
   return {
     label: `${STATE_ICON[server.state]} ${server.name}`,
-    description: `${STATE_LABEL[server.state]}${tools} · ${server.source === 'workspace' ? 'workspace' : 'user'} · ${server.transport}${server.signedIn ? ' · signed in' : ''}`,
+    description: `${STATE_LABEL[server.state]}${tools} · ${server.source === 'workspace' ? 'workspace' : 'user'} · ${server.httpTransport === 'sse' ? 'http (SSE)' : server.transport}${server.signedIn ? ' · signed in' : ''}`,
     detail: server.lastError ? `${server.target} — ${server.lastError}` : server.target,
     server,
   };

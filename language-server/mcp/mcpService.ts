@@ -515,6 +515,7 @@ export class McpService {
       restarts: status.restarts,
       nextRestartAt: status.nextRestartAt,
       ...(status.signedIn ? { signedIn: true } : {}),
+      ...(status.httpTransport ? { httpTransport: status.httpTransport } : {}),
     };
   }
 

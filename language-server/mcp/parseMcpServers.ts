@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { canonicalJson, describeTarget } from '../../agent-host';
-import type { McpServerConfig, McpServerSource } from '../../protocol/lspMethods';
+import type { McpHttpTransport, McpServerConfig, McpServerSource } from '../../protocol/lspMethods';
 import { substituteVariables, type SubstitutionContext } from './substituteVariables';
 
 /** One valid server entry, with variables substituted. */
@@ -73,7 +73,7 @@ function stringMap(value: unknown, field: string, errors: string[]): Record<stri
 
 /**
  * Reads the `servers` object of .vscode/mcp.json or `hearth.mcp.servers`:
- * `{ name: { type?: "stdio", command, args?, env?, cwd? } | { type: "http", url, headers? } }`.
+ * `{ name: { type?: "stdio", command, args?, env?, cwd? } | { type: "http" | "sse", url, headers?, transport? } }`.
  * Every entry is checked: a bad one becomes a problem the user sees in the
  * server list, with what to fix, and never stops the others.
  */
@@ -94,6 +94,22 @@ export function parseMcpServers(raw: unknown, ctx: ParseContext): ParsedMcpServe
   return { servers, problems };
 }
 
+/**
+ * The transport an http entry asks for: `"transport": "sse" | "streamable-http"`
+ * beside its url, or VS Code's `"type": "sse"`; none means "probe".
+ */
+function httpTransport(type: unknown, value: unknown, errors: string[]): McpHttpTransport | undefined {
+  if (value !== undefined && value !== 'sse' && value !== 'streamable-http') {
+    errors.push(`"transport" must be "streamable-http" or "sse" (or left out, so Hearth tries Streamable HTTP, then SSE).`);
+    return undefined;
+  }
+  if (type === 'sse' && value === 'streamable-http') {
+    errors.push(`"type": "sse" contradicts "transport": "streamable-http"; keep one.`);
+    return undefined;
+  }
+  return type === 'sse' ? 'sse' : value;
+}
+
 function parseEntry(name: string, entry: unknown, ctx: ParseContext): ParsedMcpServer | McpConfigProblem {
   const problem = (message: string, transport: 'stdio' | 'http' = 'stdio', target = ''): McpConfigProblem => ({ name, source: ctx.source, configPath: ctx.configPath, transport, target, message });
   if (name.trim() === '') return problem('A server needs a non-empty name.');
@@ -109,7 +125,7 @@ function parseEntry(name: string, entry: unknown, ctx: ParseContext): ParsedMcpS
   };
   const configHash = serverConfigHash(name, entry);
 
-  if (type === 'http') {
+  if (type === 'http' || type === 'sse') {
     if (typeof entry.url !== 'string' || entry.url.trim() === '') return problem(`The server "${name}" needs a "url".`, 'http');
     const url = sub(entry.url.trim(), 'url');
     const rawHeaders = stringMap(entry.headers, 'headers', errors);
@@ -121,14 +137,12 @@ function parseEntry(name: string, entry: unknown, ctx: ParseContext): ParsedMcpS
       errors.push(`"url" is not a valid URL.`);
     }
     if (parsed && parsed.protocol !== 'http:' && parsed.protocol !== 'https:') errors.push('"url" must start with http:// or https://.');
-    const config: McpServerConfig = { type: 'http', url, headers };
+    const transport = httpTransport(type, entry.transport, errors);
+    const config: McpServerConfig = { type: 'http', url, headers, ...(transport ? { transport } : {}) };
     if (errors.length > 0) return problem(`The server "${name}" cannot start: ${errors.join(' ')}`, 'http', describeTarget(config));
     return { name, source: ctx.source, configPath: ctx.configPath, config, configHash, envNames: [], headerNames: Object.keys(headers), warnings };
   }
-  if (type === 'sse') {
-    return problem(`The server "${name}" uses the old SSE transport, which Hearth does not support. Use the server's Streamable HTTP endpoint with "type": "http".`, 'http', typeof entry.url === 'string' ? entry.url : '');
-  }
-  if (type !== 'stdio') return problem(`The server "${name}" has an unknown "type" ${JSON.stringify(type)}; use "stdio" or "http".`);
+  if (type !== 'stdio') return problem(`The server "${name}" has an unknown "type" ${JSON.stringify(type)}; use "stdio", "http" or "sse".`);
 
   if (typeof entry.command !== 'string' || entry.command.trim() === '') return problem(`The server "${name}" needs a "command" (the program to run).`);
   const command = sub(entry.command.trim(), 'command');

@@ -4,6 +4,7 @@
  * the test (trust prompts, tool approvals, status notifications), and the
  * paths of the third-party MCP servers installed from npm.
  */
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { ErrorCodes, ResponseError } from 'vscode-languageserver-protocol/node';
@@ -34,6 +35,42 @@ export const EVERYTHING_SERVER = requireFromHere.resolve('@modelcontextprotocol/
 export const FILESYSTEM_SERVER = requireFromHere.resolve('@modelcontextprotocol/server-filesystem/dist/index.js');
 
 export const MODEL = 'qwen2.5-coder:7b';
+
+export interface EverythingSseServer {
+  /** The URL of its event stream (GET /sse); it takes messages at /message on the same origin. */
+  url: string;
+  port: number;
+  pid: number;
+  /** Kills it (SIGKILL, as a crash) and waits until it is gone. */
+  kill(): Promise<void>;
+}
+
+/**
+ * The reference "everything" server with the older HTTP+SSE transport
+ * (`dist/index.js sse`, which listens on $PORT), ready once it says it is
+ * running. `port` starts it again where a killed one listened.
+ */
+export async function startEverythingSseServer(port: number): Promise<EverythingSseServer> {
+  const child = spawn(process.execPath, [EVERYTHING_SERVER, 'sse'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  let output = '';
+  await new Promise<void>((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString('utf8');
+      if (output.includes(`Server is running on port ${port}`)) resolve();
+    });
+    void exited.then(() => reject(new Error(`the everything server exited before listening on ${port}: ${output}`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}/sse`,
+    port,
+    pid: child.pid!,
+    kill: async () => {
+      child.kill('SIGKILL');
+      await exited;
+    },
+  };
+}
 
 export type ApprovalAnswer = 'accept' | 'reject' | 'alwaysAllow';
 

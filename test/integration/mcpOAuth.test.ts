@@ -6,7 +6,9 @@
  * following the authorization URL itself to Hearth's loopback listener), and
  * the tools work with the bearer token; an expired token is refreshed
  * without asking; sign-out deletes the tokens; a forged redirect, a PKCE
- * failure and a declined sign-in each end cleanly with Hearth running.
+ * failure and a declined sign-in each end cleanly with Hearth running. The
+ * same server on the older HTTP+SSE transport is found by the fallback probe
+ * after sign-in and gets the same tokens and refresh.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -30,7 +32,7 @@ interface Editor {
   browser: Browser;
 }
 
-describe('OAuth sign-in for a Streamable HTTP MCP server through the language server (integration)', function () {
+describe('OAuth sign-in for an HTTP MCP server (Streamable HTTP, or HTTP+SSE found by the probe) through the language server (integration)', function () {
   this.timeout(60_000);
   let fixture: OllamaFixture;
   let auth: AuthorizationServerFixture;
@@ -39,9 +41,9 @@ describe('OAuth sign-in for a Streamable HTTP MCP server through the language se
   let workspace: string;
   let hearth: McpTestServer | undefined;
 
-  async function startServers(options: AuthorizationServerOptions = {}): Promise<void> {
+  async function startServers(options: AuthorizationServerOptions = {}, transport?: 'sse'): Promise<void> {
     auth = await startAuthorizationServer(options);
-    mcp = await startProtectedMcpServer(auth);
+    mcp = await startProtectedMcpServer(auth, { transport });
   }
 
   async function start(editor: Editor): Promise<McpTestServer> {
@@ -93,6 +95,14 @@ describe('OAuth sign-in for a Streamable HTTP MCP server through the language se
     return { secrets: new Map(), signIns: [], redirects: [], browser };
   }
 
+  /** The model calls `whoami`; the call must succeed. Its answer. */
+  async function whoami(server: McpTestServer, prompt: string): Promise<string> {
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'secure.whoami', arguments: {} }] }, { kind: 'text', text: 'Done.' });
+    const turn = await server.turn(prompt);
+    assert.equal(turn.results[0].isError, false, turn.results[0].content);
+    return turn.results[0].content;
+  }
+
   function tokenGrants(grantType: string): Record<string, string>[] {
     return auth.requests.filter((r) => r.path === '/token' && r.params.grant_type === grantType).map((r) => r.params);
   }
@@ -114,6 +124,30 @@ describe('OAuth sign-in for a Streamable HTTP MCP server through the language se
       fs.rmSync(storage, { recursive: true, force: true });
       fs.rmSync(workspace, { recursive: true, force: true });
     }
+  });
+
+  it('signs in to an HTTP+SSE server found by the fallback probe: its event stream and messages carry the token, which is refreshed silently', async () => {
+    await startServers({}, 'sse');
+    const editor = newEditor();
+    const server = await start(editor);
+
+    const running = await server.waitForServer('secure', (s) => s.state === 'running', 'running after sign-in');
+    assert.equal(running.httpTransport, 'sse');
+    assert.equal(running.signedIn, true);
+    assert.deepEqual(running.tools.map((t) => t.name), ['secure.whoami']);
+    assert.equal(editor.signIns.length, 1);
+    assert.ok(server.mcpLogs.some((l) => /initialize with HTTP 405; trying the older HTTP\+SSE transport/.test(l)), server.mcpLogs.join('\n'));
+    const access = (JSON.parse(editor.secrets.get(mcp.url) ?? '{}') as { tokens?: { access_token?: string } }).tokens?.access_token;
+    assert.ok(access);
+
+    assert.match(await whoami(server, 'Who am I?'), /^You are client-/);
+    assert.equal(mcp.acceptedTokens.at(-1), access);
+
+    // The access token expires: the message POST is refused once, the token refreshed with the refresh token, and the call retried.
+    auth.expireAccessTokens();
+    assert.match(await whoami(server, 'And now?'), /^You are client-/);
+    assert.equal(tokenGrants('refresh_token').length, 1);
+    assert.equal(editor.signIns.length, 1, 'a refresh does not ask the user');
   });
 
   it('signs in through the browser, calls a tool with the bearer token, refreshes an expired token silently, and signs out', async () => {
@@ -142,18 +176,12 @@ describe('OAuth sign-in for a Streamable HTTP MCP server through the language se
     const firstAccess = stored.tokens?.access_token;
     assert.ok(firstAccess && stored.tokens?.refresh_token);
 
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'secure.whoami', arguments: {} }] }, { kind: 'text', text: 'Done.' });
-    let turn = await server.turn('Who am I?');
-    assert.equal(turn.results[0].isError, false, turn.results[0].content);
-    assert.match(turn.results[0].content, /^You are client-/);
+    assert.match(await whoami(server, 'Who am I?'), /^You are client-/);
     assert.equal(mcp.acceptedTokens.at(-1), firstAccess);
 
     // The access token expires: the next call is refused once, refreshed with the refresh token, and retried, without asking the user.
     auth.expireAccessTokens();
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'secure.whoami', arguments: {} }] }, { kind: 'text', text: 'Done again.' });
-    turn = await server.turn('And now?');
-    assert.equal(turn.results[0].isError, false, turn.results[0].content);
-    assert.match(turn.results[0].content, /^You are client-/);
+    assert.match(await whoami(server, 'And now?'), /^You are client-/);
     assert.equal(tokenGrants('refresh_token').length, 1);
     assert.equal(tokenGrants('refresh_token')[0].resource, mcp.url);
     assert.equal(editor.signIns.length, 1, 'a refresh does not ask the user');

@@ -79,13 +79,36 @@ describe('MCP configuration', () => {
       assert.deepEqual(servers[2].headerNames, ['Authorization']);
     });
 
+    it('reads the HTTP+SSE transport from "transport" beside the url or from VS Code\'s "type": "sse"; without either, Hearth probes', () => {
+      const { servers, problems } = parseMcpServers(
+        {
+          vscodeStyle: { type: 'sse', url: 'https://example.com/sse' },
+          explicit: { url: 'https://example.com/sse', transport: 'sse', headers: { Authorization: 'Bearer x' } },
+          streamableOnly: { type: 'http', url: 'https://example.com/mcp', transport: 'streamable-http' },
+          probe: { type: 'http', url: 'https://example.com/mcp' },
+        },
+        ctx(),
+      );
+      assert.deepEqual(problems, []);
+      assert.deepEqual(
+        servers.map((s) => [s.name, s.config]),
+        [
+          ['vscodeStyle', { type: 'http', url: 'https://example.com/sse', headers: {}, transport: 'sse' }],
+          ['explicit', { type: 'http', url: 'https://example.com/sse', headers: { Authorization: 'Bearer x' }, transport: 'sse' }],
+          ['streamableOnly', { type: 'http', url: 'https://example.com/mcp', headers: {}, transport: 'streamable-http' }],
+          ['probe', { type: 'http', url: 'https://example.com/mcp', headers: {} }],
+        ],
+      );
+    });
+
     it('reports each bad entry with what to fix, and keeps the good ones', () => {
       const { servers, problems } = parseMcpServers(
         {
           good: { command: 'node', args: ['server.js'] },
           noCommand: { args: ['x'] },
           badArgs: { command: 'node', args: [{ nested: true }] },
-          legacySse: { type: 'sse', url: 'https://example.com/sse' },
+          badTransport: { type: 'http', url: 'https://example.com/sse', transport: 'websocket' },
+          contradiction: { type: 'sse', url: 'https://example.com/sse', transport: 'streamable-http' },
           badUrl: { type: 'http', url: 'ftp://example.com' },
           prompt: { command: 'node', env: { KEY: '${input:key}' } },
           notAnObject: 'node server.js',
@@ -96,7 +119,8 @@ describe('MCP configuration', () => {
       const byName = Object.fromEntries(problems.map((p) => [p.name, p.message]));
       assert.match(byName.noCommand, /needs a "command"/);
       assert.match(byName.badArgs, /"args" must be a list of strings/);
-      assert.match(byName.legacySse, /SSE.*"type": "http"/);
+      assert.match(byName.badTransport, /"transport" must be "streamable-http" or "sse"/);
+      assert.match(byName.contradiction, /"type": "sse" contradicts "transport": "streamable-http"/);
       assert.match(byName.badUrl, /http:\/\/ or https:\/\//);
       assert.match(byName.prompt, /\$\{input:key\}/);
       assert.match(byName.notAnObject, /must be an object/);

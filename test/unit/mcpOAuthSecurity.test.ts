@@ -57,6 +57,17 @@ describe('MCP OAuth security rules', () => {
     );
   });
 
+  it('lets the HTTP+SSE transport POST its JSON-RPC messages within a plain-http server\'s origin, and nothing else there', async () => {
+    const base = recordingFetch();
+    const guarded = oauthFetchGuard(new URL('http://mcp.example.test/sse'), [], base.fetch);
+    const message = JSON.stringify({ method: 'tools/list', jsonrpc: '2.0', id: 1 });
+    await guarded(new URL('http://mcp.example.test/messages?sessionId=abc'), { method: 'POST', body: message });
+    await assert.rejects(guarded('http://mcp.example.test/token', { method: 'POST', body: 'grant_type=authorization_code&code=x' }), /must use https/);
+    await assert.rejects(guarded('http://mcp.example.test/register', { method: 'POST', body: '{"client_name":"Hearth"}' }), /must use https/);
+    await assert.rejects(guarded('http://other.example.test/messages', { method: 'POST', body: message }), /must use https/);
+    assert.deepEqual(base.calls.map((c) => c.url), ['http://mcp.example.test/messages?sessionId=abc']);
+  });
+
   it('keeps the headers configured for the server from every other origin', async () => {
     const base = recordingFetch();
     const guarded = oauthFetchGuard(new URL('https://mcp.example.test/mcp'), ['X-Api-Key'], base.fetch);

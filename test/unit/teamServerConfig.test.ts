@@ -4,6 +4,7 @@ import { expandEnv } from '../../agent-host/server/config/expandEnv';
 import { ConfigError, loadServerConfig, parseArgs } from '../../agent-host/server/config/loadServerConfig';
 import { maskSecrets } from '../../agent-host/server/config/maskSecrets';
 import { parseDuration } from '../../agent-host/server/config/parseDuration';
+import { readMcpServers } from '../../agent-host/server/config/readMcpServers';
 import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
 
 const SECRET = 'this-is-a-long-enough-secret-for-hs256-0123456789';
@@ -61,6 +62,28 @@ describe('team server config', () => {
   it('expands ${ENV} and ${ENV:-default}, escapes $${, and names a missing variable', () => {
     assert.deepEqual(expandEnv({ a: '${X}', b: ['x${Y:-dflt}y'], c: '$${X}', n: 5 }, { X: 'ex' }), { a: 'ex', b: ['xdflty'], c: '${X}', n: 5 });
     assert.throws(() => expandEnv({ auth: { secret: '${NOPE}' } }, {}), /auth\.secret: the environment variable NOPE is not set/);
+  });
+
+  it('reads the admin\'s http MCP servers with an optional HTTP+SSE transport, and names a bad one', () => {
+    const found: string[] = [];
+    const specs = readMcpServers(
+      {
+        servers: {
+          probe: { type: 'http', url: 'https://search.internal/mcp' },
+          legacy: { type: 'http', url: 'https://old.internal/sse', transport: 'sse' },
+          vscode: { type: 'sse', url: 'https://old.internal/sse', headers: { Authorization: 'Bearer x' } },
+          wrong: { type: 'http', url: 'https://old.internal/sse', transport: 'websocket' },
+          contradiction: { type: 'sse', url: 'https://old.internal/sse', transport: 'streamable-http' },
+        },
+      },
+      found,
+    );
+    assert.deepEqual(specs, [
+      { name: 'probe', config: { type: 'http', url: 'https://search.internal/mcp' } },
+      { name: 'legacy', config: { type: 'http', url: 'https://old.internal/sse', transport: 'sse' } },
+      { name: 'vscode', config: { type: 'http', url: 'https://old.internal/sse', headers: { Authorization: 'Bearer x' }, transport: 'sse' } },
+    ]);
+    assert.deepEqual(found, ['mcp.servers.wrong.transport: must be streamable-http or sse', 'mcp.servers.contradiction.transport: type sse contradicts transport streamable-http']);
   });
 
   it('parses durations', () => {

@@ -1,7 +1,11 @@
-import type { McpServerSpec } from '../../mcp/mcpTypes';
+import type { McpHttpTransport, McpServerSpec } from '../../mcp/mcpTypes';
 
 function isStringRecord(v: unknown): v is Record<string, string> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
+}
+
+function isHttpTransport(v: unknown): v is McpHttpTransport {
+  return v === 'sse' || v === 'streamable-http';
 }
 
 /**
@@ -11,6 +15,7 @@ function isStringRecord(v: unknown): v is Record<string, string> {
  *     servers:
  *       docs: { type: stdio, command: /usr/bin/docs-mcp, args: [--index, /srv/docs] }
  *       search: { type: http, url: https://search.internal/mcp, headers: { Authorization: "Bearer ${SEARCH_TOKEN}" } }
+ *       legacy: { type: http, url: https://old.internal/sse, transport: sse }
  * Each bad entry is reported with its name; none is dropped silently.
  */
 export function readMcpServers(value: unknown, problems: string[]): McpServerSpec[] {
@@ -18,7 +23,7 @@ export function readMcpServers(value: unknown, problems: string[]): McpServerSpe
   const servers = (value as { servers?: unknown }).servers;
   if (servers === undefined || servers === null) return [];
   if (typeof servers !== 'object' || Array.isArray(servers)) {
-    problems.push('mcp.servers: must be a map of server name to { type, command, args, env } or { type: http, url, headers }');
+    problems.push('mcp.servers: must be a map of server name to { type, command, args, env } or { type: http, url, headers, transport }');
     return [];
   }
   const specs: McpServerSpec[] = [];
@@ -29,14 +34,18 @@ export function readMcpServers(value: unknown, problems: string[]): McpServerSpe
       problems.push(`${where}: the name must be 1–32 letters, digits, - or _ (it prefixes the tool names)`);
       continue;
     }
-    if (e.type === 'http') {
+    if (e.type === 'http' || e.type === 'sse') {
+      // `type: sse` (VS Code's spelling) or `transport: sse` pins the older HTTP+SSE transport; without either the connection probes.
+      const transport = e.type === 'sse' ? 'sse' : e.transport;
       if (typeof e.url !== 'string' || !/^https?:\/\//.test(e.url)) problems.push(`${where}.url: must be an http(s) URL`);
       else if (e.headers !== undefined && !isStringRecord(e.headers)) problems.push(`${where}.headers: must map names to strings`);
-      else specs.push({ name, config: { type: 'http', url: e.url, ...(e.headers ? { headers: e.headers } : {}) } });
+      else if (transport !== undefined && !isHttpTransport(transport)) problems.push(`${where}.transport: must be streamable-http or sse`);
+      else if (e.type === 'sse' && e.transport !== undefined && e.transport !== 'sse') problems.push(`${where}.transport: type sse contradicts transport ${String(e.transport)}`);
+      else specs.push({ name, config: { type: 'http', url: e.url, ...(e.headers ? { headers: e.headers } : {}), ...(isHttpTransport(transport) ? { transport } : {}) } });
       continue;
     }
     if (e.type !== undefined && e.type !== 'stdio') {
-      problems.push(`${where}.type: "${String(e.type)}" must be stdio or http`);
+      problems.push(`${where}.type: "${String(e.type)}" must be stdio, http or sse`);
       continue;
     }
     if (typeof e.command !== 'string' || e.command.trim() === '') problems.push(`${where}.command: required for a stdio server`);

@@ -1,0 +1,106 @@
+/**
+ * MCP servers that speak the older HTTP+SSE transport (protocol 2024-11-05),
+ * through the real language server: the reference "everything" server run
+ * with `sse`, found by the Streamable HTTP probe or chosen with
+ * `"transport": "sse"`, its tools listed and called, a crash restarted like a
+ * Streamable HTTP server's; and a hostile server whose `endpoint` event points
+ * at another origin, refused.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startCrossOriginSseServer, type CrossOriginSseServer } from '../fixtures/crossOriginSseServer';
+import { freePort } from '../fixtures/freePort';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { killLeftovers, MODEL, startEverythingSseServer, startMcpTestServer, stopAndClean, type EverythingSseServer, type McpTestServer } from './mcpHarness';
+
+const PROBE_LOG = /answered Streamable HTTP's initialize with HTTP 404; trying the older HTTP\+SSE transport/;
+
+describe('MCP servers over the older HTTP+SSE transport (integration)', function () {
+  this.timeout(60_000);
+  let fixture: OllamaFixture;
+  let storage: string;
+  let workspace: string;
+  let hearth: McpTestServer | undefined;
+  let everything: EverythingSseServer | undefined;
+  let hostile: CrossOriginSseServer | undefined;
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture();
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-sse-ls-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-sse-ws-'));
+  });
+
+  afterEach(async () => {
+    try {
+      await stopAndClean(hearth, [storage, workspace]);
+    } finally {
+      hearth = undefined;
+      if (everything) killLeftovers([everything.pid]);
+      everything = undefined;
+      await hostile?.close();
+      hostile = undefined;
+      await fixture.close();
+    }
+  });
+
+  function start(server: Record<string, unknown>): Promise<McpTestServer> {
+    return startMcpTestServer({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, mcp: { servers: { everything: server } } } });
+  }
+
+  async function echo(server: McpTestServer, message: string): Promise<string> {
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.echo', arguments: { message } }] }, { kind: 'text', text: 'It echoed.' });
+    const turn = await server.turn(`Echo "${message}"`);
+    assert.equal(turn.results.length, 1);
+    assert.equal(turn.results[0].isError, false, turn.results[0].content);
+    return turn.results[0].content;
+  }
+
+  it('without a transport setting, the Streamable HTTP probe gets 404 and Hearth falls back to HTTP+SSE, lists the tools and calls one', async () => {
+    everything = await startEverythingSseServer(await freePort());
+    hearth = await start({ type: 'http', url: everything.url });
+    const info = await hearth.waitForServer('everything', (s) => s.state === 'running', 'running');
+    assert.equal(info.transport, 'http');
+    assert.equal(info.httpTransport, 'sse');
+    assert.ok(info.tools.some((t) => t.name === 'everything.echo'), JSON.stringify(info.tools.map((t) => t.name)));
+    assert.ok(hearth.mcpLogs.some((l) => PROBE_LOG.test(l)), hearth.mcpLogs.join('\n'));
+    assert.ok(hearth.mcpLogs.some((l) => /Started \(.*\) over HTTP\+SSE with \d+ tools/.test(l)), hearth.mcpLogs.join('\n'));
+    assert.equal(await echo(hearth, 'found by the probe'), 'Echo: found by the probe');
+  });
+
+  it('with "transport": "sse" it connects without the probe, and a crashed server is restarted like a Streamable HTTP one', async () => {
+    const port = await freePort();
+    everything = await startEverythingSseServer(port);
+    hearth = await start({ url: everything.url, transport: 'sse' });
+    const info = await hearth.waitForServer('everything', (s) => s.state === 'running', 'running');
+    assert.equal(info.httpTransport, 'sse');
+    assert.equal(hearth.mcpLogs.some((l) => PROBE_LOG.test(l)), false, 'no Streamable HTTP request was tried');
+    assert.equal(await echo(hearth, 'chosen in the settings'), 'Echo: chosen in the settings');
+
+    // The server dies: its event stream ends, its tools disappear at once, and Hearth restarts it with backoff.
+    await everything.kill();
+    const down = await hearth.waitForServer('everything', (s) => s.state === 'restarting' || s.state === 'failed', 'restarting');
+    assert.equal(down.state, 'restarting', down.lastError);
+    assert.deepEqual(down.tools, []);
+    // Later attempts may fail too (the server is still down), so the reason is read from the log rather than from lastError.
+    assert.ok(hearth.mcpLogs.some((l) => /Stopped unexpectedly: its event stream ended/.test(l)), hearth.mcpLogs.join('\n'));
+
+    everything = await startEverythingSseServer(port);
+    const back = await hearth.waitForServer('everything', (s) => s.state === 'running' && s.restarts >= 1, 'running again', 30_000);
+    assert.equal(back.httpTransport, 'sse');
+    assert.equal(await echo(hearth, 'after the crash'), 'Echo: after the crash');
+  });
+
+  it('refuses a server whose endpoint event sends the messages to another origin, with a clear error, and sends nothing there', async () => {
+    hostile = await startCrossOriginSseServer();
+    hearth = await start({ type: 'http', url: hostile.url, headers: { Authorization: 'Bearer secret-for-the-server' } });
+    const info = await hearth.waitForServer('everything', (s) => s.state === 'failed', 'failed');
+    assert.match(info.lastError ?? '', /neither MCP transport worked: Streamable HTTP \(POST of initialize\) got HTTP 404/);
+    assert.match(info.lastError ?? '', new RegExp(`endpoint" event told Hearth to POST its messages to another origin \\(${hostile.collectorOrigin.replace(/\./g, '\\.')}\\)`));
+    assert.equal(info.restarts, 0, 'a hostile server is not retried');
+    assert.deepEqual(info.tools, []);
+    assert.equal(hostile.streams, 1);
+    assert.deepEqual(hostile.collected, []);
+  });
+});
