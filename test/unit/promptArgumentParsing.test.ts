@@ -6,9 +6,12 @@
  */
 import assert from 'node:assert/strict';
 import type { McpPrompt } from '../../agent-host';
+import type { CancellationToken } from 'vscode-languageserver-protocol';
+import { PromptArgumentSuggestions } from '../../extension/mcp/promptArgumentSuggestions';
 import { bindMcpPromptArguments } from '../../language-server/slash/mcpPromptCommand';
+import type { McpCompleteParams, McpCompleteResult } from '../../protocol/lspMethods';
 import { argumentText, promptArgumentAt, quoteArgument } from '../../protocol/promptArguments';
-import { parseFromWebview } from '../../protocol/webviewMessages';
+import { parseFromWebview, type ToWebview } from '../../protocol/webviewMessages';
 
 function prompt(...names: string[]): McpPrompt {
   return { server: 'everything', namespace: 'everything', name: 'p', description: '', arguments: names.map((name) => ({ name, required: false })) };
@@ -90,5 +93,34 @@ describe('MCP prompt argument at the caret', () => {
     assert.equal(parseFromWebview({ ...ok, context: { department: 1 } }).ok, false);
     assert.equal(parseFromWebview({ ...ok, context: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`a${i}`, ''])) }).ok, false);
     assert.equal(parseFromWebview({ ...ok, server: undefined }).ok, false);
+  });
+});
+
+describe('the extension passing argument questions to the language server', () => {
+  const question = (requestId: number, value: string) => ({ requestId, server: 'everything', prompt: 'completable-prompt', argument: 'department', value });
+
+  it('asks hearth/mcp/complete, cancels the question before, and answers every question (failures with nothing)', async () => {
+    const asked: { params: McpCompleteParams; token: CancellationToken; answer: (r: McpCompleteResult) => void; fail: (e: Error) => void }[] = [];
+    const posted: ToWebview[] = [];
+    const suggestions = new PromptArgumentSuggestions(
+      (params, token) => new Promise((answer, fail) => asked.push({ params, token, answer, fail })),
+      (m) => posted.push(m),
+    );
+    const first = suggestions.ask(question(1, 'E'));
+    const second = suggestions.ask({ ...question(2, 'S'), context: { name: 'Eve' } });
+    assert.equal(asked[0].token.isCancellationRequested, true, 'the older question is cancelled');
+    assert.deepEqual(asked[1].params, { server: 'everything', ref: { type: 'prompt', name: 'completable-prompt' }, argument: { name: 'department', value: 'S' }, context: { name: 'Eve' } });
+    asked[0].answer({ values: ['Engineering'], hasMore: false });
+    asked[1].answer({ values: ['Sales', 'Support'], hasMore: true });
+    await Promise.all([first, second]);
+    assert.deepEqual(posted, [
+      { type: 'argumentSuggestions', requestId: 1, values: [], hasMore: false },
+      { type: 'argumentSuggestions', requestId: 2, values: ['Sales', 'Support'], hasMore: true },
+    ]);
+
+    const third = suggestions.ask(question(3, 'x'));
+    asked[2].fail(new Error('there is no MCP server "everything"'));
+    await third;
+    assert.deepEqual(posted[2], { type: 'argumentSuggestions', requestId: 3, values: [], hasMore: false });
   });
 });
