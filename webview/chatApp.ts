@@ -210,7 +210,7 @@ export class ChatApp {
         this.composer.onFiles(message.requestId, message.paths, message.agents);
         break;
       case 'argumentSuggestions':
-        this.composer.onArgumentSuggestions(message.requestId, message.values);
+        this.composer.onArgumentSuggestions(message.requestId, message.values, message.hasMore);
         break;
       case 'templateExpanded':
         this.composer.onTemplateExpanded(message.requestId, message.mention);

@@ -483,8 +483,8 @@ export class Composer {
   }
 
   /** Answer to our `completeArgument`: shown only while the text is still the one it answers. */
-  onArgumentSuggestions(requestId: number, values: readonly string[]): void {
-    this.argumentPopup.onSuggestions(requestId, values);
+  onArgumentSuggestions(requestId: number, values: readonly string[], hasMore: boolean): void {
+    this.argumentPopup.onSuggestions(requestId, values, hasMore);
   }
 
   /** Answer to our `expandTemplate`: the expanded resource replaces the `@query`, as a picked resource would. */

@@ -133,7 +133,7 @@ export class PromptArgumentPopup {
   }
 
   /** The server's answer: shown when it is for the text as it is now and offers something other than what is typed. */
-  onSuggestions(requestId: number, values: readonly unknown[]): void {
+  onSuggestions(requestId: number, values: readonly unknown[], hasMore = false): void {
     const question = this.question;
     if (!question || question.requestId !== requestId || !Array.isArray(values)) return;
     this.question = undefined;
@@ -142,8 +142,12 @@ export class PromptArgumentPopup {
     const typed = question.text.slice(question.offset + question.at.start, question.offset + question.at.end);
     const seen = new Set<string>();
     const items: CompletionItem[] = [];
+    let cut = false;
     for (const value of values) {
-      if (items.length >= MAX_SHOWN) break;
+      if (items.length >= MAX_SHOWN) {
+        cut = true;
+        break;
+      }
       if (typeof value !== 'string' || value.length > MAX_VALUE_CHARS || UNSAFE.test(value) || seen.has(value)) continue;
       seen.add(value);
       const written = argumentText(value, question.at, question.names);
@@ -159,7 +163,7 @@ export class PromptArgumentPopup {
     }
     if (items.length === 0) return;
     this.shown = question;
-    this.popup.show(items);
+    this.popup.show(items, hasMore || cut ? 'Type more to see other values' : undefined);
     this.host.popupChanged();
   }
 

@@ -58,6 +58,7 @@ describe('webview MCP prompt argument suggestions', () => {
     );
     suggest(first.requestId, ['Engineering', 'Sales', 'Marketing', 'Support']);
     assert.deepEqual(options(), ['Engineering', 'Sales', 'Marketing', 'Support']);
+    assert.equal(h.$('argument-popup-note'), null, 'the whole list is shown');
     assert.equal(composer.getAttribute('aria-controls'), h.$('argument-popup')?.id);
     assert.equal(composer.getAttribute('aria-expanded'), 'true');
 
@@ -98,8 +99,9 @@ describe('webview MCP prompt argument suggestions', () => {
     suggest(second.requestId, ['Engineering']);
     assert.equal(popupOpen(), false, 'an answer that comes after the user typed on is ignored');
     const third = await nextQuestion(3);
-    suggest(third.requestId, ['Engineering']);
+    suggest(third.requestId, ['Engineering'], true);
     assert.deepEqual(options(), ['Engineering']);
+    assert.equal(h.$('argument-popup-note')?.textContent, 'Type more to see other values', 'the server has more');
 
     // A keystroke closes the list at once: its values were for the text before it.
     type(composer, `/${NAME} Engx`);
@@ -139,6 +141,7 @@ describe('webview MCP prompt argument suggestions', () => {
     assert.equal(shown[1].querySelector('.mention-name')?.textContent, `${long.slice(0, 100)}…`, 'a long value shows its start');
     assert.equal(shown[1].title, long, 'and all of it on hover');
     assert.equal(shown[2].querySelector('.mention-name')?.textContent, 'v0', 'values with control or direction characters are left out');
+    assert.equal(h.$('argument-popup-note')?.textContent, 'Type more to see other values', 'the list says it is cut');
 
     keydown(composer, 'ArrowDown');
     keydown(composer, 'Enter');
