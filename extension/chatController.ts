@@ -1,4 +1,5 @@
 import { askTemplateValues } from './mcp/askTemplateValues';
+import { PromptArgumentSuggestions } from './mcp/promptArgumentSuggestions';
 import { pickImages } from './pickImages';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
@@ -86,6 +87,8 @@ export class ChatController implements vscode.Disposable {
   private rules: RulesFileInfo[] = [];
   /** Each mode's remembered model (workspace state); the language server decides what a message uses. */
   private modeModels: Partial<Record<ChatMode, string>>;
+  /** The composer's questions for an MCP prompt argument's suggestions. */
+  private readonly argumentSuggestions: PromptArgumentSuggestions;
 
   constructor(
     private readonly context: vscode.ExtensionContext,
@@ -102,6 +105,10 @@ export class ChatController implements vscode.Disposable {
     const lastMode = context.workspaceState.get<string>(LAST_MODE_KEY);
     this.mode = isChatMode(lastMode) ? lastMode : DEFAULT_CHAT_MODE;
     this.modeModels = { ...context.workspaceState.get<Partial<Record<ChatMode, string>>>(MODE_MODELS_KEY, {}) };
+    this.argumentSuggestions = new PromptArgumentSuggestions(
+      (params, token) => client.sendRequest(McpCompleteRequest.type, params, token),
+      (m) => view.post(m),
+    );
     view.onMessage((m) => void this.handle(m).catch((err: unknown) => this.log.error(`Chat view request failed: ${String(err)}`)));
     this.disposables.push(
       client.onNotification(ChatEventNotification.type, (p) => {
@@ -122,6 +129,7 @@ export class ChatController implements vscode.Disposable {
         if (e.affectsConfiguration('hearth.ollama.host') || e.affectsConfiguration('hearth.chat.model') || e.affectsConfiguration('hearth.server') || e.affectsConfiguration('hearth.providers')) void this.postModels();
       }),
       this.files,
+      this.argumentSuggestions,
     );
   }
 
@@ -315,6 +323,9 @@ export class ChatController implements vscode.Disposable {
       }
       case 'expandTemplate':
         this.view.post({ type: 'templateExpanded', requestId: message.requestId, mention: (await askTemplateValues(message.mention, (params, token) => this.client.sendRequest(McpCompleteRequest.type, params, token))) ?? null });
+        break;
+      case 'completeArgument':
+        await this.argumentSuggestions.ask(message);
         break;
       case 'pickImages':
         this.view.post({ type: 'imagesPicked', ...(await pickImages()) });

@@ -21,6 +21,8 @@ export interface SlashCommandInfo {
   server?: string;
   /** The MCP server is the team server's (the admin's), not one of the developer's. */
   team?: boolean;
+  /** An MCP prompt's own name on its server and its arguments' names in declared order: what the composer asks the server's suggestions for. */
+  prompt?: { name: string; arguments: string[] };
 }
 
 /** A command as the user sent it: the name and everything after it, untouched. */

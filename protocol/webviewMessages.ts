@@ -160,6 +160,8 @@ export interface ToWebviewMap {
   commands: { requestId: number; commands: SlashCommandInfo[] };
   /** Answer to `expandTemplate`: the resource mention with the user's values, or null when the user cancelled. */
   templateExpanded: { requestId: number; mention: string | null };
+  /** Answer to `completeArgument`: the server's suggestions (none when it offers none, failed or was cancelled). */
+  argumentSuggestions: { requestId: number; values: string[]; hasMore: boolean };
   /** Shows the history list, or focuses the input. */
   show: { what: 'history' | 'input' };
   /** A restore to a checkpoint finished (the extension sent the chat again); `draft`: the message it took back. */
@@ -209,6 +211,13 @@ export interface FromWebviewMap {
   findCommands: { requestId: number; query: string };
   /** The user picked an MCP resource template in the `@` list: the extension asks for its variables. */
   expandTemplate: { requestId: number; mention: string };
+  /**
+   * The user is typing an argument of an MCP prompt (`/mcp.<server>.<prompt>`):
+   * the extension asks its server for suggestions (`hearth/mcp/complete`),
+   * cancelling the previous question, and answers with `argumentSuggestions`.
+   * `context`: the other arguments' values already typed.
+   */
+  completeArgument: { requestId: number; server: string; prompt: string; argument: string; value: string; context?: Record<string, string> };
   attach: { what: 'selection' | 'activeFile' };
   copy: { text: string };
   insert: { text: string };
@@ -296,6 +305,13 @@ function isFormValues(v: unknown): v is Record<string, unknown> {
   );
 }
 
+/** A prompt's other arguments, as `hearth/mcp/complete` takes them: a flat object of short strings. */
+function isArgumentValues(v: unknown): v is Record<string, string> {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
+  const entries = Object.entries(v);
+  return entries.length <= 50 && entries.every(([k, x]) => k.length > 0 && k.length <= 200 && isString(x, 1000));
+}
+
 /**
  * Validates a message from the webview. Returns the typed message, or an
  * explanation of why it was refused (logged by the extension, never acted on).
@@ -355,6 +371,12 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
     case 'findFiles':
     case 'findCommands':
       if (!Number.isInteger(m.requestId) || !isString(m.query, 1000)) return bad('requestId and query are required');
+      break;
+    case 'completeArgument':
+      if (!Number.isInteger(m.requestId) || !isString(m.server, 200) || !isString(m.prompt, 200) || !isString(m.argument, 200) || !isString(m.value, 1000)) {
+        return bad('requestId, server, prompt, argument and value are required');
+      }
+      if (m.context !== undefined && !isArgumentValues(m.context)) return bad('context must be at most 50 argument values');
       break;
     case 'expandTemplate':
       if (!Number.isInteger(m.requestId) || !isString(m.mention, 4096) || !m.mention.startsWith('mcp:')) return bad('requestId and an MCP resource template mention are required');

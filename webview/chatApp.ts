@@ -209,6 +209,9 @@ export class ChatApp {
       case 'files':
         this.composer.onFiles(message.requestId, message.paths, message.agents);
         break;
+      case 'argumentSuggestions':
+        this.composer.onArgumentSuggestions(message.requestId, message.values, message.hasMore);
+        break;
       case 'templateExpanded':
         this.composer.onTemplateExpanded(message.requestId, message.mention);
         break;

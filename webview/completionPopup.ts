@@ -75,7 +75,8 @@ export class CompletionPopup {
     return this.isOpen && this.items.length > 0 ? `${this.idPrefix}-${this.selected}` : undefined;
   }
 
-  show(items: CompletionItem[]): void {
+  /** `note`: a line after the options that cannot be chosen (for example, that typing more shows others). */
+  show(items: CompletionItem[], note?: string): void {
     this.items = items.slice(0, this.options.maxItems ?? 50);
     this.selected = 0;
     const doc = this.doc;
@@ -102,6 +103,7 @@ export class CompletionPopup {
             ],
           }),
         ),
+        ...(note ? [el(doc, 'li', { className: 'mention-empty', attrs: { role: 'presentation', 'data-testid': `${this.options.testId}-note` }, text: note })] : []),
       );
     }
     this.element.hidden = false;

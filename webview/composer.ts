@@ -19,6 +19,7 @@ import type { CompletionPopup } from './completionPopup';
 import { AGENT_VALUE_PREFIX, agentItem, createMentionPopup, findMentionQuery, mentionItem } from './mentionPopup';
 import type { AgentSummary } from '../protocol/agents';
 import { createSlashPopup, slashItem } from './slashPopup';
+import { PromptArgumentPopup } from './promptArgumentPopup';
 import { updateState } from './vscodeApi';
 import { ImageAttachments } from './imageAttachments';
 import { DraftImageSync } from './draftImageSync';
@@ -74,6 +75,8 @@ export class Composer {
   private readonly actionButton: HTMLButtonElement;
   private readonly popup: CompletionPopup;
   private readonly slashPopup: CompletionPopup;
+  /** The server's suggestions for the MCP prompt argument being typed after its command. */
+  private readonly argumentPopup: PromptArgumentPopup;
   private chips: ContextItem[] = [];
   private mode: ComposerMode = 'idle';
   private composing = false;
@@ -130,6 +133,20 @@ export class Composer {
         spellcheck: 'true',
       },
     });
+    this.argumentPopup = new PromptArgumentPopup(
+      doc,
+      {
+        textarea: this.textarea,
+        post: (m) => host.post(m),
+        nextRequestId: () => this.requestSeq++,
+        textChanged: () => {
+          this.persist();
+          this.autoSize();
+        },
+        popupChanged: () => this.syncPopupAria(),
+      },
+      this.debounceMs,
+    );
     this.actionButton = button(doc, { label: 'Send', testId: 'send', className: 'send-button primary', onClick: () => this.onAction() });
 
     this.element = el(doc, 'div', {
@@ -139,7 +156,7 @@ export class Composer {
         this.rulesElement,
         this.chipsElement,
         this.images.element,
-        el(doc, 'div', { className: 'composer-box', children: [this.popup.element, this.slashPopup.element, this.textarea] }),
+        el(doc, 'div', { className: 'composer-box', children: [this.popup.element, this.slashPopup.element, this.argumentPopup.popup.element, this.textarea] }),
         el(doc, 'div', {
           className: 'composer-toolbar',
           children: [
@@ -179,6 +196,7 @@ export class Composer {
     this.textarea.addEventListener('blur', () => {
       this.closeMention();
       this.closeSlash();
+      this.argumentPopup.close();
     });
 
     const saved = host.api.getState();
@@ -258,6 +276,7 @@ export class Composer {
 
   /** Answer to our `findCommands`; stale answers are dropped like `onFiles`'. */
   onCommands(requestId: number, commands: SlashCommandInfo[]): void {
+    if (this.argumentPopup.onCommands(requestId, commands)) return;
     if (requestId !== this.latestCommandRequest || !this.slash) return;
     this.slashPopup.show(commands.map(slashItem));
     this.syncPopupAria();
@@ -277,6 +296,7 @@ export class Composer {
     this.chips = [];
     this.closeMention();
     this.closeSlash();
+    this.argumentPopup.close();
     this.renderChips();
     this.showError(undefined);
     this.persist();
@@ -334,7 +354,7 @@ export class Composer {
     if (event.isComposing || this.composing || event.keyCode === 229) return;
     const popup = this.openPopup();
     if (popup) {
-      const close = () => (popup === this.popup ? this.closeMention() : this.closeSlash());
+      const close = () => (popup === this.popup ? this.closeMention() : popup === this.slashPopup ? this.closeSlash() : this.argumentPopup.close());
       switch (event.key) {
         case 'ArrowDown':
         case 'ArrowUp':
@@ -377,8 +397,14 @@ export class Composer {
     this.persist();
     this.autoSize();
     const caret = this.textarea.selectionStart ?? this.textarea.value.length;
-    if (this.onSlashInput(caret)) return;
+    if (this.onSlashInput(caret)) {
+      this.argumentPopup.close();
+      return;
+    }
     const found = findMentionQuery(this.textarea.value, caret);
+    // A value typed after an MCP prompt's command gets the server's suggestions, unless it is an `@` mention.
+    if (found) this.argumentPopup.close();
+    else this.argumentPopup.update();
     const view = this.doc.defaultView;
     if (this.mentionTimer !== undefined) view?.clearTimeout(this.mentionTimer);
     this.mentionTimer = undefined;
@@ -434,6 +460,8 @@ export class Composer {
     this.closeSlash();
     this.persist();
     this.autoSize();
+    // An MCP prompt's first argument: its server's suggestions come without a keystroke.
+    this.argumentPopup.update();
   }
 
   private closeSlash(): void {
@@ -449,8 +477,14 @@ export class Composer {
 
   private openPopup(): CompletionPopup | undefined {
     if (this.slashPopup.isOpen) return this.slashPopup;
+    if (this.argumentPopup.popup.isOpen) return this.argumentPopup.popup;
     if (this.popup.isOpen) return this.popup;
     return undefined;
+  }
+
+  /** Answer to our `completeArgument`: shown only while the text is still the one it answers. */
+  onArgumentSuggestions(requestId: number, values: readonly string[], hasMore: boolean): void {
+    this.argumentPopup.onSuggestions(requestId, values, hasMore);
   }
 
   /** Answer to our `expandTemplate`: the expanded resource replaces the `@query`, as a picked resource would. */

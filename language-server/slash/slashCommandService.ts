@@ -55,6 +55,11 @@ function invalid(message: string): HearthException {
   return new HearthException({ code: 'invalidRequest', message, retryable: false });
 }
 
+/** What the composer needs to ask a server for an argument's suggestions (hearth/mcp/complete). */
+function promptRef(p: McpPrompt): NonNullable<SlashCommandInfo['prompt']> {
+  return { name: p.name, arguments: p.arguments.map((a) => a.name) };
+}
+
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -79,7 +84,14 @@ export class SlashCommandService {
       })),
       ...prompts.map((p): SlashCommandInfo => {
         const hint = mcpPromptArgumentHint(p);
-        return { name: mcpPromptCommandName(p), description: p.description || p.title || `Prompt of the MCP server "${p.server}"`, ...(hint ? { argumentHint: hint } : {}), source: 'mcp', server: p.server };
+        return {
+          name: mcpPromptCommandName(p),
+          description: p.description || p.title || `Prompt of the MCP server "${p.server}"`,
+          ...(hint ? { argumentHint: hint } : {}),
+          source: 'mcp',
+          server: p.server,
+          prompt: promptRef(p),
+        };
       }),
       ...teamPrompts.map((p): SlashCommandInfo => {
         const hint = mcpPromptArgumentHint(p);
@@ -90,6 +102,7 @@ export class SlashCommandService {
           source: 'mcp',
           server: p.server,
           team: true,
+          prompt: promptRef(p),
         };
       }),
     ];

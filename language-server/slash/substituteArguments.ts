@@ -4,40 +4,11 @@
  * phrase' counts as one word). Substitution is one pass, so text the user
  * typed is never itself substituted again.
  */
+import { argumentWords } from '../../protocol/promptArguments';
 
-/**
- * Splits the text after a command into words, as a shell would: white space
- * separates words, "double" or 'single' quotes group (and may sit inside a
- * word: city="New York" is one word), and a backslash before a quote makes
- * it literal. Other backslashes stay as typed (Windows paths survive).
- */
+/** The words of the text after a command (see protocol/promptArguments.ts, which the composer shares). */
 export function splitArguments(text: string): string[] {
-  const words: string[] = [];
-  let word = '';
-  let inWord = false;
-  let quote: '"' | "'" | undefined;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (ch === '\\' && (text[i + 1] === '"' || text[i + 1] === "'") && quote !== "'") {
-      word += text[++i];
-      inWord = true;
-    } else if (quote) {
-      if (ch === quote) quote = undefined;
-      else word += ch;
-    } else if (ch === '"' || ch === "'") {
-      quote = ch;
-      inWord = true;
-    } else if (/\s/.test(ch)) {
-      if (inWord) words.push(word);
-      word = '';
-      inWord = false;
-    } else {
-      word += ch;
-      inWord = true;
-    }
-  }
-  if (inWord) words.push(word);
-  return words;
+  return argumentWords(text).map((w) => w.value);
 }
 
 /**

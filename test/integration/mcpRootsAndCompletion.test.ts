@@ -5,7 +5,9 @@
  * (`workspace/didChangeWorkspaceFolders`), running servers are sent
  * `notifications/roots/list_changed` and their next `roots/list` gets the new
  * folders; `hearth/mcp/complete` asks a server that offers completions for a
- * prompt argument's or a template variable's values.
+ * prompt argument's or a template variable's values, and the chat input
+ * offers them while a prompt's arguments are typed (the webview in jsdom,
+ * its questions passed on as the extension passes them).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -13,9 +15,12 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DidChangeWorkspaceFoldersNotification, ResponseError } from 'vscode-languageserver-protocol/node';
-import { McpCompleteRequest, type McpCompleteParams } from '../../protocol/lspMethods';
+import { PromptArgumentSuggestions } from '../../extension/mcp/promptArgumentSuggestions';
+import { McpCompleteRequest, SlashCommandsRequest, type McpCompleteParams } from '../../protocol/lspMethods';
+import type { FromWebview } from '../../protocol/webviewMessages';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { until } from '../fixtures/until';
+import { until, untilValue } from '../fixtures/until';
+import { createHarness, keydown, type } from '../unit/webviewTestHarness';
 import { EVERYTHING_SERVER, MODEL, startMcpTestServer, stopAndClean, type McpTestServer } from './mcpHarness';
 
 /** A server that offers logging only, not completions (test/fixtures/mcpLogFloodServer.main.ts, without its flood). */
@@ -110,6 +115,50 @@ describe('MCP roots that follow the workspace folders, and argument completion (
     const uriTemplate = 'demo://resource/dynamic/text/{resourceId}';
     assert.deepEqual((await complete({ server: 'everything', ref: { type: 'resourceTemplate', uriTemplate }, argument: { name: 'resourceId', value: '7' } })).values, ['7']);
     assert.deepEqual((await complete({ server: 'everything', ref: { type: 'resourceTemplate', uriTemplate }, argument: { name: 'resourceId', value: 'x' } })).values, []);
+  });
+
+  it('offers the server\'s values in the chat input while a prompt\'s arguments are typed, each narrowed by the one before', async () => {
+    const name = 'mcp.everything.completable-prompt';
+    await untilValue(
+      async () => ((await hearth!.client.connection.sendRequest(SlashCommandsRequest.type, { query: name })).commands.some((c) => c.name === name) ? true : undefined),
+      'the prompt to be listed',
+      10_000,
+    );
+    const h = createHarness();
+    try {
+      // The view's questions go where the extension sends them: the / list to hearth/slash/list, argument questions through PromptArgumentSuggestions.
+      const suggestions = new PromptArgumentSuggestions((params, token) => hearth!.client.connection.sendRequest(McpCompleteRequest.type, params, token), (m) => h.send(m));
+      const record = h.api.postMessage.bind(h.api);
+      h.api.postMessage = (m: FromWebview) => {
+        record(m);
+        if (m.type === 'findCommands') {
+          void hearth!.client.connection.sendRequest(SlashCommandsRequest.type, { query: m.query }).then((r) => h.send({ type: 'commands', requestId: m.requestId, commands: r.commands }));
+        } else if (m.type === 'completeArgument') void suggestions.ask(m);
+      };
+      const composer = h.$('composer') as HTMLTextAreaElement;
+      const options = () => h.$$('argument-suggestion').map((o) => o.getAttribute('data-value'));
+      const showing = (values: string[]) => () => h.$('argument-popup')?.hidden === false && JSON.stringify(options()) === JSON.stringify(values);
+
+      type(composer, '/mcp.everything.compl');
+      await until(() => h.$$('slash-suggestion').some((o) => o.getAttribute('data-command') === name), 'the prompt in the / list', 10_000);
+      keydown(composer, 'Enter');
+      await until(showing(['Engineering', 'Sales', 'Marketing', 'Support']), 'the departments offered for the first argument', 10_000);
+
+      type(composer, `/${name} Mar`);
+      await until(showing(['Marketing']), 'the departments narrowed to what was typed', 10_000);
+      keydown(composer, 'Tab');
+      assert.equal(composer.value, `/${name} Marketing `);
+      await until(showing(['Grace', 'Henry', 'Iris']), 'Marketing\'s people for the second argument (the first passed as context)', 10_000);
+      keydown(composer, 'ArrowUp');
+      keydown(composer, 'Enter');
+      assert.equal(composer.value, `/${name} Marketing Iris`);
+      await until(() => h.api.of('completeArgument').some((q) => q.value === 'Iris'), 'the question for the accepted value');
+      keydown(composer, 'Enter');
+      assert.deepEqual(h.api.last('send')?.command, { name, args: 'Marketing Iris' });
+      suggestions.dispose();
+    } finally {
+      h.dispose();
+    }
   });
 
   it('offers nothing from a server without completions, and refuses an unknown server or a malformed request with the reason', async () => {
