@@ -440,7 +440,7 @@ export class ChatController implements vscode.Disposable {
       if (!session) await this.setCurrent(undefined);
     }
     if (session) this.adoptChatConfig(session.summary);
-    this.view.post({ type: 'session', session });
+    this.view.post({ type: 'session', session, restored: true });
     void this.postChatConfig();
     this.view.post({ type: 'approvals', approvals: this.approvals.list() });
     await Promise.all([this.postSessions(), this.postModels()]);

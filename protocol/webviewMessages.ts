@@ -126,8 +126,10 @@ export interface ToWebviewMap {
   /**
    * The session to show (new chat: an empty session view with no id yet).
    * `answersSend`: it is the answer to the view's pending send (`/new`), which is therefore done.
+   * `restored`: the session the view showed before it (re)loaded, sent again when it is ready; it
+   * fills the chat behind the history instead of closing a history the user has already opened.
    */
-  session: { session: SessionView | null; answersSend?: boolean };
+  session: { session: SessionView | null; answersSend?: boolean; restored?: boolean };
   /** One live event for the shown session. */
   event: { sessionId: string; entryId: string; event: AgentEvent };
   /** A turn began: the webview adds the user entry and an empty assistant entry. */

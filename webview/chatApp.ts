@@ -162,7 +162,7 @@ export class ChatApp {
     switch (message.type) {
       case 'session':
         if (message.answersSend) this.clearPending();
-        this.showSession(message.session);
+        this.showSession(message.session, message.restored === true);
         break;
       case 'event':
         if (message.sessionId !== this.sessionId) return;
@@ -303,7 +303,7 @@ export class ChatApp {
     this.contextMeter.setAttribute('aria-label', this.contextMeter.title);
   }
 
-  private showSession(session: Extract<ToWebview, { type: 'session' }>['session']): void {
+  private showSession(session: Extract<ToWebview, { type: 'session' }>['session'], restored: boolean): void {
     // For a new chat the extension answers `send` with the new session instead of
     // `turnStarted`; once our message is in it, the send is no longer pending.
     const lastUser = session?.entries.filter((e) => e.kind === 'user').pop();
@@ -315,7 +315,9 @@ export class ChatApp {
     this.lastTurnError = lastAnswer?.kind === 'assistant' ? lastAnswer.error?.message : undefined;
     this.syncStatusBanner();
     this.history.setCurrent(this.sessionId);
-    if (this.history.isOpen) this.showChat();
+    // A session the user opened (or a command showed) takes them to the chat; the one restored after a
+    // reload arrives whenever the extension is ready, and must not close a history they opened meanwhile.
+    if (this.history.isOpen && !restored) this.showChat();
     this.syncMode();
     // After a reload the extension re-sends the shown session: put the reader back where they were, once.
     const saved = this.api.getState();

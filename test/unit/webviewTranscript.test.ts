@@ -419,6 +419,18 @@ describe('webview sessions, history, models and status', () => {
     assert.equal(h.$('history-view')?.hidden, true);
   });
 
+  it('a history opened right after a reload stays open when the restored chat arrives late', () => {
+    h = createHarness({ now: () => now });
+    click(h.$('history-button')!);
+    h.send({ type: 'session', session: sessionView('s1', [user, oldAnswer]), restored: true });
+    assert.equal(h.$('history-view')?.hidden, false, 'the restored chat fills in behind the history');
+    h.send({ type: 'sessions', sessions: [{ id: 's1', title: 'Fix the parser', createdAt: 0, updatedAt: now, messageCount: 2 }] });
+    click(h.$$('history-item')[0].querySelector('.history-open')!);
+    h.send({ type: 'session', session: sessionView('s1', [user, oldAnswer]) });
+    assert.equal(h.$('history-view')?.hidden, true, 'the chat the user opened closes the history');
+    assert.equal(h.$$('user-message').length, 1);
+  });
+
   it('finds a chat by its title as the user types, and renames one in place', () => {
     h = createHarness({ now: () => now });
     click(h.$('history-button')!);
