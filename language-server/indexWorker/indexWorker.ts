@@ -33,6 +33,13 @@ export interface IndexWorkerOptions {
    * file's parse does not keep that memory for the rest of the build.
    */
   recycleAboveMb?: number;
+  /**
+   * A worker is replaced only once it has served this many files (default
+   * 20): a new worker costs about half a CPU-second (tree-sitter and its
+   * grammars compile again), so a tree of only large files is not slowed by
+   * a new worker after each of them.
+   */
+  recycleMinJobs?: number;
   log?: (message: string) => void;
 }
 
@@ -60,6 +67,8 @@ interface Running {
   /** Why it crashed, from its 'error' event. */
   error?: Error;
   stderr: string;
+  /** Replies it has sent. */
+  jobs: number;
 }
 
 /**
@@ -177,7 +186,7 @@ export class IndexWorker {
       stderr: true,
     });
     this.started++;
-    const running: Running = { thread, ready: false, stderr: '' };
+    const running: Running = { thread, ready: false, stderr: '', jobs: 0 };
     thread.stdout.resume();
     thread.stderr.on('data', (chunk: Buffer) => (running.stderr = (running.stderr + chunk.toString('utf8')).slice(-2000)));
     thread.on('message', (reply: IndexWorkerReply) => this.onReply(running, reply));
@@ -195,8 +204,9 @@ export class IndexWorker {
     const current = this.current;
     if (!current || current.id !== reply.id) return;
     this.settle(current.job, reply, reply.kind === 'failed' ? new Error(reply.message) : undefined);
+    running.jobs++;
     // Stopped after its reply, with no job of its own: the next file starts a new worker, and nothing is lost.
-    if (reply.recycle) {
+    if (reply.recycle && running.jobs >= (this.options.recycleMinJobs ?? 20)) {
       this.recycled++;
       void this.stop('its memory grew');
     }

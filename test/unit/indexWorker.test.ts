@@ -142,8 +142,8 @@ describe('index worker', function () {
       await indexer.dispose();
       return files;
     };
-    // A budget of 0 MB: every reply asks for a new worker, the most a real build could ever replace.
-    const recycling = worker(REAL_WORKER, { recycleAboveMb: 0 });
+    // A budget of 0 MB, and no minimum of files per worker: every file goes to a new worker.
+    const recycling = worker(REAL_WORKER, { recycleAboveMb: 0, recycleMinJobs: 1 });
     const kept = worker(REAL_WORKER);
     const recycledIndex = await index(recycling, path.join(ws.storage, 'recycling'));
     const keptIndex = await index(kept, path.join(ws.storage, 'kept'));
@@ -155,6 +155,12 @@ describe('index worker', function () {
     // Small files stay far below the default budget: one worker serves them all.
     assert.equal(kept.started, 1);
     assert.equal(kept.recycled, 0);
+
+    // Over budget after every file, but replaced only after its third: a tree of large files does not start a worker per file.
+    const paced = worker(REAL_WORKER, { recycleAboveMb: 0, recycleMinJobs: 3 });
+    assert.deepEqual(await index(paced, path.join(ws.storage, 'paced')), keptIndex);
+    assert.equal(paced.recycled, 1);
+    assert.equal(paced.started, 2);
   });
 
   it('a worker that cannot start fails the build with a message instead of skipping every file', async () => {
