@@ -130,6 +130,7 @@ async function coldBuild(storage: string, worker: IndexWorker | undefined) {
       // WebAssembly memory (tree-sitter) and typed arrays live outside the JS heap.
       externalAfterMb: mb(after.external),
       workersStarted: worker?.started,
+      workersRecycled: worker?.recycled,
     },
   };
 }

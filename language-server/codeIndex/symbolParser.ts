@@ -24,6 +24,9 @@ interface LoadedLanguage {
 /** The longest one file may take to parse or query before it is given up (and indexed without symbols). */
 const PARSE_BUDGET_MS = 2000;
 
+/** The references query runs over parts of the tree of at most this many characters (see treeInParts). */
+export const REFERENCE_WINDOW_CHARS = 32 * 1024;
+
 let runtime: Promise<void> | undefined;
 
 /**
@@ -36,8 +39,11 @@ let runtime: Promise<void> | undefined;
 export class SymbolParser {
   private readonly languages = new Map<string, Promise<LoadedLanguage>>();
 
-  /** `wasmDir` holds tree-sitter.wasm and the grammar files (dist/tree-sitter in the bundle). */
-  constructor(private readonly wasmDir: string) {}
+  /** `wasmDir` holds tree-sitter.wasm and the grammar files (dist/tree-sitter in the bundle); `referenceWindow` is for tests. */
+  constructor(
+    private readonly wasmDir: string,
+    private readonly referenceWindow = REFERENCE_WINDOW_CHARS,
+  ) {}
 
   async parse(spec: LanguageSpec, text: string): Promise<FileSymbols> {
     const loaded = await this.load(spec);
@@ -57,7 +63,7 @@ export class SymbolParser {
       return {
         language: spec.id,
         definitions,
-        references: extractReferences(loaded.references, tree.rootNode, defined, queryOptions),
+        references: extractReferences(loaded.references, tree.rootNode, defined, deadline, this.referenceWindow),
         imports: extractImports(loaded.imports, tree.rootNode, queryOptions),
       };
     } finally {
@@ -119,22 +125,62 @@ function insideAny(node: Node, containers: readonly string[]): boolean {
   return false;
 }
 
-function extractReferences(query: Query, root: Node, defined: ReadonlySet<string>, options: object): string {
+/**
+ * The file's references, from the references query run over one part of
+ * the tree at a time (subtrees of at most `window` characters, see
+ * treeInParts), so only one part's capture objects are alive at once. Its
+ * patterns capture single nodes, and the parts are disjoint and in document
+ * order, so the captures come in the same order as from one query over the
+ * whole tree. Over the time budget, the query stops and what was read so far
+ * is kept, as one query over the whole file did.
+ */
+function extractReferences(query: Query, root: Node, defined: ReadonlySet<string>, deadline: number, window: number): string {
+  let overTime = false;
+  const options = { progressCallback: () => (overTime ||= performance.now() > deadline) } as unknown as { timeoutMicros: number };
   const references = new Map<string, number[]>();
-  for (const capture of query.captures(root, options)) {
-    const name = capture.node.text;
-    const line = capture.node.startPosition.row + 1;
-    // A definition's own name is not a use of it.
-    if (name.length < 2 || defined.has(`${line}:${name}`)) continue;
-    let list = references.get(name);
-    if (!list) {
-      if (references.size >= MAX_REFERENCE_NAMES_PER_FILE) continue;
-      list = [];
-      references.set(name, list);
+  for (const part of treeInParts(root, window)) {
+    for (const capture of query.captures(part.node, part.whole ? options : { ...options, maxStartDepth: 0 })) {
+      const name = capture.node.text;
+      const line = capture.node.startPosition.row + 1;
+      // A definition's own name is not a use of it.
+      if (name.length < 2 || defined.has(`${line}:${name}`)) continue;
+      let list = references.get(name);
+      if (!list) {
+        if (references.size >= MAX_REFERENCE_NAMES_PER_FILE) continue;
+        list = [];
+        references.set(name, list);
+      }
+      if (list.length < MAX_LINES_PER_REFERENCE && list[list.length - 1] !== line) list.push(line);
     }
-    if (list.length < MAX_LINES_PER_REFERENCE && list[list.length - 1] !== line) list.push(line);
+    if (overTime) break;
   }
   return encodeReferences(references);
+}
+
+/**
+ * The tree in document order as parts to query: a subtree of at most
+ * `window` characters (or a leaf) whole, and a larger node alone (`whole`
+ * false: a query with maxStartDepth 0 matches only the node itself) followed
+ * by the parts of its children. A minified bundle of a few hundred KB has
+ * over a hundred thousand identifiers; the array of all their captures at
+ * once (each with its node object) was the largest allocation of the whole
+ * index build, tens of MB in the worker for one file.
+ */
+function* treeInParts(root: Node, window: number): Generator<{ node: Node; whole: boolean }> {
+  const cursor = root.walk();
+  try {
+    for (;;) {
+      const node = cursor.currentNode;
+      if (node.endIndex - node.startIndex > window && cursor.gotoFirstChild()) {
+        yield { node, whole: false };
+        continue;
+      }
+      yield { node, whole: true };
+      while (!cursor.gotoNextSibling()) if (!cursor.gotoParent()) return;
+    }
+  } finally {
+    cursor.delete();
+  }
 }
 
 function extractImports(query: Query, root: Node, options: object): string[] {

@@ -26,10 +26,27 @@ export interface IndexWorkerOptions {
   jobTimeoutMs?: number;
   /** The worker is stopped after this long without work, which gives its memory back; the next file starts a new one. */
   idleMs?: number;
+  /**
+   * The worker is replaced after a file that leaves more than this much
+   * memory outside its JS heap (tree-sitter's WASM memory starts at 32 MB
+   * and only grows, to what the largest parse so far needed), so a large
+   * file's parse does not keep that memory for the rest of the build.
+   */
+  recycleAboveMb?: number;
+  /**
+   * A worker is replaced only once it has served this many files (default
+   * 20): a new worker costs about half a CPU-second (tree-sitter and its
+   * grammars compile again), so a tree of only large files is not slowed by
+   * a new worker after each of them.
+   */
+  recycleMinJobs?: number;
   log?: (message: string) => void;
 }
 
 export const DEFAULT_WORKER_LIMITS: ResourceLimits = { maxOldGenerationSizeMb: 96, maxYoungGenerationSizeMb: 8, stackSizeMb: 4 };
+
+/** A fresh worker's external memory is about 35 MB (the WASM memory's initial 32 MB and the runtime's buffers). */
+export const DEFAULT_RECYCLE_ABOVE_MB = 48;
 
 type Request = IndexWorkerRequest extends infer R ? (R extends unknown ? Omit<R, 'id'> : never) : never;
 
@@ -50,6 +67,8 @@ interface Running {
   /** Why it crashed, from its 'error' event. */
   error?: Error;
   stderr: string;
+  /** Replies it has sent. */
+  jobs: number;
 }
 
 /**
@@ -72,6 +91,8 @@ export class IndexWorker {
   private disposed = false;
   /** How many workers were started (the benchmark and tests read it). */
   started = 0;
+  /** How many were replaced because their memory grew (see `recycleAboveMb`). */
+  recycled = 0;
 
   constructor(private readonly options: IndexWorkerOptions) {}
 
@@ -158,14 +179,14 @@ export class IndexWorker {
 
   private start(): Running {
     const thread = new Worker(this.options.script, {
-      workerData: { wasmDir: this.options.wasmDir } satisfies IndexWorkerData,
+      workerData: { wasmDir: this.options.wasmDir, recycleAboveBytes: (this.options.recycleAboveMb ?? DEFAULT_RECYCLE_ABOVE_MB) * 1024 * 1024 } satisfies IndexWorkerData,
       resourceLimits: this.options.resourceLimits ?? DEFAULT_WORKER_LIMITS,
       // The language server may speak LSP over its own stdout: nothing the worker prints may reach it.
       stdout: true,
       stderr: true,
     });
     this.started++;
-    const running: Running = { thread, ready: false, stderr: '' };
+    const running: Running = { thread, ready: false, stderr: '', jobs: 0 };
     thread.stdout.resume();
     thread.stderr.on('data', (chunk: Buffer) => (running.stderr = (running.stderr + chunk.toString('utf8')).slice(-2000)));
     thread.on('message', (reply: IndexWorkerReply) => this.onReply(running, reply));
@@ -183,6 +204,12 @@ export class IndexWorker {
     const current = this.current;
     if (!current || current.id !== reply.id) return;
     this.settle(current.job, reply, reply.kind === 'failed' ? new Error(reply.message) : undefined);
+    running.jobs++;
+    // Stopped after its reply, with no job of its own: the next file starts a new worker, and nothing is lost.
+    if (reply.recycle && running.jobs >= (this.options.recycleMinJobs ?? 20)) {
+      this.recycled++;
+      void this.stop('its memory grew');
+    }
     this.pump();
   }
 

@@ -12,6 +12,13 @@ import type { FileSymbols } from '../codeIndex/fileSymbols';
 export interface IndexWorkerData {
   /** Where tree-sitter.wasm and the grammars are (dist/tree-sitter in the bundle). */
   wasmDir: string;
+  /**
+   * When the worker's memory outside its JS heap (tree-sitter's WASM memory,
+   * which grows for a large file and never shrinks) is above this after a
+   * job, its reply asks to be replaced, so one large file does not keep
+   * that memory for the rest of the build.
+   */
+  recycleAboveBytes: number;
 }
 
 /** One file's content travels as bytes whose buffer is transferred, not copied, and is decoded in the worker. */
@@ -22,6 +29,11 @@ export type IndexWorkerRequest =
 export type IndexWorkerReply =
   /** Sent once, when the worker's code has loaded: a crash after it is blamed on the file being parsed. */
   | { kind: 'ready' }
+  | IndexJobReply;
+
+/** The answer to one request; `recycle` when the worker's memory grew past `recycleAboveBytes` (the main thread then replaces it). */
+export type IndexJobReply = (
   | { id: number; kind: 'symbols'; symbols: FileSymbols }
   | { id: number; kind: 'chunks'; chunks: TextChunk[] }
-  | { id: number; kind: 'failed'; message: string };
+  | { id: number; kind: 'failed'; message: string }
+) & { recycle?: boolean };

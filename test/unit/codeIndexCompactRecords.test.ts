@@ -73,6 +73,14 @@ describe('symbol index: compact records and the streamed cache', () => {
       assert.equal(loaded.length, 5000);
       assert.deepEqual(loaded[4321], files[4321]);
 
+      // Lines longer than the write buffer, and text that is not ASCII, come back exactly as saved.
+      const wide = { ...record(5000), relative: 'src/ünïcödé/名前.ts', symbols: { ...record(5000).symbols, references: encodeReferences(Object.fromEntries(Array.from({ length: 9000 }, (_, i) => [`name${i}`, [i + 1, i + 2]]))) } };
+      await cache.save([files[0], wide, files[1], { ...wide, relative: 'src/wide2.ts' }, files[2]]);
+      const reloaded = await cache.load();
+      assert.ok(JSON.stringify(wide).length > 128 * 1024);
+      assert.deepEqual(reloaded, [files[0], wide, files[1], { ...wide, relative: 'src/wide2.ts' }, files[2]]);
+      await cache.save(files);
+
       const lines = (await fs.readFile(cache.file, 'utf8')).split('\n');
       lines[10] = lines[10].slice(0, 20); // a torn line
       await fs.writeFile(cache.file, lines.join('\n'));

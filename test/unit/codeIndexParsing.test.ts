@@ -104,6 +104,31 @@ describe('symbol index: parsing each language', () => {
     assert.deepEqual(referenceLines(s.references, 'Helper'), [4]);
   });
 
+  it('reads a file’s uses part by part with the same result as one query over the whole file', async () => {
+    // A minified bundle on one line (many identifiers in nested functions), as the parts were made for, and each language.
+    const minified = `(function(){${Array.from({ length: 400 }, (_, i) => `var a${i}=function(b${i},c){return b${i}.d${i % 37}(c,e${i % 53})+f.g${i % 11};};`).join('')}})();`;
+    const sources: [string, string][] = [
+      ['dist/bundle.min.js', minified],
+      ['src/app.ts', `import { x } from './x';\nexport class Outer {\n  inner(): Inner { return new Inner(x, helper(x)); }\n}\ninterface Inner { value: Outer }\n${'const list = [alpha, beta, gamma.delta];\n'.repeat(50)}`],
+      ['src/view.tsx', 'export function View({ items }: Props) {\n  return <ul>{items.map((item) => <Row key={item.id} item={item} />)}</ul>;\n}\n'],
+      ['tools/gen.py', 'import os\n\nclass Builder:\n    def build(self, path):\n        return os.path.join(path, helper(self.root))\n'],
+      ['cmd/main.go', 'package main\n\nimport "fmt"\n\ntype Server struct{ port int }\n\nfunc (s *Server) Start() { fmt.Println(s.port, helper()) }\n'],
+      ['src/lib.rs', 'use std::fmt;\nstruct Point { x: i32 }\nimpl fmt::Display for Point {\n    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result { write!(f, "{}", self.x) }\n}\n'],
+      ['src/App.java', 'import java.util.List;\nclass App { void run(List<String> args) { Helper.go(args.size()); } }\n'],
+      ['src/broken.ts', 'export function ok() { use(one, two) }\nfunction (((( { three.four(five\n'],
+    ];
+    const whole = new SymbolParser(WASM_DIR, Number.MAX_SAFE_INTEGER);
+    for (const window of [1, 40, 1000]) {
+      const inParts = new SymbolParser(WASM_DIR, window);
+      for (const [file, text] of sources) {
+        const spec = languageForPath(file)!;
+        const expected = await whole.parse(spec, text);
+        assert.notEqual(expected.references, '', `${file} has uses`);
+        assert.deepEqual(await inParts.parse(spec, text), expected, `${file} read in parts of ${window} characters`);
+      }
+    }
+  });
+
   it('gives up on nothing it cannot parse: broken code still yields what it can', async () => {
     const s = await parse('src/broken.ts', 'export function ok() {}\nfunction (((( {\n');
     assert.ok(s.definitions.some((d) => d.name === 'ok'));

@@ -126,6 +126,43 @@ describe('index worker', function () {
     assert.equal(w.started, 2);
   });
 
+  it('a worker whose memory grew past its budget is replaced after its reply, and the index it builds is the same', async () => {
+    ws = await makeToolWorkspace({
+      'src/server.ts': SOURCE,
+      'src/util.ts': "export const helper = (port: number) => port + 1;\nexport interface Options { port: number }\n",
+      'lib/view.tsx': 'export function View() {\n  return <Server />;\n}\n',
+      'tools/gen.py': 'import os\n\ndef generate(path):\n    return os.path.join(path, "out")\n',
+      'cmd/main.go': 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println(start())\n}\n',
+    });
+    const index = async (w: IndexWorker, storage: string) => {
+      const indexer = new CodeIndexer({ folders: [ws.root], storageDir: storage, wasmDir: WASM_DIR, parser: w });
+      await indexer.build();
+      assert.equal(indexer.status.state, 'ready', indexer.status.message);
+      const files = [...indexer.table.all()].map((f) => [f.relative, f.symbols] as const).sort(([a], [b]) => (a < b ? -1 : 1));
+      await indexer.dispose();
+      return files;
+    };
+    // A budget of 0 MB, and no minimum of files per worker: every file goes to a new worker.
+    const recycling = worker(REAL_WORKER, { recycleAboveMb: 0, recycleMinJobs: 1 });
+    const kept = worker(REAL_WORKER);
+    const recycledIndex = await index(recycling, path.join(ws.storage, 'recycling'));
+    const keptIndex = await index(kept, path.join(ws.storage, 'kept'));
+    assert.equal(recycledIndex.length, 5);
+    assert.deepEqual(recycledIndex, keptIndex);
+    assert.ok(recycledIndex.find(([rel]) => rel === 'src/server.ts')![1].definitions.some((d) => d.name === 'Server'));
+    assert.equal(recycling.started, 5, 'each file after the first went to a new worker');
+    assert.equal(recycling.recycled, 5);
+    // Small files stay far below the default budget: one worker serves them all.
+    assert.equal(kept.started, 1);
+    assert.equal(kept.recycled, 0);
+
+    // Over budget after every file, but replaced only after its third: a tree of large files does not start a worker per file.
+    const paced = worker(REAL_WORKER, { recycleAboveMb: 0, recycleMinJobs: 3 });
+    assert.deepEqual(await index(paced, path.join(ws.storage, 'paced')), keptIndex);
+    assert.equal(paced.recycled, 1);
+    assert.equal(paced.started, 2);
+  });
+
   it('a worker that cannot start fails the build with a message instead of skipping every file', async () => {
     ws = await makeToolWorkspace({ 'src/a.ts': 'export function alpha() {}\n' });
     const w = worker(path.join(ws.storage, 'missing-worker.js'));
