@@ -1,9 +1,9 @@
-import { Ollama, type AbortableAsyncIterator, type GenerateResponse, type ModelResponse } from 'ollama';
+import { type AbortableAsyncIterator, type GenerateResponse, type ModelResponse } from 'ollama';
 import { HearthException } from '../core/hearthException';
 import { describeOllamaFailure } from '../core/describeOllamaFailure';
 import { classifyFailure, unreachableError } from '../core/errorMapping';
 import { displayHost, withSignal } from '../core/ollamaClient';
-import { StreamingOllama } from '../core/streamingOllama';
+import { ollamaWithStreamer } from '../core/streamingOllama';
 import { buildGenerateRequest, DEFAULT_KEEP_ALIVE } from './buildGenerateRequest';
 import { detectFimSupport, missingModelInfo, noCodeModelInfo, type ShowFacts } from './detectFimSupport';
 import { familyFromName } from './fimTemplates';
@@ -49,10 +49,7 @@ function billions(model: ModelResponse): number {
 export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
   const host = displayHost(config.host);
   /** An `ollama` client whose requests also follow `signal`; its streaming generate goes through `config.stream` when there is one. */
-  const client = (signal?: AbortSignal) => {
-    const options = { host, headers: config.headers, fetch: config.fetch ? withSignal(config.fetch, signal) : leanHttpFetch(signal) };
-    return config.stream ? new StreamingOllama(options, config.stream, signal) : new Ollama(options);
-  };
+  const client = (signal?: AbortSignal) => ollamaWithStreamer({ host, headers: config.headers, fetch: config.fetch ? withSignal(config.fetch, signal) : leanHttpFetch(signal) }, config.stream, signal);
   const keepAlive = config.keepAlive ?? DEFAULT_KEEP_ALIVE;
   const cache = new Map<string, CacheEntry>();
 

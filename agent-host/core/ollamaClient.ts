@@ -1,6 +1,6 @@
 import { Ollama } from 'ollama';
 import type { ModelStreamer } from './modelStream';
-import { StreamingOllama } from './streamingOllama';
+import { ollamaWithStreamer } from './streamingOllama';
 
 /** How the agent reaches Ollama. */
 export interface OllamaConnection {
@@ -31,8 +31,7 @@ export function displayHost(host: string): string {
  */
 export function createOllamaClient(connection: OllamaConnection, signal?: AbortSignal): Ollama {
   const base = connection.fetch ?? fetch;
-  const config = { host: displayHost(connection.host), headers: connection.headers, fetch: withSignal(base, signal) };
-  return connection.stream ? new StreamingOllama(config, connection.stream, signal) : new Ollama(config);
+  return ollamaWithStreamer({ host: displayHost(connection.host), headers: connection.headers, fetch: withSignal(base, signal) }, connection.stream, signal);
 }
 
 /** `base` with `signal` merged into every request's own. */

@@ -45,3 +45,8 @@ export class StreamingOllama extends Ollama {
     return this.streamer(endpoint, raw, this.signal) as unknown as Promise<T>;
   }
 }
+
+/** An `ollama` client with `config`, whose streaming chat and generate go through `streamer` when there is one. */
+export function ollamaWithStreamer(config: Partial<Config>, streamer: ModelStreamer | undefined, signal: AbortSignal | undefined): Ollama {
+  return streamer ? new StreamingOllama(config, streamer, signal) : new Ollama(config);
+}

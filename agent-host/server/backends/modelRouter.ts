@@ -22,7 +22,7 @@ import type { Scheduler, Slot, WorkKind } from '../scheduler/scheduler';
 import { NoBackendError, QueueAbortedError, QueueFullError } from '../scheduler/schedulerErrors';
 import { canonicalModel, type Backend, type BackendPool } from './backendPool';
 import { DONE_MARKER, finalChunkStats } from './finalChunkStats';
-import { openAiShow, type OpenAiHttpError } from '../../openai/openAiAdapter';
+import { openAiShow, type OpenAiHttpError, type StreamStats } from '../../openai/openAiAdapter';
 import { openAiReply } from '../../openai/openAiReply';
 import { ModelResponseError, type ModelStream, type ModelStreamer } from '../../core/modelStream';
 import { NdjsonModelStream, type ReplyHooks } from './ndjsonModelStream';
@@ -108,6 +108,11 @@ async function pump(reader: ReturnType<LeanReply['body']['getReader']>, stream: 
   }
 }
 
+/** An Ollama backend's API endpoint. */
+function backendUrl(backend: Backend, endpoint: string): string {
+  return `${backend.config.url.replace(/\/+$/, '')}/api/${endpoint}`;
+}
+
 function requestBody(init: RequestInit | undefined): string {
   return typeof init?.body === 'string' ? init.body : '';
 }
@@ -150,11 +155,7 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
       if (finished) return;
       finished = true;
       signal?.removeEventListener('abort', finish);
-      const counts = finalChunkStats(previous, last);
-      metrics.tokens.inc({ backend: backend.id, direction: 'prompt' }, counts.promptTokens);
-      metrics.tokens.inc({ backend: backend.id, direction: 'completion' }, counts.completionTokens);
-      metrics.modelLatency.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
-      slot.release();
+      release({ slot, backend, started }, kind, finalChunkStats(previous, last));
     };
     // A caller that walks away without reading to the end still frees the slot.
     signal?.addEventListener('abort', finish, { once: true });
@@ -237,10 +238,18 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     return { ok: true, slot, backend: pool.get(slot.backendId)!, started: performance.now() };
   }
 
-  /** The slot goes back and the latency is recorded for a request that failed before its reply streamed. */
-  function abandon(admitted: Extract<Admission, { ok: true }>, kind: WorkKind): void {
-    admitted.slot.release();
-    metrics.modelLatency.observe({ backend: admitted.backend.id, kind }, (performance.now() - admitted.started) / 1000);
+  /**
+   * A request's end, whichever path served it: its token counts (none for one
+   * that failed before its reply streamed), its latency, and the slot back.
+   */
+  function release(admitted: Omit<Extract<Admission, { ok: true }>, 'ok'>, kind: WorkKind, counts?: StreamStats): void {
+    const { backend, slot, started } = admitted;
+    if (counts) {
+      metrics.tokens.inc({ backend: backend.id, direction: 'prompt' }, counts.promptTokens);
+      metrics.tokens.inc({ backend: backend.id, direction: 'completion' }, counts.completionTokens);
+    }
+    metrics.modelLatency.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
+    slot.release();
   }
 
   /** What the client is told when a backend failed; "fetch failed" alone tells an admin nothing, the cause says refused, reset or timed out. */
@@ -262,7 +271,7 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
       const status = (err as Partial<OpenAiHttpError>).status;
       if (status === undefined) throw err;
       // The backend refused the request: its 4xx stands (the client sent something wrong), anything else is the server's.
-      abandon(admitted, kind);
+      release(admitted, kind);
       logger.warn('model request failed', { backend: backend.id, model, error: (err as Error).message });
       return { status: status >= 400 && status < 500 ? status : 502, error: `The team server's backend ${backend.id} failed: ${(err as Error).message}` };
     }
@@ -286,10 +295,10 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
         if (!(translated instanceof LeanReply)) return jsonReply(translated.status, { error: translated.error });
         return metered(translated, backend, kind, slot, started, signal);
       }
-      const upstream = (await ollamaFetch(`${backend.config.url.replace(/\/+$/, '')}/api/${endpoint}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw, signal })) as unknown as LeanReply;
+      const upstream = (await ollamaFetch(backendUrl(backend, endpoint), { method: 'POST', headers: { 'content-type': 'application/json' }, body: raw, signal })) as unknown as LeanReply;
       return metered(upstream, backend, kind, slot, started, signal);
     } catch (err) {
-      abandon(admitted, kind);
+      release(admitted, kind);
       if (signal?.aborted) throw abortError();
       return jsonReply(502, { error: backendFailure(backend, model, err) });
     }
@@ -307,23 +316,18 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     const model = typeof request.model === 'string' ? request.model : '';
     const admitted = await admit(user, kind, model, signal);
     if (!admitted.ok) throw new ModelResponseError(admitted.error, admitted.status);
-    const { backend, slot, started } = admitted;
+    const { backend, started } = admitted;
     // Cancelling needs nothing here: the turn's signal already aborts the request (openRequest, openAiReply), and the core aborts the stream it reads.
     const hooks: ReplyHooks = {
       first: () => metrics.firstToken.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000),
-      finished: (final) => {
-        metrics.tokens.inc({ backend: backend.id, direction: 'prompt' }, numberOf(final?.prompt_eval_count));
-        metrics.tokens.inc({ backend: backend.id, direction: 'completion' }, numberOf(final?.eval_count));
-        metrics.modelLatency.observe({ backend: backend.id, kind }, (performance.now() - started) / 1000);
-        slot.release();
-      },
+      finished: (final) => release(admitted, kind, { promptTokens: numberOf(final?.prompt_eval_count), completionTokens: numberOf(final?.eval_count) }),
     };
     try {
       if (backend.config.type === 'openai') {
         const translated = await openAiRequest(endpoint, admitted, kind, model, request, signal);
         if (!(translated instanceof LeanReply)) throw new ModelResponseError(translated.error, translated.status);
         if (!translated.ok) {
-          abandon(admitted, kind);
+          release(admitted, kind);
           throw new ModelResponseError(await errorText(translated.text(), translated.status, translated.statusText), translated.status);
         }
         const reader = translated.body.getReader();
@@ -331,9 +335,9 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
         void pump(reader, reply, signal);
         return reply;
       }
-      const res = await openRequest(new URL(`${backend.config.url.replace(/\/+$/, '')}/api/${endpoint}`), 'POST', { 'content-type': 'application/json' }, JSON.stringify(request), signal);
+      const res = await openRequest(new URL(backendUrl(backend, endpoint)), 'POST', { 'content-type': 'application/json' }, JSON.stringify(request), signal);
       if (res.statusCode !== 200) {
-        abandon(admitted, kind);
+        release(admitted, kind);
         throw new ModelResponseError(await errorText(readAll(res), res.statusCode ?? 0, res.statusMessage ?? ''), res.statusCode ?? 0);
       }
       res.setEncoding('utf8');
@@ -344,7 +348,7 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
       return reply;
     } catch (err) {
       if (err instanceof ModelResponseError) throw err;
-      abandon(admitted, kind);
+      release(admitted, kind);
       if (signal?.aborted) throw abortError();
       throw new ModelResponseError(backendFailure(backend, model, err), 502);
     }
@@ -357,7 +361,7 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     if (!backend) return jsonReply(404, { error: `model "${model}" not found` });
     if (backend.config.type === 'openai') return jsonReply(200, openAiShow(backend.config, model));
     const timeout = AbortSignal.timeout(10_000);
-    const upstream = (await ollamaFetch(`${backend.config.url.replace(/\/+$/, '')}/api/show`, {
+    const upstream = (await ollamaFetch(backendUrl(backend, 'show'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ ...body, model: backend.models.has(model) ? model : canonicalModel(model) }),
