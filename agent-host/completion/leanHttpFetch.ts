@@ -13,6 +13,15 @@ import { LeanBody, LeanReply } from './leanReply';
  */
 const POOL: http.AgentOptions = { keepAlive: true, scheduling: 'lifo', maxFreeSockets: 2048 };
 
+/**
+ * A paused socket stops reading from the kernel once it holds this many
+ * bytes. One byte: a reply whose reads are paced (server/backends/paceReads.ts)
+ * then leaves what arrives meanwhile in the kernel, to be read in one go,
+ * instead of reading and buffering it chunk by chunk. A flowing socket is
+ * unaffected (its chunks never wait in its buffer).
+ */
+const SOCKET_READ_HIGH_WATER = 1;
+
 /** A reserve connection older than this may have been closed by the server's idle timeout; it is not used. */
 const SPARE_MAX_AGE_MS = 2_000;
 
@@ -39,7 +48,7 @@ class ReserveAgent extends http.Agent {
       return spare.socket;
     }
     spare?.socket.destroy();
-    return super.createConnection(options, callback);
+    return super.createConnection({ ...options, readableHighWaterMark: SOCKET_READ_HIGH_WATER } as ClientRequestArgs, callback);
   }
 
   /** Connects a reserve socket to `url`'s host unless one is ready. */
@@ -48,7 +57,8 @@ class ReserveAgent extends http.Agent {
     const key = `${url.hostname}:${port}`;
     if (this.spare && this.spare.key === key && !this.spare.socket.destroyed) return;
     this.spare?.socket.destroy();
-    const socket = net.connect({ host: url.hostname, port });
+    // Node passes `readableHighWaterMark` on to the socket's stream; its types leave it out.
+    const socket = net.connect({ host: url.hostname, port, readableHighWaterMark: SOCKET_READ_HIGH_WATER } as net.NetConnectOpts);
     socket.setNoDelay(true);
     // An idle reserve must neither keep the process alive nor crash it when the server closes it.
     socket.unref();

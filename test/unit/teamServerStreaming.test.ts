@@ -12,7 +12,7 @@ import type { AgentEvent } from '../../protocol/chat';
 import { DeltaCoalescer } from '../../agent-host/server/services/deltaCoalescer';
 import { createAuditLog } from '../../agent-host/server/ops/auditLog';
 import { modelOf } from '../../agent-host/server/backends/modelRouter';
-import { LoadGauge } from '../../agent-host/server/ops/loadGauge';
+import { deltaWindowMs, LoadGauge } from '../../agent-host/server/ops/loadGauge';
 import { until } from '../fixtures/until';
 
 function recorder() {
@@ -71,17 +71,28 @@ describe('team server: streamed deltas under load', () => {
   });
 
   it('an idle server streams a lone turn token by token, and widens the window as streams multiply, to its cap at a hundred', () => {
-    const gauge = new LoadGauge(25);
+    const gauge = new LoadGauge({ smoothCapMs: 25 });
     try {
       assert.equal(gauge.windowMs(1), 0, 'one developer sees every token as it comes');
       assert.equal(gauge.windowMs(0), 0);
       const at51 = gauge.windowMs(51);
       assert.ok(at51 > 5 && at51 < 25, `half way at 51 streams: ${at51} ms`);
       assert.equal(gauge.windowMs(101), 25);
-      assert.equal(gauge.windowMs(5000), 25, 'never beyond the cap');
+      assert.equal(gauge.windowMs(5000), 25, 'never beyond the smooth cap while the loop has time to spare');
     } finally {
       gauge.stop();
     }
+  });
+
+  it('widens the window beyond the smooth cap only as the loop nears saturation, and narrows it again as the load falls', () => {
+    assert.equal(deltaWindowMs(0.05, 1, 25, 100), 0, 'an idle loop sends every token');
+    assert.equal(deltaWindowMs(0.5, 1, 25, 100), 25, 'half busy: the smooth cap');
+    assert.equal(deltaWindowMs(0.6, 300, 25, 100), 25, 'many streams alone never pass the smooth cap');
+    const at75 = deltaWindowMs(0.75, 100, 25, 100);
+    assert.ok(at75 > 25 && at75 < 100, `between the caps at 75 % busy: ${at75} ms`);
+    assert.equal(deltaWindowMs(0.9, 100, 25, 100), 100, 'saturated: the saturated cap');
+    assert.equal(deltaWindowMs(1, 5000, 25, 100), 100, 'never beyond it');
+    assert.equal(deltaWindowMs(0.3, 100, 25, 100), 25, 'back to the smooth cap once the load falls');
   });
 
   it('sends a large backlog without waiting for the window', async () => {

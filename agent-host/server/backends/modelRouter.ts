@@ -14,7 +14,7 @@
  * loopback hop, no re-encoding, no WHATWG streams.
  */
 import type { IncomingMessage } from 'node:http';
-import { bodyFailure, leanHttpFetch, openRequest } from '../../completion/leanHttpFetch';
+import { leanHttpFetch, openRequest } from '../../completion/leanHttpFetch';
 import { jsonReply, LeanBody, LeanReply } from '../../completion/leanReply';
 import type { Logger } from '../ops/logger';
 import type { ServerMetrics } from '../ops/serverMetrics';
@@ -26,6 +26,7 @@ import { openAiShow, type OpenAiHttpError, type StreamStats } from '../../openai
 import { openAiReply } from '../../openai/openAiReply';
 import { ModelResponseError, type ModelStream, type ModelStreamer } from '../../core/modelStream';
 import { NdjsonModelStream, type ReplyHooks } from './ndjsonModelStream';
+import { streamResponse } from './streamResponse';
 
 /** The `host` the agent core is given; it appears in error texts, so it names the server, not a socket. */
 export const ROUTER_HOST = 'http://team-server';
@@ -35,6 +36,12 @@ export interface ModelRouterDeps {
   scheduler: Scheduler;
   metrics: ServerMetrics;
   logger: Logger;
+  /**
+   * How long a chat reply's socket may rest between reads while its text
+   * streams (the delta coalescing window: text goes out no more often).
+   * Absent: every read as it comes.
+   */
+  readPaceMs?: () => number;
 }
 
 export interface ModelRouter {
@@ -340,11 +347,8 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
         release(admitted, kind);
         throw new ModelResponseError(await errorText(readAll(res), res.statusCode ?? 0, res.statusMessage ?? ''), res.statusCode ?? 0);
       }
-      res.setEncoding('utf8');
-      const reply = new NdjsonModelStream({ cancel: () => res.destroy(), pause: () => res.pause(), resume: () => res.resume() }, hooks);
-      res.on('data', (text: string) => reply.write(text));
-      res.on('end', () => reply.end());
-      res.on('error', (err) => reply.fail(bodyFailure(err, signal)));
+      // Inline suggestions are read as they come: their latency is the whole point.
+      const reply = streamResponse(res, hooks, signal, kind === 'chat' ? deps.readPaceMs : undefined);
       return reply;
     } catch (err) {
       if (err instanceof ModelResponseError) throw err;

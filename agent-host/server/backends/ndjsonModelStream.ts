@@ -33,6 +33,13 @@ export interface ReplyHooks {
 /** Parsed chunks waiting for the reader beyond this pause the source. */
 const HIGH_WATER = 256;
 
+/** A chunk of streamed text or thinking (chat's `message`, generate's `response`), with no tool call. */
+function carriesText(chunk: Chunk): boolean {
+  const message = chunk.message as { content?: unknown; thinking?: unknown; tool_calls?: unknown[] } | undefined;
+  if (message) return !message.tool_calls?.length && (!!message.content || !!message.thinking);
+  return !!chunk.response || !!chunk.thinking;
+}
+
 export class NdjsonModelStream implements ModelStream<Chunk> {
   private readonly queue: Chunk[] = [];
   private pending = '';
@@ -44,6 +51,7 @@ export class NdjsonModelStream implements ModelStream<Chunk> {
   private started = false;
   private reported = false;
   private paused = false;
+  private lastWasText = false;
 
   constructor(
     private readonly source: ReplySource,
@@ -100,6 +108,14 @@ export class NdjsonModelStream implements ModelStream<Chunk> {
     }
     this.source.cancel();
     this.fail(new DOMException('This operation was aborted', 'AbortError'));
+  }
+
+  /**
+   * The reply is still streaming text: its last chunk carried content or
+   * thinking and no tool call, and the final chunk has not arrived.
+   */
+  get midText(): boolean {
+    return this.lastWasText && !this.closed;
   }
 
   takeReady(): Chunk[] {
@@ -159,6 +175,7 @@ export class NdjsonModelStream implements ModelStream<Chunk> {
     const record = chunk as Chunk;
     if ('error' in record) return this.fail(new Error(String(record.error)));
     this.queue.push(record);
+    this.lastWasText = carriesText(record);
     if (record.done) {
       // The client stops at the final chunk; whatever follows it is only drained.
       this.closed = true;

@@ -1,25 +1,70 @@
 /**
  * How busy this process's event loop is, sampled a few times a second, as
  * the delta coalescing window for streamed text: 0 ms while the loop is
- * mostly idle and few streams are open, rising to `maxWindowMs` as it gets
- * busy or as streams multiply.
+ * mostly idle and few streams are open, rising to `smoothCapMs` as it gets
+ * busy or as streams multiply, and on to `saturatedCapMs` only when the loop
+ * is close to saturated.
  */
 import { performance, type EventLoopUtilization } from 'node:perf_hooks';
 
-/** Open streams at which the window reaches its cap whatever the load. */
+/** Open streams at which the window reaches its smooth cap whatever the load. */
 const STREAMS_AT_CAP = 100;
+
+export interface LoadGaugeOptions {
+  /** The window's cap while the loop still has time to spare (ms). */
+  smoothCapMs?: number;
+  /** The window's cap when the loop is saturated (ms). */
+  saturatedCapMs?: number;
+  sampleMs?: number;
+}
+
+const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
+
+/**
+ * The window for a loop `utilization` busy (0 to 1) with `openStreams`
+ * streams open.
+ *
+ * Below 10 % busy (a few developers): no waiting, every token goes out as
+ * it comes. From there the window grows to the smooth cap at half busy, long
+ * enough to merge two or three tokens of a fast model (10 ms per token)
+ * and still well under what a reader notices in streamed text.
+ *
+ * The number of streams open at once widens it too (the smooth cap at
+ * STREAMS_AT_CAP): each message costs the server and every developer's
+ * machine its own encoding, frame and TLS record, so hundreds of streams
+ * sent token by token keep a server busy that could have been idle, and a
+ * load generator or a slow client behind it falls behind, while the loop
+ * itself never looks busy enough to batch. A lone developer still sees
+ * every token as it comes.
+ *
+ * Past 60 % busy the window keeps growing, to the saturated cap at 90 %.
+ * A saturated loop delays everything it does, first tokens included, so
+ * there text in bursts of ten a second is the better trade: every
+ * developer's first token comes sooner, and the text still reads as a
+ * stream. The window falls back as soon as the load does.
+ */
+export function deltaWindowMs(utilization: number, openStreams: number, smoothCapMs: number, saturatedCapMs: number): number {
+  const byLoad = clamp01((utilization - 0.1) / 0.4);
+  const byStreams = clamp01(Math.max(0, openStreams - 1) / STREAMS_AT_CAP);
+  const saturated = clamp01((utilization - 0.6) / 0.3);
+  return Math.round(Math.max(byLoad, byStreams) * smoothCapMs + saturated * Math.max(0, saturatedCapMs - smoothCapMs));
+}
 
 export class LoadGauge {
   private last: EventLoopUtilization = performance.eventLoopUtilization();
   private utilization = 0;
   private readonly timer: NodeJS.Timeout;
+  private readonly smoothCapMs: number;
+  private readonly saturatedCapMs: number;
 
-  constructor(private readonly maxWindowMs = 25, sampleMs = 250) {
+  constructor(options: LoadGaugeOptions = {}) {
+    this.smoothCapMs = options.smoothCapMs ?? 25;
+    this.saturatedCapMs = options.saturatedCapMs ?? 100;
     this.timer = setInterval(() => {
       const now = performance.eventLoopUtilization();
       this.utilization = performance.eventLoopUtilization(now, this.last).utilization;
       this.last = now;
-    }, sampleMs);
+    }, options.sampleMs ?? 250);
     this.timer.unref();
   }
 
@@ -28,24 +73,9 @@ export class LoadGauge {
     return this.utilization;
   }
 
-  /**
-   * Below 10 % busy (a few developers): no waiting, every token goes out as
-   * it comes. From there the window grows to the cap at half busy, long
-   * enough to merge two or three tokens of a fast model (10 ms per token)
-   * and still well under what a reader notices in streamed text.
-   *
-   * The number of streams open at once widens it too (the cap at
-   * STREAMS_AT_CAP): each message costs the server and every developer's
-   * machine its own encoding, frame and TLS record, so hundreds of streams
-   * sent token by token keep a server busy that could have been idle, and a
-   * load generator or a slow client behind it falls behind, while the loop
-   * itself never looks busy enough to batch. A lone developer still sees
-   * every token as it comes.
-   */
+  /** The current delta window (see `deltaWindowMs`). */
   windowMs(openStreams = 0): number {
-    const byLoad = Math.min(1, Math.max(0, (this.utilization - 0.1) / 0.4));
-    const byStreams = Math.min(1, Math.max(0, openStreams - 1) / STREAMS_AT_CAP);
-    return Math.round(Math.max(byLoad, byStreams) * this.maxWindowMs);
+    return deltaWindowMs(this.utilization, openStreams, this.smoothCapMs, this.saturatedCapMs);
   }
 
   stop(): void {

@@ -1,0 +1,60 @@
+/**
+ * Reads a streaming model reply in bursts while the server is busy.
+ *
+ * A backend writes each token as its own chunk, so a reply read as it comes
+ * costs the server a socket read, an HTTP parse and a data event per token,
+ * even though under load the text goes to the developer only once per
+ * coalescing window anyway. While the reply is streaming text and the window
+ * is wide enough to matter, each read is followed by a pause of one window:
+ * the socket stops reading (its readable high-water mark is one byte, see
+ * leanHttpFetch's agent), the kernel collects the tokens that arrive
+ * meanwhile, and the next read takes them all at once. The first read is
+ * never delayed (the first token goes out as soon as it arrives), nor is
+ * anything after a tool call or the final chunk, which the turn waits for.
+ * (A tool call that follows text in the same reply can wait up to one
+ * window, as the text before it already does.)
+ */
+import type { IncomingMessage } from 'node:http';
+
+/** Windows shorter than this are not worth a timer per reply. */
+const MIN_PACE_MS = 10;
+
+/**
+ * Paces `res`'s reads: after each data event for which `midText()` holds,
+ * reading stops for `paceMs()` milliseconds.
+ */
+export function paceReads(res: IncomingMessage, midText: () => boolean, paceMs: () => number): void {
+  const socket = res.socket;
+  if (!socket) return;
+  let timer: NodeJS.Timeout | undefined;
+  let restQueued = false;
+  const resume = (): void => {
+    timer = undefined;
+    socket.resume();
+    res.resume();
+  };
+  // Rests after the loop's poll phase, so that everything the last socket
+  // read brought (the HTTP parser hands each of its chunks over as its own
+  // data event) is delivered first; resting at the first data event would
+  // leave the rest in the response's buffer, to come out one per window.
+  const rest = (): void => {
+    restQueued = false;
+    if (timer || res.destroyed || res.complete || !midText()) return;
+    const ms = paceMs();
+    if (ms < MIN_PACE_MS) return;
+    res.pause();
+    socket.pause();
+    timer = setTimeout(resume, ms);
+  };
+  res.on('data', () => {
+    if (timer || restQueued || !midText()) return;
+    restQueued = true;
+    setImmediate(rest);
+  });
+  // A reply cancelled while paused still hands its socket back flowing (or destroyed), never stopped.
+  res.once('close', () => {
+    if (!timer) return;
+    clearTimeout(timer);
+    resume();
+  });
+}

@@ -1,0 +1,107 @@
+/**
+ * Paced reads of a streaming model reply (agent-host/server/backends/
+ * paceReads.ts), over a real socket: while text streams and the server is
+ * busy, the reply is read in bursts of one window; the first token, a tool
+ * call and the end are never held back; a cancelled reply stops at once;
+ * and the connection goes back to the pool usable.
+ */
+import assert from 'node:assert/strict';
+import * as http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { openRequest } from '../../agent-host/completion/leanHttpFetch';
+import { streamResponse } from '../../agent-host/server/backends/streamResponse';
+
+type Chunk = Record<string, unknown>;
+const line = (chunk: Chunk) => `${JSON.stringify(chunk)}\n`;
+const token = (content: string): Chunk => ({ model: 'm', message: { role: 'assistant', content }, done: false });
+const toolCall: Chunk = { model: 'm', message: { role: 'assistant', content: '', tool_calls: [{ function: { name: 'read_file', arguments: { path: 'a.ts' } } }] }, done: false };
+const final: Chunk = { model: 'm', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', eval_count: 3 };
+
+/** What the backend sends: lines, each after a pause of `gapMs`. */
+interface Script {
+  lines: string[];
+  gapMs: number;
+}
+
+describe('team server: paced reads of a streaming reply', () => {
+  let server: http.Server;
+  let script: Script;
+  let url: URL;
+
+  before(async () => {
+    server = http.createServer((req, res) => {
+      req.resume();
+      const { lines, gapMs } = script;
+      req.on('end', () => {
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        let i = 0;
+        const next = (): void => {
+          if (res.destroyed) return;
+          if (i === lines.length) return void res.end();
+          res.write(lines[i++]);
+          setTimeout(next, gapMs);
+        };
+        next();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = new URL(`http://127.0.0.1:${(server.address() as AddressInfo).port}/api/chat`);
+  });
+  after(() => {
+    server.closeAllConnections();
+    return new Promise<void>((resolve) => server.close(() => resolve()));
+  });
+
+  /** One request read the way the team server reads a chat reply: events with the time each arrived. */
+  async function read(paceMs: number | undefined, signal?: AbortSignal): Promise<{ events: { at: number; contents: string[] }[]; error?: string; reused: boolean; endedAt: number }> {
+    const started = performance.now();
+    const res = await openRequest(url, 'POST', { 'content-type': 'application/json' }, '{"model":"m"}', signal);
+    const reused = res.req.reusedSocket;
+    const reply = streamResponse(res, { finished: () => undefined }, signal, paceMs === undefined ? undefined : () => paceMs);
+    const events: { at: number; contents: string[] }[] = [];
+    let error: string | undefined;
+    try {
+      for (;;) {
+        const first = await reply[Symbol.asyncIterator]().next();
+        if (first.done) break;
+        const batch = [first.value, ...reply.takeReady()];
+        events.push({ at: performance.now() - started, contents: batch.map((c) => String((c.message as { content?: string } | undefined)?.content ?? '')) });
+        if (batch.some((c) => c.done)) break;
+      }
+    } catch (err) {
+      error = (err as Error).name;
+    }
+    return { events, error, reused, endedAt: performance.now() - started };
+  }
+
+  const words = Array.from({ length: 30 }, (_, i) => `w${i} `);
+
+  it('reads streamed text in bursts of one window, the first token at once and the text whole', async () => {
+    script = { lines: [...words.map((w) => line(token(w))), line(final)], gapMs: 3 };
+    const paced = await read(40);
+    const unpaced = await read(undefined);
+    for (const run of [paced, unpaced]) assert.equal(run.events.flatMap((e) => e.contents).join(''), words.join(''), 'every token, in order');
+    assert.ok(paced.events.length <= 8, `paced: ${paced.events.length} reads of 31 chunks`);
+    assert.ok(unpaced.events.length >= 15, `unpaced: ${unpaced.events.length} reads (each token as it comes)`);
+    assert.equal(paced.events[0].contents.join(''), 'w0 ', 'the first token is read alone, as soon as it arrives');
+    assert.ok(unpaced.reused, 'the paced reply left its connection in the pool, usable');
+  });
+
+  it('never holds back a tool call or the end of the reply', async () => {
+    script = { lines: [line(toolCall), line(final)], gapMs: 20 };
+    const run = await read(1_000);
+    assert.equal(run.error, undefined);
+    assert.ok(run.endedAt < 500, `the reply ended after ${Math.round(run.endedAt)} ms, not a one-second window`);
+  });
+
+  it('a reply cancelled while its reads rest fails at once, and the next request still works', async () => {
+    script = { lines: [...words.map((w) => line(token(w))), line(final)], gapMs: 3 };
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 60);
+    const run = await read(1_000, controller.signal);
+    assert.equal(run.error, 'AbortError');
+    assert.ok(run.endedAt < 500, `cancelled after ${Math.round(run.endedAt)} ms, not at the end of the window`);
+    const next = await read(20);
+    assert.equal(next.events.flatMap((e) => e.contents).join(''), words.join(''));
+  });
+});
