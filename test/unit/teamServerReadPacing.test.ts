@@ -17,11 +17,15 @@ const token = (content: string): Chunk => ({ model: 'm', message: { role: 'assis
 const toolCall: Chunk = { model: 'm', message: { role: 'assistant', content: '', tool_calls: [{ function: { name: 'read_file', arguments: { path: 'a.ts' } } }] }, done: false };
 const final: Chunk = { model: 'm', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', eval_count: 3 };
 
-/** What the backend sends: lines, each after a pause of `gapMs`. */
+/** What the backend sends: lines, each after a pause of `gapMs`; or, with `flood`, text as fast as the connection takes it. */
 interface Script {
   lines: string[];
   gapMs: number;
+  flood?: { written: number };
 }
+
+/** The most a flood writes before giving up on being held back. */
+const FLOOD_CAP_BYTES = 256 * 1024 * 1024;
 
 describe('team server: paced reads of a streaming reply', () => {
   let server: http.Server;
@@ -31,9 +35,19 @@ describe('team server: paced reads of a streaming reply', () => {
   before(async () => {
     server = http.createServer((req, res) => {
       req.resume();
-      const { lines, gapMs } = script;
+      const { lines, gapMs, flood } = script;
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        if (flood) {
+          const text = line(token('x'.repeat(200))).repeat(500);
+          const pour = (): void => {
+            while (flood.written < FLOOD_CAP_BYTES && !res.destroyed) {
+              flood.written += text.length;
+              if (!res.write(text)) return void res.once('drain', pour);
+            }
+          };
+          return pour();
+        }
         let i = 0;
         const next = (): void => {
           if (res.destroyed) return;
@@ -53,10 +67,10 @@ describe('team server: paced reads of a streaming reply', () => {
   });
 
   /** One request read the way the team server reads a chat reply: events with the time each arrived. */
-  async function read(paceMs: number | undefined, signal?: AbortSignal): Promise<{ events: { at: number; contents: string[] }[]; error?: string; reused: boolean; endedAt: number }> {
+  async function read(paceMs: number | undefined, signal?: AbortSignal): Promise<{ events: { at: number; contents: string[] }[]; error?: string; socket: unknown; endedAt: number }> {
     const started = performance.now();
     const res = await openRequest(url, 'POST', { 'content-type': 'application/json' }, '{"model":"m"}', signal);
-    const reused = res.req.reusedSocket;
+    const socket = res.socket;
     const reply = streamResponse(res, { finished: () => undefined }, signal, paceMs === undefined ? undefined : () => paceMs);
     const events: { at: number; contents: string[] }[] = [];
     let error: string | undefined;
@@ -71,7 +85,7 @@ describe('team server: paced reads of a streaming reply', () => {
     } catch (err) {
       error = (err as Error).name;
     }
-    return { events, error, reused, endedAt: performance.now() - started };
+    return { events, error, socket, endedAt: performance.now() - started };
   }
 
   const words = Array.from({ length: 30 }, (_, i) => `w${i} `);
@@ -84,7 +98,7 @@ describe('team server: paced reads of a streaming reply', () => {
     assert.ok(paced.events.length <= 8, `paced: ${paced.events.length} reads of 31 chunks`);
     assert.ok(unpaced.events.length >= 15, `unpaced: ${unpaced.events.length} reads (each token as it comes)`);
     assert.equal(paced.events[0].contents.join(''), 'w0 ', 'the first token is read alone, as soon as it arrives');
-    assert.ok(unpaced.reused, 'the paced reply left its connection in the pool, usable');
+    assert.equal(unpaced.socket, paced.socket, 'the paced reply left its connection in the pool, usable');
   });
 
   it('never holds back a tool call or the end of the reply', async () => {
@@ -103,5 +117,25 @@ describe('team server: paced reads of a streaming reply', () => {
     assert.ok(run.endedAt < 500, `cancelled after ${Math.round(run.endedAt)} ms, not at the end of the window`);
     const next = await read(20);
     assert.equal(next.events.flatMap((e) => e.contents).join(''), words.join(''));
+  });
+
+  it('a reader that stops reading still holds the backend back while reads are paced', async () => {
+    const flood = { written: 0 };
+    script = { lines: [], gapMs: 0, flood };
+    const controller = new AbortController();
+    const res = await openRequest(url, 'POST', { 'content-type': 'application/json' }, '{"model":"m"}', controller.signal);
+    const reply = streamResponse(res, { finished: () => undefined }, controller.signal, () => 20);
+    const first = await reply[Symbol.asyncIterator]().next();
+    assert.equal(first.done, false);
+    // The reader stops here. Held back, the backend stops writing once the buffers on the way are full;
+    // not held back, it pours on to the cap (a reader's queue growing without bound).
+    let last = -1;
+    const deadline = Date.now() + 20_000;
+    while (flood.written !== last && Date.now() < deadline) {
+      last = flood.written;
+      await new Promise((r) => setTimeout(r, 500));
+    }
+    assert.ok(flood.written < FLOOD_CAP_BYTES / 4, `the backend wrote ${(flood.written / 1e6).toFixed(1)} MB to a reader that stopped reading`);
+    controller.abort();
   });
 });

@@ -28,10 +28,11 @@ export function paceReads(res: IncomingMessage, midText: () => boolean, paceMs: 
   if (!socket) return;
   let timer: NodeJS.Timeout | undefined;
   let restQueued = false;
+  // Only the socket rests: the response itself stays as its reader left it,
+  // so a reader that fell behind (and paused it) still holds the backend back.
   const resume = (): void => {
     timer = undefined;
     socket.resume();
-    res.resume();
   };
   // Rests after the loop's poll phase, so that everything the last socket
   // read brought (the HTTP parser hands each of its chunks over as its own
@@ -42,7 +43,6 @@ export function paceReads(res: IncomingMessage, midText: () => boolean, paceMs: 
     if (timer || res.destroyed || res.complete || !midText()) return;
     const ms = paceMs();
     if (ms < MIN_PACE_MS) return;
-    res.pause();
     socket.pause();
     timer = setTimeout(resume, ms);
   };
