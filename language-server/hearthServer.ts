@@ -68,7 +68,12 @@ export class HearthServer {
   readonly roots: string[];
   /**
    * The folders open now: `roots` changed by `workspace/didChangeWorkspaceFolders`.
-   * The MCP servers' roots follow it; the other features keep the folders the server started with.
+   * Everything a turn touches follows it (the tools and their sandbox, rules,
+   * project memory, mentions, checkpoints) and so do the MCP servers' roots:
+   * a folder the user adds is one the agent may work in, under the same
+   * approvals, and a folder the user removes is out of its reach at once. The
+   * indexes, the agent and prompt files and inline suggestions keep the
+   * folders the server started with until the window reloads.
    */
   private folders: string[];
   readonly checkpoints: TurnCheckpoints;
@@ -154,7 +159,7 @@ export class HearthServer {
       chunker: (rel, content, maxTokens, signal) => this.indexWorker.chunks(rel, content, maxTokens, signal),
     });
     this.documentation = new DocumentationFolders((m) => connection.console.log(m));
-    const readFile = (rel: string) => readWorkspaceFile(this.roots, rel);
+    const readFile = (rel: string) => readWorkspaceFile(this.folders, rel);
     this.agentCatalog = new AgentCatalog({
       // Like the prompt files: the user's own agents live outside every workspace, where the agent cannot write.
       home: os.homedir(),
@@ -180,7 +185,7 @@ export class HearthServer {
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
       changedResources: (sessionId, earlier, now) => this.mcp.changedResources(sessionId, earlier, now),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
-      rulesFor: (paths, disabled) => findRulesFiles(this.roots, paths, disabled),
+      rulesFor: (paths, disabled) => findRulesFiles(this.folders, paths, disabled),
       workspaceContext: (settings) => this.workspaceContext(settings),
       checkpoint: (signal) => this.chatCheckpoints.take(signal),
       chooseAgent: (req) => chooseAgent({ catalog: this.agentCatalog, log: (m) => connection.console.log(m) }, req),
@@ -192,7 +197,7 @@ export class HearthServer {
     this.chatCheckpoints = new ChatCheckpoints({
       store: this.store,
       // The watcher's ordering guarantee is inotify's (see workspaceWatcher.ts); elsewhere every checkpoint walks.
-      snapshots: new WorkspaceSnapshots(checkpointStorageDir(options.storagePath), () => this.roots, undefined, { watch: process.platform === 'linux' }),
+      snapshots: new WorkspaceSnapshots(checkpointStorageDir(options.storagePath), () => this.folders, undefined, { watch: process.platform === 'linux' }),
       log: (m) => connection.console.log(m),
       running: (sessionId) => (sessionId === undefined ? this.chat.busy : this.chat.isRunning(sessionId)),
     });
@@ -236,7 +241,7 @@ export class HearthServer {
   private async workspaceContext(settings: HearthSettings): Promise<WorkspaceContextSection[]> {
     const sections: WorkspaceContextSection[] = [];
     if (settings.memory?.enabled) {
-      const memory = await readProjectMemory(this.roots);
+      const memory = await readProjectMemory(this.folders);
       if (memory?.trim()) sections.push({ title: 'Project memory (.hearth/memory.md: notes the user approved; the user may edit them)', text: memory, maxTokens: MEMORY_MAX_TOKENS });
     }
     const map = await this.index.repoMap(REPO_MAP_MAX_TOKENS, estimateTokens);
@@ -256,10 +261,10 @@ export class HearthServer {
   }
 
   private executorForTurn(turn: TurnRef, settings: HearthSettings): ToolExecutor | undefined {
-    if (this.roots.length === 0) return undefined;
+    if (this.folders.length === 0) return undefined;
     const builtin = createTurnExecutor({
       turnId: turn.entryId,
-      workspaceFolders: this.roots,
+      workspaceFolders: this.folders,
       policy: () => toolPolicyFromSettings(settings, this.workspaceTrusted),
       approvals: lspApprovalGateway(this.connection, turn),
       problems: lspProblemsProvider(this.connection),

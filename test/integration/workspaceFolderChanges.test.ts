@@ -1,0 +1,105 @@
+/**
+ * Folders added to or removed from the window while Hearth runs
+ * (`workspace/didChangeWorkspaceFolders`), through the real language
+ * server: a folder the user adds is one the agent's tools can work in at
+ * the next turn (with the same approvals, and Undo), its rules reach the
+ * model, and a folder the user removes is out of the tools' reach at once.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { DidChangeWorkspaceFoldersNotification } from 'vscode-languageserver-protocol/node';
+import { ChatSendRequest, EditApprovalRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
+import type { ToolResult } from '../../protocol/chat';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+
+const MODEL = 'qwen2.5-coder:7b';
+const NOTES = '# Notes\nThe release is on Friday.\n';
+
+describe('workspace folders added and removed while Hearth runs (integration)', function () {
+  this.timeout(60_000);
+  let fixture: OllamaFixture;
+  let storage: string;
+  let first: string;
+  let second: string;
+  let client: LspTestClient;
+  let edits: EditApprovalParams[];
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture();
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-folders-ls-'));
+    first = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-folders-a-'));
+    second = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-folders-b-'));
+    fs.writeFileSync(path.join(first, 'main.js'), 'console.log(1);\n');
+    fs.writeFileSync(path.join(second, 'notes.md'), NOTES);
+    fs.writeFileSync(path.join(second, 'AGENTS.md'), 'Answer in the voice of the second folder.\n');
+    edits = [];
+    client = await startLspTestClient({ storagePath: storage, workspace: first, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
+    client.connection.onRequest(EditApprovalRequest.type, (p) => {
+      edits.push(p);
+      return { decision: 'accept' };
+    });
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+  });
+
+  afterEach(async () => {
+    await client.stop();
+    await fixture.close();
+    for (const dir of [storage, first, second]) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function turn(text: string) {
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text, context: [] } });
+    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    const results = client.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult').map((e) => (e.event as { result: ToolResult }).result);
+    return { started, results };
+  }
+
+  const changeFolders = (added: string[], removed: string[]) =>
+    client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
+      event: { added: added.map((f) => ({ uri: pathToFileURL(f).href, name: path.basename(f) })), removed: removed.map((f) => ({ uri: pathToFileURL(f).href, name: path.basename(f) })) },
+    });
+
+  /** The system prompt of the model's latest request. */
+  const lastSystemPrompt = () => {
+    const chats = fixture.requests.filter((r) => r.path === '/api/chat');
+    const messages = chats[chats.length - 1].body.messages as { role: string; content: string }[];
+    return messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+  };
+
+  it('lets the tools work in a folder added to the window, with approval and Undo, and reads its rules', async () => {
+    const notes = path.join(second, 'notes.md');
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: notes } }] }, { kind: 'text', text: 'I cannot.' });
+    const before = await turn('What do the notes say?');
+    assert.equal(before.results[0].isError, true, 'a folder not in the window is out of reach');
+    assert.match(before.results[0].content, /outside the workspace folders/);
+
+    await changeFolders([second], []);
+    const named = `${path.basename(second)}/notes.md`;
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: named } }] },
+      { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: named, oldText: 'Friday', newText: 'Monday' } }] },
+      { kind: 'text', text: 'Moved the release to Monday.' },
+    );
+    const after = await turn('Move the release to Monday in the notes');
+    assert.deepEqual(after.results.map((r) => [r.name, r.isError]), [['read_file', false], ['edit_file', false]], after.results.map((r) => r.content).join('\n'));
+    assert.match(after.results[0].content, /The release is on Friday/);
+    assert.equal(edits.length, 1, 'the edit in the added folder asked for approval');
+    assert.equal(fs.readFileSync(notes, 'utf8'), NOTES.replace('Friday', 'Monday'));
+    assert.match(lastSystemPrompt(), /voice of the second folder/, "the added folder's rules reached the model");
+
+    await client.connection.sendRequest(UndoTurnRequest.type, { sessionId: after.started.sessionId, entryId: after.started.assistantEntryId });
+    assert.equal(fs.readFileSync(notes, 'utf8'), NOTES, 'Undo restored the file in the added folder');
+  });
+
+  it('puts a folder removed from the window out of the tools’ reach at the next turn', async () => {
+    await changeFolders([second], [first]);
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: path.join(first, 'main.js') } }] }, { kind: 'text', text: 'Gone.' });
+    const { results } = await turn('Show main.js');
+    assert.equal(results[0].isError, true);
+    assert.match(results[0].content, /outside the workspace folders/);
+  });
+});
