@@ -71,9 +71,10 @@ export class HearthServer {
    * Everything a turn touches follows it (the tools and their sandbox, rules,
    * project memory, mentions, checkpoints) and so do the MCP servers' roots:
    * a folder the user adds is one the agent may work in, under the same
-   * approvals, and a folder the user removes is out of its reach at once. The
-   * indexes, the agent and prompt files and inline suggestions keep the
-   * folders the server started with until the window reloads.
+   * approvals, and a folder the user removes is out of its reach at once.
+   * Agent and prompt files are read from it too. The indexes and inline
+   * suggestions keep the folders the server started with until the window
+   * reloads (an index covers one set of folders; see codeIndex/indexCache.ts).
    */
   private folders: string[];
   readonly checkpoints: TurnCheckpoints;
@@ -163,7 +164,7 @@ export class HearthServer {
     this.agentCatalog = new AgentCatalog({
       // Like the prompt files: the user's own agents live outside every workspace, where the agent cannot write.
       home: os.homedir(),
-      roots: this.roots,
+      roots: () => this.folders,
       workspaceTrusted: () => this.workspaceTrusted,
       log: (m) => connection.console.log(m),
     });
@@ -202,7 +203,7 @@ export class HearthServer {
       running: (sessionId) => (sessionId === undefined ? this.chat.busy : this.chat.isRunning(sessionId)),
     });
     this.slash = new SlashCommandService({
-      roots: this.roots,
+      roots: () => this.folders,
       // The user's own prompt files sit beside nothing the agent can write: outside every workspace, in the home folder.
       userPromptsDir: path.join(os.homedir(), '.hearth', 'prompts'),
       workspaceTrusted: () => this.workspaceTrusted,

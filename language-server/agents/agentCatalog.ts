@@ -62,7 +62,8 @@ export interface CatalogAgent {
 export interface AgentCatalogDeps {
   /** The user's home folder; its `.hearth/agents` and `.claude/agents` hold the user's agents. */
   home: string;
-  roots: string[];
+  /** The workspace folders open now; each trusted one may hold agent files. */
+  roots(): readonly string[];
   workspaceTrusted(): boolean;
   log(message: string): void;
 }
@@ -106,7 +107,7 @@ export class AgentCatalog {
       }
     }
     if (this.deps.workspaceTrusted()) {
-      for (const root of this.deps.roots) {
+      for (const root of this.deps.roots()) {
         for (const folder of WORKSPACE_AGENT_FOLDERS) {
           for (const agent of await this.readFolder(root, folder, 'workspace')) {
             const existing = byName.get(agent.name);

@@ -27,8 +27,8 @@ export interface McpPromptSource {
 }
 
 export interface SlashCommandServiceDeps {
-  /** Absolute paths of the workspace folders; each may hold `.hearth/prompts/`. */
-  roots: readonly string[];
+  /** Absolute paths of the workspace folders open now; each may hold `.hearth/prompts/`. */
+  roots(): readonly string[];
   /** The user's own prompt files, e.g. `~/.hearth/prompts`. */
   userPromptsDir: string;
   /** VS Code Workspace Trust, read whenever it matters: an untrusted workspace's prompt files are not read. */
@@ -185,7 +185,7 @@ export class SlashCommandService {
    */
   private async promptFiles(): Promise<PromptFileCommand[]> {
     const dirs: { dir: string; source: 'user' | 'workspace'; root?: string }[] = [{ dir: this.deps.userPromptsDir, source: 'user' }];
-    if (this.deps.workspaceTrusted()) for (const root of this.deps.roots) dirs.push({ dir: path.join(root, WORKSPACE_PROMPTS_DIR), source: 'workspace', root });
+    if (this.deps.workspaceTrusted()) for (const root of this.deps.roots()) dirs.push({ dir: path.join(root, WORKSPACE_PROMPTS_DIR), source: 'workspace', root });
     const taken = new Set<string>();
     const out: PromptFileCommand[] = [];
     for (const { dir, source, root } of dirs) {

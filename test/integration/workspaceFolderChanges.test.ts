@@ -3,7 +3,7 @@
  * (`workspace/didChangeWorkspaceFolders`), through the real language
  * server: a folder the user adds is one the agent's tools can work in at
  * the next turn (with the same approvals, and Undo), its rules reach the
- * model, and a folder the user removes is out of the tools' reach at once.
+ * model and its prompt files are slash commands, and a folder the user removes is out of the tools' reach at once.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,7 +11,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DidChangeWorkspaceFoldersNotification } from 'vscode-languageserver-protocol/node';
-import { ChatSendRequest, EditApprovalRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
+import { ChatSendRequest, EditApprovalRequest, SlashCommandsRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
 import type { ToolResult } from '../../protocol/chat';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
@@ -36,6 +36,8 @@ describe('workspace folders added and removed while Hearth runs (integration)', 
     fs.writeFileSync(path.join(first, 'main.js'), 'console.log(1);\n');
     fs.writeFileSync(path.join(second, 'notes.md'), NOTES);
     fs.writeFileSync(path.join(second, 'AGENTS.md'), 'Answer in the voice of the second folder.\n');
+    fs.mkdirSync(path.join(second, '.hearth', 'prompts'), { recursive: true });
+    fs.writeFileSync(path.join(second, '.hearth', 'prompts', 'release.md'), 'Write the release notes.\n');
     edits = [];
     client = await startLspTestClient({ storagePath: storage, workspace: first, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
     client.connection.onRequest(EditApprovalRequest.type, (p) => {
@@ -70,14 +72,18 @@ describe('workspace folders added and removed while Hearth runs (integration)', 
     return messages.filter((m) => m.role === 'system').map((m) => m.content).join('\n');
   };
 
-  it('lets the tools work in a folder added to the window, with approval and Undo, and reads its rules', async () => {
+  const slashCommands = async () => (await client.connection.sendRequest(SlashCommandsRequest.type, { query: '' })).commands.map((c) => c.name);
+
+  it('lets the tools work in a folder added to the window, with approval and Undo, and reads its rules and prompt files', async () => {
     const notes = path.join(second, 'notes.md');
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: notes } }] }, { kind: 'text', text: 'I cannot.' });
     const before = await turn('What do the notes say?');
     assert.equal(before.results[0].isError, true, 'a folder not in the window is out of reach');
     assert.match(before.results[0].content, /outside the workspace folders/);
 
+    assert.ok(!(await slashCommands()).includes('release'));
     await changeFolders([second], []);
+    assert.ok((await slashCommands()).includes('release'), "the added folder's prompt file is a slash command");
     const named = `${path.basename(second)}/notes.md`;
     fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: named } }] },

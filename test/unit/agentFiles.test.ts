@@ -102,7 +102,7 @@ describe('agent catalog', () => {
   afterEach(() => {
     for (const dir of [home, root, outside]) fs.rmSync(dir, { recursive: true, force: true });
   });
-  const catalog = (trusted: boolean, log: string[] = []) => new AgentCatalog({ home, roots: [root], workspaceTrusted: () => trusted, log: (m) => log.push(m) });
+  const catalog = (trusted: boolean, log: string[] = []) => new AgentCatalog({ home, roots: () => [root], workspaceTrusted: () => trusted, log: (m) => log.push(m) });
   const byName = async (trusted: boolean, log: string[] = []) => new Map((await catalog(trusted, log).list()).map((a) => [a.name, a]));
 
   it('the user\'s file replaces a built-in role; a repository\'s file cannot replace a role or the user\'s agent; an untrusted workspace has none', async () => {
@@ -284,7 +284,7 @@ describe('agent routing', () => {
       fs.writeFileSync(path.join(home, '.claude', 'agents', 'plain.md'), '---\ndescription: plain\n---\nPlain.');
       const backend = { listModels: async () => [{ name: 'small:1b' }] } as unknown as Agent;
       const installed = installedModels(backend, new AbortController().signal);
-      const catalog = new AgentCatalog({ home, roots: [root], workspaceTrusted: () => true, log: () => undefined });
+      const catalog = new AgentCatalog({ home, roots: () => [root], workspaceTrusted: () => true, log: () => undefined });
       const agents = await catalog.subagentAgents((a) => agentOwnModel(a, toSettings({}), installed));
       const byName = new Map(agents.map((a) => [a.name, a]));
       assert.equal(byName.get('fast')?.model, 'small:1b');
