@@ -97,7 +97,9 @@ describe('MCP servers over the older HTTP+SSE transport (integration)', function
     assert.equal(await echo(hearth, 'after the crash'), 'Echo: after the crash');
   });
 
-  it('remembers that HTTP+SSE worked: a reconnect after the server restarts sends no Streamable HTTP request, and a switch to Streamable HTTP on the same URL is found again', async () => {
+  it('remembers that HTTP+SSE worked: a reconnect after the server restarts sends no Streamable HTTP request, and a switch to Streamable HTTP on the same URL is found again', async function () {
+    // Three connections with restart backoff between them: generous deadlines, which only a failing run waits out.
+    this.timeout(120_000);
     const port = await freePort();
     everything = await startEverythingSseServer(port);
     // The proxy counts what Hearth sends: Streamable HTTP POSTs to the configured URL, HTTP+SSE only GETs it.
@@ -113,7 +115,7 @@ describe('MCP servers over the older HTTP+SSE transport (integration)', function
     await everything.kill();
     await hearth.waitForServer('everything', (s) => s.state !== 'running', 'down');
     everything = await startEverythingSseServer(port);
-    const back = await hearth.waitForServer('everything', (s) => s.state === 'running' && s.restarts >= 1, 'running again', 30_000);
+    const back = await hearth.waitForServer('everything', (s) => s.state === 'running' && s.restarts >= 1, 'running again', 45_000);
     assert.equal(back.httpTransport, 'sse');
     assert.equal(posts(), 1, `no Streamable HTTP request on reconnect: ${JSON.stringify(proxy.requests)}`);
     assert.ok(hearth.mcpLogs.some((l) => /Connecting with HTTP\+SSE, the transport that worked for it last time/.test(l)), hearth.mcpLogs.join('\n'));
@@ -126,7 +128,7 @@ describe('MCP servers over the older HTTP+SSE transport (integration)', function
     const old = everything;
     everything = streamable;
     await old.kill();
-    const switched = await hearth.waitForServer('everything', (s) => s.state === 'running' && s.httpTransport === 'streamable-http', 'running on Streamable HTTP', 30_000);
+    const switched = await hearth.waitForServer('everything', (s) => s.state === 'running' && s.httpTransport === 'streamable-http', 'running on Streamable HTTP', 45_000);
     assert.ok(switched.restarts >= 2);
     assert.ok(hearth.mcpLogs.some((l) => /It refused HTTP\+SSE, the transport that worked before, with HTTP 400; probing again from Streamable HTTP/.test(l)), hearth.mcpLogs.join('\n'));
     assert.ok(posts() > 1, 'the probe POSTed initialize again');
