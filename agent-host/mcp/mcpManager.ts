@@ -1,5 +1,6 @@
 import { canonicalJson } from './definitionHash';
 import { DEFAULT_MAX_RESULT_CHARS } from './formatToolResult';
+import { HttpTransportMemory } from './httpTransportMemory';
 import { McpServerConnection, type ResolvedManagerOptions } from './mcpServerConnection';
 import type { McpCallOptions, McpCallOutcome, McpCompletion, McpCompletionRequest, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import { serverSlug } from './namespaceToolName';
@@ -47,6 +48,8 @@ export class McpManager {
   private readonly options: ResolvedManagerOptions;
   private disposed = false;
   private logLevel: McpLogLevel = DEFAULT_MCP_LOG_LEVEL;
+  /** Which transport worked for each http server, kept across its reconnects and restarts for the manager's (the process's) life. */
+  private readonly transports = new HttpTransportMemory();
 
   constructor(options: McpManagerOptions) {
     this.options = withDefaults(options);
@@ -64,6 +67,7 @@ export class McpManager {
     for (const [name, entry] of [...this.entries]) {
       const spec = wanted.get(name);
       if (!spec || canonicalJson(spec) !== entry.key) {
+        this.transports.configChanged(name, entry.connection.spec.config, spec?.config);
         this.entries.delete(name);
         stopping.push(entry.connection.stop());
       }
@@ -74,7 +78,7 @@ export class McpManager {
       if (this.entries.has(spec.name)) continue;
       const slug = serverSlug(spec.name, taken);
       taken.add(slug);
-      const connection = new McpServerConnection(spec, slug, this.options, () => this.logLevel);
+      const connection = new McpServerConnection(spec, slug, this.options, () => this.logLevel, this.transports);
       this.entries.set(spec.name, { connection, key: canonicalJson(spec) });
       connection.start();
     }

@@ -13,7 +13,8 @@ import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
 import { canonicalServerUrl, McpOAuthProvider, parseUrl, SignInDeclined } from './mcpOAuthProvider';
 import { oauthFetchGuard } from './oauthFetchGuard';
-import { explainSseFailure, neitherTransportWorked, sseFallbackStatus } from './sseFallback';
+import { nextTransportAttempt, type HttpTransportMemory } from './httpTransportMemory';
+import { explainSseFailure, neitherTransportWorked } from './sseFallback';
 import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
 import { toMcpTool, type ListedTool } from './toMcpTool';
 import { toSamplingRequest } from './toSamplingRequest';
@@ -44,6 +45,10 @@ function errorText(err: unknown): string {
     return detail && !err.message.includes(detail) ? `${err.message} (${detail})` : err.message;
   }
   return String(err);
+}
+
+function transportName(kind: McpHttpTransport): string {
+  return kind === 'sse' ? 'HTTP+SSE' : 'Streamable HTTP';
 }
 
 function describeExit(exit: ProcessExit): string {
@@ -91,6 +96,7 @@ export class McpServerConnection {
     readonly slug: string,
     private readonly options: ResolvedManagerOptions,
     private readonly logLevel: () => McpLogLevel,
+    private readonly transportMemory: HttpTransportMemory,
   ) {
     this.logRecords = new ServerLogRecords(logLevel, (line) => this.log(line));
     const config = spec.config;
@@ -237,20 +243,30 @@ export class McpServerConnection {
     let client = this.createClient(gen);
     try {
       const config = this.spec.config;
-      try {
-        await client.connect(this.createTransport(config.type === 'http' ? config.transport : undefined), { timeout: this.options.connectTimeoutMs });
-      } catch (err) {
-        const status = config.type === 'http' && !config.transport ? sseFallbackStatus(err) : undefined;
-        if (status === undefined || gen !== this.generation) throw explainSseFailure(err);
-        this.log(`It answered Streamable HTTP's initialize with HTTP ${status}; trying the older HTTP+SSE transport (protocol 2024-11-05) on the same URL.`);
-        await client.close().catch(noop);
-        client = this.createClient(gen);
+      let attempt = config.type === 'http' ? this.transportMemory.firstAttempt(this.spec.name, config) : undefined;
+      if (attempt?.source === 'remembered') this.log(`Connecting with ${transportName(attempt.kind)}, the transport that worked for it last time (no Streamable HTTP probe).`);
+      /** The status Streamable HTTP was refused with in this attempt, for the message when HTTP+SSE fails too. */
+      let refusedWith: number | undefined;
+      for (;;) {
         try {
-          await client.connect(this.createTransport('sse'), { timeout: this.options.connectTimeoutMs });
-        } catch (sseErr) {
-          throw neitherTransportWorked(status, explainSseFailure(sseErr));
+          await client.connect(this.createTransport(attempt?.kind), { timeout: this.options.connectTimeoutMs });
+          break;
+        } catch (err) {
+          const next = attempt && gen === this.generation ? nextTransportAttempt(attempt, err) : undefined;
+          if (!next || !attempt) throw attempt?.kind === 'sse' && refusedWith !== undefined ? neitherTransportWorked(refusedWith, explainSseFailure(err)) : explainSseFailure(err);
+          if (attempt.kind === 'streamable-http') refusedWith = next.refusedWith;
+          if (attempt.source === 'remembered') {
+            this.transportMemory.forget(this.spec.name);
+            this.log(`It refused ${transportName(attempt.kind)}, the transport that worked before, with HTTP ${next.refusedWith}; probing again from Streamable HTTP.`);
+          } else {
+            this.log(`It answered Streamable HTTP's initialize with HTTP ${next.refusedWith}; trying the older HTTP+SSE transport (protocol 2024-11-05) on the same URL.`);
+          }
+          attempt = next;
+          await client.close().catch(noop);
+          client = this.createClient(gen);
         }
       }
+      if (config.type === 'http' && attempt && gen === this.generation) this.transportMemory.remember(this.spec.name, config, attempt);
       if (gen !== this.generation) return;
       await this.refreshTools(gen);
       if (gen !== this.generation) return;
@@ -258,8 +274,9 @@ export class McpServerConnection {
       if (gen !== this.generation) return;
       this.runningSince = Date.now();
       const version = client.getServerVersion();
-      const over = this.httpTransport === 'sse' ? ' over HTTP+SSE' : '';
-      this.log(`Started${version ? ` (${version.name} ${version.version})` : ''}${over} with ${this.tools.length} tool${this.tools.length === 1 ? '' : 's'}.`);
+      const over = this.httpTransport ? ` over ${transportName(this.httpTransport)}` : '';
+      const how = attempt ? ` (transport ${attempt.source === 'remembered' ? 'remembered from an earlier connection' : attempt.source === 'probe' ? 'found by the probe' : 'set in its configuration'})` : '';
+      this.log(`Started${version ? ` (${version.name} ${version.version})` : ''}${over} with ${this.tools.length} tool${this.tools.length === 1 ? '' : 's'}${how}.`);
       this.setState('running');
     } catch (err) {
       if (gen !== this.generation) return;

@@ -45,24 +45,36 @@ export interface EverythingSseServer {
   kill(): Promise<void>;
 }
 
+/** The everything server with Streamable HTTP: `url` is its MCP endpoint (/mcp). */
+export type EverythingStreamableServer = EverythingSseServer;
+
 /**
  * The reference "everything" server with the older HTTP+SSE transport
  * (`dist/index.js sse`, which listens on $PORT), ready once it says it is
  * running. `port` starts it again where a killed one listened.
  */
-export async function startEverythingSseServer(port: number): Promise<EverythingSseServer> {
-  const child = spawn(process.execPath, [EVERYTHING_SERVER, 'sse'], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
+export function startEverythingSseServer(port: number): Promise<EverythingSseServer> {
+  return startEverythingHttpServer(port, 'sse', `Server is running on port ${port}`, '/sse');
+}
+
+/** The same server with Streamable HTTP (`dist/index.js streamableHttp`), its endpoint at /mcp. */
+export function startEverythingStreamableServer(port: number): Promise<EverythingStreamableServer> {
+  return startEverythingHttpServer(port, 'streamableHttp', `listening on port ${port}`, '/mcp');
+}
+
+async function startEverythingHttpServer(port: number, mode: string, ready: string, endpoint: string): Promise<EverythingSseServer> {
+  const child = spawn(process.execPath, [EVERYTHING_SERVER, mode], { env: { ...process.env, PORT: String(port) }, stdio: ['ignore', 'ignore', 'pipe'] });
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   let output = '';
   await new Promise<void>((resolve, reject) => {
     child.stderr.on('data', (chunk: Buffer) => {
       output += chunk.toString('utf8');
-      if (output.includes(`Server is running on port ${port}`)) resolve();
+      if (output.includes(ready)) resolve();
     });
-    void exited.then(() => reject(new Error(`the everything server exited before listening on ${port}: ${output}`)));
+    void exited.then(() => reject(new Error(`the everything server (${mode}) exited before listening on ${port}: ${output}`)));
   });
   return {
-    url: `http://127.0.0.1:${port}/sse`,
+    url: `http://127.0.0.1:${port}${endpoint}`,
     port,
     pid: child.pid!,
     kill: async () => {

@@ -3,8 +3,9 @@
  * through the real language server: the reference "everything" server run
  * with `sse`, found by the Streamable HTTP probe or chosen with
  * `"transport": "sse"`, its tools listed and called, a crash restarted like a
- * Streamable HTTP server's; and a hostile server whose `endpoint` event points
- * at another origin, refused.
+ * Streamable HTTP server's, the transport that worked remembered across
+ * reconnects (and found again when the server switches); and a hostile server
+ * whose `endpoint` event points at another origin, refused.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -12,8 +13,9 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startCrossOriginSseServer, type CrossOriginSseServer } from '../fixtures/crossOriginSseServer';
 import { freePort } from '../fixtures/freePort';
+import { startRecordingProxy, type RecordingProxy } from '../fixtures/recordingProxy';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { killLeftovers, MODEL, startEverythingSseServer, startMcpTestServer, stopAndClean, type EverythingSseServer, type McpTestServer } from './mcpHarness';
+import { killLeftovers, MODEL, startEverythingSseServer, startEverythingStreamableServer, startMcpTestServer, stopAndClean, type EverythingSseServer, type McpTestServer } from './mcpHarness';
 
 const PROBE_LOG = /answered Streamable HTTP's initialize with HTTP 404; trying the older HTTP\+SSE transport/;
 
@@ -24,6 +26,7 @@ describe('MCP servers over the older HTTP+SSE transport (integration)', function
   let workspace: string;
   let hearth: McpTestServer | undefined;
   let everything: EverythingSseServer | undefined;
+  let proxy: RecordingProxy | undefined;
   let hostile: CrossOriginSseServer | undefined;
 
   beforeEach(async () => {
@@ -39,6 +42,8 @@ describe('MCP servers over the older HTTP+SSE transport (integration)', function
       hearth = undefined;
       if (everything) killLeftovers([everything.pid]);
       everything = undefined;
+      await proxy?.close();
+      proxy = undefined;
       await hostile?.close();
       hostile = undefined;
       await fixture.close();
@@ -90,6 +95,44 @@ describe('MCP servers over the older HTTP+SSE transport (integration)', function
     const back = await hearth.waitForServer('everything', (s) => s.state === 'running' && s.restarts >= 1, 'running again', 30_000);
     assert.equal(back.httpTransport, 'sse');
     assert.equal(await echo(hearth, 'after the crash'), 'Echo: after the crash');
+  });
+
+  it('remembers that HTTP+SSE worked: a reconnect after the server restarts sends no Streamable HTTP request, and a switch to Streamable HTTP on the same URL is found again', async function () {
+    // Three connections with restart backoff between them: generous deadlines, which only a failing run waits out.
+    this.timeout(120_000);
+    const port = await freePort();
+    everything = await startEverythingSseServer(port);
+    // The proxy counts what Hearth sends: Streamable HTTP POSTs to the configured URL, HTTP+SSE only GETs it.
+    proxy = await startRecordingProxy(port);
+    const posts = () => proxy!.requests.filter((r) => r.method === 'POST' && r.path === '/sse').length;
+    hearth = await start({ type: 'http', url: proxy.url('/sse') });
+    const first = await hearth.waitForServer('everything', (s) => s.state === 'running', 'running');
+    assert.equal(first.httpTransport, 'sse');
+    assert.equal(posts(), 1, 'the first connection probes Streamable HTTP once');
+    assert.ok(hearth.mcpLogs.some((l) => /Started \(.*\) over HTTP\+SSE with \d+ tools \(transport found by the probe\)/.test(l)), hearth.mcpLogs.join('\n'));
+
+    // The server restarts: Hearth reconnects straight to HTTP+SSE, with no POST of initialize first.
+    await everything.kill();
+    await hearth.waitForServer('everything', (s) => s.state !== 'running', 'down');
+    everything = await startEverythingSseServer(port);
+    const back = await hearth.waitForServer('everything', (s) => s.state === 'running' && s.restarts >= 1, 'running again', 45_000);
+    assert.equal(back.httpTransport, 'sse');
+    assert.equal(posts(), 1, `no Streamable HTTP request on reconnect: ${JSON.stringify(proxy.requests)}`);
+    assert.ok(hearth.mcpLogs.some((l) => /Connecting with HTTP\+SSE, the transport that worked for it last time/.test(l)), hearth.mcpLogs.join('\n'));
+    assert.ok(hearth.mcpLogs.some((l) => /Started \(.*\) over HTTP\+SSE with \d+ tools \(transport remembered from an earlier connection\)/.test(l)), hearth.mcpLogs.join('\n'));
+    assert.equal(await echo(hearth, 'after the restart'), 'Echo: after the restart');
+
+    // The same URL now leads to a Streamable HTTP server: the remembered GET is refused (400), and the probe finds the new transport.
+    const streamable = await startEverythingStreamableServer(await freePort());
+    proxy.retarget(streamable.port, { '/sse': '/mcp' });
+    const old = everything;
+    everything = streamable;
+    await old.kill();
+    const switched = await hearth.waitForServer('everything', (s) => s.state === 'running' && s.httpTransport === 'streamable-http', 'running on Streamable HTTP', 45_000);
+    assert.ok(switched.restarts >= 2);
+    assert.ok(hearth.mcpLogs.some((l) => /It refused HTTP\+SSE, the transport that worked before, with HTTP 400; probing again from Streamable HTTP/.test(l)), hearth.mcpLogs.join('\n'));
+    assert.ok(posts() > 1, 'the probe POSTed initialize again');
+    assert.equal(await echo(hearth, 'after the switch'), 'Echo: after the switch');
   });
 
   it('refuses a server whose endpoint event sends the messages to another origin, with a clear error, and sends nothing there', async () => {
