@@ -72,11 +72,17 @@ export class HearthServer {
    * project memory, mentions, checkpoints) and so do the MCP servers' roots:
    * a folder the user adds is one the agent may work in, under the same
    * approvals, and a folder the user removes is out of its reach at once.
-   * Agent and prompt files are read from it too. The indexes and inline
-   * suggestions keep the folders the server started with until the window
-   * reloads (an index covers one set of folders; see codeIndex/indexCache.ts).
+   * Agent and prompt files, inline suggestions and editor actions read it
+   * too. The indexes keep the folders the server started with until the
+   * window reloads (an index covers one set of folders; see
+   * codeIndex/indexCache.ts).
    */
   private folders: string[];
+
+  /** The workspace folders open now (see `folders`). */
+  get openFolders(): readonly string[] {
+    return this.folders;
+  }
   readonly checkpoints: TurnCheckpoints;
   /** Checkpoints of the workspace at each step of a chat, with restore and redo. */
   readonly chatCheckpoints: ChatCheckpoints;

@@ -18,7 +18,8 @@ export interface ApplyCodeBlockDeps {
   documents: { get(uri: string): TextDocument | undefined };
   /** The one owner of the model choice and the run plan for code-producing requests. */
   edits: Pick<EditActionService, 'ask'>;
-  roots: string[];
+  /** The workspace folders open now. */
+  roots(): readonly string[];
 }
 
 /**
@@ -47,11 +48,11 @@ export class ApplyCodeBlockService {
     if (original.length > MAX_APPLY_FILE_CHARS) {
       throw new HearthException({
         code: 'invalidRequest',
-        message: `${displayPath(doc.uri, this.deps.roots)} is too large to merge with a local model (${Math.round(original.length / 1000)} k characters). Use Insert at the right place instead.`,
+        message: `${displayPath(doc.uri, this.deps.roots())} is too large to merge with a local model (${Math.round(original.length / 1000)} k characters). Use Insert at the right place instead.`,
         retryable: false,
       });
     }
-    const text = applyUserMessage({ path: displayPath(doc.uri, this.deps.roots), languageId: doc.languageId, original, snippet: params.code });
+    const text = applyUserMessage({ path: displayPath(doc.uri, this.deps.roots()), languageId: doc.languageId, original, snippet: params.code });
     // A merge is mechanical: no reasoning wanted, so it runs as a utility request (think: false).
     const { answer, model } = await this.deps.edits.ask(APPLY_SYSTEM_PROMPT, text, params.model, 'utility', signal);
     const merged = extractCode(answer);

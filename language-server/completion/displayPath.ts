@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
  * prompts and vary between machines), else the file name; for untitled
  * documents the URI's own name.
  */
-export function displayPath(uri: string, roots: string[]): string {
+export function displayPath(uri: string, roots: readonly string[]): string {
   if (!uri.startsWith('file:')) return uri.replace(/^[a-z-]+:/i, '');
   let file: string;
   try {

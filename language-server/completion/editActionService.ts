@@ -17,7 +17,8 @@ export interface EditActionDeps {
   documents: { get(uri: string): TextDocument | undefined };
   agent(): Promise<Agent>;
   settings(): Promise<HearthSettings>;
-  roots: string[];
+  /** The workspace folders open now. */
+  roots(): readonly string[];
   /** num_ctx and think for a request (ModelRunPlanner); absent in tests that drive the service alone. */
   plan?(agent: Agent, model: string, path: RequestPath, settings: HearthSettings, signal: AbortSignal): Promise<RunPlan>;
   /** The role an edit action runs as, with its model (agents/actionRole.ts); absent: the chat's model. */
@@ -49,7 +50,7 @@ export class EditActionService {
     const testFile = params.kind === 'tests' ? await this.planTests(doc.uri) : undefined;
     const text = editUserMessage({
       kind: params.kind,
-      path: displayPath(doc.uri, this.deps.roots),
+      path: displayPath(doc.uri, this.deps.roots()),
       languageId: doc.languageId,
       before,
       code,
@@ -94,7 +95,7 @@ export class EditActionService {
   /** Where the tests of a saved file go, and what that file holds already (shown to the model so it only adds). */
   private async planTests(uri: string): Promise<{ plan: TestFilePlan; existing?: string } | undefined> {
     if (!uri.startsWith('file:')) return undefined;
-    const plan = await planTestFile(fileURLToPath(uri), this.deps.roots);
+    const plan = await planTestFile(fileURLToPath(uri), this.deps.roots());
     if (!plan.exists) return { plan };
     let existing = await fs.readFile(plan.absolutePath, 'utf8').catch(() => '');
     if (existing.length > MAX_EXISTING_TEST_CHARS) existing = `… (the start of the file is left out)\n${existing.slice(-MAX_EXISTING_TEST_CHARS)}`;

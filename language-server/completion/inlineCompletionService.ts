@@ -15,7 +15,8 @@ export interface InlineCompletionDeps {
   /** The completer for an Ollama host (the caller keeps one per host). */
   completer(host: string): FimCompleter;
   /** Workspace folder paths, for the file path in the prompt header. */
-  roots: string[];
+  /** The workspace folders open now. */
+  roots(): readonly string[];
   sendStatus(status: CompletionStatus): void;
   log(message: string): void;
   /**
@@ -307,8 +308,8 @@ export class InlineCompletionService {
       if (signal.aborted) return undefined;
       const prompt = buildCompletionPrompt({
         ...snapshot,
-        path: displayPath(snapshot.uri, this.deps.roots),
-        snippets: this.recent.snippetsFor(snapshot.uri, snapshot.languageId, (uri) => displayPath(uri, this.deps.roots)),
+        path: displayPath(snapshot.uri, this.deps.roots()),
+        snippets: this.recent.snippetsFor(snapshot.uri, snapshot.languageId, (uri) => displayPath(uri, this.deps.roots())),
         // The prompt must fit the window Ollama really runs with, or Ollama cuts its start.
         contextLength: numCtx !== undefined ? Math.min(numCtx, info.contextLength) : info.contextLength,
         maxTokens,

@@ -45,7 +45,7 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
       }
       return completer;
     },
-    roots: server.roots,
+    roots: () => server.openFolders,
     plan: (model, signal) => server.planRun(model, 'completion', signal),
     sendStatus: (status) => void connection.sendNotification(CompletionStatusNotification.type, status),
     log: (message) => connection.console.log(message),
@@ -56,7 +56,7 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
     documents: server.documents,
     agent: () => server.agents.refresh(),
     settings: () => server.settings.get(),
-    roots: server.roots,
+    roots: () => server.openFolders,
     plan: (agent, model, path, settings, signal) => server.runs.plan(agent, model, path, settings.chat, signal),
     role: (kind, settings, agent, chatModel, signal) => actionRole(server.agentCatalog, kind, settings, agent, chatModel, signal),
   });
@@ -83,7 +83,7 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
   connection.onCodeAction((params) => provideCodeActions(params));
   connection.onRequest(EditGenerateRequest.type, guarded((params, signal) => edits.generateEdit(params, signal)));
   connection.onRequest(CommitMessageRequest.type, guarded((params, signal) => edits.commitMessage(params, signal)));
-  const apply = new ApplyCodeBlockService({ documents: server.documents, edits, roots: server.roots });
+  const apply = new ApplyCodeBlockService({ documents: server.documents, edits, roots: () => server.openFolders });
   connection.onRequest(ApplyCodeBlockRequest.type, guarded((params, signal) => apply.apply(params, signal)));
   connection.onNotification(CompletionSetPausedNotification.type, (params) => completion.setPaused(params.paused === true));
 

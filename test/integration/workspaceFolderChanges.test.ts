@@ -11,9 +11,10 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DidChangeWorkspaceFoldersNotification } from 'vscode-languageserver-protocol/node';
-import { ChatSendRequest, EditApprovalRequest, SlashCommandsRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
+import { ChatSendRequest, EditApprovalRequest, EditGenerateRequest, SlashCommandsRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
 import type { ToolResult } from '../../protocol/chat';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { CompletionTestEditor } from './completionTestEditor';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -107,5 +108,18 @@ describe('workspace folders added and removed while Hearth runs (integration)', 
     const { results } = await turn('Show main.js');
     assert.equal(results[0].isError, true);
     assert.match(results[0].content, /outside the workspace folders/);
+  });
+
+  it("names a file of an added folder to the model by its path in that folder, as for the window's first folder", async () => {
+    fs.mkdirSync(path.join(second, 'lib'));
+    const source = 'export function twice(x) {\n  return x * 2;\n}\n';
+    fs.writeFileSync(path.join(second, 'lib', 'util.js'), source);
+    await changeFolders([second], []);
+    const editor = new CompletionTestEditor(client.connection, pathToFileURL(path.join(second, 'lib', 'util.js')).toString(), 'javascript', source);
+    await editor.open();
+    fixture.enqueue({ kind: 'text', text: '```js\n/** Doubles x. */\nexport function twice(x) {\n```\n' });
+    await client.connection.sendRequest(EditGenerateRequest.type, { textDocument: { uri: editor.uri }, range: { start: { line: 0, character: 0 }, end: { line: 1, character: 0 } }, kind: 'document' });
+    const chat = fixture.requests.find((r) => r.path === '/api/chat')!;
+    assert.match(JSON.stringify(chat.body.messages), /lib\/util\.js/);
   });
 });
