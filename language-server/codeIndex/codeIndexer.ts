@@ -36,6 +36,8 @@ export const DEFAULT_INDEX_LIMITS: IndexLimits = {
  */
 export interface SymbolSource {
   symbols(spec: LanguageSpec, content: string | Uint8Array, signal?: AbortSignal): Promise<FileSymbols>;
+  /** Called when a build is done: a parser with memory of its own may give it back now. */
+  release?(): void;
 }
 
 export interface CodeIndexerOptions {
@@ -89,6 +91,8 @@ export class CodeIndexer {
   private ranked: { version: number; files: RankedFile[] } | undefined;
   private readonly updatedDuringBuild = new Set<string>();
   private ranking: Promise<void> | undefined;
+  /** Whether a build has read the cache into the table yet (only the first one does). */
+  private cacheLoaded = false;
 
   constructor(private readonly options: CodeIndexerOptions) {
     this.parser = options.parser ?? inProcessParser(options.wasmDir);
@@ -130,6 +134,7 @@ export class CodeIndexer {
     await this.cancel();
     clearTimeout(this.saveTimer);
     this.table.clear();
+    this.cacheLoaded = false;
     await this.cache.remove();
     this.setProgress({ state: 'off', done: 0, total: 0, files: 0, parsed: 0, reused: 0, skipped: 0 }, true);
   }
@@ -217,13 +222,16 @@ export class CodeIndexer {
     const started = performance.now();
     const roots = await this.getRoots();
     const realRoots = new Set(roots.map((r) => r.realPath));
-    const cached = new Map<string, IndexedFile>();
-    for (const record of await this.cache.load()) {
-      if (!realRoots.has(record.root)) continue;
-      const key = fileKey(record.root, record.relative);
-      cached.set(key, record);
-      // Lookups answer from the cache at once, while the walk checks each file.
-      if (!this.table.get(key)) this.table.set(record);
+    // The cache is read once, by the first build: from then on the table holds everything it had and
+    // newer (a later build, such as Re-index, checks the table's own records), so the index is never
+    // in memory twice, as it was when each build loaded the whole cache beside the table.
+    if (!this.cacheLoaded) {
+      for (const record of await this.cache.load()) {
+        const key = fileKey(record.root, record.relative);
+        // Lookups answer from the cache at once, while the walk checks each file.
+        if (realRoots.has(record.root) && !this.table.get(key)) this.table.set(record);
+      }
+      this.cacheLoaded = true;
     }
     this.setProgress({ state: 'indexing', done: 0, total: 0, files: this.table.size, parsed: 0, reused: 0, skipped: 0 }, true);
     this.crashed = [];
@@ -252,7 +260,7 @@ export class CodeIndexer {
     let lastSaveMs = 0;
     this.setProgress({ ...this.progress, total: candidates.length }, true);
     // Only a build that changed something writes the cache again (a restart over an unchanged tree writes nothing).
-    let savedVersion = cached.size > 0 ? this.table.version : -1;
+    let savedVersion = this.table.size > 0 ? this.table.version : -1;
     // A few files are in flight at once: while the worker parses one, this thread reads the next, so the
     // worker never waits for a read. Each file is still parsed alone, and its result merged here.
     const inFlight = new Set<Promise<void>>();
@@ -270,7 +278,7 @@ export class CodeIndexer {
       }
       const key = fileKey(root.realPath, relative);
       seen.add(key);
-      const file: Promise<void> = this.indexFile(root, relative, cached.get(key), budget, signal)
+      const file: Promise<void> = this.indexFile(root, relative, this.table.get(key), budget, signal)
         .then(() => {
           this.progress.done++;
           this.setProgress(this.progress, false);
@@ -298,6 +306,7 @@ export class CodeIndexer {
     for (const key of [...this.table.keys()]) if (!seen.has(key) && !this.updatedDuringBuild.has(key)) this.table.delete(key);
     this.updatedDuringBuild.clear();
     if (this.table.version !== savedVersion) await this.cache.save(this.table.all());
+    this.parser.release?.();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const crashes = this.crashCount > 0 ? `the parser crashed on ${this.crashCount} (${this.crashed.join(', ')}${this.crashCount > this.crashed.length ? ', …' : ''}), indexed without symbols` : '';
     const otherSkips = this.progress.skipped - this.crashCount;

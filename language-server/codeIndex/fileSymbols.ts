@@ -59,15 +59,23 @@ export function referenceLines(encoded: string, name: string): number[] | undefi
     .map(Number);
 }
 
-/** Every (name, lines) pair of a file's references. */
-export function* referenceEntries(encoded: string): Generator<[string, number[]]> {
+const COMMA = 44;
+
+/**
+ * Calls `visit` with each name of a file's references and how many lines it
+ * lists, without building the lines: the ranking visits every reference of
+ * every file and needs only the count.
+ */
+export function forEachReference(encoded: string, visit: (name: string, lineCount: number) => void): void {
   let at = 0;
   while (at < encoded.length) {
     const tab = encoded.indexOf('\t', at + 1);
     if (tab < 0) return;
     const end = encoded.indexOf('\n', tab);
     const stop = end < 0 ? encoded.length : end;
-    yield [encoded.slice(at + 1, tab), encoded.slice(tab + 1, stop).split(',').map(Number)];
+    let lineCount = 1;
+    for (let i = tab + 1; i < stop; i++) if (encoded.charCodeAt(i) === COMMA) lineCount++;
+    visit(encoded.slice(at + 1, tab), lineCount);
     at = stop;
   }
 }

@@ -118,6 +118,19 @@ export class IndexWorker {
     return reply.chunks;
   }
 
+  /**
+   * Stops the worker now if it has nothing to do. A caller that has just
+   * finished a batch (a build) gives back at once the memory its parses
+   * grew (the worker's heap and tree-sitter's WASM memory, tens of MB after
+   * thousands of files) rather than `idleMs` later, when the ranking or a
+   * restart would otherwise add to it; the next file starts a new worker.
+   */
+  release(): void {
+    if (this.current || this.queue.length > 0) return;
+    clearTimeout(this.idleTimer);
+    void this.stop('idle');
+  }
+
   async dispose(): Promise<void> {
     this.disposed = true;
     clearTimeout(this.idleTimer);

@@ -64,6 +64,26 @@ describe('symbol index: walking, caching and updating', () => {
     assert.equal(again.definitions('restart')[0].file.relative, 'src/server.ts');
   });
 
+  it('Re-index checks the index it holds, without loading the cache beside it, and re-parses only what changed', async () => {
+    const i = indexer();
+    await i.build();
+    const before = { definitions: i.definitions('loadConfig'), references: i.references('loadConfig') };
+    // A Re-index that read the cache again would hold the index twice; with the cache gone it would re-parse every file.
+    await fs.rm(i.cacheFile);
+    await fs.writeFile(path.join(ws.root, 'src/server.ts'), "import { loadConfig } from './config';\nexport function restart() { return loadConfig(); }\n");
+    await i.build();
+    assert.equal(i.status.state, 'ready');
+    assert.deepEqual({ parsed: i.status.parsed, reused: i.status.reused }, { parsed: 1, reused: 2 });
+    assert.deepEqual(i.definitions('loadConfig'), before.definitions);
+    assert.deepEqual(i.references('loadConfig').map((h) => `${h.file.relative}:${h.lines.join(',')}`), ['src/server.ts:1,2']);
+    assert.deepEqual(i.definitions('restart').map((h) => h.file.relative), ['src/server.ts']);
+    // The changed index is saved again, and a restart from it needs no parse.
+    const again = indexer();
+    await again.build();
+    assert.deepEqual({ parsed: again.status.parsed, reused: again.status.reused }, { parsed: 0, reused: 3 });
+    assert.deepEqual(again.definitions('restart').map((h) => h.file.relative), ['src/server.ts']);
+  });
+
   it('forgets deleted files on the next build and on an update', async () => {
     const i = indexer();
     await i.build();

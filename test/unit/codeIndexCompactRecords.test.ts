@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { encodeReferences, referenceEntries, referenceLines } from '../../language-server/codeIndex/fileSymbols';
+import { encodeReferences, forEachReference, referenceLines } from '../../language-server/codeIndex/fileSymbols';
 import { languageForPath } from '../../language-server/codeIndex/languageSpecs';
 import { SymbolParser } from '../../language-server/codeIndex/symbolParser';
 import { IndexCache } from '../../language-server/codeIndex/indexCache';
@@ -37,8 +37,13 @@ describe('symbol index: compact records and the streamed cache', () => {
     assert.deepEqual(referenceLines(packed, 'load'), [4]);
     assert.equal(referenceLines(packed, 'Conf'), undefined);
     assert.equal(referenceLines(packed, 'missing'), undefined);
-    assert.deepEqual([...referenceEntries(packed)], [['loadConfig', [1, 6, 9]], ['load', [4]], ['Config', [6]]]);
-    assert.deepEqual([...referenceEntries('')], []);
+    const entries = (encoded: string) => {
+      const seen: [string, number][] = [];
+      forEachReference(encoded, (name, lineCount) => seen.push([name, lineCount]));
+      return seen;
+    };
+    assert.deepEqual(entries(packed), [['loadConfig', 3], ['load', 1], ['Config', 1]]);
+    assert.deepEqual(entries(''), []);
   });
 
   it('keeps no parsed file’s text alive through the names and signatures it keeps', async () => {
