@@ -172,7 +172,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     },
   );
   const load = new LoadGauge();
-  const router = createModelRouter({ pool, scheduler, metrics, logger, readPaceMs: () => load.readPaceMs(turns.size) });
+  const router = createModelRouter({ pool, scheduler, metrics, logger, readPaceMs: () => load.windowMs(turns.size) });
   const agents = new Map<string, Agent>();
   const completers = new Map<string, FimCompleter>();
   const agentFor = (user: string) => lruGet(agents, user, () => createAgent({ host: ROUTER_HOST, fetch: router.fetchFor(user, 'chat'), stream: router.streamFor(user, 'chat') }));

@@ -50,26 +50,9 @@ export function deltaWindowMs(utilization: number, openStreams: number, smoothCa
   return Math.round(Math.max(byLoad, byStreams) * smoothCapMs + saturated * Math.max(0, saturatedCapMs - smoothCapMs));
 }
 
-/**
- * Whether chat replies' reads are paced (see server/backends/paceReads.ts),
- * given whether they were and how busy the loop is now. Pacing saves CPU but
- * gathers each stream's work into bursts, and a first token that arrives
- * behind a burst waits for it: measured at 50 developers (the loop 60-80 %
- * busy), pacing cost 30-40 ms of median time to first token. So it starts
- * only when the loop is saturated (90 % busy), where every saved
- * millisecond shortens the queue that first tokens wait in, and stops below
- * 70 % (the gap keeps it from flapping as its own savings lower the load).
- */
-export function pacingAfter(pacing: boolean, utilization: number): boolean {
-  if (utilization >= 0.9) return true;
-  if (utilization < 0.7) return false;
-  return pacing;
-}
-
 export class LoadGauge {
   private last: EventLoopUtilization = performance.eventLoopUtilization();
   private utilization = 0;
-  private pacing = false;
   private readonly timer: NodeJS.Timeout;
   private readonly smoothCapMs: number;
   private readonly saturatedCapMs: number;
@@ -80,7 +63,6 @@ export class LoadGauge {
     this.timer = setInterval(() => {
       const now = performance.eventLoopUtilization();
       this.utilization = performance.eventLoopUtilization(now, this.last).utilization;
-      this.pacing = pacingAfter(this.pacing, this.utilization);
       this.last = now;
     }, options.sampleMs ?? 250);
     this.timer.unref();
@@ -94,11 +76,6 @@ export class LoadGauge {
   /** The current delta window (see `deltaWindowMs`). */
   windowMs(openStreams = 0): number {
     return deltaWindowMs(this.utilization, openStreams, this.smoothCapMs, this.saturatedCapMs);
-  }
-
-  /** How long a chat reply's socket may rest between reads: the delta window while the loop is saturated, else 0. */
-  readPaceMs(openStreams = 0): number {
-    return this.pacing ? this.windowMs(openStreams) : 0;
   }
 
   stop(): void {
