@@ -235,6 +235,7 @@ export { toMcpTool, toSchemaSubset } from './mcp/toMcpTool';
 export { formatToolResult } from './mcp/formatToolResult';
 export { formatLogRecord, ServerLogRecords, MAX_LOG_RECORD_CHARS } from './mcp/serverLogRecords';
 export { toCompletion, MAX_COMPLETION_VALUES } from './mcp/toCompletion';
+export { mcpProgressNotes, type StatusNote } from './mcp/mcpProgressNotes';
 export { describeTarget, displayCommandLine, displayUrl } from './mcp/describeTarget';
 export type {
   McpCallOptions,

@@ -36,6 +36,7 @@
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { AgentEvent, ToolCall } from '../protocol/chat';
@@ -301,6 +302,8 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const cpuBefore = server.cpuSeconds();
     const generatorBefore = cpuSecondsOfThisProcess();
     textEventsSeen = 0;
+    const loopDelay = monitorEventLoopDelay({ resolution: 2 });
+    loopDelay.enable();
     const started = performance.now();
     let errors = 0;
     const errorMessages = new Set<string>();
@@ -326,6 +329,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const wallSeconds = (performance.now() - started) / 1000;
     const cpuSeconds = server.cpuSeconds() - cpuBefore;
     const generatorSeconds = cpuSecondsOfThisProcess() - generatorBefore;
+    loopDelay.disable();
     const peakRssMb = server.peakRssMb();
     close();
     const d = stats(directTtft);
@@ -341,6 +345,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       loadGeneratorCpuPercentOfOneCore: round1((generatorSeconds / wallSeconds) * 100),
       // Near a whole core, the figures above would measure the client, not the server.
       loadGeneratorSaturated: generatorSeconds / wallSeconds >= 0.9,
+      loadGeneratorLoopDelayMs: { p50: round1(loopDelay.percentile(50) / 1e6), p99: round1(loopDelay.percentile(99) / 1e6), max: round1(loopDelay.max / 1e6) },
       wallSeconds: round1(wallSeconds),
       errors,
       ...(errors > 0 ? { errorMessages: [...errorMessages] } : {}),

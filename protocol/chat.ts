@@ -272,7 +272,12 @@ export type AgentEvent =
   | { type: 'thinking'; delta: string }
   | { type: 'toolCall'; call: ToolCall }
   | { type: 'toolResult'; result: ToolResult }
-  | { type: 'status'; message: string; level: 'info' | 'warning' }
+  /**
+   * A note in the reply. One with an `id` replaces the reply's earlier note
+   * with the same id in place: a model load's note becomes how long it took,
+   * a tool's progress updates one line instead of adding one per report.
+   */
+  | { type: 'status'; message: string; level: 'info' | 'warning'; id?: string }
   | { type: 'usage'; usage: Usage }
   | { type: 'error'; error: HearthError }
   /**

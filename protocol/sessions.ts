@@ -51,7 +51,7 @@ export type AssistantPart =
   /** The model's reasoning, kept for the user to read; never part of the history sent back to the model. */
   | { kind: 'thinking'; text: string }
   | { kind: 'toolCall'; call: ToolCall; result?: ToolResult }
-  | { kind: 'status'; message: string; level: 'info' | 'warning' }
+  | { kind: 'status'; message: string; level: 'info' | 'warning'; id?: string }
   /** A sub-agent the main agent started: its own tool calls and notices, and how it ended. */
   | { kind: 'subagent'; agent: SubagentInfo; parts: AssistantPart[]; outcome?: SubagentOutcome };
 
@@ -178,9 +178,15 @@ export function applyAgentEvent(entry: AssistantEntry, event: AgentEvent): void 
       }
       break;
     }
-    case 'status':
-      entry.parts.push({ kind: 'status', message: event.message, level: event.level });
+    case 'status': {
+      // A note with an id takes the place of the earlier one with the same id (see AgentEvent's status).
+      const earlier = event.id === undefined ? undefined : entry.parts.find((p): p is Extract<AssistantPart, { kind: 'status' }> => p.kind === 'status' && p.id === event.id);
+      if (earlier) {
+        earlier.message = event.message;
+        earlier.level = event.level;
+      } else entry.parts.push({ kind: 'status', message: event.message, level: event.level, ...(event.id !== undefined ? { id: event.id } : {}) });
       break;
+    }
     case 'usage':
       entry.usage = event.usage;
       break;

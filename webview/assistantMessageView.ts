@@ -18,6 +18,7 @@ import { TodoListView } from './todoListView';
 import { ToolCallView, formatDuration } from './toolCallView';
 import type { ViewContext } from './viewContext';
 import { renderCheckpointMarker } from './checkpointMarkerView';
+import { updateStatusNotice } from './statusNotice';
 
 /** What `turnUndone` reported for a reply. */
 export interface UndoReport {
@@ -212,6 +213,8 @@ export class AssistantMessageView {
     else if (view.kind === 'thinking' && part.kind === 'thinking') view.view.update(part.text, live && isLastPart);
     else if (view.kind === 'toolCall' && part.kind === 'toolCall') view.view.update(part, live, this.ctx.approvalFor(this.last?.entry.id ?? '', part.call.id));
     else if (view.kind === 'subagent' && part.kind === 'subagent') view.view.update(part, this.last?.entry.id ?? '', live, this.last?.entry.model);
+    // A note with an id is replaced in place (a model load's outcome, a tool's progress).
+    else if (view.kind === 'status' && part.kind === 'status') updateStatusNotice(view.element, part);
   }
 
   private createPart(part: AssistantPart): PartView {
@@ -226,14 +229,7 @@ export class AssistantMessageView {
       case 'subagent':
         return { kind: 'subagent', view: new SubagentCardView(this.ctx, part) };
       case 'status':
-        return {
-          kind: 'status',
-          element: el(doc, 'div', {
-            className: `status-notice status-${part.level}`,
-            attrs: { 'data-testid': 'status-notice', 'data-level': part.level, role: 'note' },
-            text: part.message,
-          }),
-        };
+        return { kind: 'status', element: el(doc, 'div', { className: 'status-notice', attrs: { 'data-testid': 'status-notice', role: 'note' } }) };
     }
   }
 

@@ -13,6 +13,7 @@ import { icon } from './icons';
 import { TextPartView } from './textPartView';
 import { ToolCallView, formatDuration } from './toolCallView';
 import type { ViewContext } from './viewContext';
+import { updateStatusNotice } from './statusNotice';
 
 type SubagentPart = Extract<AssistantPart, { kind: 'subagent' }>;
 
@@ -98,12 +99,12 @@ export class SubagentCardView {
         view =
           inner.kind === 'toolCall'
             ? { kind: 'toolCall', view: new ToolCallView(this.ctx.doc, this.ctx.post) }
-            : { kind: 'status', element: el(this.ctx.doc, 'div', { className: `status-notice status-${inner.kind === 'status' ? inner.level : 'info'}`, attrs: { 'data-testid': 'subagent-notice', role: 'note' } }) };
+            : { kind: 'status', element: el(this.ctx.doc, 'div', { className: 'status-notice', attrs: { 'data-testid': 'subagent-notice', role: 'note' } }) };
         this.views[i] = view;
         this.inner.appendChild(view.kind === 'toolCall' ? view.view.element : view.element);
       }
       if (view.kind === 'toolCall' && inner.kind === 'toolCall') view.view.update(inner, entryLive && !part.outcome, this.ctx.approvalFor(entryId, inner.call.id));
-      else if (view.kind === 'status' && inner.kind === 'status') view.element.textContent = inner.message;
+      else if (view.kind === 'status' && inner.kind === 'status') updateStatusNotice(view.element, inner);
     });
     const summary = part.outcome?.summary ?? '';
     if (summary !== this.renderedResult) {

@@ -19,6 +19,17 @@ import { checkpointingExecutor } from '../checkpoints/checkpointingExecutor';
 import type { SubagentAgent } from '../../protocol/agents';
 import type { AgentChoice, ChooseAgentRequest } from '../agents/chooseAgent';
 
+/** The id of a reply's model-load note: "Loading…" while the model loads, then how long it took. */
+const MODEL_LOAD_NOTE = 'model-load';
+
+/** A load's duration as people say it: "0.4 s", "12 s", "1 min 5 s". */
+function formatSeconds(ms: number): string {
+  const s = ms / 1000;
+  if (s < 10) return `${s.toFixed(1)} s`;
+  if (s < 60) return `${Math.round(s)} s`;
+  return `${Math.floor(s / 60)} min ${Math.floor(s % 60)} s`;
+}
+
 export interface ChatServiceDeps {
   store: SessionStore;
   /** The agent for the current settings (local Ollama or a remote team server). */
@@ -316,11 +327,11 @@ export class ChatService {
         if (tools && !continueReply) await checkpoint();
         // A planning failure (Ollama briefly away) leaves the defaults; the turn itself then reports the real problem.
         const plan = await this.deps.plan?.(agent, turnModel, settings, controller.signal).catch(() => undefined);
-        let loading = false;
+        let loadingSince: number | undefined;
         if (plan?.cold) {
           // A cold load takes 20–60 s before the first byte; say so instead of a silent spinner. No timeout: the load is progress.
-          loading = true;
-          emit({ type: 'status', level: 'info', message: `Loading ${turnModel}… The first answer after a load can take a minute.` });
+          loadingSince = Date.now();
+          emit({ type: 'status', level: 'info', id: MODEL_LOAD_NOTE, message: `Loading ${turnModel}… The first answer after a load can take a minute.` });
           this.publishStatus(agent, modelName, `Loading ${turnModel}…`);
         }
         // Only an agent turn (with tools) gets the map; a failure to build it never fails the turn.
@@ -341,8 +352,11 @@ export class ChatService {
         const compactAt = !compactionUndone && threshold !== undefined && threshold < 1 ? threshold : undefined;
         const options = { model: turnModel, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt, mode, rules, workspaceContext, agent: choice?.agent };
         for await (const event of agent.startTurn(history, turnInput, options, controller.signal)) {
-          if (loading && event.type !== 'status') {
-            loading = false;
+          if (loadingSince !== undefined && event.type !== 'status') {
+            // The note becomes what happened, so a finished reply does not still say it is loading. A failed
+            // load keeps the note: the error below it says why.
+            if (event.type !== 'error') emit({ type: 'status', level: 'info', id: MODEL_LOAD_NOTE, message: `Loaded ${turnModel} in ${formatSeconds(Date.now() - loadingSince)}.` });
+            loadingSince = undefined;
             this.publishStatus(agent, modelName);
           }
           if (event.type === 'error') turnError = event.error;

@@ -70,8 +70,8 @@ export function lspMcpEditor(connection: Connection): McpEditor {
     log(server, message) {
       void connection.sendNotification(McpLogNotification.type, { server, message });
     },
-    progress(turn, message) {
-      void connection.sendNotification(ChatEventNotification.type, { ...turn, event: { type: 'status', level: 'info', message } });
+    progress(turn, note) {
+      void connection.sendNotification(ChatEventNotification.type, { ...turn, event: note });
     },
   };
 }

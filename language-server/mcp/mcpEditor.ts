@@ -1,3 +1,4 @@
+import type { StatusNote } from '../../agent-host';
 import type { ElicitationValue } from '../../protocol/elicitationForm';
 import type { McpElicitationParams, McpSamplingParams, McpServerInfo, McpToolApprovalParams, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 
@@ -21,5 +22,5 @@ export interface McpEditor {
   /** A server's stderr line or a lifecycle note. */
   log(server: string, message: string): void;
   /** A progress note for the chat of the turn that runs the tool. */
-  progress(turn: TurnRef, message: string): void;
+  progress(turn: TurnRef, note: StatusNote): void;
 }

@@ -8,6 +8,7 @@ import {
   displayCommandLine,
   HearthException,
   McpManager,
+  mcpProgressNotes,
   withMcpTools,
   type McpCompletion,
   type McpCompletionRequest,
@@ -69,8 +70,6 @@ const TRUST_WORKSPACE_FIRST = 'This workspace is not trusted (VS Code Workspace 
 const DENIED = 'You chose not to start this server. Run "Hearth: Restart MCP Server" to be asked again.';
 const NO_FOLDER = 'Open a folder to use MCP servers: without one the agent has no tools, so Hearth does not start them.';
 const LIST_DESCRIPTION_CHARS = 200;
-/** Progress notes in the chat at most this often per call; a status line per notification would bury the answer. */
-const PROGRESS_INTERVAL_MS = 2000;
 
 /**
  * Hearth's MCP servers in the language server: reads the configuration (the
@@ -302,18 +301,13 @@ export class McpService {
    */
   executorFor(turn: TurnRef, inner: ToolExecutor): ToolExecutor {
     void this.checkForChanges();
-    const lastProgress = new Map<string, number>();
+    const progressNote = mcpProgressNotes();
     const executor = withMcpTools(inner, this.manager, {
       enabled: () => this.deps.workspaceTrusted(),
       authorize: (tool, call, signal) => this.approvals.authorize(tool, this.sourceOf(tool), call, turn, signal),
       onProgress: (tool, call, p) => {
-        const now = Date.now();
-        const last = lastProgress.get(call.id);
-        const finished = p.total !== undefined && p.progress >= p.total;
-        if (last !== undefined && now - last < PROGRESS_INTERVAL_MS && !finished) return;
-        lastProgress.set(call.id, now);
-        const amount = p.total !== undefined ? `${p.progress}/${p.total}` : `${p.progress}`;
-        this.deps.editor.progress(turn, `${tool.name}: progress ${amount}${p.message ? ` (${p.message})` : ''}`);
+        const note = progressNote(tool, call, p);
+        if (note) this.deps.editor.progress(turn, note);
       },
       onNameConflict: (tool) => this.deps.editor.log(tool.server, `The tool ${tool.name} is not offered: another tool already has that name.`),
     });

@@ -122,7 +122,8 @@ export class RemoteAgent implements Agent {
       }
       if (decision.reason === 'reauthenticate') this.connection.auth.invalidate();
       if (decision.reason === 'retryAfter') {
-        yield { type: 'status', level: 'info', message: `The team server is busy; sending this again in ${Math.max(1, Math.round(decision.delayMs / 1000))} s.` };
+        // One note for all the retries of this turn, updated in place.
+        yield { type: 'status', level: 'info', id: 'team-retry', message: `The team server is busy; sending this again in ${Math.max(1, Math.round(decision.delayMs / 1000))} s.` };
       }
       try {
         if (decision.delayMs > 0) await sleep(decision.delayMs, signal);

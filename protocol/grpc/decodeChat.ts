@@ -381,7 +381,10 @@ export function decodeServerMessage(message: ChatServerMessage__Output, offeredT
       return { kind: 'event', event: { type: 'toolResult', result } };
     }
     case 'status':
-      return { kind: 'event', event: { type: 'status', message: text(message.status?.message ?? '', 'status.message', 10_000), level: message.status?.level === 'warning' ? 'warning' : 'info' } };
+    {
+      const id = text(message.status?.id ?? '', 'status.id', 200);
+      return { kind: 'event', event: { type: 'status', message: text(message.status?.message ?? '', 'status.message', 10_000), level: message.status?.level === 'warning' ? 'warning' : 'info', ...(id ? { id } : {}) } };
+    }
     case 'usage':
       return { kind: 'event', event: { type: 'usage', usage: decodeUsage(message.usage?.usage) } };
     case 'error':

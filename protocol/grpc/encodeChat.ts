@@ -170,7 +170,7 @@ export function encodeAgentEvent(event: AgentEvent, sentResults?: Map<string, st
       return { tool_result: { result, content_as_sent: sameAsSent } };
     }
     case 'status':
-      return { status: { message: event.message, level: event.level } };
+      return { status: { message: event.message, level: event.level, ...(event.id !== undefined ? { id: event.id } : {}) } };
     case 'usage':
       return { usage: { usage: encodeUsage(event.usage) } };
     case 'error':

@@ -191,8 +191,18 @@ describe('language server against Ollama as it behaves today (integration)', fun
     const chat = await fixture.waitFor((r) => isChat(r) && r.outcome === 'completed', 10_000);
     assert.equal(chat.load, 'cold');
     await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
-    const events = client!.events.filter((e) => e.entryId === started.assistantEntryId).map((e) => e.event.type);
-    assert.ok(events.indexOf('status') < events.indexOf('text'));
+    const events = client!.events.filter((e) => e.entryId === started.assistantEntryId).map((e) => e.event);
+    assert.ok(events.findIndex((e) => e.type === 'status') < events.findIndex((e) => e.type === 'text'));
+    // Once the answer comes, the note says how long the load took instead of still saying it is loading.
+    const loaded = events.find((e) => e.type === 'status' && e.message.startsWith('Loaded'));
+    assert.ok(loaded?.type === 'status' && loading.event.type === 'status' && loaded.id === loading.event.id, JSON.stringify(events));
+    assert.match(loaded.message, new RegExp(`^Loaded ${CODER.replace(/[.]/g, '\\.')} in \\d+\\.\\d s\\.$`));
+    const shown = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    const reply = shown.entries.find((e) => e.id === started.assistantEntryId);
+    assert.deepEqual(
+      reply?.kind === 'assistant' && reply.parts.filter((p) => p.kind === 'status').map((p) => p.kind === 'status' && p.message),
+      [loaded.message],
+    );
     await until(() => client!.statuses.at(-1)?.state === 'idle', 'the status bar back to idle after the answer');
 
     const warm = await send('Again', started.sessionId);

@@ -140,13 +140,16 @@ describe('MCP stdio servers from npm through the language server (integration)',
     assert.equal(messages[1].content, 'The sum of 19 and 23.5 is 42.5.');
   });
 
-  it('a long-running tool shows progress in the chat and hearth/chat/stop cancels it at once', async () => {
+  it('a long-running tool shows its progress on one line of the chat, updated in place, and hearth/chat/stop cancels it at once', async () => {
     const server = await start();
     const before = (await server.list()).find((s) => s.name === 'everything')!;
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-long-running-operation', arguments: { duration: 60, steps: 60 } }] });
     const started = await server.client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Run the long operation', context: [] } });
     const progress = await server.client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'status' && /everything\.trigger-long-running-operation: progress 1\/60/.test(e.event.message), 20_000);
     assert.equal(progress.event.type === 'status' && progress.event.level, 'info');
+    // The server reports once a second; every report names the same note, which the chat moves on in place (webview test).
+    const later = await server.client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'status' && /progress [3-9]\/60/.test(e.event.message), 20_000);
+    assert.ok(progress.event.type === 'status' && later.event.type === 'status' && progress.event.id !== undefined && later.event.id === progress.event.id, JSON.stringify([progress.event, later.event]));
 
     const stopAt = Date.now();
     const { stopped } = await server.client.connection.sendRequest(ChatStopRequest.type, { sessionId: started.sessionId });

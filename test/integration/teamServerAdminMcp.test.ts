@@ -52,6 +52,19 @@ describe('admin MCP servers on the team server (integration)', function () {
     assertEchoedOnServer({ offered, events, client, fixture, audit }, 'from the admin server');
   });
 
+  it('shows an admin tool’s progress as one note per call that moves on in place, not a line per report', async () => {
+    // The tools are up once the echo turn ran (the test above, or this one's first turn).
+    await echoTurn(fixture, new RemoteAgent(connection), new FakeToolExecutor(() => ''), 'warm');
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'docs.trigger-long-running-operation', arguments: { duration: 3, steps: 3 } }] }, { kind: 'text', text: 'Done.' });
+    const events: AgentEvent[] = [];
+    for await (const e of new RemoteAgent(connection).startTurn([], { text: 'Run it', context: [] }, { model: MODEL, executor: new FakeToolExecutor(() => '') }, new AbortController().signal)) events.push(e);
+    const call = events.find((e): e is Extract<AgentEvent, { type: 'toolCall' }> => e.type === 'toolCall');
+    const notes = events.filter((e): e is Extract<AgentEvent, { type: 'status' }> => e.type === 'status');
+    assert.ok(notes.length >= 2, JSON.stringify(events));
+    assert.ok(notes.every((n) => n.id === `progress:${call?.call.id}`), JSON.stringify(notes));
+    assert.match(notes.at(-1)!.message, /^docs\.trigger-long-running-operation: progress 3\/3/);
+  });
+
   it('runs an admin MCP server over the older HTTP+SSE transport (`transport: sse`), and its tool’s result reaches the client and the model', async () => {
     const sse = await startTestServer(remoteConfig(pki, fixture.url, (c) => (c.mcp = { servers: readMcpServers({ servers: { docs: { type: 'http', url: everything.url, transport: 'sse' } } }, []) })));
     const sseConnection = teamConnection(sse.server.port, pki);

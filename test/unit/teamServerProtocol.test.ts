@@ -82,6 +82,7 @@ describe('team server protocol mapping', () => {
       { type: 'agentSpawn', agent: { id: 'c1.a1', role: 'explorer', model: 'small:1b', task: 'find the parser', parentCallId: 'c1' } },
       { type: 'agentSpawn', agent: { id: 'c1.a2', role: 'researcher', agent: 'reviewer', model: 'small:1b', task: 'review it', parentCallId: 'c1' } },
       { type: 'agentEvent', agentId: 'c1.a2', event: { type: 'status', level: 'warning', message: '@reviewer: model "gpt-5" is not available here; this sub-agent uses small:1b.' } },
+      { type: 'status', level: 'info', id: 'progress:c7', message: 'admin.index: progress 3/10' },
       { type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolCall', call: { id: 'c1.a1.c2', name: 'grep', arguments: { pattern: 'parse' } } } },
       { type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolResult', result: { callId: 'c1.a1.c2', name: 'grep', content: 'src/parse.ts:3', isError: false } } },
       { type: 'agentResult', agentId: 'c1.a1', outcome: { reason: 'stop', summary: 'src/parse.ts', durationMs: 1200, usage: { promptTokens: 300, completionTokens: 20 } } },

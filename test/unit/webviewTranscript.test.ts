@@ -100,6 +100,28 @@ describe('webview streaming', () => {
     assert.equal(h.$('assistant-message')?.textContent?.split('word').length, 501);
   });
 
+  it("replaces a note with an id in place: the model load's note becomes its outcome, a tool's progress one moving line", () => {
+    h = createHarness();
+    startTurn();
+    event({ type: 'status', level: 'info', id: 'model-load', message: 'Loading m:7b… The first answer after a load can take a minute.' });
+    h.scheduler.flush();
+    const note = h.$('status-notice')!;
+    assert.match(note.textContent!, /^Loading m:7b…/);
+    event({ type: 'status', level: 'info', id: 'model-load', message: 'Loaded m:7b in 12 s.' });
+    event({ type: 'toolCall', call: { id: 'c1', name: 'build.run', arguments: {} } });
+    event({ type: 'status', level: 'info', id: 'progress:c1', message: 'build.run: progress 1/3' });
+    h.scheduler.flush();
+    event({ type: 'status', level: 'warning', id: 'progress:c1', message: 'build.run: progress 2/3' });
+    event({ type: 'text', delta: 'Built.' });
+    event({ type: 'done', reason: 'stop' });
+    h.scheduler.flush();
+    const notes = h.$$('status-notice');
+    assert.deepEqual(notes.map((n) => n.textContent), ['Loaded m:7b in 12 s.', 'build.run: progress 2/3']);
+    assert.equal(notes[0], note, 'the same line, changed in place');
+    assert.equal(notes[1].dataset.level, 'warning');
+    assert.ok(notes[1].classList.contains('status-warning'));
+  });
+
   it('shows each sub-agent as a card with its role, model, task, tool calls and report', () => {
     h = createHarness();
     startTurn();

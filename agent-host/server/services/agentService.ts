@@ -25,6 +25,7 @@ import { retryHint } from '../scheduler/schedulerErrors';
 import type { CallContext } from './callGuard';
 import { effectiveToolTimeoutMs, RemoteToolExecutor } from './remoteToolExecutor';
 import { withMcpTools } from '../../mcp/withMcpTools';
+import { mcpProgressNotes } from '../../mcp/mcpProgressNotes';
 import type { McpManager } from '../../mcp/mcpManager';
 import { DeltaCoalescer } from './deltaCoalescer';
 import type { TeamIndex } from '../teamIndex/teamIndex';
@@ -218,13 +219,17 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
 
   // Admin MCP tools run here, on the server, as the admin configured them; the
   // client's tools (its files, its own MCP servers) still run on the client.
+  const progressNote = mcpProgressNotes();
   const toolExecutor = deps.adminMcp
     ? withMcpTools(executor, deps.adminMcp, {
         authorize: async (tool, c) => {
           deps.audit.record({ event: 'tool.request', user, turn: turnId, tool: tool.name, callId: c.id, where: 'server' });
           return undefined;
         },
-        onProgress: (tool, _c, progress) => void write(encodeAgentEvent({ type: 'status', level: 'info', message: `${tool.name}: ${progress.message ?? `${progress.progress}${progress.total ? ` of ${progress.total}` : ''}`}` })),
+        onProgress: (tool, c, progress) => {
+          const note = progressNote(tool, c, progress);
+          if (note) void write(encodeAgentEvent(note));
+        },
         onNameConflict: (tool) => deps.logger.warn('admin MCP tool hidden: the client offers a tool with the same name', { user, tool: tool.name }),
       })
     : executor;

@@ -7,6 +7,11 @@ export interface StatusEvent {
    * "info" or "warning".
    */
   'level'?: (string);
+  /**
+   * Set when this note replaces the reply's earlier note with the same id
+   * (a tool's progress); empty for a note of its own.
+   */
+  'id'?: (string);
 }
 
 export interface StatusEvent__Output {
@@ -15,4 +20,9 @@ export interface StatusEvent__Output {
    * "info" or "warning".
    */
   'level': (string);
+  /**
+   * Set when this note replaces the reply's earlier note with the same id
+   * (a tool's progress); empty for a note of its own.
+   */
+  'id': (string);
 }
