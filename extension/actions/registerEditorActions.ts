@@ -13,6 +13,7 @@ import {
 } from '../../protocol/lspMethods';
 import { actionTarget, fullLines, rangeContext } from './actionTarget';
 import { pickRepository } from './stagedDiff';
+import { reviewColumn } from '../reviewColumn';
 
 /** A code change for the user to review in a diff: accepted (true) or rejected. */
 export interface ReviewEditRequest {
@@ -120,7 +121,7 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
     const target = result.testFile;
     if (!target) {
       const tests = await vscode.workspace.openTextDocument({ content: result.newText });
-      await vscode.window.showTextDocument(tests, { viewColumn: vscode.ViewColumn.Beside, preview: false });
+      await vscode.window.showTextDocument(tests, { viewColumn: reviewColumn(), preview: false });
       void vscode.window.showInformationMessage(`Hearth wrote tests for ${name} with ${result.model}. Save the file to give them a place; then Write Tests picks the test file for you.`);
       return;
     }

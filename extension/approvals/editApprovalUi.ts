@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { EditApprovalParams } from '../../protocol/lspMethods';
 import type { ProposalDocuments } from './proposalDocuments';
+import { isDiffOf, reviewColumn, showReviewDiff } from '../reviewColumn';
 
 export type EditDecision = 'accept' | 'reject' | 'acceptAllForTurn';
 
@@ -61,9 +62,10 @@ export class EditDiffs implements vscode.Disposable {
     const tabWatch = vscode.window.tabGroups.onDidChangeTabs((e) => {
       if (!closed && e.closed.some((t) => isDiffOf(t, proposed))) closedByUser();
     });
+    const column = reviewColumn();
     const show = async () => {
       if (closed) return;
-      await vscode.commands.executeCommand('vscode.diff', original, proposed, title, { preview: false, preserveFocus: !options.takeFocus, viewColumn: vscode.ViewColumn.Beside });
+      await showReviewDiff(original, proposed, title, column, !options.takeFocus);
     };
     await show();
     return {
@@ -87,10 +89,6 @@ export class EditDiffs implements vscode.Disposable {
     if (handler) handler(decision);
     else void vscode.window.showInformationMessage('Hearth: this change is no longer waiting for a decision.');
   }
-}
-
-function isDiffOf(tab: vscode.Tab, proposed: vscode.Uri): boolean {
-  return tab.input instanceof vscode.TabInputTextDiff && tab.input.modified.toString() === proposed.toString();
 }
 
 function activeDiffModified(): vscode.Uri | undefined {

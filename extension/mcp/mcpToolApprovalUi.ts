@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { McpToolApprovalParams } from '../../protocol/lspMethods';
 import type { PendingApprovals } from '../approvals/pendingApprovals';
 import type { ProposalDocuments } from '../approvals/proposalDocuments';
+import { reviewColumn, showReviewDiff } from '../reviewColumn';
 
 export type McpToolDecision = 'accept' | 'reject' | 'alwaysAllow';
 
@@ -51,13 +52,8 @@ export async function askMcpToolApproval(params: McpToolApprovalParams, document
       const right = documents.create('current', file, `${JSON.stringify(params.definition, null, 2)}\n`);
       approved = left;
       current = right;
-      const show = async () => {
-        await vscode.commands.executeCommand('vscode.diff', left, right, `Hearth: ${params.toolName} definition (approved ↔ now)`, {
-          preview: false,
-          preserveFocus: true,
-          viewColumn: vscode.ViewColumn.Beside,
-        });
-      };
+      const column = reviewColumn();
+      const show = () => showReviewDiff(left, right, `Hearth: ${params.toolName} definition (approved ↔ now)`, column, true);
       approvals.setDiff(id, show);
       await show();
     }

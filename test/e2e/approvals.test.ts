@@ -113,6 +113,8 @@ describe('Approvals in the chat in a real VS Code (e2e)', function () {
     assert.equal(await card.locator('[data-testid="approval-diffstat"]').innerText(), '+1 −1 lines');
     const diffTab = vscode.wb.page.locator('.tabs-container .tab', { hasText: 'proposed change' });
     await diffTab.first().waitFor({ state: 'visible', timeout: 30_000 });
+    // No file was open: the diff takes the editor area instead of opening beside an empty group.
+    assert.equal(await vscode.wb.page.locator('.part.editor .editor-group-container').count(), 1, 'one editor group');
     await assertButtonsFit(card);
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'approval-edit-card.png') });
 
