@@ -8,6 +8,7 @@ import {
   ChatCommandRequest,
   ChatEventNotification,
   ChatRetryRequest,
+  ChatReferenceRequest,
   ChatContinueRequest,
   ChatSendRequest,
   ChatStopRequest,
@@ -34,6 +35,7 @@ import {
   type BackendStatus,
   type ChatEventParams,
   type ChatTurnStarted,
+  type ChatReferenceParams,
 } from '../protocol/lspMethods';
 import type { FromWebview } from '../protocol/webviewMessages';
 import type { ChatViewProvider } from './chatViewProvider';
@@ -400,6 +402,9 @@ export class ChatController implements vscode.Disposable {
       case 'openToolChange':
         await this.bridge.openToolChange(message.sessionId, message.entryId, message.callId);
         break;
+      case 'openReference':
+        await this.openReference({ sessionId: message.sessionId, entryId: message.entryId, context: message.context, reference: message.reference });
+        break;
       case 'openApprovalDiff':
         await this.approvals.showDiff(message.id);
         break;
@@ -431,6 +436,21 @@ export class ChatController implements vscode.Disposable {
         await vscode.commands.executeCommand('workbench.action.openSettings', message.setting);
         break;
     }
+  }
+
+  /** Opens a reference `@codebase` attached, at its lines; the language server says which file it is (or why not). */
+  private async openReference(params: ChatReferenceParams): Promise<void> {
+    let found;
+    try {
+      found = await this.client.sendRequest(ChatReferenceRequest.type, params);
+    } catch (err) {
+      void vscode.window.showInformationMessage(`Hearth cannot open that reference: ${err instanceof Error ? err.message : String(err)}`);
+      return;
+    }
+    const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(found.uri, true));
+    const last = Math.min(found.endLine, document.lineCount) - 1;
+    const range = new vscode.Range(found.startLine - 1, 0, last, document.lineAt(Math.max(0, last)).text.length);
+    await vscode.window.showTextDocument(document, { preview: true, selection: range });
   }
 
   private async onReady(): Promise<void> {

@@ -68,6 +68,19 @@ export interface ContextItem {
   /** 1-based inclusive line range for selections. */
   range?: { startLine: number; endLine: number };
   languageId?: string;
+  /**
+   * Where a `@codebase` mention's text came from: the chunks it attached, in
+   * order, shown under its chip and opened from there. Set only by the
+   * language server when it resolves the mention (anything sent in is dropped).
+   */
+  references?: ContextReference[];
+}
+
+/** One chunk of a file that `@codebase` attached: a workspace-relative path and 1-based inclusive lines. */
+export interface ContextReference {
+  path: string;
+  startLine: number;
+  endLine: number;
 }
 
 /**

@@ -9,7 +9,7 @@
 import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
 import type { Diagnostic, Range } from 'vscode-languageserver-protocol';
 import type { AgentSummary } from './agents';
-import type { AgentEvent, ContextItem, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput, ChatMode } from './chat';
+import type { AgentEvent, ContextItem, HearthError, HearthErrorCode, SubagentRole, TodoItem, UserInput, ChatMode, ContextReference } from './chat';
 import type { RestoreScope, SessionSummary, SessionView } from './sessions';
 import type { ChatImage, ImageRef, StoredChatImage } from './chatImages';
 import type { SlashCommandCall, SlashCommandInfo } from './slashCommands';
@@ -165,6 +165,12 @@ export interface ChatTurnStarted {
   continued?: boolean;
   /** The mode the reply is made in. */
   mode?: ChatMode;
+  /**
+   * What each `@codebase` mention of the message attached, by the item's
+   * position in the message's context, so the chat lists it under the chip
+   * right away (the stored message holds the same).
+   */
+  references?: { context: number; references: ContextReference[] }[];
 }
 
 export interface SessionRef {
@@ -821,6 +827,27 @@ export interface ToolChange {
   /** null: the tool created the file. */
   before: string | null;
   after: string;
+}
+
+/** A reference `@codebase` attached to a stored message: which one (by position), and where it is now. */
+export interface ChatReferenceParams {
+  sessionId: string;
+  /** The user message whose `@codebase` item holds it. */
+  entryId: string;
+  /** The item's position in the message's context, and the reference's in the item. */
+  context: number;
+  reference: number;
+}
+
+/**
+ * Client → server: the file and lines of a reference, to open in the editor.
+ * Only a reference the stored message lists resolves, and only inside the
+ * workspace folders (the same confinement as the tools), so the chat cannot
+ * name any other file.
+ */
+export namespace ChatReferenceRequest {
+  export const method = 'hearth/chat/reference' as const;
+  export const type = new RequestType<ChatReferenceParams, { uri: string; startLine: number; endLine: number }, HearthError>(method);
 }
 
 /** Client → server: the change one tool call of a reply made (its diff). */

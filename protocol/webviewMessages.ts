@@ -6,7 +6,7 @@
  * webview's messages cross a trust boundary.
  */
 import { MAX_IMAGES_PER_MESSAGE, imagesProblem, isImageRef, type ChatImage, type ImageRef, type StoredChatImage } from './chatImages';
-import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, isChatMode, type ChatMode } from './chat';
+import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, isChatMode, type ChatMode, type ContextReference } from './chat';
 import type { AgentSummary } from './agents';
 import type { RestoreScope, SessionSummary, SessionView } from './sessions';
 import type { ElicitationField } from './elicitationForm';
@@ -148,6 +148,8 @@ export interface ToWebviewMap {
      * for turns the webview sent itself: it already knows the text.
      */
     input?: UserInput;
+    /** What the message's `@codebase` mentions attached (ChatTurnStarted.references). */
+    references?: { context: number; references: ContextReference[] }[];
   };
   /** A request failed before a turn could start (for example the server is down); the text is kept. */
   sendFailed: { error: HearthError };
@@ -250,6 +252,8 @@ export interface FromWebviewMap {
   approvalDecision: { id: string; decision: ApprovalDecision; rule?: string; values?: Record<string, unknown> };
   /** Opens the change one tool call made (its "+N −M path") in the diff editor. */
   openToolChange: { sessionId: string; entryId: string; callId: string };
+  /** Opens a reference `@codebase` attached to the user message `entryId` (ChatReferenceRequest). */
+  openReference: { sessionId: string; entryId: string; context: number; reference: number };
   /** Shows an edit approval's proposed change (or an MCP tool's changed definition) in the diff editor again. */
   openApprovalDiff: { id: string };
   /** The header's mode switch (or "Run in Agent mode" on a plan). */
@@ -266,6 +270,11 @@ export type ToWebview = { [K in keyof ToWebviewMap]: { type: K } & ToWebviewMap[
 export type FromWebview = { [K in keyof FromWebviewMap]: { type: K } & FromWebviewMap[K] }[keyof FromWebviewMap];
 
 const MAX_TEXT = 1_000_000;
+
+/** A position in a short list (a message's context, an item's references). */
+function isIndex(v: unknown): v is number {
+  return Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1000;
+}
 
 function isString(v: unknown, max = MAX_TEXT): v is string {
   return typeof v === 'string' && v.length <= max;
@@ -424,6 +433,9 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       break;
     case 'openToolChange':
       if (!isString(m.sessionId, 200) || !isString(m.entryId, 200) || !isString(m.callId, 200)) return bad('sessionId, entryId and callId are required');
+      break;
+    case 'openReference':
+      if (!isString(m.sessionId, 200) || !isString(m.entryId, 200) || !isIndex(m.context) || !isIndex(m.reference)) return bad('sessionId, entryId and the reference\'s position are required');
       break;
     case 'openApprovalDiff':
       if (!isString(m.id, 200)) return bad('id must be a string');

@@ -93,6 +93,9 @@ export class ChatApp {
       openToolChange: (entryId, callId) => {
         if (this.sessionId) post({ type: 'openToolChange', sessionId: this.sessionId, entryId, callId });
       },
+      openReference: (entryId, context, reference) => {
+        if (this.sessionId) post({ type: 'openReference', sessionId: this.sessionId, entryId, context, reference });
+      },
       undoTurn: (entryId) => {
         if (this.sessionId) post({ type: 'undoTurn', sessionId: this.sessionId, entryId });
       },
@@ -342,7 +345,10 @@ export class ChatApp {
     this.sessionId = message.sessionId;
     this.history.setCurrent(this.sessionId);
     // Without our pending text or the message's `input` there is no user text to show; show the answer alone.
-    const input = message.retry ? undefined : (message.input ?? (pending ? { text: pending.text, context: pending.context, ...(pending.images ? { images: pending.images } : {}) } : undefined));
+    const sent = message.retry ? undefined : (message.input ?? (pending ? { text: pending.text, context: pending.context, ...(pending.images ? { images: pending.images } : {}) } : undefined));
+    // The references `@codebase` found are shown under its chip from the start, as the stored message has them.
+    const found = new Map((message.references ?? []).map((r) => [r.context, r.references]));
+    const input = sent && found.size > 0 ? { ...sent, context: sent.context.map((item, i) => (found.has(i) ? { ...item, references: found.get(i) } : item)) } : sent;
     this.transcript.startTurn({
       userEntryId: message.userEntryId,
       assistantEntryId: message.assistantEntryId,

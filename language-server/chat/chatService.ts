@@ -130,7 +130,9 @@ export class ChatService {
       ...(params.agent ? { agent: { name: params.agent.name, by: params.agent.by } } : {}),
       ...(rules.some((r) => r.info.enabled) ? { rules: rules.filter((r) => r.info.enabled).map((r) => ({ path: r.info.path, truncated: r.info.truncated })) } : {}),
     });
-    return this.startTurn(sessionId, userEntry, params.model, false, promptRules(rules), params.rememberedModel);
+    const started = await this.startTurn(sessionId, userEntry, params.model, false, promptRules(rules), params.rememberedModel);
+    const references = context.flatMap((item, i) => (item.references?.length ? [{ context: i, references: item.references }] : []));
+    return references.length > 0 ? { ...started, references } : started;
   }
 
   /** Runs the last user message again; a failed or stopped reply to it is replaced. */

@@ -1,11 +1,11 @@
-import { CODEBASE_MENTION, parseResourceMention, type ContextItem } from '../../protocol/chat';
+import { CODEBASE_MENTION, parseResourceMention, type ContextItem, type ContextReference } from '../../protocol/chat';
 
 /** Reads a workspace file for the chat; throws an Error with a user-facing message when it cannot. */
 export type WorkspaceFileReader = (relativePath: string) => Promise<string>;
 /** Reads an MCP resource as text, at most `maxChars` (a team server's when `team`); throws an Error with a user-facing message when it cannot. */
 export type ResourceReader = (server: string, uri: string, maxChars: number, team: boolean) => Promise<string>;
-/** Searches the codebase for the message's text and returns the results as text for the model; throws with a user-facing message. */
-export type CodebaseReader = (messageText: string) => Promise<string>;
+/** Searches the codebase for the message's text: the results as text for the model and the chunks it took; throws with a user-facing message. */
+export type CodebaseReader = (messageText: string) => Promise<{ text: string; references: ContextReference[] }>;
 
 const MAX_MENTION_CHARS = 200_000;
 
@@ -21,11 +21,13 @@ export function createMentionResolver(
 ): (items: ContextItem[], messageText?: string) => Promise<ContextItem[]> {
   return async (items, messageText = '') =>
     Promise.all(
-      items.map(async (item) => {
+      items.map(async ({ references: _sentIn, ...item }) => {
+        // References are what this resolver found, never what a message claims.
         if (item.kind !== 'mention' || item.text !== undefined) return item;
         if (item.path === CODEBASE_MENTION && searchCodebase) {
           try {
-            return { ...item, text: await searchCodebase(messageText) };
+            const found = await searchCodebase(messageText);
+            return { ...item, text: found.text, ...(found.references.length > 0 ? { references: found.references } : {}) };
           } catch (err) {
             return { ...item, text: `(Hearth could not search the codebase: ${err instanceof Error ? err.message : String(err)})` };
           }

@@ -1,6 +1,7 @@
 import type { Connection } from 'vscode-languageserver/node';
 import {
   ChatRetryRequest,
+  ChatReferenceRequest,
   ChatContinueRequest,
   ChatTodosRequest,
   ChatUndoCompactionRequest,
@@ -21,6 +22,7 @@ import { guarded } from '../guarded';
 import { HearthException } from '../../agent-host';
 import { isChatMode } from '../../protocol/chat';
 import { findRulesFiles } from './rulesFiles';
+import { resolveChatReference } from './resolveChatReference';
 
 /** A list of workspace-relative paths from the client, bounded. */
 function pathList(value: unknown, what: string): string[] {
@@ -60,6 +62,7 @@ export function registerChatHandlers(connection: Connection, server: HearthServe
       return session;
     }),
   );
+  connection.onRequest(ChatReferenceRequest.type, guarded((p) => resolveChatReference(store, server.openFolders, p)));
   connection.onRequest(
     SessionRenameRequest.type,
     guarded((p) => {

@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification } from 'vscode-languageserver-protocol/node';
-import { ChatSendRequest, SemanticIndexStatusNotification, WorkspaceTrustNotification, type SemanticIndexProgress } from '../../protocol/lspMethods';
+import { ChatReferenceRequest, ChatSendRequest, SessionGetRequest, SemanticIndexStatusNotification, WorkspaceTrustNotification, type SemanticIndexProgress } from '../../protocol/lspMethods';
 import type { ToolResult } from '../../protocol/chat';
 import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
@@ -113,6 +113,33 @@ describe('codebase search through the language server (integration)', function (
     const user = (chat.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!;
     assert.match(user.content, /Codebase search results for: how are chat sessions stored after a crash\?/);
     assert.match(user.content, /src\/store\/sessionStore\.ts:\d+-\d+\n```\n[\s\S]*appendFileSync/);
+  });
+
+  it('@codebase lists what it attached under the message, and each reference opens only its own file inside the workspace', async () => {
+    await start();
+    fixture.enqueue({ kind: 'text', text: 'They are appended to JSONL files.' });
+    // A message cannot bring its own references: only what the search found is listed.
+    const forged = { kind: 'mention' as const, path: 'codebase', references: [{ path: '../../etc/passwd', startLine: 1, endLine: 1 }] };
+    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: '@codebase how are chat sessions stored after a crash?', context: [forged] } });
+    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    const listed = started.references?.find((r) => r.context === 0)?.references ?? [];
+    assert.ok(listed.length > 0 && listed.every((r) => !r.path.includes('..')), JSON.stringify(listed));
+    const first = listed.findIndex((r) => r.path === 'src/store/sessionStore.ts');
+    assert.ok(first >= 0, `the file that answers is listed: ${JSON.stringify(listed)}`);
+    // The stored message keeps the same list, so a reopened chat shows it too.
+    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    const message = session.entries.find((e) => e.id === started.userEntryId);
+    assert.deepEqual(message?.kind === 'user' ? message.context[0].references : undefined, listed);
+    // The model was shown exactly those chunks.
+    const user = (fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!;
+    for (const r of listed) assert.ok(user.content.includes(`${r.path}:${r.startLine}-${r.endLine}`), `${r.path} was attached`);
+
+    const opened = await client!.connection.sendRequest(ChatReferenceRequest.type, { sessionId: started.sessionId, entryId: started.userEntryId, context: 0, reference: first });
+    assert.equal(opened.uri, pathToFileURL(fs.realpathSync(path.join(workspace, 'src/store/sessionStore.ts'))).href);
+    assert.deepEqual([opened.startLine, opened.endLine], [listed[first].startLine, listed[first].endLine]);
+    await assert.rejects(client!.connection.sendRequest(ChatReferenceRequest.type, { sessionId: started.sessionId, entryId: started.userEntryId, context: 0, reference: listed.length }), /not in this chat/);
+    fs.rmSync(path.join(workspace, 'src/store/sessionStore.ts'));
+    await assert.rejects(client!.connection.sendRequest(ChatReferenceRequest.type, { sessionId: started.sessionId, entryId: started.userEntryId, context: 0, reference: first }), /no longer exists/);
   });
 
   it('finds a new file after the editor reports it, embedding only that file', async () => {
