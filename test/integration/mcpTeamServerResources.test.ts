@@ -32,7 +32,7 @@ import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixtur
 import { until, untilValue } from '../fixtures/until';
 import { createHarness, keydown, type } from '../unit/webviewTestHarness';
 import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
-import { ALICE_KEY, AUDIENCE, ISSUER, makePki, remoteConfig, startTestServer, teamConnection, type MemoryAudit, type TestPki } from './teamServerHarness';
+import { ALICE_KEY, AUDIENCE, BOB_KEY, ISSUER, makePki, remoteConfig, startTestServer, teamConnection, type MemoryAudit, type TestPki } from './teamServerHarness';
 
 const SCRIPTED = fileURLToPath(new URL('../fixtures/mcpScriptedServer.main.mjs', import.meta.url));
 const DOC = 'demo://resource/static/document/features.md';
@@ -67,7 +67,13 @@ describe('the team server\'s MCP resources and prompts through the language serv
       problems,
     );
     assert.deepEqual(problems, []);
-    ({ server, audit } = await startTestServer(remoteConfig(pki, fixture.url, (c) => (c.mcp = { servers }))));
+    ({ server, audit } = await startTestServer(
+      remoteConfig(pki, fixture.url, (c) => {
+        c.mcp = { servers };
+        // A minute's allowance the suite's own typing stays far below; the rate-limit test spends bob's.
+        c.limits.completionsPerMinute = 60;
+      }),
+    ));
     storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-team-mcp-ls-'));
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-team-mcp-ws-'));
     const url = `grpcs://localhost:${server.port}`;
@@ -227,12 +233,15 @@ describe('the team server\'s MCP resources and prompts through the language serv
       return new Promise((resolve, reject) => mcp.Complete(req, md, (err, res) => (err ? reject(err) : resolve(res))));
     }
 
-    async function refused(promise: Promise<unknown>, code: grpc.status, message: RegExp): Promise<void> {
+    async function refused(promise: Promise<unknown>, code: grpc.status, message: RegExp): Promise<grpc.ServiceError> {
+      let error: grpc.ServiceError | undefined;
       await assert.rejects(promise, (err: grpc.ServiceError) => {
         assert.equal(grpc.status[err.code], grpc.status[code], `status for: ${err.details}`);
         assert.match(err.details, message);
+        error = err;
         return true;
       });
+      return error!;
     }
 
     const department = (value: string): CompleteMcpArgumentRequest => ({ server: 'docs', prompt: 'completable-prompt', argument: 'department', value });
@@ -256,6 +265,28 @@ describe('the team server\'s MCP resources and prompts through the language serv
       await refused(call({ ...department('S'), server: 'elsewhere' }), grpc.status.NOT_FOUND, /MCP server "elsewhere" has no prompt/);
       await refused(call({ server: 'docs', uri_template: 'file:///{path}', argument: 'path', value: '/etc' }), grpc.status.NOT_FOUND, /has no resource template file:\/\/\/\{path\}/);
       assert.deepEqual(((await call({ server: 'docs', uri_template: TEMPLATE, argument: 'resourceId', value: '3' })) as { values: string[] }).values, ['3']);
+    });
+
+    it('limits each user to the completions per minute, telling them when to retry, and leaves other users alone', async () => {
+      const bob = teamConnection(server.port, pki, BOB_KEY);
+      try {
+        const bobToken = (await bob.metadata()).get('authorization')[0].toString().replace(/^Bearer /, '');
+        // The bucket holds a minute's allowance (60) and refills at one a second: asking without pause runs it dry.
+        let answered = 0;
+        let refusal: unknown;
+        while (refusal === undefined && answered < 200) {
+          await call(department('S'), bobToken).then(
+            () => answered++,
+            (err: unknown) => (refusal = err),
+          );
+        }
+        const err = await refused(Promise.reject(refusal as Error), grpc.status.RESOURCE_EXHAUSTED, /limit of completions per minute; retry in \d+ s/);
+        assert.ok(answered >= 60, `a minute's allowance was answered first (${answered})`);
+        assert.ok(Number(err.metadata.get('retry-after-ms')[0]) > 0, 'the retry hint is in the trailers');
+        assert.deepEqual(((await call(department('Eng'))) as { values: string[] }).values, ['Engineering'], 'alice is still answered');
+      } finally {
+        bob.close();
+      }
     });
   });
 
