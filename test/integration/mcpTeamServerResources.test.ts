@@ -17,12 +17,10 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
 import jwt from 'jsonwebtoken';
-import { PromptArgumentSuggestions } from '../../extension/mcp/promptArgumentSuggestions';
 import type { CompleteMcpArgumentRequest } from '../../protocol/generated/hearth/v1/CompleteMcpArgumentRequest';
 import type { McpServiceClient } from '../../protocol/generated/hearth/v1/McpService';
 import { hearthPackage } from '../../protocol/grpc/loadProtos';
 import { ChatCommandRequest, ChatSendRequest, McpCompleteRequest, McpResourcesRequest, SlashCommandsRequest, TeamConnectRequest, type McpCompleteParams } from '../../protocol/lspMethods';
-import type { FromWebview } from '../../protocol/webviewMessages';
 import type { ContextItem } from '../../protocol/chat';
 import { readMcpServers } from '../../agent-host/server/config/readMcpServers';
 import type { TeamServer } from '../../agent-host/server/teamServer';
@@ -30,7 +28,8 @@ import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import type { TeamConnection } from '../../language-server/remote/teamConnection';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { until, untilValue } from '../fixtures/until';
-import { createHarness, keydown, type } from '../unit/webviewTestHarness';
+import { keydown, type } from '../unit/webviewTestHarness';
+import { composerOverLsp } from './composerOverLsp';
 import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
 import { ALICE_KEY, AUDIENCE, BOB_KEY, ISSUER, makePki, remoteConfig, startTestServer, teamConnection, type MemoryAudit, type TestPki } from './teamServerHarness';
 
@@ -189,20 +188,9 @@ describe('the team server\'s MCP resources and prompts through the language serv
     // Without `team`, "docs" is a developer's server, and the developer has none of that name: nothing of the team's is asked for.
     await assert.rejects(complete({ server: 'docs', ref: { type: 'prompt', name: 'completable-prompt' }, argument: { name: 'department', value: 'S' } }), /there is no MCP server "docs"/);
 
-    // The chat input, as the extension wires it: the view's questions go through PromptArgumentSuggestions to hearth/mcp/complete.
-    const h = createHarness();
-    const suggestions = new PromptArgumentSuggestions((params, token) => hearth!.client.connection.sendRequest(McpCompleteRequest.type, params, token), (m) => h.send(m));
+    // The chat input, as the extension wires it (its argument questions go through PromptArgumentSuggestions to hearth/mcp/complete).
+    const { h, composer, showing, dispose } = composerOverLsp(hearth!.client.connection);
     try {
-      const record = h.api.postMessage.bind(h.api);
-      h.api.postMessage = (m: FromWebview) => {
-        record(m);
-        if (m.type === 'findCommands') {
-          void hearth!.client.connection.sendRequest(SlashCommandsRequest.type, { query: m.query }).then((r) => h.send({ type: 'commands', requestId: m.requestId, commands: r.commands }));
-        } else if (m.type === 'completeArgument') void suggestions.ask(m);
-      };
-      const composer = h.$('composer') as HTMLTextAreaElement;
-      const options = () => h.$$('argument-suggestion').map((o) => o.getAttribute('data-value'));
-      const showing = (values: string[]) => () => h.$('argument-popup')?.hidden === false && JSON.stringify(options()) === JSON.stringify(values);
       type(composer, `/${name} Mar`);
       await until(showing(['Marketing']), 'the team server\'s departments narrowed to what was typed', 15_000);
       keydown(composer, 'Tab');
@@ -210,8 +198,7 @@ describe('the team server\'s MCP resources and prompts through the language serv
       await until(showing(['Grace', 'Henry', 'Iris']), 'Marketing\'s people for the second argument', 15_000);
       assert.ok(h.api.of('completeArgument').every((q) => q.team === true && q.server === 'docs'), 'asked as the team server\'s prompt');
     } finally {
-      suggestions.dispose();
-      h.dispose();
+      dispose();
     }
   });
 
