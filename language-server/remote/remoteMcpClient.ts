@@ -24,7 +24,8 @@ const READ_DEADLINE_MS = 60_000;
 /** Suggestions are worth something only while the user still types (the team server waits 5 s for its MCP server). */
 const COMPLETE_DEADLINE_MS = 8_000;
 
-type Unary = <T>(start: UnaryStart<T>, signal?: AbortSignal) => Promise<T>;
+/** A unary call with auth; `whileTyping`: one attempt that never waits for the server (as inline completion's), since the user types on. */
+type Unary = <T>(start: UnaryStart<T>, signal?: AbortSignal, whileTyping?: boolean) => Promise<T>;
 
 function short(value: string, max: number): string {
   return value.length > max ? `${value.slice(0, max - 1)}…` : value;
@@ -95,6 +96,7 @@ export class RemoteMcpClient {
       (md, cb) =>
         this.connection.mcp.Complete({ server, ...ref, argument: request.argument.name, value: request.argument.value, context: request.context ?? {} }, md, { deadline: Date.now() + COMPLETE_DEADLINE_MS }, cb),
       signal,
+      true,
     );
     return toCompletion({ values: res.values, hasMore: res.has_more, ...(res.total !== undefined ? { total: res.total } : {}) });
   }
