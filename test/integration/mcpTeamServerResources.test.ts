@@ -34,6 +34,7 @@ import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTe
 import { ALICE_KEY, AUDIENCE, BOB_KEY, ISSUER, makePki, remoteConfig, startTestServer, teamConnection, type MemoryAudit, type TestPki } from './teamServerHarness';
 
 const SCRIPTED = fileURLToPath(new URL('../fixtures/mcpScriptedServer.main.mjs', import.meta.url));
+const PROMPT_ONLY = fileURLToPath(new URL('../fixtures/mcpPromptOnlyServer.main.mjs', import.meta.url));
 const DOC = 'demo://resource/static/document/features.md';
 const DOC_TEXT = fs.readFileSync(path.join(path.dirname(EVERYTHING_SERVER), 'docs', 'features.md'), 'utf8');
 const TEMPLATE = 'demo://resource/dynamic/text/{resourceId}';
@@ -62,7 +63,14 @@ describe('the team server\'s MCP resources and prompts through the language serv
     fixture = await startOllamaFixture();
     const problems: string[] = [];
     const servers = readMcpServers(
-      { servers: { docs: { type: 'stdio', command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] }, scripted: { type: 'stdio', command: process.execPath, args: [SCRIPTED] } } },
+      {
+        servers: {
+          docs: { type: 'stdio', command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] },
+          scripted: { type: 'stdio', command: process.execPath, args: [SCRIPTED] },
+          // Prompts without completions: its arguments get no suggestions, as a local server's.
+          plain: { type: 'stdio', command: process.execPath, args: [PROMPT_ONLY] },
+        },
+      },
       problems,
     );
     assert.deepEqual(problems, []);
@@ -252,6 +260,16 @@ describe('the team server\'s MCP resources and prompts through the language serv
       await refused(call({ ...department('S'), server: 'elsewhere' }), grpc.status.NOT_FOUND, /MCP server "elsewhere" has no prompt/);
       await refused(call({ server: 'docs', uri_template: 'file:///{path}', argument: 'path', value: '/etc' }), grpc.status.NOT_FOUND, /has no resource template file:\/\/\/\{path\}/);
       assert.deepEqual(((await call({ server: 'docs', uri_template: TEMPLATE, argument: 'resourceId', value: '3' })) as { values: string[] }).values, ['3']);
+    });
+
+    it('answers nothing for a listed prompt of a server that does not offer completions, as in local mode', async () => {
+      await untilValue(
+        async () => ((await new RemoteAgent(direct!).mcp.prompts()).some((p) => p.server === 'plain' && p.name === 'greet') ? true : undefined),
+        'the prompt-only server\'s prompt in the team server\'s list',
+        30_000,
+        500,
+      );
+      assert.deepEqual(await call({ server: 'plain', prompt: 'greet', argument: 'name', value: 'A' }), { values: [], has_more: false });
     });
 
     it('limits each user to the completions per minute, telling them when to retry, and leaves other users alone', async () => {
