@@ -1138,6 +1138,8 @@ export namespace McpResourcesRequest {
 export interface McpCompleteParams {
   /** The configured server name (as in `McpResourceChoice.server` and the prompt's server). */
   server: string;
+  /** True for the team server's (admin's) server, in remote mode: asked through the team server (`SlashCommandInfo.team`, an `mcp-team:` template). */
+  team?: boolean;
   ref: { type: 'prompt'; name: string } | { type: 'resourceTemplate'; uriTemplate: string };
   argument: { name: string; value: string };
   context?: Record<string, string>;

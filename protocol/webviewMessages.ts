@@ -219,9 +219,10 @@ export interface FromWebviewMap {
    * The user is typing an argument of an MCP prompt (`/mcp.<server>.<prompt>`):
    * the extension asks its server for suggestions (`hearth/mcp/complete`),
    * cancelling the previous question, and answers with `argumentSuggestions`.
-   * `context`: the other arguments' values already typed.
+   * `context`: the other arguments' values already typed; `team`: the team
+   * server's prompt (`/team.<server>.<prompt>`), asked through the team server.
    */
-  completeArgument: { requestId: number; server: string; prompt: string; argument: string; value: string; context?: Record<string, string> };
+  completeArgument: { requestId: number; server: string; team?: boolean; prompt: string; argument: string; value: string; context?: Record<string, string> };
   attach: { what: 'selection' | 'activeFile' };
   copy: { text: string };
   insert: { text: string };
@@ -388,9 +389,10 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
         return bad('requestId, server, prompt, argument and value are required');
       }
       if (m.context !== undefined && !isArgumentValues(m.context)) return bad('context must be at most 50 argument values');
+      if (m.team !== undefined && typeof m.team !== 'boolean') return bad('team must be true or false');
       break;
     case 'expandTemplate':
-      if (!Number.isInteger(m.requestId) || !isString(m.mention, 4096) || !m.mention.startsWith('mcp:')) return bad('requestId and an MCP resource template mention are required');
+      if (!Number.isInteger(m.requestId) || !isString(m.mention, 4096) || !/^mcp(?:-team)?:/.test(m.mention)) return bad('requestId and an MCP resource template mention are required');
       break;
     case 'attach':
       if (m.what !== 'selection' && m.what !== 'activeFile') return bad('what must be selection or activeFile');

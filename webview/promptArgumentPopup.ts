@@ -1,6 +1,7 @@
 /**
  * Suggestions for the argument of an MCP prompt being typed after its slash
- * command (`/mcp.everything.completable-prompt Eng|`): the server's values
+ * command (`/mcp.everything.completable-prompt Eng|`, or a team server's
+ * `/team.docs.completable-prompt Eng|`): the server's values
  * (MCP `completion/complete`, asked through the extension) in a
  * CompletionPopup under the composer.
  *
@@ -11,7 +12,7 @@
  * and a value with control or direction-changing characters is left out.
  */
 import { argumentText, promptArgumentAt, type PromptArgumentAtCaret } from '../protocol/promptArguments';
-import { MCP_PROMPT_PREFIX, type SlashCommandInfo } from '../protocol/slashCommands';
+import { MCP_PROMPT_PREFIX, TEAM_PROMPT_PREFIX, type SlashCommandInfo } from '../protocol/slashCommands';
 import type { FromWebview } from '../protocol/webviewMessages';
 import { CompletionPopup, type CompletionItem } from './completionPopup';
 
@@ -97,7 +98,7 @@ export class PromptArgumentPopup {
     if (area.selectionEnd !== null && area.selectionEnd !== caret) return;
     const m = COMMAND.exec(text);
     const name = m?.[1];
-    if (!m || !name?.startsWith(MCP_PROMPT_PREFIX) || caret < m[0].length) return;
+    if (!m || !(name?.startsWith(MCP_PROMPT_PREFIX) || name?.startsWith(TEAM_PROMPT_PREFIX)) || caret < m[0].length) return;
     const command = this.commands.get(name);
     if (!command) {
       // Typed or restored without the `/` list: ask for it once.
@@ -108,13 +109,13 @@ export class PromptArgumentPopup {
       }
       return;
     }
-    // The team server's servers are reached only through the team server, which offers no completions.
-    if (command.team || !command.server || !command.prompt) return;
+    if (!command.server || !command.prompt) return;
     const offset = name.length + 1;
     const names = command.prompt.arguments;
     const at = promptArgumentAt(text.slice(offset), caret - offset, names);
     if (!at || at.value.length > MAX_VALUE_CHARS) return;
     const server = command.server;
+    const team = command.team === true;
     const prompt = command.prompt.name;
     this.timer = this.doc.defaultView?.setTimeout(() => {
       this.timer = undefined;
@@ -124,6 +125,8 @@ export class PromptArgumentPopup {
         type: 'completeArgument',
         requestId: question.requestId,
         server,
+        // The team server's prompt is asked through the team server, never of a developer's server of the same name.
+        ...(team ? { team: true } : {}),
         prompt,
         argument: at.name,
         value: at.value,

@@ -115,7 +115,6 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
           refusedRequests: ADMIN_SERVER_REQUESTS_REFUSED,
         })
       : undefined;
-  const adminMcpService = new AdminMcpService({ manager: adminMcp, audit });
   if (adminMcp) void adminMcp.configure(config.mcp.servers);
 
   const readKeys = (): ApiKeyConfig[] => {
@@ -182,6 +181,8 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const turns = new Set<RunningTurn>();
   const chatLimiter = state.rateLimit('chat', config.limits.chatTurnsPerMinute);
   const completionLimiter = state.rateLimit('completion', config.limits.completionsPerMinute);
+  // MCP argument completion is asked as developers type, like inline completion, under the same per-user limit but in its own bucket.
+  const adminMcpService = new AdminMcpService({ manager: adminMcp, audit, metrics, completionLimiter: state.rateLimit('mcp-completion', config.limits.completionsPerMinute) });
   const authDeps = { tokens, apiKeys, failedAttempts: state.rateLimit('signin-failures', 20), audit, metrics };
 
   const server = new grpc.Server({
@@ -213,6 +214,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     ReadResource: guardUnary('ReadResource', guard, true, async (req, ctx) => adminMcpService.readResource(req as never, ctx.principal.user)),
     ListPrompts: guardUnary('ListPrompts', guard, true, async () => adminMcpService.listPrompts()),
     GetPrompt: guardUnary('GetPrompt', guard, true, async (req, ctx) => adminMcpService.getPrompt(req as never, ctx.principal.user)),
+    Complete: guardUnary('Complete', guard, true, (req, ctx, call) => withCancellation(call, (signal) => adminMcpService.complete(req as never, ctx.principal.user, signal))),
   });
   server.addService(pkg.ModelService.service, {
     List: guardUnary('List', guard, true, (_req, ctx, call) => withCancellation(call, (signal) => listModels(agentFor(ctx.principal.user), signal))),

@@ -96,12 +96,11 @@ export async function askTemplateValues(mention: string, complete?: CompleteValu
   if (!resource || !variables) return undefined;
   const values: Record<string, string> = {};
   for (const [i, name] of variables.entries()) {
-    // The team server's servers are not asked: Hearth reaches them only through the team server, which offers no completions.
-    const suggest =
-      complete && !resource.team
-        ? (value: string, token: vscode.CancellationToken) =>
-            complete({ server: resource.server, ref: { type: 'resourceTemplate', uriTemplate: resource.uri }, argument: { name, value }, ...(i > 0 ? { context: { ...values } } : {}) }, token)
-        : undefined;
+    // A team server's template is asked through the team server (`team`), never of a developer's server of the same name.
+    const suggest = complete
+      ? (value: string, token: vscode.CancellationToken) =>
+          complete({ server: resource.server, ...(resource.team ? { team: true } : {}), ref: { type: 'resourceTemplate', uriTemplate: resource.uri }, argument: { name, value }, ...(i > 0 ? { context: { ...values } } : {}) }, token)
+      : undefined;
     const value = await askValue(
       `Hearth: attach a resource from the ${resource.team ? 'team server’s ' : ''}MCP server “${resource.server}” (${i + 1}/${variables.length})`,
       `The value of {${name}} in ${resource.uri}`,

@@ -26,9 +26,10 @@ export class PromptArgumentSuggestions {
     this.pending?.cancel();
     const source = new CancellationTokenSource();
     this.pending = source;
-    const { requestId, server, prompt, argument, value, context } = message;
+    const { requestId, server, team, prompt, argument, value, context } = message;
     const params: McpCompleteParams = {
       server,
+      ...(team ? { team: true } : {}),
       ref: { type: 'prompt', name: prompt },
       argument: { name: argument, value },
       ...(context && Object.keys(context).length > 0 ? { context } : {}),

@@ -15,10 +15,11 @@ function text(value: unknown, what: string, max: number, allowEmpty = false): st
 }
 
 /** Checks a `hearth/mcp/complete` request's shape and bounds before anything of it reaches a server. */
-export function parseMcpCompleteParams(params: unknown): { server: string; request: McpCompletionRequest } {
+export function parseMcpCompleteParams(params: unknown): { server: string; request: McpCompletionRequest; team: boolean } {
   if (!params || typeof params !== 'object') throw invalid('the parameters must be an object');
   const p = params as Partial<Record<keyof McpCompleteParams, unknown>>;
   const server = text(p.server, 'server', 200);
+  if (p.team !== undefined && typeof p.team !== 'boolean') throw invalid('team must be true or false');
   const ref = p.ref as { type?: unknown; name?: unknown; uriTemplate?: unknown } | undefined;
   const argument = p.argument as { name?: unknown; value?: unknown } | undefined;
   if (!ref || typeof ref !== 'object') throw invalid('ref is missing');
@@ -40,5 +41,5 @@ export function parseMcpCompleteParams(params: unknown): { server: string; reque
     if (entries.length > MAX_CONTEXT_ARGUMENTS) throw invalid(`context may hold at most ${MAX_CONTEXT_ARGUMENTS} arguments`);
     request.context = Object.fromEntries(entries.map(([name, value]) => [text(name, 'a context argument name', 200), text(value, `context.${name}`, MAX_VALUE_CHARS, true)]));
   }
-  return { server, request };
+  return { server, request, team: p.team === true };
 }

@@ -19,10 +19,11 @@ export function registerMcpHandlers(connection: Connection, mcp: McpService, tea
   );
   connection.onRequest(McpSignOutRequest.type, guarded(({ name }) => mcp.signOut(name)));
   // Cancelled by the editor when the user types on: the server's request is cancelled with it.
+  // A team server's prompt or template is asked only through the team server, never of a developer's server of the same name.
   connection.onRequest(McpCompleteRequest.type, (params, token: CancellationToken) =>
     guarded(() => {
-      const { server, request } = parseMcpCompleteParams(params);
-      return mcp.complete(server, request, signalOf(token));
+      const { server, request, team: shared } = parseMcpCompleteParams(params);
+      return (shared ? team : mcp).complete(server, request, signalOf(token));
     })(params),
   );
 }

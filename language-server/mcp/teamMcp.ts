@@ -1,4 +1,4 @@
-import type { McpPrompt, McpPromptContent, McpResource, McpResourceTemplate } from '../../agent-host';
+import type { McpCompletion, McpCompletionRequest, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate } from '../../agent-host';
 import { resourceMention } from '../../protocol/chat';
 import type { McpResourceChoice } from '../../protocol/lspMethods';
 import { templateVariables } from '../../protocol/uriTemplate';
@@ -90,5 +90,12 @@ export class TeamMcp {
     const team = await this.deps.team();
     if (!team) throw new Error('Hearth is not connected to the team server');
     return team.mcp.getPrompt(server, name, args, maxChars, AbortSignal.timeout(90_000));
+  }
+
+  /** Suggestions for an argument of one of the team server's prompts or templates, asked through the team server. Throws an Error with a user-facing message. */
+  async complete(server: string, request: McpCompletionRequest, signal?: AbortSignal): Promise<McpCompletion> {
+    const team = await this.deps.team();
+    if (!team) throw new Error('Hearth is not connected to the team server');
+    return team.mcp.complete(server, request, signal);
   }
 }

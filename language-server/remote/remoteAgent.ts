@@ -44,7 +44,7 @@ export interface CompleteParams {
 export class RemoteAgent implements Agent {
   /** Chat turns and model lists (see remoteCallPolicy.ts). */
   private readonly interactive: RemoteCallPolicy;
-  /** Inline completions: one attempt, never waiting for the server. */
+  /** Inline completions and MCP argument suggestions: one attempt, never waiting for the server. */
   private readonly completion: RemoteCallPolicy;
 
   /** The admin's MCP servers' resources and prompts. */
@@ -52,7 +52,7 @@ export class RemoteAgent implements Agent {
 
   constructor(private readonly connection: TeamConnection, backoff: BackoffPolicy = DEFAULT_BACKOFF) {
     this.interactive = { ...INTERACTIVE_POLICY, backoff };
-    this.mcp = new RemoteMcpClient(connection, (start, signal) => this.unary(start, this.interactive, signal));
+    this.mcp = new RemoteMcpClient(connection, (start, signal, whileTyping) => this.unary(start, whileTyping ? this.completion : this.interactive, signal));
     this.completion = { ...COMPLETION_POLICY, backoff: { ...backoff, attempts: COMPLETION_POLICY.backoff.attempts } };
   }
 

@@ -5,7 +5,8 @@
  * could not be a server name, a URI or a prompt are dropped, and texts are cut
  * to what was asked for. The results are data for the user's message only.
  */
-import type { McpPrompt, McpPromptContent, McpResource, McpResourceTemplate } from '../../agent-host';
+import { toCompletion, type McpCompletion, type McpCompletionRequest, type McpPrompt, type McpPromptContent, type McpResource, type McpResourceTemplate } from '../../agent-host';
+import type { CompleteMcpArgumentResponse__Output } from '../../protocol/generated/hearth/v1/CompleteMcpArgumentResponse';
 import type { GetMcpPromptResponse__Output } from '../../protocol/generated/hearth/v1/GetMcpPromptResponse';
 import type { ListMcpPromptsResponse__Output } from '../../protocol/generated/hearth/v1/ListMcpPromptsResponse';
 import type { ListMcpResourcesResponse__Output } from '../../protocol/generated/hearth/v1/ListMcpResourcesResponse';
@@ -20,8 +21,11 @@ const MAX_LISTED = 500;
 const MAX_EMBEDDED = 50;
 const LIST_DEADLINE_MS = 10_000;
 const READ_DEADLINE_MS = 60_000;
+/** Suggestions are worth something only while the user still types (the team server waits 5 s for its MCP server). */
+const COMPLETE_DEADLINE_MS = 8_000;
 
-type Unary = <T>(start: UnaryStart<T>, signal?: AbortSignal) => Promise<T>;
+/** A unary call with auth; `whileTyping`: one attempt that never waits for the server (as inline completion's), since the user types on. */
+type Unary = <T>(start: UnaryStart<T>, signal?: AbortSignal, whileTyping?: boolean) => Promise<T>;
 
 function short(value: string, max: number): string {
   return value.length > max ? `${value.slice(0, max - 1)}…` : value;
@@ -79,5 +83,21 @@ export class RemoteMcpClient {
     const text = take(res.text);
     const resources = res.resources.slice(0, MAX_EMBEDDED).filter((r) => URI.test(r.uri)).map((r) => ({ uri: r.uri, text: take(r.text) }));
     return { text, resources };
+  }
+
+  /**
+   * One argument's suggestions from the team server's MCP server. The answer
+   * is bounded as a local server's is (toCompletion: at most 100 one-line
+   * values, none too long), since the team server could send anything.
+   */
+  async complete(server: string, request: McpCompletionRequest, signal?: AbortSignal): Promise<McpCompletion> {
+    const ref = request.ref.type === 'prompt' ? { prompt: request.ref.name } : { uri_template: request.ref.uriTemplate };
+    const res = await this.unary<CompleteMcpArgumentResponse__Output>(
+      (md, cb) =>
+        this.connection.mcp.Complete({ server, ...ref, argument: request.argument.name, value: request.argument.value, context: request.context ?? {} }, md, { deadline: Date.now() + COMPLETE_DEADLINE_MS }, cb),
+      signal,
+      true,
+    );
+    return toCompletion({ values: res.values, hasMore: res.has_more, ...(res.total !== undefined ? { total: res.total } : {}) });
   }
 }

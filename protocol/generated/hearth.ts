@@ -14,6 +14,8 @@ import type { ChatMessage as _hearth_v1_ChatMessage, ChatMessage__Output as _hea
 import type { ChatServerMessage as _hearth_v1_ChatServerMessage, ChatServerMessage__Output as _hearth_v1_ChatServerMessage__Output } from './hearth/v1/ChatServerMessage';
 import type { ChatStart as _hearth_v1_ChatStart, ChatStart__Output as _hearth_v1_ChatStart__Output } from './hearth/v1/ChatStart';
 import type { CompactedEvent as _hearth_v1_CompactedEvent, CompactedEvent__Output as _hearth_v1_CompactedEvent__Output } from './hearth/v1/CompactedEvent';
+import type { CompleteMcpArgumentRequest as _hearth_v1_CompleteMcpArgumentRequest, CompleteMcpArgumentRequest__Output as _hearth_v1_CompleteMcpArgumentRequest__Output } from './hearth/v1/CompleteMcpArgumentRequest';
+import type { CompleteMcpArgumentResponse as _hearth_v1_CompleteMcpArgumentResponse, CompleteMcpArgumentResponse__Output as _hearth_v1_CompleteMcpArgumentResponse__Output } from './hearth/v1/CompleteMcpArgumentResponse';
 import type { CompleteRequest as _hearth_v1_CompleteRequest, CompleteRequest__Output as _hearth_v1_CompleteRequest__Output } from './hearth/v1/CompleteRequest';
 import type { CompleteResponse as _hearth_v1_CompleteResponse, CompleteResponse__Output as _hearth_v1_CompleteResponse__Output } from './hearth/v1/CompleteResponse';
 import type { CompletionServiceClient as _hearth_v1_CompletionServiceClient, CompletionServiceDefinition as _hearth_v1_CompletionServiceDefinition } from './hearth/v1/CompletionService';
@@ -99,6 +101,8 @@ export interface ProtoGrpcType {
       ChatServerMessage: MessageTypeDefinition<_hearth_v1_ChatServerMessage, _hearth_v1_ChatServerMessage__Output>
       ChatStart: MessageTypeDefinition<_hearth_v1_ChatStart, _hearth_v1_ChatStart__Output>
       CompactedEvent: MessageTypeDefinition<_hearth_v1_CompactedEvent, _hearth_v1_CompactedEvent__Output>
+      CompleteMcpArgumentRequest: MessageTypeDefinition<_hearth_v1_CompleteMcpArgumentRequest, _hearth_v1_CompleteMcpArgumentRequest__Output>
+      CompleteMcpArgumentResponse: MessageTypeDefinition<_hearth_v1_CompleteMcpArgumentResponse, _hearth_v1_CompleteMcpArgumentResponse__Output>
       CompleteRequest: MessageTypeDefinition<_hearth_v1_CompleteRequest, _hearth_v1_CompleteRequest__Output>
       CompleteResponse: MessageTypeDefinition<_hearth_v1_CompleteResponse, _hearth_v1_CompleteResponse__Output>
       /**

@@ -15,12 +15,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { DidChangeWorkspaceFoldersNotification, ResponseError } from 'vscode-languageserver-protocol/node';
-import { PromptArgumentSuggestions } from '../../extension/mcp/promptArgumentSuggestions';
 import { McpCompleteRequest, SlashCommandsRequest, type McpCompleteParams } from '../../protocol/lspMethods';
-import type { FromWebview } from '../../protocol/webviewMessages';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { until, untilValue } from '../fixtures/until';
-import { createHarness, keydown, type } from '../unit/webviewTestHarness';
+import { keydown, type } from '../unit/webviewTestHarness';
+import { composerOverLsp } from './composerOverLsp';
 import { EVERYTHING_SERVER, MODEL, startMcpTestServer, stopAndClean, type McpTestServer } from './mcpHarness';
 
 /** A server that offers logging only, not completions (test/fixtures/mcpLogFloodServer.main.ts, without its flood). */
@@ -124,21 +123,9 @@ describe('MCP roots that follow the workspace folders, and argument completion (
       'the prompt to be listed',
       10_000,
     );
-    const h = createHarness();
+    // The view's questions go where the extension sends them: the / list to hearth/slash/list, argument questions through PromptArgumentSuggestions.
+    const { h, composer, showing, dispose } = composerOverLsp(hearth!.client.connection);
     try {
-      // The view's questions go where the extension sends them: the / list to hearth/slash/list, argument questions through PromptArgumentSuggestions.
-      const suggestions = new PromptArgumentSuggestions((params, token) => hearth!.client.connection.sendRequest(McpCompleteRequest.type, params, token), (m) => h.send(m));
-      const record = h.api.postMessage.bind(h.api);
-      h.api.postMessage = (m: FromWebview) => {
-        record(m);
-        if (m.type === 'findCommands') {
-          void hearth!.client.connection.sendRequest(SlashCommandsRequest.type, { query: m.query }).then((r) => h.send({ type: 'commands', requestId: m.requestId, commands: r.commands }));
-        } else if (m.type === 'completeArgument') void suggestions.ask(m);
-      };
-      const composer = h.$('composer') as HTMLTextAreaElement;
-      const options = () => h.$$('argument-suggestion').map((o) => o.getAttribute('data-value'));
-      const showing = (values: string[]) => () => h.$('argument-popup')?.hidden === false && JSON.stringify(options()) === JSON.stringify(values);
-
       type(composer, '/mcp.everything.compl');
       await until(() => h.$$('slash-suggestion').some((o) => o.getAttribute('data-command') === name), 'the prompt in the / list', 10_000);
       keydown(composer, 'Enter');
@@ -155,9 +142,8 @@ describe('MCP roots that follow the workspace folders, and argument completion (
       await until(() => h.api.of('completeArgument').some((q) => q.value === 'Iris'), 'the question for the accepted value');
       keydown(composer, 'Enter');
       assert.deepEqual(h.api.last('send')?.command, { name, args: 'Marketing Iris' });
-      suggestions.dispose();
     } finally {
-      h.dispose();
+      dispose();
     }
   });
 

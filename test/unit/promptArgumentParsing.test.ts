@@ -94,6 +94,14 @@ describe('MCP prompt argument at the caret', () => {
     assert.equal(parseFromWebview({ ...ok, context: Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`a${i}`, ''])) }).ok, false);
     assert.equal(parseFromWebview({ ...ok, server: undefined }).ok, false);
   });
+
+  it('lets the team server\'s prompts and templates through to their suggestions', () => {
+    const question = { type: 'completeArgument', requestId: 1, server: 'docs', team: true, prompt: 'completable-prompt', argument: 'department', value: 'S' };
+    assert.equal(parseFromWebview(question).ok, true);
+    assert.equal(parseFromWebview({ ...question, team: 'yes' }).ok, false);
+    assert.equal(parseFromWebview({ type: 'expandTemplate', requestId: 2, mention: 'mcp-team:docs/demo://resource/dynamic/text/{resourceId}' }).ok, true);
+    assert.equal(parseFromWebview({ type: 'expandTemplate', requestId: 2, mention: 'file:///etc/{x}' }).ok, false);
+  });
 });
 
 describe('the extension passing argument questions to the language server', () => {

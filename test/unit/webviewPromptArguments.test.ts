@@ -148,7 +148,7 @@ describe('webview MCP prompt argument suggestions', () => {
     assert.equal(composer.value, `/${NAME} ${long} `, 'the whole value goes in once accepted');
   });
 
-  it('looks up a prompt typed without the list, and asks nothing for the team server\'s prompts or inside an @ mention', async () => {
+  it('looks up a prompt typed without the list, asks nothing inside an @ mention, and asks about the team server\'s prompts as the team\'s', async () => {
     type(composer, `/${NAME} Mar`);
     const lookup = h.api.last('findCommands');
     assert.equal(lookup?.query, NAME, 'the typed command is looked up');
@@ -163,8 +163,11 @@ describe('webview MCP prompt argument suggestions', () => {
 
     choosePrompt(TEAM);
     type(composer, `/${TEAM.name} S`);
-    // A timer of the composer's debounce set now runs after any question the composer would have sent.
-    await new Promise((resolve) => h.window.setTimeout(resolve, 5));
-    assert.equal(h.api.of('completeArgument').length, 1, 'no question for the team server\'s prompt (the team server offers no completions)');
+    const team = await nextQuestion(2);
+    assert.deepEqual(
+      { server: team.server, team: team.team, prompt: team.prompt, argument: team.argument, value: team.value },
+      { server: 'docs', team: true, prompt: 'completable-prompt', argument: 'department', value: 'S' },
+      'asked as the team server\'s prompt, which the language server sends only to the team server',
+    );
   });
 });

@@ -5,9 +5,13 @@
  * listed template by level-1 expansion, and gets only a listed prompt. The
  * lists are the same for everyone, so they are cached for a few seconds
  * rather than asked of the servers on every `@` keystroke of every user.
- * Reads and prompts are audited with the user.
+ * Reads and prompts are audited with the user. Argument completion asks a
+ * server only about a listed prompt's declared argument or a listed
+ * template's variable, so no client picks the method or the server it reaches.
  */
 import { status } from '@grpc/grpc-js';
+import type { CompleteMcpArgumentRequest__Output } from '../../../protocol/generated/hearth/v1/CompleteMcpArgumentRequest';
+import type { CompleteMcpArgumentResponse } from '../../../protocol/generated/hearth/v1/CompleteMcpArgumentResponse';
 import type { GetMcpPromptRequest__Output } from '../../../protocol/generated/hearth/v1/GetMcpPromptRequest';
 import type { GetMcpPromptResponse } from '../../../protocol/generated/hearth/v1/GetMcpPromptResponse';
 import type { ListMcpPromptsResponse } from '../../../protocol/generated/hearth/v1/ListMcpPromptsResponse';
@@ -15,22 +19,32 @@ import type { ListMcpResourcesResponse } from '../../../protocol/generated/heart
 import type { ReadMcpResourceRequest__Output } from '../../../protocol/generated/hearth/v1/ReadMcpResourceRequest';
 import type { ReadMcpResourceResponse } from '../../../protocol/generated/hearth/v1/ReadMcpResourceResponse';
 import { check, text } from '../../../protocol/grpc/protocolViolation';
-import { matchesUriTemplate } from '../../../protocol/uriTemplate';
+import { matchesUriTemplate, templateVariables } from '../../../protocol/uriTemplate';
 import type { McpManager } from '../../mcp/mcpManager';
-import type { McpPrompt, McpResource, McpResourceTemplate } from '../../mcp/mcpTypes';
+import type { McpCompletionRequest, McpPrompt, McpResource, McpResourceTemplate } from '../../mcp/mcpTypes';
 import type { AuditLog } from '../ops/auditLog';
-import { ServiceFailure } from './serviceFailure';
+import type { ServerMetrics } from '../ops/serverMetrics';
+import type { RateLimit } from '../scheduler/rateLimiter';
+import { retryHint } from '../scheduler/schedulerErrors';
+import { exhausted, ServiceFailure } from './serviceFailure';
 
 const LIST_TTL_MS = 5_000;
 /** The most a developer gets of one resource or prompt (the client's own caps are the same). */
 export const MAX_RESOURCE_CHARS = 200_000;
 export const MAX_PROMPT_CHARS = 100_000;
 const MAX_ARGUMENTS = 32;
+/** The language server's own bounds on a completion question (language-server/mcp/parseMcpCompleteParams.ts). */
+const MAX_COMPLETE_VALUE_CHARS = 1_000;
+const MAX_COMPLETE_NAME_CHARS = 200;
+const MAX_URI_TEMPLATE_CHARS = 2_048;
 
 export interface AdminMcpDeps {
   /** Undefined when the admin configured no MCP servers: every list is empty. */
   manager?: McpManager;
   audit: AuditLog;
+  /** Per user: argument completion is asked as developers type. */
+  completionLimiter: RateLimit;
+  metrics: ServerMetrics;
   now?: () => number;
 }
 
@@ -122,5 +136,53 @@ export class AdminMcpService {
     }
     this.deps.audit.record({ event: 'mcp.prompt.get', user, server, prompt: name, chars: content.text.length });
     return { text: content.text, resources: content.resources.map((r) => ({ uri: r.uri, text: r.text })) };
+  }
+
+  /**
+   * One argument's suggestions from the admin's server. Only a listed prompt's
+   * declared argument, or a listed template's variable, is asked about, and
+   * only `completion/complete`; a server without the `completions` capability
+   * gives none, as in local mode. Not audited: it is asked on every pause in
+   * typing, and the value is sent again, complete, with the prompt or read.
+   */
+  async complete(req: CompleteMcpArgumentRequest__Output, user: string, signal: AbortSignal): Promise<CompleteMcpArgumentResponse> {
+    const server = text(req.server, 'server', 128, { nonEmpty: true });
+    const argument = text(req.argument, 'argument', MAX_COMPLETE_NAME_CHARS, { nonEmpty: true });
+    const value = text(req.value, 'value', MAX_COMPLETE_VALUE_CHARS);
+    const entries = Object.entries(req.context ?? {});
+    check(entries.length <= MAX_ARGUMENTS, 'context', `has more than ${MAX_ARGUMENTS} entries`);
+    const context = Object.fromEntries(entries.map(([k, v]) => [text(k, 'context key', MAX_COMPLETE_NAME_CHARS, { nonEmpty: true }), text(v, `context.${k}`, MAX_COMPLETE_VALUE_CHARS)]));
+    check(req.ref === 'prompt' || req.ref === 'uri_template', 'ref', 'must be a prompt or a uri_template');
+    let ref: McpCompletionRequest['ref'];
+    let names: readonly string[];
+    if (req.ref === 'prompt') {
+      const name = text(req.prompt, 'prompt', 256, { nonEmpty: true });
+      const prompt = (await this.prompts()).find((p) => p.server === server && p.name === name);
+      if (!prompt) throw new ServiceFailure(status.NOT_FOUND, `The team server's MCP server "${server}" has no prompt ${name}. Type / again to see the prompts there are now.`);
+      ref = { type: 'prompt', name };
+      names = prompt.arguments.map((a) => a.name);
+    } else {
+      const uriTemplate = text(req.uri_template, 'uri_template', MAX_URI_TEMPLATE_CHARS, { nonEmpty: true });
+      const [, templates] = await this.resources();
+      if (!templates.some((t) => t.server === server && t.uriTemplate === uriTemplate)) {
+        throw new ServiceFailure(status.NOT_FOUND, `The team server's MCP server "${server}" has no resource template ${uriTemplate}. Type @ again to see the resources it offers now.`);
+      }
+      ref = { type: 'resourceTemplate', uriTemplate };
+      names = templateVariables(uriTemplate) ?? [];
+    }
+    check(names.includes(argument), 'argument', `is not an argument of ${ref.type === 'prompt' ? `the prompt ${ref.name}` : ref.uriTemplate} (it has ${names.join(', ') || 'none'})`);
+    const wait = await this.deps.completionLimiter.take(user);
+    if (wait > 0) {
+      this.deps.metrics.rejected.inc({ kind: 'mcp_completion', reason: 'rate_limit' });
+      throw exhausted(`You have reached this team server's limit of completions per minute; ${retryHint(wait)}.`, wait);
+    }
+    try {
+      // McpManager.complete bounds the answer (toCompletion) and answers nothing for a server without completions.
+      const completion = await this.deps.manager!.complete(server, { ref, argument: { name: argument, value }, ...(entries.length > 0 ? { context } : {}) }, signal);
+      return { values: completion.values, has_more: completion.hasMore, ...(completion.total !== undefined ? { total: completion.total } : {}) };
+    } catch (err) {
+      if (signal.aborted) throw new ServiceFailure(status.CANCELLED, 'The completion request was cancelled.');
+      throw new ServiceFailure(status.UNAVAILABLE, `The team server's MCP server "${server}" could not suggest values for ${argument}: ${messageOf(err)}`);
+    }
   }
 }

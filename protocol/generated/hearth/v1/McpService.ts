@@ -2,6 +2,8 @@
 
 import type * as grpc from '@grpc/grpc-js'
 import type { MethodDefinition } from '@grpc/proto-loader'
+import type { CompleteMcpArgumentRequest as _hearth_v1_CompleteMcpArgumentRequest, CompleteMcpArgumentRequest__Output as _hearth_v1_CompleteMcpArgumentRequest__Output } from '../../hearth/v1/CompleteMcpArgumentRequest';
+import type { CompleteMcpArgumentResponse as _hearth_v1_CompleteMcpArgumentResponse, CompleteMcpArgumentResponse__Output as _hearth_v1_CompleteMcpArgumentResponse__Output } from '../../hearth/v1/CompleteMcpArgumentResponse';
 import type { GetMcpPromptRequest as _hearth_v1_GetMcpPromptRequest, GetMcpPromptRequest__Output as _hearth_v1_GetMcpPromptRequest__Output } from '../../hearth/v1/GetMcpPromptRequest';
 import type { GetMcpPromptResponse as _hearth_v1_GetMcpPromptResponse, GetMcpPromptResponse__Output as _hearth_v1_GetMcpPromptResponse__Output } from '../../hearth/v1/GetMcpPromptResponse';
 import type { ListMcpPromptsRequest as _hearth_v1_ListMcpPromptsRequest, ListMcpPromptsRequest__Output as _hearth_v1_ListMcpPromptsRequest__Output } from '../../hearth/v1/ListMcpPromptsRequest';
@@ -18,6 +20,25 @@ import type { ReadMcpResourceResponse as _hearth_v1_ReadMcpResourceResponse, Rea
  * instructions to the client. Requires `authorization: Bearer <access token>`.
  */
 export interface McpServiceClient extends grpc.Client {
+  /**
+   * Suggestions for one argument of a listed prompt or one variable of a
+   * listed resource template (MCP completion/complete), as the user types.
+   * Empty when that server does not offer completions.
+   */
+  Complete(argument: _hearth_v1_CompleteMcpArgumentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hearth_v1_CompleteMcpArgumentResponse__Output>): grpc.ClientUnaryCall;
+  Complete(argument: _hearth_v1_CompleteMcpArgumentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hearth_v1_CompleteMcpArgumentResponse__Output>): grpc.ClientUnaryCall;
+  Complete(argument: _hearth_v1_CompleteMcpArgumentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hearth_v1_CompleteMcpArgumentResponse__Output>): grpc.ClientUnaryCall;
+  Complete(argument: _hearth_v1_CompleteMcpArgumentRequest, callback: grpc.requestCallback<_hearth_v1_CompleteMcpArgumentResponse__Output>): grpc.ClientUnaryCall;
+  /**
+   * Suggestions for one argument of a listed prompt or one variable of a
+   * listed resource template (MCP completion/complete), as the user types.
+   * Empty when that server does not offer completions.
+   */
+  complete(argument: _hearth_v1_CompleteMcpArgumentRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hearth_v1_CompleteMcpArgumentResponse__Output>): grpc.ClientUnaryCall;
+  complete(argument: _hearth_v1_CompleteMcpArgumentRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hearth_v1_CompleteMcpArgumentResponse__Output>): grpc.ClientUnaryCall;
+  complete(argument: _hearth_v1_CompleteMcpArgumentRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hearth_v1_CompleteMcpArgumentResponse__Output>): grpc.ClientUnaryCall;
+  complete(argument: _hearth_v1_CompleteMcpArgumentRequest, callback: grpc.requestCallback<_hearth_v1_CompleteMcpArgumentResponse__Output>): grpc.ClientUnaryCall;
+  
   GetPrompt(argument: _hearth_v1_GetMcpPromptRequest, metadata: grpc.Metadata, options: grpc.CallOptions, callback: grpc.requestCallback<_hearth_v1_GetMcpPromptResponse__Output>): grpc.ClientUnaryCall;
   GetPrompt(argument: _hearth_v1_GetMcpPromptRequest, metadata: grpc.Metadata, callback: grpc.requestCallback<_hearth_v1_GetMcpPromptResponse__Output>): grpc.ClientUnaryCall;
   GetPrompt(argument: _hearth_v1_GetMcpPromptRequest, options: grpc.CallOptions, callback: grpc.requestCallback<_hearth_v1_GetMcpPromptResponse__Output>): grpc.ClientUnaryCall;
@@ -69,6 +90,13 @@ export interface McpServiceClient extends grpc.Client {
  * instructions to the client. Requires `authorization: Bearer <access token>`.
  */
 export interface McpServiceHandlers extends grpc.UntypedServiceImplementation {
+  /**
+   * Suggestions for one argument of a listed prompt or one variable of a
+   * listed resource template (MCP completion/complete), as the user types.
+   * Empty when that server does not offer completions.
+   */
+  Complete: grpc.handleUnaryCall<_hearth_v1_CompleteMcpArgumentRequest__Output, _hearth_v1_CompleteMcpArgumentResponse>;
+  
   GetPrompt: grpc.handleUnaryCall<_hearth_v1_GetMcpPromptRequest__Output, _hearth_v1_GetMcpPromptResponse>;
   
   ListPrompts: grpc.handleUnaryCall<_hearth_v1_ListMcpPromptsRequest__Output, _hearth_v1_ListMcpPromptsResponse>;
@@ -83,6 +111,7 @@ export interface McpServiceHandlers extends grpc.UntypedServiceImplementation {
 }
 
 export interface McpServiceDefinition extends grpc.ServiceDefinition {
+  Complete: MethodDefinition<_hearth_v1_CompleteMcpArgumentRequest, _hearth_v1_CompleteMcpArgumentResponse, _hearth_v1_CompleteMcpArgumentRequest__Output, _hearth_v1_CompleteMcpArgumentResponse__Output>
   GetPrompt: MethodDefinition<_hearth_v1_GetMcpPromptRequest, _hearth_v1_GetMcpPromptResponse, _hearth_v1_GetMcpPromptRequest__Output, _hearth_v1_GetMcpPromptResponse__Output>
   ListPrompts: MethodDefinition<_hearth_v1_ListMcpPromptsRequest, _hearth_v1_ListMcpPromptsResponse, _hearth_v1_ListMcpPromptsRequest__Output, _hearth_v1_ListMcpPromptsResponse__Output>
   ListResources: MethodDefinition<_hearth_v1_ListMcpResourcesRequest, _hearth_v1_ListMcpResourcesResponse, _hearth_v1_ListMcpResourcesRequest__Output, _hearth_v1_ListMcpResourcesResponse__Output>
