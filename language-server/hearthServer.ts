@@ -69,13 +69,12 @@ export class HearthServer {
   /**
    * The folders open now: `roots` changed by `workspace/didChangeWorkspaceFolders`.
    * Everything a turn touches follows it (the tools and their sandbox, rules,
-   * project memory, mentions, checkpoints) and so do the MCP servers' roots:
-   * a folder the user adds is one the agent may work in, under the same
-   * approvals, and a folder the user removes is out of its reach at once.
-   * Agent and prompt files, inline suggestions and editor actions read it
-   * too. The indexes keep the folders the server started with until the
-   * window reloads (an index covers one set of folders; see
-   * codeIndex/indexCache.ts).
+   * project memory, mentions, checkpoints), and so do the indexes and the
+   * MCP servers (their roots, and the mcp.json files read): a folder the
+   * user adds is one the agent may work in, under the same approvals, and
+   * a folder the user removes is out of its reach, and out of every index
+   * answer, at once. Agent and prompt files, inline suggestions and editor
+   * actions read it too.
    */
   private folders: string[];
 
@@ -327,7 +326,10 @@ export class HearthServer {
       this.connection.workspace.onDidChangeWorkspaceFolders((event) => {
         this.folders = changedWorkspaceRoots(this.folders, event);
         this.connection.console.log(`Workspace folders changed: ${this.folders.join(', ') || 'none'}.`);
-        this.mcp.foldersChanged();
+        void this.mcp.foldersChanged();
+        const failed = (what: string) => (err: unknown) => this.connection.console.warn(`${what} could not follow the folders: ${(err as Error).message}`);
+        this.index.setFolders(this.folders).catch(failed('The symbol index'));
+        this.codebase.setFolders(this.folders).catch(failed('The codebase index'));
       });
     }
     void this.probeBackend();

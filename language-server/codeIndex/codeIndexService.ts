@@ -24,7 +24,8 @@ export interface CodeIndexServiceOptions {
  * The symbol index as the language server runs it: on or off by
  * `hearth.index.enabled`, built in the background after start-up, updated
  * from the documents the editor edits and saves and from the file watcher's
- * events, and queried by find_symbol and the repository map. Turning it off
+ * events, following the workspace folders as the user adds and removes them,
+ * and queried by find_symbol and the repository map. Turning it off
  * cancels a build and deletes the index and its cache.
  */
 export class CodeIndexService implements SymbolLookup {
@@ -32,16 +33,21 @@ export class CodeIndexService implements SymbolLookup {
   private readonly pendingEdits = new Map<string, NodeJS.Timeout>();
   private applying: Promise<void> = Promise.resolve();
   private lastProgress: IndexProgress = { state: 'idle', done: 0, total: 0, files: 0, parsed: 0, reused: 0, skipped: 0 };
+  /** The folders indexed: those of the options, then those of every `setFolders`. */
+  private folders: readonly string[];
 
-  constructor(private readonly options: CodeIndexServiceOptions) {}
+  constructor(private readonly options: CodeIndexServiceOptions) {
+    this.folders = options.folders;
+  }
 
   /** Starts or stops the index to match the setting; called at start and on every configuration change. */
   applySettings(): Promise<void> {
     this.applying = this.applying.then(async () => {
-      const enabled = this.options.folders.length > 0 && (await this.options.enabled().catch(() => true));
+      const enabled = this.folders.length > 0 && (await this.options.enabled().catch(() => true));
       if (enabled && !this.indexer) {
         const indexer = new CodeIndexer({
           ...this.options,
+          folders: this.folders,
           onProgress: (p) => this.progress(p),
           onParserCrash: (relative, why) => this.options.log(`Symbol index: ${relative} is indexed without symbols: ${why}.`),
         });
@@ -59,6 +65,31 @@ export class CodeIndexService implements SymbolLookup {
       }
     });
     return this.applying;
+  }
+
+  /**
+   * The workspace folders changed (`workspace/didChangeWorkspaceFolders`):
+   * a removed folder's files leave the index before the next lookup or
+   * repository map, and the index builds again in the background for the
+   * new set (see `CodeIndexer.setFolders`). With no folder left the index
+   * stops; the first folder added starts it.
+   */
+  setFolders(folders: readonly string[]): Promise<void> {
+    this.applying = this.applying.then(async () => {
+      this.folders = [...folders];
+      const indexer = this.indexer;
+      if (!indexer) return;
+      if (folders.length === 0) {
+        // Nothing to index: the index is dropped, and its cache stays for a window that opens those folders again.
+        this.indexer = undefined;
+        await indexer.dispose();
+        this.progress({ state: 'off', done: 0, total: 0, files: 0, parsed: 0, reused: 0, skipped: 0 });
+        return;
+      }
+      await indexer.setFolders(this.folders).catch((e: unknown) => this.options.log(`Symbol index: could not follow the workspace folders: ${(e as Error).message}`));
+    });
+    // An index that was off for want of a folder starts with the first one added.
+    return this.applySettings();
   }
 
   get enabled(): boolean {
@@ -92,8 +123,10 @@ export class CodeIndexService implements SymbolLookup {
 
   /** The repository map for the prompt, or undefined when the index is off or empty. */
   async repoMap(maxTokens: number, estimate: (text: string) => number): Promise<string | undefined> {
+    // A folder change being applied is waited for, so the map never names a removed folder's files.
+    await this.applying.catch(() => undefined);
     if (!this.indexer || this.indexer.table.size === 0) return undefined;
-    const multiRoot = new Set([...this.indexer.table.all()].map((f) => f.root)).size > 1 || this.options.folders.length > 1;
+    const multiRoot = new Set([...this.indexer.table.all()].map((f) => f.root)).size > 1 || this.folders.length > 1;
     const display = (file: IndexedFile) => (multiRoot ? `${path.basename(file.root)}/${file.relative}` : file.relative);
     const text = await this.indexer.repoMap(maxTokens, estimate, display);
     return text === '' ? undefined : text;

@@ -80,9 +80,13 @@ export class CodeIndexer {
   /** Files whose parse crashed the worker in the current build (the first few, for the message). */
   private crashed: string[] = [];
   private crashCount = 0;
-  private readonly cache: IndexCache;
+  private cache: IndexCache;
   private readonly limits: IndexLimits;
+  /** The folders indexed now: those of the options, then those of every `setFolders`. */
+  private folders: readonly string[];
   private roots: Promise<readonly WorkspaceRoot[]> | undefined;
+  /** Real paths of the folders indexed now; a file of any other folder is never answered nor added. */
+  private currentRoots: ReadonlySet<string> | undefined;
   private running: { controller: AbortController; done: Promise<void> } | undefined;
   private progress: IndexProgress = { state: 'idle', done: 0, total: 0, files: 0, parsed: 0, reused: 0, skipped: 0 };
   private lastEmit = 0;
@@ -93,10 +97,13 @@ export class CodeIndexer {
   private ranking: Promise<void> | undefined;
   /** Whether a build has read the cache into the table yet (only the first one does). */
   private cacheLoaded = false;
+  /** The folders changed and the new set's cache has not been written yet, even if no file changed. */
+  private cacheMoved = false;
 
   constructor(private readonly options: CodeIndexerOptions) {
     this.parser = options.parser ?? inProcessParser(options.wasmDir);
-    this.cache = new IndexCache(options.storageDir, options.folders);
+    this.folders = options.folders;
+    this.cache = new IndexCache(options.storageDir, this.folders);
     this.limits = { ...DEFAULT_INDEX_LIMITS, ...options.limits };
   }
 
@@ -148,12 +155,35 @@ export class CodeIndexer {
     }
   }
 
+  /**
+   * The workspace folders changed. A removed folder's files leave the table
+   * (and so every answer) before this resolves; the remaining folders keep
+   * answering; the index then builds again in the background, which reuses
+   * every unchanged file of the remaining folders and reads only the added
+   * folders' (or takes them from the cache of this set of folders, when the
+   * window had it open before). The cache follows the new set of folders.
+   */
+  async setFolders(folders: readonly string[]): Promise<void> {
+    await this.cancel();
+    this.folders = [...folders];
+    this.cache = new IndexCache(this.options.storageDir, this.folders);
+    const roots = (await WorkspaceConfinement.create(this.folders)).roots;
+    const current = new Set(roots.map((r) => r.realPath));
+    this.roots = Promise.resolve(roots);
+    this.currentRoots = current;
+    for (const key of [...this.table.keys()]) if (!current.has(this.table.get(key)!.root)) this.table.delete(key);
+    // The new set's cache (if the window had these folders before) may hold the added folders' files.
+    this.cacheLoaded = false;
+    this.cacheMoved = true;
+    void this.build();
+  }
+
   definitions(name: string): DefinitionHit[] {
-    return this.table.definitions(name);
+    return this.table.definitions(name).filter((hit) => this.isCurrentRoot(hit.file.root));
   }
 
   references(name: string): ReferenceHit[] {
-    return this.table.references(name);
+    return this.table.references(name).filter((hit) => this.isCurrentRoot(hit.file.root));
   }
 
   /**
@@ -171,7 +201,8 @@ export class CodeIndexer {
       await Promise.race([this.ranking, new Promise<void>((resolve) => (timer = setTimeout(resolve, waitMs)))]);
       clearTimeout(timer);
     }
-    return this.ranked ? renderRepoMap(this.ranked.files, display, maxTokens, estimate) : '';
+    // A ranking computed before a folder was removed may still name its files: they are left out.
+    return this.ranked ? renderRepoMap(this.ranked.files.filter((r) => this.isCurrentRoot(r.file.root)), display, maxTokens, estimate) : '';
   }
 
   private rank(): void {
@@ -226,11 +257,9 @@ export class CodeIndexer {
     // newer (a later build, such as Re-index, checks the table's own records), so the index is never
     // in memory twice, as it was when each build loaded the whole cache beside the table.
     if (!this.cacheLoaded) {
-      for (const record of await this.cache.load()) {
-        const key = fileKey(record.root, record.relative);
-        // Lookups answer from the cache at once, while the walk checks each file.
-        if (realRoots.has(record.root) && !this.table.get(key)) this.table.set(record);
-      }
+      const missing = (record: IndexedFile) => realRoots.has(record.root) && !this.table.get(fileKey(record.root, record.relative));
+      // Lookups answer from the cache at once, while the walk checks each file.
+      for (const record of await this.cache.load(missing)) if (missing(record)) this.table.set(record);
       this.cacheLoaded = true;
     }
     this.setProgress({ state: 'indexing', done: 0, total: 0, files: this.table.size, parsed: 0, reused: 0, skipped: 0 }, true);
@@ -260,7 +289,7 @@ export class CodeIndexer {
     let lastSaveMs = 0;
     this.setProgress({ ...this.progress, total: candidates.length }, true);
     // Only a build that changed something writes the cache again (a restart over an unchanged tree writes nothing).
-    let savedVersion = this.table.size > 0 ? this.table.version : -1;
+    let savedVersion = this.table.size > 0 && !this.cacheMoved ? this.table.version : -1;
     // A few files are in flight at once: while the worker parses one, this thread reads the next, so the
     // worker never waits for a read. Each file is still parsed alone, and its result merged here.
     const inFlight = new Set<Promise<void>>();
@@ -306,6 +335,7 @@ export class CodeIndexer {
     for (const key of [...this.table.keys()]) if (!seen.has(key) && !this.updatedDuringBuild.has(key)) this.table.delete(key);
     this.updatedDuringBuild.clear();
     if (this.table.version !== savedVersion) await this.cache.save(this.table.all());
+    this.cacheMoved = false;
     this.parser.release?.();
     const seconds = ((performance.now() - started) / 1000).toFixed(1);
     const crashes = this.crashCount > 0 ? `the parser crashed on ${this.crashCount} (${this.crashed.join(', ')}${this.crashCount > this.crashed.length ? ', …' : ''}), indexed without symbols` : '';
@@ -374,6 +404,8 @@ export class CodeIndexer {
       // The bytes go to the parser (the worker takes their buffer): nothing below reads them again.
       const crashesBefore = this.crashCount;
       const symbols = await this.parseOrSkip(spec, bytes, relative, signal);
+      // A folder removed while this file was parsed is not indexed again.
+      if (!this.isCurrentRoot(root.realPath)) return;
       this.table.set({ root: root.realPath, relative, size: stat.size, mtimeMs: stat.mtimeMs, hash, symbols });
       if (this.crashCount === crashesBefore) this.progress.parsed++;
     } finally {
@@ -401,8 +433,23 @@ export class CodeIndexer {
   }
 
   private getRoots(): Promise<readonly WorkspaceRoot[]> {
-    this.roots ??= WorkspaceConfinement.create(this.options.folders).then((c) => c.roots);
+    if (!this.roots) {
+      const roots = WorkspaceConfinement.create(this.folders).then((c) => c.roots);
+      this.roots = roots;
+      // A failure is the caller's to report (through the promise returned); this copy of it is not.
+      roots.then(
+        (list) => {
+          if (this.roots === roots) this.currentRoots = new Set(list.map((r) => r.realPath));
+        },
+        () => undefined,
+      );
+    }
     return this.roots;
+  }
+
+  /** Whether `realRoot` is one of the folders indexed now (true until the first resolution of the folders, when nothing is indexed yet). */
+  private isCurrentRoot(realRoot: string): boolean {
+    return this.currentRoots?.has(realRoot) ?? true;
   }
 
   /** The folder and relative path of a path the editor reported, or undefined when it is not one the index covers. */

@@ -43,7 +43,12 @@ export class IndexCache {
     this.file = path.join(storageDir, 'code-index', `${id}.jsonl`);
   }
 
-  async load(): Promise<IndexedFile[]> {
+  /**
+   * The cached records, those `keep` accepts only: a cache read while the
+   * table already holds most of its files (after a folder was added) keeps
+   * just the missing ones, so the index is never in memory twice.
+   */
+  async load(keep: (record: IndexedFile) => boolean = () => true): Promise<IndexedFile[]> {
     const files: IndexedFile[] = [];
     const stream = createReadStream(this.file, { encoding: 'utf8' });
     const lines = createInterface({ input: stream, crlfDelay: Infinity });
@@ -58,7 +63,7 @@ export class IndexCache {
         }
         try {
           const record = JSON.parse(line) as unknown;
-          if (isIndexedFile(record)) files.push(record);
+          if (isIndexedFile(record) && keep(record)) files.push(record);
         } catch {
           // One damaged line costs one file's parse, not the whole cache.
         }

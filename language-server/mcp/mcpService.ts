@@ -33,12 +33,12 @@ import { parseMcpServers, type McpConfigProblem, type ParsedMcpServer } from './
 import { mcpJsonSignature, readWorkspaceMcpConfig } from './readWorkspaceMcpConfig';
 
 export interface McpServiceDeps {
-  /** Absolute paths of the workspace folders the language server started with (their mcp.json files and trust). */
+  /** Absolute paths of the workspace folders the language server started with (they name the file trust decisions are kept in). */
   roots: readonly string[];
   /**
-   * The folders open now, which servers are told as their MCP roots; they
-   * change when the user adds or removes a folder (see `foldersChanged`).
-   * Default: `roots`.
+   * The folders open now: their mcp.json files are read, and servers are
+   * told them as their MCP roots; they change when the user adds or removes
+   * a folder (see `foldersChanged`). Default: `roots`.
    */
   folders?(): readonly string[];
   /** The language server's storage (outside the workspace): trust and approvals live there. */
@@ -133,7 +133,7 @@ export class McpService {
       onPromptsChanged: () => (this.promptList = undefined),
       oauth: deps.oauth,
       clientInfo: { name: 'hearth', version: '0.1.0' },
-      roots: () => (deps.folders?.() ?? deps.roots).map((root) => ({ uri: pathToFileURL(root).href, name: path.basename(root) })),
+      roots: () => this.currentRoots().map((root) => ({ uri: pathToFileURL(root).href, name: path.basename(root) })),
       onResourceUpdated: (server, uri) => {
         const mention = resourceMention(server, uri);
         this.resourceVersions.set(mention, (this.resourceVersions.get(mention) ?? 0) + 1);
@@ -206,9 +206,19 @@ export class McpService {
     return this.promptList.list;
   }
 
-  /** The workspace folders changed: running servers are told, and their next `roots/list` gets the new folders. */
-  foldersChanged(): void {
+  /**
+   * The workspace folders changed: running servers are told, and their next
+   * `roots/list` gets the new folders; the mcp.json files are read again, so
+   * an added folder's servers go through the same trust prompt as any
+   * workspace server, and a removed folder's servers are stopped.
+   */
+  foldersChanged(): Promise<void> {
     this.manager.rootsChanged();
+    return this.reload();
+  }
+
+  private currentRoots(): readonly string[] {
+    return this.deps.folders?.() ?? this.deps.roots;
   }
 
   /**
@@ -356,7 +366,7 @@ export class McpService {
     if (this.polling || this.disposed || this.lastSignature === undefined) return;
     this.polling = true;
     try {
-      const signature = await mcpJsonSignature(this.deps.roots);
+      const signature = await mcpJsonSignature(this.currentRoots());
       if (signature !== this.lastSignature || this.deps.workspaceTrusted() !== this.lastTrusted) await this.reload();
     } finally {
       this.polling = false;
@@ -366,7 +376,7 @@ export class McpService {
   private async doReload(): Promise<void> {
     if (this.disposed) return;
     const env = this.deps.env ?? process.env;
-    const roots = this.deps.roots;
+    const roots = this.currentRoots();
     // The signature is taken before reading, so a change made while reading is seen by the next check.
     this.lastSignature = await mcpJsonSignature(roots);
     const trusted = this.deps.workspaceTrusted();
@@ -378,7 +388,10 @@ export class McpService {
       this.manager.setLogLevel(logLevel);
       this.deps.editor.log('hearth', logLevel === 'off' ? "MCP servers' log messages are not shown (hearth.mcp.logLevel is off)." : `MCP servers' log messages at ${logLevel} and above are shown (hearth.mcp.logLevel).`);
     }
-    const user = parseMcpServers(settings.mcp?.servers, { source: 'user', workspaceFolder: roots[0], env, defaultCwd: roots[0] ?? os.homedir() });
+    // The user's servers keep the first folder the window started with: a folder change must not restart them (they
+    // are told the new folders as MCP roots). In a window that started without a folder, the first one added.
+    const home = this.deps.roots[0] ?? roots[0];
+    const user = parseMcpServers(settings.mcp?.servers, { source: 'user', workspaceFolder: home, env, defaultCwd: home ?? os.homedir() });
     const workspace = await readWorkspaceMcpConfig(roots, env);
 
     const records: ServerRecord[] = [];
@@ -430,7 +443,7 @@ export class McpService {
 
   private async gateWorkspaceServer(parsed: ParsedMcpServer, workspaceTrusted: boolean): Promise<ServerRecord> {
     if (!workspaceTrusted) return { parsed, gate: 'notTrusted', message: TRUST_WORKSPACE_FIRST };
-    const { decision } = await this.store.trust(parsed.name, parsed.configHash);
+    const { decision } = await this.store.trust(parsed.name, parsed.configHash, parsed.configPath ?? '');
     if (decision === 'trusted') return { parsed, gate: 'run' };
     if (decision === 'denied') return { parsed, gate: 'notTrusted', message: DENIED };
     const failure = this.promptFailures.get(parsed.name);
@@ -446,10 +459,10 @@ export class McpService {
     this.prompts.set(parsed.name, { configHash: parsed.configHash, controller });
     void (async () => {
       try {
-        const { changed } = await this.store.trust(parsed.name, parsed.configHash);
+        const { changed } = await this.store.trust(parsed.name, parsed.configHash, parsed.configPath ?? '');
         const decision = await this.deps.editor.askTrust(this.trustParams(parsed, changed), controller.signal);
         if (controller.signal.aborted) return;
-        await this.store.setTrust(parsed.name, parsed.configHash, decision === 'trust' ? 'trusted' : 'denied');
+        await this.store.setTrust(parsed.name, parsed.configHash, parsed.configPath ?? '', decision === 'trust' ? 'trusted' : 'denied');
         this.deps.editor.log(parsed.name, decision === 'trust' ? 'You trusted this workspace server; starting it.' : 'You chose not to start this workspace server.');
       } catch (err) {
         if (controller.signal.aborted) return;

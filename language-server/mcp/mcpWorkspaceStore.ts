@@ -7,6 +7,14 @@ export type TrustDecision = 'trusted' | 'denied';
 
 interface ServerTrustRecord {
   configHash: string;
+  /**
+   * The mcp.json the decision was about. The hash covers the entry only, and
+   * `${workspaceFolder}` makes the same entry run another folder's files: a
+   * decision holds for the file it was made for. Records written before this
+   * field existed hold for the mcp.json of the folders the store is named
+   * after, the only ones they can have been made for.
+   */
+  configPath?: string;
   decision: TrustDecision;
   decidedAt: string;
 }
@@ -87,16 +95,22 @@ export class McpWorkspaceStore {
    * whether they had trusted an earlier version of it (so the prompt can say
    * that it changed).
    */
-  async trust(name: string, configHash: string): Promise<{ decision?: TrustDecision; changed: boolean }> {
+  async trust(name: string, configHash: string, configPath: string): Promise<{ decision?: TrustDecision; changed: boolean }> {
     const record = (await this.load()).servers[name];
-    if (!record) return { changed: false };
+    // A decision about another folder's server of that name says nothing about this one: the user is asked.
+    if (!record || !this.sameFile(record, configPath)) return { changed: false };
     if (record.configHash === configHash) return { decision: record.decision, changed: false };
     return { changed: record.decision === 'trusted' };
   }
 
-  async setTrust(name: string, configHash: string, decision: TrustDecision): Promise<void> {
+  private sameFile(record: ServerTrustRecord, configPath: string): boolean {
+    if (record.configPath !== undefined) return record.configPath === configPath;
+    return this.folders.some((folder) => path.join(folder, '.vscode', 'mcp.json') === configPath);
+  }
+
+  async setTrust(name: string, configHash: string, configPath: string, decision: TrustDecision): Promise<void> {
     const data = await this.load();
-    data.servers[name] = { configHash, decision, decidedAt: new Date().toISOString() };
+    data.servers[name] = { configHash, configPath, decision, decidedAt: new Date().toISOString() };
     await this.save(data);
   }
 

@@ -54,17 +54,18 @@ export async function readWorkspaceMcpConfig(roots: readonly string[], env: Node
 }
 
 /**
- * A cheap fingerprint of the mcp.json files (size and modification time), so
- * a poll can tell whether one changed without reading it.
+ * A cheap fingerprint of the folders and their mcp.json files (size and
+ * modification time), so a poll can tell whether one changed without reading it.
  */
 export async function mcpJsonSignature(roots: readonly string[]): Promise<string> {
   const parts = await Promise.all(
     roots.map(async (root) => {
       try {
         const stat = await fs.stat(mcpJsonPath(root));
-        return `${stat.size}:${stat.mtimeMs}`;
+        return `${root}:${stat.size}:${stat.mtimeMs}`;
       } catch {
-        return '-';
+        // The folder is named too: a folder added or removed changes the fingerprint even without an mcp.json.
+        return `${root}:-`;
       }
     }),
   );

@@ -52,8 +52,8 @@ const MAX_CHUNKS_PER_FILE = 2;
 const CANDIDATES = 50;
 
 /**
- * Codebase search for the workspace: one `FolderIndex` per folder, kept
- * current in the background (a sync at start, then after file changes,
+ * Codebase search for the workspace: one `FolderIndex` per folder (opened
+ * and closed as the user adds and removes folders), kept current in the background (a sync at start, then after file changes,
  * debounced), searched with BM25 and, when the embedding model answers, with
  * vectors, fused by reciprocal rank. It never blocks a search on indexing:
  * a search answers from what is indexed and says so. Turning it off, or
@@ -75,8 +75,12 @@ export class CodebaseSearchService {
   private batch?: { controller: AbortController; done: Promise<void> };
   private progress: SemanticIndexProgress = { phase: 'off', done: 0, total: 0 };
   private disposed = false;
+  /** The folders searched: those of the options, then those of every `setFolders`. */
+  private folders: readonly string[];
 
-  constructor(private readonly options: CodebaseSearchServiceOptions) {}
+  constructor(private readonly options: CodebaseSearchServiceOptions) {
+    this.folders = options.folders;
+  }
 
   get status(): SemanticIndexProgress {
     return { ...this.progress };
@@ -84,7 +88,22 @@ export class CodebaseSearchService {
 
   /** Whether the tool and `@codebase` are offered (the setting, and a folder to search). */
   async enabled(): Promise<boolean> {
-    return this.options.folders.length > 0 && (await this.options.config()).enabled;
+    return this.folders.length > 0 && (await this.options.config()).enabled;
+  }
+
+  /**
+   * The workspace folders changed (`workspace/didChangeWorkspaceFolders`).
+   * Each folder has its own index (folderIndex.ts), so a removed folder's
+   * index is closed, and out of every search that starts after this call,
+   * while the others stay open; an added folder's index is opened (from its
+   * storage, if the folder was indexed before) and synced in the background.
+   */
+  setFolders(folders: readonly string[]): Promise<void> {
+    this.folders = [...folders];
+    // Not opened yet: the first `refresh` opens the new folders.
+    if (!this.opening) return Promise.resolve();
+    this.opening = this.opening.catch(() => undefined).then(async () => this.reopen(await this.options.config(), true));
+    return this.opening;
   }
 
   /** Opens the indexes and starts a sync; called at start and whenever the settings may have changed. */
@@ -93,7 +112,9 @@ export class CodebaseSearchService {
     const key = JSON.stringify([config.enabled, config.embeddingModel, config.ollamaHost]);
     if (key === this.configKey && this.opening) return this.opening;
     this.configKey = key;
-    this.opening = this.reopen(config);
+    // After any folder change still being applied, so two reopens never run at once.
+    const previous = this.opening?.catch(() => undefined);
+    this.opening = previous ? previous.then(() => this.reopen(config)) : this.reopen(config);
     return this.opening;
   }
 
@@ -186,31 +207,53 @@ export class CodebaseSearchService {
     this.indexes = [];
   }
 
-  private async reopen(config: SemanticSearchConfig): Promise<void> {
+  /**
+   * Opens an index for every folder and starts a sync. With `keepOpen` (the
+   * folders changed, the settings did not) the indexes of folders still open
+   * stay as they are and only the others are closed or opened.
+   */
+  private async reopen(config: SemanticSearchConfig, keepOpen = false): Promise<void> {
     await this.stopSync();
-    for (const { index } of this.indexes) await index.close();
-    this.indexes = [];
-    if (!config.enabled || this.options.folders.length === 0) {
+    const reusable = keepOpen && config.enabled && this.indexes.length > 0 && this.folders.length > 0;
+    const confinement = reusable ? await WorkspaceConfinement.create(this.folders) : undefined;
+    const stillOpen = new Set(confinement?.roots.map((r) => r.realPath) ?? []);
+    // The list is changed before any index is closed, so no search reads a closed index or a removed folder.
+    const previous = this.indexes;
+    this.indexes = previous.filter(({ root }) => stillOpen.has(root.realPath));
+    const kept = new Map(this.indexes.map(({ root, index }) => [root.realPath, index]));
+    for (const { root, index } of previous) if (!kept.has(root.realPath)) await index.close();
+    if (!config.enabled || this.folders.length === 0) {
       this.setProgress({ phase: 'off', done: 0, total: 0 });
       return;
     }
     this.setProgress({ phase: 'opening', done: 0, total: 0 });
-    this.embedder = this.options.embedderFor
-      ? this.options.embedderFor(config)
-      : config.embeddingModel
-        ? createOllamaEmbedder({ host: config.ollamaHost, model: config.embeddingModel })
-        : undefined;
+    if (!reusable) {
+      this.embedder = this.options.embedderFor
+        ? this.options.embedderFor(config)
+        : config.embeddingModel
+          ? createOllamaEmbedder({ host: config.ollamaHost, model: config.embeddingModel })
+          : undefined;
+    }
     try {
-      this.confinement = await WorkspaceConfinement.create(this.options.folders);
+      const opened = confinement ?? (await WorkspaceConfinement.create(this.folders));
       const limits = { ...DEFAULT_LIMITS, ...this.options.limits };
-      for (const root of this.confinement.roots) {
+      const indexes: { root: WorkspaceRoot; index: FolderIndex }[] = [];
+      for (const root of opened.roots) {
+        const open = kept.get(root.realPath);
+        if (open) {
+          indexes.push({ root, index: open });
+          continue;
+        }
         const index = new FolderIndex(root.realPath, this.options.storageDir, this.embedder, limits, undefined, this.options.chunker, (rel, why) =>
           this.options.log?.(`Codebase index: ${rel} is left out: ${why}.`),
         );
         await index.open();
         if (index.rebuiltBecause) this.options.log?.(`Codebase index of ${root.name} rebuilt: ${index.rebuiltBecause}.`);
-        this.indexes.push({ root, index });
+        indexes.push({ root, index });
       }
+      // The confinement and the list change together: a hit's path is shown relative to the folders it was found in.
+      this.confinement = opened;
+      this.indexes = indexes;
     } catch (e) {
       this.setProgress({ phase: 'error', done: 0, total: 0, message: `The codebase index could not be opened: ${(e as Error).message}` });
       return;

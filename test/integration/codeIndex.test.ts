@@ -16,6 +16,7 @@ import type { ToolResult } from '../../protocol/chat';
 import { ChatSendRequest, EditApprovalRequest, WorkspaceTrustNotification, type IndexProgress } from '../../protocol/lspMethods';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
+import { writeTree } from '../fixtures/writeTree';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -29,13 +30,6 @@ const FIXTURE_REPO: Record<string, string> = {
   '.gitignore': 'dist/\n',
   'dist/bundle.js': 'function loadConfig() { return {}; }\n',
 };
-
-function writeTree(root: string, files: Record<string, string>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), content);
-  }
-}
 
 describe('symbol index through the language server (integration)', function () {
   this.timeout(60_000);

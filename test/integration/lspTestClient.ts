@@ -18,6 +18,7 @@ import {
   InitializeRequest,
   InitializedNotification,
   DidChangeConfigurationNotification,
+  DidChangeWorkspaceFoldersNotification,
   type ProtocolConnection,
 } from 'vscode-languageserver-protocol/node';
 import { ChatEventNotification, IndexStatusNotification, StatusNotification, type BackendStatus, type ChatEventParams, type IndexProgress } from '../../protocol/lspMethods';
@@ -33,6 +34,8 @@ export interface LspTestClient {
   logs: string[];
   /** Replaces the `hearth` settings and tells the server they changed. */
   setSettings(settings: Record<string, unknown>): void;
+  /** Adds and removes workspace folders, as VS Code does when the user changes the window's folders (`workspace/didChangeWorkspaceFolders`). */
+  changeFolders(added: readonly string[], removed: readonly string[]): Promise<void>;
   /** Resolves when an event matching the predicate has arrived (including ones already received). */
   waitForEvent(predicate: (e: ChatEventParams) => boolean, timeoutMs?: number): Promise<ChatEventParams>;
   /** Shuts the server down politely. */
@@ -115,6 +118,10 @@ export async function startLspTestClient(options: LspTestClientOptions): Promise
     setSettings(next) {
       settings = next;
       void connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { hearth: next } });
+    },
+    changeFolders(added, removed) {
+      const folder = (f: string) => ({ uri: pathToFileURL(f).href, name: path.basename(f) });
+      return connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, { event: { added: added.map(folder), removed: removed.map(folder) } });
     },
     waitForEvent(predicate, timeoutMs = 10_000) {
       const existing = events.find(predicate);

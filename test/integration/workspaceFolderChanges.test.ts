@@ -10,7 +10,6 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { DidChangeWorkspaceFoldersNotification } from 'vscode-languageserver-protocol/node';
 import { ChatSendRequest, EditApprovalRequest, EditGenerateRequest, SlashCommandsRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
 import type { ToolResult } from '../../protocol/chat';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
@@ -61,10 +60,7 @@ describe('workspace folders added and removed while Hearth runs (integration)', 
     return { started, results };
   }
 
-  const changeFolders = (added: string[], removed: string[]) =>
-    client.connection.sendNotification(DidChangeWorkspaceFoldersNotification.type, {
-      event: { added: added.map((f) => ({ uri: pathToFileURL(f).href, name: path.basename(f) })), removed: removed.map((f) => ({ uri: pathToFileURL(f).href, name: path.basename(f) })) },
-    });
+  const changeFolders = (added: string[], removed: string[]) => client.changeFolders(added, removed);
 
   /** The system prompt of the model's latest request. */
   const lastSystemPrompt = () => {

@@ -14,6 +14,9 @@ import { McpToolApprovals } from '../../language-server/mcp/mcpToolApprovals';
 import { McpWorkspaceStore } from '../../language-server/mcp/mcpWorkspaceStore';
 import type { McpToolApprovalParams } from '../../protocol/lspMethods';
 
+/** The mcp.json of the store's folder, '/ws'. */
+const MCP_JSON = path.join('/ws', '.vscode', 'mcp.json');
+
 const definition = { name: 'lookup', description: 'Looks up a topic.', inputSchema: { type: 'object', properties: { topic: { type: 'string' } }, required: ['topic'] } };
 
 describe('MCP definition hashes', () => {
@@ -111,22 +114,35 @@ describe('MCP approvals and trust per workspace', () => {
 
   it('ties a workspace server\'s trust to its entry, and says when a trusted entry changed', async () => {
     const store = new McpWorkspaceStore(storage, ['/ws']);
-    assert.deepEqual(await store.trust('git', 'hash-1'), { changed: false });
-    await store.setTrust('git', 'hash-1', 'trusted');
-    assert.deepEqual(await new McpWorkspaceStore(storage, ['/ws']).trust('git', 'hash-1'), { decision: 'trusted', changed: false });
-    assert.deepEqual(await store.trust('git', 'hash-2'), { changed: true });
-    await store.setTrust('git', 'hash-2', 'denied');
-    assert.deepEqual(await store.trust('git', 'hash-2'), { decision: 'denied', changed: false });
+    assert.deepEqual(await store.trust('git', 'hash-1', MCP_JSON), { changed: false });
+    await store.setTrust('git', 'hash-1', MCP_JSON, 'trusted');
+    assert.deepEqual(await new McpWorkspaceStore(storage, ['/ws']).trust('git', 'hash-1', MCP_JSON), { decision: 'trusted', changed: false });
+    assert.deepEqual(await store.trust('git', 'hash-2', MCP_JSON), { changed: true });
+    await store.setTrust('git', 'hash-2', MCP_JSON, 'denied');
+    assert.deepEqual(await store.trust('git', 'hash-2', MCP_JSON), { decision: 'denied', changed: false });
     await store.forgetDenial('git');
-    assert.deepEqual(await store.trust('git', 'hash-2'), { changed: false });
+    assert.deepEqual(await store.trust('git', 'hash-2', MCP_JSON), { changed: false });
+    assert.deepEqual(await store.trust('git', 'hash-2', path.join('/other', '.vscode', 'mcp.json')), { changed: false }, "another folder's server of that name is asked about");
     assert.ok(store.file.startsWith(path.join(storage, 'mcp')), 'kept in the server\'s storage, outside the workspace');
     assert.equal(fs.statSync(store.file).mode & 0o077, 0, 'readable by the user only');
   });
 
+  it("holds a decision for the mcp.json it was made for only, and an older record for the store's own folders", async () => {
+    const store = new McpWorkspaceStore(storage, ['/ws']);
+    await store.setTrust('git', 'hash-1', path.join('/added', '.vscode', 'mcp.json'), 'trusted');
+    assert.deepEqual(await store.trust('git', 'hash-1', path.join('/added', '.vscode', 'mcp.json')), { decision: 'trusted', changed: false });
+    assert.deepEqual(await store.trust('git', 'hash-1', MCP_JSON), { changed: false }, 'the same entry in another folder runs other files: asked again');
+    // A record from before decisions named their file.
+    fs.writeFileSync(store.file, JSON.stringify({ version: 1, folders: ['/ws'], servers: { git: { configHash: 'hash-1', decision: 'trusted', decidedAt: '' } }, tools: {} }));
+    const older = new McpWorkspaceStore(storage, ['/ws']);
+    assert.deepEqual(await older.trust('git', 'hash-1', MCP_JSON), { decision: 'trusted', changed: false });
+    assert.deepEqual(await older.trust('git', 'hash-1', path.join('/added', '.vscode', 'mcp.json')), { changed: false });
+  });
+
   it('starts over, asking again, when the file is damaged', async () => {
     const store = new McpWorkspaceStore(storage, ['/ws']);
-    await store.setTrust('git', 'hash-1', 'trusted');
+    await store.setTrust('git', 'hash-1', MCP_JSON, 'trusted');
     fs.writeFileSync(store.file, '{ not json');
-    assert.deepEqual(await new McpWorkspaceStore(storage, ['/ws']).trust('git', 'hash-1'), { changed: false });
+    assert.deepEqual(await new McpWorkspaceStore(storage, ['/ws']).trust('git', 'hash-1', MCP_JSON), { changed: false });
   });
 });
