@@ -220,9 +220,43 @@ const executor = () => new FakeToolExecutor((_call: ToolCall) => 'export const a
 /** Text messages the client received per turn, to show how far streamed text was merged under load. */
 let textEventsSeen = 0;
 
+/** Each measured turn's start and first text on the wall clock (the scripted Ollama's clock), while `turnLog` is set. */
+let turnLog: { user: number; start: number; first: number }[] | undefined;
+
+/**
+ * Where a turn's time to first token goes, from the scripted Ollama's own
+ * timestamps: to the model's first request (client, server, backend
+ * request), the tool round trip between the end of that reply and the
+ * second request (server, client's tool, server), the model's first token,
+ * and from it to the client. Milliseconds on Date.now()'s clock, p50 / p99.
+ */
+function turnStages(turns: { user: number; start: number; first: number }[], requests: readonly RecordedRequest[]) {
+  const byUser = new Map<number, RecordedRequest[]>();
+  for (const r of requests) {
+    if (r.path !== '/api/chat') continue;
+    const messages = (r.body?.messages ?? []) as { role: string; content?: string }[];
+    const user = Number(/^Developer (\d+):/.exec(messages.find((m) => m.role === 'user')?.content ?? '')?.[1]);
+    if (!Number.isInteger(user)) continue;
+    byUser.set(user, [...(byUser.get(user) ?? []), r]);
+  }
+  const stages = { toFirstRequest: [] as number[], toolRoundTrip: [] as number[], modelFirstToken: [] as number[], firstTokenToClient: [] as number[] };
+  for (const t of turns) {
+    const mine = byUser.get(t.user) ?? [];
+    const asked = mine.find((r) => r.receivedAt >= t.start - 1 && !(r.body?.messages as { role: string }[]).some((m) => m.role === 'tool'));
+    const answered = mine.find((r) => r.receivedAt >= (asked?.finishedAt ?? Infinity) && (r.body?.messages as { role: string }[]).some((m) => m.role === 'tool'));
+    if (!asked?.finishedAt || !answered?.firstTokenAt) continue;
+    stages.toFirstRequest.push(asked.receivedAt - t.start);
+    stages.toolRoundTrip.push(answered.receivedAt - asked.finishedAt);
+    stages.modelFirstToken.push(answered.firstTokenAt - answered.receivedAt);
+    stages.firstTokenToClient.push(t.first - answered.firstTokenAt);
+  }
+  return Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, { p50: percentile(v, 50), p99: percentile(v, 99) }]));
+}
+
 /** Milliseconds from starting a turn to its first text; throws if the turn failed. */
 async function timeToFirstText(agent: Agent, user: number): Promise<number> {
   const started = performance.now();
+  const startedWall = Date.now();
   let first = NaN;
   let error = '';
   for await (const e of agent.startTurn([], { text: `Developer ${user}: what does src/app.ts do?`, context: [] }, { model: MODEL, executor: executor() }, new AbortController().signal) as AsyncIterable<AgentEvent>) {
@@ -233,6 +267,7 @@ async function timeToFirstText(agent: Agent, user: number): Promise<number> {
     if (e.type === 'error') error = e.error.message;
   }
   if (error || Number.isNaN(first)) throw new Error(error || 'no text');
+  turnLog?.push({ user, start: startedWall, first: startedWall + first });
   return first;
 }
 
@@ -302,6 +337,8 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const cpuBefore = server.cpuSeconds();
     const generatorBefore = cpuSecondsOfThisProcess();
     textEventsSeen = 0;
+    turnLog = [];
+    const requestsBefore = fixture.requests.length;
     const loopDelay = monitorEventLoopDelay({ resolution: 2 });
     loopDelay.enable();
     const started = performance.now();
@@ -330,6 +367,8 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const cpuSeconds = server.cpuSeconds() - cpuBefore;
     const generatorSeconds = cpuSecondsOfThisProcess() - generatorBefore;
     loopDelay.disable();
+    const stagesMs = turnStages(turnLog, fixture.requests.slice(requestsBefore));
+    turnLog = undefined;
     const peakRssMb = server.peakRssMb();
     close();
     const d = stats(directTtft);
@@ -345,6 +384,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       loadGeneratorCpuPercentOfOneCore: round1((generatorSeconds / wallSeconds) * 100),
       // Near a whole core, the figures above would measure the client, not the server.
       loadGeneratorSaturated: generatorSeconds / wallSeconds >= 0.9,
+      stagesMs,
       loadGeneratorLoopDelayMs: { p50: round1(loopDelay.percentile(50) / 1e6), p99: round1(loopDelay.percentile(99) / 1e6), max: round1(loopDelay.max / 1e6) },
       wallSeconds: round1(wallSeconds),
       errors,
