@@ -159,6 +159,19 @@ export interface Agent {
   modelDetails?(model: string, signal?: AbortSignal): Promise<ModelDetails>;
   /** /api/ps: what is loaded now. Only agents that talk to Ollama directly have it. */
   loadedModels?(signal?: AbortSignal): Promise<LoadedModel[]>;
+  /**
+   * /api/pull: downloads `model` into Ollama, reporting each progress line;
+   * resolves at "success", throws a `HearthException` (cancelled when
+   * `signal` aborted it). Only agents that talk to Ollama directly have it.
+   */
+  pullModel?(model: string, onProgress: (progress: PullProgress) => void, signal?: AbortSignal): Promise<void>;
+}
+
+/** One progress line of a download (Ollama's api.ProgressResponse). */
+export interface PullProgress {
+  status: string;
+  completed?: number;
+  total?: number;
 }
 
 /** What `listAllModels` found. */

@@ -45,6 +45,7 @@ import { applyCodeBlock } from './actions/applyCodeBlock';
 import type { StatusBar } from './statusBar';
 import type { registerAgentBridge } from './registerAgentBridge';
 import type { PendingApprovals } from './approvals/pendingApprovals';
+import { downloadModel } from './downloadModel';
 
 type AgentBridge = ReturnType<typeof registerAgentBridge>;
 
@@ -262,6 +263,10 @@ export class ChatController implements vscode.Disposable {
         break;
       case 'retry':
         await this.startTurn(() => this.client.sendRequest(ChatRetryRequest.type, { sessionId: message.sessionId, model: message.model }), true);
+        break;
+      case 'downloadModel':
+        // Once Ollama has it, the answer that was missing it is asked again with it.
+        if (await downloadModel(this.client, message.model)) await this.startTurn(() => this.client.sendRequest(ChatRetryRequest.type, { sessionId: message.sessionId, model: message.model }), true);
         break;
       case 'continue':
         // A new reply that carries on the cut answer; it has no user message of its own.

@@ -24,6 +24,7 @@ import { registerInlineCompletionUi } from './completion/registerInlineCompletio
 import { CommandActivityNotification } from '../protocol/lspMethods';
 import { AgentTerminal } from './terminal/agentTerminal';
 import { terminalContext, TerminalOutputRecorder } from './terminal/terminalContext';
+import { registerDownloadModelCommand } from './downloadModel';
 
 /** What the extension exports, for tests and for other extensions. */
 export interface HearthApi {
@@ -69,7 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     vscode.commands.registerCommand('hearth.showAgentTerminal', () => agentTerminal.show()),
   );
   const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals, () => terminalContext(agentTerminal, terminalRecorder));
-  context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client, log));
+  context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client, log), registerDownloadModelCommand(client));
   registerChatCommands(context, { client, chat, view, log });
   registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);

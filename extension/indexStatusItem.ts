@@ -9,6 +9,7 @@ import {
   type IndexProgress,
   type SemanticIndexProgress,
 } from '../protocol/lspMethods';
+import { downloadModel } from './downloadModel';
 import { indexStatusView } from './indexStatusView';
 
 /**
@@ -70,7 +71,10 @@ export class IndexStatusItem implements vscode.Disposable {
   private async menu(): Promise<void> {
     const view = indexStatusView(this.symbols, this.semantic);
     type Choice = vscode.QuickPickItem & { run: () => Thenable<unknown> };
+    const missing = this.semantic?.modelMissing && this.semantic.embeddingModel ? this.semantic.embeddingModel : undefined;
     const choices: Choice[] = [
+      // The fix for "full-text only" when the embedding model is not installed: download it, then index with it.
+      ...(missing ? [{ label: `$(cloud-download) Download ${missing}`, detail: 'Download the embedding model into Ollama, then index with it.', run: async () => (await downloadModel(this.client, missing)) && this.control('reindex') }] : []),
       { label: '$(refresh) Re-index', detail: 'Check every file again; unchanged files are not re-read.', run: () => this.control('reindex') },
       ...(view.busy ? [{ label: '$(debug-pause) Pause indexing', detail: 'Stop where it is; what is indexed stays searchable. Re-index resumes.', run: () => this.control('pause') }] : []),
       { label: '$(gear) Open index settings', run: () => vscode.commands.executeCommand('workbench.action.openSettings', 'hearth.codebaseSearch hearth.index') },

@@ -10,11 +10,11 @@ function toResponseError(err: unknown): ResponseError<HearthError> {
   return new ResponseError(HEARTH_ERROR_CODE, error.message, error);
 }
 
-/** Wraps a handler so every failure reaches the client as a typed HearthError. */
-export function guarded<P, R>(handler: (params: P) => Promise<R> | R): (params: P) => Promise<R | ResponseError<HearthError>> {
-  return async (params) => {
+/** Wraps a handler so every failure reaches the client as a typed HearthError; the request's cancellation token is passed on. */
+export function guarded<P, R>(handler: (params: P, token: CancellationToken) => Promise<R> | R): (params: P, token: CancellationToken) => Promise<R | ResponseError<HearthError>> {
+  return async (params, token) => {
     try {
-      return await handler(params);
+      return await handler(params, token);
     } catch (err) {
       return toResponseError(err);
     }

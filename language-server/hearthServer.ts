@@ -50,6 +50,7 @@ import { codebaseMentionText } from './semanticSearch/codebaseMention';
 import { registerCodebaseSearch } from './semanticSearch/registerCodebaseSearch';
 import { DocumentationFolders } from './documentation/documentationFolders';
 import { withDocumentation } from './documentation/withDocumentation';
+import { registerModelPull } from './model/registerModelPull';
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -218,6 +219,7 @@ export class HearthServer {
       log: (m) => connection.console.log(m),
     });
     registerChatHandlers(connection, this);
+    registerModelPull(connection, this);
     registerDraftImageHandlers(connection, new DraftImages(this.store.images, this.store.imageCollector));
     registerSlashHandlers(connection, this.slash);
     registerAgentsHandlers(connection, this.agentCatalog);

@@ -202,6 +202,8 @@ export interface HearthError {
   model?: string;
   /** Models that are installed, so the user can pick one. */
   installedModels?: string[];
+  /** modelNotFound only: `model` is missing from the local Ollama, which can download it (the chat offers Download). */
+  pullable?: boolean;
   /** Whether resending the same message may succeed. */
   retryable: boolean;
   /** When the team server asked the client to wait (its `retry-after-ms`): retrying sooner will be refused again. */

@@ -457,6 +457,32 @@ export namespace ModelListRequest {
   export const type = new RequestType<Record<string, never>, ModelListResult, HearthError>(method);
 }
 
+/** How far a download has got, as Ollama reports it (api.ProgressResponse): a status line, and bytes for a layer being pulled. */
+export interface ModelPullProgress {
+  model: string;
+  /** "pulling manifest", "pulling 6a0746a1ec1a", "verifying sha256 digest", "writing manifest", "success". */
+  status: string;
+  completed?: number;
+  total?: number;
+}
+
+/**
+ * Client → server: downloads `model` into the local Ollama (/api/pull), with
+ * progress as notifications; cancelling the request stops the download.
+ * Resolves when Ollama says "success"; refused in team-server mode (the
+ * admin installs the team's models) and for a name that is not a model name.
+ */
+export namespace ModelPullRequest {
+  export const method = 'hearth/models/pull' as const;
+  export const type = new RequestType<{ model: string }, { model: string }, HearthError>(method);
+}
+
+/** Server → client: progress of a ModelPullRequest. */
+export namespace ModelPullProgressNotification {
+  export const method = 'hearth/models/pullProgress' as const;
+  export const type = new NotificationType<ModelPullProgress>(method);
+}
+
 /** Server → client: backend state for the status bar. */
 export namespace StatusNotification {
   export const method = 'hearth/status' as const;
@@ -538,6 +564,8 @@ export interface SemanticIndexProgress {
   message?: string;
   /** Set while search works without embeddings: why, and the fix (for a warning in the status bar). */
   problem?: string;
+  /** True when that problem is an embedding model that is not installed (the status bar's menu offers to download it). */
+  modelMissing?: boolean;
   /** The embedding model the index uses; '' when none is set (full-text only, by choice: no warning). */
   embeddingModel?: string;
 }

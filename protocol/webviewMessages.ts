@@ -11,6 +11,7 @@ import type { AgentSummary } from './agents';
 import type { RestoreScope, SessionSummary, SessionView } from './sessions';
 import type { ElicitationField } from './elicitationForm';
 import type { BackendStatus, CommandApprovalParams, McpSamplingMessage, McpServerSource, ModelInfo } from './lspMethods';
+import { MODEL_NAME } from './modelName';
 import { MAX_SLASH_NAME_LENGTH, type SlashCommandCall, type SlashCommandInfo } from './slashCommands';
 
 export interface ModelPickerState {
@@ -201,6 +202,8 @@ export interface FromWebviewMap {
   loadDraftImages: { requestId: number; refs: ImageRef[] };
   /** `model` overrides the session's model for this retry (the user picked an installed model after modelNotFound). */
   retry: { sessionId: string; model?: string };
+  /** Downloads a model the last answer was missing into the local Ollama, then retries that answer. */
+  downloadModel: { sessionId: string; model: string };
   /** Resumes the last answer, which stopped at the model's length limit. */
   continue: { sessionId: string };
   stop: { sessionId: string };
@@ -363,6 +366,10 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
     }
     case 'loadDraftImages':
       if (typeof m.requestId !== 'number' || !Array.isArray(m.refs) || m.refs.length > MAX_IMAGES_PER_MESSAGE || !m.refs.every(isImageRef)) return bad('refs must be image references');
+      break;
+    case 'downloadModel':
+      if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');
+      if (!isString(m.model, 200) || !MODEL_NAME.test(m.model)) return bad('model must be a model name');
       break;
     case 'retry':
       if (!isString(m.sessionId, 200)) return bad('sessionId must be a string');

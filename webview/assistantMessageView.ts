@@ -19,6 +19,7 @@ import { ToolCallView, formatDuration } from './toolCallView';
 import type { ViewContext } from './viewContext';
 import { renderCheckpointMarker } from './checkpointMarkerView';
 import { updateStatusNotice } from './statusNotice';
+import { MODEL_NAME } from '../protocol/modelName';
 
 /** What `turnUndone` reported for a reply. */
 export interface UndoReport {
@@ -360,6 +361,19 @@ export class AssistantMessageView {
           className: 'text-button',
           children: ['Settings'],
           onClick: () => this.ctx.post({ type: 'openSettings', setting: 'hearth.ollama.host' }),
+        }),
+      );
+    }
+    // A model Ollama does not have (not a provider's: those are loaded on their own server) can be downloaded from here.
+    if (error.code === 'modelNotFound' && isLast && error.pullable && error.model && MODEL_NAME.test(error.model)) {
+      const model = error.model;
+      actions.push(
+        button(doc, {
+          label: `Download ${model} into Ollama, then retry`,
+          testId: 'download-model',
+          className: 'text-button',
+          children: [icon(doc, 'export'), el(doc, 'span', { text: `Download ${model}` })],
+          onClick: () => this.ctx.downloadModel(model),
         }),
       );
     }

@@ -93,6 +93,9 @@ export class ChatApp {
       openToolChange: (entryId, callId) => {
         if (this.sessionId) post({ type: 'openToolChange', sessionId: this.sessionId, entryId, callId });
       },
+      downloadModel: (model) => {
+        if (this.sessionId) post({ type: 'downloadModel', sessionId: this.sessionId, model });
+      },
       openReference: (entryId, context, reference) => {
         if (this.sessionId) post({ type: 'openReference', sessionId: this.sessionId, entryId, context, reference });
       },

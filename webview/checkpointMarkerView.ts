@@ -52,7 +52,7 @@ export function renderCheckpointMarker(ctx: ViewContext, checkpointId: string, l
       el(doc, 'div', {
         className: 'checkpoint-row',
         children: [
-          el(doc, 'span', { className: 'checkpoint-label', text: `Checkpoint · ${label}` }),
+          el(doc, 'span', { className: 'checkpoint-label', attrs: { title: `Checkpoint · ${label}` }, text: `Checkpoint · ${label}` }),
           button(doc, { label: `Restore to the checkpoint ${label}`, testId: 'checkpoint-restore', className: 'text-button subtle', children: [icon(doc, 'undo'), el(doc, 'span', { text: 'Restore…' })], onClick: showChoices }),
         ],
       }),

@@ -26,6 +26,8 @@ export interface ViewContext {
   editTodos(entryId: string, items: TodoItem[]): void;
   /** Opens the file change one tool call of the reply `entryId` made in VS Code's diff editor. */
   openToolChange(entryId: string, callId: string): void;
+  /** Downloads `model` into Ollama, then retries the shown chat's last answer with it. */
+  downloadModel(model: string): void;
   /** Opens, at its lines, a reference `@codebase` attached to the user message `entryId`. */
   openReference(entryId: string, context: number, reference: number): void;
   /** Restores the files and/or the conversation of the shown chat to a checkpoint (after the user confirmed). */

@@ -97,6 +97,24 @@ export function createAgent(config: CoreAgentConfig): Agent {
         return { name: m.name, contextLength: typeof contextLength === 'number' && contextLength > 0 ? contextLength : undefined };
       });
     },
+    async pullModel(model, onProgress, signal) {
+      try {
+        const stream = await createOllamaClient(config, signal).pull({ model, stream: true });
+        for await (const p of stream) onProgress({ status: p.status, ...(p.total ? { total: p.total, completed: p.completed ?? 0 } : {}) });
+      } catch (err) {
+        const failure = classifyFailure(err);
+        switch (failure.kind) {
+          case 'aborted':
+            throw new HearthException({ code: 'cancelled', message: `The download of ${model} was cancelled.`, host, retryable: true }, { cause: err });
+          case 'unreachable':
+          case 'dropped':
+            throw new HearthException(unreachableError(host, failure.kind === 'dropped' ? `connection closed: ${failure.detail}` : failure.detail), { cause: err });
+          case 'http':
+          case 'other':
+            throw new HearthException({ code: 'modelError', message: `Ollama at ${host} could not download ${model}: ${failure.message}`, host, retryable: true }, { cause: err });
+        }
+      }
+    },
     async listModels(signal) {
       const ollama = await listOllamaModels(signal);
       if (!registry) return ollama;

@@ -120,6 +120,7 @@ export function modelNotFoundError(host: string, model: string, installed: strin
     host,
     model,
     installedModels: installed,
+    pullable: true,
     // After a pull (or picking another model) the same message can be resent.
     retryable: true,
   };

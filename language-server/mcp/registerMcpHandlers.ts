@@ -1,4 +1,4 @@
-import type { CancellationToken, Connection } from 'vscode-languageserver/node';
+import type { Connection } from 'vscode-languageserver/node';
 import { McpCompleteRequest, McpListRequest, McpResourcesRequest, McpRestartRequest, McpSignOutRequest } from '../../protocol/lspMethods';
 import { guarded, signalOf } from '../guarded';
 import type { McpService } from './mcpService';
@@ -20,10 +20,11 @@ export function registerMcpHandlers(connection: Connection, mcp: McpService, tea
   connection.onRequest(McpSignOutRequest.type, guarded(({ name }) => mcp.signOut(name)));
   // Cancelled by the editor when the user types on: the server's request is cancelled with it.
   // A team server's prompt or template is asked only through the team server, never of a developer's server of the same name.
-  connection.onRequest(McpCompleteRequest.type, (params, token: CancellationToken) =>
-    guarded(() => {
+  connection.onRequest(
+    McpCompleteRequest.type,
+    guarded((params, token) => {
       const { server, request, team: shared } = parseMcpCompleteParams(params);
       return (shared ? team : mcp).complete(server, request, signalOf(token));
-    })(params),
+    }),
   );
 }

@@ -314,7 +314,7 @@ export class CodebaseSearchService {
       const seconds = ((performance.now() - started) / 1000).toFixed(1);
       const summary = `Indexed ${files} files (${chunks} chunks) in ${seconds} s${notes.length ? `; ${notes.join(', ')}` : ''}.`;
       for (const i of this.indexes) i.index.rebuiltBecause = undefined;
-      this.setProgress({ phase: 'ready', done: files, total: files, message: problem ? `${summary} ${problem.message}` : summary, problem: problem?.message });
+      this.setProgress({ phase: 'ready', done: files, total: files, message: problem ? `${summary} ${problem.message}` : summary, problem: problem?.message, ...(problem?.reason === 'missing' ? { modelMissing: true } : {}) });
     } catch (e) {
       if (signal.aborted) return;
       this.setProgress({ phase: 'error', done: 0, total: 0, message: `Indexing stopped: ${(e as Error).message}` });
@@ -393,7 +393,7 @@ export class CodebaseSearchService {
 
   private setProgress(progress: SemanticIndexProgress): void {
     this.progress = { ...progress, embeddingModel: progress.phase === 'off' ? undefined : (this.embedder?.model ?? '') };
-    this.options.onProgress?.({ ...progress });
+    this.options.onProgress?.({ ...this.progress });
   }
 }
 

@@ -1,0 +1,51 @@
+import * as vscode from 'vscode';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { ModelPullProgressNotification, ModelPullRequest } from '../protocol/lspMethods';
+import { MODEL_NAME } from '../protocol/modelName';
+import { pullProgressText } from './pullProgressText';
+
+/**
+ * Downloads `model` into the local Ollama (hearth/models/pull) with a
+ * cancellable progress notification. Resolves true once Ollama has it;
+ * a failure is shown with Ollama's reason, a cancel quietly.
+ */
+export async function downloadModel(client: LanguageClient, model: string): Promise<boolean> {
+  return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Hearth: downloading ${model}`, cancellable: true }, async (progress, token) => {
+    let reported = 0;
+    const listening = client.onNotification(ModelPullProgressNotification.type, (p) => {
+      if (p.model !== model) return;
+      const { text, percent } = pullProgressText(p);
+      // The bar moves by what was added since the last report; a new layer starts it over.
+      const increment = percent === undefined ? undefined : percent >= reported ? percent - reported : undefined;
+      if (percent !== undefined) reported = percent;
+      progress.report({ message: text, ...(increment !== undefined ? { increment } : {}) });
+    });
+    try {
+      await client.sendRequest(ModelPullRequest.type, { model }, token);
+      void vscode.window.showInformationMessage(`Hearth: ${model} is downloaded.`);
+      return true;
+    } catch (err) {
+      if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`Hearth could not download ${model}: ${err instanceof Error ? err.message : String(err)}`);
+      return false;
+    } finally {
+      listening.dispose();
+    }
+  });
+}
+
+/** Hearth: Download Model…: asks for a name (or takes `model`), then downloads it. */
+export function registerDownloadModelCommand(client: LanguageClient): vscode.Disposable {
+  return vscode.commands.registerCommand('hearth.downloadModel', async (model?: unknown) => {
+    const name =
+      typeof model === 'string' && model !== ''
+        ? model
+        : await vscode.window.showInputBox({
+            title: 'Hearth: Download Model',
+            prompt: 'An Ollama model name, as `ollama pull` takes it',
+            placeHolder: 'qwen2.5-coder:7b',
+            validateInput: (v) => (MODEL_NAME.test(v.trim()) ? undefined : 'A model name such as qwen2.5-coder:7b or nomic-embed-text'),
+          });
+    if (!name) return false;
+    return downloadModel(client, name.trim());
+  });
+}

@@ -1,0 +1,128 @@
+/**
+ * Downloading a model from Hearth (hearth/models/pull) through the real
+ * language server into the scripted Ollama's /api/pull: progress as Ollama
+ * reports it, the model listed afterwards, Ollama's own reason when the
+ * registry has no such model, a cancel that stops the download, a name that
+ * is not a model name refused before Ollama sees it, and the codebase index
+ * that said "full-text only" for a missing embedding model using it after
+ * the download.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
+import {
+  IndexControlRequest,
+  ModelListRequest,
+  ModelPullProgressNotification,
+  ModelPullRequest,
+  SemanticIndexStatusNotification,
+  WorkspaceTrustNotification,
+  type ModelPullProgress,
+  type SemanticIndexProgress,
+} from '../../protocol/lspMethods';
+import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { until } from '../fixtures/until';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+
+const BYTES = 274_302_450;
+
+describe('downloading a model through the language server (integration)', function () {
+  this.timeout(60_000);
+  let fixture: OllamaFixture;
+  let storage: string;
+  let workspace: string;
+  let client: LspTestClient | undefined;
+  let progress: ModelPullProgress[];
+  let index: SemanticIndexProgress[];
+
+  async function start(codebaseSearch = false) {
+    client = await startLspTestClient({
+      storagePath: storage,
+      workspace,
+      settings: { ollama: { host: fixture.url }, chat: { model: 'qwen2.5-coder:7b' }, codebaseSearch: { enabled: codebaseSearch, embeddingModel: 'nomic-embed-text' } },
+    });
+    client.connection.onNotification(ModelPullProgressNotification.type, (p) => void progress.push(p));
+    client.connection.onNotification(SemanticIndexStatusNotification.type, (p) => void index.push(p));
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    return client;
+  }
+
+  const pulls = () => fixture.requests.filter((r) => r.path === '/api/pull');
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture({ models: DEFAULT_MODELS, pullable: [{ model: NOMIC_EMBED_TEXT, bytes: BYTES }] });
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-pull-ls-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-pull-ws-'));
+    fs.writeFileSync(path.join(workspace, 'deploy.md'), '# Deploying\n\nThe service is deployed with a blue-green switch behind the load balancer.\n');
+    progress = [];
+    index = [];
+  });
+
+  afterEach(async () => {
+    await client?.stop();
+    client = undefined;
+    await fixture.close();
+    fs.rmSync(storage, { recursive: true, force: true });
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  it('downloads a model with progress as Ollama reports it, and the model is listed afterwards', async () => {
+    await start();
+    const before = await client!.connection.sendRequest(ModelListRequest.type, {});
+    assert.ok(!before.models.some((m) => m.name.startsWith('nomic-embed-text')));
+    assert.deepEqual(await client!.connection.sendRequest(ModelPullRequest.type, { model: 'nomic-embed-text' }), { model: 'nomic-embed-text' });
+    // The ollama client sends the older `name` field; Ollama takes either (PullHandler: cmp.Or(req.Model, req.Name)).
+    assert.equal(pulls()[0].body.model ?? pulls()[0].body.name, 'nomic-embed-text');
+    assert.equal(progress[0].status, 'pulling manifest');
+    assert.equal(progress.at(-1)!.status, 'success');
+    const layer = progress.filter((p) => p.total !== undefined);
+    assert.ok(layer.length >= 2, JSON.stringify(progress));
+    assert.ok(layer.every((p, i) => p.model === 'nomic-embed-text' && p.total === BYTES && /^pulling [0-9a-f]{12}$/.test(p.status) && (i === 0 || p.completed! >= layer[i - 1].completed!)));
+    assert.equal(layer.at(-1)!.completed, BYTES, 'the last layer report is the whole layer');
+    const after = await client!.connection.sendRequest(ModelListRequest.type, {});
+    assert.ok(after.models.some((m) => m.name === 'nomic-embed-text:latest'), JSON.stringify(after.models.map((m) => m.name)));
+  });
+
+  it("says Ollama's reason when the registry has no such model", async () => {
+    await start();
+    await assert.rejects(client!.connection.sendRequest(ModelPullRequest.type, { model: 'no-such-model:1b' }), /could not download no-such-model:1b: pull model manifest: file does not exist/);
+    assert.deepEqual(progress.map((p) => p.status), ['pulling manifest']);
+  });
+
+  it('a cancel stops the download: Ollama sees the request go away and the model is not installed', async () => {
+    await start();
+    const source = new CancellationTokenSource();
+    const pulling = client!.connection.sendRequest(ModelPullRequest.type, { model: 'nomic-embed-text' }, source.token);
+    await until(() => progress.some((p) => p.total !== undefined), 'the first layer progress');
+    source.cancel();
+    await assert.rejects(pulling);
+    await until(() => pulls()[0]?.outcome === 'aborted', 'Ollama to see the download cancelled');
+    const after = await client!.connection.sendRequest(ModelListRequest.type, {});
+    assert.ok(!after.models.some((m) => m.name.startsWith('nomic-embed-text')));
+  });
+
+  it('refuses a name that is not a model name before Ollama sees it', async () => {
+    await start();
+    for (const model of ['../../etc/passwd', 'a b', '-rf', '']) {
+      await assert.rejects(client!.connection.sendRequest(ModelPullRequest.type, { model }), /is not a model name/);
+    }
+    assert.equal(pulls().length, 0);
+  });
+
+  it('the codebase index names the missing embedding model, and after its download indexes with it', async () => {
+    await start(true);
+    await until(() => index.some((p) => p.phase === 'ready'), 'the index without embeddings');
+    const ready = index.find((p) => p.phase === 'ready')!;
+    assert.equal(ready.modelMissing, true, JSON.stringify(ready));
+    assert.equal(ready.embeddingModel, 'nomic-embed-text');
+    await client!.connection.sendRequest(ModelPullRequest.type, { model: ready.embeddingModel! });
+    const seen = index.length;
+    await client!.connection.sendRequest(IndexControlRequest.type, { action: 'reindex' });
+    await until(() => index.slice(seen).some((p) => p.phase === 'ready'), 'the index after the download', 30_000);
+    const again = index.slice(seen).find((p) => p.phase === 'ready')!;
+    assert.equal(again.problem, undefined, JSON.stringify(again));
+    assert.ok(fixture.requests.some((r) => r.path === '/api/embed' && r.outcome === 'completed'), 'files were embedded with the downloaded model');
+  });
+});
