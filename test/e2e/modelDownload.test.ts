@@ -1,0 +1,45 @@
+/**
+ * A chat model that is not installed yet, in a real VS Code: the answer's
+ * error offers "Download <model>"; one click downloads it through Ollama's
+ * /api/pull with a progress notification, and the answer is asked again
+ * with the downloaded model, the user's message kept.
+ */
+import * as assert from 'node:assert/strict';
+import type { Frame } from 'playwright-core';
+import { DEFAULT_MODELS, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { useHearthInVsCode } from './support/useHearthInVsCode';
+import { openHearth, sendChatMessage, until } from './support/workbench';
+
+const MODEL = 'qwen2.5-coder:7b';
+
+describe('downloading a missing model from the chat in a real VS Code (e2e)', function () {
+  this.timeout(300_000);
+  let fixture: OllamaFixture;
+  let chat: Frame;
+  before(async () => {
+    const wanted = DEFAULT_MODELS.find((m) => m.name === MODEL)!;
+    // Ollama has another model; the registry has the one the settings name. Slow enough steps to watch the progress.
+    fixture = await startOllamaFixture({ models: DEFAULT_MODELS.filter((m) => m.name !== MODEL), pullable: [{ model: wanted, bytes: 4_683_087_332 }], pullStepDelayMs: 250 });
+  });
+  after(async () => fixture?.close());
+  const vscode = useHearthInVsCode({ settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL }) });
+  const lastAnswer = () => chat.locator('[data-testid="assistant-message"]').last();
+
+  it('the error offers Download; the download shows its progress and the answer is retried with the model', async () => {
+    chat = await openHearth(vscode.wb.page);
+    await chat.locator('[data-testid="composer"]').waitFor({ state: 'visible' });
+    await sendChatMessage(chat, 'What does this project do?');
+    const download = lastAnswer().locator('[data-testid="download-model"]');
+    await download.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await download.innerText(), `Download ${MODEL}`);
+    fixture.enqueue({ kind: 'text', text: 'It is a small sample project.' });
+    await download.click();
+    const toast = vscode.wb.page.locator('.notification-toast', { hasText: `downloading ${MODEL}` });
+    await toast.first().waitFor({ state: 'visible', timeout: 30_000 });
+    await until(async () => ((await toast.first().innerText()).includes('% of 4.7 GB') ? true : undefined), 'the progress to show how far the download got');
+    await until(async () => ((await lastAnswer().innerText()).includes('It is a small sample project.') ? true : undefined), 'the retried answer', 60_000);
+    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the retried answer to finish');
+    assert.equal(await chat.locator('[data-testid="user-message"]', { hasText: 'What does this project do?' }).count(), 1, 'the message is kept, once');
+    assert.equal(fixture.requests.filter((r) => r.path === '/api/pull' && r.outcome === 'completed').length, 1);
+  });
+});
