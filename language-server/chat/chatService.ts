@@ -19,12 +19,16 @@ import { checkpointingExecutor } from '../checkpoints/checkpointingExecutor';
 import type { SubagentAgent } from '../../protocol/agents';
 import type { AgentChoice, ChooseAgentRequest } from '../agents/chooseAgent';
 
+/** Events that come from the model's answer: the first of them means the model is loaded. */
+const MODEL_OUTPUT: ReadonlySet<AgentEvent['type']> = new Set(['text', 'thinking', 'toolCall', 'usage', 'error', 'done', 'agentSpawn']);
+
 /** The id of a reply's model-load note: "Loading…" while the model loads, then how long it took. */
 const MODEL_LOAD_NOTE = 'model-load';
 
-/** A load's duration as people say it: "0.4 s", "12 s", "1 min 5 s". */
+/** A load's duration as people say it: "under 0.1 s", "0.4 s", "12 s", "1 min 5 s". */
 function formatSeconds(ms: number): string {
   const s = ms / 1000;
+  if (s < 0.1) return 'under 0.1 s';
   if (s < 10) return `${s.toFixed(1)} s`;
   if (s < 60) return `${Math.round(s)} s`;
   return `${Math.floor(s / 60)} min ${Math.floor(s % 60)} s`;
@@ -354,7 +358,8 @@ export class ChatService {
         const compactAt = !compactionUndone && threshold !== undefined && threshold < 1 ? threshold : undefined;
         const options = { model: turnModel, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt, mode, rules, workspaceContext, agent: choice?.agent };
         for await (const event of agent.startTurn(history, turnInput, options, controller.signal)) {
-          if (loadingSince !== undefined && event.type !== 'status') {
+          // The load ends with the model's first output (the core's own events, such as the context estimate, come before it).
+          if (loadingSince !== undefined && MODEL_OUTPUT.has(event.type)) {
             // The note becomes what happened, so a finished reply does not still say it is loading. A failed
             // load keeps the note: the error below it says why.
             if (event.type !== 'error') emit({ type: 'status', level: 'info', id: MODEL_LOAD_NOTE, message: `Loaded ${turnModel} in ${formatSeconds(Date.now() - loadingSince)}.` });
