@@ -19,7 +19,7 @@ describe('downloading a missing model from the chat in a real VS Code (e2e)', fu
   before(async () => {
     const wanted = DEFAULT_MODELS.find((m) => m.name === MODEL)!;
     // Ollama has another model; the registry has the one the settings name. Slow enough steps to watch the progress.
-    fixture = await startOllamaFixture({ models: DEFAULT_MODELS.filter((m) => m.name !== MODEL), pullable: [{ model: wanted, bytes: 4_683_087_332 }], pullStepDelayMs: 250 });
+    fixture = await startOllamaFixture({ models: DEFAULT_MODELS.filter((m) => m.name !== MODEL), pullable: [{ model: wanted, bytes: 4_683_087_332 }], pullStepDelayMs: 600 });
   });
   after(async () => fixture?.close());
   const vscode = useHearthInVsCode({ settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL }) });

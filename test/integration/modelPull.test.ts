@@ -52,7 +52,7 @@ describe('downloading a model through the language server (integration)', functi
   const pulls = () => fixture.requests.filter((r) => r.path === '/api/pull');
 
   beforeEach(async () => {
-    fixture = await startOllamaFixture({ models: DEFAULT_MODELS, pullable: [{ model: NOMIC_EMBED_TEXT, bytes: BYTES }] });
+    fixture = await startOllamaFixture({ models: DEFAULT_MODELS, pullable: [{ model: NOMIC_EMBED_TEXT, bytes: BYTES }], pullStepDelayMs: 200 });
     storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-pull-ls-'));
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-pull-ws-'));
     fs.writeFileSync(path.join(workspace, 'deploy.md'), '# Deploying\n\nThe service is deployed with a blue-green switch behind the load balancer.\n');
