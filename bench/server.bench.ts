@@ -317,7 +317,8 @@ async function directPhase(fixture: OllamaFixture) {
 async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n: number, directTtft: number[]) {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-server-'));
   const port = await freePort();
-  const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, fixture.url, n, Math.max(8, n), 'fair', 1), dir, port, pki);
+  // A slot per developer besides the one kept for completions: this phase measures the server, never a queue for the GPU.
+  const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, fixture.url, n, Math.max(8, n + 1), 'fair', 1), dir, port, pki);
   try {
     const { agents, close } = await connectDevelopers(pki, server.port, n);
     // Warm: every developer's first turn (the server creates its agent, learns the model's facts) is not measured.

@@ -3,13 +3,21 @@
  * paceReads.ts), over a real socket: while text streams and the server is
  * busy, the reply is read in bursts of one window; the first token, a tool
  * call and the end are never held back; a cancelled reply stops at once;
- * and the connection goes back to the pool usable.
+ * the connection goes back to the pool usable; and through the team
+ * server's model router, a request waiting for the GPU slot a resting reply
+ * holds gets it when the backend finishes, not when the rest ends.
  */
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { openRequest } from '../../agent-host/completion/leanHttpFetch';
+import type { ModelStream } from '../../agent-host/core/modelStream';
+import { BackendPool } from '../../agent-host/server/backends/backendPool';
+import { createModelRouter } from '../../agent-host/server/backends/modelRouter';
 import { streamResponse } from '../../agent-host/server/backends/streamResponse';
+import { silentLogger } from '../../agent-host/server/ops/logger';
+import { ServerMetrics } from '../../agent-host/server/ops/serverMetrics';
+import { Scheduler } from '../../agent-host/server/scheduler/scheduler';
 
 type Chunk = Record<string, unknown>;
 const line = (chunk: Chunk) => `${JSON.stringify(chunk)}\n`;
@@ -137,5 +145,75 @@ describe('team server: paced reads of a streaming reply', () => {
     }
     assert.ok(flood.written < FLOOD_CAP_BYTES / 4, `the backend wrote ${(flood.written / 1e6).toFixed(1)} MB to a reader that stopped reading`);
     controller.abort();
+  });
+});
+
+describe('team server: resting reads never keep a waiting request from its slot', () => {
+  /** A backend with one model whose chat replies stream ten tokens 5 ms apart, then the final chunk. */
+  let backend: http.Server;
+  let router: ReturnType<typeof createModelRouter>;
+  let pool: BackendPool;
+  const words = Array.from({ length: 10 }, (_, i) => `w${i} `);
+  /** Far longer than the reply: a reply that rests even once ends late enough to tell. */
+  const REST_MS = 600;
+
+  before(async () => {
+    backend = http.createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        if (req.url === '/api/tags') return void res.end(JSON.stringify({ models: [{ name: 'm', model: 'm' }] }));
+        res.writeHead(200, { 'content-type': 'application/x-ndjson' });
+        const lines = [...words.map((w) => line(token(w))), line(final)];
+        let i = 0;
+        const next = (): void => {
+          if (res.destroyed) return;
+          if (i === lines.length) return void res.end();
+          res.write(lines[i++]);
+          setTimeout(next, 5);
+        };
+        next();
+      });
+    });
+    await new Promise<void>((resolve) => backend.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(backend.address() as AddressInfo).port}`;
+    pool = new BackendPool([{ name: 'gpu', type: 'ollama', url, maxConcurrency: 1 }], silentLogger);
+    await pool.refresh();
+    // One slot: a second request waits for the first reply to end.
+    const scheduler = new Scheduler([{ id: 'gpu', capacity: 1 }], { policy: 'fair', maxQueue: 10, maxQueuePerUser: 10, maxWaitMs: 30_000 }, (id, model) => pool.hasModel(id, model));
+    router = createModelRouter({ pool, scheduler, metrics: new ServerMetrics(), logger: silentLogger, readPaceMs: () => REST_MS });
+  });
+  after(() => {
+    pool.stop();
+    backend.closeAllConnections();
+    return new Promise<void>((resolve) => backend.close(() => resolve()));
+  });
+
+  /** Reads a reply to its end; the milliseconds since `t0` at which it ended, and its text. */
+  async function drain(reply: ModelStream, t0: number): Promise<{ endedAt: number; text: string }> {
+    let text = '';
+    for await (const chunk of reply as AsyncIterable<Record<string, unknown>>) text += String((chunk.message as { content?: string } | undefined)?.content ?? '');
+    return { endedAt: performance.now() - t0, text };
+  }
+
+  const ask = (user: string) => router.streamFor(user, 'chat')('chat', { model: 'm', messages: [{ role: 'user', content: 'hi' }], stream: true }, undefined);
+
+  it('rests while nobody waits: a lone reply is read in windows', async () => {
+    const t0 = performance.now();
+    const alone = await drain(await ask('ana'), t0);
+    assert.equal(alone.text, words.join(''));
+    assert.ok(alone.endedAt >= REST_MS * 0.9, `the lone reply ended after ${Math.round(alone.endedAt)} ms: it never rested`);
+  });
+
+  it('a request that starts to wait ends the rest, and gets the slot when the backend finishes', async () => {
+    const t0 = performance.now();
+    const first = await ask('ana');
+    const firstDone = drain(first, t0);
+    // The first reply's first token is read, then it rests; the second request arrives during that rest.
+    await new Promise((r) => setTimeout(r, 20));
+    const second = ask('ben').then((reply) => ({ reply, admittedAt: performance.now() - t0 }));
+    const [a, b] = await Promise.all([firstDone, second]);
+    assert.equal(a.text, words.join(''), 'the first reply is whole');
+    assert.ok(b.admittedAt < REST_MS / 2, `the waiting request was served ${Math.round(b.admittedAt)} ms in; the backend finished the reply before it about 60 ms in`);
+    assert.equal((await drain(b.reply, t0)).text, words.join(''), 'the second reply is whole');
   });
 });

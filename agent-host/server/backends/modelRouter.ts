@@ -27,6 +27,7 @@ import { openAiReply } from '../../openai/openAiReply';
 import { ModelResponseError, type ModelStream, type ModelStreamer } from '../../core/modelStream';
 import { NdjsonModelStream, type ReplyHooks } from './ndjsonModelStream';
 import { streamResponse } from './streamResponse';
+import type { RestingReads } from './paceReads';
 
 /** The `host` the agent core is given; it appears in error texts, so it names the server, not a socket. */
 export const ROUTER_HOST = 'http://team-server';
@@ -39,7 +40,8 @@ export interface ModelRouterDeps {
   /**
    * How long a chat reply's socket may rest between reads while its text
    * streams (the delta coalescing window: text goes out no more often).
-   * Absent: every read as it comes.
+   * Absent: every read as it comes. Reads never rest while a request waits
+   * for a slot (see `createModelRouter`).
    */
   readPaceMs?: () => number;
 }
@@ -127,6 +129,15 @@ function requestBody(init: RequestInit | undefined): string {
 export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
   const { pool, scheduler, metrics, logger } = deps;
   const ollamaFetch = leanHttpFetch();
+  // A resting reply is only read again when its rest ends, final chunk
+  // included, and its slot is freed when that chunk is read: a rest can keep
+  // a slot the backend has already finished with for a whole window. Resting
+  // saves this server's CPU; it is not worth a GPU slot someone waits for, so
+  // no reply rests while a request waits, and a request that starts to wait
+  // ends every rest under way.
+  const pace = deps.readPaceMs;
+  const readPaceMs = pace && ((): number => (scheduler.queued > 0 ? 0 : pace()));
+  const resting: RestingReads = new Set();
 
   async function backendFor(model: string): Promise<Backend | undefined> {
     await pool.ensureFresh(30_000);
@@ -231,7 +242,9 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     }
     let slot: Slot;
     try {
-      slot = await scheduler.acquire({ user, kind, model, signal });
+      const granted = scheduler.acquire({ user, kind, model, signal });
+      if (scheduler.queued > 0) for (const wake of [...resting]) wake();
+      slot = await granted;
     } catch (err) {
       if (err instanceof QueueFullError) {
         metrics.rejected.inc({ kind, reason: 'queue_full' });
@@ -348,7 +361,7 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
         throw new ModelResponseError(await errorText(readAll(res), res.statusCode ?? 0, res.statusMessage ?? ''), res.statusCode ?? 0);
       }
       // Inline suggestions are read as they come: their latency is the whole point.
-      const reply = streamResponse(res, hooks, signal, kind === 'chat' ? deps.readPaceMs : undefined);
+      const reply = streamResponse(res, hooks, signal, kind === 'chat' ? readPaceMs : undefined, resting);
       return reply;
     } catch (err) {
       if (err instanceof ModelResponseError) throw err;

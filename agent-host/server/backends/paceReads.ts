@@ -20,10 +20,16 @@ import type { IncomingMessage } from 'node:http';
 const MIN_PACE_MS = 10;
 
 /**
- * Paces `res`'s reads: after each data event for which `midText()` holds,
- * reading stops for `paceMs()` milliseconds.
+ * The replies resting now, each as the function that ends its rest early
+ * (the owner wakes them all when a rest would cost more than it saves).
  */
-export function paceReads(res: IncomingMessage, midText: () => boolean, paceMs: () => number): void {
+export type RestingReads = Set<() => void>;
+
+/**
+ * Paces `res`'s reads: after each data event for which `midText()` holds,
+ * reading stops for `paceMs()` milliseconds, or until `resting` wakes it.
+ */
+export function paceReads(res: IncomingMessage, midText: () => boolean, paceMs: () => number, resting?: RestingReads): void {
   const socket = res.socket;
   if (!socket) return;
   let timer: NodeJS.Timeout | undefined;
@@ -31,7 +37,9 @@ export function paceReads(res: IncomingMessage, midText: () => boolean, paceMs: 
   // Only the socket rests: the response itself stays as its reader left it,
   // so a reader that fell behind (and paused it) still holds the backend back.
   const resume = (): void => {
+    clearTimeout(timer);
     timer = undefined;
+    resting?.delete(resume);
     socket.resume();
   };
   // Rests after the loop's poll phase, so that everything the last socket
@@ -45,6 +53,7 @@ export function paceReads(res: IncomingMessage, midText: () => boolean, paceMs: 
     if (ms < MIN_PACE_MS) return;
     socket.pause();
     timer = setTimeout(resume, ms);
+    resting?.add(resume);
   };
   res.on('data', () => {
     if (timer || restQueued || !midText()) return;
@@ -53,8 +62,6 @@ export function paceReads(res: IncomingMessage, midText: () => boolean, paceMs: 
   });
   // A reply cancelled while paused still hands its socket back flowing (or destroyed), never stopped.
   res.once('close', () => {
-    if (!timer) return;
-    clearTimeout(timer);
-    resume();
+    if (timer) resume();
   });
 }
