@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelPullProgressNotification, ModelPullRequest } from '../protocol/lspMethods';
-import { MODEL_NAME } from '../protocol/modelName';
+import { MODEL_NAME, STARTER_CHAT_MODEL } from '../protocol/modelName';
 import { pullProgressText } from './pullProgressText';
 
 /**
@@ -42,8 +42,8 @@ export function registerDownloadModelCommand(client: LanguageClient): vscode.Dis
         : await vscode.window.showInputBox({
             title: 'Hearth: Download Model',
             prompt: 'An Ollama model name, as `ollama pull` takes it',
-            placeHolder: 'qwen2.5-coder:7b',
-            validateInput: (v) => (MODEL_NAME.test(v.trim()) ? undefined : 'A model name such as qwen2.5-coder:7b or nomic-embed-text'),
+            placeHolder: STARTER_CHAT_MODEL,
+            validateInput: (v) => (MODEL_NAME.test(v.trim()) ? undefined : `A model name such as ${STARTER_CHAT_MODEL} or nomic-embed-text`),
           });
     if (!name) return false;
     return downloadModel(client, name.trim());

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelListRequest } from '../protocol/lspMethods';
+import { STARTER_CHAT_MODEL } from '../protocol/modelName';
 import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
 import { activeFileContext, selectionContext } from './contextAttachments';
@@ -55,7 +56,14 @@ export function registerChatCommands(
       return;
     }
     if (result.models.length === 0) {
-      void vscode.window.showWarningMessage(`Ollama at ${result.host} has no models. Install one with \`ollama pull qwen2.5-coder:7b\`.`);
+      if (result.backend === 'remote') {
+        void vscode.window.showWarningMessage(`The team server at ${result.host} offers no models yet; its admin installs them.`);
+        return;
+      }
+      const download = `Download ${STARTER_CHAT_MODEL}`;
+      const choice = await vscode.window.showWarningMessage(`Ollama at ${result.host} has no models installed yet. Download ${STARTER_CHAT_MODEL} (about 4.7 GB), or another model by name.`, download, 'Download Another…');
+      if (choice === download) await vscode.commands.executeCommand('hearth.downloadModel', STARTER_CHAT_MODEL);
+      if (choice === 'Download Another…') await vscode.commands.executeCommand('hearth.downloadModel');
       return;
     }
     const current = vscode.workspace.getConfiguration('hearth').get<string>('chat.model', '');

@@ -5,3 +5,10 @@
  * before Ollama sees it.
  */
 export const MODEL_NAME = /^[A-Za-z0-9][\w.-]*(\/[\w.-]+){0,3}(:[\w.-]+)?$/;
+
+/**
+ * The chat model Hearth offers to download when Ollama has none at all: a
+ * code model that takes tools and fits a laptop's GPU or 16 GB of memory.
+ * Every first-run suggestion names this one, so they agree.
+ */
+export const STARTER_CHAT_MODEL = 'qwen2.5-coder:7b';

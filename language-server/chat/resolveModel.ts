@@ -1,5 +1,6 @@
 import type { Agent } from '../../agent-host';
 import { HearthException } from '../../agent-host';
+import { STARTER_CHAT_MODEL } from '../../protocol/modelName';
 
 /**
  * Where a turn's model may come from, most specific first. Each is optional;
@@ -37,11 +38,16 @@ export async function resolveModel(agent: Agent, choice: ModelChoice | string | 
   if (named) return named;
   const models = await agent.listModels(signal);
   if (models.length === 0) {
+    // A local Ollama can download the starter model from the chat (its Download button retries with it); a team server's admin installs models.
+    const pullable = agent.pullModel !== undefined;
     throw new HearthException({
       code: 'modelNotFound',
-      message: `Ollama at ${agent.host} has no models installed. Install one with \`ollama pull qwen2.5-coder:7b\`, then press Retry.`,
+      message: pullable
+        ? `Ollama at ${agent.host} has no models installed yet. Download ${STARTER_CHAT_MODEL} (about 4.7 GB) here, or install another with \`ollama pull <model>\`, then press Retry.`
+        : `Ollama at ${agent.host} has no models installed. Install one with \`ollama pull ${STARTER_CHAT_MODEL}\`, then press Retry.`,
       host: agent.host,
       installedModels: [],
+      ...(pullable ? { model: STARTER_CHAT_MODEL, pullable } : {}),
       retryable: true,
     });
   }

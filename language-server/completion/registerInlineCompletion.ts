@@ -1,27 +1,14 @@
 import { actionRole } from '../agents/actionRole';
-import { ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver/node';
+import type { Connection } from 'vscode-languageserver/node';
 import { createFimCompleter, type FimCompleter } from '../../agent-host';
-import type { HearthError } from '../../protocol/chat';
 import { ApplyCodeBlockRequest, CommitMessageRequest, CompletionSetPausedNotification, CompletionStatusNotification, EditGenerateRequest, SUGGESTION_ACCEPTED_COMMAND } from '../../protocol/lspMethods';
-import { toHearthError } from '../chat/chatService';
-import { HEARTH_ERROR_CODE, signalOf } from '../guarded';
+import { guarded, signalOf } from '../guarded';
 import type { HearthServer } from '../hearthServer';
 import { ApplyCodeBlockService } from './applyCodeBlockService';
 import { EditActionService } from './editActionService';
 import { COMPLETION_TRACE_PREFIX, InlineCompletionService, type CompletionTrace } from './inlineCompletionService';
 import { provideCodeActions } from './provideCodeActions';
 import { SuggestionReporter } from './suggestionReporter';
-
-function guarded<P, R>(handler: (params: P, signal: AbortSignal) => Promise<R>): (params: P, token: CancellationToken) => Promise<R | ResponseError<HearthError>> {
-  return async (params, token) => {
-    try {
-      return await handler(params, signalOf(token));
-    } catch (err) {
-      const error = toHearthError(err);
-      return new ResponseError(HEARTH_ERROR_CODE, error.message, error);
-    }
-  };
-}
 
 /**
  * Registers inline suggestions (`textDocument/inlineCompletion`), the
@@ -81,10 +68,10 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
     if (params.command === SUGGESTION_ACCEPTED_COMMAND && typeof language === 'string' && server.agents.currentTeamAgent()) reporter.accepted(language);
   });
   connection.onCodeAction((params) => provideCodeActions(params));
-  connection.onRequest(EditGenerateRequest.type, guarded((params, signal) => edits.generateEdit(params, signal)));
-  connection.onRequest(CommitMessageRequest.type, guarded((params, signal) => edits.commitMessage(params, signal)));
+  connection.onRequest(EditGenerateRequest.type, guarded((params, token) => edits.generateEdit(params, signalOf(token))));
+  connection.onRequest(CommitMessageRequest.type, guarded((params, token) => edits.commitMessage(params, signalOf(token))));
   const apply = new ApplyCodeBlockService({ documents: server.documents, edits, roots: () => server.openFolders });
-  connection.onRequest(ApplyCodeBlockRequest.type, guarded((params, signal) => apply.apply(params, signal)));
+  connection.onRequest(ApplyCodeBlockRequest.type, guarded((params, token) => apply.apply(params, signalOf(token))));
   connection.onNotification(CompletionSetPausedNotification.type, (params) => completion.setPaused(params.paused === true));
 
   let checked = false;

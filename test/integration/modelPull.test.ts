@@ -5,7 +5,8 @@
  * registry has no such model, a cancel that stops the download, a name that
  * is not a model name refused before Ollama sees it, and the codebase index
  * that said "full-text only" for a missing embedding model using it after
- * the download.
+ * the download; and a first message to an Ollama with no models at all
+ * offered the starter model, downloaded, and answered with it.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -13,6 +14,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { CancellationTokenSource } from 'vscode-languageserver-protocol/node';
 import {
+  ChatRetryRequest,
+  ChatSendRequest,
   IndexControlRequest,
   ModelListRequest,
   ModelPullProgressNotification,
@@ -22,6 +25,7 @@ import {
   type ModelPullProgress,
   type SemanticIndexProgress,
 } from '../../protocol/lspMethods';
+import { STARTER_CHAT_MODEL } from '../../protocol/modelName';
 import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
@@ -37,11 +41,11 @@ describe('downloading a model through the language server (integration)', functi
   let progress: ModelPullProgress[];
   let index: SemanticIndexProgress[];
 
-  async function start(codebaseSearch = false) {
+  async function start(codebaseSearch = false, chatModel = 'qwen2.5-coder:7b') {
     client = await startLspTestClient({
       storagePath: storage,
       workspace,
-      settings: { ollama: { host: fixture.url }, chat: { model: 'qwen2.5-coder:7b' }, codebaseSearch: { enabled: codebaseSearch, embeddingModel: 'nomic-embed-text' } },
+      settings: { ollama: { host: fixture.url }, chat: { model: chatModel }, codebaseSearch: { enabled: codebaseSearch, embeddingModel: 'nomic-embed-text' } },
     });
     client.connection.onNotification(ModelPullProgressNotification.type, (p) => void progress.push(p));
     client.connection.onNotification(SemanticIndexStatusNotification.type, (p) => void index.push(p));
@@ -124,5 +128,30 @@ describe('downloading a model through the language server (integration)', functi
     const again = index.slice(seen).find((p) => p.phase === 'ready')!;
     assert.equal(again.problem, undefined, JSON.stringify(again));
     assert.ok(fixture.requests.some((r) => r.path === '/api/embed' && r.outcome === 'completed'), 'files were embedded with the downloaded model');
+  });
+
+  it('a first message to an Ollama with no models offers the starter model, and after its download is answered with it', async () => {
+    await fixture.close();
+    const starter = DEFAULT_MODELS.find((m) => m.name === STARTER_CHAT_MODEL)!;
+    fixture = await startOllamaFixture({ models: [], pullable: [{ model: starter, bytes: BYTES }], pullStepDelayMs: 20 });
+    // No chat model set, as on a fresh install: the first installed model would be used, and there is none.
+    await start(false, '');
+    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'What does this project do?', context: [] } });
+    const failed = await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'error');
+    const error = (failed.event as { error: { code: string; model?: string; pullable?: boolean; message: string } }).error;
+    assert.equal(error.code, 'modelNotFound');
+    assert.equal(error.model, STARTER_CHAT_MODEL, 'the error names the model the chat offers to download');
+    assert.equal(error.pullable, true, error.message);
+    assert.match(error.message, /no models installed yet\. Download qwen2\.5-coder:7b/);
+
+    // The chat's Download button: the pull, then the same message retried with that model.
+    await client!.connection.sendRequest(ModelPullRequest.type, { model: error.model! });
+    fixture.enqueue({ kind: 'text', text: 'It is a small web service.' });
+    const retried = await client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: started.sessionId, model: error.model });
+    await client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done');
+    const text = client!.events.filter((e) => e.entryId === retried.assistantEntryId && e.event.type === 'text').map((e) => (e.event as { delta: string }).delta).join('');
+    assert.equal(text, 'It is a small web service.');
+    const chat = fixture.requests.filter((r) => r.path === '/api/chat');
+    assert.equal(chat.at(-1)?.body.model, STARTER_CHAT_MODEL, 'the retried turn asked the downloaded model');
   });
 });

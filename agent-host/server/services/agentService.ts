@@ -219,7 +219,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
 
   // Admin MCP tools run here, on the server, as the admin configured them; the
   // client's tools (its files, its own MCP servers) still run on the client.
-  const progressNote = mcpProgressNotes();
+  const progressNote = deps.adminMcp ? mcpProgressNotes() : undefined;
   const toolExecutor = deps.adminMcp
     ? withMcpTools(executor, deps.adminMcp, {
         authorize: async (tool, c) => {
@@ -227,7 +227,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
           return undefined;
         },
         onProgress: (tool, c, progress) => {
-          const note = progressNote(tool, c, progress);
+          const note = progressNote?.(tool, c, progress);
           if (note) void write(encodeAgentEvent(note));
         },
         onNameConflict: (tool) => deps.logger.warn('admin MCP tool hidden: the client offers a tool with the same name', { user, tool: tool.name }),
