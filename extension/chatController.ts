@@ -14,6 +14,7 @@ import {
   ChatStopRequest,
   ChatTodosRequest,
   ChatUndoCompactionRequest,
+  ChatEditMessageRequest,
   CheckpointRedoRequest,
   CheckpointRestoreRequest,
   McpResourcesRequest,
@@ -220,15 +221,24 @@ export class ChatController implements vscode.Disposable {
    * (and refuses while a reply runs); the chat is then shown again as stored,
    * and what could not be put back is said, not hidden.
    */
-  private async restoreCheckpoint(message: Extract<FromWebview, { type: 'restoreCheckpoint' | 'redoRestore' }>): Promise<void> {
-    const what = message.type === 'redoRestore' ? 'redo the restore' : 'restore the checkpoint';
+  private async restoreCheckpoint(message: Extract<FromWebview, { type: 'restoreCheckpoint' | 'redoRestore' | 'editMessage' }>): Promise<void> {
+    const what = message.type === 'redoRestore' ? 'redo the restore' : message.type === 'editMessage' ? 'take the message back to edit it' : 'restore the checkpoint';
     try {
       const result =
         message.type === 'redoRestore'
           ? await this.client.sendRequest(CheckpointRedoRequest.type, { sessionId: message.sessionId })
-          : await this.client.sendRequest(CheckpointRestoreRequest.type, { sessionId: message.sessionId, checkpointId: message.checkpointId, scope: message.scope });
+          : message.type === 'editMessage'
+            ? await this.client.sendRequest(ChatEditMessageRequest.type, { sessionId: message.sessionId, entryId: message.entryId })
+            : await this.client.sendRequest(CheckpointRestoreRequest.type, { sessionId: message.sessionId, checkpointId: message.checkpointId, scope: message.scope });
       if (message.sessionId === this.currentSessionId) await this.openSession(message.sessionId);
-      this.view.post({ type: 'checkpointRestored', sessionId: message.sessionId, ...(result.draft !== undefined ? { draft: result.draft } : {}) });
+      this.view.post({
+        type: 'checkpointRestored',
+        sessionId: message.sessionId,
+        ...(result.draft !== undefined ? { draft: result.draft } : {}),
+        ...(message.type === 'editMessage' ? { edited: message.entryId } : {}),
+      });
+      // Taking a message back touches no file: nothing to report.
+      if (message.type === 'editMessage') return;
       const changed = result.written.length + result.deleted.length;
       if (result.failed.length > 0) {
         const failures = result.failed.slice(0, 5).map((f) => `${f.path} (${f.error})`).join('; ');
@@ -374,6 +384,7 @@ export class ChatController implements vscode.Disposable {
         break;
       }
       case 'restoreCheckpoint':
+      case 'editMessage':
       case 'redoRestore':
         await this.restoreCheckpoint(message);
         break;

@@ -256,6 +256,17 @@ export namespace CheckpointRestoreRequest {
   export const type = new RequestType<SessionRef & { checkpointId: string; scope: RestoreScope }, CheckpointRestoreResult, HearthError>(method);
 }
 
+/**
+ * Takes an earlier user message back to edit it: the conversation returns to
+ * before it (files are left as they are; Redo brings the conversation back
+ * until a new message is sent) and `draft` is its text. Refused while the
+ * chat streams.
+ */
+export namespace ChatEditMessageRequest {
+  export const method = 'hearth/chat/editMessage' as const;
+  export const type = new RequestType<SessionRef & { entryId: string }, CheckpointRestoreResult, HearthError>(method);
+}
+
 /** Undoes the chat's latest restore (`SessionView.redo`). Refused while the chat streams or after a new message. */
 export namespace CheckpointRedoRequest {
   export const method = 'hearth/checkpoint/redo' as const;

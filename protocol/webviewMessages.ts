@@ -169,8 +169,12 @@ export interface ToWebviewMap {
   argumentSuggestions: { requestId: number; values: string[]; hasMore: boolean };
   /** Shows the history list, or focuses the input. */
   show: { what: 'history' | 'input' };
-  /** A restore to a checkpoint finished (the extension sent the chat again); `draft`: the message it took back. */
-  checkpointRestored: { sessionId: string; draft?: string };
+  /**
+   * A restore to a checkpoint finished (the extension sent the chat again);
+   * `draft`: the message it took back; `edited`: that message's id when the
+   * user took it back to edit it (the view restores its context and images too).
+   */
+  checkpointRestored: { sessionId: string; draft?: string; edited?: string };
   /** The files of one reply were restored (Undo). */
   turnUndone: { sessionId: string; entryId: string; restored: string[]; removed: string[] };
   /** The shown chat's mode and the rules files that apply to its next message. */
@@ -244,6 +248,8 @@ export interface FromWebviewMap {
   restoreCheckpoint: { sessionId: string; checkpointId: string; scope: RestoreScope };
   /** Undoes the chat's latest restore. */
   redoRestore: { sessionId: string };
+  /** Takes an earlier message back to edit it (the chat returns to before it; Redo brings it back). */
+  editMessage: { sessionId: string; entryId: string };
   /** Brings back the full history a reply's compaction replaced. */
   undoCompaction: { sessionId: string; entryId: string };
   /** The user's version of a reply's plan (ticked or edited steps). */
@@ -417,6 +423,7 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       break;
     case 'undoTurn':
     case 'undoCompaction':
+    case 'editMessage':
       if (!isString(m.sessionId, 200) || !isString(m.entryId, 200)) return bad('sessionId and entryId are required');
       break;
     case 'restoreCheckpoint':

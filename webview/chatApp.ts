@@ -57,6 +57,8 @@ export class ChatApp {
   private readonly approvals = new Map<string, ApprovalState>();
   private dockKey = '';
   private sessionId: string | undefined;
+  /** The message the user took back to edit, until the extension says the chat was rewound. */
+  private editing: { entryId: string; context: ContextItem[]; images: ChatImage[] } | undefined;
   /** The message posted with `send`, kept until its turn starts or fails so it can be put back. */
   private pending: { text: string; context: ContextItem[]; model?: string; images?: ChatImage[] } | undefined;
   private pendingTimer: number | undefined;
@@ -114,6 +116,12 @@ export class ChatApp {
       },
       redoRestore: () => {
         if (this.sessionId) post({ type: 'redoRestore', sessionId: this.sessionId });
+      },
+      editMessage: (entry) => {
+        if (!this.sessionId) return;
+        // Its context and images come back from here: the chat shown after the rewind no longer holds the message.
+        this.editing = { entryId: entry.id, context: entry.context, images: entry.images ?? [] };
+        post({ type: 'editMessage', sessionId: this.sessionId, entryId: entry.id });
       },
     };
 
@@ -227,7 +235,11 @@ export class ChatApp {
         break;
       case 'checkpointRestored':
         // The message a restore took back goes into the composer (before anything typed), for the user to edit and send again.
-        if (message.sessionId === this.sessionId && message.draft !== undefined) this.composer.restore(message.draft, []);
+        if (message.sessionId === this.sessionId && message.draft !== undefined) {
+          const edited = message.edited !== undefined && this.editing?.entryId === message.edited ? this.editing : undefined;
+          this.composer.restore(message.draft, edited?.context ?? [], edited?.images ?? []);
+        }
+        this.editing = undefined;
         break;
       case 'turnUndone':
         if (message.sessionId === this.sessionId) this.transcript.markUndone(message.entryId, { restored: message.restored, removed: message.removed });

@@ -224,7 +224,12 @@ export class TranscriptView {
   private createEntryView(entry: SessionEntry, isLast: boolean): HTMLElement {
     let element: HTMLElement;
     if (entry.kind === 'user') {
-      element = renderUserMessage(this.ctx.doc, entry, (context, reference) => this.ctx.openReference(entry.id, context, reference));
+      element = renderUserMessage(
+        this.ctx.doc,
+        entry,
+        (context, reference) => this.ctx.openReference(entry.id, context, reference),
+        () => this.ctx.editMessage(entry),
+      );
     } else {
       const view = new AssistantMessageView(this.ctx);
       view.update(entry, isLast);

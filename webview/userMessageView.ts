@@ -3,16 +3,31 @@ import type { ContextItem } from '../protocol/chat';
 import type { UserEntry } from '../protocol/sessions';
 import { contextChip, contextLabel } from './contextChip';
 import { button, el } from './dom';
+import { icon } from './icons';
 import { imageThumbnail } from './imageAttachments';
 
 /** Opens reference `reference` of the message's context item `context`. */
 export type OpenReference = (context: number, reference: number) => void;
 
-export function renderUserMessage(doc: Document, entry: UserEntry, openReference?: OpenReference): HTMLElement {
+/**
+ * `edit`: takes the message back into the composer, with its context and
+ * images, for the user to change and send again (the chat returns to before
+ * it; Redo brings it back).
+ */
+export function renderUserMessage(doc: Document, entry: UserEntry, openReference?: OpenReference, edit?: () => void): HTMLElement {
   return el(doc, 'article', {
     className: 'message user',
     attrs: { 'data-testid': 'user-message', 'data-entry-id': entry.id, 'aria-label': 'You said' },
     children: [
+      edit
+        ? button(doc, {
+            label: 'Edit this message and send it again (the chat returns to before it)',
+            testId: 'edit-message',
+            className: 'icon-button subtle edit-message',
+            children: [icon(doc, 'edit')],
+            onClick: edit,
+          })
+        : null,
       entry.context.length > 0 ? el(doc, 'div', { className: 'chips', children: entry.context.map((item) => contextChip(doc, item)) }) : null,
       ...entry.context.map((item, i) => (item.references?.length ? referenceList(doc, item, (r) => openReference?.(i, r)) : null)),
       entry.images?.length ? el(doc, 'div', { className: 'chips user-images', children: entry.images.map((image) => imageThumbnail(doc, image)) }) : null,

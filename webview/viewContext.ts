@@ -1,6 +1,6 @@
 /** What entry views need from the app, passed down instead of reaching for globals. */
 import type { TodoItem } from '../protocol/chat';
-import type { RestoreScope } from '../protocol/sessions';
+import type { RestoreScope, UserEntry } from '../protocol/sessions';
 import type { ApprovalState, FromWebview } from '../protocol/webviewMessages';
 import type { MarkdownRenderer } from './markdownRenderer';
 import type { RenderStats } from './textPartView';
@@ -34,6 +34,8 @@ export interface ViewContext {
   restoreCheckpoint(checkpointId: string, scope: RestoreScope): void;
   /** Undoes the shown chat's latest restore. */
   redoRestore(): void;
+  /** Takes the user message `entry` back into the composer to edit and resend (the chat returns to before it). */
+  editMessage(entry: UserEntry): void;
   /** The approval of one tool call of the shown session, as the extension last sent it. */
   approvalFor(entryId: string, callId: string): ApprovalState | undefined;
 }

@@ -70,6 +70,27 @@ export class ChatCheckpoints {
     });
   }
 
+  /**
+   * Takes an earlier message back so the user can edit and resend it: the
+   * conversation returns to before that message (a conversation-only
+   * restore, so Redo brings it back until a new message is sent) and its
+   * text is the draft. Files stay as they are: a reply's changes are undone
+   * with its checkpoint's Restore, which says what it will touch.
+   */
+  async editMessage(sessionId: string, entryId: string): Promise<CheckpointRestoreResult> {
+    return this.exclusive(sessionId, 'conversation', async () => {
+      const session = this.deps.store.get(sessionId);
+      if (!session) throw invalid(`Chat ${sessionId} does not exist.`);
+      const user = session.entries.find((e) => e.id === entryId);
+      if (!user || user.kind !== 'user') throw invalid('That message is not part of this chat (an earlier restore may have hidden it).');
+      // The rewind is anchored on the reply; a message whose turn never started has none, and is only the last one.
+      const reply = session.entries.find((e) => e.kind === 'assistant' && e.replyTo === entryId);
+      if (reply) this.deps.store.rewind(sessionId, { restoreId: randomUUID(), entryId: reply.id, scope: 'conversation' });
+      else this.deps.store.removeEntry(sessionId, entryId);
+      return { ...result(undefined), draft: user.text };
+    });
+  }
+
   async redo(sessionId: string): Promise<CheckpointRestoreResult> {
     const redo = this.deps.store.get(sessionId)?.redo;
     if (!redo) throw invalid('There is no restore to redo in this chat (a new message ends the chance to redo).');

@@ -1,7 +1,7 @@
 /**
  * Checkpoints in a real VS Code: the markers on the chat's timeline, Restore
  * with its choices and confirmation, the files on disk put back byte for
- * byte, the message back in the composer, and Redo.
+ * byte, the message back in the composer, Redo, and Edit on a message.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -61,5 +61,18 @@ describe('Hearth checkpoints in a real VS Code (e2e)', function () {
     await until(async () => (fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js')).equals(edited) && fs.existsSync(path.join(vscode.workspace, 'src', 'extra.js'))) || undefined, 'redo to bring the changes back');
     await until(async () => (await chat.locator('[data-testid="assistant-message"]').count()) === 1 || undefined, 'the reply to be shown again');
     assert.equal(await chat.locator('[data-testid="redo-bar"]').count(), 0);
+
+    // Edit on the message (shown on hover): it comes back into the composer, the chat returns to before it, the files stay.
+    const mine = chat.locator('[data-testid="user-message"]').last();
+    await mine.hover();
+    await mine.locator('[data-testid="edit-message"]').click();
+    await until(async () => (await chat.locator('[data-testid="composer"]').inputValue()) === 'Fix add and add a constant' || undefined, 'the message to be back in the composer');
+    await until(async () => (await chat.locator('[data-testid="user-message"]').count()) === 0 || undefined, 'the chat to return to before the message');
+    assert.ok(fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js')).equals(edited), 'taking the message back touched no file');
+    fixture.enqueue({ kind: 'text', text: 'Only add is fixed now.' });
+    await chat.locator('[data-testid="composer"]').fill('Fix add only');
+    await chat.locator('[data-testid="composer"]').press('Enter');
+    await until(async () => /Only add is fixed now/.test((await chat.locator('[data-testid="assistant-message"]').last().textContent()) ?? '') || undefined, 'the edited message to be answered');
+    assert.deepEqual(await chat.locator('[data-testid="user-message"]').allTextContents(), ['Fix add only']);
   });
 });

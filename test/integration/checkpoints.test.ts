@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 import {
+  ChatEditMessageRequest,
   ChatSendRequest,
   ChatStopRequest,
   CheckpointRedoRequest,
@@ -207,6 +208,30 @@ describe('checkpoints: restore and redo through the language server (integration
     assert.deepEqual((whole.entries[1] as AssistantEntry).parts.flatMap((p) => (p.kind === 'toolCall' ? [p.call.name] : [])), ['write_file', 'edit_file', 'run_command']);
   });
 
+  it('takes an earlier message back to edit it: the chat returns to before it, files stay, redo brings it back, and the edited message is answered without the old exchange', async () => {
+    const { sessionId, s2 } = await twoTurns();
+    const view = await session(sessionId);
+    const stepOne = view.entries[0];
+    const result = await client.connection.sendRequest(ChatEditMessageRequest.type, { sessionId, entryId: stepOne.id });
+    assert.equal(result.draft, 'Step one', 'the message comes back for the composer');
+    assert.deepEqual(result.written, []);
+    assert.deepEqual(tree(workspace), s2, 'taking a message back touches no file');
+    assert.deepEqual((await session(sessionId)).entries, [], 'the chat returns to before the message');
+
+    await client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId });
+    assert.equal((await session(sessionId)).entries.length, 4, 'redo brings all of it back');
+
+    // Taken back again and sent changed: the model sees the edited message alone.
+    await client.connection.sendRequest(ChatEditMessageRequest.type, { sessionId, entryId: stepOne.id });
+    fixture.enqueue({ kind: 'text', text: 'Step one, done differently.' });
+    await turn('Step one, but only the edit', sessionId);
+    const sent = JSON.stringify(fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages);
+    assert.ok(sent.includes('Step one, but only the edit'));
+    assert.ok(!sent.includes('"Step one"') && !sent.includes('Step two') && !sent.includes('Done with step'), 'the old exchanges are not sent');
+    assert.deepEqual((await session(sessionId)).entries.map((e) => e.kind), ['user', 'assistant']);
+    await assert.rejects(client.connection.sendRequest(ChatEditMessageRequest.type, { sessionId, entryId: stepOne.id }), /not part of this chat/);
+  });
+
   it('refuses a restore while a reply runs, and changes nothing', async () => {
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'a\n' } }] }, { kind: 'text', text: 'ok' });
     const first = await turn('Write a');
@@ -219,6 +244,7 @@ describe('checkpoints: restore and redo through the language server (integration
       /still running in this chat/,
     );
     assert.deepEqual(tree(workspace), before);
+    await assert.rejects(client.connection.sendRequest(ChatEditMessageRequest.type, { sessionId: first.sessionId, entryId: (await session(first.sessionId)).entries[0].id }), /still running in this chat/);
     await client.connection.sendRequest(ChatStopRequest.type, { sessionId: first.sessionId });
   });
 });

@@ -1,4 +1,4 @@
-/** Checkpoints on the chat's timeline: where they sit, the restore choices with a confirmation, and Redo. */
+/** Checkpoints on the chat's timeline: where they sit, the restore choices with a confirmation, Redo, and taking a message back to edit it. */
 import assert from 'node:assert/strict';
 import type { AssistantEntry, UserEntry } from '../../protocol/sessions';
 import { parseFromWebview } from '../../protocol/webviewMessages';
@@ -64,5 +64,26 @@ describe('webview: checkpoints on the timeline', () => {
     assert.equal((h.$('composer') as HTMLTextAreaElement).value, 'Make the change');
     h.send({ type: 'turnStarted', sessionId: 's1', userEntryId: 'u2', assistantEntryId: 'a2', retry: false, input: { text: 'next', context: [] } });
     assert.equal(h.$$('redo-bar').length, 0);
+  });
+
+  it('Edit on a message takes it back into the composer with its context and images once the chat is rewound', () => {
+    h = createHarness();
+    const png = { name: 'shot.png', mimeType: 'image/png', dataBase64: 'iVBORw0KGgo=' };
+    const withContext: UserEntry = { ...user, context: [{ kind: 'file', path: 'src/a.ts', text: 'export {}' }], images: [png] };
+    h.send({ type: 'session', session: sessionView('s1', [withContext, reply]) });
+    const edit = h.$$('edit-message');
+    assert.equal(edit.length, 1, 'every message of yours has an Edit');
+    assert.match(edit[0].getAttribute('aria-label') ?? '', /Edit this message/);
+    click(edit[0]);
+    assert.deepEqual(h.api.of('editMessage'), [{ type: 'editMessage', sessionId: 's1', entryId: 'u1' }]);
+    assert.ok(parseFromWebview(h.api.last('editMessage')).ok, 'the message passes the extension’s validation');
+    assert.equal((h.$('composer') as HTMLTextAreaElement).value, '', 'nothing moves before the language server agrees');
+    // The extension shows the rewound chat, then says which message came back.
+    h.send({ type: 'session', session: { ...sessionView('s1', []), redo: { restoreId: 'r1', scope: 'conversation' } } });
+    h.send({ type: 'checkpointRestored', sessionId: 's1', draft: 'Make the change', edited: 'u1' });
+    assert.equal((h.$('composer') as HTMLTextAreaElement).value, 'Make the change');
+    assert.deepEqual(h.$$('context-chip').map((c) => c.getAttribute('title')), ['src/a.ts']);
+    assert.equal(h.$$('image-chip').length, 1, 'the image comes back too');
+    assert.equal(h.$$('redo-bar').length, 1, 'and Redo is offered');
   });
 });
