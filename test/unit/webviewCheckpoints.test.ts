@@ -68,7 +68,7 @@ describe('webview: checkpoints on the timeline', () => {
 
   it('Edit on a message takes it back into the composer with its context and images once the chat is rewound', () => {
     h = createHarness();
-    const png = { name: 'shot.png', mimeType: 'image/png', dataBase64: 'iVBORw0KGgo=' };
+    const png = { name: 'shot.png', mimeType: 'image/png' as const, dataBase64: 'iVBORw0KGgo=' };
     const withContext: UserEntry = { ...user, context: [{ kind: 'file', path: 'src/a.ts', text: 'export {}' }], images: [png] };
     h.send({ type: 'session', session: sessionView('s1', [withContext, reply]) });
     const edit = h.$$('edit-message');
