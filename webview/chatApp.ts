@@ -59,6 +59,10 @@ export class ChatApp {
   private sessionId: string | undefined;
   /** The message the user took back to edit, until the extension says the chat was rewound. */
   private editing: { entryId: string; context: ContextItem[]; images: ChatImage[] } | undefined;
+  /** What the latest restore put into the composer: a Redo takes it out again, if it is still untouched. */
+  private takenBack: { sessionId: string; text: string; context: ContextItem[]; images: ChatImage[] } | undefined;
+  /** A Redo was asked for and its answer has not come yet. */
+  private redoing = false;
   /** The message posted with `send`, kept until its turn starts or fails so it can be put back. */
   private pending: { text: string; context: ContextItem[]; model?: string; images?: ChatImage[] } | undefined;
   private pendingTimer: number | undefined;
@@ -115,7 +119,9 @@ export class ChatApp {
         if (this.sessionId) post({ type: 'restoreCheckpoint', sessionId: this.sessionId, checkpointId, scope });
       },
       redoRestore: () => {
-        if (this.sessionId) post({ type: 'redoRestore', sessionId: this.sessionId });
+        if (!this.sessionId) return;
+        this.redoing = true;
+        post({ type: 'redoRestore', sessionId: this.sessionId });
       },
       editMessage: (entry) => {
         if (!this.sessionId) return;
@@ -237,9 +243,16 @@ export class ChatApp {
         // The message a restore took back goes into the composer (before anything typed), for the user to edit and send again.
         if (message.sessionId === this.sessionId && message.draft !== undefined) {
           const edited = message.edited !== undefined && this.editing?.entryId === message.edited ? this.editing : undefined;
-          this.composer.restore(message.draft, edited?.context ?? [], edited?.images ?? []);
+          const context = edited?.context ?? [];
+          const images = edited?.images ?? [];
+          this.composer.restore(message.draft, context, images);
+          this.takenBack = { sessionId: message.sessionId, text: message.draft, context, images };
+        } else if (this.redoing && this.takenBack?.sessionId === message.sessionId) {
+          this.composer.withdraw(this.takenBack.text, this.takenBack.context, this.takenBack.images);
+          this.takenBack = undefined;
         }
         this.editing = undefined;
+        this.redoing = false;
         break;
       case 'turnUndone':
         if (message.sessionId === this.sessionId) this.transcript.markUndone(message.entryId, { restored: message.restored, removed: message.removed });

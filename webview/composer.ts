@@ -242,7 +242,8 @@ export class Composer {
   restore(text: string, context: ContextItem[], images: readonly ChatImage[] = []): void {
     this.images.restore(images);
     const current = this.textarea.value;
-    this.textarea.value = current.trim() === '' ? text : `${text}\n${current}`;
+    // The same message taken back twice (a restore, then Edit on it) is there once.
+    this.textarea.value = current.trim() === '' || current === text ? text : `${text}\n${current}`;
     for (const item of context) if (!this.chips.some((c) => sameContext(c, item))) this.chips.push(item);
     this.renderChips();
     this.persist();
@@ -250,6 +251,21 @@ export class Composer {
     this.focus();
     const end = this.textarea.value.length;
     this.textarea.setSelectionRange(end, end);
+  }
+
+  /**
+   * Takes back what `restore` put here, when the text is still exactly as it
+   * was restored: Redo brought the message back into the chat, and leaving
+   * it here would send it twice. Anything the user typed or attached stays.
+   */
+  withdraw(text: string, context: ContextItem[] = [], images: readonly ChatImage[] = []): void {
+    if (this.textarea.value !== text) return;
+    this.textarea.value = '';
+    this.chips = this.chips.filter((c) => !context.some((item) => sameContext(c, item)));
+    this.images.withdraw(images);
+    this.renderChips();
+    this.persist();
+    this.autoSize();
   }
 
   showError(error: HearthError | undefined): void {

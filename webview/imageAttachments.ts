@@ -114,6 +114,13 @@ export class ImageAttachments {
     this.render();
   }
 
+  /** Takes out the images a restore put back (the same bytes), leaving any other. */
+  withdraw(images: readonly ChatImage[]): void {
+    if (images.length === 0) return;
+    this.images = this.images.filter((i) => !images.some((w) => w.dataBase64 === i.dataBase64));
+    this.render();
+  }
+
   private render(): void {
     this.onChange();
     this.element.replaceChildren(

@@ -61,6 +61,7 @@ describe('Hearth checkpoints in a real VS Code (e2e)', function () {
     await until(async () => (fs.readFileSync(path.join(vscode.workspace, 'src', 'math.js')).equals(edited) && fs.existsSync(path.join(vscode.workspace, 'src', 'extra.js'))) || undefined, 'redo to bring the changes back');
     await until(async () => (await chat.locator('[data-testid="assistant-message"]').count()) === 1 || undefined, 'the reply to be shown again');
     assert.equal(await chat.locator('[data-testid="redo-bar"]').count(), 0);
+    await until(async () => (await chat.locator('[data-testid="composer"]').inputValue()) === '' || undefined, 'Redo to take the message back out of the composer');
 
     // Edit on the message (shown on hover): it comes back into the composer, the chat returns to before it, the files stay.
     const mine = chat.locator('[data-testid="user-message"]').last();

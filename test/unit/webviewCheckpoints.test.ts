@@ -86,4 +86,25 @@ describe('webview: checkpoints on the timeline', () => {
     assert.equal(h.$$('image-chip').length, 1, 'the image comes back too');
     assert.equal(h.$$('redo-bar').length, 1, 'and Redo is offered');
   });
+
+  it('Redo takes the message a restore put into the composer out again, unless the user changed it', () => {
+    h = createHarness();
+    const composer = () => h.$('composer') as HTMLTextAreaElement;
+    const restoreThenRedo = (typed?: string) => {
+      h.send({ type: 'session', session: { ...sessionView('s1', []), redo: { restoreId: 'r1', scope: 'conversation' } } });
+      h.send({ type: 'checkpointRestored', sessionId: 's1', draft: 'Make the change' });
+      assert.equal(composer().value, 'Make the change');
+      if (typed !== undefined) {
+        composer().value = typed;
+        composer().dispatchEvent(new h.window.Event('input'));
+      }
+      click(h.$('checkpoint-redo')!);
+      h.send({ type: 'session', session: sessionView('s1', [user, reply]) });
+      h.send({ type: 'checkpointRestored', sessionId: 's1' });
+    };
+    restoreThenRedo();
+    assert.equal(composer().value, '', 'the message is back in the chat, so not also in the composer (Enter would send it twice)');
+    restoreThenRedo('Make the change, and test it');
+    assert.equal(composer().value, 'Make the change, and test it', 'what the user typed stays');
+  });
 });
