@@ -117,5 +117,13 @@ describe('webview layout in a default-width sidebar (real Chromium)', function (
     for (const b of boxes) assert.ok(b.right <= WIDTH, `${b.id} ends at ${b.right}px, past the ${WIDTH}px sidebar`);
     const modeHeights = boxes.filter((b) => b.id?.startsWith('mode-') && b.id !== 'mode-switch').map((b) => b.height);
     assert.ok(modeHeights.every((h) => h < 30), `a mode label wrapped: heights ${modeHeights.join(', ')}`);
+    // The chosen model's name is readable: the picker is wider than the name in its own font, plus its arrow.
+    const picker = await page.$eval('.header [data-testid="model-picker"]', (e) => {
+      const select = e as HTMLSelectElement;
+      const context = document.createElement('canvas').getContext('2d')!;
+      context.font = getComputedStyle(select).font;
+      return { width: select.clientWidth, text: context.measureText(select.selectedOptions[0]?.text ?? '').width };
+    });
+    assert.ok(picker.width >= picker.text + 24, `the model picker is ${picker.width}px wide for a ${Math.round(picker.text)}px name: it shows only the first letters`);
   });
 });
