@@ -100,10 +100,12 @@ describe('team server: paced reads of a streaming reply', () => {
 
   it('reads streamed text in bursts of one window, the first token at once and the text whole', async () => {
     script = { lines: [...words.map((w) => line(token(w))), line(final)], gapMs: 3 };
-    const paced = await read(40);
+    // A window far longer than the whole reply (about 0.1 s, more on a loaded machine): after the first token, one rest, then the rest at once.
+    const paced = await read(1_000);
     const unpaced = await read(undefined);
     for (const run of [paced, unpaced]) assert.equal(run.events.flatMap((e) => e.contents).join(''), words.join(''), 'every token, in order');
-    assert.ok(paced.events.length <= 8, `paced: ${paced.events.length} reads of 31 chunks`);
+    assert.ok(paced.events.length <= 4, `paced: ${paced.events.length} reads of 31 chunks in ${Math.round(paced.endedAt)} ms`);
+    assert.ok(paced.endedAt >= 900, `the paced reply ended after ${Math.round(paced.endedAt)} ms: it never rested`);
     assert.ok(unpaced.events.length >= 15, `unpaced: ${unpaced.events.length} reads (each token as it comes)`);
     assert.equal(paced.events[0].contents.join(''), 'w0 ', 'the first token is read alone, as soon as it arrives');
     assert.equal(unpaced.socket, paced.socket, 'the paced reply left its connection in the pool, usable');
