@@ -37,11 +37,18 @@ function workspaceRepositories(api: GitApi, folders: readonly string[]): GitRepo
     .sort((a, b) => (a.rootUri.fsPath < b.rootUri.fsPath ? -1 : 1));
 }
 
+/** The repository as the user knows it: its workspace folder's name, with the path below it; a repository holding the folder by its own path. */
+function repositoryName(root: vscode.Uri): string {
+  const folder = vscode.workspace.getWorkspaceFolder(root);
+  if (!folder) return root.fsPath;
+  const below = path.relative(folder.uri.fsPath, root.fsPath).split(path.sep).join('/');
+  return below === '' ? folder.name : `${folder.name}/${below}`;
+}
+
 async function readRepository(repo: GitRepository, folders: readonly string[]): Promise<RepositoryChanges> {
   const root = repo.rootUri.fsPath;
-  const name = vscode.workspace.getWorkspaceFolder(repo.rootUri) ? vscode.workspace.asRelativePath(repo.rootUri, true) || path.basename(root) : root;
   const branch = repo.state.HEAD?.name;
-  const base = { name: name === '' ? path.basename(root) : name, ...(branch ? { branch } : {}) };
+  const base = { name: repositoryName(repo.rootUri), ...(branch ? { branch } : {}) };
   try {
     const [staged, unstaged] = await Promise.all([repo.diff(true), repo.diff(false)]);
     const untrackedUris = [...(repo.state.untrackedChanges ?? []), ...repo.state.workingTreeChanges.filter((c) => c.status === GIT_STATUS_UNTRACKED)].map((c) => c.uri.fsPath);

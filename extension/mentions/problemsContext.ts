@@ -60,7 +60,7 @@ export async function problemsContext(): Promise<ContextItem> {
   const active = vscode.window.activeTextEditor?.document.uri;
   const activePath = active && vscode.workspace.getWorkspaceFolder(active) ? vscode.workspace.asRelativePath(active, (vscode.workspace.workspaceFolders?.length ?? 0) > 1) : undefined;
   // Only the problems that will be listed need their lines, so at most MAX_PROBLEMS files are read.
-  const listed = sortProblems(entries, activePath).slice(0, MAX_PROBLEMS) as (ProblemEntry & { uri: vscode.Uri })[];
+  const listed = sortProblems(entries, activePath).slice(0, MAX_PROBLEMS);
   const files = new Map<string, Promise<string[] | undefined>>();
   for (const p of listed) {
     const key = p.uri.toString();

@@ -41,7 +41,7 @@ export const NO_PROBLEMS_TEXT = 'No errors or warnings in the workspace (VS Code
  * errors before warnings, each group by file, line and column. Bounding keeps
  * the head of this order, so errors are the last thing to be left out.
  */
-export function sortProblems(problems: readonly ProblemEntry[], activePath?: string): ProblemEntry[] {
+export function sortProblems<T extends ProblemEntry>(problems: readonly T[], activePath?: string): T[] {
   const rank = (p: ProblemEntry) => (p.path === activePath ? 0 : 1);
   const severity = (p: ProblemEntry) => (p.severity === 'error' ? 0 : 1);
   return [...problems].sort(

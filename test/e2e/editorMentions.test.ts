@@ -116,7 +116,7 @@ describe('@problems and @changes in a real VS Code (e2e)', function () {
     fixture.enqueue({ kind: 'text', text: 'Bump the answer to 42.' });
     const user = await nextUserMessage(fixture, () => composer.press('Enter'));
     assert.match(user, /Uncommitted git changes in the workspace \(@changes\):\n```diff\n/);
-    assert.match(user, /Uncommitted changes in .* \(branch main\):/);
+    assert.match(user, new RegExp(`Uncommitted changes in ${path.basename(vscode.workspace)} \\(branch main\\):`), "the repository is named by its workspace folder");
     assert.match(user, /Not staged:\ndiff --git a\/src\/app\.ts b\/src\/app\.ts[\s\S]*-export const answer = 41;\n\+export const answer = 42;/, `the diff:\n${user}`);
     assert.match(user, /Untracked files \(names only, not their content\):\nnotes\.md/);
     assert.ok(!user.includes('UNTRACKED NOTE BODY'), 'an untracked file’s content is not sent');
