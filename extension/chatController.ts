@@ -3,7 +3,7 @@ import { PromptArgumentSuggestions } from './mcp/promptArgumentSuggestions';
 import { pickImages } from './pickImages';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import { TERMINAL_MENTION, type ContextItem, type HearthError, type UserInput, chatModeLabel, DEFAULT_CHAT_MODE, isChatMode, nextChatMode, type ChatMode, CODEBASE_MENTION } from '../protocol/chat';
+import { TERMINAL_MENTION, PROBLEMS_MENTION, CHANGES_MENTION, type ContextItem, type HearthError, type UserInput, chatModeLabel, DEFAULT_CHAT_MODE, isChatMode, nextChatMode, type ChatMode, CODEBASE_MENTION } from '../protocol/chat';
 import {
   ChatCommandRequest,
   ChatEventNotification,
@@ -102,8 +102,11 @@ export class ChatController implements vscode.Disposable {
     private readonly log: vscode.LogOutputChannel,
     private readonly bridge: AgentBridge,
     private readonly approvals: PendingApprovals,
-    /** Reads the active terminal for `@terminal` (see terminal/terminalContext.ts). */
-    private readonly terminalMention?: () => Promise<ContextItem>,
+    /**
+     * Reads the mentions only the editor can fill in, by their path: `@terminal`
+     * (terminal/terminalContext.ts), `@problems` and `@changes` (mentions/).
+     */
+    private readonly editorMentions: Readonly<Partial<Record<string, () => Promise<ContextItem>>>> = {},
   ) {
     this.currentSessionId = context.workspaceState.get<string>(CURRENT_SESSION_KEY);
     const lastMode = context.workspaceState.get<string>(LAST_MODE_KEY);
@@ -323,10 +326,15 @@ export class ChatController implements vscode.Disposable {
             () => [],
           ),
         ]);
-        // `@codebase` (search the workspace for the message) and `@terminal` lead the list once the query could be them.
-        const codebase = CODEBASE_MENTION.startsWith(message.query.toLowerCase()) && (vscode.workspace.workspaceFolders?.length ?? 0) > 0 ? [CODEBASE_MENTION] : [];
-        const terminal = this.terminalMention && vscode.window.terminals.length > 0 && 'terminal'.startsWith(message.query.trim().toLowerCase()) ? [TERMINAL_MENTION] : [];
-        this.view.post({ type: 'files', requestId: message.requestId, paths: [...codebase, ...terminal, ...files.filter((f) => f !== CODEBASE_MENTION), ...resources], agents });
+        // `@codebase` (search the workspace for the message), `@terminal`, `@problems` and `@changes` lead the list once the query could be them.
+        const query = message.query.trim().toLowerCase();
+        const folderOpen = (vscode.workspace.workspaceFolders?.length ?? 0) > 0;
+        const codebase = CODEBASE_MENTION.startsWith(message.query.toLowerCase()) && folderOpen ? [CODEBASE_MENTION] : [];
+        const terminal = this.editorMentions[TERMINAL_MENTION] && vscode.window.terminals.length > 0 && 'terminal'.startsWith(query) ? [TERMINAL_MENTION] : [];
+        const workspaceWords = [PROBLEMS_MENTION, CHANGES_MENTION].filter((word) => this.editorMentions[word] && folderOpen && word.startsWith(query));
+        // A root file named like one of these words would be attached as the word's mention, so the list does not offer it twice.
+        const words: string[] = [CODEBASE_MENTION, PROBLEMS_MENTION, CHANGES_MENTION];
+        this.view.post({ type: 'files', requestId: message.requestId, paths: [...codebase, ...terminal, ...workspaceWords, ...files.filter((f) => !words.includes(f)), ...resources], agents });
         break;
       }
       case 'findCommands': {
@@ -487,9 +495,7 @@ export class ChatController implements vscode.Disposable {
     // Images alone are a message too ("what is wrong in this screenshot" is often all in the picture).
     if (!message.text.trim() && !message.images?.length) return;
     const sessionId = message.sessionId ?? this.currentSessionId;
-    const context = await Promise.all(
-      message.context.map((item) => (item.kind === 'mention' && item.path === TERMINAL_MENTION && item.text === undefined && this.terminalMention ? this.terminalMention() : item)),
-    );
+    const context = await Promise.all(message.context.map((item) => this.fillEditorMention(item)));
     const input: UserInput = { text: message.text, context, ...(message.images?.length ? { images: message.images } : {}) };
     if (message.command) {
       await this.sendCommand(message.command, input, sessionId, message.model);
@@ -507,6 +513,23 @@ export class ChatController implements vscode.Disposable {
     );
     // The attachments went with the message.
     this.composerPaths = [];
+  }
+
+  /**
+   * The text of a mention only the editor can read (`@terminal`, `@problems`,
+   * `@changes`); other items pass through. A reader that fails still gives
+   * the mention a text saying why, so the message is sent and the model and
+   * the user see what happened.
+   */
+  private async fillEditorMention(item: ContextItem): Promise<ContextItem> {
+    const read = item.kind === 'mention' && item.text === undefined ? this.editorMentions[item.path] : undefined;
+    if (!read) return item;
+    try {
+      return await read();
+    } catch (err) {
+      this.log.warn(`Reading @${item.path} failed: ${errorMessage(err)}`);
+      return { ...item, text: `(Hearth could not read @${item.path}: ${errorMessage(err)})` };
+    }
   }
 
   /** Takes the mode and switched-off rules files of a chat being shown. */

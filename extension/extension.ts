@@ -24,6 +24,9 @@ import { registerInlineCompletionUi } from './completion/registerInlineCompletio
 import { CommandActivityNotification } from '../protocol/lspMethods';
 import { AgentTerminal } from './terminal/agentTerminal';
 import { terminalContext, TerminalOutputRecorder } from './terminal/terminalContext';
+import { problemsContext } from './mentions/problemsContext';
+import { changesContext } from './mentions/changesContext';
+import { CHANGES_MENTION, PROBLEMS_MENTION, TERMINAL_MENTION } from '../protocol/chat';
 import { registerDownloadModelCommand } from './downloadModel';
 
 /** What the extension exports, for tests and for other extensions. */
@@ -69,7 +72,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     client.onNotification(CommandActivityNotification.type, (activity) => agentTerminal.handle(activity)),
     vscode.commands.registerCommand('hearth.showAgentTerminal', () => agentTerminal.show()),
   );
-  const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals, () => terminalContext(agentTerminal, terminalRecorder));
+  const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals, {
+    [TERMINAL_MENTION]: () => terminalContext(agentTerminal, terminalRecorder),
+    [PROBLEMS_MENTION]: problemsContext,
+    [CHANGES_MENTION]: changesContext,
+  });
   context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client, log), registerDownloadModelCommand(client));
   registerChatCommands(context, { client, chat, view, log });
   registerMcp(context, client, log, approvals);

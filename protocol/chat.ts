@@ -169,6 +169,24 @@ export interface WorkspaceContextSection {
  */
 export const CODEBASE_MENTION = 'codebase';
 
+/**
+ * `@problems`: the workspace's errors and warnings (VS Code's diagnostics).
+ * Only the editor knows them, so it fills in the text when the message is
+ * sent, like `@terminal`. A plain word, like `@codebase`, because that is
+ * what users of other assistants type.
+ */
+export const PROBLEMS_MENTION = 'problems';
+
+/**
+ * `@changes`: the uncommitted changes of the workspace's git repositories
+ * (staged and not staged, and the names of untracked files), read by the
+ * editor through VS Code's Git extension when the message is sent.
+ */
+export const CHANGES_MENTION = 'changes';
+
+/** The mentions whose text only the editor can fill in; the language server never reads them as files. */
+export const EDITOR_MENTIONS: readonly string[] = [TERMINAL_MENTION, PROBLEMS_MENTION, CHANGES_MENTION];
+
 /** The user's side of a turn. */
 export interface UserInput {
   text: string;

@@ -1,14 +1,24 @@
 /** The `@` completion: files and MCP resources, shown in a CompletionPopup. */
-import { CODEBASE_MENTION, parseResourceMention } from '../protocol/chat';
+import { CHANGES_MENTION, CODEBASE_MENTION, PROBLEMS_MENTION, TERMINAL_MENTION, parseResourceMention } from '../protocol/chat';
 import type { AgentSummary } from '../protocol/agents';
 import { CompletionPopup, type CompletionItem } from './completionPopup';
 
-/** A file shows its name and folder; a resource its last URI segment and where it comes from. */
+/** What each word mention attaches, shown beside it in the list. */
+const WORD_MENTIONS: Record<string, string> = {
+  [CODEBASE_MENTION]: 'search the workspace for this message',
+  [TERMINAL_MENTION]: "the active terminal's selection or recent output",
+  [PROBLEMS_MENTION]: 'errors and warnings in the workspace',
+  [CHANGES_MENTION]: 'uncommitted git changes (staged and not)',
+};
+
+/** A file shows its name and folder; a resource its last URI segment and where it comes from; a word mention what it attaches. */
 export function mentionItem(path: string): CompletionItem {
+  const word = WORD_MENTIONS[path];
+  if (word) return { value: path, name: path, detail: word, title: `@${path}: ${word}` };
   const resource = parseResourceMention(path);
   const slash = path.lastIndexOf('/');
   const name = resource ? resource.uri.replace(/\/+$/, '').split('/').pop() || resource.uri : slash >= 0 ? path.slice(slash + 1) : path;
-  const detail = resource ? `MCP resource of ${resource.server}${resource.team ? ' (team server)' : ''}` : path === CODEBASE_MENTION ? 'search the workspace for this message' : slash > 0 ? path.slice(0, slash) : undefined;
+  const detail = resource ? `MCP resource of ${resource.server}${resource.team ? ' (team server)' : ''}` : slash > 0 ? path.slice(0, slash) : undefined;
   return { value: path, name, ...(detail ? { detail } : {}), title: resource ? resource.uri : path, ...(resource ? { className: 'mention-resource' } : {}) };
 }
 

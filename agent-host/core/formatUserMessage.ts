@@ -1,4 +1,4 @@
-import { parseResourceMention, TERMINAL_MENTION, type ContextItem, type UserInput } from '../../protocol/chat';
+import { CHANGES_MENTION, parseResourceMention, PROBLEMS_MENTION, TERMINAL_MENTION, type ContextItem, type UserInput } from '../../protocol/chat';
 
 /** Languages by file extension, for the fence info string when the client did not send a language id. */
 const LANGUAGE_BY_EXTENSION: Record<string, string> = {
@@ -11,6 +11,7 @@ const LANGUAGE_BY_EXTENSION: Record<string, string> = {
 
 function languageOf(item: ContextItem): string {
   if (item.languageId) return item.languageId;
+  if (item.kind === 'mention' && item.path === CHANGES_MENTION) return 'diff';
   const ext = /\.([A-Za-z0-9]+)$/.exec(item.path)?.[1]?.toLowerCase();
   return (ext && LANGUAGE_BY_EXTENSION[ext]) ?? '';
 }
@@ -30,6 +31,8 @@ function headingOf(item: ContextItem): string {
       return `File ${item.path}${lines}:`;
     case 'mention': {
       if (item.path === TERMINAL_MENTION) return 'From the terminal:';
+      if (item.path === PROBLEMS_MENTION) return 'Problems VS Code reports in the workspace (@problems):';
+      if (item.path === CHANGES_MENTION) return 'Uncommitted git changes in the workspace (@changes):';
       const resource = parseResourceMention(item.path);
       if (resource) return `Resource ${resource.uri} from the ${resource.team ? 'team server\'s ' : ''}MCP server "${resource.server}":`;
       return `Mentioned file ${item.path}${lines}:`;

@@ -1,4 +1,4 @@
-import { CODEBASE_MENTION, parseResourceMention, type ContextItem, type ContextReference } from '../../protocol/chat';
+import { CODEBASE_MENTION, EDITOR_MENTIONS, parseResourceMention, type ContextItem, type ContextReference } from '../../protocol/chat';
 
 /** Reads a workspace file for the chat; throws an Error with a user-facing message when it cannot. */
 export type WorkspaceFileReader = (relativePath: string) => Promise<string>;
@@ -24,6 +24,8 @@ export function createMentionResolver(
       items.map(async ({ references: _sentIn, ...item }) => {
         // References are what this resolver found, never what a message claims.
         if (item.kind !== 'mention' || item.text !== undefined) return item;
+        // Only the editor can read these; one that arrives without text must not be read as a file of that name.
+        if (EDITOR_MENTIONS.includes(item.path)) return { ...item, text: `(The editor did not fill in @${item.path}, so nothing was attached for it.)` };
         if (item.path === CODEBASE_MENTION && searchCodebase) {
           try {
             const found = await searchCodebase(messageText);

@@ -69,6 +69,27 @@ describe('webview @ mentions', () => {
     assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: resource }]);
   });
 
+  it('offers @problems and @changes with what they attach, as removable chips that go with the message', async () => {
+    await mention('why does it fail? @p', ['problems', 'src/p.ts']);
+    let suggestions = h.$$('mention-suggestion');
+    assert.deepEqual(suggestions.map((s) => s.querySelector('.mention-name')?.textContent), ['problems', 'p.ts']);
+    assert.equal(suggestions[0].querySelector('.mention-dir')?.textContent, 'errors and warnings in the workspace');
+    keydown(composer, 'Enter');
+    assert.equal(composer.value, 'why does it fail? @problems ');
+    await mention(`${composer.value}and @ch`, ['changes']);
+    suggestions = h.$$('mention-suggestion');
+    assert.equal(suggestions[0].querySelector('.mention-dir')?.textContent, 'uncommitted git changes (staged and not)');
+    keydown(composer, 'Enter');
+    assert.equal(composer.value, 'why does it fail? @problems and @changes ');
+    assert.deepEqual(h.$$('context-chip').map((c) => c.textContent), ['@problems', '@changes']);
+
+    // Removing a chip takes it off the message.
+    click(h.$$('context-chip')[1].querySelector('[data-testid="context-chip-remove"]')!);
+    assert.deepEqual(h.$$('context-chip').map((c) => c.textContent), ['@problems']);
+    keydown(composer, 'Enter');
+    assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: 'problems' }]);
+  });
+
   it('wraps with ArrowUp, chooses with Tab and with the mouse', async () => {
     await mention('@a', ['a.ts', 'b/a.ts']);
     keydown(composer, 'ArrowUp');

@@ -1,0 +1,56 @@
+import * as vscode from 'vscode';
+
+/** A changed file as the built-in git extension's API reports it. */
+export interface GitChange {
+  readonly uri: vscode.Uri;
+  /** The git extension's `Status`; 7 is UNTRACKED. */
+  readonly status: number;
+}
+
+/** The `Status` of an untracked file in the git extension's API. */
+export const GIT_STATUS_UNTRACKED = 7;
+
+/** The part of the built-in git extension's API (`vscode.git`, version 1) that Hearth uses. */
+export interface GitRepository {
+  readonly rootUri: vscode.Uri;
+  readonly inputBox: { value: string };
+  readonly state: {
+    readonly HEAD?: { readonly name?: string };
+    readonly indexChanges: readonly GitChange[];
+    readonly workingTreeChanges: readonly GitChange[];
+    /** Untracked files when `git.untrackedChanges` is "separate" (otherwise they are among `workingTreeChanges`); older versions lack it. */
+    readonly untrackedChanges?: readonly GitChange[];
+  };
+  /** `git diff` (or `git diff --cached`) of the whole repository, as a patch. */
+  diff(cached?: boolean): Promise<string>;
+}
+
+export interface GitApi {
+  /** "initialized" once the extension has looked for the workspace's repositories. */
+  readonly state?: 'uninitialized' | 'initialized';
+  readonly onDidChangeState?: vscode.Event<'uninitialized' | 'initialized'>;
+  readonly repositories: GitRepository[];
+  getRepository(uri: vscode.Uri): GitRepository | null;
+}
+
+interface GitExtension {
+  readonly enabled: boolean;
+  getAPI(version: 1): GitApi;
+}
+
+/**
+ * The git API, or a sentence saying why it is not available; `purpose` ends
+ * the sentence about enabling git ("to generate commit messages").
+ */
+export async function gitApi(purpose: string): Promise<GitApi | string> {
+  const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
+  if (!extension) return 'The built-in Git extension is not installed.';
+  let exports: GitExtension;
+  try {
+    exports = extension.isActive ? extension.exports : await extension.activate();
+  } catch (err) {
+    return `The built-in Git extension could not start (${err instanceof Error ? err.message : String(err)}).`;
+  }
+  if (!exports.enabled) return `Git is disabled (\`git.enabled\`). Enable it ${purpose}.`;
+  return exports.getAPI(1);
+}

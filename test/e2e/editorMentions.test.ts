@@ -1,0 +1,126 @@
+/**
+ * `@problems` and `@changes` in a real VS Code (code-server with the packaged
+ * .vsix): each is offered in the composer's `@` list with what it attaches,
+ * shows as a chip, and the message that reaches the model carries the
+ * workspace's real diagnostics (from VS Code's JSON language features on an
+ * open, broken file) or its real uncommitted git changes (read through the
+ * built-in Git extension), with untracked files by name only; in Agent mode
+ * and in Ask mode alike.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame, Page } from 'playwright-core';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { REPO_ROOT } from './support/codeServer';
+import { openHearth, runCommand, until } from './support/workbench';
+import { useHearthInVsCode } from './support/useHearthInVsCode';
+
+const MODEL = 'qwen2.5-coder:7b';
+const RESULTS = path.join(REPO_ROOT, 'test-results');
+
+/** git for building the workspace's repository only; no user or system config is read. */
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
+    cwd,
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+  });
+}
+
+/** Picks `@word` from the composer's mention list, as a user does, and checks what the list says it attaches. */
+async function mentionFromList(chat: Frame, word: string, detail: RegExp): Promise<void> {
+  const composer = chat.locator('[data-testid="composer"]');
+  await composer.pressSequentially(`@${word.slice(0, 4)}`);
+  const suggestion = chat.locator(`[data-testid="mention-suggestion"][data-path="${word}"]`);
+  await suggestion.waitFor({ state: 'visible', timeout: 30_000 });
+  assert.match((await suggestion.textContent()) ?? '', detail);
+  await suggestion.click();
+}
+
+/** The last user message of the next chat request the model gets after `send`. */
+async function nextUserMessage(fixture: OllamaFixture, send: () => Promise<void>): Promise<string> {
+  const before = fixture.requests.length;
+  await send();
+  const request = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat', 60_000);
+  const body = await until(async () => request.body ?? undefined, 'the chat request’s body');
+  return [...body.messages].reverse().find((m: { role: string }) => m.role === 'user').content as string;
+}
+
+async function openFile(page: Page, name: string): Promise<void> {
+  await runCommand(page, 'Go to File...');
+  const input = page.locator('.quick-input-widget input');
+  await input.fill(name);
+  await page.locator('.quick-input-list .monaco-list-row', { hasText: name }).first().waitFor({ timeout: 30_000 });
+  await input.press('Enter');
+  await page.locator('.tab', { hasText: name }).first().waitFor({ timeout: 30_000 });
+}
+
+describe('@problems and @changes in a real VS Code (e2e)', function () {
+  this.timeout(300_000);
+  let fixture: OllamaFixture;
+  let chat: Frame;
+  before(async () => {
+    fs.mkdirSync(RESULTS, { recursive: true });
+    fixture = await startOllamaFixture();
+  });
+  after(async () => fixture?.close());
+  const vscode = useHearthInVsCode({
+    // The test settings turn the Git extension off; @changes reads through it, as a user's VS Code does.
+    settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL, 'git.enabled': true }),
+    prepareWorkspace: (workspace) => {
+      fs.mkdirSync(path.join(workspace, 'src'));
+      fs.writeFileSync(path.join(workspace, 'src', 'app.ts'), 'export const answer = 41;\n');
+      fs.writeFileSync(path.join(workspace, 'broken.json'), '{\n  "name": "demo",\n  "version": \n}\n');
+      git(workspace, 'init', '-q', '-b', 'main');
+      git(workspace, 'add', '-A');
+      git(workspace, 'commit', '-q', '-m', 'init');
+      fs.writeFileSync(path.join(workspace, 'src', 'app.ts'), 'export const answer = 42;\n');
+      fs.writeFileSync(path.join(workspace, 'notes.md'), 'UNTRACKED NOTE BODY\n');
+    },
+  });
+
+  it('@problems attaches the errors VS Code shows, with file, line, column and the offending line', async () => {
+    const page = vscode.wb.page;
+    await openFile(page, 'broken.json');
+    // The status bar's problem count says the JSON service has reported the file.
+    await until(async () => {
+      const text = (await page.locator('[id="status.problems"]').first().innerText().catch(() => '')) ?? '';
+      return Number(/\d+/.exec(text)?.[0] ?? '0') > 0;
+    }, 'VS Code to report the broken JSON', 60_000);
+    chat = await openHearth(page);
+    const composer = chat.locator('[data-testid="composer"]');
+    await composer.click();
+    await mentionFromList(chat, 'problems', /errors and warnings in the workspace/);
+    assert.deepEqual(await chat.locator('[data-testid="context-chip"]').allInnerTexts(), ['@problems']);
+    await composer.pressSequentially('what is wrong?');
+    fixture.enqueue({ kind: 'text', text: 'The version has no value.' });
+    const user = await nextUserMessage(fixture, () => composer.press('Enter'));
+    assert.match(user, /Problems VS Code reports in the workspace \(@problems\):/);
+    assert.match(user, /^\d+ errors? and \d+ warnings? in the workspace/m);
+    assert.match(user, /^broken\.json:\d+:\d+ error \[json[^\]]*\] Value expected\.?\n {4}\S/m, `the diagnostic with its place and source:\n${user}`);
+    assert.match(user, /what is wrong\?$/);
+    await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
+    assert.ok((await chat.locator('[data-testid="user-context"]').allInnerTexts()).includes('@problems'), 'the sent message shows its @problems chip');
+    await page.screenshot({ path: path.join(RESULTS, 'problems-mention.png') });
+  });
+
+  it('@changes (here in Ask mode) attaches the uncommitted diff and the untracked file names, never their content', async () => {
+    // The mention is context, not a tool: Ask mode, whose tools only read, attaches it the same way.
+    await chat.locator('[data-testid="mode-ask"]').click();
+    await until(async () => (await chat.locator('[data-testid="mode-ask"]').getAttribute('aria-pressed')) === 'true', 'Ask mode to show as chosen');
+    const composer = chat.locator('[data-testid="composer"]');
+    await composer.click();
+    await mentionFromList(chat, 'changes', /uncommitted git changes/);
+    await composer.pressSequentially('write a commit message');
+    fixture.enqueue({ kind: 'text', text: 'Bump the answer to 42.' });
+    const user = await nextUserMessage(fixture, () => composer.press('Enter'));
+    assert.match(user, /Uncommitted git changes in the workspace \(@changes\):\n```diff\n/);
+    assert.match(user, new RegExp(`Uncommitted changes in ${path.basename(vscode.workspace)} \\(branch main\\):`), "the repository is named by its workspace folder");
+    assert.match(user, /Not staged:\ndiff --git a\/src\/app\.ts b\/src\/app\.ts[\s\S]*-export const answer = 41;\n\+export const answer = 42;/, `the diff:\n${user}`);
+    assert.match(user, /Untracked files \(names only, not their content\):\nnotes\.md/);
+    assert.ok(!user.includes('UNTRACKED NOTE BODY'), 'an untracked file’s content is not sent');
+    await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
+    await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'changes-mention.png') });
+  });
+});
