@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, until, sendChatMessage } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
@@ -24,13 +24,9 @@ const UNANSWERED_MS = 60_000;
 
 describe('Approvals in the chat in a real VS Code (e2e)', function () {
   this.timeout(300_000);
-  let fixture: OllamaFixture;
   let chat: Frame;
-  before(async () => {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    fixture = await startOllamaFixture();
-  });
-  after(async () => fixture?.close());
+  before(() => fs.mkdirSync(RESULTS, { recursive: true }));
+  const fixture = useOllamaFixture();
   const vscode = useHearthInVsCode({
     settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL }),
     prepareWorkspace: (workspace) => {

@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { DEFAULT_MODELS, QWEN3, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, QWEN3 } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, until, sendChatMessage } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
@@ -19,13 +20,9 @@ const RESULTS = path.join(REPO_ROOT, 'test-results');
 
 describe('Hearth chat and agent in a real VS Code (e2e)', function () {
   this.timeout(180_000);
-  let fixture: OllamaFixture;
   let chat: Frame;
-  before(async () => {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    fixture = await startOllamaFixture();
-  });
-  after(async () => fixture?.close());
+  before(() => fs.mkdirSync(RESULTS, { recursive: true }));
+  const fixture = useOllamaFixture();
   const vscode = useHearthInVsCode({
     settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL }),
     prepareWorkspace: (workspace) => {

@@ -8,7 +8,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { DEFAULT_MODELS, GEMMA3_VISION, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, GEMMA3_VISION } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { sampleImage } from '../fixtures/sampleImages';
 import { REPO_ROOT } from './support/codeServer';
 import { chooseInFileDialog, openHearth, until } from './support/workbench';
@@ -20,12 +21,8 @@ const PICKED = sampleImage('picked.png', [40, 110, 230]);
 
 describe('images in the chat of a real VS Code (e2e)', function () {
   this.timeout(240_000);
-  let fixture: OllamaFixture;
-  before(async () => {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    fixture = await startOllamaFixture({ models: [...DEFAULT_MODELS, GEMMA3_VISION] });
-  });
-  after(async () => fixture?.close());
+  before(() => fs.mkdirSync(RESULTS, { recursive: true }));
+  const fixture = useOllamaFixture({ models: [...DEFAULT_MODELS, GEMMA3_VISION] });
   const vscode = useHearthInVsCode({
     settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': GEMMA3_VISION.name }),
     prepareWorkspace: (workspace) => fs.writeFileSync(path.join(workspace, 'picked.png'), Buffer.from(PICKED.dataBase64, 'base64')),

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { openHearth, until, sendChatMessage } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
@@ -16,12 +16,8 @@ const ORIGINAL = 'export function add(a, b) {\r\n  return a - b;\r\n}\r\n';
 
 describe('Hearth checkpoints in a real VS Code (e2e)', function () {
   this.timeout(180_000);
-  let fixture: OllamaFixture;
   let chat: Frame;
-  before(async () => {
-    fixture = await startOllamaFixture();
-  });
-  after(async () => fixture?.close());
+  const fixture = useOllamaFixture();
   const vscode = useHearthInVsCode({
     settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL, 'hearth.agent.autoApproveEdits': true }),
     prepareWorkspace: (workspace) => {

@@ -9,7 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, NOMIC_EMBED_TEXT } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, until } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
@@ -21,13 +22,9 @@ const FILLER_FILES = 50;
 
 describe('Hearth codebase index in a real VS Code (e2e)', function () {
   this.timeout(240_000);
-  let fixture: OllamaFixture;
   let chat: Frame;
-  before(async () => {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    fixture = await startOllamaFixture({ models: [...DEFAULT_MODELS, { ...NOMIC_EMBED_TEXT, embedDelayMs: 250 }] });
-  });
-  after(async () => fixture?.close());
+  before(() => fs.mkdirSync(RESULTS, { recursive: true }));
+  const fixture = useOllamaFixture({ models: [...DEFAULT_MODELS, { ...NOMIC_EMBED_TEXT, embedDelayMs: 250 }] });
   const vscode = useHearthInVsCode({
     settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL, 'hearth.codebaseSearch.embeddingModel': 'nomic-embed-text' }),
     prepareWorkspace: (workspace) => {

@@ -12,7 +12,8 @@ import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { type OllamaFixture } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, runCommand, until } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
@@ -58,13 +59,9 @@ async function openFile(page: Page, name: string): Promise<void> {
 
 describe('@problems and @changes in a real VS Code (e2e)', function () {
   this.timeout(300_000);
-  let fixture: OllamaFixture;
   let chat: Frame;
-  before(async () => {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    fixture = await startOllamaFixture();
-  });
-  after(async () => fixture?.close());
+  before(() => fs.mkdirSync(RESULTS, { recursive: true }));
+  const fixture = useOllamaFixture();
   const vscode = useHearthInVsCode({
     // The test settings turn the Git extension off; @changes reads through it, as a user's VS Code does.
     settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL, 'git.enabled': true }),

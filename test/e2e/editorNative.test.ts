@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, runCommand, sendChatMessage, until } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
@@ -24,13 +24,9 @@ const TESTS = "import { add } from '../src/math';\n\ntest('adds', () => {\n  exp
 
 describe('the agent terminal, tool rows and Write Tests in a real VS Code (e2e)', function () {
   this.timeout(300_000);
-  let fixture: OllamaFixture;
   let chat: Frame;
-  before(async () => {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    fixture = await startOllamaFixture();
-  });
-  after(async () => fixture?.close());
+  before(() => fs.mkdirSync(RESULTS, { recursive: true }));
+  const fixture = useOllamaFixture();
   const vscode = useHearthInVsCode({
     // The DOM renderer puts the terminal's text in the page, where the test can read it.
     settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL, 'terminal.integrated.gpuAcceleration': 'off' }),

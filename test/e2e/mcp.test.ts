@@ -7,7 +7,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, until, untilMcpServerRuns } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
@@ -16,11 +16,7 @@ const EVERYTHING = path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol',
 
 describe('MCP servers from .vscode/mcp.json in a real VS Code (e2e)', function () {
   this.timeout(180_000);
-  let fixture: OllamaFixture;
-  before(async () => {
-    fixture = await startOllamaFixture();
-  });
-  after(async () => fixture?.close());
+  const fixture = useOllamaFixture();
   const vscode = useHearthInVsCode({
     settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': 'qwen2.5-coder:7b' }),
     prepareWorkspace: (workspace) => {

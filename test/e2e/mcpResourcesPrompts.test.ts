@@ -11,7 +11,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, until, untilMcpServerRuns } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
@@ -25,12 +25,8 @@ const DOC_FIRST_LINE = fs.readFileSync(path.join(EVERYTHING_DIR, 'docs', 'featur
 
 describe('MCP resources (@) and prompts (/) in a real VS Code (e2e)', function () {
   this.timeout(240_000);
-  let fixture: OllamaFixture;
-  before(async () => {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    fixture = await startOllamaFixture();
-  });
-  after(async () => fixture?.close());
+  before(() => fs.mkdirSync(RESULTS, { recursive: true }));
+  const fixture = useOllamaFixture();
   const vscode = useHearthInVsCode({
     settings: () => ({
       'hearth.ollama.host': fixture.url,

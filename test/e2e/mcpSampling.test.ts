@@ -7,7 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, until, untilMcpServerRuns } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
@@ -17,11 +17,7 @@ const MODEL = 'qwen2.5-coder:7b';
 
 describe('MCP sampling approval in a real VS Code (e2e)', function () {
   this.timeout(180_000);
-  let fixture: OllamaFixture;
-  before(async () => {
-    fixture = await startOllamaFixture();
-  });
-  after(async () => fixture?.close());
+  const fixture = useOllamaFixture();
   const vscode = useHearthInVsCode({
     settings: () => ({
       'hearth.ollama.host': fixture.url,

@@ -9,7 +9,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
-import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { type RecordedRequest } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { openHearth, until, sendChatMessage } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
@@ -19,12 +20,8 @@ const offered = (r: RecordedRequest): string[] => (r.body.tools ?? []).map((t: {
 
 describe('Hearth chat modes and rules files in a real VS Code (e2e)', function () {
   this.timeout(180_000);
-  let fixture: OllamaFixture;
   let chat: Frame;
-  before(async () => {
-    fixture = await startOllamaFixture();
-  });
-  after(async () => fixture?.close());
+  const fixture = useOllamaFixture();
   const vscode = useHearthInVsCode({
     settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL }),
     prepareWorkspace: (workspace) => {

@@ -8,7 +8,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, until } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
@@ -18,12 +18,8 @@ const RESULTS = path.join(REPO_ROOT, 'test-results');
 
 describe('slash commands in a real VS Code (e2e)', function () {
   this.timeout(180_000);
-  let fixture: OllamaFixture;
-  before(async () => {
-    fs.mkdirSync(RESULTS, { recursive: true });
-    fixture = await startOllamaFixture();
-  });
-  after(async () => fixture?.close());
+  before(() => fs.mkdirSync(RESULTS, { recursive: true }));
+  const fixture = useOllamaFixture();
   const vscode = useHearthInVsCode({
     settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL }),
     prepareWorkspace: (workspace) => {
