@@ -78,7 +78,7 @@ export class ChatCheckpoints {
    * with its checkpoint's Restore, which says what it will touch.
    */
   async editMessage(sessionId: string, entryId: string): Promise<CheckpointRestoreResult> {
-    return this.exclusive(sessionId, 'conversation', async () => {
+    return this.exclusive(sessionId, 'edit', async () => {
       const session = this.deps.store.get(sessionId);
       if (!session) throw invalid(`Chat ${sessionId} does not exist.`);
       const user = session.entries.find((e) => e.id === entryId);
@@ -106,10 +106,11 @@ export class ChatCheckpoints {
     });
   }
 
-  private async exclusive<T>(sessionId: string, scope: RestoreScope, work: () => Promise<T>): Promise<T> {
-    if (this.deps.running(sessionId)) throw invalid('A reply is still running in this chat. Stop it (or wait for it to finish), then restore.');
+  /** `edit`: taking a message back, which touches only the conversation. */
+  private async exclusive<T>(sessionId: string, scope: RestoreScope | 'edit', work: () => Promise<T>): Promise<T> {
+    if (this.deps.running(sessionId)) throw invalid(`A reply is still running in this chat. Stop it (or wait for it to finish), then ${scope === 'edit' ? 'edit the message' : 'restore'}.`);
     // The files are shared by every chat: a turn writing them in another chat would race the restore.
-    if (scope !== 'conversation' && this.deps.running()) throw invalid('A reply is still running in another chat and may be changing files. Stop it (or wait for it), then restore the files.');
+    if (scope !== 'conversation' && scope !== 'edit' && this.deps.running()) throw invalid('A reply is still running in another chat and may be changing files. Stop it (or wait for it), then restore the files.');
     if (this.restoring) throw invalid('Another restore is still running. Wait for it to finish.');
     this.restoring = true;
     try {

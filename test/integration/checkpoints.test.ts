@@ -244,7 +244,7 @@ describe('checkpoints: restore and redo through the language server (integration
       /still running in this chat/,
     );
     assert.deepEqual(tree(workspace), before);
-    await assert.rejects(client.connection.sendRequest(ChatEditMessageRequest.type, { sessionId: first.sessionId, entryId: (await session(first.sessionId)).entries[0].id }), /still running in this chat/);
+    await assert.rejects(client.connection.sendRequest(ChatEditMessageRequest.type, { sessionId: first.sessionId, entryId: (await session(first.sessionId)).entries[0].id }), /still running in this chat\. Stop it \(or wait for it to finish\), then edit the message/);
     await client.connection.sendRequest(ChatStopRequest.type, { sessionId: first.sessionId });
   });
 });

@@ -126,4 +126,19 @@ describe('webview layout in a default-width sidebar (real Chromium)', function (
     });
     assert.ok(picker.width >= picker.text + 24, `the model picker is ${picker.width}px wide for a ${Math.round(picker.text)}px name: it shows only the first letters`);
   });
+
+  it('offers Edit on a message, in its corner, but not while an answer streams', async () => {
+    const shown = () => page.$$eval('[data-testid="edit-message"]', (els) => els.map((e) => css(e).display !== 'none'));
+    assert.deepEqual(await shown(), [true]);
+    await page.evaluate((m) => (globalThis as unknown as { postMessage(m: unknown, o: string): void }).postMessage(m, '*'), {
+      type: 'turnStarted',
+      sessionId: 's1',
+      userEntryId: 'u1',
+      assistantEntryId: 'a1',
+      retry: false,
+      input: { text: 'And document it.', context: [] },
+    });
+    await page.waitForSelector('.composer[data-mode="streaming"]');
+    assert.deepEqual(await shown(), [false, false], 'while the answer streams, no message offers Edit');
+  });
 });
