@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { CHANGES_MENTION, type ContextItem } from '../../protocol/chat';
 import { gitApi, GIT_STATUS_UNTRACKED, type GitApi, type GitRepository } from '../git/gitApi';
 import { changesReport, splitDiff, type RepositoryChanges } from './changesReport';
+import { isInside } from './mentionReadRule';
 import { withholdRefusedDiffs } from './withholdRefusedDiffs';
 
 /** How long to wait for the git extension to find the workspace's repositories (it scans after it starts). */
@@ -28,12 +29,8 @@ async function initialized(api: GitApi): Promise<void> {
 
 /** The workspace's repositories: those inside a workspace folder, or holding one (a folder opened below the repository root). */
 function workspaceRepositories(api: GitApi, folders: readonly string[]): GitRepository[] {
-  const inside = (dir: string, p: string) => {
-    const rel = path.relative(dir, p);
-    return rel === '' || (rel !== '..' && !rel.startsWith(`..${path.sep}`) && !path.isAbsolute(rel));
-  };
   return api.repositories
-    .filter((r) => folders.some((f) => inside(f, r.rootUri.fsPath) || inside(r.rootUri.fsPath, f)))
+    .filter((r) => folders.some((f) => isInside(f, r.rootUri.fsPath) || isInside(r.rootUri.fsPath, f)))
     .sort((a, b) => (a.rootUri.fsPath < b.rootUri.fsPath ? -1 : 1));
 }
 

@@ -33,7 +33,7 @@ export async function mentionReadRefusal(absolutePath: string, workspaceFolders:
 }
 
 /** Whether `candidate` is `folder` or below it (both absolute). */
-function isInside(folder: string, candidate: string): boolean {
+export function isInside(folder: string, candidate: string): boolean {
   const relative = path.relative(folder, candidate);
   return relative === '' || (relative !== '..' && !relative.startsWith(`..${path.sep}`) && !path.isAbsolute(relative));
 }
