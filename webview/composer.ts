@@ -128,7 +128,7 @@ export class Composer {
         'aria-autocomplete': 'list',
         'aria-controls': this.popup.listId,
         'aria-expanded': 'false',
-        placeholder: 'Ask Hearth — @ to mention a file, / for commands',
+        placeholder: 'Ask Hearth — @ to add files or context, / for commands',
         rows: '1',
         spellcheck: 'true',
       },

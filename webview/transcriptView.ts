@@ -302,7 +302,7 @@ function renderEmptyState(doc: Document): HTMLElement {
         children: [
           shortcut('Enter', 'send'),
           shortcut('Shift+Enter', 'new line'),
-          shortcut('@', 'mention a file'),
+          shortcut('@', 'add context (files, @codebase, @problems, @changes, the terminal) or pick an agent'),
           shortcut('/', 'commands: /explain, /fix, /tests, /doc, /new, your prompts (at the start)'),
           shortcut('↑', 'edit your last message (empty input)'),
           shortcut('Esc', 'close suggestions'),
