@@ -15,6 +15,7 @@ import {
   ChatTodosRequest,
   ChatUndoCompactionRequest,
   ChatEditMessageRequest,
+  type CheckpointRestoreResult,
   CheckpointRedoRequest,
   CheckpointRestoreRequest,
   McpResourcesRequest,
@@ -63,6 +64,9 @@ const MAX_HELD_EVENTS = 10_000;
  * and relays the server's events back. It holds no agent logic, only which
  * session the view is showing (so a reload reopens it).
  */
+/** The chat's rewinds: a restore to a checkpoint, its redo, and taking a message back to edit it. */
+type RewindMessage = Extract<FromWebview, { type: 'restoreCheckpoint' | 'redoRestore' | 'editMessage' }>;
+
 export class ChatController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly files = new WorkspaceFileIndex();
@@ -224,15 +228,10 @@ export class ChatController implements vscode.Disposable {
    * (and refuses while a reply runs); the chat is then shown again as stored,
    * and what could not be put back is said, not hidden.
    */
-  private async restoreCheckpoint(message: Extract<FromWebview, { type: 'restoreCheckpoint' | 'redoRestore' | 'editMessage' }>): Promise<void> {
-    const what = message.type === 'redoRestore' ? 'redo the restore' : message.type === 'editMessage' ? 'take the message back to edit it' : 'restore the checkpoint';
+  private async restoreCheckpoint(message: RewindMessage): Promise<void> {
+    const { what, request } = this.rewindRequest(message);
     try {
-      const result =
-        message.type === 'redoRestore'
-          ? await this.client.sendRequest(CheckpointRedoRequest.type, { sessionId: message.sessionId })
-          : message.type === 'editMessage'
-            ? await this.client.sendRequest(ChatEditMessageRequest.type, { sessionId: message.sessionId, entryId: message.entryId })
-            : await this.client.sendRequest(CheckpointRestoreRequest.type, { sessionId: message.sessionId, checkpointId: message.checkpointId, scope: message.scope });
+      const result = await request();
       if (message.sessionId === this.currentSessionId) await this.openSession(message.sessionId);
       this.view.post({
         type: 'checkpointRestored',
@@ -251,6 +250,21 @@ export class ChatController implements vscode.Disposable {
       }
     } catch (err) {
       void vscode.window.showWarningMessage(`Hearth could not ${what}: ${errorMessage(err)}`);
+    }
+  }
+
+  /** The language server's request for a rewind of the chat, and what it does in words for a refusal. */
+  private rewindRequest(message: RewindMessage): { what: string; request: () => Promise<CheckpointRestoreResult> } {
+    switch (message.type) {
+      case 'redoRestore':
+        return { what: 'redo the restore', request: () => this.client.sendRequest(CheckpointRedoRequest.type, { sessionId: message.sessionId }) };
+      case 'editMessage':
+        return { what: 'take the message back to edit it', request: () => this.client.sendRequest(ChatEditMessageRequest.type, { sessionId: message.sessionId, entryId: message.entryId }) };
+      case 'restoreCheckpoint':
+        return {
+          what: 'restore the checkpoint',
+          request: () => this.client.sendRequest(CheckpointRestoreRequest.type, { sessionId: message.sessionId, checkpointId: message.checkpointId, scope: message.scope }),
+        };
     }
   }
 

@@ -43,7 +43,7 @@ export class ChatCheckpoints {
 
   async restore(sessionId: string, checkpointId: string, scope: RestoreScope): Promise<CheckpointRestoreResult> {
     if (!SCOPES.includes(scope)) throw invalid(`Unknown restore scope ${JSON.stringify(scope)}: use both, files or conversation.`);
-    return this.exclusive(sessionId, scope, async () => {
+    return this.exclusive(sessionId, scope, 'restore', async () => {
       const session = this.deps.store.get(sessionId);
       if (!session) throw invalid(`Chat ${sessionId} does not exist.`);
       let found: { entryId: string; callId?: string; replyTo: string } | undefined;
@@ -78,7 +78,7 @@ export class ChatCheckpoints {
    * with its checkpoint's Restore, which says what it will touch.
    */
   async editMessage(sessionId: string, entryId: string): Promise<CheckpointRestoreResult> {
-    return this.exclusive(sessionId, 'edit', async () => {
+    return this.exclusive(sessionId, 'conversation', 'edit the message', async () => {
       const session = this.deps.store.get(sessionId);
       if (!session) throw invalid(`Chat ${sessionId} does not exist.`);
       const user = session.entries.find((e) => e.id === entryId);
@@ -94,7 +94,7 @@ export class ChatCheckpoints {
   async redo(sessionId: string): Promise<CheckpointRestoreResult> {
     const redo = this.deps.store.get(sessionId)?.redo;
     if (!redo) throw invalid('There is no restore to redo in this chat (a new message ends the chance to redo).');
-    return this.exclusive(sessionId, redo.scope, async () => {
+    return this.exclusive(sessionId, redo.scope, 'restore', async () => {
       let report: RestoreReport | undefined;
       if (redo.scope !== 'conversation') {
         const target = redo.filesBefore ? await this.deps.snapshots.read(redo.filesBefore) : undefined;
@@ -106,11 +106,11 @@ export class ChatCheckpoints {
     });
   }
 
-  /** `edit`: taking a message back, which touches only the conversation. */
-  private async exclusive<T>(sessionId: string, scope: RestoreScope | 'edit', work: () => Promise<T>): Promise<T> {
-    if (this.deps.running(sessionId)) throw invalid(`A reply is still running in this chat. Stop it (or wait for it to finish), then ${scope === 'edit' ? 'edit the message' : 'restore'}.`);
+  /** `action`: what the user can do once the reply stops, as the refusal tells them. */
+  private async exclusive<T>(sessionId: string, scope: RestoreScope, action: string, work: () => Promise<T>): Promise<T> {
+    if (this.deps.running(sessionId)) throw invalid(`A reply is still running in this chat. Stop it (or wait for it to finish), then ${action}.`);
     // The files are shared by every chat: a turn writing them in another chat would race the restore.
-    if (scope !== 'conversation' && scope !== 'edit' && this.deps.running()) throw invalid('A reply is still running in another chat and may be changing files. Stop it (or wait for it), then restore the files.');
+    if (scope !== 'conversation' && this.deps.running()) throw invalid('A reply is still running in another chat and may be changing files. Stop it (or wait for it), then restore the files.');
     if (this.restoring) throw invalid('Another restore is still running. Wait for it to finish.');
     this.restoring = true;
     try {
