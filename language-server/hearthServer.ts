@@ -23,6 +23,7 @@ import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRu
 import { workspaceRoots } from './workspace/workspaceRoots';
 import { changedWorkspaceRoots } from './workspace/changedWorkspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
+import { readWorkspaceFolder } from './workspace/readWorkspaceFolder';
 import { registerDraftImageHandlers } from './chat/registerDraftImageHandlers';
 import { DraftImages } from './chat/draftImages';
 import { registerChatHandlers } from './chat/registerChatHandlers';
@@ -188,6 +189,7 @@ export class HearthServer {
         readFile,
         (server, uri, max, team) => (team ? this.teamMcp.readResource(server, uri, max) : this.mcp.readResource(server, uri, max)),
         (text) => codebaseMentionText(this.codebase, readFile, text, AbortSignal.timeout(60_000)),
+        (folder) => readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000)),
       ),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
       changedResources: (sessionId, earlier, now) => this.mcp.changedResources(sessionId, earlier, now),

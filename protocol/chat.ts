@@ -110,6 +110,15 @@ export function parseResourceMention(path: string): { server: string; uri: strin
 }
 
 /**
+ * Whether a mention names a workspace folder (`@src/parser/`): the path ends
+ * with `/`. The language server attaches the folder's file list and the
+ * contents of as many of its files as fit (workspace/readWorkspaceFolder.ts).
+ */
+export function isFolderMention(path: string): boolean {
+  return path.endsWith('/') && parseResourceMention(path) === undefined;
+}
+
+/**
  * How the agent works in a chat. `ask` answers with read-only tools; `plan`
  * investigates with read-only tools and answers with a numbered plan the user
  * can edit and run in Agent mode; `agent` has every tool, under the user's

@@ -3,7 +3,7 @@
  * Shared by the composer (removable) and the transcript (read-only), so a chip
  * reads the same before and after sending.
  */
-import type { ContextItem } from '../protocol/chat';
+import { isFolderMention, type ContextItem } from '../protocol/chat';
 import { button, el } from './dom';
 import { icon } from './icons';
 
@@ -24,7 +24,7 @@ export function contextChip(doc: Document, item: ContextItem, onRemove?: () => v
   const chip = el(doc, 'span', {
     className: `chip chip-${item.kind}`,
     attrs: { 'data-testid': onRemove ? 'context-chip' : 'user-context', 'data-kind': item.kind, title: label },
-    children: [icon(doc, item.kind === 'selection' ? 'selection' : 'file'), el(doc, 'span', { className: 'chip-label', text: label })],
+    children: [icon(doc, item.kind === 'selection' ? 'selection' : item.kind === 'mention' && isFolderMention(item.path) ? 'folder' : 'file'), el(doc, 'span', { className: 'chip-label', text: label })],
   });
   if (onRemove) {
     chip.appendChild(

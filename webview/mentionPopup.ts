@@ -1,5 +1,5 @@
 /** The `@` completion: files and MCP resources, shown in a CompletionPopup. */
-import { CHANGES_MENTION, CODEBASE_MENTION, PROBLEMS_MENTION, TERMINAL_MENTION, parseResourceMention } from '../protocol/chat';
+import { CHANGES_MENTION, CODEBASE_MENTION, PROBLEMS_MENTION, TERMINAL_MENTION, isFolderMention, parseResourceMention } from '../protocol/chat';
 import type { AgentSummary } from '../protocol/agents';
 import { CompletionPopup, type CompletionItem } from './completionPopup';
 
@@ -11,10 +11,15 @@ const WORD_MENTIONS: Record<string, string> = {
   [CHANGES_MENTION]: 'uncommitted git changes (staged and not)',
 };
 
-/** A file shows its name and folder; a resource its last URI segment and where it comes from; a word mention what it attaches. */
+/** A file shows its name and folder; a folder its name and what it attaches; a resource its last URI segment and where it comes from; a word mention what it attaches. */
 export function mentionItem(path: string): CompletionItem {
   const word = WORD_MENTIONS[path];
   if (word) return { value: path, name: path, detail: word, title: `@${path}: ${word}` };
+  if (isFolderMention(path)) {
+    const parent = path.slice(0, path.lastIndexOf('/', path.length - 2) + 1);
+    const where = parent ? ` in ${parent.slice(0, -1)}` : '';
+    return { value: path, name: path.slice(parent.length), detail: `folder${where}: its files and their contents`, title: `@${path}: the folder's files and the contents of those that fit`, className: 'mention-folder' };
+  }
   const resource = parseResourceMention(path);
   const slash = path.lastIndexOf('/');
   const name = resource ? resource.uri.replace(/\/+$/, '').split('/').pop() || resource.uri : slash >= 0 ? path.slice(slash + 1) : path;
@@ -38,7 +43,7 @@ export function agentItem(agent: AgentSummary): CompletionItem {
 }
 
 export function createMentionPopup(doc: Document, onChoose: (path: string) => void): CompletionPopup {
-  return new CompletionPopup(doc, { label: 'Files', testId: 'mention-popup', optionTestId: 'mention-suggestion', valueAttribute: 'path', emptyText: 'No matching files or resources' }, onChoose);
+  return new CompletionPopup(doc, { label: 'Files, folders and resources', testId: 'mention-popup', optionTestId: 'mention-suggestion', valueAttribute: 'path', emptyText: 'No matching files, folders or resources' }, onChoose);
 }
 
 /** The `@query` being typed just before the caret, if any: `@` at the start or after whitespace, then no spaces. */

@@ -1,4 +1,4 @@
-import { CHANGES_MENTION, parseResourceMention, PROBLEMS_MENTION, TERMINAL_MENTION, type ContextItem, type UserInput } from '../../protocol/chat';
+import { CHANGES_MENTION, isFolderMention, parseResourceMention, PROBLEMS_MENTION, TERMINAL_MENTION, type ContextItem, type UserInput } from '../../protocol/chat';
 
 /** Languages by file extension, for the fence info string when the client did not send a language id. */
 const LANGUAGE_BY_EXTENSION: Record<string, string> = {
@@ -35,6 +35,7 @@ function headingOf(item: ContextItem): string {
       if (item.path === CHANGES_MENTION) return 'Uncommitted git changes in the workspace (@changes):';
       const resource = parseResourceMention(item.path);
       if (resource) return `Resource ${resource.uri} from the ${resource.team ? 'team server\'s ' : ''}MCP server "${resource.server}":`;
+      if (isFolderMention(item.path)) return `Mentioned folder ${item.path} (its files, then the contents of those that fit):`;
       return `Mentioned file ${item.path}${lines}:`;
     }
   }

@@ -1,9 +1,11 @@
-import { CODEBASE_MENTION, EDITOR_MENTIONS, parseResourceMention, type ContextItem, type ContextReference } from '../../protocol/chat';
+import { CODEBASE_MENTION, EDITOR_MENTIONS, isFolderMention, parseResourceMention, type ContextItem, type ContextReference } from '../../protocol/chat';
 
 /** Reads a workspace file for the chat; throws an Error with a user-facing message when it cannot. */
 export type WorkspaceFileReader = (relativePath: string) => Promise<string>;
 /** Reads an MCP resource as text, at most `maxChars` (a team server's when `team`); throws an Error with a user-facing message when it cannot. */
 export type ResourceReader = (server: string, uri: string, maxChars: number, team: boolean) => Promise<string>;
+/** Reads a workspace folder for `@folder/` (its file list and what fits of its files); throws an Error with a user-facing message when it cannot. */
+export type WorkspaceFolderReader = (relativePath: string) => Promise<string>;
 /** Searches the codebase for the message's text: the results as text for the model and the chunks it took; throws with a user-facing message. */
 export type CodebaseReader = (messageText: string) => Promise<{ text: string; references: ContextReference[] }>;
 
@@ -18,6 +20,7 @@ export function createMentionResolver(
   read: WorkspaceFileReader,
   readResource?: ResourceReader,
   searchCodebase?: CodebaseReader,
+  readFolder?: WorkspaceFolderReader,
 ): (items: ContextItem[], messageText?: string) => Promise<ContextItem[]> {
   return async (items, messageText = '') =>
     Promise.all(
@@ -40,6 +43,13 @@ export function createMentionResolver(
             return { ...item, text: await readResource!(resource.server, resource.uri, MAX_MENTION_CHARS, resource.team) };
           } catch (err) {
             return { ...item, text: `(Hearth could not read ${resource.uri} from the ${resource.team ? 'team server\'s ' : ''}MCP server "${resource.server}": ${err instanceof Error ? err.message : String(err)})` };
+          }
+        }
+        if (isFolderMention(item.path) && readFolder) {
+          try {
+            return { ...item, text: await readFolder(item.path) };
+          } catch (err) {
+            return { ...item, text: `(Hearth could not read the folder ${item.path}: ${err instanceof Error ? err.message : String(err)})` };
           }
         }
         try {

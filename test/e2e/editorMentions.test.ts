@@ -1,11 +1,11 @@
 /**
- * `@problems` and `@changes` in a real VS Code (code-server with the packaged
+ * `@problems`, `@changes` and `@folder/` in a real VS Code (code-server with the packaged
  * .vsix): each is offered in the composer's `@` list with what it attaches,
  * shows as a chip, and the message that reaches the model carries the
  * workspace's real diagnostics (from VS Code's JSON language features on an
  * open, broken file) or its real uncommitted git changes (read through the
  * built-in Git extension), with untracked files by name only; in Agent mode
- * and in Ask mode alike.
+ * and in Ask mode alike; a folder comes with its files and their contents.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -57,7 +57,7 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.tab', { hasText: name }).first().waitFor({ timeout: 30_000 });
 }
 
-describe('@problems and @changes in a real VS Code (e2e)', function () {
+describe('@problems, @changes and @folder/ in a real VS Code (e2e)', function () {
   this.timeout(300_000);
   let chat: Frame;
   before(() => fs.mkdirSync(RESULTS, { recursive: true }));
@@ -119,5 +119,18 @@ describe('@problems and @changes in a real VS Code (e2e)', function () {
     assert.ok(!user.includes('UNTRACKED NOTE BODY'), 'an untracked file’s content is not sent');
     await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'changes-mention.png') });
+  });
+
+  it('@src/ (a folder, from the same list as files) attaches its files and their contents', async () => {
+    const composer = chat.locator('[data-testid="composer"]');
+    await composer.click();
+    await mentionFromList(chat, 'src/', /folder: its files and their contents/);
+    assert.deepEqual(await chat.locator('[data-testid="context-chip"]').allInnerTexts(), ['@src/']);
+    await composer.pressSequentially('what is in here?');
+    fixture.enqueue({ kind: 'text', text: 'One constant.' });
+    const user = await nextUserMessage(fixture, () => composer.press('Enter'));
+    assert.match(user, /^Mentioned folder src\/ \(its files, then the contents of those that fit\):\n```\nsrc\/ holds 1 file; the contents of all of them follow the list\.\n\napp\.ts \(26 B\)\n/);
+    assert.match(user, /=== src\/app\.ts ===\nexport const answer = 42;/, `the file's current content:\n${user}`);
+    await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
   });
 });

@@ -192,4 +192,27 @@ describe('language server chat over stdio (integration)', function () {
       fs.rmSync(workspace, { recursive: true, force: true });
     }
   });
+
+  it('attaches an @folder/ mention as its file list and contents, without following a symlink out of it', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-ws-'));
+    fs.mkdirSync(path.join(workspace, 'src', 'parser'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'src', 'parser', 'lexer.ts'), 'export const TOKENS = ["heliotrope"];\n');
+    fs.writeFileSync(path.join(storage, 'outside.txt'), 'do not read me');
+    fs.symlinkSync(path.join(storage, 'outside.txt'), path.join(workspace, 'src', 'parser', 'escape.txt'));
+    try {
+      client = await startLspTestClient({ storagePath: storage, workspace, settings: settingsFor(fixture.url) });
+      const before = fixture.requests.length;
+      const started = await client.connection.sendRequest(ChatSendRequest.type, {
+        input: { text: 'Summarise @src/parser/', context: [{ kind: 'mention', path: 'src/parser/' }] },
+      });
+      await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
+      const sent = fixture.requests.find((r) => r.id > before && r.path === '/api/chat')?.body.messages.at(-1).content as string;
+      assert.match(sent, /^Mentioned folder src\/parser\/ \(its files, then the contents of those that fit\):\n```\nsrc\/parser\/ holds 1 file;/);
+      assert.match(sent, /=== src\/parser\/lexer\.ts ===\nexport const TOKENS = \["heliotrope"\];/);
+      assert.doesNotMatch(sent, /do not read me/);
+      assert.match(sent, /Summarise @src\/parser\/$/);
+    } finally {
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
+  });
 });

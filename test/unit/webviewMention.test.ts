@@ -69,6 +69,21 @@ describe('webview @ mentions', () => {
     assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: resource }]);
   });
 
+  it('offers a folder by its name and what it attaches, and sends it as a folder mention with a folder chip', async () => {
+    await mention('review @pars', ['src/parser/', 'src/parser.ts', 'lib/']);
+    const suggestions = h.$$('mention-suggestion');
+    assert.deepEqual(suggestions.map((s) => s.querySelector('.mention-name')?.textContent), ['parser/', 'parser.ts', 'lib/']);
+    assert.deepEqual(suggestions.map((s) => s.querySelector('.mention-dir')?.textContent), ['folder in src: its files and their contents', 'src', 'folder: its files and their contents']);
+    keydown(composer, 'Enter');
+    assert.equal(composer.value, 'review @src/parser/ ');
+    const chip = h.$$('context-chip')[0];
+    assert.equal(chip.textContent, '@src/parser/');
+    assert.ok(chip.querySelector('svg.icon-folder'), 'the chip shows a folder icon, not a file icon');
+    type(composer, `${composer.value}for dead code`);
+    keydown(composer, 'Enter');
+    assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: 'src/parser/' }]);
+  });
+
   it('offers @problems and @changes with what they attach, as removable chips that go with the message', async () => {
     await mention('why does it fail? @p', ['problems', 'src/p.ts']);
     let suggestions = h.$$('mention-suggestion');
@@ -141,7 +156,7 @@ describe('webview @ mentions', () => {
   it('says so when nothing matches', async () => {
     await mention('@zzz', []);
     assert.equal(h.$$('mention-suggestion').length, 0);
-    assert.match(h.$('mention-popup')?.textContent ?? '', /No matching files or resources/);
+    assert.match(h.$('mention-popup')?.textContent ?? '', /No matching files, folders or resources/);
     click(h.$('send')!);
     assert.equal(h.api.last('send')?.text, '@zzz');
   });

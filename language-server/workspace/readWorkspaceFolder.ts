@@ -1,0 +1,96 @@
+import * as fs from 'node:fs/promises';
+import { looksBinary, readPinned, walkFiles, WorkspaceConfinement } from '../tools';
+
+/**
+ * The most characters of file contents a folder mention attaches. About 8,000
+ * tokens: enough for a small module whole, and small enough that the message
+ * still fits a modest context window beside the conversation. Files that do
+ * not fit are listed by name for the model to read with read_file.
+ */
+export const FOLDER_CONTENT_CHARS = 32_000;
+/** The most files named in the listing; a larger folder is summarised by a count. */
+export const FOLDER_LISTED_FILES = 300;
+/** The walk stops after this many entries, so a huge folder costs a bounded time. */
+const MAX_WALKED_ENTRIES = 5_000;
+
+type FileEntry = { path: string; size: number; note?: string; text?: string };
+
+/**
+ * Reads a workspace folder for an `@folder/` mention: the names of its files
+ * (sizes beside them) and the contents of as many as fit in
+ * FOLDER_CONTENT_CHARS, in the listing's order. It walks exactly as the
+ * agent's glob and grep do (workspaceWalker.ts): `.git/` and what .gitignore
+ * excludes are left out (also when the mentioned folder itself is excluded)
+ * and symlinks are never followed, so a link in the folder cannot bring in a
+ * file from elsewhere. A file with a second hard
+ * link is named but not read (it may be a file outside the workspace under
+ * another name), as is a binary one. Every path in the text is the one the
+ * agent's tools take, so the model can read what was left out.
+ */
+export async function readWorkspaceFolder(roots: string[], mentioned: string, signal: AbortSignal): Promise<string> {
+  if (roots.length === 0) throw new Error('no folder is open, so workspace folders cannot be read');
+  const confinement = await WorkspaceConfinement.create(roots);
+  const typed = mentioned.replace(/\/+$/, '') || '.';
+  let target;
+  try {
+    target = await confinement.resolve(typed, 'read');
+  } catch (err) {
+    throw new Error(`refused, it is outside the workspace or not allowed there. ${err instanceof Error ? err.message : String(err)}`);
+  }
+  if (!target.exists) throw new Error(`${typed} was not found in the workspace`);
+  if (!(await fs.stat(target.absolute)).isDirectory()) throw new Error(`${typed} is a file, not a folder; mention it without the trailing /`);
+
+  const folderDisplay = target.display === '.' ? './' : `${target.display}/`;
+  const prefix = target.relativeToRoot === '' ? '' : `${target.relativeToRoot}/`;
+  const files: FileEntry[] = [];
+  const limits = { truncated: false };
+  let budget = FOLDER_CONTENT_CHARS;
+  for await (const file of walkFiles(target.root.realPath, target.relativeToRoot, { signal, maxEntries: MAX_WALKED_ENTRIES, limits, skipIgnoredStart: true })) {
+    const entry: FileEntry = { path: file.relativeToRoot.slice(prefix.length), size: 0 };
+    files.push(entry);
+    const handle = await file.open().catch(() => undefined);
+    if (!handle) {
+      entry.note = 'changed while being read, not included';
+      continue;
+    }
+    try {
+      entry.size = handle.stat.size;
+      if (handle.stat.nlink > 1) entry.note = `${handle.stat.nlink} hard links, so it may be a file outside the workspace; not included`;
+      // Bytes are at least as many as characters, so a file larger than what is left is not read at all.
+      else if (entry.size > budget) entry.note = 'not included: it does not fit in what is left of the attachment';
+      else {
+        const bytes = await readPinned(handle);
+        if (looksBinary(bytes)) entry.note = 'binary, not included';
+        else {
+          entry.text = bytes.toString('utf8');
+          budget -= entry.text.length;
+        }
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  const shown = files.filter((f) => f.text !== undefined);
+  const more = limits.truncated ? ` (the folder has more than ${MAX_WALKED_ENTRIES} entries; the listing stops there)` : '';
+  const lines = [
+    files.length === 0
+      ? `${folderDisplay} has no files (symlinks, .git/ and what .gitignore excludes are left out).`
+      : `${folderDisplay} holds ${files.length} file${files.length === 1 ? '' : 's'}${more}; the contents of ${shown.length === files.length ? 'all of them' : `${shown.length}`} follow the list.` +
+        (shown.length < files.length ? ' The others are named only: read them with read_file if you need them.' : ''),
+  ];
+  if (files.length > 0) lines.push('');
+  for (const f of files.slice(0, FOLDER_LISTED_FILES)) lines.push(`${f.path} (${formatSize(f.size)}${f.note ? `, ${f.note}` : ''})`);
+  if (files.length > FOLDER_LISTED_FILES) lines.push(`… and ${files.length - FOLDER_LISTED_FILES} more files`);
+  for (const f of shown) {
+    const display = confinement.display(target.root, `${prefix}${f.path}`);
+    lines.push('', `=== ${display} ===`, f.text!.endsWith('\n') ? f.text!.slice(0, -1) : f.text!);
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
