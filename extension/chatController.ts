@@ -3,7 +3,7 @@ import { PromptArgumentSuggestions } from './mcp/promptArgumentSuggestions';
 import { pickImages } from './pickImages';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
-import { TERMINAL_MENTION, PROBLEMS_MENTION, CHANGES_MENTION, type ContextItem, type HearthError, type UserInput, chatModeLabel, DEFAULT_CHAT_MODE, isChatMode, nextChatMode, type ChatMode, CODEBASE_MENTION } from '../protocol/chat';
+import { TERMINAL_MENTION, PROBLEMS_MENTION, CHANGES_MENTION, isWebPageMention, type ContextItem, type HearthError, type UserInput, chatModeLabel, DEFAULT_CHAT_MODE, isChatMode, nextChatMode, type ChatMode, CODEBASE_MENTION } from '../protocol/chat';
 import {
   ChatCommandRequest,
   ChatEventNotification,
@@ -348,7 +348,9 @@ export class ChatController implements vscode.Disposable {
         const workspaceWords = [PROBLEMS_MENTION, CHANGES_MENTION].filter((word) => this.editorMentions[word] && folderOpen && word.startsWith(query));
         // A root file named like one of these words would be attached as the word's mention, so the list does not offer it twice.
         const words: string[] = [CODEBASE_MENTION, PROBLEMS_MENTION, CHANGES_MENTION];
-        this.view.post({ type: 'files', requestId: message.requestId, paths: [...codebase, ...terminal, ...workspaceWords, ...files.filter((f) => !words.includes(f)), ...resources], agents });
+        // A web address typed after `@` is offered as itself: the language server fetches it when the message is sent.
+        const webPage = isWebPageMention(message.query) ? [message.query] : [];
+        this.view.post({ type: 'files', requestId: message.requestId, paths: [...webPage, ...codebase, ...terminal, ...workspaceWords, ...files.filter((f) => !words.includes(f)), ...resources], agents });
         break;
       }
       case 'findCommands': {

@@ -17,6 +17,7 @@ import { registerProviderHandlers } from './settings/registerProviderHandlers';
 import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
+import { readWebPage } from './chat/readWebPage';
 import { SettingsReader } from './settings/settingsReader';
 import { AgentProvider } from './agentProvider';
 import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRunPlanner';
@@ -185,12 +186,13 @@ export class HearthServer {
         sendStatus: (s) => void connection.sendNotification(StatusNotification.type, s),
         log: (m) => connection.console.log(m),
       },
-      resolveContext: createMentionResolver(
+      resolveContext: createMentionResolver({
         readFile,
-        (server, uri, max, team) => (team ? this.teamMcp.readResource(server, uri, max) : this.mcp.readResource(server, uri, max)),
-        (text) => codebaseMentionText(this.codebase, readFile, text, AbortSignal.timeout(60_000)),
-        (folder) => readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000)),
-      ),
+        readResource: (server, uri, max, team) => (team ? this.teamMcp.readResource(server, uri, max) : this.mcp.readResource(server, uri, max)),
+        searchCodebase: (text) => codebaseMentionText(this.codebase, readFile, text, AbortSignal.timeout(60_000)),
+        readFolder: (folder) => readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000)),
+        readWebPage: (url) => readWebPage(url),
+      }),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
       changedResources: (sessionId, earlier, now) => this.mcp.changedResources(sessionId, earlier, now),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),

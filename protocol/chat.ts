@@ -115,7 +115,16 @@ export function parseResourceMention(path: string): { server: string; uri: strin
  * contents of as many of its files as fit (workspace/readWorkspaceFolder.ts).
  */
 export function isFolderMention(path: string): boolean {
-  return path.endsWith('/') && parseResourceMention(path) === undefined;
+  return path.endsWith('/') && parseResourceMention(path) === undefined && !isWebPageMention(path);
+}
+
+/**
+ * Whether a mention is a web page (`@https://docs.example.com/guide`): the
+ * language server fetches it when the message is sent and attaches its text
+ * (chat/readWebPage.ts). Only http and https, with no spaces.
+ */
+export function isWebPageMention(path: string): boolean {
+  return /^https?:\/\/[^\s/]+\S*$/i.test(path);
 }
 
 /**

@@ -3,9 +3,9 @@
  * Shared by the composer (removable) and the transcript (read-only), so a chip
  * reads the same before and after sending.
  */
-import { isFolderMention, type ContextItem } from '../protocol/chat';
+import { isFolderMention, isWebPageMention, type ContextItem } from '../protocol/chat';
 import { button, el } from './dom';
-import { icon } from './icons';
+import { icon, type IconName } from './icons';
 
 /** `src/a.ts:10-20` for a selection, the path for a file, `@path` for a mention. */
 export function contextLabel(item: ContextItem): string {
@@ -19,12 +19,19 @@ export function sameContext(a: ContextItem, b: ContextItem): boolean {
   return a.kind === b.kind && a.path === b.path && a.range?.startLine === b.range?.startLine && a.range?.endLine === b.range?.endLine;
 }
 
+function chipIcon(item: ContextItem): IconName {
+  if (item.kind === 'selection') return 'selection';
+  if (item.kind === 'mention' && isFolderMention(item.path)) return 'folder';
+  if (item.kind === 'mention' && isWebPageMention(item.path)) return 'globe';
+  return 'file';
+}
+
 export function contextChip(doc: Document, item: ContextItem, onRemove?: () => void): HTMLElement {
   const label = contextLabel(item);
   const chip = el(doc, 'span', {
     className: `chip chip-${item.kind}`,
     attrs: { 'data-testid': onRemove ? 'context-chip' : 'user-context', 'data-kind': item.kind, title: label },
-    children: [icon(doc, item.kind === 'selection' ? 'selection' : item.kind === 'mention' && isFolderMention(item.path) ? 'folder' : 'file'), el(doc, 'span', { className: 'chip-label', text: label })],
+    children: [icon(doc, chipIcon(item)), el(doc, 'span', { className: 'chip-label', text: label })],
   });
   if (onRemove) {
     chip.appendChild(

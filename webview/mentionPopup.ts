@@ -1,5 +1,5 @@
 /** The `@` completion: files and MCP resources, shown in a CompletionPopup. */
-import { CHANGES_MENTION, CODEBASE_MENTION, PROBLEMS_MENTION, TERMINAL_MENTION, isFolderMention, parseResourceMention } from '../protocol/chat';
+import { CHANGES_MENTION, CODEBASE_MENTION, PROBLEMS_MENTION, TERMINAL_MENTION, isFolderMention, isWebPageMention, parseResourceMention } from '../protocol/chat';
 import type { AgentSummary } from '../protocol/agents';
 import { CompletionPopup, type CompletionItem } from './completionPopup';
 
@@ -11,10 +11,14 @@ const WORD_MENTIONS: Record<string, string> = {
   [CHANGES_MENTION]: 'uncommitted git changes (staged and not)',
 };
 
-/** A file shows its name and folder; a folder its name and what it attaches; a resource its last URI segment and where it comes from; a word mention what it attaches. */
+/** A file shows its name and folder; a folder its name and what it attaches; a web page its address; a resource its last URI segment and where it comes from; a word mention what it attaches. */
 export function mentionItem(path: string): CompletionItem {
   const word = WORD_MENTIONS[path];
   if (word) return { value: path, name: path, detail: word, title: `@${path}: ${word}` };
+  if (isWebPageMention(path)) {
+    const shown = path.replace(/^https?:\/\//i, '');
+    return { value: path, name: shown.length > 60 ? `${shown.slice(0, 59)}…` : shown, detail: 'web page: fetched when you send', title: path, className: 'mention-web' };
+  }
   if (isFolderMention(path)) {
     const parent = path.slice(0, path.lastIndexOf('/', path.length - 2) + 1);
     const where = parent ? ` in ${parent.slice(0, -1)}` : '';

@@ -1,4 +1,4 @@
-import { CHANGES_MENTION, isFolderMention, parseResourceMention, PROBLEMS_MENTION, TERMINAL_MENTION, type ContextItem, type UserInput } from '../../protocol/chat';
+import { CHANGES_MENTION, isFolderMention, isWebPageMention, parseResourceMention, PROBLEMS_MENTION, TERMINAL_MENTION, type ContextItem, type UserInput } from '../../protocol/chat';
 
 /** Languages by file extension, for the fence info string when the client did not send a language id. */
 const LANGUAGE_BY_EXTENSION: Record<string, string> = {
@@ -12,6 +12,7 @@ const LANGUAGE_BY_EXTENSION: Record<string, string> = {
 function languageOf(item: ContextItem): string {
   if (item.languageId) return item.languageId;
   if (item.kind === 'mention' && item.path === CHANGES_MENTION) return 'diff';
+  if (item.kind === 'mention' && isWebPageMention(item.path)) return 'markdown';
   const ext = /\.([A-Za-z0-9]+)$/.exec(item.path)?.[1]?.toLowerCase();
   return (ext && LANGUAGE_BY_EXTENSION[ext]) ?? '';
 }
@@ -35,6 +36,7 @@ function headingOf(item: ContextItem): string {
       if (item.path === CHANGES_MENTION) return 'Uncommitted git changes in the workspace (@changes):';
       const resource = parseResourceMention(item.path);
       if (resource) return `Resource ${resource.uri} from the ${resource.team ? 'team server\'s ' : ''}MCP server "${resource.server}":`;
+      if (isWebPageMention(item.path)) return `Web page ${item.path} (fetched when the message was sent):`;
       if (isFolderMention(item.path)) return `Mentioned folder ${item.path} (its files, then the contents of those that fit):`;
       return `Mentioned file ${item.path}${lines}:`;
     }

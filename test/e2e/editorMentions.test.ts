@@ -1,11 +1,12 @@
 /**
- * `@problems`, `@changes` and `@folder/` in a real VS Code (code-server with the packaged
+ * `@problems`, `@changes`, `@folder/` and `@https://…` in a real VS Code (code-server with the packaged
  * .vsix): each is offered in the composer's `@` list with what it attaches,
  * shows as a chip, and the message that reaches the model carries the
  * workspace's real diagnostics (from VS Code's JSON language features on an
  * open, broken file) or its real uncommitted git changes (read through the
  * built-in Git extension), with untracked files by name only; in Agent mode
- * and in Ask mode alike; a folder comes with its files and their contents.
+ * and in Ask mode alike; a folder comes with its files and their contents,
+ * a web page (from a real server on a loopback port) as Markdown.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -14,6 +15,7 @@ import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
 import { type OllamaFixture } from '../fixtures/ollamaFixture';
 import { useOllamaFixture } from './support/useOllamaFixture';
+import { startWebPageServer } from '../fixtures/webPageServer';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, runCommand, until } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
@@ -57,7 +59,7 @@ async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.tab', { hasText: name }).first().waitFor({ timeout: 30_000 });
 }
 
-describe('@problems, @changes and @folder/ in a real VS Code (e2e)', function () {
+describe('@problems, @changes, @folder/ and web pages in a real VS Code (e2e)', function () {
   this.timeout(300_000);
   let chat: Frame;
   before(() => fs.mkdirSync(RESULTS, { recursive: true }));
@@ -132,5 +134,28 @@ describe('@problems, @changes and @folder/ in a real VS Code (e2e)', function ()
     assert.match(user, /^Mentioned folder src\/ \(its files, then the contents of those that fit\):\n```\nsrc\/ holds 1 file; the contents of all of them follow the list\.\n\napp\.ts \(26 B\)\n/);
     assert.match(user, /=== src\/app\.ts ===\nexport const answer = 42;/, `the file's current content:\n${user}`);
     await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
+  });
+
+  it('@http://… (a web address typed after @) is fetched when the message is sent and attached as Markdown', async () => {
+    const site = await startWebPageServer({ '/guide': { body: '<html><head><title>Guide</title></head><body><nav>MENU</nav><main><h1>Setup</h1><p>Run <code>make</code>.</p></main></body></html>' } });
+    try {
+      const url = `${site.url}/guide`;
+      const composer = chat.locator('[data-testid="composer"]');
+      await composer.click();
+      await composer.pressSequentially(`@${url}`);
+      const suggestion = chat.locator(`[data-testid="mention-suggestion"][data-path="${url}"]`);
+      await suggestion.waitFor({ state: 'visible', timeout: 30_000 });
+      assert.match((await suggestion.textContent()) ?? '', /web page: fetched when you send/);
+      await suggestion.click();
+      await composer.pressSequentially('how do I set up?');
+      fixture.enqueue({ kind: 'text', text: 'Run make.' });
+      const user = await nextUserMessage(fixture, () => composer.press('Enter'));
+      assert.ok(user.startsWith(['Web page ' + url + ' (fetched when the message was sent):', '```markdown', `"Guide" — ${url}`].join('\n')), `the page is labelled and fenced:\n${user}`);
+      assert.match(user, /# Setup\n\nRun `make`\./);
+      assert.ok(!user.includes('MENU'), 'the navigation is left out');
+      await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
+    } finally {
+      await site.close();
+    }
   });
 });

@@ -101,15 +101,13 @@ describe('@folder/ mentions', () => {
   });
 
   it('goes to the folder reader for a path ending in /, says why when it fails, and reads files as before', async () => {
-    const resolve = createMentionResolver(
-      async (p) => `FILE ${p}`,
-      undefined,
-      undefined,
-      async (p) => {
+    const resolve = createMentionResolver({
+      readFile: async (p) => `FILE ${p}`,
+      readFolder: async (p) => {
         if (p === 'gone/') throw new Error('gone was not found in the workspace');
         return `FOLDER ${p}`;
       },
-    );
+    });
     const out = await resolve([
       { kind: 'mention', path: 'src/' },
       { kind: 'mention', path: 'gone/' },

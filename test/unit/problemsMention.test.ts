@@ -87,9 +87,11 @@ describe('@problems', () => {
     assert.ok(message.endsWith('fix these'));
 
     const read: string[] = [];
-    const resolve = createMentionResolver(async (p) => {
-      read.push(p);
-      return 'a file called problems';
+    const resolve = createMentionResolver({
+      readFile: async (p) => {
+        read.push(p);
+        return 'a file called problems';
+      },
     });
     const [filled] = await resolve([{ kind: 'mention', path: PROBLEMS_MENTION, text }]);
     assert.equal(filled.text, text, 'the editor’s text is kept');

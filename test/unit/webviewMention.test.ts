@@ -84,6 +84,20 @@ describe('webview @ mentions', () => {
     assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: 'src/parser/' }]);
   });
 
+  it('offers a typed web address as a page to fetch, with a globe chip', async () => {
+    const url = 'https://nodejs.org/api/stream.html#streampipelinesource-transforms-destination-options';
+    await mention(`read @${url}`, [url]);
+    const [suggestion] = h.$$('mention-suggestion');
+    assert.equal(suggestion.querySelector('.mention-name')?.textContent, 'nodejs.org/api/stream.html#streampipelinesource-transforms-…');
+    assert.equal(suggestion.querySelector('.mention-dir')?.textContent, 'web page: fetched when you send');
+    assert.equal(suggestion.getAttribute('title'), url);
+    keydown(composer, 'Enter');
+    assert.equal(composer.value, `read @${url} `);
+    assert.ok(h.$$('context-chip')[0].querySelector('svg.icon-globe'), 'the chip shows a globe');
+    keydown(composer, 'Enter');
+    assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: url }]);
+  });
+
   it('offers @problems and @changes with what they attach, as removable chips that go with the message', async () => {
     await mention('why does it fail? @p', ['problems', 'src/p.ts']);
     let suggestions = h.$$('mention-suggestion');
