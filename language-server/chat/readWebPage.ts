@@ -1,30 +1,24 @@
-import type { NodeHtmlMarkdown } from 'node-html-markdown';
+import { htmlTitle, htmlToMarkdown } from './htmlToMarkdown';
 
 /** How long a page may take by default, redirects and body included. */
 export const WEB_PAGE_TIMEOUT_MS = 20_000;
 /** The most bytes of a body read; a longer one is cut there (a page past this is rarely documentation). */
 export const WEB_PAGE_MAX_BYTES = 5 * 1024 * 1024;
+/**
+ * The most characters of HTML converted. A page's text is far shorter than
+ * its markup, so this is plenty for WEB_PAGE_MAX_CHARS of text, and it bounds
+ * the time the language server's thread spends on a page built to be slow
+ * (about half a second on a busy laptop core; see test/unit/htmlToMarkdown.test.ts).
+ */
+export const WEB_PAGE_MAX_HTML_CHARS = 2_000_000;
 /** The most characters attached: about 10,000 tokens, so the page leaves room for the conversation. */
 export const WEB_PAGE_MAX_CHARS = 40_000;
 
-/** Site chrome that is never the page's content. Scripts and styles are dropped by the converter itself. */
-const IGNORED_ELEMENTS = ['nav', 'footer', 'aside', 'form', 'button', 'svg', 'iframe', 'noscript', 'template', 'dialog'];
-
-let converter: NodeHtmlMarkdown | undefined;
-
-/** The HTML converter, loaded on the first page: the language server's start-up does not pay for it. */
-async function htmlToMarkdown(html: string): Promise<string> {
-  if (!converter) {
-    const { NodeHtmlMarkdown } = await import('node-html-markdown');
-    converter = new NodeHtmlMarkdown({ ignore: IGNORED_ELEMENTS, maxConsecutiveNewlines: 2, keepDataImages: false });
-  }
-  return converter.translate(html);
-}
-
 /**
  * Fetches a web page the user attached (`@https://…`) and returns its text
- * for the model: HTML as Markdown (the `<main>` or `<article>` element when
- * the page has one, without navigation, forms and scripts), plain text,
+ * for the model: HTML as Markdown (htmlToMarkdown.ts: the `<main>` or
+ * `<article>` element when the page has one, without navigation, forms and
+ * scripts, in linear time whatever the page holds), plain text,
  * Markdown, JSON and XML as they are. Anything else (images, PDFs, archives)
  * is refused with its type. The body is read up to WEB_PAGE_MAX_BYTES and
  * the text cut at WEB_PAGE_MAX_CHARS, each with a note. The request goes
@@ -72,8 +66,9 @@ export async function readWebPage(url: string, timeoutMs: number = WEB_PAGE_TIME
     raw = new TextDecoder('utf-8').decode(bytes);
   }
   const finalUrl = response.url || parsed.href;
-  const title = kind === 'html' ? pageTitle(raw) : undefined;
-  let text = kind === 'html' ? (await htmlToMarkdown(mainContent(raw))).trim() : raw.trim();
+  const title = kind === 'html' ? htmlTitle(raw) : undefined;
+  // Converting stops once the text is past the cap; the extra character tells that the page went on.
+  let text = kind === 'html' ? htmlToMarkdown(raw.slice(0, WEB_PAGE_MAX_HTML_CHARS), finalUrl, WEB_PAGE_MAX_CHARS + 1) : raw.trim();
   const notes: string[] = [];
   if (cut) notes.push(`the page is longer than ${WEB_PAGE_MAX_BYTES / (1024 * 1024)} MB; only its start was read`);
   if (text.length > WEB_PAGE_MAX_CHARS) {
@@ -124,34 +119,6 @@ async function readCapped(response: Response, signal: AbortSignal, timeoutMs: nu
     offset += chunk.byteLength;
   }
   return { bytes, cut };
-}
-
-/** The `<title>`, without markup, its character references decoded. */
-function pageTitle(html: string): string | undefined {
-  const raw = /<title[^>]*>([\s\S]*?)<\/title>/i.exec(html)?.[1];
-  if (!raw) return undefined;
-  const title = decodeEntities(raw.replace(/<[^>]*>/g, '')).replace(/\s+/g, ' ').trim();
-  return title === '' ? undefined : title.slice(0, 200);
-}
-
-const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ' };
-
-function decodeEntities(text: string): string {
-  return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (whole, name: string) => {
-    if (name[0] !== '#') return ENTITIES[name.toLowerCase()] ?? whole;
-    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
-    return code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
-  });
-}
-
-/** The page's `<main>`, else its `<article>` elements, else the whole document: documentation sites put their text there. */
-function mainContent(html: string): string {
-  const main = /<main\b[^>]*>([\s\S]*)<\/main>/i.exec(html)?.[1];
-  if (main && main.trim() !== '') return main;
-  const first = html.search(/<article\b/i);
-  const last = html.toLowerCase().lastIndexOf('</article>');
-  if (first >= 0 && last > first) return html.slice(first, last + '</article>'.length);
-  return html;
 }
 
 /** The network error's own reason (fetch wraps it in "fetch failed"). */
