@@ -23,3 +23,27 @@ export function activeFileContext(editor: vscode.TextEditor | undefined): Contex
   if (text.length > MAX_FILE_CHARS) text = `${text.slice(0, MAX_FILE_CHARS)}\n… (truncated)`;
   return { kind: 'file', path: vscode.workspace.asRelativePath(editor.document.uri), text, languageId: editor.document.languageId };
 }
+
+/**
+ * Files and folders picked in the explorer as `@` mentions (a folder's path
+ * ends with `/`), named as the `@` list names them; anything outside the
+ * workspace folders or not on disk is left out.
+ */
+export async function explorerMentions(uris: readonly vscode.Uri[]): Promise<ContextItem[]> {
+  const items: ContextItem[] = [];
+  for (const uri of uris) {
+    const folder = vscode.workspace.getWorkspaceFolder(uri);
+    if (uri.scheme !== 'file' || !folder) continue;
+    const stat = await vscode.workspace.fs.stat(uri).then(
+      (s) => s,
+      () => undefined,
+    );
+    if (!stat) continue;
+    const isFolder = (stat.type & vscode.FileType.Directory) !== 0;
+    let relative = vscode.workspace.asRelativePath(uri);
+    // The workspace folder itself: asRelativePath gives it back whole.
+    if (uri.fsPath === folder.uri.fsPath) relative = (vscode.workspace.workspaceFolders?.length ?? 0) > 1 ? folder.name : '.';
+    items.push({ kind: 'mention', path: isFolder ? `${relative}/` : relative });
+  }
+  return items;
+}

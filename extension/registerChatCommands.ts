@@ -4,7 +4,7 @@ import { ModelListRequest } from '../protocol/lspMethods';
 import { STARTER_CHAT_MODEL } from '../protocol/modelName';
 import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
-import { activeFileContext, selectionContext } from './contextAttachments';
+import { activeFileContext, explorerMentions, selectionContext } from './contextAttachments';
 
 /** The chat's command-palette commands. */
 export function registerChatCommands(
@@ -32,6 +32,17 @@ export function registerChatCommands(
   register('hearth.addFileToChat', async () => {
     await view.reveal();
     chat.attach(activeFileContext(vscode.window.activeTextEditor), 'active file');
+  });
+  // The explorer's Add to Chat: each picked file or folder becomes an `@` mention, read when the message is sent.
+  register('hearth.addToChat', async (clicked?: unknown, selected?: unknown) => {
+    const uris = (Array.isArray(selected) && selected.length > 0 ? selected : [clicked]).filter((u): u is vscode.Uri => u instanceof vscode.Uri);
+    const items = await explorerMentions(uris);
+    if (items.length === 0) {
+      void vscode.window.showInformationMessage('Hearth: only files and folders inside the workspace can be added to the chat.');
+      return;
+    }
+    await view.reveal();
+    for (const item of items) chat.attach(item, 'file or folder');
   });
   register('hearth.openHistory', async () => {
     const sessions = await chat.listSessions();

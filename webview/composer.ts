@@ -224,9 +224,19 @@ export class Composer {
     this.renderAction();
   }
 
-  /** Adds a context chip (from `addContext` or a mention); duplicates are ignored. */
+  /**
+   * Adds a context chip (from `addContext` or a mention); duplicates are
+   * ignored. A mention the text does not name yet (the explorer's Add to
+   * Chat) gets its `@path` at the end of the text, since a mention goes with
+   * the message only while the text names it.
+   */
   addContext(item: ContextItem): void {
-    if (this.chips.some((c) => sameContext(c, item))) return;
+    if (item.kind === 'mention' && !textMentions(this.textarea.value, item.path)) {
+      const text = this.textarea.value;
+      this.textarea.value = `${text}${text === '' || /\s$/.test(text) ? '' : ' '}@${item.path} `;
+      this.autoSize();
+    }
+    if (this.chips.some((c) => sameContext(c, item))) return this.persist();
     this.chips.push(item);
     this.renderChips();
     this.persist();

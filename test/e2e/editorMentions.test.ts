@@ -6,7 +6,8 @@
  * open, broken file) or its real uncommitted git changes (read through the
  * built-in Git extension), with untracked files by name only; in Agent mode
  * and in Ask mode alike; a folder comes with its files and their contents,
- * a web page (from a real server on a loopback port) as Markdown.
+ * a web page (from a real server on a loopback port) as Markdown; and the
+ * explorer's Add to Hearth Chat puts a folder into the composer.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -17,7 +18,7 @@ import { type OllamaFixture } from '../fixtures/ollamaFixture';
 import { useOllamaFixture } from './support/useOllamaFixture';
 import { startWebPageServer } from '../fixtures/webPageServer';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, runCommand, until } from './support/workbench';
+import { openHearth, runCommand, until, webviewFrame } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -134,6 +135,27 @@ describe('@problems, @changes, @folder/ and web pages in a real VS Code (e2e)', 
     assert.match(user, /^Mentioned folder src\/ \(its files, then the contents of those that fit\):\n```\nsrc\/ holds 1 file; the contents of all of them follow the list\.\n\napp\.ts \(26 B\)\n/);
     assert.match(user, /=== src\/app\.ts ===\nexport const answer = 42;/, `the file's current content:\n${user}`);
     await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
+  });
+
+  it('Add to Hearth Chat in the explorer’s context menu puts the folder into the composer as @src/', async () => {
+    const page = vscode.wb.page;
+    await runCommand(page, 'View: Show Explorer');
+    const row = page.locator('.explorer-folders-view .monaco-list-row', { hasText: /^src$/ }).first();
+    await row.waitFor({ timeout: 30_000 });
+    await row.click({ button: 'right' });
+    // Chosen with the keyboard, as the menu's overlay takes pointer clicks in a headless browser: down to the item, Enter.
+    await page.locator('.context-view .action-item', { hasText: 'Add to Hearth Chat' }).first().waitFor({ timeout: 30_000 });
+    await until(async () => {
+      await page.keyboard.press('ArrowDown');
+      return /Add to Hearth Chat/.test((await page.locator('.context-view .action-item.focused').first().innerText().catch(() => '')) ?? '');
+    }, 'the menu item to be focused', 15_000, 50);
+    await page.keyboard.press('Enter');
+    // The command shows the chat with the mention typed in and its chip.
+    chat = await webviewFrame(page, '[data-testid="composer"]');
+    await until(async () => (await chat.locator('[data-testid="context-chip"]').allInnerTexts()).includes('@src/'), 'the @src/ chip');
+    assert.equal(await chat.locator('[data-testid="composer"]').inputValue(), '@src/ ');
+    await chat.locator('[data-testid="context-chip-remove"]').first().click();
+    await chat.locator('[data-testid="composer"]').fill('');
   });
 
   it('@http://… (a web address typed after @) is fetched when the message is sent and attached as Markdown', async () => {

@@ -98,6 +98,17 @@ describe('webview @ mentions', () => {
     assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: url }]);
   });
 
+  it('a mention added from outside (the explorer’s Add to Chat) is written into the text, so it goes with the message', () => {
+    type(composer, 'compare');
+    h.send({ type: 'addContext', item: { kind: 'mention', path: 'src/parser/' } });
+    h.send({ type: 'addContext', item: { kind: 'mention', path: 'README.md' } });
+    h.send({ type: 'addContext', item: { kind: 'mention', path: 'README.md' } });
+    assert.equal(composer.value, 'compare @src/parser/ @README.md ', 'each once, after what was typed');
+    assert.deepEqual(h.$$('context-chip').map((c) => c.textContent), ['@src/parser/', '@README.md']);
+    keydown(composer, 'Enter');
+    assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: 'src/parser/' }, { kind: 'mention', path: 'README.md' }]);
+  });
+
   it('offers @problems and @changes with what they attach, as removable chips that go with the message', async () => {
     await mention('why does it fail? @p', ['problems', 'src/p.ts']);
     let suggestions = h.$$('mention-suggestion');
