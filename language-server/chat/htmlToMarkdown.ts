@@ -27,6 +27,8 @@ const BLOCK = new Set([
   'p', 'div', 'section', 'article', 'main', 'header', 'figure', 'figcaption', 'address', 'details', 'summary', 'dl', 'dt', 'dd',
   'ul', 'ol', 'table', 'thead', 'tbody', 'tfoot', 'caption', 'center', 'fieldset', 'hgroup', 'body', 'html',
 ]);
+/** Inline elements written as the same Markdown mark before and after their text. */
+const INLINE_MARKS = new Map([['b', '**'], ['strong', '**'], ['i', '_'], ['em', '_']]);
 /** Deeper nesting than this is read as flat text: no page needs it, and a bounded stack keeps closing tags cheap. */
 const MAX_DEPTH = 256;
 /** The longest tag read as a tag; a `<` that starts something longer (or unclosed) is text. */
@@ -43,7 +45,11 @@ const ENTITIES: Record<string, string> = {
 export function decodeEntities(text: string): string {
   if (!text.includes('&')) return text;
   return text.replace(/&(#[xX][0-9a-fA-F]{1,6}|#\d{1,7}|[a-zA-Z]{2,8});/g, (whole, name: string) => {
-    if (name[0] !== '#') return ENTITIES[name] ?? ENTITIES[name.toLowerCase()] ?? whole;
+    if (name[0] !== '#') {
+      // Own keys only: `&valueOf;` is text, not Object.prototype's method.
+      const key = Object.hasOwn(ENTITIES, name) ? name : name.toLowerCase();
+      return Object.hasOwn(ENTITIES, key) ? ENTITIES[key] : whole;
+    }
     const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10);
     return code > 0 && code <= 0x10ffff && (code < 0xd800 || code > 0xdfff) ? String.fromCodePoint(code) : whole;
   });
@@ -89,6 +95,11 @@ function attribute(attrs: string, name: keyof typeof ATTRIBUTE_PATTERNS): string
   if (!attrs.includes('=')) return undefined;
   const m = ATTRIBUTE_PATTERNS[name].exec(attrs);
   return m ? decodeEntities(m[1] ?? m[2] ?? m[3] ?? '') : undefined;
+}
+
+/** A code block's language from its `language-x` or `lang-x` class (highlighters' convention). */
+function codeLanguage(attrs: string): string | undefined {
+  return /(?:^|\s)(?:language|lang)-([\w+#.-]{1,30})/.exec(attribute(attrs, 'class') ?? '')?.[1];
 }
 
 /** The page's title (the `<title>` element's text), or undefined. */
@@ -186,6 +197,8 @@ export function htmlToMarkdown(html: string, baseUrl: string, maxChars: number):
 
   const open = (name: string, attrs: string): void => {
     if (skipping > 0) return;
+    const mark = INLINE_MARKS.get(name);
+    if (mark) return write(mark);
     switch (name) {
       case 'h1': case 'h2': case 'h3': case 'h4': case 'h5': case 'h6':
         breakLines(2);
@@ -203,15 +216,14 @@ export function htmlToMarkdown(html: string, baseUrl: string, maxChars: number):
         return;
       case 'pre': {
         breakLines(2);
-        const lang = /(?:^|\s)(?:language|lang)-([\w+#.-]{1,30})/.exec(attribute(attrs, 'class') ?? '')?.[1] ?? '';
-        write(`\`\`\`${lang}\n`);
+        write(`\`\`\`${codeLanguage(attrs) ?? ''}\n`);
         pre++;
         return;
       }
       case 'code':
         if (pre > 0) {
           // `<pre><code class="language-x">`: the fence was opened without a language; give it this one.
-          const lang = /(?:^|\s)(?:language|lang)-([\w+#.-]{1,30})/.exec(attribute(attrs, 'class') ?? '')?.[1];
+          const lang = codeLanguage(attrs);
           if (lang && out[out.length - 1] === '```\n') {
             out[out.length - 1] = `\`\`\`${lang}\n`;
             length += lang.length;
@@ -219,12 +231,6 @@ export function htmlToMarkdown(html: string, baseUrl: string, maxChars: number):
           return;
         }
         write('`');
-        return;
-      case 'b': case 'strong':
-        write('**');
-        return;
-      case 'i': case 'em':
-        write('_');
         return;
       case 'a': {
         const href = linkTarget(attribute(attrs, 'href'), baseUrl);
@@ -275,6 +281,8 @@ export function htmlToMarkdown(html: string, baseUrl: string, maxChars: number):
 
   const close = (name: string): void => {
     if (skipping > 0) return;
+    const mark = INLINE_MARKS.get(name);
+    if (mark) return write(mark);
     switch (name) {
       case 'h1': case 'h2': case 'h3': case 'h4': case 'h5': case 'h6': case 'p':
         breakLines(2);
@@ -289,12 +297,6 @@ export function htmlToMarkdown(html: string, baseUrl: string, maxChars: number):
         return;
       case 'code':
         if (pre === 0) write('`');
-        return;
-      case 'b': case 'strong':
-        write('**');
-        return;
-      case 'i': case 'em':
-        write('_');
         return;
       case 'a': {
         const href = links.pop();

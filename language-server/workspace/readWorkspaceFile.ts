@@ -1,4 +1,5 @@
-import { looksBinary, openPinnedPath, readPinned, WorkspaceConfinement } from '../tools';
+import { looksBinary, openPinnedPath, readPinned } from '../tools';
+import { confineMention } from './confineMention';
 
 /**
  * Reads a file named relative to the workspace for an `@` mention, with the
@@ -7,16 +8,7 @@ import { looksBinary, openPinnedPath, readPinned, WorkspaceConfinement } from '.
  * checked (no reopening by name, so a swapped symlink cannot redirect it).
  */
 export async function readWorkspaceFile(roots: string[], relativePath: string): Promise<string> {
-  if (roots.length === 0) throw new Error('no folder is open, so workspace files cannot be read');
-  const confinement = await WorkspaceConfinement.create(roots);
-  let target;
-  try {
-    target = await confinement.resolve(relativePath, 'read');
-  } catch (err) {
-    // The confinement's reason names the exact rule; the prefix says what it means for a mention.
-    throw new Error(`refused, it is outside the workspace or not allowed there. ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (!target.exists) throw new Error(`${relativePath} was not found in the workspace`);
+  const { target } = await confineMention(roots, relativePath, 'files');
   const file = await openPinnedPath(target.absolute, target.display);
   let bytes: Buffer;
   try {

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
-import { looksBinary, readPinned, walkFiles, WorkspaceConfinement } from '../tools';
+import { looksBinary, readPinned, walkFiles } from '../tools';
+import { confineMention } from './confineMention';
 
 /**
  * The most characters of file contents a folder mention attaches. About 8,000
@@ -28,16 +29,8 @@ type FileEntry = { path: string; size: number; note?: string; text?: string };
  * agent's tools take, so the model can read what was left out.
  */
 export async function readWorkspaceFolder(roots: string[], mentioned: string, signal: AbortSignal): Promise<string> {
-  if (roots.length === 0) throw new Error('no folder is open, so workspace folders cannot be read');
-  const confinement = await WorkspaceConfinement.create(roots);
   const typed = mentioned.replace(/\/+$/, '') || '.';
-  let target;
-  try {
-    target = await confinement.resolve(typed, 'read');
-  } catch (err) {
-    throw new Error(`refused, it is outside the workspace or not allowed there. ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (!target.exists) throw new Error(`${typed} was not found in the workspace`);
+  const { confinement, target } = await confineMention(roots, typed, 'folders');
   if (!(await fs.stat(target.absolute)).isDirectory()) throw new Error(`${typed} is a file, not a folder; mention it without the trailing /`);
 
   const folderDisplay = target.display === '.' ? './' : `${target.display}/`;

@@ -96,6 +96,8 @@ if (a) {
 
   it('decodes character references and reads the title', () => {
     assert.equal(decodeEntities('&lt;a&gt; &amp;amp; &#65;&#x42; &bogus; &#xD800; &#1114112;'), '<a> &amp; AB &bogus; &#xD800; &#1114112;');
+    assert.equal(decodeEntities('&valueOf; &toString; &AMP;'), '&valueOf; &toString; &', 'only the table’s own names');
+    assert.equal(md('<p><constructor>a</constructor> <valueOf>b</valueOf> <hasOwnProperty>c</hasOwnProperty></p>'), 'a b c', 'any tag name is just a tag');
     assert.equal(htmlTitle('<head><title> Streams &amp; <b>Pipes</b>\n — Node.js </title></head>'), 'Streams & Pipes — Node.js');
     assert.equal(htmlTitle('<title></title>'), undefined);
     assert.equal(htmlTitle('<p>no title</p>'), undefined);
