@@ -191,7 +191,10 @@ export class HearthServer {
         readResource: (server, uri, max, team) => (team ? this.teamMcp.readResource(server, uri, max) : this.mcp.readResource(server, uri, max)),
         searchCodebase: (text) => codebaseMentionText(this.codebase, readFile, text, AbortSignal.timeout(60_000)),
         readFolder: (folder) => readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000)),
-        readWebPage: (url) => readWebPage(url),
+        readWebPage: async (url) => {
+          if ((await this.settings.fresh()).chat.fetchWebPages === false) throw new Error('fetching web pages is turned off (the hearth.chat.fetchWebPages setting)');
+          return readWebPage(url);
+        },
       }),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
       changedResources: (sessionId, earlier, now) => this.mcp.changedResources(sessionId, earlier, now),

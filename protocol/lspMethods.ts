@@ -64,6 +64,8 @@ export interface HearthSettings {
     thinkByModel?: Record<string, ThinkSetting>;
     /** Fraction of the context budget past which older exchanges are summarised (`hearth.chat.compactionThreshold`); 1 never compacts. */
     compactionThreshold?: number;
+    /** `hearth.chat.fetchWebPages` (application scope): whether `@https://…` mentions are fetched. */
+    fetchWebPages?: boolean;
   };
   completion: { model: string } & Partial<CompletionSettings>;
   agent?: AgentSettings;

@@ -118,7 +118,7 @@ function toChatSettings(raw: Record<string, unknown>): HearthSettings['chat'] {
     }
   }
   const threshold = typeof raw.compactionThreshold === 'number' && Number.isFinite(raw.compactionThreshold) ? Math.min(1, Math.max(0.3, raw.compactionThreshold)) : 0.7;
-  return { model: str(raw.model).trim(), think: thinkSetting(raw.think) ?? 'auto', thinkByModel: byModel, compactionThreshold: threshold };
+  return { model: str(raw.model).trim(), think: thinkSetting(raw.think) ?? 'auto', thinkByModel: byModel, compactionThreshold: threshold, fetchWebPages: raw.fetchWebPages !== false };
 }
 
 function toServerSettings(raw: Record<string, unknown>): TeamServerSettings {

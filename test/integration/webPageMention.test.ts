@@ -84,6 +84,25 @@ describe('@https:// web page mentions (integration)', function () {
     }
   });
 
+  it('fetches nothing when hearth.chat.fetchWebPages is off, and the message says so', async () => {
+    const fixture: OllamaFixture = await startOllamaFixture();
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-ls-'));
+    let client: LspTestClient | undefined;
+    try {
+      client = await startLspTestClient({ storagePath: storage, settings: { ollama: { host: fixture.url }, chat: { model: MODEL, fetchWebPages: false } } });
+      const url = `${site.url}/guide?off`;
+      const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: `Read @${url}`, context: [{ kind: 'mention', path: url }] } });
+      await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
+      const sent = fixture.requests.find((r) => r.path === '/api/chat')?.body.messages.at(-1).content as string;
+      assert.ok(sent.includes(`(Hearth could not fetch ${url}: fetching web pages is turned off (the hearth.chat.fetchWebPages setting))`), sent);
+      assert.equal(site.requests.filter((r) => r.path === '/guide?off').length, 0, 'the page was not requested');
+    } finally {
+      await client?.stop();
+      await fixture.close();
+      fs.rmSync(storage, { recursive: true, force: true });
+    }
+  });
+
   it('follows a redirect and says so, and takes plain text as it is', async () => {
     const redirected = await readWebPage(`${site.url}/old-guide`);
     assert.match(redirected, new RegExp(`^"Streams & Pipes — Guide" — ${site.url}/guide \\(redirected from ${site.url}/old-guide\\)\\n`));
