@@ -23,10 +23,10 @@ type FileEntry = { path: string; size: number; note?: string; text?: string };
  * agent's glob and grep do (workspaceWalker.ts): `.git/` and what .gitignore
  * excludes are left out (also when the mentioned folder itself is excluded)
  * and symlinks are never followed, so a link in the folder cannot bring in a
- * file from elsewhere. A file with a second hard
- * link is named but not read (it may be a file outside the workspace under
- * another name), as is a binary one. Every path in the text is the one the
- * agent's tools take, so the model can read what was left out.
+ * file from elsewhere. A file with a second hard link is named but not read
+ * (it may be a file outside the workspace under another name), as is a
+ * binary one. Every path in the text is the one the agent's tools take, so
+ * the model can read what was left out.
  */
 export async function readWorkspaceFolder(roots: string[], mentioned: string, signal: AbortSignal): Promise<string> {
   const typed = mentioned.replace(/\/+$/, '') || '.';
