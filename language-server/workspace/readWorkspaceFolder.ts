@@ -48,7 +48,9 @@ export async function readWorkspaceFolder(roots: string[], mentioned: string, si
     }
     try {
       entry.size = handle.stat.size;
-      if (handle.stat.nlink > 1) entry.note = `${handle.stat.nlink} hard links, so it may be a file outside the workspace; not included`;
+      // Listed as a file, but replaced (by a pipe, say) before it was opened: never read.
+      if (!handle.stat.isFile()) entry.note = 'no longer a regular file, not included';
+      else if (handle.stat.nlink > 1) entry.note = `${handle.stat.nlink} hard links, so it may be a file outside the workspace; not included`;
       // Bytes are at least as many as characters, so a file larger than what is left is not read at all.
       else if (entry.size > budget) entry.note = 'not included: it does not fit in what is left of the attachment';
       else {
