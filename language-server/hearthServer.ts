@@ -18,6 +18,7 @@ import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
 import { readWebPage } from './chat/readWebPage';
+import { webPageProxy } from './chat/webPageProxy';
 import { SettingsReader } from './settings/settingsReader';
 import { AgentProvider } from './agentProvider';
 import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRunPlanner';
@@ -193,7 +194,7 @@ export class HearthServer {
         readFolder: (folder) => readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000)),
         readWebPage: async (url) => {
           if ((await this.settings.fresh()).chat.fetchWebPages === false) throw new Error('fetching web pages is turned off (the hearth.chat.fetchWebPages setting)');
-          return readWebPage(url);
+          return readWebPage(url, { proxy: URL.canParse(url) ? webPageProxy(new URL(url), await this.readHttpConfiguration()) : undefined });
         },
       }),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
@@ -381,5 +382,11 @@ export class HearthServer {
   private async readConfiguration(): Promise<unknown> {
     if (!this.params.capabilities.workspace?.configuration) return undefined;
     return this.connection.workspace.getConfiguration('hearth');
+  }
+
+  /** VS Code's own `http` settings (proxy, noProxy, proxyStrictSSL, proxyAuthorization), read fresh for each web page. */
+  private async readHttpConfiguration(): Promise<unknown> {
+    if (!this.params.capabilities.workspace?.configuration) return undefined;
+    return this.connection.workspace.getConfiguration('http').catch(() => undefined);
   }
 }

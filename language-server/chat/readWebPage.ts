@@ -1,4 +1,6 @@
+import type { Dispatcher } from 'undici';
 import { htmlTitle, htmlToMarkdown } from './htmlToMarkdown';
+import { proxyLabel, type WebPageProxy } from './webPageProxy';
 
 /** How long a page may take by default, redirects and body included. */
 export const WEB_PAGE_TIMEOUT_MS = 20_000;
@@ -23,9 +25,11 @@ export const WEB_PAGE_MAX_CHARS = 40_000;
  * is refused with its type. The body is read up to WEB_PAGE_MAX_BYTES and
  * the text cut at WEB_PAGE_MAX_CHARS, each with a note. The request goes
  * from this machine, without cookies or credentials, only to http and https
- * (redirects too: fetch follows no other scheme).
+ * (redirects too: fetch follows no other scheme), through `proxy` when one
+ * applies (webPageProxy.ts decides).
  */
-export async function readWebPage(url: string, timeoutMs: number = WEB_PAGE_TIMEOUT_MS): Promise<string> {
+export async function readWebPage(url: string, options: { timeoutMs?: number; proxy?: WebPageProxy } = {}): Promise<string> {
+  const timeoutMs = options.timeoutMs ?? WEB_PAGE_TIMEOUT_MS;
   const signal = AbortSignal.timeout(timeoutMs);
   let parsed: URL;
   try {
@@ -35,17 +39,46 @@ export async function readWebPage(url: string, timeoutMs: number = WEB_PAGE_TIME
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('only http and https pages can be attached');
   if (parsed.username || parsed.password) throw new Error('addresses with a user name or password are not fetched (they would be sent to the server)');
-  let response: Response;
+  const init = {
+    signal,
+    redirect: 'follow',
+    credentials: 'omit',
+    headers: { accept: 'text/html, text/markdown;q=0.9, text/plain;q=0.8, application/json;q=0.5, */*;q=0.1', 'user-agent': 'Hearth (VS Code extension; fetching a page the user attached)' },
+  } as const;
+  if (!options.proxy) return readResponse(parsed, await send(() => fetch(parsed, init), signal, timeoutMs), signal, timeoutMs);
+  const proxy = options.proxy;
+  // undici's own fetch: Node's built-in one takes no proxy. Loaded on the first proxied page only.
+  const undici = await import('undici');
+  const dispatcher: Dispatcher = new undici.ProxyAgent({ uri: proxy.url.href, token: proxy.authorization, requestTls: { rejectUnauthorized: proxy.strictSSL } });
   try {
-    response = await fetch(parsed, {
-      signal,
-      redirect: 'follow',
-      credentials: 'omit',
-      headers: { accept: 'text/html, text/markdown;q=0.9, text/plain;q=0.8, application/json;q=0.5, */*;q=0.1', 'user-agent': 'Hearth (VS Code extension; fetching a page the user attached)' },
-    });
-  } catch (err) {
-    throw new Error(signal.aborted ? `no complete answer within ${timeoutMs / 1000} s` : `the server could not be reached (${causeOf(err)})`);
+    const response = await send(() => undici.fetch(parsed, { ...init, dispatcher }) as unknown as Promise<Response>, signal, timeoutMs, proxy);
+    return await readResponse(parsed, response, signal, timeoutMs);
+  } finally {
+    void dispatcher.destroy().catch(() => undefined);
   }
+}
+
+/** Sends the request; a failure says whether the page, the proxy or the page's certificate is why. */
+async function send(request: () => Promise<Response>, signal: AbortSignal, timeoutMs: number, proxy?: WebPageProxy): Promise<Response> {
+  try {
+    return await request();
+  } catch (err) {
+    if (signal.aborted) throw new Error(`no complete answer within ${timeoutMs / 1000} s`);
+    const cause = causeOf(err);
+    const via = proxy ? `the proxy ${proxyLabel(proxy)} (from ${proxy.source})` : undefined;
+    const tunnel = /Proxy response \((\d+)\)/.exec(causeChain(err).map((e) => String(e.message)).join('\n'));
+    if (via && tunnel?.[1] === '407') throw new Error(`${via} asks for credentials (407): put them in the proxy address or in http.proxyAuthorization`);
+    if (via && tunnel) throw new Error(`${via} refused the connection (${tunnel[1]})`);
+    if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(cause)) {
+      throw new Error(`the page's certificate was not accepted (${cause})${via ? `; if ${via} inspects HTTPS with its own certificate authority, give Node that authority in NODE_EXTRA_CA_CERTS, or turn off http.proxyStrictSSL` : ''}`);
+    }
+    // Through a proxy the only connection this process makes is to the proxy, so a socket error is the proxy's.
+    if (via && /^E[A-Z]+$/.test(cause)) throw new Error(`${via} could not be reached (${cause})`);
+    throw new Error(`the server could not be reached${via ? ` through ${via}` : ''} (${cause})`);
+  }
+}
+
+async function readResponse(parsed: URL, response: Response, signal: AbortSignal, timeoutMs: number): Promise<string> {
   if (!response.ok) {
     await response.body?.cancel().catch(() => undefined);
     throw new Error(`the server answered ${response.status}${response.statusText ? ` ${response.statusText}` : ''}`);
@@ -121,8 +154,18 @@ async function readCapped(response: Response, signal: AbortSignal, timeoutMs: nu
   return { bytes, cut };
 }
 
-/** The network error's own reason (fetch wraps it in "fetch failed"). */
+/** The errors a failure wraps, outermost first (fetch wraps the network's reason in "fetch failed", undici in a DOMException). */
+function causeChain(err: unknown): { code?: unknown; message?: unknown }[] {
+  const chain: { code?: unknown; message?: unknown }[] = [];
+  for (let current = err; current && typeof current === 'object' && chain.length < 8; current = (current as { cause?: unknown }).cause) {
+    chain.push(current as { code?: unknown; message?: unknown });
+  }
+  return chain;
+}
+
+/** The network error's own reason: the innermost error's code, or its message. */
 function causeOf(err: unknown): string {
-  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
-  return cause?.code ?? cause?.message ?? (err instanceof Error ? err.message : String(err));
+  const innermost = causeChain(err).at(-1);
+  if (typeof innermost?.code === 'string') return innermost.code;
+  return typeof innermost?.message === 'string' ? innermost.message : String(err);
 }

@@ -50,6 +50,8 @@ export interface LspTestClientOptions {
   storagePath: string;
   workspace?: string;
   settings?: Record<string, unknown>;
+  /** VS Code's own `http` section (proxy settings), answered for `workspace/configuration` of `http`. */
+  httpSettings?: Record<string, unknown>;
   serverPath?: string;
   /** stdio (the default) or Node IPC, as vscode-languageclient's TransportKind.ipc uses. */
   transport?: 'stdio' | 'ipc';
@@ -75,7 +77,7 @@ export async function startLspTestClient(options: LspTestClientOptions): Promise
   const statuses: BackendStatus[] = [];
   const indexStatuses: IndexProgress[] = [];
   const waiters = new Set<{ predicate: (e: ChatEventParams) => boolean; resolve: (e: ChatEventParams) => void }>();
-  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'hearth' ? settings : null)));
+  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'hearth' ? settings : item.section === 'http' ? (options.httpSettings ?? null) : null)));
   connection.onNotification(ChatEventNotification.type, (e) => {
     events.push(e);
     for (const w of [...waiters]) {

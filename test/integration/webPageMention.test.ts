@@ -129,7 +129,7 @@ describe('@https:// web page mentions (integration)', function () {
   });
 
   it('gives up on a page that never completes, a dead server, and addresses it must not fetch', async () => {
-    await assert.rejects(readWebPage(`${site.url}/stalls`, 500), /no complete answer within 0\.5 s/);
+    await assert.rejects(readWebPage(`${site.url}/stalls`, { timeoutMs: 500 }), /no complete answer within 0\.5 s/);
     await assert.rejects(readWebPage(`${await closedPortUrl()}/x`), /the server could not be reached \(ECONNREFUSED\)/);
     await assert.rejects(readWebPage(`http://user:secret@127.0.0.1:1/x`), /addresses with a user name or password are not fetched/);
     await assert.rejects(readWebPage('ftp://example.com/file'), /only http and https pages can be attached/);

@@ -1,0 +1,89 @@
+/**
+ * The proxy a web page mention (`@https://…`) is fetched through, decided the
+ * way VS Code decides for its own requests, so a developer behind a company
+ * proxy configures it once: VS Code's `http.proxy` setting first, then the
+ * HTTPS_PROXY / HTTP_PROXY environment variables (either case) that VS Code
+ * passed down; `http.noProxy` and NO_PROXY name the hosts that go direct.
+ * Loopback addresses always go direct, as in Chromium: a proxy cannot reach
+ * the developer's own machine, and sending it a local page would only show
+ * the page to the proxy.
+ */
+export interface WebPageProxy {
+  /** The proxy's address, credentials included when the user put them there. */
+  url: URL;
+  /** Where the proxy came from, for the messages: `http.proxy` or the variable's name. */
+  source: string;
+  /** `http.proxyAuthorization`: the Proxy-Authorization header's value, when set. */
+  authorization?: string;
+  /** `http.proxyStrictSSL` (default true): whether the page's certificate is checked. */
+  strictSSL: boolean;
+}
+
+/** The `http` section of VS Code's settings, as the client reports it (anything else is treated as unset). */
+export type HttpSettings = unknown;
+
+function field(settings: HttpSettings, key: string): unknown {
+  return settings && typeof settings === 'object' ? (settings as Record<string, unknown>)[key] : undefined;
+}
+
+/** The proxy for `target`, or undefined for a direct connection. Throws when the configured proxy is not a usable address. */
+export function webPageProxy(target: URL, settings: HttpSettings, env: NodeJS.ProcessEnv = process.env): WebPageProxy | undefined {
+  const configured = typeof field(settings, 'proxy') === 'string' ? (field(settings, 'proxy') as string).trim() : '';
+  const variable = configured ? undefined : proxyVariable(target, env);
+  const raw = configured || (variable ? env[variable]?.trim() : '');
+  if (!raw) return undefined;
+  const source = configured ? 'http.proxy' : (variable as string);
+  const noProxyList = field(settings, 'noProxy');
+  const bypass = [...(Array.isArray(noProxyList) ? noProxyList.filter((e): e is string => typeof e === 'string') : []), ...(env.NO_PROXY ?? env.no_proxy ?? '').split(',')];
+  if (isLoopback(target.hostname) || bypass.some((entry) => matchesNoProxy(target, entry))) return undefined;
+  let url: URL;
+  try {
+    // A bare host:port is how many people write it; it means plain http, as in curl.
+    url = new URL(/^[a-z][a-z0-9+.-]*:\/\//i.test(raw) ? raw : `http://${raw}`);
+  } catch {
+    throw new Error(`the proxy in ${source} is not a valid address`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`the proxy in ${source} is a ${url.protocol.slice(0, -1)} proxy; only http and https proxies are supported`);
+  const authorization = field(settings, 'proxyAuthorization');
+  return {
+    url,
+    source,
+    authorization: typeof authorization === 'string' && authorization.trim() ? authorization.trim() : undefined,
+    strictSSL: field(settings, 'proxyStrictSSL') !== false,
+  };
+}
+
+/** The proxy's address without its credentials, for messages and logs. */
+export function proxyLabel(proxy: WebPageProxy): string {
+  return `${proxy.url.protocol}//${proxy.url.host}`;
+}
+
+function proxyVariable(target: URL, env: NodeJS.ProcessEnv): string | undefined {
+  const names = target.protocol === 'https:' ? ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] : ['HTTP_PROXY', 'http_proxy'];
+  return names.find((name) => env[name]?.trim());
+}
+
+function isLoopback(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+}
+
+/**
+ * One NO_PROXY entry, with the common reading (curl, Go, proxy-from-env): `*`
+ * is every host; `example.com`, `.example.com` and `*.example.com` are the
+ * domain and everything under it; a `:port` suffix limits the entry to that
+ * port. Addresses match literally (no CIDR ranges).
+ */
+function matchesNoProxy(target: URL, rawEntry: string): boolean {
+  const entry = rawEntry.trim().toLowerCase();
+  if (!entry) return false;
+  if (entry === '*') return true;
+  // A port follows the last ':' of a host name or of a bracketed IPv6 address; a bare IPv6 address has none.
+  const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
+  const colons = entry.split(':').length - 1;
+  const [hostPart, port] = bracketed ? [bracketed[1], bracketed[2]] : colons === 1 ? entry.split(':') : [entry, undefined];
+  const host = hostPart.replace(/^\*?\./, '');
+  if (port !== undefined && port !== (target.port || (target.protocol === 'https:' ? '443' : '80'))) return false;
+  const targetHost = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  return targetHost === host || targetHost.endsWith(`.${host}`);
+}
