@@ -250,8 +250,7 @@ export class WorkspaceSnapshots {
    * The workspace now: from the previous checkpoint and the paths the watcher
    * saw change when it can tell, else by a walk. It walks for the first
    * checkpoint of the process, without a watcher (not Linux), when asked
-   * (`walk`), when the folders changed or the previous checkpoint stopped at
-   * a cap, and when the watcher cannot tell: a watch could not be added
+   * (`walk`), when the folders changed, and when the watcher cannot tell: a watch could not be added
    * (too many folders, the inotify limit), too many events arrived at once
    * (the kernel may have dropped some), an event came without a name, or
    * its events did not arrive in time; and when a .gitignore changed (what
@@ -267,7 +266,6 @@ export class WorkspaceSnapshots {
     if (walk) reason = 'asked to look at every file';
     else if (!this.watcher) reason = 'no watcher';
     else if (!last) reason = 'the first checkpoint';
-    else if (last.truncated) reason = 'the previous checkpoint stopped at a cap';
     else if (JSON.stringify(last.roots) !== JSON.stringify(roots)) reason = 'the workspace folders changed';
     if (reason === undefined && this.watcher && last) {
       await this.watcher.barrier();
@@ -319,7 +317,9 @@ export class WorkspaceSnapshots {
    */
   private async update(signal: AbortSignal, last: Snapshot, changed: Set<string>): Promise<Snapshot | undefined> {
     const watcher = this.watcher!;
-    const snapshot: Snapshot = { v: 1, id: randomUUID(), at: Date.now(), roots: last.roots, files: { ...last.files }, skipped: [], truncated: false };
+    // A checkpoint that stopped at a cap stays partial (a restore to it deletes nothing): it holds the files the
+    // walk reached, kept current by the watches of the folders it listed, and whatever changes there since.
+    const snapshot: Snapshot = { v: 1, id: randomUUID(), at: Date.now(), roots: last.roots, files: { ...last.files }, skipped: [], truncated: last.truncated };
     const skipped = new Set(last.skipped);
     const gone = new Set<string>();
     const rewalk: { index: number; rel: string }[] = [];
@@ -364,7 +364,9 @@ export class WorkspaceSnapshots {
         if (signal.aborted) throw e;
       }
     }
-    if (Object.keys(snapshot.files).length + snapshot.skipped.length > this.limits.maxFiles) return undefined;
+    // A partial checkpoint may grow by what changed since, up to twice the cap; past it, a walk starts it over at the cap.
+    const cap = last.truncated ? 2 * this.limits.maxFiles : this.limits.maxFiles;
+    if (Object.keys(snapshot.files).length + snapshot.skipped.length > cap) return undefined;
     return snapshot;
   }
 

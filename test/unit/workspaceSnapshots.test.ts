@@ -212,6 +212,30 @@ describe('WorkspaceSnapshots with a watcher: checkpoints without a walk', () => 
     assert.equal(fs.readFileSync(path.join(ws, 'src', 'deep', 'b.txt'), 'utf8'), 'the user typed this meanwhile\n');
   });
 
+  it('keeps a workspace past the file cap current without walking it again, and a restore to it still deletes nothing', async () => {
+    snaps.dispose();
+    for (let i = 0; i < 6; i++) fs.writeFileSync(path.join(ws, 'src', `m${i}.txt`), `m${i}\n`);
+    // Nine files in the workspace, a cap of five: every checkpoint is partial.
+    snaps = new WorkspaceSnapshots(path.join(base, 'storage-capped'), () => [ws], { maxFileBytes: 1e6, maxFiles: 5, maxReadBytes: 1e9, maxStoreBytes: 1e9 }, { watch: true });
+    const first = await snaps.take();
+    assert.equal(first.truncated, true);
+    const held = Object.keys(first.files).find((k) => k.startsWith('0/src/') && k !== '0/src/deep/b.txt') as string;
+    const heldPath = path.join(ws, ...held.slice(2).split('/'));
+    const before = fs.readFileSync(heldPath, 'utf8');
+    fs.writeFileSync(heldPath, 'changed by a tool\n');
+    fs.writeFileSync(path.join(ws, 'src', 'created.txt'), 'created by a tool\n');
+    const second = await snaps.take();
+    assert.equal(snaps.lastTake?.by, 'watcher', `walked: ${snaps.lastTake?.reason}`);
+    assert.equal(second.truncated, true, 'still partial');
+    const truth = await walkedFiles();
+    assert.deepEqual(second.files[held], truth[held], 'the changed file is held as it is now');
+    assert.deepEqual(second.files['0/src/created.txt'], truth['0/src/created.txt'], 'a file created in a folder it watches is in');
+    const report = await snaps.restore(first, await snaps.take(undefined, { walk: true }));
+    assert.ok(report.written.includes(held.slice(2)));
+    assert.equal(fs.readFileSync(heldPath, 'utf8'), before);
+    assert.deepEqual(report.deleted, [], 'a partial checkpoint cannot tell a new file from one past the cap');
+  });
+
   it('walks when the watcher cannot tell: a changed .gitignore, too many events, too many folders', async () => {
     fs.writeFileSync(path.join(ws, '.gitignore'), '*.log\n');
     fs.mkdirSync(path.join(ws, 'build'));
