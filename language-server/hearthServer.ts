@@ -18,7 +18,7 @@ import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
 import { readWebPage } from './chat/readWebPage';
-import { webPageProxy } from './chat/webPageProxy';
+import { proxyLabel, webPageProxy } from './chat/webPageProxy';
 import { SettingsReader } from './settings/settingsReader';
 import { AgentProvider } from './agentProvider';
 import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRunPlanner';
@@ -194,7 +194,7 @@ export class HearthServer {
         readFolder: (folder) => readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000)),
         readWebPage: async (url) => {
           if ((await this.settings.fresh()).chat.fetchWebPages === false) throw new Error('fetching web pages is turned off (the hearth.chat.fetchWebPages setting)');
-          return readWebPage(url, { proxy: URL.canParse(url) ? webPageProxy(new URL(url), await this.readHttpConfiguration()) : undefined });
+          return this.readPage(url);
         },
       }),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
@@ -291,6 +291,17 @@ export class HearthServer {
       memoryEnabled: settings.memory?.enabled === true,
       codebaseSearch: this.codebaseWithDocumentation(settings),
       codebaseSearchEnabled: settings.codebaseSearch?.enabled ?? true,
+      // The same switch and reader as @https:// mentions: off, the tool is not offered.
+      webPages:
+        settings.chat.fetchWebPages === false
+          ? undefined
+          : {
+              route: async (url) => {
+                const proxy = webPageProxy(url, await this.readHttpConfiguration());
+                return proxy ? `${proxyLabel(proxy)} (from ${proxy.source})` : undefined;
+              },
+              read: (url, signal) => this.readPage(url, signal),
+            },
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
     return this.mcp.executorFor(turn, builtin);
@@ -382,6 +393,11 @@ export class HearthServer {
   private async readConfiguration(): Promise<unknown> {
     if (!this.params.capabilities.workspace?.configuration) return undefined;
     return this.connection.workspace.getConfiguration('hearth');
+  }
+
+  /** A web page as text for the model, through the proxy VS Code's settings or the environment name (mentions and fetch_web_page). */
+  private async readPage(url: string, signal?: AbortSignal): Promise<string> {
+    return readWebPage(url, { proxy: URL.canParse(url) ? webPageProxy(new URL(url), await this.readHttpConfiguration()) : undefined, signal });
   }
 
   /** VS Code's own `http` settings (proxy, noProxy, proxyStrictSSL, proxyAuthorization), read fresh for each web page. */

@@ -816,6 +816,19 @@ export interface ReadApprovalParams extends TurnRef {
   reason: string;
 }
 
+/** A web page the agent's fetch_web_page tool would fetch: the address is shown in full, since it leaves the machine. */
+export interface WebPageApprovalParams extends TurnRef {
+  callId: string;
+  toolName: string;
+  url: string;
+  /** The server the address is sent to. */
+  host: string;
+  /** The proxy it goes through, without credentials, when one applies. */
+  via?: string;
+  /** The host is this machine or a private network's. */
+  local: boolean;
+}
+
 export interface ProblemInfo {
   path: string;
   line: number;
@@ -840,6 +853,12 @@ export namespace CommandApprovalRequest {
 export namespace ReadApprovalRequest {
   export const method = 'hearth/approval/read' as const;
   export const type = new RequestType<ReadApprovalParams, { decision: 'accept' | 'reject' }, HearthError>(method);
+}
+
+/** Server → client: ask whether the agent may fetch a web page; returns the user's decision. */
+export namespace WebPageApprovalRequest {
+  export const method = 'hearth/approval/webPage' as const;
+  export const type = new RequestType<WebPageApprovalParams, { decision: 'accept' | 'reject' }, HearthError>(method);
 }
 
 /** Server → client: the editor's current diagnostics (for the get_problems tool). */

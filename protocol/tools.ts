@@ -42,6 +42,7 @@ export enum ToolName {
   FindSymbol = 'find_symbol',
   Remember = 'remember',
   CodebaseSearch = 'codebase_search',
+  FetchWebPage = 'fetch_web_page',
 }
 
 const path = (description: string): JsonSchema => ({ type: 'string', description });
@@ -172,6 +173,19 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
         limit: { type: 'integer', minimum: 1, maximum: 20, description: 'How many results (default 8).' },
       },
       required: ['query'],
+    },
+  },
+  [ToolName.FetchWebPage]: {
+    name: ToolName.FetchWebPage,
+    description:
+      'Read a web page (documentation, an issue, a changelog) as Markdown text. The user approves every address before it is fetched, and sees it in full: ' +
+      'put nothing from the workspace or the conversation into the address. Prefer official documentation; cite the address you used.',
+    // It changes nothing on the machine; the address leaving it is what the user approves, in every mode.
+    readOnly: true,
+    parameters: {
+      type: 'object',
+      properties: { url: { type: 'string', description: 'The page\'s full http or https address.' } },
+      required: ['url'],
     },
   },
 };

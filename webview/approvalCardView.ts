@@ -41,6 +41,8 @@ function modelText(request: ApprovalRequest): string[] {
     case 'edit':
     case 'read':
       return [request.path];
+    case 'webPage':
+      return [request.url];
     case 'mcpTool':
       return [request.argumentsJson];
     case 'mcpSampling':
@@ -96,6 +98,8 @@ function title(request: ApprovalRequest): string {
       return request.created ? 'Create this file?' : 'Change this file?';
     case 'read':
       return 'Read this file?';
+    case 'webPage':
+      return 'Fetch this web page?';
     case 'mcpTool':
       return 'Run this MCP tool?';
     case 'mcpSampling':
@@ -146,6 +150,19 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
       ];
     case 'read':
       return [field(doc, '', revealHidden(request.path).text, 'approval-path'), el(doc, 'div', { className: 'approval-reason', attrs: { 'data-testid': 'approval-reason' }, text: request.reason })];
+    case 'webPage':
+      return [
+        // The whole address, wrapped, never shortened: anything the model put into it goes to the server.
+        el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-url' }, text: revealHidden(request.url).text }),
+        el(doc, 'div', {
+          className: 'approval-reason',
+          attrs: { 'data-testid': 'approval-reason' },
+          text: `The address is sent to ${revealHidden(request.host).text}${request.via ? ` through the proxy ${request.via}` : ''}: anything in it leaves this machine. The page's text goes to the model.`,
+        }),
+        request.local
+          ? el(doc, 'div', { className: 'approval-warning', attrs: { 'data-testid': 'approval-local', role: 'note' }, text: 'This address is on this machine or your local network, not a public web page.' })
+          : null,
+      ];
     case 'mcpTool':
       return [
         field(doc, '', `${request.server}.${request.tool}`, 'approval-mcp-tool'),
@@ -196,6 +213,7 @@ function actions(doc: Document, request: ApprovalRequest, post: Post): HTMLButto
       buttons.push(make('Accept', 'approval-accept', 'accept', true), make('Accept all in this reply', 'approval-accept-all', 'acceptAllForTurn'), make('Reject', 'approval-reject', 'reject'));
       break;
     case 'read':
+    case 'webPage':
       buttons.push(make('Allow', 'approval-allow', 'accept', true), make('Reject', 'approval-reject', 'reject'));
       break;
     case 'mcpTool':

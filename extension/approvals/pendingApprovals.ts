@@ -37,6 +37,8 @@ const DECISIONS: Record<ApprovalRequest['kind'], readonly ApprovalDecision[]> = 
   command: ['accept', 'reject', 'alwaysAllow'],
   edit: ['accept', 'reject', 'acceptAllForTurn'],
   read: ['accept', 'reject'],
+  // Each address is asked about: what a model puts in one is what leaves the machine.
+  webPage: ['accept', 'reject'],
   mcpTool: ['accept', 'reject', 'alwaysAllow'],
   // Sampling is never always allowed: each request shows its exact prompt.
   mcpSampling: ['accept', 'reject'],

@@ -1,12 +1,12 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { CommandApprovalRequest, EditApprovalRequest, ReadApprovalRequest } from '../../protocol/lspMethods';
+import { CommandApprovalRequest, EditApprovalRequest, ReadApprovalRequest, WebPageApprovalRequest } from '../../protocol/lspMethods';
 import type { EditDiff, EditDiffs } from './editApprovalUi';
 import { lineChangeCounts } from '../../protocol/lineChangeCounts';
 import type { PendingApprovals } from './pendingApprovals';
 
 /**
- * Answers the language server's approval requests (command, edit, read) from
+ * Answers the language server's approval requests (command, edit, read, web page) from
  * the pending approvals the chat shows as cards. Edits also open in the diff
  * editor, whose own actions answer the same request; whichever answer comes
  * first wins and the other UI follows (the card shows the outcome, the diff
@@ -66,6 +66,13 @@ export function registerApprovalRequests(context: vscode.ExtensionContext, clien
     client.onRequest(ReadApprovalRequest.type, async (params, token) => {
       const { answer } = approvals.ask(
         { kind: 'read', sessionId: params.sessionId, entryId: params.entryId, callId: params.callId, toolName: params.toolName, path: params.relativePath, reason: params.reason },
+        token,
+      );
+      return { decision: (await answer) === 'accept' ? 'accept' : 'reject' };
+    }),
+    client.onRequest(WebPageApprovalRequest.type, async (params, token) => {
+      const { answer } = approvals.ask(
+        { kind: 'webPage', sessionId: params.sessionId, entryId: params.entryId, callId: params.callId, url: params.url, host: params.host, via: params.via, local: params.local },
         token,
       );
       return { decision: (await answer) === 'accept' ? 'accept' : 'reject' };

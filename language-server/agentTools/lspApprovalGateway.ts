@@ -1,5 +1,5 @@
 import { CancellationTokenSource, type Connection } from 'vscode-languageserver/node';
-import { CommandApprovalRequest, EditApprovalRequest, ReadApprovalRequest, type TurnRef } from '../../protocol/lspMethods';
+import { CommandApprovalRequest, EditApprovalRequest, ReadApprovalRequest, WebPageApprovalRequest, type TurnRef } from '../../protocol/lspMethods';
 import type { ApprovalGateway, CommandApprovalRequest as CommandReq, EditApprovalRequest as EditReq } from '../tools';
 
 /** Runs an LSP request that is cancelled (with `$/cancelRequest`) when the turn's signal aborts. */
@@ -38,6 +38,12 @@ export function lspApprovalGateway(connection: Connection, turn: TurnRef): Appro
     async approveRead(req, signal) {
       const { decision } = await withCancellation(signal, (token) =>
         connection.sendRequest(ReadApprovalRequest.type, { ...turn, callId: req.callId, toolName: req.toolName, path: req.path, relativePath: req.relativePath, reason: req.reason }, token),
+      );
+      return decision;
+    },
+    async approveWebPage(req, signal) {
+      const { decision } = await withCancellation(signal, (token) =>
+        connection.sendRequest(WebPageApprovalRequest.type, { ...turn, callId: req.callId, toolName: req.toolName, url: req.url, host: req.host, via: req.via, local: req.local }, token),
       );
       return decision;
     },

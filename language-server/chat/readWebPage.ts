@@ -28,9 +28,10 @@ export const WEB_PAGE_MAX_CHARS = 40_000;
  * (redirects too: fetch follows no other scheme), through `proxy` when one
  * applies (webPageProxy.ts decides).
  */
-export async function readWebPage(url: string, options: { timeoutMs?: number; proxy?: WebPageProxy } = {}): Promise<string> {
+export async function readWebPage(url: string, options: { timeoutMs?: number; proxy?: WebPageProxy; signal?: AbortSignal } = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? WEB_PAGE_TIMEOUT_MS;
-  const signal = AbortSignal.timeout(timeoutMs);
+  // The caller's signal (a stopped turn) ends the request too.
+  const signal = options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs);
   let parsed: URL;
   try {
     parsed = new URL(url);

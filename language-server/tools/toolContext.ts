@@ -1,7 +1,7 @@
 import type { ToolResultDisplay } from '../../protocol/chat';
 import type { CommandSandbox } from './sandbox/commandSandbox';
 import type { TurnCheckpoints } from './turnCheckpoints';
-import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup, CodebaseSearchProvider } from './toolTypes';
+import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup, CodebaseSearchProvider, WebPageFetcher } from './toolTypes';
 import type { WorkspaceConfinement } from './workspaceConfinement';
 
 /** What one tool call sees: the call's identity, the turn's state and the injected services. */
@@ -20,6 +20,8 @@ export interface ToolContext {
   readonly memoryEnabled?: boolean;
   /** The codebase index; without it codebase_search reports that it is unavailable. */
   readonly codebaseSearch?: CodebaseSearchProvider;
+  /** Web pages (fetch_web_page); undefined when the user turned fetching off. */
+  readonly webPages?: WebPageFetcher;
   readonly checkpoints: TurnCheckpoints;
   /** The OS sandbox commands run in (kind 'none' where this machine has none: then every command asks). */
   readonly sandbox: CommandSandbox;

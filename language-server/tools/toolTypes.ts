@@ -82,6 +82,26 @@ export interface ReadApprovalRequest {
 
 export type ReadDecision = 'accept' | 'reject';
 
+/** A web page fetch_web_page would fetch: its address leaves the machine, so the user sees it in full first. */
+export interface WebPageApprovalRequest {
+  callId: string;
+  toolName: string;
+  url: string;
+  host: string;
+  /** The proxy it goes through (no credentials), when one applies. */
+  via?: string;
+  /** The host is this machine or a private network's: worth a warning, since the model chose it. */
+  local: boolean;
+}
+
+/** Reads web pages for fetch_web_page (the same reader and proxy as `@https://…` mentions). */
+export interface WebPageFetcher {
+  /** The proxy the address would go through, as words for the user, or undefined for a direct request; throws when the proxy setting is unusable. */
+  route(url: URL): Promise<string | undefined>;
+  /** The page as text for the model; throws with the reason it could not be read. */
+  read(url: string, signal: AbortSignal): Promise<string>;
+}
+
 /**
  * Implemented by the language server over LSP: the extension shows a diff
  * editor or a prompt. Aborting `signal` (the turn was cancelled) must settle
@@ -91,6 +111,7 @@ export interface ApprovalGateway {
   approveEdit(req: EditApprovalRequest, signal: AbortSignal): Promise<EditDecision>;
   approveCommand(req: CommandApprovalRequest, signal: AbortSignal): Promise<CommandDecision>;
   approveRead(req: ReadApprovalRequest, signal: AbortSignal): Promise<ReadDecision>;
+  approveWebPage(req: WebPageApprovalRequest, signal: AbortSignal): Promise<ReadDecision>;
 }
 
 export type ProblemSeverity = 'error' | 'warning' | 'info';

@@ -3,6 +3,7 @@ import type { ToolCall, ToolResult } from '../../protocol/chat';
 import { BUILTIN_TOOL_LIST, BUILTIN_TOOLS, isToolName, ToolName, type ToolDefinition } from '../../protocol/tools';
 import { codebaseSearchTool } from './builtins/codebaseSearchTool';
 import { editFileTool } from './builtins/editFileTool';
+import { fetchWebPageTool } from './builtins/fetchWebPageTool';
 import { findSymbolTool } from './builtins/findSymbolTool';
 import { getProblemsTool } from './builtins/getProblemsTool';
 import { globTool } from './builtins/globTool';
@@ -17,7 +18,7 @@ import type { CommandSandbox } from './sandbox/commandSandbox';
 import { detectCommandSandbox } from './sandbox/detectCommandSandbox';
 import type { ToolContext, ToolOutcome, TurnState } from './toolContext';
 import { ToolError } from './toolError';
-import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup, CodebaseSearchProvider } from './toolTypes';
+import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup, CodebaseSearchProvider, WebPageFetcher } from './toolTypes';
 import { TurnCheckpoints, type UndoReport } from './turnCheckpoints';
 import { WorkspaceConfinement } from './workspaceConfinement';
 
@@ -51,6 +52,8 @@ export interface TurnExecutorOptions {
   symbols?: SymbolLookup;
   /** Project memory is on for this workspace (`hearth.memory.enabled`): the remember tool is offered. */
   memoryEnabled?: boolean;
+  /** Web pages for fetch_web_page; without it (fetching turned off) the tool is not offered. */
+  webPages?: WebPageFetcher;
 }
 
 type ToolImplementation = (ctx: ToolContext, args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolOutcome>;
@@ -67,6 +70,7 @@ const IMPLEMENTATIONS: Record<ToolName, ToolImplementation> = {
   [ToolName.FindSymbol]: findSymbolTool,
   [ToolName.Remember]: rememberTool,
   [ToolName.CodebaseSearch]: codebaseSearchTool,
+  [ToolName.FetchWebPage]: fetchWebPageTool,
 };
 
 /**
@@ -96,7 +100,8 @@ export class WorkspaceToolExecutor implements ToolExecutor {
   /**
    * All built-in tools in a trusted workspace; only the read-only ones in an
    * untrusted one. find_symbol only while the symbol index is on, remember
-   * only where the user turned project memory on.
+   * only where the user turned project memory on, fetch_web_page only while
+   * fetching web pages is on and the workspace is trusted.
    */
   definitions(): ToolDefinition[] {
     const trusted = this.currentPolicy().trusted;
@@ -107,6 +112,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
     if (name === ToolName.FindSymbol) return this.options.symbols !== undefined && this.options.symbols.state() !== 'off';
     if (name === ToolName.Remember) return this.options.memoryEnabled === true;
     if (name === ToolName.CodebaseSearch) return this.options.codebaseSearch !== undefined && this.options.codebaseSearchEnabled === true;
+    if (name === ToolName.FetchWebPage) return this.options.webPages !== undefined && this.currentPolicy().trusted;
     return true;
   }
 
@@ -146,6 +152,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
         symbols: this.options.symbols,
         memoryEnabled: this.options.memoryEnabled === true,
         codebaseSearch: this.options.codebaseSearchEnabled ? this.options.codebaseSearch : undefined,
+        webPages: this.options.webPages,
         checkpoints: this.checkpoints,
         sandbox: this.options.sandbox ?? (await detectCommandSandbox()),
         ripgrep: () => this.getRipgrep(),

@@ -2,13 +2,15 @@
  * Approvals in the chat, in a real VS Code: a command the agent wants to run
  * shows as a card in the tool call's row and stays answerable for as long as
  * the user takes (a notification would have hidden itself after ~10 s); an
- * edit is answerable from its card as well as from the diff editor; Stop
- * settles a waiting card as cancelled.
+ * edit is answerable from its card as well as from the diff editor; a web
+ * page the agent asks for shows its whole address before anything is
+ * fetched; Stop settles a waiting card as cancelled.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Locator } from 'playwright-core';
+import { startWebPageServer, type WebPageServer } from '../fixtures/webPageServer';
 import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { openHearth, until, sendChatMessage } from './support/workbench';
@@ -25,7 +27,12 @@ const UNANSWERED_MS = 60_000;
 describe('Approvals in the chat in a real VS Code (e2e)', function () {
   this.timeout(300_000);
   let chat: Frame;
-  before(() => fs.mkdirSync(RESULTS, { recursive: true }));
+  let site: WebPageServer;
+  before(async () => {
+    fs.mkdirSync(RESULTS, { recursive: true });
+    site = await startWebPageServer({ '/notes?from=e2e': { body: '<html><body><main><h1>v2.0</h1><p>The legacy flag was removed.</p></main></body></html>' } });
+  });
+  after(() => site.close());
   const fixture = useOllamaFixture();
   const vscode = useHearthInVsCode({
     settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL }),
@@ -119,6 +126,30 @@ describe('Approvals in the chat in a real VS Code (e2e)', function () {
     await until(async () => (await card.getAttribute('data-state')) === 'accepted', 'the card to show the outcome');
     await until(async () => (await diffTab.count()) === 0, 'the diff editor to close after the answer in the chat');
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the turn to finish');
+  });
+
+  it('a web page the agent asks for shows its whole address on the card; Allow fetches it and the model reads it', async () => {
+    await chat.locator('[data-testid="new-chat"]').click();
+    const url = `${site.url}/notes?from=e2e`;
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'fetch_web_page', arguments: { url } }] }, { kind: 'text', text: 'The legacy flag is gone.' });
+    await send('What changed in v2?');
+    const row = rowOf('fetch_web_page');
+    const card = row.locator('[data-testid="approval-card"][data-kind="webPage"]');
+    await card.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await card.locator('[data-testid="approval-url"]').innerText(), url, 'the whole address');
+    assert.match(await card.locator('[data-testid="approval-reason"]').innerText(), new RegExp(`^The address is sent to ${new URL(site.url).host.replace(/\./g, '\\.')}: anything in it leaves this machine\\.`));
+    assert.ok(await card.locator('[data-testid="approval-local"]').isVisible(), 'a loopback address is flagged');
+    assert.equal(await row.locator('[data-testid="tool-result-summary"]').innerText(), 'waiting for your approval');
+    assert.equal(site.requests.length, 0, 'nothing is fetched before the answer');
+    await assertButtonsFit(card);
+    await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'approval-web-page-card.png') });
+
+    await card.locator('[data-testid="approval-allow"]').click();
+    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the turn to finish');
+    assert.equal(await row.locator('[data-testid="tool-call"]').getAttribute('data-state'), 'ok');
+    assert.deepEqual(site.requests.map((r) => r.path), ['/notes?from=e2e']);
+    const messages = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)?.body.messages as { role: string; content: string }[];
+    assert.match(messages.find((m) => m.role === 'tool')?.content ?? '', /# v2\.0\n\nThe legacy flag was removed\./);
   });
 
   it('an approval arriving while the chat is hidden reveals it without taking the focus; Reject means it never runs', async () => {

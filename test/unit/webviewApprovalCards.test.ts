@@ -63,6 +63,7 @@ describe('webview approval cards', () => {
           { id: 'c1', name: 'run_command', arguments: { command: LONG_COMMAND } },
           { id: 'c2', name: 'edit_file', arguments: { path: 'package.json' } },
           { id: 'c3', name: 'read_file', arguments: { path: 'notes/linked.txt' } },
+          { id: 'c4', name: 'fetch_web_page', arguments: { url: 'x' } },
         ]),
       ]),
     });
@@ -185,6 +186,27 @@ describe('webview approval cards', () => {
     assert.deepEqual(Array.from(inCard('c3', 'approval-actions')!.querySelectorAll('button')).map((b) => b.textContent), ['Allow', 'Reject']);
     click(inCard('c3', 'approval-reject')!);
     assert.deepEqual(h.api.last('approvalDecision'), { type: 'approvalDecision', id: 'ap-3', decision: 'reject' });
+  });
+
+  it('shows a web page approval with the whole address, where it goes, a warning for a local one, Allow and Reject', () => {
+    showCalls();
+    const url = `https://docs.example.com/search?q=${'token-'.repeat(40)}\u200bend`;
+    h.send({ type: 'approvalRequested', approval: { kind: 'webPage', id: 'ap-4', sessionId: 's1', entryId: 'a1', callId: 'c4', url, host: 'docs.example.com', via: 'http://proxy.corp:3128 (from http.proxy)', local: false } });
+    h.scheduler.flush();
+    assert.match(card('c4')?.textContent ?? '', /Fetch this web page\?/);
+    assert.equal(inCard('c4', 'approval-url')?.textContent, url.replace('\u200b', '⟨U+200B⟩'), 'the address is shown in full, hidden characters made visible');
+    assert.equal(inCard('c4', 'approval-reason')?.textContent, "The address is sent to docs.example.com through the proxy http://proxy.corp:3128 (from http.proxy): anything in it leaves this machine. The page's text goes to the model.");
+    assert.equal(inCard('c4', 'approval-local'), null);
+    assert.deepEqual(Array.from(inCard('c4', 'approval-actions')!.querySelectorAll('button')).map((b) => b.textContent), ['Allow', 'Reject']);
+    click(inCard('c4', 'approval-allow')!);
+    assert.deepEqual(h.api.last('approvalDecision'), { type: 'approvalDecision', id: 'ap-4', decision: 'accept' });
+    h.dispose();
+
+    showCalls();
+    h.send({ type: 'approvalRequested', approval: { kind: 'webPage', id: 'ap-5', sessionId: 's1', entryId: 'a1', callId: 'c4', url: 'http://169.254.169.254/latest/meta-data/', host: '169.254.169.254', local: true } });
+    h.scheduler.flush();
+    assert.equal(inCard('c4', 'approval-local')?.textContent, 'This address is on this machine or your local network, not a public web page.');
+    assert.match(inCard('c4', 'approval-reason')?.textContent ?? '', /^The address is sent to 169\.254\.169\.254: /);
   });
 
   it('renders model-made commands and paths as text, never as HTML', () => {

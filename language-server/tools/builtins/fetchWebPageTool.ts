@@ -1,0 +1,84 @@
+import { isWebPageMention } from '../../../protocol/chat';
+import { stringArg } from '../toolArguments';
+import type { ToolContext, ToolOutcome } from '../toolContext';
+import { refused, ToolError } from '../toolError';
+
+/** The longest address asked about: a longer one is more likely carrying data out than naming a page. */
+const MAX_URL_CHARS = 2048;
+
+/**
+ * fetch_web_page: reads a web page for the model, with the reader of
+ * `@https://…` mentions (no cookies, 20 s, 5 MB, HTML as Markdown, the
+ * user's proxy). Whoever controls the model's input (a page, a file in a
+ * hostile repository) may try to send workspace text out inside an address,
+ * so every address is shown to the user in full, with the server it goes to,
+ * and fetched only once they allow it: there is no "always allow". Pages on
+ * this machine or the local network get a warning on the card. Not offered
+ * in an untrusted workspace.
+ */
+export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome> {
+  // A workspace the user has not trusted is the likeliest author of instructions to send its text somewhere.
+  if (!ctx.policy.trusted) {
+    throw refused('fetch_web_page is not available: this workspace is not trusted (VS Code Workspace Trust). Tell the user that trusting the workspace enables it.');
+  }
+  if (!ctx.webPages) {
+    throw new ToolError('Fetching web pages is turned off (the hearth.chat.fetchWebPages setting). Answer from what you know, or ask the user for the page.', 'unavailable');
+  }
+  const raw = stringArg(args, 'url').trim();
+  if (!isWebPageMention(raw) || !URL.canParse(raw)) throw new ToolError(`"url" must be a full http:// or https:// address; got ${JSON.stringify(raw.slice(0, 200))}.`, 'bad arguments');
+  if (raw.length > MAX_URL_CHARS) throw new ToolError(`The address is ${raw.length} characters long; give the page's address (at most ${MAX_URL_CHARS}), nothing more.`, 'bad arguments');
+  const url = new URL(raw);
+  if (url.username || url.password) throw new ToolError('Addresses with a user name or password are not fetched. Give the page\'s address without them.', 'bad arguments');
+  let via: string | undefined;
+  try {
+    via = await ctx.webPages.route(url);
+  } catch (e) {
+    throw new ToolError(`${url.href} was not fetched: ${(e as Error).message}. Tell the user.`, 'proxy setting');
+  }
+  let decision: unknown;
+  try {
+    decision = await ctx.approvals.approveWebPage({ callId: ctx.callId, toolName: ctx.toolName, url: url.href, host: url.host, local: isLocalHost(url.hostname), ...(via ? { via } : {}) }, signal);
+  } catch (e) {
+    if (signal.aborted) throw new ToolError('The turn was cancelled while the fetch was waiting for approval. Nothing was fetched.', 'cancelled');
+    throw new ToolError(`Fetching ${url.href} needs the user's approval, which could not be asked (${(e as Error).message}). Nothing was fetched.`, 'approval failed');
+  }
+  if (signal.aborted) throw new ToolError('The turn was cancelled while the fetch was waiting for approval. Nothing was fetched.', 'cancelled');
+  if (decision !== 'accept') {
+    return {
+      isError: true,
+      summary: 'fetch rejected by user',
+      content: `The user did not allow fetching ${url.href}. Nothing was fetched. Do not try to reach it another way (run_command, another address); continue without it or ask the user.`,
+    };
+  }
+  let text: string;
+  try {
+    text = await ctx.webPages.read(url.href, signal);
+  } catch (e) {
+    if (signal.aborted) throw new ToolError('The turn was cancelled while the page was read.', 'cancelled');
+    throw new ToolError(`${url.href} could not be read: ${(e as Error).message}.`, 'fetch failed');
+  }
+  const max = ctx.policy.maxOutputBytes;
+  const cut = Buffer.byteLength(text) > max;
+  return {
+    content: cut ? `${Buffer.from(text).subarray(0, max).toString('utf8').replace(/\uFFFD$/, '')}\n[cut at ${max} bytes; the page goes on]` : text,
+    summary: `read ${url.host}`,
+  };
+}
+
+/**
+ * Whether a host is this machine or a private network's (loopback, RFC 1918,
+ * link-local such as a cloud's metadata address, IPv6 unique-local, single
+ * names and .local/.internal names): a model that asks for one may be probing
+ * the developer's network rather than reading documentation.
+ */
+export function isLocalHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (!host.includes('.') && !host.includes(':')) return true;
+  if (host === 'localhost' || /\.(localhost|local|internal|lan|home\.arpa)$/.test(host)) return true;
+  const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);
+  if (v4) {
+    const [a, b] = [Number(v4[1]), Number(v4[2])];
+    return a === 127 || a === 10 || a === 0 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168) || (a === 169 && b === 254) || (a === 100 && b >= 64 && b <= 127);
+  }
+  return host === '::1' || host === '::' || /^f[cd][0-9a-f]{2}:/.test(host) || /^fe[89ab][0-9a-f]:/.test(host) || host.startsWith('::ffff:');
+}
