@@ -26,8 +26,8 @@ import { startLspTestClient, type LspTestClient } from './lspTestClient';
 const MODEL = 'qwen2.5-coder:7b';
 // The core's own tools come last in every mode: run_subagents (read-only roles only in Ask and Plan) and update_todos, which change nothing.
 const CORE_TOOLS = ['run_subagents', 'update_todos'];
-const ALL_TOOLS = ['read_file', 'list_dir', 'glob', 'grep', 'write_file', 'edit_file', 'run_command', 'get_problems', 'find_symbol', 'codebase_search', ...CORE_TOOLS];
-const READ_ONLY = ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search', ...CORE_TOOLS];
+const ALL_TOOLS = ['read_file', 'list_dir', 'glob', 'grep', 'write_file', 'edit_file', 'run_command', 'get_problems', 'find_symbol', 'codebase_search', 'fetch_web_page', ...CORE_TOOLS];
+const READ_ONLY = ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search', 'fetch_web_page', ...CORE_TOOLS];
 
 const systemOf = (r: RecordedRequest): string => r.body.messages[0].content;
 
