@@ -1,3 +1,4 @@
+import * as dns from 'node:dns/promises';
 import type { Connection, InitializeParams, ServerCapabilities, TextDocuments } from 'vscode-languageserver/node';
 import { DidChangeConfigurationNotification, DidChangeWatchedFilesNotification } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -17,7 +18,7 @@ import { registerProviderHandlers } from './settings/registerProviderHandlers';
 import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
-import { readWebPage } from './chat/readWebPage';
+import { readWebPage, type WebPageOptions } from './chat/readWebPage';
 import { proxyLabel, webPageProxy } from './chat/webPageProxy';
 import { SettingsReader } from './settings/settingsReader';
 import { AgentProvider } from './agentProvider';
@@ -300,7 +301,8 @@ export class HearthServer {
                 const proxy = webPageProxy(url, await this.readHttpConfiguration());
                 return proxy ? `${proxyLabel(proxy)} (from ${proxy.source})` : undefined;
               },
-              read: (url, signal) => this.readPage(url, signal),
+              resolve: (hostname) => dns.lookup(hostname, { verbatim: true }),
+              read: (url, signal, pinnedAddress) => this.readPage(url, signal, { redirects: 'same-origin', pinnedAddress }),
             },
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
@@ -396,8 +398,9 @@ export class HearthServer {
   }
 
   /** A web page as text for the model, through the proxy VS Code's settings or the environment name (mentions and fetch_web_page). */
-  private async readPage(url: string, signal?: AbortSignal): Promise<string> {
-    return readWebPage(url, { proxy: URL.canParse(url) ? webPageProxy(new URL(url), await this.readHttpConfiguration()) : undefined, signal });
+  private async readPage(url: string, signal?: AbortSignal, options: Pick<WebPageOptions, 'redirects' | 'pinnedAddress'> = {}): Promise<string> {
+    const proxy = URL.canParse(url) ? webPageProxy(new URL(url), await this.readHttpConfiguration()) : undefined;
+    return readWebPage(url, { ...options, proxy, signal, pinnedAddress: proxy ? undefined : options.pinnedAddress });
   }
 
   /** VS Code's own `http` settings (proxy, noProxy, proxyStrictSSL, proxyAuthorization), read fresh for each web page. */

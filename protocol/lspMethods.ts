@@ -827,6 +827,8 @@ export interface WebPageApprovalParams extends TurnRef {
   via?: string;
   /** The host is this machine or a private network's. */
   local: boolean;
+  /** The address a name resolved to, when that is what makes it local. */
+  resolvesTo?: string;
 }
 
 export interface ProblemInfo {

@@ -75,7 +75,7 @@ export type ApprovalRequest =
       executionSensitive?: string;
     })
   | (ApprovalBase & { kind: 'read'; toolName: string; path: string; reason: string })
-  | (ApprovalBase & { kind: 'webPage'; url: string; host: string; via?: string; local: boolean })
+  | (ApprovalBase & { kind: 'webPage'; url: string; host: string; via?: string; local: boolean; resolvesTo?: string })
   | (ApprovalBase & {
       kind: 'mcpTool';
       server: string;

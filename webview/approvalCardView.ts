@@ -160,7 +160,7 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
           text: `The address is sent to ${revealHidden(request.host).text}${request.via ? ` through the proxy ${request.via}` : ''}: anything in it leaves this machine. The page's text goes to the model.`,
         }),
         request.local
-          ? el(doc, 'div', { className: 'approval-warning', attrs: { 'data-testid': 'approval-local', role: 'note' }, text: 'This address is on this machine or your local network, not a public web page.' })
+          ? el(doc, 'div', { className: 'approval-warning', attrs: { 'data-testid': 'approval-local', role: 'note' }, text: `This address is on this machine or your local network${request.resolvesTo ? ` (its name resolves to ${revealHidden(request.resolvesTo).text})` : ''}, not a public web page.` })
           : null,
       ];
     case 'mcpTool':

@@ -72,7 +72,7 @@ export function registerApprovalRequests(context: vscode.ExtensionContext, clien
     }),
     client.onRequest(WebPageApprovalRequest.type, async (params, token) => {
       const { answer } = approvals.ask(
-        { kind: 'webPage', sessionId: params.sessionId, entryId: params.entryId, callId: params.callId, url: params.url, host: params.host, via: params.via, local: params.local },
+        { kind: 'webPage', sessionId: params.sessionId, entryId: params.entryId, callId: params.callId, url: params.url, host: params.host, via: params.via, local: params.local, resolvesTo: params.resolvesTo },
         token,
       );
       return { decision: (await answer) === 'accept' ? 'accept' : 'reject' };

@@ -1,3 +1,5 @@
+import type { LookupAddress } from 'node:dns';
+import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { htmlTitle, htmlToMarkdown } from './htmlToMarkdown';
 import { proxyLabel, type WebPageProxy } from './webPageProxy';
@@ -28,9 +30,28 @@ export const WEB_PAGE_MAX_CHARS = 40_000;
  * (redirects too: fetch follows no other scheme), through `proxy` when one
  * applies (webPageProxy.ts decides).
  */
-export async function readWebPage(url: string, options: { timeoutMs?: number; proxy?: WebPageProxy; signal?: AbortSignal } = {}): Promise<string> {
+/** The most redirects followed within one server when only same-server redirects are (the agent's tool). */
+const MAX_SAME_ORIGIN_REDIRECTS = 5;
+
+export interface WebPageOptions {
+  timeoutMs?: number;
+  /** The proxy to go through (webPageProxy.ts decides). */
+  proxy?: WebPageProxy;
+  /** Ends the request too (a stopped turn). */
+  signal?: AbortSignal;
+  /**
+   * `same-origin` (the agent's tool, whose user approved one server): a
+   * redirect to another scheme, host or port is not followed, and the error
+   * names where it pointed. Default: every redirect is followed (a page the
+   * user attached).
+   */
+  redirects?: 'follow' | 'same-origin';
+  /** Connect to this address instead of resolving the host again: the one the user was shown. Direct requests only. */
+  pinnedAddress?: { address: string; family: number };
+}
+
+export async function readWebPage(url: string, options: WebPageOptions = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? WEB_PAGE_TIMEOUT_MS;
-  // The caller's signal (a stopped turn) ends the request too.
   const signal = options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs);
   let parsed: URL;
   try {
@@ -40,23 +61,48 @@ export async function readWebPage(url: string, options: { timeoutMs?: number; pr
   }
   if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') throw new Error('only http and https pages can be attached');
   if (parsed.username || parsed.password) throw new Error('addresses with a user name or password are not fetched (they would be sent to the server)');
+  const sameOrigin = options.redirects === 'same-origin';
   const init = {
     signal,
-    redirect: 'follow',
+    redirect: sameOrigin ? 'manual' : 'follow',
     credentials: 'omit',
     headers: { accept: 'text/html, text/markdown;q=0.9, text/plain;q=0.8, application/json;q=0.5, */*;q=0.1', 'user-agent': 'Hearth (VS Code extension; fetching a page the user attached)' },
   } as const;
-  if (!options.proxy) return readResponse(parsed, await send(() => fetch(parsed, init), signal, timeoutMs), signal, timeoutMs);
-  const proxy = options.proxy;
-  // undici's own fetch: Node's built-in one takes no proxy. Loaded on the first proxied page only.
-  const undici = await import('undici');
-  const dispatcher: Dispatcher = new undici.ProxyAgent({ uri: proxy.url.href, token: proxy.authorization, requestTls: { rejectUnauthorized: proxy.strictSSL } });
+  const { proxy, pinnedAddress } = options;
+  let dispatcher: Dispatcher | undefined;
+  let request: (target: URL) => Promise<Response> = (target) => fetch(target, init);
+  if (proxy || pinnedAddress) {
+    // undici's own fetch: Node's built-in one takes neither a proxy nor a resolved address. Loaded on first use only.
+    const undici = await import('undici');
+    const via: Dispatcher = proxy
+      ? new undici.ProxyAgent({ uri: proxy.url.href, token: proxy.authorization, requestTls: { rejectUnauthorized: proxy.strictSSL } })
+      : new undici.Agent({ connect: { lookup: pinnedLookup(pinnedAddress!) } });
+    dispatcher = via;
+    request = (target) => undici.fetch(target, { ...init, dispatcher: via }) as unknown as Promise<Response>;
+  }
   try {
-    const response = await send(() => undici.fetch(parsed, { ...init, dispatcher }) as unknown as Promise<Response>, signal, timeoutMs, proxy);
+    let current = parsed;
+    let response = await send(() => request(current), signal, timeoutMs, proxy);
+    for (let hops = 0; sameOrigin && response.status >= 300 && response.status < 400 && response.headers.has('location'); hops++) {
+      await response.body?.cancel().catch(() => undefined);
+      const next = new URL(response.headers.get('location') as string, current);
+      if (next.origin !== current.origin) throw new Error(`it redirects to ${next.href}, on another server, which was not fetched`);
+      if (hops >= MAX_SAME_ORIGIN_REDIRECTS) throw new Error(`it redirects more than ${MAX_SAME_ORIGIN_REDIRECTS} times`);
+      current = next;
+      response = await send(() => request(current), signal, timeoutMs, proxy);
+    }
     return await readResponse(parsed, response, signal, timeoutMs);
   } finally {
-    void dispatcher.destroy().catch(() => undefined);
+    void dispatcher?.destroy().catch(() => undefined);
   }
+}
+
+/** A `lookup` for net.connect that answers with one address, in both of its calling forms. */
+function pinnedLookup(pin: { address: string; family: number }): LookupFunction {
+  return (_hostname, options, callback) => {
+    if (options?.all) (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, [pin]);
+    else callback(null, pin.address, pin.family);
+  };
 }
 
 /** Sends the request; a failure says whether the page, the proxy or the page's certificate is why. */

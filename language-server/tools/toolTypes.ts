@@ -92,14 +92,22 @@ export interface WebPageApprovalRequest {
   via?: string;
   /** The host is this machine or a private network's: worth a warning, since the model chose it. */
   local: boolean;
+  /** The address a name resolved to, when that is what makes it local. */
+  resolvesTo?: string;
 }
 
 /** Reads web pages for fetch_web_page (the same reader and proxy as `@https://…` mentions). */
 export interface WebPageFetcher {
   /** The proxy the address would go through, as words for the user, or undefined for a direct request; throws when the proxy setting is unusable. */
   route(url: URL): Promise<string | undefined>;
-  /** The page as text for the model; throws with the reason it could not be read. */
-  read(url: string, signal: AbortSignal): Promise<string>;
+  /** The address a host name resolves to (the system's resolver: hosts file, DNS); throws when it does not. */
+  resolve(hostname: string): Promise<{ address: string; family: number }>;
+  /**
+   * The page as text for the model, following redirects within its server
+   * only, connected to `pinnedAddress` when given (the address the user was
+   * shown); throws with the reason it could not be read.
+   */
+  read(url: string, signal: AbortSignal, pinnedAddress?: { address: string; family: number }): Promise<string>;
 }
 
 /**

@@ -7,6 +7,7 @@
  * hearth.chat.fetchWebPages switch keep the tool away from the model.
  */
 import * as assert from 'node:assert/strict';
+import * as dns from 'node:dns/promises';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -28,14 +29,34 @@ describe('fetch_web_page (integration)', function () {
   this.timeout(30_000);
   let site: WebPageServer;
   let workspace: string;
-  const fetcher: WebPageFetcher = { route: async () => undefined, read: (url, signal) => readWebPage(url, { signal }) };
+  /** What the language server gives the tool, except that `.test` names resolve to 127.0.0.1 here (they resolve nowhere else) and `.invalid` ones fail at once. */
+  const resolved: string[] = [];
+  const fetcher: WebPageFetcher = {
+    route: async () => undefined,
+    resolve: async (hostname) => {
+      resolved.push(hostname);
+      if (hostname.endsWith('.test')) return { address: '127.0.0.1', family: 4 };
+      // `.invalid` never resolves (RFC 6761); answered here as the resolver would, without waiting on this machine's DNS.
+      if (hostname.endsWith('.invalid')) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
+      return dns.lookup(hostname, { verbatim: true });
+    },
+    read: (url, signal, pinnedAddress) => readWebPage(url, { signal, redirects: 'same-origin', pinnedAddress }),
+  };
+  let elsewhere: WebPageServer;
 
   before(async () => {
-    site = await startWebPageServer({ '/notes': { body: PAGE }, '/notes?v=2': { body: PAGE } });
+    elsewhere = await startWebPageServer({ '/landing': { body: '<p>another server</p>' } });
+    site = await startWebPageServer({
+      '/notes': { body: PAGE },
+      '/notes?v=2': { body: PAGE },
+      '/old-notes': { status: 302, headers: { location: '/notes?v=2' } },
+      '/away': { status: 302, headers: { location: `${elsewhere.url}/landing` } },
+    });
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-fetch-ws-'));
   });
   after(async () => {
     await site.close();
+    await elsewhere.close();
     fs.rmSync(workspace, { recursive: true, force: true });
   });
 
@@ -96,6 +117,33 @@ describe('fetch_web_page (integration)', function () {
       assert.match(result.content, why);
       assert.equal(gateway.webPages.length, 0);
     }
+  });
+
+  it('follows a redirect within the approved server only; another server needs its own approval', async () => {
+    const gateway = recordingGateway({ webPages: ['accept'] });
+    const same = await executor(gateway).execute(call(`${site.url}/old-notes`), new AbortController().signal);
+    assert.equal(same.isError, false, same.content);
+    assert.match(same.content, /\(redirected from http:\/\/127\.0\.0\.1:\d+\/old-notes\)/);
+    const away = await executor(gateway).execute(call(`${site.url}/away`), new AbortController().signal);
+    assert.equal(away.isError, true);
+    assert.equal(
+      away.content,
+      `${site.url}/away could not be read: it redirects to ${elsewhere.url}/landing, on another server, which was not fetched. If that page is what you need, call fetch_web_page with its address; the user is asked again.`,
+    );
+    assert.equal(elsewhere.requests.length, 0, 'the other server was never contacted');
+  });
+
+  it('flags a name that resolves into the local network, and connects to the address it showed', async () => {
+    const gateway = recordingGateway({ webPages: ['accept'] });
+    const url = `http://docs.hearth.test:${new URL(site.url).port}/notes`;
+    const result = await executor(gateway).execute(call(url), new AbortController().signal);
+    assert.equal(result.isError, false, result.content);
+    assert.match(result.content, /The `legacy` flag was removed\./, 'the page came from the address resolved before asking (the name resolves nowhere else)');
+    assert.deepEqual(gateway.webPages.map((r) => [r.local, r.resolvesTo]), [[true, '127.0.0.1']]);
+    assert.ok(resolved.includes('docs.hearth.test'));
+    const missing = await executor(gateway).execute(call('http://no-such-host.invalid/x'), new AbortController().signal);
+    assert.match(missing.content, /was not fetched: the host no-such-host\.invalid could not be found \(ENOTFOUND\)/);
+    assert.equal(gateway.webPages.length, 1, 'a host that does not resolve is not asked about');
   });
 
   it('tells public hosts from this machine and private networks', () => {

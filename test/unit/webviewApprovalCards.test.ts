@@ -207,6 +207,12 @@ describe('webview approval cards', () => {
     h.scheduler.flush();
     assert.equal(inCard('c4', 'approval-local')?.textContent, 'This address is on this machine or your local network, not a public web page.');
     assert.match(inCard('c4', 'approval-reason')?.textContent ?? '', /^The address is sent to 169\.254\.169\.254: /);
+    h.dispose();
+
+    showCalls();
+    h.send({ type: 'approvalRequested', approval: { kind: 'webPage', id: 'ap-6', sessionId: 's1', entryId: 'a1', callId: 'c4', url: 'https://docs.example.net/', host: 'docs.example.net', local: true, resolvesTo: '10.0.0.7' } });
+    h.scheduler.flush();
+    assert.equal(inCard('c4', 'approval-local')?.textContent, 'This address is on this machine or your local network (its name resolves to 10.0.0.7), not a public web page.');
   });
 
   it('renders model-made commands and paths as text, never as HTML', () => {

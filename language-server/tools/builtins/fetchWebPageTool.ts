@@ -13,8 +13,10 @@ const MAX_URL_CHARS = 2048;
  * hostile repository) may try to send workspace text out inside an address,
  * so every address is shown to the user in full, with the server it goes to,
  * and fetched only once they allow it: there is no "always allow". Pages on
- * this machine or the local network get a warning on the card. Not offered
- * in an untrusted workspace.
+ * this machine or the local network get a warning on the card (by name, or
+ * by the address the name resolves to, which the fetch then connects to), and
+ * a redirect to another server is not followed. Not offered in an untrusted
+ * workspace.
  */
 export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome> {
   // A workspace the user has not trusted is the likeliest author of instructions to send its text somewhere.
@@ -35,9 +37,26 @@ export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, un
   } catch (e) {
     throw new ToolError(`${url.href} was not fetched: ${(e as Error).message}. Tell the user.`, 'proxy setting');
   }
+  // Resolved once, before asking: a name that points into the local network is flagged, and the fetch connects to the
+  // address resolved here, so a name that resolves elsewhere a moment later (DNS rebinding) changes nothing.
+  // Through a proxy the proxy resolves the name, so only the name itself can be judged.
+  let pinned: { address: string; family: number } | undefined;
+  let resolvesTo: string | undefined;
+  if (!via) {
+    const host = url.hostname.replace(/^\[|\]$/g, '');
+    try {
+      pinned = await ctx.webPages.resolve(host);
+    } catch (e) {
+      throw new ToolError(`${url.href} was not fetched: the host ${host} could not be found (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'fetch failed');
+    }
+    if (pinned.address !== host && isLocalHost(pinned.address)) resolvesTo = pinned.address;
+  }
   let decision: unknown;
   try {
-    decision = await ctx.approvals.approveWebPage({ callId: ctx.callId, toolName: ctx.toolName, url: url.href, host: url.host, local: isLocalHost(url.hostname), ...(via ? { via } : {}) }, signal);
+    decision = await ctx.approvals.approveWebPage(
+      { callId: ctx.callId, toolName: ctx.toolName, url: url.href, host: url.host, local: isLocalHost(url.hostname) || resolvesTo !== undefined, ...(resolvesTo ? { resolvesTo } : {}), ...(via ? { via } : {}) },
+      signal,
+    );
   } catch (e) {
     if (signal.aborted) throw new ToolError('The turn was cancelled while the fetch was waiting for approval. Nothing was fetched.', 'cancelled');
     throw new ToolError(`Fetching ${url.href} needs the user's approval, which could not be asked (${(e as Error).message}). Nothing was fetched.`, 'approval failed');
@@ -52,10 +71,13 @@ export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, un
   }
   let text: string;
   try {
-    text = await ctx.webPages.read(url.href, signal);
+    text = await ctx.webPages.read(url.href, signal, pinned);
   } catch (e) {
     if (signal.aborted) throw new ToolError('The turn was cancelled while the page was read.', 'cancelled');
-    throw new ToolError(`${url.href} could not be read: ${(e as Error).message}.`, 'fetch failed');
+    const message = (e as Error).message;
+    // The user approved one server: another one needs its own approval, so the model is told to ask for it by name.
+    const elsewhere = /redirects to .*, on another server/.test(message) ? ' If that page is what you need, call fetch_web_page with its address; the user is asked again.' : '';
+    throw new ToolError(`${url.href} could not be read: ${message}.${elsewhere}`, 'fetch failed');
   }
   const max = ctx.policy.maxOutputBytes;
   const cut = Buffer.byteLength(text) > max;
