@@ -2,6 +2,7 @@ import type { LookupAddress } from 'node:dns';
 import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { htmlTitle, htmlToMarkdown } from './htmlToMarkdown';
+import { isLocalHost } from './isLocalHost';
 import { proxyLabel, type WebPageProxy } from './webPageProxy';
 
 /** How long a page may take by default, redirects and body included. */
@@ -27,11 +28,11 @@ export const WEB_PAGE_MAX_CHARS = 40_000;
  * is refused with its type. The body is read up to WEB_PAGE_MAX_BYTES and
  * the text cut at WEB_PAGE_MAX_CHARS, each with a note. The request goes
  * from this machine, without cookies or credentials, only to http and https
- * (redirects too: fetch follows no other scheme), through `proxy` when one
- * applies (webPageProxy.ts decides).
+ * (redirects too), through `proxy` when one applies (webPageProxy.ts
+ * decides).
  */
-/** The most redirects followed within one server when only same-server redirects are (the agent's tool). */
-const MAX_SAME_ORIGIN_REDIRECTS = 5;
+/** The most redirects followed (fetch's own limit is 20; documentation needs two or three). */
+const MAX_REDIRECTS = 10;
 
 export interface WebPageOptions {
   timeoutMs?: number;
@@ -42,8 +43,10 @@ export interface WebPageOptions {
   /**
    * `same-origin` (the agent's tool, whose user approved one server): a
    * redirect to another scheme, host or port is not followed, and the error
-   * names where it pointed. Default: every redirect is followed (a page the
-   * user attached).
+   * names where it pointed. Default (a page the user attached): redirects
+   * are followed anywhere except from a public host into this machine or
+   * the local network, where a hostile page could point the developer's own
+   * machine at an internal service.
    */
   redirects?: 'follow' | 'same-origin';
   /** Connect to this address instead of resolving the host again: the one the user was shown. Direct requests only. */
@@ -64,7 +67,8 @@ export async function readWebPage(url: string, options: WebPageOptions = {}): Pr
   const sameOrigin = options.redirects === 'same-origin';
   const init = {
     signal,
-    redirect: sameOrigin ? 'manual' : 'follow',
+    // Every redirect is looked at here before it is followed (see `redirects`).
+    redirect: 'manual',
     credentials: 'omit',
     headers: { accept: 'text/html, text/markdown;q=0.9, text/plain;q=0.8, application/json;q=0.5, */*;q=0.1', 'user-agent': 'Hearth (VS Code extension; fetching a page the user attached)' },
   } as const;
@@ -83,11 +87,13 @@ export async function readWebPage(url: string, options: WebPageOptions = {}): Pr
   try {
     let current = parsed;
     let response = await send(() => request(current), signal, timeoutMs, proxy);
-    for (let hops = 0; sameOrigin && response.status >= 300 && response.status < 400 && response.headers.has('location'); hops++) {
+    for (let hops = 0; response.status >= 300 && response.status < 400 && response.headers.has('location'); hops++) {
       await response.body?.cancel().catch(() => undefined);
       const next = new URL(response.headers.get('location') as string, current);
-      if (next.origin !== current.origin) throw new Error(`it redirects to ${next.href}, on another server, which was not fetched`);
-      if (hops >= MAX_SAME_ORIGIN_REDIRECTS) throw new Error(`it redirects more than ${MAX_SAME_ORIGIN_REDIRECTS} times`);
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`it redirects to ${next.protocol} (only http and https are followed)`);
+      if (sameOrigin && next.origin !== current.origin) throw new Error(`it redirects to ${next.href}, on another server, which was not fetched`);
+      if (isLocalHost(next.hostname) && !isLocalHost(parsed.hostname)) throw new Error(`it redirects to ${next.href}, on this machine or the local network, which a public page may not send Hearth to`);
+      if (hops >= MAX_REDIRECTS) throw new Error(`it redirects more than ${MAX_REDIRECTS} times`);
       current = next;
       response = await send(() => request(current), signal, timeoutMs, proxy);
     }

@@ -12,7 +12,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { readWebPage } from '../../language-server/chat/readWebPage';
-import { isLocalHost } from '../../language-server/tools/builtins/fetchWebPageTool';
+import { isLocalHost } from '../../language-server/chat/isLocalHost';
 import { createTurnExecutor } from '../../language-server/tools/workspaceToolExecutor';
 import type { ApprovalGateway, WebPageFetcher } from '../../language-server/tools/toolTypes';
 import { DEFAULT_TOOL_POLICY } from '../../language-server/tools/toolTypes';

@@ -4,7 +4,8 @@
  * through a real tunnelling proxy on a loopback port. The pages live at a
  * `.test` host name that only the proxy resolves, so a page that arrives came
  * through the proxy. Credentials, a dead proxy and a page whose certificate
- * is not trusted each give a sentence saying what to change.
+ * is not trusted each give a sentence saying what to change; a public page
+ * cannot redirect the request into the local network.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -30,7 +31,7 @@ describe('@https:// web page mentions through a proxy (integration)', function (
   let proxy: TunnelingProxy;
   let pageUrl: string;
   before(async () => {
-    site = await startWebPageServer({ '/handbook': { body: PAGE } });
+    site = await startWebPageServer({ '/handbook': { body: PAGE }, '/bounce': (_req, res) => res.writeHead(302, { location: `${site.url}/handbook` }).end() });
     proxy = await startTunnelingProxy();
     pageUrl = `http://docs.hearth.test:${new URL(site.url).port}/handbook`;
   });
@@ -84,6 +85,16 @@ describe('@https:// web page mentions through a proxy (integration)', function (
     } finally {
       await guarded.close();
     }
+  });
+
+  it('does not follow a public page’s redirect into this machine or the local network', async () => {
+    const bounce = `http://docs.hearth.test:${new URL(site.url).port}/bounce`;
+    const before = site.requests.filter((r) => r.path === '/handbook').length;
+    await assert.rejects(
+      readWebPage(bounce, { proxy: webPageProxy(new URL(bounce), { proxy: proxy.url }) }),
+      new RegExp(`^Error: it redirects to ${site.url.replace(/\./g, '\\.')}/handbook, on this machine or the local network, which a public page may not send Hearth to$`),
+    );
+    assert.equal(site.requests.filter((r) => r.path === '/handbook').length, before, 'the local page was not requested');
   });
 
   it('names a dead proxy, never its credentials', async () => {
