@@ -43,7 +43,7 @@ export function lspApprovalGateway(connection: Connection, turn: TurnRef): Appro
     },
     async approveWebPage(req, signal) {
       const { decision } = await withCancellation(signal, (token) =>
-        connection.sendRequest(WebPageApprovalRequest.type, { ...turn, callId: req.callId, toolName: req.toolName, url: req.url, host: req.host, via: req.via, local: req.local, resolvesTo: req.resolvesTo }, token),
+        connection.sendRequest(WebPageApprovalRequest.type, { ...turn, ...req }, token),
       );
       return decision;
     },

@@ -7,6 +7,7 @@
  */
 
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from './agentPolicyDefaults';
+import type { TurnRef, WebPageApprovalParams } from '../../protocol/lspMethods';
 
 /**
  * Sees a command run: its line, its output as it arrives and how it ended.
@@ -82,19 +83,8 @@ export interface ReadApprovalRequest {
 
 export type ReadDecision = 'accept' | 'reject';
 
-/** A web page fetch_web_page would fetch: its address leaves the machine, so the user sees it in full first. */
-export interface WebPageApprovalRequest {
-  callId: string;
-  toolName: string;
-  url: string;
-  host: string;
-  /** The proxy it goes through (no credentials), when one applies. */
-  via?: string;
-  /** The host is this machine or a private network's: worth a warning, since the model chose it. */
-  local: boolean;
-  /** The address a name resolved to, when that is what makes it local. */
-  resolvesTo?: string;
-}
+/** A web page fetch_web_page would fetch: its address leaves the machine, so the user sees it in full first (the LSP request without the turn). */
+export type WebPageApprovalRequest = Omit<WebPageApprovalParams, keyof TurnRef>;
 
 /** Reads web pages for fetch_web_page (the same reader and proxy as `@https://…` mentions). */
 export interface WebPageFetcher {
