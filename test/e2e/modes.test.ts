@@ -50,7 +50,7 @@ describe('Hearth chat modes and rules files in a real VS Code (e2e)', function (
     assert.match(system, /Plan mode/);
     assert.match(system, /E2E-RULE: always run the tests after a change\./, 'AGENTS.md reaches the system prompt');
     // The read-only built-ins (the symbol index and codebase search among them) and the core's own run_subagents and update_todos, which change nothing.
-    assert.deepEqual(offered(planRequest), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search', 'run_subagents', 'update_todos']);
+    assert.deepEqual(offered(planRequest), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search', 'fetch_web_page', 'run_subagents', 'update_todos']);
 
     await lastAnswer().locator('[data-testid="run-plan"]').click();
     await until(async () => (await chat.locator('[data-testid="mode-agent"]').getAttribute('aria-pressed')) === 'true', 'Agent mode to show as chosen');
