@@ -18,8 +18,8 @@ import { registerProviderHandlers } from './settings/registerProviderHandlers';
 import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
-import { readWebPage, type WebPageOptions } from './chat/readWebPage';
-import { proxyLabel, webPageProxy } from './chat/webPageProxy';
+import { readWebPage } from './chat/readWebPage';
+import { webPageProxy, type WebPageProxy } from './chat/webPageProxy';
 import { SettingsReader } from './settings/settingsReader';
 import { AgentProvider } from './agentProvider';
 import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRunPlanner';
@@ -195,7 +195,7 @@ export class HearthServer {
         readFolder: (folder) => readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000)),
         readWebPage: async (url) => {
           if ((await this.settings.fresh()).chat.fetchWebPages === false) throw new Error('fetching web pages is turned off (the hearth.chat.fetchWebPages setting)');
-          return this.readPage(url);
+          return readWebPage(url, { proxy: await this.proxyFor(url) });
         },
       }),
       executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
@@ -297,12 +297,9 @@ export class HearthServer {
         settings.chat.fetchWebPages === false
           ? undefined
           : {
-              route: async (url) => {
-                const proxy = webPageProxy(url, await this.readHttpConfiguration());
-                return proxy ? `${proxyLabel(proxy)} (from ${proxy.source})` : undefined;
-              },
+              proxyFor: (url) => this.proxyFor(url.href),
               resolve: (hostname) => dns.lookup(hostname, { verbatim: true }),
-              read: (url, signal, pinnedAddress) => this.readPage(url, signal, { redirects: 'same-origin', pinnedAddress }),
+              read: (url, signal, route) => readWebPage(url, { ...route, signal, redirects: 'same-origin' }),
             },
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
@@ -397,10 +394,9 @@ export class HearthServer {
     return this.connection.workspace.getConfiguration('hearth');
   }
 
-  /** A web page as text for the model, through the proxy VS Code's settings or the environment name (mentions and fetch_web_page). */
-  private async readPage(url: string, signal?: AbortSignal, options: Pick<WebPageOptions, 'redirects' | 'pinnedAddress'> = {}): Promise<string> {
-    const proxy = URL.canParse(url) ? webPageProxy(new URL(url), await this.readHttpConfiguration()) : undefined;
-    return readWebPage(url, { ...options, proxy, signal, pinnedAddress: proxy ? undefined : options.pinnedAddress });
+  /** The proxy a web page goes through, from VS Code's settings or the environment (mentions and fetch_web_page). */
+  private async proxyFor(url: string): Promise<WebPageProxy | undefined> {
+    return URL.canParse(url) ? webPageProxy(new URL(url), await this.readHttpConfiguration()) : undefined;
   }
 
   /** VS Code's own `http` settings (proxy, noProxy, proxyStrictSSL, proxyAuthorization), read fresh for each web page. */

@@ -3,7 +3,7 @@ import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { htmlTitle, htmlToMarkdown } from './htmlToMarkdown';
 import { isLocalHost } from './isLocalHost';
-import { proxyLabel, type WebPageProxy } from './webPageProxy';
+import { describeProxy, type WebPageProxy } from './webPageProxy';
 
 /** How long a page may take by default, redirects and body included. */
 export const WEB_PAGE_TIMEOUT_MS = 20_000;
@@ -19,18 +19,6 @@ export const WEB_PAGE_MAX_HTML_CHARS = 2_000_000;
 /** The most characters attached: about 10,000 tokens, so the page leaves room for the conversation. */
 export const WEB_PAGE_MAX_CHARS = 40_000;
 
-/**
- * Fetches a web page the user attached (`@https://…`) and returns its text
- * for the model: HTML as Markdown (htmlToMarkdown.ts: the `<main>` or
- * `<article>` element when the page has one, without navigation, forms and
- * scripts, in linear time whatever the page holds), plain text,
- * Markdown, JSON and XML as they are. Anything else (images, PDFs, archives)
- * is refused with its type. The body is read up to WEB_PAGE_MAX_BYTES and
- * the text cut at WEB_PAGE_MAX_CHARS, each with a note. The request goes
- * from this machine, without cookies or credentials, only to http and https
- * (redirects too), through `proxy` when one applies (webPageProxy.ts
- * decides).
- */
 /** The most redirects followed (fetch's own limit is 20; documentation needs two or three). */
 const MAX_REDIRECTS = 10;
 
@@ -53,6 +41,18 @@ export interface WebPageOptions {
   pinnedAddress?: { address: string; family: number };
 }
 
+/**
+ * Fetches a web page the user attached (`@https://…`) and returns its text
+ * for the model: HTML as Markdown (htmlToMarkdown.ts: the `<main>` or
+ * `<article>` element when the page has one, without navigation, forms and
+ * scripts, in linear time whatever the page holds), plain text,
+ * Markdown, JSON and XML as they are. Anything else (images, PDFs, archives)
+ * is refused with its type. The body is read up to WEB_PAGE_MAX_BYTES and
+ * the text cut at WEB_PAGE_MAX_CHARS, each with a note. The request goes
+ * from this machine, without cookies or credentials, only to http and https
+ * (redirects too), through `proxy` when one applies (webPageProxy.ts
+ * decides).
+ */
 export async function readWebPage(url: string, options: WebPageOptions = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? WEB_PAGE_TIMEOUT_MS;
   const signal = options.signal ? AbortSignal.any([AbortSignal.timeout(timeoutMs), options.signal]) : AbortSignal.timeout(timeoutMs);
@@ -118,7 +118,7 @@ async function send(request: () => Promise<Response>, signal: AbortSignal, timeo
   } catch (err) {
     if (signal.aborted) throw new Error(`no complete answer within ${timeoutMs / 1000} s`);
     const cause = causeOf(err);
-    const via = proxy ? `the proxy ${proxyLabel(proxy)} (from ${proxy.source})` : undefined;
+    const via = proxy ? `the proxy ${describeProxy(proxy)}` : undefined;
     const tunnel = /Proxy response \((\d+)\)/.exec(causeChain(err).map((e) => String(e.message)).join('\n'));
     if (via && tunnel?.[1] === '407') throw new Error(`${via} asks for credentials (407): put them in the proxy address or in http.proxyAuthorization`);
     if (via && tunnel) throw new Error(`${via} refused the connection (${tunnel[1]})`);

@@ -58,6 +58,11 @@ export function proxyLabel(proxy: WebPageProxy): string {
   return `${proxy.url.protocol}//${proxy.url.host}`;
 }
 
+/** The proxy and where its setting came from, for the user: `http://proxy.corp:3128 (from http.proxy)`. */
+export function describeProxy(proxy: WebPageProxy): string {
+  return `${proxyLabel(proxy)} (from ${proxy.source})`;
+}
+
 function proxyVariable(target: URL, env: NodeJS.ProcessEnv): string | undefined {
   const names = target.protocol === 'https:' ? ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy'] : ['HTTP_PROXY', 'http_proxy'];
   return names.find((name) => env[name]?.trim());

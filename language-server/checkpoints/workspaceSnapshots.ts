@@ -250,11 +250,11 @@ export class WorkspaceSnapshots {
    * The workspace now: from the previous checkpoint and the paths the watcher
    * saw change when it can tell, else by a walk. It walks for the first
    * checkpoint of the process, without a watcher (not Linux), when asked
-   * (`walk`), when the folders changed, and when the watcher cannot tell: a watch could not be added
-   * (too many folders, the inotify limit), too many events arrived at once
-   * (the kernel may have dropped some), an event came without a name, or
-   * its events did not arrive in time; and when a .gitignore changed (what
-   * the walk reaches then changes).
+   * (`walk`), when the folders changed, and when the watcher cannot tell: a
+   * watch could not be added (too many folders, the inotify limit), too many
+   * events arrived at once (the kernel may have dropped some), an event came
+   * without a name, or its events did not arrive in time; and when a
+   * .gitignore changed (what the walk reaches then changes).
    */
   private async capture(signal: AbortSignal, walk: boolean): Promise<Snapshot> {
     const roots: string[] = [];

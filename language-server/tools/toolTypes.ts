@@ -8,6 +8,8 @@
 
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from './agentPolicyDefaults';
 import type { TurnRef, WebPageApprovalParams } from '../../protocol/lspMethods';
+import type { WebPageOptions } from '../chat/readWebPage';
+import type { WebPageProxy } from '../chat/webPageProxy';
 
 /**
  * Sees a command run: its line, its output as it arrives and how it ended.
@@ -88,16 +90,16 @@ export type WebPageApprovalRequest = Omit<WebPageApprovalParams, keyof TurnRef>;
 
 /** Reads web pages for fetch_web_page (the same reader and proxy as `@https://…` mentions). */
 export interface WebPageFetcher {
-  /** The proxy the address would go through, as words for the user, or undefined for a direct request; throws when the proxy setting is unusable. */
-  route(url: URL): Promise<string | undefined>;
+  /** The proxy the address goes through, or undefined for a direct request; throws when the proxy setting is unusable. */
+  proxyFor(url: URL): Promise<WebPageProxy | undefined>;
   /** The address a host name resolves to (the system's resolver: hosts file, DNS); throws when it does not. */
   resolve(hostname: string): Promise<{ address: string; family: number }>;
   /**
    * The page as text for the model, following redirects within its server
-   * only, connected to `pinnedAddress` when given (the address the user was
-   * shown); throws with the reason it could not be read.
+   * only, through the proxy the user was shown, or connected to the address
+   * they were shown; throws with the reason it could not be read.
    */
-  read(url: string, signal: AbortSignal, pinnedAddress?: { address: string; family: number }): Promise<string>;
+  read(url: string, signal: AbortSignal, route: Pick<WebPageOptions, 'proxy' | 'pinnedAddress'>): Promise<string>;
 }
 
 /**

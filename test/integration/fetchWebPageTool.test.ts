@@ -32,7 +32,7 @@ describe('fetch_web_page (integration)', function () {
   /** What the language server gives the tool, except that `.test` names resolve to 127.0.0.1 here (they resolve nowhere else) and `.invalid` ones fail at once. */
   const resolved: string[] = [];
   const fetcher: WebPageFetcher = {
-    route: async () => undefined,
+    proxyFor: async () => undefined,
     resolve: async (hostname) => {
       resolved.push(hostname);
       if (hostname.endsWith('.test')) return { address: '127.0.0.1', family: 4 };
@@ -40,7 +40,7 @@ describe('fetch_web_page (integration)', function () {
       if (hostname.endsWith('.invalid')) throw Object.assign(new Error(`getaddrinfo ENOTFOUND ${hostname}`), { code: 'ENOTFOUND' });
       return dns.lookup(hostname, { verbatim: true });
     },
-    read: (url, signal, pinnedAddress) => readWebPage(url, { signal, redirects: 'same-origin', pinnedAddress }),
+    read: (url, signal, route) => readWebPage(url, { ...route, signal, redirects: 'same-origin' }),
   };
   let elsewhere: WebPageServer;
 

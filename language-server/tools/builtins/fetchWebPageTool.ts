@@ -2,6 +2,7 @@ import { isWebPageMention } from '../../../protocol/chat';
 import { stringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { isLocalHost } from '../../chat/isLocalHost';
+import { describeProxy, type WebPageProxy } from '../../chat/webPageProxy';
 import { refused, ToolError } from '../toolError';
 
 /** The longest address asked about: a longer one is more likely carrying data out than naming a page. */
@@ -32,9 +33,9 @@ export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, un
   if (raw.length > MAX_URL_CHARS) throw new ToolError(`The address is ${raw.length} characters long; give the page's address (at most ${MAX_URL_CHARS}), nothing more.`, 'bad arguments');
   const url = new URL(raw);
   if (url.username || url.password) throw new ToolError('Addresses with a user name or password are not fetched. Give the page\'s address without them.', 'bad arguments');
-  let via: string | undefined;
+  let proxy: WebPageProxy | undefined;
   try {
-    via = await ctx.webPages.route(url);
+    proxy = await ctx.webPages.proxyFor(url);
   } catch (e) {
     throw new ToolError(`${url.href} was not fetched: ${(e as Error).message}. Tell the user.`, 'proxy setting');
   }
@@ -43,7 +44,7 @@ export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, un
   // Through a proxy the proxy resolves the name, so only the name itself can be judged.
   let pinned: { address: string; family: number } | undefined;
   let resolvesTo: string | undefined;
-  if (!via) {
+  if (!proxy) {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     try {
       pinned = await ctx.webPages.resolve(host);
@@ -55,7 +56,7 @@ export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, un
   let decision: unknown;
   try {
     decision = await ctx.approvals.approveWebPage(
-      { callId: ctx.callId, toolName: ctx.toolName, url: url.href, host: url.host, local: isLocalHost(url.hostname) || resolvesTo !== undefined, ...(resolvesTo ? { resolvesTo } : {}), ...(via ? { via } : {}) },
+      { callId: ctx.callId, toolName: ctx.toolName, url: url.href, host: url.host, local: isLocalHost(url.hostname) || resolvesTo !== undefined, ...(resolvesTo ? { resolvesTo } : {}), ...(proxy ? { via: describeProxy(proxy) } : {}) },
       signal,
     );
   } catch (e) {
@@ -72,7 +73,7 @@ export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, un
   }
   let text: string;
   try {
-    text = await ctx.webPages.read(url.href, signal, pinned);
+    text = await ctx.webPages.read(url.href, signal, proxy ? { proxy } : { pinnedAddress: pinned });
   } catch (e) {
     if (signal.aborted) throw new ToolError('The turn was cancelled while the page was read.', 'cancelled');
     const message = (e as Error).message;
