@@ -19,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ApplyCodeBlockRequest } from '../protocol/lspMethods';
-import { fenceFor } from '../language-server/completion/editPrompts';
+import { fenceFor } from '../protocol/markdownFence';
 import { mergeWholeDeclaration } from '../language-server/completion/mergeWholeDeclaration';
 import { startOllamaFixture } from '../test/fixtures/ollamaFixture';
 import { CompletionTestEditor } from '../test/integration/completionTestEditor';

@@ -20,6 +20,7 @@ import { registerTeamCommands } from './team/registerTeamCommands';
 import { registerProviderKeys } from './providers/registerProviderKeys';
 import { registerEditorActions } from './actions/registerEditorActions';
 import { registerInlineChat } from './actions/registerInlineChat';
+import { registerCodeReview } from './review/registerCodeReview';
 import { registerInlineCompletionUi } from './completion/registerInlineCompletionUi';
 import { CommandActivityNotification } from '../protocol/lspMethods';
 import { AgentTerminal } from './terminal/agentTerminal';
@@ -84,6 +85,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   registerProviderKeys(context, client, log, () => void chat.refreshModels());
   registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit), reviewNewFile: (file) => bridge.reviewNewFile(file) });
   registerInlineChat(context, { client, reviewEdit: (edit) => bridge.reviewEdit(edit) });
+  registerCodeReview(context, { client, reviewEdit: (edit) => bridge.reviewEdit(edit) });
   registerInlineCompletionUi(context, client);
   const activationMs = Math.round(performance.now() - started);
   log.info(`Hearth activated in ${activationMs} ms.`);

@@ -715,6 +715,63 @@ export namespace CommitMessageRequest {
   export const type = new RequestType<CommitMessageParams, CommitMessageResult, HearthError>(method);
 }
 
+/** What a code review finding is about, most serious first. */
+export const REVIEW_SEVERITIES = ['bug', 'security', 'performance', 'maintainability', 'style'] as const;
+export type ReviewSeverity = (typeof REVIEW_SEVERITIES)[number];
+
+/** One file of the uncommitted changes to review. */
+export interface ReviewFileChange {
+  /** The file as it is now (a `file:` URI inside a workspace folder). */
+  uri: string;
+  /** `git diff HEAD -- <file>`: its new side is the file on disk. Absent for a file git does not track yet: all of it is new. */
+  diff?: string;
+}
+
+export interface CodeReviewParams {
+  /** Review these files' uncommitted changes (Review Uncommitted Changes)… */
+  changes?: ReviewFileChange[];
+  /** …or this range of an open document (Review Selection). */
+  selection?: { textDocument: { uri: string }; range: Range };
+  /** Files of the changes left out on the client (refused by the read rules), named to the user in the result's summary. */
+  withheld?: { path: string; reason: string }[];
+  /** Overrides the reviewer role's model. */
+  model?: string;
+}
+
+/** One comment of the review, anchored to lines of the file as it is now. */
+export interface ReviewFinding {
+  uri: string;
+  /** Whole lines, 0-based, that the comment is about. */
+  range: Range;
+  severity: ReviewSeverity;
+  title: string;
+  /** Markdown from the model: shown untrusted (no command links, no HTML). */
+  comment: string;
+  /** A replacement for whole lines: `oldText` is what those lines held when reviewed, so a later edit of them is noticed. */
+  fix?: { range: Range; oldText: string; newText: string };
+}
+
+export interface CodeReviewResult {
+  findings: ReviewFinding[];
+  model: string;
+  /** The role the review ran as ("reviewer"), when roles apply. */
+  agent?: string;
+  /** Files whose changes the model saw. */
+  reviewedFiles: string[];
+  /** Files left out, by the client's read rules or because the review was full, with why. */
+  leftOut: { path: string; reason: string }[];
+  /** Findings the model wrote that could not be anchored (a file or line outside the review): dropped, counted. */
+  dropped: number;
+  /** The model's whole answer when no finding could be read from it, so the user can still read it. */
+  unreadable?: string;
+}
+
+/** Reviews uncommitted changes or a selection; the findings become comments in the editor. Cancelling aborts the model request. */
+export namespace CodeReviewRequest {
+  export const method = 'hearth/review' as const;
+  export const type = new RequestType<CodeReviewParams, CodeReviewResult, HearthError>(method);
+}
+
 export interface ApplyCodeBlockParams {
   /** The file to merge the block into; the server reads it from the synchronised document (the client opens it first). */
   textDocument: { uri: string };

@@ -1,15 +1,18 @@
 import * as vscode from 'vscode';
 import { gitApi, type GitRepository } from '../git/gitApi';
 
+/** What the repository is picked for, as the end of "Open a folder under Git to …". */
+const PURPOSES = { commit: 'generate a commit message', review: 'review changes' } as const;
+
 /**
- * The repository a commit message is for: the one whose Source Control view
- * the button was clicked in, else the active file's, else the only one, else
- * the user picks.
+ * The repository a commit message (or a review) is for: the one whose
+ * Source Control view the button was clicked in, else the active file's,
+ * else the only one, else the user picks.
  */
-export async function pickRepository(sourceControl?: { rootUri?: vscode.Uri }): Promise<GitRepository | string> {
-  const api = await gitApi('to generate commit messages');
+export async function pickRepository(sourceControl?: { rootUri?: vscode.Uri }, purpose: keyof typeof PURPOSES = 'commit'): Promise<GitRepository | string> {
+  const api = await gitApi(`to ${PURPOSES[purpose]}`);
   if (typeof api === 'string') return api;
-  if (api.repositories.length === 0) return 'No Git repository is open. Open a folder under Git to generate a commit message.';
+  if (api.repositories.length === 0) return `No Git repository is open. Open a folder under Git to ${PURPOSES[purpose]}.`;
   const fromView = sourceControl?.rootUri && api.getRepository(sourceControl.rootUri);
   if (fromView) return fromView;
   const active = vscode.window.activeTextEditor?.document.uri;
@@ -18,7 +21,7 @@ export async function pickRepository(sourceControl?: { rootUri?: vscode.Uri }): 
   if (api.repositories.length === 1) return api.repositories[0];
   const picked = await vscode.window.showQuickPick(
     api.repositories.map((r) => ({ label: vscode.workspace.asRelativePath(r.rootUri), repository: r })),
-    { placeHolder: 'Generate a commit message for which repository?' },
+    { placeHolder: purpose === 'commit' ? 'Generate a commit message for which repository?' : 'Review the changes of which repository?' },
   );
   return picked?.repository ?? 'No repository was chosen.';
 }

@@ -9,6 +9,8 @@ export interface GitChange {
 
 /** The `Status` of an untracked file in the git extension's API. */
 export const GIT_STATUS_UNTRACKED = 7;
+/** The `Status` of a file deleted in the index (2) or in the working tree (6). */
+export const GIT_STATUS_DELETED: readonly number[] = [2, 6];
 
 /** The part of the built-in git extension's API (`vscode.git`, version 1) that Hearth uses. */
 export interface GitRepository {
@@ -23,6 +25,8 @@ export interface GitRepository {
   };
   /** `git diff` (or `git diff --cached`) of the whole repository, as a patch. */
   diff(cached?: boolean): Promise<string>;
+  /** `git diff <ref> -- <path>`: with "HEAD", the file's staged and unstaged changes together, its new side the file on disk. */
+  diffWith(ref: string, path: string): Promise<string>;
 }
 
 export interface GitApi {

@@ -1,7 +1,7 @@
 /**
  * The editor actions that produce code run as their role: Fix and Refactor
  * as the coder, Add Documentation as the documenter, Write Tests as the
- * tester. The role decides the model (`hearth.agent.roleModels`, else the
+ * tester, and a review as the reviewer. The role decides the model (`hearth.agent.roleModels`, else the
  * user's agent file's model when the backend has it, else the chat's) and,
  * when the user replaced the role with an agent file of their own, adds
  * that file's instructions to the action's prompt. The actions have no
@@ -13,7 +13,10 @@ import type { EditKind, HearthSettings } from '../../protocol/lspMethods';
 import type { AgentCatalog } from './agentCatalog';
 import { agentModel } from './chooseAgent';
 
-export const ACTION_ROLES: Record<EditKind, BuiltinRole> = { fix: 'coder', refactor: 'coder', document: 'documenter', tests: 'tester' };
+/** What an editor action does: one of the edits, or a review (Review Uncommitted Changes, Review Selection). */
+export type ActionKind = EditKind | 'review';
+
+export const ACTION_ROLES: Record<ActionKind, BuiltinRole> = { fix: 'coder', refactor: 'coder', document: 'documenter', tests: 'tester', review: 'reviewer' };
 
 export interface ActionRole {
   role: BuiltinRole;
@@ -22,7 +25,7 @@ export interface ActionRole {
   prompt?: string;
 }
 
-export async function actionRole(catalog: AgentCatalog, kind: EditKind, settings: HearthSettings, backend: Agent, chatModel: string, signal: AbortSignal): Promise<ActionRole> {
+export async function actionRole(catalog: AgentCatalog, kind: ActionKind, settings: HearthSettings, backend: Agent, chatModel: string, signal: AbortSignal): Promise<ActionRole> {
   const role = ACTION_ROLES[kind];
   const agent = await catalog.get(role).catch(() => undefined);
   if (!agent) return { role, model: settings.agent?.roleModels?.[role] || chatModel };

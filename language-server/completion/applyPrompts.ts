@@ -1,4 +1,4 @@
-import { fenceFor } from './editPrompts';
+import { fenceFor } from '../../protocol/markdownFence';
 
 /**
  * The prompt that merges a chat code block into a whole file. It is short and

@@ -4,7 +4,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { HearthException, type Agent } from '../../agent-host';
 import type { CommitMessageParams, CommitMessageResult, EditGenerateParams, EditGenerateResult, HearthSettings } from '../../protocol/lspMethods';
 import { resolveModel } from '../chat/resolveModel';
-import type { ActionRole } from '../agents/actionRole';
+import type { ActionKind, ActionRole } from '../agents/actionRole';
 import type { RequestPath, RunPlan } from '../model/modelRunPlanner';
 import { displayPath } from './displayPath';
 import { planTestFile, type TestFilePlan } from './testFileConventions';
@@ -22,7 +22,7 @@ export interface EditActionDeps {
   /** num_ctx and think for a request (ModelRunPlanner); absent in tests that drive the service alone. */
   plan?(agent: Agent, model: string, path: RequestPath, settings: HearthSettings, signal: AbortSignal): Promise<RunPlan>;
   /** The role an edit action runs as, with its model (agents/actionRole.ts); absent: the chat's model. */
-  role?(kind: EditGenerateParams['kind'], settings: HearthSettings, agent: Agent, chatModel: string, signal: AbortSignal): Promise<ActionRole>;
+  role?(kind: ActionKind, settings: HearthSettings, agent: Agent, chatModel: string, signal: AbortSignal): Promise<ActionRole>;
 }
 
 /**
@@ -79,8 +79,8 @@ export class EditActionService {
     };
   }
 
-  /** The action's role; a failure leaves the action on the chat's model, as before roles. */
-  private async roleFor(kind: EditGenerateParams['kind'], signal: AbortSignal): Promise<ActionRole | undefined> {
+  /** The action's role; a failure leaves the action on the chat's model, as before roles. Public so a review runs as its role the same way. */
+  async roleFor(kind: ActionKind, signal: AbortSignal): Promise<ActionRole | undefined> {
     if (!this.deps.role) return undefined;
     try {
       const settings = await this.deps.settings();

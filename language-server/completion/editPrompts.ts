@@ -1,5 +1,6 @@
 import type { Diagnostic } from 'vscode-languageserver/node';
 import type { EditKind } from '../../protocol/lspMethods';
+import { fenceFor } from '../../protocol/markdownFence';
 
 /** Lines of the file shown around the code to change, so the model knows the names in scope. */
 export const CONTEXT_LINES = 60;
@@ -30,11 +31,6 @@ export function editSystemPrompt(kind: EditKind): string {
   }
 }
 
-/** A fence longer than any backtick run in the text, so code containing ``` cannot close it early. */
-export function fenceFor(text: string): string {
-  const longest = Math.max(0, ...[...text.matchAll(/`+/g)].map((m) => m[0].length));
-  return '`'.repeat(Math.max(3, longest + 1));
-}
 
 function fenced(text: string, languageId: string): string {
   const fence = fenceFor(text);

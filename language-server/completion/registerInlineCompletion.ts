@@ -1,7 +1,7 @@
 import { actionRole } from '../agents/actionRole';
 import type { Connection } from 'vscode-languageserver/node';
 import { createFimCompleter, type FimCompleter } from '../../agent-host';
-import { ApplyCodeBlockRequest, CommitMessageRequest, CompletionSetPausedNotification, CompletionStatusNotification, EditGenerateRequest, SUGGESTION_ACCEPTED_COMMAND } from '../../protocol/lspMethods';
+import { ApplyCodeBlockRequest, CodeReviewRequest, CommitMessageRequest, CompletionSetPausedNotification, CompletionStatusNotification, EditGenerateRequest, SUGGESTION_ACCEPTED_COMMAND } from '../../protocol/lspMethods';
 import { guarded, signalOf } from '../guarded';
 import type { HearthServer } from '../hearthServer';
 import { ApplyCodeBlockService } from './applyCodeBlockService';
@@ -9,11 +9,12 @@ import { EditActionService } from './editActionService';
 import { COMPLETION_TRACE_PREFIX, InlineCompletionService, type CompletionTrace } from './inlineCompletionService';
 import { provideCodeActions } from './provideCodeActions';
 import { SuggestionReporter } from './suggestionReporter';
+import { CodeReviewService } from '../review/codeReviewService';
 
 /**
  * Registers inline suggestions (`textDocument/inlineCompletion`), the
  * lightbulb code actions, and the model requests behind the editor actions
- * (`hearth/edit/generate`, `hearth/commit/generate`). Returns the suggestion
+ * (`hearth/edit/generate`, `hearth/commit/generate`, `hearth/review`). Returns the suggestion
  * service for tests that drive it in-process.
  */
 export function registerInlineCompletion(connection: Connection, server: HearthServer): InlineCompletionService {
@@ -72,6 +73,8 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
   connection.onRequest(CommitMessageRequest.type, guarded((params, token) => edits.commitMessage(params, signalOf(token))));
   const apply = new ApplyCodeBlockService({ documents: server.documents, edits, roots: () => server.openFolders });
   connection.onRequest(ApplyCodeBlockRequest.type, guarded((params, token) => apply.apply(params, signalOf(token))));
+  const review = new CodeReviewService({ documents: server.documents, edits, roots: () => server.openFolders });
+  connection.onRequest(CodeReviewRequest.type, guarded((params, token) => review.review(params, signalOf(token))));
   connection.onNotification(CompletionSetPausedNotification.type, (params) => completion.setPaused(params.paused === true));
 
   let checked = false;

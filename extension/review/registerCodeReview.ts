@@ -1,0 +1,106 @@
+import * as vscode from 'vscode';
+import type { BaseLanguageClient } from 'vscode-languageclient';
+import type { HearthError } from '../../protocol/chat';
+import { CodeReviewRequest, type CodeReviewParams, type CodeReviewResult } from '../../protocol/lspMethods';
+import type { ReviewEditRequest } from '../actions/registerEditorActions';
+import { actionTarget } from '../actions/actionTarget';
+import { pickRepository } from '../actions/stagedDiff';
+import { collectReviewChanges } from './collectReviewChanges';
+import { ReviewComments } from './reviewComments';
+
+export interface CodeReviewDeps {
+  client: Pick<BaseLanguageClient, 'sendRequest' | 'code2ProtocolConverter'>;
+  reviewEdit(edit: ReviewEditRequest): Promise<boolean>;
+}
+
+function errorMessage(err: unknown): string {
+  const data = (err as { data?: Partial<HearthError> })?.data;
+  if (data?.message) return data.message;
+  return err instanceof Error ? err.message : String(err);
+}
+
+function isCancelled(err: unknown): boolean {
+  return (err as { data?: Partial<HearthError> })?.data?.code === 'cancelled' || err instanceof vscode.CancellationError;
+}
+
+const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
+/** The sentence after a review: what it found, what it left out, and what it dropped. */
+export function reviewSummary(result: CodeReviewResult): string {
+  const by = result.agent ? `@${result.agent} · ${result.model}` : result.model;
+  const files = new Set(result.findings.map((f) => f.uri)).size;
+  const found =
+    result.findings.length === 0
+      ? `Hearth reviewed ${plural(result.reviewedFiles.length, 'file')} (${by}) and found nothing to comment on.`
+      : `Hearth left ${plural(result.findings.length, 'comment')} on ${plural(files, 'file')} (${by}).`;
+  const leftOut = result.leftOut.length > 0 ? ` Not reviewed: ${result.leftOut.map((f) => `${f.path} (${f.reason})`).join(', ')}.` : '';
+  const dropped = result.dropped > 0 ? ` ${plural(result.dropped, 'comment')} pointed outside the reviewed lines and ${result.dropped === 1 ? 'was' : 'were'} left out.` : '';
+  return `${found}${leftOut}${dropped}`;
+}
+
+/**
+ * Review Uncommitted Changes (the Source Control title bar, the command
+ * palette) and Review Selection (the editor's Hearth menu): the reviewer
+ * role reads the code and its findings become comments on the lines they
+ * are about, each with Apply Fix (through the diff review) and Dismiss.
+ */
+export function registerCodeReview(context: vscode.ExtensionContext, deps: CodeReviewDeps): ReviewComments {
+  const { client } = deps;
+  const comments = new ReviewComments((edit) => deps.reviewEdit(edit));
+  context.subscriptions.push(comments);
+  const register = (id: string, run: (...args: any[]) => unknown) => context.subscriptions.push(vscode.commands.registerCommand(id, run));
+
+  async function runReview(params: CodeReviewParams, title: string): Promise<void> {
+    let result: CodeReviewResult;
+    try {
+      result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title, cancellable: true },
+        // Cancelling the notification cancels the LSP request, which aborts the model request.
+        (_progress, token) => client.sendRequest(CodeReviewRequest.type, params, token),
+      );
+    } catch (err) {
+      if (!isCancelled(err)) void vscode.window.showErrorMessage(`Hearth: ${errorMessage(err)}`);
+      return;
+    }
+    if (result.unreadable !== undefined) {
+      const open = 'Open the Answer';
+      const picked = await vscode.window.showWarningMessage(`Hearth: ${result.model}'s answer could not be read as review comments (it was not the JSON asked for). Try again, or pick a larger model for the reviewer (hearth.agent.roleModels).`, open);
+      if (picked === open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: result.unreadable, language: 'markdown' }));
+      return;
+    }
+    const threads = comments.show(result);
+    const summary = reviewSummary(result);
+    if (threads.length === 0) return void vscode.window.showInformationMessage(summary);
+    const first = result.findings[0];
+    // The first (most serious) finding opens where it is, so the comments are in view.
+    const editor = await vscode.window.showTextDocument(vscode.Uri.parse(first.uri), { preview: false });
+    const at = new vscode.Range(first.range.start.line, 0, first.range.start.line, 0);
+    editor.revealRange(at, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
+    editor.selection = new vscode.Selection(at.start, at.start);
+    void vscode.window.showInformationMessage(summary);
+  }
+
+  register('hearth.review.changes', async (sourceControl?: { rootUri?: vscode.Uri }) => {
+    // A repository's own git config can make git run programs: as for @changes, git runs only in a trusted workspace.
+    if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('Hearth: reviewing changes runs git, which a repository\u2019s config can make run programs. Trust the workspace first.');
+    const repository = await pickRepository(sourceControl, 'review');
+    if (typeof repository === 'string') return void vscode.window.showWarningMessage(`Hearth: ${repository}`);
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const { changes, withheld } = await collectReviewChanges(repository, folders);
+    if (changes.length === 0 && withheld.length === 0) return void vscode.window.showInformationMessage('Hearth: there are no uncommitted changes to review.');
+    await runReview({ changes, withheld }, `Hearth: Reviewing ${plural(changes.length, 'changed file')}…`);
+  });
+
+  register('hearth.review.selection', async () => {
+    const editor = vscode.window.activeTextEditor;
+    if (!editor) return void vscode.window.showInformationMessage('Hearth: open a file and select the code to review.');
+    const range = editor.selection.isEmpty ? await actionTarget(editor) : editor.selection;
+    const params: CodeReviewParams = { selection: { textDocument: { uri: editor.document.uri.toString() }, range: client.code2ProtocolConverter.asRange(range) } };
+    await runReview(params, `Hearth: Reviewing ${vscode.workspace.asRelativePath(editor.document.uri)}…`);
+  });
+
+  register('hearth.review.applyFix', (thread: vscode.CommentThread) => comments.applyFix(thread));
+  register('hearth.review.dismiss', (thread: vscode.CommentThread) => comments.dismiss(thread));
+  register('hearth.review.clear', () => comments.clear());
+  return comments;
+}
