@@ -78,9 +78,9 @@ describe('code review', () => {
   it('shows the model numbered lines, removed lines unnumbered and a gap between hunks', () => {
     const text = renderListing(file().listing);
     assert.match(text, /^ 3 \+ const a = 1;$/m);
-    assert.match(text, /^   - line 3$/m);
-    assert.match(text, /^ 2   line 2$/m);
-    assert.match(text, /^     …$/m);
+    assert.match(text, /^ {3}- line 3$/m);
+    assert.match(text, /^ 2 {3}line 2$/m);
+    assert.match(text, /^ {5}…$/m);
     const message = reviewUserMessage([file().listing], 'changes', []);
     assert.match(message, /^Review these uncommitted changes\.\n\nFile: src\/calc\.js\n```\n/);
   });
