@@ -1,0 +1,98 @@
+/**
+ * Review Uncommitted Changes in a real VS Code: the changes come from a real
+ * git repository through VS Code's Git extension, the scripted model answers
+ * as the reviewer, and its findings appear as comments on the lines they are
+ * about. Apply Fix shows the fix in the diff review and Accept changes the
+ * file; Dismiss removes a comment.
+ */
+import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { REPO_ROOT } from './support/codeServer';
+import { useOllamaFixture } from './support/useOllamaFixture';
+import { useHearthInVsCode } from './support/useHearthInVsCode';
+import { runCommand, until } from './support/workbench';
+
+const MODEL = 'qwen2.5-coder:7b';
+const RESULTS = path.join(REPO_ROOT, 'test-results');
+const BEFORE = ['export function mean(xs) {', '  let sum = 0;', '  for (const x of xs) sum += x;', '  return sum / xs.length;', '}', ''].join('\n');
+const AFTER = ['export function mean(xs) {', '  let sum = 0;', '  for (let i = 0; i <= xs.length; i++) sum += xs[i];', '  return sum / xs.length;', '}', ''].join('\n');
+const FIXED = AFTER.replace('i <= xs.length', 'i < xs.length');
+
+/** git for building the workspace's repository only; no user or system config is read. */
+function git(cwd: string, ...args: string[]): void {
+  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
+    cwd,
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+  });
+}
+
+describe('code review in a real VS Code (e2e)', function () {
+  this.timeout(300_000);
+  before(() => fs.mkdirSync(RESULTS, { recursive: true }));
+  const fixture = useOllamaFixture();
+  const vscode = useHearthInVsCode({
+    settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL, 'hearth.completion.enabled': false, 'git.enabled': true }),
+    prepareWorkspace: (workspace) => {
+      fs.writeFileSync(path.join(workspace, 'stats.js'), BEFORE);
+      git(workspace, 'init', '-q', '-b', 'main');
+      git(workspace, 'add', '-A');
+      git(workspace, 'commit', '-q', '-m', 'init');
+      fs.writeFileSync(path.join(workspace, 'stats.js'), AFTER);
+    },
+  });
+
+  it('Review Uncommitted Changes puts the findings on their lines; Apply Fix goes through the diff; Dismiss removes one', async () => {
+    const page = vscode.wb.page;
+    fixture.setResponder((req) =>
+      req.path === '/api/chat'
+        ? {
+            kind: 'text',
+            text: JSON.stringify({
+              findings: [
+                { file: 'stats.js', line: 3, severity: 'bug', title: 'Off-by-one reads past the end', comment: '`i <= xs.length` reads `xs[xs.length]`, which is `undefined`.', fix: { startLine: 3, endLine: 3, code: '  for (let i = 0; i < xs.length; i++) sum += xs[i];' } },
+                { file: 'stats.js', line: 4, severity: 'maintainability', title: 'An empty list divides by zero' },
+              ],
+            }),
+          }
+        : { kind: 'text', text: '' },
+    );
+    const bug = page.locator('.review-widget', { hasText: 'Off-by-one reads past the end' });
+    const empty = page.locator('.review-widget', { hasText: 'An empty list divides by zero' });
+    // The Git extension finds the repository a moment after the window opens: until then the command says there is none.
+    await until(async () => {
+      await runCommand(page, 'Hearth: Review Uncommitted Changes');
+      return bug.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => undefined);
+    }, 'the review comments on stats.js', 120_000);
+
+    const chat = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+    const prompt = (chat.body.messages as { role: string; content: string }[]).at(-1)!.content;
+    assert.match(prompt, /^3 \+ {3}for \(let i = 0; i <= xs\.length; i\+\+\) sum \+= xs\[i\];$/m, 'the model read the change numbered as the file has it');
+
+    await empty.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await bug.innerText(), /Bug/);
+    assert.match(await bug.innerText(), /reads xs\[xs\.length\]|reads `?xs\[xs\.length\]`?/);
+    assert.equal(await empty.getByRole('button', { name: 'Apply Fix' }).count(), 0, 'a finding without a fix offers none');
+    await page.screenshot({ path: path.join(RESULTS, 'review-comments.png') });
+
+    await empty.getByRole('button', { name: 'Dismiss' }).click();
+    await empty.waitFor({ state: 'detached', timeout: 30_000 });
+
+    await bug.getByRole('button', { name: 'Apply Fix' }).click();
+    const diffTab = page.locator('.tabs-container .tab', { hasText: 'Off-by-one reads past the end' });
+    await diffTab.first().waitFor({ state: 'visible', timeout: 30_000 });
+    assert.equal(fs.readFileSync(path.join(vscode.workspace, 'stats.js'), 'utf8'), AFTER, 'nothing changes before Accept');
+    await page.locator('.monaco-diff-editor .view-lines').last().click();
+    await page.getByRole('button', { name: 'Accept', exact: true }).click();
+    await bug.waitFor({ state: 'detached', timeout: 30_000 });
+
+    // Accept is a normal edit of the open document; saving writes it.
+    await diffTab.first().waitFor({ state: 'detached', timeout: 30_000 });
+    await page.locator('.tabs-container .tab', { hasText: 'stats.js' }).first().click();
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+S');
+    await until(async () => fs.readFileSync(path.join(vscode.workspace, 'stats.js'), 'utf8') === FIXED, 'the fixed line to be saved to stats.js');
+    fixture.setResponder(undefined);
+  });
+});
