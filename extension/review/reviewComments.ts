@@ -17,6 +17,23 @@ function toRange(r: ReviewFinding['range']): vscode.Range {
 }
 
 /**
+ * Where a fix applies now: the lines the model read, where they were, or
+ * else the one place they moved to (lines added or removed above them since
+ * the review). Once those lines themselves changed, or appear more than once,
+ * the fix no longer fits and there is none.
+ */
+export function fixRange(document: Pick<vscode.TextDocument, 'getText' | 'positionAt' | 'offsetAt'>, fix: NonNullable<ReviewFinding['fix']>): vscode.Range | undefined {
+  const range = toRange(fix.range);
+  const eol = (text: string) => text.replace(/\r\n/g, '\n');
+  if (eol(document.getText(range)) === fix.oldText) return range;
+  const text = eol(document.getText());
+  const at = text.indexOf(fix.oldText);
+  const wholeLines = (i: number) => (i === 0 || text[i - 1] === '\n') && (i + fix.oldText.length === text.length || text[i + fix.oldText.length] === '\n');
+  if (at < 0 || !wholeLines(at) || text.indexOf(fix.oldText, at + 1) >= 0 || document.getText().includes('\r\n')) return undefined;
+  return new vscode.Range(document.positionAt(at), document.positionAt(at + fix.oldText.length));
+}
+
+/**
  * The findings of the latest review as comment threads in the editor, where
  * the code is: one thread per finding on its lines, with **Apply Fix** when
  * the finding has one and **Dismiss**. A new review replaces the last one's
@@ -55,9 +72,8 @@ export class ReviewComments implements vscode.Disposable {
     if (!finding?.fix) return;
     const uri = vscode.Uri.parse(finding.uri);
     const document = await vscode.workspace.openTextDocument(uri);
-    const range = toRange(finding.fix.range);
-    // The fix replaces the lines the model read; once they changed it no longer fits.
-    if (document.getText(range).replace(/\r\n/g, '\n') !== finding.fix.oldText) {
+    const range = fixRange(document, finding.fix);
+    if (!range) {
       void vscode.window.showWarningMessage(`Hearth: ${vscode.workspace.asRelativePath(uri)} changed at these lines since the review, so the fix no longer fits. Review again to get a fresh one.`);
       return;
     }

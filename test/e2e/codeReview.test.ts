@@ -3,7 +3,7 @@
  * git repository through VS Code's Git extension, the scripted model answers
  * as the reviewer, and its findings appear as comments on the lines they are
  * about. Apply Fix shows the fix in the diff review and Accept changes the
- * file; Dismiss removes a comment.
+ * file, also after lines were added above it; Dismiss removes a comment.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -79,6 +79,10 @@ describe('code review in a real VS Code (e2e)', function () {
     await empty.getByRole('button', { name: 'Dismiss' }).click();
     await empty.waitFor({ state: 'detached', timeout: 30_000 });
 
+    // A line added above the finding since the review: the fix still finds the lines it replaces.
+    await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
+    await page.keyboard.press('Control+Home');
+    await page.keyboard.type('const unused = 1;\n');
     await bug.getByRole('button', { name: 'Apply Fix' }).click();
     const diffTab = page.locator('.tabs-container .tab', { hasText: 'Off-by-one reads past the end' });
     await diffTab.first().waitFor({ state: 'visible', timeout: 30_000 });
@@ -92,7 +96,7 @@ describe('code review in a real VS Code (e2e)', function () {
     await page.locator('.tabs-container .tab', { hasText: 'stats.js' }).first().click();
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+S');
-    await until(async () => fs.readFileSync(path.join(vscode.workspace, 'stats.js'), 'utf8') === FIXED, 'the fixed line to be saved to stats.js');
+    await until(async () => fs.readFileSync(path.join(vscode.workspace, 'stats.js'), 'utf8') === `const unused = 1;\n${FIXED}`, 'the fixed line to be saved to stats.js');
     fixture.setResponder(undefined);
   });
 });
