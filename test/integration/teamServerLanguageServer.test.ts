@@ -5,10 +5,16 @@
  * extension shows follows the connection.
  */
 import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { AgentEvent } from '../../protocol/chat';
 import type { TeamStatus } from '../../protocol/lspMethods';
 import { HearthException } from '../../agent-host';
 import { AgentProvider } from '../../language-server/agentProvider';
+import { EditActionService } from '../../language-server/completion/editActionService';
+import { CodeReviewService } from '../../language-server/review/codeReviewService';
 import { SettingsReader } from '../../language-server/settings/settingsReader';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
@@ -82,6 +88,24 @@ describe('language server: switching between local and team mode', function () {
     fixture.enqueue({ kind: 'text', text: 'From the team GPU.' });
     const events = await collect(agent.startTurn([], { text: 'hi', context: [] }, { model: MODEL }, new AbortController().signal));
     assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'From the team GPU.');
+  });
+
+  it('a code review runs on the team server: its instructions go with the turn, its findings come back anchored', async () => {
+    const workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-review-ws-'));
+    try {
+      fs.writeFileSync(path.join(workspace, 'new.js'), 'export const answer = eval(process.argv[2]);\n');
+      const edits = new EditActionService({ documents: { get: () => undefined }, agent: () => provider.refresh(), settings: () => reader.get(), roots: () => [workspace] });
+      const review = new CodeReviewService({ documents: { get: () => undefined }, edits, roots: () => [workspace] });
+      fixture.enqueue({ kind: 'text', text: '{"findings":[{"file":"new.js","line":1,"severity":"security","title":"eval of a command-line argument"}]}' });
+      const result = await review.review({ changes: [{ uri: pathToFileURL(path.join(workspace, 'new.js')).toString() }], model: MODEL }, new AbortController().signal);
+      assert.deepEqual(result.findings.map((f) => [f.severity, f.range.start.line, f.title]), [['security', 0, 'eval of a command-line argument']]);
+      const chat = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+      const messages = chat.body.messages as { role: string; content: string }[];
+      assert.match(messages.find((m) => m.role === 'system')!.content, /Answer with JSON only/, 'the review’s instructions reached the team GPU');
+      assert.match(messages.at(-1)!.content, /1 \+ export const answer = eval/);
+    } finally {
+      fs.rmSync(workspace, { recursive: true, force: true });
+    }
   });
 
   it('a thinking model’s reasoning and the client’s think choice pass through the team server', async () => {
