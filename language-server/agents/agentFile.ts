@@ -18,6 +18,7 @@
  */
 import { AGENT_NAME } from '../../protocol/agents';
 import { mapAgentTools } from './agentToolNames';
+import { asList, scalarField, splitFrontMatter } from './frontMatter';
 
 /** An agent file larger than this is not loaded. */
 export const MAX_AGENT_FILE_BYTES = 32 * 1024;
@@ -34,42 +35,6 @@ export interface ParsedAgentFile {
   keywords: string[];
   /** What the user should know: unknown tools, a model name Hearth cannot use. */
   notes: string[];
-}
-
-function unquote(value: string): string {
-  const v = value.trim();
-  if (v.length >= 2 && ((v.startsWith('"') && v.endsWith('"')) || (v.startsWith("'") && v.endsWith("'")))) return v.slice(1, -1);
-  return v;
-}
-
-/** A value as a list: `[a, 'b']`, `a, b`, or the `- a` lines that followed the key. */
-function asList(value: string | string[]): string[] {
-  if (Array.isArray(value)) return value.map(unquote).filter(Boolean);
-  const v = value.trim();
-  const inner = v.startsWith('[') && v.endsWith(']') ? v.slice(1, -1) : v;
-  return inner.split(',').map(unquote).filter(Boolean);
-}
-
-/** Front matter as raw values: a scalar (block scalars `|` / `>` joined), or the list of `- item` lines. */
-function frontMatter(block: string): Map<string, string | string[]> {
-  const out = new Map<string, string | string[]>();
-  const lines = block.split('\n');
-  for (let i = 0; i < lines.length; i++) {
-    const kv = /^([A-Za-z][\w-]*)\s*:\s*(.*)$/.exec(lines[i]);
-    if (!kv) continue;
-    const key = kv[1].toLowerCase();
-    const rest = kv[2].trim();
-    const following: string[] = [];
-    while (i + 1 < lines.length && (/^\s+\S/.test(lines[i + 1]) || /^-\s/.test(lines[i + 1]) || lines[i + 1].trim() === '')) following.push(lines[++i]);
-    if (rest === '' && following.some((l) => /^\s*-\s+/.test(l))) {
-      out.set(key, following.filter((l) => /^\s*-\s+/.test(l)).map((l) => l.replace(/^\s*-\s+/, '')));
-    } else if (/^[|>][-+]?$/.test(rest)) {
-      out.set(key, following.map((l) => l.trim()).join(rest.startsWith('|') ? '\n' : ' ').trim());
-    } else {
-      out.set(key, [rest, ...following.map((l) => l.trim())].filter(Boolean).join(' '));
-    }
-  }
-  return out;
 }
 
 /** A display name as an `@` name: "Code Reviewer" → "code-reviewer". */
@@ -92,15 +57,8 @@ const NOT_A_MODEL = new Set(['inherit', 'default', 'sonnet', 'opus', 'haiku']);
 
 /** Parses an agent file; undefined when it has no usable name. */
 export function parseAgentFile(text: string, fileName: string): ParsedAgentFile | undefined {
-  const normalized = text.replace(/^\uFEFF/, '').replace(/\r\n/g, '\n');
-  const m = /^---\n([\s\S]*?)\n---(?:\n|$)/.exec(normalized);
-  const fields = m ? frontMatter(m[1]) : new Map<string, string | string[]>();
-  const instructions = (m ? normalized.slice(m[0].length) : normalized).trim();
-  const scalar = (key: string): string | undefined => {
-    const v = fields.get(key);
-    if (v === undefined) return undefined;
-    return (Array.isArray(v) ? v.join(' ') : unquote(v)).replace(/\s+/g, ' ').trim() || undefined;
-  };
+  const { fields, body: instructions } = splitFrontMatter(text);
+  const scalar = (key: string): string | undefined => scalarField(fields, key);
   const name = agentNameOf(scalar('name') ?? '') || agentNameFromFile(fileName);
   if (!AGENT_NAME.test(name)) return undefined;
   const notes: string[] = [];
