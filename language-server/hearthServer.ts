@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { ChatEventNotification, IndexStatusNotification, SemanticIndexStatusNotification, StatusNotification, SUGGESTION_ACCEPTED_COMMAND, type HearthInitializationOptions, type HearthSettings, type TurnRef } from '../protocol/lspMethods';
 import { estimateTokens, type ToolExecutor } from '../agent-host';
 import type { WorkspaceContextSection } from '../protocol/chat';
-import { createTurnExecutor, TurnCheckpoints } from './tools';
+import { createTurnExecutor, TurnCheckpoints, type SkillLibrary } from './tools';
 import { lspApprovalGateway } from './agentTools/lspApprovalGateway';
 import { lspCommandObserver } from './agentTools/lspCommandObserver';
 import { lspProblemsProvider } from './agentTools/lspProblemsProvider';
@@ -55,6 +55,8 @@ import { registerCodebaseSearch } from './semanticSearch/registerCodebaseSearch'
 import { DocumentationFolders } from './documentation/documentationFolders';
 import { withDocumentation } from './documentation/withDocumentation';
 import { registerModelPull } from './model/registerModelPull';
+import { SkillCatalog } from './skills/skillCatalog';
+import { skillFileForModel, skillForModel, skillsSection } from './skills/skillText';
 
 /**
  * Wires the server's services to one LSP connection. Each feature registers
@@ -70,6 +72,7 @@ export class HearthServer {
   readonly chat: ChatService;
   /** The built-in roles and the agent files (`~/.hearth/agents`, a trusted workspace's `.hearth/agents`). */
   readonly agentCatalog: AgentCatalog;
+  readonly skills: SkillCatalog;
   readonly roots: string[];
   /**
    * The folders open now: `roots` changed by `workspace/didChangeWorkspaceFolders`.
@@ -178,6 +181,8 @@ export class HearthServer {
       workspaceTrusted: () => this.workspaceTrusted,
       log: (m) => connection.console.log(m),
     });
+    // The user's skills live in the home folder, beside their agent files, where the agent cannot write.
+    this.skills = new SkillCatalog({ home: os.homedir(), roots: () => this.folders, workspaceTrusted: () => this.workspaceTrusted, log: (m) => connection.console.log(m) });
     this.chat = new ChatService({
       store: this.store,
       agent: () => this.agents.refresh(),
@@ -252,8 +257,10 @@ export class HearthServer {
 
   /**
    * The workspace context of an agent turn: the project memory (when the
-   * workspace turned it on) and the repository map (when the index is on).
-   * The agent core fits both into its budget.
+   * workspace turned it on), the repository map (when the index is on) and
+   * the skills the agent may load. The agent core fits them into its budget.
+   * The skill folders are read here, at the start of the turn and before
+   * the model is offered its tools: load_skill offers what this read found.
    */
   private async workspaceContext(settings: HearthSettings): Promise<WorkspaceContextSection[]> {
     const sections: WorkspaceContextSection[] = [];
@@ -263,6 +270,8 @@ export class HearthServer {
     }
     const map = await this.index.repoMap(REPO_MAP_MAX_TOKENS, estimateTokens);
     if (map) sections.push({ title: 'Repository map (the most referenced files and their key symbols, most important first)', text: map });
+    const skills = skillsSection(await this.skills.list().catch(() => []));
+    if (skills) sections.push(skills);
     return sections;
   }
 
@@ -301,9 +310,24 @@ export class HearthServer {
               resolve: (hostname) => dns.lookup(hostname, { verbatim: true }),
               read: (url, signal, route) => readWebPage(url, { ...route, signal, redirects: 'same-origin' }),
             },
+      skills: this.skillLibrary(),
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
     return this.mcp.executorFor(turn, builtin);
+  }
+
+  /** load_skill's view of the skills the turn's workspace context listed (see workspaceContext). */
+  private skillLibrary(): SkillLibrary {
+    const skill = (name: string) => {
+      const found = this.skills.find(name);
+      if (!found) throw new Error(`There is no skill named ${JSON.stringify(name)}.`);
+      return found;
+    };
+    return {
+      names: () => this.skills.current.map((s) => s.name),
+      load: async (name) => skillForModel(skill(name), await this.skills.files(skill(name))),
+      readFile: async (name, file) => skillFileForModel(skill(name), file, await this.skills.readFile(skill(name), file)),
+    };
   }
 
   /** The connected team server while remote mode is on (after the settings were read again); undefined in local mode. */

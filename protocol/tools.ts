@@ -43,6 +43,7 @@ export enum ToolName {
   Remember = 'remember',
   CodebaseSearch = 'codebase_search',
   FetchWebPage = 'fetch_web_page',
+  LoadSkill = 'load_skill',
 }
 
 const path = (description: string): JsonSchema => ({ type: 'string', description });
@@ -186,6 +187,21 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
       type: 'object',
       properties: { url: { type: 'string', description: 'The page\'s full http or https address.' } },
       required: ['url'],
+    },
+  },
+  [ToolName.LoadSkill]: {
+    name: ToolName.LoadSkill,
+    description:
+      'Load one of the skills listed under "Skills": its instructions for a particular kind of task, and the names of the files beside them. ' +
+      'Load a skill before doing a task its description matches, then follow it. With "file", read one of those files (a template, a reference).',
+    readOnly: true,
+    parameters: {
+      type: 'object',
+      properties: {
+        name: { type: 'string', description: 'The skill\'s name, as listed.' },
+        file: { type: 'string', description: 'A file of the skill\'s folder, relative to it, as listed when the skill was loaded.' },
+      },
+      required: ['name'],
     },
   },
 };

@@ -24,6 +24,7 @@ const EQUIVALENTS: Record<string, string[]> = {
   todowrite: ['update_todos'],
   task: ['run_subagents'],
   agent: ['run_subagents'],
+  skill: [R.LoadSkill],
   // Copilot (VS Code tool sets and tools)
   codebase: [R.CodebaseSearch, R.FindSymbol],
   search: [R.Grep, R.Glob, R.ListDir, R.CodebaseSearch, R.FindSymbol],

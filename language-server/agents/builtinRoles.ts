@@ -13,7 +13,7 @@ export interface RoleDefinition {
   tools?: string[];
 }
 
-const READ: string[] = [ToolName.ReadFile, ToolName.ListDir, ToolName.Glob, ToolName.Grep, ToolName.GetProblems, ToolName.FindSymbol, ToolName.CodebaseSearch];
+const READ: string[] = [ToolName.ReadFile, ToolName.ListDir, ToolName.Glob, ToolName.Grep, ToolName.GetProblems, ToolName.FindSymbol, ToolName.CodebaseSearch, ToolName.LoadSkill];
 
 export const BUILTIN_ROLE_DEFINITIONS: Record<BuiltinRole, RoleDefinition> = {
   planner: {

@@ -30,6 +30,7 @@ export {
   type ProblemsProvider,
   type ReadApprovalRequest,
   type ReadDecision,
+  type SkillLibrary,
   type SymbolLookup,
   type ToolPolicy,
 } from './toolTypes';

@@ -1,7 +1,7 @@
 import type { ToolResultDisplay } from '../../protocol/chat';
 import type { CommandSandbox } from './sandbox/commandSandbox';
 import type { TurnCheckpoints } from './turnCheckpoints';
-import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup, CodebaseSearchProvider, WebPageFetcher } from './toolTypes';
+import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup, CodebaseSearchProvider, WebPageFetcher, SkillLibrary } from './toolTypes';
 import type { WorkspaceConfinement } from './workspaceConfinement';
 
 /** What one tool call sees: the call's identity, the turn's state and the injected services. */
@@ -22,6 +22,8 @@ export interface ToolContext {
   readonly codebaseSearch?: CodebaseSearchProvider;
   /** Web pages (fetch_web_page); undefined when the user turned fetching off. */
   readonly webPages?: WebPageFetcher;
+  /** The Agent Skills of this turn (load_skill). */
+  readonly skills?: SkillLibrary;
   readonly checkpoints: TurnCheckpoints;
   /** The OS sandbox commands run in (kind 'none' where this machine has none: then every command asks). */
   readonly sandbox: CommandSandbox;

@@ -88,6 +88,16 @@ export type ReadDecision = 'accept' | 'reject';
 /** A web page fetch_web_page would fetch: its address leaves the machine, so the user sees it in full first (the LSP request without the turn). */
 export type WebPageApprovalRequest = Omit<WebPageApprovalParams, keyof TurnRef>;
 
+/** The Agent Skills a turn offers (load_skill), as read when the turn started. */
+export interface SkillLibrary {
+  /** The names of the skills offered; none: load_skill is not offered. */
+  names(): readonly string[];
+  /** A skill's instructions, introduced with where they come from, and the files beside them; throws with a sentence for the model. */
+  load(name: string): Promise<string>;
+  /** One file of a skill's folder; throws with a sentence for the model. */
+  readFile(name: string, file: string): Promise<string>;
+}
+
 /** Reads web pages for fetch_web_page (the same reader and proxy as `@https://…` mentions). */
 export interface WebPageFetcher {
   /** The proxy the address goes through, or undefined for a direct request; throws when the proxy setting is unusable. */

@@ -4,6 +4,7 @@ import { BUILTIN_TOOL_LIST, BUILTIN_TOOLS, isToolName, ToolName, type ToolDefini
 import { codebaseSearchTool } from './builtins/codebaseSearchTool';
 import { editFileTool } from './builtins/editFileTool';
 import { fetchWebPageTool } from './builtins/fetchWebPageTool';
+import { loadSkillTool } from './builtins/loadSkillTool';
 import { findSymbolTool } from './builtins/findSymbolTool';
 import { getProblemsTool } from './builtins/getProblemsTool';
 import { globTool } from './builtins/globTool';
@@ -18,7 +19,7 @@ import type { CommandSandbox } from './sandbox/commandSandbox';
 import { detectCommandSandbox } from './sandbox/detectCommandSandbox';
 import type { ToolContext, ToolOutcome, TurnState } from './toolContext';
 import { ToolError } from './toolError';
-import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup, CodebaseSearchProvider, WebPageFetcher } from './toolTypes';
+import type { ApprovalGateway, CommandObserver, ProblemsProvider, ToolPolicy, SymbolLookup, CodebaseSearchProvider, WebPageFetcher, SkillLibrary } from './toolTypes';
 import { TurnCheckpoints, type UndoReport } from './turnCheckpoints';
 import { WorkspaceConfinement } from './workspaceConfinement';
 
@@ -54,6 +55,8 @@ export interface TurnExecutorOptions {
   memoryEnabled?: boolean;
   /** Web pages for fetch_web_page; without it (fetching turned off) the tool is not offered. */
   webPages?: WebPageFetcher;
+  /** The Agent Skills this turn offers; without any, load_skill is not offered. */
+  skills?: SkillLibrary;
 }
 
 type ToolImplementation = (ctx: ToolContext, args: Record<string, unknown>, signal: AbortSignal) => Promise<ToolOutcome>;
@@ -71,6 +74,7 @@ const IMPLEMENTATIONS: Record<ToolName, ToolImplementation> = {
   [ToolName.Remember]: rememberTool,
   [ToolName.CodebaseSearch]: codebaseSearchTool,
   [ToolName.FetchWebPage]: fetchWebPageTool,
+  [ToolName.LoadSkill]: loadSkillTool,
 };
 
 /**
@@ -101,7 +105,8 @@ export class WorkspaceToolExecutor implements ToolExecutor {
    * All built-in tools in a trusted workspace; only the read-only ones in an
    * untrusted one. find_symbol only while the symbol index is on, remember
    * only where the user turned project memory on, fetch_web_page only while
-   * fetching web pages is on and the workspace is trusted.
+   * fetching web pages is on and the workspace is trusted, load_skill only
+   * when there are skills to load.
    */
   definitions(): ToolDefinition[] {
     const trusted = this.currentPolicy().trusted;
@@ -113,6 +118,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
     if (name === ToolName.Remember) return this.options.memoryEnabled === true;
     if (name === ToolName.CodebaseSearch) return this.options.codebaseSearch !== undefined && this.options.codebaseSearchEnabled === true;
     if (name === ToolName.FetchWebPage) return this.options.webPages !== undefined && this.currentPolicy().trusted;
+    if (name === ToolName.LoadSkill) return (this.options.skills?.names().length ?? 0) > 0;
     return true;
   }
 
@@ -153,6 +159,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
         memoryEnabled: this.options.memoryEnabled === true,
         codebaseSearch: this.options.codebaseSearchEnabled ? this.options.codebaseSearch : undefined,
         webPages: this.options.webPages,
+        skills: this.options.skills,
         checkpoints: this.checkpoints,
         sandbox: this.options.sandbox ?? (await detectCommandSandbox()),
         ripgrep: () => this.getRipgrep(),

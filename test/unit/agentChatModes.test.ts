@@ -20,8 +20,8 @@ const offered = (request: RecordedRequest): string[] => (request.body.tools ?? [
 /** An MCP tool as the language server offers it: never read-only, whatever its server's hints say. */
 const MCP_TOOL: ToolDefinition = { name: 'files.delete', description: 'Deletes a file.', parameters: { type: 'object', properties: {} }, readOnly: false };
 const ALL_TOOLS = [...BUILTIN_TOOL_LIST, MCP_TOOL];
-// Every read-only built-in tool (the symbol index, codebase search and web pages included); remember writes a file, so it is not among them.
-const READ_ONLY = ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search', 'fetch_web_page'];
+// Every read-only built-in tool (the symbol index, codebase search, web pages and skills included); remember writes a file, so it is not among them.
+const READ_ONLY = ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search', 'fetch_web_page', 'load_skill'];
 
 describe('chat modes in the agent core', () => {
   describe('the tool set of each mode', () => {

@@ -30,10 +30,10 @@ describe('tool executor', () => {
 
   describe('definitions', () => {
     it('offers every built-in tool in a trusted workspace and only read-only ones in an untrusted one', () => {
-      // find_symbol needs the symbol index, remember project memory, codebase_search a codebase index and fetch_web_page a page reader; none is given here.
+      // find_symbol needs the symbol index, remember project memory, codebase_search a codebase index, fetch_web_page a page reader and load_skill skills; none is given here.
       assert.deepEqual(
         ws.executor().definitions(),
-        BUILTIN_TOOL_LIST.filter((d) => !['find_symbol', 'remember', 'codebase_search', 'fetch_web_page'].includes(d.name)),
+        BUILTIN_TOOL_LIST.filter((d) => !['find_symbol', 'remember', 'codebase_search', 'fetch_web_page', 'load_skill'].includes(d.name)),
       );
       const names = ws.executor({ policy: { trusted: false } }).definitions().map((d) => d.name);
       assert.deepEqual(names, ['read_file', 'list_dir', 'glob', 'grep', 'get_problems']);

@@ -1,0 +1,181 @@
+/**
+ * The Agent Skills the agent may load: folders with a `SKILL.md`, where
+ * people already keep them for other assistants, read with the same rules as
+ * agent files (agents/agentCatalog.ts):
+ *
+ *   user (every workspace)      ~/.hearth/skills, ~/.copilot/skills, ~/.claude/skills, ~/.agents/skills
+ *   workspace (trusted only)    per folder: .hearth/skills, .github/skills, .claude/skills, .agents/skills
+ *
+ * A name is taken by the first skill that has it, in that order, so a
+ * repository cannot replace one of the user's skills by shipping one with the
+ * same name. A repository's skill folder or file that links out of the
+ * workspace folder is skipped, as is a SKILL.md larger than 64 KiB. Only the
+ * names and descriptions go into the prompt; the model loads a skill's
+ * instructions (and the files beside them) when a task calls for it.
+ */
+import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { looksBinary } from '../tools';
+import { MAX_SKILL_FILE_BYTES, parseSkillFile, SKILL_NAME } from './skillFile';
+
+/** At most this many skills are offered (the list goes into every agent turn's prompt). */
+export const MAX_SKILLS = 50;
+/** A file of a skill's folder larger than this is not read for the model. */
+export const MAX_SKILL_RESOURCE_BYTES = 64 * 1024;
+/** The files of a skill's folder listed for the model, at most (below the folder, three levels deep). */
+const MAX_LISTED_FILES = 50;
+
+export const USER_SKILL_FOLDERS: readonly string[][] = [
+  ['.hearth', 'skills'],
+  ['.copilot', 'skills'],
+  ['.claude', 'skills'],
+  ['.agents', 'skills'],
+];
+export const WORKSPACE_SKILL_FOLDERS: readonly string[][] = [
+  ['.hearth', 'skills'],
+  ['.github', 'skills'],
+  ['.claude', 'skills'],
+  ['.agents', 'skills'],
+];
+
+export interface Skill {
+  name: string;
+  description: string;
+  instructions: string;
+  source: 'user' | 'workspace';
+  /** The skill's folder (its real path). */
+  dir: string;
+  /** Its SKILL.md as the user knows it: `~/.claude/skills/x/SKILL.md`, or workspace-relative. */
+  shown: string;
+}
+
+export interface SkillCatalogDeps {
+  home: string;
+  roots(): readonly string[];
+  workspaceTrusted(): boolean;
+  log(message: string): void;
+}
+
+function isInside(root: string, target: string): boolean {
+  const rel = path.relative(root, target);
+  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
+}
+
+export class SkillCatalog {
+  private listed: Skill[] = [];
+
+  constructor(private readonly deps: SkillCatalogDeps) {}
+
+  /** The skills found by the last `list()`: what the current turn offers. */
+  get current(): readonly Skill[] {
+    return this.listed;
+  }
+
+  /** Reads the skill folders again (a few small files), so a new or edited skill applies to the next turn. */
+  async list(): Promise<Skill[]> {
+    const byName = new Map<string, Skill>();
+    const add = (skills: Skill[]) => {
+      for (const skill of skills) {
+        const existing = byName.get(skill.name);
+        if (existing) this.deps.log(`Skill ${skill.shown} is ignored: the skill "${skill.name}" is already ${existing.shown}.`);
+        else if (byName.size < MAX_SKILLS) byName.set(skill.name, skill);
+      }
+    };
+    for (const folder of USER_SKILL_FOLDERS) add(await this.readFolder(this.deps.home, folder, 'user'));
+    if (this.deps.workspaceTrusted()) {
+      for (const root of this.deps.roots()) for (const folder of WORKSPACE_SKILL_FOLDERS) add(await this.readFolder(root, folder, 'workspace'));
+    }
+    this.listed = [...byName.values()];
+    return this.listed;
+  }
+
+  find(name: string): Skill | undefined {
+    return this.listed.find((s) => s.name === name);
+  }
+
+  /** The files beside a skill's SKILL.md, relative to its folder, that the model may read. */
+  async files(skill: Skill): Promise<string[]> {
+    const out: string[] = [];
+    const walk = async (dir: string, depth: number): Promise<void> => {
+      const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+      for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
+        if (out.length >= MAX_LISTED_FILES) return;
+        const full = path.join(dir, entry.name);
+        if (entry.isDirectory() && depth < 3 && !entry.name.startsWith('.')) await walk(full, depth + 1);
+        else if (entry.isFile() && !(depth === 0 && entry.name === 'SKILL.md')) out.push(path.relative(skill.dir, full).split(path.sep).join('/'));
+      }
+    };
+    await walk(skill.dir, 0);
+    return out;
+  }
+
+  /**
+   * A text file of the skill's folder, named relative to it. Throws with a
+   * sentence for the model when the file is outside the folder (also
+   * through a link), too large, binary, or (for a repository's skill) has a
+   * second hard link.
+   */
+  async readFile(skill: Skill, relative: string): Promise<string> {
+    if (path.isAbsolute(relative) || relative.split(/[\\/]/).includes('..')) throw new Error(`"${relative}" is not a path inside the skill's folder.`);
+    let real: string;
+    try {
+      real = await fs.realpath(path.join(skill.dir, relative));
+    } catch {
+      throw new Error(`The skill "${skill.name}" has no file "${relative}".`);
+    }
+    if (!isInside(skill.dir, real)) throw new Error(`"${relative}" leads outside the skill's folder; it is not read.`);
+    const stat = await fs.stat(real);
+    if (!stat.isFile()) throw new Error(`"${relative}" is not a file.`);
+    if (stat.size > MAX_SKILL_RESOURCE_BYTES) throw new Error(`"${relative}" is larger than ${MAX_SKILL_RESOURCE_BYTES / 1024} KiB; it is not read.`);
+    if (skill.source === 'workspace' && stat.nlink > 1) throw new Error(`"${relative}" has several hard links, so it may be a file outside the workspace; it is not read.`);
+    const bytes = await fs.readFile(real);
+    if (looksBinary(bytes)) throw new Error(`"${relative}" is a binary file; it is not read.`);
+    return bytes.toString('utf8');
+  }
+
+  /**
+   * The skills in one folder under `base`: each subfolder with a SKILL.md.
+   * The user's folders may be links (dotfiles kept elsewhere); a
+   * repository's skill may not lead out of the repository.
+   */
+  private async readFolder(base: string, folder: readonly string[], source: Skill['source']): Promise<Skill[]> {
+    const parent = path.join(base, ...folder);
+    let names: string[];
+    let realRoot: string | undefined;
+    try {
+      names = (await fs.readdir(parent)).filter((n) => SKILL_NAME.test(n)).sort();
+      if (source === 'workspace') realRoot = await fs.realpath(base);
+    } catch {
+      return [];
+    }
+    const out: Skill[] = [];
+    for (const name of names) {
+      const shownDir = source === 'workspace' ? [...folder, name].join('/') : `~/${[...folder, name].join('/')}`;
+      const shown = `${shownDir}/SKILL.md`;
+      try {
+        const dir = await fs.realpath(path.join(parent, name));
+        const file = await fs.realpath(path.join(dir, 'SKILL.md')).catch(() => undefined);
+        if (!file) continue;
+        if (realRoot && (!isInside(realRoot, dir) || !isInside(dir, file))) {
+          this.deps.log(`Skill ${shown} is ignored: it is a link to something outside the workspace folder.`);
+          continue;
+        }
+        const stat = await fs.stat(file);
+        if (!stat.isFile()) continue;
+        if (stat.size > MAX_SKILL_FILE_BYTES) {
+          this.deps.log(`Skill ${shown} is ignored: it is larger than ${MAX_SKILL_FILE_BYTES / 1024} KiB.`);
+          continue;
+        }
+        const parsed = parseSkillFile(await fs.readFile(file, 'utf8'), name);
+        if ('problem' in parsed) {
+          this.deps.log(`Skill ${shown} is ignored: ${parsed.problem}.`);
+          continue;
+        }
+        out.push({ ...parsed, source, dir, shown });
+      } catch (err) {
+        this.deps.log(`Skill ${shown} could not be read: ${err instanceof Error ? err.message : String(err)}.`);
+      }
+    }
+    return out;
+  }
+}

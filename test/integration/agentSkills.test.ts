@@ -1,0 +1,112 @@
+/**
+ * Agent Skills through the real language server over stdio LSP, with the
+ * scripted Ollama as the model: the turn's prompt lists the skills (the
+ * user's from a home folder, the repository's from `.github/skills`), the
+ * model loads one with load_skill and reads a file beside it, and a path out
+ * of the skill's folder is refused. Without skills the tool is not offered.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { ToolResult } from '../../protocol/chat';
+import { ChatSendRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+
+const MODEL = 'qwen2.5-coder:7b';
+
+function writeSkill(base: string, folder: string[], name: string, description: string, body: string, files: Record<string, string> = {}): void {
+  const dir = path.join(base, ...folder, name);
+  fs.mkdirSync(dir, { recursive: true });
+  fs.writeFileSync(path.join(dir, 'SKILL.md'), `---\nname: ${name}\ndescription: ${description}\n---\n${body}\n`);
+  for (const [file, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
+    fs.writeFileSync(path.join(dir, file), content);
+  }
+}
+
+describe('Agent Skills over stdio LSP (integration)', function () {
+  this.timeout(30_000);
+  let fixture: OllamaFixture;
+  let home: string;
+  let storage: string;
+  let workspace: string;
+  let client: LspTestClient;
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture();
+    home = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-skills-home-'));
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-skills-ls-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-skills-ws-'));
+    fs.writeFileSync(path.join(home, 'secret.txt'), 'TOP-SECRET-TOKEN\n');
+  });
+
+  afterEach(async () => {
+    await client?.stop();
+    await fixture.close();
+    for (const dir of [home, storage, workspace]) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  async function start(): Promise<void> {
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } }, env: { ...process.env, HOME: home } });
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+  }
+
+  async function turn(text: string): Promise<ToolResult[]> {
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text, context: [] } });
+    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    return client.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult').map((e) => (e.event as { result: ToolResult }).result);
+  }
+
+  const firstChat = () => fixture.requests.find((r) => r.path === '/api/chat')!;
+  const offered = () => (firstChat().body.tools as { function: { name: string } }[]).map((t) => t.function.name);
+  const systemPrompt = () => (firstChat().body.messages as { role: string; content: string }[]).filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+
+  it('lists the skills in the turn, loads one with its files, and reads a file beside it but nothing outside', async () => {
+    writeSkill(home, ['.claude', 'skills'], 'deploy', 'Deploys the service to staging.', 'Run the deploy script, then check the health page.');
+    writeSkill(workspace, ['.github', 'skills'], 'release-notes', 'Writes release notes from the changes since the last tag.', '1. Read the changes.\n2. Fill in references/template.md.', {
+      'references/template.md': '## Added\n## Fixed\n',
+    });
+    await start();
+    fixture.enqueue(
+      {
+        kind: 'toolCalls',
+        calls: [
+          { name: 'load_skill', arguments: { name: 'release-notes' } },
+          { name: 'load_skill', arguments: { name: 'release-notes', file: 'references/template.md' } },
+          { name: 'load_skill', arguments: { name: 'release-notes', file: '../../../secret.txt' } },
+          { name: 'load_skill', arguments: { name: 'no-such-skill' } },
+        ],
+      },
+      { kind: 'text', text: 'Here are the release notes.' },
+    );
+    const results = await turn('Write the release notes');
+
+    assert.ok(offered().includes('load_skill'));
+    assert.match(systemPrompt(), /- deploy: Deploys the service to staging\.\n- release-notes: Writes release notes from the changes since the last tag\. \(from this repository\)/);
+    assert.doesNotMatch(systemPrompt(), /Fill in references\/template\.md/, 'only names and descriptions are in the prompt until a skill is loaded');
+
+    const [loaded, file, escape, missing] = results;
+    assert.equal(loaded.isError, false, loaded.content);
+    assert.match(loaded.content, /^Skill "release-notes" \(\.github\/skills\/release-notes\/SKILL\.md; from this repository/);
+    assert.match(loaded.content, /1\. Read the changes\.\n2\. Fill in references\/template\.md\./);
+    assert.match(loaded.content, /Files in the skill’s folder \(read one with load_skill and "file"\):\n- references\/template\.md$/);
+    assert.equal(loaded.summary, 'skill release-notes');
+    assert.equal(file.isError, false, file.content);
+    assert.match(file.content, /## Added\n## Fixed/);
+    assert.equal(escape.isError, true);
+    assert.match(escape.content, /not a path inside the skill's folder/);
+    assert.doesNotMatch(results.map((r) => r.content).join('\n'), /TOP-SECRET-TOKEN/);
+    assert.equal(missing.isError, true);
+    assert.match(missing.content, /There is no skill named "no-such-skill"\. The skills are: deploy, release-notes\./);
+  });
+
+  it('offers no load_skill and no skills section when there are no skills', async () => {
+    await start();
+    fixture.enqueue({ kind: 'text', text: 'Hello.' });
+    await turn('hi');
+    assert.ok(!offered().includes('load_skill'));
+    assert.doesNotMatch(systemPrompt(), /Skills \(/);
+  });
+});
