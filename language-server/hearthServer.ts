@@ -270,7 +270,7 @@ export class HearthServer {
     }
     const map = await this.index.repoMap(REPO_MAP_MAX_TOKENS, estimateTokens);
     if (map) sections.push({ title: 'Repository map (the most referenced files and their key symbols, most important first)', text: map });
-    const skills = skillsSection(await this.skills.list().catch(() => []));
+    const skills = skillsSection(settings.agent?.skills === false ? this.skills.clear() : await this.skills.list().catch(() => []));
     if (skills) sections.push(skills);
     return sections;
   }

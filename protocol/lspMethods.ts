@@ -105,6 +105,8 @@ export interface AgentSettings {
   subagentMaxParallel: number;
   /** A model per sub-agent role; a role without one uses the chat's model. */
   subagentModels: Partial<Record<SubagentRole, string>>;
+  /** Whether the agent may load Agent Skills (`hearth.agent.skills`). */
+  skills?: boolean;
   /** Whether the agent keeps a visible plan (`hearth.agent.todoList`). */
   todoList: boolean;
   /** A model per agent or role (`hearth.agent.roleModels`); an agent without one uses its file's model, else the chat's. */

@@ -141,6 +141,7 @@ function toAgentSettings(raw: Record<string, unknown>): AgentSettings {
     subagentMaxParallel: bounded(raw.subagentMaxParallel, 1, 4, d.subagentMaxParallel),
     subagentModels: subagentModels(raw.subagentModels),
     todoList: typeof raw.todoList === 'boolean' ? raw.todoList : d.todoList,
+    skills: typeof raw.skills === 'boolean' ? raw.skills : d.skills,
     roleModels: roleModels(raw.roleModels),
     routing: raw.routing === 'off' || raw.routing === 'auto' || raw.routing === 'keywords' ? raw.routing : 'keywords',
     routerModel: str(raw.routerModel).trim(),
@@ -179,6 +180,7 @@ export const AGENT_DEFAULTS: AgentSettings = {
   subagentMaxParallel: 2,
   subagentModels: {},
   todoList: true,
+  skills: true,
 };
 
 /** Defaults for `hearth.completion`, also applied to values of the wrong type. */

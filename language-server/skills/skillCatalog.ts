@@ -89,6 +89,12 @@ export class SkillCatalog {
     return this.listed;
   }
 
+  /** Offers no skills (the user turned them off): the turn lists none and load_skill is not offered. */
+  clear(): Skill[] {
+    this.listed = [];
+    return this.listed;
+  }
+
   find(name: string): Skill | undefined {
     return this.listed.find((s) => s.name === name);
   }

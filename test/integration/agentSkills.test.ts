@@ -48,8 +48,8 @@ describe('Agent Skills over stdio LSP (integration)', function () {
     for (const dir of [home, storage, workspace]) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  async function start(): Promise<void> {
-    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } }, env: { ...process.env, HOME: home } });
+  async function start(agent: Record<string, unknown> = {}): Promise<void> {
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, agent }, env: { ...process.env, HOME: home } });
     await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
   }
 
@@ -108,5 +108,14 @@ describe('Agent Skills over stdio LSP (integration)', function () {
     await turn('hi');
     assert.ok(!offered().includes('load_skill'));
     assert.doesNotMatch(systemPrompt(), /Skills \(/);
+  });
+
+  it('hearth.agent.skills off: no skills in the turn and no load_skill, though skills exist', async () => {
+    writeSkill(home, ['.claude', 'skills'], 'deploy', 'Deploys the service to staging.', 'Run the deploy script.');
+    await start({ skills: false });
+    fixture.enqueue({ kind: 'text', text: 'Hello.' });
+    await turn('deploy it');
+    assert.ok(!offered().includes('load_skill'));
+    assert.doesNotMatch(systemPrompt(), /deploy: Deploys/);
   });
 });
