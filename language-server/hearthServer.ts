@@ -229,6 +229,9 @@ export class HearthServer {
       workspaceTrusted: () => this.workspaceTrusted,
       mcp: this.mcp,
       teamMcp: this.teamMcp,
+      // Skills are commands too (`/release-notes …`), read as each agent turn reads them, and off with them.
+      skills: async () => ((await this.settings.get()).agent?.skills === false ? [] : this.skills.list()),
+      skillFiles: (skill) => this.skills.files(skill),
       send: (params, expansion) => this.chat.send(params, expansion),
       log: (m) => connection.console.log(m),
     });

@@ -6,8 +6,8 @@
  * helpers, so the webview can import them without Node or `vscode`.
  */
 
-/** Where a command comes from: Hearth itself, a prompt file (workspace or the user's), or an MCP server's prompt. */
-export type SlashCommandSource = 'builtin' | 'workspace' | 'user' | 'mcp';
+/** Where a command comes from: Hearth itself, a prompt file (workspace or the user's), an MCP server's prompt, or an Agent Skill. */
+export type SlashCommandSource = 'builtin' | 'workspace' | 'user' | 'mcp' | 'skill';
 
 /** One entry of the `/` completion list. */
 export interface SlashCommandInfo {

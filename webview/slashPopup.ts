@@ -7,6 +7,7 @@ const SOURCE_LABEL: Record<SlashCommandInfo['source'], string> = {
   workspace: 'workspace prompt',
   user: 'your prompt',
   mcp: 'MCP prompt',
+  skill: 'skill',
 };
 
 export function slashItem(command: SlashCommandInfo): CompletionItem {

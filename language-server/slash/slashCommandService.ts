@@ -19,6 +19,8 @@ import { BUILTIN_COMMANDS, expandCodeCommand, isBuiltinCommand, isCode, NEW_CHAT
 import { bindMcpPromptArguments, mcpPromptArgumentHint, mcpPromptCommandName } from './mcpPromptCommand';
 import { readPromptFiles, type PromptFileCommand } from './promptFiles';
 import { substituteArguments } from './substituteArguments';
+import type { Skill } from '../skills/skillCatalog';
+import { skillForModel } from '../skills/skillText';
 
 /** Where MCP prompts come from: the developer's own servers, or the team server's. */
 export interface McpPromptSource {
@@ -36,6 +38,10 @@ export interface SlashCommandServiceDeps {
   mcp: McpPromptSource;
   /** The team server's MCP servers (remote mode): their prompts are `/team.<server>.<prompt>`. */
   teamMcp?: McpPromptSource;
+  /** The Agent Skills, each also a command (`/release-notes …`); none while skills are turned off. */
+  skills?(): Promise<readonly Skill[]>;
+  /** The files beside a skill's instructions, listed for the model with them. */
+  skillFiles?(skill: Skill): Promise<string[]>;
   /** Starts the turn (ChatService.send): the typed text is stored, the expansion goes to the model. */
   send(params: ChatSendParams, expansion: string): Promise<ChatTurnStarted>;
   log(message: string): void;
@@ -60,6 +66,12 @@ function promptRef(p: McpPrompt): NonNullable<SlashCommandInfo['prompt']> {
   return { name: p.name, arguments: p.arguments.map((a) => a.name) };
 }
 
+/** What `/<skill> task` sends: the skill loaded already (as load_skill would give it), and the task. */
+function skillRequest(skill: Skill, files: readonly string[], task: string): string {
+  const what = task.trim() ? `The task: ${task.trim()}` : 'Do what the skill describes.';
+  return `Use the skill "${skill.name}" for this.\n\n${skillForModel(skill, files)}\n\n${what}`;
+}
+
 function messageOf(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -69,8 +81,9 @@ export class SlashCommandService {
 
   /** The commands whose name starts with `query`, then those that contain it; built-ins first, then prompt files, then MCP prompts. */
   async list(query: string): Promise<{ commands: SlashCommandInfo[] }> {
-    const [files, prompts, teamPrompts] = await Promise.all([
+    const [files, skills, prompts, teamPrompts] = await Promise.all([
       this.promptFiles(),
+      this.skillCommands(),
       this.deps.mcp.listPrompts().catch(() => [] as McpPrompt[]),
       this.deps.teamMcp?.listPrompts().catch(() => [] as McpPrompt[]) ?? [],
     ]);
@@ -81,6 +94,12 @@ export class SlashCommandService {
         description: f.description ?? `Prompt file ${f.source === 'workspace' ? 'of this workspace' : 'of yours'}`,
         ...(f.argumentHint ? { argumentHint: f.argumentHint } : {}),
         source: f.source,
+      })),
+      ...skills.map((s): SlashCommandInfo => ({
+        name: s.name,
+        description: s.source === 'workspace' ? `${s.description} (from this repository)` : s.description,
+        argumentHint: '[task]',
+        source: 'skill',
       })),
       ...prompts.map((p): SlashCommandInfo => {
         const hint = mcpPromptArgumentHint(p);
@@ -144,6 +163,8 @@ export class SlashCommandService {
     if (name.startsWith(MCP_PROMPT_PREFIX)) return this.expandMcpPrompt(name, args, context, this.deps.mcp, MCP_PROMPT_PREFIX);
     if (name.startsWith(TEAM_PROMPT_PREFIX) && this.deps.teamMcp) return this.expandMcpPrompt(name, args, context, this.deps.teamMcp, TEAM_PROMPT_PREFIX);
     const file = (await this.promptFiles()).find((f) => f.name === name);
+    const skill = file ? undefined : (await this.skillCommands()).find((s) => s.name === name);
+    if (skill) return { expansion: skillRequest(skill, await this.deps.skillFiles?.(skill).catch(() => []) ?? [], args), context };
     if (!file) throw invalid(`There is no slash command /${name}. Type / in the chat to see the commands; to send a message that starts with "/", begin it with a space.`);
     if (!file.body) throw invalid(`The prompt file ${file.file} is empty, so /${name} has nothing to send.`);
     return { expansion: substituteArguments(file.body, args), context };
@@ -176,6 +197,14 @@ export class SlashCommandService {
     // A team prompt's resources are marked as the team server's, so nothing ever reads them from a developer's server.
     const resources = content.resources.map((r): ContextItem => ({ kind: 'mention', path: resourceMention(prompt.server, r.uri, team), text: r.text }));
     return { expansion: content.text || `Prompt ${prompt.name} of the MCP server "${prompt.server}":`, context: [...context, ...resources] };
+  }
+
+  /** The skills that are commands: those whose name no built-in or prompt file already has. */
+  private async skillCommands(): Promise<readonly Skill[]> {
+    const skills = (await this.deps.skills?.().catch(() => [])) ?? [];
+    if (skills.length === 0) return [];
+    const files = new Set((await this.promptFiles()).map((f) => f.name));
+    return skills.filter((s) => !isBuiltinCommand(s.name) && !files.has(s.name));
   }
 
   /**

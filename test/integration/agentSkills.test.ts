@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ToolResult } from '../../protocol/chat';
-import { ChatSendRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { ChatCommandRequest, ChatSendRequest, SlashCommandsRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 
@@ -117,5 +117,29 @@ describe('Agent Skills over stdio LSP (integration)', function () {
     await turn('deploy it');
     assert.ok(!offered().includes('load_skill'));
     assert.doesNotMatch(systemPrompt(), /deploy: Deploys/);
+  });
+
+  it('a skill is a slash command too: /release-notes sends the skill’s instructions and the task', async () => {
+    writeSkill(workspace, ['.github', 'skills'], 'release-notes', 'Writes release notes.', 'Group the changes under Added and Fixed.', { 'references/template.md': '## Added\n' });
+    // A prompt file with a skill's name keeps the name: the skill is not listed twice.
+    fs.mkdirSync(path.join(workspace, '.hearth', 'prompts'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, '.hearth', 'prompts', 'deploy.md'), 'Deploy with the prompt file.');
+    writeSkill(home, ['.claude', 'skills'], 'deploy', 'Deploys.', 'Deploy with the skill.');
+    await start();
+    const { commands } = await client.connection.sendRequest(SlashCommandsRequest.type, { query: '' });
+    assert.deepEqual(
+      commands.filter((c) => c.name === 'release-notes' || c.name === 'deploy').map((c) => [c.name, c.source, c.description]),
+      [
+        ['deploy', 'workspace', 'Prompt file of this workspace'],
+        ['release-notes', 'skill', 'Writes release notes. (from this repository)'],
+      ],
+    );
+    fixture.enqueue({ kind: 'text', text: 'Done.' });
+    const result = await client.connection.sendRequest(ChatCommandRequest.type, { input: { text: '/release-notes for v2.1', context: [] }, command: { name: 'release-notes', args: 'for v2.1' } });
+    await client.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done', 20_000);
+    const toModel = (fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
+    assert.match(toModel, /^Use the skill "release-notes" for this\.\n\nSkill "release-notes" \(\.github\/skills\/release-notes\/SKILL\.md; from this repository/);
+    assert.match(toModel, /Group the changes under Added and Fixed\./);
+    assert.match(toModel, /- references\/template\.md\n\nThe task: for v2\.1$/);
   });
 });
