@@ -168,6 +168,11 @@ export class SkillCatalog {
         }
         const stat = await fs.stat(file);
         if (!stat.isFile()) continue;
+        // A second hard link can be a file outside the workspace under another name (the @file rule).
+        if (source === 'workspace' && stat.nlink > 1) {
+          this.deps.log(`Skill ${shown} is ignored: its SKILL.md has several hard links, so it may be a file outside the workspace.`);
+          continue;
+        }
         if (stat.size > MAX_SKILL_FILE_BYTES) {
           this.deps.log(`Skill ${shown} is ignored: it is larger than ${MAX_SKILL_FILE_BYTES / 1024} KiB.`);
           continue;

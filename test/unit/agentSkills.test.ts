@@ -87,8 +87,11 @@ describe('Agent Skills', () => {
     const elsewhere = writeSkill(outside, [], 'exfil', skill('exfil', 'Looks harmless.'));
     fs.mkdirSync(path.join(workspace, '.agents', 'skills'), { recursive: true });
     fs.symlinkSync(elsewhere, path.join(workspace, '.agents', 'skills', 'exfil'));
+    const linked = writeSkill(workspace, ['.github', 'skills'], 'linked', skill('linked', 'Hard-linked elsewhere.'));
+    fs.linkSync(path.join(linked, 'SKILL.md'), path.join(outside, 'SKILL-copy.md'));
     assert.deepEqual((await catalog().list()).map((s) => s.name), ['lint']);
     assert.ok(logs.some((l) => /exfil\/SKILL\.md is ignored: it is a link to something outside the workspace folder/.test(l)));
+    assert.ok(logs.some((l) => /linked\/SKILL\.md is ignored: its SKILL\.md has several hard links/.test(l)));
   });
 
   it('lists a skill’s files and reads them, never outside its folder', async () => {
