@@ -3,7 +3,8 @@
  * the commands (the built-ins and the workspace's prompt file), the user
  * narrows the list, picks a prompt file with the keyboard, adds its
  * arguments, and the expansion reaches the scripted model while the chat
- * shows what the user typed.
+ * shows what the user typed. A repository's Agent Skill is listed too, runs
+ * as `/release-notes …`, and the agent loads it with load_skill.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -27,6 +28,11 @@ describe('slash commands in a real VS Code (e2e)', function () {
       fs.writeFileSync(
         path.join(workspace, '.hearth', 'prompts', 'review.md'),
         '---\ndescription: Review a file for one concern\nargument-hint: <file> <concern>\n---\nReview $1 with a strict eye for $2.\n',
+      );
+      fs.mkdirSync(path.join(workspace, '.github', 'skills', 'release-notes'), { recursive: true });
+      fs.writeFileSync(
+        path.join(workspace, '.github', 'skills', 'release-notes', 'SKILL.md'),
+        '---\nname: release-notes\ndescription: Writes release notes from the changes since the last tag.\n---\nGroup the changes under Added and Fixed.\n',
       );
     },
   });
@@ -65,5 +71,42 @@ describe('slash commands in a real VS Code (e2e)', function () {
     await until(async () => (await answer.getAttribute('data-state')) === 'done', 'the answer to finish', 60_000);
     assert.equal(await chat.locator('[data-testid="user-message"]').last().innerText(), '/review src/math.js "sign errors"');
     assert.match(await answer.innerText(), /should be an addition/);
+  });
+
+  it('lists a repository’s Agent Skill under /, sends it as /release-notes, and the agent loads it with load_skill', async () => {
+    // The chat is open already: the command focuses it (clicking its activity bar icon again would close it).
+    const chat = await openHearth(vscode.wb.page, 'command');
+    const composer = chat.locator('[data-testid="composer"]');
+    await composer.click();
+    await composer.pressSequentially('/release');
+    const skill = chat.locator('[data-testid="slash-suggestion"][data-command="release-notes"]');
+    await skill.waitFor({ state: 'visible', timeout: 30_000 });
+    assert.match(await skill.innerText(), /Writes release notes from the changes since the last tag\. \(from this repository\).*skill/s);
+    const names = async () => (await chat.locator('[data-testid="slash-suggestion"]').allInnerTexts()).map((t) => t.split(/\s/)[0]);
+    await until(async () => JSON.stringify(await names()) === JSON.stringify(['/release-notes']), 'the list narrowed to /release-notes');
+    await composer.press('Enter');
+    assert.equal(await composer.inputValue(), '/release-notes ');
+    fixture.enqueue({ kind: 'text', text: 'Added: the skills.' });
+    let before = fixture.requests.length;
+    await composer.pressSequentially('for v2.1');
+    await composer.press('Enter');
+    const sent = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.body !== undefined, 30_000);
+    const toModel = (sent.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
+    assert.match(toModel, /^Use the skill "release-notes" for this\.[\s\S]*Group the changes under Added and Fixed\.[\s\S]*The task: for v2\.1$/);
+    const answers = chat.locator('[data-testid="assistant-message"]');
+    await until(async () => (await answers.last().getAttribute('data-state')) === 'done', 'the answer to finish', 60_000);
+
+    // Asked in plain words, the agent sees the skill listed and loads it itself; the row says which skill.
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'load_skill', arguments: { name: 'release-notes' } }] }, { kind: 'text', text: 'Following the release-notes skill.' });
+    before = fixture.requests.length;
+    await composer.pressSequentially('Write the release notes');
+    await composer.press('Enter');
+    const asked = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.body !== undefined, 30_000);
+    assert.ok((asked.body.tools as { function: { name: string } }[]).some((t) => t.function.name === 'load_skill'));
+    const answer = answers.last();
+    await until(async () => (await answer.getAttribute('data-state')) === 'done', 'the answer to finish', 60_000);
+    const row = answer.locator('[data-testid="tool-row"]', { has: chat.locator('[data-testid="tool-name"]', { hasText: 'load_skill' }) });
+    assert.equal(await row.locator('[data-testid="tool-result-summary"]').innerText(), 'skill release-notes');
+    await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'skill-loaded.png') });
   });
 });
