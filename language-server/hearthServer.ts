@@ -232,7 +232,7 @@ export class HearthServer {
       // Skills are commands too (`/release-notes …`), read as each agent turn reads them, and off with them.
       skills: async () => ((await this.settings.get()).agent?.skills === false ? [] : this.skills.list()),
       skillFiles: (skill) => this.skills.files(skill),
-      send: (params, expansion) => this.chat.send(params, expansion),
+      send: (params, expansion, options) => this.chat.send(params, expansion, options),
       log: (m) => connection.console.log(m),
     });
     registerChatHandlers(connection, this);

@@ -37,6 +37,8 @@ export interface UserEntry {
   rules?: { path: string; truncated: boolean }[];
   /** The agent the caller chose for this message (an editor action's role), so a retry keeps it. */
   agent?: { name: string; by: string };
+  /** `/compact`: the earlier messages are summarised before this one, whatever the threshold; a retry does the same. */
+  compact?: true;
   /**
    * Images attached to the message. In the session file each is stored as
    * `{ mimeType, name, sha256 }` and its bytes in a content-addressed side

@@ -37,10 +37,19 @@ const CODE_COMMANDS: readonly CodeCommand[] = [
 /** `/new`: an action, not a message. */
 export const NEW_CHAT_COMMAND = 'new';
 
+/** `/compact`: summarise the chat's earlier messages now, instead of when the context fills. */
+export const COMPACT_COMMAND = 'compact';
+
+/** What the model reads for `/compact`, after the summary has replaced the earlier messages. */
+export const COMPACT_EXPANSION =
+  'The user typed /compact: the earlier messages of this chat were just summarised (the summary is above). ' +
+  'Reply with one short sentence saying the chat goes on from the summary, and wait for the next request. Do not repeat the summary.';
+
 /** The built-ins, in the order the completion list shows them. */
 export const BUILTIN_COMMANDS: readonly SlashCommandInfo[] = [
   ...CODE_COMMANDS.map((c) => ({ name: c.name, description: c.description, argumentHint: '[what to focus on]', source: 'builtin' as const })),
   { name: NEW_CHAT_COMMAND, description: 'Start a new chat (text after it becomes its first message)', argumentHint: '[message]', source: 'builtin' },
+  { name: COMPACT_COMMAND, description: 'Summarise the earlier messages now, to free the model\u2019s context', source: 'builtin' },
 ];
 
 export function isBuiltinCommand(name: string): boolean {

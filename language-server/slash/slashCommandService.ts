@@ -15,7 +15,7 @@ import { HearthException, type McpPrompt, type McpPromptContent } from '../../ag
 import { resourceMention, type ContextItem } from '../../protocol/chat';
 import type { ChatCommandParams, ChatCommandResult, ChatSendParams, ChatTurnStarted } from '../../protocol/lspMethods';
 import { MCP_PROMPT_PREFIX, TEAM_PROMPT_PREFIX, type SlashCommandInfo } from '../../protocol/slashCommands';
-import { BUILTIN_COMMANDS, expandCodeCommand, isBuiltinCommand, isCode, NEW_CHAT_COMMAND } from './builtinCommands';
+import { BUILTIN_COMMANDS, COMPACT_COMMAND, COMPACT_EXPANSION, expandCodeCommand, isBuiltinCommand, isCode, NEW_CHAT_COMMAND } from './builtinCommands';
 import { bindMcpPromptArguments, mcpPromptArgumentHint, mcpPromptCommandName } from './mcpPromptCommand';
 import { readPromptFiles, type PromptFileCommand } from './promptFiles';
 import { substituteArguments } from './substituteArguments';
@@ -43,7 +43,7 @@ export interface SlashCommandServiceDeps {
   /** The files beside a skill's instructions, listed for the model with them. */
   skillFiles?(skill: Skill): Promise<string[]>;
   /** Starts the turn (ChatService.send): the typed text is stored, the expansion goes to the model. */
-  send(params: ChatSendParams, expansion: string): Promise<ChatTurnStarted>;
+  send(params: ChatSendParams, expansion: string, options?: { compact?: boolean }): Promise<ChatTurnStarted>;
   log(message: string): void;
 }
 
@@ -144,6 +144,12 @@ export class SlashCommandService {
       const input = { text: args, context, ...images };
       const started = await this.deps.send({ input, model: params.model }, args);
       return { newChat: true, started, input };
+    }
+    if (name === COMPACT_COMMAND) {
+      if (args.trim()) throw invalid('/compact takes nothing after it: it summarises the chat\u2019s earlier messages. Send your message on its own afterwards.');
+      if (!params.sessionId) throw invalid('There is nothing to compact yet: /compact summarises the earlier messages of a chat.');
+      const input = { text: params.input.text, context, ...images };
+      return { started: await this.deps.send({ sessionId: params.sessionId, input, model: params.model }, COMPACT_EXPANSION, { compact: true }), input };
     }
     const prepared = await this.expand(name, args, context, params.editorContext);
     const input = { text: params.input.text, context: prepared.context, ...images };

@@ -239,7 +239,7 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
     if (options.tool_timeout_ms !== undefined) turn.toolTimeoutMs = finiteNumber(options.tool_timeout_ms, 'start.options.tool_timeout_ms', 1, LIMITS.toolTimeoutMs);
     if (options.temperature !== undefined) turn.temperature = finiteNumber(options.temperature, 'start.options.temperature', 0, 2);
     if (options.continue_reply === true) turn.continueReply = true;
-    if (options.compact_at !== undefined) turn.compactAt = finiteNumber(options.compact_at, 'start.options.compact_at', 0.1, 1);
+    if (options.compact_at !== undefined) turn.compactAt = finiteNumber(options.compact_at, 'start.options.compact_at', 0, 1);
     if (options.todos) turn.todos = { current: decodeTodos(options.todos.items, 'start.options.todos.items') };
     if (options.subagents) {
       const sub = options.subagents;

@@ -3,7 +3,8 @@
  * model is summarised once it passes the threshold; the summary is stored
  * with the reply and the messages stay in the session; the turn is sent with
  * the summary in place of the old exchanges; Undo compaction sends the full
- * history again and the chat no longer compacts.
+ * history again and the chat no longer compacts. `/compact` summarises at
+ * once, whatever the threshold, and a retry of it does the same.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -11,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatSendRequest, ChatUndoCompactionRequest, SessionGetRequest, type ChatTurnStarted } from '../../protocol/lspMethods';
+import { ChatCommandRequest, ChatRetryRequest, ChatSendRequest, ChatUndoCompactionRequest, SessionGetRequest, type ChatTurnStarted } from '../../protocol/lspMethods';
 
 const MODEL = 'small-context:1b';
 const LONG = 'the parser keeps a table of tokens and positions '.repeat(20);
@@ -82,5 +83,38 @@ describe('chat compaction through the language server (integration)', function (
     const stored = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId });
     const undone = stored.entries.find((e) => e.id === compactedAt!.assistantEntryId);
     assert.ok(undone?.kind === 'assistant' && undone.compaction?.undone);
+  });
+
+  it('/compact summarises the earlier messages now, far below the threshold, and says so when there is nothing to compact', async () => {
+    await client!.stop();
+    // A threshold that would never compact on its own.
+    client = await startLspTestClient({ storagePath: storage, settings: { ollama: { host: fixture.url }, chat: { model: MODEL, compactionThreshold: 1 } } });
+    const send = async (text: string, sessionId?: string) => {
+      const started = await client!.connection.sendRequest(ChatSendRequest.type, { sessionId, input: { text, context: [] } });
+      await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+      return started;
+    };
+    const first = await send('What does the lexer do?');
+    await assert.rejects(
+      client!.connection.sendRequest(ChatCommandRequest.type, { input: { text: '/compact', context: [] }, command: { name: 'compact', args: '' } }),
+      (err: { data?: { message?: string } }) => /nothing to compact yet/.test(err.data?.message ?? ''),
+    );
+    await send('And the parser?', first.sessionId);
+    const result = await client!.connection.sendRequest(ChatCommandRequest.type, { sessionId: first.sessionId, input: { text: '/compact', context: [] }, command: { name: 'compact', args: '' } });
+    await client!.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done', 20_000);
+    assert.equal(summaries().length, 1, 'one summary, though the chat is nowhere near full');
+    const sent = lastTurnRequest().body.messages as { role: string; content: string }[];
+    assert.match(sent[1].content, /^Summary of the earlier part[\s\S]*SUMMARY: lexer and positions discussed\./);
+    assert.ok(!sent.some((m) => m.content.startsWith('What does the lexer do?')), 'the first exchange went into the summary');
+    assert.match(sent.at(-1)!.content, /^The user typed \/compact/);
+    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: first.sessionId });
+    const reply = session.entries.find((e) => e.id === result.started!.assistantEntryId);
+    assert.ok(reply?.kind === 'assistant' && reply.compaction?.summary === 'SUMMARY: lexer and positions discussed.');
+    assert.equal(session.entries.filter((e) => e.kind === 'user').at(-1)?.text, '/compact', 'the chat shows what the user typed');
+
+    // A retry of /compact compacts again rather than sending the note to an uncompacted chat.
+    const retried = await client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: first.sessionId });
+    await client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done', 20_000);
+    assert.equal(summaries().length, 2);
   });
 });
