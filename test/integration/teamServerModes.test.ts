@@ -28,7 +28,7 @@ describe('team server: chat modes and rules files cross gRPC (integration)', fun
     await collect(agent.startTurn([], { text: 'explain', context: [] }, { model: MODEL, executor, mode: 'ask' }, new AbortController().signal));
     await collect(agent.startTurn([], { text: 'do it', context: [] }, { model: MODEL, executor, mode: 'agent' }, new AbortController().signal));
     const [askTurn, agentTurn] = chatRequests(suite.fixture).slice(-2);
-    assert.deepEqual(offeredTools(askTurn), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search', 'fetch_web_page']);
+    assert.deepEqual(offeredTools(askTurn), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search', 'fetch_web_page', 'load_skill']);
     assert.deepEqual(offeredTools(agentTurn), BUILTIN_TOOL_LIST.map((t) => t.name));
   });
 
@@ -46,7 +46,7 @@ describe('team server: chat modes and rules files cross gRPC (integration)', fun
     const system: string = chatRequests(suite.fixture).at(-1)!.body.messages[0].content;
     assert.match(system, /Plan mode/);
     assert.match(system, /<rules file="AGENTS.md">\nTEAM-RULE: keep functions small\./);
-    assert.deepEqual(offeredTools(chatRequests(suite.fixture).at(-1)!), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search', 'fetch_web_page']);
+    assert.deepEqual(offeredTools(chatRequests(suite.fixture).at(-1)!), ['read_file', 'list_dir', 'glob', 'grep', 'get_problems', 'find_symbol', 'codebase_search', 'fetch_web_page', 'load_skill']);
   });
 
   describe('a compromised team server', () => {
