@@ -4,6 +4,7 @@ import type { HearthError } from '../../protocol/chat';
 import { ApplyCodeBlockRequest, type ApplyCodeBlockResult } from '../../protocol/lspMethods';
 import { confinedRelativePath, isConfigurationPath, namedTarget } from './codeBlockTarget';
 import type { ReviewEditRequest } from './registerEditorActions';
+import { requestErrorMessage } from '../requestErrors';
 
 export interface ApplyCodeBlockDeps {
   client: Pick<BaseLanguageClient, 'sendRequest'>;
@@ -58,12 +59,6 @@ export async function applyTarget(info: string, code: string): Promise<{ uri: vs
   return picked && { uri: picked, code: named.code };
 }
 
-function errorMessage(err: unknown): string {
-  const data = (err as { data?: Partial<HearthError> })?.data;
-  if (data?.message) return data.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
 /**
  * "Apply" on a chat code block: finds the file, asks the language server to
  * merge the block into it (a whole declaration is swapped in directly, the
@@ -84,7 +79,7 @@ export async function applyCodeBlock(deps: ApplyCodeBlockDeps, info: string, raw
     );
   } catch (err) {
     const cancelled = (err as { data?: Partial<HearthError> })?.data?.code === 'cancelled' || err instanceof vscode.CancellationError;
-    if (!cancelled) void vscode.window.showErrorMessage(`Hearth could not apply the code to ${name}: ${errorMessage(err)}`);
+    if (!cancelled) void vscode.window.showErrorMessage(`Hearth could not apply the code to ${name}: ${requestErrorMessage(err)}`);
     return false;
   }
   if (document.version !== result.version) {

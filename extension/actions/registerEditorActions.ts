@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
-import type { ContextItem, HearthError } from '../../protocol/chat';
+import type { ContextItem } from '../../protocol/chat';
 import {
   CommitMessageRequest,
   EditGenerateRequest,
@@ -14,6 +14,7 @@ import {
 import { actionTarget, fullLines, rangeContext } from './actionTarget';
 import { pickRepository } from './stagedDiff';
 import { reviewColumn } from '../reviewColumn';
+import { isCancelledRequest, requestErrorMessage } from '../requestErrors';
 
 /** A code change for the user to review in a diff: accepted (true) or rejected. */
 export interface ReviewEditRequest {
@@ -42,20 +43,9 @@ const EDIT_TITLES: Record<EditKind, string> = {
   tests: 'Writing tests for',
 };
 
-/** The message of an LSP error, which carries a HearthError in `data` when it came from Hearth. */
-function errorMessage(err: unknown): string {
-  const data = (err as { data?: Partial<HearthError> })?.data;
-  if (data?.message) return data.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
 /** "@tester · qwen2.5-coder:7b": the role the action ran as and its model, for the diff's title. */
 function madeBy(result: EditGenerateResult): string {
   return result.agent ? `@${result.agent} · ${result.model}` : result.model;
-}
-
-function isCancelled(err: unknown): boolean {
-  return (err as { data?: Partial<HearthError> })?.data?.code === 'cancelled' || err instanceof vscode.CancellationError;
 }
 
 /**
@@ -96,7 +86,7 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
         (_progress, token) => client.sendRequest(EditGenerateRequest.type, params, token),
       );
     } catch (err) {
-      if (!isCancelled(err)) void vscode.window.showErrorMessage(`Hearth: ${errorMessage(err)}`);
+      if (!isCancelledRequest(err)) void vscode.window.showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
       return;
     }
     if (kind === 'tests') {
@@ -207,7 +197,7 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
       repository.inputBox.value = result.message;
       await vscode.commands.executeCommand('workbench.view.scm');
     } catch (err) {
-      if (!isCancelled(err)) void vscode.window.showErrorMessage(`Hearth: ${errorMessage(err)}`);
+      if (!isCancelledRequest(err)) void vscode.window.showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
     }
   });
 }

@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
-import type { HearthError } from '../../protocol/chat';
 import { EditGenerateRequest, type EditGenerateResult } from '../../protocol/lspMethods';
 import { actionTarget } from './actionTarget';
 import type { ReviewEditRequest } from './registerEditorActions';
+import { isCancelledRequest, requestErrorMessage } from '../requestErrors';
 
 export const INLINE_CHAT_COMMAND = 'hearth.inlineChat';
 /** The context key package.json's Ctrl+I binding checks (see `hearth.inlineChat.ctrlI`). */
@@ -22,16 +22,6 @@ interface LastRequest {
   uri: string;
   range: vscode.Range;
   instruction: string;
-}
-
-function errorMessage(err: unknown): string {
-  const data = (err as { data?: Partial<HearthError> })?.data;
-  if (data?.message) return data.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
-function isCancelled(err: unknown): boolean {
-  return (err as { data?: Partial<HearthError> })?.data?.code === 'cancelled' || err instanceof vscode.CancellationError;
 }
 
 function linesLabel(range: vscode.Range): string {
@@ -107,7 +97,7 @@ export function registerInlineChat(context: vscode.ExtensionContext, deps: Inlin
           ),
       );
     } catch (err) {
-      if (!isCancelled(err)) void vscode.window.showErrorMessage(`Hearth: ${errorMessage(err)}`);
+      if (!isCancelledRequest(err)) void vscode.window.showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
       return undefined;
     } finally {
       editor.setDecorations(working, []);

@@ -1,26 +1,16 @@
 import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
-import type { HearthError } from '../../protocol/chat';
 import { CodeReviewRequest, type CodeReviewParams, type CodeReviewResult } from '../../protocol/lspMethods';
 import type { ReviewEditRequest } from '../actions/registerEditorActions';
 import { actionTarget } from '../actions/actionTarget';
 import { pickRepository } from '../actions/stagedDiff';
 import { collectReviewChanges } from './collectReviewChanges';
 import { ReviewComments } from './reviewComments';
+import { isCancelledRequest, requestErrorMessage } from '../requestErrors';
 
 export interface CodeReviewDeps {
   client: Pick<BaseLanguageClient, 'sendRequest' | 'code2ProtocolConverter'>;
   reviewEdit(edit: ReviewEditRequest): Promise<boolean>;
-}
-
-function errorMessage(err: unknown): string {
-  const data = (err as { data?: Partial<HearthError> })?.data;
-  if (data?.message) return data.message;
-  return err instanceof Error ? err.message : String(err);
-}
-
-function isCancelled(err: unknown): boolean {
-  return (err as { data?: Partial<HearthError> })?.data?.code === 'cancelled' || err instanceof vscode.CancellationError;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -59,7 +49,7 @@ export function registerCodeReview(context: vscode.ExtensionContext, deps: CodeR
         (_progress, token) => client.sendRequest(CodeReviewRequest.type, params, token),
       );
     } catch (err) {
-      if (!isCancelled(err)) void vscode.window.showErrorMessage(`Hearth: ${errorMessage(err)}`);
+      if (!isCancelledRequest(err)) void vscode.window.showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
       return;
     }
     if (result.unreadable !== undefined) {

@@ -6,20 +6,14 @@
  */
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { HearthError } from '../../protocol/chat';
 import { TeamConnectRequest, TeamDisconnectRequest, TeamStatusNotification, type TeamStatus } from '../../protocol/lspMethods';
 import { deleteApiKey, readApiKey, storeApiKey } from './teamSecrets';
 import { TeamStatusItem } from './teamStatusItem';
+import { requestErrorMessage } from '../requestErrors';
 
 type TeamClient = Pick<LanguageClient, 'sendRequest' | 'onNotification'>;
 
 const ADDRESS = /^(grpcs:\/\/[^\s/]+|grpc:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::1\])(:\d+)?)\/?$/i;
-
-/** The HearthError a failed request carries (the language server puts it in `data`). */
-function errorMessage(err: unknown): string {
-  const data = (err as { data?: HearthError }).data;
-  return data?.message ?? (err instanceof Error ? err.message : String(err));
-}
 
 function serverSettings() {
   return vscode.workspace.getConfiguration('hearth.server');
@@ -42,7 +36,7 @@ export function registerTeamCommands(context: vscode.ExtensionContext, client: T
       if (interactive) void vscode.window.showInformationMessage(`Hearth is connected to ${result.host ?? url} as ${result.user ?? 'you'}. Chat runs on the team server; tools still run here, with your approval.`);
       return true;
     } catch (err) {
-      const message = errorMessage(err);
+      const message = requestErrorMessage(err);
       status.update({ state: 'error', url, message });
       if (interactive) {
         const choice = await vscode.window.showErrorMessage(`Hearth could not connect to the team server: ${message}`, 'Try Again', 'Use Local Mode');
