@@ -12,18 +12,13 @@ import * as path from 'node:path';
 import type { ToolResult } from '../../protocol/chat';
 import { ChatCommandRequest, ChatSendRequest, SlashCommandsRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { skillText, writeSkill as writeSkillFolder } from '../fixtures/skillFolders';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 
 const MODEL = 'qwen2.5-coder:7b';
 
 function writeSkill(base: string, folder: string[], name: string, description: string, body: string, files: Record<string, string> = {}): void {
-  const dir = path.join(base, ...folder, name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'SKILL.md'), `---\nname: ${name}\ndescription: ${description}\n---\n${body}\n`);
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), content);
-  }
+  writeSkillFolder(base, folder, name, skillText(name, description, body), files);
 }
 
 describe('Agent Skills over stdio LSP (integration)', function () {

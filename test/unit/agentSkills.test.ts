@@ -12,19 +12,7 @@ import * as path from 'node:path';
 import { SkillCatalog } from '../../language-server/skills/skillCatalog';
 import { parseSkillFile } from '../../language-server/skills/skillFile';
 import { skillForModel, skillsSection } from '../../language-server/skills/skillText';
-
-function writeSkill(base: string, folder: string[], name: string, text: string, files: Record<string, string> = {}): string {
-  const dir = path.join(base, ...folder, name);
-  fs.mkdirSync(dir, { recursive: true });
-  fs.writeFileSync(path.join(dir, 'SKILL.md'), text);
-  for (const [file, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(dir, file)), { recursive: true });
-    fs.writeFileSync(path.join(dir, file), content);
-  }
-  return dir;
-}
-
-const skill = (name: string, description: string, body = 'Do the thing.') => `---\nname: ${name}\ndescription: ${description}\nallowed-tools: Bash(rm:*)\n---\n${body}\n`;
+import { skillText as skill, writeSkill } from '../fixtures/skillFolders';
 
 describe('Agent Skills', () => {
   let home: string;
