@@ -117,6 +117,10 @@ export class ChatService {
       throw new HearthException({ code: 'invalidRequest', message: `Chat ${params.sessionId} no longer exists. Start a new chat.`, retryable: false });
     }
     const sessionId = session.summary.id;
+    // The newest exchange always stays whole, so a summary needs two before the /compact message.
+    if (options.compact && session.entries.filter((e) => e.kind === 'user').length < 2) {
+      throw new HearthException({ code: 'invalidRequest', message: 'There is nothing to compact yet: /compact summarises the earlier messages of a chat, and the newest exchange is always kept whole.', retryable: false });
+    }
     // The chat's mode and switched-off rules files travel with the message and are stored with the session.
     if (params.mode !== undefined || params.disabledRules !== undefined) store.configure(sessionId, { mode: params.mode, disabledRules: params.disabledRules });
     const context = await this.deps.resolveContext([...params.input.context, ...this.changedResources(session, params.input.context)], params.input.text).then((items) =>

@@ -99,6 +99,11 @@ describe('chat compaction through the language server (integration)', function (
       client!.connection.sendRequest(ChatCommandRequest.type, { input: { text: '/compact', context: [] }, command: { name: 'compact', args: '' } }),
       (err: { data?: { message?: string } }) => /nothing to compact yet/.test(err.data?.message ?? ''),
     );
+    await assert.rejects(
+      client!.connection.sendRequest(ChatCommandRequest.type, { sessionId: first.sessionId, input: { text: '/compact', context: [] }, command: { name: 'compact', args: '' } }),
+      (err: { data?: { message?: string } }) => /nothing to compact yet.*newest exchange is always kept whole/.test(err.data?.message ?? ''),
+      'one exchange: the newest is kept whole, so there is nothing to summarise',
+    );
     await send('And the parser?', first.sessionId);
     const result = await client!.connection.sendRequest(ChatCommandRequest.type, { sessionId: first.sessionId, input: { text: '/compact', context: [] }, command: { name: 'compact', args: '' } });
     await client!.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done', 20_000);
