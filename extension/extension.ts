@@ -25,6 +25,7 @@ import { registerInlineCompletionUi } from './completion/registerInlineCompletio
 import { CommandActivityNotification } from '../protocol/lspMethods';
 import { AgentTerminal } from './terminal/agentTerminal';
 import { terminalContext, TerminalOutputRecorder } from './terminal/terminalContext';
+import { registerTerminalCommands } from './terminal/registerTerminalCommands';
 import { problemsContext } from './mentions/problemsContext';
 import { changesContext } from './mentions/changesContext';
 import { CHANGES_MENTION, PROBLEMS_MENTION, TERMINAL_MENTION } from '../protocol/chat';
@@ -80,6 +81,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   });
   context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client, log), registerDownloadModelCommand(client));
   registerChatCommands(context, { client, chat, view, log });
+  registerTerminalCommands(context, { chat, view, agentTerminal, recorder: terminalRecorder });
   registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);
   registerProviderKeys(context, client, log, () => void chat.refreshModels());

@@ -1,7 +1,8 @@
 /**
  * The editor-native parts of the agent in a real VS Code: a command the agent
  * runs appears in the "Hearth Agent" terminal (command line, output, exit
- * code) while its row in the chat reads "$ cat notes.txt · exit 0"; a file the
+ * code) while its row in the chat reads "$ cat notes.txt · exit 0"; Explain
+ * with Hearth on a user terminal's selection asks the chat about it; a file the
  * agent wrote reads "+3 −0 src/util.js" and opens its diff when pressed from
  * the keyboard; and Write Tests puts the tests in the file the project's
  * conventions name (test/math.test.js, jest), shown as a new-file diff that
@@ -19,6 +20,7 @@ import { useHearthInVsCode } from './support/useHearthInVsCode';
 const MODEL = 'qwen2.5-coder:7b';
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const MARKER = 'hearth-terminal-marker-42';
+const EXPLAIN_MARKER = 'hearth-explain-marker';
 const UTIL = 'export const double = (x) => x * 2;\nexport const half = (x) => x / 2;\nexport const zero = 0;\n';
 const TESTS = "import { add } from '../src/math';\n\ntest('adds', () => {\n  expect(add(2, 3)).toBe(5);\n});\n";
 
@@ -70,6 +72,27 @@ describe('the agent terminal, tool rows and Write Tests in a real VS Code (e2e)'
       throw new Error(`${String(err)}\nterminal text: ${(await rows.allInnerTexts()).join('\n')}`);
     });
     await page.screenshot({ path: path.join(RESULTS, 'agent-terminal.png') });
+  });
+
+  it('Explain with Hearth sends a user terminal’s selected output to the chat with the question', async () => {
+    const page = vscode.wb.page;
+    await runCommand(page, 'Terminal: Create New Terminal');
+    const rows = page.locator('.part.panel .terminal-wrapper.active .xterm-rows');
+    await rows.waitFor({ state: 'visible', timeout: 30_000 });
+    await page.keyboard.type(`echo ${EXPLAIN_MARKER}-$((6*7))`);
+    await page.keyboard.press('Enter');
+    await until(async () => (await rows.allInnerTexts()).join('\n').replace(/\u00a0/g, ' ').includes(`${EXPLAIN_MARKER}-42`), 'the command’s output in the terminal', 30_000);
+    await runCommand(page, 'Terminal: Select All');
+    fixture.enqueue({ kind: 'text', text: 'It printed a marker.' });
+    const before = fixture.requests.length;
+    await runCommand(page, 'Explain with Hearth');
+    const sent = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.body !== undefined, 60_000);
+    const toModel = (sent.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
+    assert.match(toModel, /^Explain this terminal output/);
+    assert.match(toModel, /Selected text in the terminal/);
+    assert.ok(toModel.includes(`${EXPLAIN_MARKER}-42`), 'the selected output went with the question');
+    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the answer to finish', 60_000);
+    assert.match(await lastAnswer().innerText(), /It printed a marker\./);
   });
 
   it('shows a written file as "+3 −0 path" that opens its diff from the keyboard', async () => {
