@@ -65,7 +65,12 @@ function stripEscapes(text: string): string {
  * that happens to equal the clipboard.
  */
 async function readSelection(): Promise<string | undefined> {
-  const saved = await vscode.env.clipboard.readText();
+  // In a browser (code-server, vscode.dev) the page may not be allowed to read the clipboard: then no selection can be read.
+  const saved = await vscode.env.clipboard.readText().then(
+    (text) => text,
+    () => undefined,
+  );
+  if (saved === undefined) return undefined;
   const marker = `hearth-no-terminal-selection-${Math.random().toString(36).slice(2)}`;
   await vscode.env.clipboard.writeText(marker);
   try {
