@@ -91,10 +91,6 @@ export class ReviewComments implements vscode.Disposable {
     this.findings.clear();
   }
 
-  get count(): number {
-    return this.findings.size;
-  }
-
   dispose(): void {
     this.clear();
     this.controller.dispose();

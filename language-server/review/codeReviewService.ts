@@ -11,6 +11,7 @@ import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { HearthException } from '../../agent-host';
+import { looksBinary, openPinnedPath, readPinned } from '../tools';
 import type { CodeReviewParams, CodeReviewResult, ReviewFileChange } from '../../protocol/lspMethods';
 import type { ActionRole } from '../agents/actionRole';
 import type { EditActionService } from '../completion/editActionService';
@@ -132,15 +133,22 @@ export class CodeReviewService {
       return { reason: 'it could not be read' };
     }
     if (!(await insideRoots(file, this.deps.roots()))) return { reason: 'it is outside the workspace folders' };
-    const stat = await fs.stat(file).catch(() => undefined);
-    if (!stat?.isFile()) return { reason: 'it is not a file' };
-    if (stat.size > MAX_FILE_BYTES) return { reason: 'it is larger than 1 MB' };
-    // A second hard link can be a file outside the workspace under another name (the @file rule).
-    if (stat.nlink > 1) return { reason: `it has ${stat.nlink} hard links, so it may be a file outside the workspace` };
-    const bytes = await fs.readFile(file).catch(() => undefined);
-    if (!bytes) return { reason: 'it could not be read' };
-    if (bytes.includes(0)) return { reason: 'it is a binary file' };
-    return bytes.toString('utf8');
+    // Opened pinned, as the tools and @file open files: the checks below and the read are of the same file.
+    const pinned = await openPinnedPath(file, file).catch(() => undefined);
+    if (!pinned) return { reason: 'it could not be read' };
+    try {
+      const { stat } = pinned;
+      if (!stat.isFile()) return { reason: 'it is not a file' };
+      if (stat.size > MAX_FILE_BYTES) return { reason: 'it is larger than 1 MB' };
+      // A second hard link can be a file outside the workspace under another name (the @file rule).
+      if (stat.nlink > 1) return { reason: `it has ${stat.nlink} hard links, so it may be a file outside the workspace` };
+      const bytes = await readPinned(pinned).catch(() => undefined);
+      if (!bytes) return { reason: 'it could not be read' };
+      if (looksBinary(bytes)) return { reason: 'it is a binary file' };
+      return bytes.toString('utf8');
+    } finally {
+      await pinned.close();
+    }
   }
 }
 
