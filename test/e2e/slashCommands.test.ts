@@ -99,12 +99,14 @@ describe('slash commands in a real VS Code (e2e)', function () {
     // Asked in plain words, the agent sees the skill listed and loads it itself; the row says which skill.
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'load_skill', arguments: { name: 'release-notes' } }] }, { kind: 'text', text: 'Following the release-notes skill.' });
     before = fixture.requests.length;
+    const answersBefore = await answers.count();
     await composer.pressSequentially('Write the release notes');
     await composer.press('Enter');
     const asked = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.body !== undefined, 30_000);
     assert.ok((asked.body.tools as { function: { name: string } }[]).some((t) => t.function.name === 'load_skill'));
-    const answer = answers.last();
-    await until(async () => (await answer.getAttribute('data-state')) === 'done', 'the answer to finish', 60_000);
+    // This reply's own message, not the previous one that is already done.
+    const answer = answers.nth(answersBefore);
+    await until(async () => (await answers.count()) > answersBefore && (await answer.getAttribute('data-state')) === 'done', 'the answer to finish', 60_000);
     const row = answer.locator('[data-testid="tool-row"]', { has: chat.locator('[data-testid="tool-name"]', { hasText: 'load_skill' }) });
     assert.equal(await row.locator('[data-testid="tool-result-summary"]').innerText(), 'skill release-notes');
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'skill-loaded.png') });
