@@ -219,7 +219,14 @@ function responder(req: RecordedRequest): ScriptedReply {
   return { kind: 'text', text: ANSWER_TOKENS.join(''), tokens: ANSWER_TOKENS };
 }
 
-const executor = () => new FakeToolExecutor((_call: ToolCall) => 'export const app = 1;\n'.repeat(20));
+/** When each developer's tool ran on the client (epoch ms, as precise as the scripted Ollama's stamps), to split the tool round trip into its way down and its way up. */
+const toolRanAt = new Map<number, number[]>();
+
+const executor = (user: number) =>
+  new FakeToolExecutor((_call: ToolCall) => {
+    if (turnLog) toolRanAt.set(user, [...(toolRanAt.get(user) ?? []), performance.timeOrigin + performance.now()]);
+    return 'export const app = 1;\n'.repeat(20);
+  });
 
 /** Text messages the client received per turn, to show how far streamed text was merged under load. */
 let textEventsSeen = 0;
@@ -231,7 +238,8 @@ let turnLog: { user: number; start: number; first: number }[] | undefined;
  * Where a turn's time to first token goes, from the scripted Ollama's own
  * timestamps: to the model's first request (client, server, backend
  * request), the tool round trip between the end of that reply and the
- * second request (server, client's tool, server), the model's first token,
+ * second request (server, client's tool, server; split at the moment the
+ * client ran the tool into the way down and the way up), the model's first token,
  * and from it to the client. Milliseconds on Date.now()'s clock, p50 / p99.
  */
 function turnStages(turns: { user: number; start: number; first: number }[], requests: readonly RecordedRequest[]) {
@@ -243,7 +251,7 @@ function turnStages(turns: { user: number; start: number; first: number }[], req
     if (!Number.isInteger(user)) continue;
     byUser.set(user, [...(byUser.get(user) ?? []), r]);
   }
-  const stages = { toFirstRequest: [] as number[], toolRoundTrip: [] as number[], modelFirstToken: [] as number[], firstTokenToClient: [] as number[] };
+  const stages = { toFirstRequest: [] as number[], toolRoundTrip: [] as number[], toolRequestToClient: [] as number[], toolResultToModel: [] as number[], modelFirstToken: [] as number[], firstTokenToClient: [] as number[] };
   for (const t of turns) {
     const mine = byUser.get(t.user) ?? [];
     const asked = mine.find((r) => r.receivedAt >= t.start - 1 && !(r.body?.messages as { role: string }[]).some((m) => m.role === 'tool'));
@@ -251,6 +259,11 @@ function turnStages(turns: { user: number; start: number; first: number }[], req
     if (!asked?.finishedAt || !answered?.firstTokenAt) continue;
     stages.toFirstRequest.push(asked.receivedAt - t.start);
     stages.toolRoundTrip.push(answered.receivedAt - asked.finishedAt);
+    const ran = toolRanAt.get(t.user)?.find((at) => at >= asked.finishedAt! && at <= answered.receivedAt);
+    if (ran !== undefined) {
+      stages.toolRequestToClient.push(ran - asked.finishedAt);
+      stages.toolResultToModel.push(answered.receivedAt - ran);
+    }
     stages.modelFirstToken.push(answered.firstTokenAt - answered.receivedAt);
     stages.firstTokenToClient.push(t.first - answered.firstTokenAt);
   }
@@ -263,7 +276,7 @@ async function timeToFirstText(agent: Agent, user: number): Promise<number> {
   const startedWall = Date.now();
   let first = NaN;
   let error = '';
-  for await (const e of agent.startTurn([], { text: `Developer ${user}: what does src/app.ts do?`, context: [] }, { model: MODEL, executor: executor() }, new AbortController().signal) as AsyncIterable<AgentEvent>) {
+  for await (const e of agent.startTurn([], { text: `Developer ${user}: what does src/app.ts do?`, context: [] }, { model: MODEL, executor: executor(user) }, new AbortController().signal) as AsyncIterable<AgentEvent>) {
     if (e.type === 'text') {
       textEventsSeen++;
       if (Number.isNaN(first)) first = performance.now() - started;
@@ -343,6 +356,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const generatorBefore = cpuSecondsOfThisProcess();
     textEventsSeen = 0;
     turnLog = [];
+    toolRanAt.clear();
     const requestsBefore = fixture.requests.length;
     const loopDelay = monitorEventLoopDelay({ resolution: 2 });
     loopDelay.enable();

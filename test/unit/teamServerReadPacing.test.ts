@@ -5,7 +5,8 @@
  * call and the end are never held back; a cancelled reply stops at once;
  * the connection goes back to the pool usable; and through the team
  * server's model router, a request waiting for the GPU slot a resting reply
- * holds gets it when the backend finishes, not when the rest ends.
+ * holds gets it when the backend finishes, not when the rest ends. Rests
+ * are spread around the window so that replies never move in step.
  */
 import assert from 'node:assert/strict';
 import * as http from 'node:http';
@@ -14,6 +15,7 @@ import { openRequest } from '../../agent-host/completion/leanHttpFetch';
 import type { ModelStream } from '../../agent-host/core/modelStream';
 import { BackendPool } from '../../agent-host/server/backends/backendPool';
 import { createModelRouter } from '../../agent-host/server/backends/modelRouter';
+import { restMs } from '../../agent-host/server/backends/paceReads';
 import { streamResponse } from '../../agent-host/server/backends/streamResponse';
 import { silentLogger } from '../../agent-host/server/ops/logger';
 import { ServerMetrics } from '../../agent-host/server/ops/serverMetrics';
@@ -34,6 +36,19 @@ interface Script {
 
 /** The most a flood writes before giving up on being held back. */
 const FLOOD_CAP_BYTES = 256 * 1024 * 1024;
+
+describe('team server: how long a paced read rests', () => {
+  it('rests between half and one and a half windows, a window on average, and replies do not rest alike', () => {
+    assert.equal(restMs(20, () => 0), 10);
+    assert.ok(restMs(20, () => 0.999_999) < 30);
+    const rests = Array.from({ length: 2000 }, () => restMs(20));
+    assert.ok(rests.every((ms) => ms >= 10 && ms < 30), 'every rest within half a window of the window');
+    const mean = rests.reduce((a, b) => a + b, 0) / rests.length;
+    assert.ok(Math.abs(mean - 20) < 1, `the mean rest is the window (${mean.toFixed(2)} ms)`);
+    // Replies that start resting together must wake apart: a fixed rest would put them all in one burst.
+    assert.ok(new Set(rests.map((ms) => Math.floor(ms))).size >= 15, 'rests spread over the whole range');
+  });
+});
 
 describe('team server: paced reads of a streaming reply', () => {
   let server: http.Server;
@@ -100,12 +115,13 @@ describe('team server: paced reads of a streaming reply', () => {
 
   it('reads streamed text in bursts of one window, the first token at once and the text whole', async () => {
     script = { lines: [...words.map((w) => line(token(w))), line(final)], gapMs: 3 };
-    // A window far longer than the whole reply (about 0.1 s, more on a loaded machine): after the first token, one rest, then the rest at once.
+    // A window far longer than the whole reply (about 0.1 s, more on a loaded machine): after the first token, one rest
+    // (at least half a window, see restMs), then the rest at once.
     const paced = await read(1_000);
     const unpaced = await read(undefined);
     for (const run of [paced, unpaced]) assert.equal(run.events.flatMap((e) => e.contents).join(''), words.join(''), 'every token, in order');
     assert.ok(paced.events.length <= 4, `paced: ${paced.events.length} reads of 31 chunks in ${Math.round(paced.endedAt)} ms`);
-    assert.ok(paced.endedAt >= 900, `the paced reply ended after ${Math.round(paced.endedAt)} ms: it never rested`);
+    assert.ok(paced.endedAt >= 450, `the paced reply ended after ${Math.round(paced.endedAt)} ms: it never rested`);
     assert.ok(unpaced.events.length >= 15, `unpaced: ${unpaced.events.length} reads (each token as it comes)`);
     assert.equal(paced.events[0].contents.join(''), 'w0 ', 'the first token is read alone, as soon as it arrives');
     assert.equal(unpaced.socket, paced.socket, 'the paced reply left its connection in the pool, usable');
@@ -203,7 +219,7 @@ describe('team server: resting reads never keep a waiting request from its slot'
     const t0 = performance.now();
     const alone = await drain(await ask('ana'), t0);
     assert.equal(alone.text, words.join(''));
-    assert.ok(alone.endedAt >= REST_MS * 0.9, `the lone reply ended after ${Math.round(alone.endedAt)} ms: it never rested`);
+    assert.ok(alone.endedAt >= REST_MS * 0.45, `the lone reply ended after ${Math.round(alone.endedAt)} ms: it never rested`);
   });
 
   it('a request that starts to wait ends the rest, and gets the slot when the backend finishes', async () => {

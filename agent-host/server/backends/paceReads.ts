@@ -13,11 +13,31 @@
  * anything after a tool call or the final chunk, which the turn waits for.
  * (A tool call that follows text in the same reply can wait up to one
  * window, as the text before it already does.)
+ *
+ * Each rest lasts a random share of the window, between half and one and a
+ * half windows (`restMs`), never the window exactly. Rests of one fixed
+ * length pull the replies into step: every reply read in one busy loop turn
+ * starts its rest at the same moment, so all of them wake together one
+ * window later, are read together, and rest together again. The server then
+ * works in bursts, and a developer whose tool result or first token arrives
+ * during a burst waits behind a hundred other replies' reads. Measured side
+ * by side at 100 developers (bench:server, eight pairs of runs), spreading
+ * the rests halved the median added time to first token in every pair, at
+ * the same CPU per turn and the same messages per turn.
  */
 import type { IncomingMessage } from 'node:http';
 
 /** Windows shorter than this are not worth a timer per reply. */
 const MIN_PACE_MS = 10;
+
+/**
+ * How long one rest lasts for a window of `windowMs`: uniformly between half
+ * and one and a half windows, so the mean is the window and no two replies
+ * stay in step (see above).
+ */
+export function restMs(windowMs: number, random: () => number = Math.random): number {
+  return windowMs * (0.5 + random());
+}
 
 /**
  * The replies resting now, each as the function that ends its rest early
@@ -52,7 +72,7 @@ export function paceReads(res: IncomingMessage, midText: () => boolean, paceMs: 
     const ms = paceMs();
     if (ms < MIN_PACE_MS) return;
     socket.pause();
-    timer = setTimeout(resume, ms);
+    timer = setTimeout(resume, restMs(ms));
     resting?.add(resume);
   };
   res.on('data', () => {
