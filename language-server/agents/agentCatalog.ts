@@ -21,6 +21,7 @@ import * as path from 'node:path';
 import { BUILTIN_ROLES, type AgentSource, type AgentSummary, type SubagentAgent, type TurnAgent } from '../../protocol/agents';
 import { MAX_AGENT_FILE_BYTES, parseAgentFile } from './agentFile';
 import { BUILTIN_ROLE_DEFINITIONS } from './builtinRoles';
+import { isInsideOrSame } from '../workspace/pathInside';
 
 /** At most this many agent files are read from one folder. */
 const MAX_AGENT_FILES = 100;
@@ -76,10 +77,6 @@ export function toSummary(agent: CatalogAgent): AgentSummary {
   return { name: agent.name, description: agent.description, source: agent.source, ...(agent.file ? { file: agent.file } : {}) };
 }
 
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 /** Why a later file with a taken name is ignored, for the log. */
 function takenBy(existing: CatalogAgent): string {
@@ -171,7 +168,7 @@ export class AgentCatalog {
       const file = path.join(dir, fileName);
       const shown = source === 'workspace' ? [...folder.dir, fileName].join('/') : `~/${[...folder.dir, fileName].join('/')}`;
       try {
-        if (realRoot && !isInside(realRoot, await fs.realpath(file))) {
+        if (realRoot && !isInsideOrSame(realRoot, await fs.realpath(file))) {
           this.deps.log(`Agent file ${file} is ignored: it is a link to a file outside the workspace folder.`);
           continue;
         }

@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { isInsideOrSame } from '../workspace/pathInside';
 
 /** Where Write Tests puts the tests for one source file, and how they should be written. */
 export interface TestFilePlan {
@@ -68,14 +69,10 @@ async function testNamesUnder(dir: string, depth = 2): Promise<string[]> {
 async function findUp(from: string, root: string, file: string): Promise<string | undefined> {
   for (let dir = from; ; dir = path.dirname(dir)) {
     if (await exists(path.join(dir, file))) return dir;
-    if (dir === root || path.dirname(dir) === dir || !isInside(dir, root)) return undefined;
+    if (dir === root || path.dirname(dir) === dir || !isInsideOrSame(root, dir)) return undefined;
   }
 }
 
-function isInside(p: string, root: string): boolean {
-  const rel = path.relative(root, p);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 function toPosix(p: string): string {
   return p.split(path.sep).join('/');
@@ -93,13 +90,13 @@ function toPosix(p: string): string {
  * and friends. Only reads the workspace; never writes.
  */
 export async function planTestFile(sourcePath: string, roots: readonly string[]): Promise<TestFilePlan> {
-  const root = roots.find((r) => isInside(sourcePath, r)) ?? path.dirname(sourcePath);
+  const root = roots.find((r) => isInsideOrSame(r, sourcePath)) ?? path.dirname(sourcePath);
   const ext = path.extname(sourcePath);
   const base = path.basename(sourcePath, ext);
   const dir = path.dirname(sourcePath);
   const make = async (absolutePath: string, reason: string, extra: Partial<TestFilePlan> = {}): Promise<TestFilePlan> => ({
     absolutePath,
-    relativePath: isInside(absolutePath, root) && roots.includes(root) ? toPosix(path.relative(root, absolutePath)) : path.basename(absolutePath),
+    relativePath: isInsideOrSame(root, absolutePath) && roots.includes(root) ? toPosix(path.relative(root, absolutePath)) : path.basename(absolutePath),
     exists: await exists(absolutePath),
     reason,
     ...extra,
@@ -163,7 +160,7 @@ async function planJavaScript(sourcePath: string, root: string, base: string, ex
     const p = path.join(dir, name);
     return make(p, `tests beside the file (*.${suffix}${ext})`, withImport(p));
   }
-  if (testFolders.length > 0 && isInside(sourcePath, pkgDir)) {
+  if (testFolders.length > 0 && isInsideOrSame(pkgDir, sourcePath)) {
     const folder = path.join(pkgDir, testFolders[0]);
     // A test tree split by kind (test/unit, test/integration): unit tests go in unit/.
     const unit = (await isDir(path.join(folder, 'unit'))) ? path.join(folder, 'unit') : folder;
@@ -198,7 +195,7 @@ async function planPython(sourcePath: string, root: string, base: string, dir: s
   // The module path the test imports (src/ layouts drop src).
   const parts = path.relative(root, sourcePath).replace(/\.py$/, '').split(path.sep);
   if (parts[0] === 'src') parts.shift();
-  const importPath = isInside(sourcePath, root) ? parts.join('.') : base;
+  const importPath = isInsideOrSame(root, sourcePath) ? parts.join('.') : base;
   if (folder) return make(path.join(root, folder, name), `the project keeps its tests in ${folder}/`, { framework, importPath });
   return make(path.join(dir, name), 'no tests folder: beside the file', { framework, importPath });
 }

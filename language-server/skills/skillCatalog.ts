@@ -17,6 +17,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { looksBinary } from '../tools';
 import { MAX_SKILL_FILE_BYTES, parseSkillFile, SKILL_NAME } from './skillFile';
+import { isInsideOrSame } from '../workspace/pathInside';
 
 /** At most this many skills are offered (the list goes into every agent turn's prompt). */
 export const MAX_SKILLS = 50;
@@ -56,10 +57,6 @@ export interface SkillCatalogDeps {
   log(message: string): void;
 }
 
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 export class SkillCatalog {
   private listed: Skill[] = [];
@@ -129,7 +126,7 @@ export class SkillCatalog {
     } catch {
       throw new Error(`The skill "${skill.name}" has no file "${relative}".`);
     }
-    if (!isInside(skill.dir, real)) throw new Error(`"${relative}" leads outside the skill's folder; it is not read.`);
+    if (!isInsideOrSame(skill.dir, real)) throw new Error(`"${relative}" leads outside the skill's folder; it is not read.`);
     const stat = await fs.stat(real);
     if (!stat.isFile()) throw new Error(`"${relative}" is not a file.`);
     if (stat.size > MAX_SKILL_RESOURCE_BYTES) throw new Error(`"${relative}" is larger than ${MAX_SKILL_RESOURCE_BYTES / 1024} KiB; it is not read.`);
@@ -162,7 +159,7 @@ export class SkillCatalog {
         const dir = await fs.realpath(path.join(parent, name));
         const file = await fs.realpath(path.join(dir, 'SKILL.md')).catch(() => undefined);
         if (!file) continue;
-        if (realRoot && (!isInside(realRoot, dir) || !isInside(dir, file))) {
+        if (realRoot && (!isInsideOrSame(realRoot, dir) || !isInsideOrSame(dir, file))) {
           this.deps.log(`Skill ${shown} is ignored: it is a link to something outside the workspace folder.`);
           continue;
         }

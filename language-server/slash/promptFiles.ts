@@ -1,6 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { MAX_PROMPT_FILE_BYTES, parsePromptFile, PROMPT_FILE_NAME, type PromptFile } from './promptFile';
+import { isInsideOrSame } from '../workspace/pathInside';
 
 /** At most this many prompt files are read from one folder. */
 const MAX_PROMPT_FILES = 200;
@@ -12,10 +13,6 @@ export interface PromptFileCommand extends PromptFile {
   file: string;
 }
 
-function isInside(root: string, target: string): boolean {
-  const rel = path.relative(root, target);
-  return rel === '' || (!rel.startsWith('..') && !path.isAbsolute(rel));
-}
 
 /**
  * The `*.md` prompt files directly in `dir`. A missing folder has none; a file
@@ -42,7 +39,7 @@ export async function readPromptFiles(dir: string, source: 'workspace' | 'user',
       continue;
     }
     try {
-      if (realRoot && !isInside(realRoot, await fs.realpath(file))) {
+      if (realRoot && !isInsideOrSame(realRoot, await fs.realpath(file))) {
         log(`Prompt file ${file} is ignored: it is a link to a file outside the workspace folder.`);
         continue;
       }

@@ -6,6 +6,7 @@ import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
 import { hiddenSecrets } from './hiddenSecrets';
 import { homeConfigPaths } from './homeConfigPaths';
 import { scrubEnvironment } from './scrubEnvironment';
+import { isStrictlyInside } from '../../workspace/pathInside';
 
 /**
  * Options every command gets: its own pids (so the whole tree ends with it),
@@ -118,17 +119,17 @@ export function bwrapArguments({ cwd, roots, grant, scans, secrets, command, hom
   // and a read-only path becomes a (writable) mount point of its own.
   const pinned = new Set<string>();
   for (const p of readOnly) {
-    const root = roots.find((r) => isInside(r, p));
+    const root = roots.find((r) => isStrictlyInside(r, p));
     if (!root) continue;
-    for (let dir = path.dirname(p); isInside(root, dir); dir = path.dirname(dir)) if (!readOnly.has(dir)) pinned.add(dir);
+    for (let dir = path.dirname(p); isStrictlyInside(root, dir); dir = path.dirname(dir)) if (!readOnly.has(dir)) pinned.add(dir);
   }
   // Parents before children: a folder is mounted before a path inside it, which it would otherwise cover.
   for (const p of [...readOnly, ...pinned].sort(byDepth)) args.push(readOnly.has(p) ? '--ro-bind-try' : '--bind-try', p, p);
   // Secrets last, so they stay hidden even when the home directory is a workspace folder.
-  const hiddenDirs = [...secrets.directories].sort(byDepth).filter((d, i, all) => !all.slice(0, i).some((parent) => isInside(parent, d)));
+  const hiddenDirs = [...secrets.directories].sort(byDepth).filter((d, i, all) => !all.slice(0, i).some((parent) => isStrictlyInside(parent, d)));
   for (const dir of hiddenDirs) args.push('--tmpfs', dir);
   for (const file of secrets.files) {
-    if (!hiddenDirs.some((dir) => isInside(dir, file))) args.push('--ro-bind-try', '/dev/null', file);
+    if (!hiddenDirs.some((dir) => isStrictlyInside(dir, file))) args.push('--ro-bind-try', '/dev/null', file);
   }
   args.push('--chdir', cwd, '/bin/sh', '-c', command);
   return args;
@@ -138,7 +139,3 @@ function byDepth(a: string, b: string): number {
   return a.split(path.sep).length - b.split(path.sep).length || (a < b ? -1 : a > b ? 1 : 0);
 }
 
-function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-}

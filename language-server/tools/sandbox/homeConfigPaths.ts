@@ -1,5 +1,6 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
+import { isStrictlyInside } from '../../workspace/pathInside';
 
 /**
  * Files under a home directory that hold the editor's settings (Hearth's
@@ -21,7 +22,7 @@ const HOME_CONFIG = [
 export function homeConfigPaths(homes: readonly string[], roots: readonly string[]): string[] {
   const found: string[] = [];
   for (const home of new Set(homes.filter((h) => path.isAbsolute(h) && h !== '/'))) {
-    if (!roots.some((root) => home === root || isInside(root, home))) continue;
+    if (!roots.some((root) => home === root || isStrictlyInside(root, home))) continue;
     for (const rel of HOME_CONFIG) {
       const full = path.join(home, rel);
       try {
@@ -35,7 +36,3 @@ export function homeConfigPaths(homes: readonly string[], roots: readonly string
   return found;
 }
 
-function isInside(parent: string, child: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-}
