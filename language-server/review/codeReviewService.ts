@@ -7,7 +7,6 @@
  * other change.
  */
 import * as fs from 'node:fs/promises';
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { HearthException } from '../../agent-host';
@@ -15,6 +14,7 @@ import { looksBinary, openPinnedPath, readPinned } from '../tools';
 import type { CodeReviewParams, CodeReviewResult, ReviewFileChange } from '../../protocol/lspMethods';
 import type { ActionRole } from '../agents/actionRole';
 import type { EditActionService } from '../completion/editActionService';
+import { isStrictlyInside } from '../workspace/pathInside';
 import { displayPath } from '../completion/displayPath';
 import { readReviewFindings, type ReviewedFile } from './readReviewFindings';
 import { cutListing, hunkOfLines, hunksFromDiff, listing, renderListing } from './reviewListing';
@@ -39,8 +39,7 @@ async function insideRoots(file: string, roots: readonly string[]): Promise<bool
   for (const root of roots) {
     const real = await fs.realpath(root).catch(() => undefined);
     if (!real) continue;
-    const relative = path.relative(real, file);
-    if (relative && !relative.startsWith('..') && !path.isAbsolute(relative)) return true;
+    if (isStrictlyInside(real, file)) return true;
   }
   return false;
 }
