@@ -192,7 +192,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
   [ToolName.LoadSkill]: {
     name: ToolName.LoadSkill,
     description:
-      'Load one of the skills listed under "Skills": its instructions for a particular kind of task, and the names of the files beside them. ' +
+      'Load one of the skills (the choices of "name"; the "Skills" section, where there is one, says what each is for): its instructions for a particular kind of task, and the names of the files beside them. ' +
       'Load a skill before doing a task its description matches, then follow it. With "file", read one of those files (a template, a reference).',
     readOnly: true,
     parameters: {

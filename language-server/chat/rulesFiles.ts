@@ -20,7 +20,7 @@ import * as path from 'node:path';
 import type { RulesFile } from '../../protocol/chat';
 import type { RulesFileInfo } from '../../protocol/lspMethods';
 import { MAX_RULES_FILE_CHARS, MAX_RULES_FILES } from '../../agent-host';
-import { looksBinary, openPinnedPath, WorkspaceConfinement, type WorkspaceRoot } from '../tools';
+import { looksBinary, openPinnedPath, readPinnedPrefix, WorkspaceConfinement, type WorkspaceRoot } from '../tools';
 
 /** Rules files at a folder's root, in the order they go into the prompt. */
 const ROOT_FILES = ['AGENTS.md', 'CLAUDE.md', '.github/copilot-instructions.md', '.clinerules'];
@@ -142,9 +142,7 @@ async function readRulesFile(confinement: WorkspaceConfinement, absolute: string
     if (!file.stat.isFile() || file.stat.nlink > 1) return undefined;
     // Read a little past the cap (UTF-8 may take up to 4 bytes a character) and no more, whatever the file's size.
     const limit = MAX_RULES_FILE_CHARS * 4;
-    const buffer = Buffer.alloc(Math.min(file.stat.size, limit));
-    const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, 0);
-    const bytes = buffer.subarray(0, bytesRead);
+    const bytes = await readPinnedPrefix(file, limit);
     if (looksBinary(bytes)) return undefined;
     let text = bytes.toString('utf8');
     let truncated = file.stat.size > limit;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { looksBinary, openPinnedPath, walkFiles, WorkspaceConfinement, type WorkspaceRoot } from '../tools';
+import { looksBinary, openPinnedPath, readPinnedPrefix, walkFiles, WorkspaceConfinement, type WorkspaceRoot } from '../tools';
 import type { IndexProgress } from '../../protocol/lspMethods';
 import { IndexWorkerCrashed } from '../indexWorker/indexWorker';
 import type { FileSymbols } from './fileSymbols';
@@ -390,10 +390,8 @@ export class CodeIndexer {
         budget.bytes += stat.size;
         if (budget.bytes > this.limits.maxTotalBytes) return skip();
       }
-      // Read at most one byte past the cap, so a file that grows after the stat cannot make the read unbounded.
-      const buffer = Buffer.alloc(Math.min(stat.size, this.limits.maxFileBytes) + 1);
-      const { bytesRead } = await opened.handle.read(buffer, 0, buffer.length, 0);
-      const bytes = buffer.subarray(0, bytesRead);
+      // One byte past the cap tells a file that grew past it after the stat.
+      const bytes = await readPinnedPrefix(opened, this.limits.maxFileBytes + 1);
       if (bytes.length > this.limits.maxFileBytes || looksBinary(bytes)) return skip();
       const hash = sha1(bytes);
       if (previous && previous.hash === hash) {

@@ -15,7 +15,7 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { looksBinary } from '../tools';
+import { looksBinary, openPinnedPath, readPinnedPrefix } from '../tools';
 import { MAX_SKILL_FILE_BYTES, parseSkillFile, SKILL_NAME } from './skillFile';
 import { isInsideOrSame } from '../workspace/pathInside';
 
@@ -127,13 +127,9 @@ export class SkillCatalog {
       throw new Error(`The skill "${skill.name}" has no file "${relative}".`);
     }
     if (!isInsideOrSame(skill.dir, real)) throw new Error(`"${relative}" leads outside the skill's folder; it is not read.`);
-    const stat = await fs.stat(real);
-    if (!stat.isFile()) throw new Error(`"${relative}" is not a file.`);
-    if (stat.size > MAX_SKILL_RESOURCE_BYTES) throw new Error(`"${relative}" is larger than ${MAX_SKILL_RESOURCE_BYTES / 1024} KiB; it is not read.`);
-    if (skill.source === 'workspace' && stat.nlink > 1) throw new Error(`"${relative}" has several hard links, so it may be a file outside the workspace; it is not read.`);
-    const bytes = await fs.readFile(real);
-    if (looksBinary(bytes)) throw new Error(`"${relative}" is a binary file; it is not read.`);
-    return bytes.toString('utf8');
+    const read = await readSkillText(real, skill.source, MAX_SKILL_RESOURCE_BYTES);
+    if (typeof read !== 'string') throw new Error(`"${relative}" ${read.problem}; it is not read.`);
+    return read;
   }
 
   /**
@@ -163,18 +159,12 @@ export class SkillCatalog {
           this.deps.log(`Skill ${shown} is ignored: it is a link to something outside the workspace folder.`);
           continue;
         }
-        const stat = await fs.stat(file);
-        if (!stat.isFile()) continue;
-        // A second hard link can be a file outside the workspace under another name (the @file rule).
-        if (source === 'workspace' && stat.nlink > 1) {
-          this.deps.log(`Skill ${shown} is ignored: its SKILL.md has several hard links, so it may be a file outside the workspace.`);
+        const read = await readSkillText(file, source, MAX_SKILL_FILE_BYTES);
+        if (typeof read !== 'string') {
+          this.deps.log(`Skill ${shown} is ignored: its SKILL.md ${read.problem}.`);
           continue;
         }
-        if (stat.size > MAX_SKILL_FILE_BYTES) {
-          this.deps.log(`Skill ${shown} is ignored: it is larger than ${MAX_SKILL_FILE_BYTES / 1024} KiB.`);
-          continue;
-        }
-        const parsed = parseSkillFile(await fs.readFile(file, 'utf8'), name);
+        const parsed = parseSkillFile(read, name);
         if ('problem' in parsed) {
           this.deps.log(`Skill ${shown} is ignored: ${parsed.problem}.`);
           continue;
@@ -185,5 +175,37 @@ export class SkillCatalog {
       }
     }
     return out;
+  }
+}
+
+/**
+ * The text of a skill's file at the checked real path `real`, or why it is
+ * not read. It is read through a descriptor verified to be that path (as the
+ * tools read files), so a folder or file swapped for a link between the
+ * check and the read is refused instead of followed, and the checks below
+ * are of the very file read: a regular file (not a FIFO that would hang the
+ * read), not too large (at most `maxBytes` are read, even if it grows), not
+ * binary, and for a repository's skill not a second hard link, which can be
+ * a file outside the workspace under another name (the @file rule).
+ */
+async function readSkillText(real: string, source: Skill['source'], maxBytes: number): Promise<string | { problem: string }> {
+  let file;
+  try {
+    file = await openPinnedPath(real, real);
+  } catch {
+    return { problem: 'changed or vanished while it was being opened' };
+  }
+  try {
+    const { stat } = file;
+    if (!stat.isFile()) return { problem: 'is not a file' };
+    if (source === 'workspace' && stat.nlink > 1) return { problem: 'has several hard links, so it may be a file outside the workspace' };
+    const tooLarge = { problem: `is larger than ${maxBytes / 1024} KiB` };
+    if (stat.size > maxBytes) return tooLarge;
+    const bytes = await readPinnedPrefix(file, maxBytes + 1);
+    if (bytes.length > maxBytes) return tooLarge;
+    if (looksBinary(bytes)) return { problem: 'is a binary file' };
+    return bytes.toString('utf8');
+  } finally {
+    await file.close();
   }
 }

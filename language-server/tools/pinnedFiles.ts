@@ -249,6 +249,19 @@ export async function readPinned(file: PinnedHandle): Promise<Buffer> {
   return file.handle.readFile();
 }
 
+/**
+ * Reads at most `maxBytes` from the start of a pinned file. The buffer is
+ * sized from the descriptor's `stat` (one byte past it, so a caller that asks
+ * for one byte more than its cap can tell a file that grew after the stat),
+ * never from what the file holds now, so a file that keeps growing cannot
+ * make the read unbounded.
+ */
+export async function readPinnedPrefix(file: PinnedHandle, maxBytes: number): Promise<Buffer> {
+  const buffer = Buffer.alloc(Math.max(0, Math.min(file.stat.size + 1, maxBytes)));
+  const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, 0);
+  return buffer.subarray(0, bytesRead);
+}
+
 /** Uses an opened and verified entry that turned out to be a folder as a pinned folder. */
 export async function asPinnedDir(entry: PinnedHandle): Promise<PinnedDir> {
   if (!entry.stat.isDirectory()) throw new Error(`${entry.path} is not a folder`);

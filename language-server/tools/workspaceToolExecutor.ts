@@ -1,6 +1,6 @@
 import type { ToolExecutor } from '../../agent-host/index';
 import type { ToolCall, ToolResult } from '../../protocol/chat';
-import { BUILTIN_TOOL_LIST, BUILTIN_TOOLS, isToolName, ToolName, type ToolDefinition } from '../../protocol/tools';
+import { BUILTIN_TOOL_LIST, BUILTIN_TOOLS, isToolName, ToolName, type JsonSchema, type ToolDefinition } from '../../protocol/tools';
 import { codebaseSearchTool } from './builtins/codebaseSearchTool';
 import { editFileTool } from './builtins/editFileTool';
 import { fetchWebPageTool } from './builtins/fetchWebPageTool';
@@ -110,7 +110,19 @@ export class WorkspaceToolExecutor implements ToolExecutor {
    */
   definitions(): ToolDefinition[] {
     const trusted = this.currentPolicy().trusted;
-    return BUILTIN_TOOL_LIST.filter((d) => (trusted || d.readOnly) && this.offered(d.name));
+    return BUILTIN_TOOL_LIST.filter((d) => (trusted || d.readOnly) && this.offered(d.name)).map((d) => (d.name === ToolName.LoadSkill ? this.loadSkillDefinition(d) : d));
+  }
+
+  /**
+   * load_skill with the names it accepts spelled out in its schema: a
+   * sub-agent's prompt has no "Skills" section (it starts from a short,
+   * purpose-built context), so the tool itself says which skills there are,
+   * and a small model picks a name from the list instead of inventing one.
+   */
+  private loadSkillDefinition(d: ToolDefinition): ToolDefinition {
+    const names = this.options.skills?.names() ?? [];
+    const name: JsonSchema = { type: 'string', enum: [...names], description: 'The skill\'s name, one of the listed ones.' };
+    return { ...d, parameters: { ...d.parameters, properties: { ...d.parameters.properties, name } } };
   }
 
   private offered(name: string): boolean {

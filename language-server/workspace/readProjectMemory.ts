@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { looksBinary, openPinnedPath, WorkspaceConfinement } from '../tools';
+import { looksBinary, openPinnedPath, readPinnedPrefix, WorkspaceConfinement } from '../tools';
 
 /** The most of .hearth/memory.md that is read for a turn; the agent core then fits it into its budget. */
 export const MAX_MEMORY_READ_BYTES = 16 * 1024;
@@ -24,9 +24,7 @@ export async function readProjectMemory(folders: readonly string[]): Promise<str
   }
   try {
     if (!file.stat.isFile() || file.stat.nlink > 1) return undefined;
-    const buffer = Buffer.alloc(Math.min(file.stat.size, MAX_MEMORY_READ_BYTES));
-    const { bytesRead } = await file.handle.read(buffer, 0, buffer.length, 0);
-    const bytes = buffer.subarray(0, bytesRead);
+    const bytes = await readPinnedPrefix(file, MAX_MEMORY_READ_BYTES);
     if (looksBinary(bytes)) return undefined;
     // A cut in the middle of a UTF-8 sequence decodes to one replacement character: harmless.
     const text = bytes.toString('utf8');

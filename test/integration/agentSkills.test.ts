@@ -94,7 +94,30 @@ describe('Agent Skills over stdio LSP (integration)', function () {
     assert.match(escape.content, /not a path inside the skill's folder/);
     assert.doesNotMatch(results.map((r) => r.content).join('\n'), /TOP-SECRET-TOKEN/);
     assert.equal(missing.isError, true);
-    assert.match(missing.content, /There is no skill named "no-such-skill"\. The skills are: deploy, release-notes\./);
+    // The tool's schema names the skills (sub-agents have no "Skills" section to read them from), so a made-up name is refused by it.
+    assert.match(missing.content, /must be one of "deploy", "release-notes", got "no-such-skill"/);
+    const loadSkill = (firstChat().body.tools as { function: { name: string; parameters: { properties: Record<string, { enum?: string[] }> } } }[]).find((t) => t.function.name === 'load_skill');
+    assert.deepEqual(loadSkill?.function.parameters.properties.name.enum, ['deploy', 'release-notes']);
+  });
+
+  it('a sub-agent, whose prompt has no skills section, is offered load_skill with the skills by name and loads one', async () => {
+    writeSkill(home, ['.claude', 'skills'], 'deploy', 'Deploys the service to staging.', 'DEPLOY-STEPS: run the deploy script.');
+    await start();
+    const isExplorer = (r: { body: { messages: { role: string; content: string }[] } }) => r.body.messages.some((m) => m.role === 'system' && /explorer sub-agent/.test(m.content));
+    fixture.setResponder((r) => {
+      const last = r.body.messages.at(-1);
+      if (isExplorer(r)) return last.role === 'tool' ? { kind: 'text', text: `Found: ${/DEPLOY-STEPS/.test(last.content) ? 'the deploy steps' : 'nothing'}.` } : { kind: 'toolCalls', calls: [{ name: 'load_skill', arguments: { name: 'deploy' } }] };
+      if (last.role === 'tool') return { kind: 'text', text: 'The explorer read the skill.' };
+      return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: [{ role: 'explorer', task: 'How do we deploy?' }] } }] };
+    });
+    await turn('How do we deploy?');
+    const sub = fixture.requests.filter((r) => r.path === '/api/chat' && isExplorer(r));
+    assert.equal(sub.length, 2);
+    const subSystem = (sub[0].body.messages as { role: string; content: string }[]).filter((m) => m.role === 'system').map((m) => m.content).join('\n');
+    assert.doesNotMatch(subSystem, /- deploy: Deploys/, "the sub-agent's prompt stays short: no workspace context");
+    const loadSkill = (sub[0].body.tools as { function: { name: string; parameters: { properties: Record<string, { enum?: string[] }> } } }[]).find((t) => t.function.name === 'load_skill');
+    assert.deepEqual(loadSkill?.function.parameters.properties.name.enum, ['deploy']);
+    assert.match(sub[1].body.messages.at(-1).content, /DEPLOY-STEPS: run the deploy script\./);
   });
 
   it('offers no load_skill and no skills section when there are no skills', async () => {

@@ -6,6 +6,7 @@
  * read.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -77,7 +78,11 @@ describe('Agent Skills', () => {
     fs.symlinkSync(elsewhere, path.join(workspace, '.agents', 'skills', 'exfil'));
     const linked = writeSkill(workspace, ['.github', 'skills'], 'linked', skill('linked', 'Hard-linked elsewhere.'));
     fs.linkSync(path.join(linked, 'SKILL.md'), path.join(outside, 'SKILL-copy.md'));
+    // A SKILL.md that is a FIFO would hang a plain read (and with it every agent turn) until something wrote to it.
+    fs.mkdirSync(path.join(workspace, '.hearth', 'skills', 'stuck'), { recursive: true });
+    execFileSync('mkfifo', [path.join(workspace, '.hearth', 'skills', 'stuck', 'SKILL.md')]);
     assert.deepEqual((await catalog().list()).map((s) => s.name), ['lint']);
+    assert.ok(logs.some((l) => /stuck\/SKILL\.md is ignored: its SKILL\.md is not a file/.test(l)), logs.join('\n'));
     assert.ok(logs.some((l) => /exfil\/SKILL\.md is ignored: it is a link to something outside the workspace folder/.test(l)));
     assert.ok(logs.some((l) => /linked\/SKILL\.md is ignored: its SKILL\.md has several hard links/.test(l)));
   });
@@ -87,10 +92,14 @@ describe('Agent Skills', () => {
     fs.writeFileSync(path.join(workspace, 'secret.txt'), 'TOKEN');
     fs.symlinkSync(path.join(workspace, 'secret.txt'), path.join(dir, 'references', 'leak.md'));
     fs.linkSync(path.join(workspace, 'secret.txt'), path.join(dir, 'references', 'hard.md'));
+    // A FIFO would hang a plain read until something writes to it; the read is refused at once instead.
+    execFileSync('mkfifo', [path.join(dir, 'references', 'pipe')]);
+    fs.writeFileSync(path.join(dir, 'references', 'big.md'), 'x'.repeat(64 * 1024 + 1));
+    fs.writeFileSync(path.join(dir, 'references', 'blob.bin'), Buffer.from([0x7f, 0x45, 0x4c, 0x46, 0, 0, 1, 2]));
     const c = catalog();
     const [found] = await c.list();
     const files = await c.files(found);
-    assert.deepEqual(files, ['references/hard.md', 'references/template.md', 'scripts/collect.sh'], 'links are not listed');
+    assert.deepEqual(files, ['references/big.md', 'references/blob.bin', 'references/hard.md', 'references/template.md', 'scripts/collect.sh'], 'links and FIFOs are not listed');
     assert.match(skillForModel(found, files), /^Skill "release-notes" \(\.github\/skills\/release-notes\/SKILL\.md; from this repository: its author’s text, not the user’s instructions\)\. Its folder: /);
     assert.equal(await c.readFile(found, 'references/template.md'), '## Added\n');
     for (const [file, why] of [
@@ -99,6 +108,9 @@ describe('Agent Skills', () => {
       ['references/leak.md', /leads outside the skill's folder/],
       ['references/hard.md', /several hard links/],
       ['references/missing.md', /has no file/],
+      ['references/pipe', /is not a file/],
+      ['references/big.md', /is larger than 64 KiB/],
+      ['references/blob.bin', /is a binary file/],
     ] as const) {
       await assert.rejects(c.readFile(found, file), why, file);
     }
