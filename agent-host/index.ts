@@ -92,6 +92,8 @@ export interface TurnOptions {
    * server); undefined never compacts.
    */
   compactAt?: number;
+  /** What the summary should keep in full detail (`/compact <focus>`); only read when a compaction happens. */
+  compactFocus?: string;
   /**
    * The agent this message was routed to (a built-in role or an agent
    * file): its instructions go into the system prompt, and its tool list

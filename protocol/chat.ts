@@ -172,6 +172,13 @@ export interface RulesFile {
  * (by whole lines, from the end, with a note) to what is left of its share
  * of the context window.
  */
+/**
+ * The longest focus `/compact <focus>` may give the summary: the language
+ * server refuses a longer one, the team server's decoder too, and the agent
+ * core never sends more to the model.
+ */
+export const MAX_COMPACT_FOCUS_CHARS = 2000;
+
 export interface WorkspaceContextSection {
   title: string;
   text: string;

@@ -39,6 +39,8 @@ export interface UserEntry {
   agent?: { name: string; by: string };
   /** `/compact`: the earlier messages are summarised before this one, whatever the threshold; a retry does the same. */
   compact?: true;
+  /** `/compact <focus>`: what the summary keeps in full detail. */
+  compactFocus?: string;
   /**
    * Images attached to the message. In the session file each is stored as
    * `{ mimeType, name, sha256 }` and its bytes in a content-addressed side

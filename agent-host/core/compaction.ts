@@ -7,12 +7,21 @@
  * the full messages; a compaction only changes what the model is sent.
  */
 import type { Ollama } from 'ollama';
-import type { ChatMessage } from '../../protocol/chat';
+import { MAX_COMPACT_FOCUS_CHARS, type ChatMessage } from '../../protocol/chat';
 import { answerReserve } from './contextBudget';
 
 const SUMMARY_PROMPT = `You summarise a conversation between a user and Hearth, a coding assistant, so that the assistant can continue it without the full text.
 Write a compact note: the user's goals and requests, decisions made, files and symbols involved (paths), changes already made, commands run and their outcomes, and anything still open.
 Keep names, paths and numbers exact. Do not add anything that was not said. No preamble.`;
+
+/**
+ * What the user asked the note to keep (`/compact <focus>`, as Claude Code
+ * has it): kept in full detail, the rest shorter. It is the user's own text
+ * about the user's own chat, so it goes to the summariser as it was typed.
+ */
+function focusLine(focus: string): string {
+  return `The user asked the note to focus on: ${focus.slice(0, MAX_COMPACT_FOCUS_CHARS)}\nKeep everything about that in full detail; keep the rest short.`;
+}
 
 /** At most this much of an old tool output goes into the summary request. */
 const TOOL_OUTPUT_CHARS = 800;
@@ -60,7 +69,7 @@ export interface Compaction {
  * cut from its start to fit the summary request's own window, since the
  * newest of the old exchanges matter most to what comes next.
  */
-export async function compactHistory(client: Ollama, model: string, numCtx: number, history: ChatMessage[], signal: AbortSignal): Promise<Compaction | undefined> {
+export async function compactHistory(client: Ollama, model: string, numCtx: number, history: ChatMessage[], signal: AbortSignal, focus?: string): Promise<Compaction | undefined> {
   const groups = exchanges(history);
   if (groups.length < 2) return undefined;
   const old = groups.slice(0, -1);
@@ -73,7 +82,7 @@ export async function compactHistory(client: Ollama, model: string, numCtx: numb
   const reply = await client.chat({
     model,
     messages: [
-      { role: 'system', content: SUMMARY_PROMPT },
+      { role: 'system', content: focus ? `${SUMMARY_PROMPT}\n${focusLine(focus)}` : SUMMARY_PROMPT },
       { role: 'user', content: text },
     ],
     stream: false,

@@ -128,7 +128,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     // Once per turn, before the first request: past the threshold, the oldest exchanges become a summary rather than being dropped.
     if (step === 1 && options.compactAt !== undefined && !options.continueReply && fit.promptTokens > options.compactAt * fit.budgetTokens) {
       try {
-        const compaction = await compactHistory(client, model, numCtx, history, signal);
+        const compaction = await compactHistory(client, model, numCtx, history, signal, options.compactFocus);
         if (compaction) {
           history = compaction.history;
           yield { type: 'compacted', summary: compaction.summary, summarizedExchanges: compaction.summarizedExchanges };

@@ -94,7 +94,7 @@ export class ChatService {
    * expansion, see SlashCommandService) is what the model reads instead of
    * the typed text; both are stored.
    */
-  async send(params: ChatSendParams, expansion?: string, options: { compact?: boolean } = {}): Promise<ChatTurnStarted> {
+  async send(params: ChatSendParams, expansion?: string, options: { compact?: boolean; compactFocus?: string } = {}): Promise<ChatTurnStarted> {
     const { store } = this.deps;
     // A client other than Hearth's extension may drive this server: a mode it cannot name is refused, never guessed.
     if (params.mode !== undefined && !isChatMode(params.mode)) {
@@ -136,7 +136,7 @@ export class ChatService {
       ...(expansion !== undefined ? { expansion } : {}),
       ...(activeFile ? { activeFile } : {}),
       ...(params.agent ? { agent: { name: params.agent.name, by: params.agent.by } } : {}),
-      ...(options.compact ? { compact: true as const } : {}),
+      ...(options.compact ? { compact: true as const, ...(options.compactFocus ? { compactFocus: options.compactFocus } : {}) } : {}),
       ...(rules.some((r) => r.info.enabled) ? { rules: rules.filter((r) => r.info.enabled).map((r) => ({ path: r.info.path, truncated: r.info.truncated })) } : {}),
     });
     const started = await this.startTurn(sessionId, userEntry, params.model, false, promptRules(rules), params.rememberedModel);
@@ -362,7 +362,7 @@ export class ChatService {
         const threshold = settings.chat.compactionThreshold;
         // /compact summarises now, whatever the threshold, also in a chat whose automatic compaction the user undid.
         const compactAt = userEntry.compact ? 0 : !compactionUndone && threshold !== undefined && threshold < 1 ? threshold : undefined;
-        const options = { model: turnModel, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt, mode, rules, workspaceContext, agent: choice?.agent };
+        const options = { model: turnModel, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt, compactFocus: userEntry.compact ? userEntry.compactFocus : undefined, mode, rules, workspaceContext, agent: choice?.agent };
         for await (const event of agent.startTurn(history, turnInput, options, controller.signal)) {
           // The load ends with the model's first output (the core's own events, such as the context estimate, come before it).
           if (loadingSince !== undefined && MODEL_OUTPUT.has(event.type)) {

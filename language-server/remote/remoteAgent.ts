@@ -85,6 +85,7 @@ export class RemoteAgent implements Agent {
         subagents: options.subagents,
         todos: options.todos,
         compactAt: options.compactAt,
+        compactFocus: options.compactFocus,
         mode: options.mode,
         rules: options.rules,
         workspaceContext: options.workspaceContext,

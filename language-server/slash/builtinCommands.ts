@@ -49,7 +49,7 @@ export const COMPACT_EXPANSION =
 export const BUILTIN_COMMANDS: readonly SlashCommandInfo[] = [
   ...CODE_COMMANDS.map((c) => ({ name: c.name, description: c.description, argumentHint: '[what to focus on]', source: 'builtin' as const })),
   { name: NEW_CHAT_COMMAND, description: 'Start a new chat (text after it becomes its first message)', argumentHint: '[message]', source: 'builtin' },
-  { name: COMPACT_COMMAND, description: 'Summarise the earlier messages now, to free the model\u2019s context', source: 'builtin' },
+  { name: COMPACT_COMMAND, description: 'Summarise the earlier messages now, to free the model\u2019s context', argumentHint: '[what to keep in detail]', source: 'builtin' },
 ];
 
 export function isBuiltinCommand(name: string): boolean {

@@ -12,6 +12,7 @@
  */
 import * as path from 'node:path';
 import { HearthException, type McpPrompt, type McpPromptContent } from '../../agent-host';
+import { MAX_COMPACT_FOCUS_CHARS } from '../../protocol/chat';
 import { resourceMention, type ContextItem } from '../../protocol/chat';
 import type { ChatCommandParams, ChatCommandResult, ChatSendParams, ChatTurnStarted } from '../../protocol/lspMethods';
 import { MCP_PROMPT_PREFIX, TEAM_PROMPT_PREFIX, type SlashCommandInfo } from '../../protocol/slashCommands';
@@ -43,7 +44,7 @@ export interface SlashCommandServiceDeps {
   /** The files beside a skill's instructions, listed for the model with them. */
   skillFiles?(skill: Skill): Promise<string[]>;
   /** Starts the turn (ChatService.send): the typed text is stored, the expansion goes to the model. */
-  send(params: ChatSendParams, expansion: string, options?: { compact?: boolean }): Promise<ChatTurnStarted>;
+  send(params: ChatSendParams, expansion: string, options?: { compact?: boolean; compactFocus?: string }): Promise<ChatTurnStarted>;
   log(message: string): void;
 }
 
@@ -146,10 +147,12 @@ export class SlashCommandService {
       return { newChat: true, started, input };
     }
     if (name === COMPACT_COMMAND) {
-      if (args.trim()) throw invalid('/compact takes nothing after it: it summarises the chat\u2019s earlier messages. Send your message on its own afterwards.');
+      // The text after /compact says what the summary keeps in full detail (as in Claude Code).
+      const focus = args.trim();
+      if (focus.length > MAX_COMPACT_FOCUS_CHARS) throw invalid(`What /compact should focus on is ${focus.length} characters long; say it in at most ${MAX_COMPACT_FOCUS_CHARS}.`);
       if (!params.sessionId) throw invalid('There is nothing to compact yet: /compact summarises the earlier messages of a chat.');
       const input = { text: params.input.text, context, ...images };
-      return { started: await this.deps.send({ sessionId: params.sessionId, input, model: params.model }, COMPACT_EXPANSION, { compact: true }), input };
+      return { started: await this.deps.send({ sessionId: params.sessionId, input, model: params.model }, COMPACT_EXPANSION, { compact: true, ...(focus ? { compactFocus: focus } : {}) }), input };
     }
     const prepared = await this.expand(name, args, context, params.editorContext);
     const input = { text: params.input.text, context: prepared.context, ...images };

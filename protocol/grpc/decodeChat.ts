@@ -4,7 +4,7 @@
  * on it: the server checks what clients send, and the client checks what the
  * server sends (a server may only request tools the client offered).
  */
-import { MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput, CHAT_MODES, type RulesFile, type WorkspaceContextSection } from '../chat';
+import { MAX_COMPACT_FOCUS_CHARS, MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput, CHAT_MODES, type RulesFile, type WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import { AGENT_NAME, type SubagentAgent, type TurnAgent } from '../agents';
 import type { JsonSchema, ToolDefinition } from '../tools';
@@ -240,6 +240,7 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
     if (options.temperature !== undefined) turn.temperature = finiteNumber(options.temperature, 'start.options.temperature', 0, 2);
     if (options.continue_reply === true) turn.continueReply = true;
     if (options.compact_at !== undefined) turn.compactAt = finiteNumber(options.compact_at, 'start.options.compact_at', 0, 1);
+    if (options.compact_focus) turn.compactFocus = text(options.compact_focus, 'start.options.compact_focus', MAX_COMPACT_FOCUS_CHARS);
     if (options.todos) turn.todos = { current: decodeTodos(options.todos.items, 'start.options.todos.items') };
     if (options.subagents) {
       const sub = options.subagents;

@@ -74,6 +74,8 @@ export interface TurnRequest {
   /** The plan so far, when the client offers the update_todos tool. */
   todos?: { current: TodoItem[] };
   compactAt?: number;
+  /** What a compaction's summary keeps in full detail (`/compact <focus>`). */
+  compactFocus?: string;
   /** Ask, Plan or Agent; undefined is Agent. */
   mode?: ChatMode;
   /** The repository's rules files for the system prompt. */
@@ -98,6 +100,7 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
   if (turn.think !== undefined) options.think = String(turn.think);
   if (turn.continueReply) options.continue_reply = true;
   if (turn.compactAt !== undefined) options.compact_at = turn.compactAt;
+  if (turn.compactFocus) options.compact_focus = turn.compactFocus;
   if (turn.todos) options.todos = { items: turn.todos.current.map((i) => ({ text: i.text, status: i.status })) };
   if (turn.subagents) {
     const sub = turn.subagents;

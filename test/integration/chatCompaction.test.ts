@@ -121,5 +121,21 @@ describe('chat compaction through the language server (integration)', function (
     const retried = await client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: first.sessionId });
     await client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done', 20_000);
     assert.equal(summaries().length, 2);
+    assert.doesNotMatch(summaries()[1].body.messages[0].content, /focus on/);
+
+    // Text after /compact says what the summary keeps in full detail; it is stored with the message, so a retry keeps it too.
+    await send('What about errors?', first.sessionId);
+    const focused = await client!.connection.sendRequest(ChatCommandRequest.type, { sessionId: first.sessionId, input: { text: '/compact the lexer\'s error positions', context: [] }, command: { name: 'compact', args: "the lexer's error positions" } });
+    await client!.waitForEvent((e) => e.entryId === focused.started!.assistantEntryId && e.event.type === 'done', 20_000);
+    const again = await client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: first.sessionId });
+    await client!.waitForEvent((e) => e.entryId === again.assistantEntryId && e.event.type === 'done', 20_000);
+    assert.equal(summaries().length, 4);
+    for (const request of summaries().slice(2)) assert.match(request.body.messages[0].content, /focus on: the lexer's error positions\n/);
+    const stored = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: first.sessionId });
+    assert.equal(stored.entries.filter((e) => e.kind === 'user').at(-1)?.text, "/compact the lexer's error positions");
+    await assert.rejects(
+      client!.connection.sendRequest(ChatCommandRequest.type, { sessionId: first.sessionId, input: { text: '/compact …', context: [] }, command: { name: 'compact', args: 'x'.repeat(2001) } }),
+      (err: { data?: { message?: string } }) => /2001 characters long; say it in at most 2000/.test(err.data?.message ?? ''),
+    );
   });
 });

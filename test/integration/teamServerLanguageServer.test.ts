@@ -121,6 +121,22 @@ describe('language server: switching between local and team mode', function () {
     assert.equal(chat.thinkLevel, 'low');
   });
 
+  it("/compact with a focus compacts on the team server, and the summariser there is told the focus", async () => {
+    const agent = await provider.refresh();
+    assert.ok(agent instanceof RemoteAgent);
+    fixture.enqueue({ kind: 'text', text: 'SUMMARY from the team GPU.' }, { kind: 'text', text: 'Carrying on.' });
+    const history = [
+      { role: 'user' as const, content: 'What does the lexer do?' },
+      { role: 'assistant' as const, content: 'It splits the text into tokens.' },
+      { role: 'user' as const, content: 'And the parser?' },
+      { role: 'assistant' as const, content: 'It builds the tree.' },
+    ];
+    const events = await collect(agent.startTurn(history, { text: '/compact', context: [] }, { model: MODEL, compactAt: 0, compactFocus: 'the lexer tokens' }, new AbortController().signal));
+    assert.deepEqual(events.find((e) => e.type === 'compacted'), { type: 'compacted', summary: 'SUMMARY from the team GPU.', summarizedExchanges: 1 });
+    const summary = fixture.requests.filter((r) => r.path === '/api/chat' && r.body.stream === false).at(-1)!;
+    assert.match(summary.body.messages[0].content, /focus on: the lexer tokens\n/);
+  });
+
   it('sub-agents run on the team server while their tool calls run on the developer\'s machine', async () => {
     const agent = await provider.refresh();
     assert.ok(agent instanceof RemoteAgent);

@@ -61,6 +61,16 @@ describe('agent compaction', () => {
     assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'Answer.');
   });
 
+  it('a focus (/compact <focus>) tells the summariser what to keep in full detail; without one it is not mentioned', async () => {
+    fixture.setResponder((r) => (r.body.stream === false ? { kind: 'text', text: 'Summary.' } : { kind: 'text', text: 'Answer.' }));
+    const agent = createAgent({ host: fixture.url });
+    await collect(agent.startTurn(history(), ask('/compact'), { model: MODEL, compactAt: 0, compactFocus: 'the positions table' }, new AbortController().signal));
+    await collect(agent.startTurn(history(), ask('/compact'), { model: MODEL, compactAt: 0 }, new AbortController().signal));
+    const [focused, plain] = chats(fixture).filter((r) => r.body.stream === false);
+    assert.match(focused.body.messages[0].content, /summarise a conversation[\s\S]*focus on: the positions table\nKeep everything about that in full detail/);
+    assert.doesNotMatch(plain.body.messages[0].content, /focus/);
+  });
+
   it('does nothing under the threshold, and nothing without one', async () => {
     fixture.setResponder(() => ({ kind: 'text', text: 'Answer.' }));
     const agent = createAgent({ host: fixture.url });

@@ -52,6 +52,15 @@ describe('team server protocol mapping', () => {
     assert.throws(() => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: flood }).start), /workspace_context/);
   });
 
+  it("/compact's focus reaches the team server with the turn, and one longer than the limit is refused", () => {
+    const input: UserInput = { text: '/compact', context: [] };
+    const start = encodeChatStart({ history: [], input, model: 'm:1', tools: [], compactAt: 0, compactFocus: 'the parser\'s error handling' });
+    const decoded = decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start }).start);
+    assert.deepEqual([decoded.compactAt, decoded.compactFocus], [0, 'the parser\'s error handling']);
+    const long = encodeChatStart({ history: [], input, model: 'm:1', tools: [], compactAt: 0, compactFocus: 'x'.repeat(2001) });
+    assert.throws(() => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: long }).start), /compact_focus/);
+  });
+
   it('sub-agent options and events survive the round trip, and a nested event can only be activity', () => {
     const start = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: 'm:1', tools: BUILTIN_TOOL_LIST, subagents: { maxParallel: 3, models: { explorer: 'small:1b' } } });
     const decoded = decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start }).start);

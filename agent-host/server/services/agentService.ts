@@ -255,6 +255,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   if (turn.subagents && withIndex) options.subagents = turn.subagents;
   if (turn.todos && withIndex) options.todos = turn.todos;
   if (turn.compactAt !== undefined) options.compactAt = turn.compactAt;
+  if (turn.compactFocus !== undefined) options.compactFocus = turn.compactFocus;
   // The core turns the client's mode into the tools offered (Ask and Plan: read-only, admin MCP tools included).
   if (turn.mode !== undefined) options.mode = turn.mode;
   if (turn.rules) options.rules = turn.rules;

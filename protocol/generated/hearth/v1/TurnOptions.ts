@@ -60,6 +60,11 @@ export interface TurnOptions {
    */
   'rules'?: (_hearth_v1_RulesFile)[];
   /**
+   * What the summary keeps in full detail (the text after /compact); at
+   * most 2000 characters.
+   */
+  'compact_focus'?: (string);
+  /**
    * The agent the client routed this message to (a built-in role or an
    * agent file): its instructions go into the system prompt (capped by the
    * server too), and its tool list narrows the mode's tools, never widens
@@ -80,6 +85,7 @@ export interface TurnOptions {
   '_subagents'?: "subagents";
   '_todos'?: "todos";
   '_compact_at'?: "compact_at";
+  '_compact_focus'?: "compact_focus";
   '_mode'?: "mode";
   '_agent'?: "agent";
 }
@@ -137,6 +143,11 @@ export interface TurnOptions__Output {
    */
   'rules': (_hearth_v1_RulesFile__Output)[];
   /**
+   * What the summary keeps in full detail (the text after /compact); at
+   * most 2000 characters.
+   */
+  'compact_focus'?: (string);
+  /**
    * The agent the client routed this message to (a built-in role or an
    * agent file): its instructions go into the system prompt (capped by the
    * server too), and its tool list narrows the mode's tools, never widens
@@ -157,6 +168,7 @@ export interface TurnOptions__Output {
   '_subagents'?: "subagents";
   '_todos'?: "todos";
   '_compact_at'?: "compact_at";
+  '_compact_focus'?: "compact_focus";
   '_mode'?: "mode";
   '_agent'?: "agent";
 }
