@@ -27,6 +27,10 @@ export interface GitRepository {
   diff(cached?: boolean): Promise<string>;
   /** `git diff <ref> -- <path>`: with "HEAD", the file's staged and unstaged changes together, its new side the file on disk. */
   diffWith(ref: string, path: string): Promise<string>;
+  /** `git diff --cached -- <path>`: the file's staged changes (HEAD to the index). */
+  diffIndexWithHEAD(path: string): Promise<string>;
+  /** `git diff -- <path>`: despite the name, the working tree against the index (the unstaged changes; see the Git extension's git.ts). */
+  diffWithHEAD(path: string): Promise<string>;
 }
 
 export interface GitApi {

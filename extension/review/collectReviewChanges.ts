@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import type { ReviewFileChange } from '../../protocol/lspMethods';
 import { GIT_STATUS_DELETED, GIT_STATUS_UNTRACKED, type GitRepository } from '../git/gitApi';
 import { mentionReadRefusal } from '../mentions/mentionReadRule';
+import { stagedDiffOnDisk } from './stagedDiffOnDisk';
 
 /** Changed files asked of git one by one at most; past this the rest are named as left out (the review could not hold them anyway). */
 export const MAX_REVIEW_FILES = 60;
@@ -12,18 +13,26 @@ export interface ReviewChanges {
   withheld: { path: string; reason: string }[];
 }
 
+/** Which changes a review takes: everything not committed yet, or only what is staged for the next commit. */
+export type ReviewScope = 'uncommitted' | 'staged';
+
 /**
- * What Review Uncommitted Changes sends for one repository: every file with
- * staged or unstaged changes as `git diff HEAD -- <file>` (so its line
- * numbers are the file's on disk), and every untracked file whole. Deleted
- * files have nothing left to comment on. A file the `@file` read rules
- * refuse (a symlink out of the workspace, a second hard link) is named,
- * never read. Git runs through VS Code's Git extension, as for `@changes`.
+ * What a review of a repository's changes sends. Uncommitted: every file
+ * with staged or unstaged changes as `git diff HEAD -- <file>` (so its line
+ * numbers are the file's on disk), and every untracked file whole. Staged:
+ * each staged file's `git diff --cached`, renumbered through its unstaged
+ * changes to the lines on disk (stagedDiffOnDisk.ts), since the comments go
+ * on the file in the editor. Deleted files have nothing left to comment on.
+ * A file the `@file` read rules refuse (a symlink out of the workspace, a
+ * second hard link) is named, never read. Git runs through VS Code's Git
+ * extension, as for `@changes`.
  */
-export async function collectReviewChanges(repo: GitRepository, folders: readonly string[]): Promise<ReviewChanges> {
+export async function collectReviewChanges(repo: GitRepository, folders: readonly string[], scope: ReviewScope = 'uncommitted'): Promise<ReviewChanges> {
   const root = repo.rootUri.fsPath;
   const untracked = new Map<string, boolean>();
-  const all = [...repo.state.indexChanges, ...repo.state.workingTreeChanges, ...(repo.state.untrackedChanges ?? [])];
+  const unstaged = new Set(repo.state.workingTreeChanges.map((c) => c.uri.fsPath));
+  const deletedOnDisk = new Set(repo.state.workingTreeChanges.filter((c) => GIT_STATUS_DELETED.includes(c.status)).map((c) => c.uri.fsPath));
+  const all = scope === 'staged' ? repo.state.indexChanges : [...repo.state.indexChanges, ...repo.state.workingTreeChanges, ...(repo.state.untrackedChanges ?? [])];
   for (const change of all) {
     const file = change.uri.fsPath;
     if (GIT_STATUS_DELETED.includes(change.status)) continue;
@@ -35,12 +44,22 @@ export async function collectReviewChanges(repo: GitRepository, folders: readonl
   const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
   const files = [...untracked.keys()].sort();
   for (const file of files.slice(0, MAX_REVIEW_FILES)) {
+    if (scope === 'staged' && deletedOnDisk.has(file)) {
+      withheld.push({ path: relative(file), reason: 'it was deleted after it was staged' });
+      continue;
+    }
     const refusal = await mentionReadRefusal(file, folders);
     if (refusal) {
       withheld.push({ path: relative(file), reason: refusal });
       continue;
     }
     const uri = vscode.Uri.file(file).toString();
+    if (scope === 'staged') {
+      const staged = await stagedChange(repo, file, unstaged.has(file));
+      if ('reason' in staged) withheld.push({ path: relative(file), reason: staged.reason });
+      else changes.push({ uri, diff: staged.diff });
+      continue;
+    }
     if (untracked.get(file)) {
       changes.push({ uri });
       continue;
@@ -51,4 +70,21 @@ export async function collectReviewChanges(repo: GitRepository, folders: readonl
   }
   for (const file of files.slice(MAX_REVIEW_FILES)) withheld.push({ path: relative(file), reason: `more than ${MAX_REVIEW_FILES} files changed` });
   return { changes, withheld };
+}
+
+/** A staged file's diff numbered as on disk, or why it is not reviewed. */
+async function stagedChange(repo: GitRepository, file: string, editedSince: boolean): Promise<{ diff: string } | { reason: string }> {
+  const failed = (err: unknown) => ({ reason: `git could not show its changes (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` });
+  let staged: string;
+  let unstaged = '';
+  try {
+    staged = await repo.diffIndexWithHEAD(file);
+    if (editedSince) unstaged = await repo.diffWithHEAD(file);
+  } catch (err) {
+    return failed(err);
+  }
+  if (!editedSince) return { diff: staged };
+  const onDisk = stagedDiffOnDisk(staged, unstaged);
+  if (!/^\+/m.test(onDisk.diff) && onDisk.changedSince > 0) return { reason: 'every staged line was changed again after it was staged' };
+  return { diff: onDisk.diff };
 }

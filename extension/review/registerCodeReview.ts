@@ -3,8 +3,8 @@ import type { BaseLanguageClient } from 'vscode-languageclient';
 import { CodeReviewRequest, type CodeReviewParams, type CodeReviewResult } from '../../protocol/lspMethods';
 import type { ReviewEditRequest } from '../actions/registerEditorActions';
 import { actionTarget } from '../actions/actionTarget';
-import { pickRepository } from '../actions/stagedDiff';
-import { collectReviewChanges } from './collectReviewChanges';
+import { pickRepository, type RepositoryHint } from '../actions/stagedDiff';
+import { collectReviewChanges, type ReviewScope } from './collectReviewChanges';
 import { ReviewComments } from './reviewComments';
 import { isCancelledRequest, requestErrorMessage } from '../requestErrors';
 
@@ -30,7 +30,8 @@ export function reviewSummary(result: CodeReviewResult): string {
 
 /**
  * Review Uncommitted Changes (the Source Control title bar, the command
- * palette) and Review Selection (the editor's Hearth menu): the reviewer
+ * palette), Review Staged Changes (the Staged Changes group, the palette)
+ * and Review Selection (the editor's Hearth menu): the reviewer
  * role reads the code and its findings become comments on the lines they
  * are about, each with Apply Fix (through the diff review) and Dismiss.
  */
@@ -70,16 +71,20 @@ export function registerCodeReview(context: vscode.ExtensionContext, deps: CodeR
     void vscode.window.showInformationMessage(summary);
   }
 
-  register('hearth.review.changes', async (sourceControl?: { rootUri?: vscode.Uri }) => {
+  async function reviewRepository(scope: ReviewScope, from?: RepositoryHint): Promise<void> {
     // A repository's own git config can make git run programs: as for @changes, git runs only in a trusted workspace.
     if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('Hearth: reviewing changes runs git, which a repository\u2019s config can make run programs. Trust the workspace first.');
-    const repository = await pickRepository(sourceControl, 'review');
+    const repository = await pickRepository(from, 'review');
     if (typeof repository === 'string') return void vscode.window.showWarningMessage(`Hearth: ${repository}`);
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const { changes, withheld } = await collectReviewChanges(repository, folders);
-    if (changes.length === 0 && withheld.length === 0) return void vscode.window.showInformationMessage('Hearth: there are no uncommitted changes to review.');
-    await runReview({ changes, withheld }, `Hearth: Reviewing ${plural(changes.length, 'changed file')}…`);
-  });
+    const { changes, withheld } = await collectReviewChanges(repository, folders, scope);
+    if (changes.length === 0 && withheld.length === 0) return void vscode.window.showInformationMessage(`Hearth: there are no ${scope} changes to review.`);
+    await runReview({ changes, withheld }, `Hearth: Reviewing ${plural(changes.length, scope === 'staged' ? 'staged file' : 'changed file')}…`);
+  }
+
+  // From the Source Control title bar (a source control), the Staged Changes group (a resource group), or the palette (nothing).
+  register('hearth.review.changes', (from?: RepositoryHint) => reviewRepository('uncommitted', from));
+  register('hearth.review.staged', (from?: RepositoryHint) => reviewRepository('staged', from));
 
   register('hearth.review.selection', async () => {
     const editor = vscode.window.activeTextEditor;

@@ -4,6 +4,8 @@
  * as the reviewer, and its findings appear as comments on the lines they are
  * about. Apply Fix shows the fix in the diff review and Accept changes the
  * file, also after lines were added above it; Dismiss removes a comment.
+ * Review Staged Changes reviews the staged lines only, numbered as the file
+ * on disk has them after it was edited again.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
@@ -97,6 +99,38 @@ describe('code review in a real VS Code (e2e)', function () {
     await page.locator('.editor-instance .monaco-editor .view-lines').first().click();
     await page.keyboard.press('Control+S');
     await until(async () => fs.readFileSync(path.join(vscode.workspace, 'stats.js'), 'utf8') === `const unused = 1;\n${FIXED}`, 'the fixed line to be saved to stats.js');
+    fixture.setResponder(undefined);
+  });
+
+  it('Review Staged Changes reviews only what is staged, numbered as the file on disk after later edits', async () => {
+    const page = vscode.wb.page;
+    const workspace = vscode.workspace;
+    const base = ['export function total(xs) {', '  let sum = 0;', '  for (const x of xs) sum += x;', '  return sum;', '}', ''];
+    fs.writeFileSync(path.join(workspace, 'total.js'), base.join('\n'));
+    git(workspace, 'add', 'total.js');
+    git(workspace, 'commit', '-q', '-m', 'total', '--', 'total.js');
+    // Staged: a bug on line 3. Then, unstaged, two comment lines above it: on disk the staged line is line 5.
+    const staged = base.map((l) => l.replace('sum += x', 'sum -= x'));
+    fs.writeFileSync(path.join(workspace, 'total.js'), staged.join('\n'));
+    git(workspace, 'add', 'total.js');
+    fs.writeFileSync(path.join(workspace, 'total.js'), ['// Sums a list.', '// Used by the report.', ...staged].join('\n'));
+    // An unstaged change elsewhere is not part of this review.
+    fs.writeFileSync(path.join(workspace, 'stats.js'), `${fs.readFileSync(path.join(workspace, 'stats.js'), 'utf8')}// UNSTAGED-ONLY\n`);
+    fixture.setResponder((req) =>
+      req.path === '/api/chat'
+        ? { kind: 'text', text: JSON.stringify({ findings: [{ file: 'total.js', line: 5, severity: 'bug', title: 'Subtracts instead of adding' }] }) }
+        : { kind: 'text', text: '' },
+    );
+    const finding = page.locator('.review-widget', { hasText: 'Subtracts instead of adding' });
+    // The Git extension sees the new index a moment after git wrote it.
+    await until(async () => {
+      await runCommand(page, 'Hearth: Review Staged Changes');
+      return finding.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => undefined);
+    }, 'the review comment on total.js', 120_000);
+    const prompt = (fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).at(-1)!.content;
+    assert.match(prompt, /^5 \+ {3}for \(const x of xs\) sum -= x;$/m, 'the staged line, numbered as on disk');
+    assert.doesNotMatch(prompt, /Sums a list|UNSTAGED-ONLY|stats\.js/, 'unstaged changes are not reviewed');
+    await page.screenshot({ path: path.join(RESULTS, 'review-staged.png') });
     fixture.setResponder(undefined);
   });
 });
