@@ -8,6 +8,7 @@ import { buildGenerateRequest, DEFAULT_KEEP_ALIVE } from './buildGenerateRequest
 import { detectFimSupport, missingModelInfo, noCodeModelInfo, type ShowFacts } from './detectFimSupport';
 import { familyFromName } from './fimTemplates';
 import { leanHttpFetch } from './leanHttpFetch';
+import { providerRouting } from '../providers/providerRouting';
 import { ThinkTagFilter } from './thinkTagFilter';
 import type { FimChunk, FimCompleter, FimCompleterConfig, FimModelInfo, FimReadyModel, FimRequest, FimTimings } from './fimTypes';
 
@@ -48,15 +49,19 @@ function billions(model: ModelResponse): number {
  */
 export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
   const host = displayHost(config.host);
+  // A `provider::model` goes to its provider (the same routing as the chat agent's); plain names to this Ollama.
+  const routing = config.fetch ? undefined : providerRouting(config.providers, config.providerKey, leanHttpFetch());
+  const fetchWith = config.fetch ?? routing?.fetch;
   /** An `ollama` client whose requests also follow `signal`; its streaming generate goes through `config.stream` when there is one. */
-  const client = (signal?: AbortSignal) => ollamaWithStreamer({ host, headers: config.headers, fetch: config.fetch ? withSignal(config.fetch, signal) : leanHttpFetch(signal) }, config.stream, signal);
+  const client = (signal?: AbortSignal) => ollamaWithStreamer({ host, headers: config.headers, fetch: fetchWith ? withSignal(fetchWith, signal) : leanHttpFetch(signal) }, config.stream, signal);
   const keepAlive = config.keepAlive ?? DEFAULT_KEEP_ALIVE;
   const cache = new Map<string, CacheEntry>();
 
   /** Turns a failed /api/show or /api/tags call into the HearthException the user sees. */
   async function throwFailure(err: unknown, model: string): Promise<never> {
     const failure = classifyFailure(err);
-    const error = failure.kind === 'unreachable' ? unreachableError(host, failure.detail) : await describeOllamaFailure(err, { client: client(), host, model });
+    const provider = routing?.locate(model);
+    const error = failure.kind === 'unreachable' ? unreachableError(host, failure.detail, provider?.server) : await describeOllamaFailure(err, { client: client(), host, model, provider });
     throw new HearthException(error, { cause: err });
   }
 
@@ -145,7 +150,7 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
         yield cancelled;
         return;
       }
-      const error = await describeOllamaFailure(err, { client: client(), host, model: model.model });
+      const error = await describeOllamaFailure(err, { client: client(), host, model: model.model, provider: routing?.locate(model.model) });
       throw new HearthException(error, { cause: err });
     } finally {
       // A caller that stops reading early (the suggestion is complete) must not leave Ollama generating.

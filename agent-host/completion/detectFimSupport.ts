@@ -7,6 +7,9 @@ import { trainedContextLength } from '../core/modelFacts';
 export const SUGGESTED_FIM_MODEL = 'qwen2.5-coder:1.5b';
 
 
+/** The families whose names identify a fill-in-the-middle model on a provider, for messages. */
+const FIM_FAMILY_NAMES = 'Qwen2.5-Coder, Qwen3-Coder, Code Llama, DeepSeek-Coder, StarCoder2, Codestral, CodeGemma, Granite Code';
+
 /** The parts of Ollama's /api/show answer that decide how a model fills in the middle. */
 export interface ShowFacts {
   template?: string;
@@ -51,6 +54,17 @@ export function detectFimSupport(model: string, show: ShowFacts): FimModelInfo {
     return { status: 'ready', model, mode: 'native', family, contextLength, stop };
   }
   if (family) return { status: 'ready', model, mode: 'raw', family, contextLength, stop };
+  if (model.includes('::')) {
+    // A provider's server does not say which of its models fill in the middle: the name has to tell.
+    return {
+      status: 'unsupported',
+      model,
+      message:
+        `"${model}" is not a code model Hearth can prompt for fill-in-the-middle: on a provider, Hearth recognises such models by name ` +
+        `(${FIM_FAMILY_NAMES}). Load one of those on the provider and set \`hearth.completion.model\` to it, or leave the setting empty to use Ollama's.`,
+      suggestedModel: SUGGESTED_FIM_MODEL,
+    };
+  }
   return {
     status: 'unsupported',
     model,

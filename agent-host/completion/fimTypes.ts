@@ -3,6 +3,7 @@
  * callers (the language server in local mode, the team server in remote mode).
  */
 import type { ModelStreamer } from '../core/modelStream';
+import type { ProviderConfig } from '../../protocol/lspMethods';
 
 /** The code-model families whose sentinel tokens Hearth knows for raw prompts. */
 export type FimFamily = 'qwen2.5-coder' | 'codellama' | 'deepseek-coder' | 'starcoder2' | 'codestral' | 'codegemma' | 'granite-code';
@@ -106,4 +107,12 @@ export interface FimCompleterConfig {
   stream?: ModelStreamer;
   /** How long Ollama keeps the model loaded after a request; defaults to 30 minutes. */
   keepAlive?: string | number;
+  /**
+   * `hearth.providers`: a `provider::model` suggestion model is answered by
+   * that provider (an OpenAI-compatible server's /v1/completions, with the
+   * family's raw fill-in-the-middle prompt), as the chat agent's are.
+   */
+  providers?: readonly ProviderConfig[];
+  /** The providers' API keys (see AgentConfig.providerKey). */
+  providerKey?: (provider: string, baseUrl: string) => string | undefined;
 }

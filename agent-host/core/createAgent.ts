@@ -3,9 +3,7 @@ import type { HearthError } from '../../protocol/chat';
 import type { ModelInfo } from '../../protocol/lspMethods';
 import type { Agent, AgentConfig } from '../index';
 import { listProviderModels } from '../providers/listProviderModels';
-import { createProviderFetch } from '../providers/providerFetch';
-import { ProviderRegistry } from '../providers/providerRegistry';
-import type { FailureContext } from './describeOllamaFailure';
+import { providerRouting } from '../providers/providerRouting';
 import { DEFAULT_CONTEXT_CAP } from './contextBudget';
 import { classifyFailure, unreachableError } from './errorMapping';
 import { HearthException } from './hearthException';
@@ -41,21 +39,10 @@ export function createAgent(config: CoreAgentConfig): Agent {
   const contextCap = config.maxContextTokens ?? DEFAULT_CONTEXT_CAP;
   const baseFetch = config.fetch ?? ((input, init) => fetch(input, init));
   // With providers, a `provider::model` string is answered by that provider; plain names still go to Ollama untouched.
-  const registry = config.providers?.length ? new ProviderRegistry(config.providers, config.providerKey) : undefined;
-  const connection = registry ? { ...config, fetch: createProviderFetch(registry, baseFetch) } : config;
-  const locate = (model: string): FailureContext['provider'] => {
-    const resolved = registry?.resolve(model);
-    if (!registry || resolved?.kind !== 'provider') return undefined;
-    const provider = resolved.provider;
-    return {
-      server: registry.server(provider),
-      model: resolved.model,
-      listModels: async () => {
-        const listed = await listProviderModels(new ProviderRegistry([provider], config.providerKey), undefined, baseFetch);
-        return listed.failures.length ? undefined : listed.models.map((m) => m.name);
-      },
-    };
-  };
+  const routing = providerRouting(config.providers, config.providerKey, baseFetch);
+  const connection = routing ? { ...config, fetch: routing.fetch } : config;
+  const locate = routing?.locate;
+  const registry = routing?.registry;
 
   async function listOllamaModels(signal: AbortSignal | undefined): Promise<ModelInfo[]> {
     try {
@@ -82,7 +69,7 @@ export function createAgent(config: CoreAgentConfig): Agent {
   return {
     host,
     startTurn(history, input, options, signal) {
-      return runTurn({ client: createOllamaClient(connection, signal), host, history, input, options, signal, facts, contextCap, locate: registry ? locate : undefined });
+      return runTurn({ client: createOllamaClient(connection, signal), host, history, input, options, signal, facts, contextCap, locate });
     },
     async modelDetails(model, signal) {
       const found = await facts.get(createOllamaClient(connection, signal), model);

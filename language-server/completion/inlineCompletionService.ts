@@ -1,6 +1,6 @@
 import { InlineCompletionTriggerKind, type CancellationToken, type InlineCompletionList, type InlineCompletionParams, type Position } from 'vscode-languageserver/node';
 import { HearthException, type FimCompleter, type FimModelInfo } from '../../agent-host';
-import type { CompletionSettings, CompletionStatus, HearthSettings } from '../../protocol/lspMethods';
+import type { CompletionSettings, CompletionStatus, HearthSettings, ProviderConfig } from '../../protocol/lspMethods';
 import { allowsMultiline, buildCompletionPrompt } from './buildCompletionPrompt';
 import { completionSettingsOf } from './completionSettingsOf';
 import { CompletionStatusReporter } from './completionStatusReporter';
@@ -9,11 +9,17 @@ import { isSuggestionComplete, postProcessCompletion, type SuggestionContext } f
 import { RecentDocuments, type DocumentSource } from './recentDocuments';
 import { SuggestionCache } from './suggestionCache';
 
+/** Where suggestions come from in local mode: the Ollama of `hearth.ollama.host` and the providers of `hearth.providers`. */
+export interface CompletionBackend {
+  host: string;
+  providers: readonly ProviderConfig[];
+}
+
 export interface InlineCompletionDeps {
   documents: DocumentSource;
   settings(): Promise<HearthSettings>;
-  /** The completer for an Ollama host (the caller keeps one per host). */
-  completer(host: string): FimCompleter;
+  /** The completer for an Ollama host and the providers beside it (the caller keeps one per backend). */
+  completer(backend: CompletionBackend): FimCompleter;
   /** Workspace folder paths, for the file path in the prompt header. */
   /** The workspace folders open now. */
   roots(): readonly string[];
@@ -151,7 +157,7 @@ export class InlineCompletionService {
     token: CancellationToken,
     traced?: { source: CompletionTrace['source']; generation?: Generation },
   ): Promise<InlineCompletionList | null> {
-    const { settings, host } = await this.currentSettings();
+    const { settings, backend } = await this.currentSettings();
     const doc = this.deps.documents.get(params.textDocument.uri);
     if (!doc || this.paused || !settings.enabled || settings.disabledLanguages.includes(doc.languageId)) return null;
     const snapshot: Snapshot = { uri: doc.uri, text: doc.getText(), offset: doc.offsetAt(params.position), languageId: doc.languageId };
@@ -160,7 +166,7 @@ export class InlineCompletionService {
     const key = SuggestionCache.keyOf(scope, snapshot.text, snapshot.offset);
 
     if (settings.pipeline === 'baseline') {
-      const generation = this.start(key, snapshot, settings, host, false);
+      const generation = this.start(key, snapshot, settings, backend, false);
       if (traced) Object.assign(traced, { source: 'model', generation });
       return this.waitFor(generation, token, params.position, false);
     }
@@ -173,7 +179,7 @@ export class InlineCompletionService {
       return toList(hit.text, params.position);
     }
     const shared = this.inflight.get(key);
-    const generation = shared ?? this.start(key, snapshot, invoked ? { ...settings, debounceMs: 0 } : settings, host, true);
+    const generation = shared ?? this.start(key, snapshot, invoked ? { ...settings, debounceMs: 0 } : settings, backend, true);
     if (traced) Object.assign(traced, { source: shared ? 'shared' : 'model', generation });
     return this.waitFor(generation, token, params.position, true);
   }
@@ -203,42 +209,42 @@ export class InlineCompletionService {
 
   /** Checks the configured model once, so the status bar can say it is missing before the user types. */
   async checkModel(): Promise<void> {
-    const { settings, host } = await this.currentSettings();
+    const { settings, backend } = await this.currentSettings();
     if (!settings.enabled) return;
     try {
-      const info = await this.deps.completer(host).describeModel(settings.model);
+      const info = await this.deps.completer(backend).describeModel(settings.model);
       if (info.status === 'ready') this.status.healthy(info.model);
-      else this.reportUnusable(info, host);
+      else this.reportUnusable(info, backend.host);
     } catch (err) {
       this.reportError(err);
     }
   }
 
   /** The settings, noticing when they changed: a new model or host must not be served old suggestions. */
-  private async currentSettings(): Promise<{ settings: CompletionSettings; host: string }> {
+  private async currentSettings(): Promise<{ settings: CompletionSettings; backend: CompletionBackend }> {
     const pending = this.deps.settings();
     const all = await pending;
     const settings = completionSettingsOf(all);
     if (pending !== this.settingsSeen) {
       this.settingsSeen = pending;
       this.optimized = settings.pipeline === 'optimized';
-      const scope = `${all.ollama.host}|${settings.model}|${settings.maxLines}`;
+      const scope = JSON.stringify([all.ollama.host, all.providers ?? [], settings.model, settings.maxLines]);
       if (scope !== this.scopeSeen) {
         this.scopeSeen = scope;
         this.cache.clear();
       }
       this.status.setDisabled(!settings.enabled);
     }
-    return { settings, host: all.ollama.host };
+    return { settings, backend: { host: all.ollama.host, providers: all.providers ?? [] } };
   }
 
-  private start(key: string, snapshot: Snapshot, settings: CompletionSettings, host: string, optimized: boolean): Generation {
+  private start(key: string, snapshot: Snapshot, settings: CompletionSettings, backend: CompletionBackend, optimized: boolean): Generation {
     const generation: Generation = { key, uri: snapshot.uri, controller: new AbortController(), waiters: 0, result: Promise.resolve(undefined) };
     if (optimized) {
       this.inflight.set(key, generation);
       this.latest.set(snapshot.uri, generation);
     }
-    generation.result = this.generate(generation, snapshot, settings, host, optimized);
+    generation.result = this.generate(generation, snapshot, settings, backend, optimized);
     return generation;
   }
 
@@ -280,7 +286,7 @@ export class InlineCompletionService {
     });
   }
 
-  private async generate(generation: Generation, snapshot: Snapshot, settings: CompletionSettings, host: string, optimized: boolean): Promise<string | undefined> {
+  private async generate(generation: Generation, snapshot: Snapshot, settings: CompletionSettings, backend: CompletionBackend, optimized: boolean): Promise<string | undefined> {
     const { signal } = generation.controller;
     try {
       // The debounce is quiet time since the last keystroke, not a wait added to every request: a client
@@ -294,11 +300,11 @@ export class InlineCompletionService {
         if (generation.debounceUntil > now) debounced = sleep(Math.ceil(generation.debounceUntil - now), signal);
       }
       // The prompt is prepared while the debounce runs, so its cost hides inside the wait.
-      const completer = this.deps.completer(host);
+      const completer = this.deps.completer(backend);
       const info = await completer.describeModel(settings.model);
       if (signal.aborted) return undefined;
       if (info.status !== 'ready') {
-        this.reportUnusable(info, host);
+        this.reportUnusable(info, backend.host);
         return undefined;
       }
       const maxTokens = maxTokensFor(allowsMultiline(snapshot.text, snapshot.offset), settings.maxLines);

@@ -18,20 +18,21 @@ import { CodeReviewService } from '../review/codeReviewService';
  * service for tests that drive it in-process.
  */
 export function registerInlineCompletion(connection: Connection, server: HearthServer): InlineCompletionService {
-  const completers = new Map<string, FimCompleter>();
+  // One local completer, made again when the Ollama host or the providers change (it remembers what each model can do).
+  let local: { key: string; completer: FimCompleter } | undefined;
   const completion = new InlineCompletionService({
     documents: server.documents,
     settings: () => server.settings.get(),
-    completer: (host) => {
+    completer: ({ host, providers }) => {
       // In team mode suggestions go through the team server's shared GPU (its CompletionService).
       const team = server.agents.currentTeamCompleter();
       if (team) return team;
-      let completer = completers.get(host);
-      if (!completer) {
-        completer = createFimCompleter({ host });
-        completers.set(host, completer);
+      const key = JSON.stringify([host, providers]);
+      if (local?.key !== key) {
+        // A `provider::model` suggestion model goes to that provider, with the key the extension handed over.
+        local = { key, completer: createFimCompleter({ host, providers, providerKey: (name, baseUrl) => server.agents.providerKeys.get(name, baseUrl) }) };
       }
-      return completer;
+      return local.completer;
     },
     roots: () => server.openFolders,
     plan: (model, signal) => server.planRun(model, 'completion', signal),

@@ -13,6 +13,8 @@ import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixtur
 import { startOpenAiFixture, type OpenAiFixture } from '../fixtures/openAiFixture';
 import { closedPortUrl } from '../fixtures/closedPort';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { pathToFileURL } from 'node:url';
+import { DidOpenTextDocumentNotification, InlineCompletionRequest, InlineCompletionTriggerKind } from 'vscode-languageserver-protocol/node';
 import { ChatSendRequest, ModelListRequest, ProviderApiKeyRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import type { HearthError, ToolResult } from '../../protocol/chat';
 
@@ -59,6 +61,7 @@ describe('providers beside Ollama, through the language server (integration)', f
           { name: 'gpu', kind: 'ollama', baseUrl: gpu.url },
         ],
         chat: { model: `lmstudio::${LMSTUDIO_MODEL}` },
+        completion: { model: `lmstudio::${LMSTUDIO_MODEL}`, debounceMs: 0 },
       },
     });
     await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
@@ -160,6 +163,27 @@ describe('providers beside Ollama, through the language server (integration)', f
     assert.equal(chats.length, 1);
     assert.equal(chats[0].body.model, 'qwen2.5-coder:7b');
     assert.equal(ollama.requests.filter((r) => r.path === '/api/chat').length, before, 'the default Ollama was not asked');
+  });
+
+  it("inline suggestions from the provider: the family's fill-in-the-middle prompt on /v1/completions, with the key", async () => {
+    const uri = pathToFileURL(path.join(workspace, 'add.ts')).toString();
+    const text = 'export function add(a: number, b: number): number {\n  return \n}\n';
+    await client.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text } });
+    const generatesBefore = ollama.requests.filter((r) => r.path === '/api/generate').length;
+    const result = await client.connection.sendRequest(InlineCompletionRequest.type, {
+      textDocument: { uri },
+      position: { line: 1, character: 9 },
+      context: { triggerKind: InlineCompletionTriggerKind.Invoked },
+    });
+    const items = Array.isArray(result) ? result : (result?.items ?? []);
+    assert.equal(items[0]?.insertText, 'a + b;');
+    const asked = openai.requests.filter((r) => r.path === '/v1/completions').at(-1);
+    assert.ok(asked, 'the provider was asked');
+    assert.equal(asked.body.model, LMSTUDIO_MODEL, 'the provider gets its own name for the model');
+    assert.match(asked.body.prompt, /^<\|fim_prefix\|>[\s\S]*export function add\(a: number, b: number\): number \{\n {2}return <\|fim_suffix\|>\n\}\n[\s\S]*<\|fim_middle\|>$/);
+    assert.ok(asked.body.stop.includes('<|fim_prefix|>'), 'the family\'s sentinels stop the model');
+    assert.equal(asked.authorization, `Bearer ${SECRET}`);
+    assert.equal(ollama.requests.filter((r) => r.path === '/api/generate').length, generatesBefore, 'the default Ollama was not asked');
   });
 
   it('refuses a model string that names no configured provider, saying which ones exist', async () => {

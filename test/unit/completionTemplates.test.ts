@@ -76,6 +76,17 @@ describe('fill-in-the-middle model detection', () => {
     assert.match(info.message, /ollama pull qwen2\.5-coder:1\.5b/);
   });
 
+  it('on a provider, recognises a code model by its name, and says why another is not used without telling to ollama pull it', () => {
+    // What the provider route's /api/show reports for an OpenAI-compatible server's model (openAiShow): no template, no insert capability.
+    const shown = { template: '{{ .Prompt }}', capabilities: ['completion', 'tools'] };
+    const coder = detectFimSupport('vllm::Qwen/Qwen2.5-Coder-7B-Instruct', shown);
+    assert.ok(coder.status === 'ready' && coder.mode === 'raw' && coder.family === 'qwen2.5-coder');
+    const chat = detectFimSupport('lmstudio::llama-3.2-3b-instruct', shown);
+    assert.ok(chat.status === 'unsupported', chat.status);
+    assert.match(chat.message, /"lmstudio::llama-3\.2-3b-instruct" is not a code model .* recognises such models by name \(Qwen2\.5-Coder/);
+    assert.doesNotMatch(chat.message, /ollama pull/);
+  });
+
   it('keeps the Modelfile’s stop parameters, which a request’s stop list would otherwise replace', () => {
     assert.deepEqual(modelfileStops('stop                           "<|endoftext|>"\nstop "<|im_end|>"\ntemperature 0.2'), ['<|endoftext|>', '<|im_end|>']);
     const info = detectFimSupport('codellama:7b-code', { template: '{{ .Prompt }}', parameters: 'stop "<custom>"' });
