@@ -8,10 +8,10 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { startOllamaFixture, type OllamaFixture, type RecordedRequest, type ScriptedReply } from '../fixtures/ollamaFixture';
-import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import type { RecordedRequest, ScriptedReply } from '../fixtures/ollamaFixture';
+import { startLspTestClient } from './lspTestClient';
+import { useLspSuite } from './lspSuite';
 import { ChatSendRequest, ChatTodosRequest, EditApprovalRequest, SessionGetRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -54,60 +54,46 @@ function team(r: RecordedRequest): ScriptedReply {
 
 describe('sub-agents through the language server (integration)', function () {
   this.timeout(30_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let workspace: string;
-  let client: LspTestClient | undefined;
+  const suite = useLspSuite('subagents');
   let edits: EditApprovalParams[];
 
   async function start(agentSettings: Record<string, unknown> = {}) {
-    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, agent: agentSettings } });
-    client.connection.onRequest(EditApprovalRequest.type, (p) => {
+    suite.client = await startLspTestClient({ storagePath: suite.storage, workspace: suite.workspace, settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, agent: agentSettings } });
+    suite.client.connection.onRequest(EditApprovalRequest.type, (p) => {
       edits.push(p);
       return { decision: 'accept' };
     });
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    await suite.client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
   }
 
   beforeEach(async () => {
-    fixture = await startOllamaFixture();
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-subagents-ls-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-subagents-ws-'));
-    fs.mkdirSync(path.join(workspace, 'src'));
-    fs.writeFileSync(path.join(workspace, 'src', 'math.js'), BUGGY);
+    fs.mkdirSync(path.join(suite.workspace, 'src'));
+    fs.writeFileSync(path.join(suite.workspace, 'src', 'math.js'), BUGGY);
     edits = [];
-  });
-
-  afterEach(async () => {
-    await client?.stop();
-    client = undefined;
-    await fixture.close();
-    fs.rmSync(storage, { recursive: true, force: true });
-    fs.rmSync(workspace, { recursive: true, force: true });
   });
 
   it('an explorer reads the workspace, an executor edits it with approval, and the session keeps both cards', async () => {
     await start();
-    fixture.setResponder(team);
-    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Fix add() in src/math.js', context: [] } });
-    const done = await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    suite.fixture.setResponder(team);
+    const started = await suite.client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Fix add() in src/math.js', context: [] } });
+    const done = await suite.client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
     assert.equal(done.event.type === 'done' && done.event.reason, 'stop');
 
     // The executor's edit asked the user, as the main agent's would, and landed on disk.
     assert.equal(edits.length, 1);
     assert.equal(edits[0].relativePath, 'src/math.js');
     assert.match(edits[0].callId, /\.a2\./, 'the approval names the sub-agent call');
-    assert.equal(fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8'), FIXED);
+    assert.equal(fs.readFileSync(path.join(suite.workspace, 'src', 'math.js'), 'utf8'), FIXED);
 
     // The explorer really read the file through the language server's tools.
-    const explorerReport = fixture.requests.filter((r) => r.path === '/api/chat' && /explorer sub-agent/.test(systemOf(r))).at(-1)!;
+    const explorerReport = suite.fixture.requests.filter((r) => r.path === '/api/chat' && /explorer sub-agent/.test(systemOf(r))).at(-1)!;
     assert.match(lastOf(explorerReport).content, /return a - b/);
     // The main agent read both reports.
-    const final = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+    const final = suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
     assert.match(lastOf(final).content, /src\/math\.js line 2 subtracts: a - b[\s\S]*Changed src\/math\.js\./);
 
     const cards = async () => {
-      const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+      const session = await suite.client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
       const entry = session.entries.find((e) => e.id === started.assistantEntryId);
       assert.ok(entry && entry.kind === 'assistant');
       return entry.parts.flatMap((p) => (p.kind === 'subagent' ? [p] : []));
@@ -117,50 +103,50 @@ describe('sub-agents through the language server (integration)', function () {
     assert.deepEqual(stored[1].parts.map((p) => p.kind === 'toolCall' && [p.call.name, p.result?.isError]), [['edit_file', false]]);
 
     // A restart reads the same cards back from the session log.
-    await client!.stop();
+    await suite.client!.stop();
     await start();
     assert.deepEqual((await cards()).map((c) => c.agent.role), ['explorer', 'executor']);
 
     // Undo of the reply restores what the sub-agent changed.
-    const undo = await client!.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId });
+    const undo = await suite.client!.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId });
     assert.deepEqual(undo.restored.map((p) => path.basename(p)), ['math.js']);
-    assert.equal(fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8'), BUGGY);
+    assert.equal(fs.readFileSync(path.join(suite.workspace, 'src', 'math.js'), 'utf8'), BUGGY);
   });
 
   it('the agent\'s plan is stored with its reply, the user\'s edit is refused while it streams, and the next turn starts from the edit', async () => {
     await start();
-    fixture.enqueue(
+    suite.fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'update_todos', arguments: { items: [{ text: 'Read math.js', status: 'done' }, { text: 'Fix add', status: 'inProgress' }] } }] },
       { kind: 'text', text: 'Half way.', tokenDelayMs: 50 },
     );
-    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Fix add()', context: [] } });
-    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'todos', 20_000);
+    const started = await suite.client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Fix add()', context: [] } });
+    await suite.client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'todos', 20_000);
     await assert.rejects(
-      client!.connection.sendRequest(ChatTodosRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId, items: [] }),
+      suite.client!.connection.sendRequest(ChatTodosRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId, items: [] }),
       /still working/,
     );
-    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    await suite.client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
 
     const edited = [{ text: 'Read math.js', status: 'done' as const }, { text: 'Fix add without touching sub', status: 'pending' as const }];
-    await client!.connection.sendRequest(ChatTodosRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId, items: edited });
-    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    await suite.client!.connection.sendRequest(ChatTodosRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId, items: edited });
+    const session = await suite.client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
     const entry = session.entries.find((e) => e.id === started.assistantEntryId);
     assert.ok(entry?.kind === 'assistant');
     assert.deepEqual(entry.todos, edited, 'the edit is stored with the reply');
 
-    fixture.enqueue({ kind: 'text', text: 'Continuing.' });
-    const next = await client!.connection.sendRequest(ChatSendRequest.type, { sessionId: started.sessionId, input: { text: 'go on', context: [] } });
-    await client!.waitForEvent((e) => e.entryId === next.assistantEntryId && e.event.type === 'done', 20_000);
-    const system = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages[0].content as string;
+    suite.fixture.enqueue({ kind: 'text', text: 'Continuing.' });
+    const next = await suite.client!.connection.sendRequest(ChatSendRequest.type, { sessionId: started.sessionId, input: { text: 'go on', context: [] } });
+    await suite.client!.waitForEvent((e) => e.entryId === next.assistantEntryId && e.event.type === 'done', 20_000);
+    const system = suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages[0].content as string;
     assert.match(system, /- \[x\] Read math\.js\n- \[ \] Fix add without touching sub/);
   });
 
   it('with hearth.agent.subagents off the model is not offered the tool', async () => {
     await start({ subagents: false });
-    fixture.enqueue({ kind: 'text', text: 'ok' });
-    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'hello', context: [] } });
-    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
-    const tools = (fixture.requests.find((r) => r.path === '/api/chat')!.body.tools as { function: { name: string } }[]).map((t) => t.function.name);
+    suite.fixture.enqueue({ kind: 'text', text: 'ok' });
+    const started = await suite.client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'hello', context: [] } });
+    await suite.client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    const tools = (suite.fixture.requests.find((r) => r.path === '/api/chat')!.body.tools as { function: { name: string } }[]).map((t) => t.function.name);
     assert.ok(tools.includes('read_file') && !tools.includes('run_subagents'), tools.join(', '));
   });
 });

@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { startLspTestClient } from './lspTestClient';
+import { chatTurn, useLspSuite } from './lspSuite';
 import {
   ChatSendRequest,
   CommandApprovalRequest,
@@ -15,7 +14,6 @@ import {
   type EditApprovalParams,
   type CommandApprovalParams,
 } from '../../protocol/lspMethods';
-import type { ToolResult } from '../../protocol/chat';
 
 const MODEL = 'qwen2.5-coder:7b';
 const BUGGY = 'export function add(a, b) {\n  return a - b;\n}\n';
@@ -23,55 +21,36 @@ const FIXED = 'export function add(a, b) {\n  return a + b;\n}\n';
 
 describe('agent turns through the language server (integration)', function () {
   this.timeout(30_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let workspace: string;
-  let client: LspTestClient | undefined;
+  const suite = useLspSuite('agent');
   let edits: (EditApprovalParams & { receivedAt: number })[];
   let commands: CommandApprovalParams[];
 
   async function start(editDecision: 'accept' | 'reject' | 'acceptAllForTurn', commandDecision: 'accept' | 'reject' = 'reject', trusted = true) {
-    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
-    client.connection.onRequest(EditApprovalRequest.type, (p) => {
+    suite.client = await startLspTestClient({ storagePath: suite.storage, workspace: suite.workspace, settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL } } });
+    suite.client.connection.onRequest(EditApprovalRequest.type, (p) => {
       edits.push({ ...p, receivedAt: Date.now() });
       return { decision: editDecision };
     });
-    client.connection.onRequest(CommandApprovalRequest.type, (p) => {
+    suite.client.connection.onRequest(CommandApprovalRequest.type, (p) => {
       commands.push(p);
       return { decision: commandDecision };
     });
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted });
-    return client;
+    await suite.client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted });
+    return suite.client;
   }
 
-  async function turn(text: string) {
-    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text, context: [] } });
-    const done = await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
-    const results = client!.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult').map((e) => (e.event as { result: ToolResult }).result);
-    return { started, done, results };
-  }
+  const turn = (text: string) => chatTurn(suite.client!, text);
 
   beforeEach(async () => {
-    fixture = await startOllamaFixture();
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-agent-ls-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-agent-ws-'));
-    fs.mkdirSync(path.join(workspace, 'src'));
-    fs.writeFileSync(path.join(workspace, 'src', 'math.js'), BUGGY);
+    fs.mkdirSync(path.join(suite.workspace, 'src'));
+    fs.writeFileSync(path.join(suite.workspace, 'src', 'math.js'), BUGGY);
     edits = [];
     commands = [];
   });
 
-  afterEach(async () => {
-    await client?.stop();
-    client = undefined;
-    await fixture.close();
-    fs.rmSync(storage, { recursive: true, force: true });
-    fs.rmSync(workspace, { recursive: true, force: true });
-  });
-
   it('reads, proposes an edit as a diff, writes it on Accept, and Undo restores the file byte for byte', async () => {
     await start('accept');
-    fixture.enqueue(
+    suite.fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'src/math.js' } }] },
       { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'src/math.js', oldText: 'return a - b;', newText: 'return a + b;' } }] },
       { kind: 'text', text: 'Fixed the sign in add().' },
@@ -86,10 +65,10 @@ describe('agent turns through the language server (integration)', function () {
     assert.equal(edits[0].relativePath, 'src/math.js');
     assert.equal(edits[0].oldContent, BUGGY);
     assert.equal(edits[0].newContent, FIXED);
-    assert.equal(fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8'), FIXED);
+    assert.equal(fs.readFileSync(path.join(suite.workspace, 'src', 'math.js'), 'utf8'), FIXED);
 
     // The model's tool call was complete when the fixture finished that reply; the diff request followed.
-    const editReply = fixture.requests.filter((r) => r.path === '/api/chat')[1];
+    const editReply = suite.fixture.requests.filter((r) => r.path === '/api/chat')[1];
     const latencyMs = edits[0].receivedAt - editReply.finishedAt!;
     console.log(`      tool call → diff request: ${latencyMs} ms`);
     assert.ok(latencyMs < 2000);
@@ -98,26 +77,26 @@ describe('agent turns through the language server (integration)', function () {
     const second = editReply.body.messages as { role: string; content: string }[];
     assert.ok(second.some((m) => m.role === 'tool' && m.content.includes('return a - b')));
 
-    const undo = await client!.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId });
+    const undo = await suite.client!.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId });
     assert.deepEqual(undo.restored.map((p) => path.basename(p)), ['math.js']);
-    assert.equal(fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8'), BUGGY);
+    assert.equal(fs.readFileSync(path.join(suite.workspace, 'src', 'math.js'), 'utf8'), BUGGY);
   });
 
   it('runs a read → edit → test → fix transcript with approvals accepted and rejected', async () => {
-    fs.writeFileSync(path.join(workspace, 'test.js'), "import('./src/math.js').then(({ add }) => { if (add(2, 3) !== 5) { console.error('add(2, 3) is', add(2, 3)); process.exit(1); } console.log('ok'); });\n");
-    fs.writeFileSync(path.join(workspace, 'package.json'), '{ "type": "module" }\n');
+    fs.writeFileSync(path.join(suite.workspace, 'test.js'), "import('./src/math.js').then(({ add }) => { if (add(2, 3) !== 5) { console.error('add(2, 3) is', add(2, 3)); process.exit(1); } console.log('ok'); });\n");
+    fs.writeFileSync(path.join(suite.workspace, 'package.json'), '{ "type": "module" }\n');
     const decisions: ('accept' | 'reject')[] = ['accept', 'reject', 'accept'];
-    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
-    client.connection.onRequest(EditApprovalRequest.type, (p) => {
+    suite.client = await startLspTestClient({ storagePath: suite.storage, workspace: suite.workspace, settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL } } });
+    suite.client.connection.onRequest(EditApprovalRequest.type, (p) => {
       edits.push({ ...p, receivedAt: Date.now() });
       return { decision: decisions.shift() ?? 'reject' };
     });
-    client.connection.onRequest(CommandApprovalRequest.type, (p) => {
+    suite.client.connection.onRequest(CommandApprovalRequest.type, (p) => {
       commands.push(p);
       return { decision: 'accept' };
     });
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
-    fixture.enqueue(
+    await suite.client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    suite.fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'src/math.js' } }] },
       // A wrong fix first: the user accepts it, the test run shows it is wrong.
       { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'src/math.js', oldText: 'return a - b;', newText: 'return a * b;' } }] },
@@ -142,15 +121,15 @@ describe('agent turns through the language server (integration)', function () {
     assert.match(results[3].content, /reject/i);
     assert.match(results[5].content, /ok/);
     assert.equal(commands.length, 2, 'each command asked for approval (node is not on the allow-list)');
-    assert.equal(fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8'), FIXED);
+    assert.equal(fs.readFileSync(path.join(suite.workspace, 'src', 'math.js'), 'utf8'), FIXED);
     // Undo restores the file as it was before the whole turn, across both accepted edits.
-    await client!.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId });
-    assert.equal(fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8'), BUGGY);
+    await suite.client!.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId });
+    assert.equal(fs.readFileSync(path.join(suite.workspace, 'src', 'math.js'), 'utf8'), BUGGY);
   });
 
   it('a rejected edit leaves the file alone and tells the model', async () => {
     await start('reject');
-    fixture.enqueue(
+    suite.fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'src/new.js', content: 'console.log(1);\n' } }] },
       { kind: 'text', text: 'Understood, I will not create it.' },
     );
@@ -159,12 +138,12 @@ describe('agent turns through the language server (integration)', function () {
     assert.equal(edits[0].oldContent, null);
     assert.equal(results[0].isError, true);
     assert.match(results[0].content, /reject/i);
-    assert.equal(fs.existsSync(path.join(workspace, 'src', 'new.js')), false);
+    assert.equal(fs.existsSync(path.join(suite.workspace, 'src', 'new.js')), false);
   });
 
   it('asks before running a command that is not allow-listed, and refuses a denied one without asking', async () => {
     await start('reject', 'accept');
-    fixture.enqueue(
+    suite.fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'node -e "console.log(6*7)"' } }] },
       { kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'ls && curl http://example.invalid' } }] },
       { kind: 'text', text: 'Done.' },
@@ -179,7 +158,7 @@ describe('agent turns through the language server (integration)', function () {
 
   it('an untrusted workspace gets read-only tools', async () => {
     await start('accept', 'accept', false);
-    fixture.enqueue(
+    suite.fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'src/math.js', oldText: 'a - b', newText: 'a + b' } }] },
       { kind: 'text', text: 'I cannot edit here.' },
     );
@@ -187,32 +166,32 @@ describe('agent turns through the language server (integration)', function () {
     assert.equal(edits.length, 0);
     assert.equal(results[0].isError, true);
     assert.match(results[0].content, /no tool named "edit_file"/);
-    const offered = (fixture.requests.find((r) => r.path === '/api/chat')!.body.tools as { function: { name: string } }[]).map((t) => t.function.name);
+    const offered = (suite.fixture.requests.find((r) => r.path === '/api/chat')!.body.tools as { function: { name: string } }[]).map((t) => t.function.name);
     assert.ok(offered.includes('read_file') && !offered.includes('edit_file') && !offered.includes('run_command'), `offered: ${offered.join(', ')}`);
-    assert.equal(fs.readFileSync(path.join(workspace, 'src', 'math.js'), 'utf8'), BUGGY);
+    assert.equal(fs.readFileSync(path.join(suite.workspace, 'src', 'math.js'), 'utf8'), BUGGY);
   });
 
   it('keeps tool calls in the durable session and exports it to Markdown', async () => {
     await start('accept');
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'list_dir', arguments: { path: '.' } }] }, { kind: 'text', text: 'There is a src folder.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'list_dir', arguments: { path: '.' } }] }, { kind: 'text', text: 'There is a src folder.' });
     const { started } = await turn('What is here?');
-    await client!.kill();
+    await suite.client!.kill();
     await start('accept');
-    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    const session = await suite.client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
     const reply = session.entries[1];
     assert.ok(reply.kind === 'assistant');
     const call = reply.parts.find((p) => p.kind === 'toolCall');
     assert.ok(call && call.kind === 'toolCall' && call.call.name === 'list_dir' && call.result?.content.includes('src/'));
-    const { markdown } = await client!.connection.sendRequest(SessionExportRequest.type, { sessionId: started.sessionId });
+    const { markdown } = await suite.client!.connection.sendRequest(SessionExportRequest.type, { sessionId: started.sessionId });
     assert.match(markdown, /## You\s+What is here\?/);
     assert.match(markdown, /Tool `list_dir`/);
     assert.match(markdown, /There is a src folder\./);
 
     // The resumed session continues with its tool history.
-    fixture.enqueue({ kind: 'text', text: 'Yes.' });
-    const next = await client!.connection.sendRequest(ChatSendRequest.type, { sessionId: started.sessionId, input: { text: 'Sure?', context: [] } });
-    await client!.waitForEvent((e) => e.entryId === next.assistantEntryId && e.event.type === 'done');
-    const messages = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; tool_calls?: unknown[] }[];
+    suite.fixture.enqueue({ kind: 'text', text: 'Yes.' });
+    const next = await suite.client!.connection.sendRequest(ChatSendRequest.type, { sessionId: started.sessionId, input: { text: 'Sure?', context: [] } });
+    await suite.client!.waitForEvent((e) => e.entryId === next.assistantEntryId && e.event.type === 'done');
+    const messages = suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; tool_calls?: unknown[] }[];
     assert.ok(messages.some((m) => m.role === 'assistant' && (m.tool_calls?.length ?? 0) > 0));
     assert.ok(messages.some((m) => m.role === 'tool'));
   });

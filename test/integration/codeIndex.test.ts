@@ -7,17 +7,15 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
 import { estimateTokens, workspaceContextBudget } from '../../agent-host';
-import type { ToolResult } from '../../protocol/chat';
-import { ChatSendRequest, EditApprovalRequest, WorkspaceTrustNotification, type IndexProgress } from '../../protocol/lspMethods';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { EditApprovalRequest, WorkspaceTrustNotification, type IndexProgress } from '../../protocol/lspMethods';
 import { until } from '../fixtures/until';
 import { writeTree } from '../fixtures/writeTree';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { chatTurn, useLspSuite } from './lspSuite';
 
 const MODEL = 'qwen2.5-coder:7b';
 
@@ -33,16 +31,13 @@ const FIXTURE_REPO: Record<string, string> = {
 
 describe('symbol index through the language server (integration)', function () {
   this.timeout(60_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let workspace: string;
-  let client: LspTestClient | undefined;
+  const suite = useLspSuite('index');
 
   async function start(settings: Record<string, unknown> = {}): Promise<LspTestClient> {
-    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, ...settings } });
-    client.connection.onRequest(EditApprovalRequest.type, () => ({ decision: 'accept' as const }));
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
-    return client;
+    suite.client = await startLspTestClient({ storagePath: suite.storage, workspace: suite.workspace, settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, ...settings } });
+    suite.client.connection.onRequest(EditApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    await suite.client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    return suite.client;
   }
 
   async function ready(c: LspTestClient, timeoutMs = 30_000): Promise<IndexProgress> {
@@ -50,36 +45,18 @@ describe('symbol index through the language server (integration)', function () {
     return c.indexStatuses.filter((s) => s.state === 'ready').at(-1)!;
   }
 
-  async function turn(text: string) {
-    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text, context: [] } });
-    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
-    return client!.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult').map((e) => (e.event as { result: ToolResult }).result);
-  }
+  const turn = async (text: string) => (await chatTurn(suite.client!, text)).results;
 
-  const chatRequests = () => fixture.requests.filter((r) => r.path === '/api/chat' && Array.isArray(r.body.messages) && r.body.messages.length > 0);
-
-  beforeEach(async () => {
-    fixture = await startOllamaFixture();
-    storage = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-index-ls-')));
-    workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-index-ws-')));
-  });
-
-  afterEach(async () => {
-    await client?.stop();
-    client = undefined;
-    await fixture.close();
-    fs.rmSync(storage, { recursive: true, force: true });
-    fs.rmSync(workspace, { recursive: true, force: true });
-  });
+  const chatRequests = () => suite.fixture.requests.filter((r) => r.path === '/api/chat' && Array.isArray(r.body.messages) && r.body.messages.length > 0);
 
   it('indexes the fixture, answers find_symbol with the right files, and keeps up with a changed file', async () => {
-    writeTree(workspace, FIXTURE_REPO);
+    writeTree(suite.workspace, FIXTURE_REPO);
     const c = await start();
     const status = await ready(c);
     assert.equal(status.files, 5);
     assert.ok(c.indexStatuses.some((s) => s.state === 'indexing' && s.total === 5), 'progress counted the files');
 
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'find_symbol', arguments: { name: 'loadConfig' } }] }, { kind: 'text', text: 'Found it.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'find_symbol', arguments: { name: 'loadConfig' } }] }, { kind: 'text', text: 'Found it.' });
     let [result] = await turn('Where is loadConfig defined?');
     assert.equal(result.isError, false, result.content);
     assert.match(result.content, /^Definitions of "loadConfig" \(1\):\nsrc\/config\.ts:2 {2}function {2}export function loadConfig\(\): Config \{/);
@@ -89,22 +66,22 @@ describe('symbol index through the language server (integration)', function () {
 
     // A change the editor's watcher reports (the file changed on disk, not in an editor); the update is
     // asynchronous, so the model asks again until the index has it.
-    fs.writeFileSync(path.join(workspace, 'cmd/tool/main.go'), 'package main\n\nfunc RunAll() int { return 0 }\n\nfunc main() { RunAll() }\n');
-    await c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path.join(workspace, 'cmd/tool/main.go')).toString(), type: FileChangeType.Changed }] });
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'find_symbol', arguments: { name: 'RunAll', includeUses: false } }] }, { kind: 'text', text: 'ok' });
+    fs.writeFileSync(path.join(suite.workspace, 'cmd/tool/main.go'), 'package main\n\nfunc RunAll() int { return 0 }\n\nfunc main() { RunAll() }\n');
+    await c.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path.join(suite.workspace, 'cmd/tool/main.go')).toString(), type: FileChangeType.Changed }] });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'find_symbol', arguments: { name: 'RunAll', includeUses: false } }] }, { kind: 'text', text: 'ok' });
     for (let attempt = 0; attempt < 20; attempt++) {
       [result] = await turn('Where is RunAll?');
       if (result.content.includes('cmd/tool/main.go:3')) break;
-      fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'find_symbol', arguments: { name: 'RunAll', includeUses: false } }] }, { kind: 'text', text: 'ok' });
+      suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'find_symbol', arguments: { name: 'RunAll', includeUses: false } }] }, { kind: 'text', text: 'ok' });
     }
     assert.match(result.content, /cmd\/tool\/main\.go:3 {2}function {2}func RunAll\(\) int/);
   });
 
   it('offers the repository map in the system prompt of an agent turn, best files first, within the budget', async () => {
-    writeTree(workspace, FIXTURE_REPO);
+    writeTree(suite.workspace, FIXTURE_REPO);
     const c = await start();
     await ready(c);
-    fixture.enqueue({ kind: 'text', text: 'Hello.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'Hello.' });
     await turn('What is in this repository?');
     const request = chatRequests().at(-1)!;
     const system: string = request.body.messages[0].content;
@@ -119,15 +96,15 @@ describe('symbol index through the language server (integration)', function () {
   });
 
   it('turning the index off removes find_symbol and the map, and deletes the cache', async () => {
-    writeTree(workspace, FIXTURE_REPO);
+    writeTree(suite.workspace, FIXTURE_REPO);
     const c = await start();
     await ready(c);
-    const cacheDir = path.join(storage, 'code-index');
+    const cacheDir = path.join(suite.storage, 'code-index');
     assert.equal(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.jsonl')).length, 1);
-    c.setSettings({ ollama: { host: fixture.url }, chat: { model: MODEL }, index: { enabled: false } });
+    c.setSettings({ ollama: { host: suite.fixture.url }, chat: { model: MODEL }, index: { enabled: false } });
     await until(() => c.indexStatuses.at(-1)?.state === 'off', 'the index is off');
     assert.deepEqual(fs.readdirSync(cacheDir).filter((f) => f.endsWith('.jsonl')), []);
-    fixture.enqueue({ kind: 'text', text: 'Hello.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'Hello.' });
     await turn('Hi');
     const request = chatRequests().at(-1)!;
     assert.ok(!request.body.messages[0].content.includes('Repository map'));
@@ -139,11 +116,11 @@ describe('symbol index through the language server (integration)', function () {
     const body = Array.from({ length: 40 }, (_, i) => `  const v${i} = helper(${i}) + other(v${i > 0 ? i - 1 : 0});`).join('\n');
     for (let n = 0; n < 2500; n++) files[`pkg${n % 25}/mod${n}.ts`] = `import { helper } from '../shared';\nexport function fn${n}(x: number): number {\n${body}\n  return x;\n}\n`;
     files['shared.ts'] = 'export function helper(n: number) { return n; }\n';
-    writeTree(workspace, files);
+    writeTree(suite.workspace, files);
     const total = 2501;
 
     const first = await start();
-    const cacheDir = path.join(storage, 'code-index');
+    const cacheDir = path.join(suite.storage, 'code-index');
     await until(
       () => (first.indexStatuses.at(-1)?.done ?? 0) > 200 && fs.existsSync(cacheDir) && fs.readdirSync(cacheDir).some((f) => f.endsWith('.jsonl')),
       'a checkpoint was written mid-index',
@@ -152,7 +129,7 @@ describe('symbol index through the language server (integration)', function () {
     const atKill = first.indexStatuses.at(-1)!;
     assert.equal(atKill.state, 'indexing', 'the kill must land mid-index');
     await first.kill();
-    client = undefined;
+    suite.client = undefined;
 
     const second = await start();
     const done = await ready(second, 60_000);
@@ -163,23 +140,23 @@ describe('symbol index through the language server (integration)', function () {
   });
 
   it('remember writes .hearth/memory.md only when project memory is on, and the note reaches the next turn', async () => {
-    writeTree(workspace, FIXTURE_REPO);
+    writeTree(suite.workspace, FIXTURE_REPO);
     const c = await start();
     await ready(c);
-    const memory = path.join(workspace, '.hearth', 'memory.md');
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'remember', arguments: { note: 'Ports come from loadConfig.' } }] }, { kind: 'text', text: 'ok' });
+    const memory = path.join(suite.workspace, '.hearth', 'memory.md');
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'remember', arguments: { note: 'Ports come from loadConfig.' } }] }, { kind: 'text', text: 'ok' });
     let [result] = await turn('Remember where ports come from.');
     assert.equal(result.isError, true);
     assert.ok(!fs.existsSync(memory));
     assert.ok(!(chatRequests().at(-1)!.body.tools ?? []).some((t: { function: { name: string } }) => t.function.name === 'remember'));
 
-    c.setSettings({ ollama: { host: fixture.url }, chat: { model: MODEL }, memory: { enabled: true } });
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'remember', arguments: { note: 'Ports come from loadConfig.' } }] }, { kind: 'text', text: 'ok' });
+    c.setSettings({ ollama: { host: suite.fixture.url }, chat: { model: MODEL }, memory: { enabled: true } });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'remember', arguments: { note: 'Ports come from loadConfig.' } }] }, { kind: 'text', text: 'ok' });
     [result] = await turn('Remember where ports come from.');
     assert.equal(result.isError, false, result.content);
     assert.match(fs.readFileSync(memory, 'utf8'), /\n- Ports come from loadConfig\.\n$/);
 
-    fixture.enqueue({ kind: 'text', text: 'Hello.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'Hello.' });
     await turn('Hi again');
     const system: string = chatRequests().at(-1)!.body.messages[0].content;
     assert.match(system, /## Project memory[^\n]*\n# Project memory\n[\s\S]*- Ports come from loadConfig\./);

@@ -14,9 +14,10 @@ import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification } from 'vscode-languageserver-protocol/node';
 import { ChatReferenceRequest, ChatSendRequest, SessionGetRequest, SemanticIndexStatusNotification, WorkspaceTrustNotification, type SemanticIndexProgress } from '../../protocol/lspMethods';
 import type { ToolResult } from '../../protocol/chat';
-import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, startOllamaFixture } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { chatTurn, useLspSuite } from './lspSuite';
 
 const MODEL = 'qwen2.5-coder:7b';
 
@@ -33,49 +34,31 @@ const REPO: Record<string, string> = {
 
 describe('codebase search through the language server (integration)', function () {
   this.timeout(60_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let workspace: string;
-  let client: LspTestClient | undefined;
+  const suite = useLspSuite('cbs', { models: [...DEFAULT_MODELS, NOMIC_EMBED_TEXT] });
   let progress: SemanticIndexProgress[];
 
   async function start(settings: Record<string, unknown> = {}) {
-    client = await startLspTestClient({
-      storagePath: storage,
-      workspace,
-      settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, codebaseSearch: { enabled: true, embeddingModel: 'nomic-embed-text' }, ...settings },
+    suite.client = await startLspTestClient({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, codebaseSearch: { enabled: true, embeddingModel: 'nomic-embed-text' }, ...settings },
     });
-    client.connection.onNotification(SemanticIndexStatusNotification.type, (p) => {
+    suite.client.connection.onNotification(SemanticIndexStatusNotification.type, (p) => {
       progress.push(p);
     });
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    await suite.client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
     await until(() => progress.some((p) => p.phase === 'ready' || p.phase === 'error' || p.phase === 'off'), 'the index is ready', 30_000);
-    return client;
+    return suite.client;
   }
 
-  async function turn(text: string, context: { kind: 'mention'; path: string }[] = []) {
-    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text, context } });
-    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
-    return client!.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult').map((e) => (e.event as { result: ToolResult }).result);
-  }
+  const turn = async (text: string, context: { kind: 'mention'; path: string }[] = []) => (await chatTurn(suite.client!, { text, context })).results;
 
   beforeEach(async () => {
-    fixture = await startOllamaFixture({ models: [...DEFAULT_MODELS, NOMIC_EMBED_TEXT] });
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cbs-ls-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cbs-ws-'));
     for (const [rel, text] of Object.entries(REPO)) {
-      fs.mkdirSync(path.dirname(path.join(workspace, rel)), { recursive: true });
-      fs.writeFileSync(path.join(workspace, rel), text);
+      fs.mkdirSync(path.dirname(path.join(suite.workspace, rel)), { recursive: true });
+      fs.writeFileSync(path.join(suite.workspace, rel), text);
     }
     progress = [];
-  });
-
-  afterEach(async () => {
-    await client?.stop();
-    client = undefined;
-    await fixture.close();
-    fs.rmSync(storage, { recursive: true, force: true });
-    fs.rmSync(workspace, { recursive: true, force: true });
   });
 
   it('indexes with /api/embed and codebase_search returns the file that answers, never an ignored one', async () => {
@@ -84,32 +67,32 @@ describe('codebase search through the language server (integration)', function (
     assert.match(ready.message ?? '', /Indexed 4 files/);
     assert.ok(progress.some((p) => p.phase === 'indexing' && p.total === 4), 'progress counted the files');
 
-    const embeds = fixture.requests.filter((r) => r.path === '/api/embed');
+    const embeds = suite.fixture.requests.filter((r) => r.path === '/api/embed');
     assert.ok(embeds.length >= 1);
     assert.equal(embeds[0].body.model, 'nomic-embed-text');
     assert.equal(embeds[0].outcome, 'completed');
     const embedded = embeds.flatMap((r) => r.body.input as string[]);
     assert.ok(embedded.some((t) => t.startsWith('search_document: src/auth/verifyToken.ts')), 'documents carry the nomic task prefix and their path');
     assert.ok(!embedded.some((t) => t.includes('apiKeyRotation')), 'the .gitignore\'d file was never sent to the model');
-    assert.ok(fs.readdirSync(workspace).every((n) => !n.includes('index')), 'nothing was written into the workspace');
+    assert.ok(fs.readdirSync(suite.workspace).every((n) => !n.includes('index')), 'nothing was written into the workspace');
 
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'codebase_search', arguments: { query: 'where is the JWT signature of an access token verified' } }] }, { kind: 'text', text: 'In verifyToken.ts.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'codebase_search', arguments: { query: 'where is the JWT signature of an access token verified' } }] }, { kind: 'text', text: 'In verifyToken.ts.' });
     const [result] = await turn('Where do we verify tokens?');
     assert.equal(result.isError, false, result.content);
     assert.match(result.content.split('\n')[0], /^src\/auth\/verifyToken\.ts:\d+-\d+$/);
     assert.ok(!result.content.includes('generated/'), result.content);
     assert.doesNotMatch(result.summary ?? '', /full-text/);
-    const query = fixture.requests.filter((r) => r.path === '/api/embed').at(-1)!;
+    const query = suite.fixture.requests.filter((r) => r.path === '/api/embed').at(-1)!;
     assert.deepEqual(query.body.input, ['search_query: where is the JWT signature of an access token verified']);
-    const chat = fixture.requests.find((r) => r.path === '/api/chat')!;
+    const chat = suite.fixture.requests.find((r) => r.path === '/api/chat')!;
     assert.ok((chat.body.tools as { function: { name: string } }[]).some((t) => t.function.name === 'codebase_search'), 'the tool is offered to the model');
   });
 
   it('@codebase attaches the best chunks for the message, read from the files', async () => {
     await start();
-    fixture.enqueue({ kind: 'text', text: 'They are appended to JSONL files.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'They are appended to JSONL files.' });
     await turn('@codebase how are chat sessions stored after a crash?', [{ kind: 'mention', path: 'codebase' }]);
-    const chat = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+    const chat = suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
     const user = (chat.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!;
     assert.match(user.content, /Codebase search results for: how are chat sessions stored after a crash\?/);
     assert.match(user.content, /src\/store\/sessionStore\.ts:\d+-\d+\n```\n[\s\S]*appendFileSync/);
@@ -117,54 +100,54 @@ describe('codebase search through the language server (integration)', function (
 
   it('@codebase lists what it attached under the message, and each reference opens only its own file inside the workspace', async () => {
     await start();
-    fixture.enqueue({ kind: 'text', text: 'They are appended to JSONL files.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'They are appended to JSONL files.' });
     // A message cannot bring its own references: only what the search found is listed.
     const forged = { kind: 'mention' as const, path: 'codebase', references: [{ path: '../../etc/passwd', startLine: 1, endLine: 1 }] };
-    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: '@codebase how are chat sessions stored after a crash?', context: [forged] } });
-    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    const started = await suite.client!.connection.sendRequest(ChatSendRequest.type, { input: { text: '@codebase how are chat sessions stored after a crash?', context: [forged] } });
+    await suite.client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
     const listed = started.references?.find((r) => r.context === 0)?.references ?? [];
     assert.ok(listed.length > 0 && listed.every((r) => !r.path.includes('..')), JSON.stringify(listed));
     const first = listed.findIndex((r) => r.path === 'src/store/sessionStore.ts');
     assert.ok(first >= 0, `the file that answers is listed: ${JSON.stringify(listed)}`);
     // The stored message keeps the same list, so a reopened chat shows it too.
-    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    const session = await suite.client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
     const message = session.entries.find((e) => e.id === started.userEntryId);
     assert.deepEqual(message?.kind === 'user' ? message.context[0].references : undefined, listed);
     // The model was shown exactly those chunks.
-    const user = (fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!;
+    const user = (suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!;
     for (const r of listed) assert.ok(user.content.includes(`${r.path}:${r.startLine}-${r.endLine}`), `${r.path} was attached`);
 
-    const opened = await client!.connection.sendRequest(ChatReferenceRequest.type, { sessionId: started.sessionId, entryId: started.userEntryId, context: 0, reference: first });
-    assert.equal(opened.uri, pathToFileURL(fs.realpathSync(path.join(workspace, 'src/store/sessionStore.ts'))).href);
+    const opened = await suite.client!.connection.sendRequest(ChatReferenceRequest.type, { sessionId: started.sessionId, entryId: started.userEntryId, context: 0, reference: first });
+    assert.equal(opened.uri, pathToFileURL(fs.realpathSync(path.join(suite.workspace, 'src/store/sessionStore.ts'))).href);
     assert.deepEqual([opened.startLine, opened.endLine], [listed[first].startLine, listed[first].endLine]);
-    await assert.rejects(client!.connection.sendRequest(ChatReferenceRequest.type, { sessionId: started.sessionId, entryId: started.userEntryId, context: 0, reference: listed.length }), /not in this chat/);
-    fs.rmSync(path.join(workspace, 'src/store/sessionStore.ts'));
-    await assert.rejects(client!.connection.sendRequest(ChatReferenceRequest.type, { sessionId: started.sessionId, entryId: started.userEntryId, context: 0, reference: first }), /no longer exists/);
+    await assert.rejects(suite.client!.connection.sendRequest(ChatReferenceRequest.type, { sessionId: started.sessionId, entryId: started.userEntryId, context: 0, reference: listed.length }), /not in this chat/);
+    fs.rmSync(path.join(suite.workspace, 'src/store/sessionStore.ts'));
+    await assert.rejects(suite.client!.connection.sendRequest(ChatReferenceRequest.type, { sessionId: started.sessionId, entryId: started.userEntryId, context: 0, reference: first }), /no longer exists/);
   });
 
   it('finds a new file after the editor reports it, embedding only that file', async () => {
     await start();
-    const before = fixture.requests.filter((r) => r.path === '/api/embed').length;
-    fs.writeFileSync(path.join(workspace, 'src/ui/themeColors.ts'), 'export const accentColour = "#ff8800"; // the hearth orange of the theme\n');
-    await client!.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path.join(workspace, 'src/ui/themeColors.ts')).toString(), type: 1 }] });
+    const before = suite.fixture.requests.filter((r) => r.path === '/api/embed').length;
+    fs.writeFileSync(path.join(suite.workspace, 'src/ui/themeColors.ts'), 'export const accentColour = "#ff8800"; // the hearth orange of the theme\n');
+    await suite.client!.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes: [{ uri: pathToFileURL(path.join(suite.workspace, 'src/ui/themeColors.ts')).toString(), type: 1 }] });
     await until(() => progress.filter((p) => p.phase === 'ready').length >= 2, 'a second sync finished', 20_000);
-    const after = fixture.requests.filter((r) => r.path === '/api/embed').slice(before);
+    const after = suite.fixture.requests.filter((r) => r.path === '/api/embed').slice(before);
     assert.equal(after.length, 1, 'one request for the one new file');
     assert.ok((after[0].body.input as string[])[0].includes('themeColors.ts'));
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'codebase_search', arguments: { query: 'accent colour of the theme' } }] }, { kind: 'text', text: 'ok' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'codebase_search', arguments: { query: 'accent colour of the theme' } }] }, { kind: 'text', text: 'ok' });
     const [result] = await turn('Which colour is the accent?');
     assert.match(result.content.split('\n')[0], /^src\/ui\/themeColors\.ts:1-1$/);
   });
 
   it('without the embedding model says how to install it, and full-text search still answers', async () => {
-    fixture.setModels(DEFAULT_MODELS);
+    suite.fixture.setModels(DEFAULT_MODELS);
     await start();
     const ready = progress.find((p) => p.phase === 'ready')!;
     assert.match(ready.message ?? '', /The embedding model nomic-embed-text is not installed in Ollama at .*Run `ollama pull nomic-embed-text`.*full-text/);
-    const refused = fixture.requests.find((r) => r.path === '/api/embed')!;
+    const refused = suite.fixture.requests.find((r) => r.path === '/api/embed')!;
     assert.equal(refused.outcome, 'error');
 
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'codebase_search', arguments: { query: 'corporate proxy setup' } }] }, { kind: 'text', text: 'See docs/setup.md.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'codebase_search', arguments: { query: 'corporate proxy setup' } }] }, { kind: 'text', text: 'See docs/setup.md.' });
     const [result] = await turn('How do I use a proxy?');
     assert.equal(result.isError, false);
     assert.match(result.content.split('\n')[0], /^docs\/setup\.md:/);
@@ -181,10 +164,10 @@ describe('codebase search through the language server (integration)', function (
   it('turned off, it indexes nothing and the tool is not offered', async () => {
     await start({ codebaseSearch: { enabled: false, embeddingModel: 'nomic-embed-text' } });
     assert.deepEqual(progress.map((p) => p.phase), ['off']);
-    fixture.enqueue({ kind: 'text', text: 'hello' });
+    suite.fixture.enqueue({ kind: 'text', text: 'hello' });
     await turn('hi');
-    assert.equal(fixture.requests.filter((r) => r.path === '/api/embed').length, 0);
-    const chat = fixture.requests.find((r) => r.path === '/api/chat')!;
+    assert.equal(suite.fixture.requests.filter((r) => r.path === '/api/embed').length, 0);
+    const chat = suite.fixture.requests.find((r) => r.path === '/api/chat')!;
     assert.ok(!(chat.body.tools as { function: { name: string } }[]).some((t) => t.function.name === 'codebase_search'));
   });
 });
