@@ -10,10 +10,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ToolResult } from '../../protocol/chat';
-import { ChatCommandRequest, ChatSendRequest, SlashCommandsRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { ChatCommandRequest, SlashCommandsRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import { skillText, writeSkill as writeSkillFolder } from '../fixtures/skillFolders';
-import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { startLspTestClient } from './lspTestClient';
+import { chatTurn, useLspSuite } from './lspSuite';
 
 const MODEL = 'qwen2.5-coder:7b';
 
@@ -23,48 +23,34 @@ function writeSkill(base: string, folder: string[], name: string, description: s
 
 describe('Agent Skills over stdio LSP (integration)', function () {
   this.timeout(30_000);
-  let fixture: OllamaFixture;
+  const suite = useLspSuite('skills');
   let home: string;
-  let storage: string;
-  let workspace: string;
-  let client: LspTestClient;
 
   beforeEach(async () => {
-    fixture = await startOllamaFixture();
     home = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-skills-home-'));
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-skills-ls-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-skills-ws-'));
     fs.writeFileSync(path.join(home, 'secret.txt'), 'TOP-SECRET-TOKEN\n');
   });
 
-  afterEach(async () => {
-    await client?.stop();
-    await fixture.close();
-    for (const dir of [home, storage, workspace]) fs.rmSync(dir, { recursive: true, force: true });
-  });
+  afterEach(() => fs.rmSync(home, { recursive: true, force: true }));
 
   async function start(agent: Record<string, unknown> = {}): Promise<void> {
-    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, agent }, env: { ...process.env, HOME: home } });
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    suite.client = await startLspTestClient({ storagePath: suite.storage, workspace: suite.workspace, settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, agent }, env: { ...process.env, HOME: home } });
+    await suite.client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
   }
 
-  async function turn(text: string): Promise<ToolResult[]> {
-    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text, context: [] } });
-    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
-    return client.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult').map((e) => (e.event as { result: ToolResult }).result);
-  }
+  const turn = async (text: string): Promise<ToolResult[]> => (await chatTurn(suite.client!, text)).results;
 
-  const firstChat = () => fixture.requests.find((r) => r.path === '/api/chat')!;
+  const firstChat = () => suite.fixture.requests.find((r) => r.path === '/api/chat')!;
   const offered = () => (firstChat().body.tools as { function: { name: string } }[]).map((t) => t.function.name);
   const systemPrompt = () => (firstChat().body.messages as { role: string; content: string }[]).filter((m) => m.role === 'system').map((m) => m.content).join('\n');
 
   it('lists the skills in the turn, loads one with its files, and reads a file beside it but nothing outside', async () => {
     writeSkill(home, ['.claude', 'skills'], 'deploy', 'Deploys the service to staging.', 'Run the deploy script, then check the health page.');
-    writeSkill(workspace, ['.github', 'skills'], 'release-notes', 'Writes release notes from the changes since the last tag.', '1. Read the changes.\n2. Fill in references/template.md.', {
+    writeSkill(suite.workspace, ['.github', 'skills'], 'release-notes', 'Writes release notes from the changes since the last tag.', '1. Read the changes.\n2. Fill in references/template.md.', {
       'references/template.md': '## Added\n## Fixed\n',
     });
     await start();
-    fixture.enqueue(
+    suite.fixture.enqueue(
       {
         kind: 'toolCalls',
         calls: [
@@ -104,14 +90,14 @@ describe('Agent Skills over stdio LSP (integration)', function () {
     writeSkill(home, ['.claude', 'skills'], 'deploy', 'Deploys the service to staging.', 'DEPLOY-STEPS: run the deploy script.');
     await start();
     const isExplorer = (r: { body: { messages: { role: string; content: string }[] } }) => r.body.messages.some((m) => m.role === 'system' && /explorer sub-agent/.test(m.content));
-    fixture.setResponder((r) => {
+    suite.fixture.setResponder((r) => {
       const last = r.body.messages.at(-1);
       if (isExplorer(r)) return last.role === 'tool' ? { kind: 'text', text: `Found: ${/DEPLOY-STEPS/.test(last.content) ? 'the deploy steps' : 'nothing'}.` } : { kind: 'toolCalls', calls: [{ name: 'load_skill', arguments: { name: 'deploy' } }] };
       if (last.role === 'tool') return { kind: 'text', text: 'The explorer read the skill.' };
       return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: [{ role: 'explorer', task: 'How do we deploy?' }] } }] };
     });
     await turn('How do we deploy?');
-    const sub = fixture.requests.filter((r) => r.path === '/api/chat' && isExplorer(r));
+    const sub = suite.fixture.requests.filter((r) => r.path === '/api/chat' && isExplorer(r));
     assert.equal(sub.length, 2);
     const subSystem = (sub[0].body.messages as { role: string; content: string }[]).filter((m) => m.role === 'system').map((m) => m.content).join('\n');
     assert.doesNotMatch(subSystem, /- deploy: Deploys/, "the sub-agent's prompt stays short: no workspace context");
@@ -122,7 +108,7 @@ describe('Agent Skills over stdio LSP (integration)', function () {
 
   it('offers no load_skill and no skills section when there are no skills', async () => {
     await start();
-    fixture.enqueue({ kind: 'text', text: 'Hello.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'Hello.' });
     await turn('hi');
     assert.ok(!offered().includes('load_skill'));
     assert.doesNotMatch(systemPrompt(), /Skills \(/);
@@ -131,20 +117,20 @@ describe('Agent Skills over stdio LSP (integration)', function () {
   it('hearth.agent.skills off: no skills in the turn and no load_skill, though skills exist', async () => {
     writeSkill(home, ['.claude', 'skills'], 'deploy', 'Deploys the service to staging.', 'Run the deploy script.');
     await start({ skills: false });
-    fixture.enqueue({ kind: 'text', text: 'Hello.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'Hello.' });
     await turn('deploy it');
     assert.ok(!offered().includes('load_skill'));
     assert.doesNotMatch(systemPrompt(), /deploy: Deploys/);
   });
 
   it('a skill is a slash command too: /release-notes sends the skill’s instructions and the task', async () => {
-    writeSkill(workspace, ['.github', 'skills'], 'release-notes', 'Writes release notes.', 'Group the changes under Added and Fixed.', { 'references/template.md': '## Added\n' });
+    writeSkill(suite.workspace, ['.github', 'skills'], 'release-notes', 'Writes release notes.', 'Group the changes under Added and Fixed.', { 'references/template.md': '## Added\n' });
     // A prompt file with a skill's name keeps the name: the skill is not listed twice.
-    fs.mkdirSync(path.join(workspace, '.hearth', 'prompts'), { recursive: true });
-    fs.writeFileSync(path.join(workspace, '.hearth', 'prompts', 'deploy.md'), 'Deploy with the prompt file.');
+    fs.mkdirSync(path.join(suite.workspace, '.hearth', 'prompts'), { recursive: true });
+    fs.writeFileSync(path.join(suite.workspace, '.hearth', 'prompts', 'deploy.md'), 'Deploy with the prompt file.');
     writeSkill(home, ['.claude', 'skills'], 'deploy', 'Deploys.', 'Deploy with the skill.');
     await start();
-    const { commands } = await client.connection.sendRequest(SlashCommandsRequest.type, { query: '' });
+    const { commands } = await suite.client!.connection.sendRequest(SlashCommandsRequest.type, { query: '' });
     assert.deepEqual(
       commands.filter((c) => c.name === 'release-notes' || c.name === 'deploy').map((c) => [c.name, c.source, c.description]),
       [
@@ -152,10 +138,10 @@ describe('Agent Skills over stdio LSP (integration)', function () {
         ['release-notes', 'skill', 'Writes release notes. (from this repository)'],
       ],
     );
-    fixture.enqueue({ kind: 'text', text: 'Done.' });
-    const result = await client.connection.sendRequest(ChatCommandRequest.type, { input: { text: '/release-notes for v2.1', context: [] }, command: { name: 'release-notes', args: 'for v2.1' } });
-    await client.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done', 20_000);
-    const toModel = (fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
+    suite.fixture.enqueue({ kind: 'text', text: 'Done.' });
+    const result = await suite.client!.connection.sendRequest(ChatCommandRequest.type, { input: { text: '/release-notes for v2.1', context: [] }, command: { name: 'release-notes', args: 'for v2.1' } });
+    await suite.client!.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done', 20_000);
+    const toModel = (suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
     assert.match(toModel, /^Use the skill "release-notes" for this\.\n\nSkill "release-notes" \(\.github\/skills\/release-notes\/SKILL\.md; from this repository/);
     assert.match(toModel, /Group the changes under Added and Fixed\./);
     assert.match(toModel, /- references\/template\.md\n\nThe task: for v2\.1$/);
