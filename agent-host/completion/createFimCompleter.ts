@@ -89,9 +89,23 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
     return detectFimSupport(model, facts);
   }
 
-  /** With no model configured: the smallest installed model of a known code family, else the first whose template fills in the middle. */
+  /**
+   * With no model configured: the smallest installed model of a known code
+   * family, else the first whose template fills in the middle, else (with
+   * providers) the first provider model of a known code family. A provider
+   * is only asked when Ollama has no code model or does not answer, so a
+   * user with only LM Studio or llama-server gets suggestions without
+   * naming a model, and Ollama's models still come first.
+   */
   async function pickAutomatically(): Promise<FimModelInfo> {
-    const models = await installed();
+    let models: ModelResponse[] = [];
+    let ollamaFailure: unknown;
+    try {
+      models = await installed();
+    } catch (err) {
+      if (!routing) throw err;
+      ollamaFailure = err;
+    }
     const byName = models.filter((m) => familyFromName(m.name) !== undefined).sort((a, b) => billions(a) - billions(b));
     for (const candidate of byName) {
       const info = await lookUp(candidate.name);
@@ -101,6 +115,14 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
       const info = await lookUp(candidate.name);
       if (info.status === 'ready') return info;
     }
+    if (routing) {
+      const { models: offered } = await routing.listModels();
+      for (const candidate of offered.filter((m) => familyFromName(m.name) !== undefined)) {
+        const info = await lookUp(candidate.name);
+        if (info.status === 'ready') return info;
+      }
+    }
+    if (ollamaFailure !== undefined) throw ollamaFailure;
     return noCodeModelInfo(host, models.map((m) => m.name));
   }
 

@@ -7,7 +7,7 @@
  */
 import type { ProviderConfig } from '../../protocol/lspMethods';
 import type { FailureContext } from '../core/describeOllamaFailure';
-import { listProviderModels } from './listProviderModels';
+import { listProviderModels, type ProviderModels } from './listProviderModels';
 import { createProviderFetch } from './providerFetch';
 import { ProviderRegistry, type ProviderKeyLookup } from './providerRegistry';
 
@@ -17,6 +17,8 @@ export interface ProviderRouting {
   fetch: typeof fetch;
   /** The provider `model` names, for error messages; undefined for the default Ollama's models. */
   locate(model: string): FailureContext['provider'];
+  /** Every provider's models (`provider::model`), asked side by side; a dead provider only loses its own. */
+  listModels(signal?: AbortSignal): Promise<ProviderModels>;
 }
 
 /** Undefined without providers: then every request goes to the default Ollama unchanged. */
@@ -26,6 +28,7 @@ export function providerRouting(providers: readonly ProviderConfig[] | undefined
   return {
     registry,
     fetch: createProviderFetch(registry, base),
+    listModels: (signal) => listProviderModels(registry, signal, base),
     locate: (model) => {
       const resolved = registry.resolve(model);
       if (resolved.kind !== 'provider') return undefined;

@@ -186,6 +186,31 @@ describe('providers beside Ollama, through the language server (integration)', f
     assert.equal(ollama.requests.filter((r) => r.path === '/api/generate').length, generatesBefore, 'the default Ollama was not asked');
   });
 
+  it("with no suggestion model set and Ollama not running, suggestions come from a provider's code model", async () => {
+    // Someone with only LM Studio: Ollama's address answers nothing, and hearth.completion.model is left empty.
+    const ownStorage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-providers-only-ls-'));
+    const only = await startLspTestClient({
+      storagePath: ownStorage,
+      workspace,
+      settings: { ollama: { host: deadUrl }, providers: [{ name: 'lmstudio', kind: 'openai', baseUrl: `${openai.url}/v1` }], completion: { model: '', debounceMs: 0 } },
+    });
+    try {
+      await only.connection.sendRequest(ProviderApiKeyRequest.type, { provider: 'lmstudio', baseUrl: `${openai.url}/v1`, apiKey: SECRET });
+      const uri = pathToFileURL(path.join(workspace, 'sub.ts')).toString();
+      await only.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId: 'typescript', version: 1, text: 'export function sub(a: number, b: number): number {\n  return \n}\n' } });
+      const before = openai.requests.filter((r) => r.path === '/v1/completions').length;
+      const result = await only.connection.sendRequest(InlineCompletionRequest.type, { textDocument: { uri }, position: { line: 1, character: 9 }, context: { triggerKind: InlineCompletionTriggerKind.Invoked } });
+      const items = Array.isArray(result) ? result : (result?.items ?? []);
+      assert.equal(items[0]?.insertText, 'a + b;');
+      const asked = openai.requests.filter((r) => r.path === '/v1/completions').slice(before);
+      assert.equal(asked.length, 1);
+      assert.equal(asked[0].body.model, LMSTUDIO_MODEL);
+    } finally {
+      await only.stop();
+      fs.rmSync(ownStorage, { recursive: true, force: true });
+    }
+  });
+
   it('refuses a model string that names no configured provider, saying which ones exist', async () => {
     const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Hi', context: [] }, model: 'vllm::Qwen/Qwen2.5-Coder-7B-Instruct' });
     await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
