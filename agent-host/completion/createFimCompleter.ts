@@ -90,6 +90,21 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
   }
 
   /**
+   * The providers' models of a known code family, listed at most once per
+   * MISSING_RECHECK_MS: while Ollama is down and no provider has a code
+   * model, every keystroke tries the pick again, and it must not ask every
+   * provider for its list (up to 5 s for a dead one) each time.
+   */
+  let providerList: { at: number; names: Promise<string[]> } | undefined;
+  function providerCodeModels(): Promise<string[]> {
+    if (!routing) return Promise.resolve([]);
+    if (!providerList || Date.now() - providerList.at > MISSING_RECHECK_MS) {
+      providerList = { at: Date.now(), names: routing.listModels().then(({ models }) => models.map((m) => m.name).filter((name) => familyFromName(name) !== undefined)) };
+    }
+    return providerList.names;
+  }
+
+  /**
    * With no model configured: the smallest installed model of a known code
    * family, else the first whose template fills in the middle, else (with
    * providers) the first provider model of a known code family. A provider
@@ -115,12 +130,9 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
       const info = await lookUp(candidate.name);
       if (info.status === 'ready') return info;
     }
-    if (routing) {
-      const { models: offered } = await routing.listModels();
-      for (const candidate of offered.filter((m) => familyFromName(m.name) !== undefined)) {
-        const info = await lookUp(candidate.name);
-        if (info.status === 'ready') return info;
-      }
+    for (const candidate of await providerCodeModels()) {
+      const info = await lookUp(candidate);
+      if (info.status === 'ready') return info;
     }
     if (ollamaFailure !== undefined) throw ollamaFailure;
     return noCodeModelInfo(host, models.map((m) => m.name));

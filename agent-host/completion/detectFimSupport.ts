@@ -2,6 +2,7 @@ import { FIM_TEMPLATES, familyFromName, familyFromTemplate } from './fimTemplate
 import type { FimModelInfo } from './fimTypes';
 import { FALLBACK_CONTEXT_LENGTH as DEFAULT_CONTEXT_LENGTH } from '../core/contextBudget';
 import { trainedContextLength } from '../core/modelFacts';
+import { parseModelRef } from '../providers/modelRef';
 
 /** The model Hearth suggests pulling: small enough for any laptop, trained for fill-in-the-middle. */
 export const SUGGESTED_FIM_MODEL = 'qwen2.5-coder:1.5b';
@@ -54,7 +55,7 @@ export function detectFimSupport(model: string, show: ShowFacts): FimModelInfo {
     return { status: 'ready', model, mode: 'native', family, contextLength, stop };
   }
   if (family) return { status: 'ready', model, mode: 'raw', family, contextLength, stop };
-  if (model.includes('::')) {
+  if (parseModelRef(model).provider !== undefined) {
     // A provider's server does not say which of its models fill in the middle: the name has to tell.
     return {
       status: 'unsupported',

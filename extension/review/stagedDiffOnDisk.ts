@@ -94,8 +94,8 @@ export function stagedDiffOnDisk(staged: string, unstaged: string): StagedDiffOn
       out.push(raw);
     } else if (mark === '-') {
       // A removed line before anything kept in this stretch: it belongs just before the next line on disk, so it opens that stretch.
-      out.push(`@@ -0,0 +${toDisk(indexLine) ?? indexLine} @@`, raw);
       next = toDisk(indexLine) ?? indexLine;
+      out.push(`@@ -0,0 +${next} @@`, raw);
     }
   }
   return { diff: out.join('\n'), changedSince };

@@ -10,7 +10,7 @@ import * as fs from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { HearthException } from '../../agent-host';
-import { looksBinary, openPinnedPath, readPinned } from '../tools';
+import { looksBinary, openPinnedPath, readPinnedPrefix } from '../tools';
 import type { CodeReviewParams, CodeReviewResult, ReviewFileChange } from '../../protocol/lspMethods';
 import type { ActionRole } from '../agents/actionRole';
 import type { EditActionService } from '../completion/editActionService';
@@ -141,8 +141,10 @@ export class CodeReviewService {
       if (stat.size > MAX_FILE_BYTES) return { reason: 'it is larger than 1 MB' };
       // A second hard link can be a file outside the workspace under another name (the @file rule).
       if (stat.nlink > 1) return { reason: `it has ${stat.nlink} hard links, so it may be a file outside the workspace` };
-      const bytes = await readPinned(pinned).catch(() => undefined);
+      // One byte past the cap tells a file that grew past it after the stat; the read never takes more.
+      const bytes = await readPinnedPrefix(pinned, MAX_FILE_BYTES + 1).catch(() => undefined);
       if (!bytes) return { reason: 'it could not be read' };
+      if (bytes.length > MAX_FILE_BYTES) return { reason: 'it is larger than 1 MB' };
       if (looksBinary(bytes)) return { reason: 'it is a binary file' };
       return bytes.toString('utf8');
     } finally {
