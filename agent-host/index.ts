@@ -9,6 +9,7 @@ import type { ModelInfo, ProviderConfig } from '../protocol/lspMethods';
 import type { ToolDefinition } from '../protocol/tools';
 import type { SubagentAgent, TurnAgent } from '../protocol/agents';
 import type { ModelStreamer } from './core/modelStream';
+import type { ProxyRoute } from './providers/proxyRoute';
 
 /**
  * Runs tools for the agent. The core never touches the file system or a shell
@@ -210,6 +211,8 @@ export interface AgentConfig {
   providers?: ProviderConfig[];
   /** The API key of a provider, looked up at each request (keys live in the editor's SecretStorage and this process's memory). */
   providerKey?: (provider: string, baseUrl: string) => string | undefined;
+  /** The proxy of each model server (Ollama's and the providers'), by URL: the language server's reading of VS Code's `http.proxy`. None: every request goes direct. */
+  proxyRoute?: ProxyRoute;
 }
 
 export { createAgent } from './core/createAgent';
@@ -233,6 +236,7 @@ export type { CoreAgentConfig } from './core/createAgent';
 // Providers beside Ollama (issue 13): how a model string names one, and the check of `hearth.providers`.
 export { formatModelRef, parseModelRef, MODEL_REF_SEPARATOR, DEFAULT_PROVIDER, type ModelRef } from './providers/modelRef';
 export { checkProviders, normalizeBaseUrl } from './providers/providerRegistry';
+export type { ProxyRoute } from './providers/proxyRoute';
 
 // Fill-in-the-middle for inline suggestions (issue 4).
 export { createFimCompleter } from './completion/createFimCompleter';

@@ -26,7 +26,8 @@ export async function startLanguageClient(context: vscode.ExtensionContext, outp
   const clientOptions: LanguageClientOptions = {
     // Inline suggestions and code actions need the text of every file the user edits.
     documentSelector: [{ scheme: 'file' }, { scheme: 'untitled' }],
-    synchronize: { configurationSection: 'hearth' },
+    // `http` too: the language server sends model requests through VS Code's `http.proxy`.
+    synchronize: { configurationSection: ['hearth', 'http'] },
     outputChannel: output,
     initializationOptions,
   };

@@ -1,4 +1,4 @@
-import { createAgent, type Agent, type FimCompleter } from '../agent-host';
+import { createAgent, type Agent, type FimCompleter, type ProxyRoute } from '../agent-host';
 import type { TeamConnectParams, TeamStatus } from '../protocol/lspMethods';
 import type { SettingsReader } from './settings/settingsReader';
 import { ProviderKeys } from './settings/providerKeys';
@@ -29,7 +29,14 @@ export class AgentProvider {
   /** Whether the last `refresh()` chose the team server, for callers that cannot await (inline suggestions). */
   private remoteActive = false;
 
-  constructor(private readonly settings: SettingsReader, readonly team: TeamSession = new TeamSession({ clientName: 'Hearth language server' })) {}
+  /**
+   * @param proxyRoute the model servers' proxies (VS Code's `http.proxy`), shared by the chat agent and the suggestion completer
+   */
+  constructor(
+    private readonly settings: SettingsReader,
+    readonly team: TeamSession = new TeamSession({ clientName: 'Hearth language server' }),
+    readonly proxyRoute?: ProxyRoute,
+  ) {}
 
   /** Re-reads the settings and recreates the agent if its host changed. */
   async refresh(): Promise<Agent> {
@@ -44,7 +51,7 @@ export class AgentProvider {
     const providers = settings.providers ?? [];
     const config = JSON.stringify([settings.ollama.host, providers]);
     if (!agent || this.agentConfig !== config) {
-      agent = createAgent({ host: settings.ollama.host, providers, providerKey: (name, baseUrl) => this.providerKeys.get(name, baseUrl) });
+      agent = createAgent({ host: settings.ollama.host, providers, providerKey: (name, baseUrl) => this.providerKeys.get(name, baseUrl), proxyRoute: this.proxyRoute });
       this.agent = agent;
       this.agentConfig = config;
     }

@@ -19,7 +19,8 @@ import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver } from './chat/mentionResolver';
 import { readWebPage } from './chat/readWebPage';
-import { webPageProxy, type WebPageProxy } from './chat/webPageProxy';
+import { httpProxyFor, type HttpProxy } from './net/httpProxy';
+import { ModelServerProxies } from './net/modelServerProxies';
 import { SettingsReader } from './settings/settingsReader';
 import { AgentProvider } from './agentProvider';
 import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRunPlanner';
@@ -67,6 +68,8 @@ export class HearthServer {
   readonly store: SessionStore;
   readonly settings: SettingsReader;
   readonly agents: AgentProvider;
+  /** The model servers' proxies, from VS Code's `http` settings (read on first use, again after a change). */
+  private readonly modelProxies = new ModelServerProxies(() => this.readHttpConfiguration());
   /** Decides num_ctx and think for every request to a model (chat, editor actions, suggestions). */
   readonly runs = new ModelRunPlanner();
   readonly chat: ChatService;
@@ -121,7 +124,7 @@ export class HearthServer {
     this.checkpoints = new TurnCheckpoints(path.join(options.storagePath, 'checkpoints'));
     this.store = new SessionStore(options.storagePath, Date.now, { log: (message) => connection.console.log(message) });
     this.settings = new SettingsReader(() => this.readConfiguration());
-    this.agents = new AgentProvider(this.settings);
+    this.agents = new AgentProvider(this.settings, undefined, this.modelProxies.route);
     this.mcp = new McpService({
       roots: this.roots,
       folders: () => this.folders,
@@ -163,6 +166,7 @@ export class HearthServer {
     });
     this.codebase = new CodebaseSearchService({
       storageDir: options.storagePath,
+      proxyRoute: this.modelProxies.route,
       folders: this.roots,
       config: async () => {
         const s = await this.settings.get();
@@ -172,7 +176,7 @@ export class HearthServer {
       log: (m) => connection.console.log(m),
       chunker: (rel, content, maxTokens, signal) => this.indexWorker.chunks(rel, content, maxTokens, signal),
     });
-    this.documentation = new DocumentationFolders((m) => connection.console.log(m));
+    this.documentation = new DocumentationFolders((m) => connection.console.log(m), this.modelProxies.route);
     const readFile = (rel: string) => readWorkspaceFile(this.folders, rel);
     this.agentCatalog = new AgentCatalog({
       // Like the prompt files: the user's own agents live outside every workspace, where the agent cannot write.
@@ -250,6 +254,7 @@ export class HearthServer {
     registerIndexHandlers(connection, this.index, this.codebase);
     connection.onDidChangeConfiguration(() => {
       this.settings.invalidate();
+      this.modelProxies.invalidate();
       void this.settings.get().then(() => this.codebase.refresh());
       this.runs.invalidate();
       void this.probeBackend();
@@ -358,7 +363,8 @@ export class HearthServer {
 
   initialized(): void {
     if (this.params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
-      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'hearth' });
+      // `http` too: the model servers' proxy follows VS Code's `http.proxy` (see ModelServerProxies).
+      void this.connection.client.register(DidChangeConfigurationNotification.type, { section: ['hearth', 'http'] });
     }
     if (this.params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
       // The editor's file watcher reports changes the server does not see as documents (git checkouts, other tools).
@@ -414,6 +420,7 @@ export class HearthServer {
     await this.indexWorker.dispose();
     this.chatCheckpoints.dispose();
     this.store.close();
+    this.modelProxies.dispose();
   }
 
   private async readConfiguration(): Promise<unknown> {
@@ -422,8 +429,8 @@ export class HearthServer {
   }
 
   /** The proxy a web page goes through, from VS Code's settings or the environment (mentions and fetch_web_page). */
-  private async proxyFor(url: string): Promise<WebPageProxy | undefined> {
-    return URL.canParse(url) ? webPageProxy(new URL(url), await this.readHttpConfiguration()) : undefined;
+  private async proxyFor(url: string): Promise<HttpProxy | undefined> {
+    return URL.canParse(url) ? httpProxyFor(new URL(url), await this.readHttpConfiguration()) : undefined;
   }
 
   /** VS Code's own `http` settings (proxy, noProxy, proxyStrictSSL, proxyAuthorization), read fresh for each web page. */

@@ -4,6 +4,7 @@
  */
 import type { ModelStreamer } from '../core/modelStream';
 import type { ProviderConfig } from '../../protocol/lspMethods';
+import type { ProxyRoute } from '../providers/proxyRoute';
 
 /** The code-model families whose sentinel tokens Hearth knows for raw prompts. */
 export type FimFamily = 'qwen2.5-coder' | 'codellama' | 'deepseek-coder' | 'starcoder2' | 'codestral' | 'codegemma' | 'granite-code';
@@ -115,4 +116,6 @@ export interface FimCompleterConfig {
   providers?: readonly ProviderConfig[];
   /** The providers' API keys (see AgentConfig.providerKey). */
   providerKey?: (provider: string, baseUrl: string) => string | undefined;
+  /** The model servers' proxies (see AgentConfig.proxyRoute). */
+  proxyRoute?: ProxyRoute;
 }

@@ -4,6 +4,7 @@ import type { ModelInfo } from '../../protocol/lspMethods';
 import type { Agent, AgentConfig } from '../index';
 import { listProviderModels } from '../providers/listProviderModels';
 import { providerRouting } from '../providers/providerRouting';
+import { viaProxies } from '../providers/proxyRoute';
 import { DEFAULT_CONTEXT_CAP } from './contextBudget';
 import { classifyFailure, unreachableError } from './errorMapping';
 import { HearthException } from './hearthException';
@@ -33,13 +34,15 @@ function toModelInfo(model: ModelResponse): ModelInfo {
  * The agent core: talks to Ollama only through the `ollama` npm client. Each
  * turn gets its own client whose requests all listen to the turn's signal.
  */
-export function createAgent(config: CoreAgentConfig): Agent {
+export function createAgent(given: CoreAgentConfig): Agent {
+  // Behind a proxy every request (Ollama's, each provider's) asks the route first; without one nothing changes.
+  const config = given.proxyRoute ? { ...given, fetch: viaProxies(given.fetch ?? ((input, init) => fetch(input, init)), given.proxyRoute) } : given;
   const host = displayHost(config.host);
   const facts = new ModelFactsCache();
   const contextCap = config.maxContextTokens ?? DEFAULT_CONTEXT_CAP;
   const baseFetch = config.fetch ?? ((input, init) => fetch(input, init));
   // With providers, a `provider::model` string is answered by that provider; plain names still go to Ollama untouched.
-  const routing = providerRouting(config.providers, config.providerKey, baseFetch);
+  const routing = providerRouting(config.providers, config.providerKey, baseFetch, viaProxies((input, init) => fetch(input, init), config.proxyRoute));
   const connection = routing ? { ...config, fetch: routing.fetch } : config;
   const locate = routing?.locate;
   const registry = routing?.registry;

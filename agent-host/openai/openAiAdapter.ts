@@ -27,6 +27,8 @@ export interface OpenAiEndpoint {
   visionModels?: string[];
   /** Send a request `priority` (vLLM started with `--scheduling-policy priority`). */
   requestPriority?: boolean;
+  /** How the server is reached; the global fetch without it (a local provider behind the user's proxy has one). */
+  fetch?: typeof fetch;
 }
 
 /** The error a refused request rejects with: the server's HTTP status and the start of its answer. */
@@ -122,7 +124,7 @@ async function* sseData(response: Response): AsyncGenerator<Json> {
 }
 
 async function post(backend: OpenAiEndpoint, path: string, body: Json, signal: AbortSignal): Promise<Response> {
-  const res = await fetch(`${backend.url.replace(/\/+$/, '')}${path}`, { method: 'POST', headers: authHeaders(backend), body: JSON.stringify(body), signal });
+  const res = await (backend.fetch ?? fetch)(`${backend.url.replace(/\/+$/, '')}${path}`, { method: 'POST', headers: authHeaders(backend), body: JSON.stringify(body), signal });
   if (!res.ok) {
     const text = await res.text().catch(() => '');
     const err = new Error(`HTTP ${res.status}: ${text.slice(0, 500)}`) as OpenAiHttpError;

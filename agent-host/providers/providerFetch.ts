@@ -21,7 +21,7 @@ type Json = Record<string, unknown>;
 const MODEL_PATHS = new Set(['/api/chat', '/api/generate', '/api/show']);
 
 export function openAiEndpoint(registry: ProviderRegistry, provider: ProviderConfig): OpenAiEndpoint {
-  return { url: provider.baseUrl, apiKey: registry.apiKey(provider) };
+  return { url: provider.baseUrl, apiKey: registry.apiKey(provider), ...(registry.openAiFetch ? { fetch: registry.openAiFetch } : {}) };
 }
 
 function headersOf(init: RequestInit | undefined): Record<string, string> {

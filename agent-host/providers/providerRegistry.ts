@@ -64,6 +64,8 @@ export class ProviderRegistry {
   constructor(
     readonly providers: readonly ProviderConfig[],
     private readonly keyFor: ProviderKeyLookup = () => undefined,
+    /** How OpenAI-compatible providers are reached (through the user's proxy, when there is one); the global fetch without it. */
+    readonly openAiFetch?: typeof fetch,
   ) {}
 
   get(name: string): ProviderConfig | undefined {

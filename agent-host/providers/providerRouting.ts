@@ -21,10 +21,16 @@ export interface ProviderRouting {
   listModels(signal?: AbortSignal): Promise<ProviderModels>;
 }
 
-/** Undefined without providers: then every request goes to the default Ollama unchanged. */
-export function providerRouting(providers: readonly ProviderConfig[] | undefined, providerKey: ProviderKeyLookup | undefined, base: typeof fetch): ProviderRouting | undefined {
+/**
+ * Undefined without providers: then every request goes to the default Ollama
+ * unchanged. `base` makes Ollama-format requests (the default Ollama's, an
+ * Ollama provider's, model lists); `openAiFetch` the OpenAI-compatible
+ * servers' streaming requests, which need a full `fetch` (the global one,
+ * through the user's proxy when there is one).
+ */
+export function providerRouting(providers: readonly ProviderConfig[] | undefined, providerKey: ProviderKeyLookup | undefined, base: typeof fetch, openAiFetch?: typeof fetch): ProviderRouting | undefined {
   if (!providers?.length) return undefined;
-  const registry = new ProviderRegistry(providers, providerKey);
+  const registry = new ProviderRegistry(providers, providerKey, openAiFetch);
   return {
     registry,
     fetch: createProviderFetch(registry, base),
@@ -37,7 +43,7 @@ export function providerRouting(providers: readonly ProviderConfig[] | undefined
         server: registry.server(provider),
         model: resolved.model,
         listModels: async () => {
-          const listed = await listProviderModels(new ProviderRegistry([provider], providerKey), undefined, base);
+          const listed = await listProviderModels(new ProviderRegistry([provider], providerKey, openAiFetch), undefined, base);
           return listed.failures.length ? undefined : listed.models.map((m) => m.name);
         },
       };

@@ -1,4 +1,5 @@
 import { Ollama } from 'ollama';
+import { viaProxies, type ProxyRoute } from '../providers/proxyRoute';
 
 /** Why embeddings are unavailable; the index then answers from full-text ranking alone. */
 export class EmbeddingUnavailable extends Error {
@@ -28,6 +29,8 @@ export interface OllamaEmbedderOptions {
   /** Longest wait for one request, a cold model load included (default 120 s); then indexing goes on with full-text only. */
   requestTimeoutMs?: number;
   fetch?: typeof fetch;
+  /** The proxy of the Ollama host (see AgentConfig.proxyRoute). */
+  proxyRoute?: ProxyRoute;
   /** Where the user chooses the model, for error messages (default: the editor setting). */
   setting?: string;
 }
@@ -50,7 +53,7 @@ function withTaskPrefix(model: string, text: string, kind: 'document' | 'query')
  */
 export function createOllamaEmbedder(options: OllamaEmbedderOptions): Embedder {
   const batchSize = options.batchSize ?? 32;
-  const base = options.fetch ?? fetch;
+  const base = viaProxies(options.fetch ?? fetch, options.proxyRoute);
   return {
     model: options.model,
     async embed(texts, kind, signal) {

@@ -3,7 +3,7 @@ import type { LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { htmlTitle, htmlToMarkdown } from './htmlToMarkdown';
 import { isLocalHost } from './isLocalHost';
-import { describeProxy, type WebPageProxy } from './webPageProxy';
+import { describeProxy, innermostCause, proxyFailure, type HttpProxy } from '../net/httpProxy';
 
 /** How long a page may take by default, redirects and body included. */
 export const WEB_PAGE_TIMEOUT_MS = 20_000;
@@ -24,8 +24,8 @@ const MAX_REDIRECTS = 10;
 
 export interface WebPageOptions {
   timeoutMs?: number;
-  /** The proxy to go through (webPageProxy.ts decides). */
-  proxy?: WebPageProxy;
+  /** The proxy to go through (httpProxyFor.ts decides). */
+  proxy?: HttpProxy;
   /** Ends the request too (a stopped turn). */
   signal?: AbortSignal;
   /**
@@ -50,7 +50,7 @@ export interface WebPageOptions {
  * is refused with its type. The body is read up to WEB_PAGE_MAX_BYTES and
  * the text cut at WEB_PAGE_MAX_CHARS, each with a note. The request goes
  * from this machine, without cookies or credentials, only to http and https
- * (redirects too), through `proxy` when one applies (webPageProxy.ts
+ * (redirects too), through `proxy` when one applies (httpProxyFor.ts
  * decides).
  */
 export async function readWebPage(url: string, options: WebPageOptions = {}): Promise<string> {
@@ -112,21 +112,18 @@ function pinnedLookup(pin: { address: string; family: number }): LookupFunction 
 }
 
 /** Sends the request; a failure says whether the page, the proxy or the page's certificate is why. */
-async function send(request: () => Promise<Response>, signal: AbortSignal, timeoutMs: number, proxy?: WebPageProxy): Promise<Response> {
+async function send(request: () => Promise<Response>, signal: AbortSignal, timeoutMs: number, proxy?: HttpProxy): Promise<Response> {
   try {
     return await request();
   } catch (err) {
     if (signal.aborted) throw new Error(`no complete answer within ${timeoutMs / 1000} s`);
-    const cause = causeOf(err);
+    const cause = innermostCause(err);
     const via = proxy ? `the proxy ${describeProxy(proxy)}` : undefined;
-    const tunnel = /Proxy response \((\d+)\)/.exec(causeChain(err).map((e) => String(e.message)).join('\n'));
-    if (via && tunnel?.[1] === '407') throw new Error(`${via} asks for credentials (407): put them in the proxy address or in http.proxyAuthorization`);
-    if (via && tunnel) throw new Error(`${via} refused the connection (${tunnel[1]})`);
     if (/CERT|SELF_SIGNED|UNABLE_TO_VERIFY|ALTNAME/.test(cause)) {
       throw new Error(`the page's certificate was not accepted (${cause})${via ? `; if ${via} inspects HTTPS with its own certificate authority, give Node that authority in NODE_EXTRA_CA_CERTS, or turn off http.proxyStrictSSL` : ''}`);
     }
-    // Through a proxy the only connection this process makes is to the proxy, so a socket error is the proxy's.
-    if (via && /^E[A-Z]+$/.test(cause)) throw new Error(`${via} could not be reached (${cause})`);
+    const proxyProblem = proxy && proxyFailure(err, proxy);
+    if (proxyProblem) throw new Error(proxyProblem);
     throw new Error(`the server could not be reached${via ? ` through ${via}` : ''} (${cause})`);
   }
 }
@@ -196,7 +193,7 @@ async function readCapped(response: Response, signal: AbortSignal, timeoutMs: nu
       }
     }
   } catch (err) {
-    throw new Error(signal.aborted ? `no complete answer within ${timeoutMs / 1000} s` : `the connection dropped while the page was read (${causeOf(err)})`);
+    throw new Error(signal.aborted ? `no complete answer within ${timeoutMs / 1000} s` : `the connection dropped while the page was read (${innermostCause(err)})`);
   }
   const bytes = new Uint8Array(total);
   let offset = 0;
@@ -205,20 +202,4 @@ async function readCapped(response: Response, signal: AbortSignal, timeoutMs: nu
     offset += chunk.byteLength;
   }
   return { bytes, cut };
-}
-
-/** The errors a failure wraps, outermost first (fetch wraps the network's reason in "fetch failed", undici in a DOMException). */
-function causeChain(err: unknown): { code?: unknown; message?: unknown }[] {
-  const chain: { code?: unknown; message?: unknown }[] = [];
-  for (let current = err; current && typeof current === 'object' && chain.length < 8; current = (current as { cause?: unknown }).cause) {
-    chain.push(current as { code?: unknown; message?: unknown });
-  }
-  return chain;
-}
-
-/** The network error's own reason: the innermost error's code, or its message. */
-function causeOf(err: unknown): string {
-  const innermost = causeChain(err).at(-1);
-  if (typeof innermost?.code === 'string') return innermost.code;
-  return typeof innermost?.message === 'string' ? innermost.message : String(err);
 }

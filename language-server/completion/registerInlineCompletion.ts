@@ -30,7 +30,7 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
       const key = JSON.stringify([host, providers]);
       if (local?.key !== key) {
         // A `provider::model` suggestion model goes to that provider, with the key the extension handed over.
-        local = { key, completer: createFimCompleter({ host, providers, providerKey: (name, baseUrl) => server.agents.providerKeys.get(name, baseUrl) }) };
+        local = { key, completer: createFimCompleter({ host, providers, providerKey: (name, baseUrl) => server.agents.providerKeys.get(name, baseUrl), proxyRoute: server.agents.proxyRoute }) };
       }
       return local.completer;
     },

@@ -1,5 +1,5 @@
 import * as path from 'node:path';
-import { createOllamaEmbedder, EmbeddingUnavailable, searchSources, SourceIndex, type Embedder } from '../../agent-host';
+import { createOllamaEmbedder, EmbeddingUnavailable, searchSources, SourceIndex, type Embedder, type ProxyRoute } from '../../agent-host';
 import type { CodebaseSearchHit } from '../tools';
 
 /** A documentation passage shown in full (it may be outside the workspace, where read_file cannot reach), up to this many characters. */
@@ -37,7 +37,11 @@ export class DocumentationFolders {
   private syncing?: Promise<void>;
   private syncedAt = 0;
 
-  constructor(private readonly log: (message: string) => void = () => {}) {}
+  /** @param proxyRoute the Ollama host's proxy, as the chat agent's (ModelServerProxies) */
+  constructor(
+    private readonly log: (message: string) => void = () => {},
+    private readonly proxyRoute?: ProxyRoute,
+  ) {}
 
   get configured(): boolean {
     return this.folders.length > 0;
@@ -48,7 +52,7 @@ export class DocumentationFolders {
     const key = JSON.stringify(config);
     if (key === this.key) return;
     this.key = key;
-    this.embedder = config.embeddingModel ? createOllamaEmbedder({ host: config.ollamaHost, model: config.embeddingModel }) : undefined;
+    this.embedder = config.embeddingModel ? createOllamaEmbedder({ host: config.ollamaHost, model: config.embeddingModel, proxyRoute: this.proxyRoute }) : undefined;
     const used = new Set<string>();
     this.folders = config.folders.filter((f) => path.isAbsolute(f)).map((root) => {
       let label = path.basename(root) || 'docs';

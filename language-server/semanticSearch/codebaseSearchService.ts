@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import type { SemanticIndexProgress } from '../../protocol/lspMethods';
 import { isGitignored } from '../codeIndex/isGitignored';
 import { WorkspaceConfinement, type WorkspaceRoot } from '../tools';
-import { createOllamaEmbedder, EmbeddingUnavailable, reciprocalRankFusion, type Embedder, type Ranked } from '../../agent-host';
+import { createOllamaEmbedder, EmbeddingUnavailable, reciprocalRankFusion, type Embedder, type ProxyRoute, type Ranked } from '../../agent-host';
 import { DEFAULT_LIMITS, FolderIndex, type Chunker, type IndexLimits } from './folderIndex';
 
 export interface SemanticSearchConfig {
@@ -33,6 +33,8 @@ export interface CodebaseSearchOutcome {
 
 export interface CodebaseSearchServiceOptions {
   storageDir: string;
+  /** The Ollama host's proxy, as the chat agent's (ModelServerProxies). */
+  proxyRoute?: ProxyRoute;
   folders: readonly string[];
   config: () => Promise<SemanticSearchConfig>;
   onProgress?: (progress: SemanticIndexProgress) => void;
@@ -231,7 +233,7 @@ export class CodebaseSearchService {
       this.embedder = this.options.embedderFor
         ? this.options.embedderFor(config)
         : config.embeddingModel
-          ? createOllamaEmbedder({ host: config.ollamaHost, model: config.embeddingModel })
+          ? createOllamaEmbedder({ host: config.ollamaHost, model: config.embeddingModel, proxyRoute: this.options.proxyRoute })
           : undefined;
     }
     try {

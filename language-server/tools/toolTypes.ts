@@ -9,7 +9,7 @@
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from './agentPolicyDefaults';
 import type { TurnRef, WebPageApprovalParams } from '../../protocol/lspMethods';
 import type { WebPageOptions } from '../chat/readWebPage';
-import type { WebPageProxy } from '../chat/webPageProxy';
+import type { HttpProxy } from '../net/httpProxy';
 
 /**
  * Sees a command run: its line, its output as it arrives and how it ended.
@@ -101,7 +101,7 @@ export interface SkillLibrary {
 /** Reads web pages for fetch_web_page (the same reader and proxy as `@https://…` mentions). */
 export interface WebPageFetcher {
   /** The proxy the address goes through, or undefined for a direct request; throws when the proxy setting is unusable. */
-  proxyFor(url: URL): Promise<WebPageProxy | undefined>;
+  proxyFor(url: URL): Promise<HttpProxy | undefined>;
   /** The address a host name resolves to (the system's resolver: hosts file, DNS); throws when it does not. */
   resolve(hostname: string): Promise<{ address: string; family: number }>;
   /**

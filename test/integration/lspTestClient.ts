@@ -34,6 +34,8 @@ export interface LspTestClient {
   logs: string[];
   /** Replaces the `hearth` settings and tells the server they changed. */
   setSettings(settings: Record<string, unknown>): void;
+  /** Replaces VS Code's `http` settings (the proxy) and tells the server they changed. */
+  setHttpSettings(settings: Record<string, unknown>): void;
   /** Adds and removes workspace folders, as VS Code does when the user changes the window's folders (`workspace/didChangeWorkspaceFolders`). */
   changeFolders(added: readonly string[], removed: readonly string[]): Promise<void>;
   /** Resolves when an event matching the predicate has arrived (including ones already received). */
@@ -73,11 +75,12 @@ export async function startLspTestClient(options: LspTestClientOptions): Promise
     ? createProtocolConnection(new IPCMessageReader(child), new IPCMessageWriter(child))
     : createProtocolConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
   let settings = options.settings ?? {};
+  let httpSettings: Record<string, unknown> | null = options.httpSettings ?? null;
   const events: ChatEventParams[] = [];
   const statuses: BackendStatus[] = [];
   const indexStatuses: IndexProgress[] = [];
   const waiters = new Set<{ predicate: (e: ChatEventParams) => boolean; resolve: (e: ChatEventParams) => void }>();
-  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'hearth' ? settings : item.section === 'http' ? (options.httpSettings ?? null) : null)));
+  connection.onRequest(ConfigurationRequest.type, (params) => params.items.map((item) => (item.section === 'hearth' ? settings : item.section === 'http' ? httpSettings : null)));
   connection.onNotification(ChatEventNotification.type, (e) => {
     events.push(e);
     for (const w of [...waiters]) {
@@ -120,6 +123,10 @@ export async function startLspTestClient(options: LspTestClientOptions): Promise
     setSettings(next) {
       settings = next;
       void connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { hearth: next } });
+    },
+    setHttpSettings(next) {
+      httpSettings = next;
+      void connection.sendNotification(DidChangeConfigurationNotification.type, { settings: { http: next } });
     },
     changeFolders(added, removed) {
       const folder = (f: string) => ({ uri: pathToFileURL(f).href, name: path.basename(f) });

@@ -2,7 +2,7 @@ import { isWebPageMention } from '../../../protocol/chat';
 import { stringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { isLocalHost } from '../../chat/isLocalHost';
-import { describeProxy, type WebPageProxy } from '../../chat/webPageProxy';
+import { describeProxy, type HttpProxy } from '../../net/httpProxy';
 import { refused, ToolError } from '../toolError';
 
 /** The longest address asked about: a longer one is more likely carrying data out than naming a page. */
@@ -33,7 +33,7 @@ export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, un
   if (raw.length > MAX_URL_CHARS) throw new ToolError(`The address is ${raw.length} characters long; give the page's address (at most ${MAX_URL_CHARS}), nothing more.`, 'bad arguments');
   const url = new URL(raw);
   if (url.username || url.password) throw new ToolError('Addresses with a user name or password are not fetched. Give the page\'s address without them.', 'bad arguments');
-  let proxy: WebPageProxy | undefined;
+  let proxy: HttpProxy | undefined;
   try {
     proxy = await ctx.webPages.proxyFor(url);
   } catch (e) {

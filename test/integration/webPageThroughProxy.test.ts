@@ -14,7 +14,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { readWebPage } from '../../language-server/chat/readWebPage';
-import { webPageProxy } from '../../language-server/chat/webPageProxy';
+import { httpProxyFor } from '../../language-server/net/httpProxy';
 import { ChatSendRequest } from '../../protocol/lspMethods';
 import { closedPortUrl } from '../fixtures/closedPort';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
@@ -63,9 +63,9 @@ describe('@https:// web page mentions through a proxy (integration)', function (
   it('goes direct for a loopback page and for hosts in http.noProxy', async () => {
     const before = proxy.tunnels.length;
     const local = `${site.url}/handbook`;
-    assert.equal(webPageProxy(new URL(local), { proxy: proxy.url }), undefined, 'loopback is never sent to the proxy');
-    assert.match(await readWebPage(local, { proxy: webPageProxy(new URL(local), { proxy: proxy.url }) }), /Deploys go out on Tuesdays/);
-    assert.equal(webPageProxy(new URL(pageUrl), { proxy: proxy.url, noProxy: ['hearth.test'] }), undefined);
+    assert.equal(httpProxyFor(new URL(local), { proxy: proxy.url }), undefined, 'loopback is never sent to the proxy');
+    assert.match(await readWebPage(local, { proxy: httpProxyFor(new URL(local), { proxy: proxy.url }) }), /Deploys go out on Tuesdays/);
+    assert.equal(httpProxyFor(new URL(pageUrl), { proxy: proxy.url, noProxy: ['hearth.test'] }), undefined);
     assert.equal(proxy.tunnels.length, before, 'no tunnel was opened');
   });
 
@@ -74,12 +74,12 @@ describe('@https:// web page mentions through a proxy (integration)', function (
     try {
       const port = new URL(guarded.url).port;
       await assert.rejects(
-        readWebPage(pageUrl, { proxy: webPageProxy(new URL(pageUrl), { proxy: guarded.url }) }),
+        readWebPage(pageUrl, { proxy: httpProxyFor(new URL(pageUrl), { proxy: guarded.url }) }),
         new RegExp(`^Error: the proxy http://127\\.0\\.0\\.1:${port} \\(from http\\.proxy\\) asks for credentials \\(407\\): put them in the proxy address or in http\\.proxyAuthorization$`),
       );
-      const withUser = await readWebPage(pageUrl, { proxy: webPageProxy(new URL(pageUrl), { proxy: `http://dev:s3cret@127.0.0.1:${port}` }) });
+      const withUser = await readWebPage(pageUrl, { proxy: httpProxyFor(new URL(pageUrl), { proxy: `http://dev:s3cret@127.0.0.1:${port}` }) });
       assert.match(withUser, /Deploys go out on Tuesdays/);
-      const withHeader = await readWebPage(pageUrl, { proxy: webPageProxy(new URL(pageUrl), { proxy: guarded.url, proxyAuthorization: `Basic ${Buffer.from('dev:s3cret').toString('base64')}` }) });
+      const withHeader = await readWebPage(pageUrl, { proxy: httpProxyFor(new URL(pageUrl), { proxy: guarded.url, proxyAuthorization: `Basic ${Buffer.from('dev:s3cret').toString('base64')}` }) });
       assert.match(withHeader, /Deploys go out on Tuesdays/);
       assert.deepEqual(guarded.tunnels.map((t) => t.authorization === undefined), [true, false, false]);
     } finally {
@@ -91,7 +91,7 @@ describe('@https:// web page mentions through a proxy (integration)', function (
     const bounce = `http://docs.hearth.test:${new URL(site.url).port}/bounce`;
     const before = site.requests.filter((r) => r.path === '/handbook').length;
     await assert.rejects(
-      readWebPage(bounce, { proxy: webPageProxy(new URL(bounce), { proxy: proxy.url }) }),
+      readWebPage(bounce, { proxy: httpProxyFor(new URL(bounce), { proxy: proxy.url }) }),
       new RegExp(`^Error: it redirects to ${site.url.replace(/\./g, '\\.')}/handbook, on this machine or the local network, which a public page may not send Hearth to$`),
     );
     assert.equal(site.requests.filter((r) => r.path === '/handbook').length, before, 'the local page was not requested');
@@ -99,7 +99,7 @@ describe('@https:// web page mentions through a proxy (integration)', function (
 
   it('names a dead proxy, never its credentials', async () => {
     const dead = new URL(await closedPortUrl());
-    const error = await readWebPage(pageUrl, { proxy: webPageProxy(new URL(pageUrl), {}, { HTTP_PROXY: `http://dev:s3cret@${dead.host}` }) }).then(
+    const error = await readWebPage(pageUrl, { proxy: httpProxyFor(new URL(pageUrl), {}, { HTTP_PROXY: `http://dev:s3cret@${dead.host}` }) }).then(
       () => assert.fail('a dead proxy cannot serve the page'),
       (err: Error) => err.message,
     );
@@ -125,10 +125,10 @@ describe('@https:// web page mentions through a proxy (integration)', function (
 
     it('refuses a certificate it cannot verify, with what to do, and reads the page once http.proxyStrictSSL is off', async () => {
       await assert.rejects(
-        readWebPage(securePage, { proxy: webPageProxy(new URL(securePage), { proxy: proxy.url }) }),
+        readWebPage(securePage, { proxy: httpProxyFor(new URL(securePage), { proxy: proxy.url }) }),
         /^Error: the page's certificate was not accepted \([A-Z_]+\); if the proxy http:\/\/127\.0\.0\.1:\d+ \(from http\.proxy\) inspects HTTPS with its own certificate authority, give Node that authority in NODE_EXTRA_CA_CERTS, or turn off http\.proxyStrictSSL$/,
       );
-      const page = await readWebPage(securePage, { proxy: webPageProxy(new URL(securePage), { proxy: proxy.url, proxyStrictSSL: false }) });
+      const page = await readWebPage(securePage, { proxy: httpProxyFor(new URL(securePage), { proxy: proxy.url, proxyStrictSSL: false }) });
       assert.match(page, /^"Behind the proxy" — https:\/\/docs\.hearth\.test:\d+\/handbook\n/);
     });
   });

@@ -1,5 +1,7 @@
 /**
- * The proxy a web page mention (`@https://…`) is fetched through, decided the
+ * The proxy an outgoing request goes through (a web page mention
+ * `@https://…`, `fetch_web_page`, a model server of `hearth.ollama.host` or
+ * `hearth.providers`), decided the
  * way VS Code decides for its own requests, so a developer behind a company
  * proxy configures it once: VS Code's `http.proxy` setting first, then the
  * HTTPS_PROXY / HTTP_PROXY environment variables (either case) that VS Code
@@ -8,14 +10,14 @@
  * the developer's own machine, and sending it a local page would only show
  * the page to the proxy.
  */
-export interface WebPageProxy {
+export interface HttpProxy {
   /** The proxy's address, credentials included when the user put them there. */
   url: URL;
   /** Where the proxy came from, for the messages: `http.proxy` or the variable's name. */
   source: string;
   /** `http.proxyAuthorization`: the Proxy-Authorization header's value, when set. */
   authorization?: string;
-  /** `http.proxyStrictSSL` (default true): whether the page's certificate is checked. */
+  /** `http.proxyStrictSSL` (default true): whether the certificate of the server behind the proxy is checked. */
   strictSSL: boolean;
 }
 
@@ -27,7 +29,7 @@ function field(settings: HttpSettings, key: string): unknown {
 }
 
 /** The proxy for `target`, or undefined for a direct connection. Throws when the configured proxy is not a usable address. */
-export function webPageProxy(target: URL, settings: HttpSettings, env: NodeJS.ProcessEnv = process.env): WebPageProxy | undefined {
+export function httpProxyFor(target: URL, settings: HttpSettings, env: NodeJS.ProcessEnv = process.env): HttpProxy | undefined {
   const configured = typeof field(settings, 'proxy') === 'string' ? (field(settings, 'proxy') as string).trim() : '';
   const variable = configured ? undefined : proxyVariable(target, env);
   const raw = configured || (variable ? env[variable]?.trim() : '');
@@ -54,12 +56,12 @@ export function webPageProxy(target: URL, settings: HttpSettings, env: NodeJS.Pr
 }
 
 /** The proxy's address without its credentials, for messages and logs. */
-export function proxyLabel(proxy: WebPageProxy): string {
+export function proxyLabel(proxy: HttpProxy): string {
   return `${proxy.url.protocol}//${proxy.url.host}`;
 }
 
 /** The proxy and where its setting came from, for the user: `http://proxy.corp:3128 (from http.proxy)`. */
-export function describeProxy(proxy: WebPageProxy): string {
+export function describeProxy(proxy: HttpProxy): string {
   return `${proxyLabel(proxy)} (from ${proxy.source})`;
 }
 
@@ -68,7 +70,8 @@ function proxyVariable(target: URL, env: NodeJS.ProcessEnv): string | undefined 
   return names.find((name) => env[name]?.trim());
 }
 
-function isLoopback(hostname: string): boolean {
+/** `localhost` and its subdomains, 127.0.0.0/8 and ::1: the developer's own machine, which a proxy cannot reach. */
+export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
@@ -91,4 +94,37 @@ function matchesNoProxy(target: URL, rawEntry: string): boolean {
   if (port !== undefined && port !== (target.port || (target.protocol === 'https:' ? '443' : '80'))) return false;
   const targetHost = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
   return targetHost === host || targetHost.endsWith(`.${host}`);
+}
+
+/**
+ * What went wrong when a request through `proxy` failed, as a sentence that
+ * says what to change, or undefined when the failure is not the proxy's
+ * (then the caller words it as its own server's).
+ */
+export function proxyFailure(err: unknown, proxy: HttpProxy): string | undefined {
+  const chain = causeChain(err);
+  const via = `the proxy ${describeProxy(proxy)}`;
+  const tunnel = /Proxy response \((\d+)\)/.exec(chain.map((e) => String(e.message)).join('\n'));
+  if (tunnel?.[1] === '407') return `${via} asks for credentials (407): put them in the proxy address or in http.proxyAuthorization`;
+  if (tunnel) return `${via} refused the connection (${tunnel[1]})`;
+  // Through a proxy the only connection this process makes is to the proxy, so a socket error is the proxy's.
+  const cause = innermostCause(err);
+  if (/^E[A-Z]+$/.test(cause)) return `${via} could not be reached (${cause})`;
+  return undefined;
+}
+
+/** `err` and the errors it wraps, outermost first, at most eight (fetch wraps the network's reason in "fetch failed", undici in a DOMException). */
+export function causeChain(err: unknown): { code?: unknown; message?: unknown }[] {
+  const chain: { code?: unknown; message?: unknown }[] = [];
+  for (let current = err; current && typeof current === 'object' && chain.length < 8; current = (current as { cause?: unknown }).cause) {
+    chain.push(current as { code?: unknown; message?: unknown });
+  }
+  return chain;
+}
+
+/** The network error's own reason: the innermost error's code, or its message. */
+export function innermostCause(err: unknown): string {
+  const innermost = causeChain(err).at(-1);
+  if (typeof innermost?.code === 'string') return innermost.code;
+  return typeof innermost?.message === 'string' ? innermost.message : String(err);
 }
