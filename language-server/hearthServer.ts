@@ -17,7 +17,7 @@ import { registerTeamHandlers } from './remote/registerTeamHandlers';
 import { registerProviderHandlers } from './settings/registerProviderHandlers';
 import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
-import { createMentionResolver } from './chat/mentionResolver';
+import { createMentionResolver, MENTION_READ_BYTES } from './chat/mentionResolver';
 import { readWebPage } from './chat/readWebPage';
 import { httpProxyFor, type HttpProxy } from './net/httpProxy';
 import { ModelServerProxies } from './net/modelServerProxies';
@@ -177,7 +177,7 @@ export class HearthServer {
       chunker: (rel, content, maxTokens, signal) => this.indexWorker.chunks(rel, content, maxTokens, signal),
     });
     this.documentation = new DocumentationFolders((m) => connection.console.log(m), this.modelProxies.route);
-    const readFile = (rel: string) => readWorkspaceFile(this.folders, rel);
+    const readFile = (rel: string) => readWorkspaceFile(this.folders, rel, MENTION_READ_BYTES);
     this.agentCatalog = new AgentCatalog({
       // Like the prompt files: the user's own agents live outside every workspace, where the agent cannot write.
       home: os.homedir(),

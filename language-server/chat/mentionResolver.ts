@@ -21,6 +21,8 @@ export interface MentionReaders {
 }
 
 const MAX_MENTION_CHARS = 200_000;
+/** The most bytes read of a mentioned file: enough for MAX_MENTION_CHARS characters even at UTF-8's four bytes each, plus one to know it was cut. */
+export const MENTION_READ_BYTES = MAX_MENTION_CHARS * 4 + 1;
 
 /** The reason an attachment could not be read, as the model and the stored session see it. */
 function couldNot(what: string, err: unknown): string {

@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { walkFiles, type WalkedFile } from '../tools/workspaceWalker';
-import { openPinnedDir, openPinnedDirCreating, readPinned } from '../tools/pinnedFiles';
+import { openPinnedDir, openPinnedDirCreating, readPinnedPrefix } from '../tools/pinnedFiles';
 import { writeFileAtomically } from '../tools/writeFileAtomically';
 import { protectedPathReason } from '../tools/protectedPaths';
 import { WorkspaceWatcher, type WorkspaceWatcherLimits } from './workspaceWatcher';
@@ -391,7 +391,13 @@ export class WorkspaceSnapshots {
         hash = cached.hash;
       } else {
         if ((budget.read += st.size) > this.limits.maxReadBytes) return false;
-        const bytes = await readPinned(handle);
+        // Never more than the stat said, plus one byte to notice growth: a file still being written is left out
+        // (restoring part of it would be worse than not touching it), and a file grown huge is never read whole.
+        const bytes = await readPinnedPrefix(handle, st.size + 1);
+        if (bytes.length > st.size) {
+          snapshot.skipped.push(key);
+          return true;
+        }
         hash = sha256(bytes);
         await this.storeObject(hash, bytes);
         this.statCache.set(cacheKey, { ino: st.ino, size: st.size, mtimeMs: st.mtimeMs, ctimeMs: st.ctimeMs, hash });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as fs from 'node:fs/promises';
-import { looksBinary, openPinnedPath, readPinned, walkFiles } from '../tools';
+import { looksBinary, openPinnedPath, readPinnedPrefix, walkFiles } from '../tools';
 import { Bm25Index, chunkText, DEFAULT_CHUNK_OPTIONS, EmbeddingUnavailable, IndexStore, isIndexable, pathTerms, searchTerms, topKByDot, type Embedder, type FileRecord, type Ranked, type TextChunk } from '../../agent-host';
 import { IndexWorkerCrashed } from '../indexWorker/indexWorker';
 
@@ -261,7 +261,9 @@ export class FolderIndex {
       stat = file.stat;
       // A second hard link may be a file outside the workspace under another name.
       if (stat.nlink > 1 || !file.stat.isFile()) return this.forget(rel, 'skipped');
-      bytes = await readPinned(file);
+      // At most one byte past the size cap: a file that grew past it since the walk is skipped, as the walk skips one, never read whole.
+      bytes = await readPinnedPrefix(file, this.limits.maxFileBytes + 1);
+      if (bytes.length > this.limits.maxFileBytes) return this.forget(rel, 'skipped');
       if (looksBinary(bytes)) return this.forget(rel, 'skipped');
     } finally {
       await file.close();

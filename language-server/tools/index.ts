@@ -14,7 +14,7 @@ export { looksBinary } from './textFiles';
 // The symbol index walks the workspace exactly as glob and grep do (same .gitignore rules, no symlinks followed).
 export { walkFiles } from './workspaceWalker';
 export { GitignoreRules } from './gitignoreRules';
-export { openPinnedPath, readPinned, readPinnedPrefix } from './pinnedFiles';
+export { openPinnedPath, readPinnedPrefix } from './pinnedFiles';
 export {
   DEFAULT_TOOL_POLICY,
   type ApprovalGateway,

@@ -244,11 +244,6 @@ export async function openPinnedDirCreating(absolute: string, missing: readonly 
   }
 }
 
-/** Reads a whole pinned file through its descriptor. */
-export async function readPinned(file: PinnedHandle): Promise<Buffer> {
-  return file.handle.readFile();
-}
-
 /**
  * Reads at most `maxBytes` from the start of a pinned file. The buffer is
  * sized from the descriptor's `stat` (one byte past it, so a caller that asks

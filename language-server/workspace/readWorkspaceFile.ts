@@ -1,4 +1,4 @@
-import { looksBinary, openPinnedPath, readPinned } from '../tools';
+import { looksBinary, openPinnedPath, readPinnedPrefix } from '../tools';
 import { confineMention } from './confineMention';
 
 /**
@@ -6,8 +6,11 @@ import { confineMention } from './confineMention';
  * same confinement as the agent's tools (real paths, symlinks followed,
  * refused outside every workspace folder), reading the very file that was
  * checked (no reopening by name, so a swapped symlink cannot redirect it).
+ * At most `maxBytes` are read, however large the file is or grows while it
+ * is read: a mention of a multi-gigabyte log must not take the language
+ * server's memory (the caller cuts the text to what it attaches anyway).
  */
-export async function readWorkspaceFile(roots: string[], relativePath: string): Promise<string> {
+export async function readWorkspaceFile(roots: string[], relativePath: string, maxBytes: number): Promise<string> {
   const { target } = await confineMention(roots, relativePath, 'files');
   const file = await openPinnedPath(target.absolute, target.display);
   let bytes: Buffer;
@@ -15,7 +18,7 @@ export async function readWorkspaceFile(roots: string[], relativePath: string): 
     if (!file.stat.isFile()) throw new Error(`${relativePath} is not a file`);
     // A second hard link may be a file outside the workspace under another name.
     if (file.stat.nlink > 1) throw new Error(`${relativePath} has ${file.stat.nlink} hard links, so it may be a file outside the workspace; attach it from an open editor instead`);
-    bytes = await readPinned(file);
+    bytes = await readPinnedPrefix(file, maxBytes);
   } finally {
     await file.close();
   }

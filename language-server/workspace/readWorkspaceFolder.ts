@@ -1,5 +1,5 @@
 import * as fs from 'node:fs/promises';
-import { looksBinary, readPinned, walkFiles } from '../tools';
+import { looksBinary, readPinnedPrefix, walkFiles } from '../tools';
 import { confineMention } from './confineMention';
 
 /**
@@ -54,8 +54,10 @@ export async function readWorkspaceFolder(roots: string[], mentioned: string, si
       // Bytes are at least as many as characters, so a file larger than what is left is not read at all.
       else if (entry.size > budget) entry.note = 'not included: it does not fit in what is left of the attachment';
       else {
-        const bytes = await readPinned(handle);
-        if (looksBinary(bytes)) entry.note = 'binary, not included';
+        // At most one byte past what is left: a file that grew since its stat is not read past the budget.
+        const bytes = await readPinnedPrefix(handle, budget + 1);
+        if (bytes.length > budget) entry.note = 'not included: it does not fit in what is left of the attachment';
+        else if (looksBinary(bytes)) entry.note = 'binary, not included';
         else {
           entry.text = bytes.toString('utf8');
           budget -= entry.text.length;
