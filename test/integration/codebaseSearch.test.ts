@@ -34,7 +34,7 @@ const REPO: Record<string, string> = {
 
 describe('codebase search through the language server (integration)', function () {
   this.timeout(60_000);
-  const suite = useLspSuite('cbs', { models: [...DEFAULT_MODELS, NOMIC_EMBED_TEXT] });
+  const suite = useLspSuite('cbs', { fixture: { models: [...DEFAULT_MODELS, NOMIC_EMBED_TEXT] } });
   let progress: SemanticIndexProgress[];
 
   async function start(settings: Record<string, unknown> = {}) {

@@ -27,6 +27,7 @@ import {
 import type { ToolResult } from '../../protocol/chat';
 import { isProcessGone } from '../fixtures/processGone';
 import { until } from '../fixtures/until';
+import { useLspSuite, type LspSuite } from './lspSuite';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 
 const requireFromHere = createRequire(import.meta.url);
@@ -214,6 +215,20 @@ export function killLeftovers(pids: Iterable<number>): void {
       }
     }
   }
+}
+
+/**
+ * Registers the per-test set-up and clean-up most MCP tests share (mocha
+ * hooks in the calling `describe`): `useLspSuite`'s scripted Ollama, storage
+ * and workspace folders, with `suite.client` the test's `McpTestServer`.
+ * After the test the server is stopped and any MCP server process it
+ * reported and left behind is killed, so a failed test does not leak them.
+ */
+export function useMcpSuite(name: string): LspSuite<McpTestServer> {
+  return useLspSuite<McpTestServer>(name, {
+    // `pids` is the server's own live set, not a copy: read after the stop it still holds every process reported before it, even when the stop threw.
+    afterStop: (server) => killLeftovers(server.pids),
+  });
 }
 
 /** After a test: stops the language server, kills any MCP server it left behind (a failed test must not), and removes the test's folders. */

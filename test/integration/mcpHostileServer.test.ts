@@ -5,71 +5,46 @@
  * being asked again.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { killLeftovers, MODEL, startMcpTestServer, toolMessages, type McpTestServer } from './mcpHarness';
+import { MODEL, startMcpTestServer, toolMessages, useMcpSuite, type McpTestServer } from './mcpHarness';
 
 const SCRIPTED = fileURLToPath(new URL('../fixtures/mcpScriptedServer.main.mjs', import.meta.url));
 
 describe('MCP: a hostile or careless server cannot crash Hearth or slip past its pinning (integration)', function () {
   this.timeout(90_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let workspace: string;
-  let hearth: McpTestServer | undefined;
+  const suite = useMcpSuite('mcp');
 
   async function start(): Promise<McpTestServer> {
-    hearth = await startMcpTestServer({
-      storagePath: storage,
-      workspace,
-      settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, mcp: { servers: { scripted: { command: process.execPath, args: [SCRIPTED] } } } },
+    suite.client = await startMcpTestServer({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { scripted: { command: process.execPath, args: [SCRIPTED] } } } },
     });
-    await hearth.waitForServer('scripted', (s) => s.state === 'running', 'running');
-    return hearth;
+    await suite.client.waitForServer('scripted', (s) => s.state === 'running', 'running');
+    return suite.client;
   }
-
-  beforeEach(async () => {
-    fixture = await startOllamaFixture();
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-ls-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-ws-'));
-  });
-
-  afterEach(async () => {
-    const pids = hearth?.pids ?? new Set<number>();
-    try {
-      await hearth?.stop();
-    } finally {
-      killLeftovers(pids);
-      hearth = undefined;
-      await fixture.close();
-      for (const dir of [storage, workspace]) fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
 
   it('a 50 MB tool result ends that call with a clear error; the language server keeps running and the server comes back', async () => {
     const server = await start();
     const before = (await server.list()).find((s) => s.name === 'scripted')!;
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'scripted.huge', arguments: { mb: 50 } }] }, { kind: 'text', text: 'That was too big.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'scripted.huge', arguments: { mb: 50 } }] }, { kind: 'text', text: 'That was too big.' });
     const turn = await server.turn('Fetch the big table', 60_000);
     assert.equal(turn.doneReason, 'stop', 'the turn finished');
     assert.equal(turn.results[0]?.isError, true);
     assert.match(turn.results[0].content, /The MCP server "scripted" stopped while scripted\.huge was running \(it sent a message larger than 16 MB, more than Hearth reads from an MCP server\)/);
-    assert.match(toolMessages(fixture.requests)[0].content, /larger than 16 MB/, 'the model was told');
+    assert.match(toolMessages(suite.fixture.requests)[0].content, /larger than 16 MB/, 'the model was told');
 
     // Still alive: the server is restarted and the next call works.
     const after = await server.waitForServer('scripted', (s) => s.state === 'running' && s.restarts === 1, 'running again', 30_000);
     assert.notEqual(after.pid, before.pid);
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'scripted.echo', arguments: { text: 'still here' } }] }, { kind: 'text', text: 'Fine.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'scripted.echo', arguments: { text: 'still here' } }] }, { kind: 'text', text: 'Fine.' });
     const next = await server.turn('Echo something');
     assert.equal(next.results[0].content, 'Echo: still here');
   });
 
   it('a result just under the cap still arrives whole', async () => {
     const server = await start();
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'scripted.huge', arguments: { mb: 2 } }] }, { kind: 'text', text: 'Got it.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'scripted.huge', arguments: { mb: 2 } }] }, { kind: 'text', text: 'Got it.' });
     const turn = await server.turn('Fetch the table');
     assert.equal(turn.results[0].isError, false);
     assert.equal((await server.list()).find((s) => s.name === 'scripted')!.restarts, 0);
@@ -80,14 +55,14 @@ describe('MCP: a hostile or careless server cannot crash Hearth or slip past its
       const server = await start();
       server.answerApproval = (p) => (p.tool === 'lookup' ? 'alwaysAllow' : 'accept');
       const callLookup = async () => {
-        fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'scripted.lookup', arguments: { word: 'hearth' } }] }, { kind: 'text', text: 'Done.' });
+        suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'scripted.lookup', arguments: { word: 'hearth' } }] }, { kind: 'text', text: 'Done.' });
         return server.turn('Look up hearth');
       };
       await callLookup();
       await callLookup();
       assert.equal(server.approvals.filter((a) => a.tool === 'lookup').length, 1, 'allowed once, not asked again while unchanged');
 
-      fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'scripted.retitle', arguments: { field } }] }, { kind: 'text', text: 'Changed.' });
+      suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'scripted.retitle', arguments: { field } }] }, { kind: 'text', text: 'Changed.' });
       await server.turn(`Change lookup's ${field}`);
       await server.waitForServer('scripted', () => server.statuses.filter((s) => s.name === 'scripted').length > 0, 'reporting its tools');
       // The changed definition is a new one: the next call asks.

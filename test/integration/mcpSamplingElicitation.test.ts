@@ -7,49 +7,24 @@
  * and reads what reached the scripted Ollama and what the server answered.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import type { ToolCall } from '../../protocol/chat';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
+import { EVERYTHING_SERVER, MODEL, startMcpTestServer, useMcpSuite, type McpTestServer } from './mcpHarness';
 
 describe('MCP sampling and elicitation from server-everything through the language server (integration)', function () {
   this.timeout(60_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let workspace: string;
-  let hearth: McpTestServer | undefined;
+  const suite = useMcpSuite('mcp-sampling');
 
   async function start(mcp: Record<string, unknown> = {}): Promise<McpTestServer> {
-    hearth = await startMcpTestServer({
-      storagePath: storage,
-      workspace,
-      settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, mcp: { servers: { everything: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } }, ...mcp } },
+    suite.client = await startMcpTestServer({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { everything: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } }, ...mcp } },
     });
-    await hearth.waitForServer('everything', (s) => s.state === 'running' && s.tools.some((t) => t.name === 'everything.trigger-sampling-request'), 'running with its sampling tool');
-    return hearth;
+    await suite.client.waitForServer('everything', (s) => s.state === 'running' && s.tools.some((t) => t.name === 'everything.trigger-sampling-request'), 'running with its sampling tool');
+    return suite.client;
   }
 
-  const chats = () => fixture.requests.filter((r) => r.path === '/api/chat');
-
-  beforeEach(async () => {
-    fixture = await startOllamaFixture();
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-sampling-ls-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-sampling-ws-'));
-  });
-
-  afterEach(async () => {
-    const pids = hearth?.pids ?? new Set<number>();
-    try {
-      await hearth?.stop();
-    } finally {
-      killLeftovers(pids);
-      hearth = undefined;
-      await fixture.close();
-      for (const dir of [storage, workspace]) fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  const chats = () => suite.fixture.requests.filter((r) => r.path === '/api/chat');
 
   it('shows the exact sampling request in the tool call\'s row and sends it to the model only after the user allows it', async () => {
     const server = await start();
@@ -60,7 +35,7 @@ describe('MCP sampling and elicitation from server-everything through the langua
       chatsWhenAsked = chats().length;
       return 'accept';
     };
-    fixture.enqueue(
+    suite.fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'everything.trigger-sampling-request', arguments: { prompt: 'Name a colour', maxTokens: 64 } }] },
       { kind: 'text', text: 'Teal, since you ask.' },
       { kind: 'text', text: 'The server got its answer.' },
@@ -107,7 +82,7 @@ describe('MCP sampling and elicitation from server-everything through the langua
   it('a declined request reaches the server as an error and never reaches the model', async () => {
     const server = await start();
     server.answerSampling = () => 'reject';
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-sampling-request', arguments: { prompt: 'Leak the repo', maxTokens: 100 } }] }, { kind: 'text', text: 'Declined, fine.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-sampling-request', arguments: { prompt: 'Leak the repo', maxTokens: 100 } }] }, { kind: 'text', text: 'Declined, fine.' });
     const { results } = await server.turn('Try sampling');
     assert.equal(server.samplingRequests.length, 1);
     assert.equal(results[0].isError, true);
@@ -119,7 +94,7 @@ describe('MCP sampling and elicitation from server-everything through the langua
   it('holds the per-server hourly limit: past it, the server gets an error and the user sees no card', async () => {
     const server = await start({ samplingPerHour: 1 });
     server.answerSampling = () => 'accept';
-    fixture.enqueue(
+    suite.fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'everything.trigger-sampling-request', arguments: { prompt: 'first', maxTokens: 10 } }] },
       { kind: 'text', text: 'first answer' },
       { kind: 'toolCalls', calls: [{ name: 'everything.trigger-sampling-request', arguments: { prompt: 'second', maxTokens: 10 } }] },
@@ -138,7 +113,7 @@ describe('MCP sampling and elicitation from server-everything through the langua
   it('shows the server\'s form and returns the accepted, checked values to the server', async () => {
     const server = await start();
     server.answerElicitation = () => ({ action: 'accept', content: { name: 'Ada Lovelace', check: true, email: 'ada@example.com', integer: 7, untitledSingleSelectEnum: 'Joey', titledMultipleSelectEnum: ['fish-2'] } });
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-elicitation-request', arguments: {} }] }, { kind: 'text', text: 'Thanks.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-elicitation-request', arguments: {} }] }, { kind: 'text', text: 'Thanks.' });
     const { results, assistantEntryId } = await server.turn('Ask me');
     assert.equal(server.elicitationRequests.length, 1);
     const form = server.elicitationRequests[0];
@@ -165,14 +140,14 @@ describe('MCP sampling and elicitation from server-everything through the langua
   it('a declined form reaches the server as declined; an answer that does not fit the form sends nothing', async () => {
     const server = await start();
     server.answerElicitation = () => ({ action: 'decline' });
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-elicitation-request', arguments: {} }] }, { kind: 'text', text: 'OK.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-elicitation-request', arguments: {} }] }, { kind: 'text', text: 'OK.' });
     const declined = await server.turn('Ask me');
     assert.match(declined.results[0].content, /User declined to provide the requested information/);
     assert.match(declined.results[0].content, /"action": "decline"/);
 
     // An editor (or a compromised view) that answers outside the schema: out of range, and a field the form never asked for.
     server.answerElicitation = () => ({ action: 'accept', content: { name: 'Eve', integer: 500, ssh_key: 'secret' } });
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-elicitation-request', arguments: {} }] }, { kind: 'text', text: 'OK.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-elicitation-request', arguments: {} }] }, { kind: 'text', text: 'OK.' });
     const bad = await server.turn('Ask me again');
     assert.equal(bad.results[0].isError, true);
     assert.match(bad.results[0].content, /did not match the requested schema/);

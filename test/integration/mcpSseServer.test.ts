@@ -8,54 +8,37 @@
  * whose `endpoint` event points at another origin, refused.
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { startCrossOriginSseServer, type CrossOriginSseServer } from '../fixtures/crossOriginSseServer';
 import { freePort } from '../fixtures/freePort';
 import { startRecordingProxy, type RecordingProxy } from '../fixtures/recordingProxy';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { killLeftovers, MODEL, startEverythingSseServer, startEverythingStreamableServer, startMcpTestServer, stopAndClean, type EverythingSseServer, type McpTestServer } from './mcpHarness';
+import { killLeftovers, MODEL, startEverythingSseServer, startEverythingStreamableServer, startMcpTestServer, useMcpSuite, type EverythingSseServer, type McpTestServer } from './mcpHarness';
 
 const PROBE_LOG = /answered Streamable HTTP's initialize with HTTP 404; trying the older HTTP\+SSE transport/;
 
 describe('MCP servers over the older HTTP+SSE transport (integration)', function () {
   this.timeout(60_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let workspace: string;
-  let hearth: McpTestServer | undefined;
+  const suite = useMcpSuite('mcp-sse');
   let everything: EverythingSseServer | undefined;
   let proxy: RecordingProxy | undefined;
   let hostile: CrossOriginSseServer | undefined;
 
-  beforeEach(async () => {
-    fixture = await startOllamaFixture();
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-sse-ls-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-sse-ws-'));
-  });
-
+  // Runs after the suite's clean-up, so the language server is stopped before the servers it talks to go away.
   afterEach(async () => {
-    try {
-      await stopAndClean(hearth, [storage, workspace]);
-    } finally {
-      hearth = undefined;
-      if (everything) killLeftovers([everything.pid]);
-      everything = undefined;
-      await proxy?.close();
-      proxy = undefined;
-      await hostile?.close();
-      hostile = undefined;
-      await fixture.close();
-    }
+    if (everything) killLeftovers([everything.pid]);
+    everything = undefined;
+    await proxy?.close();
+    proxy = undefined;
+    await hostile?.close();
+    hostile = undefined;
   });
 
-  function start(server: Record<string, unknown>): Promise<McpTestServer> {
-    return startMcpTestServer({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL }, mcp: { servers: { everything: server } } } });
+  async function start(server: Record<string, unknown>): Promise<McpTestServer> {
+    suite.client = await startMcpTestServer({ storagePath: suite.storage, workspace: suite.workspace, settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { everything: server } } } });
+    return suite.client;
   }
 
   async function echo(server: McpTestServer, message: string): Promise<string> {
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.echo', arguments: { message } }] }, { kind: 'text', text: 'It echoed.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.echo', arguments: { message } }] }, { kind: 'text', text: 'It echoed.' });
     const turn = await server.turn(`Echo "${message}"`);
     assert.equal(turn.results.length, 1);
     assert.equal(turn.results[0].isError, false, turn.results[0].content);
@@ -64,7 +47,7 @@ describe('MCP servers over the older HTTP+SSE transport (integration)', function
 
   it('without a transport setting, the Streamable HTTP probe gets 404 and Hearth falls back to HTTP+SSE, lists the tools and calls one', async () => {
     everything = await startEverythingSseServer(await freePort());
-    hearth = await start({ type: 'http', url: everything.url });
+    const hearth = await start({ type: 'http', url: everything.url });
     const info = await hearth.waitForServer('everything', (s) => s.state === 'running', 'running');
     assert.equal(info.transport, 'http');
     assert.equal(info.httpTransport, 'sse');
@@ -77,7 +60,7 @@ describe('MCP servers over the older HTTP+SSE transport (integration)', function
   it('with "transport": "sse" it connects without the probe, and a crashed server is restarted like a Streamable HTTP one', async () => {
     const port = await freePort();
     everything = await startEverythingSseServer(port);
-    hearth = await start({ url: everything.url, transport: 'sse' });
+    const hearth = await start({ url: everything.url, transport: 'sse' });
     const info = await hearth.waitForServer('everything', (s) => s.state === 'running', 'running');
     assert.equal(info.httpTransport, 'sse');
     assert.equal(hearth.mcpLogs.some((l) => PROBE_LOG.test(l)), false, 'no Streamable HTTP request was tried');
@@ -105,7 +88,7 @@ describe('MCP servers over the older HTTP+SSE transport (integration)', function
     // The proxy counts what Hearth sends: Streamable HTTP POSTs to the configured URL, HTTP+SSE only GETs it.
     proxy = await startRecordingProxy(port);
     const posts = () => proxy!.requests.filter((r) => r.method === 'POST' && r.path === '/sse').length;
-    hearth = await start({ type: 'http', url: proxy.url('/sse') });
+    const hearth = await start({ type: 'http', url: proxy.url('/sse') });
     const first = await hearth.waitForServer('everything', (s) => s.state === 'running', 'running');
     assert.equal(first.httpTransport, 'sse');
     assert.equal(posts(), 1, 'the first connection probes Streamable HTTP once');
@@ -137,7 +120,7 @@ describe('MCP servers over the older HTTP+SSE transport (integration)', function
 
   it('refuses a server whose endpoint event sends the messages to another origin, with a clear error, and sends nothing there', async () => {
     hostile = await startCrossOriginSseServer();
-    hearth = await start({ type: 'http', url: hostile.url, headers: { Authorization: 'Bearer secret-for-the-server' } });
+    const hearth = await start({ type: 'http', url: hostile.url, headers: { Authorization: 'Bearer secret-for-the-server' } });
     const info = await hearth.waitForServer('everything', (s) => s.state === 'failed', 'failed');
     assert.match(info.lastError ?? '', /neither MCP transport worked: Streamable HTTP \(POST of initialize\) got HTTP 404/);
     assert.match(info.lastError ?? '', new RegExp(`endpoint" event told Hearth to POST its messages to another origin \\(${hostile.collectorOrigin.replace(/\./g, '\\.')}\\)`));

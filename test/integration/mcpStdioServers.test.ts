@@ -11,20 +11,16 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ChatSendRequest, ChatStopRequest, McpResourcesRequest } from '../../protocol/lspMethods';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
-import { EVERYTHING_SERVER, FILESYSTEM_SERVER, killLeftovers, MODEL, startMcpTestServer, toolMessages, type McpTestServer } from './mcpHarness';
+import { EVERYTHING_SERVER, FILESYSTEM_SERVER, MODEL, startMcpTestServer, toolMessages, useMcpSuite, type McpTestServer } from './mcpHarness';
 
 describe('MCP stdio servers from npm through the language server (integration)', function () {
   this.timeout(60_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let workspace: string;
+  const suite = useMcpSuite('mcp');
   let files: string;
-  let hearth: McpTestServer | undefined;
 
   const settings = () => ({
-    ollama: { host: fixture.url },
+    ollama: { host: suite.fixture.url },
     chat: { model: MODEL },
     mcp: {
       servers: {
@@ -35,35 +31,24 @@ describe('MCP stdio servers from npm through the language server (integration)',
   });
 
   async function start(): Promise<McpTestServer> {
-    hearth = await startMcpTestServer({ storagePath: storage, workspace, settings: settings() });
-    await hearth.waitForServer('everything', (s) => s.state === 'running', 'running');
-    await hearth.waitForServer('files', (s) => s.state === 'running', 'running');
-    return hearth;
+    suite.client = await startMcpTestServer({ storagePath: suite.storage, workspace: suite.workspace, settings: settings() });
+    await suite.client.waitForServer('everything', (s) => s.state === 'running', 'running');
+    await suite.client.waitForServer('files', (s) => s.state === 'running', 'running');
+    return suite.client;
   }
 
-  beforeEach(async () => {
-    fixture = await startOllamaFixture();
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-ls-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-ws-'));
+  // Registered after useMcpSuite, so the suite's workspace folder exists (and is already a real path) when this runs.
+  beforeEach(() => {
     // Inside the workspace: the filesystem server narrows its allowed directories to the roots Hearth offers (the workspace).
-    files = path.join(fs.realpathSync(workspace), 'files');
+    files = path.join(suite.workspace, 'files');
     fs.mkdirSync(files);
     fs.writeFileSync(path.join(files, 'notes.txt'), 'alpha\nbeta\ngamma\n');
     // The language server inherits this, and the setting refers to it as ${env:HEARTH_MCP_TEST_FILES}.
     process.env.HEARTH_MCP_TEST_FILES = files;
   });
 
-  afterEach(async () => {
-    const pids = hearth?.pids ?? new Set<number>();
-    try {
-      await hearth?.stop();
-    } finally {
-      killLeftovers(pids);
-      hearth = undefined;
-      delete process.env.HEARTH_MCP_TEST_FILES;
-      await fixture.close();
-      for (const dir of [storage, workspace]) fs.rmSync(dir, { recursive: true, force: true });
-    }
+  afterEach(() => {
+    delete process.env.HEARTH_MCP_TEST_FILES;
   });
 
   it('lists both servers with their namespaced tools and offers them to the model', async () => {
@@ -80,9 +65,9 @@ describe('MCP stdio servers from npm through the language server (integration)',
     assert.ok(everything.target.includes(EVERYTHING_SERVER));
     assert.ok(everything.pid && everything.pid > 0);
 
-    fixture.enqueue({ kind: 'text', text: 'I can see the tools.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'I can see the tools.' });
     await server.turn('What tools do you have?');
-    const offered = (fixture.requests.find((r) => r.path === '/api/chat')!.body.tools as { function: { name: string } }[]).map((t) => t.function.name);
+    const offered = (suite.fixture.requests.find((r) => r.path === '/api/chat')!.body.tools as { function: { name: string } }[]).map((t) => t.function.name);
     assert.ok(offered.includes('read_file') && offered.includes('edit_file'), 'the built-in tools are still there');
     assert.ok(offered.includes('everything.get-sum') && offered.includes('files.edit_file'), 'the MCP tools are offered next to them');
     assert.equal(offered.filter((n) => n === 'edit_file').length, 1, 'files.edit_file does not shadow the built-in edit_file');
@@ -91,7 +76,7 @@ describe('MCP stdio servers from npm through the language server (integration)',
 
   it('runs tools with string, number, enum, boolean and nested arguments after approval, and the results reach the model', async () => {
     const server = await start();
-    fixture.enqueue(
+    suite.fixture.enqueue(
       {
         kind: 'toolCalls',
         calls: [
@@ -134,7 +119,7 @@ describe('MCP stdio servers from npm through the language server (integration)',
     assert.match(results[4].content, /\[image image\/png, \d+ bytes, not shown\]/);
     assert.ok(!results[4].content.includes('iVBOR'), 'image data never reaches the model');
 
-    const messages = toolMessages(fixture.requests);
+    const messages = toolMessages(suite.fixture.requests);
     assert.deepEqual(messages.map((m) => m.tool_name), ['everything.echo', 'everything.get-sum', 'files.edit_file', 'everything.get-structured-content', 'everything.get-tiny-image']);
     assert.equal(messages[0].content, 'Echo: hello from hearth');
     assert.equal(messages[1].content, 'The sum of 19 and 23.5 is 42.5.');
@@ -143,7 +128,7 @@ describe('MCP stdio servers from npm through the language server (integration)',
   it('a long-running tool shows its progress on one line of the chat, updated in place, and hearth/chat/stop cancels it at once', async () => {
     const server = await start();
     const before = (await server.list()).find((s) => s.name === 'everything')!;
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-long-running-operation', arguments: { duration: 60, steps: 60 } }] });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.trigger-long-running-operation', arguments: { duration: 60, steps: 60 } }] });
     const started = await server.client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Run the long operation', context: [] } });
     const progress = await server.client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'status' && /everything\.trigger-long-running-operation: progress 1\/60/.test(e.event.message), 20_000);
     assert.equal(progress.event.type === 'status' && progress.event.level, 'info');
@@ -161,7 +146,7 @@ describe('MCP stdio servers from npm through the language server (integration)',
     // Cancelling a call is not a crash: the same server process keeps serving.
     const after = await server.waitForServer('everything', (s) => s.state === 'running', 'running');
     assert.equal(after.pid, before.pid);
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.echo', arguments: { message: 'still here' } }] }, { kind: 'text', text: 'Yes.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.echo', arguments: { message: 'still here' } }] }, { kind: 'text', text: 'Yes.' });
     const { results } = await server.turn('Still there?');
     assert.equal(results[0].content, 'Echo: still here');
   });
@@ -169,7 +154,7 @@ describe('MCP stdio servers from npm through the language server (integration)',
   it('a server killed mid-call gives the model a clear error, restarts with backoff, and its tools come back', async () => {
     const server = await start();
     const before = (await server.list()).find((s) => s.name === 'everything')!;
-    fixture.enqueue(
+    suite.fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'everything.trigger-long-running-operation', arguments: { duration: 60, steps: 60 } }] },
       { kind: 'text', text: 'The server crashed; I will try later.' },
     );
@@ -184,7 +169,7 @@ describe('MCP stdio servers from npm through the language server (integration)',
     assert.match(result!.content, /restarts the server automatically/);
     const done = await server.client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 10_000);
     assert.equal(done.event.type === 'done' && done.event.reason, 'stop');
-    assert.match(toolMessages(fixture.requests)[0].content, /killed by SIGKILL/, 'the error reached the model');
+    assert.match(toolMessages(suite.fixture.requests)[0].content, /killed by SIGKILL/, 'the error reached the model');
 
     // The editor was told, and the server came back as a new process with its tools.
     await until(() => server.statuses.some((s) => s.name === 'everything' && s.state === 'restarting'), 'a restarting status notification');
@@ -195,7 +180,7 @@ describe('MCP stdio servers from npm through the language server (integration)',
     assert.notEqual(after.pid, before.pid);
     assert.match(after.lastError ?? '', /killed by SIGKILL/);
 
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.get-sum', arguments: { a: 1, b: 2 } }] }, { kind: 'text', text: 'Back.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.get-sum', arguments: { a: 1, b: 2 } }] }, { kind: 'text', text: 'Back.' });
     const { results } = await server.turn('Try again');
     assert.equal(results[0].content, 'The sum of 1 and 2 is 3.');
   });
@@ -204,16 +189,16 @@ describe('MCP stdio servers from npm through the language server (integration)',
     const server = await start();
     const everything = (await server.list()).find((s) => s.name === 'everything')!;
     assert.ok(everything.tools.some((t) => t.name === 'everything.get-roots-list'), 'the server saw the roots capability and offers its roots tool');
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.get-roots-list', arguments: {} }] }, { kind: 'text', text: 'Listed.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'everything.get-roots-list', arguments: {} }] }, { kind: 'text', text: 'Listed.' });
     const { results } = await server.turn('Which roots do you see?');
     assert.equal(results[0].isError, false);
     const uris = [...results[0].content.matchAll(/file:\/\/[^\s)]+/g)].map((m) => m[0]);
-    assert.deepEqual(uris, [pathToFileURL(workspace).href], 'exactly the workspace folder');
+    assert.deepEqual(uris, [pathToFileURL(suite.workspace).href], 'exactly the workspace folder');
     // The filesystem server honours roots: a folder outside them is refused even though its command line named it.
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-outside-'));
     try {
       fs.writeFileSync(path.join(outside, 'secret.txt'), 'nope');
-      fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'files.read_text_file', arguments: { path: path.join(outside, 'secret.txt') } }] }, { kind: 'text', text: 'Refused.' });
+      suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'files.read_text_file', arguments: { path: path.join(outside, 'secret.txt') } }] }, { kind: 'text', text: 'Refused.' });
       const refused = await server.turn('Read the outside file');
       assert.equal(refused.results[0].isError, true);
       assert.doesNotMatch(refused.results[0].content, /nope/);
@@ -230,10 +215,10 @@ describe('MCP stdio servers from npm through the language server (integration)',
     assert.equal(doc.mention, 'mcp:everything/demo://resource/static/document/architecture.md');
     assert.ok(resources.every((r) => /architecture/i.test(`${r.name} ${r.uri}`)), 'only what matches the query');
 
-    fixture.enqueue({ kind: 'text', text: 'It is about how the server is built.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'It is about how the server is built.' });
     const started = await server.client.connection.sendRequest(ChatSendRequest.type, { input: { text: `What does @${doc.mention} say?`, context: [{ kind: 'mention', path: doc.mention }] } });
     await server.client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
-    const sent = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+    const sent = suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
     const user = (sent.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
     const original = fs.readFileSync(path.join(path.dirname(EVERYTHING_SERVER), 'docs', 'architecture.md'), 'utf8');
     assert.match(user, /Resource demo:\/\/resource\/static\/document\/architecture\.md from the MCP server "everything":/);
@@ -243,11 +228,11 @@ describe('MCP stdio servers from npm through the language server (integration)',
 
   it('says plainly in the message when an attached resource cannot be read', async () => {
     const server = await start();
-    fixture.enqueue({ kind: 'text', text: 'Noted.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'Noted.' });
     const mention = 'mcp:everything/demo://resource/static/document/missing.md';
     const started = await server.client.connection.sendRequest(ChatSendRequest.type, { input: { text: `Read @${mention}`, context: [{ kind: 'mention', path: mention }] } });
     await server.client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
-    const user = (fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
+    const user = (suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
     assert.match(user, /Hearth could not read demo:\/\/resource\/static\/document\/missing\.md from the MCP server "everything"/);
   });
 });

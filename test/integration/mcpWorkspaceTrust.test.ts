@@ -7,26 +7,20 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { EditApprovalRequest, McpRestartRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { isProcessGone } from '../fixtures/processGone';
 import { until } from '../fixtures/until';
-import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
+import { EVERYTHING_SERVER, MODEL, startMcpTestServer, useMcpSuite, type McpTestServer } from './mcpHarness';
 
 const SECRET = 'sekrit-value-7f3a';
 
 describe('workspace MCP servers from .vscode/mcp.json (integration)', function () {
   this.timeout(60_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let workspace: string;
-  let hearth: McpTestServer | undefined;
-  const pids = new Set<number>();
+  const suite = useMcpSuite('mcp-trust');
 
   function writeMcpJson(extraArgs: string[] = []): string {
-    const file = path.join(workspace, '.vscode', 'mcp.json');
+    const file = path.join(suite.workspace, '.vscode', 'mcp.json');
     fs.writeFileSync(
       file,
       `{
@@ -45,31 +39,19 @@ describe('workspace MCP servers from .vscode/mcp.json (integration)', function (
   }
 
   async function start(trusted: boolean): Promise<McpTestServer> {
-    hearth = await startMcpTestServer({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } }, trusted });
-    return hearth;
+    suite.client = await startMcpTestServer({ storagePath: suite.storage, workspace: suite.workspace, settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL } }, trusted });
+    return suite.client;
   }
 
-  beforeEach(async () => {
-    fixture = await startOllamaFixture();
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-trust-ls-'));
-    workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-trust-ws-')));
-    fs.mkdirSync(path.join(workspace, '.vscode'));
-    fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), '{ "hearth.agent.autoApproveEdits": false }\n');
+  // Registered after useMcpSuite, so the suite's workspace folder exists when this writes into it.
+  beforeEach(() => {
+    fs.mkdirSync(path.join(suite.workspace, '.vscode'));
+    fs.writeFileSync(path.join(suite.workspace, '.vscode', 'settings.json'), '{ "hearth.agent.autoApproveEdits": false }\n');
     process.env.HEARTH_MCP_TEST_SECRET = SECRET;
   });
 
-  afterEach(async () => {
-    for (const pid of hearth?.pids ?? []) pids.add(pid);
-    try {
-      await hearth?.stop();
-    } finally {
-      killLeftovers(pids);
-      hearth = undefined;
-      delete process.env.HEARTH_MCP_TEST_SECRET;
-      await fixture.close();
-      fs.rmSync(storage, { recursive: true, force: true });
-      fs.rmSync(workspace, { recursive: true, force: true });
-    }
+  afterEach(() => {
+    delete process.env.HEARTH_MCP_TEST_SECRET;
   });
 
   it('starts nothing until the workspace and then the server are trusted, showing the exact command line and only env names', async () => {
@@ -95,7 +77,7 @@ describe('workspace MCP servers from .vscode/mcp.json (integration)', function (
     assert.equal(prompt.command, process.execPath);
     assert.deepEqual(prompt.args, [EVERYTHING_SERVER, 'stdio']);
     assert.ok(prompt.commandLine?.includes(EVERYTHING_SERVER));
-    assert.equal(prompt.cwd, workspace);
+    assert.equal(prompt.cwd, suite.workspace);
     assert.equal(prompt.configPath, mcpJson);
     assert.deepEqual(prompt.envNames, ['SECRET_TOKEN', 'PROJECT_ROOT']);
     assert.equal(prompt.changed, false);
@@ -104,9 +86,9 @@ describe('workspace MCP servers from .vscode/mcp.json (integration)', function (
     assert.equal(info.pid, undefined, 'a declined server never ran');
 
     // Its tools are not offered to the model.
-    fixture.enqueue({ kind: 'text', text: 'Hello.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'Hello.' });
     await server.turn('Hi');
-    const offered = (fixture.requests.find((r) => r.path === '/api/chat')!.body.tools as { function: { name: string } }[]).map((t) => t.function.name);
+    const offered = (suite.fixture.requests.find((r) => r.path === '/api/chat')!.body.tools as { function: { name: string } }[]).map((t) => t.function.name);
     assert.ok(!offered.some((n) => n.startsWith('wsTools.')), offered.join(', '));
 
     // Restart asks again; this time the user trusts it.
@@ -117,12 +99,12 @@ describe('workspace MCP servers from .vscode/mcp.json (integration)', function (
     assert.ok(info.tools.some((t) => t.name === 'wsTools.get-env'));
 
     // The server got its own env (substituted), not the language server's.
-    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'wsTools.get-env', arguments: {} }] }, { kind: 'text', text: 'Seen.' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'wsTools.get-env', arguments: {} }] }, { kind: 'text', text: 'Seen.' });
     const { results } = await server.turn('Show the server env');
     assert.equal(server.approvals.at(-1)?.source, 'workspace');
     const env = JSON.parse(results[0].content) as Record<string, string>;
     assert.equal(env.SECRET_TOKEN, SECRET);
-    assert.equal(env.PROJECT_ROOT, workspace);
+    assert.equal(env.PROJECT_ROOT, suite.workspace);
     assert.equal(env.HEARTH_MCP_TEST_SECRET, undefined, 'variables of the editor\'s environment are not inherited');
     assert.ok(env.PATH, 'PATH is inherited so programs can be found');
   });
@@ -168,7 +150,7 @@ describe('workspace MCP servers from .vscode/mcp.json (integration)', function (
       edits.push(p);
       return { decision: 'accept' };
     });
-    fixture.enqueue(
+    suite.fixture.enqueue(
       {
         kind: 'toolCalls',
         calls: [
@@ -186,6 +168,6 @@ describe('workspace MCP servers from .vscode/mcp.json (integration)', function (
     }
     assert.equal(edits.length, 0, 'the user was not even asked');
     assert.equal(fs.readFileSync(mcpJson, 'utf8'), before);
-    assert.equal(fs.readFileSync(path.join(workspace, '.vscode', 'settings.json'), 'utf8'), '{ "hearth.agent.autoApproveEdits": false }\n');
+    assert.equal(fs.readFileSync(path.join(suite.workspace, '.vscode', 'settings.json'), 'utf8'), '{ "hearth.agent.autoApproveEdits": false }\n');
   });
 });
