@@ -35,14 +35,15 @@ function toModelInfo(model: ModelResponse): ModelInfo {
  * turn gets its own client whose requests all listen to the turn's signal.
  */
 export function createAgent(given: CoreAgentConfig): Agent {
+  const globalFetch: typeof fetch = (input, init) => fetch(input, init);
   // Behind a proxy every request (Ollama's, each provider's) asks the route first; without one nothing changes.
-  const config = given.proxyRoute ? { ...given, fetch: viaProxies(given.fetch ?? ((input, init) => fetch(input, init)), given.proxyRoute) } : given;
+  const config = given.proxyRoute ? { ...given, fetch: viaProxies(given.fetch ?? globalFetch, given.proxyRoute) } : given;
   const host = displayHost(config.host);
   const facts = new ModelFactsCache();
   const contextCap = config.maxContextTokens ?? DEFAULT_CONTEXT_CAP;
-  const baseFetch = config.fetch ?? ((input, init) => fetch(input, init));
+  const baseFetch = config.fetch ?? globalFetch;
   // With providers, a `provider::model` string is answered by that provider; plain names still go to Ollama untouched.
-  const routing = providerRouting(config.providers, config.providerKey, baseFetch, viaProxies((input, init) => fetch(input, init), config.proxyRoute));
+  const routing = providerRouting(config.providers, config.providerKey, baseFetch, viaProxies(globalFetch, config.proxyRoute));
   const connection = routing ? { ...config, fetch: routing.fetch } : config;
   const locate = routing?.locate;
   const registry = routing?.registry;
