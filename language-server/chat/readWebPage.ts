@@ -24,7 +24,7 @@ const MAX_REDIRECTS = 10;
 
 export interface WebPageOptions {
   timeoutMs?: number;
-  /** The proxy to go through (httpProxyFor.ts decides). */
+  /** The proxy to go through (net/httpProxy.ts decides). */
   proxy?: HttpProxy;
   /** Ends the request too (a stopped turn). */
   signal?: AbortSignal;
@@ -50,7 +50,7 @@ export interface WebPageOptions {
  * is refused with its type. The body is read up to WEB_PAGE_MAX_BYTES and
  * the text cut at WEB_PAGE_MAX_CHARS, each with a note. The request goes
  * from this machine, without cookies or credentials, only to http and https
- * (redirects too), through `proxy` when one applies (httpProxyFor.ts
+ * (redirects too), through `proxy` when one applies (net/httpProxy.ts
  * decides).
  */
 export async function readWebPage(url: string, options: WebPageOptions = {}): Promise<string> {
