@@ -14,13 +14,14 @@ import { lspProblemsProvider } from './agentTools/lspProblemsProvider';
 import { toolPolicyFromSettings } from './agentTools/toolPolicyFromSettings';
 import { registerAgentToolHandlers } from './agentTools/registerAgentToolHandlers';
 import { registerTeamHandlers } from './remote/registerTeamHandlers';
+import { TeamSession } from './remote/teamSession';
 import { registerProviderHandlers } from './settings/registerProviderHandlers';
 import { SessionStore } from './chat/sessionStore';
 import { ChatService, toHearthError } from './chat/chatService';
 import { createMentionResolver, MENTION_READ_BYTES } from './chat/mentionResolver';
 import { readWebPage } from './chat/readWebPage';
-import { httpProxyFor, type HttpProxy } from './net/httpProxy';
-import { ModelServerProxies } from './net/modelServerProxies';
+import type { HttpProxy } from './net/httpProxy';
+import { OutgoingProxies } from './net/outgoingProxies';
 import { SettingsReader } from './settings/settingsReader';
 import { AgentProvider } from './agentProvider';
 import { ModelRunPlanner, type RequestPath, type RunPlan } from './model/modelRunPlanner';
@@ -68,8 +69,8 @@ export class HearthServer {
   readonly store: SessionStore;
   readonly settings: SettingsReader;
   readonly agents: AgentProvider;
-  /** The model servers' proxies, from VS Code's `http` settings (read on first use, again after a change). */
-  private readonly modelProxies = new ModelServerProxies(() => this.readHttpConfiguration());
+  /** The proxies of model servers, web pages and the team server, from VS Code's `http` settings (read on first use, again after a change). */
+  private readonly proxies = new OutgoingProxies(() => this.readHttpConfiguration());
   /** Decides num_ctx and think for every request to a model (chat, editor actions, suggestions). */
   readonly runs = new ModelRunPlanner();
   readonly chat: ChatService;
@@ -124,7 +125,7 @@ export class HearthServer {
     this.checkpoints = new TurnCheckpoints(path.join(options.storagePath, 'checkpoints'));
     this.store = new SessionStore(options.storagePath, Date.now, { log: (message) => connection.console.log(message) });
     this.settings = new SettingsReader(() => this.readConfiguration());
-    this.agents = new AgentProvider(this.settings, undefined, this.modelProxies.route);
+    this.agents = new AgentProvider(this.settings, new TeamSession({ clientName: 'Hearth language server', proxyFor: (url) => this.proxies.proxyFor(url) }), this.proxies.route);
     this.mcp = new McpService({
       roots: this.roots,
       folders: () => this.folders,
@@ -166,7 +167,7 @@ export class HearthServer {
     });
     this.codebase = new CodebaseSearchService({
       storageDir: options.storagePath,
-      proxyRoute: this.modelProxies.route,
+      proxyRoute: this.proxies.route,
       folders: this.roots,
       config: async () => {
         const s = await this.settings.get();
@@ -176,7 +177,7 @@ export class HearthServer {
       log: (m) => connection.console.log(m),
       chunker: (rel, content, maxTokens, signal) => this.indexWorker.chunks(rel, content, maxTokens, signal),
     });
-    this.documentation = new DocumentationFolders((m) => connection.console.log(m), this.modelProxies.route);
+    this.documentation = new DocumentationFolders((m) => connection.console.log(m), this.proxies.route);
     const readFile = (rel: string) => readWorkspaceFile(this.folders, rel, MENTION_READ_BYTES);
     this.agentCatalog = new AgentCatalog({
       // Like the prompt files: the user's own agents live outside every workspace, where the agent cannot write.
@@ -254,7 +255,7 @@ export class HearthServer {
     registerIndexHandlers(connection, this.index, this.codebase);
     connection.onDidChangeConfiguration(() => {
       this.settings.invalidate();
-      this.modelProxies.invalidate();
+      this.proxies.invalidate();
       void this.settings.get().then(() => this.codebase.refresh());
       this.runs.invalidate();
       void this.probeBackend();
@@ -363,7 +364,7 @@ export class HearthServer {
 
   initialized(): void {
     if (this.params.capabilities.workspace?.didChangeConfiguration?.dynamicRegistration) {
-      // `http` too: the model servers' proxy follows VS Code's `http.proxy` (see ModelServerProxies).
+      // `http` too: the proxy of model servers, web pages and the team server follows VS Code's `http.proxy` (see OutgoingProxies).
       void this.connection.client.register(DidChangeConfigurationNotification.type, { section: ['hearth', 'http'] });
     }
     if (this.params.capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration) {
@@ -420,7 +421,7 @@ export class HearthServer {
     await this.indexWorker.dispose();
     this.chatCheckpoints.dispose();
     this.store.close();
-    this.modelProxies.dispose();
+    this.proxies.dispose();
   }
 
   private async readConfiguration(): Promise<unknown> {
@@ -430,10 +431,10 @@ export class HearthServer {
 
   /** The proxy a web page goes through, from VS Code's settings or the environment (mentions and fetch_web_page). */
   private async proxyFor(url: string): Promise<HttpProxy | undefined> {
-    return URL.canParse(url) ? httpProxyFor(new URL(url), await this.readHttpConfiguration()) : undefined;
+    return URL.canParse(url) ? this.proxies.proxyFor(new URL(url)) : undefined;
   }
 
-  /** VS Code's own `http` settings (proxy, noProxy, proxyStrictSSL, proxyAuthorization), read fresh for each web page. */
+  /** VS Code's own `http` settings (proxy, noProxy, proxyStrictSSL, proxyAuthorization), read by `proxies` when it needs them. */
   private async readHttpConfiguration(): Promise<unknown> {
     if (!this.params.capabilities.workspace?.configuration) return undefined;
     return this.connection.workspace.getConfiguration('http').catch(() => undefined);

@@ -37,7 +37,7 @@ export class DocumentationFolders {
   private syncing?: Promise<void>;
   private syncedAt = 0;
 
-  /** @param proxyRoute the Ollama host's proxy, as the chat agent's (ModelServerProxies) */
+  /** @param proxyRoute the Ollama host's proxy, as the chat agent's (OutgoingProxies) */
   constructor(
     private readonly log: (message: string) => void = () => {},
     private readonly proxyRoute?: ProxyRoute,

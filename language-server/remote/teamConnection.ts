@@ -10,6 +10,8 @@ import type { CompletionServiceClient } from '../../protocol/generated/hearth/v1
 import type { McpServiceClient } from '../../protocol/generated/hearth/v1/McpService';
 import type { ModelServiceClient } from '../../protocol/generated/hearth/v1/ModelService';
 import { hearthPackage } from '../../protocol/grpc/loadProtos';
+import type { HttpProxy } from '../net/httpProxy';
+import { teamChannelRoute } from './teamChannelRoute';
 import type { TeamServerAddress } from './teamServerUrl';
 import { TeamAuth } from './teamAuth';
 
@@ -28,6 +30,8 @@ export interface TeamConnectionOptions {
   clientName?: string;
   /** How long before expiry the access token is refreshed. */
   refreshLeadMs?: number;
+  /** The company proxy to tunnel through (see teamChannelRoute); direct without one. */
+  proxy?: HttpProxy;
 }
 
 const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -41,8 +45,10 @@ export class TeamConnection {
   readonly mcp: McpServiceClient;
   private readonly authClient: AuthServiceClient;
 
+  /** @throws when `options.proxy` is a proxy the channel cannot use (the message says why) */
   constructor(readonly options: TeamConnectionOptions) {
     const { address } = options;
+    const route = teamChannelRoute(address, options.proxy);
     const creds = address.tls
       ? grpc.credentials.createSsl(options.tls?.caPem ?? null, options.tls?.keyPem ?? null, options.tls?.certPem ?? null)
       : grpc.credentials.createInsecure();
@@ -55,16 +61,17 @@ export class TeamConnection {
       'grpc.initial_reconnect_backoff_ms': 250,
       'grpc.max_reconnect_backoff_ms': 5_000,
       'grpc.enable_channelz': 0,
+      ...route.options,
     };
     const pkg = hearthPackage().grpc.hearth.v1;
-    this.authClient = new pkg.AuthService(address.target, creds, channelOptions);
+    this.authClient = new pkg.AuthService(route.target, creds, channelOptions);
     // The other clients share the auth client's channel, so one TCP/TLS connection serves everything.
     const channelOverride = this.authClient.getChannel();
     const shared = { ...channelOptions, channelOverride } as grpc.ClientOptions;
-    this.agent = new pkg.AgentService(address.target, creds, shared);
-    this.models = new pkg.ModelService(address.target, creds, shared);
-    this.completion = new pkg.CompletionService(address.target, creds, shared);
-    this.mcp = new pkg.McpService(address.target, creds, shared);
+    this.agent = new pkg.AgentService(route.target, creds, shared);
+    this.models = new pkg.ModelService(route.target, creds, shared);
+    this.completion = new pkg.CompletionService(route.target, creds, shared);
+    this.mcp = new pkg.McpService(route.target, creds, shared);
     this.auth = new TeamAuth(this.authClient, options.apiKey, options.clientName ?? 'Hearth', options.refreshLeadMs);
   }
 

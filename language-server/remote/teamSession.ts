@@ -5,10 +5,12 @@
  * URL it was given for.
  */
 import { readFile } from 'node:fs/promises';
+import type { HearthError } from '../../protocol/chat';
 import type { TeamConnectParams, TeamStatus } from '../../protocol/lspMethods';
 import { HearthException } from '../../agent-host';
 import { RemoteAgent } from './remoteAgent';
 import { toHearthErrorFromGrpc } from './remoteErrors';
+import { describeProxy, type HttpProxy } from '../net/httpProxy';
 import { TeamConnection, type TlsOptions } from './teamConnection';
 import { parseTeamServerUrl } from './teamServerUrl';
 
@@ -17,6 +19,8 @@ export interface TeamSessionOptions {
   clientName?: string;
   /** Reads `hearth.server.caFile`. */
   readFile?: (path: string) => Promise<Buffer>;
+  /** The company proxy for a URL (OutgoingProxies.proxyFor); without it, every connection is direct. */
+  proxyFor?: (url: URL) => Promise<HttpProxy | undefined>;
 }
 
 export class TeamSession {
@@ -65,13 +69,23 @@ export class TeamSession {
         throw new HearthException({ code: 'invalidRequest', message: `Hearth could not read the CA file ${caFile} (hearth.server.caFile): ${(err as Error).message}`, retryable: false });
       }
     }
+    let proxy: HttpProxy | undefined;
+    let connection: TeamConnection;
+    try {
+      // A grpcs:// server is reached as an https:// one would be (HTTPS_PROXY, http.noProxy's entries with its port).
+      proxy = await this.options.proxyFor?.(new URL(`${address.tls ? 'https' : 'http'}://${address.display}`));
+      connection = new TeamConnection({ address, apiKey: params.apiKey.trim(), tls, clientName: this.options.clientName, proxy });
+    } catch (err) {
+      const message = `Hearth cannot reach the team server at ${url} through the proxy: ${(err as Error).message}`;
+      this.publish({ state: 'error', url, host: address.display, message });
+      throw new HearthException({ code: 'invalidRequest', message, retryable: false });
+    }
     this.publish({ state: 'connecting', url, host: address.display });
-    const connection = new TeamConnection({ address, apiKey: params.apiKey.trim(), tls, clientName: this.options.clientName });
     try {
       await connection.auth.renew();
     } catch (err) {
       connection.close();
-      const error = toHearthErrorFromGrpc(err, url, false);
+      const error = throughProxy(toHearthErrorFromGrpc(err, url, false), proxy);
       this.publish({ state: 'error', url, host: address.display, message: error.message });
       throw new HearthException(error, { cause: err });
     }
@@ -98,4 +112,17 @@ export class TeamSession {
     this.state = status;
     for (const l of this.listeners) l(status);
   }
+}
+
+/**
+ * A connection that failed through a proxy may have failed at the proxy (down,
+ * wanting credentials, refusing the tunnel): grpc-js reports all of these as
+ * the server being unavailable, so the message names the proxy too.
+ */
+function throughProxy(error: HearthError, proxy: HttpProxy | undefined): HearthError {
+  if (!proxy || error.code !== 'connectionDropped') return error;
+  return {
+    ...error,
+    message: `${error.message} The connection went through the proxy ${describeProxy(proxy)}: check that it is running and allows tunnels to the team server's port, and that its credentials (in the proxy's address or http.proxyAuthorization) are right.`,
+  };
 }

@@ -33,7 +33,7 @@ export interface CodebaseSearchOutcome {
 
 export interface CodebaseSearchServiceOptions {
   storageDir: string;
-  /** The Ollama host's proxy, as the chat agent's (ModelServerProxies). */
+  /** The Ollama host's proxy, as the chat agent's (OutgoingProxies). */
   proxyRoute?: ProxyRoute;
   folders: readonly string[];
   config: () => Promise<SemanticSearchConfig>;

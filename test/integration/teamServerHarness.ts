@@ -41,7 +41,7 @@ function openssl(dir: string, args: string[]): void {
 export function makePki(): TestPki {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-team-pki-'));
   openssl(dir, ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'ca.key', '-out', 'ca.crt', '-days', '2', '-subj', '/CN=Hearth Test CA']);
-  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+  writeFileSync(join(dir, 'server.ext'), 'subjectAltName=DNS:localhost,DNS:team.hearth.test,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
   openssl(dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', 'server.key', '-out', 'server.csr', '-subj', '/CN=localhost']);
   openssl(dir, ['x509', '-req', '-in', 'server.csr', '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', 'server.crt', '-days', '2', '-extfile', 'server.ext']);
   writeFileSync(join(dir, 'client.ext'), 'extendedKeyUsage=clientAuth\n');

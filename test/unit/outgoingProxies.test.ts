@@ -1,12 +1,12 @@
 import * as assert from 'node:assert/strict';
 import { classifyFailure } from '../../agent-host/core/errorMapping';
 import { viaProxies } from '../../agent-host/providers/proxyRoute';
-import { ModelServerProxies } from '../../language-server/net/modelServerProxies';
+import { OutgoingProxies } from '../../language-server/net/outgoingProxies';
 
-describe('ModelServerProxies: which model servers go through the proxy', () => {
+describe('OutgoingProxies: which model servers go through the proxy', () => {
   let reads = 0;
   let http: Record<string, unknown> = {};
-  const proxies = (env: NodeJS.ProcessEnv = {}) => new ModelServerProxies(async () => (reads++, http), env);
+  const proxies = (env: NodeJS.ProcessEnv = {}) => new OutgoingProxies(async () => (reads++, http), env);
   beforeEach(() => {
     reads = 0;
     http = { proxy: 'http://proxy.corp:3128' };

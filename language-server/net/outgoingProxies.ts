@@ -1,13 +1,16 @@
 /**
- * Model servers behind a company proxy. The agent core and the suggestion
- * completer take a `ProxyRoute`; this is the language server's: for a model
- * server's URL (`hearth.ollama.host`, each of `hearth.providers`) it applies
- * the same rule as web pages (`httpProxyFor`: VS Code's `http.proxy`,
+ * Everything the language server sends off this machine behind a company
+ * proxy: model servers, web pages and the team server. One rule decides the
+ * proxy for all of them (`httpProxyFor`: VS Code's `http.proxy`,
  * `http.noProxy`, `http.proxyAuthorization` and `http.proxyStrictSSL`, else
- * HTTPS_PROXY / HTTP_PROXY and NO_PROXY), so a proxy configured once for the
- * editor serves Hearth's models too. A server on this machine (the usual
- * Ollama, LM Studio, llama-server) never goes through a proxy, and costs no
- * settings read.
+ * HTTPS_PROXY / HTTP_PROXY and NO_PROXY), over one cached reading of the
+ * `http` settings, so a proxy configured once for the editor serves all of
+ * Hearth. A server on this machine (the usual Ollama, LM Studio,
+ * llama-server, a standalone agent host) never goes through a proxy, and
+ * costs no settings read.
+ *
+ * The agent core and the suggestion completer take a `ProxyRoute` (`route`);
+ * web pages and the team server ask `proxyFor` and connect their own way.
  *
  * Requests through a proxy use undici's own fetch with one ProxyAgent per
  * proxy, kept while the settings name it, so a conversation reuses its
@@ -28,7 +31,7 @@ function unreachable(detail: string, cause?: unknown): TypeError {
   return new TypeError('fetch failed', { cause: new Error(detail, cause === undefined ? undefined : { cause }) });
 }
 
-export class ModelServerProxies {
+export class OutgoingProxies {
   private settings: { read: Promise<HttpSettings>; at: number } | undefined;
   private current: { key: string; dispatcher: Dispatcher; fetch: typeof fetch } | undefined;
 
@@ -43,15 +46,19 @@ export class ModelServerProxies {
     this.settings = undefined;
   }
 
-  readonly route: ProxyRoute = async (url) => {
+  /** The proxy for `url`, or undefined for a direct connection. Throws when the configured proxy is not a usable address. */
+  async proxyFor(url: URL): Promise<HttpProxy | undefined> {
     if (isLoopback(url.hostname)) return undefined;
     if (!this.settings || performance.now() - this.settings.at > SETTINGS_TTL_MS) {
       this.settings = { read: this.readSettings().catch(() => undefined), at: performance.now() };
     }
-    const settings = await this.settings.read;
+    return httpProxyFor(url, await this.settings.read, this.env);
+  }
+
+  readonly route: ProxyRoute = async (url) => {
     let proxy: HttpProxy | undefined;
     try {
-      proxy = httpProxyFor(url, settings, this.env);
+      proxy = await this.proxyFor(url);
     } catch (err) {
       // A proxy Hearth cannot use (a SOCKS one, a malformed address) fails the request, saying so, rather than going around it.
       const detail = (err as Error).message;
