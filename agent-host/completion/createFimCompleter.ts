@@ -9,7 +9,7 @@ import { detectFimSupport, missingModelInfo, noCodeModelInfo, type ShowFacts } f
 import { familyFromName } from './fimTemplates';
 import { leanHttpFetch } from './leanHttpFetch';
 import { providerRouting } from '../providers/providerRouting';
-import { viaProxies } from '../providers/proxyRoute';
+import { globalFetch, viaProxies } from '../providers/proxyRoute';
 import { ThinkTagFilter } from './thinkTagFilter';
 import type { FimChunk, FimCompleter, FimCompleterConfig, FimModelInfo, FimReadyModel, FimRequest, FimTimings } from './fimTypes';
 
@@ -53,7 +53,7 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
   // A `provider::model` goes to its provider (the same routing as the chat agent's); plain names to this Ollama.
   // Behind a proxy each request asks the route first (a loopback Ollama never goes through one).
   const lean = (signal?: AbortSignal) => viaProxies(leanHttpFetch(signal), config.proxyRoute);
-  const routing = config.fetch ? undefined : providerRouting(config.providers, config.providerKey, lean(), viaProxies((input, init) => fetch(input, init), config.proxyRoute));
+  const routing = config.fetch ? undefined : providerRouting(config.providers, config.providerKey, lean(), viaProxies(globalFetch, config.proxyRoute));
   const fetchWith = config.fetch ?? routing?.fetch;
   /** An `ollama` client whose requests also follow `signal`; its streaming generate goes through `config.stream` when there is one. */
   const client = (signal?: AbortSignal) => ollamaWithStreamer({ host, headers: config.headers, fetch: fetchWith ? withSignal(fetchWith, signal) : lean(signal) }, config.stream, signal);

@@ -4,7 +4,7 @@ import type { ModelInfo } from '../../protocol/lspMethods';
 import type { Agent, AgentConfig } from '../index';
 import { listProviderModels } from '../providers/listProviderModels';
 import { providerRouting } from '../providers/providerRouting';
-import { viaProxies } from '../providers/proxyRoute';
+import { globalFetch, viaProxies } from '../providers/proxyRoute';
 import { DEFAULT_CONTEXT_CAP } from './contextBudget';
 import { classifyFailure, unreachableError } from './errorMapping';
 import { HearthException } from './hearthException';
@@ -35,7 +35,6 @@ function toModelInfo(model: ModelResponse): ModelInfo {
  * turn gets its own client whose requests all listen to the turn's signal.
  */
 export function createAgent(given: CoreAgentConfig): Agent {
-  const globalFetch: typeof fetch = (input, init) => fetch(input, init);
   // Behind a proxy every request (Ollama's, each provider's) asks the route first; without one nothing changes.
   const config = given.proxyRoute ? { ...given, fetch: viaProxies(given.fetch ?? globalFetch, given.proxyRoute) } : given;
   const host = displayHost(config.host);

@@ -8,6 +8,13 @@
  */
 export type ProxyRoute = (url: URL) => Promise<typeof fetch | undefined>;
 
+/**
+ * Node's global fetch, looked up at each call rather than captured once, so
+ * that whatever `globalThis.fetch` is when a request is made (a test's
+ * recorder, an instrumented fetch) is the one used.
+ */
+export const globalFetch: typeof fetch = (input, init) => fetch(input, init);
+
 function urlOf(input: string | URL | Request): URL {
   return new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
 }
