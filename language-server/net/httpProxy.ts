@@ -1,11 +1,12 @@
 /**
  * The proxy an outgoing request goes through (a web page mention
  * `@https://…`, `fetch_web_page`, a model server of `hearth.ollama.host` or
- * `hearth.providers`), decided the
- * way VS Code decides for its own requests, so a developer behind a company
+ * `hearth.providers`, the team server), decided the way VS Code decides for
+ * its own requests, so a developer behind a company
  * proxy configures it once: VS Code's `http.proxy` setting first, then the
  * HTTPS_PROXY / HTTP_PROXY environment variables (either case) that VS Code
- * passed down; `http.noProxy` and NO_PROXY name the hosts that go direct.
+ * passed down; `http.noProxy` and NO_PROXY name the hosts that go direct,
+ * and `http.proxySupport: off` sends everything direct.
  * Loopback addresses always go direct, as in Chromium: a proxy cannot reach
  * the developer's own machine, and sending it a local page would only show
  * the page to the proxy.
@@ -30,6 +31,8 @@ function field(settings: HttpSettings, key: string): unknown {
 
 /** The proxy for `target`, or undefined for a direct connection. Throws when the configured proxy is not a usable address. */
 export function httpProxyFor(target: URL, settings: HttpSettings, env: NodeJS.ProcessEnv = process.env): HttpProxy | undefined {
+  // `http.proxySupport: off` is VS Code's switch for "extensions connect directly": neither the setting nor the environment applies.
+  if (field(settings, 'proxySupport') === 'off') return undefined;
   const configured = typeof field(settings, 'proxy') === 'string' ? (field(settings, 'proxy') as string).trim() : '';
   const variable = configured ? undefined : proxyVariable(target, env);
   const raw = configured || (variable ? env[variable]?.trim() : '');

@@ -33,6 +33,13 @@ describe('httpProxyFor: which proxy a web page mention goes through', () => {
     assert.equal(httpProxyFor(page('http://[2001:db8::1]/'), {}, { HTTP_PROXY: 'http://p:1', NO_PROXY: '2001:db8::1' }), undefined, 'a bare IPv6 entry has no port');
   });
 
+  it('sends everything direct under http.proxySupport: off, whatever the setting or the environment names', () => {
+    const env = { HTTPS_PROXY: 'http://env:3128' };
+    assert.equal(httpProxyFor(page('https://a.example/'), { proxy: 'http://p:1', proxySupport: 'off' }, env), undefined);
+    assert.equal(httpProxyFor(page('https://a.example/'), { proxySupport: 'off' }, env), undefined);
+    assert.equal(httpProxyFor(page('https://a.example/'), { proxySupport: 'override' }, env)?.source, 'HTTPS_PROXY');
+  });
+
   it('carries http.proxyAuthorization and http.proxyStrictSSL, and never shows credentials in its label', () => {
     const proxy = httpProxyFor(page('https://a.example/'), { proxy: 'http://dev:s3cret@proxy.corp:3128', proxyAuthorization: 'Basic abc', proxyStrictSSL: false }, {});
     assert.equal(proxy?.authorization, 'Basic abc');
