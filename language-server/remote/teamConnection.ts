@@ -10,8 +10,7 @@ import type { CompletionServiceClient } from '../../protocol/generated/hearth/v1
 import type { McpServiceClient } from '../../protocol/generated/hearth/v1/McpService';
 import type { ModelServiceClient } from '../../protocol/generated/hearth/v1/ModelService';
 import { hearthPackage } from '../../protocol/grpc/loadProtos';
-import type { HttpProxy } from '../net/httpProxy';
-import { teamChannelRoute } from './teamChannelRoute';
+import { teamChannelRoute, type TeamChannelRoute } from './teamChannelRoute';
 import type { TeamServerAddress } from './teamServerUrl';
 import { TeamAuth } from './teamAuth';
 
@@ -30,8 +29,8 @@ export interface TeamConnectionOptions {
   clientName?: string;
   /** How long before expiry the access token is refreshed. */
   refreshLeadMs?: number;
-  /** The company proxy to tunnel through (see teamChannelRoute); direct without one. */
-  proxy?: HttpProxy;
+  /** How the channel is dialled (teamChannelRoute: through the company proxy or not); direct without one. */
+  route?: TeamChannelRoute;
 }
 
 const MAX_MESSAGE_BYTES = 32 * 1024 * 1024;
@@ -45,10 +44,9 @@ export class TeamConnection {
   readonly mcp: McpServiceClient;
   private readonly authClient: AuthServiceClient;
 
-  /** @throws when `options.proxy` is a proxy the channel cannot use (the message says why) */
   constructor(readonly options: TeamConnectionOptions) {
     const { address } = options;
-    const route = teamChannelRoute(address, options.proxy);
+    const route = options.route ?? teamChannelRoute(address, undefined);
     const creds = address.tls
       ? grpc.credentials.createSsl(options.tls?.caPem ?? null, options.tls?.keyPem ?? null, options.tls?.certPem ?? null)
       : grpc.credentials.createInsecure();

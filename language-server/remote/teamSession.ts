@@ -11,6 +11,7 @@ import { HearthException } from '../../agent-host';
 import { RemoteAgent } from './remoteAgent';
 import { toHearthErrorFromGrpc } from './remoteErrors';
 import { describeProxy, type HttpProxy } from '../net/httpProxy';
+import { teamChannelRoute, type TeamChannelRoute } from './teamChannelRoute';
 import { TeamConnection, type TlsOptions } from './teamConnection';
 import { parseTeamServerUrl } from './teamServerUrl';
 
@@ -70,17 +71,18 @@ export class TeamSession {
       }
     }
     let proxy: HttpProxy | undefined;
-    let connection: TeamConnection;
+    let route: TeamChannelRoute;
     try {
       // A grpcs:// server is reached as an https:// one would be (HTTPS_PROXY, http.noProxy's entries with its port).
       proxy = await this.options.proxyFor?.(new URL(`${address.tls ? 'https' : 'http'}://${address.display}`));
-      connection = new TeamConnection({ address, apiKey: params.apiKey.trim(), tls, clientName: this.options.clientName, proxy });
+      route = teamChannelRoute(address, proxy);
     } catch (err) {
       const message = `Hearth cannot reach the team server at ${url} through the proxy: ${(err as Error).message}`;
       this.publish({ state: 'error', url, host: address.display, message });
       throw new HearthException({ code: 'invalidRequest', message, retryable: false });
     }
     this.publish({ state: 'connecting', url, host: address.display });
+    const connection = new TeamConnection({ address, apiKey: params.apiKey.trim(), tls, clientName: this.options.clientName, route });
     try {
       await connection.auth.renew();
     } catch (err) {
