@@ -12,7 +12,7 @@ import type { Frame } from 'playwright-core';
 import { DEFAULT_MODELS, NOMIC_EMBED_TEXT } from '../fixtures/ollamaFixture';
 import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, until } from './support/workbench';
+import { chatAnswers, openHearth, until, untilAnswerDone } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -75,6 +75,7 @@ describe('Hearth codebase index in a real VS Code (e2e)', function () {
     await composer.pressSequentially('how is the invoice total with tax computed?');
     fixture.enqueue({ kind: 'text', text: 'invoiceTotalWithTax sums the lines and applies the tax rate.' });
     const before = fixture.requests.length;
+    const answersBefore = await chatAnswers(chat).count();
     await composer.press('Enter');
     const request = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat', 60_000);
     const body = await until(async () => request.body ?? undefined, 'the chat request’s body');
@@ -82,7 +83,7 @@ describe('Hearth codebase index in a real VS Code (e2e)', function () {
     assert.match(user.content, /Codebase search results for: how is the invoice total with tax computed\?/);
     assert.match(user.content, /src\/invoiceTotals\.ts:1-\d+/, 'the file that answers is attached with its lines');
     assert.match(user.content, /const subtotal = lines\.reduce/, 'with its current text');
-    await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
+    await untilAnswerDone(chat, answersBefore);
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'codebase-mention.png') });
   });
 });

@@ -18,7 +18,7 @@ import { type OllamaFixture } from '../fixtures/ollamaFixture';
 import { useOllamaFixture } from './support/useOllamaFixture';
 import { startWebPageServer } from '../fixtures/webPageServer';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, runCommand, until, webviewFrame } from './support/workbench';
+import { chatAnswers, openHearth, runCommand, until, untilAnswerDone, webviewFrame } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -95,12 +95,13 @@ describe('@problems, @changes, @folder/ and web pages in a real VS Code (e2e)', 
     assert.deepEqual(await chat.locator('[data-testid="context-chip"]').allInnerTexts(), ['@problems']);
     await composer.pressSequentially('what is wrong?');
     fixture.enqueue({ kind: 'text', text: 'The version has no value.' });
+    const answersBefore = await chatAnswers(chat).count();
     const user = await nextUserMessage(fixture, () => composer.press('Enter'));
     assert.match(user, /Problems VS Code reports in the workspace \(@problems\):/);
     assert.match(user, /^\d+ errors? and \d+ warnings? in the workspace/m);
     assert.match(user, /^broken\.json:\d+:\d+ error \[json[^\]]*\] Value expected\.?\n {4}\S/m, `the diagnostic with its place and source:\n${user}`);
     assert.match(user, /what is wrong\?$/);
-    await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
+    await untilAnswerDone(chat, answersBefore);
     assert.ok((await chat.locator('[data-testid="user-context"]').allInnerTexts()).includes('@problems'), 'the sent message shows its @problems chip');
     await page.screenshot({ path: path.join(RESULTS, 'problems-mention.png') });
   });
@@ -114,13 +115,14 @@ describe('@problems, @changes, @folder/ and web pages in a real VS Code (e2e)', 
     await mentionFromList(chat, 'changes', /uncommitted git changes/);
     await composer.pressSequentially('write a commit message');
     fixture.enqueue({ kind: 'text', text: 'Bump the answer to 42.' });
+    const answersBefore = await chatAnswers(chat).count();
     const user = await nextUserMessage(fixture, () => composer.press('Enter'));
     assert.match(user, /Uncommitted git changes in the workspace \(@changes\):\n```diff\n/);
     assert.match(user, new RegExp(`Uncommitted changes in ${path.basename(vscode.workspace)} \\(branch main\\):`), "the repository is named by its workspace folder");
     assert.match(user, /Not staged:\ndiff --git a\/src\/app\.ts b\/src\/app\.ts[\s\S]*-export const answer = 41;\n\+export const answer = 42;/, `the diff:\n${user}`);
     assert.match(user, /Untracked files \(names only, not their content\):\nnotes\.md/);
     assert.ok(!user.includes('UNTRACKED NOTE BODY'), 'an untracked file’s content is not sent');
-    await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
+    await untilAnswerDone(chat, answersBefore);
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'changes-mention.png') });
   });
 
@@ -131,10 +133,11 @@ describe('@problems, @changes, @folder/ and web pages in a real VS Code (e2e)', 
     assert.deepEqual(await chat.locator('[data-testid="context-chip"]').allInnerTexts(), ['@src/']);
     await composer.pressSequentially('what is in here?');
     fixture.enqueue({ kind: 'text', text: 'One constant.' });
+    const answersBefore = await chatAnswers(chat).count();
     const user = await nextUserMessage(fixture, () => composer.press('Enter'));
     assert.match(user, /^Mentioned folder src\/ \(its files, then the contents of those that fit\):\n```\nsrc\/ holds 1 file; the contents of all of them follow the list\.\n\napp\.ts \(26 B\)\n/);
     assert.match(user, /=== src\/app\.ts ===\nexport const answer = 42;/, `the file's current content:\n${user}`);
-    await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
+    await untilAnswerDone(chat, answersBefore);
   });
 
   it('Add to Hearth Chat in the explorer’s context menu puts the folder into the composer as @src/', async () => {
@@ -171,11 +174,12 @@ describe('@problems, @changes, @folder/ and web pages in a real VS Code (e2e)', 
       await suggestion.click();
       await composer.pressSequentially('how do I set up?');
       fixture.enqueue({ kind: 'text', text: 'Run make.' });
+      const answersBefore = await chatAnswers(chat).count();
       const user = await nextUserMessage(fixture, () => composer.press('Enter'));
       assert.ok(user.startsWith(['Web page ' + url + ' (fetched when the message was sent):', '```markdown', `"Guide" — ${url}`].join('\n')), `the page is labelled and fenced:\n${user}`);
       assert.match(user, /# Setup\n\nRun `make`\./);
       assert.ok(!user.includes('MENU'), 'the navigation is left out');
-      await until(async () => (await chat.locator('[data-testid="assistant-message"]').last().getAttribute('data-state')) === 'done', 'the reply to finish');
+      await untilAnswerDone(chat, answersBefore);
     } finally {
       await site.close();
     }

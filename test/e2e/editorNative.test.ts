@@ -14,7 +14,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, runCommand, sendChatMessage, until } from './support/workbench';
+import { chatAnswers, openHearth, runCommand, sendChatMessage, until, untilAnswerDone } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -87,14 +87,15 @@ describe('the agent terminal, tool rows and Write Tests in a real VS Code (e2e)'
     await runCommand(page, 'Terminal: Select All');
     fixture.enqueue({ kind: 'text', text: 'It printed a marker.' });
     const before = fixture.requests.length;
+    const answersBefore = await chatAnswers(chat).count();
     await runCommand(page, 'Explain with Hearth');
     const sent = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.body !== undefined, 60_000);
     const toModel = (sent.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
     assert.match(toModel, /Explain this terminal output: what the command did/);
     assert.match(toModel, /Selected text in the terminal/);
     assert.ok(toModel.includes(`${EXPLAIN_MARKER}-42`), 'the selected output went with the question');
-    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the answer to finish', 60_000);
-    assert.match(await lastAnswer().innerText(), /It printed a marker\./);
+    const answer = await untilAnswerDone(chat, answersBefore);
+    assert.match(await answer.innerText(), /It printed a marker\./);
   });
 
   it('shows a written file as "+3 −0 path" that opens its diff from the keyboard', async () => {

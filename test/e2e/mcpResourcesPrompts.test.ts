@@ -13,7 +13,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, until, untilMcpServerRuns } from './support/workbench';
+import { chatAnswers, openHearth, until, untilAnswerDone, untilMcpServerRuns } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const EVERYTHING_DIR = path.join(REPO_ROOT, 'node_modules', '@modelcontextprotocol', 'server-everything', 'dist');
@@ -87,12 +87,12 @@ describe('MCP resources (@) and prompts (/) in a real VS Code (e2e)', function (
 
     fixture.enqueue({ kind: 'text', text: 'Foggy, as usual.' });
     const before = fixture.requests.length;
+    const answersBefore = await chatAnswers(chat).count();
     await composer.pressSequentially('"San Francisco" California');
     await composer.press('Enter');
     const toModel = await until(async () => userMessageToModel(before), 'the prompt to reach the model', 30_000);
     assert.equal(toModel, "What's weather in San Francisco, California?");
-    const answer = chat.locator('[data-testid="assistant-message"]').last();
-    await until(async () => (await answer.getAttribute('data-state')) === 'done', 'the answer to finish', 60_000);
+    const answer = await untilAnswerDone(chat, answersBefore);
     assert.equal(await chat.locator('[data-testid="user-message"]').last().innerText(), '/mcp.everything.args-prompt "San Francisco" California');
     assert.match(await answer.innerText(), /Foggy, as usual\./);
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'mcp-prompt-slash-sent.png') });

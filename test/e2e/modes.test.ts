@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { type RecordedRequest } from '../fixtures/ollamaFixture';
 import { useOllamaFixture } from './support/useOllamaFixture';
-import { openHearth, until, sendChatMessage } from './support/workbench';
+import { chatAnswers, openHearth, until, untilAnswerDone, sendChatMessage } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -62,6 +62,7 @@ describe('Hearth chat modes and rules files in a real VS Code (e2e)', function (
     await composer.pressSequentially('4. Keep the commit small.');
     fixture.enqueue({ kind: 'text', text: 'Following the plan.' });
     const beforeRun = fixture.requests.length;
+    const answersBefore = await chatAnswers(chat).count();
     await chat.locator('[data-testid="send"]').click();
     const runRequest = await fixture.waitFor((r) => r.id > beforeRun && r.path === '/api/chat', 30_000);
     // The request is recorded when it arrives; its body is parsed a moment later.
@@ -70,6 +71,6 @@ describe('Hearth chat modes and rules files in a real VS Code (e2e)', function (
     const lastUser = [...runRequest.body.messages].reverse().find((m: { role: string }) => m.role === 'user');
     assert.match(lastUser.content, /Change `a - b` to `a \+ b`/);
     assert.match(lastUser.content, /4\. Keep the commit small\./, 'the user’s edit went with the plan');
-    await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the agent reply to finish');
+    await untilAnswerDone(chat, answersBefore);
   });
 });

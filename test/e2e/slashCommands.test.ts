@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
-import { openHearth, until } from './support/workbench';
+import { chatAnswers, openHearth, until, untilAnswerDone } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -88,25 +88,23 @@ describe('slash commands in a real VS Code (e2e)', function () {
     assert.equal(await composer.inputValue(), '/release-notes ');
     fixture.enqueue({ kind: 'text', text: 'Added: the skills.' });
     let before = fixture.requests.length;
+    let answersBefore = await chatAnswers(chat).count();
     await composer.pressSequentially('for v2.1');
     await composer.press('Enter');
     const sent = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.body !== undefined, 30_000);
     const toModel = (sent.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
     assert.match(toModel, /^Use the skill "release-notes" for this\.[\s\S]*Group the changes under Added and Fixed\.[\s\S]*The task: for v2\.1$/);
-    const answers = chat.locator('[data-testid="assistant-message"]');
-    await until(async () => (await answers.last().getAttribute('data-state')) === 'done', 'the answer to finish', 60_000);
+    await untilAnswerDone(chat, answersBefore);
 
     // Asked in plain words, the agent sees the skill listed and loads it itself; the row says which skill.
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'load_skill', arguments: { name: 'release-notes' } }] }, { kind: 'text', text: 'Following the release-notes skill.' });
     before = fixture.requests.length;
-    const answersBefore = await answers.count();
+    answersBefore = await chatAnswers(chat).count();
     await composer.pressSequentially('Write the release notes');
     await composer.press('Enter');
     const asked = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.body !== undefined, 30_000);
     assert.ok((asked.body.tools as { function: { name: string } }[]).some((t) => t.function.name === 'load_skill'));
-    // This reply's own message, not the previous one that is already done.
-    const answer = answers.nth(answersBefore);
-    await until(async () => (await answers.count()) > answersBefore && (await answer.getAttribute('data-state')) === 'done', 'the answer to finish', 60_000);
+    const answer = await untilAnswerDone(chat, answersBefore);
     const row = answer.locator('[data-testid="tool-row"]', { has: chat.locator('[data-testid="tool-name"]', { hasText: 'load_skill' }) });
     assert.equal(await row.locator('[data-testid="tool-result-summary"]').innerText(), 'skill release-notes');
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'skill-loaded.png') });

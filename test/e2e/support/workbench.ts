@@ -3,7 +3,7 @@
  * Chromium gets no network beyond loopback (the background-networking flags);
  * playwright gives each launch a fresh, temporary profile.
  */
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { chromium, type Browser, type Frame, type Locator, type Page } from 'playwright-core';
 
 export interface Workbench {
   browser: Browser;
@@ -108,6 +108,26 @@ export async function until<T>(check: () => Promise<T | undefined | false>, what
     await new Promise((r) => setTimeout(r, intervalMs));
   }
   throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${String(last)})` : ''}`);
+}
+
+/** The chat's assistant answers, oldest first. */
+export function chatAnswers(chat: Frame): Locator {
+  return chat.locator('[data-testid="assistant-message"]');
+}
+
+/**
+ * Waits until the chat shows the answer at `index` (the number of answers the
+ * chat showed before the message was sent) and that answer is done, and
+ * returns it. Waiting on the last answer instead races the chat: the language
+ * server asks the model and tells the chat of the new answer at about the same
+ * time, so until the chat shows it the last answer is the previous turn's,
+ * which is done already.
+ */
+export async function untilAnswerDone(chat: Frame, index: number, timeoutMs = 60_000): Promise<Locator> {
+  const answers = chatAnswers(chat);
+  const answer = answers.nth(index);
+  await until(async () => (await answers.count()) > index && (await answer.getAttribute('data-state')) === 'done', `answer ${index + 1} to finish`, timeoutMs);
+  return answer;
 }
 
 /** Types a message into the chat's composer and sends it with Enter, as a user would. */
