@@ -34,7 +34,7 @@ export class AgentProvider {
    */
   constructor(
     private readonly settings: SettingsReader,
-    readonly team: TeamSession = new TeamSession({ clientName: 'Hearth language server' }),
+    readonly team: TeamSession = new TeamSession(),
     readonly proxyRoute?: ProxyRoute,
   ) {}
 

@@ -125,7 +125,7 @@ export class HearthServer {
     this.checkpoints = new TurnCheckpoints(path.join(options.storagePath, 'checkpoints'));
     this.store = new SessionStore(options.storagePath, Date.now, { log: (message) => connection.console.log(message) });
     this.settings = new SettingsReader(() => this.readConfiguration());
-    this.agents = new AgentProvider(this.settings, new TeamSession({ clientName: 'Hearth language server', proxyFor: (url) => this.proxies.proxyFor(url) }), this.proxies.route);
+    this.agents = new AgentProvider(this.settings, new TeamSession({ proxyFor: (url) => this.proxies.proxyFor(url) }), this.proxies.route);
     this.mcp = new McpService({
       roots: this.roots,
       folders: () => this.folders,

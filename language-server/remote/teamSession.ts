@@ -16,7 +16,7 @@ import { TeamConnection, type TlsOptions } from './teamConnection';
 import { parseTeamServerUrl } from './teamServerUrl';
 
 export interface TeamSessionOptions {
-  /** Sent to the server for its audit log. */
+  /** Sent to the server for its audit log; 'Hearth language server' unless given. */
   clientName?: string;
   /** Reads `hearth.server.caFile`. */
   readFile?: (path: string) => Promise<Buffer>;
@@ -82,7 +82,7 @@ export class TeamSession {
       throw new HearthException({ code: 'invalidRequest', message, retryable: false });
     }
     this.publish({ state: 'connecting', url, host: address.display });
-    const connection = new TeamConnection({ address, apiKey: params.apiKey.trim(), tls, clientName: this.options.clientName, route });
+    const connection = new TeamConnection({ address, apiKey: params.apiKey.trim(), tls, clientName: this.options.clientName ?? 'Hearth language server', route });
     try {
       await connection.auth.renew();
     } catch (err) {
