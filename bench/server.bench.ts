@@ -30,6 +30,7 @@
  * Environment: BENCH_DEVELOPERS ("50,100,500"), BENCH_TOKEN_MS (10),
  * BENCH_BASELINE_REF (git refs, comma-separated, or "none"), BENCH_FAIRNESS_SECONDS (8),
  * BENCH_CPU_PROFILE_DIR (writes a V8 CPU profile of each server process there),
+ * BENCH_CPU_PROFILE_INTERVAL_US (the profile's sampling interval; Node's default 1,000),
  * BENCH_ANSWER_TOKENS (40), BENCH_TURNS (1,000 measured turns at least),
  * BENCH_FLOOR ("0" leaves out the floor: bench/serverFloor.main.ts),
  * BENCH_REPEATS (1: runs of each row per build, taking turns; the row shows
@@ -156,7 +157,9 @@ function benchConfigYaml(pki: TestPki, dir: string, port: number, fixtureUrl: st
 async function startServerProcess(build: Build, configYaml: string, dir: string, port: number, pki: TestPki): Promise<ServerProcess> {
   const configFile = join(dir, 'config.yaml');
   writeFileSync(configFile, configYaml, { mode: 0o600 });
-  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`] : [];
+  // Node samples every 1,000 µs unless told otherwise; a finer interval (BENCH_CPU_PROFILE_INTERVAL_US) resolves short functions.
+  const interval = process.env.BENCH_CPU_PROFILE_INTERVAL_US ? [`--cpu-prof-interval=${process.env.BENCH_CPU_PROFILE_INTERVAL_US}`] : [];
+  const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, ...interval] : [];
   const node = [process.execPath, ...profile, build.cli, '--config', configFile];
   const command = canPin() ? ['taskset', '-c', String(SERVER_CPU), ...node] : node;
   const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });

@@ -1,6 +1,11 @@
 /** Where a tool call written as text starts: the protocol's fence, or Qwen's tag when it leaks into content. */
 const MARKERS = ['```tool_call', '<tool_call>'];
 
+/** Whether `text` holds a character that begins one of the markers. */
+function mayStartMarker(text: string): boolean {
+  return MARKERS.some((marker) => text.includes(marker[0]));
+}
+
 /**
  * Keeps tool calls written as text out of the streamed answer. The user sees
  * the prose; from the first marker on, the text is held back (it is still in
@@ -15,6 +20,11 @@ export class ToolCallTextFilter {
   /** Returns the part of `delta` that is safe to show now. */
   push(delta: string): string {
     if (this.hiding) return '';
+    // Most tokens hold neither marker's first character, and with nothing held back
+    // they can neither contain a marker nor end in the start of one: they pass
+    // through as they are, without the search and the copies below (this runs
+    // for every token of every reply).
+    if (this.pending === '' && !mayStartMarker(delta)) return delta;
     this.pending += delta;
     let cut = -1;
     for (const marker of MARKERS) {

@@ -65,6 +65,17 @@ describe('ToolCallTextFilter', () => {
     assert.equal(run(['Checking.\n\n``', '`tool', '_call\n{"name": "grep"}', '\n```']), 'Checking.\n\n');
   });
 
+  it('shows each token at once unless it could begin a marker, and holds only that tail', () => {
+    const filter = new ToolCallTextFilter();
+    assert.equal(filter.push('Reading the file'), 'Reading the file');
+    assert.equal(filter.push(' now. <'), ' now. ');
+    assert.equal(filter.push('b>bold</b> and `x` here.'), '<b>bold</b> and `x` here.');
+    assert.equal(filter.push(' then <tool'), ' then ');
+    assert.equal(filter.push('_call>{"name": "grep"}'), '');
+    assert.equal(filter.push('more text after the call'), '');
+    assert.equal(filter.flush(), '');
+  });
+
   it('passes ordinary code fences through unchanged', () => {
     const answer = 'Try:\n```ts\nconst x = 1;\n```\nDone.';
     assert.equal(run(answer.split('')), answer);
