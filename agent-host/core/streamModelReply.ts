@@ -74,9 +74,7 @@ export async function* streamModelReply(
       take(chunk);
       // Chunks that arrived while this turn waited for the CPU go out as one event, not one per token.
       for (const ready of takeReady(stream)) take(ready);
-      // `take` only runs between these loops, so the events can be yielded in place and the list emptied after.
-      for (let i = 0; i < deltas.length; i++) yield deltas[i];
-      deltas.length = 0;
+      for (const event of deltas.splice(0)) yield event;
     }
     finished = true;
     const rest = filter?.flush() ?? '';
