@@ -129,6 +129,8 @@ interface ServerProcess {
   port: number;
   child: ChildProcess;
   cpuSeconds(): number;
+  /** The main (JavaScript) thread's share of cpuSeconds; the rest is V8's helper threads (GC, compiler) and libuv's pool. */
+  mainThreadCpuSeconds(): number;
   peakRssMb(): number;
   stop(): Promise<void>;
 }
@@ -160,7 +162,9 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
   // Node samples every 1,000 µs unless told otherwise; a finer interval (BENCH_CPU_PROFILE_INTERVAL_US) resolves short functions.
   const interval = process.env.BENCH_CPU_PROFILE_INTERVAL_US ? [`--cpu-prof-interval=${process.env.BENCH_CPU_PROFILE_INTERVAL_US}`] : [];
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, ...interval] : [];
-  const node = [process.execPath, ...profile, build.cli, '--config', configFile];
+  // BENCH_SERVER_NODE_FLAGS reaches the server processes only (every build and the floor alike), never the load generator.
+  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const node = [process.execPath, ...flags, ...profile, build.cli, '--config', configFile];
   const command = canPin() ? ['taskset', '-c', String(SERVER_CPU), ...node] : node;
   const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
@@ -180,14 +184,15 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
   }
   probe.close();
   exited.catch(() => undefined);
-  const stat = () => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  const cpuOf = (statFile: string) => {
+    const f = readFileSync(statFile, 'utf8').split(') ')[1].split(' ');
+    return (Number(f[11]) + Number(f[12])) / 100;
+  };
   return {
     port,
     child,
-    cpuSeconds: () => {
-      const f = stat();
-      return (Number(f[11]) + Number(f[12])) / 100;
-    },
+    cpuSeconds: () => cpuOf(`/proc/${child.pid}/stat`),
+    mainThreadCpuSeconds: () => cpuOf(`/proc/${child.pid}/task/${child.pid}/stat`),
     peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     stop: () =>
       new Promise<void>((resolveStop) => {
@@ -316,6 +321,8 @@ function cpuSecondsOfThisProcess(): number {
 
 /** Developers at once in the direct (model-only) measurement: few enough that this process is never the bottleneck. */
 const DIRECT_DEVELOPERS = 10;
+/** Rounds per developer in the direct measurement at most: 1,000 samples give its p99. */
+const DIRECT_ROUNDS = 100;
 
 /** The model's own time to first token for this turn shape, with nothing between the agent and the model. */
 async function directPhase(fixture: OllamaFixture) {
@@ -327,7 +334,8 @@ async function directPhase(fixture: OllamaFixture) {
   const started = performance.now();
   await Promise.all(
     Array.from({ length: n }, async (_, i) => {
-      for (let r = 0; r < roundsFor(n); r++) samples.push(await timeToFirstText(direct, i));
+      // The model's own figure needs no more than the default run's samples: longer runs (BENCH_TURNS) lengthen the server phases only.
+      for (let r = 0; r < Math.min(roundsFor(n), DIRECT_ROUNDS); r++) samples.push(await timeToFirstText(direct, i));
     }),
   );
   const wallSeconds = (performance.now() - started) / 1000;
@@ -356,6 +364,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       }),
     );
     const cpuBefore = server.cpuSeconds();
+    const mainThreadBefore = server.mainThreadCpuSeconds();
     const generatorBefore = cpuSecondsOfThisProcess();
     textEventsSeen = 0;
     turnLog = [];
@@ -387,6 +396,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     );
     const wallSeconds = (performance.now() - started) / 1000;
     const cpuSeconds = server.cpuSeconds() - cpuBefore;
+    const mainThreadSeconds = server.mainThreadCpuSeconds() - mainThreadBefore;
     const generatorSeconds = cpuSecondsOfThisProcess() - generatorBefore;
     loopDelay.disable();
     const stagesMs = turnStages(turnLog, fixture.requests.slice(requestsBefore));
@@ -401,6 +411,8 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       addedTtftMs: { p50: round1(v.p50 - d.p50), p99: round1(v.p99 - d.p99) },
       textMessagesPerTurn: round1(textEventsSeen / Math.max(1, ttft.length)),
       serverCpuMsPerTurn: round1((cpuSeconds * 1000) / turns),
+      // Of which the JavaScript thread; the rest runs on V8's helper threads (parallel and concurrent GC, compilation) and libuv's pool.
+      serverMainThreadCpuMsPerTurn: round1((mainThreadSeconds * 1000) / turns),
       serverCpuPercentOfOneCore: round1((cpuSeconds / wallSeconds) * 100),
       serverPeakRssMb: Math.round(peakRssMb),
       loadGeneratorCpuPercentOfOneCore: round1((generatorSeconds / wallSeconds) * 100),
@@ -441,6 +453,7 @@ function summarizeRepeats(results: PhaseResult[]) {
       addedTtftP99Ms: results.map((r) => r.addedTtftMs.p99),
       addedTtftP50Ms: results.map((r) => r.addedTtftMs.p50),
       serverCpuMsPerTurn: results.map((r) => r.serverCpuMsPerTurn),
+      serverMainThreadCpuMsPerTurn: results.map((r) => r.serverMainThreadCpuMsPerTurn),
       serverPeakRssMb: results.map((r) => r.serverPeakRssMb),
       loadGeneratorCpuPercentOfOneCore: results.map((r) => r.loadGeneratorCpuPercentOfOneCore),
       errors: results.map((r) => r.errors),
