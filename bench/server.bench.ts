@@ -31,6 +31,7 @@
  * BENCH_BASELINE_REF (git refs, comma-separated, or "none"), BENCH_FAIRNESS_SECONDS (8),
  * BENCH_CPU_PROFILE_DIR (writes a V8 CPU profile of each server process there),
  * BENCH_CPU_PROFILE_INTERVAL_US (the profile's sampling interval; Node's default 1,000),
+ * BENCH_SERVER_NODE_FLAGS (Node flags for every server process and the floor, never the load generator),
  * BENCH_ANSWER_TOKENS (40), BENCH_TURNS (1,000 measured turns at least),
  * BENCH_FLOOR ("0" leaves out the floor: bench/serverFloor.main.ts),
  * BENCH_REPEATS (1: runs of each row per build, taking turns; the row shows
@@ -129,7 +130,7 @@ interface ServerProcess {
   port: number;
   child: ChildProcess;
   cpuSeconds(): number;
-  /** The main (JavaScript) thread's share of cpuSeconds; the rest is V8's helper threads (GC, compiler) and libuv's pool. */
+  /** The main (JavaScript) thread's share of cpuSeconds; the rest runs on V8's helper threads and libuv's pool. */
   mainThreadCpuSeconds(): number;
   peakRssMb(): number;
   stop(): Promise<void>;
@@ -411,7 +412,6 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       addedTtftMs: { p50: round1(v.p50 - d.p50), p99: round1(v.p99 - d.p99) },
       textMessagesPerTurn: round1(textEventsSeen / Math.max(1, ttft.length)),
       serverCpuMsPerTurn: round1((cpuSeconds * 1000) / turns),
-      // Of which the JavaScript thread; the rest runs on V8's helper threads (parallel and concurrent GC, compilation) and libuv's pool.
       serverMainThreadCpuMsPerTurn: round1((mainThreadSeconds * 1000) / turns),
       serverCpuPercentOfOneCore: round1((cpuSeconds / wallSeconds) * 100),
       serverPeakRssMb: Math.round(peakRssMb),
