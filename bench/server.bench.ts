@@ -38,7 +38,7 @@
  * the run with the median added p99 and every run's headline figures).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
@@ -126,12 +126,34 @@ function baselineBuild(ref: string): Build {
   return { name: `baseline (${ref})`, cli: join(dir, 'dist/agent-host.js'), cleanup };
 }
 
+interface KernelCounts {
+  readSyscalls: number;
+  writeSyscalls: number;
+  contextSwitches: number;
+}
+
+/** Sums the context switches of every thread of `pid` (the process's own status counts its main thread only). */
+function contextSwitchesOf(pid: number): number {
+  let total = 0;
+  for (const task of readdirSync(`/proc/${pid}/task`)) {
+    try {
+      const status = readFileSync(`/proc/${pid}/task/${task}/status`, 'utf8');
+      total += Number(/^voluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0) + Number(/^nonvoluntary_ctxt_switches:\s+(\d+)/m.exec(status)?.[1] ?? 0);
+    } catch {
+      // A thread that ended between the listing and the read has nothing left to count.
+    }
+  }
+  return total;
+}
+
 interface ServerProcess {
   port: number;
   child: ChildProcess;
   cpuSeconds(): number;
   /** The main (JavaScript) thread's share of cpuSeconds; the rest runs on V8's helper threads and libuv's pool. */
   mainThreadCpuSeconds(): number;
+  /** Read and write system calls (/proc/<pid>/io) and context switches of all its threads so far. */
+  kernelCounts(): KernelCounts;
   peakRssMb(): number;
   stop(): Promise<void>;
 }
@@ -194,6 +216,10 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
     child,
     cpuSeconds: () => cpuOf(`/proc/${child.pid}/stat`),
     mainThreadCpuSeconds: () => cpuOf(`/proc/${child.pid}/task/${child.pid}/stat`),
+    kernelCounts: () => {
+      const io = readFileSync(`/proc/${child.pid}/io`, 'utf8');
+      return { readSyscalls: Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? 0), writeSyscalls: Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? 0), contextSwitches: contextSwitchesOf(child.pid!) };
+    },
     peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     stop: () =>
       new Promise<void>((resolveStop) => {
@@ -366,6 +392,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     );
     const cpuBefore = server.cpuSeconds();
     const mainThreadBefore = server.mainThreadCpuSeconds();
+    const kernelBefore = server.kernelCounts();
     const generatorBefore = cpuSecondsOfThisProcess();
     textEventsSeen = 0;
     turnLog = [];
@@ -398,6 +425,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const wallSeconds = (performance.now() - started) / 1000;
     const cpuSeconds = server.cpuSeconds() - cpuBefore;
     const mainThreadSeconds = server.mainThreadCpuSeconds() - mainThreadBefore;
+    const kernelAfter = server.kernelCounts();
     const generatorSeconds = cpuSecondsOfThisProcess() - generatorBefore;
     loopDelay.disable();
     const stagesMs = turnStages(turnLog, fixture.requests.slice(requestsBefore));
@@ -414,6 +442,12 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       serverCpuMsPerTurn: round1((cpuSeconds * 1000) / turns),
       serverMainThreadCpuMsPerTurn: round1((mainThreadSeconds * 1000) / turns),
       serverCpuPercentOfOneCore: round1((cpuSeconds / wallSeconds) * 100),
+      // Where native time goes that a CPU profile shows only as "(program)": socket reads and writes, and thread wake-ups.
+      serverKernelPerTurn: {
+        readSyscalls: round1((kernelAfter.readSyscalls - kernelBefore.readSyscalls) / turns),
+        writeSyscalls: round1((kernelAfter.writeSyscalls - kernelBefore.writeSyscalls) / turns),
+        contextSwitches: round1((kernelAfter.contextSwitches - kernelBefore.contextSwitches) / turns),
+      },
       serverPeakRssMb: Math.round(peakRssMb),
       loadGeneratorCpuPercentOfOneCore: round1((generatorSeconds / wallSeconds) * 100),
       // Near a whole core, the figures above would measure the client, not the server.
