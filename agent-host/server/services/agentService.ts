@@ -18,6 +18,7 @@ import type { ActivityRecorder } from '../admin/activityRecorder';
 import type { AuditLog } from '../ops/auditLog';
 import type { Logger } from '../ops/logger';
 import { waitForDrain } from '../ops/waitForDrain';
+import { writeBatchedPerTick } from '../ops/writeBatchedPerTick';
 import type { ServerMetrics } from '../ops/serverMetrics';
 import type { RateLimit } from '../scheduler/rateLimiter';
 import type { Scheduler } from '../scheduler/scheduler';
@@ -138,9 +139,11 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
+  // A burst of messages (usage, the tool call's card, the tool request) goes out in one HTTP/2 flush, not one per loop iteration.
+  const send = writeBatchedPerTick<ChatServerMessage>(call);
   const write = async (msg: ChatServerMessage): Promise<void> => {
     if (ended || call.cancelled || call.writableEnded) return;
-    if (!call.write(msg)) await Promise.race([waitForDrain(call), finished]);
+    if (!send(msg)) await Promise.race([waitForDrain(call), finished]);
   };
 
   // The turn's tool deadline, decided once: the core enforces it and every tool request carries it to the client.
