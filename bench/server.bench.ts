@@ -35,10 +35,15 @@
  * BENCH_ANSWER_TOKENS (40), BENCH_TURNS (1,000 measured turns at least),
  * BENCH_FLOOR ("0" leaves out the floor: bench/serverFloor.main.ts),
  * BENCH_REPEATS (1: runs of each row per build, taking turns; the row shows
- * the run with the median added p99 and every run's headline figures).
+ * the run with the median added p99 and every run's headline figures),
+ * BENCH_WARMUP_SECONDS (30: each server runs the measured load this long,
+ * unmeasured, before the measured turns; see WARMUP_SECONDS),
+ * BENCH_SERVER_STDOUT (a path prefix: each server process's stdout goes to
+ * <prefix>.<build>, for Node flags that print there such as --trace-gc or
+ * --trace-opt).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
@@ -65,6 +70,18 @@ const TURNS = Number(process.env.BENCH_TURNS ?? 1000);
 const FAIRNESS_SECONDS = Number(process.env.BENCH_FAIRNESS_SECONDS ?? 8);
 /** Runs of each row per build, the builds taking turns; the row shows the median run and every run's figures. */
 const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 1));
+/**
+ * Seconds of the measured load each server runs, unmeasured, before its
+ * measured turns. V8 keeps compiling a fresh server's hot code for its first
+ * minute under this load (--trace-opt at 100 developers: about 340 functions
+ * optimized in the first 5 s, 90 in the next 10, then a few a second, with
+ * bursts of re-optimization after deoptimizations), and that compiling runs
+ * on V8's helper threads: a perf profile of a 2,000-turn run put 14 % of the
+ * server's CPU in TurboFan. A team server runs for days; without a warm-up the
+ * CPU per turn of a short run measures the compiler, and more so for the
+ * build with more code to compile.
+ */
+const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
 const ANSWER_TOKENS = Array.from({ length: Number(process.env.BENCH_ANSWER_TOKENS ?? 40) }, (_, i) => (i === 0 ? 'This' : ` word${i}`));
 const COMPLETION_REPLY = 'return a + b;';
 const REPO = resolve('.');
@@ -189,7 +206,7 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
   const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const node = [process.execPath, ...flags, ...profile, build.cli, '--config', configFile];
   const command = canPin() ? ['taskset', '-c', String(SERVER_CPU), ...node] : node;
-  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? openSync(`${process.env.BENCH_SERVER_STDOUT}.${build.name.split(' ')[0]}`, 'a') : 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${build.name} server exited with ${code}: ${stderr}`))));
@@ -390,6 +407,20 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
         }
       }),
     );
+    // Then the measured load itself, unmeasured, until V8 has compiled what it runs (WARMUP_SECONDS).
+    const warmUntil = performance.now() + WARMUP_SECONDS * 1000;
+    await Promise.all(
+      agents.map(async (agent, i) => {
+        while (performance.now() < warmUntil) {
+          try {
+            await timeToFirstText(agent, i);
+          } catch (err) {
+            warmupErrors++;
+            warmupMessages.add((err as Error).message.slice(0, 300));
+          }
+        }
+      }),
+    );
     const cpuBefore = server.cpuSeconds();
     const mainThreadBefore = server.mainThreadCpuSeconds();
     const kernelBefore = server.kernelCounts();
@@ -578,6 +609,7 @@ async function main(): Promise<void> {
           benchmark: 'team-server',
           machine: { cpus: cpus().length, node: process.version, pinned: canPin() ? { server: `cpu${SERVER_CPU}`, loadGeneratorAndScriptedOllama: `cpu${GENERATOR_CPU}` } : 'no (needs 2 CPUs and taskset)' },
           turn: { answerTokens: ANSWER_TOKENS.length, tokenDelayMs: TOKEN_MS, toolRoundTrips: 1, transport: 'gRPC over TLS on loopback, one connection per developer' },
+          warmupSecondsPerRun: WARMUP_SECONDS,
           targets: { addedTtftP99Ms: { at100: 100, at500: 300 }, serverCpuMsPerTurn: 3, peakRssMbAt500: 300, errors: 0 },
           modelOnly: { what: "the model's own time to first token: the embedded agent calling the scripted Ollama directly, no server", developers: direct.developers, ttftMs: stats(direct.samples), loadGeneratorCpuPercentOfOneCore: direct.loadGeneratorCpuPercentOfOneCore },
           rows,
