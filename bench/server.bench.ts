@@ -76,7 +76,7 @@ const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 1));
  * minute under this load (--trace-opt at 100 developers: about 340 functions
  * optimized in the first 5 s, 90 in the next 10, then a few a second, with
  * bursts of re-optimization after deoptimizations), and that compiling runs
- * on V8's helper threads: a perf profile of a 2,000-turn run put 14 % of the
+ * on V8's helper threads: a perf profile 45 to 65 s into a run put 14 % of the
  * server's CPU in TurboFan. A team server runs for days; without a warm-up the
  * CPU per turn of a short run measures the compiler, and more so for the
  * build with more code to compile.
