@@ -43,7 +43,7 @@
  * --trace-opt).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
@@ -206,7 +206,10 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
   const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const node = [process.execPath, ...flags, ...profile, build.cli, '--config', configFile];
   const command = canPin() ? ['taskset', '-c', String(SERVER_CPU), ...node] : node;
-  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', process.env.BENCH_SERVER_STDOUT ? openSync(`${process.env.BENCH_SERVER_STDOUT}.${build.name.split(' ')[0]}`, 'a') : 'ignore', 'pipe'] });
+  const stdout = process.env.BENCH_SERVER_STDOUT ? openSync(`${process.env.BENCH_SERVER_STDOUT}.${build.name.split(' ')[0]}`, 'a') : 'ignore';
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', stdout, 'pipe'] });
+  // The child has its own copy of the file descriptor.
+  if (typeof stdout === 'number') closeSync(stdout);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${build.name} server exited with ${code}: ${stderr}`))));
@@ -393,32 +396,24 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
   const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, fixture.url, n, Math.max(8, n + 1), 'fair', 1), dir, port, pki);
   try {
     const { agents, close } = await connectDevelopers(pki, server.port, n);
-    // Warm: every developer's first turn (the server creates its agent, learns the model's facts) is not measured.
+    // Warm, unmeasured: every developer's first turn (the server creates its agent, learns the model's facts), then
+    // the measured load itself until WARMUP_SECONDS have passed, so that V8 has compiled what it runs.
     let warmupErrors = 0;
     const warmupMessages = new Set<string>();
-    await Promise.all(
-      agents.map(async (a, i) => {
-        try {
-          await timeToFirstText(a, i);
-          if (build.completions !== false) await remoteCompletion(a);
-        } catch (err) {
-          warmupErrors++;
-          warmupMessages.add((err as Error).message.slice(0, 300));
-        }
-      }),
-    );
-    // Then the measured load itself, unmeasured, until V8 has compiled what it runs (WARMUP_SECONDS).
     const warmUntil = performance.now() + WARMUP_SECONDS * 1000;
     await Promise.all(
-      agents.map(async (agent, i) => {
-        while (performance.now() < warmUntil) {
+      agents.map(async (a, i) => {
+        let first = true;
+        do {
           try {
-            await timeToFirstText(agent, i);
+            await timeToFirstText(a, i);
+            if (first && build.completions !== false) await remoteCompletion(a);
           } catch (err) {
             warmupErrors++;
             warmupMessages.add((err as Error).message.slice(0, 300));
           }
-        }
+          first = false;
+        } while (performance.now() < warmUntil);
       }),
     );
     const cpuBefore = server.cpuSeconds();

@@ -139,7 +139,7 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
   let finish!: () => void;
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
-  // A burst of messages (usage, the tool call's card, the tool request) goes out in one HTTP/2 flush, not one per loop iteration.
+  // A burst of messages (usage, the tool call's card, the tool request) reaches HTTP/2 together, not one message per write.
   const send = writeBatchedPerTick<ChatServerMessage>(call);
   const write = async (msg: ChatServerMessage): Promise<void> => {
     if (ended || call.cancelled || call.writableEnded) return;
