@@ -27,10 +27,15 @@ const token = (content: string): Chunk => ({ model: 'm', message: { role: 'assis
 const toolCall: Chunk = { model: 'm', message: { role: 'assistant', content: '', tool_calls: [{ function: { name: 'read_file', arguments: { path: 'a.ts' } } }] }, done: false };
 const final: Chunk = { model: 'm', message: { role: 'assistant', content: '' }, done: true, done_reason: 'stop', eval_count: 3 };
 
-/** What the backend sends: lines, each after a pause of `gapMs`; or, with `flood`, text as fast as the connection takes it. */
+/** What the backend sends: lines, each after a pause of `gapMs` (`firstGapMs` after the first); or, with `flood`, text as fast as the connection takes it. */
 interface Script {
   lines: string[];
   gapMs: number;
+  /**
+   * The pause after the first line. A test that checks the first token is read alone needs it long: with two CPU-bound
+   * processes beside it, this process can be descheduled for longer than `gapMs`, and the next line then arrives first.
+   */
+  firstGapMs?: number;
   flood?: { written: number };
 }
 
@@ -58,7 +63,7 @@ describe('team server: paced reads of a streaming reply', () => {
   before(async () => {
     server = http.createServer((req, res) => {
       req.resume();
-      const { lines, gapMs, flood } = script;
+      const { lines, gapMs, firstGapMs, flood } = script;
       req.on('end', () => {
         res.writeHead(200, { 'content-type': 'application/x-ndjson' });
         if (flood) {
@@ -76,7 +81,7 @@ describe('team server: paced reads of a streaming reply', () => {
           if (res.destroyed) return;
           if (i === lines.length) return void res.end();
           res.write(lines[i++]);
-          setTimeout(next, gapMs);
+          setTimeout(next, i === 1 && firstGapMs !== undefined ? firstGapMs : gapMs);
         };
         next();
       });
@@ -114,7 +119,7 @@ describe('team server: paced reads of a streaming reply', () => {
   const words = Array.from({ length: 30 }, (_, i) => `w${i} `);
 
   it('reads streamed text in bursts of one window, the first token at once and the text whole', async () => {
-    script = { lines: [...words.map((w) => line(token(w))), line(final)], gapMs: 3 };
+    script = { lines: [...words.map((w) => line(token(w))), line(final)], gapMs: 3, firstGapMs: 100 };
     // A window far longer than the whole reply (about 0.1 s, more on a loaded machine): after the first token, one rest
     // (at least half a window, see restMs), then the rest at once.
     const paced = await read(1_000);
