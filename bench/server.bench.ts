@@ -38,6 +38,9 @@
  * the run with the median added p99 and every run's headline figures),
  * BENCH_WARMUP_SECONDS (30: each server runs the measured load this long,
  * unmeasured, before the measured turns; see WARMUP_SECONDS),
+ * BENCH_MEMORY_LIMIT ("deployment": each server process runs in a cgroup
+ * with the Deployment's memory limit; a quantity such as "1Gi"; or "none"),
+ * BENCH_ALSO_UNLIMITED ("1" adds this build without the memory limit),
  * BENCH_SERVER_STDOUT (a path prefix: each server process's stdout goes to
  * <prefix>.<build>, for Node flags that print there such as --trace-gc or
  * --trace-opt).
@@ -58,6 +61,8 @@ import { startOllamaFixture, type OllamaFixture, type RecordedRequest, type Scri
 import { FakeToolExecutor } from '../test/fixtures/fakeToolExecutor';
 import { freePort } from '../test/fixtures/freePort';
 import { makePki, type TestPki } from '../test/integration/teamServerHarness';
+import { deploymentMemoryLimit, parseMemoryQuantity } from './deploymentMemoryLimit';
+import { createMemoryCgroup } from './memoryCgroup';
 
 const MODEL = 'qwen2.5-coder:7b';
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 10);
@@ -86,6 +91,25 @@ const ANSWER_TOKENS = Array.from({ length: Number(process.env.BENCH_ANSWER_TOKEN
 const COMPLETION_REPLY = 'return a + b;';
 const REPO = resolve('.');
 const SERVER_CPU = 0;
+/**
+ * Each server process runs under a real memory limit (a cgroup), by default
+ * the one the shipped Deployment gives its container, because Node sizes
+ * V8's heap from it: unlimited on a large machine, V8 lets the old generation
+ * grow to about four times what is live before collecting it, which is
+ * memory a pod never has. BENCH_MEMORY_LIMIT: "deployment" (the default), a
+ * quantity such as "1Gi", or "none".
+ */
+const SERVER_MEMORY_LIMIT = serverMemoryLimit(process.env.BENCH_MEMORY_LIMIT ?? 'deployment');
+let memoryLimitUnavailable: string | undefined;
+let memoryLimitMechanism: string | undefined;
+let serverCount = 0;
+
+function serverMemoryLimit(setting: string): { what: string; quantity: string; bytes: number } | undefined {
+  if (setting === 'none') return undefined;
+  if (setting === 'deployment') return { what: "the Deployment's resources.limits.memory (deploy/kubernetes/deployment.yaml)", ...deploymentMemoryLimit(join(REPO, 'deploy/kubernetes/deployment.yaml'), 'agent-host') };
+  return { what: 'BENCH_MEMORY_LIMIT', quantity: setting, bytes: parseMemoryQuantity(setting) };
+}
+
 const GENERATOR_CPU = 1;
 
 // ------------------------------------------------------------------ processes and CPUs
@@ -105,6 +129,8 @@ interface Build {
   completions?: boolean;
   /** The team server CLI bundle. */
   cli: string;
+  /** Runs without the memory limit the other builds get (BENCH_ALSO_UNLIMITED). */
+  unlimited?: boolean;
   cleanup(): void;
 }
 
@@ -205,14 +231,19 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
   // BENCH_SERVER_NODE_FLAGS reaches the server processes only (every build and the floor alike), never the load generator.
   const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
   const node = [process.execPath, ...flags, ...profile, build.cli, '--config', configFile];
-  const command = canPin() ? ['taskset', '-c', String(SERVER_CPU), ...node] : node;
-  const stdout = process.env.BENCH_SERVER_STDOUT ? openSync(`${process.env.BENCH_SERVER_STDOUT}.${build.name.split(' ')[0]}`, 'a') : 'ignore';
+  const pinned = canPin() ? ['taskset', '-c', String(SERVER_CPU), ...node] : node;
+  const cgroup = SERVER_MEMORY_LIMIT && !build.unlimited ? createMemoryCgroup(`hearth-bench-${process.pid}-${++serverCount}`, SERVER_MEMORY_LIMIT.bytes) : undefined;
+  if (cgroup && 'unavailable' in cgroup) memoryLimitUnavailable = cgroup.unavailable;
+  if (cgroup && 'mechanism' in cgroup) memoryLimitMechanism = cgroup.mechanism;
+  const command = cgroup && 'wrap' in cgroup ? cgroup.wrap(pinned) : pinned;
+  const stdout = process.env.BENCH_SERVER_STDOUT ? openSync(`${process.env.BENCH_SERVER_STDOUT}.${build.name.split(' (')[0].replace(/[^a-z0-9]+/gi, '-')}`, 'a') : 'ignore';
   const child = spawn(command[0], command.slice(1), { stdio: ['ignore', stdout, 'pipe'] });
   // The child has its own copy of the file descriptor.
   if (typeof stdout === 'number') closeSync(stdout);
   let stderr = '';
   child.stderr!.on('data', (d: Buffer) => (stderr = (stderr + d.toString()).slice(-4000)));
   const exited = new Promise<never>((_, reject) => child.once('exit', (code) => reject(new Error(`${build.name} server exited with ${code}: ${stderr}`))));
+  if (cgroup && 'remove' in cgroup) child.once('exit', () => cgroup.remove());
   // Ready when a sign-in works.
   const probe = new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${port}`), apiKey: 'bench-key-0', tls: { caPem: pki.caPem } });
   const deadline = Date.now() + 30_000;
@@ -564,6 +595,8 @@ async function main(): Promise<void> {
   const builds: Build[] = [];
   for (const ref of BASELINE_REFS) builds.push(baselineBuild(ref));
   builds.push(currentBuild());
+  // The same build without the memory limit, taking turns with the others: what the limit changes, side by side.
+  if (process.env.BENCH_ALSO_UNLIMITED === '1' && SERVER_MEMORY_LIMIT) builds.push({ ...currentBuild(), name: 'current without a memory limit', unlimited: true });
   if (process.env.BENCH_FLOOR !== '0') builds.push(floorBuild());
   const pki = makePki();
   const fixture = await startOllamaFixture({ tokenDelayMs: TOKEN_MS });
@@ -605,6 +638,7 @@ async function main(): Promise<void> {
           machine: { cpus: cpus().length, node: process.version, pinned: canPin() ? { server: `cpu${SERVER_CPU}`, loadGeneratorAndScriptedOllama: `cpu${GENERATOR_CPU}` } : 'no (needs 2 CPUs and taskset)' },
           turn: { answerTokens: ANSWER_TOKENS.length, tokenDelayMs: TOKEN_MS, toolRoundTrips: 1, transport: 'gRPC over TLS on loopback, one connection per developer' },
           warmupSecondsPerRun: WARMUP_SECONDS,
+          serverMemoryLimit: SERVER_MEMORY_LIMIT ? (memoryLimitUnavailable ? { ...SERVER_MEMORY_LIMIT, applied: false, why: memoryLimitUnavailable } : { ...SERVER_MEMORY_LIMIT, applied: memoryLimitMechanism }) : 'none (BENCH_MEMORY_LIMIT=none)',
           targets: { addedTtftP99Ms: { at100: 100, at500: 300 }, serverCpuMsPerTurn: 3, peakRssMbAt500: 300, errors: 0 },
           modelOnly: { what: "the model's own time to first token: the embedded agent calling the scripted Ollama directly, no server", developers: direct.developers, ttftMs: stats(direct.samples), loadGeneratorCpuPercentOfOneCore: direct.loadGeneratorCpuPercentOfOneCore },
           rows,
