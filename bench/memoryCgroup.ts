@@ -15,14 +15,13 @@ import { join } from 'node:path';
 export interface MemoryCgroup {
   /** "cgroup v1" or "cgroup v2". */
   mechanism: string;
-  limitBytes: number;
   /** `command` wrapped so that its process joins the group before it execs (the pid stays the same). */
   wrap(command: string[]): string[];
   /** Removes the group; call it after every process in it has exited. */
   remove(): void;
 }
 
-/** This process's own cgroup path for a v1 controller or for v2 (controller ""), from /proc/self/cgroup. */
+/** This process's own cgroup path for a v1 controller, from /proc/self/cgroup. */
 function ownCgroupPath(controller: string): string {
   for (const line of readFileSync('/proc/self/cgroup', 'utf8').split('\n')) {
     const [, controllers, path] = line.split(':');
@@ -67,7 +66,6 @@ export function createMemoryCgroup(name: string, limitBytes: number): MemoryCgro
     const procs = join(dir, 'cgroup.procs');
     return {
       mechanism,
-      limitBytes,
       // `sh -c` puts its own pid in the group and then execs the command, which keeps that pid.
       wrap: (command) => ['sh', '-c', 'echo $$ > "$0" && exec "$@"', procs, ...command],
       remove: () => {

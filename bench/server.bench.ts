@@ -100,8 +100,8 @@ const SERVER_CPU = 0;
  * quantity such as "1Gi", or "none".
  */
 const SERVER_MEMORY_LIMIT = serverMemoryLimit(process.env.BENCH_MEMORY_LIMIT ?? 'deployment');
-let memoryLimitUnavailable: string | undefined;
-let memoryLimitMechanism: string | undefined;
+/** How the servers' limit was applied (the cgroup mechanism), or why it could not be for one of them (that sticks). */
+let memoryLimitOutcome: { applied: string } | { applied: false; why: string } | undefined;
 let serverCount = 0;
 
 function serverMemoryLimit(setting: string): { what: string; quantity: string; bytes: number } | undefined {
@@ -233,8 +233,7 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
   const node = [process.execPath, ...flags, ...profile, build.cli, '--config', configFile];
   const pinned = canPin() ? ['taskset', '-c', String(SERVER_CPU), ...node] : node;
   const cgroup = SERVER_MEMORY_LIMIT && !build.unlimited ? createMemoryCgroup(`hearth-bench-${process.pid}-${++serverCount}`, SERVER_MEMORY_LIMIT.bytes) : undefined;
-  if (cgroup && 'unavailable' in cgroup) memoryLimitUnavailable = cgroup.unavailable;
-  if (cgroup && 'mechanism' in cgroup) memoryLimitMechanism = cgroup.mechanism;
+  if (cgroup && memoryLimitOutcome?.applied !== false) memoryLimitOutcome = 'unavailable' in cgroup ? { applied: false, why: cgroup.unavailable } : { applied: cgroup.mechanism };
   const command = cgroup && 'wrap' in cgroup ? cgroup.wrap(pinned) : pinned;
   const stdout = process.env.BENCH_SERVER_STDOUT ? openSync(`${process.env.BENCH_SERVER_STDOUT}.${build.name.split(' (')[0].replace(/[^a-z0-9]+/gi, '-')}`, 'a') : 'ignore';
   const child = spawn(command[0], command.slice(1), { stdio: ['ignore', stdout, 'pipe'] });
@@ -638,7 +637,7 @@ async function main(): Promise<void> {
           machine: { cpus: cpus().length, node: process.version, pinned: canPin() ? { server: `cpu${SERVER_CPU}`, loadGeneratorAndScriptedOllama: `cpu${GENERATOR_CPU}` } : 'no (needs 2 CPUs and taskset)' },
           turn: { answerTokens: ANSWER_TOKENS.length, tokenDelayMs: TOKEN_MS, toolRoundTrips: 1, transport: 'gRPC over TLS on loopback, one connection per developer' },
           warmupSecondsPerRun: WARMUP_SECONDS,
-          serverMemoryLimit: SERVER_MEMORY_LIMIT ? (memoryLimitUnavailable ? { ...SERVER_MEMORY_LIMIT, applied: false, why: memoryLimitUnavailable } : { ...SERVER_MEMORY_LIMIT, applied: memoryLimitMechanism }) : 'none (BENCH_MEMORY_LIMIT=none)',
+          serverMemoryLimit: SERVER_MEMORY_LIMIT ? { ...SERVER_MEMORY_LIMIT, ...memoryLimitOutcome } : 'none (BENCH_MEMORY_LIMIT=none)',
           targets: { addedTtftP99Ms: { at100: 100, at500: 300 }, serverCpuMsPerTurn: 3, peakRssMbAt500: 300, errors: 0 },
           modelOnly: { what: "the model's own time to first token: the embedded agent calling the scripted Ollama directly, no server", developers: direct.developers, ttftMs: stats(direct.samples), loadGeneratorCpuPercentOfOneCore: direct.loadGeneratorCpuPercentOfOneCore },
           rows,
