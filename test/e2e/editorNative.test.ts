@@ -79,6 +79,8 @@ describe('the agent terminal, tool rows and Write Tests in a real VS Code (e2e)'
     await runCommand(page, 'Terminal: Create New Terminal');
     const rows = page.locator('.part.panel .terminal-wrapper.active .xterm-rows');
     await rows.waitFor({ state: 'visible', timeout: 30_000 });
+    // Keys typed before the new terminal's shell is up can be lost on a busy machine: type once its prompt shows.
+    await until(async () => (await rows.innerText()).trim().length > 0, 'the shell’s prompt in the new terminal', 30_000);
     await page.keyboard.type(`echo ${EXPLAIN_MARKER}-$((6*7))`);
     await page.keyboard.press('Enter');
     await until(async () => (await rows.allInnerTexts()).join('\n').replace(/\u00a0/g, ' ').includes(`${EXPLAIN_MARKER}-42`), 'the command’s output in the terminal', 30_000);
