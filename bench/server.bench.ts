@@ -41,6 +41,10 @@
  * BENCH_MEMORY_LIMIT ("deployment": each server process runs in a cgroup
  * with the Deployment's memory limit; a quantity such as "1Gi"; or "none"),
  * BENCH_ALSO_UNLIMITED ("1" adds this build without the memory limit),
+ * BENCH_IMAGE_FLAGS ("0" leaves out the Node flags of agent-host/Dockerfile's
+ * ENTRYPOINT, which every server process gets otherwise),
+ * BENCH_ALSO_NODE_FLAGS (adds this build again with these Node flags, one
+ * build per ';'-separated set, e.g. "--max-semi-space-size=16"),
  * BENCH_SERVER_STDOUT (a path prefix: each server process's stdout goes to
  * <prefix>.<build>, for Node flags that print there such as --trace-gc or
  * --trace-opt).
@@ -63,6 +67,7 @@ import { freePort } from '../test/fixtures/freePort';
 import { makePki, type TestPki } from '../test/integration/teamServerHarness';
 import { deploymentMemoryLimit, parseMemoryQuantity } from './deploymentMemoryLimit';
 import { createMemoryCgroup } from './memoryCgroup';
+import { imageNodeFlags } from './imageNodeFlags';
 
 const MODEL = 'qwen2.5-coder:7b';
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 10);
@@ -100,6 +105,14 @@ const SERVER_CPU = 0;
  * quantity such as "1Gi", or "none".
  */
 const SERVER_MEMORY_LIMIT = serverMemoryLimit(process.env.BENCH_MEMORY_LIMIT ?? 'deployment');
+/**
+ * The Node flags the container image gives the server (its young generation:
+ * under a memory limit V8 would otherwise pick a 1 MB semi-space and collect
+ * it hundreds of times a second). Every server process gets them, the floor
+ * and earlier builds too, so all run as the image runs them; BENCH_IMAGE_FLAGS=0
+ * leaves them out.
+ */
+const IMAGE_NODE_FLAGS = process.env.BENCH_IMAGE_FLAGS === '0' ? [] : imageNodeFlags(join(REPO, 'agent-host/Dockerfile'));
 /** How the servers' limit was applied (the cgroup mechanism), or why it could not be for one of them (that sticks). */
 let memoryLimitOutcome: { applied: string } | { applied: false; why: string } | undefined;
 let serverCount = 0;
@@ -131,6 +144,8 @@ interface Build {
   cli: string;
   /** Runs without the memory limit the other builds get (BENCH_ALSO_UNLIMITED). */
   unlimited?: boolean;
+  /** Node flags for this build's server only, after BENCH_SERVER_NODE_FLAGS (BENCH_ALSO_NODE_FLAGS). */
+  nodeFlags?: string[];
   cleanup(): void;
 }
 
@@ -230,7 +245,7 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, ...interval] : [];
   // BENCH_SERVER_NODE_FLAGS reaches the server processes only (every build and the floor alike), never the load generator.
   const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  const node = [process.execPath, ...flags, ...profile, build.cli, '--config', configFile];
+  const node = [process.execPath, ...IMAGE_NODE_FLAGS, ...flags, ...(build.nodeFlags ?? []), ...profile, build.cli, '--config', configFile];
   const pinned = canPin() ? ['taskset', '-c', String(SERVER_CPU), ...node] : node;
   const cgroup = SERVER_MEMORY_LIMIT && !build.unlimited ? createMemoryCgroup(`hearth-bench-${process.pid}-${++serverCount}`, SERVER_MEMORY_LIMIT.bytes) : undefined;
   if (cgroup && memoryLimitOutcome?.applied !== false) memoryLimitOutcome = 'unavailable' in cgroup ? { applied: false, why: cgroup.unavailable } : { applied: cgroup.mechanism };
@@ -596,6 +611,10 @@ async function main(): Promise<void> {
   builds.push(currentBuild());
   // The same build without the memory limit, taking turns with the others: what the limit changes, side by side.
   if (process.env.BENCH_ALSO_UNLIMITED === '1' && SERVER_MEMORY_LIMIT) builds.push({ ...currentBuild(), name: 'current without a memory limit', unlimited: true });
+  // The same build with other Node flags, side by side: a flag's effect measured minutes apart would drown in the machine's noise.
+  for (const variant of (process.env.BENCH_ALSO_NODE_FLAGS ?? '').split(';').map((v) => v.trim()).filter(Boolean)) {
+    builds.push({ ...currentBuild(), name: `current with ${variant}`, nodeFlags: variant.split(' ').filter(Boolean) });
+  }
   if (process.env.BENCH_FLOOR !== '0') builds.push(floorBuild());
   const pki = makePki();
   const fixture = await startOllamaFixture({ tokenDelayMs: TOKEN_MS });
@@ -638,6 +657,7 @@ async function main(): Promise<void> {
           turn: { answerTokens: ANSWER_TOKENS.length, tokenDelayMs: TOKEN_MS, toolRoundTrips: 1, transport: 'gRPC over TLS on loopback, one connection per developer' },
           warmupSecondsPerRun: WARMUP_SECONDS,
           serverMemoryLimit: SERVER_MEMORY_LIMIT ? { ...SERVER_MEMORY_LIMIT, ...memoryLimitOutcome } : 'none (BENCH_MEMORY_LIMIT=none)',
+          serverNodeFlags: { image: process.env.BENCH_IMAGE_FLAGS === '0' ? 'left out (BENCH_IMAGE_FLAGS=0)' : IMAGE_NODE_FLAGS, benchServerNodeFlags: process.env.BENCH_SERVER_NODE_FLAGS ?? '' },
           targets: { addedTtftP99Ms: { at100: 100, at500: 300 }, serverCpuMsPerTurn: 3, peakRssMbAt500: 300, errors: 0 },
           modelOnly: { what: "the model's own time to first token: the embedded agent calling the scripted Ollama directly, no server", developers: direct.developers, ttftMs: stats(direct.samples), loadGeneratorCpuPercentOfOneCore: direct.loadGeneratorCpuPercentOfOneCore },
           rows,
