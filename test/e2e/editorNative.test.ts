@@ -147,6 +147,9 @@ describe('the agent terminal, tool rows and Write Tests in a real VS Code (e2e)'
     await page.locator('.monaco-diff-editor .view-lines').last().click();
     await page.getByRole('button', { name: 'Accept', exact: true }).click();
     await until(async () => fs.existsSync(path.join(vscode.workspace, 'test', 'math.test.js')) && fs.readFileSync(path.join(vscode.workspace, 'test', 'math.test.js'), 'utf8') === TESTS, 'the test file to be created and saved', 30_000);
+    // Accepting opens the new file once it is saved. Waiting for it keeps it from opening, late, over what the next test looks at
+    // (under load it covered the Settings editor the next test had just opened, whose list renders only while it is visible).
+    await page.locator('.tabs-container .tab.active .label-name', { hasText: /^math\.test\.js$/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     fixture.setResponder(undefined);
   });
 
