@@ -8,9 +8,11 @@ import { readFileSync } from 'node:fs';
 
 /** The flags between `node` and the script in the Dockerfile's exec-form ENTRYPOINT. */
 export function imageNodeFlags(dockerfile: string): string[] {
+  // Docker uses the last ENTRYPOINT (of the final stage), so this reads the last one too.
   const line = readFileSync(dockerfile, 'utf8')
     .split('\n')
-    .find((l) => /^\s*ENTRYPOINT\s/i.test(l));
+    .filter((l) => /^\s*ENTRYPOINT\s/i.test(l))
+    .at(-1);
   if (!line) throw new Error(`${dockerfile} has no ENTRYPOINT.`);
   let entrypoint: unknown;
   try {

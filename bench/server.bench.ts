@@ -112,7 +112,13 @@ const SERVER_MEMORY_LIMIT = serverMemoryLimit(process.env.BENCH_MEMORY_LIMIT ?? 
  * and earlier builds too, so all run as the image runs them; BENCH_IMAGE_FLAGS=0
  * leaves them out.
  */
-const IMAGE_NODE_FLAGS = process.env.BENCH_IMAGE_FLAGS === '0' ? [] : imageNodeFlags(join(REPO, 'agent-host/Dockerfile'));
+const IMAGE_FLAGS_LEFT_OUT = process.env.BENCH_IMAGE_FLAGS === '0';
+const IMAGE_NODE_FLAGS = IMAGE_FLAGS_LEFT_OUT ? [] : imageNodeFlags(join(REPO, 'agent-host/Dockerfile'));
+
+/** Node flags written as one space-separated string (BENCH_SERVER_NODE_FLAGS, each BENCH_ALSO_NODE_FLAGS set). */
+function nodeFlagsFrom(text: string): string[] {
+  return text.split(' ').filter(Boolean);
+}
 /** How the servers' limit was applied (the cgroup mechanism), or why it could not be for one of them (that sticks). */
 let memoryLimitOutcome: { applied: string } | { applied: false; why: string } | undefined;
 let serverCount = 0;
@@ -244,7 +250,7 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
   const interval = process.env.BENCH_CPU_PROFILE_INTERVAL_US ? [`--cpu-prof-interval=${process.env.BENCH_CPU_PROFILE_INTERVAL_US}`] : [];
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, ...interval] : [];
   // BENCH_SERVER_NODE_FLAGS reaches the server processes only (every build and the floor alike), never the load generator.
-  const flags = (process.env.BENCH_SERVER_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  const flags = nodeFlagsFrom(process.env.BENCH_SERVER_NODE_FLAGS ?? '');
   const node = [process.execPath, ...IMAGE_NODE_FLAGS, ...flags, ...(build.nodeFlags ?? []), ...profile, build.cli, '--config', configFile];
   const pinned = canPin() ? ['taskset', '-c', String(SERVER_CPU), ...node] : node;
   const cgroup = SERVER_MEMORY_LIMIT && !build.unlimited ? createMemoryCgroup(`hearth-bench-${process.pid}-${++serverCount}`, SERVER_MEMORY_LIMIT.bytes) : undefined;
@@ -613,7 +619,7 @@ async function main(): Promise<void> {
   if (process.env.BENCH_ALSO_UNLIMITED === '1' && SERVER_MEMORY_LIMIT) builds.push({ ...currentBuild(), name: 'current without a memory limit', unlimited: true });
   // The same build with other Node flags, side by side: a flag's effect measured minutes apart would drown in the machine's noise.
   for (const variant of (process.env.BENCH_ALSO_NODE_FLAGS ?? '').split(';').map((v) => v.trim()).filter(Boolean)) {
-    builds.push({ ...currentBuild(), name: `current with ${variant}`, nodeFlags: variant.split(' ').filter(Boolean) });
+    builds.push({ ...currentBuild(), name: `current with ${variant}`, nodeFlags: nodeFlagsFrom(variant) });
   }
   if (process.env.BENCH_FLOOR !== '0') builds.push(floorBuild());
   const pki = makePki();
@@ -657,7 +663,7 @@ async function main(): Promise<void> {
           turn: { answerTokens: ANSWER_TOKENS.length, tokenDelayMs: TOKEN_MS, toolRoundTrips: 1, transport: 'gRPC over TLS on loopback, one connection per developer' },
           warmupSecondsPerRun: WARMUP_SECONDS,
           serverMemoryLimit: SERVER_MEMORY_LIMIT ? { ...SERVER_MEMORY_LIMIT, ...memoryLimitOutcome } : 'none (BENCH_MEMORY_LIMIT=none)',
-          serverNodeFlags: { image: process.env.BENCH_IMAGE_FLAGS === '0' ? 'left out (BENCH_IMAGE_FLAGS=0)' : IMAGE_NODE_FLAGS, benchServerNodeFlags: process.env.BENCH_SERVER_NODE_FLAGS ?? '' },
+          serverNodeFlags: { image: IMAGE_FLAGS_LEFT_OUT ? 'left out (BENCH_IMAGE_FLAGS=0)' : IMAGE_NODE_FLAGS, benchServerNodeFlags: process.env.BENCH_SERVER_NODE_FLAGS ?? '' },
           targets: { addedTtftP99Ms: { at100: 100, at500: 300 }, serverCpuMsPerTurn: 3, peakRssMbAt500: 300, errors: 0 },
           modelOnly: { what: "the model's own time to first token: the embedded agent calling the scripted Ollama directly, no server", developers: direct.developers, ttftMs: stats(direct.samples), loadGeneratorCpuPercentOfOneCore: direct.loadGeneratorCpuPercentOfOneCore },
           rows,
