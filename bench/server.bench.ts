@@ -428,16 +428,21 @@ async function directPhase(fixture: OllamaFixture) {
   const direct = createAgent({ host: fixture.url });
   await Promise.all(Array.from({ length: n }, (_, i) => timeToFirstText(direct, i)));
   const samples: number[] = [];
+  const turnMs: number[] = [];
   const cpuBefore = cpuSecondsOfThisProcess();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: n }, async (_, i) => {
       // The model's own figure needs no more than the default run's samples: longer runs (BENCH_TURNS) lengthen the server phases only.
-      for (let r = 0; r < Math.min(roundsFor(n), DIRECT_ROUNDS); r++) samples.push(await timeToFirstText(direct, i));
+      for (let r = 0; r < Math.min(roundsFor(n), DIRECT_ROUNDS); r++) {
+        const turnStarted = performance.now();
+        samples.push(await timeToFirstText(direct, i));
+        turnMs.push(performance.now() - turnStarted);
+      }
     }),
   );
   const wallSeconds = (performance.now() - started) / 1000;
-  return { samples, developers: n, loadGeneratorCpuPercentOfOneCore: round1(((cpuSecondsOfThisProcess() - cpuBefore) / wallSeconds) * 100) };
+  return { samples, turnMs, developers: n, loadGeneratorCpuPercentOfOneCore: round1(((cpuSecondsOfThisProcess() - cpuBefore) / wallSeconds) * 100) };
 }
 
 async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n: number, directTtft: number[]) {
@@ -481,6 +486,8 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     let errors = 0;
     const errorMessages = new Set<string>();
     const ttft: number[] = [];
+    /** Each turn's whole length as its developer waits for it: the model's own, plus what the server adds. */
+    const turnMs: number[] = [];
     // Chat turns only: the issue's turn shape (40 tokens, one tool round trip). Completions are measured in the fairness phase.
     // Developers start spread over one answer's length, as independent developers would, not all at the same
     // instant: started together, their turns stay in step, every first token competes with every other, and the
@@ -491,7 +498,9 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
         await new Promise((resolve) => setTimeout(resolve, (i * spreadMs) / n));
         for (let r = 0; r < roundsFor(n); r++) {
           try {
+            const turnStarted = performance.now();
             ttft.push(await timeToFirstText(agent, i));
+            turnMs.push(performance.now() - turnStarted);
           } catch (err) {
             errors++;
             errorMessages.add((err as Error).message.slice(0, 300));
@@ -519,6 +528,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       serverCpuMsPerTurn: round1((cpuSeconds * 1000) / turns),
       serverMainThreadCpuMsPerTurn: round1((mainThreadSeconds * 1000) / turns),
       serverCpuPercentOfOneCore: round1((cpuSeconds / wallSeconds) * 100),
+      turnMs: stats(turnMs),
       // Where native time goes that a CPU profile shows only as "(program)": socket reads and writes, and thread wake-ups.
       serverKernelPerTurn: {
         readSyscalls: round1((kernelAfter.readSyscalls - kernelBefore.readSyscalls) / turns),
@@ -544,6 +554,17 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
 
 type PhaseResult = Awaited<ReturnType<typeof serverPhase>>;
 
+/**
+ * The turns a second that `n` developers running turns back to back ask
+ * for when the server adds no time: each turn then takes as long as the
+ * model alone makes it (the direct measurement's median turn). A server
+ * that carries them must spend under a second of CPU a second on them.
+ */
+function offeredLoad(n: number, directTurnMs: number[]) {
+  const turnMs = median(directTurnMs);
+  return { what: 'turns a second these developers ask for if the server adds no time, and the cores each build would need for them at its CPU per turn', modelOnlyTurnMs: round1(turnMs), turnsPerSecond: Math.round((n * 1000) / turnMs) };
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor((sorted.length - 1) / 2)];
@@ -564,6 +585,7 @@ function summarizeRepeats(results: PhaseResult[]) {
       addedTtftP99Ms: results.map((r) => r.addedTtftMs.p99),
       addedTtftP50Ms: results.map((r) => r.addedTtftMs.p50),
       serverCpuMsPerTurn: results.map((r) => r.serverCpuMsPerTurn),
+      turnP50Ms: results.map((r) => r.turnMs.p50),
       serverMainThreadCpuMsPerTurn: results.map((r) => r.serverMainThreadCpuMsPerTurn),
       serverPeakRssMb: results.map((r) => r.serverPeakRssMb),
       loadGeneratorCpuPercentOfOneCore: results.map((r) => r.loadGeneratorCpuPercentOfOneCore),
@@ -630,7 +652,7 @@ async function main(): Promise<void> {
     const rows = [];
     for (const n of DEVELOPERS) {
       fixture.setResponder(responder);
-      const row: Record<string, unknown> = { developers: n, turnsMeasured: n * roundsFor(n), ...(REPEATS > 1 ? { repeats: REPEATS } : {}) };
+      const row: Record<string, unknown> = { developers: n, turnsMeasured: n * roundsFor(n), ...(REPEATS > 1 ? { repeats: REPEATS } : {}), offeredLoad: offeredLoad(n, direct.turnMs) };
       // Builds take turns within each repetition, so a noisy minute on the shared machine falls on all of them alike.
       const runs = new Map<string, PhaseResult[]>(builds.map((b) => [b.name, []]));
       const overFloor = new Map<string, number[]>(builds.map((b) => [b.name, []]));
@@ -643,6 +665,10 @@ async function main(): Promise<void> {
         if (floor) for (const [name, result] of these) overFloor.get(name)!.push(result.serverCpuMsPerTurn / floor.serverCpuMsPerTurn);
       }
       for (const build of builds) row[build.name] = summarizeRepeats(runs.get(build.name)!);
+      // What the offered load would cost each build: above one core, the row measures a backlog, whatever the code.
+      (row.offeredLoad as Record<string, unknown>).coresNeeded = Object.fromEntries(
+        builds.map((b) => [b.name, round1((median(runs.get(b.name)!.map((r) => r.serverCpuMsPerTurn)) * (row.offeredLoad as { turnsPerSecond: number }).turnsPerSecond) / 1000)]),
+      );
       if (builds.some((b) => b.name === FLOOR)) row.cpuPerTurnOverFloor = Object.fromEntries(builds.filter((b) => b.name !== FLOOR).map((b) => [b.name, Math.round(median(overFloor.get(b.name)!) * 100) / 100]));
       rows.push(row);
     }
@@ -665,7 +691,7 @@ async function main(): Promise<void> {
           serverMemoryLimit: SERVER_MEMORY_LIMIT ? { ...SERVER_MEMORY_LIMIT, ...memoryLimitOutcome } : 'none (BENCH_MEMORY_LIMIT=none)',
           serverNodeFlags: { image: IMAGE_FLAGS_LEFT_OUT ? 'left out (BENCH_IMAGE_FLAGS=0)' : IMAGE_NODE_FLAGS, benchServerNodeFlags: process.env.BENCH_SERVER_NODE_FLAGS ?? '' },
           targets: { addedTtftP99Ms: { at100: 100, at500: 300 }, serverCpuMsPerTurn: 3, peakRssMbAt500: 300, errors: 0 },
-          modelOnly: { what: "the model's own time to first token: the embedded agent calling the scripted Ollama directly, no server", developers: direct.developers, ttftMs: stats(direct.samples), loadGeneratorCpuPercentOfOneCore: direct.loadGeneratorCpuPercentOfOneCore },
+          modelOnly: { what: "the model's own time to first token: the embedded agent calling the scripted Ollama directly, no server", developers: direct.developers, ttftMs: stats(direct.samples), turnMs: stats(direct.turnMs), loadGeneratorCpuPercentOfOneCore: direct.loadGeneratorCpuPercentOfOneCore },
           rows,
           fairness,
         },
