@@ -96,7 +96,12 @@ export class AssistantMessageView {
     });
   }
 
-  update(entry: AssistantEntry, isLast: boolean): void {
+  /**
+   * Brings the view up to `entry`. `now` is the frame's time: with it,
+   * streamed text is revealed a little per frame, and the return value says
+   * whether some still waits for the next frame.
+   */
+  update(entry: AssistantEntry, isLast: boolean, now?: number): boolean {
     this.last = { entry, isLast };
     const live = entry.state === 'streaming';
     this.element.setAttribute('data-state', entry.state);
@@ -118,10 +123,14 @@ export class AssistantMessageView {
       this.routeKey = routeKey;
       this.route.replaceChildren(...(entry.route ? [renderAgentRoute(this.ctx.doc, entry.route)] : []));
     }
-    entry.parts.forEach((part, i) => this.updatePart(i, part, live, i === entry.parts.length - 1));
+    let revealing = false;
+    entry.parts.forEach((part, i) => {
+      if (this.updatePart(i, part, live, i === entry.parts.length - 1, now)) revealing = true;
+    });
     this.updateCheckpoints(entry);
     this.indicator.hidden = !(live && !this.hasVisibleContent(entry.parts));
     this.updateOutcome(entry, isLast);
+    return revealing;
   }
 
   /**
@@ -197,7 +206,8 @@ export class AssistantMessageView {
     return parts.some((p) => p.kind !== 'text' || p.text.trim() !== '');
   }
 
-  private updatePart(index: number, part: AssistantPart, live: boolean, isLastPart: boolean): void {
+  /** Updates one part's view; true while its streamed text is still being revealed. */
+  private updatePart(index: number, part: AssistantPart, live: boolean, isLastPart: boolean, now: number | undefined): boolean {
     let view: PartView | undefined = this.parts[index];
     if (view && view.kind !== part.kind) {
       // Parts only ever get appended, so a kind change means a different entry model: start over from here.
@@ -209,13 +219,15 @@ export class AssistantMessageView {
       this.parts[index] = view;
       this.partsElement.appendChild(view.kind === 'status' ? view.element : view.view.element);
     }
-    if (view.kind === 'text' && part.kind === 'text') view.view.update(part.text, live);
+    // Text is still streaming only while nothing has come after it; a part that is done shows all its text at once.
+    if (view.kind === 'text' && part.kind === 'text') return view.view.update(part.text, live && isLastPart, now);
     // Reasoning is still streaming only while nothing has come after it.
     else if (view.kind === 'thinking' && part.kind === 'thinking') view.view.update(part.text, live && isLastPart);
     else if (view.kind === 'toolCall' && part.kind === 'toolCall') view.view.update(part, live, this.ctx.approvalFor(this.last?.entry.id ?? '', part.call.id));
     else if (view.kind === 'subagent' && part.kind === 'subagent') view.view.update(part, this.last?.entry.id ?? '', live, this.last?.entry.model);
     // A note with an id is replaced in place (a model load's outcome, a tool's progress).
     else if (view.kind === 'status' && part.kind === 'status') updateStatusNotice(view.element, part);
+    return false;
   }
 
   private createPart(part: AssistantPart): PartView {

@@ -5,6 +5,8 @@
  */
 export interface FrameScheduler {
   request(callback: () => void): void;
+  /** The current frame's time in milliseconds (streamed text is revealed by it). */
+  now(): number;
 }
 
 export function animationFrameScheduler(view: Window): FrameScheduler {
@@ -13,5 +15,6 @@ export function animationFrameScheduler(view: Window): FrameScheduler {
       if (typeof view.requestAnimationFrame === 'function') view.requestAnimationFrame(() => callback());
       else view.setTimeout(callback, 16);
     },
+    now: () => view.performance.now(),
   };
 }

@@ -28,9 +28,27 @@ export function createRenderStats(): RenderStats {
   return { fullRenders: 0, tailRenders: 0, renderedChars: 0 };
 }
 
+/**
+ * Streamed text that arrives in bursts is revealed over about this long
+ * rather than all at once: a busy team server sends a few words every
+ * 50 to 100 ms (agent-host/server/ops/loadGauge.ts), and shown as they
+ * come they would read as jumps. Each frame shows this share of what
+ * waits, so the text flows at the model's pace, about this far behind it.
+ */
+const REVEAL_TIME_CONSTANT_MS = 60;
+/** A frame's length at 60 Hz: the step for text that arrives after the view had caught up. */
+const FRAME_MS = 16;
+/** Frames further apart than this (a hidden view) show everything that waits at once. */
+const CATCH_UP_AFTER_MS = 250;
+
 export class TextPartView {
   readonly element: HTMLElement;
+  /** All the text received so far. */
   private text = '';
+  /** How many characters of `text` are rendered; less than all only while text streams in. */
+  private shown = 0;
+  /** The frame time of the last update, while text waits to be revealed. */
+  private revealedAt: number | undefined;
   private streaming = false;
   /** How many characters of `text` the frozen blocks cover. */
   private frozenChars = 0;
@@ -52,16 +70,52 @@ export class TextPartView {
     return this.text;
   }
 
-  update(rawText: string, streaming: boolean): void {
+  /**
+   * Shows `rawText`. While it streams and `now` (the frame's time) is given,
+   * text beyond the first burst is revealed a share per frame; the return
+   * value says whether some still waits, so the caller paints again next
+   * frame. The first text, a finished part and a part updated without a
+   * frame time show everything at once.
+   */
+  update(rawText: string, streaming: boolean, now?: number): boolean {
     // marked normalizes line endings; doing it first keeps token offsets equal to string offsets.
     const text = rawText.includes('\r') ? rawText.replace(/\r\n?/g, '\n') : rawText;
-    if (text === this.text && streaming === this.streaming) return;
+    if (text === this.text && streaming === this.streaming && this.shown === text.length) return false;
     const appended = text.startsWith(this.text);
     this.text = text;
     this.streaming = streaming;
-    if (!appended) this.renderAll();
-    else if (streaming) this.renderTail(true);
-    else this.finish();
+    if (!appended) {
+      this.shown = text.length;
+      this.revealedAt = undefined;
+      this.renderAll();
+      return false;
+    }
+    if (!streaming) {
+      this.shown = text.length;
+      this.revealedAt = undefined;
+      this.finish();
+      return false;
+    }
+    this.shown = this.revealTo(now);
+    this.renderTail(true);
+    return this.shown < this.text.length;
+  }
+
+  /** How much of the text to show in the frame at `now`. */
+  private revealTo(now: number | undefined): number {
+    const waiting = this.text.length - this.shown;
+    const caughtUp = this.revealedAt === undefined;
+    const elapsed = now === undefined || caughtUp ? FRAME_MS : now - this.revealedAt!;
+    this.revealedAt = now;
+    if (now === undefined || this.shown === 0 || elapsed > CATCH_UP_AFTER_MS) {
+      this.revealedAt = undefined;
+      return this.text.length;
+    }
+    const step = Math.max(1, Math.ceil(waiting * (1 - Math.exp(-elapsed / REVEAL_TIME_CONSTANT_MS))));
+    const shown = Math.min(this.text.length, this.shown + step);
+    // Caught up: the next burst is timed from its own first frame, not from this one.
+    if (shown === this.text.length) this.revealedAt = undefined;
+    return shown;
   }
 
   private finish(): void {
@@ -81,8 +135,8 @@ export class TextPartView {
 
   private renderAll(): void {
     this.stats.fullRenders++;
-    this.stats.renderedChars += this.text.length;
-    const fragment = this.markdown.render(this.text);
+    this.stats.renderedChars += this.shown;
+    const fragment = this.markdown.render(this.text.slice(0, this.shown));
     this.element.replaceChildren(fragment);
     this.frozenChars = 0;
     this.tailNodes = Array.from(this.element.childNodes);
@@ -92,7 +146,7 @@ export class TextPartView {
   /** Re-renders the text after the frozen blocks; while streaming, freezes every block but the last. */
   private renderTail(freeze: boolean): void {
     this.stats.tailRenders++;
-    const tail = this.text.slice(this.frozenChars);
+    const tail = this.text.slice(this.frozenChars, this.shown);
     this.stats.renderedChars += tail.length;
     let tokens: Token[] = this.markdown.lex(tail);
     for (const node of this.tailNodes) node.parentNode?.removeChild(node);

@@ -177,14 +177,21 @@ export class TranscriptView {
   /** Paints pending changes now (used when a frame is due, and by tests). */
   flush(): void {
     const lastId = this.entries[this.entries.length - 1]?.id;
+    const now = this.scheduler.now();
+    // Entries whose streamed text is still being revealed paint again next frame, with no new event.
+    const revealing: string[] = [];
     for (const id of this.dirty) {
       const entry = this.entries.find((e): e is AssistantEntry => e.kind === 'assistant' && e.id === id);
       const view = this.assistantViews.get(id);
-      if (entry && view) view.update(entry, entry.id === lastId);
+      if (entry && view && view.update(entry, entry.id === lastId, now)) revealing.push(id);
     }
     this.dirty.clear();
     this.followOutput();
     this.onPainted?.();
+    if (revealing.length > 0) {
+      for (const id of revealing) this.dirty.add(id);
+      this.requestPaint();
+    }
   }
 
   /** Restores a scroll position saved before the webview was reloaded. */

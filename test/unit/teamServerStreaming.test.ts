@@ -77,9 +77,9 @@ describe('team server: streamed deltas under load', () => {
       assert.equal(gauge.windowMs(1), 0, 'one developer sees every token as it comes');
       assert.equal(gauge.windowMs(0), 0);
       const at51 = gauge.windowMs(51);
-      assert.ok(at51 > 10 && at51 < 50, `half way at 51 streams: ${at51} ms`);
-      assert.equal(gauge.windowMs(101), 50, 'a hundred streams: still twenty updates a second, a stream to a reader');
-      assert.equal(gauge.windowMs(5000), 50, 'never beyond the smooth cap while the loop has time to spare');
+      assert.ok(at51 > 20 && at51 < 100, `half way at 51 streams: ${at51} ms`);
+      assert.equal(gauge.windowMs(101), 100, 'a hundred streams: ten updates a second, which the chat view reveals a little per frame');
+      assert.equal(gauge.windowMs(5000), 100, 'never beyond the smooth cap while the loop has time to spare');
     } finally {
       gauge.stop();
     }

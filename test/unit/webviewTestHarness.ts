@@ -58,17 +58,34 @@ export class RecordingApi implements HostApi {
 export class ManualScheduler implements FrameScheduler {
   private queue: (() => void)[] = [];
   frames = 0;
+  /** The frame clock: each flush is a frame `msPerFrame` after the last, as at 60 Hz. */
+  time = 0;
 
   request(callback: () => void): void {
     this.queue.push(callback);
   }
 
-  /** Runs one animation frame. */
-  flush(): void {
+  now(): number {
+    return this.time;
+  }
+
+  /** Runs one animation frame, `msPerFrame` after the last. */
+  flush(msPerFrame = 16): void {
+    this.time += msPerFrame;
     const due = this.queue;
     this.queue = [];
     if (due.length > 0) this.frames++;
     for (const callback of due) callback();
+  }
+
+  /** Runs frames until nothing is waiting to be painted (streamed text fully revealed), at most `limit`. */
+  settle(limit = 1000): number {
+    let n = 0;
+    while (this.queue.length > 0 && n < limit) {
+      this.flush();
+      n++;
+    }
+    return n;
   }
 }
 

@@ -100,6 +100,66 @@ describe('webview streaming', () => {
     assert.equal(h.$('assistant-message')?.textContent?.split('word').length, 501);
   });
 
+  it('reveals text that arrives in bursts a little per frame, in order, and everything at once when the part or the answer ends', () => {
+    h = createHarness();
+    startTurn();
+    const shownText = () => (h.$$('assistant-message')[0]?.querySelector('.markdown')?.textContent ?? '').trim();
+    // The first words show in the first frame: a reveal never delays the first token.
+    event({ type: 'text', delta: 'The pipeline has three stages. ' });
+    h.scheduler.flush();
+    assert.equal(shownText(), 'The pipeline has three stages.');
+
+    // A busy team server sends a few words at a time; they flow in over several frames instead of jumping in.
+    const burst = 'First it reads the input and splits it into tokens, then it parses the tokens into a tree, then it walks the tree.';
+    event({ type: 'text', delta: burst });
+    const full = `The pipeline has three stages. ${burst}`;
+    const seen: number[] = [];
+    for (let frame = 0; frame < 40 && shownText().length < full.length; frame++) {
+      h.scheduler.flush();
+      const text = shownText();
+      assert.ok(full.startsWith(text), `frame ${frame} shows a prefix of the answer, in order: ${JSON.stringify(text)}`);
+      seen.push(text.length);
+    }
+    assert.equal(shownText(), full, 'all of it shows within 40 frames');
+    assert.ok(seen.length >= 5, `revealed over ${seen.length} frames, not at once`);
+    assert.ok(seen.length <= 25, `caught up within ${seen.length} frames (about 0.4 s at 60 Hz)`);
+    assert.ok(seen[0] < full.length / 2, `the first frame after the burst shows part of it (${seen[0]} of ${full.length} characters)`);
+    assert.deepEqual([...seen].sort((a, b) => a - b), seen, 'never goes backwards');
+    assert.equal(h.scheduler.settle(), 0, 'no frames are requested once everything shows');
+
+    // Text followed by a tool call is complete: it shows whole at once, above the call's row.
+    event({ type: 'text', delta: ' Let me check the parser.'.repeat(8) });
+    event({ type: 'toolCall', call: { id: 'c1', name: 'read_file', arguments: { path: 'src/parse.ts' } } });
+    h.scheduler.flush();
+    assert.equal(shownText(), `${full}${' Let me check the parser.'.repeat(8)}`);
+
+    // The answer's end shows whatever still waits, in the same frame.
+    event({ type: 'toolResult', result: { callId: 'c1', name: 'read_file', content: 'export {}', isError: false } });
+    const ending = 'It uses a recursive descent parser with one token of lookahead. '.repeat(4);
+    event({ type: 'text', delta: 'So: ' });
+    h.scheduler.flush();
+    event({ type: 'text', delta: ending });
+    h.scheduler.flush();
+    const lastPart = () => (h.$$('assistant-message')[0]?.querySelectorAll('.markdown')[1]?.textContent ?? '').trim();
+    assert.ok(lastPart().length < `So: ${ending}`.trim().length, 'still revealing');
+    event({ type: 'done', reason: 'stop' });
+    h.scheduler.flush();
+    assert.equal(lastPart(), `So: ${ending}`.trim());
+  });
+
+  it('shows everything that waits at once when frames come late (a hidden view)', () => {
+    h = createHarness();
+    startTurn();
+    const shownText = () => (h.$$('assistant-message')[0]?.querySelector('.markdown')?.textContent ?? '').trim();
+    event({ type: 'text', delta: 'Hello. ' });
+    h.scheduler.flush();
+    event({ type: 'text', delta: 'This sentence arrived while the chat was hidden and is shown whole when it comes back. ' });
+    h.scheduler.flush();
+    assert.ok(shownText().length < 90, 'revealing at 60 Hz');
+    h.scheduler.flush(400);
+    assert.equal(shownText(), 'Hello. This sentence arrived while the chat was hidden and is shown whole when it comes back.');
+  });
+
   it("replaces a note with an id in place: the model load's note becomes its outcome, a tool's progress one moving line", () => {
     h = createHarness();
     startTurn();

@@ -26,11 +26,13 @@ const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
  *
  * Below 10 % busy (a few developers): no waiting, every token goes out as
  * it comes. From there the window grows to the smooth cap at half busy:
- * 50 ms by default, about five tokens of a fast model (10 ms per token),
- * still twenty updates a second, which a reader sees as a stream. Half that
- * cap sent a quarter more messages per turn at 100 developers and cost
- * 9 % more CPU per turn there, 15 % at 50 (the README's scaling section
- * has the side-by-side figures).
+ * 100 ms by default, about ten tokens of a fast model (10 ms per token),
+ * ten updates a second, which the chat view reveals a little per frame
+ * (webview/textPartView.ts), so the reader still sees the text flow at
+ * the model's pace. At 100 developers that cap sent 5.4 text messages per
+ * turn against 9.1 for a 50 ms cap and cost about 9 % less CPU per turn;
+ * 50 ms had saved as much against 25 (the README's scaling section has the
+ * side-by-side figures).
  *
  * The number of streams open at once widens it too (the smooth cap at
  * STREAMS_AT_CAP): each message costs the server and every developer's
@@ -42,9 +44,9 @@ const clamp01 = (x: number): number => Math.min(1, Math.max(0, x));
  *
  * Past 60 % busy the window keeps growing, to the saturated cap at 90 %.
  * A saturated loop delays everything it does, first tokens included, so
- * there text in bursts of ten a second is the better trade: every
- * developer's first token comes sooner, and the text still reads as a
- * stream. The window falls back as soon as the load does.
+ * there text in bursts of five a second is the better trade: every
+ * developer's first token comes sooner, and the chat view still shows the
+ * text flowing. The window falls back as soon as the load does.
  */
 export function deltaWindowMs(utilization: number, openStreams: number, smoothCapMs: number, saturatedCapMs: number): number {
   const byLoad = clamp01((utilization - 0.1) / 0.4);
@@ -61,8 +63,8 @@ export class LoadGauge {
   private readonly saturatedCapMs: number;
 
   constructor(options: LoadGaugeOptions = {}) {
-    this.smoothCapMs = options.smoothCapMs ?? 50;
-    this.saturatedCapMs = options.saturatedCapMs ?? 100;
+    this.smoothCapMs = options.smoothCapMs ?? 100;
+    this.saturatedCapMs = options.saturatedCapMs ?? 200;
     this.timer = setInterval(() => {
       const now = performance.eventLoopUtilization();
       this.utilization = performance.eventLoopUtilization(now, this.last).utilization;
