@@ -31,9 +31,10 @@ export function createRenderStats(): RenderStats {
 /**
  * Streamed text that arrives in bursts is revealed over about this long
  * rather than all at once: a busy team server sends a few words every
- * 50 to 100 ms (agent-host/server/ops/loadGauge.ts), and shown as they
- * come they would read as jumps. Each frame shows this share of what
- * waits, so the text flows at the model's pace, about this far behind it.
+ * 100 ms (agent-host/server/ops/loadGauge.ts), and shown as they
+ * come they would read as jumps. Each frame shows the share
+ * 1 - e^(-frame / this) of what waits, so the text flows at the model's
+ * pace, about this far behind it.
  */
 const REVEAL_TIME_CONSTANT_MS = 60;
 /** A frame's length at 60 Hz: the step for text that arrives after the view had caught up. */

@@ -100,10 +100,13 @@ describe('webview streaming', () => {
     assert.equal(h.$('assistant-message')?.textContent?.split('word').length, 501);
   });
 
+  /** The text the answer's `part`-th Markdown part shows now. */
+  const shownPart = (part: number) => (h.$$('assistant-message')[0]?.querySelectorAll('.markdown')[part]?.textContent ?? '').trim();
+  const shownText = () => shownPart(0);
+
   it('reveals text that arrives in bursts a little per frame, in order, and everything at once when the part or the answer ends', () => {
     h = createHarness();
     startTurn();
-    const shownText = () => (h.$$('assistant-message')[0]?.querySelector('.markdown')?.textContent ?? '').trim();
     // The first words show in the first frame: a reveal never delays the first token.
     event({ type: 'text', delta: 'The pipeline has three stages. ' });
     h.scheduler.flush();
@@ -140,7 +143,7 @@ describe('webview streaming', () => {
     h.scheduler.flush();
     event({ type: 'text', delta: ending });
     h.scheduler.flush();
-    const lastPart = () => (h.$$('assistant-message')[0]?.querySelectorAll('.markdown')[1]?.textContent ?? '').trim();
+    const lastPart = () => shownPart(1);
     assert.ok(lastPart().length < `So: ${ending}`.trim().length, 'still revealing');
     event({ type: 'done', reason: 'stop' });
     h.scheduler.flush();
@@ -150,7 +153,6 @@ describe('webview streaming', () => {
   it('shows everything that waits at once when frames come late (a hidden view)', () => {
     h = createHarness();
     startTurn();
-    const shownText = () => (h.$$('assistant-message')[0]?.querySelector('.markdown')?.textContent ?? '').trim();
     event({ type: 'text', delta: 'Hello. ' });
     h.scheduler.flush();
     event({ type: 'text', delta: 'This sentence arrived while the chat was hidden and is shown whole when it comes back. ' });
