@@ -42,6 +42,10 @@ const FRAME_MS = 16;
 /** Frames further apart than this (a hidden view) show everything that waits at once. */
 const CATCH_UP_AFTER_MS = 250;
 
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
 export class TextPartView {
   readonly element: HTMLElement;
   /** All the text received so far. */
@@ -113,7 +117,9 @@ export class TextPartView {
       return this.text.length;
     }
     const step = Math.max(1, Math.ceil(waiting * (1 - Math.exp(-elapsed / REVEAL_TIME_CONSTANT_MS))));
-    const shown = Math.min(this.text.length, this.shown + step);
+    let shown = Math.min(this.text.length, this.shown + step);
+    // Never half a surrogate pair: an emoji cut in two would flash a replacement glyph.
+    if (shown < this.text.length && isHighSurrogate(this.text.charCodeAt(shown - 1))) shown++;
     // Caught up: the next burst is timed from its own first frame, not from this one.
     if (shown === this.text.length) this.revealedAt = undefined;
     return shown;

@@ -150,6 +150,20 @@ describe('webview streaming', () => {
     assert.equal(lastPart(), `So: ${ending}`.trim());
   });
 
+  it('never shows half of an emoji while revealing', () => {
+    h = createHarness();
+    startTurn();
+    event({ type: 'text', delta: 'Done ' });
+    h.scheduler.flush();
+    event({ type: 'text', delta: '🎉'.repeat(40) });
+    for (let frame = 0; frame < 40; frame++) {
+      h.scheduler.flush();
+      const text = shownText();
+      assert.ok(!/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/.test(text), `frame ${frame} shows whole characters: ${JSON.stringify(text)}`);
+    }
+    assert.equal(shownText(), `Done ${'🎉'.repeat(40)}`);
+  });
+
   it('shows everything that waits at once when frames come late (a hidden view)', () => {
     h = createHarness();
     startTurn();
