@@ -376,8 +376,8 @@ function turnStages(turns: { user: number; start: number; first: number }[], req
   return Object.fromEntries(Object.entries(stages).map(([k, v]) => [k, { p50: percentile(v, 50), p99: percentile(v, 99) }]));
 }
 
-/** Milliseconds from starting a turn to its first text; throws if the turn failed. */
-async function timeToFirstText(agent: Agent, user: number): Promise<number> {
+/** Milliseconds from starting a turn to its first text, and to its end; throws if the turn failed. */
+async function timeToFirstText(agent: Agent, user: number): Promise<{ firstMs: number; turnMs: number }> {
   const started = performance.now();
   const startedWall = Date.now();
   let first = NaN;
@@ -391,7 +391,7 @@ async function timeToFirstText(agent: Agent, user: number): Promise<number> {
   }
   if (error || Number.isNaN(first)) throw new Error(error || 'no text');
   turnLog?.push({ user, start: startedWall, first: startedWall + first });
-  return first;
+  return { firstMs: first, turnMs: performance.now() - started };
 }
 
 async function remoteCompletion(agent: RemoteAgent): Promise<number> {
@@ -435,9 +435,9 @@ async function directPhase(fixture: OllamaFixture) {
     Array.from({ length: n }, async (_, i) => {
       // The model's own figure needs no more than the default run's samples: longer runs (BENCH_TURNS) lengthen the server phases only.
       for (let r = 0; r < Math.min(roundsFor(n), DIRECT_ROUNDS); r++) {
-        const turnStarted = performance.now();
-        samples.push(await timeToFirstText(direct, i));
-        turnMs.push(performance.now() - turnStarted);
+        const turn = await timeToFirstText(direct, i);
+        samples.push(turn.firstMs);
+        turnMs.push(turn.turnMs);
       }
     }),
   );
@@ -498,9 +498,9 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
         await new Promise((resolve) => setTimeout(resolve, (i * spreadMs) / n));
         for (let r = 0; r < roundsFor(n); r++) {
           try {
-            const turnStarted = performance.now();
-            ttft.push(await timeToFirstText(agent, i));
-            turnMs.push(performance.now() - turnStarted);
+            const turn = await timeToFirstText(agent, i);
+            ttft.push(turn.firstMs);
+            turnMs.push(turn.turnMs);
           } catch (err) {
             errors++;
             errorMessages.add((err as Error).message.slice(0, 300));
@@ -562,7 +562,12 @@ type PhaseResult = Awaited<ReturnType<typeof serverPhase>>;
  */
 function offeredLoad(n: number, directTurnMs: number[]) {
   const turnMs = median(directTurnMs);
-  return { what: 'turns a second these developers ask for if the server adds no time, and the cores each build would need for them at its CPU per turn', modelOnlyTurnMs: round1(turnMs), turnsPerSecond: Math.round((n * 1000) / turnMs) };
+  return {
+    what: 'turns a second these developers ask for if the server adds no time, and the cores each build would need for them at its CPU per turn',
+    modelOnlyTurnMs: round1(turnMs),
+    turnsPerSecond: Math.round((n * 1000) / turnMs),
+    coresNeeded: {} as Record<string, number>,
+  };
 }
 
 function median(values: number[]): number {
@@ -652,7 +657,8 @@ async function main(): Promise<void> {
     const rows = [];
     for (const n of DEVELOPERS) {
       fixture.setResponder(responder);
-      const row: Record<string, unknown> = { developers: n, turnsMeasured: n * roundsFor(n), ...(REPEATS > 1 ? { repeats: REPEATS } : {}), offeredLoad: offeredLoad(n, direct.turnMs) };
+      const offered = offeredLoad(n, direct.turnMs);
+      const row: Record<string, unknown> = { developers: n, turnsMeasured: n * roundsFor(n), ...(REPEATS > 1 ? { repeats: REPEATS } : {}), offeredLoad: offered };
       // Builds take turns within each repetition, so a noisy minute on the shared machine falls on all of them alike.
       const runs = new Map<string, PhaseResult[]>(builds.map((b) => [b.name, []]));
       const overFloor = new Map<string, number[]>(builds.map((b) => [b.name, []]));
@@ -666,9 +672,7 @@ async function main(): Promise<void> {
       }
       for (const build of builds) row[build.name] = summarizeRepeats(runs.get(build.name)!);
       // What the offered load would cost each build: above one core, the row measures a backlog, whatever the code.
-      (row.offeredLoad as Record<string, unknown>).coresNeeded = Object.fromEntries(
-        builds.map((b) => [b.name, round1((median(runs.get(b.name)!.map((r) => r.serverCpuMsPerTurn)) * (row.offeredLoad as { turnsPerSecond: number }).turnsPerSecond) / 1000)]),
-      );
+      offered.coresNeeded = Object.fromEntries(builds.map((b) => [b.name, round1((median(runs.get(b.name)!.map((r) => r.serverCpuMsPerTurn)) * offered.turnsPerSecond) / 1000)]));
       if (builds.some((b) => b.name === FLOOR)) row.cpuPerTurnOverFloor = Object.fromEntries(builds.filter((b) => b.name !== FLOOR).map((b) => [b.name, Math.round(median(overFloor.get(b.name)!) * 100) / 100]));
       rows.push(row);
     }

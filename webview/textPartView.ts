@@ -89,16 +89,11 @@ export class TextPartView {
     const appended = text.startsWith(this.text);
     this.text = text;
     this.streaming = streaming;
-    if (!appended) {
+    if (!appended || !streaming) {
       this.shown = text.length;
       this.revealedAt = undefined;
-      this.renderAll();
-      return false;
-    }
-    if (!streaming) {
-      this.shown = text.length;
-      this.revealedAt = undefined;
-      this.finish();
+      if (appended) this.finish();
+      else this.renderAll();
       return false;
     }
     this.shown = this.revealTo(now);
@@ -108,20 +103,16 @@ export class TextPartView {
 
   /** How much of the text to show in the frame at `now`. */
   private revealTo(now: number | undefined): number {
-    const waiting = this.text.length - this.shown;
-    const caughtUp = this.revealedAt === undefined;
-    const elapsed = now === undefined || caughtUp ? FRAME_MS : now - this.revealedAt!;
-    this.revealedAt = now;
-    if (now === undefined || this.shown === 0 || elapsed > CATCH_UP_AFTER_MS) {
-      this.revealedAt = undefined;
-      return this.text.length;
+    // Text that arrives after the view had caught up is timed from its own first frame.
+    const elapsed = now === undefined || this.revealedAt === undefined ? FRAME_MS : now - this.revealedAt;
+    let shown = this.text.length;
+    if (now !== undefined && this.shown > 0 && elapsed <= CATCH_UP_AFTER_MS) {
+      const step = Math.ceil((this.text.length - this.shown) * (1 - Math.exp(-elapsed / REVEAL_TIME_CONSTANT_MS)));
+      shown = Math.min(this.text.length, this.shown + Math.max(1, step));
+      // Never half a surrogate pair: an emoji cut in two would flash a replacement glyph.
+      if (shown < this.text.length && isHighSurrogate(this.text.charCodeAt(shown - 1))) shown++;
     }
-    const step = Math.max(1, Math.ceil(waiting * (1 - Math.exp(-elapsed / REVEAL_TIME_CONSTANT_MS))));
-    let shown = Math.min(this.text.length, this.shown + step);
-    // Never half a surrogate pair: an emoji cut in two would flash a replacement glyph.
-    if (shown < this.text.length && isHighSurrogate(this.text.charCodeAt(shown - 1))) shown++;
-    // Caught up: the next burst is timed from its own first frame, not from this one.
-    if (shown === this.text.length) this.revealedAt = undefined;
+    this.revealedAt = shown < this.text.length ? now : undefined;
     return shown;
   }
 
@@ -142,8 +133,8 @@ export class TextPartView {
 
   private renderAll(): void {
     this.stats.fullRenders++;
-    this.stats.renderedChars += this.shown;
-    const fragment = this.markdown.render(this.text.slice(0, this.shown));
+    this.stats.renderedChars += this.text.length;
+    const fragment = this.markdown.render(this.text);
     this.element.replaceChildren(fragment);
     this.frozenChars = 0;
     this.tailNodes = Array.from(this.element.childNodes);
