@@ -68,6 +68,7 @@ import { makePki, type TestPki } from '../test/integration/teamServerHarness';
 import { deploymentMemoryLimit, parseMemoryQuantity } from './deploymentMemoryLimit';
 import { createMemoryCgroup } from './memoryCgroup';
 import { imageNodeFlags } from './imageNodeFlags';
+import { CPU_SPEED_PROBE_SCRIPT, startCpuSpeedProbe, type CpuSpeed } from './cpuSpeedProbe';
 
 const MODEL = 'qwen2.5-coder:7b';
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 10);
@@ -482,6 +483,9 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const requestsBefore = fixture.requests.length;
     const loopDelay = monitorEventLoopDelay({ resolution: 2 });
     loopDelay.enable();
+    // How fast each core runs during this measurement: on a shared machine it changes from minute to minute.
+    const serverCoreProbe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, SERVER_CPU, canPin());
+    const generatorCoreProbe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, GENERATOR_CPU, canPin());
     const started = performance.now();
     let errors = 0;
     const errorMessages = new Set<string>();
@@ -513,6 +517,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const mainThreadSeconds = server.mainThreadCpuSeconds() - mainThreadBefore;
     const kernelAfter = server.kernelCounts();
     const generatorSeconds = cpuSecondsOfThisProcess() - generatorBefore;
+    const cpuSpeed: { serverCore: CpuSpeed; loadGeneratorCore: CpuSpeed } = { serverCore: serverCoreProbe.stop(), loadGeneratorCore: generatorCoreProbe.stop() };
     loopDelay.disable();
     const stagesMs = turnStages(turnLog, fixture.requests.slice(requestsBefore));
     turnLog = undefined;
@@ -541,6 +546,9 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       loadGeneratorSaturated: generatorSeconds / wallSeconds >= 0.9,
       stagesMs,
       loadGeneratorLoopDelayMs: { p50: round1(loopDelay.percentile(50) / 1e6), p99: round1(loopDelay.percentile(99) / 1e6), max: round1(loopDelay.max / 1e6) },
+      cpuSpeed,
+      // The turn's CPU in units of the probe's fixed work on the same core at the same time: steady when the core's speed is not.
+      serverCpuPerTurnInProbeUnits: Math.round(((cpuSeconds * 1000) / turns / cpuSpeed.serverCore.unitMs.p50) * 100) / 100,
       wallSeconds: round1(wallSeconds),
       errors,
       ...(errors > 0 ? { errorMessages: [...errorMessages] } : {}),
@@ -594,6 +602,12 @@ function summarizeRepeats(results: PhaseResult[]) {
       serverMainThreadCpuMsPerTurn: results.map((r) => r.serverMainThreadCpuMsPerTurn),
       serverPeakRssMb: results.map((r) => r.serverPeakRssMb),
       loadGeneratorCpuPercentOfOneCore: results.map((r) => r.loadGeneratorCpuPercentOfOneCore),
+      serverCoreProbeUnitMs: results.map((r) => r.cpuSpeed.serverCore.unitMs.p50),
+      serverCpuPerTurnInProbeUnits: results.map((r) => r.serverCpuPerTurnInProbeUnits),
+      loadGeneratorCoreProbeUnitMs: results.map((r) => r.cpuSpeed.loadGeneratorCore.unitMs.p50),
+      // Times a core did not run at all, for tens of milliseconds: on either side, they reach the p99.
+      serverCoreLateMaxMs: results.map((r) => r.cpuSpeed.serverCore.lateMs.max),
+      loadGeneratorCoreLateMaxMs: results.map((r) => r.cpuSpeed.loadGeneratorCore.lateMs.max),
       errors: results.map((r) => r.errors),
     },
   };
@@ -662,6 +676,7 @@ async function main(): Promise<void> {
       // Builds take turns within each repetition, so a noisy minute on the shared machine falls on all of them alike.
       const runs = new Map<string, PhaseResult[]>(builds.map((b) => [b.name, []]));
       const overFloor = new Map<string, number[]>(builds.map((b) => [b.name, []]));
+      const overFloorAtEqualSpeed = new Map<string, number[]>(builds.map((b) => [b.name, []]));
       for (let r = 0; r < REPEATS; r++) {
         const these = new Map<string, PhaseResult>();
         for (const build of builds) these.set(build.name, await serverPhase(build, pki, fixture, n, direct.samples));
@@ -669,11 +684,17 @@ async function main(): Promise<void> {
         // Machines are shared and noisy: the ratio of each build's CPU per turn to the floor's, measured minutes apart, is steadier than either.
         const floor = these.get(FLOOR);
         if (floor) for (const [name, result] of these) overFloor.get(name)!.push(result.serverCpuMsPerTurn / floor.serverCpuMsPerTurn);
+        // The same ratio with each run's CPU counted in units of its core's probe work, so a build measured in a slow minute is not charged for it.
+        if (floor) for (const [name, result] of these) overFloorAtEqualSpeed.get(name)!.push(result.serverCpuPerTurnInProbeUnits / floor.serverCpuPerTurnInProbeUnits);
       }
       for (const build of builds) row[build.name] = summarizeRepeats(runs.get(build.name)!);
       // What the offered load would cost each build: above one core, the row measures a backlog, whatever the code.
       offered.coresNeeded = Object.fromEntries(builds.map((b) => [b.name, round1((median(runs.get(b.name)!.map((r) => r.serverCpuMsPerTurn)) * offered.turnsPerSecond) / 1000)]));
-      if (builds.some((b) => b.name === FLOOR)) row.cpuPerTurnOverFloor = Object.fromEntries(builds.filter((b) => b.name !== FLOOR).map((b) => [b.name, Math.round(median(overFloor.get(b.name)!) * 100) / 100]));
+      if (builds.some((b) => b.name === FLOOR)) {
+        const others = builds.filter((b) => b.name !== FLOOR);
+        row.cpuPerTurnOverFloor = Object.fromEntries(others.map((b) => [b.name, Math.round(median(overFloor.get(b.name)!) * 100) / 100]));
+        row.cpuPerTurnOverFloorAtEqualCoreSpeed = Object.fromEntries(others.map((b) => [b.name, Math.round(median(overFloorAtEqualSpeed.get(b.name)!) * 100) / 100]));
+      }
       rows.push(row);
     }
     const current = currentBuild();

@@ -1,0 +1,42 @@
+/**
+ * The CPU speed probe's process (see cpuSpeedProbe.ts): every PERIOD_MS
+ * (100, or `--period-ms=N`) it does one fixed unit of arithmetic and prints
+ * two numbers per line: the CPU time the unit took, in microseconds, and how
+ * much later than due this tick started, in microseconds. CPU time rather
+ * than wall time, so a probe sharing its core with a busy server measures how
+ * fast the core runs, not how long the server kept it waiting; the lateness
+ * shows when the core did not run at all (a woken probe preempts a busy
+ * server within a millisecond or two, so tens of milliseconds late means the
+ * machine's host did not run this virtual CPU).
+ */
+const PERIOD_MS = Number(/^--period-ms=(\d+)$/.exec(process.argv[2] ?? '')?.[1] ?? 100);
+/** About 1 ms of work on a fast core here: 1 % of the core, enough for a sample every 100 ms. */
+const ROUNDS = 1200;
+
+const values = Array.from({ length: 1000 }, (_, i) => i);
+
+/** The unit of work: integer arithmetic over an array that fits in the L1 cache, so only the core's own speed moves it. */
+function unit(): number {
+  let x = 0;
+  for (let r = 0; r < ROUNDS; r++) for (let i = 0; i < values.length; i++) x = (x + values[i] * 31) | 0;
+  return x;
+}
+
+// Warm up, so the first samples measure optimized code, not the interpreter.
+for (let i = 0; i < 20; i++) unit();
+let sink = 0;
+let due = performance.now() + PERIOD_MS;
+const tick = () => {
+  const late = Math.max(0, performance.now() - due);
+  const before = process.cpuUsage();
+  sink ^= unit();
+  const used = process.cpuUsage(before);
+  process.stdout.write(`${used.user + used.system} ${Math.round(late * 1000)}\n`);
+  // Each tick is due a period after the previous one started, so one late tick does not make the next ones read late.
+  due = performance.now() + PERIOD_MS;
+  setTimeout(tick, PERIOD_MS);
+};
+setTimeout(tick, PERIOD_MS);
+process.on('SIGTERM', () => process.exit(sink === 0.5 ? 1 : 0));
+// Whoever read the samples is gone: so is the probe.
+process.stdout.on('error', () => process.exit(0));

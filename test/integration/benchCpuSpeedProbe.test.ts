@@ -1,0 +1,69 @@
+/**
+ * bench:server reports how fast the server's core ran during each run (the
+ * machines are shared, and a core's speed changes from minute to minute).
+ * The probe must measure the core's speed, not how busy the core is: the
+ * server it sits beside keeps the core busy, and a loaded core must not read
+ * as a slow one (the probe counts its unit's CPU time, and keeps the unit
+ * short enough to run within one scheduler slice).
+ */
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { cpus } from 'node:os';
+import { CPU_SPEED_PROBE_SCRIPT, startCpuSpeedProbe, summarize } from '../../bench/cpuSpeedProbe';
+
+const canPin = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+describe('the CPU speed probe of bench:server (integration)', () => {
+  it('measures the same work the same whether or not another process keeps its core busy', async () => {
+    const probe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, 0, canPin, 20);
+    // A process that burns its CPU, pinned to the probe's core, let run and stopped in turns.
+    const burner = spawn(canPin ? 'taskset' : process.execPath, canPin ? ['-c', '0', process.execPath, '-e', 'for (;;) {}'] : ['-e', 'for (;;) {}'], { stdio: 'ignore' });
+    const alone: number[] = [];
+    const shared: number[] = [];
+    try {
+      await sleep(500);
+      // Alternating half-seconds, so a minute in which the machine itself runs slower falls on both alike.
+      for (let round = 0; round < 6; round++) {
+        burner.kill('SIGSTOP');
+        probe.take();
+        await sleep(500);
+        alone.push(...probe.take());
+        burner.kill('SIGCONT');
+        await sleep(500);
+        shared.push(...probe.take());
+      }
+    } finally {
+      burner.kill('SIGKILL');
+      probe.stop();
+    }
+    assert.ok(alone.length >= 30 && shared.length >= 10, `samples: ${alone.length} alone, ${shared.length} shared`);
+    const ratio = summarize(shared).p50 / summarize(alone).p50;
+    // A core shared half and half with the burner is not a slower core.
+    assert.ok(ratio > 0.7 && ratio < 1.4, `the unit took ${summarize(shared).p50} ms with the core shared, ${summarize(alone).p50} ms alone`);
+  });
+
+  it('reports the time its core did not run at all as lateness', async () => {
+    const probe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, 0, canPin, 20);
+    let measured;
+    try {
+      await sleep(600);
+      // What a virtual CPU the host does not run looks like from inside: the probe's process stops for 300 ms.
+      process.kill(probe.pid!, 'SIGSTOP');
+      await sleep(300);
+      process.kill(probe.pid!, 'SIGCONT');
+      await sleep(300);
+    } finally {
+      measured = probe.stop();
+    }
+    const { lateMs, unitMs } = measured;
+    assert.ok(unitMs.n >= 20, `only ${unitMs.n} samples`);
+    assert.ok(lateMs.max >= 250 && lateMs.max < 1000, `the longest lateness was ${lateMs.max} ms`);
+    assert.ok(lateMs.over20 >= 1 && lateMs.over20 <= 3, `${lateMs.over20} ticks 20 ms late or more`);
+  });
+
+  it('summarizes samples as percentiles of CPU milliseconds per unit', () => {
+    assert.deepEqual(summarize([3, 1, 2, 4, 5, 6, 7, 8, 9, 10]), { p10: 2, p50: 6, p90: 10, n: 10 });
+    assert.deepEqual(summarize([]), { p10: NaN, p50: NaN, p90: NaN, n: 0 });
+  });
+});
