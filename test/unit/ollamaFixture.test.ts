@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { Ollama } from 'ollama';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 
 describe('ollama fixture', () => {
   let fixture: OllamaFixture;
@@ -179,6 +179,28 @@ describe('ollama fixture', () => {
     assert.ok(Date.now() - started >= 110);
     const record = fixture.requests.find((r) => r.path === '/api/chat');
     assert.ok(record?.firstTokenAt !== undefined && record.firstTokenAt - record.receivedAt >= 110);
+  });
+
+  it('forgets its request log on demand while a reply streams on and still updates its own record', async () => {
+    fixture.enqueue({ kind: 'text', text: 'one two three four five', tokenDelayMs: 5 });
+    const stream = await client.chat({ model: 'qwen2.5-coder:7b', messages: [{ role: 'user', content: 'hi' }], stream: true });
+    const pieces: string[] = [];
+    let record: RecordedRequest | undefined;
+    for await (const chunk of stream) {
+      if (record === undefined) {
+        record = fixture.requests.find((r) => r.path === '/api/chat');
+        fixture.forgetRequests();
+        assert.equal(fixture.requests.length, 0);
+      }
+      pieces.push(chunk.message.content);
+    }
+    assert.equal(pieces.join(''), 'one two three four five');
+    // Out of the log, the record still changed as the reply went on.
+    assert.equal(record?.outcome, 'completed');
+    assert.ok((record?.tokensSent ?? 0) >= 3, `${record?.tokensSent} tokens recorded`);
+    // What arrives afterwards is logged as before.
+    await client.list();
+    assert.deepEqual(fixture.requests.map((r) => r.path), ['/api/tags']);
   });
 
   it('uses a responder when the queue is empty', async () => {
