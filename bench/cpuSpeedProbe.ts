@@ -66,6 +66,8 @@ export function startCpuSpeedProbe(probeScript: string, cpu: number, pin: boolea
     },
   };
 }
+
+/** The units' CPU milliseconds as p10, p50 and p90. */
 export function summarize(samples: number[]): CpuSpeed['unitMs'] {
   const sorted = [...samples].sort((a, b) => a - b);
   return { p10: percentile(sorted, 0.1), p50: percentile(sorted, 0.5), p90: percentile(sorted, 0.9), n: sorted.length };

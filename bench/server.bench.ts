@@ -68,7 +68,7 @@ import { makePki, type TestPki } from '../test/integration/teamServerHarness';
 import { deploymentMemoryLimit, parseMemoryQuantity } from './deploymentMemoryLimit';
 import { createMemoryCgroup } from './memoryCgroup';
 import { imageNodeFlags } from './imageNodeFlags';
-import { CPU_SPEED_PROBE_SCRIPT, startCpuSpeedProbe, type CpuSpeed } from './cpuSpeedProbe';
+import { CPU_SPEED_PROBE_SCRIPT, startCpuSpeedProbe } from './cpuSpeedProbe';
 
 const MODEL = 'qwen2.5-coder:7b';
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 10);
@@ -522,7 +522,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const mainThreadSeconds = server.mainThreadCpuSeconds() - mainThreadBefore;
     const kernelAfter = server.kernelCounts();
     const generatorSeconds = cpuSecondsOfThisProcess() - generatorBefore;
-    const cpuSpeed: { serverCore: CpuSpeed; loadGeneratorCore: CpuSpeed } = { serverCore: serverCoreProbe.stop(), loadGeneratorCore: generatorCoreProbe.stop() };
+    const cpuSpeed = { serverCore: serverCoreProbe.stop(), loadGeneratorCore: generatorCoreProbe.stop() };
     loopDelay.disable();
     const stagesMs = turnStages(turnLog, fixture.requests);
     fixture.forgetRequests();
@@ -682,25 +682,20 @@ async function main(): Promise<void> {
       const row: Record<string, unknown> = { developers: n, turnsMeasured: n * roundsFor(n), ...(REPEATS > 1 ? { repeats: REPEATS } : {}), offeredLoad: offered };
       // Builds take turns within each repetition, so a noisy minute on the shared machine falls on all of them alike.
       const runs = new Map<string, PhaseResult[]>(builds.map((b) => [b.name, []]));
-      const overFloor = new Map<string, number[]>(builds.map((b) => [b.name, []]));
-      const overFloorAtEqualSpeed = new Map<string, number[]>(builds.map((b) => [b.name, []]));
       for (let r = 0; r < REPEATS; r++) {
-        const these = new Map<string, PhaseResult>();
-        for (const build of builds) these.set(build.name, await serverPhase(build, pki, fixture, n, direct.samples));
-        for (const [name, result] of these) runs.get(name)!.push(result);
-        // Machines are shared and noisy: the ratio of each build's CPU per turn to the floor's, measured minutes apart, is steadier than either.
-        const floor = these.get(FLOOR);
-        if (floor) for (const [name, result] of these) overFloor.get(name)!.push(result.serverCpuMsPerTurn / floor.serverCpuMsPerTurn);
-        // The same ratio with each run's CPU counted in units of its core's probe work, so a build measured in a slow minute is not charged for it.
-        if (floor) for (const [name, result] of these) overFloorAtEqualSpeed.get(name)!.push(result.serverCpuPerTurnInProbeUnits / floor.serverCpuPerTurnInProbeUnits);
+        for (const build of builds) runs.get(build.name)!.push(await serverPhase(build, pki, fixture, n, direct.samples));
       }
       for (const build of builds) row[build.name] = summarizeRepeats(runs.get(build.name)!);
       // What the offered load would cost each build: above one core, the row measures a backlog, whatever the code.
       offered.coresNeeded = Object.fromEntries(builds.map((b) => [b.name, round1((median(runs.get(b.name)!.map((r) => r.serverCpuMsPerTurn)) * offered.turnsPerSecond) / 1000)]));
-      if (builds.some((b) => b.name === FLOOR)) {
+      const floorRuns = runs.get(FLOOR);
+      if (floorRuns) {
+        // Machines are shared and noisy: the ratio of each build's CPU per turn to the floor's in the same repetition, measured
+        // minutes apart, is steadier than either; counted in units of each core's probe work, a slow minute is charged to no one.
+        const overFloor = (name: string, figure: (r: PhaseResult) => number) => Math.round(median(runs.get(name)!.map((r, i) => figure(r) / figure(floorRuns[i]))) * 100) / 100;
         const others = builds.filter((b) => b.name !== FLOOR);
-        row.cpuPerTurnOverFloor = Object.fromEntries(others.map((b) => [b.name, Math.round(median(overFloor.get(b.name)!) * 100) / 100]));
-        row.cpuPerTurnOverFloorAtEqualCoreSpeed = Object.fromEntries(others.map((b) => [b.name, Math.round(median(overFloorAtEqualSpeed.get(b.name)!) * 100) / 100]));
+        row.cpuPerTurnOverFloor = Object.fromEntries(others.map((b) => [b.name, overFloor(b.name, (r) => r.serverCpuMsPerTurn)]));
+        row.cpuPerTurnOverFloorAtEqualCoreSpeed = Object.fromEntries(others.map((b) => [b.name, overFloor(b.name, (r) => r.serverCpuPerTurnInProbeUnits)]));
       }
       rows.push(row);
     }
