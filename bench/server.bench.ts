@@ -58,6 +58,7 @@ import { stringify as toYaml } from 'yaml';
 import type { AgentEvent, ToolCall } from '../protocol/chat';
 import { createAgent, type Agent } from '../agent-host';
 import { sha256Hash } from '../agent-host/server/auth/apiKeys';
+import { turnStartBunching } from './turnStartBunching';
 import { RemoteAgent } from '../language-server/remote/remoteAgent';
 import { TeamConnection } from '../language-server/remote/teamConnection';
 import { parseTeamServerUrl } from '../language-server/remote/teamServerUrl';
@@ -95,6 +96,8 @@ const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 1));
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
 const ANSWER_TOKENS = Array.from({ length: Number(process.env.BENCH_ANSWER_TOKENS ?? 40) }, (_, i) => (i === 0 ? 'This' : ` word${i}`));
 const COMPLETION_REPLY = 'return a + b;';
+/** Turn starts are counted in buckets this wide: at 100 developers about six start in one on average. */
+const TURN_START_BUCKET_MS = 25;
 const REPO = resolve('.');
 const SERVER_CPU = 0;
 /**
@@ -525,6 +528,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const cpuSpeed = { serverCore: serverCoreProbe.stop(), loadGeneratorCore: generatorCoreProbe.stop() };
     loopDelay.disable();
     const stagesMs = turnStages(turnLog, fixture.requests);
+    const turnStarts = turnStartBunching(turnLog.map((t) => t.start), TURN_START_BUCKET_MS);
     fixture.forgetRequests();
     turnLog = undefined;
     const peakRssMb = server.peakRssMb();
@@ -551,6 +555,8 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       // Near a whole core, the figures above would measure the client, not the server.
       loadGeneratorSaturated: generatorSeconds / wallSeconds >= 0.9,
       stagesMs,
+      // Whether turns start in bursts (developers released together by one delay): a tail no single step explains.
+      turnStarts,
       loadGeneratorLoopDelayMs: { p50: round1(loopDelay.percentile(50) / 1e6), p99: round1(loopDelay.percentile(99) / 1e6), max: round1(loopDelay.max / 1e6) },
       cpuSpeed,
       // The turn's CPU in units of the probe's fixed work on the same core at the same time: steady when the core's speed is not.
@@ -614,6 +620,7 @@ function summarizeRepeats(results: PhaseResult[]) {
       // Times a core did not run at all, for tens of milliseconds: on either side, they reach the p99.
       serverCoreLateMaxMs: results.map((r) => r.cpuSpeed.serverCore.lateMs.max),
       loadGeneratorCoreLateMaxMs: results.map((r) => r.cpuSpeed.loadGeneratorCore.lateMs.max),
+      turnStartDispersion: results.map((r) => r.turnStarts.dispersion),
       errors: results.map((r) => r.errors),
     },
   };
