@@ -58,7 +58,6 @@ import { stringify as toYaml } from 'yaml';
 import type { AgentEvent, ToolCall } from '../protocol/chat';
 import { createAgent, type Agent } from '../agent-host';
 import { sha256Hash } from '../agent-host/server/auth/apiKeys';
-import { turnStartBunching } from './turnStartBunching';
 import { RemoteAgent } from '../language-server/remote/remoteAgent';
 import { TeamConnection } from '../language-server/remote/teamConnection';
 import { parseTeamServerUrl } from '../language-server/remote/teamServerUrl';
@@ -70,6 +69,8 @@ import { deploymentMemoryLimit, parseMemoryQuantity } from './deploymentMemoryLi
 import { createMemoryCgroup } from './memoryCgroup';
 import { imageNodeFlags } from './imageNodeFlags';
 import { CPU_SPEED_PROBE_SCRIPT, startCpuSpeedProbe } from './cpuSpeedProbe';
+import { percentile } from './percentile';
+import { turnStartBunching } from './turnStartBunching';
 
 const MODEL = 'qwen2.5-coder:7b';
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 10);
@@ -307,12 +308,6 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
 }
 
 // ------------------------------------------------------------------ measuring
-
-function percentile(values: number[], p: number): number {
-  if (values.length === 0) return NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  return Math.round(sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] * 10) / 10;
-}
 
 function stats(values: number[]) {
   return { p50: percentile(values, 50), p99: percentile(values, 99), n: values.length };

@@ -11,6 +11,7 @@
  * Independent developers would start turns like a Poisson process; this
  * says how far the bench's are from that.
  */
+import { percentile } from './percentile';
 
 export interface TurnStartBunching {
   /** The width of the time buckets the starts are counted in. */
@@ -41,13 +42,12 @@ export function turnStartBunching(starts: readonly number[], bucketMs: number): 
   for (const s of starts) counts[Math.floor((s - first) / bucketMs)]++;
   const mean = starts.length / counts.length;
   const variance = counts.reduce((sum, c) => sum + (c - mean) ** 2, 0) / counts.length;
-  const sorted = [...counts].sort((a, b) => a - b);
   const round2 = (x: number) => Math.round(x * 100) / 100;
   return {
     bucketMs,
     meanPerBucket: round2(mean),
     dispersion: round2(variance / mean),
-    p99PerBucket: sorted[Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.99) - 1)],
-    maxPerBucket: sorted[sorted.length - 1],
+    p99PerBucket: percentile(counts, 99),
+    maxPerBucket: percentile(counts, 100),
   };
 }
