@@ -149,7 +149,7 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     assert.equal(await chat.locator('[data-testid="assistant-message"]').count(), 1, 'the failed answer was replaced');
   });
 
-  it('shows a thinking model’s reasoning within a second of its first chunk, collapsed, and the answer after it', async () => {
+  it('shows a thinking model’s reasoning while the model is still reasoning, collapsed, and the answer after it', async () => {
     await chat.locator('[data-testid="new-chat"]').click();
     // The thinking model is installed for this test only; it is the last test, so the others never see it.
     fixture.setModels([...DEFAULT_MODELS, QWEN3]);
@@ -158,15 +158,18 @@ describe('Hearth chat and agent in a real VS Code (e2e)', function () {
     await until(async () => (await picker.locator('option').allTextContents()).some((t) => t.includes(QWEN3.name)), 'the thinking model in the picker');
     await picker.selectOption(QWEN3.name);
     const reasoning = Array.from({ length: 40 }, (_, i) => `step${i}`).join(' ');
-    fixture.enqueue({ kind: 'text', thinking: reasoning, text: 'The answer is 42.', tokenDelayMs: 50 });
+    // Four seconds of reasoning: a view that held it back until the answer would show nothing for all of them.
+    fixture.enqueue({ kind: 'text', thinking: reasoning, text: 'The answer is 42.', tokenDelayMs: 100 });
     const before = fixture.requests.length;
     await send('What is six times seven?');
     const request = await fixture.waitFor((r) => r.id > before && r.path === '/api/chat' && r.firstTokenAt !== undefined, 30_000);
     const block = lastAnswer().locator('[data-testid="thinking"]');
     await until(async () => ((await block.count()) > 0 && (await block.isVisible()) && (await block.locator('[data-testid="thinking-body"]').textContent())?.includes('step0') ? true : undefined), 'the reasoning to show', 10_000, 20);
     const shownAt = Date.now();
+    const reasonedSoFar = request.thinkingSent ?? '';
     console.log(`      first thinking chunk → reasoning visible: ${shownAt - request.firstTokenAt!} ms (polled every 20 ms)`);
-    assert.ok(shownAt - request.firstTokenAt! < 1000, `the reasoning showed ${shownAt - request.firstTokenAt!} ms after the first chunk`);
+    // Whether the reasoning streams, not a wall-clock bound: a bound of a second failed at 1,080 ms with two CPU burners beside the suite.
+    assert.ok(!reasonedSoFar.includes('step39'), `the reasoning showed only once the model had finished it (${shownAt - request.firstTokenAt!} ms after the first chunk)`);
     assert.equal(await block.evaluate((d) => (d as unknown as { open: boolean }).open), false, 'collapsed by default');
     assert.equal(await block.locator('[data-testid="thinking-summary"]').innerText(), 'Thinking…');
     await until(async () => (await lastAnswer().getAttribute('data-state')) === 'done', 'the answer to finish', 30_000);
