@@ -2,7 +2,8 @@
  * The CPU speed probe's process (see cpuSpeedProbe.ts): every PERIOD_MS
  * (100, or `--period-ms=N`) it does one fixed unit of arithmetic and prints
  * two numbers per line: the CPU time the unit took, in microseconds, and how
- * much later than due this tick started, in microseconds. CPU time rather
+ * much later than due this tick started plus the wall time the unit spent
+ * off the CPU, in microseconds. CPU time rather
  * than wall time, so a probe sharing its core with a busy server measures how
  * fast the core runs, not how long the server kept it waiting; the lateness
  * shows when the core did not run at all (a woken probe preempts a busy
@@ -27,11 +28,15 @@ for (let i = 0; i < 20; i++) unit();
 let sink = 0;
 let due = performance.now() + PERIOD_MS;
 const tick = () => {
-  const late = Math.max(0, performance.now() - due);
+  const started = performance.now();
+  const late = Math.max(0, started - due);
   const before = process.cpuUsage();
   sink ^= unit();
   const used = process.cpuUsage(before);
-  process.stdout.write(`${used.user + used.system} ${Math.round(late * 1000)}\n`);
+  const cpuUs = used.user + used.system;
+  // A stop that falls inside the unit delays no tick: it shows as wall time the unit spent off the CPU, so it counts too.
+  const offCpuUs = Math.max(0, (performance.now() - started) * 1000 - cpuUs);
+  process.stdout.write(`${cpuUs} ${Math.round(late * 1000 + offCpuUs)}\n`);
   // Each tick is due a period after the previous one started, so one late tick does not make the next ones read late.
   due = performance.now() + PERIOD_MS;
   setTimeout(tick, PERIOD_MS);

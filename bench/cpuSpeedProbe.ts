@@ -19,8 +19,9 @@ export interface CpuSpeed {
   /** The probe's fixed unit of work, CPU milliseconds at the median (and p10, p90): higher is slower. */
   unitMs: { p10: number; p50: number; p90: number; n: number };
   /**
-   * How late the probe's ticks started, milliseconds at p99 and at most, and
-   * how many ticks were 20 ms late or more: times the core did not run at all.
+   * How late the probe's ticks started (plus any time a tick's unit was held
+   * off the CPU), milliseconds at p99 and at most, and how many ticks were
+   * 20 ms late or more: times the core did not run at all.
    */
   lateMs: { p99: number; max: number; over20: number };
 }
