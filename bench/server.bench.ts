@@ -47,12 +47,16 @@
  * build per ';'-separated set, e.g. "--max-semi-space-size=16"),
  * BENCH_SERVER_STDOUT (a path prefix: each server process's stdout goes to
  * <prefix>.<build>, for Node flags that print there such as --trace-gc or
- * --trace-opt).
+ * --trace-opt),
+ * BENCH_ARRIVALS ("back-to-back", the default: each developer runs turns
+ * back to back; "independent": turns arrive as a Poisson process at the rate
+ * those developers would ask for, on INDEPENDENT_CONNECTIONS_PER_DEVELOPER
+ * times as many connections; "back-to-back,independent" gives a row of each).
  */
 import { execFileSync, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync, existsSync } from 'node:fs';
 import { cpus, tmpdir } from 'node:os';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
 import { stringify as toYaml } from 'yaml';
 import type { AgentEvent, ToolCall } from '../protocol/chat';
@@ -71,6 +75,7 @@ import { imageNodeFlags } from './imageNodeFlags';
 import { CPU_SPEED_PROBE_SCRIPT, startCpuSpeedProbe } from './cpuSpeedProbe';
 import { percentile } from './percentile';
 import { turnStartBunching } from './turnStartBunching';
+import { runIndependentArrivals } from './independentArrivals';
 
 const MODEL = 'qwen2.5-coder:7b';
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 10);
@@ -99,6 +104,16 @@ const ANSWER_TOKENS = Array.from({ length: Number(process.env.BENCH_ANSWER_TOKEN
 const COMPLETION_REPLY = 'return a + b;';
 /** Turn starts are counted in buckets this wide: at 100 developers about six start in one on average. */
 const TURN_START_BUCKET_MS = 25;
+type Arrivals = 'back-to-back' | 'independent';
+const ARRIVALS = (process.env.BENCH_ARRIVALS ?? 'back-to-back').split(',').map((a) => a.trim()).filter(Boolean) as Arrivals[];
+for (const a of ARRIVALS) if (a !== 'back-to-back' && a !== 'independent') throw new Error(`BENCH_ARRIVALS: "${a}" is neither back-to-back nor independent`);
+/**
+ * Signed-in connections per developer when turns arrive independently: the
+ * mean number of turns running at once is still the developers' number
+ * (Little's law), and the spare connections take the moments when more
+ * overlap, so an arrival rarely waits for one (the bench reports how many did).
+ */
+const INDEPENDENT_CONNECTIONS_PER_DEVELOPER = 2;
 const REPO = resolve('.');
 const SERVER_CPU = 0;
 /**
@@ -411,6 +426,31 @@ function roundsFor(n: number): number {
   return Math.max(1, Math.ceil(TURNS / n));
 }
 
+/** This process's garbage collections from now until `stop()`: their total and longest pause, and the longest full (mark-compact) one. */
+function watchGarbageCollection(): { stop(): { totalMs: number; maxMs: number; fullMaxMs: number; full: number } } {
+  let total = 0;
+  let max = 0;
+  let fullMax = 0;
+  let full = 0;
+  const observer = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      total += e.duration;
+      max = Math.max(max, e.duration);
+      if (((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
+        full++;
+        fullMax = Math.max(fullMax, e.duration);
+      }
+    }
+  });
+  observer.observe({ entryTypes: ['gc'] });
+  return {
+    stop() {
+      observer.disconnect();
+      return { totalMs: Math.round(total), maxMs: round1(max), fullMaxMs: round1(fullMax), full };
+    },
+  };
+}
+
 function cpuSecondsOfThisProcess(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -444,13 +484,17 @@ async function directPhase(fixture: OllamaFixture) {
   return { samples, turnMs, developers: n, loadGeneratorCpuPercentOfOneCore: round1(((cpuSecondsOfThisProcess() - cpuBefore) / wallSeconds) * 100) };
 }
 
-async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n: number, directTtft: number[]) {
+/** How the developers' turns start: back to back, or independently at `ratePerSecond` (see independentArrivals.ts). */
+type ArrivalPlan = { mode: 'back-to-back' } | { mode: 'independent'; ratePerSecond: number };
+
+async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n: number, directTtft: number[], plan: ArrivalPlan) {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-server-'));
   const port = await freePort();
-  // A slot per developer besides the one kept for completions: this phase measures the server, never a queue for the GPU.
-  const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, fixture.url, n, Math.max(8, n + 1), 'fair', 1), dir, port, pki);
+  const connections = plan.mode === 'independent' ? Math.ceil(n * INDEPENDENT_CONNECTIONS_PER_DEVELOPER) : n;
+  // A slot per connection besides the one kept for completions: this phase measures the server, never a queue for the GPU.
+  const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, fixture.url, connections, Math.max(8, connections + 1), 'fair', 1), dir, port, pki);
   try {
-    const { agents, close } = await connectDevelopers(pki, server.port, n);
+    const { agents, close } = await connectDevelopers(pki, server.port, connections);
     // Warm, unmeasured: every developer's first turn (the server creates its agent, learns the model's facts), then
     // the measured load itself until WARMUP_SECONDS have passed, so that V8 has compiled what it runs.
     let warmupErrors = 0;
@@ -460,6 +504,10 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     // bench (both rows, three runs of two builds) held about 1.1 GB in this process by the end, twenty times its
     // working set of under 60 MB, and its garbage collector's pauses went into the p99 of whichever build was running.
     const forgetting = setInterval(() => fixture.forgetRequests(), 1000).unref();
+    const warmupFailed = (err: unknown) => {
+      warmupErrors++;
+      warmupMessages.add((err as Error).message.slice(0, 300));
+    };
     await Promise.all(
       agents.map(async (a, i) => {
         let first = true;
@@ -468,13 +516,21 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
             await timeToFirstText(a, i);
             if (first && build.completions !== false) await remoteCompletion(a);
           } catch (err) {
-            warmupErrors++;
-            warmupMessages.add((err as Error).message.slice(0, 300));
+            warmupFailed(err);
           }
           first = false;
-        } while (performance.now() < warmUntil);
+        } while (plan.mode === 'back-to-back' && performance.now() < warmUntil);
       }),
     );
+    if (plan.mode === 'independent') {
+      const seconds = Math.max(0, (warmUntil - performance.now()) / 1000);
+      await runIndependentArrivals({
+        ratePerSecond: plan.ratePerSecond,
+        arrivals: Math.round(plan.ratePerSecond * seconds),
+        connections,
+        turn: (c) => timeToFirstText(agents[c], c).then(() => undefined, warmupFailed),
+      });
+    }
     const cpuBefore = server.cpuSeconds();
     const mainThreadBefore = server.mainThreadCpuSeconds();
     const kernelBefore = server.kernelCounts();
@@ -486,6 +542,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     fixture.forgetRequests();
     const loopDelay = monitorEventLoopDelay({ resolution: 2 });
     loopDelay.enable();
+    const generatorGc = watchGarbageCollection();
     // How fast each core runs during this measurement: on a shared machine it changes from minute to minute.
     const serverCoreProbe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, SERVER_CPU, canPin());
     const generatorCoreProbe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, GENERATOR_CPU, canPin());
@@ -500,21 +557,45 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     // instant: started together, their turns stay in step, every first token competes with every other, and the
     // median time to first token of one build moved between 40 and 110 ms from run to run at 50 developers.
     const spreadMs = ANSWER_TOKENS.length * TOKEN_MS;
-    await Promise.all(
-      agents.map(async (agent, i) => {
-        await new Promise((resolve) => setTimeout(resolve, (i * spreadMs) / n));
-        for (let r = 0; r < roundsFor(n); r++) {
-          try {
-            const turn = await timeToFirstText(agent, i);
-            ttft.push(turn.firstMs);
-            turnMs.push(turn.turnMs);
-          } catch (err) {
-            errors++;
-            errorMessages.add((err as Error).message.slice(0, 300));
+    const failed = (err: unknown) => {
+      errors++;
+      errorMessages.add((err as Error).message.slice(0, 300));
+    };
+    let arrivals: Record<string, unknown> = { mode: 'back-to-back', connections };
+    if (plan.mode === 'back-to-back') {
+      await Promise.all(
+        agents.map(async (agent, i) => {
+          await new Promise((resolve) => setTimeout(resolve, (i * spreadMs) / n));
+          for (let r = 0; r < roundsFor(n); r++) {
+            try {
+              const turn = await timeToFirstText(agent, i);
+              ttft.push(turn.firstMs);
+              turnMs.push(turn.turnMs);
+            } catch (err) {
+              failed(err);
+            }
           }
-        }
-      }),
-    );
+        }),
+      );
+    } else {
+      const outcome = await runIndependentArrivals({
+        ratePerSecond: plan.ratePerSecond,
+        arrivals: n * roundsFor(n),
+        connections,
+        turn: async (c, scheduledAt) => {
+          // Measured from the arrival, so a wait for a free connection or a late timer here counts against the server.
+          const late = performance.now() - scheduledAt;
+          try {
+            const turn = await timeToFirstText(agents[c], c);
+            ttft.push(turn.firstMs + late);
+            turnMs.push(turn.turnMs + late);
+          } catch (err) {
+            failed(err);
+          }
+        },
+      });
+      arrivals = { mode: 'independent', connections, ...outcome, ratePerSecond: round1(outcome.ratePerSecond) };
+    }
     const wallSeconds = (performance.now() - started) / 1000;
     const cpuSeconds = server.cpuSeconds() - cpuBefore;
     const mainThreadSeconds = server.mainThreadCpuSeconds() - mainThreadBefore;
@@ -522,6 +603,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const generatorSeconds = cpuSecondsOfThisProcess() - generatorBefore;
     const cpuSpeed = { serverCore: serverCoreProbe.stop(), loadGeneratorCore: generatorCoreProbe.stop() };
     loopDelay.disable();
+    const loadGeneratorGcMs = generatorGc.stop();
     const stagesMs = turnStages(turnLog, fixture.requests);
     const turnStarts = turnStartBunching(turnLog.map((t) => t.start), TURN_START_BUCKET_MS);
     fixture.forgetRequests();
@@ -532,6 +614,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const v = stats(ttft);
     const turns = n * roundsFor(n);
     return {
+      arrivals,
       ttftMs: v,
       addedTtftMs: { p50: round1(v.p50 - d.p50), p99: round1(v.p99 - d.p99) },
       textMessagesPerTurn: round1(textEventsSeen / Math.max(1, ttft.length)),
@@ -553,6 +636,8 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       // Whether turns start in bursts (developers released together by one delay): a tail no single step explains.
       turnStarts,
       loadGeneratorLoopDelayMs: { p50: round1(loopDelay.percentile(50) / 1e6), p99: round1(loopDelay.percentile(99) / 1e6), max: round1(loopDelay.max / 1e6) },
+      // This process's own collector pauses: every turn it is receiving at the time waits them out, whatever the server.
+      loadGeneratorGcMs,
       cpuSpeed,
       // The turn's CPU in units of the probe's fixed work on the same core at the same time: steady when the core's speed is not.
       serverCpuPerTurnInProbeUnits: Math.round(((cpuSeconds * 1000) / turns / cpuSpeed.serverCore.unitMs.p50) * 100) / 100,
@@ -616,6 +701,8 @@ function summarizeRepeats(results: PhaseResult[]) {
       serverCoreLateMaxMs: results.map((r) => r.cpuSpeed.serverCore.lateMs.max),
       loadGeneratorCoreLateMaxMs: results.map((r) => r.cpuSpeed.loadGeneratorCore.lateMs.max),
       turnStartDispersion: results.map((r) => r.turnStarts.dispersion),
+      loadGeneratorLoopDelayMaxMs: results.map((r) => r.loadGeneratorLoopDelayMs.max),
+      loadGeneratorGcMaxMs: results.map((r) => r.loadGeneratorGcMs.maxMs),
       errors: results.map((r) => r.errors),
     },
   };
@@ -678,14 +765,16 @@ async function main(): Promise<void> {
     const direct = await directPhase(fixture);
     fixture.forgetRequests();
     const rows = [];
-    for (const n of DEVELOPERS) {
+    for (const [n, mode] of DEVELOPERS.flatMap((d) => ARRIVALS.map((a) => [d, a] as const))) {
       fixture.setResponder(responder);
       const offered = offeredLoad(n, direct.turnMs);
-      const row: Record<string, unknown> = { developers: n, turnsMeasured: n * roundsFor(n), ...(REPEATS > 1 ? { repeats: REPEATS } : {}), offeredLoad: offered };
+      // Independent turns arrive at the rate these developers would ask for back to back with nothing but the model's time.
+      const plan: ArrivalPlan = mode === 'independent' ? { mode, ratePerSecond: (n * 1000) / median(direct.turnMs) } : { mode };
+      const row: Record<string, unknown> = { developers: n, arrivals: mode, turnsMeasured: n * roundsFor(n), ...(REPEATS > 1 ? { repeats: REPEATS } : {}), offeredLoad: offered };
       // Builds take turns within each repetition, so a noisy minute on the shared machine falls on all of them alike.
       const runs = new Map<string, PhaseResult[]>(builds.map((b) => [b.name, []]));
       for (let r = 0; r < REPEATS; r++) {
-        for (const build of builds) runs.get(build.name)!.push(await serverPhase(build, pki, fixture, n, direct.samples));
+        for (const build of builds) runs.get(build.name)!.push(await serverPhase(build, pki, fixture, n, direct.samples, plan));
       }
       for (const build of builds) row[build.name] = summarizeRepeats(runs.get(build.name)!);
       // What the offered load would cost each build: above one core, the row measures a backlog, whatever the code.
