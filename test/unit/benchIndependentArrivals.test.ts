@@ -4,19 +4,14 @@
  * with no turn running, measured from the arrival.
  */
 import assert from 'node:assert/strict';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { arrivalSchedule, runIndependentArrivals } from '../../bench/independentArrivals';
 import { turnStartBunching } from '../../bench/turnStartBunching';
-
-/** A fixed linear congruential sequence, so the schedules are the same every run. */
-function seeded(seed: number): () => number {
-  return () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-}
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+import { seededRandom } from '../fixtures/seededRandom';
 
 describe('independent arrivals of bench:server', () => {
   it('schedules arrivals at the asked rate, as independent starts (dispersion near 1), not in step', () => {
-    const offsets = arrivalSchedule(250, 20_000, seeded(7));
+    const offsets = arrivalSchedule(250, 20_000, seededRandom(7));
     assert.equal(offsets.length, 20_000);
     assert.ok(offsets.every((t, i) => i === 0 || t >= offsets[i - 1]), 'arrivals are in order');
     const meanGap = offsets[offsets.length - 1] / offsets.length;
@@ -33,7 +28,7 @@ describe('independent arrivals of bench:server', () => {
       ratePerSecond: 400,
       arrivals: 200,
       connections: 30,
-      random: seeded(3),
+      random: seededRandom(3),
       turn: async (connection) => {
         if (busy.has(connection)) overlapOnOneConnection = true;
         busy.add(connection);
@@ -56,7 +51,7 @@ describe('independent arrivals of bench:server', () => {
       ratePerSecond: 1000,
       arrivals: 10,
       connections: 1,
-      random: seeded(11),
+      random: seededRandom(11),
       turn: async (_connection, scheduledAt) => {
         lateness.push(performance.now() - scheduledAt);
         await sleep(30);

@@ -4,7 +4,9 @@
  * independent ones near 1, bursts well above.
  */
 import assert from 'node:assert/strict';
+import { arrivalSchedule } from '../../bench/independentArrivals';
 import { turnStartBunching } from '../../bench/turnStartBunching';
+import { seededRandom } from '../fixtures/seededRandom';
 
 describe('turn-start bunching of bench:server', () => {
   it('reads evenly spaced starts as even', () => {
@@ -16,11 +18,8 @@ describe('turn-start bunching of bench:server', () => {
   });
 
   it('reads independent (Poisson) starts near 1', () => {
-    // Exponential gaps from a fixed linear congruential sequence, so the test is the same every run.
-    let seed = 12345;
-    const uniform = () => (seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31;
-    let t = 0;
-    const starts = Array.from({ length: 20_000 }, () => (t += -Math.log(1 - uniform()) * 4));
+    // Exponential gaps of 4 ms on average from a fixed sequence, so the test is the same every run.
+    const starts = arrivalSchedule(250, 20_000, seededRandom(12345));
     const b = turnStartBunching(starts, 25);
     assert.ok(b.dispersion > 0.85 && b.dispersion < 1.15, `dispersion ${b.dispersion}`);
   });
