@@ -9,8 +9,18 @@
  * shows when the core did not run at all (a woken probe preempts a busy
  * server within a millisecond or two, so tens of milliseconds late means the
  * machine's host did not run this virtual CPU).
+ *
+ * With `--watch-ms=N` it also wakes every N milliseconds, doing no work, and
+ * prints `stall <epoch ms> <ms>` whenever a wake-up came STALL_MS or more
+ * late: the 100 ms ticks see only the stops that happen to cover one, this
+ * sees every stop of the core long enough to matter, with the time it began,
+ * so a benchmark can set them against its slowest requests.
  */
-const PERIOD_MS = Number(/^--period-ms=(\d+)$/.exec(process.argv[2] ?? '')?.[1] ?? 100);
+const option = (name: string) => process.argv.slice(2).map((a) => new RegExp(`^--${name}=(\\d+)$`).exec(a)?.[1]).find((v) => v !== undefined);
+const PERIOD_MS = Number(option('period-ms') ?? 100);
+const WATCH_MS = Number(option('watch-ms') ?? 0);
+/** A wake-up this late is a stop of the core: a woken process preempts a busy one within a few milliseconds. */
+const STALL_MS = 10;
 /** About 1 ms of work on a fast core here: 1 % of the core, enough for a sample every 100 ms. */
 const ROUNDS = 1200;
 
@@ -42,6 +52,16 @@ const tick = () => {
   setTimeout(tick, PERIOD_MS);
 };
 setTimeout(tick, PERIOD_MS);
+if (WATCH_MS > 0) {
+  let watchDue = performance.now() + WATCH_MS;
+  const watch = () => {
+    const now = performance.now();
+    if (now - watchDue >= STALL_MS) process.stdout.write(`stall ${(performance.timeOrigin + watchDue).toFixed(1)} ${(now - watchDue).toFixed(1)}\n`);
+    watchDue = now + WATCH_MS;
+    setTimeout(watch, WATCH_MS);
+  };
+  setTimeout(watch, WATCH_MS);
+}
 process.on('SIGTERM', () => process.exit(sink === 0.5 ? 1 : 0));
 // Whoever read the samples is gone: so is the probe.
 process.stdout.on('error', () => process.exit(0));

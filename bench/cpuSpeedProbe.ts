@@ -14,6 +14,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
+import type { Stall } from './tailAttribution';
 
 export interface CpuSpeed {
   /** The probe's fixed unit of work, CPU milliseconds at the median (and p10, p90): higher is slower. */
@@ -33,21 +34,33 @@ export interface CpuSpeedProbe {
   take(): number[];
   /** Stops the probe and summarizes what it measured since it started (or since the last `take`). */
   stop(): CpuSpeed;
+  /** Every stop of the core the probe's watch saw so far (none without `watchMs`), in epoch milliseconds. */
+  stalls(): Stall[];
 }
 
-/** Samples the speed of CPU `cpu` (pinned with `taskset`, when `pin` is set) until stopped, one unit every `periodMs`. */
-export function startCpuSpeedProbe(probeScript: string, cpu: number, pin: boolean, periodMs = 100): CpuSpeedProbe {
-  const probe = [process.execPath, probeScript, `--period-ms=${periodMs}`];
+/**
+ * Samples the speed of CPU `cpu` (pinned with `taskset`, when `pin` is set)
+ * until stopped, one unit every `periodMs`; with `watchMs`, it also wakes
+ * that often to catch every stop of the core of 10 ms or more.
+ */
+export function startCpuSpeedProbe(probeScript: string, cpu: number, pin: boolean, periodMs = 100, watchMs = 0): CpuSpeedProbe {
+  const probe = [process.execPath, probeScript, `--period-ms=${periodMs}`, ...(watchMs > 0 ? [`--watch-ms=${watchMs}`] : [])];
   const command = pin ? ['taskset', '-c', String(cpu), ...probe] : probe;
   const child: ChildProcess = spawn(command[0], command.slice(1), { stdio: ['ignore', 'pipe', 'ignore'] });
   const units: number[] = [];
   const late: number[] = [];
+  const stalls: Stall[] = [];
   let partial = '';
   child.stdout!.setEncoding('utf8');
   child.stdout!.on('data', (text: string) => {
     const lines = (partial + text).split('\n');
     partial = lines.pop() ?? '';
     for (const line of lines) {
+      const stall = /^stall (\S+) (\S+)$/.exec(line);
+      if (stall) {
+        stalls.push({ start: Number(stall[1]), end: Number(stall[1]) + Number(stall[2]) });
+        continue;
+      }
       const [unitUs, lateUs] = line.split(' ').map(Number);
       if (!Number.isFinite(unitUs) || !Number.isFinite(lateUs)) continue;
       units.push(unitUs / 1000);
@@ -60,6 +73,7 @@ export function startCpuSpeedProbe(probeScript: string, cpu: number, pin: boolea
       late.splice(0);
       return units.splice(0);
     },
+    stalls: () => [...stalls],
     stop: () => {
       child.kill('SIGTERM');
       const sortedLate = [...late].sort((a, b) => a - b);

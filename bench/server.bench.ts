@@ -7,9 +7,13 @@
  * Honest by construction:
  *   - the team server runs as its own process (the real `dist/agent-host.js`
  *     CLI, with a config file, a real audit file and TLS) pinned to CPU 0;
- *     this process (the load generator and the scripted Ollama) pins itself
- *     to CPU 1 and reports its own CPU use, so it is visibly not the
- *     bottleneck (or visibly is);
+ *     this process (the load generator: every developer's client) pins
+ *     itself to CPU 1, the scripted Ollama runs in its own process on the
+ *     same CPU (scriptedOllama.main.ts), and the bench reports their CPU
+ *     use, so they are visibly not the bottleneck (or visibly are);
+ *   - the slowest 1 % of turns are set against every stop of each process
+ *     and each core that they sat through (tailAttribution.ts), so a tail
+ *     the client or the machine made is not read as the server's;
  *   - the baseline is measured in the same run, side by side: the same CLI
  *     built from `BENCH_BASELINE_REF` (default: the commit before the
  *     scale work of issue 12) in a temporary git worktree;
@@ -48,6 +52,8 @@
  * BENCH_SERVER_STDOUT (a path prefix: each server process's stdout goes to
  * <prefix>.<build>, for Node flags that print there such as --trace-gc or
  * --trace-opt),
+ * BENCH_STALL_LOG ("0" leaves out the watch each server process and the
+ * scripted Ollama keep on their own event loop and collector, stallLog.ts),
  * BENCH_ARRIVALS ("back-to-back", the default: each developer runs turns
  * back to back; "independent": turns arrive as a Poisson process at the rate
  * those developers would ask for, on INDEPENDENT_CONNECTIONS_PER_DEVELOPER
@@ -58,6 +64,8 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, sy
 import { cpus, tmpdir } from 'node:os';
 import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { stringify as toYaml } from 'yaml';
 import type { AgentEvent, ToolCall } from '../protocol/chat';
 import { createAgent, type Agent } from '../agent-host';
@@ -65,7 +73,7 @@ import { sha256Hash } from '../agent-host/server/auth/apiKeys';
 import { RemoteAgent } from '../language-server/remote/remoteAgent';
 import { TeamConnection } from '../language-server/remote/teamConnection';
 import { parseTeamServerUrl } from '../language-server/remote/teamServerUrl';
-import { startOllamaFixture, type OllamaFixture, type RecordedRequest, type ScriptedReply } from '../test/fixtures/ollamaFixture';
+import type { RecordedRequest } from '../test/fixtures/ollamaFixture';
 import { FakeToolExecutor } from '../test/fixtures/fakeToolExecutor';
 import { freePort } from '../test/fixtures/freePort';
 import { makePki, type TestPki } from '../test/integration/teamServerHarness';
@@ -76,6 +84,12 @@ import { CPU_SPEED_PROBE_SCRIPT, startCpuSpeedProbe } from './cpuSpeedProbe';
 import { percentile } from './percentile';
 import { turnStartBunching } from './turnStartBunching';
 import { runIndependentArrivals } from './independentArrivals';
+import { tailAttribution, type Stall } from './tailAttribution';
+import { watchEventLoopStalls } from './eventLoopStalls';
+import { GC_STALL_MS, LOOP_STALL_MS, readStallLog, STALL_LOG_ENV, STALL_LOG_SCRIPT } from './stallLog';
+import { ANSWER_TOKENS, FAIRNESS_CHAT_TOKENS, type ChatRequestSummary } from './benchResponders';
+import { startScriptedOllama, type ScriptedOllama } from './scriptedOllamaProcess';
+import { processCpuSeconds } from './processCpuSeconds';
 
 const MODEL = 'qwen2.5-coder:7b';
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 10);
@@ -100,8 +114,6 @@ const REPEATS = Math.max(1, Number(process.env.BENCH_REPEATS ?? 1));
  * build with more code to compile.
  */
 const WARMUP_SECONDS = Number(process.env.BENCH_WARMUP_SECONDS ?? 30);
-const ANSWER_TOKENS = Array.from({ length: Number(process.env.BENCH_ANSWER_TOKENS ?? 40) }, (_, i) => (i === 0 ? 'This' : ` word${i}`));
-const COMPLETION_REPLY = 'return a + b;';
 /** Turn starts are counted in buckets this wide: at 100 developers about six start in one on average. */
 const TURN_START_BUCKET_MS = 25;
 type Arrivals = 'back-to-back' | 'independent';
@@ -239,8 +251,18 @@ interface ServerProcess {
   /** Read and write system calls (/proc/<pid>/io) and context switches of all its threads so far. */
   kernelCounts(): KernelCounts;
   peakRssMb(): number;
+  /** Where the server's own stalls go (serverStallLog.main.ts), unless BENCH_SERVER_STALL_LOG=0 left the watch out. */
+  stallLog: string;
   stop(): Promise<void>;
 }
+
+/**
+ * Each server process (every build, the floor too) and the scripted Ollama
+ * log the stops of their event loops and their long collector pauses, for
+ * the tail attribution; "0" leaves the watch out (it costs each a timer
+ * every 5 ms).
+ */
+const STALL_WATCH = process.env.BENCH_STALL_LOG !== '0';
 
 function benchConfigYaml(pki: TestPki, dir: string, port: number, fixtureUrl: string, users: number, slots: number, policy: 'fair' | 'fcfs', reserved: number): string {
   return toYaml({
@@ -271,13 +293,15 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
   const profile = process.env.BENCH_CPU_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_CPU_PROFILE_DIR}`, ...interval] : [];
   // BENCH_SERVER_NODE_FLAGS reaches the server processes only (every build and the floor alike), never the load generator.
   const flags = nodeFlagsFrom(process.env.BENCH_SERVER_NODE_FLAGS ?? '');
-  const node = [process.execPath, ...IMAGE_NODE_FLAGS, ...flags, ...(build.nodeFlags ?? []), ...profile, build.cli, '--config', configFile];
+  const stallLog = join(dir, 'stalls.log');
+  const stallWatch = STALL_WATCH ? ['--import', STALL_LOG_SCRIPT] : [];
+  const node = [process.execPath, ...IMAGE_NODE_FLAGS, ...flags, ...(build.nodeFlags ?? []), ...profile, ...stallWatch, build.cli, '--config', configFile];
   const pinned = canPin() ? ['taskset', '-c', String(SERVER_CPU), ...node] : node;
   const cgroup = SERVER_MEMORY_LIMIT && !build.unlimited ? createMemoryCgroup(`hearth-bench-${process.pid}-${++serverCount}`, SERVER_MEMORY_LIMIT.bytes) : undefined;
   if (cgroup && memoryLimitOutcome?.applied !== false) memoryLimitOutcome = 'unavailable' in cgroup ? { applied: false, why: cgroup.unavailable } : { applied: cgroup.mechanism };
   const command = cgroup && 'wrap' in cgroup ? cgroup.wrap(pinned) : pinned;
   const stdout = process.env.BENCH_SERVER_STDOUT ? openSync(`${process.env.BENCH_SERVER_STDOUT}.${build.name.split(' (')[0].replace(/[^a-z0-9]+/gi, '-')}`, 'a') : 'ignore';
-  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', stdout, 'pipe'] });
+  const child = spawn(command[0], command.slice(1), { stdio: ['ignore', stdout, 'pipe'], env: { ...process.env, [STALL_LOG_ENV]: stallLog } });
   // The child has its own copy of the file descriptor.
   if (typeof stdout === 'number') closeSync(stdout);
   let stderr = '';
@@ -298,19 +322,16 @@ async function startServerProcess(build: Build, configYaml: string, dir: string,
   }
   probe.close();
   exited.catch(() => undefined);
-  const cpuOf = (statFile: string) => {
-    const f = readFileSync(statFile, 'utf8').split(') ')[1].split(' ');
-    return (Number(f[11]) + Number(f[12])) / 100;
-  };
   return {
     port,
     child,
-    cpuSeconds: () => cpuOf(`/proc/${child.pid}/stat`),
-    mainThreadCpuSeconds: () => cpuOf(`/proc/${child.pid}/task/${child.pid}/stat`),
+    cpuSeconds: () => processCpuSeconds(child.pid!),
+    mainThreadCpuSeconds: () => processCpuSeconds(child.pid!, child.pid!),
     kernelCounts: () => {
       const io = readFileSync(`/proc/${child.pid}/io`, 'utf8');
       return { readSyscalls: Number(/syscr:\s+(\d+)/.exec(io)?.[1] ?? 0), writeSyscalls: Number(/syscw:\s+(\d+)/.exec(io)?.[1] ?? 0), contextSwitches: contextSwitchesOf(child.pid!) };
     },
+    stallLog,
     peakRssMb: () => Number(/VmHWM:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))?.[1] ?? 0) / 1024,
     stop: () =>
       new Promise<void>((resolveStop) => {
@@ -329,15 +350,6 @@ function stats(values: number[]) {
 }
 
 const round1 = (x: number) => Math.round(x * 10) / 10;
-
-/** Tool call first, then a 40-token answer; completions get a short snippet. Stateless, so concurrency is fine. */
-function responder(req: RecordedRequest): ScriptedReply {
-  if (req.path === '/api/generate') return { kind: 'text', text: COMPLETION_REPLY };
-  const messages = (req.body?.messages ?? []) as { role: string }[];
-  const hasTools = Array.isArray(req.body?.tools) && req.body.tools.length > 0;
-  if (hasTools && messages.at(-1)?.role !== 'tool') return { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'src/app.ts' } }] };
-  return { kind: 'text', text: ANSWER_TOKENS.join(''), tokens: ANSWER_TOKENS };
-}
 
 /** When each developer's tool ran on the client (epoch ms, as precise as the scripted Ollama's stamps), to split the tool round trip into its way down and its way up. */
 const toolRanAt = new Map<number, number[]>();
@@ -365,17 +377,16 @@ let turnLog: { user: number; start: number; first: number }[] | undefined;
 function turnStages(turns: { user: number; start: number; first: number }[], requests: readonly RecordedRequest[]) {
   const byUser = new Map<number, RecordedRequest[]>();
   for (const r of requests) {
-    if (r.path !== '/api/chat') continue;
-    const messages = (r.body?.messages ?? []) as { role: string; content?: string }[];
-    const user = Number(/^Developer (\d+):/.exec(messages.find((m) => m.role === 'user')?.content ?? '')?.[1]);
-    if (!Number.isInteger(user)) continue;
+    const user = (r.body as ChatRequestSummary | undefined)?.user;
+    if (r.path !== '/api/chat' || user === undefined) continue;
     byUser.set(user, [...(byUser.get(user) ?? []), r]);
   }
+  const afterTool = (r: RecordedRequest) => (r.body as ChatRequestSummary).afterTool;
   const stages = { toFirstRequest: [] as number[], toolRoundTrip: [] as number[], toolRequestToClient: [] as number[], toolResultToModel: [] as number[], modelFirstToken: [] as number[], firstTokenToClient: [] as number[] };
   for (const t of turns) {
     const mine = byUser.get(t.user) ?? [];
-    const asked = mine.find((r) => r.receivedAt >= t.start - 1 && !(r.body?.messages as { role: string }[]).some((m) => m.role === 'tool'));
-    const answered = mine.find((r) => r.receivedAt >= (asked?.finishedAt ?? Infinity) && (r.body?.messages as { role: string }[]).some((m) => m.role === 'tool'));
+    const asked = mine.find((r) => r.receivedAt >= t.start - 1 && !afterTool(r));
+    const answered = mine.find((r) => r.receivedAt >= (asked?.finishedAt ?? Infinity) && afterTool(r));
     if (!asked?.finishedAt || !answered?.firstTokenAt) continue;
     stages.toFirstRequest.push(asked.receivedAt - t.start);
     stages.toolRoundTrip.push(answered.receivedAt - asked.finishedAt);
@@ -426,14 +437,20 @@ function roundsFor(n: number): number {
   return Math.max(1, Math.ceil(TURNS / n));
 }
 
-/** This process's garbage collections from now until `stop()`: their total and longest pause, and the longest full (mark-compact) one. */
-function watchGarbageCollection(): { stop(): { totalMs: number; maxMs: number; fullMaxMs: number; full: number } } {
+/**
+ * This process's garbage collections from now until `stop()`: their total
+ * and longest pause, the longest full (mark-compact) one, and when each
+ * pause of GC_STALL_MS or more happened.
+ */
+function watchGarbageCollection(): { stop(): { totalMs: number; maxMs: number; fullMaxMs: number; full: number }; pauses: Stall[] } {
   let total = 0;
   let max = 0;
   let fullMax = 0;
   let full = 0;
+  const pauses: Stall[] = [];
   const observer = new PerformanceObserver((list) => {
     for (const e of list.getEntries()) {
+      if (e.duration >= GC_STALL_MS) pauses.push({ start: performance.timeOrigin + e.startTime, end: performance.timeOrigin + e.startTime + e.duration });
       total += e.duration;
       max = Math.max(max, e.duration);
       if (((e as { detail?: unknown }).detail as { kind?: number } | undefined)?.kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR) {
@@ -444,6 +461,7 @@ function watchGarbageCollection(): { stop(): { totalMs: number; maxMs: number; f
   });
   observer.observe({ entryTypes: ['gc'] });
   return {
+    pauses,
     stop() {
       observer.disconnect();
       return { totalMs: Math.round(total), maxMs: round1(max), fullMaxMs: round1(fullMax), full };
@@ -451,10 +469,19 @@ function watchGarbageCollection(): { stop(): { totalMs: number; maxMs: number; f
   };
 }
 
+/** A full garbage collection of this process, now (V8's own `gc`, exposed for this without a command-line flag). */
+function collectGarbage(): void {
+  setFlagsFromString('--expose-gc');
+  (runInNewContext('gc') as () => void)();
+}
+
 function cpuSecondsOfThisProcess(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
 }
+
+/** How often the probes beside the server and the load generator wake to catch each stop of their core. */
+const CORE_WATCH_MS = 5;
 
 /** Developers at once in the direct (model-only) measurement: few enough that this process is never the bottleneck. */
 const DIRECT_DEVELOPERS = 10;
@@ -462,13 +489,13 @@ const DIRECT_DEVELOPERS = 10;
 const DIRECT_ROUNDS = 100;
 
 /** The model's own time to first token for this turn shape, with nothing between the agent and the model. */
-async function directPhase(fixture: OllamaFixture) {
+async function directPhase(model: ScriptedOllama) {
   const n = DIRECT_DEVELOPERS;
-  const direct = createAgent({ host: fixture.url });
+  const direct = createAgent({ host: model.url });
   await Promise.all(Array.from({ length: n }, (_, i) => timeToFirstText(direct, i)));
   const samples: number[] = [];
   const turnMs: number[] = [];
-  const cpuBefore = cpuSecondsOfThisProcess();
+  const cpuBefore = cpuSecondsOfThisProcess() + model.cpuSeconds();
   const started = performance.now();
   await Promise.all(
     Array.from({ length: n }, async (_, i) => {
@@ -481,18 +508,18 @@ async function directPhase(fixture: OllamaFixture) {
     }),
   );
   const wallSeconds = (performance.now() - started) / 1000;
-  return { samples, turnMs, developers: n, loadGeneratorCpuPercentOfOneCore: round1(((cpuSecondsOfThisProcess() - cpuBefore) / wallSeconds) * 100) };
+  return { samples, turnMs, developers: n, loadGeneratorCpuPercentOfOneCore: round1(((cpuSecondsOfThisProcess() + model.cpuSeconds() - cpuBefore) / wallSeconds) * 100) };
 }
 
 /** How the developers' turns start: back to back, or independently at `ratePerSecond` (see independentArrivals.ts). */
 type ArrivalPlan = { mode: 'back-to-back' } | { mode: 'independent'; ratePerSecond: number };
 
-async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n: number, directTtft: number[], plan: ArrivalPlan) {
+async function serverPhase(build: Build, pki: TestPki, model: ScriptedOllama, n: number, directTtft: number[], plan: ArrivalPlan) {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-server-'));
   const port = await freePort();
   const connections = plan.mode === 'independent' ? Math.ceil(n * INDEPENDENT_CONNECTIONS_PER_DEVELOPER) : n;
   // A slot per connection besides the one kept for completions: this phase measures the server, never a queue for the GPU.
-  const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, fixture.url, connections, Math.max(8, connections + 1), 'fair', 1), dir, port, pki);
+  const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, model.url, connections, Math.max(8, connections + 1), 'fair', 1), dir, port, pki);
   try {
     const { agents, close } = await connectDevelopers(pki, server.port, connections);
     // Warm, unmeasured: every developer's first turn (the server creates its agent, learns the model's facts), then
@@ -500,10 +527,9 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     let warmupErrors = 0;
     const warmupMessages = new Set<string>();
     const warmUntil = performance.now() + WARMUP_SECONDS * 1000;
-    // The scripted Ollama logs every request with its parsed body, 3.9 KB each: kept, the warm-ups and runs of a whole
-    // bench (both rows, three runs of two builds) held about 1.1 GB in this process by the end, twenty times its
-    // working set of under 60 MB, and its garbage collector's pauses went into the p99 of whichever build was running.
-    const forgetting = setInterval(() => fixture.forgetRequests(), 1000).unref();
+    // The scripted Ollama logs every request: kept, the warm-ups and runs of a whole bench (both rows, three runs of two
+    // builds) once held about 1.1 GB by the end, and its garbage collector's pauses went into the p99 of whichever build ran.
+    const forgetting = setInterval(() => void model.forget().catch(() => undefined), 1000).unref();
     const warmupFailed = (err: unknown) => {
       warmupErrors++;
       warmupMessages.add((err as Error).message.slice(0, 300));
@@ -535,18 +561,24 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const mainThreadBefore = server.mainThreadCpuSeconds();
     const kernelBefore = server.kernelCounts();
     const generatorBefore = cpuSecondsOfThisProcess();
+    const modelBefore = model.cpuSeconds();
     textEventsSeen = 0;
     turnLog = [];
     toolRanAt.clear();
     clearInterval(forgetting);
-    fixture.forgetRequests();
+    await model.forget();
+    // The warm-up left this process's old generation full of its garbage, and the full collection it was heading for
+    // (a 40-60 ms pause) would fall in the measured window: collected now, while no turn is running, it falls after.
+    collectGarbage();
     const loopDelay = monitorEventLoopDelay({ resolution: 2 });
     loopDelay.enable();
     const generatorGc = watchGarbageCollection();
-    // How fast each core runs during this measurement: on a shared machine it changes from minute to minute.
-    const serverCoreProbe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, SERVER_CPU, canPin());
-    const generatorCoreProbe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, GENERATOR_CPU, canPin());
+    const generatorLoopStalls = watchEventLoopStalls(LOOP_STALL_MS);
+    // How fast each core runs during this measurement (on a shared machine it changes from minute to minute), and when it stopped.
+    const serverCoreProbe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, SERVER_CPU, canPin(), 100, CORE_WATCH_MS);
+    const generatorCoreProbe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, GENERATOR_CPU, canPin(), 100, CORE_WATCH_MS);
     const started = performance.now();
+    const windowStart = performance.timeOrigin + started;
     let errors = 0;
     const errorMessages = new Set<string>();
     const ttft: number[] = [];
@@ -600,13 +632,26 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
     const cpuSeconds = server.cpuSeconds() - cpuBefore;
     const mainThreadSeconds = server.mainThreadCpuSeconds() - mainThreadBefore;
     const kernelAfter = server.kernelCounts();
-    const generatorSeconds = cpuSecondsOfThisProcess() - generatorBefore;
+    const clientSeconds = cpuSecondsOfThisProcess() - generatorBefore;
+    const modelSeconds = model.cpuSeconds() - modelBefore;
+    // The developers' clients and the scripted Ollama share the load generator's core.
+    const generatorSeconds = clientSeconds + modelSeconds;
     const cpuSpeed = { serverCore: serverCoreProbe.stop(), loadGeneratorCore: generatorCoreProbe.stop() };
     loopDelay.disable();
     const loadGeneratorGcMs = generatorGc.stop();
-    const stagesMs = turnStages(turnLog, fixture.requests);
+    const windowEnd = performance.timeOrigin + performance.now();
+    const serverStalls = readStallLog(server.stallLog, windowStart, windowEnd);
+    const modelStalls = readStallLog(model.stallLog, windowStart, windowEnd);
+    const slowestTurns = tailAttribution(turnLog, {
+      ...(STALL_WATCH ? { serverEventLoop: serverStalls.eventLoop, serverGc: serverStalls.gc, scriptedOllamaEventLoop: modelStalls.eventLoop, scriptedOllamaGc: modelStalls.gc } : {}),
+      loadGeneratorEventLoop: generatorLoopStalls.stop(),
+      loadGeneratorGc: generatorGc.pauses,
+      serverCore: serverCoreProbe.stalls(),
+      loadGeneratorCore: generatorCoreProbe.stalls(),
+    });
+    const stagesMs = turnStages(turnLog, await model.requests());
     const turnStarts = turnStartBunching(turnLog.map((t) => t.start), TURN_START_BUCKET_MS);
-    fixture.forgetRequests();
+    await model.forget();
     turnLog = undefined;
     const peakRssMb = server.peakRssMb();
     close();
@@ -630,6 +675,7 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       },
       serverPeakRssMb: Math.round(peakRssMb),
       loadGeneratorCpuPercentOfOneCore: round1((generatorSeconds / wallSeconds) * 100),
+      loadGeneratorCpuSplit: { clientsPercent: round1((clientSeconds / wallSeconds) * 100), scriptedOllamaPercent: round1((modelSeconds / wallSeconds) * 100) },
       // Near a whole core, the figures above would measure the client, not the server.
       loadGeneratorSaturated: generatorSeconds / wallSeconds >= 0.9,
       stagesMs,
@@ -638,6 +684,8 @@ async function serverPhase(build: Build, pki: TestPki, fixture: OllamaFixture, n
       loadGeneratorLoopDelayMs: { p50: round1(loopDelay.percentile(50) / 1e6), p99: round1(loopDelay.percentile(99) / 1e6), max: round1(loopDelay.max / 1e6) },
       // This process's own collector pauses: every turn it is receiving at the time waits them out, whatever the server.
       loadGeneratorGcMs,
+      // Which stops the slowest 1 % of turns sat through, against the share of all turns each touched.
+      slowestTurns,
       cpuSpeed,
       // The turn's CPU in units of the probe's fixed work on the same core at the same time: steady when the core's speed is not.
       serverCpuPerTurnInProbeUnits: Math.round(((cpuSeconds * 1000) / turns / cpuSpeed.serverCore.unitMs.p50) * 100) / 100,
@@ -703,20 +751,21 @@ function summarizeRepeats(results: PhaseResult[]) {
       turnStartDispersion: results.map((r) => r.turnStarts.dispersion),
       loadGeneratorLoopDelayMaxMs: results.map((r) => r.loadGeneratorLoopDelayMs.max),
       loadGeneratorGcMaxMs: results.map((r) => r.loadGeneratorGcMs.maxMs),
+      slowestTurnsTouchedByNoStopPercent: results.map((r) => r.slowestTurns.slowTurnsTouchedByNonePercent),
       errors: results.map((r) => r.errors),
     },
   };
 }
 
-async function fairnessPhase(build: Build, pki: TestPki, fixture: OllamaFixture, policy: 'fair' | 'fcfs', reserved: number) {
+async function fairnessPhase(build: Build, pki: TestPki, model: ScriptedOllama, policy: 'fair' | 'fcfs', reserved: number) {
   const CHAT_USERS = 20;
   const COMPLETION_USERS = 5;
   const SLOTS = 4;
   // Long chat answers (~1 s each) keep all four slots busy.
-  fixture.setResponder((req) => (req.path === '/api/generate' ? { kind: 'text', text: COMPLETION_REPLY } : { kind: 'text', text: 'token '.repeat(100).trim() }));
+  await model.use('fairness');
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-server-'));
   const port = await freePort();
-  const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, fixture.url, CHAT_USERS + COMPLETION_USERS, SLOTS, policy, reserved), dir, port, pki);
+  const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, model.url, CHAT_USERS + COMPLETION_USERS, SLOTS, policy, reserved), dir, port, pki);
   try {
     const { agents, close } = await connectDevelopers(pki, server.port, CHAT_USERS + COMPLETION_USERS);
     const deadline = performance.now() + FAIRNESS_SECONDS * 1000;
@@ -759,14 +808,16 @@ async function main(): Promise<void> {
   }
   if (process.env.BENCH_FLOOR !== '0') builds.push(floorBuild());
   const pki = makePki();
-  const fixture = await startOllamaFixture({ tokenDelayMs: TOKEN_MS });
+  // The scripted Ollama runs beside this process on the load generator's core, in a process of its own (see scriptedOllama.main.ts).
+  const modelDir = mkdtempSync(join(tmpdir(), 'hearth-bench-model-'));
+  const node = [process.execPath, ...(STALL_WATCH ? ['--import', STALL_LOG_SCRIPT] : [])];
+  const model = await startScriptedOllama(canPin() ? ['taskset', '-c', String(GENERATOR_CPU), ...node] : node, TOKEN_MS, join(modelDir, 'stalls.log'));
   try {
-    fixture.setResponder(responder);
-    const direct = await directPhase(fixture);
-    fixture.forgetRequests();
+    const direct = await directPhase(model);
+    await model.forget();
     const rows = [];
     for (const [n, mode] of DEVELOPERS.flatMap((d) => ARRIVALS.map((a) => [d, a] as const))) {
-      fixture.setResponder(responder);
+      await model.use('turn');
       const offered = offeredLoad(n, direct.turnMs);
       // Independent turns arrive at the rate these developers would ask for back to back with nothing but the model's time.
       const plan: ArrivalPlan = mode === 'independent' ? { mode, ratePerSecond: (n * 1000) / median(direct.turnMs) } : { mode };
@@ -774,7 +825,7 @@ async function main(): Promise<void> {
       // Builds take turns within each repetition, so a noisy minute on the shared machine falls on all of them alike.
       const runs = new Map<string, PhaseResult[]>(builds.map((b) => [b.name, []]));
       for (let r = 0; r < REPEATS; r++) {
-        for (const build of builds) runs.get(build.name)!.push(await serverPhase(build, pki, fixture, n, direct.samples, plan));
+        for (const build of builds) runs.get(build.name)!.push(await serverPhase(build, pki, model, n, direct.samples, plan));
       }
       for (const build of builds) row[build.name] = summarizeRepeats(runs.get(build.name)!);
       // What the offered load would cost each build: above one core, the row measures a backlog, whatever the code.
@@ -793,10 +844,10 @@ async function main(): Promise<void> {
     const current = currentBuild();
     const fairness = FAIRNESS
       ? {
-          setup: { chatUsers: 20, completionUsers: 5, backendSlots: 4, chatReplyMs: 100 * TOKEN_MS, seconds: FAIRNESS_SECONDS, server: 'current' },
-          'fair (default: completions first, users round robin, 1 of 4 slots kept for completions)': await fairnessPhase(current, pki, fixture, 'fair', 1),
-          'fair without a reserved slot': await fairnessPhase(current, pki, fixture, 'fair', 0),
-          fcfs: await fairnessPhase(current, pki, fixture, 'fcfs', 0),
+          setup: { chatUsers: 20, completionUsers: 5, backendSlots: 4, chatReplyMs: FAIRNESS_CHAT_TOKENS * TOKEN_MS, seconds: FAIRNESS_SECONDS, server: 'current' },
+          'fair (default: completions first, users round robin, 1 of 4 slots kept for completions)': await fairnessPhase(current, pki, model, 'fair', 1),
+          'fair without a reserved slot': await fairnessPhase(current, pki, model, 'fair', 0),
+          fcfs: await fairnessPhase(current, pki, model, 'fcfs', 0),
         }
       : 'skipped (BENCH_FAIRNESS=0)';
     console.log(
@@ -818,7 +869,8 @@ async function main(): Promise<void> {
       ),
     );
   } finally {
-    await fixture.close();
+    await model.close();
+    rmSync(modelDir, { recursive: true, force: true });
     pki.cleanup();
     for (const b of builds) b.cleanup();
   }

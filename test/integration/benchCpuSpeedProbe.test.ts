@@ -71,6 +71,38 @@ describe('the CPU speed probe of bench:server (integration)', () => {
     assert.ok(lateMs.over20 >= 1, `${lateMs.over20} ticks 20 ms late or more`);
   });
 
+  it('watches for every stop of its core and says when it began', async () => {
+    // A 100 ms period between units: a stop of 120 ms covers no tick most of the time, so only the watch sees it.
+    const probe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, 0, canPin, 100, 5);
+    const stops: { at: number; ms: number }[] = [];
+    try {
+      // Ticking first (a process started on a loaded machine takes a while), so the watch is running when the stops come.
+      for (let waited = 0, ticks = 0; (ticks += probe.take().length) < 2; waited += 50) {
+        assert.ok(waited < 20_000, 'the probe never started sampling');
+        await sleep(50);
+      }
+      for (let stop = 0; stop < 3; stop++) {
+        const at = performance.timeOrigin + performance.now();
+        process.kill(probe.pid!, 'SIGSTOP');
+        await sleep(120);
+        process.kill(probe.pid!, 'SIGCONT');
+        stops.push({ at, ms: performance.timeOrigin + performance.now() - at });
+        await sleep(300);
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+    } finally {
+      probe.stop();
+    }
+    // Each stop shows as a stall that begins within the stop (the watch's last wake-up before it, at most 5 ms earlier) and
+    // lasts about as long; on a loaded machine the stall can read a little longer than the stop, never much shorter.
+    const stalls = probe.stalls();
+    for (const stop of stops) {
+      const seen = stalls.find((s) => s.start >= stop.at - 20 && s.start <= stop.at + stop.ms);
+      assert.ok(seen, `no stall for the stop at ${stop.at} (${stop.ms} ms): ${JSON.stringify(stalls)}`);
+      assert.ok(seen.end - seen.start >= stop.ms - 30, `a ${stop.ms} ms stop read as a ${seen.end - seen.start} ms stall`);
+    }
+  });
+
   it('summarizes samples as percentiles of CPU milliseconds per unit', () => {
     assert.deepEqual(summarize([3, 1, 2, 4, 5, 6, 7, 8, 9, 10]), { p10: 2, p50: 6, p90: 10, n: 10 });
     assert.deepEqual(summarize([]), { p10: NaN, p50: NaN, p90: NaN, n: 0 });
