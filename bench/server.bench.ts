@@ -52,8 +52,10 @@
  * BENCH_SERVER_STDOUT (a path prefix: each server process's stdout goes to
  * <prefix>.<build>, for Node flags that print there such as --trace-gc or
  * --trace-opt),
- * BENCH_STALL_LOG ("0" leaves out the watch each server process and the
- * scripted Ollama keep on their own event loop and collector, stallLog.ts),
+ * BENCH_SLOWEST_TURNS ("1" sets the slowest 1 % of turns against every stop
+ * of each process's event loop and collector and of each core that they sat
+ * through: slowestTurns, tailAttribution.ts; off by default, because the
+ * watch costs the load generator's core 6-9 points),
  * BENCH_ARRIVALS ("back-to-back", the default: each developer runs turns
  * back to back; "independent": turns arrive as a Poisson process at the rate
  * those developers would ask for, on INDEPENDENT_CONNECTIONS_PER_DEVELOPER
@@ -251,18 +253,21 @@ interface ServerProcess {
   /** Read and write system calls (/proc/<pid>/io) and context switches of all its threads so far. */
   kernelCounts(): KernelCounts;
   peakRssMb(): number;
-  /** Where the server's own stalls go (serverStallLog.main.ts), unless BENCH_SERVER_STALL_LOG=0 left the watch out. */
+  /** Where the server's own stalls go (stallLog.main.ts), with BENCH_SLOWEST_TURNS=1. */
   stallLog: string;
   stop(): Promise<void>;
 }
 
 /**
- * Each server process (every build, the floor too) and the scripted Ollama
- * log the stops of their event loops and their long collector pauses, for
- * the tail attribution; "0" leaves the watch out (it costs each a timer
- * every 5 ms).
+ * BENCH_SLOWEST_TURNS=1: each server process (every build, the floor too),
+ * the scripted Ollama and the load generator watch their event loops and
+ * collectors, and the probes beside each core wake every 5 ms to catch the
+ * core's stops, for the tail attribution (slowestTurns). Off by default: at
+ * 100 developers the watch left the server's CPU per turn as it was (2.43
+ * and 2.65 probe units on, 2.50 and 2.55 off, runs taking turns) but took
+ * 6-9 more points of the load generator's core (68-71 % against 60-62 %).
  */
-const STALL_WATCH = process.env.BENCH_STALL_LOG !== '0';
+const STALL_WATCH = process.env.BENCH_SLOWEST_TURNS === '1';
 
 function benchConfigYaml(pki: TestPki, dir: string, port: number, fixtureUrl: string, users: number, slots: number, policy: 'fair' | 'fcfs', reserved: number): string {
   return toYaml({
@@ -480,8 +485,8 @@ function cpuSecondsOfThisProcess(): number {
   return (u.user + u.system) / 1e6;
 }
 
-/** How often the probes beside the server and the load generator wake to catch each stop of their core. */
-const CORE_WATCH_MS = 5;
+/** How often the probes beside the server and the load generator wake to catch each stop of their core (only with BENCH_SLOWEST_TURNS=1). */
+const CORE_WATCH_MS = STALL_WATCH ? 5 : 0;
 
 /** Developers at once in the direct (model-only) measurement: few enough that this process is never the bottleneck. */
 const DIRECT_DEVELOPERS = 10;
@@ -589,7 +594,7 @@ async function serverPhase(build: Build, pki: TestPki, model: ScriptedOllama, n:
     const loopDelay = monitorEventLoopDelay({ resolution: 2 });
     loopDelay.enable();
     const generatorGc = watchGarbageCollection();
-    const generatorLoopStalls = watchEventLoopStalls(LOOP_STALL_MS);
+    const generatorLoopStalls = STALL_WATCH ? watchEventLoopStalls(LOOP_STALL_MS) : undefined;
     // How fast each core runs during this measurement (on a shared machine it changes from minute to minute), and when it stopped.
     const serverCoreProbe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, SERVER_CPU, canPin(), 100, CORE_WATCH_MS);
     const generatorCoreProbe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, GENERATOR_CPU, canPin(), 100, CORE_WATCH_MS);
@@ -658,8 +663,11 @@ async function serverPhase(build: Build, pki: TestPki, model: ScriptedOllama, n:
     const windowEnd = performance.timeOrigin + performance.now();
     const serverStalls = readStallLog(server.stallLog, windowStart, windowEnd);
     const modelStalls = readStallLog(model.stallLog, windowStart, windowEnd);
-    const slowestTurns = tailAttribution(turnLog, {
-      ...(STALL_WATCH ? { serverEventLoop: serverStalls.eventLoop, serverGc: serverStalls.gc, scriptedOllamaEventLoop: modelStalls.eventLoop, scriptedOllamaGc: modelStalls.gc } : {}),
+    const slowestTurns = generatorLoopStalls && tailAttribution(turnLog, {
+      serverEventLoop: serverStalls.eventLoop,
+      serverGc: serverStalls.gc,
+      scriptedOllamaEventLoop: modelStalls.eventLoop,
+      scriptedOllamaGc: modelStalls.gc,
       loadGeneratorEventLoop: generatorLoopStalls.stop(),
       loadGeneratorGc: generatorGc.pauses,
       serverCore: serverCoreProbe.stalls(),
@@ -701,7 +709,7 @@ async function serverPhase(build: Build, pki: TestPki, model: ScriptedOllama, n:
       // This process's own collector pauses: every turn it is receiving at the time waits them out, whatever the server.
       loadGeneratorGcMs,
       // Which stops the slowest 1 % of turns sat through, against the share of all turns each touched.
-      slowestTurns,
+      ...(slowestTurns ? { slowestTurns } : {}),
       cpuSpeed,
       // The turn's CPU in units of the probe's fixed work on the same core at the same time: steady when the core's speed is not.
       serverCpuPerTurnInProbeUnits: Math.round(((cpuSeconds * 1000) / turns / cpuSpeed.serverCore.unitMs.p50) * 100) / 100,
@@ -767,7 +775,7 @@ function summarizeRepeats(results: PhaseResult[]) {
       turnStartDispersion: results.map((r) => r.turnStarts.dispersion),
       loadGeneratorLoopDelayMaxMs: results.map((r) => r.loadGeneratorLoopDelayMs.max),
       loadGeneratorGcMaxMs: results.map((r) => r.loadGeneratorGcMs.maxMs),
-      slowestTurnsTouchedByNoStopPercent: results.map((r) => r.slowestTurns.slowTurnsTouchedByNonePercent),
+      ...(STALL_WATCH ? { slowestTurnsTouchedByNoStopPercent: results.map((r) => r.slowestTurns?.slowTurnsTouchedByNonePercent) } : {}),
       errors: results.map((r) => r.errors),
     },
   };
