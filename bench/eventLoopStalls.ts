@@ -8,8 +8,12 @@
  */
 import type { Stall } from './tailAttribution';
 
-/** Watches until `stop()`; each stall goes to `onStall` as it ends, and all of them are returned by `stop()`. */
-export function watchEventLoopStalls(thresholdMs: number, periodMs = 5, onStall: (s: Stall) => void = () => undefined): { stop(): Stall[] } {
+/**
+ * Watches until `stop()`. Each stall goes to `onStall` as it ends; without
+ * one, they are kept and returned by `stop()` (a process that logs its
+ * stalls as they come, for its whole life, keeps none of them).
+ */
+export function watchEventLoopStalls(thresholdMs: number, periodMs = 5, onStall?: (s: Stall) => void): { stop(): Stall[] } {
   const stalls: Stall[] = [];
   let due = performance.now() + periodMs;
   let timer: NodeJS.Timeout;
@@ -17,8 +21,8 @@ export function watchEventLoopStalls(thresholdMs: number, periodMs = 5, onStall:
     const now = performance.now();
     if (now - due >= thresholdMs) {
       const stall = { start: performance.timeOrigin + due, end: performance.timeOrigin + now };
-      stalls.push(stall);
-      onStall(stall);
+      if (onStall) onStall(stall);
+      else stalls.push(stall);
     }
     due = now + periodMs;
     // The watch never keeps a process alive that would otherwise exit.
