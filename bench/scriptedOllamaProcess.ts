@@ -2,11 +2,10 @@
  * Starts bench:server's scripted Ollama in its own process
  * (scriptedOllama.main.ts) and scripts it from the bench.
  */
-import { spawn } from 'node:child_process';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 import type { RecordedRequest } from '../test/fixtures/ollamaFixture';
 import type { ResponderName } from './benchResponders';
+import { startCommandedProcess } from './commandedProcess';
 import { processCpuSeconds } from './processCpuSeconds';
 import { STALL_LOG_ENV } from './stallLog';
 
@@ -31,45 +30,20 @@ export const SCRIPTED_OLLAMA_SCRIPT = join(process.cwd(), 'out/bench/scriptedOll
 
 /** Starts it with `command` before the script (node and its flags, or taskset and node); `stallLog` names the file for stallLog.main.ts. */
 export async function startScriptedOllama(command: string[], tokenDelayMs: number, stallLog: string): Promise<ScriptedOllama> {
-  const child = spawn(command[0], [...command.slice(1), SCRIPTED_OLLAMA_SCRIPT, `--token-delay-ms=${tokenDelayMs}`], { stdio: ['pipe', 'pipe', 'inherit'], env: { ...process.env, [STALL_LOG_ENV]: stallLog } });
-  const waiting: { line: string; resolve: () => void; reject: (err: Error) => void }[] = [];
-  let exited: Error | undefined;
-  const url = await new Promise<string>((resolve, reject) => {
-    child.once('exit', (code) => {
-      exited = new Error(`the scripted Ollama exited (${code})`);
-      reject(exited);
-      for (const w of waiting.splice(0)) w.reject(exited);
-    });
-    createInterface({ input: child.stdout! }).on('line', (line) => {
-      const started = /^OLLAMA_FIXTURE_URL=(\S+)$/.exec(line);
-      if (started) return resolve(started[1]);
-      // Commands are answered in order.
-      const next = waiting.shift();
-      if (!next) return;
-      if (line === `ok ${next.line}`) next.resolve();
-      else next.reject(new Error(`the scripted Ollama answered ${JSON.stringify(line)} to ${JSON.stringify(next.line)}`));
-    });
-  });
-  const send = (line: string) =>
-    new Promise<void>((resolve, reject) => {
-      if (exited) return reject(exited);
-      waiting.push({ line, resolve, reject });
-      child.stdin!.write(`${line}\n`);
-    });
+  const child = await startCommandedProcess([...command, SCRIPTED_OLLAMA_SCRIPT, `--token-delay-ms=${tokenDelayMs}`], (line) => line.startsWith('OLLAMA_FIXTURE_URL='), { ...process.env, [STALL_LOG_ENV]: stallLog });
+  const url = child.startLine.slice('OLLAMA_FIXTURE_URL='.length);
+  const send = async (line: string) => {
+    const answer = await child.send(line);
+    if (answer !== `ok ${line}`) throw new Error(`the scripted Ollama answered ${JSON.stringify(answer)} to ${JSON.stringify(line)}`);
+  };
   return {
     url,
-    pid: child.pid!,
+    pid: child.pid,
     stallLog,
     use: (responder) => send(`responder ${responder}`),
     forget: () => send('forget'),
     requests: async () => (await (await fetch(`${url}/__fixture/requests`)).json()) as RecordedRequest[],
-    cpuSeconds: () => processCpuSeconds(child.pid!),
-    close: () =>
-      new Promise<void>((resolve) => {
-        if (child.exitCode !== null) return resolve();
-        child.once('exit', () => resolve());
-        child.stdin!.end();
-        setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-      }),
+    cpuSeconds: () => processCpuSeconds(child.pid),
+    close: () => child.close(),
   };
 }

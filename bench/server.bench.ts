@@ -66,17 +66,13 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, sy
 import { cpus, tmpdir } from 'node:os';
 import { constants as perfConstants, monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
 import { join, resolve } from 'node:path';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { stringify as toYaml } from 'yaml';
-import type { AgentEvent, ToolCall } from '../protocol/chat';
 import { createAgent, type Agent } from '../agent-host';
 import { sha256Hash } from '../agent-host/server/auth/apiKeys';
-import { RemoteAgent } from '../language-server/remote/remoteAgent';
+import type { RemoteAgent } from '../language-server/remote/remoteAgent';
 import { TeamConnection } from '../language-server/remote/teamConnection';
 import { parseTeamServerUrl } from '../language-server/remote/teamServerUrl';
 import type { RecordedRequest } from '../test/fixtures/ollamaFixture';
-import { FakeToolExecutor } from '../test/fixtures/fakeToolExecutor';
 import { freePort } from '../test/fixtures/freePort';
 import { makePki, type TestPki } from '../test/integration/teamServerHarness';
 import { deploymentMemoryLimit, parseMemoryQuantity } from './deploymentMemoryLimit';
@@ -92,8 +88,11 @@ import { GC_STALL_MS, LOOP_STALL_MS, readStallLog, STALL_LOG_ENV, STALL_LOG_SCRI
 import { ANSWER_TOKENS, FAIRNESS_CHAT_TOKENS, type ChatRequestSummary } from './benchResponders';
 import { startScriptedOllama, type ScriptedOllama } from './scriptedOllamaProcess';
 import { processCpuSeconds } from './processCpuSeconds';
+import { collectGarbage } from './collectGarbage';
+import { BENCH_MODEL, connectDevelopers, developerExecutor, timedTurn } from './developerTurn';
+import { startMeasuringDevelopers, type MeasuredTurns, type MeasuringDevelopers } from './measuringDevelopersProcess';
 
-const MODEL = 'qwen2.5-coder:7b';
+const MODEL = BENCH_MODEL;
 const TOKEN_MS = Number(process.env.BENCH_TOKEN_MS ?? 10);
 const DEVELOPERS = (process.env.BENCH_DEVELOPERS ?? '50,100,500').split(',').filter(Boolean).map(Number);
 /** Earlier builds measured beside the current one (comma-separated git refs; `none` for none): by default the build before the scale work. */
@@ -360,9 +359,8 @@ const round1 = (x: number) => Math.round(x * 10) / 10;
 const toolRanAt = new Map<number, number[]>();
 
 const executor = (user: number) =>
-  new FakeToolExecutor((_call: ToolCall) => {
+  developerExecutor(() => {
     if (turnLog) toolRanAt.set(user, [...(toolRanAt.get(user) ?? []), performance.timeOrigin + performance.now()]);
-    return 'export const app = 1;\n'.repeat(20);
   });
 
 /** Text messages the client received per turn, to show how far streamed text was merged under load. */
@@ -408,33 +406,16 @@ function turnStages(turns: { user: number; start: number; first: number }[], req
 
 /** Milliseconds from starting a turn to its first text, and to its end; throws if the turn failed. */
 async function timeToFirstText(agent: Agent, user: number): Promise<{ firstMs: number; turnMs: number }> {
-  const started = performance.now();
-  const startedWall = Date.now();
-  let first = NaN;
-  let error = '';
-  for await (const e of agent.startTurn([], { text: `Developer ${user}: what does src/app.ts do?`, context: [] }, { model: MODEL, executor: executor(user) }, new AbortController().signal) as AsyncIterable<AgentEvent>) {
-    if (e.type === 'text') {
-      textEventsSeen++;
-      if (Number.isNaN(first)) first = performance.now() - started;
-    }
-    if (e.type === 'error') error = e.error.message;
-  }
-  if (error || Number.isNaN(first)) throw new Error(error || 'no text');
-  turnLog?.push({ user, start: startedWall, first: startedWall + first });
-  return { firstMs: first, turnMs: performance.now() - started };
+  const turn = await timedTurn(agent, user, executor(user));
+  textEventsSeen += turn.textEvents;
+  turnLog?.push({ user, start: turn.startWall, first: turn.firstWall });
+  return turn;
 }
 
 async function remoteCompletion(agent: RemoteAgent): Promise<number> {
   const started = performance.now();
   await agent.complete({ model: MODEL, prompt: 'function add(a, b) {\n  ', suffix: '\n}', maxTokens: 16 });
   return performance.now() - started;
-}
-
-async function connectDevelopers(pki: TestPki, port: number, n: number): Promise<{ agents: RemoteAgent[]; close(): void }> {
-  const connections = Array.from({ length: n }, (_, i) => new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${port}`), apiKey: `bench-key-${i}`, tls: { caPem: pki.caPem } }));
-  // Sign in in batches: 500 simultaneous TLS handshakes measure the handshake, not the server.
-  for (let i = 0; i < n; i += 50) await Promise.all(connections.slice(i, i + 50).map((c) => c.auth.renew()));
-  return { agents: connections.map((c) => new RemoteAgent(c)), close: () => connections.forEach((c) => c.close()) };
 }
 
 /** Measured rounds per developer, so that small N still gives a p99 from BENCH_TURNS or more turns. */
@@ -474,12 +455,6 @@ function watchGarbageCollection(): { stop(): { totalMs: number; maxMs: number; f
   };
 }
 
-/** A full garbage collection of this process, now (V8's own `gc`, exposed for this without a command-line flag). */
-function collectGarbage(): void {
-  setFlagsFromString('--expose-gc');
-  (runInNewContext('gc') as () => void)();
-}
-
 function cpuSecondsOfThisProcess(): number {
   const u = process.cpuUsage();
   return (u.user + u.system) / 1e6;
@@ -501,6 +476,33 @@ const DIRECT_ROUNDS = 100;
  * bench's own compiler flattered every build.
  */
 const DIRECT_WARMUP_SECONDS = Number(process.env.BENCH_DIRECT_WARMUP_SECONDS ?? 10);
+
+/**
+ * The measuring developers (measuringDevelopers.main.ts, which says why):
+ * some of the back-to-back developers run in a light process of their own,
+ * at a higher scheduling priority than the load generator, and their times
+ * to first token are the headline. BENCH_MEASURING=0 leaves them out, and
+ * every developer's turns (all in the load generator) are the headline.
+ */
+const MEASURING = process.env.BENCH_MEASURING !== '0';
+/** Measured turns of the measuring developers per run (BENCH_MEASURED_TURNS): 1,000 give their p99. */
+const MEASURED_TURNS = Number(process.env.BENCH_MEASURED_TURNS ?? 1000);
+/** Their niceness (BENCH_MEASURING_NICE): below the load generator's 0, so its bursts do not hold them up. */
+const MEASURING_NICE = Number(process.env.BENCH_MEASURING_NICE ?? -10);
+
+/** How many of `n` back-to-back developers measure: a tenth, and at least ten. */
+function measuringDevelopersOf(n: number): number {
+  return MEASURING ? Math.min(n, Math.max(10, Math.round(n / 10))) : 0;
+}
+
+/** The measuring developers' command: on the load generator's core, at MEASURING_NICE (the process reports what it got). */
+function measuringCommand(): string[] {
+  return ['nice', '-n', String(MEASURING_NICE), ...(canPin() ? ['taskset', '-c', String(GENERATOR_CPU)] : []), process.execPath, ...(STALL_WATCH ? ['--import', STALL_LOG_SCRIPT] : [])];
+}
+
+function range(from: number, to: number): number[] {
+  return Array.from({ length: Math.max(0, to - from) }, (_, i) => from + i);
+}
 
 /** The model's own time to first token for this turn shape, with nothing between the agent and the model. */
 async function directPhase(model: ScriptedOllama) {
@@ -529,20 +531,42 @@ async function directPhase(model: ScriptedOllama) {
     }),
   );
   const wallSeconds = (performance.now() - started) / 1000;
-  return { samples, turnMs, developers: n, loadGeneratorCpuPercentOfOneCore: round1(((cpuSecondsOfThisProcess() + model.cpuSeconds() - cpuBefore) / wallSeconds) * 100) };
+  const loadGeneratorCpuPercentOfOneCore = round1(((cpuSecondsOfThisProcess() + model.cpuSeconds() - cpuBefore) / wallSeconds) * 100);
+  // The same measurement by the measuring developers' process, for their own added figures.
+  let measuring: (MeasuredTurns & { nice: number }) | undefined;
+  if (MEASURING) {
+    const developers = await startMeasuringDevelopers(measuringCommand(), { mode: 'direct', url: model.url, users: range(0, n) });
+    try {
+      await developers.warm(DIRECT_WARMUP_SECONDS);
+      measuring = { ...(await developers.measure(Math.min(Math.ceil(MEASURED_TURNS / n), DIRECT_ROUNDS), 0)), nice: developers.nice };
+    } finally {
+      await developers.close();
+    }
+  }
+  return { samples, turnMs, developers: n, loadGeneratorCpuPercentOfOneCore, measuring };
 }
+
+type DirectResult = Awaited<ReturnType<typeof directPhase>>;
 
 /** How the developers' turns start: back to back, or independently at `ratePerSecond` (see independentArrivals.ts). */
 type ArrivalPlan = { mode: 'back-to-back' } | { mode: 'independent'; ratePerSecond: number };
 
-async function serverPhase(build: Build, pki: TestPki, model: ScriptedOllama, n: number, directTtft: number[], plan: ArrivalPlan) {
+async function serverPhase(build: Build, pki: TestPki, model: ScriptedOllama, n: number, direct: DirectResult, plan: ArrivalPlan) {
   const dir = mkdtempSync(join(tmpdir(), 'hearth-bench-server-'));
   const port = await freePort();
   const connections = plan.mode === 'independent' ? Math.ceil(n * INDEPENDENT_CONNECTIONS_PER_DEVELOPER) : n;
+  // The last developers' keys go to the measuring developers' process.
+  const measuringCount = plan.mode === 'back-to-back' && direct.measuring ? measuringDevelopersOf(n) : 0;
+  let measuring: MeasuringDevelopers | undefined;
   // A slot per connection besides the one kept for completions: this phase measures the server, never a queue for the GPU.
   const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, model.url, connections, Math.max(8, connections + 1), 'fair', 1), dir, port, pki);
   try {
-    const { agents, close } = await connectDevelopers(pki, server.port, connections);
+    const { agents, close } = await connectDevelopers(pki.caPem, server.port, range(0, connections - measuringCount));
+    if (measuringCount > 0) {
+      const users = range(connections - measuringCount, connections);
+      measuring = await startMeasuringDevelopers(measuringCommand(), { mode: 'remote', port: server.port, users }, pki.caPem, join(dir, 'measuring-stalls.log'));
+    }
+    const measuringWarm = measuring?.warm(WARMUP_SECONDS);
     // Warm, unmeasured: every developer's first turn (the server creates its agent, learns the model's facts), then
     // the measured load itself until WARMUP_SECONDS have passed, so that V8 has compiled what it runs.
     let warmupErrors = 0;
@@ -578,11 +602,13 @@ async function serverPhase(build: Build, pki: TestPki, model: ScriptedOllama, n:
         turn: (c) => timeToFirstText(agents[c], c).then(() => undefined, warmupFailed),
       });
     }
+    await measuringWarm;
     const cpuBefore = server.cpuSeconds();
     const mainThreadBefore = server.mainThreadCpuSeconds();
     const kernelBefore = server.kernelCounts();
     const generatorBefore = cpuSecondsOfThisProcess();
     const modelBefore = model.cpuSeconds();
+    const measuringBefore = measuring?.cpuSeconds() ?? 0;
     textEventsSeen = 0;
     turnLog = [];
     toolRanAt.clear();
@@ -615,11 +641,16 @@ async function serverPhase(build: Build, pki: TestPki, model: ScriptedOllama, n:
       errorMessages.add((err as Error).message.slice(0, 300));
     };
     let arrivals: Record<string, unknown> = { mode: 'back-to-back', connections };
+    // The load generator's developers keep the load up until the measuring developers are done.
+    const measuringRounds = Math.ceil(MEASURED_TURNS / Math.max(1, measuringCount));
+    const measured = measuring?.measure(measuringRounds, spreadMs);
+    let measuringDone = !measured;
+    void measured?.finally(() => (measuringDone = true)).catch(() => undefined);
     if (plan.mode === 'back-to-back') {
       await Promise.all(
         agents.map(async (agent, i) => {
           await new Promise((resolve) => setTimeout(resolve, (i * spreadMs) / n));
-          for (let r = 0; r < roundsFor(n); r++) {
+          for (let r = 0; r < roundsFor(n) || !measuringDone; r++) {
             try {
               const turn = await timeToFirstText(agent, i);
               ttft.push(turn.firstMs);
@@ -649,43 +680,71 @@ async function serverPhase(build: Build, pki: TestPki, model: ScriptedOllama, n:
       });
       arrivals = { mode: 'independent', connections, ...outcome, ratePerSecond: round1(outcome.ratePerSecond) };
     }
+    const measuredTurns = await measured;
     const wallSeconds = (performance.now() - started) / 1000;
     const cpuSeconds = server.cpuSeconds() - cpuBefore;
     const mainThreadSeconds = server.mainThreadCpuSeconds() - mainThreadBefore;
     const kernelAfter = server.kernelCounts();
     const clientSeconds = cpuSecondsOfThisProcess() - generatorBefore;
     const modelSeconds = model.cpuSeconds() - modelBefore;
-    // The developers' clients and the scripted Ollama share the load generator's core.
-    const generatorSeconds = clientSeconds + modelSeconds;
+    const measuringSeconds = (measuring?.cpuSeconds() ?? 0) - measuringBefore;
+    // The developers' clients, the measuring developers and the scripted Ollama share the load generator's core.
+    const generatorSeconds = clientSeconds + modelSeconds + measuringSeconds;
     const cpuSpeed = { serverCore: serverCoreProbe.stop(), loadGeneratorCore: generatorCoreProbe.stop() };
     loopDelay.disable();
     const loadGeneratorGcMs = generatorGc.stop();
     const windowEnd = performance.timeOrigin + performance.now();
     const serverStalls = readStallLog(server.stallLog, windowStart, windowEnd);
     const modelStalls = readStallLog(model.stallLog, windowStart, windowEnd);
-    const slowestTurns = generatorLoopStalls && tailAttribution(turnLog, {
+    const measuringStalls = measuring && readStallLog(measuring.stallLog, windowStart, windowEnd);
+    const stops = generatorLoopStalls && {
       serverEventLoop: serverStalls.eventLoop,
       serverGc: serverStalls.gc,
       scriptedOllamaEventLoop: modelStalls.eventLoop,
       scriptedOllamaGc: modelStalls.gc,
       loadGeneratorEventLoop: generatorLoopStalls.stop(),
       loadGeneratorGc: generatorGc.pauses,
+      ...(measuringStalls ? { measuringDevelopersEventLoop: measuringStalls.eventLoop, measuringDevelopersGc: measuringStalls.gc } : {}),
       serverCore: serverCoreProbe.stalls(),
       loadGeneratorCore: generatorCoreProbe.stalls(),
-    });
-    const stagesMs = turnStages(turnLog, await model.requests());
+    };
+    const slowestTurns = stops && tailAttribution(measuredTurns?.timeline ?? turnLog, stops);
+    const requests = await model.requests();
+    const stagesMs = turnStages(measuredTurns?.timeline ?? turnLog, requests);
     const turnStarts = turnStartBunching(turnLog.map((t) => t.start), TURN_START_BUCKET_MS);
     await model.forget();
+    const generatorTurns = turnLog;
     turnLog = undefined;
     const peakRssMb = server.peakRssMb();
     close();
-    const d = stats(directTtft);
+    const d = stats(direct.samples);
     const v = stats(ttft);
-    const turns = n * roundsFor(n);
-    return {
-      arrivals,
+    const turns = ttft.length + errors + (measuredTurns ? measuredTurns.ttftMs.length + measuredTurns.errors : 0);
+    const added = (through: ReturnType<typeof stats>, modelOnly: ReturnType<typeof stats>) => ({ p50: round1(through.p50 - modelOnly.p50), p99: round1(through.p99 - modelOnly.p99) });
+    const loadGeneratorDevelopers = {
+      developers: connections - measuringCount,
       ttftMs: v,
-      addedTtftMs: { p50: round1(v.p50 - d.p50), p99: round1(v.p99 - d.p99) },
+      addedTtftMs: added(v, d),
+      ...(measuredTurns ? { stagesMs: turnStages(generatorTurns, requests), ...(stops ? { slowestTurns: tailAttribution(generatorTurns, stops) } : {}) } : {}),
+    };
+    if (measuredTurns) {
+      errors += measuredTurns.errors;
+      for (const m of measuredTurns.errorMessages) errorMessages.add(m);
+    }
+    const m = measuredTurns && stats(measuredTurns.ttftMs);
+    return {
+      measuredBy: measuredTurns ? `the ${measuringCount} measuring developers (their own process, nice ${measuring!.nice})` : 'every developer (the load generator)',
+      turnsMeasured: turns,
+      arrivals,
+      ttftMs: m ?? v,
+      addedTtftMs: m ? added(m, stats(direct.measuring!.ttftMs)) : loadGeneratorDevelopers.addedTtftMs,
+      ...(measuredTurns
+        ? {
+            measuringDevelopers: { developers: measuringCount, nice: measuring!.nice, turnMs: stats(measuredTurns.turnMs), cpuPercentOfOneCore: round1((measuringSeconds / wallSeconds) * 100) },
+            // The same turns' figures for the developers in the load generator, whose own stops they include.
+            loadGeneratorDevelopers,
+          }
+        : {}),
       textMessagesPerTurn: round1(textEventsSeen / Math.max(1, ttft.length)),
       serverCpuMsPerTurn: round1((cpuSeconds * 1000) / turns),
       serverMainThreadCpuMsPerTurn: round1((mainThreadSeconds * 1000) / turns),
@@ -699,7 +758,7 @@ async function serverPhase(build: Build, pki: TestPki, model: ScriptedOllama, n:
       },
       serverPeakRssMb: Math.round(peakRssMb),
       loadGeneratorCpuPercentOfOneCore: round1((generatorSeconds / wallSeconds) * 100),
-      loadGeneratorCpuSplit: { clientsPercent: round1((clientSeconds / wallSeconds) * 100), scriptedOllamaPercent: round1((modelSeconds / wallSeconds) * 100) },
+      loadGeneratorCpuSplit: { clientsPercent: round1((clientSeconds / wallSeconds) * 100), measuringDevelopersPercent: round1((measuringSeconds / wallSeconds) * 100), scriptedOllamaPercent: round1((modelSeconds / wallSeconds) * 100) },
       // Near a whole core, the figures above would measure the client, not the server.
       loadGeneratorSaturated: generatorSeconds / wallSeconds >= 0.9,
       stagesMs,
@@ -719,6 +778,7 @@ async function serverPhase(build: Build, pki: TestPki, model: ScriptedOllama, n:
       ...(warmupErrors > 0 ? { warmupErrors, warmupErrorMessages: [...warmupMessages] } : {}),
     };
   } finally {
+    await measuring?.close();
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
   }
@@ -761,6 +821,7 @@ function summarizeRepeats(results: PhaseResult[]) {
     everyRun: {
       addedTtftP99Ms: results.map((r) => r.addedTtftMs.p99),
       addedTtftP50Ms: results.map((r) => r.addedTtftMs.p50),
+      ...(results[0].loadGeneratorDevelopers ? { loadGeneratorDevelopersAddedTtftP99Ms: results.map((r) => r.loadGeneratorDevelopers?.addedTtftMs.p99) } : {}),
       serverCpuMsPerTurn: results.map((r) => r.serverCpuMsPerTurn),
       turnP50Ms: results.map((r) => r.turnMs.p50),
       serverMainThreadCpuMsPerTurn: results.map((r) => r.serverMainThreadCpuMsPerTurn),
@@ -791,7 +852,7 @@ async function fairnessPhase(build: Build, pki: TestPki, model: ScriptedOllama, 
   const port = await freePort();
   const server = await startServerProcess(build, benchConfigYaml(pki, dir, port, model.url, CHAT_USERS + COMPLETION_USERS, SLOTS, policy, reserved), dir, port, pki);
   try {
-    const { agents, close } = await connectDevelopers(pki, server.port, CHAT_USERS + COMPLETION_USERS);
+    const { agents, close } = await connectDevelopers(pki.caPem, server.port, range(0, CHAT_USERS + COMPLETION_USERS));
     const deadline = performance.now() + FAIRNESS_SECONDS * 1000;
     let chatTurns = 0;
     const completionLatency: number[] = [];
@@ -845,11 +906,11 @@ async function main(): Promise<void> {
       const offered = offeredLoad(n, direct.turnMs);
       // Independent turns arrive at the rate these developers would ask for back to back with nothing but the model's time.
       const plan: ArrivalPlan = mode === 'independent' ? { mode, ratePerSecond: (n * 1000) / median(direct.turnMs) } : { mode };
-      const row: Record<string, unknown> = { developers: n, arrivals: mode, turnsMeasured: n * roundsFor(n), ...(REPEATS > 1 ? { repeats: REPEATS } : {}), offeredLoad: offered };
+      const row: Record<string, unknown> = { developers: n, arrivals: mode, ...(REPEATS > 1 ? { repeats: REPEATS } : {}), offeredLoad: offered };
       // Builds take turns within each repetition, so a noisy minute on the shared machine falls on all of them alike.
       const runs = new Map<string, PhaseResult[]>(builds.map((b) => [b.name, []]));
       for (let r = 0; r < REPEATS; r++) {
-        for (const build of builds) runs.get(build.name)!.push(await serverPhase(build, pki, model, n, direct.samples, plan));
+        for (const build of builds) runs.get(build.name)!.push(await serverPhase(build, pki, model, n, direct, plan));
       }
       for (const build of builds) row[build.name] = summarizeRepeats(runs.get(build.name)!);
       // What the offered load would cost each build: above one core, the row measures a backlog, whatever the code.
@@ -884,7 +945,14 @@ async function main(): Promise<void> {
           serverMemoryLimit: SERVER_MEMORY_LIMIT ? { ...SERVER_MEMORY_LIMIT, ...memoryLimitOutcome } : 'none (BENCH_MEMORY_LIMIT=none)',
           serverNodeFlags: { image: IMAGE_FLAGS_LEFT_OUT ? 'left out (BENCH_IMAGE_FLAGS=0)' : IMAGE_NODE_FLAGS, benchServerNodeFlags: process.env.BENCH_SERVER_NODE_FLAGS ?? '' },
           targets: { addedTtftP99Ms: { at100: 100, at500: 300 }, serverCpuMsPerTurn: 3, peakRssMbAt500: 300, errors: 0 },
-          modelOnly: { what: "the model's own time to first token: the embedded agent calling the scripted Ollama directly, no server", developers: direct.developers, ttftMs: stats(direct.samples), turnMs: stats(direct.turnMs), loadGeneratorCpuPercentOfOneCore: direct.loadGeneratorCpuPercentOfOneCore },
+          modelOnly: {
+            what: "the model's own time to first token: the embedded agent calling the scripted Ollama directly, no server",
+            developers: direct.developers,
+            ttftMs: stats(direct.samples),
+            turnMs: stats(direct.turnMs),
+            loadGeneratorCpuPercentOfOneCore: direct.loadGeneratorCpuPercentOfOneCore,
+            ...(direct.measuring ? { byTheMeasuringDevelopers: { nice: direct.measuring.nice, ttftMs: stats(direct.measuring.ttftMs), turnMs: stats(direct.measuring.turnMs) } } : {}),
+          },
           rows,
           fairness,
         },
