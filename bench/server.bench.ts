@@ -11,6 +11,12 @@
  *     itself to CPU 1, the scripted Ollama runs in its own process on the
  *     same CPU (scriptedOllama.main.ts), and the bench reports their CPU
  *     use, so they are visibly not the bottleneck (or visibly are);
+ *   - the headline time to first token is measured by measuring developers
+ *     (measuringDevelopers.main.ts): a tenth of the developers, in a light
+ *     process of their own on the load generator's core at a higher
+ *     scheduling priority, so that the load generator's own stops (inside
+ *     every slowest turn before) are not read as the server's; the load
+ *     generator's developers' figures are printed beside theirs;
  *   - the slowest 1 % of turns are set against every stop of each process
  *     and each core that they sat through (tailAttribution.ts), so a tail
  *     the client or the machine made is not read as the server's;
@@ -56,6 +62,10 @@
  * of each process's event loop and collector and of each core that they sat
  * through: slowestTurns, tailAttribution.ts; off by default, because the
  * watch costs the load generator's core 6-9 points),
+ * BENCH_MEASURING ("0" leaves out the measuring developers: every developer's
+ * turns, all in the load generator, are the headline), BENCH_MEASURED_TURNS
+ * (1,000: the measuring developers' turns per run), BENCH_MEASURING_NICE
+ * (-10: their niceness; the JSON says what the machine granted),
  * BENCH_ARRIVALS ("back-to-back", the default: each developer runs turns
  * back to back; "independent": turns arrive as a Poisson process at the rate
  * those developers would ask for, on INDEPENDENT_CONNECTIONS_PER_DEVELOPER
