@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { cpus } from 'node:os';
 import { CPU_SPEED_PROBE_SCRIPT, startCpuSpeedProbe, summarize } from '../../bench/cpuSpeedProbe';
+import { stallCoveringStop } from '../fixtures/stallCoveringStop';
 
 const canPin = cpus().length >= 2 && spawnSync('taskset', ['-V']).status === 0;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -74,7 +75,7 @@ describe('the CPU speed probe of bench:server (integration)', () => {
   it('watches for every stop of its core and says when it began', async () => {
     // A 100 ms period between units: a stop of 120 ms covers no tick most of the time, so only the watch sees it.
     const probe = startCpuSpeedProbe(CPU_SPEED_PROBE_SCRIPT, 0, canPin, 100, 5);
-    const stops: { at: number; ms: number }[] = [];
+    const stops: { at: number; continuedAt: number; ms: number }[] = [];
     try {
       // Ticking first (a process started on a loaded machine takes a while), so the watch is running when the stops come.
       for (let waited = 0, ticks = 0; (ticks += probe.take().length) < 2; waited += 50) {
@@ -86,18 +87,19 @@ describe('the CPU speed probe of bench:server (integration)', () => {
         process.kill(probe.pid!, 'SIGSTOP');
         await sleep(120);
         process.kill(probe.pid!, 'SIGCONT');
-        stops.push({ at, ms: performance.timeOrigin + performance.now() - at });
+        const continuedAt = performance.timeOrigin + performance.now();
+        stops.push({ at, continuedAt, ms: continuedAt - at });
         await sleep(300);
       }
       await new Promise((resolve) => setImmediate(resolve));
     } finally {
       probe.stop();
     }
-    // Each stop shows as a stall that begins within the stop (the watch's last wake-up before it, at most 5 ms earlier) and
-    // lasts about as long; on a loaded machine the stall can read a little longer than the stop, never much shorter.
+    // Each stop shows as a stall that covers it (from the watch's last wake-up before it, 5 ms earlier on an idle machine,
+    // longer on a loaded one) and lasts about as long; on a loaded machine the stall can read a little longer, never much shorter.
     const stalls = probe.stalls();
     for (const stop of stops) {
-      const seen = stalls.find((s) => s.start >= stop.at - 20 && s.start <= stop.at + stop.ms);
+      const seen = stallCoveringStop(stalls, { stoppedAt: stop.at, continuedAt: stop.continuedAt });
       assert.ok(seen, `no stall for the stop at ${stop.at} (${stop.ms} ms): ${JSON.stringify(stalls)}`);
       assert.ok(seen.end - seen.start >= stop.ms - 30, `a ${stop.ms} ms stop read as a ${seen.end - seen.start} ms stall`);
     }
