@@ -119,11 +119,20 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   const workspaceContext = tools.length > 0 ? renderWorkspaceContext(options.workspaceContext, workspaceContextBudget(numCtx)) : undefined;
   let history = vision === false ? withoutImages(setup.history) : setup.history;
 
+  // The system prompt and the tools as sent depend on the tool mode only, which changes at most once (native to text).
+  let framing: { mode: ToolMode; base: string; ollamaTools: ReturnType<typeof toOllamaTool>[] | undefined; fixedTokens: number } | undefined;
   for (let step = 1; ; step++) {
-    const base = buildSystemPrompt(options.systemPrompt, mode, tools, { chatMode, rules: options.rules, workspaceContext, agent: options.agent });
+    if (framing?.mode !== mode) {
+      const ollamaTools = mode === 'native' ? tools.map(toOllamaTool) : undefined;
+      framing = {
+        mode,
+        base: buildSystemPrompt(options.systemPrompt, mode, tools, { chatMode, rules: options.rules, workspaceContext, agent: options.agent }),
+        ollamaTools,
+        fixedTokens: ollamaTools ? toolsTokens(tools) : 0,
+      };
+    }
+    const { base, ollamaTools, fixedTokens } = framing;
     const system = todosOffered ? `${base}\n\n${todoGuidance(todos)}` : base;
-    const ollamaTools = mode === 'native' ? tools.map(toOllamaTool) : undefined;
-    const fixedTokens = ollamaTools ? toolsTokens(tools) : 0;
     let fit = fitToContext({ system, history, turn, fixedTokens, numCtx });
     // Once per turn, before the first request: past the threshold, the oldest exchanges become a summary rather than being dropped.
     if (step === 1 && options.compactAt !== undefined && !options.continueReply && fit.promptTokens > options.compactAt * fit.budgetTokens) {

@@ -177,6 +177,11 @@ export class Scheduler {
     if (candidates.length === 0) return Promise.reject(new NoBackendError(req.model, []));
     const admission = this.admission(req.user);
     if (!admission.ok) return Promise.reject(new QueueFullError(admission.message, admission.retryAfterMs));
+    // Nobody waits and a slot is free: it starts now, without the queue's deadline timer and abort listener (most requests, most of the time).
+    if (!this.options.globalSlots && this.waiting.size === 0) {
+      const backend = this.freeBackend(req.kind, candidates);
+      if (backend) return Promise.resolve(this.start(req.kind, this.now(), backend));
+    }
 
     return new Promise<Slot>((resolve, reject) => {
       const onAbort = () => {
@@ -244,13 +249,27 @@ export class Scheduler {
     return backend.capacity >= 2 ? Math.min(this.options.reservedCompletionSlots ?? 0, backend.capacity - 1) : 0;
   }
 
+  /** Whether work of `kind` may start on `backend` when `held` slots are in use counting its own (the fair policy's completion reserve). */
+  private admits(kind: WorkKind, backend: BackendState, held: number): boolean {
+    return this.options.policy !== 'fair' || kind !== 'chat' || held <= backend.capacity - this.reserve(backend);
+  }
+
+  /** Free backends, least loaded first. */
+  private freeBackends(): BackendState[] {
+    return [...this.backends.values()].filter((b) => b.inFlight < b.capacity).sort((a, b) => a.inFlight / a.capacity - b.inFlight / b.capacity);
+  }
+
+  /** The backend an arriving request would start on at once with nobody waiting, as `dispatch` would choose it. */
+  private freeBackend(kind: WorkKind, candidates: string[]): BackendState | undefined {
+    return this.freeBackends().find((b) => candidates.includes(b.id) && this.admits(kind, b, b.inFlight + 1));
+  }
+
   /** `held`: the slots in use on the backend counting the one about to start (across replicas with globalSlots). */
   private take(backend: BackendState, held = backend.inFlight + 1): Waiter | undefined {
     const backendId = backend.id;
     if (this.options.policy === 'fair') {
-      const reserve = this.reserve(backend);
       for (const kind of WORK_KINDS) {
-        if (kind === 'chat' && held > backend.capacity - reserve) continue;
+        if (!this.admits(kind, backend, held)) continue;
         const w = this.fair.get(kind)!.take(backendId);
         if (w) return w;
       }
@@ -265,13 +284,12 @@ export class Scheduler {
     if (this.options.globalSlots) return this.dispatchGlobal(this.options.globalSlots);
     for (;;) {
       if (this.waiting.size === 0) return;
-      const free = [...this.backends.values()].filter((b) => b.inFlight < b.capacity).sort((a, b) => a.inFlight / a.capacity - b.inFlight / b.capacity);
       let started = false;
-      for (const backend of free) {
+      for (const backend of this.freeBackends()) {
         const w = this.take(backend);
         if (!w) continue;
         this.forget(w);
-        this.start(w, backend);
+        w.resolve(this.start(w.req.kind, w.enqueuedAt, backend));
         started = true;
         break;
       }
@@ -312,7 +330,7 @@ export class Scheduler {
       return;
     }
     this.forget(w);
-    this.start(w, backend, granted.lease);
+    w.resolve(this.start(w.req.kind, w.enqueuedAt, backend, granted.lease));
     this.dispatch();
   }
 
@@ -338,14 +356,15 @@ export class Scheduler {
     this.retryTimer.unref?.();
   }
 
-  private start(w: Waiter, backend: BackendState, lease?: SlotLease): void {
+  /** Takes a slot on `backend` for work of `kind` that arrived at `arrivedAt`. */
+  private start(kind: WorkKind, arrivedAt: number, backend: BackendState, lease?: SlotLease): Slot {
     backend.inFlight++;
     this.events.inFlightChanged?.(backend.id, backend.inFlight);
     const startedAt = this.now();
-    const waitedMs = startedAt - w.enqueuedAt;
-    this.events.started?.(w.req.kind, backend.id, waitedMs);
+    const waitedMs = startedAt - arrivedAt;
+    this.events.started?.(kind, backend.id, waitedMs);
     let released = false;
-    w.resolve({
+    return {
       backendId: backend.id,
       waitedMs,
       release: () => {
@@ -357,7 +376,7 @@ export class Scheduler {
         this.events.inFlightChanged?.(backend.id, backend.inFlight);
         this.dispatch();
       },
-    });
+    };
   }
 
   private estimateWaitMs(): number {

@@ -277,7 +277,8 @@ export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentSe
       if (event.type === 'done') reason = event.reason;
       else if (event.type === 'text' || event.type === 'thinking') observed?.token();
       else if (event.type === 'usage') observed?.usage(event.usage);
-      await out.push(event);
+      const sending = out.push(event);
+      if (sending) await sending;
       if (event.type === 'done') break;
     }
     await out.flush();

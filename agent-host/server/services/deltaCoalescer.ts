@@ -26,20 +26,25 @@ export class DeltaCoalescer {
    */
   constructor(private readonly send: (event: AgentEvent) => Promise<void>, private readonly windowMs: () => number) {}
 
-  /** Queues or sends `event`, keeping the order of everything pushed. */
-  push(event: AgentEvent): Promise<void> {
+  /**
+   * Queues or sends `event`, keeping the order of everything pushed. Returns
+   * a promise only when the caller has something to wait for (a send in
+   * progress): a delta that merely joins the pending message costs its
+   * caller no promise and no await, once per token of every turn.
+   */
+  push(event: AgentEvent): Promise<void> | undefined {
     if (event.type !== 'text' && event.type !== 'thinking') return this.flush().then(() => this.send(event));
     if (this.pending && this.pending.type !== event.type) void this.flush();
     if (this.pending) {
       this.pending = { type: event.type, delta: this.pending.delta + event.delta } as DeltaEvent;
       // A large backlog goes out now rather than growing without bound.
-      return this.pending.delta.length >= 16_384 ? this.flush() : Promise.resolve();
+      return this.pending.delta.length >= 16_384 ? this.flush() : undefined;
     }
     this.pending = { ...event };
     const wait = this.lastSentAt + this.windowMs() - performance.now();
     if (wait <= 0 && this.lastSentAt === Number.NEGATIVE_INFINITY) return this.flush();
     this.schedule(Math.max(0, wait));
-    return Promise.resolve();
+    return undefined;
   }
 
   /** Sends whatever is pending now. */
