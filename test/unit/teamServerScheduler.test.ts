@@ -129,6 +129,35 @@ describe('team server scheduler', () => {
     assert.equal(s.inFlight('gpu'), 0, 'a double release frees one slot only');
   });
 
+  it('a request that finds a free slot starts at once and never shows in the queue depth; one that waits does', async () => {
+    const depths: number[] = [];
+    const waited: number[] = [];
+    const s = new Scheduler([{ id: 'gpu', capacity: 1 }], OPTIONS, () => true, {
+      queueChanged: (_kind, depth) => depths.push(depth),
+      started: (_kind, _backend, waitedMs) => waited.push(waitedMs),
+    });
+    const first = await s.acquire({ user: 'a', kind: 'chat', model: 'm' });
+    assert.deepEqual(depths, [], 'nothing queued for a request that started at once');
+    const second = s.acquire({ user: 'b', kind: 'chat', model: 'm' });
+    assert.deepEqual(depths, [1]);
+    first.release();
+    await second;
+    assert.deepEqual(depths, [1, 0]);
+    assert.equal(waited.length, 2);
+    assert.ok(waited[0] < 5, `started at once, not after ${waited[0]} ms`);
+  });
+
+  it('a request that started at once keeps its slot when its signal aborts later (the caller releases it)', async () => {
+    const s = new Scheduler([{ id: 'gpu', capacity: 1 }], OPTIONS, () => true);
+    const controller = new AbortController();
+    const slot = await s.acquire({ user: 'a', kind: 'chat', model: 'm', signal: controller.signal });
+    controller.abort();
+    assert.equal(s.inFlight('gpu'), 1);
+    const next = s.acquire({ user: 'b', kind: 'chat', model: 'm' });
+    slot.release();
+    assert.equal((await next).backendId, 'gpu');
+  });
+
   it('a waiter that waits longer than maxWaitMs is refused', async () => {
     const s = new Scheduler([{ id: 'gpu', capacity: 1 }], { ...OPTIONS, maxWaitMs: 20 }, () => true);
     await s.acquire({ user: 'a', kind: 'chat', model: 'm' });
