@@ -32,6 +32,8 @@ export interface CpuSpeedProbe {
   readonly pid: number | undefined;
   /** The units' CPU milliseconds since the start or the last `take`. */
   take(): number[];
+  /** Summarizes what it measured since it started (or since the last `take`), and goes on measuring. */
+  summary(): CpuSpeed;
   /** Stops the probe and summarizes what it measured since it started (or since the last `take`). */
   stop(): CpuSpeed;
   /** Every stop of the core the probe's watch saw so far (none without `watchMs`), in epoch milliseconds. */
@@ -67,6 +69,10 @@ export function startCpuSpeedProbe(probeScript: string, cpu: number, pin: boolea
       late.push(lateUs / 1000);
     }
   });
+  const summary = (): CpuSpeed => {
+    const sortedLate = [...late].sort((a, b) => a - b);
+    return { unitMs: summarize(units), lateMs: { p99: percentile(sortedLate, 0.99), max: percentile(sortedLate, 1), over20: late.filter((ms) => ms >= 20).length } };
+  };
   return {
     pid: child.pid,
     take: () => {
@@ -74,10 +80,10 @@ export function startCpuSpeedProbe(probeScript: string, cpu: number, pin: boolea
       return units.splice(0);
     },
     stalls: () => [...stalls],
+    summary,
     stop: () => {
       child.kill('SIGTERM');
-      const sortedLate = [...late].sort((a, b) => a - b);
-      return { unitMs: summarize(units), lateMs: { p99: percentile(sortedLate, 0.99), max: percentile(sortedLate, 1), over20: late.filter((ms) => ms >= 20).length } };
+      return summary();
     },
   };
 }
