@@ -47,7 +47,7 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
 
   it('a planted invalid manifest fails, with the path of the problem', () => {
     const deployment = readFileSync(join(DIR, 'deployment.yaml'), 'utf8');
-    const planted = deployment.replace('replicas: 2', 'replicas: two').replace(/port: 50052\n/, 'port: health-port\n');
+    const planted = deployment.replace('\nspec:\n', '\nspec:\n  replicas: two\n').replace(/port: 50052\n/, 'port: health-port\n');
     assert.notEqual(planted, deployment);
     const { problems } = validateManifests(planted, 'planted.yaml');
     assert.equal(problems.length, 1, problems.join('\n'));
@@ -60,7 +60,19 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
   it('runs 2+ replicas, probes grpc.health.v1 on the health port that config.yaml opens, and outlasts the shutdown grace', () => {
     const objects = loadAll();
     const deployment = find(objects, 'Deployment', 'hearth-agent-host');
-    assert.ok(deployment.spec.replicas >= 2);
+    // The autoscaler owns the count; a count in the Deployment would reset it on every apply.
+    assert.equal(deployment.spec.replicas, undefined, 'the Deployment leaves its replica count to the autoscaler');
+    const hpa = find(objects, 'HorizontalPodAutoscaler', 'hearth-agent-host');
+    assert.deepEqual(hpa.spec.scaleTargetRef, { apiVersion: deployment.apiVersion, kind: 'Deployment', name: deployment.metadata.name }, 'the autoscaler scales this Deployment');
+    assert.ok(hpa.spec.minReplicas >= 2 && hpa.spec.maxReplicas > hpa.spec.minReplicas, 'never fewer than 2 replicas, and room to add more');
+    // A drain must be able to take one pod even at the autoscaler's minimum.
+    assert.ok(find(objects, 'PodDisruptionBudget', 'hearth-agent-host').spec.minAvailable < hpa.spec.minReplicas, 'a node drain can proceed at the minimum');
+    const cpu = hpa.spec.metrics.find((m: { type: string; resource?: { name: string } }) => m.type === 'Resource' && m.resource?.name === 'cpu');
+    assert.ok(cpu, 'the autoscaler follows CPU');
+    // About 100 developers per core: the scale-out point must come before one pod's core is full.
+    assert.equal(cpu.resource.target.type, 'AverageValue', 'an absolute CPU target, independent of the request');
+    const cores = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) / 1000 : Number(q));
+    assert.ok(cores(cpu.resource.target.averageValue) > 0 && cores(cpu.resource.target.averageValue) < 1, `scales out below a full core (${cpu.resource.target.averageValue})`);
     const pod = deployment.spec.template;
     for (const [k, v] of Object.entries(deployment.spec.selector.matchLabels)) assert.equal(pod.metadata.labels[k], v, 'the selector selects the pods');
     const container = pod.spec.containers[0];
