@@ -306,7 +306,10 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         if ((await Promise.race([drained.then(() => 'drained' as const), deadline])) === 'timeout') {
           const running = [...turns];
           for (const t of running) t.stop('The team server is restarting. Your conversation is kept: press Retry in a moment.');
-          await Promise.race([Promise.all(running.map((t) => t.finished)), new Promise((r) => setTimeout(r, 2000).unref())]);
+          // A stopped turn's last messages may still be on their way out when it finishes; cutting the
+          // connections then would drop them (a balancer in between shows "connection dropped" instead).
+          // The graceful shutdown completes once every call has ended and its data is flushed, so wait for it.
+          await Promise.race([Promise.all(running.map((t) => t.finished)).then(() => drained), new Promise((r) => setTimeout(r, 2000).unref())]);
           server.forceShutdown();
         }
         healthServer?.forceShutdown();

@@ -23,7 +23,7 @@ import { freePort } from '../fixtures/freePort';
 import { startHaproxy, type HaproxyBalancer } from '../fixtures/haproxyBalancer';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { startRedisServer, type RedisServer } from '../fixtures/redisServer';
-import { until } from '../fixtures/until';
+import { until, untilValue } from '../fixtures/until';
 import { ALICE_KEY, AUDIENCE, BOB_KEY, collect, ISSUER, makePki, type TestPki } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -182,6 +182,105 @@ describe('team server replicas behind HAProxy with Redis', function () {
     }
   });
 
+  /** How many turns each replica's audit log has recorded starting. */
+  function turnStarts(): number[] {
+    return replicas.map((r) => r.stderr.split('"event":"turn.start"').length);
+  }
+
+  /** The replica that started a turn since `before` (its audit log says so). */
+  function servingSince(before: number[]): number {
+    const serving = turnStarts().findIndex((n, i) => n > before[i]);
+    assert.ok(serving >= 0, 'one replica recorded the turn');
+    return serving;
+  }
+
+  /** Starts replica `i` again (a new pod) and waits until the balancer sends it calls, so later tests have two. */
+  async function restart(i: number): Promise<void> {
+    replicas[i] = await startAgentHostProcess(join(dir, `replica-${i === 0 ? 'a' : 'b'}.yaml`), { HEARTH_REDIS_PASSWORD: redis.password });
+    const back = replicas[i];
+    const probe = rawClients(balancer!.port);
+    await untilValue(
+      async () => {
+        await probe.signIn(CAROL_KEY);
+        return back.stderr.includes('"event":"auth.success"') || undefined;
+      },
+      'the balancer sends calls to the replica that came back',
+      15_000,
+    );
+  }
+
+  it('a replica drained as an autoscaler scales in (SIGTERM): its running turn finishes whole, and a turn started meanwhile is served by the other replica without an error', async () => {
+    const agent = connect(balancer!.port);
+    const before = turnStarts();
+    const words = 'steady '.repeat(30);
+    fixture.enqueue({ kind: 'text', text: words, tokenDelayMs: 10 });
+    const running: AgentEvent[] = [];
+    let drainedAt = -1;
+    // What each replica logged from the moment the drain began.
+    let logFrom: number[] = [];
+    let stopping: Promise<void> | undefined;
+    let meanwhile: Promise<AgentEvent[]> | undefined;
+    try {
+      for await (const e of agent.startTurn([], { text: 'Write steadily.', context: [] }, { model: MODEL }, new AbortController().signal)) {
+        running.push(e);
+        if (drainedAt < 0 && running.filter((x) => x.type === 'text').length === 3) {
+          drainedAt = servingSince(before);
+          logFrom = replicas.map((r) => r.stderr.length);
+          const drained = replicas[drainedAt];
+          stopping = drained.stop();
+          // The next turn starts while the drained replica still streams this one.
+          await until(() => drained.stderr.includes('"msg":"shutting down"'), 'the replica began its drain', 5_000);
+          meanwhile = collect(agent.startTurn([], { text: 'A new question during the drain.', context: [] }, { model: MODEL }, new AbortController().signal));
+        }
+      }
+      assert.ok(stopping && meanwhile, 'the drain began mid-turn');
+      assert.deepEqual(running.at(-1), { type: 'done', reason: 'stop' }, JSON.stringify(running.filter((e) => e.type === 'error')));
+      assert.equal(textOf(running), words, 'the running turn streamed to its end, nothing cut');
+      const other = await meanwhile;
+      assert.deepEqual(other.filter((e) => e.type === 'error'), [], 'the turn started during the drain saw no error');
+      assert.deepEqual(other.at(-1), { type: 'done', reason: 'stop' });
+      await stopping;
+      const drainLog = replicas[drainedAt].stderr.slice(logFrom[drainedAt]);
+      assert.match(drainLog, /"event":"turn\.end"[^\n]*"reason":"stop"/, 'the drained replica ended its turn normally');
+      assert.doesNotMatch(drainLog, /"event":"turn\.start"/, 'the drained replica took no new turn');
+      assert.doesNotMatch(drainLog, /The team server is restarting/, 'no turn was cut at the end of the grace');
+      assert.match(replicas[1 - drainedAt].stderr.slice(logFrom[1 - drainedAt]), /"event":"turn\.start"/, 'the other replica served the new turn');
+    } finally {
+      await stopping;
+      if (drainedAt >= 0) await restart(drainedAt);
+    }
+  });
+
+  it('a drain that outlasts the grace: the turn still running ends with "the team server is restarting" through the balancer, and Retry works on the other replica', async () => {
+    const agent = connect(balancer!.port);
+    const before = turnStarts();
+    fixture.enqueue({ kind: 'text', text: 'long '.repeat(400), tokenDelayMs: 10 });
+    const events: AgentEvent[] = [];
+    let drainedAt = -1;
+    let stopping: Promise<void> | undefined;
+    try {
+      for await (const e of agent.startTurn([], { text: 'Write for a long time.', context: [] }, { model: MODEL }, new AbortController().signal)) {
+        events.push(e);
+        if (drainedAt < 0 && events.filter((x) => x.type === 'text').length === 3) {
+          drainedAt = servingSince(before);
+          stopping = replicas[drainedAt].stop();
+        }
+      }
+      // Its last messages reach the client before the connections are cut, balancer or not.
+      const error = events.find((x): x is Extract<AgentEvent, { type: 'error' }> => x.type === 'error');
+      assert.ok(error, `an error event in ${JSON.stringify(events.slice(-3))}`);
+      assert.equal(error.error.code, 'connectionDropped');
+      assert.match(error.error.message, /The team server is restarting\. Your conversation is kept/);
+      assert.equal(error.error.retryable, true);
+      assert.deepEqual(events.at(-1), { type: 'done', reason: 'error' });
+      const retry = await collect(agent.startTurn([], { text: 'Write for a long time.', context: [] }, { model: MODEL }, new AbortController().signal));
+      assert.deepEqual(retry.at(-1), { type: 'done', reason: 'stop' }, JSON.stringify(retry.filter((e) => e.type === 'error')));
+    } finally {
+      await stopping;
+      if (drainedAt >= 0) await restart(drainedAt);
+    }
+  });
+
   it('a replica killed mid-turn: the turn ends with connectionDropped, and the next turn works through the balancer with the same history', async () => {
     const agent = connect(balancer!.port);
     const history: ChatMessage[] = [];
@@ -189,7 +288,7 @@ describe('team server replicas behind HAProxy with Redis', function () {
     assert.deepEqual(first.at(-1), { type: 'done', reason: 'stop' });
     history.push({ role: 'user', content: 'Remember the word pelican.' }, { role: 'assistant', content: textOf(first) });
 
-    const auditBefore = replicas.map((r) => r.stderr.split('"event":"turn.start"').length);
+    const before = turnStarts();
     fixture.enqueue({ kind: 'text', text: 'partial '.repeat(400), tokenDelayMs: 10 });
     const events: AgentEvent[] = [];
     let killed: AgentHostProcess | undefined;
@@ -197,9 +296,7 @@ describe('team server replicas behind HAProxy with Redis', function () {
       events.push(e);
       if (!killed && events.filter((x) => x.type === 'text').length === 3) {
         // The replica serving this turn is the one whose audit log recorded its start.
-        const serving = replicas.findIndex((r, i) => r.stderr.split('"event":"turn.start"').length > auditBefore[i]);
-        assert.ok(serving >= 0, 'one replica recorded the turn');
-        killed = replicas[serving];
+        killed = replicas[servingSince(before)];
         await killed.kill();
       }
     }
