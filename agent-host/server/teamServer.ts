@@ -5,6 +5,7 @@
  * and the benchmark run.
  */
 import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { parse as parseYaml } from 'yaml';
 import { hearthPackage } from '../../protocol/grpc/loadProtos';
@@ -13,7 +14,8 @@ import { createAgent, createFimCompleter, type Agent, type FimCompleter } from '
 import { ActivityRecorder } from './admin/activityRecorder';
 import { AdminAuth } from './admin/adminAuth';
 import { adminRoutes } from './admin/adminRoutes';
-import { adminStats } from './admin/adminStats';
+import { adminStats, replicaView, teamStats } from './admin/adminStats';
+import { startReplicaViewPublisher } from './admin/replicaViewPublisher';
 import { ApiKeyStore } from './auth/apiKeys';
 import { loadSigningKeys } from './auth/signingKeys';
 import { TokenService } from './auth/tokenService';
@@ -261,7 +263,16 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     teamIndex.start();
   }
   const startedAt = Date.now();
-  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), () => adminStats({ server, activity, scheduler, backends: config.backends, startedAt, teamIndex })) : undefined;
+  const statsSources = { server, activity, scheduler, backends: config.backends, startedAt, teamIndex };
+  // With replicas, every replica's page shows the team: each publishes its view through the shared state.
+  const replicaId = `${hostname()}/${process.pid}`;
+  const published = config.admin.enabled && state.views ? startReplicaViewPublisher(state.views, replicaId, () => replicaView(statsSources, replicaId), logger) : undefined;
+  const teamAdminStats = async () => {
+    if (!published) return adminStats(statsSources);
+    const { views, unavailable } = await published.gather();
+    return { ...teamStats(views, statsSources), ...(unavailable ? { partial: unavailable } : {}) };
+  };
+  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), teamAdminStats) : undefined;
   const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, admin) : undefined;
   logger.info('team server listening', {
     mode: config.server.mode,
@@ -319,6 +330,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         await adminMcp?.dispose();
         await metricsServer?.close();
         await audit.flush?.();
+        await published?.stop();
         await state.close();
         logger.info('team server stopped');
       })();

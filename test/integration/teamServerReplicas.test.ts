@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
 import { stringify as toYaml } from 'yaml';
 import type { AgentEvent, ChatMessage } from '../../protocol/chat';
+import type { AdminStats } from '../../agent-host/server/admin/adminStats';
 import { hearthPackage } from '../../protocol/grpc/loadProtos';
 import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
@@ -29,6 +30,7 @@ import { ALICE_KEY, AUDIENCE, BOB_KEY, collect, ISSUER, makePki, type TestPki } 
 const MODEL = 'qwen2.5-coder:7b';
 const CAROL_KEY = 'hearth_test-key-for-carol-0123456789abcdefghijklmno';
 const REUSE_WINDOW_S = 2;
+const ADMIN_KEY = 'hearth_admin-key-for-the-replica-test-0123456789abcd';
 
 type AuthTokens = { access_token: string; refresh_token: string };
 
@@ -45,6 +47,7 @@ describe('team server replicas behind HAProxy with Redis', function () {
   let balancer: HaproxyBalancer | undefined;
   const replicas: AgentHostProcess[] = [];
   const ports: number[] = [];
+  const metricsPorts: number[] = [];
   const connections: TeamConnection[] = [];
   const clients: grpc.Client[] = [];
 
@@ -89,7 +92,7 @@ describe('team server replicas behind HAProxy with Redis', function () {
     dir = mkdtempSync(join(tmpdir(), 'hearth-replicas-'));
     redis = await startRedisServer();
     fixture = await startOllamaFixture();
-    const config = (port: number) => ({
+    const config = (port: number, metricsPort: number) => ({
       server: { mode: 'remote', host: '127.0.0.1', port, shutdown_grace: '1s' },
       tls: { cert_file: pki.certFile, key_file: pki.keyFile },
       auth: {
@@ -106,15 +109,18 @@ describe('team server replicas behind HAProxy with Redis', function () {
       },
       backends: [{ name: 'gpu', type: 'ollama', url: fixture.url, max_concurrency: 1 }],
       limits: { completions_per_minute: 3 },
-      metrics: { port: -1 },
+      metrics: { host: '127.0.0.1', port: metricsPort },
+      admin: { enabled: true, key_hash: sha256Hash(ADMIN_KEY) },
       // The password is not in the file: it comes from the environment, as from a Kubernetes Secret.
       state: { store: 'redis', redis_url: `redis://127.0.0.1:${redis.port}/0`, key_prefix: 'hearth-replica-test:', slot_lease_ttl: '3s' },
     });
     for (const name of ['a', 'b']) {
       const port = await freePort();
+      const metricsPort = await freePort();
       const file = join(dir, `replica-${name}.yaml`);
-      writeFileSync(file, toYaml(config(port)));
+      writeFileSync(file, toYaml(config(port, metricsPort)));
       ports.push(port);
+      metricsPorts.push(metricsPort);
       replicas.push(await startAgentHostProcess(file, { HEARTH_REDIS_PASSWORD: redis.password }));
     }
     balancer = await startHaproxy([ports[0], ports[1]], { certFile: pki.certFile, keyFile: pki.keyFile, caFile: join(pki.dir, 'ca.crt'), serverName: 'localhost' });
@@ -179,6 +185,31 @@ describe('team server replicas behind HAProxy with Redis', function () {
       assert.deepEqual(overlappingChats(chats), [], 'no two chat requests overlapped at the model');
     } finally {
       fixture.setResponder(undefined as never);
+    }
+  });
+
+  it("each replica's admin page shows the whole team: turns through either replica add up, and both replicas are listed", async () => {
+    const agent = connect(balancer!.port, BOB_KEY);
+    for (let i = 0; i < 6; i++) {
+      const events = await collect(agent.startTurn([], { text: `Question ${i}`, context: [] }, { model: MODEL }, new AbortController().signal));
+      assert.deepEqual(events.at(-1), { type: 'done', reason: 'stop' });
+    }
+    // What each replica served, from its own audit log.
+    const served = replicas.map((r) => r.stderr.split('"event":"turn.start","user":"bob"').length - 1);
+    assert.ok(served.every((n) => n > 0), `the balancer sent bob's turns to both replicas (${served.join(', ')})`);
+    const total = served[0] + served[1];
+    for (const [i, port] of metricsPorts.entries()) {
+      const stats = await untilValue(
+        async () => {
+          const res = await fetch(`http://127.0.0.1:${port}/admin/api/stats`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+          const body = (await res.json()) as AdminStats;
+          return body.replicas?.length === 2 && body.users.find((u) => u.user === 'bob')?.turns === total ? body : undefined;
+        },
+        `replica ${i}'s admin page counts bob's ${total} turns from both replicas`,
+        15_000,
+      );
+      assert.equal(stats.partial, undefined);
+      assert.ok(stats.series.points.some((p) => p.ttftChatMs !== null), 'the plot has the team time to first token');
     }
   });
 

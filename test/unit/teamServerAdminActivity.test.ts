@@ -4,8 +4,9 @@
  * sign-in limit, and the client's batching of suggestion counts.
  */
 import assert from 'node:assert/strict';
-import { ActivityRecorder } from '../../agent-host/server/admin/activityRecorder';
+import { ActivityRecorder, snapshotOf } from '../../agent-host/server/admin/activityRecorder';
 import { AdminAuth } from '../../agent-host/server/admin/adminAuth';
+import { parseReplicaView, teamStats, type ReplicaView } from '../../agent-host/server/admin/adminStats';
 import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
 import { ConfigError, loadServerConfig, parseArgs } from '../../agent-host/server/config/loadServerConfig';
 import { reportSuggestions } from '../../agent-host/server/services/reportSuggestions';
@@ -105,6 +106,70 @@ describe('admin page: activity recorder', () => {
     measure(50); // bucket 5: buckets 0 and 1 have left the ring
     points = r.snapshot().series.points;
     assert.deepEqual(points.map((p) => [p.t, p.ttftCompletionMs]), [[2000, 30], [3000, null], [4000, null], [5000, 50]]);
+  });
+
+  it('adds up replicas: counts sum, each point is the team average weighted by what each replica measured', () => {
+    const c = clock(10_000_000);
+    const a = new ActivityRecorder({ now: c.now, bucketMs: 10_000, buckets: 6 });
+    const b = new ActivityRecorder({ now: c.now, bucketMs: 10_000, buckets: 6 });
+    // Replica a: one chat turn of alice with a 100 ms first token; replica b: three of alice and one of bob at 500 ms.
+    const turn = (r: ActivityRecorder, user: string, waitMs: number, tokens: number, evalMs: number) => {
+      const t = r.observeTurn(user);
+      c.advance(waitMs);
+      t.token();
+      t.usage({ promptTokens: 7, completionTokens: tokens, evalDurationMs: evalMs });
+      t.end();
+    };
+    turn(a, 'alice', 100, 10, 1000);
+    for (let i = 0; i < 3; i++) turn(b, 'alice', 500, 30, 1000);
+    turn(b, 'bob', 500, 30, 1000);
+    const open = b.observeTurn('bob');
+    a.suggestions('alice', 'python', 4, 1);
+    b.suggestions('bob', 'python', 6, 2);
+    b.suggestions('bob', 'go', 2, 2);
+
+    const team = snapshotOf([a.raw(), b.raw()], c.now(), 6);
+    assert.equal(team.runningTurns, 1, "b's open turn");
+    const alice = team.users.find((u) => u.user === 'alice')!;
+    assert.deepEqual([alice.turns, alice.promptTokens, alice.completionTokens, alice.suggestionsShown], [4, 28, 100, 4]);
+    assert.equal(team.users.find((u) => u.user === 'bob')!.turns, 2);
+    assert.deepEqual(team.languages.map((l) => [l.language, l.shown, l.accepted, l.rate]), [['python', 10, 3, 0.3], ['go', 2, 2, 1]]);
+    const [p] = team.series.points;
+    // Not the average of the two replicas' averages (300 ms): five turns, one at 100 ms and four at 500.
+    assert.equal(p.ttftChatMs, (100 + 4 * 500) / 5);
+    assert.equal(p.tokensPerSecond, ((10 + 4 * 30) * 1000) / 5000);
+    // One replica alone is what its own snapshot says.
+    assert.deepEqual(snapshotOf([a.raw()], c.now(), 6), a.snapshot());
+    open.end();
+  });
+
+  it("reads other replicas' views as input: malformed ones are dropped, fields are typed and bounded, and the figures add up", () => {
+    const c = clock(10_000_000);
+    const r = new ActivityRecorder({ now: c.now });
+    const t = r.observeTurn('alice');
+    t.token();
+    t.end();
+    const view = (id: string, connections: number | null, inFlight: number): ReplicaView => ({ id, startedAt: 5, publishedAt: 6, connections, queue: { completion: 1, chat: 2 }, backends: [{ name: 'gpu', inFlight }], activity: r.raw() });
+    const good = view('pod-a/1', 3, 1);
+    assert.deepEqual(parseReplicaView(JSON.stringify(good)), good, 'a real view reads back unchanged');
+    for (const bad of ['not json', 'null', '[]', '{"id":"x"}', JSON.stringify({ ...good, id: '' }), JSON.stringify({ ...good, activity: { ...good.activity, bucketMs: -1 } })]) {
+      assert.equal(parseReplicaView(bad), undefined, bad.slice(0, 40));
+    }
+    const hostile = parseReplicaView(
+      JSON.stringify({ ...good, connections: -5, queue: { chat: 'many' }, activity: { ...good.activity, users: [{ user: 'x'.repeat(5000), turns: -3 }, { turns: 9 }, ...Array.from({ length: 20_000 }, (_, i) => ({ user: `u${i}`, turns: 1 }))] } }),
+    )!;
+    assert.equal(hostile.connections, 0);
+    assert.equal(hostile.queue.chat, 0);
+    assert.equal(hostile.activity.users.length, 9_999, 'at most 10,000 users, the one without a name dropped');
+    assert.equal(hostile.activity.users[0].user.length, 200);
+    assert.equal(hostile.activity.users[0].turns, 0);
+
+    const team = teamStats([good, view('pod-b/7', null, 2)], { backends: [{ name: 'gpu', maxConcurrency: 4 } as never] });
+    assert.deepEqual(team.backends, [{ name: 'gpu', inFlight: 3, capacity: 4 }], 'requests running add up; the slots are the configuration');
+    assert.equal(team.connections, 3, 'a replica that cannot tell its connections adds nothing');
+    assert.deepEqual(team.queue, { completion: 2, chat: 4 });
+    assert.equal(team.users.find((u) => u.user === 'alice')!.turns, 2);
+    assert.deepEqual(team.replicas.map((x) => x.id), ['pod-a/1', 'pod-b/7']);
   });
 
   it('computes acceptance per language across reports, bounded and clamped', () => {

@@ -70,12 +70,30 @@ export interface ActivityRecorderOptions {
   now?: () => number;
 }
 
-interface Bucket {
+/** One time bucket's sums, which add up across replicas (averages would not). */
+export interface ActivityBucket {
   index: number;
   ttft: Record<RequestKind, { count: number; sumMs: number }>;
   tokens: number;
   evalMs: number;
 }
+type Bucket = ActivityBucket;
+
+/**
+ * A recorder's figures as sums, before any average is taken: what a replica
+ * publishes so that the admin page of any replica can add up the team's
+ * (`snapshotOf`).
+ */
+export interface ActivityRaw {
+  bucketMs: number;
+  runningTurns: number;
+  users: UserUsage[];
+  languages: { language: string; shown: number; accepted: number }[];
+  /** The buckets of the plotted span that hold a measurement. */
+  buckets: ActivityBucket[];
+}
+
+const DEFAULT_BUCKETS = 360;
 
 /** Language ids come from clients: their length and number are bounded so a client cannot grow the server's memory. */
 const MAX_LANGUAGES = 200;
@@ -102,7 +120,7 @@ export class ActivityRecorder {
 
   constructor(options: ActivityRecorderOptions = {}) {
     this.bucketMs = options.bucketMs ?? 10_000;
-    this.ring = new Array<Bucket | undefined>(options.buckets ?? 360).fill(undefined);
+    this.ring = new Array<Bucket | undefined>(options.buckets ?? DEFAULT_BUCKETS).fill(undefined);
     this.now = options.now ?? Date.now;
   }
 
@@ -140,24 +158,23 @@ export class ActivityRecorder {
   }
 
   snapshot(): ActivitySnapshot {
+    return snapshotOf([this.raw()], this.now(), this.ring.length);
+  }
+
+  /** The figures as sums (see ActivityRaw); copies, so the caller may keep them. */
+  raw(): ActivityRaw {
     const current = Math.floor(this.now() / this.bucketMs);
-    const points: SeriesPoint[] = [];
-    // Oldest first; buckets before the first measurement are left out so a young server's plot is not mostly empty.
-    let started = false;
+    const buckets: ActivityBucket[] = [];
     for (let index = current - this.ring.length + 1; index <= current; index++) {
       const b = this.bucketAt(index);
-      if (!b && !started) continue;
-      started = true;
-      const avg = (k: RequestKind) => (b && b.ttft[k].count > 0 ? b.ttft[k].sumMs / b.ttft[k].count : null);
-      points.push({ t: index * this.bucketMs, ttftChatMs: avg('chat'), ttftCompletionMs: avg('completion'), tokensPerSecond: b && b.evalMs > 0 ? (b.tokens * 1000) / b.evalMs : null });
+      if (b) buckets.push({ index, ttft: { chat: { ...b.ttft.chat }, completion: { ...b.ttft.completion } }, tokens: b.tokens, evalMs: b.evalMs });
     }
     return {
+      bucketMs: this.bucketMs,
       runningTurns: this.running,
-      users: [...this.users.values()].map((u) => ({ ...u })).sort((a, b) => b.lastSeenMs - a.lastSeenMs || a.user.localeCompare(b.user)),
-      languages: [...this.languages.entries()]
-        .map(([language, { shown, accepted }]) => ({ language, shown, accepted, rate: shown > 0 ? Math.min(accepted / shown, 1) : null }))
-        .sort((a, b) => b.shown - a.shown || a.language.localeCompare(b.language)),
-      series: { bucketMs: this.bucketMs, points },
+      users: [...this.users.values()].map((u) => ({ ...u })),
+      languages: [...this.languages.entries()].map(([language, { shown, accepted }]) => ({ language, shown, accepted })),
+      buckets,
     };
   }
 
@@ -233,4 +250,69 @@ export class ActivityRecorder {
     }
     return b;
   }
+}
+
+/**
+ * The admin page's view of one or more recorders' figures (one per
+ * replica): counts add up, and each plotted point is the team's average,
+ * weighted by what each replica measured in that bucket. Parts with another
+ * bucket width than the first are left out of the plot (replicas of one
+ * version share it).
+ */
+export function snapshotOf(parts: ActivityRaw[], now: number, bucketCount = DEFAULT_BUCKETS): ActivitySnapshot {
+  const bucketMs = parts[0]?.bucketMs ?? 10_000;
+  const current = Math.floor(now / bucketMs);
+  const oldest = current - bucketCount + 1;
+  const buckets = new Map<number, ActivityBucket>();
+  const users = new Map<string, UserUsage>();
+  const languages = new Map<string, { shown: number; accepted: number }>();
+  let runningTurns = 0;
+  for (const part of parts) {
+    runningTurns += count(part.runningTurns);
+    for (const u of part.users) {
+      const sum = users.get(u.user) ?? { user: u.user, turns: 0, completions: 0, promptTokens: 0, completionTokens: 0, suggestionsShown: 0, suggestionsAccepted: 0, lastSeenMs: 0 };
+      sum.turns += count(u.turns);
+      sum.completions += count(u.completions);
+      sum.promptTokens += count(u.promptTokens);
+      sum.completionTokens += count(u.completionTokens);
+      sum.suggestionsShown += count(u.suggestionsShown);
+      sum.suggestionsAccepted += count(u.suggestionsAccepted);
+      sum.lastSeenMs = Math.max(sum.lastSeenMs, count(u.lastSeenMs));
+      users.set(u.user, sum);
+    }
+    for (const l of part.languages) {
+      const sum = languages.get(l.language) ?? { shown: 0, accepted: 0 };
+      sum.shown += count(l.shown);
+      sum.accepted += count(l.accepted);
+      languages.set(l.language, sum);
+    }
+    if (part.bucketMs !== bucketMs) continue;
+    for (const b of part.buckets) {
+      if (b.index < oldest || b.index > current) continue;
+      const sum = buckets.get(b.index) ?? emptyBucket(b.index);
+      for (const kind of ['chat', 'completion'] as const) {
+        sum.ttft[kind].count += count(b.ttft[kind].count);
+        sum.ttft[kind].sumMs += count(b.ttft[kind].sumMs);
+      }
+      sum.tokens += count(b.tokens);
+      sum.evalMs += count(b.evalMs);
+      buckets.set(b.index, sum);
+    }
+  }
+  const points: SeriesPoint[] = [];
+  // Oldest first; buckets before the first measurement are left out so a young server's plot is not mostly empty.
+  const first = Math.min(...buckets.keys());
+  for (let index = Math.max(first, oldest); index <= current; index++) {
+    const b = buckets.get(index);
+    const avg = (k: RequestKind) => (b && b.ttft[k].count > 0 ? b.ttft[k].sumMs / b.ttft[k].count : null);
+    points.push({ t: index * bucketMs, ttftChatMs: avg('chat'), ttftCompletionMs: avg('completion'), tokensPerSecond: b && b.evalMs > 0 ? (b.tokens * 1000) / b.evalMs : null });
+  }
+  return {
+    runningTurns,
+    users: [...users.values()].sort((a, b) => b.lastSeenMs - a.lastSeenMs || a.user.localeCompare(b.user)),
+    languages: [...languages.entries()]
+      .map(([language, { shown, accepted }]) => ({ language, shown, accepted, rate: shown > 0 ? Math.min(accepted / shown, 1) : null }))
+      .sort((a, b) => b.shown - a.shown || a.language.localeCompare(b.language)),
+    series: { bucketMs, points },
+  };
 }

@@ -131,7 +131,7 @@ export function adminRoutes(auth: AdminAuth, stats: () => unknown): AdminHandler
       allowed = await auth.checkKey(key, addressOf(req));
     }
     if (!allowed) return sendJson(res, 401, { error: 'Sign in at /admin/ or send the admin key as "Authorization: Bearer <key>".' }, { 'WWW-Authenticate': 'Bearer realm="hearth-admin"' });
-    sendJson(res, 200, stats());
+    sendJson(res, 200, await stats());
   }
 
   return (req, res) => {

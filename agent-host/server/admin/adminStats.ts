@@ -1,17 +1,21 @@
 /**
  * The admin page's JSON, built on each poll: what is happening now (open
  * connections, running turns, the queue, each backend's running requests)
- * next to what the ActivityRecorder kept about the past.
+ * next to what the ActivityRecorder kept about the past. With replicas
+ * (shared state in Redis), each one publishes its own view and the page of
+ * any replica adds up the views of all of them, so an admin sees the team,
+ * not one replica's share of it.
  */
 import type { Server } from '@grpc/grpc-js';
 import type { BackendConfig } from '../config/serverConfig';
 import type { Scheduler } from '../scheduler/scheduler';
-import type { ActivityRecorder, ActivitySnapshot } from './activityRecorder';
+import { snapshotOf, type ActivityBucket, type ActivityRaw, type ActivityRecorder, type ActivitySnapshot, type UserUsage } from './activityRecorder';
 import { openConnections } from './openConnections';
 import type { TeamIndex } from '../teamIndex/teamIndex';
 
 export interface AdminStats extends ActivitySnapshot {
   generatedAt: number;
+  /** When the longest-running replica started. */
   startedAt: number;
   /** Open HTTP/2 connections to the gRPC port; null when grpc-js does not tell. */
   connections: number | null;
@@ -20,6 +24,10 @@ export interface AdminStats extends ActivitySnapshot {
   backends: { name: string; inFlight: number; capacity: number }[];
   /** The team index's sources (config.yaml `index:`): state, size and the last error. */
   index: { name: string; kind: string; state: string; files: number; chunks: number; refreshedAt: number | null; error: string | null }[];
+  /** The replicas counted above (one without shared state), with what each has now. */
+  replicas: { id: string; startedAt: number; publishedAt: number; connections: number | null; runningTurns: number }[];
+  /** Set when other replicas could not be counted, saying why. */
+  partial?: string;
 }
 
 export interface AdminStatsSources {
@@ -31,15 +39,110 @@ export interface AdminStatsSources {
   teamIndex?: TeamIndex;
 }
 
-export function adminStats(sources: AdminStatsSources): AdminStats {
+/** What one replica has now and has recorded: the unit the admin page adds up. */
+export interface ReplicaView {
+  id: string;
+  startedAt: number;
+  publishedAt: number;
+  connections: number | null;
+  queue: { completion: number; chat: number };
+  backends: { name: string; inFlight: number }[];
+  activity: ActivityRaw;
+}
+
+export function replicaView(sources: AdminStatsSources, id: string): ReplicaView {
   const { scheduler } = sources;
   return {
-    generatedAt: Date.now(),
+    id,
     startedAt: sources.startedAt,
+    publishedAt: Date.now(),
     connections: openConnections(sources.server),
     queue: { completion: scheduler.queuedFor('completion'), chat: scheduler.queuedFor('chat') },
-    backends: sources.backends.map((b) => ({ name: b.name, inFlight: scheduler.inFlight(b.name), capacity: b.maxConcurrency })),
+    backends: sources.backends.map((b) => ({ name: b.name, inFlight: scheduler.inFlight(b.name) })),
+    activity: sources.activity.raw(),
+  };
+}
+
+/** This replica's figures alone. */
+export function adminStats(sources: AdminStatsSources): AdminStats {
+  return teamStats([replicaView(sources, 'this server')], sources);
+}
+
+/**
+ * The figures of `views` added up. Configuration (each backend's capacity,
+ * the team index) is this replica's: replicas share one configuration.
+ */
+export function teamStats(views: ReplicaView[], sources: Pick<AdminStatsSources, 'backends' | 'teamIndex'>): AdminStats {
+  const sum = (pick: (v: ReplicaView) => number) => views.reduce((total, v) => total + pick(v), 0);
+  const known = views.filter((v) => v.connections !== null);
+  const activity = snapshotOf(
+    views.map((v) => v.activity),
+    Date.now(),
+  );
+  return {
+    generatedAt: Date.now(),
+    startedAt: Math.min(...views.map((v) => v.startedAt)),
+    connections: known.length > 0 ? known.reduce((total, v) => total + (v.connections ?? 0), 0) : null,
+    queue: { completion: sum((v) => v.queue.completion), chat: sum((v) => v.queue.chat) },
+    backends: sources.backends.map((b) => ({ name: b.name, inFlight: sum((v) => v.backends.find((x) => x.name === b.name)?.inFlight ?? 0), capacity: b.maxConcurrency })),
     index: (sources.teamIndex?.statuses ?? []).map((s) => ({ name: s.name, kind: s.kind, state: s.state, files: s.files, chunks: s.chunks, refreshedAt: s.refreshedAt ?? null, error: s.error ?? s.embeddingProblem ?? null })),
-    ...sources.activity.snapshot(),
+    replicas: views.map((v) => ({ id: v.id, startedAt: v.startedAt, publishedAt: v.publishedAt, connections: v.connections, runningTurns: v.activity.runningTurns })).sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id)),
+    ...activity,
+  };
+}
+
+/** Bounds on what one published view may hold: Redis is shared, so a view is checked as input. */
+const MAX_VIEW_USERS = 10_000;
+const MAX_VIEW_LANGUAGES = 200;
+const MAX_VIEW_BUCKETS = 2_000;
+const MAX_NAME = 200;
+
+const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
+const name = (value: unknown): string => (typeof value === 'string' ? value.slice(0, MAX_NAME) : '');
+const list = (value: unknown, max: number): unknown[] => (Array.isArray(value) ? value.slice(0, max) : []);
+const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
+
+/**
+ * A view another replica published, or undefined when it is not one. Every
+ * field is re-read with its type and bounded, so a malformed entry costs the
+ * page that entry, never the page.
+ */
+export function parseReplicaView(text: string): ReplicaView | undefined {
+  let value: Record<string, unknown>;
+  try {
+    value = record(JSON.parse(text));
+  } catch {
+    return undefined;
+  }
+  const id = name(value.id);
+  const activity = record(value.activity);
+  if (!id || typeof activity.bucketMs !== 'number' || !(activity.bucketMs > 0)) return undefined;
+  const queue = record(value.queue);
+  const users: UserUsage[] = list(activity.users, MAX_VIEW_USERS)
+    .map(record)
+    .filter((u) => name(u.user) !== '')
+    .map((u) => ({ user: name(u.user), turns: num(u.turns), completions: num(u.completions), promptTokens: num(u.promptTokens), completionTokens: num(u.completionTokens), suggestionsShown: num(u.suggestionsShown), suggestionsAccepted: num(u.suggestionsAccepted), lastSeenMs: num(u.lastSeenMs) }));
+  const ttft = (t: unknown) => ({ count: num(record(t).count), sumMs: num(record(t).sumMs) });
+  const buckets: ActivityBucket[] = list(activity.buckets, MAX_VIEW_BUCKETS)
+    .map(record)
+    .filter((b) => Number.isSafeInteger(b.index))
+    .map((b) => ({ index: b.index as number, ttft: { chat: ttft(record(b.ttft).chat), completion: ttft(record(b.ttft).completion) }, tokens: num(b.tokens), evalMs: num(b.evalMs) }));
+  return {
+    id,
+    startedAt: num(value.startedAt),
+    publishedAt: num(value.publishedAt),
+    connections: value.connections === null ? null : num(value.connections),
+    queue: { completion: num(queue.completion), chat: num(queue.chat) },
+    backends: list(value.backends, MAX_VIEW_LANGUAGES).map(record).map((b) => ({ name: name(b.name), inFlight: num(b.inFlight) })),
+    activity: {
+      bucketMs: activity.bucketMs,
+      runningTurns: num(activity.runningTurns),
+      users,
+      languages: list(activity.languages, MAX_VIEW_LANGUAGES)
+        .map(record)
+        .filter((l) => name(l.language) !== '')
+        .map((l) => ({ language: name(l.language), shown: num(l.shown), accepted: num(l.accepted) })),
+      buckets,
+    },
   };
 }

@@ -20,7 +20,7 @@ import type { Logger } from '../ops/logger';
 import type { RateLimit } from '../scheduler/rateLimiter';
 import { ServiceFailure } from '../services/serviceFailure';
 import { ACQUIRE_SLOT, RENEW_SLOT, REVOKE_FAMILY, ROTATE_FAMILY, START_FAMILY, TAKE_TOKEN } from './redisScripts';
-import type { GlobalSlots, RefreshFamilyStore, RotateOutcome, SharedState, SlotLease } from './sharedState';
+import type { GlobalSlots, RefreshFamilyStore, ReplicaViews, RotateOutcome, SharedState, SlotLease } from './sharedState';
 
 export interface RedisStateOptions {
   /** redis://host:port/db or rediss:// (TLS). May carry a password; never logged. */
@@ -176,6 +176,37 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
   }, renewEveryMs);
   renewTimer.unref();
 
+  // One hash, a field per replica. Each entry carries the moment it stops counting, set by the
+  // publisher's clock; replicas' clocks may differ by a little, which the ttl (several publish
+  // periods) absorbs. Readers remove what has expired, so a replica that died leaves nothing behind.
+  const VIEWS_KEY = 'admin:views';
+  const views: ReplicaViews = {
+    async publish(replicaId, view, ttlMs) {
+      await client.hset(VIEWS_KEY, replicaId, JSON.stringify({ until: Date.now() + ttlMs, view }));
+    },
+    async read() {
+      const entries = await client.hgetall(VIEWS_KEY);
+      const now = Date.now();
+      const current: string[] = [];
+      const expired: string[] = [];
+      for (const [replicaId, text] of Object.entries(entries)) {
+        let entry: { until?: unknown; view?: unknown } | undefined;
+        try {
+          entry = JSON.parse(text) as { until?: unknown; view?: unknown };
+        } catch {
+          entry = undefined;
+        }
+        if (entry && typeof entry.until === 'number' && entry.until > now && typeof entry.view === 'string') current.push(entry.view);
+        else expired.push(replicaId);
+      }
+      if (expired.length > 0) await client.hdel(VIEWS_KEY, ...expired).catch(() => 0);
+      return current;
+    },
+    async withdraw(replicaId) {
+      await client.hdel(VIEWS_KEY, replicaId);
+    },
+  };
+
   const slots: GlobalSlots = {
     async tryAcquire(backendId, limit) {
       const holder = `${replicaId}:${++leaseSeq}`;
@@ -198,6 +229,7 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     families,
     rateLimit,
     slots,
+    views,
     onAvailability: (listener) => void listeners.push(listener),
     async close() {
       closing = true;

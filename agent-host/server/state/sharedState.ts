@@ -51,6 +51,20 @@ export interface GlobalSlots {
   tryAcquire(backendId: string, limit: number): Promise<{ lease: SlotLease; held: number } | undefined>;
 }
 
+/**
+ * What each replica shows on its admin page, published for the others, so
+ * that the page of any replica shows the whole team. A view is a JSON text;
+ * readers check it as they would anything from outside.
+ */
+export interface ReplicaViews {
+  /** Stores this replica's view; readers drop it once `ttlMs` passes without a newer one. */
+  publish(replicaId: string, view: string, ttlMs: number): Promise<void>;
+  /** The current view of every replica that published one. */
+  read(): Promise<string[]>;
+  /** Takes this replica's view away (it is stopping). */
+  withdraw(replicaId: string): Promise<void>;
+}
+
 export interface SharedState {
   /** "memory" or "redis at host:port": for the start-up log. */
   readonly description: string;
@@ -59,6 +73,8 @@ export interface SharedState {
   rateLimit(name: string, perMinute: number): RateLimit;
   /** Undefined in memory: one process's scheduler already knows every slot. */
   readonly slots?: GlobalSlots;
+  /** Undefined in memory: one process is the whole team. */
+  readonly views?: ReplicaViews;
   /** Called with false while the store cannot be reached, and true when it can again. */
   onAvailability(listener: (available: boolean) => void): void;
   close(): Promise<void>;
