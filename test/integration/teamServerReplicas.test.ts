@@ -348,6 +348,18 @@ describe('team server replicas behind HAProxy with Redis', function () {
     assert.match(sent, /Remember the word pelican\./, 'the earlier turn is in the history the model sees');
     assert.match(sent, /Now write a lot\./);
     await until(() => replicas.some((r) => !r.exited && r.stderr.includes('"event":"turn.end"')), 'the surviving replica ended the turn', 10_000);
+
+    // The killed replica never withdrew its admin view; Redis expires it, and the team view shrinks to the survivor.
+    const survivor = replicas.findIndex((r) => !r.exited);
+    await untilValue(
+      async () => {
+        const res = await fetch(`http://127.0.0.1:${metricsPorts[survivor]}/admin/api/stats`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+        return ((await res.json()) as AdminStats).replicas.length === 1 || undefined;
+      },
+      'the admin page stops counting the killed replica',
+      25_000,
+      500,
+    );
   });
 
   it('names its shared store in the start-up log, and never its password', () => {

@@ -176,34 +176,25 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
   }, renewEveryMs);
   renewTimer.unref();
 
-  // One hash, a field per replica. Each entry carries the moment it stops counting, set by the
-  // publisher's clock; replicas' clocks may differ by a little, which the ttl (several publish
-  // periods) absorbs. Readers remove what has expired, so a replica that died leaves nothing behind.
-  const VIEWS_KEY = 'admin:views';
+  // A key per replica that Redis expires itself (so replicas' clocks never matter, as for every
+  // other lease here), and a set naming them; readers drop the names whose key has expired, so a
+  // replica that died leaves nothing behind.
+  const VIEWS_SET = 'admin:replicas';
+  const viewKey = (replicaId: string) => `admin:view:${replicaId}`;
   const views: ReplicaViews = {
     async publish(replicaId, view, ttlMs) {
-      await client.hset(VIEWS_KEY, replicaId, JSON.stringify({ until: Date.now() + ttlMs, view }));
+      await client.multi().set(viewKey(replicaId), view, 'PX', ttlMs).sadd(VIEWS_SET, replicaId).exec();
     },
     async read() {
-      const entries = await client.hgetall(VIEWS_KEY);
-      const now = Date.now();
-      const current: string[] = [];
-      const expired: string[] = [];
-      for (const [replicaId, text] of Object.entries(entries)) {
-        let entry: { until?: unknown; view?: unknown } | undefined;
-        try {
-          entry = JSON.parse(text) as { until?: unknown; view?: unknown };
-        } catch {
-          entry = undefined;
-        }
-        if (entry && typeof entry.until === 'number' && entry.until > now && typeof entry.view === 'string') current.push(entry.view);
-        else expired.push(replicaId);
-      }
-      if (expired.length > 0) await client.hdel(VIEWS_KEY, ...expired).catch(() => 0);
-      return current;
+      const ids = await client.smembers(VIEWS_SET);
+      if (ids.length === 0) return [];
+      const texts = await client.mget(...ids.map(viewKey));
+      const gone = ids.filter((_, i) => texts[i] === null);
+      if (gone.length > 0) await client.srem(VIEWS_SET, ...gone).catch(() => 0);
+      return texts.filter((t): t is string => t !== null);
     },
     async withdraw(replicaId) {
-      await client.hdel(VIEWS_KEY, replicaId);
+      await client.multi().del(viewKey(replicaId)).srem(VIEWS_SET, replicaId).exec();
     },
   };
 
