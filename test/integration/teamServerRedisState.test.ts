@@ -10,6 +10,8 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import Redis from 'ioredis';
+import type { AdminStats } from '../../agent-host/server/admin/adminStats';
+import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
 import { silentLogger } from '../../agent-host/server/ops/logger';
 import { createRedisState } from '../../agent-host/server/state/redisState';
 import type { SharedState } from '../../agent-host/server/state/sharedState';
@@ -21,6 +23,7 @@ import { ALICE_KEY, makePki, remoteConfig, startTestServer, type TestPki } from 
 
 let redis: RedisServer;
 const prefix = `hearth-test-${randomUUID().slice(0, 8)}:`;
+const ADMIN_KEY = 'hearth_admin-key-for-the-redis-test-0123456789abcdefg';
 
 /** Polls an asynchronous condition until it holds, with a generous deadline. */
 async function untilTrue(check: () => Promise<boolean>, what: string, timeoutMs = 10_000): Promise<void> {
@@ -103,6 +106,24 @@ describe('shared state: Redis', function () {
     }
   });
 
+  it("replicas' admin views: each sees the other's, a withdrawn one goes at once, an expired one when Redis expires it", async () => {
+    const [a, b] = [await open(), await open()];
+    try {
+      await a.views!.publish('pod-a', '{"n":1}', 60_000);
+      await b.views!.publish('pod-b', '{"n":2}', 300);
+      assert.deepEqual((await a.views!.read()).sort(), ['{"n":1}', '{"n":2}']);
+      await a.views!.publish('pod-a', '{"n":3}', 60_000);
+      assert.deepEqual((await b.views!.read()).sort(), ['{"n":2}', '{"n":3}'], 'a newer view replaces the older one');
+      // pod-b stops publishing (it died): Redis expires its view, whatever anyone's clock says.
+      await untilTrue(async () => (await a.views!.read()).length === 1, "pod-b's view expired");
+      assert.deepEqual(await a.views!.read(), ['{"n":3}']);
+      await a.views!.withdraw('pod-a');
+      assert.deepEqual(await b.views!.read(), []);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it('a wrong password is refused at start-up with a message that names the setting', async () => {
     await assert.rejects(
       createRedisState({ url: `redis://:wrong@127.0.0.1:${redis.port}/0`, keyPrefix: prefix, slotLeaseTtlMs: 3000, logger: silentLogger }),
@@ -126,8 +147,10 @@ describe('shared state: Redis', function () {
       const { server } = await startTestServer(
         remoteConfig(pki, fixture.url, (c) => {
           c.state = { store: 'redis', redisUrl: `redis://127.0.0.1:${redis.port}/0`, redisPassword: redis.password, keyPrefix: prefix, slotLeaseTtlMs: 3000 };
+          c.admin = { enabled: true, keyHash: sha256Hash(ADMIN_KEY) };
         }),
       );
+      const stats = async () => (await (await fetch(`http://127.0.0.1:${server.metricsPort}/admin/api/stats`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as AdminStats;
       const credentials = grpc.credentials.createSsl(pki.caPem);
       const auth = new (hearthPackage().grpc.hearth.v1.AuthService)(`localhost:${server.port}`, credentials);
       const HealthClient = grpc.makeGenericClientConstructor(healthPackage()['grpc.health.v1.Health'] as grpc.ServiceDefinition, 'Health');
@@ -142,9 +165,14 @@ describe('shared state: Redis', function () {
         assert.match(err!.details, /cannot reach its shared state store \(Redis\)/);
         await untilTrue(async () => (await check()) === 'NOT_SERVING', 'NOT_SERVING');
         assert.equal(await check('liveness'), 'SERVING', 'liveness stays up: restarting the replica would not bring Redis back');
+        // The admin page still answers, with this replica's figures and why the others are missing.
+        const alone = await stats();
+        assert.match(alone.partial ?? '', /Only this replica is counted: the shared state store cannot be read/);
+        assert.equal(alone.replicas.length, 1);
         await redis.start();
         await untilTrue(async () => (await check()) === 'SERVING', 'SERVING again', 15_000);
         assert.equal((await signIn()).err, null, 'sign-in works again once Redis is back');
+        await untilTrue(async () => (await stats()).partial === undefined, 'the admin page counts through Redis again');
       } finally {
         auth.close();
         (health as unknown as grpc.Client).close();
