@@ -96,17 +96,23 @@ export interface ActivityRaw {
 const DEFAULT_BUCKETS = 360;
 
 /** Language ids come from clients: their length and number are bounded so a client cannot grow the server's memory. */
-const MAX_LANGUAGES = 200;
+export const MAX_LANGUAGES = 200;
 const MAX_LANGUAGE_LENGTH = 64;
 const OTHER_LANGUAGE = 'other';
 /** User names come from the API key configuration, but a bound keeps the table safe all the same. */
-const MAX_USERS = 10_000;
+export const MAX_USERS = 10_000;
 
 function emptyBucket(index: number): Bucket {
   return { index, ttft: { chat: { count: 0, sumMs: 0 }, completion: { count: 0, sumMs: 0 } }, tokens: 0, evalMs: 0 };
 }
 
-function count(n: number | undefined): number {
+/** A user with nothing counted yet. */
+function emptyUser(user: string): UserUsage {
+  return { user, turns: 0, completions: 0, promptTokens: 0, completionTokens: 0, suggestionsShown: 0, suggestionsAccepted: 0, lastSeenMs: 0 };
+}
+
+/** A count from anywhere (a backend, a client, another replica): a positive finite number, else 0. */
+export function count(n: unknown): number {
   return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : 0;
 }
 
@@ -223,7 +229,7 @@ export class ActivityRecorder {
         for (const candidate of this.users.values()) if (!oldest || candidate.lastSeenMs < oldest.lastSeenMs) oldest = candidate;
         if (oldest) this.users.delete(oldest.user);
       }
-      u = { user, turns: 0, completions: 0, promptTokens: 0, completionTokens: 0, suggestionsShown: 0, suggestionsAccepted: 0, lastSeenMs: 0 };
+      u = emptyUser(user);
       this.users.set(user, u);
     }
     u.lastSeenMs = this.now();
@@ -270,7 +276,7 @@ export function snapshotOf(parts: ActivityRaw[], now: number, bucketCount = DEFA
   for (const part of parts) {
     runningTurns += count(part.runningTurns);
     for (const u of part.users) {
-      const sum = users.get(u.user) ?? { user: u.user, turns: 0, completions: 0, promptTokens: 0, completionTokens: 0, suggestionsShown: 0, suggestionsAccepted: 0, lastSeenMs: 0 };
+      const sum = users.get(u.user) ?? emptyUser(u.user);
       sum.turns += count(u.turns);
       sum.completions += count(u.completions);
       sum.promptTokens += count(u.promptTokens);

@@ -9,7 +9,7 @@
 import type { Server } from '@grpc/grpc-js';
 import type { BackendConfig } from '../config/serverConfig';
 import type { Scheduler } from '../scheduler/scheduler';
-import { snapshotOf, type ActivityBucket, type ActivityRaw, type ActivityRecorder, type ActivitySnapshot, type UserUsage } from './activityRecorder';
+import { count as num, MAX_LANGUAGES, MAX_USERS, snapshotOf, type ActivityBucket, type ActivityRaw, type ActivityRecorder, type ActivitySnapshot, type UserUsage } from './activityRecorder';
 import { openConnections } from './openConnections';
 import type { TeamIndex } from '../teamIndex/teamIndex';
 
@@ -74,7 +74,6 @@ export function adminStats(sources: AdminStatsSources): AdminStats {
  */
 export function teamStats(views: ReplicaView[], sources: Pick<AdminStatsSources, 'backends' | 'teamIndex'>): AdminStats {
   const sum = (pick: (v: ReplicaView) => number) => views.reduce((total, v) => total + pick(v), 0);
-  const known = views.filter((v) => v.connections !== null);
   const activity = snapshotOf(
     views.map((v) => v.activity),
     Date.now(),
@@ -82,7 +81,7 @@ export function teamStats(views: ReplicaView[], sources: Pick<AdminStatsSources,
   return {
     generatedAt: Date.now(),
     startedAt: Math.min(...views.map((v) => v.startedAt)),
-    connections: known.length > 0 ? known.reduce((total, v) => total + (v.connections ?? 0), 0) : null,
+    connections: views.some((v) => v.connections !== null) ? sum((v) => v.connections ?? 0) : null,
     queue: { completion: sum((v) => v.queue.completion), chat: sum((v) => v.queue.chat) },
     backends: sources.backends.map((b) => ({ name: b.name, inFlight: sum((v) => v.backends.find((x) => x.name === b.name)?.inFlight ?? 0), capacity: b.maxConcurrency })),
     index: (sources.teamIndex?.statuses ?? []).map((s) => ({ name: s.name, kind: s.kind, state: s.state, files: s.files, chunks: s.chunks, refreshedAt: s.refreshedAt ?? null, error: s.error ?? s.embeddingProblem ?? null })),
@@ -91,13 +90,11 @@ export function teamStats(views: ReplicaView[], sources: Pick<AdminStatsSources,
   };
 }
 
-/** Bounds on what one published view may hold: Redis is shared, so a view is checked as input. */
-const MAX_VIEW_USERS = 10_000;
-const MAX_VIEW_LANGUAGES = 200;
+/** Bounds on what one published view may hold (Redis is shared, so a view is checked as input): the recorder's own, and a few more. */
 const MAX_VIEW_BUCKETS = 2_000;
+const MAX_VIEW_BACKENDS = 200;
 const MAX_NAME = 200;
 
-const num = (value: unknown): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0);
 const name = (value: unknown): string => (typeof value === 'string' ? value.slice(0, MAX_NAME) : '');
 const list = (value: unknown, max: number): unknown[] => (Array.isArray(value) ? value.slice(0, max) : []);
 const record = (value: unknown): Record<string, unknown> => (typeof value === 'object' && value !== null ? (value as Record<string, unknown>) : {});
@@ -118,7 +115,7 @@ export function parseReplicaView(text: string): ReplicaView | undefined {
   const activity = record(value.activity);
   if (!id || typeof activity.bucketMs !== 'number' || !(activity.bucketMs > 0)) return undefined;
   const queue = record(value.queue);
-  const users: UserUsage[] = list(activity.users, MAX_VIEW_USERS)
+  const users: UserUsage[] = list(activity.users, MAX_USERS)
     .map(record)
     .filter((u) => name(u.user) !== '')
     .map((u) => ({ user: name(u.user), turns: num(u.turns), completions: num(u.completions), promptTokens: num(u.promptTokens), completionTokens: num(u.completionTokens), suggestionsShown: num(u.suggestionsShown), suggestionsAccepted: num(u.suggestionsAccepted), lastSeenMs: num(u.lastSeenMs) }));
@@ -133,12 +130,12 @@ export function parseReplicaView(text: string): ReplicaView | undefined {
     publishedAt: num(value.publishedAt),
     connections: value.connections === null ? null : num(value.connections),
     queue: { completion: num(queue.completion), chat: num(queue.chat) },
-    backends: list(value.backends, MAX_VIEW_LANGUAGES).map(record).map((b) => ({ name: name(b.name), inFlight: num(b.inFlight) })),
+    backends: list(value.backends, MAX_VIEW_BACKENDS).map(record).map((b) => ({ name: name(b.name), inFlight: num(b.inFlight) })),
     activity: {
       bucketMs: activity.bucketMs,
       runningTurns: num(activity.runningTurns),
       users,
-      languages: list(activity.languages, MAX_VIEW_LANGUAGES)
+      languages: list(activity.languages, MAX_LANGUAGES)
         .map(record)
         .filter((l) => name(l.language) !== '')
         .map((l) => ({ language: name(l.language), shown: num(l.shown), accepted: num(l.accepted) })),
