@@ -16,6 +16,7 @@ import { AdminAuth } from './admin/adminAuth';
 import { adminRoutes } from './admin/adminRoutes';
 import { adminStats, replicaView, teamStats } from './admin/adminStats';
 import { startReplicaViewPublisher } from './admin/replicaViewPublisher';
+import { startUsageLedger } from './admin/usageLedger';
 import { ApiKeyStore } from './auth/apiKeys';
 import { loadSigningKeys } from './auth/signingKeys';
 import { TokenService } from './auth/tokenService';
@@ -267,10 +268,13 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   // With replicas, every replica's page shows the team: each publishes its view through the shared state.
   const replicaId = `${hostname()}/${process.pid}`;
   const published = config.admin.enabled && state.views ? startReplicaViewPublisher(state.views, replicaId, () => replicaView(statsSources, replicaId), logger) : undefined;
+  // Usage outlives the replica that served it: every replica adds its counts to the team's totals.
+  const ledger = config.admin.enabled && state.usage ? startUsageLedger(state.usage, activity, logger) : undefined;
   const teamAdminStats = async () => {
-    if (!published) return adminStats(statsSources);
-    const { views, unavailable } = await published.gather();
-    return { ...teamStats(views, statsSources), ...(unavailable ? { partial: unavailable } : {}) };
+    if (!published || !ledger) return adminStats(statsSources);
+    const [{ views, unavailable }, usage] = await Promise.all([published.gather(), ledger.read()]);
+    const partial = unavailable ?? usage.unavailable;
+    return { ...teamStats(views, { parts: usage.parts, since: usage.since ?? startedAt, shared: !usage.unavailable }, statsSources), ...(partial ? { partial } : {}) };
   };
   const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), teamAdminStats) : undefined;
   const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, admin) : undefined;
@@ -330,7 +334,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
         await adminMcp?.dispose();
         await metricsServer?.close();
         await audit.flush?.();
-        await published?.stop();
+        await Promise.all([published?.stop(), ledger?.stop()]);
         await state.close();
         logger.info('team server stopped');
       })();

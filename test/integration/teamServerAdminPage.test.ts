@@ -206,6 +206,7 @@ describe('team server admin page in Chromium (integration)', function () {
     assert.ok(connections >= 2, `the language server and the second client are connected (${connections})`);
     assert.equal(await page.textContent('#running-turns'), '0');
     assert.equal(await page.textContent('#replicas'), '1', 'one server without shared state is the whole team');
+    assert.match((await page.textContent('#usage-note')) ?? '', /^Usage and acceptance are counted since \d\d:\d\d:\d\d, when this server started; they start again at its next start\.$/);
     assert.equal(await page.textContent('#queue-chat'), '0');
     const backend = await page.locator('#backends tbody tr').first().locator('td').allTextContents();
     assert.deepEqual(backend, ['fixture', '0', '4']);

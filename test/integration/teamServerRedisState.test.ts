@@ -10,6 +10,7 @@ import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import * as grpc from '@grpc/grpc-js';
 import Redis from 'ioredis';
+import { activityDelta, ActivityRecorder, snapshotOf } from '../../agent-host/server/admin/activityRecorder';
 import type { AdminStats } from '../../agent-host/server/admin/adminStats';
 import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
 import { silentLogger } from '../../agent-host/server/ops/logger';
@@ -119,6 +120,71 @@ describe('shared state: Redis', function () {
       assert.deepEqual(await a.views!.read(), ['{"n":3}']);
       await a.views!.withdraw('pod-a');
       assert.deepEqual(await b.views!.read(), []);
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("the team's usage totals: replicas' additions add up and outlive them, a retried addition counts once, and what is read back is checked", async () => {
+    const keyPrefix = `hearth-usage-${randomUUID().slice(0, 8)}:`;
+    const openUsage = () => createRedisState({ url: redis.url, keyPrefix, slotLeaseTtlMs: 3000, logger: silentLogger });
+    const [a, b] = [await openUsage(), await openUsage()];
+    const recorder = (now: () => number) => new ActivityRecorder({ now, bucketMs: 10_000, buckets: 6 });
+    let now = 10_000_000;
+    const ra = recorder(() => now);
+    const rb = recorder(() => now);
+    const turn = (r: ActivityRecorder, user: string) => {
+      const t = r.observeTurn(user);
+      t.token();
+      t.usage({ promptTokens: 100, completionTokens: 7, evalDurationMs: 700 });
+      t.end();
+    };
+    const keep = { oldestBucket: Math.floor(now / 10_000) - 5, ttlMs: 60_000 };
+    try {
+      assert.deepEqual(await a.usage!.read(10_000), { since: undefined, activity: { bucketMs: 10_000, runningTurns: 0, users: [], languages: [], buckets: [] } }, 'nothing added yet');
+      turn(ra, 'alice');
+      turn(ra, 'alice|ops');
+      ra.suggestions('alice', 'python', 4, 3);
+      turn(rb, 'alice');
+      rb.suggestions('alice', 'python', 2, 0);
+      await a.usage!.add('writer-a', 1, activityDelta(ra.raw(), undefined), keep);
+      await b.usage!.add('writer-b', 1, activityDelta(rb.raw(), undefined), keep);
+      // A retry of an addition that did reach Redis (its reply was lost) adds nothing.
+      await b.usage!.add('writer-b', 1, activityDelta(rb.raw(), undefined), keep);
+      // Replica b is scaled away; the team's totals keep what it counted.
+      await b.close();
+      const { since, activity } = await a.usage!.read(10_000);
+      assert.ok(since && Math.abs(since - Date.now()) < 60_000, 'counting began when the first addition arrived');
+      const team = snapshotOf([activity], now, 6);
+      const alice = team.users.find((u) => u.user === 'alice')!;
+      assert.deepEqual([alice.turns, alice.promptTokens, alice.completionTokens, alice.suggestionsShown, alice.suggestionsAccepted, alice.lastSeenMs], [2, 200, 14, 6, 3, now]);
+      assert.equal(team.users.find((u) => u.user === 'alice|ops')?.turns, 1, "a '|' in a user name is kept");
+      assert.deepEqual(team.languages, [{ language: 'python', shown: 6, accepted: 3, rate: 0.5 }]);
+      assert.deepEqual(snapshotOf([activity], now, 6).series, snapshotOf([ra.raw(), rb.raw()], now, 6).series, "the plot is both replicas' measurements");
+
+      // The plot keeps its span only: an addition drops the buckets before the oldest one kept.
+      now += 60_000;
+      turn(ra, 'carol');
+      await a.usage!.add('writer-a', 2, activityDelta(ra.raw(), undefined), { oldestBucket: Math.floor(now / 10_000) - 5, ttlMs: 60_000 });
+      const later = await a.usage!.read(10_000);
+      assert.deepEqual(later.activity.buckets.map((x) => x.index), [Math.floor(now / 10_000)]);
+      assert.equal(later.since, since, 'counting began once');
+
+      // Hostile or stray fields in the shared hashes cost those fields only.
+      const raw = new Redis(redis.url, { keyPrefix, lazyConnect: true });
+      await raw.connect();
+      await raw.hset('admin:usage:users', 'turns|mallory', 'NaN', 'nonsense', '5', 'password|bob', '9', 'turns|eve', '-4');
+      await raw.hset('admin:usage:series', 'tokens|not-an-index', '5');
+      raw.disconnect();
+      const read = (await a.usage!.read(10_000)).activity;
+      assert.deepEqual(
+        read.users.filter((u) => ['mallory', 'eve', 'bob'].includes(u.user)).map((u) => [u.user, u.turns]),
+        [
+          ['mallory', 0],
+          ['eve', 0],
+        ],
+      );
+      assert.ok(read.buckets.every((x) => Number.isSafeInteger(x.index)));
     } finally {
       await Promise.all([a.close(), b.close()]);
     }

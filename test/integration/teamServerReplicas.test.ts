@@ -313,6 +313,7 @@ describe('team server replicas behind HAProxy with Redis', function () {
   });
 
   it('a replica killed mid-turn: the turn ends with connectionDropped, and the next turn works through the balancer with the same history', async () => {
+    const testStartedAt = Date.now();
     const agent = connect(balancer!.port);
     const history: ChatMessage[] = [];
     const first = await collect(agent.startTurn(history, { text: 'Remember the word pelican.', context: [] }, { model: MODEL }, new AbortController().signal));
@@ -351,15 +352,22 @@ describe('team server replicas behind HAProxy with Redis', function () {
 
     // The killed replica never withdrew its admin view; Redis expires it, and the team view shrinks to the survivor.
     const survivor = replicas.findIndex((r) => !r.exited);
-    await untilValue(
+    const stats = await untilValue(
       async () => {
         const res = await fetch(`http://127.0.0.1:${metricsPorts[survivor]}/admin/api/stats`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
-        return ((await res.json()) as AdminStats).replicas.length === 1 || undefined;
+        const body = (await res.json()) as AdminStats;
+        return body.replicas.length === 1 ? body : undefined;
       },
       'the admin page stops counting the killed replica',
       25_000,
       500,
     );
+    // The usage it served stays: bob's six turns, served by both replicas, some of them by replicas
+    // stopped since (drained, then this kill), are all still counted, as they were counted before.
+    assert.equal(stats.users.find((u) => u.user === 'bob')?.turns, 6, JSON.stringify(stats.users));
+    assert.equal(stats.usageShared, true);
+    assert.ok(stats.usageSince < testStartedAt, `usage counted since ${stats.usageSince}, before this test began at ${testStartedAt}`);
+    assert.ok(stats.series.points.some((p) => p.ttftChatMs !== null), 'the plot keeps the team history');
   });
 
   it('names its shared store in the start-up log, and never its password', () => {

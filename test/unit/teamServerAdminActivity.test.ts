@@ -4,14 +4,17 @@
  * sign-in limit, and the client's batching of suggestion counts.
  */
 import assert from 'node:assert/strict';
-import { ActivityRecorder, snapshotOf } from '../../agent-host/server/admin/activityRecorder';
+import { activityDelta, ActivityRecorder, isEmptyActivity, snapshotOf } from '../../agent-host/server/admin/activityRecorder';
 import { AdminAuth } from '../../agent-host/server/admin/adminAuth';
 import { parseReplicaView, teamStats, type ReplicaView } from '../../agent-host/server/admin/adminStats';
+import { startUsageLedger, type UsageLedger } from '../../agent-host/server/admin/usageLedger';
 import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
+import { silentLogger } from '../../agent-host/server/ops/logger';
 import { ConfigError, loadServerConfig, parseArgs } from '../../agent-host/server/config/loadServerConfig';
 import { reportSuggestions } from '../../agent-host/server/services/reportSuggestions';
 import { ProtocolViolation } from '../../protocol/grpc/protocolViolation';
 import { SuggestionReporter, type LanguageCounts } from '../../language-server/completion/suggestionReporter';
+import { LossyUsageTotals } from '../fixtures/lossyUsageTotals';
 import { until } from '../fixtures/until';
 
 /** A clock the test moves by hand. */
@@ -149,27 +152,63 @@ describe('admin page: activity recorder', () => {
     const t = r.observeTurn('alice');
     t.token();
     t.end();
-    const view = (id: string, connections: number | null, inFlight: number): ReplicaView => ({ id, startedAt: 5, publishedAt: 6, connections, queue: { completion: 1, chat: 2 }, backends: [{ name: 'gpu', inFlight }], activity: r.raw() });
-    const good = view('pod-a/1', 3, 1);
+    const view = (id: string, connections: number | null, inFlight: number, runningTurns: number): ReplicaView => ({ id, startedAt: 5, publishedAt: 6, connections, runningTurns, queue: { completion: 1, chat: 2 }, backends: [{ name: 'gpu', inFlight }] });
+    const good = view('pod-a/1', 3, 1, 2);
     assert.deepEqual(parseReplicaView(JSON.stringify(good)), good, 'a real view reads back unchanged');
-    for (const bad of ['not json', 'null', '[]', '{"id":"x"}', JSON.stringify({ ...good, id: '' }), JSON.stringify({ ...good, activity: { ...good.activity, bucketMs: -1 } })]) {
+    for (const bad of ['not json', 'null', '[]', '{"id":""}', JSON.stringify({ ...good, id: 7 })]) {
       assert.equal(parseReplicaView(bad), undefined, bad.slice(0, 40));
     }
-    const hostile = parseReplicaView(
-      JSON.stringify({ ...good, connections: -5, queue: { chat: 'many' }, activity: { ...good.activity, users: [{ user: 'x'.repeat(5000), turns: -3 }, { turns: 9 }, ...Array.from({ length: 20_000 }, (_, i) => ({ user: `u${i}`, turns: 1 }))] } }),
-    )!;
+    const hostile = parseReplicaView(JSON.stringify({ ...good, id: 'x'.repeat(5000), connections: -5, runningTurns: 'many', queue: { chat: Infinity }, backends: Array.from({ length: 5000 }, () => ({ name: 1, inFlight: -1 })) }))!;
+    assert.equal(hostile.id.length, 200);
     assert.equal(hostile.connections, 0);
+    assert.equal(hostile.runningTurns, 0);
     assert.equal(hostile.queue.chat, 0);
-    assert.equal(hostile.activity.users.length, 9_999, 'at most 10,000 users, the one without a name dropped');
-    assert.equal(hostile.activity.users[0].user.length, 200);
-    assert.equal(hostile.activity.users[0].turns, 0);
+    assert.equal(hostile.backends.length, 200);
+    assert.deepEqual(hostile.backends[0], { name: '', inFlight: 0 });
 
-    const team = teamStats([good, view('pod-b/7', null, 2)], { backends: [{ name: 'gpu', maxConcurrency: 4 } as never] });
+    const team = teamStats([good, view('pod-b/7', null, 2, 1)], { parts: [r.raw(), r.raw()], since: 4, shared: true }, { backends: [{ name: 'gpu', maxConcurrency: 4 } as never] });
     assert.deepEqual(team.backends, [{ name: 'gpu', inFlight: 3, capacity: 4 }], 'requests running add up; the slots are the configuration');
     assert.equal(team.connections, 3, 'a replica that cannot tell its connections adds nothing');
     assert.deepEqual(team.queue, { completion: 2, chat: 4 });
-    assert.equal(team.users.find((u) => u.user === 'alice')!.turns, 2);
+    assert.equal(team.runningTurns, 3, 'turns running now come from the replicas running now');
+    assert.equal(team.users.find((u) => u.user === 'alice')!.turns, 2, 'usage comes from the history parts');
+    assert.equal(team.usageSince, 4);
     assert.deepEqual(team.replicas.map((x) => x.id), ['pod-a/1', 'pod-b/7']);
+  });
+
+  it('a delta is what a recorder counted since an earlier copy of its figures, and adds back up to the whole', () => {
+    const c = clock(10_000_000);
+    const r = new ActivityRecorder({ now: c.now, bucketMs: 10_000, buckets: 6 });
+    const turn = (user: string, wait: number, tokens: number) => {
+      const t = r.observeTurn(user);
+      c.advance(wait);
+      t.token();
+      t.usage({ promptTokens: 10, completionTokens: tokens, evalDurationMs: 500 });
+      t.end();
+    };
+    assert.ok(isEmptyActivity(activityDelta(r.raw(), undefined)), 'nothing counted, nothing to add');
+    turn('alice', 100, 20);
+    r.suggestions('alice', 'python', 3, 1);
+    const first = r.raw();
+    assert.deepEqual(activityDelta(first, undefined), first, 'the first delta is everything');
+    assert.ok(isEmptyActivity(activityDelta(r.raw(), first)), 'nothing new since, nothing to add');
+    c.advance(1000);
+    turn('alice', 300, 30);
+    turn('bob', 200, 5);
+    r.suggestions('alice', 'python', 2, 2);
+    const second = r.raw();
+    const delta = activityDelta(second, first);
+    assert.deepEqual(
+      delta.users.map((u) => [u.user, u.turns, u.promptTokens, u.completionTokens, u.suggestionsShown, u.suggestionsAccepted]),
+      [
+        ['alice', 1, 10, 30, 2, 2],
+        ['bob', 1, 10, 5, 0, 0],
+      ],
+    );
+    assert.deepEqual(delta.languages, [{ language: 'python', shown: 2, accepted: 2 }]);
+    assert.deepEqual(delta.buckets.map((b) => [b.ttft.chat.count, b.ttft.chat.sumMs, b.tokens]), [[2, 500, 35]], 'the same bucket, only what was added to it');
+    // The first copy and the delta add up to the recorder's figures now.
+    assert.deepEqual(snapshotOf([first, delta], c.now(), 6), snapshotOf([second], c.now(), 6));
   });
 
   it('computes acceptance per language across reports, bounded and clamped', () => {
@@ -200,6 +239,78 @@ describe('admin page: activity recorder', () => {
     assert.throws(() => reportSuggestions({ languages: [{ language: 'x'.repeat(65), shown: 1, accepted: 0 }] }, 'alice', r), ProtocolViolation);
     assert.throws(() => reportSuggestions({ languages: [{ language: 'go', shown: 1e9, accepted: 0 }] }, 'alice', r), ProtocolViolation);
     assert.deepEqual(r.snapshot().languages.map((l) => [l.language, l.shown, l.accepted]), [['go', 3, 2]]);
+  });
+});
+
+describe("admin page: the team's usage ledger", () => {
+  const turnFor = (r: ActivityRecorder, user: string) => {
+    const t = r.observeTurn(user);
+    t.token();
+    t.usage({ promptTokens: 10, completionTokens: 2 });
+    t.end();
+  };
+  /** A ledger whose timer never fires during a test: the test flushes. */
+  const ledgerOverLossyTotals = () => {
+    const totals = new LossyUsageTotals();
+    const r = new ActivityRecorder();
+    return { totals, r, ledger: startUsageLedger(totals, r, silentLogger, 3_600_000) };
+  };
+  const teamTurns = async (ledger: UsageLedger, user: string) => snapshotOf((await ledger.read()).parts, Date.now()).users.find((u) => u.user === user)?.turns ?? 0;
+
+  it("adds what the replica counted since its last addition, and the page shows the totals plus what is not added yet", async () => {
+    const { totals, r, ledger } = ledgerOverLossyTotals();
+    try {
+      turnFor(r, 'alice');
+      turnFor(r, 'alice');
+      await ledger.flush();
+      await ledger.flush();
+      assert.deepEqual(totals.calls.map((c) => [c.seq, c.delta.users.map((u) => [u.user, u.turns])]), [[1, [['alice', 2]]]], 'one addition; nothing new, nothing sent');
+      turnFor(r, 'alice');
+      assert.equal(await teamTurns(ledger, 'alice'), 3, 'a turn not yet added shows at once on this replica');
+      await ledger.flush();
+      assert.deepEqual(totals.calls.map((c) => [c.seq, c.delta.users[0].turns]), [[1, 2], [2, 1]]);
+      assert.equal(await teamTurns(ledger, 'alice'), 3, 'counted once after it was added');
+    } finally {
+      await ledger.stop();
+    }
+  });
+
+  it('retries a failed addition unchanged, so counts are late but never lost or doubled, and stopping adds what is left', async () => {
+    const { totals, r, ledger } = ledgerOverLossyTotals();
+    turnFor(r, 'bob');
+    totals.mode = 'lose reply';
+    await ledger.flush();
+    turnFor(r, 'bob');
+    totals.mode = 'refuse';
+    await ledger.flush();
+    totals.mode = 'ok';
+    await ledger.flush();
+    assert.deepEqual(
+      totals.calls.map((c) => [c.seq, c.delta.users[0].turns]),
+      [[1, 1], [1, 1], [1, 1]],
+      'the same addition each time, though a turn was counted since',
+    );
+    await ledger.flush();
+    assert.deepEqual(totals.calls.at(-1)!.seq, 2);
+    assert.equal(await teamTurns(ledger, 'bob'), 2, 'the addition whose reply was lost counted once');
+    turnFor(r, 'bob');
+    await ledger.stop();
+    assert.equal(snapshotOf([(await totals.read(10_000)).activity], Date.now()).users[0].turns, 3, 'stopping added the last turn');
+  });
+
+  it("shows this replica's figures, and says why, when the totals cannot be read", async () => {
+    const { totals, r, ledger } = ledgerOverLossyTotals();
+    try {
+      turnFor(r, 'carol');
+      totals.mode = 'unreadable';
+      const history = await ledger.read();
+      assert.match(history.unavailable ?? '', /^Only this replica is counted: the shared state store cannot be read \(connection refused\)\.$/);
+      assert.equal(history.since, undefined);
+      assert.equal(snapshotOf(history.parts, Date.now()).users[0].turns, 1);
+    } finally {
+      totals.mode = 'ok';
+      await ledger.stop();
+    }
   });
 });
 

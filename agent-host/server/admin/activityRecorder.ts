@@ -102,12 +102,13 @@ const OTHER_LANGUAGE = 'other';
 /** User names come from the API key configuration, but a bound keeps the table safe all the same. */
 export const MAX_USERS = 10_000;
 
-function emptyBucket(index: number): Bucket {
+/** A bucket with nothing measured yet. */
+export function emptyBucket(index: number): Bucket {
   return { index, ttft: { chat: { count: 0, sumMs: 0 }, completion: { count: 0, sumMs: 0 } }, tokens: 0, evalMs: 0 };
 }
 
 /** A user with nothing counted yet. */
-function emptyUser(user: string): UserUsage {
+export function emptyUser(user: string): UserUsage {
   return { user, turns: 0, completions: 0, promptTokens: 0, completionTokens: 0, suggestionsShown: 0, suggestionsAccepted: 0, lastSeenMs: 0 };
 }
 
@@ -161,6 +162,11 @@ export class ActivityRecorder {
 
   get runningTurns(): number {
     return this.running;
+  }
+
+  /** How many buckets the plots span. */
+  get bucketCount(): number {
+    return this.ring.length;
   }
 
   snapshot(): ActivitySnapshot {
@@ -256,6 +262,58 @@ export class ActivityRecorder {
     }
     return b;
   }
+}
+
+/**
+ * What `current` counted since `previous` (two `raw()` copies of one
+ * recorder, `previous` the older): what a replica has not yet added to the
+ * team's totals in the shared state. Nothing counts twice: a user or bucket
+ * whose count went down (a user the recorder evicted and saw again) adds
+ * what is new, never less than nothing. Empty when nothing changed.
+ */
+export function activityDelta(current: ActivityRaw, previous: ActivityRaw | undefined): ActivityRaw {
+  const diff = (now: number, before: number | undefined) => Math.max(0, now - (before ?? 0));
+  const oldUsers = new Map(previous?.users.map((u) => [u.user, u]));
+  const users: UserUsage[] = [];
+  for (const u of current.users) {
+    const p = oldUsers.get(u.user);
+    const d: UserUsage = {
+      user: u.user,
+      turns: diff(u.turns, p?.turns),
+      completions: diff(u.completions, p?.completions),
+      promptTokens: diff(u.promptTokens, p?.promptTokens),
+      completionTokens: diff(u.completionTokens, p?.completionTokens),
+      suggestionsShown: diff(u.suggestionsShown, p?.suggestionsShown),
+      suggestionsAccepted: diff(u.suggestionsAccepted, p?.suggestionsAccepted),
+      lastSeenMs: u.lastSeenMs,
+    };
+    if (d.turns || d.completions || d.promptTokens || d.completionTokens || d.suggestionsShown || d.suggestionsAccepted || u.lastSeenMs > (p?.lastSeenMs ?? 0)) users.push(d);
+  }
+  const oldLanguages = new Map(previous?.languages.map((l) => [l.language, l]));
+  const languages = current.languages
+    .map((l) => ({ language: l.language, shown: diff(l.shown, oldLanguages.get(l.language)?.shown), accepted: diff(l.accepted, oldLanguages.get(l.language)?.accepted) }))
+    .filter((l) => l.shown > 0 || l.accepted > 0);
+  const oldBuckets = new Map(previous?.buckets.map((b) => [b.index, b]));
+  const buckets: ActivityBucket[] = [];
+  for (const b of current.buckets) {
+    const p = oldBuckets.get(b.index);
+    const d: ActivityBucket = {
+      index: b.index,
+      ttft: {
+        chat: { count: diff(b.ttft.chat.count, p?.ttft.chat.count), sumMs: diff(b.ttft.chat.sumMs, p?.ttft.chat.sumMs) },
+        completion: { count: diff(b.ttft.completion.count, p?.ttft.completion.count), sumMs: diff(b.ttft.completion.sumMs, p?.ttft.completion.sumMs) },
+      },
+      tokens: diff(b.tokens, p?.tokens),
+      evalMs: diff(b.evalMs, p?.evalMs),
+    };
+    if (d.ttft.chat.count || d.ttft.completion.count || d.tokens || d.evalMs) buckets.push(d);
+  }
+  return { bucketMs: current.bucketMs, runningTurns: 0, users, languages, buckets };
+}
+
+/** Whether a delta holds nothing to add. */
+export function isEmptyActivity(a: ActivityRaw): boolean {
+  return a.users.length === 0 && a.languages.length === 0 && a.buckets.length === 0;
 }
 
 /**

@@ -2,14 +2,15 @@
  * The admin page's JSON, built on each poll: what is happening now (open
  * connections, running turns, the queue, each backend's running requests)
  * next to what the ActivityRecorder kept about the past. With replicas
- * (shared state in Redis), each one publishes its own view and the page of
- * any replica adds up the views of all of them, so an admin sees the team,
- * not one replica's share of it.
+ * (shared state in Redis), each one publishes what it has now and adds its
+ * usage to the team's totals, and the page of any replica adds up the views
+ * of all of them next to those totals, so an admin sees the team, not one
+ * replica's share of it.
  */
 import type { Server } from '@grpc/grpc-js';
 import type { BackendConfig } from '../config/serverConfig';
 import type { Scheduler } from '../scheduler/scheduler';
-import { count as num, MAX_LANGUAGES, MAX_USERS, snapshotOf, type ActivityBucket, type ActivityRaw, type ActivityRecorder, type ActivitySnapshot, type UserUsage } from './activityRecorder';
+import { count as num, snapshotOf, type ActivityRaw, type ActivityRecorder, type ActivitySnapshot } from './activityRecorder';
 import { openConnections } from './openConnections';
 import type { TeamIndex } from '../teamIndex/teamIndex';
 
@@ -17,6 +18,10 @@ export interface AdminStats extends ActivitySnapshot {
   generatedAt: number;
   /** When the longest-running replica started. */
   startedAt: number;
+  /** Since when the per-user usage, acceptance and plots count (the team's first count, with replicas; else when this server started). */
+  usageSince: number;
+  /** Whether usage comes from the team's totals in the shared state (kept across restarts) or from this server's memory. */
+  usageShared: boolean;
   /** Open HTTP/2 connections to the gRPC port; null when grpc-js does not tell. */
   connections: number | null;
   /** Requests waiting for a GPU slot, by kind of work (the queue is shared by all backends). */
@@ -39,15 +44,23 @@ export interface AdminStatsSources {
   teamIndex?: TeamIndex;
 }
 
-/** What one replica has now and has recorded: the unit the admin page adds up. */
+/** What one replica has now: the unit the admin page adds up for the present (the past is in the usage history). */
 export interface ReplicaView {
   id: string;
   startedAt: number;
   publishedAt: number;
   connections: number | null;
+  runningTurns: number;
   queue: { completion: number; chat: number };
   backends: { name: string; inFlight: number }[];
-  activity: ActivityRaw;
+}
+
+/** The usage to show: recorders' figures to add up, and since when they count. */
+export interface UsageParts {
+  parts: ActivityRaw[];
+  since: number;
+  /** The parts include the team's totals in the shared state. */
+  shared: boolean;
 }
 
 export function replicaView(sources: AdminStatsSources, id: string): ReplicaView {
@@ -57,41 +70,41 @@ export function replicaView(sources: AdminStatsSources, id: string): ReplicaView
     startedAt: sources.startedAt,
     publishedAt: Date.now(),
     connections: openConnections(sources.server),
+    runningTurns: sources.activity.runningTurns,
     queue: { completion: scheduler.queuedFor('completion'), chat: scheduler.queuedFor('chat') },
     backends: sources.backends.map((b) => ({ name: b.name, inFlight: scheduler.inFlight(b.name) })),
-    activity: sources.activity.raw(),
   };
 }
 
 /** This replica's figures alone. */
 export function adminStats(sources: AdminStatsSources): AdminStats {
-  return teamStats([replicaView(sources, 'this server')], sources);
+  return teamStats([replicaView(sources, 'this server')], { parts: [sources.activity.raw()], since: sources.startedAt, shared: false }, sources);
 }
 
 /**
- * The figures of `views` added up. Configuration (each backend's capacity,
- * the team index) is this replica's: replicas share one configuration.
+ * The figures of `views` added up, next to `usage` added up. Configuration
+ * (each backend's capacity, the team index) is this replica's: replicas
+ * share one configuration.
  */
-export function teamStats(views: ReplicaView[], sources: Pick<AdminStatsSources, 'backends' | 'teamIndex'>): AdminStats {
+export function teamStats(views: ReplicaView[], usage: UsageParts, sources: Pick<AdminStatsSources, 'backends' | 'teamIndex'>): AdminStats {
   const sum = (pick: (v: ReplicaView) => number) => views.reduce((total, v) => total + pick(v), 0);
-  const activity = snapshotOf(
-    views.map((v) => v.activity),
-    Date.now(),
-  );
+  const activity = snapshotOf(usage.parts, Date.now());
   return {
     generatedAt: Date.now(),
     startedAt: Math.min(...views.map((v) => v.startedAt)),
+    usageSince: usage.since,
+    usageShared: usage.shared,
     connections: views.some((v) => v.connections !== null) ? sum((v) => v.connections ?? 0) : null,
     queue: { completion: sum((v) => v.queue.completion), chat: sum((v) => v.queue.chat) },
     backends: sources.backends.map((b) => ({ name: b.name, inFlight: sum((v) => v.backends.find((x) => x.name === b.name)?.inFlight ?? 0), capacity: b.maxConcurrency })),
     index: (sources.teamIndex?.statuses ?? []).map((s) => ({ name: s.name, kind: s.kind, state: s.state, files: s.files, chunks: s.chunks, refreshedAt: s.refreshedAt ?? null, error: s.error ?? s.embeddingProblem ?? null })),
-    replicas: views.map((v) => ({ id: v.id, startedAt: v.startedAt, publishedAt: v.publishedAt, connections: v.connections, runningTurns: v.activity.runningTurns })).sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id)),
+    replicas: views.map((v) => ({ id: v.id, startedAt: v.startedAt, publishedAt: v.publishedAt, connections: v.connections, runningTurns: v.runningTurns })).sort((a, b) => a.startedAt - b.startedAt || a.id.localeCompare(b.id)),
     ...activity,
+    runningTurns: sum((v) => v.runningTurns),
   };
 }
 
-/** Bounds on what one published view may hold (Redis is shared, so a view is checked as input): the recorder's own, and a few more. */
-const MAX_VIEW_BUCKETS = 2_000;
+/** Bounds on what one published view may hold (Redis is shared, so a view is checked as input). */
 const MAX_VIEW_BACKENDS = 200;
 const MAX_NAME = 200;
 
@@ -112,34 +125,15 @@ export function parseReplicaView(text: string): ReplicaView | undefined {
     return undefined;
   }
   const id = name(value.id);
-  const activity = record(value.activity);
-  if (!id || typeof activity.bucketMs !== 'number' || !(activity.bucketMs > 0)) return undefined;
+  if (!id) return undefined;
   const queue = record(value.queue);
-  const users: UserUsage[] = list(activity.users, MAX_USERS)
-    .map(record)
-    .filter((u) => name(u.user) !== '')
-    .map((u) => ({ user: name(u.user), turns: num(u.turns), completions: num(u.completions), promptTokens: num(u.promptTokens), completionTokens: num(u.completionTokens), suggestionsShown: num(u.suggestionsShown), suggestionsAccepted: num(u.suggestionsAccepted), lastSeenMs: num(u.lastSeenMs) }));
-  const ttft = (t: unknown) => ({ count: num(record(t).count), sumMs: num(record(t).sumMs) });
-  const buckets: ActivityBucket[] = list(activity.buckets, MAX_VIEW_BUCKETS)
-    .map(record)
-    .filter((b) => Number.isSafeInteger(b.index))
-    .map((b) => ({ index: b.index as number, ttft: { chat: ttft(record(b.ttft).chat), completion: ttft(record(b.ttft).completion) }, tokens: num(b.tokens), evalMs: num(b.evalMs) }));
   return {
     id,
     startedAt: num(value.startedAt),
     publishedAt: num(value.publishedAt),
     connections: value.connections === null ? null : num(value.connections),
+    runningTurns: num(value.runningTurns),
     queue: { completion: num(queue.completion), chat: num(queue.chat) },
     backends: list(value.backends, MAX_VIEW_BACKENDS).map(record).map((b) => ({ name: name(b.name), inFlight: num(b.inFlight) })),
-    activity: {
-      bucketMs: activity.bucketMs,
-      runningTurns: num(activity.runningTurns),
-      users,
-      languages: list(activity.languages, MAX_LANGUAGES)
-        .map(record)
-        .filter((l) => name(l.language) !== '')
-        .map((l) => ({ language: name(l.language), shown: num(l.shown), accepted: num(l.accepted) })),
-      buckets,
-    },
   };
 }

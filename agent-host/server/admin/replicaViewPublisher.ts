@@ -1,16 +1,22 @@
 /**
- * Publishes this replica's admin view to the shared state every few
- * seconds, and gathers every replica's for the admin page (adminStats.ts,
+ * Publishes this replica's admin view (what it has now: connections,
+ * running turns, queue, backends) to the shared state every few seconds,
+ * and gathers every replica's for the admin page (adminStats.ts,
  * `teamStats`). A view counts until PUBLISH_MS × 5 passes without a newer
  * one, so a replica that died or was scaled away leaves the team view
- * within seconds, and its figures with it: the page shows the replicas
- * running now.
+ * within seconds: the page shows the replicas running now. The usage they
+ * served stays, in the team's totals (usageLedger.ts).
  */
 import type { Logger } from '../ops/logger';
 import type { ReplicaViews } from '../state/sharedState';
 import { parseReplicaView, type ReplicaView } from './adminStats';
 
 const PUBLISH_MS = 3_000;
+
+/** What the admin page says when the other replicas cannot be counted. */
+export function onlyThisReplica(err: unknown): string {
+  return `Only this replica is counted: the shared state store cannot be read (${(err as Error).message}).`;
+}
 const TTL_MS = PUBLISH_MS * 5;
 
 export interface ReplicaViewPublisher {
@@ -43,7 +49,7 @@ export function startReplicaViewPublisher(shared: ReplicaViews, id: string, loca
         const others = (await shared.read()).map(parseReplicaView).filter((v): v is ReplicaView => v !== undefined && v.id !== id);
         return { views: [own, ...others] };
       } catch (err) {
-        return { views: [own], unavailable: `Only this replica is counted: the shared state store cannot be read (${(err as Error).message}).` };
+        return { views: [own], unavailable: onlyThisReplica(err) };
       }
     },
     async stop() {

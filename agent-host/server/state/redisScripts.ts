@@ -93,3 +93,50 @@ redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
 return 1
 `;
+
+/**
+ * Adds one replica's usage counts to the team's totals. KEYS[1] the users
+ * hash, KEYS[2] the languages hash, KEYS[3] the series hash, KEYS[4] when
+ * counting began, KEYS[5] the writer's last applied sequence number. ARGV:
+ * seq, the entries as JSON ([hash 1-3, field, amount, mode, overflow]: mode
+ * 'add' adds, 'max' raises; a new field beyond the hash's limit goes to
+ * `overflow`, or nowhere when that is empty), the oldest series bucket kept,
+ * the series' time to live in ms, the users' and languages' field limits.
+ * A sequence number at or below the writer's last one was applied already
+ * (a retry whose reply was lost) and adds nothing. Returns 1 when applied.
+ */
+export const ADD_USAGE = `
+local seq = tonumber(ARGV[1])
+local last = tonumber(redis.call('GET', KEYS[5]) or '0')
+if seq <= last then return 0 end
+redis.call('SET', KEYS[5], ARGV[1], 'PX', 86400000)
+${NOW}
+redis.call('SET', KEYS[4], tostring(now), 'NX')
+local limits = { tonumber(ARGV[5]), tonumber(ARGV[6]) }
+local function place(k, f, overflow)
+  local limit = limits[k]
+  if not limit or redis.call('HEXISTS', KEYS[k], f) == 1 or redis.call('HLEN', KEYS[k]) < limit then return f end
+  if overflow ~= '' then return overflow end
+  return nil
+end
+for _, e in ipairs(cjson.decode(ARGV[2])) do
+  local k, amount = tonumber(e[1]), tonumber(e[3])
+  if (k == 1 or k == 2 or k == 3) and amount and amount > 0 then
+    local f = place(k, tostring(e[2]), tostring(e[5] or ''))
+    if f then
+      if e[4] == 'max' then
+        if amount > tonumber(redis.call('HGET', KEYS[k], f) or '0') then redis.call('HSET', KEYS[k], f, tostring(amount)) end
+      else
+        redis.call('HINCRBYFLOAT', KEYS[k], f, tostring(amount))
+      end
+    end
+  end
+end
+local oldest = tonumber(ARGV[3])
+for _, f in ipairs(redis.call('HKEYS', KEYS[3])) do
+  local i = tonumber(string.match(f, '|(-?%d+)$'))
+  if not i or i < oldest then redis.call('HDEL', KEYS[3], f) end
+end
+if redis.call('EXISTS', KEYS[3]) == 1 then redis.call('PEXPIRE', KEYS[3], ARGV[4]) end
+return 1
+`;

@@ -19,8 +19,9 @@ import Redis from 'ioredis';
 import type { Logger } from '../ops/logger';
 import type { RateLimit } from '../scheduler/rateLimiter';
 import { ServiceFailure } from '../services/serviceFailure';
-import { ACQUIRE_SLOT, RENEW_SLOT, REVOKE_FAMILY, ROTATE_FAMILY, START_FAMILY, TAKE_TOKEN } from './redisScripts';
-import type { GlobalSlots, RefreshFamilyStore, ReplicaViews, RotateOutcome, SharedState, SlotLease } from './sharedState';
+import { ACQUIRE_SLOT, ADD_USAGE, RENEW_SLOT, REVOKE_FAMILY, ROTATE_FAMILY, START_FAMILY, TAKE_TOKEN } from './redisScripts';
+import { MAX_LANGUAGE_FIELDS, MAX_USER_FIELDS, usageEntries, usageFromHashes } from './redisUsage';
+import type { GlobalSlots, RefreshFamilyStore, ReplicaViews, RotateOutcome, SharedState, SlotLease, UsageTotals } from './sharedState';
 
 export interface RedisStateOptions {
   /** redis://host:port/db or rediss:// (TLS). May carry a password; never logged. */
@@ -36,9 +37,9 @@ export interface RedisStateOptions {
   connectTimeoutMs?: number;
 }
 
-const SCRIPTS = { hearthRotate: ROTATE_FAMILY, hearthStart: START_FAMILY, hearthRevoke: REVOKE_FAMILY, hearthTake: TAKE_TOKEN, hearthAcquire: ACQUIRE_SLOT, hearthRenew: RENEW_SLOT };
+const SCRIPTS = { hearthRotate: ROTATE_FAMILY, hearthStart: START_FAMILY, hearthRevoke: REVOKE_FAMILY, hearthTake: TAKE_TOKEN, hearthAcquire: ACQUIRE_SLOT, hearthRenew: RENEW_SLOT, hearthAddUsage: ADD_USAGE };
 type ScriptName = keyof typeof SCRIPTS;
-const SCRIPT_KEYS: Record<ScriptName, number> = { hearthRotate: 1, hearthStart: 2, hearthRevoke: 1, hearthTake: 1, hearthAcquire: 1, hearthRenew: 1 };
+const SCRIPT_KEYS: Record<ScriptName, number> = { hearthRotate: 1, hearthStart: 2, hearthRevoke: 1, hearthTake: 1, hearthAcquire: 1, hearthRenew: 1, hearthAddUsage: 5 };
 
 const UNAVAILABLE_MESSAGE =
   "The team server cannot reach its shared state store (Redis), so it cannot check sign-ins or limits right now. Try again in a minute; if it persists, tell the team server's admin.";
@@ -108,10 +109,13 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     }
     return new ServiceFailure(status.UNAVAILABLE, UNAVAILABLE_MESSAGE);
   };
+  const script = (name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> => {
+    const fn = (client as unknown as Record<ScriptName, (...a: (string | number)[]) => Promise<unknown>>)[name];
+    return fn.call(client, ...keys, ...args);
+  };
   const run = async (name: ScriptName, keys: string[], args: (string | number)[]): Promise<unknown> => {
     try {
-      const fn = (client as unknown as Record<ScriptName, (...a: (string | number)[]) => Promise<unknown>>)[name];
-      return await fn.call(client, ...keys, ...args);
+      return await script(name, keys, args);
     } catch (err) {
       throw failed(name, err);
     }
@@ -198,6 +202,22 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     },
   };
 
+  // The team's usage totals (redisUsage.ts has the layout). They never expire (a usage report
+  // covers months), except the series, which spans the plot and goes when nobody adds to it.
+  // Like the views, these are the admin page's, not a call's: a failure is the caller's to report.
+  const USAGE = { users: 'admin:usage:users', languages: 'admin:usage:languages', series: 'admin:usage:series', since: 'admin:usage:since' };
+  const usage: UsageTotals = {
+    async add(writer, seq, delta, keep) {
+      const keys = [USAGE.users, USAGE.languages, USAGE.series, USAGE.since, `admin:usage:writer:${writer}`];
+      await script('hearthAddUsage', keys, [seq, JSON.stringify(usageEntries(delta)), keep.oldestBucket, Math.max(1, Math.ceil(keep.ttlMs)), MAX_USER_FIELDS, MAX_LANGUAGE_FIELDS]);
+    },
+    async read(bucketMs) {
+      const [users, languages, series, since] = await Promise.all([client.hgetall(USAGE.users), client.hgetall(USAGE.languages), client.hgetall(USAGE.series), client.get(USAGE.since)]);
+      const began = Number(since);
+      return { since: since !== null && Number.isFinite(began) && began > 0 ? began : undefined, activity: usageFromHashes(users, languages, series, bucketMs) };
+    },
+  };
+
   const slots: GlobalSlots = {
     async tryAcquire(backendId, limit) {
       const holder = `${replicaId}:${++leaseSeq}`;
@@ -221,6 +241,7 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     rateLimit,
     slots,
     views,
+    usage,
     onAvailability: (listener) => void listeners.push(listener),
     async close() {
       closing = true;

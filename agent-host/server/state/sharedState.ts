@@ -6,6 +6,7 @@
  * replica holds anything another one needs. Every method is asynchronous
  * because the shared implementation is a network round trip.
  */
+import type { ActivityRaw } from '../admin/activityRecorder';
 import type { RateLimit } from '../scheduler/rateLimiter';
 
 export type RotateOutcome =
@@ -65,6 +66,24 @@ export interface ReplicaViews {
   withdraw(replicaId: string): Promise<void>;
 }
 
+/**
+ * The team's usage that outlives any replica (the admin page's per-user
+ * usage, acceptance per language and plotted history): each replica adds
+ * what it counted since its last call, every few seconds, so a replica that
+ * is scaled away or dies takes at most those seconds with it.
+ */
+export interface UsageTotals {
+  /**
+   * Adds `delta`. `writer` is unique to this process; a call retried with
+   * the same `seq` (its reply was lost) counts once. Series buckets before
+   * `keep.oldestBucket` are dropped, and the series goes after `keep.ttlMs`
+   * without an addition.
+   */
+  add(writer: string, seq: number, delta: ActivityRaw, keep: { oldestBucket: number; ttlMs: number }): Promise<void>;
+  /** The totals (runningTurns is 0: what runs now is in each replica's view), and when counting began (undefined before anything was added). */
+  read(bucketMs: number): Promise<{ since: number | undefined; activity: ActivityRaw }>;
+}
+
 export interface SharedState {
   /** "memory" or "redis at host:port": for the start-up log. */
   readonly description: string;
@@ -75,6 +94,8 @@ export interface SharedState {
   readonly slots?: GlobalSlots;
   /** Undefined in memory: one process is the whole team. */
   readonly views?: ReplicaViews;
+  /** Undefined in memory: the recorder in this process is the whole history. */
+  readonly usage?: UsageTotals;
   /** Called with false while the store cannot be reached, and true when it can again. */
   onAvailability(listener: (available: boolean) => void): void;
   close(): Promise<void>;
