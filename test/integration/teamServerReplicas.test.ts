@@ -3,8 +3,9 @@
  * sharing a real redis-server, behind a real HAProxy balancing gRPC over
  * HTTP/2, in front of the scripted Ollama. What an admin who scales out
  * relies on: refresh-token reuse is caught whichever replica sees it, rate
- * limits and backend slots are global, and a replica that dies mid-turn
- * costs the user one retried message, not the session or the sign-in.
+ * limits and backend slots are global, a replica that cannot serve (it
+ * lost Redis) gets no calls, and a replica that dies mid-turn costs the
+ * user one retried message, not the session or the sign-in.
  */
 import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -21,9 +22,10 @@ import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import { startAgentHostProcess, type AgentHostProcess } from '../fixtures/agentHostProcess';
 import { freePort } from '../fixtures/freePort';
-import { startHaproxy, type HaproxyBalancer } from '../fixtures/haproxyBalancer';
+import { startHaproxy, type HaproxyBackend, type HaproxyBalancer } from '../fixtures/haproxyBalancer';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { startRedisServer, type RedisServer } from '../fixtures/redisServer';
+import { startTcpRelay, type TcpRelay } from '../fixtures/tcpRelay';
 import { until, untilValue } from '../fixtures/until';
 import { ALICE_KEY, AUDIENCE, BOB_KEY, collect, ISSUER, makePki, type TestPki } from './teamServerHarness';
 
@@ -43,11 +45,13 @@ describe('team server replicas behind HAProxy with Redis', function () {
   let pki: TestPki;
   let dir: string;
   let redis: RedisServer;
+  let redisRelay: TcpRelay | undefined;
   let fixture: OllamaFixture;
   let balancer: HaproxyBalancer | undefined;
   const replicas: AgentHostProcess[] = [];
   const ports: number[] = [];
   const metricsPorts: number[] = [];
+  const healthPorts: number[] = [];
   const connections: TeamConnection[] = [];
   const clients: grpc.Client[] = [];
 
@@ -92,8 +96,11 @@ describe('team server replicas behind HAProxy with Redis', function () {
     dir = mkdtempSync(join(tmpdir(), 'hearth-replicas-'));
     redis = await startRedisServer();
     fixture = await startOllamaFixture();
-    const config = (port: number, metricsPort: number) => ({
-      server: { mode: 'remote', host: '127.0.0.1', port, shutdown_grace: '1s' },
+    // Replica a reaches Redis through a relay the test can cut: a partition between one replica and Redis.
+    const relay = await startTcpRelay(redis.port);
+    redisRelay = relay;
+    const config = (port: number, metricsPort: number, healthPort: number, redisPort: number) => ({
+      server: { mode: 'remote', host: '127.0.0.1', port, shutdown_grace: '1s', health_port: healthPort },
       tls: { cert_file: pki.certFile, key_file: pki.keyFile },
       auth: {
         issuer: ISSUER,
@@ -112,18 +119,20 @@ describe('team server replicas behind HAProxy with Redis', function () {
       metrics: { host: '127.0.0.1', port: metricsPort },
       admin: { enabled: true, key_hash: sha256Hash(ADMIN_KEY) },
       // The password is not in the file: it comes from the environment, as from a Kubernetes Secret.
-      state: { store: 'redis', redis_url: `redis://127.0.0.1:${redis.port}/0`, key_prefix: 'hearth-replica-test:', slot_lease_ttl: '3s' },
+      state: { store: 'redis', redis_url: `redis://127.0.0.1:${redisPort}/0`, key_prefix: 'hearth-replica-test:', slot_lease_ttl: '3s' },
     });
     for (const name of ['a', 'b']) {
       const port = await freePort();
       const metricsPort = await freePort();
+      const healthPort = await freePort();
       const file = join(dir, `replica-${name}.yaml`);
-      writeFileSync(file, toYaml(config(port, metricsPort)));
+      writeFileSync(file, toYaml(config(port, metricsPort, healthPort, name === 'a' ? relay.port : redis.port)));
       ports.push(port);
+      healthPorts.push(healthPort);
       metricsPorts.push(metricsPort);
       replicas.push(await startAgentHostProcess(file, { HEARTH_REDIS_PASSWORD: redis.password }));
     }
-    balancer = await startHaproxy([ports[0], ports[1]], { certFile: pki.certFile, keyFile: pki.keyFile, caFile: join(pki.dir, 'ca.crt'), serverName: 'localhost' });
+    balancer = await startHaproxy([0, 1].map((i) => ({ port: ports[i], healthPort: healthPorts[i] })) as [HaproxyBackend, HaproxyBackend], { certFile: pki.certFile, keyFile: pki.keyFile, caFile: join(pki.dir, 'ca.crt'), serverName: 'localhost' });
   });
 
   after(async () => {
@@ -132,6 +141,7 @@ describe('team server replicas behind HAProxy with Redis', function () {
     await Promise.all(replicas.map((r) => r.kill()));
     await balancer?.close();
     await fixture?.close();
+    await redisRelay?.close();
     await redis?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
     pki?.cleanup();
@@ -211,6 +221,31 @@ describe('team server replicas behind HAProxy with Redis', function () {
       assert.equal(stats.partial, undefined);
       assert.ok(stats.series.points.some((p) => p.ttftChatMs !== null), 'the plot has the team time to first token');
     }
+  });
+
+  it('a replica that loses Redis answers NOT_SERVING and the balancer stops sending it calls; once Redis is back it gets calls again', async () => {
+    const probe = rawClients(balancer!.port);
+    const signIns = async (n: number) => {
+      const failures: string[] = [];
+      for (let i = 0; i < n; i++) {
+        const { err } = await probe.signIn(CAROL_KEY);
+        if (err) failures.push(err.details);
+      }
+      return failures;
+    };
+    const successesAt = (i: number) => replicas[i].stderr.split('"event":"auth.success"').length - 1;
+    redisRelay!.cut();
+    try {
+      // Until the balancer's check notices (a few hundred ms), a sign-in sent to replica a fails with UNAVAILABLE.
+      await untilValue(async () => ((await signIns(10)).length === 0 ? true : undefined), 'ten sign-ins in a row succeed through the balancer', 10_000);
+      const before = successesAt(1);
+      assert.deepEqual(await signIns(20), [], 'no developer sees the replica that cannot check sign-ins');
+      assert.equal(successesAt(1) - before, 20, 'replica b served every one');
+    } finally {
+      redisRelay!.restore();
+    }
+    const served = successesAt(0);
+    await untilValue(async () => ((await signIns(4)).length === 0 && successesAt(0) > served ? true : undefined), 'replica a serves sign-ins again once it reaches Redis', 15_000);
   });
 
   /** How many turns each replica's audit log has recorded starting. */
@@ -371,8 +406,9 @@ describe('team server replicas behind HAProxy with Redis', function () {
   });
 
   it('names its shared store in the start-up log, and never its password', () => {
-    for (const replica of replicas) {
-      assert.match(replica.stderr, new RegExp(`"state":"redis at redis://127\\.0\\.0\\.1:${redis.port}/0"`));
+    for (const [i, replica] of replicas.entries()) {
+      // Replica a reaches Redis through the relay.
+      assert.match(replica.stderr, new RegExp(`"state":"redis at redis://127\\.0\\.0\\.1:${i === 0 ? redisRelay!.port : redis.port}/0"`));
       assert.ok(!replica.stderr.includes(redis.password), 'the Redis password is not in the logs');
     }
   });
