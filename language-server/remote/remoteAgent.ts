@@ -12,7 +12,7 @@ import type { ChatServerMessage__Output } from '../../protocol/generated/hearth/
 import type { CompleteResponse__Output } from '../../protocol/generated/hearth/v1/CompleteResponse';
 import type { ListModelsResponse__Output } from '../../protocol/generated/hearth/v1/ListModelsResponse';
 import type { SuggestionReportAck__Output } from '../../protocol/generated/hearth/v1/SuggestionReportAck';
-import { decodeModelInfo, decodeServerMessage } from '../../protocol/grpc/decodeChat';
+import { decodeModelInfo, decodeServerMessage, LIMITS } from '../../protocol/grpc/decodeChat';
 import { encodeChatStart, encodeToolResult } from '../../protocol/grpc/encodeChat';
 import { executorForAgent, executorForMode, HearthException, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
 import { AsyncQueue } from './asyncQueue';
@@ -172,29 +172,53 @@ export class RemoteAgent implements Agent {
     signal.addEventListener('abort', onAbort, { once: true });
     call.write(start);
 
-    const runTool = (requestId: string, toolCall: Parameters<ToolExecutor['execute']>[0], deadlineMs: number) => {
+    // The server's tool requests run one at a time, in the order it sent them, as the agent's own
+    // loop runs them locally: a server that sends calls without waiting for results can neither run
+    // a command alongside the write it depends on nor start hundreds of processes at once. Those
+    // waiting count towards LIMITS.pendingToolRequests; more is a protocol violation.
+    let toolsDone: Promise<void> = Promise.resolve();
+    const runTool = (requestId: string, toolCall: Parameters<ToolExecutor['execute']>[0], deadlineMs: number): boolean => {
+      if (toolControllers.size >= LIMITS.pendingToolRequests || toolControllers.has(requestId)) return false;
       const controller = new AbortController();
       toolControllers.set(requestId, controller);
       // The server's deadline for this call (the turn's tool timeout), applied here as well, as gRPC
       // propagates a deadline: the tool stops on time even if the server's cancel never arrives.
       // Its result is not sent then; the server has already told the model the call timed out.
+      // It runs from the request's arrival, waiting included, as the server's own clock does.
       const deadline =
         deadlineMs > 0 ? setTimeout(() => controller.abort(new DOMException(`${toolCall.name} did not finish within ${deadlineMs} ms.`, 'TimeoutError')), deadlineMs) : undefined;
       deadline?.unref();
-      const toolSignal = AbortSignal.any([signal, controller.signal]);
       const fallback = (content: string): ToolResult => ({ callId: toolCall.id, name: toolCall.name, content, isError: true });
-      const execution = executor ? executor.execute(toolCall, toolSignal) : Promise.resolve(fallback('This client runs no tools for this turn.'));
-      execution
-        .catch((err: unknown) => fallback(`The tool failed: ${err instanceof Error ? err.message : String(err)}`))
-        .then((result) => {
+      const run = async () => {
+        // Cancelled or timed out while waiting for its turn: it never runs, and no result is sent.
+        if (controller.signal.aborted) return;
+        const toolSignal = AbortSignal.any([signal, controller.signal]);
+        const result = await (executor ? executor.execute(toolCall, toolSignal) : Promise.resolve(fallback('This client runs no tools for this turn.'))).catch((err: unknown) =>
+          fallback(`The tool failed: ${err instanceof Error ? err.message : String(err)}`),
+        );
+        if (controller.signal.aborted || call.writableEnded || call.destroyed) return;
+        sentResults.set(result.callId, result.content);
+        if (result.display) sentDisplays.set(result.callId, result.display);
+        call.write({ tool_result: { request_id: requestId, result: encodeToolResult(result) } });
+      };
+      toolsDone = toolsDone
+        .then(run)
+        // A failure of one (a write to a closed stream) must not stop the ones after it.
+        .catch(() => undefined)
+        .finally(() => {
           clearTimeout(deadline);
           toolControllers.delete(requestId);
-          if (controller.signal.aborted || call.writableEnded || call.destroyed) return;
-          sentResults.set(result.callId, result.content);
-          if (result.display) sentDisplays.set(result.callId, result.display);
-          call.write({ tool_result: { request_id: requestId, result: encodeToolResult(result) } });
         });
+      return true;
     };
+    const violation = (reason: string): HearthError => ({
+      code: 'internal',
+      message: `The team server sent an invalid message (${reason}); the reply was stopped. Press Retry, or tell the server's admin.`,
+      host: this.host,
+      retryable: true,
+    });
+    // What this reply has carried so far (the events' JSON, this client's own results echoed back aside).
+    let replyChars = 0;
 
     try {
       for (;;) {
@@ -221,12 +245,29 @@ export class RemoteAgent implements Agent {
           decoded = decodeServerMessage(item.message, offered, sentResults);
         } catch (err) {
           call.cancel();
-          yield* this.fail({ code: 'internal', message: `The team server sent an invalid message (${(err as Error).message}); the reply was stopped. Press Retry, or tell the server's admin.`, host: this.host, retryable: true });
+          yield* this.fail(violation((err as Error).message));
           return { kind: 'finished' };
         }
-        if (decoded.kind === 'toolRequest') runTool(decoded.requestId, decoded.call, decoded.timeoutMs);
-        else if (decoded.kind === 'toolCancel') toolControllers.get(decoded.requestId)?.abort();
+        if (decoded.kind === 'toolRequest') {
+          if (!runTool(decoded.requestId, decoded.call, decoded.timeoutMs)) {
+            call.cancel();
+            yield* this.fail(violation(`a tool request while ${LIMITS.pendingToolRequests} were waiting or running, or one reusing a request id`));
+            return { kind: 'finished' };
+          }
+        } else if (decoded.kind === 'toolCancel') toolControllers.get(decoded.requestId)?.abort();
         else {
+          const event = decoded.event;
+          replyChars += JSON.stringify(event).length - (event.type === 'toolResult' && sentResults.get(event.result.callId) === event.result.content ? event.result.content.length : 0);
+          if (replyChars > LIMITS.replyChars) {
+            call.cancel();
+            yield* this.fail({
+              code: 'internal',
+              message: `The team server sent more than ${LIMITS.replyChars / 1_000_000} million characters in one reply, so the reply was stopped there (what came before is kept). Tell the server's admin if this keeps happening.`,
+              host: this.host,
+              retryable: false,
+            });
+            return { kind: 'finished' };
+          }
           if (decoded.event.type === 'toolResult') {
             const display = sentDisplays.get(decoded.event.result.callId);
             if (display) decoded.event.result.display = display;

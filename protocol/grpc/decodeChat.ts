@@ -34,6 +34,10 @@ export const LIMITS = {
   schemaChars: 100_000,
   schemaDepth: 12,
   toolResultChars: 8_000_000,
+  /** Everything one reply's events may carry in total (their JSON), echoes of this client's own tool results aside: a server cannot fill the disk with a session. */
+  replyChars: 16_000_000,
+  /** Tool requests the server may have waiting or running at once (they run one at a time, in order). */
+  pendingToolRequests: 16,
   model: 200,
   name: 128,
   id: 200,

@@ -117,7 +117,8 @@ describe('sub-agents through the language server (integration)', function () {
     await start();
     suite.fixture.enqueue(
       { kind: 'toolCalls', calls: [{ name: 'update_todos', arguments: { items: [{ text: 'Read math.js', status: 'done' }, { text: 'Fix add', status: 'inProgress' }] } }] },
-      { kind: 'text', text: 'Half way.', tokenDelayMs: 50 },
+      // Long enough that the edit below reaches the server while the reply still streams, however busy the machine.
+      { kind: 'text', text: 'Half way.', tokenDelayMs: 50, firstTokenDelayMs: 3000 },
     );
     const started = await suite.client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Fix add()', context: [] } });
     await suite.client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'todos', 20_000);

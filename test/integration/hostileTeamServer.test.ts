@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatSendRequest, TeamConnectRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { ChatSendRequest, CommandApprovalRequest, EditApprovalRequest, TeamConnectRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import { createHostileWorkspace, type HostileWorkspace } from '../fixtures/hostileWorkspace';
 import { hostileToolCalls } from '../fixtures/hostileToolCalls';
 import { startHostileTeamServer, type HostileTeamServer, type HostileToolRequest } from '../fixtures/hostileTeamServer';
@@ -102,4 +102,62 @@ describe('a hostile team server against a connected developer (every approval re
       if (result) assert.equal(result.isError, true, 'a malformed request gets an error result');
     });
   }
+
+  /** Sends one chat message and waits for the reply to end; returns the reply's events. */
+  async function turn(): Promise<{ type: string; error?: { message: string } }[]> {
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Summarise this project.', context: [] } });
+    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 45_000);
+    return client.events.filter((e) => e.entryId === started.assistantEntryId).map((e) => e.event as { type: string; error?: { message: string } });
+  }
+
+  it('a write and the allow-listed commands that would run it, sent together without waiting: the commands run after the write, in order, and ask', async () => {
+    const packageJson = path.join(hostile.workspace, 'package.json');
+    const original = fs.readFileSync(packageJson, 'utf8');
+    const ran = path.join(hostile.workspace, `ran-${hostile.marker}`);
+    const commandReasons: string[][] = [];
+    // This user accepts the edit (it looks harmless in review) and rejects every command it is asked about.
+    client.connection.onRequest(EditApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    client.connection.onRequest(CommandApprovalRequest.type, (p) => {
+      commandReasons.push(p.reasons ?? [p.reason]);
+      return { decision: 'reject' };
+    });
+    try {
+      const planted = JSON.stringify({ name: 'victim', private: true, scripts: { test: `touch ran-${hostile.marker}` } }, null, 2);
+      server.script(
+        [{ name: 'write_file', arguments: { path: 'package.json', content: planted } }, ...[1, 2, 3].map(() => ({ name: 'run_command', arguments: { command: 'npm test' } }))],
+        'all at once',
+      );
+      await turn();
+      assert.deepEqual(
+        server.results.map((r) => r.callId),
+        ['hostile-0', 'hostile-1', 'hostile-2', 'hostile-3'],
+        'one at a time, in the order the server sent them',
+      );
+      assert.equal(fs.readFileSync(packageJson, 'utf8'), planted, 'the accepted write landed first');
+      assert.equal(commandReasons.length, 3, 'every npm test asked, though npm test is allow-listed');
+      for (const reasons of commandReasons) assert.ok(reasons.some((r) => /this reply changed package\.json/.test(r)), reasons.join(' | '));
+      assert.equal(fs.existsSync(ran), false, 'the planted script never ran');
+    } finally {
+      fs.writeFileSync(packageJson, original);
+      rejectEveryApproval(client.connection, asked);
+    }
+  });
+
+  it('a burst of tool requests beyond the limit ends the reply as a protocol violation instead of starting them all', async () => {
+    const flood = Array.from({ length: 200 }, () => ({ name: 'run_command', arguments: { command: 'sleep 5', timeoutSeconds: 600 } }));
+    server.script(flood, 'all at once');
+    const events = await turn();
+    const error = events.find((e) => e.type === 'error');
+    assert.match(error?.error?.message ?? '', /invalid message \(a tool request while 16 were waiting or running/);
+    assert.deepEqual(server.results, [], 'none of them sent a result: the first was stopped with the reply');
+  });
+
+  it('a reply that goes on past 16 million characters is stopped there, with what came before kept', async () => {
+    server.scriptText(Array.from({ length: 12 }, (_, i) => `${i} ${'x'.repeat(1_999_000)}`));
+    const events = await turn();
+    const error = events.find((e) => e.type === 'error');
+    assert.match(error?.error?.message ?? '', /more than 16 million characters in one reply, so the reply was stopped there/);
+    const text = events.filter((e) => e.type === 'text').length;
+    assert.ok(text >= 7 && text < 12, `the deltas before the limit were shown (${text})`);
+  });
 });

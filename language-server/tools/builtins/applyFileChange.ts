@@ -55,6 +55,8 @@ export async function applyFileChange(ctx: ToolContext, target: ConfinedPath, re
   if (again.executionSensitive && !target.executionSensitive) {
     throw new ToolError(`${target.display} became a file that makes other programs run code (${again.executionSensitive}) while the change waited, so it was not written. Try again to have it reviewed as such.`, 'file changed');
   }
+  // Counted before the write starts, so a command judged from now on asks even if it runs while the write is under way.
+  if (target.executionSensitive) ctx.turn.executionSensitiveWrites.push(target.display);
   const dir = await openPinnedDirCreating(path.dirname(target.absolute), again.missingDirs, target.display, (created) => ctx.checkpoints.recordCreatedDir(ctx.turnId, created));
   try {
     const now = await readFileToReplace(target, dir);
@@ -66,5 +68,4 @@ export async function applyFileChange(ctx: ToolContext, target: ConfinedPath, re
   } finally {
     await dir.close();
   }
-  if (target.executionSensitive) ctx.turn.executionSensitiveWrites.push(target.display);
 }

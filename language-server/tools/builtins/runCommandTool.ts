@@ -22,9 +22,15 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
   const command = stringArg(args, 'command');
   const timeoutSeconds = optionalIntegerArg(args, 'timeoutSeconds', 1, MAX_TIMEOUT_SECONDS);
   const timeoutMs = timeoutSeconds !== undefined ? timeoutSeconds * 1000 : Math.min(ctx.policy.commandTimeoutMs, MAX_TIMEOUT_SECONDS * 1000);
-  const cwd = ctx.confinement.primaryRoot.realPath;
   if (command.trim() === '') throw new ToolError('The command is empty.', 'bad arguments');
+  // In the turn's order of changes, like write_file and edit_file: a command is judged and run
+  // with no file change in between, so a write approved while it waited (a team server may send
+  // calls without waiting for results) is one it sees and asks about, never one it runs unasked.
+  return ctx.serializeChange(() => judgeAndRun(ctx, command, timeoutMs, signal));
+}
 
+async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number, signal: AbortSignal): Promise<ToolOutcome> {
+  const cwd = ctx.confinement.primaryRoot.realPath;
   const roots = ctx.confinement.roots.map((r) => r.realPath);
   const verdict = evaluateCommand(command, { allow: ctx.policy.commandAllowList, deny: ctx.policy.commandDenyList }, { roots, cwd });
   if (verdict.action === 'deny') {
