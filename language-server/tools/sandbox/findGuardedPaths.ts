@@ -32,8 +32,13 @@ export interface GuardScan {
   listings: Map<string, Set<string>>;
 }
 
-/** How deep below a folder the scan looks for nested package.json, Makefile, .git … (1 = the folder's own entries). */
-export const GUARD_SCAN_DEPTH = 3;
+/**
+ * How deep below a folder the scan looks for nested package.json, Makefile,
+ * .git … (1 = the folder's own entries): deep enough for monorepos'
+ * `packages/@scope/name/package.json` and a repository vendored two folders
+ * down; MAX_ENTRIES bounds the cost.
+ */
+export const GUARD_SCAN_DEPTH = 5;
 /** Directory entries looked at per folder; a huge tree is not walked at every command. */
 const MAX_ENTRIES = 4000;
 /** Paths guarded per folder; every one costs a mount at each command's start. */
@@ -116,6 +121,9 @@ export async function findGuardedPaths(root: string): Promise<GuardScan> {
     for (const dirRelative of level) {
       const dirents = tryFs(() => fs.readdirSync(path.join(root, dirRelative), { withFileTypes: true }));
       if (!dirents) continue;
+      // The listing is complete even when the cap stops the walk inside it: the audit can then
+      // tell every new name here from an old one (a cap must never make new paths look old).
+      listings.set(dirRelative, new Set(dirents.map((d) => d.name)));
       for (const entry of dirents) {
         if (++entries > MAX_ENTRIES) {
           truncated = true;
@@ -130,7 +138,6 @@ export async function findGuardedPaths(root: string): Promise<GuardScan> {
         }
         if (entry.isDirectory() && !NO_DESCENT.has(entry.name)) next.push(relative);
       }
-      listings.set(dirRelative, new Set(dirents.map((d) => d.name)));
     }
     level = next;
   }

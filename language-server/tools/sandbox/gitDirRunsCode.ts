@@ -20,7 +20,8 @@ const CODE_RUNNING_KEYS = new Set([
  * Why a git directory created by a command could make git run code (or null
  * when it is as harmless as a fresh `git init`): a config key that names a
  * program, an `alias.x = !cmd`, any `pager.*`, or a hook that is not a
- * `.sample`. Read without running git. Unreadable or unparsable state counts
+ * `.sample`, or a `commondir` that sends git elsewhere for both. Read
+ * without running git. Unreadable or unparsable state counts
  * as code-running, since it cannot be shown harmless.
  */
 export async function gitDirRunsCode(gitDir: string): Promise<string | null> {
@@ -50,6 +51,9 @@ export async function gitDirRunsCode(gitDir: string): Promise<string | null> {
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== 'ENOENT') return 'its hooks folder cannot be read';
   }
+  // git reads config and hooks from the folder a `commondir` file names (as linked worktrees do),
+  // so one makes everything checked above someone else's; `git init` never writes it.
+  if (await fs.lstat(path.join(gitDir, 'commondir')).then(() => true, () => false)) return 'it has a commondir file, which makes git take its config and hooks from another folder';
   // Worktree and submodule git dirs nest whole configs: anything there is not what `git init` makes.
   for (const nested of ['modules', 'worktrees']) {
     if (await fs.stat(path.join(gitDir, nested)).then(() => true, () => false)) return `it has ${nested}/, which holds more configs`;

@@ -9,6 +9,12 @@ const SECRET_DIRECTORIES = [
   '.vscode-server/data/User/globalStorage', '.local/share/code-server/User/globalStorage',
   '.local/share/keyrings', '.local/share/kwalletd', '.mozilla', '.config/google-chrome', '.config/chromium',
   '.terraform.d', '.oci', '.cloudflared', '.fly', '.netlify', '.vercel', '.config/heroku',
+  // Other editors' and coding assistants' stored sign-ins (GitHub tokens among them).
+  '.config/Code - Insiders/User/globalStorage', '.config/Cursor/User/globalStorage', '.cursor-server/data/User/globalStorage',
+  '.vscode-server-insiders/data/User/globalStorage', '.config/github-copilot', '.claude', '.codeium', '.continue', '.config/JetBrains',
+  // Command-line tools that keep tokens in their config folders.
+  '.config/glab-cli', '.config/configstore', '.pulumi', '.config/doctl', '.config/hcloud', '.config/stripe', '.config/sentry',
+  '.wrangler', '.config/netlify', '.config/vercel', '.config/firebase', '.config/twilio-cli', '.huggingface', '.config/ngrok', '.ngrok2',
 ];
 
 /** Single files under a home directory that hold credentials; a sandboxed command reads them as empty. */
@@ -17,7 +23,8 @@ const SECRET_FILES = [
   '.cargo/credentials', '.cargo/credentials.toml', '.m2/settings.xml', '.gradle/gradle.properties', '.pgpass',
   '.my.cnf', '.vault-token', '.boto', '.s3cfg', '.dockercfg', '.config/git/credentials', '.composer/auth.json',
   '.nuget/NuGet/NuGet.Config', '.terraformrc', '.bash_history', '.zsh_history', '.python_history', '.node_repl_history',
-  '.psql_history', '.mysql_history', '.lesshst', '.viminfo',
+  '.psql_history', '.mysql_history', '.lesshst', '.viminfo', '.local/share/fish/fish_history', '.sqlite_history', '.rediscli_history',
+  '.cache/huggingface/token', '.claude.json', '.config/pip/pip.conf', '.pip/pip.conf',
 ];
 
 /** Unix sockets outside the home that grant more than the user's own rights (docker is root), or reach the desktop. */
