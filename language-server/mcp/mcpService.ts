@@ -391,7 +391,11 @@ export class McpService {
     // The user's servers keep the first folder the window started with: a folder change must not restart them (they
     // are told the new folders as MCP roots). In a window that started without a folder, the first one added.
     const home = this.deps.roots[0] ?? roots[0];
-    const user = parseMcpServers(settings.mcp?.servers, { source: 'user', workspaceFolder: home, env, defaultCwd: home ?? os.homedir() });
+    // They run in that folder only once it is trusted: launchers look in their working folder first
+    // (npx runs the project's node_modules/.bin, python -m imports from it, uvx reads its pyproject),
+    // so a repository would otherwise run its own code through the user's servers just by being opened.
+    // Trusting the folder restarts them there.
+    const user = parseMcpServers(settings.mcp?.servers, { source: 'user', workspaceFolder: home, env, defaultCwd: trusted && home ? home : os.homedir() });
     const workspace = await readWorkspaceMcpConfig(roots, env);
 
     const records: ServerRecord[] = [];

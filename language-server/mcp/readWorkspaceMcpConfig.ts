@@ -1,7 +1,11 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { readSmallFile } from '../workspace/readSmallFile';
 import { parseJsonc } from './parseJsonc';
 import { parseMcpServers, type McpConfigProblem, type ParsedMcpServer } from './parseMcpServers';
+
+/** Far more than any real server list. */
+const MAX_MCP_JSON_BYTES = 1024 * 1024;
 
 export interface WorkspaceMcpConfig {
   servers: ParsedMcpServer[];
@@ -27,10 +31,11 @@ export async function readWorkspaceMcpConfig(roots: readonly string[], env: Node
     const file = mcpJsonPath(root);
     let text: string;
     try {
-      text = await fs.readFile(file, 'utf8');
+      // A repository controls this file, in any workspace: a link to /dev/zero or a huge file is refused, not read.
+      text = await readSmallFile(file, { maxBytes: MAX_MCP_JSON_BYTES, followLinks: true });
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== 'ENOENT' && code !== 'ENOTDIR') result.fileProblems.push(`${file} could not be read (${code ?? (err as Error).message}).`);
+      if (code !== 'ENOENT' && code !== 'ENOTDIR') result.fileProblems.push(`${file} could not be read (${code ?? (err as Error).message}); its servers were not started.`);
       continue;
     }
     let parsed: unknown;

@@ -1,6 +1,5 @@
-import { constants as fsConstants } from 'node:fs';
-import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { readSmallFile } from '../workspace/readSmallFile';
 import { compileGlob, type CompiledGlob } from './globPattern';
 
 interface RuleSet {
@@ -71,20 +70,11 @@ export class GitignoreRules {
   }
 }
 
-/** Opened without following a symlink and without blocking on a FIFO; anything but a regular file is ignored. */
-const RULES_FLAGS = fsConstants.O_RDONLY | (fsConstants.O_NOFOLLOW ?? 0) | (fsConstants.O_NONBLOCK ?? 0);
-
 async function readRules(file: string, base: string): Promise<RuleSet | null> {
   let text: string;
   try {
-    const handle = await fs.open(file, RULES_FLAGS);
-    try {
-      const stat = await handle.stat();
-      if (!stat.isFile() || stat.size > 1024 * 1024) return null;
-      text = await handle.readFile('utf8');
-    } finally {
-      await handle.close();
-    }
+    // Not through a symlink, not blocking on a FIFO; anything but a regular file of at most 1 MiB is ignored.
+    text = await readSmallFile(file, { maxBytes: 1024 * 1024, followLinks: false });
   } catch {
     return null;
   }

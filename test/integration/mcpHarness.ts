@@ -129,7 +129,8 @@ export async function startMcpTestServer(options: {
     storagePath: options.storagePath,
     workspace: options.workspace,
     settings: options.settings,
-    ...(options.mcpOAuth ? { initializationOptions: { mcpOAuth: true } } : {}),
+    // As the extension does: the trust VS Code knows at start-up comes with initialize, so servers start once, in the right folder.
+    initializationOptions: { workspaceTrusted: options.trusted !== false, ...(options.mcpOAuth ? { mcpOAuth: true } : {}) },
   });
   const pids = new Set<number>();
   const server: McpTestServer = {

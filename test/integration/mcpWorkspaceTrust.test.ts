@@ -7,6 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { EditApprovalRequest, McpRestartRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import { isProcessGone } from '../fixtures/processGone';
@@ -139,6 +140,21 @@ describe('workspace MCP servers from .vscode/mcp.json (integration)', function (
     server.answerTrust = () => (++asked === 1 ? 'notReady' : 'trust');
     await server.waitForServer('wsTools', (s) => s.state === 'running', 'running after the second prompt');
     assert.equal(server.trustRequests.length, 2);
+  });
+
+  it("the user's own servers run in the home folder until the workspace is trusted, so launchers cannot pick up the repository's code", async () => {
+    suite.client = await startMcpTestServer({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { userTools: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } } } },
+      trusted: false,
+    });
+    const server = suite.client;
+    const untrusted = await server.waitForServer('userTools', (s) => s.state === 'running' && s.pid !== undefined, 'running');
+    assert.equal(fs.readlinkSync(`/proc/${untrusted.pid}/cwd`), os.homedir(), 'not in the untrusted repository');
+    await server.client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    const trusted = await server.waitForServer('userTools', (s) => s.state === 'running' && s.pid !== undefined && s.pid !== untrusted.pid, 'restarted');
+    assert.equal(fs.readlinkSync(`/proc/${trusted.pid}/cwd`), fs.realpathSync(suite.workspace), 'in the workspace once it is trusted');
   });
 
   it('the agent cannot write .vscode/mcp.json or .vscode/settings.json', async () => {

@@ -166,6 +166,17 @@ describe('MCP configuration', () => {
       assert.deepEqual(config.servers[0].config, { type: 'stdio', command: 'npx', args: ['-y', '@modelcontextprotocol/server-filesystem', root], env: {}, cwd: root });
     });
 
+    it('refuses, without reading it, an mcp.json that is a device or too large (a repository controls it, trusted or not)', async () => {
+      const file = path.join(root, '.vscode', 'mcp.json');
+      fs.symlinkSync('/dev/zero', file);
+      const device = await readWorkspaceMcpConfig([root], {});
+      assert.deepEqual(device.servers, []);
+      assert.match(device.fileProblems.join('\n'), /mcp\.json could not be read \(it is not a regular file\); its servers were not started\./);
+      fs.rmSync(file);
+      fs.writeFileSync(file, `{ "servers": {} ${' '.repeat(2 * 1024 * 1024)}}`);
+      assert.match((await readWorkspaceMcpConfig([root], {})).fileProblems.join('\n'), /it is larger than 1024 KiB/);
+    });
+
     it('accepts the Claude and Cursor spelling "mcpServers"', async () => {
       fs.writeFileSync(path.join(root, '.vscode', 'mcp.json'), JSON.stringify({ mcpServers: { git: { command: 'uvx', args: ['mcp-server-git'] } } }));
       assert.deepEqual((await readWorkspaceMcpConfig([root], {})).servers.map((s) => s.name), ['git']);

@@ -14,10 +14,12 @@ const MAX_URL_CHARS = 2048;
  * user's proxy). Whoever controls the model's input (a page, a file in a
  * hostile repository) may try to send workspace text out inside an address,
  * so every address is shown to the user in full, with the server it goes to,
- * and fetched only once they allow it: there is no "always allow". Pages on
- * this machine or the local network get a warning on the card (by name, or
- * by the address the name resolves to, which the fetch then connects to), and
- * a redirect to another server is not followed. Not offered in an untrusted
+ * and fetched only once they allow it: there is no "always allow". Nothing,
+ * not even the name's DNS lookup, happens before that. Pages on this machine
+ * or the local network get a warning on the card: by name at once, or, when
+ * the allowed name resolves to such an address, on a second card that shows
+ * it (the fetch then connects to that address); a redirect to another server
+ * is not followed. Not offered in an untrusted
  * workspace.
  */
 export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome> {
@@ -39,11 +41,15 @@ export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, un
   } catch (e) {
     throw new ToolError(`${url.href} was not fetched: ${(e as Error).message}. Tell the user.`, 'proxy setting');
   }
-  // Resolved once, before asking: a name that points into the local network is flagged, and the fetch connects to the
-  // address resolved here, so a name that resolves elsewhere a moment later (DNS rebinding) changes nothing.
-  // Through a proxy the proxy resolves the name, so only the name itself can be judged.
+  // Asked before anything about the address leaves this machine: looking a name up already sends it to
+  // DNS servers, and a name such as <workspace text>.attacker.example would carry data out unasked.
+  const rejected = await askToFetch(ctx, url, proxy, undefined, signal);
+  if (rejected) return rejected;
+  // Resolved once, after the user allowed the address: a name that points into the local network is asked
+  // about again, with that address, and the fetch connects to the address resolved here, so a name that
+  // resolves elsewhere a moment later (DNS rebinding) changes nothing. Through a proxy the proxy resolves
+  // the name, so only the name itself can be judged.
   let pinned: { address: string; family: number } | undefined;
-  let resolvesTo: string | undefined;
   if (!proxy) {
     const host = url.hostname.replace(/^\[|\]$/g, '');
     try {
@@ -51,25 +57,10 @@ export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, un
     } catch (e) {
       throw new ToolError(`${url.href} was not fetched: the host ${host} could not be found (${(e as NodeJS.ErrnoException).code ?? (e as Error).message}).`, 'fetch failed');
     }
-    if (pinned.address !== host && isLocalHost(pinned.address)) resolvesTo = pinned.address;
-  }
-  let decision: unknown;
-  try {
-    decision = await ctx.approvals.approveWebPage(
-      { callId: ctx.callId, toolName: ctx.toolName, url: url.href, host: url.host, local: isLocalHost(url.hostname) || resolvesTo !== undefined, ...(resolvesTo ? { resolvesTo } : {}), ...(proxy ? { via: describeProxy(proxy) } : {}) },
-      signal,
-    );
-  } catch (e) {
-    if (signal.aborted) throw new ToolError('The turn was cancelled while the fetch was waiting for approval. Nothing was fetched.', 'cancelled');
-    throw new ToolError(`Fetching ${url.href} needs the user's approval, which could not be asked (${(e as Error).message}). Nothing was fetched.`, 'approval failed');
-  }
-  if (signal.aborted) throw new ToolError('The turn was cancelled while the fetch was waiting for approval. Nothing was fetched.', 'cancelled');
-  if (decision !== 'accept') {
-    return {
-      isError: true,
-      summary: 'fetch rejected by user',
-      content: `The user did not allow fetching ${url.href}. Nothing was fetched. Do not try to reach it another way (run_command, another address); continue without it or ask the user.`,
-    };
+    if (pinned.address !== host && isLocalHost(pinned.address) && !isLocalHost(url.hostname)) {
+      const again = await askToFetch(ctx, url, proxy, pinned.address, signal);
+      if (again) return again;
+    }
   }
   let text: string;
   try {
@@ -89,3 +80,24 @@ export async function fetchWebPageTool(ctx: ToolContext, args: Record<string, un
   };
 }
 
+
+/** Shows the address (and, when known, the local address its name leads to); a rejection to return, or undefined when the user allowed it. */
+async function askToFetch(ctx: ToolContext, url: URL, proxy: HttpProxy | undefined, resolvesTo: string | undefined, signal: AbortSignal): Promise<ToolOutcome | undefined> {
+  let decision: unknown;
+  try {
+    decision = await ctx.approvals.approveWebPage(
+      { callId: ctx.callId, toolName: ctx.toolName, url: url.href, host: url.host, local: isLocalHost(url.hostname) || resolvesTo !== undefined, ...(resolvesTo ? { resolvesTo } : {}), ...(proxy ? { via: describeProxy(proxy) } : {}) },
+      signal,
+    );
+  } catch (e) {
+    if (signal.aborted) throw new ToolError('The turn was cancelled while the fetch was waiting for approval. Nothing was fetched.', 'cancelled');
+    throw new ToolError(`Fetching ${url.href} needs the user's approval, which could not be asked (${(e as Error).message}). Nothing was fetched.`, 'approval failed');
+  }
+  if (signal.aborted) throw new ToolError('The turn was cancelled while the fetch was waiting for approval. Nothing was fetched.', 'cancelled');
+  if (decision === 'accept') return undefined;
+  return {
+    isError: true,
+    summary: 'fetch rejected by user',
+    content: `The user did not allow fetching ${url.href}${resolvesTo ? ` (its name leads to ${resolvesTo}, on this machine or the local network)` : ''}. Nothing was fetched. Do not try to reach it another way (run_command, another address); continue without it or ask the user.`,
+  };
+}
