@@ -40,6 +40,8 @@ import { AdminMcpService } from './services/adminMcpService';
 import { sample } from './services/sampleService';
 import { reportSuggestions } from './services/reportSuggestions';
 import { HealthService } from './services/healthService';
+import { TurnBudget } from './services/turnBudget';
+import { measuringRequests } from './services/wireSizes';
 import { listModels } from './services/modelService';
 import { addReflection } from './services/reflectionService';
 import { createSharedState } from './state/createSharedState';
@@ -204,9 +206,10 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     Authenticate: guardUnary('Authenticate', guard, false, (req, ctx) => authenticate(req as never, ctx, authDeps)),
     Refresh: guardUnary('Refresh', guard, false, (req, ctx) => refresh(req as never, ctx, authDeps)),
   });
-  server.addService(pkg.AgentService.service, {
+  const budget = new TurnBudget({ turnsPerUser: config.limits.chatTurnsPerUserAtOnce, bytesPerUser: config.server.maxMessageBytes, bytesTotal: config.limits.chatBytesInFlight });
+  server.addService(measuringRequests(pkg.AgentService.service, ['Chat']), {
     Chat: guardBidi('Chat', guard, (call, ctx) =>
-      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, toolTimeoutMs: config.scheduler.toolTimeoutMs, maxImageBytes: config.limits.maxImageBytes, metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs(turns.size) }),
+      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, budget, toolTimeoutMs: config.scheduler.toolTimeoutMs, maxImageBytes: config.limits.maxImageBytes, metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs(turns.size) }),
     ),
     Sample: guardUnary('Sample', guard, true, (req, ctx, call) =>
       withCancellation(call, (signal) => sample(req as never, ctx.principal.user, signal, { agentFor, scheduler, chatLimiter, metrics, audit, activity })),

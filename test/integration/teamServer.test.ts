@@ -8,13 +8,14 @@ import * as grpc from '@grpc/grpc-js';
 import * as protoLoader from '@grpc/proto-loader';
 import { FileDescriptorProto, type IFileDescriptorProto } from 'protobufjs/ext/descriptor';
 import type { AgentEvent, ToolCall } from '../../protocol/chat';
+import { startTcpRelay } from '../fixtures/tcpRelay';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import type { TeamServer } from '../../agent-host/server/teamServer';
-import { ALICE_KEY, teamConnection, collect, makePki, MemoryAudit, remoteConfig, startTcpRelay, startTestServer, type TestPki, eventually } from './teamServerHarness';
+import { ALICE_KEY, teamConnection, collect, makePki, MemoryAudit, remoteConfig, startTestServer, type TestPki, eventually } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
 

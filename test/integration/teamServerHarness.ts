@@ -126,30 +126,6 @@ export async function eventually<T>(check: () => T | undefined, timeoutMs = 5000
   }
 }
 
-/** A TCP relay in front of the server; `dropAll` cuts every connection, as a network failure would. */
-export async function startTcpRelay(targetPort: number): Promise<{ port: number; dropAll(): void; close(): Promise<void> }> {
-  const net = await import('node:net');
-  const sockets = new Set<import('node:net').Socket>();
-  const relay = net.createServer((client) => {
-    const upstream = net.connect(targetPort, '127.0.0.1');
-    for (const s of [client, upstream]) {
-      sockets.add(s);
-      s.on('close', () => sockets.delete(s));
-      s.on('error', () => undefined);
-    }
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
-  });
-  await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
-  const port = (relay.address() as import('node:net').AddressInfo).port;
-  const dropAll = () => {
-    for (const s of sockets) s.destroy();
-  };
-  return { port, dropAll, close: () => new Promise<void>((resolve) => { dropAll(); relay.close(() => resolve()); }) };
-}
-
 /** The client the language server uses, signed in as `apiKey`'s user (alice by default) on `port`, trusting the test CA. */
 export function teamConnection(port: number, pki: TestPki, apiKey = ALICE_KEY): TeamConnection {
   return new TeamConnection({ address: parseTeamServerUrl(`grpcs://localhost:${port}`), apiKey, tls: { caPem: pki.caPem } });

@@ -10,6 +10,7 @@ import { encodeChatStart } from '../../protocol/grpc/encodeChat';
 import type { ChatServerMessage__Output } from '../../protocol/generated/hearth/v1/ChatServerMessage';
 import { BUILTIN_TOOLS, ToolName } from '../../protocol/tools';
 import type { ToolExecutor } from '../../agent-host';
+import { startTcpRelay } from '../fixtures/tcpRelay';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { closedPortUrl } from '../fixtures/closedPort';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
@@ -18,7 +19,7 @@ import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 import type { ServerConfig } from '../../agent-host/server/config/serverConfig';
 import type { TeamServer } from '../../agent-host/server/teamServer';
-import { ALICE_KEY, teamConnection, BOB_KEY, collect, makePki, remoteConfig, startTcpRelay, startTestServer, type TestPki, eventually } from './teamServerHarness';
+import { ALICE_KEY, teamConnection, BOB_KEY, collect, makePki, remoteConfig, startTestServer, type TestPki, eventually } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
 const FAST_RETRY = { attempts: 2, baseMs: 10, maxMs: 20 };

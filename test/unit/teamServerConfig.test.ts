@@ -125,6 +125,14 @@ describe('team server config', () => {
     ]);
   });
 
+  it('bounds what one person can hold open, and refuses a total too small for one turn of the largest size', () => {
+    const { limits, server } = load([]).config;
+    assert.deepEqual([limits.chatTurnsPerUserAtOnce, limits.chatBytesInFlight, server.maxMessageBytes], [4, 96 * 1024 * 1024, 32 * 1024 * 1024]);
+    assert.equal(load(['--chat-turns-per-user-at-once', '2']).config.limits.chatTurnsPerUserAtOnce, 2);
+    assert.ok(problems(() => load(['--chat-bytes-in-flight', '1000000'])).some((p) => /limits\.chat_bytes_in_flight: must be at least server\.max_message_bytes/.test(p)));
+    assert.ok(problems(() => load(['--chat-turns-per-user-at-once', '0'])).some((p) => /limits\.chat_turns_per_user_at_once: must be at least 1/.test(p)));
+  });
+
   it('standalone mode binds loopback only and never uses auth', () => {
     assert.match(problems(() => load(['--host', '0.0.0.0']))[0], /standalone mode binds 127\.0\.0\.1 only/);
     assert.equal(load([]).config.auth.enabled, false);

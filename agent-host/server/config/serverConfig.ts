@@ -97,7 +97,15 @@ export interface ServerConfig {
     reservedCompletionSlots: number;
   };
   /** `maxImageBytes`: the largest image a chat message may carry (the client's own cap is 5 MB). */
-  limits: { chatTurnsPerMinute: number; completionsPerMinute: number; maxImageBytes: number };
+  limits: {
+    chatTurnsPerMinute: number;
+    completionsPerMinute: number;
+    maxImageBytes: number;
+    /** Chat turns one user may have open at once. */
+    chatTurnsPerUserAtOnce: number;
+    /** Conversation bytes (start messages as sent) all open turns may hold together; one user may hold server.maxMessageBytes. */
+    chatBytesInFlight: number;
+  };
   metrics: { host: string; port: number };
   /** The admin web page, served under /admin on the metrics port, behind an admin key stored as a hash. */
   admin: { enabled: boolean; keyHash: string };
@@ -140,7 +148,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   },
   backends: [],
   scheduler: { policy: 'fair', maxQueue: 512, maxQueuePerUser: 32, toolTimeoutMs: DEFAULT_TOOL_TIMEOUT_MS, maxWaitMs: 120_000, reservedCompletionSlots: 1 },
-  limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0, maxImageBytes: 5 * 1024 * 1024 },
+  limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0, maxImageBytes: 5 * 1024 * 1024, chatTurnsPerUserAtOnce: 4, chatBytesInFlight: 96 * 1024 * 1024 },
   metrics: { host: '127.0.0.1', port: 9464 },
   admin: { enabled: false, keyHash: '' },
   logging: { level: 'info', auditFile: '' },

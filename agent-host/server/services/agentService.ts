@@ -32,6 +32,8 @@ import { DeltaCoalescer } from './deltaCoalescer';
 import type { TeamIndex } from '../teamIndex/teamIndex';
 import { withTeamSearch } from '../teamIndex/withTeamSearch';
 import { exhausted, ServiceFailure } from './serviceFailure';
+import type { TurnBudget } from './turnBudget';
+import { wireSize } from './wireSizes';
 import { base64ByteLength } from '../../../protocol/chatImages';
 
 type ChatCall = ServerDuplexStream<ChatClientMessage__Output, ChatServerMessage>;
@@ -44,6 +46,8 @@ export interface AgentServiceDeps {
   agentFor(user: string): Agent;
   scheduler: Scheduler;
   chatLimiter: RateLimit;
+  /** Open turns per user and the conversation bytes they hold (see TurnBudget). */
+  budget?: TurnBudget;
   /** The server's cap on a turn's tool deadline (scheduler.toolTimeoutMs); see effectiveToolTimeoutMs. */
   toolTimeoutMs: number;
   metrics: ServerMetrics;
@@ -81,8 +85,11 @@ export interface RunningTurn {
   readonly finished: Promise<void>;
 }
 
-/** Reads the first message, or fails when the client sends something else or nothing. */
-function firstMessage(call: ChatCall): Promise<ClientMessage> {
+/** How long a refused turn should wait before it is sent again. */
+const BUSY_RETRY_MS = 5_000;
+
+/** Reads the first message (and its size on the wire, when measured), or fails when the client sends something else or nothing. */
+function firstMessage(call: ChatCall): Promise<{ message: ClientMessage; bytes: number }> {
   return new Promise((resolve, reject) => {
     const cleanup = () => {
       clearTimeout(timer);
@@ -95,7 +102,7 @@ function firstMessage(call: ChatCall): Promise<ClientMessage> {
       call.pause();
       cleanup();
       try {
-        resolve(decodeClientMessage(msg));
+        resolve({ message: decodeClientMessage(msg), bytes: wireSize(msg) ?? 0 });
       } catch (err) {
         reject(err);
       }
@@ -116,7 +123,27 @@ function firstMessage(call: ChatCall): Promise<ClientMessage> {
 
 export async function handleChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps): Promise<void> {
   const { user } = ctx.principal;
-  const first = await firstMessage(call);
+  // Counted before the start message is even read, and held until the call ends (also when its replies are never read).
+  const lease = deps.budget?.open(user);
+  if (typeof lease === 'string') {
+    deps.metrics.rejected.inc({ kind: 'chat', reason: 'open_turns' });
+    throw exhausted(lease, BUSY_RETRY_MS);
+  }
+  try {
+    const first = await firstMessage(call);
+    const refusal = lease?.charge(first.bytes);
+    if (refusal) {
+      deps.metrics.rejected.inc({ kind: 'chat', reason: 'memory' });
+      throw exhausted(refusal, BUSY_RETRY_MS);
+    }
+    await runChat(call, ctx, deps, first.message);
+  } finally {
+    lease?.release();
+  }
+}
+
+async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps, first: ClientMessage): Promise<void> {
+  const { user } = ctx.principal;
   if (first.kind !== 'start') throw new ServiceFailure(status.INVALID_ARGUMENT, 'The first message of a Chat stream must be `start`.');
   const turn = first.turn;
   checkImageSizes(turn, deps.maxImageBytes);
