@@ -43,7 +43,8 @@ export function expandUriTemplate(template: string, values: Record<string, strin
 /**
  * Whether `uri` is what `template` expands to for some values: each
  * `{name}` matches one non-empty encoded value (unreserved characters and
- * %XX only, as `expandUriTemplate` makes it), so a match never reaches past
+ * %XX only, as `expandUriTemplate` makes it, and never one that decodes to
+ * a `.` or `..` path segment or holds NUL), so a match never reaches past
  * the template's own path, query or fragment. False for a template this
  * module does not offer.
  */
@@ -51,6 +52,20 @@ export function matchesUriTemplate(template: string, uri: string): boolean {
   if (!templateVariables(template)) return false;
   const parts = template.split(EXPRESSION);
   // split() with a capture group alternates literal text and variable names.
-  const pattern = parts.map((part, i) => (i % 2 === 1 ? '(?:[A-Za-z0-9\\-._~]|%[0-9A-Fa-f]{2})+' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
-  return new RegExp(`^${pattern}$`).test(uri);
+  const pattern = parts.map((part, i) => (i % 2 === 1 ? '((?:[A-Za-z0-9\\-._~]|%[0-9A-Fa-f]{2})+)' : part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))).join('');
+  const match = new RegExp(`^${pattern}$`).exec(uri);
+  // A value holding a dot segment once decoded would reach past the template's path in a server that
+  // decodes it and joins it onto a folder (file:///srv/docs/{name} with ".." or "..%2F..%2Fetc").
+  return match !== null && match.slice(1).every((value) => !isPathEscape(value));
+}
+
+function isPathEscape(value: string): boolean {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(value);
+  } catch {
+    return true;
+  }
+  // Encoded slashes stay allowed (a path in one variable is how simple expansion carries one); dot segments do not.
+  return decoded.includes('\u0000') || decoded.split(/[/\\]/).some((segment) => segment === '.' || segment === '..');
 }

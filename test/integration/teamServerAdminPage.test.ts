@@ -8,6 +8,7 @@
  * shown to anyone without the admin key.
  */
 import assert from 'node:assert/strict';
+import * as http from 'node:http';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -70,7 +71,7 @@ describe('team server admin page in Chromium (integration)', function () {
     ({ server } = await startTestServer(
       remoteConfig(pki, fixture.url, (c) => {
         c.auth.apiKeys.push({ user: HOSTILE_USER, hash: sha256Hash(MALLORY_KEY) });
-        c.admin = { enabled: true, keyHash: sha256Hash(ADMIN_KEY) };
+        c.admin = { enabled: true, keyHash: sha256Hash(ADMIN_KEY), hosts: 'admin.example.test' };
       }),
     ));
     adminUrl = `http://127.0.0.1:${server.metricsPort}/admin/`;
@@ -250,6 +251,26 @@ describe('team server admin page in Chromium (integration)', function () {
     assert.equal((await fetch(`${adminUrl}api/other`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).status, 404);
     // /metrics is still served next to the page.
     assert.match(await (await fetch(`http://127.0.0.1:${server.metricsPort}/metrics`)).text(), /hearth_rpcs_total/);
+  });
+
+  it('answers only to its own address or a configured name, so a page that rebinds its DNS name to this server gets nothing', async () => {
+    const withHost = (host: string) =>
+      new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = http.request({ host: '127.0.0.1', port: server.metricsPort, path: '/admin/api/stats', headers: { host, authorization: `Bearer ${ADMIN_KEY}` } }, (res) => {
+          let body = '';
+          res.on('data', (d: Buffer) => (body += d.toString()));
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    const rebound = await withHost(`rebind.attacker.example:${server.metricsPort}`);
+    assert.equal(rebound.status, 421);
+    assert.match(rebound.body, /answers only to this server's address \(an IP address or localhost\) or a name in admin\.hosts/);
+    assert.doesNotMatch(rebound.body, /connections|users/);
+    for (const host of [`localhost:${server.metricsPort}`, `127.0.0.1:${server.metricsPort}`, `[::1]:${server.metricsPort}`, 'ADMIN.example.test']) {
+      assert.equal((await withHost(host)).status, 200, host);
+    }
   });
 
   it('limits failed sign-ins from one address', async () => {

@@ -26,7 +26,13 @@ describe('MCP resource templates (RFC 6570 level 1)', () => {
   it('matches a URI only when some values expand the template to it (what the team server lets a developer read)', () => {
     const t = 'demo://resource/dynamic/text/{resourceId}';
     assert.equal(matchesUriTemplate(t, expandUriTemplate(t, { resourceId: '7' })), true);
-    assert.equal(matchesUriTemplate(t, expandUriTemplate(t, { resourceId: '../../secret?x' })), true, 'an encoded value stays inside its variable');
+    assert.equal(matchesUriTemplate(t, expandUriTemplate(t, { resourceId: 'src/app.ts?x' })), true, 'an encoded path stays inside its variable');
+    assert.equal(matchesUriTemplate(t, expandUriTemplate(t, { resourceId: 'a..b' })), true, 'dots inside a name are fine');
+    // A server that decodes the value and joins it onto a folder would leave the folder: never forwarded.
+    for (const escape of ['..', '.', '../../secret', 'docs/../../etc/passwd', 'a\\..\\b', 'x\u0000']) {
+      assert.equal(matchesUriTemplate(t, expandUriTemplate(t, { resourceId: escape })), false, JSON.stringify(escape));
+    }
+    assert.equal(matchesUriTemplate('file:///srv/docs/{name}', 'file:///srv/docs/..'), false);
     for (const uri of ['demo://resource/dynamic/text/', 'demo://resource/dynamic/text/7/../../x', 'demo://resource/dynamic/text/a?b', 'demo://resource/dynamic/text/a b', 'demo://resource/static/document/x', 'Xdemo://resource/dynamic/text/7']) {
       assert.equal(matchesUriTemplate(t, uri), false, uri);
     }

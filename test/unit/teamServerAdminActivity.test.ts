@@ -8,7 +8,7 @@ import { activityDelta, ActivityRecorder, isEmptyActivity, snapshotOf } from '..
 import { AdminAuth } from '../../agent-host/server/admin/adminAuth';
 import { parseReplicaView, teamStats, type ReplicaView } from '../../agent-host/server/admin/adminStats';
 import { startUsageLedger, type UsageLedger } from '../../agent-host/server/admin/usageLedger';
-import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
+import { scryptHash, sha256Hash } from '../../agent-host/server/auth/apiKeys';
 import { silentLogger } from '../../agent-host/server/ops/logger';
 import { ConfigError, loadServerConfig, parseArgs } from '../../agent-host/server/config/loadServerConfig';
 import { reportSuggestions } from '../../agent-host/server/services/reportSuggestions';
@@ -350,6 +350,15 @@ describe('admin page: admin key and sessions', () => {
     assert.ok((await auth.login(KEY, '10.0.0.10')).ok, 'other addresses are not blocked');
     c.advance(5 * 60_000 + 1);
     assert.ok((await auth.login(KEY, '10.0.0.9')).ok);
+  });
+
+  it('counts a burst of parallel guesses before checking them, so a slow (scrypt) key check lets no more than five through', async () => {
+    const auth = new AdminAuth(await scryptHash(KEY, 1024));
+    const guesses = [...Array.from({ length: 39 }, (_, i) => `wrong-${i}`), KEY];
+    const outcomes = await Promise.all(guesses.map((g) => auth.login(g, '10.0.0.9')));
+    assert.equal(outcomes.at(-1)!.ok, false, 'the right key, guessed 40th in the burst, is not let in');
+    assert.ok(outcomes.every((o) => !o.ok));
+    assert.ok(outcomes.filter((o) => !o.ok && o.retryAfterMs !== undefined).length >= 35, 'all but the first few are told to wait');
   });
 });
 

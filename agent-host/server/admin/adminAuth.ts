@@ -39,11 +39,18 @@ export class AdminAuth {
   /** Checks a presented key; counts a failure against `address`. */
   async checkKey(presented: string, address: string): Promise<boolean> {
     if (this.blockedFor(address) > 0) return false;
+    // Counted as a failure before the check, which may take a while (scrypt runs off the main thread):
+    // otherwise a burst of parallel guesses would all be checked before the first failure was counted.
+    // Addresses are bounded too: a flood from many addresses evicts the oldest record, not the server's memory.
+    if (!this.failures.has(address) && this.failures.size >= MAX_TRACKED_ADDRESSES) this.failures.delete(this.failures.keys().next().value as string);
+    const stamp = this.now();
+    this.failures.set(address, [...this.recentFailures(address), stamp]);
     const ok = (await this.key.verify(presented)) !== undefined;
-    if (!ok) {
-      // Addresses are bounded too: a flood from many addresses evicts the oldest record, not the server's memory.
-      if (!this.failures.has(address) && this.failures.size >= MAX_TRACKED_ADDRESSES) this.failures.delete(this.failures.keys().next().value as string);
-      this.failures.set(address, [...this.recentFailures(address), this.now()]);
+    if (ok) {
+      const recent = this.recentFailures(address);
+      const at = recent.indexOf(stamp);
+      if (at >= 0) recent.splice(at, 1);
+      if (recent.length === 0) this.failures.delete(address);
     }
     return ok;
   }

@@ -108,7 +108,12 @@ export interface ServerConfig {
   };
   metrics: { host: string; port: number };
   /** The admin web page, served under /admin on the metrics port, behind an admin key stored as a hash. */
-  admin: { enabled: boolean; keyHash: string };
+  admin: {
+    enabled: boolean;
+    keyHash: string;
+    /** Host names the page answers to besides IP addresses and localhost (a TLS proxy's public name), comma-separated. */
+    hosts: string;
+  };
   logging: { level: 'debug' | 'info' | 'warn' | 'error'; auditFile: string };
   /**
    * Where the state replicas must share lives (refresh-token families,
@@ -150,7 +155,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   scheduler: { policy: 'fair', maxQueue: 512, maxQueuePerUser: 32, toolTimeoutMs: DEFAULT_TOOL_TIMEOUT_MS, maxWaitMs: 120_000, reservedCompletionSlots: 1 },
   limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0, maxImageBytes: 5 * 1024 * 1024, chatTurnsPerUserAtOnce: 4, chatBytesInFlight: 96 * 1024 * 1024 },
   metrics: { host: '127.0.0.1', port: 9464 },
-  admin: { enabled: false, keyHash: '' },
+  admin: { enabled: false, keyHash: '', hosts: '' },
   logging: { level: 'info', auditFile: '' },
   state: { store: 'memory', redisUrl: '', redisPassword: '', keyPrefix: 'hearth:', slotLeaseTtlMs: 15_000 },
   mcp: { servers: [] },

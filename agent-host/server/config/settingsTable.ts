@@ -46,6 +46,7 @@ export const SETTINGS: SettingSpec[] = [
   { path: 'metrics.port', flag: '--metrics-port', env: 'HEARTH_METRICS_PORT', kind: 'int', help: '/metrics port; -1 disables' },
   { path: 'admin.enabled', flag: '--admin', env: 'HEARTH_ADMIN', kind: 'bool', help: 'serve the admin page at /admin on the metrics port' },
   { path: 'admin.keyHash', flag: '--admin-key-hash', env: 'HEARTH_ADMIN_KEY_HASH', kind: 'string', help: 'hash of the admin key (hearth-agent-host hash-key --user admin)' },
+  { path: 'admin.hosts', flag: '--admin-hosts', env: 'HEARTH_ADMIN_HOSTS', kind: 'string', help: 'host names the admin page answers to besides IP addresses and localhost, comma-separated (a TLS proxy\'s public name)' },
   { path: 'logging.level', flag: '--log-level', env: 'HEARTH_LOG_LEVEL', kind: 'string', help: 'debug, info, warn or error' },
   { path: 'state.store', flag: '--state-store', env: 'HEARTH_STATE_STORE', kind: 'string', help: 'memory (one server, default) or redis (replicas share auth, limits and slots)' },
   { path: 'state.redisUrl', flag: '--redis-url', env: 'HEARTH_REDIS_URL', kind: 'string', help: 'redis://host:6379/0 or rediss://… (prefer the env variable when it has a password)' },
