@@ -405,12 +405,12 @@ describe('admin page: configuration', () => {
   const load = (argv: string[], env: NodeJS.ProcessEnv = {}) => loadServerConfig({ args: parseArgs(argv), env, readFile: () => '' });
 
   it('is off by default, and on needs the admin key hash and the metrics port', () => {
-    assert.deepEqual(load([]).config.admin, { enabled: false, keyHash: '' });
+    assert.deepEqual(load([]).config.admin, { enabled: false, keyHash: '', hosts: '' });
     assert.throws(() => load(['--admin']), (err: ConfigError) => /admin\.key_hash/.test(err.message));
     assert.throws(() => load(['--admin', '--admin-key-hash', 'hearth_the-key-itself']), (err: ConfigError) => /admin\.key_hash/.test(err.message));
     assert.throws(() => load(['--admin', '--admin-key-hash', sha256Hash('k'), '--metrics-port', '-1']), (err: ConfigError) => /metrics port/.test(err.message));
     const { config, warnings } = load([], { HEARTH_ADMIN: 'true', HEARTH_ADMIN_KEY_HASH: sha256Hash('k') });
-    assert.deepEqual(config.admin, { enabled: true, keyHash: sha256Hash('k') });
+    assert.deepEqual(config.admin, { enabled: true, keyHash: sha256Hash('k'), hosts: '' });
     assert.deepEqual(warnings, []);
   });
 
