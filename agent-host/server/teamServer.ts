@@ -209,7 +209,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const budget = new TurnBudget({ turnsPerUser: config.limits.chatTurnsPerUserAtOnce, bytesPerUser: config.server.maxMessageBytes, bytesTotal: config.limits.chatBytesInFlight });
   server.addService(measuringRequests(pkg.AgentService.service, ['Chat']), {
     Chat: guardBidi('Chat', guard, (call, ctx) =>
-      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, budget, toolTimeoutMs: config.scheduler.toolTimeoutMs, maxImageBytes: config.limits.maxImageBytes, metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs(turns.size) }),
+      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, budget, toolTimeoutMs: config.scheduler.toolTimeoutMs, maxImageBytes: config.limits.maxImageBytes, unreadReplyTimeoutMs: config.limits.unreadReplyTimeoutMs, metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs(turns.size) }),
     ),
     Sample: guardUnary('Sample', guard, true, (req, ctx, call) =>
       withCancellation(call, (signal) => sample(req as never, ctx.principal.user, signal, { agentFor, scheduler, chatLimiter, metrics, audit, activity })),

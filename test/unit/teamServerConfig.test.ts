@@ -133,6 +133,12 @@ describe('team server config', () => {
     assert.ok(problems(() => load(['--chat-turns-per-user-at-once', '0'])).some((p) => /limits\.chat_turns_per_user_at_once: must be at least 1/.test(p)));
   });
 
+  it('gives a reply its client stopped reading 30 s by default, set as a duration, never under a second', () => {
+    assert.equal(load([]).config.limits.unreadReplyTimeoutMs, 30_000);
+    assert.equal(load(['--unread-reply-timeout', '2m']).config.limits.unreadReplyTimeoutMs, 120_000);
+    assert.ok(problems(() => load(['--unread-reply-timeout', '200ms'])).some((p) => /limits\.unread_reply_timeout: must be at least 1s/.test(p)));
+  });
+
   it('standalone mode binds loopback only and never uses auth', () => {
     assert.match(problems(() => load(['--host', '0.0.0.0']))[0], /standalone mode binds 127\.0\.0\.1 only/);
     assert.equal(load([]).config.auth.enabled, false);

@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AgentEvent } from '../../protocol/chat';
-import { DeltaCoalescer } from '../../agent-host/server/services/deltaCoalescer';
+import { DeltaCoalescer, MAX_UNSENT_CHARS } from '../../agent-host/server/services/deltaCoalescer';
 import { createAuditLog } from '../../agent-host/server/ops/auditLog';
 import { modelOf } from '../../agent-host/server/backends/modelRouter';
 import { deltaWindowMs, LoadGauge } from '../../agent-host/server/ops/loadGauge';
@@ -102,6 +102,32 @@ describe('team server: streamed deltas under load', () => {
     for (let i = 0; i < 20; i++) await out.push(text('y'.repeat(1000)));
     assert.ok(sent.length >= 2, 'the backlog went out');
     out.discard();
+  });
+
+  it('makes the turn wait once a client that stopped reading has a backlog, and loses nothing when it reads again', async () => {
+    let release!: () => void;
+    const reading = new Promise<void>((resolve) => (release = resolve));
+    const sent: AgentEvent[] = [];
+    // The first message is written; every later one waits until the client reads again.
+    const out = new DeltaCoalescer(async (e) => {
+      sent.push(e);
+      if (sent.length > 1) await reading;
+    }, () => 0);
+    await out.push(text('first '));
+    let waiting: Promise<void> | undefined;
+    let pushed = 0;
+    // Deltas as a model streams them, each in its own turn of the event loop, so the timer flushes run between them.
+    while (!waiting && pushed < 1000) {
+      waiting = out.push(text('y'.repeat(1000)));
+      pushed += 1;
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    assert.ok(waiting, 'the turn was told to wait');
+    assert.ok(pushed * 1000 <= MAX_UNSENT_CHARS + 2000, `it took ${pushed} deltas of 1,000 characters`);
+    release();
+    await waiting;
+    await out.flush();
+    assert.equal(joined(sent, 'text'), 'first ' + 'y'.repeat(1000 * pushed), 'every delta, in order');
   });
 });
 

@@ -298,6 +298,7 @@ function validate(config: ServerConfig, problems: string[], authExplicitlyOff: b
   }
   validateState(config, problems);
   if (!['debug', 'info', 'warn', 'error'].includes(config.logging.level)) problems.push('logging.level: must be debug, info, warn or error');
+  if (!(config.limits.unreadReplyTimeoutMs >= 1000)) problems.push('limits.unread_reply_timeout: must be at least 1s');
   if (!(config.limits.chatTurnsPerUserAtOnce >= 1)) problems.push('limits.chat_turns_per_user_at_once: must be at least 1');
   if (!(config.limits.chatBytesInFlight >= config.server.maxMessageBytes)) {
     problems.push(`limits.chat_bytes_in_flight: must be at least server.max_message_bytes (${config.server.maxMessageBytes}), or a turn of the largest size accepted could never run`);

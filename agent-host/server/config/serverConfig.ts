@@ -105,6 +105,11 @@ export interface ServerConfig {
     chatTurnsPerUserAtOnce: number;
     /** Conversation bytes (start messages as sent) all open turns may hold together; one user may hold server.maxMessageBytes. */
     chatBytesInFlight: number;
+    /**
+     * How long a chat reply may make no progress towards a client that stopped
+     * reading it; then the turn ends, freeing its model slot, and the stream is reset.
+     */
+    unreadReplyTimeoutMs: number;
   };
   metrics: { host: string; port: number };
   /** The admin web page, served under /admin on the metrics port, behind an admin key stored as a hash. */
@@ -153,7 +158,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   },
   backends: [],
   scheduler: { policy: 'fair', maxQueue: 512, maxQueuePerUser: 32, toolTimeoutMs: DEFAULT_TOOL_TIMEOUT_MS, maxWaitMs: 120_000, reservedCompletionSlots: 1 },
-  limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0, maxImageBytes: 5 * 1024 * 1024, chatTurnsPerUserAtOnce: 4, chatBytesInFlight: 96 * 1024 * 1024 },
+  limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0, maxImageBytes: 5 * 1024 * 1024, chatTurnsPerUserAtOnce: 4, chatBytesInFlight: 96 * 1024 * 1024, unreadReplyTimeoutMs: 30_000 },
   metrics: { host: '127.0.0.1', port: 9464 },
   admin: { enabled: false, keyHash: '', hosts: '' },
   logging: { level: 'info', auditFile: '' },

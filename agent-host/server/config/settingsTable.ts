@@ -41,6 +41,7 @@ export const SETTINGS: SettingSpec[] = [
   { path: 'limits.maxImageBytes', flag: '--max-image-bytes', env: 'HEARTH_MAX_IMAGE_BYTES', kind: 'int', help: 'largest image a chat message may carry (default 5 MiB)' },
   { path: 'limits.chatTurnsPerUserAtOnce', flag: '--chat-turns-per-user-at-once', env: 'HEARTH_CHAT_TURNS_PER_USER_AT_ONCE', kind: 'int', help: 'chat turns one user may have open at once (default 4)' },
   { path: 'limits.chatBytesInFlight', flag: '--chat-bytes-in-flight', env: 'HEARTH_CHAT_BYTES_IN_FLIGHT', kind: 'int', help: 'conversation bytes all open chat turns may hold (default 96 MiB; the server keeps several times that in memory)' },
+  { path: 'limits.unreadReplyTimeoutMs', flag: '--unread-reply-timeout', env: 'HEARTH_UNREAD_REPLY_TIMEOUT', kind: 'duration', help: 'how long a chat reply may wait for a client that stopped reading it before the turn ends and frees its model slot (default 30s)' },
   { path: 'limits.completionsPerMinute', flag: '--completions-per-minute', env: 'HEARTH_COMPLETIONS_PER_MINUTE', kind: 'int', help: 'per user, for inline completions and, counted apart, MCP argument suggestions; 0 = unlimited' },
   { path: 'metrics.host', flag: '--metrics-host', env: 'HEARTH_METRICS_HOST', kind: 'string', help: 'address of the Prometheus endpoint' },
   { path: 'metrics.port', flag: '--metrics-port', env: 'HEARTH_METRICS_PORT', kind: 'int', help: '/metrics port; -1 disables' },

@@ -35,6 +35,7 @@ export class ServerMetrics {
   readonly authFailures = new Counter({ name: 'hearth_auth_failures_total', help: 'Refused sign-ins and tokens by reason.', labelNames: ['reason'], registers: [this.registry] });
   readonly toolRequests = new Counter({ name: 'hearth_tool_requests_total', help: 'Tool requests sent to clients by outcome.', labelNames: ['outcome'], registers: [this.registry] });
   readonly rejected = new Counter({ name: 'hearth_rejected_total', help: 'Requests refused for capacity or rate limits.', labelNames: ['kind', 'reason'], registers: [this.registry] });
+  readonly unreadReplies = new Counter({ name: 'hearth_unread_replies_total', help: 'Chat turns ended because the client stopped reading the reply.', registers: [this.registry] });
 
   readonly indexFiles = new Gauge({ name: 'hearth_team_index_files', help: 'Files in the team index per source.', labelNames: ['source', 'kind'], registers: [this.registry] });
   readonly indexChunks = new Gauge({ name: 'hearth_team_index_chunks', help: 'Chunks in the team index per source.', labelNames: ['source', 'kind'], registers: [this.registry] });

@@ -26,8 +26,10 @@ type MessageWritable = Writable & {
  * bench:server the server made 16 socket writes per turn instead of 21.
  *
  * `write` keeps `Writable.write`'s contract: false means wait for 'drain'.
+ * `onWritten` is called as each message's HTTP/2 write completes: the
+ * progress a client that reads makes possible (see waitForDrain).
  */
-export function writeBatchedPerTick<T>(stream: Writable): (message: T) => boolean {
+export function writeBatchedPerTick<T>(stream: Writable, onWritten?: () => void): (message: T) => boolean {
   const writable = stream as MessageWritable;
   if (typeof writable._writev !== 'function') {
     writable._writev = (chunks, callback) => {
@@ -52,6 +54,6 @@ export function writeBatchedPerTick<T>(stream: Writable): (message: T) => boolea
       writable.cork();
       process.nextTick(uncork);
     }
-    return writable.write(message);
+    return writable.write(message, onWritten);
   };
 }

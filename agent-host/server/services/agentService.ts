@@ -19,6 +19,7 @@ import type { AuditLog } from '../ops/auditLog';
 import type { Logger } from '../ops/logger';
 import { waitForDrain } from '../ops/waitForDrain';
 import { writeBatchedPerTick } from '../ops/writeBatchedPerTick';
+import { resetServerCall } from '../ops/resetServerCall';
 import type { ServerMetrics } from '../ops/serverMetrics';
 import type { RateLimit } from '../scheduler/rateLimiter';
 import type { Scheduler } from '../scheduler/scheduler';
@@ -65,6 +66,8 @@ export interface AgentServiceDeps {
   teamIndex?: TeamIndex;
   /** This server's cap on one attached image, in bytes (limits.max_image_bytes); the protocol's own cap applies without it. */
   maxImageBytes?: number;
+  /** How long a reply may make no progress towards a client that stopped reading it (limits.unread_reply_timeout). */
+  unreadReplyTimeoutMs: number;
 }
 
 /** The server's own image cap, over the new message and the history: a clear refusal before any GPU work. */
@@ -167,10 +170,21 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
   const finished = new Promise<void>((resolve) => (finish = resolve));
 
   // A burst of messages (usage, the tool call's card, the tool request) reaches HTTP/2 together, not one message per write.
-  const send = writeBatchedPerTick<ChatServerMessage>(call);
+  let written = 0;
+  const send = writeBatchedPerTick<ChatServerMessage>(call, () => (written += 1));
+  // A client that stopped reading would otherwise hold this turn, and the model slot behind it, for as long as its connection lives.
+  const stall = { ms: deps.unreadReplyTimeoutMs, progress: () => written };
+  let unread = false;
   const write = async (msg: ChatServerMessage): Promise<void> => {
     if (ended || call.cancelled || call.writableEnded) return;
-    if (!send(msg)) await Promise.race([waitForDrain(call), finished]);
+    if (send(msg)) return;
+    const outcome = await Promise.race([waitForDrain(call, stall), finished]);
+    if (outcome !== 'stalled' || ended || unread) return;
+    unread = true;
+    deps.metrics.unreadReplies.inc();
+    deps.logger.warn('chat reply unread: turn ended and stream reset', { user, turn: turnId, timeoutMs: stall.ms });
+    controller.abort();
+    if (!resetServerCall(call)) deps.logger.warn('this grpc-js hides its HTTP/2 stream: the unread call stays open until its connection ends', { user, turn: turnId });
   };
 
   // The turn's tool deadline, decided once: the core enforces it and every tool request carries it to the client.
@@ -294,7 +308,7 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
   // The client's repository map and project memory; this server's core fits them into its own budget.
   if (turn.workspaceContext) options.workspaceContext = turn.workspaceContext;
 
-  let reason: DoneReason | 'disconnected' = 'stop';
+  let reason: DoneReason | 'disconnected' | 'unread' = 'stop';
   let endedByStop = false;
   const out = new DeltaCoalescer((event) => write(encodeAgentEvent(event, executor?.sentResults)), deps.deltaWindowMs);
   try {
@@ -316,6 +330,7 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
     deps.metrics.activeStreams.dec();
     observed?.end();
     if (call.cancelled) reason = 'disconnected';
+    if (unread) reason = 'unread';
     deps.audit.record({ event: 'turn.end', user, turn: turnId, reason, durationMs: Math.round(performance.now() - started) });
     endedByStop = ended;
     ended = true;

@@ -14,11 +14,21 @@ import type { AgentEvent } from '../../../protocol/chat';
 
 type DeltaEvent = Extract<AgentEvent, { type: 'text' | 'thinking' }>;
 
+/**
+ * Text handed to `send` but not yet written, beyond which the turn waits for
+ * the client. Flushes run from timers, not from the turn, so without a bound
+ * a client that reads slowly (or not at all) would have the server read the
+ * model's whole reply into memory. A client that keeps up never gets near it.
+ */
+export const MAX_UNSENT_CHARS = 65_536;
+
 export class DeltaCoalescer {
   private pending: DeltaEvent | undefined;
   private timer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private lastSentAt = Number.NEGATIVE_INFINITY;
   private flushing: Promise<void> = Promise.resolve();
+  /** Characters of deltas flushed to `send` whose send has not completed. */
+  private unsentChars = 0;
 
   /**
    * @param send writes one event to the stream (resolves when it may write more)
@@ -29,8 +39,9 @@ export class DeltaCoalescer {
   /**
    * Queues or sends `event`, keeping the order of everything pushed. Returns
    * a promise only when the caller has something to wait for (a send in
-   * progress): a delta that merely joins the pending message costs its
-   * caller no promise and no await, once per token of every turn.
+   * progress, or a backlog over MAX_UNSENT_CHARS): a delta that merely joins
+   * the pending message costs its caller no promise and no await, once per
+   * token of every turn.
    */
   push(event: AgentEvent): Promise<void> | undefined {
     if (event.type !== 'text' && event.type !== 'thinking') return this.flush().then(() => this.send(event));
@@ -38,13 +49,18 @@ export class DeltaCoalescer {
     if (this.pending) {
       this.pending = { type: event.type, delta: this.pending.delta + event.delta } as DeltaEvent;
       // A large backlog goes out now rather than growing without bound.
-      return this.pending.delta.length >= 16_384 ? this.flush() : undefined;
+      return this.pending.delta.length >= 16_384 ? this.flush() : this.backlog();
     }
     this.pending = { ...event };
     const wait = this.lastSentAt + this.windowMs() - performance.now();
     if (wait <= 0 && this.lastSentAt === Number.NEGATIVE_INFINITY) return this.flush();
     this.schedule(Math.max(0, wait));
-    return undefined;
+    return this.backlog();
+  }
+
+  /** What the caller waits for when the client is this far behind. */
+  private backlog(): Promise<void> | undefined {
+    return this.unsentChars > MAX_UNSENT_CHARS ? this.flushing : undefined;
   }
 
   /** Sends whatever is pending now. */
@@ -58,7 +74,11 @@ export class DeltaCoalescer {
     this.pending = undefined;
     if (event) {
       this.lastSentAt = performance.now();
-      this.flushing = this.flushing.then(() => this.send(event));
+      const size = event.delta.length;
+      this.unsentChars += size;
+      this.flushing = this.flushing
+        .then(() => this.send(event))
+        .then(() => void (this.unsentChars -= size));
     }
     return this.flushing;
   }
