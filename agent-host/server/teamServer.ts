@@ -46,6 +46,7 @@ import { listModels } from './services/modelService';
 import { addReflection } from './services/reflectionService';
 import { createSharedState } from './state/createSharedState';
 import { TeamIndex } from './teamIndex/teamIndex';
+import { parseTrustedProxies } from './admin/clientAddress';
 
 export interface TeamServerOptions {
   config: ServerConfig;
@@ -279,7 +280,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     const partial = unavailable ?? usage.unavailable;
     return { ...teamStats(views, { parts: usage.parts, since: usage.since ?? startedAt, shared: !usage.unavailable }, statsSources), ...(partial ? { partial } : {}) };
   };
-  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), teamAdminStats, config.admin.hosts.split(',')) : undefined;
+  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), teamAdminStats, config.admin.hosts.split(','), parseTrustedProxies(config.admin.trustedProxies)) : undefined;
   const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, admin) : undefined;
   logger.info('team server listening', {
     mode: config.server.mode,

@@ -71,7 +71,7 @@ describe('team server admin page in Chromium (integration)', function () {
     ({ server } = await startTestServer(
       remoteConfig(pki, fixture.url, (c) => {
         c.auth.apiKeys.push({ user: HOSTILE_USER, hash: sha256Hash(MALLORY_KEY) });
-        c.admin = { enabled: true, keyHash: sha256Hash(ADMIN_KEY), hosts: 'admin.example.test' };
+        c.admin = { enabled: true, keyHash: sha256Hash(ADMIN_KEY), hosts: 'admin.example.test', trustedProxies: '127.0.0.1' };
       }),
     ));
     adminUrl = `http://127.0.0.1:${server.metricsPort}/admin/`;
@@ -271,6 +271,19 @@ describe('team server admin page in Chromium (integration)', function () {
     for (const host of [`localhost:${server.metricsPort}`, `127.0.0.1:${server.metricsPort}`, `[::1]:${server.metricsPort}`, 'ADMIN.example.test']) {
       assert.equal((await withHost(host)).status, 200, host);
     }
+  });
+
+  it('behind a trusted proxy, blocks the client that guessed, not the admin behind the same proxy', async () => {
+    // 127.0.0.1 is this server's trusted proxy here (admin.trusted_proxies), as a TLS proxy on the same machine would be.
+    const login = (key: string, client: string) =>
+      fetch(`${adminUrl}login`, { method: 'POST', headers: { 'x-forwarded-for': client }, body: new URLSearchParams({ key }), redirect: 'manual' });
+    let status = 0;
+    for (let i = 0; i < 10 && status !== 429; i++) status = (await login(`wrong-${i}`, '203.0.113.66')).status;
+    assert.equal(status, 429, 'the guesser is blocked');
+    assert.equal((await login(ADMIN_KEY, '203.0.113.66')).status, 429, 'even with the right key');
+    const admin = await login(ADMIN_KEY, '198.51.100.10');
+    assert.equal(admin.status, 303, 'the admin, through the same proxy, signs in');
+    assert.match(admin.headers.get('set-cookie') ?? '', /hearth_admin=/);
   });
 
   it('limits failed sign-ins from one address', async () => {

@@ -213,7 +213,7 @@ describe('shared state: Redis', function () {
       const { server } = await startTestServer(
         remoteConfig(pki, fixture.url, (c) => {
           c.state = { store: 'redis', redisUrl: `redis://127.0.0.1:${redis.port}/0`, redisPassword: redis.password, keyPrefix: prefix, slotLeaseTtlMs: 3000 };
-          c.admin = { enabled: true, keyHash: sha256Hash(ADMIN_KEY), hosts: '' };
+          c.admin = { enabled: true, keyHash: sha256Hash(ADMIN_KEY), hosts: '', trustedProxies: '' };
         }),
       );
       const stats = async () => (await (await fetch(`http://127.0.0.1:${server.metricsPort}/admin/api/stats`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as AdminStats;

@@ -405,13 +405,20 @@ describe('admin page: configuration', () => {
   const load = (argv: string[], env: NodeJS.ProcessEnv = {}) => loadServerConfig({ args: parseArgs(argv), env, readFile: () => '' });
 
   it('is off by default, and on needs the admin key hash and the metrics port', () => {
-    assert.deepEqual(load([]).config.admin, { enabled: false, keyHash: '', hosts: '' });
+    assert.deepEqual(load([]).config.admin, { enabled: false, keyHash: '', hosts: '', trustedProxies: '' });
     assert.throws(() => load(['--admin']), (err: ConfigError) => /admin\.key_hash/.test(err.message));
     assert.throws(() => load(['--admin', '--admin-key-hash', 'hearth_the-key-itself']), (err: ConfigError) => /admin\.key_hash/.test(err.message));
     assert.throws(() => load(['--admin', '--admin-key-hash', sha256Hash('k'), '--metrics-port', '-1']), (err: ConfigError) => /metrics port/.test(err.message));
     const { config, warnings } = load([], { HEARTH_ADMIN: 'true', HEARTH_ADMIN_KEY_HASH: sha256Hash('k') });
-    assert.deepEqual(config.admin, { enabled: true, keyHash: sha256Hash('k'), hosts: '' });
+    assert.deepEqual(config.admin, { enabled: true, keyHash: sha256Hash('k'), hosts: '', trustedProxies: '' });
     assert.deepEqual(warnings, []);
+  });
+
+  it('takes trusted proxies as addresses and CIDR ranges, and refuses anything else by name', () => {
+    assert.equal(load(['--admin-trusted-proxies', '10.0.0.0/8, 127.0.0.1,fd00::/8']).config.admin.trustedProxies, '10.0.0.0/8, 127.0.0.1,fd00::/8');
+    for (const bad of ['proxy.internal', '10.0.0.0/33', '10.0.0.0/8/1', '10.0.0.0/x']) {
+      assert.throws(() => load(['--admin-trusted-proxies', bad]), (err: ConfigError) => /admin\.trusted_proxies: ".*" is not an IP address or a CIDR range/.test(err.message), bad);
+    }
   });
 
   it('warns when the page would be served over plain HTTP beyond this machine', () => {

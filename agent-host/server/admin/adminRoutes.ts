@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import ADMIN_PAGE from './adminPage.html';
 import { ADMIN_COOKIE, AdminAuth } from './adminAuth';
+import { clientAddress, parseTrustedProxies, type TrustedProxies } from './clientAddress';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -52,10 +53,6 @@ function cookieOf(req: IncomingMessage, name: string): string | undefined {
 function bearer(req: IncomingMessage): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''));
   return match?.[1];
-}
-
-function addressOf(req: IncomingMessage): string {
-  return req.socket.remoteAddress ?? 'unknown';
 }
 
 /**
@@ -122,7 +119,8 @@ function retryText(ms: number): string {
  * Routes for /admin. Returns false for any other path, so the caller can
  * answer it (/metrics). `stats` builds the dashboard's JSON on each poll.
  */
-export function adminRoutes(auth: AdminAuth, stats: () => unknown, hosts: readonly string[] = []): AdminHandler {
+export function adminRoutes(auth: AdminAuth, stats: () => unknown, hosts: readonly string[] = [], proxies: TrustedProxies = parseTrustedProxies('')): AdminHandler {
+  const addressOf = (req: IncomingMessage) => clientAddress(req, proxies);
   const names = new Set(hosts.map((h) => h.trim().toLowerCase()).filter((h) => h !== ''));
   // Behind a TLS proxy the cookie is also Secure; a forged header could only keep a browser from sending its own cookie over HTTP.
   const cookie = (req: IncomingMessage, value: string, maxAge: number) =>

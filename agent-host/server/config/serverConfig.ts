@@ -118,6 +118,8 @@ export interface ServerConfig {
     keyHash: string;
     /** Host names the page answers to besides IP addresses and localhost (a TLS proxy's public name), comma-separated. */
     hosts: string;
+    /** Proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For names the client the sign-in throttle counts. */
+    trustedProxies: string;
   };
   logging: { level: 'debug' | 'info' | 'warn' | 'error'; auditFile: string };
   /**
@@ -160,7 +162,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   scheduler: { policy: 'fair', maxQueue: 512, maxQueuePerUser: 32, toolTimeoutMs: DEFAULT_TOOL_TIMEOUT_MS, maxWaitMs: 120_000, reservedCompletionSlots: 1 },
   limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0, maxImageBytes: 5 * 1024 * 1024, chatTurnsPerUserAtOnce: 4, chatBytesInFlight: 96 * 1024 * 1024, unreadReplyTimeoutMs: 30_000 },
   metrics: { host: '127.0.0.1', port: 9464 },
-  admin: { enabled: false, keyHash: '', hosts: '' },
+  admin: { enabled: false, keyHash: '', hosts: '', trustedProxies: '' },
   logging: { level: 'info', auditFile: '' },
   state: { store: 'memory', redisUrl: '', redisPassword: '', keyPrefix: 'hearth:', slotLeaseTtlMs: 15_000 },
   mcp: { servers: [] },

@@ -48,6 +48,7 @@ export const SETTINGS: SettingSpec[] = [
   { path: 'admin.enabled', flag: '--admin', env: 'HEARTH_ADMIN', kind: 'bool', help: 'serve the admin page at /admin on the metrics port' },
   { path: 'admin.keyHash', flag: '--admin-key-hash', env: 'HEARTH_ADMIN_KEY_HASH', kind: 'string', help: 'hash of the admin key (hearth-agent-host hash-key --user admin)' },
   { path: 'admin.hosts', flag: '--admin-hosts', env: 'HEARTH_ADMIN_HOSTS', kind: 'string', help: 'host names the admin page answers to besides IP addresses and localhost, comma-separated (a TLS proxy\'s public name)' },
+  { path: 'admin.trustedProxies', flag: '--admin-trusted-proxies', env: 'HEARTH_ADMIN_TRUSTED_PROXIES', kind: 'string', help: 'proxies (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For the admin sign-in throttle believes' },
   { path: 'logging.level', flag: '--log-level', env: 'HEARTH_LOG_LEVEL', kind: 'string', help: 'debug, info, warn or error' },
   { path: 'state.store', flag: '--state-store', env: 'HEARTH_STATE_STORE', kind: 'string', help: 'memory (one server, default) or redis (replicas share auth, limits and slots)' },
   { path: 'state.redisUrl', flag: '--redis-url', env: 'HEARTH_REDIS_URL', kind: 'string', help: 'redis://host:6379/0 or rediss://… (prefer the env variable when it has a password)' },
