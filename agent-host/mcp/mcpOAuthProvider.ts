@@ -3,7 +3,7 @@ import type { OAuthClientProvider, OAuthDiscoveryState } from '@modelcontextprot
 import type { OAuthClientInformationMixed, OAuthClientMetadata, OAuthTokens } from '@modelcontextprotocol/sdk/shared/auth.js';
 import { LoopbackRedirect } from './loopbackRedirect';
 import type { McpOAuthHost } from './mcpTypes';
-import { isSecureOrLoopback } from './oauthFetchGuard';
+import { isSecureOrLoopback, signInUrlProblem } from './oauthFetchGuard';
 
 /** What Hearth keeps per server in secret storage: the dynamic registration and the tokens, as the SDK handed them over (with their `issuer`). */
 interface StoredOAuthState {
@@ -149,6 +149,8 @@ export class McpOAuthProvider implements OAuthClientProvider {
   redirectToAuthorization(url: URL): void {
     // The SDK builds this URL from the authorization server's metadata; it is checked before the user is ever asked.
     if (!isSecureOrLoopback(url)) throw new Error(`the authorization endpoint ${url.origin} does not use https`);
+    const problem = signInUrlProblem(url, new URL(this.serverUrl));
+    if (problem) throw new Error(`Hearth refuses the authorization endpoint ${url.origin}: ${problem}`);
     if (url.searchParams.get('code_challenge_method') !== 'S256' || !url.searchParams.get('code_challenge')) throw new Error('the authorization request lacks a PKCE S256 challenge');
     if (!this.pendingState || url.searchParams.get('state') !== this.pendingState) throw new Error('the authorization request lacks Hearth\'s state');
     this.pendingUrl = url;

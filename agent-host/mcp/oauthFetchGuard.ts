@@ -10,6 +10,22 @@ export function isSecureOrLoopback(url: URL): boolean {
 }
 
 /**
+ * Why `url` may not take part in the sign-in of the MCP server at `server`,
+ * or undefined when it may: it must be https, or http to loopback (see
+ * isSecureOrLoopback), and a loopback address only serves the sign-in of a
+ * server that is itself on this computer. Otherwise a server elsewhere could
+ * name a loopback URL in its 401 or its metadata and make Hearth (or, through
+ * the authorization URL, the user's browser) send requests with any path and
+ * query to the services listening on the developer's machine, without a
+ * question asked.
+ */
+export function signInUrlProblem(url: URL, server: URL): string | undefined {
+  if (!isSecureOrLoopback(url)) return 'authorization metadata and endpoints must use https';
+  if (isLoopbackHost(url.hostname) && !isLoopbackHost(server.hostname)) return 'the MCP server is on another machine, and only a server on this computer may send its sign-in to this computer';
+  return undefined;
+}
+
+/**
  * A JSON-RPC message POSTed within the server's origin: the HTTP+SSE
  * transport sends its messages to the URL the server's `endpoint` event names
  * (the SDK keeps it to the server's origin). That is MCP traffic, which goes
@@ -31,7 +47,8 @@ function isMcpMessage(url: URL, server: URL, init: RequestInit | undefined): boo
  * metadata, authorization server metadata, registration and token endpoints
  * must be https (or loopback), as the MCP authorization spec requires, so
  * neither a code, a refresh token nor a registration crosses the network in
- * clear text. Requests to another origin than the server's also lose the
+ * clear text, and a server on another machine cannot point them at this
+ * computer's loopback services. Requests to another origin than the server's also lose the
  * headers the user configured for the server (an API key meant for it must
  * not reach its authorization server, or a metadata URL it names).
  */
@@ -43,9 +60,10 @@ export function oauthFetchGuard(serverUrl: URL, configuredHeaders: readonly stri
     const url = new URL(input instanceof Request ? input.url : String(input));
     url.hash = '';
     if (url.href === server.href || isMcpMessage(url, server, init)) return base(input, init);
-    if (!isSecureOrLoopback(url)) {
+    const problem = signInUrlProblem(url, server);
+    if (problem) {
       // Permanent: retrying cannot make the server's configuration secure, so the server fails instead of restarting.
-      throw Object.assign(new Error(`Hearth refuses to use ${url.origin} for sign-in: authorization metadata and endpoints must use https`), { permanent: true });
+      throw Object.assign(new Error(`Hearth refuses to use ${url.origin} for sign-in: ${problem}`), { permanent: true });
     }
     if (url.origin === server.origin || stripped.size === 0 || !init?.headers) return base(input, init);
     const headers = new Headers(init.headers);

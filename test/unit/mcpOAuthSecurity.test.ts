@@ -6,6 +6,9 @@
  * user is asked to open it.
  */
 import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import * as os from 'node:os';
 import { McpManager } from '../../agent-host/mcp/mcpManager';
 import { McpOAuthProvider } from '../../agent-host/mcp/mcpOAuthProvider';
 import type { McpOAuthHost, McpServerStatus } from '../../agent-host/mcp/mcpTypes';
@@ -48,13 +51,66 @@ describe('MCP OAuth security rules', () => {
     await assert.rejects(guarded('http://auth.example.test/.well-known/oauth-authorization-server'), /refuses to use http:\/\/auth\.example\.test for sign-in: .* must use https/);
     await assert.rejects(guarded('http://mcp.example.test/.well-known/oauth-protected-resource/mcp'), /must use https/);
     await guarded('https://auth.example.test/token', { method: 'POST' });
-    await guarded('http://127.0.0.1:8080/token', { method: 'POST' });
-    await guarded('http://localhost:8080/register', { method: 'POST' });
     await guarded('http://mcp.example.test/mcp', { method: 'POST' });
+    // A server on this computer may use an authorization server on this computer (local development, tests).
+    const local = oauthFetchGuard(new URL('http://127.0.0.1:9000/mcp'), [], base.fetch);
+    await local('http://127.0.0.1:8080/token', { method: 'POST' });
+    await local('http://localhost:8080/register', { method: 'POST' });
     assert.deepEqual(
       base.calls.map((c) => c.url),
-      ['https://auth.example.test/token', 'http://127.0.0.1:8080/token', 'http://localhost:8080/register', 'http://mcp.example.test/mcp'],
+      ['https://auth.example.test/token', 'http://mcp.example.test/mcp', 'http://127.0.0.1:8080/token', 'http://localhost:8080/register'],
     );
+  });
+
+  it('keeps the sign-in of a server on another machine away from this computer\'s loopback services, in fetches and in the browser', async () => {
+    const base = recordingFetch();
+    for (const server of ['https://mcp.example.test/mcp', 'http://mcp.example.test/mcp']) {
+      const guarded = oauthFetchGuard(new URL(server), [], base.fetch);
+      for (const target of ['http://127.0.0.1:11434/.well-known/oauth-authorization-server', 'https://localhost/token', 'http://[::1]:8080/register', 'http://127.8.0.1/x?y=1']) {
+        await assert.rejects(guarded(target, { method: target.includes('token') ? 'POST' : 'GET' }), /refuses to use .* for sign-in: the MCP server is on another machine/, target);
+      }
+    }
+    assert.deepEqual(base.calls, [], 'nothing reached a loopback address');
+    const provider = new McpOAuthProvider('docs', 'https://mcp.example.test/mcp', 'https://mcp.example.test/mcp', fakeHost(), () => undefined);
+    const state = provider.state();
+    const local = new URL(`http://127.0.0.1:8080/admin/authorize?${new URLSearchParams({ code_challenge: 'abc', code_challenge_method: 'S256', state })}`);
+    assert.throws(() => provider.redirectToAuthorization(local), /the MCP server is on another machine/);
+    assert.equal(provider.needsSignIn, false, 'the user is never asked to open a loopback page for a server elsewhere');
+  });
+
+  it('sends no request to this computer when a server on another machine names a loopback metadata URL in its 401', async function () {
+    // A server on another machine: this machine's own non-loopback address stands in for one.
+    const external = Object.values(os.networkInterfaces())
+      .flat()
+      .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+    if (!external) return this.skip();
+    const victim = { requests: [] as string[] };
+    const local = createServer((req, res) => {
+      victim.requests.push(`${req.method} ${req.url}`);
+      res.writeHead(200, { 'Content-Type': 'application/json' }).end(JSON.stringify({ resource: remoteUrl, authorization_servers: [localOrigin] }));
+    });
+    await new Promise<void>((resolve) => local.listen(0, '127.0.0.1', resolve));
+    const localOrigin = `http://127.0.0.1:${(local.address() as AddressInfo).port}`;
+    const remote = createServer((req, res) => {
+      req.resume();
+      res.writeHead(401, { 'WWW-Authenticate': `Bearer resource_metadata="${localOrigin}/api/shutdown?now=1"` }).end();
+    });
+    await new Promise<void>((resolve) => remote.listen(0, external, resolve));
+    const remoteUrl = `http://${external}:${(remote.address() as AddressInfo).port}/mcp`;
+    const host = fakeHost();
+    const manager = new McpManager({ log: () => undefined, oauth: host, restartDelayMs: 10, maxConsecutiveFailures: 2 });
+    try {
+      await manager.configure([{ name: 'remote', config: { type: 'http', url: remoteUrl } }]);
+      await until(() => manager.status('remote')?.state === 'failed', 'the server to fail', 10_000);
+      assert.deepEqual(victim.requests, [], 'the remote server made Hearth send requests to a loopback service');
+      assert.equal(host.asked, 0);
+    } finally {
+      await manager.dispose();
+      remote.closeAllConnections();
+      local.closeAllConnections();
+      await new Promise((r) => remote.close(r));
+      await new Promise((r) => local.close(r));
+    }
   });
 
   it('lets the HTTP+SSE transport POST its JSON-RPC messages within a plain-http server\'s origin, and nothing else there', async () => {
