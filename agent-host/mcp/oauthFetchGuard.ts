@@ -26,6 +26,31 @@ export function signInUrlProblem(url: URL, server: URL): string | undefined {
 }
 
 /**
+ * The most Hearth reads of one sign-in response (a metadata document, a
+ * registration, tokens): real ones are a few KB, and the SDK reads each whole
+ * into memory before it parses it.
+ */
+const MAX_SIGN_IN_BYTES = 1024 * 1024;
+
+/** `res` with a body that fails, permanently, once it passes MAX_SIGN_IN_BYTES; the rest is never read. */
+function capSignInResponse(res: Response, origin: string): Response {
+  // A 204, 205 or 304 has no body, and a Response cannot be built with one for them.
+  if (!res.body || res.status === 204 || res.status === 205 || res.status === 304) return res;
+  let seen = 0;
+  const body = res.body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        seen += chunk.byteLength;
+        if (seen <= MAX_SIGN_IN_BYTES) return controller.enqueue(chunk);
+        // Permanent: the same server sends the same document again, so restarting would only read another megabyte.
+        controller.error(Object.assign(new Error(`Hearth stopped reading a sign-in document larger than 1 MB from ${origin}`), { permanent: true }));
+      },
+    }),
+  );
+  return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
+}
+
+/**
  * A JSON-RPC message POSTed within the server's origin: the HTTP+SSE
  * transport sends its messages to the URL the server's `endpoint` event names
  * (the SDK keeps it to the server's origin). That is MCP traffic, which goes
@@ -48,7 +73,8 @@ function isMcpMessage(url: URL, server: URL, init: RequestInit | undefined): boo
  * must be https (or loopback), as the MCP authorization spec requires, so
  * neither a code, a refresh token nor a registration crosses the network in
  * clear text, and a server on another machine cannot point them at this
- * computer's loopback services. Requests to another origin than the server's also lose the
+ * computer's loopback services. Their answers are read up to 1 MB each
+ * (cappedFetch leaves GETs other than event streams alone). Requests to another origin than the server's also lose the
  * headers the user configured for the server (an API key meant for it must
  * not reach its authorization server, or a metadata URL it names).
  */
@@ -65,9 +91,9 @@ export function oauthFetchGuard(serverUrl: URL, configuredHeaders: readonly stri
       // Permanent: retrying cannot make the server's configuration secure, so the server fails instead of restarting.
       throw Object.assign(new Error(`Hearth refuses to use ${url.origin} for sign-in: ${problem}`), { permanent: true });
     }
-    if (url.origin === server.origin || stripped.size === 0 || !init?.headers) return base(input, init);
+    if (url.origin === server.origin || stripped.size === 0 || !init?.headers) return capSignInResponse(await base(input, init), url.origin);
     const headers = new Headers(init.headers);
     for (const name of stripped) headers.delete(name);
-    return base(input, { ...init, headers });
+    return capSignInResponse(await base(input, { ...init, headers }), url.origin);
   };
 }

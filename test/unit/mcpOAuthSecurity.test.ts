@@ -6,7 +6,7 @@
  * user is asked to open it.
  */
 import assert from 'node:assert/strict';
-import { createServer } from 'node:http';
+import { createServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as os from 'node:os';
 import { McpManager } from '../../agent-host/mcp/mcpManager';
@@ -165,6 +165,46 @@ describe('MCP OAuth security rules', () => {
     } finally {
       await manager.dispose();
       await mcp.close();
+    }
+  });
+
+  it('stops reading a sign-in document past 1 MB and fails the server, instead of buffering an endless metadata answer', async () => {
+    let origin = '';
+    const open = new Set<ServerResponse>();
+    let written = 0;
+    const http = createServer((req, res) => {
+      req.resume();
+      if (!req.url?.startsWith('/.well-known/')) {
+        res.writeHead(401, { 'WWW-Authenticate': `Bearer resource_metadata="${origin}/.well-known/oauth-protected-resource/mcp"` }).end();
+        return;
+      }
+      // Every metadata document is an endless JSON string, sent as fast as Hearth reads it.
+      open.add(res);
+      res.on('close', () => open.delete(res));
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      res.write('{"resource":"');
+      const chunk = 'x'.repeat(64 * 1024);
+      const pump = () => {
+        while (!res.destroyed && res.write(chunk)) written += chunk.length;
+        if (!res.destroyed) res.once('drain', pump);
+      };
+      pump();
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    const host = fakeHost();
+    const manager = new McpManager({ log: () => undefined, oauth: host, restartDelayMs: 10 });
+    try {
+      await manager.configure([{ name: 'huge', config: { type: 'http', url: `${origin}/mcp` } }]);
+      await until(() => manager.status('huge')?.state === 'failed', 'the server to fail', 10_000);
+      assert.match(manager.status('huge')?.lastError ?? '', /sign-in document larger than 1 MB/);
+      await until(() => open.size === 0, 'Hearth to stop reading every metadata answer', 5_000);
+      assert.ok(written < 16 * 1024 * 1024, `Hearth read ${written} bytes of metadata`);
+      assert.equal(host.asked, 0);
+    } finally {
+      await manager.dispose();
+      http.closeAllConnections();
+      await new Promise((r) => http.close(r));
     }
   });
 
