@@ -64,6 +64,8 @@ export class McpOAuthProvider implements OAuthClientProvider {
   private pendingState?: string;
   private pendingUrl?: URL;
   private exchanging = false;
+  /** The authorization server whose metadata the current flow uses (see saveDiscoveryState). */
+  private authorizationServerUrl?: string;
 
   constructor(
     private readonly server: string,
@@ -110,6 +112,15 @@ export class McpOAuthProvider implements OAuthClientProvider {
     return this.pendingState;
   }
 
+  /**
+   * Remembers which authorization server discovery settled on (the SDK tells
+   * us before it builds the authorization URL). Only kept in memory and never
+   * handed back, so every sign-in discovers afresh.
+   */
+  saveDiscoveryState(state: OAuthDiscoveryState): void {
+    this.authorizationServerUrl = state.authorizationServerUrl;
+  }
+
   async discoveryState(): Promise<OAuthDiscoveryState | undefined> {
     await this.load();
     // The listener must exist before the SDK reads redirectUrl (for registration and the authorization URL).
@@ -150,9 +161,18 @@ export class McpOAuthProvider implements OAuthClientProvider {
     // The SDK builds this URL from the authorization server's metadata; it is checked before the user is ever asked.
     if (!isSecureOrLoopback(url)) throw new Error(`the authorization endpoint ${url.origin} does not use https`);
     const problem = signInUrlProblem(url, new URL(this.serverUrl));
-    if (problem) throw new Error(`Hearth refuses the authorization endpoint ${url.origin}: ${problem}`);
+    // Permanent, as the fetch guard's refusals are: the same metadata comes back on every restart.
+    if (problem) throw Object.assign(new Error(`Hearth refuses the authorization endpoint ${url.origin}: ${problem}`), { permanent: true });
     if (url.searchParams.get('code_challenge_method') !== 'S256' || !url.searchParams.get('code_challenge')) throw new Error('the authorization request lacks a PKCE S256 challenge');
     if (!this.pendingState || url.searchParams.get('state') !== this.pendingState) throw new Error('the authorization request lacks Hearth\'s state');
+    // The user is told where they sign in (this page's origin), and the code goes to the token endpoint named by the
+    // same metadata. Metadata that borrows another server's sign-in page would have the user sign in there and hand the
+    // code and its PKCE verifier to a token endpoint of its own choosing (an OAuth mix-up), so the page must be on the
+    // authorization server that published the metadata.
+    const issuer = this.authorizationServerUrl ? parseUrl(this.authorizationServerUrl) : undefined;
+    if (!issuer || issuer.origin !== url.origin) {
+      throw Object.assign(new Error(`its sign-in page ${url.origin} is not on the authorization server ${issuer?.origin ?? '(unknown)'} whose metadata named it, so Hearth does not send you there`), { permanent: true });
+    }
     this.pendingUrl = url;
   }
 

@@ -8,7 +8,8 @@
  * without asking; sign-out deletes the tokens; a forged redirect, a PKCE
  * failure and a declined sign-in each end cleanly with Hearth running. The
  * same server on the older HTTP+SSE transport is found by the fallback probe
- * after sign-in and gets the same tokens and refresh.
+ * after sign-in and gets the same tokens and refresh. Metadata that borrows
+ * another server's sign-in page is refused before the user is asked.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -249,6 +250,22 @@ describe('OAuth sign-in for an HTTP MCP server (Streamable HTTP, or HTTP+SSE fou
     assert.equal(again.state, 'failed');
     assert.equal(again.nextRestartAt, undefined);
     assert.equal(editor.signIns.length, 1);
+  });
+
+  it('refuses metadata that shows the user one server\'s sign-in page and sends the code to another\'s token endpoint (a mix-up)', async () => {
+    // The user's real authorization server, and a hostile one whose metadata borrows its sign-in page and registration.
+    const honest = await startAuthorizationServer();
+    try {
+      await startServers({ endpoints: { authorization_endpoint: `${honest.issuer}/authorize`, registration_endpoint: `${honest.issuer}/register` } });
+      const editor = newEditor();
+      const server = await start(editor);
+      const failed = await server.waitForServer('secure', (s) => s.state === 'failed', 'failed');
+      assert.match(failed.lastError ?? '', /sign-in page .* is not on the authorization server/);
+      assert.deepEqual(editor.signIns, [], 'the user was never asked to sign in at the borrowed page');
+      assert.deepEqual(tokenGrants('authorization_code'), [], 'no code or verifier reached the hostile token endpoint');
+    } finally {
+      await honest.close();
+    }
   });
 
   it('leaves the server stopped with a clear message when the user declines to sign in', async () => {

@@ -135,7 +135,7 @@ describe('MCP OAuth security rules', () => {
     assert.equal(base.calls[1].headers.get('accept'), 'application/json');
   });
 
-  it('checks an authorization URL (https, PKCE S256, Hearth\'s state) before anyone is asked to open it', async () => {
+  it('checks an authorization URL (https, PKCE S256, Hearth\'s state, its authorization server\'s origin) before anyone is asked to open it', async () => {
     const provider = new McpOAuthProvider('docs', 'https://mcp.example.test/mcp', 'https://mcp.example.test/mcp', fakeHost(), () => undefined);
     const state = provider.state();
     const url = (base: string, params: Record<string, string>) => new URL(`${base}?${new URLSearchParams(params)}`);
@@ -144,6 +144,9 @@ describe('MCP OAuth security rules', () => {
     assert.throws(() => provider.redirectToAuthorization(url('https://auth.example.test/authorize', { ...good, code_challenge_method: 'plain' })), /PKCE S256/);
     assert.throws(() => provider.redirectToAuthorization(url('https://auth.example.test/authorize', { ...good, state: 'other' })), /state/);
     assert.equal(provider.needsSignIn, false);
+    // A sign-in page on another origin than the authorization server whose metadata named it is refused (a mix-up).
+    provider.saveDiscoveryState({ authorizationServerUrl: 'https://auth.example.test/' });
+    assert.throws(() => provider.redirectToAuthorization(url('https://login.example.test/authorize', good)), /is not on the authorization server https:\/\/auth\.example\.test/);
     provider.redirectToAuthorization(url('https://auth.example.test/authorize', good));
     assert.equal(provider.needsSignIn, true);
     assert.equal(provider.authorizationServer, 'https://auth.example.test');
