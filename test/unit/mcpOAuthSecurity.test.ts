@@ -78,12 +78,12 @@ describe('MCP OAuth security rules', () => {
     assert.equal(provider.needsSignIn, false, 'the user is never asked to open a loopback page for a server elsewhere');
   });
 
-  it('sends no request to this computer when a server on another machine names a loopback metadata URL in its 401', async function () {
+  it('sends no request to this computer when a server on another machine names a loopback metadata URL in its 401', async () => {
     // A server on another machine: this machine's own non-loopback address stands in for one.
     const external = Object.values(os.networkInterfaces())
       .flat()
       .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
-    if (!external) return this.skip();
+    assert.ok(external, 'this test needs a network interface with a non-loopback IPv4 address to stand in for another machine');
     const victim = { requests: [] as string[] };
     const local = createServer((req, res) => {
       victim.requests.push(`${req.method} ${req.url}`);
