@@ -32,21 +32,53 @@ export function signInUrlProblem(url: URL, server: URL): string | undefined {
  */
 const MAX_SIGN_IN_BYTES = 1024 * 1024;
 
-/** `res` with a body that fails, permanently, once it passes MAX_SIGN_IN_BYTES; the rest is never read. */
-function capSignInResponse(res: Response, origin: string): Response {
+/**
+ * The longest one sign-in request may take, its answer read to the end. The
+ * SDK sets no deadline of its own, so a metadata or token endpoint that never
+ * answers (or answers a byte at a time) would leave the server "starting"
+ * until the user restarted it.
+ */
+export const SIGN_IN_TIMEOUT_MS = 30_000;
+
+/** `init` with a signal that also fires after `timeoutMs`, keeping the caller's own. */
+function withDeadline(init: RequestInit | undefined, timeoutMs: number): RequestInit {
+  const deadline = AbortSignal.timeout(timeoutMs);
+  return { ...init, signal: init?.signal ? AbortSignal.any([init.signal, deadline]) : deadline };
+}
+
+/** What a sign-in request that ran out of time failed with, said plainly. */
+function explainTimeout(err: unknown, origin: string, timeoutMs: number): unknown {
+  const name = (err as { name?: unknown } | undefined)?.name;
+  return name === 'TimeoutError' ? new Error(`${origin} did not finish answering a sign-in request within ${timeoutMs / 1000} s`) : err;
+}
+
+/**
+ * `res` with a body that fails, permanently, once it passes
+ * MAX_SIGN_IN_BYTES (the rest is never read), and that says so plainly when
+ * the deadline ends it.
+ */
+function capSignInResponse(res: Response, origin: string, timeoutMs: number): Response {
   // A 204, 205 or 304 has no body, and a Response cannot be built with one for them.
   if (!res.body || res.status === 204 || res.status === 205 || res.status === 304) return res;
+  const reader = res.body.getReader();
   let seen = 0;
-  const body = res.body.pipeThrough(
-    new TransformStream<Uint8Array, Uint8Array>({
-      transform(chunk, controller) {
-        seen += chunk.byteLength;
-        if (seen <= MAX_SIGN_IN_BYTES) return controller.enqueue(chunk);
-        // Permanent: the same server sends the same document again, so restarting would only read another megabyte.
-        controller.error(Object.assign(new Error(`Hearth stopped reading a sign-in document larger than 1 MB from ${origin}`), { permanent: true }));
-      },
-    }),
-  );
+  const body = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } catch (err) {
+        return controller.error(explainTimeout(err, origin, timeoutMs));
+      }
+      if (next.done) return controller.close();
+      seen += next.value.byteLength;
+      if (seen <= MAX_SIGN_IN_BYTES) return controller.enqueue(next.value);
+      void reader.cancel();
+      // Permanent: the same server sends the same document again, so restarting would only read another megabyte.
+      controller.error(Object.assign(new Error(`Hearth stopped reading a sign-in document larger than 1 MB from ${origin}`), { permanent: true }));
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
   return new Response(body, { status: res.status, statusText: res.statusText, headers: res.headers });
 }
 
@@ -78,7 +110,7 @@ function isMcpMessage(url: URL, server: URL, init: RequestInit | undefined): boo
  * headers the user configured for the server (an API key meant for it must
  * not reach its authorization server, or a metadata URL it names).
  */
-export function oauthFetchGuard(serverUrl: URL, configuredHeaders: readonly string[], base: typeof fetch): typeof fetch {
+export function oauthFetchGuard(serverUrl: URL, configuredHeaders: readonly string[], base: typeof fetch, timeoutMs = SIGN_IN_TIMEOUT_MS): typeof fetch {
   const server = new URL(serverUrl.href);
   server.hash = '';
   const stripped = new Set(configuredHeaders.map((h) => h.toLowerCase()));
@@ -91,9 +123,16 @@ export function oauthFetchGuard(serverUrl: URL, configuredHeaders: readonly stri
       // Permanent: retrying cannot make the server's configuration secure, so the server fails instead of restarting.
       throw Object.assign(new Error(`Hearth refuses to use ${url.origin} for sign-in: ${problem}`), { permanent: true });
     }
-    if (url.origin === server.origin || stripped.size === 0 || !init?.headers) return capSignInResponse(await base(input, init), url.origin);
-    const headers = new Headers(init.headers);
-    for (const name of stripped) headers.delete(name);
-    return capSignInResponse(await base(input, { ...init, headers }), url.origin);
+    let request = withDeadline(init, timeoutMs);
+    if (url.origin !== server.origin && stripped.size > 0 && init?.headers) {
+      const headers = new Headers(init.headers);
+      for (const name of stripped) headers.delete(name);
+      request = { ...request, headers };
+    }
+    try {
+      return capSignInResponse(await base(input, request), url.origin, timeoutMs);
+    } catch (err) {
+      throw explainTimeout(err, url.origin, timeoutMs);
+    }
   };
 }

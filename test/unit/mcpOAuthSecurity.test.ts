@@ -211,6 +211,37 @@ describe('MCP OAuth security rules', () => {
     }
   });
 
+  it('gives each sign-in request a deadline, for an endpoint that never answers and for one that answers a byte at a time', async () => {
+    const open = new Set<ServerResponse>();
+    const http = createServer((req, res) => {
+      req.resume();
+      open.add(res);
+      res.on('close', () => open.delete(res));
+      if (req.url === '/token') return; // never answers
+      // Headers at once, then one byte of the document every 50 ms, for ever.
+      res.writeHead(200, { 'Content-Type': 'application/json' });
+      const drip = setInterval(() => (res.destroyed ? clearInterval(drip) : res.write(' ')), 50);
+    });
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    const origin = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    try {
+      const guarded = oauthFetchGuard(new URL(`${origin}/mcp`), [], fetch, 400);
+      await assert.rejects(guarded(`${origin}/token`, { method: 'POST' }), new RegExp(`${origin} did not finish answering a sign-in request within 0.4 s`));
+      const res = await guarded(`${origin}/.well-known/oauth-protected-resource/mcp`);
+      assert.equal(res.status, 200);
+      await assert.rejects(res.text(), /did not finish answering a sign-in request within 0\.4 s/);
+      await until(() => open.size === 0, 'both requests to be closed', 5_000);
+      // The caller's own signal still works beside the deadline.
+      const caller = new AbortController();
+      const cancelled = guarded(`${origin}/token`, { method: 'POST', signal: caller.signal });
+      caller.abort();
+      await assert.rejects(cancelled, (err: Error) => err.name === 'AbortError');
+    } finally {
+      http.closeAllConnections();
+      await new Promise((r) => http.close(r));
+    }
+  });
+
   it('keeps each server\'s OAuth state in secret storage under a hash of its URL, one server\'s apart from another\'s', async () => {
     const entries = new Map<string, string>();
     const secrets = {
