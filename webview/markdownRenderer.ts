@@ -8,7 +8,7 @@
 import createDOMPurify from 'dompurify';
 import type { Config, DOMPurify } from 'dompurify';
 import { Marked } from 'marked';
-import type { Token, TokensList } from 'marked';
+import type { Token, Tokens, TokensList } from 'marked';
 import { button, el } from './dom';
 import { escapeHtml, highlightCode } from './highlighter';
 import { icon } from './icons';
@@ -46,6 +46,33 @@ const SANITIZE_CONFIG: Config & { RETURN_DOM_FRAGMENT: true } = {
   ALLOWED_URI_REGEXP: SAFE_LINK,
   RETURN_DOM_FRAGMENT: true,
 };
+
+/**
+ * How deeply blockquotes and lists may nest before a block is shown as plain
+ * text. Real answers stay within a handful of levels; a hostile one (a prompt
+ * injection can make the model repeat `>` or `- ` a few thousand times) would
+ * otherwise cost seconds of sanitizing per frame, or overflow the stack.
+ */
+export const MAX_MARKDOWN_NESTING = 32;
+
+/** How many blockquote and list levels `token` holds, counted without recursion so depth cannot overflow the stack. */
+function nestingDepth(token: Token): number {
+  let deepest = 0;
+  const pending: { token: Token; depth: number }[] = [{ token, depth: 0 }];
+  for (let next = pending.pop(); next; next = pending.pop()) {
+    const depth = next.depth + (next.token.type === 'blockquote' || next.token.type === 'list' ? 1 : 0);
+    if (depth > deepest) deepest = depth;
+    if (deepest > MAX_MARKDOWN_NESTING) return deepest;
+    const children = next.token.type === 'list' ? (next.token as Tokens.List).items : 'tokens' in next.token ? next.token.tokens : undefined;
+    for (const child of children ?? []) pending.push({ token: child as Token, depth });
+  }
+  return deepest;
+}
+
+/** A block shown as its source text: our `html` renderer escapes it into a paragraph. */
+function asPlainText(raw: string): Tokens.HTML {
+  return { type: 'html', block: true, pre: false, raw, text: raw };
+}
 
 /** The language a fence names, from the first word of its info string (` ```ts title="x" ` → `ts`). */
 function fenceLanguage(info: string | undefined): string {
@@ -116,13 +143,22 @@ export class MarkdownRenderer {
 
   /** Splits Markdown into top-level blocks; used by the streaming view to re-render only the last block. */
   lex(markdown: string): TokensList {
-    return this.marked.lexer(markdown);
+    try {
+      return this.marked.lexer(markdown);
+    } catch (error) {
+      // marked lexes nested blocks recursively: a few thousand levels overflow
+      // the stack. The text is then shown as it is rather than breaking the chat.
+      if (!(error instanceof RangeError)) throw error;
+      return Object.assign([asPlainText(markdown)], { links: Object.create(null) as TokensList['links'] });
+    }
   }
 
   /** Renders block tokens (from `lex`) into sanitized, decorated DOM. */
   renderTokens(tokens: Token[]): DocumentFragment {
     this.fenceInfos = [];
-    const html = this.marked.parser(tokens);
+    // Reference links were resolved by the lexer, so the parser needs only the blocks.
+    const shown = tokens.map((t) => (nestingDepth(t) > MAX_MARKDOWN_NESTING ? asPlainText(t.raw) : t));
+    const html = this.marked.parser(shown);
     return this.decorate(this.sanitize(html), this.fenceInfos);
   }
 

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { AssistantEntry, UserEntry } from '../../protocol/sessions';
-import { MarkdownRenderer } from '../../webview/markdownRenderer';
+import { MAX_MARKDOWN_NESTING, MarkdownRenderer } from '../../webview/markdownRenderer';
 import { click, createDom, createHarness, sessionView } from './webviewTestHarness';
 import type { Harness } from './webviewTestHarness';
 
@@ -94,6 +94,46 @@ describe('webview markdown renderer', () => {
     assert.equal(link.textContent, 'image: a chart');
     assert.match(root.textContent ?? '', /☑ done/);
     assert.match(root.textContent ?? '', /☐ todo/);
+  });
+
+  it('shows blockquotes and lists nested thousands deep as text: a hostile answer neither overflows the stack nor stalls the view', () => {
+    const { render } = renderer();
+    // The deepest element under `root`, counted without recursion.
+    const depthOf = (root: Element): number => {
+      let deepest = 0;
+      const pending: [Element, number][] = [[root, 0]];
+      for (let next = pending.pop(); next; next = pending.pop()) {
+        deepest = Math.max(deepest, next[1]);
+        for (const child of Array.from(next[0].children)) pending.push([child, next[1] + 1]);
+      }
+      return deepest;
+    };
+    // Past a few thousand levels marked's recursive lexer overflows the stack; a thousand
+    // still lexes but makes a DOM two thousand elements deep, which takes seconds to sanitize.
+    for (const attack of ['>'.repeat(5000) + ' deep', '- '.repeat(5000) + 'deep', '>'.repeat(1000) + ' deep', '* '.repeat(1000) + 'deep']) {
+      const root = render(`Intro\n\n${attack}\n\nOutro`);
+      assertInert(root);
+      assert.ok(depthOf(root) < 2 * MAX_MARKDOWN_NESTING + 10, `${attack.slice(0, 6)}… made a DOM ${depthOf(root)} elements deep`);
+      assert.ok(root.textContent?.includes(attack.slice(0, 100)), 'the nested text is shown as it is');
+    }
+    // Ordinary nesting is still rendered as Markdown.
+    const normal = render('> quoted\n>\n> - a\n>   - b\n>     - c');
+    assert.equal(normal.querySelectorAll('blockquote ul ul ul li').length, 1);
+  });
+
+  it('still shows the rest of a chat when one of its answers is nested too deeply to render', () => {
+    const h = createHarness();
+    try {
+      const ask = (id: string, text: string): UserEntry => ({ kind: 'user', id, text, context: [], at: 1 });
+      const answer = (id: string, replyTo: string, text: string): AssistantEntry => ({ kind: 'assistant', id, replyTo, model: 'm', parts: [{ kind: 'text', text }], state: 'done', doneReason: 'stop', at: 2 });
+      h.send({ type: 'session', session: sessionView('s1', [ask('u0', 'first'), answer('a0', 'u0', '>'.repeat(4000) + ' x'), ask('u1', 'second'), answer('a1', 'u1', 'the **later** answer')]) });
+      h.scheduler.settle();
+      const answers = h.$$('assistant-message');
+      assert.equal(answers.length, 2);
+      assert.match(answers[1].textContent ?? '', /the later answer/);
+    } finally {
+      h.dispose();
+    }
   });
 
   it('highlights fenced code and gives each block a header with the language, Copy and Insert', () => {
