@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { CodeReviewResult, ReviewFinding, ReviewSeverity } from '../../protocol/lspMethods';
-import { fenceFor } from '../../protocol/markdownFence';
 import type { ReviewEditRequest } from '../actions/registerEditorActions';
+import { reviewCommentBody } from './reviewCommentBody';
 
 const SEVERITY_LABELS: Record<ReviewSeverity, string> = {
   bug: 'Bug',
@@ -38,8 +38,9 @@ export function fixRange(document: Pick<vscode.TextDocument, 'getText' | 'positi
  * the code is: one thread per finding on its lines, with **Apply Fix** when
  * the finding has one and **Dismiss**. A new review replaces the last one's
  * threads. The text is the model's: it is rendered as untrusted Markdown (no
- * command links, no HTML), and a fix changes nothing until the user accepts
- * it in the same diff review every other change goes through.
+ * command links, no HTML, images only as links: see reviewCommentBody.ts),
+ * and a fix changes nothing until the user accepts it in the same diff
+ * review every other change goes through.
  */
 export class ReviewComments implements vscode.Disposable {
   private readonly controller = vscode.comments.createCommentController('hearth.review', 'Hearth Review');
@@ -52,7 +53,7 @@ export class ReviewComments implements vscode.Disposable {
     this.clear();
     const author = result.agent ? `Hearth @${result.agent} · ${result.model}` : `Hearth · ${result.model}`;
     return result.findings.map((finding) => {
-      const body = new vscode.MarkdownString(this.bodyOf(finding));
+      const body = new vscode.MarkdownString(reviewCommentBody(finding));
       body.isTrusted = false;
       body.supportHtml = false;
       const comment: vscode.Comment = { body, mode: vscode.CommentMode.Preview, author: { name: author }, label: SEVERITY_LABELS[finding.severity] };
@@ -94,15 +95,5 @@ export class ReviewComments implements vscode.Disposable {
   dispose(): void {
     this.clear();
     this.controller.dispose();
-  }
-
-  private bodyOf(finding: ReviewFinding): string {
-    const parts = [`**${finding.title}**`];
-    if (finding.comment) parts.push(finding.comment);
-    if (finding.fix) {
-      const fence = fenceFor(finding.fix.newText);
-      parts.push(`Suggested change (**Apply Fix** shows it as a diff):\n\n${fence}\n${finding.fix.newText}\n${fence}`);
-    }
-    return parts.join('\n\n');
   }
 }

