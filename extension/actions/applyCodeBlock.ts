@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import type { HearthError } from '../../protocol/chat';
 import { ApplyCodeBlockRequest, type ApplyCodeBlockResult } from '../../protocol/lspMethods';
-import { confinedRelativePath, isConfigurationPath, namedTarget } from './codeBlockTarget';
+import { confinedRelativePath, isConfigurationPath, namedTarget, onlyTailMatch } from './codeBlockTarget';
 import type { ReviewEditRequest } from './registerEditorActions';
 import { requestErrorMessage } from '../requestErrors';
 
@@ -14,6 +14,8 @@ export interface ApplyCodeBlockDeps {
 
 /** Files the picker leaves out: generated and dependency folders nobody applies chat code to. */
 const PICK_EXCLUDE = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/build/**,**/.venv/**,**/target/**}';
+/** What a block's bare file name is never matched in: the folders above and configuration (see isConfigurationPath). */
+const TAIL_EXCLUDE = '{**/node_modules/**,**/.git/**,**/dist/**,**/out/**,**/build/**,**/.venv/**,**/target/**,**/.vscode/**,**/.hearth/**,**/*.code-workspace}';
 
 /** The open workspace file at a workspace-relative path, trying each folder; undefined if none has it. */
 async function existingInWorkspace(relative: string): Promise<vscode.Uri | undefined> {
@@ -26,8 +28,9 @@ async function existingInWorkspace(relative: string): Promise<vscode.Uri | undef
     }
   }
   // Models often name a file by its tail (`math.ts` for `src/math.ts`): take it when exactly one file matches.
-  const matches = await vscode.workspace.findFiles(`**/${relative}`, PICK_EXCLUDE, 2);
-  return matches.length === 1 ? matches[0] : undefined;
+  // Configuration is left out of the search itself, so a configuration file cannot hide a second match either.
+  const matches = await vscode.workspace.findFiles(`**/${relative}`, TAIL_EXCLUDE, 2);
+  return onlyTailMatch(matches, (uri) => vscode.workspace.asRelativePath(uri, false));
 }
 
 async function pickFile(reason: string): Promise<vscode.Uri | undefined> {

@@ -91,3 +91,15 @@ const CONFIGURATION_PATH = /(?:^|\/)(?:\.vscode|\.hearth|\.git)(?:\/|$)|\.code-w
 export function isConfigurationPath(relative: string): boolean {
   return CONFIGURATION_PATH.test(relative);
 }
+
+/**
+ * The one workspace file a block's bare tail (`math.ts`, `tasks.json`) can
+ * mean, given the workspace-relative paths of the files ending with it, or
+ * undefined when none or several do. Files in configuration do not count:
+ * checking only the named tail would let `tasks.json` reach
+ * `.vscode/tasks.json`, which the named path `.vscode/tasks.json` cannot.
+ */
+export function onlyTailMatch<T>(matches: readonly T[], relativePathOf: (match: T) => string): T | undefined {
+  const candidates = matches.filter((m) => !isConfigurationPath(relativePathOf(m).replace(/\\/g, '/')));
+  return candidates.length === 1 ? candidates[0] : undefined;
+}

@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { confinedRelativePath, isConfigurationPath, namedTarget, pathFromFirstLine, pathFromInfo } from '../../extension/actions/codeBlockTarget';
+import { confinedRelativePath, isConfigurationPath, namedTarget, onlyTailMatch, pathFromFirstLine, pathFromInfo } from '../../extension/actions/codeBlockTarget';
 import { APPLY_SYSTEM_PROMPT, applyUserMessage, finishMergedFile } from '../../language-server/completion/applyPrompts';
 import { mergeWholeDeclaration } from '../../language-server/completion/mergeWholeDeclaration';
 import { parseFromWebview } from '../../protocol/webviewMessages';
@@ -68,6 +68,18 @@ describe('Apply: the file a code block names', () => {
       assert.equal(isConfigurationPath(p), true, p);
     }
     for (const p of ['src/math.ts', 'vscode/notes.md', 'docs/.gitignore.md', 'src/git/log.ts']) assert.equal(isConfigurationPath(p), false, p);
+  });
+
+  it('does not reach configuration through a bare file name either (tasks.json is not .vscode/tasks.json)', () => {
+    // The workspace-relative paths of the files whose path ends with the name the block gave.
+    const tail = (...paths: string[]) => onlyTailMatch(paths, (p) => p);
+    assert.equal(tail('.vscode/tasks.json'), undefined);
+    assert.equal(tail('sub\\.vscode\\settings.json'), undefined);
+    assert.equal(tail('.hearth/mcp.json'), undefined);
+    assert.equal(tail('.vscode/settings.json', 'config/settings.json'), 'config/settings.json');
+    assert.equal(tail('src/math.ts'), 'src/math.ts');
+    assert.equal(tail('src/math.ts', 'test/math.ts'), undefined, 'two files: the user picks');
+    assert.equal(tail(), undefined);
   });
 });
 
