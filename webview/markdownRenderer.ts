@@ -109,7 +109,9 @@ export class MarkdownRenderer {
       if (node.nodeName === 'A') {
         const href = node.getAttribute('href');
         // Show where a link leads before it is clicked; the click itself is handled by the transcript.
-        if (href && !node.hasAttribute('title')) node.setAttribute('title', href);
+        // The model's own title (`[docs](https://x "https://docs.example")`) is replaced, since it could name another address.
+        if (href) node.setAttribute('title', href);
+        else node.removeAttribute('title');
         node.setAttribute('rel', 'noopener noreferrer');
       }
     });

@@ -85,6 +85,14 @@ describe('webview markdown renderer', () => {
     }
   });
 
+  it('shows where a link really leads when hovered, whatever title the model gave it', () => {
+    const { render } = renderer();
+    const root = render('[the docs](https://collect.example/?k=secret "https://docs.python.org/3/") and [plain](https://example.com/)');
+    const [spoofed, plain] = Array.from(root.querySelectorAll('a'));
+    assert.equal(spoofed.getAttribute('title'), 'https://collect.example/?k=secret');
+    assert.equal(plain.getAttribute('title'), 'https://example.com/');
+  });
+
   it('turns images into links (no remote loads) and task lists into glyphs (no inputs)', () => {
     const { render } = renderer();
     const root = render('![a chart](https://tracker.example/pixel.png)\n\n- [x] done\n- [ ] todo');
