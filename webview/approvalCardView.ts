@@ -11,27 +11,9 @@ import type { ApprovalDecision, ApprovalOutcome, ApprovalRequest, ApprovalState,
 import { button, el } from './dom';
 import type { Child } from './dom';
 import { elicitationDetails, forgetDraft, mcpRequestActions, samplingDetails } from './mcpRequestCardView';
+import { revealHidden } from '../protocol/hiddenCharacters';
 
 type Post = (message: FromWebview) => void;
-
-/**
- * Characters that change what a command looks like without being seen:
- * controls (except tab and newline), bidirectional overrides and isolates
- * (the "Trojan Source" trick), zero-width characters. The model writes the
- * commands and paths on these cards, so each such character is shown as a
- * visible ⟨U+XXXX⟩ and the card says so.
- */
-// eslint-disable-next-line no-control-regex
-const HIDDEN_CHARS = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u00AD\u061C\u180E\u200B-\u200F\u2028-\u202E\u2060-\u2064\u2066-\u206F\uFEFF]/g;
-
-export function revealHidden(text: string): { text: string; hidden: boolean } {
-  let hidden = false;
-  const shown = text.replace(HIDDEN_CHARS, (c) => {
-    hidden = true;
-    return `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`;
-  });
-  return { text: shown, hidden };
-}
 
 /** The model-written fields of a request, to check for hidden characters. */
 function modelText(request: ApprovalRequest): string[] {
@@ -44,7 +26,8 @@ function modelText(request: ApprovalRequest): string[] {
     case 'webPage':
       return [request.url];
     case 'mcpTool':
-      return [request.argumentsJson];
+      // The server names itself and its tools and describes them: a hostile one controls all of it.
+      return [request.server, request.tool, request.description, request.argumentsJson];
     case 'mcpSampling':
       return [request.server, request.systemPrompt ?? '', ...request.messages.map((m) => m.text), ...request.modelHints];
     case 'mcpElicitation':
@@ -165,11 +148,11 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
       ];
     case 'mcpTool':
       return [
-        field(doc, '', `${request.server}.${request.tool}`, 'approval-mcp-tool'),
+        field(doc, '', `${reveal(request.server)}.${reveal(request.tool)}`, 'approval-mcp-tool'),
         el(doc, 'div', {
           className: 'approval-label',
           attrs: { 'data-testid': 'approval-mcp-server' },
-          text: `from the ${request.source === 'workspace' ? 'workspace' : 'user'} MCP server “${request.server}”${request.description ? `: ${request.description}` : ''}`,
+          text: `from the ${request.source === 'workspace' ? 'workspace' : 'user'} MCP server “${reveal(request.server)}”${request.description ? `: ${reveal(request.description)}` : ''}`,
         }),
         request.definitionChanged
           ? el(doc, 'div', { className: 'approval-warning', attrs: { 'data-testid': 'approval-definition-changed', role: 'note' }, text: 'The server changed this tool’s definition since you approved it. Review the difference before you answer.' })

@@ -15,6 +15,7 @@ import { argumentText, promptArgumentAt, type PromptArgumentAtCaret } from '../p
 import { MCP_PROMPT_PREFIX, TEAM_PROMPT_PREFIX, type SlashCommandInfo } from '../protocol/slashCommands';
 import type { FromWebview } from '../protocol/webviewMessages';
 import { CompletionPopup, type CompletionItem } from './completionPopup';
+import { findHiddenCharacter } from '../protocol/hiddenCharacters';
 
 /** The most values listed (the language server already keeps at most 100, each at most 500 characters). */
 export const MAX_SHOWN = 50;
@@ -24,9 +25,8 @@ const MAX_SHOWN_CHARS = 100;
 const MAX_VALUE_CHARS = 1_000;
 /** Commands remembered from the `/` lists, so typing an argument needs no new list. */
 const MAX_REMEMBERED = 500;
-/** Control characters, line breaks, zero-width and bidirectional controls: they could make a value look like another. */
-// eslint-disable-next-line no-control-regex
-const UNSAFE = /[\u0000-\u001f\u007f-\u009f\u200b-\u200f\u2028-\u202e\u2060-\u2064\u2066-\u2069\ufeff]/;
+/** A value with a line break, a tab or a hidden character (see protocol/hiddenCharacters.ts) could look like another. */
+const unsafe = (value: string): boolean => /[\n\t]/.test(value) || findHiddenCharacter(value) !== undefined;
 
 const COMMAND = /^\/([A-Za-z0-9][A-Za-z0-9_.-]*)\s/;
 
@@ -151,7 +151,7 @@ export class PromptArgumentPopup {
         cut = true;
         break;
       }
-      if (typeof value !== 'string' || value.length > MAX_VALUE_CHARS || UNSAFE.test(value) || seen.has(value)) continue;
+      if (typeof value !== 'string' || value.length > MAX_VALUE_CHARS || unsafe(value) || seen.has(value)) continue;
       seen.add(value);
       const written = argumentText(value, question.at, question.names);
       // What is typed already is no suggestion: Enter must still send the message.

@@ -43,9 +43,11 @@ export function cappedFetch(maxBytes: number, onExceeded: (reason: string) => vo
   return async (input, init) => {
     const res = await base(input, init);
     const post = (init?.method ?? 'GET').toUpperCase() === 'POST';
-    const eventStream = (res.headers.get('content-type') ?? '').toLowerCase().includes('text/event-stream');
-    // Other GETs are sign-in metadata, which the SDK reads as small JSON documents.
-    if ((!post && !eventStream) || !res.body) return res;
+    if (!res.body) return res;
+    // Every GET is counted per event, whatever its content type says: the SDK reads any successful GET of the
+    // server's URL as an event stream, so a reply labelled JSON that never ends a line would otherwise grow
+    // without bound in its parser. Sign-in documents (also GETs) are one short event each, and oauthFetchGuard
+    // caps them far lower.
     let seen = 0;
     const exceeds = post ? (chunk: Uint8Array) => (seen += chunk.byteLength) > maxBytes : eventSizeCounter(maxBytes);
     const capped = res.body.pipeThrough(

@@ -19,6 +19,7 @@
  * command line it judged, and a flat list of simple commands (`commands`).
  */
 import type { CommandNode, ListNode, PipelineNode, RedirectionNode, ShellWord, SimpleCommandNode, WordPart } from './shellWord';
+import { codePointLabel, findHiddenCharacter } from '../../protocol/hiddenCharacters';
 
 export interface Redirection {
   /** `>`, `>>`, `>|`, `<`, `<>`, `>&` or `<&`. */
@@ -74,21 +75,11 @@ const CHARACTER_NAMES: Record<string, string> = {
   '\ufeff': 'a zero-width no-break space (BOM)',
 };
 
-/**
- * Characters the shell and a reader (or this parser) may see differently:
- * control characters except newline and tab, every Unicode space other than
- * the ASCII one, format characters (zero-width, bidi controls), private-use
- * and unpaired surrogates, and the invisible fillers that render as nothing.
- */
-const SUSPICIOUS_CHARACTER = /[^\P{Cc}\n\t]|[\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]|[^\P{Zs} ]|\p{Variation_Selector}|[\u115f\u1160\u3164\uffa0]|\u034f|\u17b4|\u17b5/u;
-
-/** Why the line contains a character that must not run unchecked, or null. */
+/** Why the line contains a character the shell and a reader (or this parser) may see differently, or null. */
 export function suspiciousCharacter(source: string): string | null {
-  const match = SUSPICIOUS_CHARACTER.exec(source);
-  if (!match) return null;
-  const c = match[0];
-  const code = `U+${(c.codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')}`;
-  return `it contains ${CHARACTER_NAMES[c] ?? 'an invisible or control character'} (${code}) at position ${match.index + 1}, which the shell may read differently from how it looks`;
+  const found = findHiddenCharacter(source);
+  if (!found) return null;
+  return `it contains ${CHARACTER_NAMES[found.char] ?? 'an invisible or control character'} (${codePointLabel(found.char)}) at position ${found.index + 1}, which the shell may read differently from how it looks`;
 }
 
 /** Parses a command line into its simple commands, or says why it cannot. */

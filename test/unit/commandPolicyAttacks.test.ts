@@ -97,6 +97,8 @@ const NOT_RUN: { line: string; reason?: RegExp }[] = [
   { line: 'ls\u00a0-la', reason: /no-break space/ },
   { line: 'ls\u200b; touch x', reason: /zero-width/ },
   { line: 'cat README.md \u202e', reason: /right-to-left/ },
+  { line: 'ls \u{E0072}\u{E006D}', reason: /invisible or control character \(U\+E0072\)/ },
+  { line: 'ls x\u{FE0F}', reason: /U\+FE0F/ },
   { line: 'l\u0455 -la', reason: /plain ASCII|not in your allow-list/ },
   { line: 'ｌｓ', reason: /plain ASCII|not in your allow-list/ },
   { line: 'ls\u3000x' },

@@ -54,8 +54,17 @@ describe('MCP HTTP transports', () => {
 
     const fine = await cappedFetch(1000, (r) => reasons.push(r), async () => new Response(small.repeat(500), { headers: { 'content-type': 'text/event-stream' } }))('http://127.0.0.1/sse');
     assert.equal((await fine.text()).length, small.length * 500);
-    const metadata = await cappedFetch(10, (r) => reasons.push(r), async () => new Response('{"issuer":"https://auth.example.test"}'))('https://auth.example.test/.well-known/x');
-    assert.equal(JSON.parse(await metadata.text()).issuer, 'https://auth.example.test', 'a GET that is no event stream is not capped');
+    const metadata = await cappedFetch(1000, (r) => reasons.push(r), async () => new Response('{"issuer":"https://auth.example.test"}'))('https://auth.example.test/.well-known/x');
+    assert.equal(JSON.parse(await metadata.text()).issuer, 'https://auth.example.test', 'a small document passes');
     assert.equal(reasons.length, 1);
+  });
+
+  it('caps a GET whatever its content type, since the SDK reads any successful GET of the server as an event stream', async () => {
+    const reasons: string[] = [];
+    const endless = new ReadableStream<Uint8Array>({ pull: (controller) => controller.enqueue(new TextEncoder().encode('x'.repeat(512))) });
+    const base: typeof fetch = async () => new Response(endless, { headers: { 'content-type': 'application/json' } });
+    const res = await cappedFetch(4096, (r) => reasons.push(r), base)('http://127.0.0.1/mcp', { method: 'GET' });
+    await assert.rejects(res.text(), /larger than 0 MB/);
+    assert.equal(reasons.length, 1, 'the connection is told, so it can end the calls waiting on it');
   });
 });

@@ -236,6 +236,19 @@ describe('webview approval cards', () => {
     assert.equal(inCard('c1', 'approval-command')?.textContent, 'npm ci &&\n\tnpm test', 'newlines and tabs are shown as they are');
   });
 
+  it('also shows the characters that carry invisible text: tag characters, variation selectors, fillers and odd spaces', () => {
+    showCalls();
+    // "ASCII smuggling": U+E0000–E007F spell a sentence no one sees; a variation selector can carry a byte.
+    const tags = [...'rm -rf ~'].map((c) => String.fromCodePoint(0xe0000 + c.charCodeAt(0))).join('');
+    h.send({ type: 'approvalRequested', approval: { ...commandRequest, command: `npm test${tags}\u{E0100}\u3164\u00a0x` } });
+    h.scheduler.flush();
+    assert.equal(
+      inCard('c1', 'approval-command')?.textContent,
+      'npm test⟨U+E0072⟩⟨U+E006D⟩⟨U+E0020⟩⟨U+E002D⟩⟨U+E0072⟩⟨U+E0066⟩⟨U+E0020⟩⟨U+E007E⟩⟨U+E0100⟩⟨U+3164⟩⟨U+00A0⟩x',
+    );
+    assert.ok(inCard('c1', 'approval-hidden-chars'), 'the card warns');
+  });
+
   it('replaces its approvals with the extension’s list on load: an expired request leaves no card', () => {
     showCalls();
     h.send({ type: 'approvalRequested', approval: commandRequest });
@@ -296,6 +309,20 @@ describe('webview MCP tool approval card', () => {
     click(card.querySelector('[data-testid="approval-always-allow"]')!);
     assert.deepEqual(h.api.last('approvalDecision'), { type: 'approvalDecision', id: 'ap-9', decision: 'alwaysAllow' });
     assert.ok(parseFromWebview(h.api.last('approvalDecision')).ok);
+  });
+
+  it('shows hidden characters in the names and description a server gives its tool, and warns', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user, streamingAnswer([{ id: 'c9', name: 'docs.read', arguments: {} }])]) });
+    h.send({
+      type: 'approvalRequested',
+      approval: { kind: 'mcpTool', id: 'ap-9', sessionId: 's1', entryId: 'a1', callId: 'c9', server: 'docs\u200b', source: 'workspace', tool: 'read\u202e', argumentsJson: '{}', description: 'Reads\u{E0041}', definitionChanged: false },
+    });
+    h.scheduler.flush();
+    const card = h.$('approval-card')!;
+    assert.equal(card.querySelector('[data-testid="approval-mcp-tool"]')?.textContent, 'docs⟨U+200B⟩.read⟨U+202E⟩');
+    assert.match(card.querySelector('[data-testid="approval-mcp-server"]')?.textContent ?? '', /server “docs⟨U\+200B⟩”: Reads⟨U\+E0041⟩/);
+    assert.ok(card.querySelector('[data-testid="approval-hidden-chars"]'), 'the card warns');
   });
 });
 
