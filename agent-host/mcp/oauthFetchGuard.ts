@@ -105,8 +105,8 @@ function isMcpMessage(url: URL, server: URL, init: RequestInit | undefined): boo
  * must be https (or loopback), as the MCP authorization spec requires, so
  * neither a code, a refresh token nor a registration crosses the network in
  * clear text, and a server on another machine cannot point them at this
- * computer's loopback services. Their answers are read up to 1 MB each
- * (cappedFetch leaves GETs other than event streams alone). Requests to another origin than the server's also lose the
+ * computer's loopback services. Their answers are read up to 1 MB each,
+ * well under cappedFetch's per-message cap. Requests to another origin than the server's also lose the
  * headers the user configured for the server (an API key meant for it must
  * not reach its authorization server, or a metadata URL it names).
  */
