@@ -294,6 +294,10 @@ export class McpServerConnection {
       this.generation++;
       this.detach();
       await client.close().catch(noop);
+      // Discovery opened the loopback listener for a browser that will not come now (the metadata was refused, the
+      // server went away): close it, so it does not wait on this computer's loopback while the server sits failed.
+      // The next start opens it again if it signs in.
+      await this.oauth?.close().catch(noop);
       if (permanent) {
         this.setState('failed');
         return;

@@ -263,6 +263,11 @@ describe('OAuth sign-in for an HTTP MCP server (Streamable HTTP, or HTTP+SSE fou
       assert.match(failed.lastError ?? '', /sign-in page .* is not on the authorization server/);
       assert.deepEqual(editor.signIns, [], 'the user was never asked to sign in at the borrowed page');
       assert.deepEqual(tokenGrants('authorization_code'), [], 'no code or verifier reached the hostile token endpoint');
+      // Registration opened the loopback listener the browser would have come back to; a sign-in that failed before
+      // the browser stops it, so no page can probe or post to it while the server sits failed.
+      const [redirectUri] = honest.registeredRedirectUris();
+      assert.match(redirectUri ?? '', /^http:\/\/127\.0\.0\.1:\d+\/callback$/);
+      await assert.rejects(fetch(redirectUri), (err: Error & { cause?: { code?: string } }) => err.cause?.code === 'ECONNREFUSED', 'the loopback listener is closed');
     } finally {
       await honest.close();
     }
