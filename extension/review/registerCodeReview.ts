@@ -7,6 +7,7 @@ import { pickRepository, type RepositoryHint } from '../actions/stagedDiff';
 import { collectReviewChanges, type ReviewScope } from './collectReviewChanges';
 import { ReviewComments } from './reviewComments';
 import { isCancelledRequest, requestErrorMessage } from '../requestErrors';
+import { inertMarkdown } from '../../protocol/inertMarkdown';
 
 export interface CodeReviewDeps {
   client: Pick<BaseLanguageClient, 'sendRequest' | 'code2ProtocolConverter'>;
@@ -56,7 +57,8 @@ export function registerCodeReview(context: vscode.ExtensionContext, deps: CodeR
     if (result.unreadable !== undefined) {
       const open = 'Open the Answer';
       const picked = await vscode.window.showWarningMessage(`Hearth: ${result.model}'s answer could not be read as review comments (it was not the JSON asked for). Try again, or pick a larger model for the reviewer (hearth.agent.roleModels).`, open);
-      if (picked === open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: result.unreadable, language: 'markdown' }));
+      // Inert, as comment threads are: previewing the model's answer must not fetch the images it names.
+      if (picked === open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: inertMarkdown(result.unreadable), language: 'markdown' }));
       return;
     }
     const threads = comments.show(result);
