@@ -80,6 +80,40 @@ function fenceLanguage(info: string | undefined): string {
   return word.toLowerCase().replace(/[^\w+#.-]/g, '');
 }
 
+/** Link text that reads as an address: a URL with a scheme, or a bare domain with an optional path. */
+const ADDRESS_LIKE = /^(?:[a-z][a-z0-9+.-]*:\/\/\S+|(?:[a-z0-9-]+\.)+[a-z]{2,}(?:[/:?#]\S*)?)$/i;
+
+function hostOf(address: string): string | undefined {
+  try {
+    return new URL(/^[a-z][a-z0-9+.-]*:/i.test(address) ? address : `https://${address}`).hostname.replace(/^www\./, '');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Where a link really goes, when its text names a different place: a reply
+ * (steerable by the pages and code the model read) can write
+ * `[https://github.com/org/repo](https://collect.example/?k=…)`, and the hover
+ * title alone is easy to miss. The host is shown as the URL parser spells it,
+ * so a look-alike name in another script shows as `xn--…`. Text that is not an
+ * address ("the docs") and links whose text names the same host (with or
+ * without `www.`) show nothing more.
+ */
+export function otherDestination(text: string, href: string): string | undefined {
+  const shown = text.trim();
+  if (!ADDRESS_LIKE.test(shown)) return undefined;
+  let target: URL;
+  try {
+    target = new URL(href);
+  } catch {
+    return undefined;
+  }
+  const real = target.protocol === 'http:' || target.protocol === 'https:' ? target.hostname.replace(/^www\./, '') : undefined;
+  if (real !== undefined && hostOf(shown) === real) return undefined;
+  return real ?? (href.length > 80 ? `${href.slice(0, 79)}…` : href);
+}
+
 export class MarkdownRenderer {
   private readonly marked: Marked;
   private readonly purify: DOMPurify;
@@ -175,8 +209,15 @@ export class MarkdownRenderer {
     return this.doc.adoptNode(fragment);
   }
 
-  /** Wraps each `<pre><code>` in a block with a header: language, Copy, Insert and Apply. */
+  /**
+   * Wraps each `<pre><code>` in a block with a header: language, Copy, Insert
+   * and Apply; and shows where a link leads when its text names another address.
+   */
   private decorate(fragment: DocumentFragment, infos: string[]): DocumentFragment {
+    for (const link of Array.from(fragment.querySelectorAll('a[href]'))) {
+      const destination = otherDestination(link.textContent ?? '', link.getAttribute('href') ?? '');
+      if (destination) link.after(el(this.doc, 'span', { className: 'link-destination', text: ` → ${destination}`, attrs: { 'data-testid': 'link-destination' } }));
+    }
     for (const [index, pre] of Array.from(fragment.querySelectorAll('pre')).entries()) {
       const code = pre.querySelector('code');
       if (!code) continue;

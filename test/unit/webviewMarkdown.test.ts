@@ -93,6 +93,32 @@ describe('webview markdown renderer', () => {
     assert.equal(plain.getAttribute('title'), 'https://example.com/');
   });
 
+  it('says where a link really goes when its text names another address', () => {
+    const { render } = renderer();
+    const root = render(
+      [
+        '[https://github.com/org/repo](https://collect.example/?k=secret)',
+        '[docs.python.org/3](http://collect.example/)',
+        '[example.com](https://www.example.com/docs)',
+        '[https://example.com/a](https://example.com/b)',
+        '[the docs](https://collect.example/)',
+        'https://example.org/plain',
+        '[https://github.com/login](https://gіthub.com/login)',
+      ].join('\n\n'),
+    );
+    const shown = Array.from(root.querySelectorAll('p')).map((p) => p.textContent);
+    assert.deepEqual(shown, [
+      'https://github.com/org/repo → collect.example',
+      'docs.python.org/3 → collect.example',
+      'example.com',
+      'https://example.com/a',
+      'the docs',
+      'https://example.org/plain',
+      // A look-alike host (a Cyrillic і) is shown as the URL parser spells it.
+      'https://github.com/login → xn--gthub-n2e.com',
+    ]);
+  });
+
   it('turns images into links (no remote loads) and task lists into glyphs (no inputs)', () => {
     const { render } = renderer();
     const root = render('![a chart](https://tracker.example/pixel.png)\n\n- [x] done\n- [ ] todo');
