@@ -280,7 +280,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     const partial = unavailable ?? usage.unavailable;
     return { ...teamStats(views, { parts: usage.parts, since: usage.since ?? startedAt, shared: !usage.unavailable }, statsSources), ...(partial ? { partial } : {}) };
   };
-  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash), teamAdminStats, config.admin.hosts.split(','), parseTrustedProxies(config.admin.trustedProxies)) : undefined;
+  const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash, state), teamAdminStats, config.admin.hosts.split(','), parseTrustedProxies(config.admin.trustedProxies)) : undefined;
   const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, admin) : undefined;
   logger.info('team server listening', {
     mode: config.server.mode,

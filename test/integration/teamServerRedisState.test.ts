@@ -3,8 +3,8 @@
  * contract as the in-memory store, what only a shared store must do (two
  * replicas' stores see one family, one bucket, one set of backend slots),
  * and failing closed: with Redis gone a real team server refuses sign-ins
- * with UNAVAILABLE and a message, reports NOT_SERVING to health probes, and
- * recovers when Redis is back.
+ * with UNAVAILABLE and a message, reports NOT_SERVING to health probes,
+ * refuses its admin page with 503, and recovers when Redis is back.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -79,6 +79,25 @@ describe('shared state: Redis', function () {
       await untilTrue(async () => (await a.slots!.tryAcquire(backend, 2)) !== undefined, 'a released slot');
       await a.close();
       assert.ok(await b.slots!.tryAcquire(backend, 2), "a replica that shuts down frees its slots for the others");
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
+  it("two replicas share the admin page's sessions and one failed sign-in budget per address", async () => {
+    const [a, b] = [await open(), await open()];
+    try {
+      const session = randomUUID();
+      await a.adminSessions.start(session, 60_000, 64);
+      assert.equal(await b.adminSessions.isAlive(session), true);
+      await b.adminSessions.end(session);
+      assert.equal(await a.adminSessions.isAlive(session), false);
+      const name = `admin-failures-${randomUUID()}`;
+      const [ta, tb] = [a.throttle(name, 5, 300_000), b.throttle(name, 5, 300_000)];
+      for (const t of [ta, tb, ta, tb, ta]) assert.equal(await t.take('203.0.113.9'), 0);
+      assert.ok((await tb.take('203.0.113.9')) > 0, 'the sixth is refused, whichever replica took the first five');
+      await ta.giveBack('203.0.113.9');
+      assert.equal(await tb.waitFor('203.0.113.9'), 0, 'a count given back at one replica is back at the other');
     } finally {
       await Promise.all([a.close(), b.close()]);
     }
@@ -209,7 +228,7 @@ describe('shared state: Redis', function () {
       pki?.cleanup();
     });
 
-    it('fails closed: UNAVAILABLE with a message, NOT_SERVING to probes, and recovers when Redis is back', async () => {
+    it('fails closed: UNAVAILABLE with a message, NOT_SERVING to probes, the admin page refused with 503, and recovers when Redis is back', async () => {
       const { server } = await startTestServer(
         remoteConfig(pki, fixture.url, (c) => {
           c.state = { store: 'redis', redisUrl: `redis://127.0.0.1:${redis.port}/0`, redisPassword: redis.password, keyPrefix: prefix, slotLeaseTtlMs: 3000 };
@@ -231,10 +250,10 @@ describe('shared state: Redis', function () {
         assert.match(err!.details, /cannot reach its shared state store \(Redis\)/);
         await untilTrue(async () => (await check()) === 'NOT_SERVING', 'NOT_SERVING');
         assert.equal(await check('liveness'), 'SERVING', 'liveness stays up: restarting the replica would not bring Redis back');
-        // The admin page still answers, with this replica's figures and why the others are missing.
-        const alone = await stats();
-        assert.match(alone.partial ?? '', /Only this replica is counted: the shared state store cannot be read/);
-        assert.equal(alone.replicas.length, 1);
+        // The admin page cannot count failed sign-ins or look sessions up, so it lets nobody in, and says why.
+        const refused = await fetch(`http://127.0.0.1:${server.metricsPort}/admin/api/stats`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } });
+        assert.equal(refused.status, 503);
+        assert.match(((await refused.json()) as { error: string }).error, /cannot reach its shared state store \(Redis\), and it lets nobody in without it/);
         await redis.start();
         await untilTrue(async () => (await check()) === 'SERVING', 'SERVING again', 15_000);
         assert.equal((await signIn()).err, null, 'sign-in works again once Redis is back');

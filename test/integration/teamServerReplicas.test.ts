@@ -5,13 +5,18 @@
  * relies on: refresh-token reuse is caught whichever replica sees it, rate
  * limits and backend slots are global, a replica that cannot serve (it
  * lost Redis) gets no calls, and a replica that dies mid-turn costs the
- * user one retried message, not the session or the sign-in.
+ * user one retried message, not the session or the sign-in. The admin
+ * page's sign-in is the team's too: a session from one replica's page works
+ * at the other's, signing out ends it at both, and failed sign-ins through
+ * both replicas are limited as one.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as grpc from '@grpc/grpc-js';
+import Redis from 'ioredis';
 import { stringify as toYaml } from 'yaml';
 import type { AgentEvent, ChatMessage } from '../../protocol/chat';
 import type { AdminStats } from '../../agent-host/server/admin/adminStats';
@@ -117,7 +122,8 @@ describe('team server replicas behind HAProxy with Redis', function () {
       backends: [{ name: 'gpu', type: 'ollama', url: fixture.url, max_concurrency: 1 }],
       limits: { completions_per_minute: 3 },
       metrics: { host: '127.0.0.1', port: metricsPort },
-      admin: { enabled: true, key_hash: sha256Hash(ADMIN_KEY) },
+      // 127.0.0.1 stands for the TLS proxy in front of the admin pages, so a test can sign in as several clients.
+      admin: { enabled: true, key_hash: sha256Hash(ADMIN_KEY), trusted_proxies: '127.0.0.1' },
       // The password is not in the file: it comes from the environment, as from a Kubernetes Secret.
       state: { store: 'redis', redis_url: `redis://127.0.0.1:${redisPort}/0`, key_prefix: 'hearth-replica-test:', slot_lease_ttl: '3s' },
     });
@@ -221,6 +227,107 @@ describe('team server replicas behind HAProxy with Redis', function () {
       assert.equal(stats.partial, undefined);
       assert.ok(stats.series.points.some((p) => p.ttftChatMs !== null), 'the plot has the team time to first token');
     }
+  });
+
+  /** The admin page of replica `i`, as a browser behind the admins' TLS proxy (127.0.0.1, trusted) reaches it for `client`. */
+  function adminPage(i: number, client: string) {
+    const base = `http://127.0.0.1:${metricsPorts[i]}/admin/`;
+    const headers = (more: Record<string, string> = {}) => ({ 'x-forwarded-for': client, ...more });
+    return {
+      login: (key: string) => fetch(`${base}login`, { method: 'POST', headers: headers(), body: new URLSearchParams({ key }), redirect: 'manual' }),
+      logout: (cookie: string) => fetch(`${base}logout`, { method: 'POST', headers: headers({ cookie }), redirect: 'manual' }),
+      page: (cookie: string) => fetch(base, { headers: headers({ cookie }) }),
+      stats: (cookie: string) => fetch(`${base}api/stats`, { headers: headers({ cookie }) }),
+      statsWithKey: (key: string) => fetch(`${base}api/stats`, { headers: headers({ authorization: `Bearer ${key}` }) }),
+    };
+  }
+
+  /** Signs in at `page` and returns the session cookie (`hearth_admin=<id>`). */
+  async function signInAt(page: ReturnType<typeof adminPage>): Promise<string> {
+    const res = await page.login(ADMIN_KEY);
+    assert.equal(res.status, 303);
+    const cookie = /hearth_admin=[^;]+/.exec(res.headers.get('set-cookie') ?? '')?.[0];
+    assert.ok(cookie, 'a session cookie');
+    return cookie;
+  }
+
+  it("the admin page's sign-in is the team's: a session from replica a works at b, Redis holds only its hash, and signing out at b ends it at a", async () => {
+    const [a, b] = [adminPage(0, '198.51.100.20'), adminPage(1, '198.51.100.20')];
+    const cookie = await signInAt(a);
+    for (const [name, page] of [['a', a], ['b', b]] as const) {
+      assert.equal((await page.page(cookie)).status, 200, `replica ${name} shows the dashboard`);
+      const stats = await page.stats(cookie);
+      assert.equal(stats.status, 200, `replica ${name} answers the JSON`);
+      assert.equal(((await stats.json()) as AdminStats).replicas.length, 2);
+    }
+
+    // Whoever reads Redis finds the session's SHA-256 with a 12-hour expiry, never the id the cookie carries.
+    const id = cookie.slice('hearth_admin='.length);
+    const hash = createHash('sha256').update(id).digest('hex');
+    const raw = new Redis(redis.url, { lazyConnect: true });
+    await raw.connect();
+    try {
+      const keys = await raw.keys('hearth-replica-test:admin:session*');
+      assert.ok(keys.includes(`hearth-replica-test:admin:session:${hash}`), keys.join(', '));
+      const ttl = await raw.pttl(`hearth-replica-test:admin:session:${hash}`);
+      assert.ok(ttl > 11.9 * 3_600_000 && ttl <= 12 * 3_600_000, `expires in ${ttl} ms`);
+      assert.ok(!(await raw.keys('*')).some((k) => k.includes(id)), 'no key is named by the session id');
+      assert.ok((await raw.zrange('hearth-replica-test:admin:sessions', 0, -1)).includes(hash));
+      assert.ok(!(await raw.zrange('hearth-replica-test:admin:sessions', 0, -1)).includes(id));
+    } finally {
+      raw.disconnect();
+    }
+
+    const out = await b.logout(cookie);
+    assert.equal(out.status, 303);
+    assert.match(out.headers.get('set-cookie') ?? '', /hearth_admin=;.*Max-Age=0/);
+    for (const [name, page] of [['a', a], ['b', b]] as const) {
+      assert.equal((await page.stats(cookie)).status, 401, `the old cookie is refused at replica ${name}`);
+      assert.equal((await page.page(cookie)).status, 401, `replica ${name} shows the sign-in form again`);
+    }
+  });
+
+  it('failed admin sign-ins spread over both replicas are limited as one budget of five, and block the right key at either', async () => {
+    const guesser = [adminPage(0, '203.0.113.50'), adminPage(1, '203.0.113.50')];
+    const statuses: number[] = [];
+    // Alternating replicas, so neither one alone sees five failures.
+    for (const i of [0, 1, 0, 1, 0]) statuses.push((await guesser[i].login(`hearth_wrong-guess-${statuses.length}`)).status);
+    assert.deepEqual(statuses, [401, 401, 401, 401, 429], 'the fifth failure, the third at replica a, blocks the address');
+    for (const page of guesser) {
+      const res = await page.login(ADMIN_KEY);
+      assert.equal(res.status, 429, 'even the right key waits, at either replica');
+      assert.equal(res.headers.get('set-cookie'), null);
+      assert.equal((await page.statsWithKey(ADMIN_KEY)).status, 429, 'and the key as a Bearer header too');
+    }
+    // The admin behind the same proxy, from another address, is not blocked, and polling with the key never blocks anyone.
+    const admin = [adminPage(0, '198.51.100.21'), adminPage(1, '198.51.100.21')];
+    for (let i = 0; i < 8; i++) assert.equal((await admin[i % 2].statsWithKey(ADMIN_KEY)).status, 200, `poll ${i}`);
+    await signInAt(admin[1]);
+  });
+
+  it("a replica that cannot reach Redis refuses its admin page with 503 and says why, while the other replica's keeps the session", async () => {
+    const [a, b] = [adminPage(0, '198.51.100.22'), adminPage(1, '198.51.100.22')];
+    const cookie = await signInAt(b);
+    redisRelay!.cut();
+    try {
+      const refused = await untilValue(async () => {
+        const res = await a.stats(cookie);
+        return res.status === 503 ? res : undefined;
+      }, "replica a's admin page refuses once it has lost Redis");
+      assert.match(((await refused.json()) as { error: string }).error, /cannot reach its shared state store \(Redis\), and it lets nobody in without it/);
+      assert.equal(refused.headers.get('retry-after'), '60');
+      const page = await a.page(cookie);
+      assert.equal(page.status, 503);
+      assert.match(await page.text(), /cannot reach its shared state store \(Redis\)/);
+      assert.equal((await a.statsWithKey(ADMIN_KEY)).status, 503, 'not even the admin key is let in without its throttle');
+      const signIn = await a.login(ADMIN_KEY);
+      assert.equal(signIn.status, 503);
+      assert.equal(signIn.headers.get('set-cookie'), null, 'no session is started that the other replica would not know');
+      assert.equal((await b.stats(cookie)).status, 200, 'replica b still has the session');
+    } finally {
+      redisRelay!.restore();
+    }
+    await untilValue(async () => ((await a.stats(cookie)).status === 200 ? true : undefined), 'replica a accepts the session again once it reaches Redis', 15_000);
   });
 
   it('a replica that loses Redis answers NOT_SERVING and the balancer stops sending it calls; once Redis is back it gets calls again', async () => {

@@ -72,5 +72,43 @@ export function describeSharedStateContract(name: string, make: () => Promise<Sh
       assert.equal(await limit.take('bob'), 0, 'limits are per key');
       assert.equal(await state.rateLimit('x', 0).take('alice'), 0, '0 means unlimited');
     });
+
+    it('a throttle allows its allowance per period, can be looked at without taking, and takes a token back', async () => {
+      const throttle = state.throttle(`failures-${randomUUID()}`, 3, 3_000);
+      assert.equal(await throttle.waitFor('10.0.0.1'), 0, 'an address never seen is not blocked');
+      await throttle.giveBack('10.0.0.1');
+      for (let i = 0; i < 3; i++) assert.equal(await throttle.take('10.0.0.1'), 0);
+      const wait = await throttle.take('10.0.0.1');
+      assert.ok(wait > 900 && wait <= 1_000, `wait ${wait}: one token comes back per second`);
+      const looked = await throttle.waitFor('10.0.0.1');
+      assert.ok(looked > 0 && looked <= wait, `looking says the same (${looked}) and takes nothing`);
+      await throttle.giveBack('10.0.0.1');
+      assert.equal(await throttle.waitFor('10.0.0.1'), 0, 'a token given back may be taken again');
+      assert.equal(await throttle.take('10.0.0.1'), 0);
+      assert.ok((await throttle.take('10.0.0.1')) > 0);
+      assert.equal(await throttle.take('10.0.0.2'), 0, 'throttles are per key');
+      for (let i = 0; i < 5; i++) await throttle.giveBack('10.0.0.2');
+      for (let i = 0; i < 3; i++) assert.equal(await throttle.take('10.0.0.2'), 0);
+      assert.ok((await throttle.take('10.0.0.2')) > 0, 'giving back never raises the allowance');
+    });
+
+    it('admin sessions: alive once started, until ended or expired; beyond the limit the oldest ends', async () => {
+      const [s1, s2, s3, s4] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+      await state.adminSessions.start(s1, 60_000, 64);
+      assert.equal(await state.adminSessions.isAlive(s1), true);
+      assert.equal(await state.adminSessions.isAlive(s2), false, 'a session never started is not alive');
+      await state.adminSessions.end(s1);
+      assert.equal(await state.adminSessions.isAlive(s1), false);
+      await state.adminSessions.end(s1);
+      await state.adminSessions.start(s2, 300, 64);
+      await new Promise((r) => setTimeout(r, 450));
+      assert.equal(await state.adminSessions.isAlive(s2), false, 'expired');
+      await state.adminSessions.start(s2, 60_000, 2);
+      await new Promise((r) => setTimeout(r, 5));
+      await state.adminSessions.start(s3, 60_000, 2);
+      await new Promise((r) => setTimeout(r, 5));
+      await state.adminSessions.start(s4, 60_000, 2);
+      assert.deepEqual([await state.adminSessions.isAlive(s2), await state.adminSessions.isAlive(s3), await state.adminSessions.isAlive(s4)], [false, true, true]);
+    });
   });
 }

@@ -4,12 +4,16 @@
  * sign-in limit, and the client's batching of suggestion counts.
  */
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { activityDelta, ActivityRecorder, isEmptyActivity, snapshotOf } from '../../agent-host/server/admin/activityRecorder';
-import { AdminAuth } from '../../agent-host/server/admin/adminAuth';
+import { AdminAuth, AdminStoreUnavailable } from '../../agent-host/server/admin/adminAuth';
 import { parseReplicaView, teamStats, type ReplicaView } from '../../agent-host/server/admin/adminStats';
 import { startUsageLedger, type UsageLedger } from '../../agent-host/server/admin/usageLedger';
 import { scryptHash, sha256Hash } from '../../agent-host/server/auth/apiKeys';
 import { silentLogger } from '../../agent-host/server/ops/logger';
+import { RateLimiter } from '../../agent-host/server/scheduler/rateLimiter';
+import { createMemoryState } from '../../agent-host/server/state/memoryState';
+import type { AdminSessionStore, SharedState } from '../../agent-host/server/state/sharedState';
 import { ConfigError, loadServerConfig, parseArgs } from '../../agent-host/server/config/loadServerConfig';
 import { reportSuggestions } from '../../agent-host/server/services/reportSuggestions';
 import { ProtocolViolation } from '../../protocol/grpc/protocolViolation';
@@ -318,30 +322,83 @@ describe('admin page: admin key and sessions', () => {
   const KEY = 'hearth_admin-key-0123456789abcdefghijklmnopqrstuv';
 
   it('signs in with the admin key only, and a session is a random id that can be ended', async () => {
-    const auth = new AdminAuth(sha256Hash(KEY));
+    const auth = new AdminAuth(sha256Hash(KEY), createMemoryState());
     assert.deepEqual(await auth.login('hearth_developer-key', '10.0.0.1'), { ok: false });
     const ok = await auth.login(KEY, '10.0.0.1');
     assert.ok(ok.ok);
-    assert.ok(auth.hasSession(ok.sessionId));
-    assert.ok(!auth.hasSession(KEY), 'the key itself is not a session id');
-    assert.ok(!auth.hasSession(undefined));
-    assert.ok(!auth.hasSession(`${ok.sessionId}x`));
-    auth.logout(ok.sessionId);
-    assert.ok(!auth.hasSession(ok.sessionId));
+    assert.ok(await auth.hasSession(ok.sessionId));
+    assert.ok(!(await auth.hasSession(KEY)), 'the key itself is not a session id');
+    assert.ok(!(await auth.hasSession(undefined)));
+    assert.ok(!(await auth.hasSession(`${ok.sessionId}x`)));
+    await auth.logout(ok.sessionId);
+    assert.ok(!(await auth.hasSession(ok.sessionId)));
   });
 
   it('sessions expire', async () => {
     const c = clock();
-    const auth = new AdminAuth(sha256Hash(KEY), c.now);
+    const auth = new AdminAuth(sha256Hash(KEY), createMemoryState(c.now));
     const ok = await auth.login(KEY, '10.0.0.1');
     assert.ok(ok.ok);
-    c.advance(13 * 3_600_000);
-    assert.ok(!auth.hasSession(ok.sessionId));
+    c.advance(11 * 3_600_000);
+    assert.ok(await auth.hasSession(ok.sessionId), 'still signed in after 11 hours');
+    c.advance(2 * 3_600_000);
+    assert.ok(!(await auth.hasSession(ok.sessionId)));
+  });
+
+  it('a session started through one replica works through another sharing its state, and signing out through either ends it for both', async () => {
+    const state = createMemoryState();
+    const [a, b] = [new AdminAuth(sha256Hash(KEY), state), new AdminAuth(sha256Hash(KEY), state)];
+    const signedIn = await a.login(KEY, '10.0.0.1');
+    assert.ok(signedIn.ok);
+    assert.ok(await b.hasSession(signedIn.sessionId));
+    await b.logout(signedIn.sessionId);
+    assert.ok(!(await a.hasSession(signedIn.sessionId)), 'signed out everywhere');
+  });
+
+  it('the store never sees a session id, only its SHA-256', async () => {
+    const state = createMemoryState();
+    const seen: string[] = [];
+    const sessions = state.adminSessions;
+    const recording: AdminSessionStore = {
+      start(hash, ttl, max) {
+        seen.push(hash);
+        return sessions.start(hash, ttl, max);
+      },
+      isAlive(hash) {
+        seen.push(hash);
+        return sessions.isAlive(hash);
+      },
+      end(hash) {
+        seen.push(hash);
+        return sessions.end(hash);
+      },
+    };
+    const auth = new AdminAuth(sha256Hash(KEY), { throttle: state.throttle, adminSessions: recording });
+    const signedIn = await auth.login(KEY, '10.0.0.1');
+    assert.ok(signedIn.ok);
+    await auth.hasSession(signedIn.sessionId);
+    await auth.logout(signedIn.sessionId);
+    const hash = createHash('sha256').update(signedIn.sessionId).digest('hex');
+    assert.deepEqual(seen, [hash, hash, hash]);
+  });
+
+  it('keeps at most 64 sessions: the 65th sign-in ends the oldest', async () => {
+    const c = clock();
+    const auth = new AdminAuth(sha256Hash(KEY), createMemoryState(c.now));
+    const ids: string[] = [];
+    for (let i = 0; i < 65; i++) {
+      const o = await auth.login(KEY, '10.0.0.1');
+      assert.ok(o.ok, `sign-in ${i}`);
+      ids.push(o.sessionId);
+      c.advance(1000);
+    }
+    assert.ok(!(await auth.hasSession(ids[0])), 'the oldest session ended');
+    for (const id of ids.slice(1)) assert.ok(await auth.hasSession(id));
   });
 
   it('blocks an address after five failed sign-ins, without checking its guesses, until the window passes', async () => {
     const c = clock();
-    const auth = new AdminAuth(sha256Hash(KEY), c.now);
+    const auth = new AdminAuth(sha256Hash(KEY), createMemoryState(c.now));
     for (let i = 0; i < 4; i++) assert.deepEqual(await auth.login(`wrong-${i}`, '10.0.0.9'), { ok: false });
     const fifth = await auth.login('wrong-4', '10.0.0.9');
     assert.ok(!fifth.ok && fifth.retryAfterMs! > 0);
@@ -352,13 +409,59 @@ describe('admin page: admin key and sessions', () => {
     assert.ok((await auth.login(KEY, '10.0.0.9')).ok);
   });
 
+  it('after a block, one more guess comes back each minute: five in five minutes, never more', async () => {
+    const c = clock();
+    const auth = new AdminAuth(sha256Hash(KEY), createMemoryState(c.now));
+    for (let i = 0; i < 5; i++) await auth.login(`wrong-${i}`, '10.0.0.9');
+    const blocked = await auth.login(KEY, '10.0.0.9');
+    assert.ok(!blocked.ok && blocked.retryAfterMs! > 59_000 && blocked.retryAfterMs! <= 60_000, JSON.stringify(blocked));
+    c.advance(60_000);
+    const again = await auth.login('wrong-5', '10.0.0.9');
+    assert.ok(!again.ok && again.retryAfterMs! > 59_000, 'one guess, checked and wrong, and the address waits another minute');
+    c.advance(30_000);
+    assert.ok(!(await auth.login(KEY, '10.0.0.9')).ok, 'half a minute later it still waits');
+  });
+
+  it("a right key gives its count back: a script that polls with the key is never blocked, and the admin's own mistakes still count", async () => {
+    const auth = new AdminAuth(sha256Hash(KEY), createMemoryState());
+    for (let i = 0; i < 4; i++) await auth.checkKey(`wrong-${i}`, '10.0.0.9');
+    for (let i = 0; i < 20; i++) assert.deepEqual(await auth.checkKey(KEY, '10.0.0.9'), { ok: true }, `poll ${i}`);
+    const fifth = await auth.checkKey('wrong-4', '10.0.0.9');
+    assert.ok(!fifth.ok && fifth.retryAfterMs! > 0, 'the fifth failure blocks');
+  });
+
   it('counts a burst of parallel guesses before checking them, so a slow (scrypt) key check lets no more than five through', async () => {
-    const auth = new AdminAuth(await scryptHash(KEY, 1024));
+    const auth = new AdminAuth(await scryptHash(KEY, 1024), createMemoryState());
     const guesses = [...Array.from({ length: 39 }, (_, i) => `wrong-${i}`), KEY];
     const outcomes = await Promise.all(guesses.map((g) => auth.login(g, '10.0.0.9')));
     assert.equal(outcomes.at(-1)!.ok, false, 'the right key, guessed 40th in the burst, is not let in');
     assert.ok(outcomes.every((o) => !o.ok));
     assert.ok(outcomes.filter((o) => !o.ok && o.retryAfterMs !== undefined).length >= 35, 'all but the first few are told to wait');
+  });
+
+  it('in memory, tracks a bounded number of addresses: a flood from many evicts the oldest record, not the memory', async () => {
+    const c = clock();
+    const throttle = new RateLimiter(1, c.now, { periodMs: 60_000, maxKeys: 2 });
+    assert.equal(await throttle.take('10.0.0.1'), 0);
+    assert.ok((await throttle.take('10.0.0.1')) > 0);
+    await throttle.take('10.0.0.2');
+    await throttle.take('10.0.0.3');
+    assert.equal(await throttle.waitFor('10.0.0.1'), 0, 'the oldest address was forgotten');
+    assert.ok((await throttle.waitFor('10.0.0.3')) > 0);
+  });
+
+  it('refuses everything when the shared state store cannot be reached: no sign-in, no session, no key', async () => {
+    const down = async (): Promise<never> => {
+      throw new Error('connection refused');
+    };
+    const unreachable: Pick<SharedState, 'adminSessions' | 'throttle'> = {
+      adminSessions: { start: down, isAlive: down, end: down },
+      throttle: () => ({ take: down, waitFor: down, giveBack: down }),
+    };
+    const auth = new AdminAuth(sha256Hash(KEY), unreachable);
+    for (const attempt of [() => auth.login(KEY, '10.0.0.1'), () => auth.checkKey(KEY, '10.0.0.1'), () => auth.hasSession('some-session-id'), () => auth.logout('some-session-id')]) {
+      await assert.rejects(attempt(), (err: Error) => err instanceof AdminStoreUnavailable && /cannot reach its shared state store \(Redis\), and it lets nobody in/.test(err.message));
+    }
   });
 });
 

@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isIP } from 'node:net';
 import ADMIN_PAGE from './adminPage.html';
-import { ADMIN_COOKIE, AdminAuth } from './adminAuth';
+import { ADMIN_COOKIE, AdminStoreUnavailable, type AdminAuth } from './adminAuth';
 import { clientAddress, parseTrustedProxies, type TrustedProxies } from './clientAddress';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
@@ -77,7 +77,7 @@ function sameOrigin(req: IncomingMessage): boolean {
 
 function sendPage(res: ServerResponse, status: number, view: 'login' | 'dashboard', message = '', headers: Record<string, string> = {}): void {
   const nonce = randomBytes(18).toString('base64');
-  // The message is one of this file's fixed sentences, never anything a client sent.
+  // The message is one of the admin page's fixed sentences (here and in adminAuth.ts), never anything a client sent.
   const html = ADMIN_PAGE.replaceAll('{{NONCE}}', nonce).replace('{{VIEW}}', view).replace('{{MESSAGE}}', () => message);
   res.writeHead(status, { ...COMMON_HEADERS, ...headers, 'Content-Type': 'text/html; charset=utf-8', 'Content-Security-Policy': csp(nonce) });
   res.end(html);
@@ -136,12 +136,12 @@ export function adminRoutes(auth: AdminAuth, stats: () => unknown, hosts: readon
   }
 
   async function api(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    let allowed = auth.hasSession(cookieOf(req, ADMIN_COOKIE));
+    let allowed = await auth.hasSession(cookieOf(req, ADMIN_COOKIE));
     const key = bearer(req);
     if (!allowed && key !== undefined) {
-      const wait = auth.blockedFor(addressOf(req));
-      if (wait > 0) return sendJson(res, 429, { error: retryText(wait) }, { 'Retry-After': String(Math.ceil(wait / 1000)) });
-      allowed = await auth.checkKey(key, addressOf(req));
+      const checked = await auth.checkKey(key, addressOf(req));
+      if (checked.retryAfterMs) return sendJson(res, 429, { error: retryText(checked.retryAfterMs) }, { 'Retry-After': String(Math.ceil(checked.retryAfterMs / 1000)) });
+      allowed = checked.ok;
     }
     if (!allowed) return sendJson(res, 401, { error: 'Sign in at /admin/ or send the admin key as "Authorization: Bearer <key>".' }, { 'WWW-Authenticate': 'Bearer realm="hearth-admin"' });
     sendJson(res, 200, await stats());
@@ -155,27 +155,27 @@ export function adminRoutes(auth: AdminAuth, stats: () => unknown, hosts: readon
       return true;
     }
     const route = `${req.method} ${path}`;
+    // Pages answer with the page, the JSON endpoint with JSON; either way a store that cannot be
+    // reached refuses the request (503), never lets it through.
     const fail = (err: Error) => {
-      if (!res.headersSent) sendJson(res, 500, { error: `The admin page failed: ${err.message}` });
-      else res.destroy();
+      if (res.headersSent) res.destroy();
+      else if (!(err instanceof AdminStoreUnavailable)) sendJson(res, 500, { error: `The admin page failed: ${err.message}` });
+      else if (route === 'GET /admin/api/stats') sendJson(res, 503, { error: err.message }, { 'Retry-After': '60' });
+      else sendPage(res, 503, 'login', err.message, { 'Retry-After': '60' });
     };
     switch (route) {
       case 'GET /admin':
         redirect(res, '/admin/');
         break;
       case 'GET /admin/':
-        if (auth.hasSession(cookieOf(req, ADMIN_COOKIE))) sendPage(res, 200, 'dashboard');
-        else sendPage(res, 401, 'login');
+        auth.hasSession(cookieOf(req, ADMIN_COOKIE)).then((signedIn) => (signedIn ? sendPage(res, 200, 'dashboard') : sendPage(res, 401, 'login')), fail);
         break;
       case 'POST /admin/login':
         login(req, res).catch(fail);
         break;
       case 'POST /admin/logout':
         if (!sameOrigin(req)) sendPage(res, 403, 'login', 'Sign out from the admin page itself.');
-        else {
-          auth.logout(cookieOf(req, ADMIN_COOKIE));
-          redirect(res, '/admin/', { 'Set-Cookie': cookie(req, '', 0) });
-        }
+        else auth.logout(cookieOf(req, ADMIN_COOKIE)).then(() => redirect(res, '/admin/', { 'Set-Cookie': cookie(req, '', 0) }), fail);
         break;
       case 'GET /admin/api/stats':
         api(req, res).catch(fail);

@@ -51,23 +51,59 @@ return 1
 `;
 
 /**
- * A token bucket. KEYS[1] the bucket hash; ARGV[1] the allowance per
- * minute. Returns 0 when a token was taken, else the milliseconds until one
- * is available (the same arithmetic as RateLimiter).
+ * A token bucket, the one behind every rate limit and sign-in throttle.
+ * KEYS[1] the bucket hash; ARGV: the allowance (the bucket's size), the
+ * period in ms over which it refills, and what to do: 1 takes a token, 0
+ * only looks, -1 gives one back (a sign-in that turned out right). Returns
+ * 0 when a token was (or could be) taken, else the milliseconds until one
+ * is available (the same arithmetic as RateLimiter). Looking never writes,
+ * and a bucket expires two periods after its last change, full by then.
  */
 export const TAKE_TOKEN = `
 ${NOW}
 local per = tonumber(ARGV[1])
-local rate = per / 60000
+local period = tonumber(ARGV[2])
+local cost = tonumber(ARGV[3])
+local rate = per / period
 local b = redis.call('HMGET', KEYS[1], 'tokens', 'at')
+if cost <= 0 and not b[1] then return 0 end
 local tokens = tonumber(b[1]) or per
 local at = tonumber(b[2]) or now
 tokens = math.min(per, tokens + (now - at) * rate)
 local wait = 0
-if tokens >= 1 then tokens = tokens - 1 else wait = math.ceil((1 - tokens) / rate) end
+if tokens < 1 then wait = math.ceil((1 - tokens) / rate) end
+if cost == 0 then return wait end
+if cost > 0 then
+  if wait == 0 then tokens = tokens - 1 end
+else
+  tokens = math.min(per, tokens + 1)
+  wait = 0
+end
 redis.call('HSET', KEYS[1], 'tokens', string.format('%.6f', tokens), 'at', tostring(now))
-redis.call('PEXPIRE', KEYS[1], 120000)
+redis.call('PEXPIRE', KEYS[1], 2 * period)
 return wait
+`;
+
+/**
+ * Starts an admin page session. KEYS[1] the index of live sessions (a sorted
+ * set of session hashes scored by expiry), KEYS[2] the prefix of a
+ * session's own key (the hash is appended: the key's expiry is the
+ * session's). ARGV: the session hash, ttlMs, the most sessions kept alive.
+ * Expired sessions leave the index first; beyond the limit the oldest (all
+ * share one TTL, so the lowest score) end, their keys deleted with them.
+ */
+export const START_ADMIN_SESSION = `
+${NOW}
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now)
+local over = redis.call('ZCARD', KEYS[1]) - tonumber(ARGV[3]) + 1
+if over > 0 then
+  for _, old in ipairs(redis.call('ZRANGE', KEYS[1], 0, over - 1)) do redis.call('DEL', KEYS[2] .. old) end
+  redis.call('ZREMRANGEBYRANK', KEYS[1], 0, over - 1)
+end
+redis.call('SET', KEYS[2] .. ARGV[1], '1', 'PX', ARGV[2])
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
+redis.call('PEXPIRE', KEYS[1], ARGV[2])
+return 1
 `;
 
 /**

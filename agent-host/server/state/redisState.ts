@@ -17,11 +17,11 @@ import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
 import Redis from 'ioredis';
 import type { Logger } from '../ops/logger';
-import type { RateLimit } from '../scheduler/rateLimiter';
+import type { RateLimit, Throttle } from '../scheduler/rateLimiter';
 import { ServiceFailure } from '../services/serviceFailure';
-import { ACQUIRE_SLOT, ADD_USAGE, RENEW_SLOT, REVOKE_FAMILY, ROTATE_FAMILY, START_FAMILY, TAKE_TOKEN } from './redisScripts';
+import { ACQUIRE_SLOT, ADD_USAGE, RENEW_SLOT, REVOKE_FAMILY, ROTATE_FAMILY, START_ADMIN_SESSION, START_FAMILY, TAKE_TOKEN } from './redisScripts';
 import { MAX_LANGUAGE_FIELDS, MAX_USER_FIELDS, usageEntries, usageFromHashes } from './redisUsage';
-import type { GlobalSlots, RefreshFamilyStore, ReplicaViews, RotateOutcome, SharedState, SlotLease, UsageTotals } from './sharedState';
+import type { AdminSessionStore, GlobalSlots, RefreshFamilyStore, ReplicaViews, RotateOutcome, SharedState, SlotLease, UsageTotals } from './sharedState';
 
 export interface RedisStateOptions {
   /** redis://host:port/db or rediss:// (TLS). May carry a password; never logged. */
@@ -37,9 +37,9 @@ export interface RedisStateOptions {
   connectTimeoutMs?: number;
 }
 
-const SCRIPTS = { hearthRotate: ROTATE_FAMILY, hearthStart: START_FAMILY, hearthRevoke: REVOKE_FAMILY, hearthTake: TAKE_TOKEN, hearthAcquire: ACQUIRE_SLOT, hearthRenew: RENEW_SLOT, hearthAddUsage: ADD_USAGE };
+const SCRIPTS = { hearthRotate: ROTATE_FAMILY, hearthStart: START_FAMILY, hearthRevoke: REVOKE_FAMILY, hearthTake: TAKE_TOKEN, hearthAcquire: ACQUIRE_SLOT, hearthRenew: RENEW_SLOT, hearthAddUsage: ADD_USAGE, hearthStartAdminSession: START_ADMIN_SESSION };
 type ScriptName = keyof typeof SCRIPTS;
-const SCRIPT_KEYS: Record<ScriptName, number> = { hearthRotate: 1, hearthStart: 2, hearthRevoke: 1, hearthTake: 1, hearthAcquire: 1, hearthRenew: 1, hearthAddUsage: 5 };
+const SCRIPT_KEYS: Record<ScriptName, number> = { hearthRotate: 1, hearthStart: 2, hearthRevoke: 1, hearthTake: 1, hearthAcquire: 1, hearthRenew: 1, hearthAddUsage: 5, hearthStartAdminSession: 2 };
 
 const UNAVAILABLE_MESSAGE =
   "The team server cannot reach its shared state store (Redis), so it cannot check sign-ins or limits right now. Try again in a minute; if it persists, tell the team server's admin.";
@@ -159,9 +159,38 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
   const rateLimit = (name: string, perMinute: number): RateLimit => ({
     async take(key) {
       if (perMinute <= 0) return 0;
-      return Number(await run('hearthTake', [`rate:${name}:${key}`], [perMinute]));
+      return Number(await run('hearthTake', [`rate:${name}:${key}`], [perMinute, 60_000, 1]));
     },
   });
+
+  // The same buckets as the rate limits, under their own name: one script counts both.
+  const throttle = (name: string, allowance: number, periodMs: number): Throttle => ({
+    async take(key) {
+      return Number(await run('hearthTake', [`rate:${name}:${key}`], [allowance, periodMs, 1]));
+    },
+    async waitFor(key) {
+      return Number(await run('hearthTake', [`rate:${name}:${key}`], [allowance, periodMs, 0]));
+    },
+    async giveBack(key) {
+      await run('hearthTake', [`rate:${name}:${key}`], [allowance, periodMs, -1]);
+    },
+  });
+
+  // A session is a key of its own whose expiry is the session's, named by the session's hash
+  // (never its id), and an entry in an index that bounds how many are alive.
+  const SESSIONS_INDEX = 'admin:sessions';
+  const SESSION_KEY = 'admin:session:';
+  const adminSessions: AdminSessionStore = {
+    async start(hash, ttlMs, max) {
+      await run('hearthStartAdminSession', [SESSIONS_INDEX, SESSION_KEY], [hash, Math.max(1, Math.ceil(ttlMs)), max]);
+    },
+    async isAlive(hash) {
+      return (await raw('adminSession', () => client.exists(SESSION_KEY + hash))) === 1;
+    },
+    async end(hash) {
+      await raw('endAdminSession', () => client.multi().del(SESSION_KEY + hash).zrem(SESSIONS_INDEX, hash).exec());
+    },
+  };
 
   // Leases this replica holds, renewed together well before they expire.
   const replicaId = randomUUID();
@@ -239,6 +268,8 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     description: `redis at ${where}`,
     families,
     rateLimit,
+    throttle,
+    adminSessions,
     slots,
     views,
     usage,

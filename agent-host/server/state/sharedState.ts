@@ -1,13 +1,13 @@
 /**
  * The state that replicas of the team server must share: refresh-token
- * families, sign-in throttling, per-user rate limits and each backend's
- * concurrency slots. One server keeps it in memory (`memoryState.ts`, the
+ * families, sign-in throttling, per-user rate limits, each backend's
+ * concurrency slots and the admin page's sign-in sessions. One server keeps it in memory (`memoryState.ts`, the
  * default); replicas keep it in Redis or Valkey (`redisState.ts`), so no
  * replica holds anything another one needs. Every method is asynchronous
  * because the shared implementation is a network round trip.
  */
 import type { ActivityRaw } from '../admin/activityRecorder';
-import type { RateLimit } from '../scheduler/rateLimiter';
+import type { RateLimit, Throttle } from '../scheduler/rateLimiter';
 
 export type RotateOutcome =
   | { ok: true; user: string }
@@ -84,12 +84,34 @@ export interface UsageTotals {
   read(bucketMs: number): Promise<{ since: number | undefined; activity: ActivityRaw }>;
 }
 
+/**
+ * The admin page's browser sessions, so a browser signed in through one
+ * replica is signed in at all of them and signing out ends it everywhere.
+ * A session is named by a hash of its id (AdminAuth hashes it): the store,
+ * and whoever can read Redis, never holds an id a browser could present.
+ */
+export interface AdminSessionStore {
+  /** Starts a session that ends after `ttlMs`; when `max` are alive, the oldest ends to make room. */
+  start(hash: string, ttlMs: number, max: number): Promise<void>;
+  /** Whether the session is alive (started, not ended, not expired). */
+  isAlive(hash: string): Promise<boolean>;
+  /** Ends the session; ending one that is not alive does nothing. */
+  end(hash: string): Promise<void>;
+}
+
 export interface SharedState {
   /** "memory" or "redis at host:port": for the start-up log. */
   readonly description: string;
   readonly families: RefreshFamilyStore;
   /** A per-key token bucket named `name` ("chat", "completion", "sign-in failures"). */
   rateLimit(name: string, perMinute: number): RateLimit;
+  /**
+   * A per-key token bucket named `name` of `allowance` tokens refilling over
+   * `periodMs`, that can also be looked at and given back to: the admin
+   * page's failed sign-ins per address.
+   */
+  throttle(name: string, allowance: number, periodMs: number): Throttle;
+  readonly adminSessions: AdminSessionStore;
   /** Undefined in memory: one process's scheduler already knows every slot. */
   readonly slots?: GlobalSlots;
   /** Undefined in memory: one process is the whole team. */
