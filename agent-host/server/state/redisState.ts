@@ -3,15 +3,18 @@
  * change is one Lua script (redisScripts.ts), atomic in Redis, so two
  * replicas never race a read against a write.
  *
- * What a replica trusts: Redis says whether a refresh token is current and
- * whether a family is revoked, nothing more. Who a caller is always comes
- * from a token signed with the server's keys (Redis holds no keys and no
- * tokens), and a family whose user differs from the token's is refused.
+ * What a replica trusts: Redis says whether a refresh token is current,
+ * whether a family is revoked and whether an admin page session is alive,
+ * nothing more. Who a caller is always comes from a token signed with the
+ * server's keys (Redis holds no keys, no tokens and no session ids, only
+ * their hashes), and a family whose user differs from the token's is
+ * refused. Whoever can write to Redis could still un-revoke a sign-in or
+ * start an admin session of their own, which is why Redis must be private.
  *
  * When Redis cannot be reached, nothing falls back to this process's memory
  * (a replica that did would accept a revoked token, or a reused one): auth
- * fails closed with UNAVAILABLE and a message, and the outage is logged once
- * when it starts and once when it ends.
+ * fails closed with UNAVAILABLE and a message, the admin page with 503, and
+ * the outage is logged once when it starts and once when it ends.
  */
 import { randomUUID } from 'node:crypto';
 import { status } from '@grpc/grpc-js';
@@ -77,7 +80,7 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     if (value === available || closing) return;
     available = value;
     if (value) logger.info('shared state store reachable', { store: where });
-    else logger.error('shared state store unreachable: sign-ins, refreshes and model requests fail with UNAVAILABLE until it is back', { store: where, error });
+    else logger.error('shared state store unreachable: sign-ins, refreshes and model requests fail with UNAVAILABLE, and the admin page with 503, until it is back', { store: where, error });
     for (const l of listeners) l(value);
   };
   let lastError = '';
