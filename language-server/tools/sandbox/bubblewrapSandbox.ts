@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { CommandSandbox, SandboxedSpawn, SandboxGrant } from './commandSandbox';
 import { auditCreatedPaths } from './auditCreatedPaths';
 import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
+import { GuardScanCache } from './guardScanCache';
 import { hiddenSecrets } from './hiddenSecrets';
 import { homeConfigPaths } from './homeConfigPaths';
 import { scrubEnvironment } from './scrubEnvironment';
@@ -56,11 +57,13 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
   const uid = options.uid ?? process.getuid?.();
   /** Folders whose guard scan hit its caps, said once each in the log. */
   const warnedTruncated = new Set<string>();
+  /** Every scan of this language server's folders, before and after commands, shares the listings of directories that did not change. */
+  const cache = new GuardScanCache();
   return {
     kind: 'bubblewrap',
     async prepare(command, { cwd, roots, grant, env }): Promise<SandboxedSpawn> {
       const homes = [env.HOME ?? '', options.homedir ?? os.homedir()];
-      const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root))), hiddenSecrets(homes, env, uid)]);
+      const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root, cache))), hiddenSecrets(homes, env, uid)]);
       roots.forEach((root, i) => {
         if (scans[i].truncated && !warnedTruncated.has(root)) {
           warnedTruncated.add(root);
@@ -79,7 +82,7 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
         file: options.bwrap,
         args,
         env: sandboxEnv,
-        finish: () => auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true, quarantine: options.quarantine ?? os.tmpdir() }),
+        finish: () => auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true, quarantine: options.quarantine ?? os.tmpdir(), cache }),
       };
     },
   };
