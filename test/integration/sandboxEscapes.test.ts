@@ -528,6 +528,37 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.equal((await ws.read('packages/deep/package.json')).toString(), '{ "name": "deep" }\n');
     });
 
+    it('in a folder with more guarded paths than the sandbox mounts, an allow-listed command asks and says why', async () => {
+      for (let i = 0; i < 310; i++) await ws.write(`pkgs/p${i}/package.json`, '{}');
+      const gateway = recordingGateway({ commands: ['reject'] });
+      const r = await call(ws.executor({ sandbox, approvals: gateway }), 'run_command', { command: 'echo hi' });
+      assert.equal(r.summary, 'rejected by user');
+      assert.equal(gateway.commands.length, 1);
+      assert.match(gateway.commands[0].reason, /^the workspace folder \S+ is too large for Hearth to guard fully \(more than 100,000 entries or 300 protected paths within 5 folder levels\), so a package\.json, Makefile or similar file deep inside is not read-only for this command$/);
+    });
+
+    it('once approved there, the result says why it asked', async () => {
+      for (let i = 0; i < 310; i++) await ws.write(`pkgs/p${i}/package.json`, '{}');
+      const gateway = recordingGateway({ commands: ['accept'] });
+      const r = await call(ws.executor({ sandbox, approvals: gateway }), 'run_command', { command: 'echo hi' });
+      assert.equal(r.isError, false, r.content);
+      assert.match(r.content, /Note: the workspace folder \S+ is too large for Hearth to guard fully .*; that is why it asked\./);
+    });
+
+    it('a folder that grows past the caps between the check and the command: the command does not run unasked', async () => {
+      const growing: CommandSandbox = {
+        kind: sandbox.kind,
+        unguardedFolders: async () => [],
+        prepare: async (command, options) => ({ ...(await sandbox.prepare(command, options)), unguardedFolders: [ws.root] }),
+      };
+      const gateway = recordingGateway();
+      const r = await call(ws.executor({ sandbox: growing, approvals: gateway }), 'run_command', { command: 'echo ran-anyway' });
+      assert.equal(r.summary, 'not run: folder too large to guard');
+      assert.doesNotMatch(r.content, /ran-anyway/);
+      assert.match(r.content, /^The command did not run: the workspace folder \S+ is too large for Hearth to guard fully/);
+      assert.equal(gateway.commands.length, 0);
+    });
+
     it('a command the policy asks about lists every reason, and runs sandboxed once accepted', async () => {
       const gateway = recordingGateway({ commands: ['alwaysAllow'] });
       const ctx = await toolContext(ws, sandbox, gateway, ['.npmrc']);

@@ -1,7 +1,9 @@
+import * as path from 'node:path';
 import type { ToolResultDisplay } from '../../../protocol/chat';
 import { evaluateCommand, type CommandVerdict } from '../commandPolicy';
 import { runShellCommand, type ShellRunOutcome } from '../processTreeRunner';
 import type { SandboxedSpawn } from '../sandbox/commandSandbox';
+import { GUARD_SCAN_DEPTH, MAX_ENTRIES, MAX_GUARDS } from '../sandbox/findGuardedPaths';
 import { optionalIntegerArg, stringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { ToolError } from '../toolError';
@@ -14,8 +16,10 @@ const MAX_TIMEOUT_SECONDS = 600;
  * the OS sandbox (BRIEF invariant 1), after the policy allowed it or the user
  * approved it; a deny-list match is refused without asking. The allow-list
  * only decides whether to ask, never whether to sandbox: an allow-listed
- * command still asks where no sandbox exists, and after this turn wrote an
- * execution-sensitive file (it may now run what was written).
+ * command still asks where no sandbox exists, after this turn wrote an
+ * execution-sensitive file (it may now run what was written), and in a
+ * workspace folder too large for the sandbox to find every file it must keep
+ * read-only.
  */
 export async function runCommandTool(ctx: ToolContext, args: Record<string, unknown>, signal: AbortSignal): Promise<ToolOutcome> {
   requireTrust(ctx);
@@ -41,7 +45,18 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
     };
   }
 
-  const ask = whyAsk(ctx, verdict);
+  // A folder the guard scan cannot cover whole has package.json, Makefile … files that a
+  // command could rewrite for the next one to run. Refusing every command there would make
+  // Hearth useless in exactly the large repositories it is used in, and only saying so in the
+  // result would come after the harm; so an allow-listed command asks instead, and the card
+  // tells the user why (the scan is cached, so asking costs little).
+  let unguarded: string[];
+  try {
+    unguarded = ctx.sandbox.kind !== 'none' && ctx.sandbox.unguardedFolders ? await ctx.sandbox.unguardedFolders(roots) : [];
+  } catch (e) {
+    throw new ToolError(`The command sandbox could not be set up (${(e as Error).message}). The command did not run; try again, and tell the user if it keeps failing.`, 'failed to start');
+  }
+  const ask = whyAsk(ctx, verdict, unguarded);
   let network = false;
   let writeExecutionSensitive = false;
   if (ask.reasons.length > 0) {
@@ -102,6 +117,16 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
   } catch (e) {
     throw new ToolError(`The command sandbox could not be set up (${(e as Error).message}). The command did not run; try again, and tell the user if it keeps failing.`, 'failed to start');
   }
+  const unguardedNow = prepared.unguardedFolders ?? [];
+  if (ask.reasons.length === 0 && unguardedNow.length > 0) {
+    // The folder grew past the scan's caps between the check above and this scan: the command
+    // would run unasked with files unguarded, so it does not run; the next try asks.
+    return {
+      isError: true,
+      summary: 'not run: folder too large to guard',
+      content: `The command did not run: ${unguardedReason(unguardedNow)}. Run it again; the user will be asked to approve it.`,
+    };
+  }
   let outcome: ShellRunOutcome;
   let audit: string[];
   const observer = ctx.commandObserver;
@@ -152,6 +177,7 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
   }
   if (outcome.strayProcessesStopped) lines.push('Background processes it left running were stopped.');
   lines.push(...audit);
+  if (unguardedNow.length > 0) lines.push(`Note: ${unguardedReason(unguardedNow)}; that is why it asked.`);
   if (ctx.sandbox.kind !== 'none') lines.push(...sandboxHints(outcome.output, network));
   if (outcome.droppedBytes > 0) lines.push(`The output was ${outcome.outputBytes} bytes; the middle ${outcome.droppedBytes} bytes are omitted below.`);
   lines.push(outcome.output.length > 0 ? `Output:\n${outcome.output}` : '(no output)');
@@ -174,8 +200,18 @@ interface AskReasons {
   suggestedRule?: string;
 }
 
+/** Why a folder's files that decide what runs are not all read-only for a command. */
+function unguardedReason(folders: readonly string[]): string {
+  const named = folders.map((f) => path.basename(f) || f).join(', ');
+  return (
+    `${folders.length === 1 ? 'the workspace folder' : 'the workspace folders'} ${named} ${folders.length === 1 ? 'is' : 'are'} too large for Hearth to guard fully ` +
+    `(more than ${MAX_ENTRIES.toLocaleString('en-US')} entries or ${MAX_GUARDS} protected paths within ${GUARD_SCAN_DEPTH} folder levels), ` +
+    'so a package.json, Makefile or similar file deep inside is not read-only for this command'
+  );
+}
+
 /** Why the user must approve this command: the policy's reasons, plus the sandbox's and this turn's. */
-function whyAsk(ctx: ToolContext, verdict: CommandVerdict): AskReasons {
+function whyAsk(ctx: ToolContext, verdict: CommandVerdict, unguarded: readonly string[]): AskReasons {
   const reasons: string[] = [];
   let needsNetwork = false;
   let suggestedRule: string | undefined;
@@ -188,6 +224,7 @@ function whyAsk(ctx: ToolContext, verdict: CommandVerdict): AskReasons {
   if (ctx.sandbox.kind === 'none') {
     reasons.push(`no OS sandbox is available here: ${ctx.sandbox.unavailableReason ?? 'unknown reason'}, so the command could change anything your user account can`);
   }
+  if (unguarded.length > 0) reasons.push(unguardedReason(unguarded));
   const written = ctx.turn.executionSensitiveWrites;
   if (written.length > 0) {
     const shown = written.length <= 3 ? written.join(', ') : `${written.slice(0, 3).join(', ')} and ${written.length - 3} more`;

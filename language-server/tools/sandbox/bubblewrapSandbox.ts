@@ -61,13 +61,18 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
   const cache = new GuardScanCache();
   return {
     kind: 'bubblewrap',
+    // The same scan as prepare's, so it costs little and fills the cache prepare then checks.
+    async unguardedFolders(roots): Promise<string[]> {
+      const scans = await Promise.all(roots.map((root) => findGuardedPaths(root, cache)));
+      return roots.filter((_, i) => scans[i].truncated);
+    },
     async prepare(command, { cwd, roots, grant, env }): Promise<SandboxedSpawn> {
       const homes = [env.HOME ?? '', options.homedir ?? os.homedir()];
       const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root, cache))), hiddenSecrets(homes, env, uid)]);
       roots.forEach((root, i) => {
         if (scans[i].truncated && !warnedTruncated.has(root)) {
           warnedTruncated.add(root);
-          console.error(`Hearth: ${root} is too large to scan fully for files commands must not change; deeper package.json, Makefile and similar files there are writable by sandboxed commands.`);
+          console.error(`Hearth: ${root} is too large to scan fully for files commands must not change; allow-listed commands there ask first.`);
         }
       });
       const homeConfig = homeConfigPaths(homes, roots);
@@ -82,6 +87,7 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
         file: options.bwrap,
         args,
         env: sandboxEnv,
+        unguardedFolders: roots.filter((_, i) => scans[i].truncated),
         finish: () => auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true, quarantine: options.quarantine ?? os.tmpdir(), cache }),
       };
     },

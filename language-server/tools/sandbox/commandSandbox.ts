@@ -23,6 +23,11 @@ export interface SandboxedSpawn {
   args: string[];
   /** The environment the command gets (secrets removed). */
   env: NodeJS.ProcessEnv;
+  /**
+   * Workspace folders too large for the sandbox to find every path it must
+   * keep read-only (see findGuardedPaths' caps): deeper ones are writable.
+   */
+  unguardedFolders?: string[];
   /** Called after the command ended: undoes anything the sandbox could not prevent (see the implementation) and says what it did. */
   finish(): Promise<string[]>;
 }
@@ -32,6 +37,12 @@ export interface CommandSandbox {
   readonly kind: 'bubblewrap' | 'seatbelt' | 'none';
   /** When `kind` is 'none': why, in a sentence the user can act on. */
   readonly unavailableReason?: string;
+  /**
+   * The workspace folders among `roots` that are too large for the sandbox to
+   * guard fully right now; absent where the sandbox guards no paths inside
+   * the folders. Asked before the command is judged, so the user can be.
+   */
+  unguardedFolders?(roots: readonly string[]): Promise<string[]>;
   /** Builds the spawn of `command` (a /bin/sh command line) run in `cwd`, confined to the workspace folders. */
   prepare(command: string, options: { cwd: string; roots: readonly string[]; grant: SandboxGrant; env: NodeJS.ProcessEnv }): Promise<SandboxedSpawn>;
 }

@@ -46,7 +46,9 @@ export const GUARD_SCAN_DEPTH = 5;
  * listings of directories that did not change (see GuardScanCache) and cost
  * one lstat per directory. 100,000 entries within five levels (outside
  * node_modules/, target/ and the other folders not entered) covers large
- * monorepos.
+ * monorepos; a folder beyond it makes allow-listed commands ask (see
+ * runCommandTool), so the budget is what keeps such commands unasked, not
+ * what keeps them safe.
  */
 export const MAX_ENTRIES = 100_000;
 /**
