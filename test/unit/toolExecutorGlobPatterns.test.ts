@@ -8,6 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { GitignoreRules } from '../../language-server/tools/gitignoreRules';
 import { compileGlob, staticPrefix } from '../../language-server/tools/globPattern';
+import { walkFiles } from '../../language-server/tools/workspaceWalker';
 
 function matches(pattern: string, p: string, isDir = false): boolean {
   return compileGlob(pattern, { braces: true }).matches(p, isDir);
@@ -52,6 +53,34 @@ describe('glob patterns', () => {
     assert.equal(compileGlob('!keep.ts', { braces: false }).negated, true);
   });
 
+  it('matches in linear time, whatever the pattern: the model writes globs and a repository writes .gitignore', () => {
+    // As regular expressions these backtracked for seconds to hours on the language server's only thread.
+    const hostile: [string, string][] = [
+      ['*a*a*a*a*b', 'a'.repeat(150)],
+      ['*a*a*a*a*a*a*a*a*a*a*a*a*b', 'a'.repeat(255)],
+      ['a**a**a**a**a**a**a**b', 'a'.repeat(255)],
+      ['**/**/**/**/**/**/**/**/x', 'a/'.repeat(500) + 'b'],
+      ['*[a]*[!b]*?*a*a*a*b', 'a'.repeat(255)],
+    ];
+    for (const [pattern, name] of hostile) {
+      const started = performance.now();
+      assert.equal(matches(pattern, name), false, pattern);
+      assert.equal(compileGlob(pattern, { braces: false, ignoreCase: true }).matches(name.toUpperCase(), false), false, pattern);
+      const elapsed = performance.now() - started;
+      assert.ok(elapsed < 1000, `${pattern} took ${Math.round(elapsed)} ms`);
+    }
+    assert.ok(matches('*a*a*a*a*b', `${'a'.repeat(150)}b`));
+    assert.ok(compileGlob('*A*b', { braces: false, ignoreCase: true }).matches('xaxB', false));
+    assert.ok(matches('**/**/x', 'a/b/x'));
+    assert.ok(!matches('**/b/x', 'ab/x'), '**/ stands for whole directories only');
+  });
+
+  it('refuses braces that expand to too many alternatives, with the reason', () => {
+    // 2^9 = 512 alternatives, over the limit of 256; 2^8 is within it.
+    assert.throws(() => compileGlob('{a,b}'.repeat(9), { braces: true }), /alternatives expand to more than 256/);
+    assert.ok(matches('{a,b}'.repeat(8), 'ab'.repeat(4)));
+  });
+
   it('finds the fixed directory a walk can start from', () => {
     assert.equal(staticPrefix('src/components/**/*.tsx'), 'src/components');
     assert.equal(staticPrefix('*.ts'), '');
@@ -89,5 +118,17 @@ describe('gitignore rules', () => {
     assert.ok(!top.isIgnored('other/local.txt', false));
     assert.ok(!pkg.isIgnored('pkg/keep.log', false), 'a deeper file overrides a shallower one');
     assert.ok(pkg.isIgnored('pkg/other.log', false));
+  });
+
+  it('walks a folder whose .gitignore was written to make matching backtrack, without stalling', async () => {
+    await fs.writeFile(path.join(root, '.gitignore'), '*a*a*a*a*b\n');
+    const name = 'a'.repeat(220);
+    await fs.writeFile(path.join(root, name), 'x');
+    const started = performance.now();
+    const found: string[] = [];
+    for await (const file of walkFiles(root, '', { signal: new AbortController().signal })) found.push(file.relativeToRoot);
+    const elapsed = performance.now() - started;
+    assert.ok(found.includes(name), 'the file is not ignored');
+    assert.ok(elapsed < 2000, `the walk took ${Math.round(elapsed)} ms`);
   });
 });
