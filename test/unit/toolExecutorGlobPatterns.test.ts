@@ -120,6 +120,18 @@ describe('gitignore rules', () => {
     assert.ok(pkg.isIgnored('pkg/other.log', false));
   });
 
+  it('reads a .gitignore whose long run of spaces is not trailing, without stalling, and keeps an escaped trailing space', async () => {
+    await fs.writeFile(path.join(root, '.gitignore'), `a${' '.repeat(100_000)}x\nkept\\ \t \nplain   \n`);
+    const started = performance.now();
+    const rules = await GitignoreRules.forRoot(root);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 2000, `reading the rules took ${Math.round(elapsed)} ms`);
+    assert.ok(rules.isIgnored(`a${' '.repeat(100_000)}x`, false));
+    assert.ok(rules.isIgnored('kept ', false), 'the escaped space stays part of the name');
+    assert.ok(!rules.isIgnored('kept', false));
+    assert.ok(rules.isIgnored('plain', false), 'unescaped trailing spaces are dropped');
+  });
+
   it('walks a folder whose .gitignore was written to make matching backtrack, without stalling', async () => {
     await fs.writeFile(path.join(root, '.gitignore'), '*a*a*a*a*b\n');
     const name = 'a'.repeat(220);
