@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IndexProgress } from '../../protocol/lspMethods';
-import type { SymbolLookup } from '../tools';
+import { showControlCharacters, type SymbolLookup } from '../tools';
 import { CodeIndexer, type IndexLimits, type SymbolSource } from './codeIndexer';
 import type { IndexedFile } from './symbolTable';
 
@@ -127,7 +127,8 @@ export class CodeIndexService implements SymbolLookup {
     await this.applying.catch(() => undefined);
     if (!this.indexer || this.indexer.table.size === 0) return undefined;
     const multiRoot = new Set([...this.indexer.table.all()].map((f) => f.root)).size > 1 || this.folders.length > 1;
-    const display = (file: IndexedFile) => (multiRoot ? `${path.basename(file.root)}/${file.relative}` : file.relative);
+    // Shown as the tools show paths: a newline in a file name cannot forge a line of the map.
+    const display = (file: IndexedFile) => showControlCharacters(multiRoot ? `${path.basename(file.root)}/${file.relative}` : file.relative);
     const text = await this.indexer.repoMap(maxTokens, estimate, display);
     return text === '' ? undefined : text;
   }

@@ -96,8 +96,8 @@ export class WorkspaceConfinement {
    * workspace prefixed with the folder's name so the model can name it back.
    */
   display(root: WorkspaceRoot, relativeToRoot: string): string {
-    if (this.roots.length <= 1) return relativeToRoot === '' ? '.' : relativeToRoot;
-    return relativeToRoot === '' ? root.name : `${root.name}/${relativeToRoot}`;
+    if (this.roots.length <= 1) return showControlCharacters(relativeToRoot === '' ? '.' : relativeToRoot);
+    return showControlCharacters(relativeToRoot === '' ? root.name : `${root.name}/${relativeToRoot}`);
   }
 
   /**
@@ -230,6 +230,22 @@ export class WorkspaceConfinement {
 }
 
 /** Rejects inputs that are not plain POSIX paths, before any file-system access. */
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTERS = /[\x01-\x1f\x7f]/g;
+
+/**
+ * `name` with each control character shown as ⟨U+XXXX⟩. File names come
+ * from the repository, and a name may hold a newline: listed raw by glob,
+ * grep or codebase search, "a.ts\nsrc/auth.ts:3: …" forges a result line
+ * (a file that does not exist, a match that is not there) for the model and
+ * the user. Only the characters `checkPathSyntax` refuses are shown this
+ * way, so every name shown plainly can still be named back, and a name shown
+ * with a mark could not have been read by its name anyway.
+ */
+export function showControlCharacters(name: string): string {
+  return name.replace(CONTROL_CHARACTERS, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+}
+
 function checkPathSyntax(input: unknown): string {
   if (typeof input !== 'string') throw new ToolError('The path must be a string, relative to the workspace root (e.g. "src/index.ts").', 'bad argument');
   let text = input.trim();

@@ -4,7 +4,7 @@ import { asPinnedDir, listPinned } from '../pinnedFiles';
 import { optionalStringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { ToolError } from '../toolError';
-import { toPosix } from '../workspaceConfinement';
+import { showControlCharacters, toPosix } from '../workspaceConfinement';
 import { openConfinedForRead } from './openConfined';
 
 const MAX_ENTRIES = 1000;
@@ -29,9 +29,11 @@ export async function listDirTool(ctx: ToolContext, args: Record<string, unknown
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const lines: string[] = [];
     for (const entry of entries.slice(0, MAX_ENTRIES)) {
-      if (entry.isDirectory()) lines.push(`${entry.name}/`);
-      else if (entry.isSymbolicLink()) lines.push(await describeSymlink(ctx, dir.entryPath(entry.name), entry.name));
-      else lines.push(entry.name);
+      // One entry per line, whatever its name holds (see showControlCharacters).
+      const name = showControlCharacters(entry.name);
+      if (entry.isDirectory()) lines.push(`${name}/`);
+      else if (entry.isSymbolicLink()) lines.push(await describeSymlink(ctx, dir.entryPath(entry.name), name));
+      else lines.push(name);
     }
     if (entries.length > MAX_ENTRIES) lines.push(`[... ${entries.length - MAX_ENTRIES} more entries; use glob to narrow down]`);
     const header = `${target.display}/ (${entries.length} entr${entries.length === 1 ? 'y' : 'ies'})`;
