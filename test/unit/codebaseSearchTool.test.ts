@@ -48,6 +48,26 @@ describe('codebase_search tool', () => {
     assert.match(r.summary ?? '', /^\d+ results? in \d+ files?$/);
   });
 
+  it('indexes a file holding an 80,000-capital identifier without holding the thread for seconds', async () => {
+    await ws.write('src/generated/table.ts', `export const TABLE = "${'A'.repeat(80_000)}";\nexport const tableNeedle = 1;\n`);
+    const other = new CodebaseSearchService({
+      storageDir: `${ws.storage}-capitals`,
+      folders: [ws.root],
+      config: async () => ({ enabled: true, embeddingModel: '', ollamaHost: 'http://127.0.0.1:9' }),
+    });
+    try {
+      const started = performance.now();
+      await other.refresh();
+      await other.idle();
+      const elapsed = performance.now() - started;
+      assert.ok(elapsed < 3000, `indexing took ${Math.round(elapsed)} ms`);
+      const r = await call(ws.executor({ codebaseSearch: other, codebaseSearchEnabled: true }), 'codebase_search', { query: 'tableNeedle' });
+      assert.match(r.content, /^src\/generated\/table\.ts:2-2\n {2}export const tableNeedle/);
+    } finally {
+      await other.dispose();
+    }
+  });
+
   it('turns an empty query, a bad limit or a missing index into error results', async () => {
     const executor = ws.executor({ codebaseSearch: service, codebaseSearchEnabled: true });
     assert.match((await call(executor, 'codebase_search', { query: '  ' })).content, /The query is empty/);

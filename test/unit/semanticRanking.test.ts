@@ -14,6 +14,16 @@ describe('semantic search: ranking', () => {
     assert.deepEqual(searchTerms('where is the token'), ['token']);
   });
 
+  it('splits a long run of capitals in linear time, since a repository writes the text', () => {
+    const started = performance.now();
+    // A run no lower-case letter follows: the old expression tried every split of it from every start.
+    const terms = searchTerms(`${'A'.repeat(100_000)} JWTToken x1Y`);
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 1000, `took ${Math.round(elapsed)} ms`);
+    assert.deepEqual(terms, ['a'.repeat(100_000), 'jwttoken', 'jwt', 'token', 'x1y', 'x1']);
+    assert.deepEqual(searchTerms('JWTToken parseHTTP2Response'), ['jwttoken', 'jwt', 'token', 'parsehttp2response', 'parse', 'http2', 'response']);
+  });
+
   it('ranks the document with the rare query term first (idf), and a shorter one above a longer one with the same counts', () => {
     const index = new Bm25Index();
     index.add(1, searchTerms('the session store appends entries'));
