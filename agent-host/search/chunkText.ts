@@ -17,8 +17,16 @@ export const DEFAULT_CHUNK_OPTIONS: ChunkOptions = { maxTokens: 400 };
 const MARKDOWN = /\.(md|mdx|markdown|rst|adoc|txt)$/i;
 /** Languages whose blocks are delimited by indentation, not braces. */
 const INDENTED = /\.(py|pyi|yaml|yml|rb|nim|coffee)$/i;
-/** A line that only closes what a block opened: it belongs to the block above, never starts one. */
-const CLOSER = /^\s*(?:[}\])]+[;,)]*\s*$|end\b|fi\b|done\b|esac\b)/;
+/**
+ * A line that only closes what a block opened: it belongs to the block above,
+ * never starts one. Closers, then optionally a `;` or `,` and more of `;,)`:
+ * the same lines as `[}\])]+[;,)]*`, whose two runs both take `)` and so
+ * backtracked quadratically over a line of `)` not followed by the end: a
+ * repository file with one line of 60,000 took 9 s to chunk, on the team
+ * server's thread or in the language server's index worker (which stops a
+ * file after 30 s, so every such file cost the index that long).
+ */
+const CLOSER = /^\s*(?:[}\])]+(?:[;,][;,)]*)?\s*$|end\b|fi\b|done\b|esac\b)/;
 /** Comments, decorators and attributes attach to the declaration below them. */
 const PREAMBLE = /^\s*(?:\/\/|\/\*|\*|#(?!\[)|#\[|@[A-Za-z]|"""|'''|--)/;
 

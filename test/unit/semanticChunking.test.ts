@@ -92,6 +92,26 @@ describe('semantic search: chunking', () => {
     for (let i = 1; i < chunks.length; i++) assert.equal(chunks[i].startLine, chunks[i - 1].endLine + 1, 'contiguous');
   });
 
+  it('chunks a repository file with a long line of closing parentheses in linear time, and still knows closing lines', () => {
+    // The team server chunks on its own thread, and the language server's worker gives a file 30 s before it kills it.
+    const text = ['function a() {', '  return 1;', '}', '', `${')'.repeat(60_000)}x`, '', 'function b() {', '  return 2;', '});', 'const c = 3;', ''].join('\n');
+    const started = performance.now();
+    const chunks = chunkText('src/hostile.ts', text, { maxTokens: 12 });
+    const elapsed = performance.now() - started;
+    assert.ok(elapsed < 1000, `chunking took ${Math.round(elapsed)} ms`);
+    assertPartition(text, chunks);
+    // Line 10 starts a block because "});" above it closed one.
+    assert.deepEqual(
+      chunks.map((c) => [c.startLine, c.endLine]),
+      [
+        [1, 4],
+        [5, 5],
+        [6, 9],
+        [10, 10],
+      ],
+    );
+  });
+
   it('returns nothing for an empty file and one chunk for a one-liner', () => {
     assert.deepEqual(chunkText('a.ts', ''), []);
     assert.deepEqual(chunkText('a.ts', 'export const x = 1;\n'), [{ startLine: 1, endLine: 1, text: 'export const x = 1;' }]);
