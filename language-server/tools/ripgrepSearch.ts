@@ -10,15 +10,21 @@ const RIPGREP_TIMEOUT_MS = 30_000;
 
 /**
  * Finds a ripgrep binary: the one the client passed (VS Code bundles one under
- * `vscode.env.appRoot`), else `rg` on the PATH. Returns null when there is
- * none, and the grep tool falls back to JavaScript.
+ * `vscode.env.appRoot`), else `rg` in an absolute folder of the PATH. Returns
+ * null when there is none, and the grep tool falls back to JavaScript.
+ *
+ * A relative PATH entry (".", "bin", "node_modules/.bin") is skipped: it is
+ * resolved against this process's working directory, which VS Code's
+ * language client sets to the first workspace folder, so it would run an
+ * `rg` the repository ships, unsandboxed and unasked, in an untrusted
+ * workspace too (grep is a read-only tool).
  */
-export async function findRipgrep(explicitPath: string | undefined): Promise<string | null> {
+export async function findRipgrep(explicitPath: string | undefined, searchPath = process.env.PATH ?? ''): Promise<string | null> {
   const candidates: string[] = [];
-  if (explicitPath) candidates.push(explicitPath);
+  if (explicitPath && path.isAbsolute(explicitPath)) candidates.push(explicitPath);
   const names = process.platform === 'win32' ? ['rg.exe'] : ['rg'];
-  for (const dir of (process.env.PATH ?? '').split(path.delimiter)) {
-    if (dir) for (const name of names) candidates.push(path.join(dir, name));
+  for (const dir of searchPath.split(path.delimiter)) {
+    if (path.isAbsolute(dir)) for (const name of names) candidates.push(path.join(dir, name));
   }
   for (const candidate of candidates) {
     try {
