@@ -80,45 +80,99 @@ export async function* walkFiles(rootPath: string, startRelative: string, option
     for (const dir of opened.reverse()) await dir.close();
   }
 
-  async function* walkDir(dir: PinnedDir, dirRelative: string, rules: GitignoreRules): AsyncGenerator<WalkedFile> {
-    if (options.signal.aborted) throw new ToolError('The search was cancelled.', 'cancelled');
-    options.onDirectory?.(dirRelative, dir);
-    let entries: Dirent[];
+  /**
+   * Lists one folder for the walk: null when it cannot be listed (skipped,
+   * as ripgrep does; a folder replaced meanwhile is counted). A folder the
+   * walk opened itself (`owned`) is closed when it is not returned.
+   */
+  async function listed(dir: PinnedDir, dirRelative: string, rules: GitignoreRules, owned: boolean): Promise<Frame | null> {
+    let entries: Dirent[] | null = null;
     try {
+      if (options.signal.aborted) throw new ToolError('The search was cancelled.', 'cancelled');
+      options.onDirectory?.(dirRelative, dir);
       entries = await listPinned(dir, dirRelative === '' ? '.' : dirRelative);
     } catch (e) {
-      // Unreadable directories are skipped, as ripgrep does; a replaced one is counted.
+      if (e instanceof ToolError) {
+        if (owned) await dir.close();
+        throw e;
+      }
       if (e instanceof PathChangedError && options.changed) options.changed.count++;
-      return;
+    }
+    if (!entries) {
+      if (owned) await dir.close();
+      return null;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    for (const entry of entries) {
-      if (++visited > maxEntries) {
-        if (options.limits) options.limits.truncated = true;
-        return;
-      }
-      const rel = dirRelative === '' ? entry.name : `${dirRelative}/${entry.name}`;
-      if (entry.isSymbolicLink()) continue;
-      if (entry.isDirectory()) {
-        if (entry.name === '.git' || rules.isIgnored(rel, true)) continue;
-        let sub: PinnedDir;
-        try {
-          sub = await openPinnedSubdir(dir, entry.name, rel);
-        } catch (e) {
-          // Swapped for a symlink (or removed) since it was listed: skipped, never followed.
-          if (e instanceof PathChangedError && options.changed) options.changed.count++;
+    return { dir, dirRelative, rules, entries, next: 0, owned };
+  }
+
+  /**
+   * Depth first with an explicit stack of open folders rather than one
+   * generator per level: nested generators resume through every level on
+   * the call stack, so a repository with a 2,000-folder-deep path (Git
+   * checks out anything shorter than PATH_MAX) overflowed it, which failed
+   * the whole walk (no codebase index, no glob) and left every folder on the
+   * way open until garbage collection.
+   */
+  async function* walkDir(start: PinnedDir, startRelative: string, startRules: GitignoreRules): AsyncGenerator<WalkedFile> {
+    const stack: Frame[] = [];
+    try {
+      const first = await listed(start, startRelative, startRules, false);
+      if (first) stack.push(first);
+      while (stack.length > 0) {
+        const frame = stack[stack.length - 1];
+        if (frame.next >= frame.entries.length) {
+          stack.pop();
+          if (frame.owned) await frame.dir.close();
           continue;
         }
-        try {
-          yield* walkDir(sub, rel, await rules.enter(rel, sub.listPath));
-        } finally {
-          await sub.close();
+        const entry = frame.entries[frame.next++];
+        if (++visited > maxEntries) {
+          if (options.limits) options.limits.truncated = true;
+          return;
         }
-        if (visited > maxEntries) return;
-      } else if (entry.isFile()) {
-        if (rules.isIgnored(rel, false)) continue;
-        yield { absolute: path.join(rootPath, rel), relativeToRoot: rel, open: () => openPinnedEntry(dir, entry.name, rel) };
+        const rel = frame.dirRelative === '' ? entry.name : `${frame.dirRelative}/${entry.name}`;
+        if (entry.isSymbolicLink()) continue;
+        if (entry.isDirectory()) {
+          if (entry.name === '.git' || frame.rules.isIgnored(rel, true)) continue;
+          let sub: PinnedDir;
+          try {
+            sub = await openPinnedSubdir(frame.dir, entry.name, rel);
+          } catch (e) {
+            // Swapped for a symlink (or removed) since it was listed: skipped, never followed.
+            if (e instanceof PathChangedError && options.changed) options.changed.count++;
+            continue;
+          }
+          let rules: GitignoreRules;
+          try {
+            rules = await frame.rules.enter(rel, sub.listPath);
+          } catch (e) {
+            await sub.close();
+            throw e;
+          }
+          const child = await listed(sub, rel, rules, true);
+          if (child) stack.push(child);
+        } else if (entry.isFile()) {
+          if (frame.rules.isIgnored(rel, false)) continue;
+          const dir = frame.dir;
+          yield { absolute: path.join(rootPath, rel), relativeToRoot: rel, open: () => openPinnedEntry(dir, entry.name, rel) };
+        }
       }
+    } finally {
+      // Cancelled, stopped early or failed: the folders still open are closed, deepest first.
+      for (const frame of stack.reverse()) if (frame.owned) await frame.dir.close();
     }
   }
 }
+
+/** One folder of a walk in progress: its sorted entries and the next one to visit. */
+interface Frame {
+  readonly dir: PinnedDir;
+  readonly dirRelative: string;
+  readonly rules: GitignoreRules;
+  readonly entries: Dirent[];
+  next: number;
+  /** Opened by the walk below its start folder, so the walk closes it. */
+  readonly owned: boolean;
+}
+
