@@ -1,3 +1,4 @@
+import * as vm from 'node:vm';
 import { compileGlob } from './globPattern';
 import { GREP_MAX_FILE_BYTES, shortenLine, type GrepHit, type GrepOutcome, type GrepQuery } from './grepSearch';
 import { PathChangedError } from './pinnedFiles';
@@ -25,9 +26,47 @@ export function toJavaScriptRegExp(pattern: string, caseSensitive: boolean): Reg
   }
 }
 
+/**
+ * How long the pattern may run over all the files of one search. The pattern
+ * is the model's, and JavaScript's regular expressions backtrack: "(a+)+$"
+ * over a repository's line of 30 "a"s and a "!" takes minutes, on the
+ * language server's only thread, where no cancel can reach it. ripgrep's
+ * engine does not backtrack, so only this fallback needs a bound.
+ */
+export const REGEX_BUDGET_MS = 5_000;
+
+const MATCH_LINES = new vm.Script(
+  "files.map((lines) => { const out = []; for (let i = 0; i < lines.length; i++) { const l = lines[i]; if (regex.test(l.endsWith('\\r') ? l.slice(0, -1) : l)) out.push(i); } return out; })",
+);
+
+/** Files are matched in batches of at most this many, or this many bytes: each timed run starts a watchdog thread. */
+const BATCH_FILES = 64;
+const BATCH_BYTES = 1024 * 1024;
+
+/**
+ * Returns a function giving, for each file's lines, the indexes of the lines
+ * `regex` matches (a trailing CR ignored), run in a vm context with a
+ * timeout: V8 interrupts a running regular expression when the timeout
+ * passes, which no other JavaScript can do. One context per search, since
+ * creating one costs more than searching a small file.
+ */
+function lineMatcher(regex: RegExp): (files: string[][], timeoutMs: number) => number[][] {
+  const context = vm.createContext({ regex, files: [] as string[][] });
+  return (files, timeoutMs) => {
+    context.files = files;
+    try {
+      return MATCH_LINES.runInContext(context, { timeout: Math.max(1, Math.ceil(timeoutMs)) }) as number[][];
+    } finally {
+      context.files = [];
+    }
+  };
+}
+
 /** Searches with the workspace walker and JavaScript regular expressions, for machines without ripgrep. */
 export async function javascriptSearch(query: GrepQuery): Promise<GrepOutcome> {
   const regex = toJavaScriptRegExp(query.pattern, query.caseSensitive);
+  const matchingLines = lineMatcher(regex);
+  let budgetMs = REGEX_BUDGET_MS;
   const glob = query.glob ? compileGlob(query.glob, { braces: true }) : null;
   const hits: GrepHit[] = [];
   const warnings: string[] = [];
@@ -35,6 +74,44 @@ export async function javascriptSearch(query: GrepQuery): Promise<GrepOutcome> {
   const changed = { count: 0 };
   let skippedHardLinks = 0;
   let truncated = false;
+  let pending: { relativeToRoot: string; lines: string[] }[] = [];
+  let pendingBytes = 0;
+
+  /** Matches the files read so far, in order; false when the search must stop (enough hits, or the budget spent). */
+  const matchPending = (): boolean => {
+    const batch = pending;
+    pending = [];
+    pendingBytes = 0;
+    if (batch.length === 0) return true;
+    const started = performance.now();
+    let matched: number[][];
+    try {
+      matched = matchingLines(
+        batch.map((f) => f.lines),
+        budgetMs,
+      );
+    } catch {
+      warnings.push(
+        `the pattern took longer than ${REGEX_BUDGET_MS / 1000} s to run (without ripgrep, a pattern that can match the same text in many ways, such as "(a+)+", backtracks); ` +
+          `results stop before ${batch[0].relativeToRoot}. Use a simpler pattern, or narrow the search with "path" or "glob"`,
+      );
+      truncated = true;
+      return false;
+    }
+    budgetMs -= performance.now() - started;
+    for (let f = 0; f < batch.length; f++) {
+      const { relativeToRoot, lines } = batch[f];
+      for (const i of matched[f]) {
+        if (hits.length >= query.maxMatches) {
+          truncated = true;
+          return false;
+        }
+        const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
+        hits.push({ relativeToRoot, line: i + 1, text: shortenLine(line, query.maxLineChars) });
+      }
+    }
+    return true;
+  };
 
   for await (const file of walkFiles(query.rootPath, query.searchPath, { signal: query.signal, limits, changed })) {
     // An explicitly named file is searched whatever the glob says, as ripgrep does.
@@ -65,17 +142,11 @@ export async function javascriptSearch(query: GrepQuery): Promise<GrepOutcome> {
     if (looksBinary(bytes)) continue;
     const lines = bytes.toString('utf8').split('\n');
     if (lines.length > 1 && lines[lines.length - 1] === '') lines.pop();
-    for (let i = 0; i < lines.length; i++) {
-      const line = lines[i].endsWith('\r') ? lines[i].slice(0, -1) : lines[i];
-      if (!regex.test(line)) continue;
-      if (hits.length >= query.maxMatches) {
-        truncated = true;
-        break;
-      }
-      hits.push({ relativeToRoot: file.relativeToRoot, line: i + 1, text: shortenLine(line, query.maxLineChars) });
-    }
-    if (truncated) break;
+    pending.push({ relativeToRoot: file.relativeToRoot, lines });
+    pendingBytes += bytes.length;
+    if ((pending.length >= BATCH_FILES || pendingBytes >= BATCH_BYTES) && !matchPending()) break;
   }
+  if (!truncated) matchPending();
   if (limits.truncated) {
     truncated = true;
     warnings.push('the workspace has too many files to search them all; narrow the search with "path" or "glob"');
