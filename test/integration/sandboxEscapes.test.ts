@@ -151,6 +151,15 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.doesNotMatch(r.content, /id_rsa|credentials|hosts\.yml/);
     });
 
+    it('runs the system\u2019s program for an allow-listed name, not one the repository put on a relative PATH entry', async () => {
+      await fs.mkdir(path.join(ws.root, 'bin'));
+      await fs.writeFile(path.join(ws.root, 'bin', 'ls'), '#!/bin/sh\necho THE-REPOSITORY-LS-RAN\n', { mode: 0o755 });
+      await fs.writeFile(path.join(ws.root, 'ls'), '#!/bin/sh\necho THE-REPOSITORY-LS-RAN\n', { mode: 0o755 });
+      const r = await run('ls', { PATH: `bin:.::${process.env.PATH ?? '/usr/bin:/bin'}` });
+      assert.doesNotMatch(r.content, /THE-REPOSITORY-LS-RAN/);
+      assert.match(r.content, /^bin$/m, 'the real ls listed the workspace');
+    });
+
     it('removes tokens and agent sockets from the environment', async () => {
       const r = await run('env', {
         GITHUB_TOKEN: 'ghp_leak1',

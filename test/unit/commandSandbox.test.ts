@@ -50,6 +50,7 @@ describe('command sandbox: parts', () => {
       for (const name of removed) assert.equal(isScrubbedVariable(name), true, name);
       for (const name of kept) assert.equal(isScrubbedVariable(name), false, name);
       assert.deepEqual(scrubEnvironment({ PATH: '/bin', GITHUB_TOKEN: 'x' }), { PATH: '/bin' });
+      assert.deepEqual(scrubEnvironment({ PATH: '.:bin::/usr/local/bin:node_modules/.bin:/bin:' }), { PATH: '/usr/local/bin:/bin' }, 'relative and empty PATH entries resolve in the workspace');
     });
   });
 

@@ -15,11 +15,25 @@ export function isScrubbedVariable(name: string): boolean {
   return SECRET_NAME.test(name) || ESCAPE_HATCH.test(name);
 }
 
-/** A copy of `env` without secrets and escape hatches; names that are kept keep their values. */
+/**
+ * PATH without its relative and empty entries (".", "bin",
+ * "node_modules/.bin", "::"): the shell resolves those against the command's
+ * working directory, the workspace, so an allow-listed `git status` or `ls`
+ * would run the `git` or `ls` a cloned repository ships. The allow-list
+ * judged the program the name usually means, not the repository's.
+ */
+function absolutePath(value: string): string {
+  return value
+    .split(':')
+    .filter((dir) => dir.startsWith('/'))
+    .join(':');
+}
+
+/** A copy of `env` without secrets and escape hatches; names that are kept keep their values (PATH its absolute folders). */
 export function scrubEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && !isScrubbedVariable(name)) result[name] = value;
+    if (value !== undefined && !isScrubbedVariable(name)) result[name] = name === 'PATH' ? absolutePath(value) : value;
   }
   return result;
 }
