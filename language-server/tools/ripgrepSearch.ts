@@ -5,6 +5,7 @@ import * as path from 'node:path';
 import { GREP_MAX_FILE_BYTES, shortenLine, type GrepHit, type GrepOutcome, type GrepQuery } from './grepSearch';
 import { hasProcPinning, openPinnedBelow, openPinnedDir, type PinnedDir } from './pinnedFiles';
 import { ToolError } from './toolError';
+import { absolutePathEntries } from './absolutePathEntries';
 
 const RIPGREP_TIMEOUT_MS = 30_000;
 
@@ -23,9 +24,7 @@ export async function findRipgrep(explicitPath: string | undefined, searchPath =
   const candidates: string[] = [];
   if (explicitPath && path.isAbsolute(explicitPath)) candidates.push(explicitPath);
   const names = process.platform === 'win32' ? ['rg.exe'] : ['rg'];
-  for (const dir of searchPath.split(path.delimiter)) {
-    if (path.isAbsolute(dir)) for (const name of names) candidates.push(path.join(dir, name));
-  }
+  for (const dir of absolutePathEntries(searchPath)) for (const name of names) candidates.push(path.join(dir, name));
   for (const candidate of candidates) {
     try {
       await fs.access(candidate, fsConstants.X_OK);

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { bubblewrapSandbox, bwrapIsolation } from './bubblewrapSandbox';
 import type { CommandSandbox } from './commandSandbox';
 import { unsandboxed } from './unsandboxed';
+import { absolutePathEntries } from '../absolutePathEntries';
 
 let detected: Promise<CommandSandbox> | undefined;
 
@@ -44,8 +45,7 @@ export async function probeCommandSandbox(pathVariable = process.env.PATH ?? '')
 
 /** The first executable `name` on the PATH. */
 export function findOnPath(name: string, pathVariable: string): string | null {
-  for (const dir of pathVariable.split(path.delimiter)) {
-    if (!path.isAbsolute(dir)) continue; // A relative PATH entry would run whatever the workspace holds.
+  for (const dir of absolutePathEntries(pathVariable)) {
     const candidate = path.join(dir, name);
     try {
       accessSync(candidate, constants.X_OK);

@@ -1,3 +1,6 @@
+import * as path from 'node:path';
+import { absolutePathEntries } from '../absolutePathEntries';
+
 /**
  * Environment variables a sandboxed command must not see: credentials (the
  * language server inherits the editor's environment, which often holds a
@@ -15,25 +18,13 @@ export function isScrubbedVariable(name: string): boolean {
   return SECRET_NAME.test(name) || ESCAPE_HATCH.test(name);
 }
 
-/**
- * PATH without its relative and empty entries (".", "bin",
- * "node_modules/.bin", "::"): the shell resolves those against the command's
- * working directory, the workspace, so an allow-listed `git status` or `ls`
- * would run the `git` or `ls` a cloned repository ships. The allow-list
- * judged the program the name usually means, not the repository's.
- */
-function absolutePath(value: string): string {
-  return value
-    .split(':')
-    .filter((dir) => dir.startsWith('/'))
-    .join(':');
-}
-
 /** A copy of `env` without secrets and escape hatches; names that are kept keep their values (PATH its absolute folders). */
 export function scrubEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const result: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(env)) {
-    if (value !== undefined && !isScrubbedVariable(name)) result[name] = name === 'PATH' ? absolutePath(value) : value;
+    if (value === undefined || isScrubbedVariable(name)) continue;
+    // Relative PATH entries resolve in the workspace: an allow-listed `ls` would run the repository's `bin/ls`.
+    result[name] = name === 'PATH' ? absolutePathEntries(value).join(path.delimiter) : value;
   }
   return result;
 }
