@@ -133,6 +133,17 @@ describe('team server config', () => {
     assert.ok(problems(() => load(['--chat-turns-per-user-at-once', '0'])).some((p) => /limits\.chat_turns_per_user_at_once: must be at least 1/.test(p)));
   });
 
+  it('takes server.max_message_bytes from the file, HEARTH_MAX_MESSAGE_BYTES or --max-message-bytes, within bounds gRPC and one image allow', () => {
+    const file = { 'c.yaml': 'server:\n  max_message_bytes: 8388608\nlimits:\n  chat_bytes_in_flight: 16777216\n' };
+    assert.equal(load(['--config', 'c.yaml'], {}, file).config.server.maxMessageBytes, 8 * 1024 * 1024);
+    assert.equal(load([], { HEARTH_MAX_MESSAGE_BYTES: '6291456' }).config.server.maxMessageBytes, 6 * 1024 * 1024);
+    assert.equal(load(['--max-message-bytes', '67108864', '--chat-bytes-in-flight', '134217728']).config.server.maxMessageBytes, 64 * 1024 * 1024);
+    assert.ok(problems(() => load(['--max-message-bytes', '1000'])).some((p) => /server\.max_message_bytes: must be between 1 MiB/.test(p)));
+    assert.ok(problems(() => load(['--max-message-bytes', String(4 * 1024 ** 3)])).some((p) => /server\.max_message_bytes: must be between 1 MiB/.test(p)));
+    assert.ok(problems(() => load(['--max-message-bytes', '2097152'])).some((p) => /server\.max_message_bytes: must be larger than limits\.max_image_bytes \(5242880\)/.test(p)));
+    assert.ok(problems(() => load(['--max-message-bytes', '134217728'])).some((p) => /limits\.chat_bytes_in_flight: must be at least server\.max_message_bytes \(134217728\)/.test(p)));
+  });
+
   it('gives a reply its client stopped reading 30 s by default, set as a duration, never under a second', () => {
     assert.equal(load([]).config.limits.unreadReplyTimeoutMs, 30_000);
     assert.equal(load(['--unread-reply-timeout', '2m']).config.limits.unreadReplyTimeoutMs, 120_000);

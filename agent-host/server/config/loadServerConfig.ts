@@ -306,6 +306,9 @@ function validate(config: ServerConfig, problems: string[], authExplicitlyOff: b
   if (!['debug', 'info', 'warn', 'error'].includes(config.logging.level)) problems.push('logging.level: must be debug, info, warn or error');
   if (!(config.limits.unreadReplyTimeoutMs >= 1000)) problems.push('limits.unread_reply_timeout: must be at least 1s');
   if (!(config.limits.chatTurnsPerUserAtOnce >= 1)) problems.push('limits.chat_turns_per_user_at_once: must be at least 1');
+  // gRPC's limits are signed 32-bit; under 1 MiB an ordinary conversation with one image would not fit.
+  if (!(config.server.maxMessageBytes >= 1024 * 1024 && config.server.maxMessageBytes <= 1024 * 1024 * 1024)) problems.push('server.max_message_bytes: must be between 1 MiB (1048576) and 1 GiB (1073741824)');
+  else if (!(config.server.maxMessageBytes > config.limits.maxImageBytes)) problems.push(`server.max_message_bytes: must be larger than limits.max_image_bytes (${config.limits.maxImageBytes}), or a message with the largest image allowed could never arrive`);
   if (!(config.limits.chatBytesInFlight >= config.server.maxMessageBytes)) {
     problems.push(`limits.chat_bytes_in_flight: must be at least server.max_message_bytes (${config.server.maxMessageBytes}), or a turn of the largest size accepted could never run`);
   }

@@ -55,6 +55,11 @@ export interface ServerConfig {
     /** Allows remote mode without TLS or auth. Logged as a warning at every start. */
     insecure: boolean;
     shutdownGraceMs: number;
+    /**
+     * The largest gRPC message either way (a chat turn's start message carries
+     * the whole conversation), and what one person's open turns may hold
+     * together (limits.chatBytesInFlight bounds everyone's).
+     */
     maxMessageBytes: number;
     /**
      * A second, plaintext port that serves only grpc.health.v1 (-1: off), for

@@ -19,6 +19,7 @@ export const SETTINGS: SettingSpec[] = [
   { path: 'server.port', flag: '--port', env: 'HEARTH_PORT', kind: 'int', help: 'gRPC port (0 picks a free one)' },
   { path: 'server.insecure', flag: '--insecure', env: 'HEARTH_INSECURE', kind: 'bool', help: 'allow remote mode without TLS or auth (dangerous)' },
   { path: 'server.shutdownGraceMs', flag: '--shutdown-grace', env: 'HEARTH_SHUTDOWN_GRACE', kind: 'duration', help: 'how long running turns may finish after SIGTERM' },
+  { path: 'server.maxMessageBytes', flag: '--max-message-bytes', env: 'HEARTH_MAX_MESSAGE_BYTES', kind: 'int', help: 'largest gRPC message either way, and the conversation one person may hold in open turns (default 32 MiB)' },
   { path: 'server.healthPort', flag: '--health-port', env: 'HEARTH_HEALTH_PORT', kind: 'int', help: 'plaintext port with only grpc.health.v1, for Kubernetes gRPC probes; -1 disables (default)' },
   { path: 'tls.certFile', flag: '--tls-cert', env: 'HEARTH_TLS_CERT', kind: 'string', help: 'PEM certificate chain' },
   { path: 'tls.keyFile', flag: '--tls-key', env: 'HEARTH_TLS_KEY', kind: 'string', help: 'PEM private key' },
