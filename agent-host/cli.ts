@@ -36,6 +36,8 @@ async function main(argv: string[]): Promise<number> {
   }
   const { config, warnings } = loadServerConfig({ args, env: process.env, readFile: (p) => readFileSync(p, 'utf8') });
   if (args.printConfig) {
+    // Checking a config is what --print-config is for, so what would be warned at a start is said here too.
+    for (const warning of warnings) process.stderr.write(`# WARNING: ${warning}\n`);
     console.log(toYaml(maskSecrets(config)));
     return 0;
   }

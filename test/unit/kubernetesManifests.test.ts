@@ -76,11 +76,12 @@ describe('Kubernetes manifests (deploy/kubernetes)', () => {
     const pod = deployment.spec.template;
     for (const [k, v] of Object.entries(deployment.spec.selector.matchLabels)) assert.equal(pod.metadata.labels[k], v, 'the selector selects the pods');
     const container = pod.spec.containers[0];
-    const { config } = loadServerConfig({
+    const { config, warnings } = loadServerConfig({
       args: parseArgs(['--config', 'config.yaml']),
       env: { HEARTH_JWT_SECRET: 'x'.repeat(48), HEARTH_REDIS_PASSWORD: 'from-the-secret' },
       readFile: () => find(objects, 'ConfigMap', 'hearth-config').data['config.yaml'],
     });
+    assert.deepEqual(warnings.filter((w) => /is not a setting/.test(w)), [], 'every key of the shipped config.yaml is read');
     assert.equal(config.state.store, 'redis', 'replicas share state through Redis');
     const healthPort = container.ports.find((p: { name: string }) => p.name === 'health').containerPort;
     assert.equal(healthPort, config.server.healthPort);

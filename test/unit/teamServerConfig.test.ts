@@ -6,6 +6,9 @@ import { maskSecrets } from '../../agent-host/server/config/maskSecrets';
 import { parseDuration } from '../../agent-host/server/config/parseDuration';
 import { readMcpServers } from '../../agent-host/server/config/readMcpServers';
 import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
+import { unknownConfigKeys } from '../../agent-host/server/config/unknownConfigKeys';
+import { parse as parseYaml } from 'yaml';
+import fs from 'node:fs';
 
 const SECRET = 'this-is-a-long-enough-secret-for-hs256-0123456789';
 const HASH = sha256Hash('hearth_key');
@@ -142,6 +145,21 @@ describe('team server config', () => {
     assert.ok(problems(() => load(['--max-message-bytes', String(4 * 1024 ** 3)])).some((p) => /server\.max_message_bytes: must be between 1 MiB/.test(p)));
     assert.ok(problems(() => load(['--max-message-bytes', '2097152'])).some((p) => /server\.max_message_bytes: must be larger than limits\.max_image_bytes \(5242880\)/.test(p)));
     assert.ok(problems(() => load(['--max-message-bytes', '134217728'])).some((p) => /limits\.chat_bytes_in_flight: must be at least server\.max_message_bytes \(134217728\)/.test(p)));
+  });
+
+  it('warns of each key nothing reads, with the setting it probably meant, and reads every key of the example config', () => {
+    const file = 'server:\n  port: 50051\n  max_mesage_bytes: 1\nlimits:\n  chat_turns_per_minut: 5\nbackends:\n  - url: http://gpu:11434\n    max_concurency: 4\nschedular:\n  policy: fcfs\n';
+    const { config, warnings } = load(['--config', 'c.yaml'], {}, { 'c.yaml': file });
+    assert.equal(config.limits.chatTurnsPerMinute, 0, 'the misspelt key set nothing');
+    assert.deepEqual(warnings, [
+      'server.max_mesage_bytes is not a setting Hearth reads, so it has no effect (did you mean server.max_message_bytes?)',
+      'limits.chat_turns_per_minut is not a setting Hearth reads, so it has no effect (did you mean limits.chat_turns_per_minute?)',
+      'schedular is not a setting Hearth reads, so it has no effect (did you mean scheduler?)',
+      'backends[0].max_concurency is not a setting Hearth reads, so it has no effect (did you mean backends[0].max_concurrency?)',
+    ]);
+    const example = parseYaml(fs.readFileSync(new URL('../../../agent-host/config.example.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
+    const exampleWarnings = unknownConfigKeys(example);
+    assert.deepEqual(exampleWarnings.filter((w) => /is not a setting/.test(w)), []);
   });
 
   it('gives a reply its client stopped reading 30 s by default, set as a duration, never under a second', () => {

@@ -10,6 +10,7 @@ import { DEFAULT_CONFIG, type ApiKeyConfig, type BackendConfig, type ServerConfi
 import { expandEnv } from './expandEnv';
 import { parseDuration } from './parseDuration';
 import { SETTINGS, type SettingSpec } from './settingsTable';
+import { unknownConfigKeys, yamlKey } from './unknownConfigKeys';
 import { parseTrustedProxies } from '../admin/clientAddress';
 
 export interface CliArgs {
@@ -99,10 +100,6 @@ function setPath(config: ServerConfig, path: string, value: unknown): void {
   (config[section] as unknown as Raw)[key] = value;
 }
 
-/** The YAML key of a config path: `auth.accessTtlMs` is `auth.access_ttl` in the file. */
-function yamlKey(key: string): string {
-  return key.replace(/Ms$/, '').replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
-}
 
 function readSigningKeys(value: unknown, problems: string[]): SigningKeyConfig[] {
   if (value === undefined) return [];
@@ -235,7 +232,7 @@ export function loadServerConfig({ args, env, readFile }: ConfigSources): Loaded
   if (config.backends.length === 0) config.backends = [{ name: 'ollama', type: 'ollama', url: env.OLLAMA_HOST ? normalizeUrl(env.OLLAMA_HOST) : 'http://127.0.0.1:11434', maxConcurrency: 1 }];
 
   const authExplicitlyOff = [obj(file.auth).enabled, env.HEARTH_AUTH, args.values.get('auth.enabled')].some((v) => v === false || (typeof v === 'string' && /^(false|0|no|off)$/i.test(v)));
-  const warnings = validate(config, problems, authExplicitlyOff);
+  const warnings = [...unknownConfigKeys(file), ...validate(config, problems, authExplicitlyOff)];
   if (problems.length > 0) throw new ConfigError(problems);
   return { config, warnings };
 }
