@@ -35,6 +35,22 @@ export function droppedTurn(host: string, detail: string): HearthError {
   };
 }
 
+/** Megabytes, one decimal. */
+function mb(bytes: number): string {
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
+}
+
+/** A message over a gRPC size limit (`size` 0 when only the limit is known): what was too large, and what helps. */
+function tooLarge(host: string, size: number, limit: number): HearthError {
+  const sizes = size > 0 ? `${mb(size)}; it takes at most ${mb(limit)}` : `it takes at most ${mb(limit)}`;
+  return {
+    code: 'invalidRequest',
+    message: `This conversation is too large to send to the team server at ${host} (${sizes}). Start a new chat, or remove large attachments or images, and send the message again.`,
+    host,
+    retryable: false,
+  };
+}
+
 export function toHearthErrorFromGrpc(err: unknown, host: string, duringTurn: boolean): HearthError {
   if (!isServiceError(err)) {
     const message = err instanceof Error ? err.message : String(err);
@@ -49,6 +65,9 @@ export function toHearthErrorFromGrpc(err: unknown, host: string, duringTurn: bo
     case status.PERMISSION_DENIED:
       return { code: 'invalidRequest', message: `The team server refused access: ${detail}`, host, retryable: false };
     case status.RESOURCE_EXHAUSTED: {
+      // gRPC's own message-size limit, on either side: the same conversation is refused every time, so it is not "busy".
+      const size = /message (?:with a size )?larger than (?:max \((\d+) vs\.? (\d+)\)|(\d+))/.exec(detail);
+      if (size) return tooLarge(host, Number(size[1] ?? 0), Number(size[2] ?? size[3]));
       // The server's retry-after-ms says when a retry can succeed; the message says it too, in whole seconds.
       const wait = retryAfterMs(err);
       const when = wait === undefined || /retry in \d+ s/i.test(detail) ? '' : ` Retry in ${Math.max(1, Math.ceil(wait / 1000))} s.`;

@@ -107,4 +107,13 @@ describe('team server: open chat turns and the conversation they hold', function
     await held.events;
     assert.deepEqual((await shortTurn(bob, big(1 * MIB))).at(-1), { type: 'done', reason: 'stop' }, 'and the large one once there is room');
   });
+
+  it('refuses a conversation larger than the server ever accepts, saying so, not that the server is busy', async () => {
+    const refused = await shortTurn(agentFor(ALICE_KEY), [{ role: 'user', content: 'x'.repeat(3 * MIB) }, { role: 'assistant', content: 'ok' }], true);
+    const error = errorOf(refused);
+    assert.equal(error?.code, 'invalidRequest', JSON.stringify(refused));
+    assert.equal(error.retryable, false, 'the same conversation would be refused again');
+    assert.match(error.message, /^This conversation is too large to send to the team server at grpcs:\/\/localhost:\d+ \(3\.0 MB; it takes at most 2\.0 MB\)\. Start a new chat/);
+    assert.deepEqual((await shortTurn(agentFor(ALICE_KEY))).at(-1), { type: 'done', reason: 'stop' }, 'and the next ordinary turn runs');
+  });
 });
