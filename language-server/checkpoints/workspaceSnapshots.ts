@@ -6,6 +6,7 @@ import { openPinnedDir, openPinnedDirCreating, readPinnedPrefix } from '../tools
 import { writeFileAtomically } from '../tools/writeFileAtomically';
 import { protectedPathReason } from '../tools/protectedPaths';
 import { WorkspaceWatcher, type WorkspaceWatcherLimits } from './workspaceWatcher';
+import { isGitignored } from '../codeIndex/isGitignored';
 
 /** A file as a snapshot holds it: its content's SHA-256, permission bits and size. */
 type FileState = [hash: string, mode: number, size: number];
@@ -154,7 +155,8 @@ export class WorkspaceSnapshots {
    * rewritten (content and permission bits), files the target lacks are
    * deleted, files it has and the workspace lacks are recreated. `current` is
    * the snapshot taken right before (the redo point): a file is deleted only
-   * when that snapshot holds it, so nothing the walk cannot see is touched.
+   * when that snapshot holds it and the target's .gitignore (put back first)
+   * does not exclude it, so nothing either walk could not see is touched.
    */
   restore(target: Snapshot, current: Snapshot): Promise<RestoreReport> {
     return this.serialize(() => this.restoreUnlocked(target, current));
@@ -211,6 +213,10 @@ export class WorkspaceSnapshots {
       if (!m || !root || !target.roots.includes(root)) continue;
       const rel = m[2];
       try {
+        // The target was taken under its own .gitignore, which the writes above put back: a file that excludes was
+        // never looked at then, so the target's lacking it says nothing, and no checkpoint holds the user's ignored
+        // files (.env, local settings) to bring them back. So a reply that un-ignored them cannot have them deleted.
+        if (await isGitignored(root, rel)) continue;
         if (await removeFile(root, rel)) report.deleted.push(rel);
         for (let d = path.posix.dirname(rel); d !== '.'; d = path.posix.dirname(d)) {
           if (!keepDirs.has(`${root}\0${d}`)) (emptied.get(root) ?? emptied.set(root, new Set()).get(root)!).add(d);

@@ -232,6 +232,22 @@ describe('checkpoints: restore and redo through the language server (integration
     await assert.rejects(client.connection.sendRequest(ChatEditMessageRequest.type, { sessionId, entryId: stepOne.id }), /not part of this chat/);
   });
 
+  it('never deletes a file the checkpoint could not hold because .gitignore excluded it then (the reply un-ignored it)', async () => {
+    // The user's own ignored file: never checkpointed, so no checkpoint can bring it back once deleted.
+    fs.writeFileSync(path.join(workspace, '.gitignore'), 'build/\n.env\n');
+    fs.writeFileSync(path.join(workspace, '.env'), 'API_TOKEN=only-copy\n');
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: '.gitignore', content: 'build/\n' } }] },
+      { kind: 'text', text: 'Tidied the ignore file.' },
+    );
+    const started = await turn('Tidy up');
+    const before = checkpoints(await session(started.sessionId))[0];
+    const restored = await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId: started.sessionId, checkpointId: before.id, scope: 'both' });
+    assert.equal(fs.readFileSync(path.join(workspace, '.gitignore'), 'utf8'), 'build/\n.env\n', 'the reply\'s edit is undone');
+    assert.equal(fs.readFileSync(path.join(workspace, '.env'), 'utf8'), 'API_TOKEN=only-copy\n', 'the ignored file is left as it is');
+    assert.deepEqual(restored.deleted, []);
+  });
+
   it('refuses a restore while a reply runs, and changes nothing', async () => {
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'a\n' } }] }, { kind: 'text', text: 'ok' });
     const first = await turn('Write a');
