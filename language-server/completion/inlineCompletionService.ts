@@ -7,6 +7,7 @@ import { CompletionStatusReporter } from './completionStatusReporter';
 import { displayPath } from './displayPath';
 import { isSuggestionComplete, postProcessCompletion, type SuggestionContext } from './postProcessCompletion';
 import { RecentDocuments, type DocumentSource } from './recentDocuments';
+import { isShareableDocument } from './shareableDocument';
 import { SuggestionCache } from './suggestionCache';
 
 /** Where suggestions come from in local mode: the Ollama of `hearth.ollama.host` and the providers of `hearth.providers`. */
@@ -315,7 +316,12 @@ export class InlineCompletionService {
       const prompt = buildCompletionPrompt({
         ...snapshot,
         path: displayPath(snapshot.uri, this.deps.roots()),
-        snippets: this.recent.snippetsFor(snapshot.uri, snapshot.languageId, (uri) => displayPath(uri, this.deps.roots())),
+        snippets: await this.recent.snippetsFor(
+          snapshot.uri,
+          snapshot.languageId,
+          (uri) => displayPath(uri, this.deps.roots()),
+          (uri) => isShareableDocument(uri, this.deps.roots()),
+        ),
         // The prompt must fit the window Ollama really runs with, or Ollama cuts its start.
         contextLength: numCtx !== undefined ? Math.min(numCtx, info.contextLength) : info.contextLength,
         maxTokens,

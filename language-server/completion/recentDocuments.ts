@@ -41,16 +41,23 @@ export class RecentDocuments {
     this.activity.delete(uri);
   }
 
-  /** Snippets from other open documents of the same language, most recently touched first. */
-  snippetsFor(uri: string, languageId: string, toPath: (uri: string) => string): ContextSnippet[] {
+  /**
+   * Snippets from other open documents of the same language, most recently
+   * touched first, of those `shareable` allows (see shareableDocument.ts).
+   */
+  async snippetsFor(uri: string, languageId: string, toPath: (uri: string) => string, shareable: (uri: string) => Promise<boolean>): Promise<ContextSnippet[]> {
     const group = languageGroup(languageId);
     const candidates = this.documents
       .all()
       .filter((d) => d.uri !== uri && languageGroup(d.languageId) === group)
       .map((d) => ({ doc: d, activity: this.activity.get(d.uri) }))
-      .sort((a, b) => (b.activity?.at ?? 0) - (a.activity?.at ?? 0))
-      .slice(0, MAX_SNIPPETS);
-    return candidates.map(({ doc, activity }) => ({ path: toPath(doc.uri), text: windowAround(doc, activity?.offset) }));
+      .sort((a, b) => (b.activity?.at ?? 0) - (a.activity?.at ?? 0));
+    const snippets: ContextSnippet[] = [];
+    for (const { doc, activity } of candidates) {
+      if (snippets.length === MAX_SNIPPETS) break;
+      if (await shareable(doc.uri)) snippets.push({ path: toPath(doc.uri), text: windowAround(doc, activity?.offset) });
+    }
+    return snippets;
   }
 }
 

@@ -249,6 +249,38 @@ describe('inline suggestions over stdio LSP (integration)', function () {
     assert.equal((await editor.request()).text, 'const message = `Hello, ${name}`;\n  return message;');
   });
 
+  it('shows the model code from other open workspace files only: not ignored ones, not files outside the workspace (also through a symlink), not unsaved ones', async () => {
+    fs.mkdirSync(path.join(workspace, 'src'));
+    fs.writeFileSync(path.join(workspace, '.gitignore'), 'secrets.local.ts\n');
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-outside-'));
+    try {
+      const files: [string, string][] = [
+        [path.join(workspace, 'src', 'helpers.ts'), 'export const HELPER_MARK = 1;\n'],
+        [path.join(workspace, 'secrets.local.ts'), 'export const IGNORED_TOKEN = "ignored-secret";\n'],
+        [path.join(outside, 'creds.ts'), 'export const OUTSIDE_TOKEN = "outside-secret";\n'],
+      ];
+      await start();
+      for (const [file, text] of files) {
+        fs.writeFileSync(file, text);
+        await new CompletionTestEditor(client!.connection, pathToFileURL(file).toString(), 'typescript', text).open();
+      }
+      // A symlink in the workspace to a file outside it, and a scratch buffer that was never saved.
+      fs.writeFileSync(path.join(outside, 'target.ts'), 'export const LINKED_TOKEN = "linked-secret";\n');
+      fs.symlinkSync(path.join(outside, 'target.ts'), path.join(workspace, 'src', 'linked.ts'));
+      await new CompletionTestEditor(client!.connection, pathToFileURL(path.join(workspace, 'src', 'linked.ts')).toString(), 'typescript', fs.readFileSync(path.join(outside, 'target.ts'), 'utf8')).open();
+      await new CompletionTestEditor(client!.connection, 'untitled:Untitled-1', 'typescript', 'const PASTED_TOKEN = "untitled-secret";\n').open();
+      const editor = await openEditor();
+      editor.moveTo('  return ');
+      fixture.enqueue({ kind: 'text', text: 'width * height;' });
+      await editor.request();
+      const prompt = fixture.requests.find(isGenerate)!.body.prompt as string;
+      assert.ok(prompt.includes('Compare this snippet from src/helpers.ts') && prompt.includes('HELPER_MARK'), prompt);
+      for (const secret of ['ignored-secret', 'outside-secret', 'linked-secret', 'untitled-secret']) assert.ok(!prompt.includes(secret), `${secret} reached the model:\n${prompt}`);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('respects hearth.completion.enabled and disabledLanguages without calling the model', async () => {
     await start({ disabledLanguages: ['markdown'] });
     const notes = await openEditor('# Notes\n\n', 'notes.md', 'markdown');
