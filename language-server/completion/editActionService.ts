@@ -1,4 +1,3 @@
-import * as fs from 'node:fs/promises';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { HearthException, type Agent } from '../../agent-host';
@@ -8,10 +7,11 @@ import type { ActionKind, ActionRole } from '../agents/actionRole';
 import type { RequestPath, RunPlan } from '../model/modelRunPlanner';
 import { displayPath } from './displayPath';
 import { planTestFile, type TestFilePlan } from './testFileConventions';
+import { readTestFile } from './readTestFile';
 import { cleanCommitMessage, COMMIT_SYSTEM_PROMPT, commitUserMessage, CONTEXT_LINES, editSystemPrompt, editUserMessage, extractCode, matchIndentation } from './editPrompts';
 
 /** The end of an existing test file shown to the model, so it sees the style and what is tested already. */
-const MAX_EXISTING_TEST_CHARS = 30_000;
+const MAX_EXISTING_TEST_BYTES = 30_000;
 
 export interface EditActionDeps {
   documents: { get(uri: string): TextDocument | undefined };
@@ -92,14 +92,15 @@ export class EditActionService {
     }
   }
 
-  /** Where the tests of a saved file go, and what that file holds already (shown to the model so it only adds). */
+  /**
+   * Where the tests of a saved file go, and what that file holds already (shown to the model so it only adds),
+   * refused when that place is not one the agent could write (see readTestFile.ts).
+   */
   private async planTests(uri: string): Promise<{ plan: TestFilePlan; existing?: string } | undefined> {
     if (!uri.startsWith('file:')) return undefined;
     const plan = await planTestFile(fileURLToPath(uri), this.deps.roots());
-    if (!plan.exists) return { plan };
-    let existing = await fs.readFile(plan.absolutePath, 'utf8').catch(() => '');
-    if (existing.length > MAX_EXISTING_TEST_CHARS) existing = `… (the start of the file is left out)\n${existing.slice(-MAX_EXISTING_TEST_CHARS)}`;
-    return { plan, existing };
+    const existing = await readTestFile(plan.absolutePath, plan.relativePath, this.deps.roots(), MAX_EXISTING_TEST_BYTES);
+    return existing === undefined ? { plan } : { plan, existing };
   }
 
   async commitMessage(params: CommitMessageParams, signal: AbortSignal): Promise<CommitMessageResult> {

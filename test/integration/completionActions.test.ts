@@ -87,6 +87,34 @@ describe('editor actions and code actions over stdio LSP (integration)', functio
     assert.match(prompt, /return w \* hh;/);
   });
 
+  it('Write Tests neither reads nor targets a test file the repository links out of the workspace', async () => {
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-outside-'));
+    try {
+      fs.writeFileSync(path.join(outside, 'secret.txt'), 'OUTSIDE_TOKEN=do-not-send\n');
+      const range = { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } };
+      const writeTests = () => client.connection.sendRequest(EditGenerateRequest.type, { textDocument: { uri: editor.uri }, range, kind: 'tests' });
+      // shape.test.ts is where the tests of shape.ts go (beside it): a link to a file outside, then a dangling one.
+      fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(workspace, 'shape.test.ts'));
+      fixture.enqueue({ kind: 'text', text: '```ts\nit("works", () => {});\n```\n' });
+      const refusal = await writeTests().then(() => undefined, (err: Error) => err);
+      assert.ok(!fixture.requests.some((r) => String(JSON.stringify(r.body)).includes('do-not-send')), 'the linked file reached the model');
+      assert.match(String(refusal?.message), /shape\.test\.ts.*outside the workspace/s);
+      fs.rmSync(path.join(workspace, 'shape.test.ts'));
+      fs.symlinkSync(path.join(outside, 'created-through-the-link.ts'), path.join(workspace, 'shape.test.ts'));
+      await assert.rejects(writeTests(), /shape\.test\.ts.*symlink/s);
+      // A real test file in the workspace is still read and named as the place for the tests.
+      fs.rmSync(path.join(workspace, 'shape.test.ts'));
+      fs.writeFileSync(path.join(workspace, 'shape.test.ts'), 'it("exists", () => {});\n');
+      fixture.enqueue({ kind: 'text', text: '```ts\nit("works", () => {});\n```\n' });
+      const result = await writeTests();
+      assert.equal(result.testFile?.relativePath, 'shape.test.ts');
+      assert.equal(result.testFile?.exists, true);
+      assert.match(JSON.stringify(fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages), /it\(\\"exists\\"/);
+    } finally {
+      fs.rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
   it('cancelling an edit request aborts the model request', async () => {
     fixture.enqueue({ kind: 'hang' });
     const source = new CancellationTokenSource();
