@@ -3,6 +3,7 @@ import { HearthException } from '../../agent-host';
 import type { ApplyCodeBlockParams, ApplyCodeBlockResult } from '../../protocol/lspMethods';
 import { APPLY_SYSTEM_PROMPT, applyUserMessage, finishMergedFile } from './applyPrompts';
 import { displayPath } from './displayPath';
+import { linkedTargetRefusal } from './linkedTargetRefusal';
 import type { EditActionService } from './editActionService';
 import { extractCode } from './editPrompts';
 import { mergeWholeDeclaration } from './mergeWholeDeclaration';
@@ -35,6 +36,14 @@ export class ApplyCodeBlockService {
     const doc = this.deps.documents.get(params.textDocument.uri);
     if (!doc) {
       throw new HearthException({ code: 'invalidRequest', message: 'Hearth does not have this file open. Open it in the editor and try again.', retryable: true });
+    }
+    const linked = await linkedTargetRefusal(doc.uri, this.deps.roots());
+    if (linked) {
+      throw new HearthException({
+        code: 'invalidRequest',
+        message: `Apply does not merge into ${displayPath(doc.uri, this.deps.roots())}: ${linked.replace(/\.$/, '')}. Open the file it leads to if you mean that file.`,
+        retryable: false,
+      });
     }
     if (params.code.trim() === '') {
       throw new HearthException({ code: 'invalidRequest', message: 'The code block is empty, so there is nothing to apply.', retryable: false });
