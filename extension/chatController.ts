@@ -36,6 +36,7 @@ import {
   type RulesFileInfo,
   type BackendStatus,
   type ChatEventParams,
+  type ChatSendParams,
   type ChatTurnStarted,
   type ChatReferenceParams,
 } from '../protocol/lspMethods';
@@ -513,17 +514,19 @@ export class ChatController implements vscode.Disposable {
     const sessionId = message.sessionId ?? this.currentSessionId;
     const context = await Promise.all(message.context.map((item) => this.fillEditorMention(item)));
     const input: UserInput = { text: message.text, context, ...(message.images?.length ? { images: message.images } : {}) };
-    if (message.command) {
-      await this.sendCommand(message.command, input, sessionId, message.model);
-      return;
-    }
     const { mode, disabledRules } = this;
     const activeFile = this.activeFilePath();
     // No model is sent for the turn: the language server decides it (the chat's pick for this mode, else the
     // mode's remembered pick, else the setting), exactly as it told the picker.
     const rememberedModel = this.modeModels[mode];
+    // A command carries the chat's mode like any message: a command that starts a chat starts it in the header's mode.
+    const chat = { mode, disabledRules, rememberedModel, ...(activeFile ? { activeFile } : {}) };
+    if (message.command) {
+      await this.sendCommand(message.command, input, sessionId, message.model, chat);
+      return;
+    }
     await this.startTurn(
-      () => this.client.sendRequest(ChatSendRequest.type, { sessionId, input, mode, disabledRules, rememberedModel, ...(activeFile ? { activeFile } : {}) }),
+      () => this.client.sendRequest(ChatSendRequest.type, { sessionId, input, ...chat }),
       false,
       fromEditor ? input : undefined,
     );
@@ -590,13 +593,19 @@ export class ChatController implements vscode.Disposable {
    * what it means; the extension only adds the active editor's selection (or
    * file), which the code commands use when the message has no code of its own.
    */
-  private async sendCommand(command: { name: string; args: string }, input: UserInput, sessionId: string | undefined, model: string | undefined): Promise<void> {
+  private async sendCommand(
+    command: { name: string; args: string },
+    input: UserInput,
+    sessionId: string | undefined,
+    model: string | undefined,
+    chat: Pick<ChatSendParams, 'mode' | 'disabledRules' | 'rememberedModel' | 'activeFile'>,
+  ): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     const editorContext = selectionContext(editor) ?? activeFileContext(editor);
     let shown: UserInput | undefined;
     let newChat = false;
     await this.startTurn(async () => {
-      const result = await this.client.sendRequest(ChatCommandRequest.type, { sessionId, input, model, command, ...(editorContext ? { editorContext } : {}) });
+      const result = await this.client.sendRequest(ChatCommandRequest.type, { sessionId, input, model, ...chat, command, ...(editorContext ? { editorContext } : {}) });
       shown = result.input;
       newChat = result.newChat === true;
       return result.started;

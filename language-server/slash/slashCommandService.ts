@@ -139,11 +139,14 @@ export class SlashCommandService {
     const context = params.input.context;
     // Attached images go with the command's message like its context (ChatService checks them).
     const images = params.input.images?.length ? { images: params.input.images } : {};
+    // The chat's mode goes with the command as with any message: a command that starts a chat would
+    // otherwise start it in Agent mode, with every tool, while the header says Ask or Plan.
+    const chat = { mode: params.mode, rememberedModel: params.rememberedModel, activeFile: params.activeFile };
     if (name === NEW_CHAT_COMMAND) {
       if (!args) return { newChat: true };
-      // The text after /new is an ordinary first message of the new chat.
+      // The text after /new is an ordinary first message of the new chat (whose rules files are all on).
       const input = { text: args, context, ...images };
-      const started = await this.deps.send({ input, model: params.model }, args);
+      const started = await this.deps.send({ input, model: params.model, ...chat }, args);
       return { newChat: true, started, input };
     }
     if (name === COMPACT_COMMAND) {
@@ -152,13 +155,16 @@ export class SlashCommandService {
       if (focus.length > MAX_COMPACT_FOCUS_CHARS) throw invalid(`What /compact should focus on is ${focus.length} characters long; say it in at most ${MAX_COMPACT_FOCUS_CHARS}.`);
       if (!params.sessionId) throw invalid('There is nothing to compact yet: /compact summarises the earlier messages of a chat.');
       const input = { text: params.input.text, context, ...images };
-      return { started: await this.deps.send({ sessionId: params.sessionId, input, model: params.model }, COMPACT_EXPANSION, { compact: true, ...(focus ? { compactFocus: focus } : {}) }), input };
+      return { started: await this.deps.send({ sessionId: params.sessionId, input, model: params.model, ...chat, disabledRules: params.disabledRules }, COMPACT_EXPANSION, { compact: true, ...(focus ? { compactFocus: focus } : {}) }), input };
     }
     const prepared = await this.expand(name, args, context, params.editorContext);
     const input = { text: params.input.text, context: prepared.context, ...images };
     // Hearth's code commands run as their role, like the editor actions: /fix as the coder, /tests as the tester, /doc as the documenter.
     const role = SLASH_ROLES[name];
-    const started = await this.deps.send({ sessionId: params.sessionId, input, model: params.model, ...(role ? { agent: { name: role, by: `/${name}` } } : {}) }, prepared.expansion);
+    const started = await this.deps.send(
+      { sessionId: params.sessionId, input, model: params.model, ...chat, disabledRules: params.disabledRules, ...(role ? { agent: { name: role, by: `/${name}` } } : {}) },
+      prepared.expansion,
+    );
     return { started, input };
   }
 

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ChatMode, ContextItem } from '../../protocol/chat';
 import {
+  ChatCommandRequest,
   ChatModelRequest,
   ChatRetryRequest,
   ChatSendRequest,
@@ -105,6 +106,24 @@ describe('language server: chat modes and rules files (integration)', function (
     assert.ok(result && result.event.type === 'toolResult');
     assert.equal(result.event.result.isError, true);
     assert.match(result.event.result.content, /write_file is not available in Ask mode/);
+  });
+
+  it('a slash command that starts a chat runs in the mode it names: /explain in Ask mode offers only the read-only tools, and its write_file is refused', async () => {
+    fs.writeFileSync(path.join(workspace, 'a.txt'), 'original\n');
+    await start();
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'hijacked\n' } }] }, { kind: 'text', text: 'I can only read here.' });
+    const result = await client!.connection.sendRequest(ChatCommandRequest.type, {
+      input: { text: '/explain', context: [] },
+      command: { name: 'explain', args: '' },
+      mode: 'ask',
+      editorContext: { kind: 'file', path: 'a.txt', text: 'original\n', languageId: 'plaintext' },
+    });
+    assert.ok(result.started, 'a turn started');
+    await client!.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done');
+    assert.deepEqual(offeredTools(chatRequests(fixture)[0]), READ_ONLY);
+    assert.equal(fs.readFileSync(path.join(workspace, 'a.txt'), 'utf8'), 'original\n');
+    const stored = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: result.started.sessionId });
+    assert.equal(stored.summary.mode, 'ask', 'the new chat keeps the mode it was started in');
   });
 
   it('each mode of a chat remembers its own model; the picker is told the model the turn then uses', async () => {
