@@ -35,6 +35,13 @@ export const DEFAULT_SUBAGENT_MAX_PARALLEL = 2;
 export const DEFAULT_SUBAGENT_MAX_STEPS = 8;
 /** At most this many sub-agents per call; more would only queue behind the parallel limit and flood the chat. */
 export const MAX_SUBAGENTS_PER_CALL = 4;
+
+/**
+ * What the model reads for a second run_subagents call in one reply. Only the
+ * first runs: otherwise a reply of many calls starts any number of sub-agents
+ * in one step, and MAX_SUBAGENTS_PER_CALL bounds nothing.
+ */
+export const EXTRA_SUBAGENTS_CALL_REFUSAL = `Only one run_subagents call per reply runs, with up to ${MAX_SUBAGENTS_PER_CALL} sub-agents; this one was not run. Wait for the reports, then start more if they are still needed.`;
 /** At most this many named agents are offered to the model; more would crowd the tool's description. */
 export const MAX_SUBAGENT_AGENTS = 16;
 /** The longest agent description the tool's description carries. */

@@ -29,7 +29,7 @@ import { prepareToolCall } from './prepareToolCall';
 import { proposedCalls } from './proposedCalls';
 import { RepetitionGuard } from './repetitionGuard';
 import { streamModelReply, type ModelReply } from './streamModelReply';
-import { RUN_SUBAGENTS_TOOL, runSubagents, runSubagentsDefinition } from './subagents';
+import { EXTRA_SUBAGENTS_CALL_REFUSAL, RUN_SUBAGENTS_TOOL, runSubagents, runSubagentsDefinition } from './subagents';
 import { compactHistory } from './compaction';
 import { todoGuidance, todoResult, todosFromArguments, UPDATE_TODOS_DEFINITION, UPDATE_TODOS_TOOL } from './todoTool';
 import { buildSystemPrompt, type ToolMode } from './systemPrompt';
@@ -209,6 +209,13 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
       }
       return prepareToolCall(p, tools);
     });
+    // One run_subagents call per reply (see EXTRA_SUBAGENTS_CALL_REFUSAL): the later ones are refused before anything runs.
+    let subagentsCalled = false;
+    for (const p of prepared) {
+      if (p.rejection || p.call.name !== RUN_SUBAGENTS_TOOL) continue;
+      if (subagentsCalled) p.rejection = EXTRA_SUBAGENTS_CALL_REFUSAL;
+      subagentsCalled = true;
+    }
     turn.push({ role: 'assistant', content: reply.content, toolCalls: prepared.map((p) => p.call) });
     for (const { call, rejection } of prepared) {
       const times = guard.record(call.name, call.arguments);

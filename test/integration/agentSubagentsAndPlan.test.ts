@@ -142,6 +142,22 @@ describe('sub-agents through the language server (integration)', function () {
     assert.match(system, /- \[x\] Read math\.js\n- \[ \] Fix add without touching sub/);
   });
 
+  it('one reply starts at most four sub-agents: a second run_subagents call in the same reply is refused and starts none', async () => {
+    await start();
+    const calls = [1, 2, 3].map((n) => ({ name: 'run_subagents', arguments: { agents: [1, 2, 3, 4].map((i) => ({ role: 'explorer', task: `Look at part ${n}.${i}.` })) } }));
+    suite.fixture.setResponder((r) => {
+      if (/explorer sub-agent/.test(systemOf(r))) return { kind: 'text', text: 'Nothing there.' };
+      return lastOf(r).role === 'tool' ? { kind: 'text', text: 'Done.' } : { kind: 'toolCalls', calls };
+    });
+    const started = await suite.client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Look everywhere', context: [] } });
+    await suite.client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    const explorerRequests = suite.fixture.requests.filter((r) => r.path === '/api/chat' && /explorer sub-agent/.test(systemOf(r)));
+    assert.equal(explorerRequests.length, 4, 'only the first call\'s four explorers asked the model');
+    const results = suite.client!.events.flatMap((e) => (e.entryId === started.assistantEntryId && e.event.type === 'toolResult' ? [e.event.result] : []));
+    assert.deepEqual(results.map((r) => r.isError), [false, true, true]);
+    assert.match(results[1].content, /one run_subagents call per reply/);
+  });
+
   it('with hearth.agent.subagents off the model is not offered the tool', async () => {
     await start({ subagents: false });
     suite.fixture.enqueue({ kind: 'text', text: 'ok' });
