@@ -266,14 +266,16 @@ export class HearthServer {
 
   /**
    * The workspace context of an agent turn: the project memory (when the
-   * workspace turned it on), the repository map (when the index is on) and
+   * workspace turned it on and is trusted), the repository map (when the index is on) and
    * the skills the agent may load. The agent core fits them into its budget.
    * The skill folders are read here, at the start of the turn and before
    * the model is offered its tools: load_skill offers what this read found.
    */
   private async workspaceContext(settings: HearthSettings): Promise<WorkspaceContextSection[]> {
     const sections: WorkspaceContextSection[] = [];
-    if (settings.memory?.enabled) {
+    // Only the agent writes this file (remember, trusted workspaces only), and the turn tells the model the user approved its
+    // notes: in Restricted Mode it can only be the repository's, which may turn the setting on in its own .vscode/settings.json.
+    if (settings.memory?.enabled && this.workspaceTrusted) {
       const memory = await readProjectMemory(this.folders);
       if (memory?.trim()) sections.push({ title: 'Project memory (.hearth/memory.md: notes the user approved; the user may edit them)', text: memory, maxTokens: MEMORY_MAX_TOKENS });
     }
