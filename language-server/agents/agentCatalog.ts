@@ -22,6 +22,7 @@ import { BUILTIN_ROLES, type AgentSource, type AgentSummary, type SubagentAgent,
 import { MAX_AGENT_FILE_BYTES, parseAgentFile } from './agentFile';
 import { BUILTIN_ROLE_DEFINITIONS } from './builtinRoles';
 import { isInsideOrSame } from '../workspace/pathInside';
+import { readCheckedText } from '../workspace/readCheckedText';
 
 /** At most this many agent files are read from one folder. */
 const MAX_AGENT_FILES = 100;
@@ -168,17 +169,19 @@ export class AgentCatalog {
       const file = path.join(dir, fileName);
       const shown = source === 'workspace' ? [...folder.dir, fileName].join('/') : `~/${[...folder.dir, fileName].join('/')}`;
       try {
-        if (realRoot && !isInsideOrSame(realRoot, await fs.realpath(file))) {
+        const real = await fs.realpath(file);
+        if (realRoot && !isInsideOrSame(realRoot, real)) {
           this.deps.log(`Agent file ${file} is ignored: it is a link to a file outside the workspace folder.`);
           continue;
         }
-        const stat = await fs.stat(file);
-        if (!stat.isFile()) continue;
-        if (stat.size > MAX_AGENT_FILE_BYTES) {
-          this.deps.log(`Agent file ${file} is ignored: it is larger than ${MAX_AGENT_FILE_BYTES / 1024} KiB.`);
+        // Read through a descriptor pinned to the checked path: a process in the workspace that swaps the file for a
+        // link to a file outside after the check gets a refusal, not the outside file read as the agent's text.
+        const text = await readCheckedText(real, { maxBytes: MAX_AGENT_FILE_BYTES, oneLink: source === 'workspace' });
+        if (typeof text !== 'string') {
+          this.deps.log(`Agent file ${file} is ignored: it ${text.problem}.`);
           continue;
         }
-        const parsed = parseAgentFile(await fs.readFile(file, 'utf8'), fileName);
+        const parsed = parseAgentFile(text, fileName);
         if (!parsed) {
           this.deps.log(`Agent file ${file} is ignored: it has no usable name (letters, digits, "-" and "_").`);
           continue;

@@ -15,9 +15,9 @@
  */
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { looksBinary, openPinnedPath, readPinnedPrefix } from '../tools';
 import { MAX_SKILL_FILE_BYTES, parseSkillFile, SKILL_NAME } from './skillFile';
 import { isInsideOrSame } from '../workspace/pathInside';
+import { readCheckedText } from '../workspace/readCheckedText';
 
 /** At most this many skills are offered (the list goes into every agent turn's prompt). */
 export const MAX_SKILLS = 50;
@@ -127,7 +127,7 @@ export class SkillCatalog {
       throw new Error(`The skill "${skill.name}" has no file "${relative}".`);
     }
     if (!isInsideOrSame(skill.dir, real)) throw new Error(`"${relative}" leads outside the skill's folder; it is not read.`);
-    const read = await readSkillText(real, skill.source, MAX_SKILL_RESOURCE_BYTES);
+    const read = await readCheckedText(real, { maxBytes: MAX_SKILL_RESOURCE_BYTES, oneLink: skill.source === 'workspace' });
     if (typeof read !== 'string') throw new Error(`"${relative}" ${read.problem}; it is not read.`);
     return read;
   }
@@ -159,7 +159,7 @@ export class SkillCatalog {
           this.deps.log(`Skill ${shown} is ignored: it is a link to something outside the workspace folder.`);
           continue;
         }
-        const read = await readSkillText(file, source, MAX_SKILL_FILE_BYTES);
+        const read = await readCheckedText(file, { maxBytes: MAX_SKILL_FILE_BYTES, oneLink: source === 'workspace' });
         if (typeof read !== 'string') {
           this.deps.log(`Skill ${shown} is ignored: its SKILL.md ${read.problem}.`);
           continue;
@@ -175,37 +175,5 @@ export class SkillCatalog {
       }
     }
     return out;
-  }
-}
-
-/**
- * The text of a skill's file at the checked real path `real`, or why it is
- * not read. It is read through a descriptor verified to be that path (as the
- * tools read files), so a folder or file swapped for a link between the
- * check and the read is refused instead of followed, and the checks below
- * are of the very file read: a regular file (not a FIFO that would hang the
- * read), not too large (at most `maxBytes` are read, even if it grows), not
- * binary, and for a repository's skill not a second hard link, which can be
- * a file outside the workspace under another name (the @file rule).
- */
-async function readSkillText(real: string, source: Skill['source'], maxBytes: number): Promise<string | { problem: string }> {
-  let file;
-  try {
-    file = await openPinnedPath(real, real);
-  } catch {
-    return { problem: 'changed or vanished while it was being opened' };
-  }
-  try {
-    const { stat } = file;
-    if (!stat.isFile()) return { problem: 'is not a file' };
-    if (source === 'workspace' && stat.nlink > 1) return { problem: 'has several hard links, so it may be a file outside the workspace' };
-    const tooLarge = { problem: `is larger than ${maxBytes / 1024} KiB` };
-    if (stat.size > maxBytes) return tooLarge;
-    const bytes = await readPinnedPrefix(file, maxBytes + 1);
-    if (bytes.length > maxBytes) return tooLarge;
-    if (looksBinary(bytes)) return { problem: 'is a binary file' };
-    return bytes.toString('utf8');
-  } finally {
-    await file.close();
   }
 }

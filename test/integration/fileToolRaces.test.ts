@@ -7,61 +7,17 @@
  * outside may change (compared by hash) and no file may appear outside.
  */
 import assert from 'node:assert/strict';
-import { fork, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import type { ToolResult } from '../../protocol/chat';
-import type { SwapperMessage } from '../fixtures/symlinkSwapper.main';
+import { startSwapper, type Swapper } from '../fixtures/startSwapper';
 import { alwaysAccept } from '../fixtures/approvalGateways';
 import { call, makeToolWorkspace, snapshotTree, type ToolWorkspace } from '../fixtures/toolWorkspace';
 import type { WorkspaceToolExecutor } from '../../language-server/tools/workspaceToolExecutor';
 
-const SWAPPER = fileURLToPath(new URL('../fixtures/symlinkSwapper.main.mjs', import.meta.url));
 const CALLS = 200;
 const BUDGET_MS = 20_000;
 const SECRET = /TOP SECRET|OUTSIDE-ONLY/;
-
-interface Swapper {
-  flips(): Promise<number>;
-  stop(): Promise<number>;
-}
-
-function ask(child: ChildProcess, request: { type: string }, answer: SwapperMessage['type']): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (m: SwapperMessage): void => {
-      if (m.type !== answer) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve('flips' in m ? m.flips : 0);
-    };
-    const onExit = (code: number | null): void => reject(new Error(`the swapper exited (${code}) before answering ${request.type}`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-    child.send(request);
-  });
-}
-
-async function startSwapper(target: string, outsideTarget: string, mode: 'file' | 'dir'): Promise<Swapper> {
-  const child = fork(SWAPPER, [target, outsideTarget, mode], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  await new Promise<void>((resolve, reject) => {
-    child.once('message', (m: SwapperMessage) => (m.type === 'ready' ? resolve() : reject(new Error(`unexpected ${m.type}`))));
-    child.once('exit', (code) => reject(new Error(`the swapper exited (${code}) before it was ready`)));
-  });
-  let stopped: Promise<number> | undefined;
-  return {
-    flips: () => ask(child, { type: 'flips' }, 'flips'),
-    stop: () => {
-      stopped ??= (async () => {
-        const exited = new Promise((resolve) => child.once('exit', resolve));
-        const flips = await ask(child, { type: 'stop' }, 'stopped');
-        await exited;
-        return flips;
-      })();
-      return stopped;
-    },
-  };
-}
 
 describe('file tools under a concurrent symlink swapper', function () {
   this.timeout(120_000);

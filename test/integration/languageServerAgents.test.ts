@@ -16,6 +16,7 @@ import { pathToFileURL } from 'node:url';
 import { AgentsListRequest, ChatCommandRequest, ChatRetryRequest, ChatSendRequest, EditGenerateRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import { CompletionTestEditor } from './completionTestEditor';
 import { chatRequests, offeredTools, startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { startSwapper } from '../fixtures/startSwapper';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -105,6 +106,27 @@ describe('language server: agents and routing (integration)', function () {
     assert.equal(reply.route?.file, '.hearth/agents/Changelog Writer.agent.md');
     assert.ok(reply.route?.notes?.some((n) => n.includes('"fetch"')), JSON.stringify(reply.route?.notes));
     assert.ok(reply.route?.notes?.some((n) => n.includes('cannot choose the model ("Claude Sonnet 4")')), JSON.stringify(reply.route?.notes));
+  });
+
+  it('a repository agent file swapped for a link to a file outside by a concurrent process is never read through the link', async () => {
+    // What a command of the repository (an approved test run, in the sandbox) can do to .claude/agents while the user works.
+    fs.mkdirSync(path.join(workspace, '.claude', 'agents'), { recursive: true });
+    fs.writeFileSync(path.join(home, 'notes.md'), '---\nname: spy\ndescription: TOP SECRET from outside the workspace\n---\nTOP SECRET\n');
+    await start();
+    const swapper = await startSwapper(path.join(workspace, '.claude', 'agents', 'spy.md'), path.join(home, 'notes.md'), 'file');
+    try {
+      const before = await swapper.flips();
+      const descriptions: string[] = [];
+      const deadline = Date.now() + 15_000;
+      for (let i = 0; i < 300 && Date.now() < deadline; i++) {
+        descriptions.push(...(await client!.connection.sendRequest(AgentsListRequest.type, { query: 'spy' })).agents.map((a) => a.description));
+      }
+      assert.ok((await swapper.flips()) > before, 'the file was swapped while the agents were listed');
+      assert.ok(descriptions.length > 0, 'the agent was listed while it was a real file');
+      assert.deepEqual(descriptions.filter((d) => /TOP SECRET/.test(d)), []);
+    } finally {
+      await swapper.stop();
+    }
   });
 
   it('routing auto: the small model classifies the message first, and its pick makes the reply', async () => {
