@@ -2,6 +2,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { MAX_PROMPT_FILE_BYTES, parsePromptFile, PROMPT_FILE_NAME, type PromptFile } from './promptFile';
 import { isInsideOrSame } from '../workspace/pathInside';
+import { readCheckedText } from '../workspace/readCheckedText';
 
 /** At most this many prompt files are read from one folder. */
 const MAX_PROMPT_FILES = 200;
@@ -16,10 +17,11 @@ export interface PromptFileCommand extends PromptFile {
 
 /**
  * The `*.md` prompt files directly in `dir`. A missing folder has none; a file
- * too large, not a regular file or badly named is skipped with a note in the
- * log, never an error. With `confineTo` (a workspace folder), a file whose
- * real path leaves that folder is skipped too: a repository's symlink
- * `.hearth/prompts/review.md -> ~/.ssh/id_rsa` must not send a key to the model.
+ * too large, not a regular file, badly named or (a workspace's) hard-linked
+ * is skipped with a note in the log, never an error. With `confineTo` (a
+ * workspace folder), a file whose real path leaves that folder is skipped
+ * too: a repository's symlink `.hearth/prompts/review.md -> ~/.ssh/id_rsa`
+ * must not send a key to the model.
  */
 export async function readPromptFiles(dir: string, source: 'workspace' | 'user', log: (message: string) => void, confineTo?: string): Promise<PromptFileCommand[]> {
   let names: string[];
@@ -39,18 +41,18 @@ export async function readPromptFiles(dir: string, source: 'workspace' | 'user',
       continue;
     }
     try {
-      if (realRoot && !isInsideOrSame(realRoot, await fs.realpath(file))) {
+      const real = await fs.realpath(file);
+      if (realRoot && !isInsideOrSame(realRoot, real)) {
         log(`Prompt file ${file} is ignored: it is a link to a file outside the workspace folder.`);
         continue;
       }
-      const stat = await fs.stat(file);
-      if (!stat.isFile()) continue;
-      if (stat.size > MAX_PROMPT_FILE_BYTES) {
-        log(`Prompt file ${file} is ignored: it is larger than ${MAX_PROMPT_FILE_BYTES / 1024} KiB.`);
+      // Read through a descriptor pinned to the checked path: a file swapped for a link after the check is refused, not followed.
+      const text = await readCheckedText(real, { maxBytes: MAX_PROMPT_FILE_BYTES, oneLink: source === 'workspace' });
+      if (typeof text !== 'string') {
+        log(`Prompt file ${file} is ignored: it ${text.problem}.`);
         continue;
       }
-      const text = await fs.readFile(file, 'utf8');
-      out.push({ ...parsePromptFile(text.slice(0, MAX_PROMPT_FILE_BYTES)), name, source, file });
+      out.push({ ...parsePromptFile(text), name, source, file });
     } catch (err) {
       log(`Prompt file ${file} could not be read: ${err instanceof Error ? err.message : String(err)}.`);
     }

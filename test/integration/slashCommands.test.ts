@@ -22,6 +22,7 @@ import {
 } from '../../protocol/lspMethods';
 import { parseSlashCommand } from '../../protocol/slashCommands';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { startSwapper } from '../fixtures/startSwapper';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
 import { ALICE_KEY, makePki, remoteConfig, startTestServer } from './teamServerHarness';
@@ -171,6 +172,26 @@ describe('slash commands through the language server (integration)', function ()
       (err: { data?: { code?: string; message?: string } }) => err.data?.code === 'invalidRequest' && /There is no slash command \/review/.test(err.data.message ?? ''),
     );
     assert.equal(fixture.requests.filter((r) => r.path === '/api/chat').length, 0, 'nothing reached the model');
+  });
+
+  it('never reads a workspace prompt file through a link a concurrent process swaps in after the check', async () => {
+    // A command of the repository (an approved test run) may create .hearth/ where there was none while it runs.
+    fs.writeFileSync(path.join(home, 'notes.md'), '---\ndescription: TOP SECRET from outside the workspace\n---\nTOP SECRET\n');
+    const c = await startClient(true);
+    const swapper = await startSwapper(path.join(workspace, '.hearth', 'prompts', 'spy.md'), path.join(home, 'notes.md'), 'file');
+    try {
+      const before = await swapper.flips();
+      const descriptions: string[] = [];
+      const deadline = Date.now() + 15_000;
+      for (let i = 0; i < 300 && Date.now() < deadline; i++) {
+        descriptions.push(...(await c.connection.sendRequest(SlashCommandsRequest.type, { query: 'spy' })).commands.map((x) => x.description));
+      }
+      assert.ok((await swapper.flips()) > before, 'the file was swapped while the commands were listed');
+      assert.ok(descriptions.length > 0, 'the prompt file was listed while it was a real file');
+      assert.deepEqual(descriptions.filter((d) => /TOP SECRET/.test(d)), []);
+    } finally {
+      await swapper.stop();
+    }
   });
 
   describe('MCP prompts of @modelcontextprotocol/server-everything', () => {
