@@ -16,6 +16,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { MAX_SKILL_FILE_BYTES, parseSkillFile, SKILL_NAME } from './skillFile';
+import { listPinned, openPinnedDir, openPinnedSubdir, type PinnedDir } from '../tools';
 import { isInsideOrSame } from '../workspace/pathInside';
 import { readCheckedText } from '../workspace/readCheckedText';
 
@@ -96,19 +97,37 @@ export class SkillCatalog {
     return this.listed.find((s) => s.name === name);
   }
 
-  /** The files beside a skill's SKILL.md, relative to its folder, that the model may read. */
+  /**
+   * The files beside a skill's SKILL.md, relative to its folder, that the
+   * model may read. Each folder is opened pinned and listed through what was
+   * opened, so a subfolder swapped for a link to a folder outside after its
+   * parent was listed is skipped, never listed.
+   */
   async files(skill: Skill): Promise<string[]> {
     const out: string[] = [];
-    const walk = async (dir: string, depth: number): Promise<void> => {
-      const entries = await fs.readdir(dir, { withFileTypes: true }).catch(() => []);
+    const walk = async (dir: PinnedDir, relative: string, depth: number): Promise<void> => {
+      const entries = await listPinned(dir, skill.shown).catch(() => []);
       for (const entry of entries.sort((a, b) => (a.name < b.name ? -1 : 1))) {
         if (out.length >= MAX_LISTED_FILES) return;
-        const full = path.join(dir, entry.name);
-        if (entry.isDirectory() && depth < 3 && !entry.name.startsWith('.')) await walk(full, depth + 1);
-        else if (entry.isFile() && !(depth === 0 && entry.name === 'SKILL.md')) out.push(path.relative(skill.dir, full).split(path.sep).join('/'));
+        const name = relative === '' ? entry.name : `${relative}/${entry.name}`;
+        if (entry.isDirectory() && depth < 3 && !entry.name.startsWith('.')) {
+          const sub = await openPinnedSubdir(dir, entry.name, name).catch(() => undefined);
+          if (!sub) continue;
+          try {
+            await walk(sub, name, depth + 1);
+          } finally {
+            await sub.close();
+          }
+        } else if (entry.isFile() && !(depth === 0 && entry.name === 'SKILL.md')) out.push(name);
       }
     };
-    await walk(skill.dir, 0);
+    const root = await openPinnedDir(skill.dir, skill.shown).catch(() => undefined);
+    if (!root) return out;
+    try {
+      await walk(root, '', 0);
+    } finally {
+      await root.close();
+    }
     return out;
   }
 

@@ -14,7 +14,7 @@ export { looksBinary } from './textFiles';
 // The symbol index walks the workspace exactly as glob and grep do (same .gitignore rules, no symlinks followed).
 export { walkFiles } from './workspaceWalker';
 export { GitignoreRules } from './gitignoreRules';
-export { openPinnedPath, readPinnedPrefix } from './pinnedFiles';
+export { listPinned, openPinnedDir, openPinnedPath, openPinnedSubdir, readPinnedPrefix, type PinnedDir } from './pinnedFiles';
 export {
   DEFAULT_TOOL_POLICY,
   type ApprovalGateway,

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import type { ToolResult } from '../../protocol/chat';
 import { ChatCommandRequest, SlashCommandsRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import { skillText, writeSkill as writeSkillFolder } from '../fixtures/skillFolders';
+import { startSwapper } from '../fixtures/startSwapper';
 import { startLspTestClient } from './lspTestClient';
 import { chatTurn, useLspSuite } from './lspSuite';
 
@@ -121,6 +122,30 @@ describe('Agent Skills over stdio LSP (integration)', function () {
     await turn('deploy it');
     assert.ok(!offered().includes('load_skill'));
     assert.doesNotMatch(systemPrompt(), /deploy: Deploys/);
+  });
+
+  it('never lists the names in a folder outside that a concurrent process swaps in for a folder of a repository\'s skill', async () => {
+    writeSkill(suite.workspace, ['.github', 'skills'], 'notes', 'Writes notes.', 'Use the references.', { 'references/file.txt': 'inside\n' });
+    fs.mkdirSync(path.join(home, 'outside'));
+    fs.writeFileSync(path.join(home, 'outside', 'OUTSIDE-ONLY-NAME.txt'), 'TOP SECRET\n');
+    await start();
+    const swapper = await startSwapper(path.join(suite.workspace, '.github', 'skills', 'notes', 'references'), path.join(home, 'outside'), 'dir');
+    try {
+      const before = await swapper.flips();
+      const sent: string[] = [];
+      const deadline = Date.now() + 15_000;
+      for (let i = 0; i < 100 && Date.now() < deadline; i++) {
+        suite.fixture.enqueue({ kind: 'text', text: 'Done.' });
+        const result = await suite.client!.connection.sendRequest(ChatCommandRequest.type, { input: { text: '/notes', context: [] }, command: { name: 'notes', args: '' } });
+        await suite.client!.waitForEvent((e) => e.entryId === result.started!.assistantEntryId && e.event.type === 'done', 20_000);
+        sent.push((suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content);
+      }
+      assert.ok((await swapper.flips()) > before, 'the folder was swapped while the skill was used');
+      assert.ok(sent.some((m) => m.includes('references/file.txt')), 'the folder was listed while it was real');
+      assert.deepEqual(sent.filter((m) => m.includes('OUTSIDE-ONLY')), []);
+    } finally {
+      await swapper.stop();
+    }
   });
 
   it('a skill is a slash command too: /release-notes sends the skill’s instructions and the task', async () => {
