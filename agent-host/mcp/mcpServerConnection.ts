@@ -16,6 +16,7 @@ import { oauthFetchGuard } from './oauthFetchGuard';
 import { nextTransportAttempt, type HttpTransportMemory } from './httpTransportMemory';
 import { explainSseFailure, neitherTransportWorked } from './sseFallback';
 import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './stdioProcessTransport';
+import { listedPages, MAX_LIST_PAGES } from './listedPages';
 import { toMcpTool, type ListedTool } from './toMcpTool';
 import { toSamplingRequest } from './toSamplingRequest';
 
@@ -436,12 +437,10 @@ export class McpServerConnection {
       return;
     }
     const listed: ListedTool[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await client.listTools(cursor ? { cursor } : undefined, { timeout: this.options.connectTimeoutMs });
+    for await (const page of listedPages((params, options) => client.listTools(params, options), this.options.connectTimeoutMs, () => this.listingCapped('tools/list'))) {
       listed.push(...(page.tools as ListedTool[]));
-      cursor = page.nextCursor;
-    } while (cursor && listed.length < MAX_LISTED_TOOLS);
+      if (listed.length >= MAX_LISTED_TOOLS) break;
+    }
     if (gen !== this.generation) return;
     const taken = new Set<string>();
     const tools: McpTool[] = [];
@@ -458,6 +457,11 @@ export class McpServerConnection {
       this.log(`Its tools changed; it now has ${tools.length}.`);
       this.options.onStatusChange?.(this.status());
     }
+  }
+
+  /** A listing stopped at MAX_LIST_PAGES while the server still offered more: the user can see why entries are missing. */
+  private listingCapped(method: string): void {
+    this.log(`It kept sending more pages of ${method} after ${MAX_LIST_PAGES}; Hearth uses the first ${MAX_LIST_PAGES} pages.`);
   }
 
   /**
@@ -553,17 +557,14 @@ export class McpServerConnection {
     const client = this.client;
     if (!client || this.state !== 'running' || !client.getServerCapabilities()?.resources) return [];
     const out: McpResource[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await client.listResources(cursor ? { cursor } : {}, { timeout: RESOURCE_TIMEOUT_MS });
+    for await (const page of listedPages((params, options) => client.listResources(params, options), RESOURCE_TIMEOUT_MS, () => this.listingCapped('resources/list'))) {
       for (const r of page.resources) {
         // Braces are not valid in a URI; one that has them would be taken for a template.
         if (typeof r.uri !== 'string' || r.uri.length > 2048 || /[\s{}]/.test(r.uri)) continue;
         out.push({ server: this.spec.name, uri: r.uri, name: typeof r.name === 'string' ? r.name : r.uri, ...(typeof r.mimeType === 'string' ? { mimeType: r.mimeType } : {}) });
         if (out.length >= limit) return out;
       }
-      cursor = page.nextCursor;
-    } while (cursor);
+    }
     return out;
   }
 
@@ -572,9 +573,7 @@ export class McpServerConnection {
     const client = this.client;
     if (!client || this.state !== 'running' || !client.getServerCapabilities()?.resources) return [];
     const out: McpResourceTemplate[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await client.listResourceTemplates(cursor ? { cursor } : {}, { timeout: RESOURCE_TIMEOUT_MS });
+    for await (const page of listedPages((params, options) => client.listResourceTemplates(params, options), RESOURCE_TIMEOUT_MS, () => this.listingCapped('resources/templates/list'))) {
       for (const t of page.resourceTemplates) {
         if (typeof t.uriTemplate !== 'string' || t.uriTemplate.length > 2048 || /\s/.test(t.uriTemplate)) continue;
         out.push({
@@ -585,8 +584,7 @@ export class McpServerConnection {
         });
         if (out.length >= limit) return out;
       }
-      cursor = page.nextCursor;
-    } while (cursor);
+    }
     return out;
   }
 
@@ -627,9 +625,7 @@ export class McpServerConnection {
     const client = this.client;
     if (!client || this.state !== 'running' || !client.getServerCapabilities()?.prompts) return [];
     const out: McpPrompt[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await client.listPrompts(cursor ? { cursor } : {}, { timeout: RESOURCE_TIMEOUT_MS });
+    for await (const page of listedPages((params, options) => client.listPrompts(params, options), RESOURCE_TIMEOUT_MS, () => this.listingCapped('prompts/list'))) {
       for (const p of page.prompts) {
         if (typeof p.name !== 'string' || p.name.length === 0 || p.name.length > 200) continue;
         const args = Array.isArray(p.arguments) ? p.arguments.filter((a) => typeof a.name === 'string' && a.name.length > 0 && a.name.length <= 100).slice(0, 50) : [];
@@ -643,8 +639,7 @@ export class McpServerConnection {
         });
         if (out.length >= limit) return out;
       }
-      cursor = page.nextCursor;
-    } while (cursor);
+    }
     return out;
   }
 

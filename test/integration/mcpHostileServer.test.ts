@@ -1,14 +1,27 @@
 /**
  * What an MCP server must not be able to do to Hearth, through the real
  * language server and a scripted stdio server (test/fixtures/mcpScriptedServer.main.ts):
- * crash it with a huge result, or change a tool the user allowed without
- * being asked again.
+ * crash it with a huge result, change a tool the user allowed without
+ * being asked again, or keep Hearth paging through a listing forever.
  */
 import * as assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
+import { McpResourcesRequest, SlashCommandsRequest } from '../../protocol/lspMethods';
 import { MODEL, startMcpTestServer, toolMessages, useMcpSuite, type McpTestServer } from './mcpHarness';
 
 const SCRIPTED = fileURLToPath(new URL('../fixtures/mcpScriptedServer.main.mjs', import.meta.url));
+const ENDLESS = fileURLToPath(new URL('../fixtures/mcpEndlessListServer.main.mjs', import.meta.url));
+
+/** `request`'s answer, or a failure naming `what` when it takes longer than `ms`. */
+async function within<T>(ms: number, what: string, request: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} did not answer within ${ms} ms`)), ms)));
+  try {
+    return await Promise.race([request, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 describe('MCP: a hostile or careless server cannot crash Hearth or slip past its pinning (integration)', function () {
   this.timeout(90_000);
@@ -74,4 +87,34 @@ describe('MCP: a hostile or careless server cannot crash Hearth or slip past its
       assert.equal(server.approvals.filter((a) => a.tool === 'lookup').length, 2, `the changed ${field} was asked about`);
     });
   }
+
+  describe('a server whose listings never end (every page names another)', () => {
+    async function startEndless(lists: string, state: 'running' | 'starting'): Promise<McpTestServer> {
+      suite.client = await startMcpTestServer({
+        storagePath: suite.storage,
+        workspace: suite.workspace,
+        settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { endless: { command: process.execPath, args: [ENDLESS, lists] } } } },
+      });
+      if (state === 'running') await suite.client.waitForServer('endless', (s) => s.state === 'running', 'running');
+      return suite.client;
+    }
+
+    it('still lets the user type / and @: the commands and files come, the endless listings cost only that server its entries', async () => {
+      const server = await startEndless('prompts,resources', 'running');
+      const slash = await within(10_000, 'The / list', server.client.connection.sendRequest(SlashCommandsRequest.type, { query: '' }));
+      assert.ok(slash.commands.some((c) => c.name === 'new'), 'the built-in commands are listed');
+      const at = await within(10_000, 'The @ resources', server.client.connection.sendRequest(McpResourcesRequest.type, { query: '' }));
+      assert.deepEqual(at.resources, []);
+      // Asked again once the listings are stale: still answered, the language server is not busy paging.
+      await new Promise((r) => setTimeout(r, 5_500));
+      await within(10_000, 'The / list asked again', server.client.connection.sendRequest(SlashCommandsRequest.type, { query: 'ne' }));
+    });
+
+    it('starts anyway when its tool listing never ends, with the tools it listed', async () => {
+      const server = await startEndless('tools', 'starting');
+      const info = await server.waitForServer('endless', (s) => s.state === 'running', 'running', 15_000);
+      assert.deepEqual(info.tools, []);
+      assert.ok(server.mcpLogs.some((l) => /^endless: It kept sending more pages of tools\/list/.test(l)), `the log says why: ${server.mcpLogs.join('\n')}`);
+    });
+  });
 });
