@@ -82,22 +82,24 @@ export class McpServerRequests {
     if (this.pendingSampling.has(server)) {
       throw this.fail(server, ErrorCode.InvalidRequest, 'Refused a sampling request: another one from this server is still waiting for the user or running. Send one at a time.');
     }
-    const settings = await this.deps.settings();
-    const limit = Math.max(0, Math.floor(settings.mcp?.samplingPerHour ?? DEFAULT_SAMPLING_PER_HOUR));
-    const now = (this.deps.now ?? Date.now)();
-    const recent = (this.shownAt.get(server) ?? []).filter((t) => now - t < HOUR_MS);
-    this.shownAt.set(server, recent);
-    if (recent.length >= limit) {
-      throw this.fail(
-        server,
-        ErrorCode.InvalidRequest,
-        limit === 0
-          ? 'Refused a sampling request: sampling is turned off (hearth.mcp.samplingPerHour is 0).'
-          : `Refused a sampling request: this server already asked ${recent.length} times in the last hour, the limit set by hearth.mcp.samplingPerHour (${limit}).`,
-      );
-    }
+    // Taken before the first await: requests a server sends together are read in one go and all start in the same
+    // tick, so a check made after an await would let every one of them past (a card each, beyond the hourly limit).
     this.pendingSampling.add(server);
     try {
+      const settings = await this.deps.settings();
+      const limit = Math.max(0, Math.floor(settings.mcp?.samplingPerHour ?? DEFAULT_SAMPLING_PER_HOUR));
+      const now = (this.deps.now ?? Date.now)();
+      const recent = (this.shownAt.get(server) ?? []).filter((t) => now - t < HOUR_MS);
+      this.shownAt.set(server, recent);
+      if (recent.length >= limit) {
+        throw this.fail(
+          server,
+          ErrorCode.InvalidRequest,
+          limit === 0
+            ? 'Refused a sampling request: sampling is turned off (hearth.mcp.samplingPerHour is 0).'
+            : `Refused a sampling request: this server already asked ${recent.length} times in the last hour, the limit set by hearth.mcp.samplingPerHour (${limit}).`,
+        );
+      }
       let model: string;
       try {
         model = await sampler.model(signal);

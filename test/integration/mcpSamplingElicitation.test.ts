@@ -7,8 +7,12 @@
  * and reads what reached the scripted Ollama and what the server answered.
  */
 import * as assert from 'node:assert/strict';
+import { fileURLToPath } from 'node:url';
 import type { ToolCall } from '../../protocol/chat';
 import { EVERYTHING_SERVER, MODEL, startMcpTestServer, useMcpSuite, type McpTestServer } from './mcpHarness';
+
+/** A server whose tool sends many sampling requests at once (test/fixtures/mcpSamplingBurstServer.main.ts). */
+const BURST_SERVER = fileURLToPath(new URL('../fixtures/mcpSamplingBurstServer.main.mjs', import.meta.url));
 
 describe('MCP sampling and elicitation from server-everything through the language server (integration)', function () {
   this.timeout(60_000);
@@ -108,6 +112,23 @@ describe('MCP sampling and elicitation from server-everything through the langua
     assert.equal(server.samplingRequests.length, 1, 'the second request was never shown');
     assert.equal(chats().length, 4, 'two turn steps, one sampling, the last turn step: nothing for the refused request');
     assert.ok(server.mcpLogs.some((l) => /everything: Refused a sampling request/.test(l)), 'the refusal is in the MCP log');
+  });
+
+  it('a burst of requests sent at once shows one card: the others are refused, as one at a time allows', async () => {
+    suite.client = await startMcpTestServer({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { burst: { command: process.execPath, args: [BURST_SERVER] } } } },
+    });
+    const server = suite.client;
+    await server.waitForServer('burst', (s) => s.state === 'running', 'running');
+    // The user takes a moment to decline the card, as a person would.
+    server.answerSampling = () => new Promise((resolve) => setTimeout(() => resolve('reject'), 500));
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'burst.burst', arguments: { count: 8 } }] }, { kind: 'text', text: 'Done.' });
+    const { results } = await server.turn('Ask for completions');
+    assert.equal(server.samplingRequests.length, 1, `one card, not one per request: ${results[0]?.content}`);
+    assert.equal(results[0].content.match(/another one from this server is still waiting/g)?.length, 7, results[0].content);
+    assert.equal(chats().length, 2, 'the turn\'s two requests, no sampling');
   });
 
   it('shows the server\'s form and returns the accepted, checked values to the server', async () => {
