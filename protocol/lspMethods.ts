@@ -1177,6 +1177,12 @@ export interface McpTrustParams {
   envNames: string[];
   /** The names of the HTTP headers the config sets; their values are never sent. */
   headerNames: string[];
+  /**
+   * The names of the variables of the user's environment the entry reads
+   * (`${env:NAME}` in its command, arguments, env, URL or headers): the server
+   * gets their values, whatever names the config gives them.
+   */
+  envReads: string[];
   /** True when the user trusted an earlier version of this server's entry, which has changed since. */
   changed: boolean;
 }

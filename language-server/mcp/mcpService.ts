@@ -482,7 +482,7 @@ export class McpService {
 
   private trustParams(parsed: ParsedMcpServer, changed: boolean): McpTrustParams {
     const config = parsed.config;
-    const base = { name: parsed.name, configPath: parsed.configPath ?? '', envNames: parsed.envNames, headerNames: parsed.headerNames, changed };
+    const base = { name: parsed.name, configPath: parsed.configPath ?? '', envNames: parsed.envNames, headerNames: parsed.headerNames, envReads: parsed.envReads, changed };
     if (config.type === 'http') return { ...base, transport: 'http', url: config.url };
     return { ...base, transport: 'stdio', command: config.command, args: config.args ?? [], cwd: config.cwd, commandLine: displayCommandLine(config.command, config.args) };
   }

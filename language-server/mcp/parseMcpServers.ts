@@ -20,6 +20,11 @@ export interface ParsedMcpServer {
   configHash: string;
   envNames: string[];
   headerNames: string[];
+  /**
+   * The variables of the user's environment the entry reads (`${env:NAME}`
+   * anywhere in it): their values go to the server, so the trust prompt names them.
+   */
+  envReads: string[];
   /** Non-fatal notes for the log (for example `${env:X}` not set). */
   warnings: string[];
 }
@@ -117,8 +122,10 @@ function parseEntry(name: string, entry: unknown, ctx: ParseContext): ParsedMcpS
   const type = entry.type ?? (typeof entry.url === 'string' && entry.command === undefined ? 'http' : 'stdio');
   const errors: string[] = [];
   const warnings: string[] = [];
+  const envReads = new Set<string>();
   const sub = (value: string, field: string): string => {
     const r = substituteVariables(value, ctx);
+    for (const v of r.envReads) envReads.add(v);
     for (const p of r.problems) errors.push(`"${field}": ${p}`);
     for (const v of r.unsetEnv) warnings.push(`"${field}" uses \${env:${v}}, which is not set; it is empty.`);
     return r.value;
@@ -140,7 +147,7 @@ function parseEntry(name: string, entry: unknown, ctx: ParseContext): ParsedMcpS
     const transport = httpTransport(type, entry.transport, errors);
     const config: McpServerConfig = { type: 'http', url, headers, ...(transport ? { transport } : {}) };
     if (errors.length > 0) return problem(`The server "${name}" cannot start: ${errors.join(' ')}`, 'http', describeTarget(config));
-    return { name, source: ctx.source, configPath: ctx.configPath, config, configHash, envNames: [], headerNames: Object.keys(headers), warnings };
+    return { name, source: ctx.source, configPath: ctx.configPath, config, configHash, envNames: [], headerNames: Object.keys(headers), envReads: [...envReads], warnings };
   }
   if (type !== 'stdio') return problem(`The server "${name}" has an unknown "type" ${JSON.stringify(type)}; use "stdio", "http" or "sse".`);
 
@@ -160,5 +167,5 @@ function parseEntry(name: string, entry: unknown, ctx: ParseContext): ParsedMcpS
   }
   const config: McpServerConfig = { type: 'stdio', command, args, env, cwd };
   if (errors.length > 0) return problem(`The server "${name}" cannot start: ${errors.join(' ')}`, 'stdio', describeTarget(config));
-  return { name, source: ctx.source, configPath: ctx.configPath, config, configHash, envNames: Object.keys(env), headerNames: [], warnings };
+  return { name, source: ctx.source, configPath: ctx.configPath, config, configHash, envNames: Object.keys(env), headerNames: [], envReads: [...envReads], warnings };
 }

@@ -14,6 +14,8 @@ export interface Substituted {
   problems: string[];
   /** `${env:NAME}` references whose variable is not set (they become empty, as in VS Code). */
   unsetEnv: string[];
+  /** Every variable of the environment a `${env:NAME}` reference reads, set or not, in order. */
+  envReads: string[];
 }
 
 /**
@@ -25,10 +27,12 @@ export interface Substituted {
 export function substituteVariables(text: string, ctx: SubstitutionContext): Substituted {
   const problems: string[] = [];
   const unsetEnv: string[] = [];
+  const envReads: string[] = [];
   const value = text.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
     const name = inner.trim();
     if (name.startsWith('env:')) {
       const variable = name.slice(4);
+      envReads.push(variable);
       const found = ctx.env[variable];
       if (found === undefined) unsetEnv.push(variable);
       return found ?? '';
@@ -56,5 +60,5 @@ export function substituteVariables(text: string, ctx: SubstitutionContext): Sub
     }
     return whole;
   });
-  return { value, problems, unsetEnv };
+  return { value, problems, unsetEnv, envReads };
 }
