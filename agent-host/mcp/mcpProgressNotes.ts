@@ -14,15 +14,19 @@ export type StatusNote = Extract<AgentEvent, { type: 'status' }>;
  * note per call, replaced in place as the call goes on (the note's id names
  * the call), so a long operation updates one line instead of adding one per
  * report. Reports closer together than `intervalMs` are dropped, except the
- * one that reaches the total.
+ * first one that reaches the total: only the first, since a server can say
+ * "finished" as often as it likes, and each one shown is a message to the
+ * editor and a repaint of the chat.
  */
 export function mcpProgressNotes(intervalMs = PROGRESS_NOTE_INTERVAL_MS, now: () => number = Date.now): (tool: McpTool, call: ToolCall, progress: McpProgress) => StatusNote | undefined {
   const lastShown = new Map<string, number>();
+  const finishShown = new Set<string>();
   return (tool, call, p) => {
     const at = now();
     const last = lastShown.get(call.id);
-    const finished = p.total !== undefined && p.progress >= p.total;
-    if (last !== undefined && at - last < intervalMs && !finished) return undefined;
+    const finishing = p.total !== undefined && p.progress >= p.total && !finishShown.has(call.id);
+    if (last !== undefined && at - last < intervalMs && !finishing) return undefined;
+    if (finishing) finishShown.add(call.id);
     lastShown.set(call.id, at);
     const amount = p.total !== undefined ? `${p.progress}/${p.total}` : `${p.progress}`;
     const words = p.message ? ` (${p.message.length > MAX_PROGRESS_MESSAGE ? `${p.message.slice(0, MAX_PROGRESS_MESSAGE)}…` : p.message})` : '';

@@ -2,7 +2,8 @@
  * What an MCP server must not be able to do to Hearth, through the real
  * language server and a scripted stdio server (test/fixtures/mcpScriptedServer.main.ts):
  * crash it with a huge result, change a tool the user allowed without
- * being asked again, or keep Hearth paging through a listing forever.
+ * being asked again, keep Hearth paging through a listing forever, or flood
+ * the chat with progress reports.
  */
 import * as assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +12,7 @@ import { MODEL, startMcpTestServer, toolMessages, useMcpSuite, type McpTestServe
 
 const SCRIPTED = fileURLToPath(new URL('../fixtures/mcpScriptedServer.main.mjs', import.meta.url));
 const ENDLESS = fileURLToPath(new URL('../fixtures/mcpEndlessListServer.main.mjs', import.meta.url));
+const PROGRESS_FLOOD = fileURLToPath(new URL('../fixtures/mcpProgressFloodServer.main.mjs', import.meta.url));
 
 /** `request`'s answer, or a failure naming `what` when it takes longer than `ms`. */
 async function within<T>(ms: number, what: string, request: Promise<T>): Promise<T> {
@@ -87,6 +89,22 @@ describe('MCP: a hostile or careless server cannot crash Hearth or slip past its
       assert.equal(server.approvals.filter((a) => a.tool === 'lookup').length, 2, `the changed ${field} was asked about`);
     });
   }
+
+  it('a flood of "finished" progress reports moves the call\'s note about once a second, not once per report', async () => {
+    suite.client = await startMcpTestServer({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { flood: { command: process.execPath, args: [PROGRESS_FLOOD] } } } },
+    });
+    const server = suite.client;
+    await server.waitForServer('flood', (s) => s.state === 'running', 'running');
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'flood.flood', arguments: { count: 2000 } }] }, { kind: 'text', text: 'Done.' });
+    const turn = await server.turn('Run the long job');
+    assert.equal(turn.results[0].content, 'Sent 2000 reports.');
+    const notes = server.client.events.filter((e) => e.entryId === turn.assistantEntryId && e.event.type === 'status' && e.event.id?.startsWith('progress:'));
+    assert.ok(notes.length >= 1, 'the progress is shown');
+    assert.ok(notes.length <= 5, `${notes.length} updates of the note for a call that took a moment`);
+  });
 
   describe('a server whose listings never end (every page names another)', () => {
     async function startEndless(lists: string, state: 'running' | 'starting'): Promise<McpTestServer> {

@@ -1,7 +1,7 @@
 /**
  * An MCP tool's progress in the chat: one note per call that moves on in
  * place, not a line per report, never faster than once a second except for
- * the report that finishes, and bounded whatever the server sends.
+ * the first report that finishes, and bounded whatever the server sends.
  */
 import assert from 'node:assert/strict';
 import { mcpProgressNotes } from '../../agent-host';
@@ -31,6 +31,7 @@ describe('MCP progress notes', () => {
     assert.ok(report('c1', 3, 1000));
     assert.ok(report('c2', 1, 1100), 'another call has its own note and interval');
     assert.ok(report('c1', 10, 1200), 'the finishing report always shows');
+    assert.equal(report('c1', 10, 1300), undefined, 'a server that says "finished" again within the interval is not shown again');
     const notes = reply.parts.filter((p) => p.kind === 'status');
     assert.deepEqual(
       notes.map((p) => p.kind === 'status' && p.message),
