@@ -361,7 +361,11 @@ export class McpServerConnection {
       };
     }
     client.setNotificationHandler(ResourceUpdatedNotificationSchema, (notification) => {
-      if (gen === this.generation && typeof notification.params.uri === 'string') this.options.onResourceUpdated?.(this.spec.name, notification.params.uri);
+      // Only resources this session subscribed to (ones the user attached): a report about any other URI is the
+      // server's own text, and each one would be kept and logged.
+      if (gen === this.generation && typeof notification.params.uri === 'string' && this.subscribed.has(notification.params.uri)) {
+        this.options.onResourceUpdated?.(this.spec.name, notification.params.uri);
+      }
     });
     client.setNotificationHandler(LoggingMessageNotificationSchema, (notification) => {
       if (gen === this.generation) this.logRecords.receive(notification.params);

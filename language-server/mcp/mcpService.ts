@@ -107,6 +107,8 @@ export class McpService {
   private readonly resourceVersions = new Map<string, number>();
   /** The version of a resource a chat last read, by `sessionId\0mention`. */
   private readonly readVersions = new Map<string, number>();
+  /** Resources whose change is in the log and that no chat has read since: a server reporting the same change again and again logs it once. */
+  private readonly changeLogged = new Set<string>();
   /** The MCP tool calls running now, per server, latest last: a server's sampling or form request is shown in its call's row. */
   private readonly runningCalls = new Map<string, RunningCall[]>();
 
@@ -137,6 +139,8 @@ export class McpService {
       onResourceUpdated: (server, uri) => {
         const mention = resourceMention(server, uri);
         this.resourceVersions.set(mention, (this.resourceVersions.get(mention) ?? 0) + 1);
+        if (this.changeLogged.has(mention)) return;
+        this.changeLogged.add(mention);
         deps.editor.log(server, `${uri} changed; a chat it is attached to reads it again with its next message.`);
       },
     });
@@ -193,6 +197,7 @@ export class McpService {
    * to report changes to it (see `changedResources`).
    */
   async readResource(server: string, uri: string, maxChars: number): Promise<string> {
+    this.changeLogged.delete(resourceMention(server, uri));
     const text = await this.manager.readResource(server, uri, maxChars);
     void this.manager.subscribe(server, uri).catch(() => undefined);
     return text;

@@ -3,16 +3,17 @@
  * language server and a scripted stdio server (test/fixtures/mcpScriptedServer.main.ts):
  * crash it with a huge result, change a tool the user allowed without
  * being asked again, keep Hearth paging through a listing forever, or flood
- * the chat with progress reports.
+ * the chat with progress reports or the log with change reports.
  */
 import * as assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
-import { McpResourcesRequest, SlashCommandsRequest } from '../../protocol/lspMethods';
+import { ChatSendRequest, McpResourcesRequest, SlashCommandsRequest } from '../../protocol/lspMethods';
 import { MODEL, startMcpTestServer, toolMessages, useMcpSuite, type McpTestServer } from './mcpHarness';
 
 const SCRIPTED = fileURLToPath(new URL('../fixtures/mcpScriptedServer.main.mjs', import.meta.url));
 const ENDLESS = fileURLToPath(new URL('../fixtures/mcpEndlessListServer.main.mjs', import.meta.url));
 const PROGRESS_FLOOD = fileURLToPath(new URL('../fixtures/mcpProgressFloodServer.main.mjs', import.meta.url));
+const UPDATE_FLOOD = fileURLToPath(new URL('../fixtures/mcpResourceUpdateFloodServer.main.mjs', import.meta.url));
 
 /** `request`'s answer, or a failure naming `what` when it takes longer than `ms`. */
 async function within<T>(ms: number, what: string, request: Promise<T>): Promise<T> {
@@ -104,6 +105,36 @@ describe('MCP: a hostile or careless server cannot crash Hearth or slip past its
     const notes = server.client.events.filter((e) => e.entryId === turn.assistantEntryId && e.event.type === 'status' && e.event.id?.startsWith('progress:'));
     assert.ok(notes.length >= 1, 'the progress is shown');
     assert.ok(notes.length <= 5, `${notes.length} updates of the note for a call that took a moment`);
+  });
+
+  it('a flood of resource change reports logs one line for the attached resource and nothing for resources never subscribed to', async () => {
+    suite.client = await startMcpTestServer({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { notes: { command: process.execPath, args: [UPDATE_FLOOD] } } } },
+    });
+    const server = suite.client;
+    await server.waitForServer('notes', (s) => s.state === 'running', 'running');
+    const mention = 'mcp:notes/notes://today';
+    const send = async (text: string, mentions: string[], sessionId?: string) => {
+      const started = await server.client.connection.sendRequest(ChatSendRequest.type, { sessionId, input: { text, context: mentions.map((m) => ({ kind: 'mention' as const, path: m })) } });
+      await server.client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 30_000);
+      return started;
+    };
+    suite.fixture.enqueue({ kind: 'text', text: 'Read.' });
+    const first = await send(`Summarise @${mention}`, [mention]);
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'notes.flood', arguments: { count: 500 } }] }, { kind: 'text', text: 'Flooded.' });
+    const flood = await send('Run the flood', [], first.sessionId);
+    const result = server.client.events.find((e) => e.entryId === flood.assistantEntryId && e.event.type === 'toolResult')!.event as { result: { content: string } };
+    assert.equal(result.result.content, 'Sent 500 rounds; 1 subscribed.');
+
+    const changeLines = server.mcpLogs.filter((l) => / changed; /.test(l));
+    assert.deepEqual(changeLines, ['notes: notes://today changed; a chat it is attached to reads it again with its next message.']);
+    // The change still reaches the chat that attached it.
+    suite.fixture.enqueue({ kind: 'text', text: 'Read again.' });
+    await send('What now?', [], first.sessionId);
+    const user = (suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
+    assert.match(user, /This resource changed since it was attached earlier in this chat/);
   });
 
   describe('a server whose listings never end (every page names another)', () => {
