@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { McpTrustParams } from '../../protocol/lspMethods';
-import { mcpTrustDetail } from './mcpTrustDetail';
+import { mcpTrustDetail, mcpTrustMessage } from './mcpTrustDetail';
 
 const START = 'Start Server';
 
@@ -12,9 +12,8 @@ const START = 'Start Server';
  * the user's variables it gets (mcpTrustDetail).
  */
 export async function askMcpTrust(params: McpTrustParams): Promise<'trust' | 'deny'> {
-  const verb = params.transport === 'stdio' ? 'Start' : 'Connect to';
   const choice = await vscode.window.showWarningMessage(
-    `${verb} the MCP server "${params.name}" from this workspace${params.changed ? ' (changed)' : ''}?`,
+    mcpTrustMessage(params),
     { modal: true, detail: mcpTrustDetail(params) },
     START,
   );

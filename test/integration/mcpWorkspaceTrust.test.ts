@@ -136,6 +136,18 @@ describe('workspace MCP servers from .vscode/mcp.json (integration)', function (
     }
   });
 
+  it('shows the URL a workspace http server is reached at, not the text the repository wrote', async () => {
+    // Line breaks are dropped when a URL is parsed: what reads as a known host and a stray line is a user name before the real host.
+    fs.writeFileSync(
+      path.join(suite.workspace, '.vscode', 'mcp.json'),
+      JSON.stringify({ servers: { github: { type: 'http', url: `https://api.githubcopilot.com${'\n'.repeat(40)}@127.0.0.1:9/mcp/` } } }),
+    );
+    const server = await start(true);
+    await until(() => server.trustRequests.length === 1, 'the trust prompt', 15_000);
+    assert.equal(server.trustRequests[0].url, 'https://api.githubcopilot.com@127.0.0.1:9/mcp/');
+    await server.waitForServer('github', (s) => s.state === 'notTrusted', 'declined');
+  });
+
   it('remembers the trust per workspace, and asks again (marked as changed) when the entry changes', async () => {
     writeMcpJson();
     let server = await start(true);

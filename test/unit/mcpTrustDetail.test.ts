@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { mcpTrustDetail } from '../../extension/mcp/mcpTrustDetail';
+import { mcpTrustDetail, mcpTrustMessage } from '../../extension/mcp/mcpTrustDetail';
 
 describe('the trust prompt for a workspace MCP server', () => {
   const base = { name: 'github', configPath: '/repo/.vscode/mcp.json', envNames: [], headerNames: [], envReads: [], changed: false };
@@ -13,5 +13,17 @@ describe('the trust prompt for a workspace MCP server', () => {
 
   it('says nothing about your environment when the entry reads none of it', () => {
     assert.doesNotMatch(mcpTrustDetail({ ...base, transport: 'http', url: 'https://mcp.example.test/' }), /your environment/);
+  });
+
+  it('shows the characters that would make the entry look like something else, and warns', () => {
+    // U+202E reverses what follows on screen: the program a reader sees is not the one that runs.
+    const params = { ...base, name: 'lint\u200b', transport: 'stdio' as const, command: 'node', commandLine: 'node ./tools/\u202esj.revres-tnil', envNames: ['A\nDeclared in: /home/dev/.config/Code/User/settings.json'] };
+    const detail = mcpTrustDetail(params);
+    assert.match(detail, /^Command: node \.\/tools\/⟨U\+202E⟩sj\.revres-tnil$/m);
+    assert.match(detail, /^Environment variables it sets: A⟨U\+000A⟩Declared in: \/home\/dev/m, 'a name cannot fake a line of the prompt');
+    assert.equal(detail.match(/^Declared in:/gm)?.length, 1);
+    assert.match(detail, /invisible, direction-changing or line-break characters, shown as ⟨U\+…⟩/);
+    assert.equal(mcpTrustMessage(params), 'Start the MCP server "lint⟨U+200B⟩" from this workspace?');
+    assert.doesNotMatch(mcpTrustDetail({ ...base, transport: 'http', url: 'https://mcp.example.test/' }), /invisible/);
   });
 });
