@@ -27,6 +27,12 @@ export interface ProcessExit {
  * is how a server could exhaust the language server's memory.
  */
 export const MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
+/**
+ * Messages to a server it has not read yet. Hearth sends a request at a time
+ * and answers the server's own requests, so a real server is never far
+ * behind; thousands waiting means it has stopped reading.
+ */
+const MAX_UNSENT_MESSAGES = 1000;
 const MAX_STDERR_LINE = 2000;
 /** A server that floods stderr must not flood the editor's output channel. */
 const MAX_STDERR_LINES_PER_SECOND = 50;
@@ -70,8 +76,10 @@ export class StdioProcessTransport implements Transport {
   private readonly buffer = new ReadBuffer({ maxBufferSize: MAX_MESSAGE_BYTES + 4 * 1024 * 1024 });
   /** Bytes of the message being received (since the last newline). */
   private lineBytes = 0;
-  /** Why this transport stopped the server itself (a message over the cap), for the error the calls get. */
+  /** Why this transport stopped the server itself (a message over the cap, replies it does not read), for the error the calls get. */
   stopReason?: string;
+  /** Messages written to the server's stdin and not yet taken by it. */
+  private unsent = 0;
   private closed = false;
   private exited?: Promise<void>;
   exit?: ProcessExit;
@@ -209,8 +217,25 @@ export class StdioProcessTransport implements Transport {
   send(message: JSONRPCMessage): Promise<void> {
     const stdin = this.child?.stdin;
     if (!stdin || this.exit || stdin.destroyed) return Promise.reject(new Error('The MCP server is not running.'));
+    if (this.stopReason) return Promise.reject(new Error(`The MCP server ${this.stopReason}.`));
+    if (this.unsent >= MAX_UNSENT_MESSAGES || stdin.writableLength > MAX_MESSAGE_BYTES) {
+      // What the server has not read waits here, in this process, with the SDK's state for the request each reply
+      // answers (kilobytes a ping): a server that keeps sending requests and never reads the replies would have
+      // them pile up until the language server runs out of memory. It is stopped like one that sends too much,
+      // and restarted by the connection.
+      this.stopReason = 'it stopped reading what Hearth sends while it kept sending requests';
+      this.buffer.clear();
+      this.onerror?.(new Error(`The MCP server ${this.stopReason}.`));
+      void this.close();
+      return Promise.reject(new Error(`The MCP server ${this.stopReason}.`));
+    }
+    this.unsent++;
     return new Promise<void>((resolve, reject) => {
-      stdin.write(serializeMessage(message), (err) => (err ? reject(err) : resolve()));
+      stdin.write(serializeMessage(message), (err) => {
+        this.unsent--;
+        if (err) reject(err);
+        else resolve();
+      });
     });
   }
 

@@ -2,8 +2,9 @@
  * What an MCP server must not be able to do to Hearth, through the real
  * language server and a scripted stdio server (test/fixtures/mcpScriptedServer.main.ts):
  * crash it with a huge result, change a tool the user allowed without
- * being asked again, keep Hearth paging through a listing forever, or flood
- * the chat with progress reports or the log with change reports.
+ * being asked again, keep Hearth paging through a listing forever, flood
+ * the chat with progress reports or the log with change reports, or make
+ * Hearth queue replies it never reads.
  */
 import * as assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
@@ -14,6 +15,7 @@ const SCRIPTED = fileURLToPath(new URL('../fixtures/mcpScriptedServer.main.mjs',
 const ENDLESS = fileURLToPath(new URL('../fixtures/mcpEndlessListServer.main.mjs', import.meta.url));
 const PROGRESS_FLOOD = fileURLToPath(new URL('../fixtures/mcpProgressFloodServer.main.mjs', import.meta.url));
 const UPDATE_FLOOD = fileURLToPath(new URL('../fixtures/mcpResourceUpdateFloodServer.main.mjs', import.meta.url));
+const UNREAD = fileURLToPath(new URL('../fixtures/mcpUnreadRepliesServer.main.mjs', import.meta.url));
 
 /** `request`'s answer, or a failure naming `what` when it takes longer than `ms`. */
 async function within<T>(ms: number, what: string, request: Promise<T>): Promise<T> {
@@ -135,6 +137,23 @@ describe('MCP: a hostile or careless server cannot crash Hearth or slip past its
     await send('What now?', [], first.sessionId);
     const user = (suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[]).filter((m) => m.role === 'user').at(-1)!.content;
     assert.match(user, /This resource changed since it was attached earlier in this chat/);
+  });
+
+  it('a server that sends requests and never reads the replies is stopped before they exhaust memory, and comes back', async () => {
+    suite.client = await startMcpTestServer({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { unread: { command: process.execPath, args: [UNREAD] } } } },
+    });
+    const server = suite.client;
+    await server.waitForServer('unread', (s) => s.state === 'running', 'running');
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'unread.flood', arguments: { seconds: 40 } }] }, { kind: 'text', text: 'Done.' });
+    const started = Date.now();
+    const turn = await server.turn('Run the job', 90_000);
+    assert.equal(turn.results[0].isError, true, turn.results[0].content);
+    assert.match(turn.results[0].content, /The MCP server "unread" stopped while unread\.flood was running \(it stopped reading what Hearth sends while it kept sending/);
+    assert.ok(Date.now() - started < 15_000, `stopped after ${Date.now() - started} ms, not when the server chose to stop`);
+    await server.waitForServer('unread', (s) => s.state === 'running' && s.restarts === 1, 'running again', 30_000);
   });
 
   describe('a server whose listings never end (every page names another)', () => {
