@@ -442,8 +442,14 @@ export class McpServerConnection {
     }
     const listed: ListedTool[] = [];
     for await (const page of listedPages((params, options) => client.listTools(params, options), this.options.connectTimeoutMs, () => this.listingCapped('tools/list'))) {
-      listed.push(...(page.tools as ListedTool[]));
-      if (listed.length >= MAX_LISTED_TOOLS) break;
+      // The cap holds within a page too: one page of 20,000 tools is as many as 20,000 pages of one.
+      const pageTools = page.tools as ListedTool[];
+      const room = MAX_LISTED_TOOLS - listed.length;
+      listed.push(...pageTools.slice(0, room));
+      if (pageTools.length > room || (pageTools.length === room && page.nextCursor)) {
+        this.log(`It lists more than ${MAX_LISTED_TOOLS} tools; Hearth uses the first ${MAX_LISTED_TOOLS}.`);
+        break;
+      }
     }
     if (gen !== this.generation) return;
     const taken = new Set<string>();

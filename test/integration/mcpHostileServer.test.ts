@@ -16,6 +16,7 @@ const ENDLESS = fileURLToPath(new URL('../fixtures/mcpEndlessListServer.main.mjs
 const PROGRESS_FLOOD = fileURLToPath(new URL('../fixtures/mcpProgressFloodServer.main.mjs', import.meta.url));
 const UPDATE_FLOOD = fileURLToPath(new URL('../fixtures/mcpResourceUpdateFloodServer.main.mjs', import.meta.url));
 const UNREAD = fileURLToPath(new URL('../fixtures/mcpUnreadRepliesServer.main.mjs', import.meta.url));
+const MANY_TOOLS = fileURLToPath(new URL('../fixtures/mcpManyToolsServer.main.mjs', import.meta.url));
 
 /** `request`'s answer, or a failure naming `what` when it takes longer than `ms`. */
 async function within<T>(ms: number, what: string, request: Promise<T>): Promise<T> {
@@ -184,5 +185,17 @@ describe('MCP: a hostile or careless server cannot crash Hearth or slip past its
       assert.deepEqual(info.tools, []);
       assert.ok(server.mcpLogs.some((l) => /^endless: It kept sending more pages of tools\/list/.test(l)), `the log says why: ${server.mcpLogs.join('\n')}`);
     });
+  });
+
+  it('a server listing 20,000 tools on one page is offered its first 1,000, and the log says so', async () => {
+    suite.client = await startMcpTestServer({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { huge: { command: process.execPath, args: [MANY_TOOLS, '20000', '40'] } } } },
+    });
+    const info = await suite.client.waitForServer('huge', (s) => s.state === 'running', 'running', 30_000);
+    assert.equal(info.tools.length, 1_000);
+    assert.equal(info.tools[999].name, 'huge.tool_1000', 'the first 1,000 in listing order');
+    assert.ok(suite.client.mcpLogs.some((l) => l === 'huge: It lists more than 1000 tools; Hearth uses the first 1000.'), `the log says why: ${suite.client.mcpLogs.join('\n')}`);
   });
 });
