@@ -7,7 +7,9 @@
  *
  *   system prompt + tool schemas + history + this turn  <=  num_ctx - reserve
  *
- * The reserve leaves room for the answer. When the conversation is too long
+ * The reserve leaves room for the answer. The tool schemas are those the
+ * tool loop chose to offer within their share of the budget (toolBudget.ts).
+ * When the conversation is too long
  * it gives up the least valuable text first: old tool outputs (the model
  * already drew its conclusions from them), then the oldest exchanges, and
  * only then the newest tool outputs. The current user message is never cut;

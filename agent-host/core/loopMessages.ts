@@ -4,6 +4,7 @@
  */
 import type { HearthError } from '../../protocol/chat';
 import type { BudgetOutcome } from './contextBudget';
+import type { LeftOutTools } from './toolBudget';
 
 export function stepLimitError(maxSteps: number, model: string): HearthError {
   return {
@@ -23,15 +24,48 @@ export function repeatedCallError(toolName: string, times: number, model: string
   };
 }
 
-export function contextTooSmallError(model: string, numCtx: number, fit: BudgetOutcome): HearthError {
+/** What the offered tools' definitions take of a request, for the error and the warning below. */
+export interface ToolsInPrompt {
+  /** Their tokens as the context budget counts them. */
+  tokens: number;
+  count: number;
+  /** How many of them are MCP servers' tools. */
+  mcpCount: number;
+}
+
+export function contextTooSmallError(model: string, numCtx: number, fit: BudgetOutcome, tools?: ToolsInPrompt): HearthError {
+  const needs = `it needs about ${fit.promptTokens} tokens`;
+  const toolPart =
+    tools && tools.count > 0
+      ? `, ${tools.tokens} of them for the definitions of ${plural(tools.count, 'tool', 'tools')}${tools.mcpCount > 0 ? ` (${tools.mcpCount} from MCP servers)` : ''},`
+      : '';
+  // When the built-in tools alone take most of the window, nothing the user attaches or removes helps but a larger window.
+  const builtInsAreTheCause = tools !== undefined && tools.mcpCount === 0 && tools.tokens * 2 >= fit.promptTokens;
+  const removeServers = tools && tools.mcpCount > 0 ? ", remove the MCP servers you do not need from .vscode/mcp.json or the hearth.mcp.servers setting (their tools' definitions go with every message)" : '';
+  const advice = builtInsAreTheCause
+    ? "The built-in tools' definitions alone take most of this window: use a model with a larger context window."
+    : `Attach less context (a selection instead of a whole file)${removeServers}, or use a model with a larger context window.`;
   return {
     code: 'invalidRequest',
     message:
-      `This message does not fit ${model}'s context window: it needs about ${fit.promptTokens} tokens, but the window is ${numCtx} tokens ` +
-      `and ${numCtx - fit.budgetTokens} of them are kept for the answer. Attach less context (a selection instead of a whole file), or use a model with a larger context window.`,
+      `This message does not fit ${model}'s context window: ${needs}${toolPart} but the window is ${numCtx} tokens ` +
+      `and ${numCtx - fit.budgetTokens} of them are kept for the answer. ${advice}`,
     model,
     retryable: false,
   };
+}
+
+/** The warning for MCP tools left out of a request (see toolBudget.ts), or undefined when none were. */
+export function toolsLeftOutWarning(leftOut: readonly LeftOutTools[], model: string, numCtx: number): string | undefined {
+  if (leftOut.length === 0) return undefined;
+  const total = leftOut.reduce((n, l) => n + l.count, 0);
+  const servers = leftOut.map((l, i) => `${i === 0 ? plural(l.count, 'tool', 'tools') : l.count} of the MCP server "${l.server}"`);
+  const list = servers.length === 1 ? servers[0] : `${servers.slice(0, -1).join(', ')} and ${servers[servers.length - 1]}`;
+  return (
+    `${model}'s context window (${numCtx} tokens) cannot hold the definitions of every tool, so Hearth left ${list} out of this turn; ` +
+    `the model cannot call ${total === 1 ? 'it' : 'them'}. Remove the MCP servers you do not need from .vscode/mcp.json or the hearth.mcp.servers setting ` +
+    `(Hearth: List MCP Servers shows their tools), or use a model with a larger context window.`
+  );
 }
 
 function plural(n: number, one: string, many: string): string {

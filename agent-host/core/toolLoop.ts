@@ -15,13 +15,13 @@ import type { Ollama } from 'ollama';
 import { DEFAULT_CHAT_MODE, type AgentEvent, type ChatMessage, type DoneReason, type Usage, type UserInput } from '../../protocol/chat';
 import type { ToolDefinition } from '../../protocol/tools';
 import type { TurnOptions } from '../index';
-import { chooseNumCtx, fitToContext } from './contextBudget';
+import { answerReserve, chooseNumCtx, fitToContext } from './contextBudget';
 import { describeOllamaFailure, type FailureContext } from './describeOllamaFailure';
 import { classifyFailure, isToolsUnsupported } from './errorMapping';
 import { DEFAULT_TOOL_TIMEOUT_MS, errorResult, executeToolCall, TurnCancelled } from './executeToolCall';
 import { formatUserMessage } from './formatUserMessage';
 import { HearthException } from './hearthException';
-import { contextTooSmallError, repeatedCallError, stepLimitError, trimWarning } from './loopMessages';
+import { contextTooSmallError, repeatedCallError, stepLimitError, toolsLeftOutWarning, trimWarning } from './loopMessages';
 import type { ModelFacts, ModelFactsCache } from './modelFacts';
 import { executorForMode, modeRefusal } from './modeTools';
 import { agentAllowsTool, agentRefusal, executorForAgent } from './agentTools';
@@ -33,6 +33,7 @@ import { EXTRA_SUBAGENTS_CALL_REFUSAL, RUN_SUBAGENTS_TOOL, runSubagents, runSuba
 import { compactHistory } from './compaction';
 import { todoGuidance, todoResult, todosFromArguments, UPDATE_TODOS_DEFINITION, UPDATE_TODOS_TOOL } from './todoTool';
 import { buildSystemPrompt, type ToolMode } from './systemPrompt';
+import { selectTools, toolServer } from './toolBudget';
 import { toolsTokens } from './toolsTokens';
 import { toOllamaMessages, toOllamaTool } from './toOllamaMessages';
 import { noVisionError, seesImages, withoutImages } from './visionGate';
@@ -97,10 +98,16 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   // update_todos likewise: the core keeps the plan; it changes no file.
   const todosOffered = options.todos !== undefined && executor !== undefined && agentAllowsTool(options.agent, UPDATE_TODOS_TOOL);
   let todos = options.todos?.current ?? [];
-  const tools = [...executorTools, ...(subagentTool ? [subagentTool] : []), ...(todosOffered ? [UPDATE_TODOS_DEFINITION] : [])];
-  let mode = chooseToolMode(tools, facts);
+  const candidateTools = [...executorTools, ...(subagentTool ? [subagentTool] : []), ...(todosOffered ? [UPDATE_TODOS_DEFINITION] : [])];
   // The caller's num_ctx wins: it keeps every request to this model on one runner (Ollama reloads on a change).
   const numCtx = options.numCtx ?? chooseNumCtx(facts.contextLength, setup.contextCap);
+  // The tools' definitions get a share of the window (toolBudget.ts): MCP tools past it are left out of this turn, and the user is told once.
+  const selection = selectTools(candidateTools, numCtx - answerReserve(numCtx));
+  const tools = selection.offered;
+  const leftOut = new Set(candidateTools.filter((t) => !tools.includes(t)).map((t) => t.name));
+  const toolWarning = toolsLeftOutWarning(selection.leftOut, model, numCtx);
+  if (toolWarning) yield { type: 'status', level: 'warning', message: toolWarning };
+  let mode = chooseToolMode(tools, facts);
   // Ollama refuses `think` with a 400 on a model without the capability (routes.go ChatHandler); the caller
   // decides think, this only keeps a stale or remote caller from turning a plain answer into that error.
   const think = options.think && facts.capabilities && !facts.capabilities.includes('thinking') ? undefined : options.think;
@@ -150,7 +157,10 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
       }
     }
     yield { type: 'context', promptTokens: fit.promptTokens, budgetTokens: fit.budgetTokens, numCtx };
-    if (!fit.fits) throw new HearthException(contextTooSmallError(model, numCtx, fit));
+    if (!fit.fits) {
+      const toolsInPrompt = { tokens: selection.offeredTokens, count: tools.length, mcpCount: tools.filter((t) => toolServer(t.name) !== undefined).length };
+      throw new HearthException(contextTooSmallError(model, numCtx, fit, mode === 'none' ? undefined : toolsInPrompt));
+    }
     const warning = trimWarning(fit, model, numCtx);
     if (warning && warning !== lastWarning) yield { type: 'status', level: 'warning', message: warning };
     lastWarning = warning ?? lastWarning;
@@ -201,6 +211,11 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     const prefix = setup.callIdPrefix ?? '';
     const prepared = proposals.map((raw) => {
       const p = prefix ? { ...raw, id: `${prefix}${raw.id}` } : raw;
+      // A tool left out for the context window is named as such: the model may know it from an earlier turn.
+      if (p.name && leftOut.has(p.name)) {
+        const rejection = `${p.name} is not available in this turn: its definition did not fit ${model}'s context window, so it was not offered. The call was not run. Use the tools you were given.`;
+        return { call: { id: p.id, name: p.name, arguments: isRecord(p.arguments) ? p.arguments : {} }, rejection };
+      }
       // A tool the executor has but this mode (or this agent) does not offer gets that refusal, not "no such tool".
       if (p.name && !tools.some((t) => t.name === p.name) && allTools.some((t) => t.name === p.name)) {
         const byMode = modeExecutor?.definitions().some((t) => t.name === p.name) !== true;
