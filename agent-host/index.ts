@@ -227,6 +227,8 @@ export { MAX_RULES_FILE_CHARS, MAX_RULES_FILES } from './core/rulesPrompt';
 export { agentAllowsTool, agentPrompt, executorForAgent, MAX_AGENT_INSTRUCTIONS, MAX_AGENT_TOOLS } from './core/agentTools';
 // The num_ctx the core sends for a model by default; the team server uses it for completions too, so both paths load one runner.
 export { chooseNumCtx } from './core/contextBudget';
+export { selectTools, toolServer, TOOL_SHARE, type LeftOutTools, type ToolSelection } from './core/toolBudget';
+export { toolsLeftOutWarning } from './core/loopMessages';
 // The one token estimate, for callers that size text before they hand it to the core (the repository map).
 export { estimateTokens } from './core/tokenEstimate';
 export { workspaceContextBudget } from './core/workspaceContext';

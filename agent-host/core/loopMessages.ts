@@ -55,16 +55,21 @@ export function contextTooSmallError(model: string, numCtx: number, fit: BudgetO
   };
 }
 
-/** The warning for MCP tools left out of a request (see toolBudget.ts), or undefined when none were. */
-export function toolsLeftOutWarning(leftOut: readonly LeftOutTools[], model: string, numCtx: number): string | undefined {
+/** Why MCP tools were left out of a request on a small window. */
+export function windowTooSmallForTools(model: string, numCtx: number): string {
+  return `${model}'s context window (${numCtx} tokens) cannot hold the definitions of every tool`;
+}
+
+/** The warning for MCP tools left out of a request (see toolBudget.ts), or undefined when none were; `why` starts the sentence. */
+export function toolsLeftOutWarning(leftOut: readonly LeftOutTools[], why: string, largerWindowHelps = true): string | undefined {
   if (leftOut.length === 0) return undefined;
   const total = leftOut.reduce((n, l) => n + l.count, 0);
   const servers = leftOut.map((l, i) => `${i === 0 ? plural(l.count, 'tool', 'tools') : l.count} of the MCP server "${l.server}"`);
   const list = servers.length === 1 ? servers[0] : `${servers.slice(0, -1).join(', ')} and ${servers[servers.length - 1]}`;
   return (
-    `${model}'s context window (${numCtx} tokens) cannot hold the definitions of every tool, so Hearth left ${list} out of this turn; ` +
+    `${why}, so Hearth left ${list} out of this turn; ` +
     `the model cannot call ${total === 1 ? 'it' : 'them'}. Remove the MCP servers you do not need from .vscode/mcp.json or the hearth.mcp.servers setting ` +
-    `(Hearth: List MCP Servers shows their tools), or use a model with a larger context window.`
+    `(Hearth: List MCP Servers shows their tools)${largerWindowHelps ? ', or use a model with a larger context window' : ''}.`
   );
 }
 

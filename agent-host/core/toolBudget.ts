@@ -50,8 +50,12 @@ export function toolServer(name: string): string | undefined {
   return dot > 0 ? name.slice(0, dot) : undefined;
 }
 
-/** The tools that fit TOOL_SHARE of `promptBudget` tokens by the rule above. */
-export function selectTools(tools: readonly ToolDefinition[], promptBudget: number): ToolSelection {
+/**
+ * The tools that fit TOOL_SHARE of `promptBudget` tokens by the rule above,
+ * and at most `maxCount` of them (the team server's limit on a turn's tools,
+ * applied the same way by the client before it sends them).
+ */
+export function selectTools(tools: readonly ToolDefinition[], promptBudget: number, maxCount = Infinity): ToolSelection {
   const builtIn = tools.filter((t) => toolServer(t.name) === undefined);
   let used = toolsTokens(builtIn);
   const limit = Math.floor(promptBudget * TOOL_SHARE);
@@ -63,7 +67,7 @@ export function selectTools(tools: readonly ToolDefinition[], promptBudget: numb
     if (server === undefined) continue;
     // toolsTokens of one tool is its own count plus the list's one token.
     const cost = toolsTokens([tool]) - (used === 0 ? 0 : 1);
-    full ||= used + cost > limit;
+    full ||= used + cost > limit || kept.size >= maxCount;
     if (!full) {
       kept.add(tool);
       used += cost;

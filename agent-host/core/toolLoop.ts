@@ -21,7 +21,7 @@ import { classifyFailure, isToolsUnsupported } from './errorMapping';
 import { DEFAULT_TOOL_TIMEOUT_MS, errorResult, executeToolCall, TurnCancelled } from './executeToolCall';
 import { formatUserMessage } from './formatUserMessage';
 import { HearthException } from './hearthException';
-import { contextTooSmallError, repeatedCallError, stepLimitError, toolsLeftOutWarning, trimWarning } from './loopMessages';
+import { contextTooSmallError, repeatedCallError, stepLimitError, toolsLeftOutWarning, trimWarning, windowTooSmallForTools } from './loopMessages';
 import type { ModelFacts, ModelFactsCache } from './modelFacts';
 import { executorForMode, modeRefusal } from './modeTools';
 import { agentAllowsTool, agentRefusal, executorForAgent } from './agentTools';
@@ -105,7 +105,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   const selection = selectTools(candidateTools, numCtx - answerReserve(numCtx));
   const tools = selection.offered;
   const leftOut = new Set(candidateTools.filter((t) => !tools.includes(t)).map((t) => t.name));
-  const toolWarning = toolsLeftOutWarning(selection.leftOut, model, numCtx);
+  const toolWarning = toolsLeftOutWarning(selection.leftOut, windowTooSmallForTools(model, numCtx));
   if (toolWarning) yield { type: 'status', level: 'warning', message: toolWarning };
   let mode = chooseToolMode(tools, facts);
   // Ollama refuses `think` with a 400 on a model without the capability (routes.go ChatHandler); the caller

@@ -14,7 +14,7 @@ import type { ListModelsResponse__Output } from '../../protocol/generated/hearth
 import type { SuggestionReportAck__Output } from '../../protocol/generated/hearth/v1/SuggestionReportAck';
 import { decodeModelInfo, decodeServerMessage, LIMITS } from '../../protocol/grpc/decodeChat';
 import { encodeChatStart, encodeToolResult } from '../../protocol/grpc/encodeChat';
-import { executorForAgent, executorForMode, HearthException, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
+import { executorForAgent, executorForMode, HearthException, selectTools, toolsLeftOutWarning, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
 import { AsyncQueue } from './asyncQueue';
 import { COMPLETION_POLICY, decideRetry, DEFAULT_BACKOFF, INTERACTIVE_POLICY, newAttemptState, sleep, type BackoffPolicy, type RemoteCallPolicy } from './remoteCallPolicy';
 import { callUnary, type UnaryStart } from './callUnary';
@@ -68,7 +68,14 @@ export class RemoteAgent implements Agent {
     // Every tool is sent with the mode, and the server's agent core decides what the mode offers. Tool requests still
     // run here only through the same core decision (executorForMode): a team server asking for write_file in Ask
     // mode gets the mode's refusal, and nothing runs.
-    const tools = options.executor?.definitions() ?? [];
+    // The team server refuses a turn that offers more than LIMITS.tools tools, so at most that many are sent, chosen as the
+    // agent core chooses within a window (toolBudget.ts): the built-ins, then MCP tools in order. The server's core then fits
+    // them, with the admin's, into the model's window. Only what is sent is offered: a tool request for anything else is
+    // refused when decoded, whatever the server sends.
+    const selection = selectTools(options.executor?.definitions() ?? [], Infinity, LIMITS.tools);
+    const tools = selection.offered;
+    const capWarning = toolsLeftOutWarning(selection.leftOut, `The team server takes at most ${LIMITS.tools} tools in a turn`, false);
+    if (capWarning) yield { type: 'status', level: 'warning', message: capWarning };
     // The agent's tool list narrows the same way, on this side too: the server cannot widen it.
     const executor = options.executor ? executorForAgent(executorForMode(options.executor, options.mode), options.agent) : undefined;
     const start: ChatClientMessage = {
