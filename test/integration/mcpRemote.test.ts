@@ -7,47 +7,21 @@
  */
 import assert from 'node:assert/strict';
 import type { AgentEvent, ToolCall } from '../../protocol/chat';
-import { McpManager, withMcpTools } from '../../agent-host';
-import type { TeamServer } from '../../agent-host/server/teamServer';
+import { withMcpTools } from '../../agent-host';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
-import { TeamConnection } from '../../language-server/remote/teamConnection';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { isProcessGone } from '../fixtures/processGone';
-import { until } from '../fixtures/until';
 import { EVERYTHING_SERVER, MODEL } from './mcpHarness';
-import { teamConnection, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+import { useRemoteMcpSuite } from './remoteMcpSuite';
 
 describe('MCP tools of the developer in remote mode (integration)', function () {
   this.timeout(60_000);
-  let pki: TestPki;
-  let fixture: OllamaFixture;
-  let server: TeamServer;
-  let connection: TeamConnection;
-  let manager: McpManager;
-  let pid: number | undefined;
-
-  before(async () => {
-    pki = makePki();
-    fixture = await startOllamaFixture();
-    ({ server } = await startTestServer(remoteConfig(pki, fixture.url)));
-    connection = teamConnection(server.port, pki);
-    manager = new McpManager({ log: () => undefined });
-    await manager.configure([{ name: 'everything', config: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } }]);
-    await until(() => manager.tools().length > 0, 'server-everything to list its tools', 20_000);
-    pid = manager.status('everything')?.pid;
-  });
-
-  after(async () => {
-    await manager?.dispose();
-    if (pid) await until(() => isProcessGone(pid!), 'the MCP server to exit');
-    connection?.close();
-    await server?.shutdown(500);
-    await fixture?.close();
-    pki?.cleanup();
+  const suite = useRemoteMcpSuite({
+    mcp: { name: 'everything', command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] },
+    ready: { until: (manager) => manager.tools().length > 0, what: 'server-everything to list its tools' },
   });
 
   it('offers the MCP tools to the team server\'s agent and runs them on the client, after the client\'s approval', async () => {
     const authorized: ToolCall[] = [];
+    const { fixture, connection, manager } = suite;
     const executor = withMcpTools(undefined, manager, {
       authorize: async (_tool, call) => {
         authorized.push(call);

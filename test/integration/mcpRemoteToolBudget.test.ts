@@ -11,49 +11,26 @@ import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import type { AgentEvent } from '../../protocol/chat';
 import { LIMITS } from '../../protocol/grpc/decodeChat';
-import { McpManager, withMcpTools } from '../../agent-host';
-import type { TeamServer } from '../../agent-host/server/teamServer';
+import { withMcpTools } from '../../agent-host';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
-import { TeamConnection } from '../../language-server/remote/teamConnection';
 import { FakeToolExecutor, READ_TOOLS } from '../fixtures/fakeToolExecutor';
-import { chatRequests, DEFAULT_MODELS, offeredTools, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { isProcessGone } from '../fixtures/processGone';
-import { until } from '../fixtures/until';
+import { chatRequests, DEFAULT_MODELS, offeredTools } from '../fixtures/ollamaFixture';
 import { MODEL } from './mcpHarness';
-import { collect, makePki, remoteConfig, startTestServer, teamConnection, type TestPki } from './teamServerHarness';
+import { useRemoteMcpSuite } from './remoteMcpSuite';
+import { collect } from './teamServerHarness';
 
 const MANY_TOOLS = fileURLToPath(new URL('../fixtures/mcpManyToolsServer.main.mjs', import.meta.url));
 
 describe('MCP: more tools than the team server and the window hold, in remote mode (integration)', function () {
   this.timeout(60_000);
-  let pki: TestPki;
-  let fixture: OllamaFixture;
-  let server: TeamServer;
-  let connection: TeamConnection;
-  let manager: McpManager;
-  let pid: number | undefined;
-
-  before(async () => {
-    pki = makePki();
-    fixture = await startOllamaFixture({ models: DEFAULT_MODELS.map((m) => (m.name === MODEL ? { ...m, contextLength: 8192 } : m)) });
-    ({ server } = await startTestServer(remoteConfig(pki, fixture.url)));
-    connection = teamConnection(server.port, pki);
-    manager = new McpManager({ log: () => undefined });
-    await manager.configure([{ name: 'tracker', config: { command: process.execPath, args: [MANY_TOOLS, '1000', '250'] } }]);
-    await until(() => manager.tools().length === 1000, 'the tracker server to list its 1,000 tools', 20_000);
-    pid = manager.status('tracker')?.pid;
-  });
-
-  after(async () => {
-    await manager?.dispose();
-    if (pid) await until(() => isProcessGone(pid!), 'the MCP server to exit');
-    connection?.close();
-    await server?.shutdown(500);
-    await fixture?.close();
-    pki?.cleanup();
+  const suite = useRemoteMcpSuite({
+    fixture: { models: DEFAULT_MODELS.map((m) => (m.name === MODEL ? { ...m, contextLength: 8192 } : m)) },
+    mcp: { name: 'tracker', command: process.execPath, args: [MANY_TOOLS, '1000', '250'] },
+    ready: { until: (manager) => manager.tools().length === 1000, what: 'the tracker server to list its 1,000 tools' },
   });
 
   it('sends at most what the team server takes, offers the model what fits its window, and runs the offered tool on the client', async () => {
+    const { fixture, connection, manager } = suite;
     const executor = withMcpTools(new FakeToolExecutor(() => 'file text', READ_TOOLS), manager);
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'tracker.tool_0001', arguments: { text: 'open bugs' } }] }, { kind: 'text', text: 'There are open bugs.' });
     const events = await collect(new RemoteAgent(connection).startTurn([], { text: 'What is open in the tracker?', context: [] }, { model: MODEL, executor }, new AbortController().signal));
