@@ -148,7 +148,7 @@ describe('team server config', () => {
   });
 
   it('warns of each key nothing reads, with the setting it probably meant, and reads every key of the example config', () => {
-    const file = 'server:\n  port: 50051\n  max_mesage_bytes: 1\nlimits:\n  chat_turns_per_minut: 5\nbackends:\n  - url: http://gpu:11434\n    max_concurency: 4\nschedular:\n  policy: fcfs\n';
+    const file = 'server:\n  port: 50051\n  max_mesage_bytes: 1\nlimits:\n  chat_turns_per_minut: 5\nbackends:\n  - url: http://gpu:11434\n    max_concurency: 4\nschedular:\n  policy: fcfs\nmcp:\n  server:\n    x: {}\n  servers:\n    docs: { command: /usr/bin/docs-mcp, headers: { A: b } }\n    search: { type: http, url: https://search.internal/mcp, hedaers: { A: b } }\n';
     const { config, warnings } = load(['--config', 'c.yaml'], {}, { 'c.yaml': file });
     assert.equal(config.limits.chatTurnsPerMinute, 0, 'the misspelt key set nothing');
     assert.deepEqual(warnings, [
@@ -156,6 +156,9 @@ describe('team server config', () => {
       'limits.chat_turns_per_minut is not a setting Hearth reads, so it has no effect (did you mean limits.chat_turns_per_minute?)',
       'schedular is not a setting Hearth reads, so it has no effect (did you mean scheduler?)',
       'backends[0].max_concurency is not a setting Hearth reads, so it has no effect (did you mean backends[0].max_concurrency?)',
+      'mcp.server is not a setting Hearth reads, so it has no effect (did you mean mcp.servers?)',
+      'mcp.servers.docs.headers is not a setting Hearth reads, so it has no effect',
+      'mcp.servers.search.hedaers is not a setting Hearth reads, so it has no effect (did you mean mcp.servers.search.headers?)',
     ]);
     const example = parseYaml(fs.readFileSync(new URL('../../../agent-host/config.example.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
     const exampleWarnings = unknownConfigKeys(example);

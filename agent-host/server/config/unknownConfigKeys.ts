@@ -11,10 +11,13 @@ const LISTS_AND_SECRETS: Record<string, readonly string[]> = {
   state: ['redis_password'],
 };
 
-/** Top-level sections whose entries other readers check (backends here, mcp and index in their own modules). */
+/** Top-level sections whose entries are checked below (backends, mcp) or by their own reader (index refuses unknown keys). */
 const OTHER_SECTIONS = ['backends', 'mcp', 'index'];
 
 const BACKEND_KEYS = ['name', 'type', 'url', 'max_concurrency', 'api_key', 'fim_models', 'vision_models', 'request_priority'];
+/** What readMcpServers reads of an entry of `mcp.servers`, by its type. */
+const MCP_HTTP_KEYS = ['type', 'url', 'headers', 'transport'];
+const MCP_STDIO_KEYS = ['type', 'command', 'args', 'env', 'cwd'];
 
 function knownKeys(): Map<string, Set<string>> {
   const sections = new Map<string, Set<string>>();
@@ -69,6 +72,16 @@ export function unknownConfigKeys(file: Record<string, unknown>): string[] {
     file.backends.forEach((entry, i) => {
       if (isMap(entry)) for (const key of Object.keys(entry)) if (!BACKEND_KEYS.includes(key)) warnings.push(unknown(`backends[${i}].`, key, BACKEND_KEYS));
     });
+  }
+  if (isMap(file.mcp)) {
+    for (const key of Object.keys(file.mcp)) if (key !== 'servers') warnings.push(unknown('mcp.', key, ['servers']));
+    if (isMap(file.mcp.servers)) {
+      for (const [name, entry] of Object.entries(file.mcp.servers)) {
+        if (!isMap(entry)) continue;
+        const keys = entry.type === 'http' || entry.type === 'sse' ? MCP_HTTP_KEYS : MCP_STDIO_KEYS;
+        for (const key of Object.keys(entry)) if (!keys.includes(key)) warnings.push(unknown(`mcp.servers.${name}.`, key, keys));
+      }
+    }
   }
   return warnings;
 }
