@@ -24,8 +24,9 @@ function languageGroup(languageId: string): string {
 /**
  * Remembers which open documents the user touched last and where, so a
  * suggestion can show the model code from the files the user is working on.
- * Everything comes from the documents the client synchronised: nothing is
- * read from disk.
+ * The text comes from the documents the client synchronised; only whether a
+ * document may be shown is asked of the disk (`shareable`), while the
+ * debounce runs, for at most the open documents of the same language.
  */
 export class RecentDocuments {
   private readonly activity = new Map<string, Activity>();
