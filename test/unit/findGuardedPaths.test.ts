@@ -87,6 +87,22 @@ describe('guard scan: budget and cache', function () {
     assert.equal(fs.existsSync(path.join(root, '.envrc')), false, lines.join('\n'));
   });
 
+  it('guards a bare repository whole, under any name, without walking into it; the cached scan agrees', async () => {
+    const root = tree({ 'src/a.js': '', 'vendor/mirror.git/objects/pack/x': '', 'vendor/mirror.git/refs/heads/main': '', 'vendor/mirror.git/package.json': '{}' });
+    execFileSync('git', ['init', '-q', '--bare', path.join(root, 'backups/site')]);
+    // HEAD and refs/ without objects/ are not a repository to git, so nothing there is guarded.
+    fs.mkdirSync(path.join(root, 'notes/refs'), { recursive: true });
+    fs.writeFileSync(path.join(root, 'notes/HEAD'), 'ref: refs/heads/main\n');
+    fs.writeFileSync(path.join(root, 'vendor/mirror.git/HEAD'), 'ref: refs/heads/main\n');
+    const cache = new GuardScanCache({ now: () => Date.now() + LATER_MS });
+    const first = await findGuardedPaths(root, cache);
+    assert.deepEqual(guardedNames(first), ['backups/site', 'vendor/mirror.git']);
+    assert.ok(first.guarded.every((g) => g.kind === 'protected' && g.gitDirectory === true));
+    const second = await findGuardedPaths(root, cache);
+    assert.deepEqual(guardedNames(second), guardedNames(first));
+    assert.equal(cache.lastScan(root).read, 0);
+  });
+
   it('reuses the listings of unchanged directories and re-reads only the changed one', async () => {
     const root = tree({ 'a/b/one.txt': '', 'c/two.txt': '', 'package.json': '{}' });
     const cache = new GuardScanCache({ now: () => Date.now() + LATER_MS });

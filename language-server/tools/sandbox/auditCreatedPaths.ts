@@ -55,10 +55,11 @@ export async function auditCreatedPaths(
       // An approved install may create node_modules/ and lockfiles; never .git, .vscode or .hearth.
       if (options.keepExecutionSensitive && guarded.kind === 'sensitive') continue;
       let why: string;
-      if (segments[segments.length - 1].toLowerCase() === '.git') {
+      if (guarded.gitDirectory || segments[segments.length - 1].toLowerCase() === '.git') {
+        // As harmless as `git init` (or `git init --bare`, `git clone --bare`) makes it: kept.
         const runsCode = await gitDirRunsCode(guarded.path);
         if (!runsCode) continue;
-        why = `a new git directory that could run code: ${runsCode}`;
+        why = `a new ${guarded.gitDirectory ? 'git repository' : 'git directory'} that could run code: ${runsCode}`;
       } else {
         why = protectedPathReason(segments) ?? executionSensitivity(segments)?.reason ?? 'it is where settings, hooks or build instructions live';
       }

@@ -21,6 +21,13 @@ export interface GuardedPath {
   link?: { target: string; ino: number };
   /** False for a dangling symlink: nothing can be mounted on it, but the audit still sees it appear. */
   mountable: boolean;
+  /**
+   * Set for a folder guarded because git accepts it as a repository (HEAD,
+   * objects/, refs/) although it is not called `.git`: a bare repository such
+   * as `remote.git/`, whose hooks run when someone pushes to it and whose
+   * config runs programs when git is run inside it.
+   */
+  gitDirectory?: true;
 }
 
 export interface GuardScan {
@@ -104,7 +111,7 @@ export async function findGuardedPaths(root: string, cache?: GuardScanCache): Pr
   // Synchronous calls on purpose: this runs before every command, and a few
   // hundred cheap system calls in a row are several times faster than the
   // same calls through the thread pool, even on a loaded machine.
-  const guard = (relative: string, kind: GuardedPath['kind']): void => {
+  const guard = (relative: string, kind: GuardedPath['kind'], gitDirectory = false): void => {
     if (seen.has(relative)) return;
     if (guarded.length >= MAX_GUARDS) {
       truncated = true;
@@ -117,6 +124,7 @@ export async function findGuardedPaths(root: string, cache?: GuardScanCache): Pr
     // stat follows symlinks: a dangling link cannot be a mount point.
     const mountable = !lstat.isSymbolicLink() || tryFs(() => fs.statSync(full)) !== null;
     const entry: GuardedPath = { path: full, relative, kind, mountable };
+    if (gitDirectory) entry.gitDirectory = true;
     if (lstat.isSymbolicLink()) {
       const target = tryFs(() => fs.readlinkSync(full));
       if (target !== null) entry.link = { target, ino: lstat.ino };
@@ -145,6 +153,13 @@ export async function findGuardedPaths(root: string, cache?: GuardScanCache): Pr
       // The listing is complete even when the cap stops the walk inside it: the audit can then
       // tell every new name here from an old one (a cap must never make new paths look old).
       listings.set(dirRelative, listing.names);
+      // A bare repository (or a git dir under another name) is guarded whole, like .git; the workspace
+      // folder itself is left writable, since guarding it would make every command read-only.
+      if (listing.gitDirectory && dirRelative !== '') {
+        guard(dirRelative, 'protected', true);
+        entries += listing.names.size;
+        continue;
+      }
       const budget = MAX_ENTRIES - entries;
       entries += listing.names.size;
       for (const entry of listing.entries) {
@@ -173,6 +188,8 @@ export async function findGuardedPaths(root: string, cache?: GuardScanCache): Pr
 
 /** What the walk does with each name in the directory `dirRelative`: guard it, walk into it, or nothing. */
 function readListing(dirRelative: string, dirents: fs.Dirent[]): DirectoryListing {
+  const names = new Set(dirents.map((d) => d.name));
+  if (isGitDirectoryListing(dirents)) return { names, entries: [], gitDirectory: true };
   const entries: ListedEntry[] = [];
   dirents.forEach((entry, index) => {
     const relative = dirRelative === '' ? entry.name : `${dirRelative}/${entry.name}`;
@@ -181,7 +198,20 @@ function readListing(dirRelative: string, dirents: fs.Dirent[]): DirectoryListin
     // Symlinks are never walked into: isDirectory() is false for them.
     else if (entry.isDirectory() && !NO_DESCENT.has(entry.name)) entries.push({ name: entry.name, index, kind: null });
   });
-  return { names: new Set(dirents.map((d) => d.name)), entries };
+  return { names, entries, gitDirectory: false };
+}
+
+/**
+ * Git's test for a repository directory (HEAD, objects/ and refs/), read from
+ * the listing alone so the walk costs no extra system call; links count, as
+ * git follows them. The file tools make the same test with stat calls (see
+ * `protectedLocationReason`). A false positive only makes a folder read-only
+ * for commands.
+ */
+function isGitDirectoryListing(dirents: readonly fs.Dirent[]): boolean {
+  const has = (name: string, kind: 'file' | 'directory'): boolean =>
+    dirents.some((d) => d.name === name && (d.isSymbolicLink() || (kind === 'file' ? d.isFile() : d.isDirectory())));
+  return has('HEAD', 'file') && has('objects', 'directory') && has('refs', 'directory');
 }
 
 function tryFs<T>(call: () => T): T | null {

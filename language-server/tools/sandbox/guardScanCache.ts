@@ -16,6 +16,8 @@ export interface DirectoryListing {
   names: ReadonlySet<string>;
   /** The names the scan classifies or walks into, with what it decided about them (see `findGuardedPaths`). */
   entries: readonly ListedEntry[];
+  /** The directory itself is one git accepts as a repository (a bare one, or a git dir under another name): guarded whole, not walked into. */
+  gitDirectory: boolean;
 }
 
 interface CachedListing {
