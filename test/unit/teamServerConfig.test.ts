@@ -4,6 +4,7 @@ import { expandEnv } from '../../agent-host/server/config/expandEnv';
 import { ConfigError, loadServerConfig, parseArgs } from '../../agent-host/server/config/loadServerConfig';
 import { maskSecrets } from '../../agent-host/server/config/maskSecrets';
 import { parseDuration } from '../../agent-host/server/config/parseDuration';
+import { readBackends } from '../../agent-host/server/config/readBackends';
 import { readMcpServers } from '../../agent-host/server/config/readMcpServers';
 import { sha256Hash } from '../../agent-host/server/auth/apiKeys';
 import { unknownConfigKeys } from '../../agent-host/server/config/unknownConfigKeys';
@@ -162,6 +163,8 @@ describe('team server config', () => {
     ]);
     const example = parseYaml(fs.readFileSync(new URL('../../../agent-host/config.example.yaml', import.meta.url), 'utf8')) as Record<string, unknown>;
     const exampleWarnings = unknownConfigKeys(example);
+    readBackends(example.backends, [], exampleWarnings);
+    readMcpServers(example.mcp, [], exampleWarnings);
     assert.deepEqual(exampleWarnings.filter((w) => /is not a setting/.test(w)), []);
   });
 

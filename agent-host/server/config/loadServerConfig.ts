@@ -5,6 +5,7 @@
  */
 import { parse as parseYaml } from 'yaml';
 import { readIndexConfig } from './readIndexConfig';
+import { readBackends } from './readBackends';
 import { readMcpServers } from './readMcpServers';
 import { DEFAULT_CONFIG, type ApiKeyConfig, type BackendConfig, type ServerConfig, type SigningKeyConfig } from './serverConfig';
 import { expandEnv } from './expandEnv';
@@ -145,28 +146,6 @@ export function parseBackendSpec(spec: string, index: number): BackendConfig {
   return { name: `backend${index}`, type: (match[1] ?? 'ollama') as BackendConfig['type'], url: match[2], maxConcurrency: Number(match[3] ?? 1) };
 }
 
-function readBackends(value: unknown, problems: string[]): BackendConfig[] {
-  if (value === undefined) return [];
-  if (!Array.isArray(value)) {
-    problems.push('backends: must be a list');
-    return [];
-  }
-  return value.map((entry, i) => {
-    const e = obj(entry);
-    const b: BackendConfig = {
-      name: String(e.name ?? `backend${i}`),
-      type: String(e.type ?? 'ollama') as BackendConfig['type'],
-      url: String(e.url ?? ''),
-      maxConcurrency: Number(e.max_concurrency ?? 1),
-    };
-    if (e.api_key !== undefined && e.api_key !== '') b.apiKey = String(e.api_key);
-    if (Array.isArray(e.fim_models)) b.fimModels = e.fim_models.map(String);
-    if (Array.isArray(e.vision_models)) b.visionModels = e.vision_models.map(String);
-    if (e.request_priority === true) b.requestPriority = true;
-    return b;
-  });
-}
-
 export interface LoadedConfig {
   config: ServerConfig;
   /** Things an admin must see at every start (an --insecure remote server). */
@@ -218,8 +197,10 @@ export function loadServerConfig({ args, env, readFile }: ConfigSources): Loaded
   // The Redis password is a secret: from the file (usually ${ENV}) or the environment, never a flag.
   const statePassword = obj(file.state).redis_password ?? env.HEARTH_REDIS_PASSWORD;
   if (statePassword !== undefined && statePassword !== null && statePassword !== '') config.state.redisPassword = String(statePassword);
-  config.backends = readBackends(file.backends, problems);
-  config.mcp = { servers: readMcpServers(file.mcp, problems) };
+  // The readers of lists and maps warn of the keys they did not read; unknownConfigKeys does it for the scalar settings.
+  const unread = unknownConfigKeys(file);
+  config.backends = readBackends(file.backends, problems, unread);
+  config.mcp = { servers: readMcpServers(file.mcp, problems, unread) };
   config.index = readIndexConfig(file.index, problems);
   const cliBackends = args.backends.length > 0 ? args.backends : (env.HEARTH_BACKENDS ?? '').split(',').filter((s) => s.trim() !== '');
   if (cliBackends.length > 0) {
@@ -232,7 +213,7 @@ export function loadServerConfig({ args, env, readFile }: ConfigSources): Loaded
   if (config.backends.length === 0) config.backends = [{ name: 'ollama', type: 'ollama', url: env.OLLAMA_HOST ? normalizeUrl(env.OLLAMA_HOST) : 'http://127.0.0.1:11434', maxConcurrency: 1 }];
 
   const authExplicitlyOff = [obj(file.auth).enabled, env.HEARTH_AUTH, args.values.get('auth.enabled')].some((v) => v === false || (typeof v === 'string' && /^(false|0|no|off)$/i.test(v)));
-  const warnings = [...unknownConfigKeys(file), ...validate(config, problems, authExplicitlyOff)];
+  const warnings = [...unread, ...validate(config, problems, authExplicitlyOff)];
   if (problems.length > 0) throw new ConfigError(problems);
   return { config, warnings };
 }

@@ -1,4 +1,9 @@
 import type { McpHttpTransport, McpServerSpec } from '../../mcp/mcpTypes';
+import { unreadKeys } from './unknownConfigKeys';
+
+/** Every key this reader reads of an entry of `mcp.servers`, by its type; any other is warned of as unread. */
+const HTTP_KEYS = ['type', 'url', 'headers', 'transport'];
+const STDIO_KEYS = ['type', 'command', 'args', 'env', 'cwd'];
 
 function isStringRecord(v: unknown): v is Record<string, string> {
   return typeof v === 'object' && v !== null && !Array.isArray(v) && Object.values(v).every((x) => typeof x === 'string');
@@ -16,10 +21,13 @@ function isHttpTransport(v: unknown): v is McpHttpTransport {
  *       docs: { type: stdio, command: /usr/bin/docs-mcp, args: [--index, /srv/docs] }
  *       search: { type: http, url: https://search.internal/mcp, headers: { Authorization: "Bearer ${SEARCH_TOKEN}" } }
  *       legacy: { type: http, url: https://old.internal/sse, transport: sse }
- * Each bad entry is reported with its name; none is dropped silently.
+ * Each bad entry is reported with its name; none is dropped silently. A key
+ * this reader does not read (`mcp.server`, `headers` on a stdio server, a
+ * misspelt field) goes to `warnings`.
  */
-export function readMcpServers(value: unknown, problems: string[]): McpServerSpec[] {
+export function readMcpServers(value: unknown, problems: string[], warnings: string[] = []): McpServerSpec[] {
   if (value === undefined || value === null) return [];
+  if (typeof value === 'object' && !Array.isArray(value)) warnings.push(...unreadKeys('mcp.', value as Record<string, unknown>, ['servers']));
   const servers = (value as { servers?: unknown }).servers;
   if (servers === undefined || servers === null) return [];
   if (typeof servers !== 'object' || Array.isArray(servers)) {
@@ -30,6 +38,7 @@ export function readMcpServers(value: unknown, problems: string[]): McpServerSpe
   for (const [name, raw] of Object.entries(servers as Record<string, unknown>)) {
     const e = (raw ?? {}) as Record<string, unknown>;
     const where = `mcp.servers.${name}`;
+    if (typeof raw === 'object' && raw !== null && !Array.isArray(raw)) warnings.push(...unreadKeys(`${where}.`, e, e.type === 'http' || e.type === 'sse' ? HTTP_KEYS : STDIO_KEYS));
     if (!/^[A-Za-z0-9_-]{1,32}$/.test(name)) {
       problems.push(`${where}: the name must be 1–32 letters, digits, - or _ (it prefixes the tool names)`);
       continue;

@@ -11,13 +11,8 @@ const LISTS_AND_SECRETS: Record<string, readonly string[]> = {
   state: ['redis_password'],
 };
 
-/** Top-level sections whose entries are checked below (backends, mcp) or by their own reader (index refuses unknown keys). */
+/** Top-level sections whose entries their own readers check (readBackends, readMcpServers; readIndexConfig refuses unknown keys). */
 const OTHER_SECTIONS = ['backends', 'mcp', 'index'];
-
-const BACKEND_KEYS = ['name', 'type', 'url', 'max_concurrency', 'api_key', 'fim_models', 'vision_models', 'request_priority'];
-/** What readMcpServers reads of an entry of `mcp.servers`, by its type. */
-const MCP_HTTP_KEYS = ['type', 'url', 'headers', 'transport'];
-const MCP_STDIO_KEYS = ['type', 'command', 'args', 'env', 'cwd'];
 
 function knownKeys(): Map<string, Set<string>> {
   const sections = new Map<string, Set<string>>();
@@ -50,11 +45,18 @@ function isMap(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
+/** A warning for each key of `entry` not in `known` (what a reader reads), with the key it probably meant; `where` prefixes each. */
+export function unreadKeys(where: string, entry: Record<string, unknown>, known: readonly string[]): string[] {
+  return Object.keys(entry).filter((key) => !known.includes(key)).map((key) => unknown(where, key, known));
+}
+
 /**
- * A warning for each key of the configuration file that nothing reads. The
- * loader reads the keys it knows and passes over the rest, so a misspelt
- * `chat_turns_per_minut` would otherwise leave the default in force without
- * a word, and the admin would believe the limit was set.
+ * A warning for each top-level section and each key of the scalar settings'
+ * sections that nothing reads (the readers of `backends:` and `mcp:` warn of
+ * their own entries' keys). The loader reads the keys it knows and passes
+ * over the rest, so a misspelt `chat_turns_per_minut` would otherwise leave
+ * the default in force without a word, and the admin would believe the
+ * limit was set.
  */
 export function unknownConfigKeys(file: Record<string, unknown>): string[] {
   const sections = knownKeys();
@@ -67,21 +69,6 @@ export function unknownConfigKeys(file: Record<string, unknown>): string[] {
     }
     if (!isMap(value)) continue;
     for (const key of Object.keys(value)) if (!keys.has(key)) warnings.push(unknown(`${section}.`, key, keys));
-  }
-  if (Array.isArray(file.backends)) {
-    file.backends.forEach((entry, i) => {
-      if (isMap(entry)) for (const key of Object.keys(entry)) if (!BACKEND_KEYS.includes(key)) warnings.push(unknown(`backends[${i}].`, key, BACKEND_KEYS));
-    });
-  }
-  if (isMap(file.mcp)) {
-    for (const key of Object.keys(file.mcp)) if (key !== 'servers') warnings.push(unknown('mcp.', key, ['servers']));
-    if (isMap(file.mcp.servers)) {
-      for (const [name, entry] of Object.entries(file.mcp.servers)) {
-        if (!isMap(entry)) continue;
-        const keys = entry.type === 'http' || entry.type === 'sse' ? MCP_HTTP_KEYS : MCP_STDIO_KEYS;
-        for (const key of Object.keys(entry)) if (!keys.includes(key)) warnings.push(unknown(`mcp.servers.${name}.`, key, keys));
-      }
-    }
   }
   return warnings;
 }
