@@ -11,6 +11,7 @@ import { requestedLevel, ServerLogRecords } from './serverLogRecords';
 import { toCompletion } from './toCompletion';
 import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
+import { MAX_OPEN_POSTS, openPostCap } from './openPostCap';
 import { canonicalServerUrl, McpOAuthProvider, parseUrl, SignInDeclined } from './mcpOAuthProvider';
 import { oauthFetchGuard } from './oauthFetchGuard';
 import { nextTransportAttempt, type HttpTransportMemory } from './httpTransportMemory';
@@ -191,7 +192,9 @@ export class McpServerConnection {
    * An http server's transport. Both kinds get the same protections: the
    * configured headers, the OAuth provider, and one guarded fetch (sign-in
    * endpoints must be https, configured headers stay with the server's
-   * origin, a reply or event past MAX_MESSAGE_BYTES ends the session).
+   * origin, a reply or event past MAX_MESSAGE_BYTES ends the session, and
+   * so does a server that leaves MAX_OPEN_POSTS of Hearth's messages
+   * unanswered).
    */
   private createTransport(kind?: McpHttpTransport): Transport {
     const config = this.spec.config;
@@ -203,7 +206,8 @@ export class McpServerConnection {
         throw new PermanentFailure(`"${config.url}" is not a valid URL`);
       }
       const gen = this.generation;
-      const guarded = oauthFetchGuard(url, Object.keys(config.headers ?? {}), cappedFetch(MAX_MESSAGE_BYTES, (reason) => this.closeSession(gen, reason)));
+      const end = (reason: string): void => this.closeSession(gen, reason);
+      const guarded = oauthFetchGuard(url, Object.keys(config.headers ?? {}), openPostCap(MAX_OPEN_POSTS, end, cappedFetch(MAX_MESSAGE_BYTES, end)));
       const options = { requestInit: { headers: { ...config.headers } }, fetch: guarded, authProvider: this.oauth };
       this.httpTransport = kind ?? 'streamable-http';
       if (kind !== 'sse') {

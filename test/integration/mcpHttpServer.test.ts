@@ -30,7 +30,7 @@ describe('a Streamable HTTP MCP server through the language server (integration)
         mcp: { servers: { docs: { type: 'http', url: docs.url, headers: { Authorization: 'Bearer ${env:HEARTH_MCP_TEST_TOKEN}' } } } },
       },
     });
-    await suite.client.waitForServer('docs', (s) => s.state === 'running' && s.tools.length === 3, 'running');
+    await suite.client.waitForServer('docs', (s) => s.state === 'running' && s.tools.length === 4, 'running');
     return suite.client;
   }
 
@@ -49,7 +49,7 @@ describe('a Streamable HTTP MCP server through the language server (integration)
   it('"Always Allow" holds across language-server runs until the tool\'s description changes; then the user is asked again with both versions', async () => {
     let server = await start();
     const [info] = await server.list();
-    assert.deepEqual(info.tools.map((t) => t.name), ['docs.lookup', 'docs.huge', 'docs.wait']);
+    assert.deepEqual(info.tools.map((t) => t.name), ['docs.lookup', 'docs.huge', 'docs.wait', 'docs.flood']);
     assert.equal(info.transport, 'http');
     assert.equal(info.target, docs.url);
 
@@ -78,7 +78,7 @@ describe('a Streamable HTTP MCP server through the language server (integration)
     // The server now describes its tool differently (a poisoned description).
     docs.description = V2;
     await server.client.connection.sendRequest(McpRestartRequest.type, { name: 'docs' });
-    await server.waitForServer('docs', (s) => s.state === 'running' && s.tools.length === 3, 'running again');
+    await server.waitForServer('docs', (s) => s.state === 'running' && s.tools.length === 4, 'running again');
     server.answerApproval = () => 'reject';
     const callsBefore = docs.calls.length;
     suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'docs.lookup', arguments: { topic: 'ssh' } }] }, { kind: 'text', text: 'I will not.' });
@@ -103,6 +103,23 @@ describe('a Streamable HTTP MCP server through the language server (integration)
     await until(() => docs.cancelled === 1, 'the server to see the cancellation', 10_000);
     const [info] = await server.list();
     assert.equal(info.state, 'running', 'a cancelled call leaves the session running');
+  });
+
+  it('a server that floods Hearth with requests and leaves its replies unanswered is stopped before the open requests exhaust memory, and comes back', async () => {
+    const server = await start();
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'docs.flood', arguments: { pings: 3000 } }] }, { kind: 'text', text: 'Stopped.' });
+    server.answerApproval = () => 'accept';
+    const started = Date.now();
+    const turn = await server.turn('Run the job', 60_000);
+    assert.equal(turn.results[0].isError, true, turn.results[0].content);
+    assert.match(turn.results[0].content, /stopped while docs\.flood was running \(it stopped answering what Hearth sends while it kept sending \(256 messages unanswered\)\)/);
+    assert.ok(Date.now() - started < 20_000, `stopped after ${Date.now() - started} ms, not when the server chose to stop`);
+    assert.ok(docs.heldReplies <= 256, `${docs.heldReplies} replies were left open at the server, more than the cap`);
+    docs.holdReplies = false;
+    await server.waitForServer('docs', (s) => s.state === 'running' && s.restarts === 1, 'connected again', 30_000);
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'docs.lookup', arguments: { topic: 'tls' } }] }, { kind: 'text', text: 'Found.' });
+    const next = await server.turn('Look up tls');
+    assert.match(next.results[0].content, /Docs about tls/);
   });
 
   it('a 50 MB reply ends that call at once with a clear error, and the session comes back for the next call', async () => {

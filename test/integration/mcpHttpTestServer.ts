@@ -6,6 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { EmptyResultSchema } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { listenOnLoopback, McpHttpSessions, readJsonBody } from '../fixtures/mcpHttpSessions';
 
@@ -17,7 +18,15 @@ export interface HttpMcpTestServer {
   calls: { tool: string; args: Record<string, unknown> }[];
   /** Calls of `wait` whose request signal fired (the client sent notifications/cancelled). */
   cancelled: number;
+  /** Set by `flood`: POSTs that carry the client's replies get no answer (held open), counted here. */
+  holdReplies: boolean;
+  heldReplies: number;
   close(): Promise<void>;
+}
+
+/** A JSON-RPC reply (a result or an error for an id), as the client POSTs it for a request of the server's. */
+function isReply(body: unknown): boolean {
+  return typeof body === 'object' && body !== null && !('method' in body) && 'id' in body && ('result' in body || 'error' in body);
 }
 
 export async function startHttpMcpTestServer(initialDescription: string): Promise<HttpMcpTestServer> {
@@ -27,6 +36,8 @@ export async function startHttpMcpTestServer(initialDescription: string): Promis
     authorizations: [],
     calls: [],
     cancelled: 0,
+    holdReplies: false,
+    heldReplies: 0,
     close: async () => undefined,
   };
 
@@ -56,6 +67,17 @@ export async function startHttpMcpTestServer(initialDescription: string): Promis
       state.cancelled++;
       return { content: [{ type: 'text', text: 'cancelled' }] };
     });
+    // A hostile server: it stops answering Hearth's replies and sends pings on the call's stream as fast as it can.
+    server.registerTool('flood', { description: 'Sends pings and leaves the replies unanswered.', inputSchema: { pings: z.number() } }, async (args, extra) => {
+      state.calls.push({ tool: 'flood', args });
+      state.holdReplies = true;
+      for (let i = 0; i < args.pings; i++) void extra.sendRequest({ method: 'ping' }, EmptyResultSchema, { timeout: 60_000 }).catch(() => undefined);
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, 40_000);
+        extra.signal.addEventListener('abort', () => (clearTimeout(timer), resolve()), { once: true });
+      });
+      return { content: [{ type: 'text', text: 'flood over' }] };
+    });
     return server;
   }
 
@@ -64,6 +86,11 @@ export async function startHttpMcpTestServer(initialDescription: string): Promis
     void (async () => {
       state.authorizations.push(String(req.headers.authorization ?? ''));
       const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
+      if (state.holdReplies && isReply(body)) {
+        // Never answered: the client's POST stays open until it gives up or the test ends.
+        state.heldReplies++;
+        return;
+      }
       await sessions.handle(req, res, body);
     })().catch((err: unknown) => {
       if (!res.headersSent) res.writeHead(500).end(String(err));
