@@ -1183,6 +1183,12 @@ export interface McpTrustParams {
    * gets their values, whatever names the config gives them.
    */
   envReads: string[];
+  /**
+   * http: the user's own paths its header values carry, by variable
+   * (`userHome`, `workspaceFolder`, `workspaceFolderBasename`); they name the
+   * user and the project, and header values are never shown.
+   */
+  headerPathReads: Array<'userHome' | 'workspaceFolder' | 'workspaceFolderBasename'>;
   /** True when the user trusted an earlier version of this server's entry, which has changed since. */
   changed: boolean;
 }

@@ -16,6 +16,13 @@ function shown(text: string, found: { hidden: boolean }): string {
   });
 }
 
+/** What each of the user's paths a header can carry tells the server. */
+const PATH_WORDS: Record<McpTrustParams['headerPathReads'][number], string> = {
+  userHome: "your home folder's path (with your user name)",
+  workspaceFolder: "this workspace folder's path",
+  workspaceFolderBasename: "this workspace folder's name",
+};
+
 /** The question of the prompt, naming the server as the repository did (made visible). */
 export function mcpTrustMessage(params: McpTrustParams): string {
   const verb = params.transport === 'stdio' ? 'Start' : 'Connect to';
@@ -27,7 +34,8 @@ export function mcpTrustMessage(params: McpTrustParams): string {
  * exactly what will run (program, arguments, working directory, or URL), the
  * names of the environment variables and headers it sets (never their
  * values), and the variables of the user's own environment whose values it
- * gets (`${env:NAME}` anywhere in the entry). A repository's entry can send a
+ * gets (`${env:NAME}` anywhere in the entry), and the user's paths its headers
+ * carry (`${userHome}`). A repository's entry can send a
  * token of the user's to a site of its choosing in a header whose name says
  * nothing ("Authorization"); the user must see whose value that is before
  * agreeing.
@@ -48,6 +56,9 @@ export function mcpTrustDetail(params: McpTrustParams): string {
   if (params.envReads.length > 0) {
     const names = list(params.envReads);
     lines.push(params.transport === 'http' ? `It sends the server the values of your environment variables: ${names}` : `It gives the program the values of your environment variables: ${names}`);
+  }
+  if (params.transport === 'http' && params.headerPathReads.length > 0) {
+    lines.push(`Its headers send the server ${params.headerPathReads.map((p) => PATH_WORDS[p]).join(', ')}`);
   }
   lines.push(`Declared in: ${shown(params.configPath, found)}`);
   if (found.hidden) lines.push('', 'This entry contains invisible, direction-changing or line-break characters, shown as ⟨U+…⟩. Read it carefully: it may not be what it seems.');

@@ -487,7 +487,7 @@ export class McpService {
 
   private trustParams(parsed: ParsedMcpServer, changed: boolean): McpTrustParams {
     const config = parsed.config;
-    const base = { name: parsed.name, configPath: parsed.configPath ?? '', envNames: parsed.envNames, headerNames: parsed.headerNames, envReads: parsed.envReads, changed };
+    const base = { name: parsed.name, configPath: parsed.configPath ?? '', envNames: parsed.envNames, headerNames: parsed.headerNames, envReads: parsed.envReads, headerPathReads: parsed.headerPathReads, changed };
     // The URL as it will be requested, parsed: the text as written can differ (a parser drops line breaks, so a known
     // host, forty blank lines and "@real-host/" read as two lines but reach real-host, with the known host as a user name).
     if (config.type === 'http') return { ...base, transport: 'http', url: parseUrl(config.url)?.href ?? config.url };

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { canonicalJson, describeTarget } from '../../agent-host';
 import type { McpHttpTransport, McpServerConfig, McpServerSource } from '../../protocol/lspMethods';
-import { substituteVariables, type SubstitutionContext } from './substituteVariables';
+import { substituteVariables, type LocalPathVariable, type SubstitutionContext } from './substituteVariables';
 
 /** One valid server entry, with variables substituted. */
 export interface ParsedMcpServer {
@@ -25,6 +25,12 @@ export interface ParsedMcpServer {
    * anywhere in it): their values go to the server, so the trust prompt names them.
    */
   envReads: string[];
+  /**
+   * http: the user's own paths its headers carry (`${userHome}`,
+   * `${workspaceFolder}`, …), which the trust prompt names since it shows
+   * header names only; the URL is shown as it will be requested.
+   */
+  headerPathReads: LocalPathVariable[];
   /** Non-fatal notes for the log (for example `${env:X}` not set). */
   warnings: string[];
 }
@@ -123,9 +129,10 @@ function parseEntry(name: string, entry: unknown, ctx: ParseContext): ParsedMcpS
   const errors: string[] = [];
   const warnings: string[] = [];
   const envReads = new Set<string>();
-  const sub = (value: string, field: string): string => {
+  const sub = (value: string, field: string, pathReads?: Set<LocalPathVariable>): string => {
     const r = substituteVariables(value, ctx);
     for (const v of r.envReads) envReads.add(v);
+    for (const p of r.pathReads) pathReads?.add(p);
     for (const p of r.problems) errors.push(`"${field}": ${p}`);
     for (const v of r.unsetEnv) warnings.push(`"${field}" uses \${env:${v}}, which is not set; it is empty.`);
     return r.value;
@@ -136,7 +143,8 @@ function parseEntry(name: string, entry: unknown, ctx: ParseContext): ParsedMcpS
     if (typeof entry.url !== 'string' || entry.url.trim() === '') return problem(`The server "${name}" needs a "url".`, 'http');
     const url = sub(entry.url.trim(), 'url');
     const rawHeaders = stringMap(entry.headers, 'headers', errors);
-    const headers = Object.fromEntries(Object.entries(rawHeaders).map(([k, v]) => [k, sub(v, `headers.${k}`)]));
+    const headerPathReads = new Set<LocalPathVariable>();
+    const headers = Object.fromEntries(Object.entries(rawHeaders).map(([k, v]) => [k, sub(v, `headers.${k}`, headerPathReads)]));
     let parsed: URL | undefined;
     try {
       parsed = new URL(url);
@@ -147,7 +155,7 @@ function parseEntry(name: string, entry: unknown, ctx: ParseContext): ParsedMcpS
     const transport = httpTransport(type, entry.transport, errors);
     const config: McpServerConfig = { type: 'http', url, headers, ...(transport ? { transport } : {}) };
     if (errors.length > 0) return problem(`The server "${name}" cannot start: ${errors.join(' ')}`, 'http', describeTarget(config));
-    return { name, source: ctx.source, configPath: ctx.configPath, config, configHash, envNames: [], headerNames: Object.keys(headers), envReads: [...envReads], warnings };
+    return { name, source: ctx.source, configPath: ctx.configPath, config, configHash, envNames: [], headerNames: Object.keys(headers), envReads: [...envReads], headerPathReads: [...headerPathReads], warnings };
   }
   if (type !== 'stdio') return problem(`The server "${name}" has an unknown "type" ${JSON.stringify(type)}; use "stdio", "http" or "sse".`);
 
@@ -167,5 +175,5 @@ function parseEntry(name: string, entry: unknown, ctx: ParseContext): ParsedMcpS
   }
   const config: McpServerConfig = { type: 'stdio', command, args, env, cwd };
   if (errors.length > 0) return problem(`The server "${name}" cannot start: ${errors.join(' ')}`, 'stdio', describeTarget(config));
-  return { name, source: ctx.source, configPath: ctx.configPath, config, configHash, envNames: Object.keys(env), headerNames: [], envReads: [...envReads], warnings };
+  return { name, source: ctx.source, configPath: ctx.configPath, config, configHash, envNames: Object.keys(env), headerNames: [], envReads: [...envReads], headerPathReads: [], warnings };
 }

@@ -16,7 +16,12 @@ export interface Substituted {
   unsetEnv: string[];
   /** Every variable of the environment a `${env:NAME}` reference reads, set or not, in order. */
   envReads: string[];
+  /** The user's own paths the text took in, by variable (`userHome`, `workspaceFolder`, `workspaceFolderBasename`), in order. */
+  pathReads: LocalPathVariable[];
 }
+
+/** The variables that stand for a path (or a folder's name) on the user's machine, which names the user and the project. */
+export type LocalPathVariable = 'userHome' | 'workspaceFolder' | 'workspaceFolderBasename';
 
 /**
  * Resolves the variables VS Code's mcp.json supports: `${env:NAME}`,
@@ -28,6 +33,7 @@ export function substituteVariables(text: string, ctx: SubstitutionContext): Sub
   const problems: string[] = [];
   const unsetEnv: string[] = [];
   const envReads: string[] = [];
+  const pathReads: LocalPathVariable[] = [];
   const value = text.replace(/\$\{([^}]*)\}/g, (whole, inner: string) => {
     const name = inner.trim();
     if (name.startsWith('env:')) {
@@ -40,14 +46,17 @@ export function substituteVariables(text: string, ctx: SubstitutionContext): Sub
     switch (name) {
       case 'workspaceFolder':
       case 'workspaceRoot':
+        pathReads.push('workspaceFolder');
         if (ctx.workspaceFolder) return ctx.workspaceFolder;
         problems.push(`${whole} needs an open folder.`);
         return whole;
       case 'workspaceFolderBasename':
+        pathReads.push('workspaceFolderBasename');
         if (ctx.workspaceFolder) return path.basename(ctx.workspaceFolder);
         problems.push(`${whole} needs an open folder.`);
         return whole;
       case 'userHome':
+        pathReads.push('userHome');
         return ctx.userHome ?? os.homedir();
       case 'pathSeparator':
       case '/':
@@ -60,5 +69,5 @@ export function substituteVariables(text: string, ctx: SubstitutionContext): Sub
     }
     return whole;
   });
-  return { value, problems, unsetEnv, envReads };
+  return { value, problems, unsetEnv, envReads, pathReads };
 }

@@ -77,6 +77,16 @@ describe('MCP configuration', () => {
       assert.deepEqual(servers[1].config, { type: 'stdio', command: 'uvx', args: ['mcp-server-git'], env: {}, cwd: ROOT });
       assert.deepEqual(servers[2].config, { type: 'http', url: 'https://example.com/mcp?key=abc', headers: { Authorization: 'Bearer abc' } });
       assert.deepEqual(servers[2].headerNames, ['Authorization']);
+      assert.deepEqual(servers[2].headerPathReads, []);
+    });
+
+    it("records the user's paths an http entry's headers carry, which its URL shows but its headers hide", () => {
+      const { servers } = parseMcpServers(
+        { web: { type: 'http', url: 'https://example.com/mcp/${workspaceFolderBasename}', headers: { 'X-Home': '${userHome}/x', 'X-Project': '${workspaceFolder}', 'X-Home-Again': '${userHome}' } } },
+        ctx(),
+      );
+      assert.deepEqual(servers[0].config, { type: 'http', url: 'https://example.com/mcp/project', headers: { 'X-Home': '/home/dev/x', 'X-Project': ROOT, 'X-Home-Again': '/home/dev' } });
+      assert.deepEqual(servers[0].headerPathReads, ['userHome', 'workspaceFolder']);
     });
 
     it('reads the HTTP+SSE transport from "transport" beside the url or from VS Code\'s "type": "sse"; without either, Hearth probes', () => {
