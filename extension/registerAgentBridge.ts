@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ProblemsRequest, SessionExportRequest, ToolChangeRequest, UndoTurnRequest, WorkspaceTrustNotification } from '../protocol/lspMethods';
+import { EditTargetCheckRequest, ProblemsRequest, SessionExportRequest, ToolChangeRequest, UndoTurnRequest, WorkspaceTrustNotification } from '../protocol/lspMethods';
 import { ProposalDocuments } from './approvals/proposalDocuments';
 import { EditDiffs } from './approvals/editApprovalUi';
 import type { PendingApprovals } from './approvals/pendingApprovals';
@@ -29,6 +29,7 @@ export function registerAgentBridge(context: vscode.ExtensionContext, client: La
   // actions are only for proposals, and a past change has nothing left to decide.
   const madeChanges = new ProposalDocuments(MADE_CHANGE_SCHEME);
   const diffs = new EditDiffs(documents);
+  const checkTarget = async (uri: vscode.Uri): Promise<string | undefined> => (await client.sendRequest(EditTargetCheckRequest.type, { uri: uri.toString() })).refusal;
   registerApprovalRequests(context, client, approvals, diffs);
   context.subscriptions.push(
     documents,
@@ -40,8 +41,8 @@ export function registerAgentBridge(context: vscode.ExtensionContext, client: La
   void client.sendNotification(WorkspaceTrustNotification.type, { trusted: vscode.workspace.isTrusted });
 
   return {
-    reviewEdit: (edit) => reviewEdit(diffs, edit),
-    reviewNewFile: (file) => reviewNewFile(diffs, file),
+    reviewEdit: (edit) => reviewEdit(diffs, checkTarget, edit),
+    reviewNewFile: (file) => reviewNewFile(diffs, checkTarget, file),
     async undoTurn(sessionId, entryId) {
       try {
         const result = await client.sendRequest(UndoTurnRequest.type, { sessionId, entryId });

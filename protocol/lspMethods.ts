@@ -809,6 +809,30 @@ export namespace ApplyCodeBlockRequest {
   export const type = new RequestType<ApplyCodeBlockParams, ApplyCodeBlockResult, HearthError>(method);
 }
 
+export interface EditTargetCheckParams {
+  /** The file an accepted change is about to be written to. */
+  uri: string;
+}
+
+export interface EditTargetCheckResult {
+  /** Why the change must not be written there now (a sentence starting "it …"); absent when it may. */
+  refusal?: string;
+}
+
+/**
+ * Asked by the client right before it writes an accepted change (Apply, an
+ * editor action, Write Tests): the target was checked when the diff was made,
+ * but a command running meanwhile (in another chat) can put a symlink where
+ * the file was, or where a new file is to be created, so the write would land
+ * elsewhere: outside the workspace, in the protected set, or on a dangling
+ * link's target. The server owns that decision (the agent's write
+ * confinement); the client writes only when the answer has no refusal.
+ */
+export namespace EditTargetCheckRequest {
+  export const method = 'hearth/edit/checkTarget' as const;
+  export const type = new RequestType<EditTargetCheckParams, EditTargetCheckResult, HearthError>(method);
+}
+
 /** Commands the server's code actions invoke; the extension implements them. */
 export const HearthActionCommands = {
   fix: 'hearth.fix',

@@ -2,13 +2,29 @@ import * as vscode from 'vscode';
 import type { EditDecision, EditDiffs } from './editApprovalUi';
 
 /**
+ * Why the accepted change must not be written to `uri` now, asked of the
+ * language server right before the write (see EditTargetCheckRequest), or
+ * undefined when it may be written.
+ */
+export type EditTargetCheck = (uri: vscode.Uri) => Promise<string | undefined>;
+
+/** Asks `check`; a check that cannot run refuses, since the write would go unchecked. */
+async function refusalFor(check: EditTargetCheck, uri: vscode.Uri): Promise<string | undefined> {
+  try {
+    return await check(uri);
+  } catch (err) {
+    return `it could not be checked (${err instanceof Error ? err.message : String(err)})`;
+  }
+}
+
+/**
  * The review path for editor actions (Fix, Document, Refactor, Write tests):
  * the proposed change is shown in the same diff editor as the agent's edits,
  * answered with the diff editor's Accept / Reject actions (closing the diff
  * rejects it), and an accepted change is applied to the open document as a
  * normal edit, so Ctrl+Z undoes it and nothing is saved for the user.
  */
-export async function reviewEdit(diffs: EditDiffs, edit: { uri: vscode.Uri; range: vscode.Range; newText: string; title: string }): Promise<boolean> {
+export async function reviewEdit(diffs: EditDiffs, check: EditTargetCheck, edit: { uri: vscode.Uri; range: vscode.Range; newText: string; title: string }): Promise<boolean> {
   const document = await vscode.workspace.openTextDocument(edit.uri);
   const oldContent = document.getText();
   const newContent = oldContent.slice(0, document.offsetAt(edit.range.start)) + edit.newText + oldContent.slice(document.offsetAt(edit.range.end));
@@ -30,6 +46,11 @@ export async function reviewEdit(diffs: EditDiffs, edit: { uri: vscode.Uri; rang
       void vscode.window.showWarningMessage('Hearth did not apply the change: the file changed while the diff was open. Run the action again.');
       return false;
     }
+    const refusal = await refusalFor(check, edit.uri);
+    if (refusal) {
+      void vscode.window.showWarningMessage(`Hearth did not apply the change to ${vscode.workspace.asRelativePath(edit.uri)}: ${refusal}. Run the action again.`);
+      return false;
+    }
     const workspaceEdit = new vscode.WorkspaceEdit();
     workspaceEdit.replace(edit.uri, edit.range, edit.newText);
     return vscode.workspace.applyEdit(workspaceEdit);
@@ -47,7 +68,7 @@ export async function reviewEdit(diffs: EditDiffs, edit: { uri: vscode.Uri; rang
  * not as an unsaved buffer, and the creation is in the editor's undo
  * history) and opens it. Rejecting or closing the diff creates nothing.
  */
-export async function reviewNewFile(diffs: EditDiffs, file: { uri: vscode.Uri; content: string; title: string }): Promise<boolean> {
+export async function reviewNewFile(diffs: EditDiffs, check: EditTargetCheck, file: { uri: vscode.Uri; content: string; title: string }): Promise<boolean> {
   let decide: (decision: EditDecision) => void = () => undefined;
   const decided = new Promise<EditDecision>((resolve) => (decide = resolve));
   const hint = vscode.window.setStatusBarMessage('$(diff) Hearth: review the new file, then Accept or Reject in the diff editor’s title bar');
@@ -62,6 +83,12 @@ export async function reviewNewFile(diffs: EditDiffs, file: { uri: vscode.Uri; c
     const exists = await vscode.workspace.fs.stat(file.uri).then(() => true, () => false);
     if (exists) {
       void vscode.window.showWarningMessage(`Hearth did not create ${relativePath}: a file by that name appeared while the diff was open. Run the action again.`);
+      return false;
+    }
+    // A dangling symlink put there meanwhile is no file to stat, and creating the file would create its target.
+    const refusal = await refusalFor(check, file.uri);
+    if (refusal) {
+      void vscode.window.showWarningMessage(`Hearth did not create ${relativePath}: ${refusal}. Run the action again.`);
       return false;
     }
     const edit = new vscode.WorkspaceEdit();

@@ -1,11 +1,12 @@
 import { actionRole } from '../agents/actionRole';
 import type { Connection } from 'vscode-languageserver/node';
 import { createFimCompleter, type FimCompleter } from '../../agent-host';
-import { ApplyCodeBlockRequest, CodeReviewRequest, CommitMessageRequest, CompletionSetPausedNotification, CompletionStatusNotification, EditGenerateRequest, SUGGESTION_ACCEPTED_COMMAND } from '../../protocol/lspMethods';
+import { ApplyCodeBlockRequest, CodeReviewRequest, CommitMessageRequest, CompletionSetPausedNotification, CompletionStatusNotification, EditGenerateRequest, EditTargetCheckRequest, SUGGESTION_ACCEPTED_COMMAND } from '../../protocol/lspMethods';
 import { guarded, signalOf } from '../guarded';
 import type { HearthServer } from '../hearthServer';
 import { ApplyCodeBlockService } from './applyCodeBlockService';
 import { EditActionService } from './editActionService';
+import { linkedTargetRefusal } from './linkedTargetRefusal';
 import { COMPLETION_TRACE_PREFIX, InlineCompletionService, type CompletionTrace } from './inlineCompletionService';
 import { provideCodeActions } from './provideCodeActions';
 import { SuggestionReporter } from './suggestionReporter';
@@ -74,6 +75,10 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
   connection.onRequest(CommitMessageRequest.type, guarded((params, token) => edits.commitMessage(params, signalOf(token))));
   const apply = new ApplyCodeBlockService({ documents: server.documents, edits, roots: () => server.openFolders });
   connection.onRequest(ApplyCodeBlockRequest.type, guarded((params, token) => apply.apply(params, signalOf(token))));
+  connection.onRequest(EditTargetCheckRequest.type, guarded(async (params) => {
+    const refusal = await linkedTargetRefusal(params.uri, server.openFolders);
+    return refusal === undefined ? {} : { refusal };
+  }));
   const review = new CodeReviewService({ documents: server.documents, edits, roots: () => server.openFolders });
   connection.onRequest(CodeReviewRequest.type, guarded((params, token) => review.review(params, signalOf(token))));
   connection.onNotification(CompletionSetPausedNotification.type, (params) => completion.setPaused(params.paused === true));

@@ -6,10 +6,11 @@
  * agent wrote reads "+3 −0 src/util.js" and opens its diff when pressed from
  * the keyboard; and Write Tests puts the tests in the file the project's
  * conventions name (test/math.test.js, jest), shown as a new-file diff that
- * Accept creates on disk.
+ * Accept creates on disk, and never through a link put there meanwhile.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { useOllamaFixture } from './support/useOllamaFixture';
@@ -37,6 +38,7 @@ describe('the agent terminal, tool rows and Write Tests in a real VS Code (e2e)'
       fs.mkdirSync(path.join(workspace, 'test'));
       fs.writeFileSync(path.join(workspace, 'notes.txt'), `${MARKER}\n`);
       fs.writeFileSync(path.join(workspace, 'src', 'math.js'), 'export function add(a, b) {\n  return a + b;\n}\n');
+      fs.writeFileSync(path.join(workspace, 'src', 'words.js'), 'export function shout(s) {\n  return s.toUpperCase();\n}\n');
       fs.writeFileSync(path.join(workspace, 'test', 'other.test.js'), "test('x', () => {});\n");
       fs.writeFileSync(path.join(workspace, 'package.json'), JSON.stringify({ name: 'demo', devDependencies: { jest: '^29.0.0' } }));
     },
@@ -151,6 +153,38 @@ describe('the agent terminal, tool rows and Write Tests in a real VS Code (e2e)'
     // (under load it covered the Settings editor the next test had just opened, whose list renders only while it is visible).
     await page.locator('.tabs-container .tab.active .label-name', { hasText: /^math\.test\.js$/ }).first().waitFor({ state: 'visible', timeout: 30_000 });
     fixture.setResponder(undefined);
+  });
+
+  it('Write Tests creates nothing through a link a command put on the way to its file while the diff was open', async () => {
+    const page = vscode.wb.page;
+    fixture.setResponder((req) => (req.path === '/api/chat' ? { kind: 'text', text: `\`\`\`js\n${TESTS}\`\`\`` } : { kind: 'text', text: '' }));
+    await page.keyboard.press('Control+P');
+    await page.locator('.quick-input-widget input').fill('words.js');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'words.js' }).first().waitFor();
+    await page.keyboard.press('Enter');
+    const editor = page.locator('.editor-instance .monaco-editor').first();
+    await editor.waitFor({ state: 'visible' });
+    await editor.locator('.view-lines').click();
+    await page.keyboard.press('Control+A');
+    await runCommand(page, 'Hearth: Write Tests');
+    await page.locator('.tabs-container .tab', { hasText: 'test/words.test.js' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+
+    // Meanwhile a command (in another chat) replaces test/ with a link to a folder outside the workspace.
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-outside-'));
+    const testFolder = path.join(vscode.workspace, 'test');
+    fs.renameSync(testFolder, `${testFolder}-moved`);
+    fs.symlinkSync(outside, testFolder);
+    try {
+      await page.locator('.monaco-diff-editor .view-lines').last().click();
+      await page.getByRole('button', { name: 'Accept', exact: true }).click();
+      await page.locator('.notifications-toasts', { hasText: 'Hearth did not create test/words.test.js: it leads outside the workspace through a symlink' }).first().waitFor({ timeout: 30_000 });
+      assert.deepEqual(fs.readdirSync(outside), [], 'nothing was written outside the workspace');
+    } finally {
+      fs.unlinkSync(testFolder);
+      fs.renameSync(`${testFolder}-moved`, testFolder);
+      fs.rmSync(outside, { recursive: true, force: true });
+      fixture.setResponder(undefined);
+    }
   });
 
   it('the chat view’s gear opens Hearth’s settings, Ollama first', async () => {
