@@ -608,6 +608,12 @@ export interface CompletionSettings {
   enabled: boolean;
   /** Language ids (`markdown`, `plaintext`) with inline suggestions off. */
   disabledLanguages: string[];
+  /**
+   * Glob patterns of files (relative to their workspace folder) with inline
+   * suggestions off, which are never shown to the model as another file's
+   * context either; by default common secrets files (`.env`, keys).
+   */
+  disabledFiles: string[];
   /** Empty: the smallest installed code model. */
   model: string;
   /** Longest multi-line suggestion, in lines. */

@@ -183,10 +183,40 @@ export const AGENT_DEFAULTS: AgentSettings = {
   skills: true,
 };
 
+/**
+ * The secrets files inline suggestions stay out of unless the user says
+ * otherwise: in team mode a suggestion sends the text around the cursor to a
+ * shared machine, and nobody typing in `.env` means to send it there. Templates
+ * such as `.env.example` are covered too, so the rule stays one a user can
+ * predict from the file name; `!.env.example` added after them lets one back in.
+ */
+export const DEFAULT_DISABLED_FILES: readonly string[] = [
+  '**/.env',
+  '**/.env.*',
+  '**/*.env',
+  '**/.envrc',
+  '**/*.pem',
+  '**/*.key',
+  '**/*.p12',
+  '**/*.pfx',
+  '**/id_rsa*',
+  '**/id_ecdsa*',
+  '**/id_ed25519*',
+  '**/.npmrc',
+  '**/.pypirc',
+  '**/.netrc',
+  '**/.git-credentials',
+  '**/.pgpass',
+  '**/.aws/credentials',
+  '**/credentials*.json',
+  '**/*.tfvars',
+];
+
 /** Defaults for `hearth.completion`, also applied to values of the wrong type. */
 export const COMPLETION_DEFAULTS: CompletionSettings = {
   enabled: true,
   disabledLanguages: ['plaintext', 'scminput'],
+  disabledFiles: [...DEFAULT_DISABLED_FILES],
   model: '',
   maxLines: 8,
   debounceMs: 30,
@@ -202,6 +232,8 @@ function toCompletionSettings(raw: Record<string, unknown>): CompletionSettings 
   return {
     enabled: typeof raw.enabled === 'boolean' ? raw.enabled : d.enabled,
     disabledLanguages: Array.isArray(raw.disabledLanguages) ? raw.disabledLanguages.filter((l): l is string => typeof l === 'string') : d.disabledLanguages,
+    // An empty list is the user's choice (suggestions everywhere); only a value that is not a list falls back to the defaults.
+    disabledFiles: stringList(raw.disabledFiles, d.disabledFiles),
     model: str(raw.model).trim(),
     maxLines: bounded(raw.maxLines, 1, 100, d.maxLines),
     debounceMs: bounded(raw.debounceMs, 0, 2000, d.debounceMs),

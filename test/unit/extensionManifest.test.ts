@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../../language-server/tools/agentPolicyDefaults';
-import { AGENT_DEFAULTS } from '../../language-server/settings/settingsReader';
+import { AGENT_DEFAULTS, COMPLETION_DEFAULTS } from '../../language-server/settings/settingsReader';
 import { DEFAULT_TOOL_POLICY } from '../../language-server/tools/toolTypes';
 import { DEFAULT_SAMPLING_PER_HOUR } from '../../language-server/mcp/mcpServerRequests';
 
@@ -58,6 +58,13 @@ describe('the extension manifest’s settings', () => {
     assert.deepEqual(AGENT_DEFAULTS.commandDenyList, [...DEFAULT_COMMAND_DENY_LIST]);
     assert.deepEqual(DEFAULT_TOOL_POLICY.commandAllowList, [...DEFAULT_COMMAND_ALLOW_LIST]);
     assert.deepEqual(DEFAULT_TOOL_POLICY.commandDenyList, [...DEFAULT_COMMAND_DENY_LIST]);
+  });
+
+  it('shows the secrets files the language server keeps inline suggestions out of, in a scope no workspace can narrow', () => {
+    // A repository's .vscode/settings.json that emptied the list would send a developer's .env to the team server.
+    const files = properties['hearth.completion.disabledFiles'];
+    assert.deepEqual(files.default, COMPLETION_DEFAULTS.disabledFiles);
+    assert.equal(files.scope, 'application');
   });
 
   it('shows the sampling limit the language server uses, in a scope no workspace can widen', () => {
