@@ -4,6 +4,7 @@ import type { CompletionSettings, CompletionStatus, HearthSettings, ProviderConf
 import { allowsMultiline, buildCompletionPrompt } from './buildCompletionPrompt';
 import { completionSettingsOf } from './completionSettingsOf';
 import { CompletionStatusReporter } from './completionStatusReporter';
+import { disabledFileMatcher, type DisabledFileMatcher } from './disabledFileMatcher';
 import { displayPath } from './displayPath';
 import { isSuggestionComplete, postProcessCompletion, type SuggestionContext } from './postProcessCompletion';
 import { RecentDocuments, type DocumentSource } from './recentDocuments';
@@ -128,6 +129,8 @@ export class InlineCompletionService {
   private optimized = true;
   private settingsSeen: Promise<HearthSettings> | undefined;
   private scopeSeen = '';
+  /** `hearth.completion.disabledFiles` of the settings seen last, compiled once per settings change. */
+  private disabledFile: DisabledFileMatcher = () => false;
 
   constructor(private readonly deps: InlineCompletionDeps) {
     this.recent = new RecentDocuments(deps.documents);
@@ -161,6 +164,8 @@ export class InlineCompletionService {
     const { settings, backend } = await this.currentSettings();
     const doc = this.deps.documents.get(params.textDocument.uri);
     if (!doc || this.paused || !settings.enabled || settings.disabledLanguages.includes(doc.languageId)) return null;
+    // Decided before the cache too: a file the user has just excluded must not be served a suggestion made before.
+    if (this.disabledFile(doc.uri, this.deps.roots())) return null;
     const snapshot: Snapshot = { uri: doc.uri, text: doc.getText(), offset: doc.offsetAt(params.position), languageId: doc.languageId };
     this.recent.touched(doc.uri, snapshot.offset);
     const scope = this.scopeSeen;
@@ -229,6 +234,7 @@ export class InlineCompletionService {
     if (pending !== this.settingsSeen) {
       this.settingsSeen = pending;
       this.optimized = settings.pipeline === 'optimized';
+      this.disabledFile = disabledFileMatcher(settings.disabledFiles);
       const scope = JSON.stringify([all.ollama.host, all.providers ?? [], settings.model, settings.maxLines]);
       if (scope !== this.scopeSeen) {
         this.scopeSeen = scope;
@@ -320,7 +326,9 @@ export class InlineCompletionService {
           snapshot.uri,
           snapshot.languageId,
           (uri) => displayPath(uri, this.deps.roots()),
-          (uri) => isShareableDocument(uri, this.deps.roots()),
+          // A file the user keeps suggestions out of is kept out of every other file's prompt too: its text
+          // would reach the model (the team server in team mode) all the same.
+          async (uri) => !this.disabledFile(uri, this.deps.roots()) && (await isShareableDocument(uri, this.deps.roots())),
         ),
         // The prompt must fit the window Ollama really runs with, or Ollama cuts its start.
         contextLength: numCtx !== undefined ? Math.min(numCtx, info.contextLength) : info.contextLength,

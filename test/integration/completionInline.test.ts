@@ -294,6 +294,56 @@ describe('inline suggestions over stdio LSP (integration)', function () {
     assert.equal(fixture.requests.filter(isGenerate).length, 0);
   });
 
+  it('keeps suggestions out of a .env file by default, without asking the model', async () => {
+    await start();
+    // The model would answer; the file's name alone must keep its text from going there (the team server in team mode).
+    fixture.enqueue({ kind: 'text', text: 'sk-live-0000' });
+    const env = await openEditor('DATABASE_URL=postgres://app:hunter2@db/app\nAPI_KEY=\n', '.env', 'dotenv');
+    env.moveTo('API_KEY=');
+    assert.equal((await env.request()).text, '');
+    const local = await openEditor('STRIPE_KEY=\n', 'web/.env.local', 'dotenv');
+    local.moveTo('STRIPE_KEY=');
+    assert.equal((await local.request()).text, '');
+    assert.equal(fixture.requests.filter(isGenerate).length, 0);
+  });
+
+  it('keeps suggestions out of files a custom hearth.completion.disabledFiles pattern names, and only those', async () => {
+    await start({ disabledFiles: ['config/secrets/**'] });
+    const secret = await openEditor('export const token = \n', 'config/secrets/tokens.ts');
+    secret.moveTo('token = ');
+    assert.equal((await secret.request()).text, '');
+    assert.equal(fixture.requests.filter(isGenerate).length, 0, 'no model request for the excluded file');
+    const code = await openEditor();
+    code.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height;' });
+    assert.equal((await code.request()).text, 'width * height;');
+    assert.equal(fixture.requests.filter(isGenerate).length, 1);
+    // Excluding a file later also stops a suggestion the cache still holds for it.
+    client!.setSettings({ ollama: { host: fixture.url }, completion: { model: CODER, debounceMs: 5, disabledFiles: ['src/**'] } });
+    assert.equal((await code.request()).text, '');
+    assert.equal(fixture.requests.filter(isGenerate).length, 1);
+  });
+
+  it('never shows the model an excluded file as context for a suggestion in another file', async () => {
+    await start({ disabledFiles: ['config/secrets/**'] });
+    // Both are saved workspace files of the same language that .gitignore does not exclude: only the pattern keeps one out.
+    for (const [name, text] of [
+      ['src/helpers.ts', 'export const HELPER_MARK = 1;\n'],
+      ['config/secrets/tokens.ts', 'export const API_TOKEN = "excluded-secret";\n'],
+    ]) {
+      fs.mkdirSync(path.dirname(path.join(workspace, name)), { recursive: true });
+      fs.writeFileSync(path.join(workspace, name), text);
+      await openEditor(text, name);
+    }
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height;' });
+    assert.equal((await editor.request()).text, 'width * height;');
+    const prompt = fixture.requests.find(isGenerate)!.body.prompt as string;
+    assert.ok(prompt.includes('HELPER_MARK'), `the other open file is still shown:\n${prompt}`);
+    assert.ok(!prompt.includes('excluded-secret') && !prompt.includes('config/secrets'), `the excluded file reached the model:\n${prompt}`);
+  });
+
   it('publishes thinking while a model request runs, then idle', async () => {
     // Loaded already (a cold model is reported as loading instead; see below).
     fixture.preload(CODER, 8192);
