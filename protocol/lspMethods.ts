@@ -1137,6 +1137,8 @@ export interface McpSettings {
   samplingPerHour?: number;
   /** `hearth.mcp.logLevel`: the least severe log message servers are asked to send (`logging/setLevel`); `off` shows none. */
   logLevel?: McpLogLevel;
+  /** `hearth.mcp.disabledTools`: the servers (`server`) and tools (`server.tool`) the user turned off; see protocol/mcpDisabledTools.ts. */
+  disabledTools?: string[];
 }
 
 /** MCP's log levels (RFC 5424 severities), least severe first. */

@@ -4,6 +4,7 @@ import { SUBAGENT_ROLES, type SubagentRole } from '../../protocol/chat';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
 import { normalizeOllamaHost } from './normalizeOllamaHost';
 import { checkProviders } from '../../agent-host';
+import { parseDisabledMcpTools } from '../../protocol/mcpDisabledTools';
 
 /** Reads the `hearth` section as the client reports it; undefined when the client cannot answer. */
 export type ConfigurationSource = () => Promise<unknown>;
@@ -98,8 +99,10 @@ function toMcpSettings(raw: Record<string, unknown>): McpSettings {
   const servers = raw.servers && typeof raw.servers === 'object' && !Array.isArray(raw.servers) ? (raw.servers as McpSettings['servers']) : {};
   const perHour = raw.samplingPerHour;
   const logLevel = raw.logLevel;
+  const disabledTools = parseDisabledMcpTools(raw.disabledTools);
   return {
     servers,
+    ...(disabledTools.length > 0 ? { disabledTools } : {}),
     ...(typeof perHour === 'number' && Number.isFinite(perHour) && perHour >= 0 ? { samplingPerHour: Math.floor(perHour) } : {}),
     ...(logLevel === 'off' || (MCP_LOG_LEVELS as readonly unknown[]).includes(logLevel) ? { logLevel: logLevel as McpLogLevel } : {}),
   };
