@@ -24,6 +24,14 @@ export interface ToolExecutor {
    * throw for tool failures: those are `isError` results the model can read.
    */
   execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult>;
+  /**
+   * For a tool this executor knows but does not offer because the user
+   * turned it off (an MCP tool in `hearth.mcp.disabledTools`), the words a
+   * call to it is refused with; undefined for any other name. The model may
+   * still call such a tool (it saw it earlier in the chat), and "there is no
+   * such tool" would hide why.
+   */
+  refusalFor?(name: string): string | undefined;
 }
 
 export interface TurnOptions {

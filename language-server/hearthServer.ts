@@ -324,7 +324,7 @@ export class HearthServer {
       skills: this.skillLibrary(),
     });
     // One executor for the agent: the built-in tools plus the MCP servers' tools (behind approval).
-    return this.mcp.executorFor(turn, builtin);
+    return this.mcp.executorFor(turn, builtin, settings.mcp?.disabledTools ?? []);
   }
 
   /** load_skill's view of the skills the turn's workspace context listed (see workspaceContext). */

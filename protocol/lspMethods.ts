@@ -1157,15 +1157,20 @@ export type McpServerSource = 'user' | 'workspace';
  * - `restarting`: it stopped unexpectedly; Hearth starts it again at `nextRestartAt` (exponential backoff). Its tools are gone meanwhile.
  * - `failed`: a bad configuration, or it kept failing and Hearth stopped retrying; `lastError` says what to fix.
  * - `stopped`: shut down by Hearth.
+ * - `off`: the user turned it off (`hearth.mcp.disabledTools`), so it is not started.
  */
-export type McpServerState = 'awaitingTrust' | 'notTrusted' | 'starting' | 'running' | 'restarting' | 'failed' | 'stopped';
+export type McpServerState = 'awaitingTrust' | 'notTrusted' | 'starting' | 'running' | 'restarting' | 'failed' | 'stopped' | 'off';
 
 export interface McpToolSummary {
   /** The name the model sees: `server.tool`. */
   name: string;
+  /** The tool's own name on its server, as `hearth.mcp.disabledTools` names it after the server's. */
+  toolName: string;
   title?: string;
   /** The server's description, shortened for lists. */
   description: string;
+  /** True when the user turned this tool off: the model is not offered it. */
+  off?: boolean;
 }
 
 export interface McpServerInfo {

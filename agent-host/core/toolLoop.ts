@@ -216,6 +216,9 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
         const rejection = `${p.name} is not available in this turn: its definition did not fit ${model}'s context window, so it was not offered. The call was not run. Use the tools you were given.`;
         return { call: { id: p.id, name: p.name, arguments: isRecord(p.arguments) ? p.arguments : {} }, rejection };
       }
+      // A tool the user turned off is not offered; a call to it says so rather than "there is no tool".
+      const turnedOff = p.name && !tools.some((t) => t.name === p.name) ? options.executor?.refusalFor?.(p.name) : undefined;
+      if (p.name && turnedOff) return { call: { id: p.id, name: p.name, arguments: isRecord(p.arguments) ? p.arguments : {} }, rejection: turnedOff };
       // A tool the executor has but this mode (or this agent) does not offer gets that refusal, not "no such tool".
       if (p.name && !tools.some((t) => t.name === p.name) && allTools.some((t) => t.name === p.name)) {
         const byMode = modeExecutor?.definitions().some((t) => t.name === p.name) !== true;

@@ -17,6 +17,12 @@ export interface McpRefusal {
 export interface McpToolGate {
   /** Whether MCP tools are offered at all right now (for example, only in a trusted workspace). */
   enabled?(): boolean;
+  /**
+   * Why the user turned this tool off, or undefined when it is on. A tool
+   * that is off is not offered at all (so it takes nothing of the model's
+   * window), and a call the model makes to it anyway gets this refusal.
+   */
+  turnedOff?(tool: McpTool): McpRefusal | undefined;
   /** Decides whether one call may run (the user's approval); undefined means run it. */
   authorize?(tool: McpTool, call: ToolCall, signal: AbortSignal): Promise<McpRefusal | undefined>;
   /** A progress notification of a running call. */
@@ -39,6 +45,7 @@ export function withMcpTools(inner: ToolExecutor | undefined, manager: McpToolSo
     const taken = new Set((inner?.definitions() ?? []).map((d) => d.name));
     const offered: McpTool[] = [];
     for (const tool of manager.tools()) {
+      if (gate.turnedOff?.(tool)) continue;
       if (taken.has(tool.name)) {
         gate.onNameConflict?.(tool);
         continue;
@@ -49,9 +56,20 @@ export function withMcpTools(inner: ToolExecutor | undefined, manager: McpToolSo
     return offered;
   };
 
+  // The model may still name a tool it saw earlier in the chat: it is told that the user turned it off.
+  const turnedOff = (name: string): McpRefusal | undefined => {
+    if (!name.includes('.') || (gate.enabled && !gate.enabled())) return undefined;
+    const tool = manager.tools().find((t) => t.name === name);
+    return tool ? gate.turnedOff?.(tool) : undefined;
+  };
+
   const executor: ToolExecutor = {
     definitions(): ToolDefinition[] {
       return [...(inner?.definitions() ?? []), ...mcpTools().map((t) => t.definition)];
+    },
+
+    refusalFor(name: string): string | undefined {
+      return inner?.refusalFor?.(name) ?? turnedOff(name)?.content;
     },
 
     async execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult> {
@@ -68,6 +86,8 @@ export function withMcpTools(inner: ToolExecutor | undefined, manager: McpToolSo
       if (inner && (!call.name.includes('.') || inner.definitions().some((d) => d.name === call.name))) return inner.execute(call, signal);
       const tool = mcpTools().find((t) => t.name === call.name);
       if (!tool) {
+          const refusal = turnedOff(call.name);
+        if (refusal) return result(refusal.content, true, refusal.summary);
         const status = manager.statuses().find((s) => call.name.startsWith(`${s.namespace}.`));
         const why = status && status.state !== 'running' ? ` The MCP server "${status.name}" is ${status.state}${status.lastError ? `: ${status.lastError}` : '.'}` : '';
         const known = executor.definitions().map((d) => d.name);

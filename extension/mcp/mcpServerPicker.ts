@@ -10,6 +10,7 @@ const STATE_ICON: Record<McpServerState, string> = {
   notTrusted: '$(shield)',
   failed: '$(error)',
   stopped: '$(circle-slash)',
+  off: '$(circle-large-outline)',
 };
 
 const STATE_LABEL: Record<McpServerState, string> = {
@@ -20,12 +21,15 @@ const STATE_LABEL: Record<McpServerState, string> = {
   notTrusted: 'not trusted',
   failed: 'failed',
   stopped: 'stopped',
+  off: 'turned off',
 };
 
 type ServerItem = vscode.QuickPickItem & { server: McpServerInfo };
 
 function serverItem(server: McpServerInfo): ServerItem {
-  const tools = server.state === 'running' ? ` · ${server.tools.length} tool${server.tools.length === 1 ? '' : 's'}` : '';
+  const offCount = server.tools.filter((t) => t.off).length;
+  const count = `${server.tools.length} tool${server.tools.length === 1 ? '' : 's'}`;
+  const tools = server.state === 'running' ? ` · ${offCount > 0 ? `${server.tools.length - offCount} of ${count} on` : count}` : '';
   return {
     label: `${STATE_ICON[server.state]} ${server.name}`,
     description: `${STATE_LABEL[server.state]}${tools} · ${server.source === 'workspace' ? 'workspace' : 'user'} · ${server.httpTransport === 'sse' ? 'http (SSE)' : server.transport}${server.signedIn ? ' · signed in' : ''}`,

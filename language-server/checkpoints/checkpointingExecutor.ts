@@ -12,6 +12,7 @@ import type { ToolCall, ToolResult } from '../../protocol/chat';
 export function checkpointingExecutor(inner: ToolExecutor, checkpoint: (call: ToolCall) => Promise<void>): ToolExecutor {
   return {
     definitions: () => inner.definitions(),
+    refusalFor: (name) => inner.refusalFor?.(name),
     async execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult> {
       const result = await inner.execute(call, signal);
       const readOnly = inner.definitions().find((d) => d.name === call.name)?.readOnly === true;

@@ -23,6 +23,7 @@ import {
   type ToolExecutor,
 } from '../../agent-host';
 import { resourceMention } from '../../protocol/chat';
+import { isMcpServerOff, isMcpToolOff } from '../../protocol/mcpDisabledTools';
 import { templateVariables } from '../../protocol/uriTemplate';
 import type { HearthSettings, McpLogLevel, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
@@ -62,13 +63,14 @@ export interface McpServiceDeps {
 interface ServerRecord {
   parsed: ParsedMcpServer;
   /** `run`: handed to the manager. Otherwise the state the list shows instead. */
-  gate: 'run' | 'awaitingTrust' | 'notTrusted' | 'stopped';
+  gate: 'run' | 'awaitingTrust' | 'notTrusted' | 'stopped' | 'off';
   message?: string;
 }
 
 const TRUST_WORKSPACE_FIRST = 'This workspace is not trusted (VS Code Workspace Trust), so its MCP servers do not start. Trust the workspace to use them.';
 const DENIED = 'You chose not to start this server. Run "Hearth: Restart MCP Server" to be asked again.';
 const NO_FOLDER = 'Open a folder to use MCP servers: without one the agent has no tools, so Hearth does not start them.';
+const TURNED_OFF = 'You turned this server off (hearth.mcp.disabledTools). Turn it on again in "Hearth: List MCP Servers".';
 const LIST_DESCRIPTION_CHARS = 200;
 
 /**
@@ -86,6 +88,8 @@ export class McpService {
   private readonly store: McpWorkspaceStore;
   private readonly approvals: McpToolApprovals;
   private records: ServerRecord[] = [];
+  /** `hearth.mcp.disabledTools` as the last reload read it. */
+  private disabled: readonly string[] = [];
   private problems: McpConfigProblem[] = [];
   private fileProblems: string[] = [];
   private reloading: Promise<void> = Promise.resolve();
@@ -275,6 +279,9 @@ export class McpService {
       }
       throw this.missing(name);
     }
+    if (record.gate === 'off') {
+      throw new HearthException({ code: 'invalidRequest', message: `You turned the MCP server "${name}" off. Turn it on in "Hearth: List MCP Servers" to start it.`, retryable: false });
+    }
     if (record.gate === 'run') {
       await this.manager.restart(name);
     } else {
@@ -313,12 +320,22 @@ export class McpService {
    * The turn's executor: `inner` (the built-in tools) plus the MCP tools,
    * which are offered only in a trusted workspace and run only after the
    * user's approval. Progress notifications become status notes in the chat.
+   * The tools the user turned off (`disabledTools`, from the settings the
+   * turn read; by default those of the last reload) are not offered, here or
+   * to the team server in remote mode, which is sent this executor's tools.
    */
-  executorFor(turn: TurnRef, inner: ToolExecutor): ToolExecutor {
+  executorFor(turn: TurnRef, inner: ToolExecutor, disabledTools?: readonly string[]): ToolExecutor {
     void this.checkForChanges();
     const progressNote = mcpProgressNotes();
     const executor = withMcpTools(inner, this.manager, {
       enabled: () => this.deps.workspaceTrusted(),
+      turnedOff: (tool) =>
+        isMcpToolOff(disabledTools ?? this.disabled, tool.server, tool.toolName)
+          ? {
+              content: `The user turned the tool ${tool.name} off, so Hearth does not run it. Do not call it again: do the task with the tools you are offered, or tell the user which tool you would need.`,
+              summary: 'turned off by the user',
+            }
+          : undefined,
       authorize: (tool, call, signal) => this.approvals.authorize(tool, this.sourceOf(tool), call, turn, signal),
       onProgress: (tool, call, p) => {
         const note = progressNote(tool, call, p);
@@ -328,6 +345,7 @@ export class McpService {
     });
     return {
       definitions: () => executor.definitions(),
+      refusalFor: (name) => executor.refusalFor?.(name),
       execute: async (call, signal) => {
         const server = call.name.includes('.') ? this.manager.findTool(call.name)?.server : undefined;
         if (!server) return executor.execute(call, signal);
@@ -387,6 +405,8 @@ export class McpService {
     const trusted = this.deps.workspaceTrusted();
     this.lastTrusted = trusted;
     const settings = await this.deps.settings();
+    const disabled = settings.mcp?.disabledTools ?? [];
+    this.disabled = disabled;
     const logLevel = settings.mcp?.logLevel ?? 'warning';
     if (logLevel !== this.logLevel) {
       this.logLevel = logLevel;
@@ -408,8 +428,10 @@ export class McpService {
     const seen = new Set<string>();
     for (const parsed of user.servers) {
       seen.add(parsed.name);
+      // A server the user turned off still holds its name, so a workspace server cannot take its place.
+      if (isMcpServerOff(disabled, parsed.name)) records.push({ parsed, gate: 'off', message: TURNED_OFF });
       // Tools are offered only in a folder (see HearthServer.executorForTurn), so servers would run for nothing without one.
-      records.push(roots.length > 0 ? { parsed, gate: 'run' } : { parsed, gate: 'stopped', message: NO_FOLDER });
+      else records.push(roots.length > 0 ? { parsed, gate: 'run' } : { parsed, gate: 'stopped', message: NO_FOLDER });
     }
     for (const parsed of workspace.servers) {
       if (seen.has(parsed.name)) {
@@ -425,7 +447,8 @@ export class McpService {
         continue;
       }
       seen.add(parsed.name);
-      records.push(await this.gateWorkspaceServer(parsed, trusted));
+      // Off before the trust question: the user is not asked about a server they already turned off.
+      records.push(isMcpServerOff(disabled, parsed.name) ? { parsed, gate: 'off', message: TURNED_OFF } : await this.gateWorkspaceServer(parsed, trusted));
     }
     for (const parsed of [...user.servers, ...workspace.servers]) {
       for (const warning of parsed.warnings) this.deps.editor.log(parsed.name, warning);
@@ -525,8 +548,10 @@ export class McpService {
       state: status.state,
       tools: status.tools.map((t) => ({
         name: t.name,
+        toolName: t.toolName,
         title: t.title,
         description: t.snapshot.description.length > LIST_DESCRIPTION_CHARS ? `${t.snapshot.description.slice(0, LIST_DESCRIPTION_CHARS - 1)}…` : t.snapshot.description,
+        ...(isMcpToolOff(this.disabled, status.name, t.toolName) ? { off: true } : {}),
       })),
       lastError: status.lastError,
       pid: status.pid,
