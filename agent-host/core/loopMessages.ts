@@ -24,6 +24,13 @@ export function repeatedCallError(toolName: string, times: number, model: string
   };
 }
 
+/**
+ * Where the user makes room for the tools they need: a server or a tool
+ * turned off is not offered, so its definition no longer takes the window
+ * (or counts against the team server's limit) and the tools after it fit.
+ */
+const TURN_OFF_TOOLS = 'Turn off the MCP servers or tools you do not need: run "Hearth: List MCP Servers" and pick a server';
+
 /** What the offered tools' definitions take of a request, for the error and the warning below. */
 export interface ToolsInPrompt {
   /** Their tokens as the context budget counts them. */
@@ -41,7 +48,7 @@ export function contextTooSmallError(model: string, numCtx: number, fit: BudgetO
       : '';
   // When the built-in tools alone take most of the window, nothing the user attaches or removes helps but a larger window.
   const builtInsAreTheCause = tools !== undefined && tools.mcpCount === 0 && tools.tokens * 2 >= fit.promptTokens;
-  const removeServers = tools && tools.mcpCount > 0 ? ", remove the MCP servers you do not need from .vscode/mcp.json or the hearth.mcp.servers setting (their tools' definitions go with every message)" : '';
+  const removeServers = tools && tools.mcpCount > 0 ? `, ${TURN_OFF_TOOLS.toLowerCase()} (their definitions go with every message)` : '';
   const advice = builtInsAreTheCause
     ? "The built-in tools' definitions alone take most of this window: use a model with a larger context window."
     : `Attach less context (a selection instead of a whole file)${removeServers}, or use a model with a larger context window.`;
@@ -68,8 +75,7 @@ export function toolsLeftOutWarning(leftOut: readonly LeftOutTools[], why: strin
   const list = servers.length === 1 ? servers[0] : `${servers.slice(0, -1).join(', ')} and ${servers[servers.length - 1]}`;
   return (
     `${why}, so Hearth left ${list} out of this turn; ` +
-    `the model cannot call ${total === 1 ? 'it' : 'them'}. Remove the MCP servers you do not need from .vscode/mcp.json or the hearth.mcp.servers setting ` +
-    `(Hearth: List MCP Servers shows their tools)${largerWindowHelps ? ', or use a model with a larger context window' : ''}.`
+    `the model cannot call ${total === 1 ? 'it' : 'them'}. ${TURN_OFF_TOOLS}${largerWindowHelps ? ', or use a model with a larger context window' : ''}.`
   );
 }
 

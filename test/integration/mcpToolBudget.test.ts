@@ -47,6 +47,6 @@ describe('MCP: more tools than the context window holds (integration)', function
     assert.equal(warnings.length, 1, 'told once in the turn');
     const message = warnings[0].event.type === 'status' ? warnings[0].event.message : '';
     assert.match(message, new RegExp(`left ${1000 - mcp.length} tools of the MCP server "tracker" out of this turn`));
-    assert.match(message, /Remove the MCP servers you do not need/);
+    assert.match(message, /Turn off the MCP servers or tools you do not need: run "Hearth: List MCP Servers"/);
   });
 });

@@ -103,7 +103,7 @@ describe('agent turn with more MCP tools than the window holds', () => {
     assert.equal(warnings.length, 1, 'told once per turn');
     assert.match(warnings[0].message, new RegExp(`left ${1000 - kept} tools of the MCP server "github" out of this turn`));
     assert.match(warnings[0].message, /small:3b's context window \(8192 tokens\)/);
-    assert.match(warnings[0].message, /Remove the MCP servers you do not need/);
+    assert.match(warnings[0].message, /Turn off the MCP servers or tools you do not need: run "Hearth: List MCP Servers" and pick a server/);
 
     assert.deepEqual(executor.calls, [], 'the left-out tool did not run');
     const [result] = only(events, 'toolResult');
