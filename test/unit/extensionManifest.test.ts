@@ -73,6 +73,13 @@ describe('the extension manifest’s settings', () => {
     assert.equal(limit.scope, 'application');
   });
 
+  it('keeps the MCP servers and tools the user turned off in a scope no workspace can set', () => {
+    // A workspace's value of a list replaces the user's instead of adding to it: a repository's `[]` would turn back on
+    // every server and tool the user turned off.
+    assert.equal(properties['hearth.mcp.disabledTools'].scope, 'application');
+    assert.deepEqual(properties['hearth.mcp.disabledTools'].default, []);
+  });
+
   it('groups the settings by what users look for first: Ollama and models before policies', () => {
     const sections = [...manifest.contributes.configuration].sort((a, b) => a.order - b.order).map((s) => s.title);
     assert.deepEqual(sections, ['Ollama', 'Chat', 'Inline Suggestions', 'Codebase', 'Agent Policies', 'MCP Servers', 'Team Server']);
