@@ -208,4 +208,24 @@ describe('the composite executor', () => {
     assert.deepEqual([refused.isError, refused.content, refused.summary], [true, 'The user rejected it.', 'rejected']);
     assert.deepEqual(calls, []);
   });
+
+  it('leaves out a tool the user turned off, refuses a call to it with the reason, and asks no approval for it', async () => {
+    const calls: string[] = [];
+    const asked: string[] = [];
+    const executor = withMcpTools(inner, source([tool('git', 'status'), tool('git', 'push')], calls), {
+      turnedOff: (t) => (t.toolName === 'push' ? { content: 'The user turned git.push off.', summary: 'turned off by the user' } : undefined),
+      authorize: async (t) => {
+        asked.push(t.name);
+        return undefined;
+      },
+    });
+    assert.deepEqual(executor.definitions().map((d) => d.name), ['read_file', 'git.status']);
+    assert.equal(executor.refusalFor?.('git.push'), 'The user turned git.push off.');
+    assert.equal(executor.refusalFor?.('git.status'), undefined, 'a tool that is on has no refusal');
+    assert.equal(executor.refusalFor?.('git.pull'), undefined, 'nor a tool that does not exist');
+    const refused = await run(executor, 'git.push');
+    assert.deepEqual([refused.isError, refused.content, refused.summary], [true, 'The user turned git.push off.', 'turned off by the user']);
+    assert.equal((await run(executor, 'git.status')).content, 'git.status ran');
+    assert.deepEqual([calls, asked], [['git.status'], ['git.status']]);
+  });
 });
