@@ -86,7 +86,7 @@ export function withMcpTools(inner: ToolExecutor | undefined, manager: McpToolSo
       if (inner && (!call.name.includes('.') || inner.definitions().some((d) => d.name === call.name))) return inner.execute(call, signal);
       const tool = mcpTools().find((t) => t.name === call.name);
       if (!tool) {
-          const refusal = turnedOff(call.name);
+        const refusal = turnedOff(call.name);
         if (refusal) return result(refusal.content, true, refusal.summary);
         const status = manager.statuses().find((s) => call.name.startsWith(`${s.namespace}.`));
         const why = status && status.state !== 'running' ? ` The MCP server "${status.name}" is ${status.state}${status.lastError ? `: ${status.lastError}` : '.'}` : '';
