@@ -72,17 +72,12 @@ export class SkillCatalog {
   /** Reads the skill folders again (a few small files), so a new or edited skill applies to the next turn. */
   async list(): Promise<Skill[]> {
     const byName = new Map<string, Skill>();
-    const add = (skills: Skill[]) => {
-      for (const skill of skills) {
-        const existing = byName.get(skill.name);
-        if (existing) this.deps.log(`Skill ${skill.shown} is ignored: the skill "${skill.name}" is already ${existing.shown}.`);
-        else if (byName.size < MAX_SKILLS) byName.set(skill.name, skill);
-      }
-    };
-    for (const folder of USER_SKILL_FOLDERS) add(await this.readFolder(this.deps.home, folder, 'user'));
+    const left: string[] = [];
+    for (const folder of USER_SKILL_FOLDERS) await this.readFolder(this.deps.home, folder, 'user', byName, left);
     if (this.deps.workspaceTrusted()) {
-      for (const root of this.deps.roots()) for (const folder of WORKSPACE_SKILL_FOLDERS) add(await this.readFolder(root, folder, 'workspace'));
+      for (const root of this.deps.roots()) for (const folder of WORKSPACE_SKILL_FOLDERS) await this.readFolder(root, folder, 'workspace', byName, left);
     }
+    if (left.length > 0) this.deps.log(`Only the first ${MAX_SKILLS} skills are offered; ${left.length} more skill folders were not read (${left.slice(0, 3).join(', ')}${left.length > 3 ? ', …' : ''}).`);
     this.listed = [...byName.values()];
     return this.listed;
   }
@@ -152,11 +147,16 @@ export class SkillCatalog {
   }
 
   /**
-   * The skills in one folder under `base`: each subfolder with a SKILL.md.
-   * The user's folders may be links (dotfiles kept elsewhere); a
-   * repository's skill may not lead out of the repository.
+   * Adds to `byName` the skills in one folder under `base`: each subfolder
+   * with a SKILL.md. The user's folders may be links (dotfiles kept
+   * elsewhere); a repository's skill may not lead out of the repository. A
+   * skill's name is its folder's, so a name already taken is passed over
+   * unread, and once MAX_SKILLS are found the remaining folders are only
+   * counted in `left`: this runs before every agent turn, and a repository
+   * with thousands of skill folders would otherwise have every one read
+   * each time.
    */
-  private async readFolder(base: string, folder: readonly string[], source: Skill['source']): Promise<Skill[]> {
+  private async readFolder(base: string, folder: readonly string[], source: Skill['source'], byName: Map<string, Skill>, left: string[]): Promise<void> {
     const parent = path.join(base, ...folder);
     let names: string[];
     let realRoot: string | undefined;
@@ -164,12 +164,20 @@ export class SkillCatalog {
       names = (await fs.readdir(parent)).filter((n) => SKILL_NAME.test(n)).sort();
       if (source === 'workspace') realRoot = await fs.realpath(base);
     } catch {
-      return [];
+      return;
     }
-    const out: Skill[] = [];
     for (const name of names) {
       const shownDir = source === 'workspace' ? [...folder, name].join('/') : `~/${[...folder, name].join('/')}`;
       const shown = `${shownDir}/SKILL.md`;
+      const existing = byName.get(name);
+      if (existing) {
+        this.deps.log(`Skill ${shown} is ignored: the skill "${name}" is already ${existing.shown}.`);
+        continue;
+      }
+      if (byName.size >= MAX_SKILLS) {
+        left.push(shownDir);
+        continue;
+      }
       try {
         const dir = await fs.realpath(path.join(parent, name));
         const file = await fs.realpath(path.join(dir, 'SKILL.md')).catch(() => undefined);
@@ -188,11 +196,10 @@ export class SkillCatalog {
           this.deps.log(`Skill ${shown} is ignored: ${parsed.problem}.`);
           continue;
         }
-        out.push({ ...parsed, source, dir, shown });
+        byName.set(name, { ...parsed, source, dir, shown });
       } catch (err) {
         this.deps.log(`Skill ${shown} could not be read: ${err instanceof Error ? err.message : String(err)}.`);
       }
     }
-    return out;
   }
 }

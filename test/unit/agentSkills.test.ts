@@ -68,6 +68,21 @@ describe('Agent Skills', () => {
     assert.match(section.title, /load it with load_skill first/);
   });
 
+  it('offers the first 50 skills and reads no folder past them, saying how many it left unread', async () => {
+    writeSkill(home, ['.claude', 'skills'], 'deploy', skill('deploy', 'The user’s deploy.'));
+    for (let i = 0; i < 60; i++) writeSkill(workspace, ['.github', 'skills'], `skill-${String(i).padStart(2, '0')}`, skill(`skill-${String(i).padStart(2, '0')}`, `Skill ${i}.`));
+    writeSkill(workspace, ['.github', 'skills'], 'deploy', skill('deploy', 'The repository’s deploy.'));
+    // Past the 50th skill: a broken one here is never read, so it is never reported as broken.
+    writeSkill(workspace, ['.github', 'skills'], 'zz-broken', 'no front matter at all');
+    const skills = await catalog().list();
+    assert.equal(skills.length, 50);
+    assert.deepEqual(skills.slice(0, 2).map((s) => s.name), ['deploy', 'skill-00']);
+    assert.equal(skills.at(-1)!.name, 'skill-48');
+    assert.ok(logs.some((l) => /\.github\/skills\/deploy\/SKILL\.md is ignored: the skill "deploy" is already ~\/\.claude/.test(l)), logs.join('\n'));
+    assert.ok(logs.some((l) => l === 'Only the first 50 skills are offered; 12 more skill folders were not read (.github/skills/skill-49, .github/skills/skill-50, .github/skills/skill-51, …).'), logs.join('\n'));
+    assert.ok(!logs.some((l) => /zz-broken/.test(l) && /no description/.test(l)), 'a folder past the cap is not read');
+  });
+
   it('reads no repository skills in an untrusted workspace, and none that lead out of the workspace', async () => {
     writeSkill(workspace, ['.claude', 'skills'], 'lint', skill('lint', 'Lints.'));
     trusted = false;
