@@ -12,7 +12,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { Frame } from 'playwright-core';
+import type { Frame, Locator } from 'playwright-core';
 import { useOllamaFixture } from './support/useOllamaFixture';
 import { REPO_ROOT } from './support/codeServer';
 import { chatAnswers, openHearth, runCommand, sendChatMessage, until, untilAnswerDone } from './support/workbench';
@@ -122,21 +122,27 @@ describe('the agent terminal, tool rows and Write Tests in a real VS Code (e2e)'
     await page.screenshot({ path: path.join(RESULTS, 'tool-change-diff.png') });
   });
 
-  it('Write Tests creates test/math.test.js (the project’s test folder and jest) through a new-file diff', async () => {
+  /** Opens `file` by Quick Open, selects all and runs Write Tests; returns the diff's tab once it shows `testFile`. */
+  async function writeTestsFor(file: string, testFile: string): Promise<Locator> {
     const page = vscode.wb.page;
-    fixture.setResponder((req) => (req.path === '/api/chat' ? { kind: 'text', text: `\`\`\`js\n${TESTS}\`\`\`` } : { kind: 'text', text: '' }));
     await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('math.js');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'math.js' }).first().waitFor();
+    await page.locator('.quick-input-widget input').fill(file);
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: file }).first().waitFor();
     await page.keyboard.press('Enter');
     const editor = page.locator('.editor-instance .monaco-editor').first();
     await editor.waitFor({ state: 'visible' });
     await editor.locator('.view-lines').click();
     await page.keyboard.press('Control+A');
     await runCommand(page, 'Hearth: Write Tests');
-
-    const diffTab = page.locator('.tabs-container .tab', { hasText: 'test/math.test.js' });
+    const diffTab = page.locator('.tabs-container .tab', { hasText: testFile });
     await diffTab.first().waitFor({ state: 'visible', timeout: 60_000 });
+    return diffTab;
+  }
+
+  it('Write Tests creates test/math.test.js (the project’s test folder and jest) through a new-file diff', async () => {
+    const page = vscode.wb.page;
+    fixture.setResponder((req) => (req.path === '/api/chat' ? { kind: 'text', text: `\`\`\`js\n${TESTS}\`\`\`` } : { kind: 'text', text: '' }));
+    const diffTab = await writeTestsFor('math.js', 'test/math.test.js');
     assert.match(await diffTab.first().innerText(), /tests for src\/math\.js → test\/math\.test\.js \(jest\)/);
     const request = fixture.requests.filter((r) => r.path === '/api/chat' && r.body !== undefined).at(-1)!;
     const prompt = (request.body.messages as { content: string }[]).at(-1)!.content;
@@ -158,16 +164,7 @@ describe('the agent terminal, tool rows and Write Tests in a real VS Code (e2e)'
   it('Write Tests creates nothing through a link a command put on the way to its file while the diff was open', async () => {
     const page = vscode.wb.page;
     fixture.setResponder((req) => (req.path === '/api/chat' ? { kind: 'text', text: `\`\`\`js\n${TESTS}\`\`\`` } : { kind: 'text', text: '' }));
-    await page.keyboard.press('Control+P');
-    await page.locator('.quick-input-widget input').fill('words.js');
-    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'words.js' }).first().waitFor();
-    await page.keyboard.press('Enter');
-    const editor = page.locator('.editor-instance .monaco-editor').first();
-    await editor.waitFor({ state: 'visible' });
-    await editor.locator('.view-lines').click();
-    await page.keyboard.press('Control+A');
-    await runCommand(page, 'Hearth: Write Tests');
-    await page.locator('.tabs-container .tab', { hasText: 'test/words.test.js' }).first().waitFor({ state: 'visible', timeout: 60_000 });
+    await writeTestsFor('words.js', 'test/words.test.js');
 
     // Meanwhile a command (in another chat) replaces test/ with a link to a folder outside the workspace.
     const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-e2e-outside-'));

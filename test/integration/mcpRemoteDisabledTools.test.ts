@@ -6,63 +6,22 @@
  * the model makes to it anyway never runs on the developer's machine.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { TeamConnectRequest } from '../../protocol/lspMethods';
-import type { TeamServer } from '../../agent-host/server/teamServer';
-import { chatRequests, offeredTools, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
-import { ALICE_KEY, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
+import { chatRequests, offeredTools } from '../fixtures/ollamaFixture';
+import { useSignedInHearth } from './signedInHearthSuite';
 
 const MANY_TOOLS = fileURLToPath(new URL('../fixtures/mcpManyToolsServer.main.mjs', import.meta.url));
 
 describe('MCP tools the user turned off, in remote mode (integration)', function () {
   this.timeout(60_000);
-  let pki: TestPki;
-  let fixture: OllamaFixture;
-  let server: TeamServer;
-  let storage: string;
-  let workspace: string;
-  let hearth: McpTestServer | undefined;
-
-  before(async () => {
-    pki = makePki();
-    fixture = await startOllamaFixture();
-    ({ server } = await startTestServer(remoteConfig(pki, fixture.url)));
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-off-remote-ls-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-off-remote-ws-'));
-    const url = `grpcs://localhost:${server.port}`;
-    hearth = await startMcpTestServer({
-      storagePath: storage,
-      workspace,
-      settings: {
-        server: { mode: 'remote', url, caFile: path.join(pki.dir, 'ca.crt') },
-        chat: { model: MODEL },
-        mcp: { servers: { tracker: { command: process.execPath, args: [MANY_TOOLS, '3', '60'] } }, disabledTools: ['tracker.tool_0002'] },
-      },
-    });
-    const status = await hearth.client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: ALICE_KEY });
-    assert.equal(status.state, 'connected', JSON.stringify(status));
-    await hearth.waitForServer('tracker', (s) => s.state === 'running' && s.tools.length === 3, 'running with its 3 tools');
-  });
-
-  after(async () => {
-    const pids = hearth?.pids ?? new Set<number>();
-    try {
-      await hearth?.stop();
-    } finally {
-      killLeftovers(pids);
-      await server?.shutdown(200);
-      await fixture?.close();
-      pki?.cleanup();
-      for (const dir of [storage, workspace]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    }
+  const suite = useSignedInHearth({
+    name: 'mcp-off-remote',
+    mcp: { servers: { tracker: { command: process.execPath, args: [MANY_TOOLS, '3', '60'] } }, disabledTools: ['tracker.tool_0002'] },
+    ready: (hearth) => hearth.waitForServer('tracker', (s) => s.state === 'running' && s.tools.length === 3, 'running with its 3 tools'),
   });
 
   it("does not send the team server a tool that is off, and a call to it does not run on the developer's machine", async () => {
-    fixture.enqueue(
+    suite.fixture.enqueue(
       {
         kind: 'toolCalls',
         calls: [
@@ -72,9 +31,9 @@ describe('MCP tools the user turned off, in remote mode (integration)', function
       },
       { kind: 'text', text: 'Done.' },
     );
-    const { results, doneReason } = await hearth!.turn('What is open in the tracker?');
+    const { results, doneReason } = await suite.hearth.turn('What is open in the tracker?');
     assert.equal(doneReason, 'stop');
-    const offered = offeredTools(chatRequests(fixture)[0]);
+    const offered = offeredTools(chatRequests(suite.fixture)[0]);
     assert.deepEqual(
       offered.filter((n) => n.startsWith('tracker.')),
       ['tracker.tool_0001', 'tracker.tool_0003'],
@@ -86,7 +45,7 @@ describe('MCP tools the user turned off, in remote mode (integration)', function
     assert.match(byName.get('tracker.tool_0002')!.content, /There is no tool named "tracker\.tool_0002"/);
     assert.equal(byName.get('tracker.tool_0001')?.content, 'tool_0001: open bugs', 'a tool that is on runs on the client');
     assert.deepEqual(
-      hearth!.approvals.map((a) => a.toolName),
+      suite.hearth.approvals.map((a) => a.toolName),
       ['tracker.tool_0001'],
       'only the tool that is on reached the approval',
     );

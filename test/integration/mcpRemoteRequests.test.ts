@@ -9,60 +9,27 @@
  * one reaches no model, and the per-server hourly limit still holds.
  */
 import assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { TeamConnectRequest } from '../../protocol/lspMethods';
-import type { TeamServer } from '../../agent-host/server/teamServer';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
-import { ALICE_KEY, makePki, remoteConfig, startTestServer, type MemoryAudit, type TestPki } from './teamServerHarness';
+import type { OllamaFixture } from '../fixtures/ollamaFixture';
+import { EVERYTHING_SERVER, MODEL, type McpTestServer } from './mcpHarness';
+import { useSignedInHearth } from './signedInHearthSuite';
+import type { MemoryAudit } from './teamServerHarness';
 
 describe('MCP sampling and elicitation in remote mode (integration)', function () {
   this.timeout(60_000);
-  let pki: TestPki;
+  const suite = useSignedInHearth({
+    name: 'mcp-remote',
+    mcp: { servers: { everything: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } }, samplingPerHour: 2 },
+    ready: async (hearth) => {
+      await hearth.waitForServer('everything', (s) => s.state === 'running' && s.tools.some((t) => t.name === 'everything.trigger-elicitation-request'), 'running with its elicitation tool');
+      // The sampling tool is offered only to a client that declared sampling: in remote mode too.
+      assert.ok((await hearth.list()).find((s) => s.name === 'everything')!.tools.some((t) => t.name === 'everything.trigger-sampling-request'));
+    },
+  });
   let fixture: OllamaFixture;
-  let server: TeamServer;
   let audit: MemoryAudit;
-  let storage: string;
-  let workspace: string;
   let hearth: McpTestServer | undefined;
-
-  before(async () => {
-    pki = makePki();
-    fixture = await startOllamaFixture();
-    ({ server, audit } = await startTestServer(remoteConfig(pki, fixture.url)));
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-remote-ls-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-mcp-remote-ws-'));
-    const url = `grpcs://localhost:${server.port}`;
-    hearth = await startMcpTestServer({
-      storagePath: storage,
-      workspace,
-      settings: {
-        server: { mode: 'remote', url, caFile: path.join(pki.dir, 'ca.crt') },
-        chat: { model: MODEL },
-        mcp: { servers: { everything: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } }, samplingPerHour: 2 },
-      },
-    });
-    const status = await hearth.client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: ALICE_KEY });
-    assert.equal(status.state, 'connected', JSON.stringify(status));
-    await hearth.waitForServer('everything', (s) => s.state === 'running' && s.tools.some((t) => t.name === 'everything.trigger-elicitation-request'), 'running with its elicitation tool');
-    // The sampling tool is offered only to a client that declared sampling: in remote mode too.
-    assert.ok((await hearth.list()).find((s) => s.name === 'everything')!.tools.some((t) => t.name === 'everything.trigger-sampling-request'));
-  });
-
-  after(async () => {
-    const pids = hearth?.pids ?? new Set<number>();
-    try {
-      await hearth?.stop();
-    } finally {
-      killLeftovers(pids);
-      await server?.shutdown(200);
-      await fixture?.close();
-      pki?.cleanup();
-      for (const dir of [storage, workspace]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  // The suite's parts under the names the tests below use.
+  before(() => ({ fixture, audit, hearth } = suite));
 
   it('shows the developer\'s server\'s form and returns the answer to it, with the turn on the team server', async () => {
     hearth!.answerElicitation = () => ({ action: 'accept', content: { name: 'Remote Ada' } });

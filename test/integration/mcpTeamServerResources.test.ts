@@ -12,7 +12,6 @@
  */
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as grpc from '@grpc/grpc-js';
@@ -20,18 +19,19 @@ import jwt from 'jsonwebtoken';
 import type { CompleteMcpArgumentRequest } from '../../protocol/generated/hearth/v1/CompleteMcpArgumentRequest';
 import type { McpServiceClient } from '../../protocol/generated/hearth/v1/McpService';
 import { hearthPackage } from '../../protocol/grpc/loadProtos';
-import { ChatCommandRequest, ChatSendRequest, McpCompleteRequest, McpResourcesRequest, SlashCommandsRequest, TeamConnectRequest, type McpCompleteParams } from '../../protocol/lspMethods';
+import { ChatCommandRequest, ChatSendRequest, McpCompleteRequest, McpResourcesRequest, SlashCommandsRequest, type McpCompleteParams } from '../../protocol/lspMethods';
 import type { ContextItem } from '../../protocol/chat';
 import { readMcpServers } from '../../agent-host/server/config/readMcpServers';
 import type { TeamServer } from '../../agent-host/server/teamServer';
 import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import type { TeamConnection } from '../../language-server/remote/teamConnection';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import type { OllamaFixture } from '../fixtures/ollamaFixture';
 import { until, untilValue } from '../fixtures/until';
 import { keydown, type } from '../unit/webviewTestHarness';
 import { composerOverLsp } from './composerOverLsp';
-import { EVERYTHING_SERVER, killLeftovers, MODEL, startMcpTestServer, type McpTestServer } from './mcpHarness';
-import { ALICE_KEY, AUDIENCE, BOB_KEY, ISSUER, makePki, remoteConfig, startTestServer, teamConnection, type MemoryAudit, type TestPki } from './teamServerHarness';
+import { EVERYTHING_SERVER, type McpTestServer } from './mcpHarness';
+import { useSignedInHearth } from './signedInHearthSuite';
+import { AUDIENCE, BOB_KEY, ISSUER, teamConnection, type MemoryAudit, type TestPki } from './teamServerHarness';
 
 const SCRIPTED = fileURLToPath(new URL('../fixtures/mcpScriptedServer.main.mjs', import.meta.url));
 const PROMPT_ONLY = fileURLToPath(new URL('../fixtures/mcpPromptOnlyServer.main.mjs', import.meta.url));
@@ -45,8 +45,6 @@ describe('the team server\'s MCP resources and prompts through the language serv
   let fixture: OllamaFixture;
   let server: TeamServer;
   let audit: MemoryAudit;
-  let storage: string;
-  let workspace: string;
   let hearth: McpTestServer | undefined;
   let direct: TeamConnection | undefined;
 
@@ -58,60 +56,35 @@ describe('the team server\'s MCP resources and prompts through the language serv
     await hearth!.client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 30_000);
   }
 
-  before(async () => {
-    pki = makePki();
-    fixture = await startOllamaFixture();
-    const problems: string[] = [];
-    const servers = readMcpServers(
-      {
-        servers: {
-          docs: { type: 'stdio', command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] },
-          scripted: { type: 'stdio', command: process.execPath, args: [SCRIPTED] },
-          // Prompts without completions: its arguments get no suggestions, as a local server's.
-          plain: { type: 'stdio', command: process.execPath, args: [PROMPT_ONLY] },
-        },
-      },
-      problems,
-    );
-    assert.deepEqual(problems, []);
-    ({ server, audit } = await startTestServer(
-      remoteConfig(pki, fixture.url, (c) => {
-        c.mcp = { servers };
-        // A minute's allowance the suite's own typing stays far below; the rate-limit test spends bob's.
-        c.limits.completionsPerMinute = 60;
-      }),
-    ));
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-team-mcp-ls-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-team-mcp-ws-'));
-    const url = `grpcs://localhost:${server.port}`;
-    hearth = await startMcpTestServer({
-      storagePath: storage,
-      workspace,
-      settings: {
-        server: { mode: 'remote', url, caFile: path.join(pki.dir, 'ca.crt') },
-        chat: { model: MODEL },
-        // The developer's own server, on the developer's machine, with the same resources under another name.
-        mcp: { servers: { mine: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } } },
-      },
-    });
-    const status = await hearth.client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: ALICE_KEY });
-    assert.equal(status.state, 'connected', JSON.stringify(status));
-    await hearth.waitForServer('mine', (s) => s.state === 'running', 'running');
+  // Closed first: registered before the suite's own clean-up.
+  after(() => direct?.close());
+  const suite = useSignedInHearth({
+    name: 'team-mcp',
+    configure: (c) => {
+      const problems: string[] = [];
+      c.mcp = {
+        servers: readMcpServers(
+          {
+            servers: {
+              docs: { type: 'stdio', command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] },
+              scripted: { type: 'stdio', command: process.execPath, args: [SCRIPTED] },
+              // Prompts without completions: its arguments get no suggestions, as a local server's.
+              plain: { type: 'stdio', command: process.execPath, args: [PROMPT_ONLY] },
+            },
+          },
+          problems,
+        ),
+      };
+      assert.deepEqual(problems, []);
+      // A minute's allowance the suite's own typing stays far below; the rate-limit test spends bob's.
+      c.limits.completionsPerMinute = 60;
+    },
+    // The developer's own server, on the developer's machine, with the same resources under another name.
+    mcp: { servers: { mine: { command: process.execPath, args: [EVERYTHING_SERVER, 'stdio'] } } },
+    ready: (hearth) => hearth.waitForServer('mine', (s) => s.state === 'running', 'running'),
   });
-
-  after(async () => {
-    const pids = hearth?.pids ?? new Set<number>();
-    try {
-      direct?.close();
-      await hearth?.stop();
-    } finally {
-      killLeftovers(pids);
-      await server?.shutdown(500);
-      await fixture?.close();
-      pki?.cleanup();
-      for (const dir of [storage, workspace]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-    }
-  });
+  // The suite's parts under the names the tests below use.
+  before(() => ({ pki, fixture, server, audit, hearth } = suite));
 
   it('offers the team server\'s resources in @ beside the developer\'s own, and a picked one reaches the model read through the team server', async () => {
     // The admin's servers start in the background and the lists are cached for a few seconds.
