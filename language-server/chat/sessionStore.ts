@@ -260,13 +260,30 @@ export class SessionStore {
   }
 
   private append(session: OpenSession, record: SessionRecord): void {
-    if (session.fd === undefined) session.fd = fs.openSync(this.file(session.view.summary.id), 'a');
+    if (session.fd === undefined) session.fd = openForAppend(this.file(session.view.summary.id));
     fs.writeSync(session.fd, JSON.stringify(record) + '\n');
   }
 
   private file(id: string): string {
     return path.join(this.dir, `${id}.jsonl`);
   }
+}
+
+/**
+ * Opens a log to append to it. A kill in the middle of a write leaves half a
+ * record without its newline at the end; the next record would be glued to it
+ * and lost with it on replay (the user's next message, in a reopened chat), so
+ * the torn line is ended first and replay skips it alone.
+ */
+function openForAppend(file: string): number {
+  const fd = fs.openSync(file, 'a+');
+  const { size } = fs.fstatSync(fd);
+  if (size > 0) {
+    const last = Buffer.alloc(1);
+    fs.readSync(fd, last, 0, 1, size - 1);
+    if (last[0] !== 0x0a) fs.writeSync(fd, '\n');
+  }
+  return fd;
 }
 
 /** The images a session log names (hidden entries included: the log is the record). */
