@@ -230,6 +230,8 @@ export type HearthErrorCode =
   | 'cancelled'
   | 'invalidRequest'
   | 'limitReached'
+  /** The chat's history could not be written to the extension's storage (a full disk, a folder that is not writable); the message names the folder. */
+  | 'storageFailed'
   | 'internal';
 
 /**

@@ -295,10 +295,20 @@ export class ChatService {
     this.publishStatus(agent, modelName);
 
     const historyEntries = session && index >= 0 ? (continueReply ? session.entries.filter((e) => e.id !== entry.id) : session.entries.slice(0, index)) : [];
+    // The first write of this reply that failed (a full disk): the turn stops, and the user is told instead of left waiting.
+    let storeFailure: unknown;
     const emit = (raw: AgentEvent) => {
       // A compaction is stored with the first entry it kept, so later histories start from its summary there.
       const event: AgentEvent = raw.type === 'compacted' ? { ...raw, keptFrom: keptFromAfterCompaction(historyEntries, raw.summarizedExchanges) } : raw;
-      store.appendEvent(sessionId, entry.id, event);
+      try {
+        store.appendEvent(sessionId, entry.id, event);
+      } catch (err) {
+        // The chat still shows the event (the entry in memory has it); an agent must not go on changing files while its checkpoints cannot be kept.
+        if (storeFailure === undefined) {
+          storeFailure = err;
+          controller.abort();
+        }
+      }
       this.deps.client.sendEvent({ sessionId, entryId: entry.id, event });
     };
 
@@ -364,6 +374,7 @@ export class ChatService {
         const compactAt = userEntry.compact ? 0 : !compactionUndone && threshold !== undefined && threshold < 1 ? threshold : undefined;
         const options = { model: turnModel, executor, maxSteps: agentSettings?.maxSteps, numCtx: plan?.numCtx, think: plan?.think, continueReply, subagents, todos, compactAt, compactFocus: userEntry.compact ? userEntry.compactFocus : undefined, mode, rules, workspaceContext, agent: choice?.agent };
         for await (const event of agent.startTurn(history, turnInput, options, controller.signal)) {
+          if (storeFailure !== undefined) throw storeFailure;
           // The load ends with the model's first output (the core's own events, such as the context estimate, come before it).
           if (loadingSince !== undefined && MODEL_OUTPUT.has(event.type)) {
             // The note becomes what happened, so a finished reply does not still say it is loading. A failed
@@ -377,9 +388,10 @@ export class ChatService {
           emit(event);
           if (sawDone) break;
         }
+        if (storeFailure !== undefined && !sawDone) throw storeFailure;
         if (!sawDone) emit({ type: 'done', reason: controller.signal.aborted ? 'cancelled' : 'stop' });
       } catch (err) {
-        const error = toHearthError(err);
+        const error = toHearthError(storeFailure ?? err);
         turnError = error;
         if (!sawDone) {
           emit({ type: 'error', error });

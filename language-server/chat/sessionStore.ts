@@ -16,6 +16,7 @@ import { ImageStore, isStoredImageRef } from './imageStore';
 import { ImageCollector, type CollectionResult, type ImageCollectorOptions } from './imageCollector';
 import type { ChatImage } from '../../protocol/chatImages';
 import { applyRedo, applyRewind, forgetRedo } from './sessionRewind';
+import { sessionWriteError } from './sessionWriteError';
 
 const SESSION_FILE = /^([0-9a-f-]{36})\.jsonl$/;
 
@@ -57,8 +58,8 @@ export class SessionStore {
     const at = this.now();
     const summary: SessionSummary = { id, title: 'New chat', createdAt: at, updatedAt: at, model, messageCount: 0 };
     const session: OpenSession = { view: { summary, entries: [] }, fd: undefined };
-    this.open.set(id, session);
     this.append(session, { t: 'meta', v: 1, id, createdAt: at, model });
+    this.open.set(id, session);
     this.loadSummaries().set(id, summary);
     return session.view;
   }
@@ -71,13 +72,14 @@ export class SessionStore {
   addUserEntry(sessionId: string, entry: Omit<UserEntry, 'kind' | 'id' | 'at'>): UserEntry {
     const session = this.require(sessionId);
     const full: UserEntry = { kind: 'user', id: randomUUID(), at: this.now(), ...entry };
-    forgetRedo(session.view);
     if (full.images && full.images.length === 0) delete full.images;
     // The images' bytes are on disk before the record that names them; the record keeps only their hashes.
     const { images, ...rest } = full;
     const refs = images?.map((image) => this.images.save(image));
-    session.view.entries.push(full);
+    // Shown in the chat only once it is on disk: a message that could not be stored goes back to the composer instead.
     this.append(session, { t: 'user', entry: refs ? { ...rest, images: refs } : rest });
+    forgetRedo(session.view);
+    session.view.entries.push(full);
     if (images) {
       // Stored once more now that the record names them: if another window's collector set one aside meanwhile, it is written again.
       for (const image of images) this.images.save(image);
@@ -95,10 +97,10 @@ export class SessionStore {
   startAssistantEntry(sessionId: string, replyTo: string, model: string, mode?: ChatMode): AssistantEntry {
     const session = this.require(sessionId);
     const entry: AssistantEntry = { kind: 'assistant', id: randomUUID(), replyTo, model, mode, parts: [], state: 'streaming', at: this.now() };
+    this.append(session, { t: 'assistant', id: entry.id, replyTo, model, at: entry.at, mode });
     forgetRedo(session.view);
     session.view.entries.push(entry);
     session.view.summary.model = model;
-    this.append(session, { t: 'assistant', id: entry.id, replyTo, model, at: entry.at, mode });
     this.touch(session);
     return entry;
   }
@@ -259,9 +261,23 @@ export class SessionStore {
     this.summaries?.set(session.view.summary.id, session.view.summary);
   }
 
+  /** Throws a `storageFailed` HearthException when the record could not be written whole. */
   private append(session: OpenSession, record: SessionRecord): void {
-    if (session.fd === undefined) session.fd = openForAppend(this.file(session.view.summary.id));
-    fs.writeSync(session.fd, JSON.stringify(record) + '\n');
+    const line = Buffer.from(JSON.stringify(record) + '\n');
+    try {
+      session.fd ??= openForAppend(this.file(session.view.summary.id));
+      // A full disk first writes part of the line and returns its length; only the next write fails.
+      for (let written = 0; written < line.length; ) {
+        const n = fs.writeSync(session.fd, line, written);
+        if (n <= 0) throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC' });
+        written += n;
+      }
+    } catch (err) {
+      // The descriptor is let go, so the next write opens the log again and first ends the half-written line.
+      if (session.fd !== undefined) fs.closeSync(session.fd);
+      session.fd = undefined;
+      throw sessionWriteError(err, this.dir);
+    }
   }
 
   private file(id: string): string {

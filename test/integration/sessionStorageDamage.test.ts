@@ -4,12 +4,13 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatSendRequest, SessionGetRequest } from '../../protocol/lspMethods';
+import { ChatRetryRequest, ChatSendRequest, SessionGetRequest } from '../../protocol/lspMethods';
+import { limitFileSize } from '../fixtures/fileSizeLimit';
 
 const MODEL = 'qwen2.5-coder:7b';
 
-/** Session logs on disk left damaged by a crash, and what the user finds after restarting. */
-describe('session storage after a crash (integration)', function () {
+/** Session logs on disk left damaged by a crash or a full disk, and what the user is told and finds after restarting. */
+describe('session storage after a crash or a full disk (integration)', function () {
   this.timeout(30_000);
   let fixture: OllamaFixture;
   let storage: string;
@@ -58,5 +59,53 @@ describe('session storage after a crash (integration)', function () {
 
     await start();
     assert.deepEqual(await userTexts(first.sessionId), ['before the crash', 'assistant', 'after the crash', 'assistant']);
+  });
+
+  it('a message the full disk cannot store is refused with the folder and the reason, and the chat does not pretend to have it', async () => {
+    fixture.enqueue({ kind: 'text', text: 'First answer.' });
+    await start();
+    const first = await send('before the disk filled');
+    const log = path.join(storage, 'sessions', `${first.sessionId}.jsonl`);
+    limitFileSize(client!.process.pid!, fs.statSync(log).size);
+
+    await assert.rejects(
+      client!.connection.sendRequest(ChatSendRequest.type, { sessionId: first.sessionId, input: { text: 'lost to the full disk?', context: [] } }),
+      (err: Error) => {
+        assert.match(err.message, /^Hearth could not save this chat in .*sessions: the file has reached the largest size this system allows \(EFBIG/);
+        assert.match(err.message, /free some disk space/);
+        return true;
+      },
+    );
+    assert.deepEqual(await userTexts(first.sessionId), ['before the disk filled', 'assistant'], 'the chat shows only what is stored');
+  });
+
+  it('a disk that fills while a reply streams ends the turn with a clear error instead of a reply that never finishes, and Retry works once there is room', async () => {
+    const long = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ');
+    fixture.enqueue({ kind: 'text', text: 'First answer.' }, { kind: 'text', text: long, tokenDelayMs: 5 });
+    await start();
+    const first = await send('before the disk filled');
+    const log = path.join(storage, 'sessions', `${first.sessionId}.jsonl`);
+    // Room for the message and the reply's first records, not for the whole reply.
+    limitFileSize(client!.process.pid!, fs.statSync(log).size + 2000);
+
+    const second = await client!.connection.sendRequest(ChatSendRequest.type, { sessionId: first.sessionId, input: { text: 'a long answer please', context: [] } });
+    const error = await client!.waitForEvent((e) => e.entryId === second.assistantEntryId && e.event.type === 'error');
+    assert.ok(error.event.type === 'error');
+    assert.equal(error.event.error.code, 'storageFailed');
+    assert.match(error.event.error.message, /could not save this chat in .*sessions: the file has reached the largest size/);
+    const done = await client!.waitForEvent((e) => e.entryId === second.assistantEntryId && e.event.type === 'done');
+    assert.equal(done.event.type === 'done' && done.event.reason, 'error');
+    const request = await fixture.waitFor((r) => r.path === '/api/chat' && r.tokensSent > 0 && r.outcome !== 'pending' && r.body.messages.at(-1).content.includes('a long answer'), 5000);
+    assert.equal(request.outcome, 'aborted', 'the model stops answering into a chat that cannot keep it');
+
+    limitFileSize(client!.process.pid!, 'unlimited');
+    fixture.enqueue({ kind: 'text', text: 'A short answer.' });
+    const retried = await client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: first.sessionId });
+    await client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done');
+    await client!.stop();
+
+    await start();
+    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: first.sessionId });
+    assert.deepEqual(session.entries.map((e) => (e.kind === 'user' ? e.text : e.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))), ['before the disk filled', 'First answer.', 'a long answer please', 'A short answer.']);
   });
 });
