@@ -105,22 +105,53 @@ function samplingOptions(body: Json): Json {
   return out;
 }
 
-/** Reads `data:` lines of a server-sent-event stream. */
+/**
+ * Reads `data:` lines of a server-sent-event stream. The data of an
+ * `event: error` comes as `{ error }`, the shape vLLM, llama.cpp's server and
+ * LiteLLM use for an error inside a stream.
+ */
 async function* sseData(response: Response): AsyncGenerator<Json> {
   const decoder = new TextDecoder();
   let buffer = '';
+  let eventName = '';
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
     buffer += decoder.decode(chunk, { stream: true });
     let nl: number;
     while ((nl = buffer.indexOf('\n')) >= 0) {
       const line = buffer.slice(0, nl).trim();
       buffer = buffer.slice(nl + 1);
+      // A blank line ends an event, and with it the event's name.
+      if (line === '') eventName = '';
+      if (line.startsWith('event:')) eventName = line.slice(6).trim();
       if (!line.startsWith('data:')) continue;
       const data = line.slice(5).trim();
       if (data === '[DONE]') return;
-      yield JSON.parse(data) as Json;
+      const parsed = JSON.parse(data) as Json;
+      yield eventName === 'error' && parsed.error === undefined ? { error: parsed } : parsed;
     }
   }
+}
+
+/**
+ * The server's error text when a stream event is an error: `{"error": {...}}`
+ * (OpenAI, vLLM, llama.cpp's server, LiteLLM) or vLLM's bare ErrorResponse
+ * (`{"object": "error", "message": ...}`); undefined for any other event.
+ */
+function streamError(event: Json): string | undefined {
+  const error = event.object === 'error' ? event : event.error;
+  if (error === undefined || error === null) return undefined;
+  if (typeof error === 'string') return error;
+  const message = (error as Json).message;
+  return typeof message === 'string' && message !== '' ? message : JSON.stringify(error);
+}
+
+/**
+ * Ends a translated stream whose server sent an error mid-stream as Ollama
+ * ends one (routes.go `streamResponse`): an `{"error": …}` line after the
+ * tokens already sent, which the client reports with the server's text.
+ */
+function endWithError(res: ReplySink, message: string): void {
+  res.end(`${JSON.stringify({ error: message })}\n`);
 }
 
 async function post(backend: OpenAiEndpoint, path: string, body: Json, signal: AbortSignal): Promise<Response> {
@@ -167,6 +198,11 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
   const calls = new Map<number, { name: string; args: string }>();
   let finish: unknown;
   for await (const event of sseData(upstream)) {
+    const failure = streamError(event);
+    if (failure !== undefined) {
+      endWithError(res, failure);
+      return stats;
+    }
     const usage = event.usage as Json | undefined;
     if (usage) {
       stats.promptTokens = Number(usage.prompt_tokens ?? stats.promptTokens);
@@ -187,6 +223,14 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
         res.write(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: delta.content }, done: false })}\n`);
       }
     }
+  }
+  // Every server ends a whole answer with a finish_reason; a stream that stopped without one (the connection closed,
+  // or a gateway sent [DONE] when its upstream failed) was cut, so it ends without Ollama's final line, as a cut
+  // Ollama stream does, and the user is told the answer is partial instead of shown it as finished. Half-sent tool
+  // calls are dropped with it: their arguments are cut too.
+  if (finish === undefined) {
+    res.end();
+    return stats;
   }
   if (calls.size > 0) {
     const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => toOllamaToolCall({ name: c.name, arguments: c.args }));
@@ -231,6 +275,11 @@ export async function openAiGenerate(backend: OpenAiEndpoint, body: Json, res: R
   res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
   let finish: unknown;
   for await (const event of sseData(upstream)) {
+    const failure = streamError(event);
+    if (failure !== undefined) {
+      endWithError(res, failure);
+      return stats;
+    }
     const usage = event.usage as Json | undefined;
     if (usage) {
       stats.promptTokens = Number(usage.prompt_tokens ?? 0);
@@ -242,6 +291,11 @@ export async function openAiGenerate(backend: OpenAiEndpoint, body: Json, res: R
         res.write(`${JSON.stringify({ model, created_at: new Date().toISOString(), response: choice.text, done: false })}\n`);
       }
     }
+  }
+  // As for chat: a suggestion cut without a finish_reason is not offered as a whole one.
+  if (finish === undefined) {
+    res.end();
+    return stats;
   }
   res.end(`${JSON.stringify({ model, created_at: new Date().toISOString(), response: '', ...finalFields(finish, stats, startedAt) })}\n`);
   return stats;

@@ -1,0 +1,107 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { startOpenAiFailingStream, type OpenAiFailingStream, type StreamFailure } from '../fixtures/openAiFailingStream';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { ChatRetryRequest, ChatSendRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import type { ChatEventParams } from '../../protocol/lspMethods';
+
+const MODEL = 'local-model';
+
+/** An OpenAI-compatible provider whose stream breaks: the user is told, keeps what arrived, and can retry. */
+describe('a provider stream that breaks (integration)', function () {
+  this.timeout(30_000);
+  let ollama: OllamaFixture;
+  let server: OpenAiFailingStream | undefined;
+  let storage: string;
+  let workspace: string;
+  let client: LspTestClient | undefined;
+
+  beforeEach(async () => {
+    ollama = await startOllamaFixture();
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-stream-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-ws-'));
+    fs.writeFileSync(path.join(workspace, 'notes.txt'), 'remember the milk\n');
+  });
+
+  afterEach(async () => {
+    await client?.stop();
+    client = undefined;
+    await server?.close();
+    await ollama.close();
+    fs.rmSync(storage, { recursive: true, force: true });
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  const start = async (failures: StreamFailure[]) => {
+    server = await startOpenAiFailingStream(MODEL, failures);
+    client = await startLspTestClient({
+      storagePath: storage,
+      workspace,
+      settings: { ollama: { host: ollama.url }, providers: [{ name: 'lm', kind: 'openai', baseUrl: `${server.url}/v1` }], chat: { model: `lm::${MODEL}` } },
+    });
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+  };
+
+  const eventsOf = (entryId: string) => client!.events.filter((e) => e.entryId === entryId).map((e) => e.event);
+  const textOf = (entryId: string) => eventsOf(entryId).map((e) => (e.type === 'text' ? e.delta : '')).join('');
+  const finished = (entryId: string) => client!.waitForEvent((e) => e.entryId === entryId && e.event.type === 'done', 15_000);
+  const errorOf = (done: ChatEventParams) => {
+    const error = eventsOf(done.entryId).find((e) => e.type === 'error');
+    return error?.type === 'error' ? error.error : undefined;
+  };
+
+  for (const failure of [
+    { kind: 'errorData', text: 'The answer starts', error: 'CUDA error: out of memory' },
+    { kind: 'errorEvent', text: 'The answer starts', error: 'upstream overloaded' },
+  ] as const) {
+    it(`an error inside the stream (${failure.kind}) shows the server's text and keeps the partial answer; Retry answers`, async () => {
+      await start([failure]);
+      const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Explain it', context: [] } });
+      const done = await finished(started.assistantEntryId);
+      assert.equal(done.event.type === 'done' && done.event.reason, 'error');
+      const error = errorOf(done);
+      assert.equal(error?.code, 'modelError');
+      assert.match(error?.message ?? '', new RegExp(`provider "lm" at .* reported an error for lm::${MODEL}: ${failure.error}`));
+      assert.equal(textOf(started.assistantEntryId), failure.text);
+
+      const retried = await client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: started.sessionId });
+      assert.equal((await finished(retried.assistantEntryId)).event.type === 'done' && textOf(retried.assistantEntryId), 'All good.');
+    });
+  }
+
+  for (const failure of [
+    { kind: 'earlyDone', text: 'The answer starts' },
+    { kind: 'closed', text: 'The answer starts' },
+  ] as const) {
+    it(`a stream that stops without a finish_reason (${failure.kind}) is a cut answer, not a finished one`, async () => {
+      await start([failure]);
+      const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Explain it', context: [] } });
+      const done = await finished(started.assistantEntryId);
+      assert.equal(done.event.type === 'done' && done.event.reason, 'error');
+      const error = errorOf(done);
+      assert.equal(error?.code, 'connectionDropped');
+      assert.match(error?.message ?? '', /provider "lm" .* closed before .* finished answering \(the stream ended early\)\. The partial answer is kept/);
+      const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+      const reply = session.entries.find((e) => e.id === started.assistantEntryId);
+      assert.ok(reply?.kind === 'assistant');
+      assert.deepEqual([reply.parts.filter((p) => p.kind === 'text'), reply.doneReason], [[{ kind: 'text', text: failure.text }], 'error']);
+    });
+  }
+
+  it('a tool call cut half way through its arguments runs nothing, and the next message sends no call without its result', async () => {
+    await start([{ kind: 'toolCallCut', name: 'read_file', partialArguments: '{"path": "no' }]);
+    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Read my notes', context: [] } });
+    const done = await finished(started.assistantEntryId);
+    assert.equal(errorOf(done)?.code, 'connectionDropped');
+    assert.ok(!eventsOf(started.assistantEntryId).some((e) => e.type === 'toolCall' || e.type === 'toolResult'), 'no tool ran on cut arguments');
+
+    const next = await client!.connection.sendRequest(ChatSendRequest.type, { sessionId: started.sessionId, input: { text: 'Try again', context: [] } });
+    await finished(next.assistantEntryId);
+    assert.equal(textOf(next.assistantEntryId), 'All good.');
+    const messages = server!.chats.at(-1)!.messages.filter((m) => m.role !== 'system');
+    assert.deepEqual(messages.map((m) => m.role), ['user', 'user']);
+  });
+});
