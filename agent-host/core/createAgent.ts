@@ -6,7 +6,7 @@ import { listProviderModels } from '../providers/listProviderModels';
 import { providerRouting } from '../providers/providerRouting';
 import { globalFetch, viaProxies } from '../providers/proxyRoute';
 import { DEFAULT_CONTEXT_CAP } from './contextBudget';
-import { classifyFailure, unreachableError } from './errorMapping';
+import { classifyFailure, notOllamaError, unreachableError, webPageTitle } from './errorMapping';
 import { HearthException } from './hearthException';
 import { ModelFactsCache } from './modelFacts';
 import { createOllamaClient, displayHost } from './ollamaClient';
@@ -60,11 +60,14 @@ export function createAgent(given: CoreAgentConfig): Agent {
         case 'dropped':
           throw new HearthException(unreachableError(host, failure.kind === 'dropped' ? `connection closed: ${failure.detail}` : failure.detail), { cause: err });
         case 'http':
-        case 'other':
+        case 'other': {
+          const page = webPageTitle(failure.message);
+          if (page !== undefined) throw new HearthException(notOllamaError(host, page, failure.kind === 'http' ? failure.status : undefined), { cause: err });
           throw new HearthException(
             { code: 'modelError', message: `Ollama at ${host} could not list its models: ${failure.message}`, host, retryable: true },
             { cause: err },
           );
+        }
       }
     }
   }

@@ -5,7 +5,9 @@ import {
   connectionDroppedError,
   modelError,
   modelNotFoundError,
+  notOllamaError,
   unreachableError,
+  webPageTitle,
   type ProviderServer,
 } from './errorMapping';
 import { HearthException } from './hearthException';
@@ -53,6 +55,9 @@ export async function describeOllamaFailure(err: unknown, context: FailureContex
         return { code: 'cancelled', message: 'The request was cancelled.', host: provider.server.host, model: context.model, retryable: true };
     }
   }
+  // Before the model checks: a proxy's "404 Not Found" page is not Ollama saying the model is missing.
+  const page = failure.kind === 'http' || failure.kind === 'other' ? webPageTitle(failure.message) : undefined;
+  if (page !== undefined) return notOllamaError(context.host, page, failure.kind === 'http' ? failure.status : undefined);
   switch (failure.kind) {
     case 'unreachable':
       return unreachableError(context.host, failure.detail);

@@ -95,6 +95,35 @@ export function unreachableError(host: string, detail: string, provider?: Provid
   };
 }
 
+/**
+ * The title of the web page a server answered with instead of Ollama's JSON
+ * ('' for a page without one), or undefined when `message` (a refusal's body,
+ * or the client's JSON error on a 200 body) is not a web page. A page means
+ * something other than Ollama answers at that URL: a web app on the port, or
+ * a proxy's error page for an Ollama behind it that is down.
+ */
+export function webPageTitle(message: string): string | undefined {
+  const html = /^\s*<(!doctype html|html|head|body)\b/i.test(message);
+  // The client parsing an HTML body with status 200: "Unexpected token '<', "<!doctype "... is not valid JSON".
+  if (!html && !/^Unexpected token '<'.*is not valid JSON/.test(message)) return undefined;
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(message)?.[1];
+  return title?.replace(/\s+/g, ' ').trim().slice(0, 100) ?? '';
+}
+
+/** `hearth.ollama.host` reaches a server that is not Ollama (see `webPageTitle`). */
+export function notOllamaError(host: string, title: string, status?: number): HearthError {
+  const seen = [status === undefined ? '' : `HTTP ${status}`, title ? `"${title}"` : ''].filter(Boolean).join(', ');
+  return {
+    code: 'ollamaUnreachable',
+    message:
+      `The server at ${host} answered with a web page${seen ? ` (${seen})` : ''}, not Ollama's API. ` +
+      'Set the `hearth.ollama.host` setting to the URL where Ollama runs (Ollama listens on http://127.0.0.1:11434 unless OLLAMA_HOST says otherwise), ' +
+      'or, if a proxy stands in front of Ollama, check that Ollama behind it is running.',
+    host,
+    retryable: true,
+  };
+}
+
 export function modelNotFoundError(host: string, model: string, installed: string[] | undefined, provider?: ProviderServer): HearthError {
   if (provider) {
     const offered = installed === undefined ? '' : installed.length === 0 ? ' It offers no models.' : ` It offers: ${installed.join(', ')}.`;

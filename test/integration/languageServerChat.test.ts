@@ -7,6 +7,7 @@ import { startLspTestClient, type LspTestClient } from './lspTestClient';
 import { ChatRetryRequest, ChatSendRequest, ChatStopRequest, SessionGetRequest, SessionListRequest, SessionRenameRequest, ModelListRequest } from '../../protocol/lspMethods';
 import type { ChatEventParams } from '../../protocol/lspMethods';
 import { closedPortUrl } from '../fixtures/closedPort';
+import { startWebPageServer } from '../fixtures/webPageServer';
 import { until } from '../fixtures/until';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -153,6 +154,36 @@ describe('language server chat over stdio (integration)', function () {
     assert.deepEqual(session.entries.map((e) => e.kind), ['user', 'assistant']);
     assert.equal(textOf(client.events, retried.assistantEntryId), 'Yes, I am here.');
   });
+
+  for (const [status, title] of [[404, '404 Not Found'], [502, '502 Bad Gateway']] as const) {
+    it(`a web page (HTTP ${status}) where Ollama should be says so and names the setting, and Retry succeeds once the setting is right`, async () => {
+      // A reverse proxy's error page (or a web app) on every path of Ollama's API that Hearth asks.
+      const html = `<html>\r\n<head><title>${title}</title></head>\r\n<body>\r\n<center><h1>${title}</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n`;
+      const paths = ['/api/tags', '/api/show', '/api/ps', '/api/version', '/api/chat'];
+      const page = await startWebPageServer(Object.fromEntries(paths.map((p) => [p, { status, body: html }])));
+      try {
+        client = await startLspTestClient({ storagePath: storage, settings: settingsFor(page.url) });
+        const expected = new RegExp(`^The server at ${page.url.replace(/[.]/g, '\\.')} answered with a web page \\(HTTP ${status}, "${title}"\\), not Ollama's API\\. Set the \`hearth\\.ollama\\.host\` setting`);
+        const models = await client.connection.sendRequest(ModelListRequest.type, {});
+        assert.match(models.error?.message ?? '', expected);
+        const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Are you Ollama?', context: [] } });
+        const error = await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'error');
+        assert.ok(error.event.type === 'error');
+        // Not "run ollama pull" for a proxy's 404 page, and not the page's HTML.
+        assert.equal(error.event.error.code, 'ollamaUnreachable');
+        assert.match(error.event.error.message, expected);
+        await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
+
+        client.setSettings(settingsFor(fixture.url));
+        fixture.enqueue({ kind: 'text', text: 'Yes.' });
+        const retried = await client.connection.sendRequest(ChatRetryRequest.type, { sessionId: started.sessionId });
+        await client.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done');
+        assert.equal(textOf(client.events, retried.assistantEntryId), 'Yes.');
+      } finally {
+        await page.close();
+      }
+    });
+  }
 
   it('a missing model names the installed ones and the ollama pull command', async () => {
     client = await startLspTestClient({ storagePath: storage, settings: settingsFor(fixture.url, 'nosuchmodel:1b') });
