@@ -370,52 +370,12 @@ export function replay(id: string, text: string, loadImage?: (ref: unknown) => C
       continue;
     }
     if (!view) continue;
-    switch (record.t) {
-      case 'title':
-        view.summary.title = record.title;
-        break;
-      case 'user':
-        forgetRedo(view);
-        view.entries.push(withImages(record.entry, loadImage));
-        view.summary.updatedAt = Math.max(view.summary.updatedAt, record.entry.at);
-        break;
-      case 'assistant':
-        forgetRedo(view);
-        view.entries.push({
-          kind: 'assistant',
-          id: record.id,
-          replyTo: record.replyTo,
-          model: record.model,
-          ...(isChatMode(record.mode) ? { mode: record.mode } : {}),
-          parts: [],
-          state: 'streaming',
-          at: record.at,
-        });
-        view.summary.model = record.model;
-        view.summary.updatedAt = Math.max(view.summary.updatedAt, record.at);
-        break;
-      case 'event': {
-        const entry = findAssistant(view.entries, record.id);
-        if (entry) applyAgentEvent(entry, record.event);
-        break;
-      }
-      case 'remove':
-        view.entries = view.entries.filter((e) => e.id !== record.id);
-        break;
-      case 'config':
-        applyConfig(view.summary, record);
-        break;
-      case 'rewind':
-        applyRewind(view, record);
-        break;
-      case 'redo':
-        applyRedo(view, record.restoreId);
-        break;
-      case 'resume': {
-        const entry = findAssistant(view.entries, record.id);
-        if (entry) resume(entry);
-        break;
-      }
+    try {
+      applyRecord(view, record, loadImage);
+    } catch {
+      // A line that parses but cannot be applied (damaged on disk, or written by another version of Hearth) is
+      // skipped as a torn line is: one bad record must not hide the rest of the chat, nor, by failing the
+      // history list, every other chat.
     }
   }
   if (!view) return undefined;
@@ -424,4 +384,55 @@ export function replay(id: string, text: string, loadImage?: (ref: unknown) => C
   }
   view.summary.messageCount = view.entries.length;
   return view;
+}
+
+/** Applies one record after the meta record to the chat it rebuilds. */
+function applyRecord(view: SessionView, record: SessionRecord, loadImage?: (ref: unknown) => ChatImage | undefined): void {
+  switch (record.t) {
+    case 'title':
+      view.summary.title = record.title;
+      break;
+    case 'user':
+      forgetRedo(view);
+      view.entries.push(withImages(record.entry, loadImage));
+      view.summary.updatedAt = Math.max(view.summary.updatedAt, record.entry.at);
+      break;
+    case 'assistant':
+      forgetRedo(view);
+      view.entries.push({
+        kind: 'assistant',
+        id: record.id,
+        replyTo: record.replyTo,
+        model: record.model,
+        ...(isChatMode(record.mode) ? { mode: record.mode } : {}),
+        parts: [],
+        state: 'streaming',
+        at: record.at,
+      });
+      view.summary.model = record.model;
+      view.summary.updatedAt = Math.max(view.summary.updatedAt, record.at);
+      break;
+    case 'event': {
+      const entry = findAssistant(view.entries, record.id);
+      if (entry) applyAgentEvent(entry, record.event);
+      break;
+    }
+    case 'remove':
+      view.entries = view.entries.filter((e) => e.id !== record.id);
+      break;
+    case 'config':
+      applyConfig(view.summary, record);
+      break;
+    case 'rewind':
+      applyRewind(view, record);
+      break;
+    case 'redo':
+      applyRedo(view, record.restoreId);
+      break;
+    case 'resume': {
+      const entry = findAssistant(view.entries, record.id);
+      if (entry) resume(entry);
+      break;
+    }
+  }
 }

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatRetryRequest, ChatSendRequest, SessionGetRequest } from '../../protocol/lspMethods';
+import { ChatRetryRequest, ChatSendRequest, SessionGetRequest, SessionListRequest } from '../../protocol/lspMethods';
 import { limitFileSize } from '../fixtures/fileSizeLimit';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -59,6 +59,23 @@ describe('session storage after a crash or a full disk (integration)', function 
 
     await start();
     assert.deepEqual(await userTexts(first.sessionId), ['before the crash', 'assistant', 'after the crash', 'assistant']);
+  });
+
+  it('a log line that parses but cannot be applied is skipped: the chat still opens and every other chat is still listed', async () => {
+    fixture.enqueue({ kind: 'text', text: 'Kept answer.' }, { kind: 'text', text: 'Other answer.' });
+    await start();
+    const damaged = await send('kept question');
+    const other = await send('another chat');
+    await client!.stop();
+    // Lines another version of Hearth, a sync tool or a damaged disk could leave: valid JSON, not a record this build can apply.
+    const log = path.join(storage, 'sessions', `${damaged.sessionId}.jsonl`);
+    fs.appendFileSync(log, ['{"t":"user","entry":null}', `{"t":"event","id":"${damaged.assistantEntryId}","event":null}`, `{"t":"event","id":"${damaged.assistantEntryId}","event":{"type":"todos"}}`, ''].join('\n'));
+
+    await start();
+    const { sessions } = await client!.connection.sendRequest(SessionListRequest.type, {});
+    assert.deepEqual(sessions.map((s) => s.id).sort(), [damaged.sessionId, other.sessionId].sort());
+    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: damaged.sessionId });
+    assert.deepEqual(session.entries.map((e) => (e.kind === 'user' ? e.text : e.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))), ['kept question', 'Kept answer.']);
   });
 
   it('a message the full disk cannot store is refused with the folder and the reason, and the chat does not pretend to have it', async () => {
