@@ -37,8 +37,9 @@ export class SessionStore {
   readonly imageCollector: ImageCollector;
 
   constructor(storagePath: string, private readonly now: () => number = Date.now, imageOptions: ImageCollectorOptions = {}) {
+    // The folder is made with the first chat's log, not here: a storage folder Hearth cannot write must cost the
+    // chat history (with a storageFailed error naming it), not the whole language server's start.
     this.dir = path.join(storagePath, 'sessions');
-    fs.mkdirSync(this.dir, { recursive: true });
     this.images = new ImageStore(storagePath);
     this.imageCollector = new ImageCollector(storagePath, this.images, imageOptions);
   }
@@ -245,7 +246,7 @@ export class SessionStore {
   private loadSummaries(): Map<string, SessionSummary> {
     if (this.summaries) return this.summaries;
     const summaries = new Map<string, SessionSummary>();
-    for (const name of fs.readdirSync(this.dir)) {
+    for (const name of listFolder(this.dir)) {
       const match = SESSION_FILE.exec(name);
       if (!match) continue;
       const view = this.open.get(match[1])?.view ?? this.readSession(match[1]);
@@ -265,7 +266,10 @@ export class SessionStore {
   private append(session: OpenSession, record: SessionRecord): void {
     const line = Buffer.from(JSON.stringify(record) + '\n');
     try {
-      session.fd ??= openForAppend(this.file(session.view.summary.id));
+      if (session.fd === undefined) {
+        fs.mkdirSync(this.dir, { recursive: true });
+        session.fd = openForAppend(this.file(session.view.summary.id));
+      }
       // A full disk first writes part of the line and returns its length; only the next write fails.
       for (let written = 0; written < line.length; ) {
         const n = fs.writeSync(session.fd, line, written);
@@ -282,6 +286,15 @@ export class SessionStore {
 
   private file(id: string): string {
     return path.join(this.dir, `${id}.jsonl`);
+  }
+}
+
+/** The names in a folder; none when it does not exist yet or cannot be read (the first write then says why). */
+function listFolder(dir: string): string[] {
+  try {
+    return fs.readdirSync(dir);
+  } catch {
+    return [];
   }
 }
 

@@ -8,6 +8,8 @@ const REASONS: Record<string, string> = {
   EACCES: 'the folder is not writable',
   EPERM: 'the folder is not writable',
   EROFS: 'the disk is read-only',
+  EEXIST: 'a file stands where the folder should be',
+  ENOTDIR: 'a file stands where the folder should be',
 };
 
 /**

@@ -4,7 +4,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatRetryRequest, ChatSendRequest, SessionGetRequest, SessionListRequest } from '../../protocol/lspMethods';
+import { ChatRetryRequest, ChatSendRequest, ModelListRequest, SessionGetRequest, SessionListRequest } from '../../protocol/lspMethods';
 import { limitFileSize } from '../fixtures/fileSizeLimit';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -124,5 +124,23 @@ describe('session storage after a crash or a full disk (integration)', function 
     await start();
     const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: first.sessionId });
     assert.deepEqual(session.entries.map((e) => (e.kind === 'user' ? e.text : e.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))), ['before the disk filled', 'First answer.', 'a long answer please', 'A short answer.']);
+  });
+
+  it('a history folder that cannot be made costs the chat history, with the folder named, not the language server’s start', async () => {
+    // A file where the folder should be: mkdir fails as it does in a storage folder the user cannot write.
+    const sessions = path.join(storage, 'sessions');
+    fs.writeFileSync(sessions, 'not a folder');
+    await start();
+    assert.ok((await client!.connection.sendRequest(ModelListRequest.type, {})).models.length > 0, 'the rest of Hearth works');
+    assert.deepEqual((await client!.connection.sendRequest(SessionListRequest.type, {})).sessions, []);
+    await assert.rejects(client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'where does this go?', context: [] } }), (err: Error) => {
+      assert.match(err.message, new RegExp(`^Hearth could not save this chat in ${sessions.replace(/[.]/g, '\\.')}: a file stands where the folder should be \\(EEXIST`));
+      return true;
+    });
+
+    fs.rmSync(sessions);
+    fixture.enqueue({ kind: 'text', text: 'Stored now.' });
+    const sent = await send('where does this go?');
+    assert.deepEqual(await userTexts(sent.sessionId), ['where does this go?', 'assistant']);
   });
 });
