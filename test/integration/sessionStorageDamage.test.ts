@@ -1,9 +1,8 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { startLspTestClient } from './lspTestClient';
+import { useLspSuite } from './lspSuite';
 import { ChatRetryRequest, ChatSendRequest, ModelListRequest, SessionGetRequest, SessionListRequest } from '../../protocol/lspMethods';
 import { limitFileSize } from '../fixtures/fileSizeLimit';
 
@@ -12,81 +11,67 @@ const MODEL = 'qwen2.5-coder:7b';
 /** Session logs on disk left damaged by a crash or a full disk, and what the user is told and finds after restarting. */
 describe('session storage after a crash or a full disk (integration)', function () {
   this.timeout(30_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let client: LspTestClient | undefined;
-
-  beforeEach(async () => {
-    fixture = await startOllamaFixture();
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-ls-'));
-  });
-
-  afterEach(async () => {
-    await client?.stop();
-    client = undefined;
-    await fixture.close();
-    fs.rmSync(storage, { recursive: true, force: true });
-  });
+  const suite = useLspSuite('session-damage');
 
   const start = async () => {
-    client = await startLspTestClient({ storagePath: storage, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
-    return client;
+    suite.client = await startLspTestClient({ storagePath: suite.storage, settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL } } });
+    return suite.client;
   };
 
   const send = async (text: string, sessionId?: string) => {
-    const started = await client!.connection.sendRequest(ChatSendRequest.type, { sessionId, input: { text, context: [] } });
-    await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
+    const started = await suite.client!.connection.sendRequest(ChatSendRequest.type, { sessionId, input: { text, context: [] } });
+    await suite.client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
     return started;
   };
 
   const userTexts = async (sessionId: string) => {
-    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId });
+    const session = await suite.client!.connection.sendRequest(SessionGetRequest.type, { sessionId });
     return session.entries.map((e) => (e.kind === 'user' ? e.text : e.kind));
   };
 
   it('a message sent after a crash tore the log’s last line is still there after the next restart', async () => {
-    fixture.enqueue({ kind: 'text', text: 'First answer.' }, { kind: 'text', text: 'Second answer.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'First answer.' }, { kind: 'text', text: 'Second answer.' });
     await start();
     const first = await send('before the crash');
-    await client!.kill();
+    await suite.client!.kill();
     // A kill in the middle of a write leaves half a record and no newline at the end of the log.
-    const log = path.join(storage, 'sessions', `${first.sessionId}.jsonl`);
+    const log = path.join(suite.storage, 'sessions', `${first.sessionId}.jsonl`);
     fs.appendFileSync(log, `{"t":"event","id":"${first.assistantEntryId}","event":{"type":"text","del`);
 
     await start();
     await send('after the crash', first.sessionId);
-    await client!.stop();
+    await suite.client!.stop();
 
     await start();
     assert.deepEqual(await userTexts(first.sessionId), ['before the crash', 'assistant', 'after the crash', 'assistant']);
   });
 
   it('a log line that parses but cannot be applied is skipped: the chat still opens and every other chat is still listed', async () => {
-    fixture.enqueue({ kind: 'text', text: 'Kept answer.' }, { kind: 'text', text: 'Other answer.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'Kept answer.' }, { kind: 'text', text: 'Other answer.' });
     await start();
     const damaged = await send('kept question');
     const other = await send('another chat');
-    await client!.stop();
+    await suite.client!.stop();
     // Lines another version of Hearth, a sync tool or a damaged disk could leave: valid JSON, not a record this build can apply.
-    const log = path.join(storage, 'sessions', `${damaged.sessionId}.jsonl`);
+    const log = path.join(suite.storage, 'sessions', `${damaged.sessionId}.jsonl`);
     fs.appendFileSync(log, ['{"t":"user","entry":null}', `{"t":"event","id":"${damaged.assistantEntryId}","event":null}`, `{"t":"event","id":"${damaged.assistantEntryId}","event":{"type":"todos"}}`, ''].join('\n'));
 
     await start();
-    const { sessions } = await client!.connection.sendRequest(SessionListRequest.type, {});
+    const { sessions } = await suite.client!.connection.sendRequest(SessionListRequest.type, {});
     assert.deepEqual(sessions.map((s) => s.id).sort(), [damaged.sessionId, other.sessionId].sort());
-    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: damaged.sessionId });
+    const session = await suite.client!.connection.sendRequest(SessionGetRequest.type, { sessionId: damaged.sessionId });
     assert.deepEqual(session.entries.map((e) => (e.kind === 'user' ? e.text : e.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))), ['kept question', 'Kept answer.']);
   });
 
   it('a message the full disk cannot store is refused with the folder and the reason, and the chat does not pretend to have it', async () => {
-    fixture.enqueue({ kind: 'text', text: 'First answer.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'First answer.' });
     await start();
     const first = await send('before the disk filled');
-    const log = path.join(storage, 'sessions', `${first.sessionId}.jsonl`);
-    limitFileSize(client!.process.pid!, fs.statSync(log).size);
+    const log = path.join(suite.storage, 'sessions', `${first.sessionId}.jsonl`);
+    limitFileSize(suite.client!.process.pid!, fs.statSync(log).size);
 
     await assert.rejects(
-      client!.connection.sendRequest(ChatSendRequest.type, { sessionId: first.sessionId, input: { text: 'lost to the full disk?', context: [] } }),
+      suite.client!.connection.sendRequest(ChatSendRequest.type, { sessionId: first.sessionId, input: { text: 'lost to the full disk?', context: [] } }),
       (err: Error) => {
         assert.match(err.message, /^Hearth could not save this chat in .*sessions: the file has reached the largest size this system allows \(EFBIG/);
         assert.match(err.message, /free some disk space/);
@@ -98,48 +83,48 @@ describe('session storage after a crash or a full disk (integration)', function 
 
   it('a disk that fills while a reply streams ends the turn with a clear error instead of a reply that never finishes, and Retry works once there is room', async () => {
     const long = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ');
-    fixture.enqueue({ kind: 'text', text: 'First answer.' }, { kind: 'text', text: long, tokenDelayMs: 5 });
+    suite.fixture.enqueue({ kind: 'text', text: 'First answer.' }, { kind: 'text', text: long, tokenDelayMs: 5 });
     await start();
     const first = await send('before the disk filled');
-    const log = path.join(storage, 'sessions', `${first.sessionId}.jsonl`);
+    const log = path.join(suite.storage, 'sessions', `${first.sessionId}.jsonl`);
     // Room for the message and the reply's first records, not for the whole reply.
-    limitFileSize(client!.process.pid!, fs.statSync(log).size + 2000);
+    limitFileSize(suite.client!.process.pid!, fs.statSync(log).size + 2000);
 
-    const second = await client!.connection.sendRequest(ChatSendRequest.type, { sessionId: first.sessionId, input: { text: 'a long answer please', context: [] } });
-    const error = await client!.waitForEvent((e) => e.entryId === second.assistantEntryId && e.event.type === 'error');
+    const second = await suite.client!.connection.sendRequest(ChatSendRequest.type, { sessionId: first.sessionId, input: { text: 'a long answer please', context: [] } });
+    const error = await suite.client!.waitForEvent((e) => e.entryId === second.assistantEntryId && e.event.type === 'error');
     assert.ok(error.event.type === 'error');
     assert.equal(error.event.error.code, 'storageFailed');
     assert.match(error.event.error.message, /could not save this chat in .*sessions: the file has reached the largest size/);
-    const done = await client!.waitForEvent((e) => e.entryId === second.assistantEntryId && e.event.type === 'done');
+    const done = await suite.client!.waitForEvent((e) => e.entryId === second.assistantEntryId && e.event.type === 'done');
     assert.equal(done.event.type === 'done' && done.event.reason, 'error');
-    const request = await fixture.waitFor((r) => r.path === '/api/chat' && r.tokensSent > 0 && r.outcome !== 'pending' && r.body.messages.at(-1).content.includes('a long answer'), 5000);
+    const request = await suite.fixture.waitFor((r) => r.path === '/api/chat' && r.tokensSent > 0 && r.outcome !== 'pending' && r.body.messages.at(-1).content.includes('a long answer'), 5000);
     assert.equal(request.outcome, 'aborted', 'the model stops answering into a chat that cannot keep it');
 
-    limitFileSize(client!.process.pid!, 'unlimited');
-    fixture.enqueue({ kind: 'text', text: 'A short answer.' });
-    const retried = await client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: first.sessionId });
-    await client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done');
-    await client!.stop();
+    limitFileSize(suite.client!.process.pid!, 'unlimited');
+    suite.fixture.enqueue({ kind: 'text', text: 'A short answer.' });
+    const retried = await suite.client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: first.sessionId });
+    await suite.client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done');
+    await suite.client!.stop();
 
     await start();
-    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: first.sessionId });
+    const session = await suite.client!.connection.sendRequest(SessionGetRequest.type, { sessionId: first.sessionId });
     assert.deepEqual(session.entries.map((e) => (e.kind === 'user' ? e.text : e.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))), ['before the disk filled', 'First answer.', 'a long answer please', 'A short answer.']);
   });
 
   it('a history folder that cannot be made costs the chat history, with the folder named, not the language server’s start', async () => {
     // A file where the folder should be: mkdir fails as it does in a storage folder the user cannot write.
-    const sessions = path.join(storage, 'sessions');
+    const sessions = path.join(suite.storage, 'sessions');
     fs.writeFileSync(sessions, 'not a folder');
     await start();
-    assert.ok((await client!.connection.sendRequest(ModelListRequest.type, {})).models.length > 0, 'the rest of Hearth works');
-    assert.deepEqual((await client!.connection.sendRequest(SessionListRequest.type, {})).sessions, []);
-    await assert.rejects(client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'where does this go?', context: [] } }), (err: Error) => {
+    assert.ok((await suite.client!.connection.sendRequest(ModelListRequest.type, {})).models.length > 0, 'the rest of Hearth works');
+    assert.deepEqual((await suite.client!.connection.sendRequest(SessionListRequest.type, {})).sessions, []);
+    await assert.rejects(suite.client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'where does this go?', context: [] } }), (err: Error) => {
       assert.match(err.message, new RegExp(`^Hearth could not save this chat in ${sessions.replace(/[.]/g, '\\.')}: a file stands where the folder should be \\(EEXIST`));
       return true;
     });
 
     fs.rmSync(sessions);
-    fixture.enqueue({ kind: 'text', text: 'Stored now.' });
+    suite.fixture.enqueue({ kind: 'text', text: 'Stored now.' });
     const sent = await send('where does this go?');
     assert.deepEqual(await userTexts(sent.sessionId), ['where does this go?', 'assistant']);
   });
