@@ -200,9 +200,11 @@ export interface AgentConfig {
   /** Extra HTTP headers (for example a reverse proxy's auth). */
   headers?: Record<string, string>;
   /**
-   * How requests to Ollama are made; defaults to the global `fetch`. The
-   * team server passes its in-process model router here, so each model
-   * request is scheduled and sent to a backend without an HTTP hop of its own.
+   * How requests to Ollama and to the providers are made; defaults to the
+   * global `fetch`. The team server passes its in-process model router here,
+   * so each model request is scheduled and sent to a backend without an HTTP
+   * hop of its own; the language server passes a fetch without Node's 300 s
+   * deadlines (a model load is progress, not a failure).
    */
   fetch?: typeof fetch;
   /**

@@ -1,5 +1,6 @@
 import { createAgent, type Agent, type FimCompleter, type ProxyRoute } from '../agent-host';
 import type { TeamConnectParams, TeamStatus } from '../protocol/lspMethods';
+import { modelServerFetch } from './net/modelServerFetch';
 import type { SettingsReader } from './settings/settingsReader';
 import { ProviderKeys } from './settings/providerKeys';
 import { notConnectedAgent } from './remote/notConnectedAgent';
@@ -32,6 +33,9 @@ export class AgentProvider {
   /**
    * @param proxyRoute the model servers' proxies (VS Code's `http.proxy`), shared by the chat agent and the suggestion completer
    */
+  /** One fetch (and one pool of connections) for every agent this provider makes; see modelServerFetch. */
+  private readonly modelFetch = modelServerFetch();
+
   constructor(
     private readonly settings: SettingsReader,
     readonly team: TeamSession = new TeamSession(),
@@ -51,7 +55,7 @@ export class AgentProvider {
     const providers = settings.providers ?? [];
     const config = JSON.stringify([settings.ollama.host, providers]);
     if (!agent || this.agentConfig !== config) {
-      agent = createAgent({ host: settings.ollama.host, providers, providerKey: (name, baseUrl) => this.providerKeys.get(name, baseUrl), proxyRoute: this.proxyRoute });
+      agent = createAgent({ host: settings.ollama.host, providers, providerKey: (name, baseUrl) => this.providerKeys.get(name, baseUrl), proxyRoute: this.proxyRoute, fetch: this.modelFetch });
       this.agent = agent;
       this.agentConfig = config;
     }

@@ -42,7 +42,8 @@ export function createAgent(given: CoreAgentConfig): Agent {
   const contextCap = config.maxContextTokens ?? DEFAULT_CONTEXT_CAP;
   const baseFetch = config.fetch ?? globalFetch;
   // With providers, a `provider::model` string is answered by that provider; plain names still go to Ollama untouched.
-  const routing = providerRouting(config.providers, config.providerKey, baseFetch, viaProxies(globalFetch, config.proxyRoute));
+  // The providers' own requests use the embedder's fetch too (its deadlines), through the same proxies.
+  const routing = providerRouting(config.providers, config.providerKey, baseFetch, viaProxies(given.fetch ?? globalFetch, config.proxyRoute));
   const connection = routing ? { ...config, fetch: routing.fetch } : config;
   const locate = routing?.locate;
   const registry = routing?.registry;
