@@ -79,7 +79,16 @@ export class OutgoingProxies {
     // undici is loaded on first use only: most developers have no proxy.
     const undici = await import('undici');
     if (this.current?.key === key) return this.current.fetch;
-    const dispatcher = new undici.ProxyAgent({ uri: proxy.url.href, token: proxy.authorization, requestTls: { rejectUnauthorized: proxy.strictSSL } });
+    // No header or body deadline of undici's own (300 s each), as for direct model requests (modelServerFetch.ts): a
+    // model load or a long prompt behind a company proxy sends nothing for minutes. Every request through here has its
+    // own deadline: the user's Stop for a model request, a timeout signal for web pages and documentation.
+    const dispatcher = new undici.ProxyAgent({
+      uri: proxy.url.href,
+      token: proxy.authorization,
+      requestTls: { rejectUnauthorized: proxy.strictSSL },
+      headersTimeout: 0,
+      bodyTimeout: 0,
+    });
     const send = async (input: string | URL | Request, init?: RequestInit): Promise<Response> => {
       try {
         return (await undici.fetch(input as never, { ...(init as object), dispatcher })) as unknown as Response;

@@ -70,6 +70,14 @@ describe('hearth.completion.disabledFiles', () => {
     assert.ok(!matcher(pathToFileURL(path.join(other, 'src', 'secrets', 'token.ts')).toString(), [root, other]));
   });
 
+  it('covers a folder named .env whole (environment files kept in a folder), and `!.env/lib/**` gives a virtualenv of that name its suggestions back', () => {
+    assert.ok(disabled('.env/production'));
+    assert.ok(disabled('.env/lib/python3.12/site-packages/requests/api.py'));
+    const withVirtualenv = disabledFileMatcher([...COMPLETION_DEFAULTS.disabledFiles, '!.env/lib/**']);
+    assert.ok(!withVirtualenv(uriOf('.env/lib/python3.12/site-packages/requests/api.py'), [root]));
+    assert.ok(withVirtualenv(uriOf('.env/production'), [root]), 'the exception reaches only the virtualenv\'s library folder');
+  });
+
   it('lets a later ! pattern take a file back out, the last matching pattern deciding', () => {
     const matcher = disabledFileMatcher([...COMPLETION_DEFAULTS.disabledFiles, '!.env.example']);
     assert.ok(!matcher(uriOf('.env.example'), [root]));
