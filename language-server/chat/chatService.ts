@@ -4,10 +4,11 @@
  * to the session log, and stops a turn on request by aborting its signal (which
  * aborts the HTTP request to the model).
  */
+import { randomUUID } from 'node:crypto';
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, DEFAULT_CHAT_MODE, isChatMode, type RulesFile, type WorkspaceContextSection } from '../../protocol/chat';
 import { imagesProblem } from '../../protocol/chatImages';
 import type { ChatSendParams, ChatTurnStarted, HearthSettings, ChatModelParams } from '../../protocol/lspMethods';
-import type { SessionEntry, SessionView, UserEntry } from '../../protocol/sessions';
+import type { AssistantEntry, SessionEntry, SessionView, UserEntry } from '../../protocol/sessions';
 import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
 import type { SessionStore } from './sessionStore';
 import type { ChatClient } from './chatClient';
@@ -282,7 +283,18 @@ export class ChatService {
     const modelName = typeof model === 'string' ? model : (chosenModel(choice) ?? '');
     // A continuation streams into the cut reply itself (the last entry), so the answer grows in place.
     const cut = continueReply ? store.get(sessionId)?.entries.at(-1) : undefined;
-    const entry = cut?.kind === 'assistant' ? store.resumeAssistantEntry(sessionId, cut.id) : store.startAssistantEntry(sessionId, userEntry.id, modelName, mode);
+    // The first write of this reply that failed (a full disk): the turn stops, and the user is told instead of left waiting.
+    let storeFailure: unknown;
+    let entry: AssistantEntry;
+    try {
+      entry = cut?.kind === 'assistant' ? store.resumeAssistantEntry(sessionId, cut.id) : store.startAssistantEntry(sessionId, userEntry.id, modelName, mode);
+    } catch (err) {
+      // The user's message is already on disk. Refusing the send would put it back in the composer, and sending it
+      // again would store it twice; the reply fails instead, as one whose later write failed does, with Retry.
+      if (!(err instanceof HearthException && err.error.code === 'storageFailed')) throw err;
+      storeFailure = err;
+      entry = cut?.kind === 'assistant' ? cut : { kind: 'assistant', id: randomUUID(), replyTo: userEntry.id, model: modelName, mode, parts: [], state: 'streaming', at: Date.now() };
+    }
     const session = store.get(sessionId);
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;
     // A continuation's history runs through the cut answer, which ends it.
@@ -295,8 +307,6 @@ export class ChatService {
     this.publishStatus(agent, modelName);
 
     const historyEntries = session && index >= 0 ? (continueReply ? session.entries.filter((e) => e.id !== entry.id) : session.entries.slice(0, index)) : [];
-    // The first write of this reply that failed (a full disk): the turn stops, and the user is told instead of left waiting.
-    let storeFailure: unknown;
     const emit = (raw: AgentEvent) => {
       // A compaction is stored with the first entry it kept, so later histories start from its summary there.
       const event: AgentEvent = raw.type === 'compacted' ? { ...raw, keptFrom: keptFromAfterCompaction(historyEntries, raw.summarizedExchanges) } : raw;
@@ -316,6 +326,7 @@ export class ChatService {
       let sawDone = false;
       let turnError: HearthError | undefined;
       try {
+        if (storeFailure !== undefined) throw storeFailure;
         if (typeof model !== 'string') throw model;
         // The agent of this message (its @name, a keyword, the classifier, an editor action) and that agent's model.
         // A continuation keeps the cut reply's agent. Routing never fails a turn: without a choice the turn is Hearth's own.

@@ -89,7 +89,12 @@ export class SessionStore {
     if (session.view.summary.title === 'New chat') {
       const title = titleFrom(full.text, full.images);
       session.view.summary.title = title;
-      this.append(session, { t: 'title', title });
+      try {
+        this.append(session, { t: 'title', title });
+      } catch {
+        // The message itself is on disk: failing now would hand it back to the composer, and sending it again would
+        // store it twice. The reply's first write meets the same disk and tells the user; the title lasts until a restart.
+      }
     }
     this.touch(session);
     return full;

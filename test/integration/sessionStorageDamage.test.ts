@@ -81,6 +81,56 @@ describe('session storage after a crash or a full disk (integration)', function 
     assert.deepEqual(await userTexts(first.sessionId), ['before the disk filled', 'assistant'], 'the chat shows only what is stored');
   });
 
+  it('a disk that fills right after the message is stored fails the reply with the reason and Retry; the message is stored once', async () => {
+    suite.fixture.enqueue({ kind: 'text', text: 'First answer.' }, { kind: 'text', text: 'Answered once there was room.' });
+    await start();
+    const first = await send('before the disk filled');
+    const log = path.join(suite.storage, 'sessions', `${first.sessionId}.jsonl`);
+    // Room for exactly the next message's record (the same shape as the first one's, ids and times of the same length), not for the reply's.
+    const firstUserRecord = fs.readFileSync(log, 'utf8').split('\n').find((l) => l.startsWith('{"t":"user"'))!;
+    const text = 'stored, and then the disk was full';
+    limitFileSize(suite.client!.process.pid!, fs.statSync(log).size + Buffer.byteLength(firstUserRecord.replace('before the disk filled', text)) + 1);
+
+    const second = await suite.client!.connection.sendRequest(ChatSendRequest.type, { sessionId: first.sessionId, input: { text, context: [] } });
+    const error = await suite.client!.waitForEvent((e) => e.entryId === second.assistantEntryId && e.event.type === 'error');
+    assert.ok(error.event.type === 'error');
+    assert.equal(error.event.error.code, 'storageFailed');
+    assert.equal(error.event.error.retryable, true);
+    assert.match(error.event.error.message, /could not save this chat in .*sessions: the file has reached the largest size/);
+    assert.deepEqual(await userTexts(first.sessionId), ['before the disk filled', 'assistant', text], 'the message is in the chat, once, ready for Retry');
+
+    limitFileSize(suite.client!.process.pid!, 'unlimited');
+    const retried = await suite.client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: first.sessionId });
+    await suite.client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done');
+    await suite.client!.stop();
+
+    await start();
+    const session = await suite.client!.connection.sendRequest(SessionGetRequest.type, { sessionId: first.sessionId });
+    assert.deepEqual(session.entries.map((e) => (e.kind === 'user' ? e.text : e.parts.map((p) => (p.kind === 'text' ? p.text : '')).join(''))), ['before the disk filled', 'First answer.', text, 'Answered once there was room.']);
+  });
+
+  it('a new chat whose title no longer fits after its first message keeps that message once, ready for Retry', async () => {
+    suite.fixture.enqueue({ kind: 'text', text: 'First answer.' }, { kind: 'text', text: 'Answered once there was room.' });
+    await start();
+    const text = 'the same first message';
+    const first = await send(text);
+    // A new chat's log starts with the same records as this one's (ids and times of the same length) up to its title.
+    const lines = fs.readFileSync(path.join(suite.storage, 'sessions', `${first.sessionId}.jsonl`), 'utf8').split('\n');
+    const upToMessage = lines.slice(0, lines.findIndex((l) => l.startsWith('{"t":"user"')) + 1);
+    limitFileSize(suite.client!.process.pid!, Buffer.byteLength(upToMessage.join('\n')) + 1);
+
+    const second = await suite.client!.connection.sendRequest(ChatSendRequest.type, { input: { text, context: [] } });
+    const error = await suite.client!.waitForEvent((e) => e.entryId === second.assistantEntryId && e.event.type === 'error');
+    assert.ok(error.event.type === 'error' && error.event.error.code === 'storageFailed', JSON.stringify(error.event));
+    limitFileSize(suite.client!.process.pid!, 'unlimited');
+    const retried = await suite.client!.connection.sendRequest(ChatRetryRequest.type, { sessionId: second.sessionId });
+    await suite.client!.waitForEvent((e) => e.entryId === retried.assistantEntryId && e.event.type === 'done');
+    await suite.client!.stop();
+
+    await start();
+    assert.deepEqual(await userTexts(second.sessionId), [text, 'assistant']);
+  });
+
   it('a disk that fills while a reply streams ends the turn with a clear error instead of a reply that never finishes, and Retry works once there is room', async () => {
     const long = Array.from({ length: 300 }, (_, i) => `w${i}`).join(' ');
     suite.fixture.enqueue({ kind: 'text', text: 'First answer.' }, { kind: 'text', text: long, tokenDelayMs: 5 });
