@@ -1,3 +1,6 @@
+import type { Dispatcher } from 'undici';
+import { refusalIn, serverAddressKind, signInDispatcher, systemResolver, type Resolver } from './signInDispatcher';
+
 /** 127.0.0.1, ::1 and localhost: a plain-http address there never leaves the machine. */
 export function isLoopbackHost(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -109,11 +112,20 @@ function isMcpMessage(url: URL, server: URL, init: RequestInit | undefined): boo
  * well under cappedFetch's per-message cap. Requests to another origin than the server's also lose the
  * headers the user configured for the server (an API key meant for it must
  * not reach its authorization server, or a metadata URL it names).
+ *
+ * The rule on where sign-in may go is also kept by address, when each
+ * connection is made (signInDispatcher.ts): a name that resolves to this
+ * computer, a private network or a cloud's metadata service is refused for a
+ * server that is not itself there, however the name is spelled. `resolve`
+ * is the system's resolver; tests give names of their own addresses.
  */
-export function oauthFetchGuard(serverUrl: URL, configuredHeaders: readonly string[], base: typeof fetch, timeoutMs = SIGN_IN_TIMEOUT_MS): typeof fetch {
+export function oauthFetchGuard(serverUrl: URL, configuredHeaders: readonly string[], base: typeof fetch, timeoutMs = SIGN_IN_TIMEOUT_MS, resolve: Resolver = systemResolver): typeof fetch {
   const server = new URL(serverUrl.href);
   server.hash = '';
   const stripped = new Set(configuredHeaders.map((h) => h.toLowerCase()));
+  // Made at the first sign-in request, so a server that never asks for one never resolves its name twice.
+  let dispatching: Promise<Dispatcher> | undefined;
+  const dispatcher = (): Promise<Dispatcher> => (dispatching ??= serverAddressKind(server, resolve).then((kind) => signInDispatcher(kind, resolve)));
   return async (input, init) => {
     const url = new URL(input instanceof Request ? input.url : String(input));
     url.hash = '';
@@ -130,8 +142,12 @@ export function oauthFetchGuard(serverUrl: URL, configuredHeaders: readonly stri
       request = { ...request, headers };
     }
     try {
+      // Node's fetch takes an undici dispatcher, though RequestInit's type does not say so.
+      request = { ...request, dispatcher: await dispatcher() } as RequestInit;
       return capSignInResponse(await base(input, request), url.origin, timeoutMs);
     } catch (err) {
+      const refused = refusalIn(err);
+      if (refused) throw Object.assign(new Error(`Hearth refuses to use ${url.origin} for sign-in: ${refused.message}`), { permanent: true });
       throw explainTimeout(err, url.origin, timeoutMs);
     }
   };
