@@ -281,7 +281,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     return { ...teamStats(views, { parts: usage.parts, since: usage.since ?? startedAt, shared: !usage.unavailable }, statsSources), ...(partial ? { partial } : {}) };
   };
   const admin = config.admin.enabled ? adminRoutes(new AdminAuth(config.admin.keyHash, state), teamAdminStats, config.admin.hosts.split(','), parseTrustedProxies(config.admin.trustedProxies)) : undefined;
-  const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, admin) : undefined;
+  const metricsServer = config.metrics.port >= 0 ? await startMetricsServer(metrics.registry, config.metrics.host, config.metrics.port, admin, config.metrics.hosts.split(',')) : undefined;
   logger.info('team server listening', {
     mode: config.server.mode,
     address: `${config.server.host}:${port}`,

@@ -96,7 +96,7 @@ export function remoteConfig(pki: TestPki, ollamaUrl: string, overrides: (c: Ser
     ],
   };
   config.backends = [{ name: 'fixture', type: 'ollama', url: ollamaUrl, maxConcurrency: 4 }];
-  config.metrics = { host: '127.0.0.1', port: 0 };
+  config.metrics = { host: '127.0.0.1', port: 0, hosts: '' };
   overrides(config);
   return config;
 }

@@ -122,7 +122,7 @@ describe('team server replicas behind HAProxy with Redis', function () {
       },
       backends: [{ name: 'gpu', type: 'ollama', url: fixture.url, max_concurrency: 1 }],
       limits: { completions_per_minute: 3 },
-      metrics: { host: '127.0.0.1', port: metricsPort },
+      metrics: { host: '127.0.0.1', port: metricsPort, hosts: '' },
       // 127.0.0.1 stands for the TLS proxy in front of the admin pages, so a test can sign in as several clients.
       admin: { enabled: true, key_hash: sha256Hash(ADMIN_KEY), trusted_proxies: '127.0.0.1' },
       // The password is not in the file: it comes from the environment, as from a Kubernetes Secret.

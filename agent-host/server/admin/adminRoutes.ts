@@ -11,10 +11,10 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { isIP } from 'node:net';
 import ADMIN_PAGE from './adminPage.html';
 import { ADMIN_COOKIE, AdminStoreUnavailable, type AdminAuth } from './adminAuth';
 import { clientAddress, parseTrustedProxies, type TrustedProxies } from './clientAddress';
+import { hostHeaderAllowed, hostNames } from '../ops/hostHeaderAllowed';
 
 export type AdminHandler = (req: IncomingMessage, res: ServerResponse) => boolean;
 
@@ -53,19 +53,6 @@ function cookieOf(req: IncomingMessage, name: string): string | undefined {
 function bearer(req: IncomingMessage): string | undefined {
   const match = /^Bearer\s+(\S+)$/i.exec(String(req.headers.authorization ?? ''));
   return match?.[1];
-}
-
-/**
- * Whether the request names this server by an address (an IP literal or
- * localhost, as an SSH tunnel or `kubectl port-forward` does) or by one of
- * `names` (admin.hosts, for a TLS proxy with a public name). A web page that
- * rebinds its own DNS name to 127.0.0.1 still sends that name, so it cannot
- * drive the admin page from the admin's own browser.
- */
-function hostAllowed(req: IncomingMessage, names: ReadonlySet<string>): boolean {
-  const host = String(req.headers.host ?? '').toLowerCase();
-  const name = host.startsWith('[') ? host.slice(1, host.indexOf(']')) : host.replace(/:\d+$/, '');
-  return name === 'localhost' || isIP(name) !== 0 || names.has(name);
 }
 
 /** A form posted from another site is refused: the page's own forms always send a same-origin Origin. */
@@ -121,7 +108,7 @@ function retryText(ms: number): string {
  */
 export function adminRoutes(auth: AdminAuth, stats: () => unknown, hosts: readonly string[] = [], proxies: TrustedProxies = parseTrustedProxies('')): AdminHandler {
   const addressOf = (req: IncomingMessage) => clientAddress(req, proxies);
-  const names = new Set(hosts.map((h) => h.trim().toLowerCase()).filter((h) => h !== ''));
+  const names = hostNames(hosts);
   // Behind a TLS proxy the cookie is also Secure; a forged header could only keep a browser from sending its own cookie over HTTP.
   const cookie = (req: IncomingMessage, value: string, maxAge: number) =>
     `${ADMIN_COOKIE}=${value}; Path=/admin; HttpOnly; SameSite=Strict; Max-Age=${maxAge}${req.headers['x-forwarded-proto'] === 'https' ? '; Secure' : ''}`;
@@ -150,7 +137,7 @@ export function adminRoutes(auth: AdminAuth, stats: () => unknown, hosts: readon
   return (req, res) => {
     const path = new URL(req.url ?? '/', 'http://admin').pathname;
     if (path !== '/admin' && !path.startsWith('/admin/')) return false;
-    if (!hostAllowed(req, names)) {
+    if (!hostHeaderAllowed(req, names)) {
       sendJson(res, 421, { error: `The admin page answers only to this server's address (an IP address or localhost) or a name in admin.hosts, not ${JSON.stringify(String(req.headers.host ?? '').slice(0, 100))}.` });
       return true;
     }

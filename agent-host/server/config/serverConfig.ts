@@ -116,7 +116,12 @@ export interface ServerConfig {
      */
     unreadReplyTimeoutMs: number;
   };
-  metrics: { host: string; port: number };
+  metrics: {
+    host: string;
+    port: number;
+    /** Host names /metrics answers to besides IP addresses and localhost (a Service's or a proxy's name), comma-separated. */
+    hosts: string;
+  };
   /** The admin web page, served under /admin on the metrics port, behind an admin key stored as a hash. */
   admin: {
     enabled: boolean;
@@ -166,7 +171,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   backends: [],
   scheduler: { policy: 'fair', maxQueue: 512, maxQueuePerUser: 32, toolTimeoutMs: DEFAULT_TOOL_TIMEOUT_MS, maxWaitMs: 120_000, reservedCompletionSlots: 1 },
   limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0, maxImageBytes: 5 * 1024 * 1024, chatTurnsPerUserAtOnce: 4, chatBytesInFlight: 96 * 1024 * 1024, unreadReplyTimeoutMs: 30_000 },
-  metrics: { host: '127.0.0.1', port: 9464 },
+  metrics: { host: '127.0.0.1', port: 9464, hosts: '' },
   admin: { enabled: false, keyHash: '', hosts: '', trustedProxies: '' },
   logging: { level: 'info', auditFile: '' },
   state: { store: 'memory', redisUrl: '', redisPassword: '', keyPrefix: 'hearth:', slotLeaseTtlMs: 15_000 },

@@ -46,6 +46,7 @@ export const SETTINGS: SettingSpec[] = [
   { path: 'limits.completionsPerMinute', flag: '--completions-per-minute', env: 'HEARTH_COMPLETIONS_PER_MINUTE', kind: 'int', help: 'per user, for inline completions and, counted apart, MCP argument suggestions; 0 = unlimited' },
   { path: 'metrics.host', flag: '--metrics-host', env: 'HEARTH_METRICS_HOST', kind: 'string', help: 'address of the Prometheus endpoint' },
   { path: 'metrics.port', flag: '--metrics-port', env: 'HEARTH_METRICS_PORT', kind: 'int', help: '/metrics port; -1 disables' },
+  { path: 'metrics.hosts', flag: '--metrics-hosts', env: 'HEARTH_METRICS_HOSTS', kind: 'string', help: 'host names /metrics answers to besides IP addresses and localhost, comma-separated (a Service\'s name Prometheus scrapes by)' },
   { path: 'admin.enabled', flag: '--admin', env: 'HEARTH_ADMIN', kind: 'bool', help: 'serve the admin page at /admin on the metrics port' },
   { path: 'admin.keyHash', flag: '--admin-key-hash', env: 'HEARTH_ADMIN_KEY_HASH', kind: 'string', help: 'hash of the admin key (hearth-agent-host hash-key --user admin)' },
   { path: 'admin.hosts', flag: '--admin-hosts', env: 'HEARTH_ADMIN_HOSTS', kind: 'string', help: 'host names the admin page answers to besides IP addresses and localhost, comma-separated (a TLS proxy\'s public name)' },

@@ -2,6 +2,7 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Registry } from 'prom-client';
+import { hostHeaderAllowed, hostNames } from './hostHeaderAllowed';
 
 export async function startMetricsServer(
   registry: Registry,
@@ -9,9 +10,20 @@ export async function startMetricsServer(
   port: number,
   /** Answers the requests it recognises (true); the rest are served here. */
   extraRoutes?: (req: IncomingMessage, res: ServerResponse) => boolean,
+  /** Names /metrics answers to besides IP addresses and localhost (metrics.hosts). */
+  hosts: readonly string[] = [],
 ): Promise<{ port: number; close(): Promise<void> }> {
+  const names = hostNames(hosts);
   const server: Server = createServer((req, res) => {
+    // The admin routes check Host themselves, against admin.hosts.
     if (extraRoutes?.(req, res)) return;
+    if (!hostHeaderAllowed(req, names)) {
+      // A page that rebound its DNS name to this port (the metrics port on 127.0.0.1, open to the developer's browser)
+      // would otherwise read the team's models, users' request counts and the server's load from it.
+      res.writeHead(421, { 'Content-Type': 'text/plain' });
+      res.end(`This port answers only to this server's address (an IP address or localhost) or a name in metrics.hosts, not ${JSON.stringify(String(req.headers.host ?? '').slice(0, 100))}.\n`);
+      return;
+    }
     const path = new URL(req.url ?? '/', 'http://metrics').pathname;
     if (req.method === 'GET' && path === '/metrics') {
       registry.metrics().then(
