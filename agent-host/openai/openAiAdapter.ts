@@ -9,6 +9,7 @@
  */
 import type { ReplySink } from './replyPipe';
 import { imageDataUrl, sniffBase64ImageType } from '../../protocol/chatImages';
+import { webPageRefusal } from './webPageRefusal';
 
 type Json = Record<string, unknown>;
 
@@ -155,10 +156,11 @@ function endWithError(res: ReplySink, message: string): void {
 }
 
 async function post(backend: OpenAiEndpoint, path: string, body: Json, signal: AbortSignal): Promise<Response> {
-  const res = await (backend.fetch ?? fetch)(`${backend.url.replace(/\/+$/, '')}${path}`, { method: 'POST', headers: authHeaders(backend), body: JSON.stringify(body), signal });
+  const url = `${backend.url.replace(/\/+$/, '')}${path}`;
+  const res = await (backend.fetch ?? fetch)(url, { method: 'POST', headers: authHeaders(backend), body: JSON.stringify(body), signal });
   if (!res.ok) {
     const text = await res.text().catch(() => '');
-    const err = new Error(`HTTP ${res.status}: ${text.slice(0, 500)}`) as OpenAiHttpError;
+    const err = new Error(`HTTP ${res.status}: ${webPageRefusal(url, res, text) ?? text.slice(0, 500)}`) as OpenAiHttpError;
     err.status = res.status;
     throw err;
   }

@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startOpenAiFixture, type OpenAiFixture } from '../fixtures/openAiFixture';
 import { closedPortUrl } from '../fixtures/closedPort';
+import { startWebPageServer, type WebPageServer } from '../fixtures/webPageServer';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 import { pathToFileURL } from 'node:url';
 import { DidOpenTextDocumentNotification, InlineCompletionRequest, InlineCompletionTriggerKind } from 'vscode-languageserver-protocol/node';
@@ -21,6 +22,8 @@ import type { HearthError, ToolResult } from '../../protocol/chat';
 const LMSTUDIO_MODEL = 'qwen2.5-coder-7b-instruct';
 const SECRET = 'sk-lmstudio-7f3a9c1e5d2b8a46';
 const README = '# Demo\nA project the agent reads through a tool.\n';
+/** nginx's own 502 page, as it answers when the server behind it does not. */
+const BAD_GATEWAY_PAGE = '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx/1.24.0</center>\r\n</body>\r\n</html>\r\n';
 
 /** Every file under `dir`, recursively, as text. */
 function allFiles(dir: string): { file: string; text: string }[] {
@@ -37,6 +40,8 @@ describe('providers beside Ollama, through the language server (integration)', f
   let gpu: OllamaFixture;
   let openai: OpenAiFixture;
   let deadUrl: string;
+  /** An OpenAI-compatible server behind a reverse proxy whose server is down: its chat answers nginx's 502 page. */
+  let proxied: WebPageServer;
   let storage: string;
   let workspace: string;
   let client: LspTestClient;
@@ -46,6 +51,10 @@ describe('providers beside Ollama, through the language server (integration)', f
     gpu = await startOllamaFixture();
     openai = await startOpenAiFixture({ models: [LMSTUDIO_MODEL], maxModelLen: 6144 });
     deadUrl = await closedPortUrl();
+    proxied = await startWebPageServer({
+      '/v1/models': { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'list', data: [{ id: 'coder', object: 'model' }] }) },
+      '/v1/chat/completions': { status: 502, body: BAD_GATEWAY_PAGE },
+    });
     storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-providers-ls-'));
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-providers-ws-'));
     fs.writeFileSync(path.join(workspace, 'README.md'), README);
@@ -59,6 +68,7 @@ describe('providers beside Ollama, through the language server (integration)', f
           { name: 'lmstudio', kind: 'openai', baseUrl: `${openai.url}/v1` },
           { name: 'dead', kind: 'openai', baseUrl: deadUrl },
           { name: 'gpu', kind: 'ollama', baseUrl: gpu.url },
+          { name: 'proxied', kind: 'openai', baseUrl: `${proxied.url}/v1` },
         ],
         chat: { model: `lmstudio::${LMSTUDIO_MODEL}` },
         completion: { model: `lmstudio::${LMSTUDIO_MODEL}`, debounceMs: 0 },
@@ -72,6 +82,7 @@ describe('providers beside Ollama, through the language server (integration)', f
   after(async () => {
     await client?.stop();
     await openai?.close();
+    await proxied?.close();
     await ollama?.close();
     await gpu?.close();
     fs.rmSync(storage, { recursive: true, force: true });
@@ -140,6 +151,18 @@ describe('providers beside Ollama, through the language server (integration)', f
     const plain = await client.connection.sendRequest(ChatSendRequest.type, { sessionId: started.sessionId, input: { text: 'And you?', context: [] }, model: 'qwen2.5-coder:7b' });
     const plainDone = await client.waitForEvent((e) => e.entryId === plain.assistantEntryId && e.event.type === 'done', 20_000);
     assert.deepEqual(plainDone.event, { type: 'done', reason: 'stop' });
+  });
+
+  it('a web page answering for the provider (a proxy\'s 502) is named with its origin, status and title, never its markup', async () => {
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Hello?', context: [] }, model: 'proxied::coder' });
+    const done = await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    assert.deepEqual(done.event, { type: 'done', reason: 'error' });
+    const error = client.events.find((e) => e.entryId === started.assistantEntryId && e.event.type === 'error')?.event as { error: HearthError } | undefined;
+    const message = error?.error.message ?? '';
+    const origin = proxied.url.replace(/[.]/g, '\\.');
+    assert.match(message, new RegExp(`^The OpenAI-compatible provider "proxied" at ${origin} reported an error for proxied::coder \\(HTTP 502\\): the server at ${origin} answered 502 Bad Gateway with a web page \\(not an OpenAI-compatible error\\) titled "502 Bad Gateway"; if a proxy stands in front of the model server, check that the server behind it is running\\.$`));
+    assert.doesNotMatch(message, /<|nginx/, 'no markup in the chat');
+    assert.equal(error?.error.retryable, true, 'a 502 can pass once the server behind the proxy is back');
   });
 
   it("a model the provider does not have is named with the provider's own list", async () => {
