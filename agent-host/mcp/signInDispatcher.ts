@@ -31,10 +31,16 @@ export function addressProblem(target: AddressKind, server: AddressKind): string
 }
 
 /**
- * Where the MCP server at `url` is: the most local kind among its addresses
- * (a name that also resolves to this computer is treated as this computer,
- * since its MCP traffic may go there already). A name that does not resolve
- * counts as public, the strictest.
+ * Where the MCP server at `url` is, judged so that whoever answers for its
+ * name cannot make it look more local than it is: this computer only by its
+ * address literal or `localhost` (as the name rule in signInUrlProblem), and
+ * a name as the most public kind among its addresses. A name answering with
+ * a public address and 127.0.0.1 side by side, or with 127.0.0.1 at the
+ * moment this is asked, is thus never "this computer", and one that does not
+ * resolve counts as public, the strictest. (A name that answers only private
+ * addresses at this moment is judged private: a name server that lies about
+ * a public MCP server can still reach the private network this way, not this
+ * computer.)
  */
 export async function serverAddressKind(url: URL, resolve: Resolver): Promise<AddressKind> {
   const host = url.hostname.replace(/^\[|\]$/g, '').toLowerCase();
@@ -46,7 +52,7 @@ export async function serverAddressKind(url: URL, resolve: Resolver): Promise<Ad
   } catch {
     return 'public';
   }
-  return kinds.includes('loopback') ? 'loopback' : kinds.includes('private') ? 'private' : 'public';
+  return kinds.length === 0 || kinds.includes('public') ? 'public' : 'private';
 }
 
 /**

@@ -11,7 +11,7 @@ import type { LookupAddress } from 'node:dns';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer, isIP, type AddressInfo, type Socket } from 'node:net';
 import { oauthFetchGuard } from '../../agent-host/mcp/oauthFetchGuard';
-import { addressProblem } from '../../agent-host/mcp/signInDispatcher';
+import { addressProblem, serverAddressKind } from '../../agent-host/mcp/signInDispatcher';
 import { addressKind } from '../../agent-host/mcp/addressKind';
 
 function namesResolvingTo(table: Record<string, string>): (hostname: string) => Promise<LookupAddress[]> {
@@ -78,6 +78,22 @@ describe('MCP sign-in by address', () => {
       http.closeAllConnections();
       await new Promise((r) => http.close(r));
     }
+  });
+
+  it('never takes a server for one on this computer because of what its name resolves to', async () => {
+    const resolve = async (hostname: string): Promise<LookupAddress[]> =>
+      hostname === 'both.example.test'
+        ? [{ address: '203.0.113.7', family: 4 }, { address: '127.0.0.1', family: 4 }]
+        : hostname === 'rebound.example.test'
+          ? [{ address: '127.0.0.1', family: 4 }]
+          : [{ address: '127.0.0.1', family: 4 }];
+    assert.equal(await serverAddressKind(new URL('https://both.example.test/mcp'), resolve), 'public', 'a public address beside 127.0.0.1');
+    assert.equal(await serverAddressKind(new URL('https://rebound.example.test/mcp'), resolve), 'private', 'a name that answers 127.0.0.1 just when asked');
+    assert.equal(await serverAddressKind(new URL('http://localhost:3000/mcp'), resolve), 'loopback');
+    assert.equal(await serverAddressKind(new URL('http://[::1]:3000/mcp'), resolve), 'loopback');
+    assert.equal(await serverAddressKind(new URL('https://unresolvable.example.test/mcp'), () => Promise.reject(new Error('ENOTFOUND'))), 'public');
+    const guarded = oauthFetchGuard(new URL('https://both.example.test/mcp'), [], fetch, 2_000, resolve);
+    await assert.rejects(guarded('https://rebound.example.test:8443/token', { method: 'POST' }), /rebound\.example\.test resolves to 127\.0\.0\.1, an address on this computer/);
   });
 
   it('lets a server on the private network sign in there, and a public one only on the public internet', () => {
