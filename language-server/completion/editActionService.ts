@@ -131,6 +131,14 @@ export class EditActionService {
       else if (event.type === 'error') throw new HearthException(event.error);
       else if (event.type === 'done' && event.reason === 'cancelled') {
         throw new HearthException({ code: 'cancelled', message: 'The request was cancelled.', model, retryable: true });
+      } else if (event.type === 'done' && event.reason === 'length') {
+        // A cut-off answer is half a function, half a commit message or half the review's JSON: offering it as the change would invite accepting broken code.
+        throw new HearthException({
+          code: 'modelError',
+          message: `${model}'s answer reached the model's length limit and was cut off before it finished, so Hearth did not use it. Try again with less code, or pick a model with a larger context window.`,
+          model,
+          retryable: true,
+        });
       }
     }
     return { answer, model };

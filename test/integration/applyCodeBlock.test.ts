@@ -70,6 +70,18 @@ describe('Apply a chat code block over stdio LSP (integration)', function () {
     assert.ok(user.includes('// ... existing code ...'), 'and the snippet');
   });
 
+  it('refuses a merged file cut off at the length limit, which would delete the rest of the file', async () => {
+    const original = fixtureFile('ts-placeholder-new-method', 'original.ts');
+    const expected = fixtureFile('ts-placeholder-new-method', 'expected.ts');
+    const editor = await open('todo.ts', original);
+    // Half the merged file, then the model's length limit: the diff would show the second half deleted.
+    fixture.enqueue({ kind: 'text', text: `\`\`\`ts\n${expected.slice(0, Math.floor(expected.length / 2))}`, doneReason: 'length' });
+    await assert.rejects(
+      client.connection.sendRequest(ApplyCodeBlockRequest.type, { textDocument: { uri: editor.uri }, code: fixtureFile('ts-placeholder-new-method', 'snippet.ts') }),
+      (err: { message: string; data?: { code?: string } }) => /reached the model's length limit and was cut off/.test(err.message) && err.data?.code === 'modelError',
+    );
+  });
+
   it('swaps in a whole declaration of the same name without asking the model', async () => {
     const editor = await open('math.ts', fixtureFile('ts-function-fix', 'original.ts'));
     const result = await client.connection.sendRequest(ApplyCodeBlockRequest.type, { textDocument: { uri: editor.uri }, code: fixtureFile('ts-function-fix', 'snippet.ts') });

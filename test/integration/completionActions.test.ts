@@ -115,6 +115,17 @@ describe('editor actions and code actions over stdio LSP (integration)', functio
     }
   });
 
+  it('refuses an answer cut off at the length limit instead of offering half the code, or half a commit message', async () => {
+    const range = { start: { line: 1, character: 0 }, end: { line: 4, character: 0 } };
+    // The model ran out of room mid-statement: the fence never closes and the method never ends.
+    fixture.enqueue({ kind: 'text', text: '```ts\n  area(w: number, h: number) {\n    retu', doneReason: 'length' });
+    const cutOff = (err: { message: string; data?: { code?: string; retryable?: boolean } }) =>
+      /cut off before it finished, so Hearth did not use it/.test(err.message) && err.data?.code === 'modelError' && err.data.retryable === true;
+    await assert.rejects(client.connection.sendRequest(EditGenerateRequest.type, { textDocument: { uri: editor.uri }, range, kind: 'refactor', instruction: 'simplify' }), cutOff);
+    fixture.enqueue({ kind: 'text', text: 'Fix the area calcul', doneReason: 'length' });
+    await assert.rejects(client.connection.sendRequest(CommitMessageRequest.type, { diff: 'diff --git a/shape.ts b/shape.ts\n+    return w * h;\n' }), cutOff);
+  });
+
   it('cancelling an edit request aborts the model request', async () => {
     fixture.enqueue({ kind: 'hang' });
     const source = new CancellationTokenSource();
