@@ -152,9 +152,24 @@ export function matchIndentation(code: string, original: string): string {
   return endsWithNewline ? `${out}\n` : out;
 }
 
-/** The commit message without the wrappers models add despite being asked not to. */
+/** Terminal escape sequences: CSI (`ESC [ … final`, cursor moves, screen clears) and OSC (`ESC ] … BEL or ESC \`, hyperlinks, titles, clipboard). */
+// eslint-disable-next-line no-control-regex
+const ESCAPE_SEQUENCE = /\x1b(?:\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?)/g;
+/** Control characters other than line break and tab, and the bidirectional overrides and isolates that reorder what is shown. */
+// eslint-disable-next-line no-control-regex
+const UNSEEN = /[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * The commit message without the wrappers models add despite being asked
+ * not to, and without characters the commit box does not show: the message
+ * is the model's (steerable by the diff it read) and goes into the
+ * repository's history, where `git log` prints it raw to every terminal that
+ * shows it; an escape sequence there could rewrite the screen, plant a
+ * hyperlink or set the clipboard, and a bare carriage return or a
+ * bidirectional override could make the message read other than it is.
+ */
 export function cleanCommitMessage(answer: string): string {
-  let text = answer.trim();
+  let text = answer.replace(/\r\n?/g, '\n').replace(ESCAPE_SEQUENCE, '').replace(UNSEEN, '').trim();
   const fencedMatch = /^(`{3,})[^\n]*\n([\s\S]*?)\n\1\s*$/.exec(text);
   if (fencedMatch) text = fencedMatch[2].trim();
   text = text.replace(/^(commit message|message)\s*:\s*/i, '');

@@ -146,6 +146,13 @@ describe('editor actions and code actions over stdio LSP (integration)', functio
     assert.match(JSON.stringify(chat.body.messages), /return w \* h;/);
   });
 
+  it('keeps escape sequences and hidden characters out of the commit message, which git log prints raw', async () => {
+    // A hyperlink to another site over the summary, a screen clear, a carriage return that hides what came before it, a NUL and a right-to-left override.
+    fixture.enqueue({ kind: 'text', text: 'Fix the \u001b]8;;https://attacker.example\u0007area\u001b]8;;\u0007 calculation\u001b[2J\n\nUse h\rinstead of hh.\u0000 \u202eTODO' });
+    const result = await client.connection.sendRequest(CommitMessageRequest.type, { diff: 'diff --git a/shape.ts b/shape.ts\n+    return w * h;\n' });
+    assert.equal(result.message, 'Fix the area calculation\n\nUse h\ninstead of hh. TODO');
+  });
+
   it('refuses an empty staged diff with a message saying what to do', async () => {
     await assert.rejects(client.connection.sendRequest(CommitMessageRequest.type, { diff: '' }), (err: { message: string }) => /Nothing is staged/.test(err.message));
   });
