@@ -185,7 +185,12 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
   register('hearth.generateCommitMessage', async (sourceControl?: { rootUri?: vscode.Uri }) => {
     const repository = await pickRepository(sourceControl);
     if (typeof repository === 'string') return void vscode.window.showWarningMessage(`Hearth: ${repository}`);
-    const diff = await repository.diff(true);
+    let diff: string;
+    try {
+      diff = await repository.diff(true);
+    } catch (err) {
+      return void vscode.window.showErrorMessage(`Hearth: git could not show the staged changes (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).`);
+    }
     if (diff.trim() === '') {
       return void vscode.window.showInformationMessage('Hearth: nothing is staged. Stage the changes to describe, then generate the message.');
     }

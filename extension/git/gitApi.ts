@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { withPlainDiffs } from './plainDiffs';
 
 /** A changed file as the built-in git extension's API reports it. */
 export interface GitChange {
@@ -34,6 +35,8 @@ export interface GitRepository {
 }
 
 export interface GitApi {
+  /** The git the extension runs. */
+  readonly git: { readonly path: string };
   /** "initialized" once the extension has looked for the workspace's repositories. */
   readonly state?: 'uninitialized' | 'initialized';
   readonly onDidChangeState?: vscode.Event<'uninitialized' | 'initialized'>;
@@ -48,7 +51,10 @@ interface GitExtension {
 
 /**
  * The git API, or a sentence saying why it is not available; `purpose` ends
- * the sentence about enabling git ("to generate commit messages").
+ * the sentence about enabling git ("to generate commit messages"). Its
+ * repositories read their diffs as plain patches (plainDiffs.ts), so a diff
+ * program or colours in the user's or the repository's git config neither
+ * run nor change what Hearth reads.
  */
 export async function gitApi(purpose: string): Promise<GitApi | string> {
   const extension = vscode.extensions.getExtension<GitExtension>('vscode.git');
@@ -60,5 +66,20 @@ export async function gitApi(purpose: string): Promise<GitApi | string> {
     return `The built-in Git extension could not start (${err instanceof Error ? err.message : String(err)}).`;
   }
   if (!exports.enabled) return `Git is disabled (\`git.enabled\`). Enable it ${purpose}.`;
-  return exports.getAPI(1);
+  const api = exports.getAPI(1);
+  const plain = (repo: GitRepository) => withPlainDiffs(repo, api.git.path);
+  return {
+    git: api.git,
+    get state() {
+      return api.state;
+    },
+    onDidChangeState: api.onDidChangeState,
+    get repositories() {
+      return api.repositories.map(plain);
+    },
+    getRepository: (uri) => {
+      const repo = api.getRepository(uri);
+      return repo && plain(repo);
+    },
+  };
 }

@@ -58,8 +58,9 @@ async function readRepository(repo: GitRepository, folders: readonly string[]): 
 
 /**
  * What `@changes` attaches: the uncommitted changes of the workspace's git
- * repositories, read through VS Code's built-in Git extension (never by
- * running git ourselves: the extension runs it as VS Code always does, and
+ * repositories that VS Code's built-in Git extension opened, their diffs
+ * read as plain patches with its git (git/plainDiffs.ts: no diff program
+ * or colours from git config; git runs only where the extension does, and
  * not at all in Restricted Mode, where a repository's config must not run
  * programs). Files the `@file` rules refuse appear by name only. Always
  * returns an item with text that says what happened.

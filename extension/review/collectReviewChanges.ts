@@ -24,8 +24,9 @@ export type ReviewScope = 'uncommitted' | 'staged';
  * changes to the lines on disk (stagedDiffOnDisk.ts), since the comments go
  * on the file in the editor. Deleted files have nothing left to comment on.
  * A file the `@file` read rules refuse (a symlink out of the workspace, a
- * second hard link) is named, never read. Git runs through VS Code's Git
- * extension, as for `@changes`.
+ * second hard link) is named, never read. The repository is the Git
+ * extension's, its diffs read as plain patches (git/plainDiffs.ts), as for
+ * `@changes`.
  */
 export async function collectReviewChanges(repo: GitRepository, folders: readonly string[], scope: ReviewScope = 'uncommitted'): Promise<ReviewChanges> {
   const root = repo.rootUri.fsPath;

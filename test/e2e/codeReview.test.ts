@@ -5,11 +5,14 @@
  * about. Apply Fix shows the fix in the diff review and Accept changes the
  * file, also after lines were added above it; Dismiss removes a comment.
  * Review Staged Changes reviews the staged lines only, numbered as the file
- * on disk has them after it was edited again.
+ * on disk has them after it was edited again. A repository whose config
+ * names a diff program and forces colours still gives the review and the
+ * commit message its plain patch, and the program never runs.
  */
 import * as assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { REPO_ROOT } from './support/codeServer';
 import { useOllamaFixture } from './support/useOllamaFixture';
@@ -132,5 +135,50 @@ describe('code review in a real VS Code (e2e)', function () {
     assert.doesNotMatch(prompt, /Sums a list|UNSTAGED-ONLY|stats\.js/, 'unstaged changes are not reviewed');
     await page.screenshot({ path: path.join(RESULTS, 'review-staged.png') });
     fixture.setResponder(undefined);
+  });
+
+  it('a repository whose git config names a diff program gets reviewed and described from its plain patch, and the program never runs', async () => {
+    const page = vscode.wb.page;
+    const workspace = vscode.workspace;
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-diff-program-'));
+    const ran = path.join(outside, 'ran');
+    const program = path.join(outside, 'not-a-patch.sh');
+    fs.writeFileSync(program, `#!/bin/sh\necho "$@" >> '${ran}'\necho NOT-A-PATCH\n`, { mode: 0o755 });
+    // What a repository unpacked from an archive (or a user's difftastic set-up) can carry: a diff program, forced colours, no a/ b/ prefixes.
+    git(workspace, 'config', 'diff.external', program);
+    git(workspace, 'config', 'color.diff', 'always');
+    git(workspace, 'config', 'diff.noprefix', 'true');
+    const prompts = () => fixture.requests.filter((r) => r.path === '/api/chat').map((r) => (r.body.messages as { role: string; content: string }[]).at(-1)!.content);
+    const before = prompts().length;
+    fixture.setResponder((req) =>
+      req.path === '/api/chat'
+        ? { kind: 'text', text: JSON.stringify({ findings: [{ file: 'total.js', line: 5, severity: 'bug', title: 'Still subtracts' }] }) }
+        : { kind: 'text', text: '' },
+    );
+    const finding = page.locator('.review-widget', { hasText: 'Still subtracts' });
+    await until(async () => {
+      await runCommand(page, 'Hearth: Review Uncommitted Changes');
+      return finding.waitFor({ state: 'visible', timeout: 15_000 }).then(() => true, () => undefined);
+    }, 'the review comment on total.js', 120_000);
+    const review = prompts().slice(before).find((p) => p.includes('total.js'))!;
+    assert.match(review, /^5 \+ {3}for \(const x of xs\) sum -= x;$/m, 'the review read the patch, numbered as on disk');
+    assert.doesNotMatch(review, /NOT-A-PATCH/);
+    assert.ok(!review.includes('\u001b'), 'the review read escape codes');
+
+    fixture.setResponder((req) => (req.path === '/api/chat' ? { kind: 'text', text: 'Subtract the totals' } : { kind: 'text', text: '' }));
+    const commitPrompt = () => prompts().slice(before).find((p) => p.startsWith('Write a commit message'));
+    await until(async () => {
+      await runCommand(page, 'Hearth: Generate Commit Message');
+      return until(async () => commitPrompt() !== undefined, 'the commit message request', 15_000).then(() => true, () => undefined);
+    }, 'the commit message request', 120_000);
+    assert.match(commitPrompt()!, /^diff --git a\/total\.js b\/total\.js$/m);
+    assert.match(commitPrompt()!, /^\+ {2}for \(const x of xs\) sum -= x;$/m, 'the staged patch, uncoloured');
+    assert.doesNotMatch(commitPrompt()!, /NOT-A-PATCH/);
+    assert.ok(!commitPrompt()!.includes('\u001b'), 'the commit message request carried escape codes');
+    assert.equal(fs.existsSync(ran), false, 'the diff program ran');
+    // The message lands in the Source Control view's commit box, which the command opens.
+    await page.locator('.scm-editor .view-lines', { hasText: 'Subtract the totals' }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    fixture.setResponder(undefined);
+    fs.rmSync(outside, { recursive: true, force: true });
   });
 });

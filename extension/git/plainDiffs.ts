@@ -1,0 +1,57 @@
+import { execFile } from 'node:child_process';
+import * as path from 'node:path';
+import type { GitRepository } from './gitApi';
+
+/** A diff larger than this is not read (the largest any Hearth feature shows the model is far smaller). */
+const MAX_DIFF_BYTES = 64 * 1024 * 1024;
+
+/**
+ * The options that make `git diff` print a plain patch whatever the user's
+ * or the repository's config says. The Git extension's `diff` runs `git diff`
+ * as is, so `diff.external` (difftastic, or any program a repository's
+ * `.git/config` names), a `textconv` driver or a per-path diff driver would
+ * run a program and replace the patch with its output, and `color.diff=always`
+ * would wrap every line in escape codes; `diff.noprefix` would drop the
+ * `a/` and `b/` the readers rely on. Hearth parses the patch (the review's
+ * line numbers, the files a commit message lists), so those are turned off,
+ * and `core.fsmonitor` (a program git runs to learn what changed) is not run
+ * for Hearth's reads either.
+ */
+const PLAIN_DIFF = ['-c', 'core.fsmonitor=false', 'diff', '--no-ext-diff', '--no-textconv', '--no-color', '--src-prefix=a/', '--dst-prefix=b/'];
+
+function runGitDiff(gitPath: string, root: string, args: readonly string[]): Promise<string> {
+  return new Promise((resolve, reject) => {
+    // execFile, never a shell: paths are arguments, not text a shell parses.
+    execFile(gitPath, [...PLAIN_DIFF, ...args], { cwd: root, maxBuffer: MAX_DIFF_BYTES, encoding: 'utf8', env: { ...process.env, GIT_PAGER: 'cat' } }, (err, stdout, stderr) => {
+      if (err && (err as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') reject(new Error(`the diff is larger than ${MAX_DIFF_BYTES / 1024 / 1024} MB`));
+      else if (err) reject(new Error(stderr.trim() || err.message));
+      else resolve(stdout);
+    });
+  });
+}
+
+/**
+ * `repo` with its four diff methods reading plain patches (see PLAIN_DIFF)
+ * with the git the Git extension uses; everything else is the extension's
+ * own repository. Only a repository the Git extension opened gets here, so,
+ * as before, git never runs in Restricted Mode, where the extension does not.
+ */
+export function withPlainDiffs(repo: GitRepository, gitPath: string): GitRepository {
+  const root = repo.rootUri.fsPath;
+  const relative = (file: string) => path.relative(root, path.resolve(root, file)).split(path.sep).join('/');
+  const read = (...args: string[]) => runGitDiff(gitPath, root, args);
+  const diffs: Pick<GitRepository, 'diff' | 'diffWith' | 'diffIndexWithHEAD' | 'diffWithHEAD'> = {
+    diff: (cached) => (cached ? read('--cached') : read()),
+    diffWith: (ref, file) => read(ref, '--', relative(file)),
+    diffIndexWithHEAD: (file) => read('--cached', '--', relative(file)),
+    diffWithHEAD: (file) => read('--', relative(file)),
+  };
+  return new Proxy(repo, {
+    get(target, key) {
+      if (typeof key === 'string' && Object.hasOwn(diffs, key)) return diffs[key as keyof typeof diffs];
+      // The extension's repository keeps its state in private fields: its getters and methods must see the real object.
+      const value: unknown = Reflect.get(target, key, target);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
