@@ -770,6 +770,8 @@ export interface CodeReviewResult {
   leftOut: { path: string; reason: string }[];
   /** Findings the model wrote that could not be anchored (a file or line outside the review): dropped, counted. */
   dropped: number;
+  /** Findings past the most a review shows (the least serious ones), counted; absent when none. */
+  beyondLimit?: number;
   /** The model's whole answer when no finding could be read from it, so the user can still read it. */
   unreadable?: string;
 }

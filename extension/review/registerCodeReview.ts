@@ -26,7 +26,8 @@ export function reviewSummary(result: CodeReviewResult): string {
       : `Hearth left ${plural(result.findings.length, 'comment')} on ${plural(files, 'file')} (${by}).`;
   const leftOut = result.leftOut.length > 0 ? ` Not reviewed: ${result.leftOut.map((f) => `${f.path} (${f.reason})`).join(', ')}.` : '';
   const dropped = result.dropped > 0 ? ` ${plural(result.dropped, 'comment')} pointed outside the reviewed lines and ${result.dropped === 1 ? 'was' : 'were'} left out.` : '';
-  return `${found}${leftOut}${dropped}`;
+  const beyond = result.beyondLimit ? ` ${plural(result.beyondLimit, 'less serious comment')} past the first ${result.findings.length} ${result.beyondLimit === 1 ? 'was' : 'were'} left out.` : '';
+  return `${found}${leftOut}${dropped}${beyond}`;
 }
 
 /**

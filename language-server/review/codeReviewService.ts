@@ -71,6 +71,7 @@ export class CodeReviewService {
       reviewedFiles: files.map((f) => f.listing.path),
       leftOut,
       dropped: read.dropped,
+      ...(read.beyondLimit > 0 ? { beyondLimit: read.beyondLimit } : {}),
       ...(read.unreadable ? { unreadable: answer } : {}),
     };
   }

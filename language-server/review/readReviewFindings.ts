@@ -27,6 +27,8 @@ export interface ReviewedFile {
 export interface ReadFindings {
   findings: ReviewFinding[];
   dropped: number;
+  /** Findings that could be anchored but were past MAX_FINDINGS, the least serious ones. */
+  beyondLimit: number;
   /** No finding list could be read from the answer at all. */
   unreadable: boolean;
 }
@@ -125,15 +127,16 @@ function readFinding(raw: unknown, files: readonly ReviewedFile[]): ReviewFindin
 export function readReviewFindings(answer: string, files: readonly ReviewedFile[]): ReadFindings {
   const json = jsonIn(answer);
   const list = Array.isArray(json) ? json : json && typeof json === 'object' ? (json as { findings?: unknown }).findings : undefined;
-  if (!Array.isArray(list)) return { findings: [], dropped: 0, unreadable: answer.trim() !== '' };
+  if (!Array.isArray(list)) return { findings: [], dropped: 0, beyondLimit: 0, unreadable: answer.trim() !== '' };
   const findings: ReviewFinding[] = [];
   let dropped = 0;
   for (const raw of list) {
-    const finding = findings.length < MAX_FINDINGS ? readFinding(raw, files) : undefined;
+    const finding = readFinding(raw, files);
     if (finding) findings.push(finding);
     else dropped++;
   }
   const rank = (s: ReviewSeverity) => REVIEW_SEVERITIES.indexOf(s);
   findings.sort((a, b) => rank(a.severity) - rank(b.severity) || (a.uri < b.uri ? -1 : a.uri > b.uri ? 1 : 0) || a.range.start.line - b.range.start.line);
-  return { findings, dropped, unreadable: false };
+  // The cap keeps the most serious findings, wherever the model listed them: a security bug written after thirty style nits is still shown.
+  return { findings: findings.slice(0, MAX_FINDINGS), dropped, beyondLimit: Math.max(0, findings.length - MAX_FINDINGS), unreadable: false };
 }

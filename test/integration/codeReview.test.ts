@@ -120,6 +120,19 @@ describe('code review over stdio LSP (integration)', function () {
     );
   });
 
+  it('a reply with more findings than a review shows keeps the most serious, wherever the model listed them', async () => {
+    const editor = new CompletionTestEditor(client.connection, uri('stats.js'), 'javascript', AFTER);
+    await editor.open();
+    // Forty style nits, then the one finding that matters.
+    const nits = Array.from({ length: 40 }, (_, i) => ({ line: 3, severity: 'style', title: `Nit ${i + 1}` }));
+    fixture.enqueue({ kind: 'text', text: JSON.stringify({ findings: [...nits, { line: 4, severity: 'security', title: 'Divides by a length the caller controls' }] }) });
+    const result = await client.connection.sendRequest(CodeReviewRequest.type, { selection: { textDocument: { uri: editor.uri }, range: { start: { line: 0, character: 0 }, end: { line: 5, character: 0 } } } });
+    assert.equal(result.findings.length, 30);
+    assert.equal(result.findings[0].title, 'Divides by a length the caller controls');
+    assert.equal(result.dropped, 0, 'nothing pointed outside the review');
+    assert.equal(result.beyondLimit, 11);
+  });
+
   it('hands back an answer that is not the JSON asked for, so the user can still read it', async () => {
     fixture.enqueue({ kind: 'text', text: 'Looks good to me! Maybe add tests.' });
     const result = await client.connection.sendRequest(CodeReviewRequest.type, { changes: [{ uri: uri('new.js') }] });

@@ -141,14 +141,16 @@ describe('code review', () => {
     assert.equal(readReviewFindings(`[{"file":"src/calc.js","line":3,"title":"bare array"}]`, [file()]).findings[0].title, 'bare array');
     const none = readReviewFindings('The code looks fine to me.', [file()]);
     assert.deepEqual([none.unreadable, none.findings.length], [true, 0]);
-    assert.deepEqual(readReviewFindings('{"findings":[]}', [file()]), { findings: [], dropped: 0, unreadable: false });
+    assert.deepEqual(readReviewFindings('{"findings":[]}', [file()]), { findings: [], dropped: 0, beyondLimit: 0, unreadable: false });
   });
 
   it('caps the number of findings and the size of their text, and orders them by severity', () => {
     const many = Array.from({ length: MAX_FINDINGS + 5 }, (_, i) => ({ file: 'src/calc.js', line: 3, severity: i === 7 ? 'security' : 'style', title: `${'x'.repeat(400)}${i}` }));
-    const { findings, dropped } = readReviewFindings(JSON.stringify(many), [file()]);
+    const { findings, dropped, beyondLimit } = readReviewFindings(JSON.stringify(many), [file()]);
     assert.equal(findings.length, MAX_FINDINGS);
-    assert.equal(dropped, 5);
+    // Past the cap is not "outside the review": counted apart, so the summary says which it was.
+    assert.equal(dropped, 0);
+    assert.equal(beyondLimit, 5);
     assert.equal(findings[0].severity, 'security');
     assert.ok(findings.every((f) => f.title.length <= 160));
   });
