@@ -21,8 +21,9 @@ const PLAIN_DIFF = ['-c', 'core.fsmonitor=false', 'diff', '--no-ext-diff', '--no
 
 function runGitDiff(gitPath: string, root: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {
-    // execFile, never a shell: paths are arguments, not text a shell parses.
-    execFile(gitPath, [...PLAIN_DIFF, ...args], { cwd: root, maxBuffer: MAX_DIFF_BYTES, encoding: 'utf8', env: { ...process.env, GIT_PAGER: 'cat' } }, (err, stdout, stderr) => {
+    // execFile, never a shell: paths are arguments, not text a shell parses. GIT_OPTIONAL_LOCKS=0 (as VS Code's own
+    // background git uses): a read never takes index.lock, so a commit the user runs meanwhile does not fail on it.
+    execFile(gitPath, [...PLAIN_DIFF, ...args], { cwd: root, maxBuffer: MAX_DIFF_BYTES, encoding: 'utf8', env: { ...process.env, GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' } }, (err, stdout, stderr) => {
       if (err && (err as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') reject(new Error(`the diff is larger than ${MAX_DIFF_BYTES / 1024 / 1024} MB`));
       else if (err) reject(new Error(stderr.trim() || err.message));
       else resolve(stdout);
