@@ -7,7 +7,7 @@
  */
 import createDOMPurify from 'dompurify';
 import type { Config, DOMPurify } from 'dompurify';
-import { Marked } from 'marked';
+import { Marked, Renderer } from 'marked';
 import type { Token, Tokens, TokensList } from 'marked';
 import { button, el } from './dom';
 import { escapeHtml, highlightCode } from './highlighter';
@@ -69,6 +69,31 @@ function nestingDepth(token: Token): number {
   return deepest;
 }
 
+/**
+ * How much of a table is drawn at first. Each cell costs a parse, a sanitize
+ * and DOM nodes, and the table the model is still writing is drawn again every
+ * frame: a 5,000-row table (or a header line of thousands of columns) took
+ * seconds per frame and froze the chat. Real answers fit well within these
+ * limits; a larger table shows its first columns and rows, says how much is
+ * left out and draws the rest when the user asks for it.
+ */
+export const MAX_TABLE_COLUMNS = 50;
+export const MAX_TABLE_CELLS = 500;
+
+/** The part of `table` drawn at first: its first columns, and as many rows as fit in MAX_TABLE_CELLS; undefined when it fits whole. */
+export function clipTable(table: Tokens.Table): Tokens.Table | undefined {
+  const columns = Math.min(table.header.length, MAX_TABLE_COLUMNS);
+  const rows = Math.min(table.rows.length, Math.max(1, Math.floor(MAX_TABLE_CELLS / Math.max(1, columns)) - 1));
+  if (columns === table.header.length && rows === table.rows.length) return undefined;
+  return { ...table, header: table.header.slice(0, columns), align: table.align.slice(0, columns), rows: table.rows.slice(0, rows).map((row) => row.slice(0, columns)) };
+}
+
+/** A table drawn in part: the whole of it and the part that was drawn. */
+interface ClippedTable {
+  whole: Tokens.Table;
+  shown: Tokens.Table;
+}
+
 /** A block shown as its source text: our `html` renderer escapes it into a paragraph. */
 function asPlainText(raw: string): Tokens.HTML {
   return { type: 'html', block: true, pre: false, raw, text: raw };
@@ -123,11 +148,19 @@ export class MarkdownRenderer {
    * (which may name a file) cannot ride on the HTML; `decorate` takes them back in the same order.
    */
   private fenceInfos: string[] = [];
+  /**
+   * Per table of the current render, in document order: how it was clipped,
+   * or undefined when drawn whole; and `whole`, set while the user's "Show the
+   * whole table" draws one table without limits.
+   */
+  private readonly tableDraw: { clipped: (ClippedTable | undefined)[]; whole: boolean } = { clipped: [], whole: false };
 
   constructor(
     private readonly doc: Document,
     private readonly actions: CodeActions,
   ) {
+    // The table hook runs with marked's renderer as `this` (to draw the clipped copy), so it reaches our state through this object.
+    const tableDraw = this.tableDraw;
     const view = doc.defaultView;
     if (!view) throw new Error('MarkdownRenderer needs a document that has a window');
     // DOMPurify bound to this document's window, so it also works on a jsdom window in tests.
@@ -171,6 +204,11 @@ export class MarkdownRenderer {
         // The CSP blocks remote images anyway, and an image is a tracking beacon;
         // show a link to it instead so the user decides.
         image: ({ href, text }) => `<a href="${escapeHtml(href)}">${escapeHtml(text ? `image: ${text}` : href)}</a>`,
+        table(token) {
+          const shown = tableDraw.whole ? undefined : clipTable(token);
+          tableDraw.clipped.push(shown && { whole: token, shown });
+          return shown ? Renderer.prototype.table.call(this, shown) : false;
+        },
         // Task lists become plain glyphs: form controls are not allowed through the sanitizer.
         checkbox: ({ checked }) => (checked ? '☑ ' : '☐ '),
       },
@@ -191,11 +229,15 @@ export class MarkdownRenderer {
 
   /** Renders block tokens (from `lex`) into sanitized, decorated DOM. */
   renderTokens(tokens: Token[]): DocumentFragment {
-    this.fenceInfos = [];
     // Reference links were resolved by the lexer, so the parser needs only the blocks.
-    const shown = tokens.map((t) => (nestingDepth(t) > MAX_MARKDOWN_NESTING ? asPlainText(t.raw) : t));
-    const html = this.marked.parser(shown);
-    return this.decorate(this.sanitize(html), this.fenceInfos);
+    return this.draw(tokens.map((t) => (nestingDepth(t) > MAX_MARKDOWN_NESTING ? asPlainText(t.raw) : t)));
+  }
+
+  private draw(tokens: Token[]): DocumentFragment {
+    this.fenceInfos = [];
+    this.tableDraw.clipped = [];
+    const html = this.marked.parser(tokens);
+    return this.decorate(this.sanitize(html), this.fenceInfos, this.tableDraw.clipped);
   }
 
   render(markdown: string): DocumentFragment {
@@ -213,7 +255,11 @@ export class MarkdownRenderer {
    * Wraps each `<pre><code>` in a block with a header: language, Copy, Insert
    * and Apply; and shows where a link leads when its text names another address.
    */
-  private decorate(fragment: DocumentFragment, infos: string[]): DocumentFragment {
+  private decorate(fragment: DocumentFragment, infos: string[], tables: (ClippedTable | undefined)[]): DocumentFragment {
+    for (const [index, table] of Array.from(fragment.querySelectorAll('table')).entries()) {
+      const clipped = tables[index];
+      if (clipped) table.after(this.clippedTableNote(table, clipped));
+    }
     for (const link of Array.from(fragment.querySelectorAll('a[href]'))) {
       const destination = otherDestination(link.textContent ?? '', link.getAttribute('href') ?? '');
       if (destination) link.after(el(this.doc, 'span', { className: 'link-destination', text: ` → ${destination}`, attrs: { 'data-testid': 'link-destination' } }));
@@ -228,6 +274,36 @@ export class MarkdownRenderer {
       block.append(this.codeHeader(language, code, infos[index] ?? language), pre);
     }
     return fragment;
+  }
+
+  /** "Showing 165 of 5000 rows of this table." under a clipped table, with a button that draws all of it in its place. */
+  private clippedTableNote(table: HTMLTableElement, { whole, shown }: ClippedTable): HTMLElement {
+    const doc = this.doc;
+    const parts = [
+      shown.rows.length < whole.rows.length ? `${shown.rows.length} of ${whole.rows.length} rows` : '',
+      shown.header.length < whole.header.length ? `${shown.header.length} of ${whole.header.length} columns` : '',
+    ].filter(Boolean);
+    const note = el(doc, 'div', { className: 'table-clipped', attrs: { 'data-testid': 'table-clipped', role: 'note' }, text: `Showing ${parts.join(' and ')} of this table. ` });
+    note.append(
+      button(doc, {
+        label: 'Show the whole table',
+        testId: 'table-show-all',
+        className: 'table-show-all',
+        children: ['Show the whole table'],
+        onClick: () => {
+          this.tableDraw.whole = true;
+          let drawn: DocumentFragment;
+          try {
+            drawn = this.draw([whole]);
+          } finally {
+            this.tableDraw.whole = false;
+          }
+          note.remove();
+          table.replaceWith(drawn);
+        },
+      }),
+    );
+    return note;
   }
 
   private codeHeader(language: string, code: HTMLElement, info: string): HTMLElement {

@@ -5,7 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { AssistantEntry, UserEntry } from '../../protocol/sessions';
-import { MAX_MARKDOWN_NESTING, MarkdownRenderer } from '../../webview/markdownRenderer';
+import { MAX_MARKDOWN_NESTING, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, MarkdownRenderer } from '../../webview/markdownRenderer';
 import { click, createDom, createHarness, sessionView } from './webviewTestHarness';
 import type { Harness } from './webviewTestHarness';
 
@@ -153,6 +153,36 @@ describe('webview markdown renderer', () => {
     // Ordinary nesting is still rendered as Markdown.
     const normal = render('> quoted\n>\n> - a\n>   - b\n>     - c');
     assert.equal(normal.querySelectorAll('blockquote ul ul ul li').length, 1);
+  });
+
+  it('draws the first rows and columns of a huge table, says how much is left out, and draws all of it on request', () => {
+    const { render } = renderer();
+    const rows = 1000;
+    const long = `| n | twice | code |\n|---|---|---|\n${Array.from({ length: rows }, (_, i) => `| row ${i} | **${i * 2}** | x${i} |`).join('\n')}\n\nAfter the table.`;
+    // Each cell costs a parse, a sanitize and DOM nodes, drawn again every frame while the table streams: the cells drawn are what bounds the time.
+    let root = render(long);
+    assert.ok(root.querySelectorAll('th, td').length <= MAX_TABLE_CELLS, `${root.querySelectorAll('th, td').length} cells drawn`);
+    const shownRows = root.querySelectorAll('tbody tr').length;
+    assert.ok(shownRows > 100, `only ${shownRows} rows shown`);
+    const note = root.querySelector('[data-testid="table-clipped"]')!;
+    assert.equal(note.textContent, `Showing ${shownRows} of ${rows} rows of this table. Show the whole table`);
+    assert.match(root.textContent ?? '', /After the table\./);
+    click(root.querySelector('[data-testid="table-show-all"]')!);
+    assert.equal(root.querySelectorAll('tbody tr').length, rows);
+    assert.equal(root.querySelector('[data-testid="table-clipped"]'), null);
+    assert.equal(root.querySelector('tbody tr:last-child strong')?.textContent, String((rows - 1) * 2));
+    assertInert(root);
+
+    // A header line of thousands of columns, also inside a quote.
+    const columns = 20_000;
+    root = render(`> |${' h |'.repeat(columns)}\n> |${'---|'.repeat(columns)}\n> |${' c |'.repeat(columns)}\n`);
+    assert.equal(root.querySelectorAll('blockquote th').length, MAX_TABLE_COLUMNS);
+    assert.equal(root.querySelector('[data-testid="table-clipped"]')?.textContent, `Showing ${MAX_TABLE_COLUMNS} of ${columns} columns of this table. Show the whole table`);
+
+    // An ordinary table is drawn whole, with no note.
+    root = render('| a | b |\n|---|---|\n| 1 | 2 |\n| 3 | 4 |');
+    assert.equal(root.querySelectorAll('td').length, 4);
+    assert.equal(root.querySelector('[data-testid="table-clipped"]'), null);
   });
 
   it('still shows the rest of a chat when one of its answers is nested too deeply to render', () => {
