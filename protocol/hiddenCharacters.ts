@@ -31,8 +31,25 @@ export function findHiddenCharacter(text: string): { char: string; index: number
 
 /** `text` with every hidden character shown as ⟨U+XXXX⟩, and whether there was one. */
 export function revealHidden(text: string): { text: string; hidden: boolean } {
+  return revealMatches(text, EVERY_HIDDEN);
+}
+
+const EVERY_HIDDEN_IN_LINE = new RegExp(`${HIDDEN}|[\n\t]`, 'gu');
+
+/**
+ * `revealHidden` for text that is one line (a path, a folder, a host, a
+ * name): a newline or a tab in it is shown as ⟨U+000A⟩ or ⟨U+0009⟩ too. On
+ * a card such text wraps like prose, so a newline would read as a space:
+ * `notes.txt` + newline + `../../.bashrc` would look like one path with a
+ * space in it.
+ */
+export function revealHiddenInLine(text: string): { text: string; hidden: boolean } {
+  return revealMatches(text, EVERY_HIDDEN_IN_LINE);
+}
+
+function revealMatches(text: string, pattern: RegExp): { text: string; hidden: boolean } {
   let hidden = false;
-  const shown = text.replace(EVERY_HIDDEN, (c) => {
+  const shown = text.replace(pattern, (c) => {
     hidden = true;
     return `⟨${codePointLabel(c)}⟩`;
   });

@@ -11,23 +11,26 @@ import type { ApprovalDecision, ApprovalOutcome, ApprovalRequest, ApprovalState,
 import { button, el } from './dom';
 import type { Child } from './dom';
 import { elicitationDetails, forgetDraft, mcpRequestActions, samplingDetails } from './mcpRequestCardView';
-import { revealHidden } from '../protocol/hiddenCharacters';
+import { revealHidden, revealHiddenInLine } from '../protocol/hiddenCharacters';
 
 type Post = (message: FromWebview) => void;
 
-/** The model-written fields of a request, to check for hidden characters. */
+/**
+ * The model-written fields of a request, to check for hidden characters. The
+ * reasons a command asks quote parts of it (the command's name, a variable),
+ * so they are the model's text too.
+ */
 function modelText(request: ApprovalRequest): string[] {
   switch (request.kind) {
     case 'command':
-      return [request.command, request.cwd, request.suggestedRule ?? ''];
+      return [request.command, ...request.reasons];
     case 'edit':
     case 'read':
-      return [request.path];
     case 'webPage':
-      return [request.url];
+      return [];
     case 'mcpTool':
       // The server names itself and its tools and describes them: a hostile one controls all of it.
-      return [request.server, request.tool, request.description, request.argumentsJson];
+      return [request.description, request.argumentsJson];
     case 'mcpSampling':
       return [request.server, request.systemPrompt ?? '', ...request.messages.map((m) => m.text), ...request.modelHints];
     case 'mcpElicitation':
@@ -35,7 +38,26 @@ function modelText(request: ApprovalRequest): string[] {
   }
 }
 
+/** The model-written fields that are one line (paths, folders, addresses, names, rules), where a newline or tab is hidden too. */
+function modelLines(request: ApprovalRequest): string[] {
+  switch (request.kind) {
+    case 'command':
+      return [request.cwd, request.suggestedRule ?? ''];
+    case 'edit':
+    case 'read':
+      return [request.path];
+    case 'webPage':
+      return [request.url, request.host];
+    case 'mcpTool':
+      return [request.server, request.tool];
+    case 'mcpSampling':
+    case 'mcpElicitation':
+      return [];
+  }
+}
+
 const reveal = (text: string) => revealHidden(text).text;
+const revealLine = (text: string) => revealHiddenInLine(text).text;
 
 /** How the command will be confined, in the words the user needs. */
 export function sandboxText(sandbox: Extract<ApprovalRequest, { kind: 'command' }>['sandbox']): string {
@@ -61,8 +83,8 @@ export function outcomeText(request: ApprovalRequest, outcome: ApprovalOutcome):
     case 'acceptedAll':
       return 'Accepted, with the other changes of this reply.';
     case 'alwaysAllowed':
-      if (request.kind === 'command' && request.suggestedRule) return `Always allowed: ${request.suggestedRule}`;
-      if (request.kind === 'mcpTool') return `Always allowed: ${request.server}.${request.tool}, while its definition stays the same.`;
+      if (request.kind === 'command' && request.suggestedRule) return `Always allowed: ${revealLine(request.suggestedRule)}`;
+      if (request.kind === 'mcpTool') return `Always allowed: ${revealLine(request.server)}.${revealLine(request.tool)}, while its definition stays the same.`;
       return 'Always allowed.';
     case 'rejected':
       return 'Rejected.';
@@ -104,9 +126,9 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
     case 'command':
       return [
         el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-command' }, text: revealHidden(request.command).text }),
-        field(doc, 'in', revealHidden(request.cwd).text, 'approval-cwd'),
+        field(doc, 'in', revealLine(request.cwd), 'approval-cwd'),
         el(doc, 'div', { className: 'approval-label', text: 'It needs your approval because:' }),
-        el(doc, 'ul', { className: 'approval-reasons', attrs: { 'data-testid': 'approval-reasons' }, children: request.reasons.map((r) => el(doc, 'li', { text: r })) }),
+        el(doc, 'ul', { className: 'approval-reasons', attrs: { 'data-testid': 'approval-reasons' }, children: request.reasons.map((r) => el(doc, 'li', { text: reveal(r) })) }),
         el(doc, 'div', {
           className: `approval-sandbox${request.sandbox.kind === 'none' ? ' approval-warning' : ''}`,
           attrs: { 'data-testid': 'approval-sandbox', 'data-sandbox': request.sandbox.kind, 'data-network': String(request.sandbox.network) },
@@ -118,7 +140,7 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
         el(doc, 'div', {
           className: 'approval-field',
           children: [
-            el(doc, 'code', { className: 'approval-mono', attrs: { 'data-testid': 'approval-path' }, text: revealHidden(request.path).text }),
+            el(doc, 'code', { className: 'approval-mono', attrs: { 'data-testid': 'approval-path' }, text: revealLine(request.path) }),
             ' ',
             el(doc, 'span', {
               className: 'approval-diffstat',
@@ -132,15 +154,15 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
           : null,
       ];
     case 'read':
-      return [field(doc, '', revealHidden(request.path).text, 'approval-path'), el(doc, 'div', { className: 'approval-reason', attrs: { 'data-testid': 'approval-reason' }, text: request.reason })];
+      return [field(doc, '', revealLine(request.path), 'approval-path'), el(doc, 'div', { className: 'approval-reason', attrs: { 'data-testid': 'approval-reason' }, text: request.reason })];
     case 'webPage':
       return [
         // The whole address, wrapped, never shortened: anything the model put into it goes to the server.
-        el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-url' }, text: revealHidden(request.url).text }),
+        el(doc, 'pre', { className: 'approval-command', attrs: { 'data-testid': 'approval-url' }, text: revealLine(request.url) }),
         el(doc, 'div', {
           className: 'approval-reason',
           attrs: { 'data-testid': 'approval-reason' },
-          text: `The address is sent to ${revealHidden(request.host).text}${request.via ? ` through the proxy ${request.via}` : ''}: anything in it leaves this machine. The page's text goes to the model.`,
+          text: `The address is sent to ${revealLine(request.host)}${request.via ? ` through the proxy ${request.via}` : ''}: anything in it leaves this machine. The page's text goes to the model.`,
         }),
         request.local
           ? el(doc, 'div', { className: 'approval-warning', attrs: { 'data-testid': 'approval-local', role: 'note' }, text: `This address is on this machine or your local network${request.resolvesTo ? ` (its name resolves to ${revealHidden(request.resolvesTo).text})` : ''}, not a public web page.` })
@@ -148,11 +170,11 @@ function details(doc: Document, request: ApprovalRequest): Child[] {
       ];
     case 'mcpTool':
       return [
-        field(doc, '', `${reveal(request.server)}.${reveal(request.tool)}`, 'approval-mcp-tool'),
+        field(doc, '', `${revealLine(request.server)}.${revealLine(request.tool)}`, 'approval-mcp-tool'),
         el(doc, 'div', {
           className: 'approval-label',
           attrs: { 'data-testid': 'approval-mcp-server' },
-          text: `from the ${request.source === 'workspace' ? 'workspace' : 'user'} MCP server “${reveal(request.server)}”${request.description ? `: ${reveal(request.description)}` : ''}`,
+          text: `from the ${request.source === 'workspace' ? 'workspace' : 'user'} MCP server “${revealLine(request.server)}”${request.description ? `: ${reveal(request.description)}` : ''}`,
         }),
         request.definitionChanged
           ? el(doc, 'div', { className: 'approval-warning', attrs: { 'data-testid': 'approval-definition-changed', role: 'note' }, text: 'The server changed this tool’s definition since you approved it. Review the difference before you answer.' })
@@ -186,8 +208,9 @@ function actions(doc: Document, request: ApprovalRequest, post: Post): HTMLButto
     case 'command':
       buttons.push(make('Allow once', 'approval-allow', 'accept', true));
       if (request.suggestedRule) {
-        const always = make(`Always allow ${request.suggestedRule}`, 'approval-always-allow', 'alwaysAllow', false, request.suggestedRule);
-        always.replaceChildren('Always allow ', el(doc, 'code', { className: 'approval-mono', text: revealHidden(request.suggestedRule).text }));
+        // The rule travels as it is; its label (and the tooltip and accessible name made from it) shows it revealed.
+        const always = make(`Always allow ${revealLine(request.suggestedRule)}`, 'approval-always-allow', 'alwaysAllow', false, request.suggestedRule);
+        always.replaceChildren('Always allow ', el(doc, 'code', { className: 'approval-mono', text: revealLine(request.suggestedRule) }));
         buttons.push(always);
       }
       buttons.push(make('Reject', 'approval-reject', 'reject'));
@@ -231,7 +254,7 @@ export function renderApprovalCard(doc: Document, state: ApprovalState, post: Po
     },
     children: [
       el(doc, 'div', { className: 'approval-title', text: pending ? title(request) : title(request).replace(/\?$/, '') }),
-      modelText(request).some((t) => revealHidden(t).hidden)
+      modelText(request).some((t) => revealHidden(t).hidden) || modelLines(request).some((t) => revealHiddenInLine(t).hidden)
         ? el(doc, 'div', {
             className: 'approval-warning',
             attrs: { 'data-testid': 'approval-hidden-chars', role: 'note' },

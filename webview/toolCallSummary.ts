@@ -5,6 +5,7 @@
  * tested without a DOM.
  */
 import type { ToolResultDisplay } from '../protocol/chat';
+import { revealHidden, revealHiddenInLine } from '../protocol/hiddenCharacters';
 
 /** The minus sign of a diff summary: U+2212, which lines up with "+" (a hyphen does not). */
 export const MINUS = '\u2212';
@@ -44,17 +45,27 @@ export function describeOutcome(display: ToolResultDisplay): string {
   }
 }
 
-/** The subject column: the file, the command line, or the pattern and where it was searched. */
+/**
+ * The subject column: the file, the command line, or the pattern and where
+ * it was searched. The model wrote all of it, so characters that hide or
+ * reorder text show as ⟨U+XXXX⟩, as on the approval card: the row must not
+ * read as a different command or file than the one that ran.
+ */
 export function describeSubject(display: ToolResultDisplay): string {
   switch (display.kind) {
     case 'fileChange':
     case 'read':
-      return display.path;
+      return revealPath(display.path);
     case 'command':
-      return `$ ${oneLine(display.command)}`;
+      return `$ ${oneLine(revealHidden(display.command).text)}`;
     case 'search':
-      return display.path ? `${display.pattern} in ${display.path}` : display.pattern;
+      return revealHiddenInLine(display.path ? `${display.pattern} in ${display.path}` : display.pattern).text;
   }
+}
+
+/** A path as the chat shows it: one line, every hidden character, newline and tab made visible. */
+export function revealPath(path: string): string {
+  return revealHiddenInLine(path).text;
 }
 
 /** A command may span lines (a heredoc); the row shows it on one, the details in full. */

@@ -14,7 +14,8 @@ import type { ApprovalState, FromWebview } from '../protocol/webviewMessages';
 import { renderApprovalCard } from './approvalCardView';
 import { el } from './dom';
 import { icon } from './icons';
-import { describeOutcome, describeSubject, isToolResultDisplay, MINUS } from './toolCallSummary';
+import { revealHidden } from '../protocol/hiddenCharacters';
+import { describeOutcome, describeSubject, isToolResultDisplay, MINUS, revealPath } from './toolCallSummary';
 
 type ToolCallPart = Extract<AssistantPart, { kind: 'toolCall' }>;
 
@@ -24,13 +25,14 @@ const SUMMARY_KEYS = ['path', 'file', 'filePath', 'command', 'query', 'pattern',
 /** Results longer than this are cut in the expanded view; the model still got all of it. */
 const MAX_RESULT_CHARS = 20_000;
 
+/** The arguments in one line; hidden characters show as ⟨U+XXXX⟩ (before the line is cut, which would fold some of them into spaces). */
 export function summarizeArguments(args: Record<string, unknown>): string {
   for (const key of SUMMARY_KEYS) {
     const value = args[key];
-    if (typeof value === 'string' && value !== '') return truncate(value, 80);
+    if (typeof value === 'string' && value !== '') return truncate(revealHidden(value).text, 80);
   }
   const json = safeJson(args, 0);
-  return json === '{}' ? '' : truncate(json, 80);
+  return json === '{}' ? '' : truncate(revealHidden(json).text, 80);
 }
 
 export function formatDuration(ms: number): string {
@@ -133,7 +135,8 @@ export class ToolCallView {
     });
 
     const details: Node[] = [];
-    const argumentsText = el(doc, 'pre', { className: 'tool-text', attrs: { 'data-testid': 'tool-arguments' }, text: safeJson(call.arguments, 2) });
+    // JSON keeps a right-to-left override or a zero-width space as it is: shown revealed, like the row.
+    const argumentsText = el(doc, 'pre', { className: 'tool-text', attrs: { 'data-testid': 'tool-arguments' }, text: revealHidden(safeJson(call.arguments, 2)).text });
     if (!display) details.push(el(doc, 'div', { className: 'tool-section-title', text: 'Arguments' }), argumentsText);
     if (result) {
       const content = result.content.length > MAX_RESULT_CHARS ? `${result.content.slice(0, MAX_RESULT_CHARS)}\n… (${result.content.length - MAX_RESULT_CHARS} more characters)` : result.content;
@@ -169,13 +172,13 @@ export class ToolCallView {
       attrs: {
         type: 'button',
         'data-testid': 'tool-change',
-        title: `Open the diff of ${display.path}`,
-        'aria-label': `Open the diff of ${display.path}: ${lines(display.added)} added, ${lines(display.removed)} removed`,
+        title: `Open the diff of ${revealPath(display.path)}`,
+        'aria-label': `Open the diff of ${revealPath(display.path)}: ${lines(display.added)} added, ${lines(display.removed)} removed`,
       },
       children: [
         el(doc, 'span', { className: 'tool-added', text: `+${display.added}` }),
         el(doc, 'span', { className: 'tool-removed', text: `${MINUS}${display.removed}` }),
-        el(doc, 'span', { className: 'tool-args', text: display.path }),
+        el(doc, 'span', { className: 'tool-args', text: revealPath(display.path) }),
       ],
     }) as HTMLButtonElement;
     button.addEventListener('click', (event) => {

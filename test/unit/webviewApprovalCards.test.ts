@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import type { AssistantEntry, UserEntry } from '../../protocol/sessions';
+import type { ToolResultDisplay } from '../../protocol/chat';
 import type { ApprovalRequest } from '../../protocol/webviewMessages';
 import { parseFromWebview } from '../../protocol/webviewMessages';
 import { click, createHarness, sessionView } from './webviewTestHarness';
@@ -247,6 +248,60 @@ describe('webview approval cards', () => {
       'npm test⟨U+E0072⟩⟨U+E006D⟩⟨U+E0020⟩⟨U+E002D⟩⟨U+E0072⟩⟨U+E0066⟩⟨U+E0020⟩⟨U+E007E⟩⟨U+E0100⟩⟨U+3164⟩⟨U+00A0⟩x',
     );
     assert.ok(inCard('c1', 'approval-hidden-chars'), 'the card warns');
+  });
+
+  it('shows hidden characters wherever a command or path is shown: the reasons, the folder, the rule, its outcome, a newline in a path and the tool rows', () => {
+    // Every character that hides or reorders text, raw, anywhere in an element's text or attributes (tooltips, accessible names).
+    const rawHidden = (root: Element): string[] =>
+      [root, ...Array.from(root.querySelectorAll('*'))].flatMap((e) => [e === root ? e.textContent ?? '' : '', ...Array.from(e.attributes).map((a) => a.value)]).filter((t) => /[\u202a-\u202e\u2066-\u2069\u200b]/.test(t));
+    const command = 'l\u202es -la';
+    const path = 'notes.txt\n.git/hooks/pre-commit';
+    h = createHarness();
+    h.send({
+      type: 'session',
+      session: sessionView('s1', [
+        user,
+        streamingAnswer([
+          { id: 'c1', name: 'run_command', arguments: { command } },
+          { id: 'c2', name: 'write_file', arguments: { path } },
+        ]),
+      ]),
+    });
+    h.send({ type: 'approvalRequested', approval: { ...commandRequest, command, cwd: '/home/dev/\u2066project', reasons: ['the command name `l\u202es` contains characters other than plain ASCII letters'], suggestedRule: 'l\u202es' } });
+    h.send({ type: 'approvalRequested', approval: { ...editRequest, path } });
+    h.scheduler.flush();
+    assert.equal(inCard('c1', 'approval-reasons')?.textContent, 'the command name `l⟨U+202E⟩s` contains characters other than plain ASCII letters');
+    assert.equal(inCard('c1', 'approval-cwd')?.textContent, '/home/dev/⟨U+2066⟩project');
+    assert.equal(inCard('c1', 'approval-always-allow')?.getAttribute('title'), 'Always allow l⟨U+202E⟩s');
+    assert.match(row('c1').querySelector('.tool-summary')?.textContent ?? '', /l⟨U\+202E⟩s -la/, 'the waiting row shows the command revealed too');
+    assert.deepEqual(rawHidden(row('c1')), []);
+    // A newline in a path would wrap like a space: "notes.txt .git/hooks/pre-commit" reads as one file.
+    assert.equal(inCard('c2', 'approval-path')?.textContent, 'notes.txt⟨U+000A⟩.git/hooks/pre-commit');
+    assert.ok(inCard('c2', 'approval-hidden-chars'), 'the card warns');
+    h.send({ type: 'approvalSettled', id: 'ap-1', outcome: 'alwaysAllowed' });
+    h.scheduler.flush();
+    assert.equal(inCard('c1', 'approval-outcome')?.textContent, 'Always allowed: l⟨U+202E⟩s');
+
+    // Once they ran, the rows name the command and the file as their tools reported them.
+    const ran = (id: string, name: string, display: ToolResultDisplay) => ({ callId: id, name, content: 'done', isError: false, display });
+    h.send({
+      type: 'session',
+      session: sessionView('s1', [
+        user,
+        {
+          ...streamingAnswer([]),
+          state: 'done',
+          parts: [
+            { kind: 'toolCall', call: { id: 'c1', name: 'run_command', arguments: { command } }, result: ran('c1', 'run_command', { kind: 'command', command, exitCode: 0 }) },
+            { kind: 'toolCall', call: { id: 'c2', name: 'write_file', arguments: { path: 'src/\u202etxt.exe' } }, result: ran('c2', 'write_file', { kind: 'fileChange', path: 'src/\u202etxt.exe', added: 1, removed: 0, created: true }) },
+          ],
+        },
+      ]),
+    });
+    h.scheduler.flush();
+    assert.equal(row('c1').querySelector('.tool-args')?.textContent, '$ l⟨U+202E⟩s -la');
+    assert.equal(row('c2').querySelector('[data-testid="tool-change"] .tool-args')?.textContent, 'src/⟨U+202E⟩txt.exe');
+    assert.deepEqual([...rawHidden(row('c1')), ...rawHidden(row('c2'))], []);
   });
 
   it('replaces its approvals with the extension’s list on load: an expired request leaves no card', () => {
