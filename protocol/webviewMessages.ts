@@ -282,6 +282,9 @@ export type FromWebview = { [K in keyof FromWebviewMap]: { type: K } & FromWebvi
 
 const MAX_TEXT = 1_000_000;
 
+/** The longest fence info string an `apply` carries; the webview cuts a longer one to this, so its Apply still works. */
+export const MAX_FENCE_INFO = 1000;
+
 /** A position in a short list (a message's context, an item's references). */
 function isIndex(v: unknown): v is number {
   return Number.isInteger(v) && (v as number) >= 0 && (v as number) < 1000;
@@ -416,7 +419,7 @@ export function parseFromWebview(raw: unknown): { ok: true; message: FromWebview
       if (!isString(m.text)) return bad('text must be a string');
       break;
     case 'apply':
-      if (!isString(m.text) || !isString(m.info, 1000)) return bad('text and info must be strings');
+      if (!isString(m.text) || !isString(m.info, MAX_FENCE_INFO)) return bad('text and info must be strings');
       if (!isOptionalString(m.model)) return bad('model must be a string');
       break;
     case 'openLink':

@@ -9,6 +9,7 @@ import createDOMPurify from 'dompurify';
 import type { Config, DOMPurify } from 'dompurify';
 import { Marked, Renderer } from 'marked';
 import type { Token, Tokens, TokensList } from 'marked';
+import { MAX_FENCE_INFO } from '../protocol/webviewMessages';
 import { button, el } from './dom';
 import { escapeHtml, highlightCode } from './highlighter';
 import { icon } from './icons';
@@ -99,10 +100,18 @@ function asPlainText(raw: string): Tokens.HTML {
   return { type: 'html', block: true, pre: false, raw, text: raw };
 }
 
+/**
+ * The longest language name a code block shows. Real ones are short
+ * (`typescriptreact`); a fence the model opened with thousands of letters
+ * would otherwise make a header label that pushes Copy, Insert and Apply
+ * out of sight.
+ */
+const MAX_LANGUAGE_CHARS = 32;
+
 /** The language a fence names, from the first word of its info string (` ```ts title="x" ` → `ts`). */
 function fenceLanguage(info: string | undefined): string {
   const word = (info ?? '').trim().split(/\s+/)[0] ?? '';
-  return word.toLowerCase().replace(/[^\w+#.-]/g, '');
+  return word.toLowerCase().replace(/[^\w+#.-]/g, '').slice(0, MAX_LANGUAGE_CHARS);
 }
 
 /** Link text that reads as an address: a URL with a scheme, or a bare domain with an optional path. */
@@ -189,7 +198,8 @@ export class MarkdownRenderer {
       async: false,
       renderer: {
         code: ({ text, lang }) => {
-          this.fenceInfos.push((lang ?? '').trim());
+          // The extension refuses an `apply` whose info string is longer: cut here, so Apply on such a block still works (the file name comes first).
+          this.fenceInfos.push((lang ?? '').trim().slice(0, MAX_FENCE_INFO));
           const language = fenceLanguage(lang);
           const { html } = highlightCode(text, language);
           const cls = language ? `hljs language-${language}` : 'hljs';

@@ -6,6 +6,7 @@
 import assert from 'node:assert/strict';
 import type { AssistantEntry, UserEntry } from '../../protocol/sessions';
 import { MAX_MARKDOWN_NESTING, MAX_TABLE_CELLS, MAX_TABLE_COLUMNS, MarkdownRenderer } from '../../webview/markdownRenderer';
+import { parseFromWebview } from '../../protocol/webviewMessages';
 import { click, createDom, createHarness, sessionView } from './webviewTestHarness';
 import type { Harness } from './webviewTestHarness';
 
@@ -237,6 +238,13 @@ describe('webview markdown renderer', () => {
     const again = render('```js lib/a.js\nx();\n```');
     click(again.querySelector('[data-testid="apply-code"]')!);
     assert.deepEqual(applied.at(-1), { text: 'x();', info: 'js lib/a.js' });
+    // A hostile fence: a language name of thousands of letters and an info string the extension would refuse whole.
+    const hostile = render(`\`\`\`${'x'.repeat(5000)} src/a.ts ${'y'.repeat(5000)}\nz();\n\`\`\``);
+    assert.ok((hostile.querySelector('.code-language')?.textContent ?? '').length <= 32, 'the header label stays short, so the buttons stay in sight');
+    click(hostile.querySelector('[data-testid="apply-code"]')!);
+    const last = applied.at(-1)!;
+    assert.equal(last.text, 'z();');
+    assert.ok(parseFromWebview({ type: 'apply', ...last }).ok, 'the extension takes the apply message');
   });
 
   it('highlights every registered language', () => {
