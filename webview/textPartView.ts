@@ -41,6 +41,16 @@ const REVEAL_TIME_CONSTANT_MS = 60;
 const FRAME_MS = 16;
 /** Frames further apart than this (a hidden view) show everything that waits at once. */
 const CATCH_UP_AFTER_MS = 250;
+/**
+ * While a part streams, its last block is drawn again at most once per this
+ * many characters of it per millisecond: a block of 8,000 characters every
+ * frame, one of 100,000 every 200 ms, a single line of a megabyte every two
+ * seconds. The last block is parsed, sanitized and highlighted whole on each
+ * draw, so a block that never ends (a hostile megabyte line, a long code
+ * fence) drawn every frame made the work grow with the square of its length
+ * and froze the chat; this way drawing it takes a bounded share of the time.
+ */
+const TAIL_CHARS_PER_MS = 500;
 
 function isHighSurrogate(code: number): boolean {
   return code >= 0xd800 && code <= 0xdbff;
@@ -61,6 +71,9 @@ export class TextPartView {
   private tailNodes: Node[] = [];
   /** Whether the frozen blocks were built incrementally (and so need the final check). */
   private incremental = false;
+  /** How many characters of `text` are drawn, and the frame time they were drawn at (undefined: not by a timed frame). */
+  private drawn = 0;
+  private drawnAt: number | undefined;
 
   constructor(
     doc: Document,
@@ -85,7 +98,7 @@ export class TextPartView {
   update(rawText: string, streaming: boolean, now?: number): boolean {
     // marked normalizes line endings; doing it first keeps token offsets equal to string offsets.
     const text = rawText.includes('\r') ? rawText.replace(/\r\n?/g, '\n') : rawText;
-    if (text === this.text && streaming === this.streaming && this.shown === text.length) return false;
+    if (text === this.text && streaming === this.streaming && this.drawn === text.length) return false;
     const appended = text.startsWith(this.text);
     this.text = text;
     this.streaming = streaming;
@@ -97,8 +110,17 @@ export class TextPartView {
       return false;
     }
     this.shown = this.revealTo(now);
-    this.renderTail(true);
-    return this.shown < this.text.length;
+    if (this.tailDue(now)) {
+      this.renderTail(true);
+      this.drawnAt = now;
+    }
+    return this.drawn < this.text.length;
+  }
+
+  /** Whether the last block may be drawn again in the frame at `now`: see TAIL_CHARS_PER_MS. */
+  private tailDue(now: number | undefined): boolean {
+    if (now === undefined || this.drawnAt === undefined) return true;
+    return now - this.drawnAt >= (this.shown - this.frozenChars) / TAIL_CHARS_PER_MS;
   }
 
   /** How much of the text to show in the frame at `now`. */
@@ -139,6 +161,8 @@ export class TextPartView {
     this.frozenChars = 0;
     this.tailNodes = Array.from(this.element.childNodes);
     this.incremental = false;
+    this.drawn = this.text.length;
+    this.drawnAt = undefined;
   }
 
   /** Re-renders the text after the frozen blocks; while streaming, freezes every block but the last. */
@@ -164,5 +188,6 @@ export class TextPartView {
     this.tailNodes = Array.from(fragment.childNodes);
     this.element.appendChild(fragment);
     this.incremental = true;
+    this.drawn = this.shown;
   }
 }

@@ -90,6 +90,34 @@ describe('webview streaming', () => {
     assert.match(view.textContent ?? '', /10000 tokens/);
   });
 
+  it('streams a 200 KB single line without drawing it whole every frame, and shows all of it at the end', function () {
+    this.timeout(30_000);
+    h = createHarness();
+    startTurn();
+    const before = { ...h.app.stats };
+    // One paragraph that never ends: the last block is parsed, sanitized and drawn whole each time, so drawing it every frame is quadratic.
+    const chunk = 'lorem ipsum dolor sit amet '.repeat(74);
+    const deltas = 100;
+    for (let i = 0; i < deltas; i++) {
+      event({ type: 'text', delta: chunk });
+      h.scheduler.flush();
+    }
+    const total = chunk.length * deltas;
+    const work = h.app.stats.renderedChars - before.renderedChars;
+    // Every frame would be about deltas / 2 × total (≈ 50 × total); the drawing budget keeps it a small multiple.
+    assert.ok(work < 10 * total, `Markdown work ${work} chars for a ${total}-char line`);
+    // While it streams, the line keeps growing on screen.
+    const shown = () => h.$$('assistant-message')[0].querySelector('.markdown')?.textContent ?? '';
+    assert.ok(shown().length > total / 2, `only ${shown().length} of ${total} characters shown while streaming`);
+    // Frames keep coming until all that arrived is drawn, even with no new text.
+    const whole = chunk.repeat(deltas).trim();
+    for (let i = 0; i < 200 && shown().trim() !== whole; i++) h.scheduler.flush();
+    assert.equal(shown().trim(), whole, 'all of the line is drawn while the answer still streams');
+    event({ type: 'done', reason: 'stop' });
+    h.scheduler.flush();
+    assert.equal(shown().trim(), whole);
+  });
+
   it('paints only once per frame however many events arrive', () => {
     h = createHarness();
     startTurn();
