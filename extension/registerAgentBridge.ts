@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { EditTargetCheckRequest, ProblemsRequest, SessionExportRequest, ToolChangeRequest, UndoTurnRequest, WorkspaceTrustNotification } from '../protocol/lspMethods';
 import { ProposalDocuments } from './approvals/proposalDocuments';
 import { EditDiffs } from './approvals/editApprovalUi';
+import { diffTitle } from './approvals/diffTitle';
 import type { PendingApprovals } from './approvals/pendingApprovals';
 import { registerApprovalRequests } from './approvals/registerApprovalRequests';
 import { reviewEdit, reviewNewFile } from './approvals/reviewEdit';
@@ -73,7 +74,7 @@ export function registerAgentBridge(context: vscode.ExtensionContext, client: La
         }
       });
       context.subscriptions.push(watch);
-      await vscode.commands.executeCommand('vscode.diff', before, after, `${change.relativePath} (${verb} by Hearth's ${change.toolName})`, { preview: true });
+      await vscode.commands.executeCommand('vscode.diff', before, after, diffTitle(change.relativePath, `${verb} by Hearth's ${change.toolName}`), { preview: true });
     },
     async exportSession(sessionId) {
       const { markdown } = await client.sendRequest(SessionExportRequest.type, { sessionId });

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { EditApprovalParams } from '../../protocol/lspMethods';
 import type { ProposalDocuments } from './proposalDocuments';
 import { isDiffOf, reviewColumn, showReviewDiff } from '../reviewColumn';
+import { diffTitle } from './diffTitle';
 
 export type EditDecision = 'accept' | 'reject' | 'acceptAllForTurn';
 
@@ -54,7 +55,7 @@ export class EditDiffs implements vscode.Disposable {
     const original = this.documents.create('original', params.relativePath, params.oldContent ?? '');
     const proposed = this.documents.create(options.allowAcceptAll ? SIDE_WITH_ACCEPT_ALL : SIDE_WITHOUT_ACCEPT_ALL, params.relativePath, params.newContent);
     const verb = params.oldContent === null ? 'create' : 'change';
-    const title = options.title ?? `Hearth: ${params.relativePath} (proposed ${verb})`;
+    const title = options.title ?? diffTitle(params.relativePath, `proposed ${verb}`, 'Hearth: ');
     this.handlers.set(proposed.toString(), onDecision);
     let closed = false;
     let closedByUser: () => void = () => undefined;
