@@ -135,7 +135,8 @@ function hostOf(address: string): string | undefined {
  * without `www.`) show nothing more.
  */
 export function otherDestination(text: string, href: string): string | undefined {
-  const shown = text.trim();
+  // An image is shown as a link "image: <its alt text>", and the alt text is the model's too: `![https://github.com/x.png](https://collect.example/?k=…)`.
+  const shown = text.trim().replace(/^image: /, '');
   if (!ADDRESS_LIKE.test(shown)) return undefined;
   let target: URL;
   try {

@@ -105,6 +105,8 @@ describe('webview markdown renderer', () => {
         '[the docs](https://collect.example/)',
         'https://example.org/plain',
         '[https://github.com/login](https://gіthub.com/login)',
+        '![https://github.com/org/repo/raw/main/chart.png](https://collect.example/p.png?k=secret)',
+        '![chart](https://collect.example/p.png)',
       ].join('\n\n'),
     );
     const shown = Array.from(root.querySelectorAll('p')).map((p) => p.textContent);
@@ -117,6 +119,9 @@ describe('webview markdown renderer', () => {
       'https://example.org/plain',
       // A look-alike host (a Cyrillic і) is shown as the URL parser spells it.
       'https://github.com/login → xn--gthub-n2e.com',
+      // An image is a link: an alt text that names an address gets the real one beside it too.
+      'image: https://github.com/org/repo/raw/main/chart.png → collect.example',
+      'image: chart',
     ]);
   });
 
