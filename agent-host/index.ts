@@ -227,6 +227,7 @@ export interface AgentConfig {
 
 export { createAgent } from './core/createAgent';
 export { HearthException } from './core/hearthException';
+export { PARTIAL_ANSWER_KEPT } from './core/errorMapping';
 export { formatUserMessage } from './core/formatUserMessage';
 // How a compaction's summary stands in for the exchanges it replaced; the language server rebuilds later histories with it.
 export { compactedHistoryPrefix } from './core/compaction';

@@ -155,13 +155,20 @@ export function modelNotFoundError(host: string, model: string, installed: strin
   };
 }
 
+/**
+ * What a dropped connection's message tells a chat user: the chat keeps what
+ * streamed. A caller that keeps nothing of a failed answer (an editor action)
+ * says its own sentence instead of this one (see EditActionService).
+ */
+export const PARTIAL_ANSWER_KEPT = 'The partial answer is kept; press Retry to ask again.';
+
 export function connectionDroppedError(host: string, model: string, detail: string, provider?: ProviderServer): HearthError {
   const where = provider ? `${describeProvider(provider)} at ${provider.host}` : `Ollama at ${host}`;
   return {
     code: 'connectionDropped',
     message:
       `The connection to ${where} closed before ${model} finished answering (${detail}). ` +
-      `The partial answer is kept; press Retry to ask again. If it keeps happening, check ${provider ? "that server's" : 'the Ollama'} logs: the model may have crashed or run out of memory.`,
+      `${PARTIAL_ANSWER_KEPT} If it keeps happening, check ${provider ? "that server's" : 'the Ollama'} logs: the model may have crashed or run out of memory.`,
     host: provider?.host ?? host,
     model,
     retryable: true,

@@ -1,6 +1,7 @@
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { HearthException, type Agent } from '../../agent-host';
+import { HearthException, PARTIAL_ANSWER_KEPT, type Agent } from '../../agent-host';
+import type { HearthError } from '../../protocol/chat';
 import type { CommitMessageParams, CommitMessageResult, EditGenerateParams, EditGenerateResult, HearthSettings } from '../../protocol/lspMethods';
 import { resolveModel } from '../chat/resolveModel';
 import type { ActionKind, ActionRole } from '../agents/actionRole';
@@ -128,7 +129,7 @@ export class EditActionService {
     const options = { model, systemPrompt, temperature: 0.2, maxSteps: 1, numCtx: plan?.numCtx, think: plan?.think };
     for await (const event of agent.startTurn([], { text, context: [] }, options, signal)) {
       if (event.type === 'text') answer += event.delta;
-      else if (event.type === 'error') throw new HearthException(event.error);
+      else if (event.type === 'error') throw new HearthException(forAction(event.error));
       else if (event.type === 'done' && event.reason === 'cancelled') {
         throw new HearthException({ code: 'cancelled', message: 'The request was cancelled.', model, retryable: true });
       } else if (event.type === 'done' && event.reason === 'length') {
@@ -143,4 +144,14 @@ export class EditActionService {
     }
     return { answer, model };
   }
+}
+
+/**
+ * A turn's error as an editor action says it: the action uses nothing of an
+ * answer that failed half-way (there is no partial answer kept, and no Retry
+ * button), so the chat's sentence about both is replaced.
+ */
+function forAction(error: HearthError): HearthError {
+  if (error.code !== 'connectionDropped' || !error.message.includes(PARTIAL_ANSWER_KEPT)) return error;
+  return { ...error, message: error.message.replace(PARTIAL_ANSWER_KEPT, 'Nothing of the answer was used; run the action again.') };
 }

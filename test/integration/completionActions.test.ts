@@ -126,6 +126,17 @@ describe('editor actions and code actions over stdio LSP (integration)', functio
     await assert.rejects(client.connection.sendRequest(CommitMessageRequest.type, { diff: 'diff --git a/shape.ts b/shape.ts\n+    return w * h;\n' }), cutOff);
   });
 
+  it('a connection dropped mid-answer says the action used nothing, not the chat\'s "partial answer is kept; press Retry"', async () => {
+    const range = { start: { line: 1, character: 0 }, end: { line: 4, character: 0 } };
+    fixture.enqueue({ kind: 'drop', text: '```ts\n  area(w: number, h: number) {\n    return w * h;\n  }\n```\n', afterTokens: 4 });
+    await assert.rejects(client.connection.sendRequest(EditGenerateRequest.type, { textDocument: { uri: editor.uri }, range, kind: 'refactor', instruction: 'simplify' }), (err: { message: string; data?: { code?: string; retryable?: boolean } }) => {
+      assert.equal(err.data?.code, 'connectionDropped');
+      assert.match(err.message, /closed before .* finished answering .*Nothing of the answer was used; run the action again\./);
+      assert.doesNotMatch(err.message, /partial answer is kept|press Retry/);
+      return true;
+    });
+  });
+
   it('cancelling an edit request aborts the model request', async () => {
     fixture.enqueue({ kind: 'hang' });
     const source = new CancellationTokenSource();
