@@ -117,11 +117,16 @@ export function commitUserMessage(diff: string): string {
 
 /**
  * The code inside the model's answer: the first fenced block, or the whole
- * answer when the model ignored the instruction to fence it.
+ * answer when the model ignored the instruction to fence it. A block the
+ * model opened and never closed (it stopped after the code) runs to the end
+ * of the answer: taking the whole answer instead put the fence line, and any
+ * sentence before it, into the proposed change as if they were code.
  */
 export function extractCode(answer: string): string {
   const match = /^(`{3,}|~{3,})[^\n]*\n([\s\S]*?)^\1\s*$/m.exec(answer);
   if (match) return match[2];
+  const opened = /^(`{3,}|~{3,})[^\n`]*\n/m.exec(answer);
+  if (opened) return answer.slice(opened.index + opened[0].length).replace(/\s+$/, '') + '\n';
   return answer.trim() + '\n';
 }
 

@@ -78,6 +78,11 @@ describe('editor action prompts', () => {
     assert.equal(extractCode('return a;'), 'return a;\n');
   });
 
+  it('takes a block the model opened and never closed as running to the end, without its fence line or the sentence before it', () => {
+    assert.equal(extractCode('Here it is:\n```ts\n  area(w: number, h: number) {\n    return w * h;\n  }\n'), '  area(w: number, h: number) {\n    return w * h;\n  }\n');
+    assert.equal(extractCode('~~~python\nreturn a\n\n'), 'return a\n');
+  });
+
   it('puts dedented code back at the original indentation', () => {
     assert.equal(matchIndentation('if (x) {\n  y();\n}\n', '    if (x) {\n      z();\n    }\n'), '    if (x) {\n      y();\n    }\n');
     assert.equal(matchIndentation('a();\n', 'b();'), 'a();');
