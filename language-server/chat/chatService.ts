@@ -4,7 +4,6 @@
  * to the session log, and stops a turn on request by aborting its signal (which
  * aborts the HTTP request to the model).
  */
-import { randomUUID } from 'node:crypto';
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, DEFAULT_CHAT_MODE, isChatMode, type RulesFile, type WorkspaceContextSection } from '../../protocol/chat';
 import { imagesProblem } from '../../protocol/chatImages';
 import type { ChatSendParams, ChatTurnStarted, HearthSettings, ChatModelParams } from '../../protocol/lspMethods';
@@ -19,6 +18,7 @@ import { promptRules, type FoundRulesFile } from './rulesFiles';
 import { checkpointingExecutor } from '../checkpoints/checkpointingExecutor';
 import type { SubagentAgent } from '../../protocol/agents';
 import type { AgentChoice, ChooseAgentRequest } from '../agents/chooseAgent';
+import { newAssistantEntry } from './newAssistantEntry';
 
 /** Events that come from the model's answer: the first of them means the model is loaded. */
 const MODEL_OUTPUT: ReadonlySet<AgentEvent['type']> = new Set(['text', 'thinking', 'toolCall', 'usage', 'error', 'done', 'agentSpawn']);
@@ -293,7 +293,7 @@ export class ChatService {
       // again would store it twice; the reply fails instead, as one whose later write failed does, with Retry.
       if (!(err instanceof HearthException && err.error.code === 'storageFailed')) throw err;
       storeFailure = err;
-      entry = cut?.kind === 'assistant' ? cut : { kind: 'assistant', id: randomUUID(), replyTo: userEntry.id, model: modelName, mode, parts: [], state: 'streaming', at: Date.now() };
+      entry = cut?.kind === 'assistant' ? cut : newAssistantEntry(userEntry.id, modelName, mode, Date.now());
     }
     const session = store.get(sessionId);
     const index = session ? session.entries.findIndex((e) => e.id === userEntry.id) : -1;

@@ -17,6 +17,7 @@ import { ImageCollector, type CollectionResult, type ImageCollectorOptions } fro
 import type { ChatImage } from '../../protocol/chatImages';
 import { applyRedo, applyRewind, forgetRedo } from './sessionRewind';
 import { sessionWriteError } from './sessionWriteError';
+import { newAssistantEntry } from './newAssistantEntry';
 
 const SESSION_FILE = /^([0-9a-f-]{36})\.jsonl$/;
 
@@ -102,7 +103,7 @@ export class SessionStore {
 
   startAssistantEntry(sessionId: string, replyTo: string, model: string, mode?: ChatMode): AssistantEntry {
     const session = this.require(sessionId);
-    const entry: AssistantEntry = { kind: 'assistant', id: randomUUID(), replyTo, model, mode, parts: [], state: 'streaming', at: this.now() };
+    const entry = newAssistantEntry(replyTo, model, mode, this.now());
     this.append(session, { t: 'assistant', id: entry.id, replyTo, model, at: entry.at, mode });
     forgetRedo(session.view);
     session.view.entries.push(entry);
