@@ -10,6 +10,10 @@
 import type { ReplySink } from './replyPipe';
 import { imageDataUrl, sniffBase64ImageType } from '../../protocol/chatImages';
 import { webPageRefusal } from './webPageRefusal';
+import { readTextUpTo } from './readTextUpTo';
+
+/** An error body is read this far: enough for any server's JSON error or a web page's title, never a whole endless page. */
+const ERROR_BODY_MAX_BYTES = 64 * 1024;
 
 type Json = Record<string, unknown>;
 
@@ -159,7 +163,7 @@ async function post(backend: OpenAiEndpoint, path: string, body: Json, signal: A
   const url = `${backend.url.replace(/\/+$/, '')}${path}`;
   const res = await (backend.fetch ?? fetch)(url, { method: 'POST', headers: authHeaders(backend), body: JSON.stringify(body), signal });
   if (!res.ok) {
-    const text = await res.text().catch(() => '');
+    const text = await readTextUpTo(res, ERROR_BODY_MAX_BYTES);
     const err = new Error(`HTTP ${res.status}: ${webPageRefusal(url, res, text) ?? text.slice(0, 500)}`) as OpenAiHttpError;
     err.status = res.status;
     throw err;

@@ -42,6 +42,8 @@ describe('providers beside Ollama, through the language server (integration)', f
   let deadUrl: string;
   /** An OpenAI-compatible server behind a reverse proxy whose server is down: its chat answers nginx's 502 page. */
   let proxied: WebPageServer;
+  /** An OpenAI-compatible server whose error answer never ends (a broken proxy, a hostile server): its chat answers 500 and streams the body for ever. */
+  let endless: WebPageServer;
   let storage: string;
   let workspace: string;
   let client: LspTestClient;
@@ -54,6 +56,18 @@ describe('providers beside Ollama, through the language server (integration)', f
     proxied = await startWebPageServer({
       '/v1/models': { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'list', data: [{ id: 'coder', object: 'model' }] }) },
       '/v1/chat/completions': { status: 502, body: BAD_GATEWAY_PAGE },
+    });
+    endless = await startWebPageServer({
+      '/v1/models': { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'list', data: [{ id: 'coder', object: 'model' }] }) },
+      '/v1/chat/completions': (_req, res) => {
+        res.writeHead(500, { 'content-type': 'text/plain' });
+        res.write('upstream failure: ');
+        const more = () => {
+          if (!res.destroyed && res.write('x'.repeat(65_536))) setImmediate(more);
+        };
+        res.on('drain', more);
+        more();
+      },
     });
     storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-providers-ls-'));
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-providers-ws-'));
@@ -69,6 +83,7 @@ describe('providers beside Ollama, through the language server (integration)', f
           { name: 'dead', kind: 'openai', baseUrl: deadUrl },
           { name: 'gpu', kind: 'ollama', baseUrl: gpu.url },
           { name: 'proxied', kind: 'openai', baseUrl: `${proxied.url}/v1` },
+          { name: 'endless', kind: 'openai', baseUrl: `${endless.url}/v1` },
         ],
         chat: { model: `lmstudio::${LMSTUDIO_MODEL}` },
         completion: { model: `lmstudio::${LMSTUDIO_MODEL}`, debounceMs: 0 },
@@ -83,6 +98,7 @@ describe('providers beside Ollama, through the language server (integration)', f
     await client?.stop();
     await openai?.close();
     await proxied?.close();
+    await endless?.close();
     await ollama?.close();
     await gpu?.close();
     fs.rmSync(storage, { recursive: true, force: true });
@@ -151,6 +167,18 @@ describe('providers beside Ollama, through the language server (integration)', f
     const plain = await client.connection.sendRequest(ChatSendRequest.type, { sessionId: started.sessionId, input: { text: 'And you?', context: [] }, model: 'qwen2.5-coder:7b' });
     const plainDone = await client.waitForEvent((e) => e.entryId === plain.assistantEntryId && e.event.type === 'done', 20_000);
     assert.deepEqual(plainDone.event, { type: 'done', reason: 'stop' });
+  });
+
+  it('an error answer that never ends is named at once, from its start, and the turn keeps nothing of the rest', async () => {
+    const asked = Date.now();
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Hello?', context: [] }, model: 'endless::coder' });
+    const done = await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    assert.deepEqual(done.event, { type: 'done', reason: 'error' });
+    assert.ok(Date.now() - asked < 15_000, `the error came after ${Date.now() - asked} ms`);
+    const error = client.events.find((e) => e.entryId === started.assistantEntryId && e.event.type === 'error')?.event as { error: HearthError } | undefined;
+    const message = error?.error.message ?? '';
+    assert.match(message, /\(HTTP 500\): upstream failure: x+/);
+    assert.ok(message.length < 1000, `the message is ${message.length} characters`);
   });
 
   it('a web page answering for the provider (a proxy\'s 502) is named with its origin, status and title, never its markup', async () => {
