@@ -307,6 +307,14 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.equal((await ws.read('src/lib/moved.js')).toString(), 'new\n');
     });
 
+    it('cannot plant a code-running config or a hook in a repository vendored six folders down', async () => {
+      const deep = 'third_party/vendor/libs/group/name/dep';
+      execFileSync('git', ['init', '-q', path.join(ws.root, deep)]);
+      await assertWorkspaceUnchanged(
+        `printf "[core]\\n\\tfsmonitor = evil\\n" >> ${deep}/.git/config; printf "#!/bin/sh\\nevil\\n" > ${deep}/.git/hooks/post-checkout; mv ${deep}/.git ${deep}/old-git`,
+      );
+    });
+
     it('cannot write a git dir that lives inside the workspace under another name', async () => {
       await fs.rm(path.join(ws.root, '.git'), { recursive: true });
       await ws.write('meta/gitdata/config', '[core]\n\tbare = false\n');
@@ -445,6 +453,13 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.match(r.content, /The command created a\/b\/c\/package\.json, which Hearth removed/);
     });
 
+    it('removes a new .git whose config runs a program however deep it is (a shell prompt or VS Code runs git status there, outside the sandbox)', async () => {
+      const deep = 'src/main/java/com/example/app/service';
+      const r = await run(`mkdir -p ${deep} && git init -q ${deep} && printf "[core]\\n\\tfsmonitor = \\"touch FSMON_RAN; false\\"\\n" >> ${deep}/.git/config`);
+      assert.equal(existsSync(path.join(ws.root, deep, '.git')), false, r.content);
+      assert.match(r.content, new RegExp(`The command created ${deep}/\\.git, which Hearth removed \\(moved to \\S+\\): a new git directory that could run code: its config sets core\\.fsmonitor`));
+    });
+
     it('still removes new top-level guarded paths in a folder with thousands of entries', async () => {
       for (let i = 0; i < 4100; i++) await fs.writeFile(path.join(ws.root, `f${i}`), '');
       await fs.rm(path.join(ws.root, '.vscode'), { recursive: true });
@@ -565,7 +580,7 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       const r = await call(ws.executor({ sandbox, approvals: gateway }), 'run_command', { command: 'echo hi' });
       assert.equal(r.summary, 'rejected by user');
       assert.equal(gateway.commands.length, 1);
-      assert.match(gateway.commands[0].reason, /^the workspace folder \S+ is too large for Hearth to guard fully \(more than 100,000 entries or 300 protected paths within 5 folder levels\), so a package\.json, Makefile or similar file deep inside is not read-only for this command$/);
+      assert.match(gateway.commands[0].reason, /^the workspace folder \S+ is too large for Hearth to guard fully \(more than 100,000 entries, or 300 protected paths, package\.json and the like counted down to 5 folder levels\), so a package\.json, Makefile or similar file deep inside is not read-only for this command$/);
     });
 
     it('once approved there, the result says why it asked', async () => {

@@ -11,7 +11,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { auditCreatedPaths } from '../../language-server/tools/sandbox/auditCreatedPaths';
-import { findGuardedPaths, MAX_ENTRIES } from '../../language-server/tools/sandbox/findGuardedPaths';
+import { findGuardedPaths, MAX_ENTRIES, PROTECTED_SCAN_DEPTH } from '../../language-server/tools/sandbox/findGuardedPaths';
 import { GuardScanCache } from '../../language-server/tools/sandbox/guardScanCache';
 
 /** Clock readings this far after the files were made: every listing is then read long after its directory's last change. */
@@ -72,6 +72,22 @@ describe('guard scan: budget and cache', function () {
     const scan = await findGuardedPaths(root);
     assert.equal(scan.truncated, false);
     assert.deepEqual(guardedNames(scan), ['package.json', 'packages/deep/Makefile', 'packages/deep/package.json']);
+  });
+
+  it('guards git directories and .hearth at any depth, package.json and the like down to five levels', async () => {
+    const deep = 'src/main/java/com/example/app';
+    const root = tree({ [`${deep}/.git/config`]: '[core]\n', [`${deep}/.hearth/rules.md`]: 'x\n', [`${deep}/package.json`]: '{}', 'a/b/c/d/package.json': '{}' });
+    execFileSync('git', ['init', '-q', '--bare', path.join(root, 'third_party/x/y/z/w/v/mirror.git')]);
+    const scan = await findGuardedPaths(root);
+    assert.equal(scan.truncated, false);
+    assert.deepEqual(guardedNames(scan), ['a/b/c/d/package.json', `${deep}/.git`, `${deep}/.hearth`, 'third_party/x/y/z/w/v/mirror.git']);
+  });
+
+  it('says a chain of folders deeper than it walks is not guarded fully', async () => {
+    const chain = Array.from({ length: PROTECTED_SCAN_DEPTH }, (_, i) => `d${i}`).join('/');
+    const root = tree({ [`${chain}/.git/config`]: '[core]\n' });
+    const scan = await findGuardedPaths(root);
+    assert.equal(scan.truncated, true);
   });
 
   it('says when the folder has more entries than the budget, and still lists the directory the budget ran out in', async () => {

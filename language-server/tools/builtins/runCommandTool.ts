@@ -205,7 +205,7 @@ function unguardedReason(folders: readonly string[]): string {
   const named = folders.map((f) => path.basename(f) || f).join(', ');
   return (
     `${folders.length === 1 ? 'the workspace folder' : 'the workspace folders'} ${named} ${folders.length === 1 ? 'is' : 'are'} too large for Hearth to guard fully ` +
-    `(more than ${MAX_ENTRIES.toLocaleString('en-US')} entries or ${MAX_GUARDS} protected paths within ${GUARD_SCAN_DEPTH} folder levels), ` +
+    `(more than ${MAX_ENTRIES.toLocaleString('en-US')} entries, or ${MAX_GUARDS} protected paths, package.json and the like counted down to ${GUARD_SCAN_DEPTH} folder levels), ` +
     'so a package.json, Makefile or similar file deep inside is not read-only for this command'
   );
 }

@@ -48,6 +48,16 @@ export interface GuardScan {
  */
 export const GUARD_SCAN_DEPTH = 5;
 /**
+ * Below GUARD_SCAN_DEPTH the walk goes on, within the same entry budget, for
+ * the protected paths alone (`.git`, a bare repository, `.hearth`): a git
+ * directory runs its config and hooks outside the sandbox as soon as anyone
+ * looks (VS Code's Git extension when a file there is opened, a shell prompt
+ * that shows the branch), at any depth, and Java or vendored trees are deep.
+ * This bounds only a chain of folders nested absurdly deep; reaching it makes
+ * the scan truncated, so allow-listed commands ask.
+ */
+export const PROTECTED_SCAN_DEPTH = 64;
+/**
  * Directory entries looked at per folder. Only the first scan of a folder
  * reads them all (about 100 ms for 30,000 files here); later scans reuse the
  * listings of directories that did not change (see GuardScanCache) and cost
@@ -145,7 +155,11 @@ export async function findGuardedPaths(root: string, cache?: GuardScanCache): Pr
   // so a cached listing gives the same walk as a fresh one.
   const scan = (cache ?? new GuardScanCache()).begin(root);
   let level: string[] = [''];
-  walk: for (let depth = 1; depth <= GUARD_SCAN_DEPTH && level.length > 0; depth++) {
+  walk: for (let depth = 1; level.length > 0; depth++) {
+    if (depth > PROTECTED_SCAN_DEPTH) {
+      truncated = true;
+      break;
+    }
     const next: string[] = [];
     for (const dirRelative of level) {
       const listing = scan.list(dirRelative, (dirents) => readListing(dirRelative, dirents));
@@ -193,7 +207,10 @@ function readListing(dirRelative: string, dirents: fs.Dirent[]): DirectoryListin
   const entries: ListedEntry[] = [];
   dirents.forEach((entry, index) => {
     const relative = dirRelative === '' ? entry.name : `${dirRelative}/${entry.name}`;
-    const kind = classify(relative.split('/'));
+    const segments = relative.split('/');
+    const found = classify(segments);
+    // Deeper than GUARD_SCAN_DEPTH only protected paths are guarded (see PROTECTED_SCAN_DEPTH).
+    const kind = segments.length > GUARD_SCAN_DEPTH && found !== 'protected' ? null : found;
     if (kind) entries.push({ name: entry.name, index, kind });
     // Symlinks are never walked into: isDirectory() is false for them.
     else if (entry.isDirectory() && !NO_DESCENT.has(entry.name)) entries.push({ name: entry.name, index, kind: null });
