@@ -47,6 +47,29 @@ export function outsidePathReason(word: ShellWord, context: CommandPathContext |
   return outside ? `the pattern \`${display}\` matches \`${outside}\`, which is outside the workspace` : null;
 }
 
+/**
+ * Why a glob word may reach the program as an option, or null: a pattern
+ * that starts like one (`--out*`), or one whose first component matches a
+ * file named like one (`*` or `[-]*` beside a file called
+ * `--output=README.md`, which git reads as `--output`). The option checks
+ * only see the words as written, so such a word must not run unasked.
+ * Without a context nothing can be listed, so any pattern that starts with a
+ * wildcard counts.
+ */
+export function optionLikeGlobReason(word: ShellWord, context: CommandPathContext | undefined): string | null {
+  if (!word.parts.some((p) => p.kind === 'glob') || word.parts.some((p) => p.kind === 'param' || p.kind === 'substitution')) return null;
+  const display = word.parts.map((p) => (p.kind === 'text' || p.kind === 'glob' ? p.text : '')).join('');
+  const leading = leadingText(word.parts);
+  if (leading.startsWith('-')) return `the pattern \`${display}\` starts like an option, and the program reads what it matches as one`;
+  // A fixed start that is not a dash (`src/*`, `./*`) can never become an option.
+  if (leading !== '') return null;
+  if (!context) return `the pattern \`${display}\` may match a file named like an option, which the program would read as one`;
+  const matches = expandGlob(word.parts, context.cwd);
+  if (matches === null) return `the pattern \`${display}\` matches too many files to check`;
+  const optionLike = matches.find((m) => m.startsWith('-'));
+  return optionLike === undefined ? null : `the pattern \`${display}\` matches the file \`${optionLike}\`, which the program would read as an option`;
+}
+
 /** A regular file with other hard links: its content may be a file outside the workspace (as the file tools also ask). */
 function hardLinked(target: string, context: CommandPathContext | undefined): boolean {
   if (!context) return false;

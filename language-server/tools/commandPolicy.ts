@@ -1,7 +1,7 @@
 import { canonicalCommandLine } from './canonicalCommand';
 import { argumentReason, wordsForMatching } from './commandArguments';
 import { commandName, crudeDenyScan, denyEntries, findDenied, SHELLS, WRAPPERS } from './commandDenyList';
-import { outsidePathReason, type CommandPathContext } from './commandPaths';
+import { optionLikeGlobReason, outsidePathReason, type CommandPathContext } from './commandPaths';
 import { assignmentReason } from './environmentAssignments';
 import { networkReason } from './networkCommands';
 import { parseShellCommand, splitPolicyEntry, type SimpleCommand } from './shellCommand';
@@ -155,6 +155,14 @@ function judgeCommand(command: SimpleCommand, allow: readonly string[][], contex
   if (!dynamicArg) {
     const optionReason = argumentReason(words);
     if (optionReason) reasons.push(optionReason);
+    // The option checks read the words as written; a pattern the shell expands into an option slips past them.
+    for (const word of node.words.slice(1)) {
+      const reason = optionLikeGlobReason(word, context);
+      if (reason) {
+        reasons.push(reason);
+        break;
+      }
+    }
     for (const word of node.words.slice(1)) {
       const eq = word.value.startsWith('-') ? word.value.indexOf('=') : -1;
       const reason = outsidePathReason(word, context, eq >= 0 ? eq + 1 : 0);

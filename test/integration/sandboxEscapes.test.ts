@@ -14,6 +14,7 @@ import * as http from 'node:http';
 import * as net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
+import { DEFAULT_COMMAND_ALLOW_LIST } from '../../language-server/tools/agentPolicyDefaults';
 import { runCommandTool } from '../../language-server/tools/builtins/runCommandTool';
 import { runShellCommand } from '../../language-server/tools/processTreeRunner';
 import type { CommandSandbox } from '../../language-server/tools/sandbox/commandSandbox';
@@ -548,6 +549,24 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       const r = await call(ws.executor({ sandbox, approvals: gateway }), 'run_command', { command: 'echo hi' });
       assert.equal(r.isError, false, r.content);
       assert.equal(gateway.commands.length, 0);
+    });
+
+    it('a pattern the shell expands into a git option asks first, so a file named --output=notes.md cannot make git diff empty notes.md', async () => {
+      await fs.rm(path.join(ws.root, '.git'), { recursive: true });
+      execFileSync('git', ['init', '-q', ws.root]);
+      await ws.write('notes.md', 'my notes\n');
+      await ws.write('--output=notes.md', '');
+      const gateway = recordingGateway({ commands: ['reject'] });
+      const executor = ws.executor({ sandbox, approvals: gateway, policy: { commandAllowList: [...DEFAULT_COMMAND_ALLOW_LIST] } });
+      for (const command of ['git diff --out*', 'git log -p ?-output=notes.md']) {
+        const r = await call(executor, 'run_command', { command });
+        assert.match(r.content, /It did not run\./, command);
+      }
+      assert.equal((await ws.read('notes.md')).toString(), 'my notes\n');
+      assert.deepEqual(
+        gateway.commands.map((c) => c.reason),
+        ['the pattern `--out*` starts like an option, and the program reads what it matches as one', 'the pattern `?-output=notes.md` matches the file `--output=notes.md`, which the program would read as an option'],
+      );
     });
 
     it('after this turn wrote an execution-sensitive file, an allow-listed command asks', async () => {

@@ -333,6 +333,28 @@ describe('command policy: attacks', () => {
     assert.equal(evaluateCommand('make test', { allow: ['make test'], deny: DEFAULT_COMMAND_DENY_LIST }, context).action, 'run');
   });
 
+  it('asks when a pattern can reach the program as an option: the option checks only see the words as written', async () => {
+    // A hostile repository ships a file whose name is an option; `git diff --out*` then empties README.md.
+    const hostile = await makeToolWorkspace({ 'README.md': '# hi\n', '--output=README.md': '', 'src/a.ts': '' });
+    try {
+      const at = { roots: [hostile.root], cwd: hostile.root };
+      const reasons = (line: string) => {
+        const v = evaluateCommand(line, defaults, at);
+        return v.action === 'ask' ? v.reasons.join(' | ') : `(${v.action})`;
+      };
+      assert.match(reasons('git diff --out*'), /the pattern `--out\*` starts like an option/);
+      assert.match(reasons('git log -p ?-output=README.md'), /the pattern `\?-output=README\.md` matches the file `--output=README\.md`, which the program would read as an option/);
+      assert.match(reasons('git show [-]*'), /matches the file `--output=README\.md`/);
+      assert.match(reasons('cat *.md'), /matches the file `--output=README\.md`/);
+      // Patterns that cannot start with a dash still run; so does the same pattern where no such file exists.
+      assert.equal(evaluateCommand('cat src/*', defaults, at).action, 'run');
+      assert.equal(evaluateCommand('git diff ./*', defaults, at).action, 'run');
+      assert.equal(judge('cat *.md').action, 'run');
+    } finally {
+      await hostile.cleanup();
+    }
+  });
+
   it('applies the option checks to the user’s own entries', () => {
     const lists = { allow: ['git', 'npm', 'wc', 'cd', 'find', 'sort'], deny: [] };
     for (const line of ['git -c core.pager=x log', 'git difftool', 'git config core.pager x', 'npm test --prefix=/x', 'wc --files0-from=x', 'cd', 'cd -', 'cd ../outside', 'find . -delete', 'find . -exec touch {} ;', 'sort -o x y', 'sort --compress-program=x y']) {
