@@ -364,6 +364,38 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.match(report.join('\n'), /The command created \.hearth, which Hearth removed/);
     });
 
+    it("another chat's command cannot swap a folder the sandbox pins for a link between this command's scan and its start", async () => {
+      // Chat A makes x/ hold a package.json (so B's scan pins x/ as a writable mount point), waits for
+      // B's scan, then replaces x/ with a relative link out of the workspace: bwrap followed it and
+      // bound the folder outside writable for chat B's command. The victim folder is not under /tmp,
+      // which is the sandbox's own, as a home directory is not.
+      const victim = await fs.realpath(await fs.mkdtemp('/var/tmp/hearth-victim-'));
+      await fs.writeFile(path.join(victim, 'secret.txt'), 'TOP SECRET\n');
+      const swapper =
+        'mkdir x && echo "{}" > x/package.json && touch a-ready; ' +
+        `for i in $(seq 40); do [ -e b-scanned ] && break; sleep 0.05; done; mv x x.old && ln -s ${path.relative(ws.root, victim)} x && touch a-swapped`;
+      const racing: CommandSandbox = {
+        kind: sandbox.kind,
+        unguardedFolders: (roots) => sandbox.unguardedFolders!(roots),
+        prepare: async (command, options) => {
+          const prepared = await sandbox.prepare(command, options);
+          await fs.writeFile(path.join(ws.root, 'b-scanned'), '');
+          await until(() => existsSync(path.join(ws.root, 'a-swapped')), 'chat A swapped x/', 5000).catch(() => undefined);
+          return prepared;
+        },
+      };
+      const chatA = call(executor(), 'run_command', { command: swapper });
+      await until(() => existsSync(path.join(ws.root, 'a-ready')), 'chat A made x/package.json');
+      const chatB = call(ws.executor({ sandbox: racing, approvals: alwaysAccept(), commandEnv: { HOME: home.dir } }), 'run_command', { command: 'echo pwned >> x/secret.txt' });
+      try {
+        const [a, b] = await Promise.all([chatA, chatB]);
+        assert.equal(await fs.readFile(path.join(victim, 'secret.txt'), 'utf8'), 'TOP SECRET\n', `${a.content}\n${b.content}`);
+        assert.match(a.content, /a-swapped|finished with exit code 0/);
+      } finally {
+        await fs.rm(victim, { recursive: true, force: true });
+      }
+    });
+
     it('puts back a symlinked package.json the command replaced', async () => {
       await ws.write('pkg/real.json', '{ "scripts": { "test": "true" } }\n');
       await fs.rm(path.join(ws.root, 'package.json'));
@@ -522,6 +554,24 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.equal(r.summary, 'cancelled');
       await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'every sleep to be gone', 1000);
       assert.ok(Date.now() - cancelledAt < 1500, `took ${Date.now() - cancelledAt} ms`);
+    });
+
+    it("a command waits for another chat's command to finish, and cancelling it while it waits stops it at once", async () => {
+      const first = call(executor(), 'run_command', { command: 'sleep 1.5; echo first-done' });
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const controller = new AbortController();
+      const waiting = call(executor(), 'run_command', { command: 'echo never-ran > waited.txt' }, controller.signal);
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const cancelledAt = Date.now();
+      controller.abort();
+      const cancelled = await waiting;
+      assert.ok(Date.now() - cancelledAt < 500, `took ${Date.now() - cancelledAt} ms`);
+      assert.equal(cancelled.summary, 'cancelled');
+      assert.match(cancelled.content, /cancelled while it waited for a command of another chat to finish; it did not run/);
+      const queued = call(executor(), 'run_command', { command: 'echo second-ran' });
+      assert.match((await first).content, /first-done/);
+      assert.match((await queued).content, /second-ran/, 'a cancelled wait does not hold up the commands after it');
+      assert.equal(existsSync(path.join(ws.root, 'waited.txt')), false);
     });
 
     it('a timeout kills the whole tree', async () => {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import type { ToolResultDisplay } from '../../../protocol/chat';
 import { evaluateCommand, type CommandVerdict } from '../commandPolicy';
 import { runShellCommand, type ShellRunOutcome } from '../processTreeRunner';
-import type { SandboxedSpawn } from '../sandbox/commandSandbox';
+import { SandboxWaitCancelled, type SandboxedSpawn } from '../sandbox/commandSandbox';
 import { GUARD_SCAN_DEPTH, MAX_ENTRIES, MAX_GUARDS } from '../sandbox/findGuardedPaths';
 import { optionalIntegerArg, stringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
@@ -113,14 +113,16 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
   // else. An approved command runs as the user saw it.
   const line = verdict.action === 'run' && ask.reasons.length === 0 && verdict.exec ? verdict.exec : command;
   try {
-    prepared = await ctx.sandbox.prepare(line, { cwd, roots, grant: { network, writeExecutionSensitive }, env });
+    prepared = await ctx.sandbox.prepare(line, { cwd, roots, grant: { network, writeExecutionSensitive }, env, signal });
   } catch (e) {
+    if (e instanceof SandboxWaitCancelled) throw new ToolError('The command was cancelled while it waited for a command of another chat to finish; it did not run.', 'cancelled');
     throw new ToolError(`The command sandbox could not be set up (${(e as Error).message}). The command did not run; try again, and tell the user if it keeps failing.`, 'failed to start');
   }
   const unguardedNow = prepared.unguardedFolders ?? [];
   if (ask.reasons.length === 0 && unguardedNow.length > 0) {
     // The folder grew past the scan's caps between the check above and this scan: the command
     // would run unasked with files unguarded, so it does not run; the next try asks.
+    await prepared.finish().catch(() => []);
     return {
       isError: true,
       summary: 'not run: folder too large to guard',

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import type { CommandSandbox, SandboxedSpawn, SandboxGrant } from './commandSandbox';
+import { SandboxWaitCancelled, type CommandSandbox, type SandboxedSpawn, type SandboxGrant } from './commandSandbox';
 import { auditCreatedPaths } from './auditCreatedPaths';
 import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
 import { GuardScanCache } from './guardScanCache';
@@ -59,6 +59,39 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
   const warnedTruncated = new Set<string>();
   /** Every scan of this language server's folders, before and after commands, shares the listings of directories that did not change. */
   const cache = new GuardScanCache();
+  /**
+   * One command at a time, from its guard scan to the end of its audit, for
+   * every chat of this language server. The mounts are planned from the scan
+   * and made by bwrap later, following links; a command of another chat
+   * running meanwhile could replace a folder the plan binds writable (one
+   * above a read-only package.json) by a relative link out of the workspace,
+   * and bwrap would bind the link's target writable instead. Its audit would
+   * also take for its own what the other command created. So no other
+   * sandboxed command runs between a scan and the audit that ends it.
+   */
+  let queue: Promise<void> = Promise.resolve();
+  const waitForTurn = async (signal: AbortSignal | undefined): Promise<() => void> => {
+    let release!: () => void;
+    const mine = new Promise<void>((resolve) => (release = resolve));
+    const previous = queue;
+    queue = previous.then(() => mine);
+    try {
+      await new Promise<void>((resolve, reject) => {
+        if (signal?.aborted) return reject(new SandboxWaitCancelled());
+        const onAbort = () => reject(new SandboxWaitCancelled());
+        signal?.addEventListener('abort', onAbort, { once: true });
+        void previous.then(() => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        });
+      });
+    } catch (e) {
+      // Given up: the commands queued after this one only wait for those before it.
+      release();
+      throw e;
+    }
+    return release;
+  };
   return {
     kind: 'bubblewrap',
     // The same scan as prepare's, so it costs little and fills the cache prepare then checks.
@@ -66,32 +99,52 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
       const scans = await Promise.all(roots.map((root) => findGuardedPaths(root, cache)));
       return roots.filter((_, i) => scans[i].truncated);
     },
-    async prepare(command, { cwd, roots, grant, env }): Promise<SandboxedSpawn> {
-      const homes = [env.HOME ?? '', options.homedir ?? os.homedir()];
-      const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root, cache))), hiddenSecrets(homes, env, uid)]);
-      roots.forEach((root, i) => {
-        if (scans[i].truncated && !warnedTruncated.has(root)) {
-          warnedTruncated.add(root);
-          console.error(`Hearth: ${root} is too large to scan fully for files commands must not change; allow-listed commands there ask first.`);
-        }
-      });
-      const homeConfig = homeConfigPaths(homes, roots);
-      const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig, uid });
-      const sandboxEnv = scrubEnvironment(env);
-      sandboxEnv.XDG_CACHE_HOME = SANDBOX_CACHE;
-      // npm's update check cannot reach the registry from here and, without
-      // the user's ~/.npmrc (hidden: it holds tokens), makes every npm command
-      // about a second slower; its notice is noise to the model anyway.
-      sandboxEnv.npm_config_update_notifier ??= 'false';
-      return {
-        file: options.bwrap,
-        args,
-        env: sandboxEnv,
-        unguardedFolders: roots.filter((_, i) => scans[i].truncated),
-        finish: () => auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true, quarantine: options.quarantine ?? os.tmpdir(), cache }),
-      };
+    async prepare(command, { cwd, roots, grant, env, signal }): Promise<SandboxedSpawn> {
+      const release = await waitForTurn(signal);
+      try {
+        return await prepareInTurn(command, { cwd, roots, grant, env }, release);
+      } catch (e) {
+        release();
+        throw e;
+      }
     },
   };
+
+  async function prepareInTurn(
+    command: string,
+    { cwd, roots, grant, env }: { cwd: string; roots: readonly string[]; grant: SandboxGrant; env: NodeJS.ProcessEnv },
+    release: () => void,
+  ): Promise<SandboxedSpawn> {
+    const homes = [env.HOME ?? '', options.homedir ?? os.homedir()];
+    const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root, cache))), hiddenSecrets(homes, env, uid)]);
+    roots.forEach((root, i) => {
+      if (scans[i].truncated && !warnedTruncated.has(root)) {
+        warnedTruncated.add(root);
+        console.error(`Hearth: ${root} is too large to scan fully for files commands must not change; allow-listed commands there ask first.`);
+      }
+    });
+    const homeConfig = homeConfigPaths(homes, roots);
+    const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig, uid });
+    const sandboxEnv = scrubEnvironment(env);
+    sandboxEnv.XDG_CACHE_HOME = SANDBOX_CACHE;
+    // npm's update check cannot reach the registry from here and, without
+    // the user's ~/.npmrc (hidden: it holds tokens), makes every npm command
+    // about a second slower; its notice is noise to the model anyway.
+    sandboxEnv.npm_config_update_notifier ??= 'false';
+    return {
+      file: options.bwrap,
+      args,
+      env: sandboxEnv,
+      unguardedFolders: roots.filter((_, i) => scans[i].truncated),
+      finish: async () => {
+        try {
+          return await auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true, quarantine: options.quarantine ?? os.tmpdir(), cache });
+        } finally {
+          release();
+        }
+      },
+    };
+  }
 }
 
 interface ArgumentInput {

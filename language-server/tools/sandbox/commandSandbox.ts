@@ -43,6 +43,21 @@ export interface CommandSandbox {
    * the folders. Asked before the command is judged, so the user can be.
    */
   unguardedFolders?(roots: readonly string[]): Promise<string[]>;
-  /** Builds the spawn of `command` (a /bin/sh command line) run in `cwd`, confined to the workspace folders. */
-  prepare(command: string, options: { cwd: string; roots: readonly string[]; grant: SandboxGrant; env: NodeJS.ProcessEnv }): Promise<SandboxedSpawn>;
+  /**
+   * Builds the spawn of `command` (a /bin/sh command line) run in `cwd`,
+   * confined to the workspace folders. A sandbox that guards paths inside
+   * the folders may make this wait until the commands it prepared earlier
+   * have finished (their `finish()` resolved): the caller must call
+   * `finish()` once for every spawn it gets, run or not. `signal` ends the
+   * wait; prepare then rejects with a `SandboxWaitCancelled`.
+   */
+  prepare(command: string, options: { cwd: string; roots: readonly string[]; grant: SandboxGrant; env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<SandboxedSpawn>;
+}
+
+/** Rejects `prepare` when its signal ended the wait for an earlier command. */
+export class SandboxWaitCancelled extends Error {
+  constructor() {
+    super('cancelled while waiting for another command to finish');
+    this.name = 'SandboxWaitCancelled';
+  }
 }
