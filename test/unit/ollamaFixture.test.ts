@@ -114,9 +114,11 @@ describe('ollama fixture', () => {
     await assert.rejects(client.chat({ model: 'nope:1b', messages: [{ role: 'user', content: 'x' }], stream: true }), (err: Error & { status_code?: number }) => {
       assert.equal(err.name, 'ResponseError');
       assert.equal(err.status_code, 404);
-      assert.equal(err.message, 'model "nope:1b" not found, try pulling it first');
+      assert.equal(err.message, "model 'nope:1b' not found");
       return true;
     });
+    await assert.rejects(client.generate({ model: 'nope:1b', prompt: 'x' }), (err: Error & { status_code?: number }) => err.status_code === 404 && err.message === "model 'nope:1b' not found");
+    await assert.rejects(client.chat({ model: '', messages: [{ role: 'user', content: 'x' }] }), (err: Error & { status_code?: number }) => err.status_code === 400 && err.message === 'model is required');
     await assert.rejects(client.show({ model: 'nope:1b' }), /model 'nope:1b' not found/);
   });
 
