@@ -6,6 +6,8 @@ import {
   modelError,
   modelNotFoundError,
   notOllamaError,
+  ollamaTooOldError,
+  isMissingRoute,
   unreachableError,
   webPageTitle,
   type ProviderServer,
@@ -64,6 +66,8 @@ export async function describeOllamaFailure(err: unknown, context: FailureContex
     case 'dropped':
       return connectionDroppedError(context.host, context.model, failure.detail);
     case 'http':
+      // Checked first: the router's own 404 also says "not found", but no model is missing.
+      if (isMissingRoute(failure.status, failure.message)) return ollamaTooOldError(context.host, context.model);
       if (failure.status === 404 && /not found/i.test(failure.message)) {
         return modelNotFoundError(context.host, context.model, await installedModelNames(context.client));
       }

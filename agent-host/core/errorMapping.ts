@@ -124,6 +124,30 @@ export function notOllamaError(host: string, title: string, status?: number): He
   };
 }
 
+/**
+ * True for the answer of a server without the route Hearth called: Ollama's
+ * router (gin, server/routes.go `GenerateRoutes`) answers a path it has no
+ * handler for with the plain text "404 page not found", never with its JSON
+ * `{"error": …}`. That is an Ollama older than the route (no /api/embed
+ * before 0.2.6), or not Ollama; a missing model is a JSON 404 naming it.
+ */
+export function isMissingRoute(status: number | undefined, message: string): boolean {
+  return status === 404 && message.trim() === '404 page not found';
+}
+
+/** An Ollama without the API route Hearth called (see `isMissingRoute`): updating it helps, pulling a model does not. */
+export function ollamaTooOldError(host: string, model: string): HearthError {
+  return {
+    code: 'modelError',
+    message:
+      `Ollama at ${host} answered "404 page not found": it does not have the API Hearth uses, so it is an Ollama too old for Hearth, or not Ollama. ` +
+      'Update Ollama (https://ollama.com/download), or set the `hearth.ollama.host` setting to the URL of a current Ollama.',
+    host,
+    model,
+    retryable: true,
+  };
+}
+
 export function modelNotFoundError(host: string, model: string, installed: string[] | undefined, provider?: ProviderServer): HearthError {
   if (provider) {
     const offered = installed === undefined ? '' : installed.length === 0 ? ' It offers no models.' : ` It offers: ${installed.join(', ')}.`;

@@ -1,4 +1,5 @@
 import { Ollama } from 'ollama';
+import { isMissingRoute } from '../core/errorMapping';
 import { viaProxies, type ProxyRoute } from '../providers/proxyRoute';
 
 /** Why embeddings are unavailable; the index then answers from full-text ranking alone. */
@@ -94,6 +95,10 @@ export function describeEmbedFailure(host: string, model: string, e: unknown, se
   const status = (e as { status_code?: number }).status_code;
   const text = e instanceof Error ? e.message : String(e);
   const fallback = 'Codebase search uses full-text ranking until then.';
+  // Before the model check: an Ollama without /api/embed answers its router's 404, and pulling the model would not help.
+  if (isMissingRoute(status, text)) {
+    return new EmbeddingUnavailable(`Ollama at ${host} is older than 0.2.6, the first version with /api/embed, which codebase search uses (it answered "404 page not found"). Update Ollama (https://ollama.com/download), then re-index. ${fallback}`, 'failed');
+  }
   if (status === 404) {
     return new EmbeddingUnavailable(`The embedding model ${model} is not installed in Ollama at ${host}. Run \`ollama pull ${model}\`, or choose another model in ${setting}. ${fallback}`, 'missing');
   }

@@ -5,7 +5,8 @@
  * registry has no such model, a cancel that stops the download, a name that
  * is not a model name refused before Ollama sees it, and the codebase index
  * that said "full-text only" for a missing embedding model using it after
- * the download; and a first message to an Ollama with no models at all
+ * the download, but an Ollama too old to have /api/embed told to update rather
+ * than to download a model it has; and a first message to an Ollama with no models at all
  * offered the starter model, downloaded, and answered with it.
  */
 import * as assert from 'node:assert/strict';
@@ -26,7 +27,7 @@ import {
   type SemanticIndexProgress,
 } from '../../protocol/lspMethods';
 import { STARTER_CHAT_MODEL } from '../../protocol/modelName';
-import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, OLDER_OLLAMA_EMBED, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 
@@ -128,6 +129,19 @@ describe('downloading a model through the language server (integration)', functi
     const again = index.slice(seen).find((p) => p.phase === 'ready')!;
     assert.equal(again.problem, undefined, JSON.stringify(again));
     assert.ok(fixture.requests.some((r) => r.path === '/api/embed' && r.outcome === 'completed'), 'files were embedded with the downloaded model');
+  });
+
+  it('an Ollama older than /api/embed is not taken for a missing embedding model: the index says to update Ollama and offers no download', async () => {
+    await fixture.close();
+    // The embedding model is installed; this Ollama just has no /api/embed route (its router answers Go's plain 404).
+    fixture = await startOllamaFixture({ models: [...DEFAULT_MODELS, NOMIC_EMBED_TEXT], older: OLDER_OLLAMA_EMBED });
+    await start(true);
+    await until(() => index.some((p) => p.phase === 'ready'), 'the index without embeddings');
+    const ready = index.find((p) => p.phase === 'ready')!;
+    assert.ok(fixture.requests.some((r) => r.path === '/api/embed'), 'the index asked Ollama for embeddings');
+    assert.notEqual(ready.modelMissing, true, `a download cannot help: ${JSON.stringify(ready)}`);
+    assert.doesNotMatch(ready.problem ?? '', /not installed|ollama pull/, ready.problem);
+    assert.match(ready.problem ?? '', /Ollama at http:\/\/127\.0\.0\.1:\d+ is older than 0\.2\.6.*\/api\/embed.*Update Ollama/, ready.problem);
   });
 
   it('a first message to an Ollama with no models offers the starter model, and after its download is answered with it', async () => {

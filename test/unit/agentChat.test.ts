@@ -196,6 +196,17 @@ describe('agent chat', () => {
     assert.match(error.error.message, /ollama pull llama3\.2:3b/);
   });
 
+  it('an Ollama without /api/chat (its router\'s plain 404) is told to be updated, not to pull a model it has', async () => {
+    await fixture.close();
+    fixture = await startOllamaFixture({ older: { version: '0.1.13', withoutRoutes: ['POST /api/chat'] } });
+    const agent = createAgent({ host: fixture.url });
+    const events = await collect(agent.startTurn([], ask('x'), { model: 'llama3.2:3b' }, new AbortController().signal));
+    const [error] = only(events, 'error');
+    assert.notEqual(error.error.code, 'modelNotFound', error.error.message);
+    assert.doesNotMatch(error.error.message, /ollama pull|not installed/);
+    assert.match(error.error.message, /404 page not found.*too old for Hearth.*Update Ollama/);
+  });
+
   it('keeps the partial text and offers a retry when the connection drops mid-answer', async () => {
     fixture.enqueue({ kind: 'drop', text: 'The answer is that the cache was never invalidated', afterTokens: 3 });
     const agent = createAgent({ host: fixture.url });
