@@ -11,6 +11,7 @@ import { HearthException } from './hearthException';
 import { ModelFactsCache } from './modelFacts';
 import { createOllamaClient, displayHost } from './ollamaClient';
 import { runTurn } from './runTurn';
+import { pullAdvice } from './pullAdvice';
 
 /** Settings of the core beyond the public AgentConfig; all optional. */
 export interface CoreAgentConfig extends AgentConfig {
@@ -105,7 +106,7 @@ export function createAgent(given: CoreAgentConfig): Agent {
             throw new HearthException(unreachableError(host, failure.kind === 'dropped' ? `connection closed: ${failure.detail}` : failure.detail), { cause: err });
           case 'http':
           case 'other':
-            throw new HearthException({ code: 'modelError', message: `Ollama at ${host} could not download ${model}: ${failure.message}`, host, retryable: true }, { cause: err });
+            throw new HearthException({ code: 'modelError', message: `Ollama at ${host} could not download ${model}: ${failure.message}${pullAdvice(model, failure.message)}`, host, retryable: true }, { cause: err });
         }
       }
     },

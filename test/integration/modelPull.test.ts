@@ -2,7 +2,8 @@
  * Downloading a model from Hearth (hearth/models/pull) through the real
  * language server into the scripted Ollama's /api/pull: progress as Ollama
  * reports it, the model listed afterwards, Ollama's own reason when the
- * registry has no such model, a cancel that stops the download, a name that
+ * registry has no such model (and to check the name), a download that fails
+ * half-way (and to download again), a cancel that stops the download, a name that
  * is not a model name refused before Ollama sees it, and the codebase index
  * that said "full-text only" for a missing embedding model using it after
  * the download, but an Ollama too old to have /api/embed told to update rather
@@ -92,8 +93,31 @@ describe('downloading a model through the language server (integration)', functi
 
   it("says Ollama's reason when the registry has no such model", async () => {
     await start();
-    await assert.rejects(client!.connection.sendRequest(ModelPullRequest.type, { model: 'no-such-model:1b' }), /could not download no-such-model:1b: pull model manifest: file does not exist/);
+    await assert.rejects(client!.connection.sendRequest(ModelPullRequest.type, { model: 'no-such-model:1b' }), /could not download no-such-model:1b: pull model manifest: file does not exist\. Check the model name and tag at https:\/\/ollama\.com\/library\./);
     assert.deepEqual(progress.map((p) => p.status), ['pulling manifest']);
+  });
+
+  it('a download that fails half-way says why and to download again, and the next download finishes it', async () => {
+    await fixture.close();
+    fixture = await startOllamaFixture({ models: DEFAULT_MODELS, pullable: [{ model: NOMIC_EMBED_TEXT, bytes: BYTES, failAfterSteps: 3 }] });
+    await start();
+    await assert.rejects(client!.connection.sendRequest(ModelPullRequest.type, { model: 'nomic-embed-text' }), (err: Error) => {
+      assert.match(err.message, /could not download nomic-embed-text: max retries exceeded: .*connection reset by peer/);
+      assert.match(err.message, /Download nomic-embed-text again to continue: Ollama keeps what it has downloaded\./, err.message);
+      return true;
+    });
+    assert.ok(progress.some((p) => p.total !== undefined), 'part of the layer had arrived');
+    await client!.connection.sendRequest(ModelPullRequest.type, { model: 'nomic-embed-text' });
+    const after = await client!.connection.sendRequest(ModelListRequest.type, {});
+    assert.ok(after.models.some((m) => m.name === 'nomic-embed-text:latest'));
+  });
+
+  it('a download that stops because the disk is full says to free space first', async () => {
+    await fixture.close();
+    const error = 'write /usr/share/ollama/.ollama/models/blobs/sha256-970aa74c0a90-partial: no space left on device';
+    fixture = await startOllamaFixture({ models: DEFAULT_MODELS, pullable: [{ model: NOMIC_EMBED_TEXT, bytes: BYTES, failAfterSteps: 2, error }] });
+    await start();
+    await assert.rejects(client!.connection.sendRequest(ModelPullRequest.type, { model: 'nomic-embed-text' }), /no space left on device\. Free disk space where Ollama keeps its models, then download nomic-embed-text again/);
   });
 
   it('a cancel stops the download: Ollama sees the request go away and the model is not installed', async () => {
