@@ -1,5 +1,5 @@
 import type { Ollama, ShowResponse } from 'ollama';
-import { classifyFailure } from './errorMapping';
+import { classifyFailure, isMissingRoute } from './errorMapping';
 
 /** What the agent needs to know about a model before it talks to it. */
 export interface ModelFacts {
@@ -45,7 +45,8 @@ export class ModelFactsCache {
       show = await client.show({ model });
     } catch (err) {
       const failure = classifyFailure(err);
-      if (failure.kind === 'http' && failure.status !== 404) return {};
+      // A JSON 404 names a missing model; the router's plain "404 page not found" means a server without /api/show.
+      if (failure.kind === 'http' && (failure.status !== 404 || isMissingRoute(failure.status, failure.message))) return {};
       throw err;
     }
     const facts: ModelFacts = {

@@ -207,6 +207,17 @@ describe('agent chat', () => {
     assert.match(error.error.message, /404 page not found.*too old for Hearth.*Update Ollama/);
   });
 
+  it('a server that forwards chat but has no /api/show (its router\'s plain 404) still answers, with default model facts', async () => {
+    await fixture.close();
+    fixture = await startOllamaFixture({ older: { version: '0.12.6', withoutRoutes: ['POST /api/show'] } });
+    fixture.enqueue({ kind: 'text', text: 'Hello there.' });
+    const agent = createAgent({ host: fixture.url });
+    const events = await collect(agent.startTurn([], ask('hi'), { model: 'llama3.2:3b' }, new AbortController().signal));
+    assert.deepEqual(only(events, 'error'), []);
+    assert.equal(textOf(events), 'Hello there.');
+    assert.ok(fixture.requests.some((r) => r.path === '/api/show' && r.outcome === 'error'), 'the facts were asked for and refused');
+  });
+
   it('keeps the partial text and offers a retry when the connection drops mid-answer', async () => {
     fixture.enqueue({ kind: 'drop', text: 'The answer is that the cache was never invalidated', afterTokens: 3 });
     const agent = createAgent({ host: fixture.url });
