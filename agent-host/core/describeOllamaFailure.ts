@@ -7,6 +7,7 @@ import {
   modelNotFoundError,
   notOllamaError,
   ollamaTooOldError,
+  unfinishedReplyError,
   isMissingRoute,
   unreachableError,
   webPageTitle,
@@ -64,6 +65,7 @@ export async function describeOllamaFailure(err: unknown, context: FailureContex
     case 'unreachable':
       return unreachableError(context.host, failure.detail);
     case 'dropped':
+      if (failure.unfinished) return unfinishedReplyError(context.host, context.model);
       return connectionDroppedError(context.host, context.model, failure.detail);
     case 'http':
       // Checked first: the router's own 404 also says "not found", but no model is missing.

@@ -11,7 +11,8 @@ import type { HearthError } from '../../protocol/chat';
 export type OllamaFailure =
   | { kind: 'aborted' }
   | { kind: 'unreachable'; detail: string }
-  | { kind: 'dropped'; detail: string }
+  /** `unfinished`: the body ended cleanly but without a `done` object (no socket error). */
+  | { kind: 'dropped'; detail: string; unfinished?: boolean }
   | { kind: 'http'; status: number; message: string }
   | { kind: 'other'; message: string };
 
@@ -46,7 +47,8 @@ export function classifyFailure(err: unknown): OllamaFailure {
   if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'aborted' };
   if (name === 'ResponseError' && typeof e?.status_code === 'number') return { kind: 'http', status: e.status_code, message };
   const cause = causeOf(err);
-  if (message === 'terminated' || message.startsWith('Did not receive done')) {
+  if (message.startsWith('Did not receive done')) return { kind: 'dropped', detail: 'the stream ended early', unfinished: true };
+  if (message === 'terminated') {
     return { kind: 'dropped', detail: cause?.message ?? 'the stream ended early' };
   }
   if (message === 'fetch failed' || cause?.code) {
@@ -194,6 +196,25 @@ export function connectionDroppedError(host: string, model: string, detail: stri
       `The connection to ${where} closed before ${model} finished answering (${detail}). ` +
       `${PARTIAL_ANSWER_KEPT} If it keeps happening, check ${provider ? "that server's" : 'the Ollama'} logs: the model may have crashed or run out of memory.`,
     host: provider?.host ?? host,
+    model,
+    retryable: true,
+  };
+}
+
+/**
+ * Ollama ended a reply cleanly but without its `done` object: its completion
+ * path stops a model that passes the same token more than 30 times in a row
+ * and returns no error (llm/llama_server.go `llamaServerRunner.Completion`),
+ * so the stream just ends. Nothing crashed; the model was looping (or a
+ * proxy in front of Ollama ended the response at its timeout).
+ */
+export function unfinishedReplyError(host: string, model: string): HearthError {
+  return {
+    code: 'connectionDropped',
+    message:
+      `Ollama at ${host} ended ${model}'s answer before it finished, without an error: Ollama does this when a model repeats the same word or symbol over and over (more than 30 times in a row), and so does a proxy in front of it that gives up on long answers. ` +
+      `${PARTIAL_ANSWER_KEPT} Rewording the request, or another model, usually gets past the loop.`,
+    host,
     model,
     retryable: true,
   };

@@ -218,6 +218,17 @@ describe('agent chat', () => {
     assert.ok(fixture.requests.some((r) => r.path === '/api/show' && r.outcome === 'error'), 'the facts were asked for and refused');
   });
 
+  it('an answer Ollama cut for repeating one token keeps its text and says the model was looping, not that it crashed', async () => {
+    fixture.enqueue({ kind: 'repeatCut', text: 'The totals are', repeated: ' 0' });
+    const agent = createAgent({ host: fixture.url });
+    const events = await collect(agent.startTurn([], ask('sum it'), { model: 'llama3.2:3b' }, new AbortController().signal));
+    assert.equal(textOf(events), `The totals are${' 0'.repeat(31)}`, 'every token that arrived is kept');
+    const [error] = only(events, 'error');
+    assert.equal(error.error.retryable, true);
+    assert.match(error.error.message, /ended llama3\.2:3b's answer before it finished.*repeats the same word or symbol.*The partial answer is kept; press Retry/);
+    assert.doesNotMatch(error.error.message, /crashed|out of memory|connection/);
+  });
+
   it('keeps the partial text and offers a retry when the connection drops mid-answer', async () => {
     fixture.enqueue({ kind: 'drop', text: 'The answer is that the cache was never invalidated', afterTokens: 3 });
     const agent = createAgent({ host: fixture.url });
