@@ -243,3 +243,9 @@ export function isToolsUnsupported(err: unknown): boolean {
   const failure = classifyFailure(err);
   return failure.kind === 'http' && failure.status === 400 && /does not support tools/i.test(failure.message);
 }
+
+/** True for Ollama's 400 `"<model>" does not support thinking` (routes.go ChatHandler, before the model loads). */
+export function isThinkingUnsupported(err: unknown): boolean {
+  const failure = classifyFailure(err);
+  return failure.kind === 'http' && failure.status === 400 && /does not support thinking/i.test(failure.message);
+}

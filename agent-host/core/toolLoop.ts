@@ -17,7 +17,7 @@ import type { ToolDefinition } from '../../protocol/tools';
 import type { TurnOptions } from '../index';
 import { answerReserve, chooseNumCtx, fitToContext } from './contextBudget';
 import { describeOllamaFailure, type FailureContext } from './describeOllamaFailure';
-import { classifyFailure, isToolsUnsupported } from './errorMapping';
+import { classifyFailure, isThinkingUnsupported, isToolsUnsupported } from './errorMapping';
 import { DEFAULT_TOOL_TIMEOUT_MS, errorResult, executeToolCall, TurnCancelled } from './executeToolCall';
 import { formatUserMessage } from './formatUserMessage';
 import { HearthException } from './hearthException';
@@ -110,7 +110,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   let mode = chooseToolMode(tools, facts);
   // Ollama refuses `think` with a 400 on a model without the capability (routes.go ChatHandler); the caller
   // decides think, this only keeps a stale or remote caller from turning a plain answer into that error.
-  const think = options.think && facts.capabilities && !facts.capabilities.includes('thinking') ? undefined : options.think;
+  let think = options.think && facts.capabilities && !facts.capabilities.includes('thinking') ? undefined : options.think;
   const maxSteps = Math.max(1, options.maxSteps ?? DEFAULT_MAX_STEPS);
   const guard = new RepetitionGuard();
   // A continuation sends no new message: the history already ends with the answer to carry on.
@@ -187,6 +187,13 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
         mode !== 'none',
       );
     } catch (err) {
+      // Without capabilities to go by (a server with no /api/show), Ollama's 400 is how Hearth learns the model cannot think.
+      if (think !== undefined && think !== false && isThinkingUnsupported(err) && !signal.aborted) {
+        think = undefined;
+        step--;
+        yield { type: 'status', level: 'info', message: `${model} cannot think (Ollama says it does not support thinking), so it answers without a reasoning trace.` };
+        continue;
+      }
       if (mode === 'native' && isToolsUnsupported(err) && !signal.aborted) {
         setup.facts.markToolsRefused(model);
         mode = 'text';

@@ -218,6 +218,20 @@ describe('agent chat', () => {
     assert.ok(fixture.requests.some((r) => r.path === '/api/show' && r.outcome === 'error'), 'the facts were asked for and refused');
   });
 
+  it('think asked of a model Ollama says cannot think (no /api/show to tell first) is answered without thinking, not refused', async () => {
+    await fixture.close();
+    fixture = await startOllamaFixture({ older: { version: '0.12.6', withoutRoutes: ['POST /api/show'] } });
+    fixture.enqueue({ kind: 'text', text: 'Hello there.' });
+    const agent = createAgent({ host: fixture.url });
+    const events = await collect(agent.startTurn([], ask('hi'), { model: 'llama3.2:3b', think: true }, new AbortController().signal));
+    assert.deepEqual(only(events, 'error'), []);
+    assert.equal(textOf(events), 'Hello there.');
+    const chats = fixture.requests.filter((r) => r.path === '/api/chat');
+    assert.equal(chats[0].body.think, true, 'the first request asked to think');
+    assert.equal(chats.at(-1)!.body.think, undefined, 'the answered request did not');
+    assert.ok(events.some((e) => e.type === 'status' && /llama3\.2:3b cannot think/.test(e.message)), 'the user is told why there is no reasoning');
+  });
+
   it('an answer Ollama cut for repeating one token keeps its text and says the model was looping, not that it crashed', async () => {
     fixture.enqueue({ kind: 'repeatCut', text: 'The totals are', repeated: ' 0' });
     const agent = createAgent({ host: fixture.url });
