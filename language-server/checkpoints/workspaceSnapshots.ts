@@ -7,6 +7,7 @@ import { writeFileAtomically } from '../tools/writeFileAtomically';
 import { protectedPathReason } from '../tools/protectedPaths';
 import { WorkspaceWatcher, type WorkspaceWatcherLimits } from './workspaceWatcher';
 import { isGitignored } from '../codeIndex/isGitignored';
+import { GitInternals } from './gitInternals';
 
 /** A file as a snapshot holds it: its content's SHA-256, permission bits and size. */
 type FileState = [hash: string, mode: number, size: number];
@@ -74,7 +75,9 @@ const ID = /^[0-9a-f-]{36}$/;
  * glob, grep and the indexes: `.gitignore`d paths and `.git/` are skipped,
  * symlinks are never followed, every file is read through a verified
  * descriptor — minus the protected set (Hearth's and VS Code's settings), so
- * a restore can never change the approval policy. Files above a size cap are
+ * a restore can never change the approval policy, and minus git directories
+ * that are not called `.git` (GitInternals), which git changes on its own.
+ * Files above a size cap are
  * left out and left alone.
  *
  * A snapshot re-reads only files whose size, mtime, ctime or inode changed
@@ -180,6 +183,9 @@ export class WorkspaceSnapshots {
       return { key: `${index}/${rel}`, root, rel };
     };
     const skippedNow = new Set(current.skipped);
+    // Git's own files are never checkpointed (see GitInternals); one stored before that rule holds them, and they are left alone.
+    const git = new Map<string, GitInternals>();
+    const inGitDir = (root: string, rel: string) => (git.get(root) ?? git.set(root, new GitInternals(root)).get(root)!).contains(rel);
     const targetKeys = new Set<string>();
     const keepDirs = new Set<string>();
     for (const [key, state] of Object.entries(target.files)) {
@@ -188,6 +194,7 @@ export class WorkspaceSnapshots {
         report.failed.push({ path: place.display, error: place.error });
         continue;
       }
+      if (await inGitDir(place.root, place.rel)) continue;
       targetKeys.add(place.key);
       for (let d = path.posix.dirname(place.rel); d !== '.'; d = path.posix.dirname(d)) keepDirs.add(`${place.root}\0${d}`);
       const now = current.files[place.key];
@@ -216,7 +223,7 @@ export class WorkspaceSnapshots {
         // The target was taken under its own .gitignore, which the writes above put back: a file that excludes was
         // never looked at then, so the target's lacking it says nothing, and no checkpoint holds the user's ignored
         // files (.env, local settings) to bring them back. So a reply that un-ignored them cannot have them deleted.
-        if (await isGitignored(root, rel)) continue;
+        if ((await isGitignored(root, rel)) || (await inGitDir(root, rel))) continue;
         if (await removeFile(root, rel)) report.deleted.push(rel);
         for (let d = path.posix.dirname(rel); d !== '.'; d = path.posix.dirname(d)) {
           if (!keepDirs.has(`${root}\0${d}`)) (emptied.get(root) ?? emptied.set(root, new Set()).get(root)!).add(d);
@@ -301,8 +308,9 @@ export class WorkspaceSnapshots {
     const budget = { read: 0, seen: new Set<string>() };
     for (const [index, root] of roots.entries()) {
       const limits = { truncated: false };
+      const git = new GitInternals(root);
       for await (const file of walkFiles(root, '', { signal, limits, onDirectory: (rel, dir) => this.watcher?.watchDir(index, rel, dir.listPath, dir.stat.ino) })) {
-        if (protectedPathReason(file.relativeToRoot.split('/')) !== null) continue;
+        if (protectedPathReason(file.relativeToRoot.split('/')) !== null || (await git.contains(file.relativeToRoot))) continue;
         if (++count > this.limits.maxFiles || !(await this.record(snapshot, index, file, budget))) {
           snapshot.truncated = true;
           break;
@@ -357,12 +365,14 @@ export class WorkspaceSnapshots {
     }
     snapshot.skipped = [...skipped];
     const budget = { read: 0, seen: new Set<string>() };
+    const git = new Map<number, GitInternals>();
     for (const { index, rel } of rewalk) {
       const root = last.roots[index];
+      const gitOfRoot = git.get(index) ?? git.set(index, new GitInternals(root)).get(index)!;
       try {
         const files = walkFiles(root, rel, { signal, skipIgnoredStart: true, onDirectory: (r, dir) => watcher.watchDir(index, r, dir.listPath, dir.stat.ino) });
         for await (const file of files) {
-          if (protectedPathReason(file.relativeToRoot.split('/')) !== null) continue;
+          if (protectedPathReason(file.relativeToRoot.split('/')) !== null || (await gitOfRoot.contains(file.relativeToRoot))) continue;
           if (!(await this.record(snapshot, index, file, budget))) return undefined;
         }
       } catch (e) {

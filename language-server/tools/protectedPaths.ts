@@ -94,7 +94,7 @@ export async function protectedLocationReason(rootRealPath: string, target: stri
 }
 
 /** Git's own test for a repository directory: a HEAD file and objects/ and refs/ folders. */
-async function looksLikeGitDir(dir: string): Promise<boolean> {
+export async function looksLikeGitDir(dir: string): Promise<boolean> {
   const [head, objects, refs] = await Promise.all(['HEAD', 'objects', 'refs'].map((n) => fs.stat(path.join(dir, n)).catch(() => null)));
   return !!head?.isFile() && !!objects?.isDirectory() && !!refs?.isDirectory();
 }

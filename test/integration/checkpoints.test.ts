@@ -2,6 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { execFileSync } from 'node:child_process';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 import {
@@ -246,6 +247,27 @@ describe('checkpoints: restore and redo through the language server (integration
     assert.equal(fs.readFileSync(path.join(workspace, '.gitignore'), 'utf8'), 'build/\n.env\n', 'the reply\'s edit is undone');
     assert.equal(fs.readFileSync(path.join(workspace, '.env'), 'utf8'), 'API_TOKEN=only-copy\n', 'the ignored file is left as it is');
     assert.deepEqual(restored.deleted, []);
+  });
+
+  it("leaves a git directory inside the workspace alone: a restore neither rewinds its refs nor deletes the user's later commits", async () => {
+    // `git init --separate-git-dir` (and the bare-repository-with-worktrees layout) keeps the repository in an
+    // ordinary folder of the workspace, which the walk does not skip by name as it skips .git/.
+    const git = (...args: string[]) => execFileSync('git', ['-c', 'user.name=U', '-c', 'user.email=u@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: workspace, encoding: 'utf8' }).trim();
+    git('init', '-q', '--separate-git-dir', path.join(workspace, 'gitdata'));
+    git('add', '-A');
+    git('commit', '-q', '-m', 'first');
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'notes.txt', content: 'by the agent\n' } }] }, { kind: 'text', text: 'Wrote notes.' });
+    const started = await turn('Write notes');
+    const before = checkpoints(await session(started.sessionId))[0];
+    // The user commits their own work after the reply.
+    fs.writeFileSync(path.join(workspace, 'src', 'app.js'), 'const x = 3;\n');
+    git('commit', '-q', '-am', 'second');
+    const second = git('rev-parse', 'HEAD');
+    const restored = await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId: started.sessionId, checkpointId: before.id, scope: 'files' });
+    assert.equal(fs.existsSync(path.join(workspace, 'notes.txt')), false, "the reply's file is gone");
+    assert.equal(git('rev-parse', 'HEAD'), second, 'the branch still points at the commit made after the checkpoint');
+    assert.equal(git('cat-file', '-t', second), 'commit', 'the commit is still in the repository');
+    assert.deepEqual([...restored.written, ...restored.deleted, ...restored.failed.map((f) => f.path)].filter((p) => p.startsWith('gitdata/')), []);
   });
 
   it('refuses a restore while a reply runs, and changes nothing', async () => {
