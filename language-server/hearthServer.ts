@@ -214,6 +214,7 @@ export class HearthServer {
       rulesFor: (paths, disabled) => findRulesFiles(this.folders, paths, disabled),
       workspaceContext: (settings) => this.workspaceContext(settings),
       checkpoint: (signal) => this.chatCheckpoints.take(signal),
+      restoring: () => this.chatCheckpoints.busy,
       chooseAgent: (req) => chooseAgent({ catalog: this.agentCatalog, log: (m) => connection.console.log(m) }, req),
       subagentAgents: (settings, agent, signal) => {
         const installed = installedModels(agent, signal);

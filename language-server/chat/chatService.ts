@@ -59,6 +59,12 @@ export interface ChatServiceDeps {
   workspaceContext?: (settings: HearthSettings) => Promise<WorkspaceContextSection[]>;
   /** Takes a checkpoint of the workspace's files and returns its id (see language-server/checkpoints/). */
   checkpoint?: (signal: AbortSignal) => Promise<string>;
+  /**
+   * Whether a restore (or an edit of an earlier message) is running: no reply
+   * may start then, or its tools would write files the restore is putting
+   * back, and the restore's rewind would hide its message.
+   */
+  restoring?: () => boolean;
   /** The agent of a message and its model (language-server/agents/chooseAgent.ts); undefined: Hearth itself. */
   chooseAgent?: (req: Omit<ChooseAgentRequest, 'agent' | 'settings'> & { agent: Agent; settings: HearthSettings }) => Promise<AgentChoice | undefined>;
   /** The agent files the model may start as sub-agents by name (language-server/agents/agentCatalog.ts). */
@@ -113,6 +119,7 @@ export class ChatService {
     if (params.sessionId && this.running.has(params.sessionId)) {
       throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Stop it first, then send again.', retryable: true });
     }
+    this.refuseWhileRestoring('send again');
     const session = params.sessionId ? store.get(params.sessionId) : store.create(params.model);
     if (!session) {
       throw new HearthException({ code: 'invalidRequest', message: `Chat ${params.sessionId} no longer exists. Start a new chat.`, retryable: false });
@@ -151,6 +158,7 @@ export class ChatService {
     if (this.running.has(sessionId)) {
       throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Stop it first.', retryable: true });
     }
+    this.refuseWhileRestoring('retry');
     const session = store.get(sessionId);
     const lastUser = session ? [...session.entries].reverse().find((e): e is UserEntry => e.kind === 'user') : undefined;
     if (!session || !lastUser) {
@@ -172,6 +180,7 @@ export class ChatService {
     if (this.running.has(sessionId)) {
       throw new HearthException({ code: 'invalidRequest', message: 'A reply is still streaming in this chat. Wait for it or stop it first.', retryable: true });
     }
+    this.refuseWhileRestoring('continue');
     const last = store.get(sessionId)?.entries.at(-1);
     if (!last || last.kind !== 'assistant' || last.doneReason !== 'length') {
       throw new HearthException({ code: 'invalidRequest', message: 'Only an answer that stopped at the length limit can be continued. Send a new message instead.', retryable: false });
@@ -211,6 +220,11 @@ export class ChatService {
     const event: AgentEvent = { type: 'compactionUndone' };
     this.deps.store.appendEvent(sessionId, entryId, event);
     this.deps.client.sendEvent({ sessionId, entryId, event });
+  }
+
+  /** `action`: what the user can do once the restore has finished, as the refusal tells them. */
+  private refuseWhileRestoring(action: string): void {
+    if (this.deps.restoring?.()) throw new HearthException({ code: 'invalidRequest', message: `A restore is still running. Wait for it to finish, then ${action}.`, retryable: true });
   }
 
   /** Stops the running turn of a session. Resolves once its final event is stored. */

@@ -27,6 +27,11 @@ export class ChatCheckpoints {
 
   constructor(private readonly deps: ChatCheckpointsDeps) {}
 
+  /** Whether a restore, a redo or an edit of a message is running (the chat starts no reply meanwhile). */
+  get busy(): boolean {
+    return this.restoring;
+  }
+
   /** Takes a checkpoint of the workspace's files and returns its id. */
   async take(signal: AbortSignal): Promise<string> {
     const started = Date.now();

@@ -270,6 +270,25 @@ describe('checkpoints: restore and redo through the language server (integration
     assert.deepEqual([...restored.written, ...restored.deleted, ...restored.failed.map((f) => f.path)].filter((p) => p.startsWith('gitdata/')), []);
   });
 
+  it('refuses a new message while a restore runs, so no reply writes files under it', async () => {
+    const target = tree(workspace);
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'a\n' } }] }, { kind: 'text', text: 'ok' });
+    const first = await turn('Write a');
+    const mark = checkpoints(await session(first.sessionId))[0];
+    // Files made since the checkpoint, which the restore deletes one by one: it runs long enough to send meanwhile.
+    fs.mkdirSync(path.join(workspace, 'gen'));
+    for (let i = 0; i < 300; i++) fs.writeFileSync(path.join(workspace, 'gen', `f${i}.txt`), `${i}\n`);
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'late.txt', content: 'written during the restore\n' } }] }, { kind: 'text', text: 'ok' });
+    const restoring = client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId: first.sessionId, checkpointId: mark.id, scope: 'files' });
+    const sending = client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Write late', context: [] }, sessionId: first.sessionId });
+    const [restored, sent] = await Promise.allSettled([restoring, sending]);
+    assert.equal(restored.status, 'fulfilled');
+    assert.equal(sent.status, 'rejected', 'the message was taken while the restore ran');
+    assert.match(String((sent as PromiseRejectedResult).reason), /restore is still running/i);
+    assert.deepEqual(tree(workspace), target);
+    assert.deepEqual((await session(first.sessionId)).entries.map((e) => e.kind), ['user', 'assistant']);
+  });
+
   it('refuses a restore while a reply runs, and changes nothing', async () => {
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'a\n' } }] }, { kind: 'text', text: 'ok' });
     const first = await turn('Write a');
