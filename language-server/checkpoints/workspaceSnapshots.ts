@@ -20,6 +20,12 @@ export interface Snapshot {
   /** The workspace folders (real paths); a file's key is `<index of its folder>/<path in it>`. */
   roots: string[];
   files: Record<string, FileState>;
+  /**
+   * Symlinks, keyed like files, with where each points (never followed). A
+   * checkpoint stored before links were kept has none, and a restore to it
+   * then leaves every link as it is.
+   */
+  links?: Record<string, string>;
   /** Files left out (too large): a restore leaves them alone in both directions. */
   skipped: string[];
   /** The walk stopped at a cap: files missing from the snapshot are then not deleted by a restore. */
@@ -73,7 +79,8 @@ const ID = /^[0-9a-f-]{36}$/;
  * distinct content, named by its SHA-256) and one small JSON manifest per
  * checkpoint. Only what the workspace walk reaches is kept — the same walk as
  * glob, grep and the indexes: `.gitignore`d paths and `.git/` are skipped,
- * symlinks are never followed, every file is read through a verified
+ * symlinks are never followed (each is kept as where it points, and put
+ * back as a link), every file is read through a verified
  * descriptor — minus the protected set (Hearth's and VS Code's settings), so
  * a restore can never change the approval policy, and minus git directories
  * that are not called `.git` (GitInternals), which git changes on its own.
@@ -187,6 +194,8 @@ export class WorkspaceSnapshots {
     const git = new Map<string, GitInternals>();
     const inGitDir = (root: string, rel: string) => (git.get(root) ?? git.set(root, new GitInternals(root)).get(root)!).contains(rel);
     const targetKeys = new Set<string>();
+    /** Links removed to put a file or its folders back. */
+    const unlinked = new Set<string>();
     const keepDirs = new Set<string>();
     for (const [key, state] of Object.entries(target.files)) {
       const place = rebase(key, target.roots);
@@ -204,7 +213,34 @@ export class WorkspaceSnapshots {
         continue;
       }
       try {
+        // A symlink now where the file or one of its folders was (the target holds no link there): the link goes,
+        // never followed, and the folders and the file come back.
+        const index = place.key.slice(0, place.key.indexOf('/'));
+        for (let d = place.rel; d !== '.'; d = path.posix.dirname(d)) {
+          const link = `${index}/${d}`;
+          if (current.links?.[link] === undefined || target.links?.[link] !== undefined || unlinked.has(link)) continue;
+          unlinked.add(link);
+          if (await removeEntry(place.root, d, 'link')) report.deleted.push(d);
+        }
         await this.writeFile(place.root, place.rel, state);
+        report.written.push(place.rel);
+      } catch (e) {
+        report.failed.push({ path: place.rel, error: (e as Error).message });
+      }
+    }
+    // Links after files: a file the target holds below a link's place never needs the link's folder.
+    for (const [key, link] of Object.entries(target.links ?? {})) {
+      const place = rebase(key, target.roots);
+      if ('error' in place) {
+        report.failed.push({ path: place.display, error: place.error });
+        continue;
+      }
+      if (typeof link !== 'string' || link === '' || link.includes('\0') || isGuardedLink(place.rel) || (await inGitDir(place.root, place.rel))) continue;
+      targetKeys.add(place.key);
+      for (let d = path.posix.dirname(place.rel); d !== '.'; d = path.posix.dirname(d)) keepDirs.add(`${place.root}\0${d}`);
+      if (current.links?.[place.key] === link) continue;
+      try {
+        await writeLink(place.root, place.rel, link);
         report.written.push(place.rel);
       } catch (e) {
         report.failed.push({ path: place.rel, error: (e as Error).message });
@@ -213,8 +249,10 @@ export class WorkspaceSnapshots {
     if (target.truncated) return report;
     const skippedThen = new Set(target.skipped.map((k) => rebase(k, target.roots)).flatMap((p) => ('key' in p ? [p.key] : [])));
     const emptied = new Map<string, Set<string>>();
-    for (const key of Object.keys(current.files)) {
-      if (targetKeys.has(key) || skippedThen.has(key)) continue;
+    // A target stored before links were kept says nothing about them, so it deletes none.
+    const gone: [string, 'file' | 'link'][] = [...Object.keys(current.files).map((k): [string, 'file'] => [k, 'file']), ...(target.links ? Object.keys(current.links ?? {}).map((k): [string, 'link'] => [k, 'link']) : [])];
+    for (const [key, kind] of gone) {
+      if (targetKeys.has(key) || skippedThen.has(key) || (kind === 'link' && unlinked.has(key))) continue;
       const m = KEY.exec(key);
       const root = m ? rootsNow[Number(m[1])] : undefined;
       if (!m || !root || !target.roots.includes(root)) continue;
@@ -224,7 +262,7 @@ export class WorkspaceSnapshots {
         // never looked at then, so the target's lacking it says nothing, and no checkpoint holds the user's ignored
         // files (.env, local settings) to bring them back. So a reply that un-ignored them cannot have them deleted.
         if ((await isGitignored(root, rel)) || (await inGitDir(root, rel))) continue;
-        if (await removeFile(root, rel)) report.deleted.push(rel);
+        if (await removeEntry(root, rel, kind)) report.deleted.push(rel);
         for (let d = path.posix.dirname(rel); d !== '.'; d = path.posix.dirname(d)) {
           if (!keepDirs.has(`${root}\0${d}`)) (emptied.get(root) ?? emptied.set(root, new Set()).get(root)!).add(d);
         }
@@ -303,13 +341,17 @@ export class WorkspaceSnapshots {
     // Watches start over with the walk, each added before its folder is listed (see WorkspaceWatcher).
     this.watcher?.reset();
     this.linked.clear();
-    const snapshot: Snapshot = { v: 1, id: randomUUID(), at: Date.now(), roots, files: {}, skipped: [], truncated: false };
+    const snapshot: Snapshot = { v: 1, id: randomUUID(), at: Date.now(), roots, files: {}, links: {}, skipped: [], truncated: false };
     let count = 0;
     const budget = { read: 0, seen: new Set<string>() };
     for (const [index, root] of roots.entries()) {
       const limits = { truncated: false };
       const git = new GitInternals(root);
-      for await (const file of walkFiles(root, '', { signal, limits, onDirectory: (rel, dir) => this.watcher?.watchDir(index, rel, dir.listPath, dir.stat.ino) })) {
+      const onSymlink = async (rel: string, readLink: () => Promise<string>) => {
+        if (++count > this.limits.maxFiles) snapshot.truncated = true;
+        else await this.recordLink(snapshot, index, rel, readLink, git);
+      };
+      for await (const file of walkFiles(root, '', { signal, limits, onSymlink, onDirectory: (rel, dir) => this.watcher?.watchDir(index, rel, dir.listPath, dir.stat.ino) })) {
         if (protectedPathReason(file.relativeToRoot.split('/')) !== null || (await git.contains(file.relativeToRoot))) continue;
         if (++count > this.limits.maxFiles || !(await this.record(snapshot, index, file, budget))) {
           snapshot.truncated = true;
@@ -333,7 +375,7 @@ export class WorkspaceSnapshots {
     const watcher = this.watcher!;
     // A checkpoint that stopped at a cap stays partial (a restore to it deletes nothing): it holds the files the
     // walk reached, kept current by the watches of the folders it listed, and whatever changes there since.
-    const snapshot: Snapshot = { v: 1, id: randomUUID(), at: Date.now(), roots: last.roots, files: { ...last.files }, skipped: [], truncated: last.truncated };
+    const snapshot: Snapshot = { v: 1, id: randomUUID(), at: Date.now(), roots: last.roots, files: { ...last.files }, links: { ...last.links }, skipped: [], truncated: last.truncated };
     const skipped = new Set(last.skipped);
     const gone = new Set<string>();
     const rewalk: { index: number; rel: string }[] = [];
@@ -351,6 +393,7 @@ export class WorkspaceSnapshots {
       const now = await fs.lstat(path.join(root, ...rel.split('/'))).catch(() => null);
       if (now?.isDirectory() && watcher.watches(key, now.ino)) continue; // its own times or mode changed; its entries have their own watch
       delete snapshot.files[key];
+      delete snapshot.links![key];
       skipped.delete(key);
       this.linked.delete(key);
       if (watcher.isWatched(key) || now?.isDirectory()) {
@@ -361,6 +404,7 @@ export class WorkspaceSnapshots {
     }
     if (gone.size > 0) {
       for (const key of Object.keys(snapshot.files)) if (under(key, gone)) delete snapshot.files[key];
+      for (const key of Object.keys(snapshot.links!)) if (under(key, gone)) delete snapshot.links![key];
       for (const key of skipped) if (under(key, gone)) skipped.delete(key);
     }
     snapshot.skipped = [...skipped];
@@ -370,7 +414,8 @@ export class WorkspaceSnapshots {
       const root = last.roots[index];
       const gitOfRoot = git.get(index) ?? git.set(index, new GitInternals(root)).get(index)!;
       try {
-        const files = walkFiles(root, rel, { signal, skipIgnoredStart: true, onDirectory: (r, dir) => watcher.watchDir(index, r, dir.listPath, dir.stat.ino) });
+        const onSymlink = (r: string, readLink: () => Promise<string>) => this.recordLink(snapshot, index, r, readLink, gitOfRoot);
+        const files = walkFiles(root, rel, { signal, skipIgnoredStart: true, onSymlink, onDirectory: (r, dir) => watcher.watchDir(index, r, dir.listPath, dir.stat.ino) });
         for await (const file of files) {
           if (protectedPathReason(file.relativeToRoot.split('/')) !== null || (await gitOfRoot.contains(file.relativeToRoot))) continue;
           if (!(await this.record(snapshot, index, file, budget))) return undefined;
@@ -382,8 +427,15 @@ export class WorkspaceSnapshots {
     }
     // A partial checkpoint may grow by what changed since, up to twice the cap; past it, a walk starts it over at the cap.
     const cap = last.truncated ? 2 * this.limits.maxFiles : this.limits.maxFiles;
-    if (Object.keys(snapshot.files).length + snapshot.skipped.length > cap) return undefined;
+    if (Object.keys(snapshot.files).length + Object.keys(snapshot.links!).length + snapshot.skipped.length > cap) return undefined;
     return snapshot;
+  }
+
+  /** Adds one symlink the walk met to `snapshot`: where it points, read through its pinned folder (gone meanwhile: left out). */
+  private async recordLink(snapshot: Snapshot, index: number, rel: string, readLink: () => Promise<string>, git: GitInternals): Promise<void> {
+    if (isGuardedLink(rel) || (await git.contains(rel))) return;
+    const target = await readLink().catch(() => undefined);
+    if (target !== undefined) snapshot.links![`${index}/${rel}`] = target;
   }
 
   /** Adds one walked file to `snapshot` (its content to the store); false when the snapshot's read budget is spent. */
@@ -503,6 +555,17 @@ export class WorkspaceSnapshots {
   }
 }
 
+/**
+ * A link that is, or stands for a folder holding, a protected file: `.vscode`
+ * pointing at a folder with a settings.json of the model's making would
+ * change the approval policy as surely as writing the file, so such links
+ * are neither kept nor made.
+ */
+function isGuardedLink(rel: string): boolean {
+  const parts = rel.split('/');
+  return protectedPathReason(parts) !== null || protectedPathReason([...parts, 'settings.json']) !== null;
+}
+
 function sha256(bytes: Buffer): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
@@ -519,8 +582,8 @@ async function writeDurably(file: string, text: string): Promise<void> {
   await fs.rename(temp, file);
 }
 
-/** Deletes `rel` under `root` through its pinned folder; a folder or a symlink there now is left alone. */
-async function removeFile(root: string, rel: string): Promise<boolean> {
+/** Deletes the file or symlink (`kind`) `rel` under `root` through its pinned folder; anything else there now is left alone. */
+async function removeEntry(root: string, rel: string, kind: 'file' | 'link'): Promise<boolean> {
   const target = path.join(root, ...rel.split('/'));
   const dir = await openPinnedDir(path.dirname(target), rel).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
@@ -531,9 +594,38 @@ async function removeFile(root: string, rel: string): Promise<boolean> {
     const entry = dir.entryPath(path.basename(target));
     const now = await fs.lstat(entry).catch(() => null);
     if (!now) return false;
-    if (!now.isFile()) throw new Error('it is no longer a regular file, so it was left alone');
+    if (kind === 'file' && !now.isFile()) throw new Error('it is no longer a regular file, so it was left alone');
+    if (kind === 'link' && !now.isSymbolicLink()) throw new Error('it is no longer a symlink, so it was left alone');
     await fs.unlink(entry);
     return true;
+  } finally {
+    await dir.close();
+  }
+}
+
+/**
+ * Puts the symlink `rel` → `link` back under `root`: made beside it under a
+ * temporary name in its pinned folder and renamed over what is there (a file
+ * or another link; a folder is refused). Only the link is made: nothing is
+ * written where it points.
+ */
+async function writeLink(root: string, rel: string, link: string): Promise<void> {
+  const target = path.join(root, ...rel.split('/'));
+  const parent = path.dirname(target);
+  const missing: string[] = [];
+  for (let dir = parent; dir !== root && !(await fs.lstat(dir).catch(() => null)); dir = path.dirname(dir)) missing.unshift(dir);
+  const dir = await openPinnedDirCreating(parent, missing, rel, async () => undefined);
+  try {
+    const name = path.basename(target);
+    if ((await fs.lstat(dir.entryPath(name)).catch(() => null))?.isDirectory()) throw new Error('it is now a folder, so it was left alone');
+    const temp = `.${name}.hearth-${randomBytes(4).toString('hex')}.tmp`;
+    await fs.symlink(link, dir.entryPath(temp));
+    try {
+      await fs.rename(dir.entryPath(temp), dir.entryPath(name));
+    } catch (e) {
+      await fs.unlink(dir.entryPath(temp)).catch(() => undefined);
+      throw e;
+    }
   } finally {
     await dir.close();
   }

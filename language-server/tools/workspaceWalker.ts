@@ -37,6 +37,13 @@ export interface WalkOptions {
    * yield there.
    */
   skipIgnoredStart?: boolean;
+  /**
+   * Called with each symlink the walk meets where it would yield a file (not
+   * ignored, not in `.git/`), still never followed: `readLink` reads where it
+   * points through the pinned folder. For checkpoints, which must put a
+   * user's link back as it was.
+   */
+  onSymlink?: (relative: string, readLink: () => Promise<string>) => Promise<void>;
 }
 
 const DEFAULT_MAX_ENTRIES = 200_000;
@@ -69,6 +76,10 @@ export async function* walkFiles(rootPath: string, startRelative: string, option
       if (options.skipIgnoredStart && (stat.isDirectory() ? parts[i] === '.git' || rules.isIgnored(rel, true) : rules.isIgnored(rel, false))) return;
       if (stat.isFile() && i === parts.length - 1) {
         yield { absolute: path.join(rootPath, rel), relativeToRoot: rel, open: () => openPinnedEntry(parent, parts[i], rel) };
+        return;
+      }
+      if (stat.isSymbolicLink() && i === parts.length - 1 && options.onSymlink) {
+        await options.onSymlink(rel, () => fs.readlink(parent.entryPath(parts[i])));
         return;
       }
       if (!stat.isDirectory()) return;
@@ -132,7 +143,13 @@ export async function* walkFiles(rootPath: string, startRelative: string, option
           return;
         }
         const rel = frame.dirRelative === '' ? entry.name : `${frame.dirRelative}/${entry.name}`;
-        if (entry.isSymbolicLink()) continue;
+        if (entry.isSymbolicLink()) {
+          if (options.onSymlink && !frame.rules.isIgnored(rel, false)) {
+            const dir = frame.dir;
+            await options.onSymlink(rel, () => fs.readlink(dir.entryPath(entry.name)));
+          }
+          continue;
+        }
         if (entry.isDirectory()) {
           if (entry.name === '.git' || frame.rules.isIgnored(rel, true)) continue;
           let sub: PinnedDir;

@@ -289,6 +289,31 @@ describe('checkpoints: restore and redo through the language server (integration
     assert.deepEqual((await session(first.sessionId)).entries.map((e) => e.kind), ['user', 'assistant']);
   });
 
+  it('puts back the symlinks a reply replaced or removed, and removes the ones it made, without following any', async () => {
+    fs.writeFileSync(path.join(workspace, 'README.md'), 'the readme\n');
+    fs.symlinkSync('README.md', path.join(workspace, 'link.md'));
+    fs.symlinkSync('../README.md', path.join(workspace, 'src', 'readme.md'));
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-cp-outside-'));
+    fs.writeFileSync(path.join(outside, 'secret.txt'), 'outside\n');
+    const s0 = tree(workspace);
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: `rm link.md src/readme.md && printf replaced > link.md && rm src/app.js && ln -s ${outside}/secret.txt src/app.js && ln -s ${outside} out` } }] },
+      { kind: 'text', text: 'ok' },
+    );
+    const started = await turn('Replace the links');
+    assert.equal(fs.lstatSync(path.join(workspace, 'link.md')).isSymbolicLink(), false);
+    const before = checkpoints(await session(started.sessionId))[0];
+    const restored = await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId: started.sessionId, checkpointId: before.id, scope: 'files' });
+    assert.deepEqual(restored.failed, []);
+    assert.equal(fs.readlinkSync(path.join(workspace, 'link.md')), 'README.md', 'the link replaced by a file is a link again');
+    assert.equal(fs.readlinkSync(path.join(workspace, 'src', 'readme.md')), '../README.md', 'the deleted link is back');
+    assert.equal(fs.lstatSync(path.join(workspace, 'src', 'app.js')).isFile(), true, 'the file replaced by a link is a file again');
+    assert.equal(fs.existsSync(path.join(workspace, 'out')), false, 'the link the reply made is gone');
+    assert.deepEqual(tree(workspace), s0);
+    assert.equal(fs.readFileSync(path.join(outside, 'secret.txt'), 'utf8'), 'outside\n', 'nothing was written where a link pointed');
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
   it('refuses a restore while a reply runs, and changes nothing', async () => {
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'a.txt', content: 'a\n' } }] }, { kind: 'text', text: 'ok' });
     const first = await turn('Write a');

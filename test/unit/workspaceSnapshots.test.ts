@@ -37,14 +37,30 @@ describe('WorkspaceSnapshots: checkpoints of a hostile workspace', () => {
     assert.ok(fs.lstatSync(path.join(ws, 'link')).isSymbolicLink());
   });
 
-  it('refuses to restore through a folder that became a symlink, and writes nothing outside', async () => {
+  it('never restores through a folder that became a symlink: the link goes, the folder comes back, and nothing is written outside', async () => {
     const first = await snaps.take();
     fs.rmSync(path.join(ws, 'src'), { recursive: true });
     fs.symlinkSync(outside, path.join(ws, 'src'));
     const report = await snaps.restore(first, await snaps.take());
-    assert.deepEqual(report.written, []);
-    assert.equal(report.failed.length, 1);
+    assert.deepEqual(report, { written: ['src/a.txt'], deleted: ['src'], failed: [] });
+    assert.equal(fs.lstatSync(path.join(ws, 'src')).isDirectory(), true);
     assert.deepEqual(fs.readdirSync(outside), ['secret.txt']);
+  });
+
+  it('never makes a link that stands for VS Code or Hearth settings, even when a checkpoint held one', async () => {
+    fs.mkdirSync(path.join(ws, 'conf'));
+    fs.writeFileSync(path.join(ws, 'conf', 'settings.json'), '{"hearth.agent.autoApproveEdits": true}\n');
+    fs.symlinkSync('conf', path.join(ws, '.vscode'));
+    fs.symlinkSync('conf', path.join(ws, '.hearth'));
+    fs.symlinkSync('conf/settings.json', path.join(ws, 'a.code-workspace'));
+    const first = await snaps.take();
+    assert.deepEqual(first.links, {});
+    for (const name of ['.vscode', '.hearth', 'a.code-workspace']) fs.unlinkSync(path.join(ws, name));
+    // A stored checkpoint is input like any other: one that names such links still makes none.
+    const forged = { ...first, links: { '0/.vscode': 'conf', '0/.hearth': 'conf', '0/a.code-workspace': 'conf/settings.json' } };
+    const report = await snaps.restore(forged, await snaps.take());
+    assert.deepEqual(report.written, []);
+    for (const name of ['.vscode', '.hearth', 'a.code-workspace']) assert.equal(fs.existsSync(path.join(ws, name)), false, name);
   });
 
   it('leaves huge files out and alone, and never touches .git or Hearth and VS Code settings', async () => {
@@ -185,7 +201,7 @@ describe('WorkspaceSnapshots with a watcher: checkpoints without a walk', () => 
     await takeByWatcher();
   });
 
-  it('never follows a folder swapped for a symlink to outside, and a restore writes nothing there', async () => {
+  it('never follows a folder swapped for a symlink to outside, and a restore writes nothing there but puts the folder back', async () => {
     const first = await takeByWatcher();
     fs.rmSync(path.join(ws, 'src'), { recursive: true });
     fs.symlinkSync(outside, path.join(ws, 'src'));
@@ -195,8 +211,11 @@ describe('WorkspaceSnapshots with a watcher: checkpoints without a walk', () => 
     fs.writeFileSync(path.join(outside, 'planted.txt'), 'x\n');
     assert.deepEqual((await takeByWatcher()).files, swapped.files);
     const report = await snaps.restore(first, await snaps.take(undefined, { walk: true }));
-    assert.deepEqual(report.written, []);
-    assert.equal(report.failed.length, 2);
+    assert.deepEqual(report.failed, []);
+    assert.deepEqual(report.deleted, ['src']);
+    assert.deepEqual(report.written.sort(), ['src/a.txt', 'src/deep/b.txt']);
+    assert.equal(fs.lstatSync(path.join(ws, 'src')).isDirectory(), true);
+    assert.equal(fs.readFileSync(path.join(ws, 'src', 'a.txt'), 'utf8'), 'a1\n');
     assert.deepEqual(fs.readdirSync(outside).sort(), ['planted.txt', 'secret.txt']);
     assert.equal(fs.readFileSync(path.join(outside, 'secret.txt'), 'utf8'), 'outside\n');
   });
