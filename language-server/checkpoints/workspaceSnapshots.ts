@@ -68,8 +68,11 @@ export interface RestoreReport {
   failed: { path: string; error: string }[];
 }
 
-/** Keys are `<root index>/<relative path>`; ids and keys from a stored file are checked before use. */
-const KEY = /^(\d+)\/(.+)$/;
+/**
+ * Keys are `<root index>/<relative path>`; ids and keys from a stored file are checked before use. `s`: a file name
+ * may hold a newline, a carriage return or U+2028, which `.` alone does not match.
+ */
+const KEY = /^(\d+)\/(.+)$/s;
 const HASH = /^[0-9a-f]{64}$/;
 const ID = /^[0-9a-f-]{36}$/;
 

@@ -25,6 +25,19 @@ describe('WorkspaceSnapshots: checkpoints of a hostile workspace', () => {
 
   afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
+  it('restores, recreates and deletes files whose names hold a newline or other control characters', async () => {
+    const odd = ['line\nbreak.txt', 'tab\tand\rreturn.txt', 'bell\u0007.txt'];
+    for (const name of odd) fs.writeFileSync(path.join(ws, 'src', name), `${JSON.stringify(name)} as it was\n`);
+    const first = await snaps.take();
+    fs.writeFileSync(path.join(ws, 'src', odd[0]), 'changed by a reply\n');
+    fs.rmSync(path.join(ws, 'src', odd[1]));
+    fs.writeFileSync(path.join(ws, 'src', 'made\nby a reply.txt'), 'new\n');
+    const report = await snaps.restore(first, await snaps.take());
+    assert.deepEqual(report.failed, []);
+    for (const name of odd) assert.equal(fs.readFileSync(path.join(ws, 'src', name), 'utf8'), `${JSON.stringify(name)} as it was\n`);
+    assert.equal(fs.existsSync(path.join(ws, 'src', 'made\nby a reply.txt')), false);
+  });
+
   it('never follows a symlink out of the workspace, neither when taking nor when restoring', async () => {
     fs.symlinkSync(outside, path.join(ws, 'link'));
     const first = await snaps.take();
