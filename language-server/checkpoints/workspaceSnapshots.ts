@@ -2,7 +2,7 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { walkFiles, type WalkedFile } from '../tools/workspaceWalker';
-import { openPinnedDir, openPinnedDirCreating, readPinnedPrefix } from '../tools/pinnedFiles';
+import { openPinnedDir, openPinnedDirCreating, readPinnedPrefix, type PinnedDir } from '../tools/pinnedFiles';
 import { writeFileAtomically } from '../tools/writeFileAtomically';
 import { protectedPathReason } from '../tools/protectedPaths';
 import { WorkspaceWatcher, type WorkspaceWatcherLimits } from './workspaceWatcher';
@@ -288,11 +288,7 @@ export class WorkspaceSnapshots {
     // A damaged or truncated object is refused rather than written: the restore must be byte for byte or not at all.
     if (sha256(bytes) !== hash) throw new Error('its checkpointed content is damaged');
     const target = path.join(root, ...rel.split('/'));
-    const parent = path.dirname(target);
-    const missing: string[] = [];
-    for (let dir = parent; dir !== root && !(await fs.lstat(dir).catch(() => null)); dir = path.dirname(dir)) missing.unshift(dir);
-    // Pinned from the workspace folder down: a folder that became a symlink is refused, never followed.
-    const dir = await openPinnedDirCreating(parent, missing, rel, async () => undefined);
+    const dir = await openParentCreating(root, target, rel);
     try {
       await writeFileAtomically(dir, path.basename(target), bytes, rel, mode & 0o777);
     } finally {
@@ -607,6 +603,18 @@ async function removeEntry(root: string, rel: string, kind: 'file' | 'link'): Pr
 }
 
 /**
+ * The folder `target` goes in, opened pinned from the workspace folder down
+ * (a folder that became a symlink is refused, never followed), with the
+ * folders the restore must make first made on the way.
+ */
+async function openParentCreating(root: string, target: string, rel: string): Promise<PinnedDir> {
+  const parent = path.dirname(target);
+  const missing: string[] = [];
+  for (let dir = parent; dir !== root && !(await fs.lstat(dir).catch(() => null)); dir = path.dirname(dir)) missing.unshift(dir);
+  return openPinnedDirCreating(parent, missing, rel, async () => undefined);
+}
+
+/**
  * Puts the symlink `rel` → `link` back under `root`: made beside it under a
  * temporary name in its pinned folder and renamed over what is there (a file
  * or another link; a folder is refused). Only the link is made: nothing is
@@ -614,10 +622,7 @@ async function removeEntry(root: string, rel: string, kind: 'file' | 'link'): Pr
  */
 async function writeLink(root: string, rel: string, link: string): Promise<void> {
   const target = path.join(root, ...rel.split('/'));
-  const parent = path.dirname(target);
-  const missing: string[] = [];
-  for (let dir = parent; dir !== root && !(await fs.lstat(dir).catch(() => null)); dir = path.dirname(dir)) missing.unshift(dir);
-  const dir = await openPinnedDirCreating(parent, missing, rel, async () => undefined);
+  const dir = await openParentCreating(root, target, rel);
   try {
     const name = path.basename(target);
     if ((await fs.lstat(dir.entryPath(name)).catch(() => null))?.isDirectory()) throw new Error('it is now a folder, so it was left alone');
