@@ -54,20 +54,19 @@ describe('webview approval cards', () => {
   let h: Harness;
   afterEach(() => h.dispose());
 
-  function showCalls(): void {
+  /** A new chat view showing one streaming answer that makes `calls`. */
+  function showAnswerWith(calls: Parameters<typeof streamingAnswer>[0]): void {
     h = createHarness();
-    h.send({
-      type: 'session',
-      session: sessionView('s1', [
-        user,
-        streamingAnswer([
-          { id: 'c1', name: 'run_command', arguments: { command: LONG_COMMAND } },
-          { id: 'c2', name: 'edit_file', arguments: { path: 'package.json' } },
-          { id: 'c3', name: 'read_file', arguments: { path: 'notes/linked.txt' } },
-          { id: 'c4', name: 'fetch_web_page', arguments: { url: 'x' } },
-        ]),
-      ]),
-    });
+    h.send({ type: 'session', session: sessionView('s1', [user, streamingAnswer(calls)]) });
+  }
+
+  function showCalls(): void {
+    showAnswerWith([
+      { id: 'c1', name: 'run_command', arguments: { command: LONG_COMMAND } },
+      { id: 'c2', name: 'edit_file', arguments: { path: 'package.json' } },
+      { id: 'c3', name: 'read_file', arguments: { path: 'notes/linked.txt' } },
+      { id: 'c4', name: 'fetch_web_page', arguments: { url: 'x' } },
+    ]);
   }
 
   const row = (callId: string) => h.document.querySelector<HTMLElement>(`[data-testid="tool-row"][data-call-id="${callId}"]`)!;
@@ -256,17 +255,10 @@ describe('webview approval cards', () => {
       [root, ...Array.from(root.querySelectorAll('*'))].flatMap((e) => [e === root ? e.textContent ?? '' : '', ...Array.from(e.attributes).map((a) => a.value)]).filter((t) => /[\u202a-\u202e\u2066-\u2069\u200b]/.test(t));
     const command = 'l\u202es -la';
     const path = 'notes.txt\n.git/hooks/pre-commit';
-    h = createHarness();
-    h.send({
-      type: 'session',
-      session: sessionView('s1', [
-        user,
-        streamingAnswer([
-          { id: 'c1', name: 'run_command', arguments: { command } },
-          { id: 'c2', name: 'write_file', arguments: { path } },
-        ]),
-      ]),
-    });
+    showAnswerWith([
+      { id: 'c1', name: 'run_command', arguments: { command } },
+      { id: 'c2', name: 'write_file', arguments: { path } },
+    ]);
     h.send({ type: 'approvalRequested', approval: { ...commandRequest, command, cwd: '/home/dev/\u2066project', reasons: ['the command name `l\u202es` contains characters other than plain ASCII letters'], suggestedRule: 'l\u202es' } });
     h.send({ type: 'approvalRequested', approval: { ...editRequest, path } });
     h.scheduler.flush();
