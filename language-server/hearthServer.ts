@@ -208,7 +208,7 @@ export class HearthServer {
           return readWebPage(url, { proxy: await this.proxyFor(url) });
         },
       }),
-      executorForTurn: (turn, settings) => this.executorForTurn(turn, settings),
+      executorForTurn: (turn, settings, note) => this.executorForTurn(turn, settings, note),
       changedResources: (sessionId, earlier, now) => this.mcp.changedResources(sessionId, earlier, now),
       plan: (agent, model, settings, signal) => this.runs.plan(agent, model, 'chat', settings.chat, signal),
       rulesFor: (paths, disabled) => findRulesFiles(this.folders, paths, disabled),
@@ -298,7 +298,7 @@ export class HearthServer {
     return withDocumentation(this.codebase, this.documentation);
   }
 
-  private executorForTurn(turn: TurnRef, settings: HearthSettings): ToolExecutor | undefined {
+  private executorForTurn(turn: TurnRef, settings: HearthSettings, note: (callId: string, message: string) => void): ToolExecutor | undefined {
     if (this.folders.length === 0) return undefined;
     const builtin = createTurnExecutor({
       turnId: turn.entryId,
@@ -309,6 +309,7 @@ export class HearthServer {
       checkpoints: this.checkpoints,
       ripgrepPath: this.options.ripgrepPath,
       commandObserver: lspCommandObserver(this.connection, turn),
+      notes: note,
       symbols: this.index.enabled ? this.index : undefined,
       memoryEnabled: settings.memory?.enabled === true,
       codebaseSearch: this.codebaseWithDocumentation(settings),

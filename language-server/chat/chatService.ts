@@ -44,7 +44,8 @@ export interface ChatServiceDeps {
   /** Fills in the text of `@path` mentions from the workspace (and `@codebase` from a search for the message's text). */
   resolveContext: (items: ContextItem[], messageText?: string) => Promise<ContextItem[]>;
   /** Tools for a turn; undefined for plain chat. */
-  executorForTurn?: (turn: { sessionId: string; entryId: string }, settings: HearthSettings) => ToolExecutor | undefined;
+  /** The tools of one agent turn; `note` shows a call's note in the reply (see the tools' `ToolContext.note`). */
+  executorForTurn?: (turn: { sessionId: string; entryId: string }, settings: HearthSettings, note: (callId: string, message: string) => void) => ToolExecutor | undefined;
   /**
    * Of the MCP resources attached earlier in this chat, those that changed
    * since the chat read them (their server said so); they are read again
@@ -358,7 +359,8 @@ export class ChatService {
         if (choice && !continueReply) emit({ type: 'agentRoute', route: choice.route });
         const turnModel = requestedModel ? model : (choice?.model ?? model);
         const turnInput: UserInput = choice ? { ...input, text: choice.text } : input;
-        const tools = this.deps.executorForTurn?.({ sessionId, entryId: entry.id }, settings);
+        // A call's note is one line of the reply that changes in place (its id), below the call's card.
+        const tools = this.deps.executorForTurn?.({ sessionId, entryId: entry.id }, settings, (callId, message) => emit({ type: 'status', level: 'info', id: `call-note-${callId}`, message }));
         // Checkpoints: before the reply's first step and after every call that may change files (an agent turn only).
         const take = this.deps.checkpoint;
         const checkpoint = async (callId?: string) => {

@@ -35,6 +35,12 @@ export interface ToolContext {
   readonly commandOptions: { killGraceMs?: number; env?: NodeJS.ProcessEnv };
   /** Watches commands as they run (the editor's "Hearth Agent" terminal); never decides anything. */
   readonly commandObserver?: CommandObserver;
+  /**
+   * Shows a line under this call in the chat while it runs, for what the user
+   * must know now (why a command has not started yet); a later note replaces
+   * the earlier one. Never seen by the model.
+   */
+  note(message: string): void;
   /** Runs `work` after every earlier change of this turn finished, so two edits never interleave. */
   serializeChange<T>(work: () => Promise<T>): Promise<T>;
 }

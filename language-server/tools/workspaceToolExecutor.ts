@@ -49,6 +49,8 @@ export interface TurnExecutorOptions {
   sandbox?: CommandSandbox;
   /** Shows commands as they run (the editor's terminal view); optional. */
   commandObserver?: CommandObserver;
+  /** Shows a call's note in the chat (see `ToolContext.note`); without it notes go nowhere. */
+  notes?: (callId: string, message: string) => void;
   /** The symbol index; without it (or while it is off) find_symbol is not offered. */
   symbols?: SymbolLookup;
   /** Project memory is on for this workspace (`hearth.memory.enabled`): the remember tool is offered. */
@@ -178,6 +180,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
         turn: this.turn,
         commandOptions: { killGraceMs: this.options.killGraceMs, env: this.options.commandEnv },
         ...(this.options.commandObserver ? { commandObserver: this.options.commandObserver } : {}),
+        note: (message) => this.options.notes?.(call.id, message),
         serializeChange: (work) => this.serializeChange(work),
       };
       if (!BUILTIN_TOOLS[call.name].readOnly && !policy.trusted) {

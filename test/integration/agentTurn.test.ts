@@ -3,6 +3,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { startLspTestClient } from './lspTestClient';
 import { chatTurn, useLspSuite } from './lspSuite';
+import { until } from '../fixtures/until';
+import type { UserInput } from '../../protocol/chat';
 import {
   ChatSendRequest,
   CommandApprovalRequest,
@@ -39,7 +41,7 @@ describe('agent turns through the language server (integration)', function () {
     return suite.client;
   }
 
-  const turn = (text: string) => chatTurn(suite.client!, text);
+  const turn = (text: string | UserInput, sessionId?: string) => chatTurn(suite.client!, text, { sessionId });
 
   beforeEach(async () => {
     fs.mkdirSync(path.join(suite.workspace, 'src'));
@@ -154,6 +156,34 @@ describe('agent turns through the language server (integration)', function () {
     assert.match(results[0].content, /42/);
     assert.equal(results[1].isError, true);
     assert.match(results[1].content, /curl/);
+  });
+
+  it("a command that waits for another chat's command says so in its reply, then how long it waited, and the model is not told", async () => {
+    await start('reject', 'accept');
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'touch a-started && sleep 3' } }] });
+    const first = turn('Run the slow one');
+    await until(() => fs.existsSync(path.join(suite.workspace, 'a-started')), 'the first chat\'s command started');
+    // The second chat's call comes first in the queue; both replies then end with the same text.
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'echo b-ran' } }] }, { kind: 'text', text: 'Done.' }, { kind: 'text', text: 'Done.' });
+    const second = await turn('Run the quick one');
+    await first;
+    assert.match(second.results[0].content, /b-ran/);
+    const notes = suite.client!.events.filter((e) => e.entryId === second.started.assistantEntryId && e.event.type === 'status').map((e) => e.event as { message: string; id?: string });
+    assert.equal(notes.length, 2, JSON.stringify(notes));
+    assert.equal(notes[0].message, 'Waiting for “touch a-started && sleep 3” to finish: Hearth runs one command at a time, across chats, so each is checked against the files it must not change.');
+    assert.match(notes[1].message, /^Waited \d+(\.\d)? s for another command to finish\.$/);
+    assert.equal(notes[0].id, notes[1].id, 'the note changes in place');
+    // What the chat shows after a reload: the one note, saying how long it waited.
+    const session = await suite.client!.connection.sendRequest(SessionGetRequest.type, { sessionId: second.started.sessionId });
+    const reply = session.entries.find((e) => e.id === second.started.assistantEntryId);
+    assert.ok(reply?.kind === 'assistant');
+    assert.deepEqual(reply.parts.filter((p) => p.kind === 'status').map((p) => p.kind === 'status' && p.message), [notes[1].message]);
+    // The next message of that chat sends its history, without the note.
+    suite.fixture.enqueue({ kind: 'text', text: 'Yes.' });
+    await turn({ text: 'Did it run?', context: [] }, second.started.sessionId);
+    const lastRequest = JSON.stringify(suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body);
+    assert.match(lastRequest, /Did it run\?/);
+    assert.doesNotMatch(lastRequest, /Waited|Waiting for/, 'the note is for the user, not the model');
   });
 
   it('an untrusted workspace gets read-only tools', async () => {

@@ -556,23 +556,31 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.ok(Date.now() - cancelledAt < 1500, `took ${Date.now() - cancelledAt} ms`);
     });
 
-    it("a command waits for another chat's command to finish, and cancelling it while it waits stops it at once", async () => {
+    it("a command waits for another chat's command to finish, says so under its call, and cancelling it while it waits stops it at once", async () => {
+      const notes: string[][] = [[], [], []];
+      const noting = (i: number) => ws.executor({ sandbox, approvals: alwaysAccept(), commandEnv: { HOME: home.dir }, notes: (_, message) => notes[i].push(message) });
       // The first command is running (its marker exists) before the second is sent, however slow the machine.
-      const first = call(executor(), 'run_command', { command: 'touch first-started; sleep 4; echo first-done' });
+      const first = call(noting(0), 'run_command', { command: 'touch first-started; sleep 4; echo first-done' });
       await until(() => existsSync(path.join(ws.root, 'first-started')), 'the first command started');
       const controller = new AbortController();
-      const waiting = call(executor(), 'run_command', { command: 'echo never-ran > waited.txt' }, controller.signal);
-      await new Promise((resolve) => setTimeout(resolve, 200));
+      const waiting = call(noting(1), 'run_command', { command: 'echo never-ran > waited.txt' }, controller.signal);
+      await until(() => notes[1].length > 0, 'the waiting command has a note');
+      assert.deepEqual(notes[1], ['Waiting for “touch first-started; sleep 4; echo first-done” to finish: Hearth runs one command at a time, across chats, so each is checked against the files it must not change.']);
       const cancelledAt = Date.now();
       controller.abort();
       const cancelled = await waiting;
       assert.ok(Date.now() - cancelledAt < 1500, `took ${Date.now() - cancelledAt} ms`);
       assert.equal(cancelled.summary, 'cancelled');
       assert.match(cancelled.content, /cancelled while it waited for a command of another chat to finish; it did not run/);
-      const queued = call(executor(), 'run_command', { command: 'echo second-ran' });
+      assert.equal(notes[1].at(-1), 'Cancelled while waiting for another command to finish; it did not run.');
+      const queued = call(noting(2), 'run_command', { command: 'echo second-ran' });
       assert.match((await first).content, /first-done/);
       assert.match((await queued).content, /second-ran/, 'a cancelled wait does not hold up the commands after it');
       assert.equal(existsSync(path.join(ws.root, 'waited.txt')), false);
+      assert.deepEqual(notes[0], [], 'a command that did not wait has no note');
+      assert.equal(notes[2].length, 2, notes[2].join('\n'));
+      assert.match(notes[2][0], /^Waiting for “touch first-started; sleep 4; echo first-done” to finish/);
+      assert.match(notes[2][1], /^Waited \d+(\.\d)? s for another command to finish\.$/, 'the note becomes how long it waited');
     });
 
     it('a timeout kills the whole tree', async () => {
@@ -706,6 +714,7 @@ async function toolContext(ws: ToolWorkspace, sandbox: CommandSandbox, approvals
     ripgrep: async () => null,
     turn: { acceptAllEdits: false, executionSensitiveWrites: written },
     commandOptions: { killGraceMs: 200 },
+    note: () => undefined,
     serializeChange: (work) => work(),
   };
 }

@@ -93,8 +93,7 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
     writeExecutionSensitive = ask.needsNetwork;
     if (writeExecutionSensitive) {
       // What it installed runs in the next command of this turn, so those ask too.
-      const shown = command.length > 60 ? `${command.slice(0, 57)}...` : command;
-      ctx.turn.executionSensitiveWrites.push(`node_modules/ and lockfiles (through \`${shown}\`)`);
+      ctx.turn.executionSensitiveWrites.push(`node_modules/ and lockfiles (through \`${shorten(command)}\`)`);
     }
   }
 
@@ -108,13 +107,21 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
     ...ctx.commandOptions.env,
   };
   let prepared: SandboxedSpawn;
+  let waitingSince: number | undefined;
+  const onWait = (holder: string) => {
+    waitingSince = Date.now();
+    ctx.note(`Waiting for “${shorten(holder)}” to finish: Hearth runs one command at a time, across chats, so each is checked against the files it must not change.`);
+  };
   // What runs without asking is exactly what the policy judged: the line rebuilt from the
   // parsed words, so a shell that would read the original differently cannot run anything
   // else. An approved command runs as the user saw it.
   const line = verdict.action === 'run' && ask.reasons.length === 0 && verdict.exec ? verdict.exec : command;
   try {
-    prepared = await ctx.sandbox.prepare(line, { cwd, roots, grant: { network, writeExecutionSensitive }, env, signal });
+    prepared = await ctx.sandbox.prepare(line, { cwd, roots, grant: { network, writeExecutionSensitive }, env, signal, onWait });
+    // The note becomes what happened, so a finished call does not still say it is waiting.
+    if (waitingSince !== undefined) ctx.note(`Waited ${formatSeconds(Date.now() - waitingSince)} s for another command to finish.`);
   } catch (e) {
+    if (waitingSince !== undefined) ctx.note('Cancelled while waiting for another command to finish; it did not run.');
     if (e instanceof SandboxWaitCancelled) throw new ToolError('The command was cancelled while it waited for a command of another chat to finish; it did not run.', 'cancelled');
     throw new ToolError(`The command sandbox could not be set up (${(e as Error).message}). The command did not run; try again, and tell the user if it keeps failing.`, 'failed to start');
   }
@@ -248,6 +255,12 @@ function sandboxHints(output: string, network: boolean): string[] {
     hints.push('The command ran without network access (the sandbox grants it only to commands the user approves that need it).');
   }
   return hints;
+}
+
+/** A command line as a note names it: one line of at most 60 characters. */
+function shorten(command: string): string {
+  const flat = command.replace(/\s+/g, ' ').trim();
+  return flat.length > 60 ? `${flat.slice(0, 57)}...` : flat;
 }
 
 /** "0.3", "1.2", "42": tenths while they matter, whole seconds after. */

@@ -70,11 +70,23 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
    * sandboxed command runs between a scan and the audit that ends it.
    */
   let queue: Promise<void> = Promise.resolve();
-  const waitForTurn = async (signal: AbortSignal | undefined): Promise<() => void> => {
-    let release!: () => void;
-    const mine = new Promise<void>((resolve) => (release = resolve));
+  /** The commands that hold or wait for a turn, first come first: the first holds it, or is about to. */
+  const queued: { command: string }[] = [];
+  const waitForTurn = async (command: string, signal: AbortSignal | undefined, onWait: ((holder: string) => void) | undefined): Promise<() => void> => {
+    const me = { command };
+    let mine!: () => void;
+    const turn = new Promise<void>((resolve) => (mine = resolve));
+    const release = () => {
+      const at = queued.indexOf(me);
+      if (at < 0) return;
+      queued.splice(at, 1);
+      mine();
+    };
     const previous = queue;
-    queue = previous.then(() => mine);
+    queue = previous.then(() => turn);
+    // Said before waiting, naming the command whose turn it is.
+    if (queued.length > 0) onWait?.(queued[0].command);
+    queued.push(me);
     try {
       await new Promise<void>((resolve, reject) => {
         if (signal?.aborted) return reject(new SandboxWaitCancelled());
@@ -99,8 +111,8 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
       const scans = await Promise.all(roots.map((root) => findGuardedPaths(root, cache)));
       return roots.filter((_, i) => scans[i].truncated);
     },
-    async prepare(command, { cwd, roots, grant, env, signal }): Promise<SandboxedSpawn> {
-      const release = await waitForTurn(signal);
+    async prepare(command, { cwd, roots, grant, env, signal, onWait }): Promise<SandboxedSpawn> {
+      const release = await waitForTurn(command, signal, onWait);
       try {
         return await prepareInTurn(command, { cwd, roots, grant, env }, release);
       } catch (e) {

@@ -49,9 +49,14 @@ export interface CommandSandbox {
    * the folders may make this wait until the commands it prepared earlier
    * have finished (their `finish()` resolved): the caller must call
    * `finish()` once for every spawn it gets, run or not. `signal` ends the
-   * wait; prepare then rejects with a `SandboxWaitCancelled`.
+   * wait; prepare then rejects with a `SandboxWaitCancelled`. `onWait` is
+   * called once, before such a wait, with the line of the command that holds
+   * the sandbox, so the user can be told why nothing happens yet.
    */
-  prepare(command: string, options: { cwd: string; roots: readonly string[]; grant: SandboxGrant; env: NodeJS.ProcessEnv; signal?: AbortSignal }): Promise<SandboxedSpawn>;
+  prepare(
+    command: string,
+    options: { cwd: string; roots: readonly string[]; grant: SandboxGrant; env: NodeJS.ProcessEnv; signal?: AbortSignal; onWait?: (holder: string) => void },
+  ): Promise<SandboxedSpawn>;
 }
 
 /** Rejects `prepare` when its signal ended the wait for an earlier command. */
