@@ -10,7 +10,8 @@
  * One definition for both sides of an approval: the language server refuses
  * to run an allow-listed command that contains one (shellCommand.ts), and
  * the webview shows each one on the cards the user decides from as a
- * visible ⟨U+XXXX⟩. Property escapes need the `u` flag, which also makes
+ * visible ⟨U+XXXX⟩, and marks each in code the model wrote
+ * (webview/hiddenCharacterMarks.ts). Property escapes need the `u` flag, which also makes
  * characters above U+FFFF match as one.
  */
 const HIDDEN = String.raw`[^\P{Cc}\n\t]|[\p{Cf}\p{Co}\p{Cs}\p{Zl}\p{Zp}]|[^\P{Zs} ]|\p{Variation_Selector}|[\u115f\u1160\u3164\uffa0]|\u034f|\u17b4|\u17b5`;
@@ -27,6 +28,11 @@ export function codePointLabel(c: string): string {
 export function findHiddenCharacter(text: string): { char: string; index: number } | undefined {
   const match = FIRST_HIDDEN.exec(text);
   return match ? { char: match[0], index: match.index } : undefined;
+}
+
+/** Every hidden character of `text` with its index (in UTF-16 units), in order. */
+export function hiddenCharacters(text: string): { char: string; index: number }[] {
+  return Array.from(text.matchAll(EVERY_HIDDEN), (m) => ({ char: m[0], index: m.index ?? 0 }));
 }
 
 /** `text` with every hidden character shown as ⟨U+XXXX⟩, and whether there was one. */

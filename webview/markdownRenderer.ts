@@ -11,6 +11,7 @@ import { Marked, Renderer } from 'marked';
 import type { Token, Tokens, TokensList } from 'marked';
 import { MAX_FENCE_INFO } from '../protocol/webviewMessages';
 import { button, el } from './dom';
+import { markHiddenCharacters } from './hiddenCharacterMarks';
 import { escapeHtml, highlightCode } from './highlighter';
 import { icon } from './icons';
 
@@ -275,6 +276,8 @@ export class MarkdownRenderer {
       const destination = otherDestination(link.textContent ?? '', link.getAttribute('href') ?? '');
       if (destination) link.after(el(this.doc, 'span', { className: 'link-destination', text: ` → ${destination}`, attrs: { 'data-testid': 'link-destination' } }));
     }
+    // Inline code too: a command in backticks is as likely to be copied as a block.
+    for (const code of Array.from(fragment.querySelectorAll('code'))) if (!code.closest('pre')) markHiddenCharacters(code);
     for (const [index, pre] of Array.from(fragment.querySelectorAll('pre')).entries()) {
       const code = pre.querySelector('code');
       if (!code) continue;
@@ -282,7 +285,7 @@ export class MarkdownRenderer {
       const language = langClass ? langClass.slice('language-'.length) : '';
       const block = el(this.doc, 'div', { className: 'code-block', attrs: { 'data-testid': 'code-block', 'data-language': language || undefined } });
       pre.replaceWith(block);
-      block.append(this.codeHeader(language, code, infos[index] ?? language), pre);
+      block.append(this.codeHeader(language, code, infos[index] ?? language, markHiddenCharacters(code)), pre);
     }
     return fragment;
   }
@@ -317,7 +320,7 @@ export class MarkdownRenderer {
     return note;
   }
 
-  private codeHeader(language: string, code: HTMLElement, info: string): HTMLElement {
+  private codeHeader(language: string, code: HTMLElement, info: string, hidden: readonly string[]): HTMLElement {
     const doc = this.doc;
     // Read the text at click time: it is exactly the code, since highlight.js only adds spans.
     const codeText = () => code.textContent ?? '';
@@ -347,9 +350,24 @@ export class MarkdownRenderer {
       children: [icon(doc, 'apply'), el(doc, 'span', { className: 'button-label', text: 'Apply' })],
       onClick: () => this.actions.apply(codeText(), info),
     });
+    // Said in the header, next to the buttons that would take the code away, not only by the marks inside it.
+    const warning =
+      hidden.length > 0
+        ? [
+            el(doc, 'span', {
+              className: 'code-hidden-warning',
+              text: 'Invisible characters',
+              attrs: {
+                'data-testid': 'hidden-characters',
+                role: 'note',
+                title: `This code contains characters you cannot see (${hidden.join(', ')}), marked in it: it may do something other than what it shows.`,
+              },
+            }),
+          ]
+        : [];
     return el(doc, 'div', {
       className: 'code-header',
-      children: [el(doc, 'span', { className: 'code-language', text: language || 'text' }), el(doc, 'span', { className: 'code-actions', children: [copy, insert, apply] })],
+      children: [el(doc, 'span', { className: 'code-language', text: language || 'text' }), ...warning, el(doc, 'span', { className: 'code-actions', children: [copy, insert, apply] })],
     });
   }
 }

@@ -227,6 +227,36 @@ describe('webview markdown renderer', () => {
     assert.deepEqual(inserted, ['plain & <simple>']);
   });
 
+  it('marks invisible and bidirectional characters in code and warns in its header, while Copy still takes the exact code', () => {
+    const { render, copied, applied } = renderer();
+    // Trojan Source: displayed, the comment seems to end the line; compiled, the check goes on inside the string.
+    const trojan = 'if (access !== "user\u202e \u2066// Check if admin\u2069 \u2066") {\n  deny();\n}';
+    const root = render(`Here:\n\n\`\`\`js\n${trojan}\n\`\`\`\n\nRun \`rm\u200b -rf build\` after.\n\n\`\`\`js\nconst plain = 1;\n\`\`\``);
+    assertInert(root);
+    const [block, plain] = Array.from(root.querySelectorAll('[data-testid="code-block"]'));
+    const marks = Array.from(block.querySelectorAll('code .hidden-char')).map((m) => (m as HTMLElement).dataset.label);
+    assert.deepEqual(marks, ['U+202E', 'U+2066', 'U+2069', 'U+2066']);
+    const warning = block.querySelector('.code-header [data-testid="hidden-characters"]');
+    assert.ok(warning, 'the header warns before the code is copied or applied');
+    assert.match(warning.getAttribute('title') ?? '', /U\+202E RIGHT-TO-LEFT OVERRIDE, U\+2066 LEFT-TO-RIGHT ISOLATE, U\+2069 POP DIRECTIONAL ISOLATE/);
+    assert.equal(block.querySelector('code')?.textContent, trojan, 'the marks are drawn by CSS: the text is the code');
+    click(block.querySelector('[data-testid="copy-code"]')!);
+    click(block.querySelector('[data-testid="apply-code"]')!);
+    assert.deepEqual(copied, [trojan]);
+    assert.equal(applied[0].text, trojan);
+    // Inline code gets the marks too; code without such characters gets neither marks nor a warning.
+    const inline = Array.from(root.querySelectorAll('p code')).find((c) => c.textContent?.startsWith('rm'));
+    assert.equal((inline?.querySelector('.hidden-char') as HTMLElement | null)?.dataset.label, 'U+200B');
+    assert.equal(plain.querySelector('.hidden-char, [data-testid="hidden-characters"]'), null);
+  });
+
+  it('leaves prose in right-to-left languages alone: only code is marked', () => {
+    const { render } = renderer();
+    const root = render('\u05e9\u05dc\u05d5\u05dd \u200fHearth\u200f \u05e2\u05d5\u05dc\u05dd');
+    assert.equal(root.querySelector('.hidden-char'), null);
+    assert.equal(root.textContent?.trim(), '\u05e9\u05dc\u05d5\u05dd \u200fHearth\u200f \u05e2\u05d5\u05dc\u05dd');
+  });
+
   it('Apply on each code block passes the code with its fence info string, which may name the file', () => {
     const { render, applied } = renderer();
     // Three blocks, one inside a list, so the info strings must stay with their own blocks.
