@@ -75,6 +75,7 @@ describe('a provider stream that breaks (integration)', function () {
   for (const failure of [
     { kind: 'earlyDone', text: 'The answer starts' },
     { kind: 'closed', text: 'The answer starts' },
+    { kind: 'ollamaDroppedError', text: 'The answer starts' },
   ] as const) {
     it(`a stream that stops without a finish_reason (${failure.kind}) is a cut answer, not a finished one`, async () => {
       await start([failure]);
