@@ -10,7 +10,18 @@
 import type { ReplySink } from './replyPipe';
 import { imageDataUrl, sniffBase64ImageType } from '../../protocol/chatImages';
 import { webPageRefusal } from './webPageRefusal';
+import { readJsonUpTo } from './readJsonUpTo';
 import { readTextUpTo } from './readTextUpTo';
+
+/**
+ * The longest line of a stream: one event is one delta of text or of a tool
+ * call, kilobytes at most, so a line past this is a broken or hostile server
+ * that would otherwise grow one string until the process runs out of memory.
+ */
+const STREAM_LINE_MAX_CHARS = 16 * 1024 * 1024;
+
+/** A whole (not streamed) reply is read this far; the longest answer a context window allows is a few MiB. */
+const WHOLE_REPLY_MAX_BYTES = 64 * 1024 * 1024;
 
 /** An error body is read this far: enough for any server's JSON error or a web page's title, never a whole endless page. */
 const ERROR_BODY_MAX_BYTES = 64 * 1024;
@@ -117,14 +128,24 @@ function samplingOptions(body: Json): Json {
  */
 async function* sseData(response: Response): AsyncGenerator<Json> {
   const decoder = new TextDecoder();
-  let buffer = '';
+  // The start of a line still arriving, in pieces: searching or joining a long line at every chunk would cost its square.
+  let partial: string[] = [];
+  let partialLength = 0;
   let eventName = '';
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    buffer += decoder.decode(chunk, { stream: true });
-    let nl: number;
-    while ((nl = buffer.indexOf('\n')) >= 0) {
-      const line = buffer.slice(0, nl).trim();
-      buffer = buffer.slice(nl + 1);
+    const text = decoder.decode(chunk, { stream: true });
+    if (text.indexOf('\n') < 0) {
+      partial.push(text);
+      partialLength += text.length;
+      if (partialLength > STREAM_LINE_MAX_CHARS) throw new Error(`the server sent a stream line longer than ${STREAM_LINE_MAX_CHARS / 1024 / 1024} MiB; Hearth stopped reading it`);
+      continue;
+    }
+    partial.push(text);
+    const buffer = partial.join('');
+    let from = 0;
+    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n', from)) {
+      const line = buffer.slice(from, nl).trim();
+      from = nl + 1;
       // A blank line ends an event, and with it the event's name.
       if (line === '') eventName = '';
       if (line.startsWith('event:')) eventName = line.slice(6).trim();
@@ -134,6 +155,9 @@ async function* sseData(response: Response): AsyncGenerator<Json> {
       const parsed = JSON.parse(data) as Json;
       yield eventName === 'error' && parsed.error === undefined ? { error: parsed } : parsed;
     }
+    const rest = buffer.slice(from);
+    partial = rest === '' ? [] : [rest];
+    partialLength = rest.length;
   }
 }
 
@@ -157,6 +181,13 @@ function streamError(event: Json): string | undefined {
  */
 function endWithError(res: ReplySink, message: string): void {
   res.end(`${JSON.stringify({ error: message })}\n`);
+}
+
+/** A reply asked for with `stream: false`, parsed, or an Error saying it was too large or not an object. */
+async function wholeReply(upstream: Response, backend: OpenAiEndpoint): Promise<Json> {
+  const reply = await readJsonUpTo(upstream, WHOLE_REPLY_MAX_BYTES, `the reply of ${backend.url}`);
+  if (typeof reply !== 'object' || reply === null) throw new Error(`${backend.url} did not answer with a JSON object`);
+  return reply as Json;
 }
 
 async function post(backend: OpenAiEndpoint, path: string, body: Json, signal: AbortSignal): Promise<Response> {
@@ -189,7 +220,7 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
   const stats: StreamStats = { promptTokens: 0, completionTokens: 0 };
   const created = () => new Date().toISOString();
   if (!stream) {
-    const reply = (await upstream.json()) as Json;
+    const reply = await wholeReply(upstream, backend);
     const choice = ((reply.choices as Json[]) ?? [])[0] ?? {};
     const message = (choice.message ?? {}) as Json;
     const usage = (reply.usage ?? {}) as Json;
@@ -269,7 +300,7 @@ export async function openAiGenerate(backend: OpenAiEndpoint, body: Json, res: R
   const upstream = await post(backend, '/v1/completions', request, signal);
   const stats: StreamStats = { promptTokens: 0, completionTokens: 0 };
   if (!stream) {
-    const reply = (await upstream.json()) as Json;
+    const reply = await wholeReply(upstream, backend);
     const choice = ((reply.choices as Json[]) ?? [])[0] ?? {};
     const usage = (reply.usage ?? {}) as Json;
     stats.promptTokens = Number(usage.prompt_tokens ?? 0);

@@ -4,6 +4,13 @@
  * pool and the local providers' model list.
  */
 import { authHeaders, type OpenAiEndpoint } from './openAiAdapter';
+import { readJsonUpTo } from './readJsonUpTo';
+
+/**
+ * The largest model list read: the biggest public catalogues (hundreds of
+ * models with descriptions and prices) are a few MiB.
+ */
+export const MODEL_LIST_MAX_BYTES = 16 * 1024 * 1024;
 
 /** One entry of Ollama's /api/tags (also synthesized for OpenAI-compatible servers). */
 export type TagsEntry = Record<string, unknown> & { name: string };
@@ -15,7 +22,8 @@ export async function listOpenAiModels(server: Pick<OpenAiEndpoint, 'url' | 'api
   delete headers['Content-Type'];
   const res = await fetchImpl(url, { headers, signal });
   if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}`);
-  const body = (await res.json()) as { data?: { id?: unknown; max_model_len?: unknown }[] };
+  const body = (await readJsonUpTo(res, MODEL_LIST_MAX_BYTES, `the model list of ${url}`)) as { data?: { id?: unknown; max_model_len?: unknown }[] } | null;
+  if (typeof body !== 'object' || body === null) throw new Error(`${url} did not answer with a model list`);
   return (Array.isArray(body.data) ? body.data : [])
     .filter((m): m is { id: string; max_model_len?: unknown } => typeof m?.id === 'string' && m.id !== '')
     .map((m) => ({

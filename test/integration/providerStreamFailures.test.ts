@@ -3,9 +3,9 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { startOpenAiFailingStream, type OpenAiFailingStream, type StreamFailure } from '../fixtures/openAiFailingStream';
+import { startOpenAiFailingStream, type FailingStreamOptions, type OpenAiFailingStream, type StreamFailure } from '../fixtures/openAiFailingStream';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatRetryRequest, ChatSendRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { ChatRetryRequest, ChatSendRequest, ModelListRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import type { ChatEventParams } from '../../protocol/lspMethods';
 
 const MODEL = 'local-model';
@@ -35,8 +35,8 @@ describe('a provider stream that breaks (integration)', function () {
     fs.rmSync(workspace, { recursive: true, force: true });
   });
 
-  const start = async (failures: StreamFailure[]) => {
-    server = await startOpenAiFailingStream(MODEL, failures);
+  const start = async (failures: StreamFailure[], options: FailingStreamOptions = {}) => {
+    server = await startOpenAiFailingStream(MODEL, failures, options);
     client = await startLspTestClient({
       storagePath: storage,
       workspace,
@@ -91,6 +91,24 @@ describe('a provider stream that breaks (integration)', function () {
       assert.deepEqual([reply.parts.filter((p) => p.kind === 'text'), reply.doneReason], [[{ kind: 'text', text: failure.text }], 'error']);
     });
   }
+
+  it('a stream line that never ends stops the answer with a clear error instead of filling memory, and keeps the partial answer', async () => {
+    await start([{ kind: 'endlessLine', text: 'The answer starts' }]);
+    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Explain it', context: [] } });
+    const done = await finished(started.assistantEntryId);
+    assert.equal(done.event.type === 'done' && done.event.reason, 'error');
+    assert.match(errorOf(done)?.message ?? '', /sent a stream line longer than 16 MiB; Hearth stopped reading it/);
+    assert.equal(textOf(started.assistantEntryId), 'The answer starts');
+  });
+
+  it("a provider whose model list is too large to read is named in the picker's errors, and Ollama's models are still listed", async () => {
+    await start([], { modelListBytes: 17 * 1024 * 1024 });
+    const list = await client!.connection.sendRequest(ModelListRequest.type, {});
+    assert.ok(list.models.some((m) => m.name === 'qwen2.5-coder:7b'), list.models.map((m) => m.name).join(', '));
+    assert.equal(list.models.some((m) => m.provider === 'lm'), false);
+    assert.equal(list.providerErrors?.length, 1, JSON.stringify(list.providerErrors));
+    assert.match(list.providerErrors![0].message, /"lm"[\s\S]*the model list of .*\/v1\/models is larger than 16 MiB; Hearth stopped reading it/);
+  });
 
   it('a tool call cut half way through its arguments runs nothing, and the next message sends no call without its result', async () => {
     await start([{ kind: 'toolCallCut', name: 'read_file', partialArguments: '{"path": "no' }]);
