@@ -3,10 +3,12 @@
  * link-local such as a cloud's metadata address, IPv6 unique-local, single
  * names and .local/.internal names): a model that asks for one, or a public
  * page that redirects to one, may be probing the developer's network rather
- * than serving documentation.
+ * than serving documentation. A name may end with the DNS root's dot
+ * (`localhost.`, `metadata.google.internal.`): it names the same host, and
+ * the URL parser keeps that dot, so it is dropped before the name is judged.
  */
 export function isLocalHost(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
   if (!host.includes('.') && !host.includes(':')) return true;
   if (host === 'localhost' || /\.(localhost|local|internal|lan|home\.arpa)$/.test(host)) return true;
   const v4 = /^(\d+)\.(\d+)\.\d+\.\d+$/.exec(host);

@@ -73,9 +73,9 @@ function proxyVariable(target: URL, env: NodeJS.ProcessEnv): string | undefined 
   return names.find((name) => env[name]?.trim());
 }
 
-/** `localhost` and its subdomains, 127.0.0.0/8 and ::1: the developer's own machine, which a proxy cannot reach. */
+/** `localhost` and its subdomains, 127.0.0.0/8 and ::1: the developer's own machine, which a proxy cannot reach. A final root dot (`localhost.`) names the same host. */
 export function isLoopback(hostname: string): boolean {
-  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
   return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
@@ -93,9 +93,10 @@ function matchesNoProxy(target: URL, rawEntry: string): boolean {
   const bracketed = /^\[([^\]]+)\](?::(\d+))?$/.exec(entry);
   const colons = entry.split(':').length - 1;
   const [hostPart, port] = bracketed ? [bracketed[1], bracketed[2]] : colons === 1 ? entry.split(':') : [entry, undefined];
-  const host = hostPart.replace(/^\*?\./, '');
+  const host = hostPart.replace(/^\*?\./, '').replace(/\.$/, '');
   if (port !== undefined && port !== (target.port || (target.protocol === 'https:' ? '443' : '80'))) return false;
-  const targetHost = target.hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  // `docs.corp.example.` (with the DNS root's dot) is the same host as `docs.corp.example`.
+  const targetHost = target.hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
   return targetHost === host || targetHost.endsWith(`.${host}`);
 }
 

@@ -166,7 +166,7 @@ describe('fetch_web_page (integration)', function () {
   });
 
   it('tells public hosts from this machine and private networks', () => {
-    for (const host of ['localhost', '127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.10', '169.254.169.254', '[::1]', '[fd00::1]', 'intranet', 'nas.local', 'build.corp.internal']) {
+    for (const host of ['localhost', '127.0.0.1', '10.1.2.3', '172.20.0.1', '192.168.1.10', '169.254.169.254', '[::1]', '[fd00::1]', 'intranet', 'nas.local', 'build.corp.internal', 'localhost.', 'metadata.google.internal.', 'nas.local.']) {
       assert.equal(isLocalHost(host), true, host);
     }
     for (const host of ['docs.python.org', '8.8.8.8', '172.32.0.1', '[2606:4700::1111]']) assert.equal(isLocalHost(host), false, host);

@@ -31,7 +31,12 @@ describe('@https:// web page mentions through a proxy (integration)', function (
   let proxy: TunnelingProxy;
   let pageUrl: string;
   before(async () => {
-    site = await startWebPageServer({ '/handbook': { body: PAGE }, '/bounce': (_req, res) => res.writeHead(302, { location: `${site.url}/handbook` }).end() });
+    site = await startWebPageServer({
+      '/handbook': { body: PAGE },
+      '/bounce': (_req, res) => res.writeHead(302, { location: `${site.url}/handbook` }).end(),
+      // The same machine, by a name written with the DNS root's final dot, which the URL parser keeps.
+      '/bounce-dot': (_req, res) => res.writeHead(302, { location: `http://localhost.:${new URL(site.url).port}/handbook` }).end(),
+    });
     proxy = await startTunnelingProxy();
     pageUrl = `http://docs.hearth.test:${new URL(site.url).port}/handbook`;
   });
@@ -95,6 +100,16 @@ describe('@https:// web page mentions through a proxy (integration)', function (
       new RegExp(`^Error: it redirects to ${site.url.replace(/\./g, '\\.')}/handbook, on this machine or the local network, which a public page may not send Hearth to$`),
     );
     assert.equal(site.requests.filter((r) => r.path === '/handbook').length, before, 'the local page was not requested');
+  });
+
+  it('does not follow a redirect to this machine by a name ending in the root dot (localhost.)', async () => {
+    const bounce = `http://docs.hearth.test:${new URL(site.url).port}/bounce-dot`;
+    const tunnels = proxy.tunnels.length;
+    await assert.rejects(
+      readWebPage(bounce, { proxy: httpProxyFor(new URL(bounce), { proxy: proxy.url }) }),
+      new RegExp(`^Error: it redirects to http://localhost\\.:${new URL(site.url).port}/handbook, on this machine or the local network, which a public page may not send Hearth to$`),
+    );
+    assert.deepEqual(proxy.tunnels.slice(tunnels).map((t) => t.target), [`docs.hearth.test:${new URL(site.url).port}`], 'nothing was asked of localhost.');
   });
 
   it('names a dead proxy, never its credentials', async () => {

@@ -22,13 +22,14 @@ describe('httpProxyFor: which proxy a web page mention goes through', () => {
 
   it('sends loopback pages and http.noProxy / NO_PROXY hosts direct', () => {
     const settings = { proxy: 'http://p:1', noProxy: ['*.internal.example', 'wiki.example:8443'] };
-    for (const url of ['http://localhost:3000/', 'http://127.0.0.5/', 'http://[::1]:8080/', 'http://app.localhost/']) assert.equal(httpProxyFor(page(url), settings, {}), undefined, url);
+    for (const url of ['http://localhost:3000/', 'http://127.0.0.5/', 'http://[::1]:8080/', 'http://app.localhost/', 'http://localhost.:11434/']) assert.equal(httpProxyFor(page(url), settings, {}), undefined, url);
     assert.equal(httpProxyFor(page('https://docs.internal.example/'), settings, {}), undefined);
     assert.equal(httpProxyFor(page('https://internal.example/'), settings, {}), undefined, '*.domain covers the domain itself');
     assert.equal(httpProxyFor(page('https://wiki.example:8443/'), settings, {}), undefined);
     assert.ok(httpProxyFor(page('https://wiki.example/'), settings, {}), 'a port in the entry limits it to that port');
     assert.ok(httpProxyFor(page('https://notinternal.example/'), settings, {}), 'a suffix matches at a dot only');
     assert.equal(httpProxyFor(page('https://a.corp.example/'), {}, { HTTPS_PROXY: 'http://p:1', NO_PROXY: 'foo, .corp.example' }), undefined);
+    assert.equal(httpProxyFor(page('https://a.corp.example./'), {}, { HTTPS_PROXY: 'http://p:1', NO_PROXY: '.corp.example' }), undefined, 'a final root dot names the same host');
     assert.equal(httpProxyFor(page('https://anything.example/'), {}, { HTTPS_PROXY: 'http://p:1', no_proxy: '*' }), undefined);
     assert.equal(httpProxyFor(page('http://[2001:db8::1]/'), {}, { HTTP_PROXY: 'http://p:1', NO_PROXY: '2001:db8::1' }), undefined, 'a bare IPv6 entry has no port');
   });
