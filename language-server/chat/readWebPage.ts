@@ -1,5 +1,6 @@
+import * as dns from 'node:dns/promises';
 import type { LookupAddress } from 'node:dns';
-import type { LookupFunction } from 'node:net';
+import { isIP, type LookupFunction } from 'node:net';
 import type { Dispatcher } from 'undici';
 import { htmlTitle, htmlToMarkdown } from './htmlToMarkdown';
 import { isLocalHost } from './isLocalHost';
@@ -33,12 +34,15 @@ export interface WebPageOptions {
    * redirect to another scheme, host or port is not followed, and the error
    * names where it pointed. Default (a page the user attached): redirects
    * are followed anywhere except from a public host into this machine or
-   * the local network, where a hostile page could point the developer's own
-   * machine at an internal service.
+   * the local network (by its name or, for a direct request, by the address
+   * the name resolves to), where a hostile page could point the developer's
+   * own machine at an internal service.
    */
   redirects?: 'follow' | 'same-origin';
   /** Connect to this address instead of resolving the host again: the one the user was shown. Direct requests only. */
   pinnedAddress?: { address: string; family: number };
+  /** Resolves a host name for a direct request (default: the system's resolver, as `fetch` would); tests answer for names no DNS knows. */
+  resolve?: (hostname: string) => Promise<{ address: string; family: number }>;
 }
 
 /**
@@ -72,40 +76,85 @@ export async function readWebPage(url: string, options: WebPageOptions = {}): Pr
     credentials: 'omit',
     headers: { accept: 'text/html, text/markdown;q=0.9, text/plain;q=0.8, application/json;q=0.5, */*;q=0.1', 'user-agent': 'Hearth (VS Code extension; fetching a page the user attached)' },
   } as const;
-  const { proxy, pinnedAddress } = options;
-  let dispatcher: Dispatcher | undefined;
-  let request: (target: URL) => Promise<Response> = (target) => fetch(target, init);
-  if (proxy || pinnedAddress) {
-    // undici's own fetch: Node's built-in one takes neither a proxy nor a resolved address. Loaded on first use only.
-    const undici = await import('undici');
-    const via: Dispatcher = proxy
-      ? new undici.ProxyAgent({ uri: proxy.url.href, token: proxy.authorization, requestTls: { rejectUnauthorized: proxy.strictSSL } })
-      : new undici.Agent({ connect: { lookup: pinnedLookup(pinnedAddress!) } });
-    dispatcher = via;
-    request = (target) => undici.fetch(target, { ...init, dispatcher: via }) as unknown as Promise<Response>;
-  }
+  const { proxy } = options;
+  // Direct requests connect to the address this function resolved for each host, never to one looked up again
+  // later: a redirect's host is judged by where its name leads, and a name that changes its answer between that
+  // look-up and the connection (DNS rebinding) changes nothing. Through a proxy the proxy resolves every name.
+  const pins = new Map<string, { address: string; family: number }>();
+  if (!proxy && options.pinnedAddress) pins.set(bareHost(parsed), options.pinnedAddress);
+  const resolve = options.resolve ?? ((hostname: string) => dns.lookup(hostname, { verbatim: true }));
+  const addressOf = async (target: URL): Promise<string> => {
+    const host = bareHost(target);
+    if (isIP(host)) return host;
+    let pin = pins.get(host);
+    if (!pin) {
+      try {
+        pin = await untilAborted(resolve(host), signal);
+      } catch (err) {
+        if (signal.aborted) throw new Error(`no complete answer within ${timeoutMs / 1000} s`);
+        throw new Error(`the server could not be reached (${innermostCause(err)})`);
+      }
+      pins.set(host, pin);
+    }
+    return pin.address;
+  };
+  // undici's own fetch: Node's built-in one takes neither a proxy nor a resolved address. Loaded on first use only.
+  const undici = await import('undici');
+  const dispatcher: Dispatcher = proxy
+    ? new undici.ProxyAgent({ uri: proxy.url.href, token: proxy.authorization, requestTls: { rejectUnauthorized: proxy.strictSSL } })
+    : new undici.Agent({ connect: { lookup: pinnedLookup(pins) } });
+  const request = (target: URL) => undici.fetch(target, { ...init, dispatcher }) as unknown as Promise<Response>;
   try {
     let current = parsed;
+    // A page named on this machine or the local network may redirect within it; one with a public name may not
+    // lead into it, neither by a local name nor by a name that resolves to a local address.
+    const startsLocal = isLocalHost(parsed.hostname);
+    if (!proxy) await addressOf(parsed);
     let response = await send(() => request(current), signal, timeoutMs, proxy);
     for (let hops = 0; response.status >= 300 && response.status < 400 && response.headers.has('location'); hops++) {
       await response.body?.cancel().catch(() => undefined);
       const next = new URL(response.headers.get('location') as string, current);
       if (next.protocol !== 'http:' && next.protocol !== 'https:') throw new Error(`it redirects to ${next.protocol} (only http and https are followed)`);
       if (sameOrigin && next.origin !== current.origin) throw new Error(`it redirects to ${next.href}, on another server, which was not fetched`);
-      if (isLocalHost(next.hostname) && !isLocalHost(parsed.hostname)) throw new Error(`it redirects to ${next.href}, on this machine or the local network, which a public page may not send Hearth to`);
+      if (isLocalHost(next.hostname) && !startsLocal) throw new Error(`it redirects to ${next.href}, on this machine or the local network, which a public page may not send Hearth to`);
       if (hops >= MAX_REDIRECTS) throw new Error(`it redirects more than ${MAX_REDIRECTS} times`);
+      if (!proxy) {
+        const address = await addressOf(next);
+        if (isLocalHost(address) && !startsLocal) throw new Error(`it redirects to ${next.href}, whose name leads to ${address}, on this machine or the local network, which a public page may not send Hearth to`);
+      }
       current = next;
       response = await send(() => request(current), signal, timeoutMs, proxy);
     }
     return await readResponse(parsed, response, signal, timeoutMs);
   } finally {
-    void dispatcher?.destroy().catch(() => undefined);
+    void dispatcher.destroy().catch(() => undefined);
   }
 }
 
-/** A `lookup` for net.connect that answers with one address, in both of its calling forms. */
-function pinnedLookup(pin: { address: string; family: number }): LookupFunction {
-  return (_hostname, options, callback) => {
+/** `work`, or a rejection once `signal` aborts (a look-up cannot be cancelled, only no longer waited for). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const stop = () => reject(signal.reason);
+    signal.addEventListener('abort', stop, { once: true });
+    work.then(resolve, reject).finally(() => signal.removeEventListener('abort', stop));
+  });
+}
+
+/** A URL's host without an IPv6 address's brackets, as net.connect passes it to `lookup`. */
+function bareHost(url: URL): string {
+  return url.hostname.replace(/^\[|\]$/g, '');
+}
+
+/**
+ * A `lookup` for net.connect that answers, in both of its calling forms,
+ * with the address resolved for the host before its request was sent; a
+ * host nobody resolved is an error, never a fresh look-up.
+ */
+function pinnedLookup(pins: ReadonlyMap<string, { address: string; family: number }>): LookupFunction {
+  return (hostname, options, callback) => {
+    const pin = pins.get(hostname);
+    if (!pin) return callback(Object.assign(new Error(`${hostname} was not resolved before connecting`), { code: 'ENOTFOUND' }), '', 0);
     if (options?.all) (callback as unknown as (err: null, addresses: LookupAddress[]) => void)(null, [pin]);
     else callback(null, pin.address, pin.family);
   };

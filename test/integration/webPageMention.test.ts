@@ -128,6 +128,31 @@ describe('@https:// web page mentions (integration)', function () {
     assert.equal(isWebPageMention('javascript:alert(1)'), false);
   });
 
+  it('does not follow a public page’s redirect to a name that resolves into this machine or the local network, nor look it up again to connect', async () => {
+    // `.test` names resolve here as a hostile DNS server would answer: docs.hearth.test is the public page (on the
+    // fixture's loopback port), wiki.hearth.test leads to this machine; each answer is counted.
+    const port = new URL(site.url).port;
+    const lookups: string[] = [];
+    const resolve = async (hostname: string) => (lookups.push(hostname), { address: '127.0.0.1', family: 4 });
+    const bounce = await startWebPageServer({ '/moved': { status: 302, headers: { location: `http://wiki.hearth.test:${port}/guide` } } });
+    try {
+      const before = site.requests.length;
+      const from = `http://docs.hearth.test:${new URL(bounce.url).port}/moved`;
+      await assert.rejects(
+        readWebPage(from, { resolve }),
+        new RegExp(`^Error: it redirects to http://wiki\\.hearth\\.test:${port}/guide, whose name leads to 127\\.0\\.0\\.1, on this machine or the local network, which a public page may not send Hearth to$`),
+      );
+      assert.equal(site.requests.length, before, 'the local page was not requested');
+      assert.equal(bounce.requests.length, 1, 'the public page was read');
+      // A page named on this machine may redirect within it; its name is looked up once, for the whole read.
+      lookups.length = 0;
+      assert.match(await readWebPage(`http://localhost:${port}/old-guide`, { resolve }), /^"Streams & Pipes — Guide" — http:\/\/localhost:\d+\/guide \(redirected from /);
+      assert.deepEqual(lookups, ['localhost']);
+    } finally {
+      await bounce.close();
+    }
+  });
+
   it('gives up on a page that never completes, a dead server, and addresses it must not fetch', async () => {
     await assert.rejects(readWebPage(`${site.url}/stalls`, { timeoutMs: 500 }), /no complete answer within 0\.5 s/);
     await assert.rejects(readWebPage(`${await closedPortUrl()}/x`), /the server could not be reached \(ECONNREFUSED\)/);
