@@ -205,7 +205,8 @@ export class HearthServer {
         readFolder: (folder) => readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000)),
         readWebPage: async (url) => {
           if ((await this.settings.fresh()).chat.fetchWebPages === false) throw new Error('fetching web pages is turned off (the hearth.chat.fetchWebPages setting)');
-          return readWebPage(url, { proxy: await this.proxyFor(url) });
+          // Each redirect is routed as its own address would be: a host http.noProxy names goes direct, where its address is judged.
+          return readWebPage(url, { proxyFor: (target) => this.proxyFor(target.href) });
         },
       }),
       executorForTurn: (turn, settings, note) => this.executorForTurn(turn, settings, note),

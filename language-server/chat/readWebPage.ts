@@ -25,8 +25,14 @@ const MAX_REDIRECTS = 10;
 
 export interface WebPageOptions {
   timeoutMs?: number;
-  /** The proxy to go through (net/httpProxy.ts decides). */
+  /** The proxy to go through (net/httpProxy.ts decides), for every request of the read. */
   proxy?: HttpProxy;
+  /**
+   * Decides the proxy for each request instead, the first and every
+   * redirect's (net/httpProxy.ts: `http.noProxy`, NO_PROXY), so a redirect
+   * is routed as its own address would be; throws for an unusable proxy setting.
+   */
+  proxyFor?: (url: URL) => Promise<HttpProxy | undefined>;
   /** Ends the request too (a stopped turn). */
   signal?: AbortSignal;
   /**
@@ -54,8 +60,8 @@ export interface WebPageOptions {
  * is refused with its type. The body is read up to WEB_PAGE_MAX_BYTES and
  * the text cut at WEB_PAGE_MAX_CHARS, each with a note. The request goes
  * from this machine, without cookies or credentials, only to http and https
- * (redirects too), through `proxy` when one applies (net/httpProxy.ts
- * decides).
+ * (redirects too), through `proxy`, or the proxy `proxyFor` names for each
+ * request's own address, when one applies (net/httpProxy.ts decides).
  */
 export async function readWebPage(url: string, options: WebPageOptions = {}): Promise<string> {
   const timeoutMs = options.timeoutMs ?? WEB_PAGE_TIMEOUT_MS;
@@ -76,12 +82,12 @@ export async function readWebPage(url: string, options: WebPageOptions = {}): Pr
     credentials: 'omit',
     headers: { accept: 'text/html, text/markdown;q=0.9, text/plain;q=0.8, application/json;q=0.5, */*;q=0.1', 'user-agent': 'Hearth (VS Code extension; fetching a page the user attached)' },
   } as const;
-  const { proxy } = options;
+  const routeOf = options.proxyFor ?? (async () => options.proxy);
   // Direct requests connect to the address this function resolved for each host, never to one looked up again
   // later: a redirect's host is judged by where its name leads, and a name that changes its answer between that
   // look-up and the connection (DNS rebinding) changes nothing. Through a proxy the proxy resolves every name.
   const pins = new Map<string, { address: string; family: number }>();
-  if (!proxy && options.pinnedAddress) pins.set(bareHost(parsed), options.pinnedAddress);
+  if (!options.proxy && !options.proxyFor && options.pinnedAddress) pins.set(bareHost(parsed), options.pinnedAddress);
   const resolve = options.resolve ?? ((hostname: string) => dns.lookup(hostname, { verbatim: true }));
   const addressOf = async (target: URL): Promise<string> => {
     const host = bareHost(target);
@@ -100,17 +106,28 @@ export async function readWebPage(url: string, options: WebPageOptions = {}): Pr
   };
   // undici's own fetch: Node's built-in one takes neither a proxy nor a resolved address. Loaded on first use only.
   const undici = await import('undici');
-  const dispatcher: Dispatcher = proxy
-    ? new undici.ProxyAgent({ uri: proxy.url.href, token: proxy.authorization, requestTls: { rejectUnauthorized: proxy.strictSSL } })
-    : new undici.Agent({ connect: { lookup: pinnedLookup(pins) } });
-  const request = (target: URL) => undici.fetch(target, { ...init, dispatcher }) as unknown as Promise<Response>;
+  const dispatchers = new Map<string, Dispatcher>();
+  const dispatcherFor = (proxy: HttpProxy | undefined): Dispatcher => {
+    const key = proxy ? JSON.stringify([proxy.url.href, proxy.authorization, proxy.strictSSL]) : '';
+    let dispatcher = dispatchers.get(key);
+    if (!dispatcher) {
+      dispatcher = proxy
+        ? new undici.ProxyAgent({ uri: proxy.url.href, token: proxy.authorization, requestTls: { rejectUnauthorized: proxy.strictSSL } })
+        : new undici.Agent({ connect: { lookup: pinnedLookup(pins) } });
+      dispatchers.set(key, dispatcher);
+    }
+    return dispatcher;
+  };
+  const request = async (target: URL, proxy: HttpProxy | undefined) =>
+    send(() => undici.fetch(target, { ...init, dispatcher: dispatcherFor(proxy) }) as unknown as Promise<Response>, signal, timeoutMs, proxy);
   try {
     let current = parsed;
     // A page named on this machine or the local network may redirect within it; one with a public name may not
-    // lead into it, neither by a local name nor by a name that resolves to a local address.
+    // lead into it, neither by a local name nor, when the redirect goes direct, by a name that resolves to a local address.
     const startsLocal = isLocalHost(parsed.hostname);
+    let proxy = await routeOf(parsed);
     if (!proxy) await addressOf(parsed);
-    let response = await send(() => request(current), signal, timeoutMs, proxy);
+    let response = await request(current, proxy);
     for (let hops = 0; response.status >= 300 && response.status < 400 && response.headers.has('location'); hops++) {
       await response.body?.cancel().catch(() => undefined);
       const next = new URL(response.headers.get('location') as string, current);
@@ -118,16 +135,17 @@ export async function readWebPage(url: string, options: WebPageOptions = {}): Pr
       if (sameOrigin && next.origin !== current.origin) throw new Error(`it redirects to ${next.href}, on another server, which was not fetched`);
       if (isLocalHost(next.hostname) && !startsLocal) throw new Error(`it redirects to ${next.href}, on this machine or the local network, which a public page may not send Hearth to`);
       if (hops >= MAX_REDIRECTS) throw new Error(`it redirects more than ${MAX_REDIRECTS} times`);
+      proxy = await routeOf(next);
       if (!proxy) {
         const address = await addressOf(next);
         if (isLocalHost(address) && !startsLocal) throw new Error(`it redirects to ${next.href}, whose name leads to ${address}, on this machine or the local network, which a public page may not send Hearth to`);
       }
       current = next;
-      response = await send(() => request(current), signal, timeoutMs, proxy);
+      response = await request(current, proxy);
     }
     return await readResponse(parsed, response, signal, timeoutMs);
   } finally {
-    void dispatcher.destroy().catch(() => undefined);
+    for (const dispatcher of dispatchers.values()) void dispatcher.destroy().catch(() => undefined);
   }
 }
 

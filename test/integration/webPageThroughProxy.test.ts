@@ -36,6 +36,8 @@ describe('@https:// web page mentions through a proxy (integration)', function (
       '/bounce': (_req, res) => res.writeHead(302, { location: `${site.url}/handbook` }).end(),
       // The same machine, by a name written with the DNS root's final dot, which the URL parser keeps.
       '/bounce-dot': (_req, res) => res.writeHead(302, { location: `http://localhost.:${new URL(site.url).port}/handbook` }).end(),
+      // A host the user's http.noProxy names: the company network, which the proxy may reach too.
+      '/to-intranet': (_req, res) => res.writeHead(302, { location: `http://wiki.intra.test:${new URL(site.url).port}/handbook` }).end(),
     });
     proxy = await startTunnelingProxy();
     pageUrl = `http://docs.hearth.test:${new URL(site.url).port}/handbook`;
@@ -110,6 +112,45 @@ describe('@https:// web page mentions through a proxy (integration)', function (
       new RegExp(`^Error: it redirects to http://localhost\\.:${new URL(site.url).port}/handbook, on this machine or the local network, which a public page may not send Hearth to$`),
     );
     assert.deepEqual(proxy.tunnels.slice(tunnels).map((t) => t.target), [`docs.hearth.test:${new URL(site.url).port}`], 'nothing was asked of localhost.');
+  });
+
+  it('routes a redirect as its own address: a host http.noProxy names goes direct, never through the proxy, through the real language server', async () => {
+    const fixture: OllamaFixture = await startOllamaFixture();
+    const storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-ls-'));
+    let client: LspTestClient | undefined;
+    try {
+      client = await startLspTestClient({
+        storagePath: storage,
+        settings: { ollama: { host: fixture.url }, chat: { model: 'qwen2.5-coder:7b' } },
+        httpSettings: { proxy: proxy.url, noProxy: ['.intra.test'] },
+      });
+      const tunnels = proxy.tunnels.length;
+      const page = `http://docs.hearth.test:${new URL(site.url).port}/to-intranet`;
+      const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: `Summarise @${page}`, context: [{ kind: 'mention', path: page }] } });
+      await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
+      const sent = fixture.requests.find((r) => r.path === '/api/chat')?.body.messages.at(-1).content as string;
+      // Direct, the intranet name is looked up on this machine, where no DNS knows it; a company's would give its address, which is judged.
+      assert.match(sent, new RegExp(`\\(Hearth could not fetch ${page.replace(/\./g, '\\.')}: the server could not be reached \\(ENOTFOUND\\)\\)`), sent);
+      assert.ok(!sent.includes('Deploys go out on Tuesdays'), 'the intranet page is not attached');
+      assert.deepEqual(proxy.tunnels.slice(tunnels).map((t) => t.target), [`docs.hearth.test:${new URL(site.url).port}`], 'the proxy was not asked for the intranet host');
+    } finally {
+      await client?.stop();
+      await fixture.close();
+      fs.rmSync(storage, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses a redirect that goes direct to a name leading into the local network', async () => {
+    const page = `http://docs.hearth.test:${new URL(site.url).port}/to-intranet`;
+    const before = site.requests.filter((r) => r.path === '/handbook').length;
+    await assert.rejects(
+      readWebPage(page, {
+        proxyFor: async (url) => httpProxyFor(url, { proxy: proxy.url, noProxy: ['.intra.test'] }),
+        resolve: async () => ({ address: '10.20.30.40', family: 4 }),
+      }),
+      new RegExp(`^Error: it redirects to http://wiki\\.intra\\.test:${new URL(site.url).port}/handbook, whose name leads to 10\\.20\\.30\\.40, on this machine or the local network, which a public page may not send Hearth to$`),
+    );
+    assert.equal(site.requests.filter((r) => r.path === '/handbook').length, before, 'the intranet page was not requested');
   });
 
   it('names a dead proxy, never its credentials', async () => {
