@@ -73,10 +73,17 @@ function proxyVariable(target: URL, env: NodeJS.ProcessEnv): string | undefined 
   return names.find((name) => env[name]?.trim());
 }
 
-/** `localhost` and its subdomains, 127.0.0.0/8 and ::1: the developer's own machine, which a proxy cannot reach. A final root dot (`localhost.`) names the same host. */
+/**
+ * `localhost` and its subdomains, 127.0.0.0/8 and ::1: the developer's own
+ * machine, which a proxy cannot reach. So is 0.0.0.0 (and `::`), the listen
+ * address llama-server, vLLM and `OLLAMA_HOST` print, which people copy into
+ * a model server's address: connecting to it reaches this machine, while a
+ * proxy would be sent the prompt and reach its own. A final root dot
+ * (`localhost.`) names the same host.
+ */
 export function isLoopback(hostname: string): boolean {
   const host = hostname.replace(/^\[|\]$/g, '').toLowerCase().replace(/\.$/, '');
-  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
+  return host === 'localhost' || host.endsWith('.localhost') || host === '::1' || host === '0.0.0.0' || host === '::' || /^127\.\d+\.\d+\.\d+$/.test(host);
 }
 
 /**

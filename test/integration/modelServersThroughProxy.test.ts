@@ -120,6 +120,26 @@ describe('model servers behind a proxy (integration)', function () {
     assert.ok(guarded.tunnels.slice(before).every((t) => t.authorization === `Basic ${Buffer.from('dev:s3cret').toString('base64')}`), 'every tunnel carried the credentials');
   });
 
+  it('reaches a server at 0.0.0.0, the address llama-server and vLLM print, directly: it is this machine, never sent to the proxy', async () => {
+    const local = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-proxy-anyaddr-ls-'));
+    let direct: LspTestClient | undefined;
+    try {
+      direct = await startLspTestClient({
+        storagePath: local,
+        settings: { ollama: { host: ollama.url }, providers: [{ name: 'vllm', kind: 'openai', baseUrl: `http://0.0.0.0:${new URL(openai.url).port}/v1` }], chat: { model: CODER } },
+        httpSettings: { proxy: proxy.url },
+      });
+      const before = proxy.tunnels.length;
+      const list = await direct.connection.sendRequest(ModelListRequest.type, {});
+      assert.deepEqual(list.providerErrors ?? [], []);
+      assert.ok(list.models.some((m) => m.name === `vllm::${PROVIDER_MODEL}`), list.models.map((m) => m.name).join(', '));
+      assert.deepEqual(targets(before), [], 'no tunnel was asked of the proxy');
+    } finally {
+      await direct?.stop();
+      fs.rmSync(local, { recursive: true, force: true });
+    }
+  });
+
   it('a SOCKS proxy is refused with a sentence, not bypassed', async () => {
     client.setHttpSettings({ proxy: 'socks5://127.0.0.1:1080' });
     const before = openai.requests.length;

@@ -22,7 +22,7 @@ describe('httpProxyFor: which proxy a web page mention goes through', () => {
 
   it('sends loopback pages and http.noProxy / NO_PROXY hosts direct', () => {
     const settings = { proxy: 'http://p:1', noProxy: ['*.internal.example', 'wiki.example:8443'] };
-    for (const url of ['http://localhost:3000/', 'http://127.0.0.5/', 'http://[::1]:8080/', 'http://app.localhost/', 'http://localhost.:11434/']) assert.equal(httpProxyFor(page(url), settings, {}), undefined, url);
+    for (const url of ['http://localhost:3000/', 'http://127.0.0.5/', 'http://[::1]:8080/', 'http://app.localhost/', 'http://localhost.:11434/', 'http://0.0.0.0:8000/v1', 'http://[::]:8080/']) assert.equal(httpProxyFor(page(url), settings, {}), undefined, url);
     assert.equal(httpProxyFor(page('https://docs.internal.example/'), settings, {}), undefined);
     assert.equal(httpProxyFor(page('https://internal.example/'), settings, {}), undefined, '*.domain covers the domain itself');
     assert.equal(httpProxyFor(page('https://wiki.example:8443/'), settings, {}), undefined);
