@@ -122,10 +122,11 @@ export async function readWebPage(url: string, options: WebPageOptions = {}): Pr
     send(() => undici.fetch(target, { ...init, dispatcher: dispatcherFor(proxy) }) as unknown as Promise<Response>, signal, timeoutMs, proxy);
   try {
     let current = parsed;
-    // A page named on this machine or the local network may redirect within it; one with a public name may not
-    // lead into it, neither by a local name nor, when the redirect goes direct, by a name that resolves to a local address.
-    const startsLocal = isLocalHost(parsed.hostname);
+    // A page on this machine or the local network (by its name, or by the address its name resolves to when it is
+    // reached directly: an intranet site) may redirect within it; a public one may not lead into it, neither by a
+    // local name nor, when the redirect goes direct, by a name that resolves to a local address.
     let proxy = await routeOf(parsed);
+    const startsLocal = isLocalHost(parsed.hostname) || (!proxy && isLocalHost(await addressOf(parsed)));
     if (!proxy) await addressOf(parsed);
     let response = await request(current, proxy);
     for (let hops = 0; response.status >= 300 && response.status < 400 && response.headers.has('location'); hops++) {
