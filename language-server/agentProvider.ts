@@ -1,3 +1,4 @@
+import { authorizationHeaders } from './settings/readOllamaHost';
 import { createAgent, type Agent, type FimCompleter, type ProxyRoute } from '../agent-host';
 import type { TeamConnectParams, TeamStatus } from '../protocol/lspMethods';
 import { modelServerFetch } from './net/modelServerFetch';
@@ -53,9 +54,10 @@ export class AgentProvider {
     }
     let agent = this.agent;
     const providers = settings.providers ?? [];
-    const config = JSON.stringify([settings.ollama.host, providers]);
+    const { host, authorization } = settings.ollama;
+    const config = JSON.stringify([host, authorization, providers]);
     if (!agent || this.agentConfig !== config) {
-      agent = createAgent({ host: settings.ollama.host, providers, providerKey: (name, baseUrl) => this.providerKeys.get(name, baseUrl), proxyRoute: this.proxyRoute, fetch: this.modelFetch });
+      agent = createAgent({ host, headers: authorizationHeaders(authorization), providers, providerKey: (name, baseUrl) => this.providerKeys.get(name, baseUrl), proxyRoute: this.proxyRoute, fetch: this.modelFetch });
       this.agent = agent;
       this.agentConfig = config;
     }

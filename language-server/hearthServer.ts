@@ -171,7 +171,7 @@ export class HearthServer {
       folders: this.roots,
       config: async () => {
         const s = await this.settings.get();
-        return { enabled: s.codebaseSearch?.enabled ?? true, embeddingModel: s.codebaseSearch?.embeddingModel ?? 'nomic-embed-text', ollamaHost: s.ollama.host };
+        return { enabled: s.codebaseSearch?.enabled ?? true, embeddingModel: s.codebaseSearch?.embeddingModel ?? 'nomic-embed-text', ollamaHost: s.ollama.host, ollamaAuthorization: s.ollama.authorization };
       },
       onProgress: (p) => void connection.sendNotification(SemanticIndexStatusNotification.type, p),
       log: (m) => connection.console.log(m),
@@ -295,7 +295,7 @@ export class HearthServer {
   /** codebase_search's index: the workspace, plus the documentation folders of the user's settings when there are any. */
   private codebaseWithDocumentation(settings: HearthSettings) {
     const s = settings.codebaseSearch;
-    this.documentation.configure({ folders: s?.documentationFolders ?? [], embeddingModel: s?.embeddingModel ?? 'nomic-embed-text', ollamaHost: settings.ollama.host });
+    this.documentation.configure({ folders: s?.documentationFolders ?? [], embeddingModel: s?.embeddingModel ?? 'nomic-embed-text', ollamaHost: settings.ollama.host, ollamaAuthorization: settings.ollama.authorization });
     return withDocumentation(this.codebase, this.documentation);
   }
 

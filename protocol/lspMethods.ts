@@ -54,7 +54,15 @@ export interface ProviderConfig {
 }
 
 export interface HearthSettings {
-  ollama: { host: string };
+  ollama: {
+    /** Where Ollama is, never with a user name or password in it. */
+    host: string;
+    /**
+     * The Authorization header (basic) for a host the setting named with
+     * `user:password@`: sent with every request to the host, shown nowhere.
+     */
+    authorization?: string;
+  };
   /** `hearth.providers`, the entries that are valid; `providerProblems` says what is wrong with the others. */
   providers?: ProviderConfig[];
   providerProblems?: string[];

@@ -22,6 +22,8 @@ export interface Embedder {
 
 export interface OllamaEmbedderOptions {
   host: string;
+  /** Headers for every request to the host (a reverse proxy's basic authentication). */
+  headers?: Record<string, string>;
   model: string;
   /** Texts per /api/embed request; Ollama embeds a request's inputs in parallel on one runner. */
   batchSize?: number;
@@ -61,6 +63,7 @@ export function createOllamaEmbedder(options: OllamaEmbedderOptions): Embedder {
       // A client per call: its fetch carries this call's signal, so a query and an indexing batch never share one.
       const client = new Ollama({
         host: options.host,
+        headers: options.headers,
         fetch: (input, init) => {
           const limit = AbortSignal.any([signal, AbortSignal.timeout(options.requestTimeoutMs ?? 120_000)]);
           return base(input, { ...init, signal: init?.signal ? AbortSignal.any([init.signal, limit]) : limit });

@@ -14,6 +14,8 @@ import { SuggestionCache } from './suggestionCache';
 /** Where suggestions come from in local mode: the Ollama of `hearth.ollama.host` and the providers of `hearth.providers`. */
 export interface CompletionBackend {
   host: string;
+  /** The host's Authorization header, when the setting carried a user name and password. */
+  authorization?: string;
   providers: readonly ProviderConfig[];
 }
 
@@ -235,14 +237,14 @@ export class InlineCompletionService {
       this.settingsSeen = pending;
       this.optimized = settings.pipeline === 'optimized';
       this.disabledFile = disabledFileMatcher(settings.disabledFiles);
-      const scope = JSON.stringify([all.ollama.host, all.providers ?? [], settings.model, settings.maxLines]);
+      const scope = JSON.stringify([all.ollama.host, all.ollama.authorization, all.providers ?? [], settings.model, settings.maxLines]);
       if (scope !== this.scopeSeen) {
         this.scopeSeen = scope;
         this.cache.clear();
       }
       this.status.setDisabled(!settings.enabled);
     }
-    return { settings, backend: { host: all.ollama.host, providers: all.providers ?? [] } };
+    return { settings, backend: { host: all.ollama.host, authorization: all.ollama.authorization, providers: all.providers ?? [] } };
   }
 
   private start(key: string, snapshot: Snapshot, settings: CompletionSettings, backend: CompletionBackend, optimized: boolean): Generation {

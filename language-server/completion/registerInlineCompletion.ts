@@ -1,3 +1,4 @@
+import { authorizationHeaders } from '../settings/readOllamaHost';
 import { actionRole } from '../agents/actionRole';
 import type { Connection } from 'vscode-languageserver/node';
 import { createFimCompleter, type FimCompleter } from '../../agent-host';
@@ -24,14 +25,14 @@ export function registerInlineCompletion(connection: Connection, server: HearthS
   const completion = new InlineCompletionService({
     documents: server.documents,
     settings: () => server.settings.get(),
-    completer: ({ host, providers }) => {
+    completer: ({ host, authorization, providers }) => {
       // In team mode suggestions go through the team server's shared GPU (its CompletionService).
       const team = server.agents.currentTeamCompleter();
       if (team) return team;
-      const key = JSON.stringify([host, providers]);
+      const key = JSON.stringify([host, authorization, providers]);
       if (local?.key !== key) {
         // A `provider::model` suggestion model goes to that provider, with the key the extension handed over.
-        local = { key, completer: createFimCompleter({ host, providers, providerKey: (name, baseUrl) => server.agents.providerKeys.get(name, baseUrl), proxyRoute: server.agents.proxyRoute }) };
+        local = { key, completer: createFimCompleter({ host, headers: authorizationHeaders(authorization), providers, providerKey: (name, baseUrl) => server.agents.providerKeys.get(name, baseUrl), proxyRoute: server.agents.proxyRoute }) };
       }
       return local.completer;
     },

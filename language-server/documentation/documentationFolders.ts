@@ -1,3 +1,4 @@
+import { authorizationHeaders } from '../settings/readOllamaHost';
 import * as path from 'node:path';
 import { createOllamaEmbedder, EmbeddingUnavailable, searchSources, SourceIndex, type Embedder, type ProxyRoute } from '../../agent-host';
 import type { CodebaseSearchHit } from '../tools';
@@ -12,6 +13,8 @@ export interface DocumentationConfig {
   folders: string[];
   embeddingModel: string;
   ollamaHost: string;
+  /** The host's Authorization header (see HearthSettings.ollama). */
+  ollamaAuthorization?: string;
 }
 
 interface Folder {
@@ -52,7 +55,7 @@ export class DocumentationFolders {
     const key = JSON.stringify(config);
     if (key === this.key) return;
     this.key = key;
-    this.embedder = config.embeddingModel ? createOllamaEmbedder({ host: config.ollamaHost, model: config.embeddingModel, proxyRoute: this.proxyRoute }) : undefined;
+    this.embedder = config.embeddingModel ? createOllamaEmbedder({ host: config.ollamaHost, headers: authorizationHeaders(config.ollamaAuthorization), model: config.embeddingModel, proxyRoute: this.proxyRoute }) : undefined;
     const used = new Set<string>();
     this.folders = config.folders.filter((f) => path.isAbsolute(f)).map((root) => {
       let label = path.basename(root) || 'docs';

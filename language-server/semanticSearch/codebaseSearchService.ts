@@ -1,3 +1,4 @@
+import { authorizationHeaders } from '../settings/readOllamaHost';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +13,8 @@ export interface SemanticSearchConfig {
   /** The Ollama embedding model; '' for full-text only. */
   embeddingModel: string;
   ollamaHost: string;
+  /** The host's Authorization header (see HearthSettings.ollama). */
+  ollamaAuthorization?: string;
 }
 
 export interface CodebaseHit {
@@ -111,7 +114,7 @@ export class CodebaseSearchService {
   /** Opens the indexes and starts a sync; called at start and whenever the settings may have changed. */
   async refresh(): Promise<void> {
     const config = await this.options.config();
-    const key = JSON.stringify([config.enabled, config.embeddingModel, config.ollamaHost]);
+    const key = JSON.stringify([config.enabled, config.embeddingModel, config.ollamaHost, config.ollamaAuthorization]);
     if (key === this.configKey && this.opening) return this.opening;
     this.configKey = key;
     // After any folder change still being applied, so two reopens never run at once.
@@ -233,7 +236,7 @@ export class CodebaseSearchService {
       this.embedder = this.options.embedderFor
         ? this.options.embedderFor(config)
         : config.embeddingModel
-          ? createOllamaEmbedder({ host: config.ollamaHost, model: config.embeddingModel, proxyRoute: this.options.proxyRoute })
+          ? createOllamaEmbedder({ host: config.ollamaHost, headers: authorizationHeaders(config.ollamaAuthorization), model: config.embeddingModel, proxyRoute: this.options.proxyRoute })
           : undefined;
     }
     try {

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, MCP_LOG_LEVELS, type McpLogLevel, type McpSettings, type TeamServerSettings, type ThinkSetting, type CodebaseSearchSettings } from '../../protocol/lspMethods';
 import { SUBAGENT_ROLES, type SubagentRole } from '../../protocol/chat';
 import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
-import { normalizeOllamaHost } from './normalizeOllamaHost';
+import { readOllamaHost } from './readOllamaHost';
 import { checkProviders } from '../../agent-host';
 import { parseDisabledMcpTools } from '../../protocol/mcpDisabledTools';
 
@@ -65,7 +65,7 @@ function section(value: unknown, key: string): Record<string, unknown> {
 export function toSettings(raw: unknown, env: NodeJS.ProcessEnv = process.env): HearthSettings {
   const providers = checkProviders(raw && typeof raw === 'object' ? (raw as Record<string, unknown>).providers : undefined);
   return {
-    ollama: { host: normalizeOllamaHost(str(section(raw, 'ollama').host), env) },
+    ollama: readOllamaHost(str(section(raw, 'ollama').host), env),
     providers: providers.providers,
     providerProblems: providers.problems,
     chat: toChatSettings(section(raw, 'chat')),

@@ -155,6 +155,34 @@ describe('language server chat over stdio (integration)', function () {
     assert.equal(textOf(client.events, retried.assistantEntryId), 'Yes, I am here.');
   });
 
+  it('a host with a user name and password (Ollama behind basic authentication) sends them as a header, and no message shows the password', async () => {
+    const withLogin = (url: string) => url.replace('http://', 'http://hearth:s3cret%21@');
+    client = await startLspTestClient({ storagePath: storage, settings: settingsFor(withLogin(fixture.url)) });
+    fixture.enqueue({ kind: 'text', text: 'Behind the proxy.' });
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Are you there?', context: [] } });
+    const done = await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
+    assert.deepEqual(done.event, { type: 'done', reason: 'stop' });
+    assert.equal(textOf(client.events, started.assistantEntryId), 'Behind the proxy.');
+    const basic = `Basic ${Buffer.from('hearth:s3cret!').toString('base64')}`;
+    const chats = fixture.requests.filter((r) => r.path === '/api/chat');
+    assert.equal(chats.length, 1);
+    assert.equal(chats[0].headers.authorization, basic);
+    const list = await client.connection.sendRequest(ModelListRequest.type, {});
+    assert.ok(list.models.some((m) => m.name === MODEL));
+    assert.equal(list.host, fixture.url, 'the host is shown without the login');
+    assert.equal(fixture.requests.filter((r) => r.path === '/api/tags').at(-1)?.headers.authorization, basic);
+
+    // The same login on a host that does not answer: the error names the host, never the password.
+    const deadUrl = await closedPortUrl();
+    client.setSettings(settingsFor(withLogin(deadUrl)));
+    const failed = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'And now?', context: [] } });
+    const error = await client.waitForEvent((e) => e.entryId === failed.assistantEntryId && e.event.type === 'error');
+    assert.ok(error.event.type === 'error');
+    assert.equal(error.event.error.code, 'ollamaUnreachable');
+    assert.ok(error.event.error.message.includes(deadUrl), error.event.error.message);
+    assert.doesNotMatch(JSON.stringify(client.events) + JSON.stringify(client.statuses), /s3cret/);
+  });
+
   for (const [status, title] of [[404, '404 Not Found'], [502, '502 Bad Gateway']] as const) {
     it(`a web page (HTTP ${status}) where Ollama should be says so and names the setting, and Retry succeeds once the setting is right`, async () => {
       // A reverse proxy's error page (or a web app) on every path of Ollama's API that Hearth asks.
