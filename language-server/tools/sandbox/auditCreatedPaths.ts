@@ -4,6 +4,7 @@ import { executionSensitivity } from '../executionSensitivePaths';
 import { protectedPathReason } from '../protectedPaths';
 import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
 import { gitDirRunsCode } from './gitDirRunsCode';
+import { moveAside } from './moveAside';
 import type { GuardScanCache } from './guardScanCache';
 
 /**
@@ -75,18 +76,6 @@ export async function auditCreatedPaths(
   return lines;
 }
 
-/** Moves `source` to `target` (across file systems by copy and delete); returns `target`. */
-async function moveAside(source: string, target: string): Promise<string> {
-  await fs.mkdir(path.dirname(target), { recursive: true });
-  try {
-    await fs.rename(source, target);
-  } catch (e) {
-    if ((e as NodeJS.ErrnoException).code !== 'EXDEV') throw e;
-    await fs.cp(source, target, { recursive: true, verbatimSymlinks: true, preserveTimestamps: true });
-    await fs.rm(source, { recursive: true, force: true });
-  }
-  return target;
-}
 
 /**
  * Whether `relative` certainly did not exist before the command: some folder
@@ -95,7 +84,7 @@ async function moveAside(source: string, target: string): Promise<string> {
  * (past its caps) is not known to be new, and is left alone: removing it
  * might delete the user's file.
  */
-function isNew(relative: string, before: GuardScan): boolean {
+export function isNew(relative: string, before: GuardScan): boolean {
   const segments = relative.split('/');
   let dir = '';
   for (const segment of segments) {

@@ -2,6 +2,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { SandboxWaitCancelled, type CommandSandbox, type SandboxedSpawn, type SandboxGrant } from './commandSandbox';
 import { auditCreatedPaths } from './auditCreatedPaths';
+import { guardWhileRunning } from './guardWhileRunning';
 import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
 import { GuardScanCache } from './guardScanCache';
 import { hiddenSecrets } from './hiddenSecrets';
@@ -143,6 +144,9 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
     // the user's ~/.npmrc (hidden: it holds tokens), makes every npm command
     // about a second slower; its notice is noise to the model anyway.
     sandboxEnv.npm_config_update_notifier ??= 'false';
+    const quarantine = options.quarantine ?? os.tmpdir();
+    // What the editor would act on before the audit (a code-running .git, a new .vscode/) is taken away as it appears.
+    const live = guardWhileRunning(roots, scans, quarantine);
     return {
       file: options.bwrap,
       args,
@@ -150,7 +154,8 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
       unguardedFolders: roots.filter((_, i) => scans[i].truncated),
       finish: async () => {
         try {
-          return await auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true, quarantine: options.quarantine ?? os.tmpdir(), cache });
+          const during = await live.stop();
+          return [...during, ...(await auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true, quarantine, cache }))];
         } finally {
           release();
         }
