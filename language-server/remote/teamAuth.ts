@@ -20,6 +20,13 @@ interface Tokens {
 
 const UNARY_DEADLINE_MS = 15_000;
 
+/**
+ * The longest wait a Node timer keeps: a longer one fires after 1 ms instead.
+ * A server that hands out tokens valid for more than about a month would
+ * otherwise be asked for a refresh again and again, as fast as it answers.
+ */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export class TeamAuth {
   private tokens: Tokens | undefined;
   private pending: Promise<Tokens> | undefined;
@@ -102,7 +109,7 @@ export class TeamAuth {
     const lead = this.refreshLeadMs ?? Math.max(5_000, ttl * 0.2);
     this.timer = setTimeout(() => {
       this.renew().catch((error: unknown) => this.onChange?.({ error }));
-    }, Math.max(1_000, ttl - lead));
+    }, Math.min(MAX_TIMER_MS, Math.max(1_000, ttl - lead)));
     // A pending refresh must not keep the language server alive at exit.
     this.timer.unref();
   }

@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatSendRequest, CommandApprovalRequest, EditApprovalRequest, TeamConnectRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { ChatSendRequest, CommandApprovalRequest, EditApprovalRequest, TeamConnectRequest, TeamStatusNotification, WorkspaceTrustNotification, type TeamStatus } from '../../protocol/lspMethods';
 import { createHostileWorkspace, type HostileWorkspace } from '../fixtures/hostileWorkspace';
 import { hostileToolCalls } from '../fixtures/hostileToolCalls';
 import { startHostileTeamServer, type HostileTeamServer, type HostileToolRequest } from '../fixtures/hostileTeamServer';
@@ -159,5 +159,28 @@ describe('a hostile team server against a connected developer (every approval re
     assert.match(error?.error?.message ?? '', /more than 16 million characters in one reply, so the reply was stopped there/);
     const text = events.filter((e) => e.type === 'text').length;
     assert.ok(text >= 7 && text < 12, `the deltas before the limit were shown (${text})`);
+  });
+
+  it('an access token said to last 60 days is not refreshed over and over', async () => {
+    // Past 24.8 days, the wait before the refresh no longer fits Node's timer, which then fires at once.
+    server.setAccessLifetime(60 * 24 * 3_600_000);
+    const statuses: TeamStatus[] = [];
+    const listening = client.connection.onNotification(TeamStatusNotification.type, (s) => void statuses.push(s));
+    const url = `grpcs://localhost:${server.port}`;
+    try {
+      const status = await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
+      assert.equal(status.state, 'connected', JSON.stringify(status));
+      const refreshesBefore = server.refreshes;
+      statuses.length = 0;
+      await new Promise((resolve) => setTimeout(resolve, 3_000));
+      assert.equal(server.refreshes - refreshesBefore, 0, 'no refresh is due for 48 days');
+      assert.deepEqual(statuses, [], 'the status bar is not told the same sign-in again and again');
+      const reply = await turn();
+      assert.ok(reply.some((e) => e.type === 'done'), 'chat still works with the long-lived token');
+    } finally {
+      listening.dispose();
+      server.setAccessLifetime(3_600_000);
+      await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
+    }
   });
 });
