@@ -7,6 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -184,5 +185,27 @@ describe('team server shared index and team_search (integration)', function () {
     const dir = path.join(tmp, 'data', 'repos', 'too-big');
     await assert.rejects(syncMirror({ url: `${gitServer.url}payments-sdk.git`, dir, maxBytes: 1024 }, new AbortController().signal), /larger than 0 MB \(index\.max_repo_size_mb\) and was removed/);
     assert.equal(fs.existsSync(dir), false);
+  });
+
+  it('stops a download that grows past the size bound while it is still coming, and says why', async () => {
+    // 16 MB that does not compress, from a remote sending 2 MB a second: a clone that would fill the disk for 8 seconds.
+    const work = path.join(tmp, 'work', 'huge');
+    fs.mkdirSync(work, { recursive: true });
+    fs.writeFileSync(path.join(work, 'blob.bin'), crypto.randomBytes(16 * 1024 * 1024));
+    git(work, 'init', '-q');
+    git(work, 'add', '-A');
+    git(work, 'commit', '-qm', 'huge');
+    const root = path.join(tmp, 'slow-root');
+    fs.mkdirSync(root);
+    git(tmp, 'clone', '-q', '--bare', work, path.join(root, 'huge.git'));
+    const slow = await startGitHttpsServer(root, { cert: fs.readFileSync(pki.certFile), key: fs.readFileSync(pki.keyFile) }, { bytesPerSecond: 2 * 1024 * 1024 });
+    try {
+      const dir = path.join(tmp, 'data', 'repos', 'huge');
+      await assert.rejects(syncMirror({ url: `${slow.url}huge.git`, dir, maxBytes: 1024 * 1024 }, new AbortController().signal), /larger than 1 MB \(index\.max_repo_size_mb\) and was removed/);
+      assert.equal(fs.existsSync(dir), false, 'nothing of it is left on disk');
+      assert.ok(slow.bytesSent < 4 * 1024 * 1024, `the download was cut off soon after passing the bound, not finished (${slow.bytesSent} bytes sent)`);
+    } finally {
+      await slow.close();
+    }
   });
 });

@@ -58,6 +58,34 @@ async function sizeOf(dir: string, limit: number): Promise<number> {
   return total;
 }
 
+/** How often the folder is measured while git writes to it. */
+const WATCH_INTERVAL_MS = 500;
+
+/**
+ * Measures `dir` every WATCH_INTERVAL_MS while git runs, and aborts the
+ * returned signal (killing git) once it holds more than `limit` bytes.
+ */
+function watchSize(dir: string, limit: number, outer: AbortSignal): { signal: AbortSignal; exceeded(): boolean; stop(): void } {
+  const controller = new AbortController();
+  let exceeded = false;
+  let measuring = false;
+  const timer = setInterval(() => {
+    if (measuring) return;
+    measuring = true;
+    sizeOf(dir, limit)
+      .then((bytes) => {
+        if (bytes > limit && !controller.signal.aborted) {
+          exceeded = true;
+          controller.abort();
+        }
+      })
+      // Git creates, renames and deletes files while it runs; a measurement that trips over one is simply repeated.
+      .catch(() => undefined)
+      .finally(() => (measuring = false));
+  }, WATCH_INTERVAL_MS);
+  return { signal: AbortSignal.any([outer, controller.signal]), exceeded: () => exceeded, stop: () => clearInterval(timer) };
+}
+
 export interface MirrorOptions {
   url: string;
   branch?: string;
@@ -69,8 +97,9 @@ export interface MirrorOptions {
 /**
  * Keeps a shallow clone of one remote branch in `dir`: cloned the first time,
  * then fetched (depth 1) and reset to what was fetched, so history never
- * accumulates and local changes cannot survive. A clone past `maxBytes` is
- * deleted and the sync fails with that reason.
+ * accumulates and local changes cannot survive. A clone past `maxBytes`,
+ * measured while git downloads as well as after, is stopped, deleted, and
+ * the sync fails with that reason.
  */
 export async function syncMirror(options: MirrorOptions, signal: AbortSignal): Promise<{ commit: string }> {
   // Checked again here, not only in the config reader: this is the function that hands the URL to git.
@@ -82,23 +111,32 @@ export async function syncMirror(options: MirrorOptions, signal: AbortSignal): P
     () => true,
     () => false,
   );
-  if (!exists) {
-    await fs.rm(options.dir, { recursive: true, force: true });
-    await fs.mkdir(path.dirname(options.dir), { recursive: true });
-    const branchArgs = options.branch !== undefined ? ['--branch', options.branch] : [];
-    await run(['clone', '--depth', '1', '--single-branch', '--no-tags', ...branchArgs, '--', options.url, options.dir], undefined, signal);
-  } else {
-    // The remote URL may have changed in the config since the clone.
-    // The URL and branch were checked above: neither can start with "-", so neither can be read as an option.
-    await run(['remote', 'set-url', 'origin', options.url], options.dir, signal);
-    await run(['fetch', '--depth', '1', '--no-tags', 'origin', options.branch ?? 'HEAD'], options.dir, signal);
-    await run(['reset', '--hard', '--quiet', 'FETCH_HEAD'], options.dir, signal);
-    await run(['clean', '-ffdxq'], options.dir, signal);
+  const tooLarge = () => new Error(`the clone is larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB (index.max_repo_size_mb) and was removed`);
+  // The size is watched while git downloads, not only measured after: a remote that sends without end
+  // (or a repository far past the bound) would otherwise fill the server's disk until the timeout.
+  const watch = watchSize(options.dir, options.maxBytes, signal);
+  try {
+    if (!exists) {
+      await fs.rm(options.dir, { recursive: true, force: true });
+      await fs.mkdir(path.dirname(options.dir), { recursive: true });
+      const branchArgs = options.branch !== undefined ? ['--branch', options.branch] : [];
+      await run(['clone', '--depth', '1', '--single-branch', '--no-tags', ...branchArgs, '--', options.url, options.dir], undefined, watch.signal);
+    } else {
+      // The remote URL may have changed in the config since the clone.
+      // The URL and branch were checked above: neither can start with "-", so neither can be read as an option.
+      await run(['remote', 'set-url', 'origin', options.url], options.dir, watch.signal);
+      await run(['fetch', '--depth', '1', '--no-tags', 'origin', options.branch ?? 'HEAD'], options.dir, watch.signal);
+      await run(['reset', '--hard', '--quiet', 'FETCH_HEAD'], options.dir, watch.signal);
+      await run(['clean', '-ffdxq'], options.dir, watch.signal);
+    }
+  } catch (err) {
+    if (!watch.exceeded()) throw err;
+  } finally {
+    watch.stop();
   }
-  const bytes = await sizeOf(options.dir, options.maxBytes);
-  if (bytes > options.maxBytes) {
+  if (watch.exceeded() || (await sizeOf(options.dir, options.maxBytes)) > options.maxBytes) {
     await fs.rm(options.dir, { recursive: true, force: true });
-    throw new Error(`the clone is larger than ${Math.round(options.maxBytes / 1024 / 1024)} MB (index.max_repo_size_mb) and was removed`);
+    throw tooLarge();
   }
   return { commit: (await run(['rev-parse', 'HEAD'], options.dir, signal)).trim() };
 }
