@@ -19,6 +19,10 @@ import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, startOllamaFixture, type OllamaFixtur
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { startGitHttpsServer, type GitHttpsServer } from '../fixtures/gitHttpsServer';
 import { syncMirror } from '../../agent-host/server/teamIndex/gitMirror';
+import { TeamIndex } from '../../agent-host/server/teamIndex/teamIndex';
+import { DEFAULT_INDEX_CONFIG } from '../../agent-host/server/config/readIndexConfig';
+import { silentLogger } from '../../agent-host/server/ops/logger';
+import { startSilentServer } from '../fixtures/silentServer';
 import { collect, eventually, makePki, remoteConfig, startTestServer, teamConnection, type MemoryAudit, type TestPki } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -206,6 +210,42 @@ describe('team server shared index and team_search (integration)', function () {
       assert.ok(slow.bytesSent < 4 * 1024 * 1024, `the download was cut off soon after passing the bound, not finished (${slow.bytesSent} bytes sent)`);
     } finally {
       await slow.close();
+    }
+  });
+
+  it('indexes the other sources while one remote hangs, and shows which one is still cloning', async () => {
+    const silent = await startSilentServer();
+    const folder = path.join(tmp, 'src', 'tools');
+    write(folder, 'deploy/rollout.ts', 'export function rolloutCanaryPercent(): number {\n  return 5;\n}\n');
+    const index = new TeamIndex({
+      config: {
+        ...DEFAULT_INDEX_CONFIG,
+        dataDir: path.join(tmp, 'data-hang'),
+        repositories: [
+          { name: 'stalled', url: `${silent.url}stalled.git` },
+          { name: 'tools', path: folder },
+        ],
+      },
+      logger: silentLogger,
+    });
+    try {
+      index.start();
+      const byName = await eventually(
+        () => {
+          const statuses = Object.fromEntries(index.statuses.map((s) => [s.name, s]));
+          return statuses.tools.state === 'ready' ? statuses : undefined;
+        },
+        20_000,
+        'the folder source to be indexed while the other remote hangs',
+      );
+      assert.equal(byName.stalled.state, 'cloning', 'the hung remote is shown as still cloning');
+      await eventually(() => (silent.connections >= 1 ? true : undefined), 10_000, 'git to reach the hung remote');
+      assert.equal(index.statuses.find((s) => s.name === 'stalled')?.state, 'cloning');
+      const found = await index.search('rolloutCanaryPercent', 5, new AbortController().signal);
+      assert.equal(found.hits[0]?.path, 'deploy/rollout.ts');
+    } finally {
+      await index.dispose();
+      await silent.close();
     }
   });
 });

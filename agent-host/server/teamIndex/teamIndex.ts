@@ -66,8 +66,9 @@ export interface TeamIndexOptions {
 /**
  * The team server's shared index: the admin's repositories (folders, or git
  * URLs kept as shallow clones under `data_dir/repos/<name>`) and document
- * sets, indexed in the background at start and every `refresh`. Indexing
- * runs one source at a time and never holds up a chat turn: a search answers
+ * sets, indexed in the background at start and every `refresh`. Clones are
+ * fetched side by side, so a remote that hangs holds up only its own source;
+ * indexing runs one source at a time and never holds up a chat turn: a search answers
  * from what is indexed so far and says which sources are not ready yet.
  * Nothing is written to disk but the clones; the index itself is rebuilt in
  * memory at every start.
@@ -78,6 +79,8 @@ export class TeamIndex {
   private readonly controller = new AbortController();
   private timer?: NodeJS.Timeout;
   private running?: Promise<void>;
+  /** The end of the last indexing queued: indexing (reading, chunking, embedding) runs one source at a time. */
+  private indexing: Promise<unknown> = Promise.resolve();
 
   constructor(private readonly options: TeamIndexOptions) {
     const { config } = options;
@@ -158,10 +161,16 @@ export class TeamIndex {
   }
 
   private async refreshAll(): Promise<void> {
-    for (const source of this.sources) {
-      if (this.controller.signal.aborted) return;
-      await this.refreshSource(source);
-    }
+    // Every source at once: a clone waiting on a remote that never answers (up to git's 10-minute
+    // timeout) must not keep the other sources unindexed. refreshSource catches its own errors.
+    await Promise.all(this.sources.map((source) => this.refreshSource(source)));
+  }
+
+  /** Runs `work` after every indexing queued before it. */
+  private oneAtATime<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.indexing.then(work);
+    this.indexing = run.catch(() => undefined);
+    return run;
   }
 
   private async refreshSource(source: Source): Promise<void> {
@@ -181,8 +190,11 @@ export class TeamIndex {
         // A repository folder that is a git work tree is listed by git, so its .gitignore is honoured.
         if (source.status.kind === 'repository' && (await fs.stat(path.join(source.root, '.git')).catch(() => undefined))) listed = await trackedFiles(source.root, signal).catch(() => undefined);
       }
-      this.update(source, { state: 'indexing' });
-      const report = await source.index.sync(source.root, listed, signal);
+      const report = await this.oneAtATime(() => {
+        if (signal.aborted) throw new Error('stopped');
+        this.update(source, { state: 'indexing' });
+        return source.index.sync(source.root, listed, signal);
+      });
       source.status.embeddingProblem = source.index.embeddingProblem;
       this.update(source, { state: 'ready', files: report.files, chunks: report.chunks, refreshedAt: Date.now(), error: undefined });
       logger.info('team index refreshed', {
