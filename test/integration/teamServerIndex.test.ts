@@ -248,4 +248,21 @@ describe('team server shared index and team_search (integration)', function () {
       await silent.close();
     }
   });
+
+  it('says a remote that never answers timed out, instead of quoting git\'s progress line', async () => {
+    const silent = await startSilentServer();
+    try {
+      const dir = path.join(tmp, 'data', 'repos', 'silent');
+      const started = Date.now();
+      await assert.rejects(syncMirror({ url: `${silent.url}silent.git`, dir, maxBytes: 1024 * 1024, timeoutMs: 1_500 }, new AbortController().signal), (err: Error) => {
+        assert.match(err.message, /^git clone got no complete answer from https:\/\/127\.0\.0\.1:\d+\/silent\.git within 2 s and was stopped; check that the remote is reachable/);
+        assert.doesNotMatch(err.message, /Cloning into/);
+        return true;
+      });
+      assert.ok(Date.now() - started < 10_000, 'the timeout applied');
+      assert.equal(fs.existsSync(dir), false, 'no partial clone is left');
+    } finally {
+      await silent.close();
+    }
+  });
 });

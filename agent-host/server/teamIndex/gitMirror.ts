@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { gitRefProblem, gitUrlProblem } from './gitSafety';
+import { displayGitUrl, gitRefProblem, gitUrlProblem } from './gitSafety';
 
 /** Longest one clone or fetch may take. */
 const GIT_TIMEOUT_MS = 10 * 60_000;
@@ -22,7 +22,7 @@ const SAFE_CONFIG = [
   '-c', 'submodule.recurse=false',
 ];
 
-function run(args: string[], cwd: string | undefined, signal: AbortSignal): Promise<string> {
+function run(args: string[], cwd: string | undefined, signal: AbortSignal, timeoutMs = GIT_TIMEOUT_MS, remote?: string): Promise<string> {
   return new Promise((resolve, reject) => {
     // execFile, never a shell: the URL and branch are arguments, not text a shell parses.
     execFile(
@@ -31,12 +31,23 @@ function run(args: string[], cwd: string | undefined, signal: AbortSignal): Prom
       {
         cwd,
         signal,
-        timeout: GIT_TIMEOUT_MS,
+        timeout: timeoutMs,
         maxBuffer: 64 * 1024 * 1024,
         env: { ...process.env, GIT_TERMINAL_PROMPT: '0', GIT_ASKPASS: '', SSH_ASKPASS: '', GIT_ALLOW_PROTOCOL: 'https:ssh', GIT_PROTOCOL_FROM_USER: '0', GIT_SSH_COMMAND: 'ssh -o BatchMode=yes' },
       },
       (err, stdout, stderr) => {
-        if (err) reject(new Error(`git ${args.find((a) => !a.startsWith('-')) ?? ''} failed: ${(stderr || err.message).trim().split('\n').slice(-3).join(' ')}`));
+        const verb = args.find((a) => !a.startsWith('-')) ?? '';
+        // Killed by the timeout, git's last words are only its progress ("Cloning into …"), which says nothing of why.
+        if (err?.killed && !signal.aborted) {
+          const waited = timeoutMs >= 60_000 ? `${Math.round(timeoutMs / 60_000)} minutes` : `${Math.round(timeoutMs / 1000)} s`;
+          reject(
+            new Error(
+              remote
+                ? `git ${verb} got no complete answer from ${remote} within ${waited} and was stopped; check that the remote is reachable and answering`
+                : `git ${verb} took longer than ${waited} and was stopped`,
+            ),
+          );
+        } else if (err) reject(new Error(`git ${verb} failed: ${(stderr || err.message).trim().split('\n').slice(-3).join(' ')}`));
         else resolve(stdout);
       },
     );
@@ -92,6 +103,8 @@ export interface MirrorOptions {
   /** The clone's folder (created by the first sync). */
   dir: string;
   maxBytes: number;
+  /** Longest one git command may take (GIT_TIMEOUT_MS unless set). */
+  timeoutMs?: number;
 }
 
 /**
@@ -120,12 +133,12 @@ export async function syncMirror(options: MirrorOptions, signal: AbortSignal): P
       await fs.rm(options.dir, { recursive: true, force: true });
       await fs.mkdir(path.dirname(options.dir), { recursive: true });
       const branchArgs = options.branch !== undefined ? ['--branch', options.branch] : [];
-      await run(['clone', '--depth', '1', '--single-branch', '--no-tags', ...branchArgs, '--', options.url, options.dir], undefined, watch.signal);
+      await run(['clone', '--depth', '1', '--single-branch', '--no-tags', ...branchArgs, '--', options.url, options.dir], undefined, watch.signal, options.timeoutMs, displayGitUrl(options.url));
     } else {
       // The remote URL may have changed in the config since the clone.
       // The URL and branch were checked above: neither can start with "-", so neither can be read as an option.
       await run(['remote', 'set-url', 'origin', options.url], options.dir, watch.signal);
-      await run(['fetch', '--depth', '1', '--no-tags', 'origin', options.branch ?? 'HEAD'], options.dir, watch.signal);
+      await run(['fetch', '--depth', '1', '--no-tags', 'origin', options.branch ?? 'HEAD'], options.dir, watch.signal, options.timeoutMs, displayGitUrl(options.url));
       await run(['reset', '--hard', '--quiet', 'FETCH_HEAD'], options.dir, watch.signal);
       await run(['clean', '-ffdxq'], options.dir, watch.signal);
     }
