@@ -5,6 +5,7 @@
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { HearthError } from '../../protocol/chat';
+import { serverText } from './serverText';
 
 export function isServiceError(err: unknown): err is ServiceError {
   return typeof err === 'object' && err !== null && typeof (err as ServiceError).code === 'number' && 'details' in err;
@@ -56,7 +57,8 @@ export function toHearthErrorFromGrpc(err: unknown, host: string, duringTurn: bo
     const message = err instanceof Error ? err.message : String(err);
     return { code: 'internal', message: `The team server connection failed: ${message}`, host, retryable: true };
   }
-  const detail = err.details || status[err.code];
+  // The details are the server's own words (or grpc-js's, about the connection): never trusted to be plain text.
+  const detail = serverText(err.details || status[err.code]);
   switch (err.code) {
     case status.UNAVAILABLE:
       return duringTurn ? droppedTurn(host, detail) : unreachableTeamServer(host, detail);

