@@ -5,7 +5,7 @@
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { HearthError } from '../../protocol/chat';
-import { serverText } from './serverText';
+import { serverText } from '../../protocol/grpc/serverText';
 
 export function isServiceError(err: unknown): err is ServiceError {
   return typeof err === 'object' && err !== null && typeof (err as ServiceError).code === 'number' && 'details' in err;

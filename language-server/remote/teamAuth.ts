@@ -9,7 +9,7 @@ import type { AuthServiceClient } from '../../protocol/generated/hearth/v1/AuthS
 import type { AuthTokens__Output } from '../../protocol/generated/hearth/v1/AuthTokens';
 import { callWithPolicy, SIGN_IN_POLICY } from './remoteCallPolicy';
 import { isServiceError } from './remoteErrors';
-import { serverText } from './serverText';
+import { serverText } from '../../protocol/grpc/serverText';
 
 interface Tokens {
   access: string;

@@ -22,6 +22,7 @@ import type { TurnAgent__Output } from '../generated/hearth/v1/TurnAgent';
 import type { Usage__Output } from '../generated/hearth/v1/Usage';
 import { check, count, finiteNumber, jsonObject, oneOf, ProtocolViolation, text } from './protocolViolation';
 import type { TurnRequest } from './encodeChat';
+import { serverText } from './serverText';
 
 /** Limits on what one message may carry. gRPC's max message size bounds the total; these bound each part. */
 export const LIMITS = {
@@ -342,7 +343,8 @@ export function decodeHearthError(error: HearthError__Output | null | undefined)
   check(error, 'error', 'is missing');
   // An unknown code from a newer server still reaches the user, as a generic error.
   const code = (ERROR_CODES as readonly string[]).includes(error.code) ? (error.code as HearthErrorCode) : 'internal';
-  const out: HearthError = { code, message: text(error.message, 'error.message', 10_000) || 'The team server reported an error.', retryable: error.retryable === true };
+  // Shown in the chat and, for an editor action, in a notification, where a [label](command:…) link would run on a click.
+  const out: HearthError = { code, message: serverText(text(error.message, 'error.message', 10_000), true) || 'The team server reported an error.', retryable: error.retryable === true };
   if (error.host) out.host = error.host;
   if (error.model) out.model = error.model;
   if (error.installed_models.length > 0) out.installedModels = count(error.installed_models, 'error.installed_models', 1000);

@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatSendRequest, CommandApprovalRequest, EditApprovalRequest, TeamConnectRequest, TeamStatusNotification, WorkspaceTrustNotification, type TeamStatus } from '../../protocol/lspMethods';
+import { ChatSendRequest, CommandApprovalRequest, CommitMessageRequest, EditApprovalRequest, TeamConnectRequest, TeamStatusNotification, WorkspaceTrustNotification, type TeamStatus } from '../../protocol/lspMethods';
 import { createHostileWorkspace, type HostileWorkspace } from '../fixtures/hostileWorkspace';
 import { hostileToolCalls } from '../fixtures/hostileToolCalls';
 import { startHostileTeamServer, type HostileTeamServer, type HostileToolRequest } from '../fixtures/hostileTeamServer';
@@ -216,5 +216,15 @@ describe('a hostile team server against a connected developer (every approval re
       server.refuseSignIn(undefined);
       await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
     }
+  });
+
+  it('an error a reply ends with, shown by an editor action as a notification, carries no command link', async () => {
+    server.scriptError(`The model crashed. ${commandLink}`);
+    const message = await client.connection.sendRequest(CommitMessageRequest.type, { diff: 'diff --git a/a.ts b/a.ts\n+export const a = 1;\n' }).then(
+      () => assert.fail('the reply ended with an error'),
+      (err: { data?: { message?: string } }) => err.data?.message ?? '',
+    );
+    assert.match(message, /The model crashed\. \[Enter your API key again\] \(command:/, message);
+    assert.doesNotMatch(message, /\]\(/, 'no [label](target) link is left in the message');
   });
 });
