@@ -49,6 +49,15 @@ export interface WalkOptions {
 const DEFAULT_MAX_ENTRIES = 200_000;
 
 /**
+ * The walk gives the event loop a turn after this long: the entries of one
+ * folder are listed at once, and matching each against the .gitignore
+ * patterns is synchronous work (up to MAX_IGNORE_RULES patterns a path), so
+ * a large folder under a long .gitignore would otherwise hold the language
+ * server's thread, and every chat and completion request, until it is done.
+ */
+const WALK_SLICE_MS = 20;
+
+/**
  * Lists the files under `startRelative` (a directory or a file) in one
  * workspace folder, depth first with names in byte order (the order of
  * `rg --sort path`), skipping `.git/` and whatever .gitignore excludes.
@@ -64,6 +73,7 @@ const DEFAULT_MAX_ENTRIES = 200_000;
 export async function* walkFiles(rootPath: string, startRelative: string, options: WalkOptions): AsyncGenerator<WalkedFile> {
   const maxEntries = options.maxEntries ?? DEFAULT_MAX_ENTRIES;
   let visited = 0;
+  let sliceStarted = performance.now();
   const parts = startRelative.split('/').filter((p) => p !== '');
   const opened: PinnedDir[] = [await openPinnedDir(rootPath, '.')];
   try {
@@ -138,6 +148,10 @@ export async function* walkFiles(rootPath: string, startRelative: string, option
           continue;
         }
         const entry = frame.entries[frame.next++];
+        if (performance.now() - sliceStarted > WALK_SLICE_MS) {
+          await new Promise<void>((resolve) => setImmediate(resolve));
+          sliceStarted = performance.now();
+        }
         if (++visited > maxEntries) {
           if (options.limits) options.limits.truncated = true;
           return;

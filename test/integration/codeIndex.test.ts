@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
 import { estimateTokens, workspaceContextBudget } from '../../agent-host';
-import { EditApprovalRequest, WorkspaceTrustNotification, type IndexProgress } from '../../protocol/lspMethods';
+import { EditApprovalRequest, IndexStatusRequest, WorkspaceTrustNotification, type IndexProgress } from '../../protocol/lspMethods';
 import { until } from '../fixtures/until';
 import { writeTree } from '../fixtures/writeTree';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
@@ -109,6 +109,32 @@ describe('symbol index through the language server (integration)', function () {
     const request = chatRequests().at(-1)!;
     assert.ok(!request.body.messages[0].content.includes('Repository map'));
     assert.ok(!(request.body.tools ?? []).some((t: { function: { name: string } }) => t.function.name === 'find_symbol'));
+  });
+
+  it('a repository whose .gitignore holds a megabyte of wildcard patterns does not stop the server answering while it indexes', async () => {
+    // Each pattern is tried on every path the walk meets; 80,000 of them held the server's thread for
+    // about 0.2 s per path, so a folder of 150 files froze every request for half a minute.
+    const patterns: string[] = ['secret/'];
+    for (let i = 0, size = 0; size < 1024 * 1024 - 64; i++) {
+      patterns.push(`*x${i}*y*z*`);
+      size += patterns[patterns.length - 1].length + 1;
+    }
+    const files: Record<string, string> = { '.gitignore': `${patterns.join('\n')}\n`, 'secret/key.ts': 'export const key = 1;\n' };
+    for (let n = 0; n < 150; n++) files[`src/mod${n}.ts`] = `export function fn${n}(): number { return ${n}; }\n`;
+    writeTree(suite.workspace, files);
+
+    const c = await start();
+    const slowest = { ms: 0 };
+    while (!c.indexStatuses.some((s) => s.state === 'ready') && slowest.ms < 5000) {
+      const sent = performance.now();
+      await Promise.race([c.connection.sendRequest(IndexStatusRequest.type, {}), new Promise((resolve) => setTimeout(resolve, 5000))]);
+      slowest.ms = Math.max(slowest.ms, performance.now() - sent);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    assert.ok(slowest.ms < 2000, `a request waited ${Math.round(slowest.ms)} ms for the server while it indexed`);
+    const status = await ready(c, 60_000);
+    // The rules still apply: the ignored folder stays out, everything else is in.
+    assert.equal(status.files, 150);
   });
 
   it('a server killed mid-index resumes from its cache on restart instead of starting over', async () => {
