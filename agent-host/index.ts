@@ -298,6 +298,7 @@ export { canonicalServerUrl, parseUrl } from './mcp/mcpOAuthProvider';
 // language server's codebase search and the team server's shared index.
 export { Bm25Index, type Ranked } from './search/bm25Index';
 export { chunkText, DEFAULT_CHUNK_OPTIONS, type ChunkOptions, type TextChunk } from './textChunks';
+export { holdsPrivateKey } from './search/holdsPrivateKey';
 export { isIndexable } from './search/indexableFiles';
 export { IndexStore, INDEX_FORMAT, type FileRecord, type IndexHeader, type OpenedStore, type StoredChunk } from './search/indexStore';
 export { createOllamaEmbedder, describeEmbedFailure, EmbeddingUnavailable, type Embedder, type OllamaEmbedderOptions } from './search/ollamaEmbedder';

@@ -3,6 +3,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { Bm25Index, type Ranked } from './bm25Index';
 import { chunkText } from './chunkText';
+import { holdsPrivateKey } from './holdsPrivateKey';
 import { isIndexable } from './indexableFiles';
 import { EmbeddingUnavailable, type Embedder } from './ollamaEmbedder';
 import { reciprocalRankFusion } from './reciprocalRankFusion';
@@ -94,7 +95,8 @@ export class SourceIndex {
       const known = this.files.get(rel);
       if (known && known.mtimeMs === stat.mtimeMs && known.size === stat.size && (known.embedded || !wantVectors || known.ids.length === 0)) continue;
       const text = await readConfined(realRoot, rel);
-      if (text === undefined) {
+      // A key (a service-account file, a key committed by mistake) is never embedded nor returned by a search.
+      if (text === undefined || holdsPrivateKey(text)) {
         this.drop(rel);
         seen.delete(rel);
         report.skipped++;

@@ -313,7 +313,7 @@ export class CodebaseSearchService {
       }
       const problem = this.indexes.find((i) => i.index.embeddingProblem)?.index.embeddingProblem;
       const notes = [
-        skipped > 0 ? `${skipped} skipped (binary, over the size cap or hard-linked)` : '',
+        skipped > 0 ? `${skipped} skipped (binary, over the size cap, hard-linked or holding a private key)` : '',
         overCap > 0 ? `${overCap} left out at the ${DEFAULT_LIMITS.maxChunks}-chunk cap` : '',
       ].filter((n) => n !== '');
       const seconds = ((performance.now() - started) / 1000).toFixed(1);

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import * as fs from 'node:fs/promises';
 import { looksBinary, openPinnedPath, readPinnedPrefix, walkFiles } from '../tools';
-import { Bm25Index, chunkText, DEFAULT_CHUNK_OPTIONS, EmbeddingUnavailable, IndexStore, isIndexable, pathTerms, searchTerms, topKByDot, type Embedder, type FileRecord, type Ranked, type TextChunk } from '../../agent-host';
+import { Bm25Index, chunkText, DEFAULT_CHUNK_OPTIONS, EmbeddingUnavailable, holdsPrivateKey, IndexStore, isIndexable, pathTerms, searchTerms, topKByDot, type Embedder, type FileRecord, type Ranked, type TextChunk } from '../../agent-host';
 import { IndexWorkerCrashed } from '../indexWorker/indexWorker';
 
 export interface IndexLimits {
@@ -59,7 +59,8 @@ export function indexDirFor(storageDir: string, rootRealPath: string): string {
 /**
  * The semantic and full-text index of one workspace folder: chunks of every
  * indexable file the workspace walk reaches (.gitignore honoured, `.git/`
- * and symlinks skipped, files opened through verified descriptors), their
+ * and symlinks skipped, files opened through verified descriptors, a file
+ * holding a private key left out), their
  * BM25 postings and, when an embedding model answers, their vectors. A sync
  * reads only files whose size or mtime changed since the log recorded them,
  * so a restart after a crash resumes where the log ends.
@@ -265,6 +266,8 @@ export class FolderIndex {
       bytes = await readPinnedPrefix(file, this.limits.maxFileBytes + 1);
       if (bytes.length > this.limits.maxFileBytes) return this.forget(rel, 'skipped');
       if (looksBinary(bytes)) return this.forget(rel, 'skipped');
+      // Before the chunker takes the bytes: a key must never reach the embedding model or a search result.
+      if (holdsPrivateKey(bytes)) return this.forget(rel, 'skipped');
     } finally {
       await file.close();
     }

@@ -88,6 +88,25 @@ describe('codebase search through the language server (integration)', function (
     assert.ok((chat.body.tools as { function: { name: string } }[]).some((t) => t.function.name === 'codebase_search'), 'the tool is offered to the model');
   });
 
+  it('a file holding a private key is never sent to the embedding model nor found by search', async () => {
+    // A cloud service-account key as it is downloaded: JSON, so an indexable file, with the key inside.
+    const key = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7leakedServiceAccountKey';
+    fs.mkdirSync(path.join(suite.workspace, 'deploy'), { recursive: true });
+    fs.writeFileSync(
+      path.join(suite.workspace, 'deploy/service-account.json'),
+      `${JSON.stringify({ type: 'service_account', project_id: 'billing-prod', private_key: `-----BEGIN PRIVATE KEY-----\n${key}\n-----END PRIVATE KEY-----\n`, client_email: 'deployer@billing-prod.iam.gserviceaccount.com' }, null, 2)}\n`,
+    );
+    await start();
+    const ready = progress.find((p) => p.phase === 'ready')!;
+    assert.match(ready.message ?? '', /Indexed 4 files .*1 skipped \(.*private key/);
+    const embedded = suite.fixture.requests.filter((r) => r.path === '/api/embed').flatMap((r) => r.body.input as string[]);
+    assert.ok(embedded.length > 0 && !embedded.some((t) => t.includes(key) || t.includes('service-account')), 'the key was never sent to the embedding model');
+
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'codebase_search', arguments: { query: 'service account private key of billing-prod deployer' } }] }, { kind: 'text', text: 'None.' });
+    const [result] = await turn('Which service account deploys billing?');
+    assert.ok(!result.content.includes(key) && !result.content.includes('service-account.json'), result.content);
+  });
+
   it('@codebase attaches the best chunks for the message, read from the files', async () => {
     await start();
     suite.fixture.enqueue({ kind: 'text', text: 'They are appended to JSONL files.' });

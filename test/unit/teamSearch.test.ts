@@ -42,6 +42,21 @@ describe('team index ranking and team_search', () => {
     assert.ok(http === -1 || http >= 1);
   });
 
+  it('leaves out a file holding a private key: its text is never embedded nor found', async () => {
+    const embedder = hashedEmbedder();
+    const key = 'MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7committedKey';
+    const root = folder({
+      'deploy/service-account.json': JSON.stringify({ type: 'service_account', private_key: `-----BEGIN PRIVATE KEY-----\n${key}\n-----END PRIVATE KEY-----\n` }),
+      'deploy/rollout.ts': 'export function rolloutService(account: string) {\n  return account;\n}\n',
+    });
+    roots.push(root);
+    const source = new SourceIndex('infra', 'repository', embedder);
+    const report = await source.sync(root, undefined, new AbortController().signal);
+    assert.deepEqual([report.files, report.skipped], [1, 1]);
+    assert.ok(embedder.texts.length > 0 && !embedder.texts.some((t) => t.includes(key)), 'the key was never sent to the embedding model');
+    for (const hit of searchSources([source], 'service account private key', undefined, 5)) assert.equal(source.chunk(hit.id)?.path, 'deploy/rollout.ts');
+  });
+
   it('refuses a bad query or limit with an error result the model can read, and never reaches the client', async () => {
     const root = folder({ 'guide.md': '# Guide\n\nDeploy with the blue-green switch.\n' });
     roots.push(root);
