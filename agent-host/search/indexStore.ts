@@ -97,7 +97,10 @@ export class IndexStore {
     let rebuiltBecause: string | undefined;
     try {
       header = JSON.parse(await fs.readFile(path.join(dir, 'header.json'), 'utf8')) as IndexHeader;
-      if (header.format !== INDEX_FORMAT) {
+      if (!isHeader(header)) {
+        rebuiltBecause = 'the index header could not be read';
+        header = undefined;
+      } else if (header.format !== INDEX_FORMAT) {
         rebuiltBecause = 'the index was written by another version of Hearth';
         header = undefined;
       } else if (header.model !== model) {
@@ -251,6 +254,9 @@ export class IndexStore {
           break;
         }
         goodBytes += Buffer.byteLength(text) + 1;
+        // A whole line of another shape (damaged, or not written by this code) is passed over: throwing here
+        // failed every open, so search stayed broken across restarts until the storage was deleted by hand.
+        if (!isLogLine(line)) continue;
         if (line.t === 'del') {
           byPath.delete(line.path);
           continue;
@@ -336,4 +342,44 @@ async function writeJsonAtomically(target: string, value: unknown): Promise<void
     await handle.close();
   }
   await fs.rename(tmp, target);
+}
+
+function isHeader(value: unknown): value is IndexHeader {
+  const h = value as IndexHeader;
+  return (
+    typeof h === 'object' &&
+    h !== null &&
+    typeof h.format === 'number' &&
+    (h.model === null || typeof h.model === 'string') &&
+    Number.isSafeInteger(h.dimension) &&
+    h.dimension >= 0 &&
+    Number.isSafeInteger(h.generation) &&
+    h.generation >= 1
+  );
+}
+
+/**
+ * Whether a parsed log line has the shape `put` and `remove` write, with a
+ * path that stays inside the folder: a record naming `../x` or `/etc/x`
+ * would otherwise be searchable, with whatever text it carries, until the
+ * first sync's walk dropped it.
+ */
+function isLogLine(value: unknown): value is LogLine {
+  const line = value as LogLine;
+  if (typeof line !== 'object' || line === null || !isFolderPath(line.path)) return false;
+  if (line.t === 'del') return true;
+  return (
+    line.t === 'put' &&
+    Number.isFinite(line.mtimeMs) &&
+    Number.isSafeInteger(line.size) &&
+    Number.isSafeInteger(line.v) &&
+    line.v >= -1 &&
+    Array.isArray(line.chunks) &&
+    line.chunks.every((c) => Array.isArray(c) && Number.isSafeInteger(c[0]) && Number.isSafeInteger(c[1]) && typeof c[2] === 'string')
+  );
+}
+
+/** A `/`-separated path relative to the folder, with no `.`, `..` or empty segment. */
+function isFolderPath(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && !value.includes('\0') && value.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }

@@ -16,6 +16,8 @@ import { ChatReferenceRequest, ChatSendRequest, SessionGetRequest, SemanticIndex
 import type { ToolResult } from '../../protocol/chat';
 import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, startOllamaFixture } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
+import { INDEX_FORMAT } from '../../agent-host/search/indexStore';
+import { indexDirFor } from '../../language-server/semanticSearch/folderIndex';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 import { chatTurn, useLspSuite } from './lspSuite';
 
@@ -105,6 +107,24 @@ describe('codebase search through the language server (integration)', function (
     suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'codebase_search', arguments: { query: 'service account private key of billing-prod deployer' } }] }, { kind: 'text', text: 'None.' });
     const [result] = await turn('Which service account deploys billing?');
     assert.ok(!result.content.includes(key) && !result.content.includes('service-account.json'), result.content);
+  });
+
+  it('an index on disk with a damaged record, or one naming a path outside the folder, is read past and answers only from the workspace', async () => {
+    const dir = indexDirFor(suite.storage, fs.realpathSync(suite.workspace));
+    fs.mkdirSync(dir, { recursive: true });
+    fs.writeFileSync(path.join(dir, 'header.json'), JSON.stringify({ format: INDEX_FORMAT, root: suite.workspace, model: 'nomic-embed-text', dimension: 0, generation: 1 }));
+    const forged = { t: 'put', path: '../../etc/shadow', mtimeMs: 1, size: 1, v: -1, chunks: [[1, 1, 'root:forgedShadowHash:19000:0:99999:7:::']] };
+    const damaged = { t: 'put', path: 'src/ui/statusBar.ts', mtimeMs: 1, size: 1, v: -1, chunks: null };
+    fs.writeFileSync(path.join(dir, 'log-1.jsonl'), `${JSON.stringify(forged)}\n${JSON.stringify(damaged)}\n`);
+    await start();
+    const last = progress.at(-1)!;
+    assert.equal(last.phase, 'ready', JSON.stringify(last));
+    assert.match(last.message ?? '', /Indexed 4 files/);
+
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'codebase_search', arguments: { query: 'forgedShadowHash root shadow status' } }] }, { kind: 'text', text: 'ok' });
+    const [result] = await turn('Where is the shadow hash?');
+    assert.equal(result.isError, false, result.content);
+    assert.ok(!result.content.includes('forgedShadowHash') && !result.content.includes('etc/shadow'), result.content);
   });
 
   it('@codebase attaches the best chunks for the message, read from the files', async () => {
