@@ -3,6 +3,8 @@ import { createReadStream } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
+import type { SymbolDefinition } from './fileSymbols';
+import { isSymbolKind } from './languageSpecs';
 import type { IndexedFile } from './symbolTable';
 
 /** Bumped whenever the queries or the record shape change, so an old cache is re-parsed rather than misread. */
@@ -120,20 +122,41 @@ function* cacheLines(header: CacheHeader, files: Iterable<IndexedFile>): Generat
   for (const file of files) yield `${JSON.stringify(file)}\n`;
 }
 
+/**
+ * Whether a parsed line is a record as `save` writes it, down to each
+ * definition and import, with a path that stays inside its folder. A record
+ * of another shape is skipped like an unreadable line: one whose definitions
+ * held a null made every build fail as it loaded the cache ("Indexing failed:
+ * Cannot read properties of null"), and the failed build never wrote the
+ * cache again, so the index stayed broken across restarts.
+ */
 function isIndexedFile(value: unknown): value is IndexedFile {
   const f = value as IndexedFile;
   return (
     typeof f === 'object' &&
     f !== null &&
     typeof f.root === 'string' &&
-    typeof f.relative === 'string' &&
+    isFolderPath(f.relative) &&
     typeof f.size === 'number' &&
     typeof f.mtimeMs === 'number' &&
     typeof f.hash === 'string' &&
     typeof f.symbols === 'object' &&
     f.symbols !== null &&
+    typeof f.symbols.language === 'string' &&
     Array.isArray(f.symbols.definitions) &&
+    f.symbols.definitions.every(isDefinition) &&
     Array.isArray(f.symbols.imports) &&
+    f.symbols.imports.every((i) => typeof i === 'string') &&
     typeof f.symbols.references === 'string'
   );
+}
+
+function isDefinition(value: unknown): value is SymbolDefinition {
+  const d = value as SymbolDefinition;
+  return typeof d === 'object' && d !== null && typeof d.name === 'string' && isSymbolKind(d.kind) && Number.isSafeInteger(d.line) && typeof d.signature === 'string';
+}
+
+/** A `/`-separated path relative to the folder, with no `.`, `..` or empty segment. */
+function isFolderPath(value: unknown): value is string {
+  return typeof value === 'string' && value !== '' && !value.includes('\0') && value.split('/').every((part) => part !== '' && part !== '.' && part !== '..');
 }

@@ -12,6 +12,7 @@ import { pathToFileURL } from 'node:url';
 import { DidChangeWatchedFilesNotification, FileChangeType } from 'vscode-languageserver-protocol';
 import { estimateTokens, workspaceContextBudget } from '../../agent-host';
 import { EditApprovalRequest, IndexStatusRequest, WorkspaceTrustNotification, type IndexProgress } from '../../protocol/lspMethods';
+import { IndexCache, INDEX_FORMAT_VERSION } from '../../language-server/codeIndex/indexCache';
 import { until } from '../fixtures/until';
 import { writeTree } from '../fixtures/writeTree';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
@@ -135,6 +136,26 @@ describe('symbol index through the language server (integration)', function () {
     const status = await ready(c, 60_000);
     // The rules still apply: the ignored folder stays out, everything else is in.
     assert.equal(status.files, 150);
+  });
+
+  it('a cache on disk with a damaged record, or one naming a path outside the folder, is read past and the index answers from the workspace', async () => {
+    writeTree(suite.workspace, FIXTURE_REPO);
+    const cache = new IndexCache(suite.storage, [suite.workspace]);
+    const symbols = (name: string) => ({ language: 'typescript', definitions: [{ name, kind: 'function', line: 1, signature: `export function ${name}()` }], references: '', imports: [] });
+    const damaged = { root: suite.workspace, relative: 'src/server.ts', size: 1, mtimeMs: 1, hash: 'x', symbols: { ...symbols('Server'), definitions: [null] } };
+    const forged = { root: suite.workspace, relative: '../../etc/forgedSecrets.ts', size: 1, mtimeMs: 1, hash: 'x', symbols: symbols('loadConfig') };
+    fs.mkdirSync(path.dirname(cache.file), { recursive: true });
+    fs.writeFileSync(cache.file, [{ version: INDEX_FORMAT_VERSION, roots: [suite.workspace] }, damaged, forged].map((l) => `${JSON.stringify(l)}\n`).join(''));
+
+    const c = await start();
+    await until(() => c.indexStatuses.some((s) => s.state === 'ready' || s.state === 'error'), 'the index finished', 30_000);
+    const last = c.indexStatuses.at(-1)!;
+    assert.equal(last.state, 'ready', JSON.stringify(last));
+    assert.equal(last.files, 5);
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'find_symbol', arguments: { name: 'loadConfig' } }] }, { kind: 'text', text: 'ok' });
+    const [result] = await turn('Where is loadConfig defined?');
+    assert.match(result.content, /^Definitions of "loadConfig" \(1\):\nsrc\/config\.ts:2/);
+    assert.ok(!result.content.includes('forgedSecrets'), result.content);
   });
 
   it('a server killed mid-index resumes from its cache on restart instead of starting over', async () => {
