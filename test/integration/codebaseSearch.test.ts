@@ -109,6 +109,20 @@ describe('codebase search through the language server (integration)', function (
     assert.ok(!result.content.includes(key) && !result.content.includes('service-account.json'), result.content);
   });
 
+  it('secrets files with an indexed extension (an OAuth credentials.json, a .env.production.yaml) are never sent to the embedding model nor found', async () => {
+    // Where Google's quickstarts say to save the OAuth client, and an env file in YAML: neither is .gitignore'd here.
+    fs.writeFileSync(path.join(suite.workspace, 'credentials.json'), `${JSON.stringify({ installed: { client_id: 'billing-reports.apps.example.com', client_secret: 'GOCSPX-clientSecretValue' } })}\n`);
+    fs.writeFileSync(path.join(suite.workspace, '.env.production.yaml'), 'BILLING_REPORTS_TOKEN: envSecretTokenValue\n');
+    await start();
+    assert.match(progress.find((p) => p.phase === 'ready')?.message ?? '', /Indexed 4 files/);
+    const embedded = suite.fixture.requests.filter((r) => r.path === '/api/embed').flatMap((r) => r.body.input as string[]);
+    assert.ok(embedded.length > 0 && !embedded.some((t) => t.includes('clientSecretValue') || t.includes('envSecretTokenValue')), 'no secret was sent to the embedding model');
+
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'codebase_search', arguments: { query: 'billing reports client secret token' } }] }, { kind: 'text', text: 'None.' });
+    const [result] = await turn('Which token do billing reports use?');
+    assert.ok(!result.content.includes('SecretValue') && !result.content.includes('envSecretTokenValue'), result.content);
+  });
+
   it('an index on disk with a damaged record, or one naming a path outside the folder, is read past and answers only from the workspace', async () => {
     const dir = indexDirFor(suite.storage, fs.realpathSync(suite.workspace));
     fs.mkdirSync(dir, { recursive: true });
