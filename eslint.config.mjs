@@ -63,6 +63,18 @@ export default tseslint.config(
       }],
     },
   },
+  // Notifications go through extension/notifications.ts, which makes their text inert: VS Code opens a
+  // [label](command:…) link in a notification on a click, and Hearth's carry words from models and servers.
+  {
+    files: ['extension/**/*.ts'],
+    ignores: ['extension/notifications.ts'],
+    rules: {
+      'no-restricted-syntax': ['error', {
+        selector: 'MemberExpression[property.name=/^show(Error|Warning|Information)Message$/]',
+        message: 'Show notifications through extension/notifications.ts, which keeps command links and hidden characters in the text from working.',
+      }],
+    },
+  },
   {
     files: ['protocol/**/*.ts'],
     rules: {

@@ -49,6 +49,7 @@ import type { StatusBar } from './statusBar';
 import type { registerAgentBridge } from './registerAgentBridge';
 import type { PendingApprovals } from './approvals/pendingApprovals';
 import { downloadModel } from './downloadModel';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from './notifications';
 
 type AgentBridge = ReturnType<typeof registerAgentBridge>;
 
@@ -202,7 +203,7 @@ export class ChatController implements vscode.Disposable {
 
   async exportCurrent(): Promise<void> {
     if (!this.currentSessionId) {
-      void vscode.window.showInformationMessage('Hearth: open a chat to export it.');
+      void showInformationMessage('Hearth: open a chat to export it.');
       return;
     }
     await this.bridge.exportSession(this.currentSessionId);
@@ -220,7 +221,7 @@ export class ChatController implements vscode.Disposable {
       this.view.post({ type: 'session', session });
       await Promise.all([this.postChatConfig(), this.postModels()]);
     } catch (err) {
-      void vscode.window.showErrorMessage(`Hearth could not open that chat: ${errorMessage(err)}`);
+      void showErrorMessage(`Hearth could not open that chat: ${errorMessage(err)}`);
     }
   }
 
@@ -245,12 +246,12 @@ export class ChatController implements vscode.Disposable {
       const changed = result.written.length + result.deleted.length;
       if (result.failed.length > 0) {
         const failures = result.failed.slice(0, 5).map((f) => `${f.path} (${f.error})`).join('; ');
-        void vscode.window.showWarningMessage(`Hearth restored ${changed} file${changed === 1 ? '' : 's'}, but not: ${failures}${result.failed.length > 5 ? '; …' : ''}.`);
+        void showWarningMessage(`Hearth restored ${changed} file${changed === 1 ? '' : 's'}, but not: ${failures}${result.failed.length > 5 ? '; …' : ''}.`);
       } else {
         vscode.window.setStatusBarMessage(`$(history) Hearth: ${message.type === 'redoRestore' ? 'redone' : 'restored'} (${changed} file${changed === 1 ? '' : 's'} changed)`, 4000);
       }
     } catch (err) {
-      void vscode.window.showWarningMessage(`Hearth could not ${what}: ${errorMessage(err)}`);
+      void showWarningMessage(`Hearth could not ${what}: ${errorMessage(err)}`);
     }
   }
 
@@ -275,7 +276,7 @@ export class ChatController implements vscode.Disposable {
 
   attach(item: ContextItem | undefined, what: string): void {
     if (!item) {
-      void vscode.window.showInformationMessage(`Hearth: there is no ${what} to attach. Open a file${what === 'selection' ? ' and select some text' : ''} first.`);
+      void showInformationMessage(`Hearth: there is no ${what} to attach. Open a file${what === 'selection' ? ' and select some text' : ''} first.`);
       return;
     }
     this.view.post({ type: 'addContext', item });
@@ -417,14 +418,14 @@ export class ChatController implements vscode.Disposable {
         try {
           await this.client.sendRequest(ChatUndoCompactionRequest.type, { sessionId: message.sessionId, entryId: message.entryId });
         } catch (err) {
-          void vscode.window.showWarningMessage(`Hearth could not undo the compaction: ${errorMessage(err)}`);
+          void showWarningMessage(`Hearth could not undo the compaction: ${errorMessage(err)}`);
         }
         break;
       case 'editTodos':
         try {
           await this.client.sendRequest(ChatTodosRequest.type, { sessionId: message.sessionId, entryId: message.entryId, items: message.items });
         } catch (err) {
-          void vscode.window.showWarningMessage(`Hearth could not save the plan: ${errorMessage(err)}`);
+          void showWarningMessage(`Hearth could not save the plan: ${errorMessage(err)}`);
         }
         break;
       case 'exportSession':
@@ -485,7 +486,7 @@ export class ChatController implements vscode.Disposable {
     try {
       found = await this.client.sendRequest(ChatReferenceRequest.type, params);
     } catch (err) {
-      void vscode.window.showInformationMessage(`Hearth cannot open that reference: ${err instanceof Error ? err.message : String(err)}`);
+      void showInformationMessage(`Hearth cannot open that reference: ${err instanceof Error ? err.message : String(err)}`);
       return;
     }
     const document = await vscode.workspace.openTextDocument(vscode.Uri.parse(found.uri, true));
@@ -670,7 +671,7 @@ export class ChatController implements vscode.Disposable {
   private async insertAtCursor(text: string): Promise<void> {
     const editor = vscode.window.activeTextEditor ?? vscode.window.visibleTextEditors[0];
     if (!editor) {
-      void vscode.window.showInformationMessage('Hearth: open a file to insert the code into.');
+      void showInformationMessage('Hearth: open a file to insert the code into.');
       return;
     }
     await editor.edit((b) => {

@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelPullProgressNotification, ModelPullRequest } from '../protocol/lspMethods';
 import { MODEL_NAME, STARTER_CHAT_MODEL } from '../protocol/modelName';
 import { pullProgressText } from './pullProgressText';
+import { showErrorMessage, showInformationMessage } from './notifications';
 
 /**
  * Downloads `model` into the local Ollama (hearth/models/pull) with a
@@ -22,10 +23,10 @@ export async function downloadModel(client: LanguageClient, model: string): Prom
     });
     try {
       await client.sendRequest(ModelPullRequest.type, { model }, token);
-      void vscode.window.showInformationMessage(`Hearth: ${model} is downloaded.`);
+      void showInformationMessage(`Hearth: ${model} is downloaded.`);
       return true;
     } catch (err) {
-      if (!token.isCancellationRequested) void vscode.window.showErrorMessage(`Hearth could not download ${model}: ${err instanceof Error ? err.message : String(err)}`);
+      if (!token.isCancellationRequested) void showErrorMessage(`Hearth could not download ${model}: ${err instanceof Error ? err.message : String(err)}`);
       return false;
     } finally {
       listening.dispose();

@@ -30,6 +30,7 @@ import { problemsContext } from './mentions/problemsContext';
 import { changesContext } from './mentions/changesContext';
 import { CHANGES_MENTION, PROBLEMS_MENTION, TERMINAL_MENTION } from '../protocol/chat';
 import { registerDownloadModelCommand } from './downloadModel';
+import { showErrorMessage } from './notifications';
 
 /** What the extension exports, for tests and for other extensions. */
 export interface HearthApi {
@@ -56,13 +57,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log.error(`The Hearth language server failed to start: ${message}`);
-    void vscode.window.showErrorMessage(`Hearth could not start its language server: ${message}`, 'Show Logs').then((c) => c && log.show());
+    void showErrorMessage(`Hearth could not start its language server: ${message}`, 'Show Logs').then((c) => c && log.show());
     throw err;
   }
   const statusBar = new StatusBar();
   const approvals = new PendingApprovals(addToCommandAllowList, (message) => {
     log.error(message);
-    void vscode.window.showErrorMessage(message);
+    void showErrorMessage(message);
   });
   const bridge = registerAgentBridge(context, client, approvals);
   // The agent's commands, shown as they run in a terminal the user can watch (a view: they run in the language server).

@@ -11,6 +11,7 @@ import {
 } from '../protocol/lspMethods';
 import { downloadModel } from './downloadModel';
 import { indexStatusView } from './indexStatusView';
+import { showErrorMessage } from './notifications';
 
 /**
  * The one status-bar item for Hearth's two local indexes, the symbol index
@@ -88,7 +89,7 @@ export class IndexStatusItem implements vscode.Disposable {
     try {
       await this.client.sendRequest(IndexControlRequest.type, { action });
     } catch (e) {
-      void vscode.window.showErrorMessage(`Hearth could not ${action === 'pause' ? 'pause' : 're-index'}: ${(e as Error).message}`);
+      void showErrorMessage(`Hearth could not ${action === 'pause' ? 'pause' : 're-index'}: ${(e as Error).message}`);
     }
   }
 }

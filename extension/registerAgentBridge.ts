@@ -8,6 +8,7 @@ import type { PendingApprovals } from './approvals/pendingApprovals';
 import { registerApprovalRequests } from './approvals/registerApprovalRequests';
 import { reviewEdit, reviewNewFile } from './approvals/reviewEdit';
 import { problemsFromDiagnostics } from './problemsFromDiagnostics';
+import { showErrorMessage, showInformationMessage } from './notifications';
 
 /** The URI scheme of the read-only documents that show a change the agent already made. */
 const MADE_CHANGE_SCHEME = 'hearth-change';
@@ -51,7 +52,7 @@ export function registerAgentBridge(context: vscode.ExtensionContext, client: La
         vscode.window.setStatusBarMessage(`$(discard) Hearth restored ${count} file${count === 1 ? '' : 's'}`, 4000);
         return result;
       } catch (err) {
-        void vscode.window.showErrorMessage(`Hearth could not undo that reply: ${err instanceof Error ? err.message : String(err)}`);
+        void showErrorMessage(`Hearth could not undo that reply: ${err instanceof Error ? err.message : String(err)}`);
         return undefined;
       }
     },
@@ -60,7 +61,7 @@ export function registerAgentBridge(context: vscode.ExtensionContext, client: La
       try {
         change = await client.sendRequest(ToolChangeRequest.type, { sessionId, entryId, callId });
       } catch (err) {
-        void vscode.window.showInformationMessage(`Hearth cannot show that change: ${err instanceof Error ? err.message : String(err)}`);
+        void showInformationMessage(`Hearth cannot show that change: ${err instanceof Error ? err.message : String(err)}`);
         return;
       }
       const before = madeChanges.create('before', change.relativePath, change.before ?? '');

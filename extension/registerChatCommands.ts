@@ -5,6 +5,7 @@ import { STARTER_CHAT_MODEL } from '../protocol/modelName';
 import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
 import { activeFileContext, explorerMentions, selectionContext } from './contextAttachments';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from './notifications';
 
 /** The chat's command-palette commands. */
 export function registerChatCommands(
@@ -38,7 +39,7 @@ export function registerChatCommands(
     const uris = (Array.isArray(selected) && selected.length > 0 ? selected : [clicked]).filter((u): u is vscode.Uri => u instanceof vscode.Uri);
     const items = await explorerMentions(uris);
     if (items.length === 0) {
-      void vscode.window.showInformationMessage('Hearth: only files and folders inside the workspace can be added to the chat.');
+      void showInformationMessage('Hearth: only files and folders inside the workspace can be added to the chat.');
       return;
     }
     await view.reveal();
@@ -47,7 +48,7 @@ export function registerChatCommands(
   register('hearth.openHistory', async () => {
     const sessions = await chat.listSessions();
     if (sessions.length === 0) {
-      void vscode.window.showInformationMessage('Hearth: no chats yet. Start one in the Hearth view.');
+      void showInformationMessage('Hearth: no chats yet. Start one in the Hearth view.');
       return;
     }
     const picked = await vscode.window.showQuickPick(
@@ -61,18 +62,18 @@ export function registerChatCommands(
   register('hearth.selectModel', async () => {
     const result = await client.sendRequest(ModelListRequest.type, {});
     if (result.error && result.models.length === 0) {
-      const choice = await vscode.window.showErrorMessage(result.error.message, 'Open Settings', 'Show Logs');
+      const choice = await showErrorMessage(result.error.message, 'Open Settings', 'Show Logs');
       if (choice === 'Open Settings') await vscode.commands.executeCommand('workbench.action.openSettings', 'hearth.ollama.host');
       if (choice === 'Show Logs') log.show(true);
       return;
     }
     if (result.models.length === 0) {
       if (result.backend === 'remote') {
-        void vscode.window.showWarningMessage(`The team server at ${result.host} offers no models yet; its admin installs them.`);
+        void showWarningMessage(`The team server at ${result.host} offers no models yet; its admin installs them.`);
         return;
       }
       const download = `Download ${STARTER_CHAT_MODEL}`;
-      const choice = await vscode.window.showWarningMessage(`Ollama at ${result.host} has no models installed yet. Download ${STARTER_CHAT_MODEL} (about 4.7 GB), or another model by name.`, download, 'Download Another…');
+      const choice = await showWarningMessage(`Ollama at ${result.host} has no models installed yet. Download ${STARTER_CHAT_MODEL} (about 4.7 GB), or another model by name.`, download, 'Download Another…');
       if (choice === download) await vscode.commands.executeCommand('hearth.downloadModel', STARTER_CHAT_MODEL);
       if (choice === 'Download Another…') await vscode.commands.executeCommand('hearth.downloadModel');
       return;

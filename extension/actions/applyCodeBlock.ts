@@ -5,6 +5,7 @@ import { ApplyCodeBlockRequest, type ApplyCodeBlockResult } from '../../protocol
 import { confinedRelativePath, isConfigurationPath, namedTarget, onlyTailMatch } from './codeBlockTarget';
 import type { ReviewEditRequest } from './registerEditorActions';
 import { requestErrorMessage } from '../requestErrors';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface ApplyCodeBlockDeps {
   client: Pick<BaseLanguageClient, 'sendRequest'>;
@@ -82,15 +83,15 @@ export async function applyCodeBlock(deps: ApplyCodeBlockDeps, info: string, raw
     );
   } catch (err) {
     const cancelled = (err as { data?: Partial<HearthError> })?.data?.code === 'cancelled' || err instanceof vscode.CancellationError;
-    if (!cancelled) void vscode.window.showErrorMessage(`Hearth could not apply the code to ${name}: ${requestErrorMessage(err)}`);
+    if (!cancelled) void showErrorMessage(`Hearth could not apply the code to ${name}: ${requestErrorMessage(err)}`);
     return false;
   }
   if (document.version !== result.version) {
-    void vscode.window.showWarningMessage(`Hearth: ${name} changed while the code was being merged. Apply it again.`);
+    void showWarningMessage(`Hearth: ${name} changed while the code was being merged. Apply it again.`);
     return false;
   }
   if (result.newText === document.getText()) {
-    void vscode.window.showInformationMessage(`Hearth: ${name} already contains this code; nothing to apply.`);
+    void showInformationMessage(`Hearth: ${name} already contains this code; nothing to apply.`);
     return false;
   }
   const whole = new vscode.Range(document.positionAt(0), document.positionAt(document.getText().length));

@@ -15,6 +15,7 @@ import { actionTarget, fullLines, rangeContext } from './actionTarget';
 import { pickRepository } from './stagedDiff';
 import { reviewColumn } from '../reviewColumn';
 import { isCancelledRequest, requestErrorMessage } from '../requestErrors';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 /** A code change for the user to review in a diff: accepted (true) or rejected. */
 export interface ReviewEditRequest {
@@ -67,7 +68,7 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
     }
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      void vscode.window.showInformationMessage('Hearth: open a file and select some code first.');
+      void showInformationMessage('Hearth: open a file and select some code first.');
       return undefined;
     }
     return { document: editor.document, range: await actionTarget(editor) };
@@ -86,7 +87,7 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
         (_progress, token) => client.sendRequest(EditGenerateRequest.type, params, token),
       );
     } catch (err) {
-      if (!isCancelledRequest(err)) void vscode.window.showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
+      if (!isCancelledRequest(err)) void showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
       return;
     }
     if (kind === 'tests') {
@@ -94,7 +95,7 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
       return;
     }
     if (document.version !== version) {
-      void vscode.window.showWarningMessage(`Hearth: ${name} changed while the change was being written, so it no longer fits. Run the action again.`);
+      void showWarningMessage(`Hearth: ${name} changed while the change was being written, so it no longer fits. Run the action again.`);
       return;
     }
     await deps.reviewEdit({ uri: document.uri, range, newText: result.newText, title: `Hearth: ${EDIT_TITLES[kind]} ${name} (${madeBy(result)})` });
@@ -112,7 +113,7 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
     if (!target) {
       const tests = await vscode.workspace.openTextDocument({ content: result.newText });
       await vscode.window.showTextDocument(tests, { viewColumn: reviewColumn(), preview: false });
-      void vscode.window.showInformationMessage(`Hearth wrote tests for ${name} with ${result.model}. Save the file to give them a place; then Write Tests picks the test file for you.`);
+      void showInformationMessage(`Hearth wrote tests for ${name} with ${result.model}. Save the file to give them a place; then Write Tests picks the test file for you.`);
       return;
     }
     const uri = vscode.Uri.parse(target.uri);
@@ -150,11 +151,11 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
       return;
     }
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return void vscode.window.showInformationMessage('Hearth: open a file with a problem to fix.');
+    if (!editor) return void showInformationMessage('Hearth: open a file with a problem to fix.');
     const { document, selection } = editor;
     const problems = vscode.languages.getDiagnostics(document.uri).filter((d) => (selection.isEmpty ? d.range.contains(selection.active) : !!d.range.intersection(selection)));
     if (problems.length === 0 && selection.isEmpty) {
-      return void vscode.window.showInformationMessage('Hearth: there is no problem at the cursor. Put the cursor on a squiggle, or select code to fix.');
+      return void showInformationMessage('Hearth: there is no problem at the cursor. Put the cursor on a squiggle, or select code to fix.');
     }
     const range = problems.length > 0 ? fullLines(document, problems.map((d) => d.range).reduce((a, b) => a.union(b))) : fullLines(document, selection);
     await editWithReview(document, range, 'fix', { diagnostics: problems.map((d) => client.code2ProtocolConverter.asDiagnostic(d)) });
@@ -184,15 +185,15 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
 
   register('hearth.generateCommitMessage', async (sourceControl?: { rootUri?: vscode.Uri }) => {
     const repository = await pickRepository(sourceControl);
-    if (typeof repository === 'string') return void vscode.window.showWarningMessage(`Hearth: ${repository}`);
+    if (typeof repository === 'string') return void showWarningMessage(`Hearth: ${repository}`);
     let diff: string;
     try {
       diff = await repository.diff(true);
     } catch (err) {
-      return void vscode.window.showErrorMessage(`Hearth: git could not show the staged changes (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).`);
+      return void showErrorMessage(`Hearth: git could not show the staged changes (${err instanceof Error ? err.message.split('\n')[0] : String(err)}).`);
     }
     if (diff.trim() === '') {
-      return void vscode.window.showInformationMessage('Hearth: nothing is staged. Stage the changes to describe, then generate the message.');
+      return void showInformationMessage('Hearth: nothing is staged. Stage the changes to describe, then generate the message.');
     }
     try {
       const result = await vscode.window.withProgress(
@@ -202,7 +203,7 @@ export function registerEditorActions(context: vscode.ExtensionContext, deps: Ed
       repository.inputBox.value = result.message;
       await vscode.commands.executeCommand('workbench.view.scm');
     } catch (err) {
-      if (!isCancelledRequest(err)) void vscode.window.showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
+      if (!isCancelledRequest(err)) void showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
     }
   });
 }

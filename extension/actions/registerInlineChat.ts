@@ -4,6 +4,7 @@ import { EditGenerateRequest, type EditGenerateResult } from '../../protocol/lsp
 import { actionTarget } from './actionTarget';
 import type { ReviewEditRequest } from './registerEditorActions';
 import { isCancelledRequest, requestErrorMessage } from '../requestErrors';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 export const INLINE_CHAT_COMMAND = 'hearth.inlineChat';
 /** The context key package.json's Ctrl+I binding checks (see `hearth.inlineChat.ctrlI`). */
@@ -97,14 +98,14 @@ export function registerInlineChat(context: vscode.ExtensionContext, deps: Inlin
           ),
       );
     } catch (err) {
-      if (!isCancelledRequest(err)) void vscode.window.showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
+      if (!isCancelledRequest(err)) void showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
       return undefined;
     } finally {
       editor.setDecorations(working, []);
       editor.setDecorations(note, []);
     }
     if (document.version !== version) {
-      void vscode.window.showWarningMessage(`Hearth: ${name} changed while the change was being written, so it no longer fits. Run inline chat again.`);
+      void showWarningMessage(`Hearth: ${name} changed while the change was being written, so it no longer fits. Run inline chat again.`);
       return undefined;
     }
     const start = document.offsetAt(range.start);
@@ -116,13 +117,13 @@ export function registerInlineChat(context: vscode.ExtensionContext, deps: Inlin
 
   async function run(): Promise<void> {
     let editor = vscode.window.activeTextEditor;
-    if (!editor) return void vscode.window.showInformationMessage('Hearth: open a file and put the cursor in the code to change, then press Ctrl+I.');
+    if (!editor) return void showInformationMessage('Hearth: open a file and put the cursor in the code to change, then press Ctrl+I.');
     if (editor.document.uri.scheme !== 'file' && editor.document.uri.scheme !== 'untitled') {
-      return void vscode.window.showInformationMessage('Hearth: inline chat works on files in the editor.');
+      return void showInformationMessage('Hearth: inline chat works on files in the editor.');
     }
     let range = await actionTarget(editor);
     if (editor.document.getText(range).trim() === '') {
-      return void vscode.window.showInformationMessage('Hearth: inline chat changes existing code. Select the code to change, or put the cursor in it, then press Ctrl+I.');
+      return void showInformationMessage('Hearth: inline chat changes existing code. Select the code to change, or put the cursor in it, then press Ctrl+I.');
     }
     // Running it again on the code it just changed offers the previous instruction to refine.
     let prefill = last && last.uri === editor.document.uri.toString() && last.range.intersection(range) ? last.instruction : undefined;
@@ -132,7 +133,7 @@ export function registerInlineChat(context: vscode.ExtensionContext, deps: Inlin
       last = { uri: editor.document.uri.toString(), range: outcome.range, instruction: outcome.instruction };
       const followUp = outcome.accepted ? 'Refine…' : 'Try Again…';
       const message = outcome.accepted ? 'Hearth: change applied (Ctrl+Z undoes it).' : 'Hearth: change rejected.';
-      const choice = await vscode.window.showInformationMessage(message, followUp);
+      const choice = await showInformationMessage(message, followUp);
       if (choice !== followUp) return;
       range = outcome.range;
       // A refinement starts from the instruction the user gave, to extend or correct.

@@ -3,6 +3,7 @@ import type { EditApprovalParams } from '../../protocol/lspMethods';
 import type { ProposalDocuments } from './proposalDocuments';
 import { isDiffOf, reviewColumn, showReviewDiff } from '../reviewColumn';
 import { diffTitle } from './diffTitle';
+import { showInformationMessage } from '../notifications';
 
 export type EditDecision = 'accept' | 'reject' | 'acceptAllForTurn';
 
@@ -88,7 +89,7 @@ export class EditDiffs implements vscode.Disposable {
     const key = uri instanceof vscode.Uri ? uri.toString() : activeDiffModified()?.toString();
     const handler = key ? this.handlers.get(key) : undefined;
     if (handler) handler(decision);
-    else void vscode.window.showInformationMessage('Hearth: this change is no longer waiting for a decision.');
+    else void showInformationMessage('Hearth: this change is no longer waiting for a decision.');
   }
 }
 

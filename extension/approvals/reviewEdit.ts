@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { EditDecision, EditDiffs } from './editApprovalUi';
+import { showErrorMessage, showWarningMessage } from '../notifications';
 
 /**
  * Why the accepted change must not be written to `uri` now, asked of the
@@ -43,12 +44,12 @@ export async function reviewEdit(diffs: EditDiffs, check: EditTargetCheck, edit:
     const decision = await Promise.race([decided, diff.closedByUser.then(() => 'reject' as const)]);
     if (decision !== 'accept') return false;
     if (document.version !== version) {
-      void vscode.window.showWarningMessage('Hearth did not apply the change: the file changed while the diff was open. Run the action again.');
+      void showWarningMessage('Hearth did not apply the change: the file changed while the diff was open. Run the action again.');
       return false;
     }
     const refusal = await refusalFor(check, edit.uri);
     if (refusal) {
-      void vscode.window.showWarningMessage(`Hearth did not apply the change to ${vscode.workspace.asRelativePath(edit.uri)}: ${refusal}. Run the action again.`);
+      void showWarningMessage(`Hearth did not apply the change to ${vscode.workspace.asRelativePath(edit.uri)}: ${refusal}. Run the action again.`);
       return false;
     }
     const workspaceEdit = new vscode.WorkspaceEdit();
@@ -82,19 +83,19 @@ export async function reviewNewFile(diffs: EditDiffs, check: EditTargetCheck, fi
     if (decision !== 'accept') return false;
     const exists = await vscode.workspace.fs.stat(file.uri).then(() => true, () => false);
     if (exists) {
-      void vscode.window.showWarningMessage(`Hearth did not create ${relativePath}: a file by that name appeared while the diff was open. Run the action again.`);
+      void showWarningMessage(`Hearth did not create ${relativePath}: a file by that name appeared while the diff was open. Run the action again.`);
       return false;
     }
     // A dangling symlink put there meanwhile is no file to stat, and creating the file would create its target.
     const refusal = await refusalFor(check, file.uri);
     if (refusal) {
-      void vscode.window.showWarningMessage(`Hearth did not create ${relativePath}: ${refusal}. Run the action again.`);
+      void showWarningMessage(`Hearth did not create ${relativePath}: ${refusal}. Run the action again.`);
       return false;
     }
     const edit = new vscode.WorkspaceEdit();
     edit.createFile(file.uri, { ignoreIfExists: false, contents: new TextEncoder().encode(file.content) });
     if (!(await vscode.workspace.applyEdit(edit))) {
-      void vscode.window.showErrorMessage(`Hearth could not create ${relativePath}. Check that its folder is writable, then run the action again.`);
+      void showErrorMessage(`Hearth could not create ${relativePath}. Check that its folder is writable, then run the action again.`);
       return false;
     }
     await vscode.window.showTextDocument(file.uri, { preview: false });

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { State, type BaseLanguageClient } from 'vscode-languageclient';
 import { CompletionSetPausedNotification, CompletionStatusNotification, type CompletionStatus } from '../../protocol/lspMethods';
 import { CompletionStatusItem } from './completionStatusItem';
+import { showWarningMessage } from '../notifications';
 
 const PAUSED_KEY = 'hearth.completion.paused';
 
@@ -33,7 +34,7 @@ export function registerInlineCompletionUi(context: vscode.ExtensionContext, cli
     const installable = status.suggestedModel && /^[\w.:/-]+$/.test(status.suggestedModel) ? status.suggestedModel : undefined;
     const install = installable ? `Install ${installable}` : undefined;
     const actions = [install, 'Choose Model', 'Pause Suggestions'].filter((a): a is string => a !== undefined);
-    const choice = await vscode.window.showWarningMessage(`Hearth: ${status.message}`, ...actions);
+    const choice = await showWarningMessage(`Hearth: ${status.message}`, ...actions);
     if (choice && choice === install && installable) {
       // The pull runs in a terminal the user can watch; Hearth picks the model up on the next keystroke.
       const terminal = vscode.window.createTerminal({ name: 'Hearth: ollama pull' });

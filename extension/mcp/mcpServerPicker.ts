@@ -3,6 +3,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { McpListRequest, McpRestartRequest, type McpServerInfo, type McpServerState } from '../../protocol/lspMethods';
 import { withMcpServerOff, withMcpToolsOn } from '../../protocol/mcpDisabledTools';
 import { updateDisabledMcpTools } from './updateDisabledMcpTools';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 const STATE_ICON: Record<McpServerState, string> = {
   running: '$(pass-filled)',
@@ -44,14 +45,14 @@ async function fetchServers(client: LanguageClient): Promise<{ servers: McpServe
   try {
     return await client.sendRequest(McpListRequest.type, {});
   } catch (err) {
-    void vscode.window.showErrorMessage(`Hearth could not list the MCP servers: ${err instanceof Error ? err.message : String(err)}`);
+    void showErrorMessage(`Hearth could not list the MCP servers: ${err instanceof Error ? err.message : String(err)}`);
     return undefined;
   }
 }
 
 function noServers(problems: string[]): void {
   const detail = problems.length > 0 ? ` ${problems.join(' ')}` : '';
-  void vscode.window.showInformationMessage(`Hearth: no MCP servers are configured. Add them to .vscode/mcp.json in the workspace or to the hearth.mcp.servers user setting.${detail}`);
+  void showInformationMessage(`Hearth: no MCP servers are configured. Add them to .vscode/mcp.json in the workspace or to the hearth.mcp.servers user setting.${detail}`);
 }
 
 /** "Hearth: List MCP Servers": each server with its state, then its tools. */
@@ -59,7 +60,7 @@ export async function showMcpServers(client: LanguageClient): Promise<void> {
   const list = await fetchServers(client);
   if (!list) return;
   if (list.servers.length === 0) return noServers(list.problems);
-  for (const problem of list.problems) void vscode.window.showWarningMessage(`Hearth: ${problem}`);
+  for (const problem of list.problems) void showWarningMessage(`Hearth: ${problem}`);
   const picked = await vscode.window.showQuickPick(list.servers.map(serverItem), { placeHolder: 'MCP servers: pick one to see its tools', matchOnDescription: true, matchOnDetail: true });
   if (!picked) return;
   const server = picked.server;
@@ -122,6 +123,6 @@ export async function restartMcpServer(client: LanguageClient, name?: string): P
     const info = await client.sendRequest(McpRestartRequest.type, { name: target });
     vscode.window.setStatusBarMessage(`$(debug-restart) Hearth: MCP server "${info.name}" is ${STATE_LABEL[info.state]}`, 4000);
   } catch (err) {
-    void vscode.window.showErrorMessage(`Hearth could not restart the MCP server "${target}": ${err instanceof Error ? err.message : String(err)}`);
+    void showErrorMessage(`Hearth could not restart the MCP server "${target}": ${err instanceof Error ? err.message : String(err)}`);
   }
 }

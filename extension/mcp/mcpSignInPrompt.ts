@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { McpSignInParams } from '../../protocol/lspMethods';
+import { showInformationMessage } from '../notifications';
 
 const SIGN_IN = 'Sign In in Browser';
 
@@ -22,7 +23,7 @@ export async function askMcpSignIn(params: McpSignInParams, token: vscode.Cancel
     return 'cancel';
   }
   if (!secureOrLoopback(url) || url.origin !== params.authorizationServer) return 'cancel';
-  const choice = await vscode.window.showInformationMessage(
+  const choice = await showInformationMessage(
     `The MCP server "${params.server}" needs you to sign in.`,
     {
       modal: true,

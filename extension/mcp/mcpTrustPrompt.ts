@@ -1,6 +1,6 @@
-import * as vscode from 'vscode';
 import type { McpTrustParams } from '../../protocol/lspMethods';
 import { mcpTrustDetail, mcpTrustMessage } from './mcpTrustDetail';
+import { showWarningMessage } from '../notifications';
 
 const START = 'Start Server';
 
@@ -12,7 +12,7 @@ const START = 'Start Server';
  * the user's variables it gets (mcpTrustDetail).
  */
 export async function askMcpTrust(params: McpTrustParams): Promise<'trust' | 'deny'> {
-  const choice = await vscode.window.showWarningMessage(
+  const choice = await showWarningMessage(
     mcpTrustMessage(params),
     { modal: true, detail: mcpTrustDetail(params) },
     START,

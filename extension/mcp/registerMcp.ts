@@ -20,6 +20,7 @@ import { restartMcpServer, showMcpServers } from './mcpServerPicker';
 import { askMcpElicitation, askMcpSampling } from './mcpServerRequestUi';
 import { askMcpToolApproval } from './mcpToolApprovalUi';
 import { askMcpTrust } from './mcpTrustPrompt';
+import { showWarningMessage } from '../notifications';
 
 /**
  * The editor's side of MCP: the trust prompt for workspace servers, the
@@ -62,7 +63,7 @@ function reportStateChange(info: McpServerInfo, previous: McpServerState | undef
   if (info.state === 'restarting' && previous === 'running') message = `Hearth: the MCP server "${info.name}" stopped${why}. Its tools are unavailable until Hearth has restarted it.`;
   if (info.state === 'failed' && previous !== undefined) message = `Hearth: the MCP server "${info.name}" failed${why}`;
   if (!message) return;
-  void vscode.window.showWarningMessage(message, 'Show Logs').then((choice) => {
+  void showWarningMessage(message, 'Show Logs').then((choice) => {
     if (choice) log.show(true);
   });
 }

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import { parseDisabledMcpTools } from '../../protocol/mcpDisabledTools';
+import { showErrorMessage } from '../notifications';
 
 /**
  * Changes `hearth.mcp.disabledTools` in the user's settings: `change` gets
@@ -17,7 +18,7 @@ export async function updateDisabledMcpTools(change: (disabled: readonly string[
     await config.update('mcp.disabledTools', next.length > 0 ? next : undefined, vscode.ConfigurationTarget.Global);
     return true;
   } catch (err) {
-    void vscode.window.showErrorMessage(`Hearth could not change hearth.mcp.disabledTools in your user settings: ${err instanceof Error ? err.message : String(err)}`);
+    void showErrorMessage(`Hearth could not change hearth.mcp.disabledTools in your user settings: ${err instanceof Error ? err.message : String(err)}`);
     return false;
   }
 }

@@ -9,6 +9,7 @@
 import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { ProviderApiKeyRequest } from '../../protocol/lspMethods';
+import { showErrorMessage, showInformationMessage } from '../notifications';
 
 type ProviderClient = Pick<LanguageClient, 'sendRequest' | 'onDidChangeState'>;
 
@@ -60,7 +61,7 @@ export function registerProviderKeys(context: vscode.ExtensionContext, client: P
     vscode.commands.registerCommand('hearth.setProviderApiKey', async () => {
       const providers = configuredProviders();
       if (providers.length === 0) {
-        const choice = await vscode.window.showInformationMessage('No providers are configured yet. Add one to the `hearth.providers` setting (name, kind, baseUrl), then set its key.', 'Open Settings');
+        const choice = await showInformationMessage('No providers are configured yet. Add one to the `hearth.providers` setting (name, kind, baseUrl), then set its key.', 'Open Settings');
         if (choice) await vscode.commands.executeCommand('workbench.action.openSettings', 'hearth.providers');
         return;
       }
@@ -81,10 +82,10 @@ export function registerProviderKeys(context: vscode.ExtensionContext, client: P
       else await context.secrets.delete(secretName(picked));
       try {
         await handOver(picked, key || undefined);
-        void vscode.window.showInformationMessage(key ? `Hearth will use the saved key for "${picked.name}".` : `The key of "${picked.name}" was removed.`);
+        void showInformationMessage(key ? `Hearth will use the saved key for "${picked.name}".` : `The key of "${picked.name}" was removed.`);
         onKeysChanged();
       } catch (err) {
-        void vscode.window.showErrorMessage(`The key was saved, but the language server did not take it: ${err instanceof Error ? err.message : String(err)}`);
+        void showErrorMessage(`The key was saved, but the language server did not take it: ${err instanceof Error ? err.message : String(err)}`);
       }
     }),
   );

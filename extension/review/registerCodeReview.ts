@@ -8,6 +8,7 @@ import { collectReviewChanges, type ReviewScope } from './collectReviewChanges';
 import { ReviewComments } from './reviewComments';
 import { isCancelledRequest, requestErrorMessage } from '../requestErrors';
 import { inertMarkdown } from '../../protocol/inertMarkdown';
+import { showErrorMessage, showInformationMessage, showWarningMessage } from '../notifications';
 
 export interface CodeReviewDeps {
   client: Pick<BaseLanguageClient, 'sendRequest' | 'code2ProtocolConverter'>;
@@ -52,36 +53,36 @@ export function registerCodeReview(context: vscode.ExtensionContext, deps: CodeR
         (_progress, token) => client.sendRequest(CodeReviewRequest.type, params, token),
       );
     } catch (err) {
-      if (!isCancelledRequest(err)) void vscode.window.showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
+      if (!isCancelledRequest(err)) void showErrorMessage(`Hearth: ${requestErrorMessage(err)}`);
       return;
     }
     if (result.unreadable !== undefined) {
       const open = 'Open the Answer';
-      const picked = await vscode.window.showWarningMessage(`Hearth: ${result.model}'s answer could not be read as review comments (it was not the JSON asked for). Try again, or pick a larger model for the reviewer (hearth.agent.roleModels).`, open);
+      const picked = await showWarningMessage(`Hearth: ${result.model}'s answer could not be read as review comments (it was not the JSON asked for). Try again, or pick a larger model for the reviewer (hearth.agent.roleModels).`, open);
       // Inert, as comment threads are: previewing the model's answer must not fetch the images it names.
       if (picked === open) await vscode.window.showTextDocument(await vscode.workspace.openTextDocument({ content: inertMarkdown(result.unreadable), language: 'markdown' }));
       return;
     }
     const threads = comments.show(result);
     const summary = reviewSummary(result);
-    if (threads.length === 0) return void vscode.window.showInformationMessage(summary);
+    if (threads.length === 0) return void showInformationMessage(summary);
     const first = result.findings[0];
     // The first (most serious) finding opens where it is, so the comments are in view.
     const editor = await vscode.window.showTextDocument(vscode.Uri.parse(first.uri), { preview: false });
     const at = new vscode.Range(first.range.start.line, 0, first.range.start.line, 0);
     editor.revealRange(at, vscode.TextEditorRevealType.InCenterIfOutsideViewport);
     editor.selection = new vscode.Selection(at.start, at.start);
-    void vscode.window.showInformationMessage(summary);
+    void showInformationMessage(summary);
   }
 
   async function reviewRepository(scope: ReviewScope, from?: RepositoryHint): Promise<void> {
     // A repository's own git config can make git run programs: as for @changes, git runs only in a trusted workspace.
-    if (!vscode.workspace.isTrusted) return void vscode.window.showWarningMessage('Hearth: reviewing changes runs git, which a repository\u2019s config can make run programs. Trust the workspace first.');
+    if (!vscode.workspace.isTrusted) return void showWarningMessage('Hearth: reviewing changes runs git, which a repository\u2019s config can make run programs. Trust the workspace first.');
     const repository = await pickRepository(from, 'review');
-    if (typeof repository === 'string') return void vscode.window.showWarningMessage(`Hearth: ${repository}`);
+    if (typeof repository === 'string') return void showWarningMessage(`Hearth: ${repository}`);
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
     const { changes, withheld } = await collectReviewChanges(repository, folders, scope);
-    if (changes.length === 0 && withheld.length === 0) return void vscode.window.showInformationMessage(`Hearth: there are no ${scope} changes to review.`);
+    if (changes.length === 0 && withheld.length === 0) return void showInformationMessage(`Hearth: there are no ${scope} changes to review.`);
     await runReview({ changes, withheld }, `Hearth: Reviewing ${plural(changes.length, scope === 'staged' ? 'staged file' : 'changed file')}…`);
   }
 
@@ -91,7 +92,7 @@ export function registerCodeReview(context: vscode.ExtensionContext, deps: CodeR
 
   register('hearth.review.selection', async () => {
     const editor = vscode.window.activeTextEditor;
-    if (!editor) return void vscode.window.showInformationMessage('Hearth: open a file and select the code to review.');
+    if (!editor) return void showInformationMessage('Hearth: open a file and select the code to review.');
     const range = editor.selection.isEmpty ? await actionTarget(editor) : editor.selection;
     const params: CodeReviewParams = { selection: { textDocument: { uri: editor.document.uri.toString() }, range: client.code2ProtocolConverter.asRange(range) } };
     await runReview(params, `Hearth: Reviewing ${vscode.workspace.asRelativePath(editor.document.uri)}…`);

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { CodeReviewResult, ReviewFinding, ReviewSeverity } from '../../protocol/lspMethods';
 import type { ReviewEditRequest } from '../actions/registerEditorActions';
 import { reviewCommentBody } from './reviewCommentBody';
+import { showWarningMessage } from '../notifications';
 
 const SEVERITY_LABELS: Record<ReviewSeverity, string> = {
   bug: 'Bug',
@@ -75,7 +76,7 @@ export class ReviewComments implements vscode.Disposable {
     const document = await vscode.workspace.openTextDocument(uri);
     const range = fixRange(document, finding.fix);
     if (!range) {
-      void vscode.window.showWarningMessage(`Hearth: ${vscode.workspace.asRelativePath(uri)} changed at these lines since the review, so the fix no longer fits. Review again to get a fresh one.`);
+      void showWarningMessage(`Hearth: ${vscode.workspace.asRelativePath(uri)} changed at these lines since the review, so the fix no longer fits. Review again to get a fresh one.`);
       return;
     }
     const accepted = await this.reviewEdit({ uri, range, newText: finding.fix.newText, title: `Hearth: fix “${finding.title}” in ${vscode.workspace.asRelativePath(uri)}` });

@@ -10,6 +10,7 @@ import { TeamConnectRequest, TeamDisconnectRequest, TeamStatusNotification, type
 import { deleteApiKey, readApiKey, storeApiKey } from './teamSecrets';
 import { TeamStatusItem } from './teamStatusItem';
 import { requestErrorMessage } from '../requestErrors';
+import { showErrorMessage, showInformationMessage } from '../notifications';
 
 type TeamClient = Pick<LanguageClient, 'sendRequest' | 'onNotification'>;
 
@@ -33,13 +34,13 @@ export function registerTeamCommands(context: vscode.ExtensionContext, client: T
       await serverSettings().update('url', url, vscode.ConfigurationTarget.Global);
       await serverSettings().update('mode', 'remote', vscode.ConfigurationTarget.Global);
       status.update(result);
-      if (interactive) void vscode.window.showInformationMessage(`Hearth is connected to ${result.host ?? url} as ${result.user ?? 'you'}. Chat runs on the team server; tools still run here, with your approval.`);
+      if (interactive) void showInformationMessage(`Hearth is connected to ${result.host ?? url} as ${result.user ?? 'you'}. Chat runs on the team server; tools still run here, with your approval.`);
       return true;
     } catch (err) {
       const message = requestErrorMessage(err);
       status.update({ state: 'error', url, message });
       if (interactive) {
-        const choice = await vscode.window.showErrorMessage(`Hearth could not connect to the team server: ${message}`, 'Try Again', 'Use Local Mode');
+        const choice = await showErrorMessage(`Hearth could not connect to the team server: ${message}`, 'Try Again', 'Use Local Mode');
         if (choice === 'Try Again') void vscode.commands.executeCommand('hearth.team.connect');
         if (choice === 'Use Local Mode') void vscode.commands.executeCommand('hearth.team.disconnect');
       }
@@ -79,7 +80,7 @@ export function registerTeamCommands(context: vscode.ExtensionContext, client: T
       await serverSettings().update('mode', 'local', vscode.ConfigurationTarget.Global);
       if (url) await deleteApiKey(context.secrets, url);
       status.update({ state: 'disconnected' });
-      void vscode.window.showInformationMessage('Hearth is back in local mode: chat runs on your own Ollama.');
+      void showInformationMessage('Hearth is back in local mode: chat runs on your own Ollama.');
     }),
   );
 
