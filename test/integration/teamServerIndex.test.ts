@@ -31,6 +31,13 @@ function git(cwd: string, ...args: string[]): string {
   return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'init.defaultBranch=main', ...args], { cwd, encoding: 'utf8' });
 }
 
+/** Makes `dir` a repository holding everything in it, in one commit. */
+function commitAll(dir: string, message: string): void {
+  git(dir, 'init', '-q');
+  git(dir, 'add', '-A');
+  git(dir, 'commit', '-qm', message);
+}
+
 function write(root: string, rel: string, text: string): void {
   fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
   fs.writeFileSync(path.join(root, rel), text);
@@ -58,15 +65,11 @@ describe('team server shared index and team_search (integration)', function () {
     write(local, 'generated/invoiceTotalsCopy.ts', 'export const invoiceTotalsGeneratedCopy = true;\n');
     write(tmp, 'secret/credentials.md', 'invoice totals master password hunter2\n');
     fs.symlinkSync(path.join(tmp, 'secret', 'credentials.md'), path.join(local, 'src', 'billing', 'invoiceNotes.md'));
-    git(local, 'init', '-q');
-    git(local, 'add', '-A');
-    git(local, 'commit', '-qm', 'initial');
+    commitAll(local, 'initial');
     // A repository only reachable by its https URL: a bare repository behind git http-backend over TLS.
     const work = path.join(tmp, 'work', 'payments-sdk');
     write(work, 'lib/refundPolicy.py', 'def refund_window_days(plan):\n    """Refunds are accepted for 30 days on annual plans (policy REF-7)."""\n    return 30 if plan == "annual" else 14\n');
-    git(work, 'init', '-q');
-    git(work, 'add', '-A');
-    git(work, 'commit', '-qm', 'initial');
+    commitAll(work, 'initial');
     const bareRoot = path.join(tmp, 'git-root');
     fs.mkdirSync(bareRoot);
     git(tmp, 'clone', '-q', '--bare', work, path.join(bareRoot, 'payments-sdk.git'));
@@ -196,9 +199,7 @@ describe('team server shared index and team_search (integration)', function () {
     const work = path.join(tmp, 'work', 'huge');
     fs.mkdirSync(work, { recursive: true });
     fs.writeFileSync(path.join(work, 'blob.bin'), crypto.randomBytes(16 * 1024 * 1024));
-    git(work, 'init', '-q');
-    git(work, 'add', '-A');
-    git(work, 'commit', '-qm', 'huge');
+    commitAll(work, 'huge');
     const root = path.join(tmp, 'slow-root');
     fs.mkdirSync(root);
     git(tmp, 'clone', '-q', '--bare', work, path.join(root, 'huge.git'));
