@@ -500,7 +500,7 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       const command = call(
         executor(),
         'run_command',
-        { command: 'mkdir -p x && git init -q x && printf "[core]\\n\\tfsmonitor = \\"touch FSMON_RAN; false\\"\\n" >> x/.git/config && touch written && sleep 6 && echo slept' },
+        { command: 'mkdir -p x && git init -q x && printf "[core]\\n\\tfsmonitor = \\"touch FSMON_RAN; false\\"\\n" >> x/.git/config; touch written; sleep 6 && echo slept' },
       );
       let ended = false;
       void command.then(() => (ended = true));
@@ -513,10 +513,25 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.equal(existsSync(path.join(ws.root, 'x')), true, 'the folder around it stays');
     });
 
+    it('takes a code-running .git away while the command runs also in a folder the command removed and made again', async () => {
+      // The folder src/ was watched when the command started; the one made in its place is a new folder, watched anew.
+      await fs.rm(path.join(ws.root, '.git'), { recursive: true });
+      const command = call(executor(), 'run_command', {
+        command: 'mv src src.old && mkdir -p src/a/b && git init -q src/a/b && printf "[core]\\n\\tfsmonitor = \\"touch FSMON_RAN; false\\"\\n" >> src/a/b/.git/config; touch written; sleep 6',
+      });
+      let ended = false;
+      void command.then(() => (ended = true));
+      await until(() => existsSync(path.join(ws.root, 'written')) || ended, 'the command wrote the config');
+      if (ended) assert.fail((await command).content);
+      await until(() => !existsSync(path.join(ws.root, 'src/a/b/.git')), 'src/a/b/.git taken away', 4000);
+      assert.equal(ended, false, 'taken away while the command still ran');
+      assert.match((await command).content, /The command created src\/a\/b\/\.git, which Hearth removed .*Hearth took it away while the command still ran/);
+    });
+
     it('a new .vscode/ is taken away while the command still runs, and a harmless git init stays', async () => {
       await fs.rm(path.join(ws.root, '.vscode'), { recursive: true });
       await fs.rm(path.join(ws.root, '.git'), { recursive: true });
-      const command = call(executor(), 'run_command', { command: 'git init -q fresh && mkdir .vscode && echo "{}" > .vscode/settings.json && touch written && sleep 6' });
+      const command = call(executor(), 'run_command', { command: 'git init -q fresh && mkdir .vscode && echo "{}" > .vscode/settings.json; touch written; sleep 6' });
       let ended = false;
       void command.then(() => (ended = true));
       await until(() => existsSync(path.join(ws.root, 'written')), 'the command wrote the settings');
