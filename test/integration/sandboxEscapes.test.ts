@@ -493,52 +493,46 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.match(r.content, new RegExp(`The command created ${deep}/\\.git, which Hearth removed \\(moved to \\S+\\): a new git directory that could run code: its config sets core\\.fsmonitor`));
     });
 
+    /**
+     * Runs `command`, which touches `written` once it made `guarded` and then sleeps; returns its result once
+     * `guarded` is gone, after checking that the command still ran when it went.
+     */
+    async function takenAwayWhileRunning(command: string, guarded: string): Promise<string> {
+      const running = call(executor(), 'run_command', { command });
+      let ended = false;
+      void running.then(() => (ended = true));
+      await until(() => existsSync(path.join(ws.root, 'written')) || ended, `the command made ${guarded}`);
+      if (ended) assert.fail((await running).content);
+      await until(() => !existsSync(path.join(ws.root, guarded)), `${guarded} taken away`, 4000);
+      assert.equal(ended, false, 'taken away while the command still ran');
+      return (await running).content;
+    }
+
     it("takes a code-running .git away while the command still runs, before the editor's Git could open it", async () => {
       // VS Code's Git extension opens a folder whose new .git it sees (in a folder that is no repository's top) half a
       // second later and runs git status there, outside the sandbox: the audit after a long command came too late.
       await fs.rm(path.join(ws.root, '.git'), { recursive: true });
-      const command = call(
-        executor(),
-        'run_command',
-        { command: 'mkdir -p x && git init -q x && printf "[core]\\n\\tfsmonitor = \\"touch FSMON_RAN; false\\"\\n" >> x/.git/config; touch written; sleep 6 && echo slept' },
-      );
-      let ended = false;
-      void command.then(() => (ended = true));
-      await until(() => existsSync(path.join(ws.root, 'written')), 'the command wrote the config');
-      await until(() => !existsSync(path.join(ws.root, 'x/.git')), 'x/.git taken away', 4000);
-      assert.equal(ended, false, 'taken away while the command still ran');
-      const r = await command;
-      assert.match(r.content, /slept/);
-      assert.match(r.content, /The command created x\/\.git, which Hearth removed \(moved to \S+\): a new git directory that could run code: its config sets core\.fsmonitor, which runs a program\. Hearth took it away while the command still ran/);
+      const content = await takenAwayWhileRunning('mkdir -p x && git init -q x && printf "[core]\\n\\tfsmonitor = \\"touch FSMON_RAN; false\\"\\n" >> x/.git/config; touch written; sleep 6 && echo slept', 'x/.git');
+      assert.match(content, /slept/);
+      assert.match(content, /The command created x\/\.git, which Hearth removed \(moved to \S+\): a new git directory that could run code: its config sets core\.fsmonitor, which runs a program\. Hearth took it away while the command still ran/);
       assert.equal(existsSync(path.join(ws.root, 'x')), true, 'the folder around it stays');
     });
 
     it('takes a code-running .git away while the command runs also in a folder the command removed and made again', async () => {
       // The folder src/ was watched when the command started; the one made in its place is a new folder, watched anew.
       await fs.rm(path.join(ws.root, '.git'), { recursive: true });
-      const command = call(executor(), 'run_command', {
-        command: 'mv src src.old && mkdir -p src/a/b && git init -q src/a/b && printf "[core]\\n\\tfsmonitor = \\"touch FSMON_RAN; false\\"\\n" >> src/a/b/.git/config; touch written; sleep 6',
-      });
-      let ended = false;
-      void command.then(() => (ended = true));
-      await until(() => existsSync(path.join(ws.root, 'written')) || ended, 'the command wrote the config');
-      if (ended) assert.fail((await command).content);
-      await until(() => !existsSync(path.join(ws.root, 'src/a/b/.git')), 'src/a/b/.git taken away', 4000);
-      assert.equal(ended, false, 'taken away while the command still ran');
-      assert.match((await command).content, /The command created src\/a\/b\/\.git, which Hearth removed .*Hearth took it away while the command still ran/);
+      const content = await takenAwayWhileRunning(
+        'mv src src.old && mkdir -p src/a/b && git init -q src/a/b && printf "[core]\\n\\tfsmonitor = \\"touch FSMON_RAN; false\\"\\n" >> src/a/b/.git/config; touch written; sleep 6',
+        'src/a/b/.git',
+      );
+      assert.match(content, /The command created src\/a\/b\/\.git, which Hearth removed .*Hearth took it away while the command still ran/);
     });
 
     it('a new .vscode/ is taken away while the command still runs, and a harmless git init stays', async () => {
       await fs.rm(path.join(ws.root, '.vscode'), { recursive: true });
       await fs.rm(path.join(ws.root, '.git'), { recursive: true });
-      const command = call(executor(), 'run_command', { command: 'git init -q fresh && mkdir .vscode && echo "{}" > .vscode/settings.json; touch written; sleep 6' });
-      let ended = false;
-      void command.then(() => (ended = true));
-      await until(() => existsSync(path.join(ws.root, 'written')), 'the command wrote the settings');
-      await until(() => !existsSync(path.join(ws.root, '.vscode')), '.vscode taken away', 4000);
-      assert.equal(ended, false, 'taken away while the command still ran');
-      const r = await command;
-      assert.match(r.content, /The command created \.vscode, which Hearth removed \(moved to \S+\): .*Hearth took it away while the command still ran, since the editor reads new settings at once/);
+      const content = await takenAwayWhileRunning('git init -q fresh && mkdir .vscode && echo "{}" > .vscode/settings.json; touch written; sleep 6', '.vscode');
+      assert.match(content, /The command created \.vscode, which Hearth removed \(moved to \S+\): .*Hearth took it away while the command still ran, since the editor reads new settings at once/);
       assert.equal(existsSync(path.join(ws.root, 'fresh/.git/HEAD')), true, 'a repository as git init makes it stays');
     });
 
