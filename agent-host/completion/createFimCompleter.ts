@@ -4,13 +4,13 @@ import { describeOllamaFailure } from '../core/describeOllamaFailure';
 import { classifyFailure, unreachableError } from '../core/errorMapping';
 import { displayHost, withSignal } from '../core/ollamaClient';
 import { ollamaWithStreamer } from '../core/streamingOllama';
+import { LeadingThinkSplitter } from '../core/leadingThinkSplitter';
 import { buildGenerateRequest, DEFAULT_KEEP_ALIVE } from './buildGenerateRequest';
 import { detectFimSupport, missingModelInfo, noCodeModelInfo, type ShowFacts } from './detectFimSupport';
 import { familyFromName } from './fimTemplates';
 import { leanHttpFetch } from './leanHttpFetch';
 import { providerRouting } from '../providers/providerRouting';
 import { globalFetch, viaProxies } from '../providers/proxyRoute';
-import { ThinkTagFilter } from './thinkTagFilter';
 import type { FimChunk, FimCompleter, FimCompleterConfig, FimModelInfo, FimReadyModel, FimRequest, FimTimings } from './fimTypes';
 
 /** A missing model is looked up again after this long, so a fresh `ollama pull` is noticed without a restart. */
@@ -169,13 +169,13 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
     let finished = false;
     try {
       stream = await ollama.generate(buildGenerateRequest(model, request, keepAlive));
-      const filter = new ThinkTagFilter();
+      const filter = new LeadingThinkSplitter();
       for await (const part of stream) {
         // `part.thinking` (a model that reasons even with think:false, like gpt-oss) is never suggestion text.
-        const text = part.response ? filter.push(part.response) : '';
+        const text = part.response ? filter.push(part.response).text : '';
         if (text) yield { type: 'text', delta: text };
         if (part.done) {
-          const rest = filter.flush();
+          const rest = filter.flush().text;
           if (rest) yield { type: 'text', delta: rest };
           finished = true;
           yield { type: 'done', reason: part.done_reason === 'length' ? 'length' : 'stop', timings: timingsOf(part) };

@@ -1,6 +1,7 @@
 import type { ChatRequest, ChatResponse, Ollama, ToolCall as OllamaToolCall } from 'ollama';
 import type { AgentEvent, DoneReason, Usage } from '../../protocol/chat';
 import { takeReady } from './modelStream';
+import { LeadingThinkSplitter, type ThinkSplit } from './leadingThinkSplitter';
 import { ToolCallTextFilter } from './toolCallTextFilter';
 import { usageFromChunk } from './usageTotals';
 
@@ -27,6 +28,9 @@ export interface ModelReply {
  * Reasoning (`message.thinking`, which thinking models stream with empty
  * content before the answer) is yielded as `thinking` events as it arrives,
  * so the user sees the model working, and is never mixed into `content`.
+ * A reasoning block the model wrote into its text instead (`<think>…</think>`
+ * at the start, from Ollama before 0.9 or a template without thinking tags)
+ * is treated the same way.
  */
 export async function* streamModelReply(
   client: Ollama,
@@ -48,21 +52,29 @@ export async function* streamModelReply(
     if (last?.type === type) last.delta += delta;
     else deltas.push({ type, delta });
   };
+  const leading = new LeadingThinkSplitter();
+  const addThinking = (thinking: string) => {
+    if (thinking === '') return;
+    reply.thinking += thinking;
+    add('thinking', thinking);
+  };
+  const addText = (delta: string) => {
+    if (delta === '') return;
+    reply.content += delta;
+    const visible = filter ? filter.push(delta) : delta;
+    if (visible !== '') {
+      reply.showedText = true;
+      add('text', visible);
+    }
+  };
+  const addSplit = (split: ThinkSplit) => {
+    addThinking(split.thinking);
+    addText(split.text);
+  };
   const take = (chunk: ChatResponse) => {
-    const thinking = chunk.message?.thinking ?? '';
-    if (thinking !== '') {
-      reply.thinking += thinking;
-      add('thinking', thinking);
-    }
-    const delta = chunk.message?.content ?? '';
-    if (delta !== '') {
-      reply.content += delta;
-      const visible = filter ? filter.push(delta) : delta;
-      if (visible !== '') {
-        reply.showedText = true;
-        add('text', visible);
-      }
-    }
+    addThinking(chunk.message?.thinking ?? '');
+    const content = chunk.message?.content ?? '';
+    if (content !== '') addSplit(leading.push(content));
     if (chunk.message?.tool_calls?.length) reply.toolCalls.push(...chunk.message.tool_calls);
     if (chunk.done) {
       reply.doneReason = chunk.done_reason === 'length' ? 'length' : 'stop';
@@ -77,6 +89,8 @@ export async function* streamModelReply(
       for (const event of deltas.splice(0)) yield event;
     }
     finished = true;
+    addSplit(leading.flush());
+    for (const event of deltas.splice(0)) yield event;
     const rest = filter?.flush() ?? '';
     if (rest !== '') {
       reply.showedText = true;

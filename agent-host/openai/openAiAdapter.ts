@@ -227,8 +227,9 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
     stats.promptTokens = Number(usage.prompt_tokens ?? 0);
     stats.completionTokens = Number(usage.completion_tokens ?? 0);
     const toolCalls = ((message.tool_calls as Json[]) ?? []).map((c) => toOllamaToolCall(c.function as Json));
+    const thinking = reasoningOf(message);
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: String(message.content ?? ''), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, ...finalFields(choice.finish_reason, stats, startedAt) }));
+    res.end(JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: String(message.content ?? ''), ...(thinking !== '' ? { thinking } : {}), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, ...finalFields(choice.finish_reason, stats, startedAt) }));
     return stats;
   }
   res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
@@ -256,6 +257,10 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
         if (typeof fn.arguments === 'string') entry.args += fn.arguments;
         calls.set(index, entry);
       }
+      const thinking = reasoningOf(delta);
+      if (thinking !== '') {
+        res.write(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: '', thinking }, done: false })}\n`);
+      }
       if (typeof delta.content === 'string' && delta.content !== '') {
         res.write(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: delta.content }, done: false })}\n`);
       }
@@ -275,6 +280,20 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
   }
   res.end(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: '' }, ...finalFields(finish, stats, startedAt) })}\n`);
   return stats;
+}
+
+/**
+ * The reasoning in an OpenAI-style message or delta, as Ollama's `thinking`. The Chat Completions API has no
+ * field for it, so servers chose their own: Ollama's `/v1` sends `reasoning` (openai/openai.go), vLLM's and
+ * llama.cpp's reasoning parsers `reasoning_content`. Without this a reasoning model streams nothing the user
+ * can see until its answer starts.
+ */
+function reasoningOf(message: Json): string {
+  for (const key of ['reasoning_content', 'reasoning']) {
+    const value = message[key];
+    if (typeof value === 'string' && value !== '') return value;
+  }
+  return '';
 }
 
 function toOllamaToolCall(fn: Json): { function: { name: string; arguments: unknown } } {

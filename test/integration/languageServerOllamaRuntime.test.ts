@@ -100,6 +100,23 @@ describe('language server against Ollama as it behaves today (integration)', fun
     assert.ok(!JSON.stringify(history).includes('Five, seven, five'), 'the earlier reasoning is not sent back');
   });
 
+  it('shows a reasoning block written into the answer (Ollama before 0.9) as reasoning, not as the answer', async () => {
+    // Ollama 0.6–0.8 had no thinking parser: deepseek-r1 and qwen3 wrote `<think>…</think>` into message.content.
+    await start({ chatModel: CODER });
+    fixture.enqueue({ kind: 'text', text: '<think>\nThe user wants a haiku. Five, seven, five.\n</think>\n\nSoft rain on the roof.' }, { kind: 'text', text: 'Second answer.' });
+    const first = await send('Write a haiku about rain');
+    assert.equal(deltas(client!.events, first.assistantEntryId, 'thinking').trim(), 'The user wants a haiku. Five, seven, five.');
+    assert.equal(deltas(client!.events, first.assistantEntryId, 'text'), 'Soft rain on the roof.');
+    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: first.sessionId });
+    const reply = session.entries.find((e) => e.id === first.assistantEntryId);
+    assert.ok(reply?.kind === 'assistant');
+    assert.ok(!JSON.stringify(reply.parts.filter((p) => p.kind === 'text')).includes('think'), 'the stored answer holds no reasoning tags');
+
+    await send('Another one', first.sessionId);
+    const history = fixture.requests.filter(isChat)[1].body.messages as { role: string; content: string }[];
+    assert.ok(history.some((m) => m.role === 'assistant' && m.content === 'Soft rain on the roof.'), 'the earlier answer goes back without its reasoning');
+  });
+
   it('follows hearth.chat.think per model, and never asks a model without the capability to think', async () => {
     await start({ chatModel: QWEN3.name, chat: { think: 'off', thinkByModel: { [GPT_OSS.name]: 'high' } } });
     fixture.enqueue({ kind: 'text', thinking: 'Hidden reasoning.', text: 'Plain answer.' });

@@ -44,6 +44,8 @@ describe('providers beside Ollama, through the language server (integration)', f
   let proxied: WebPageServer;
   /** An OpenAI-compatible server whose error answer never ends (a broken proxy, a hostile server): its chat answers 500 and streams the body for ever. */
   let endless: WebPageServer;
+  /** A reasoning model behind OpenAI-compatible servers: vLLM and llama.cpp stream `reasoning_content`, Ollama's /v1 `reasoning`. */
+  let reasoner: WebPageServer;
   let storage: string;
   let workspace: string;
   let client: LspTestClient;
@@ -69,6 +71,22 @@ describe('providers beside Ollama, through the language server (integration)', f
         more();
       },
     });
+    reasoner = await startWebPageServer({
+      '/v1/models': { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'list', data: [{ id: 'vllm-r1', object: 'model' }, { id: 'ollama-v1', object: 'model' }] }) },
+      '/v1/chat/completions': async (req, res) => {
+        const chunks: Buffer[] = [];
+        for await (const c of req) chunks.push(c as Buffer);
+        const field = JSON.parse(Buffer.concat(chunks).toString()).model === 'vllm-r1' ? 'reasoning_content' : 'reasoning';
+        res.writeHead(200, { 'content-type': 'text/event-stream' });
+        const events = [
+          { choices: [{ index: 0, delta: { role: 'assistant', [field]: 'Two plus two ' } }] },
+          { choices: [{ index: 0, delta: { [field]: 'is four.' } }] },
+          { choices: [{ index: 0, delta: { content: 'Four.' }, finish_reason: 'stop' }] },
+        ];
+        for (const e of events) res.write(`data: ${JSON.stringify(e)}\n\n`);
+        res.end('data: [DONE]\n\n');
+      },
+    });
     storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-providers-ls-'));
     workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-providers-ws-'));
     fs.writeFileSync(path.join(workspace, 'README.md'), README);
@@ -84,6 +102,7 @@ describe('providers beside Ollama, through the language server (integration)', f
           { name: 'gpu', kind: 'ollama', baseUrl: gpu.url },
           { name: 'proxied', kind: 'openai', baseUrl: `${proxied.url}/v1` },
           { name: 'endless', kind: 'openai', baseUrl: `${endless.url}/v1` },
+          { name: 'reasoner', kind: 'openai', baseUrl: `${reasoner.url}/v1` },
         ],
         chat: { model: `lmstudio::${LMSTUDIO_MODEL}` },
         completion: { model: `lmstudio::${LMSTUDIO_MODEL}`, debounceMs: 0 },
@@ -99,6 +118,7 @@ describe('providers beside Ollama, through the language server (integration)', f
     await openai?.close();
     await proxied?.close();
     await endless?.close();
+    await reasoner?.close();
     await ollama?.close();
     await gpu?.close();
     fs.rmSync(storage, { recursive: true, force: true });
@@ -192,6 +212,19 @@ describe('providers beside Ollama, through the language server (integration)', f
     assert.doesNotMatch(message, /<|nginx/, 'no markup in the chat');
     assert.equal(error?.error.retryable, true, 'a 502 can pass once the server behind the proxy is back');
   });
+
+  for (const model of ['vllm-r1', 'ollama-v1']) {
+    it(`shows the reasoning a provider streams before the answer (${model === 'vllm-r1' ? 'reasoning_content, as vLLM and llama.cpp send it' : "reasoning, as Ollama's /v1 sends it"})`, async () => {
+      const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'What is 2 + 2?', context: [] }, model: `reasoner::${model}` });
+      const done = await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+      assert.deepEqual(done.event, { type: 'done', reason: 'stop' });
+      const events = client.events.filter((e) => e.entryId === started.assistantEntryId).map((e) => e.event);
+      const text = (type: 'thinking' | 'text') => events.filter((e) => e.type === type).map((e) => (e as { delta: string }).delta).join('');
+      assert.equal(text('thinking'), 'Two plus two is four.');
+      assert.equal(text('text'), 'Four.');
+      assert.ok(events.findIndex((e) => e.type === 'thinking') < events.findIndex((e) => e.type === 'text'), 'the reasoning shows before the answer');
+    });
+  }
 
   it("a model the provider does not have is named with the provider's own list", async () => {
     const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Hi', context: [] }, model: 'lmstudio::not-loaded' });

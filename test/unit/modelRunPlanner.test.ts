@@ -1,11 +1,11 @@
 /**
  * The one owner of num_ctx and think per request (language-server/model/
  * modelRunPlanner.ts), and the filter that keeps a reasoning block out of
- * ghost text (agent-host/completion/thinkTagFilter.ts).
+ * ghost text (agent-host/core/leadingThinkSplitter.ts).
  */
 import assert from 'node:assert/strict';
 import type { Agent, LoadedModel, ModelDetails } from '../../agent-host';
-import { ThinkTagFilter } from '../../agent-host/completion/thinkTagFilter';
+import { LeadingThinkSplitter } from '../../agent-host/core/leadingThinkSplitter';
 import { CONTEXT_CAP, ModelRunPlanner } from '../../language-server/model/modelRunPlanner';
 
 function fakeAgent(details: Record<string, ModelDetails>, loaded: () => LoadedModel[], host = 'http://127.0.0.1:11434'): Agent & { psCalls: number } {
@@ -84,11 +84,13 @@ describe('ModelRunPlanner', () => {
   });
 });
 
-describe('ThinkTagFilter', () => {
-  const run = (chunks: string[]) => {
-    const filter = new ThinkTagFilter();
-    return chunks.map((c) => filter.push(c)).join('') + filter.flush();
+describe('LeadingThinkSplitter', () => {
+  const split = (chunks: string[]) => {
+    const splitter = new LeadingThinkSplitter();
+    const parts = [...chunks.map((c) => splitter.push(c)), splitter.flush()];
+    return { thinking: parts.map((p) => p.thinking).join(''), text: parts.map((p) => p.text).join('') };
   };
+  const run = (chunks: string[]) => split(chunks).text;
 
   it('drops a leading reasoning block, even split across chunks, and the whitespace after it', () => {
     assert.equal(run(['<think>a * b?', ' no</think>\n', 'width * height;']), 'width * height;');
@@ -103,5 +105,13 @@ describe('ThinkTagFilter', () => {
 
   it('yields nothing for a reply that was only reasoning (cut by num_predict)', () => {
     assert.equal(run(['<think>still reasoning when the token limit hit']), '');
+  });
+
+  it('hands the reasoning over as it arrives, whole, however the tags are split', () => {
+    assert.deepEqual(split(['<think>a * b?', ' no</think>\n', 'width * height;']), { thinking: 'a * b? no', text: 'width * height;' });
+    assert.deepEqual(split(['  <thi', 'nk>x</th', 'ink>  ret', 'urn 1;']), { thinking: 'x', text: 'return 1;' });
+    assert.deepEqual(split(['<think>cut mid-tag </thi']), { thinking: 'cut mid-tag </thi', text: '' });
+    const splitter = new LeadingThinkSplitter();
+    assert.equal(splitter.push('<think>first thoughts, then more').thinking, 'first thoughts, th', 'reasoning shows before its block ends, less a possible tag');
   });
 });
