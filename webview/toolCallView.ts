@@ -13,6 +13,7 @@ import type { AssistantPart } from '../protocol/sessions';
 import type { ApprovalState, FromWebview } from '../protocol/webviewMessages';
 import { renderApprovalCard } from './approvalCardView';
 import { el } from './dom';
+import { markHiddenCharacters } from './hiddenCharacterMarks';
 import { icon } from './icons';
 import { revealHidden } from '../protocol/hiddenCharacters';
 import { describeOutcome, describeSubject, isToolResultDisplay, MINUS, revealPath } from './toolCallSummary';
@@ -119,6 +120,7 @@ export class ToolCallView {
       attrs: { 'data-testid': 'tool-result-summary', ...(display?.kind === 'command' ? { 'data-exit': display.exitCode === 0 ? 'ok' : 'fail' } : {}) },
       text: outcome,
     });
+    markHiddenCharacters(outcomeElement);
 
     const summary = el(doc, 'summary', {
       className: 'tool-summary',
@@ -140,10 +142,11 @@ export class ToolCallView {
     if (!display) details.push(el(doc, 'div', { className: 'tool-section-title', text: 'Arguments' }), argumentsText);
     if (result) {
       const content = result.content.length > MAX_RESULT_CHARS ? `${result.content.slice(0, MAX_RESULT_CHARS)}\n… (${result.content.length - MAX_RESULT_CHARS} more characters)` : result.content;
-      details.push(
-        el(doc, 'div', { className: 'tool-section-title', text: result.isError ? 'Error' : display?.kind === 'command' ? 'Output' : 'Result' }),
-        el(doc, 'pre', { className: 'tool-text', attrs: { 'data-testid': 'tool-result' }, text: content || '(empty)' }),
-      );
+      const resultText = el(doc, 'pre', { className: 'tool-text', attrs: { 'data-testid': 'tool-result' }, text: content || '(empty)' });
+      // A file's contents or a command's output can carry Trojan Source characters (a hostile repository's): marked as in
+      // code blocks, so the text reads as it is, while a selection still copies exactly what the tool returned.
+      markHiddenCharacters(resultText);
+      details.push(el(doc, 'div', { className: 'tool-section-title', text: result.isError ? 'Error' : display?.kind === 'command' ? 'Output' : 'Result' }), resultText);
     }
     if (display) {
       // The raw arguments stay one more click away for power users: file contents and edits arrive as JSON with \n escapes, which nobody wants by default.

@@ -191,6 +191,24 @@ describe('tool call rows (webview)', () => {
     assert.equal(run.querySelector('.tool-details .tool-section-title')?.textContent, 'Output');
   });
 
+  it('marks characters you cannot see in a result, as in code, and keeps its text exactly what the tool returned', () => {
+    // Trojan Source in a file the agent read: displayed, the comment seems to end the line.
+    const trojan = 'if (access !== "user\u202e \u2066// Check if admin\u2069 \u2066") {';
+    h = createHarness();
+    const read: AssistantEntry = {
+      ...answer,
+      parts: [{ kind: 'toolCall', call: { id: 'c9', name: 'mcp_read', arguments: {} }, result: { callId: 'c9', name: 'mcp_read', content: `${trojan}\n  deny();`, isError: false, durationMs: 5 } }],
+    };
+    h.send({ type: 'session', session: sessionView('s1', [user, read]) });
+    h.scheduler.flush();
+    const [row] = h.$$('tool-call');
+    const output = row.querySelector('[data-testid="tool-result"]')!;
+    assert.deepEqual(Array.from(output.querySelectorAll('.hidden-char')).map((m) => (m as HTMLElement).dataset.label), ['U+202E', 'U+2066', 'U+2069', 'U+2066']);
+    assert.equal(output.textContent, `${trojan}\n  deny();`, 'the marks are drawn by CSS: the text is the result');
+    // The row's one-line outcome is the result's first line here: marked too.
+    assert.equal(row.querySelectorAll('[data-testid="tool-result-summary"] .hidden-char').length, 4);
+  });
+
   it('shows reads and searches as one line: path or pattern, and the count', () => {
     const [, , grep, read] = show();
     assert.equal(grep.querySelector('summary .tool-args')?.textContent, 'add');
