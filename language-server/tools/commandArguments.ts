@@ -57,6 +57,13 @@ const GIT_DANGEROUS: DangerousOption[] = [
   { name: 'show-signature', why: 'runs gpg to check signatures' },
 ];
 
+/**
+ * Format placeholders that make git verify each commit's signature, as `--show-signature` does: `%G?`, `%GG`,
+ * `%GS`, `%GK`, `%GF`, `%GP`, `%GT` of log's pretty formats, and `%(signature…)` of for-each-ref. git then runs
+ * gpg (or ssh-keygen) over signature packets the repository's author wrote.
+ */
+const SIGNATURE_PLACEHOLDER = /%G[?GSKFPT]|%\(signature/;
+
 /** Short git options that take their value glued on (`-n5`, `-Sfoo`): the rest of the word is a value, not flags. */
 const GIT_SHORT_WITH_VALUE = new Set(['n', 'S', 'G', 'U', 'l', 'M', 'C', 'B', 'L', 'X', 'm', 'A']);
 const GIT_SHORT_DANGEROUS: Record<string, string> = {
@@ -182,6 +189,7 @@ function gitReason(words: readonly string[]): string | null {
   if (GIT_DANGEROUS_SUBCOMMANDS.has(subcommand)) return `\`git ${subcommand}\` can run other programs or change git's configuration`;
   // Options are checked after `--` too: one stray `--output` is not worth the risk of misreading where options end.
   for (const arg of words.slice(i + 1)) {
+    if (SIGNATURE_PLACEHOLDER.test(arg)) return `\`git ${subcommand} ${arg}\` runs gpg to check signatures`;
     const long = dangerousLong(arg, GIT_DANGEROUS, GIT_SAFE_LONG);
     if (long) return `\`git ${subcommand} ${arg}\` ${long.why}`;
     if (/^-[A-Za-z]/.test(arg) && !arg.startsWith('--')) {
