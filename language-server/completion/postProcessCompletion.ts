@@ -1,4 +1,5 @@
 import { ALL_FIM_SENTINELS } from '../../agent-host';
+import { findHiddenCharacter } from '../../protocol/hiddenCharacters';
 import { bracketContextAt, countClosers, scanSuggestionBrackets } from './bracketScan';
 import { lineCommentToken } from './commentLine';
 
@@ -34,6 +35,26 @@ function cutAtSentinel(text: string): string {
     if (at >= 0 && at < end) end = at;
   }
   return text.slice(0, end);
+}
+
+/**
+ * Cuts the text before the first character the user cannot see (a
+ * bidirectional control, a zero-width or tag character, a non-breaking space:
+ * protocol/hiddenCharacters.ts) that the code around the cursor does not
+ * already use. Ghost text is accepted with one key, often without reading it
+ * closely, and a model that repeats a hostile file's Trojan Source would
+ * otherwise put code that reads other than it runs into the user's file. A
+ * project that uses such a character (right-to-left text in strings) keeps
+ * getting suggestions with it.
+ */
+function cutAtHiddenCharacter(text: string, context: Pick<SuggestionContext, 'prefix' | 'suffix'>): string {
+  let from = 0;
+  for (let hidden = findHiddenCharacter(text); hidden; hidden = findHiddenCharacter(text.slice(from))) {
+    const at = from + hidden.index;
+    if (!context.prefix.includes(hidden.char) && !context.suffix.includes(hidden.char)) return text.slice(0, at);
+    from = at + hidden.char.length;
+  }
+  return text;
 }
 
 /**
@@ -106,13 +127,14 @@ function removeLineOverlap(text: string, restOfLine: string, closedOuter: number
 
 /**
  * Turns a model's raw output into the suggestion to show, or undefined when
- * nothing worth showing is left: cut at leaked sentinels, one line when the
+ * nothing worth showing is left: cut at leaked sentinels and at characters
+ * the user cannot see, one line when the
  * cursor has code after it, kept inside the current block, free of text the
  * document already has after the cursor, with balanced brackets, and neither
  * whitespace-only nor a repeat of what was just typed.
  */
 export function postProcessCompletion(raw: string, context: SuggestionContext): string | undefined {
-  let text = cutAtSentinel(raw).replace(/\r\n/g, '\n');
+  let text = cutAtHiddenCharacter(cutAtSentinel(raw).replace(/\r\n/g, '\n'), context);
   text = context.multiline ? truncateMultiline(text, context) : text.split('\n', 1)[0];
   text = cutRepetition(text, context.prefix);
   const comment = lineCommentToken(context.languageId);

@@ -17,6 +17,16 @@ describe('suggestion post-processing', () => {
     assert.equal(postProcessCompletion("'hello';", at("const s = |';")), "'hello");
   });
 
+  it('never suggests a character the user cannot see that the code around does not already use', () => {
+    // Trojan Source repeated from a hostile file: displayed, the check seems to end at the comment.
+    assert.equal(postProcessCompletion('access !== "user\u202e \u2066// admin\u2069 \u2066") {', at('if (|\n', { multiline: false })), 'access !== "user');
+    assert.equal(postProcessCompletion('rm\u200b -rf build', at('// then: |\n', { multiline: false })), 'rm');
+    assert.equal(postProcessCompletion('\u00a0x = 1;', at('let|\n', { multiline: false })), undefined, 'nothing is left to show');
+    // A file that already has right-to-left marks in its strings keeps getting them.
+    const rtl = 'const a = "\u05e9\u05dc\u05d5\u05dd\u200f";\nconst b = |\n';
+    assert.equal(postProcessCompletion('"\u05e2\u05d5\u05dc\u05dd\u200f";', at(rtl, { multiline: false })), '"\u05e2\u05d5\u05dc\u05dd\u200f";');
+  });
+
   it('keeps a closing bracket the suggestion opened itself', () => {
     assert.equal(postProcessCompletion('bar(x)', at('foo(|)')), 'bar(x)');
     assert.equal(postProcessCompletion('bar(x))', at('foo(|)')), 'bar(x)');
