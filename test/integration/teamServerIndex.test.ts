@@ -19,7 +19,7 @@ import { DEFAULT_MODELS, NOMIC_EMBED_TEXT, startOllamaFixture, type OllamaFixtur
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { startGitHttpsServer, type GitHttpsServer } from '../fixtures/gitHttpsServer';
 import { syncMirror } from '../../agent-host/server/teamIndex/gitMirror';
-import { TeamIndex } from '../../agent-host/server/teamIndex/teamIndex';
+import { CLONES_AT_ONCE, TeamIndex } from '../../agent-host/server/teamIndex/teamIndex';
 import { DEFAULT_INDEX_CONFIG } from '../../agent-host/server/config/readIndexConfig';
 import { silentLogger } from '../../agent-host/server/ops/logger';
 import { startSilentServer } from '../fixtures/silentServer';
@@ -211,6 +211,32 @@ describe('team server shared index and team_search (integration)', function () {
       assert.ok(slow.bytesSent < 4 * 1024 * 1024, `the download was cut off soon after passing the bound, not finished (${slow.bytesSent} bytes sent)`);
     } finally {
       await slow.close();
+    }
+  });
+
+  it(`runs at most ${CLONES_AT_ONCE} clones at once, and a folder source is indexed while they all hang`, async () => {
+    const silent = await startSilentServer();
+    const folder = path.join(tmp, 'src', 'ops');
+    write(folder, 'deploy/drain.ts', 'export function drainTimeoutSeconds(): number {\n  return 30;\n}\n');
+    const remotes = Array.from({ length: CLONES_AT_ONCE + 3 }, (_, i) => ({ name: `stalled-${i}`, url: `${silent.url}stalled-${i}.git` }));
+    const index = new TeamIndex({
+      config: { ...DEFAULT_INDEX_CONFIG, dataDir: path.join(tmp, 'data-many'), repositories: [...remotes, { name: 'ops', path: folder }] },
+      logger: silentLogger,
+    });
+    try {
+      index.start();
+      await eventually(() => (index.statuses.find((s) => s.name === 'ops')?.state === 'ready' ? true : undefined), 20_000, 'the folder source to be indexed');
+      await eventually(() => (silent.connections >= CLONES_AT_ONCE ? true : undefined), 10_000, 'git to reach the hung remotes');
+      // Time for any clone past the cap to have connected, were it started.
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      assert.equal(silent.connections, CLONES_AT_ONCE, 'only the clones in a slot reached the remote');
+      const states = index.statuses.filter((s) => s.name.startsWith('stalled-')).map((s) => s.state);
+      assert.deepEqual(states.filter((s) => s === 'cloning').length, CLONES_AT_ONCE);
+      assert.deepEqual(states.filter((s) => s === 'pending').length, 3, 'the rest wait their turn');
+      assert.equal((await index.search('drainTimeoutSeconds', 5, new AbortController().signal)).hits[0]?.path, 'deploy/drain.ts');
+    } finally {
+      await index.dispose();
+      await silent.close();
     }
   });
 

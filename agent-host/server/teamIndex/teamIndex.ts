@@ -51,6 +51,14 @@ interface Source {
 }
 
 const CANDIDATES = 60;
+/**
+ * Clones and fetches running at once. Side by side, so a remote that hangs
+ * holds up only its own source; but not one git process per repository at
+ * once either: each takes memory, a connection and a core's share on the
+ * machine that serves the developers' turns, and a team with fifty
+ * repositories would start fifty at every refresh.
+ */
+export const CLONES_AT_ONCE = 4;
 const MAX_CHUNKS_PER_FILE = 2;
 
 export interface TeamIndexOptions {
@@ -67,7 +75,8 @@ export interface TeamIndexOptions {
  * The team server's shared index: the admin's repositories (folders, or git
  * URLs kept as shallow clones under `data_dir/repos/<name>`) and document
  * sets, indexed in the background at start and every `refresh`. Clones are
- * fetched side by side, so a remote that hangs holds up only its own source;
+ * fetched side by side, CLONES_AT_ONCE at most, so a remote that hangs holds
+ * up only its own source (until CLONES_AT_ONCE of them hang);
  * indexing runs one source at a time and never holds up a chat turn: a search answers
  * from what is indexed so far and says which sources are not ready yet.
  * Nothing is written to disk but the clones; the index itself is rebuilt in
@@ -81,6 +90,9 @@ export class TeamIndex {
   private running?: Promise<void>;
   /** The end of the last indexing queued: indexing (reading, chunking, embedding) runs one source at a time. */
   private indexing: Promise<unknown> = Promise.resolve();
+  private clonesRunning = 0;
+  /** Clones waiting for one of the CLONES_AT_ONCE slots, first come first served. */
+  private readonly waitingToClone: (() => void)[] = [];
 
   constructor(private readonly options: TeamIndexOptions) {
     const { config } = options;
@@ -161,8 +173,8 @@ export class TeamIndex {
   }
 
   private async refreshAll(): Promise<void> {
-    // Every source at once: a clone waiting on a remote that never answers (up to git's 10-minute
-    // timeout) must not keep the other sources unindexed. refreshSource catches its own errors.
+    // Every source at once (clones CLONES_AT_ONCE at a time): a clone waiting on a remote that never answers (up to
+    // git's 10-minute timeout) must not keep the other sources unindexed. refreshSource catches its own errors.
     await Promise.all(this.sources.map((source) => this.refreshSource(source)));
   }
 
@@ -173,15 +185,33 @@ export class TeamIndex {
     return run;
   }
 
+  /** Runs `work` in one of the CLONES_AT_ONCE slots; a slot freed goes straight to the clone that waited longest. */
+  private async inCloneSlot<T>(work: () => Promise<T>): Promise<T> {
+    if (this.clonesRunning < CLONES_AT_ONCE) this.clonesRunning++;
+    else await new Promise<void>((resolve) => this.waitingToClone.push(resolve));
+    try {
+      return await work();
+    } finally {
+      const next = this.waitingToClone.shift();
+      if (next) next();
+      else this.clonesRunning--;
+    }
+  }
+
   private async refreshSource(source: Source): Promise<void> {
     const { logger, config } = this.options;
     const signal = this.controller.signal;
     const started = performance.now();
     try {
       let listed: string[] | undefined;
-      if (source.clone) {
-        this.update(source, { state: 'cloning' });
-        const { commit } = await syncMirror({ url: source.clone.url, branch: source.clone.branch, dir: source.root, maxBytes: config.maxRepoBytes }, signal);
+      const clone = source.clone;
+      if (clone) {
+        // While it waits for a slot, a source keeps its state: one indexed before stays searchable as it was.
+        const { commit } = await this.inCloneSlot(() => {
+          if (signal.aborted) throw new Error('stopped');
+          this.update(source, { state: 'cloning' });
+          return syncMirror({ url: clone.url, branch: clone.branch, dir: source.root, maxBytes: config.maxRepoBytes }, signal);
+        });
         source.status.commit = commit;
         listed = await trackedFiles(source.root, signal);
       } else {
