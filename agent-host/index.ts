@@ -135,7 +135,7 @@ export interface ModelDetails {
   contextLength?: number;
   /** Capabilities such as "completion", "tools", "insert", "thinking"; undefined on Ollama versions that do not report them. */
   capabilities?: string[];
-  /** False for a model of a provider (`provider::model`): the default Ollama's /api/ps cannot say whether it is loaded. */
+  /** False for a model of a provider (`provider::model`) or an Ollama cloud model: the default Ollama's /api/ps cannot say whether it is loaded. */
   loadTracked?: boolean;
 }
 

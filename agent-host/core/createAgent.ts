@@ -81,8 +81,9 @@ export function createAgent(given: CoreAgentConfig): Agent {
     },
     async modelDetails(model, signal) {
       const found = await facts.get(createOllamaClient(connection, signal), model);
-      const onProvider = registry?.resolve(model).kind === 'provider';
-      return { contextLength: found.contextLength, capabilities: found.capabilities, ...(onProvider ? { loadTracked: false } : {}) };
+      // A provider's model, or an Ollama cloud model, is never in this Ollama's /api/ps: there is no load to announce.
+      const untracked = registry?.resolve(model).kind === 'provider' || found.remoteHost !== undefined;
+      return { contextLength: found.contextLength, capabilities: found.capabilities, ...(untracked ? { loadTracked: false } : {}) };
     },
     async loadedModels(signal) {
       // /api/ps; the npm client's types predate `context_length` (api.ProcessModelResponse.ContextLength).

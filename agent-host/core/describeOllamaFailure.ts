@@ -2,6 +2,7 @@ import type { Ollama } from 'ollama';
 import type { HearthError } from '../../protocol/chat';
 import {
   classifyFailure,
+  cloudModelError,
   connectionDroppedError,
   modelError,
   modelNotFoundError,
@@ -73,7 +74,7 @@ export async function describeOllamaFailure(err: unknown, context: FailureContex
       if (failure.status === 404 && /not found/i.test(failure.message)) {
         return modelNotFoundError(context.host, context.model, await installedModelNames(context.client));
       }
-      return modelError(context.host, context.model, failure.message, failure.status);
+      return cloudModelError(context.host, context.model, failure.status, failure.message) ?? modelError(context.host, context.model, failure.message, failure.status);
     case 'other':
       // A plain Error from the client during a model call is Ollama's in-stream `{"error": ...}`.
       return modelError(context.host, context.model, failure.message);

@@ -220,6 +220,39 @@ export function unfinishedReplyError(host: string, model: string): HearthError {
   };
 }
 
+/**
+ * Ollama's own answers about its cloud models (server/routes.go `ChatHandler`, `GenerateHandler`: a model with a
+ * remote host is passed to ollama.com): 401 "unauthorized" when that Ollama is not signed in to ollama.com, and 403
+ * "ollama cloud is disabled: …" when its owner turned cloud models off (OLLAMA_NO_CLOUD or its settings). Ollama
+ * itself asks for no login, so a bare "unauthorized" is always this; a proxy's login page is a web page
+ * (webPageTitle) or its own text.
+ */
+export function cloudModelError(host: string, model: string, status: number, ollamaMessage: string): HearthError | undefined {
+  if (status === 401 && ollamaMessage.trim() === 'unauthorized') {
+    return {
+      code: 'modelError',
+      message:
+        `${model} is an Ollama cloud model: it runs on ollama.com, and the Ollama at ${host} is not signed in there. ` +
+        'Run `ollama signin` on the machine Ollama runs on (it opens the sign-in page), then send your message again, or pick a local model.',
+      host,
+      model,
+      retryable: true,
+    };
+  }
+  if (status === 403 && /^ollama cloud is disabled/i.test(ollamaMessage.trim())) {
+    return {
+      code: 'modelError',
+      message:
+        `${model} is an Ollama cloud model, and the Ollama at ${host} has cloud models turned off (OLLAMA_NO_CLOUD, or its settings). ` +
+        'Pick a local model, or turn cloud models back on where Ollama runs.',
+      host,
+      model,
+      retryable: false,
+    };
+  }
+  return undefined;
+}
+
 export function modelError(host: string, model: string, ollamaMessage: string, status?: number, provider?: ProviderServer): HearthError {
   const where = status === undefined ? '' : ` (HTTP ${status})`;
   const who = provider ? `${describeProvider(provider).replace(/^the/, 'The')} at ${provider.host}` : 'Ollama';

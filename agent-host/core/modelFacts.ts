@@ -9,6 +9,11 @@ export interface ModelFacts {
   capabilities?: string[];
   /** Set once Ollama refused tools for this model with a 400, whatever /api/show said. */
   toolsRefused?: boolean;
+  /**
+   * Where a cloud model runs (/api/show's `remote_host`, api/types.go `ShowResponse`): Ollama passes its requests
+   * there and never loads it itself, so /api/ps never lists it and there is no load to announce.
+   */
+  remoteHost?: string;
 }
 
 /** The trained context length in /api/show's `model_info`; the chat and completion paths both read it here, so they agree. */
@@ -49,9 +54,12 @@ export class ModelFactsCache {
       if (failure.kind === 'http' && (failure.status !== 404 || isMissingRoute(failure.status, failure.message))) return {};
       throw err;
     }
+    // The npm client's ShowResponse type predates `remote_host`.
+    const remoteHost = (show as unknown as { remote_host?: unknown }).remote_host;
     const facts: ModelFacts = {
       contextLength: trainedContextLength(show.model_info),
       capabilities: Array.isArray(show.capabilities) ? show.capabilities : undefined,
+      ...(typeof remoteHost === 'string' && remoteHost !== '' ? { remoteHost } : {}),
     };
     this.facts.set(model, facts);
     return facts;

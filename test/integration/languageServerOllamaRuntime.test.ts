@@ -12,7 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ChatContinueRequest, ChatSendRequest, CommitMessageRequest, SessionGetRequest, type ChatEventParams } from '../../protocol/lspMethods';
-import { DEFAULT_MODELS, GPT_OSS, OLLAMA_QUEUE_FULL, QWEN3, startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, GPT_OSS, GPT_OSS_CLOUD, OLLAMA_QUEUE_FULL, QWEN3, startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { until } from '../fixtures/until';
 import { CompletionTestEditor } from './completionTestEditor';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
@@ -226,6 +226,26 @@ describe('language server against Ollama as it behaves today (integration)', fun
     const warm = await send('Again', started.sessionId);
     assert.equal(fixture.requests.filter(isChat)[1].load, 'warm');
     assert.ok(!client!.events.some((e) => e.entryId === warm.assistantEntryId && e.event.type === 'status'), 'no loading notice for a warm model');
+  });
+
+  it('a cloud model on an Ollama not signed in to ollama.com: says to run `ollama signin`, announces no load, and keeps the message', async () => {
+    await start({ chatModel: GPT_OSS_CLOUD.name, fixture: { models: [...DEFAULT_MODELS, GPT_OSS_CLOUD] } });
+    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Explain the build script', context: [] } });
+    const done = await client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done');
+    assert.deepEqual(done.event, { type: 'done', reason: 'error' });
+    const events = client!.events.filter((e) => e.entryId === started.assistantEntryId).map((e) => e.event);
+    const error = events.find((e) => e.type === 'error');
+    assert.ok(error?.type === 'error', JSON.stringify(events));
+    assert.equal(
+      error.error.message,
+      `${GPT_OSS_CLOUD.name} is an Ollama cloud model: it runs on ollama.com, and the Ollama at ${fixture.url} is not signed in there. ` +
+        'Run `ollama signin` on the machine Ollama runs on (it opens the sign-in page), then send your message again, or pick a local model.',
+    );
+    assert.equal(error.error.retryable, true);
+    // Ollama never loads a cloud model itself (/api/ps never lists it): "Loading…" would be untrue, at every message.
+    assert.ok(!events.some((e) => e.type === 'status' && /Loading/.test(e.message)), JSON.stringify(events));
+    const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    assert.ok(session.entries.some((e) => e.kind === 'user' && e.text === 'Explain the build script'), 'the message is kept for sending again');
   });
 
   describe('what already worked keeps working with a thinking model', () => {
