@@ -38,7 +38,7 @@ import { guardBidi, guardUnary, withCancellation, type GuardDeps } from './servi
 import { complete } from './services/completionService';
 import { AdminMcpService } from './services/adminMcpService';
 import { sample } from './services/sampleService';
-import { reportSuggestions } from './services/reportSuggestions';
+import { MAX_REPORTS_PER_MINUTE, reportSuggestions } from './services/reportSuggestions';
 import { HealthService } from './services/healthService';
 import { TurnBudget } from './services/turnBudget';
 import { measuringRequests } from './services/wireSizes';
@@ -187,6 +187,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const turns = new Set<RunningTurn>();
   const chatLimiter = state.rateLimit('chat', config.limits.chatTurnsPerMinute);
   const completionLimiter = state.rateLimit('completion', config.limits.completionsPerMinute);
+  const reportLimiter = state.rateLimit('suggestion-reports', MAX_REPORTS_PER_MINUTE);
   // MCP argument completion is asked as developers type, like inline completion, under the same per-user limit but in its own bucket.
   const adminMcpService = new AdminMcpService({ manager: adminMcp, audit, metrics, completionLimiter: state.rateLimit('mcp-completion', config.limits.completionsPerMinute) });
   const authDeps = { tokens, apiKeys, failedAttempts: state.rateLimit('signin-failures', 20), audit, metrics };
@@ -230,7 +231,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     Complete: guardUnary('Complete', guard, true, (req, ctx, call) =>
       withCancellation(call, (signal) => complete(req as never, ctx.principal.user, signal, { completerFor, limiter: completionLimiter, metrics, activity })),
     ),
-    Report: guardUnary('Report', guard, true, async (req, ctx) => reportSuggestions(req as never, ctx.principal.user, activity)),
+    Report: guardUnary('Report', guard, true, async (req, ctx) => reportSuggestions(req as never, ctx.principal.user, { activity, limiter: reportLimiter, metrics })),
   });
   const health = new HealthService(SERVICE_NAMES);
   health.addToServer(server);

@@ -24,6 +24,12 @@ export interface SuggestionReporterOptions {
 const MAX_LANGUAGE_LENGTH = 64;
 /** The server takes at most this many languages per report; a client with more sends them over several. */
 const MAX_LANGUAGES_PER_REPORT = 64;
+/**
+ * The server takes at most this many suggestions shown (and, apart, accepted)
+ * per report; counts kept through a long run of failed reports go over
+ * several, so no report is refused whole for its size.
+ */
+const MAX_SUGGESTIONS_PER_REPORT = 1_000;
 
 export class SuggestionReporter {
   private readonly counts = new Map<string, { shown: number; accepted: number }>();
@@ -51,8 +57,7 @@ export class SuggestionReporter {
     this.timer = undefined;
     while (this.sending) await this.sending;
     if (this.counts.size === 0) return;
-    const batch = [...this.counts.entries()].slice(0, MAX_LANGUAGES_PER_REPORT).map(([language, c]) => ({ language, ...c }));
-    for (const entry of batch) this.counts.delete(entry.language);
+    const batch = this.takeBatch();
     this.sending = this.options.send(batch).then(
       () => {
         this.failing = false;
@@ -77,6 +82,26 @@ export class SuggestionReporter {
   private bump(language: string, shown: number, accepted: number): void {
     this.add(language, shown, accepted);
     this.schedule();
+  }
+
+  /** Takes the next report's counts out of `counts`, within the server's bounds; what is left waits for the next report. */
+  private takeBatch(): LanguageCounts[] {
+    const batch: LanguageCounts[] = [];
+    let shownLeft = MAX_SUGGESTIONS_PER_REPORT;
+    let acceptedLeft = MAX_SUGGESTIONS_PER_REPORT;
+    for (const [language, c] of this.counts) {
+      if (batch.length >= MAX_LANGUAGES_PER_REPORT || (shownLeft === 0 && acceptedLeft === 0)) break;
+      const shown = Math.min(c.shown, shownLeft);
+      const accepted = Math.min(c.accepted, acceptedLeft);
+      if (shown === 0 && accepted === 0) continue;
+      shownLeft -= shown;
+      acceptedLeft -= accepted;
+      batch.push({ language, shown, accepted });
+      c.shown -= shown;
+      c.accepted -= accepted;
+      if (c.shown === 0 && c.accepted === 0) this.counts.delete(language);
+    }
+    return batch;
   }
 
   private add(language: string, shown: number, accepted: number): void {

@@ -4,6 +4,7 @@
  * sign-in limit, and the client's batching of suggestion counts.
  */
 import assert from 'node:assert/strict';
+import { status } from '@grpc/grpc-js';
 import { createHash } from 'node:crypto';
 import { activityDelta, ActivityRecorder, isEmptyActivity, snapshotOf } from '../../agent-host/server/admin/activityRecorder';
 import { AdminAuth, AdminStoreUnavailable } from '../../agent-host/server/admin/adminAuth';
@@ -15,7 +16,9 @@ import { RateLimiter } from '../../agent-host/server/scheduler/rateLimiter';
 import { createMemoryState } from '../../agent-host/server/state/memoryState';
 import type { AdminSessionStore, SharedState } from '../../agent-host/server/state/sharedState';
 import { ConfigError, loadServerConfig, parseArgs } from '../../agent-host/server/config/loadServerConfig';
-import { reportSuggestions } from '../../agent-host/server/services/reportSuggestions';
+import { MAX_REPORTS_PER_MINUTE, MAX_SUGGESTIONS_PER_REPORT, reportSuggestions } from '../../agent-host/server/services/reportSuggestions';
+import { ServiceFailure } from '../../agent-host/server/services/serviceFailure';
+import { ServerMetrics } from '../../agent-host/server/ops/serverMetrics';
 import { ProtocolViolation } from '../../protocol/grpc/protocolViolation';
 import { SuggestionReporter, type LanguageCounts } from '../../language-server/completion/suggestionReporter';
 import { LossyUsageTotals } from '../fixtures/lossyUsageTotals';
@@ -236,13 +239,45 @@ describe('admin page: activity recorder', () => {
     assert.ok(after.some((l) => l.language === 'other'), 'languages past the bound are counted as "other"');
   });
 
-  it('a report is checked whole and counts for the caller only', () => {
+  const reportDeps = (r: ActivityRecorder, limiter = new RateLimiter(MAX_REPORTS_PER_MINUTE)) => ({ activity: r, limiter, metrics: new ServerMetrics(false) });
+
+  it('a report is checked whole and counts for the caller only', async () => {
     const r = new ActivityRecorder();
-    reportSuggestions({ languages: [{ language: 'go', shown: 3, accepted: 2 }] }, 'alice', r);
-    assert.throws(() => reportSuggestions({ languages: [{ language: 'go', shown: 1, accepted: 0 }, { language: '', shown: 1, accepted: 0 }] }, 'alice', r), ProtocolViolation);
-    assert.throws(() => reportSuggestions({ languages: [{ language: 'x'.repeat(65), shown: 1, accepted: 0 }] }, 'alice', r), ProtocolViolation);
-    assert.throws(() => reportSuggestions({ languages: [{ language: 'go', shown: 1e9, accepted: 0 }] }, 'alice', r), ProtocolViolation);
+    const deps = reportDeps(r);
+    await reportSuggestions({ languages: [{ language: 'go', shown: 3, accepted: 2 }] }, 'alice', deps);
+    await assert.rejects(reportSuggestions({ languages: [{ language: 'go', shown: 1, accepted: 0 }, { language: '', shown: 1, accepted: 0 }] }, 'alice', deps), ProtocolViolation);
+    await assert.rejects(reportSuggestions({ languages: [{ language: 'x'.repeat(65), shown: 1, accepted: 0 }] }, 'alice', deps), ProtocolViolation);
+    await assert.rejects(reportSuggestions({ languages: [{ language: 'go', shown: 1e9, accepted: 0 }] }, 'alice', deps), ProtocolViolation);
     assert.deepEqual(r.snapshot().languages.map((l) => [l.language, l.shown, l.accepted]), [['go', 3, 2]]);
+  });
+
+  it('a report counts at most MAX_SUGGESTIONS_PER_REPORT suggestions over all its languages, and says so', async () => {
+    const r = new ActivityRecorder();
+    const deps = reportDeps(r);
+    // 64 languages of 100,000 each were accepted before: 6.4 million suggestions in one call.
+    const wide = Array.from({ length: 64 }, (_, i) => ({ language: `lang-${i}`, shown: 20, accepted: 0 }));
+    await assert.rejects(reportSuggestions({ languages: wide }, 'mallory', deps), (err: Error) => err instanceof ProtocolViolation && /must add up to at most 1000 in one report \(got 1280\)/.test(err.message));
+    const accepting = Array.from({ length: 2 }, (_, i) => ({ language: `lang-${i}`, shown: 0, accepted: 600 }));
+    await assert.rejects(reportSuggestions({ languages: accepting }, 'mallory', deps), /accepted.*at most 1000/);
+    await reportSuggestions({ languages: [{ language: 'go', shown: MAX_SUGGESTIONS_PER_REPORT, accepted: MAX_SUGGESTIONS_PER_REPORT }] }, 'alice', deps);
+    assert.deepEqual(r.snapshot().languages.map((l) => [l.language, l.shown, l.accepted]), [['go', 1000, 1000]]);
+  });
+
+  it('a user reports at most MAX_REPORTS_PER_MINUTE times a minute: the rest are refused, counted nowhere, and say when to retry', async () => {
+    const c = clock();
+    const r = new ActivityRecorder({ now: c.now });
+    const deps = reportDeps(r, new RateLimiter(MAX_REPORTS_PER_MINUTE, c.now));
+    const report = (user: string) => reportSuggestions({ languages: [{ language: 'go', shown: 10, accepted: 10 }] }, user, deps);
+    for (let i = 0; i < MAX_REPORTS_PER_MINUTE; i++) await report('mallory');
+    for (let i = 0; i < 100; i++) {
+      await assert.rejects(report('mallory'), (err: ServiceFailure) => err.code === status.RESOURCE_EXHAUSTED && /at most 60 times a minute per user, and this report was not counted; retry in 1 s/.test(err.message));
+    }
+    // Another user has a budget of their own.
+    await report('alice');
+    const users = r.snapshot().users;
+    assert.deepEqual(users.map((u) => [u.user, u.suggestionsShown]).sort(), [['alice', 10], ['mallory', MAX_REPORTS_PER_MINUTE * 10]]);
+    c.advance(60_000);
+    await report('mallory');
   });
 });
 
@@ -500,6 +535,34 @@ describe('language server: suggestion reporter', () => {
     reporter.accepted('go');
     await until(() => sent.length === 1, 'the retried report', 5000);
     assert.deepEqual(sent[0], [{ language: 'go', shown: 1, accepted: 1 }]);
+    reporter.dispose();
+  });
+
+  it('sends counts kept through many failed reports over several reports the server takes, losing none', async () => {
+    const sent: LanguageCounts[][] = [];
+    let fail = true;
+    const reporter = new SuggestionReporter({
+      send: async (b) => {
+        if (fail) throw new Error('UNAVAILABLE');
+        // What the team server checks: at most 1,000 shown and 1,000 accepted per report.
+        assert.ok(b.reduce((n, e) => n + e.shown, 0) <= 1000 && b.reduce((n, e) => n + e.accepted, 0) <= 1000, JSON.stringify(b));
+        sent.push(b);
+      },
+      delayMs: 60_000,
+    });
+    for (let i = 0; i < 1500; i++) reporter.shown('go');
+    for (let i = 0; i < 700; i++) reporter.shown('rust');
+    for (let i = 0; i < 1200; i++) reporter.accepted('rust');
+    await reporter.flush();
+    fail = false;
+    while (sent.length < 10) {
+      const before = sent.length;
+      await reporter.flush();
+      if (sent.length === before) break;
+    }
+    const total = (language: string, field: 'shown' | 'accepted') => sent.flat().filter((e) => e.language === language).reduce((n, e) => n + e[field], 0);
+    assert.deepEqual([total('go', 'shown'), total('rust', 'shown'), total('rust', 'accepted')], [1500, 700, 1200]);
+    assert.equal(sent.length, 3);
     reporter.dispose();
   });
 });
