@@ -10,6 +10,13 @@ const HOUR_MS = 60 * 60_000;
 /** JSON-RPC code for "the user rejected the request", as the MCP specification's sampling examples use. */
 const USER_REJECTED = -1;
 const MAX_MESSAGE_CHARS = 5_000;
+/**
+ * Forms a server may show in an hour that the user did not fill in (declined,
+ * cancelled, or taken away because the call ended). A form the user fills in
+ * does not count, so a server that needs several answers in a row is never
+ * stopped; one that asks again each time the user says no soon is.
+ */
+export const MAX_UNANSWERED_FORMS_PER_HOUR = 3;
 
 /** Runs one sampling completion with the user's chat model. */
 export interface McpSampler {
@@ -48,12 +55,15 @@ function either(a: AbortSignal, b: AbortSignal | undefined): AbortSignal {
  * anything, and the server cannot choose the model. A server may have one
  * request waiting at a time, and at most `hearth.mcp.samplingPerHour`
  * sampling requests in an hour (counted when shown, declined ones included,
- * so a server cannot flood the chat with cards either).
+ * so a server cannot flood the chat with cards either), and at most
+ * MAX_UNANSWERED_FORMS_PER_HOUR forms in an hour that the user did not fill in.
  */
 export class McpServerRequests {
   private readonly pendingSampling = new Set<string>();
   private readonly pendingElicitation = new Set<string>();
   private readonly shownAt = new Map<string, number[]>();
+  /** Per server, when each form the user did not fill in was shown (see MAX_UNANSWERED_FORMS_PER_HOUR). */
+  private readonly unansweredFormsAt = new Map<string, number[]>();
 
   constructor(private readonly deps: McpServerRequestsDeps) {}
 
@@ -138,7 +148,21 @@ export class McpServerRequests {
     if (this.pendingElicitation.has(server)) {
       throw this.fail(server, ErrorCode.InvalidRequest, 'Refused an elicitation request: another form from this server is still waiting for the user.');
     }
+    const now = (this.deps.now ?? Date.now)();
+    const unanswered = (this.unansweredFormsAt.get(server) ?? []).filter((t) => now - t < HOUR_MS);
+    this.unansweredFormsAt.set(server, unanswered);
+    if (unanswered.length >= MAX_UNANSWERED_FORMS_PER_HOUR) {
+      throw this.fail(
+        server,
+        ErrorCode.InvalidRequest,
+        `Refused an elicitation request: the user did not fill in ${unanswered.length} forms from this server in the last hour, so Hearth shows it no more for now.`,
+      );
+    }
     this.pendingElicitation.add(server);
+    // Counted as unanswered when shown and taken back when the user fills the form in, so a form the server
+    // withdraws at once (its request cancelled) counts as much as one the user declined.
+    unanswered.push(now);
+    let filledIn = false;
     try {
       const { origin, callSignal } = this.origin(server);
       const asked = either(signal, callSignal);
@@ -151,11 +175,13 @@ export class McpServerRequests {
         throw this.fail(server, ErrorCode.InternalError, `Hearth could not show a form to the user (${err instanceof Error ? err.message : String(err)}).`);
       }
       if (answer.action !== 'accept') return { action: answer.action };
+      filledIn = true;
       // The editor checked the answer too; this is the last check before anything reaches the server.
       const checked = validateElicitation(fields.value, answer.content ?? {});
       if (!checked.ok) throw this.fail(server, ErrorCode.InternalError, `The form's answer did not match the requested schema (${Object.entries(checked.errors).map(([k, v]) => `${k}: ${v}`).join('; ')}), so nothing was sent.`);
       return { action: 'accept', content: checked.content };
     } finally {
+      if (filledIn) unanswered.splice(unanswered.indexOf(now), 1);
       this.pendingElicitation.delete(server);
     }
   }

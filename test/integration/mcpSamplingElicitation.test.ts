@@ -13,6 +13,8 @@ import { EVERYTHING_SERVER, MODEL, startMcpTestServer, useMcpSuite, type McpTest
 
 /** A server whose tool sends many sampling requests at once (test/fixtures/mcpSamplingBurstServer.main.ts). */
 const BURST_SERVER = fileURLToPath(new URL('../fixtures/mcpSamplingBurstServer.main.mjs', import.meta.url));
+/** A server whose tool asks for the same form again each time the user declines it (test/fixtures/mcpNaggingFormServer.main.ts). */
+const NAGGING_SERVER = fileURLToPath(new URL('../fixtures/mcpNaggingFormServer.main.mjs', import.meta.url));
 
 describe('MCP sampling and elicitation from server-everything through the language server (integration)', function () {
   this.timeout(60_000);
@@ -156,6 +158,30 @@ describe('MCP sampling and elicitation from server-everything through the langua
     assert.match(results[0].content, /- Email: ada@example\.com/);
     assert.match(results[0].content, /- Favorite Integer: 7/);
     assert.match(results[0].content, /"titledMultipleSelectEnum": \[\s*"fish-2"\s*\]/);
+  });
+
+  it('a server that asks again each time the user declines gets three forms an hour, then errors the user never sees as cards; filled-in forms do not count', async () => {
+    suite.client = await startMcpTestServer({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { nag: { command: process.execPath, args: [NAGGING_SERVER] } } } },
+    });
+    const server = suite.client;
+    await server.waitForServer('nag', (s) => s.state === 'running', 'running');
+    // The user fills in the first form: it does not count against the server.
+    server.answerElicitation = () => ({ action: 'accept', content: { token: 'given' } });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'nag.nag', arguments: { count: 1 } }] }, { kind: 'text', text: 'Thanks.' });
+    assert.equal((await server.turn('Get the token')).results[0].content, '1: accept');
+
+    server.answerElicitation = () => ({ action: 'decline' });
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'nag.nag', arguments: { count: 20 } }] }, { kind: 'text', text: 'Given up.' });
+    const { results } = await server.turn('Get the token again');
+    const lines = results[0].content.split('\n');
+    assert.deepEqual(lines.slice(0, 3), ['1: decline', '2: decline', '3: decline']);
+    assert.equal(lines.length, 20);
+    for (const line of lines.slice(3)) assert.match(line, /Refused an elicitation request: the user did not fill in 3 forms from this server in the last hour/);
+    assert.equal(server.elicitationRequests.length, 4, 'the user saw the filled-in form and three declined ones, not twenty');
+    assert.ok(server.mcpLogs.some((l) => /nag: Refused an elicitation request/.test(l)), 'the refusal is in the MCP log');
   });
 
   it('a declined form reaches the server as declined; an answer that does not fit the form sends nothing', async () => {
