@@ -8,6 +8,7 @@ import { formatContentBlock, formatToolResult } from './formatToolResult';
 import type { McpCallOptions, McpCallOutcome, McpCompletion, McpCompletionRequest, McpConnectionState, McpHttpTransport, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import type { McpLogLevel } from '../../protocol/lspMethods';
 import { requestedLevel, ServerLogRecords } from './serverLogRecords';
+import { ToolChangeNotes } from './toolChangeNotes';
 import { toCompletion } from './toCompletion';
 import { describeTarget } from './describeTarget';
 import { cappedFetch } from './cappedFetch';
@@ -92,6 +93,7 @@ export class McpServerConnection {
   private signInAbort?: AbortController;
   /** Its `notifications/message` records, kept for the connection's life: a server cannot reset its rate by crashing. */
   private readonly logRecords: ServerLogRecords;
+  private readonly toolChanges: ToolChangeNotes;
 
   constructor(
     readonly spec: McpServerSpec,
@@ -101,6 +103,7 @@ export class McpServerConnection {
     private readonly transportMemory: HttpTransportMemory,
   ) {
     this.logRecords = new ServerLogRecords(logLevel, (line) => this.log(line));
+    this.toolChanges = new ToolChangeNotes((line) => this.log(line));
     const config = spec.config;
     const url = config.type === 'http' ? parseUrl(config.url) : undefined;
     if (config.type === 'http' && options.oauth && url) {
@@ -152,6 +155,7 @@ export class McpServerConnection {
     this.signInAbort = undefined;
     await this.oauth?.close();
     this.logRecords.close();
+    this.toolChanges.close();
     clearTimeout(this.restartTimer);
     this.restartTimer = undefined;
     const client = this.client;
@@ -468,7 +472,7 @@ export class McpServerConnection {
     const changed = this.tools.length !== tools.length || this.tools.some((t, i) => t.name !== tools[i].name || t.hash !== tools[i].hash);
     this.tools = tools;
     if (changed && this.state === 'running') {
-      this.log(`Its tools changed; it now has ${tools.length}.`);
+      this.toolChanges.changed(tools.length);
       this.options.onStatusChange?.(this.status());
     }
   }

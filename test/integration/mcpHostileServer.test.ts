@@ -17,6 +17,7 @@ const PROGRESS_FLOOD = fileURLToPath(new URL('../fixtures/mcpProgressFloodServer
 const UPDATE_FLOOD = fileURLToPath(new URL('../fixtures/mcpResourceUpdateFloodServer.main.mjs', import.meta.url));
 const UNREAD = fileURLToPath(new URL('../fixtures/mcpUnreadRepliesServer.main.mjs', import.meta.url));
 const MANY_TOOLS = fileURLToPath(new URL('../fixtures/mcpManyToolsServer.main.mjs', import.meta.url));
+const TOOL_CHURN = fileURLToPath(new URL('../fixtures/mcpToolChurnServer.main.mjs', import.meta.url));
 
 /** `request`'s answer, or a failure naming `what` when it takes longer than `ms`. */
 async function within<T>(ms: number, what: string, request: Promise<T>): Promise<T> {
@@ -108,6 +109,25 @@ describe('MCP: a hostile or careless server cannot crash Hearth or slip past its
     const notes = server.client.events.filter((e) => e.entryId === turn.assistantEntryId && e.event.type === 'status' && e.event.id?.startsWith('progress:'));
     assert.ok(notes.length >= 1, 'the progress is shown');
     assert.ok(notes.length <= 5, `${notes.length} updates of the note for a call that took a moment`);
+  });
+
+  it('a storm of tool-list changes writes one log line, not one per change, and the tools still follow the server', async () => {
+    suite.client = await startMcpTestServer({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { churn: { command: process.execPath, args: [TOOL_CHURN] } } } },
+    });
+    const server = suite.client;
+    await server.waitForServer('churn', (s) => s.state === 'running', 'running');
+    // 25 changes, 150 ms apart: each one past the 100 ms debounce, so each is listed again and is a real change.
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'churn.churn', arguments: { times: 25, everyMs: 150 } }] }, { kind: 'text', text: 'Done.' });
+    const turn = await server.turn('Churn');
+    assert.equal(turn.results[0].content, 'Changed the tool list 25 times.');
+    // After 25 changes (an odd number) the extra tool is there; the listing follows the server.
+    await server.waitForServer('churn', (s) => s.tools.some((t) => t.name === 'churn.extra'), 'listing the extra tool');
+    await new Promise((r) => setTimeout(r, 500));
+    const changeLines = server.mcpLogs.filter((l) => /tools changed/.test(l));
+    assert.deepEqual(changeLines, ['churn: Its tools changed; it now has 2.'], 'one line for the first change; the rest wait to be summed up');
   });
 
   it('a flood of resource change reports logs one line for the attached resource and nothing for resources never subscribed to', async () => {
