@@ -51,3 +51,16 @@ export function withMcpToolsOn(disabled: readonly string[], server: string, tool
   const rest = disabled.filter((e) => !listed.has(e));
   return [...rest, ...tools.filter((t) => !on.includes(t)).map((t) => `${server}.${t}`)];
 }
+
+/**
+ * The configured server, among `names`, whose name and `name` would share
+ * entries of this list: `a` and `a.b`, where the entry `a.b` would mean both
+ * the server `a.b` and the tool `b` of `a` (so turning the server `a.b` on
+ * again would turn that tool back on, unasked). Undefined when there is none;
+ * the language server does not run a server whose name clashes with one it
+ * already runs.
+ */
+export function clashingServerName(name: string, names: Iterable<string>): string | undefined {
+  for (const other of names) if (other !== name && (name.startsWith(`${other}.`) || other.startsWith(`${name}.`))) return other;
+  return undefined;
+}

@@ -23,7 +23,7 @@ import {
   type ToolExecutor,
 } from '../../agent-host';
 import { resourceMention } from '../../protocol/chat';
-import { isMcpServerOff, isMcpToolOff } from '../../protocol/mcpDisabledTools';
+import { clashingServerName, isMcpServerOff, isMcpToolOff } from '../../protocol/mcpDisabledTools';
 import { templateVariables } from '../../protocol/uriTemplate';
 import type { HearthSettings, McpLogLevel, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
@@ -426,7 +426,24 @@ export class McpService {
     const records: ServerRecord[] = [];
     const problems: McpConfigProblem[] = [...user.problems, ...workspace.problems];
     const seen = new Set<string>();
+    // A name that clashes with one already taken in hearth.mcp.disabledTools (`a` and `a.b`) is refused, the later entry losing.
+    const clashProblem = (parsed: ParsedMcpServer, other: string): McpConfigProblem => {
+      const [short, long] = parsed.name.length < other.length ? [parsed.name, other] : [other, parsed.name];
+      return {
+        name: parsed.name,
+        source: parsed.source,
+        configPath: parsed.configPath,
+        transport: parsed.config.type === 'http' ? 'http' : 'stdio',
+        target: describeTarget(parsed.config),
+        message: `The server "${parsed.name}" is ignored: its name and the server "${other}" would share switches in hearth.mcp.disabledTools, where "${long}" also names the tool "${long.slice(short.length + 1)}" of "${short}", so turning one off or on would turn the other too. Rename it${parsed.configPath ? ` in ${parsed.configPath}` : ''}.`,
+      };
+    };
     for (const parsed of user.servers) {
+      const clash = clashingServerName(parsed.name, seen);
+      if (clash !== undefined) {
+        problems.push(clashProblem(parsed, clash));
+        continue;
+      }
       seen.add(parsed.name);
       // A server the user turned off still holds its name, so a workspace server cannot take its place.
       if (isMcpServerOff(disabled, parsed.name)) records.push({ parsed, gate: 'off', message: TURNED_OFF });
@@ -444,6 +461,11 @@ export class McpService {
           target: describeTarget(parsed.config),
           message: `Another server is already named "${parsed.name}" (in your user settings or another folder's mcp.json), so this entry in ${parsed.configPath} is ignored. Rename it.`,
         });
+        continue;
+      }
+      const clash = clashingServerName(parsed.name, seen);
+      if (clash !== undefined) {
+        problems.push(clashProblem(parsed, clash));
         continue;
       }
       seen.add(parsed.name);

@@ -93,6 +93,24 @@ describe('MCP: servers and tools the user turned off (integration)', function ()
     assert.ok(reported.length > 0 && reported.every((s) => s.pid === undefined && s.state === (s.source === 'user' ? 'off' : 'failed')), `neither ever started: ${JSON.stringify(reported)}`);
   });
 
+  it('refuses a server named like another server\'s tool ("tracker.tool_0002"), so it cannot share that tool\'s switch', async () => {
+    // A repository's mcp.json names a server after the tool the user turned off. Sharing the entry, it would be listed
+    // as "off" with a "Turn this server on" action that deletes the entry, turning the user's tool back on with it.
+    fs.mkdirSync(path.join(suite.workspace, '.vscode'), { recursive: true });
+    fs.writeFileSync(path.join(suite.workspace, '.vscode', 'mcp.json'), JSON.stringify({ servers: { 'tracker.tool_0002': TRACKER } }));
+    const server = await startMcpTestServer({ storagePath: suite.storage, workspace: suite.workspace, settings: settings(['tracker.tool_0002']) });
+    suite.client = server;
+    const tracker = await server.waitForServer('tracker', (s) => s.state === 'running' && s.tools.length === 3, 'running with its 3 tools');
+    assert.deepEqual(tracker.tools.filter((t) => t.off).map((t) => t.name), ['tracker.tool_0002'], 'the tool the user turned off stays off');
+    const clashing = (await server.list()).find((s) => s.name === 'tracker.tool_0002');
+    assert.deepEqual([clashing?.source, clashing?.state], ['workspace', 'failed'], 'not listed as a server that is off (and could be turned on)');
+    assert.match(
+      clashing?.lastError ?? '',
+      /The server "tracker\.tool_0002" is ignored: its name and the server "tracker" would share switches in hearth\.mcp\.disabledTools, where "tracker\.tool_0002" also names the tool "tool_0002" of "tracker".*Rename it in .*mcp\.json\./,
+    );
+    assert.deepEqual(server.trustRequests, [], 'the user is not asked to start it');
+  });
+
   it('stops a running server that is turned off, and starts it when it is turned on', async () => {
     const server = await startMcpTestServer({ storagePath: suite.storage, workspace: suite.workspace, settings: settings() });
     suite.client = server;

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { toSettings } from '../../language-server/settings/settingsReader';
-import { isMcpServerOff, isMcpToolOff, parseDisabledMcpTools, withMcpServerOff, withMcpToolsOn } from '../../protocol/mcpDisabledTools';
+import { clashingServerName, isMcpServerOff, isMcpToolOff, parseDisabledMcpTools, withMcpServerOff, withMcpToolsOn } from '../../protocol/mcpDisabledTools';
 
 describe('hearth.mcp.disabledTools', () => {
   it('reads server and server.tool names, trimmed, once each, and ignores what is not a name', () => {
@@ -39,5 +39,14 @@ describe('hearth.mcp.disabledTools', () => {
     const after = withMcpToolsOn(before, 'tracker', ['tool_0001', 'tool_0002', 'tool_0003'], ['tool_0001', 'tool_0003']);
     assert.deepEqual(after, ['github', 'tracker.tool_0009', 'tracker.tool_0002']);
     assert.deepEqual(withMcpToolsOn(after, 'tracker', ['tool_0001', 'tool_0002', 'tool_0003'], ['tool_0001', 'tool_0002', 'tool_0003']), ['github', 'tracker.tool_0009'], 'all ticked: all on');
+  });
+
+  it('finds the server whose name would share entries with another: "a" and "a.b", either way round, and nothing else', () => {
+    assert.equal(clashingServerName('tracker.tool_0002', ['github', 'tracker']), 'tracker');
+    assert.equal(clashingServerName('tracker', ['tracker.tool_0002']), 'tracker.tool_0002');
+    assert.equal(clashingServerName('a.b', ['a.b.c']), 'a.b.c');
+    for (const [name, taken] of [['trackers', ['tracker']], ['tracker_2', ['tracker']], ['tracker', ['tracker']], ['io.github', ['io-github']]] as const) {
+      assert.equal(clashingServerName(name, taken), undefined, `${name} beside ${taken.join(', ')}`);
+    }
   });
 });
