@@ -32,6 +32,12 @@ export interface ToolExecutor {
    * such tool" would hide why.
    */
   refusalFor?(name: string): string | undefined;
+  /**
+   * The names of the tools `refusalFor` refuses as turned off, so a client
+   * whose turn runs on a team server can tell it (the team server's core
+   * then refuses a call to one with the same words, not "no such tool").
+   */
+  turnedOff?(): string[];
 }
 
 export interface TurnOptions {

@@ -20,6 +20,15 @@ export function parseDisabledMcpTools(raw: unknown): string[] {
   return [...new Set(entries.filter((e) => e !== ''))];
 }
 
+/**
+ * What the model reads when it calls a tool the user turned off: the same
+ * words whether the language server refuses it (local mode) or the team
+ * server does (remote mode, told the names in ChatStart.turned_off_tools).
+ */
+export function turnedOffToolRefusal(toolName: string): string {
+  return `The user turned the tool ${toolName} off, so Hearth does not run it. Do not call it again: do the task with the tools you are offered, or tell the user which tool you would need.`;
+}
+
 /** Whether the user turned the whole server `server` (its configured name) off. */
 export function isMcpServerOff(disabled: readonly string[], server: string): boolean {
   return disabled.includes(server);

@@ -72,6 +72,11 @@ export function withMcpTools(inner: ToolExecutor | undefined, manager: McpToolSo
       return inner?.refusalFor?.(name) ?? turnedOff(name)?.content;
     },
 
+    turnedOff(): string[] {
+      const own = gate.enabled && !gate.enabled() ? [] : manager.tools().filter((t) => gate.turnedOff?.(t) !== undefined).map((t) => t.name);
+      return [...(inner?.turnedOff?.() ?? []), ...own];
+    },
+
     async execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult> {
       const started = performance.now();
       const result = (content: string, isError: boolean, summary: string): ToolResult => ({

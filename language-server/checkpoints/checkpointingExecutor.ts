@@ -13,6 +13,7 @@ export function checkpointingExecutor(inner: ToolExecutor, checkpoint: (call: To
   return {
     definitions: () => inner.definitions(),
     refusalFor: (name) => inner.refusalFor?.(name),
+    turnedOff: () => inner.turnedOff?.() ?? [],
     async execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult> {
       const result = await inner.execute(call, signal);
       const readOnly = inner.definitions().find((d) => d.name === call.name)?.readOnly === true;

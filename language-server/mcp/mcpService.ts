@@ -23,7 +23,7 @@ import {
   type ToolExecutor,
 } from '../../agent-host';
 import { resourceMention } from '../../protocol/chat';
-import { clashingServerName, isMcpServerOff, isMcpToolOff } from '../../protocol/mcpDisabledTools';
+import { clashingServerName, isMcpServerOff, isMcpToolOff, turnedOffToolRefusal } from '../../protocol/mcpDisabledTools';
 import { templateVariables } from '../../protocol/uriTemplate';
 import type { HearthSettings, McpLogLevel, McpResourceChoice, McpServerInfo, McpTrustParams, TurnRef } from '../../protocol/lspMethods';
 import type { McpEditor } from './mcpEditor';
@@ -332,7 +332,7 @@ export class McpService {
       turnedOff: (tool) =>
         isMcpToolOff(disabledTools ?? this.disabled, tool.server, tool.toolName)
           ? {
-              content: `The user turned the tool ${tool.name} off, so Hearth does not run it. Do not call it again: do the task with the tools you are offered, or tell the user which tool you would need.`,
+              content: turnedOffToolRefusal(tool.name),
               summary: 'turned off by the user',
             }
           : undefined,
@@ -346,6 +346,7 @@ export class McpService {
     return {
       definitions: () => executor.definitions(),
       refusalFor: (name) => executor.refusalFor?.(name),
+      turnedOff: () => executor.turnedOff?.() ?? [],
       execute: async (call, signal) => {
         const server = call.name.includes('.') ? this.manager.findTool(call.name)?.server : undefined;
         if (!server) return executor.execute(call, signal);

@@ -78,6 +78,7 @@ export class RemoteAgent implements Agent {
     if (capWarning) yield { type: 'status', level: 'warning', message: capWarning };
     // The agent's tool list narrows the same way, on this side too: the server cannot widen it.
     const executor = options.executor ? executorForAgent(executorForMode(options.executor, options.mode), options.agent) : undefined;
+    const offeredNames = new Set(tools.map((t) => t.name));
     const start: ChatClientMessage = {
       start: encodeChatStart({
         history,
@@ -98,6 +99,8 @@ export class RemoteAgent implements Agent {
         workspaceContext: options.workspaceContext,
         agent: options.agent,
         tools,
+        // So the team server's core refuses a call to one as turned off, as the local core does, not as unknown.
+        turnedOffTools: (options.executor?.turnedOff?.() ?? []).filter((name) => !offeredNames.has(name)).slice(0, LIMITS.turnedOffTools),
       }),
     };
     const offered = new Set(tools.map((t) => t.name));

@@ -30,6 +30,8 @@ export const LIMITS = {
   messageChars: 2_000_000,
   contextItems: 200,
   tools: 256,
+  /** Names of tools the user turned off that a turn may carry (ChatStart.turned_off_tools); more are not sent. */
+  turnedOffTools: 1000,
   toolCallsPerMessage: 64,
   argumentsChars: 1_000_000,
   schemaChars: 100_000,
@@ -238,6 +240,10 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
     model: text(start.model, 'start.model', LIMITS.model, { nonEmpty: true, pattern: MODEL_NAME }),
     tools: decodeTools(start.tools, 'start.tools'),
   };
+  const turnedOff = count(start.turned_off_tools, 'start.turned_off_tools', LIMITS.turnedOffTools).map((name, i) =>
+    text(name, `start.turned_off_tools[${i}]`, LIMITS.name, { nonEmpty: true, pattern: TOOL_NAME }),
+  );
+  if (turnedOff.length > 0) turn.turnedOffTools = turnedOff;
   if (options) {
     if (options.system_prompt) turn.systemPrompt = text(options.system_prompt, 'start.options.system_prompt', LIMITS.messageChars);
     if (options.max_steps !== undefined) turn.maxSteps = finiteNumber(options.max_steps, 'start.options.max_steps', 1, LIMITS.maxSteps);

@@ -85,6 +85,8 @@ export interface TurnRequest {
   /** The agent the client routed the message to (see TurnOptions.agent). */
   agent?: TurnAgent;
   tools: ToolDefinition[];
+  /** Tools the user turned off (see ToolExecutor.turnedOff): a call to one is refused as such. */
+  turnedOffTools?: string[];
 }
 
 /** An agent as the proto carries it: `tools_restricted` tells "no list" (every tool) from an empty list (none). */
@@ -126,6 +128,7 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
     model: turn.model,
     options,
     tools: turn.tools.map(encodeToolDefinition),
+    turned_off_tools: turn.turnedOffTools ?? [],
   };
 }
 

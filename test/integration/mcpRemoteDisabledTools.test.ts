@@ -3,11 +3,14 @@
  * server over TLS: a tool of the developer's own MCP server that the user
  * turned off (`hearth.mcp.disabledTools`) is not among the tools the client
  * sends the team server, so the team's model is not offered it, and a call
- * the model makes to it anyway never runs on the developer's machine.
+ * the model makes to it anyway never runs on the developer's machine and is
+ * refused as turned off (the client names the tools that are off), not as
+ * a tool the team server was never given.
  */
 import assert from 'node:assert/strict';
 import { fileURLToPath } from 'node:url';
 import { chatRequests, offeredTools } from '../fixtures/ollamaFixture';
+import { toolMessages } from './mcpHarness';
 import { useSignedInHearth } from './signedInHearthSuite';
 
 const MANY_TOOLS = fileURLToPath(new URL('../fixtures/mcpManyToolsServer.main.mjs', import.meta.url));
@@ -41,8 +44,10 @@ describe('MCP tools the user turned off, in remote mode (integration)', function
     );
     const byName = new Map(results.map((r) => [r.name, r]));
     assert.equal(byName.get('tracker.tool_0002')?.isError, true, JSON.stringify(results));
-    // The team server's agent core was never told of the tool, so it refuses the call as one to a tool it was not given.
-    assert.match(byName.get('tracker.tool_0002')!.content, /There is no tool named "tracker\.tool_0002"/);
+    // The team server was told the tool is off (not offered), so its agent core refuses the call with why, as the local one does.
+    assert.match(byName.get('tracker.tool_0002')!.content, /^The user turned the tool tracker\.tool_0002 off, so Hearth does not run it\. Do not call it again/);
+    const toolMessage = toolMessages(suite.fixture.requests).find((m) => m.tool_name === 'tracker.tool_0002');
+    assert.match(toolMessage?.content ?? '', /The user turned the tool tracker\.tool_0002 off/, 'the team\'s model read why');
     assert.equal(byName.get('tracker.tool_0001')?.content, 'tool_0001: open bugs', 'a tool that is on runs on the client');
     assert.deepEqual(
       suite.hearth.approvals.map((a) => a.toolName),

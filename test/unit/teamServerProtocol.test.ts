@@ -52,6 +52,16 @@ describe('team server protocol mapping', () => {
     assert.throws(() => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: flood }).start), /workspace_context/);
   });
 
+  it('the names of tools the user turned off reach the team server, checked as tool names and bounded in number', () => {
+    const input: UserInput = { text: 'hi', context: [] };
+    const decode = (turnedOffTools: string[]) =>
+      decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: encodeChatStart({ history: [], input, model: 'm:1', tools: [], turnedOffTools }) }).start);
+    assert.deepEqual(decode(['tracker.tool_0002']).turnedOffTools, ['tracker.tool_0002']);
+    assert.equal(decode([]).turnedOffTools, undefined);
+    assert.throws(() => decode(['<img src=x>']), /turned_off_tools\[0\]/);
+    assert.throws(() => decode(Array.from({ length: 1001 }, (_, i) => `s.t${i}`)), /turned_off_tools/);
+  });
+
   it("/compact's focus reaches the team server with the turn, and one longer than the limit is refused", () => {
     const input: UserInput = { text: '/compact', context: [] };
     const start = encodeChatStart({ history: [], input, model: 'm:1', tools: [], compactAt: 0, compactFocus: 'the parser\'s error handling' });

@@ -212,6 +212,7 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
               deps.audit.record({ event: 'tool.timeout', user, turn: turnId, tool: c.name, callId: c.id, timeoutMs: ms });
             },
           },
+          turn.turnedOffTools,
         )
       : undefined;
 

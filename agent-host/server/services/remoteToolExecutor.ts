@@ -18,6 +18,7 @@ import type { ToolCall, ToolResult } from '../../../protocol/chat';
 import type { ToolDefinition } from '../../../protocol/tools';
 import { DEFAULT_TOOL_TIMEOUT_MS, isToolTimeout } from '../../core/executeToolCall';
 import type { ToolExecutor } from '../../index';
+import { turnedOffToolRefusal } from '../../../protocol/mcpDisabledTools';
 
 /** The turn's tool deadline: what the client asked for (the local default when it did not), never more than the server allows. */
 export function effectiveToolTimeoutMs(requestedMs: number | undefined, serverCapMs: number): number {
@@ -47,16 +48,33 @@ export class RemoteToolExecutor implements ToolExecutor {
   readonly sentResults = new Map<string, string>();
   private closed = false;
 
-  /** @param deadlineMs the turn's tool timeout (`effectiveToolTimeoutMs`), sent to the client with each request; the agent core enforces it. */
+  private readonly turnedOffNames: ReadonlySet<string>;
+
+  /**
+   * @param deadlineMs the turn's tool timeout (`effectiveToolTimeoutMs`), sent to the client with each request; the agent core enforces it.
+   * @param turnedOff the tools the client's user turned off (ChatStart.turned_off_tools): not offered, and a call to one is refused with why.
+   */
   constructor(
     private readonly tools: ToolDefinition[],
     private readonly channel: ToolChannel,
     private readonly deadlineMs: number,
     private readonly observer: ToolObserver = {},
-  ) {}
+    turnedOff: readonly string[] = [],
+  ) {
+    this.turnedOffNames = new Set(turnedOff);
+  }
 
   definitions(): ToolDefinition[] {
     return this.tools;
+  }
+
+  refusalFor(name: string): string | undefined {
+    // A name the client offers is never refused as turned off, whatever the list says.
+    return this.turnedOffNames.has(name) && !this.tools.some((t) => t.name === name) ? turnedOffToolRefusal(name) : undefined;
+  }
+
+  turnedOff(): string[] {
+    return [...this.turnedOffNames];
   }
 
   execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult> {

@@ -69,6 +69,7 @@ export function withTeamSearch(inner: ToolExecutor | undefined, index: TeamIndex
       const own = inner?.definitions() ?? [];
       return clientHasIt() ? own : [...own, teamSearchDefinition(sources())];
     },
+    refusalFor: (name) => inner?.refusalFor?.(name),
     async execute(call: ToolCall, signal: AbortSignal): Promise<ToolResult> {
       if (call.name !== TEAM_SEARCH_TOOL || clientHasIt()) {
         if (inner) return inner.execute(call, signal);

@@ -14,6 +14,12 @@ export interface ChatStart {
    * The client's tools. Empty means plain chat (no tool loop).
    */
   'tools'?: (_hearth_v1_ToolDefinition)[];
+  /**
+   * Tools the client knows but does not offer because its user turned them
+   * off (hearth.mcp.disabledTools), so a call the model makes to one anyway
+   * (it saw it earlier in the chat) is refused as turned off, not as unknown.
+   */
+  'turned_off_tools'?: (string)[];
 }
 
 export interface ChatStart__Output {
@@ -25,4 +31,10 @@ export interface ChatStart__Output {
    * The client's tools. Empty means plain chat (no tool loop).
    */
   'tools': (_hearth_v1_ToolDefinition__Output)[];
+  /**
+   * Tools the client knows but does not offer because its user turned them
+   * off (hearth.mcp.disabledTools), so a call the model makes to one anyway
+   * (it saw it earlier in the chat) is refused as turned off, not as unknown.
+   */
+  'turned_off_tools': (string)[];
 }
