@@ -1,3 +1,5 @@
+import { SUGGESTION_REPORT_LIMITS } from '../../protocol/suggestionReportLimits';
+
 /**
  * Counts inline suggestions shown and accepted per language and reports them
  * to the team server in batches: the first count after a report starts a
@@ -20,16 +22,9 @@ export interface SuggestionReporterOptions {
   log?(message: string): void;
 }
 
-/** Language ids longer than the server accepts are cut; an editor's real ids are short. */
-const MAX_LANGUAGE_LENGTH = 64;
-/** The server takes at most this many languages per report; a client with more sends them over several. */
-const MAX_LANGUAGES_PER_REPORT = 64;
-/**
- * The server takes at most this many suggestions shown (and, apart, accepted)
- * per report; counts kept through a long run of failed reports go over
- * several, so no report is refused whole for its size.
- */
-const MAX_SUGGESTIONS_PER_REPORT = 1_000;
+// The server refuses a report past these: language ids longer than it accepts are cut (an editor's real ids are short),
+// and counts kept through failed reports go over several reports, so none is refused for its size.
+const { languages: MAX_LANGUAGES_PER_REPORT, languageChars: MAX_LANGUAGE_LENGTH, suggestions: MAX_SUGGESTIONS_PER_REPORT } = SUGGESTION_REPORT_LIMITS;
 
 export class SuggestionReporter {
   private readonly counts = new Map<string, { shown: number; accepted: number }>();

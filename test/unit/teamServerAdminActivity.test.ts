@@ -16,13 +16,16 @@ import { RateLimiter } from '../../agent-host/server/scheduler/rateLimiter';
 import { createMemoryState } from '../../agent-host/server/state/memoryState';
 import type { AdminSessionStore, SharedState } from '../../agent-host/server/state/sharedState';
 import { ConfigError, loadServerConfig, parseArgs } from '../../agent-host/server/config/loadServerConfig';
-import { MAX_REPORTS_PER_MINUTE, MAX_SUGGESTIONS_PER_REPORT, reportSuggestions } from '../../agent-host/server/services/reportSuggestions';
+import { MAX_REPORTS_PER_MINUTE, reportSuggestions } from '../../agent-host/server/services/reportSuggestions';
+import { SUGGESTION_REPORT_LIMITS } from '../../protocol/suggestionReportLimits';
 import { ServiceFailure } from '../../agent-host/server/services/serviceFailure';
 import { ServerMetrics } from '../../agent-host/server/ops/serverMetrics';
 import { ProtocolViolation } from '../../protocol/grpc/protocolViolation';
 import { SuggestionReporter, type LanguageCounts } from '../../language-server/completion/suggestionReporter';
 import { LossyUsageTotals } from '../fixtures/lossyUsageTotals';
 import { until } from '../fixtures/until';
+
+const MAX_SUGGESTIONS_PER_REPORT = SUGGESTION_REPORT_LIMITS.suggestions;
 
 /** A clock the test moves by hand. */
 function clock(start = 1_700_000_000_000) {

@@ -12,16 +12,15 @@
 import type { SuggestionReport__Output } from '../../../protocol/generated/hearth/v1/SuggestionReport';
 import type { SuggestionReportAck } from '../../../protocol/generated/hearth/v1/SuggestionReportAck';
 import { check, count, text } from '../../../protocol/grpc/protocolViolation';
+import { SUGGESTION_REPORT_LIMITS } from '../../../protocol/suggestionReportLimits';
 import type { ActivityRecorder } from '../admin/activityRecorder';
 import type { ServerMetrics } from '../ops/serverMetrics';
 import type { RateLimit } from '../scheduler/rateLimiter';
 import { retryHint } from '../scheduler/schedulerErrors';
 import { exhausted } from './serviceFailure';
 
-/** A client batches a few seconds of typing; no honest report comes near these. */
-export const MAX_LANGUAGES_PER_REPORT = 64;
-/** Suggestions shown (and, apart, accepted) in one report, over all its languages: far more than anyone sees in a few seconds. */
-export const MAX_SUGGESTIONS_PER_REPORT = 1_000;
+/** A client batches a few seconds of typing; no honest report comes near these (protocol/suggestionReportLimits.ts). */
+const { languages: MAX_LANGUAGES_PER_REPORT, languageChars: MAX_LANGUAGE_CHARS, suggestions: MAX_SUGGESTIONS_PER_REPORT } = SUGGESTION_REPORT_LIMITS;
 /**
  * Reports per user and minute. Hearth's client reports at most every 5 s per
  * editor window (12 a minute), so this leaves room for several windows.
@@ -37,7 +36,7 @@ export interface ReportDeps {
 
 export async function reportSuggestions(req: SuggestionReport__Output, user: string, deps: ReportDeps): Promise<SuggestionReportAck> {
   const entries = count(req.languages, 'languages', MAX_LANGUAGES_PER_REPORT).map((entry, i) => {
-    const language = text(entry.language, `languages[${i}].language`, 64, { nonEmpty: true });
+    const language = text(entry.language, `languages[${i}].language`, MAX_LANGUAGE_CHARS, { nonEmpty: true });
     return { language, shown: entry.shown, accepted: entry.accepted };
   });
   const shown = entries.reduce((sum, e) => sum + e.shown, 0);
