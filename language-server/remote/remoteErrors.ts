@@ -6,6 +6,7 @@
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { HearthError } from '../../protocol/chat';
 import { serverText } from '../../protocol/grpc/serverText';
+import { HearthException } from '../../agent-host';
 
 export function isServiceError(err: unknown): err is ServiceError {
   return typeof err === 'object' && err !== null && typeof (err as ServiceError).code === 'number' && 'details' in err;
@@ -53,6 +54,8 @@ function tooLarge(host: string, size: number, limit: number): HearthError {
 }
 
 export function toHearthErrorFromGrpc(err: unknown, host: string, duringTurn: boolean): HearthError {
+  // Already worded for the user on this side (the sign-in gave up, see teamAuth.ts): shown as it is.
+  if (err instanceof HearthException) return { ...err.error, host: err.error.host ?? host };
   if (!isServiceError(err)) {
     const message = err instanceof Error ? err.message : String(err);
     return { code: 'internal', message: `The team server connection failed: ${message}`, host, retryable: true };

@@ -2,7 +2,9 @@
  * The client's sign-in state: trades the API key for tokens, refreshes the
  * access token shortly before it expires (each refresh token is used exactly
  * once, as the server requires), and falls back to the API key when a
- * refresh is refused. Concurrent callers share one request.
+ * refresh is refused. Concurrent callers share one request. A server whose
+ * tokens expire the moment they arrive (by this machine's clock) is asked a
+ * few times only; then every call fails with an error that says so.
  */
 import { status, type ServiceError } from '@grpc/grpc-js';
 import type { AuthServiceClient } from '../../protocol/generated/hearth/v1/AuthService';
@@ -10,6 +12,7 @@ import type { AuthTokens__Output } from '../../protocol/generated/hearth/v1/Auth
 import { callWithPolicy, SIGN_IN_POLICY } from './remoteCallPolicy';
 import { isServiceError } from './remoteErrors';
 import { serverText } from '../../protocol/grpc/serverText';
+import { HearthException } from '../../agent-host';
 
 interface Tokens {
   access: string;
@@ -28,11 +31,27 @@ const UNARY_DEADLINE_MS = 15_000;
  */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
+/** An access token with this little left is renewed before use rather than sent. */
+const EXPIRY_MARGIN_MS = 5_000;
+
+/**
+ * Grants in a row whose access token expires within the margin before the
+ * client gives up. Such a server (or a client whose clock is hours off)
+ * would otherwise be asked for a new token once a second for as long as the
+ * editor is open; two tries more than one rule out a token that merely
+ * arrived late.
+ */
+const MAX_EXPIRED_GRANTS = 3;
+
 export class TeamAuth {
   private tokens: Tokens | undefined;
   private pending: Promise<Tokens> | undefined;
   private timer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** Grants in a row that expired on arrival; reset by one that did not. */
+  private expiredGrants = 0;
+  /** Set once the server's tokens kept expiring on arrival: every call fails with it until the user connects again. */
+  private failure: HearthException | undefined;
   /** Called after every successful sign-in or refresh, and when a background refresh fails. */
   onChange: ((state: { user?: string; error?: unknown }) => void) | undefined;
 
@@ -50,8 +69,9 @@ export class TeamAuth {
 
   /** A valid access token ('' when the server runs without auth); signs in or refreshes as needed. */
   async accessToken(signal?: AbortSignal): Promise<string> {
+    if (this.failure) throw this.failure;
     const t = this.tokens;
-    if (t && (t.access === '' || t.accessExpiresAt - this.now() > 5_000)) return t.access;
+    if (t && (t.access === '' || t.accessExpiresAt - this.now() > EXPIRY_MARGIN_MS)) return t.access;
     return (await this.renew(signal)).access;
   }
 
@@ -62,6 +82,7 @@ export class TeamAuth {
 
   /** Signs in (or refreshes) now; rejects with the server's error. */
   renew(signal?: AbortSignal): Promise<Tokens> {
+    if (this.failure) return Promise.reject(this.failure);
     this.pending ??= this.obtain(signal).finally(() => (this.pending = undefined));
     return this.pending;
   }
@@ -73,7 +94,7 @@ export class TeamAuth {
 
   private async obtain(signal?: AbortSignal): Promise<Tokens> {
     const t = this.tokens;
-    if (t && t.refresh && t.refreshExpiresAt - this.now() > 5_000) {
+    if (t && t.refresh && t.refreshExpiresAt - this.now() > EXPIRY_MARGIN_MS) {
       try {
         return this.accept(await this.call((cb) => this.client.Refresh({ refresh_token: t.refresh }, { deadline: Date.now() + UNARY_DEADLINE_MS }, cb), signal));
       } catch (err) {
@@ -99,6 +120,16 @@ export class TeamAuth {
       user: serverText(res.user),
     };
     this.tokens = tokens;
+    const left = tokens.accessExpiresAt - this.now();
+    if (tokens.access !== '' && left <= EXPIRY_MARGIN_MS) {
+      this.expiredGrants++;
+      if (this.expiredGrants >= MAX_EXPIRED_GRANTS) {
+        if (this.timer) clearTimeout(this.timer);
+        this.failure = new HearthException(expiringTokensError(left, this.expiredGrants));
+        this.onChange?.({ error: this.failure });
+        throw this.failure;
+      }
+    } else this.expiredGrants = 0;
     this.scheduleRefresh(tokens);
     this.onChange?.({ user: tokens.user });
     return tokens;
@@ -110,9 +141,26 @@ export class TeamAuth {
     const ttl = tokens.accessExpiresAt - this.now();
     const lead = this.refreshLeadMs ?? Math.max(5_000, ttl * 0.2);
     this.timer = setTimeout(() => {
-      this.renew().catch((error: unknown) => this.onChange?.({ error }));
+      this.renew().catch((error: unknown) => {
+        // Giving up has already been reported, once.
+        if (error !== this.failure) this.onChange?.({ error });
+      });
     }, Math.min(MAX_TIMER_MS, Math.max(1_000, ttl - lead)));
     // A pending refresh must not keep the language server alive at exit.
     this.timer.unref();
   }
+}
+
+/** What the user reads once the server's access tokens kept expiring on arrival. */
+function expiringTokensError(leftMs: number, grants: number): HearthException['error'] {
+  const seconds = Math.round(Math.abs(leftMs) / 1000);
+  const when = leftMs <= 0 ? `the last one had expired ${seconds} s before it arrived` : `the last one expired ${seconds} s after it arrived`;
+  return {
+    code: 'invalidRequest',
+    message:
+      `The team server hands out access tokens that expire immediately by this computer's clock (${when}; ${grants} in a row), so Hearth stopped asking it for new ones. ` +
+      'The clock of the server or of this computer is probably wrong: check this computer\'s date and time, ask the server\'s admin to check the server\'s clock and its access token lifetime, ' +
+      'then run "Hearth: Connect to Team Server" again. Your conversation is kept.',
+    retryable: false,
+  };
 }

@@ -11,7 +11,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatSendRequest, CommandApprovalRequest, CommitMessageRequest, EditApprovalRequest, TeamConnectRequest, TeamStatusNotification, WorkspaceTrustNotification, type TeamStatus } from '../../protocol/lspMethods';
+import { ChatSendRequest, CommandApprovalRequest, CommitMessageRequest, EditApprovalRequest, SessionGetRequest, TeamConnectRequest, TeamStatusNotification, WorkspaceTrustNotification, type TeamStatus } from '../../protocol/lspMethods';
 import { createHostileWorkspace, type HostileWorkspace } from '../fixtures/hostileWorkspace';
 import { hostileToolCalls } from '../fixtures/hostileToolCalls';
 import { startHostileTeamServer, type HostileTeamServer, type HostileToolRequest } from '../fixtures/hostileTeamServer';
@@ -183,6 +183,42 @@ describe('a hostile team server against a connected developer (every approval re
       await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
     }
   });
+
+  for (const { what, lifetimeMs } of [
+    { what: 'already expired when they arrive', lifetimeMs: -60_000 },
+    { what: 'that expire a second after they arrive', lifetimeMs: 1_000 },
+  ]) {
+    it(`access tokens ${what} are asked for a few times, then the status and the chat say why, and the message is kept`, async () => {
+      // Tokens that expire at once are what a server (or a developer's machine) with a wrong clock hands out.
+      server.setAccessLifetime(lifetimeMs);
+      const statuses: TeamStatus[] = [];
+      const listening = client.connection.onNotification(TeamStatusNotification.type, (s) => void statuses.push(s));
+      const url = `grpcs://localhost:${server.port}`;
+      try {
+        const refreshesBefore = server.refreshes;
+        const status = await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
+        assert.equal(status.state, 'connected', JSON.stringify(status));
+        await new Promise((resolve) => setTimeout(resolve, 4_000));
+        const refreshes = server.refreshes - refreshesBefore;
+        assert.ok(refreshes <= 2, `a bounded number of refreshes, not one a second (${refreshes} in 4 s)`);
+        const failed = statuses.find((s) => s.state === 'error');
+        assert.match(failed?.message ?? '', /access tokens that expire immediately.*clock/s, JSON.stringify(statuses));
+        const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Summarise this clock problem.', context: [] } });
+        await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+        const error = client.events.find((e) => e.entryId === started.assistantEntryId && e.event.type === 'error')?.event as { error: { message: string } } | undefined;
+        assert.match(error?.error.message ?? '', /access tokens that expire immediately.*clock.*Connect to Team Server/s, JSON.stringify(error));
+        const session = await client.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+        assert.ok(session.entries.some((e) => e.kind === 'user' && e.text === 'Summarise this clock problem.'), 'the message is kept in its chat');
+        const settled = server.refreshes;
+        await new Promise((resolve) => setTimeout(resolve, 2_000));
+        assert.equal(server.refreshes, settled, 'no more refreshes after giving up');
+      } finally {
+        listening.dispose();
+        server.setAccessLifetime(3_600_000);
+        await client.connection.sendRequest(TeamConnectRequest.type, { url, apiKey: 'hearth_any_key' });
+      }
+    });
+  }
 
   // VS Code renders [label](target) in a notification as a link and opens command: targets too, so text a server
   // chose, shown in "connected as …" or "could not connect: …", could run any command on one click.

@@ -40,7 +40,8 @@ describe('language server: switching between local and team mode', function () {
   before(async () => {
     pki = makePki();
     fixture = await startOllamaFixture({ models: [...DEFAULT_MODELS, QWEN3] });
-    ({ server } = await startTestServer(remoteConfig(pki, fixture.url, (c) => (c.auth.accessTtlMs = 2_000))));
+    // The shortest access token lifetime the server's configuration accepts; a shorter one expires on arrival (see teamAuth.ts).
+    ({ server } = await startTestServer(remoteConfig(pki, fixture.url, (c) => (c.auth.accessTtlMs = 10_000))));
     url = `grpcs://localhost:${server.port}`;
     // The test's CA stands in for the organisation's CA that hearth.server.caFile names.
     settings = { ollama: { host: fixture.url }, server: { mode: 'local', url, caFile: `${pki.dir}/ca.crt` } };
@@ -184,7 +185,7 @@ describe('language server: switching between local and team mode', function () {
   });
 
   it('the access token is refreshed before it expires, without any request needing it', async () => {
-    const connection = new TeamConnection({ address: parseTeamServerUrl(url), apiKey: ALICE_KEY, tls: { caPem: pki.caPem }, refreshLeadMs: 1_000 });
+    const connection = new TeamConnection({ address: parseTeamServerUrl(url), apiKey: ALICE_KEY, tls: { caPem: pki.caPem }, refreshLeadMs: 8_500 });
     try {
       let changes = 0;
       connection.auth.onChange = () => changes++;
