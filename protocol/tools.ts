@@ -4,6 +4,13 @@
  * arguments) and the tool executor (which runs them on the developer's
  * machine) both read these definitions, in every mode, so local and remote
  * agents offer exactly the same tools.
+ *
+ * Every built-in tool's parameters are closed (`additionalProperties: false`):
+ * a call with an argument the tool does not define is refused with a message
+ * naming it, from a local model or a team server alike, instead of running
+ * without it. A model that believes it set a `cwd` or a `sandbox` that the
+ * tool does not have learns that it did not, and the user is never asked to
+ * approve a call whose arguments say more than what will run.
  */
 
 /** A JSON Schema subset: what tool parameters need and what validators check. */
@@ -56,6 +63,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     readOnly: true,
     parameters: {
       type: 'object',
+      additionalProperties: false,
       properties: {
         path: path('Workspace-relative path of the file.'),
         startLine: { type: 'integer', minimum: 1, description: 'First line to read (1-based).' },
@@ -68,13 +76,13 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     name: ToolName.ListDir,
     description: 'List the entries of a directory in the workspace (directories end with /).',
     readOnly: true,
-    parameters: { type: 'object', properties: { path: path('Workspace-relative directory; "." for the root.') }, required: ['path'] },
+    parameters: { type: 'object', additionalProperties: false, properties: { path: path('Workspace-relative directory; "." for the root.') }, required: ['path'] },
   },
   [ToolName.Glob]: {
     name: ToolName.Glob,
     description: 'Find files by glob pattern (for example "src/**/*.ts"), honouring .gitignore.',
     readOnly: true,
-    parameters: { type: 'object', properties: { pattern: { type: 'string', description: 'Glob relative to the workspace root.' } }, required: ['pattern'] },
+    parameters: { type: 'object', additionalProperties: false, properties: { pattern: { type: 'string', description: 'Glob relative to the workspace root.' } }, required: ['pattern'] },
   },
   [ToolName.Grep]: {
     name: ToolName.Grep,
@@ -82,6 +90,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     readOnly: true,
     parameters: {
       type: 'object',
+      additionalProperties: false,
       properties: {
         pattern: { type: 'string', description: 'Regular expression (Rust/ripgrep syntax).' },
         path: path('Directory or file to search in; defaults to the workspace root.'),
@@ -95,7 +104,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     name: ToolName.WriteFile,
     description: 'Create or overwrite a file with the given content. The user reviews the change as a diff.',
     readOnly: false,
-    parameters: { type: 'object', properties: { path: path('Workspace-relative path.'), content: { type: 'string', description: 'The whole new content.' } }, required: ['path', 'content'] },
+    parameters: { type: 'object', additionalProperties: false, properties: { path: path('Workspace-relative path.'), content: { type: 'string', description: 'The whole new content.' } }, required: ['path', 'content'] },
   },
   [ToolName.EditFile]: {
     name: ToolName.EditFile,
@@ -103,6 +112,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     readOnly: false,
     parameters: {
       type: 'object',
+      additionalProperties: false,
       properties: {
         path: path('Workspace-relative path.'),
         oldText: { type: 'string', description: 'Exact text to replace, including whitespace.' },
@@ -117,6 +127,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     readOnly: false,
     parameters: {
       type: 'object',
+      additionalProperties: false,
       properties: {
         command: { type: 'string', description: 'The command line, run by /bin/sh.' },
         timeoutSeconds: { type: 'integer', minimum: 1, maximum: 600, description: 'Defaults to 60.' },
@@ -128,7 +139,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     name: ToolName.GetProblems,
     description: 'List the errors and warnings VS Code currently reports, optionally for one file.',
     readOnly: true,
-    parameters: { type: 'object', properties: { path: path('Workspace-relative path; omit for all files.') } },
+    parameters: { type: 'object', additionalProperties: false, properties: { path: path('Workspace-relative path; omit for all files.') } },
   },
   [ToolName.FindSymbol]: {
     name: ToolName.FindSymbol,
@@ -137,6 +148,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     readOnly: true,
     parameters: {
       type: 'object',
+      additionalProperties: false,
       properties: {
         name: { type: 'string', description: 'The symbol\'s name, for example "parseConfig" or "Server.listen" (the part after the last dot is looked up).' },
         kind: {
@@ -156,6 +168,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     readOnly: false,
     parameters: {
       type: 'object',
+      additionalProperties: false,
       properties: { note: { type: 'string', description: 'One fact, in one or two sentences (at most 500 characters).' } },
       required: ['note'],
     },
@@ -169,6 +182,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     readOnly: true,
     parameters: {
       type: 'object',
+      additionalProperties: false,
       properties: {
         query: { type: 'string', description: 'What to look for, in natural language or keywords.' },
         limit: { type: 'integer', minimum: 1, maximum: 20, description: 'How many results (default 8).' },
@@ -185,6 +199,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     readOnly: true,
     parameters: {
       type: 'object',
+      additionalProperties: false,
       properties: { url: { type: 'string', description: 'The page\'s full http or https address.' } },
       required: ['url'],
     },
@@ -197,6 +212,7 @@ export const BUILTIN_TOOLS: Record<ToolName, ToolDefinition> = {
     readOnly: true,
     parameters: {
       type: 'object',
+      additionalProperties: false,
       properties: {
         name: { type: 'string', description: 'The skill\'s name, as listed.' },
         file: { type: 'string', description: 'A file of the skill\'s folder, relative to it, as listed when the skill was loaded.' },

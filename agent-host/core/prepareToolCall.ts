@@ -1,5 +1,6 @@
-import type { ToolCall } from '../../protocol/chat';
+import type { ToolCall, ToolResult } from '../../protocol/chat';
 import type { ToolDefinition } from '../../protocol/tools';
+import { errorResult } from './executeToolCall';
 import { validateAgainstSchema } from './schemaValidator';
 
 /** A tool call as the model proposed it, before any checking. */
@@ -48,4 +49,17 @@ export function prepareToolCall(proposed: ProposedCall, tools: ToolDefinition[])
     };
   }
   return { call: { ...call, arguments: outcome.value as Record<string, unknown> } };
+}
+
+/**
+ * A tool request that did not come from this process's own loop (a team
+ * server's, which the developer's machine runs) checked exactly as the loop
+ * checks its model's calls: against the tool's own schema, before anything
+ * runs or asks for approval, with the same words for the same mistake.
+ * Returns the call with its arguments as validated, or the error result to
+ * answer with instead of running it.
+ */
+export function checkRequestedCall(call: ToolCall, tools: ToolDefinition[]): { call: ToolCall; refused?: undefined } | { refused: ToolResult } {
+  const prepared = prepareToolCall(call, tools);
+  return prepared.rejection ? { refused: errorResult(prepared.call, prepared.rejection, 'invalid call') } : { call: prepared.call };
 }

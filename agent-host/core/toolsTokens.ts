@@ -21,8 +21,9 @@ export function toolsTokens(tools: readonly ToolDefinition[]): number {
     const key = `${tool.name}\u0000${tool.description}`;
     let tokens = counts.get(key);
     if (tokens === undefined) {
-      // The separator after each tool and the rounding of each part keep this at or above the whole's count.
-      tokens = estimateTokens(JSON.stringify(toOllamaTool(tool))) + 1;
+      // Each tool counted with the separator after it (the list's one token covers the brackets) stays at or above the
+      // whole's count, and its own rounding adds less than a token: a separate token per separator would add two.
+      tokens = estimateTokens(`${JSON.stringify(toOllamaTool(tool))},`);
       counts.set(key, tokens);
     }
     total += tokens;

@@ -6,6 +6,7 @@
  */
 import type { ClientDuplexStream, ServiceError } from '@grpc/grpc-js';
 import type { AgentEvent, ChatMessage, HearthError, ToolResult, UserInput } from '../../protocol/chat';
+import type { ToolDefinition } from '../../protocol/tools';
 import type { ModelInfo } from '../../protocol/lspMethods';
 import type { ChatClientMessage } from '../../protocol/generated/hearth/v1/ChatClientMessage';
 import type { ChatServerMessage__Output } from '../../protocol/generated/hearth/v1/ChatServerMessage';
@@ -14,7 +15,7 @@ import type { ListModelsResponse__Output } from '../../protocol/generated/hearth
 import type { SuggestionReportAck__Output } from '../../protocol/generated/hearth/v1/SuggestionReportAck';
 import { decodeModelInfo, decodeServerMessage, LIMITS } from '../../protocol/grpc/decodeChat';
 import { encodeChatStart, encodeToolResult } from '../../protocol/grpc/encodeChat';
-import { executorForAgent, executorForMode, HearthException, selectTools, toolsLeftOutWarning, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
+import { checkRequestedCall, executorForAgent, executorForMode, HearthException, selectTools, toolsLeftOutWarning, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
 import { AsyncQueue } from './asyncQueue';
 import { COMPLETION_POLICY, decideRetry, DEFAULT_BACKOFF, INTERACTIVE_POLICY, newAttemptState, sleep, type BackoffPolicy, type RemoteCallPolicy } from './remoteCallPolicy';
 import { callUnary, type UnaryStart } from './callUnary';
@@ -103,7 +104,6 @@ export class RemoteAgent implements Agent {
         turnedOffTools: (options.executor?.turnedOff?.() ?? []).filter((name) => !offeredNames.has(name)).slice(0, LIMITS.turnedOffTools),
       }),
     };
-    const offered = new Set(tools.map((t) => t.name));
     const state = newAttemptState();
 
     for (;;) {
@@ -122,7 +122,7 @@ export class RemoteAgent implements Agent {
         yield* this.fail(toHearthErrorFromGrpc(err, this.host, false));
         return;
       }
-      const outcome = yield* this.streamOnce(start, metadata, offered, executor, signal);
+      const outcome = yield* this.streamOnce(start, metadata, tools, executor, signal);
       if (outcome.kind === 'finished') return;
       const err = outcome.error;
       // Only while nothing reached the user can the turn be sent again as if for the first time.
@@ -153,7 +153,7 @@ export class RemoteAgent implements Agent {
   private async *streamOnce(
     start: ChatClientMessage,
     metadata: Awaited<ReturnType<TeamConnection['metadata']>>,
-    offered: ReadonlySet<string>,
+    tools: ToolDefinition[],
     executor: ToolExecutor | undefined,
     signal: AbortSignal,
   ): AsyncGenerator<AgentEvent, { kind: 'finished' } | { kind: 'failed'; error: unknown; receivedAny: boolean }> {
@@ -181,6 +181,7 @@ export class RemoteAgent implements Agent {
     };
     signal.addEventListener('abort', onAbort, { once: true });
     call.write(start);
+    const offered = new Set(tools.map((t) => t.name));
 
     // The server's tool requests run one at a time, in the order it sent them, as the agent's own
     // loop runs them locally: a server that sends calls without waiting for results can neither run
@@ -203,9 +204,16 @@ export class RemoteAgent implements Agent {
         // Cancelled or timed out while waiting for its turn: it never runs, and no result is sent.
         if (controller.signal.aborted) return;
         const toolSignal = AbortSignal.any([signal, controller.signal]);
-        const result = await (executor ? executor.execute(toolCall, toolSignal) : Promise.resolve(fallback('This client runs no tools for this turn.'))).catch((err: unknown) =>
-          fallback(`The tool failed: ${err instanceof Error ? err.message : String(err)}`),
-        );
+        // Checked against the tool's own schema first, as the agent core checks its model's calls: a call with an
+        // argument the tool does not define, or one of the wrong type, is answered with the same error and never
+        // runs, nor asks the user to approve something other than what the tool would do.
+        const checked = checkRequestedCall(toolCall, tools);
+        const running = checked.refused
+          ? Promise.resolve(checked.refused)
+          : executor
+            ? executor.execute(checked.call, toolSignal)
+            : Promise.resolve(fallback('This client runs no tools for this turn.'));
+        const result = await running.catch((err: unknown) => fallback(`The tool failed: ${err instanceof Error ? err.message : String(err)}`));
         if (controller.signal.aborted || call.writableEnded || call.destroyed) return;
         sentResults.set(result.callId, result.content);
         if (result.display) sentDisplays.set(result.callId, result.display);

@@ -13,6 +13,7 @@ import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { createHostileWorkspace, type HostileWorkspace } from '../fixtures/hostileWorkspace';
 import { hostileToolCalls } from '../fixtures/hostileToolCalls';
+import { malformedToolCalls } from '../fixtures/malformedToolCalls';
 import { ChatSendRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 import type { ToolResult } from '../../protocol/chat';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
@@ -79,6 +80,19 @@ describe('a prompt-injected model against the language server (default settings,
       outcomes.push({ what, asked: asked.length > 0, refused: result.isError, succeeded: leaked.length > 0 || changes.length > 0 });
       assert.deepEqual(leaked, [], `a secret reached the model: ${result.content.slice(0, 300)}`);
       assert.deepEqual(changes, [], `the attack changed files (result: ${result.summary}: ${result.content.slice(0, 300)})`);
+    });
+  });
+
+  malformedToolCalls('M').forEach(({ what }, index) => {
+    it(`malformed: ${what} is refused by its schema, without asking`, async () => {
+      const call = malformedToolCalls(hostile.marker)[index];
+      const before = hostile.fingerprint();
+      asked.length = 0;
+      const [result] = await turn([{ name: call.name, arguments: call.arguments }]);
+      assert.deepEqual(asked, [], 'no approval was asked for a call the tool does not take');
+      assert.equal(result.isError, true);
+      assert.match(result.content, call.error);
+      assert.deepEqual(hostile.changesSince(before), []);
     });
   });
 });

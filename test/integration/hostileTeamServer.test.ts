@@ -14,6 +14,7 @@ import * as path from 'node:path';
 import { ChatSendRequest, CommandApprovalRequest, CommitMessageRequest, EditApprovalRequest, SessionGetRequest, TeamConnectRequest, TeamStatusNotification, WorkspaceTrustNotification, type TeamStatus } from '../../protocol/lspMethods';
 import { createHostileWorkspace, type HostileWorkspace } from '../fixtures/hostileWorkspace';
 import { hostileToolCalls } from '../fixtures/hostileToolCalls';
+import { malformedToolCalls } from '../fixtures/malformedToolCalls';
 import { startHostileTeamServer, type HostileTeamServer, type HostileToolRequest } from '../fixtures/hostileTeamServer';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
 import { makePki, type TestPki } from './teamServerHarness';
@@ -102,6 +103,16 @@ describe('a hostile team server against a connected developer (every approval re
       if (result) assert.equal(result.isError, true, 'a malformed request gets an error result');
     });
   }
+
+  malformedToolCalls('M').forEach(({ what }, index) => {
+    it(`malformed: ${what} is refused by its schema, without asking, as a local model's call is`, async () => {
+      const call = malformedToolCalls(hostile.marker)[index];
+      const result = await sendAttack(what, { name: call.name, arguments: call.arguments });
+      assert.deepEqual(asked, [], 'no approval was asked for a call the tool does not take');
+      assert.equal(result?.isError, true, 'the server gets an error result');
+      assert.match(result.content, call.error);
+    });
+  });
 
   /** Sends one chat message and waits for the reply to end; returns the reply's events. */
   async function turn(): Promise<{ type: string; error?: { message: string } }[]> {
