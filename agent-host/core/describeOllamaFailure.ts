@@ -8,6 +8,7 @@ import {
   modelNotFoundError,
   notOllamaError,
   ollamaTooOldError,
+  oversizedLineError,
   unfinishedReplyError,
   isMissingRoute,
   unreachableError,
@@ -46,6 +47,7 @@ export async function describeOllamaFailure(err: unknown, context: FailureContex
       case 'unreachable':
         return unreachableError(context.host, failure.detail, provider.server);
       case 'dropped':
+        if (failure.oversized) return oversizedLineError(context.host, context.model, failure.detail, provider.server);
         return connectionDroppedError(context.host, context.model, failure.detail, provider.server);
       case 'http':
         // OpenAI-compatible servers answer an unknown model with 404 (vLLM, LM Studio) or 400 saying so (llama-server's router).
@@ -67,6 +69,7 @@ export async function describeOllamaFailure(err: unknown, context: FailureContex
       return unreachableError(context.host, failure.detail);
     case 'dropped':
       if (failure.unfinished) return unfinishedReplyError(context.host, context.model);
+      if (failure.oversized) return oversizedLineError(context.host, context.model, failure.detail);
       return connectionDroppedError(context.host, context.model, failure.detail);
     case 'http':
       // Checked first: the router's own 404 also says "not found", but no model is missing.

@@ -11,8 +11,11 @@ import type { HearthError } from '../../protocol/chat';
 export type OllamaFailure =
   | { kind: 'aborted' }
   | { kind: 'unreachable'; detail: string }
-  /** `unfinished`: the body ended cleanly but without a `done` object (no socket error). */
-  | { kind: 'dropped'; detail: string; unfinished?: boolean }
+  /**
+   * `unfinished`: the body ended cleanly but without a `done` object (no socket error).
+   * `oversized`: Hearth stopped reading at a line past the bound (agent-host/openai/streamLines.ts).
+   */
+  | { kind: 'dropped'; detail: string; unfinished?: boolean; oversized?: boolean }
   | { kind: 'http'; status: number; message: string }
   | { kind: 'other'; message: string };
 
@@ -47,6 +50,8 @@ export function classifyFailure(err: unknown): OllamaFailure {
   if (name === 'AbortError' || name === 'TimeoutError') return { kind: 'aborted' };
   if (name === 'ResponseError' && typeof e?.status_code === 'number') return { kind: 'http', status: e.status_code, message };
   const cause = causeOf(err);
+  // Named, not imported: the core does not depend on the stream readers.
+  if (name === 'StreamLineTooLong') return { kind: 'dropped', detail: message, oversized: true };
   if (message.startsWith('Did not receive done')) return { kind: 'dropped', detail: 'the stream ended early', unfinished: true };
   if (message === 'terminated') {
     return { kind: 'dropped', detail: cause?.message ?? 'the stream ended early' };
@@ -195,6 +200,25 @@ export function connectionDroppedError(host: string, model: string, detail: stri
     message:
       `The connection to ${where} closed before ${model} finished answering (${detail}). ` +
       `${PARTIAL_ANSWER_KEPT} If it keeps happening, check ${provider ? "that server's" : 'the Ollama'} logs: the model may have crashed or run out of memory.`,
+    host: provider?.host ?? host,
+    model,
+    retryable: true,
+  };
+}
+
+/**
+ * A model server sent a line of its stream that did not end within the
+ * bound (agent-host/openai/streamLines.ts), so Hearth stopped reading the
+ * answer there rather than hold an ever longer string: a working server ends
+ * every line (one chunk of text or of a tool call) within kilobytes.
+ */
+export function oversizedLineError(host: string, model: string, detail: string, provider?: ProviderServer): HearthError {
+  const where = provider ? `${describeProvider(provider)} at ${provider.host}` : `Ollama at ${host}`;
+  return {
+    code: 'modelError',
+    message:
+      `${where.replace(/^the/, 'The')} sent a line of ${model}'s answer that did not end, so Hearth stopped reading the answer there (${detail}). ` +
+      `${PARTIAL_ANSWER_KEPT} If it keeps happening, that server is broken or is not what it claims to be: check its logs and version${provider ? '' : ", or tell the team server's admin"}.`,
     host: provider?.host ?? host,
     model,
     retryable: true,

@@ -12,13 +12,7 @@ import { imageDataUrl, sniffBase64ImageType } from '../../protocol/chatImages';
 import { webPageRefusal } from './webPageRefusal';
 import { readJsonUpTo } from './readJsonUpTo';
 import { readTextUpTo } from './readTextUpTo';
-
-/**
- * The longest line of a stream: one event is one delta of text or of a tool
- * call, kilobytes at most, so a line past this is a broken or hostile server
- * that would otherwise grow one string until the process runs out of memory.
- */
-const STREAM_LINE_MAX_CHARS = 16 * 1024 * 1024;
+import { StreamLines } from './streamLines';
 
 /** A whole (not streamed) reply is read this far; the longest answer a context window allows is a few MiB. */
 const WHOLE_REPLY_MAX_BYTES = 64 * 1024 * 1024;
@@ -128,24 +122,11 @@ function samplingOptions(body: Json): Json {
  */
 async function* sseData(response: Response): AsyncGenerator<Json> {
   const decoder = new TextDecoder();
-  // The start of a line still arriving, in pieces: searching or joining a long line at every chunk would cost its square.
-  let partial: string[] = [];
-  let partialLength = 0;
+  const lines = new StreamLines();
   let eventName = '';
   for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
-    const text = decoder.decode(chunk, { stream: true });
-    if (text.indexOf('\n') < 0) {
-      partial.push(text);
-      partialLength += text.length;
-      if (partialLength > STREAM_LINE_MAX_CHARS) throw new Error(`the server sent a stream line longer than ${STREAM_LINE_MAX_CHARS / 1024 / 1024} MiB; Hearth stopped reading it`);
-      continue;
-    }
-    partial.push(text);
-    const buffer = partial.join('');
-    let from = 0;
-    for (let nl = buffer.indexOf('\n'); nl >= 0; nl = buffer.indexOf('\n', from)) {
-      const line = buffer.slice(from, nl).trim();
-      from = nl + 1;
+    for (const raw of lines.push(decoder.decode(chunk, { stream: true }))) {
+      const line = raw.trim();
       // A blank line ends an event, and with it the event's name.
       if (line === '') eventName = '';
       if (line.startsWith('event:')) eventName = line.slice(6).trim();
@@ -155,9 +136,6 @@ async function* sseData(response: Response): AsyncGenerator<Json> {
       const parsed = JSON.parse(data) as Json;
       yield eventName === 'error' && parsed.error === undefined ? { error: parsed } : parsed;
     }
-    const rest = buffer.slice(from);
-    partial = rest === '' ? [] : [rest];
-    partialLength = rest.length;
   }
 }
 

@@ -90,6 +90,18 @@ describe('team server: failures the user can act on', function () {
     assert.deepEqual(events.at(-1), { type: 'done', reason: 'error' });
   });
 
+  it('a backend line that never ends stops the reply with a clear error, keeps the text before it and cuts the backend request', async () => {
+    const server = await serve();
+    fixture.enqueue({ kind: 'endlessLine', text: 'The answer starts' });
+    const events = await collect(connect(server.port).startTurn([], { text: 'Explain it.', context: [] }, { model: MODEL }, new AbortController().signal));
+    assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'The answer starts');
+    const error = errorOf(events);
+    assert.match(error.message, /sent a line of qwen2\.5-coder:7b's answer that did not end, so Hearth stopped reading the answer there \(the server sent a stream line longer than 16 MiB; Hearth stopped reading it\)\. The partial answer is kept/);
+    assert.deepEqual(events.at(-1), { type: 'done', reason: 'error' });
+    const request = await eventually(() => fixture.requests.find((r) => r.reply?.kind === 'endlessLine' && r.outcome !== 'pending'), 5_000, 'the backend request to end');
+    assert.equal(request.outcome, 'aborted', 'the team server hung up on the backend');
+  });
+
   it('a graceful shutdown lets the grace period pass, then ends running turns with a message', async () => {
     const server = await serve();
     const agent = connect(server.port);

@@ -6,12 +6,16 @@
  * before an `error` line are delivered, then the error; a body that ends
  * without a `done` chunk fails with the client's "Did not receive done"
  * message; lines that are not JSON objects are skipped, as the client skips
- * them.
+ * them. A line that does not end within STREAM_LINE_MAX_CHARS (a broken or
+ * hostile backend) stops the reply there, like the OpenAI-compatible reader:
+ * the chunks before it are delivered, then a StreamLineTooLong error, and
+ * the backend's request is cancelled.
  *
  * Reading is push-based (the socket's own data events), so a token costs one
  * JSON.parse and, when the reader is already waiting, one promise.
  */
 import type { ModelStream } from '../../core/modelStream';
+import { StreamLines } from '../../openai/streamLines';
 
 type Chunk = Record<string, unknown>;
 
@@ -42,7 +46,7 @@ function carriesText(chunk: Chunk): boolean {
 
 export class NdjsonModelStream implements ModelStream<Chunk> {
   private readonly queue: Chunk[] = [];
-  private pending = '';
+  private readonly lines = new StreamLines();
   private waiter: { resolve(result: IteratorResult<Chunk>): void; reject(err: unknown): void } | undefined;
   private failure: Error | undefined;
   private failureDelivered = false;
@@ -65,10 +69,16 @@ export class NdjsonModelStream implements ModelStream<Chunk> {
       this.started = true;
       this.hooks.first?.();
     }
-    this.pending += text;
-    for (let nl = this.pending.indexOf('\n'); nl >= 0 && !this.closed; nl = this.pending.indexOf('\n')) {
-      const line = this.pending.slice(0, nl);
-      this.pending = this.pending.slice(nl + 1);
+    let lines: string[];
+    try {
+      lines = this.lines.push(text);
+    } catch (err) {
+      this.source.cancel();
+      this.fail(err as Error);
+      return;
+    }
+    for (const line of lines) {
+      if (this.closed) break;
       this.line(line);
     }
     if (!this.closed && !this.paused && this.queue.length >= HIGH_WATER && this.source.pause) {
@@ -81,8 +91,7 @@ export class NdjsonModelStream implements ModelStream<Chunk> {
   /** The body ended. */
   end(): void {
     if (this.closed) return;
-    const rest = this.pending;
-    this.pending = '';
+    const rest = this.lines.end();
     if (rest !== '') this.line(rest);
     if (!this.closed) this.fail(new Error('Did not receive done or success response in stream.'));
     this.wake();
