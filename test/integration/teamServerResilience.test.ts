@@ -11,7 +11,7 @@ import type { ChatServerMessage__Output } from '../../protocol/generated/hearth/
 import { BUILTIN_TOOLS, ToolName } from '../../protocol/tools';
 import type { ToolExecutor } from '../../agent-host';
 import { startTcpRelay } from '../fixtures/tcpRelay';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { closedPortUrl } from '../fixtures/closedPort';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { TeamConnection } from '../../language-server/remote/teamConnection';
@@ -100,6 +100,25 @@ describe('team server: failures the user can act on', function () {
     assert.deepEqual(events.at(-1), { type: 'done', reason: 'error' });
     const request = await eventually(() => fixture.requests.find((r) => r.reply?.kind === 'endlessLine' && r.outcome !== 'pending'), 5_000, 'the backend request to end');
     assert.equal(request.outcome, 'aborted', 'the team server hung up on the backend');
+  });
+
+  it('a model that takes long to load is waited for without a deadline, and the chat is told how long it has waited, then how long it took', async () => {
+    // Ollama sends nothing until the model is loaded; the developer's client ends no turn for silence (Stop does).
+    fixture.setModels([...DEFAULT_MODELS, { name: 'slow-load:7b', loadDelayMs: 11_500 }]);
+    const server = await serve();
+    fixture.enqueue({ kind: 'text', text: 'Loaded and answering.' });
+    const events = await collect(connect(server.port).startTurn([], { text: 'hi', context: [] }, { model: 'slow-load:7b' }, new AbortController().signal));
+    const notes = events.filter((e): e is Extract<AgentEvent, { type: 'status' }> => e.type === 'status' && e.id === 'team-model-wait');
+    assert.deepEqual(
+      notes.map((n) => n.message.replace(/\d+ s/, 'N s')),
+      [
+        'Waiting N s for slow-load:7b on the team server: it may be loading into memory (a large model can take minutes) or waiting for a free slot. The answer appears here when it starts; Stop ends the wait.',
+        'slow-load:7b answered after N s on the team server.',
+      ],
+    );
+    assert.ok(events.indexOf(notes[1]) < events.findIndex((e) => e.type === 'text'), 'the closing note comes before the answer');
+    assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'Loaded and answering.');
+    assert.deepEqual(events.at(-1), { type: 'done', reason: 'stop' });
   });
 
   it('a graceful shutdown lets the grace period pass, then ends running turns with a message', async () => {

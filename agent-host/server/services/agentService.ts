@@ -30,6 +30,7 @@ import { withMcpTools } from '../../mcp/withMcpTools';
 import { mcpProgressNotes } from '../../mcp/mcpProgressNotes';
 import type { McpManager } from '../../mcp/mcpManager';
 import { DeltaCoalescer } from './deltaCoalescer';
+import { ModelWaitNote } from './modelWaitNote';
 import type { TeamIndex } from '../teamIndex/teamIndex';
 import { withTeamSearch } from '../teamIndex/withTeamSearch';
 import { exhausted, ServiceFailure } from './serviceFailure';
@@ -312,10 +313,13 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
   let reason: DoneReason | 'disconnected' | 'unread' = 'stop';
   let endedByStop = false;
   const out = new DeltaCoalescer((event) => write(encodeAgentEvent(event, executor?.sentResults)), deps.deltaWindowMs);
+  // A long silence before the model answers (a cold load, a full backend) is explained in the chat as it lasts.
+  const waitNote = new ModelWaitNote(turn.model, (note) => void write(encodeAgentEvent(note)));
   try {
     const events = deps.agentFor(user).startTurn(turn.history, turn.input, options, controller.signal);
     for await (const event of events as AsyncIterable<AgentEvent>) {
       if (ended) break;
+      waitNote.observe(event);
       if (event.type === 'done') reason = event.reason;
       else if (event.type === 'text' || event.type === 'thinking') observed?.token();
       else if (event.type === 'usage') observed?.usage(event.usage);
@@ -325,6 +329,7 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
     }
     await out.flush();
   } finally {
+    waitNote.stop();
     out.discard();
     executor?.close();
     deps.turns.delete(running);
