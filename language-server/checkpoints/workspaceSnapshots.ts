@@ -290,7 +290,7 @@ export class WorkspaceSnapshots {
     const target = path.join(root, ...rel.split('/'));
     const dir = await openParentCreating(root, target, rel);
     try {
-      await writeFileAtomically(dir, path.basename(target), bytes, rel, mode & 0o777);
+      await writeFileAtomically(dir, path.basename(target), bytes, rel, mode & 0o777, { restoring: true });
     } finally {
       await dir.close();
     }

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
-import { openPinnedDir, openPinnedDirCreating } from './pinnedFiles';
+import { openPinnedDir, openPinnedDirCreating, PathChangedError } from './pinnedFiles';
 import { writeFileAtomically } from './writeFileAtomically';
 
 /** One line of a turn's manifest. */
@@ -207,7 +207,7 @@ export class TurnCheckpoints {
       }
       for (const entry of dirs) {
         try {
-          await fs.rmdir(entry.path);
+          await removeEmptyDir(entry.path);
           report.restored.push({ path: entry.path, action: 'removedDir' });
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
@@ -351,7 +351,9 @@ async function restoreFile(target: string, blob: string, mode: number): Promise<
   try {
     const current = await fs.lstat(dir.entryPath(path.basename(target))).catch(() => null);
     if (current?.isDirectory()) throw new Error(`${target} is now a directory; not replacing it`);
-    await writeFileAtomically(dir, path.basename(target), await fs.readFile(blob), target, mode);
+    // Restoring: a symlink the turn (or anything since) put at the name is replaced, never followed, and a file
+    // given other hard links since is replaced by name, so those names keep what they hold (see writeFileAtomically).
+    await writeFileAtomically(dir, path.basename(target), await fs.readFile(blob), target, mode, { restoring: true });
   } finally {
     await dir.close();
   }
@@ -373,5 +375,22 @@ async function removeFileIfPresent(target: string): Promise<boolean> {
     return true;
   } finally {
     await dir.close();
+  }
+}
+
+/**
+ * Removes a folder the turn created, through its pinned parent: `rmdir` by
+ * name would follow a parent folder swapped for a symlink since, and remove
+ * an empty folder of the same name wherever that link points.
+ */
+async function removeEmptyDir(target: string): Promise<void> {
+  const parent = await openPinnedDir(path.dirname(target), target).catch((e: NodeJS.ErrnoException) => {
+    if (e instanceof PathChangedError) throw new Error(`${path.dirname(target)} is no longer the folder the reply made it in (it became a symlink or was moved), so ${path.basename(target)} was not removed through it`);
+    throw e;
+  });
+  try {
+    await fs.rmdir(parent.entryPath(path.basename(target)));
+  } finally {
+    await parent.close();
   }
 }

@@ -20,15 +20,23 @@ import { refused } from './toolError';
  * reviewed it as one file, but it is also the file behind the other names
  * (which may be outside the workspace), and whether those change depends on
  * how it is written; either way the result is not what was reviewed.
+ *
+ * `restoring` (Undo and a checkpoint's Restore) puts back what the name held
+ * before, so neither refusal applies: a symlink there now is replaced by the
+ * rename like any entry (never followed, so nothing is written where it
+ * points), and a file with other hard links is replaced by name, which
+ * leaves the other names holding what they hold now. The agent's writes
+ * cannot have made such a file (they refuse it), so its other names came
+ * later, and writing through them is exactly what the rename avoids.
  */
-export async function writeFileAtomically(dir: PinnedDir, name: string, content: string | Uint8Array, display: string, mode?: number): Promise<void> {
+export async function writeFileAtomically(dir: PinnedDir, name: string, content: string | Uint8Array, display: string, mode?: number, options: { restoring?: boolean } = {}): Promise<void> {
   const current = await fs.lstat(dir.entryPath(name)).catch((e: NodeJS.ErrnoException) => {
     if (e.code === 'ENOENT') return null;
     throw e;
   });
-  if (current?.isSymbolicLink()) throw new PathChangedError(display, 'it is now a symlink');
+  if (current?.isSymbolicLink() && !options.restoring) throw new PathChangedError(display, 'it is now a symlink');
   if (current?.isDirectory()) throw refused(`${display} is now a folder; it was not replaced.`);
-  if (current?.isFile() && current.nlink > 1) throw refused(hardLinkWriteMessage(display, current.nlink));
+  if (current?.isFile() && current.nlink > 1 && !options.restoring) throw refused(hardLinkWriteMessage(display, current.nlink));
 
   const tempName = `.${name}.hearth-${randomBytes(4).toString('hex')}.tmp`;
   const temp = dir.entryPath(tempName);

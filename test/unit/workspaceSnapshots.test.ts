@@ -111,6 +111,16 @@ describe('WorkspaceSnapshots: checkpoints of a hostile workspace', () => {
     assert.equal(fs.existsSync(path.join(ws, 'gen')), false);
   });
 
+  it('restores a file given a second hard link since, by its name: the other name (here outside the workspace) keeps what it holds', async () => {
+    const first = await snaps.take();
+    fs.writeFileSync(path.join(ws, 'src', 'a.txt'), 'a2\n');
+    fs.linkSync(path.join(ws, 'src', 'a.txt'), path.join(outside, 'other-name.txt'));
+    const report = await snaps.restore(first, await snaps.take());
+    assert.deepEqual(report, { written: ['src/a.txt'], deleted: [], failed: [] });
+    assert.equal(fs.readFileSync(path.join(ws, 'src', 'a.txt'), 'utf8'), 'a1\n');
+    assert.equal(fs.readFileSync(path.join(outside, 'other-name.txt'), 'utf8'), 'a2\n', 'nothing was written through the other name');
+  });
+
   it('refuses a damaged object instead of writing wrong bytes', async () => {
     const first = await snaps.take();
     const [hash] = first.files['0/src/a.txt'];
