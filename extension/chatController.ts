@@ -4,6 +4,7 @@ import { pickImages } from './pickImages';
 import * as vscode from 'vscode';
 import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
 import { TERMINAL_MENTION, PROBLEMS_MENTION, CHANGES_MENTION, isWebPageMention, type ContextItem, type HearthError, type UserInput, chatModeLabel, DEFAULT_CHAT_MODE, isChatMode, nextChatMode, type ChatMode, CODEBASE_MENTION } from '../protocol/chat';
+import type { SessionSummary } from '../protocol/sessions';
 import {
   ChatCommandRequest,
   ChatEventNotification,
@@ -271,7 +272,13 @@ export class ChatController implements vscode.Disposable {
   }
 
   async listSessions() {
-    return (await this.client.sendRequest(SessionListRequest.type, {})).sessions;
+    return (await this.listSessionsWithHidden()).sessions;
+  }
+
+  /** The saved chats, and how many a newer Hearth saved (hidden here until the user updates). */
+  async listSessionsWithHidden(): Promise<{ sessions: SessionSummary[]; hiddenNewer: number }> {
+    const { sessions, hiddenNewer } = await this.client.sendRequest(SessionListRequest.type, {});
+    return { sessions, hiddenNewer: hiddenNewer ?? 0 };
   }
 
   attach(item: ContextItem | undefined, what: string): void {
@@ -682,7 +689,7 @@ export class ChatController implements vscode.Disposable {
 
   private async postSessions(): Promise<void> {
     try {
-      this.view.post({ type: 'sessions', sessions: await this.listSessions() });
+      this.view.post({ type: 'sessions', ...(await this.listSessionsWithHidden()) });
     } catch (err) {
       this.log.error(`Could not list chats: ${errorMessage(err)}`);
     }

@@ -46,14 +46,16 @@ export function registerChatCommands(
     for (const item of items) chat.attach(item, 'file or folder');
   });
   register('hearth.openHistory', async () => {
-    const sessions = await chat.listSessions();
+    const { sessions, hiddenNewer } = await chat.listSessionsWithHidden();
+    // Chats a newer Hearth saved are not listed; the user is told why they are missing rather than left to wonder.
+    const newer = hiddenNewer === 0 ? '' : ` ${hiddenNewer === 1 ? '1 chat was' : `${hiddenNewer} chats were`} saved by a newer version of Hearth and ${hiddenNewer === 1 ? 'is' : 'are'} hidden until you update Hearth.`;
     if (sessions.length === 0) {
-      void showInformationMessage('Hearth: no chats yet. Start one in the Hearth view.');
+      void showInformationMessage(`Hearth: no chats yet. Start one in the Hearth view.${newer}`);
       return;
     }
     const picked = await vscode.window.showQuickPick(
       sessions.map((s) => ({ label: s.title, description: new Date(s.updatedAt).toLocaleString(), detail: s.model, id: s.id })),
-      { placeHolder: 'Reopen a chat', matchOnDescription: true },
+      { placeHolder: `Reopen a chat${newer}`, matchOnDescription: true },
     );
     if (!picked) return;
     await view.reveal();

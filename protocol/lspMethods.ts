@@ -346,9 +346,10 @@ export namespace ChatEventNotification {
   export const type = new NotificationType<ChatEventParams>(method);
 }
 
+/** `hiddenNewer`: how many chats are left out because a newer Hearth saved them (kept on disk until the user updates). */
 export namespace SessionListRequest {
   export const method = 'hearth/sessions/list' as const;
-  export const type = new RequestType<Record<string, never>, { sessions: SessionSummary[] }, HearthError>(method);
+  export const type = new RequestType<Record<string, never>, { sessions: SessionSummary[]; hiddenNewer?: number }, HearthError>(method);
 }
 
 export namespace SessionGetRequest {

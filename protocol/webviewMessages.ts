@@ -155,7 +155,8 @@ export interface ToWebviewMap {
   };
   /** A request failed before a turn could start (for example the server is down); the text is kept. */
   sendFailed: { error: HearthError };
-  sessions: { sessions: SessionSummary[] };
+  /** `hiddenNewer`: chats a newer Hearth saved, which History says are hidden until the user updates. */
+  sessions: { sessions: SessionSummary[]; hiddenNewer?: number };
   models: ModelPickerState;
   status: { status: BackendStatus };
   /** Adds a context chip (selection or active file). */

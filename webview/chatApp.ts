@@ -202,7 +202,7 @@ export class ChatApp {
         this.sendFailed(message.error);
         break;
       case 'sessions':
-        this.history.setSessions(message.sessions);
+        this.history.setSessions(message.sessions, message.hiddenNewer ?? 0);
         break;
       case 'models':
         this.models.update(message);

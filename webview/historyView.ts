@@ -23,6 +23,9 @@ export class HistoryView {
   private confirmTimer: number | undefined;
   private readonly search: HTMLInputElement;
   private readonly noMatch: HTMLElement;
+  /** Says how many chats a newer Hearth saved: they are on disk but this version does not show them. */
+  private readonly newer: HTMLElement;
+  private hiddenNewer = 0;
   /** The chat whose title is being edited in place. */
   private renaming: string | undefined;
 
@@ -35,6 +38,7 @@ export class HistoryView {
     this.list = el(doc, 'ul', { className: 'history-list', attrs: { 'aria-label': 'Saved chats' } });
     this.empty = el(doc, 'p', { className: 'history-empty', attrs: { 'data-testid': 'history-empty' }, text: 'No saved chats yet. Your conversations appear here after the first message.' });
     this.noMatch = el(doc, 'p', { className: 'history-empty', attrs: { 'data-testid': 'history-no-match' }, text: 'No chat title matches.' });
+    this.newer = el(doc, 'p', { className: 'history-empty', attrs: { 'data-testid': 'history-newer', role: 'note' } });
     this.search = el(doc, 'input', {
       className: 'history-search',
       attrs: { type: 'search', placeholder: 'Search chats', 'aria-label': 'Search chats by title', 'data-testid': 'history-search' },
@@ -51,6 +55,7 @@ export class HistoryView {
             el(doc, 'h2', { text: 'History' }),
           ],
         }),
+        this.newer,
         this.search,
         this.empty,
         this.noMatch,
@@ -72,8 +77,10 @@ export class HistoryView {
     return !this.element.hidden;
   }
 
-  setSessions(sessions: SessionSummary[]): void {
+  /** `hiddenNewer`: chats a newer Hearth saved, which this version leaves on disk untouched and does not list. */
+  setSessions(sessions: SessionSummary[], hiddenNewer = 0): void {
     this.sessions = [...sessions].sort((a, b) => b.updatedAt - a.updatedAt);
+    this.hiddenNewer = hiddenNewer;
     this.render();
   }
 
@@ -99,7 +106,9 @@ export class HistoryView {
     const doc = this.doc;
     const query = this.search.value.trim().toLowerCase();
     const shown = query ? this.sessions.filter((s) => (s.title.trim() || 'Untitled chat').toLowerCase().includes(query)) : this.sessions;
-    this.empty.hidden = this.sessions.length > 0;
+    this.newer.hidden = this.hiddenNewer === 0;
+    this.newer.textContent = hiddenNewerText(this.hiddenNewer);
+    this.empty.hidden = this.sessions.length > 0 || this.hiddenNewer > 0;
     this.search.hidden = this.sessions.length === 0;
     this.noMatch.hidden = this.sessions.length === 0 || shown.length > 0;
     this.list.replaceChildren(
@@ -218,6 +227,13 @@ export class HistoryView {
       this.render();
     }
   }
+}
+
+/** What History says about chats a newer Hearth saved. */
+function hiddenNewerText(count: number): string {
+  return count === 1
+    ? '1 chat was saved by a newer version of Hearth and is hidden until you update Hearth. It stays on disk untouched.'
+    : `${count} chats were saved by a newer version of Hearth and are hidden until you update Hearth. They stay on disk untouched.`;
 }
 
 /** Escapes an id for an attribute selector (CSS.escape is missing in jsdom). */

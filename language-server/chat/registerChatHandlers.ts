@@ -53,7 +53,7 @@ export function registerChatHandlers(connection: Connection, server: HearthServe
     }),
   );
   connection.onRequest(ChatStopRequest.type, guarded(async (p) => ({ stopped: await chat.stop(p.sessionId) })));
-  connection.onRequest(SessionListRequest.type, guarded(() => ({ sessions: store.list() })));
+  connection.onRequest(SessionListRequest.type, guarded(() => ({ sessions: store.list(), hiddenNewer: store.hiddenNewer() })));
   connection.onRequest(
     SessionGetRequest.type,
     guarded((p) => {

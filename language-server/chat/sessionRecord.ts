@@ -4,7 +4,7 @@ import type { StoredImageRef } from './imageStore';
 
 /** One line of a session's JSONL log. `v` in the meta record versions the format. */
 export type SessionRecord =
-  | { t: 'meta'; v: 1; id: string; createdAt: number; model?: string }
+  | { t: 'meta'; v: number; id: string; createdAt: number; model?: string }
   | { t: 'title'; title: string }
   /** The entry's images are stored as references to the image store's files (`StoredImageRef`), never inline. */
   | { t: 'user'; entry: Omit<UserEntry, 'images'> & { images?: StoredImageRef[] } }

@@ -20,6 +20,8 @@ import { sessionWriteError } from './sessionWriteError';
 import { newAssistantEntry } from './newAssistantEntry';
 
 const SESSION_FILE = /^([0-9a-f-]{36})\.jsonl$/;
+/** The format version this Hearth writes in a log's meta record (`v`); a newer Hearth that changes the format raises it. */
+const SESSION_FORMAT = 1;
 
 interface OpenSession {
   view: SessionView;
@@ -33,6 +35,8 @@ export class SessionStore {
   private readonly dir: string;
   private readonly open = new Map<string, OpenSession>();
   private summaries: Map<string, SessionSummary> | undefined;
+  /** Chats whose log a newer Hearth wrote (its format version is above ours): hidden, and never written or deleted. */
+  private readonly newer = new Set<string>();
   readonly images: ImageStore;
   /** Removes the images no chat or draft names any more, and keeps the store under its cap. */
   readonly imageCollector: ImageCollector;
@@ -55,12 +59,23 @@ export class SessionStore {
     return [...this.loadSummaries().values()].sort((a, b) => b.updatedAt - a.updatedAt);
   }
 
+  /**
+   * How many chats `list` leaves out because a newer Hearth saved them: this
+   * version cannot read their records faithfully, and appending its own to
+   * them could spoil them for the newer one, so they are kept untouched on
+   * disk (never opened for writing, never deleted) until the user updates.
+   */
+  hiddenNewer(): number {
+    this.loadSummaries();
+    return this.newer.size;
+  }
+
   create(model?: string): SessionView {
     const id = randomUUID();
     const at = this.now();
     const summary: SessionSummary = { id, title: 'New chat', createdAt: at, updatedAt: at, model, messageCount: 0 };
     const session: OpenSession = { view: { summary, entries: [] }, fd: undefined };
-    this.append(session, { t: 'meta', v: 1, id, createdAt: at, model });
+    this.append(session, { t: 'meta', v: SESSION_FORMAT, id, createdAt: at, model });
     this.open.set(id, session);
     this.loadSummaries().set(id, summary);
     return session.view;
@@ -206,6 +221,8 @@ export class SessionStore {
     let text: string;
     try {
       text = fs.readFileSync(this.file(sessionId), 'utf8');
+      // A chat a newer Hearth saved is not this version's to delete: the user cannot even see it here.
+      if (formatVersion(text) > SESSION_FORMAT) return false;
       fs.unlinkSync(this.file(sessionId));
     } catch {
       return false;
@@ -246,12 +263,18 @@ export class SessionStore {
     } catch {
       return undefined;
     }
+    if (formatVersion(text) > SESSION_FORMAT) {
+      this.newer.add(id);
+      return undefined;
+    }
+    this.newer.delete(id);
     return replay(id, text, loadImage);
   }
 
   private loadSummaries(): Map<string, SessionSummary> {
     if (this.summaries) return this.summaries;
     const summaries = new Map<string, SessionSummary>();
+    this.newer.clear();
     for (const name of listFolder(this.dir)) {
       const match = SESSION_FILE.exec(name);
       if (!match) continue;
@@ -293,6 +316,17 @@ export class SessionStore {
   private file(id: string): string {
     return path.join(this.dir, `${id}.jsonl`);
   }
+}
+
+/**
+ * The format version in a log's meta record (its first record; a log whose
+ * first line is torn has none and counts as ours, to be replayed as before).
+ */
+function formatVersion(text: string): number {
+  const end = text.indexOf('\n');
+  const record = parseSessionRecord(end < 0 ? text : text.slice(0, end));
+  const v = record?.t === 'meta' ? (record as { v?: unknown }).v : undefined;
+  return typeof v === 'number' && Number.isFinite(v) ? v : SESSION_FORMAT;
 }
 
 /** The names in a folder; none when it does not exist yet or cannot be read (the first write then says why). */

@@ -557,6 +557,19 @@ describe('webview sessions, history, models and status', () => {
     assert.equal(h.$$('user-message').length, 1);
   });
 
+  it('says in History how many chats a newer Hearth saved and that they are hidden until the user updates', () => {
+    h = createHarness({ now: () => now });
+    click(h.$('history-button')!);
+    h.send({ type: 'sessions', sessions: [], hiddenNewer: 2 });
+    assert.equal(h.$('history-newer')?.hidden, false);
+    assert.equal(h.$('history-newer')?.textContent, '2 chats were saved by a newer version of Hearth and are hidden until you update Hearth. They stay on disk untouched.');
+    assert.equal(h.$('history-empty')?.hidden, true, 'History does not claim there are no saved chats');
+    h.send({ type: 'sessions', sessions: [{ id: 'a', title: 'Fix the parser', createdAt: 0, updatedAt: now, messageCount: 2 }], hiddenNewer: 1 });
+    assert.equal(h.$('history-newer')?.textContent, '1 chat was saved by a newer version of Hearth and is hidden until you update Hearth. It stays on disk untouched.');
+    h.send({ type: 'sessions', sessions: [{ id: 'a', title: 'Fix the parser', createdAt: 0, updatedAt: now, messageCount: 2 }] });
+    assert.equal(h.$('history-newer')?.hidden, true);
+  });
+
   it('finds a chat by its title as the user types, and renames one in place', () => {
     h = createHarness({ now: () => now });
     click(h.$('history-button')!);
