@@ -18,7 +18,9 @@ export function registerAgentToolHandlers(connection: Connection, server: Hearth
     const report = await server.checkpoints.undoTurn(entryId);
     if (report.failed.length > 0) {
       const failures = report.failed.map((f) => `${f.path}: ${f.error}`).join('; ');
-      throw new HearthException({ code: 'internal', message: `Some files could not be restored: ${failures}`, retryable: true });
+      // Each file is put back whole or not at all, so the ones named are exactly as the reply left them.
+      const count = report.failed.length === 1 ? '1 file was' : `${report.failed.length} files were`;
+      throw new HearthException({ code: 'internal', message: `${count} not restored and ${report.failed.length === 1 ? 'is' : 'are'} left as the reply made ${report.failed.length === 1 ? 'it' : 'them'} (Undo can be tried again): ${failures}`, retryable: true });
     }
     return {
       restored: report.restored.filter((f) => f.action === 'restored').map((f) => f.path),

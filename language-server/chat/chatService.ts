@@ -4,6 +4,7 @@
  * to the session log, and stops a turn on request by aborting its signal (which
  * aborts the HTTP request to the model).
  */
+import { fileErrorReason } from '../tools/fileErrorReason';
 import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, parseResourceMention, type AgentEvent, type ContextItem, type HearthError, type TodoItem, type UserInput, DEFAULT_CHAT_MODE, isChatMode, type RulesFile, type WorkspaceContextSection } from '../../protocol/chat';
 import { imagesProblem } from '../../protocol/chatImages';
 import type { ChatSendParams, ChatTurnStarted, HearthSettings, ChatModelParams } from '../../protocol/lspMethods';
@@ -368,7 +369,16 @@ export class ChatService {
           try {
             emit({ type: 'checkpoint', checkpointId: await take(controller.signal), ...(callId !== undefined ? { callId } : {}) });
           } catch (err) {
-            if (!controller.signal.aborted) this.deps.client.log(`Hearth could not take a checkpoint: ${(err as Error).message}`);
+            if (controller.signal.aborted) return;
+            this.deps.client.log(`Hearth could not take a checkpoint: ${(err as Error).message}`);
+            // Said in the chat too (one line, replaced in place): without it the timeline just lacks a Restore point, and a
+            // user who relies on one finds out only when they need it.
+            emit({
+              type: 'status',
+              level: 'warning',
+              id: 'checkpoint-failed',
+              message: `Hearth could not take a checkpoint of the files, because ${fileErrorReason(err)}, so this step has no Restore point. Free some disk space (or make Hearth's storage folder writable); the next checkpoint is taken as usual.`,
+            });
           }
         };
         const executor = tools && take ? checkpointingExecutor(tools, (call) => checkpoint(call.id)) : tools;

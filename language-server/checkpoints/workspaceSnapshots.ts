@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { walkFiles, type WalkedFile } from '../tools/workspaceWalker';
 import { openPinnedDir, openPinnedDirCreating, readPinnedPrefix, type PinnedDir } from '../tools/pinnedFiles';
 import { writeFileAtomically } from '../tools/writeFileAtomically';
+import { fileErrorReason } from '../tools/fileErrorReason';
 import { protectedPathReason } from '../tools/protectedPaths';
 import { WorkspaceWatcher, type WorkspaceWatcherLimits } from './workspaceWatcher';
 import { isGitignored } from '../codeIndex/isGitignored';
@@ -228,7 +229,7 @@ export class WorkspaceSnapshots {
         await this.writeFile(place.root, place.rel, state);
         report.written.push(place.rel);
       } catch (e) {
-        report.failed.push({ path: place.rel, error: (e as Error).message });
+        report.failed.push({ path: place.rel, error: fileErrorReason(e) });
       }
     }
     // Links after files: a file the target holds below a link's place never needs the link's folder.
@@ -246,7 +247,7 @@ export class WorkspaceSnapshots {
         await writeLink(place.root, place.rel, link);
         report.written.push(place.rel);
       } catch (e) {
-        report.failed.push({ path: place.rel, error: (e as Error).message });
+        report.failed.push({ path: place.rel, error: fileErrorReason(e) });
       }
     }
     if (target.truncated) return report;
@@ -270,7 +271,7 @@ export class WorkspaceSnapshots {
           if (!keepDirs.has(`${root}\0${d}`)) (emptied.get(root) ?? emptied.set(root, new Set()).get(root)!).add(d);
         }
       } catch (e) {
-        report.failed.push({ path: rel, error: (e as Error).message });
+        report.failed.push({ path: rel, error: fileErrorReason(e) });
       }
     }
     // Folders that only held deleted files go too (deepest first); one that holds anything else stays.
@@ -485,8 +486,14 @@ export class WorkspaceSnapshots {
     if (await fs.stat(file).then((s) => s.size === bytes.length, () => false)) return;
     await fs.mkdir(path.dirname(file), { recursive: true });
     const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await fs.writeFile(temp, bytes);
-    await fs.rename(temp, file);
+    try {
+      await fs.writeFile(temp, bytes);
+      await fs.rename(temp, file);
+    } catch (e) {
+      // A full disk leaves part of the copy: it goes, or every later checkpoint finds the disk fuller still.
+      await fs.rm(temp, { force: true });
+      throw e;
+    }
   }
 
   /**
@@ -573,12 +580,17 @@ async function writeDurably(file: string, text: string): Promise<void> {
   const temp = `${file}.${randomBytes(4).toString('hex')}.tmp`;
   const handle = await fs.open(temp, 'w');
   try {
-    await handle.writeFile(text);
-    await handle.sync();
-  } finally {
-    await handle.close();
+    try {
+      await handle.writeFile(text);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.rename(temp, file);
+  } catch (e) {
+    await fs.rm(temp, { force: true });
+    throw e;
   }
-  await fs.rename(temp, file);
 }
 
 /** Deletes the file or symlink (`kind`) `rel` under `root` through its pinned folder; anything else there now is left alone. */

@@ -3,6 +3,8 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { openPinnedDir, openPinnedDirCreating, PathChangedError } from './pinnedFiles';
 import { writeFileAtomically } from './writeFileAtomically';
+import { fileErrorReason, isPlainFileError } from './fileErrorReason';
+import { ToolError } from './toolError';
 
 /** One line of a turn's manifest. */
 type ManifestEntry =
@@ -74,54 +76,72 @@ export class TurnCheckpoints {
    * then write them into the workspace.
    */
   recordFile(turnId: string, filePath: string, known?: { bytes: Buffer; mode: number } | null): Promise<void> {
-    return this.serialize(async () => {
-      const seen = await this.recordedPaths(turnId);
-      const key = `file:${filePath}`;
-      if (seen.has(key)) return;
-      const dir = await this.ensureTurnDir(turnId);
-      let entry: ManifestEntry;
-      if (known !== undefined) {
-        if (known === null) entry = { kind: 'file', path: filePath, existed: false };
-        else {
-          const blob = `${String(seen.size).padStart(6, '0')}-${randomBytes(4).toString('hex')}.bin`;
-          await fs.writeFile(path.join(dir, blob), known.bytes);
-          await fsyncPath(path.join(dir, blob));
-          entry = { kind: 'file', path: filePath, existed: true, mode: known.mode, size: known.bytes.length, blob };
-        }
-        await appendDurably(path.join(dir, MANIFEST), entry);
-        seen.add(key);
-        return;
-      }
-      let stat;
-      try {
-        stat = await fs.lstat(filePath);
-      } catch (e) {
-        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
-      }
-      if (!stat) {
-        entry = { kind: 'file', path: filePath, existed: false };
-      } else {
-        if (!stat.isFile()) throw new Error(`${filePath} is not a regular file, so it cannot be checkpointed`);
+    return this.serialize(() => this.keepingForUndo(() => this.recordFileUnlocked(turnId, filePath, known)));
+  }
+
+  private async recordFileUnlocked(turnId: string, filePath: string, known?: { bytes: Buffer; mode: number } | null): Promise<void> {
+    const seen = await this.recordedPaths(turnId);
+    const key = `file:${filePath}`;
+    if (seen.has(key)) return;
+    const dir = await this.ensureTurnDir(turnId);
+    let entry: ManifestEntry;
+    if (known !== undefined) {
+      if (known === null) entry = { kind: 'file', path: filePath, existed: false };
+      else {
         const blob = `${String(seen.size).padStart(6, '0')}-${randomBytes(4).toString('hex')}.bin`;
-        await fs.copyFile(filePath, path.join(dir, blob));
-        await fsyncPath(path.join(dir, blob));
-        entry = { kind: 'file', path: filePath, existed: true, mode: stat.mode & 0o7777, size: stat.size, blob };
+        await writeBlob(path.join(dir, blob), () => fs.writeFile(path.join(dir, blob), known.bytes));
+        entry = { kind: 'file', path: filePath, existed: true, mode: known.mode, size: known.bytes.length, blob };
       }
       await appendDurably(path.join(dir, MANIFEST), entry);
       seen.add(key);
-    });
+      return;
+    }
+    let stat;
+    try {
+      stat = await fs.lstat(filePath);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+    }
+    if (!stat) {
+      entry = { kind: 'file', path: filePath, existed: false };
+    } else {
+      if (!stat.isFile()) throw new Error(`${filePath} is not a regular file, so it cannot be checkpointed`);
+      const blob = `${String(seen.size).padStart(6, '0')}-${randomBytes(4).toString('hex')}.bin`;
+      await writeBlob(path.join(dir, blob), () => fs.copyFile(filePath, path.join(dir, blob)));
+      entry = { kind: 'file', path: filePath, existed: true, mode: stat.mode & 0o7777, size: stat.size, blob };
+    }
+    await appendDurably(path.join(dir, MANIFEST), entry);
+    seen.add(key);
+  }
+
+  /**
+   * Runs a checkpoint write; a full disk or a storage folder Hearth may not
+   * write becomes a refusal that says so plainly. Checkpoints are written
+   * before the change, so the file is then left as it was.
+   */
+  private async keepingForUndo(work: () => Promise<void>): Promise<void> {
+    try {
+      await work();
+    } catch (e) {
+      if (!isPlainFileError(e)) throw e;
+      throw new ToolError(
+        `Nothing was changed: Hearth could not keep the copy that lets the user undo this change in ${this.storageDir}, because ${fileErrorReason(e)}. ` +
+          'Tell the user to free some disk space (or make that folder writable) and then try again.',
+        'checkpoint failed',
+      );
+    }
   }
 
   /** Records that the turn is about to create `dirPath`, so undo can remove it again. */
   recordCreatedDir(turnId: string, dirPath: string): Promise<void> {
-    return this.serialize(async () => {
+    return this.serialize(() => this.keepingForUndo(async () => {
       const seen = await this.recordedPaths(turnId);
       const key = `dir:${dirPath}`;
       if (seen.has(key)) return;
       const dir = await this.ensureTurnDir(turnId);
       await appendDurably(path.join(dir, MANIFEST), { kind: 'dir', path: dirPath });
       seen.add(key);
-    });
+    }));
   }
 
   /**
@@ -202,7 +222,7 @@ export class TurnCheckpoints {
             report.restored.push({ path: entry.path, action: removed ? 'removed' : 'unchanged' });
           }
         } catch (e) {
-          report.failed.push({ path: entry.path, error: (e as Error).message });
+          report.failed.push({ path: entry.path, error: fileErrorReason(e) });
         }
       }
       for (const entry of dirs) {
@@ -212,7 +232,7 @@ export class TurnCheckpoints {
         } catch (e) {
           const code = (e as NodeJS.ErrnoException).code;
           // A directory that now holds the user's own files is left alone on purpose.
-          if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') report.failed.push({ path: entry.path, error: (e as Error).message });
+          if (code !== 'ENOENT' && code !== 'ENOTEMPTY' && code !== 'EEXIST') report.failed.push({ path: entry.path, error: fileErrorReason(e) });
         }
       }
       // The record of each change stays: the chat can still show what the reply had done.
@@ -246,8 +266,10 @@ export class TurnCheckpoints {
       await fs.access(path.join(dir, TURN_INFO));
     } catch {
       await fs.mkdir(dir, { recursive: true });
-      await fs.writeFile(path.join(dir, TURN_INFO), JSON.stringify({ turnId, createdAt: new Date().toISOString() }));
-      await fsyncPath(path.join(dir, TURN_INFO));
+      // Written aside and renamed: a full disk must not leave a torn turn.json, which would hide the turn from listTurns.
+      const temp = path.join(dir, `${TURN_INFO}.${randomBytes(4).toString('hex')}.tmp`);
+      await writeBlob(temp, () => fs.writeFile(temp, JSON.stringify({ turnId, createdAt: new Date().toISOString() })));
+      await fs.rename(temp, path.join(dir, TURN_INFO));
       await fsyncPath(dir);
       await fsyncPath(this.storageDir);
     }
@@ -291,14 +313,34 @@ async function readManifest(dir: string): Promise<ManifestEntry[]> {
   return entries;
 }
 
+/**
+ * Appends one manifest line and syncs it. A full disk can leave part of a
+ * line without its newline; the next line would be glued to it and both
+ * lost on reading (and with it the checkpoint of a file the tool then
+ * changes), so a torn last line is ended first and reading skips it alone.
+ */
 async function appendDurably(file: string, entry: ManifestEntry): Promise<void> {
-  const handle = await fs.open(file, 'a');
+  const handle = await fs.open(file, 'a+');
   try {
+    const { size } = await handle.stat();
+    const last = Buffer.alloc(1);
+    if (size > 0 && (await handle.read(last, 0, 1, size - 1)).bytesRead === 1 && last[0] !== 0x0a) await handle.appendFile('\n');
     await handle.appendFile(JSON.stringify(entry) + '\n');
     await handle.sync();
   } finally {
     await handle.close();
   }
+}
+
+/** Writes a checkpoint's copy of a file (`write`) and syncs it; a copy the disk could not hold whole is removed again. */
+async function writeBlob(file: string, write: () => Promise<void>): Promise<void> {
+  try {
+    await write();
+  } catch (e) {
+    await fs.rm(file, { force: true });
+    throw e;
+  }
+  await fsyncPath(file);
 }
 
 async function fsyncPath(p: string): Promise<void> {

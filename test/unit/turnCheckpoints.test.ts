@@ -118,6 +118,19 @@ describe('turn checkpoints', () => {
     assert.equal((await ws.read('src/app.ts')).toString(), 'const a = 1;\r\nconst b = 2;\r\n');
   });
 
+  it('keeps the checkpoint recorded after a line a full disk tore: the next line is not glued to it', async () => {
+    const checkpoints = new TurnCheckpoints(ws.storage);
+    await checkpoints.recordFile('torn-then-more', path.join(ws.root, 'src/app.ts'));
+    const [dir] = await fs.readdir(ws.storage);
+    // What a write cut short by ENOSPC leaves: part of a line and no newline.
+    await fs.appendFile(path.join(ws.storage, dir, 'manifest.jsonl'), '{"kind":"file","pa');
+    await checkpoints.recordFile('torn-then-more', path.join(ws.root, 'tool.sh'));
+    await fs.writeFile(path.join(ws.root, 'tool.sh'), 'changed');
+    const report = await new TurnCheckpoints(ws.storage).undoTurn('torn-then-more');
+    assert.deepEqual(report.failed, []);
+    assert.equal((await ws.read('tool.sh')).toString(), '#!/bin/sh\necho hi\n');
+  });
+
   it('keeps turn ids from naming paths, and discards turns on request', async () => {
     const checkpoints = new TurnCheckpoints(ws.storage);
     await checkpoints.recordFile('../../escape', path.join(ws.root, 'tool.sh'));
