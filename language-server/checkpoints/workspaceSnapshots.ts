@@ -9,6 +9,7 @@ import { protectedPathReason } from '../tools/protectedPaths';
 import { WorkspaceWatcher, type WorkspaceWatcherLimits } from './workspaceWatcher';
 import { isGitignored } from '../codeIndex/isGitignored';
 import { GitInternals } from './gitInternals';
+import { withStoreLock } from './storeLock';
 
 /** A file as a snapshot holds it: its content's SHA-256, permission bits and size. */
 type FileState = [hash: string, mode: number, size: number];
@@ -103,6 +104,7 @@ const ID = /^[0-9a-f-]{36}$/;
  * it never touches anything outside the workspace folders.
  */
 export class WorkspaceSnapshots {
+  private readonly storageDir: string;
   private readonly objectsDir: string;
   private readonly manifestsDir: string;
   private readonly statCache = new Map<string, { ino: number; size: number; mtimeMs: number; ctimeMs: number; hash: string }>();
@@ -123,6 +125,7 @@ export class WorkspaceSnapshots {
     private readonly limits: SnapshotLimits = DEFAULT_SNAPSHOT_LIMITS,
     options: SnapshotOptions = {},
   ) {
+    this.storageDir = storageDir;
     this.objectsDir = path.join(storageDir, 'objects');
     this.manifestsDir = path.join(storageDir, 'snapshots');
     if (options.watch) this.watcher = new WorkspaceWatcher(path.join(storageDir, 'watch-barrier'), options.watch === true ? undefined : options.watch);
@@ -134,17 +137,24 @@ export class WorkspaceSnapshots {
    * restore's redo point, which must hold every edit it may overwrite).
    */
   take(signal: AbortSignal = new AbortController().signal, options: { walk?: boolean } = {}): Promise<Snapshot> {
-    return this.serialize(async () => {
+    return this.serialize(() => this.locked(async () => {
+      // Another window's language server may have pruned the checkpoint this one starts from: its content may be
+      // gone with it, so this one looks at every file again and stores what it reads.
+      if (this.last && !(await exists(path.join(this.manifestsDir, `${this.last.id}.json`)))) {
+        this.last = undefined;
+        this.statCache.clear();
+      }
       const snapshot = await this.capture(signal, options.walk === true);
+      // Loaded before the new checkpoint is written, so that it is counted once.
+      const store = await this.loadStore();
       await fs.mkdir(this.manifestsDir, { recursive: true });
       await writeDurably(path.join(this.manifestsDir, `${snapshot.id}.json`), JSON.stringify(snapshot));
-      const store = await this.loadStore();
       store.manifests.push({ id: snapshot.id, at: snapshot.at });
       this.reference(store, snapshot, 1);
       await this.prune(snapshot.id);
       this.last = snapshot;
       return snapshot;
-    });
+    }));
   }
 
   /** Stops watching the workspace (the language server is shutting down). */
@@ -173,7 +183,7 @@ export class WorkspaceSnapshots {
    * does not exclude it, so nothing either walk could not see is touched.
    */
   restore(target: Snapshot, current: Snapshot): Promise<RestoreReport> {
-    return this.serialize(() => this.restoreUnlocked(target, current));
+    return this.serialize(() => this.locked(() => this.restoreUnlocked(target, current)));
   }
 
   private async restoreUnlocked(target: Snapshot, current: Snapshot): Promise<RestoreReport> {
@@ -503,7 +513,7 @@ export class WorkspaceSnapshots {
    * checkpoint does not re-read every stored manifest.
    */
   private async prune(keep: string): Promise<void> {
-    const store = await this.loadStore();
+    const store = await this.syncStore();
     let dropped = false;
     while (store.bytes > this.limits.maxStoreBytes && store.manifests.length > 1) {
       const [oldest] = store.manifests[0].id === keep ? store.manifests.splice(1, 1) : store.manifests.splice(0, 1);
@@ -518,6 +528,35 @@ export class WorkspaceSnapshots {
         if (!store.refs.has(prefix + rest)) await fs.rm(path.join(this.objectsDir, prefix, rest), { force: true });
       }
     }
+  }
+
+  /**
+   * The store as it is on disk now: another window's language server (same
+   * folder, same storage) adds checkpoints this one never read, and prunes
+   * some it knows. New ones are read and counted; when one it knew is gone,
+   * the counts are read again from every checkpoint (rare: only after the
+   * other pruned). So the cap covers both, and pruning never deletes content
+   * that a checkpoint of the other names.
+   */
+  private async syncStore(): Promise<NonNullable<WorkspaceSnapshots['store']>> {
+    const store = await this.loadStore();
+    const onDisk = new Set((await fs.readdir(this.manifestsDir).catch(() => [] as string[])).filter((n) => n.endsWith('.json')).map((n) => n.slice(0, -'.json'.length)));
+    if (store.manifests.some((m) => !onDisk.has(m.id))) {
+      this.store = undefined;
+      return this.loadStore();
+    }
+    const known = new Set(store.manifests.map((m) => m.id));
+    let added = false;
+    for (const id of onDisk) {
+      if (known.has(id)) continue;
+      const snap = await this.read(id);
+      if (!snap) continue;
+      store.manifests.push({ id: snap.id, at: snap.at });
+      this.reference(store, snap, 1);
+      added = true;
+    }
+    if (added) store.manifests.sort((a, b) => a.at - b.at);
+    return store;
   }
 
   private async loadStore(): Promise<NonNullable<WorkspaceSnapshots['store']>> {
@@ -554,6 +593,12 @@ export class WorkspaceSnapshots {
     }
   }
 
+  /** Runs `work` holding the store's lock between processes (storeLock.ts). */
+  private async locked<T>(work: () => Promise<T>): Promise<T> {
+    await fs.mkdir(this.storageDir, { recursive: true });
+    return withStoreLock(path.join(this.storageDir, 'lock'), work);
+  }
+
   private serialize<T>(work: () => Promise<T>): Promise<T> {
     const run = this.queue.then(work, work);
     this.queue = run.catch(() => undefined);
@@ -570,6 +615,13 @@ export class WorkspaceSnapshots {
 function isGuardedLink(rel: string): boolean {
   const parts = rel.split('/');
   return protectedPathReason(parts) !== null || protectedPathReason([...parts, 'settings.json']) !== null;
+}
+
+async function exists(file: string): Promise<boolean> {
+  return fs.access(file).then(
+    () => true,
+    () => false,
+  );
 }
 
 function sha256(bytes: Buffer): string {

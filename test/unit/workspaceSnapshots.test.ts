@@ -144,6 +144,33 @@ describe('WorkspaceSnapshots: checkpoints of a hostile workspace', () => {
     assert.ok(objects.length <= 2, `${objects.length} objects kept`);
   });
 
+  it('shared by two language servers (two windows on one folder), neither deletes what the other’s checkpoints still name', async () => {
+    // Two instances over one store stand for the two processes: the store's 1 GB cap cannot be reached in a test, and it is
+    // the cap's pruning that deleted the other's files. Each remembers only the checkpoints it read at its start or took.
+    const limits = { maxFileBytes: 1e6, maxFiles: 1000, maxReadBytes: 1e9, maxStoreBytes: 2500 };
+    const windowA = new WorkspaceSnapshots(storage, () => [ws], limits);
+    const windowB = new WorkspaceSnapshots(storage, () => [ws], limits);
+    fs.writeFileSync(path.join(ws, 'src', 'a.txt'), 'a'.repeat(1000));
+    await windowA.take();
+    fs.writeFileSync(path.join(ws, 'src', 'a.txt'), 'b'.repeat(1000));
+    const fromB = await windowB.take();
+    for (const fill of ['c', 'd', 'e']) {
+      fs.writeFileSync(path.join(ws, 'src', 'a.txt'), fill.repeat(1000));
+      await windowA.take();
+    }
+    // Every checkpoint still stored can be restored whole: none names content the other window deleted.
+    for (const name of fs.readdirSync(path.join(storage, 'snapshots'))) {
+      const snap = JSON.parse(fs.readFileSync(path.join(storage, 'snapshots', name), 'utf8')) as { files: Record<string, [string]> };
+      for (const [hash] of Object.values(snap.files)) assert.ok(fs.existsSync(path.join(storage, 'objects', hash.slice(0, 2), hash.slice(2))), `${name} names ${hash}, which is gone`);
+    }
+    // B's own checkpoint is either restorable byte for byte, or gone whole as the oldest (which Restore says plainly).
+    const kept = await windowB.read(fromB.id);
+    if (kept) {
+      assert.deepEqual((await windowB.restore(kept, await windowB.take())).failed, []);
+      assert.equal(fs.readFileSync(path.join(ws, 'src', 'a.txt'), 'utf8'), 'b'.repeat(1000));
+    }
+  });
+
   it('stops reading at its per-checkpoint cap, and a restore to such a checkpoint deletes nothing', async () => {
     const capped = new WorkspaceSnapshots(storage, () => [ws], { maxFileBytes: 1e6, maxFiles: 1000, maxReadBytes: 5, maxStoreBytes: 1e9 });
     fs.writeFileSync(path.join(ws, 'src', 'b.txt'), 'b1\n');
