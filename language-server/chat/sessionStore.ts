@@ -35,6 +35,8 @@ export class SessionStore {
   private readonly dir: string;
   private readonly open = new Map<string, OpenSession>();
   private summaries: Map<string, SessionSummary> | undefined;
+  /** The size of each log when this process last read it for the list (see `syncWithFolder`). */
+  private readonly readSizes = new Map<string, number>();
   /** Chats whose log a newer Hearth wrote (its format version is above ours): hidden, and never written or deleted. */
   private readonly newer = new Set<string>();
   readonly images: ImageStore;
@@ -54,9 +56,41 @@ export class SessionStore {
     return this.imageCollector.sweep();
   }
 
-  /** Newest first. The first call reads every session file once; later calls use memory. */
+  /**
+   * Newest first. The first call reads every session file once; later calls
+   * use memory, plus what another window's language server (same folder,
+   * same storage) changed since: a chat it created is read, one it deleted
+   * is dropped. Without that, a chat made in one window was missing from the
+   * other's History until a restart.
+   */
   list(): SessionSummary[] {
-    return [...this.loadSummaries().values()].sort((a, b) => b.updatedAt - a.updatedAt);
+    const fresh = this.summaries === undefined;
+    const summaries = this.loadSummaries();
+    if (!fresh) this.syncWithFolder(summaries);
+    return [...summaries.values()].sort((a, b) => b.updatedAt - a.updatedAt);
+  }
+
+  /**
+   * Reads again the logs of chats this process does not have open that
+   * appeared or grew since it last read them (another window wrote them),
+   * and forgets the ones that are gone.
+   */
+  private syncWithFolder(summaries: Map<string, SessionSummary>): void {
+    const onDisk = new Set<string>();
+    for (const name of listFolder(this.dir)) {
+      const match = SESSION_FILE.exec(name);
+      if (!match) continue;
+      const id = match[1];
+      onDisk.add(id);
+      if (this.open.has(id)) continue;
+      const size = fileSize(this.file(id));
+      if (size === this.readSizes.get(id)) continue;
+      summaries.delete(id);
+      const view = this.readSession(id);
+      if (view) summaries.set(view.summary.id, view.summary);
+    }
+    for (const id of [...summaries.keys()]) if (!onDisk.has(id) && !this.open.has(id)) summaries.delete(id);
+    for (const id of [...this.newer]) if (!onDisk.has(id)) this.newer.delete(id);
   }
 
   /**
@@ -257,12 +291,14 @@ export class SessionStore {
 
   /** `loadImage`: reads the images of user entries (the history list needs none). */
   private readSession(id: string, loadImage?: (ref: unknown) => ChatImage | undefined): SessionView | undefined {
-    let text: string;
+    let raw: Buffer;
     try {
-      text = fs.readFileSync(this.file(id), 'utf8');
+      raw = fs.readFileSync(this.file(id));
     } catch {
       return undefined;
     }
+    this.readSizes.set(id, raw.length);
+    const text = raw.toString('utf8');
     if (formatVersion(text) > SESSION_FORMAT) {
       this.newer.add(id);
       return undefined;
@@ -327,6 +363,14 @@ function formatVersion(text: string): number {
   const record = parseSessionRecord(end < 0 ? text : text.slice(0, end));
   const v = record?.t === 'meta' ? (record as { v?: unknown }).v : undefined;
   return typeof v === 'number' && Number.isFinite(v) ? v : SESSION_FORMAT;
+}
+
+function fileSize(file: string): number | undefined {
+  try {
+    return fs.statSync(file).size;
+  } catch {
+    return undefined;
+  }
 }
 
 /** The names in a folder; none when it does not exist yet or cannot be read (the first write then says why). */

@@ -1,0 +1,61 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { chatTurn, useLspSuite } from './lspSuite';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { CommandApprovalRequest, EditApprovalRequest, SessionDeleteRequest, SessionListRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+
+const MODEL = 'qwen2.5-coder:7b';
+
+/**
+ * Two VS Code windows on one folder: two real language servers over one
+ * storage folder (chats and checkpoints), as VS Code gives both the same
+ * workspace storage.
+ */
+describe('two windows on one folder: two language servers, one storage (integration)', function () {
+  this.timeout(60_000);
+  const suite = useLspSuite('two-windows');
+  let second: LspTestClient | undefined;
+  afterEach(async () => {
+    await second?.stop();
+    second = undefined;
+  });
+
+  async function start(): Promise<LspTestClient> {
+    const client = await startLspTestClient({ storagePath: suite.storage, workspace: suite.workspace, settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL } } });
+    client.connection.onRequest(EditApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    client.connection.onRequest(CommandApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    return client;
+  }
+
+  it("each window's History shows the chats the other made and drops the ones it deleted; their checkpoints share the store", async () => {
+    const windowA = (suite.client = await start());
+    const windowB = (second = await start());
+    const titles = async (client: LspTestClient) => (await client.connection.sendRequest(SessionListRequest.type, {})).sessions.map((s) => s.title).sort();
+    assert.deepEqual(await titles(windowA), []);
+
+    suite.fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'from-a.txt', content: 'a\n' } }] },
+      { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'from-b.txt', content: 'b\n' } }] },
+      { kind: 'text', text: 'Done.' },
+      { kind: 'text', text: 'Done.' },
+    );
+    const [, inB] = await Promise.all([chatTurn(windowA, 'asked in window A'), chatTurn(windowB, 'asked in window B')]);
+    assert.deepEqual(await titles(windowA), ['asked in window A', 'asked in window B']);
+    assert.deepEqual(await titles(windowB), ['asked in window A', 'asked in window B']);
+
+    await windowB.connection.sendRequest(SessionDeleteRequest.type, { sessionId: inB.started.sessionId });
+    assert.deepEqual(await titles(windowA), ['asked in window A'], 'a chat deleted in the other window is gone from this one too');
+
+    // Both took checkpoints at once: each is whole, and the lock between them is let go.
+    const store = path.join(suite.storage, 'workspace-checkpoints');
+    assert.equal(fs.existsSync(path.join(store, 'lock')), false);
+    const manifests = fs.readdirSync(path.join(store, 'snapshots'));
+    assert.ok(manifests.length >= 4, `${manifests.length} checkpoints`);
+    for (const name of manifests) {
+      const snap = JSON.parse(fs.readFileSync(path.join(store, 'snapshots', name), 'utf8')) as { files: Record<string, [string]> };
+      for (const [hash] of Object.values(snap.files)) assert.ok(fs.existsSync(path.join(store, 'objects', hash.slice(0, 2), hash.slice(2))));
+    }
+  });
+});
