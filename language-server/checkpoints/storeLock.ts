@@ -18,9 +18,13 @@ export async function withStoreLock<T>(file: string, work: () => Promise<T>, tim
       const handle = await fs.open(file, 'wx');
       try {
         await handle.writeFile(String(process.pid));
-      } finally {
+      } catch (e) {
+        // A full disk can take the name but not the pid: an empty lock would hold everyone off until it is old.
         await handle.close();
+        await fs.rm(file, { force: true });
+        throw e;
       }
+      await handle.close();
       break;
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;

@@ -2,7 +2,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { withStoreLock } from '../../language-server/checkpoints/storeLock';
 
 describe('withStoreLock: one checkpoint store, two language servers', () => {
@@ -32,5 +32,17 @@ describe('withStoreLock: one checkpoint store, two language servers', () => {
     assert.equal(await withStoreLock(lock, async () => 'ran'), 'ran');
     fs.writeFileSync(lock, String(process.pid));
     await assert.rejects(withStoreLock(lock, async () => 'ran', 200), /another Hearth window has been using the checkpoint store/);
+  });
+
+  it('leaves no empty lock behind when the disk is too full to hold the holder’s pid', async () => {
+    // A real full file system (a small tmpfs filled to the brim): the name can be made, its content cannot.
+    execFileSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', dir]);
+    try {
+      assert.throws(() => fs.writeFileSync(path.join(dir, 'filler'), Buffer.alloc(128 * 1024)), /ENOSPC/);
+      await assert.rejects(withStoreLock(path.join(dir, 'lock'), async () => 'ran'), /ENOSPC/);
+      assert.equal(fs.existsSync(path.join(dir, 'lock')), false);
+    } finally {
+      execFileSync('umount', ['-l', dir]);
+    }
   });
 });
