@@ -67,7 +67,9 @@ describe('agent chat', () => {
     assert.ok(usage.usage.promptTokens > 0);
     // Ollama reports nanoseconds; 15 ms of streaming must not show up as 15,000,000.
     assert.ok(usage.usage.totalDurationMs !== undefined && usage.usage.totalDurationMs >= 10 && usage.usage.totalDurationMs < 5000, `totalDurationMs ${usage.usage.totalDurationMs}`);
-    assert.equal(usage.usage.loadDurationMs, 1);
+    // The scripted load takes no time, but Ollama reports the time the scheduling itself took (at least 1 ms here,
+    // more on a busy machine): milliseconds, never the 1,000,000 of its nanoseconds.
+    assert.ok(usage.usage.loadDurationMs !== undefined && usage.usage.loadDurationMs >= 1 && usage.usage.loadDurationMs < 5000, `loadDurationMs ${usage.usage.loadDurationMs}`);
   });
 
   it('sends the system prompt, the history and the new message with num_ctx set', async () => {
