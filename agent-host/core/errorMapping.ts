@@ -13,7 +13,7 @@ export type OllamaFailure =
   | { kind: 'unreachable'; detail: string }
   /**
    * `unfinished`: the body ended cleanly but without a `done` object (no socket error).
-   * `oversized`: Hearth stopped reading at a line past the bound (agent-host/openai/streamLines.ts).
+   * `oversized`: Hearth stopped reading at a line past the bound (agent-host/core/streamLines.ts).
    */
   | { kind: 'dropped'; detail: string; unfinished?: boolean; oversized?: boolean }
   | { kind: 'http'; status: number; message: string }
@@ -208,7 +208,7 @@ export function connectionDroppedError(host: string, model: string, detail: stri
 
 /**
  * A model server sent a line of its stream that did not end within the
- * bound (agent-host/openai/streamLines.ts), so Hearth stopped reading the
+ * bound (agent-host/core/streamLines.ts), so Hearth stopped reading the
  * answer there rather than hold an ever longer string: a working server ends
  * every line (one chunk of text or of a tool call) within kilobytes.
  */
@@ -218,7 +218,7 @@ export function oversizedLineError(host: string, model: string, detail: string, 
     code: 'modelError',
     message:
       `${where.replace(/^the/, 'The')} sent a line of ${model}'s answer that did not end, so Hearth stopped reading the answer there (${detail}). ` +
-      `${PARTIAL_ANSWER_KEPT} If it keeps happening, that server is broken or is not what it claims to be: check its logs and version${provider ? '' : ", or tell the team server's admin"}.`,
+      `${PARTIAL_ANSWER_KEPT} If it keeps happening, that server is broken or is not what it claims to be: check its logs and version.`,
     host: provider?.host ?? host,
     model,
     retryable: true,

@@ -1,6 +1,7 @@
 import { Ollama } from 'ollama';
 import type { ModelStreamer } from './modelStream';
 import { ollamaWithStreamer } from './streamingOllama';
+import { boundedLineFetch } from './streamLines';
 
 /** How the agent reaches Ollama. */
 export interface OllamaConnection {
@@ -22,7 +23,8 @@ export function displayHost(host: string): string {
 }
 
 /**
- * An `ollama` client whose every HTTP request also listens to `signal`.
+ * An `ollama` client whose every HTTP request also listens to `signal`, and
+ * whose every response has its lines bounded (`boundedLineFetch`).
  * The client only exposes an abort handle once the response headers arrived,
  * but Ollama sends no headers until the model has loaded and produced a
  * token; routing the turn's signal into fetch makes cancelling reach the
@@ -31,7 +33,7 @@ export function displayHost(host: string): string {
  */
 export function createOllamaClient(connection: OllamaConnection, signal?: AbortSignal): Ollama {
   const base = connection.fetch ?? fetch;
-  return ollamaWithStreamer({ host: displayHost(connection.host), headers: connection.headers, fetch: withSignal(base, signal) }, connection.stream, signal);
+  return ollamaWithStreamer({ host: displayHost(connection.host), headers: connection.headers, fetch: boundedLineFetch(withSignal(base, signal)) }, connection.stream, signal);
 }
 
 /** `base` with `signal` merged into every request's own. */

@@ -12,7 +12,7 @@ import { imageDataUrl, sniffBase64ImageType } from '../../protocol/chatImages';
 import { webPageRefusal } from './webPageRefusal';
 import { readJsonUpTo } from './readJsonUpTo';
 import { readTextUpTo } from './readTextUpTo';
-import { StreamLines } from './streamLines';
+import { StreamLines } from '../core/streamLines';
 
 /** A whole (not streamed) reply is read this far; the longest answer a context window allows is a few MiB. */
 const WHOLE_REPLY_MAX_BYTES = 64 * 1024 * 1024;

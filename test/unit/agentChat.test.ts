@@ -72,6 +72,19 @@ describe('agent chat', () => {
     assert.ok(usage.usage.loadDurationMs !== undefined && usage.usage.loadDurationMs >= 1 && usage.usage.loadDurationMs < 5000, `loadDurationMs ${usage.usage.loadDurationMs}`);
   });
 
+  it('an Ollama line that never ends stops the answer with a clear error, keeps the text before it and cuts the request', async () => {
+    // The ollama client's own NDJSON reader would grow one string (and split it again at every piece) without end.
+    fixture.enqueue({ kind: 'endlessLine', text: 'The answer starts' });
+    const agent = createAgent({ host: fixture.url });
+    const events = await collect(agent.startTurn([], ask('Explain it.'), { model: 'llama3.2:3b' }, new AbortController().signal));
+    assert.equal(only(events, 'text').map((e) => e.delta).join(''), 'The answer starts');
+    const [error] = only(events, 'error');
+    assert.match(error?.error.message ?? '', /^Ollama at http:\/\/127\.0\.0\.1:\d+ sent a line of llama3\.2:3b's answer that did not end, so Hearth stopped reading the answer there \(the server sent a stream line longer than 16 MiB; Hearth stopped reading it\)\. The partial answer is kept/);
+    assert.deepEqual(events.at(-1), { type: 'done', reason: 'error' });
+    const request = await fixture.waitFor((r) => r.path === '/api/chat' && r.outcome !== 'pending', 5_000);
+    assert.equal(request.outcome, 'aborted', 'Hearth hung up on Ollama');
+  });
+
   it('sends the system prompt, the history and the new message with num_ctx set', async () => {
     const history: ChatMessage[] = [
       { role: 'user', content: 'first question' },

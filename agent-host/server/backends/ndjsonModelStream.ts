@@ -15,7 +15,7 @@
  * JSON.parse and, when the reader is already waiting, one promise.
  */
 import type { ModelStream } from '../../core/modelStream';
-import { StreamLines } from '../../openai/streamLines';
+import { StreamLines } from '../../core/streamLines';
 
 type Chunk = Record<string, unknown>;
 
