@@ -15,9 +15,13 @@ const MAX_DIFF_BYTES = 64 * 1024 * 1024;
  * `a/` and `b/` the readers rely on. Hearth parses the patch (the review's
  * line numbers, the files a commit message lists), so those are turned off,
  * and `core.fsmonitor` (a program git runs to learn what changed) is not run
- * for Hearth's reads either.
+ * for Hearth's reads either. The path after `--` is a file's name, which the
+ * repository chooses, so it is read literally (`--literal-pathspecs`): else
+ * git takes it as a pattern, and the diff of a file named `*` or `:(glob)**`
+ * would be the diff of every changed file, listed to the model as that one
+ * file's lines, with the changes of files the review withheld among them.
  */
-const PLAIN_DIFF = ['-c', 'core.fsmonitor=false', 'diff', '--no-ext-diff', '--no-textconv', '--no-color', '--src-prefix=a/', '--dst-prefix=b/'];
+const PLAIN_DIFF = ['--literal-pathspecs', '-c', 'core.fsmonitor=false', 'diff', '--no-ext-diff', '--no-textconv', '--no-color', '--src-prefix=a/', '--dst-prefix=b/'];
 
 function runGitDiff(gitPath: string, root: string, args: readonly string[]): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -1,0 +1,66 @@
+/**
+ * The review asks git for one file's diff at a time (`git diff HEAD -- <file>`),
+ * and what comes back is listed to the model as that file's lines. A file
+ * name is the repository's to choose, and git reads the path after `--` as a
+ * pathspec: `*` or `:(glob)**` would match every changed file, so the diff of
+ * "one file" would carry the changes of files the review withheld (a second
+ * hard link to a file outside the workspace). Checked with real git in a real
+ * repository, through the same wrapper the extension reads diffs with.
+ */
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import type { GitRepository } from '../../extension/git/gitApi';
+import { withPlainDiffs } from '../../extension/git/plainDiffs';
+import { hunksFromDiff } from '../../language-server/review/reviewListing';
+
+function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
+    cwd,
+    encoding: 'utf8',
+    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
+  });
+}
+
+describe('plain diffs of one file', () => {
+  let repo: string;
+  let outside: string;
+  beforeEach(() => {
+    repo = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-pathspec-'));
+    outside = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-pathspec-outside-'));
+    git(repo, 'init', '-q', '-b', 'main');
+  });
+  afterEach(() => {
+    fs.rmSync(repo, { recursive: true, force: true });
+    fs.rmSync(outside, { recursive: true, force: true });
+  });
+
+  for (const name of ['*', ':(glob)**', '[st]*']) {
+    it(`the diff of a file named ${JSON.stringify(name)} is that file's, not every file its name matches as a pattern`, async () => {
+      fs.writeFileSync(path.join(repo, name), 'one\n');
+      fs.writeFileSync(path.join(repo, 'settings.txt'), 'placeholder\n');
+      git(repo, 'add', '-A');
+      git(repo, 'commit', '-q', '-m', 'base');
+      fs.writeFileSync(path.join(repo, name), 'one\ntwo\n');
+      // settings.txt becomes a second name of a file outside the workspace: the review withholds it, and nothing of it may reach the model.
+      const token = path.join(outside, 'token');
+      fs.writeFileSync(token, 'SECRET-TOKEN-1234\n');
+      fs.rmSync(path.join(repo, 'settings.txt'));
+      fs.linkSync(token, path.join(repo, 'settings.txt'));
+      const plain = withPlainDiffs({ rootUri: { fsPath: repo } } as unknown as GitRepository, 'git');
+      const file = path.join(repo, name);
+
+      for (const diff of [await plain.diffWith('HEAD', file), await plain.diffWithHEAD(file)]) {
+        const listed = hunksFromDiff(diff).flat().map((l) => `${l.mark}${l.text}`);
+        assert.deepEqual(listed, [' one', '+two'], `the diff of ${name}:\n${diff}`);
+        assert.doesNotMatch(diff, /SECRET-TOKEN/);
+      }
+      git(repo, 'add', '-A');
+      const staged = await plain.diffIndexWithHEAD(file);
+      assert.deepEqual(hunksFromDiff(staged).flat().map((l) => `${l.mark}${l.text}`), [' one', '+two'], `the staged diff of ${name}:\n${staged}`);
+      assert.doesNotMatch(staged, /SECRET-TOKEN/);
+    });
+  }
+});
