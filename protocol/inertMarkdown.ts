@@ -21,6 +21,11 @@
  * close on any line of its own character at least as long, however
  * indented: closing earlier than a renderer would only makes more text inert.
  * A fence left open at the end is closed, so it cannot swallow what follows.
+ *
+ * All of that holds only for text that starts a line of its own. Text put
+ * after something else on its line (a bold title, `> `, a heading's `# `)
+ * takes inertInlineMarkdown: there a line of backticks opens no code block,
+ * so exempting what follows it would leave its images and HTML live.
  */
 const ZERO_WIDTH_SPACE = '\u200B';
 
@@ -59,4 +64,12 @@ export function inertMarkdown(markdown: string): string {
   }
   if (fence) out.push(fence);
   return out.join('\n');
+}
+
+/**
+ * Markdown that goes after other text on its line (see the module comment):
+ * every line made inert, since no fence in it can be relied on to be one.
+ */
+export function inertInlineMarkdown(markdown: string): string {
+  return markdown.split('\n').map(inertLine).join('\n');
 }

@@ -9,12 +9,13 @@
  * This module does not import `vscode`, so the body is unit-tested directly.
  */
 import type { ReviewFinding } from '../../protocol/lspMethods';
-import { inertMarkdown } from '../../protocol/inertMarkdown';
+import { inertInlineMarkdown, inertMarkdown } from '../../protocol/inertMarkdown';
 import { fenceFor } from '../../protocol/markdownFence';
 
 /** The comment's Markdown: the title in bold, the model's comment, and the fix fenced so its code cannot close the fence. */
 export function reviewCommentBody(finding: Pick<ReviewFinding, 'title' | 'comment' | 'fix'>): string {
-  const parts = [`**${inertMarkdown(finding.title.replace(/\s+/g, ' '))}**`];
+  // The title follows `**` on its line, where a fence is no fence: all of it is made inert.
+  const parts = [`**${inertInlineMarkdown(finding.title.replace(/\s+/g, ' '))}**`];
   if (finding.comment) parts.push(inertMarkdown(finding.comment));
   if (finding.fix) {
     // Inside a fence `![` is code, never an image, so the fix is shown exactly as it will be applied.

@@ -1,5 +1,5 @@
 import { routeLabel } from '../../protocol/agents';
-import { inertMarkdown as inert } from '../../protocol/inertMarkdown';
+import { inertInlineMarkdown, inertMarkdown as inert } from '../../protocol/inertMarkdown';
 import { fenceFor } from '../../protocol/markdownFence';
 import type { AssistantPart, SessionView } from '../../protocol/sessions';
 
@@ -8,9 +8,11 @@ import type { AssistantPart, SessionView } from '../../protocol/sessions';
  * line breaks become spaces. A fence on a line after `<details><summary>`
  * would otherwise be raw HTML to a renderer (an HTML block runs to the next
  * blank line) while inertMarkdown took it for code and left it as written.
+ * The line follows a prefix (`# `, `> `, a summary tag), so a fence at its
+ * start is no fence either: all of it is made inert.
  */
 function inertOneLine(text: string): string {
-  return inert(text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' '));
+  return inertInlineMarkdown(text.replace(/\s*[\r\n\u2028\u2029]+\s*/g, ' '));
 }
 
 /** `text` as a code block it cannot close; the language tag is kept to a plain word. */
@@ -26,7 +28,7 @@ function partsMarkdown(parts: AssistantPart[], lines: string[]): void {
     else if (part.kind === 'thinking') lines.push('<details><summary>Reasoning</summary>', '', inert(part.text), '', '</details>', '');
     else if (part.kind === 'subagent') {
       const outcome = part.outcome;
-      lines.push(`<details><summary>Sub-agent: ${inertOneLine(`${part.agent.role} (${part.agent.model}) — ${outcome?.reason ?? 'not finished'}`)}</summary>`, '', `Task: ${inert(part.agent.task)}`, '');
+      lines.push(`<details><summary>Sub-agent: ${inertOneLine(`${part.agent.role} (${part.agent.model}) — ${outcome?.reason ?? 'not finished'}`)}</summary>`, '', 'Task:', '', inert(part.agent.task), '');
       partsMarkdown(part.parts, lines);
       if (outcome) lines.push(inert(outcome.summary), '');
       lines.push('</details>', '');

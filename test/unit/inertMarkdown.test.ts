@@ -123,3 +123,38 @@ describe('an exported chat', () => {
     assert.match(html, /<code class="language-html">&lt;p&gt;kept&lt;\/p&gt;\n<\/code>/, 'the model\u2019s code block is kept as written');
   });
 });
+
+describe('Markdown made inert where it does not start a line', () => {
+  const fenceFirst = (rest: string) => `\`\`\` ${rest}`;
+
+  it('an exported sub-agent task that opens with a fence line loads nothing when previewed', () => {
+    const markdown = sessionMarkdown({
+      summary: { id: 's', title: 't', createdAt: 0, updatedAt: 0, messageCount: 2, model: 'm' },
+      entries: [
+        { kind: 'user', id: 'u', text: 'Look around.', context: [], at: 0 },
+        {
+          kind: 'assistant',
+          id: 'a',
+          replyTo: 'u',
+          model: 'm',
+          state: 'done',
+          at: 0,
+          parts: [
+            {
+              kind: 'subagent',
+              // "Task: ```" is no fence to a renderer, so what follows is Markdown, not code.
+              agent: { id: 'x', role: 'explorer', model: 'm', task: `\`\`\`\n\n![t](${LEAK})\n<img src="${LEAK}">\n\`\`\``, parentCallId: 'p' },
+              parts: [{ kind: 'status', message: fenceFirst(`<img src="${LEAK}">`), level: 'info' }],
+              outcome: { reason: 'stop', summary: 'done', durationMs: 1 },
+            },
+            { kind: 'text', text: `After. ![after](${LEAK})` },
+          ],
+        },
+      ],
+    } as SessionView);
+    const html = new MarkdownIt({ html: true, linkify: true }).render(markdown);
+    assert.deepEqual(loadingTags(html), [], markdown);
+    assert.match(html, /After\./, 'the rest of the export is not swallowed into a code block');
+    assert.doesNotMatch(html, /<pre><code>After\./);
+  });
+});
