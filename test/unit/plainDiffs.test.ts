@@ -63,4 +63,30 @@ describe('plain diffs of one file', () => {
       assert.doesNotMatch(staged, /SECRET-TOKEN/);
     });
   }
+
+  it('a filter the repository\u2019s config names for its files never runs when the review reads their diff', async () => {
+    // What a repository unpacked from an archive can carry: .gitattributes naming a filter, .git/config naming its program.
+    const ran = path.join(outside, 'ran');
+    const program = path.join(outside, 'filter.sh');
+    fs.writeFileSync(program, `#!/bin/sh\necho "$@" >> '${ran}'\ncat\n`, { mode: 0o755 });
+    fs.writeFileSync(path.join(repo, '.gitattributes'), 'a.txt filter=lfs-like\nb.txt filter=odd=name\n');
+    fs.writeFileSync(path.join(repo, 'a.txt'), 'one\n');
+    fs.writeFileSync(path.join(repo, 'b.txt'), 'one\n');
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'base');
+    git(repo, 'config', 'filter.lfs-like.clean', `${program} clean`);
+    git(repo, 'config', 'filter.lfs-like.required', 'true');
+    git(repo, 'config', 'filter.odd=name.process', `${program} process`);
+    fs.writeFileSync(path.join(repo, 'a.txt'), 'one\ntwo\n');
+    fs.writeFileSync(path.join(repo, 'b.txt'), 'one\nthree\n');
+    const plain = withPlainDiffs({ rootUri: { fsPath: repo } } as unknown as GitRepository, 'git');
+
+    const a = await plain.diffWith('HEAD', path.join(repo, 'a.txt')).then((d) => hunksFromDiff(d).flat().map((l) => `${l.mark}${l.text}`), (err: Error) => err.message);
+    await plain.diffWithHEAD(path.join(repo, 'b.txt')).catch(() => undefined);
+    await plain.diff(false).catch(() => undefined);
+    assert.equal(fs.existsSync(ran) ? fs.readFileSync(ran, 'utf8') : 'never', 'never', 'the filter program ran');
+    // A filter marked required cannot be skipped: git says so and the file is left out, rather than the program running.
+    assert.match(String(a), /clean filter 'lfs-like' failed/, JSON.stringify(a));
+    assert.deepEqual(hunksFromDiff(await plain.diffWithHEAD(path.join(repo, 'b.txt'))).flat().map((l) => `${l.mark}${l.text}`), [' one', '+three']);
+  });
 });
