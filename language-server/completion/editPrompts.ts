@@ -6,6 +6,8 @@ import { fenceFor } from '../../protocol/markdownFence';
 export const CONTEXT_LINES = 60;
 /** The longest staged diff sent whole; beyond it the rest is listed by file name. */
 export const MAX_DIFF_CHARS = 12_000;
+/** The names of the files past the cut, listed at most (the rest are counted). */
+const MAX_LISTED_NAME_CHARS = 2_000;
 
 const REPLACEMENT_RULES =
   'Reply with exactly one fenced code block containing the complete replacement for the code to change, and nothing else: ' +
@@ -111,7 +113,17 @@ export function commitUserMessage(diff: string): string {
   const cutAt = shown.lastIndexOf('\ndiff --git ');
   const head = cutAt > 0 ? shown.slice(0, cutAt) : shown;
   const rest = [...diff.slice(head.length).matchAll(/^diff --git a\/(\S+)/gm)].map((m) => m[1]);
-  const note = rest.length > 0 ? `\n\nThe diff was too long to show whole; it also changes: ${rest.join(', ')}.` : '';
+  // The names are listed up to a budget and the rest counted: a commit that vendors thousands of files would otherwise make a prompt no context holds.
+  const named: string[] = [];
+  let size = 0;
+  for (const name of rest) {
+    if (size + name.length > MAX_LISTED_NAME_CHARS) break;
+    named.push(name);
+    size += name.length + 2;
+  }
+  const more = rest.length - named.length;
+  const tail = more > 0 ? `${named.length > 0 ? ', ' : ''}and ${more.toLocaleString('en-US')} more file${more === 1 ? '' : 's'}` : '';
+  const note = rest.length > 0 ? `\n\nThe diff was too long to show whole; it also changes: ${named.join(', ')}${tail}.` : '';
   return `Write a commit message for this staged diff:\n\n${fenced(head, 'diff')}${note}`;
 }
 

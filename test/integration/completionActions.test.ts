@@ -157,6 +157,20 @@ describe('editor actions and code actions over stdio LSP (integration)', functio
     assert.match(JSON.stringify(chat.body.messages), /return w \* h;/);
   });
 
+  it('describes a commit of thousands of files from a prompt that still fits the model\u2019s context', async () => {
+    // Vendoring a dependency: 20,000 new files. Listing every one after the cut diff made a prompt of about a megabyte, which the model cut from the front: the diff itself was lost.
+    const file = (i: number) => `diff --git a/vendor/some-library/src/module-${i}.js b/vendor/some-library/src/module-${i}.js\nnew file mode 100644\n--- /dev/null\n+++ b/vendor/some-library/src/module-${i}.js\n@@ -0,0 +1 @@\n+export const v${i} = ${i};\n`;
+    const diff = Array.from({ length: 20_000 }, (_, i) => file(i)).join('');
+    fixture.enqueue({ kind: 'text', text: 'Vendor some-library' });
+    const result = await client.connection.sendRequest(CommitMessageRequest.type, { diff });
+    assert.equal(result.message, 'Vendor some-library');
+    const prompt = (fixture.requests.find((r) => r.path === '/api/chat')!.body.messages as { role: string; content: string }[]).at(-1)!.content;
+    assert.ok(prompt.length < 20_000, `the prompt is ${prompt.length} characters`);
+    assert.match(prompt, /export const v0 = 0;/, 'the diff itself is there');
+    assert.match(prompt, /vendor\/some-library\/src\/module-\d+\.js, /, 'some of the other files are named');
+    assert.match(prompt, /and 19,\d{3} more files\./, 'the rest are counted');
+  });
+
   it('keeps escape sequences and hidden characters out of the commit message, which git log prints raw', async () => {
     // A hyperlink to another site over the summary, a screen clear, a carriage return that hides what came before it, a NUL and a right-to-left override.
     fixture.enqueue({ kind: 'text', text: 'Fix the \u001b]8;;https://attacker.example\u0007area\u001b]8;;\u0007 calculation\u001b[2J\n\nUse h\rinstead of hh.\u0000 \u202eTODO' });
