@@ -20,8 +20,27 @@ const MAX_DIFF_BYTES = 64 * 1024 * 1024;
  * git takes it as a pattern, and the diff of a file named `*` or `:(glob)**`
  * would be the diff of every changed file, listed to the model as that one
  * file's lines, with the changes of files the review withheld among them.
+ *
+ * A submodule is a repository of its own, with a config the filters above do
+ * not reach: `diff.submodule=diff` (or `log`) makes git run a second git in
+ * it, which runs that config's filters. So a submodule shows only as the
+ * commit it points at (`--submodule=short`), and git does not look inside it
+ * for uncommitted changes (`--ignore-submodules=dirty`), which no commit of
+ * this repository holds anyway.
  */
-const PLAIN_DIFF = ['--literal-pathspecs', '-c', 'core.fsmonitor=false', 'diff', '--no-ext-diff', '--no-textconv', '--no-color', '--src-prefix=a/', '--dst-prefix=b/'];
+const PLAIN_DIFF = [
+  '--literal-pathspecs',
+  '-c',
+  'core.fsmonitor=false',
+  'diff',
+  '--no-ext-diff',
+  '--no-textconv',
+  '--no-color',
+  '--submodule=short',
+  '--ignore-submodules=dirty',
+  '--src-prefix=a/',
+  '--dst-prefix=b/',
+];
 
 /**
  * The names of the filters (`filter.<name>.clean`, `.process`) the config

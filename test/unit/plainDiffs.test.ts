@@ -89,4 +89,29 @@ describe('plain diffs of one file', () => {
     assert.match(String(a), /clean filter 'lfs-like' failed/, JSON.stringify(a));
     assert.deepEqual(hunksFromDiff(await plain.diffWithHEAD(path.join(repo, 'b.txt'))).flat().map((l) => `${l.mark}${l.text}`), [' one', '+three']);
   });
+
+  it('a submodule\u2019s filter never runs either, whatever the repository\u2019s config asks of submodule diffs', async () => {
+    const ran = path.join(outside, 'ran');
+    const program = path.join(outside, 'filter.sh');
+    fs.writeFileSync(program, `#!/bin/sh\necho "$@" >> '${ran}'\ncat\n`, { mode: 0o755 });
+    const sub = path.join(outside, 'sub');
+    fs.mkdirSync(sub);
+    git(sub, 'init', '-q', '-b', 'main');
+    fs.writeFileSync(path.join(sub, '.gitattributes'), 'f.txt filter=sub-filter\n');
+    fs.writeFileSync(path.join(sub, 'f.txt'), 'one\n');
+    git(sub, 'add', '-A');
+    git(sub, 'commit', '-q', '-m', 'sub');
+    git(repo, '-c', 'protocol.file.allow=always', 'submodule', 'add', '-q', sub, 'lib');
+    git(repo, 'commit', '-q', '-m', 'base');
+    // The superproject asks for a submodule's changes as a diff of its own: git runs `git diff` inside it, with its config.
+    git(repo, 'config', 'diff.submodule', 'diff');
+    git(path.join(repo, 'lib'), 'config', 'filter.sub-filter.clean', `${program} clean`);
+    fs.writeFileSync(path.join(repo, 'lib', 'f.txt'), 'one\ntwo\n');
+    const plain = withPlainDiffs({ rootUri: { fsPath: repo } } as unknown as GitRepository, 'git');
+
+    await plain.diff(false);
+    await plain.diffWith('HEAD', path.join(repo, 'lib'));
+    await plain.diffWithHEAD(path.join(repo, 'lib'));
+    assert.equal(fs.existsSync(ran) ? fs.readFileSync(ran, 'utf8') : 'never', 'never', 'the submodule\u2019s filter program ran');
+  });
 });
