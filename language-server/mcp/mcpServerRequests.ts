@@ -99,8 +99,7 @@ export class McpServerRequests {
       const settings = await this.deps.settings();
       const limit = Math.max(0, Math.floor(settings.mcp?.samplingPerHour ?? DEFAULT_SAMPLING_PER_HOUR));
       const now = (this.deps.now ?? Date.now)();
-      const recent = (this.shownAt.get(server) ?? []).filter((t) => now - t < HOUR_MS);
-      this.shownAt.set(server, recent);
+      const recent = withinLastHour(this.shownAt, server, now);
       if (recent.length >= limit) {
         throw this.fail(
           server,
@@ -149,8 +148,7 @@ export class McpServerRequests {
       throw this.fail(server, ErrorCode.InvalidRequest, 'Refused an elicitation request: another form from this server is still waiting for the user.');
     }
     const now = (this.deps.now ?? Date.now)();
-    const unanswered = (this.unansweredFormsAt.get(server) ?? []).filter((t) => now - t < HOUR_MS);
-    this.unansweredFormsAt.set(server, unanswered);
+    const unanswered = withinLastHour(this.unansweredFormsAt, server, now);
     if (unanswered.length >= MAX_UNANSWERED_FORMS_PER_HOUR) {
       throw this.fail(
         server,
@@ -185,4 +183,11 @@ export class McpServerRequests {
       this.pendingElicitation.delete(server);
     }
   }
+}
+
+/** The times `server` has in `times` from the last hour, kept as its list (older ones are dropped from it). */
+function withinLastHour(times: Map<string, number[]>, server: string, now: number): number[] {
+  const recent = (times.get(server) ?? []).filter((t) => now - t < HOUR_MS);
+  times.set(server, recent);
+  return recent;
 }

@@ -10,7 +10,6 @@
  * commit message its plain patch, and the program never runs.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -18,20 +17,13 @@ import { REPO_ROOT } from './support/codeServer';
 import { useOllamaFixture } from './support/useOllamaFixture';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 import { runCommand, until } from './support/workbench';
+import { fixtureGit as git } from '../fixtures/fixtureGit';
 
 const MODEL = 'qwen2.5-coder:7b';
 const RESULTS = path.join(REPO_ROOT, 'test-results');
 const BEFORE = ['export function mean(xs) {', '  let sum = 0;', '  for (const x of xs) sum += x;', '  return sum / xs.length;', '}', ''].join('\n');
 const AFTER = ['export function mean(xs) {', '  let sum = 0;', '  for (let i = 0; i <= xs.length; i++) sum += xs[i];', '  return sum / xs.length;', '}', ''].join('\n');
 const FIXED = AFTER.replace('i <= xs.length', 'i < xs.length');
-
-/** git for building the workspace's repository only; no user or system config is read. */
-function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
-    cwd,
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-  });
-}
 
 describe('code review in a real VS Code (e2e)', function () {
   this.timeout(300_000);

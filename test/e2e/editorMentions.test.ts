@@ -10,7 +10,6 @@
  * explorer's Add to Hearth Chat puts a folder into the composer.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame, Page } from 'playwright-core';
@@ -20,17 +19,10 @@ import { startWebPageServer } from '../fixtures/webPageServer';
 import { REPO_ROOT } from './support/codeServer';
 import { chatAnswers, openHearth, runCommand, until, untilAnswerDone, webviewFrame } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
+import { fixtureGit as git } from '../fixtures/fixtureGit';
 
 const MODEL = 'qwen2.5-coder:7b';
 const RESULTS = path.join(REPO_ROOT, 'test-results');
-
-/** git for building the workspace's repository only; no user or system config is read. */
-function git(cwd: string, ...args: string[]): void {
-  execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
-    cwd,
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-  });
-}
 
 /** Picks `@word` from the composer's mention list, as a user does, and checks what the list says it attaches. */
 async function mentionFromList(chat: Frame, word: string, detail: RegExp): Promise<void> {

@@ -7,7 +7,6 @@
  * (a file outside the workspace, a line never shown) is left out.
  */
 import * as assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,18 +16,11 @@ import { CodeReviewRequest } from '../../protocol/lspMethods';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { CompletionTestEditor } from './completionTestEditor';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { fixtureGit as git } from '../fixtures/fixtureGit';
 
 const MODEL = 'qwen2.5-coder:7b';
 const BEFORE = ['export function mean(xs) {', '  let sum = 0;', '  for (const x of xs) sum += x;', '  return sum / xs.length;', '}', ''].join('\n');
 const AFTER = ['export function mean(xs) {', '  let sum = 0;', '  for (let i = 0; i <= xs.length; i++) sum += xs[i];', '  return sum / xs.length;', '}', ''].join('\n');
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-  });
-}
 
 const lastPrompt = (fixture: OllamaFixture) => {
   const chat = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;

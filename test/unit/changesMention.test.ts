@@ -8,7 +8,6 @@
  * through VS Code's Git extension, which does not run in Restricted Mode.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -17,15 +16,7 @@ import { changesReport, MAX_FILE_DIFF_CHARS, splitDiff, unquoteGitPath, type Rep
 import { mentionReadRefusal } from '../../extension/mentions/mentionReadRule';
 import { withholdRefusedDiffs } from '../../extension/mentions/withholdRefusedDiffs';
 import { CHANGES_MENTION } from '../../protocol/chat';
-
-/** git for building the fixture repository only (the feature itself never runs git); no user or system config is read. */
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-  });
-}
+import { fixtureGit as git } from '../fixtures/fixtureGit';
 
 describe('@changes', () => {
   let tmp: string;

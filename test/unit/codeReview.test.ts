@@ -7,7 +7,6 @@
  * dropped.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -16,14 +15,7 @@ import { cutListing, hunkOfLines, hunksFromDiff, listing, renderListing } from '
 import { reviewUserMessage } from '../../language-server/review/reviewPrompts';
 import { reviewCommentBody } from '../../extension/review/reviewCommentBody';
 import { Marked } from 'marked';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-  });
-}
+import { fixtureGit as git } from '../fixtures/fixtureGit';
 
 const ORIGINAL = Array.from({ length: 30 }, (_, i) => `line ${i + 1}`).join('\n') + '\n';
 

@@ -8,21 +8,13 @@
  * repository, through the same wrapper the extension reads diffs with.
  */
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { GitRepository } from '../../extension/git/gitApi';
 import { withPlainDiffs } from '../../extension/git/plainDiffs';
 import { hunksFromDiff } from '../../language-server/review/reviewListing';
-
-function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'core.hooksPath=/dev/null', ...args], {
-    cwd,
-    encoding: 'utf8',
-    env: { ...process.env, GIT_CONFIG_GLOBAL: '/dev/null', GIT_CONFIG_NOSYSTEM: '1' },
-  });
-}
+import { fixtureGit as git } from '../fixtures/fixtureGit';
 
 describe('plain diffs of one file', () => {
   let repo: string;
