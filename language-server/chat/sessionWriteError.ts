@@ -1,13 +1,14 @@
 import { HearthException } from '../../agent-host';
+import { fileErrorReason, isPlainFileError } from '../tools/fileErrorReason';
 
-/** Why a write of the chat history failed, in the user's words, by the system's error code. */
-const REASONS: Record<string, string> = {
-  ENOSPC: 'the disk is full',
-  EDQUOT: 'the disk quota is used up',
+/**
+ * The words for the codes where a chat's folder, not a file, is what is wrong; every other system error is
+ * worded as any file write's is (fileErrorReason.ts).
+ */
+const FOLDER_REASONS: Record<string, string> = {
   EFBIG: 'the file has reached the largest size this system allows',
   EACCES: 'the folder is not writable',
   EPERM: 'the folder is not writable',
-  EROFS: 'the disk is read-only',
   EEXIST: 'a file stands where the folder should be',
   ENOTDIR: 'a file stands where the folder should be',
 };
@@ -21,11 +22,12 @@ const REASONS: Record<string, string> = {
 export function sessionWriteError(err: unknown, dir: string): HearthException {
   const code = (err as NodeJS.ErrnoException | undefined)?.code ?? '';
   const detail = err instanceof Error ? err.message : String(err);
-  const reason = REASONS[code] ?? detail;
+  const worded = FOLDER_REASONS[code] ?? (isPlainFileError(err) ? fileErrorReason(err) : undefined);
+  const reason = worded ?? detail;
   return new HearthException(
     {
       code: 'storageFailed',
-      message: `Hearth could not save this chat in ${dir}: ${reason}${REASONS[code] ? ` (${detail})` : ''}. What was not saved will be missing after a restart; free some disk space or make the folder writable, then send again or press Retry.`,
+      message: `Hearth could not save this chat in ${dir}: ${reason}${worded ? ` (${detail})` : ''}. What was not saved will be missing after a restart; free some disk space or make the folder writable, then send again or press Retry.`,
       retryable: true,
     },
     { cause: err },

@@ -79,7 +79,7 @@ export class RemoteAgent implements Agent {
     if (capWarning) yield { type: 'status', level: 'warning', message: capWarning };
     // The agent's tool list narrows the same way, on this side too: the server cannot widen it.
     const executor = options.executor ? executorForAgent(executorForMode(options.executor, options.mode), options.agent) : undefined;
-    const offeredNames = new Set(tools.map((t) => t.name));
+    const offered = new Set(tools.map((t) => t.name));
     const start: ChatClientMessage = {
       start: encodeChatStart({
         history,
@@ -101,7 +101,7 @@ export class RemoteAgent implements Agent {
         agent: options.agent,
         tools,
         // So the team server's core refuses a call to one as turned off, as the local core does, not as unknown.
-        turnedOffTools: (options.executor?.turnedOff?.() ?? []).filter((name) => !offeredNames.has(name)).slice(0, LIMITS.turnedOffTools),
+        turnedOffTools: (options.executor?.turnedOff?.() ?? []).filter((name) => !offered.has(name)).slice(0, LIMITS.turnedOffTools),
       }),
     };
     const state = newAttemptState();
@@ -122,7 +122,7 @@ export class RemoteAgent implements Agent {
         yield* this.fail(toHearthErrorFromGrpc(err, this.host, false));
         return;
       }
-      const outcome = yield* this.streamOnce(start, metadata, tools, executor, signal);
+      const outcome = yield* this.streamOnce(start, metadata, tools, offered, executor, signal);
       if (outcome.kind === 'finished') return;
       const err = outcome.error;
       // Only while nothing reached the user can the turn be sent again as if for the first time.
@@ -154,6 +154,7 @@ export class RemoteAgent implements Agent {
     start: ChatClientMessage,
     metadata: Awaited<ReturnType<TeamConnection['metadata']>>,
     tools: ToolDefinition[],
+    offered: ReadonlySet<string>,
     executor: ToolExecutor | undefined,
     signal: AbortSignal,
   ): AsyncGenerator<AgentEvent, { kind: 'finished' } | { kind: 'failed'; error: unknown; receivedAny: boolean }> {
@@ -181,7 +182,6 @@ export class RemoteAgent implements Agent {
     };
     signal.addEventListener('abort', onAbort, { once: true });
     call.write(start);
-    const offered = new Set(tools.map((t) => t.name));
 
     // The server's tool requests run one at a time, in the order it sent them, as the agent's own
     // loop runs them locally: a server that sends calls without waiting for results can neither run
