@@ -5,6 +5,7 @@ import { classifyFailure, unreachableError } from '../core/errorMapping';
 import { displayHost, withSignal } from '../core/ollamaClient';
 import { ollamaWithStreamer } from '../core/streamingOllama';
 import { LeadingThinkSplitter } from '../core/leadingThinkSplitter';
+import { boundedLineFetch, STREAM_LINE_MAX_CHARS } from '../core/streamLines';
 import { buildGenerateRequest, DEFAULT_KEEP_ALIVE } from './buildGenerateRequest';
 import { detectFimSupport, missingModelInfo, noCodeModelInfo, type ShowFacts } from './detectFimSupport';
 import { familyFromName } from './fimTemplates';
@@ -52,11 +53,15 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
   const host = displayHost(config.host);
   // A `provider::model` goes to its provider (the same routing as the chat agent's); plain names to this Ollama.
   // Behind a proxy each request asks the route first (a loopback Ollama never goes through one).
-  const lean = (signal?: AbortSignal) => viaProxies(leanHttpFetch(signal), config.proxyRoute);
+  const lean = (signal?: AbortSignal) => viaProxies(leanHttpFetch(signal, { maxLineBytes: STREAM_LINE_MAX_CHARS }), config.proxyRoute);
   const routing = config.fetch ? undefined : providerRouting(config.providers, config.providerKey, lean(), viaProxies(globalFetch, config.proxyRoute));
   const fetchWith = config.fetch ?? routing?.fetch;
-  /** An `ollama` client whose requests also follow `signal`; its streaming generate goes through `config.stream` when there is one. */
-  const client = (signal?: AbortSignal) => ollamaWithStreamer({ host, headers: config.headers, fetch: fetchWith ? withSignal(fetchWith, signal) : lean(signal) }, config.stream, signal);
+  /**
+   * An `ollama` client whose requests also follow `signal`; its streaming generate goes through `config.stream` when
+   * there is one. Its bodies arrive in bounded whole lines (lean replies bound their own; a proxy's go through
+   * boundedLineFetch), since the client's line reader would grow a line that never ends without limit.
+   */
+  const client = (signal?: AbortSignal) => ollamaWithStreamer({ host, headers: config.headers, fetch: boundedLineFetch(fetchWith ? withSignal(fetchWith, signal) : lean(signal)) }, config.stream, signal);
   const keepAlive = config.keepAlive ?? DEFAULT_KEEP_ALIVE;
   const cache = new Map<string, CacheEntry>();
 

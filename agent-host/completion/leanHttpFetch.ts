@@ -4,6 +4,7 @@ import * as net from 'node:net';
 import type { ClientRequestArgs } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { LeanBody, LeanReply } from './leanReply';
+import { wholeLinePull } from '../core/streamLines';
 
 /**
  * Keep-alive connections, most recently used first. Node keeps at most 256
@@ -94,9 +95,11 @@ export function bodyFailure(err: unknown, signal: AbortSignal | undefined): Erro
 /**
  * A response over Node's `http.IncomingMessage` directly. Errors while the
  * body streams look like undici's, so the agent core's error mapping applies
- * unchanged.
+ * unchanged. With `maxLineBytes`, the body arrives in whole lines and a line
+ * longer than that fails the read with StreamLineTooLong (which the core
+ * names) and hangs up on the server.
  */
-function leanResponse(res: http.IncomingMessage, signal: AbortSignal | undefined): LeanReply {
+function leanResponse(res: http.IncomingMessage, signal: AbortSignal | undefined, maxLineBytes: number | undefined): LeanReply {
   let iterator: AsyncIterator<Buffer> | undefined;
   const pull = async (): Promise<Uint8Array | undefined> => {
     iterator ??= res[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
@@ -107,7 +110,29 @@ function leanResponse(res: http.IncomingMessage, signal: AbortSignal | undefined
       throw bodyFailure(err, signal);
     }
   };
-  return new LeanReply({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: flatHeaders(res) }, new LeanBody(pull, () => void res.destroy()));
+  const lines = maxLineBytes === undefined ? undefined : wholeLinePull(pull, maxLineBytes);
+  const bounded = lines
+    ? async () => {
+        try {
+          return await lines();
+        } catch (err) {
+          res.destroy();
+          throw err;
+        }
+      }
+    : pull;
+  return new LeanReply({ status: res.statusCode ?? 0, statusText: res.statusMessage ?? '', headers: flatHeaders(res) }, new LeanBody(bounded, () => void res.destroy()));
+}
+
+/** How leanHttpFetch reads bodies. */
+export interface LeanFetchOptions {
+  /**
+   * Bodies arrive in whole lines, none longer than this (STREAM_LINE_MAX_CHARS
+   * for model streams): the `ollama` client's own line reader has no bound.
+   * Readers that bound their lines themselves (the team server's model
+   * router) leave it out and keep the raw pieces.
+   */
+  maxLineBytes?: number;
 }
 
 /**
@@ -118,7 +143,7 @@ function leanResponse(res: http.IncomingMessage, signal: AbortSignal | undefined
  * undici's shapes ("fetch failed" with a `cause`, "terminated", AbortError),
  * which is what the agent core's error mapping reads.
  */
-export function leanHttpFetch(signal?: AbortSignal): typeof fetch {
+export function leanHttpFetch(signal?: AbortSignal, options: LeanFetchOptions = {}): typeof fetch {
   const lean = (input: string | URL | Request, init: RequestInit = {}): Promise<LeanReply> => {
     const url = new URL(typeof input === 'string' ? input : input instanceof URL ? input.href : input.url);
     const signals = [init.signal, signal].filter((s): s is AbortSignal => !!s);
@@ -128,7 +153,7 @@ export function leanHttpFetch(signal?: AbortSignal): typeof fetch {
     new Headers(init.headers).forEach((value, name) => (headers[name] = value));
     const body = typeof init.body === 'string' ? init.body : undefined;
     if (body !== undefined) headers['content-length'] = String(Buffer.byteLength(body));
-    return send(url, init.method ?? 'GET', headers, body, merged);
+    return send(url, init.method ?? 'GET', headers, body, merged, options.maxLineBytes);
   };
   return lean as unknown as typeof fetch;
 }
@@ -184,6 +209,6 @@ export function openRequest(url: URL, method: string, headers: Record<string, st
 }
 
 /** One request answered as a `LeanReply` (see openRequest). */
-async function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, merged: AbortSignal | undefined): Promise<LeanReply> {
-  return leanResponse(await openRequest(url, method, headers, body, merged), merged);
+async function send(url: URL, method: string, headers: Record<string, string>, body: string | undefined, merged: AbortSignal | undefined, maxLineBytes: number | undefined): Promise<LeanReply> {
+  return leanResponse(await openRequest(url, method, headers, body, merged), merged, maxLineBytes);
 }

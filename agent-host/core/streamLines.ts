@@ -54,6 +54,68 @@ export class StreamLines {
 }
 
 /**
+ * A byte stream cut into pieces that end at a newline: the pieces of a line
+ * are held until its newline arrives, and a line still arriving past
+ * `maxBytes` throws StreamLineTooLong. For readers that cannot bound their
+ * own lines (see boundedLineFetch and wholeLinePull).
+ */
+export class WholeLineChunks {
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+
+  constructor(private readonly maxBytes = STREAM_LINE_MAX_CHARS) {}
+
+  /** The whole lines `chunk` completes, with their newlines (undefined when it completes none). */
+  push(chunk: Uint8Array): Uint8Array | undefined {
+    const newline = chunk.lastIndexOf(10);
+    if (newline < 0) {
+      this.pending.push(chunk);
+      this.pendingBytes += chunk.byteLength;
+      if (this.pendingBytes > this.maxBytes) throw new StreamLineTooLong(this.maxBytes);
+      return undefined;
+    }
+    const lines = chunk.subarray(0, newline + 1);
+    const whole = this.pending.length === 0 ? lines : Buffer.concat([...this.pending, lines]);
+    const rest = chunk.subarray(newline + 1);
+    this.pending = rest.byteLength > 0 ? [rest] : [];
+    this.pendingBytes = rest.byteLength;
+    if (this.pendingBytes > this.maxBytes) throw new StreamLineTooLong(this.maxBytes);
+    return whole;
+  }
+
+  /** What followed the last newline when the body ended (undefined when nothing did), and nothing kept. */
+  end(): Uint8Array | undefined {
+    const rest = this.pendingBytes > 0 ? Buffer.concat(this.pending) : undefined;
+    this.pending = [];
+    this.pendingBytes = 0;
+    return rest;
+  }
+}
+
+/**
+ * `pull` (a body read one piece at a time, `undefined` at its end) whose
+ * pieces are whole lines, bounded as WholeLineChunks bounds them: for the
+ * lean replies of inline suggestions (agent-host/completion/leanHttpFetch.ts),
+ * which the `ollama` client reads with the same unbounded line reader.
+ */
+export function wholeLinePull(pull: () => Promise<Uint8Array | undefined>, maxBytes = STREAM_LINE_MAX_CHARS): () => Promise<Uint8Array | undefined> {
+  const chunks = new WholeLineChunks(maxBytes);
+  let ended = false;
+  return async () => {
+    while (!ended) {
+      const piece = await pull();
+      if (piece === undefined) {
+        ended = true;
+        return chunks.end();
+      }
+      const lines = chunks.push(piece);
+      if (lines) return lines;
+    }
+    return undefined;
+  };
+}
+
+/**
  * `base` whose response bodies reach their reader in whole lines, and fail
  * with StreamLineTooLong once a line runs past `maxBytes` without a newline:
  * for a reader that cannot bound its own lines, the `ollama` npm client,
@@ -67,30 +129,23 @@ export class StreamLines {
 export function boundedLineFetch(base: typeof fetch, maxBytes = STREAM_LINE_MAX_CHARS): typeof fetch {
   return async (input, init) => {
     const response = await base(input, init);
-    // The team server's model router answers with its own lean replies (agent-host/completion/leanReply.ts), not
-    // WHATWG streams; its streaming reader bounds its lines itself (ndjsonModelStream.ts).
+    // The team server's model router and inline suggestions answer with lean replies (agent-host/completion/leanReply.ts),
+    // not WHATWG streams; their streams bound their lines themselves (ndjsonModelStream.ts, wholeLinePull).
     if (typeof response.body?.pipeThrough !== 'function') return response;
-    let pending: Uint8Array[] = [];
-    let pendingBytes = 0;
+    const chunks = new WholeLineChunks(maxBytes);
     const bounded = response.body.pipeThrough(
       new TransformStream<Uint8Array, Uint8Array>({
         transform(chunk, controller) {
-          const newline = chunk.lastIndexOf(10);
-          if (newline < 0) {
-            pending.push(chunk);
-            pendingBytes += chunk.byteLength;
-            if (pendingBytes > maxBytes) controller.error(new StreamLineTooLong(maxBytes));
-            return;
+          try {
+            const lines = chunks.push(chunk);
+            if (lines) controller.enqueue(lines);
+          } catch (err) {
+            controller.error(err);
           }
-          const lines = chunk.subarray(0, newline + 1);
-          controller.enqueue(pending.length === 0 ? lines : Buffer.concat([...pending, lines]));
-          const rest = chunk.subarray(newline + 1);
-          pending = rest.byteLength > 0 ? [rest] : [];
-          pendingBytes = rest.byteLength;
-          if (pendingBytes > maxBytes) controller.error(new StreamLineTooLong(maxBytes));
         },
         flush(controller) {
-          if (pendingBytes > 0) controller.enqueue(Buffer.concat(pending));
+          const rest = chunks.end();
+          if (rest) controller.enqueue(rest);
         },
       }),
     );

@@ -42,6 +42,22 @@ describe('fill-in-the-middle completer over HTTP', function () {
     assert.ok(done?.type === 'done' && done.reason === 'stop' && (done.timings.completionTokens ?? 0) > 0);
   });
 
+  it('a line that never ends stops the suggestion with a clear error and hangs up on Ollama', async () => {
+    // The ollama client's own line reader would grow one string (and split it again at every piece) without end.
+    fixture.enqueue({ kind: 'endlessLine', text: 'width *' });
+    const texts: string[] = [];
+    const failure = await (async () => {
+      for await (const chunk of createFimCompleter({ host: fixture.url }).complete(ready, { prefix: 'return ', suffix: '\n', maxTokens: 32 }, new AbortController().signal)) {
+        if (chunk.type === 'text') texts.push(chunk.delta);
+      }
+    })().catch((e: unknown) => e);
+    assert.equal(texts.join(''), 'width *');
+    assert.ok(failure instanceof HearthException, `a HearthException, not ${String(failure)}`);
+    assert.match(failure.error.message, /sent a line of qwen2\.5-coder:7b's answer that did not end, so Hearth stopped reading the answer there \(the server sent a stream line longer than 16 MiB; Hearth stopped reading it\)/);
+    const request = await fixture.waitFor((r) => r.path === '/api/generate' && r.outcome !== 'pending', 5_000);
+    assert.equal(request.outcome, 'aborted', 'Hearth hung up on Ollama');
+  });
+
   it('aborting the signal closes the HTTP request, which Ollama sees as an abort', async () => {
     fixture.enqueue({ kind: 'text', text: Array.from({ length: 200 }, (_, i) => `t${i}`).join(' '), tokenDelayMs: 20 });
     const controller = new AbortController();
