@@ -1,6 +1,8 @@
+import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { ReviewFileChange } from '../../protocol/lspMethods';
+import { reviewedFileSizeRefusal } from '../../protocol/reviewLimits';
 import { GIT_STATUS_DELETED, GIT_STATUS_UNTRACKED, type GitRepository } from '../git/gitApi';
 import { mentionReadRefusal } from '../mentions/mentionReadRule';
 import { stagedDiffOnDisk } from './stagedDiffOnDisk';
@@ -49,7 +51,7 @@ export async function collectReviewChanges(repo: GitRepository, folders: readonl
       withheld.push({ path: relative(file), reason: 'it was deleted after it was staged' });
       continue;
     }
-    const refusal = await mentionReadRefusal(file, folders);
+    const refusal = (await mentionReadRefusal(file, folders)) ?? (await sizeRefusal(file));
     if (refusal) {
       withheld.push({ path: relative(file), reason: refusal });
       continue;
@@ -71,6 +73,18 @@ export async function collectReviewChanges(repo: GitRepository, folders: readonl
   }
   for (const file of files.slice(MAX_REVIEW_FILES)) withheld.push({ path: relative(file), reason: `more than ${MAX_REVIEW_FILES} files changed` });
   return { changes, withheld };
+}
+
+/**
+ * Why a file is too large for the review to read (the language server's
+ * limit, protocol/reviewLimits.ts), checked before git is asked for its diff:
+ * the diff of a file of many megabytes would be read whole and sent, only to
+ * be left out. A file that cannot be looked at here is left to the language
+ * server, which reads it and says why not.
+ */
+async function sizeRefusal(file: string): Promise<string | undefined> {
+  const stat = await fs.stat(file).catch(() => undefined);
+  return stat ? reviewedFileSizeRefusal(stat.size) : undefined;
 }
 
 /** A staged file's diff numbered as on disk, or why it is not reviewed. */

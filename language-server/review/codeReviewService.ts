@@ -12,6 +12,7 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { HearthException } from '../../agent-host';
 import { looksBinary, openPinnedPath, readPinnedPrefix } from '../tools';
 import type { CodeReviewParams, CodeReviewResult, ReviewFileChange } from '../../protocol/lspMethods';
+import { MAX_REVIEWED_FILE_BYTES, reviewedFileSizeRefusal } from '../../protocol/reviewLimits';
 import type { ActionRole } from '../agents/actionRole';
 import type { EditActionService } from '../completion/editActionService';
 import { isStrictlyInside } from '../workspace/pathInside';
@@ -24,8 +25,6 @@ import { REVIEW_SYSTEM_PROMPT, reviewUserMessage } from './reviewPrompts';
 export const MAX_REVIEW_CHARS = 40_000;
 /** One file's share at most, so one generated file cannot take the whole review. */
 export const MAX_FILE_REVIEW_CHARS = 16_000;
-/** Files larger than this are not read for a review. */
-const MAX_FILE_BYTES = 1_000_000;
 
 export interface CodeReviewDeps {
   documents: { get(uri: string): TextDocument | undefined };
@@ -139,13 +138,15 @@ export class CodeReviewService {
     try {
       const { stat } = pinned;
       if (!stat.isFile()) return { reason: 'it is not a file' };
-      if (stat.size > MAX_FILE_BYTES) return { reason: 'it is larger than 1 MB' };
+      const tooLarge = reviewedFileSizeRefusal(stat.size);
+      if (tooLarge) return { reason: tooLarge };
       // A second hard link can be a file outside the workspace under another name (the @file rule).
       if (stat.nlink > 1) return { reason: `it has ${stat.nlink} hard links, so it may be a file outside the workspace` };
       // One byte past the cap tells a file that grew past it after the stat; the read never takes more.
-      const bytes = await readPinnedPrefix(pinned, MAX_FILE_BYTES + 1).catch(() => undefined);
+      const bytes = await readPinnedPrefix(pinned, MAX_REVIEWED_FILE_BYTES + 1).catch(() => undefined);
       if (!bytes) return { reason: 'it could not be read' };
-      if (bytes.length > MAX_FILE_BYTES) return { reason: 'it is larger than 1 MB' };
+      const grown = reviewedFileSizeRefusal(bytes.length);
+      if (grown) return { reason: grown };
       if (looksBinary(bytes)) return { reason: 'it is a binary file' };
       return bytes.toString('utf8');
     } finally {
