@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { status } from '@grpc/grpc-js';
 import { createHash } from 'node:crypto';
-import { activityDelta, ActivityRecorder, isEmptyActivity, snapshotOf } from '../../agent-host/server/admin/activityRecorder';
+import { activityDelta, ActivityRecorder, isEmptyActivity, MAX_LANGUAGES_PER_USER, snapshotOf } from '../../agent-host/server/admin/activityRecorder';
 import { AdminAuth, AdminStoreUnavailable } from '../../agent-host/server/admin/adminAuth';
 import { parseReplicaView, teamStats, type ReplicaView } from '../../agent-host/server/admin/adminStats';
 import { startUsageLedger, type UsageLedger } from '../../agent-host/server/admin/usageLedger';
@@ -236,10 +236,25 @@ describe('admin page: activity recorder', () => {
     ]);
     const alice = r.snapshot().users.find((u) => u.user === 'alice')!;
     assert.deepEqual([alice.suggestionsShown, alice.suggestionsAccepted], [4, 2]);
-    for (let i = 0; i < 300; i++) r.suggestions('mallory', `lang-${i}`, 1, 0);
+    for (let i = 0; i < 300; i++) r.suggestions(`member-${i % 20}`, `lang-${i}`, 1, 0);
     const after = r.snapshot().languages;
     assert.ok(after.length <= 201, `languages are bounded (got ${after.length})`);
     assert.ok(after.some((l) => l.language === 'other'), 'languages past the bound are counted as "other"');
+  });
+
+  it('one member\'s reports cannot fill the language table: past their share, their new languages count as "other"', () => {
+    const r = new ActivityRecorder();
+    // Any valid key can report made-up language ids.
+    for (let i = 0; i < 300; i++) r.suggestions('mallory', `junk-${i}`, 1, 0);
+    r.suggestions('alice', 'typescript', 3, 1);
+    r.suggestions('bob', 'go', 2, 2);
+    // Languages already in the table still count under their own name, whoever reports them.
+    r.suggestions('mallory', 'junk-0', 1, 0);
+    const langs = new Map(r.snapshot().languages.map((l) => [l.language, l]));
+    assert.equal([...langs.keys()].filter((l) => l.startsWith('junk-')).length, MAX_LANGUAGES_PER_USER);
+    assert.equal(langs.get('junk-0')?.shown, 2);
+    assert.equal(langs.get('other')?.shown, 300 - MAX_LANGUAGES_PER_USER, 'the rest of Mallory\'s reports are counted, as "other"');
+    assert.deepEqual([langs.get('typescript')?.shown, langs.get('go')?.accepted], [3, 2], 'the team\'s real languages keep their rows');
   });
 
   const reportDeps = (r: ActivityRecorder, limiter = new RateLimiter(MAX_REPORTS_PER_MINUTE)) => ({ activity: r, limiter, metrics: new ServerMetrics(false) });

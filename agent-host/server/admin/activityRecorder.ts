@@ -97,6 +97,14 @@ const DEFAULT_BUCKETS = 360;
 
 /** Language ids come from clients: their length and number are bounded so a client cannot grow the server's memory. */
 export const MAX_LANGUAGES = 200;
+/**
+ * The languages one team member's reports may add to the table. A developer
+ * who works in many languages reports a few dozen at most; without a share
+ * of its own, one member's client (any valid key) could fill all
+ * MAX_LANGUAGES with made-up ids, and everyone's real languages would then
+ * show as "other".
+ */
+export const MAX_LANGUAGES_PER_USER = 32;
 const MAX_LANGUAGE_LENGTH = 64;
 const OTHER_LANGUAGE = 'other';
 /** User names come from the API key configuration, but a bound keeps the table safe all the same. */
@@ -123,6 +131,8 @@ export class ActivityRecorder {
   private readonly now: () => number;
   private readonly users = new Map<string, UserUsage>();
   private readonly languages = new Map<string, { shown: number; accepted: number }>();
+  /** How many of the table's languages each member's reports added (MAX_LANGUAGES_PER_USER). */
+  private readonly languagesAdded = new Map<string, number>();
   private running = 0;
 
   constructor(options: ActivityRecorderOptions = {}) {
@@ -153,7 +163,7 @@ export class ActivityRecorder {
     const u = this.userFor(user);
     u.suggestionsShown += s;
     u.suggestionsAccepted += a;
-    const key = this.languageKey(language);
+    const key = this.languageKey(user, language);
     const entry = this.languages.get(key) ?? { shown: 0, accepted: 0 };
     entry.shown += s;
     entry.accepted += a;
@@ -242,9 +252,15 @@ export class ActivityRecorder {
     return u;
   }
 
-  private languageKey(language: string): string {
+  /** The table's entry for `user`'s report of `language`: its own, or "other" once the table or the member's share is full. */
+  private languageKey(user: string, language: string): string {
     const name = language.trim().slice(0, MAX_LANGUAGE_LENGTH) || OTHER_LANGUAGE;
-    return this.languages.has(name) || this.languages.size < MAX_LANGUAGES ? name : OTHER_LANGUAGE;
+    if (this.languages.has(name)) return name;
+    const added = this.languagesAdded.get(user) ?? 0;
+    if (this.languages.size >= MAX_LANGUAGES || added >= MAX_LANGUAGES_PER_USER) return OTHER_LANGUAGE;
+    // Each count is a language added to the table, which never shrinks: this map holds at most MAX_LANGUAGES members.
+    this.languagesAdded.set(user, added + 1);
+    return name;
   }
 
   private bucketAt(index: number): Bucket | undefined {
