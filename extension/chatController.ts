@@ -2,7 +2,7 @@ import { askTemplateValues } from './mcp/askTemplateValues';
 import { PromptArgumentSuggestions } from './mcp/promptArgumentSuggestions';
 import { pickImages } from './pickImages';
 import * as vscode from 'vscode';
-import { ResponseError, type LanguageClient } from 'vscode-languageclient/node';
+import { ResponseError, State, type LanguageClient } from 'vscode-languageclient/node';
 import { TERMINAL_MENTION, PROBLEMS_MENTION, CHANGES_MENTION, isWebPageMention, type ContextItem, type HearthError, type UserInput, chatModeLabel, DEFAULT_CHAT_MODE, isChatMode, nextChatMode, type ChatMode, CODEBASE_MENTION } from '../protocol/chat';
 import type { SessionSummary } from '../protocol/sessions';
 import {
@@ -74,7 +74,8 @@ export class ChatController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly files = new WorkspaceFileIndex();
   private currentSessionId: string | undefined;
-  private streaming = new Set<string>();
+  /** The turns under way, by session: the assistant entry each is streaming into. */
+  private streaming = new Map<string, string>();
   /**
    * Turn requests (send, retry) whose response has not arrived yet. The
    * server may emit a turn's first events, even its `error` and `done`, before
@@ -133,6 +134,10 @@ export class ChatController implements vscode.Disposable {
         this.relayEvent(p);
       }),
       client.onNotification(StatusNotification.type, (status) => this.showStatus(status)),
+      // A crashed or killed server sends no `done` for the turns it was running: end them here.
+      client.onDidChangeState((e) => {
+        if (e.newState !== State.Running) this.endTurnsOfStoppedServer();
+      }),
       approvals.onDidChange((change) => {
         if (change.type === 'requested') this.view.post({ type: 'approvalRequested', approval: change.request });
         else this.view.post({ type: 'approvalSettled', id: change.id, outcome: change.outcome });
@@ -658,13 +663,34 @@ export class ChatController implements vscode.Disposable {
     // events are relayed, so the view never drops the first tokens of a new chat.
     this.currentSessionId = started.sessionId;
     this.view.post({ type: 'turnStarted', ...started, retry, input: typeof input === 'function' ? input() : input });
-    this.streaming.add(started.sessionId);
+    this.streaming.set(started.sessionId, started.assistantEntryId);
     // Events that raced the response (possibly the whole turn, `done`
     // included) follow the view's turnStarted, in the order they arrived.
     this.releaseHeldEvents();
     await this.persistCurrent();
     await this.updateStreamingContext();
     await this.postSessions();
+  }
+
+  /**
+   * The language server stopped (it crashed, was killed, or VS Code is
+   * restarting it): the turns it was running are over, and no `done` will ever
+   * come for them, so the chat would show an answer still streaming, with a
+   * Stop that stops nothing and no way to send, for as long as the window
+   * stays open. Each ends now with the reason and Retry; what streamed before
+   * is kept in the view, and the new server's store marks the reply
+   * interrupted when it replays the log.
+   */
+  private endTurnsOfStoppedServer(): void {
+    const error: HearthError = {
+      code: 'internal',
+      message: "Hearth's language server stopped while answering, so this answer ends here; what it wrote so far is kept. Press Retry to ask again once the server has restarted, or see Hearth: Show Logs for why it stopped.",
+      retryable: true,
+    };
+    for (const [sessionId, entryId] of [...this.streaming]) {
+      this.relayEvent({ sessionId, entryId, event: { type: 'error', error } });
+      this.relayEvent({ sessionId, entryId, event: { type: 'done', reason: 'error' } });
+    }
   }
 
   /** Relays held events once no turn request is pending any more (each is shown only if its session is the current one). */

@@ -1,0 +1,73 @@
+/**
+ * The language server dies mid-answer, in a real VS Code: the process is
+ * killed with SIGKILL while the scripted Ollama is still streaming, as a crash
+ * or the OOM killer would. The chat must not go on pretending to answer: the
+ * user's message and the text streamed so far stay on screen, the answer says
+ * the server stopped, the composer offers Send again (not a Stop that stops
+ * nothing), and Retry asks the restarted server for the answer.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import type { Frame } from 'playwright-core';
+import { useOllamaFixture } from './support/useOllamaFixture';
+import { openHearth, until, sendChatMessage, chatAnswers } from './support/workbench';
+import { useHearthInVsCode } from './support/useHearthInVsCode';
+
+const MODEL = 'qwen2.5-coder:7b';
+
+/** The pids of the language servers started from this code-server's installed Hearth (read from /proc, Linux only). */
+function languageServerPids(extensionsDir: string): number[] {
+  const pids: number[] = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let commandLine: string;
+    try {
+      commandLine = fs.readFileSync(path.join('/proc', entry, 'cmdline'), 'utf8');
+    } catch {
+      continue; // The process ended while the list was read.
+    }
+    if (commandLine.includes(extensionsDir) && commandLine.includes(`dist${path.sep}language-server.js`)) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+describe('The language server crashing mid-answer, in a real VS Code (e2e)', function () {
+  this.timeout(300_000);
+  let chat: Frame;
+  const fixture = useOllamaFixture();
+  const vscode = useHearthInVsCode({ settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL }) });
+
+  it('keeps the message and the partial answer, ends the answer with the reason instead of streaming forever, and Retry works on the restarted server', async () => {
+    chat = await openHearth(vscode.wb.page);
+    await chat.locator('[data-testid="composer"]').waitFor({ state: 'visible' });
+    const tokens = ['Once ', 'upon ', 'a ', 'time ', ...Array.from({ length: 200 }, (_, i) => `word${i} `)];
+    fixture.enqueue({ kind: 'text', text: tokens.join(''), tokens, tokenDelayMs: 250 });
+    await sendChatMessage(chat, 'Tell me a long story');
+
+    const answer = chatAnswers(chat).nth(0);
+    await until(async () => (await answer.innerText()).includes('Once upon a time'), 'the first words of the answer');
+    await chat.locator('[data-testid="stop"]').waitFor({ state: 'visible' });
+    const [pid, ...others] = languageServerPids(vscode.server.extensionsDir);
+    assert.ok(pid !== undefined && others.length === 0, `one language server runs (found ${[pid, ...others].join(', ')})`);
+    process.kill(pid, 'SIGKILL');
+
+    // The answer ends with the reason, keeping what streamed before the crash.
+    const error = answer.locator('[data-testid="error"]');
+    await until(async () => (await error.count()) > 0, 'the answer to say the language server stopped', 30_000);
+    assert.match(await error.innerText(), /language server stopped/);
+    assert.equal(await answer.getAttribute('data-state'), 'done');
+    assert.match(await answer.innerText(), /Once upon a time/);
+    assert.equal(await chat.locator('[data-testid="user-message"]').first().innerText().then((t) => t.includes('Tell me a long story')), true);
+    await chat.locator('[data-testid="send"]').waitFor({ state: 'visible', timeout: 10_000 });
+    assert.equal(await chat.locator('[data-testid="stop"]').count(), 0, 'no Stop button is left for an answer nobody is making');
+
+    // VS Code's client restarts the server; Retry asks it for the answer again.
+    await until(async () => languageServerPids(vscode.server.extensionsDir).some((p) => p !== pid), 'a new language server', 60_000);
+    fixture.enqueue({ kind: 'text', text: 'A short story.' });
+    await answer.locator('[data-testid="retry"]').click();
+    const retried = chatAnswers(chat).last();
+    await until(async () => (await retried.innerText()).includes('A short story.') && (await retried.getAttribute('data-state')) === 'done', 'the retried answer', 60_000);
+    assert.equal(await chat.locator('[data-testid="user-message"]').count(), 1, 'the message is kept once');
+  });
+});
