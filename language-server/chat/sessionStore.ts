@@ -35,7 +35,11 @@ export class SessionStore {
   private readonly dir: string;
   private readonly open = new Map<string, OpenSession>();
   private summaries: Map<string, SessionSummary> | undefined;
-  /** The size of each log when this process last read it for the list (see `syncWithFolder`). */
+  /**
+   * The size of each log as this process last read it, plus what it appended
+   * since: a log that is larger on disk was written by another window's
+   * language server (see `syncWithFolder` and `openSession`).
+   */
   private readonly readSizes = new Map<string, number>();
   /** Chats whose log a newer Hearth wrote (its format version is above ours): hidden, and never written or deleted. */
   private readonly newer = new Set<string>();
@@ -82,7 +86,11 @@ export class SessionStore {
       if (!match) continue;
       const id = match[1];
       onDisk.add(id);
-      if (this.open.has(id)) continue;
+      const open = this.open.get(id);
+      if (open) {
+        this.readAgainIfChanged(id, open);
+        continue;
+      }
       const size = fileSize(this.file(id));
       if (size === this.readSizes.get(id)) continue;
       summaries.delete(id);
@@ -115,9 +123,16 @@ export class SessionStore {
     return session.view;
   }
 
-  /** Returns the session, or undefined when no such session exists. */
+  /**
+   * Returns the session, or undefined when no such session exists. A chat
+   * this process has open is read again first when another window's language
+   * server appended to it meanwhile (the user carried on there), so this
+   * window shows that window's messages and its next reply is asked with them.
+   */
   get(id: string): SessionView | undefined {
-    return this.openSession(id)?.view;
+    const session = this.openSession(id);
+    if (session) this.readAgainIfChanged(id, session);
+    return session?.view;
   }
 
   addUserEntry(sessionId: string, entry: Omit<UserEntry, 'kind' | 'id' | 'at'>): UserEntry {
@@ -289,6 +304,24 @@ export class SessionStore {
     return session;
   }
 
+  /**
+   * Replays an open chat's log again when it grew past what this process read
+   * and wrote (another window wrote to it). Not while this process streams a
+   * reply into it: that turn holds the view and appends to it, and the log
+   * then gets both windows' records in the order they were written, which is
+   * what the next read shows. Returns whether the view was replaced.
+   */
+  private readAgainIfChanged(id: string, session: OpenSession): boolean {
+    if (session.view.entries.some((e) => e.kind === 'assistant' && e.state === 'streaming')) return false;
+    const size = fileSize(this.file(id));
+    if (size === undefined || size === this.readSizes.get(id)) return false;
+    const view = this.readSession(id, (ref) => this.images.load(ref));
+    if (!view) return false;
+    session.view = view;
+    this.summaries?.set(id, view.summary);
+    return true;
+  }
+
   /** `loadImage`: reads the images of user entries (the history list needs none). */
   private readSession(id: string, loadImage?: (ref: unknown) => ChatImage | undefined): SessionView | undefined {
     let raw: Buffer;
@@ -341,6 +374,7 @@ export class SessionStore {
         if (n <= 0) throw Object.assign(new Error('no space left on device, write'), { code: 'ENOSPC' });
         written += n;
       }
+      this.readSizes.set(session.view.summary.id, (this.readSizes.get(session.view.summary.id) ?? 0) + line.length);
     } catch (err) {
       // The descriptor is let go, so the next write opens the log again and first ends the half-written line.
       if (session.fd !== undefined) fs.closeSync(session.fd);

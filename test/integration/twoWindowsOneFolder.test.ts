@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chatTurn, useLspSuite } from './lspSuite';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { CommandApprovalRequest, EditApprovalRequest, SessionDeleteRequest, SessionListRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { CommandApprovalRequest, EditApprovalRequest, SessionDeleteRequest, SessionGetRequest, SessionListRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 
 const MODEL = 'qwen2.5-coder:7b';
 
@@ -57,5 +57,38 @@ describe('two windows on one folder: two language servers, one storage (integrat
       const snap = JSON.parse(fs.readFileSync(path.join(store, 'snapshots', name), 'utf8')) as { files: Record<string, [string]> };
       for (const [hash] of Object.values(snap.files)) assert.ok(fs.existsSync(path.join(store, 'objects', hash.slice(0, 2), hash.slice(2))));
     }
+  });
+
+  it('a chat continued in the other window shows that window’s messages here, and the next reply here is asked with them', async () => {
+    const windowA = (suite.client = await start());
+    const windowB = (second = await start());
+    suite.fixture.enqueue({ kind: 'text', text: 'Paris.' });
+    const first = await chatTurn(windowA, 'What is the capital of France?');
+    const sessionId = first.started.sessionId;
+
+    // The user opens the same chat in window B (it lists it) and carries on there.
+    suite.fixture.enqueue({ kind: 'text', text: 'Berlin.' });
+    await windowB.connection.sendRequest(SessionGetRequest.type, { sessionId });
+    await chatTurn(windowB, 'And of Germany?', { sessionId });
+
+    // Back in window A, opening the chat shows both turns, and History counts them.
+    const texts = async (client: LspTestClient) =>
+      (await client.connection.sendRequest(SessionGetRequest.type, { sessionId })).entries.map((e) => (e.kind === 'user' ? e.text : e.parts.map((p) => (p.kind === 'text' ? p.text : '')).join('')));
+    assert.deepEqual(await texts(windowA), ['What is the capital of France?', 'Paris.', 'And of Germany?', 'Berlin.']);
+    const listed = (await windowA.connection.sendRequest(SessionListRequest.type, {})).sessions.find((s) => s.id === sessionId);
+    assert.equal(listed?.messageCount, 4);
+
+    // A message sent in window A goes to the model with the turn window B added.
+    suite.fixture.enqueue({ kind: 'text', text: 'Rome.' });
+    await chatTurn(windowA, 'And of Italy?', { sessionId });
+    const asked = suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body.messages as { role: string; content: string }[];
+    assert.deepEqual(
+      asked.filter((m) => m.role !== 'system').map((m) => m.content),
+      ['What is the capital of France?', 'Paris.', 'And of Germany?', 'Berlin.', 'And of Italy?'],
+    );
+    // Both windows see the whole chat, each turn once.
+    const whole = ['What is the capital of France?', 'Paris.', 'And of Germany?', 'Berlin.', 'And of Italy?', 'Rome.'];
+    assert.deepEqual(await texts(windowA), whole);
+    assert.deepEqual(await texts(windowB), whole);
   });
 });
