@@ -4,7 +4,8 @@
  * or the OOM killer would. The chat must not go on pretending to answer: the
  * user's message and the text streamed so far stay on screen, the answer says
  * the server stopped, the composer offers Send again (not a Stop that stops
- * nothing), and Retry asks the restarted server for the answer.
+ * nothing), and Retry asks the restarted server for the answer. An approval
+ * card open at the crash expires: nobody waits for its answer any more.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -69,5 +70,24 @@ describe('The language server crashing mid-answer, in a real VS Code (e2e)', fun
     const retried = chatAnswers(chat).last();
     await until(async () => (await retried.innerText()).includes('A short story.') && (await retried.getAttribute('data-state')) === 'done', 'the retried answer', 60_000);
     assert.equal(await chat.locator('[data-testid="user-message"]').count(), 1, 'the message is kept once');
+  });
+
+  it('a command card open when the server dies is shown as expired with no button left, and the command never runs', async () => {
+    await chat.locator('[data-testid="new-chat"]').click();
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'echo ran > ran.txt' } }] }, { kind: 'text', text: 'Done.' });
+    await sendChatMessage(chat, 'Run the command');
+    const answer = chatAnswers(chat).last();
+    const card = answer.locator('[data-testid="approval-card"][data-kind="command"]');
+    await card.waitFor({ state: 'visible', timeout: 60_000 });
+    const [pid] = languageServerPids(vscode.server.extensionsDir);
+    assert.ok(pid !== undefined, 'the language server runs');
+    process.kill(pid, 'SIGKILL');
+
+    await until(async () => (await card.getAttribute('data-state')) === 'expired', 'the card to expire');
+    assert.equal(await card.locator('button').count(), 0, 'no button is left on the expired card');
+    await until(async () => (await answer.getAttribute('data-state')) === 'done', 'the answer to end');
+    assert.match(await answer.locator('[data-testid="error"]').innerText(), /language server stopped/);
+    await until(async () => languageServerPids(vscode.server.extensionsDir).some((p) => p !== pid), 'a new language server', 60_000);
+    assert.equal(fs.existsSync(path.join(vscode.workspace, 'ran.txt')), false, 'the command never ran');
   });
 });
