@@ -97,7 +97,13 @@ export class SessionStore {
       const view = this.readSession(id);
       if (view) summaries.set(view.summary.id, view.summary);
     }
-    for (const id of [...summaries.keys()]) if (!onDisk.has(id) && !this.open.has(id)) summaries.delete(id);
+    for (const id of [...summaries.keys()]) {
+      if (onDisk.has(id)) continue;
+      const open = this.open.get(id);
+      // An open chat another window deleted is let go too, unless this window is streaming a reply into it.
+      if (open) this.readAgainIfChanged(id, open);
+      else summaries.delete(id);
+    }
     for (const id of [...this.newer]) if (!onDisk.has(id)) this.newer.delete(id);
   }
 
@@ -131,8 +137,8 @@ export class SessionStore {
    */
   get(id: string): SessionView | undefined {
     const session = this.openSession(id);
-    if (session) this.readAgainIfChanged(id, session);
-    return session?.view;
+    if (!session || this.readAgainIfChanged(id, session) === 'deleted') return undefined;
+    return session.view;
   }
 
   addUserEntry(sessionId: string, entry: Omit<UserEntry, 'kind' | 'id' | 'at'>): UserEntry {
@@ -309,17 +315,27 @@ export class SessionStore {
    * and wrote (another window wrote to it). Not while this process streams a
    * reply into it: that turn holds the view and appends to it, and the log
    * then gets both windows' records in the order they were written, which is
-   * what the next read shows. Returns whether the view was replaced.
+   * what the next read shows. A log another window deleted (the user
+   * deleted the chat there) is let go here too: a message written to it
+   * would go to a file nobody can open again, so sending to it is refused
+   * instead, with the text kept in the composer.
    */
-  private readAgainIfChanged(id: string, session: OpenSession): boolean {
-    if (session.view.entries.some((e) => e.kind === 'assistant' && e.state === 'streaming')) return false;
+  private readAgainIfChanged(id: string, session: OpenSession): 'same' | 'read' | 'deleted' {
+    if (session.view.entries.some((e) => e.kind === 'assistant' && e.state === 'streaming')) return 'same';
     const size = fileSize(this.file(id));
-    if (size === undefined || size === this.readSizes.get(id)) return false;
+    if (size === undefined) {
+      if (session.fd !== undefined) fs.closeSync(session.fd);
+      this.open.delete(id);
+      this.summaries?.delete(id);
+      this.readSizes.delete(id);
+      return 'deleted';
+    }
+    if (size === this.readSizes.get(id)) return 'same';
     const view = this.readSession(id, (ref) => this.images.load(ref));
-    if (!view) return false;
+    if (!view) return 'same';
     session.view = view;
     this.summaries?.set(id, view.summary);
-    return true;
+    return 'read';
   }
 
   /** `loadImage`: reads the images of user entries (the history list needs none). */

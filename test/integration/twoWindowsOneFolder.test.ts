@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { chatTurn, useLspSuite } from './lspSuite';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { CommandApprovalRequest, EditApprovalRequest, SessionDeleteRequest, SessionGetRequest, SessionListRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { ChatSendRequest, CommandApprovalRequest, EditApprovalRequest, SessionDeleteRequest, SessionGetRequest, SessionListRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 
 const MODEL = 'qwen2.5-coder:7b';
 
@@ -90,5 +90,21 @@ describe('two windows on one folder: two language servers, one storage (integrat
     const whole = ['What is the capital of France?', 'Paris.', 'And of Germany?', 'Berlin.', 'And of Italy?', 'Rome.'];
     assert.deepEqual(await texts(windowA), whole);
     assert.deepEqual(await texts(windowB), whole);
+  });
+
+  it('a message sent to a chat the other window deleted is refused with the reason, not written where no window can open it again', async () => {
+    const windowA = (suite.client = await start());
+    const windowB = (second = await start());
+    suite.fixture.enqueue({ kind: 'text', text: 'Paris.' });
+    const { started } = await chatTurn(windowA, 'What is the capital of France?');
+    await windowB.connection.sendRequest(SessionListRequest.type, {});
+    await windowB.connection.sendRequest(SessionDeleteRequest.type, { sessionId: started.sessionId });
+
+    await assert.rejects(
+      windowA.connection.sendRequest(ChatSendRequest.type, { sessionId: started.sessionId, input: { text: 'And of Germany?', context: [] } }),
+      (err: Error) => /no longer exists/.test(err.message),
+    );
+    assert.deepEqual((await windowA.connection.sendRequest(SessionListRequest.type, {})).sessions, [], 'History in window A drops it too');
+    assert.deepEqual(fs.readdirSync(path.join(suite.storage, 'sessions')), [], 'nothing was written for the deleted chat');
   });
 });
