@@ -28,9 +28,10 @@ import { terminalContext, TerminalOutputRecorder } from './terminal/terminalCont
 import { registerTerminalCommands } from './terminal/registerTerminalCommands';
 import { problemsContext } from './mentions/problemsContext';
 import { changesContext } from './mentions/changesContext';
-import { CHANGES_MENTION, PROBLEMS_MENTION, TERMINAL_MENTION } from '../protocol/chat';
+import { CHANGES_MENTION, PROBLEMS_MENTION, TERMINAL_MENTION, type HearthError } from '../protocol/chat';
 import { registerDownloadModelCommand } from './downloadModel';
 import { showErrorMessage } from './notifications';
+import type { ToWebview } from '../protocol/webviewMessages';
 
 /** What the extension exports, for tests and for other extensions. */
 export interface HearthApi {
@@ -58,6 +59,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     const message = err instanceof Error ? err.message : String(err);
     log.error(`The Hearth language server failed to start: ${message}`);
     void showErrorMessage(`Hearth could not start its language server: ${message}`, 'Show Logs').then((c) => c && log.show());
+    answerChatWithoutServer(view, message);
     throw err;
   }
   const statusBar = new StatusBar();
@@ -93,6 +95,27 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   const activationMs = Math.round(performance.now() - started);
   log.info(`Hearth activated in ${activationMs} ms.`);
   return { activationMs, client, chat, statusBar, approvals };
+}
+
+/**
+ * The chat view is already showing when the server fails to start (it is
+ * registered first, so the sidebar renders at once), but no ChatController
+ * will ever answer it: it would say "Loading models…" for good, and a message
+ * sent would leave the composer and go nowhere. It says why instead, and a
+ * message sent goes back to the composer with that reason.
+ */
+function answerChatWithoutServer(view: ChatViewProvider, reason: string): void {
+  const error: HearthError = {
+    code: 'internal',
+    message: `Hearth's language server could not start (${reason}), so nothing can be sent. The Output panel's "Hearth" log says why; then run Developer: Reload Window.`,
+    retryable: false,
+  };
+  const unavailable: ToWebview = { type: 'models', models: [], selected: '', host: '', error };
+  view.post(unavailable);
+  view.onMessage((m) => {
+    if (m.type === 'ready') view.post(unavailable);
+    else if (m.type === 'send') view.post({ type: 'sendFailed', error });
+  });
 }
 
 export async function deactivate(): Promise<void> {
