@@ -556,6 +556,28 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.match(created.content, /The command created does-not-exist, which the link \.envrc points to, and Hearth removed it \(moved to \S+\)/);
     });
 
+    /** A repository of the user's outside the workspace, whose .git git would run code from (a hook, as husky or git-lfs install). */
+    async function usersOtherRepository(): Promise<string> {
+      const victim = path.join(ws.outside, 'other-repo');
+      execFileSync('git', ['init', '-q', victim]);
+      await fs.writeFile(path.join(victim, '.git/hooks/pre-commit'), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+      await fs.writeFile(path.join(victim, 'work.txt'), 'unpushed work\n');
+      return victim;
+    }
+
+    it("a folder above a dangling guarded link swapped for a link out of the workspace: Hearth's repair never reaches the user's other repository", async () => {
+      // A hostile repository ships sub/.git as a dangling link (nothing to mount read-only, so sub/ is not pinned);
+      // its test script swaps sub/ for a link to another repository of the user's. Before, the audit put the guarded
+      // link back through that folder: it deleted the other repository's .git and left a link in its place.
+      const victim = await usersOtherRepository();
+      await fs.mkdir(path.join(ws.root, 'sub'));
+      await fs.symlink('nowhere', path.join(ws.root, 'sub/.git'));
+      const before = await snapshotTree(ws.outside);
+      const r = await run(`mv sub sub.old && ln -s ${victim} sub`);
+      assert.equal(await snapshotTree(ws.outside), before, r.content);
+      assert.match(r.content, /The command replaced a folder on the way to the link sub\/\.git with a link; Hearth did not follow it/);
+    });
+
     it('removes a new bare repository with a hook, whatever it is called', async () => {
       const r = await run('git init -q --bare backup.git && printf "#!/bin/sh\\nevil\\n" > backup.git/hooks/post-update');
       assert.equal(existsSync(path.join(ws.root, 'backup.git')), false, r.content);

@@ -5,6 +5,8 @@ import { protectedPathReason } from '../protectedPaths';
 import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
 import { gitDirRunsCode } from './gitDirRunsCode';
 import { moveAside } from './moveAside';
+import { openParentInside, type ParentInside } from './openParentInside';
+import { PathChangedError } from '../pinnedFiles';
 import type { GuardScanCache } from './guardScanCache';
 
 /**
@@ -30,13 +32,19 @@ export async function auditCreatedPaths(
   const lines: string[] = [];
   let holder: string | undefined;
   // Moved, not deleted: the command may have moved the user's own files into the new path.
-  const setAside = async (absolute: string, shown: string): Promise<string> => {
-    if (!options.quarantine) {
-      await fs.rm(absolute, { recursive: true, force: true });
-      return '';
+  // Reached through its opened parent folder, never through a link the command put on the way.
+  const setAside = async (root: string, relative: string, shown: string): Promise<string> => {
+    const parent = await openParentInside(root, relative);
+    try {
+      if (!options.quarantine) {
+        await fs.rm(parent.entry, { recursive: true, force: true });
+        return '';
+      }
+      holder ??= await fs.mkdtemp(path.join(options.quarantine, 'hearth-removed-'));
+      return ` (moved to ${await moveAside(parent.entry, path.join(holder, shown))})`;
+    } finally {
+      await parent.close();
     }
-    holder ??= await fs.mkdtemp(path.join(options.quarantine, 'hearth-removed-'));
-    return ` (moved to ${await moveAside(absolute, path.join(holder, shown))})`;
   };
   for (let i = 0; i < roots.length; i++) {
     const root = roots[i];
@@ -65,7 +73,7 @@ export async function auditCreatedPaths(
         why = protectedPathReason(segments) ?? executionSensitivity(segments)?.reason ?? 'it is where settings, hooks or build instructions live';
       }
       try {
-        const where = await setAside(guarded.path, shown);
+        const where = await setAside(root, guarded.relative, shown);
         removed.push(guarded.relative);
         lines.push(`The command created ${shown}, which Hearth removed${where}: ${why}. Commands may not create it; propose the change to the user or use the file tools, which ask.`);
       } catch (e) {
@@ -104,7 +112,12 @@ export function isNew(relative: string, before: GuardScan): boolean {
  * before the command, never where the link points now: the command controls
  * that, and could aim it at the user's .git.
  */
-async function restoreReplacedLinks(before: GuardScan, root: string, prefix: string, setAside: (absolute: string, shown: string) => Promise<string>): Promise<string[]> {
+async function restoreReplacedLinks(
+  before: GuardScan,
+  root: string,
+  prefix: string,
+  setAside: (root: string, relative: string, shown: string) => Promise<string>,
+): Promise<string[]> {
   const lines: string[] = [];
   for (const guarded of before.guarded) {
     if (!guarded.link) continue;
@@ -118,22 +131,38 @@ async function restoreReplacedLinks(before: GuardScan, root: string, prefix: str
         lines.push(`The command made the path the link ${prefix}${guarded.relative} names (${prefix}${rel}) lead elsewhere; Hearth left it alone. Tell the user to check ${prefix}${rel}.`);
       } else if (direct && (await fs.lstat(named).catch(() => null))) {
         try {
-          const where = await setAside(named, `${prefix}${rel}`);
+          const where = await setAside(root, rel.split(path.sep).join('/'), `${prefix}${rel}`);
           lines.push(`The command created ${prefix}${rel}, which the link ${prefix}${guarded.relative} points to, and Hearth removed it${where}: commands may not change what that link holds.`);
         } catch (e) {
           lines.push(`The command created ${prefix}${rel}, which the link ${prefix}${guarded.relative} points to, and Hearth could not remove it (${(e as Error).message}); tell the user to delete it.`);
         }
       }
     }
-    const now = await fs.lstat(guarded.path).catch(() => null);
-    const target = now?.isSymbolicLink() ? await fs.readlink(guarded.path).catch(() => null) : null;
-    if (now && now.ino === guarded.link.ino && target === guarded.link.target) continue;
+    // The link is looked at and put back inside its folder as opened from the workspace folder: the command may have
+    // swapped a folder above it for a link to another of the user's folders, where this would delete and write.
+    let parent: ParentInside;
     try {
-      await fs.rm(guarded.path, { recursive: true, force: true });
-      await fs.symlink(guarded.link.target, guarded.path);
+      parent = await openParentInside(root, guarded.relative);
+    } catch (e) {
+      const swapped = e instanceof PathChangedError;
+      lines.push(
+        swapped
+          ? `The command replaced a folder on the way to the link ${prefix}${guarded.relative} with a link; Hearth did not follow it. Tell the user to check ${prefix}${guarded.relative}, which should be a link to ${guarded.link.target}.`
+          : `The command removed a folder on the way to the link ${prefix}${guarded.relative} (${(e as Error).message}); tell the user it should be a link to ${guarded.link.target}.`,
+      );
+      continue;
+    }
+    try {
+      const now = await fs.lstat(parent.entry).catch(() => null);
+      const target = now?.isSymbolicLink() ? await fs.readlink(parent.entry).catch(() => null) : null;
+      if (now && now.ino === guarded.link.ino && target === guarded.link.target) continue;
+      await fs.rm(parent.entry, { recursive: true, force: true });
+      await fs.symlink(guarded.link.target, parent.entry);
       lines.push(`The command replaced the link ${prefix}${guarded.relative}, which Hearth restored (pointing to ${guarded.link.target}): commands may not change it.`);
     } catch (e) {
       lines.push(`The command replaced the link ${prefix}${guarded.relative}, and Hearth could not restore it (${(e as Error).message}); tell the user it should point to ${guarded.link.target}.`);
+    } finally {
+      await parent.close();
     }
   }
   return lines;
