@@ -578,6 +578,18 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.match(r.content, /The command replaced a folder on the way to the link sub\/\.git with a link; Hearth did not follow it/);
     });
 
+    it("a folder swapped for a link out of the workspace just after a .git appeared in it: the guard while running never moves the user's other repository", async () => {
+      // The guard judges and moves the path `a/.git` by name a moment after the event; a folder on the way
+      // swapped for a link by then made it move whatever .git the link led to, here another repository of the user's.
+      await fs.rm(path.join(ws.root, '.git'), { recursive: true });
+      const victim = await usersOtherRepository();
+      const before = await snapshotTree(ws.outside);
+      const swap = `const fs = require('fs'); fs.mkdirSync('a/.git'); fs.renameSync('a', 'a.old'); fs.symlinkSync(${JSON.stringify(victim)}, 'a');`;
+      const r = await run(`mkdir a && sleep 1 && ${JSON.stringify(process.execPath)} -e ${JSON.stringify(swap)} && sleep 1 && echo swapped`);
+      assert.match(r.content, /swapped/);
+      assert.equal(await snapshotTree(ws.outside), before, r.content);
+    });
+
     it('removes a new bare repository with a hook, whatever it is called', async () => {
       const r = await run('git init -q --bare backup.git && printf "#!/bin/sh\\nevil\\n" > backup.git/hooks/post-update');
       assert.equal(existsSync(path.join(ws.root, 'backup.git')), false, r.content);

@@ -6,6 +6,7 @@ import { isNew } from './auditCreatedPaths';
 import type { GuardScan } from './findGuardedPaths';
 import { gitDirRunsCode } from './gitDirRunsCode';
 import { moveAside } from './moveAside';
+import { openParentInside } from './openParentInside';
 import { protectedPathReason } from '../protectedPaths';
 
 /**
@@ -50,24 +51,38 @@ export function guardWhileRunning(roots: readonly string[], scans: readonly Guar
     // One check at a time, in order: a path seen twice is judged again after the first move, and found gone.
     work = work.then(async () => {
       if (!isNew(relative, scan)) return;
-      const absolute = path.join(root, relative);
-      const stat = await fs.lstat(absolute).catch(() => null);
-      if (!stat) return;
-      const isVscode = relative === '.vscode';
-      const runsCode = isVscode ? null : await gitDirRunsCode(absolute);
-      if (!isVscode && !runsCode) return;
-      // The audit's words, so the model reads one account of such paths, and when it was taken away.
-      const why = runsCode ? `a new git directory that could run code: ${runsCode}` : (protectedPathReason(['.vscode']) ?? 'the editor reads its settings');
-      const when = runsCode ? "while the command still ran, since the editor's Git opens a new repository within a second" : 'while the command still ran, since the editor reads new settings at once';
-      const shown = roots.length > 1 ? `${path.basename(root)}/${relative}` : relative;
+      // Judged and moved inside its folder as opened from the workspace folder, never by name: the command runs
+      // on, and swapping a folder on the way for a link to another repository of the user's would make a move by
+      // name take that repository's .git. Where a folder on the way is already a link, the path is no longer in
+      // the workspace; the audit after the command judges wherever it went.
+      const parent = await openParentInside(root, relative).catch(() => null);
+      if (!parent) return;
       try {
-        holder ??= fs.mkdtemp(path.join(quarantine, 'hearth-removed-'));
-        const where = await moveAside(absolute, path.join(await holder, shown));
-        lines.push(`The command created ${shown}, which Hearth removed (moved to ${where}): ${why}. Hearth took it away ${when}. Commands may not create it; propose the change to the user or use the file tools, which ask.`);
-      } catch (e) {
-        lines.push(`The command created ${shown}, which Hearth could not remove (${(e as Error).message}): ${why}. Tell the user to delete it.`);
+        await judge(root, relative, parent.entry);
+      } finally {
+        await parent.close();
       }
     });
+  };
+
+  /** Moves the new `relative` (reached as `entry`) aside if the editor would act on it. */
+  const judge = async (root: string, relative: string, entry: string) => {
+    const stat = await fs.lstat(entry).catch(() => null);
+    if (!stat) return;
+    const isVscode = relative === '.vscode';
+    const runsCode = isVscode ? null : await gitDirRunsCode(entry);
+    if (!isVscode && !runsCode) return;
+    // The audit's words, so the model reads one account of such paths, and when it was taken away.
+    const why = runsCode ? `a new git directory that could run code: ${runsCode}` : (protectedPathReason(['.vscode']) ?? 'the editor reads its settings');
+    const when = runsCode ? "while the command still ran, since the editor's Git opens a new repository within a second" : 'while the command still ran, since the editor reads new settings at once';
+    const shown = roots.length > 1 ? `${path.basename(root)}/${relative}` : relative;
+    try {
+      holder ??= fs.mkdtemp(path.join(quarantine, 'hearth-removed-'));
+      const where = await moveAside(entry, path.join(await holder, shown));
+      lines.push(`The command created ${shown}, which Hearth removed (moved to ${where}): ${why}. Hearth took it away ${when}. Commands may not create it; propose the change to the user or use the file tools, which ask.`);
+    } catch (e) {
+      lines.push(`The command created ${shown}, which Hearth could not remove (${(e as Error).message}): ${why}. Tell the user to delete it.`);
+    }
   };
 
   roots.forEach((root, i) => {
