@@ -58,6 +58,7 @@ import { DocumentationFolders } from './documentation/documentationFolders';
 import { withDocumentation } from './documentation/withDocumentation';
 import { registerModelPull } from './model/registerModelPull';
 import { SkillCatalog } from './skills/skillCatalog';
+import { hearthPrivateFolders } from './tools/sandbox/hearthPrivateFolders';
 import { skillFileForModel, skillForModel, skillsSection } from './skills/skillText';
 
 /**
@@ -308,6 +309,7 @@ export class HearthServer {
       approvals: lspApprovalGateway(this.connection, turn),
       problems: lspProblemsProvider(this.connection),
       checkpoints: this.checkpoints,
+      hiddenFromCommands: hearthPrivateFolders(this.options.storagePath),
       ripgrepPath: this.options.ripgrepPath,
       commandObserver: lspCommandObserver(this.connection, turn),
       notes: note,

@@ -32,7 +32,7 @@ export interface ToolContext {
   /** State shared by the calls of one turn. */
   readonly turn: TurnState;
   /** Options for run_command that tests shorten. */
-  readonly commandOptions: { killGraceMs?: number; env?: NodeJS.ProcessEnv };
+  readonly commandOptions: { killGraceMs?: number; env?: NodeJS.ProcessEnv; hidden?: readonly string[] };
   /** Watches commands as they run (the editor's "Hearth Agent" terminal); never decides anything. */
   readonly commandObserver?: CommandObserver;
   /**

@@ -45,6 +45,8 @@ export interface TurnExecutorOptions {
   killGraceMs?: number;
   /** Extra environment variables for commands. */
   commandEnv?: NodeJS.ProcessEnv;
+  /** Folders commands must see empty wherever they are: Hearth's own storage (see `hearthPrivateFolders`). */
+  hiddenFromCommands?: readonly string[];
   /** The OS sandbox for commands; default: the one detected for this machine. */
   sandbox?: CommandSandbox;
   /** Shows commands as they run (the editor's terminal view); optional. */
@@ -178,7 +180,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
         sandbox: this.options.sandbox ?? (await detectCommandSandbox()),
         ripgrep: () => this.getRipgrep(),
         turn: this.turn,
-        commandOptions: { killGraceMs: this.options.killGraceMs, env: this.options.commandEnv },
+        commandOptions: { killGraceMs: this.options.killGraceMs, env: this.options.commandEnv, hidden: this.options.hiddenFromCommands },
         ...(this.options.commandObserver ? { commandObserver: this.options.commandObserver } : {}),
         note: (message) => this.options.notes?.(call.id, message),
         serializeChange: (work) => this.serializeChange(work),

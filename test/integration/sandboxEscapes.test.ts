@@ -20,6 +20,7 @@ import { runShellCommand } from '../../language-server/tools/processTreeRunner';
 import type { CommandSandbox } from '../../language-server/tools/sandbox/commandSandbox';
 import { bubblewrapSandbox } from '../../language-server/tools/sandbox/bubblewrapSandbox';
 import { findOnPath, probeCommandSandbox } from '../../language-server/tools/sandbox/detectCommandSandbox';
+import { hearthPrivateFolders } from '../../language-server/tools/sandbox/hearthPrivateFolders';
 import { unsandboxed } from '../../language-server/tools/sandbox/unsandboxed';
 import type { ToolContext } from '../../language-server/tools/toolContext';
 import { TurnCheckpoints } from '../../language-server/tools/turnCheckpoints';
@@ -208,6 +209,27 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
         assert.match(r.content, /listed\n$/);
       } finally {
         await fs.rm(runtime, { recursive: true, force: true });
+      }
+    });
+
+    it("hides Hearth's own storage and VS Code's global storage beside it wherever the editor keeps its data", async () => {
+      // VS Code started with --user-data-dir (or portable): nothing under the home directory names these folders.
+      // Under /var/tmp, as the fake home: the sandbox's /tmp is private anyway.
+      const data = await fs.realpath(await fs.mkdtemp(path.join('/var/tmp', 'hearth-editor-data-')));
+      try {
+        const globalStorage = path.join(data, 'User/globalStorage');
+        const storage = path.join(globalStorage, 'hearth.hearth');
+        await fs.mkdir(path.join(storage, 'sessions'), { recursive: true });
+        await fs.writeFile(path.join(storage, 'sessions/other-project.jsonl'), '{"text":"my key is CHAT-OF-ANOTHER-PROJECT"}\n');
+        await fs.writeFile(path.join(globalStorage, 'state.vscdb'), 'VSCODE-SECRET-STORE\n');
+        const withStorage = ws.executor({ sandbox, approvals: alwaysAccept(), commandEnv: { HOME: home.dir }, hiddenFromCommands: hearthPrivateFolders(storage) });
+        const r = await call(withStorage, 'run_command', {
+          command: `cat ${storage}/sessions/other-project.jsonl ${globalStorage}/state.vscdb; echo "listing: $(ls -A ${globalStorage}) $(ls -A ${data}/User)."`,
+        });
+        assert.doesNotMatch(r.content, /CHAT-OF-ANOTHER-PROJECT|VSCODE-SECRET-STORE/);
+        assert.match(r.content, /listing: {2}globalStorage\./, 'the folder is there, and empty');
+      } finally {
+        await fs.rm(data, { recursive: true, force: true });
       }
     });
 

@@ -12,6 +12,7 @@ import { bwrapArguments } from '../../language-server/tools/sandbox/bubblewrapSa
 import { findOnPath, probeBubblewrap, probeCommandSandbox } from '../../language-server/tools/sandbox/detectCommandSandbox';
 import type { GuardScan } from '../../language-server/tools/sandbox/findGuardedPaths';
 import { codeRunningConfigKey } from '../../language-server/tools/sandbox/gitDirRunsCode';
+import { hearthPrivateFolders } from '../../language-server/tools/sandbox/hearthPrivateFolders';
 import { isScrubbedVariable, scrubEnvironment } from '../../language-server/tools/sandbox/scrubEnvironment';
 
 describe('command sandbox: parts', () => {
@@ -113,6 +114,14 @@ describe('command sandbox: parts', () => {
       assert.deepEqual(args.slice(netrc - 2, netrc + 1), ['--ro-bind-try', '/dev/null', '/home/u/.netrc']);
       assert.ok(netrc > lastWorkspaceMount);
       assert.equal(args.includes('/run/user/1000/bus'), false);
+    });
+  });
+
+  describe("Hearth's own folders", () => {
+    it("hides VS Code's global storage around Hearth's, where the secret store lives, and only Hearth's own elsewhere", () => {
+      assert.deepEqual(hearthPrivateFolders('/data/vscode/User/globalStorage/hearth.hearth'), ['/data/vscode/User/globalStorage']);
+      assert.deepEqual(hearthPrivateFolders('/srv/hearth-storage'), ['/srv/hearth-storage']);
+      assert.deepEqual(hearthPrivateFolders('relative/storage'), []);
     });
   });
 

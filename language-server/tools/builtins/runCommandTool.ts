@@ -117,7 +117,7 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
   // else. An approved command runs as the user saw it.
   const line = verdict.action === 'run' && ask.reasons.length === 0 && verdict.exec ? verdict.exec : command;
   try {
-    prepared = await ctx.sandbox.prepare(line, { cwd, roots, grant: { network, writeExecutionSensitive }, env, signal, onWait });
+    prepared = await ctx.sandbox.prepare(line, { cwd, roots, grant: { network, writeExecutionSensitive }, env, hidden: ctx.commandOptions.hidden, signal, onWait });
     // The note becomes what happened, so a finished call does not still say it is waiting.
     if (waitingSince !== undefined) ctx.note(`Waited ${formatSeconds(Date.now() - waitingSince)} s for another command to finish.`);
   } catch (e) {

@@ -112,10 +112,10 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
       const scans = await Promise.all(roots.map((root) => findGuardedPaths(root, cache)));
       return roots.filter((_, i) => scans[i].truncated);
     },
-    async prepare(command, { cwd, roots, grant, env, signal, onWait }): Promise<SandboxedSpawn> {
+    async prepare(command, { cwd, roots, grant, env, hidden = [], signal, onWait }): Promise<SandboxedSpawn> {
       const release = await waitForTurn(command, signal, onWait);
       try {
-        return await prepareInTurn(command, { cwd, roots, grant, env }, release);
+        return await prepareInTurn(command, { cwd, roots, grant, env, hidden }, release);
       } catch (e) {
         release();
         throw e;
@@ -125,11 +125,12 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
 
   async function prepareInTurn(
     command: string,
-    { cwd, roots, grant, env }: { cwd: string; roots: readonly string[]; grant: SandboxGrant; env: NodeJS.ProcessEnv },
+    { cwd, roots, grant, env, hidden }: { cwd: string; roots: readonly string[]; grant: SandboxGrant; env: NodeJS.ProcessEnv; hidden: readonly string[] },
     release: () => void,
   ): Promise<SandboxedSpawn> {
     const homes = [env.HOME ?? '', options.homedir ?? os.homedir()];
-    const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root, cache))), hiddenSecrets(homes, env, uid)]);
+    // A folder to hide that holds a workspace folder is left visible: covering it would hide the workspace too.
+    const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root, cache))), hiddenSecrets(homes, env, uid, hidden.filter((d) => !roots.some((r) => r === d || isStrictlyInside(d, r))))]);
     roots.forEach((root, i) => {
       if (scans[i].truncated && !warnedTruncated.has(root)) {
         warnedTruncated.add(root);

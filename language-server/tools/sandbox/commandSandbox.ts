@@ -55,7 +55,16 @@ export interface CommandSandbox {
    */
   prepare(
     command: string,
-    options: { cwd: string; roots: readonly string[]; grant: SandboxGrant; env: NodeJS.ProcessEnv; signal?: AbortSignal; onWait?: (holder: string) => void },
+    options: {
+      cwd: string;
+      roots: readonly string[];
+      grant: SandboxGrant;
+      env: NodeJS.ProcessEnv;
+      /** Folders the command must see empty, besides the credentials the sandbox finds itself (see `hearthPrivateFolders`). */
+      hidden?: readonly string[];
+      signal?: AbortSignal;
+      onWait?: (holder: string) => void;
+    },
   ): Promise<SandboxedSpawn>;
 }
 

@@ -54,10 +54,11 @@ function kindOf(p: string): Kind {
  * one in the command's environment and the process's own, which differ in
  * tests and under `sudo -E`), the per-user runtime folder (the session bus,
  * VS Code's IPC sockets, ssh and gpg agents, keyring sockets) and the agent
- * socket named by SSH_AUTH_SOCK. Only existing paths are returned: a mount
+ * socket named by SSH_AUTH_SOCK, and `extraDirectories`, the folders the
+ * caller knows hold secrets wherever they are (Hearth's own storage). Only existing paths are returned: a mount
  * needs a mount point, and creating one would change the user's disk.
  */
-export async function hiddenSecrets(homes: readonly string[], env: NodeJS.ProcessEnv, uid: number | undefined): Promise<HiddenSecrets> {
+export async function hiddenSecrets(homes: readonly string[], env: NodeJS.ProcessEnv, uid: number | undefined, extraDirectories: readonly string[] = []): Promise<HiddenSecrets> {
   const directories = new Set<string>();
   const files = new Set<string>();
   const add = (p: string): void => {
@@ -71,6 +72,7 @@ export async function hiddenSecrets(homes: readonly string[], env: NodeJS.Proces
   }
   // Checked at every command: a folder created since the last one must be hidden too.
   candidates.forEach(add);
+  for (const dir of extraDirectories) if (path.isAbsolute(dir) && dir !== '/' && kindOf(dir) === 'directory') directories.add(dir);
   const runtimeDirs = new Set<string>();
   if (env.XDG_RUNTIME_DIR && path.isAbsolute(env.XDG_RUNTIME_DIR)) runtimeDirs.add(env.XDG_RUNTIME_DIR);
   if (process.env.XDG_RUNTIME_DIR && path.isAbsolute(process.env.XDG_RUNTIME_DIR)) runtimeDirs.add(process.env.XDG_RUNTIME_DIR);
