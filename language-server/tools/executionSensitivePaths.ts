@@ -62,6 +62,10 @@ const DIRECTORIES: ReadonlyMap<string, string> = new Map([
   ['.husky', '.husky/ holds git hooks that run on every commit'],
   ['.devcontainer', '.devcontainer/ defines commands VS Code runs when it opens the folder in a container'],
   ['.githooks', 'this folder holds git hooks'],
+  // A virtual environment's site-packages and scripts run whenever its Python starts (a `.pth` file there is executed at
+  // every start), and VS Code's Python extension starts it by itself to inspect it, outside the sandbox.
+  ['.venv', ".venv/ is a Python environment: its packages and .pth files run whenever its Python starts, also when VS Code's Python extension inspects it"],
+  ['venv', "venv/ is a Python environment: its packages and .pth files run whenever its Python starts, also when VS Code's Python extension inspects it"],
 ]);
 
 /**

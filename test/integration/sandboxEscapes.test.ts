@@ -330,6 +330,19 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.equal((await ws.read('src/lib/moved.js')).toString(), 'new\n');
     });
 
+    it("cannot plant code in the project's Python environment, which runs outside the sandbox whenever its Python starts", async () => {
+      // VS Code's Python extension starts the environment's interpreter by itself, and every start executes the .pth files.
+      await ws.write('.venv/pyvenv.cfg', 'home = /usr/bin\n');
+      await ws.write('.venv/bin/activate', '# activate\n');
+      await ws.write('.venv/lib/python3.12/site-packages/pkg.py', 'x = 1\n');
+      const before = await snapshotTree(path.join(ws.root, '.venv'));
+      const r = await run(
+        `echo "import os; os.system('touch PTH_RAN')" > .venv/lib/python3.12/site-packages/evil.pth; echo evil >> .venv/bin/activate; echo "x = 2" > .venv/lib/python3.12/site-packages/pkg.py; echo tried`,
+      );
+      assert.match(r.content, /tried/);
+      assert.equal(await snapshotTree(path.join(ws.root, '.venv')), before, r.content);
+    });
+
     it('cannot plant a code-running config or a hook in a repository vendored six folders down', async () => {
       const deep = 'third_party/vendor/libs/group/name/dep';
       execFileSync('git', ['init', '-q', path.join(ws.root, deep)]);

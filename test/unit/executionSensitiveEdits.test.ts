@@ -31,6 +31,7 @@ describe('execution-sensitive edits', () => {
     ['.husky/pre-commit', /hooks/],
     ['Makefile', /make/],
     ['.devcontainer/devcontainer.json', /container/],
+    ['.venv/lib/python3.12/site-packages/evil.pth', /Python environment/],
   ];
   for (const [file, why] of cases) {
     it(`asks before writing ${file} even with autoApproveEdits, saying why, and records the write for the turn`, async () => {
