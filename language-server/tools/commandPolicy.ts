@@ -4,6 +4,7 @@ import { commandName, crudeDenyScan, denyEntries, findDenied, SHELLS, WRAPPERS }
 import { optionLikeGlobReason, outsidePathReason, type CommandPathContext } from './commandPaths';
 import { assignmentReason } from './environmentAssignments';
 import { networkReason } from './networkCommands';
+import { environmentCreationReason } from './environmentCommands';
 import { parseShellCommand, splitPolicyEntry, type SimpleCommand } from './shellCommand';
 import { isStaticWord, literalValue, type ListNode, type ShellWord } from './shellWord';
 
@@ -18,10 +19,12 @@ export type CommandVerdict =
   /**
    * The user must approve. `reason` is `reasons[0]`, the most important one
    * ("`rm` is not in your allow-list"); `network` says the command needs the
-   * network; `suggestedRule` is the allow-list entry that would let exactly
+   * network; `installs` that it installs (it needs the network, or it creates
+   * a Python environment), so once approved it may write execution-sensitive
+   * files such as node_modules/ or .venv/; `suggestedRule` is the allow-list entry that would let exactly
    * this command run next time, when one safely can.
    */
-  | { action: 'ask'; reason: string; reasons: string[]; network: boolean; suggestedRule?: string }
+  | { action: 'ask'; reason: string; reasons: string[]; network: boolean; installs: boolean; suggestedRule?: string }
   /** A deny-list match: refused outright, the user is not even asked. */
   | { action: 'deny'; reason: string };
 
@@ -70,19 +73,24 @@ const SUBCOMMAND_PROGRAMS = new Set(['git', 'npm', 'pnpm', 'yarn', 'bun', 'cargo
 export function evaluateCommand(commandLine: string, lists: CommandLists, context?: CommandContext): CommandVerdict {
   const deny = denyEntries(lists.deny);
   const allow = lists.allow.map(splitPolicyEntry).filter((words) => words.length > 0);
-  if (commandLine.trim() === '') return ask(['the command is empty'], false);
+  if (commandLine.trim() === '') return ask(['the command is empty'], false, false);
 
   const parsed = parseShellCommand(commandLine);
   const denied = parsed.ok ? findDenied(parsed.commands, deny) : crudeDenyScan(commandLine, deny);
   if (denied) return { action: 'deny', reason: denied.reason };
-  if (!parsed.ok) return ask([`the command line cannot be checked automatically (${parsed.error})`], crudeNeedsNetwork(commandLine));
+  if (!parsed.ok) {
+    const network = crudeNeedsNetwork(commandLine);
+    return ask([`the command line cannot be checked automatically (${parsed.error})`], network, network);
+  }
 
   const reasons: string[] = [];
   let network = false;
+  let installs = false;
   for (const command of parsed.commands) {
     const judged = judgeCommand(command, allow, context);
     reasons.push(...judged.reasons);
     network ||= judged.network;
+    installs ||= judged.installs;
   }
   if (reasons.length === 0) {
     const exec = canonicalOrNull(parsed.program);
@@ -90,7 +98,7 @@ export function evaluateCommand(commandLine: string, lists: CommandLists, contex
     reasons.push('the command line cannot be rewritten in a form that is sure to run as checked');
   }
   const suggestedRule = suggestRule(parsed.program, parsed.commands, lists, context);
-  return ask([...new Set(reasons)], network, suggestedRule);
+  return ask([...new Set(reasons)], network, installs, suggestedRule);
 }
 
 function canonicalOrNull(program: ListNode): string | null {
@@ -101,13 +109,15 @@ function canonicalOrNull(program: ListNode): string | null {
   }
 }
 
-function ask(reasons: string[], network: boolean, suggestedRule?: string): CommandVerdict {
-  return { action: 'ask', reason: reasons[0], reasons, network, ...(suggestedRule ? { suggestedRule } : {}) };
+function ask(reasons: string[], network: boolean, installs: boolean, suggestedRule?: string): CommandVerdict {
+  return { action: 'ask', reason: reasons[0], reasons, network, installs, ...(suggestedRule ? { suggestedRule } : {}) };
 }
 
 interface Judgement {
   reasons: string[];
   network: boolean;
+  /** It needs the network or creates a Python environment (see CommandVerdict). */
+  installs: boolean;
   /** Only "not in your allow-list" stood in the way. */
   onlyNotAllowed: boolean;
 }
@@ -126,14 +136,14 @@ function judgeCommand(command: SimpleCommand, allow: readonly string[][], contex
   }
   if (node.words.length === 0) {
     if (node.assignments.length > 0) reasons.push(`it sets \`${node.assignments[0].name}\` for the commands after it`);
-    return { reasons, network: false, onlyNotAllowed: false };
+    return { reasons, network: false, installs: false, onlyNotAllowed: false };
   }
 
   const nameWord = node.words[0];
   const name = literalValue(nameWord);
   if (name === null) {
     reasons.push(`the command name \`${nameWord.value}\` is only known when it runs`);
-    return { reasons, network: false, onlyNotAllowed: false };
+    return { reasons, network: false, installs: false, onlyNotAllowed: false };
   }
   if (nameWord.quoted) reasons.push(`the command name \`${name}\` is quoted or escaped, which can hide what runs`);
   if (/[^\x21-\x7e]/.test(name)) reasons.push(`the command name \`${name}\` contains characters other than plain ASCII letters, which may imitate another command`);
@@ -174,13 +184,15 @@ function judgeCommand(command: SimpleCommand, allow: readonly string[][], contex
   }
   const network = commandNetworkReason(words);
   if (network) reasons.push(network);
+  const environment = environmentCreationReason(words);
+  if (environment) reasons.push(environment);
   // Last: what the command would do matters more to the user than that no rule covers it.
   if (!allowed && !dynamicArg) {
     notAllowed = true;
     const shown = words.slice(0, words[1] === 'run' || words[1] === 'run-script' ? 3 : 2).join(' ');
     reasons.push(`\`${shown}\` is not in your allow-list`);
   }
-  return { reasons, network: network !== null, onlyNotAllowed: notAllowed && reasons.length === 1 };
+  return { reasons, network: network !== null, installs: network !== null || environment !== null, onlyNotAllowed: notAllowed && reasons.length === 1 };
 }
 
 function redirectionReason(op: string, target: ShellWord, context: CommandContext | undefined): string | null {

@@ -343,6 +343,24 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.equal(await snapshotTree(path.join(ws.root, '.venv')), before, r.content);
     });
 
+    it('an approved `python3 -m venv` keeps the environment it made; another command that makes one does not', async () => {
+      // A stand-in python3 (on an absolute PATH folder, visible read-only in the sandbox) that makes what venv makes.
+      const bin = path.join(home.dir, 'bin');
+      await fs.mkdir(bin, { recursive: true });
+      await fs.writeFile(path.join(bin, 'python3'), '#!/bin/sh\nmkdir -p "$3/bin" && echo "home = /usr/bin" > "$3/pyvenv.cfg" && echo "# activate" > "$3/bin/activate"\n', { mode: 0o755 });
+      const PATH = `${bin}:${process.env.PATH ?? '/usr/bin:/bin'}`;
+      const gateway = recordingGateway({ commands: ['accept', 'accept'] });
+      const made = await call(executor({ PATH }, gateway), 'run_command', { command: 'python3 -m venv .venv' });
+      assert.equal(made.isError, false, made.content);
+      assert.match(gateway.commands[0].reasons.join('\n'), /`python3 -m venv` creates a Python environment, which holds code that runs outside the sandbox/);
+      assert.equal((await ws.read('.venv/pyvenv.cfg')).toString(), 'home = /usr/bin\n', made.content);
+      assert.equal((await ws.read('.venv/bin/activate')).toString(), '# activate\n');
+      // Approved, but not an install: the environment it makes is taken away, and the model is told why.
+      const other = await call(executor({ PATH }, gateway), 'run_command', { command: 'mkdir -p venv/bin && echo evil > venv/bin/activate' });
+      assert.equal(existsSync(path.join(ws.root, 'venv')), false, other.content);
+      assert.match(other.content, /The command created venv, which Hearth removed/);
+    });
+
     it('cannot plant a code-running config or a hook in a repository vendored six folders down', async () => {
       const deep = 'third_party/vendor/libs/group/name/dep';
       execFileSync('git', ['init', '-q', path.join(ws.root, deep)]);

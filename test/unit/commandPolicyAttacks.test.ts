@@ -314,6 +314,21 @@ describe('command policy: attacks', () => {
     assert.equal(offline.action === 'ask' && offline.network, false);
   });
 
+  it('asks before making a Python environment, even when the allow-list names the program, and counts it as an install', () => {
+    // Its packages run outside the sandbox whenever its Python starts: once approved it may write .venv/, as an install may write node_modules/.
+    for (const line of ['python3 -m venv .venv', 'python -m venv venv', '/usr/bin/python3.12 -m venv --without-pip .venv', 'virtualenv .venv', 'python3 -m virtualenv env']) {
+      const v = evaluateCommand(line, { allow: ['python3', 'python', '/usr/bin/python3.12', 'virtualenv'], deny: [] }, context);
+      assert.equal(v.action, 'ask', line);
+      if (v.action !== 'ask') continue;
+      assert.deepEqual([v.installs, v.network], [true, false], line);
+      assert.ok(v.reasons.some((r) => /creates a Python environment, which holds code that runs outside the sandbox/.test(r)), `${line}: ${JSON.stringify(v.reasons)}`);
+    }
+    const install = judge('npm install');
+    assert.equal(install.action === 'ask' && install.installs, true, 'a network install is an install');
+    const plain = evaluateCommand('python3 -m pytest', { allow: ['python3'], deny: [] }, context);
+    assert.equal(plain.action, 'run', 'other modules are not environments');
+  });
+
   it('suggests the rule that covers one plain command, and none for what a rule cannot make safe', () => {
     const suggestion = (line: string) => {
       const v = judge(line);

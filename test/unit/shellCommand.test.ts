@@ -153,7 +153,7 @@ describe('command policy', () => {
 
   it('asks for any part that is not allow-listed, saying which', () => {
     const v = verdict('ls && make install');
-    assert.deepEqual(v, { action: 'ask', reason: '`make install` is not in your allow-list', reasons: ['`make install` is not in your allow-list'], network: false });
+    assert.deepEqual(v, { action: 'ask', reason: '`make install` is not in your allow-list', reasons: ['`make install` is not in your allow-list'], network: false, installs: false });
     assert.equal(verdict('ls; (make)').action, 'ask');
     assert.equal(verdict('echo $(whoami)').action, 'ask');
     assert.equal(verdict('echo `id`').action, 'ask');

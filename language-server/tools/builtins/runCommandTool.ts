@@ -87,13 +87,14 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
         content: `The user rejected running \`${command}\` (it needed approval because ${ask.reasons[0]}). It did not run. Do not retry it; ask the user how to proceed.`,
       };
     }
-    // Only an approved command the policy says needs the network (an install) gets it, and it
-    // may then write node_modules/ and lockfiles, as installing must. Allow-listed commands never do.
+    // Only an approved command the policy says needs the network gets it, and only an approved install (one that
+    // needs the network, or makes a Python environment) may write node_modules/, .venv/ and lockfiles, as installing
+    // must. Allow-listed commands never do.
     network = ask.needsNetwork;
-    writeExecutionSensitive = ask.needsNetwork;
+    writeExecutionSensitive = ask.installs;
     if (writeExecutionSensitive) {
       // What it installed runs in the next command of this turn, so those ask too.
-      ctx.turn.executionSensitiveWrites.push(`node_modules/ and lockfiles (through \`${shorten(command)}\`)`);
+      ctx.turn.executionSensitiveWrites.push(`node_modules/, Python environments and lockfiles (through \`${shorten(command)}\`)`);
     }
   }
 
@@ -206,6 +207,8 @@ interface AskReasons {
   reasons: string[];
   /** The policy says the command needs the network (an install, a fetch); granted only when the user approves. */
   needsNetwork: boolean;
+  /** The policy says the command installs (see CommandVerdict): once approved it may write execution-sensitive files. */
+  installs: boolean;
   suggestedRule?: string;
 }
 
@@ -223,11 +226,13 @@ function unguardedReason(folders: readonly string[]): string {
 function whyAsk(ctx: ToolContext, verdict: CommandVerdict, unguarded: readonly string[]): AskReasons {
   const reasons: string[] = [];
   let needsNetwork = false;
+  let installs = false;
   let suggestedRule: string | undefined;
   if (verdict.action === 'ask') {
     reasons.push(verdict.reason);
     for (const r of verdict.reasons) if (!reasons.includes(r)) reasons.push(r);
     needsNetwork = verdict.network;
+    installs = verdict.installs;
     suggestedRule = verdict.suggestedRule;
   }
   if (ctx.sandbox.kind === 'none') {
@@ -239,7 +244,7 @@ function whyAsk(ctx: ToolContext, verdict: CommandVerdict, unguarded: readonly s
     const shown = written.length <= 3 ? written.join(', ') : `${written.slice(0, 3).join(', ')} and ${written.length - 3} more`;
     reasons.push(`this reply changed ${shown}, which can change what this command runs`);
   }
-  return { reasons, needsNetwork, suggestedRule };
+  return { reasons, needsNetwork, installs, suggestedRule };
 }
 
 /** Explains sandbox refusals the model would otherwise retry blindly. */
