@@ -12,6 +12,7 @@ import { imageDataUrl, sniffBase64ImageType } from '../../protocol/chatImages';
 import { webPageRefusal } from './webPageRefusal';
 import { readJsonUpTo } from './readJsonUpTo';
 import { readTextUpTo } from './readTextUpTo';
+import { hideApiKey } from './hideApiKey';
 import { StreamLines } from '../core/streamLines';
 
 /** A whole (not streamed) reply is read this far; the longest answer a context window allows is a few MiB. */
@@ -172,7 +173,7 @@ async function post(backend: OpenAiEndpoint, path: string, body: Json, signal: A
   const url = `${backend.url.replace(/\/+$/, '')}${path}`;
   const res = await (backend.fetch ?? fetch)(url, { method: 'POST', headers: authHeaders(backend), body: JSON.stringify(body), signal });
   if (!res.ok) {
-    const text = await readTextUpTo(res, ERROR_BODY_MAX_BYTES);
+    const text = hideApiKey(await readTextUpTo(res, ERROR_BODY_MAX_BYTES), backend.apiKey);
     const err = new Error(`HTTP ${res.status}: ${webPageRefusal(url, res, text) ?? text.slice(0, 500)}`) as OpenAiHttpError;
     err.status = res.status;
     throw err;
@@ -216,7 +217,7 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
   for await (const event of sseData(upstream)) {
     const failure = streamError(event);
     if (failure !== undefined) {
-      endWithError(res, failure);
+      endWithError(res, hideApiKey(failure, backend.apiKey));
       return stats;
     }
     const usage = event.usage as Json | undefined;
@@ -311,7 +312,7 @@ export async function openAiGenerate(backend: OpenAiEndpoint, body: Json, res: R
   for await (const event of sseData(upstream)) {
     const failure = streamError(event);
     if (failure !== undefined) {
-      endWithError(res, failure);
+      endWithError(res, hideApiKey(failure, backend.apiKey));
       return stats;
     }
     const usage = event.usage as Json | undefined;

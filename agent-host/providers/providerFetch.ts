@@ -12,10 +12,15 @@ import { HearthException } from '../core/hearthException';
 import { openAiShow, type OpenAiEndpoint, type OpenAiHttpError } from '../openai/openAiAdapter';
 import { openAiReply } from '../openai/openAiReply';
 import { listOpenAiModels } from '../openai/openAiModels';
+import { hideApiKey } from '../openai/hideApiKey';
+import { readTextUpTo } from '../openai/readTextUpTo';
 import type { ProviderConfig } from '../../protocol/lspMethods';
 import type { ProviderRegistry } from './providerRegistry';
 
 type Json = Record<string, unknown>;
+
+/** An Ollama provider's refusal is read this far; Ollama's own are one short JSON line. */
+const REFUSAL_MAX_BYTES = 64 * 1024;
 
 /** The requests that name a model; the rest (/api/tags, /api/ps, /api/version) are the default Ollama's. */
 const MODEL_PATHS = new Set(['/api/chat', '/api/generate', '/api/show']);
@@ -63,7 +68,11 @@ export function createProviderFetch(registry: ProviderRegistry, base: typeof fet
     if (provider.kind === 'ollama') {
       const apiKey = registry.apiKey(provider);
       const headers = { ...headersOf(init), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
-      return base(`${provider.baseUrl}${url.pathname}`, { ...init, headers, body: JSON.stringify(forwarded) });
+      const answer = await base(`${provider.baseUrl}${url.pathname}`, { ...init, headers, body: JSON.stringify(forwarded) });
+      // A refusal's text reaches the chat; a gateway in front of the Ollama may have repeated the key in it.
+      if (answer.ok || !apiKey || typeof answer.body?.getReader !== 'function') return answer;
+      const text = hideApiKey(await readTextUpTo(answer, REFUSAL_MAX_BYTES), apiKey);
+      return new Response(text, { status: answer.status, statusText: answer.statusText, headers: { 'content-type': answer.headers.get('content-type') ?? 'application/json' } });
     }
     const endpoint = openAiEndpoint(registry, provider);
     if (url.pathname === '/api/show') {
