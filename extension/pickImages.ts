@@ -4,7 +4,7 @@
  * works in remote windows too) and checked by its bytes, not its extension.
  */
 import * as vscode from 'vscode';
-import { imageProblem, MAX_IMAGE_BYTES, MAX_IMAGES_PER_MESSAGE, sniffImageType, type ChatImage } from '../protocol/chatImages';
+import { imageProblem, imageSizeProblem, MAX_IMAGES_PER_MESSAGE, sniffImageType, type ChatImage } from '../protocol/chatImages';
 
 export async function pickImages(): Promise<{ images: ChatImage[]; problems: string[] }> {
   const uris = await vscode.window.showOpenDialog({
@@ -24,8 +24,9 @@ export async function pickImages(): Promise<{ images: ChatImage[]; problems: str
     try {
       // The size is checked before the file is read, so a huge file is never loaded.
       const { size } = await vscode.workspace.fs.stat(uri);
-      if (size > MAX_IMAGE_BYTES) {
-        problems.push(`${name} is ${(size / (1024 * 1024)).toFixed(1)} MB; images may be at most ${MAX_IMAGE_BYTES / (1024 * 1024)} MB. Crop or shrink it and attach it again.`);
+      const tooLarge = imageSizeProblem(name, size);
+      if (tooLarge) {
+        problems.push(tooLarge);
         continue;
       }
       const bytes = await vscode.workspace.fs.readFile(uri);

@@ -86,6 +86,11 @@ function formatMegabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1).replace(/\.0$/, '')} MB`;
 }
 
+/** Why an image of `size` bytes is refused, or undefined when it fits: for a file whose size is known before it is read. */
+export function imageSizeProblem(name: string, size: number, maxBytes = MAX_IMAGE_BYTES): string | undefined {
+  return size > maxBytes ? `${name} is ${formatMegabytes(size)}; images may be at most ${formatMegabytes(maxBytes)}. Crop or shrink it and attach it again.` : undefined;
+}
+
 /**
  * Why one image is refused, or undefined when it is fine. `maxBytes` lets a
  * team server apply a lower cap of its own. The message names the image and
@@ -98,7 +103,7 @@ export function imageProblem(image: unknown, maxBytes = MAX_IMAGE_BYTES): string
   if (name === undefined) return 'An attached image has no valid name.';
   if (typeof i.dataBase64 !== 'string' || i.dataBase64.length % 4 !== 0 || !BASE64.test(i.dataBase64)) return `${name} is not valid image data.`;
   const size = base64ByteLength(i.dataBase64);
-  if (size > maxBytes) return `${name} is ${formatMegabytes(size)}; images may be at most ${formatMegabytes(maxBytes)}. Crop or shrink it and attach it again.`;
+  if (size > maxBytes) return imageSizeProblem(name, size, maxBytes);
   const sniffed = sniffBase64ImageType(i.dataBase64);
   if (!sniffed) return `${name} is not a PNG, JPEG, GIF or WebP image.`;
   if (i.mimeType !== sniffed) return `${name} says it is ${String(i.mimeType)} but its contents are ${sniffed}.`;

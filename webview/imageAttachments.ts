@@ -5,7 +5,7 @@
  * message is sent. The caps and the type check (by magic bytes, never by the
  * name) are protocol/chatImages.ts's, the same the language server applies.
  */
-import { IMAGE_MIME_TYPES, MAX_IMAGES_PER_MESSAGE, imageDataUrl, imageProblem, sniffImageType, type ChatImage } from '../protocol/chatImages';
+import { IMAGE_MIME_TYPES, MAX_IMAGES_PER_MESSAGE, imageDataUrl, imageProblem, imageSizeProblem, sniffImageType, type ChatImage } from '../protocol/chatImages';
 import { button, el } from './dom';
 import { icon } from './icons';
 
@@ -19,7 +19,17 @@ function toBase64(bytes: Uint8Array): string {
 /** Reads a pasted or dropped file into an image, or says why it cannot be attached. */
 export async function imageFromFile(file: Blob & { name?: string }, fallbackName: string): Promise<ChatImage | string> {
   const name = (file.name || fallbackName).slice(0, 200);
-  const bytes = new Uint8Array(await file.arrayBuffer());
+  // Checked before reading: a dropped scan or video of hundreds of MB would otherwise be read whole and encoded in
+  // the webview (freezing it, or failing the read outright) only to be refused afterwards.
+  const tooLarge = imageSizeProblem(name, file.size);
+  if (tooLarge) return tooLarge;
+  let bytes: Uint8Array;
+  try {
+    bytes = new Uint8Array(await file.arrayBuffer());
+  } catch (err) {
+    // One unreadable file (moved or deleted since the drop) is named; the others dropped with it are still attached.
+    return `${name} could not be read: ${err instanceof Error ? err.message : String(err)}`;
+  }
   const mimeType = sniffImageType(bytes);
   if (!mimeType) return `${name} is not a PNG, JPEG, GIF or WebP image.`;
   const image: ChatImage = { mimeType, name, dataBase64: toBase64(bytes) };

@@ -6,8 +6,10 @@
  * a chat loaded from history shows its images.
  */
 import assert from 'node:assert/strict';
+import { File } from 'node:buffer';
 import { MAX_IMAGES_PER_MESSAGE } from '../../protocol/chatImages';
 import { sampleImage } from '../fixtures/sampleImages';
+import { until } from '../fixtures/until';
 import { click, createHarness, keydown, type } from './webviewTestHarness';
 import type { Harness } from './webviewTestHarness';
 
@@ -83,5 +85,31 @@ describe('webview: images in the composer and the transcript', () => {
     });
     assert.equal(h.$$('user-image').length, 1);
     assert.match(h.$$('user-image')[0].textContent ?? '', /diagram\.png/);
+  });
+
+  it('refuses a dropped file larger than the cap before reading it, and still attaches the image dropped beside it', async () => {
+    let reads = 0;
+    // A 300 MB scan: reading it whole into the webview is what the cap is there to avoid, and a file larger than the
+    // webview's memory makes the read fail outright, as Chromium's ArrayBuffer allocation does.
+    const scan = {
+      name: 'scan.png',
+      type: 'image/png',
+      size: 300 * 1024 * 1024,
+      arrayBuffer: () => {
+        reads++;
+        return Promise.reject(new RangeError('Array buffer allocation failed'));
+      },
+    };
+    const small = sampleImage('small.png', [7, 8, 9]);
+    // Node's File: jsdom's Blob cannot be read with arrayBuffer(), a browser's can.
+    const smallFile = new File([Buffer.from(small.dataBase64, 'base64')], 'small.png', { type: 'image/png' });
+    const drop = new h.window.Event('drop', { bubbles: true, cancelable: true });
+    Object.defineProperty(drop, 'dataTransfer', { value: { files: [scan, smallFile], items: [] } });
+    h.$('composer')!.dispatchEvent(drop);
+    await until(() => h.$$('image-chip').length > 0 || (h.$('send-error')?.textContent ?? '') !== '', 'the drop to be handled');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.equal(reads, 0, 'the oversized file was not read');
+    assert.match(h.$('send-error')?.textContent ?? '', /scan\.png is 300 MB; images may be at most 5 MB\. Crop or shrink it/);
+    assert.deepEqual(h.$$('image-chip').map((c) => c.textContent), ['small.png']);
   });
 });
