@@ -51,6 +51,8 @@ export interface ProviderConfig {
   kind: 'ollama' | 'openai';
   /** Where the server listens, e.g. http://127.0.0.1:1234 (LM Studio); a trailing `/v1` is dropped. */
   baseUrl: string;
+  /** The models of an `openai` provider that take images: such a server does not say which do (an Ollama reports it itself). */
+  visionModels?: string[];
 }
 
 export interface HearthSettings {

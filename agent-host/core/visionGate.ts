@@ -6,6 +6,7 @@
  */
 import type { ChatMessage, HearthError } from '../../protocol/chat';
 import type { ModelFacts } from './modelFacts';
+import { parseModelRef } from '../providers/modelRef';
 
 /** true or false as /api/show says; undefined when Ollama did not report capabilities (an old version), so the images go and Ollama decides. */
 export function seesImages(facts: ModelFacts): boolean | undefined {
@@ -14,12 +15,17 @@ export function seesImages(facts: ModelFacts): boolean | undefined {
 
 /** The refusal of a message with images to a model without vision: it names the model and what to do, and nothing is lost. */
 export function noVisionError(model: string, capabilities: string[] | undefined): HearthError {
-  const reported = capabilities?.length ? ` (Ollama lists its capabilities as ${capabilities.join(', ')})` : '';
+  const provider = parseModelRef(model).provider;
+  // An OpenAI-compatible server does not say which of its models see images, so Hearth knows only those the user listed.
+  const reason =
+    provider !== undefined
+      ? `its provider "${provider}" does not report it as a vision model. If it is one, add it to the "visionModels" of the provider "${provider}" in \`hearth.providers\` (an OpenAI-compatible server cannot say so itself), or`
+      : `it has no "vision" capability${capabilities?.length ? ` (Ollama lists its capabilities as ${capabilities.join(', ')})` : ''}.`;
   return {
     code: 'invalidRequest',
     message:
-      `${model} cannot see images: it has no "vision" capability${reported}. ` +
-      'Pick a vision model (for example qwen2.5vl, gemma3 or llama3.2-vision) in the model picker and press Retry; your message and its images are kept.',
+      `${model} cannot see images: ${reason} ` +
+      `${provider !== undefined ? 'pick' : 'Pick'} a vision model (for example qwen2.5vl, gemma3 or llama3.2-vision) in the model picker and press Retry; your message and its images are kept.`,
     model,
     retryable: true,
   };

@@ -26,7 +26,7 @@ const REFUSAL_MAX_BYTES = 64 * 1024;
 const MODEL_PATHS = new Set(['/api/chat', '/api/generate', '/api/show']);
 
 export function openAiEndpoint(registry: ProviderRegistry, provider: ProviderConfig): OpenAiEndpoint {
-  return { url: provider.baseUrl, apiKey: registry.apiKey(provider), ...(registry.openAiFetch ? { fetch: registry.openAiFetch } : {}) };
+  return { url: provider.baseUrl, apiKey: registry.apiKey(provider), visionModels: provider.visionModels, ...(registry.openAiFetch ? { fetch: registry.openAiFetch } : {}) };
 }
 
 function headersOf(init: RequestInit | undefined): Record<string, string> {

@@ -33,7 +33,7 @@ export function checkProviders(raw: unknown): { providers: ProviderConfig[]; pro
   raw.forEach((entry: unknown, i) => {
     const where = `Entry ${i + 1} of \`hearth.providers\``;
     if (!entry || typeof entry !== 'object') return void problems.push(`${where} is not an object.`);
-    const { name, kind, baseUrl } = entry as Record<string, unknown>;
+    const { name, kind, baseUrl, visionModels } = entry as Record<string, unknown>;
     if (typeof name !== 'string' || !PROVIDER_NAME.test(name)) {
       return void problems.push(`${where} needs a "name" of lowercase letters, digits, "-" and "_" (it is written before "::" in model names).`);
     }
@@ -49,7 +49,10 @@ export function checkProviders(raw: unknown): { providers: ProviderConfig[]; pro
     }
     if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return void problems.push(`${where} ("${name}") needs an http:// or https:// "baseUrl".`);
     if (parsed.username || parsed.password) return void problems.push(`${where} ("${name}") has credentials in its "baseUrl"; use the command "Hearth: Set Provider API Key" instead.`);
-    providers.push({ name, kind, baseUrl: normalizeBaseUrl(baseUrl) });
+    if (visionModels !== undefined && (!Array.isArray(visionModels) || !visionModels.every((m) => typeof m === 'string'))) {
+      return void problems.push(`${where} ("${name}") needs "visionModels" to be a list of model names, such as ["qwen2.5-vl-7b-instruct"].`);
+    }
+    providers.push({ name, kind, baseUrl: normalizeBaseUrl(baseUrl), ...(visionModels?.length ? { visionModels: visionModels as string[] } : {}) });
   });
   return { providers, problems };
 }
