@@ -155,9 +155,24 @@ export function ollamaTooOldError(host: string, model: string): HearthError {
   };
 }
 
-export function modelNotFoundError(host: string, model: string, installed: string[] | undefined, provider?: ProviderServer): HearthError {
+/**
+ * How many model names a "not available" message names, and offers as buttons. A server's list has no bound of its
+ * own (a hostile or broken provider can list 100,000 models), and the message is shown in the chat and stored with
+ * the session; the model picker lists them all.
+ */
+const NAMED_MODELS_MAX = 30;
+
+/** Up to NAMED_MODELS_MAX names joined, and a count of the rest. */
+function nameSome(models: string[]): string {
+  const named = models.slice(0, NAMED_MODELS_MAX).join(', ');
+  const rest = models.length - NAMED_MODELS_MAX;
+  return rest > 0 ? `${named} and ${rest.toLocaleString('en-US')} more (the model picker lists them all)` : named;
+}
+
+export function modelNotFoundError(host: string, model: string, listed: string[] | undefined, provider?: ProviderServer): HearthError {
+  const installed = listed?.slice(0, NAMED_MODELS_MAX);
   if (provider) {
-    const offered = installed === undefined ? '' : installed.length === 0 ? ' It offers no models.' : ` It offers: ${installed.join(', ')}.`;
+    const offered = listed === undefined ? '' : listed.length === 0 ? ' It offers no models.' : ` It offers: ${nameSome(listed)}.`;
     return {
       code: 'modelNotFound',
       message: `The model "${model}" is not available on ${describeProvider(provider)} at ${provider.host}.${offered} Load the model there, or pick another one in the model picker.`,
@@ -172,7 +187,7 @@ export function modelNotFoundError(host: string, model: string, installed: strin
       ? ''
       : installed.length === 0
         ? ' No models are installed yet.'
-        : ` Installed models: ${installed.join(', ')}. Pick one of them in the model picker or the \`hearth.chat.model\` setting, or`;
+        : ` Installed models: ${nameSome(listed ?? installed)}. Pick one of them in the model picker or the \`hearth.chat.model\` setting, or`;
   const pull = installed !== undefined && installed.length > 0 ? ` install it with \`ollama pull ${model}\`.` : ` Install it with \`ollama pull ${model}\`.`;
   return {
     code: 'modelNotFound',
