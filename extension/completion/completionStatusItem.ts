@@ -55,8 +55,20 @@ export class CompletionStatusItem implements vscode.Disposable {
     this.render();
   }
 
+  /** The tooltip's Markdown, for tests. */
+  get tooltipMarkdown(): string {
+    const tooltip = this.item.tooltip;
+    return tooltip instanceof vscode.MarkdownString ? tooltip.value : String(tooltip ?? '');
+  }
+
   private render(): void {
-    const model = this.status.model ? ` (${this.status.model})` : '';
+    // The model's name is the server's (a provider's list, a team server's): appended as text, never as Markdown,
+    // so a name such as [Update](https://…) is not a link in the tooltip.
+    const withModel = (tooltip: vscode.MarkdownString, before: string, after: string) => {
+      tooltip.appendMarkdown(before);
+      if (this.status.model) tooltip.appendText(` (${this.status.model})`);
+      tooltip.appendMarkdown(after);
+    };
     const tooltip = new vscode.MarkdownString(undefined, true);
     this.item.backgroundColor = undefined;
     this.item.command = 'hearth.completion.togglePause';
@@ -83,10 +95,10 @@ export class CompletionStatusItem implements vscode.Disposable {
       tooltip.appendMarkdown('\n\nA cold load takes 20–60 s for a large model; suggestions follow once it is loaded. Click to pause.');
     } else if (this.showingThinking) {
       this.item.text = '$(loading~spin) Suggest';
-      tooltip.appendMarkdown(`Hearth is computing a suggestion${model}. Click to pause.`);
+      withModel(tooltip, 'Hearth is computing a suggestion', '. Click to pause.');
     } else {
       this.item.text = '$(sparkle) Suggest';
-      tooltip.appendMarkdown(`Hearth inline suggestions are on${model}. Click to pause.`);
+      withModel(tooltip, 'Hearth inline suggestions are on', '. Click to pause.');
     }
     this.item.tooltip = tooltip;
   }
