@@ -11,6 +11,13 @@ import { readJsonUpTo } from './readJsonUpTo';
  * models with descriptions and prices) are a few MiB.
  */
 export const MODEL_LIST_MAX_BYTES = 16 * 1024 * 1024;
+/**
+ * The longest model id taken from a list. Real ids are a few dozen
+ * characters (a Hugging Face repository, a GGUF file's path); a longer one
+ * is a broken or hostile server's, and each name is shown in the picker and
+ * in messages that name a few of the server's models.
+ */
+export const MODEL_ID_MAX_CHARS = 512;
 
 /** One entry of Ollama's /api/tags (also synthesized for OpenAI-compatible servers). */
 export type TagsEntry = Record<string, unknown> & { name: string };
@@ -25,7 +32,7 @@ export async function listOpenAiModels(server: Pick<OpenAiEndpoint, 'url' | 'api
   const body = (await readJsonUpTo(res, MODEL_LIST_MAX_BYTES, `the model list of ${url}`)) as { data?: { id?: unknown; max_model_len?: unknown }[] } | null;
   if (typeof body !== 'object' || body === null) throw new Error(`${url} did not answer with a model list`);
   return (Array.isArray(body.data) ? body.data : [])
-    .filter((m): m is { id: string; max_model_len?: unknown } => typeof m?.id === 'string' && m.id !== '')
+    .filter((m): m is { id: string; max_model_len?: unknown } => typeof m?.id === 'string' && m.id !== '' && m.id.length <= MODEL_ID_MAX_CHARS)
     .map((m) => ({
       name: m.id,
       model: m.id,

@@ -32,7 +32,8 @@ describe('a provider that lists 100,000 models (integration)', function () {
 
   before(async () => {
     ollama = await startOllamaFixture();
-    const data = Array.from({ length: MODEL_COUNT }, (_, i) => ({ id: `model-${String(i).padStart(6, '0')}`, object: 'model' }));
+    // First, an id of a million characters: no real model has one, and each of the first names is shown.
+    const data = [{ id: 'x'.repeat(1_000_000), object: 'model' }, ...Array.from({ length: MODEL_COUNT }, (_, i) => ({ id: `model-${String(i).padStart(6, '0')}`, object: 'model' }))];
     provider = await startWebPageServer({
       '/v1/models': { headers: { 'content-type': 'application/json' }, body: JSON.stringify({ object: 'list', data }) },
       // vLLM's answer to a model it does not serve.
