@@ -101,6 +101,12 @@ export interface RedoableRestore {
   scope: RestoreScope;
   /** The checkpoint of the files taken right before the restore (what redo puts back). */
   filesBefore?: string;
+  /**
+   * The restore of the files stopped partway (the language server was
+   * killed, or it failed): some files may be as in the checkpoint and some
+   * as before, and Redo puts back all of them as they were before it.
+   */
+  interrupted?: boolean;
 }
 
 export type SessionEntry = UserEntry | AssistantEntry;

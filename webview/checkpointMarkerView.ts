@@ -5,7 +5,7 @@
  * restored here: the choice goes to the extension, and the language server
  * decides and does it.
  */
-import type { RestoreScope } from '../protocol/sessions';
+import type { RedoableRestore, RestoreScope } from '../protocol/sessions';
 import { button, el } from './dom';
 import { icon } from './icons';
 import type { ViewContext } from './viewContext';
@@ -62,14 +62,18 @@ export function renderCheckpointMarker(ctx: ViewContext, checkpointId: string, l
 }
 
 /** The bar after a restore, until the next message: what happened, and Redo. */
-export function renderRedoBar(ctx: ViewContext, scope: RestoreScope): HTMLElement {
+export function renderRedoBar(ctx: ViewContext, redo: RedoableRestore): HTMLElement {
   const doc = ctx.doc;
-  const what = scope === 'both' ? 'files and conversation' : scope === 'files' ? 'files' : 'conversation';
+  const what = redo.scope === 'both' ? 'files and conversation' : redo.scope === 'files' ? 'files' : 'conversation';
+  // A restore the language server did not finish (it was killed, or a write failed) leaves the files mixed; the user must know.
+  const text = redo.interrupted
+    ? 'The restore of the files stopped partway (Hearth was closed or a file could not be written): some files are as in the checkpoint, others as before. Redo puts every file back as it was before the restore.'
+    : `Restored the ${what} to a checkpoint. Sending a message continues from here.`;
   return el(doc, 'div', {
     className: 'notice redo-bar',
     attrs: { 'data-testid': 'redo-bar', role: 'status' },
     children: [
-      el(doc, 'span', { text: `Restored the ${what} to a checkpoint. Sending a message continues from here.` }),
+      el(doc, 'span', { text }),
       button(doc, { label: 'Redo: bring back the state before the restore', testId: 'checkpoint-redo', className: 'text-button', children: ['Redo'], onClick: () => ctx.redoRestore() }),
     ],
   });

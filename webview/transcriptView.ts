@@ -91,7 +91,7 @@ export class TranscriptView {
   setSession(session: SessionView | null): void {
     this.entries = session ? structuredCloneEntries(session.entries) : [];
     // After a restore, until the next message: Redo sits at the end of the conversation.
-    this.redoSlot.replaceChildren(...(session?.redo ? [renderRedoBar(this.ctx, session.redo.scope)] : []));
+    this.redoSlot.replaceChildren(...(session?.redo ? [renderRedoBar(this.ctx, session.redo)] : []));
     this.stickToBottom = true;
     this.render();
   }

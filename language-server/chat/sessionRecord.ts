@@ -19,12 +19,21 @@ export type SessionRecord =
    * A restore to a checkpoint: with `conversation`, the entries after the
    * checkpoint are hidden (kept in the log and in memory for Redo);
    * `filesBefore` is the checkpoint of the files taken right before it.
+   * `interrupted`: written before the first file is touched, so that a
+   * server killed partway still offers Redo to `filesBefore`; a later
+   * `restoreState` record says the files were all put back.
    */
-  | { t: 'rewind'; restoreId: string; entryId: string; callId?: string; scope: RestoreScope; filesBefore?: string }
+  | { t: 'rewind'; restoreId: string; entryId: string; callId?: string; scope: RestoreScope; filesBefore?: string; interrupted?: boolean }
   /** Redo of the restore `restoreId`: what it hid comes back. */
-  | { t: 'redo'; restoreId: string };
+  | { t: 'redo'; restoreId: string }
+  /**
+   * Whether the files of restore `restoreId` are mid-way: true before a redo
+   * starts writing them, false once a restore has written them all. A log
+   * that ends with true is a restore or redo the server did not finish.
+   */
+  | { t: 'restoreState'; restoreId: string; interrupted: boolean };
 
-const KINDS = new Set(['meta', 'title', 'user', 'assistant', 'event', 'remove', 'config', 'resume', 'rewind', 'redo']);
+const KINDS = new Set(['meta', 'title', 'user', 'assistant', 'event', 'remove', 'config', 'resume', 'rewind', 'redo', 'restoreState']);
 
 /** Parses one log line; returns undefined for a torn or foreign line instead of throwing. */
 export function parseSessionRecord(line: string): SessionRecord | undefined {

@@ -28,7 +28,7 @@ function holdsCall(part: AssistantPart, callId: string): boolean {
 export function applyRewind(view: SessionView, record: Extract<SessionRecord, { t: 'rewind' }>): void {
   // A damaged log line is ignored rather than guessed at.
   if (typeof record.restoreId !== 'string' || typeof record.entryId !== 'string' || !['both', 'files', 'conversation'].includes(record.scope)) return;
-  view.redo = { restoreId: record.restoreId, scope: record.scope, ...(record.filesBefore ? { filesBefore: record.filesBefore } : {}) };
+  view.redo = { restoreId: record.restoreId, scope: record.scope, ...(record.filesBefore ? { filesBefore: record.filesBefore } : {}), ...(record.interrupted === true ? { interrupted: true } : {}) };
   const stash: RewindStash = { restoreId: record.restoreId, entries: [] };
   stashes.set(view, stash);
   if (record.scope === 'files') return;
@@ -65,6 +65,13 @@ export function applyRedo(view: SessionView, restoreId: string): void {
     }
   }
   view.entries.push(...stash.entries);
+}
+
+/** Applies a `restoreState` record: the latest restore's files are (no longer) half-way. */
+export function applyRestoreState(view: SessionView, restoreId: string, interrupted: boolean): void {
+  if (view.redo?.restoreId !== restoreId) return;
+  if (interrupted === true) view.redo.interrupted = true;
+  else delete view.redo.interrupted;
 }
 
 /** A new message (or reply) ends the chance to redo: what the restore hid stays in the log only. */

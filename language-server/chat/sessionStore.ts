@@ -15,7 +15,7 @@ import { parseSessionRecord, type SessionRecord } from './sessionRecord';
 import { ImageStore, isStoredImageRef } from './imageStore';
 import { ImageCollector, type CollectionResult, type ImageCollectorOptions } from './imageCollector';
 import type { ChatImage } from '../../protocol/chatImages';
-import { applyRedo, applyRewind, forgetRedo } from './sessionRewind';
+import { applyRedo, applyRestoreState, applyRewind, forgetRedo } from './sessionRewind';
 import { sessionWriteError } from './sessionWriteError';
 import { newAssistantEntry } from './newAssistantEntry';
 
@@ -221,6 +221,13 @@ export class SessionStore {
     applyRedo(session.view, restoreId);
     this.append(session, { t: 'redo', restoreId });
     this.touch(session);
+  }
+
+  /** Records whether the files of restore `restoreId` are half-way (see `restoreState` in sessionRecord.ts). */
+  restoreState(sessionId: string, restoreId: string, interrupted: boolean): void {
+    const session = this.require(sessionId);
+    applyRestoreState(session.view, restoreId, interrupted);
+    this.append(session, { t: 'restoreState', restoreId, interrupted });
   }
 
   /** Hides an entry (a failed reply replaced by a retry). The record stays in the log. */
@@ -575,6 +582,9 @@ function applyRecord(view: SessionView, record: SessionRecord, loadImage?: (ref:
       break;
     case 'redo':
       applyRedo(view, record.restoreId);
+      break;
+    case 'restoreState':
+      if (typeof record.restoreId === 'string') applyRestoreState(view, record.restoreId, record.interrupted === true);
       break;
     case 'resume': {
       const entry = findAssistant(view.entries, record.id);

@@ -58,18 +58,22 @@ export class ChatCheckpoints {
         if (mark) found = { entryId: entry.id, callId: mark.callId, replyTo: entry.replyTo };
       }
       if (!found) throw invalid('That checkpoint is not part of this chat (it may have been hidden by an earlier restore).');
+      const restoreId = randomUUID();
+      const rewind = { restoreId, entryId: found.entryId, ...(found.callId !== undefined ? { callId: found.callId } : {}), scope };
+      const user = session.entries.find((e) => e.id === found.replyTo);
       let report: RestoreReport | undefined;
-      let filesBefore: string | undefined;
-      if (scope !== 'conversation') {
+      if (scope === 'conversation') this.deps.store.rewind(sessionId, rewind);
+      else {
         const target = await this.deps.snapshots.read(checkpointId);
         if (!target) throw invalid('Hearth no longer keeps the files of that checkpoint (the oldest checkpoints are deleted when the store is full). The conversation can still be restored.');
         // A full walk: the redo point must hold every edit the restore may overwrite, whatever the watcher saw.
         const before = await this.deps.snapshots.take(AbortSignal.timeout(120_000), { walk: true });
-        filesBefore = before.id;
-        report = await this.deps.snapshots.restore(target, before);
+        // The Redo record goes to the log before the first file is touched, marked as half-way: a server killed (or a
+        // restore failing) partway must not leave the user's newer work in a checkpoint nothing points to.
+        this.deps.store.rewind(sessionId, { ...rewind, filesBefore: before.id, interrupted: true });
+        report = await this.stoppedPartway(() => this.deps.snapshots.restore(target, before));
+        this.deps.store.restoreState(sessionId, restoreId, false);
       }
-      const user = session.entries.find((e) => e.id === found.replyTo);
-      this.deps.store.rewind(sessionId, { restoreId: randomUUID(), entryId: found.entryId, ...(found.callId !== undefined ? { callId: found.callId } : {}), scope, ...(filesBefore ? { filesBefore } : {}) });
       const draft = scope !== 'files' && found.callId === undefined && user?.kind === 'user' ? user.text : undefined;
       return { ...result(report), ...(draft !== undefined ? { draft } : {}) };
     });
@@ -104,11 +108,28 @@ export class ChatCheckpoints {
       if (redo.scope !== 'conversation') {
         const target = redo.filesBefore ? await this.deps.snapshots.read(redo.filesBefore) : undefined;
         if (!target) throw invalid('Hearth no longer keeps the files as they were before the restore.');
-        report = await this.deps.snapshots.restore(target, await this.deps.snapshots.take(AbortSignal.timeout(120_000), { walk: true }));
+        const now = await this.deps.snapshots.take(AbortSignal.timeout(120_000), { walk: true });
+        // Marked before the first file is touched: a redo killed partway is offered again, and says the files are mixed.
+        this.deps.store.restoreState(sessionId, redo.restoreId, true);
+        report = await this.stoppedPartway(() => this.deps.snapshots.restore(target, now));
       }
       this.deps.store.redo(sessionId, redo.restoreId);
       return result(report);
     });
+  }
+
+  /** Runs a restore of the files; one that throws partway says so, and that Redo is still there to put every file back. */
+  private async stoppedPartway(work: () => Promise<RestoreReport>): Promise<RestoreReport> {
+    try {
+      return await work();
+    } catch (e) {
+      const reason = e instanceof Error ? e.message : String(e);
+      throw new HearthException({
+        code: 'internal',
+        message: `The restore of the files stopped partway (${reason}): some files may be restored and others not. Redo puts every file back as it was before the restore.`,
+        retryable: false,
+      });
+    }
   }
 
   /** `action`: what the user can do once the reply stops, as the refusal tells them. */

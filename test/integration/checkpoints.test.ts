@@ -289,6 +289,85 @@ describe('checkpoints: restore and redo through the language server (integration
     assert.deepEqual((await session(first.sessionId)).entries.map((e) => e.kind), ['user', 'assistant']);
   });
 
+  /** 300 files a reply rewrote and the user then edited by hand: a restore to before the reply rewrites them one by one. */
+  async function manyFilesChanged() {
+    fs.mkdirSync(path.join(workspace, 'gen'));
+    for (let i = 0; i < 300; i++) fs.writeFileSync(path.join(workspace, 'gen', `f${i}.txt`), `original ${i}\n`);
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'for f in gen/*.txt; do echo "by the reply" > "$f"; done' } }] },
+      { kind: 'text', text: 'Rewrote them.' },
+    );
+    const first = await turn('Rewrite gen');
+    // The user's own work after the reply: only the snapshot taken right before the restore holds it.
+    fs.writeFileSync(path.join(workspace, 'gen', 'f7.txt'), "the user's own edit\n");
+    fs.writeFileSync(path.join(workspace, 'notes.txt'), 'new notes\n');
+    return { sessionId: first.sessionId, beforeRestore: tree(workspace), mark: checkpoints(await session(first.sessionId))[0] };
+  }
+
+  /**
+   * Sends `request` and kills the server (as a crash or a closed window
+   * would) as soon as the first file under gen/ is written; resolves once it
+   * is dead, and fails if the request ended before writing any file.
+   */
+  async function killOnFirstWrite(request: () => Promise<unknown>): Promise<void> {
+    const watcher = fs.watch(path.join(workspace, 'gen'));
+    let killing = false;
+    const killed = new Promise<void>((resolve) => {
+      watcher.on('change', (_event, name) => {
+        if (typeof name !== 'string' || !/^f\d+\.txt$/.test(name)) return;
+        watcher.close();
+        killing = true;
+        void client.kill().then(resolve);
+      });
+    });
+    // The kill itself ends the request (the connection goes): only an end before it is a failure.
+    const ended = request().then(
+      () => (killing ? undefined : 'the request finished before the kill'),
+      (e: Error) => (killing ? undefined : `the request failed before it wrote a file: ${e.message}`),
+    );
+    assert.equal(await Promise.race([killed.then(() => undefined), ended]), undefined);
+    await killed;
+  }
+
+  /** How many files under gen/ hold `prefix`. */
+  const holding = (prefix: string) => [...tree(workspace)].filter(([k, v]) => k.startsWith('gen/') && Buffer.from(v.split(':')[1], 'base64').toString().startsWith(prefix)).length;
+
+  const restart = async () => {
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
+  };
+
+  it('a server killed partway through a restore leaves Redo back to the exact state before it, and says the restore stopped', async () => {
+    const { sessionId, beforeRestore, mark } = await manyFilesChanged();
+    await killOnFirstWrite(() => client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId, checkpointId: mark.id, scope: 'both' }));
+    const restored = holding('original');
+    assert.ok(restored > 0 && restored < 300, `the kill came partway through the restore (${restored} of 300 files restored)`);
+
+    await restart();
+    const after = await session(sessionId);
+    assert.ok(after.redo, 'Redo back to the state before the interrupted restore is offered');
+    assert.equal(after.redo.interrupted, true, 'the chat says the restore stopped partway');
+    await client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId });
+    assert.deepEqual(tree(workspace), beforeRestore, "the user's newer work is back, byte for byte");
+    assert.deepEqual((await session(sessionId)).entries.map((e) => e.kind), ['user', 'assistant']);
+  });
+
+  it('a server killed partway through a Redo offers Redo again, says the files are mixed, and the second Redo finishes it', async () => {
+    const { sessionId, beforeRestore, mark } = await manyFilesChanged();
+    await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId, checkpointId: mark.id, scope: 'files' });
+    assert.equal(holding('original'), 300);
+    assert.equal((await session(sessionId)).redo?.interrupted, undefined, 'a restore that finished is not called interrupted');
+    await killOnFirstWrite(() => client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId }));
+    const redone = holding('by the reply');
+    assert.ok(redone > 0 && redone < 299, `the kill came partway through the redo (${redone} files redone)`);
+
+    await restart();
+    const after = await session(sessionId);
+    assert.equal(after.redo?.interrupted, true, 'Redo is offered again, and the chat says the files are mixed');
+    await client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId });
+    assert.deepEqual(tree(workspace), beforeRestore);
+    assert.equal((await session(sessionId)).redo, undefined);
+  });
+
   it('puts back the symlinks a reply replaced or removed, and removes the ones it made, without following any', async () => {
     fs.writeFileSync(path.join(workspace, 'README.md'), 'the readme\n');
     fs.symlinkSync('README.md', path.join(workspace, 'link.md'));

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { chatTurn, useLspSuite } from './lspSuite';
 import { startLspTestClient } from './lspTestClient';
-import { CommandApprovalRequest, EditApprovalRequest, SessionGetRequest, UndoTurnRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { CheckpointRedoRequest, CheckpointRestoreRequest, CommandApprovalRequest, EditApprovalRequest, SessionGetRequest, UndoTurnRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
 
 const MODEL = 'qwen2.5-coder:7b';
 
@@ -99,5 +99,29 @@ describe('checkpoints and Undo on a full or read-only disk (integration)', funct
       assert.equal(await undo(started), `1 file was not restored and is left as the reply made it (Undo can be tried again): ${path.join(suite.workspace, 'a.txt')}: the disk is read-only`);
       assert.equal(fs.readFileSync(path.join(suite.workspace, 'a.txt'), 'utf8'), 'after\n');
     });
+  });
+
+  it('a restore that cannot write some files (a read-only folder) says which, and Redo still brings back the state before it', async () => {
+    fs.mkdirSync(path.join(suite.workspace, 'ro'));
+    fs.writeFileSync(path.join(suite.workspace, 'ro', 'a.txt'), 'a before\n');
+    fs.writeFileSync(path.join(suite.workspace, 'b.txt'), 'b before\n');
+    const client = await start();
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'echo "a after" > ro/a.txt && echo "b after" > b.txt' } }] }, { kind: 'text', text: 'Done.' });
+    const { started } = await chatTurn(client, 'Change a and b');
+    const view = await client.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    const mark = view.entries.flatMap((e) => (e.kind === 'assistant' ? (e.checkpoints ?? []) : []))[0];
+    const ro = path.join(suite.workspace, 'ro');
+    await mounted(ro, [['--bind', ro, ro], ['-o', 'remount,bind,ro', ro]], async () => {
+      const restored = await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId: started.sessionId, checkpointId: mark.id, scope: 'files' });
+      assert.deepEqual(restored.failed, [{ path: 'ro/a.txt', error: 'the disk is read-only' }]);
+      assert.deepEqual(restored.written, ['b.txt']);
+      assert.equal(fs.readFileSync(path.join(suite.workspace, 'b.txt'), 'utf8'), 'b before\n');
+    });
+    const after = await client.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    assert.equal(after.redo?.scope, 'files', 'Redo is offered');
+    assert.equal(after.redo.interrupted, undefined, 'the restore ran to its end: the chat does not say it stopped partway');
+    await client.connection.sendRequest(CheckpointRedoRequest.type, { sessionId: started.sessionId });
+    assert.equal(fs.readFileSync(path.join(suite.workspace, 'ro', 'a.txt'), 'utf8'), 'a after\n');
+    assert.equal(fs.readFileSync(path.join(suite.workspace, 'b.txt'), 'utf8'), 'b after\n');
   });
 });

@@ -66,6 +66,14 @@ describe('webview: checkpoints on the timeline', () => {
     assert.equal(h.$$('redo-bar').length, 0);
   });
 
+  it('says a restore stopped partway, and still offers Redo', () => {
+    h = createHarness();
+    h.send({ type: 'session', session: { ...sessionView('s1', [user, reply]), redo: { restoreId: 'r1', scope: 'files', filesBefore: 'f1', interrupted: true } } });
+    assert.match(h.$('redo-bar')!.textContent ?? '', /stopped partway.*Redo puts every file back as it was before the restore/);
+    click(h.$('checkpoint-redo')!);
+    assert.deepEqual(h.api.of('redoRestore'), [{ type: 'redoRestore', sessionId: 's1' }]);
+  });
+
   it('Edit on a message takes it back into the composer with its context and images once the chat is rewound', () => {
     h = createHarness();
     const png = { name: 'shot.png', mimeType: 'image/png' as const, dataBase64: 'iVBORw0KGgo=' };
