@@ -81,3 +81,62 @@ describe('Undo of a reply whose commands replaced what it edited (integration)',
     assert.match(undo.error ?? '', /made is no longer the folder the reply made it in \(it became a symlink or was moved\), so inner was not removed through it/);
   });
 });
+
+/**
+ * Undo of a reply killed partway (a crash, a closed window): its copies of
+ * the files are deleted only once every file is back, and each file is
+ * written whole or not at all, so after a restart Undo is tried again and
+ * finishes, whatever point the kill came at.
+ */
+describe('Undo of a reply interrupted by a killed language server (integration)', function () {
+  this.timeout(120_000);
+  const suite = useLspSuite('turn-undo-kill');
+
+  async function start() {
+    const client = await startLspTestClient({ storagePath: suite.storage, workspace: suite.workspace, settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, agent: { autoApproveEdits: true } } });
+    suite.client = client;
+    client.connection.onRequest(EditApprovalRequest.type, () => ({ decision: 'accept' as const }));
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    return client;
+  }
+
+  it('after a kill partway through Undo, Undo after a restart puts back every file', async () => {
+    const gen = path.join(suite.workspace, 'gen');
+    fs.mkdirSync(gen);
+    const count = 150;
+    for (let i = 0; i < count; i++) fs.writeFileSync(path.join(gen, `f${i}.txt`), `before ${i}\n`);
+    let client = await start();
+    suite.fixture.enqueue(
+      { kind: 'toolCalls', calls: Array.from({ length: count }, (_, i) => ({ name: 'write_file', arguments: { path: `gen/f${i}.txt`, content: `after ${i}\n` } })) },
+      { kind: 'text', text: 'Done.' },
+    );
+    const { started, results } = await chatTurn(client, 'Change the files', { timeoutMs: 60_000 });
+    assert.equal(results.filter((r) => !r.isError).length, count);
+    const holding = (word: string) => fs.readdirSync(gen).filter((n) => fs.readFileSync(path.join(gen, n), 'utf8').startsWith(word)).length;
+
+    // Killed as soon as the first file Undo puts back lands on disk.
+    let killing = false;
+    const killed = new Promise<void>((resolve) => {
+      const watcher = fs.watch(gen, (_event, name) => {
+        if (!name || !/^f\d+\.txt$/.test(name)) return;
+        watcher.close();
+        killing = true;
+        void client.kill().then(resolve);
+      });
+    });
+    // The kill itself ends the request (the connection goes): only an end before it is a failure.
+    const undoing = client.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId }).then(
+      () => (killing ? undefined : 'Undo finished before the kill'),
+      (e: Error) => (killing ? undefined : `Undo failed before it wrote a file: ${e.message}`),
+    );
+    assert.equal(await Promise.race([killed.then(() => undefined), undoing]), undefined);
+    await killed;
+    const undone = holding('before');
+    assert.ok(undone > 0 && undone < count, `the kill came partway through Undo (${undone} of ${count} files put back)`);
+    assert.equal(holding('before') + holding('after'), count, 'every file is whole: as the reply left it or as before');
+
+    client = await start();
+    await client.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId });
+    assert.equal(holding('before'), count, 'Undo tried again finished the job');
+  });
+});
