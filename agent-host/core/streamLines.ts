@@ -116,6 +116,31 @@ export function wholeLinePull(pull: () => Promise<Uint8Array | undefined>, maxBy
 }
 
 /**
+ * `body` in whole lines, each piece passed through `map` (for a reader that
+ * rewrites lines, which it can only do on whole ones), failing with
+ * StreamLineTooLong once a line runs past `maxBytes` without a newline.
+ */
+export function wholeLineStream(body: ReadableStream<Uint8Array>, maxBytes = STREAM_LINE_MAX_CHARS, map: (lines: Uint8Array) => Uint8Array = (lines) => lines): ReadableStream<Uint8Array> {
+  const chunks = new WholeLineChunks(maxBytes);
+  return body.pipeThrough(
+    new TransformStream<Uint8Array, Uint8Array>({
+      transform(chunk, controller) {
+        try {
+          const lines = chunks.push(chunk);
+          if (lines) controller.enqueue(map(lines));
+        } catch (err) {
+          controller.error(err);
+        }
+      },
+      flush(controller) {
+        const rest = chunks.end();
+        if (rest) controller.enqueue(map(rest));
+      },
+    }),
+  );
+}
+
+/**
  * `base` whose response bodies reach their reader in whole lines, and fail
  * with StreamLineTooLong once a line runs past `maxBytes` without a newline:
  * for a reader that cannot bound its own lines, the `ollama` npm client,
@@ -132,23 +157,7 @@ export function boundedLineFetch(base: typeof fetch, maxBytes = STREAM_LINE_MAX_
     // The team server's model router and inline suggestions answer with lean replies (agent-host/completion/leanReply.ts),
     // not WHATWG streams; their streams bound their lines themselves (ndjsonModelStream.ts, wholeLinePull).
     if (typeof response.body?.pipeThrough !== 'function') return response;
-    const chunks = new WholeLineChunks(maxBytes);
-    const bounded = response.body.pipeThrough(
-      new TransformStream<Uint8Array, Uint8Array>({
-        transform(chunk, controller) {
-          try {
-            const lines = chunks.push(chunk);
-            if (lines) controller.enqueue(lines);
-          } catch (err) {
-            controller.error(err);
-          }
-        },
-        flush(controller) {
-          const rest = chunks.end();
-          if (rest) controller.enqueue(rest);
-        },
-      }),
-    );
+    const bounded = wholeLineStream(response.body, maxBytes);
     return new Response(bounded, { status: response.status, statusText: response.statusText, headers: response.headers });
   };
 }

@@ -13,6 +13,7 @@ import { openAiShow, type OpenAiEndpoint, type OpenAiHttpError } from '../openai
 import { openAiReply } from '../openai/openAiReply';
 import { listOpenAiModels } from '../openai/openAiModels';
 import { hideApiKey } from '../openai/hideApiKey';
+import { hideKeyInBody } from './hideKeyInBody';
 import { readTextUpTo } from '../openai/readTextUpTo';
 import type { ProviderConfig } from '../../protocol/lspMethods';
 import type { ProviderRegistry } from './providerRegistry';
@@ -69,8 +70,10 @@ export function createProviderFetch(registry: ProviderRegistry, base: typeof fet
       const apiKey = registry.apiKey(provider);
       const headers = { ...headersOf(init), ...(apiKey ? { authorization: `Bearer ${apiKey}` } : {}) };
       const answer = await base(`${provider.baseUrl}${url.pathname}`, { ...init, headers, body: JSON.stringify(forwarded) });
-      // A refusal's text reaches the chat; a gateway in front of the Ollama may have repeated the key in it.
-      if (answer.ok || !apiKey || typeof answer.body?.getReader !== 'function') return answer;
+      // A refusal's text reaches the chat; a gateway in front of the Ollama may have repeated the key in it,
+      // in a refusal or in an error line inside a stream that began well.
+      if (!apiKey || typeof answer.body?.getReader !== 'function') return answer;
+      if (answer.ok) return hideKeyInBody(answer, apiKey);
       const text = hideApiKey(await readTextUpTo(answer, REFUSAL_MAX_BYTES), apiKey);
       return new Response(text, { status: answer.status, statusText: answer.statusText, headers: { 'content-type': answer.headers.get('content-type') ?? 'application/json' } });
     }

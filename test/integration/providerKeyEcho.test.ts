@@ -11,7 +11,9 @@ import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startKeyEchoingProvider, type KeyEchoingProvider } from '../fixtures/keyEchoingProvider';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatSendRequest, ProviderApiKeyRequest, SessionExportRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { pathToFileURL } from 'node:url';
+import { ChatSendRequest, CompletionStatusNotification, ProviderApiKeyRequest, SessionExportRequest, WorkspaceTrustNotification, type CompletionStatus } from '../../protocol/lspMethods';
+import { CompletionTestEditor } from './completionTestEditor';
 import type { HearthError } from '../../protocol/chat';
 
 const SECRET = 'sk-gateway-4d9e1b7c2a6f8e30';
@@ -31,6 +33,7 @@ describe('a provider that repeats the API key in its errors (integration)', func
   let storage: string;
   let workspace: string;
   let client: LspTestClient;
+  const statuses: CompletionStatus[] = [];
 
   before(async () => {
     ollama = await startOllamaFixture();
@@ -44,7 +47,11 @@ describe('a provider that repeats the API key in its errors (integration)', func
           { name: 'gateway', kind: 'openai', baseUrl: provider.url },
           { name: 'gpu', kind: 'ollama', baseUrl: provider.url },
         ],
+        completion: { model: 'gpu::breaks', debounceMs: 0 },
       },
+    });
+    client.connection.onNotification(CompletionStatusNotification.type, (s) => {
+      statuses.push(s);
     });
     await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
     await client.connection.sendRequest(ProviderApiKeyRequest.type, { provider: 'gateway', baseUrl: provider.url, apiKey: SECRET });
@@ -63,6 +70,7 @@ describe('a provider that repeats the API key in its errors (integration)', func
     { model: 'gateway::refuses', said: /Authentication Error: invalid key\. Received Bearer \S+/, what: 'a 401 refusal' },
     { model: 'gateway::breaks', said: /budget exceeded for Bearer \S+/, what: 'an error inside the stream' },
     { model: 'gpu::qwen2.5-coder:7b', said: /unknown token Bearer \S+/, what: 'an Ollama provider behind a gateway' },
+    { model: 'gpu::breaks', said: /budget exceeded for Bearer \S+/, what: "an error inside an Ollama provider's stream" },
   ]) {
     it(`shows the server's error without the key (${what}), and stores and exports none of it`, async () => {
       const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Hello?', context: [] }, model });
@@ -79,4 +87,17 @@ describe('a provider that repeats the API key in its errors (integration)', func
       assert.deepEqual(allFiles(storage).filter((f) => f.text.includes(SECRET)).map((f) => f.file), []);
     });
   }
+
+  it("an inline suggestion that fails inside an Ollama provider's stream says what the server said, without the key", async () => {
+    const editor = new CompletionTestEditor(client.connection, pathToFileURL(path.join(workspace, 'add.ts')).toString(), 'typescript', 'export function add(a: number, b: number): number {\n  return \n}\n');
+    await editor.open();
+    editor.moveTo('  return ');
+    await editor.request();
+    const deadline = Date.now() + 20_000;
+    while (!statuses.some((s) => s.state === 'error') && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
+    const failed = statuses.find((s) => s.state === 'error');
+    assert.match(failed?.message ?? '', /budget exceeded for Bearer \S+/, 'the status item says what the server said');
+    assert.ok(!JSON.stringify(statuses).includes(SECRET), JSON.stringify(statuses));
+    assert.ok(!client.logs.join('\n').includes(SECRET), 'the key is not logged');
+  });
 });
