@@ -1,4 +1,5 @@
 import { askTemplateValues } from './mcp/askTemplateValues';
+import { isServerNotRunning, SERVER_NOT_RUNNING } from './restartLanguageServer';
 import { PromptArgumentSuggestions } from './mcp/promptArgumentSuggestions';
 import { pickImages } from './pickImages';
 import * as vscode from 'vscode';
@@ -22,6 +23,7 @@ import {
   McpResourcesRequest,
   AgentsListRequest,
   ModelListRequest,
+  type ModelListResult,
   SessionDeleteRequest,
   DraftImagesLoadRequest,
   DraftImagesSaveRequest,
@@ -727,7 +729,16 @@ export class ChatController implements vscode.Disposable {
   }
 
   private async postModels(): Promise<void> {
-    const result = await this.client.sendRequest(ModelListRequest.type, {});
+    let result: ModelListResult;
+    try {
+      result = await this.client.sendRequest(ModelListRequest.type, {});
+    } catch (err) {
+      if (!isServerNotRunning(err)) throw err;
+      // The picker says why there are no models, and how to get the server back, instead of its last list.
+      this.modelsFailed = true;
+      this.view.post({ type: 'models', models: [], selected: '', host: '', error: toHearthError(err) });
+      return;
+    }
     const selected = await this.client
       .sendRequest(ChatModelRequest.type, { sessionId: this.currentSessionId, mode: this.mode, rememberedModel: this.modeModels[this.mode] })
       .then((r) => r.model, () => vscode.workspace.getConfiguration('hearth').get<string>('chat.model', ''));
@@ -773,6 +784,7 @@ function errorMessage(err: unknown): string {
 }
 
 function toHearthError(err: unknown): HearthError {
+  if (isServerNotRunning(err)) return { code: 'internal', message: SERVER_NOT_RUNNING, retryable: true };
   if (err instanceof ResponseError && err.data && typeof err.data === 'object' && 'code' in err.data) return err.data as HearthError;
   return { code: 'internal', message: `Hearth's language server did not accept the message: ${errorMessage(err)}. See Hearth: Show Logs.`, retryable: true };
 }

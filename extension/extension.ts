@@ -31,6 +31,7 @@ import { changesContext } from './mentions/changesContext';
 import { CHANGES_MENTION, PROBLEMS_MENTION, TERMINAL_MENTION, type HearthError } from '../protocol/chat';
 import { registerDownloadModelCommand } from './downloadModel';
 import { showErrorMessage } from './notifications';
+import { offerRestart } from './restartLanguageServer';
 import type { ToWebview } from '../protocol/webviewMessages';
 
 /** What the extension exports, for tests and for other extensions. */
@@ -53,13 +54,17 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   const view = new ChatViewProvider(context.extensionUri, log);
   // The view is registered before the server starts so the sidebar renders at once.
   context.subscriptions.push(vscode.window.registerWebviewViewProvider(CHAT_VIEW_ID, view, { webviewOptions: { retainContextWhenHidden: true } }));
+  // Set once the chat exists: the client can give up on a crashing server only after it first ran.
+  let onGaveUp: (reason: string) => void = () => undefined;
   try {
-    client = await startLanguageClient(context, log);
+    client = await startLanguageClient(context, log, (reason) => onGaveUp(reason));
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
     log.error(`The Hearth language server failed to start: ${message}`);
     void showErrorMessage(`Hearth could not start its language server: ${message}`, 'Show Logs').then((c) => c && log.show());
     answerChatWithoutServer(view, message);
+    // No client exists to restart: the command starts Hearth again the only whole way there is, a window reload.
+    context.subscriptions.push(vscode.commands.registerCommand('hearth.restartServer', () => vscode.commands.executeCommand('workbench.action.reloadWindow')));
     throw err;
   }
   const statusBar = new StatusBar();
@@ -84,6 +89,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   });
   context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client, log), registerDownloadModelCommand(client));
   registerChatCommands(context, { client, chat, view, log });
+  const running = client;
+  onGaveUp = (reason) => void offerRestart(running, log, reason, () => void chat.refreshModels(), () => void chat.refreshModels());
   registerTerminalCommands(context, { chat, view, agentTerminal, recorder: terminalRecorder });
   registerMcp(context, client, log, approvals);
   registerTeamCommands(context, client);
@@ -107,7 +114,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
 function answerChatWithoutServer(view: ChatViewProvider, reason: string): void {
   const error: HearthError = {
     code: 'internal',
-    message: `Hearth's language server could not start (${reason}), so nothing can be sent. The Output panel's "Hearth" log says why; then run Developer: Reload Window.`,
+    message: `Hearth's language server could not start (${reason}), so nothing can be sent. The Output panel's "Hearth" log says why; then run Hearth: Restart Language Server (it reloads the window).`,
     retryable: false,
   };
   const unavailable: ToWebview = { type: 'models', models: [], selected: '', host: '', error };

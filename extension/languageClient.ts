@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import * as path from 'node:path';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { CloseAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { HearthInitializationOptions } from '../protocol/lspMethods';
 import { findBundledRipgrep } from './findBundledRipgrep';
 
@@ -8,8 +8,12 @@ import { findBundledRipgrep } from './findBundledRipgrep';
  * Starts Hearth's language server as a separate Node process (IPC transport)
  * and returns the running client. The server gets the storage path for
  * sessions and the path of VS Code's bundled ripgrep at initialization.
+ * `gaveUp` is told when the client stops restarting a server that keeps
+ * crashing (VS Code's default: five crashes in three minutes), with the
+ * client's reason; the client's own notification is left out for it, so the
+ * user gets one that says how to bring the server back.
  */
-export async function startLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel): Promise<LanguageClient> {
+export async function startLanguageClient(context: vscode.ExtensionContext, output: vscode.LogOutputChannel, gaveUp: (reason: string) => void = () => undefined): Promise<LanguageClient> {
   const module = context.asAbsolutePath(path.join('dist', 'language-server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.ipc },
@@ -31,7 +35,23 @@ export async function startLanguageClient(context: vscode.ExtensionContext, outp
     outputChannel: output,
     initializationOptions,
   };
-  const client = new LanguageClient('hearth', 'Hearth', serverOptions, clientOptions);
-  await client.start();
-  return client;
+  // The client's own handler decides when to restart; this one only hears when it stops deciding to.
+  const defaults: { decides?: ErrorHandler } = {};
+  clientOptions.errorHandler = {
+    error: (error, message, count) => defaults.decides!.error(error, message, count),
+    closed: async () => {
+      const result = await defaults.decides!.closed();
+      if (result.action !== CloseAction.DoNotRestart) return result;
+      const reason = result.message ?? "Hearth's language server stopped and will not be restarted.";
+      output.error(reason);
+      // The next start is the user's (Hearth: Restart Language Server), and its crashes are counted afresh.
+      defaults.decides = languageClient.createDefaultErrorHandler();
+      gaveUp(reason);
+      return { ...result, handled: true };
+    },
+  };
+  const languageClient = new LanguageClient('hearth', 'Hearth', serverOptions, clientOptions);
+  defaults.decides = languageClient.createDefaultErrorHandler();
+  await languageClient.start();
+  return languageClient;
 }

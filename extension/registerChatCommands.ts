@@ -6,6 +6,7 @@ import type { ChatController } from './chatController';
 import type { ChatViewProvider } from './chatViewProvider';
 import { activeFileContext, explorerMentions, selectionContext } from './contextAttachments';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from './notifications';
+import { restartLanguageServer } from './restartLanguageServer';
 
 /** The chat's command-palette commands. */
 export function registerChatCommands(
@@ -23,6 +24,7 @@ export function registerChatCommands(
   register('hearth.stop', () => chat.stop());
   register('hearth.chat.cycleMode', () => chat.cycleMode());
   register('hearth.showLogs', () => log.show(true));
+  register('hearth.restartServer', () => restartLanguageServer(client, log, () => void chat.refreshModels()));
   // The chat view's gear: Hearth's settings only, in the groups package.json declares (Ollama first).
   register('hearth.openSettings', () => vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${context.extension.id}`));
   register('hearth.exportChat', () => chat.exportCurrent());

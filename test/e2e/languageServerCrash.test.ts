@@ -5,14 +5,16 @@
  * user's message and the text streamed so far stay on screen, the answer says
  * the server stopped, the composer offers Send again (not a Stop that stops
  * nothing), and Retry asks the restarted server for the answer. An approval
- * card open at the crash expires: nobody waits for its answer any more.
+ * card open at the crash expires: nobody waits for its answer any more. Once
+ * VS Code's client stops restarting a server that keeps crashing, the chat
+ * says what to do, and Hearth: Restart Language Server brings it back.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { Frame } from 'playwright-core';
 import { useOllamaFixture } from './support/useOllamaFixture';
-import { openHearth, until, sendChatMessage, chatAnswers } from './support/workbench';
+import { openHearth, until, sendChatMessage, chatAnswers, runCommand } from './support/workbench';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -89,5 +91,42 @@ describe('The language server crashing mid-answer, in a real VS Code (e2e)', fun
     assert.match(await answer.locator('[data-testid="error"]').innerText(), /language server stopped/);
     await until(async () => languageServerPids(vscode.server.extensionsDir).some((p) => p !== pid), 'a new language server', 60_000);
     assert.equal(fs.existsSync(path.join(vscode.workspace, 'ran.txt')), false, 'the command never ran');
+  });
+
+  it('after the server crashed so often that VS Code gave up on it, a message says how to restart it, and Hearth: Restart Language Server brings the chat back', async () => {
+    const page = vscode.wb.page;
+    // Where the user is looking: the chat's model picker says the server is not running and how to bring it back.
+    const pickerError = chat.locator('[data-testid="model-error-text"]');
+    const gaveUp = async () => (await pickerError.count()) > 0 && /language server is not running/.test(await pickerError.innerText());
+    // VS Code's client restarts a crashed server four times in three minutes, then gives up: crash it until it does.
+    for (let crashes = 0; !(await gaveUp()); crashes++) {
+      assert.ok(crashes < 10, 'VS Code gives up on a server that keeps crashing');
+      const [pid] = await until(async () => {
+        const pids = languageServerPids(vscode.server.extensionsDir);
+        return pids.length > 0 ? pids : undefined;
+      }, 'a running language server', 60_000);
+      process.kill(pid, 'SIGKILL');
+      await until(async () => (await gaveUp()) || languageServerPids(vscode.server.extensionsDir).some((p) => p !== pid), 'a new language server, or VS Code giving up', 60_000);
+    }
+    assert.deepEqual(languageServerPids(vscode.server.extensionsDir), [], 'no language server runs');
+    assert.match(await pickerError.innerText(), /Run Hearth: Restart Language Server/);
+
+    await chat.locator('[data-testid="new-chat"]').click();
+    await sendChatMessage(chat, 'Are you there?');
+    const error = chat.locator('[data-testid="send-error"]');
+    await until(async () => /Restart Language Server/.test(await error.innerText()), 'the send to fail saying how to restart the server', 30_000);
+    assert.match(await error.innerText(), /language server is not running/);
+    assert.equal(await chat.locator('[data-testid="composer"]').inputValue(), 'Are you there?', 'the message is back in the composer');
+
+    await runCommand(page, 'Hearth: Restart Language Server');
+    await until(async () => languageServerPids(vscode.server.extensionsDir).length === 1, 'the restarted language server', 60_000);
+    await until(async () => (await chat.locator('[data-testid="model-error"]').count()) === 0 || !(await chat.locator('[data-testid="model-error"]').isVisible()), "the picker's error to clear once the server runs");
+    const asked = fixture.requests.length;
+    await chat.locator('[data-testid="send"]').click();
+    const answer = chatAnswers(chat).last();
+    await until(async () => (await answer.getAttribute('data-state')) === 'done', 'the answer from the restarted server', 60_000);
+    assert.equal(await answer.locator('[data-testid="error"]').count(), 0, await answer.innerText());
+    const chats = fixture.requests.slice(asked).filter((r) => r.path === '/api/chat');
+    assert.ok(chats.some((r) => JSON.stringify(r.body.messages).includes('Are you there?')), 'the restarted server asked Ollama with the message');
   });
 });
