@@ -263,6 +263,7 @@ export type { ProxyRoute } from './providers/proxyRoute';
 export { createFimCompleter } from './completion/createFimCompleter';
 export { SUGGESTED_FIM_MODEL } from './completion/detectFimSupport';
 export { ALL_FIM_SENTINELS } from './completion/fimTemplates';
+export { suggestionCharLimit } from './completion/suggestionCharLimit';
 export type { FimChunk, FimCompleter, FimCompleterConfig, FimFamily, FimMode, FimModelInfo, FimReadyModel, FimRequest, FimTimings, FimUnusableModel } from './completion/fimTypes';
 
 // MCP client manager (issue 6): MCP servers' tools as `server.tool`, for the language server and the team server.

@@ -10,6 +10,7 @@ import { buildGenerateRequest, DEFAULT_KEEP_ALIVE } from './buildGenerateRequest
 import { detectFimSupport, missingModelInfo, noCodeModelInfo, type ShowFacts } from './detectFimSupport';
 import { familyFromName } from './fimTemplates';
 import { leanHttpFetch } from './leanHttpFetch';
+import { suggestionCharLimit } from './suggestionCharLimit';
 import { providerRouting } from '../providers/providerRouting';
 import { globalFetch, viaProxies } from '../providers/proxyRoute';
 import type { FimChunk, FimCompleter, FimCompleterConfig, FimModelInfo, FimReadyModel, FimRequest, FimTimings } from './fimTypes';
@@ -175,10 +176,22 @@ export function createFimCompleter(config: FimCompleterConfig): FimCompleter {
     try {
       stream = await ollama.generate(buildGenerateRequest(model, request, keepAlive));
       const filter = new LeadingThinkSplitter();
+      // A backend that ignores num_predict is cut off where an honest one would have stopped (the finally hangs up).
+      // Everything it sends counts, reasoning and held-back whitespace too, or those could run on without end.
+      const limit = suggestionCharLimit(request.maxTokens);
+      let read = 0;
+      let shown = 0;
       for await (const part of stream) {
+        // String(): a hostile backend's non-string field must still count, not turn the count into NaN.
+        read += String(part.response ?? '').length + String(part.thinking ?? '').length;
         // `part.thinking` (a model that reasons even with think:false, like gpt-oss) is never suggestion text.
-        const text = part.response ? filter.push(part.response).text : '';
+        const text = part.response ? filter.push(part.response).text.slice(0, limit - shown) : '';
+        shown += text.length;
         if (text) yield { type: 'text', delta: text };
+        if (read >= limit && !part.done) {
+          yield { type: 'done', reason: 'length', timings: {} };
+          return;
+        }
         if (part.done) {
           const rest = filter.flush().text;
           if (rest) yield { type: 'text', delta: rest };

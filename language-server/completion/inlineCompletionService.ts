@@ -1,5 +1,5 @@
 import { InlineCompletionTriggerKind, type CancellationToken, type InlineCompletionList, type InlineCompletionParams, type Position } from 'vscode-languageserver/node';
-import { HearthException, type FimCompleter, type FimModelInfo } from '../../agent-host';
+import { HearthException, suggestionCharLimit, type FimCompleter, type FimModelInfo } from '../../agent-host';
 import type { CompletionSettings, CompletionStatus, HearthSettings, ProviderConfig } from '../../protocol/lspMethods';
 import { allowsMultiline, buildCompletionPrompt } from './buildCompletionPrompt';
 import { completionSettingsOf } from './completionSettingsOf';
@@ -344,14 +344,17 @@ export class InlineCompletionService {
       this.status.thinking(1, info.model, plan?.cold === true);
       try {
         const request = { prefix: prompt.prefix, suffix: prompt.suffix, maxTokens, stop: prompt.multiline ? [] : ['\n'], numCtx };
+        // The completers bound what they read; this holds for any completer (a team server answers in one piece).
+        const limit = suggestionCharLimit(maxTokens);
         for await (const chunk of completer.complete(info, request, signal)) {
           if (chunk.type === 'done') {
             cancelled = chunk.reason === 'cancelled';
             continue;
           }
-          raw += chunk.delta;
-          // Stopping reading aborts the rest of the generation: its text would be cut anyway.
-          if (isSuggestionComplete(raw, context)) break;
+          raw += chunk.delta.slice(0, limit - raw.length);
+          // Stopping reading aborts the rest of the generation: its text would be cut anyway. Only a line break
+          // can complete a suggestion, so the whole text is looked at again only then, not on every token.
+          if (raw.length >= limit || (chunk.delta.includes('\n') && isSuggestionComplete(raw, context))) break;
         }
       } finally {
         generation.modelDoneAt = preciseNow();

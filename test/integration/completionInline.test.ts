@@ -151,6 +151,26 @@ describe('inline suggestions over stdio LSP (integration)', function () {
     assert.equal(await answer, null);
   });
 
+  it('reads a model that ignores num_predict no further than a suggestion can be, then hangs up on it', async () => {
+    await start();
+    const editor = await openEditor();
+    // A single-line suggestion from a backend that never sends a line break nor `done`.
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'endlessTokens', token: 'x' });
+    const line = await editor.request();
+    assert.match(line.text, /^x+$/);
+    assert.ok(line.text.length <= 64 * 32, `the suggestion is bounded (${line.text.length} characters)`);
+    await fixture.waitFor((r) => isGenerate(r) && r.reply?.kind === 'endlessTokens' && r.outcome === 'aborted', 5000);
+    // A multi-line position, and a backend sending blank lines forever: nothing the block ends at, nothing to show.
+    const block = await openEditor('function greet(name: string) {\n  \n}\n', 'src/greet.ts');
+    block.moveTo('{\n  ');
+    fixture.enqueue({ kind: 'endlessTokens', token: '\n' });
+    assert.equal((await block.request()).text, '');
+    await until(() => fixture.requests.filter((r) => r.reply?.kind === 'endlessTokens' && r.outcome === 'aborted').length === 2, 'the second endless reply to be hung up on');
+    assert.ok(statuses.every((s) => s.state !== 'error'), 'a cut-off answer is not an error');
+    await until(() => statuses.at(-1)?.state === 'idle', 'an idle status after the cut-off answers');
+  });
+
   it('serves a position seen before from the cache, without a model request', async () => {
     await start();
     const editor = await openEditor();
