@@ -97,7 +97,8 @@ function endOfWindow(text: string, offset: number, chars: number): number {
 function renderSnippets(snippets: ContextSnippet[], comment: (t: string) => string, budget: number): string {
   let out = '';
   for (const snippet of snippets) {
-    const lines = [`Compare this snippet from ${snippet.path}:`, ...snippet.text.replace(/\s+$/, '').split('\n')];
+    // trimEnd, not /\s+$/: that regular expression takes time quadratic in a run of spaces, and the file is the repository's.
+    const lines = [`Compare this snippet from ${snippet.path}:`, ...snippet.text.trimEnd().split('\n')];
     const block = lines.map((l) => comment(l)).join('\n') + '\n';
     if (out.length + block.length > budget) break;
     out += block;

@@ -144,7 +144,8 @@ export function postProcessCompletion(raw: string, context: SuggestionContext): 
   // The last line of the suggestion is the one the rest of the cursor's line ends up after.
   const restOfLine = context.suffix.split('\n', 1)[0];
   text = removeLineOverlap(text, restOfLine.trimEnd(), scan.closedOuter);
-  text = text.replace(/\s+$/, '');
+  // trimEnd, not /\s+$/: that regular expression takes time quadratic in a long run of spaces inside the text.
+  text = text.trimEnd();
   return text.trim() === '' ? undefined : text;
 }
 

@@ -301,6 +301,20 @@ describe('inline suggestions over stdio LSP (integration)', function () {
     }
   });
 
+  it('answers promptly beside an open file whose first line is a long run of spaces', async () => {
+    await start();
+    // A repository file the user merely has open: 300,000 spaces, then one character, where its snippet is taken from.
+    const padded = `${' '.repeat(300_000)}x\nexport const PADDED_MARK = 1;\n`;
+    fs.mkdirSync(path.join(workspace, 'src'), { recursive: true });
+    fs.writeFileSync(path.join(workspace, 'src', 'padded.ts'), padded);
+    await openEditor(padded, 'src/padded.ts');
+    const editor = await openEditor();
+    editor.moveTo('  return ');
+    fixture.enqueue({ kind: 'text', text: 'width * height;' });
+    // Before, trimming the snippet's trailing whitespace took minutes, during which the language server answered nothing.
+    assert.equal((await editor.request()).text, 'width * height;');
+  });
+
   it('respects hearth.completion.enabled and disabledLanguages without calling the model', async () => {
     await start({ disabledLanguages: ['markdown'] });
     const notes = await openEditor('# Notes\n\n', 'notes.md', 'markdown');
