@@ -94,6 +94,22 @@ export function truncateMultiline(text: string, context: Pick<SuggestionContext,
   return text;
 }
 
+/**
+ * Whether the suggestion's first line, put on the cursor's line, makes that
+ * line the same as the next line of code after it: a fill-in-the-middle model
+ * on a blank line often writes out the line that follows, and accepting that
+ * would duplicate it. Only when the cursor's line has nothing after the
+ * cursor; otherwise the overlap with the rest of the line is removed instead.
+ */
+function repeatsNextLine(text: string, context: Pick<SuggestionContext, 'prefix' | 'suffix'>): boolean {
+  const first = text.split('\n', 1)[0];
+  if (first.trim() === '') return false;
+  const [restOfLine, ...after] = context.suffix.split('\n');
+  if (restOfLine.trim() !== '') return false;
+  const next = after.find((l) => l.trim() !== '');
+  return next !== undefined && (lastLine(context.prefix) + first).trimEnd() === next.trimEnd();
+}
+
 /** Drops output that repeats the line just typed or loops on one line. */
 function cutRepetition(text: string, prefix: string): string {
   const lines = text.split('\n');
@@ -131,11 +147,12 @@ function removeLineOverlap(text: string, restOfLine: string, closedOuter: number
  * the user cannot see, one line when the
  * cursor has code after it, kept inside the current block, free of text the
  * document already has after the cursor, with balanced brackets, and neither
- * whitespace-only nor a repeat of what was just typed.
+ * whitespace-only nor a repeat of what was just typed or of the next line.
  */
 export function postProcessCompletion(raw: string, context: SuggestionContext): string | undefined {
   let text = cutAtHiddenCharacter(cutAtSentinel(raw).replace(/\r\n/g, '\n'), context);
   text = context.multiline ? truncateMultiline(text, context) : text.split('\n', 1)[0];
+  if (repeatsNextLine(text, context)) return undefined;
   text = cutRepetition(text, context.prefix);
   const comment = lineCommentToken(context.languageId);
   const brackets = bracketContextAt(context.prefix.slice(-BRACKET_WINDOW), comment);

@@ -261,6 +261,16 @@ describe('inline suggestions over stdio LSP (integration)', function () {
     assert.equal((await editor.request()).text, 'a, b');
   });
 
+  it('shows nothing when the suggestion only repeats the next line of code', async () => {
+    await start();
+    const editor = await openEditor('function finish(ok: boolean) {\n  \n  report(ok);\n}\n', 'src/finish.ts');
+    editor.moveTo('{\n  ');
+    // What a fill-in-the-middle model often writes on a blank line: the line that follows, which Tab would duplicate.
+    fixture.enqueue({ kind: 'text', text: 'report(ok);\n}\n' });
+    assert.equal((await editor.request()).text, '');
+    assert.equal(fixture.requests.filter(isGenerate).length, 1, 'the model was asked');
+  });
+
   it('stops a multi-line suggestion at the end of the block', async () => {
     await start();
     const editor = await openEditor('function greet(name: string) {\n  \n}\n', 'src/greet.ts');
