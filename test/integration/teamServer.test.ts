@@ -95,6 +95,15 @@ describe('team server: chat through TLS with tools on the client', function () {
     assert.equal(generate.body.suffix, '\n}\n');
   });
 
+  it('ends a completion whose backend ignores num_predict at the suggestion bound, and hangs up on the backend', async () => {
+    fixture.enqueue({ kind: 'endlessTokens', token: 'x' });
+    const res = await agent.complete({ model: MODEL, prompt: 'const padding = "', suffix: '";\n', maxTokens: 32 });
+    assert.match(res.text, /^x+$/);
+    assert.ok(res.text.length <= 32 * 32, `the answer is bounded (${res.text.length} characters)`);
+    assert.equal(res.doneReason, 'length');
+    await eventually(() => fixture.requests.find((r) => r.reply?.kind === 'endlessTokens' && r.outcome === 'aborted'), 5000, 'the backend request to be cut');
+  });
+
   it('refreshes tokens: a new pair each time, and the old access token keeps working until it expires', async () => {
     const first = await connection.auth.renew();
     const second = await connection.auth.renew();
