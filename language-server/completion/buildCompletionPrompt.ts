@@ -70,28 +70,40 @@ const OPENS_BLOCK = /([{([:=]|=>|->|\bdo|\bthen)\s*$/;
  * finished, not the next ten lines.
  */
 export function allowsMultiline(text: string, offset: number): boolean {
-  const lineEnd = text.indexOf('\n', offset);
-  const rest = text.slice(offset, lineEnd < 0 ? text.length : lineEnd);
-  if (rest.trim() !== '') return false;
-  const before = text.slice(text.lastIndexOf('\n', offset - 1) + 1, offset);
-  return before.trim() === '' || OPENS_BLOCK.test(before);
+  // Only the whitespace next to the cursor and the few characters beyond it are read, never the whole line:
+  // the line can be a minified file of megabytes, and this runs on every keystroke.
+  let after = offset;
+  while (after < text.length && isBlank(text[after])) after++;
+  if (after < text.length && text[after] !== '\n') return false;
+  let before = offset;
+  while (before > 0 && isBlank(text[before - 1])) before--;
+  if (before === 0 || text[before - 1] === '\n') return true;
+  // An opener must end right before that whitespace; eight characters hold the longest one and the character before it (for \b).
+  return OPENS_BLOCK.test(text.slice(Math.max(0, before - 8), offset));
+}
+
+/** Whitespace within a line: what trim() removes, except the line break. */
+function isBlank(char: string): boolean {
+  return char !== '\n' && char.trim() === '';
 }
 
 function startOfWindow(text: string, offset: number, chars: number): number {
   if (offset <= chars) return 0;
   // Rounded up to the step so the start moves only every WINDOW_STEP characters of typing.
   let start = Math.ceil((offset - chars) / WINDOW_STEP) * WINDOW_STEP;
-  const lineStart = text.indexOf('\n', start);
+  // Searched within the window only: on a line of megabytes a search from `start` would run to its end.
+  const lineStart = text.slice(start, offset).indexOf('\n');
   // Starting on a line boundary keeps the model from seeing half a line; minified code has none.
-  if (lineStart >= 0 && lineStart < offset) start = lineStart + 1;
+  if (lineStart >= 0) start += lineStart + 1;
   return start;
 }
 
 function endOfWindow(text: string, offset: number, chars: number): number {
   if (text.length - offset <= chars) return text.length;
   const end = offset + chars;
-  const lineEnd = text.lastIndexOf('\n', end);
-  return lineEnd > offset ? lineEnd + 1 : end;
+  // Searched within the window only, as in startOfWindow.
+  const lineEnd = text.slice(offset + 1, end + 1).lastIndexOf('\n');
+  return lineEnd >= 0 ? offset + 1 + lineEnd + 1 : end;
 }
 
 function renderSnippets(snippets: ContextSnippet[], comment: (t: string) => string, budget: number): string {

@@ -325,6 +325,26 @@ describe('inline suggestions over stdio LSP (integration)', function () {
     assert.equal((await editor.request()).text, 'width * height;');
   });
 
+  it('keeps answering at the end of a 40 MB minified line without reading the whole line each time', async () => {
+    await start();
+    const line = 'var a=b+c;'.repeat(4_000_000);
+    const editor = await openEditor(line, 'dist/bundle.js', 'javascript');
+    const position = { line: 0, character: line.length };
+    // Asked for explicitly, a position the model had nothing for is asked again: 100 model requests at the line's end.
+    // Reading the whole line (a backward search and a regular expression over it, twice) cost about half a second
+    // a request before, so these took longer than the test's 30 s; each now costs what a short line does.
+    for (let i = 0; i < 100; i++) {
+      fixture.enqueue({ kind: 'text', text: '' });
+      const answer = await client!.connection.sendRequest(InlineCompletionRequest.type, {
+        textDocument: { uri: editor.uri },
+        position,
+        context: { triggerKind: InlineCompletionTriggerKind.Invoked },
+      });
+      assert.equal(answer, null);
+    }
+    assert.equal(fixture.requests.filter(isGenerate).length, 100);
+  });
+
   it('respects hearth.completion.enabled and disabledLanguages without calling the model', async () => {
     await start({ disabledLanguages: ['markdown'] });
     const notes = await openEditor('# Notes\n\n', 'notes.md', 'markdown');
