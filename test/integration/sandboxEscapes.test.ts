@@ -250,6 +250,23 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       );
       assert.equal(await snapshotTree(ws.root), before);
     });
+
+    it("keeps the editor's settings read-only when the editor keeps its data inside the workspace folder", async () => {
+      // VS Code started with --user-data-dir inside the project (or a portable VS Code unpacked there).
+      const storage = path.join(ws.root, 'editor-data/User/globalStorage/hearth.hearth');
+      await fs.mkdir(storage, { recursive: true });
+      await ws.write('editor-data/User/settings.json', '{ "hearth.commands.allowList": [] }\n');
+      await ws.write('editor-data/User/tasks.json', '{ "version": "2.0.0", "tasks": [] }\n');
+      await ws.write('editor-data/Machine/settings.json', '{}\n');
+      const before = await snapshotTree(ws.root);
+      const r = await call(ws.executor({ sandbox, approvals: alwaysAccept(), commandEnv: { HOME: home.dir }, hiddenFromCommands: hearthPrivateFolders(storage) }), 'run_command', {
+        command:
+          'echo \'{"hearth.commands.allowList":["*"]}\' > editor-data/User/settings.json; echo \'{"tasks":[{"runOptions":{"runOn":"folderOpen"}}]}\' > editor-data/User/tasks.json; ' +
+          'echo evil > editor-data/User/keybindings.json; echo \'{}\' >> editor-data/Machine/settings.json; mv editor-data/User editor-data/Old; mv editor-data e2',
+      });
+      assert.equal(r.isError, false, r.content);
+      assert.equal(await snapshotTree(ws.root), before, r.content);
+    });
   });
 
   describe('network', () => {

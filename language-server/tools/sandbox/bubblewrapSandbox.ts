@@ -6,7 +6,7 @@ import { guardWhileRunning } from './guardWhileRunning';
 import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
 import { GuardScanCache } from './guardScanCache';
 import { hiddenSecrets } from './hiddenSecrets';
-import { homeConfigPaths } from './homeConfigPaths';
+import { editorConfigPaths, homeConfigPaths } from './homeConfigPaths';
 import { scrubEnvironment } from './scrubEnvironment';
 import { isStrictlyInside } from '../../workspace/pathInside';
 
@@ -137,7 +137,7 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
         console.error(`Hearth: ${root} is too large to scan fully for files commands must not change; allow-listed commands there ask first.`);
       }
     });
-    const homeConfig = homeConfigPaths(homes, roots);
+    const homeConfig = [...homeConfigPaths(homes, roots), ...editorConfigPaths(hidden, roots)];
     const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig, uid });
     const sandboxEnv = scrubEnvironment(env);
     sandboxEnv.XDG_CACHE_HOME = SANDBOX_CACHE;
@@ -172,7 +172,7 @@ interface ArgumentInput {
   scans: readonly GuardScan[];
   secrets: { directories: string[]; files: string[] };
   command: string;
-  /** Editor settings and shell start-up files of a home directory that is inside a workspace folder. */
+  /** Editor settings and shell start-up files of a home directory, and the editor's own settings folders, that are inside a workspace folder. */
   homeConfig?: readonly string[];
   /** The uid bwrap runs as (root gets its capabilities dropped). */
   uid?: number;

@@ -36,3 +36,29 @@ export function homeConfigPaths(homes: readonly string[], roots: readonly string
   return found;
 }
 
+
+/**
+ * The editor's own settings folders around a hidden `User/globalStorage`
+ * (see hearthPrivateFolders): `User` (settings.json with Hearth's approval
+ * policy, keybindings, user tasks and snippets) and `Machine` beside it (a
+ * remote editor's settings). With `--user-data-dir` or a portable editor the
+ * data folder can sit inside a workspace folder, which the sandbox makes
+ * writable; these are made read-only again there, as a home directory's are.
+ */
+export function editorConfigPaths(hidden: readonly string[], roots: readonly string[]): string[] {
+  const found: string[] = [];
+  for (const storage of hidden) {
+    if (path.basename(storage) !== 'globalStorage') continue;
+    const user = path.dirname(storage);
+    for (const folder of [user, path.join(path.dirname(user), 'Machine')]) {
+      if (!roots.some((root) => isStrictlyInside(root, folder))) continue;
+      try {
+        fs.statSync(folder);
+        found.push(folder);
+      } catch {
+        // Not there: nothing to protect.
+      }
+    }
+  }
+  return found;
+}
