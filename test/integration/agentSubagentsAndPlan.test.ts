@@ -9,7 +9,7 @@
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import type { RecordedRequest, ScriptedReply } from '../fixtures/ollamaFixture';
+import { DEFAULT_MODELS, type RecordedRequest, type ScriptedReply } from '../fixtures/ollamaFixture';
 import { startLspTestClient } from './lspTestClient';
 import { useLspSuite } from './lspSuite';
 import { ChatSendRequest, ChatTodosRequest, EditApprovalRequest, SessionGetRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
@@ -156,6 +156,25 @@ describe('sub-agents through the language server (integration)', function () {
     const results = suite.client!.events.flatMap((e) => (e.entryId === started.assistantEntryId && e.event.type === 'toolResult' ? [e.event.result] : []));
     assert.deepEqual(results.map((r) => r.isError), [false, true, true]);
     assert.match(results[1].content, /one run_subagents call per reply/);
+  });
+
+  it("a sub-agent on a smaller model than the turn's asks for that model's window, not the turn's", async () => {
+    // The turn's model holds 32,768 tokens; the explorers' model only 2,048. Sent the turn's num_ctx, Ollama would clamp
+    // it to 2,048 and cut the sub-agent's prompt from the front while Hearth's budget believed it fitted.
+    const small = { name: 'smollm2:135m', family: 'llama', parameterSize: '135M', contextLength: 2048, capabilities: ['completion', 'tools'] };
+    suite.fixture.setModels([...DEFAULT_MODELS, small]);
+    await start({ subagentModels: { explorer: small.name } });
+    suite.fixture.setResponder((r) => {
+      if (/explorer sub-agent/.test(systemOf(r))) return { kind: 'text', text: 'Nothing there.' };
+      return lastOf(r).role === 'tool' ? { kind: 'text', text: 'Done.' } : { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: [{ role: 'explorer', task: 'Look at src.' }] } }] };
+    });
+    const started = await suite.client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Look at src', context: [] } });
+    await suite.client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    const chats = suite.fixture.requests.filter((r) => r.path === '/api/chat');
+    const explorer = chats.filter((r) => /explorer sub-agent/.test(systemOf(r)));
+    const main = chats.filter((r) => !/explorer sub-agent/.test(systemOf(r)));
+    assert.deepEqual(explorer.map((r) => [r.body.model, r.body.options.num_ctx]), [[small.name, 2048]]);
+    assert.deepEqual(main.map((r) => [r.body.model, r.body.options.num_ctx]), [[MODEL, 32768], [MODEL, 32768]]);
   });
 
   it('with hearth.agent.subagents off the model is not offered the tool', async () => {
