@@ -98,7 +98,8 @@ export class SubagentCardView {
       if (!view) {
         view =
           inner.kind === 'toolCall'
-            ? { kind: 'toolCall', view: new ToolCallView(this.ctx.doc, this.ctx.post) }
+            ? // An executor's edit shows "+N −M path" like the main agent's, and must open the same diff when pressed.
+              { kind: 'toolCall', view: new ToolCallView(this.ctx.doc, this.ctx.post, (callId) => this.ctx.openToolChange(entryId, callId)) }
             : { kind: 'status', element: el(this.ctx.doc, 'div', { className: 'status-notice', attrs: { 'data-testid': 'subagent-notice', role: 'note' } }) };
         this.views[i] = view;
         this.inner.appendChild(view.kind === 'toolCall' ? view.view.element : view.element);

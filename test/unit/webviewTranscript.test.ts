@@ -250,6 +250,21 @@ describe('webview streaming', () => {
     assert.equal(h.$$('subagent-card').length, 1);
   });
 
+  it("an executor sub-agent's edit opens its diff when its \"+N −M path\" is pressed, like the main agent's", () => {
+    h = createHarness();
+    startTurn();
+    event({ type: 'toolCall', call: { id: 'c1', name: 'run_subagents', arguments: { agents: [] } } });
+    event({ type: 'agentSpawn', agent: { id: 'c1.a1', role: 'executor', model: 'qwen2.5-coder:7b', task: 'Make add() add', parentCallId: 'c1' } });
+    const edit = { id: 'c1.a1.c1', name: 'edit_file', arguments: { path: 'src/math.js', oldText: 'a - b', newText: 'a + b' } };
+    event({ type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolCall', call: edit } });
+    const display = { kind: 'fileChange' as const, path: 'src/math.js', added: 1, removed: 1, created: false };
+    event({ type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolResult', result: { callId: edit.id, name: edit.name, content: 'Edited src/math.js.', isError: false, display } } });
+    h.scheduler.flush();
+    const button = h.$('subagent-card')!.querySelector<HTMLElement>('[data-testid="tool-change"]')!;
+    click(button);
+    assert.deepEqual(h.api.of('openToolChange'), [{ type: 'openToolChange', sessionId: 's1', entryId: 'a1', callId: 'c1.a1.c1' }]);
+  });
+
   it("a sub-agent run as one of the user's agents is labelled \"@name (role)\", names its model only when it is not the turn's, and shows why an agent's model was not used", () => {
     h = createHarness();
     h.send({ type: 'models', models: [{ name: 'qwen2.5-coder:7b' }, { name: 'small:1b' }], selected: 'qwen2.5-coder:7b', host: 'http://localhost:11434' });
