@@ -5,7 +5,8 @@
  * cards, since an executor's edits ask the user like the main agent's), and
  * its report when it ends, with the time and tokens it took. The card is
  * open while the sub-agent works and keeps whatever state the user gives it
- * afterwards, because it is updated in place.
+ * afterwards, because it is updated in place; only a new approval waiting
+ * inside it opens it again, since the turn cannot go on until it is seen.
  */
 import type { AssistantPart } from '../protocol/sessions';
 import { el } from './dom';
@@ -52,6 +53,8 @@ export class SubagentCardView {
   private readonly views: InnerView[] = [];
   private result: TextPartView | undefined;
   private renderedResult = '';
+  /** The approval requests this card has already opened itself for. */
+  private readonly shownRequests = new Set<string>();
 
   constructor(
     private readonly ctx: ViewContext,
@@ -104,7 +107,16 @@ export class SubagentCardView {
         this.views[i] = view;
         this.inner.appendChild(view.kind === 'toolCall' ? view.view.element : view.element);
       }
-      if (view.kind === 'toolCall' && inner.kind === 'toolCall') view.view.update(inner, entryLive && !part.outcome, this.ctx.approvalFor(entryId, inner.call.id));
+      if (view.kind === 'toolCall' && inner.kind === 'toolCall') {
+        const approval = this.ctx.approvalFor(entryId, inner.call.id);
+        view.view.update(inner, entryLive && !part.outcome, approval);
+        // The approval card sits inside this card: a card the user folded would hide the question the turn now waits on.
+        // Each new request opens it once; folding it again afterwards is the user's choice.
+        if (approval && approval.outcome === undefined && !this.shownRequests.has(approval.request.id)) {
+          this.shownRequests.add(approval.request.id);
+          this.element.open = true;
+        }
+      }
       else if (view.kind === 'status' && inner.kind === 'status') updateStatusNotice(view.element, inner);
     });
     const summary = part.outcome?.summary ?? '';

@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import type { AssistantEntry, UserEntry } from '../../protocol/sessions';
-import type { ToolResultDisplay } from '../../protocol/chat';
+import type { AgentEvent, ToolResultDisplay } from '../../protocol/chat';
 import type { ApprovalRequest } from '../../protocol/webviewMessages';
 import { parseFromWebview } from '../../protocol/webviewMessages';
 import { click, createHarness, sessionView } from './webviewTestHarness';
@@ -370,6 +370,27 @@ describe('webview MCP tool approval card', () => {
     assert.equal(card.querySelector('[data-testid="approval-mcp-tool"]')?.textContent, 'docs⟨U+200B⟩.read⟨U+202E⟩');
     assert.match(card.querySelector('[data-testid="approval-mcp-server"]')?.textContent ?? '', /server “docs⟨U\+200B⟩”: Reads⟨U\+E0041⟩/);
     assert.ok(card.querySelector('[data-testid="approval-hidden-chars"]'), 'the card warns');
+  });
+
+  it("opens a folded sub-agent card when a call inside it waits for approval, once per request", () => {
+    h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user, streamingAnswer([{ id: 'c1', name: 'run_subagents', arguments: { agents: [] } }])]) });
+    const send = (event: AgentEvent) => h.send({ type: 'event', sessionId: 's1', entryId: 'a1', event });
+    send({ type: 'agentSpawn', agent: { id: 'c1.a1', role: 'executor', model: 'm', task: 'Fix package.json', parentCallId: 'c1' } });
+    send({ type: 'agentEvent', agentId: 'c1.a1', event: { type: 'toolCall', call: { id: 'c1.a1.c1', name: 'edit_file', arguments: { path: 'package.json' } } } });
+    h.scheduler.flush();
+    const subagent = h.$('subagent-card') as HTMLDetailsElement;
+    // The user folded the card while the sub-agent worked.
+    subagent.open = false;
+    h.send({ type: 'approvalRequested', approval: { ...editRequest, callId: 'c1.a1.c1' } });
+    h.scheduler.flush();
+    assert.ok(subagent.querySelector('[data-testid="approval-card"]'), 'the approval is in the sub-agent\'s card');
+    assert.equal(subagent.open, true, 'the card opened so the question is seen');
+    // Folded again by the user while the same request waits, it stays folded.
+    subagent.open = false;
+    send({ type: 'agentEvent', agentId: 'c1.a1', event: { type: 'status', level: 'info', message: 'still waiting' } });
+    h.scheduler.flush();
+    assert.equal(subagent.open, false);
   });
 });
 
