@@ -46,6 +46,13 @@ export const EXTRA_SUBAGENTS_CALL_REFUSAL = `Only one run_subagents call per rep
 export const MAX_SUBAGENT_AGENTS = 16;
 /** The longest agent description the tool's description carries. */
 const MAX_AGENT_DESCRIPTION_CHARS = 200;
+/**
+ * The longest task a sub-agent takes. The task is shown on its card, and in
+ * remote mode that card crosses gRPC, whose client refuses a longer one
+ * (protocol/grpc/decodeChat.ts, LIMITS.subagentTask) and with it the whole
+ * reply; a model that pastes a file into a task is told to name it instead.
+ */
+export const MAX_SUBAGENT_TASK_CHARS = 16_000;
 /** The longest summary the main agent reads back from one sub-agent. */
 const MAX_SUMMARY_CHARS = 6000;
 
@@ -330,14 +337,19 @@ export async function* runSubagents(call: ToolCall, setup: TurnSetup, sub: Subag
     const agent = r.agent === undefined ? undefined : named.find((a) => a.name === r.agent);
     // A named agent's sub-agent only reads: an explorer when asked for one, else a researcher.
     const role: SubagentRole = r.agent !== undefined ? (r.role === 'explorer' ? 'explorer' : 'researcher') : (r.role ?? 'researcher');
+    const tooLong = r.task.length > MAX_SUBAGENT_TASK_CHARS;
     const invalid =
       r.agent !== undefined && !agent
         ? `there is no agent named "${r.agent}"; the agents are ${named.map((a) => a.name).join(', ') || 'none'}.`
         : r.agent === undefined && r.role === undefined
           ? 'each sub-agent needs a role or an agent.'
-          : undefined;
+          : tooLong
+            ? `its task is too long (${r.task.length} characters, at most ${MAX_SUBAGENT_TASK_CHARS}). Name the files and lines it should read instead of pasting them; it can read them itself.`
+            : undefined;
+    // The card shows the start of a task that is too long: the whole of it would not even reach the chat in remote mode.
+    const task = tooLong ? `${r.task.slice(0, MAX_SUBAGENT_TASK_CHARS)}\n[task cut at ${MAX_SUBAGENT_TASK_CHARS} characters]` : r.task;
     return {
-      info: { id: `${call.id}.a${i + 1}`, role, ...(agent ? { agent: agent.name } : {}), model: subagentModel(role, agent, sub, setup.options.model), task: r.task, parentCallId: call.id },
+      info: { id: `${call.id}.a${i + 1}`, role, ...(agent ? { agent: agent.name } : {}), model: subagentModel(role, agent, sub, setup.options.model), task, parentCallId: call.id },
       ...(agent ? { agent } : {}),
       ...(invalid ? { invalid } : {}),
     };

@@ -107,6 +107,34 @@ describe('team server: a routed agent crosses gRPC (integration)', function () {
     assert.match(outcomes.get('rogue')?.summary ?? '', /not-on-this-server:70b/);
   });
 
+  it("a task longer than the client accepts on a sub-agent's card fails that sub-agent only: the turn goes on and the main agent reads why", async () => {
+    const agent = new RemoteAgent(teamConnection(suite.server.port, suite.pki));
+    const executor = new FakeToolExecutor(() => 'export function add(a, b) { return a + b; }', BUILTIN_TOOL_LIST);
+    // "Give each task everything it needs to know": a model that pastes a whole file into the task.
+    const pasted = `Review this file:\n${'export const line = 1;\n'.repeat(1500)}`;
+    const isSub = (r: RecordedRequest): boolean => /sub-agent of Hearth/.test(r.body?.messages?.[0]?.content ?? '');
+    const before = chatRequests(suite.fixture).length;
+    suite.fixture.setResponder((r) => {
+      const last = r.body.messages.at(-1);
+      if (isSub(r)) return { kind: 'text', text: 'Looked.' };
+      if (last.role === 'tool') return { kind: 'text', text: 'Reported back.' };
+      return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: [{ role: 'researcher', task: pasted }, { role: 'explorer', task: 'find add' }] } }] };
+    });
+    let events: AgentEvent[];
+    try {
+      events = await collect(agent.startTurn([], { text: 'review it', context: [] }, { model: MODEL, executor, mode: 'agent', subagents: {} }, new AbortController().signal));
+    } finally {
+      suite.fixture.setResponder(undefined);
+    }
+    assert.deepEqual(events.filter((e) => e.type === 'error'), [], 'no error ends the turn');
+    assert.deepEqual(events.at(-1), { type: 'done', reason: 'stop' });
+    const outcomes = events.flatMap((e) => (e.type === 'agentResult' ? [[e.agentId, e.outcome.reason]] : []));
+    assert.deepEqual(outcomes.map(([, reason]) => reason).sort(), ['error', 'stop']);
+    const requests = chatRequests(suite.fixture).slice(before);
+    assert.equal(requests.filter(isSub).length, 1, 'only the explorer asked the model');
+    assert.match(requests.at(-1)!.body.messages.at(-1).content, /Sub-agent 1: researcher \(error\)[\s\S]*too long[\s\S]*Sub-agent 2: explorer \(stop\)/);
+  });
+
   describe('a compromised team server', () => {
     let hostile: HostileTeamServer;
     before(async () => {
