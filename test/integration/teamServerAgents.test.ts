@@ -14,7 +14,7 @@ import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { startHostileTeamServer, type HostileTeamServer } from '../fixtures/hostileTeamServer';
 import { chatRequests, offeredTools, type RecordedRequest } from '../fixtures/ollamaFixture';
-import { collect, teamConnection, useScriptedTeamServer } from './teamServerHarness';
+import { collect, eventually, teamConnection, useScriptedTeamServer } from './teamServerHarness';
 
 const MODEL = 'qwen2.5-coder:7b';
 const DOCS_AGENT: TurnAgent = { name: 'docs', instructions: 'DOCS-AGENT: write JSDoc only.', tools: ['read_file', 'grep', 'edit_file', 'run_command'], source: 'workspace' };
@@ -133,6 +133,37 @@ describe('team server: a routed agent crosses gRPC (integration)', function () {
     const requests = chatRequests(suite.fixture).slice(before);
     assert.equal(requests.filter(isSub).length, 1, 'only the explorer asked the model');
     assert.match(requests.at(-1)!.body.messages.at(-1).content, /Sub-agent 1: researcher \(error\)[\s\S]*too long[\s\S]*Sub-agent 2: explorer \(stop\)/);
+  });
+
+  it("the admin page's usage counts the sub-agents' model calls with the main agent's", async () => {
+    const agent = new RemoteAgent(teamConnection(suite.server.port, suite.pki));
+    const executor = new FakeToolExecutor(() => 'export function add(a, b) { return a + b; }', BUILTIN_TOOL_LIST);
+    const alice = () => suite.server.activity.snapshot().users.find((u) => u.user === 'alice');
+    const before = alice() ?? { turns: 0, promptTokens: 0, completionTokens: 0 };
+    suite.fixture.setResponder((r) => {
+      const last = r.body.messages.at(-1);
+      if (/explorer sub-agent/.test(r.body?.messages?.[0]?.content ?? '')) {
+        return last.role === 'tool' ? { kind: 'text', text: 'add is in math.js, line 1, and it adds its two arguments.' } : { kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'math.js' } }] };
+      }
+      if (last.role === 'tool') return { kind: 'text', text: 'Found it.' };
+      return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: [{ role: 'explorer', task: 'find add' }, { role: 'explorer', task: 'find its callers' }] } }] };
+    });
+    let events: AgentEvent[];
+    try {
+      events = await collect(agent.startTurn([], { text: 'where is add?', context: [] }, { model: MODEL, executor, mode: 'agent', subagents: {} }, new AbortController().signal));
+    } finally {
+      suite.fixture.setResponder(undefined);
+    }
+    const main = events.flatMap((e) => (e.type === 'usage' ? [e.usage] : [])).at(-1)!;
+    const subs = events.flatMap((e) => (e.type === 'agentResult' && e.outcome.usage ? [e.outcome.usage] : []));
+    assert.equal(subs.length, 2, 'each explorer reported its usage');
+    const after = await eventually(() => {
+      const u = alice();
+      return u && u.turns > before.turns ? u : undefined;
+    }, 5000, "the turn's end on the admin page");
+    const expected = (key: 'promptTokens' | 'completionTokens') => main[key] + subs.reduce((n, u) => n + u[key], 0);
+    assert.equal(after.promptTokens - before.promptTokens, expected('promptTokens'));
+    assert.equal(after.completionTokens - before.completionTokens, expected('completionTokens'));
   });
 
   describe('a compromised team server', () => {

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { status, type ServerDuplexStream } from '@grpc/grpc-js';
-import type { AgentEvent, DoneReason } from '../../../protocol/chat';
+import type { AgentEvent, DoneReason, Usage } from '../../../protocol/chat';
 import type { ChatClientMessage__Output } from '../../../protocol/generated/hearth/v1/ChatClientMessage';
 import type { ChatServerMessage } from '../../../protocol/generated/hearth/v1/ChatServerMessage';
 import { decodeClientMessage, type ClientMessage } from '../../../protocol/grpc/decodeChat';
@@ -34,6 +34,7 @@ import { ModelWaitNote } from './modelWaitNote';
 import type { TeamIndex } from '../teamIndex/teamIndex';
 import { withTeamSearch } from '../teamIndex/withTeamSearch';
 import { exhausted, ServiceFailure } from './serviceFailure';
+import { addUsage } from '../../core/usageTotals';
 import type { TurnBudget } from './turnBudget';
 import { wireSize } from './wireSizes';
 import { base64ByteLength } from '../../../protocol/chatImages';
@@ -310,6 +311,9 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
   // The client's repository map and project memory; this server's core fits them into its own budget.
   if (turn.workspaceContext) options.workspaceContext = turn.workspaceContext;
 
+  // The usage the admin page counts for this turn: the main agent's running total plus every finished sub-agent's.
+  let turnUsage: Usage | undefined;
+  let subagentUsage: Usage | undefined;
   let reason: DoneReason | 'disconnected' | 'unread' = 'stop';
   let endedByStop = false;
   const out = new DeltaCoalescer((event) => write(encodeAgentEvent(event, executor?.sentResults)), deps.deltaWindowMs);
@@ -322,7 +326,14 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
       waitNote.observe(event);
       if (event.type === 'done') reason = event.reason;
       else if (event.type === 'text' || event.type === 'thinking') observed?.token();
-      else if (event.type === 'usage') observed?.usage(event.usage);
+      else if (event.type === 'usage') {
+        turnUsage = event.usage;
+        observed?.usage(addUsage(subagentUsage, turnUsage));
+      } else if (event.type === 'agentResult' && event.outcome.usage) {
+        // A sub-agent's model calls are the user's too; the main agent's usage events leave them out (each card has its own).
+        subagentUsage = addUsage(subagentUsage, event.outcome.usage);
+        observed?.usage(addUsage(turnUsage, subagentUsage));
+      }
       const sending = out.push(event);
       if (sending) await sending;
       if (event.type === 'done') break;
