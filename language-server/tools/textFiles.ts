@@ -42,21 +42,46 @@ export interface ReadLinesOptions {
  * code) from being loaded whole just to show their first lines. It reads
  * through the descriptor the caller opened and verified (pinnedFiles.ts),
  * never by name.
+ *
+ * Each chunk is scanned once, and of a line only its first `maxLineChars`
+ * characters are kept (its length is counted): a repository's minified
+ * bundle or log with one 100 MB line must cost one pass over the bytes, not
+ * a copy of the whole line so far for every chunk, which took minutes and
+ * held the line in memory whole even when it was outside the window.
  */
 export async function readLineWindow(file: FileHandle, options: ReadLinesOptions): Promise<LineWindow> {
   const result: LineWindow = { lines: [], firstLine: options.startLine, totalLines: 0, truncatedAtBytes: false, longLinesShortened: 0, binary: false };
   let bytesKept = 0;
   let lineNo = 0;
-  let pending = '';
+  // The current line: its first characters (one more than shown, so a final CR can be told from a long line), its length and its last character.
+  let head = '';
+  let length = 0;
+  let lastChar = '';
+  const keep = options.maxLineChars + 1;
   let sniffed = false;
   const decoder = new TextDecoder('utf-8');
 
-  const take = (line: string): void => {
+  const wanted = (): boolean => lineNo + 1 >= options.startLine && lineNo + 1 <= options.endLine && !result.truncatedAtBytes;
+
+  const append = (text: string, from: number, to: number): void => {
+    if (to <= from) return;
+    length += to - from;
+    lastChar = text[to - 1];
+    if (head.length < keep && wanted()) head += text.slice(from, Math.min(to, from + keep - head.length));
+  };
+
+  const endLine = (): void => {
+    const inWindow = wanted();
     lineNo++;
-    if (lineNo < options.startLine || lineNo > options.endLine || result.truncatedAtBytes) return;
-    let text = line.endsWith('\r') ? line.slice(0, -1) : line;
-    if (text.length > options.maxLineChars) {
-      text = `${text.slice(0, options.maxLineChars)} [... line shortened: ${text.length} characters]`;
+    const lineLength = lastChar === '\r' ? length - 1 : length;
+    const line = head.slice(0, lineLength);
+    head = '';
+    length = 0;
+    lastChar = '';
+    if (!inWindow) return;
+    let text = line;
+    if (lineLength > options.maxLineChars) {
+      text = `${line.slice(0, options.maxLineChars)} [... line shortened: ${lineLength} characters]`;
       result.longLinesShortened++;
     }
     const size = Buffer.byteLength(text) + 1;
@@ -66,6 +91,16 @@ export async function readLineWindow(file: FileHandle, options: ReadLinesOptions
     }
     bytesKept += size;
     result.lines.push(text);
+  };
+
+  const consume = (text: string): void => {
+    let from = 0;
+    for (let newline = text.indexOf('\n'); newline >= 0; newline = text.indexOf('\n', from)) {
+      append(text, from, newline);
+      endLine();
+      from = newline + 1;
+    }
+    append(text, from, text.length);
   };
 
   const buffer = Buffer.alloc(64 * 1024);
@@ -83,18 +118,10 @@ export async function readLineWindow(file: FileHandle, options: ReadLinesOptions
         return result;
       }
     }
-    pending += decoder.decode(chunk, { stream: true });
-    let newline = pending.indexOf('\n');
-    let from = 0;
-    while (newline >= 0) {
-      take(pending.slice(from, newline));
-      from = newline + 1;
-      newline = pending.indexOf('\n', from);
-    }
-    pending = pending.slice(from);
+    consume(decoder.decode(chunk, { stream: true }));
   }
-  pending += decoder.decode();
-  if (pending.length > 0) take(pending);
+  consume(decoder.decode());
+  if (length > 0) endLine();
   result.totalLines = lineNo;
   return result;
 }

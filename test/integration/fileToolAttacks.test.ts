@@ -1,0 +1,79 @@
+/**
+ * The agent's file tools against a hostile repository and a prompt-injected
+ * model, through the real language server (`dist/language-server.js` over
+ * LSP) with a scripted model: each case makes the calls an attacker would and
+ * checks what the user's files and the model's results became.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { ChatSendRequest, EditApprovalRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import type { ToolResult } from '../../protocol/chat';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+
+const MODEL = 'qwen2.5-coder:7b';
+/** A minified bundle or a log written as one line: 64 MiB without a newline. */
+const HUGE_LINE_BYTES = 64 * 1024 * 1024;
+
+describe('file tools against a hostile repository and model (real language server)', function () {
+  this.timeout(180_000);
+  let fixture: OllamaFixture;
+  let storage: string;
+  let workspace: string;
+  let client: LspTestClient;
+  const edits: string[] = [];
+
+  beforeEach(async () => {
+    fixture = await startOllamaFixture();
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-filetools-ls-'));
+    workspace = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-filetools-ws-')));
+    edits.length = 0;
+    // The user accepts every change shown: what is refused here is refused before anyone is asked, whatever they would answer.
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
+    client.connection.onRequest(EditApprovalRequest.type, (p) => {
+      edits.push(p.relativePath);
+      return { decision: 'accept' as const };
+    });
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+  });
+
+  afterEach(async () => {
+    await client?.stop();
+    await fixture?.close();
+    fs.rmSync(storage, { recursive: true, force: true });
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  async function turn(calls: { name: string; arguments: Record<string, unknown> }[]): Promise<ToolResult[]> {
+    fixture.enqueue({ kind: 'toolCalls', calls }, { kind: 'text', text: 'Done.' });
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Tidy the project.', context: [] } });
+    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 170_000);
+    return client.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult').map((e) => (e.event as { result: ToolResult }).result);
+  }
+
+  it('read_file of a file with one 64 MiB line answers at once with the line shortened, and reads the line after it', async () => {
+    const file = fs.openSync(path.join(workspace, 'bundle.min.js'), 'w');
+    fs.writeSync(file, Buffer.alloc(HUGE_LINE_BYTES, 'a'));
+    fs.writeSync(file, '\r\nlast line\n');
+    fs.closeSync(file);
+
+    const started = Date.now();
+    const [first, second] = await turn([
+      { name: 'read_file', arguments: { path: 'bundle.min.js' } },
+      { name: 'read_file', arguments: { path: 'bundle.min.js', startLine: 2 } },
+    ]);
+    const elapsed = Date.now() - started;
+
+    assert.equal(first.isError, false, first.content);
+    assert.match(first.content, /lines 1-2 of 2/);
+    assert.match(first.content, new RegExp(`^1\\ta{2000} \\[\\.\\.\\. line shortened: ${HUGE_LINE_BYTES} characters\\]$`, 'm'));
+    assert.match(first.content, /^2\tlast line$/m);
+    assert.equal(second.isError, false, second.content);
+    assert.match(second.content, /lines 2-2 of 2/);
+    assert.match(second.content, /^2\tlast line$/m);
+    // Each read is one pass over 64 MiB, well under a second; copying the growing line for every 64 KiB chunk took over a minute each.
+    assert.ok(elapsed < 20_000, `reading the file twice took ${elapsed} ms`);
+  });
+});
