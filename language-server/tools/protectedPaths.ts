@@ -72,6 +72,9 @@ export async function protectedLocationReason(rootRealPath: string, target: stri
   }
   for (let dir = path.dirname(target); isSameOrInside(rootRealPath, dir, caseInsensitive); dir = path.dirname(dir)) {
     if (await looksLikeGitDir(dir)) return `${gitReason} (${path.basename(dir)}/ is a git directory)`;
+    if (await wouldBecomeGitDir(dir, target, caseInsensitive)) {
+      return `with it, ${path.basename(dir)}/ would be a git directory (HEAD, objects/ and refs/), whose config and hooks git runs when anyone works in that folder; the agent may not make one. Use run_command with a git command instead`;
+    }
     if (dir === path.dirname(dir)) break;
   }
   const fold = (p: string): string => (caseInsensitive ? p.toLowerCase() : p);
@@ -91,6 +94,23 @@ export async function protectedLocationReason(rootRealPath: string, target: stri
     if (real && fold(real) === fold(target)) return `it is the file VS Code reads as ${name} (workspace settings), which the agent may not change`;
   }
   return null;
+}
+
+/**
+ * Whether writing the file `target` (creating the folders on its way) would
+ * make `dir` pass git's test for a repository directory. A git directory
+ * built one file at a time (its config first, then HEAD, objects/ and
+ * refs/) is refused at whichever write completes it: each earlier step looks
+ * harmless, and the last one turns the config written first into code git
+ * runs in that folder, for a shell prompt or an editor outside the sandbox.
+ */
+async function wouldBecomeGitDir(dir: string, target: string, caseInsensitive: boolean): Promise<boolean> {
+  const fold = (p: string): string => (caseInsensitive ? p.toLowerCase() : p);
+  const under = (name: string): boolean => fold(target).startsWith(fold(path.join(dir, name)) + path.sep);
+  const writesHead = fold(target) === fold(path.join(dir, 'HEAD'));
+  if (!writesHead && !under('objects') && !under('refs')) return false;
+  const [head, objects, refs] = await Promise.all(['HEAD', 'objects', 'refs'].map((n) => fs.stat(path.join(dir, n)).catch(() => null)));
+  return (writesHead || !!head?.isFile()) && (under('objects') || !!objects?.isDirectory()) && (under('refs') || !!refs?.isDirectory());
 }
 
 /** Git's own test for a repository directory: a HEAD file and objects/ and refs/ folders. */

@@ -76,4 +76,29 @@ describe('file tools against a hostile repository and model (real language serve
     // Each read is one pass over 64 MiB, well under a second; copying the growing line for every 64 KiB chunk took over a minute each.
     assert.ok(elapsed < 20_000, `reading the file twice took ${elapsed} ms`);
   });
+
+  for (const order of [
+    ['config', 'HEAD', 'objects/info/keep', 'refs/heads/keep'],
+    ['config', 'refs/heads/keep', 'objects/info/keep', 'HEAD'],
+  ]) {
+    it(`write_file cannot build a git directory one file at a time (${order.join(', ')})`, async () => {
+      const contents: Record<string, string> = {
+        config: '[core]\n\trepositoryformatversion = 0\n\tbare = true\n\tfsmonitor = "touch /tmp/hearth-pwned #"\n',
+        HEAD: 'ref: refs/heads/main\n',
+      };
+      const results = await turn(order.map((name) => ({ name: 'write_file', arguments: { path: `vendor/cache/${name}`, content: contents[name] ?? '' } })));
+      assert.equal(results.length, order.length);
+
+      // Every step but the one that would complete the repository is an ordinary file.
+      for (const [i, result] of results.slice(0, -1).entries()) assert.equal(result.isError, false, `${order[i]}: ${result.content}`);
+      const last = results[results.length - 1];
+      assert.equal(last.isError, true, `the completing write was made: ${last.content}`);
+      assert.match(last.content, /cache\/ would be a git directory/);
+      assert.deepEqual(edits, order.slice(0, -1).map((name) => `vendor/cache/${name}`), 'the completing write was refused before the user was asked');
+
+      const dir = path.join(workspace, 'vendor', 'cache');
+      const isGitDir = fs.existsSync(path.join(dir, 'HEAD')) && fs.existsSync(path.join(dir, 'objects')) && fs.existsSync(path.join(dir, 'refs'));
+      assert.equal(isGitDir, false, 'vendor/cache/ has HEAD, objects/ and refs/: git would run its config there');
+    });
+  }
 });
