@@ -1,17 +1,19 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { EXECUTION_SENSITIVE_TOP_LEVEL, executionSensitivity } from './executionSensitivePaths';
+import { gitHooksFolders } from './gitHooksFolders';
 import { isSameOrInside } from './protectedPaths';
 
 /**
  * Why writing a path makes another program run different code, or null.
- * Checked three ways, because a tool that runs code finds its files by name
+ * Checked four ways, because a tool that runs code finds its files by name
  * and follows symlinks: the path as the model typed it (`package.json`), the
- * path it resolves to (a link named `notes.txt` pointing at `Makefile`), and
+ * path it resolves to (a link named `notes.txt` pointing at `Makefile`),
  * the real location of each execution-sensitive name at the folder's top
  * level (`.vscode -> editor-config/` makes `editor-config/tasks.json` the
  * tasks file; `Makefile -> build/rules.mk` makes `build/rules.mk` the
- * Makefile).
+ * Makefile), and the hooks folder git's `core.hooksPath` names
+ * (gitHooksFolders.ts).
  */
 export async function executionSensitiveTarget(
   rootRealPath: string,
@@ -36,6 +38,14 @@ export async function executionSensitiveTarget(
   if (vscode && isSameOrInside(vscode, target, caseInsensitive) && target !== vscode) {
     const why = executionSensitivity(['.vscode', ...path.relative(vscode, target).split(path.sep)]);
     if (why) return `${why.reason} (it is reached as .vscode/ through a symlink)`;
+  }
+  // A hooks folder that git's core.hooksPath names can be called anything, so its name says nothing. Files below
+  // it count too (a hook may source them), except when it is the workspace folder itself, whose hooks are its own files.
+  for (const hooks of await gitHooksFolders(rootRealPath)) {
+    const inside = hooks === rootRealPath ? path.dirname(target) === hooks : isSameOrInside(hooks, target, caseInsensitive) && target !== hooks;
+    if (inside) {
+      return `git runs the files in ${path.relative(rootRealPath, hooks).split(path.sep).join('/') || '.'}/ as hooks (core.hooksPath), outside any sandbox, at the next commit, checkout or push`;
+    }
   }
   return null;
 }
