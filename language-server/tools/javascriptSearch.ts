@@ -3,6 +3,7 @@ import { compileGlob } from './globPattern';
 import { GREP_MAX_FILE_BYTES, shortenLine, type GrepHit, type GrepOutcome, type GrepQuery } from './grepSearch';
 import { PathChangedError } from './pinnedFiles';
 import { looksBinary } from './textFiles';
+import { GLOB_TOO_SLOW, TimedGlob } from './timedGlob';
 import { ToolError } from './toolError';
 import { walkFiles } from './workspaceWalker';
 
@@ -67,13 +68,14 @@ export async function javascriptSearch(query: GrepQuery): Promise<GrepOutcome> {
   const regex = toJavaScriptRegExp(query.pattern, query.caseSensitive);
   const matchingLines = lineMatcher(regex);
   let budgetMs = REGEX_BUDGET_MS;
-  const glob = query.glob ? compileGlob(query.glob, { braces: true }) : null;
+  const glob = query.glob ? new TimedGlob(compileGlob(query.glob, { braces: true })) : null;
   const hits: GrepHit[] = [];
   const warnings: string[] = [];
   const limits = { truncated: false };
   const changed = { count: 0 };
   let skippedHardLinks = 0;
   let truncated = false;
+  let globTooSlow = false;
   let pending: { relativeToRoot: string; lines: string[] }[] = [];
   let pendingBytes = 0;
 
@@ -117,7 +119,13 @@ export async function javascriptSearch(query: GrepQuery): Promise<GrepOutcome> {
     // An explicitly named file is searched whatever the glob says, as ripgrep does.
     if (glob && file.relativeToRoot !== query.searchPath) {
       const matched = glob.matches(file.relativeToRoot, false);
-      if (glob.negated ? matched : !matched) continue;
+      if (matched === undefined) {
+        // The files read so far are still matched below; only the walk stops.
+        warnings.push(`results stop before ${file.relativeToRoot}: ${GLOB_TOO_SLOW}`);
+        globTooSlow = true;
+        break;
+      }
+      if (glob.glob.negated ? matched : !matched) continue;
     }
     // Read through the pinned folder the walk listed it in, never by name from the root.
     let bytes: Buffer;
@@ -147,6 +155,7 @@ export async function javascriptSearch(query: GrepQuery): Promise<GrepOutcome> {
     if ((pending.length >= BATCH_FILES || pendingBytes >= BATCH_BYTES) && !matchPending()) break;
   }
   if (!truncated) matchPending();
+  if (globTooSlow) truncated = true;
   if (limits.truncated) {
     truncated = true;
     warnings.push('the workspace has too many files to search them all; narrow the search with "path" or "glob"');

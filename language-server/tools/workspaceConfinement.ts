@@ -178,6 +178,8 @@ export class WorkspaceConfinement {
    */
   checkGlob(pattern: unknown): string {
     if (typeof pattern !== 'string' || pattern.trim() === '') throw new ToolError('The glob pattern must be a non-empty string such as "src/**/*.ts".', 'bad argument');
+    // Expanded into up to 256 alternatives, a pattern of megabytes (a team server may send one) would fill the memory.
+    if (pattern.length > MAX_PATH_LENGTH) throw refused(`The glob pattern is ${pattern.length} characters long; give one under ${MAX_PATH_LENGTH}, e.g. "src/**/*.ts".`);
     if (pattern.includes('\0')) throw refused('The glob pattern contains a NUL byte.');
     if (pattern.includes('\\')) throw refused('The glob pattern contains "\\". Use "/" as the separator; Windows-style patterns are not accepted.');
     if (pattern.startsWith('/') || /^[A-Za-z]:/.test(pattern)) throw refused(`The glob pattern ${pattern} is absolute. Globs are relative to the workspace root, e.g. "src/**/*.ts".`);

@@ -124,4 +124,22 @@ describe('file tools against a hostile repository and model (real language serve
     assert.match(sensitive.get('scripts/git-hooks/post-checkout') ?? 'not asked', /core\.hooksPath/);
     assert.equal(sensitive.get('scripts/notes.txt'), '', 'a file beside the hooks folder is an ordinary change');
   });
+
+  it('glob with a pattern that is slow to match stops at its budget and says why', async () => {
+    fs.mkdirSync(path.join(workspace, 'many'));
+    for (let i = 0; i < 2000; i++) fs.writeFileSync(path.join(workspace, 'many', `${'a'.repeat(150)}${i}.txt`), '');
+    fs.writeFileSync(path.join(workspace, 'README.md'), '# readme\n');
+    // About 10 to 35 ms a path, 20 s or more for all of them: 256 alternatives of a kilobyte of "*a" each, none of which can match (the last character must be "b").
+    const pattern = '{a,b}'.repeat(8) + '*a'.repeat(490) + '*b';
+
+    const [slow, plain] = await turn([
+      { name: 'glob', arguments: { pattern } },
+      { name: 'glob', arguments: { pattern: '*.md' } },
+    ]);
+
+    assert.equal(slow.isError, true, slow.content.slice(0, 300));
+    assert.match(slow.content, /took longer than 5 s to match/);
+    assert.equal(plain.isError, false, plain.content);
+    assert.match(plain.content, /^README\.md$/m);
+  });
 });

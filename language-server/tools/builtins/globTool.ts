@@ -4,6 +4,7 @@ import { compileGlob, staticPrefix } from '../globPattern';
 import { stringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { ToolError } from '../toolError';
+import { GLOB_TOO_SLOW, TimedGlob } from '../timedGlob';
 import type { WorkspaceRoot } from '../workspaceConfinement';
 import { walkFiles } from '../workspaceWalker';
 
@@ -28,30 +29,43 @@ export async function globTool(ctx: ToolContext, args: Record<string, unknown>, 
     }
   }
   ctx.confinement.assertHasRoots();
-  const glob = compileGlob(pattern, { braces: true });
+  const glob = new TimedGlob(compileGlob(pattern, { braces: true }));
   const prefix = staticPrefix(pattern);
 
   const found: string[] = [];
   let truncated = false;
   const limits = { truncated: false };
+  let tooSlow = false;
   for (const root of roots) {
     // Start the walk at the pattern's fixed directory part, resolved like any path.
     const start = await ctx.confinement.resolve(prefix === '' ? root.realPath : path.join(root.realPath, prefix), 'read');
     if (!start.exists || start.root !== root || !(await fs.stat(start.absolute)).isDirectory()) continue;
     for await (const file of walkFiles(root.realPath, start.relativeToRoot, { signal, limits })) {
-      if (!glob.matches(file.relativeToRoot, false)) continue;
+      const matched = glob.matches(file.relativeToRoot, false);
+      if (matched === undefined) {
+        tooSlow = true;
+        break;
+      }
+      if (!matched) continue;
       if (found.length >= MAX_RESULTS) {
         truncated = true;
         break;
       }
       found.push(ctx.confinement.display(root, file.relativeToRoot));
     }
+    if (tooSlow) break;
   }
+  if (tooSlow) truncated = true;
   if (limits.truncated) truncated = true;
+  if (tooSlow && found.length === 0) throw new ToolError(`The search was stopped: ${GLOB_TOO_SLOW}.`, 'pattern too slow');
   if (found.length === 0) {
     return { content: `No files match ${JSON.stringify(pattern)} (files excluded by .gitignore are not listed).`, summary: 'no files', display: { kind: 'search', pattern, matches: 0, files: 0 } };
   }
-  const note = truncated ? `\n[Only the first ${found.length} files are listed; use a narrower pattern.]` : '';
+  const note = tooSlow
+    ? `\n[Only the files matched before the search was stopped are listed: ${GLOB_TOO_SLOW}.]`
+    : truncated
+      ? `\n[Only the first ${found.length} files are listed; use a narrower pattern.]`
+      : '';
   return {
     content: found.join('\n') + note,
     summary: `${found.length}${truncated ? '+' : ''} file${found.length === 1 ? '' : 's'}`,
