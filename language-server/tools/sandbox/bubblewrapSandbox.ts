@@ -7,6 +7,7 @@ import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
 import { GuardScanCache } from './guardScanCache';
 import { hiddenSecrets } from './hiddenSecrets';
 import { editorConfigPaths, homeConfigPaths } from './homeConfigPaths';
+import { gitHooksFolders } from '../gitHooksFolders';
 import { scrubEnvironment } from './scrubEnvironment';
 import { isStrictlyInside } from '../../workspace/pathInside';
 
@@ -137,7 +138,11 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
         console.error(`Hearth: ${root} is too large to scan fully for files commands must not change; allow-listed commands there ask first.`);
       }
     });
-    const homeConfig = [...homeConfigPaths(homes, roots), ...editorConfigPaths(hidden, roots)];
+    // Git runs the files of a core.hooksPath folder (scripts/git-hooks, say) outside any sandbox at the next commit:
+    // an existing one inside a workspace folder is read-only like the editor's settings (the folder itself being one
+    // would leave nothing writable, so that case is left to the file tools' approval).
+    const hooks = (await Promise.all(roots.map((root) => gitHooksFolders(root)))).flat().filter((f) => roots.some((r) => isStrictlyInside(r, f)));
+    const homeConfig = [...homeConfigPaths(homes, roots), ...editorConfigPaths(hidden, roots), ...hooks];
     const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig, uid });
     const sandboxEnv = scrubEnvironment(env);
     sandboxEnv.XDG_CACHE_HOME = SANDBOX_CACHE;
@@ -172,7 +177,7 @@ interface ArgumentInput {
   scans: readonly GuardScan[];
   secrets: { directories: string[]; files: string[] };
   command: string;
-  /** Editor settings and shell start-up files of a home directory, and the editor's own settings folders, that are inside a workspace folder. */
+  /** Editor settings and shell start-up files of a home directory, the editor's own settings folders and git's core.hooksPath folders, that are inside a workspace folder: read-only. */
   homeConfig?: readonly string[];
   /** The uid bwrap runs as (root gets its capabilities dropped). */
   uid?: number;
