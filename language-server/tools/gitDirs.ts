@@ -1,5 +1,6 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { readSmallFile } from '../workspace/readSmallFile';
 
 /**
  * The git directories a workspace folder really uses, found the way git finds
@@ -40,17 +41,10 @@ export async function resolveGitDirs(folder: string): Promise<string[]> {
   return [...found];
 }
 
-async function readSmall(file: string): Promise<string | null> {
-  try {
-    const handle = await fs.open(file, 'r');
-    try {
-      const buffer = Buffer.alloc(4096);
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      return buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return null;
-  }
+/** Git refuses a `.git` file larger than this (setup.c, read_gitfile_gently); `commondir` is as small. */
+const MAX_GIT_FILE_BYTES = 1024 * 1024;
+
+function readSmall(file: string): Promise<string | null> {
+  // Without blocking: a FIFO planted under the name must not hold the reader (readSmallFile opens it non-blocking).
+  return readSmallFile(file, { maxBytes: MAX_GIT_FILE_BYTES, followLinks: true }).catch(() => null);
 }

@@ -1,11 +1,11 @@
-import { constants as fsConstants } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { resolveGitDirs } from './gitDirs';
+import { readSmallFile } from '../workspace/readSmallFile';
 
-/** A config file larger than this is not a real git config; only its start is read. */
-const MAX_CONFIG_BYTES = 256 * 1024;
+/** A config file larger than this is not a real git config, and is not read. */
+const MAX_CONFIG_BYTES = 1024 * 1024;
 
 /**
  * The folders git runs a workspace folder's hooks from when `core.hooksPath`
@@ -27,7 +27,7 @@ export async function gitHooksFolders(rootRealPath: string): Promise<string[]> {
 
   const folders = new Set<string>();
   for (const config of configs) {
-    const text = await readStart(config);
+    const text = await readSmallFile(config, { maxBytes: MAX_CONFIG_BYTES, followLinks: true }).catch(() => null);
     if (text === null) continue;
     for (const value of hooksPathValues(text)) {
       if (value === '' || value.startsWith('~')) continue;
@@ -76,22 +76,4 @@ function configValue(raw: string): string {
     } else out += ch;
   }
   return out.trim();
-}
-
-async function readStart(file: string): Promise<string | null> {
-  try {
-    // Non-blocking, so a FIFO planted under a config's name cannot hold the open.
-    const handle = await fs.open(file, fsConstants.O_RDONLY | (fsConstants.O_NONBLOCK ?? 0));
-    try {
-      const stat = await handle.stat();
-      if (!stat.isFile()) return null;
-      const buffer = Buffer.alloc(Math.min(stat.size, MAX_CONFIG_BYTES));
-      const { bytesRead } = await handle.read(buffer, 0, buffer.length, 0);
-      return buffer.subarray(0, bytesRead).toString('utf8');
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    return null;
-  }
 }
