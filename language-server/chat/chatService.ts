@@ -9,7 +9,7 @@ import { MAX_TODO_ITEMS, MAX_TODO_TEXT, TODO_STATUSES, parseResourceMention, typ
 import { imagesProblem } from '../../protocol/chatImages';
 import type { ChatSendParams, ChatTurnStarted, HearthSettings, ChatModelParams } from '../../protocol/lspMethods';
 import type { AssistantEntry, SessionEntry, SessionView, UserEntry } from '../../protocol/sessions';
-import { HearthException, type Agent, type ToolExecutor } from '../../agent-host';
+import { HearthException, RUN_SUBAGENTS_TOOL, type Agent, type ToolExecutor } from '../../agent-host';
 import type { SessionStore } from './sessionStore';
 import type { ChatClient } from './chatClient';
 import { historyFromEntries, keptFromAfterCompaction } from './historyFromEntries';
@@ -381,7 +381,21 @@ export class ChatService {
             });
           }
         };
-        const executor = tools && take ? checkpointingExecutor(tools, (call) => checkpoint(call.id)) : tools;
+        // A sub-agent's calls get no Restore point of their own: the chat shows them inside its card, and a restore to
+        // one would put the files back to part-way through the card while the conversation kept the whole card and its
+        // report. The run_subagents call that holds them gets one, once all its sub-agents are done (below).
+        const subagentRuns = new Set<string>();
+        const subagentWrites = new Set<string>();
+        const runOf = (callId: string) => [...subagentRuns].find((id) => callId.startsWith(`${id}.a`));
+        const executor =
+          tools && take
+            ? checkpointingExecutor(tools, (call) => {
+                const run = runOf(call.id);
+                if (run === undefined) return checkpoint(call.id);
+                subagentWrites.add(run);
+                return Promise.resolve();
+              })
+            : tools;
         if (tools && !continueReply) await checkpoint();
         // A planning failure (Ollama briefly away) leaves the defaults; the turn itself then reports the real problem.
         const plan = await this.deps.plan?.(agent, turnModel, settings, controller.signal).catch(() => undefined);
@@ -422,7 +436,9 @@ export class ChatService {
           }
           if (event.type === 'error') turnError = event.error;
           if (event.type === 'done') sawDone = true;
+          if (event.type === 'toolCall' && event.call.name === RUN_SUBAGENTS_TOOL) subagentRuns.add(event.call.id);
           emit(event);
+          if (event.type === 'toolResult' && subagentWrites.delete(event.result.callId)) await checkpoint(event.result.callId);
           if (sawDone) break;
         }
         if (storeFailure !== undefined && !sawDone) throw storeFailure;

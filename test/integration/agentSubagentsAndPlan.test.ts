@@ -12,7 +12,7 @@ import * as path from 'node:path';
 import { DEFAULT_MODELS, type RecordedRequest, type ScriptedReply } from '../fixtures/ollamaFixture';
 import { startLspTestClient } from './lspTestClient';
 import { useLspSuite } from './lspSuite';
-import { ChatSendRequest, ChatTodosRequest, EditApprovalRequest, SessionGetRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
+import { ChatSendRequest, ChatTodosRequest, CheckpointRestoreRequest, EditApprovalRequest, SessionGetRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
 
 const MODEL = 'qwen2.5-coder:7b';
 const BUGGY = 'export function add(a, b) {\n  return a - b;\n}\n';
@@ -111,6 +111,38 @@ describe('sub-agents through the language server (integration)', function () {
     const undo = await suite.client!.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId });
     assert.deepEqual(undo.restored.map((p) => path.basename(p)), ['math.js']);
     assert.equal(fs.readFileSync(path.join(suite.workspace, 'src', 'math.js'), 'utf8'), BUGGY);
+  });
+
+  it("a sub-agent's edits leave one Restore point, after its card, which restores what all of them did", async () => {
+    await start();
+    const ADDED = `${FIXED}export const two = 2;\n`;
+    suite.fixture.setResponder((r) => {
+      const last = lastOf(r);
+      if (/executor sub-agent/.test(systemOf(r))) {
+        const toolTurns = r.body.messages.filter((m: { role: string }) => m.role === 'tool').length;
+        if (toolTurns === 0) return { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: 'src/math.js', oldText: 'return a - b;', newText: 'return a + b;' } }] };
+        if (toolTurns === 1) return { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'src/math.js', content: ADDED } }] };
+        return { kind: 'text', text: 'Changed src/math.js twice.' };
+      }
+      if (last.role === 'tool') return { kind: 'text', text: 'Done.' };
+      return { kind: 'toolCalls', calls: [{ name: 'run_subagents', arguments: { agents: [{ role: 'executor', task: 'Fix add() and add two.' }] } }] };
+    });
+    const started = await suite.client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Fix math.js', context: [] } });
+    await suite.client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    assert.equal(edits.length, 2, 'both edits asked the user');
+    assert.equal(fs.readFileSync(path.join(suite.workspace, 'src', 'math.js'), 'utf8'), ADDED);
+
+    const session = await suite.client!.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    const entry = session.entries.find((e) => e.id === started.assistantEntryId);
+    assert.ok(entry?.kind === 'assistant');
+    const runId = entry.parts.find((p) => p.kind === 'toolCall' && p.call.name === 'run_subagents');
+    assert.ok(runId?.kind === 'toolCall');
+    // One before the reply, one after the card: none part-way through it, where the conversation could not follow.
+    assert.deepEqual((entry.checkpoints ?? []).map((c) => c.callId), [undefined, runId.call.id]);
+    const afterCard = entry.checkpoints![1].id;
+    fs.writeFileSync(path.join(suite.workspace, 'src', 'math.js'), 'the user rewrote it\n');
+    await suite.client!.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId: started.sessionId, checkpointId: afterCard, scope: 'files' });
+    assert.equal(fs.readFileSync(path.join(suite.workspace, 'src', 'math.js'), 'utf8'), ADDED, 'the restore point holds both edits');
   });
 
   it('the agent\'s plan is stored with its reply, the user\'s edit is refused while it streams, and the next turn starts from the edit', async () => {
