@@ -133,6 +133,16 @@ export interface SubagentOptions {
    * schema. Never widens anything.
    */
   agents?: SubagentAgent[];
+  /**
+   * The `num_ctx` and `think` for a sub-agent whose model is not the turn's
+   * (the caller's per-model decision, as for the turn itself). The turn's own
+   * values belong to the turn's model: another model's runner loaded with
+   * another num_ctx would be reloaded by Ollama (server/sched.go
+   * `needsReload`), and a window larger than that model's would be budgeted
+   * for. Without this, such a sub-agent gets the num_ctx the core chooses
+   * from its model's context length, and the turn's `think`.
+   */
+  plan?(model: string, signal: AbortSignal): Promise<{ numCtx?: number; think?: ThinkValue }>;
 }
 
 /** What Ollama says about one model (/api/show), for callers that decide `think` and `num_ctx`. */

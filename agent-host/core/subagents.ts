@@ -219,6 +219,14 @@ async function* runOne(task: Task, setup: TurnSetup, sub: SubagentOptions, loop:
   yield { type: 'agentSpawn', agent: info };
   // The language server could not use the agent file's model (see SubagentAgent.model): say why on the card, not silently.
   if (agent?.modelNote) yield { type: 'agentEvent', agentId: info.id, event: { type: 'status', level: 'warning', message: `@${agent.name}: ${agent.modelNote}; this sub-agent uses ${info.model}.` } };
+  // After agentSpawn, so the cards appear in the order the call listed them whatever the planning takes.
+  if (info.model !== setup.options.model) {
+    // The turn's num_ctx and think were decided for the turn's model; this one gets its own (see SubagentOptions.plan).
+    // A planning failure (Ollama briefly away) leaves the core's choice; the sub-agent's request then reports the real problem.
+    const own = await sub.plan?.(info.model, setup.signal).catch(() => undefined);
+    options.numCtx = own?.numCtx;
+    if (own && 'think' in own) options.think = own.think;
+  }
   let text = '';
   let usage: Usage | undefined;
   let error: HearthError | undefined;

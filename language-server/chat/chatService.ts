@@ -414,7 +414,13 @@ export class ChatService {
         // their models chosen by the same rule (language-server/agents/chooseAgent.ts: agentOwnModel).
         const subagents =
           executor && agentSettings?.subagents
-            ? { maxParallel: agentSettings.subagentMaxParallel, models: agentSettings.subagentModels, agents: await this.subagentAgents(settings, agent, controller.signal) }
+            ? {
+                maxParallel: agentSettings.subagentMaxParallel,
+                models: agentSettings.subagentModels,
+                agents: await this.subagentAgents(settings, agent, controller.signal),
+                // A sub-agent on another model gets that model's num_ctx and think, so it never makes Ollama reload it.
+                plan: (model: string, signal: AbortSignal) => this.deps.plan?.(agent, model, settings, signal) ?? Promise.resolve({}),
+              }
             : undefined;
         // The plan so far comes from the earlier replies of this chat, the user's edits included.
         const todos = executor && agentSettings?.todoList ? { current: latestTodos(session && index >= 0 ? session.entries.slice(0, index) : []) } : undefined;

@@ -160,6 +160,35 @@ describe('agent sub-agents', () => {
     assert.ok(chatRequests(fixture).filter((r) => /explorer sub-agent/.test(systemOf(r))).every((r) => r.body.model === 'qwen2.5-coder:1.5b'));
   });
 
+  it("a sub-agent on another model sends that model's num_ctx and think, not the turn's, so Ollama does not reload it", async () => {
+    // The turn's model has a small window (8192); the explorer's model is already loaded with 32768 (as the
+    // inline suggestions left it). The turn's 8192 on that model would make Ollama reload it (sched.go needsReload).
+    const EXPLORER = 'qwen2.5-coder:1.5b';
+    fixture.setModels([{ name: 'gemma2:9b', contextLength: 8192 }, { name: EXPLORER, contextLength: 32768, capabilities: ['completion', 'tools', 'thinking'] }]);
+    fixture.preload(EXPLORER, 32768);
+    fixture.setResponder(scriptedTeam([{ role: 'explorer', task: 'Find the file a.ts.' }]));
+    const planned: string[] = [];
+    const plan = async (model: string) => {
+      planned.push(model);
+      return { numCtx: 32768, think: false as const };
+    };
+    const run = (subagents: object) =>
+      collect(createAgent({ host: fixture.url }).startTurn([], ask('x'), { model: 'gemma2:9b', numCtx: 8192, think: undefined, executor: new FakeToolExecutor(() => 'x'), subagents }, new AbortController().signal));
+    await run({ models: { explorer: EXPLORER }, plan });
+    assert.deepEqual(planned, [EXPLORER]);
+    const explorerRequests = () => chatRequests(fixture).filter((r) => /explorer sub-agent/.test(systemOf(r)));
+    assert.ok(explorerRequests().length >= 2);
+    assert.ok(explorerRequests().every((r) => r.body.options.num_ctx === 32768 && r.body.think === false), 'the explorer used its own model\'s plan');
+    assert.equal(fixture.reloadCount, 0, `no model was reloaded: ${JSON.stringify(fixture.loads)}`);
+    assert.ok(chatRequests(fixture).filter((r) => !/explorer sub-agent/.test(systemOf(r))).every((r) => r.body.options.num_ctx === 8192), "the turn kept its own model's num_ctx");
+
+    // Without a plan from the caller, the core chooses from the explorer's own model (its context, capped), never the turn's.
+    fixture.forgetRequests();
+    await run({ models: { explorer: EXPLORER } });
+    assert.ok(explorerRequests().length >= 2 && explorerRequests().every((r) => r.body.options.num_ctx === 32768));
+    assert.equal(fixture.reloadCount, 0);
+  });
+
   it('Stop ends the whole tree: every model request of every sub-agent is aborted and the turn ends cancelled', async () => {
     fixture.setResponder((r) => (/explorer sub-agent/.test(systemOf(r)) ? { kind: 'hang' } : scriptedTeam([{ role: 'explorer', task: 'task one' }, { role: 'explorer', task: 'task two' }])(r)));
     const controller = new AbortController();
