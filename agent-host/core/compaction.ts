@@ -86,6 +86,9 @@ export async function compactHistory(client: Ollama, model: string, numCtx: numb
       { role: 'user', content: text },
     ],
     stream: false,
+    // A thinking model reasons when `think` is omitted (routes.go ChatHandler): minutes over a long transcript,
+    // unseen (the summary is not streamed), and spent from the window the summary needs. Every model accepts false.
+    think: false,
     options: { num_ctx: numCtx, temperature: 0 },
   });
   const summary = reply.message?.content?.trim() ?? '';

@@ -71,6 +71,19 @@ describe('agent compaction', () => {
     assert.doesNotMatch(plain.body.messages[0].content, /focus/);
   });
 
+  it('the summary request of a thinking model asks it not to think, whatever the turn thinks', async () => {
+    // A thinking model reasons unless told not to (routes.go ChatHandler defaults think to true), before a summary nobody sees stream.
+    fixture.setModels([{ name: MODEL, contextLength: 2048, capabilities: ['completion', 'tools', 'thinking'] }]);
+    fixture.setResponder((r) => (r.body.stream === false ? { kind: 'text', text: 'Summary.' } : { kind: 'text', text: 'Answer.' }));
+    await collect(createAgent({ host: fixture.url }).startTurn(history(), ask('and now?'), { model: MODEL, compactAt: 0, think: true }, new AbortController().signal));
+    const [summaryRequest, turnRequest] = chats(fixture);
+    assert.equal(summaryRequest.body.stream, false);
+    assert.equal(summaryRequest.body.think, false);
+    assert.equal(summaryRequest.thinks, false, 'the model did not reason before the summary');
+    assert.equal(summaryRequest.thinkingSent, undefined);
+    assert.equal(turnRequest.thinks, true, "the turn itself thinks as asked");
+  });
+
   it('does nothing under the threshold, and nothing without one', async () => {
     fixture.setResponder(() => ({ kind: 'text', text: 'Answer.' }));
     const agent = createAgent({ host: fixture.url });
