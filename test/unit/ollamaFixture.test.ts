@@ -122,6 +122,49 @@ describe('ollama fixture', () => {
     await assert.rejects(client.show({ model: 'nope:1b' }), /model 'nope:1b' not found/);
   });
 
+  it('resolves names whatever their case and lists the loaded model under its installed name, as Ollama does', async () => {
+    // routes.go getExistingName matches each part of a name with strings.EqualFold.
+    const reply = await client.chat({ model: 'Llama3.2:3B', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal(reply.model, 'Llama3.2:3B', 'the answer names the model as asked');
+    assert.deepEqual((await client.ps()).models.map((m) => m.name), ['llama3.2:3b']);
+    assert.equal((await client.show({ model: 'QWEN2.5-coder:7b' })).capabilities?.includes('insert'), true);
+    // ShowHandler names a missing model as DisplayShortest does: always with its tag.
+    await assert.rejects(client.show({ model: 'nope' }), (err: Error) => err.message === "model 'nope:latest' not found");
+  });
+
+  it('refuses chat and generate on a model without the completion capability, naming it as asked', async () => {
+    fixture.setModels([{ name: 'nomic-embed-text:latest', capabilities: ['embedding'] }]);
+    // routes.go ChatHandler/GenerateHandler: errCapabilityCompletion becomes `%q does not support chat` (or generate).
+    await assert.rejects(client.chat({ model: 'nomic-embed-text', messages: [{ role: 'user', content: 'x' }] }), (err: Error & { status_code?: number }) => err.status_code === 400 && err.message === '"nomic-embed-text" does not support chat');
+    await assert.rejects(client.generate({ model: 'nomic-embed-text', prompt: 'x' }), (err: Error & { status_code?: number }) => err.status_code === 400 && err.message === '"nomic-embed-text" does not support generate');
+    assert.equal(fixture.loads.length, 0, 'nothing was loaded');
+  });
+
+  it('decodes keep_alive as Go does: a zero duration string unloads, a bad one is a 400 before anything else', async () => {
+    await client.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }] });
+    assert.equal((await client.ps()).models.length, 1);
+    // The unload is answered before think is checked: llama3.2 cannot think, yet this is not refused.
+    const unloaded = await client.chat({ model: 'llama3.2:3b', messages: [], keep_alive: '0s', think: true });
+    assert.equal(unloaded.done_reason, 'unload');
+    assert.equal((await client.ps()).models.length, 0);
+    await assert.rejects(client.generate({ model: 'llama3.2:3b', prompt: 'x', keep_alive: '30' }), (err: Error & { status_code?: number }) => err.status_code === 400 && err.message === 'time: missing unit in duration "30"');
+    await assert.rejects(client.generate({ model: 'nope:1b', prompt: 'x', keep_alive: '5 minutes' }), (err: Error & { status_code?: number }) => err.status_code === 400 && err.message === 'time: unknown unit " minutes" in duration "5 minutes"');
+    const kept = await client.chat({ model: 'llama3.2:3b', messages: [], keep_alive: '-1m' });
+    assert.equal(kept.done_reason, 'load');
+    assert.ok(Date.parse((await client.ps()).models[0].expires_at as unknown as string) > Date.UTC(2100, 0, 1), 'a negative duration keeps it loaded');
+  });
+
+  it('gives a vision model at least 2048 tokens of context, and no token context to a raw generate', async () => {
+    fixture.setModels([{ name: 'gemma3:4b', contextLength: 131072, capabilities: ['completion', 'vision'] }, { name: 'llama3.2:3b' }]);
+    await client.chat({ model: 'gemma3:4b', messages: [{ role: 'user', content: 'hi' }], options: { num_ctx: 512 } });
+    assert.equal(((await client.ps()).models[0] as unknown as { context_length: number }).context_length, 2048, 'sched.go getRunner raises a multimodal model to 2048');
+    await client.chat({ model: 'gemma3:4b', messages: [{ role: 'user', content: 'hi' }], options: { num_ctx: 1024 } });
+    assert.equal(fixture.reloadCount, 0, 'both requests meant the same runner');
+    const raw = await client.generate({ model: 'llama3.2:3b', prompt: 'x', raw: true });
+    assert.equal(raw.context, undefined);
+    assert.ok((await client.generate({ model: 'llama3.2:3b', prompt: 'x' })).context?.length);
+  });
+
   it('passes scripted HTTP errors through', async () => {
     fixture.enqueue({ kind: 'error', status: 500, error: 'llama runner process has terminated: exit status 2' });
     await assert.rejects(client.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }] }), (err: Error & { status_code?: number }) => {
