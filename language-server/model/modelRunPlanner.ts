@@ -46,10 +46,16 @@ const LOADED_TTL_MS = 3000;
 /** How long a shared /api/ps request may take; it is local and answers in milliseconds. */
 const LOADED_DEADLINE_MS = 5000;
 
-/** Ollama resolves an untagged name to `:latest`. */
+/**
+ * A model name as Ollama resolves it, to match /api/ps entries: an untagged
+ * name means `:latest`, and every part matches whatever its case
+ * (server/routes.go `getExistingName` uses `strings.EqualFold`), while
+ * /api/ps lists the installed name ("Qwen2.5-Coder:7B" runs, and is listed
+ * as, qwen2.5-coder:7b).
+ */
 function canonical(model: string): string {
-  const name = model.trim();
-  return name.includes(':') ? name : `${name}:latest`;
+  const name = model.trim().toLowerCase();
+  return name.lastIndexOf(':') > name.lastIndexOf('/') ? name : `${name}:latest`;
 }
 
 /** The user's think setting as Ollama's `think` value for a model with the capability. */
@@ -102,7 +108,11 @@ export class ModelRunPlanner {
 
   private settingFor(model: string, chat: HearthSettings['chat'] | undefined): ThinkSetting {
     const byModel = chat?.thinkByModel ?? {};
-    return byModel[model.trim()] ?? byModel[canonical(model)] ?? chat?.think ?? 'auto';
+    const exact = byModel[model.trim()];
+    if (exact !== undefined) return exact;
+    // A key naming the same model as Ollama resolves it ("qwen3" for qwen3:latest, another case).
+    const same = Object.keys(byModel).find((key) => canonical(key) === canonical(model));
+    return (same !== undefined ? byModel[same] : undefined) ?? chat?.think ?? 'auto';
   }
 
   private thinkFor(model: string, path: RequestPath, capabilities: string[] | undefined, chat: HearthSettings['chat'] | undefined): ThinkValue | undefined {

@@ -194,6 +194,20 @@ describe('language server against Ollama as it behaves today (integration)', fun
     );
   });
 
+  it('a model name set in another case than the installed one still adopts the loaded context and announces no load', async () => {
+    // Ollama matches names whatever their case (routes.go getExistingName: strings.EqualFold), and /api/ps lists the installed name.
+    const typed = 'Qwen2.5-Coder:7B';
+    await start({ chatModel: typed });
+    fixture.preload(CODER, 8192);
+    fixture.enqueue({ kind: 'text', text: 'Chat answer.' });
+    const started = await send('Hello');
+    const chat = fixture.requests.find(isChat)!;
+    assert.equal(chat.body.model, typed);
+    assert.equal(chat.body.options?.num_ctx, 8192, 'the loaded runner\'s context');
+    assert.deepEqual(fixture.loads, [], 'nothing was loaded or reloaded');
+    assert.ok(!client!.events.some((e) => e.entryId === started.assistantEntryId && e.event.type === 'status'), 'no loading notice for a loaded model');
+  });
+
   it('says "Loading <model>…" in the chat and the status bar during a cold load, and not when the model is warm', async () => {
     await start({ chatModel: CODER, fixture: { loadDelayMs: 600 } });
     fixture.enqueue({ kind: 'text', text: 'Loaded answer.' }, { kind: 'text', text: 'Warm answer.' });
