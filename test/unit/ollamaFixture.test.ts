@@ -165,6 +165,19 @@ describe('ollama fixture', () => {
     assert.ok((await client.generate({ model: 'llama3.2:3b', prompt: 'x' })).context?.length);
   });
 
+  it('answers a failed pull with stream:false as an HTTP 500, and a streamed one as an error line after its progress', async () => {
+    // routes.go PullHandler: waitForStream turns the error into c.JSON(500, …); streamResponse writes it as a line once progress was sent.
+    await assert.rejects(client.pull({ model: 'missing:1b', stream: false }), (err: Error & { status_code?: number }) => err.status_code === 500 && err.message === 'pull model manifest: file does not exist');
+    const lines: unknown[] = [];
+    await assert.rejects(
+      (async () => {
+        for await (const line of await client.pull({ model: 'missing:1b', stream: true })) lines.push(line);
+      })(),
+      /pull model manifest: file does not exist/,
+    );
+    assert.deepEqual(lines, [{ status: 'pulling manifest' }]);
+  });
+
   it('passes scripted HTTP errors through', async () => {
     fixture.enqueue({ kind: 'error', status: 500, error: 'llama runner process has terminated: exit status 2' });
     await assert.rejects(client.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }] }), (err: Error & { status_code?: number }) => {
