@@ -151,7 +151,13 @@ describe('ollama fixture', () => {
     await assert.rejects(client.generate({ model: 'nope:1b', prompt: 'x', keep_alive: '5 minutes' }), (err: Error & { status_code?: number }) => err.status_code === 400 && err.message === 'time: unknown unit " minutes" in duration "5 minutes"');
     const kept = await client.chat({ model: 'llama3.2:3b', messages: [], keep_alive: '-1m' });
     assert.equal(kept.done_reason, 'load');
-    assert.ok(Date.parse((await client.ps()).models[0].expires_at as unknown as string) > Date.UTC(2100, 0, 1), 'a negative duration keeps it loaded');
+    const expiry = async () => Date.parse((await client.ps()).models[0].expires_at as unknown as string);
+    assert.ok((await expiry()) > Date.UTC(2100, 0, 1), 'a negative duration keeps it loaded');
+    // A request without keep_alive keeps the runner's duration (sched.go useLoadedRunner); one with it replaces it.
+    await client.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }] });
+    assert.ok((await expiry()) > Date.UTC(2100, 0, 1), 'still kept after a request without keep_alive');
+    await client.chat({ model: 'llama3.2:3b', messages: [{ role: 'user', content: 'hi' }], keep_alive: '30m' });
+    assert.ok((await expiry()) < Date.now() + 31 * 60_000);
   });
 
   it('gives a vision model at least 2048 tokens of context, and no token context to a raw generate', async () => {
