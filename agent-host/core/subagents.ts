@@ -199,14 +199,9 @@ async function* runOne(task: Task, setup: TurnSetup, sub: SubagentOptions, loop:
   // A named agent narrows on top of the turn's own agent: the child loop narrows by `agent` (the named one), so the
   // turn's agent's list is applied here first, and the read-only wrapper keeps the sub-agent from changing anything.
   const instructions = agent ? agentPrompt(agent) : undefined;
-  // The turn's num_ctx was planned for the turn's model. A sub-agent on another model sizes its window from its own
-  // model's facts instead (toolLoop's chooseNumCtx): the turn's window can be larger than that model holds, and Ollama
-  // then silently cuts the prompt from the front (the role, the tools, the task) while the budget thinks it fits.
-  const otherModel = info.model !== setup.options.model;
   const options: TurnOptions = {
     ...setup.options,
     model: info.model,
-    ...(otherModel ? { numCtx: undefined } : {}),
     systemPrompt: instructions ? `${ROLE_PROMPTS[info.role]}\n\n${instructions}` : ROLE_PROMPTS[info.role],
     executor: agent ? readOnlyExecutor(executorForAgent(executor, setup.options.agent)) : isReadOnlyRole(info.role) ? readOnlyExecutor(executor) : executor,
     ...(agent ? { agent } : {}),
@@ -222,6 +217,8 @@ async function* runOne(task: Task, setup: TurnSetup, sub: SubagentOptions, loop:
   // After agentSpawn, so the cards appear in the order the call listed them whatever the planning takes.
   if (info.model !== setup.options.model) {
     // The turn's num_ctx and think were decided for the turn's model; this one gets its own (see SubagentOptions.plan).
+    // Without a plan, num_ctx is left to the loop (toolLoop's chooseNumCtx, from this model's facts): the turn's window
+    // can be larger than this model holds, and Ollama then cuts the prompt from the front (the role, the tools, the task).
     // A planning failure (Ollama briefly away) leaves the core's choice; the sub-agent's request then reports the real problem.
     const own = await sub.plan?.(info.model, setup.signal).catch(() => undefined);
     options.numCtx = own?.numCtx;
