@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import { ErrorCodes, ResponseError, State, type LanguageClient } from 'vscode-languageclient/node';
-import { showErrorMessage } from './notifications';
+import { showErrorMessage, showInformationMessage } from './notifications';
 
 /**
  * What a request to a language server that is not running says. VS Code's
@@ -9,7 +9,7 @@ import { showErrorMessage } from './notifications';
  * which tells the user neither what happened nor what to do.
  */
 export const SERVER_NOT_RUNNING =
-  "Hearth's language server is not running (VS Code stops restarting it after it crashes several times in a row). Run Hearth: Restart Language Server from the Command Palette; Hearth: Show Logs says why it stopped.";
+  "Hearth's language server is not running (it stopped or crashed; VS Code restarts it by itself, but not after several crashes in a row). If it is not back in a few seconds, run Hearth: Restart Language Server from the Command Palette; Hearth: Show Logs says why it stopped.";
 
 /** Whether `err` is the client's refusal of a request while its server is not running. */
 export function isServerNotRunning(err: unknown): boolean {
@@ -26,6 +26,7 @@ export async function restartLanguageServer(client: LanguageClient, log: vscode.
   if (client.state === State.Starting) {
     // A start already under way (VS Code's own restart after a crash) ends as that start ends; a second one would race it.
     log.info('Restart asked while the language server was already starting.');
+    void showInformationMessage("Hearth's language server is already starting.");
     return;
   }
   log.info('Restarting the language server, as asked.');

@@ -109,7 +109,7 @@ describe('The language server crashing mid-answer, in a real VS Code (e2e)', fun
       await until(async () => (await gaveUp()) || languageServerPids(vscode.server.extensionsDir).some((p) => p !== pid), 'a new language server, or VS Code giving up', 60_000);
     }
     assert.deepEqual(languageServerPids(vscode.server.extensionsDir), [], 'no language server runs');
-    assert.match(await pickerError.innerText(), /Run Hearth: Restart Language Server/);
+    assert.match(await pickerError.innerText(), /run Hearth: Restart Language Server/);
 
     await chat.locator('[data-testid="new-chat"]').click();
     await sendChatMessage(chat, 'Are you there?');
