@@ -1,7 +1,7 @@
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { EXECUTION_SENSITIVE_TOP_LEVEL, executionSensitivity } from './executionSensitivePaths';
-import { gitHooksFolders } from './gitHooksFolders';
+import { gitHooksFolders, hooksPathReason } from './gitHooksFolders';
 import { isSameOrInside } from './protectedPaths';
 
 /**
@@ -44,7 +44,7 @@ export async function executionSensitiveTarget(
   for (const hooks of await gitHooksFolders(rootRealPath)) {
     const inside = hooks === rootRealPath ? path.dirname(target) === hooks : isSameOrInside(hooks, target, caseInsensitive) && target !== hooks;
     if (inside) {
-      return `git runs the files in ${path.relative(rootRealPath, hooks).split(path.sep).join('/') || '.'}/ as hooks (core.hooksPath), outside any sandbox, at the next commit, checkout or push`;
+      return hooksPathReason(path.relative(rootRealPath, hooks).split(path.sep).join('/'));
     }
   }
   return null;

@@ -39,6 +39,15 @@ export async function gitHooksFolders(rootRealPath: string): Promise<string[]> {
 }
 
 /**
+ * Why a path in the hooks folder `relative` (`/`-separated, below the
+ * workspace folder; '' for the folder itself) matters, in the words the file
+ * tools and the command audit both use.
+ */
+export function hooksPathReason(relative: string): string {
+  return `git runs the files in ${relative || '.'}/ as hooks (core.hooksPath), outside any sandbox, at the next commit, checkout or push`;
+}
+
+/**
  * Every `core.hooksPath` value in a git config text, in order. All of them
  * count, not only the last: a value that a later file or line overrides is
  * still a folder some git invocation may use (another worktree, another

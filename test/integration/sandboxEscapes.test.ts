@@ -261,6 +261,27 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.equal(await snapshotTree(ws.root), before, r.content);
     });
 
+    it("takes away a core.hooksPath folder the command created, and leaves the command's other new files", async () => {
+      // The folder git is told to run hooks from does not exist yet (a fresh clone before `npm run setup-hooks`).
+      execFileSync('git', ['init', '-q', ws.root]);
+      execFileSync('git', ['-C', ws.root, 'config', 'core.hooksPath', 'tools/hooks']);
+      await ws.write('tools/README.md', 'Build tools.\n');
+      const r = await run('mkdir tools/hooks; printf "#!/bin/sh\\nid\\n" > tools/hooks/pre-commit; chmod +x tools/hooks/pre-commit; echo "echo build" > tools/build.sh; mv tools t2');
+      assert.equal(existsSync(path.join(ws.root, 'tools/hooks')), false, r.content);
+      assert.equal((await ws.read('tools/build.sh')).toString(), 'echo build\n');
+      assert.equal(existsSync(path.join(ws.root, 't2')), false, 'the folder above the hooks folder cannot be renamed');
+      assert.match(r.content, /created tools\/hooks, which Hearth removed.*core\.hooksPath/);
+    });
+
+    it('takes away a link a command made where a missing core.hooksPath folder should be', async () => {
+      execFileSync('git', ['init', '-q', ws.root]);
+      // A name Hearth does not know as a hooks folder: only the config says so.
+      execFileSync('git', ['-C', ws.root, 'config', 'core.hooksPath', 'ci/git']);
+      const r = await run('mkdir ci; ln -s ../src ci/git; printf "#!/bin/sh\\nid\\n" > src/post-checkout');
+      assert.equal(await fs.lstat(path.join(ws.root, 'ci/git')).catch(() => null), null, r.content);
+      assert.match(r.content, /created ci\/git, which Hearth removed/);
+    });
+
     it("keeps the editor's settings read-only when the editor keeps its data inside the workspace folder", async () => {
       // VS Code started with --user-data-dir inside the project (or a portable VS Code unpacked there).
       const storage = path.join(ws.root, 'editor-data/User/globalStorage/hearth.hearth');

@@ -4,6 +4,8 @@ import { executionSensitivity } from '../executionSensitivePaths';
 import { protectedPathReason } from '../protectedPaths';
 import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
 import { gitDirRunsCode } from './gitDirRunsCode';
+import { hooksPathReason } from '../gitHooksFolders';
+import { createdHooksRoute, type MissingHooksFolder } from './missingHooksFolders';
 import { moveAside } from './moveAside';
 import { openParentInside, type ParentInside } from './openParentInside';
 import { PathChangedError } from '../pinnedFiles';
@@ -23,11 +25,14 @@ import type { GuardScanCache } from './guardScanCache';
  * result, so the model and the user learn what happened and why. With
  * `keepExecutionSensitive` (an approved install), only protected paths go.
  * `cache` is the one the scans before the command used, if any.
+ * `missingHooks` are git's `core.hooksPath` folders that did not exist
+ * before the command (missingHooksFolders.ts): if the command made one,
+ * it goes too, unless execution-sensitive paths may stay.
  */
 export async function auditCreatedPaths(
   roots: readonly string[],
   before: readonly GuardScan[],
-  options: { keepExecutionSensitive?: boolean; quarantine?: string; cache?: GuardScanCache } = {},
+  options: { keepExecutionSensitive?: boolean; quarantine?: string; cache?: GuardScanCache; missingHooks?: readonly MissingHooksFolder[] } = {},
 ): Promise<string[]> {
   const lines: string[] = [];
   let holder: string | undefined;
@@ -72,16 +77,27 @@ export async function auditCreatedPaths(
       } else {
         why = protectedPathReason(segments) ?? executionSensitivity(segments)?.reason ?? 'it is where settings, hooks or build instructions live';
       }
-      try {
-        const where = await setAside(root, guarded.relative, shown);
-        removed.push(guarded.relative);
-        lines.push(`The command created ${shown}, which Hearth removed${where}: ${why}. Commands may not create it; propose the change to the user or use the file tools, which ask.`);
-      } catch (e) {
-        lines.push(`The command created ${shown}, which Hearth could not remove (${(e as Error).message}): ${why}. Tell the user to delete it.`);
-      }
+      if (await setAsideCreated(root, guarded.relative, shown, why)) removed.push(guarded.relative);
+    }
+    for (const hooks of options.missingHooks ?? []) {
+      if (hooks.root !== root || options.keepExecutionSensitive) continue;
+      const made = await createdHooksRoute(hooks);
+      if (made === null) continue;
+      await setAsideCreated(root, made, roots.length > 1 ? `${path.basename(root)}/${made}` : made, hooksPathReason(hooks.relative));
     }
   }
   return lines;
+
+  async function setAsideCreated(root: string, relative: string, shown: string, why: string): Promise<boolean> {
+    try {
+      const where = await setAside(root, relative, shown);
+      lines.push(`The command created ${shown}, which Hearth removed${where}: ${why}. Commands may not create it; propose the change to the user or use the file tools, which ask.`);
+      return true;
+    } catch (e) {
+      lines.push(`The command created ${shown}, which Hearth could not remove (${(e as Error).message}): ${why}. Tell the user to delete it.`);
+      return false;
+    }
+  }
 }
 
 

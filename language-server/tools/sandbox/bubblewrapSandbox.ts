@@ -8,6 +8,7 @@ import { GuardScanCache } from './guardScanCache';
 import { hiddenSecrets } from './hiddenSecrets';
 import { editorConfigPaths, homeConfigPaths } from './homeConfigPaths';
 import { gitHooksFolders } from '../gitHooksFolders';
+import { missingHooksFolders } from './missingHooksFolders';
 import { scrubEnvironment } from './scrubEnvironment';
 import { isStrictlyInside } from '../../workspace/pathInside';
 
@@ -140,8 +141,11 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
     });
     // Git runs the files of a core.hooksPath folder (scripts/git-hooks, say) outside any sandbox at the next commit:
     // an existing one inside a workspace folder is read-only like the editor's settings (the folder itself being one
-    // would leave nothing writable, so that case is left to the file tools' approval).
+    // would leave nothing writable, so that case is left to the file tools' approval). One that does not exist yet
+    // cannot be mounted: the folders above it become mount points (bwrapArguments pins them), and the audit after
+    // the command takes away the folder if the command made it.
     const hooks = (await Promise.all(roots.map((root) => gitHooksFolders(root)))).flat().filter((f) => roots.some((r) => isStrictlyInside(r, f)));
+    const missingHooks = await missingHooksFolders(roots, hooks);
     const homeConfig = [...homeConfigPaths(homes, roots), ...editorConfigPaths(hidden, roots), ...hooks];
     const args = bwrapArguments({ cwd, roots, grant, scans, secrets, command, homeConfig, uid });
     const sandboxEnv = scrubEnvironment(env);
@@ -161,7 +165,7 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
       finish: async () => {
         try {
           const during = await live.stop();
-          return [...during, ...(await auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true, quarantine, cache }))];
+          return [...during, ...(await auditCreatedPaths(roots, scans, { keepExecutionSensitive: grant.writeExecutionSensitive === true, quarantine, cache, missingHooks }))];
         } finally {
           release();
         }
