@@ -231,6 +231,23 @@ describe('tool executor', () => {
       assert.equal((await ws.read('README.md')).toString(), '# Demo\n\nA small project.\n');
     });
 
+    it('refuses to replace or edit a file over 10 MB before reading it, and asks nothing', async () => {
+      // A generated 200 MB dump: reading it whole for a review would stall the language server for nothing.
+      const big = path.join(ws.root, 'dump.sql');
+      await fs.writeFile(big, '-- dump\n');
+      await fs.truncate(big, 200 * 1024 * 1024);
+      const gateway = recordingGateway({ edits: ['accept', 'accept'] });
+      const exec = ws.executor({ approvals: gateway });
+      const write = await call(exec, 'write_file', { path: 'dump.sql', content: 'x\n' });
+      const edit = await call(exec, 'edit_file', { path: 'dump.sql', oldText: '-- dump', newText: '-- x' });
+      for (const r of [write, edit]) {
+        assert.equal(r.isError, true);
+        assert.match(r.content, /dump\.sql is too large for Hearth to change \(209715200 bytes; the limit is 10 MB.*Nothing was changed/);
+      }
+      assert.equal(gateway.edits.length, 0);
+      assert.equal((await fs.stat(big)).size, 200 * 1024 * 1024);
+    });
+
     it('creates new files and their folders, with oldContent null', async () => {
       const gateway = recordingGateway({ edits: ['accept'] });
       const r = await call(ws.executor({ approvals: gateway }), 'write_file', { path: 'docs/guide/intro.md', content: 'hello\n' });

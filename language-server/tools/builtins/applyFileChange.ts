@@ -12,11 +12,20 @@ export interface CurrentFile {
 }
 
 /**
+ * The largest file the file tools replace or edit: the review shows all of
+ * it, Undo keeps a copy, and edit_file's search holds it as text. A model
+ * cannot write that much in one reply anyway; a bigger file is the user's
+ * to change.
+ */
+export const MAX_REPLACED_BYTES = 10 * 1024 * 1024;
+
+/**
  * Reads the file a write or an edit is about to replace, through a verified
  * descriptor (pinnedFiles.ts). Returns null when it does not exist. Refuses
- * folders, special files and files with several hard links.
+ * folders, special files, files with several hard links, and files larger
+ * than MAX_REPLACED_BYTES (before reading them).
  */
-export async function readFileToReplace(target: ConfinedPath, dir?: PinnedDir, maxBytes = Number.POSITIVE_INFINITY): Promise<CurrentFile | null> {
+export async function readFileToReplace(target: ConfinedPath, dir?: PinnedDir): Promise<CurrentFile | null> {
   let opened;
   try {
     opened = dir ? await openPinnedEntry(dir, path.basename(target.absolute), target.display) : await openPinnedPath(target.absolute, target.display);
@@ -29,7 +38,12 @@ export async function readFileToReplace(target: ConfinedPath, dir?: PinnedDir, m
     if (stat.isDirectory()) throw new ToolError(`${target.display} is a directory; give a file path.`, 'is a directory');
     if (!stat.isFile()) throw new ToolError(`${target.display} is not a regular file and cannot be written.`, 'not a file');
     if (stat.nlink > 1) throw refused(hardLinkWriteMessage(target.display, stat.nlink));
-    if (stat.size > maxBytes) throw new ToolError(`${target.display} is too large to edit (${stat.size} bytes).`, 'too large');
+    if (stat.size > MAX_REPLACED_BYTES) {
+      throw new ToolError(
+        `${target.display} is too large for Hearth to change (${stat.size} bytes; the limit is ${MAX_REPLACED_BYTES / 1024 / 1024} MB, since the review shows the whole file and Undo keeps a copy). Nothing was changed; tell the user.`,
+        'too large',
+      );
+    }
     return { bytes: await opened.handle.readFile(), mode: stat.mode & 0o7777 };
   } finally {
     await opened.close();

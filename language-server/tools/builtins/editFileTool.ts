@@ -8,8 +8,6 @@ import { requestEditApproval } from './requestEditApproval';
 import { recordFileChange } from './recordFileChange';
 import { requireTrust } from './requireTrust';
 
-/** Larger files are refused: the diff review and the fuzzy search both need the whole text in memory. */
-const MAX_EDIT_BYTES = 10 * 1024 * 1024;
 /** How many lines of the nearest match an error shows. */
 const MAX_SHOWN_LINES = 30;
 
@@ -24,7 +22,7 @@ export async function editFileTool(ctx: ToolContext, args: Record<string, unknow
   if (!target.exists) throw new ToolError(`${target.display} does not exist. Use write_file to create it.`, 'not found');
 
   return ctx.serializeChange(async () => {
-    const current = await readFileToReplace(target, undefined, MAX_EDIT_BYTES);
+    const current = await readFileToReplace(target);
     if (!current) throw new ToolError(`${target.display} does not exist (it was removed just now). Use write_file to create it.`, 'not found');
     const bytes = current.bytes;
     if (looksBinary(bytes)) throw new ToolError(`${target.display} is a binary file; edit_file only edits text.`, 'binary file');
