@@ -8,6 +8,7 @@
 import type { Agent } from '../../agent-host';
 import type { AgentRoute, TurnAgent } from '../../protocol/agents';
 import type { HearthSettings } from '../../protocol/lspMethods';
+import { sameModel } from '../../protocol/modelName';
 import { toTurnAgent, type AgentCatalog, type CatalogAgent } from './agentCatalog';
 import { classifyWithModel } from './agentClassifier';
 import { routeMessage } from './agentRouter';
@@ -59,15 +60,17 @@ export async function agentOwnModel(catalogAgent: CatalogAgent, settings: Hearth
   // Which model reads the user's code is the user's choice: a repository's agent file cannot make it (roleModels can).
   if (catalogAgent.source === 'workspace') return { note: `a repository's agent file cannot choose the model ("${wanted}"), only hearth.agent.roleModels can` };
   // An agent file may come from another tool (a cloud model's name) or another machine: use it only when the backend has it.
-  const names = await installed();
-  if (names?.some((name) => name === wanted || name === `${wanted}:latest`)) return { model: wanted };
+  // Ollama resolves a name whatever its case ("Llama3.2:3B" runs llama3.2:3b); the installed name is the one used, so every
+  // later comparison (the turn's model, a team server's backends) sees the name the backend lists.
+  const installedName = (await installed())?.find((name) => sameModel(name, wanted));
+  if (installedName) return { model: installedName };
   return { note: `model "${wanted}" is not available here` };
 }
 
 /** The model a routed agent uses, and a note when the agent file's own could not be used. */
 export async function agentModel(catalogAgent: CatalogAgent, settings: HearthSettings, backend: Agent, chatModel: string, signal: AbortSignal): Promise<{ model: string; note?: string }> {
   // The chat's own model needs no check: the turn reports it if it is missing.
-  if (catalogAgent.model === chatModel && !settings.agent?.roleModels?.[catalogAgent.name]) return { model: chatModel };
+  if (catalogAgent.model && sameModel(catalogAgent.model, chatModel) && !settings.agent?.roleModels?.[catalogAgent.name]) return { model: chatModel };
   const own = await agentOwnModel(catalogAgent, settings, installedModels(backend, signal));
   return own.model ? { model: own.model } : { model: chatModel, ...(own.note ? { note: `${own.note}; ${chatModel} is used` } : {}) };
 }

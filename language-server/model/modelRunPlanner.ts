@@ -22,6 +22,7 @@
 import type { Agent, LoadedModel } from '../../agent-host';
 import type { ThinkValue } from '../../protocol/chat';
 import type { HearthSettings, ThinkSetting } from '../../protocol/lspMethods';
+import { modelKey, sameModel } from '../../protocol/modelName';
 
 /** Which kind of request the plan is for. */
 export type RequestPath = 'chat' | 'utility' | 'completion';
@@ -45,18 +46,6 @@ const MIN_ADOPTED_CONTEXT = 2048;
 const LOADED_TTL_MS = 3000;
 /** How long a shared /api/ps request may take; it is local and answers in milliseconds. */
 const LOADED_DEADLINE_MS = 5000;
-
-/**
- * A model name as Ollama resolves it, to match /api/ps entries: an untagged
- * name means `:latest`, and every part matches whatever its case
- * (server/routes.go `getExistingName` uses `strings.EqualFold`), while
- * /api/ps lists the installed name ("Qwen2.5-Coder:7B" runs, and is listed
- * as, qwen2.5-coder:7b).
- */
-function canonical(model: string): string {
-  const name = model.trim().toLowerCase();
-  return name.lastIndexOf(':') > name.lastIndexOf('/') ? name : `${name}:latest`;
-}
 
 /** The user's think setting as Ollama's `think` value for a model with the capability. */
 function thinkFor(setting: ThinkSetting): ThinkValue | undefined {
@@ -85,8 +74,8 @@ export class ModelRunPlanner {
       return { think: path === 'chat' ? thinkFor(this.settingFor(model, chat)) : false, cold: false };
     }
     const [details, loadedList] = await Promise.all([agent.modelDetails(model, signal), this.loadedNow(agent, signal)]);
-    const key = `${agent.host}\u0000${canonical(model)}`;
-    const loaded = loadedList?.find((m) => canonical(m.name) === canonical(model));
+    const key = `${agent.host}\u0000${modelKey(model)}`;
+    const loaded = loadedList?.find((m) => sameModel(m.name, model));
     let numCtx: number;
     if (loaded?.contextLength && loaded.contextLength >= MIN_ADOPTED_CONTEXT) {
       numCtx = loaded.contextLength;
@@ -111,7 +100,7 @@ export class ModelRunPlanner {
     const exact = byModel[model.trim()];
     if (exact !== undefined) return exact;
     // A key naming the same model as Ollama resolves it ("qwen3" for qwen3:latest, another case).
-    const same = Object.keys(byModel).find((key) => canonical(key) === canonical(model));
+    const same = Object.keys(byModel).find((key) => sameModel(key, model));
     return (same !== undefined ? byModel[same] : undefined) ?? chat?.think ?? 'auto';
   }
 

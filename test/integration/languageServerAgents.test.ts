@@ -269,4 +269,17 @@ describe('language server: agents and routing (integration)', function () {
     assert.deepEqual(notices(0), []);
     assert.deepEqual(notices(1), [{ kind: 'status', level: 'warning', message: `@cloud: model "gpt-5" is not available here; this sub-agent uses ${MODEL}.` }]);
   });
+  it("an agent file's model written in another case than Ollama lists it runs that model (Ollama's names ignore case), with no note", async () => {
+    fs.mkdirSync(path.join(home, '.claude', 'agents'), { recursive: true });
+    fs.writeFileSync(path.join(home, '.claude', 'agents', 'fast.md'), '---\nname: fast\ndescription: Quick looks\nmodel: Llama3.2:3B\n---\nFAST-INSTRUCTIONS\n');
+    await start();
+    fixture.enqueue({ kind: 'text', text: 'Quick look done.' });
+    const reply = await send('@fast look at parse.ts');
+    const [request] = chatRequests(fixture);
+    assert.match(systemOf(request), /FAST-INSTRUCTIONS/);
+    // The installed name: every later comparison (and a team server's backends) sees the name the backend lists.
+    assert.equal(request.body.model, SMALL);
+    assert.equal(reply.model, SMALL);
+    assert.equal(reply.route?.notes, undefined, JSON.stringify(reply.route?.notes));
+  });
 });

@@ -40,10 +40,10 @@ describe('team server: the model router frees every GPU slot', function () {
     pki?.cleanup();
   });
 
-  async function turn(text: string): Promise<AgentEvent[]> {
+  async function turn(text: string, model = MODEL): Promise<AgentEvent[]> {
     const events: AgentEvent[] = [];
     const executor = new FakeToolExecutor((_call: ToolCall) => 'export const app = 1;');
-    for await (const e of agent.startTurn([], { text, context: [] }, { model: MODEL, executor }, new AbortController().signal)) events.push(e);
+    for await (const e of agent.startTurn([], { text, context: [] }, { model, executor }, new AbortController().signal)) events.push(e);
     return events;
   }
 
@@ -57,6 +57,19 @@ describe('team server: the model router frees every GPU slot', function () {
       const completion = await agent.complete({ model: MODEL, prompt: 'function add(a, b) { return ', suffix: ' }', maxTokens: 8 });
       assert.equal(completion.text, 'a + b;');
     }
+    await eventually(() => (server.scheduler.inFlight('fixture') === 0 ? true : undefined), 5000, 'the slot to be free');
+  });
+
+  it('a model name in another case than the backend lists reaches that backend and its one slot, as Ollama resolves it', async () => {
+    // Ollama runs "Qwen2.5-Coder:7B" as the installed qwen2.5-coder:7b; a team member who spells it so is not refused.
+    const before = fixture.requests.filter((r) => r.path === '/api/chat').length;
+    fixture.enqueue({ kind: 'text', text: 'Same model.' });
+    const events = await turn('Which model?', 'Qwen2.5-Coder:7B');
+    assert.deepEqual(events.filter((e) => e.type === 'error'), []);
+    assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'Same model.');
+    assert.equal(fixture.requests.filter((r) => r.path === '/api/chat').length - before, 1, 'the backend answered it');
+    fixture.enqueue({ kind: 'text', text: 'a + b;' });
+    assert.equal((await agent.complete({ model: 'QWEN2.5-CODER:7B', prompt: 'function add(a, b) { return ', suffix: ' }', maxTokens: 8 })).text, 'a + b;');
     await eventually(() => (server.scheduler.inFlight('fixture') === 0 ? true : undefined), 5000, 'the slot to be free');
   });
 

@@ -248,7 +248,7 @@ describe('agent routing', () => {
     const withModel = (name: string, model: string, source: CatalogAgent['source'] = 'user'): CatalogAgent => ({ ...agent(name), model, source });
     assert.deepEqual(await agentModel(withModel('pinned', 'small:1b'), settings, backend, 'chat:7b', signal), { model: 'big:70b' });
     assert.deepEqual(await agentModel(withModel('a', 'small:1b'), settings, backend, 'chat:7b', signal), { model: 'small:1b' });
-    assert.deepEqual(await agentModel(withModel('b', 'tiny'), settings, backend, 'chat:7b', signal), { model: 'tiny' });
+    assert.deepEqual(await agentModel(withModel('b', 'tiny'), settings, backend, 'chat:7b', signal), { model: 'tiny:latest' });
     const missing = await agentModel(withModel('c', 'gpt-5'), settings, backend, 'chat:7b', signal);
     assert.equal(missing.model, 'chat:7b');
     assert.match(missing.note ?? '', /"gpt-5" is not available here/);

@@ -5,6 +5,7 @@
  * that can run it.
  */
 import { listOpenAiModels, type TagsEntry } from '../../openai/openAiModels';
+import { modelKey } from '../../../protocol/modelName';
 import type { BackendConfig } from '../config/serverConfig';
 import type { Logger } from '../ops/logger';
 
@@ -20,10 +21,6 @@ export interface Backend {
 
 const REFRESH_TIMEOUT_MS = 5000;
 
-/** Ollama resolves an untagged name to `:latest`. */
-export function canonicalModel(name: string): string {
-  return name.includes(':') ? name : `${name}:latest`;
-}
 
 export class BackendPool {
   readonly backends: Backend[];
@@ -40,14 +37,29 @@ export class BackendPool {
   }
 
   hasModel(id: string, model: string): boolean {
-    const b = this.get(id);
-    return !!b && (b.models.has(model) || b.models.has(canonicalModel(model)));
+    return this.installedName(id, model) !== undefined;
   }
 
-  /** Every model any backend has, once. */
+  /**
+   * The name backend `id` lists for `model`, however the client wrote it:
+   * Ollama runs "Qwen2.5-Coder:7B" and "qwen2.5-coder" as the installed
+   * qwen2.5-coder:latest (see modelKey), so a team's members reach the same
+   * backend, and share its slots, whichever way they spell it. The exact name
+   * wins, for an OpenAI-compatible server that lists two names in two cases.
+   */
+  installedName(id: string, model: string): string | undefined {
+    const b = this.get(id);
+    if (!b) return undefined;
+    if (b.models.has(model)) return model;
+    const key = modelKey(model);
+    for (const name of b.models.keys()) if (modelKey(name) === key) return name;
+    return undefined;
+  }
+
+  /** Every model any backend has, once (the same model on two backends in two cases too). */
   tags(): TagsEntry[] {
     const seen = new Map<string, TagsEntry>();
-    for (const b of this.backends) for (const [name, entry] of b.models) if (!seen.has(name)) seen.set(name, entry);
+    for (const b of this.backends) for (const [name, entry] of b.models) if (!seen.has(modelKey(name))) seen.set(modelKey(name), entry);
     return [...seen.values()].sort((a, b) => a.name.localeCompare(b.name));
   }
 

@@ -20,7 +20,7 @@ import type { Logger } from '../ops/logger';
 import type { ServerMetrics } from '../ops/serverMetrics';
 import type { Scheduler, Slot, WorkKind } from '../scheduler/scheduler';
 import { NoBackendError, QueueAbortedError, QueueFullError } from '../scheduler/schedulerErrors';
-import { canonicalModel, type Backend, type BackendPool } from './backendPool';
+import type { Backend, BackendPool } from './backendPool';
 import { DONE_MARKER, finalChunkStats } from './finalChunkStats';
 import { openAiShow, type OpenAiHttpError, type StreamStats } from '../../openai/openAiAdapter';
 import { openAiReply } from '../../openai/openAiReply';
@@ -285,7 +285,9 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     const { backend } = admitted;
     if (backend.config.type !== 'openai') throw new Error('not an OpenAI-compatible backend');
     try {
-      return (await openAiReply(backend.config, endpoint, body, signal, kind, (err) => logger.warn('model request failed', { backend: backend.id, model, error: err.message }))).reply;
+      // Ollama folds a name's case itself; an OpenAI-compatible server matches exactly, so it is sent the name it lists.
+      const named = { ...body, model: pool.installedName(backend.id, model) ?? model };
+      return (await openAiReply(backend.config, endpoint, named, signal, kind, (err) => logger.warn('model request failed', { backend: backend.id, model, error: err.message }))).reply;
     } catch (err) {
       if (signal?.aborted) throw err;
       const status = (err as Partial<OpenAiHttpError>).status;
@@ -376,12 +378,14 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     const model = String(body.model ?? body.name ?? '');
     const backend = model ? await backendFor(model) : undefined;
     if (!backend) return jsonReply(404, { error: `model "${model}" not found` });
-    if (backend.config.type === 'openai') return jsonReply(200, openAiShow(backend.config, model));
+    // The backend's own name for it: an OpenAI-compatible server matches names exactly.
+    const installed = pool.installedName(backend.id, model) ?? model;
+    if (backend.config.type === 'openai') return jsonReply(200, openAiShow(backend.config, installed));
     const timeout = AbortSignal.timeout(10_000);
     const upstream = (await ollamaFetch(backendUrl(backend, 'show'), {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ ...body, model: backend.models.has(model) ? model : canonicalModel(model) }),
+      body: JSON.stringify({ ...body, model: installed }),
       signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
     })) as unknown as LeanReply;
     return jsonReply(upstream.status, await upstream.json());
