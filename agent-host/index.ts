@@ -250,7 +250,7 @@ export { compactedHistoryPrefix } from './core/compaction';
 // The one decider of a chat mode's tool set, also used by the remote client to refuse a team server's out-of-mode tool request.
 export { executorForMode, modeAllowsTool, modeRefusal, toolsForMode } from './core/modeTools';
 // The tool that starts sub-agents: the language server gives the call that holds them one Restore point.
-export { RUN_SUBAGENTS_TOOL } from './core/subagents';
+export { otherSubagentModels, RUN_SUBAGENTS_TOOL } from './core/subagents';
 // The one check of a tool call's arguments against its schema: the loop's for its model, the remote client's for a team server's requests.
 export { checkRequestedCall } from './core/prepareToolCall';
 export { MAX_RULES_FILE_CHARS, MAX_RULES_FILES } from './core/rulesPrompt';

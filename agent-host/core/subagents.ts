@@ -321,6 +321,17 @@ export function subagentModel(role: SubagentRole, agent: SubagentAgent | undefin
   return agent?.model ?? sub.models?.[role] ?? turnModel;
 }
 
+/**
+ * Every model a sub-agent of this turn can run on other than the turn's own
+ * (the roles' and the named agents' models, as subagentModel picks them): the
+ * models a caller that cannot pass `plan` (a team server's client) plans for
+ * ahead of the turn.
+ */
+export function otherSubagentModels(sub: SubagentOptions, turnModel: string): string[] {
+  const models = [...Object.values(sub.models ?? {}), ...(sub.agents ?? []).map((a) => a.model)];
+  return [...new Set(models.filter((m): m is string => m !== undefined && m !== '' && m !== turnModel))];
+}
+
 function resultText(tasks: Task[]): string {
   return tasks
     .map((t, i) => `## Sub-agent ${i + 1}: ${t.info.role}${t.agent ? ` as @${t.agent.name}` : ''} (${t.outcome?.reason ?? 'cancelled'})\nTask: ${t.info.task}\n\n${t.outcome?.summary ?? 'Stopped before it finished.'}`)

@@ -17,6 +17,7 @@ import { decodeModelInfo, decodeServerMessage, LIMITS } from '../../protocol/grp
 import { encodeChatStart, encodeToolResult } from '../../protocol/grpc/encodeChat';
 import { checkRequestedCall, executorForAgent, executorForMode, HearthException, selectTools, toolsLeftOutWarning, type Agent, type ToolExecutor, type TurnOptions } from '../../agent-host';
 import { AsyncQueue } from './asyncQueue';
+import { subagentThinkByModel } from './subagentThinkByModel';
 import { COMPLETION_POLICY, decideRetry, DEFAULT_BACKOFF, INTERACTIVE_POLICY, newAttemptState, sleep, type BackoffPolicy, type RemoteCallPolicy } from './remoteCallPolicy';
 import { callUnary, type UnaryStart } from './callUnary';
 import { RemoteMcpClient } from './remoteMcpClient';
@@ -80,6 +81,8 @@ export class RemoteAgent implements Agent {
     // The agent's tool list narrows the same way, on this side too: the server cannot widen it.
     const executor = options.executor ? executorForAgent(executorForMode(options.executor, options.mode), options.agent) : undefined;
     const offered = new Set(tools.map((t) => t.name));
+    // The turn's think is for the turn's model; each other model a sub-agent may use gets its own, decided here.
+    const thinkByModel = options.subagents ? await subagentThinkByModel(options.subagents, options.model, signal) : undefined;
     const start: ChatClientMessage = {
       start: encodeChatStart({
         history,
@@ -91,7 +94,7 @@ export class RemoteAgent implements Agent {
         temperature: options.temperature,
         think: options.think,
         continueReply: options.continueReply,
-        subagents: options.subagents,
+        subagents: options.subagents && { ...options.subagents, ...(thinkByModel ? { thinkByModel } : {}) },
         todos: options.todos,
         compactAt: options.compactAt,
         compactFocus: options.compactFocus,

@@ -4,7 +4,7 @@
  * on it: the server checks what clients send, and the client checks what the
  * server sends (a server may only request tools the client offered).
  */
-import { MAX_COMPACT_FOCUS_CHARS, MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type Usage, type UserInput, CHAT_MODES, type RulesFile, type WorkspaceContextSection } from '../chat';
+import { MAX_COMPACT_FOCUS_CHARS, MAX_TODO_ITEMS, MAX_TODO_TEXT, SUBAGENT_ROLES, TODO_STATUSES, type AgentEvent, type TodoItem, type ChatMessage, type ContextItem, type DoneReason, type HearthError, type HearthErrorCode, type Role, type SubagentActivity, type SubagentRole, type ToolCall, type ToolResult, type ThinkValue, type Usage, type UserInput, CHAT_MODES, type RulesFile, type WorkspaceContextSection } from '../chat';
 import type { ModelInfo } from '../lspMethods';
 import { AGENT_NAME, type SubagentAgent, type TurnAgent } from '../agents';
 import type { JsonSchema, ToolDefinition } from '../tools';
@@ -93,6 +93,12 @@ const DONE_REASONS: readonly DoneReason[] = ['stop', 'length', 'cancelled', 'err
 const ERROR_CODES: readonly HearthErrorCode[] = ['ollamaUnreachable', 'providerUnreachable', 'modelNotFound', 'modelError', 'connectionDropped', 'cancelled', 'invalidRequest', 'limitReached', 'internal'];
 const THINK_VALUES = ['true', 'false', 'low', 'medium', 'high'] as const;
 const SCHEMA_TYPES = ['object', 'string', 'number', 'integer', 'boolean', 'array', 'null'] as const;
+
+/** A `think` as the proto carries it ("true", "false" or a level). */
+function thinkValue(value: string, field: string): ThinkValue {
+  const think = oneOf(value, field, THINK_VALUES);
+  return think === 'true' ? true : think === 'false' ? false : think;
+}
 
 export function decodeToolCall(call: ToolCall__Output | null | undefined, field: string): ToolCall {
   check(call, field, 'is missing');
@@ -273,6 +279,17 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
         return agent;
       });
       if (agents.length > 0) turn.subagents.agents = agents;
+      // One entry per role's model and per agent's at most, each a model name and a think value like the turn's own.
+      const thinkEntries = Object.entries(sub.think_by_model ?? {});
+      check(thinkEntries.length <= SUBAGENT_ROLES.length + LIMITS.subagentAgents, 'start.options.subagents.think_by_model', `has more than ${SUBAGENT_ROLES.length + LIMITS.subagentAgents} entries`);
+      if (thinkEntries.length > 0) {
+        turn.subagents.thinkByModel = new Map(
+          thinkEntries.map(([model, value]) => {
+            const name = text(model, 'start.options.subagents.think_by_model', LIMITS.model, { nonEmpty: true, pattern: MODEL_NAME });
+            return [name, value === '' ? undefined : thinkValue(value, `start.options.subagents.think_by_model.${name}`)];
+          }),
+        );
+      }
     }
     if (options.mode !== undefined && options.mode !== '') turn.mode = oneOf(options.mode, 'start.options.mode', CHAT_MODES);
     if (options.agent) turn.agent = decodeTurnAgent(options.agent, 'start.options.agent');
@@ -293,10 +310,7 @@ export function decodeChatStart(start: ChatStart__Output | null | undefined): Tu
         return section;
       });
     }
-    if (options.think !== undefined && options.think !== '') {
-      const think = oneOf(options.think, 'start.options.think', THINK_VALUES);
-      turn.think = think === 'true' ? true : think === 'false' ? false : think;
-    }
+    if (options.think !== undefined && options.think !== '') turn.think = thinkValue(options.think, 'start.options.think');
   }
   return turn;
 }

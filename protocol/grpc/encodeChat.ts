@@ -70,7 +70,14 @@ export interface TurnRequest {
   think?: ThinkValue;
   continueReply?: boolean;
   /** Sub-agent limits and models as the client asks for them; the server caps the limits. */
-  subagents?: { maxParallel?: number; maxSteps?: number; models?: Partial<Record<SubagentRole, string>>; agents?: SubagentAgent[] };
+  subagents?: {
+    maxParallel?: number;
+    maxSteps?: number;
+    models?: Partial<Record<SubagentRole, string>>;
+    agents?: SubagentAgent[];
+    /** The client's `think` per sub-agent model other than the turn's (undefined: Ollama's default); see SubagentOptions.think_by_model. */
+    thinkByModel?: ReadonlyMap<string, ThinkValue | undefined>;
+  };
   /** The plan so far, when the client offers the update_todos tool. */
   todos?: { current: TodoItem[] };
   compactAt?: number;
@@ -109,6 +116,7 @@ export function encodeChatStart(turn: TurnRequest): ChatStart {
     options.subagents = { models: Object.fromEntries(Object.entries(sub.models ?? {}).filter(([, m]) => m !== undefined && m !== '')) as Record<string, string> };
     if (sub.maxParallel !== undefined) options.subagents.max_parallel = sub.maxParallel;
     if (sub.maxSteps !== undefined) options.subagents.max_steps = sub.maxSteps;
+    if (sub.thinkByModel?.size) options.subagents.think_by_model = Object.fromEntries([...sub.thinkByModel].map(([model, think]) => [model, think === undefined ? '' : String(think)]));
     if (sub.agents?.length) options.subagent_agents = sub.agents.map((a) => ({
         agent: encodeTurnAgent(a),
         description: a.description,

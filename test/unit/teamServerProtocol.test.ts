@@ -8,7 +8,7 @@ import { hearthPackage } from '../../protocol/grpc/loadProtos';
 import { decodeChatStart, decodeServerMessage } from '../../protocol/grpc/decodeChat';
 import { encodeAgentEvent, encodeChatStart } from '../../protocol/grpc/encodeChat';
 import { BUILTIN_TOOL_LIST } from '../../protocol/tools';
-import type { AgentEvent, ChatMessage, UserInput } from '../../protocol/chat';
+import type { AgentEvent, ChatMessage, ThinkValue, UserInput } from '../../protocol/chat';
 import { parseTeamServerUrl } from '../../language-server/remote/teamServerUrl';
 
 /** Encodes and decodes through the real protobuf codec, as on the wire. */
@@ -94,6 +94,14 @@ describe('team server protocol mapping', () => {
     // A named agent's model is checked like the turn's own model.
     const badModel = { ...named, options: { ...named.options, subagent_agents: [{ agent: { name: 'fast', instructions: '', source: 'user' }, description: '', model: 'm:1\n{"evil":1}' }] } };
     assert.throws(() => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: badModel }).start), /subagent_agents\[0\]\.model/);
+    // Each sub-agent model's think, as the client's planner decided it: undefined (Ollama's default) stays apart from false; a bad value or name is refused.
+    const thinkByModel = new Map<string, ThinkValue | undefined>([['qwen3:8b', true], ['gpt-oss:20b', 'high'], ['small:1b', false], ['llama3.2:3b', undefined]]);
+    const thinking = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: 'm:1', tools: BUILTIN_TOOL_LIST, subagents: { thinkByModel } });
+    assert.deepEqual(decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: thinking }).start).subagents?.thinkByModel, thinkByModel);
+    const badThink = { ...thinking, options: { ...thinking.options, subagents: { models: {}, think_by_model: { 'qwen3:8b': 'always' } } } };
+    assert.throws(() => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: badThink }).start), /think_by_model\.qwen3:8b/);
+    const badThinkModel = { ...thinking, options: { ...thinking.options, subagents: { models: {}, think_by_model: { 'm:1\n{"evil":1}': 'true' } } } };
+    assert.throws(() => decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: badThinkModel }).start), /think_by_model/);
     const withPlan = encodeChatStart({ history: [], input: { text: 'x', context: [] }, model: 'm:1', tools: BUILTIN_TOOL_LIST, todos: { current: [{ text: 'step', status: 'inProgress' }] } });
     assert.deepEqual(decodeChatStart(wire<{ start: ChatStart__Output }>('ChatClientMessage', { start: withPlan }).start).todos, { current: [{ text: 'step', status: 'inProgress' }] });
     const events: AgentEvent[] = [

@@ -31,6 +31,7 @@ import { mcpProgressNotes } from '../../mcp/mcpProgressNotes';
 import type { McpManager } from '../../mcp/mcpManager';
 import { DeltaCoalescer } from './deltaCoalescer';
 import { ModelWaitNote } from './modelWaitNote';
+import { subagentThinkPlan } from './subagentThinkPlan';
 import type { TeamIndex } from '../teamIndex/teamIndex';
 import { withTeamSearch } from '../teamIndex/withTeamSearch';
 import { exhausted, ServiceFailure } from './serviceFailure';
@@ -299,7 +300,11 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
   if (turn.think !== undefined) options.think = turn.think;
   if (turn.continueReply) options.continueReply = true;
   // Sub-agents run here, beside the main agent; their tool calls go to the developer's machine like its own.
-  if (turn.subagents && withIndex) options.subagents = turn.subagents;
+  if (turn.subagents && withIndex) {
+    const { thinkByModel, ...subagents } = turn.subagents;
+    // Each sub-agent model's think as the client decided it (an older client sends none: the turn's then applies).
+    options.subagents = thinkByModel ? { ...subagents, plan: subagentThinkPlan(thinkByModel) } : subagents;
+  }
   if (turn.todos && withIndex) options.todos = turn.todos;
   if (turn.compactAt !== undefined) options.compactAt = turn.compactAt;
   if (turn.compactFocus !== undefined) options.compactFocus = turn.compactFocus;
