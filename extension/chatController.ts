@@ -53,6 +53,7 @@ import type { registerAgentBridge } from './registerAgentBridge';
 import type { PendingApprovals } from './approvals/pendingApprovals';
 import { downloadModel } from './downloadModel';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from './notifications';
+import { userSetting } from './userOnlySettings';
 
 type AgentBridge = ReturnType<typeof registerAgentBridge>;
 
@@ -365,7 +366,7 @@ export class ChatController implements vscode.Disposable {
         // A root file named like one of these words would be attached as the word's mention, so the list does not offer it twice.
         const words: string[] = [CODEBASE_MENTION, PROBLEMS_MENTION, CHANGES_MENTION];
         // A web address typed after `@` is offered as itself: the language server fetches it when the message is sent.
-        const webPage = isWebPageMention(message.query) && vscode.workspace.getConfiguration('hearth.chat').get<boolean>('fetchWebPages', true) ? [message.query] : [];
+        const webPage = isWebPageMention(message.query) && userSetting<boolean>('hearth.chat.fetchWebPages') !== false ? [message.query] : [];
         this.view.post({ type: 'files', requestId: message.requestId, paths: [...webPage, ...codebase, ...terminal, ...workspaceWords, ...files.filter((f) => !words.includes(f)), ...resources], agents });
         break;
       }

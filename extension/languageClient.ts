@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { CloseAction, LanguageClient, TransportKind, type ErrorHandler, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import type { HearthInitializationOptions } from '../protocol/lspMethods';
 import { findBundledRipgrep } from './findBundledRipgrep';
+import { userOnlySettingKeys, withUserOnlySettings } from './userOnlySettings';
 
 /**
  * Starts Hearth's language server as a separate Node process (IPC transport)
@@ -34,6 +35,21 @@ export async function startLanguageClient(context: vscode.ExtensionContext, outp
     synchronize: { configurationSection: ['hearth', 'http'] },
     outputChannel: output,
     initializationOptions,
+    middleware: {
+      workspace: {
+        // What the server reads as settings: a repository's settings.json must not set the user-only ones (see userOnlySettings.ts).
+        // The trust is asked at each read, so trusting the workspace later lets its restricted settings apply.
+        configuration: async (params, token, next) => {
+          const values = await next(params, token);
+          if (!Array.isArray(values)) return values;
+          const keys = userOnlySettingKeys(context.extension.packageJSON, vscode.workspace.isTrusted);
+          return values.map((value: unknown, i: number) => {
+            const section = params.items[i]?.section;
+            return section ? withUserOnlySettings(section, value, keys) : value;
+          });
+        },
+      },
+    },
   };
   // The client's own handler decides when to restart; this one only hears when it stops deciding to.
   const defaults: { decides?: ErrorHandler } = {};

@@ -10,6 +10,7 @@ import * as vscode from 'vscode';
 import { State, type LanguageClient } from 'vscode-languageclient/node';
 import { ProviderApiKeyRequest } from '../../protocol/lspMethods';
 import { showErrorMessage, showInformationMessage } from '../notifications';
+import { userSetting } from '../userOnlySettings';
 
 type ProviderClient = Pick<LanguageClient, 'sendRequest' | 'onDidChangeState'>;
 
@@ -25,7 +26,8 @@ function secretName(provider: ConfiguredProvider): string {
 
 /** The entries of `hearth.providers` with a name and a URL; the language server checks them fully and reports the rest. */
 function configuredProviders(): ConfiguredProvider[] {
-  const raw = vscode.workspace.getConfiguration('hearth').get<unknown>('providers', []);
+  // The user's own list only: a repository's settings must not add a provider the key prompt then offers.
+  const raw = userSetting<unknown>('hearth.providers') ?? [];
   if (!Array.isArray(raw)) return [];
   return raw.filter((p): p is ConfiguredProvider => !!p && typeof p === 'object' && typeof p.name === 'string' && typeof p.baseUrl === 'string' && p.baseUrl.trim() !== '');
 }

@@ -11,6 +11,7 @@ import { deleteApiKey, readApiKey, storeApiKey } from './teamSecrets';
 import { TeamStatusItem } from './teamStatusItem';
 import { requestErrorMessage } from '../requestErrors';
 import { showErrorMessage, showInformationMessage } from '../notifications';
+import { userSetting } from '../userOnlySettings';
 
 type TeamClient = Pick<LanguageClient, 'sendRequest' | 'onNotification'>;
 
@@ -18,6 +19,15 @@ const ADDRESS = /^(grpcs:\/\/[^\s/]+|grpc:\/\/(localhost|127\.\d+\.\d+\.\d+|\[::
 
 function serverSettings() {
   return vscode.workspace.getConfiguration('hearth.server');
+}
+
+/**
+ * The team server the user chose: their own settings only, so a repository's
+ * settings can neither fill the address the API key is typed for nor make
+ * Hearth sign in somewhere at start-up (see userOnlySettings.ts).
+ */
+function userServer(): { url: string; mode: string } {
+  return { url: (userSetting<string>('hearth.server.url') ?? '').trim(), mode: userSetting<string>('hearth.server.mode') ?? 'local' };
 }
 
 export function registerTeamCommands(context: vscode.ExtensionContext, client: TeamClient, statusBar?: vscode.StatusBarItem): TeamStatusItem {
@@ -50,7 +60,7 @@ export function registerTeamCommands(context: vscode.ExtensionContext, client: T
 
   context.subscriptions.push(
     vscode.commands.registerCommand('hearth.team.connect', async () => {
-      const current = serverSettings().get<string>('url', '');
+      const current = userServer().url;
       const url = (
         await vscode.window.showInputBox({
           title: 'Hearth: Connect to Team Server (1/2)',
@@ -75,7 +85,7 @@ export function registerTeamCommands(context: vscode.ExtensionContext, client: T
       await connect(url, typed.trim() || saved!, true);
     }),
     vscode.commands.registerCommand('hearth.team.disconnect', async () => {
-      const url = serverSettings().get<string>('url', '');
+      const url = userServer().url;
       await client.sendRequest(TeamDisconnectRequest.type, {});
       await serverSettings().update('mode', 'local', vscode.ConfigurationTarget.Global);
       if (url) await deleteApiKey(context.secrets, url);
@@ -86,9 +96,8 @@ export function registerTeamCommands(context: vscode.ExtensionContext, client: T
 
   // Reconnect at startup when team mode was on: the key comes from secret storage, silently.
   void (async () => {
-    const settings = serverSettings();
-    const url = settings.get<string>('url', '').trim();
-    if (settings.get<string>('mode') !== 'remote' || !url) return;
+    const { url, mode } = userServer();
+    if (mode !== 'remote' || !url) return;
     const apiKey = await readApiKey(context.secrets, url);
     if (!apiKey) {
       status.update({ state: 'error', url, message: 'No API key is saved for this team server. Run Hearth: Connect to Team Server.' });

@@ -32,7 +32,16 @@ export interface CodeServerOptions {
   /** Reuse directories (for example after installing a .vsix into them). */
   userDataDir?: string;
   extensionsDir?: string;
+  /** Workspace Trust on, without its prompt: the folder opens in Restricted Mode. */
+  restricted?: boolean;
 }
+
+/** Settings that turn Workspace Trust on and open folders untrusted, without asking. */
+const RESTRICTED_SETTINGS: Record<string, unknown> = {
+  'security.workspace.trust.enabled': true,
+  'security.workspace.trust.startupPrompt': 'never',
+  'security.workspace.trust.banner': 'never',
+};
 
 function assertInstalled(): void {
   if (!fs.existsSync(ENTRY)) {
@@ -83,13 +92,13 @@ export async function startCodeServer(options: CodeServerOptions = {}): Promise<
   assertInstalled();
   const dirs = options.userDataDir && options.extensionsDir ? { userDataDir: options.userDataDir, extensionsDir: options.extensionsDir } : makeDirs();
   fs.mkdirSync(path.join(dirs.userDataDir, 'User'), { recursive: true });
-  fs.writeFileSync(path.join(dirs.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...TEST_SETTINGS, ...options.settings }, null, 2));
+  fs.writeFileSync(path.join(dirs.userDataDir, 'User', 'settings.json'), JSON.stringify({ ...TEST_SETTINGS, ...(options.restricted ? RESTRICTED_SETTINGS : {}), ...options.settings }, null, 2));
   const port = await freePort();
   const args = [
     ...baseArgs(dirs.userDataDir, dirs.extensionsDir),
     '--auth', 'none',
     '--bind-addr', `127.0.0.1:${port}`,
-    '--disable-workspace-trust',
+    ...(options.restricted ? [] : ['--disable-workspace-trust']),
     '--disable-getting-started-override',
     '--disable-file-downloads',
   ];

@@ -19,7 +19,7 @@ export interface HearthInVsCode {
  * test-results/; and everything stopped and removed at the end. Call it inside
  * `describe`, after the hooks that the settings depend on (such as the fixture).
  */
-export function useHearthInVsCode(options: { settings: () => Record<string, unknown>; prepareWorkspace?: (workspace: string) => void }): HearthInVsCode {
+export function useHearthInVsCode(options: { settings: () => Record<string, unknown>; prepareWorkspace?: (workspace: string) => void; restricted?: boolean }): HearthInVsCode {
   const session = {} as HearthInVsCode;
   before(async function () {
     this.timeout(300_000);
@@ -27,7 +27,7 @@ export function useHearthInVsCode(options: { settings: () => Record<string, unkn
     options.prepareWorkspace?.(session.workspace);
     const dirs = makeDirs();
     installVsix(path.join(REPO_ROOT, 'hearth.vsix'), dirs);
-    session.server = await startCodeServer({ ...dirs, settings: options.settings() });
+    session.server = await startCodeServer({ ...dirs, settings: options.settings(), restricted: options.restricted });
     session.wb = await openWorkbench(session.server.url(session.workspace));
   });
   afterEach(async function () {
