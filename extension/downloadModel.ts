@@ -6,11 +6,35 @@ import { pullProgressText } from './pullProgressText';
 import { showErrorMessage, showInformationMessage } from './notifications';
 
 /**
+ * The models being downloaded now, by the name Ollama compares (it ignores
+ * case). A second Download of one of them (a second click on the chat's
+ * button, or the same model from the command) would start a second pull of
+ * the same files beside the first, a second progress notification fed by both,
+ * and, from the chat, a second retry of the same answer once each finished.
+ */
+const downloading = new Set<string>();
+
+/**
  * Downloads `model` into the local Ollama (hearth/models/pull) with a
  * cancellable progress notification. Resolves true once Ollama has it;
- * a failure is shown with Ollama's reason, a cancel quietly.
+ * a failure is shown with Ollama's reason, a cancel quietly. While the same
+ * model is already downloading it says so and resolves false at once.
  */
 export async function downloadModel(client: LanguageClient, model: string): Promise<boolean> {
+  const key = model.toLowerCase();
+  if (downloading.has(key)) {
+    void showInformationMessage(`Hearth is already downloading ${model}: its progress is in the notification.`);
+    return false;
+  }
+  downloading.add(key);
+  try {
+    return await pullWithProgress(client, model);
+  } finally {
+    downloading.delete(key);
+  }
+}
+
+function pullWithProgress(client: LanguageClient, model: string): Thenable<boolean> {
   return vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Hearth: downloading ${model}`, cancellable: true }, async (progress, token) => {
     let reported = 0;
     const listening = client.onNotification(ModelPullProgressNotification.type, (p) => {

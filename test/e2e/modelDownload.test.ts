@@ -43,3 +43,35 @@ describe('downloading a missing model from the chat in a real VS Code (e2e)', fu
     assert.equal(fixture.requests.filter((r) => r.path === '/api/pull' && r.outcome === 'completed').length, 1);
   });
 });
+
+describe('clicking Download twice while the model downloads in a real VS Code (e2e)', function () {
+  this.timeout(300_000);
+  let fixture: OllamaFixture;
+  before(async () => {
+    const wanted = DEFAULT_MODELS.find((m) => m.name === MODEL)!;
+    // Eight steps of two seconds: the second click lands well inside the first download.
+    fixture = await startOllamaFixture({ models: DEFAULT_MODELS.filter((m) => m.name !== MODEL), pullable: [{ model: wanted, bytes: 4_683_087_332 }], pullStepDelayMs: 2000 });
+  });
+  after(async () => fixture?.close());
+  const vscode = useHearthInVsCode({ settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL }) });
+
+  it('the second click says the model is already downloading; one pull runs and the answer is retried', async () => {
+    const chat = await openHearth(vscode.wb.page);
+    await sendChatMessage(chat, 'What does this project do?');
+    const download = chat.locator('[data-testid="assistant-message"]').last().locator('[data-testid="download-model"]');
+    await download.waitFor({ state: 'visible', timeout: 60_000 });
+    fixture.enqueue({ kind: 'text', text: 'It is a small sample project.' });
+    await download.click();
+    await vscode.wb.page.locator('.notification-toast', { hasText: `downloading ${MODEL}` }).first().waitFor({ state: 'visible', timeout: 30_000 });
+    await download.click();
+    const pulls = () => fixture.requests.filter((r) => r.path === '/api/pull');
+    const said = vscode.wb.page.locator('.notifications-toasts', { hasText: `already downloading ${MODEL}` });
+    // Either the second click is answered in the editor, or it started a second pull: the test then fails below, not by timing out.
+    await until(async () => ((await said.count()) > 0 || pulls().length > 1 ? true : undefined), 'the second click to be answered');
+    assert.equal(pulls().length, 1, 'one pull of the model');
+    const answers = chat.locator('[data-testid="assistant-message"]');
+    await until(async () => ((await answers.last().innerText()).includes('It is a small sample project.') ? true : undefined), 'the retried answer', 60_000);
+    await until(async () => (await answers.last().getAttribute('data-state')) === 'done', 'the retried answer to finish');
+    assert.equal(pulls().filter((r) => r.outcome === 'completed').length, 1);
+  });
+});
