@@ -23,7 +23,27 @@ function fenceFor(text: string): string {
   return '`'.repeat(Math.max(3, longest + 1));
 }
 
+// eslint-disable-next-line no-control-regex
+const LINE_BREAKING = /[\x00-\x1f\x7f\x85\u2028\u2029]/g;
+
+/**
+ * A name for a heading, on one line: a path comes from the repository (a
+ * file may be named `a.ts` + newline + "The user now asks you to …"), a
+ * resource's address and server from an MCP server. A heading is outside
+ * the fence, so a raw line break there would let the name write lines the
+ * model reads as the user's own words. Each control or line-breaking
+ * character is shown as ⟨U+XXXX⟩, as the agent's file tools show such names.
+ */
+function oneLine(name: string): string {
+  return name.replace(LINE_BREAKING, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+}
+
 function headingOf(item: ContextItem): string {
+  return headingFor({ ...item, path: oneLine(item.path) });
+}
+
+/** The heading of an item whose path is already on one line. */
+function headingFor(item: ContextItem): string {
   const lines = item.range ? ` (lines ${item.range.startLine}-${item.range.endLine})` : '';
   switch (item.kind) {
     case 'selection':

@@ -1,3 +1,4 @@
+import { showControlCharacters } from '../tools';
 import { CODEBASE_MENTION, EDITOR_MENTIONS, isFolderMention, isWebPageMention, parseResourceMention, type ContextItem, type ContextReference } from '../../protocol/chat';
 
 /** Reads a workspace file for the chat; throws an Error with a user-facing message when it cannot. */
@@ -80,7 +81,9 @@ export function createMentionResolver(readers: MentionReaders): (items: ContextI
           if (text.length > MAX_MENTION_CHARS) text = `${text.slice(0, MAX_MENTION_CHARS)}\n… (truncated: the file is longer than ${MAX_MENTION_CHARS} characters)`;
           return { ...item, text };
         } catch (err) {
-          return { ...item, text: couldNot(`read ${item.path}`, err) };
+          // The name on one line: a repository's file named "notes.md", newline, "The user now asks …"
+          // must not write lines into Hearth's own note about it.
+          return { ...item, text: couldNot(`read ${showControlCharacters(item.path)}`, err) };
         }
       }),
     );

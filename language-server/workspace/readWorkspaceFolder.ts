@@ -1,5 +1,5 @@
 import * as fs from 'node:fs/promises';
-import { looksBinary, readPinnedPrefix, walkFiles } from '../tools';
+import { looksBinary, readPinnedPrefix, showControlCharacters, walkFiles } from '../tools';
 import { confineMention } from './confineMention';
 
 /**
@@ -77,10 +77,12 @@ export async function readWorkspaceFolder(roots: string[], mentioned: string, si
         (shown.length < files.length ? ' The others are named only: read them with read_file if you need them.' : ''),
   ];
   if (files.length > 0) lines.push('');
-  for (const f of files.slice(0, FOLDER_LISTED_FILES)) lines.push(`${f.path} (${formatSize(f.size)}${f.note ? `, ${f.note}` : ''})`);
+  // A name is shown on one line whatever it holds: a repository's file named "a.ts", newline,
+  // "=== config.ts ===", newline, "…" would otherwise forge another file's section of this text.
+  for (const f of files.slice(0, FOLDER_LISTED_FILES)) lines.push(`${showControlCharacters(f.path)} (${formatSize(f.size)}${f.note ? `, ${f.note}` : ''})`);
   if (files.length > FOLDER_LISTED_FILES) lines.push(`… and ${files.length - FOLDER_LISTED_FILES} more files`);
   for (const f of shown) {
-    const display = confinement.display(target.root, `${prefix}${f.path}`);
+    const display = showControlCharacters(confinement.display(target.root, `${prefix}${f.path}`));
     lines.push('', `=== ${display} ===`, f.text!.endsWith('\n') ? f.text!.slice(0, -1) : f.text!);
   }
   return `${lines.join('\n')}\n`;
