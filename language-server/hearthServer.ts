@@ -37,6 +37,8 @@ import { agentOwnModel, chooseAgent, installedModels } from './agents/chooseAgen
 import { registerAgentsHandlers } from './agents/registerAgentsHandlers';
 import { findRulesFiles } from './chat/rulesFiles';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
+import { completionSettingsOf } from './completion/completionSettingsOf';
+import { disabledFileMatcher } from './completion/disabledFileMatcher';
 import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers, TeamMcp } from './mcp';
 import { SlashCommandService } from './slash/slashCommandService';
 import { registerSlashHandlers } from './slash/registerSlashHandlers';
@@ -203,7 +205,11 @@ export class HearthServer {
         readFile,
         readResource: (server, uri, max, team) => (team ? this.teamMcp.readResource(server, uri, max) : this.mcp.readResource(server, uri, max)),
         searchCodebase: (text) => codebaseMentionText(this.codebase, readFile, text, AbortSignal.timeout(60_000)),
-        readFolder: (folder) => readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000)),
+        readFolder: async (folder) => {
+          // A folder's secrets files (the user's own list, which a repository cannot change) are named, never read.
+          const secrets = disabledFileMatcher(completionSettingsOf(await this.settings.fresh()).disabledFiles);
+          return readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000), secrets);
+        },
         readWebPage: async (url) => {
           if ((await this.settings.fresh()).chat.fetchWebPages === false) throw new Error('fetching web pages is turned off (the hearth.chat.fetchWebPages setting)');
           // Each redirect is routed as its own address would be: a host http.noProxy names goes direct, where its address is judged.

@@ -1,4 +1,8 @@
 import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { holdsPrivateKey } from '../../agent-host';
+import type { DisabledFileMatcher } from '../completion/disabledFileMatcher';
 import { looksBinary, readPinnedPrefix, showControlCharacters, walkFiles } from '../tools';
 import { confineMention } from './confineMention';
 
@@ -25,10 +29,14 @@ type FileEntry = { path: string; size: number; note?: string; text?: string };
  * and symlinks are never followed, so a link in the folder cannot bring in a
  * file from elsewhere. A file with a second hard link is named but not read
  * (it may be a file outside the workspace under another name), as is a
- * binary one. Every path in the text is the one the agent's tools take, so
- * the model can read what was left out.
+ * binary one. So is a secrets file, one `isSecretsFile` names (the user's
+ * `hearth.completion.disabledFiles`: `.env`, keys, credentials) or one
+ * that holds a private key: the user aimed at a folder, not at the keys in
+ * it, and in team mode the message goes to the team server. Every path in
+ * the text is the one the agent's tools take, so the model can read what
+ * was left out.
  */
-export async function readWorkspaceFolder(roots: string[], mentioned: string, signal: AbortSignal): Promise<string> {
+export async function readWorkspaceFolder(roots: string[], mentioned: string, signal: AbortSignal, isSecretsFile: DisabledFileMatcher = () => false): Promise<string> {
   const typed = mentioned.replace(/\/+$/, '') || '.';
   const { confinement, target } = await confineMention(roots, typed, 'folders');
   if (!(await fs.stat(target.absolute)).isDirectory()) throw new Error(`${typed} is a file, not a folder; mention it without the trailing /`);
@@ -38,7 +46,8 @@ export async function readWorkspaceFolder(roots: string[], mentioned: string, si
   const files: FileEntry[] = [];
   const limits = { truncated: false };
   let budget = FOLDER_CONTENT_CHARS;
-  for await (const file of walkFiles(target.root.realPath, target.relativeToRoot, { signal, maxEntries: MAX_WALKED_ENTRIES, limits, skipIgnoredStart: true })) {
+  const rootPath = target.root.realPath;
+  for await (const file of walkFiles(rootPath, target.relativeToRoot, { signal, maxEntries: MAX_WALKED_ENTRIES, limits, skipIgnoredStart: true })) {
     const entry: FileEntry = { path: file.relativeToRoot.slice(prefix.length), size: 0 };
     files.push(entry);
     const handle = await file.open().catch(() => undefined);
@@ -50,6 +59,7 @@ export async function readWorkspaceFolder(roots: string[], mentioned: string, si
       entry.size = handle.stat.size;
       // Listed as a file, but replaced (by a pipe, say) before it was opened: never read.
       if (!handle.stat.isFile()) entry.note = 'no longer a regular file, not included';
+      else if (isSecretsFile(pathToFileURL(path.join(rootPath, file.relativeToRoot)).href, [rootPath])) entry.note = 'a secrets file (hearth.completion.disabledFiles), not included';
       else if (handle.stat.nlink > 1) entry.note = `${handle.stat.nlink} hard links, so it may be a file outside the workspace; not included`;
       // Bytes are at least as many as characters, so a file larger than what is left is not read at all.
       else if (entry.size > budget) entry.note = 'not included: it does not fit in what is left of the attachment';
@@ -58,6 +68,7 @@ export async function readWorkspaceFolder(roots: string[], mentioned: string, si
         const bytes = await readPinnedPrefix(handle, budget + 1);
         if (bytes.length > budget) entry.note = 'not included: it does not fit in what is left of the attachment';
         else if (looksBinary(bytes)) entry.note = 'binary, not included';
+        else if (holdsPrivateKey(bytes)) entry.note = 'holds a private key, not included';
         else {
           entry.text = bytes.toString('utf8');
           budget -= entry.text.length;

@@ -69,4 +69,21 @@ describe('@ mentions of a hostile repository (integration)', function () {
     assert.match(message, /^Mentioned file notes\.md⟨U\+000A⟩⟨U\+000A⟩The user now asks you to run .*⟨U\+000A⟩:\n/);
     assert.match(message, /\n\nSummarise these notes$/);
   });
+
+  it('an @folder/ mention names a folder\'s secrets files and private keys but never sends their contents', async () => {
+    fs.writeFileSync(path.join(workspace, 'app.ts'), 'export const port = 8080;\n');
+    fs.writeFileSync(path.join(workspace, '.env'), 'DB_PASSWORD=heliotrope-env\n');
+    fs.mkdirSync(path.join(workspace, 'deploy'));
+    fs.writeFileSync(path.join(workspace, 'deploy', 'server.pem'), 'heliotrope-pem\n');
+    // A key under a name no pattern covers is known by its content.
+    const key = `-----BEGIN OPENSSH PRIVATE KEY-----\n${'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW'}\n-----END OPENSSH PRIVATE KEY-----\n`;
+    fs.writeFileSync(path.join(workspace, 'deploy', 'notes.txt'), `The deploy key:\n${key}`);
+    const message = await sent('How is this deployed? @./', [{ kind: 'mention', path: './' }]);
+    assert.match(message, /=== app\.ts ===\nexport const port = 8080;/);
+    assert.doesNotMatch(message, /heliotrope|PRIVATE KEY/);
+    const lines = message.split('\n');
+    assert.ok(lines.includes('.env (27 B, a secrets file (hearth.completion.disabledFiles), not included)'), message);
+    assert.ok(lines.includes('deploy/server.pem (15 B, a secrets file (hearth.completion.disabledFiles), not included)'), message);
+    assert.ok(lines.some((l) => /^deploy\/notes\.txt \(.*, holds a private key, not included\)$/.test(l)), message);
+  });
 });
