@@ -4,7 +4,17 @@
  * forwards arrow keys, Enter, Tab and Escape here, and the textarea points at
  * the highlighted option with aria-activedescendant so screen readers follow.
  */
+import { revealHidden, revealHiddenInLine } from '../protocol/hiddenCharacters';
 import { el } from './dom';
+
+/**
+ * What the list shows of an option, one line with every hidden character as
+ * ⟨U+XXXX⟩: names and descriptions come from the repository (file names,
+ * prompt files) and from MCP servers, and `config\u200b.ts` or a name with a
+ * right-to-left override would otherwise look like another file, so the user
+ * would attach, or run, something else than what they read.
+ */
+const shown = (text: string): string => revealHiddenInLine(text).text;
 
 /** One option: what choosing it yields (`value`) and how it is shown. */
 export interface CompletionItem {
@@ -94,12 +104,13 @@ export class CompletionPopup {
               'data-testid': this.options.optionTestId,
               [`data-${this.options.valueAttribute}`]: item.value,
               'aria-selected': 'false',
-              title: item.title ?? item.value,
+              // A tooltip may have lines of its own (an agent's description, then its file).
+              title: item.title !== undefined ? revealHidden(item.title).text : shown(item.value),
             },
             children: [
-              el(doc, 'span', { className: 'mention-name', text: item.name }),
-              item.hint ? el(doc, 'span', { className: 'completion-hint', text: item.hint }) : null,
-              item.detail ? el(doc, 'span', { className: 'mention-dir', text: item.detail }) : null,
+              el(doc, 'span', { className: 'mention-name', text: shown(item.name) }),
+              item.hint ? el(doc, 'span', { className: 'completion-hint', text: shown(item.hint) }) : null,
+              item.detail ? el(doc, 'span', { className: 'mention-dir', text: shown(item.detail) }) : null,
             ],
           }),
         ),

@@ -4,6 +4,7 @@
  * reads the same before and after sending.
  */
 import { isFolderMention, isWebPageMention, type ContextItem } from '../protocol/chat';
+import { revealHiddenInLine } from '../protocol/hiddenCharacters';
 import { button, el } from './dom';
 import { icon, type IconName } from './icons';
 
@@ -27,7 +28,8 @@ function chipIcon(item: ContextItem): IconName {
 }
 
 export function contextChip(doc: Document, item: ContextItem, onRemove?: () => void): HTMLElement {
-  const label = contextLabel(item);
+  // A repository's file name may hold hidden characters (see completionPopup.ts); the chip shows each one.
+  const label = revealHiddenInLine(contextLabel(item)).text;
   const chip = el(doc, 'span', {
     className: `chip chip-${item.kind}`,
     attrs: { 'data-testid': onRemove ? 'context-chip' : 'user-context', 'data-kind': item.kind, title: label },

@@ -54,6 +54,24 @@ describe('webview @ mentions', () => {
     assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: 'src/lsp/serverMain.ts' }]);
   });
 
+  it('shows a file name\'s hidden characters in the list and on the chip, so a look-alike cannot pass for the file it copies', async () => {
+    // A repository's second "config.ts", its name carrying a zero-width space, and a name reversed by a right-to-left override.
+    const lookAlike = 'src/config\u200b.ts';
+    const reversed = 'src/\u202esj.gifnoc.ts';
+    await mention('check @conf', ['src/config.ts', lookAlike, reversed]);
+    const suggestions = h.$$('mention-suggestion');
+    assert.deepEqual(suggestions.map((s) => s.querySelector('.mention-name')?.textContent), ['config.ts', 'config⟨U+200B⟩.ts', '⟨U+202E⟩sj.gifnoc.ts']);
+    assert.deepEqual(suggestions.map((s) => s.getAttribute('title')), ['src/config.ts', 'src/config⟨U+200B⟩.ts', 'src/⟨U+202E⟩sj.gifnoc.ts']);
+    keydown(composer, 'ArrowDown');
+    keydown(composer, 'Enter');
+    const chip = h.$$('context-chip')[0];
+    assert.equal(chip.textContent, '@src/config⟨U+200B⟩.ts');
+    assert.equal(chip.getAttribute('title'), '@src/config⟨U+200B⟩.ts');
+    keydown(composer, 'Enter');
+    // What is attached is the file picked, by its real name.
+    assert.deepEqual(h.api.last('send')?.context, [{ kind: 'mention', path: lookAlike }]);
+  });
+
   it('offers MCP resources after the files, named by their URI and their server, and attaches the chosen one', async () => {
     const resource = 'mcp:everything/demo://resource/static/document/architecture.md';
     await mention('explain @arch', ['docs/architecture.md', resource]);
