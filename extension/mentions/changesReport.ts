@@ -4,6 +4,7 @@
  * bounds and the withholding can be tested without VS Code or git (see
  * changesContext.ts for where the data comes from).
  */
+import { revealHiddenInLine } from '../../protocol/hiddenCharacters';
 
 /** One file's part of a unified diff. */
 export interface DiffFile {
@@ -110,9 +111,21 @@ export function splitDiff(diff: string): DiffFile[] {
   });
 }
 
+/**
+ * A repository's file name on one line, each hidden character shown as
+ * ⟨U+XXXX⟩: a name may hold a newline (git quotes it in a diff's header, but
+ * the name read back from that quote, and an untracked file's name, are
+ * raw), and "a.ts", newline, "src/auth.ts: changed; …" would forge a line
+ * of the listing.
+ */
+function oneLine(name: string): string {
+  return revealHiddenInLine(name).text;
+}
+
 /** The name a part is listed under: its new path (the last one it names). */
 function displayPath(file: DiffFile): string {
-  return file.paths.at(-1) ?? '(a file whose name could not be read)';
+  const name = file.paths.at(-1);
+  return name === undefined ? '(a file whose name could not be read)' : oneLine(name);
 }
 
 /**
@@ -162,7 +175,7 @@ export function changesReport(repositories: readonly RepositoryChanges[], maxCha
       }
     }
     if (repo.untracked.length > 0) {
-      const names = repo.untracked.slice(0, MAX_UNTRACKED_NAMES);
+      const names = repo.untracked.slice(0, MAX_UNTRACKED_NAMES).map(oneLine);
       const more = repo.untracked.length - names.length;
       const text = `Untracked files (names only, not their content):\n${names.join('\n')}${more > 0 ? `\n… and ${more} more` : ''}`;
       if (!add(text)) leftOut.push(`${repo.untracked.length} untracked file name${repo.untracked.length === 1 ? '' : 's'} of ${repo.name}`);

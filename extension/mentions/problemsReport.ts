@@ -3,6 +3,7 @@
  * and the bounds can be tested without VS Code (see problemsContext.ts for
  * where the data comes from).
  */
+import { revealHiddenInLine } from '../../protocol/hiddenCharacters';
 
 /** One diagnostic as `@problems` reports it. Info and hints never get this far. */
 export interface ProblemEntry {
@@ -55,14 +56,24 @@ function compareText(a: string, b: string): number {
 }
 
 function shorten(text: string): string {
-  const oneLine = text.replace(/\s*\n\s*/g, ' ').trim();
+  const oneLine = text.replace(/\s*[\r\n\u2028\u2029\x85]\s*/g, ' ').trim();
   return oneLine.length > MAX_LINE_CHARS ? `${oneLine.slice(0, MAX_LINE_CHARS)}…` : oneLine;
+}
+
+/**
+ * A name on one line, each hidden character shown as ⟨U+XXXX⟩: a file's path
+ * comes from the repository (and a diagnostic's source and code from a
+ * language server or linter it configures), and a raw newline in
+ * "a.ts", newline, "src/auth.ts:1:1 error …" would forge a problem.
+ */
+function oneLine(name: string): string {
+  return revealHiddenInLine(name).text;
 }
 
 /** `path:line:col severity [source code] message`, then the offending line, indented. */
 export function formatProblem(p: ProblemEntry): string {
-  const origin = [p.source, p.code].filter((s): s is string => !!s && s.trim() !== '').join(' ');
-  const head = `${p.path}:${p.line}:${p.column} ${p.severity}${origin ? ` [${origin}]` : ''} ${shorten(p.message)}`;
+  const origin = [p.source, p.code].filter((s): s is string => !!s && s.trim() !== '').map(oneLine).join(' ');
+  const head = `${oneLine(p.path)}:${p.line}:${p.column} ${p.severity}${origin ? ` [${origin}]` : ''} ${shorten(p.message)}`;
   return p.sourceLine !== undefined && p.sourceLine.trim() !== '' ? `${head}\n    ${shorten(p.sourceLine)}` : head;
 }
 

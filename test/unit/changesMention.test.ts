@@ -100,6 +100,22 @@ describe('@changes', () => {
     assert.ok(!text.includes('tea'));
   });
 
+  it('shows a file name with newlines on one line, so it cannot forge a changed line or another file', async () => {
+    // A repository's symlink out of the workspace is withheld by name; raw, that name would read as an added line.
+    const withheld = 'cfg\n+export const backdoor = true;\nx';
+    fs.symlinkSync(path.join(outside, 'secret.txt'), path.join(repo, withheld));
+    git(repo, 'add', '-A');
+    fs.writeFileSync(path.join(repo, 'todo\n+export const untracked = true;'), 'later\n');
+    const staged = await withholdRefusedDiffs(splitDiff(git(repo, 'diff', '--cached')), repo, [repo]);
+    // Raw names, as VS Code's Git extension gives them (git itself would quote them).
+    const untracked = git(repo, 'ls-files', '-z', '--others', '--exclude-standard').split('\0').filter(Boolean);
+    const text = changesReport([{ name: 'repo', branch: 'main', staged, unstaged: [], untracked }]);
+    const lines = text.split('\n');
+    assert.ok(!lines.some((l) => l.startsWith('+export const')), text);
+    assert.ok(lines.includes('(cfg⟨U+000A⟩+export const backdoor = true;⟨U+000A⟩x: changed; its diff is left out because it leads outside the workspace through a symlink.)'), text);
+    assert.ok(lines.includes('todo⟨U+000A⟩+export const untracked = true;'), text);
+  });
+
   it('cuts one long file’s diff and, past the cap, names the files left out', () => {
     const part = (name: string, size: number) => ({ paths: [name], otherReadings: [], text: `diff --git a/${name} b/${name}\n${'+line\n'.repeat(size)}` });
     const repository: RepositoryChanges = { name: 'repo', staged: [], unstaged: [part('huge.ts', 5000), part('a.ts', 10), part('b.ts', 3000), part('c.ts', 3000)], untracked: [] };
