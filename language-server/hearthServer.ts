@@ -241,6 +241,7 @@ export class HearthServer {
       // The user's own prompt files sit beside nothing the agent can write: outside every workspace, in the home folder.
       userPromptsDir: path.join(os.homedir(), '.hearth', 'prompts'),
       workspaceTrusted: () => this.workspaceTrusted,
+      secretsFiles: async () => disabledFileMatcher(completionSettingsOf(await this.settings.get()).disabledFiles),
       mcp: this.mcp,
       teamMcp: this.teamMcp,
       // Skills are commands too (`/release-notes …`), read as each agent turn reads them, and off with them.

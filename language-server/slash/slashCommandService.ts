@@ -19,6 +19,7 @@ import { MCP_PROMPT_PREFIX, TEAM_PROMPT_PREFIX, type SlashCommandInfo } from '..
 import { BUILTIN_COMMANDS, COMPACT_COMMAND, COMPACT_EXPANSION, expandCodeCommand, isBuiltinCommand, isCode, NEW_CHAT_COMMAND } from './builtinCommands';
 import { bindMcpPromptArguments, mcpPromptArgumentHint, mcpPromptCommandName } from './mcpPromptCommand';
 import { readPromptFiles, type PromptFileCommand } from './promptFiles';
+import type { DisabledFileMatcher } from '../completion/disabledFileMatcher';
 import { substituteArguments } from './substituteArguments';
 import type { Skill } from '../skills/skillCatalog';
 import { skillForModel } from '../skills/skillText';
@@ -36,6 +37,8 @@ export interface SlashCommandServiceDeps {
   userPromptsDir: string;
   /** VS Code Workspace Trust, read whenever it matters: an untrusted workspace's prompt files are not read. */
   workspaceTrusted(): boolean;
+  /** The user's secrets files (`hearth.completion.disabledFiles`): a workspace's prompt file may not be a link to one. */
+  secretsFiles?(): Promise<DisabledFileMatcher>;
   mcp: McpPromptSource;
   /** The team server's MCP servers (remote mode): their prompts are `/team.<server>.<prompt>`. */
   teamMcp?: McpPromptSource;
@@ -232,8 +235,9 @@ export class SlashCommandService {
     if (this.deps.workspaceTrusted()) for (const root of this.deps.roots()) dirs.push({ dir: path.join(root, WORKSPACE_PROMPTS_DIR), source: 'workspace', root });
     const taken = new Set<string>();
     const out: PromptFileCommand[] = [];
+    const secrets = dirs.length > 1 ? await this.deps.secretsFiles?.() : undefined;
     for (const { dir, source, root } of dirs) {
-      for (const file of await readPromptFiles(dir, source, this.deps.log, root)) {
+      for (const file of await readPromptFiles(dir, source, this.deps.log, root, secrets)) {
         if (isBuiltinCommand(file.name)) {
           this.deps.log(`Prompt file ${file.file} is ignored: /${file.name} is one of Hearth's own commands.`);
           continue;

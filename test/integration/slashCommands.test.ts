@@ -174,6 +174,30 @@ describe('slash commands through the language server (integration)', function ()
     assert.equal(fixture.requests.filter((r) => r.path === '/api/chat').length, 0, 'nothing reached the model');
   });
 
+  it('does not read a workspace prompt file that links to the developer\'s .env or holds a private key', async () => {
+    // The repository ships the link; the .env beside it is the developer's own, never committed.
+    fs.writeFileSync(path.join(workspace, '.env'), 'description: DB_PASSWORD=heliotrope\nDB_PASSWORD=heliotrope\n');
+    fs.symlinkSync(path.join('..', '..', '.env'), path.join(workspace, '.hearth', 'prompts', 'deploy.md'));
+    fs.writeFileSync(path.join(workspace, 'deploy_key'), `-----BEGIN OPENSSH PRIVATE KEY-----\n${'b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQAAAAAAAAABAAAAMwAAAAtzc2gtZW'}\n-----END OPENSSH PRIVATE KEY-----\n`);
+    fs.symlinkSync(path.join('..', '..', 'deploy_key'), path.join(workspace, '.hearth', 'prompts', 'key.md'));
+    // A link to another file of the repository is still a prompt.
+    fs.symlinkSync('review.md', path.join(workspace, '.hearth', 'prompts', 'rv.md'));
+    const c = await startClient(true);
+    const { commands } = await c.connection.sendRequest(SlashCommandsRequest.type, { query: '' });
+    const names = commands.map((x) => x.name);
+    assert.ok(!names.includes('deploy') && !names.includes('key') && !commands.some((x) => /heliotrope/.test(x.description)), names.join(', '));
+    assert.equal(commands.find((x) => x.name === 'rv')?.description, 'Review a file for one concern');
+    for (const name of ['deploy', 'key']) {
+      await assert.rejects(
+        c.connection.sendRequest(ChatCommandRequest.type, { input: { text: `/${name} now`, context: [] }, command: { name, args: 'now' } }),
+        (err: { data?: { code?: string; message?: string } }) => err.data?.code === 'invalidRequest' && new RegExp(`There is no slash command /${name}`).test(err.data.message ?? ''),
+      );
+    }
+    assert.equal(fixture.requests.filter((r) => r.path === '/api/chat').length, 0, 'nothing reached the model');
+    assert.ok(c.logs.some((l) => /deploy\.md is ignored: it is a link to a secrets file/.test(l)), c.logs.join('\n'));
+    assert.ok(c.logs.some((l) => /key\.md is ignored: it holds a private key/.test(l)), c.logs.join('\n'));
+  });
+
   it('never reads a workspace prompt file through a link a concurrent process swaps in after the check', async () => {
     // A command of the repository (an approved test run) may create .hearth/ where there was none while it runs.
     fs.writeFileSync(path.join(home, 'notes.md'), '---\ndescription: TOP SECRET from outside the workspace\n---\nTOP SECRET\n');
