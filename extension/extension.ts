@@ -22,7 +22,7 @@ import { registerEditorActions } from './actions/registerEditorActions';
 import { registerInlineChat } from './actions/registerInlineChat';
 import { registerCodeReview } from './review/registerCodeReview';
 import { registerInlineCompletionUi } from './completion/registerInlineCompletionUi';
-import { CommandActivityNotification } from '../protocol/lspMethods';
+import { CommandActivityNotification, SecretsFilesRequest } from '../protocol/lspMethods';
 import { AgentTerminal } from './terminal/agentTerminal';
 import { terminalContext, TerminalOutputRecorder } from './terminal/terminalContext';
 import { registerTerminalCommands } from './terminal/registerTerminalCommands';
@@ -82,10 +82,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     client.onNotification(CommandActivityNotification.type, (activity) => agentTerminal.handle(activity)),
     vscode.commands.registerCommand('hearth.showAgentTerminal', () => agentTerminal.show()),
   );
+  const languageClient = client;
   const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals, {
     [TERMINAL_MENTION]: () => terminalContext(agentTerminal, terminalRecorder),
     [PROBLEMS_MENTION]: problemsContext,
-    [CHANGES_MENTION]: changesContext,
+    // A changed .env or key is named without its diff; the language server holds the user's secrets patterns.
+    [CHANGES_MENTION]: () => changesContext((paths) => languageClient.sendRequest(SecretsFilesRequest.type, { paths }).then((r) => r.secrets)),
   });
   context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client, log), registerDownloadModelCommand(client));
   registerChatCommands(context, { client, chat, view, log });

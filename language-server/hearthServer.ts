@@ -29,6 +29,7 @@ import { workspaceRoots } from './workspace/workspaceRoots';
 import { changedWorkspaceRoots } from './workspace/changedWorkspaceRoots';
 import { readWorkspaceFile } from './workspace/readWorkspaceFile';
 import { readWorkspaceFolder } from './workspace/readWorkspaceFolder';
+import { registerSecretsFilesHandler } from './workspace/registerSecretsFilesHandler';
 import { registerDraftImageHandlers } from './chat/registerDraftImageHandlers';
 import { DraftImages } from './chat/draftImages';
 import { registerChatHandlers } from './chat/registerChatHandlers';
@@ -254,6 +255,7 @@ export class HearthServer {
     registerModelPull(connection, this);
     registerDraftImageHandlers(connection, new DraftImages(this.store.images, this.store.imageCollector));
     registerSlashHandlers(connection, this.slash);
+    registerSecretsFilesHandler(connection, { settings: () => this.settings.fresh(), roots: () => this.folders });
     registerAgentsHandlers(connection, this.agentCatalog);
     registerAgentToolHandlers(connection, this);
     registerCheckpointHandlers(connection, this.chatCheckpoints);

@@ -342,6 +342,17 @@ export namespace SlashCommandsRequest {
   export const type = new RequestType<{ query: string }, { commands: SlashCommandInfo[] }, HearthError>(method);
 }
 
+/**
+ * Which of these files (absolute paths on the developer's machine) are
+ * secrets files: ones the user's `hearth.completion.disabledFiles` names
+ * (`.env`, keys, credentials by default). `@changes` lists such a file by
+ * name and leaves out its diff; the language server holds the one matcher.
+ */
+export namespace SecretsFilesRequest {
+  export const method = 'hearth/files/secrets' as const;
+  export const type = new RequestType<{ paths: string[] }, { secrets: boolean[] }, HearthError>(method);
+}
+
 /** Server → client: one event of a running turn. */
 export namespace ChatEventNotification {
   export const method = 'hearth/chat/event' as const;

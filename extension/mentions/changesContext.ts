@@ -4,7 +4,7 @@ import { CHANGES_MENTION, type ContextItem } from '../../protocol/chat';
 import { gitApi, GIT_STATUS_UNTRACKED, type GitApi, type GitRepository } from '../git/gitApi';
 import { changesReport, splitDiff, type RepositoryChanges } from './changesReport';
 import { isInside } from './mentionReadRule';
-import { withholdRefusedDiffs } from './withholdRefusedDiffs';
+import { withholdRefusedDiffs, type SecretsFiles } from './withholdRefusedDiffs';
 
 /** How long to wait for the git extension to find the workspace's repositories (it scans after it starts). */
 const INITIALIZE_TIMEOUT_MS = 10_000;
@@ -42,7 +42,7 @@ function repositoryName(root: vscode.Uri): string {
   return below === '' ? folder.name : `${folder.name}/${below}`;
 }
 
-async function readRepository(repo: GitRepository, folders: readonly string[]): Promise<RepositoryChanges> {
+async function readRepository(repo: GitRepository, folders: readonly string[], secretsFiles: SecretsFiles): Promise<RepositoryChanges> {
   const root = repo.rootUri.fsPath;
   const branch = repo.state.HEAD?.name;
   const base = { name: repositoryName(repo.rootUri), ...(branch ? { branch } : {}) };
@@ -50,7 +50,12 @@ async function readRepository(repo: GitRepository, folders: readonly string[]): 
     const [staged, unstaged] = await Promise.all([repo.diff(true), repo.diff(false)]);
     const untrackedUris = [...(repo.state.untrackedChanges ?? []), ...repo.state.workingTreeChanges.filter((c) => c.status === GIT_STATUS_UNTRACKED)].map((c) => c.uri.fsPath);
     const untracked = [...new Set(untrackedUris.map((p) => path.relative(root, p).split(path.sep).join('/')))].sort();
-    return { ...base, staged: await withholdRefusedDiffs(splitDiff(staged), root, folders), unstaged: await withholdRefusedDiffs(splitDiff(unstaged), root, folders), untracked };
+    return {
+      ...base,
+      staged: await withholdRefusedDiffs(splitDiff(staged), root, folders, secretsFiles),
+      unstaged: await withholdRefusedDiffs(splitDiff(unstaged), root, folders, secretsFiles),
+      untracked,
+    };
   } catch (err) {
     return { ...base, staged: [], unstaged: [], untracked: [], error: `git failed (${err instanceof Error ? err.message.split('\n')[0] : String(err)})` };
   }
@@ -62,10 +67,11 @@ async function readRepository(repo: GitRepository, folders: readonly string[]): 
  * read as plain patches with its git (git/plainDiffs.ts: no diff program
  * or colours from git config; git runs only where the extension does, and
  * not at all in Restricted Mode, where a repository's config must not run
- * programs). Files the `@file` rules refuse appear by name only. Always
- * returns an item with text that says what happened.
+ * programs). Files the `@file` rules refuse appear by name only, and so do
+ * the user's secrets files (`secretsFiles`, asked of the language server).
+ * Always returns an item with text that says what happened.
  */
-export async function changesContext(): Promise<ContextItem> {
+export async function changesContext(secretsFiles: SecretsFiles): Promise<ContextItem> {
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   if (folders.length === 0) return item('(No folder is open, so there are no git changes to attach.)');
   // A repository's own config can make git run programs (a diff driver, a textconv filter, core.fsmonitor); in a workspace the user has not trusted, git is not run at all.
@@ -76,6 +82,6 @@ export async function changesContext(): Promise<ContextItem> {
   const repositories = workspaceRepositories(api, folders);
   if (repositories.length === 0) return item('(No git repository was found in this workspace, so there are no uncommitted changes to attach. If git is not installed, VS Code\'s Source Control view says so.)');
   const changes = [];
-  for (const repo of repositories) changes.push(await readRepository(repo, folders));
+  for (const repo of repositories) changes.push(await readRepository(repo, folders, secretsFiles));
   return item(changesReport(changes));
 }

@@ -10,8 +10,11 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatSendRequest } from '../../protocol/lspMethods';
+import { ChatSendRequest, SecretsFilesRequest } from '../../protocol/lspMethods';
 import type { ContextItem } from '../../protocol/chat';
+import { changesReport, splitDiff } from '../../extension/mentions/changesReport';
+import { withholdRefusedDiffs } from '../../extension/mentions/withholdRefusedDiffs';
+import { fixtureGit as git } from '../fixtures/fixtureGit';
 
 const MODEL = 'qwen2.5-coder:7b';
 /** A line the repository's file name writes if it is shown raw: it reads as the user's own request. */
@@ -85,5 +88,33 @@ describe('@ mentions of a hostile repository (integration)', function () {
     assert.ok(lines.includes('.env (27 B, a secrets file (hearth.completion.disabledFiles), not included)'), message);
     assert.ok(lines.includes('deploy/server.pem (15 B, a secrets file (hearth.completion.disabledFiles), not included)'), message);
     assert.ok(lines.some((l) => /^deploy\/notes\.txt \(.*, holds a private key, not included\)$/.test(l)), message);
+  });
+
+  it('@changes names a changed .env or key, checked by the language server against the user\'s patterns, without its diff', async () => {
+    git(workspace, 'init', '-q', '-b', 'main');
+    fs.mkdirSync(path.join(workspace, 'deploy'));
+    fs.writeFileSync(path.join(workspace, 'app.ts'), 'export const port = 8080;\n');
+    fs.writeFileSync(path.join(workspace, '.env'), 'DB_PASSWORD=old\n');
+    fs.writeFileSync(path.join(workspace, 'deploy', 'server.pem'), 'old\n');
+    git(workspace, 'add', '-A');
+    git(workspace, 'commit', '-q', '-m', 'init');
+    fs.writeFileSync(path.join(workspace, 'app.ts'), 'export const port = 9090;\n');
+    fs.writeFileSync(path.join(workspace, '.env'), 'DB_PASSWORD=heliotrope-env\n');
+    fs.writeFileSync(path.join(workspace, 'deploy', 'server.pem'), 'heliotrope-pem\n');
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
+    const c = client;
+    // What the extension's @changes does with VS Code's Git extension's diff, asking the real server.
+    const secretsFiles = (paths: string[]) => c.connection.sendRequest(SecretsFilesRequest.type, { paths }).then((r) => r.secrets);
+    const unstaged = await withholdRefusedDiffs(splitDiff(git(workspace, 'diff')), workspace, [workspace], secretsFiles);
+    const text = changesReport([{ name: 'ws', branch: 'main', staged: [], unstaged, untracked: [] }]);
+    assert.match(text, /\+export const port = 9090;/);
+    assert.doesNotMatch(text, /heliotrope/);
+    assert.match(text, /\(\.env: changed; its diff is left out because it is a secrets file \(hearth\.completion\.disabledFiles names it\)\.\)/);
+    assert.match(text, /\(deploy\/server\.pem: changed; its diff is left out because it is a secrets file/);
+
+    // The user's own list decides: without .env in it, its diff goes.
+    c.setSettings({ ollama: { host: fixture.url }, chat: { model: MODEL }, completion: { disabledFiles: ['**/*.pem'] } });
+    const after = await withholdRefusedDiffs(splitDiff(git(workspace, 'diff')), workspace, [workspace], secretsFiles);
+    assert.deepEqual(after.map((f) => [f.paths.at(-1), f.withheld !== undefined]), [['.env', false], ['app.ts', false], ['deploy/server.pem', true]]);
   });
 });
