@@ -83,11 +83,12 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
     vscode.commands.registerCommand('hearth.showAgentTerminal', () => agentTerminal.show()),
   );
   const languageClient = client;
+  const secretsFiles = (paths: string[]) => languageClient.sendRequest(SecretsFilesRequest.type, { paths }).then((r) => r.secrets);
   const chat = new ChatController(context, client, view, statusBar, log, bridge, approvals, {
     [TERMINAL_MENTION]: () => terminalContext(agentTerminal, terminalRecorder),
-    [PROBLEMS_MENTION]: problemsContext,
-    // A changed .env or key is named without its diff; the language server holds the user's secrets patterns.
-    [CHANGES_MENTION]: () => changesContext((paths) => languageClient.sendRequest(SecretsFilesRequest.type, { paths }).then((r) => r.secrets)),
+    // A .env's or key's problems go without their lines, a changed one without its diff; the language server holds the user's secrets patterns.
+    [PROBLEMS_MENTION]: () => problemsContext(secretsFiles),
+    [CHANGES_MENTION]: () => changesContext(secretsFiles),
   });
   context.subscriptions.push(statusBar, chat, new ApprovalAttention(approvals, view), new IndexStatusItem(client, log), registerDownloadModelCommand(client));
   registerChatCommands(context, { client, chat, view, log });

@@ -1,7 +1,9 @@
 import * as fs from 'node:fs/promises';
 import * as vscode from 'vscode';
 import { PROBLEMS_MENTION, type ContextItem } from '../../protocol/chat';
+import { fillSourceLines, type LocatedProblem } from './fillSourceLines';
 import { mentionReadRefusal } from './mentionReadRule';
+import type { SecretsFiles } from './withholdRefusedDiffs';
 import { MAX_PROBLEMS, problemsReport, sortProblems, type ProblemEntry } from './problemsReport';
 
 /** A closed file larger than this is not read for its offending lines (the diagnostics still go in). */
@@ -41,10 +43,11 @@ async function linesOf(uri: vscode.Uri, folders: readonly string[]): Promise<str
 /**
  * What `@problems` attaches: the errors and warnings VS Code shows for files
  * in the workspace's folders (a file outside them is not the workspace's, and
- * its lines are not the agent's to read), formatted by problemsReport.ts.
+ * its lines are not the agent's to read), formatted by problemsReport.ts;
+ * a secrets file's problems go without their lines (fillSourceLines.ts).
  * Always returns an item with text, so "no problems" is said, not silent.
  */
-export async function problemsContext(): Promise<ContextItem> {
+export async function problemsContext(secretsFiles: SecretsFiles): Promise<ContextItem> {
   const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
   const entries: (ProblemEntry & { uri: vscode.Uri })[] = [];
   for (const [uri, diagnostics] of vscode.languages.getDiagnostics()) {
@@ -61,13 +64,9 @@ export async function problemsContext(): Promise<ContextItem> {
   const activePath = active && vscode.workspace.getWorkspaceFolder(active) ? vscode.workspace.asRelativePath(active, (vscode.workspace.workspaceFolders?.length ?? 0) > 1) : undefined;
   // Only the problems that will be listed need their lines, so at most MAX_PROBLEMS files are read.
   const listed = sortProblems(entries, activePath).slice(0, MAX_PROBLEMS);
-  const files = new Map<string, Promise<string[] | undefined>>();
-  for (const p of listed) {
-    const key = p.uri.toString();
-    if (!files.has(key)) files.set(key, linesOf(p.uri, folders));
-    const lines = await files.get(key)!;
-    const line = lines?.[p.line - 1];
-    if (line !== undefined) p.sourceLine = line;
-  }
+  const uris = new Map(listed.map((p) => [p.uri.toString(), p.uri]));
+  const located = listed.map((p): LocatedProblem => ({ ...p, key: p.uri.toString(), ...(p.uri.scheme === 'file' ? { filePath: p.uri.fsPath } : {}) }));
+  await fillSourceLines(located, (p) => linesOf(uris.get(p.key)!, folders), secretsFiles);
+  located.forEach((p, i) => p.sourceLine !== undefined && (listed[i].sourceLine = p.sourceLine));
   return { kind: 'mention', path: PROBLEMS_MENTION, text: problemsReport(entries.map(({ uri: _uri, ...p }) => p), activePath ? { activePath } : {}) };
 }

@@ -14,6 +14,8 @@ import { ChatSendRequest, SecretsFilesRequest } from '../../protocol/lspMethods'
 import type { ContextItem } from '../../protocol/chat';
 import { changesReport, splitDiff } from '../../extension/mentions/changesReport';
 import { withholdRefusedDiffs } from '../../extension/mentions/withholdRefusedDiffs';
+import { fillSourceLines, type LocatedProblem } from '../../extension/mentions/fillSourceLines';
+import { problemsReport } from '../../extension/mentions/problemsReport';
 import { fixtureGit as git } from '../fixtures/fixtureGit';
 
 const MODEL = 'qwen2.5-coder:7b';
@@ -116,5 +118,30 @@ describe('@ mentions of a hostile repository (integration)', function () {
     c.setSettings({ ollama: { host: fixture.url }, chat: { model: MODEL }, completion: { disabledFiles: ['**/*.pem'] } });
     const after = await withholdRefusedDiffs(splitDiff(git(workspace, 'diff')), workspace, [workspace], secretsFiles);
     assert.deepEqual(after.map((f) => [f.paths.at(-1), f.withheld !== undefined]), [['.env', false], ['app.ts', false], ['deploy/server.pem', true]]);
+  });
+
+  it('@problems lists a secret scanner\'s warning in .env without the line that holds the secret', async () => {
+    fs.writeFileSync(path.join(workspace, '.env'), 'DB_PASSWORD=heliotrope-env\n');
+    fs.writeFileSync(path.join(workspace, 'app.ts'), 'const port: number = "8080";\n');
+    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
+    const c = client;
+    const secretsFiles = (paths: string[]) => c.connection.sendRequest(SecretsFilesRequest.type, { paths }).then((r) => r.secrets);
+    // The diagnostics VS Code would hold: a secret scanner's on .env, the compiler's on app.ts.
+    const at = (file: string) => ({ key: `file://${path.join(workspace, file)}`, filePath: path.join(workspace, file), path: file, line: 1, column: 1 });
+    const problems: LocatedProblem[] = [
+      { ...at('.env'), severity: 'warning', source: 'secrets', message: 'A password is committed here.' },
+      { ...at('app.ts'), severity: 'error', source: 'ts', code: '2322', message: "Type 'string' is not assignable to type 'number'." },
+    ];
+    const read = (p: LocatedProblem) => fs.promises.readFile(p.filePath!, 'utf8').then((t) => t.split('\n'));
+    await fillSourceLines(problems, read, secretsFiles);
+    const text = problemsReport(problems);
+    assert.doesNotMatch(text, /heliotrope/);
+    assert.match(text, /^\.env:1:1 warning \[secrets\] A password is committed here\.$/m);
+    assert.match(text, /^app\.ts:1:1 error \[ts 2322\] .*\n {4}const port: number = "8080";$/m);
+
+    // A server that cannot answer sends no line at all.
+    const unchecked = problems.map((p) => ({ ...p, sourceLine: undefined }));
+    await fillSourceLines(unchecked, read, () => Promise.reject(new Error('the language server is gone')));
+    assert.deepEqual(unchecked.map((p) => p.sourceLine), [undefined, undefined]);
   });
 });
