@@ -64,10 +64,13 @@ describe('@problems, @changes, @folder/ and web pages in a real VS Code (e2e)', 
       fs.mkdirSync(path.join(workspace, 'src'));
       fs.writeFileSync(path.join(workspace, 'src', 'app.ts'), 'export const answer = 41;\n');
       fs.writeFileSync(path.join(workspace, 'broken.json'), '{\n  "name": "demo",\n  "version": \n}\n');
+      // A tracked secrets file (the default hearth.completion.disabledFiles names *.env), changed like the code.
+      fs.writeFileSync(path.join(workspace, 'src', 'secrets.env'), 'DB_PASSWORD=old\n');
       git(workspace, 'init', '-q', '-b', 'main');
       git(workspace, 'add', '-A');
       git(workspace, 'commit', '-q', '-m', 'init');
       fs.writeFileSync(path.join(workspace, 'src', 'app.ts'), 'export const answer = 42;\n');
+      fs.writeFileSync(path.join(workspace, 'src', 'secrets.env'), 'DB_PASSWORD=heliotrope\n');
       fs.writeFileSync(path.join(workspace, 'notes.md'), 'UNTRACKED NOTE BODY\n');
     },
   });
@@ -114,6 +117,8 @@ describe('@problems, @changes, @folder/ and web pages in a real VS Code (e2e)', 
     assert.match(user, /Not staged:\ndiff --git a\/src\/app\.ts b\/src\/app\.ts[\s\S]*-export const answer = 41;\n\+export const answer = 42;/, `the diff:\n${user}`);
     assert.match(user, /Untracked files \(names only, not their content\):\nnotes\.md/);
     assert.ok(!user.includes('UNTRACKED NOTE BODY'), 'an untracked file’s content is not sent');
+    assert.match(user, /\(src\/secrets\.env: changed; its diff is left out because it is a secrets file \(hearth\.completion\.disabledFiles names it\)\.\)/);
+    assert.ok(!user.includes('DB_PASSWORD'), 'no line of the secrets file’s diff is sent');
     await untilAnswerDone(chat, answersBefore);
     await vscode.wb.page.screenshot({ path: path.join(RESULTS, 'changes-mention.png') });
   });
