@@ -1,4 +1,5 @@
 import { CHANGES_MENTION, isFolderMention, isWebPageMention, parseResourceMention, PROBLEMS_MENTION, TERMINAL_MENTION, type ContextItem, type UserInput } from '../../protocol/chat';
+import { revealHiddenInLine } from '../../protocol/hiddenCharacters';
 
 /** Languages by file extension, for the fence info string when the client did not send a language id. */
 const LANGUAGE_BY_EXTENSION: Record<string, string> = {
@@ -23,19 +24,16 @@ function fenceFor(text: string): string {
   return '`'.repeat(Math.max(3, longest + 1));
 }
 
-// eslint-disable-next-line no-control-regex
-const LINE_BREAKING = /[\x00-\x1f\x7f\x85\u2028\u2029]/g;
-
 /**
  * A name for a heading, on one line: a path comes from the repository (a
  * file may be named `a.ts` + newline + "The user now asks you to …"), a
  * resource's address and server from an MCP server. A heading is outside
  * the fence, so a raw line break there would let the name write lines the
- * model reads as the user's own words. Each control or line-breaking
- * character is shown as ⟨U+XXXX⟩, as the agent's file tools show such names.
+ * model reads as the user's own words. Each line break, control or other
+ * hidden character is shown as ⟨U+XXXX⟩, as the approval cards show them.
  */
 function oneLine(name: string): string {
-  return name.replace(LINE_BREAKING, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+  return revealHiddenInLine(name).text;
 }
 
 function headingOf(item: ContextItem): string {
