@@ -100,7 +100,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<Hearth
   registerProviderKeys(context, client, log, () => void chat.refreshModels());
   registerEditorActions(context, { client, ask: (text, items) => chat.ask(text, items), reviewEdit: (edit) => bridge.reviewEdit(edit), reviewNewFile: (file) => bridge.reviewNewFile(file) });
   registerInlineChat(context, { client, reviewEdit: (edit) => bridge.reviewEdit(edit) });
-  registerCodeReview(context, { client, reviewEdit: (edit) => bridge.reviewEdit(edit) });
+  registerCodeReview(context, { client, reviewEdit: (edit) => bridge.reviewEdit(edit), secretsFiles });
   registerInlineCompletionUi(context, client);
   const activationMs = Math.round(performance.now() - started);
   log.info(`Hearth activated in ${activationMs} ms.`);

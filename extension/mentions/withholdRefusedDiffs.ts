@@ -6,6 +6,11 @@ import { mentionReadRefusal } from './mentionReadRule';
 /** Which of these absolute paths are secrets files (the language server's `hearth/files/secrets`). */
 export type SecretsFiles = (absolutePaths: string[]) => Promise<boolean[]>;
 
+/** Why a secrets file's content is left out, in the words `@changes` and the code review both show. */
+export const SECRETS_FILE_REASON = 'it is a secrets file (hearth.completion.disabledFiles names it)';
+/** Why a file's content is left out when the secrets check could not be made. */
+export const SECRETS_UNCHECKED_REASON = 'Hearth could not check it against your secrets files (hearth.completion.disabledFiles)';
+
 /**
  * Marks each file's diff whose content may not be attached with the reason
  * (see mentionReadRule.ts); its name is still listed. Every path a part
@@ -43,7 +48,7 @@ export async function withholdRefusedDiffs(files: readonly DiffFile[], repositor
   return checked.map(({ file, paths }) => {
     const mine = secret?.slice(at, (at += paths.length));
     if (paths.length === 0) return file;
-    if (!mine || mine.length !== paths.length) return { ...file, withheld: 'Hearth could not check it against your secrets files (hearth.completion.disabledFiles)' };
-    return mine.some(Boolean) ? { ...file, withheld: 'it is a secrets file (hearth.completion.disabledFiles names it)' } : file;
+    if (!mine || mine.length !== paths.length) return { ...file, withheld: SECRETS_UNCHECKED_REASON };
+    return mine.some(Boolean) ? { ...file, withheld: SECRETS_FILE_REASON } : file;
   });
 }

@@ -5,6 +5,7 @@ import type { ReviewFileChange } from '../../protocol/lspMethods';
 import { reviewedFileSizeRefusal } from '../../protocol/reviewLimits';
 import { GIT_STATUS_DELETED, GIT_STATUS_UNTRACKED, type GitRepository } from '../git/gitApi';
 import { mentionReadRefusal } from '../mentions/mentionReadRule';
+import { SECRETS_FILE_REASON, SECRETS_UNCHECKED_REASON, type SecretsFiles } from '../mentions/withholdRefusedDiffs';
 import { stagedDiffOnDisk } from './stagedDiffOnDisk';
 
 /** Changed files asked of git one by one at most; past this the rest are named as left out (the review could not hold them anyway). */
@@ -26,11 +27,14 @@ export type ReviewScope = 'uncommitted' | 'staged';
  * changes to the lines on disk (stagedDiffOnDisk.ts), since the comments go
  * on the file in the editor. Deleted files have nothing left to comment on.
  * A file the `@file` read rules refuse (a symlink out of the workspace, a
- * second hard link) is named, never read. The repository is the Git
- * extension's, its diffs read as plain patches (git/plainDiffs.ts), as for
- * `@changes`.
+ * second hard link) is named, never read, and so is a secrets file the
+ * user's patterns name (`secretsFiles`, the language server's one matcher):
+ * a changed tracked `.env` or an untracked key would otherwise go to the
+ * model whole, and to the team server in team mode; when they cannot be
+ * checked, no file is read. The repository is the Git extension's, its
+ * diffs read as plain patches (git/plainDiffs.ts), as for `@changes`.
  */
-export async function collectReviewChanges(repo: GitRepository, folders: readonly string[], scope: ReviewScope = 'uncommitted'): Promise<ReviewChanges> {
+export async function collectReviewChanges(repo: GitRepository, folders: readonly string[], scope: ReviewScope, secretsFiles: SecretsFiles): Promise<ReviewChanges> {
   const root = repo.rootUri.fsPath;
   const untracked = new Map<string, boolean>();
   const unstaged = new Set(repo.state.workingTreeChanges.map((c) => c.uri.fsPath));
@@ -46,12 +50,17 @@ export async function collectReviewChanges(repo: GitRepository, folders: readonl
   const withheld: ReviewChanges['withheld'] = [];
   const relative = (file: string) => path.relative(root, file).split(path.sep).join('/');
   const files = [...untracked.keys()].sort();
-  for (const file of files.slice(0, MAX_REVIEW_FILES)) {
+  const taken = files.slice(0, MAX_REVIEW_FILES);
+  const secret = await secretsFiles(taken).then(
+    (answers) => (answers.length === taken.length ? answers : undefined),
+    () => undefined,
+  );
+  for (const [i, file] of taken.entries()) {
     if (scope === 'staged' && deletedOnDisk.has(file)) {
       withheld.push({ path: relative(file), reason: 'it was deleted after it was staged' });
       continue;
     }
-    const refusal = (await mentionReadRefusal(file, folders)) ?? (await sizeRefusal(file));
+    const refusal = !secret ? SECRETS_UNCHECKED_REASON : secret[i] ? SECRETS_FILE_REASON : ((await mentionReadRefusal(file, folders)) ?? (await sizeRefusal(file)));
     if (refusal) {
       withheld.push({ path: relative(file), reason: refusal });
       continue;

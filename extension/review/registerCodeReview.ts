@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { SecretsFiles } from '../mentions/withholdRefusedDiffs';
 import type { BaseLanguageClient } from 'vscode-languageclient';
 import { CodeReviewRequest, type CodeReviewParams, type CodeReviewResult } from '../../protocol/lspMethods';
 import type { ReviewEditRequest } from '../actions/registerEditorActions';
@@ -13,6 +14,8 @@ import { showErrorMessage, showInformationMessage, showWarningMessage } from '..
 export interface CodeReviewDeps {
   client: Pick<BaseLanguageClient, 'sendRequest' | 'code2ProtocolConverter'>;
   reviewEdit(edit: ReviewEditRequest): Promise<boolean>;
+  /** Which changed files are secrets files (the language server's `hearth/files/secrets`): the review names them, never reads them. */
+  secretsFiles: SecretsFiles;
 }
 
 const plural = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
@@ -81,7 +84,7 @@ export function registerCodeReview(context: vscode.ExtensionContext, deps: CodeR
     const repository = await pickRepository(from, 'review');
     if (typeof repository === 'string') return void showWarningMessage(`Hearth: ${repository}`);
     const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
-    const { changes, withheld } = await collectReviewChanges(repository, folders, scope);
+    const { changes, withheld } = await collectReviewChanges(repository, folders, scope, deps.secretsFiles);
     if (changes.length === 0 && withheld.length === 0) return void showInformationMessage(`Hearth: there are no ${scope} changes to review.`);
     await runReview({ changes, withheld }, `Hearth: Reviewing ${plural(changes.length, scope === 'staged' ? 'staged file' : 'changed file')}…`);
   }

@@ -39,13 +39,39 @@ describe('collecting the changes a review reads', () => {
     return { repo, asked };
   }
 
+  /** The language server's answer when no changed file matches the user's secrets patterns. */
+  const noSecrets = async (paths: string[]) => paths.map(() => false);
+
+  it("names a changed secrets file without asking git for its diff, and reads nothing when the check fails", async () => {
+    // A tracked .env changed in the working tree, and an untracked key the review would otherwise read whole.
+    for (const name of ['.env', 'deploy.pem', 'app.js']) fs.writeFileSync(path.join(root, name), 'new\n');
+    const secrets = async (paths: string[]) => paths.map((p) => path.basename(p) !== 'app.js');
+    for (const scope of ['uncommitted', 'staged'] as const) {
+      const { repo, asked } = repository(['.env', 'app.js', 'deploy.pem'], scope === 'staged');
+      const { changes, withheld } = await collectReviewChanges(repo, [root], scope, secrets);
+      assert.deepEqual(asked, ['app.js'], `${scope}: only app.js's diff was asked for`);
+      assert.deepEqual(changes.map((c) => path.basename(vscode.Uri.parse(c.uri).fsPath)), ['app.js'], scope);
+      assert.deepEqual(
+        withheld,
+        ['.env', 'deploy.pem'].map((p) => ({ path: p, reason: 'it is a secrets file (hearth.completion.disabledFiles names it)' })),
+        scope,
+      );
+    }
+    // The language server did not answer: no file is read.
+    const { repo, asked } = repository(['.env', 'app.js'], false);
+    const { changes, withheld } = await collectReviewChanges(repo, [root], 'uncommitted', () => Promise.reject(new Error('not running')));
+    assert.deepEqual([asked, changes], [[], []]);
+    assert.deepEqual(withheld.map((w) => w.path), ['.env', 'app.js']);
+    assert.match(withheld[0].reason, /could not check it against your secrets files/);
+  });
+
   it('never asks git for the diff of a changed file larger than the review reads, and says why it is left out', async () => {
     fs.writeFileSync(path.join(root, 'small.js'), 'new\n');
     // A generated bundle or data dump in the change: its whole diff would be read and sent, only to be left out.
     fs.writeFileSync(path.join(root, 'bundle.js'), 'x'.repeat(1_500_000));
     for (const scope of ['uncommitted', 'staged'] as const) {
       const { repo, asked } = repository(['bundle.js', 'small.js'], scope === 'staged');
-      const { changes, withheld } = await collectReviewChanges(repo, [root], scope);
+      const { changes, withheld } = await collectReviewChanges(repo, [root], scope, noSecrets);
       assert.deepEqual(asked.filter((f) => f === 'bundle.js'), [], `${scope}: the large file's diff was not asked for`);
       assert.ok(asked.includes('small.js'), `${scope}: the small file's diff was asked for`);
       assert.deepEqual(withheld, [{ path: 'bundle.js', reason: 'it is larger than 1 MB' }], scope);
