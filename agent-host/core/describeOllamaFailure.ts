@@ -3,6 +3,8 @@ import type { HearthError } from '../../protocol/chat';
 import {
   classifyFailure,
   cloudModelError,
+  invalidModelNameError,
+  isInvalidModelName,
   connectionDroppedError,
   modelError,
   modelNotFoundError,
@@ -74,6 +76,7 @@ export async function describeOllamaFailure(err: unknown, context: FailureContex
     case 'http':
       // Checked first: the router's own 404 also says "not found", but no model is missing.
       if (isMissingRoute(failure.status, failure.message)) return ollamaTooOldError(context.host, context.model);
+      if (isInvalidModelName(failure.status, failure.message)) return invalidModelNameError(context.host, context.model, await installedModelNames(context.client));
       if (failure.status === 404 && /not found/i.test(failure.message)) {
         return modelNotFoundError(context.host, context.model, await installedModelNames(context.client));
       }

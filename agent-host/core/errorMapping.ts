@@ -292,6 +292,33 @@ export function cloudModelError(host: string, model: string, status: number, oll
   return undefined;
 }
 
+/** True for Ollama's 400 "invalid model name" (routes.go `writeModelRefParseError`: the name does not parse as host/namespace/model:tag). */
+export function isInvalidModelName(status: number, message: string): boolean {
+  return status === 400 && message.trim().toLowerCase() === 'invalid model name';
+}
+
+/**
+ * A model name Ollama cannot parse ("llama 3.2", "qwen2.5:7b:extra"): no
+ * such model can exist, so pulling it is not offered; the installed models
+ * are, as for a missing one, because picking one of them is the fix.
+ */
+export function invalidModelNameError(host: string, model: string, listed: string[] | undefined): HearthError {
+  const installed = listed?.slice(0, NAMED_MODELS_MAX);
+  const choices = installed === undefined || installed.length === 0 ? '' : ` Installed models: ${nameSome(listed ?? installed)}.`;
+  return {
+    code: 'modelNotFound',
+    message:
+      `"${model}" is not a valid model name, so Ollama at ${host} refused it ("invalid model name"). ` +
+      `A model name is letters, digits, ".", "-" and "_", optionally with a ":tag" and a "namespace/" in front (for example qwen2.5-coder:7b), with no spaces.${choices} ` +
+      'Pick a model in the model picker, or correct the `hearth.chat.model` setting.',
+    host,
+    model,
+    installedModels: installed,
+    // The same name is refused again; the installed models' buttons retry with another.
+    retryable: false,
+  };
+}
+
 export function modelError(host: string, model: string, ollamaMessage: string, status?: number, provider?: ProviderServer): HearthError {
   const where = status === undefined ? '' : ` (HTTP ${status})`;
   const who = provider ? `${describeProvider(provider).replace(/^the/, 'The')} at ${provider.host}` : 'Ollama';

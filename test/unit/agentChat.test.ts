@@ -202,6 +202,23 @@ describe('agent chat', () => {
     assert.deepEqual(events.at(-1), { type: 'done', reason: 'error' });
   });
 
+  it('a model name Ollama cannot parse is called invalid, with the installed models and no pull to offer', async () => {
+    // Ollama answers such a name with 400 "invalid model name" from /api/show and /api/chat alike (routes.go writeModelRefParseError).
+    const agent = createAgent({ host: fixture.url });
+    const events = await collect(agent.startTurn([], ask('x'), { model: 'llama 3.2' }, new AbortController().signal));
+    const [error] = only(events, 'error');
+    assert.equal(error.error.code, 'modelNotFound');
+    assert.match(error.error.message, /^"llama 3\.2" is not a valid model name, so Ollama at http:\/\/127\.0\.0\.1:\d+ refused it \("invalid model name"\)\..*no spaces\. Installed models: qwen2\.5-coder:7b, llama3\.2:3b\. Pick a model in the model picker, or correct the `hearth\.chat\.model` setting\.$/);
+    assert.doesNotMatch(error.error.message, /ollama pull|not installed/);
+    assert.deepEqual(error.error.installedModels, ['qwen2.5-coder:7b', 'llama3.2:3b']);
+    assert.equal(error.error.pullable, undefined, 'no download is offered for a name that cannot exist');
+    assert.equal(error.error.retryable, false, 'the same name would be refused again');
+    const chat = fixture.requests.find((r) => r.path === '/api/chat');
+    assert.equal(chat?.outcome, 'error');
+    assert.deepEqual(chat?.reply, { kind: 'error', status: 400, error: 'invalid model name' });
+    assert.deepEqual(events.at(-1), { type: 'done', reason: 'error' });
+  });
+
   it('reports a 404 from chat itself (model deleted after /api/show) the same way', async () => {
     fixture.enqueue({ kind: 'error', status: 404, error: 'model "llama3.2:3b" not found, try pulling it first' });
     const agent = createAgent({ host: fixture.url });
