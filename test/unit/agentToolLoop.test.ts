@@ -162,6 +162,25 @@ describe('agent tool loop', () => {
     assert.deepEqual(only(events, 'done'), [{ type: 'done', reason: 'stop' }]);
   });
 
+  it('runs a call a text-protocol model writes in its own template\'s form (Ollama leaves it as text when no tools were offered)', async () => {
+    // Scripted as tool calls: with no tools in the request Ollama has no parser for them (routes.go ChatHandler),
+    // so they reach Hearth as the <tool_call> text the model wrote, and only the text protocol can run them.
+    fixture.setModels([{ name: 'gemma:2b', capabilities: ['completion'] }]);
+    fixture.enqueue(
+      { kind: 'toolCalls', text: 'Let me check. ', calls: [{ name: 'read_file', arguments: { path: 'src/math.ts' } }] },
+      { kind: 'text', text: 'It adds two numbers.' },
+    );
+    const executor = fileReader();
+    const events = await collect(createAgent({ host: fixture.url }).startTurn([], ask('what does math.ts do?'), { model: 'gemma:2b', executor }, new AbortController().signal));
+
+    const [first, second] = chats(fixture);
+    assert.equal(first.body.tools, undefined, 'no native tools are sent');
+    assert.deepEqual(executor.calls.map((c) => c.arguments), [{ path: 'src/math.ts' }]);
+    assert.match(second.body.messages.at(-1).content, /^Tool result for read_file:[\s\S]*export const add/);
+    assert.equal(textOf(events), 'Let me check. It adds two numbers.', 'the call itself is not shown to the reader');
+    assert.deepEqual(only(events, 'done'), [{ type: 'done', reason: 'stop' }]);
+  });
+
   it('tells a text-protocol model when its tool_call block is not valid JSON', async () => {
     fixture.setModels([{ name: 'gemma:2b', capabilities: ['completion'] }]);
     fixture.enqueue(
