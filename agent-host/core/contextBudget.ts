@@ -7,6 +7,13 @@
  *
  *   system prompt + tool schemas + history + this turn  <=  num_ctx - reserve
  *
+ * The budget counts with an estimate (tokenEstimate.ts), and the agent asks
+ * Ollama not to truncate (`truncate: false`): when the model's tokenizer
+ * counts more than the estimate, Ollama refuses with a 400 instead of
+ * silently dropping the oldest messages (or, with only the last message
+ * left, the middle of the prompt), and the tool loop fits again with the
+ * counts scaled by what Ollama reported.
+ *
  * The reserve leaves room for the answer. The tool schemas are those the
  * tool loop chose to offer within their share of the budget (toolBudget.ts).
  * When the conversation is too long
@@ -36,6 +43,12 @@ export interface BudgetRequest {
   /** Tokens sent outside the messages (native tool schemas). */
   fixedTokens: number;
   numCtx: number;
+  /**
+   * How many of the model's real tokens one estimated token turned out to
+   * be (1 unless Ollama counted more than the estimate, see toolLoop.ts):
+   * every count is multiplied by it, so the outcome is in real tokens.
+   */
+  tokenScale?: number;
 }
 
 export interface BudgetOutcome {
@@ -90,9 +103,11 @@ export function fitToContext(request: BudgetRequest): BudgetOutcome {
   const turn = [...request.turn];
   let shortenedToolOutputs = 0;
   let droppedMessages = 0;
+  const scale = request.tokenScale ?? 1;
+  const tokensOf = (message: ChatMessage) => Math.ceil(messageTokens(message) * scale);
 
   const total = () =>
-    request.fixedTokens + messageTokens(system) + groups.flat().reduce((n, m) => n + messageTokens(m), 0) + turn.reduce((n, m) => n + messageTokens(m), 0);
+    Math.ceil(request.fixedTokens * scale) + tokensOf(system) + groups.flat().reduce((n, m) => n + tokensOf(m), 0) + turn.reduce((n, m) => n + tokensOf(m), 0);
   let tokens = total();
   const outcome = (): BudgetOutcome => ({
     messages: [system, ...groups.flat(), ...turn],
@@ -109,7 +124,7 @@ export function fitToContext(request: BudgetRequest): BudgetOutcome {
   const tryShorten = (list: ChatMessage[], index: number): boolean => {
     const short = list[index].role === 'tool' ? shorten(list[index]) : undefined;
     if (!short) return false;
-    tokens -= messageTokens(list[index]) - messageTokens(short);
+    tokens -= tokensOf(list[index]) - tokensOf(short);
     list[index] = short;
     shortenedToolOutputs++;
     return tokens <= budgetTokens;
@@ -122,7 +137,7 @@ export function fitToContext(request: BudgetRequest): BudgetOutcome {
     const [oldest, ...rest] = groups;
     groups = rest;
     droppedMessages += oldest.length;
-    tokens -= oldest.reduce((n, m) => n + messageTokens(m), 0);
+    tokens -= oldest.reduce((n, m) => n + tokensOf(m), 0);
   }
   if (tokens <= budgetTokens) return outcome();
 

@@ -337,6 +337,23 @@ export function internalError(err: unknown): HearthError {
   return { code: 'internal', message: `Hearth hit an unexpected error: ${message}. Please report it with the Hearth log attached.`, retryable: true };
 }
 
+/**
+ * Ollama's 400 for a prompt longer than the runner's context window, or
+ * undefined for any other failure. With `truncate: false` it is
+ * llama-server's refusal passed on as it is ("request (5210 tokens) exceeds
+ * the available context size (4096 tokens), try increasing it", inside its
+ * JSON body: llm/llama_server.go `statusErrorMessage`); without context
+ * shift it is Ollama's own "the prompt is longer than the context length
+ * …". `promptTokens` is the size Ollama counted, when it said.
+ */
+export function contextOverflow(err: unknown): { promptTokens?: number } | undefined {
+  const failure = classifyFailure(err);
+  if (failure.kind !== 'http' || failure.status !== 400) return undefined;
+  if (!/exceeds the available context size|prompt is longer than the context length|input length exceeds the context length/i.test(failure.message)) return undefined;
+  const counted = /request \((\d+) tokens\)/.exec(failure.message);
+  return counted ? { promptTokens: Number(counted[1]) } : {};
+}
+
 /** True for Ollama's 400 "<model> does not support tools". */
 export function isToolsUnsupported(err: unknown): boolean {
   const failure = classifyFailure(err);

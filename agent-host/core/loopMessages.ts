@@ -62,6 +62,29 @@ export function contextTooSmallError(model: string, numCtx: number, fit: BudgetO
   };
 }
 
+/**
+ * Ollama counted more tokens than fit, again after Hearth fitted the
+ * conversation to what it counted: the message itself is too long for the
+ * window in the model's own tokens.
+ */
+export function contextOverflowError(model: string, numCtx: number, counted: number | undefined): HearthError {
+  const size = counted !== undefined ? `Ollama counted ${counted} tokens in it` : 'Ollama counted more tokens in it than Hearth estimated';
+  return {
+    code: 'invalidRequest',
+    message:
+      `This message does not fit ${model}'s context window of ${numCtx} tokens: ${size}, even with the older messages left out. ` +
+      'Attach less context (a selection instead of a whole file), or use a model with a larger context window.',
+    model,
+    retryable: false,
+  };
+}
+
+/** The status shown when Ollama refused a prompt that Hearth's estimate said would fit, before it fits again with Ollama's count. */
+export function contextRecountNote(model: string, numCtx: number, counted: number | undefined, estimated: number): string {
+  const size = counted !== undefined ? `${counted} tokens where Hearth estimated ${estimated}` : `more than the ${estimated} tokens Hearth estimated`;
+  return `${model}'s tokenizer counted ${size}, more than its context window (${numCtx} tokens) holds, so Hearth fits the conversation again with that count.`;
+}
+
 /** Why MCP tools were left out of a request on a small window. */
 export function windowTooSmallForTools(model: string, numCtx: number): string {
   return `${model}'s context window (${numCtx} tokens) cannot hold the definitions of every tool`;

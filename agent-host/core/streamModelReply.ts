@@ -34,7 +34,8 @@ export interface ModelReply {
  */
 export async function* streamModelReply(
   client: Ollama,
-  request: Omit<ChatRequest, 'stream'>,
+  // `truncate` (api/types.go ChatRequest) is newer than the npm client's type; the client sends the object as it is.
+  request: Omit<ChatRequest, 'stream'> & { truncate?: boolean },
   signal: AbortSignal,
   hideToolCallText: boolean,
 ): AsyncGenerator<AgentEvent, ModelReply> {

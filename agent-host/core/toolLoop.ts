@@ -17,11 +17,11 @@ import type { ToolDefinition } from '../../protocol/tools';
 import type { TurnOptions } from '../index';
 import { answerReserve, chooseNumCtx, fitToContext } from './contextBudget';
 import { describeOllamaFailure, type FailureContext } from './describeOllamaFailure';
-import { classifyFailure, isThinkingUnsupported, isToolsUnsupported } from './errorMapping';
+import { classifyFailure, contextOverflow, isThinkingUnsupported, isToolsUnsupported } from './errorMapping';
 import { DEFAULT_TOOL_TIMEOUT_MS, errorResult, executeToolCall, TurnCancelled } from './executeToolCall';
 import { formatUserMessage } from './formatUserMessage';
 import { HearthException } from './hearthException';
-import { contextTooSmallError, repeatedCallError, stepLimitError, toolsLeftOutWarning, trimWarning, windowTooSmallForTools } from './loopMessages';
+import { contextOverflowError, contextRecountNote, contextTooSmallError, repeatedCallError, stepLimitError, toolsLeftOutWarning, trimWarning, windowTooSmallForTools } from './loopMessages';
 import type { ModelFacts, ModelFactsCache } from './modelFacts';
 import { executorForMode, modeRefusal } from './modeTools';
 import { agentAllowsTool, agentRefusal, executorForAgent } from './agentTools';
@@ -122,6 +122,9 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   const turn: ChatMessage[] = options.continueReply ? [] : [{ role: 'user', content: formatUserMessage(setup.input), ...(images?.length ? { images } : {}) }];
   let usage: Usage | undefined;
   let lastWarning: string | undefined;
+  // Real tokens per estimated token: 1 until Ollama refuses a prompt as longer than the window, then what it counted.
+  let tokenScale = 1;
+  let recounts = 0;
   // Fitted once per turn, so every step of the loop sends the same system prompt (and Ollama reuses its cache).
   const workspaceContext = tools.length > 0 ? renderWorkspaceContext(options.workspaceContext, workspaceContextBudget(numCtx)) : undefined;
   let history = vision === false ? withoutImages(setup.history) : setup.history;
@@ -140,7 +143,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     }
     const { base, ollamaTools, fixedTokens } = framing;
     const system = todosOffered ? `${base}\n\n${todoGuidance(todos)}` : base;
-    let fit = fitToContext({ system, history, turn, fixedTokens, numCtx });
+    let fit = fitToContext({ system, history, turn, fixedTokens, numCtx, tokenScale });
     // Once per turn, before the first request: past the threshold, the oldest exchanges become a summary rather than being dropped.
     if (step === 1 && options.compactAt !== undefined && !options.continueReply && fit.promptTokens > options.compactAt * fit.budgetTokens) {
       try {
@@ -148,7 +151,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
         if (compaction) {
           history = compaction.history;
           yield { type: 'compacted', summary: compaction.summary, summarizedExchanges: compaction.summarizedExchanges };
-          fit = fitToContext({ system, history, turn, fixedTokens, numCtx });
+          fit = fitToContext({ system, history, turn, fixedTokens, numCtx, tokenScale });
         }
       } catch (err) {
         if (signal.aborted) throw new TurnCancelled();
@@ -173,6 +176,9 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
           model,
           messages: toOllamaMessages(fit.messages, mode),
           tools: ollamaTools,
+          // Ollama would otherwise cut a prompt longer than num_ctx without a word (server/prompt.go drops the oldest
+          // messages, the runner the middle of the last one); refused instead, it is fitted again below with Ollama's count.
+          truncate: false,
           // Only sent when decided: `think` on a model without the capability is a 400 from Ollama.
           ...(think !== undefined ? { think } : {}),
           // num_ctx is always sent: Ollama's default is far smaller than most models allow, and the budget above assumed this value.
@@ -192,6 +198,18 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
         think = undefined;
         step--;
         yield { type: 'status', level: 'info', message: `${model} cannot think (Ollama says it does not support thinking), so it answers without a reasoning trace.` };
+        continue;
+      }
+      const overflow = signal.aborted ? undefined : contextOverflow(err);
+      if (overflow) {
+        // The estimate was short for this model's tokenizer: count with Ollama's ratio (a little over, and at least a
+        // quarter more than before, so each retry fits tighter) and fit again; a few tries, then the user is told.
+        if (recounts >= 2) throw new HearthException(contextOverflowError(model, numCtx, overflow.promptTokens), { cause: err });
+        recounts++;
+        const ratio = overflow.promptTokens !== undefined ? overflow.promptTokens / fit.promptTokens : 0;
+        tokenScale = Math.max(tokenScale * 1.25, ratio * tokenScale * 1.05);
+        step--;
+        yield { type: 'status', level: 'warning', message: contextRecountNote(model, numCtx, overflow.promptTokens, fit.promptTokens) };
         continue;
       }
       if (mode === 'native' && isToolsUnsupported(err) && !signal.aborted) {

@@ -86,6 +86,46 @@ describe('agent context budget', () => {
     assert.deepEqual(events.at(-1), { type: 'done', reason: 'error' });
   });
 
+  it('a conversation that fits by the estimate but not by the model\'s tokenizer is fitted again, never cut by Ollama without a word', async () => {
+    // Two characters a token (numbers, hex, minified code) where Hearth estimates 3.5: the prompt overflows 2048 tokens.
+    fixture.setModels([{ name: 'dense:1b', contextLength: 2048, charsPerToken: 2 }]);
+    const history: ChatMessage[] = [];
+    for (let i = 0; i < 6; i++) history.push({ role: 'user', content: lorem(80, `q${i}_`).slice(0, 400) }, { role: 'assistant', content: lorem(80, `a${i}_`).slice(0, 400) });
+    fixture.enqueue({ kind: 'text', text: 'The latest change renames a field.' });
+    const events = await collect(createAgent({ host: fixture.url }).startTurn(history, { text: 'and now?', context: [] }, { model: 'dense:1b', systemPrompt: 'Be brief.' }, new AbortController().signal));
+
+    const chats = fixture.requests.filter((r) => r.path === '/api/chat');
+    assert.ok(chats.every((r) => r.body.truncate === false), 'Ollama is asked not to truncate');
+    assert.deepEqual(chats.map((r) => r.promptCut), chats.map(() => undefined), 'Ollama never cut the prompt itself');
+    const [refused, answered] = chats;
+    assert.equal(refused.outcome, 'error');
+    assert.equal(answered.outcome, 'completed');
+    assert.equal(answered.body.messages[0].content, 'Be brief.');
+    assert.equal(answered.body.messages.at(-1).content, 'and now?');
+    assert.ok(answered.body.messages.length < refused.body.messages.length, 'the oldest messages were left out by Hearth');
+    const statuses = only(events, 'status').map((e) => e.message);
+    assert.ok(statuses.some((m) => /^dense:1b's tokenizer counted \d+ tokens where Hearth estimated \d+, more than its context window \(2048 tokens\) holds/.test(m)), statuses.join('\n'));
+    assert.ok(statuses.some((m) => /left out the \d+ oldest messages/.test(m)), 'the user is told what the answer was given without');
+    assert.deepEqual(only(events, 'error'), []);
+    assert.equal(only(events, 'text').map((e) => e.delta).join(''), 'The latest change renames a field.');
+    assert.deepEqual(events.at(-1), { type: 'done', reason: 'stop' });
+  });
+
+  it('a message too long for the window in the model\'s own tokens is refused with a clear error, not answered from a cut prompt', async () => {
+    fixture.setModels([{ name: 'dense:1b', contextLength: 2048, charsPerToken: 1 }]);
+    const input: UserInput = { text: 'review this', context: [{ kind: 'file', path: 'data.json', text: lorem(800, '').slice(0, 4000) }] };
+    fixture.enqueue({ kind: 'text', text: 'It looks fine.' });
+    const events = await collect(createAgent({ host: fixture.url }).startTurn([], input, { model: 'dense:1b', systemPrompt: 'Be brief.' }, new AbortController().signal));
+
+    const [error] = only(events, 'error');
+    assert.equal(error?.error.code, 'invalidRequest');
+    assert.match(error.error.message, /^This message does not fit dense:1b's context window/);
+    assert.match(error.error.message, /Attach less context/);
+    assert.equal(only(events, 'text').length, 0, 'no answer from a prompt the model saw only in part');
+    assert.ok(fixture.requests.every((r) => r.path !== '/api/chat' || (r.outcome === 'error' && r.promptCut === undefined)));
+    assert.deepEqual(events.at(-1), { type: 'done', reason: 'error' });
+  });
+
   it('honours a lower context cap from the agent config', async () => {
     fixture.setModels([{ name: 'big:70b', contextLength: 131072 }]);
     await collect(createAgent({ host: fixture.url, maxContextTokens: 8192 }).startTurn([], { text: 'x', context: [] }, { model: 'big:70b' }, new AbortController().signal));
