@@ -6,9 +6,10 @@
  * prompt). The most recent exchange always stays verbatim. The caller keeps
  * the full messages; a compaction only changes what the model is sent.
  */
-import type { Ollama } from 'ollama';
+import type { ChatRequest, ChatResponse, Ollama } from 'ollama';
 import { MAX_COMPACT_FOCUS_CHARS, type ChatMessage } from '../../protocol/chat';
 import { answerReserve } from './contextBudget';
+import { contextOverflow } from './errorMapping';
 
 const SUMMARY_PROMPT = `You summarise a conversation between a user and Hearth, a coding assistant, so that the assistant can continue it without the full text.
 Write a compact note: the user's goals and requests, decisions made, files and symbols involved (paths), changes already made, commands run and their outcomes, and anything still open.
@@ -75,22 +76,41 @@ export async function compactHistory(client: Ollama, model: string, numCtx: numb
   const old = groups.slice(0, -1);
   const kept = groups.at(-1)!;
   // About three characters a token; the reserve leaves room for the summary itself.
-  const maxChars = Math.max(2000, (numCtx - answerReserve(numCtx) - 500) * 3);
-  let text = transcript(old.flat());
-  if (text.length > maxChars) text = `[…]\n${text.slice(text.length - maxChars)}`;
-  if (signal.aborted) return undefined;
-  const reply = await client.chat({
-    model,
-    messages: [
-      { role: 'system', content: focus ? `${SUMMARY_PROMPT}\n${focusLine(focus)}` : SUMMARY_PROMPT },
-      { role: 'user', content: text },
-    ],
-    stream: false,
-    // A thinking model reasons when `think` is omitted (routes.go ChatHandler): minutes over a long transcript,
-    // unseen (the summary is not streamed), and spent from the window the summary needs. Every model accepts false.
-    think: false,
-    options: { num_ctx: numCtx, temperature: 0 },
-  });
+  const allowedTokens = numCtx - answerReserve(numCtx) - 500;
+  let maxChars = Math.max(2000, allowedTokens * 3);
+  const full = transcript(old.flat());
+  const system = focus ? `${SUMMARY_PROMPT}\n${focusLine(focus)}` : SUMMARY_PROMPT;
+  let reply: ChatResponse | undefined;
+  for (let attempt = 1; reply === undefined; attempt++) {
+    const text = full.length > maxChars ? `[…]\n${full.slice(full.length - maxChars)}` : full;
+    if (signal.aborted) return undefined;
+    try {
+      reply = await client.chat({
+        model,
+        messages: [
+          { role: 'system', content: system },
+          { role: 'user', content: text },
+        ],
+        stream: false,
+        // A thinking model reasons when `think` is omitted (routes.go ChatHandler): minutes over a long transcript,
+        // unseen (the summary is not streamed), and spent from the window the summary needs. Every model accepts false.
+        think: false,
+        // Ollama would otherwise cut an overlong prompt itself, and its context shift keeps the middle's end, not the
+        // instructions above it: the model would continue the transcript instead of summarising it (see contextBudget.ts).
+        truncate: false,
+        options: { num_ctx: numCtx, temperature: 0 },
+      } as ChatRequest & { stream: false; truncate: boolean });
+    } catch (err) {
+      const overflow = contextOverflow(err);
+      if (!overflow || full.length <= 1 || attempt >= 3) {
+        if (overflow) throw new Error(`the earlier messages are longer than ${model}'s context window of ${numCtx} tokens by its own count`, { cause: err });
+        throw err;
+      }
+      // The transcript keeps the share of its characters that Ollama's count says fits, with a tenth to spare.
+      const shrink = overflow.promptTokens !== undefined ? (allowedTokens / overflow.promptTokens) * 0.9 : 0.5;
+      maxChars = Math.max(1, Math.floor(Math.min(maxChars, full.length) * Math.min(shrink, 0.9)));
+    }
+  }
   const summary = reply.message?.content?.trim() ?? '';
   if (summary === '') return undefined;
   return { summary, summarizedExchanges: old.length, history: [...compactedHistoryPrefix(summary), ...kept] };

@@ -61,6 +61,23 @@ describe('agent compaction', () => {
     assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'Answer.');
   });
 
+  it('a transcript longer than the window by the model\'s own count is cut by Hearth and summarised, not cut by Ollama past its instructions', async () => {
+    // One character a token: the transcript Hearth cuts by its estimate still overflows 2048 tokens. Ollama's context
+    // shift would keep its end but not the instructions before it, and the model would carry on the transcript.
+    fixture.setModels([{ name: MODEL, contextLength: 2048, charsPerToken: 1 }]);
+    fixture.setResponder((r) => (r.body.stream === false ? { kind: 'text', text: 'Summary of the lexer talk.' } : { kind: 'text', text: 'Answer.' }));
+    const events = await collect(createAgent({ host: fixture.url }).startTurn(history(), ask('and now?'), { model: MODEL, compactAt: 0.5 }, new AbortController().signal));
+
+    const summaries = chats(fixture).filter((r) => r.body.stream === false);
+    assert.ok(summaries.every((r) => r.body.truncate === false), 'Ollama is asked not to truncate');
+    assert.deepEqual(summaries.map((r) => r.promptCut), summaries.map(() => undefined), 'Ollama never cut the summary request itself');
+    assert.deepEqual(summaries.map((r) => r.outcome), ['error', 'completed']);
+    assert.ok(summaries[1].body.messages[1].content.length < summaries[0].body.messages[1].content.length, 'the retry sends less of the transcript');
+    assert.match(summaries[1].body.messages[0].content, /summarise a conversation/);
+    assert.deepEqual(events.find((e) => e.type === 'compacted'), { type: 'compacted', summary: 'Summary of the lexer talk.', summarizedExchanges: 2 });
+    assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'Answer.');
+  });
+
   it('a focus (/compact <focus>) tells the summariser what to keep in full detail; without one it is not mentioned', async () => {
     fixture.setResponder((r) => (r.body.stream === false ? { kind: 'text', text: 'Summary.' } : { kind: 'text', text: 'Answer.' }));
     const agent = createAgent({ host: fixture.url });
