@@ -310,7 +310,8 @@ export function invalidModelNameError(host: string, model: string, listed: strin
     message:
       `"${model}" is not a valid model name, so Ollama at ${host} refused it ("invalid model name"). ` +
       `A model name is letters, digits, ".", "-" and "_", optionally with a ":tag" and a "namespace/" in front (for example qwen2.5-coder:7b), with no spaces.${choices} ` +
-      'Pick a model in the model picker, or correct the `hearth.chat.model` setting.',
+      // The chat and inline completions both end here, so the advice names no one setting.
+      'Pick an installed model, or correct the model name in your Hearth settings.',
     host,
     model,
     installedModels: installed,

@@ -111,6 +111,19 @@ describe('inline suggestions over stdio LSP (integration)', function () {
     assert.match(missing.message!, /ollama pull deepseek-coder:1\.3b/);
   });
 
+  it('reports a model name Ollama cannot parse as invalid, without a pull command for it', async () => {
+    // Ollama answers /api/show for such a name with 400 "invalid model name" (routes.go writeModelRefParseError).
+    await start({ model: 'deepseek coder' });
+    await openEditor();
+    await until(() => statuses.some((s) => s.state === 'error'), 'an error status');
+    const error = statuses.find((s) => s.state === 'error')!;
+    assert.match(error.message!, /^"deepseek coder" is not a valid model name, so Ollama at http:\/\/127\.0\.0\.1:\d+ refused it/);
+    assert.match(error.message!, /Pick an installed model, or correct the model name in your Hearth settings\.$/);
+    assert.doesNotMatch(error.message!, /ollama pull|hearth\.chat\.model/);
+    assert.equal(statuses.some((s) => s.state === 'modelMissing'), false);
+    assert.equal(fixture.requests.filter(isGenerate).length, 0);
+  });
+
   it('picks an installed code model when none is configured', async () => {
     await start({ model: '' });
     const editor = await openEditor();

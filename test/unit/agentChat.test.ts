@@ -208,7 +208,7 @@ describe('agent chat', () => {
     const events = await collect(agent.startTurn([], ask('x'), { model: 'llama 3.2' }, new AbortController().signal));
     const [error] = only(events, 'error');
     assert.equal(error.error.code, 'modelNotFound');
-    assert.match(error.error.message, /^"llama 3\.2" is not a valid model name, so Ollama at http:\/\/127\.0\.0\.1:\d+ refused it \("invalid model name"\)\..*no spaces\. Installed models: qwen2\.5-coder:7b, llama3\.2:3b\. Pick a model in the model picker, or correct the `hearth\.chat\.model` setting\.$/);
+    assert.match(error.error.message, /^"llama 3\.2" is not a valid model name, so Ollama at http:\/\/127\.0\.0\.1:\d+ refused it \("invalid model name"\)\..*no spaces\. Installed models: qwen2\.5-coder:7b, llama3\.2:3b\. Pick an installed model, or correct the model name in your Hearth settings\.$/);
     assert.doesNotMatch(error.error.message, /ollama pull|not installed/);
     assert.deepEqual(error.error.installedModels, ['qwen2.5-coder:7b', 'llama3.2:3b']);
     assert.equal(error.error.pullable, undefined, 'no download is offered for a name that cannot exist');
