@@ -125,6 +125,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   // Real tokens per estimated token: 1 until Ollama refuses a prompt as longer than the window, then what it counted.
   let tokenScale = 1;
   let recounts = 0;
+  let compactionTried = false;
   // Fitted once per turn, so every step of the loop sends the same system prompt (and Ollama reuses its cache).
   const workspaceContext = tools.length > 0 ? renderWorkspaceContext(options.workspaceContext, workspaceContextBudget(numCtx)) : undefined;
   let history = vision === false ? withoutImages(setup.history) : setup.history;
@@ -145,7 +146,9 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     const system = todosOffered ? `${base}\n\n${todoGuidance(todos)}` : base;
     let fit = fitToContext({ system, history, turn, fixedTokens, numCtx, tokenScale });
     // Once per turn, before the first request: past the threshold, the oldest exchanges become a summary rather than being dropped.
-    if (step === 1 && options.compactAt !== undefined && !options.continueReply && fit.promptTokens > options.compactAt * fit.budgetTokens) {
+    // A request repeated as step 1 (think or tools refused, a recount) must not summarise the summary again.
+    if (step === 1 && !compactionTried && options.compactAt !== undefined && !options.continueReply && fit.promptTokens > options.compactAt * fit.budgetTokens) {
+      compactionTried = true;
       try {
         const compaction = await compactHistory(client, model, numCtx, history, signal, options.compactFocus);
         if (compaction) {

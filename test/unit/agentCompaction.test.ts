@@ -10,6 +10,7 @@ import type { ChatMessage, UserInput } from '../../protocol/chat';
 import { createAgent } from '../../agent-host/index';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { collect } from '../fixtures/agentEvents';
+import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 
 const MODEL = 'small-context:1b';
 const ask = (text: string): UserInput => ({ text, context: [] });
@@ -75,6 +76,26 @@ describe('agent compaction', () => {
     assert.ok(summaries[1].body.messages[1].content.length < summaries[0].body.messages[1].content.length, 'the retry sends less of the transcript');
     assert.match(summaries[1].body.messages[0].content, /summarise a conversation/);
     assert.deepEqual(events.find((e) => e.type === 'compacted'), { type: 'compacted', summary: 'Summary of the lexer talk.', summarizedExchanges: 2 });
+    assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'Answer.');
+  });
+
+  it('/compact summarises once per turn, also when the first request is sent again (Ollama refused its tools)', async () => {
+    // compactAt 0 (/compact) holds for the compacted prompt too: only the once-per-turn rule keeps the retry from
+    // summarising the summary and the exchange /compact keeps verbatim.
+    fixture.setResponder((r) => {
+      if (r.body.stream === false) return { kind: 'text', text: 'Summary.' };
+      if (Array.isArray(r.body.tools)) return { kind: 'error', status: 400, error: `registry.ollama.ai/library/${MODEL} does not support tools` };
+      return { kind: 'text', text: 'Answer.' };
+    });
+    const executor = new FakeToolExecutor(() => '');
+    const events = await collect(createAgent({ host: fixture.url }).startTurn(history(), ask('and now?'), { model: MODEL, compactAt: 0, executor }, new AbortController().signal));
+    assert.equal(chats(fixture).filter((r) => r.body.stream === false).length, 1, 'one summary request');
+    assert.equal(events.filter((e) => e.type === 'compacted').length, 1);
+    const answered = chats(fixture).at(-1)!;
+    assert.equal(answered.body.tools, undefined, 'the retry went to the text protocol');
+    assert.match(answered.body.messages[1].content, /^Summary of the earlier part of this conversation[\s\S]*Summary\.$/);
+    assert.ok(answered.body.messages.some((m: { content: string }) => m.content === 'the newest answer, kept verbatim'), 'the newest exchange stays verbatim');
+    assert.equal(answered.body.messages.at(-1).content.startsWith('and now?'), true);
     assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'Answer.');
   });
 
