@@ -34,7 +34,7 @@ import { Scheduler } from './scheduler/scheduler';
 import { handleChat, type RunningTurn } from './services/agentService';
 import { McpManager } from '../mcp/mcpManager';
 import { authenticate, refresh } from './services/authService';
-import { guardBidi, guardUnary, withCancellation, type GuardDeps } from './services/callGuard';
+import { guardBidi, guardUnary, revocationOf, userRemoved, withCancellation, type GuardDeps } from './services/callGuard';
 import { complete } from './services/completionService';
 import { AdminMcpService } from './services/adminMcpService';
 import { sample } from './services/sampleService';
@@ -211,7 +211,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const budget = new TurnBudget({ turnsPerUser: config.limits.chatTurnsPerUserAtOnce, bytesPerUser: config.server.maxMessageBytes, bytesTotal: config.limits.chatBytesInFlight });
   server.addService(measuringRequests(pkg.AgentService.service, ['Chat']), {
     Chat: guardBidi('Chat', guard, (call, ctx) =>
-      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, budget, toolTimeoutMs: config.scheduler.toolTimeoutMs, maxImageBytes: config.limits.maxImageBytes, unreadReplyTimeoutMs: config.limits.unreadReplyTimeoutMs, metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs(turns.size) }),
+      handleChat(call as never, ctx, { agentFor, scheduler, chatLimiter, budget, toolTimeoutMs: config.scheduler.toolTimeoutMs, maxImageBytes: config.limits.maxImageBytes, unreadReplyTimeoutMs: config.limits.unreadReplyTimeoutMs, revocationOf: (principal) => revocationOf(principal, guard), metrics, audit, logger, turns, adminMcp, activity, teamIndex, deltaWindowMs: () => load.windowMs(turns.size) }),
     ),
     Sample: guardUnary('Sample', guard, true, (req, ctx, call) =>
       withCancellation(call, (signal) => sample(req as never, ctx.principal.user, signal, { agentFor, scheduler, chatLimiter, metrics, audit, activity })),
@@ -310,6 +310,8 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       try {
         apiKeys.replace(readKeys());
         logger.info('API keys reloaded', { keys: apiKeys.size });
+        // A removed developer's running turns end now, not at their next tool call (or never, for one long model call).
+        for (const turn of [...turns]) if (!apiKeys.hasUser(turn.user)) turn.revoke(userRemoved(turn.user));
       } catch (err) {
         logger.error('API keys not reloaded; the previous list stays in force', { error: (err as Error).message });
       }

@@ -24,7 +24,9 @@ import type { ServerMetrics } from '../ops/serverMetrics';
 import type { RateLimit } from '../scheduler/rateLimiter';
 import type { Scheduler } from '../scheduler/scheduler';
 import { retryHint } from '../scheduler/schedulerErrors';
+import type { AuthFailure } from '../auth/authFailure';
 import type { CallContext } from './callGuard';
+import { whileAuthorized } from './whileAuthorized';
 import { effectiveToolTimeoutMs, RemoteToolExecutor } from './remoteToolExecutor';
 import { withMcpTools } from '../../mcp/withMcpTools';
 import { mcpProgressNotes } from '../../mcp/mcpProgressNotes';
@@ -71,6 +73,8 @@ export interface AgentServiceDeps {
   maxImageBytes?: number;
   /** How long a reply may make no progress towards a client that stopped reading it (limits.unread_reply_timeout). */
   unreadReplyTimeoutMs: number;
+  /** Why the turn's developer may no longer act (sign-in revoked, user removed), asked around every tool call; undefined while they may. */
+  revocationOf?(principal: CallContext['principal']): Promise<AuthFailure | undefined>;
 }
 
 /** The server's own image cap, over the new message and the history: a clear refusal before any GPU work. */
@@ -86,8 +90,12 @@ function checkImageSizes(turn: { input: { images?: { name: string; dataBase64: s
 }
 
 export interface RunningTurn {
+  /** The developer the turn runs for. */
+  readonly user: string;
   /** Ends the turn with an error event the user can act on, then aborts it. */
   stop(message: string): void;
+  /** Ends the turn because its developer may no longer use this server: nothing more is sent but the call's failure status. */
+  revoke(failure: AuthFailure): void;
   readonly finished: Promise<void>;
 }
 
@@ -220,6 +228,13 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
       : undefined;
 
   let protocolError: string | undefined;
+  // Set when the developer's access ended while the turn ran; the call then fails with it, as their next call would.
+  let revoked: AuthFailure | undefined;
+  const revoke = (failure: AuthFailure) => {
+    if (ended || revoked) return;
+    revoked = failure;
+    controller.abort();
+  };
   // Messages after `start`: tool results and cancel. A malformed one ends the turn.
   call.on('data', (raw: ChatClientMessage__Output) => {
     let msg: ClientMessage;
@@ -248,6 +263,8 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
   });
 
   const running: RunningTurn = {
+    user,
+    revoke,
     stop: (message) => {
       if (ended) return;
       void write({ error: { error: { code: 'connectionDropped', message, host: '', model: turn.model, installed_models: [], retryable: true } } })
@@ -291,7 +308,10 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
         },
       })
     : toolExecutor;
-  const options: TurnOptions = { model: turn.model, executor: withIndex };
+  // Outermost, so no tool of any kind (the client's, the admin's MCP tools, team_search) runs for a developer whose access ended.
+  const revocationOf = deps.revocationOf;
+  const authorized = withIndex && revocationOf ? whileAuthorized(withIndex, () => revocationOf(ctx.principal), revoke) : withIndex;
+  const options: TurnOptions = { model: turn.model, executor: authorized };
   if (turn.systemPrompt !== undefined) options.systemPrompt = turn.systemPrompt;
   if (turn.maxSteps !== undefined) options.maxSteps = turn.maxSteps;
   options.toolTimeoutMs = toolTimeoutMs;
@@ -300,12 +320,12 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
   if (turn.think !== undefined) options.think = turn.think;
   if (turn.continueReply) options.continueReply = true;
   // Sub-agents run here, beside the main agent; their tool calls go to the developer's machine like its own.
-  if (turn.subagents && withIndex) {
+  if (turn.subagents && authorized) {
     const { thinkByModel, ...subagents } = turn.subagents;
     // Each sub-agent model's think as the client decided it (an older client sends none: the turn's then applies).
     options.subagents = thinkByModel ? { ...subagents, plan: subagentThinkPlan(thinkByModel) } : subagents;
   }
-  if (turn.todos && withIndex) options.todos = turn.todos;
+  if (turn.todos && authorized) options.todos = turn.todos;
   if (turn.compactAt !== undefined) options.compactAt = turn.compactAt;
   if (turn.compactFocus !== undefined) options.compactFocus = turn.compactFocus;
   // The core turns the client's mode into the tools offered (Ask and Plan: read-only, admin MCP tools included).
@@ -319,7 +339,7 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
   // The usage the admin page counts for this turn: the main agent's running total plus every finished sub-agent's.
   let turnUsage: Usage | undefined;
   let subagentUsage: Usage | undefined;
-  let reason: DoneReason | 'disconnected' | 'unread' = 'stop';
+  let reason: DoneReason | 'disconnected' | 'unread' | 'revoked' = 'stop';
   let endedByStop = false;
   const out = new DeltaCoalescer((event) => write(encodeAgentEvent(event, executor?.sentResults)), deps.deltaWindowMs);
   // A long silence before the model answers (a cold load, a full backend) is explained in the chat as it lasts.
@@ -327,7 +347,8 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
   try {
     const events = deps.agentFor(user).startTurn(turn.history, turn.input, options, controller.signal);
     for await (const event of events as AsyncIterable<AgentEvent>) {
-      if (ended) break;
+      // A revoked turn sends nothing more (not even the core's `cancelled`): its end is the call's failure status.
+      if (ended || revoked) break;
       waitNote.observe(event);
       if (event.type === 'done') reason = event.reason;
       else if (event.type === 'text' || event.type === 'thinking') observed?.token();
@@ -353,11 +374,13 @@ async function runChat(call: ChatCall, ctx: CallContext, deps: AgentServiceDeps,
     observed?.end();
     if (call.cancelled) reason = 'disconnected';
     if (unread) reason = 'unread';
+    if (revoked) reason = 'revoked';
     deps.audit.record({ event: 'turn.end', user, turn: turnId, reason, durationMs: Math.round(performance.now() - started) });
     endedByStop = ended;
     ended = true;
     finish();
   }
+  if (revoked && !call.cancelled) throw revoked;
   if (protocolError && !call.cancelled) throw new ServiceFailure(status.INVALID_ARGUMENT, `Invalid request: ${protocolError}`);
   if (!endedByStop && !call.cancelled && !call.writableEnded) call.end();
 }

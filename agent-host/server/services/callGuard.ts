@@ -61,13 +61,38 @@ function bearer(metadata: Metadata): string {
   return match[1];
 }
 
+/** The refusal for a user the API keys no longer list. */
+export function userRemoved(user: string): AuthFailure {
+  return new AuthFailure(status.PERMISSION_DENIED, `The user "${user}" no longer has access to this team server. Ask its admin for a new API key.`, 'user_removed');
+}
+
 export async function authenticateCall(metadata: Metadata, deps: GuardDeps): Promise<Principal> {
   if (!deps.tokens) return LOCAL_PRINCIPAL;
   const principal = await deps.tokens.verifyAccess(bearer(metadata));
-  if (deps.apiKeys && !deps.apiKeys.hasUser(principal.user)) {
-    throw new AuthFailure(status.PERMISSION_DENIED, `The user "${principal.user}" no longer has access to this team server. Ask its admin for a new API key.`, 'user_removed');
-  }
+  if (deps.apiKeys && !deps.apiKeys.hasUser(principal.user)) throw userRemoved(principal.user);
   return principal;
+}
+
+/**
+ * Why a principal admitted at the start of a long call may no longer act
+ * (its sign-in was revoked, or its user was removed from the API keys), or
+ * undefined while it still may. A chat turn can run for hours of tool round
+ * trips on one call, so the token check at its start is not enough: the turn
+ * asks again before and after every tool call. A store that cannot answer
+ * (Redis down) leaves the turn running: new calls already fail closed, and
+ * ending every developer's running turn on a blip would be worse.
+ */
+export async function revocationOf(principal: Principal, deps: GuardDeps): Promise<AuthFailure | undefined> {
+  if (!deps.tokens) return undefined;
+  if (deps.apiKeys && !deps.apiKeys.hasUser(principal.user)) return userRemoved(principal.user);
+  try {
+    if (await deps.tokens.families.isRevoked(principal.family)) {
+      return new AuthFailure(status.PERMISSION_DENIED, 'This sign-in was revoked (a refresh token was reused), so its running turn was stopped. Sign in again with your API key.', 'family_revoked');
+    }
+  } catch {
+    return undefined;
+  }
+  return undefined;
 }
 
 /** Maps anything a handler throws to a ServiceError the client can act on. */
