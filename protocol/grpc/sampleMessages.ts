@@ -52,7 +52,8 @@ export function decodeSampleRequest(req: SampleRequest__Output): SampleParams {
   let total = 0;
   const messages = count(req.messages, 'messages', SAMPLE_LIMITS.messages).map((m, i) => {
     const role = oneOf(m.role, `messages[${i}].role`, ['ROLE_USER', 'ROLE_ASSISTANT'] as const);
-    check((m.tool_calls ?? []).length === 0 && !m.tool_call_id && !m.tool_name, `messages[${i}]`, 'a sampling message carries text only');
+    // Images too: nothing here reads them, yet a request may carry up to server.max_message_bytes of them, held while it waits for a GPU slot.
+    check((m.tool_calls ?? []).length === 0 && !m.tool_call_id && !m.tool_name && (m.images ?? []).length === 0, `messages[${i}]`, 'a sampling message carries text only');
     const content = text(m.content, `messages[${i}].content`, SAMPLE_LIMITS.totalChars);
     total += content.length;
     return { role: role === 'ROLE_ASSISTANT' ? ('assistant' as const) : ('user' as const), text: content };
