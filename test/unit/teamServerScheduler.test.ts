@@ -1,6 +1,6 @@
-/** The GPU scheduler: capacity, completions first, round robin between users, bounded queues. */
+/** The GPU scheduler: capacity, completions first (for a bounded time), round robin between users, bounded queues. */
 import assert from 'node:assert/strict';
-import { Scheduler, type Slot, type SlotRequest } from '../../agent-host/server/scheduler/scheduler';
+import { CHAT_DEFER_LIMIT_MS, Scheduler, type Slot, type SlotRequest } from '../../agent-host/server/scheduler/scheduler';
 import { NoBackendError, QueueAbortedError, QueueFullError } from '../../agent-host/server/scheduler/schedulerErrors';
 import { RateLimiter } from '../../agent-host/server/scheduler/rateLimiter';
 import { SharedSlotCounter } from '../fixtures/sharedSlotCounter';
@@ -65,6 +65,26 @@ describe('team server scheduler', () => {
     await tick();
     await h.releaseOne();
     assert.deepEqual(h.order, ['chat-0', 'fim-1']);
+  });
+
+  it('one developer keeping completions queued does not starve another\'s chat: past the defer limit the chat goes first', async () => {
+    let now = 0;
+    const s = new Scheduler([{ id: 'gpu', capacity: 1 }], OPTIONS, () => true, {}, () => now);
+    const h = harness(s);
+    void h.submit('fim-0', { user: 'flood', kind: 'completion', model: 'm' });
+    await tick();
+    void h.submit('chat', { user: 'bob', kind: 'chat', model: 'm' });
+    for (let i = 1; i <= 5; i++) void h.submit(`fim-${i}`, { user: 'flood', kind: 'completion', model: 'm' });
+    await tick();
+    // Within the limit, completions still go first.
+    now = CHAT_DEFER_LIMIT_MS - 1;
+    await h.releaseOne();
+    assert.deepEqual(h.order, ['fim-0', 'fim-1']);
+    // Past it, the chat request goes next although completions still wait; then they do.
+    now = CHAT_DEFER_LIMIT_MS;
+    await h.releaseOne();
+    await h.releaseOne();
+    assert.deepEqual(h.order, ['fim-0', 'fim-1', 'chat', 'fim-2']);
   });
 
   it('keeps a reserved slot free of chat, so a completion starts at once while chat saturates the GPU', async () => {

@@ -4,13 +4,20 @@
  * completions are served before chat requests, and within each class users
  * take turns (round robin), so one member's long agent run cannot starve
  * another's suggestions. `fcfs` serves strictly in arrival order (kept for
- * comparison in the benchmark). The queue is bounded in total and per user;
+ * comparison in the benchmark). Completions go first only for so long: a
+ * chat request that has waited CHAT_DEFER_LIMIT_MS goes before them, or one
+ * developer keeping completions queued (each up to 2,048 tokens, and within
+ * their own queue bound) would hold every slot and starve every other
+ * developer's chat until it timed out. The queue is bounded in total and per user;
  * beyond that a request is refused with a retry hint rather than queued.
  */
 import type { GlobalSlots, SlotLease } from '../state/sharedState';
 import { NoBackendError, QueueAbortedError, QueueFullError, retryHint } from './schedulerErrors';
 
 export type WorkKind = 'completion' | 'chat';
+
+/** How long a chat request may be passed over by inline completions (fair policy) before it goes first. */
+export const CHAT_DEFER_LIMIT_MS = 10_000;
 export const WORK_KINDS: WorkKind[] = ['completion', 'chat'];
 
 export interface SchedulerBackend {
@@ -99,12 +106,12 @@ class FairClass {
     if (list.length === 0) this.dropUser(w.req.user);
   }
 
-  /** The next waiter that can run on `backendId`, taking users in turn. */
-  take(backendId: string): Waiter | undefined {
+  /** The next waiter that can run on `backendId` (and that `eligible` accepts), taking users in turn. */
+  take(backendId: string, eligible: (w: Waiter) => boolean = () => true): Waiter | undefined {
     for (let i = 0; i < this.ring.length; i++) {
       const user = this.ring[i];
       const list = this.byUser.get(user)!;
-      const idx = list.findIndex((w) => w.candidates.includes(backendId));
+      const idx = list.findIndex((w) => w.candidates.includes(backendId) && eligible(w));
       if (idx < 0) continue;
       const [w] = list.splice(idx, 1);
       // The served user goes to the back of the ring: everyone else with work waiting goes first.
@@ -268,6 +275,12 @@ export class Scheduler {
   private take(backend: BackendState, held = backend.inFlight + 1): Waiter | undefined {
     const backendId = backend.id;
     if (this.options.policy === 'fair') {
+      // A chat request passed over for long enough goes before the completions (see the file comment).
+      if (this.admits('chat', backend, held)) {
+        const now = this.now();
+        const overdue = this.fair.get('chat')!.take(backendId, (w) => now - w.enqueuedAt >= CHAT_DEFER_LIMIT_MS);
+        if (overdue) return overdue;
+      }
       for (const kind of WORK_KINDS) {
         if (!this.admits(kind, backend, held)) continue;
         const w = this.fair.get(kind)!.take(backendId);
