@@ -33,7 +33,7 @@ import { ServerMetrics } from './ops/serverMetrics';
 import { Scheduler } from './scheduler/scheduler';
 import { handleChat, type RunningTurn } from './services/agentService';
 import { McpManager } from '../mcp/mcpManager';
-import { authenticate, MAX_SIGNINS_PER_MINUTE, refresh } from './services/authService';
+import { authenticate, refresh } from './services/authService';
 import { guardBidi, guardUnary, revocationOf, userRemoved, withCancellation, type GuardDeps } from './services/callGuard';
 import { complete } from './services/completionService';
 import { AdminMcpService } from './services/adminMcpService';
@@ -190,7 +190,8 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const reportLimiter = state.rateLimit('suggestion-reports', MAX_REPORTS_PER_MINUTE);
   // MCP argument completion is asked as developers type, like inline completion, under the same per-user limit but in its own bucket.
   const adminMcpService = new AdminMcpService({ manager: adminMcp, audit, metrics, completionLimiter: state.rateLimit('mcp-completion', config.limits.completionsPerMinute) });
-  const authDeps = { tokens, apiKeys, failedAttempts: state.rateLimit('signin-failures', 20), signIns: state.rateLimit('signins', MAX_SIGNINS_PER_MINUTE), audit, metrics };
+  const authDeps = { tokens, apiKeys, failedAttempts: state.rateLimit('signin-failures', 20), // Every sign-in starts a refresh-token family kept for a day: bounded per user, or one developer's loop fills the store for everyone.
+    signIns: { limit: state.rateLimit('signins', config.limits.signInsPerMinute), perMinute: config.limits.signInsPerMinute }, audit, metrics };
 
   const server = new grpc.Server({
     'grpc.max_receive_message_length': config.server.maxMessageBytes,

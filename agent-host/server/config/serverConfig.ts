@@ -105,6 +105,14 @@ export interface ServerConfig {
   limits: {
     chatTurnsPerMinute: number;
     completionsPerMinute: number;
+    /**
+     * Successful sign-ins per user a minute (0 = unlimited). Each starts a
+     * refresh-token family the server keeps until it expires (a day by
+     * default), so without a bound one developer signing in in a loop grows
+     * that store for everyone; a team sharing one key across many machines
+     * raises it.
+     */
+    signInsPerMinute: number;
     maxImageBytes: number;
     /** Chat turns one user may have open at once. */
     chatTurnsPerUserAtOnce: number;
@@ -170,7 +178,7 @@ export const DEFAULT_CONFIG: ServerConfig = {
   },
   backends: [],
   scheduler: { policy: 'fair', maxQueue: 512, maxQueuePerUser: 32, toolTimeoutMs: DEFAULT_TOOL_TIMEOUT_MS, maxWaitMs: 120_000, reservedCompletionSlots: 1 },
-  limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0, maxImageBytes: 5 * 1024 * 1024, chatTurnsPerUserAtOnce: 4, chatBytesInFlight: 96 * 1024 * 1024, unreadReplyTimeoutMs: 30_000 },
+  limits: { chatTurnsPerMinute: 0, completionsPerMinute: 0, signInsPerMinute: 30, maxImageBytes: 5 * 1024 * 1024, chatTurnsPerUserAtOnce: 4, chatBytesInFlight: 96 * 1024 * 1024, unreadReplyTimeoutMs: 30_000 },
   metrics: { host: '127.0.0.1', port: 9464, hosts: '' },
   admin: { enabled: false, keyHash: '', hosts: '', trustedProxies: '' },
   logging: { level: 'info', auditFile: '' },

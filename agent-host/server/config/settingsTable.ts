@@ -39,6 +39,7 @@ export const SETTINGS: SettingSpec[] = [
   { path: 'scheduler.reservedCompletionSlots', flag: '--reserved-completion-slots', env: 'HEARTH_RESERVED_COMPLETION_SLOTS', kind: 'int', help: 'slots per backend kept for inline completions (default 1; backends with 2+ slots)' },
   { path: 'scheduler.maxWaitMs', flag: '--max-wait', env: 'HEARTH_MAX_WAIT', kind: 'duration', help: 'longest wait for a GPU slot' },
   { path: 'limits.chatTurnsPerMinute', flag: '--chat-turns-per-minute', env: 'HEARTH_CHAT_TURNS_PER_MINUTE', kind: 'int', help: 'per user; 0 = unlimited' },
+  { path: 'limits.signInsPerMinute', flag: '--sign-ins-per-minute', env: 'HEARTH_SIGN_INS_PER_MINUTE', kind: 'int', help: 'successful sign-ins per user (default 30; raise it for a key shared by many machines); 0 = unlimited' },
   { path: 'limits.maxImageBytes', flag: '--max-image-bytes', env: 'HEARTH_MAX_IMAGE_BYTES', kind: 'int', help: 'largest image a chat message may carry (default 5 MiB)' },
   { path: 'limits.chatTurnsPerUserAtOnce', flag: '--chat-turns-per-user-at-once', env: 'HEARTH_CHAT_TURNS_PER_USER_AT_ONCE', kind: 'int', help: 'chat turns one user may have open at once (default 4)' },
   { path: 'limits.chatBytesInFlight', flag: '--chat-bytes-in-flight', env: 'HEARTH_CHAT_BYTES_IN_FLIGHT', kind: 'int', help: 'conversation bytes all open chat turns may hold (default 96 MiB; the server keeps several times that in memory)' },

@@ -21,21 +21,11 @@ export interface AuthServiceDeps {
   tokens?: TokenService;
   apiKeys?: ApiKeyStore;
   failedAttempts: RateLimit;
-  /** Successful sign-ins per user (MAX_SIGNINS_PER_MINUTE); undefined: not limited. */
-  signIns?: RateLimit;
+  /** Successful sign-ins per user (limits.signInsPerMinute); undefined: not limited. */
+  signIns?: { limit: RateLimit; perMinute: number };
   audit: AuditLog;
   metrics: ServerMetrics;
 }
-
-/**
- * Sign-ins one user may make a minute. Every sign-in starts a refresh-token
- * family that the server keeps (in memory, or in Redis) until its refresh
- * token expires, a day by default; without a bound, one developer signing in
- * in a loop with their own valid key would grow that store until the server
- * ran out of memory for everyone. Hearth's client signs in once per editor
- * window and connection, then refreshes, which starts no family.
- */
-export const MAX_SIGNINS_PER_MINUTE = 30;
 
 /** The peer's address without the port, so reconnecting does not reset the failure budget. */
 function peerHost(peer: string): string {
@@ -64,10 +54,10 @@ export async function authenticate(req: AuthenticateRequest__Output, ctx: CallCo
       reason,
     );
   }
-  const wait = (await deps.signIns?.take(user)) ?? 0;
+  const wait = (await deps.signIns?.limit.take(user)) ?? 0;
   if (wait > 0) {
     deps.metrics.rejected.inc({ kind: 'signin', reason: 'rate_limit' });
-    throw exhausted(`The user "${user}" has signed in more than ${MAX_SIGNINS_PER_MINUTE} times in the last minute; ${retryHint(wait)}. Hearth signs in once per window and then refreshes its sign-in, so check for a script signing in with this key.`, wait);
+    throw exhausted(`The user "${user}" has signed in more than ${deps.signIns?.perMinute} times in the last minute; ${retryHint(wait)}. Hearth signs in once per window and then refreshes its sign-in, so check for a script signing in with this key.`, wait);
   }
   deps.audit.record({ event: 'auth.success', user, peer: ctx.peer, client: req.client_name.slice(0, 100) || undefined });
   return toProto(await deps.tokens.issueForSignIn(user));
