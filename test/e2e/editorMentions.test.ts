@@ -132,7 +132,12 @@ describe('@problems, @changes, @folder/ and web pages in a real VS Code (e2e)', 
     fixture.enqueue({ kind: 'text', text: 'One constant.' });
     const answersBefore = await chatAnswers(chat).count();
     const user = await nextUserMessage(fixture, () => composer.press('Enter'));
-    assert.match(user, /^Mentioned folder src\/ \(its files, then the contents of those that fit\):\n```\nsrc\/ holds 1 file; the contents of all of them follow the list\.\n\napp\.ts \(26 B\)\n/);
+    // The folder's secrets file (the default hearth.completion.disabledFiles names *.env) is named, never read.
+    assert.match(
+      user,
+      /^Mentioned folder src\/ \(its files, then the contents of those that fit\):\n```\nsrc\/ holds 2 files; the contents of 1 follow the list\. .*\n\napp\.ts \(26 B\)\nsecrets\.env \(23 B, a secrets file \(hearth\.completion\.disabledFiles\), not included\)\n/,
+    );
+    assert.ok(!user.includes('heliotrope'), `the secret stays out:\n${user}`);
     assert.match(user, /=== src\/app\.ts ===\nexport const answer = 42;/, `the file's current content:\n${user}`);
     await untilAnswerDone(chat, answersBefore);
   });
