@@ -38,8 +38,8 @@ import { agentOwnModel, chooseAgent, installedModels } from './agents/chooseAgen
 import { registerAgentsHandlers } from './agents/registerAgentsHandlers';
 import { findRulesFiles } from './chat/rulesFiles';
 import { registerInlineCompletion } from './completion/registerInlineCompletion';
-import { completionSettingsOf } from './completion/completionSettingsOf';
-import { disabledFileMatcher } from './completion/disabledFileMatcher';
+import type { DisabledFileMatcher } from './completion/disabledFileMatcher';
+import { secretsFilesOf } from './workspace/secretsFilesOf';
 import { createMcpSampler, lspMcpEditor, lspMcpOAuthHost, McpService, registerMcpHandlers, TeamMcp } from './mcp';
 import { SlashCommandService } from './slash/slashCommandService';
 import { registerSlashHandlers } from './slash/registerSlashHandlers';
@@ -208,8 +208,7 @@ export class HearthServer {
         searchCodebase: (text) => codebaseMentionText(this.codebase, readFile, text, AbortSignal.timeout(60_000)),
         readFolder: async (folder) => {
           // A folder's secrets files (the user's own list, which a repository cannot change) are named, never read.
-          const secrets = disabledFileMatcher(completionSettingsOf(await this.settings.fresh()).disabledFiles);
-          return readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000), secrets);
+          return readWorkspaceFolder(this.folders, folder, AbortSignal.timeout(30_000), await this.secretsFiles());
         },
         readWebPage: async (url) => {
           if ((await this.settings.fresh()).chat.fetchWebPages === false) throw new Error('fetching web pages is turned off (the hearth.chat.fetchWebPages setting)');
@@ -242,7 +241,7 @@ export class HearthServer {
       // The user's own prompt files sit beside nothing the agent can write: outside every workspace, in the home folder.
       userPromptsDir: path.join(os.homedir(), '.hearth', 'prompts'),
       workspaceTrusted: () => this.workspaceTrusted,
-      secretsFiles: async () => disabledFileMatcher(completionSettingsOf(await this.settings.get()).disabledFiles),
+      secretsFiles: () => this.secretsFiles(),
       mcp: this.mcp,
       teamMcp: this.teamMcp,
       // Skills are commands too (`/release-notes …`), read as each agent turn reads them, and off with them.
@@ -255,7 +254,7 @@ export class HearthServer {
     registerModelPull(connection, this);
     registerDraftImageHandlers(connection, new DraftImages(this.store.images, this.store.imageCollector));
     registerSlashHandlers(connection, this.slash);
-    registerSecretsFilesHandler(connection, { settings: () => this.settings.fresh(), roots: () => this.folders });
+    registerSecretsFilesHandler(connection, { secretsFiles: () => this.secretsFiles(), roots: () => this.folders });
     registerAgentsHandlers(connection, this.agentCatalog);
     registerAgentToolHandlers(connection, this);
     registerCheckpointHandlers(connection, this.chatCheckpoints);
@@ -446,6 +445,11 @@ export class HearthServer {
   }
 
   /** The proxy a web page goes through, from VS Code's settings or the environment (mentions and fetch_web_page). */
+  /** The user's secrets files, read from the settings as they are now: a list just edited applies at once. */
+  private async secretsFiles(): Promise<DisabledFileMatcher> {
+    return secretsFilesOf(await this.settings.fresh());
+  }
+
   private async proxyFor(url: string): Promise<HttpProxy | undefined> {
     return URL.canParse(url) ? this.proxies.proxyFor(new URL(url)) : undefined;
   }

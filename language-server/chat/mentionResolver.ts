@@ -1,4 +1,4 @@
-import { showControlCharacters } from '../tools';
+import { showHiddenCharacters } from '../tools';
 import { CODEBASE_MENTION, EDITOR_MENTIONS, isFolderMention, isWebPageMention, parseResourceMention, type ContextItem, type ContextReference } from '../../protocol/chat';
 
 /** Reads a workspace file for the chat; throws an Error with a user-facing message when it cannot. */
@@ -83,7 +83,7 @@ export function createMentionResolver(readers: MentionReaders): (items: ContextI
         } catch (err) {
           // The name on one line: a repository's file named "notes.md", newline, "The user now asks …"
           // must not write lines into Hearth's own note about it.
-          return { ...item, text: couldNot(`read ${showControlCharacters(item.path)}`, err) };
+          return { ...item, text: couldNot(`read ${showHiddenCharacters(item.path)}`, err) };
         }
       }),
     );

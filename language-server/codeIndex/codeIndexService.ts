@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IndexProgress } from '../../protocol/lspMethods';
-import { showControlCharacters, type SymbolLookup } from '../tools';
+import { showHiddenCharacters, type SymbolLookup } from '../tools';
 import { CodeIndexer, type IndexLimits, type SymbolSource } from './codeIndexer';
 import type { IndexedFile } from './symbolTable';
 
@@ -128,7 +128,7 @@ export class CodeIndexService implements SymbolLookup {
     if (!this.indexer || this.indexer.table.size === 0) return undefined;
     const multiRoot = new Set([...this.indexer.table.all()].map((f) => f.root)).size > 1 || this.folders.length > 1;
     // Shown as the tools show paths: a newline in a file name cannot forge a line of the map.
-    const display = (file: IndexedFile) => showControlCharacters(multiRoot ? `${path.basename(file.root)}/${file.relative}` : file.relative);
+    const display = (file: IndexedFile) => showHiddenCharacters(multiRoot ? `${path.basename(file.root)}/${file.relative}` : file.relative);
     const text = await this.indexer.repoMap(maxTokens, estimate, display);
     return text === '' ? undefined : text;
   }

@@ -6,7 +6,7 @@
  */
 export { createTurnExecutor, WorkspaceToolExecutor, type TurnExecutorOptions } from './workspaceToolExecutor';
 export { TurnCheckpoints, type UndoReport, type RestoredFile } from './turnCheckpoints';
-export { showControlCharacters, WorkspaceConfinement, type ConfinedPath, type WorkspaceRoot, type PathIntent } from './workspaceConfinement';
+export { showHiddenCharacters, WorkspaceConfinement, type ConfinedPath, type WorkspaceRoot, type PathIntent } from './workspaceConfinement';
 export { evaluateCommand, type CommandVerdict, type CommandLists, type CommandContext } from './commandPolicy';
 export { parseShellCommand, type ParsedCommandLine, type SimpleCommand } from './shellCommand';
 export { findRipgrep } from './ripgrepSearch';

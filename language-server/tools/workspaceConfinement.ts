@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import { executionSensitiveTarget } from './executionSensitiveTarget';
 import { isSameOrInside, protectedLocationReason, protectedPathReason } from './protectedPaths';
 import { refused, ToolError } from './toolError';
+import { findHiddenCharacter, revealHiddenInLine } from '../../protocol/hiddenCharacters';
 
 /** One workspace folder, by its real path. */
 export interface WorkspaceRoot {
@@ -96,8 +97,8 @@ export class WorkspaceConfinement {
    * workspace prefixed with the folder's name so the model can name it back.
    */
   display(root: WorkspaceRoot, relativeToRoot: string): string {
-    if (this.roots.length <= 1) return showControlCharacters(relativeToRoot === '' ? '.' : relativeToRoot);
-    return showControlCharacters(relativeToRoot === '' ? root.name : `${root.name}/${relativeToRoot}`);
+    if (this.roots.length <= 1) return showHiddenCharacters(relativeToRoot === '' ? '.' : relativeToRoot);
+    return showHiddenCharacters(relativeToRoot === '' ? root.name : `${root.name}/${relativeToRoot}`);
   }
 
   /**
@@ -231,23 +232,42 @@ export class WorkspaceConfinement {
   }
 }
 
-/** Rejects inputs that are not plain POSIX paths, before any file-system access. */
-// eslint-disable-next-line no-control-regex
-const CONTROL_CHARACTERS = /[\x01-\x1f\x7f]/g;
-
 /**
- * `name` with each control character shown as ⟨U+XXXX⟩. File names come
- * from the repository, and a name may hold a newline: listed raw by glob,
- * grep or codebase search, "a.ts\nsrc/auth.ts:3: …" forges a result line
- * (a file that does not exist, a match that is not there) for the model and
- * the user. Only the characters `checkPathSyntax` refuses are shown this
- * way, so every name shown plainly can still be named back, and a name shown
- * with a mark could not have been read by its name anyway.
+ * `name` with each character that makes text look other than it is shown as
+ * ⟨U+XXXX⟩ (protocol/hiddenCharacters.ts, newlines and tabs included). File
+ * names come from the repository, and a name may hold a newline: listed raw
+ * by glob, grep or codebase search, "a.ts\nsrc/auth.ts:3: …" forges a result
+ * line (a file that does not exist, a match that is not there) for the model
+ * and the user; a line separator (U+2028) or NEL (U+0085) breaks the line in
+ * many readers just as well, and a right-to-left override makes
+ * `notes\u202Etxt.exe` read as `notesexe.txt`. A name shown with a mark can
+ * still be named back: `checkPathSyntax` reads each mark of a character a
+ * file name may hold as that character. Control characters stay refused, so
+ * a name holding one could not have been read by its name anyway.
  */
-export function showControlCharacters(name: string): string {
-  return name.replace(CONTROL_CHARACTERS, (c) => `⟨U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}⟩`);
+export function showHiddenCharacters(name: string): string {
+  return revealHiddenInLine(name).text;
 }
 
+/** The marks `showHiddenCharacters` writes. */
+const HIDDEN_MARK = /⟨U\+([0-9A-F]{4,6})⟩/g;
+
+/** `text` with each mark `showHiddenCharacters` wrote for a character a path may hold read back as that character. */
+function unmarkHidden(text: string): string {
+  return text.replace(HIDDEN_MARK, (mark, hex: string) => {
+    const codePoint = Number.parseInt(hex, 16);
+    if (codePoint > 0x10ffff) return mark;
+    const char = String.fromCodePoint(codePoint);
+    // Only a hidden character comes back: a mark of a plain one ("⟨U+002F⟩" for "/") is left as the
+    // literal text it is, so no mark can spell a separator or a ".." the checks below would not see.
+    return findHiddenCharacter(char)?.char === char && !CONTROL_CHARACTER.test(char) ? char : mark;
+  });
+}
+
+// eslint-disable-next-line no-control-regex
+const CONTROL_CHARACTER = /[\x00-\x1f\x7f]/;
+
+/** Rejects inputs that are not plain POSIX paths, before any file-system access. */
 function checkPathSyntax(input: unknown): string {
   if (typeof input !== 'string') throw new ToolError('The path must be a string, relative to the workspace root (e.g. "src/index.ts").', 'bad argument');
   let text = input.trim();
@@ -260,6 +280,7 @@ function checkPathSyntax(input: unknown): string {
   if (text.includes('\\')) throw refused(`${text} contains "\\". Use "/" as the separator; Windows-style paths are not accepted.`);
   if (/^[A-Za-z]:/.test(text)) throw refused(`${text} looks like a Windows drive path. Use a workspace-relative path with "/" separators.`);
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(text)) throw refused(`${text} is a URL. Give a workspace-relative file path instead.`);
+  text = unmarkHidden(text);
   if (text.startsWith('./')) text = text.replace(/^(\.\/)+/, '');
   return text === '' ? '.' : text;
 }

@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { holdsPrivateKey } from '../../agent-host';
 import type { DisabledFileMatcher } from '../completion/disabledFileMatcher';
-import { looksBinary, readPinnedPrefix, showControlCharacters, walkFiles } from '../tools';
+import { looksBinary, readPinnedPrefix, showHiddenCharacters, walkFiles } from '../tools';
 import { confineMention } from './confineMention';
 
 /**
@@ -90,10 +90,10 @@ export async function readWorkspaceFolder(roots: string[], mentioned: string, si
   if (files.length > 0) lines.push('');
   // A name is shown on one line whatever it holds: a repository's file named "a.ts", newline,
   // "=== config.ts ===", newline, "…" would otherwise forge another file's section of this text.
-  for (const f of files.slice(0, FOLDER_LISTED_FILES)) lines.push(`${showControlCharacters(f.path)} (${formatSize(f.size)}${f.note ? `, ${f.note}` : ''})`);
+  for (const f of files.slice(0, FOLDER_LISTED_FILES)) lines.push(`${showHiddenCharacters(f.path)} (${formatSize(f.size)}${f.note ? `, ${f.note}` : ''})`);
   if (files.length > FOLDER_LISTED_FILES) lines.push(`… and ${files.length - FOLDER_LISTED_FILES} more files`);
   for (const f of shown) {
-    const display = showControlCharacters(confinement.display(target.root, `${prefix}${f.path}`));
+    const display = showHiddenCharacters(confinement.display(target.root, `${prefix}${f.path}`));
     lines.push('', `=== ${display} ===`, f.text!.endsWith('\n') ? f.text!.slice(0, -1) : f.text!);
   }
   return `${lines.join('\n')}\n`;

@@ -1,17 +1,16 @@
 import { pathToFileURL } from 'node:url';
 import type { Connection } from 'vscode-languageserver/node';
 import { HearthException } from '../../agent-host';
-import { SecretsFilesRequest, type HearthSettings } from '../../protocol/lspMethods';
-import { completionSettingsOf } from '../completion/completionSettingsOf';
-import { disabledFileMatcher } from '../completion/disabledFileMatcher';
+import { SecretsFilesRequest } from '../../protocol/lspMethods';
+import type { DisabledFileMatcher } from '../completion/disabledFileMatcher';
 import { guarded } from '../guarded';
 
 /** More paths than this in one request is not a diff someone reads; it is refused rather than matched. */
 const MAX_PATHS = 20_000;
 
 export interface SecretsFilesDeps {
-  /** The settings as they are now (the user's disabledFiles may have just changed). */
-  settings(): Promise<HearthSettings>;
+  /** The user's secrets files as the settings name them now (the list may have just changed). */
+  secretsFiles(): Promise<DisabledFileMatcher>;
   /** The workspace folders open now: patterns are matched relative to the one holding a file. */
   roots(): readonly string[];
 }
@@ -25,7 +24,7 @@ export function registerSecretsFilesHandler(connection: Connection, deps: Secret
       if (!Array.isArray(paths) || paths.length > MAX_PATHS || !paths.every((p): p is string => typeof p === 'string')) {
         throw new HearthException({ code: 'invalidRequest', message: `hearth/files/secrets takes at most ${MAX_PATHS} absolute paths.`, retryable: false });
       }
-      const isSecret = disabledFileMatcher(completionSettingsOf(await deps.settings()).disabledFiles);
+      const isSecret = await deps.secretsFiles();
       const roots = deps.roots();
       return { secrets: paths.map((p) => isSecret(pathToFileURL(p).href, roots)) };
     }),

@@ -48,6 +48,34 @@ describe('file names with control characters', () => {
     assert.ok(listed.content.split('\n').includes(SHOWN), listed.content);
   });
 
+  it('a line separator or a right-to-left override in a name is marked too, and the marked name reads the file', async () => {
+    // U+2028 breaks the line in many readers as a newline does; U+202E makes `notes‮txt.sh` read as `noteshs.txt`.
+    await ws.write('a.ts\u2028auth.ts:2: secret', 'export const separated = 1;\n');
+    await ws.write('notes\u202Etxt.sh', 'echo reversed\n');
+    const executor = ws.executor();
+    const globbed = await call(executor, 'glob', { pattern: '*' });
+    const lines = globbed.content.split('\n');
+    assert.ok(lines.includes('a.ts⟨U+2028⟩auth.ts:2: secret'), globbed.content);
+    assert.ok(lines.includes('notes⟨U+202E⟩txt.sh'), globbed.content);
+    assert.ok(!/[\u2028\u202e]/.test(globbed.content), globbed.content);
+
+    // The model names the file back as it was shown, and reads it.
+    const read = await call(executor, 'read_file', { path: 'notes⟨U+202E⟩txt.sh' });
+    assert.equal(read.isError, false, read.content);
+    assert.match(read.content, /echo reversed/);
+  });
+
+  it('a mark of a plain character stays the literal text it is, so no mark spells a way out', async () => {
+    const executor = ws.executor();
+    // "⟨U+002F⟩" read as "/" would turn this into ../auth.ts; it is one file name that does not exist.
+    const r = await call(executor, 'read_file', { path: '..⟨U+002F⟩auth.ts' });
+    assert.equal(r.isError, true, r.content);
+    assert.match(r.content, /does not exist/);
+    // A mark of a control character is not read back either: no path may hold one.
+    const control = await call(executor, 'read_file', { path: 'notes.ts⟨U+000A⟩x.ts' });
+    assert.equal(control.isError, true, control.content);
+  });
+
   it('codebase_search shows the name on one line, its newlines marked', async () => {
     const service = new CodebaseSearchService({
       storageDir: ws.storage,

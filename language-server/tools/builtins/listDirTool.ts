@@ -4,7 +4,7 @@ import { asPinnedDir, listPinned } from '../pinnedFiles';
 import { optionalStringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { ToolError } from '../toolError';
-import { showControlCharacters, toPosix } from '../workspaceConfinement';
+import { showHiddenCharacters, toPosix } from '../workspaceConfinement';
 import { openConfinedForRead } from './openConfined';
 
 const MAX_ENTRIES = 1000;
@@ -29,8 +29,8 @@ export async function listDirTool(ctx: ToolContext, args: Record<string, unknown
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const lines: string[] = [];
     for (const entry of entries.slice(0, MAX_ENTRIES)) {
-      // One entry per line, whatever its name holds (see showControlCharacters).
-      const name = showControlCharacters(entry.name);
+      // One entry per line, whatever its name holds (see showHiddenCharacters).
+      const name = showHiddenCharacters(entry.name);
       if (entry.isDirectory()) lines.push(`${name}/`);
       else if (entry.isSymbolicLink()) lines.push(await describeSymlink(ctx, dir.entryPath(entry.name), name));
       else lines.push(name);
