@@ -52,6 +52,7 @@ import type { StatusBar } from './statusBar';
 import type { registerAgentBridge } from './registerAgentBridge';
 import type { PendingApprovals } from './approvals/pendingApprovals';
 import { downloadModel } from './downloadModel';
+import { modelKey } from '../protocol/modelName';
 import { showErrorMessage, showInformationMessage, showWarningMessage } from './notifications';
 import { userSetting } from './userOnlySettings';
 
@@ -76,6 +77,8 @@ type RewindMessage = Extract<FromWebview, { type: 'restoreCheckpoint' | 'redoRes
 export class ChatController implements vscode.Disposable {
   private readonly disposables: vscode.Disposable[] = [];
   private readonly files = new WorkspaceFileIndex();
+  /** The chats waiting for a download to retry their answer (see downloadAndRetry), by session and model. */
+  private readonly retryingAfterDownload = new Set<string>();
   private currentSessionId: string | undefined;
   /** The turns under way, by session: the assistant entry each is streaming into. */
   private streaming = new Map<string, string>();
@@ -309,8 +312,7 @@ export class ChatController implements vscode.Disposable {
         await this.startTurn(() => this.client.sendRequest(ChatRetryRequest.type, { sessionId: message.sessionId, model: message.model }), true);
         break;
       case 'downloadModel':
-        // Once Ollama has it, the answer that was missing it is asked again with it.
-        if (await downloadModel(this.client, message.model)) await this.startTurn(() => this.client.sendRequest(ChatRetryRequest.type, { sessionId: message.sessionId, model: message.model }), true);
+        await this.downloadAndRetry(message.sessionId, message.model);
         break;
       case 'continue':
         // A new reply that carries on the cut answer; it has no user message of its own.
@@ -524,6 +526,28 @@ export class ChatController implements vscode.Disposable {
   }
 
   /** `fromEditor` turns did not come from the composer, so the view is given the text to show. */
+  /**
+   * The chat's Download button: downloads the model (or joins its running
+   * download, wherever that was started) and, once Ollama has it, asks again
+   * the answer that was missing it. A session waits for one retry per model,
+   * so a second click during the download does not answer it twice.
+   */
+  private async downloadAndRetry(sessionId: string, model: string): Promise<void> {
+    const key = `${sessionId}\n${modelKey(model)}`;
+    if (this.retryingAfterDownload.has(key)) {
+      void downloadModel(this.client, model);
+      return;
+    }
+    this.retryingAfterDownload.add(key);
+    let downloaded: boolean;
+    try {
+      downloaded = await downloadModel(this.client, model);
+    } finally {
+      this.retryingAfterDownload.delete(key);
+    }
+    if (downloaded) await this.startTurn(() => this.client.sendRequest(ChatRetryRequest.type, { sessionId, model }), true);
+  }
+
   private async send(message: Extract<FromWebview, { type: 'send' }>, fromEditor = false): Promise<void> {
     // Images alone are a message too ("what is wrong in this screenshot" is often all in the picture).
     if (!message.text.trim() && !message.images?.length) return;

@@ -1,37 +1,37 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
 import { ModelPullProgressNotification, ModelPullRequest } from '../protocol/lspMethods';
-import { MODEL_NAME, STARTER_CHAT_MODEL } from '../protocol/modelName';
+import { MODEL_NAME, modelKey, STARTER_CHAT_MODEL } from '../protocol/modelName';
 import { pullProgressText } from './pullProgressText';
 import { showErrorMessage, showInformationMessage } from './notifications';
 
 /**
- * The models being downloaded now, by the name Ollama compares (it ignores
- * case). A second Download of one of them (a second click on the chat's
- * button, or the same model from the command) would start a second pull of
- * the same files beside the first, a second progress notification fed by both,
- * and, from the chat, a second retry of the same answer once each finished.
+ * The downloads running now, by the name Ollama compares (modelKey: any case,
+ * `:latest` implied). A second Download of one of them (a second click on the
+ * chat's button, the same model from the command or the index status) would
+ * otherwise start a second pull of the same files beside the first, with a
+ * second progress notification fed by both.
  */
-const downloading = new Set<string>();
+const downloading = new Map<string, Promise<boolean>>();
 
 /**
  * Downloads `model` into the local Ollama (hearth/models/pull) with a
  * cancellable progress notification. Resolves true once Ollama has it;
  * a failure is shown with Ollama's reason, a cancel quietly. While the same
- * model is already downloading it says so and resolves false at once.
+ * model is already downloading it says so and joins that download: it
+ * resolves as that one does, so a chat whose answer was missing the model is
+ * answered when it arrives, whichever Download started it.
  */
-export async function downloadModel(client: LanguageClient, model: string): Promise<boolean> {
-  const key = model.toLowerCase();
-  if (downloading.has(key)) {
+export function downloadModel(client: LanguageClient, model: string): Promise<boolean> {
+  const key = modelKey(model);
+  const running = downloading.get(key);
+  if (running) {
     void showInformationMessage(`Hearth is already downloading ${model}: its progress is in the notification.`);
-    return false;
+    return running;
   }
-  downloading.add(key);
-  try {
-    return await pullWithProgress(client, model);
-  } finally {
-    downloading.delete(key);
-  }
+  const download = Promise.resolve(pullWithProgress(client, model)).finally(() => downloading.delete(key));
+  downloading.set(key, download);
+  return download;
 }
 
 function pullWithProgress(client: LanguageClient, model: string): Thenable<boolean> {

@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import type { Frame } from 'playwright-core';
 import { DEFAULT_MODELS, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { useHearthInVsCode } from './support/useHearthInVsCode';
-import { openHearth, sendChatMessage, until } from './support/workbench';
+import { openHearth, runCommand, sendChatMessage, until } from './support/workbench';
 
 const MODEL = 'qwen2.5-coder:7b';
 
@@ -72,6 +72,43 @@ describe('clicking Download twice while the model downloads in a real VS Code (e
     const answers = chat.locator('[data-testid="assistant-message"]');
     await until(async () => ((await answers.last().innerText()).includes('It is a small sample project.') ? true : undefined), 'the retried answer', 60_000);
     await until(async () => (await answers.last().getAttribute('data-state')) === 'done', 'the retried answer to finish');
+    assert.equal(pulls().filter((r) => r.outcome === 'completed').length, 1);
+  });
+});
+
+describe('a download started from the command palette, then Download in the chat, in a real VS Code (e2e)', function () {
+  this.timeout(300_000);
+  let fixture: OllamaFixture;
+  before(async () => {
+    const wanted = DEFAULT_MODELS.find((m) => m.name === MODEL)!;
+    // Eight steps of two seconds: the chat's click lands well inside the download the command started.
+    fixture = await startOllamaFixture({ models: DEFAULT_MODELS.filter((m) => m.name !== MODEL), pullable: [{ model: wanted, bytes: 4_683_087_332 }], pullStepDelayMs: 2000 });
+  });
+  after(async () => fixture?.close());
+  const vscode = useHearthInVsCode({ settings: () => ({ 'hearth.ollama.host': fixture.url, 'hearth.chat.model': MODEL }) });
+
+  it('the chat joins the running download and its answer is retried when the download ends', async () => {
+    const chat = await openHearth(vscode.wb.page);
+    await sendChatMessage(chat, 'What does this project do?');
+    const download = chat.locator('[data-testid="assistant-message"]').last().locator('[data-testid="download-model"]');
+    await download.waitFor({ state: 'visible', timeout: 60_000 });
+
+    // The user starts the same model's download from the command palette before clicking the chat's button.
+    await runCommand(vscode.wb.page, 'Hearth: Download Model');
+    await vscode.wb.page.locator('.quick-input-widget input').fill(MODEL);
+    await vscode.wb.page.keyboard.press('Enter');
+    await vscode.wb.page.locator('.notification-toast', { hasText: `downloading ${MODEL}` }).first().waitFor({ state: 'visible', timeout: 30_000 });
+
+    fixture.enqueue({ kind: 'text', text: 'It is a small sample project.' });
+    await download.click();
+    const pulls = () => fixture.requests.filter((r) => r.path === '/api/pull');
+    const said = vscode.wb.page.locator('.notifications-toasts', { hasText: `already downloading ${MODEL}` });
+    await until(async () => ((await said.count()) > 0 || pulls().length > 1 ? true : undefined), 'the click to be answered');
+    assert.equal(pulls().length, 1, 'one pull of the model');
+    const answers = chat.locator('[data-testid="assistant-message"]');
+    await until(async () => ((await answers.last().innerText()).includes('It is a small sample project.') ? true : undefined), 'the answer, retried once the download ended', 90_000);
+    await until(async () => (await answers.last().getAttribute('data-state')) === 'done', 'the retried answer to finish');
+    assert.equal(await chat.locator('[data-testid="user-message"]', { hasText: 'What does this project do?' }).count(), 1, 'the message is kept, once');
     assert.equal(pulls().filter((r) => r.outcome === 'completed').length, 1);
   });
 });
