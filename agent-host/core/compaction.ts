@@ -8,7 +8,7 @@
  */
 import type { ChatRequest, ChatResponse, Ollama } from 'ollama';
 import { MAX_COMPACT_FOCUS_CHARS, type ChatMessage } from '../../protocol/chat';
-import { answerReserve } from './contextBudget';
+import { answerReserve, messageTokens } from './contextBudget';
 import { contextOverflow } from './errorMapping';
 
 const SUMMARY_PROMPT = `You summarise a conversation between a user and Hearth, a coding assistant, so that the assistant can continue it without the full text.
@@ -112,6 +112,15 @@ export async function compactHistory(client: Ollama, model: string, numCtx: numb
     }
   }
   const summary = reply.message?.content?.trim() ?? '';
-  if (summary === '') return undefined;
+  // Either would be kept for the rest of the chat (the language server starts later histories with it), so neither is
+  // taken: an empty note would stand in for every old exchange, and one longer than what it replaces only fills the window.
+  // Thrown, the caller tells the user and sends the full history as without compaction.
+  if (summary === '') throw new Error(`${model} returned an empty summary`);
+  // The note alone is compared, not the two messages around it: their fixed wording would refuse any /compact of a short chat.
+  const replacedTokens = old.flat().reduce((n, m) => n + messageTokens(m), 0);
+  const summaryTokens = messageTokens({ role: 'user', content: summary });
+  if (summaryTokens > replacedTokens) {
+    throw new Error(`the summary ${model} wrote (about ${summaryTokens} tokens) is longer than the messages it would replace (about ${replacedTokens} tokens)`);
+  }
   return { summary, summarizedExchanges: old.length, history: [...compactedHistoryPrefix(summary), ...kept] };
 }

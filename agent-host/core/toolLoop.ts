@@ -159,7 +159,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
       } catch (err) {
         if (signal.aborted) throw new TurnCancelled();
         // A failed summary loses nothing: the budget below still fits the full history by trimming, as without compaction.
-        yield { type: 'status', level: 'warning', message: `The older messages could not be summarised (${err instanceof Error ? err.message : String(err)}); the oldest are left out of this request instead.` };
+        yield { type: 'status', level: 'warning', message: `The older messages could not be summarised (${err instanceof Error ? err.message : String(err)}), so they are sent as they are, and the oldest are left out if the context window needs the room.` };
       }
     }
     yield { type: 'context', promptTokens: fit.promptTokens, budgetTokens: fit.budgetTokens, numCtx };

@@ -85,6 +85,34 @@ describe('chat compaction through the language server (integration)', function (
     assert.ok(undone?.kind === 'assistant' && undone.compaction?.undone);
   });
 
+  for (const [what, summary] of [
+    ['nothing', ''],
+    ['a note longer than the messages it would replace', `SUMMARY: ${'every detail again, at length. '.repeat(400)}`],
+  ] as const) {
+    it(`a summariser that returns ${what} is not taken: the user is told, and the turn is sent with the full history`, async () => {
+      fixture.setResponder((r: RecordedRequest) => (r.body.stream === false ? { kind: 'text', text: summary } : { kind: 'text', text: 'Answer.' }));
+      const first = await turn('first question');
+      let tried: ChatTurnStarted | undefined;
+      for (const text of ['second question', 'third question', 'fourth question']) {
+        const started = await turn(text, first.sessionId);
+        if (summaries().length > 0) {
+          tried = started;
+          break;
+        }
+      }
+      assert.ok(tried, 'a compaction was tried');
+      const events = client!.events.filter((e) => e.entryId === tried.assistantEntryId).map((e) => e.event);
+      assert.ok(!events.some((e) => e.type === 'compacted'));
+      assert.ok(events.some((e) => e.type === 'status' && e.level === 'warning' && /could not be summarised/.test(e.message)), 'the user is told');
+      assert.ok(events.some((e) => e.type === 'text' && e.delta === 'Answer.'), 'the turn is answered');
+      const sent = lastTurnRequest().body.messages as { role: string; content: string }[];
+      assert.ok(!sent.some((m) => m.content.startsWith('Summary of the earlier part')), 'no note stands in for the old exchanges');
+      assert.ok(sent.some((m) => m.content.startsWith('first question')), 'the first message is still sent');
+      const session = await client!.connection.sendRequest(SessionGetRequest.type, { sessionId: first.sessionId });
+      assert.ok(!session.entries.some((e) => e.kind === 'assistant' && e.compaction), 'no compaction is stored for later turns');
+    });
+  }
+
   it('/compact summarises the earlier messages now, far below the threshold, and says so when there is nothing to compact', async () => {
     await client!.stop();
     // A threshold that would never compact on its own.
