@@ -4,6 +4,7 @@
  */
 import type { HearthError } from '../../protocol/chat';
 import type { BudgetOutcome } from './contextBudget';
+import type { FittedRules } from './rulesPrompt';
 import type { LeftOutTools } from './toolBudget';
 
 export function stepLimitError(maxSteps: number, model: string): HearthError {
@@ -113,4 +114,20 @@ export function trimWarning(fit: BudgetOutcome, model: string, numCtx: number): 
   if (fit.droppedMessages > 0) parts.push(`left out the ${plural(fit.droppedMessages, 'oldest message', 'oldest messages')}`);
   if (parts.length === 0) return undefined;
   return `The conversation is too long for ${model}'s context window (${numCtx} tokens), so for this answer Hearth ${parts.join(' and ')}. Start a new chat to give the model the full picture again.`;
+}
+
+/** The warning for rules files cut to their share of the window (rulesPrompt.ts `fitRules`), or undefined when all fit. */
+export function rulesCutWarning(model: string, numCtx: number, rules: FittedRules): string | undefined {
+  const parts: string[] = [];
+  if (rules.shortened.length > 0) parts.push(`shortened ${list(rules.shortened)}`);
+  if (rules.leftOut.length > 0) parts.push(`left out ${list(rules.leftOut)}`);
+  if (parts.length === 0) return undefined;
+  return (
+    `${model}'s context window (${numCtx} tokens) cannot hold all of this repository's rules files next to the conversation, so Hearth ${parts.join(' and ')}. ` +
+    'Switch off the rules files this chat does not need (× on their chips above the input), or use a model with a larger context window.'
+  );
+}
+
+function list(items: readonly string[]): string {
+  return items.length === 1 ? items[0] : `${items.slice(0, -1).join(', ')} and ${items[items.length - 1]}`;
 }

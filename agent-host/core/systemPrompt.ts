@@ -1,8 +1,8 @@
-import type { ChatMode, RulesFile } from '../../protocol/chat';
+import type { ChatMode } from '../../protocol/chat';
 import type { ToolDefinition } from '../../protocol/tools';
 import type { TurnAgent } from '../../protocol/agents';
 import { agentPrompt } from './agentTools';
-import { rulesPrompt } from './rulesPrompt';
+import { rulesPrompt, type FittedRules } from './rulesPrompt';
 import { textToolInstructions } from './textToolProtocol';
 
 /** How the model is offered tools this turn. */
@@ -30,7 +30,8 @@ Do not make the changes yourself: the user reviews and edits the plan, then runs
 /** What a turn adds to the prompt besides the tools: the chat mode and the repository's rules files. */
 export interface PromptExtras {
   chatMode?: ChatMode;
-  rules?: RulesFile[];
+  /** The repository's rules files, already fitted to their share of the window (rulesPrompt.ts `fitRules`). */
+  rules?: FittedRules;
   /** The repository map and project memory, already fitted to the core's budget. */
   workspaceContext?: string;
   /** The agent (a built-in role or an agent file) this message was routed to. */
@@ -52,7 +53,7 @@ export function buildSystemPrompt(custom: string | undefined, mode: ToolMode, to
   // The agent's instructions follow the mode's (a caller's own prompt, such as a sub-agent's role, replaces them).
   const agent = custom === undefined ? agentPrompt(extras.agent) : undefined;
   if (agent) parts.push(agent);
-  const rules = rulesPrompt(extras.rules);
+  const rules = extras.rules ? rulesPrompt(extras.rules) : undefined;
   if (rules) parts.push(rules);
   // The repository map and project memory: a guide to the workspace, after the instructions and before the tool protocol.
   if (extras.workspaceContext && custom === undefined) parts.push(`${WORKSPACE_CONTEXT_INTRO}\n\n${extras.workspaceContext}`);

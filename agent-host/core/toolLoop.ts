@@ -15,13 +15,14 @@ import type { Ollama } from 'ollama';
 import { DEFAULT_CHAT_MODE, type AgentEvent, type ChatMessage, type DoneReason, type Usage, type UserInput } from '../../protocol/chat';
 import type { ToolDefinition } from '../../protocol/tools';
 import type { TurnOptions } from '../index';
-import { answerReserve, chooseNumCtx, fitToContext } from './contextBudget';
+import { answerReserve, chooseNumCtx, fitToContext, messageTokens } from './contextBudget';
 import { describeOllamaFailure, type FailureContext } from './describeOllamaFailure';
 import { classifyFailure, contextOverflow, isThinkingUnsupported, isToolsUnsupported } from './errorMapping';
 import { DEFAULT_TOOL_TIMEOUT_MS, errorResult, executeToolCall, TurnCancelled } from './executeToolCall';
 import { formatUserMessage } from './formatUserMessage';
 import { HearthException } from './hearthException';
-import { contextOverflowError, contextRecountNote, contextTooSmallError, repeatedCallError, stepLimitError, toolsLeftOutWarning, trimWarning, windowTooSmallForTools } from './loopMessages';
+import { contextOverflowError, contextRecountNote, contextTooSmallError, repeatedCallError, rulesCutWarning, stepLimitError, toolsLeftOutWarning, trimWarning, windowTooSmallForTools } from './loopMessages';
+import { fitRules, rulesBudget } from './rulesPrompt';
 import type { ModelFacts, ModelFactsCache } from './modelFacts';
 import { executorForMode, modeRefusal } from './modeTools';
 import { agentAllowsTool, agentRefusal, executorForAgent } from './agentTools';
@@ -131,16 +132,22 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   let history = vision === false ? withoutImages(setup.history) : setup.history;
 
   // The system prompt and the tools as sent depend on the tool mode only, which changes at most once (native to text).
+  let lastRulesWarning: string | undefined;
   let framing: { mode: ToolMode; base: string; ollamaTools: ReturnType<typeof toOllamaTool>[] | undefined; fixedTokens: number } | undefined;
   for (let step = 1; ; step++) {
     if (framing?.mode !== mode) {
       const ollamaTools = mode === 'native' ? tools.map(toOllamaTool) : undefined;
-      framing = {
-        mode,
-        base: buildSystemPrompt(options.systemPrompt, mode, tools, { chatMode, rules: options.rules, workspaceContext, agent: options.agent }),
-        ollamaTools,
-        fixedTokens: ollamaTools ? toolsTokens(tools) : 0,
-      };
+      const fixedTokens = ollamaTools ? toolsTokens(tools) : 0;
+      const extras = { chatMode, workspaceContext, agent: options.agent };
+      // The rules files get their share of what the window has left once the rest of the prompt and the tools are in,
+      // counted like the estimate they are fitted with (the window in the model's tokens, divided by the scale).
+      const withoutRules = buildSystemPrompt(options.systemPrompt, mode, tools, extras);
+      const room = Math.floor((numCtx - answerReserve(numCtx)) / tokenScale) - fixedTokens - messageTokens({ role: 'system', content: withoutRules });
+      const rules = fitRules(options.rules, rulesBudget(room));
+      framing = { mode, base: buildSystemPrompt(options.systemPrompt, mode, tools, { ...extras, rules }), ollamaTools, fixedTokens };
+      const rulesWarning = rulesCutWarning(model, numCtx, rules);
+      if (rulesWarning && rulesWarning !== lastRulesWarning) yield { type: 'status', level: 'warning', message: rulesWarning };
+      lastRulesWarning = rulesWarning ?? lastRulesWarning;
     }
     const { base, ollamaTools, fixedTokens } = framing;
     const system = todosOffered ? `${base}\n\n${todoGuidance(todos)}` : base;

@@ -10,6 +10,7 @@ import { BUILTIN_TOOL_LIST, BUILTIN_TOOLS, ToolName, type ToolDefinition } from 
 import { createAgent, executorForMode, MAX_RULES_FILE_CHARS, toolsForMode } from '../../agent-host/index';
 import { fitToContext } from '../../agent-host/core/contextBudget';
 import { buildSystemPrompt } from '../../agent-host/core/systemPrompt';
+import { fitRules } from '../../agent-host/core/rulesPrompt';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
 import { startOllamaFixture, type OllamaFixture, type RecordedRequest } from '../fixtures/ollamaFixture';
 import { collect } from '../fixtures/agentEvents';
@@ -124,7 +125,7 @@ describe('chat modes in the agent core', () => {
   it('rules text counts in the context budget', () => {
     const tools = [BUILTIN_TOOLS[ToolName.ReadFile]];
     const base = buildSystemPrompt(undefined, 'native', tools, { chatMode: 'agent' });
-    const withRules = buildSystemPrompt(undefined, 'native', tools, { chatMode: 'agent', rules: [{ path: 'AGENTS.md', text: 'rule '.repeat(1000), truncated: false }] });
+    const withRules = buildSystemPrompt(undefined, 'native', tools, { chatMode: 'agent', rules: fitRules([{ path: 'AGENTS.md', text: 'rule '.repeat(1000), truncated: false }]) });
     const fit = (system: string) => fitToContext({ system, history: [], turn: [{ role: 'user', content: 'hi' }], fixedTokens: 0, numCtx: 8192 }).promptTokens;
     assert.ok(fit(withRules) > fit(base) + 900, `${fit(withRules)} vs ${fit(base)}`);
   });
