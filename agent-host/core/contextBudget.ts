@@ -19,7 +19,7 @@
  * When the conversation is too long
  * it gives up the least valuable text first: old tool outputs (the model
  * already drew its conclusions from them), then the oldest exchanges, and
- * only then the newest tool outputs. The current user message is never cut;
+ * only then the newest tool outputs, which keep as much as the room left allows. The current user message is never cut;
  * if it alone does not fit, the caller tells the user.
  */
 import type { ChatMessage } from '../../protocol/chat';
@@ -58,7 +58,10 @@ export interface BudgetOutcome {
   promptTokens: number;
   /** The most prompt tokens allowed: num_ctx minus the reserve for the answer. */
   budgetTokens: number;
+  /** Tool outputs shortened, the newest among them included. */
   shortenedToolOutputs: number;
+  /** How many of them are the newest, which the model is about to read (it is told to ask for a smaller part). */
+  shortenedNewestOutputs: number;
   droppedMessages: number;
 }
 
@@ -78,11 +81,23 @@ export function messageTokens(message: ChatMessage): number {
   return tokens;
 }
 
-function shorten(message: ChatMessage): ChatMessage | undefined {
+/**
+ * The output's start and end, `keepChars` in all (two thirds of them from
+ * the start), with a note saying how much is missing and how to get it. An
+ * old output can simply be asked for again; the newest was cut although the
+ * model is about to read it, so the same call would be cut the same way: the
+ * model is told to ask for a smaller part instead.
+ */
+function shorten(message: ChatMessage, keepChars = KEEP_HEAD_CHARS + KEEP_TAIL_CHARS, newest = false): ChatMessage | undefined {
   const text = message.content;
-  if (text.length <= KEEP_HEAD_CHARS + KEEP_TAIL_CHARS + 100) return undefined;
-  const removed = text.length - KEEP_HEAD_CHARS - KEEP_TAIL_CHARS;
-  const content = `${text.slice(0, KEEP_HEAD_CHARS)}\n[… ${removed} characters of this tool output were removed to fit the context window; call the tool again if you need them …]\n${text.slice(-KEEP_TAIL_CHARS)}`;
+  if (text.length <= keepChars + 100) return undefined;
+  const headChars = Math.ceil((keepChars * KEEP_HEAD_CHARS) / (KEEP_HEAD_CHARS + KEEP_TAIL_CHARS));
+  const tailChars = keepChars - headChars;
+  const removed = text.length - headChars - tailChars;
+  const advice = newest
+    ? 'ask for a smaller part (a line range, a narrower pattern or path) to see them'
+    : 'call the tool again if you need them';
+  const content = `${text.slice(0, headChars)}\n[… ${removed} characters of this tool output were removed to fit the context window; ${advice} …]\n${text.slice(text.length - tailChars)}`;
   return { ...message, content };
 }
 
@@ -103,6 +118,8 @@ export function fitToContext(request: BudgetRequest): BudgetOutcome {
   const turn = [...request.turn];
   let shortenedToolOutputs = 0;
   let droppedMessages = 0;
+  // The newest tool outputs cut so far (indices into the turn).
+  const cutNewest = new Set<number>();
   const scale = request.tokenScale ?? 1;
   const tokensOf = (message: ChatMessage) => Math.ceil(messageTokens(message) * scale);
 
@@ -115,6 +132,7 @@ export function fitToContext(request: BudgetRequest): BudgetOutcome {
     promptTokens: tokens,
     budgetTokens,
     shortenedToolOutputs,
+    shortenedNewestOutputs: cutNewest.size,
     droppedMessages,
   });
   if (tokens <= budgetTokens) return outcome();
@@ -141,6 +159,30 @@ export function fitToContext(request: BudgetRequest): BudgetOutcome {
   }
   if (tokens <= budgetTokens) return outcome();
 
-  for (let i = Math.max(lastAssistant, 0); i < turn.length; i++) if (tryShorten(turn, i)) return outcome();
+  // The newest tool results share the room that is left, in proportion to their size, so a large read on a roomy
+  // window keeps most of its text rather than the few hundred characters an old output keeps; a twentieth of what they
+  // keep is spare for the notes and for text denser than the average. Only when that room is too small do they keep as little
+  // as an old output.
+  const newest: number[] = [];
+  for (let i = Math.max(lastAssistant, 0); i < turn.length; i++) if (turn[i].role === 'tool') newest.push(i);
+  // Each cut starts from the output as it came (request.turn), so its note counts what is really missing.
+  const cutTo = (i: number, keepChars: number) => {
+    const short = shorten(request.turn[i], keepChars, true);
+    if (!short || short.content.length >= turn[i].content.length) return;
+    tokens -= tokensOf(turn[i]) - tokensOf(short);
+    turn[i] = short;
+    if (!cutNewest.has(i)) shortenedToolOutputs++;
+    cutNewest.add(i);
+  };
+  const newestTokens = newest.reduce((n, i) => n + tokensOf(turn[i]), 0);
+  const keepShare = newestTokens > 0 ? ((newestTokens - (tokens - budgetTokens)) * 0.95) / newestTokens : 0;
+  if (keepShare > 0) {
+    for (const i of newest) cutTo(i, Math.max(KEEP_HEAD_CHARS + KEEP_TAIL_CHARS, Math.floor(turn[i].content.length * keepShare)));
+    if (tokens <= budgetTokens) return outcome();
+  }
+  for (const i of newest) {
+    cutTo(i, KEEP_HEAD_CHARS + KEEP_TAIL_CHARS);
+    if (tokens <= budgetTokens) return outcome();
+  }
   return outcome();
 }

@@ -110,7 +110,9 @@ function plural(n: number, one: string, many: string): string {
 /** The warning for a trimmed prompt, or undefined when nothing was trimmed. */
 export function trimWarning(fit: BudgetOutcome, model: string, numCtx: number): string | undefined {
   const parts: string[] = [];
-  if (fit.shortenedToolOutputs > 0) parts.push(`shortened ${plural(fit.shortenedToolOutputs, 'old tool output', 'old tool outputs')}`);
+  const old = fit.shortenedToolOutputs - fit.shortenedNewestOutputs;
+  if (old > 0) parts.push(`shortened ${plural(old, 'old tool output', 'old tool outputs')}`);
+  if (fit.shortenedNewestOutputs > 0) parts.push(`cut ${fit.shortenedNewestOutputs === 1 ? 'the newest tool output' : `the ${fit.shortenedNewestOutputs} newest tool outputs`} to what fits (the model is told to ask for a smaller part)`);
   if (fit.droppedMessages > 0) parts.push(`left out the ${plural(fit.droppedMessages, 'oldest message', 'oldest messages')}`);
   if (parts.length === 0) return undefined;
   return `The conversation is too long for ${model}'s context window (${numCtx} tokens), so for this answer Hearth ${parts.join(' and ')}. Start a new chat to give the model the full picture again.`;
