@@ -36,6 +36,7 @@ export function trainedContextLength(modelInfo: unknown): number | undefined {
  */
 export class ModelFactsCache {
   private readonly facts = new Map<string, ModelFacts>();
+  private readonly scales = new Map<string, number>();
 
   /**
    * Throws what the client threw when the model is missing (404) or Ollama is
@@ -63,6 +64,21 @@ export class ModelFactsCache {
     };
     this.facts.set(model, facts);
     return facts;
+  }
+
+  /**
+   * Real tokens per estimated token for this model, from Ollama's latest
+   * count of a whole prompt (prompt_eval_count after a reply, or the size in
+   * a refusal); 1 until Ollama has counted more than the estimate. Kept per
+   * model, so the next turn starts fitted to the model's tokenizer instead
+   * of learning it again from a refused request.
+   */
+  tokenScale(model: string): number {
+    return this.scales.get(model) ?? 1;
+  }
+
+  learnTokenScale(model: string, scale: number): void {
+    if (Number.isFinite(scale) && scale > 0) this.scales.set(model, Math.max(1, scale));
   }
 
   markToolsRefused(model: string): void {

@@ -123,8 +123,9 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
   const turn: ChatMessage[] = options.continueReply ? [] : [{ role: 'user', content: formatUserMessage(setup.input), ...(images?.length ? { images } : {}) }];
   let usage: Usage | undefined;
   let lastWarning: string | undefined;
-  // Real tokens per estimated token: 1 until Ollama refuses a prompt as longer than the window, then what it counted.
-  let tokenScale = 1;
+  // Real tokens per estimated token: what Ollama last counted for this model (its count after each reply, or the size
+  // in a refusal), 1 until it counted more than the estimate.
+  let tokenScale = setup.facts.tokenScale(model);
   let recounts = 0;
   let compactionTried = false;
   // Fitted once per turn, so every step of the loop sends the same system prompt (and Ollama reuses its cache).
@@ -218,6 +219,7 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
         recounts++;
         const ratio = overflow.promptTokens !== undefined ? overflow.promptTokens / fit.promptTokens : 0;
         tokenScale = Math.max(tokenScale * 1.25, ratio * tokenScale * 1.05);
+        setup.facts.learnTokenScale(model, tokenScale);
         step--;
         yield { type: 'status', level: 'warning', message: contextRecountNote(model, numCtx, overflow.promptTokens, fit.promptTokens) };
         continue;
@@ -234,6 +236,16 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     if (reply.usage) {
       usage = addUsage(usage, reply.usage);
       yield { type: 'usage', usage };
+    }
+    // prompt_eval_count is the whole prompt in the model's own tokens (the runner's cache_n + prompt_n, Ollama's
+    // llm/llama_server.go promptEvalCount): the meter shows it in place of the estimate, and the next request of this
+    // turn, and the next turn, is fitted with the ratio it gives, so a dense tokenizer is not learned from a refusal
+    // each time. A little over the ratio, and never under the estimate, which is an overestimate on purpose.
+    const counted = reply.usage?.promptTokens ?? 0;
+    if (counted > 0 && fit.promptTokens > 0) {
+      yield { type: 'context', promptTokens: counted, budgetTokens: fit.budgetTokens, numCtx };
+      tokenScale = Math.max(1, (counted / (fit.promptTokens / tokenScale)) * 1.05);
+      setup.facts.learnTokenScale(model, tokenScale);
     }
 
     const proposals = executor ? proposedCalls(reply, mode, tools) : [];

@@ -56,8 +56,10 @@ describe('agent compaction', () => {
 
     const compacted = events.find((e) => e.type === 'compacted');
     assert.deepEqual(compacted, { type: 'compacted', summary: 'The user asked about the lexer and positions; the parser keeps a token table.', summarizedExchanges: 2 });
+    // The estimate before the request, then Ollama's own count after the reply.
     const meter = events.filter((e) => e.type === 'context');
-    assert.equal(meter.length, 1);
+    assert.equal(meter.length, 2);
+    assert.ok(meter[1].type === 'context' && meter[1].promptTokens === events.filter((e) => e.type === 'usage').at(-1)?.usage.promptTokens, 'the meter ends on what Ollama counted');
     assert.ok(meter[0].type === 'context' && meter[0].numCtx === 2048 && meter[0].promptTokens < 0.5 * meter[0].budgetTokens, 'the meter reports the compacted prompt');
     assert.equal(events.filter((e) => e.type === 'text').map((e) => (e as { delta: string }).delta).join(''), 'Answer.');
   });

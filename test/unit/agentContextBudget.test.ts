@@ -111,6 +111,35 @@ describe('agent context budget', () => {
     assert.deepEqual(events.at(-1), { type: 'done', reason: 'stop' });
   });
 
+  it("Ollama's count after each reply fits the next request, in this turn and the next, so a dense tokenizer is not learned from a refusal each time", async () => {
+    // Two characters a token where Hearth estimates 3.5. Each step's prompt fits by the estimate; the one after the tool
+    // result would not fit by the model's count unless the count of the step before is used.
+    fixture.setModels([{ name: 'dense:1b', contextLength: 2048, charsPerToken: 2 }]);
+    const agent = createAgent({ host: fixture.url });
+    const executor = new FakeToolExecutor(() => lorem(700, 'h').slice(0, 4200));
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'dump.hex' } }] }, { kind: 'text', text: 'It is a hex dump.' });
+    const first = await collect(agent.startTurn([], { text: 'what is in dump.hex?', context: [] }, { model: 'dense:1b', executor, systemPrompt: 'Be brief.' }, new AbortController().signal));
+    assert.deepEqual(only(first, 'error'), []);
+    const chats = () => fixture.requests.filter((r) => r.path === '/api/chat');
+    assert.deepEqual(chats().map((r) => r.outcome), ['completed', 'completed'], 'no request was refused as too long');
+    assert.ok(!only(first, 'status').some((e) => /tokenizer counted/.test(e.message)), only(first, 'status').map((e) => e.message).join('\n'));
+    const tool = chats()[1].body.messages.find((m: { role: string }) => m.role === 'tool');
+    assert.match(tool.content, /characters of this tool output were removed/, 'the result was cut to what the model can hold');
+    // The meter ends on Ollama's own count of the last request, not the estimate.
+    const meter = only(first, 'context');
+    const lastCount = only(first, 'usage').at(-1)!.usage.promptTokens - only(first, 'usage').at(-2)!.usage.promptTokens;
+    assert.equal(meter.at(-1)!.promptTokens, lastCount);
+
+    // The next turn starts from what Ollama counted: its history, dense like the last, is fitted without a refusal.
+    const history: ChatMessage[] = [];
+    for (let i = 0; i < 6; i++) history.push({ role: 'user', content: lorem(80, `q${i}_`).slice(0, 400) }, { role: 'assistant', content: lorem(80, `a${i}_`).slice(0, 400) });
+    fixture.enqueue({ kind: 'text', text: 'Renamed.' });
+    const second = await collect(agent.startTurn(history, { text: 'and now?', context: [] }, { model: 'dense:1b', systemPrompt: 'Be brief.' }, new AbortController().signal));
+    assert.deepEqual(only(second, 'error'), []);
+    assert.deepEqual(chats().map((r) => r.outcome), ['completed', 'completed', 'completed']);
+    assert.ok(!only(second, 'status').some((e) => /tokenizer counted/.test(e.message)));
+  });
+
   it('a message too long for the window in the model\'s own tokens is refused with a clear error, not answered from a cut prompt', async () => {
     fixture.setModels([{ name: 'dense:1b', contextLength: 2048, charsPerToken: 1 }]);
     const input: UserInput = { text: 'review this', context: [{ kind: 'file', path: 'data.json', text: lorem(800, '').slice(0, 4000) }] };
