@@ -76,7 +76,8 @@ export async function compactHistory(client: Ollama, model: string, numCtx: numb
   const old = groups.slice(0, -1);
   const kept = groups.at(-1)!;
   // About three characters a token; the reserve leaves room for the summary itself.
-  const allowedTokens = numCtx - answerReserve(numCtx) - 500;
+  const summaryLimit = answerReserve(numCtx);
+  const allowedTokens = numCtx - summaryLimit - 500;
   let maxChars = Math.max(2000, allowedTokens * 3);
   const full = transcript(old.flat());
   const system = focus ? `${SUMMARY_PROMPT}\n${focusLine(focus)}` : SUMMARY_PROMPT;
@@ -98,7 +99,10 @@ export async function compactHistory(client: Ollama, model: string, numCtx: numb
         // Ollama would otherwise cut an overlong prompt itself, and its context shift keeps the middle's end, not the
         // instructions above it: the model would continue the transcript instead of summarising it (see contextBudget.ts).
         truncate: false,
-        options: { num_ctx: numCtx, temperature: 0 },
+        // A model that loops would otherwise write on for up to ten windows (llm/llama_server.go boundedNumPredict
+        // bounds an open-ended num_predict at 10 * num_ctx), unseen and holding the turn: the summary gets the room
+        // this request kept for it, and no more.
+        options: { num_ctx: numCtx, temperature: 0, num_predict: summaryLimit },
       } as ChatRequest & { stream: false; truncate: boolean });
     } catch (err) {
       const overflow = contextOverflow(err);
@@ -116,6 +120,8 @@ export async function compactHistory(client: Ollama, model: string, numCtx: numb
   // taken: an empty note would stand in for every old exchange, and one longer than what it replaces only fills the window.
   // Thrown, the caller tells the user and sends the full history as without compaction.
   if (summary === '') throw new Error(`${model} returned an empty summary`);
+  // Cut at num_predict, the note would end mid-sentence and miss what came last, which matters most.
+  if (reply.done_reason === 'length') throw new Error(`the summary ${model} wrote ran past the ${summaryLimit} tokens kept for it`);
   // The note alone is compared, not the two messages around it: their fixed wording would refuse any /compact of a short chat.
   const replacedTokens = old.flat().reduce((n, m) => n + messageTokens(m), 0);
   const summaryTokens = messageTokens({ role: 'user', content: summary });

@@ -85,10 +85,12 @@ describe('chat compaction through the language server (integration)', function (
     assert.ok(undone?.kind === 'assistant' && undone.compaction?.undone);
   });
 
-  for (const [what, summary] of [
-    ['nothing', ''],
-    ['a note longer than the messages it would replace', `SUMMARY: ${'every detail again, at length. '.repeat(400)}`],
+  for (const example of [
+    ['nothing', '', 'small-context:1b returned an empty summary'],
+    // Long words: about 1,400 tokens by the estimate, yet only 150 of the fixture's word tokens, well within num_predict.
+    ['a note longer than the messages it would replace', `SUMMARY: ${'everydetailagainatlengthandmore '.repeat(150)}`, 'the summary small-context:1b wrote \\(about \\d+ tokens\\) is longer than the messages it would replace'],
   ] as const) {
+    const [what, summary, why] = example;
     it(`a summariser that returns ${what} is not taken: the user is told, and the turn is sent with the full history`, async () => {
       fixture.setResponder((r: RecordedRequest) => (r.body.stream === false ? { kind: 'text', text: summary } : { kind: 'text', text: 'Answer.' }));
       const first = await turn('first question');
@@ -103,7 +105,7 @@ describe('chat compaction through the language server (integration)', function (
       assert.ok(tried, 'a compaction was tried');
       const events = client!.events.filter((e) => e.entryId === tried.assistantEntryId).map((e) => e.event);
       assert.ok(!events.some((e) => e.type === 'compacted'));
-      assert.ok(events.some((e) => e.type === 'status' && e.level === 'warning' && /could not be summarised/.test(e.message)), 'the user is told');
+      assert.ok(events.some((e) => e.type === 'status' && e.level === 'warning' && new RegExp(`could not be summarised \\(${why}`).test(e.message)), 'the user is told why');
       assert.ok(events.some((e) => e.type === 'text' && e.delta === 'Answer.'), 'the turn is answered');
       const sent = lastTurnRequest().body.messages as { role: string; content: string }[];
       assert.ok(!sent.some((m) => m.content.startsWith('Summary of the earlier part')), 'no note stands in for the old exchanges');
@@ -112,6 +114,28 @@ describe('chat compaction through the language server (integration)', function (
       assert.ok(!session.entries.some((e) => e.kind === 'assistant' && e.compaction), 'no compaction is stored for later turns');
     });
   }
+
+  it('a summariser that writes on without end is stopped at the room kept for the summary, and the user is told', async () => {
+    // A model caught in a loop: Ollama alone would let it write up to ten windows (llm/llama_server.go boundedNumPredict).
+    fixture.setResponder((r: RecordedRequest) => (r.body.stream === false ? { kind: 'text', text: `SUMMARY: ${'and then the lexer again, '.repeat(8000)}` } : { kind: 'text', text: 'Answer.' }));
+    const first = await turn('first question');
+    let tried: ChatTurnStarted | undefined;
+    for (const text of ['second question', 'third question', 'fourth question']) {
+      const started = await turn(text, first.sessionId);
+      if (summaries().length > 0) {
+        tried = started;
+        break;
+      }
+    }
+    assert.ok(tried, 'a compaction was tried');
+    const [summary] = summaries();
+    assert.ok(summary.body.options.num_predict > 0 && summary.body.options.num_predict <= 512, `num_predict ${summary.body.options.num_predict}: at most the quarter of 2048 kept for it`);
+    assert.ok(summary.tokensSent <= summary.body.options.num_predict, `the model wrote ${summary.tokensSent} tokens`);
+    const events = client!.events.filter((e) => e.entryId === tried.assistantEntryId).map((e) => e.event);
+    assert.ok(!events.some((e) => e.type === 'compacted'));
+    assert.ok(events.some((e) => e.type === 'status' && /could not be summarised \(the summary small-context:1b wrote ran past the 512 tokens kept for it\)/.test(e.message)), 'the user is told');
+    assert.ok(events.some((e) => e.type === 'text' && e.delta === 'Answer.'), 'the turn is answered');
+  });
 
   it('/compact summarises the earlier messages now, far below the threshold, and says so when there is nothing to compact', async () => {
     await client!.stop();
