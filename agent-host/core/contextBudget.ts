@@ -18,7 +18,8 @@
  * tool loop chose to offer within their share of the budget (toolBudget.ts).
  * When the conversation is too long
  * it gives up the least valuable text first: old tool outputs (the model
- * already drew its conclusions from them), then the oldest exchanges, and
+ * already drew its conclusions from them) and the long arguments of its own
+ * calls that have run (a file it wrote is on disk), then the oldest exchanges, and
  * only then the newest tool outputs, which keep as much as the room left allows. The current user message is never cut;
  * if it alone does not fit, the caller tells the user.
  */
@@ -62,6 +63,8 @@ export interface BudgetOutcome {
   shortenedToolOutputs: number;
   /** How many of them are the newest, which the model is about to read (it is told to ask for a smaller part). */
   shortenedNewestOutputs: number;
+  /** Assistant messages whose tool calls' long arguments were shortened. */
+  shortenedCalls: number;
   droppedMessages: number;
 }
 
@@ -101,6 +104,35 @@ function shorten(message: ChatMessage, keepChars = KEEP_HEAD_CHARS + KEEP_TAIL_C
   return { ...message, content };
 }
 
+/** A tool call's string argument longer than this may be shortened once the call has run (write_file's content). */
+const LONG_ARGUMENT_CHARS = 1000;
+const KEEP_ARGUMENT_HEAD_CHARS = 400;
+const KEEP_ARGUMENT_TAIL_CHARS = 100;
+
+function shortenArgument(value: unknown): unknown {
+  if (typeof value !== 'string' || value.length <= LONG_ARGUMENT_CHARS) return value;
+  const removed = value.length - KEEP_ARGUMENT_HEAD_CHARS - KEEP_ARGUMENT_TAIL_CHARS;
+  return `${value.slice(0, KEEP_ARGUMENT_HEAD_CHARS)}\n[… ${removed} characters of this argument were removed to fit the context window; the call ran with the full text …]\n${value.slice(-KEEP_ARGUMENT_TAIL_CHARS)}`;
+}
+
+/**
+ * An assistant message whose tool calls carry long string arguments (a whole
+ * file for write_file), with those arguments cut to their start and end. The
+ * calls have run and their results follow, so the model loses only its own
+ * words, which the files it wrote still hold; the calls themselves stay, so
+ * no result is left without its call.
+ */
+function shortenCalls(message: ChatMessage): ChatMessage | undefined {
+  if (message.role !== 'assistant' || !message.toolCalls?.length) return undefined;
+  let changed = false;
+  const toolCalls = message.toolCalls.map((call) => {
+    const args = Object.fromEntries(Object.entries(call.arguments).map(([key, value]) => [key, shortenArgument(value)]));
+    if (Object.keys(args).some((key) => args[key] !== call.arguments[key])) changed = true;
+    return { ...call, arguments: args };
+  });
+  return changed ? { ...message, toolCalls } : undefined;
+}
+
 /** Splits history into exchanges, each starting at a user message, so nothing is dropped half-way (no orphan tool results). */
 function exchanges(history: ChatMessage[]): ChatMessage[][] {
   const groups: ChatMessage[][] = [];
@@ -118,6 +150,7 @@ export function fitToContext(request: BudgetRequest): BudgetOutcome {
   const turn = [...request.turn];
   let shortenedToolOutputs = 0;
   let droppedMessages = 0;
+  let shortenedCalls = 0;
   // The newest tool outputs cut so far (indices into the turn).
   const cutNewest = new Set<number>();
   const scale = request.tokenScale ?? 1;
@@ -133,18 +166,21 @@ export function fitToContext(request: BudgetRequest): BudgetOutcome {
     budgetTokens,
     shortenedToolOutputs,
     shortenedNewestOutputs: cutNewest.size,
+    shortenedCalls,
     droppedMessages,
   });
   if (tokens <= budgetTokens) return outcome();
 
   // The newest tool results (after the last assistant message) are what the model is about to read; they go last.
   const lastAssistant = turn.map((m) => m.role).lastIndexOf('assistant');
+  // Old tool outputs, and the long arguments of the model's own calls that have run (all but the newest calls).
   const tryShorten = (list: ChatMessage[], index: number): boolean => {
-    const short = list[index].role === 'tool' ? shorten(list[index]) : undefined;
+    const short = list[index].role === 'tool' ? shorten(list[index]) : shortenCalls(list[index]);
     if (!short) return false;
     tokens -= tokensOf(list[index]) - tokensOf(short);
+    if (list[index].role === 'tool') shortenedToolOutputs++;
+    else shortenedCalls++;
     list[index] = short;
-    shortenedToolOutputs++;
     return tokens <= budgetTokens;
   };
 

@@ -112,6 +112,7 @@ export function trimWarning(fit: BudgetOutcome, model: string, numCtx: number): 
   const parts: string[] = [];
   const old = fit.shortenedToolOutputs - fit.shortenedNewestOutputs;
   if (old > 0) parts.push(`shortened ${plural(old, 'old tool output', 'old tool outputs')}`);
+  if (fit.shortenedCalls > 0) parts.push(`shortened what the model wrote into ${plural(fit.shortenedCalls, 'earlier tool call', 'earlier tool calls')}`);
   if (fit.shortenedNewestOutputs > 0) parts.push(`cut ${fit.shortenedNewestOutputs === 1 ? 'the newest tool output' : `the ${fit.shortenedNewestOutputs} newest tool outputs`} to what fits (the model is told to ask for a smaller part)`);
   if (fit.droppedMessages > 0) parts.push(`left out the ${plural(fit.droppedMessages, 'oldest message', 'oldest messages')}`);
   if (parts.length === 0) return undefined;

@@ -5,6 +5,7 @@
  */
 import assert from 'node:assert/strict';
 import type { ChatMessage, UserInput } from '../../protocol/chat';
+import { BUILTIN_TOOLS, ToolName } from '../../protocol/tools';
 import { createAgent } from '../../agent-host/index';
 import { fitToContext } from '../../agent-host/core/contextBudget';
 import { FakeToolExecutor } from '../fixtures/fakeToolExecutor';
@@ -138,6 +139,31 @@ describe('agent context budget', () => {
     assert.deepEqual(only(second, 'error'), []);
     assert.deepEqual(chats().map((r) => r.outcome), ['completed', 'completed', 'completed']);
     assert.ok(!only(second, 'status').some((e) => /tokenizer counted/.test(e.message)));
+  });
+
+  it("a long agent turn that writes large files keeps going: the model's own earlier call arguments are shortened, never the newest call", async () => {
+    fixture.setModels([{ name: 'mid:3b', contextLength: 8192 }]);
+    // Each file is about 3,400 tokens by the estimate: two of them together are more than the 6,144 the prompt may take.
+    const file = (n: number) => Array.from({ length: 400 }, (_, i) => `const f${n}_${i} = ${i};`).join('\n').padEnd(12_000, ' ');
+    const executor = new FakeToolExecutor((call) => `Wrote ${String(call.arguments.path)}.`, [BUILTIN_TOOLS[ToolName.WriteFile]]);
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'a.ts', content: file(1) } }] },
+      { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'b.ts', content: file(2) } }] },
+      { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'c.ts', content: file(3) } }] },
+      { kind: 'text', text: 'Wrote the three files.' },
+    );
+    const events = await collect(createAgent({ host: fixture.url }).startTurn([], { text: 'write a.ts, b.ts and c.ts', context: [] }, { model: 'mid:3b', executor }, new AbortController().signal));
+    assert.deepEqual(only(events, 'error'), []);
+    assert.equal(only(events, 'text').map((e) => e.delta).join(''), 'Wrote the three files.');
+    assert.deepEqual(executor.calls.map((c) => [c.arguments.path, c.arguments.content]), [['a.ts', file(1)], ['b.ts', file(2)], ['c.ts', file(3)]], 'every call ran with its full arguments');
+
+    const last = fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!;
+    const calls = (last.body.messages as { tool_calls?: { function: { arguments: { path: string; content: string } } }[] }[]).flatMap((m) => m.tool_calls ?? []).map((c) => c.function.arguments);
+    assert.deepEqual(calls.map((a) => a.path), ['a.ts', 'b.ts', 'c.ts'], 'no call lost, so every result keeps its call');
+    assert.match(calls[0].content, /^const f1_0 = 0;[\s\S]*\[… \d+ characters of this argument were removed to fit the context window; the call ran with the full text …\]/);
+    assert.equal(calls[2].content, file(3), 'the newest call is sent as the model wrote it');
+    assert.ok(sentChars(last.body) / 3.5 < 8192, 'the request fits the window');
+    assert.ok(only(events, 'status').some((e) => /shortened what the model wrote into (an?|\d+) earlier tool calls?/.test(e.message)), 'the user is told');
   });
 
   it('a message too long for the window in the model\'s own tokens is refused with a clear error, not answered from a cut prompt', async () => {
