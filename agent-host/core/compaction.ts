@@ -24,7 +24,7 @@ function focusLine(focus: string): string {
   return `The user asked the note to focus on: ${focus.slice(0, MAX_COMPACT_FOCUS_CHARS)}\nKeep everything about that in full detail; keep the rest short.`;
 }
 
-/** At most this much of an old tool output goes into the summary request. */
+/** At most this much of an old tool output, or of a call's arguments, goes into the summary request. */
 const TOOL_OUTPUT_CHARS = 800;
 
 /** The two messages that stand in for the compacted exchanges: the note as the user gave it, and the assistant's acknowledgement. */
@@ -51,7 +51,14 @@ function transcript(messages: ChatMessage[]): string {
         const text = m.content.length > TOOL_OUTPUT_CHARS ? `${m.content.slice(0, TOOL_OUTPUT_CHARS)} […]` : m.content;
         return `[tool ${m.toolName ?? ''} result]\n${text}`;
       }
-      const calls = (m.toolCalls ?? []).map((c) => `[called ${c.name} ${JSON.stringify(c.arguments)}]`).join('\n');
+      // Capped like a tool output: a whole file the model wrote (write_file's content) would otherwise fill the summary
+      // request's window by itself, and the transcript, cut from its start to fit, would lose every exchange before it.
+      const calls = (m.toolCalls ?? [])
+        .map((c) => {
+          const args = JSON.stringify(c.arguments);
+          return `[called ${c.name} ${args.length > TOOL_OUTPUT_CHARS ? `${args.slice(0, TOOL_OUTPUT_CHARS)} […]` : args}]`;
+        })
+        .join('\n');
       return `[${m.role}]\n${m.content}${calls ? `\n${calls}` : ''}`;
     })
     .join('\n\n');

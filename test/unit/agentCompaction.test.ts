@@ -124,6 +124,26 @@ describe('agent compaction', () => {
     assert.equal(turnRequest.thinks, true, "the turn itself thinks as asked");
   });
 
+  it("a large file the model wrote does not push the earlier exchanges out of the summary's transcript", async () => {
+    fixture.setResponder((r) => (r.body.stream === false ? { kind: 'text', text: 'The lexer was discussed; config.json was written.' } : { kind: 'text', text: 'Answer.' }));
+    const call = { id: 'w1', name: 'write_file', arguments: { path: 'config.json', content: `{"data": "${'0123456789abcdef'.repeat(1500)}"}` } };
+    const withWrite: ChatMessage[] = [
+      { role: 'user', content: 'first question about the lexer' },
+      { role: 'assistant', content: 'The lexer splits the text into tokens.' },
+      { role: 'user', content: 'write config.json' },
+      { role: 'assistant', content: '', toolCalls: [call] },
+      { role: 'tool', content: 'Wrote config.json.', toolCallId: 'w1', toolName: 'write_file' },
+      { role: 'assistant', content: 'Done.' },
+      { role: 'user', content: 'and the newest one?' },
+      { role: 'assistant', content: 'the newest answer, kept verbatim' },
+    ];
+    await collect(createAgent({ host: fixture.url }).startTurn(withWrite, ask('next'), { model: MODEL, compactAt: 0 }, new AbortController().signal));
+    const transcript: string = chats(fixture)[0].body.messages[1].content;
+    assert.match(transcript, /first question about the lexer/, 'the first exchange reaches the summariser');
+    assert.match(transcript, /\[called write_file \{"path":"config\.json","content":"\{\\"data\\": \\"0123456789abcdef/, 'the call is shown, with the start of its arguments');
+    assert.ok(transcript.length < 4000, `the transcript is ${transcript.length} characters`);
+  });
+
   it('does nothing under the threshold, and nothing without one', async () => {
     fixture.setResponder(() => ({ kind: 'text', text: 'Answer.' }));
     const agent = createAgent({ host: fixture.url });
