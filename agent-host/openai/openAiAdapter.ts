@@ -68,12 +68,23 @@ export function authHeaders(backend: Pick<OpenAiEndpoint, 'apiKey'>): Record<str
   return { 'Content-Type': 'application/json', ...(backend.apiKey ? { Authorization: `Bearer ${backend.apiKey}` } : {}) };
 }
 
+/**
+ * The id of call `call` of message `message`. Ollama's messages carry none, so each request numbers them again; the
+ * shape is the strictest a server asks for: Mistral models (Mistral's API, and vLLM with `--tokenizer-mode mistral`,
+ * through mistral_common's validator) refuse any id that is not exactly 9 letters and digits, which made the request
+ * after every tool call fail ("Tool call id was call_2_0 but must be a-z, A-Z, 0-9, with a length of 9"). Every other
+ * server takes any string. Base 36 keeps the ids distinct for 60 million messages of 46,000 calls each.
+ */
+function toolCallId(message: number, call: number): string {
+  return `c${message.toString(36).padStart(5, '0')}${call.toString(36).padStart(3, '0')}`;
+}
+
 function toOpenAiMessages(messages: OllamaMessage[]): Json[] {
   let lastCallIds: string[] = [];
   let toolIndex = 0;
   return messages.map((m, i) => {
     if (m.role === 'assistant' && m.tool_calls?.length) {
-      lastCallIds = m.tool_calls.map((_, j) => `call_${i}_${j}`);
+      lastCallIds = m.tool_calls.map((_, j) => toolCallId(i, j));
       toolIndex = 0;
       return {
         role: 'assistant',
@@ -83,7 +94,7 @@ function toOpenAiMessages(messages: OllamaMessage[]): Json[] {
     }
     if (m.role === 'tool') {
       // Ollama pairs tool results with calls by order; OpenAI needs the call id.
-      const id = m.tool_call_id ?? lastCallIds[toolIndex++] ?? `call_${i}`;
+      const id = m.tool_call_id ?? lastCallIds[toolIndex++] ?? toolCallId(i, 0);
       return { role: 'tool', tool_call_id: id, content: m.content ?? '' };
     }
     if (m.role === 'user' && Array.isArray(m.images) && m.images.length > 0) return { role: 'user', content: userContentParts(m.content ?? '', m.images) };
