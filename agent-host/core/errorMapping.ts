@@ -320,6 +320,56 @@ export function invalidModelNameError(host: string, model: string, listed: strin
   };
 }
 
+/** A wait the user can read: "20 seconds", "3 minutes", "2 hours". */
+function formatWait(seconds: number): string {
+  const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  if (seconds < 120) return plural(Math.max(1, Math.round(seconds)), 'second');
+  if (seconds < 2 * 3600) return plural(Math.round(seconds / 60), 'minute');
+  return plural(Math.round(seconds / 3600), 'hour');
+}
+
+/**
+ * The seconds an HTTP `Retry-After` header asks to wait (a number of seconds, or an HTTP date), or undefined
+ * when there is none, it does not parse, or it asks for more than a day: a number from a broken or hostile
+ * server is not worth repeating to the user.
+ */
+export function retryAfterSeconds(header: string | null | undefined, now = Date.now()): number | undefined {
+  const value = header?.trim() ?? '';
+  if (value === '') return undefined;
+  const seconds = /^\d+$/.test(value) ? Number(value) : (Date.parse(value) - now) / 1000;
+  return Number.isFinite(seconds) && seconds <= 24 * 3600 ? Math.max(0, seconds) : undefined;
+}
+
+/**
+ * An OpenAI-compatible provider's refusal that the user, not the model, has to act on: 401 and 403 (the server
+ * wants an API key, another one, or one that may use this model: vLLM's and llama-server's `--api-key`, a
+ * proxy, a hosted API) and 429 (a rate limit or a used-up quota). A plain "reported an error (HTTP 401)" left
+ * the user guessing, and Retry was not offered though it succeeds once the key is set or the limit passes.
+ * Undefined for any other status.
+ */
+export function providerRefusedError(provider: ProviderServer, model: string, status: number, serverMessage: string, retryAfter?: number): HearthError | undefined {
+  const who = `${describeProvider(provider).replace(/^the/, 'The')} at ${provider.host}`;
+  const said = serverMessage.trim().replace(/[.\s]+$/, '');
+  const quoted = said === '' ? '' : `: ${said}`;
+  const setKey = `"Hearth: Set Provider API Key" for "${provider.name}"`;
+  let message: string;
+  if (status === 401) {
+    message =
+      `${who} refused ${model} (HTTP 401)${quoted}. It wants an API key, or another one than Hearth sent: run ${setKey} and enter the key ` +
+      "that server expects (vLLM's or llama-server's --api-key, or the key of the proxy or service in front of it), then press Retry.";
+  } else if (status === 403) {
+    message = `${who} refused ${model} (HTTP 403)${quoted}. Its API key may not use this model: check the key with ${setKey}, or pick another model, then press Retry.`;
+  } else if (status === 429 && /quota|billing|credit/i.test(said)) {
+    message = `${who} refused ${model} (HTTP 429)${quoted}. The account behind its API key has used up its quota: check that account's plan and billing, or pick another model.`;
+  } else if (status === 429) {
+    const wait = retryAfter === undefined ? 'a moment' : formatWait(retryAfter);
+    message = `${who} is limiting requests (HTTP 429)${quoted}. Wait ${wait}, then press Retry, or pick another model.`;
+  } else {
+    return undefined;
+  }
+  return { code: 'modelError', message, host: provider.host, model, retryable: true };
+}
+
 export function modelError(host: string, model: string, ollamaMessage: string, status?: number, provider?: ProviderServer): HearthError {
   const where = status === undefined ? '' : ` (HTTP ${status})`;
   const who = provider ? `${describeProvider(provider).replace(/^the/, 'The')} at ${provider.host}` : 'Ollama';

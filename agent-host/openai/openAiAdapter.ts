@@ -42,8 +42,8 @@ export interface OpenAiEndpoint {
   fetch?: typeof fetch;
 }
 
-/** The error a refused request rejects with: the server's HTTP status and the start of its answer. */
-export type OpenAiHttpError = Error & { status: number };
+/** The error a refused request rejects with: the server's HTTP status, the start of its answer, and its `Retry-After` header. */
+export type OpenAiHttpError = Error & { status: number; retryAfter?: string };
 
 export interface StreamStats {
   promptTokens: number;
@@ -187,6 +187,8 @@ async function post(backend: OpenAiEndpoint, path: string, body: Json, signal: A
     const text = hideApiKey(await readTextUpTo(res, ERROR_BODY_MAX_BYTES), backend.apiKey);
     const err = new Error(`HTTP ${res.status}: ${webPageRefusal(url, res, text) ?? text.slice(0, 500)}`) as OpenAiHttpError;
     err.status = res.status;
+    const retryAfter = res.headers.get('retry-after');
+    if (retryAfter !== null) err.retryAfter = retryAfter;
     throw err;
   }
   return res;

@@ -9,6 +9,7 @@
  */
 import { jsonReply } from '../completion/leanReply';
 import { HearthException } from '../core/hearthException';
+import { providerRefusedError, retryAfterSeconds } from '../core/errorMapping';
 import { openAiShow, type OpenAiEndpoint, type OpenAiHttpError } from '../openai/openAiAdapter';
 import { openAiReply } from '../openai/openAiReply';
 import { listOpenAiModels } from '../openai/openAiModels';
@@ -88,8 +89,11 @@ export function createProviderFetch(registry: ProviderRegistry, base: typeof fet
       const { reply } = await openAiReply(endpoint, url.pathname === '/api/chat' ? 'chat' : 'generate', forwarded, init?.signal ?? undefined, url.pathname === '/api/chat' ? 'chat' : 'completion');
       return reply as unknown as Response;
     } catch (err) {
-      const status = (err as Partial<OpenAiHttpError>).status;
-      // A refusal becomes Ollama's error shape, which the client raises as a ResponseError with the status; an unreachable server stays fetch's error.
+      const { status, retryAfter } = err as Partial<OpenAiHttpError>;
+      // A missing key or a rate limit is the user's to act on, so it is worded here, where the Retry-After header still is.
+      const refused = status === undefined ? undefined : providerRefusedError(registry.server(provider), String(body[key]), status, refusalText((err as Error).message), retryAfterSeconds(retryAfter));
+      if (refused) throw new HearthException(refused);
+      // Any other refusal becomes Ollama's error shape, which the client raises as a ResponseError with the status; an unreachable server stays fetch's error.
       if (status !== undefined) return jsonReply(status, { error: refusalText((err as Error).message) || `HTTP ${status}` }) as unknown as Response;
       throw err;
     }
