@@ -14,6 +14,7 @@ import { readJsonUpTo } from './readJsonUpTo';
 import { readTextUpTo } from './readTextUpTo';
 import { hideApiKey } from './hideApiKey';
 import { StreamLines } from '../core/streamLines';
+import { StreamedToolCalls } from './streamedToolCalls';
 
 /** A whole (not streamed) reply is read this far; the longest answer a context window allows is a few MiB. */
 const WHOLE_REPLY_MAX_BYTES = 64 * 1024 * 1024;
@@ -225,7 +226,7 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
     return stats;
   }
   res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
-  const calls = new Map<number, { name: string; args: string }>();
+  const calls = new StreamedToolCalls();
   let finish: unknown;
   for await (const event of sseData(upstream)) {
     const failure = streamError(event);
@@ -241,14 +242,7 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
     for (const choice of (event.choices as Json[]) ?? []) {
       const delta = (choice.delta ?? {}) as Json;
       if (choice.finish_reason) finish = choice.finish_reason;
-      for (const c of (delta.tool_calls as Json[]) ?? []) {
-        const index = Number(c.index ?? 0);
-        const fn = (c.function ?? {}) as Json;
-        const entry = calls.get(index) ?? { name: '', args: '' };
-        if (typeof fn.name === 'string') entry.name += fn.name;
-        if (typeof fn.arguments === 'string') entry.args += fn.arguments;
-        calls.set(index, entry);
-      }
+      for (const c of (delta.tool_calls as Json[]) ?? []) calls.add(c);
       const thinking = reasoningOf(delta);
       if (thinking !== '') {
         res.write(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: '', thinking }, done: false })}\n`);
@@ -266,8 +260,8 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
     res.end();
     return stats;
   }
-  if (calls.size > 0) {
-    const toolCalls = [...calls.entries()].sort(([a], [b]) => a - b).map(([, c]) => toOllamaToolCall({ name: c.name, arguments: c.args }));
+  if (calls.all.length > 0) {
+    const toolCalls = calls.all.map((c) => toOllamaToolCall({ name: c.name, arguments: c.args }));
     res.write(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: '', tool_calls: toolCalls }, done: false })}\n`);
   }
   res.end(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: '' }, ...finalFields(finish, stats, startedAt) })}\n`);

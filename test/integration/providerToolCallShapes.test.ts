@@ -1,0 +1,67 @@
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { startOpenAiToolCallShapes, type OpenAiToolCallShapes, type ToolCallShape } from '../fixtures/openAiToolCallShapes';
+import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { ChatSendRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+
+const MODEL = 'gpt-oss:20b';
+
+/** Tool calls streamed in the shapes servers other than OpenAI use run as the calls the model made. */
+describe('tool calls streamed in other servers’ shapes (integration)', function () {
+  this.timeout(30_000);
+  let ollama: OllamaFixture;
+  let server: OpenAiToolCallShapes | undefined;
+  let storage: string;
+  let workspace: string;
+  let client: LspTestClient | undefined;
+
+  beforeEach(async () => {
+    ollama = await startOllamaFixture();
+    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-shapes-'));
+    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-shapes-ws-'));
+    fs.writeFileSync(path.join(workspace, 'a.txt'), 'first file\n');
+    fs.writeFileSync(path.join(workspace, 'b.txt'), 'second file\n');
+  });
+
+  afterEach(async () => {
+    await client?.stop();
+    client = undefined;
+    await server?.close();
+    await ollama.close();
+    fs.rmSync(storage, { recursive: true, force: true });
+    fs.rmSync(workspace, { recursive: true, force: true });
+  });
+
+  const run = async (shape: ToolCallShape, paths: string[]) => {
+    server = await startOpenAiToolCallShapes(MODEL, shape, paths);
+    client = await startLspTestClient({
+      storagePath: storage,
+      workspace,
+      settings: { ollama: { host: ollama.url }, providers: [{ name: 'box', kind: 'openai', baseUrl: `${server.url}/v1` }], chat: { model: `box::${MODEL}` } },
+    });
+    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Read the files', context: [] } });
+    const done = await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    const events = client.events.filter((e) => e.entryId === started.assistantEntryId).map((e) => e.event);
+    assert.deepEqual(done.event, { type: 'done', reason: 'stop' }, JSON.stringify(events.filter((e) => e.type === 'error')));
+    assert.equal(events.map((e) => (e.type === 'text' ? e.delta : '')).join(''), 'Done.');
+    return { results: events.flatMap((e) => (e.type === 'toolResult' ? [e.result] : [])), sent: server.chats.at(-1)!.messages };
+  };
+
+  it('parallel calls that all say index 0 (Ollama’s /v1, Gemini) run as separate calls', async () => {
+    const { results, sent } = await run('sharedIndex', ['a.txt', 'b.txt']);
+    assert.deepEqual(results.map((r) => [r.isError, r.content.includes('first file'), r.content.includes('second file')]), [[false, true, false], [false, false, true]]);
+    const assistant = sent.find((m) => m.role === 'assistant' && m.tool_calls?.length);
+    assert.deepEqual(assistant?.tool_calls?.map((c) => JSON.parse(c.function.arguments)), [{ path: 'a.txt' }, { path: 'b.txt' }]);
+  });
+
+  it('a call whose id and name are repeated in every chunk (Fireworks, NVIDIA NIM) runs under its own name', async () => {
+    const { results, sent } = await run('repeatedName', ['a.txt']);
+    assert.deepEqual(results.map((r) => [r.isError, r.content.includes('first file')]), [[false, true]], JSON.stringify(results));
+    const assistant = sent.find((m) => m.role === 'assistant' && m.tool_calls?.length);
+    assert.deepEqual(assistant?.tool_calls?.map((c) => c.function.name), ['read_file']);
+  });
+});
