@@ -395,14 +395,21 @@ export function internalError(err: unknown): HearthError {
  * the available context size (4096 tokens), try increasing it", inside its
  * JSON body: llm/llama_server.go `statusErrorMessage`); without context
  * shift it is Ollama's own "the prompt is longer than the context length
- * …". `promptTokens` is the size Ollama counted, when it said.
+ * …". An OpenAI-compatible provider's refusal of the same kind counts too
+ * (vLLM's, OpenAI's: see below). `promptTokens` is the size the server
+ * counted, when it said.
  */
 export function contextOverflow(err: unknown): { promptTokens?: number } | undefined {
   const failure = classifyFailure(err);
   if (failure.kind !== 'http' || failure.status !== 400) return undefined;
-  if (!/exceeds the available context size|prompt is longer than the context length|input length exceeds the context length/i.test(failure.message)) return undefined;
-  const counted = /request \((\d+) tokens\)/.exec(failure.message);
-  return counted ? { promptTokens: Number(counted[1]) } : {};
+  // The last pattern is an OpenAI-compatible provider's: vLLM's "This model's maximum context length is 2048 tokens.
+  // However, your request has 2409 input tokens" (vllm/entrypoints/openai/serving_engine.py `_validate_input`, also
+  // "(1900 in the messages, 500 in the completion)" when max_tokens is set) and OpenAI's "your messages resulted in
+  // 9000 tokens". Unrecognised, a vLLM user got the raw 400 where Ollama's user gets the conversation fitted again.
+  if (!/exceeds the available context size|prompt is longer than the context length|input length exceeds the context length|maximum context length is \d+ tokens/i.test(failure.message)) return undefined;
+  const counted = /request \((\d+) tokens\)|request has (\d+) input tokens|\((\d+) in the messages|messages resulted in (\d+) tokens/.exec(failure.message);
+  const tokens = counted?.slice(1).find((n) => n !== undefined);
+  return tokens !== undefined ? { promptTokens: Number(tokens) } : {};
 }
 
 /** True for Ollama's 400 "<model> does not support tools". */
