@@ -181,6 +181,27 @@ async function wholeReply(upstream: Response, backend: OpenAiEndpoint): Promise<
   return reply as Json;
 }
 
+/**
+ * True when a reply to a streamed request is one JSON body instead of server-sent events. LM Studio answers a path
+ * it does not serve (a `baseUrl` with a wrong path: its own REST API's `/api/v0`, a copied endpoint) with HTTP 200 and
+ * `{"error":"Unexpected endpoint or method. (POST …)"}` (lmstudio-ai/lmstudio-bug-tracker#618), and a server or proxy
+ * that ignores `stream` sends the whole answer. Read as events, either was an empty stream: "the connection closed
+ * early, the model may have crashed", with the server's own sentence lost.
+ */
+function isWholeJson(upstream: Response): boolean {
+  const type = upstream.headers.get('content-type') ?? '';
+  return /\bjson\b/i.test(type) && !/event-stream/i.test(type);
+}
+
+/** A whole reply's error, as a translated stream ends with one; undefined when it has none. */
+function endWithWholeError(res: ReplySink, reply: Json, backend: OpenAiEndpoint): boolean {
+  const failure = streamError(reply);
+  if (failure === undefined) return false;
+  res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+  endWithError(res, hideApiKey(failure, backend.apiKey).slice(0, 2000));
+  return true;
+}
+
 async function post(backend: OpenAiEndpoint, path: string, body: Json, signal: AbortSignal): Promise<Response> {
   const url = `${backend.url.replace(/\/+$/, '')}${path}`;
   const res = await (backend.fetch ?? fetch)(url, { method: 'POST', headers: authHeaders(backend), body: JSON.stringify(body), signal });
@@ -212,8 +233,9 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
   const upstream = await post(backend, '/v1/chat/completions', request, signal);
   const stats: StreamStats = { promptTokens: 0, completionTokens: 0 };
   const created = () => new Date().toISOString();
-  if (!stream) {
+  if (!stream || isWholeJson(upstream)) {
     const reply = await wholeReply(upstream, backend);
+    if (stream && endWithWholeError(res, reply, backend)) return stats;
     const choice = ((reply.choices as Json[]) ?? [])[0] ?? {};
     const message = (choice.message ?? {}) as Json;
     const usage = (reply.usage ?? {}) as Json;
@@ -221,8 +243,16 @@ export async function openAiChat(backend: OpenAiEndpoint, body: Json, res: Reply
     stats.completionTokens = Number(usage.completion_tokens ?? 0);
     const toolCalls = ((message.tool_calls as Json[]) ?? []).map((c) => toOllamaToolCall(c.function as Json));
     const thinking = reasoningOf(message);
+    const whole = { role: 'assistant', content: String(message.content ?? ''), ...(thinking !== '' ? { thinking } : {}), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) };
+    if (stream) {
+      // The streamed request's caller reads NDJSON: the whole answer as one chunk, then the final line.
+      res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+      res.write(`${JSON.stringify({ model, created_at: created(), message: whole, done: false })}\n`);
+      res.end(`${JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: '' }, ...finalFields(choice.finish_reason, stats, startedAt) })}\n`);
+      return stats;
+    }
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ model, created_at: created(), message: { role: 'assistant', content: String(message.content ?? ''), ...(thinking !== '' ? { thinking } : {}), ...(toolCalls.length ? { tool_calls: toolCalls } : {}) }, ...finalFields(choice.finish_reason, stats, startedAt) }));
+    res.end(JSON.stringify({ model, created_at: created(), message: whole, ...finalFields(choice.finish_reason, stats, startedAt) }));
     return stats;
   }
   res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
@@ -304,14 +334,22 @@ export async function openAiGenerate(backend: OpenAiEndpoint, body: Json, res: R
   if (backend.requestPriority) request.priority = priorityOf(kind);
   const upstream = await post(backend, '/v1/completions', request, signal);
   const stats: StreamStats = { promptTokens: 0, completionTokens: 0 };
-  if (!stream) {
+  if (!stream || isWholeJson(upstream)) {
     const reply = await wholeReply(upstream, backend);
+    if (stream && endWithWholeError(res, reply, backend)) return stats;
     const choice = ((reply.choices as Json[]) ?? [])[0] ?? {};
     const usage = (reply.usage ?? {}) as Json;
     stats.promptTokens = Number(usage.prompt_tokens ?? 0);
     stats.completionTokens = Number(usage.completion_tokens ?? 0);
+    const text = String(choice.text ?? '');
+    if (stream) {
+      res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });
+      res.write(`${JSON.stringify({ model, created_at: new Date().toISOString(), response: text, done: false })}\n`);
+      res.end(`${JSON.stringify({ model, created_at: new Date().toISOString(), response: '', ...finalFields(choice.finish_reason, stats, startedAt) })}\n`);
+      return stats;
+    }
     res.writeHead(200, { 'Content-Type': 'application/json; charset=utf-8' });
-    res.end(JSON.stringify({ model, created_at: new Date().toISOString(), response: String(choice.text ?? ''), ...finalFields(choice.finish_reason, stats, startedAt) }));
+    res.end(JSON.stringify({ model, created_at: new Date().toISOString(), response: text, ...finalFields(choice.finish_reason, stats, startedAt) }));
     return stats;
   }
   res.writeHead(200, { 'Content-Type': 'application/x-ndjson' });

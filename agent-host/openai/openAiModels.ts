@@ -5,6 +5,7 @@
  */
 import { authHeaders, type OpenAiEndpoint } from './openAiAdapter';
 import { readJsonUpTo } from './readJsonUpTo';
+import { hideApiKey } from './hideApiKey';
 
 /**
  * The largest model list read: the biggest public catalogues (hundreds of
@@ -31,6 +32,13 @@ export async function listOpenAiModels(server: Pick<OpenAiEndpoint, 'url' | 'api
   if (!res.ok) throw new Error(`${url} answered HTTP ${res.status}`);
   const body = (await readJsonUpTo(res, MODEL_LIST_MAX_BYTES, `the model list of ${url}`)) as { data?: { id?: unknown; max_model_len?: unknown }[] } | null;
   if (typeof body !== 'object' || body === null) throw new Error(`${url} did not answer with a model list`);
+  // LM Studio answers a path it does not serve with 200 and {"error": "Unexpected endpoint or method. (GET …)"}: a
+  // baseUrl with a wrong path. Read as a list it listed nothing and said nothing; its sentence says what is wrong.
+  const error = (body as { error?: unknown }).error;
+  if (!Array.isArray(body.data) && error !== undefined && error !== null) {
+    const said = typeof error === 'string' ? error : typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : JSON.stringify(error);
+    throw new Error(`${url} answered with an error instead of a model list: ${hideApiKey(said, server.apiKey).slice(0, 500)}`);
+  }
   return (Array.isArray(body.data) ? body.data : [])
     .filter((m): m is { id: string; max_model_len?: unknown } => typeof m?.id === 'string' && m.id !== '' && m.id.length <= MODEL_ID_MAX_CHARS)
     .map((m) => ({
