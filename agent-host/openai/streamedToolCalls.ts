@@ -13,8 +13,18 @@
  *   NVIDIA NIM). Joined they named a tool "read_fileread_file"; a name now
  *   comes whole, once, as OpenAI's own client library also takes it.
  */
+import { STREAM_LINE_MAX_CHARS } from '../core/streamLines';
 
 type Json = Record<string, unknown>;
+
+/**
+ * The most argument text one answer's tool calls may carry, all calls together: the longest line a stream reader
+ * keeps, which is what bounds a tool call from Ollama (one NDJSON line holds it whole). Real arguments are a file's
+ * content at most; OpenAI's streaming spreads a call over as many short lines as a server likes, so without this a
+ * broken or hostile server could grow one call without end, unseen (arguments are not shown while they stream), and
+ * the call it finished was stored with the session and sent back with every later request.
+ */
+export const TOOL_CALL_ARGS_MAX_CHARS = STREAM_LINE_MAX_CHARS;
 
 export interface StreamedToolCall {
   id: string;
@@ -28,8 +38,9 @@ export class StreamedToolCalls {
   readonly all: StreamedToolCall[] = [];
   /** The call each index last started: the one its argument pieces belong to. */
   private readonly open = new Map<number, StreamedToolCall>();
+  private argsChars = 0;
 
-  /** Adds one entry of a delta's `tool_calls`. */
+  /** Adds one entry of a delta's `tool_calls`; throws when the arguments pass TOOL_CALL_ARGS_MAX_CHARS. */
   add(delta: Json): void {
     const index = typeof delta.index === 'number' ? delta.index : 0;
     const fn = (delta.function ?? {}) as Json;
@@ -45,6 +56,11 @@ export class StreamedToolCalls {
     }
     if (call.id === '') call.id = id;
     if (call.name === '') call.name = name;
-    if (typeof fn.arguments === 'string') call.args += fn.arguments;
+    if (typeof fn.arguments !== 'string') return;
+    this.argsChars += fn.arguments.length;
+    if (this.argsChars > TOOL_CALL_ARGS_MAX_CHARS) {
+      throw new Error(`the server sent tool call arguments longer than ${TOOL_CALL_ARGS_MAX_CHARS / 1024 / 1024} MiB; Hearth stopped reading them`);
+    }
+    call.args += fn.arguments;
   }
 }
