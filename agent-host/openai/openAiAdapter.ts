@@ -131,7 +131,12 @@ function samplingOptions(body: Json): Json {
 /**
  * Reads `data:` lines of a server-sent-event stream. The data of an
  * `event: error` comes as `{ error }`, the shape vLLM, llama.cpp's server and
- * LiteLLM use for an error inside a stream.
+ * LiteLLM use for an error inside a stream, and so does an `error:` line:
+ * llama.cpp's server builds whose tools/server/server.cpp streams an error
+ * with `server_sent_event(sink, "error", error_data)` write it as a field of
+ * its own, which SSE readers ignore, so the stream just ended and the user
+ * read "the connection closed … the model may have crashed" instead of the
+ * server's sentence (a prompt over the context size, a failed slot).
  */
 async function* sseData(response: Response): AsyncGenerator<Json> {
   const decoder = new TextDecoder();
@@ -143,6 +148,17 @@ async function* sseData(response: Response): AsyncGenerator<Json> {
       // A blank line ends an event, and with it the event's name.
       if (line === '') eventName = '';
       if (line.startsWith('event:')) eventName = line.slice(6).trim();
+      if (line.startsWith('error:')) {
+        const text = line.slice(6).trim();
+        let error: unknown = text;
+        try {
+          error = JSON.parse(text);
+        } catch {
+          // Not JSON: the text is the message.
+        }
+        yield { error };
+        continue;
+      }
       if (!line.startsWith('data:')) continue;
       const data = line.slice(5).trim();
       if (data === '[DONE]') return;

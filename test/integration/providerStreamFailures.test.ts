@@ -56,6 +56,7 @@ describe('a provider stream that breaks (integration)', function () {
   for (const failure of [
     { kind: 'errorData', text: 'The answer starts', error: 'CUDA error: out of memory' },
     { kind: 'errorEvent', text: 'The answer starts', error: 'upstream overloaded' },
+    { kind: 'errorField', text: 'The answer starts', error: 'the request exceeds the available context size, try increasing it' },
   ] as const) {
     it(`an error inside the stream (${failure.kind}) shows the server's text and keeps the partial answer; Retry answers`, async () => {
       await start([failure]);
