@@ -19,6 +19,7 @@ import type { SharedState } from '../../agent-host/server/state/sharedState';
 import { hearthPackage, healthPackage } from '../../protocol/grpc/loadProtos';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startRedisServer, type RedisServer } from '../fixtures/redisServer';
+import { startTcpRelay } from '../fixtures/tcpRelay';
 import { describeSharedStateContract } from '../unit/sharedStateContract';
 import { ALICE_KEY, makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
 
@@ -262,6 +263,43 @@ describe('shared state: Redis', function () {
         auth.close();
         (health as unknown as grpc.Client).close();
         await server.shutdown(200);
+      }
+    });
+
+    it('follows a failover: a connection left open to the old primary, now a read-only replica, is reopened to the new one', async () => {
+      // The address the team server uses (a relay standing in for a DNS name that a failover moves), the old
+      // primary behind it, and the new primary, which shares its password as a replica set does.
+      const promoted = await startRedisServer();
+      const relay = await startTcpRelay(redis.port);
+      const admin = new Redis(promoted.url, { lazyConnect: true });
+      const old = new Redis(redis.url, { lazyConnect: true });
+      await Promise.all([admin.connect(), old.connect()]);
+      await admin.config('SET', 'requirepass', redis.password);
+      const { server } = await startTestServer(
+        remoteConfig(pki, fixture.url, (c) => {
+          c.state = { store: 'redis', redisUrl: `redis://127.0.0.1:${relay.port}/0`, redisPassword: redis.password, keyPrefix: `hearth-failover-${randomUUID().slice(0, 8)}:`, slotLeaseTtlMs: 3000 };
+        }),
+      );
+      const auth = new (hearthPackage().grpc.hearth.v1.AuthService)(`localhost:${server.port}`, grpc.credentials.createSsl(pki.caPem));
+      const signIn = () => new Promise<grpc.ServiceError | null>((resolve) => auth.Authenticate({ api_key: ALICE_KEY, client_name: 'test' }, (err: grpc.ServiceError | null) => resolve(err)));
+      try {
+        assert.equal(await signIn(), null);
+        // The failover: the old primary becomes a replica of the new one (its clients stay connected), and the address moves.
+        await old.config('SET', 'masterauth', redis.password);
+        await old.replicaof('127.0.0.1', promoted.port);
+        relay.retarget(promoted.port);
+        const err = await signIn();
+        assert.equal(err?.code, grpc.status.UNAVAILABLE, 'the sign-in that met the read-only replica fails closed');
+        await untilTrue(async () => (await signIn()) === null, 'a sign-in through the new primary');
+        assert.ok((await admin.keys('hearth-failover-*')).length > 0, 'the family was written to the new primary');
+      } finally {
+        auth.close();
+        await server.shutdown(200);
+        await old.replicaof('NO', 'ONE').catch(() => undefined);
+        old.disconnect();
+        admin.disconnect();
+        await relay.close();
+        await promoted.close();
       }
     });
   });

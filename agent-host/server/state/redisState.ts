@@ -60,6 +60,7 @@ export function describeRedisUrl(url: string): string {
 export async function createRedisState(options: RedisStateOptions): Promise<SharedState> {
   const { logger } = options;
   const where = describeRedisUrl(options.url);
+  let lastReadOnlyWarnAt = 0;
   const client = new Redis(options.url, {
     lazyConnect: true,
     keyPrefix: options.keyPrefix,
@@ -70,6 +71,19 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     connectTimeout: options.connectTimeoutMs ?? 5000,
     commandTimeout: 3000,
     retryStrategy: (attempt: number) => Math.min(200 * attempt, 2000),
+    // After a failover (Sentinel, or a managed Redis whose address moves to the new primary) a connection
+    // can stay open to the old primary, now a read-only replica, and every write would then fail for as
+    // long as the connection lives. A READONLY reply therefore reopens the connection, which reaches
+    // whatever the address names now; the command that met it still fails (closed), and the next works.
+    reconnectOnError: (err: Error) => {
+      if (!/^READONLY\b/.test(err.message)) return false;
+      // Until the address moves, every write meets it again: one warning per 10 s is enough.
+      if (Date.now() - lastReadOnlyWarnAt >= 10_000) {
+        lastReadOnlyWarnAt = Date.now();
+        logger.warn('the shared state store answered as a read-only replica (a failover?); reconnecting to reach the primary', { store: where });
+      }
+      return 1;
+    },
   });
   for (const [name, lua] of Object.entries(SCRIPTS)) client.defineCommand(name, { numberOfKeys: SCRIPT_KEYS[name as ScriptName], lua });
 
