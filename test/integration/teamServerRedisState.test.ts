@@ -127,6 +127,30 @@ describe('shared state: Redis', function () {
     }
   });
 
+  it("a Redis restart that loses its data forgets no running request's slot: its replica holds the lease again at once", async () => {
+    // Leases that outlive the test, so only the reconnection (not the periodic renewal) can bring them back.
+    const [a, b] = [await open(60_000), await open(60_000)];
+    const raw = new Redis(redis.url, { keyPrefix: prefix, lazyConnect: true, retryStrategy: () => 50 });
+    try {
+      await raw.connect();
+      const backend = `gpu-${randomUUID()}`;
+      const running = await a.slots!.tryAcquire(backend, 1);
+      assert.equal(running?.held, 1);
+      const back = new Promise<void>((resolve) => a.onAvailability((available) => available && resolve()));
+      // Redis restarts without persistence (as deploy/kubernetes/redis.yaml runs it): the lease is gone with everything else.
+      await redis.stop();
+      await redis.start();
+      await back;
+      await untilTrue(async () => (await raw.zcard(`slots:${backend}`)) === 1, "the running request's lease, held again");
+      assert.equal(await b.slots!.tryAcquire(backend, 1), undefined, 'the other replica waits for the request still running, as before the restart');
+      running!.lease.release();
+      await untilTrue(async () => (await b.slots!.tryAcquire(backend, 1)) !== undefined, 'the slot, free once the request ends');
+    } finally {
+      raw.disconnect();
+      await Promise.all([a.close(), b.close()]);
+    }
+  });
+
   it("replicas' admin views: each sees the other's, a withdrawn one goes at once, an expired one when Redis expires it", async () => {
     const [a, b] = [await open(), await open()];
     try {

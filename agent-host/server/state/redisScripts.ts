@@ -121,13 +121,20 @@ redis.call('PEXPIRE', KEYS[1], ARGV[3])
 return n + 1
 `;
 
-/** KEYS[1] the semaphore, ARGV: holder, ttlMs. Returns 0 when the lease had already expired. */
+/**
+ * KEYS[1] the semaphore, ARGV: holder, ttlMs. The holder's request is still
+ * running, so a lease that is gone (Redis restarted without its data, or
+ * was out of reach for longer than the lease) is held again, even beyond the
+ * limit: the set then counts what really runs, and nobody else gets a slot
+ * until enough of it ends. Returns 0 when the lease had to be held again.
+ */
 export const RENEW_SLOT = `
 ${NOW}
-if not redis.call('ZSCORE', KEYS[1], ARGV[1]) then return 0 end
-redis.call('ZADD', KEYS[1], 'XX', now + tonumber(ARGV[2]), ARGV[1])
+local had = redis.call('ZSCORE', KEYS[1], ARGV[1])
+redis.call('ZADD', KEYS[1], now + tonumber(ARGV[2]), ARGV[1])
 redis.call('PEXPIRE', KEYS[1], ARGV[2])
-return 1
+if had then return 1 end
+return 0
 `;
 
 /**

@@ -209,22 +209,29 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     },
   };
 
-  // Leases this replica holds, renewed together well before they expire.
+  // Leases this replica holds, renewed together well before they expire, and at once whenever the
+  // connection comes back: a Redis that restarted without its data has forgotten them, and until they
+  // are held again another replica could fill the backend beside the requests still running here.
   const replicaId = randomUUID();
   let leaseSeq = 0;
   const leases = new Map<string, string>();
   const renewEveryMs = Math.max(500, Math.floor(options.slotLeaseTtlMs / 3));
-  const renewTimer = setInterval(() => {
+  const renewAll = () => {
+    if (closing) return;
     for (const [holder, key] of leases) {
       run('hearthRenew', [key], [holder, options.slotLeaseTtlMs]).then(
         (kept) => {
-          if (Number(kept) === 0 && leases.delete(holder)) logger.warn('a backend slot lease expired before its request ended (Redis was unreachable or restarted); the backend may briefly run one request more than max_concurrency', { key });
+          if (Number(kept) === 0 && leases.has(holder)) {
+            logger.warn('a backend slot lease was gone before its request ended (Redis restarted without its data, or was out of reach longer than the lease); it is held again, and the backend may have run more than max_concurrency meanwhile', { key });
+          }
         },
         () => undefined,
       );
     }
-  }, renewEveryMs);
+  };
+  const renewTimer = setInterval(renewAll, renewEveryMs);
   renewTimer.unref();
+  client.on('ready', renewAll);
 
   // A key per replica that Redis expires itself (so replicas' clocks never matter, as for every
   // other lease here), and a set naming them; readers drop the names whose key has expired, so a
