@@ -5,6 +5,7 @@
  * and the benchmark run.
  */
 import { readFileSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
 import * as grpc from '@grpc/grpc-js';
 import { parse as parseYaml } from 'yaml';
@@ -272,7 +273,10 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const startedAt = Date.now();
   const statsSources = { server, activity, scheduler, backends: config.backends, startedAt, teamIndex };
   // With replicas, every replica's page shows the team: each publishes its view through the shared state.
-  const replicaId = `${hostname()}/${process.pid}`;
+  // Host name and pid alone do not tell replicas apart (containers on the host's network share its name,
+  // and each is pid 1 or close), and a replica drops views with its own id as its own: a random part
+  // keeps them apart. The host name is cut so the id survives parseReplicaView's bound whole.
+  const replicaId = `${hostname().slice(0, 100)}/${process.pid}/${randomUUID().slice(0, 8)}`;
   const published = config.admin.enabled && state.views ? startReplicaViewPublisher(state.views, replicaId, () => replicaView(statsSources, replicaId), logger) : undefined;
   // Usage outlives the replica that served it: every replica adds its counts to the team's totals.
   const ledger = config.admin.enabled && state.usage ? startUsageLedger(state.usage, activity, logger) : undefined;

@@ -241,6 +241,41 @@ describe('shared state: Redis', function () {
     );
   });
 
+  describe('team servers sharing one Redis', () => {
+    let pki: TestPki;
+    let fixture: OllamaFixture;
+    before(async () => {
+      pki = makePki();
+      fixture = await startOllamaFixture();
+    });
+    after(async () => {
+      await fixture?.close();
+      pki?.cleanup();
+    });
+
+    it("count each other on the admin page even when they share a host name and pid (containers on the host's network)", async () => {
+      // Two team servers in this one process: the same host name and the same pid, as two containers on the host's network may be.
+      const keyPrefix = `hearth-views-${randomUUID().slice(0, 8)}:`;
+      const start = () =>
+        startTestServer(
+          remoteConfig(pki, fixture.url, (c) => {
+            c.state = { store: 'redis', redisUrl: `redis://127.0.0.1:${redis.port}/0`, redisPassword: redis.password, keyPrefix, slotLeaseTtlMs: 3000 };
+            c.admin = { enabled: true, keyHash: sha256Hash(ADMIN_KEY), hosts: '', trustedProxies: '' };
+          }),
+        );
+      const [{ server: a }, { server: b }] = [await start(), await start()];
+      const replicasAt = async (port: number) => ((await (await fetch(`http://127.0.0.1:${port}/admin/api/stats`, { headers: { authorization: `Bearer ${ADMIN_KEY}` } })).json()) as AdminStats).replicas;
+      try {
+        await untilTrue(async () => (await replicasAt(a.metricsPort!)).length === 2, 'both replicas on the admin page of the first');
+        await untilTrue(async () => (await replicasAt(b.metricsPort!)).length === 2, 'both replicas on the admin page of the second');
+        const ids = (await replicasAt(a.metricsPort!)).map((r) => r.id);
+        assert.notEqual(ids[0], ids[1]);
+      } finally {
+        await Promise.all([a.shutdown(200), b.shutdown(200)]);
+      }
+    });
+  });
+
   describe('a team server whose Redis goes away', () => {
     let pki: TestPki;
     let fixture: OllamaFixture;
