@@ -241,6 +241,24 @@ describe('shared state: Redis', function () {
     );
   });
 
+  it('warns at start-up when Redis evicts keys when full (it would drop live leases and sign-ins), and not when it refuses writes', async () => {
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (msg: string) => void warnings.push(msg) };
+    const evicting = await startRedisServer(['--maxmemory-policy', 'volatile-lru']);
+    try {
+      const state = await createRedisState({ url: evicting.url, keyPrefix: prefix, slotLeaseTtlMs: 3000, logger });
+      await state.close();
+      assert.equal(warnings.length, 1, warnings.join('\n'));
+      assert.match(warnings[0], /evicts keys when its memory is full \(maxmemory-policy volatile-lru\).*Set maxmemory-policy noeviction/);
+    } finally {
+      await evicting.close();
+    }
+    warnings.length = 0;
+    // The suite's Redis keeps the default policy, noeviction.
+    await (await createRedisState({ url: redis.url, keyPrefix: prefix, slotLeaseTtlMs: 3000, logger })).close();
+    assert.deepEqual(warnings, []);
+  });
+
   describe('team servers sharing one Redis', () => {
     let pki: TestPki;
     let fixture: OllamaFixture;

@@ -57,6 +57,26 @@ export function describeRedisUrl(url: string): string {
   }
 }
 
+/**
+ * Every key here but the usage totals has an expiry, so a Redis that evicts
+ * keys when its memory is full (the `volatile-*` policies many managed Redis
+ * services default to, or `allkeys-*`) would drop live ones silently: backend
+ * slot leases (the backends then run more than max_concurrency), refresh
+ * families (developers signed out, and revocations forgotten), rate limits
+ * and admin sessions. `noeviction` refuses writes instead, which fails
+ * closed like an outage; the start-up log says so when the policy is
+ * another. A Redis that will not tell (INFO disabled) is not second-guessed.
+ */
+async function warnIfEvicting(client: Redis, where: string, logger: Logger): Promise<void> {
+  const info = await client.info('memory').catch(() => '');
+  const policy = /^maxmemory_policy:(\S+)/m.exec(info)?.[1];
+  if (!policy || policy === 'noeviction') return;
+  logger.warn(
+    `the shared state store evicts keys when its memory is full (maxmemory-policy ${policy}): it could then drop backend slot leases, sign-ins, revocations and rate limits without a word. Set maxmemory-policy noeviction, so that a full Redis refuses writes and the team server fails closed instead.`,
+    { store: where, policy },
+  );
+}
+
 export async function createRedisState(options: RedisStateOptions): Promise<SharedState> {
   const { logger } = options;
   const where = describeRedisUrl(options.url);
@@ -112,6 +132,7 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     throw new Error(`Cannot connect to the shared state store at ${where} (state.redis_url): ${reason}. Check the URL, the password and that Redis is running.`);
   }
   setAvailable(true);
+  await warnIfEvicting(client, where, logger);
 
   // During an outage every RPC fails; one warning per 10 s (with the count) keeps the log readable.
   let lastWarnAt = 0;
