@@ -80,7 +80,9 @@ describe('team server: authentication rejections', function () {
   });
 
   it('accepts a token signed with the previous key (kid rotation)', async () => {
-    const token = jwt.sign(claims(), pki.hsSecret, { algorithm: 'HS256', keyid: 'hs-1' });
+    // A sign-in the server knows: it accepts access tokens only of those.
+    const { fam } = jwt.decode((await authenticate(ALICE_KEY)).access_token) as jwt.JwtPayload;
+    const token = jwt.sign(claims({ fam }), pki.hsSecret, { algorithm: 'HS256', keyid: 'hs-1' });
     await list(token);
   });
 
@@ -146,7 +148,8 @@ describe('team server: authentication rejections', function () {
     const future = jwt.sign(claims({ iat: ahead, exp: ahead + 60 }), key, { algorithm: 'RS256', keyid: 'rs-2' });
     await rejects(list(future), grpc.status.UNAUTHENTICATED, /issued in the future/);
     // The same key and claims with the server's own lifetime are accepted.
-    await list(jwt.sign(claims(), key, { algorithm: 'RS256', keyid: 'rs-2' }));
+    const { fam } = jwt.decode((await authenticate(ALICE_KEY)).access_token) as jwt.JwtPayload;
+    await list(jwt.sign(claims({ fam }), key, { algorithm: 'RS256', keyid: 'rs-2' }));
   });
 
   it('rejects a refresh token used as an access token', async () => {

@@ -343,6 +343,46 @@ describe('shared state: Redis', function () {
       }
     });
 
+    it('a Redis restart that loses a revocation grants nothing: the revoked sign-in stays refused, and signing in again works', async () => {
+      const { server } = await startTestServer(
+        remoteConfig(pki, fixture.url, (c) => {
+          c.state = { store: 'redis', redisUrl: `redis://127.0.0.1:${redis.port}/0`, redisPassword: redis.password, keyPrefix: prefix, slotLeaseTtlMs: 3000 };
+        }),
+      );
+      const pkg = hearthPackage().grpc.hearth.v1;
+      const credentials = grpc.credentials.createSsl(pki.caPem);
+      const auth = new pkg.AuthService(`localhost:${server.port}`, credentials);
+      const models = new pkg.ModelService(`localhost:${server.port}`, credentials);
+      type Tokens = { access_token: string; refresh_token: string };
+      const signIn = () => new Promise<Tokens>((resolve, reject) => auth.Authenticate({ api_key: ALICE_KEY, client_name: 'test' }, (err: grpc.ServiceError | null, res?: Tokens) => (err ? reject(err) : resolve(res!))));
+      const refresh = (token: string) => new Promise<Tokens>((resolve, reject) => auth.Refresh({ refresh_token: token }, (err: grpc.ServiceError | null, res?: Tokens) => (err ? reject(err) : resolve(res!))));
+      const list = (token: string) => {
+        const md = new grpc.Metadata();
+        md.set('authorization', `Bearer ${token}`);
+        return new Promise<grpc.ServiceError | null>((resolve) => models.List({}, md, (err: grpc.ServiceError | null) => resolve(err)));
+      };
+      try {
+        // A stolen refresh token used after its owner's: the sign-in is revoked, with the access token it issued.
+        const t0 = await signIn();
+        const t1 = await refresh(t0.refresh_token);
+        await refresh(t1.refresh_token);
+        await assert.rejects(refresh(t0.refresh_token), (err: grpc.ServiceError) => err.code === grpc.status.PERMISSION_DENIED);
+        assert.equal((await list(t0.access_token))?.code, grpc.status.PERMISSION_DENIED);
+        // Redis restarts without persistence: the revocation is gone with everything else.
+        await redis.stop();
+        await redis.start();
+        await untilTrue(async () => (await list(t0.access_token))?.code !== grpc.status.UNAVAILABLE, 'the team server reaching Redis again');
+        const err = await list(t0.access_token);
+        assert.equal(err?.code, grpc.status.UNAUTHENTICATED, 'the revoked sign-in is not accepted again');
+        assert.match(err!.details, /no longer knows this sign-in.*Sign in again/);
+        assert.equal(await list((await signIn()).access_token), null, 'a new sign-in works');
+      } finally {
+        auth.close();
+        models.close();
+        await server.shutdown(200);
+      }
+    });
+
     it('follows a failover: a connection left open to the old primary, now a read-only replica, is reopened to the new one', async () => {
       // The address the team server uses (a relay standing in for a DNS name that a failover moves), the old
       // primary behind it, and the new primary, which shares its password as a replica set does.

@@ -27,6 +27,7 @@ export function describeSharedStateContract(name: string, make: () => Promise<Sh
       assert.deepEqual(await state.families.rotate(fam, 'j1', 'j2', Date.now() + HOUR, 10_000), { ok: true, user: 'alice' });
       assert.deepEqual(await state.families.rotate(randomUUID(), 'j0', 'j1', Date.now() + HOUR, 10_000), { ok: false, reason: 'unknown' });
       assert.equal(await state.families.isRevoked(fam), false);
+      assert.deepEqual([await state.families.standing(fam), await state.families.standing(randomUUID())], ['current', 'unknown']);
     });
 
     it('the token rotated last is accepted again within the window (answered with the current jti), then revokes the family', async () => {
@@ -41,6 +42,7 @@ export function describeSharedStateContract(name: string, make: () => Promise<Sh
       await new Promise((r) => setTimeout(r, 600));
       assert.deepEqual(await state.families.rotate(fam, 'j0', 'j9', Date.now() + HOUR, 400), { ok: false, reason: 'reused' });
       assert.equal(await state.families.isRevoked(fam), true);
+      assert.equal(await state.families.standing(fam), 'revoked');
       assert.deepEqual(await state.families.rotate(fam, current, 'j2', Date.now() + HOUR, 400), { ok: false, reason: 'revoked' });
     });
 

@@ -72,8 +72,10 @@ describe('team server tokens', () => {
       (p) => files[p],
     );
     const now = () => Date.now();
-    const old = await service(now).issueForSignIn('alice');
-    const rotated = new TokenService(keys, { ...SETTINGS, activeKid: 'k2' }, new RefreshFamilies(now), now);
+    // One store of sign-ins, as a server that restarts with a new active key keeps (or its replicas share).
+    const families = new RefreshFamilies(now);
+    const old = await new TokenService(keys, SETTINGS, families, now).issueForSignIn('alice');
+    const rotated = new TokenService(keys, { ...SETTINGS, activeKid: 'k2' }, families, now);
     assert.equal((await rotated.verifyAccess(old.accessToken)).user, 'alice');
     const fresh = await rotated.issueForSignIn('bob');
     assert.equal(jwt.decode(fresh.accessToken, { complete: true })!.header.alg, 'RS256');
@@ -122,6 +124,7 @@ describe('team server token lifetime and the verified-token cache', async () => 
     const now = Date.now();
     const s = service(() => now);
     const t = Math.floor(now / 1000);
+    await s.families.start('f', 'alice', 'j', now + 3_600_000);
     assert.equal((await failure(() => s.verifyAccess(signed({ iat: t, nbf: t, exp: t + 100 * 365 * 24 * 3600 })))).reason, 'lifetime');
     assert.equal((await failure(() => s.verifyAccess(signed({ nbf: t, exp: t + 30 }, { noTimestamp: true })))).reason, 'invalid', 'no iat');
     assert.equal((await failure(() => s.verifyAccess(signed({ iat: t + 3600, nbf: t, exp: t + 3660 })))).reason, 'invalid', 'issued in the future');
@@ -133,7 +136,7 @@ describe('team server token lifetime and the verified-token cache', async () => 
   it('a remembered token expires exactly when an unremembered one does', async () => {
     let now = Date.UTC(2030, 0, 1, 12, 0, 0, 250);
     const cached = service(() => now);
-    const uncached = new TokenService(loadSigningKeys([{ kid: 'k1', algorithm: 'HS256', secret: SECRET }], () => ''), { ...SETTINGS, verifiedCacheSize: 0 }, new RefreshFamilies(() => now), () => now);
+    const uncached = new TokenService(loadSigningKeys([{ kid: 'k1', algorithm: 'HS256', secret: SECRET }], () => ''), { ...SETTINGS, verifiedCacheSize: 0 }, cached.families, () => now);
     const token = (await cached.issueForSignIn('alice')).accessToken;
     assert.equal((await cached.verifyAccess(token)).user, 'alice');
     assert.equal(cached.verifiedCount, 1, 'the verified token is remembered');
@@ -146,6 +149,22 @@ describe('team server token lifetime and the verified-token cache', async () => 
     assert.equal((await failure(() => cached.verifyAccess(token))).reason, 'expired');
     assert.equal((await failure(() => uncached.verifyAccess(token))).reason, 'expired');
     assert.equal(cached.verifiedCount, 0, 'an expired token is forgotten');
+  });
+
+  it('refuses an access token whose sign-in the store no longer knows (its data was lost), so a revocation lost with it grants nothing', async () => {
+    const now = Date.now();
+    const keys = loadSigningKeys([{ kid: 'k1', algorithm: 'HS256', secret: SECRET }], () => '');
+    const before = new TokenService(keys, SETTINGS, new RefreshFamilies(() => now), () => now);
+    const t0 = await before.issueForSignIn('alice');
+    const t1 = await before.refresh(t0.refreshToken);
+    await before.refresh(t1.refreshToken);
+    assert.equal((await failure(() => before.refresh(t0.refreshToken))).reason, 'refresh_reused');
+    // The same keys over a store that starts empty: a restart of the server, or of a Redis without persistence.
+    const after = new TokenService(keys, SETTINGS, new RefreshFamilies(() => now), () => now);
+    const refused = await failure(() => after.verifyAccess(t0.accessToken));
+    assert.equal(refused.reason, 'family_unknown');
+    assert.match(refused.message, /no longer knows this sign-in.*Sign in again/);
+    assert.equal((await after.verifyAccess((await after.issueForSignIn('alice')).accessToken)).user, 'alice', 'signing in again works');
   });
 
   it('a remembered token of a revoked sign-in is refused at its next use', async () => {

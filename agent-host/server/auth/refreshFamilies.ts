@@ -12,7 +12,7 @@
  * restart clients sign in again with their API key, which the client does
  * automatically.
  */
-import type { RefreshFamilyStore, RotateOutcome } from '../state/sharedState';
+import type { FamilyStanding, RefreshFamilyStore, RotateOutcome } from '../state/sharedState';
 
 export type { RotateOutcome } from '../state/sharedState';
 
@@ -54,6 +54,11 @@ export class RefreshFamilies implements RefreshFamilyStore {
 
   async isRevoked(familyId: string): Promise<boolean> {
     return this.families.get(familyId)?.revoked === true;
+  }
+
+  async standing(familyId: string): Promise<FamilyStanding> {
+    const family = this.families.get(familyId);
+    return family ? (family.revoked ? 'revoked' : 'current') : 'unknown';
   }
 
   async revokeUser(user: string): Promise<void> {

@@ -6,6 +6,10 @@
  * token type are all required to match; a token may live no longer than this
  * server issues tokens for, so a signed token with a far `exp` is refused.
  *
+ * An access token is accepted only while the store knows its family: a
+ * store that lost its data (a restart) would otherwise accept the tokens of
+ * sign-ins it had revoked, until they expire.
+ *
  * A verified access token is remembered until it expires (every RPC carries
  * one, and a signature check costs far more than a map lookup). Each use of a
  * remembered token still checks its expiry and its family's revocation;
@@ -132,7 +136,11 @@ export class TokenService {
       const claims = this.verify(accessToken, 'access');
       entry = { principal: { user: claims.sub, family: claims.fam }, expiredAtS: claims.exp + CLOCK_TOLERANCE_S };
     }
-    if (await this.families.isRevoked(entry.principal.family)) throw permissionDenied('family_revoked', 'This sign-in was revoked (a refresh token was reused). Sign in again with your API key.');
+    const standing = await this.families.standing(entry.principal.family);
+    if (standing === 'revoked') throw permissionDenied('family_revoked', 'This sign-in was revoked (a refresh token was reused). Sign in again with your API key.');
+    // A family outlives every access token it issued (refresh_ttl > access_ttl), so a missing one was lost with
+    // the store's data (a restart), and with it any revocation: the token is refused, and the client signs in again.
+    if (standing === 'unknown') throw unauthenticated('family_unknown', 'The server no longer knows this sign-in (it restarted, or its shared state was reset). Sign in again with your API key.');
     if (this.verifiedCacheSize > 0) {
       if (this.verified.size >= this.verifiedCacheSize) this.verified.delete(this.verified.keys().next().value as string);
       this.verified.set(accessToken, entry);

@@ -188,6 +188,11 @@ export async function createRedisState(options: RedisStateOptions): Promise<Shar
     async isRevoked(familyId) {
       return (await raw('isRevoked', () => client.hget(`fam:${familyId}`, 'revoked'))) === '1';
     },
+    async standing(familyId) {
+      // Every family is started with its revoked field, so a missing field is a missing family.
+      const revoked = await raw('standing', () => client.hget(`fam:${familyId}`, 'revoked'));
+      return revoked === null ? 'unknown' : revoked === '1' ? 'revoked' : 'current';
+    },
     async revokeUser(user) {
       const ids = await raw('revokeUser', () => client.zrange(`user-fams:${user}`, 0, -1));
       for (const id of ids) await run('hearthRevoke', [`fam:${id}`], []);

@@ -19,6 +19,13 @@ export type RotateOutcome =
   | { ok: true; user: string; replayOf: string }
   | { ok: false; reason: 'unknown' | 'revoked' | 'reused' };
 
+/**
+ * What the store knows of a family: started and not revoked, revoked, or
+ * nothing (never started, expired with its last refresh token, or lost with
+ * the store's data, as by a Redis restart without persistence).
+ */
+export type FamilyStanding = 'current' | 'revoked' | 'unknown';
+
 /** Refresh-token families: each token may be used once; reuse revokes the family. */
 export interface RefreshFamilyStore {
   start(familyId: string, user: string, jti: string, expiresAt: number): Promise<void>;
@@ -30,6 +37,7 @@ export interface RefreshFamilyStore {
    */
   rotate(familyId: string, jti: string, nextJti: string, expiresAt: number, reuseWindowMs: number): Promise<RotateOutcome>;
   isRevoked(familyId: string): Promise<boolean>;
+  standing(familyId: string): Promise<FamilyStanding>;
   revokeUser(user: string): Promise<void>;
 }
 
