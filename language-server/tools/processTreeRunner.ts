@@ -17,6 +17,12 @@ export interface ShellRunOptions {
   onOutput?: (chunk: Buffer) => void;
   /** Called once the shell has started, with the process group id (tests use it). */
   onSpawn?: (pid: number) => void;
+  /**
+   * The spawned program writes `stray` on file descriptor 3 when processes it
+   * started were still running as its shell exited (see bwrapArguments): a
+   * sandbox's own pid namespace hides them from the process-group check.
+   */
+  strayReportFd?: boolean;
 }
 
 export interface ShellRunOutcome {
@@ -100,16 +106,23 @@ export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutco
     const child = spawn(file, args, {
       cwd: options.cwd,
       detached: true,
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: options.strayReportFd ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
       env: options.env ?? process.env,
     });
     const pgid = child.pid;
+    // What the sandbox reports about processes that outlived the shell; a few bytes at most.
+    let strayReport = '';
+    const reportStream = options.strayReportFd ? child.stdio[3] : undefined;
+    reportStream?.on('data', (chunk: Buffer) => {
+      if (strayReport.length < 64) strayReport += chunk.toString('utf8');
+    });
 
     const finish = (exitCode: number | null, exitSignal: NodeJS.Signals | null, spawnError?: string): void => {
       if (settled) return;
       settled = true;
       for (const t of timers) clearTimeout(t);
       options.signal.removeEventListener('abort', onAbort);
+      if (!terminating && /\bstray\b/.test(strayReport)) strayProcessesStopped = true;
       if (pgid !== undefined) {
         // Anything left in the group outlived the shell: stop it now, and make
         // sure with SIGKILL later without holding the result back.
@@ -149,6 +162,7 @@ export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutco
         setTimeout(() => {
           child.stdout?.destroy();
           child.stderr?.destroy();
+          reportStream?.destroy();
           finish(child.exitCode, child.signalCode);
         }, grace + CLOSE_FALLBACK_MS),
       );

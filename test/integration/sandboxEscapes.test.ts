@@ -721,6 +721,17 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'the background sleeps to be gone', 2000);
     });
 
+    it('tells the model that a server it started in the background was stopped, and only then', async () => {
+      const marker = `${Math.floor(Math.random() * 900) + 100}.${process.pid + 3}`;
+      const r = await run(`nohup sleep ${marker} > /dev/null 2>&1 & echo serving`);
+      assert.match(r.content, /were still running when it ended and were stopped: nothing it started runs now/);
+      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'the background sleep to be gone', 2000);
+      const waited = await run('sleep 0.1 & wait; echo done');
+      assert.doesNotMatch(waited.content, /were stopped/, 'a command that waited for its background work left nothing running');
+      const forged = await run('echo stray >&3; echo stray; true');
+      assert.doesNotMatch(forged.content, /were stopped/, 'the command cannot write the report itself');
+    });
+
     it('cancelling kills the whole tree, setsid children included', async () => {
       const marker = `${Math.floor(Math.random() * 900) + 100}.${process.pid + 1}`;
       const controller = new AbortController();

@@ -81,7 +81,9 @@ describe('command sandbox: parts', () => {
 
     it('isolates the command and ends with the shell in the workspace', () => {
       for (const flag of ['--unshare-net', '--unshare-pid', '--die-with-parent', '--new-session', '--unshare-ipc', '--unshare-uts', '--unshare-cgroup-try']) assert.ok(args.includes(flag), flag);
-      assert.deepEqual(args.slice(-5), ['--chdir', root, '/bin/sh', '-c', 'npm test']);
+      assert.deepEqual(args.slice(-7, -3), ['--chdir', root, '/bin/sh', '-c']);
+      assert.match(args.at(-3)!, /\/bin\/sh -c "\$1" 3>&-/, 'the command runs in a shell of its own, under one that reports what outlived it');
+      assert.deepEqual(args.slice(-2), ['/bin/sh', 'npm test']);
       assert.deepEqual(pairs('--tmpfs').slice(0, 1), ['/tmp']);
     });
 

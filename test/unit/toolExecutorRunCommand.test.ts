@@ -137,7 +137,7 @@ describe('tool executor: run_command', function () {
   it('stops background processes the command left running', async () => {
     const r = await call(ws.executor({ approvals: alwaysAccept(), sandbox: hostShell }), 'run_command', { command: 'sleep 30 > /dev/null 2>&1 & echo $! > bg.pid' });
     assert.equal(r.isError, false);
-    assert.match(r.content, /Background processes it left running were stopped\./);
+    assert.match(r.content, /Processes it started in the background .* were still running when it ended and were stopped: nothing it started runs now\./);
     await until(() => isProcessGone(pidFrom('bg.pid')), 'the background sleep to be gone', 1000);
   });
 

@@ -152,6 +152,7 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
       signal,
       killGraceMs: ctx.commandOptions.killGraceMs,
       env: prepared.env,
+      ...(prepared.strayReportFd ? { strayReportFd: true } : {}),
     });
   } finally {
     // Always, also after a cancel: whatever the command created must not stay.
@@ -185,7 +186,12 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
     lines.push(`The command finished with ${exit} in ${seconds} s.`);
     summary = outcome.exitCode !== null ? `exit ${outcome.exitCode} in ${seconds} s` : `killed by ${outcome.exitSignal}`;
   }
-  if (outcome.strayProcessesStopped) lines.push('Background processes it left running were stopped.');
+  if (outcome.strayProcessesStopped) {
+    lines.push(
+      'Processes it started in the background (with &, nohup, setsid, a daemon) were still running when it ended and were stopped: nothing it started runs now. ' +
+        'To use a server, start it and run what needs it in the same command, then stop it.',
+    );
+  }
   lines.push(...audit);
   if (unguardedNow.length > 0) lines.push(`Note: ${unguardedReason(unguardedNow)}; that is why it asked.`);
   if (ctx.sandbox.kind !== 'none') lines.push(...sandboxHints(outcome.output, network));

@@ -161,6 +161,7 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
       file: options.bwrap,
       args,
       env: sandboxEnv,
+      strayReportFd: true,
       unguardedFolders: roots.filter((_, i) => scans[i].truncated),
       finish: async () => {
         try {
@@ -220,9 +221,31 @@ export function bwrapArguments({ cwd, roots, grant, scans, secrets, command, hom
   for (const file of secrets.files) {
     if (!hiddenDirs.some((dir) => isStrictlyInside(dir, file))) args.push('--ro-bind-try', '/dev/null', file);
   }
-  args.push('--chdir', cwd, '/bin/sh', '-c', command);
+  args.push('--chdir', cwd, '/bin/sh', '-c', REPORT_STRAYS, '/bin/sh', command);
   return args;
 }
+
+/**
+ * Runs the command line (`$1`) in a shell of its own and exits with its
+ * status; before that, says `stray` on file descriptor 3 if any other live
+ * process of the sandbox is left (besides bwrap's init, pid 1, and this
+ * shell). Those are killed by the kernel as soon as this shell exits and
+ * bwrap's init with it, but outside the pid namespace nothing can tell they
+ * existed, and a model that started a server with `&` would believe it still
+ * runs. Only shell built-ins run after the command, so nothing here forks,
+ * and the command itself cannot write to descriptor 3 (it is closed for it).
+ */
+const REPORT_STRAYS = [
+  '/bin/sh -c "$1" 3>&-',
+  's=$?',
+  'for p in /proc/[0-9]*; do',
+  '  n=${p#/proc/}',
+  '  if [ "$n" = 1 ] || [ "$n" = $$ ]; then continue; fi',
+  '  read -r l < "$p/stat" || continue',
+  '  case ${l##*") "} in Z*) ;; *) echo stray >&3; break ;; esac',
+  'done 2>/dev/null',
+  'exit $s',
+].join('\n');
 
 function byDepth(a: string, b: string): number {
   return a.split(path.sep).length - b.split(path.sep).length || (a < b ? -1 : a > b ? 1 : 0);

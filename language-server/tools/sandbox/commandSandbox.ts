@@ -24,6 +24,12 @@ export interface SandboxedSpawn {
   /** The environment the command gets (secrets removed). */
   env: NodeJS.ProcessEnv;
   /**
+   * The spawn writes `stray` on file descriptor 3 when processes the command
+   * started were still running as its shell exited, and so were stopped with
+   * it (the model must not believe a server it started is still there).
+   */
+  strayReportFd?: boolean;
+  /**
    * Workspace folders too large for the sandbox to find every path it must
    * keep read-only (see findGuardedPaths' caps): deeper ones are writable.
    */
