@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { ToolResultDisplay } from '../../../protocol/chat';
 import { evaluateCommand, type CommandVerdict } from '../commandPolicy';
 import { runShellCommand, type ShellRunOutcome } from '../processTreeRunner';
+import { signalExitStatus } from '../signalExitStatus';
 import { SandboxWaitCancelled, type SandboxedSpawn } from '../sandbox/commandSandbox';
 import { GUARD_SCAN_DEPTH, MAX_ENTRIES, MAX_GUARDS } from '../sandbox/findGuardedPaths';
 import { optionalIntegerArg, stringArg } from '../toolArguments';
@@ -182,9 +183,11 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
     );
     summary = `timed out after ${formatSeconds(timeoutMs)} s`;
   } else {
-    const exit = outcome.exitCode !== null ? `exit code ${outcome.exitCode}` : `killed by ${outcome.exitSignal}`;
+    // A status above 128 is how the shell (and bubblewrap, for the sandbox's shell) reports a signal; say which.
+    const bySignal = outcome.exitCode !== null ? signalExitStatus(outcome.exitCode) : undefined;
+    const exit = outcome.exitCode !== null ? `exit code ${outcome.exitCode}${bySignal ? ` (${bySignal.explanation})` : ''}` : `killed by ${outcome.exitSignal}`;
     lines.push(`The command finished with ${exit} in ${seconds} s.`);
-    summary = outcome.exitCode !== null ? `exit ${outcome.exitCode} in ${seconds} s` : `killed by ${outcome.exitSignal}`;
+    summary = outcome.exitCode !== null ? `exit ${outcome.exitCode}${bySignal ? ` (${bySignal.signal})` : ''} in ${seconds} s` : `killed by ${outcome.exitSignal}`;
   }
   if (outcome.strayProcessesStopped) {
     lines.push(
