@@ -56,4 +56,34 @@ describe('command outcome in real bubblewrap', function () {
       assert.equal(r.summary?.startsWith('exit 3 in '), true, r.summary);
     });
   });
+
+  describe('output', () => {
+    it('reaches the model as a terminal would show it: no colours, titles, links or cursor moves, a progress bar at its last state', async () => {
+      const r = await run(
+        "printf '\\033[1;31mred\\033[0m plain\\n\\033]0;a title\\007\\033]8;;https://evil.example/\\033\\\\click here\\033]8;;\\033\\\\\\n" +
+          "10%%\\r50%%\\r100%%\\033[K\\r\\n\\033[2J\\033[Hcleared\\033(B\\n'",
+      );
+      const output = r.content.slice(r.content.indexOf('Output:\n') + 'Output:\n'.length);
+      assert.equal(output, 'red plain\nclick here\n100%\ncleared\n', r.content);
+      assert.match(r.content, /As a terminal would show it: terminal escape sequences \(colours, cursor moves, titles, links\) were taken out; lines redrawn with \\r or backspaces \(progress bars\) show only what they showed last\./);
+    });
+
+    it('shows a control character it cannot interpret as \\xNN, so nothing in the result is invisible', async () => {
+      const r = await run("printf 'a\\001b\\033'");
+      assert.match(r.content, /Output:\na\\x01b\\x1b$/);
+      assert.match(r.content, /other control characters are written as \\xNN/);
+    });
+
+    it('does not pass binary output off as text', async () => {
+      const r = await run('head -c 4096 /dev/urandom');
+      assert.match(r.content, /The output \(4096 bytes\) is not text and is not shown/);
+      assert.doesNotMatch(r.content, /\uFFFD|Output:/u);
+    });
+
+    it('leaves plain output as it is, with no note', async () => {
+      const r = await run("printf 'one\\ttab\\r\\ntwo\\n'");
+      assert.match(r.content, /Output:\none\ttab\ntwo\n$/);
+      assert.doesNotMatch(r.content, /As a terminal would show it/);
+    });
+  });
 });

@@ -2,6 +2,7 @@ import * as path from 'node:path';
 import type { ToolResultDisplay } from '../../../protocol/chat';
 import { evaluateCommand, type CommandVerdict } from '../commandPolicy';
 import { runShellCommand, type ShellRunOutcome } from '../processTreeRunner';
+import { readableCommandOutput } from '../readableCommandOutput';
 import { signalExitStatus } from '../signalExitStatus';
 import { SandboxWaitCancelled, type SandboxedSpawn } from '../sandbox/commandSandbox';
 import { GUARD_SCAN_DEPTH, MAX_ENTRIES, MAX_GUARDS } from '../sandbox/findGuardedPaths';
@@ -199,7 +200,15 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
   if (unguardedNow.length > 0) lines.push(`Note: ${unguardedReason(unguardedNow)}; that is why it asked.`);
   if (ctx.sandbox.kind !== 'none') lines.push(...sandboxHints(outcome.output, network));
   if (outcome.droppedBytes > 0) lines.push(`The output was ${outcome.outputBytes} bytes; the middle ${outcome.droppedBytes} bytes are omitted below.`);
-  lines.push(outcome.output.length > 0 ? `Output:\n${outcome.output}` : '(no output)');
+  const readable = readableCommandOutput(outcome.output);
+  const changes = [
+    ...(readable.removedSequences ? ['terminal escape sequences (colours, cursor moves, titles, links) were taken out'] : []),
+    ...(readable.redrewLines ? ['lines redrawn with \\r or backspaces (progress bars) show only what they showed last'] : []),
+    ...(readable.escapedControls ? ['other control characters are written as \\xNN'] : []),
+  ];
+  if (changes.length > 0) lines.push(`As a terminal would show it: ${changes.join('; ')}.`);
+  if (readable.binary) lines.push(`The output (${outcome.outputBytes} bytes) is not text and is not shown; to look at it, pipe it through \`od -c | head\` or write it to a file.`);
+  else lines.push(readable.text.length > 0 ? `Output:\n${readable.text}` : '(no output)');
   const display: ToolResultDisplay = {
     kind: 'command',
     command: line,
