@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { CappedOutput } from './cappedOutput';
+import { processDescendants } from './processDescendants';
 
 export interface ShellRunOptions {
   /** The command line for /bin/sh -c; ignored when `spawn` is given. */
@@ -23,6 +24,14 @@ export interface ShellRunOptions {
    * sandbox's own pid namespace hides them from the process-group check.
    */
   strayReportFd?: boolean;
+  /**
+   * The spawned program is a sandbox whose command runs this many process
+   * levels below it (bwrap, then its init, then the shell). Cancel and
+   * timeout send SIGTERM to those processes rather than to the sandbox:
+   * a sandbox that dies takes everything inside with it at once, by SIGKILL,
+   * and nothing would get its chance to clean up.
+   */
+  commandDepth?: number;
 }
 
 export interface ShellRunOutcome {
@@ -81,7 +90,10 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
  * Under bubblewrap (`spawn`), the group holds bwrap itself; the command runs
  * in a new session inside a pid namespace. Signalling bwrap ends its
  * namespace's init, and the kernel then kills every process in the namespace,
- * so the same group signals stop the whole tree there too, setsid() or not.
+ * so the same group SIGKILL stops the whole tree there too, setsid() or not.
+ * SIGTERM would do the same, at once and without a grace period, so with
+ * `commandDepth` it goes to the processes inside instead (found through
+ * /proc), and only the SIGKILL after the grace period goes to bwrap.
  */
 export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutcome> {
   const started = Date.now();
@@ -154,7 +166,19 @@ export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutco
     const terminate = (): void => {
       if (terminating || pgid === undefined) return;
       terminating = true;
-      signalGroup(pgid, 'SIGTERM');
+      const depth = options.commandDepth;
+      const inside = depth !== undefined ? processDescendants(pgid).filter((d) => d.depth >= depth) : [];
+      if (inside.length > 0) {
+        for (const { pid } of inside) {
+          try {
+            process.kill(pid, 'SIGTERM');
+          } catch {
+            // It ended meanwhile.
+          }
+        }
+      } else {
+        signalGroup(pgid, 'SIGTERM');
+      }
       timers.push(setTimeout(() => signalGroup(pgid, 'SIGKILL'), grace));
       // If a process escaped the group but still holds our pipes, 'close'
       // never comes; stop waiting for it.

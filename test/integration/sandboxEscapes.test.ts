@@ -745,6 +745,36 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.ok(Date.now() - cancelledAt < 1500, `took ${Date.now() - cancelledAt} ms`);
     });
 
+    it('cancelling sends SIGTERM first, so the command and its background processes clean up, and keeps what they printed', async () => {
+      const controller = new AbortController();
+      const command =
+        "(trap 'echo background-cleaned > bg.txt; exit 0' TERM; sleep 30 & wait) & " +
+        "trap 'echo cleaning up; echo foreground-cleaned > fg.txt; exit 1' TERM; echo started; sleep 30 & touch started.txt; wait";
+      const pending = call(executor(), 'run_command', { command }, controller.signal);
+      await until(() => existsSync(path.join(ws.root, 'started.txt')), 'the command to start');
+      const cancelledAt = Date.now();
+      controller.abort();
+      const r = await pending;
+      assert.equal(r.summary, 'cancelled');
+      assert.ok(Date.now() - cancelledAt < 1500, `took ${Date.now() - cancelledAt} ms`);
+      assert.equal(await fs.readFile(path.join(ws.root, 'fg.txt'), 'utf8'), 'foreground-cleaned\n', 'the shell ran its SIGTERM trap');
+      assert.equal(await fs.readFile(path.join(ws.root, 'bg.txt'), 'utf8'), 'background-cleaned\n', 'the background process ran its SIGTERM trap');
+      assert.match(r.content, /started\ncleaning up\n/, 'the output before and during the stop is kept');
+    });
+
+    it('a command that ignores SIGTERM is still stopped after the grace period', async () => {
+      const marker = `${Math.floor(Math.random() * 900) + 100}.${process.pid + 4}`;
+      const controller = new AbortController();
+      const pending = call(executor(), 'run_command', { command: `trap '' TERM; sh -c "trap '' TERM; sleep ${marker}" & touch started.txt; wait` }, controller.signal);
+      await until(() => existsSync(path.join(ws.root, 'started.txt')) && hostProcessesRunning(`sleep ${marker}`).length === 1, 'the command to start');
+      const cancelledAt = Date.now();
+      controller.abort();
+      const r = await pending;
+      assert.equal(r.summary, 'cancelled');
+      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'the sleep to be gone', 2000);
+      assert.ok(Date.now() - cancelledAt < 2500, `took ${Date.now() - cancelledAt} ms`);
+    });
+
     it("a command waits for another chat's command to finish, says so under its call, and cancelling it while it waits stops it at once", async () => {
       const notes: string[][] = [[], [], []];
       const noting = (i: number) => ws.executor({ sandbox, approvals: alwaysAccept(), commandEnv: { HOME: home.dir }, notes: (_, message) => notes[i].push(message) });

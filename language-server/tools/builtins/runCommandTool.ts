@@ -155,6 +155,7 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
       killGraceMs: ctx.commandOptions.killGraceMs,
       env: prepared.env,
       ...(prepared.strayReportFd ? { strayReportFd: true } : {}),
+      ...(prepared.commandDepth !== undefined ? { commandDepth: prepared.commandDepth } : {}),
     });
   } finally {
     // Always, also after a cancel: whatever the command created must not stay.

@@ -162,6 +162,8 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
       args,
       env: sandboxEnv,
       strayReportFd: true,
+      // bwrap, its init (pid 1 inside), then the shell of REPORT_STRAYS.
+      commandDepth: 2,
       unguardedFolders: roots.filter((_, i) => scans[i].truncated),
       finish: async () => {
         try {
@@ -232,18 +234,36 @@ export function bwrapArguments({ cwd, roots, grant, scans, secrets, command, hom
  * shell). Those are killed by the kernel as soon as this shell exits and
  * bwrap's init with it, but outside the pid namespace nothing can tell they
  * existed, and a model that started a server with `&` would believe it still
- * runs. Only shell built-ins run after the command, so nothing here forks,
- * and the command itself cannot write to descriptor 3 (it is closed for it).
+ * runs. After a command that ended by itself only shell built-ins run, so
+ * nothing here forks then, and the command itself cannot write to
+ * descriptor 3 (it is closed for it).
+ *
+ * On cancel or timeout the runner sends SIGTERM to this shell and every
+ * process below it. This shell then waits for the others to finish their
+ * clean-up before it exits, since its exit would kill them at once; the
+ * runner's SIGKILL after the grace period ends any that take too long. (A
+ * trap with an action, unlike an ignored signal, is not inherited by the
+ * command.)
  */
 const REPORT_STRAYS = [
+  't=',
+  "trap 't=1' TERM",
+  'others() {',
+  '  for p in /proc/[0-9]*; do',
+  '    n=${p#/proc/}',
+  '    if [ "$n" = 1 ] || [ "$n" = $$ ]; then continue; fi',
+  '    read -r l < "$p/stat" || continue',
+  '    case ${l##*") "} in Z*) ;; *) return 0 ;; esac',
+  '  done 2>/dev/null',
+  '  return 1',
+  '}',
   '/bin/sh -c "$1" 3>&-',
   's=$?',
-  'for p in /proc/[0-9]*; do',
-  '  n=${p#/proc/}',
-  '  if [ "$n" = 1 ] || [ "$n" = $$ ]; then continue; fi',
-  '  read -r l < "$p/stat" || continue',
-  '  case ${l##*") "} in Z*) ;; *) echo stray >&3; break ;; esac',
-  'done 2>/dev/null',
+  'if [ -n "$t" ]; then',
+  '  while others; do sleep 0.05; done',
+  'elif others; then',
+  '  echo stray >&3',
+  'fi 2>/dev/null',
   'exit $s',
 ].join('\n');
 

@@ -29,6 +29,8 @@ export interface SandboxedSpawn {
    * it (the model must not believe a server it started is still there).
    */
   strayReportFd?: boolean;
+  /** How many process levels below `file` the command's processes are, to stop them gracefully (see ShellRunOptions). */
+  commandDepth?: number;
   /**
    * Workspace folders too large for the sandbox to find every path it must
    * keep read-only (see findGuardedPaths' caps): deeper ones are writable.
