@@ -24,7 +24,8 @@ export class CappedOutput {
   }
 
   get droppedBytes(): number {
-    return Math.max(0, this.total - this.headBytes - this.tailBytes);
+    const { head, tail } = this.kept();
+    return Math.max(0, this.total - head.length - tail.length);
   }
 
   push(chunk: Buffer): void {
@@ -53,10 +54,37 @@ export class CappedOutput {
 
   /** The kept text, with a marker where bytes were dropped. */
   text(): string {
-    const head = Buffer.concat(this.head).toString('utf8');
-    const tail = Buffer.concat(this.tail).toString('utf8');
+    const { head, tail } = this.kept();
     const dropped = this.droppedBytes;
-    if (dropped === 0) return head + tail;
-    return `${head}\n[... ${dropped} bytes of output omitted ...]\n${tail}`;
+    if (dropped === 0) return head.toString('utf8') + tail.toString('utf8');
+    return `${head.toString('utf8')}\n[... ${dropped} bytes of output omitted ...]\n${tail.toString('utf8')}`;
   }
+
+  /**
+   * The kept bytes. Where the middle was dropped, the cut falls anywhere,
+   * also inside a character: the pieces of one (a UTF-8 sequence the head
+   * ends in the middle of, continuation bytes the tail starts with) are
+   * dropped too, or they would decode as U+FFFD beside the marker.
+   */
+  private kept(): { head: Buffer; tail: Buffer } {
+    let head = Buffer.concat(this.head);
+    let tail = Buffer.concat(this.tail);
+    if (this.total - head.length - tail.length === 0) return { head, tail };
+    head = head.subarray(0, head.length - incompleteEnd(head));
+    let skip = 0;
+    while (skip < 3 && skip < tail.length && (tail[skip] & 0xc0) === 0x80) skip++;
+    tail = tail.subarray(skip);
+    return { head, tail };
+  }
+}
+
+/** How many bytes at the end of `bytes` are the start of a UTF-8 sequence that does not finish there. */
+function incompleteEnd(bytes: Buffer): number {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back];
+    if ((byte & 0xc0) === 0x80) continue; // A continuation byte: look further back for the lead.
+    const length = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+    return length > back ? back : 0;
+  }
+  return 0;
 }

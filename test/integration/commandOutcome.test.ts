@@ -33,8 +33,9 @@ describe('command outcome in real bubblewrap', function () {
 
   afterEach(() => ws.cleanup());
 
-  function run(command: string) {
-    return call(ws.executor({ sandbox, approvals: alwaysAccept(), commandEnv: { HOME: home.dir } }), 'run_command', { command });
+  function run(command: string, maxOutputBytes?: number) {
+    const policy = maxOutputBytes !== undefined ? { maxOutputBytes } : {};
+    return call(ws.executor({ sandbox, approvals: alwaysAccept(), commandEnv: { HOME: home.dir }, policy }), 'run_command', { command });
   }
 
   describe('exit status', () => {
@@ -78,6 +79,17 @@ describe('command outcome in real bubblewrap', function () {
       const r = await run('head -c 4096 /dev/urandom');
       assert.match(r.content, /The output \(4096 bytes\) is not text and is not shown/);
       assert.doesNotMatch(r.content, /\uFFFD|Output:/u);
+    });
+
+    it('cuts a long output between characters, never inside one, and counts what it cut', async () => {
+      // 700 euro signs of three bytes each: the head and tail budgets of 500 bytes both end inside one.
+      const r = await run("i=0; while [ $i -lt 700 ]; do printf '\\342\\202\\254'; i=$((i+1)); done", 1000);
+      assert.doesNotMatch(r.content, /\uFFFD/u, r.content);
+      const match = /Output:\n(€+)\n\[\.\.\. (\d+) bytes of output omitted \.\.\.\]\n(€+)$/u.exec(r.content);
+      assert.ok(match, r.content);
+      const kept = Buffer.byteLength(match[1]) + Buffer.byteLength(match[3]);
+      assert.equal(Number(match[2]), 2100 - kept);
+      assert.match(r.content, new RegExp(`The output was 2100 bytes; the middle ${2100 - kept} bytes are omitted below\\.`));
     });
 
     it('leaves plain output as it is, with no note', async () => {
