@@ -21,20 +21,33 @@ export function errorResult(call: ToolCall, content: string, summary?: string): 
   return { callId: call.id, name: call.name, content, isError: true, summary };
 }
 
-/** Thrown when the turn is cancelled while a tool runs; the loop reports the turn as cancelled. */
+/**
+ * Thrown when the turn is cancelled while a tool runs; the loop reports the
+ * turn as cancelled. `result` is what the tool said once it stopped (a
+ * cancelled command's output so far), when it said so in time.
+ */
 export class TurnCancelled extends Error {
-  constructor() {
+  constructor(readonly result?: ToolResult) {
     super('The turn was cancelled.');
     this.name = 'AbortError';
   }
 }
 
 /**
+ * How long a cancelled turn waits for the tool to stop and say what it did:
+ * run_command needs its kill grace period and then its pipes to close (1.5 s
+ * at most), and its partial output is what the user and the next turn need
+ * to know what happened. A tool that takes longer is not waited for.
+ */
+export const CANCELLED_RESULT_WAIT_MS = 2_500;
+
+/**
  * Runs one validated call with a timeout. The executor gets a signal that
  * fires on cancel or timeout (a timeout's reason is a TimeoutError:
  * `isToolTimeout`). A timeout or an executor that throws (which it should
  * not) becomes an error result, so the model can carry on; a cancelled turn
- * throws `TurnCancelled` at once, without waiting for the tool.
+ * throws `TurnCancelled` with the tool's own result if the tool stops within
+ * CANCELLED_RESULT_WAIT_MS, and without one after that.
  */
 export async function executeToolCall(call: ToolCall, executor: ToolExecutor, timeoutMs: number, signal: AbortSignal): Promise<ToolResult> {
   if (signal.aborted) throw new TurnCancelled();
@@ -73,7 +86,14 @@ export async function executeToolCall(call: ToolCall, executor: ToolExecutor, ti
         };
     }
     controller.abort();
-    throw new TurnCancelled();
+    clearTimeout(timer);
+    const stopped = await Promise.race([
+      outcomes[0],
+      new Promise<undefined>((resolve) => {
+        timer = setTimeout(() => resolve(undefined), CANCELLED_RESULT_WAIT_MS);
+      }),
+    ]);
+    throw new TurnCancelled(stopped?.kind === 'result' ? { ...stopped.result, callId: call.id, name: call.name, durationMs: stopped.result.durationMs ?? Date.now() - started } : undefined);
   } finally {
     clearTimeout(timer);
     if (onAbort) signal.removeEventListener('abort', onAbort);

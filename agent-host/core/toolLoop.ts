@@ -12,9 +12,9 @@
  * the same arguments three times.
  */
 import type { Ollama } from 'ollama';
-import { DEFAULT_CHAT_MODE, type AgentEvent, type ChatMessage, type DoneReason, type Usage, type UserInput } from '../../protocol/chat';
+import { DEFAULT_CHAT_MODE, type AgentEvent, type ChatMessage, type DoneReason, type ToolCall, type ToolResult, type Usage, type UserInput } from '../../protocol/chat';
 import type { ToolDefinition } from '../../protocol/tools';
-import type { TurnOptions } from '../index';
+import type { ToolExecutor, TurnOptions } from '../index';
 import { answerReserve, chooseNumCtx, fitToContext, messageTokens } from './contextBudget';
 import { describeOllamaFailure, type FailureContext } from './describeOllamaFailure';
 import { classifyFailure, contextOverflow, isThinkingUnsupported, isToolsUnsupported } from './errorMapping';
@@ -299,10 +299,24 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
           ? todoResult(call, todos)
           : subagentTool && call.name === RUN_SUBAGENTS_TOOL
           ? yield* runSubagents(call, setup, options.subagents ?? {}, toolLoop)
-          : await executeToolCall(call, executor, options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, signal);
+          : yield* executeReportingCancel(call, executor, options.toolTimeoutMs ?? DEFAULT_TOOL_TIMEOUT_MS, signal);
       yield { type: 'toolResult', result };
       turn.push({ role: 'tool', content: result.content, toolCallId: call.id, toolName: call.name });
     }
+  }
+}
+
+/**
+ * executeToolCall, except that a tool the cancel stopped in time still has
+ * its result shown and kept (a cancelled command's output so far) before the
+ * turn ends as cancelled.
+ */
+async function* executeReportingCancel(call: ToolCall, executor: ToolExecutor, timeoutMs: number, signal: AbortSignal): AsyncGenerator<AgentEvent, ToolResult> {
+  try {
+    return await executeToolCall(call, executor, timeoutMs, signal);
+  } catch (err) {
+    if (err instanceof TurnCancelled && err.result) yield { type: 'toolResult', result: err.result };
+    throw err;
   }
 }
 

@@ -4,9 +4,10 @@ import * as path from 'node:path';
 import { startLspTestClient } from './lspTestClient';
 import { chatTurn, useLspSuite } from './lspSuite';
 import { until } from '../fixtures/until';
-import type { UserInput } from '../../protocol/chat';
+import type { ToolResult, UserInput } from '../../protocol/chat';
 import {
   ChatSendRequest,
+  ChatStopRequest,
   CommandApprovalRequest,
   EditApprovalRequest,
   SessionExportRequest,
@@ -184,6 +185,24 @@ describe('agent turns through the language server (integration)', function () {
     const lastRequest = JSON.stringify(suite.fixture.requests.filter((r) => r.path === '/api/chat').at(-1)!.body);
     assert.match(lastRequest, /Did it run\?/);
     assert.doesNotMatch(lastRequest, /Waited|Waiting for/, 'the note is for the user, not the model');
+  });
+
+  it('Stop during a command keeps what it printed: the chat shows it, the next turn\'s model reads it, and the next command runs', async () => {
+    await start('reject', 'accept');
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'echo half-way; touch long-started; sleep 30' } }] });
+    const started = await suite.client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Run the long one', context: [] } });
+    await until(() => fs.existsSync(path.join(suite.workspace, 'long-started')), 'the command started');
+    await suite.client!.connection.sendRequest(ChatStopRequest.type, { sessionId: started.sessionId });
+    const done = await suite.client!.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 10_000);
+    assert.equal((done.event as { reason: string }).reason, 'cancelled');
+    const results = suite.client!.events.filter((e) => e.entryId === started.assistantEntryId && e.event.type === 'toolResult').map((e) => (e.event as { result: ToolResult }).result);
+    assert.equal(results.length, 1, 'the stopped command has its result in the chat');
+    assert.match(results[0].content, /^The command was cancelled after [\d.]+ s; it and every process it started were stopped\.\nOutput:\nhalf-way\n/);
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'echo next-ran' } }] }, { kind: 'text', text: 'Done.' });
+    const next = await turn({ text: 'Go on', context: [] }, started.sessionId);
+    assert.match(next.results[0].content, /next-ran/, 'the next command runs');
+    const chats = suite.fixture.requests.filter((r) => r.path === '/api/chat');
+    assert.match(JSON.stringify(chats.at(-2)!.body), /half-way/, "the next turn's model reads what the stopped command printed");
   });
 
   it('an untrusted workspace gets read-only tools', async () => {

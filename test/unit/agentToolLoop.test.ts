@@ -243,7 +243,11 @@ describe('agent tool loop', () => {
     controller.abort();
     const events = await turn;
     assert.equal(executor.abortedAt.length, 1, 'the executor was told to stop');
-    assert.equal(only(events, 'toolResult').length, 0);
+    assert.deepEqual(
+      only(events, 'toolResult').map((e) => e.result.content),
+      ['stopped'],
+      'what the tool said as it stopped is shown (a cancelled command keeps its output)',
+    );
     assert.deepEqual(events.at(-1), { type: 'done', reason: 'cancelled' });
     assert.equal(chats(fixture).length, 1, 'the model is not asked again');
   });
