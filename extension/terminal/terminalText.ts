@@ -5,8 +5,9 @@
  * The output comes from commands the model chose, so it is untrusted: it may
  * carry escape sequences that a terminal acts on (set the window title, write
  * the clipboard with OSC 52, hyperlinks with OSC 8, move the cursor to paint
- * over the exit code). Only colours and text styles (SGR, `ESC [ … m`) pass;
- * every other escape sequence and control character is dropped.
+ * over the exit code). Only colours and text styles (SGR, `ESC [ … m`) pass,
+ * without "conceal"; every other escape sequence and control character is
+ * dropped.
  */
 
 const ESC = '\x1b';
@@ -89,7 +90,7 @@ export class TerminalOutputFilter {
           if (text.length - i < 256) this.pending = text.slice(i);
           break;
         }
-        if (seq.keep) out += text.slice(i, seq.end);
+        if (seq.keep) out += visibleSgr(text.slice(i, seq.end));
         i = seq.end;
         continue;
       }
@@ -111,6 +112,32 @@ export class TerminalOutputFilter {
   private lastOf(out: string): string {
     return out === '' ? this.lastChar : out[out.length - 1];
   }
+}
+
+/**
+ * An SGR sequence without "conceal" (parameter 8), which would print text the
+ * user cannot see while the model reads it: a prompt injection in a hostile
+ * repository's output could hide in the terminal that way. The other styles
+ * stay. Extended colours (38, 48 and 58 followed by 5;N or 2;R;G;B) are
+ * skipped whole, so a colour index or a component of 8 is not taken for it.
+ */
+function visibleSgr(sequence: string): string {
+  const params = sequence.slice(2, -1).split(';');
+  const kept: string[] = [];
+  for (let i = 0; i < params.length; i++) {
+    const p = params[i];
+    if ((p === '38' || p === '48' || p === '58') && (params[i + 1] === '5' || params[i + 1] === '2')) {
+      const length = params[i + 1] === '5' ? 3 : 5;
+      kept.push(...params.slice(i, i + length));
+      i += length - 1;
+      continue;
+    }
+    if (p === '8' || p === '08') continue;
+    kept.push(p);
+  }
+  if (kept.length === params.length) return sequence;
+  // Everything was conceal: print nothing rather than ESC [ m, which would reset the styles before it.
+  return kept.length === 0 ? '' : `\x1b[${kept.join(';')}m`;
 }
 
 /**
