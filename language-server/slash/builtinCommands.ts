@@ -40,10 +40,18 @@ export const NEW_CHAT_COMMAND = 'new';
 /** `/compact`: summarise the chat's earlier messages now, instead of when the context fills. */
 export const COMPACT_COMMAND = 'compact';
 
-/** What the model reads for `/compact`, after the summary has replaced the earlier messages. */
+/**
+ * What the model reads for `/compact`. It is written before the turn runs,
+ * and the summary can fail (the model is down, or writes nothing or more
+ * than it replaces: the agent core then keeps the messages and warns), so it
+ * tells the model what to say in either case rather than that a summary is
+ * there.
+ */
 export const COMPACT_EXPANSION =
-  'The user typed /compact: the earlier messages of this chat were just summarised (the summary is above). ' +
-  'Reply with one short sentence saying the chat goes on from the summary, and wait for the next request. Do not repeat the summary.';
+  'The user typed /compact to have the earlier messages of this chat summarised. ' +
+  'If a summary of them is above, reply with one short sentence saying the chat goes on from the summary; ' +
+  'if the earlier messages are still above in full, the summary could not be made: say so in one short sentence. ' +
+  'Then wait for the next request. Do not repeat the summary or the messages.';
 
 /** The built-ins, in the order the completion list shows them. */
 export const BUILTIN_COMMANDS: readonly SlashCommandInfo[] = [
