@@ -312,7 +312,8 @@ export class HearthServer {
     if (this.folders.length === 0) return undefined;
     const builtin = createTurnExecutor({
       turnId: turn.entryId,
-      workspaceFolders: this.folders,
+      // Read at every call: a folder removed while the turn runs is out of reach at once.
+      workspaceFolders: () => this.folders,
       policy: () => toolPolicyFromSettings(settings, this.workspaceTrusted),
       approvals: lspApprovalGateway(this.connection, turn),
       problems: lspProblemsProvider(this.connection),

@@ -11,7 +11,14 @@ export interface ToolContext {
   readonly toolName: string;
   /** The user's policy as of now (read again for every call). */
   readonly policy: ToolPolicy;
+  /** The workspace folders as this call started. */
   readonly confinement: WorkspaceConfinement;
+  /**
+   * The workspace folders open now: what a change or a command checks again
+   * after waiting for approval, since the user may have removed a folder from
+   * the window meanwhile.
+   */
+  currentConfinement(): Promise<WorkspaceConfinement>;
   readonly approvals: ApprovalGateway;
   readonly problems?: ProblemsProvider;
   /** The symbol index (find_symbol); undefined when it is off. */

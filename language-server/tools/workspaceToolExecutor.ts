@@ -26,8 +26,13 @@ import { WorkspaceConfinement } from './workspaceConfinement';
 export interface TurnExecutorOptions {
   /** The agent turn this executor serves; checkpoints and "accept all" are per turn. */
   turnId: string;
-  /** Absolute paths of the workspace folders; the first is where commands run. */
-  workspaceFolders: readonly string[];
+  /**
+   * Absolute paths of the workspace folders; the first is where commands run.
+   * A function is read again at every tool call (and before an approved change
+   * is written or an approved command runs), so a folder removed from the
+   * window while the turn runs is out of the tools' reach at once.
+   */
+  workspaceFolders: readonly string[] | (() => readonly string[]);
   /** The user's policy, or a function returning the current one (read at every call). */
   policy: ToolPolicy | (() => ToolPolicy);
   approvals: ApprovalGateway;
@@ -92,7 +97,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
   readonly turnId: string;
   readonly checkpoints: TurnCheckpoints;
   private readonly turn: TurnState = { acceptAllEdits: false, executionSensitiveWrites: [] };
-  private confinement?: Promise<WorkspaceConfinement>;
+  private confinement?: { key: string; value: Promise<WorkspaceConfinement> };
   private ripgrep?: Promise<string | null>;
   private changes: Promise<unknown> = Promise.resolve();
 
@@ -169,6 +174,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
         toolName: call.name,
         policy,
         confinement: await this.getConfinement(),
+        currentConfinement: () => this.getConfinement(),
         approvals: this.options.approvals,
         problems: this.options.problems,
         symbols: this.options.symbols,
@@ -207,9 +213,17 @@ export class WorkspaceToolExecutor implements ToolExecutor {
     return this.checkpoints.undoTurn(this.turnId);
   }
 
+  /**
+   * The confinement of the folders open now, made again only when they
+   * changed (resolving the folders' real paths and probing their case
+   * sensitivity costs file-system calls that need not repeat at every call).
+   */
   private getConfinement(): Promise<WorkspaceConfinement> {
-    this.confinement ??= WorkspaceConfinement.create(this.options.workspaceFolders);
-    return this.confinement;
+    const given = this.options.workspaceFolders;
+    const folders = typeof given === 'function' ? given() : given;
+    const key = folders.join('\0');
+    if (this.confinement?.key !== key) this.confinement = { key, value: WorkspaceConfinement.create(folders) };
+    return this.confinement.value;
   }
 
   private getRipgrep(): Promise<string | null> {

@@ -927,6 +927,7 @@ async function toolContext(ws: ToolWorkspace, sandbox: CommandSandbox, approvals
     toolName: 'run_command',
     policy: testPolicy(),
     confinement: await WorkspaceConfinement.create([ws.root]),
+    currentConfinement: () => WorkspaceConfinement.create([ws.root]),
     approvals,
     checkpoints: new TurnCheckpoints(ws.storage),
     sandbox,

@@ -10,7 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { ChatSendRequest, EditApprovalRequest, EditGenerateRequest, SlashCommandsRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
+import { ChatSendRequest, CommandApprovalRequest, EditApprovalRequest, EditGenerateRequest, SlashCommandsRequest, UndoTurnRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
 import type { ToolResult } from '../../protocol/chat';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { CompletionTestEditor } from './completionTestEditor';
@@ -27,6 +27,9 @@ describe('workspace folders added and removed while Hearth runs (integration)', 
   let second: string;
   let client: LspTestClient;
   let edits: EditApprovalParams[];
+  let commands: number;
+  /** What the user does while an approval card is open, before answering it. */
+  let whileAsked: (() => Promise<void>) | undefined;
 
   beforeEach(async () => {
     fixture = await startOllamaFixture();
@@ -39,10 +42,18 @@ describe('workspace folders added and removed while Hearth runs (integration)', 
     fs.mkdirSync(path.join(second, '.hearth', 'prompts'), { recursive: true });
     fs.writeFileSync(path.join(second, '.hearth', 'prompts', 'release.md'), 'Write the release notes.\n');
     edits = [];
+    commands = 0;
+    whileAsked = undefined;
     client = await startLspTestClient({ storagePath: storage, workspace: first, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
-    client.connection.onRequest(EditApprovalRequest.type, (p) => {
+    client.connection.onRequest(EditApprovalRequest.type, async (p) => {
       edits.push(p);
-      return { decision: 'accept' };
+      await whileAsked?.();
+      return { decision: 'accept' as const };
+    });
+    client.connection.onRequest(CommandApprovalRequest.type, async () => {
+      commands++;
+      await whileAsked?.();
+      return { decision: 'accept' as const };
     });
     await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
   });
@@ -104,6 +115,39 @@ describe('workspace folders added and removed while Hearth runs (integration)', 
     const { results } = await turn('Show main.js');
     assert.equal(results[0].isError, true);
     assert.match(results[0].content, /outside the workspace folders/);
+  });
+
+  it('puts a folder removed while a turn runs out of its reach at once, also for a change the user approves after removing it', async () => {
+    await changeFolders([second], []);
+    const notes = path.join(second, 'notes.md');
+    const named = `${path.basename(second)}/notes.md`;
+    // The user removes the folder while the card is open, then clicks Accept out of habit.
+    // The notification reaches the server before the answer (one stream, in order).
+    whileAsked = () => changeFolders([], [second]);
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: named, oldText: 'Friday', newText: 'Monday' } }] },
+      { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: path.join(second, 'later.md'), content: 'written after removal\n' } }] },
+      { kind: 'text', text: 'Done.' },
+    );
+    const { results } = await turn('Move the release to Monday');
+    assert.deepEqual(results.map((r) => [r.name, r.isError]), [['edit_file', true], ['write_file', true]], results.map((r) => r.content).join('\n'));
+    assert.match(results[0].content, /removed from the workspace/);
+    assert.match(results[1].content, /outside the workspace folders/);
+    assert.equal(edits.length, 1, 'the later write was refused without a card');
+    assert.equal(fs.readFileSync(notes, 'utf8'), NOTES, 'the removed folder was not written to');
+    assert.equal(fs.existsSync(path.join(second, 'later.md')), false);
+  });
+
+  it('does not run an approved command with a folder removed while it waited bound writable', async () => {
+    await changeFolders([second], []);
+    const made = path.join(second, 'made-by-command.txt');
+    whileAsked = () => changeFolders([], [second]);
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: `touch '${made}'` } }] }, { kind: 'text', text: 'Done.' });
+    const { results } = await turn('Touch a file in the second folder');
+    assert.equal(commands, 1, 'the command asked for approval');
+    assert.equal(results[0].isError, true, results[0].content);
+    assert.match(results[0].content, /removed from the workspace while the command waited/);
+    assert.equal(fs.existsSync(made), false, 'nothing ran with the removed folder writable');
   });
 
   it("names a file of an added folder to the model by its path in that folder, as for the window's first folder", async () => {

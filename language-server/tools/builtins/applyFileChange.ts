@@ -60,9 +60,14 @@ export async function readFileToReplace(target: ConfinedPath, dir?: PinnedDir): 
  * swapped for a symlink meanwhile cannot redirect any of it.
  */
 export async function applyFileChange(ctx: ToolContext, target: ConfinedPath, reviewed: Buffer | null, content: string, mode: number | undefined): Promise<void> {
-  // The approval may have taken minutes: resolve again so a symlink swapped in
-  // meanwhile cannot redirect the write, and protections are checked as of now.
-  const again = await ctx.confinement.resolve(target.absolute, 'write');
+  // The approval may have taken minutes: resolve again, against the folders open
+  // now, so a symlink swapped in meanwhile cannot redirect the write, a folder the
+  // user removed from the window is not written to, and protections are checked as of now.
+  const current = await ctx.currentConfinement();
+  if (!current.rootContaining(target.absolute)) {
+    throw new ToolError(`${target.display} was not written: its folder was removed from the workspace while the change waited for approval, and the agent no longer works there. Tell the user.`, 'folder removed');
+  }
+  const again = await current.resolve(target.absolute, 'write');
   if (again.absolute !== target.absolute) {
     throw new ToolError(`${target.display} now resolves to a different file than the one reviewed, so it was not written. Check the path and try again.`, 'file changed');
   }

@@ -128,6 +128,17 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
     if (e instanceof SandboxWaitCancelled) throw new ToolError('The command was cancelled while it waited for a command of another chat to finish; it did not run.', 'cancelled');
     throw new ToolError(`The command sandbox could not be set up (${(e as Error).message}). The command did not run; try again, and tell the user if it keeps failing.`, 'failed to start');
   }
+  // The approval and the wait for another chat's command may have taken minutes: a folder the
+  // user removed from the window meanwhile must not be bound writable, nor be where the command runs.
+  const removed = await removedFolders(ctx, roots);
+  if (removed.length > 0) {
+    await prepared.finish().catch(() => []);
+    return {
+      isError: true,
+      summary: 'not run: folder removed',
+      content: `The command did not run: ${removed.join(', ')} ${removed.length === 1 ? 'was' : 'were'} removed from the workspace while the command waited, and the agent no longer works there. Tell the user; do not retry it there.`,
+    };
+  }
   const unguardedNow = prepared.unguardedFolders ?? [];
   if (ask.reasons.length === 0 && unguardedNow.length > 0) {
     // The folder grew past the scan's caps between the check above and this scan: the command
@@ -290,4 +301,10 @@ function shorten(command: string): string {
 /** "0.3", "1.2", "42": tenths while they matter, whole seconds after. */
 function formatSeconds(ms: number): string {
   return ms < 10_000 ? (ms / 1000).toFixed(1) : String(Math.round(ms / 1000));
+}
+
+/** The folders of `roots` (real paths) that are no longer workspace folders. */
+async function removedFolders(ctx: ToolContext, roots: readonly string[]): Promise<string[]> {
+  const open = new Set((await ctx.currentConfinement()).roots.map((r) => r.realPath));
+  return roots.filter((root) => !open.has(root));
 }
