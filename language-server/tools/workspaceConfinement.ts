@@ -153,12 +153,19 @@ export class WorkspaceConfinement {
       // Both spellings are checked: the one the model used (a symlink named
       // `config-link` may point into .git/) and the resolved one; then the
       // resolved target against where git and VS Code really read their files.
-      const reason =
-        protectedPathReason(relativeToRoot.split('/')) ??
-        protectedPathReason(typedRelative.split('/')) ??
-        (await protectedLocationReason(containing.realPath, absolute, containing.caseInsensitive));
+      // A folder nested in another is checked as part of each folder holding
+      // it: with `repo` and `repo/.vscode` both open, `settings.json` of the
+      // inner folder is `.vscode/settings.json` of the outer one.
+      const holding = this.rootsContaining(absolute);
+      let reason = protectedPathReason(typedRelative.split('/'));
+      for (const r of holding) {
+        reason ??= protectedPathReason(toPosix(path.relative(r.realPath, absolute)).split('/'));
+        reason ??= await protectedLocationReason(r.realPath, absolute, r.caseInsensitive);
+      }
       if (reason) throw refused(`Writing ${text} is not allowed: ${reason}.`);
-      executionSensitive = await executionSensitiveTarget(containing.realPath, typedRelative, relativeToRoot, absolute, containing.caseInsensitive);
+      for (const r of holding) {
+        executionSensitive ??= await executionSensitiveTarget(r.realPath, typedRelative, toPosix(path.relative(r.realPath, absolute)), absolute, r.caseInsensitive);
+      }
     }
     return {
       absolute,
@@ -196,6 +203,11 @@ export class WorkspaceConfinement {
       if (isInside(root, realPath) && (!best || root.realPath.length > best.realPath.length)) best = root;
     }
     return best;
+  }
+
+  /** Every folder whose real path contains `realPath`, innermost first (folders may be nested). */
+  private rootsContaining(realPath: string): WorkspaceRoot[] {
+    return this.roots.filter((r) => isInside(r, realPath)).sort((a, b) => b.realPath.length - a.realPath.length);
   }
 
   /**
