@@ -15,7 +15,7 @@ export function registerAgentToolHandlers(connection: Connection, server: Hearth
     if (server.chat.isRunning(sessionId)) {
       throw new HearthException({ code: 'invalidRequest', message: 'Stop the running reply before undoing its changes.', retryable: true });
     }
-    const report = await server.checkpoints.undoTurn(entryId);
+    const report = await server.checkpoints.undoTurn(entryId, server.openFolders);
     if (report.failed.length > 0) {
       const failures = report.failed.map((f) => `${f.path}: ${f.error}`).join('; ');
       // Each file is put back whole or not at all, so the ones named are exactly as the reply left them.

@@ -203,15 +203,27 @@ export class TurnCheckpoints {
    * so a path recorded twice ends in its oldest state. On full success the
    * checkpoints are deleted; on partial failure they are kept so undo can be
    * retried.
+   *
+   * With `openFolders`, a change in a folder that is no longer one of them is
+   * left as it is and reported: the user removed that folder from the window
+   * (to keep Hearth out of it, or because it is another project now), and a
+   * checkpoint's Restore does not touch such a folder either. Adding the
+   * folder again lets Undo be tried again.
    */
-  undoTurn(turnId: string): Promise<UndoReport> {
+  undoTurn(turnId: string, openFolders?: readonly string[]): Promise<UndoReport> {
     return this.serialize(async () => {
       const report: UndoReport = { turnId, restored: [], failed: [] };
       const dir = this.turnDir(turnId);
       const entries = await readManifest(dir);
+      const open = openFolders && (await Promise.all(openFolders.map((f) => fs.realpath(f).catch(() => null)))).filter((f): f is string => f !== null);
+      const closed = (p: string) => open !== undefined && !open.some((root) => p === root || p.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
       const files = entries.filter((e): e is Extract<ManifestEntry, { kind: 'file' }> => e.kind === 'file').reverse();
       const dirs = entries.filter((e) => e.kind === 'dir').reverse();
       for (const entry of files) {
+        if (closed(entry.path)) {
+          report.failed.push({ path: entry.path, error: 'its workspace folder is no longer open in the window, so it was left as it is; add the folder again to undo this change' });
+          continue;
+        }
         try {
           await assertNoSymlinkedParent(entry.path);
           if (entry.existed) {
@@ -226,6 +238,8 @@ export class TurnCheckpoints {
         }
       }
       for (const entry of dirs) {
+        // Said once, with the files: a folder the reply made is left with them.
+        if (closed(entry.path)) continue;
         try {
           await removeEmptyDir(entry.path);
           report.restored.push({ path: entry.path, action: 'removedDir' });

@@ -210,7 +210,12 @@ export class WorkspaceToolExecutor implements ToolExecutor {
 
   /** Restores every file this turn changed (see `TurnCheckpoints.undoTurn`). */
   undo(): Promise<UndoReport> {
-    return this.checkpoints.undoTurn(this.turnId);
+    return this.checkpoints.undoTurn(this.turnId, this.currentFolders());
+  }
+
+  private currentFolders(): readonly string[] {
+    const given = this.options.workspaceFolders;
+    return typeof given === 'function' ? given() : given;
   }
 
   /**
@@ -219,8 +224,7 @@ export class WorkspaceToolExecutor implements ToolExecutor {
    * sensitivity costs file-system calls that need not repeat at every call).
    */
   private getConfinement(): Promise<WorkspaceConfinement> {
-    const given = this.options.workspaceFolders;
-    const folders = typeof given === 'function' ? given() : given;
+    const folders = this.currentFolders();
     const key = folders.join('\0');
     if (this.confinement?.key !== key) this.confinement = { key, value: WorkspaceConfinement.create(folders) };
     return this.confinement.value;

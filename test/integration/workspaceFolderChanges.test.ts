@@ -150,6 +150,31 @@ describe('workspace folders added and removed while Hearth runs (integration)', 
     assert.equal(fs.existsSync(made), false, 'nothing ran with the removed folder writable');
   });
 
+  it('leaves a removed folder alone on Undo, and undoes the change there once the folder is added again', async () => {
+    await changeFolders([second], []);
+    const notes = path.join(second, 'notes.md');
+    const named = `${path.basename(second)}/notes.md`;
+    fixture.enqueue(
+      { kind: 'toolCalls', calls: [{ name: 'edit_file', arguments: { path: named, oldText: 'Friday', newText: 'Monday' } }] },
+      { kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: 'main.js', content: 'console.log(2);\n' } }] },
+      { kind: 'text', text: 'Done.' },
+    );
+    const { started, results } = await turn('Move the release to Monday and log 2');
+    assert.deepEqual(results.map((r) => r.isError), [false, false], results.map((r) => r.content).join('\n'));
+    const edited = NOTES.replace('Friday', 'Monday');
+    assert.equal(fs.readFileSync(notes, 'utf8'), edited);
+
+    await changeFolders([], [second]);
+    const undo = () => client.connection.sendRequest(UndoTurnRequest.type, { sessionId: started.sessionId, entryId: started.assistantEntryId });
+    await assert.rejects(undo(), /no longer open in the window/);
+    assert.equal(fs.readFileSync(notes, 'utf8'), edited, 'the removed folder was not touched');
+    assert.equal(fs.readFileSync(path.join(first, 'main.js'), 'utf8'), 'console.log(1);\n', 'the open folder was undone');
+
+    await changeFolders([second], []);
+    await undo();
+    assert.equal(fs.readFileSync(notes, 'utf8'), NOTES, 'added again, its change is undone');
+  });
+
   it("names a file of an added folder to the model by its path in that folder, as for the window's first folder", async () => {
     fs.mkdirSync(path.join(second, 'lib'));
     const source = 'export function twice(x) {\n  return x * 2;\n}\n';
