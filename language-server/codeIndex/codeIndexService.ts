@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { IndexProgress } from '../../protocol/lspMethods';
-import { showHiddenCharacters, type SymbolLookup } from '../tools';
+import { showHiddenCharacters, WorkspaceConfinement, type SymbolLookup } from '../tools';
 import { CodeIndexer, type IndexLimits, type SymbolSource } from './codeIndexer';
 import type { IndexedFile } from './symbolTable';
 
@@ -127,8 +127,15 @@ export class CodeIndexService implements SymbolLookup {
     await this.applying.catch(() => undefined);
     if (!this.indexer || this.indexer.table.size === 0) return undefined;
     const multiRoot = new Set([...this.indexer.table.all()].map((f) => f.root)).size > 1 || this.folders.length > 1;
-    // Shown as the tools show paths: a newline in a file name cannot forge a line of the map.
-    const display = (file: IndexedFile) => showHiddenCharacters(multiRoot ? `${path.basename(file.root)}/${file.relative}` : file.relative);
+    // Named exactly as the tools name paths (hidden characters shown, so a newline in a file name cannot
+    // forge a line of the map), folder names included: of two folders called `app` the second is `app-2`,
+    // so a path the model copies from the map reaches the folder the map meant, not the first `app`.
+    const confinement = await WorkspaceConfinement.create(this.folders);
+    const display = (file: IndexedFile) => {
+      const root = confinement.roots.find((r) => r.realPath === file.root);
+      if (root && confinement.roots.length > 1) return confinement.display(root, file.relative);
+      return showHiddenCharacters(multiRoot ? `${path.basename(file.root)}/${file.relative}` : file.relative);
+    };
     const text = await this.indexer.repoMap(maxTokens, estimate, display);
     return text === '' ? undefined : text;
   }
