@@ -4,7 +4,7 @@ import { evaluateCommand, type CommandVerdict } from '../commandPolicy';
 import { runShellCommand, type ShellRunOutcome } from '../processTreeRunner';
 import { readableCommandOutput } from '../readableCommandOutput';
 import { signalExitStatus } from '../signalExitStatus';
-import { SandboxWaitCancelled, type SandboxedSpawn } from '../sandbox/commandSandbox';
+import { SandboxHidesFolder, SandboxWaitCancelled, type SandboxedSpawn } from '../sandbox/commandSandbox';
 import { GUARD_SCAN_DEPTH, MAX_ENTRIES, MAX_GUARDS } from '../sandbox/findGuardedPaths';
 import { optionalIntegerArg, stringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
@@ -126,6 +126,7 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
   } catch (e) {
     if (waitingSince !== undefined) ctx.note('Cancelled while waiting for another command to finish; it did not run.');
     if (e instanceof SandboxWaitCancelled) throw new ToolError('The command was cancelled while it waited for a command of another chat to finish; it did not run.', 'cancelled');
+    if (e instanceof SandboxHidesFolder) throw new ToolError(e.message, 'not run: folder hidden');
     throw new ToolError(`The command sandbox could not be set up (${(e as Error).message}). The command did not run; try again, and tell the user if it keeps failing.`, 'failed to start');
   }
   // The approval and the wait for another chat's command may have taken minutes: a folder the

@@ -1,6 +1,6 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { SandboxWaitCancelled, type CommandSandbox, type SandboxedSpawn, type SandboxGrant } from './commandSandbox';
+import { SandboxHidesFolder, SandboxWaitCancelled, type CommandSandbox, type SandboxedSpawn, type SandboxGrant } from './commandSandbox';
 import { auditCreatedPaths } from './auditCreatedPaths';
 import { guardWhileRunning } from './guardWhileRunning';
 import { findGuardedPaths, type GuardScan } from './findGuardedPaths';
@@ -133,6 +133,18 @@ export function bubblewrapSandbox(options: BubblewrapSandboxOptions): CommandSan
     const homes = [env.HOME ?? '', options.homedir ?? os.homedir()];
     // A folder to hide that holds a workspace folder is left visible: covering it would hide the workspace too.
     const [scans, secrets] = await Promise.all([Promise.all(roots.map((root) => findGuardedPaths(root, cache))), hiddenSecrets(homes, env, uid, hidden.filter((d) => !roots.some((r) => r === d || isStrictlyInside(d, r))))]);
+    // A workspace folder in a folder of credentials (the user opened ~/.claude to edit their agents) would be
+    // covered by the empty folder that hides them: the command would see no files and its writes would vanish,
+    // or fail to start in a folder that is not there. Secrets stay hidden, so the command does not run, and says why.
+    const covered = roots.flatMap((root) => secrets.directories.filter((dir) => root === dir || isStrictlyInside(dir, root)).map((dir) => ({ root, dir })));
+    if (covered.length > 0) {
+      const { root, dir } = covered[0];
+      const where = root === dir ? `is ${dir}` : `is inside ${dir}`;
+      throw new SandboxHidesFolder(
+        `The command did not run: the workspace folder ${root} ${where}, which holds credentials that sandboxed commands never see, so commands cannot work in it. ` +
+          'Do not retry it; tell the user to open a copy of the project from another place, or to run the command themselves.',
+      );
+    }
     roots.forEach((root, i) => {
       if (scans[i].truncated && !warnedTruncated.has(root)) {
         warnedTruncated.add(root);

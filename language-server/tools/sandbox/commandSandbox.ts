@@ -83,3 +83,14 @@ export class SandboxWaitCancelled extends Error {
     this.name = 'SandboxWaitCancelled';
   }
 }
+
+/**
+ * Rejects `prepare` when a workspace folder lies where the sandbox hides the
+ * user's credentials: commands cannot work there, and trying again will not change that.
+ */
+export class SandboxHidesFolder extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'SandboxHidesFolder';
+  }
+}
