@@ -6,6 +6,7 @@ import { openPinnedDir, openPinnedDirCreating, readPinnedPrefix, type PinnedDir 
 import { writeFileAtomically } from '../tools/writeFileAtomically';
 import { fileErrorReason } from '../tools/fileErrorReason';
 import { protectedPathReason } from '../tools/protectedPaths';
+import { isStrictlyInside } from '../workspace/pathInside';
 import { WorkspaceWatcher, type WorkspaceWatcherLimits } from './workspaceWatcher';
 import { isGitignored } from '../codeIndex/isGitignored';
 import { GitInternals } from './gitInternals';
@@ -217,7 +218,8 @@ export class WorkspaceSnapshots {
         report.failed.push({ path: place.display, error: place.error });
         continue;
       }
-      if (await inGitDir(place.root, place.rel)) continue;
+      // Left alone silently, as git's files are: it was never the reply's to put back.
+      if ((await inGitDir(place.root, place.rel)) || protectedInOuterFolder(place.root, place.rel, rootsNow)) continue;
       targetKeys.add(place.key);
       for (let d = path.posix.dirname(place.rel); d !== '.'; d = path.posix.dirname(d)) keepDirs.add(`${place.root}\0${d}`);
       const now = current.files[place.key];
@@ -249,7 +251,7 @@ export class WorkspaceSnapshots {
         report.failed.push({ path: place.display, error: place.error });
         continue;
       }
-      if (typeof link !== 'string' || link === '' || link.includes('\0') || isGuardedLink(place.rel) || (await inGitDir(place.root, place.rel))) continue;
+      if (typeof link !== 'string' || link === '' || link.includes('\0') || isGuardedLink(place.rel) || protectedInOuterFolder(place.root, place.rel, rootsNow) || (await inGitDir(place.root, place.rel))) continue;
       targetKeys.add(place.key);
       for (let d = path.posix.dirname(place.rel); d !== '.'; d = path.posix.dirname(d)) keepDirs.add(`${place.root}\0${d}`);
       if (current.links?.[place.key] === link) continue;
@@ -271,6 +273,7 @@ export class WorkspaceSnapshots {
       const root = m ? rootsNow[Number(m[1])] : undefined;
       if (!m || !root || !target.roots.includes(root)) continue;
       const rel = m[2];
+      if (protectedInOuterFolder(root, rel, rootsNow)) continue;
       try {
         // The target was taken under its own .gitignore, which the writes above put back: a file that excludes was
         // never looked at then, so the target's lacking it says nothing, and no checkpoint holds the user's ignored
@@ -612,6 +615,17 @@ export class WorkspaceSnapshots {
  * change the approval policy as surely as writing the file, so such links
  * are neither kept nor made.
  */
+/**
+ * Whether `rel` of `root` is in the protected set of another open folder that
+ * holds `root`: with `repo` and `repo/.vscode` both open, `settings.json` of
+ * the inner folder is `.vscode/settings.json` of the outer one, which a
+ * restore must neither put back nor delete (the approval policy).
+ */
+function protectedInOuterFolder(root: string, rel: string, roots: readonly string[]): boolean {
+  const absolute = path.join(root, ...rel.split('/'));
+  return roots.some((outer) => outer !== root && isStrictlyInside(outer, root) && protectedPathReason(path.relative(outer, absolute).split(path.sep)) !== null);
+}
+
 function isGuardedLink(rel: string): boolean {
   const parts = rel.split('/');
   return protectedPathReason(parts) !== null || protectedPathReason([...parts, 'settings.json']) !== null;

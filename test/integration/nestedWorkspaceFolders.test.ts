@@ -9,7 +9,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatSendRequest, EditApprovalRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
+import { ChatSendRequest, CheckpointRestoreRequest, EditApprovalRequest, SessionGetRequest, WorkspaceTrustNotification, type EditApprovalParams } from '../../protocol/lspMethods';
 import type { ToolResult } from '../../protocol/chat';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startLspTestClient, type LspTestClient } from './lspTestClient';
@@ -70,6 +70,22 @@ describe('workspace folders nested inside another workspace folder (integration)
     assert.equal(edits.length, 0, 'nothing was put to the user as an ordinary change');
     assert.equal(fs.readFileSync(path.join(repo, '.vscode', 'settings.json'), 'utf8'), SETTINGS);
     assert.equal(fs.existsSync(path.join(repo, '.hearth', 'prompts', 'deploy.md')), false);
+  });
+
+  it("never puts back the outer folder's settings through the inner folder on a checkpoint's Restore", async () => {
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'write_file', arguments: { path: `${path.basename(repo)}/notes.md`, content: 'notes\n' } }] }, { kind: 'text', text: 'Done.' });
+    const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Write notes', context: [] } });
+    await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
+    const view = await client.connection.sendRequest(SessionGetRequest.type, { sessionId: started.sessionId });
+    const first = view!.entries.flatMap((e) => (e.kind === 'assistant' ? (e.checkpoints ?? []) : []))[0];
+    assert.ok(first, 'a checkpoint was taken before the message');
+    // The user tightens the policy after the checkpoint; going back to the checkpoint must not loosen it again.
+    const tightened = '{ "hearth.agent.autoApprove": false, "hearth.agent.commandAllowList": [] }\n';
+    fs.writeFileSync(path.join(repo, '.vscode', 'settings.json'), tightened);
+    const restored = await client.connection.sendRequest(CheckpointRestoreRequest.type, { sessionId: started.sessionId, checkpointId: first.id, scope: 'files' });
+    assert.equal(fs.existsSync(path.join(repo, 'notes.md')), false, 'the restore ran: the reply\'s file is gone');
+    assert.equal(fs.readFileSync(path.join(repo, '.vscode', 'settings.json'), 'utf8'), tightened, JSON.stringify(restored));
+    assert.deepEqual(restored.failed, [], 'left alone without a failure to report');
   });
 
   it("marks the outer folder's tasks file, named through the inner folder, as a file that runs code", async () => {
