@@ -1,11 +1,8 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startOpenAiRefusals, type OpenAiRefusals } from '../fixtures/openAiRefusals';
-import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatRetryRequest, ChatSendRequest, ProviderApiKeyRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import type { LspTestClient } from './lspTestClient';
+import { useProviderLanguageServer } from './providerLanguageServer';
+import { ChatRetryRequest, ChatSendRequest, ProviderApiKeyRequest, SessionGetRequest } from '../../protocol/lspMethods';
 import type { HearthError } from '../../protocol/chat';
 
 const MODEL = 'coder';
@@ -14,35 +11,13 @@ const KEY = 'sk-team-4d1f7e2a9b';
 /** A provider that refuses a chat for a missing key or a rate limit: the user is told what to do, keeps the message, and Retry answers once that is done. */
 describe('a provider that refuses a chat (integration)', function () {
   this.timeout(30_000);
-  let ollama: OllamaFixture;
+  const lsp = useProviderLanguageServer('provider-refusal');
   let server: OpenAiRefusals | undefined;
-  let storage: string;
-  let workspace: string;
   let client: LspTestClient | undefined;
 
-  beforeEach(async () => {
-    ollama = await startOllamaFixture();
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-refusal-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-refusal-ws-'));
-  });
-
-  afterEach(async () => {
-    await client?.stop();
-    client = undefined;
-    await server?.close();
-    await ollama.close();
-    fs.rmSync(storage, { recursive: true, force: true });
-    fs.rmSync(workspace, { recursive: true, force: true });
-  });
-
   const start = async (rateLimited: number, retryAfter = '20') => {
-    server = await startOpenAiRefusals({ model: MODEL, apiKey: KEY, rateLimited, retryAfter });
-    client = await startLspTestClient({
-      storagePath: storage,
-      workspace,
-      settings: { ollama: { host: ollama.url }, providers: [{ name: 'team', kind: 'openai', baseUrl: server.url }], chat: { model: `team::${MODEL}` } },
-    });
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    server = lsp.closeAfter(await startOpenAiRefusals({ model: MODEL, apiKey: KEY, rateLimited, retryAfter }));
+    client = await lsp.start({ name: 'team', baseUrl: server.url, model: MODEL });
   };
   const handOverKey = () => client!.connection.sendRequest(ProviderApiKeyRequest.type, { provider: 'team', baseUrl: server!.url, apiKey: KEY });
 

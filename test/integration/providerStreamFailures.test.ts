@@ -1,11 +1,8 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import { startOpenAiFailingStream, type FailingStreamOptions, type OpenAiFailingStream, type StreamFailure } from '../fixtures/openAiFailingStream';
-import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatRetryRequest, ChatSendRequest, ModelListRequest, SessionGetRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import type { LspTestClient } from './lspTestClient';
+import { useProviderLanguageServer } from './providerLanguageServer';
+import { ChatRetryRequest, ChatSendRequest, ModelListRequest, SessionGetRequest } from '../../protocol/lspMethods';
 import type { ChatEventParams } from '../../protocol/lspMethods';
 
 const MODEL = 'local-model';
@@ -13,36 +10,13 @@ const MODEL = 'local-model';
 /** An OpenAI-compatible provider whose stream breaks: the user is told, keeps what arrived, and can retry. */
 describe('a provider stream that breaks (integration)', function () {
   this.timeout(30_000);
-  let ollama: OllamaFixture;
+  const lsp = useProviderLanguageServer('provider-stream', { 'notes.txt': 'remember the milk\n' });
   let server: OpenAiFailingStream | undefined;
-  let storage: string;
-  let workspace: string;
   let client: LspTestClient | undefined;
 
-  beforeEach(async () => {
-    ollama = await startOllamaFixture();
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-stream-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-ws-'));
-    fs.writeFileSync(path.join(workspace, 'notes.txt'), 'remember the milk\n');
-  });
-
-  afterEach(async () => {
-    await client?.stop();
-    client = undefined;
-    await server?.close();
-    await ollama.close();
-    fs.rmSync(storage, { recursive: true, force: true });
-    fs.rmSync(workspace, { recursive: true, force: true });
-  });
-
   const start = async (failures: StreamFailure[], options: FailingStreamOptions = {}) => {
-    server = await startOpenAiFailingStream(MODEL, failures, options);
-    client = await startLspTestClient({
-      storagePath: storage,
-      workspace,
-      settings: { ollama: { host: ollama.url }, providers: [{ name: 'lm', kind: 'openai', baseUrl: `${server.url}/v1` }], chat: { model: `lm::${MODEL}` } },
-    });
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    server = lsp.closeAfter(await startOpenAiFailingStream(MODEL, failures, options));
+    client = await lsp.start({ name: 'lm', baseUrl: `${server.url}/v1`, model: MODEL });
   };
 
   const eventsOf = (entryId: string) => client!.events.filter((e) => e.entryId === entryId).map((e) => e.event);

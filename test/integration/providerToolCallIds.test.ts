@@ -1,46 +1,18 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { startMistralToolCallIds, type MistralToolCallIds } from '../fixtures/mistralToolCallIds';
-import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatSendRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { startMistralToolCallIds } from '../fixtures/mistralToolCallIds';
+import { useProviderLanguageServer } from './providerLanguageServer';
+import { ChatSendRequest } from '../../protocol/lspMethods';
 
 const MODEL = 'mistralai/Devstral-Small-2507';
 
 /** The ids of tool calls sent back to an OpenAI-compatible provider are ones every such server accepts, Mistral's strict rule included. */
 describe('tool call ids sent to a provider (integration)', function () {
   this.timeout(30_000);
-  let ollama: OllamaFixture;
-  let server: MistralToolCallIds;
-  let storage: string;
-  let workspace: string;
-  let client: LspTestClient;
-
-  before(async () => {
-    ollama = await startOllamaFixture();
-    server = await startMistralToolCallIds(MODEL, 'notes.txt');
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-ids-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-ids-ws-'));
-    fs.writeFileSync(path.join(workspace, 'notes.txt'), 'remember the milk\n');
-    client = await startLspTestClient({
-      storagePath: storage,
-      workspace,
-      settings: { ollama: { host: ollama.url }, providers: [{ name: 'vllm', kind: 'openai', baseUrl: server.url }], chat: { model: `vllm::${MODEL}` } },
-    });
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
-  });
-
-  after(async () => {
-    await client?.stop();
-    await server?.close();
-    await ollama?.close();
-    fs.rmSync(storage, { recursive: true, force: true });
-    fs.rmSync(workspace, { recursive: true, force: true });
-  });
+  const lsp = useProviderLanguageServer('provider-ids', { 'notes.txt': 'remember the milk\n' });
 
   it('a Mistral model on vLLM gets its tool result back and answers, in this turn and the next', async () => {
+    const server = lsp.closeAfter(await startMistralToolCallIds(MODEL, 'notes.txt'));
+    const client = await lsp.start({ name: 'vllm', baseUrl: server.url, model: MODEL });
     let sessionId: string | undefined;
     for (const text of ['Read my notes', 'Read them again']) {
       const started = await client.connection.sendRequest(ChatSendRequest.type, { ...(sessionId ? { sessionId } : {}), input: { text, context: [] } });

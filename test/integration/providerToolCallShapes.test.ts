@@ -1,48 +1,18 @@
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
-import * as path from 'node:path';
-import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { startOpenAiToolCallShapes, type OpenAiToolCallShapes, type ToolCallShape } from '../fixtures/openAiToolCallShapes';
-import { startLspTestClient, type LspTestClient } from './lspTestClient';
-import { ChatSendRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
+import { startOpenAiToolCallShapes, type ToolCallShape } from '../fixtures/openAiToolCallShapes';
+import { useProviderLanguageServer } from './providerLanguageServer';
+import { ChatSendRequest } from '../../protocol/lspMethods';
 
 const MODEL = 'gpt-oss:20b';
 
 /** Tool calls streamed in the shapes servers other than OpenAI use run as the calls the model made. */
 describe('tool calls streamed in other servers’ shapes (integration)', function () {
   this.timeout(30_000);
-  let ollama: OllamaFixture;
-  let server: OpenAiToolCallShapes | undefined;
-  let storage: string;
-  let workspace: string;
-  let client: LspTestClient | undefined;
-
-  beforeEach(async () => {
-    ollama = await startOllamaFixture();
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-shapes-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-provider-shapes-ws-'));
-    fs.writeFileSync(path.join(workspace, 'a.txt'), 'first file\n');
-    fs.writeFileSync(path.join(workspace, 'b.txt'), 'second file\n');
-  });
-
-  afterEach(async () => {
-    await client?.stop();
-    client = undefined;
-    await server?.close();
-    await ollama.close();
-    fs.rmSync(storage, { recursive: true, force: true });
-    fs.rmSync(workspace, { recursive: true, force: true });
-  });
+  const lsp = useProviderLanguageServer('provider-shapes', { 'a.txt': 'first file\n', 'b.txt': 'second file\n' });
 
   const run = async (shape: ToolCallShape, paths: string[]) => {
-    server = await startOpenAiToolCallShapes(MODEL, shape, paths);
-    client = await startLspTestClient({
-      storagePath: storage,
-      workspace,
-      settings: { ollama: { host: ollama.url }, providers: [{ name: 'box', kind: 'openai', baseUrl: `${server.url}/v1` }], chat: { model: `box::${MODEL}` } },
-    });
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    const server = lsp.closeAfter(await startOpenAiToolCallShapes(MODEL, shape, paths));
+    const client = await lsp.start({ name: 'box', baseUrl: `${server.url}/v1`, model: MODEL });
     const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Read the files', context: [] } });
     const done = await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
     const events = client.events.filter((e) => e.entryId === started.assistantEntryId).map((e) => e.event);
