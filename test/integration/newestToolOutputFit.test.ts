@@ -6,41 +6,23 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatSendRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
-import { chatRequests, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { ChatSendRequest } from '../../protocol/lspMethods';
+import { chatRequests } from '../fixtures/ollamaFixture';
+import { useLanguageServerWorkspace } from './languageServerWorkspace';
 
 const MODEL = 'mid-context:3b';
 
 describe('the newest tool output within the context window (integration)', function () {
   this.timeout(30_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let workspace: string;
-  let client: LspTestClient | undefined;
-
-  beforeEach(async () => {
-    fixture = await startOllamaFixture({ models: [{ name: MODEL, contextLength: 8192 }] });
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-newest-output-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-newest-output-ws-'));
-  });
-
-  afterEach(async () => {
-    await client?.stop();
-    client = undefined;
-    await fixture.close();
-    fs.rmSync(storage, { recursive: true, force: true });
-    fs.rmSync(workspace, { recursive: true, force: true });
-  });
+  const lsp = useLanguageServerWorkspace('newest-output', { ollama: { models: [{ name: MODEL, contextLength: 8192 }] } });
 
   it('a read far larger than the window keeps what the room allows, says what was cut, and the request fits', async () => {
     // About 70 KB: read_file returns it whole (under its 100 KB limit), some 20,000 tokens for an 8192-token window.
     const lines = Array.from({ length: 1500 }, (_, i) => `export const value${i} = computeSomething(${i}, 'abc');`);
-    fs.writeFileSync(path.join(workspace, 'big.ts'), `${lines.join('\n')}\n`);
-    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    fs.writeFileSync(path.join(lsp.workspace, 'big.ts'), `${lines.join('\n')}\n`);
+    const client = await lsp.start(MODEL);
+    const fixture = lsp.ollama;
     fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'read_file', arguments: { path: 'big.ts' } }] }, { kind: 'text', text: 'Done.' });
 
     const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'read big.ts', context: [] } });

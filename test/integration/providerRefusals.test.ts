@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { startOpenAiRefusals, type OpenAiRefusals } from '../fixtures/openAiRefusals';
 import type { LspTestClient } from './lspTestClient';
-import { useProviderLanguageServer } from './providerLanguageServer';
+import { useLanguageServerWorkspace } from './languageServerWorkspace';
 import { ChatRetryRequest, ChatSendRequest, ProviderApiKeyRequest, SessionGetRequest } from '../../protocol/lspMethods';
 import type { HearthError } from '../../protocol/chat';
 
@@ -11,13 +11,13 @@ const KEY = 'sk-team-4d1f7e2a9b';
 /** A provider that refuses a chat for a missing key or a rate limit: the user is told what to do, keeps the message, and Retry answers once that is done. */
 describe('a provider that refuses a chat (integration)', function () {
   this.timeout(30_000);
-  const lsp = useProviderLanguageServer('provider-refusal');
+  const lsp = useLanguageServerWorkspace('provider-refusal');
   let server: OpenAiRefusals | undefined;
   let client: LspTestClient | undefined;
 
   const start = async (rateLimited: number, retryAfter = '20') => {
     server = lsp.closeAfter(await startOpenAiRefusals({ model: MODEL, apiKey: KEY, rateLimited, retryAfter }));
-    client = await lsp.start({ name: 'team', baseUrl: server.url, model: MODEL });
+    client = await lsp.startWithProvider({ name: 'team', baseUrl: server.url, model: MODEL });
   };
   const handOverKey = () => client!.connection.sendRequest(ProviderApiKeyRequest.type, { provider: 'team', baseUrl: server!.url, apiKey: KEY });
 

@@ -1,7 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { startOpenAiFailingStream, type FailingStreamOptions, type OpenAiFailingStream, type StreamFailure } from '../fixtures/openAiFailingStream';
 import type { LspTestClient } from './lspTestClient';
-import { useProviderLanguageServer } from './providerLanguageServer';
+import { useLanguageServerWorkspace } from './languageServerWorkspace';
 import { ChatRetryRequest, ChatSendRequest, ModelListRequest, SessionGetRequest } from '../../protocol/lspMethods';
 import type { ChatEventParams } from '../../protocol/lspMethods';
 
@@ -10,13 +10,13 @@ const MODEL = 'local-model';
 /** An OpenAI-compatible provider whose stream breaks: the user is told, keeps what arrived, and can retry. */
 describe('a provider stream that breaks (integration)', function () {
   this.timeout(30_000);
-  const lsp = useProviderLanguageServer('provider-stream', { 'notes.txt': 'remember the milk\n' });
+  const lsp = useLanguageServerWorkspace('provider-stream', { files: { 'notes.txt': 'remember the milk\n' } });
   let server: OpenAiFailingStream | undefined;
   let client: LspTestClient | undefined;
 
   const start = async (failures: StreamFailure[], options: FailingStreamOptions = {}) => {
     server = lsp.closeAfter(await startOpenAiFailingStream(MODEL, failures, options));
-    client = await lsp.start({ name: 'lm', baseUrl: `${server.url}/v1`, model: MODEL });
+    client = await lsp.startWithProvider({ name: 'lm', baseUrl: `${server.url}/v1`, model: MODEL });
   };
 
   const eventsOf = (entryId: string) => client!.events.filter((e) => e.entryId === entryId).map((e) => e.event);

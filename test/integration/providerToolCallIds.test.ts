@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { startMistralToolCallIds } from '../fixtures/mistralToolCallIds';
-import { useProviderLanguageServer } from './providerLanguageServer';
+import { useLanguageServerWorkspace } from './languageServerWorkspace';
 import { ChatSendRequest } from '../../protocol/lspMethods';
 
 const MODEL = 'mistralai/Devstral-Small-2507';
@@ -8,11 +8,11 @@ const MODEL = 'mistralai/Devstral-Small-2507';
 /** The ids of tool calls sent back to an OpenAI-compatible provider are ones every such server accepts, Mistral's strict rule included. */
 describe('tool call ids sent to a provider (integration)', function () {
   this.timeout(30_000);
-  const lsp = useProviderLanguageServer('provider-ids', { 'notes.txt': 'remember the milk\n' });
+  const lsp = useLanguageServerWorkspace('provider-ids', { files: { 'notes.txt': 'remember the milk\n' } });
 
   it('a Mistral model on vLLM gets its tool result back and answers, in this turn and the next', async () => {
     const server = lsp.closeAfter(await startMistralToolCallIds(MODEL, 'notes.txt'));
-    const client = await lsp.start({ name: 'vllm', baseUrl: server.url, model: MODEL });
+    const client = await lsp.startWithProvider({ name: 'vllm', baseUrl: server.url, model: MODEL });
     let sessionId: string | undefined;
     for (const text of ['Read my notes', 'Read them again']) {
       const started = await client.connection.sendRequest(ChatSendRequest.type, { ...(sessionId ? { sessionId } : {}), input: { text, context: [] } });

@@ -1,6 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { startOpenAiToolCallShapes, type ToolCallShape } from '../fixtures/openAiToolCallShapes';
-import { useProviderLanguageServer } from './providerLanguageServer';
+import { useLanguageServerWorkspace } from './languageServerWorkspace';
 import { ChatSendRequest } from '../../protocol/lspMethods';
 
 const MODEL = 'gpt-oss:20b';
@@ -8,11 +8,11 @@ const MODEL = 'gpt-oss:20b';
 /** Tool calls streamed in the shapes servers other than OpenAI use run as the calls the model made. */
 describe('tool calls streamed in other servers’ shapes (integration)', function () {
   this.timeout(30_000);
-  const lsp = useProviderLanguageServer('provider-shapes', { 'a.txt': 'first file\n', 'b.txt': 'second file\n' });
+  const lsp = useLanguageServerWorkspace('provider-shapes', { files: { 'a.txt': 'first file\n', 'b.txt': 'second file\n' } });
 
   const run = async (shape: ToolCallShape, paths: string[]) => {
     const server = lsp.closeAfter(await startOpenAiToolCallShapes(MODEL, shape, paths));
-    const client = await lsp.start({ name: 'box', baseUrl: `${server.url}/v1`, model: MODEL });
+    const client = await lsp.startWithProvider({ name: 'box', baseUrl: `${server.url}/v1`, model: MODEL });
     const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Read the files', context: [] } });
     const done = await client.waitForEvent((e) => e.entryId === started.assistantEntryId && e.event.type === 'done', 20_000);
     const events = client.events.filter((e) => e.entryId === started.assistantEntryId).map((e) => e.event);

@@ -6,44 +6,26 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
-import { ChatSendRequest, WorkspaceTrustNotification } from '../../protocol/lspMethods';
-import { chatRequests, startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
-import { startLspTestClient, type LspTestClient } from './lspTestClient';
+import { ChatSendRequest } from '../../protocol/lspMethods';
+import { chatRequests } from '../fixtures/ollamaFixture';
+import { useLanguageServerWorkspace } from './languageServerWorkspace';
 
 const MODEL = 'small-context:1b';
 
 describe('rules files within the context window (integration)', function () {
   this.timeout(30_000);
-  let fixture: OllamaFixture;
-  let storage: string;
-  let workspace: string;
-  let client: LspTestClient | undefined;
-
-  beforeEach(async () => {
-    fixture = await startOllamaFixture({ models: [{ name: MODEL, contextLength: 4096 }] });
-    storage = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-rules-budget-'));
-    workspace = fs.mkdtempSync(path.join(os.tmpdir(), 'hearth-rules-budget-ws-'));
-  });
-
-  afterEach(async () => {
-    await client?.stop();
-    client = undefined;
-    await fixture.close();
-    fs.rmSync(storage, { recursive: true, force: true });
-    fs.rmSync(workspace, { recursive: true, force: true });
-  });
+  const lsp = useLanguageServerWorkspace('rules-budget', { ollama: { models: [{ name: MODEL, contextLength: 4096 }] } });
 
   it('rules files longer than the window allows are cut to their share, and the user is told which', async () => {
     // Each file is just under the 8 KB cap, so only the window's share can keep them from filling a 4096-token window.
     const rule = (name: string) => `${name}-START\n${`${name} says: keep the code tidy and tested.\n`.repeat(180)}${name}-END\n`.slice(0, 8000);
-    fs.writeFileSync(path.join(workspace, 'AGENTS.md'), rule('AGENTS'));
-    fs.writeFileSync(path.join(workspace, 'CLAUDE.md'), rule('CLAUDE'));
-    fs.mkdirSync(path.join(workspace, '.github'));
-    fs.writeFileSync(path.join(workspace, '.github', 'copilot-instructions.md'), rule('COPILOT'));
-    client = await startLspTestClient({ storagePath: storage, workspace, settings: { ollama: { host: fixture.url }, chat: { model: MODEL } } });
-    await client.connection.sendNotification(WorkspaceTrustNotification.type, { trusted: true });
+    fs.writeFileSync(path.join(lsp.workspace, 'AGENTS.md'), rule('AGENTS'));
+    fs.writeFileSync(path.join(lsp.workspace, 'CLAUDE.md'), rule('CLAUDE'));
+    fs.mkdirSync(path.join(lsp.workspace, '.github'));
+    fs.writeFileSync(path.join(lsp.workspace, '.github', 'copilot-instructions.md'), rule('COPILOT'));
+    const client = await lsp.start(MODEL);
+    const fixture = lsp.ollama;
     fixture.enqueue({ kind: 'text', text: 'Answer.' });
 
     const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'hi', context: [] } });
