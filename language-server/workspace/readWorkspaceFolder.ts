@@ -93,7 +93,7 @@ export async function readWorkspaceFolder(roots: string[], mentioned: string, si
   for (const f of files.slice(0, FOLDER_LISTED_FILES)) lines.push(`${showHiddenCharacters(f.path)} (${formatSize(f.size)}${f.note ? `, ${f.note}` : ''})`);
   if (files.length > FOLDER_LISTED_FILES) lines.push(`… and ${files.length - FOLDER_LISTED_FILES} more files`);
   for (const f of shown) {
-    const display = showHiddenCharacters(confinement.display(target.root, `${prefix}${f.path}`));
+    const display = confinement.display(target.root, `${prefix}${f.path}`);
     lines.push('', `=== ${display} ===`, f.text!.endsWith('\n') ? f.text!.slice(0, -1) : f.text!);
   }
   return `${lines.join('\n')}\n`;
