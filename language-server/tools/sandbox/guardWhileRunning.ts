@@ -8,6 +8,7 @@ import { gitDirRunsCode } from './gitDirRunsCode';
 import { moveAside } from './moveAside';
 import { openParentInside } from './openParentInside';
 import { protectedPathReason } from '../protectedPaths';
+import { workspacePathLabeller } from '../workspaceConfinement';
 
 /**
  * The most folders one command's watch covers. Each is one inotify watch,
@@ -47,6 +48,8 @@ export function guardWhileRunning(roots: readonly string[], scans: readonly Guar
   let work: Promise<void> = Promise.resolve();
   let stopped = false;
 
+  const label = workspacePathLabeller(roots);
+
   const check = (root: string, scan: GuardScan, relative: string) => {
     // One check at a time, in order: a path seen twice is judged again after the first move, and found gone.
     work = work.then(async () => {
@@ -75,7 +78,7 @@ export function guardWhileRunning(roots: readonly string[], scans: readonly Guar
     // The audit's words, so the model reads one account of such paths, and when it was taken away.
     const why = runsCode ? `a new git directory that could run code: ${runsCode}` : (protectedPathReason(['.vscode']) ?? 'the editor reads its settings');
     const when = runsCode ? "while the command still ran, since the editor's Git opens a new repository within a second" : 'while the command still ran, since the editor reads new settings at once';
-    const shown = roots.length > 1 ? `${path.basename(root)}/${relative}` : relative;
+    const shown = label(roots.indexOf(root), relative);
     try {
       holder ??= fs.mkdtemp(path.join(quarantine, 'hearth-removed-'));
       const where = await moveAside(entry, path.join(await holder, shown));
