@@ -1,5 +1,7 @@
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { CappedOutput } from './cappedOutput';
+import { COMMAND_MARK_VARIABLE, markedProcesses } from './markedProcesses';
 import { processDescendants } from './processDescendants';
 
 export interface ShellRunOptions {
@@ -32,6 +34,13 @@ export interface ShellRunOptions {
    * and nothing would get its chance to clean up.
    */
   commandDepth?: number;
+  /**
+   * The command has no pid namespace of its own (no sandbox): its processes
+   * carry an environment mark, so those that leave the process group
+   * (setsid, a daemon) are still found through /proc and stopped with the
+   * rest, as a sandbox's namespace stops them (see `markedProcesses`).
+   */
+  markProcesses?: boolean;
 }
 
 export interface ShellRunOutcome {
@@ -56,6 +65,8 @@ const CLOSE_FALLBACK_MS = 1_000;
 
 /** Process groups still running, killed if the language server exits so no command outlives it. */
 const liveGroups = new Set<number>();
+/** The marks of commands whose marked processes may still run (see `markProcesses`), killed likewise. */
+const liveMarks = new Set<string>();
 let exitHookInstalled = false;
 
 function installExitHook(): void {
@@ -63,7 +74,23 @@ function installExitHook(): void {
   exitHookInstalled = true;
   process.once('exit', () => {
     for (const pgid of liveGroups) signalGroup(pgid, 'SIGKILL');
+    for (const mark of liveMarks) signalMarked(mark, 'SIGKILL');
   });
+}
+
+/** Signals every process carrying `mark` outside the process group `except` (signalled on its own); whether there was any. */
+function signalMarked(mark: string, signal: NodeJS.Signals, except?: number): boolean {
+  const pids = markedProcesses(mark)
+    .filter((p) => p.group !== except)
+    .map((p) => p.pid);
+  for (const pid of pids) {
+    try {
+      process.kill(pid, signal);
+    } catch {
+      // It ended meanwhile.
+    }
+  }
+  return pids.length > 0;
 }
 
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -84,8 +111,9 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
  * and cancellation or timeout signals the whole group: SIGTERM first so tools
  * can clean up, SIGKILL after a grace period for those that do not exit.
  * Background processes still alive when the shell exits are stopped the same
- * way, since nothing would ever collect their output. (A process that calls
- * setsid() itself leaves the group and cannot be tracked this way.)
+ * way, since nothing would ever collect their output. A process that calls
+ * setsid() itself leaves the group; without a sandbox (`markProcesses`) it
+ * is found by the mark in its environment instead.
  *
  * Under bubblewrap (`spawn`), the group holds bwrap itself; the command runs
  * in a new session inside a pid namespace. Signalling bwrap ends its
@@ -115,11 +143,12 @@ export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutco
 
     const file = options.spawn?.file ?? '/bin/sh';
     const args = options.spawn?.args ?? ['-c', options.command];
+    const mark = options.markProcesses ? randomUUID() : undefined;
     const child = spawn(file, args, {
       cwd: options.cwd,
       detached: true,
       stdio: options.strayReportFd ? ['ignore', 'pipe', 'pipe', 'pipe'] : ['ignore', 'pipe', 'pipe'],
-      env: options.env ?? process.env,
+      env: mark ? { ...(options.env ?? process.env), [COMMAND_MARK_VARIABLE]: mark } : (options.env ?? process.env),
     });
     const pgid = child.pid;
     // What the sandbox reports about processes that outlived the shell; a few bytes at most.
@@ -147,6 +176,18 @@ export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutco
           }, grace).unref();
         } else {
           liveGroups.delete(pgid);
+        }
+      }
+      // Processes that left the group (setsid) are found by their mark, stopped the same way.
+      if (mark) {
+        if (signalMarked(mark, 'SIGTERM', pgid)) {
+          if (!terminating) strayProcessesStopped = true;
+          setTimeout(() => {
+            signalMarked(mark, 'SIGKILL');
+            liveMarks.delete(mark);
+          }, grace).unref();
+        } else {
+          liveMarks.delete(mark);
         }
       }
       resolve({
@@ -179,7 +220,13 @@ export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutco
       } else {
         signalGroup(pgid, 'SIGTERM');
       }
-      timers.push(setTimeout(() => signalGroup(pgid, 'SIGKILL'), grace));
+      if (mark) signalMarked(mark, 'SIGTERM', pgid);
+      timers.push(
+        setTimeout(() => {
+          signalGroup(pgid, 'SIGKILL');
+          if (mark) signalMarked(mark, 'SIGKILL');
+        }, grace),
+      );
       // If a process escaped the group but still holds our pipes, 'close'
       // never comes; stop waiting for it.
       timers.push(
@@ -200,6 +247,7 @@ export function runShellCommand(options: ShellRunOptions): Promise<ShellRunOutco
     child.on('error', (error) => finish(null, null, error.message));
     if (pgid === undefined) return; // 'error' follows.
     liveGroups.add(pgid);
+    if (mark) liveMarks.add(mark);
     installExitHook();
     options.onSpawn?.(pgid);
 

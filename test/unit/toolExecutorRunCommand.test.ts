@@ -141,6 +141,26 @@ describe('tool executor: run_command', function () {
     await until(() => isProcessGone(pidFrom('bg.pid')), 'the background sleep to be gone', 1000);
   });
 
+  it('without a sandbox, stops a background process that left the process group (setsid) when the command ends', async () => {
+    const r = await call(ws.executor({ approvals: alwaysAccept(), sandbox: hostShell }), 'run_command', {
+      command: 'setsid sh -c \'echo $$ > daemon.pid; exec sleep 30\' > /dev/null 2>&1 & until [ -s daemon.pid ]; do sleep 0.01; done; echo started',
+    });
+    assert.equal(r.isError, false, r.content);
+    assert.match(r.content, /started\n/);
+    assert.match(r.content, /were still running when it ended and were stopped: nothing it started runs now\./);
+    await until(() => isProcessGone(pidFrom('daemon.pid')), 'the setsid sleep to be gone', 2000);
+  });
+
+  it('without a sandbox, Stop ends a process that left the process group (setsid)', async () => {
+    const controller = new AbortController();
+    const pending = call(ws.executor({ approvals: alwaysAccept(), sandbox: hostShell }), 'run_command', { command: 'setsid sh -c \'echo $$ > daemon.pid; exec sleep 30\' & wait' }, controller.signal);
+    await until(() => existsSync(path.join(ws.root, 'daemon.pid')) && readFileSync(path.join(ws.root, 'daemon.pid'), 'utf8').trim() !== '', 'the daemon to start');
+    controller.abort();
+    const r = await pending;
+    assert.equal(r.summary, 'cancelled');
+    await until(() => isProcessGone(pidFrom('daemon.pid')), 'the setsid sleep to be gone', 2000);
+  });
+
   it('uses the policy timeout when the model gives none', async () => {
     const r = await call(ws.executor({ approvals: alwaysAccept(), policy: { commandTimeoutMs: 300 } }), 'run_command', { command: 'sleep 5' });
     assert.equal(r.summary, 'timed out after 0.3 s');

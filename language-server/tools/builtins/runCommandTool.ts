@@ -168,6 +168,7 @@ async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number,
       env: prepared.env,
       ...(prepared.strayReportFd ? { strayReportFd: true } : {}),
       ...(prepared.commandDepth !== undefined ? { commandDepth: prepared.commandDepth } : {}),
+      ...(prepared.markProcesses ? { markProcesses: true } : {}),
     });
   } finally {
     // Always, also after a cancel: whatever the command created must not stay.

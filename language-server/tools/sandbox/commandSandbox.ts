@@ -31,6 +31,8 @@ export interface SandboxedSpawn {
   strayReportFd?: boolean;
   /** How many process levels below `file` the command's processes are, to stop them gracefully (see ShellRunOptions). */
   commandDepth?: number;
+  /** The command has no pid namespace of its own, so its processes are marked to be found and stopped (see ShellRunOptions). */
+  markProcesses?: boolean;
   /**
    * Workspace folders too large for the sandbox to find every path it must
    * keep read-only (see findGuardedPaths' caps): deeper ones are writable.
