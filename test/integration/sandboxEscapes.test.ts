@@ -28,6 +28,7 @@ import { WorkspaceConfinement } from '../../language-server/tools/workspaceConfi
 import { alwaysAccept, recordingGateway } from '../fixtures/approvalGateways';
 import { HOME_SECRETS, makeFakeHome, type FakeHome } from '../fixtures/fakeHome';
 import { hostProcessesRunning } from '../fixtures/hostProcesses';
+import { STOP_BOUND_MS } from '../fixtures/processGone';
 import { call, makeToolWorkspace, snapshotTree, testPolicy, type ToolWorkspace } from '../fixtures/toolWorkspace';
 import { until } from '../fixtures/until';
 
@@ -731,14 +732,14 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       const marker = `${Math.floor(Math.random() * 900) + 100}.${process.pid}`;
       const r = await run(`sleep ${marker} > /dev/null 2>&1 & setsid sleep ${marker} > /dev/null 2>&1 & (sleep ${marker} > /dev/null 2>&1 &) ; echo started`);
       assert.match(r.content, /started\n$/);
-      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'the background sleeps to be gone', 2000);
+      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'the background sleeps to be gone', STOP_BOUND_MS);
     });
 
     it('tells the model that a server it started in the background was stopped, and only then', async () => {
       const marker = `${Math.floor(Math.random() * 900) + 100}.${process.pid + 3}`;
       const r = await run(`nohup sleep ${marker} > /dev/null 2>&1 & echo serving`);
       assert.match(r.content, /were still running when it ended and were stopped: nothing it started runs now/);
-      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'the background sleep to be gone', 2000);
+      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'the background sleep to be gone', STOP_BOUND_MS);
       const waited = await run('sleep 0.1 & wait; echo done');
       assert.doesNotMatch(waited.content, /were stopped/, 'a command that waited for its background work left nothing running');
       const forged = await run('echo stray >&3; echo stray; true');
@@ -754,8 +755,8 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       controller.abort();
       const r = await pending;
       assert.equal(r.summary, 'cancelled');
-      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'every sleep to be gone', 1000);
-      assert.ok(Date.now() - cancelledAt < 1500, `took ${Date.now() - cancelledAt} ms`);
+      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'every sleep to be gone', STOP_BOUND_MS);
+      assert.ok(Date.now() - cancelledAt < STOP_BOUND_MS, `took ${Date.now() - cancelledAt} ms`);
     });
 
     it('cancelling sends SIGTERM first, so the command and its background processes clean up, and keeps what they printed', async () => {
@@ -769,7 +770,7 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       controller.abort();
       const r = await pending;
       assert.equal(r.summary, 'cancelled');
-      assert.ok(Date.now() - cancelledAt < 1500, `took ${Date.now() - cancelledAt} ms`);
+      assert.ok(Date.now() - cancelledAt < STOP_BOUND_MS, `took ${Date.now() - cancelledAt} ms`);
       assert.equal(await fs.readFile(path.join(ws.root, 'fg.txt'), 'utf8'), 'foreground-cleaned\n', 'the shell ran its SIGTERM trap');
       assert.equal(await fs.readFile(path.join(ws.root, 'bg.txt'), 'utf8'), 'background-cleaned\n', 'the background process ran its SIGTERM trap');
       assert.match(r.content, /started\ncleaning up\n/, 'the output before and during the stop is kept');
@@ -784,8 +785,8 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       controller.abort();
       const r = await pending;
       assert.equal(r.summary, 'cancelled');
-      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'the sleep to be gone', 2000);
-      assert.ok(Date.now() - cancelledAt < 2500, `took ${Date.now() - cancelledAt} ms`);
+      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'the sleep to be gone', STOP_BOUND_MS);
+      assert.ok(Date.now() - cancelledAt < STOP_BOUND_MS, `took ${Date.now() - cancelledAt} ms`);
     });
 
     it("a command waits for another chat's command to finish, says so under its call, and cancelling it while it waits stops it at once", async () => {
@@ -801,7 +802,7 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       const cancelledAt = Date.now();
       controller.abort();
       const cancelled = await waiting;
-      assert.ok(Date.now() - cancelledAt < 1500, `took ${Date.now() - cancelledAt} ms`);
+      assert.ok(Date.now() - cancelledAt < STOP_BOUND_MS, `took ${Date.now() - cancelledAt} ms`);
       assert.equal(cancelled.summary, 'cancelled');
       assert.match(cancelled.content, /cancelled while it waited for a command of another chat to finish; it did not run/);
       assert.equal(notes[1].at(-1), 'Cancelled while waiting for another command to finish; it did not run.');
@@ -819,7 +820,7 @@ describe('command sandbox: escape attempts in real bubblewrap', function () {
       const marker = `${Math.floor(Math.random() * 900) + 100}.${process.pid + 2}`;
       const r = await call(executor(), 'run_command', { command: `sleep ${marker} & sleep ${marker}`, timeoutSeconds: 1 });
       assert.equal(r.summary, 'timed out after 1.0 s');
-      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'every sleep to be gone', 1000);
+      await until(() => hostProcessesRunning(`sleep ${marker}`).length === 0, 'every sleep to be gone', STOP_BOUND_MS);
     });
   });
 

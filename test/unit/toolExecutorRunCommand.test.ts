@@ -9,7 +9,7 @@ import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
 import { unsandboxed } from '../../language-server/tools/sandbox/unsandboxed';
 import { alwaysAccept, recordingGateway } from '../fixtures/approvalGateways';
-import { isProcessGone } from '../fixtures/processGone';
+import { isProcessGone, STOP_BOUND_MS } from '../fixtures/processGone';
 import { call, makeToolWorkspace, type ToolWorkspace } from '../fixtures/toolWorkspace';
 import { until } from '../fixtures/until';
 
@@ -106,8 +106,8 @@ describe('tool executor: run_command', function () {
     assert.equal(r.isError, true);
     assert.equal(r.summary, 'cancelled');
     assert.match(r.content, /was cancelled after .* every process it started were stopped/);
-    await until(() => isProcessGone(grandchild) && isProcessGone(shell), 'the grandchild sleep and the shell to be gone', 1000);
-    assert.ok(Date.now() - cancelledAt < 1000, `took ${Date.now() - cancelledAt} ms`);
+    await until(() => isProcessGone(grandchild) && isProcessGone(shell), 'the grandchild sleep and the shell to be gone', STOP_BOUND_MS);
+    assert.ok(Date.now() - cancelledAt < STOP_BOUND_MS, `took ${Date.now() - cancelledAt} ms`);
   });
 
   it('kills processes that ignore SIGTERM with SIGKILL after the grace period', async () => {
@@ -120,8 +120,8 @@ describe('tool executor: run_command', function () {
     const cancelledAt = Date.now();
     controller.abort();
     await pending;
-    await until(() => isProcessGone(stubborn), 'the SIGTERM-ignoring sleep to be gone', 1000);
-    assert.ok(Date.now() - cancelledAt < 1000, `took ${Date.now() - cancelledAt} ms`);
+    await until(() => isProcessGone(stubborn), 'the SIGTERM-ignoring sleep to be gone', STOP_BOUND_MS);
+    assert.ok(Date.now() - cancelledAt < STOP_BOUND_MS, `took ${Date.now() - cancelledAt} ms`);
   });
 
   it('stops the process tree on timeout', async () => {
@@ -130,15 +130,15 @@ describe('tool executor: run_command', function () {
     assert.equal(r.isError, true);
     assert.equal(r.summary, 'timed out after 1.0 s');
     assert.match(r.content, /timed out after 1\.0 s; it and every process it started were stopped/);
-    assert.ok(Date.now() - startedAt < 2500);
-    await until(() => isProcessGone(pidFrom('t.pid')), 'the timed-out sleep to be gone', 1000);
+    assert.ok(Date.now() - startedAt < STOP_BOUND_MS);
+    await until(() => isProcessGone(pidFrom('t.pid')), 'the timed-out sleep to be gone', STOP_BOUND_MS);
   });
 
   it('stops background processes the command left running', async () => {
     const r = await call(ws.executor({ approvals: alwaysAccept(), sandbox: hostShell }), 'run_command', { command: 'sleep 30 > /dev/null 2>&1 & echo $! > bg.pid' });
     assert.equal(r.isError, false);
     assert.match(r.content, /Processes it started in the background .* were still running when it ended and were stopped: nothing it started runs now\./);
-    await until(() => isProcessGone(pidFrom('bg.pid')), 'the background sleep to be gone', 1000);
+    await until(() => isProcessGone(pidFrom('bg.pid')), 'the background sleep to be gone', STOP_BOUND_MS);
   });
 
   it('without a sandbox, stops a background process that left the process group (setsid) when the command ends', async () => {
@@ -148,7 +148,7 @@ describe('tool executor: run_command', function () {
     assert.equal(r.isError, false, r.content);
     assert.match(r.content, /started\n/);
     assert.match(r.content, /were still running when it ended and were stopped: nothing it started runs now\./);
-    await until(() => isProcessGone(pidFrom('daemon.pid')), 'the setsid sleep to be gone', 2000);
+    await until(() => isProcessGone(pidFrom('daemon.pid')), 'the setsid sleep to be gone', STOP_BOUND_MS);
   });
 
   it('without a sandbox, Stop ends a process that left the process group (setsid)', async () => {
@@ -158,7 +158,7 @@ describe('tool executor: run_command', function () {
     controller.abort();
     const r = await pending;
     assert.equal(r.summary, 'cancelled');
-    await until(() => isProcessGone(pidFrom('daemon.pid')), 'the setsid sleep to be gone', 2000);
+    await until(() => isProcessGone(pidFrom('daemon.pid')), 'the setsid sleep to be gone', STOP_BOUND_MS);
   });
 
   it('uses the policy timeout when the model gives none', async () => {
