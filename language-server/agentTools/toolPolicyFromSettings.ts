@@ -1,4 +1,5 @@
 import type { HearthSettings } from '../../protocol/lspMethods';
+import { completionSettingsOf } from '../completion/completionSettingsOf';
 import { DEFAULT_TOOL_POLICY, type ToolPolicy } from '../tools';
 
 /** The executor's policy from the user's settings and the workspace's trust. */
@@ -11,5 +12,7 @@ export function toolPolicyFromSettings(settings: HearthSettings, trusted: boolea
     commandAllowList: agent?.commandAllowList ?? DEFAULT_TOOL_POLICY.commandAllowList,
     commandDenyList: agent?.commandDenyList ?? DEFAULT_TOOL_POLICY.commandDenyList,
     commandTimeoutMs: (agent?.commandTimeoutSeconds ?? DEFAULT_TOOL_POLICY.commandTimeoutMs / 1000) * 1000,
+    // The same list that keeps suggestions out of them (secretsFilesOf), so there is one list of secrets files.
+    secretsFiles: completionSettingsOf(settings).disabledFiles,
   };
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { THINK_SETTINGS, type AgentSettings, type CompletionSettings, type HearthSettings, MCP_LOG_LEVELS, type McpLogLevel, type McpSettings, type TeamServerSettings, type ThinkSetting, type CodebaseSearchSettings } from '../../protocol/lspMethods';
 import { SUBAGENT_ROLES, type SubagentRole } from '../../protocol/chat';
-import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from '../tools/agentPolicyDefaults';
+import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST, DEFAULT_DISABLED_FILES } from '../tools/agentPolicyDefaults';
 import { readOllamaHost } from './readOllamaHost';
 import { checkProviders } from '../../agent-host';
 import { parseDisabledMcpTools } from '../../protocol/mcpDisabledTools';
@@ -186,34 +186,6 @@ export const AGENT_DEFAULTS: AgentSettings = {
   skills: true,
 };
 
-/**
- * The secrets files inline suggestions stay out of unless the user says
- * otherwise: in team mode a suggestion sends the text around the cursor to a
- * shared machine, and nobody typing in `.env` means to send it there. Templates
- * such as `.env.example` are covered too, so the rule stays one a user can
- * predict from the file name; `!.env.example` added after them lets one back in.
- */
-export const DEFAULT_DISABLED_FILES: readonly string[] = [
-  '**/.env',
-  '**/.env.*',
-  '**/*.env',
-  '**/.envrc',
-  '**/*.pem',
-  '**/*.key',
-  '**/*.p12',
-  '**/*.pfx',
-  '**/id_rsa*',
-  '**/id_ecdsa*',
-  '**/id_ed25519*',
-  '**/.npmrc',
-  '**/.pypirc',
-  '**/.netrc',
-  '**/.git-credentials',
-  '**/.pgpass',
-  '**/.aws/credentials',
-  '**/credentials*.json',
-  '**/*.tfvars',
-];
 
 /** Defaults for `hearth.completion`, also applied to values of the wrong type. */
 export const COMPLETION_DEFAULTS: CompletionSettings = {

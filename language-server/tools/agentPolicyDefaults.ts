@@ -44,3 +44,34 @@ export const DEFAULT_COMMAND_DENY_LIST: readonly string[] = [
   'git push --force',
   'chmod -R 777',
 ];
+
+/**
+ * The secrets files (`hearth.completion.disabledFiles`) unless the user says
+ * otherwise: inline suggestions stay out of them (in team mode a suggestion
+ * sends the text around the cursor to a shared machine, and nobody typing in
+ * `.env` means to send it there), and the agent asks before it reads one
+ * (`ToolPolicy.secretsFiles`). Templates
+ * such as `.env.example` are covered too, so the rule stays one a user can
+ * predict from the file name; `!.env.example` added after them lets one back in.
+ */
+export const DEFAULT_DISABLED_FILES: readonly string[] = [
+  '**/.env',
+  '**/.env.*',
+  '**/*.env',
+  '**/.envrc',
+  '**/*.pem',
+  '**/*.key',
+  '**/*.p12',
+  '**/*.pfx',
+  '**/id_rsa*',
+  '**/id_ecdsa*',
+  '**/id_ed25519*',
+  '**/.npmrc',
+  '**/.pypirc',
+  '**/.netrc',
+  '**/.git-credentials',
+  '**/.pgpass',
+  '**/.aws/credentials',
+  '**/credentials*.json',
+  '**/*.tfvars',
+];

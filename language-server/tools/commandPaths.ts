@@ -10,6 +10,8 @@ import { wordPatternSource, type ShellWord, type WordPart } from './shellWord';
 export interface CommandPathContext {
   readonly roots: readonly string[];
   readonly cwd: string;
+  /** Whether an absolute path is one of the user's secrets files (`ToolPolicy.secretsFiles`): a command naming one asks. */
+  readonly isSecretsFile?: (absolutePath: string) => boolean;
 }
 
 /** Paths every command may name although they are outside the workspace. */
@@ -31,7 +33,8 @@ export function outsidePathReason(word: ShellWord, context: CommandPathContext |
   if (literal !== null) {
     if (literal === '' || HARMLESS_OUTSIDE.has(literal)) return null;
     if (isOutside(literal, context)) return `it names \`${literal}\`, which is outside the workspace`;
-    return hardLinked(literal, context) ? `it names \`${literal}\`, a file with more than one hard link, which may be the same file as one outside the workspace` : null;
+    if (hardLinked(literal, context)) return `it names \`${literal}\`, a file with more than one hard link, which may be the same file as one outside the workspace`;
+    return namesSecretsFile(literal, context) ? secretsFileReason(literal) : null;
   }
   const display = parts.map((p) => (p.kind === 'text' ? p.text : p.kind === 'glob' ? p.text : '…')).join('');
   // Each `*` multiplies the work of matching a name; a pattern with many is not worth the time (or a regex blow-up).
@@ -44,7 +47,31 @@ export function outsidePathReason(word: ShellWord, context: CommandPathContext |
   const matches = expandGlob(parts, context.cwd);
   if (matches === null) return `the pattern \`${display}\` matches too many files to check`;
   const outside = matches.find((m) => isOutside(m, context));
-  return outside ? `the pattern \`${display}\` matches \`${outside}\`, which is outside the workspace` : null;
+  if (outside) return `the pattern \`${display}\` matches \`${outside}\`, which is outside the workspace`;
+  const secret = matches.find((m) => namesSecretsFile(m, context));
+  return secret ? `the pattern \`${display}\` matches \`${secret}\`, a secrets file (hearth.completion.disabledFiles names it), whose contents would go to the model` : null;
+}
+
+function secretsFileReason(literal: string): string {
+  return `it names \`${literal}\`, a secrets file (hearth.completion.disabledFiles names it), whose contents would go to the model`;
+}
+
+/**
+ * Whether `target` names one of the user's secrets files, as written or
+ * where its links lead; with a colon also the part after it, which git
+ * reads as a path (`git show HEAD:.env`).
+ */
+function namesSecretsFile(target: string, context: CommandPathContext | undefined): boolean {
+  const test = context?.isSecretsFile;
+  if (!context || !test) return false;
+  const colon = target.indexOf(':');
+  const candidates = colon >= 0 ? [target, target.slice(colon + 1)] : [target];
+  return candidates.some((candidate) => {
+    if (candidate === '') return false;
+    if (test(path.resolve(context.cwd, candidate))) return true;
+    const physical = resolvePhysically(context.cwd, candidate);
+    return physical !== null && test(physical);
+  });
 }
 
 /**

@@ -61,6 +61,11 @@ export interface TurnState {
    * them may now run what was written.
    */
   executionSensitiveWrites: string[];
+  /**
+   * Secrets files (resolved absolute paths) the user allowed read_file to
+   * read in this turn after being asked, so reading one in parts asks once.
+   */
+  approvedReads: Set<string>;
 }
 
 /** What a tool produces; the executor adds the call id, name and duration. */

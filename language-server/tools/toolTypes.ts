@@ -6,7 +6,7 @@
  * over LSP requests to the extension.
  */
 
-import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST } from './agentPolicyDefaults';
+import { DEFAULT_COMMAND_ALLOW_LIST, DEFAULT_COMMAND_DENY_LIST, DEFAULT_DISABLED_FILES } from './agentPolicyDefaults';
 import type { TurnRef, WebPageApprovalParams } from '../../protocol/lspMethods';
 import type { WebPageOptions } from '../chat/readWebPage';
 import type { HttpProxy } from '../net/httpProxy';
@@ -183,6 +183,14 @@ export interface ToolPolicy {
   maxOutputBytes: number;
   /** Cap on the text read_file returns in one call. */
   maxReadBytes: number;
+  /**
+   * The user's secrets files: the `hearth.completion.disabledFiles` patterns,
+   * which only user settings set, never a repository. read_file asks before
+   * reading one, grep leaves them out, and an allow-listed command that names
+   * one asks: their contents would go to the model, and in team mode to the
+   * team server.
+   */
+  secretsFiles: readonly string[];
 }
 
 /** Conservative defaults; the language server overrides them from the user's settings. */
@@ -195,6 +203,7 @@ export const DEFAULT_TOOL_POLICY: ToolPolicy = {
   commandTimeoutMs: 60_000,
   maxOutputBytes: 30_000,
   maxReadBytes: 100_000,
+  secretsFiles: DEFAULT_DISABLED_FILES,
 };
 
 /**

@@ -96,7 +96,7 @@ const IMPLEMENTATIONS: Record<ToolName, ToolImplementation> = {
 export class WorkspaceToolExecutor implements ToolExecutor {
   readonly turnId: string;
   readonly checkpoints: TurnCheckpoints;
-  private readonly turn: TurnState = { acceptAllEdits: false, executionSensitiveWrites: [] };
+  private readonly turn: TurnState = { acceptAllEdits: false, executionSensitiveWrites: [], approvedReads: new Set() };
   private confinement?: { key: string; value: Promise<WorkspaceConfinement> };
   private ripgrep?: Promise<string | null>;
   private changes: Promise<unknown> = Promise.resolve();

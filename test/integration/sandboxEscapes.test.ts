@@ -946,7 +946,7 @@ async function toolContext(ws: ToolWorkspace, sandbox: CommandSandbox, approvals
     checkpoints: new TurnCheckpoints(ws.storage),
     sandbox,
     ripgrep: async () => null,
-    turn: { acceptAllEdits: false, executionSensitiveWrites: written },
+    turn: { acceptAllEdits: false, executionSensitiveWrites: written, approvedReads: new Set() },
     commandOptions: { killGraceMs: 200 },
     note: () => undefined,
     serializeChange: (work) => work(),

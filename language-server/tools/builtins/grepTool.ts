@@ -1,8 +1,10 @@
 import * as fs from 'node:fs/promises';
+import * as path from 'node:path';
 import type { GrepOutcome, GrepQuery } from '../grepSearch';
 import { javascriptSearch } from '../javascriptSearch';
 import { ripgrepSearch } from '../ripgrepSearch';
 import { optionalBooleanArg, optionalStringArg, stringArg } from '../toolArguments';
+import { secretsFileTest } from '../secretsFileTest';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { ToolError } from '../toolError';
 import type { WorkspaceRoot } from '../workspaceConfinement';
@@ -42,6 +44,9 @@ export async function grepTool(ctx: ToolContext, args: Record<string, unknown>, 
   let matches = 0;
   let bytes = 0;
   let skippedHardLinks = 0;
+  // The user's secrets files are left out: a search for "KEY" would otherwise show the model every secret line.
+  const isSecret = secretsFileTest(ctx.policy, ctx.confinement.roots.map((r) => r.realPath));
+  const skippedSecrets = new Set<string>();
   for (const { root, searchPath } of targets) {
     const query: GrepQuery = { rootPath: root.realPath, searchPath, pattern, glob, caseSensitive, maxMatches: MAX_MATCHES - matches, maxLineChars: MAX_LINE_CHARS, signal };
     const outcome = (rg ? await ripgrepSearch(rg, query) : null) ?? (await javascriptSearch(query));
@@ -49,6 +54,10 @@ export async function grepTool(ctx: ToolContext, args: Record<string, unknown>, 
     warnings.push(...outcome.warnings);
     skippedHardLinks += outcome.skippedHardLinks;
     for (const hit of outcome.hits) {
+      if (isSecret(path.join(root.realPath, hit.relativeToRoot))) {
+        skippedSecrets.add(ctx.confinement.display(root, hit.relativeToRoot));
+        continue;
+      }
       const line = `${ctx.confinement.display(root, hit.relativeToRoot)}:${hit.line}: ${hit.text}`;
       if (bytes + line.length + 1 > ctx.policy.maxOutputBytes) {
         truncated = true;
@@ -69,6 +78,13 @@ export async function grepTool(ctx: ToolContext, args: Record<string, unknown>, 
     notes.push(
       `[${skippedHardLinks} file(s) were skipped because they have more than one hard link: the same file may also be a file outside the workspace. ` +
         'read_file can open one of them after the user approves.]',
+    );
+  }
+  if (skippedSecrets.size > 0) {
+    const named = [...skippedSecrets].slice(0, 5).join(', ') + (skippedSecrets.size > 5 ? ` and ${skippedSecrets.size - 5} more` : '');
+    notes.push(
+      `[Matches in ${skippedSecrets.size} secrets file(s) (hearth.completion.disabledFiles names them) are not shown: ${named}. ` +
+        'read_file can open one after the user approves; do not read it another way.]',
     );
   }
   for (const w of warnings) notes.push(`[${w}]`);

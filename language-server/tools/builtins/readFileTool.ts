@@ -1,9 +1,11 @@
+import * as path from 'node:path';
 import { optionalIntegerArg, stringArg } from '../toolArguments';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { ToolError } from '../toolError';
 import { readLineWindow } from '../textFiles';
 import { openConfinedForRead } from './openConfined';
-import { requestReadApproval } from './requestReadApproval';
+import { secretsFileTest } from '../secretsFileTest';
+import { hardLinkReadReason, requestReadApproval, secretsFileReadReason } from './requestReadApproval';
 
 /** Lines longer than this are shortened: minified files would otherwise eat the whole budget in one line. */
 const MAX_LINE_CHARS = 2000;
@@ -26,9 +28,19 @@ export async function readFileTool(ctx: ToolContext, args: Record<string, unknow
     const stat = file.stat;
     if (stat.isDirectory()) throw new ToolError(`${target.display} is a directory. Use list_dir to see its entries.`, 'is a directory');
     if (!stat.isFile()) throw new ToolError(`${target.display} is not a regular file (a device, socket or pipe) and cannot be read.`, 'not a file');
-    if (stat.nlink > 1) {
-      const rejected = await requestReadApproval(ctx, target, stat.nlink, signal);
+    // A file with other hard links is asked about at every read: what it holds may have become another file since.
+    // A secrets file (by its name or where it leads) is asked about once a turn, so reading it in parts asks once.
+    const isSecret = secretsFileTest(ctx.policy, ctx.confinement.roots.map((r) => r.realPath));
+    const askFor =
+      stat.nlink > 1
+        ? hardLinkReadReason(target.display, stat.nlink)
+        : !ctx.turn.approvedReads.has(target.absolute) && (isSecret(path.join(target.root.realPath, target.typedRelative)) || isSecret(target.absolute))
+          ? secretsFileReadReason(target.display)
+          : null;
+    if (askFor) {
+      const rejected = await requestReadApproval(ctx, target, askFor, signal);
       if (rejected) return rejected;
+      if (stat.nlink === 1) ctx.turn.approvedReads.add(target.absolute);
     }
 
     const window = await readLineWindow(file.handle, { startLine, endLine, maxBytes: ctx.policy.maxReadBytes, maxLineChars: MAX_LINE_CHARS, signal });

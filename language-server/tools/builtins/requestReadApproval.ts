@@ -10,15 +10,20 @@ export function hardLinkReadReason(display: string, links: number): string {
   );
 }
 
+/** Why reading a secrets file is asked about, in words for the user and the model. */
+export function secretsFileReadReason(display: string): string {
+  return `${display} is a secrets file (hearth.completion.disabledFiles names it): its contents would go to the model`;
+}
+
 /**
- * Asks the user before reading a regular file with more than one hard link:
- * a hard link is not a symlink, so the path check cannot tell where the
- * file's other names are, and one of them may be a secret outside the
- * workspace. Returns null when the read may go ahead, or the result to give
- * the model when the user said no.
+ * Asks the user before a read the path checks alone cannot clear, for
+ * `reason`: a regular file with more than one hard link (a hard link is not
+ * a symlink, so the path check cannot tell where the file's other names are,
+ * and one of them may be a secret outside the workspace), or one of the
+ * user's secrets files. Returns null when the read may go ahead, or the
+ * result to give the model when the user said no.
  */
-export async function requestReadApproval(ctx: ToolContext, target: ConfinedPath, links: number, signal: AbortSignal): Promise<ToolOutcome | null> {
-  const reason = hardLinkReadReason(target.display, links);
+export async function requestReadApproval(ctx: ToolContext, target: ConfinedPath, reason: string, signal: AbortSignal): Promise<ToolOutcome | null> {
   let decision: unknown;
   try {
     decision = await ctx.approvals.approveRead({ callId: ctx.callId, toolName: ctx.toolName, path: target.absolute, relativePath: target.display, reason }, signal);

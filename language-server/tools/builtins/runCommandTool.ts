@@ -7,6 +7,7 @@ import { signalExitStatus } from '../signalExitStatus';
 import { SandboxHidesFolder, SandboxWaitCancelled, type SandboxedSpawn } from '../sandbox/commandSandbox';
 import { GUARD_SCAN_DEPTH, MAX_ENTRIES, MAX_GUARDS } from '../sandbox/findGuardedPaths';
 import { optionalIntegerArg, stringArg } from '../toolArguments';
+import { secretsFileTest } from '../secretsFileTest';
 import type { ToolContext, ToolOutcome } from '../toolContext';
 import { ToolError } from '../toolError';
 import { requireTrust } from './requireTrust';
@@ -38,7 +39,7 @@ export async function runCommandTool(ctx: ToolContext, args: Record<string, unkn
 async function judgeAndRun(ctx: ToolContext, command: string, timeoutMs: number, signal: AbortSignal): Promise<ToolOutcome> {
   const cwd = ctx.confinement.primaryRoot.realPath;
   const roots = ctx.confinement.roots.map((r) => r.realPath);
-  const verdict = evaluateCommand(command, { allow: ctx.policy.commandAllowList, deny: ctx.policy.commandDenyList }, { roots, cwd });
+  const verdict = evaluateCommand(command, { allow: ctx.policy.commandAllowList, deny: ctx.policy.commandDenyList }, { roots, cwd, isSecretsFile: secretsFileTest(ctx.policy, roots) });
   if (verdict.action === 'deny') {
     return {
       isError: true,
