@@ -9,6 +9,7 @@
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs/promises';
 import * as path from 'node:path';
+import { toolPolicyFromSettings } from '../../language-server/agentTools/toolPolicyFromSettings';
 import { alwaysAccept, recordingGateway } from '../fixtures/approvalGateways';
 import { call, makeToolWorkspace, type ToolWorkspace } from '../fixtures/toolWorkspace';
 
@@ -72,6 +73,17 @@ describe('secrets files and the agent tools', () => {
       assert.equal((await call(own, 'read_file', { path: 'src/config.ts' })).isError, true, 'a file the user listed asks (and is refused here)');
       assert.equal(gateway.reads.length, 1);
     });
+  });
+
+  it("takes the list from the user's hearth.completion.disabledFiles, the same list that keeps suggestions out", async () => {
+    const policy = toolPolicyFromSettings({ completion: { disabledFiles: ['deploy/**'] } } as Parameters<typeof toolPolicyFromSettings>[0], true);
+    await ws.write('deploy/token.txt', `${SECRET}\n`);
+    const gateway = recordingGateway({ reads: ['reject'] });
+    const exec = ws.executor({ approvals: gateway, policy });
+    assert.doesNotMatch((await call(exec, 'read_file', { path: 'deploy/token.txt' })).content, new RegExp(SECRET));
+    assert.equal(gateway.reads.length, 1, 'a file on the user\'s list asks');
+    assert.equal((await call(exec, 'read_file', { path: '.env' })).isError, false, 'the user replaced the defaults, so .env reads without asking');
+    assert.equal(gateway.reads.length, 1);
   });
 
   describe('grep', () => {
