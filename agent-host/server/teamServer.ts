@@ -191,7 +191,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   const reportLimiter = state.rateLimit('suggestion-reports', MAX_REPORTS_PER_MINUTE);
   // MCP argument completion is asked as developers type, like inline completion, under the same per-user limit but in its own bucket.
   const adminMcpService = new AdminMcpService({ manager: adminMcp, audit, metrics, completionLimiter: state.rateLimit('mcp-completion', config.limits.completionsPerMinute) });
-  const authDeps = { tokens, apiKeys, failedAttempts: state.rateLimit('signin-failures', 20), // Every sign-in starts a refresh-token family kept for a day: bounded per user, or one developer's loop fills the store for everyone.
+  const authDeps = { tokens, apiKeys, failedAttempts: state.rateLimit('signin-failures', 20), trustedProxies: parseTrustedProxies(config.server.trustedProxies), // Every sign-in starts a refresh-token family kept for a day: bounded per user, or one developer's loop fills the store for everyone.
     signIns: { limit: state.rateLimit('signins', config.limits.signInsPerMinute), perMinute: config.limits.signInsPerMinute }, audit, metrics };
 
   const server = new grpc.Server({
@@ -207,7 +207,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   const pkg = hearthPackage().grpc.hearth.v1;
   server.addService(pkg.AuthService.service, {
-    Authenticate: guardUnary('Authenticate', guard, false, (req, ctx) => authenticate(req as never, ctx, authDeps)),
+    Authenticate: guardUnary('Authenticate', guard, false, (req, ctx, call) => authenticate(req as never, ctx, authDeps, call.metadata.get('x-forwarded-for').map(String))),
     Refresh: guardUnary('Refresh', guard, false, (req, ctx) => refresh(req as never, ctx, authDeps)),
   });
   const budget = new TurnBudget({ turnsPerUser: config.limits.chatTurnsPerUserAtOnce, bytesPerUser: config.server.maxMessageBytes, bytesTotal: config.limits.chatBytesInFlight });

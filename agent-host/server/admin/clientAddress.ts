@@ -59,10 +59,21 @@ export function parseTrustedProxies(text: string): TrustedProxies {
  * hop, since nothing to its left can be believed.
  */
 export function clientAddress(req: IncomingMessage, trusted: TrustedProxies): string {
-  let address = plain(req.socket.remoteAddress ?? 'unknown');
-  if (!trusted.has(address)) return address;
   const header = req.headers['x-forwarded-for'];
-  const hops = (Array.isArray(header) ? header.join(',') : (header ?? '')).split(',').map((h) => plain(h.trim()));
+  return forwardedClient(req.socket.remoteAddress ?? 'unknown', Array.isArray(header) ? header : header === undefined ? [] : [header], trusted);
+}
+
+/**
+ * The walk behind clientAddress, for any transport: `peer` is the connecting
+ * address (without a port), `forwardedFor` every X-Forwarded-For value in the
+ * order received (the gRPC server reads them from the call's metadata). Only a
+ * trusted peer's header is read, and only from its right end, which the proxy
+ * itself wrote: entries to the left of it are whatever the client sent.
+ */
+export function forwardedClient(peer: string, forwardedFor: readonly string[], trusted: TrustedProxies): string {
+  let address = plain(peer);
+  if (!trusted.has(address)) return address;
+  const hops = forwardedFor.join(',').split(',').map((h) => plain(h.trim()));
   for (let i = hops.length - 1; i >= 0; i--) {
     const hop = hops[i];
     if (isIP(hop) === 0) return address;

@@ -269,10 +269,12 @@ function validate(config: ServerConfig, problems: string[], authExplicitlyOff: b
   if (config.scheduler.policy !== 'fair' && config.scheduler.policy !== 'fcfs') problems.push('scheduler.policy: must be fair or fcfs');
   if (config.scheduler.maxQueue < 1 || config.scheduler.maxQueuePerUser < 1) problems.push('scheduler: max_queue and max_queue_per_user must be 1 or more');
   if (config.scheduler.reservedCompletionSlots < 0) problems.push('scheduler.reserved_completion_slots: must be 0 or more');
-  try {
-    parseTrustedProxies(config.admin.trustedProxies);
-  } catch (err) {
-    problems.push(`admin.trusted_proxies: ${(err as Error).message}`);
+  for (const [setting, text] of [['server.trusted_proxies', config.server.trustedProxies], ['admin.trusted_proxies', config.admin.trustedProxies]]) {
+    try {
+      parseTrustedProxies(text);
+    } catch (err) {
+      problems.push(`${setting}: ${(err as Error).message}`);
+    }
   }
   if (config.admin.enabled) {
     if (!KEY_HASH.test(config.admin.keyHash)) problems.push('admin.key_hash: the admin page needs the admin key\'s hash (sha256:<64 hex> or scrypt:…); create one with `hearth-agent-host hash-key --user admin`');

@@ -67,6 +67,12 @@ export interface ServerConfig {
      * carries nothing but SERVING / NOT_SERVING.
      */
     healthPort: number;
+    /**
+     * Balancers (addresses or CIDR ranges, comma-separated) whose
+     * X-Forwarded-For names the client the sign-in throttle counts; from
+     * anyone else that header is ignored.
+     */
+    trustedProxies: string;
   };
   tls: { certFile: string; keyFile: string; clientCaFile: string };
   auth: {
@@ -162,7 +168,7 @@ export interface ServerConfig {
 }
 
 export const DEFAULT_CONFIG: ServerConfig = {
-  server: { mode: 'standalone', host: '127.0.0.1', port: 50051, insecure: false, shutdownGraceMs: 30_000, maxMessageBytes: 32 * 1024 * 1024, healthPort: -1 },
+  server: { mode: 'standalone', host: '127.0.0.1', port: 50051, insecure: false, shutdownGraceMs: 30_000, maxMessageBytes: 32 * 1024 * 1024, healthPort: -1, trustedProxies: '' },
   tls: { certFile: '', keyFile: '', clientCaFile: '' },
   auth: {
     enabled: false,

@@ -21,6 +21,7 @@ export const SETTINGS: SettingSpec[] = [
   { path: 'server.shutdownGraceMs', flag: '--shutdown-grace', env: 'HEARTH_SHUTDOWN_GRACE', kind: 'duration', help: 'how long running turns may finish after SIGTERM' },
   { path: 'server.maxMessageBytes', flag: '--max-message-bytes', env: 'HEARTH_MAX_MESSAGE_BYTES', kind: 'int', help: 'largest gRPC message either way, and the conversation one person may hold in open turns (default 32 MiB)' },
   { path: 'server.healthPort', flag: '--health-port', env: 'HEARTH_HEALTH_PORT', kind: 'int', help: 'plaintext port with only grpc.health.v1, for Kubernetes gRPC probes; -1 disables (default)' },
+  { path: 'server.trustedProxies', flag: '--trusted-proxies', env: 'HEARTH_TRUSTED_PROXIES', kind: 'string', help: 'balancers (addresses or CIDR ranges, comma-separated) whose X-Forwarded-For the sign-in throttle believes' },
   { path: 'tls.certFile', flag: '--tls-cert', env: 'HEARTH_TLS_CERT', kind: 'string', help: 'PEM certificate chain' },
   { path: 'tls.keyFile', flag: '--tls-key', env: 'HEARTH_TLS_KEY', kind: 'string', help: 'PEM private key' },
   { path: 'tls.clientCaFile', flag: '--tls-client-ca', env: 'HEARTH_TLS_CLIENT_CA', kind: 'string', help: 'CA bundle; when set, clients must present a certificate (mTLS)' },

@@ -9,7 +9,8 @@ import { jsonLine } from './logger';
 
 export type AuditEvent =
   | { event: 'auth.success'; user: string; peer: string; client?: string }
-  | { event: 'auth.failure'; peer: string; reason: string }
+  /** `address`: the client a trusted balancer named (server.trusted_proxies), when that is not the peer. */
+  | { event: 'auth.failure'; peer: string; address?: string; reason: string }
   | { event: 'token.refresh'; user: string; peer: string }
   | { event: 'token.refresh_failure'; peer: string; reason: string }
   | { event: 'tool.request'; user: string; turn: string; tool: string; callId: string; /** 'server' for the admin's MCP tools, which run next to the agent host; absent for tools run on the client. */ where?: 'server' }

@@ -1,11 +1,15 @@
 /**
  * AuthService: API key -> tokens, and refresh-token rotation. Failed
- * attempts are counted per peer address so a key cannot be guessed at speed.
+ * attempts are counted per client address so a key cannot be guessed at speed. Behind a balancer named in
+ * server.trusted_proxies the client is the address the balancer put in
+ * X-Forwarded-For; anyone else's header is ignored, or a guesser could pick
+ * a fresh budget with every attempt.
  */
 import { status } from '@grpc/grpc-js';
 import type { AuthenticateRequest__Output } from '../../../protocol/generated/hearth/v1/AuthenticateRequest';
 import type { AuthTokens } from '../../../protocol/generated/hearth/v1/AuthTokens';
 import type { RefreshRequest__Output } from '../../../protocol/generated/hearth/v1/RefreshRequest';
+import { forwardedClient, type TrustedProxies } from '../admin/clientAddress';
 import type { ApiKeyStore } from '../auth/apiKeys';
 import { AuthFailure, unauthenticated } from '../auth/authFailure';
 import type { IssuedTokens, TokenService } from '../auth/tokenService';
@@ -21,6 +25,8 @@ export interface AuthServiceDeps {
   tokens?: TokenService;
   apiKeys?: ApiKeyStore;
   failedAttempts: RateLimit;
+  /** Balancers whose X-Forwarded-For names the client (server.trusted_proxies). */
+  trustedProxies: TrustedProxies;
   /** Successful sign-ins per user (limits.signInsPerMinute); undefined: not limited. */
   signIns?: { limit: RateLimit; perMinute: number };
   audit: AuditLog;
@@ -32,17 +38,24 @@ function peerHost(peer: string): string {
   return peer.replace(/:\d+$/, '');
 }
 
+/** The client's address as the sign-in throttle sees it: the peer, or what a trusted balancer says the client is. */
+function signInAddress(ctx: CallContext, forwardedFor: readonly string[], deps: AuthServiceDeps): string {
+  return forwardedClient(peerHost(ctx.peer), forwardedFor, deps.trustedProxies);
+}
+
 function toProto(t: IssuedTokens): AuthTokens {
   return { access_token: t.accessToken, access_expires_at_ms: t.accessExpiresAtMs, refresh_token: t.refreshToken, refresh_expires_at_ms: t.refreshExpiresAtMs, user: t.user };
 }
 
-export async function authenticate(req: AuthenticateRequest__Output, ctx: CallContext, deps: AuthServiceDeps): Promise<AuthTokens> {
+/** `forwardedFor`: the call's X-Forwarded-For metadata values, read only when the peer is a trusted proxy. */
+export async function authenticate(req: AuthenticateRequest__Output, ctx: CallContext, deps: AuthServiceDeps, forwardedFor: readonly string[] = []): Promise<AuthTokens> {
   if (!deps.tokens || !deps.apiKeys) return { access_token: '', access_expires_at_ms: 0, refresh_token: '', refresh_expires_at_ms: 0, user: 'local' };
   const user = await deps.apiKeys.verify(req.api_key);
   if (!user) {
     const reason = req.api_key.trim() === '' ? 'empty_key' : 'bad_key';
-    deps.audit.record({ event: 'auth.failure', peer: ctx.peer, reason });
-    const wait = await deps.failedAttempts.take(peerHost(ctx.peer));
+    const address = signInAddress(ctx, forwardedFor, deps);
+    deps.audit.record({ event: 'auth.failure', peer: ctx.peer, ...(address !== peerHost(ctx.peer) ? { address } : {}), reason });
+    const wait = await deps.failedAttempts.take(address);
     if (wait > 0) {
       // The call guard counts AuthFailures in hearth_auth_failures_total; this refusal is not one, so it is counted here.
       deps.metrics.authFailures.inc({ reason });
