@@ -286,6 +286,16 @@ describe('team server admin page in Chromium (integration)', function () {
     assert.match(admin.headers.get('set-cookie') ?? '', /hearth_admin=/);
   });
 
+  it('counts an IPv6 guesser by its /64, so a fresh address per guess does not escape the block', async () => {
+    const login = (key: string, client: string) =>
+      fetch(`${adminUrl}login`, { method: 'POST', headers: { 'x-forwarded-for': client }, body: new URLSearchParams({ key }), redirect: 'manual' });
+    let status = 0;
+    for (let i = 1; i <= 10 && status !== 429; i++) status = (await login(`wrong-${i}`, `2001:db8:66:1::${i}`)).status;
+    assert.equal(status, 429, 'the guesser is blocked within its /64');
+    assert.equal((await login(ADMIN_KEY, '2001:db8:66:1:abcd::99')).status, 429, 'another address of that /64 is blocked too');
+    assert.equal((await login(ADMIN_KEY, '2001:db8:66:2::1')).status, 303, 'the next /64 is someone else');
+  });
+
   it('limits failed sign-ins from one address', async () => {
     let status = 0;
     for (let i = 0; i < 10 && status !== 429; i++) {

@@ -1,7 +1,8 @@
 /**
  * Failed sign-ins are throttled per client, and "client" must mean what an
- * attacker cannot multiply: behind a balancer the client is the address the
- * balancer reports, never one the client wrote itself. Real team
+ * attacker cannot multiply: an IPv6 client is counted by its /64 (a host gets
+ * a whole /64, 2^64 addresses), and behind a balancer the client is the
+ * address the balancer reports, never one the client wrote itself. Real team
  * server over TLS; the balancer is HAProxy running deploy/haproxy/haproxy.cfg.
  */
 import assert from 'node:assert/strict';
@@ -50,6 +51,29 @@ describe('team server: failed sign-ins are counted per client, not per address a
   after(async () => {
     await fixture?.close();
     pki?.cleanup();
+  });
+
+  describe('an IPv6 client is counted by its /64', () => {
+    let server: TeamServer;
+    let client: AuthServiceClient;
+
+    before(async () => {
+      // The test's own connection (127.0.0.1) stands for a trusted balancer reporting IPv6 clients.
+      ({ server } = await startTestServer(remoteConfig(pki, fixture.url, (c) => (c.server.trustedProxies = '127.0.0.1'))));
+      client = authClient(server.port, pki);
+    });
+
+    after(async () => {
+      client?.close();
+      await server?.shutdown(200);
+    });
+
+    it('a fresh address in the same /64 for every guess does not get a fresh budget; another /64 has its own', async () => {
+      for (let i = 1; i <= FAILURES_ALLOWED; i++) assert.equal(await wrongKey(client, `2001:db8:1:2::${i.toString(16)}`), 'not accepted', `guess ${i}`);
+      assert.equal(await wrongKey(client, '2001:db8:1:2:ffff:ffff:ffff:ffff'), 'throttled', 'the same /64, however written');
+      assert.equal(await wrongKey(client, '2001:0db8:0001:0002::7'), 'throttled', 'leading zeros change nothing');
+      assert.equal(await wrongKey(client, '2001:db8:1:3::1'), 'not accepted', 'the neighbouring /64 is someone else');
+    });
   });
 
   describe('behind the shipped HAProxy configuration', () => {

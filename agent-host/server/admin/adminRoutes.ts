@@ -13,6 +13,7 @@ import { randomBytes } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import ADMIN_PAGE from './adminPage.html';
 import { ADMIN_COOKIE, AdminStoreUnavailable, type AdminAuth } from './adminAuth';
+import { throttleKey } from '../auth/throttleKey';
 import { clientAddress, parseTrustedProxies, type TrustedProxies } from './clientAddress';
 import { hostHeaderAllowed, hostNames } from '../ops/hostHeaderAllowed';
 
@@ -107,7 +108,8 @@ function retryText(ms: number): string {
  * answer it (/metrics). `stats` builds the dashboard's JSON on each poll.
  */
 export function adminRoutes(auth: AdminAuth, stats: () => unknown, hosts: readonly string[] = [], proxies: TrustedProxies = parseTrustedProxies('')): AdminHandler {
-  const addressOf = (req: IncomingMessage) => clientAddress(req, proxies);
+  // Failures are counted per address, an IPv6 client per /64 (throttleKey), so one host cannot pick a fresh budget per guess.
+  const addressOf = (req: IncomingMessage) => throttleKey(clientAddress(req, proxies));
   const names = hostNames(hosts);
   // Behind a TLS proxy the cookie is also Secure; a forged header could only keep a browser from sending its own cookie over HTTP.
   const cookie = (req: IncomingMessage, value: string, maxAge: number) =>

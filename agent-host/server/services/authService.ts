@@ -1,6 +1,7 @@
 /**
  * AuthService: API key -> tokens, and refresh-token rotation. Failed
- * attempts are counted per client address so a key cannot be guessed at speed. Behind a balancer named in
+ * attempts are counted per client address (an IPv6 client per /64, see
+ * throttleKey) so a key cannot be guessed at speed. Behind a balancer named in
  * server.trusted_proxies the client is the address the balancer put in
  * X-Forwarded-For; anyone else's header is ignored, or a guesser could pick
  * a fresh budget with every attempt.
@@ -12,6 +13,7 @@ import type { RefreshRequest__Output } from '../../../protocol/generated/hearth/
 import { forwardedClient, type TrustedProxies } from '../admin/clientAddress';
 import type { ApiKeyStore } from '../auth/apiKeys';
 import { AuthFailure, unauthenticated } from '../auth/authFailure';
+import { throttleKey } from '../auth/throttleKey';
 import type { IssuedTokens, TokenService } from '../auth/tokenService';
 import type { AuditLog } from '../ops/auditLog';
 import type { ServerMetrics } from '../ops/serverMetrics';
@@ -55,7 +57,7 @@ export async function authenticate(req: AuthenticateRequest__Output, ctx: CallCo
     const reason = req.api_key.trim() === '' ? 'empty_key' : 'bad_key';
     const address = signInAddress(ctx, forwardedFor, deps);
     deps.audit.record({ event: 'auth.failure', peer: ctx.peer, ...(address !== peerHost(ctx.peer) ? { address } : {}), reason });
-    const wait = await deps.failedAttempts.take(address);
+    const wait = await deps.failedAttempts.take(throttleKey(address));
     if (wait > 0) {
       // The call guard counts AuthFailures in hearth_auth_failures_total; this refusal is not one, so it is counted here.
       deps.metrics.authFailures.inc({ reason });
