@@ -7,7 +7,7 @@
  *
  * SIGTERM/SIGINT shut down gracefully (running turns get the grace period,
  * then end with a message asking the user to retry); SIGHUP re-reads the
- * API keys file.
+ * API keys file and the TLS certificate.
  */
 import { readFileSync } from 'node:fs';
 import { stringify as toYaml } from 'yaml';
@@ -55,7 +55,10 @@ async function main(argv: string[]): Promise<number> {
     };
     process.once('SIGTERM', () => stop('SIGTERM'));
     process.once('SIGINT', () => stop('SIGINT'));
-    process.on('SIGHUP', () => server.reloadApiKeys());
+    process.on('SIGHUP', () => {
+      server.reloadApiKeys();
+      server.reloadTls();
+    });
   });
   return 0;
 }

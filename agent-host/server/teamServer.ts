@@ -31,6 +31,7 @@ import { createLogger, type Logger } from './ops/logger';
 import { startMetricsServer } from './ops/metricsServer';
 import { LoadGauge } from './ops/loadGauge';
 import { ServerMetrics } from './ops/serverMetrics';
+import { ReloadingTlsCredentials } from './ops/reloadingTlsCredentials';
 import { Scheduler } from './scheduler/scheduler';
 import { handleChat, type RunningTurn } from './services/agentService';
 import { McpManager } from '../mcp/mcpManager';
@@ -74,6 +75,8 @@ export interface TeamServer {
   teamIndex: TeamIndex;
   /** Re-reads the API keys file (SIGHUP). */
   reloadApiKeys(): void;
+  /** Re-reads the TLS certificate, key and client CA (SIGHUP, and every minute); new connections get them, open ones keep theirs. */
+  reloadTls(): void;
   /** Stops accepting, lets turns finish for `graceMs`, then ends them with a clear message. */
   shutdown(graceMs?: number): Promise<void>;
 }
@@ -97,12 +100,8 @@ function lruGet<T>(cache: Map<string, T>, key: string, make: () => T): T {
   return value;
 }
 
-function credentials(config: ServerConfig, readFile: (path: string) => string): grpc.ServerCredentials {
-  const { certFile, keyFile, clientCaFile } = config.tls;
-  if (!certFile) return grpc.ServerCredentials.createInsecure();
-  const rootCa = clientCaFile ? Buffer.from(readFile(clientCaFile)) : null;
-  return grpc.ServerCredentials.createSsl(rootCa, [{ cert_chain: Buffer.from(readFile(certFile)), private_key: Buffer.from(readFile(keyFile)) }], !!clientCaFile);
-}
+/** How often the TLS files are looked at for a renewed certificate (SIGHUP looks at once). */
+const TLS_RELOAD_INTERVAL_MS = 60_000;
 
 export async function startTeamServer(options: TeamServerOptions): Promise<TeamServer> {
   const { config } = options;
@@ -247,9 +246,21 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
   });
   addReflection(server, { ...hearthPackage().definition, ...healthPackage() });
 
+  const tls = config.tls.certFile ? new ReloadingTlsCredentials(config.tls, readFile) : undefined;
+  const reloadTls = () => {
+    if (!tls) return;
+    try {
+      const outcome = tls.reload();
+      if (outcome.changed) logger.info('TLS certificate reloaded: new connections get it, open ones keep theirs', { notAfter: outcome.notAfter });
+    } catch (err) {
+      logger.error('TLS certificate not reloaded; the previous one stays in force', { error: (err as Error).message, notAfter: tls.notAfter });
+    }
+  };
+  const tlsTimer = tls ? setInterval(reloadTls, TLS_RELOAD_INTERVAL_MS) : undefined;
+  tlsTimer?.unref();
   const address = config.server.host.includes(':') && !config.server.host.startsWith('[') ? `[${config.server.host}]` : config.server.host;
   const port = await new Promise<number>((resolve, reject) =>
-    server.bindAsync(`${address}:${config.server.port}`, credentials(config, readFile), (err, bound) => (err ? reject(err) : resolve(bound))),
+    server.bindAsync(`${address}:${config.server.port}`, tls ?? grpc.ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
   );
   // A request header HTTP/2 cannot decode (over 64 KiB) ends its connection; make sure it really closes at once.
   const watchdog = watchHttp2Sessions(server, (peer) => {
@@ -292,6 +303,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     mode: config.server.mode,
     address: `${config.server.host}:${port}`,
     tls: !!config.tls.certFile,
+    ...(tls ? { certificateNotAfter: tls.notAfter } : {}),
     mtls: !!config.tls.clientCaFile,
     auth: config.auth.enabled,
     state: state.description,
@@ -310,6 +322,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
     scheduler,
     health,
     teamIndex,
+    reloadTls,
     reloadApiKeys() {
       if (!apiKeys) return;
       try {
@@ -325,6 +338,7 @@ export async function startTeamServer(options: TeamServerOptions): Promise<TeamS
       shuttingDown ??= (async () => {
         logger.info('shutting down', { runningTurns: turns.size, graceMs });
         draining = true;
+        clearInterval(tlsTimer);
         health.setAll('NOT_SERVING');
         health.close();
         watchdog.stop();

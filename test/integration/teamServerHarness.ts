@@ -65,6 +65,16 @@ export function makePki(): TestPki {
   };
 }
 
+/**
+ * Another server certificate for localhost from the same CA, as a renewal
+ * would issue it: `<name>.crt` and `<name>.key` in the PKI's folder.
+ */
+export function issueServerCertificate(pki: TestPki, name: string): { certFile: string; keyFile: string } {
+  openssl(pki.dir, ['req', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes', '-keyout', `${name}.key`, '-out', `${name}.csr`, '-subj', '/CN=localhost']);
+  openssl(pki.dir, ['x509', '-req', '-in', `${name}.csr`, '-CA', 'ca.crt', '-CAkey', 'ca.key', '-CAcreateserial', '-out', `${name}.crt`, '-days', '2', '-extfile', 'server.ext']);
+  return { certFile: join(pki.dir, `${name}.crt`), keyFile: join(pki.dir, `${name}.key`) };
+}
+
 export const ALICE_KEY = 'hearth_test-key-for-alice-0123456789abcdefghijklmnop';
 export const BOB_KEY = 'hearth_test-key-for-bob-0123456789abcdefghijklmnopqr';
 export const ISSUER = 'hearth-test';
