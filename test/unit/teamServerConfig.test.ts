@@ -174,6 +174,18 @@ describe('team server config', () => {
     assert.ok(problems(() => load(['--unread-reply-timeout', '200ms'])).some((p) => /limits\.unread_reply_timeout: must be at least 1s/.test(p)));
   });
 
+  it('refuses at start what would fail only at the first turn: two backends of one name, no time to wait or run a tool, negative limits', () => {
+    const twoNamedAlike = REMOTE_YAML.replace('name: vllm', 'name: gpu0');
+    assert.ok(problems(() => load(['--config', 'c.yaml'], { JWT_SECRET: SECRET, VLLM_KEY: 'v' }, { 'c.yaml': twoNamedAlike })).some((p) => /backends\[gpu0\]\.name: two backends are named "gpu0"/.test(p)));
+    assert.ok(problems(() => load(['--max-wait', '0s'])).some((p) => /scheduler\.max_wait: must be at least 1s/.test(p)));
+    assert.ok(problems(() => load(['--tool-timeout', '0s'])).some((p) => /scheduler\.tool_timeout: must be at least 1s/.test(p)));
+    const negative = problems(() => load(['--chat-turns-per-minute', '-5', '--sign-ins-per-minute', '-1']));
+    assert.ok(negative.some((p) => /limits\.chat_turns_per_minute: must be 0 \(unlimited\) or more/.test(p)));
+    assert.ok(negative.some((p) => /limits\.sign_ins_per_minute: must be 0 \(unlimited\) or more/.test(p)));
+    // The defaults and the example config stay valid.
+    assert.equal(load([]).config.scheduler.maxWaitMs, 120_000);
+  });
+
   it('standalone mode binds loopback only and never uses auth', () => {
     assert.match(problems(() => load(['--host', '0.0.0.0']))[0], /standalone mode binds 127\.0\.0\.1 only/);
     assert.equal(load([]).config.auth.enabled, false);

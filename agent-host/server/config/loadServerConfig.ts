@@ -261,7 +261,12 @@ function validate(config: ServerConfig, problems: string[], authExplicitlyOff: b
       } else if (!key.publicKeyFile && !key.privateKeyFile) problems.push(`auth.signing_keys[${key.kid}]: ${key.algorithm} needs private_key_file (to sign) and/or public_key_file (to verify)`);
     }
   }
+  const backendNames = new Set<string>();
   for (const b of config.backends) {
+    // The scheduler, the backend pool and the shared slot counts all find a backend by its name: two of one name
+    // would send one backend's requests to the other's URL under the other's slot count, and never use the second.
+    if (backendNames.has(b.name)) problems.push(`backends[${b.name}].name: two backends are named "${b.name}"; give each its own name`);
+    backendNames.add(b.name);
     if (b.type !== 'ollama' && b.type !== 'openai') problems.push(`backends[${b.name}].type: "${b.type}" must be ollama or openai`);
     if (!/^https?:\/\/[^\s/]+/.test(b.url)) problems.push(`backends[${b.name}].url: "${b.url}" must be an http(s) URL`);
     if (!Number.isInteger(b.maxConcurrency) || b.maxConcurrency < 1) problems.push(`backends[${b.name}].max_concurrency: must be 1 or more`);
@@ -269,6 +274,14 @@ function validate(config: ServerConfig, problems: string[], authExplicitlyOff: b
   if (config.scheduler.policy !== 'fair' && config.scheduler.policy !== 'fcfs') problems.push('scheduler.policy: must be fair or fcfs');
   if (config.scheduler.maxQueue < 1 || config.scheduler.maxQueuePerUser < 1) problems.push('scheduler: max_queue and max_queue_per_user must be 1 or more');
   if (config.scheduler.reservedCompletionSlots < 0) problems.push('scheduler.reserved_completion_slots: must be 0 or more');
+  // Under a second, every request that has to wait for a slot, or every tool call, would fail at once: at the first turn, not here.
+  if (!(config.scheduler.maxWaitMs >= 1000)) problems.push('scheduler.max_wait: must be at least 1s');
+  if (!(config.scheduler.toolTimeoutMs >= 1000)) problems.push('scheduler.tool_timeout: must be at least 1s');
+  // 0 means unlimited; a negative number would mean unlimited too, without saying so.
+  for (const [key, value] of [['chat_turns_per_minute', config.limits.chatTurnsPerMinute], ['completions_per_minute', config.limits.completionsPerMinute], ['sign_ins_per_minute', config.limits.signInsPerMinute]] as const) {
+    if (!(value >= 0)) problems.push(`limits.${key}: must be 0 (unlimited) or more`);
+  }
+  if (!(config.limits.maxImageBytes >= 0)) problems.push('limits.max_image_bytes: must be 0 (no images) or more');
   for (const [setting, text] of [['server.trusted_proxies', config.server.trustedProxies], ['admin.trusted_proxies', config.admin.trustedProxies]]) {
     try {
       parseTrustedProxies(text);
