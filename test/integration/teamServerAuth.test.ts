@@ -128,10 +128,10 @@ describe('team server: authentication rejections', function () {
     await rejects(list(wrongIss), grpc.status.UNAUTHENTICATED, /issuer invalid/);
   });
 
-  it('rejects a token that is not valid yet', async () => {
+  it("rejects a token that is not valid yet, and says the team's servers' clocks disagree (not the developer's)", async () => {
     const future = Math.floor(Date.now() / 1000) + 3600;
     const token = jwt.sign(claims({ nbf: future, exp: future + 300 }), pki.hsSecret, { algorithm: 'HS256', keyid: 'hs-1' });
-    await rejects(list(token), grpc.status.UNAUTHENTICATED, /not valid yet/);
+    await rejects(list(token), grpc.status.UNAUTHENTICATED, /not valid yet by this team server's clock: another server of this team signed it with a clock more than 5 s ahead\. Ask the team server's admin to synchronise/);
   });
 
   it('rejects a token signed with the real key that lives longer than the server issues tokens for', async () => {
@@ -146,7 +146,7 @@ describe('team server: authentication rejections', function () {
     // Issued "in the future" with a short life that would only start counting then.
     const ahead = now + 50 * 365 * 24 * 3600;
     const future = jwt.sign(claims({ iat: ahead, exp: ahead + 60 }), key, { algorithm: 'RS256', keyid: 'rs-2' });
-    await rejects(list(future), grpc.status.UNAUTHENTICATED, /issued in the future/);
+    await rejects(list(future), grpc.status.UNAUTHENTICATED, /issued in the future by this team server's clock: another server of this team/);
     // The same key and claims with the server's own lifetime are accepted.
     const { fam } = jwt.decode((await authenticate(ALICE_KEY)).access_token) as jwt.JwtPayload;
     await list(jwt.sign(claims({ fam }), key, { algorithm: 'RS256', keyid: 'rs-2' }));

@@ -62,6 +62,8 @@ const CLOCK_TOLERANCE_S = 5;
 /** How much longer than the configured TTL a token's `exp - iat` may be (this server rounds lifetimes down to whole seconds). */
 const LIFETIME_LEEWAY_S = 5;
 const DEFAULT_VERIFIED_CACHE_SIZE = 10_000;
+/** What a token from a server's future means: it was signed with this deployment's key, so another replica's clock is ahead. */
+const CLOCKS_DISAGREE = `another server of this team signed it with a clock more than ${CLOCK_TOLERANCE_S} s ahead. Ask the team server's admin to synchronise the servers' clocks (NTP); signing in again may work meanwhile.`;
 
 interface Verified {
   principal: Principal;
@@ -192,14 +194,16 @@ export class TokenService {
       }) as jwt.JwtPayload;
     } catch (err) {
       if (err instanceof jwt.TokenExpiredError) throw unauthenticated('expired', `The ${label} has expired. ${typ === 'access' ? 'Refresh it or sign in again.' : 'Sign in again with your API key.'}`);
-      if (err instanceof jwt.NotBeforeError) throw unauthenticated('not_yet_valid', `The ${label} is not valid yet; check this machine's clock.`);
+      // Only a server holding this deployment's signing keys can have made it, and it was made for "now" by that server's
+      // clock: a replica whose clock runs ahead of this one's. The developer's own clock plays no part.
+      if (err instanceof jwt.NotBeforeError) throw unauthenticated('not_yet_valid', `The ${label} is not valid yet by this team server's clock: ${CLOCKS_DISAGREE}`);
       throw unauthenticated('invalid', `The ${label} was rejected (${(err as Error).message}). Sign in again with your API key.`);
     }
     if (typeof payload.exp !== 'number' || typeof payload.nbf !== 'number' || typeof payload.iat !== 'number') throw unauthenticated('invalid', `The ${label} lacks exp, nbf or iat. Sign in again.`);
     if (payload.typ !== typ) throw unauthenticated('wrong_type', `A ${payload.typ === 'refresh' ? 'refresh' : 'different kind of'} token was sent where an ${label} belongs.`);
     // A token lives no longer than this server issues them for, however far its (signed) exp is.
     const maxLifetimeS = Math.floor((typ === 'access' ? this.settings.accessTtlMs : this.settings.refreshTtlMs) / 1000) + LIFETIME_LEEWAY_S;
-    if (payload.iat > Math.floor(this.now() / 1000) + CLOCK_TOLERANCE_S) throw unauthenticated('invalid', `The ${label} claims to be issued in the future; check this machine's clock, or sign in again.`);
+    if (payload.iat > Math.floor(this.now() / 1000) + CLOCK_TOLERANCE_S) throw unauthenticated('invalid', `The ${label} claims to be issued in the future by this team server's clock: ${CLOCKS_DISAGREE}`);
     if (payload.exp - payload.iat > maxLifetimeS) {
       throw unauthenticated('lifetime', `The ${label} is valid for longer than this server issues tokens for (${maxLifetimeS - LIFETIME_LEEWAY_S} s). Sign in again with your API key.`);
     }
