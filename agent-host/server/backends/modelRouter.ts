@@ -232,12 +232,25 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     );
   }
 
+  /**
+   * Why no backend has `model`, when the answer may be that the one that has it cannot be reached: a backend that is
+   * down lists no models, and "not found" would send the developer to `ollama pull` on a server they cannot reach.
+   */
+  function unreachableBackends(model: string): string | undefined {
+    const down = pool.backends.filter((b) => !b.reachable);
+    if (down.length === 0) return undefined;
+    const which = down.map((b) => `${b.id}: ${b.lastError ?? 'not reached yet'}`).join('; ');
+    return `The team server cannot reach ${down.length === pool.backends.length ? 'its model backend' : 'a model backend that may have "' + model + '"'} (${which}). This is on the server's side: tell the team server's admin; your conversation is kept, so press Retry once it is back.`;
+  }
+
   type Admission = { ok: true; slot: Slot; backend: Backend; started: number } | { ok: false; status: number; error: string; headers?: Record<string, string> };
 
   /** Finds a backend with `model` and waits for a slot on it; a refusal says what the client is told. */
   async function admit(user: string, kind: WorkKind, model: string, signal: AbortSignal | undefined): Promise<Admission> {
     if (!model) return { ok: false, status: 400, error: 'model is required' };
     if (!(await backendFor(model))) {
+      const down = unreachableBackends(model);
+      if (down) return { ok: false, status: 503, error: down };
       return { ok: false, status: 404, error: `model "${model}" not found on the team server's backends (${pool.tags().map((t) => t.name).join(', ') || 'none reachable'})` };
     }
     let slot: Slot;
@@ -377,7 +390,10 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
     const body = JSON.parse(raw || '{}') as Json;
     const model = String(body.model ?? body.name ?? '');
     const backend = model ? await backendFor(model) : undefined;
-    if (!backend) return jsonReply(404, { error: `model "${model}" not found` });
+    if (!backend) {
+      const down = model ? unreachableBackends(model) : undefined;
+      return down ? jsonReply(503, { error: down }) : jsonReply(404, { error: `model "${model}" not found` });
+    }
     // The backend's own name for it: an OpenAI-compatible server matches names exactly.
     const installed = pool.installedName(backend.id, model) ?? model;
     if (backend.config.type === 'openai') return jsonReply(200, openAiShow(backend.config, installed));
