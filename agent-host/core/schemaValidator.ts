@@ -52,8 +52,16 @@ function typeMatches(type: NonNullable<JsonSchema['type']>, value: unknown): boo
   }
 }
 
-function validateNode(schema: JsonSchema, raw: unknown, path: string, errors: string[]): unknown {
-  const value = coerce(schema, raw);
+/** How a check reads: model-produced arguments are coerced; what a server returns is taken as it is. */
+export interface ValidationOptions {
+  /** Accept "12" for a number and "true" for a boolean (the default, for arguments). */
+  coerce?: boolean;
+  /** What a top-level name is called in the problems ("argument" by default). */
+  noun?: string;
+}
+
+function validateNode(schema: JsonSchema, raw: unknown, path: string, errors: string[], options: Required<ValidationOptions>): unknown {
+  const value = options.coerce ? coerce(schema, raw) : raw;
   if (schema.type && !typeMatches(schema.type, value)) {
     const article = schema.type === 'integer' || schema.type === 'object' || schema.type === 'array' ? 'an' : 'a';
     errors.push(`${path} must be ${article} ${schema.type}, got ${describe(raw)}.`);
@@ -71,7 +79,7 @@ function validateNode(schema: JsonSchema, raw: unknown, path: string, errors: st
     if (schema.maxItems !== undefined && value.length > schema.maxItems) errors.push(`${path} must have at most ${schema.maxItems} items, got ${value.length}.`);
   }
   if (Array.isArray(value) && schema.items) {
-    return value.map((item, i) => validateNode(schema.items as JsonSchema, item, `${path}[${i}]`, errors));
+    return value.map((item, i) => validateNode(schema.items as JsonSchema, item, `${path}[${i}]`, errors, options));
   }
   if (isPlainObject(value) && (schema.properties || schema.required || schema.additionalProperties === false)) {
     const out: Record<string, unknown> = {};
@@ -81,8 +89,8 @@ function validateNode(schema: JsonSchema, raw: unknown, path: string, errors: st
     }
     for (const [name, child] of Object.entries(value)) {
       const childPath = path === 'arguments' ? `"${name}"` : `${path}.${name}`;
-      if (properties[name]) out[name] = validateNode(properties[name], child, childPath, errors);
-      else if (schema.additionalProperties === false) errors.push(`${childPath} is not a known argument; known arguments: ${Object.keys(properties).join(', ') || 'none'}.`);
+      if (properties[name]) out[name] = validateNode(properties[name], child, childPath, errors, options);
+      else if (schema.additionalProperties === false) errors.push(`${childPath} is not a known ${options.noun}; known ${options.noun}s: ${Object.keys(properties).join(', ') || 'none'}.`);
       else out[name] = child;
     }
     return out;
@@ -94,10 +102,11 @@ function validateNode(schema: JsonSchema, raw: unknown, path: string, errors: st
  * Checks model-produced tool arguments against the JsonSchema subset of
  * protocol/tools.ts: type, required, enum, minimum/maximum, items, minItems/maxItems, nested
  * properties and additionalProperties: false. Arguments are a trust
- * boundary: the model may send anything.
+ * boundary: the model may send anything. An MCP tool's structured result is
+ * checked here too (without coercion), against the same subset of its output schema.
  */
-export function validateAgainstSchema(schema: JsonSchema, value: unknown): ValidationOutcome {
+export function validateAgainstSchema(schema: JsonSchema, value: unknown, options: ValidationOptions = {}): ValidationOutcome {
   const errors: string[] = [];
-  const coerced = validateNode(schema, value, 'arguments', errors);
+  const coerced = validateNode(schema, value, 'arguments', errors, { coerce: options.coerce ?? true, noun: options.noun ?? 'argument' });
   return { ok: errors.length === 0, value: coerced, errors };
 }

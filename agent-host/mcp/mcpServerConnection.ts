@@ -3,7 +3,7 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
-import { CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+import { CallToolResultSchema, CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { formatContentBlock, formatToolResult } from './formatToolResult';
 import type { McpCallOptions, McpCallOutcome, McpCompletion, McpCompletionRequest, McpConnectionState, McpHttpTransport, McpManagerOptions, McpPrompt, McpPromptContent, McpResource, McpResourceTemplate, McpServerSpec, McpServerStatus, McpTool } from './mcpTypes';
 import type { McpLogLevel } from '../../protocol/lspMethods';
@@ -21,6 +21,7 @@ import { MAX_MESSAGE_BYTES, StdioProcessTransport, type ProcessExit } from './st
 import { listedPages, MAX_LIST_PAGES } from './listedPages';
 import { toMcpTool, type ListedTool } from './toMcpTool';
 import { toSamplingRequest } from './toSamplingRequest';
+import { NO_SDK_OUTPUT_CHECK, structuredContentProblem } from './structuredContentProblem';
 
 type OptionalHooks = 'onStatusChange' | 'onPromptsChanged' | 'roots' | 'requests' | 'onResourceUpdated' | 'oauth' | 'refusedRequests';
 export type ResolvedManagerOptions = Required<Omit<McpManagerOptions, OptionalHooks>> & Pick<McpManagerOptions, OptionalHooks>;
@@ -327,6 +328,8 @@ export class McpServerConnection {
         // Form mode only: URL mode sends the user to a web page, which Hearth does not offer.
         ...(requests?.elicitation ? { elicitation: { form: {} } } : {}),
       },
+      // Output schemas are the server's text: callTool checks results against them, without compiling them (see NO_SDK_OUTPUT_CHECK).
+      jsonSchemaValidator: NO_SDK_OUTPUT_CHECK,
       listChanged: {
         tools: {
           autoRefresh: false,
@@ -699,7 +702,8 @@ export class McpServerConnection {
     if (!client || this.state !== 'running') return this.notRunning(tool);
     const gen = this.generation;
     try {
-      const result = await client.callTool({ name: tool.toolName, arguments: args }, undefined, {
+      // A plain request, not the SDK's callTool: its output check knows only the tools of the last page listed.
+      const result = await client.request({ method: 'tools/call', params: { name: tool.toolName, arguments: args } }, CallToolResultSchema, {
         signal: options.signal,
         timeout: this.options.callTimeoutMs,
         resetTimeoutOnProgress: true,
@@ -708,6 +712,8 @@ export class McpServerConnection {
           ? (p) => options.onProgress!({ progress: p.progress, total: p.total, message: typeof p.message === 'string' ? p.message : undefined })
           : undefined,
       });
+      const problem = structuredContentProblem(tool.name, tool.snapshot.outputSchema, result);
+      if (problem) return { isError: true, summary: 'invalid output', content: problem };
       return formatToolResult(tool.name, result, this.options.maxResultChars);
     } catch (err) {
       if (options.signal.aborted) {
