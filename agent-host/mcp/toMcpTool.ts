@@ -1,3 +1,4 @@
+import { revealHidden, revealHiddenInLine } from '../../protocol/hiddenCharacters';
 import type { JsonSchema } from '../../protocol/tools';
 import { definitionHash } from './definitionHash';
 import type { McpTool, McpToolDefinitionSnapshot } from './mcpTypes';
@@ -17,6 +18,8 @@ export interface ListedTool {
 /** Long descriptions cost context on every step and are where poisoned instructions hide; the model gets a bounded one. */
 const MAX_DESCRIPTION_CHARS = 1500;
 const MAX_PROPERTY_DESCRIPTION_CHARS = 400;
+/** A tool's or server's own name, quoted in the description: names are not bounded by the protocol. */
+const MAX_NAME_CHARS = 200;
 /** The team server's protocol accepts schemas 12 levels deep; deeper parts accept any value (the MCP server still validates). */
 const MAX_SCHEMA_DEPTH = 8;
 const SCHEMA_TYPES = new Set(['object', 'string', 'number', 'integer', 'boolean', 'array', 'null']);
@@ -27,6 +30,19 @@ function isRecord(value: unknown): value is Record<string, unknown> {
 
 function clip(text: string, max: number): string {
   return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+/**
+ * `text` as the model reads it: hidden characters shown as ⟨U+XXXX⟩ (as the
+ * approval card shows them), at most `max` characters. Tag characters can
+ * carry whole sentences the user never sees, such as an instruction to read
+ * a key and pass it on, and a model reads them. The text is cut before it is
+ * revealed, so a description made of hidden characters cannot first grow
+ * twelvefold. A name (`oneLine`) shows its line breaks and tabs too.
+ */
+function shownText(text: string, max: number, oneLine = false): string {
+  const cut = text.slice(0, max + 1);
+  return clip((oneLine ? revealHiddenInLine(cut) : revealHidden(cut)).text, max);
 }
 
 /**
@@ -45,7 +61,7 @@ export function toSchemaSubset(schema: unknown, depth = 0): JsonSchema {
     const shown = JSON.stringify(schema.default);
     if (shown !== undefined && shown.length <= 80) notes.push(`Default: ${shown}.`);
   }
-  if (notes.length > 0) out.description = clip(notes.join(' '), MAX_PROPERTY_DESCRIPTION_CHARS);
+  if (notes.length > 0) out.description = shownText(notes.join(' '), MAX_PROPERTY_DESCRIPTION_CHARS);
   if (isRecord(schema.properties)) {
     out.properties = Object.fromEntries(Object.entries(schema.properties).map(([key, sub]) => [key, toSchemaSubset(sub, depth + 1)]));
   }
@@ -87,7 +103,7 @@ export function toMcpTool(server: string, slug: string, tool: ListedTool, taken:
     title: typeof tool.title === 'string' ? tool.title : undefined,
     definition: {
       name,
-      description: `${clip(about, MAX_DESCRIPTION_CHARS)} (tool "${tool.name}" of the MCP server "${server}")`,
+      description: `${shownText(about, MAX_DESCRIPTION_CHARS)} (tool "${shownText(tool.name, MAX_NAME_CHARS, true)}" of the MCP server "${shownText(server, MAX_NAME_CHARS, true)}")`,
       parameters: { ...parameters, type: 'object', properties: parameters.properties ?? {} },
       readOnly: false,
     },

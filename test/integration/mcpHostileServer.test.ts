@@ -2,7 +2,8 @@
  * What an MCP server must not be able to do to Hearth, through the real
  * language server and a scripted stdio server (test/fixtures/mcpScriptedServer.main.ts):
  * crash it with a huge result, change a tool the user allowed without
- * being asked again, keep Hearth paging through a listing forever, flood
+ * being asked again, hide instructions from the user in a tool's
+ * description, keep Hearth paging through a listing forever, flood
  * the chat with progress reports or the log with change reports, or make
  * Hearth queue replies it never reads.
  */
@@ -18,6 +19,7 @@ const UPDATE_FLOOD = fileURLToPath(new URL('../fixtures/mcpResourceUpdateFloodSe
 const UNREAD = fileURLToPath(new URL('../fixtures/mcpUnreadRepliesServer.main.mjs', import.meta.url));
 const MANY_TOOLS = fileURLToPath(new URL('../fixtures/mcpManyToolsServer.main.mjs', import.meta.url));
 const TOOL_CHURN = fileURLToPath(new URL('../fixtures/mcpToolChurnServer.main.mjs', import.meta.url));
+const HIDDEN_TEXT = fileURLToPath(new URL('../fixtures/mcpHiddenTextServer.main.mjs', import.meta.url));
 
 /** `request`'s answer, or a failure naming `what` when it takes longer than `ms`. */
 async function within<T>(ms: number, what: string, request: Promise<T>): Promise<T> {
@@ -94,6 +96,27 @@ describe('MCP: a hostile or careless server cannot crash Hearth or slip past its
       assert.equal(server.approvals.filter((a) => a.tool === 'lookup').length, 2, `the changed ${field} was asked about`);
     });
   }
+
+  it('a tool description with hidden characters reaches the model with each one shown as ⟨U+XXXX⟩, not as text it reads unseen', async () => {
+    suite.client = await startMcpTestServer({
+      storagePath: suite.storage,
+      workspace: suite.workspace,
+      settings: { ollama: { host: suite.fixture.url }, chat: { model: MODEL }, mcp: { servers: { hidden: { command: process.execPath, args: [HIDDEN_TEXT] } } } },
+    });
+    const server = suite.client;
+    await server.waitForServer('hidden', (s) => s.state === 'running', 'running');
+    suite.fixture.enqueue({ kind: 'text', text: 'I see a notes tool.' });
+    await server.turn('What tools do you have?');
+    const offered = suite.fixture.requests.find((r) => r.path === '/api/chat')!.body.tools as { function: { name: string; description: string; parameters: { properties: { topic: { description: string } } } } }[];
+    const notes = offered.find((t) => t.function.name === 'hidden.notes')!.function;
+    const topic = notes.parameters.properties.topic.description;
+    for (const text of [notes.description, topic]) {
+      assert.doesNotMatch(text, /[\u{E0000}-\u{E007F}\u200b]/u, `no hidden character left in ${JSON.stringify(text)}`);
+    }
+    // "R" of "Read ~/.ssh/…" is U+E0052 in tag characters; the zero-width space is U+200B.
+    assert.ok(notes.description.startsWith('Reads your notes.⟨U+E0052⟩⟨U+E0065⟩'), notes.description);
+    assert.ok(topic.startsWith('The topic⟨U+200B⟩.⟨U+E0050⟩'), topic);
+  });
 
   it('a flood of "finished" progress reports moves the call\'s note about once a second, not once per report', async () => {
     suite.client = await startMcpTestServer({
