@@ -55,6 +55,11 @@ function transportName(kind: McpHttpTransport): string {
   return kind === 'sse' ? 'HTTP+SSE' : 'Streamable HTTP';
 }
 
+/** "90 s" or "30 min", for a limit the model is told about. */
+function describeDuration(ms: number): string {
+  return ms < 120_000 ? `${Math.max(1, Math.round(ms / 1000))} s` : `${Math.round(ms / 60_000)} min`;
+}
+
 function describeExit(exit: ProcessExit): string {
   return exit.signal ? `it was killed by ${exit.signal}` : `it exited with code ${exit.code}`;
 }
@@ -701,13 +706,16 @@ export class McpServerConnection {
     const client = this.client;
     if (!client || this.state !== 'running') return this.notRunning(tool);
     const gen = this.generation;
+    // The hard cap is a signal of its own, not the SDK's maxTotalTimeout: that one is checked only when progress
+    // arrives, and ends the call without telling the server, which would go on working for nobody. An aborted
+    // signal sends notifications/cancelled, as the user's Stop does.
+    const capped = AbortSignal.timeout(this.options.maxCallMs);
     try {
       // A plain request, not the SDK's callTool: its output check knows only the tools of the last page listed.
       const result = await client.request({ method: 'tools/call', params: { name: tool.toolName, arguments: args } }, CallToolResultSchema, {
-        signal: options.signal,
+        signal: AbortSignal.any([options.signal, capped]),
         timeout: this.options.callTimeoutMs,
         resetTimeoutOnProgress: true,
-        maxTotalTimeout: this.options.maxCallMs,
         onprogress: options.onProgress
           ? (p) => options.onProgress!({ progress: p.progress, total: p.total, message: typeof p.message === 'string' ? p.message : undefined })
           : undefined,
@@ -718,6 +726,15 @@ export class McpServerConnection {
     } catch (err) {
       if (options.signal.aborted) {
         return { isError: true, summary: 'cancelled', content: `${tool.name} was cancelled; the MCP server was asked to stop it.` };
+      }
+      if (capped.aborted && gen === this.generation) {
+        return {
+          isError: true,
+          summary: 'too long',
+          content:
+            `${tool.name} ran for ${describeDuration(this.options.maxCallMs)}, the longest Hearth lets one MCP tool call run even while the server reports progress, ` +
+            'so Hearth cancelled it and asked the server to stop. It returned no result; do not assume it finished. Try a smaller task, or continue without it.',
+        };
       }
       if (gen !== this.generation || (err instanceof McpError && err.code === ErrorCode.ConnectionClosed)) {
         return {

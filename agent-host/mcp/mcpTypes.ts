@@ -185,7 +185,7 @@ export interface McpManagerOptions {
   connectTimeoutMs?: number;
   /** A call is cancelled after this long without a result or a progress notification. Default 5 minutes. */
   callTimeoutMs?: number;
-  /** Upper bound on a call, progress or not. Default 30 minutes. */
+  /** Upper bound on a call, progress or not; the server is then told to stop it (`notifications/cancelled`). Default 30 minutes. */
   maxCallMs?: number;
   /** Results longer than this many characters are cut (the model is told). Default 30,000. */
   maxResultChars?: number;
