@@ -1,7 +1,7 @@
 import { UnauthorizedError } from '@modelcontextprotocol/sdk/client/auth.js';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { SSEClientTransport, SseError } from '@modelcontextprotocol/sdk/client/sse.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPClientTransport, StreamableHTTPError } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import type { Transport } from '@modelcontextprotocol/sdk/shared/transport.js';
 import { CallToolResultSchema, CreateMessageRequestSchema, ElicitRequestSchema, ErrorCode, ListRootsRequestSchema, LoggingMessageNotificationSchema, McpError, ResourceUpdatedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
 import { formatContentBlock, formatToolResult } from './formatToolResult';
@@ -85,6 +85,8 @@ export class McpServerConnection {
   /** Why the last process or session ended, in a few words (for the model; lastError adds its output for the user). */
   private stopReason?: string;
   private closeReason?: string;
+  /** The server answered 404 for the session: the close that follows starts a new session at once, not as a crash. */
+  private sessionExpired = false;
   private restarts = 0;
   private failures = 0;
   private runningSince?: number;
@@ -254,6 +256,7 @@ export class McpServerConnection {
     this.nextRestartAt = undefined;
     this.recentStderr.length = 0;
     this.closeReason = undefined;
+    this.sessionExpired = false;
     this.setState('starting');
     let client = this.createClient(gen);
     try {
@@ -538,6 +541,15 @@ export class McpServerConnection {
   /** The connection closed on its own (the process died, or a broken HTTP session was closed). */
   private handleClosed(gen: number): void {
     if (gen !== this.generation || this.state !== 'running') return;
+    if (this.sessionExpired) {
+      // The specification's answer to a 404 for a session: a new initialize without the old id. The server is
+      // there (it answered), so this is neither a failure nor a reason to wait.
+      this.sessionExpired = false;
+      this.log('It no longer knew Hearth\'s session (HTTP 404; it may have restarted); starting a new session.');
+      this.detach();
+      void this.connect();
+      return;
+    }
     const exit = this.stdio?.exit;
     const output = this.recentStderr.length > 0 ? ` Its last output: ${this.recentStderr.map((l) => JSON.stringify(l)).join(' ')}` : '';
     this.stopReason = this.closeReason ?? this.stdio?.stopReason ?? (exit ? describeExit(exit) : 'the connection closed');
@@ -753,6 +765,17 @@ export class McpServerConnection {
         this.closeReason = 'its sign-in expired';
         void client.close().catch(noop);
         return { isError: true, summary: 'sign-in needed', content: `${tool.name} did not run: the MCP server "${this.spec.name}" needs the user to sign in again. Hearth asks them; continue without this tool for now.` };
+      }
+      if (err instanceof StreamableHTTPError && err.code === 404 && gen === this.generation && this.http instanceof StreamableHTTPClientTransport && !this.closeReason) {
+        this.sessionExpired = true;
+        this.closeSession(gen, 'it no longer knew the session (HTTP 404)');
+        return {
+          isError: true,
+          summary: 'session expired',
+          content:
+            `${tool.name} did not run: the MCP server "${this.spec.name}" no longer knew Hearth's session (HTTP 404; it may have restarted), so it refused the call. ` +
+            'Hearth is starting a new session now; its tools come back in a moment, and calling it again then is safe.',
+        };
       }
       if (!(err instanceof McpError) && this.http) void this.checkAlive(gen, err);
       return { isError: true, summary: 'failed', content: `${tool.name} failed: ${errorText(err)}` };

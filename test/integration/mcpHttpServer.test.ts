@@ -105,6 +105,26 @@ describe('a Streamable HTTP MCP server through the language server (integration)
     assert.equal(info.state, 'running', 'a cancelled call leaves the session running');
   });
 
+  it('a call the server refuses with 404 for a forgotten session says it did not run, and a new session starts at once', async () => {
+    const server = await start();
+    assert.equal(docs.initializes, 1);
+    await docs.forgetSessions();
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'docs.lookup', arguments: { topic: 'streams' } }] }, { kind: 'text', text: 'Retrying later.' });
+    const refused = await server.turn('Look up streams');
+    assert.equal(refused.results[0].isError, true);
+    assert.match(refused.results[0].content, /^docs\.lookup did not run: the MCP server "docs" no longer knew Hearth's session \(HTTP 404; it may have restarted\).*calling it again then is safe\.$/);
+    assert.equal(docs.calls.filter((c) => c.tool === 'lookup').length, 0, 'the call did not reach a tool');
+
+    // A new session, at once: no restart delay, and not counted as a failure.
+    const info = await server.waitForServer('docs', (s) => s.state === 'running' && docs.initializes === 2, 'running in a new session', 5_000);
+    assert.equal(info.restarts, 0);
+    assert.ok(!server.mcpLogs.some((l) => /Restarting in/.test(l)), server.mcpLogs.join('\n'));
+    suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'docs.lookup', arguments: { topic: 'streams' } }] }, { kind: 'text', text: 'Found it.' });
+    const again = await server.turn('Look up streams again');
+    assert.equal(again.results[0].isError, false, again.results[0].content);
+    assert.match(again.results[0].content, /^Docs about streams/);
+  });
+
   it('a server that floods Hearth with requests and leaves its replies unanswered is stopped before the open requests exhaust memory, and comes back', async () => {
     const server = await start();
     suite.fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'docs.flood', arguments: { pings: 3000 } }] }, { kind: 'text', text: 'Stopped.' });

@@ -6,7 +6,7 @@
  */
 import { createServer, type Server } from 'node:http';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
-import { EmptyResultSchema } from '@modelcontextprotocol/sdk/types.js';
+import { EmptyResultSchema, isInitializeRequest } from '@modelcontextprotocol/sdk/types.js';
 import { z } from 'zod';
 import { listenOnLoopback, McpHttpSessions, readJsonBody } from '../fixtures/mcpHttpSessions';
 
@@ -21,6 +21,10 @@ export interface HttpMcpTestServer {
   /** Set by `flood`: POSTs that carry the client's replies get no answer (held open), counted here. */
   holdReplies: boolean;
   heldReplies: number;
+  /** Ends every session, as a server that restarted has forgotten them: their next request gets 404. */
+  forgetSessions(): Promise<void>;
+  /** `initialize` requests received, one per session a client started. */
+  initializes: number;
   close(): Promise<void>;
 }
 
@@ -38,6 +42,8 @@ export async function startHttpMcpTestServer(initialDescription: string): Promis
     cancelled: 0,
     holdReplies: false,
     heldReplies: 0,
+    forgetSessions: async () => undefined,
+    initializes: 0,
     close: async () => undefined,
   };
 
@@ -86,6 +92,7 @@ export async function startHttpMcpTestServer(initialDescription: string): Promis
     void (async () => {
       state.authorizations.push(String(req.headers.authorization ?? ''));
       const body = req.method === 'POST' ? await readJsonBody(req) : undefined;
+      if (isInitializeRequest(body)) state.initializes++;
       if (state.holdReplies && isReply(body)) {
         // Never answered: the client's POST stays open until it gives up or the test ends.
         state.heldReplies++;
@@ -99,5 +106,6 @@ export async function startHttpMcpTestServer(initialDescription: string): Promis
   const listening = await listenOnLoopback(http, sessions);
   state.url = `${listening.origin}/mcp`;
   state.close = listening.close;
+  state.forgetSessions = () => sessions.close();
   return state;
 }
