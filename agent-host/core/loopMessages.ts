@@ -16,6 +16,16 @@ export function stepLimitError(maxSteps: number, model: string): HearthError {
   };
 }
 
+/** A reply that reached the core's bound (replyLimits.ts) in its text or its reasoning, and was stopped there. */
+export function replyCutError(part: 'text' | 'thinking', limitChars: number, model: string): HearthError {
+  const limit = limitChars.toLocaleString('en-US');
+  const message =
+    part === 'text'
+      ? `${model}'s reply reached ${limit} characters, the most Hearth takes in one reply, so Hearth stopped it there (a model that repeats itself writes without end). What it wrote up to the limit is kept above. Ask for a shorter answer or one part at a time, or try another model.`
+      : `${model} reasoned for ${limit} characters, the most Hearth takes in one reply, without finishing, so Hearth stopped it there. Its reasoning up to the limit is kept above. Ask a narrower question, turn thinking down or off, or try another model.`;
+  return { code: 'limitReached', message, model, retryable: true };
+}
+
 export function repeatedCallError(toolName: string, times: number, model: string): HearthError {
   return {
     code: 'limitReached',

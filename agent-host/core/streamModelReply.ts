@@ -4,6 +4,7 @@ import { takeReady } from './modelStream';
 import { LeadingThinkSplitter, type ThinkSplit } from './leadingThinkSplitter';
 import { ToolCallTextFilter } from './toolCallTextFilter';
 import { usageFromChunk } from './usageTotals';
+import { REPLY_LIMITS } from './replyLimits';
 
 /** One complete model reply. */
 export interface ModelReply {
@@ -17,6 +18,18 @@ export interface ModelReply {
   showedText: boolean;
   /** The reasoning the model streamed (Ollama's message.thinking), kept apart from `content`. */
   thinking: string;
+  /**
+   * Set when the reply reached its bound (replyLimits.ts) in its text or in its reasoning: the request was aborted
+   * there, and `content`, `thinking` and `toolCalls` hold what came before it (a tool call past the bound is left out).
+   */
+  cut?: 'text' | 'thinking';
+}
+
+/** `text` up to `room` characters, without leaving half of a surrogate pair at the end. */
+function upTo(text: string, room: number): string {
+  if (text.length <= room) return text;
+  const cut = text.slice(0, Math.max(0, room));
+  return /[\uD800-\uDBFF]$/.test(cut) ? cut.slice(0, -1) : cut;
 }
 
 /**
@@ -31,6 +44,9 @@ export interface ModelReply {
  * A reasoning block the model wrote into its text instead (`<think>…</think>`
  * at the start, from Ollama before 0.9 or a template without thinking tags)
  * is treated the same way.
+ * The reply is bounded (REPLY_LIMITS, the core's one bound): at the bound of its
+ * text or its reasoning the request is aborted, so the server stops generating,
+ * and the reply returns with `cut` set and what came before the bound.
  */
 export async function* streamModelReply(
   client: Ollama,
@@ -54,12 +70,20 @@ export async function* streamModelReply(
     else deltas.push({ type, delta });
   };
   const leading = new LeadingThinkSplitter();
-  const addThinking = (thinking: string) => {
+  // Native tool calls count against the text's bound (as their JSON): a server can send call after call without end.
+  let toolCallChars = 0;
+  const addThinking = (whole: string) => {
+    if (whole === '' || reply.cut) return;
+    const thinking = upTo(whole, REPLY_LIMITS.thinkingChars - reply.thinking.length);
+    if (thinking !== whole) reply.cut = 'thinking';
     if (thinking === '') return;
     reply.thinking += thinking;
     add('thinking', thinking);
   };
-  const addText = (delta: string) => {
+  const addText = (whole: string) => {
+    if (whole === '' || reply.cut) return;
+    const delta = upTo(whole, REPLY_LIMITS.textChars - reply.content.length - toolCallChars);
+    if (delta !== whole) reply.cut = 'text';
     if (delta === '') return;
     reply.content += delta;
     const visible = filter ? filter.push(delta) : delta;
@@ -76,7 +100,15 @@ export async function* streamModelReply(
     addThinking(chunk.message?.thinking ?? '');
     const content = chunk.message?.content ?? '';
     if (content !== '') addSplit(leading.push(content));
-    if (chunk.message?.tool_calls?.length) reply.toolCalls.push(...chunk.message.tool_calls);
+    const calls = chunk.message?.tool_calls;
+    if (calls?.length && !reply.cut) {
+      const size = JSON.stringify(calls).length;
+      if (reply.content.length + toolCallChars + size > REPLY_LIMITS.textChars) reply.cut = 'text';
+      else {
+        toolCallChars += size;
+        reply.toolCalls.push(...calls);
+      }
+    }
     if (chunk.done) {
       reply.doneReason = chunk.done_reason === 'length' ? 'length' : 'stop';
       reply.usage = usageFromChunk(chunk);
@@ -86,8 +118,16 @@ export async function* streamModelReply(
     for await (const chunk of stream) {
       take(chunk);
       // Chunks that arrived while this turn waited for the CPU go out as one event, not one per token.
-      for (const ready of takeReady(stream)) take(ready);
+      for (const ready of reply.cut ? [] : takeReady(stream)) {
+        take(ready);
+        if (reply.cut) break;
+      }
       for (const event of deltas.splice(0)) yield event;
+      if (reply.cut) {
+        // At the bound the server is told to stop (the request is aborted) rather than left generating unread.
+        stream.abort();
+        break;
+      }
     }
     finished = true;
     addSplit(leading.flush());

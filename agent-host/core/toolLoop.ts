@@ -8,8 +8,9 @@
  * prompt into the context window, so a long tool session degrades by trimming
  * old tool output rather than by Ollama silently cutting the system prompt.
  *
- * The loop ends itself at maxSteps, or when the model repeats one call with
- * the same arguments three times.
+ * The loop ends itself at maxSteps, when the model repeats one call with
+ * the same arguments three times, or when one reply reaches the core's bound
+ * on its text or its reasoning (replyLimits.ts).
  */
 import type { Ollama } from 'ollama';
 import { DEFAULT_CHAT_MODE, type AgentEvent, type ChatMessage, type DoneReason, type ToolCall, type ToolResult, type Usage, type UserInput } from '../../protocol/chat';
@@ -21,7 +22,7 @@ import { classifyFailure, contextOverflow, isThinkingUnsupported, isToolsUnsuppo
 import { DEFAULT_TOOL_TIMEOUT_MS, errorResult, executeToolCall, TurnCancelled } from './executeToolCall';
 import { formatUserMessage } from './formatUserMessage';
 import { HearthException } from './hearthException';
-import { contextOverflowError, contextRecountNote, contextTooSmallError, repeatedCallError, rulesCutWarning, stepLimitError, toolsLeftOutWarning, trimWarning, windowTooSmallForTools } from './loopMessages';
+import { contextOverflowError, contextRecountNote, contextTooSmallError, repeatedCallError, replyCutError, rulesCutWarning, stepLimitError, toolsLeftOutWarning, trimWarning, windowTooSmallForTools } from './loopMessages';
 import { fitRules, rulesBudget } from './rulesPrompt';
 import type { ModelFacts, ModelFactsCache } from './modelFacts';
 import { executorForMode, modeRefusal } from './modeTools';
@@ -29,6 +30,7 @@ import { agentAllowsTool, agentRefusal, executorForAgent } from './agentTools';
 import { prepareToolCall } from './prepareToolCall';
 import { proposedCalls } from './proposedCalls';
 import { RepetitionGuard } from './repetitionGuard';
+import { REPLY_LIMITS } from './replyLimits';
 import { streamModelReply, type ModelReply } from './streamModelReply';
 import { EXTRA_SUBAGENTS_CALL_REFUSAL, RUN_SUBAGENTS_TOOL, runSubagents, runSubagentsDefinition } from './subagents';
 import { compactHistory } from './compaction';
@@ -232,6 +234,11 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
         continue;
       }
       throw await asHearthException(err, setup);
+    }
+    if (reply.cut) {
+      // The request is already aborted; a call in a cut reply may be missing its end, so nothing it asked for runs.
+      yield { type: 'error', error: replyCutError(reply.cut, reply.cut === 'text' ? REPLY_LIMITS.textChars : REPLY_LIMITS.thinkingChars, model) };
+      return 'limit';
     }
     if (reply.usage) {
       usage = addUsage(usage, reply.usage);
