@@ -12,7 +12,9 @@ import {
   ollamaTooOldError,
   oversizedLineError,
   unfinishedReplyError,
+  isMissingProviderRoute,
   isMissingRoute,
+  providerMissingRouteError,
   unreachableError,
   webPageTitle,
   type ProviderServer,
@@ -52,6 +54,8 @@ export async function describeOllamaFailure(err: unknown, context: FailureContex
         if (failure.oversized) return oversizedLineError(context.host, context.model, failure.detail, provider.server);
         return connectionDroppedError(context.host, context.model, failure.detail, provider.server);
       case 'http':
+        // Checked first: FastAPI's "Not Found" for a route it lacks also says "not found", but no model is missing.
+        if (isMissingProviderRoute(failure.status, failure.message)) return providerMissingRouteError(provider.server, context.model);
         // OpenAI-compatible servers answer an unknown model with 404 (vLLM, LM Studio) or 400 saying so (llama-server's router).
         if ((failure.status === 404 || failure.status === 400) && /not (be )?found|does not exist|no such model|unknown model/i.test(failure.message)) {
           return modelNotFoundError(context.host, provider.model, await provider.listModels(), provider.server);

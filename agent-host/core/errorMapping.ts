@@ -142,6 +142,28 @@ export function isMissingRoute(status: number | undefined, message: string): boo
   return status === 404 && message.trim() === '404 page not found';
 }
 
+/**
+ * True for a FastAPI server's answer to a path it has no route for: `{"detail": "Not Found"}` with 404 (vLLM's and
+ * SGLang's HTTP servers are FastAPI apps), which the OpenAI adapter turns into its text. A missing model is a 404
+ * that names it ("The model `x` does not exist."), never the bare words.
+ */
+export function isMissingProviderRoute(status: number | undefined, message: string): boolean {
+  return status === 404 && /^not found\.?$/i.test(message.trim());
+}
+
+/** A provider that has no OpenAI-compatible chat route where Hearth called it: the `baseUrl` is wrong, not the model. */
+export function providerMissingRouteError(provider: ProviderServer, model: string): HearthError {
+  return {
+    code: 'modelError',
+    message:
+      `${describeProvider(provider).replace(/^the/, 'The')} at ${provider.host} answered "Not Found" for its chat route: there is no OpenAI-compatible API at that address, so its \`baseUrl\` points at the wrong place or at another kind of server. ` +
+      'Correct the `baseUrl` in the `hearth.providers` setting to the address the server prints when it starts (for vLLM and SGLang, http://host:port), then press Retry.',
+    host: provider.host,
+    model,
+    retryable: true,
+  };
+}
+
 /** An Ollama without the API route Hearth called (see `isMissingRoute`): updating it helps, pulling a model does not. */
 export function ollamaTooOldError(host: string, model: string): HearthError {
   return {
@@ -321,7 +343,7 @@ export function invalidModelNameError(host: string, model: string, listed: strin
 }
 
 /** A wait the user can read: "20 seconds", "3 minutes", "2 hours". */
-function formatWait(seconds: number): string {
+export function formatWait(seconds: number): string {
   const plural = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
   if (seconds < 120) return plural(Math.max(1, Math.round(seconds)), 'second');
   if (seconds < 2 * 3600) return plural(Math.round(seconds / 60), 'minute');
@@ -345,6 +367,7 @@ export function retryAfterSeconds(header: string | null | undefined, now = Date.
  * wants an API key, another one, or one that may use this model: vLLM's and llama-server's `--api-key`, a
  * proxy, a hosted API) and 429 (a rate limit or a used-up quota). A plain "reported an error (HTTP 401)" left
  * the user guessing, and Retry was not offered though it succeeds once the key is set or the limit passes.
+ * 503 (overloaded or still loading) likewise says how long the server asked to wait, from its Retry-After.
  * Undefined for any other status.
  */
 export function providerRefusedError(provider: ProviderServer, model: string, status: number, serverMessage: string, retryAfter?: number): HearthError | undefined {
@@ -364,6 +387,10 @@ export function providerRefusedError(provider: ProviderServer, model: string, st
   } else if (status === 429) {
     const wait = retryAfter === undefined ? 'a moment' : formatWait(retryAfter);
     message = `${who} is limiting requests (HTTP 429)${quoted}. Wait ${wait}, then press Retry, or pick another model.`;
+  } else if (status === 503) {
+    // vLLM and SGLang answer 503 while overloaded or still loading; a gateway in front of them says how long with Retry-After.
+    const when = retryAfter === undefined ? 'Wait a moment, then press Retry' : `It asked to be retried in ${formatWait(retryAfter)}: wait that long, then press Retry`;
+    message = `${who} is busy or not ready (HTTP 503)${quoted}. ${when}, or pick another model.`;
   } else {
     return undefined;
   }

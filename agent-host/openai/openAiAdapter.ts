@@ -13,6 +13,7 @@ import { webPageRefusal } from './webPageRefusal';
 import { readJsonUpTo } from './readJsonUpTo';
 import { readTextUpTo } from './readTextUpTo';
 import { hideApiKey } from './hideApiKey';
+import { errorBodyText } from './errorBodyText';
 import { StreamLines } from '../core/streamLines';
 import { StreamedToolCalls } from './streamedToolCalls';
 
@@ -223,7 +224,7 @@ async function post(backend: OpenAiEndpoint, path: string, body: Json, signal: A
   const res = await (backend.fetch ?? fetch)(url, { method: 'POST', headers: authHeaders(backend), body: JSON.stringify(body), signal });
   if (!res.ok) {
     const text = hideApiKey(await readTextUpTo(res, ERROR_BODY_MAX_BYTES), backend.apiKey);
-    const err = new Error(`HTTP ${res.status}: ${webPageRefusal(url, res, text) ?? text.slice(0, 500)}`) as OpenAiHttpError;
+    const err = new Error(`HTTP ${res.status}: ${webPageRefusal(url, res, text) ?? errorBodyText(text).slice(0, 500)}`) as OpenAiHttpError;
     err.status = res.status;
     const retryAfter = res.headers.get('retry-after');
     if (retryAfter !== null) err.retryAfter = retryAfter;

@@ -37,19 +37,9 @@ function headersOf(init: RequestInit | undefined): Record<string, string> {
   return out;
 }
 
-/** The sentence in an OpenAI-style error body (`{"error":{"message":…}}`), else the body's start as the adapter kept it. */
+/** The server's sentence, without the status the adapter put before it (the adapter took it out of the body, errorBodyText.ts). */
 function refusalText(message: string): string {
-  const text = message.replace(/^HTTP \d+: /, '');
-  try {
-    const parsed = JSON.parse(text) as { error?: unknown; message?: unknown };
-    const error = parsed.error as { message?: unknown } | string | undefined;
-    if (typeof error === 'string') return error;
-    if (typeof error?.message === 'string') return error.message;
-    if (typeof parsed.message === 'string') return parsed.message;
-  } catch {
-    // Not JSON: a proxy's page or plain text, shown as it is.
-  }
-  return text;
+  return message.replace(/^HTTP \d+: /, '');
 }
 
 export function createProviderFetch(registry: ProviderRegistry, base: typeof fetch): typeof fetch {

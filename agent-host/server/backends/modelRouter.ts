@@ -25,6 +25,7 @@ import { DONE_MARKER, finalChunkStats } from './finalChunkStats';
 import { openAiShow, type OpenAiHttpError, type StreamStats } from '../../openai/openAiAdapter';
 import { openAiReply } from '../../openai/openAiReply';
 import { ModelResponseError, type ModelStream, type ModelStreamer } from '../../core/modelStream';
+import { formatWait, retryAfterSeconds } from '../../core/errorMapping';
 import { NdjsonModelStream, type ReplyHooks } from './ndjsonModelStream';
 import { streamResponse } from './streamResponse';
 import type { RestingReads } from './paceReads';
@@ -308,7 +309,11 @@ export function createModelRouter(deps: ModelRouterDeps): ModelRouter {
       // The backend refused the request: its 4xx stands (the client sent something wrong), anything else is the server's.
       release(admitted, kind);
       logger.warn('model request failed', { backend: backend.id, model, error: (err as Error).message });
-      return { status: status >= 400 && status < 500 ? status : 502, error: `The team server's backend ${backend.id} failed: ${(err as Error).message}` };
+      // A busy backend's Retry-After (vLLM behind a gateway, SGLang loading) reaches the user as words: the client cannot see the header.
+      const wait = retryAfterSeconds((err as Partial<OpenAiHttpError>).retryAfter);
+      const said = (err as Error).message;
+      const asked = wait === undefined ? said : `${said.replace(/[.\s]+$/, '')}. It asked to be retried in ${formatWait(wait)}.`;
+      return { status: status >= 400 && status < 500 ? status : 502, error: `The team server's backend ${backend.id} failed: ${asked}` };
     }
   }
 
