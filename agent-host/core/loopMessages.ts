@@ -26,6 +26,14 @@ export function replyCutError(part: 'text' | 'thinking', limitChars: number, mod
   return { code: 'limitReached', message, model, retryable: true };
 }
 
+/** A turn whose only reply ended normally with nothing to read: empty, only whitespace, or only reasoning. */
+export function emptyReplyError(model: string, reasoned: boolean): HearthError {
+  const message = reasoned
+    ? `${model} finished reasoning without writing an answer (its reasoning is kept above). Press Retry, or ask again more directly, turn thinking off, or try another model.`
+    : `${model} finished without writing an answer: its reply was empty. Press Retry, or try another model; if this keeps happening, the model server may be misconfigured (its chat template, or a context window too small for the prompt).`;
+  return { code: 'modelError', message, model, retryable: true };
+}
+
 export function repeatedCallError(toolName: string, times: number, model: string): HearthError {
   return {
     code: 'limitReached',

@@ -14,7 +14,7 @@ export interface ModelReply {
   toolCalls: OllamaToolCall[];
   doneReason: Extract<DoneReason, 'stop' | 'length'>;
   usage?: Usage;
-  /** Whether any text reached the user (after filtering). */
+  /** Whether any text other than spaces and line breaks reached the user (after filtering). */
   showedText: boolean;
   /** The reasoning the model streamed (Ollama's message.thinking), kept apart from `content`. */
   thinking: string;
@@ -88,7 +88,7 @@ export async function* streamModelReply(
     reply.content += delta;
     const visible = filter ? filter.push(delta) : delta;
     if (visible !== '') {
-      reply.showedText = true;
+      if (/\S/.test(visible)) reply.showedText = true;
       add('text', visible);
     }
   };
@@ -134,7 +134,7 @@ export async function* streamModelReply(
     for (const event of deltas.splice(0)) yield event;
     const rest = filter?.flush() ?? '';
     if (rest !== '') {
-      reply.showedText = true;
+      if (/\S/.test(rest)) reply.showedText = true;
       yield { type: 'text', delta: rest };
     }
     return reply;

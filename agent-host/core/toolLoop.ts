@@ -22,7 +22,7 @@ import { classifyFailure, contextOverflow, isThinkingUnsupported, isToolsUnsuppo
 import { DEFAULT_TOOL_TIMEOUT_MS, errorResult, executeToolCall, TurnCancelled } from './executeToolCall';
 import { formatUserMessage } from './formatUserMessage';
 import { HearthException } from './hearthException';
-import { contextOverflowError, contextRecountNote, contextTooSmallError, repeatedCallError, replyCutError, rulesCutWarning, stepLimitError, toolsLeftOutWarning, trimWarning, windowTooSmallForTools } from './loopMessages';
+import { contextOverflowError, contextRecountNote, contextTooSmallError, emptyReplyError, repeatedCallError, replyCutError, rulesCutWarning, stepLimitError, toolsLeftOutWarning, trimWarning, windowTooSmallForTools } from './loopMessages';
 import { fitRules, rulesBudget } from './rulesPrompt';
 import type { ModelFacts, ModelFactsCache } from './modelFacts';
 import { executorForMode, modeRefusal } from './modeTools';
@@ -256,6 +256,11 @@ export async function* toolLoop(setup: TurnSetup): AsyncGenerator<AgentEvent, Do
     }
 
     const proposals = executor ? proposedCalls(reply, mode, tools) : [];
+    // A first reply that ended normally with nothing to read (empty, whitespace, reasoning only) left a blank answer
+    // and no word why; it is an error the user can retry. After tool calls, an answer without closing words is fine.
+    if (proposals.length === 0 && step === 1 && reply.doneReason === 'stop' && !reply.showedText && !options.continueReply) {
+      throw new HearthException(emptyReplyError(model, reply.thinking.trim() !== ''));
+    }
     if (!executor || proposals.length === 0) return reply.doneReason;
     if (step >= maxSteps) {
       yield { type: 'error', error: stepLimitError(maxSteps, model) };
