@@ -163,8 +163,20 @@ async function* sseData(response: Response): AsyncGenerator<Json> {
       if (!line.startsWith('data:')) continue;
       const data = line.slice(5).trim();
       if (data === '[DONE]') return;
-      const parsed = JSON.parse(data) as Json;
-      yield eventName === 'error' && parsed.error === undefined ? { error: parsed } : parsed;
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(data);
+      } catch {
+        parsed = undefined;
+      }
+      if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+        // A whole event that is not a JSON object (cut short by a proxy, a broken server): nothing after it can be
+        // trusted, and the user reads what arrived rather than "the connection closed", which is not what happened.
+        yield { error: `the server sent a stream event that is not JSON: ${data.slice(0, 200)}` };
+        return;
+      }
+      const event = parsed as Json;
+      yield eventName === 'error' && event.error === undefined ? { error: event } : event;
     }
   }
 }

@@ -76,6 +76,17 @@ describe('a provider stream that breaks (integration)', function () {
     assert.equal(textOf(started.assistantEntryId), 'The answer starts');
   });
 
+  it('an event that is not JSON ends the answer with an error naming it, and keeps what came before', async () => {
+    await start([{ kind: 'garbledEvent', text: 'The answer starts', garbled: '{"choices":[{"index":0,"delta":{"content":" and th' }]);
+    const started = await client!.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Explain it', context: [] } });
+    const done = await finished(started.assistantEntryId);
+    assert.equal(done.event.type === 'done' && done.event.reason, 'error');
+    const error = errorOf(done);
+    assert.equal(error?.code, 'modelError');
+    assert.match(error?.message ?? '', /provider "lm" at .* reported an error for lm::local-model: the server sent a stream event that is not JSON: \{"choices":\[\{"index":0,"delta":\{"content":" and th$/);
+    assert.equal(textOf(started.assistantEntryId), 'The answer starts');
+  });
+
   it("a provider whose model list is too large to read is named in the picker's errors, and Ollama's models are still listed", async () => {
     await start([], { modelListBytes: 17 * 1024 * 1024 });
     const list = await client!.connection.sendRequest(ModelListRequest.type, {});
