@@ -13,6 +13,8 @@ import { RemoteAgent } from '../../language-server/remote/remoteAgent';
 import type { TeamServer } from '../../agent-host/server/teamServer';
 import type { TeamConnection } from '../../language-server/remote/teamConnection';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
+import { startOpenAiFailingStream } from '../fixtures/openAiFailingStream';
+import { until } from '../fixtures/until';
 import { useLanguageServerWorkspace } from './languageServerWorkspace';
 import { collect, makePki, remoteConfig, startTestServer, teamConnection, type TestPki } from './teamServerHarness';
 
@@ -66,6 +68,25 @@ describe('a model reply that never ends (integration)', function () {
         assert.equal(reply.parts.filter((p) => p.kind === part).map((p) => (p.kind === part ? p.text : '')).join('').length, limit);
       });
     }
+  });
+
+  describe('from an OpenAI-compatible provider, through the language server', () => {
+    const lsp = useLanguageServerWorkspace('reply-bound-openai');
+
+    it('endless content events are cut at the same bound, and the provider request is aborted', async () => {
+      const server = lsp.closeAfter(await startOpenAiFailingStream(MODEL, [{ kind: 'endlessEvents', text: 'The answer starts ', token: TOKEN }]));
+      const client = await lsp.startWithProvider({ name: 'lm', baseUrl: `${server.url}/v1`, model: MODEL });
+      const started = await client.connection.sendRequest(ChatSendRequest.type, { input: { text: 'Explain the project', context: [] } });
+      const done = await client.waitForEvent((e: ChatEventParams) => e.entryId === started.assistantEntryId && e.event.type === 'done', 45_000);
+      assert.equal(done.event.type === 'done' && done.event.reason, 'limit');
+      const events = client.events.filter((e) => e.entryId === started.assistantEntryId).map((e) => e.event);
+      const error = events.find((e) => e.type === 'error');
+      assert.match(error?.type === 'error' ? error.error.message : '', /reply reached 400,000 characters/);
+      const shown = joined(events, 'text');
+      assert.equal(shown.length, TEXT_LIMIT);
+      assert.ok(shown.startsWith('The answer starts and again'));
+      await until(() => server.hangUps === 1, 'the provider request to be aborted', 10_000);
+    });
   });
 
   describe('through a team server', () => {
