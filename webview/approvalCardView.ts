@@ -114,6 +114,28 @@ function title(request: ApprovalRequest): string {
   }
 }
 
+/** What a screen reader hears when a request arrives: the question and what it is about, in one line. */
+export function approvalAnnouncement(request: ApprovalRequest): string {
+  const subject = (() => {
+    switch (request.kind) {
+      case 'command':
+        return reveal(request.command);
+      case 'edit':
+      case 'read':
+        return revealLine(request.path);
+      case 'webPage':
+        return revealLine(request.url);
+      case 'mcpTool':
+        return `${revealLine(request.server)}.${revealLine(request.tool)}`;
+      case 'mcpSampling':
+      case 'mcpElicitation':
+        return `from ${reveal(request.server)}`;
+    }
+  })();
+  const line = subject.replace(/\s+/g, ' ').trim();
+  return `Approval needed: ${title(request)} ${line.length > 200 ? `${line.slice(0, 199)}…` : line}`;
+}
+
 function field(doc: Document, label: string, value: string, testId: string): HTMLElement {
   return el(doc, 'div', {
     className: 'approval-field',

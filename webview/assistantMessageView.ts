@@ -106,14 +106,11 @@ export class AssistantMessageView {
     const live = entry.state === 'streaming';
     this.element.setAttribute('data-state', entry.state);
     this.element.setAttribute('data-entry-id', entry.id);
-    // Screen readers hear the answer once it is complete rather than token by token:
-    // aria-busy holds announcements of the live region until it is cleared.
-    if (live) {
-      this.element.setAttribute('aria-live', 'polite');
-      this.element.setAttribute('aria-busy', 'true');
-    } else {
-      this.element.removeAttribute('aria-busy');
-    }
+    // The answer itself is not a live region: one stayed live after it finished, so every later change in
+    // it (a Retry button taken away, an approval card answered) was read out of context, and screen readers
+    // that ignore aria-busy read the streaming tokens. The app's one announcer says when it is done instead.
+    if (live) this.element.setAttribute('aria-busy', 'true');
+    else this.element.removeAttribute('aria-busy');
 
     // Only the last reply's plan is editable, and only once it has finished: the next message starts from it.
     this.todos.update(entry.todos, !live && isLast);

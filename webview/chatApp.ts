@@ -8,7 +8,7 @@ import type { ContextItem, HearthError } from '../protocol/chat';
 import type { ChatImage } from '../protocol/chatImages';
 import { parseSlashCommand } from '../protocol/slashCommands';
 import type { ApprovalState, FromWebview, ToWebview } from '../protocol/webviewMessages';
-import { renderApprovalCard } from './approvalCardView';
+import { approvalAnnouncement, renderApprovalCard } from './approvalCardView';
 import { Composer } from './composer';
 import type { ComposerOptions } from './composer';
 import { button, el } from './dom';
@@ -29,6 +29,9 @@ import type { HostApi } from './vscodeApi';
 /** The backend status as the extension forwards it (protocol/lspMethods is off limits to the webview). */
 type BackendStatus = Extract<ToWebview, { type: 'status' }>['status'];
 
+/** How much of a finished answer the announcer reads out; the rest is in the conversation, one keystroke away. */
+const ANNOUNCED_ANSWER_CHARS = 600;
+
 export interface ChatAppOptions extends ComposerOptions {
   /** Paints streamed output; defaults to requestAnimationFrame. */
   scheduler?: FrameScheduler;
@@ -47,6 +50,14 @@ export class ChatApp {
   private readonly doc: Document;
   private readonly statusBanner: HTMLElement;
   private readonly contextMeter: HTMLElement;
+  /**
+   * The view's one live region: it says that an answer is done (with its
+   * start) and that a request waits for approval. Answers are not live
+   * regions themselves, so nothing is read token by token or out of context.
+   */
+  private readonly announcer: HTMLElement;
+  /** The shown answer that just finished, to announce once its last frame is painted. */
+  private finishedAnswer: string | undefined;
   private backendFailing = false;
   /** The error the shown chat's last answer ended with, if it did. */
   private lastTurnError: string | undefined;
@@ -135,7 +146,10 @@ export class ChatApp {
     this.modeSwitch = new ModeSwitch(doc, post);
     this.transcript = new TranscriptView(ctx, options.scheduler ?? animationFrameScheduler(view));
     this.transcript.onScroll = () => this.saveScroll();
-    this.transcript.onPainted = () => this.updateDock();
+    this.transcript.onPainted = () => {
+      this.updateDock();
+      this.announceFinishedAnswer();
+    };
     this.history = new HistoryView(doc, post, () => this.showChat(), options.now);
     this.composer = new Composer(
       doc,
@@ -145,6 +159,7 @@ export class ChatApp {
 
     this.statusBanner = el(doc, 'div', { className: 'banner banner-warning', attrs: { 'data-testid': 'status-banner', role: 'status' } });
     this.statusBanner.hidden = true;
+    this.announcer = el(doc, 'div', { className: 'visually-hidden', attrs: { 'data-testid': 'announcer', role: 'status', 'aria-live': 'polite', 'aria-atomic': 'true' } });
     this.approvalDock = el(doc, 'div', { className: 'approval-dock', attrs: { 'data-testid': 'approval-dock', role: 'region', 'aria-label': 'Approvals needed' } });
     this.approvalDock.hidden = true;
     this.chatPane = el(doc, 'div', { className: 'chat-pane', children: [this.transcript.element, this.approvalDock, this.composer.element] });
@@ -166,7 +181,7 @@ export class ChatApp {
     root.replaceChildren(
       el(doc, 'div', {
         className: 'app',
-        children: [header, this.models.banner, this.statusBanner, el(doc, 'main', { className: 'main', children: [this.chatPane, this.history.element] })],
+        children: [header, this.models.banner, this.statusBanner, this.announcer, el(doc, 'main', { className: 'main', children: [this.chatPane, this.history.element] })],
       }),
     );
   }
@@ -192,7 +207,10 @@ export class ChatApp {
           this.lastTurnError = message.event.error.message;
           this.syncStatusBanner();
         }
-        if (message.event.type === 'done') this.syncMode();
+        if (message.event.type === 'done') {
+          this.syncMode();
+          this.finishedAnswer = message.entryId;
+        }
         break;
       case 'turnStarted':
         this.lastTurnError = undefined;
@@ -266,6 +284,7 @@ export class ChatApp {
       }
       case 'approvalRequested':
         this.approvals.set(message.approval.id, { request: message.approval });
+        this.announce(approvalAnnouncement(message.approval));
         this.approvalsChanged([message.approval.entryId]);
         break;
       case 'approvalSettled': {
@@ -293,6 +312,27 @@ export class ChatApp {
       if (r.sessionId === this.sessionId && r.entryId === entryId && r.callId === callId && (!found || !state.outcome || found.outcome)) found = state;
     }
     return found;
+  }
+
+  /** Says `text` through the live region; a new node each time, so the same words twice are read twice. */
+  private announce(text: string): void {
+    this.announcer.replaceChildren(el(this.doc, 'div', { text }));
+  }
+
+  /** Announces the answer that finished, once its final frame (all its text) is painted. */
+  private announceFinishedAnswer(): void {
+    const id = this.finishedAnswer;
+    if (id === undefined) return;
+    const article = [...this.transcript.element.querySelectorAll('[data-testid="assistant-message"]')].find((a) => a.getAttribute('data-entry-id') === id);
+    if (!article || article.getAttribute('data-state') === 'streaming') return;
+    this.finishedAnswer = undefined;
+    const text = [...article.querySelectorAll('.parts > .markdown')]
+      .map((part) => part.textContent ?? '')
+      .join(' ')
+      .replace(/\s+/g, ' ')
+      .trim();
+    if (text === '') this.announce('Hearth’s answer is done.');
+    else this.announce(`Hearth answered: ${text.length > ANNOUNCED_ANSWER_CHARS ? `${text.slice(0, ANNOUNCED_ANSWER_CHARS)}… The rest is in the conversation.` : text}`);
   }
 
   private approvalsChanged(entryIds: string[]): void {

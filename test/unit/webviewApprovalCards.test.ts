@@ -95,6 +95,19 @@ describe('webview approval cards', () => {
     assert.equal(row('c2').querySelector('[data-testid="tool-result-summary"]')?.textContent, 'running…');
   });
 
+  it('tells a screen reader that a request waits, with what it asks, each time one comes', () => {
+    showCalls();
+    const announcer = h.$('announcer')!;
+    assert.equal(announcer.getAttribute('aria-live'), 'polite');
+    h.send({ type: 'approvalRequested', approval: editRequest });
+    assert.equal(announcer.textContent, 'Approval needed: Change this file? package.json');
+    h.send({ type: 'approvalRequested', approval: commandRequest });
+    h.scheduler.flush();
+    const said = announcer.textContent ?? '';
+    assert.ok(said.startsWith('Approval needed: Run this command? echo hearth-approved > approved.txt && '), said);
+    assert.ok(said.length < 250, 'a long command is cut: the card has all of it');
+  });
+
   it('describes each sandbox the command may run in', () => {
     showCalls();
     h.send({ type: 'approvalRequested', approval: { ...commandRequest, sandbox: { kind: 'bubblewrap', network: false } } });

@@ -331,19 +331,35 @@ describe('webview streaming', () => {
     assert.equal(h.$('todo-editor'), null, 'the editor closes on save');
   });
 
-  it('marks the streaming answer live for screen readers, and busy until done', () => {
+  it('announces a finished answer once through the one live region, never token by token, and keeps answers out of live regions', () => {
     h = createHarness();
+    h.send({ type: 'session', session: sessionView('s1', [user, oldAnswer]) });
     startTurn();
-    const answer = h.$('assistant-message')!;
-    assert.equal(answer.getAttribute('aria-live'), 'polite');
+    const answer = h.$$('assistant-message')[1];
+    const announcer = h.$('announcer')!;
+    assert.equal(announcer.getAttribute('aria-live'), 'polite');
     assert.equal(answer.getAttribute('aria-busy'), 'true');
-    assert.equal(h.$('streaming-indicator')?.hidden, false);
-    event({ type: 'text', delta: 'Hello' });
-    h.scheduler.flush();
-    assert.equal(h.$('streaming-indicator')?.hidden, true);
+    assert.equal((answer.querySelector('[data-testid="streaming-indicator"]') as HTMLElement).hidden, false);
+    // What the region said after each frame in which it changed (records are taken synchronously, frame by frame).
+    const announced: string[] = [];
+    const observer = new h.window.MutationObserver(() => undefined);
+    observer.observe(announcer, { childList: true, subtree: true, characterData: true });
+    const frame = () => {
+      h.scheduler.flush();
+      if (observer.takeRecords().length > 0) announced.push(announcer.textContent ?? '');
+    };
+    for (const delta of ['Hello', ' **wide**', ' world', '.']) {
+      event({ type: 'text', delta });
+      frame();
+    }
+    assert.equal((answer.querySelector('[data-testid="streaming-indicator"]') as HTMLElement).hidden, true);
     event({ type: 'done', reason: 'stop' });
-    h.scheduler.flush();
+    frame();
+    observer.disconnect();
+    assert.deepEqual(announced, ['Hearth answered: Hello wide world.'], 'one announcement, with the rendered words, after the last frame');
     assert.equal(answer.getAttribute('aria-busy'), null);
+    // No answer is a live region of its own: changes in a finished one (its Retry going away) would be read out of context.
+    assert.equal(h.document.querySelectorAll('[data-testid="assistant-message"][aria-live]').length, 0);
   });
 
   it('re-renders a reference link defined at the end of the answer correctly', () => {
