@@ -20,6 +20,8 @@ import { renderRedoBar } from './checkpointMarkerView';
 
 /** Within this many pixels of the bottom, the transcript follows new output. */
 const STICKY_THRESHOLD_PX = 48;
+/** Keys that scroll the focused transcript up (Shift+Space too). */
+const SCROLL_UP_KEYS: ReadonlySet<string> = new Set(['ArrowUp', 'PageUp', 'Home']);
 
 export interface TurnStart {
   userEntryId: string;
@@ -47,6 +49,8 @@ export class TranscriptView {
   private stickToBottom = true;
   /** The scrollTop we set ourselves, so our own scroll events are not mistaken for the user's. */
   private programmaticTop = -1;
+  /** The scrollTop at the last scroll event, to tell a scroll up from a scroll down. */
+  private lastTop = 0;
   /** Called when the transcript scrolls (the app persists the position). */
   onScroll?: () => void;
   /** Called after entries were painted (the app shows approvals that have no row in the dock). */
@@ -77,6 +81,15 @@ export class TranscriptView {
       children: [this.emptyState, this.list, this.redoSlot, this.jumpButton],
     });
     this.element.addEventListener('scroll', () => this.handleScroll(), { passive: true });
+    // A wheel turned up or a key that scrolls up says "stop following" before the first scroll event of
+    // its smooth scroll: the next streamed frame set scrollTop to the bottom, which cancelled the
+    // scroll before it moved, so the reader could not leave the bottom while an answer streamed.
+    this.element.addEventListener('wheel', (event) => this.userScrollsUp(event.deltaY < 0), { passive: true });
+    this.element.addEventListener('keydown', (event) => {
+      // Keys typed into a field in the conversation (a form an MCP server asked for) move its caret, not the view.
+      const field = (event.target as Element | null)?.closest?.('input, textarea, select, [contenteditable]');
+      if (!field) this.userScrollsUp(SCROLL_UP_KEYS.has(event.key) || (event.key === ' ' && event.shiftKey));
+    });
     // Links never navigate the webview: the extension opens them in the browser.
     this.element.addEventListener('click', (event) => this.handleLinkClick(event));
     this.render();
@@ -265,10 +278,26 @@ export class TranscriptView {
     this.element.scrollTop = target;
   }
 
+  private userScrollsUp(up: boolean): void {
+    if (up && this.element.scrollTop > 0) {
+      this.stickToBottom = false;
+      this.updateJumpButton();
+    }
+  }
+
   private handleScroll(): void {
     const top = this.element.scrollTop;
     const distance = this.element.scrollHeight - this.element.clientHeight - top;
-    if (Math.abs(top - this.programmaticTop) > 1) this.stickToBottom = distance <= STICKY_THRESHOLD_PX;
+    const movedUp = top < this.lastTop - 1;
+    this.lastTop = top;
+    if (Math.abs(top - this.programmaticTop) > 1) {
+      // Any scroll up by the user stops the following, however small: an arrow key moves 40 pixels,
+      // a wheel step's first frames a few, and while that still counted as "at the bottom" the next
+      // streamed frame pulled the view back, so the reader could not leave the bottom at all. Only
+      // reaching the bottom again (or sending, or the jump button) follows the stream again. A scroll
+      // up that ends at the bottom is the browser clamping after the content shrank, not the user.
+      this.stickToBottom = movedUp && distance > 1 ? false : distance <= STICKY_THRESHOLD_PX;
+    }
     this.updateJumpButton();
     this.onScroll?.();
   }
