@@ -272,6 +272,8 @@ export function renderApprovalCard(doc: Document, state: ApprovalState, post: Po
       'data-approval-id': request.id,
       'data-state': outcome ?? 'pending',
       role: 'group',
+      // Focusable by script only: the app keeps the keyboard on a waiting card that was redrawn.
+      tabindex: '-1',
       'aria-label': pending ? `Approval needed: ${title(request)}` : `Approval ${outcome}`,
     },
     children: [

@@ -78,6 +78,8 @@ export class ChatApp {
   private pending: { text: string; context: ContextItem[]; model?: string; images?: ChatImage[] } | undefined;
   private pendingTimer: number | undefined;
   private restoredScroll = false;
+  /** The approval whose card last had the keyboard focus (kept after the card is redrawn, which drops the focus). */
+  private focusedApproval: string | undefined;
   private scrollSaveTimer: number | undefined;
 
   constructor(
@@ -178,6 +180,21 @@ export class ChatApp {
       ],
     });
 
+    // Answering a card by keyboard redraws it without its buttons, which drops the focus on the page's body;
+    // remembering which card had it lets the app hand the focus on instead (see keepApprovalFocus).
+    root.addEventListener('focusin', (event) => {
+      const card = event.target instanceof view.Element ? event.target.closest('.approval-card') : null;
+      this.focusedApproval = card?.getAttribute('data-approval-id') ?? undefined;
+    });
+    // A user who clicks away from the card (the focus goes to the body while the card's button is still there
+    // and usable) chose where the focus is: only a focus dropped by a redraw or a disabled button is handed on.
+    root.addEventListener('focusout', (event) => {
+      const target = event.target;
+      queueMicrotask(() => {
+        const dropped = !(target instanceof view.HTMLElement) || !target.isConnected || (target instanceof view.HTMLButtonElement && target.disabled);
+        if (!dropped && doc.activeElement === doc.body) this.focusedApproval = undefined;
+      });
+    });
     root.replaceChildren(
       el(doc, 'div', {
         className: 'app',
@@ -344,8 +361,32 @@ export class ChatApp {
   private updateDock(): void {
     const homeless = [...this.approvals.values()].filter((a) => !a.outcome && !(a.request.sessionId === this.sessionId && this.transcript.hasToolCall(a.request.entryId, a.request.callId)));
     const key = homeless.map((a) => a.request.id).join('|');
-    if (key === this.dockKey) return;
-    this.dockKey = key;
+    if (key !== this.dockKey) {
+      this.dockKey = key;
+      this.renderDock(homeless);
+    }
+    this.keepApprovalFocus();
+  }
+
+  /**
+   * When the card that had the keyboard focus was redrawn (answered, or moved
+   * from the dock into its tool-call row), the focus fell to the page's body,
+   * and a keyboard user had to Tab through the whole conversation to get
+   * anywhere. The focus goes to the same request's card if it still waits,
+   * and otherwise back to the message input, where the user continues.
+   */
+  private keepApprovalFocus(): void {
+    const id = this.focusedApproval;
+    if (id === undefined) return;
+    const active = this.doc.activeElement;
+    if (active && active !== this.doc.body && active.isConnected) return;
+    this.focusedApproval = undefined;
+    const waiting = [...this.doc.querySelectorAll<HTMLElement>('.approval-card[data-state="pending"]')].find((card) => card.getAttribute('data-approval-id') === id);
+    if (waiting) waiting.focus();
+    else this.composer.focus();
+  }
+
+  private renderDock(homeless: ApprovalState[]): void {
     const doc = this.doc;
     this.approvalDock.replaceChildren(
       ...homeless.map((a) =>

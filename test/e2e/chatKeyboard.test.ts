@@ -1,7 +1,8 @@
 /**
  * The chat by keyboard, in a real VS Code (code-server in Chromium): a reader
  * who scrolls up with the arrow keys while an answer streams stays where they
- * are.
+ * are, and answering an approval card from the keyboard leaves the focus in
+ * the message input, not on the page's body.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -30,6 +31,7 @@ describe('The chat by keyboard in a real VS Code (e2e)', function () {
   const scroll = () => transcript().evaluate((t) => ({ top: t.scrollTop, fromBottom: t.scrollHeight - t.clientHeight - t.scrollTop }));
   /** The highest `wordN` shown so far. */
   const lastWord = async () => Number(/word(\d+)\s*$/.exec(await lastAnswer().innerText())?.[1] ?? -1);
+  const focused = () => chat.evaluate(() => document.activeElement?.getAttribute('data-testid') ?? document.activeElement?.tagName ?? null);
 
   it('arrow keys scroll up out of a streaming answer, and the view stays there while the answer goes on', async () => {
     chat = await openHearth(vscode.wb.page);
@@ -66,5 +68,24 @@ describe('The chat by keyboard in a real VS Code (e2e)', function () {
 
     await chat.locator('[data-testid="stop"]').click();
     await until(async () => (await lastAnswer().getAttribute('data-state')) !== 'streaming', 'the answer to stop');
+  });
+
+  it('rejecting a command by keyboard puts the focus back in the message input', async () => {
+    await chat.locator('[data-testid="new-chat"]').click();
+    fixture.enqueue({ kind: 'toolCalls', calls: [{ name: 'run_command', arguments: { command: 'echo keyboard > keyboard.txt' } }] }, { kind: 'text', text: 'Not run.' });
+    await sendChatMessage(chat, 'Write keyboard.txt with a command');
+    const card = lastAnswer().locator('[data-testid="approval-card"][data-kind="command"]');
+    await card.waitFor({ state: 'visible', timeout: 60_000 });
+    assert.equal(await focused(), 'composer');
+
+    // From the input, Shift+Tab goes back into the conversation; the card's buttons are the last ones in it.
+    for (let i = 0; i < 6 && (await focused()) !== 'approval-reject'; i++) await vscode.wb.page.keyboard.press('Shift+Tab');
+    assert.equal(await focused(), 'approval-reject', 'the card’s Reject button is reached from the input');
+    await vscode.wb.page.keyboard.press('Enter');
+    await until(async () => (await card.getAttribute('data-state')) === 'rejected', 'the card to show it was rejected');
+    await until(async () => ((await focused()) === 'composer' ? true : undefined), 'the focus to come back to the message input', 10_000);
+    await vscode.wb.page.keyboard.type('thanks');
+    assert.equal(await chat.locator('[data-testid="composer"]').inputValue(), 'thanks', 'typing goes on in the input');
+    assert.equal(fs.existsSync(path.join(vscode.workspace, 'keyboard.txt')), false, 'the rejected command did not run');
   });
 });
