@@ -90,6 +90,10 @@ export class TranscriptView {
       const field = (event.target as Element | null)?.closest?.('input, textarea, select, [contenteditable]');
       if (!field) this.userScrollsUp(SCROLL_UP_KEYS.has(event.key) || (event.key === ' ' && event.shiftKey));
     });
+    // Off-screen messages are laid out only when they come into view (chat.css: content-visibility), so
+    // the conversation changes height outside our own paints too: while following, keep to the bottom.
+    const view = doc.defaultView;
+    if (view && typeof view.ResizeObserver === 'function') new view.ResizeObserver(() => this.followOutput()).observe(this.list);
     // Links never navigate the webview: the extension opens them in the browser.
     this.element.addEventListener('click', (event) => this.handleLinkClick(event));
     this.render();
