@@ -11,7 +11,7 @@ import * as grpc from '@grpc/grpc-js';
 import { hearthPackage } from '../../protocol/grpc/loadProtos';
 import type { AuthServiceClient } from '../../protocol/generated/hearth/v1/AuthService';
 import { startHaproxy, type HaproxyBalancer } from '../fixtures/haproxyBalancer';
-import { startSourceAddressRelay, type SourceAddressRelay } from '../fixtures/sourceAddressRelay';
+import { startTcpRelay, type TcpRelay } from '../fixtures/tcpRelay';
 import { startOllamaFixture, type OllamaFixture } from '../fixtures/ollamaFixture';
 import type { TeamServer } from '../../agent-host/server/teamServer';
 import { makePki, remoteConfig, startTestServer, type TestPki } from './teamServerHarness';
@@ -79,12 +79,12 @@ describe('team server: failed sign-ins are counted per client, not per address a
   describe('behind the shipped HAProxy configuration', () => {
     let server: TeamServer;
     let balancer: HaproxyBalancer;
-    const relays: SourceAddressRelay[] = [];
+    const relays: TcpRelay[] = [];
     const clients: AuthServiceClient[] = [];
 
     /** A client that reaches the balancer from `address`. */
     async function clientFrom(address: string): Promise<AuthServiceClient> {
-      const relay = await startSourceAddressRelay(balancer.port, address);
+      const relay = await startTcpRelay(balancer.port, { localAddress: address });
       relays.push(relay);
       const client = authClient(relay.port, pki);
       clients.push(client);
