@@ -101,22 +101,24 @@ describe('team server: a reply its client never reads', function () {
 
   it('leaves a turn alone whose client reads slowly but keeps reading', async () => {
     const alice = connect(ALICE_KEY);
-    // 56 tokens of 16 KB, each its own message (an idle server sends each token as it comes): more than
-    // this client's buffer, the stream's HTTP/2 window and the server's own buffer hold together.
-    const tokens = Array.from({ length: 56 }, () => 'word '.repeat(3200));
-    fixture.enqueue({ kind: 'text', text: tokens.join(''), tokens, tokenDelayMs: 40 });
+    // 96 tokens of 4 KB, 384,000 characters: under the agent core's bound on one reply (replyLimits.ts,
+    // 400,000), and more than the buffers between the server and this reader hold, so the server's
+    // writes wait for it (read at one message every 300 ms instead, a write waits past the 2.5 s
+    // timeout). The model takes 7.7 s, more than two timeouts.
+    const tokens = Array.from({ length: 96 }, () => 'word '.repeat(800));
+    fixture.enqueue({ kind: 'text', text: tokens.join(''), tokens, tokenDelayMs: 80 });
     const call = alice.agent.Chat(await alice.metadata());
     let chars = 0;
     const started = performance.now();
     // grpc-js reports the status as it arrives, maybe before the messages still buffered for this reader.
     const done = Promise.all([new Promise<grpc.StatusObject>((resolve) => call.on('status', resolve)), new Promise((resolve) => call.on('end', resolve))]);
     call.on('error', () => undefined);
-    // One message every 150 ms: the server's writes wait for this client for most of the turn, and
-    // some of them complete every second or so.
+    // One message every 100 ms: the server's writes wait for this client for most of the turn, and
+    // some of them complete every fraction of a second.
     call.on('data', (message: ChatServerMessage__Output) => {
       chars += message.text?.delta.length ?? 0;
       call.pause();
-      setTimeout(() => call.resume(), 150);
+      setTimeout(() => call.resume(), 100);
     });
     call.write({ start: encodeChatStart({ history: [], input: { text: 'Explain slowly.', context: [] }, model: MODEL, tools: [] }) });
     const [status] = await done;
